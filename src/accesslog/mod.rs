@@ -1,0 +1,1 @@
+//! CloudFront access logs: W3C format and the deterministic log generator.

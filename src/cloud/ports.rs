@@ -1,0 +1,216 @@
+//! The port traits: pipelines, storage, CDN, logs and identity.
+
+use super::CloudResult;
+use crate::domain::{
+    ActionExecutionDetail, Distribution, ExecutionSummary, LogEvent, ObjectInfo, PipelineDef,
+    PipelineState, Timestamp,
+};
+use async_trait::async_trait;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// An answer to a manual approval (`PutApprovalResult`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovalAnswer {
+    /// Pipeline name.
+    pub pipeline: String,
+    /// Stage name.
+    pub stage: String,
+    /// Action name.
+    pub action: String,
+    /// Token read from the pipeline state just before answering.
+    pub token: String,
+    /// Approve or reject.
+    pub outcome: ApprovalOutcome,
+    /// Comment (≤ 512 characters).
+    pub summary: String,
+}
+
+/// Approve or reject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApprovalOutcome {
+    /// Let the execution continue.
+    Approved,
+    /// Fail the execution.
+    Rejected,
+}
+
+/// Parameters of `StartPipelineExecution`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StartRequest {
+    /// Idempotency token (≤ 128 characters).
+    pub client_request_token: Option<String>,
+    /// Pipeline variables.
+    pub variables: BTreeMap<String, String>,
+    /// Source revision overrides: action name → S3 object version id.
+    pub source_revisions: BTreeMap<String, String>,
+}
+
+/// `RetryStageExecution` mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryMode {
+    /// Retry only failed actions.
+    FailedActions,
+    /// Retry every action of the stage.
+    AllActions,
+}
+
+/// One page of a bucket listing.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ObjectPage {
+    /// Objects in key order.
+    pub objects: Vec<ObjectInfo>,
+    /// Token for the next page, if truncated.
+    pub next_token: Option<String>,
+}
+
+/// An object's metadata (`HeadObject`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectMeta {
+    /// Listing facts.
+    pub info: ObjectInfo,
+    /// Version id, for versioned buckets.
+    pub version_id: Option<String>,
+    /// User metadata (`x-amz-meta-*` without the prefix).
+    pub metadata: BTreeMap<String, String>,
+}
+
+/// A `FilterLogEvents` query.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LogQuery {
+    /// Log group name.
+    pub group: String,
+    /// Earliest event time (inclusive).
+    pub start: Option<Timestamp>,
+    /// Latest event time (inclusive).
+    pub end: Option<Timestamp>,
+    /// Filter pattern (plain words).
+    pub pattern: Option<String>,
+    /// Paging token.
+    pub next_token: Option<String>,
+    /// Maximum events in the page.
+    pub limit: Option<usize>,
+}
+
+/// One page of log events.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LogPage {
+    /// Events in time order.
+    pub events: Vec<LogEvent>,
+    /// Token for the next page.
+    pub next_token: Option<String>,
+}
+
+/// The caller's identity (`GetCallerIdentity`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WhoAmI {
+    /// Account id.
+    pub account: String,
+    /// Caller ARN.
+    pub arn: String,
+}
+
+impl WhoAmI {
+    /// The short name of the caller: the last segment of the ARN.
+    pub fn name(&self) -> &str {
+        self.arn.rsplit('/').next().unwrap_or(&self.arn)
+    }
+}
+
+/// CodePipeline.
+#[async_trait]
+pub trait Pipelines: Send + Sync {
+    /// The pipeline definition.
+    async fn get_pipeline(&self, name: &str) -> CloudResult<PipelineDef>;
+    /// The live state of every stage and action.
+    async fn get_pipeline_state(&self, name: &str) -> CloudResult<PipelineState>;
+    /// The newest executions first, at most `max`.
+    async fn list_executions(&self, name: &str, max: usize) -> CloudResult<Vec<ExecutionSummary>>;
+    /// One execution.
+    async fn get_execution(&self, name: &str, execution_id: &str)
+    -> CloudResult<ExecutionSummary>;
+    /// The action runs of one execution.
+    async fn list_action_executions(
+        &self,
+        name: &str,
+        execution_id: &str,
+    ) -> CloudResult<Vec<ActionExecutionDetail>>;
+    /// Answers a manual approval; returns when it was recorded.
+    async fn put_approval_result(&self, answer: &ApprovalAnswer) -> CloudResult<Timestamp>;
+    /// Starts an execution; returns its id.
+    async fn start_execution(&self, name: &str, request: &StartRequest) -> CloudResult<String>;
+    /// Stops an execution (`abandon` stops without waiting for running actions).
+    async fn stop_execution(
+        &self,
+        name: &str,
+        execution_id: &str,
+        abandon: bool,
+        reason: &str,
+    ) -> CloudResult<()>;
+    /// Retries a failed stage of the latest execution; returns the execution id.
+    async fn retry_stage(
+        &self,
+        name: &str,
+        stage: &str,
+        execution_id: &str,
+        mode: RetryMode,
+    ) -> CloudResult<String>;
+}
+
+/// S3.
+#[async_trait]
+pub trait Storage: Send + Sync {
+    /// One page of `ListObjectsV2`.
+    async fn list_objects(
+        &self,
+        bucket: &str,
+        prefix: &str,
+        start_after: Option<&str>,
+        continuation: Option<&str>,
+        max_keys: usize,
+    ) -> CloudResult<ObjectPage>;
+    /// The whole body of an object.
+    async fn get_object(&self, bucket: &str, key: &str) -> CloudResult<Vec<u8>>;
+    /// An object's metadata.
+    async fn head_object(&self, bucket: &str, key: &str) -> CloudResult<ObjectMeta>;
+}
+
+/// CloudFront.
+#[async_trait]
+pub trait Cdn: Send + Sync {
+    /// One distribution.
+    async fn get_distribution(&self, id: &str) -> CloudResult<Distribution>;
+    /// Every distribution of the account.
+    async fn list_distributions(&self) -> CloudResult<Vec<Distribution>>;
+}
+
+/// CloudWatch Logs.
+#[async_trait]
+pub trait Logs: Send + Sync {
+    /// One page of `FilterLogEvents`.
+    async fn filter_log_events(&self, query: &LogQuery) -> CloudResult<LogPage>;
+    /// Log group names under a prefix.
+    async fn describe_log_groups(&self, prefix: &str) -> CloudResult<Vec<String>>;
+}
+
+/// STS.
+#[async_trait]
+pub trait Identity: Send + Sync {
+    /// Who the calls are made as.
+    async fn caller_identity(&self) -> CloudResult<WhoAmI>;
+}
+
+/// Every port the app uses, cheap to clone into effect tasks.
+#[derive(Clone)]
+pub struct Cloud {
+    /// CodePipeline.
+    pub pipelines: Arc<dyn Pipelines>,
+    /// S3.
+    pub storage: Arc<dyn Storage>,
+    /// CloudFront.
+    pub cdn: Arc<dyn Cdn>,
+    /// CloudWatch Logs.
+    pub logs: Arc<dyn Logs>,
+    /// STS.
+    pub identity: Arc<dyn Identity>,
+}

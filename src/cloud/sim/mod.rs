@@ -1,0 +1,1 @@
+//! The embedded simulator of the whole operated system (placeholder until written).

@@ -1,0 +1,1 @@
+//! shipdeck.toml: discovery, parsing and validation into typed configuration.

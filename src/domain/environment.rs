@@ -1,0 +1,60 @@
+//! An environment's resources (from the config) and its CloudFront distribution.
+
+use super::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// The resources of one environment, as the configuration maps them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvSpec {
+    /// Environment name (`dev`, `stg`, `prd`).
+    pub name: String,
+    /// Protected environments (prd) get a distinct style and stricter guards.
+    pub protected: bool,
+    /// Mutating actions are refused for this environment.
+    pub read_only: bool,
+    /// CodePipeline name.
+    pub pipeline: String,
+    /// Source bucket the pipeline watches.
+    pub source_bucket: String,
+    /// Source object key the pipeline watches.
+    pub source_key: String,
+    /// Prefix under which release packages are kept.
+    pub release_prefix: String,
+    /// CloudFront distribution id.
+    pub distribution_id: String,
+    /// Bucket receiving the CloudFront access logs.
+    pub logs_bucket: String,
+    /// Prefix of the access logs in that bucket.
+    pub logs_prefix: String,
+    /// CloudWatch log groups (Lambda API, CodeBuild deploy).
+    pub log_groups: Vec<String>,
+    /// Public site URL.
+    pub site_url: Option<String>,
+    /// API URL.
+    pub api_url: Option<String>,
+    /// The environment releases come from (for "N releases behind"); `None` for the first.
+    pub promotes_from: Option<String>,
+}
+
+/// A CloudFront distribution (`GetDistribution`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Distribution {
+    /// Distribution id.
+    pub id: String,
+    /// `dxxxx.cloudfront.net`.
+    pub domain_name: String,
+    /// `Deployed` or `InProgress`.
+    pub status: String,
+    /// Whether it serves traffic.
+    pub enabled: bool,
+    /// Alternate domain names.
+    pub aliases: Vec<String>,
+    /// Access-log bucket (`bucket.s3.amazonaws.com`), if logging is on.
+    pub logging_bucket: Option<String>,
+    /// Access-log prefix.
+    pub logging_prefix: Option<String>,
+    /// Last modified.
+    pub last_modified: Timestamp,
+    /// Invalidations still in progress.
+    pub in_progress_invalidations: u32,
+}

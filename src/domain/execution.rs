@@ -1,0 +1,191 @@
+//! Pipeline executions, their source revisions and triggers, and the releases they ship.
+
+use super::{Timestamp, Version};
+use serde::{Deserialize, Serialize};
+
+/// Status of a pipeline execution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ExecutionStatus {
+    /// Cancelled.
+    Cancelled,
+    /// Running (or waiting at an approval).
+    InProgress,
+    /// Stopped.
+    Stopped,
+    /// Being stopped.
+    Stopping,
+    /// Finished well.
+    Succeeded,
+    /// Overtaken by a newer execution.
+    Superseded,
+    /// Failed.
+    Failed,
+}
+
+impl ExecutionStatus {
+    /// CodePipeline's name for the status.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExecutionStatus::Cancelled => "Cancelled",
+            ExecutionStatus::InProgress => "InProgress",
+            ExecutionStatus::Stopped => "Stopped",
+            ExecutionStatus::Stopping => "Stopping",
+            ExecutionStatus::Succeeded => "Succeeded",
+            ExecutionStatus::Superseded => "Superseded",
+            ExecutionStatus::Failed => "Failed",
+        }
+    }
+
+    /// Whether the execution is still moving.
+    pub fn is_active(self) -> bool {
+        matches!(self, ExecutionStatus::InProgress | ExecutionStatus::Stopping)
+    }
+}
+
+/// Standard run or a rollback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ExecutionType {
+    /// A normal run.
+    Standard,
+    /// A rollback to an earlier execution.
+    Rollback,
+}
+
+/// What started an execution (`trigger{triggerType, triggerDetail}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trigger {
+    /// e.g. `StartPipelineExecution`, `CloudWatchEvent`, `PutActionRevision`.
+    pub kind: String,
+    /// The starter's ARN for a manual start, or the event's ARN.
+    pub detail: String,
+}
+
+impl Trigger {
+    /// The person or role behind the trigger: the last path segment of an ARN, or the detail itself.
+    pub fn actor(&self) -> &str {
+        self.detail.rsplit('/').next().unwrap_or(&self.detail)
+    }
+}
+
+/// The revision a source action fetched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceRevision {
+    /// Source action name.
+    pub action_name: String,
+    /// Revision id (the S3 object's version id).
+    pub revision_id: String,
+    /// The object's `codepipeline-artifact-revision-summary` metadata.
+    pub revision_summary: Option<String>,
+}
+
+/// One pipeline execution (`ListPipelineExecutions`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExecutionSummary {
+    /// Execution id.
+    pub id: String,
+    /// Status.
+    pub status: ExecutionStatus,
+    /// Status summary (stop reason, failure).
+    pub status_summary: Option<String>,
+    /// Start time.
+    pub start: Timestamp,
+    /// Last update.
+    pub last_update: Timestamp,
+    /// Source revisions.
+    pub source_revisions: Vec<SourceRevision>,
+    /// What started it.
+    pub trigger: Trigger,
+    /// Standard or rollback.
+    pub execution_type: ExecutionType,
+}
+
+impl ExecutionSummary {
+    /// The release this execution ships, read from its first source revision's summary.
+    pub fn release(&self) -> Option<Release> {
+        self.source_revisions
+            .iter()
+            .find_map(|r| r.revision_summary.as_deref().and_then(Release::parse_summary))
+    }
+}
+
+/// A release package: version, commit and the actor who made it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Release {
+    /// Version.
+    pub version: Version,
+    /// Commit id (full or short).
+    pub commit: String,
+    /// Who published it (GitHub login).
+    pub actor: String,
+}
+
+impl Release {
+    /// The revision summary written as object metadata: `Release 1.4.2 (commit 3f2a9c1) by alice`.
+    pub fn summary(&self) -> String {
+        format!("Release {} (commit {}) by {}", self.version, self.commit, self.actor)
+    }
+
+    /// Short commit (7 characters).
+    pub fn short_commit(&self) -> &str {
+        self.commit.get(..7).unwrap_or(&self.commit)
+    }
+
+    /// Reads a revision summary. Accepts the form of [`Release::summary`] and the key=value
+    /// form `version=1.4.2 commit=3f2a9c1 actor=alice`; `None` when no version is found.
+    pub fn parse_summary(text: &str) -> Option<Release> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let mut version = None;
+        let mut commit = String::new();
+        let mut actor = String::new();
+        for (i, w) in words.iter().enumerate() {
+            let next = words.get(i + 1).map(|s| s.trim_matches(|c| c == '(' || c == ')'));
+            if let Some(v) = w.strip_prefix("version=") {
+                version = Version::parse(v);
+            } else if let Some(c) = w.strip_prefix("commit=") {
+                commit = c.to_string();
+            } else if let Some(a) = w.strip_prefix("actor=") {
+                actor = a.to_string();
+            } else if w.eq_ignore_ascii_case("release") && version.is_none() {
+                version = next.and_then(Version::parse);
+            } else if w.trim_start_matches('(') == "commit" {
+                commit = next.unwrap_or_default().to_string();
+            } else if *w == "by" {
+                actor = next.unwrap_or_default().to_string();
+            }
+        }
+        if version.is_none() {
+            version = words.iter().find_map(|w| Version::parse(w));
+        }
+        Some(Release { version: version?, commit, actor })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn release_summary_round_trips() {
+        let r = Release {
+            version: Version::new(1, 4, 2),
+            commit: "3f2a9c1d88".into(),
+            actor: "alice".into(),
+        };
+        assert_eq!(r.summary(), "Release 1.4.2 (commit 3f2a9c1d88) by alice");
+        assert_eq!(Release::parse_summary(&r.summary()), Some(r.clone()));
+        assert_eq!(r.short_commit(), "3f2a9c1");
+        let kv = Release::parse_summary("version=1.4.2 commit=3f2a9c1d88 actor=alice");
+        assert_eq!(kv, Some(r));
+        assert_eq!(Release::parse_summary("v2.0.0").map(|r| r.version), Version::parse("2.0.0"));
+        assert_eq!(Release::parse_summary("hotfix without number"), None);
+    }
+
+    #[test]
+    fn trigger_actor_is_the_last_arn_segment() {
+        let t = Trigger {
+            kind: "StartPipelineExecution".into(),
+            detail: "arn:aws:sts::123456789012:assumed-role/Release/carol".into(),
+        };
+        assert_eq!(t.actor(), "carol");
+    }
+}

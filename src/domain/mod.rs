@@ -1,0 +1,21 @@
+//! Plain data types of the operated system: environments, pipelines, executions, approvals, releases.
+
+mod approval;
+mod environment;
+mod execution;
+mod logs;
+mod pipeline;
+mod time;
+mod version;
+
+pub use approval::{APPROVAL_TIMEOUT, Approval};
+pub use environment::{Distribution, EnvSpec};
+pub use execution::{ExecutionStatus, ExecutionSummary, ExecutionType, Release, SourceRevision, Trigger};
+pub use logs::{LogEvent, ObjectInfo};
+pub use pipeline::{
+    ActionCategory, ActionDef, ActionExecution, ActionExecutionDetail, ActionState, ActionStatus,
+    ErrorDetails, PipelineDef, PipelineState, StageDef, StageExecution, StageState, StageStatus,
+    Transition,
+};
+pub use time::{Millis, Timestamp, human};
+pub use version::Version;

@@ -1,0 +1,240 @@
+//! CodePipeline shapes: the pipeline definition and its live state, stage by stage, action by action.
+
+use super::Timestamp;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Category of a pipeline action, as CodePipeline names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ActionCategory {
+    /// Fetches the source revision (S3, CodeCommit, …).
+    Source,
+    /// Builds an artifact (CodeBuild).
+    Build,
+    /// Runs tests.
+    Test,
+    /// Deploys (CodeDeploy, CodeBuild deploy projects).
+    Deploy,
+    /// Waits for a person (Manual provider).
+    Approval,
+    /// Invokes a function.
+    Invoke,
+}
+
+/// One action of a stage in the pipeline definition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionDef {
+    /// Action name, unique in its stage.
+    pub name: String,
+    /// Category.
+    pub category: ActionCategory,
+    /// Provider, e.g. `S3`, `CodeBuild`, `Manual`.
+    pub provider: String,
+    /// Order within the stage (actions with the same order run in parallel).
+    pub run_order: u32,
+    /// Provider configuration (e.g. `S3Bucket`, `ProjectName`, `CustomData`).
+    pub configuration: BTreeMap<String, String>,
+}
+
+/// One stage of the pipeline definition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageDef {
+    /// Stage name.
+    pub name: String,
+    /// Actions in run order.
+    pub actions: Vec<ActionDef>,
+}
+
+/// The pipeline definition (`GetPipeline`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PipelineDef {
+    /// Pipeline name.
+    pub name: String,
+    /// Definition version, bumped on every update.
+    pub version: u32,
+    /// Stages in order.
+    pub stages: Vec<StageDef>,
+}
+
+/// Status of one action execution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ActionStatus {
+    /// Running, or for an approval: waiting for an answer.
+    InProgress,
+    /// Abandoned by a stop.
+    Abandoned,
+    /// Finished well.
+    Succeeded,
+    /// Failed (or an approval was rejected or expired).
+    Failed,
+}
+
+/// Status of a stage execution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum StageStatus {
+    /// Cancelled.
+    Cancelled,
+    /// Running.
+    InProgress,
+    /// Failed.
+    Failed,
+    /// Stopped.
+    Stopped,
+    /// Stopping.
+    Stopping,
+    /// Succeeded.
+    Succeeded,
+}
+
+/// An error reported by a failed action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetails {
+    /// Error code, e.g. `JobFailed`.
+    pub code: String,
+    /// Human message.
+    pub message: String,
+}
+
+/// The latest execution of one action (`actionStates[].latestExecution`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionExecution {
+    /// Action execution id.
+    pub action_execution_id: String,
+    /// Status.
+    pub status: ActionStatus,
+    /// Summary text (approval comment, build summary).
+    pub summary: Option<String>,
+    /// When the status last changed.
+    pub last_status_change: Timestamp,
+    /// Approval token (present only while an approval waits).
+    pub token: Option<String>,
+    /// Who last updated it (an approver's ARN).
+    pub last_updated_by: Option<String>,
+    /// Link to the external run (CodeBuild build page).
+    pub external_execution_url: Option<String>,
+    /// Percent complete, if the provider reports it.
+    pub percent_complete: Option<u8>,
+    /// Error details when failed.
+    pub error: Option<ErrorDetails>,
+}
+
+/// Live state of one action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionState {
+    /// Action name.
+    pub name: String,
+    /// Latest execution; `None` if it never ran.
+    pub latest: Option<ActionExecution>,
+}
+
+/// The stage's own latest execution: which pipeline execution it belongs to and its status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageExecution {
+    /// The pipeline execution that ran (or runs) in this stage.
+    pub pipeline_execution_id: String,
+    /// Status.
+    pub status: StageStatus,
+}
+
+/// Inbound transition of a stage (disabled = frozen).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transition {
+    /// Whether executions may enter the stage.
+    pub enabled: bool,
+    /// Why it was disabled.
+    pub disabled_reason: Option<String>,
+    /// Who last changed it.
+    pub last_changed_by: Option<String>,
+    /// When it last changed.
+    pub last_changed_at: Option<Timestamp>,
+}
+
+/// Live state of one stage (`GetPipelineState.stageStates[]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageState {
+    /// Stage name.
+    pub name: String,
+    /// Latest stage execution; `None` if it never ran.
+    pub latest: Option<StageExecution>,
+    /// Actions in definition order.
+    pub actions: Vec<ActionState>,
+    /// Inbound transition.
+    pub inbound: Transition,
+}
+
+/// Live state of a pipeline (`GetPipelineState`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PipelineState {
+    /// Pipeline name.
+    pub name: String,
+    /// Definition version.
+    pub version: u32,
+    /// Stages in order.
+    pub stages: Vec<StageState>,
+    /// When the state was last updated.
+    pub updated: Timestamp,
+}
+
+/// One row of `ListActionExecutions`: an action run with its links.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionExecutionDetail {
+    /// Pipeline execution id.
+    pub pipeline_execution_id: String,
+    /// Action execution id.
+    pub action_execution_id: String,
+    /// Stage name.
+    pub stage: String,
+    /// Action name.
+    pub action: String,
+    /// Status.
+    pub status: ActionStatus,
+    /// Start time.
+    pub start: Timestamp,
+    /// Last update.
+    pub last_update: Timestamp,
+    /// Who updated it (approver ARN).
+    pub updated_by: Option<String>,
+    /// Summary of the result.
+    pub summary: Option<String>,
+    /// Link to the external run.
+    pub external_execution_url: Option<String>,
+    /// CloudWatch log stream ARN of a CodeBuild run.
+    pub log_stream_arn: Option<String>,
+}
+
+impl PipelineState {
+    /// The stage currently running, if any.
+    pub fn current_stage(&self) -> Option<&StageState> {
+        self.stages.iter().find(|s| {
+            s.latest
+                .as_ref()
+                .is_some_and(|l| l.status == StageStatus::InProgress)
+        })
+    }
+}
+
+impl ActionStatus {
+    /// CodePipeline's name for the status.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionStatus::InProgress => "InProgress",
+            ActionStatus::Abandoned => "Abandoned",
+            ActionStatus::Succeeded => "Succeeded",
+            ActionStatus::Failed => "Failed",
+        }
+    }
+}
+
+impl StageStatus {
+    /// CodePipeline's name for the status.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StageStatus::Cancelled => "Cancelled",
+            StageStatus::InProgress => "InProgress",
+            StageStatus::Failed => "Failed",
+            StageStatus::Stopped => "Stopped",
+            StageStatus::Stopping => "Stopping",
+            StageStatus::Succeeded => "Succeeded",
+        }
+    }
+}
