@@ -2,6 +2,11 @@
 #![forbid(unsafe_code)]
 
 pub mod accesslog;
+pub mod app;
+pub mod cli;
 pub mod cloud;
 pub mod config;
 pub mod domain;
+pub mod logging;
+pub mod runtime;
+pub mod tui;

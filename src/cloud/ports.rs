@@ -127,8 +127,7 @@ pub trait Pipelines: Send + Sync {
     /// The newest executions first, at most `max`.
     async fn list_executions(&self, name: &str, max: usize) -> CloudResult<Vec<ExecutionSummary>>;
     /// One execution.
-    async fn get_execution(&self, name: &str, execution_id: &str)
-    -> CloudResult<ExecutionSummary>;
+    async fn get_execution(&self, name: &str, execution_id: &str) -> CloudResult<ExecutionSummary>;
     /// The action runs of one execution.
     async fn list_action_executions(
         &self,

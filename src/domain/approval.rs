@@ -65,7 +65,9 @@ impl Approval {
                 if adef.category != ActionCategory::Approval {
                     continue;
                 }
-                let Some(latest) = &action.latest else { continue };
+                let Some(latest) = &action.latest else {
+                    continue;
+                };
                 if latest.status != ActionStatus::InProgress {
                     continue;
                 }

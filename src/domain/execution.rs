@@ -38,7 +38,10 @@ impl ExecutionStatus {
 
     /// Whether the execution is still moving.
     pub fn is_active(self) -> bool {
-        matches!(self, ExecutionStatus::InProgress | ExecutionStatus::Stopping)
+        matches!(
+            self,
+            ExecutionStatus::InProgress | ExecutionStatus::Stopping
+        )
     }
 }
 
@@ -102,9 +105,11 @@ pub struct ExecutionSummary {
 impl ExecutionSummary {
     /// The release this execution ships, read from its first source revision's summary.
     pub fn release(&self) -> Option<Release> {
-        self.source_revisions
-            .iter()
-            .find_map(|r| r.revision_summary.as_deref().and_then(Release::parse_summary))
+        self.source_revisions.iter().find_map(|r| {
+            r.revision_summary
+                .as_deref()
+                .and_then(Release::parse_summary)
+        })
     }
 }
 
@@ -122,7 +127,10 @@ pub struct Release {
 impl Release {
     /// The revision summary written as object metadata: `Release 1.4.2 (commit 3f2a9c1) by alice`.
     pub fn summary(&self) -> String {
-        format!("Release {} (commit {}) by {}", self.version, self.commit, self.actor)
+        format!(
+            "Release {} (commit {}) by {}",
+            self.version, self.commit, self.actor
+        )
     }
 
     /// Short commit (7 characters).
@@ -138,7 +146,9 @@ impl Release {
         let mut commit = String::new();
         let mut actor = String::new();
         for (i, w) in words.iter().enumerate() {
-            let next = words.get(i + 1).map(|s| s.trim_matches(|c| c == '(' || c == ')'));
+            let next = words
+                .get(i + 1)
+                .map(|s| s.trim_matches(|c| c == '(' || c == ')'));
             if let Some(v) = w.strip_prefix("version=") {
                 version = Version::parse(v);
             } else if let Some(c) = w.strip_prefix("commit=") {
@@ -156,7 +166,11 @@ impl Release {
         if version.is_none() {
             version = words.iter().find_map(|w| Version::parse(w));
         }
-        Some(Release { version: version?, commit, actor })
+        Some(Release {
+            version: version?,
+            commit,
+            actor,
+        })
     }
 }
 
@@ -176,7 +190,10 @@ mod tests {
         assert_eq!(r.short_commit(), "3f2a9c1");
         let kv = Release::parse_summary("version=1.4.2 commit=3f2a9c1d88 actor=alice");
         assert_eq!(kv, Some(r));
-        assert_eq!(Release::parse_summary("v2.0.0").map(|r| r.version), Version::parse("2.0.0"));
+        assert_eq!(
+            Release::parse_summary("v2.0.0").map(|r| r.version),
+            Version::parse("2.0.0")
+        );
         assert_eq!(Release::parse_summary("hotfix without number"), None);
     }
 

@@ -10,7 +10,9 @@ mod version;
 
 pub use approval::{APPROVAL_TIMEOUT, Approval};
 pub use environment::{Distribution, EnvSpec};
-pub use execution::{ExecutionStatus, ExecutionSummary, ExecutionType, Release, SourceRevision, Trigger};
+pub use execution::{
+    ExecutionStatus, ExecutionSummary, ExecutionType, Release, SourceRevision, Trigger,
+};
 pub use logs::{LogEvent, ObjectInfo};
 pub use pipeline::{
     ActionCategory, ActionDef, ActionExecution, ActionExecutionDetail, ActionState, ActionStatus,

@@ -8,7 +8,9 @@ use std::ops::{Add, Sub};
 pub type Millis = i64;
 
 /// A UTC instant, milliseconds since the Unix epoch. The core never reads a clock: time is passed in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Timestamp(pub i64);
 

@@ -20,7 +20,12 @@ pub struct Version {
 impl Version {
     /// A release version without a pre-release tag.
     pub fn new(major: u32, minor: u32, patch: u32) -> Self {
-        Version { major, minor, patch, pre: None }
+        Version {
+            major,
+            minor,
+            patch,
+            pre: None,
+        }
     }
 
     /// Parses `1.2.3`, `v1.2.3` or `1.2.3-tag`; `None` if it is not a version.
@@ -38,7 +43,12 @@ impl Version {
         if parts.next().is_some() {
             return None;
         }
-        Some(Version { major, minor, patch, pre })
+        Some(Version {
+            major,
+            minor,
+            patch,
+            pre,
+        })
     }
 }
 

@@ -1,0 +1,157 @@
+//! Everything that can happen to the app: key-level intents, ticks and results of effects.
+
+use super::{RequestId, View};
+use crate::cloud::{CloudError, WhoAmI};
+use crate::domain::{
+    Distribution, ExecutionSummary, LogEvent, PipelineDef, PipelineState, Release, Timestamp,
+};
+
+/// What one environment refresh brought back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnvSnapshot {
+    /// Pipeline definition.
+    pub def: PipelineDef,
+    /// Pipeline state.
+    pub state: PipelineState,
+    /// Executions, newest first.
+    pub executions: Vec<ExecutionSummary>,
+    /// CloudFront distribution (`None` when it could not be read; the rest still counts).
+    pub distribution: Option<Distribution>,
+}
+
+/// An input to [`super::update`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Time passed; polls that are due start.
+    Tick(Timestamp),
+    /// An environment refresh finished.
+    EnvLoaded {
+        /// Environment index.
+        env: usize,
+        /// The request this answers.
+        request: RequestId,
+        /// The result.
+        result: Result<Box<EnvSnapshot>, CloudError>,
+    },
+    /// The release catalogue was read.
+    ReleasesLoaded {
+        /// The request this answers.
+        request: RequestId,
+        /// Releases, any order.
+        result: Result<Vec<Release>, CloudError>,
+    },
+    /// The caller identity was read.
+    IdentityLoaded(Result<WhoAmI, CloudError>),
+    /// Log events for the selected environment's log groups arrived.
+    LogsLoaded {
+        /// Environment index.
+        env: usize,
+        /// The request this answers.
+        request: RequestId,
+        /// Events, any order.
+        result: Result<Vec<LogEvent>, CloudError>,
+    },
+    /// Refresh every environment now.
+    Refresh,
+    /// Move the selection up.
+    Up,
+    /// Move the selection down.
+    Down,
+    /// Move the selection to the first row.
+    Top,
+    /// Move the selection to the last row.
+    Bottom,
+    /// Select the next environment.
+    NextEnv,
+    /// Select the previous environment.
+    PrevEnv,
+    /// Select a row of the current list (mouse click).
+    SelectRow(usize),
+    /// Open the selected row (environment → pipeline).
+    Open,
+    /// Close the overlay, clear the filter or go back home.
+    Back,
+    /// Switch to a view.
+    Show(View),
+    /// Cycle to the next view tab.
+    NextView,
+    /// Toggle the help overlay.
+    ToggleHelp,
+    /// Open the `:` command line.
+    CommandOpen,
+    /// Type a character in the command line or filter.
+    Input(char),
+    /// Delete the character before the cursor in the command line or filter.
+    Backspace,
+    /// Complete the command line.
+    Complete,
+    /// Run the command line or keep the filter.
+    Submit,
+    /// Open the `/` filter of the current list.
+    FilterOpen,
+    /// Scroll the help or logs view by a page.
+    PageDown,
+    /// Scroll back by a page.
+    PageUp,
+    /// Leave shipdeck.
+    Quit,
+}
+
+impl Action {
+    /// The actions a key can be bound to, by the name used in keymap files.
+    pub fn bindable(name: &str) -> Option<Action> {
+        Some(match name {
+            "refresh" => Action::Refresh,
+            "up" => Action::Up,
+            "down" => Action::Down,
+            "top" => Action::Top,
+            "bottom" => Action::Bottom,
+            "next_env" => Action::NextEnv,
+            "prev_env" => Action::PrevEnv,
+            "open" => Action::Open,
+            "back" => Action::Back,
+            "environments" => Action::Show(View::Environments),
+            "pipeline" => Action::Show(View::Pipeline),
+            "approvals" => Action::Show(View::Approvals),
+            "logs" => Action::Show(View::Logs),
+            "next_view" => Action::NextView,
+            "help" => Action::ToggleHelp,
+            "command" => Action::CommandOpen,
+            "filter" => Action::FilterOpen,
+            "complete" => Action::Complete,
+            "submit" => Action::Submit,
+            "backspace" => Action::Backspace,
+            "page_down" => Action::PageDown,
+            "page_up" => Action::PageUp,
+            "quit" => Action::Quit,
+            _ => return None,
+        })
+    }
+
+    /// Every bindable action name, for error messages and the help screen.
+    pub const BINDABLE: &'static [&'static str] = &[
+        "help",
+        "command",
+        "filter",
+        "back",
+        "open",
+        "up",
+        "down",
+        "top",
+        "bottom",
+        "page_up",
+        "page_down",
+        "next_env",
+        "prev_env",
+        "next_view",
+        "environments",
+        "pipeline",
+        "approvals",
+        "logs",
+        "refresh",
+        "quit",
+        "submit",
+        "complete",
+        "backspace",
+    ];
+}

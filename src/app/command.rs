@@ -1,0 +1,160 @@
+//! The `:` command line: parsing and completion.
+
+use super::View;
+
+/// A parsed command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Select an environment by name.
+    Env(String),
+    /// Switch to a view.
+    Show(View),
+    /// Refresh everything now.
+    Refresh,
+    /// Show the help overlay.
+    Help,
+    /// Leave.
+    Quit,
+}
+
+/// Every command word with its one-line description, for help and completion.
+pub const COMMANDS: &[(&str, &str)] = &[
+    ("env", "select an environment: env prd"),
+    ("environments", "the environments view"),
+    ("pipeline", "the selected environment's pipeline"),
+    ("approvals", "pending approvals across environments"),
+    (
+        "logs",
+        "recent CloudWatch events of the selected environment",
+    ),
+    ("refresh", "refresh every environment now"),
+    ("help", "the key bindings"),
+    ("quit", "leave shipdeck"),
+];
+
+/// Parses a command line (without the `:`); the error says what was expected.
+pub fn parse_command(line: &str, envs: &[&str]) -> Result<Command, String> {
+    let mut words = line.split_whitespace();
+    let Some(word) = words.next() else {
+        return Err("empty command; try :help".into());
+    };
+    let arg = words.next();
+    if let Some(extra) = words.next() {
+        return Err(format!("unexpected `{extra}` after `{word}`"));
+    }
+    let no_arg = |c: Command| match arg {
+        None => Ok(c),
+        Some(a) => Err(format!("`{word}` takes no argument, got `{a}`")),
+    };
+    match word {
+        "env" | "e" => match arg {
+            Some(name) if envs.contains(&name) => Ok(Command::Env(name.to_string())),
+            Some(name) => Err(format!(
+                "unknown environment `{name}`; expected one of {}",
+                envs.join(", ")
+            )),
+            None => Err(format!("`env` needs a name: one of {}", envs.join(", "))),
+        },
+        "environments" | "home" | "envs" => no_arg(Command::Show(View::Environments)),
+        "pipeline" | "p" => no_arg(Command::Show(View::Pipeline)),
+        "approvals" | "a" => no_arg(Command::Show(View::Approvals)),
+        "logs" | "l" => no_arg(Command::Show(View::Logs)),
+        "refresh" | "r" => no_arg(Command::Refresh),
+        "help" | "h" | "?" => no_arg(Command::Help),
+        "quit" | "q" | "q!" => no_arg(Command::Quit),
+        _ if envs.contains(&word) && arg.is_none() => Ok(Command::Env(word.to_string())),
+        _ => Err(format!(
+            "unknown command `{word}`; try :help or Tab to complete"
+        )),
+    }
+}
+
+/// Completions of a partial command line: whole lines the text can become.
+pub fn complete(line: &str, envs: &[&str]) -> Vec<String> {
+    let trailing_space = line.ends_with(' ');
+    let words: Vec<&str> = line.split_whitespace().collect();
+    match (words.as_slice(), trailing_space) {
+        ([], _) => COMMANDS.iter().map(|(c, _)| c.to_string()).collect(),
+        ([first], false) => COMMANDS
+            .iter()
+            .map(|(c, _)| *c)
+            .filter(|c| c.starts_with(first))
+            .map(str::to_string)
+            .collect(),
+        (["env"], true) => envs.iter().map(|e| format!("env {e}")).collect(),
+        (["env", partial], false) => envs
+            .iter()
+            .filter(|e| e.starts_with(partial))
+            .map(|e| format!("env {e}"))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The longest common prefix of the completions (what Tab inserts).
+pub fn common_prefix(options: &[String]) -> Option<String> {
+    let first = options.first()?;
+    let mut len = first.len();
+    for o in &options[1..] {
+        len = first
+            .char_indices()
+            .zip(o.chars())
+            .take_while(|((_, a), b)| a == b)
+            .last()
+            .map_or(0, |((i, a), _)| i + a.len_utf8())
+            .min(len);
+    }
+    first.get(..len).map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    const ENVS: &[&str] = &["dev", "stg", "prd"];
+
+    #[test]
+    fn parses_commands_and_explains_errors() {
+        assert_eq!(
+            parse_command("env prd", ENVS),
+            Ok(Command::Env("prd".into()))
+        );
+        assert_eq!(parse_command("prd", ENVS), Ok(Command::Env("prd".into())));
+        assert_eq!(
+            parse_command(" approvals ", ENVS),
+            Ok(Command::Show(View::Approvals))
+        );
+        assert_eq!(parse_command("q", ENVS), Ok(Command::Quit));
+        assert_eq!(
+            parse_command("env qa", ENVS),
+            Err("unknown environment `qa`; expected one of dev, stg, prd".into())
+        );
+        assert!(parse_command("", ENVS).is_err());
+        assert!(
+            parse_command("logs now", ENVS)
+                .unwrap_err()
+                .contains("takes no argument")
+        );
+        assert!(
+            parse_command("deploy", ENVS)
+                .unwrap_err()
+                .contains("unknown command `deploy`")
+        );
+    }
+
+    #[test]
+    fn completes_words_and_environment_names() {
+        assert_eq!(complete("ap", ENVS), vec!["approvals"]);
+        assert_eq!(complete("e", ENVS), vec!["env", "environments"]);
+        assert_eq!(
+            complete("env ", ENVS),
+            vec!["env dev", "env stg", "env prd"]
+        );
+        assert_eq!(complete("env p", ENVS), vec!["env prd"]);
+        assert_eq!(complete("", ENVS).len(), COMMANDS.len());
+        assert_eq!(
+            common_prefix(&["env".into(), "environments".into()]),
+            Some("env".into())
+        );
+        assert_eq!(common_prefix(&[]), None);
+    }
+}

@@ -1,0 +1,44 @@
+//! Effects: requests for the outside world that `update` returns as data; the runtime runs them.
+
+use super::RequestId;
+use crate::domain::Timestamp;
+
+/// Something `update` wants done outside the pure core.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Read one environment's pipeline definition, state, executions and distribution.
+    FetchEnv {
+        /// Environment index.
+        env: usize,
+        /// Request id to tag the result with.
+        request: RequestId,
+        /// Pipeline name.
+        pipeline: String,
+        /// CloudFront distribution id.
+        distribution_id: String,
+    },
+    /// Read the release catalogue under a prefix of the source bucket.
+    FetchReleases {
+        /// Request id.
+        request: RequestId,
+        /// Source bucket.
+        bucket: String,
+        /// Release prefix.
+        prefix: String,
+    },
+    /// Read who we are.
+    FetchIdentity,
+    /// Read recent events of an environment's log groups.
+    FetchLogs {
+        /// Environment index.
+        env: usize,
+        /// Request id.
+        request: RequestId,
+        /// Log group names.
+        groups: Vec<String>,
+        /// Earliest event time.
+        since: Timestamp,
+    },
+    /// Leave the program.
+    Quit,
+}

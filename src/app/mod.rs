@@ -1,0 +1,333 @@
+//! The pure core of the console: `State`, `Action`, `Effect` and `update`. No I/O, no clock.
+
+mod action;
+mod command;
+mod effect;
+mod nav;
+mod poll;
+mod summary;
+mod update;
+
+pub use action::{Action, EnvSnapshot};
+pub use command::{COMMANDS, complete, parse_command};
+pub use effect::Effect;
+pub use summary::{EnvSummary, PipelineHealth};
+pub use update::{start, update};
+
+use crate::domain::{
+    Approval, Distribution, EnvSpec, ExecutionSummary, LogEvent, Millis, PipelineDef,
+    PipelineState, Release, Timestamp,
+};
+
+/// Tags an effect and the action that answers it; results with an outdated id are dropped.
+pub type RequestId = u64;
+
+/// The main views, in tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum View {
+    /// Home: one row per environment.
+    Environments,
+    /// The selected environment's pipeline and history.
+    Pipeline,
+    /// Pending approvals across environments.
+    Approvals,
+    /// Recent CloudWatch events of the selected environment.
+    Logs,
+}
+
+impl View {
+    /// Tab order.
+    pub const ALL: [View; 4] = [
+        View::Environments,
+        View::Pipeline,
+        View::Approvals,
+        View::Logs,
+    ];
+
+    /// Tab title.
+    pub fn title(self) -> &'static str {
+        match self {
+            View::Environments => "Environments",
+            View::Pipeline => "Pipeline",
+            View::Approvals => "Approvals",
+            View::Logs => "Logs",
+        }
+    }
+}
+
+/// Demo (simulator) or AWS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The embedded simulator.
+    Demo,
+    /// A real AWS account.
+    Aws,
+}
+
+/// Who and where we are, shown in the header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// Demo or AWS.
+    pub mode: Mode,
+    /// AWS profile.
+    pub profile: Option<String>,
+    /// AWS region.
+    pub region: Option<String>,
+    /// Caller identity ARN, once known.
+    pub identity: Option<String>,
+    /// Every mutating action is refused.
+    pub read_only: bool,
+}
+
+/// Polling periods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PollPolicy {
+    /// While an execution runs.
+    pub active: Millis,
+    /// When idle.
+    pub idle: Millis,
+    /// Longest wait after repeated failures.
+    pub max_backoff: Millis,
+}
+
+impl Default for PollPolicy {
+    fn default() -> Self {
+        PollPolicy {
+            active: 5_000,
+            idle: 30_000,
+            max_backoff: 300_000,
+        }
+    }
+}
+
+/// A failed refresh: the data shown is the last good one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stale {
+    /// When refreshing first failed.
+    pub since: Timestamp,
+    /// The latest error, as text.
+    pub error: String,
+    /// Consecutive failures.
+    pub failures: u32,
+    /// Whether the latest failure was throttling.
+    pub throttled: bool,
+}
+
+/// Everything known about one environment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnvView {
+    /// Its resources.
+    pub spec: EnvSpec,
+    /// Pipeline definition.
+    pub def: Option<PipelineDef>,
+    /// Pipeline state.
+    pub state: Option<PipelineState>,
+    /// Executions, newest first.
+    pub executions: Vec<ExecutionSummary>,
+    /// CloudFront distribution.
+    pub distribution: Option<Distribution>,
+    /// When data last arrived.
+    pub refreshed_at: Option<Timestamp>,
+    /// Set while refreshing fails.
+    pub stale: Option<Stale>,
+    /// The refresh in flight.
+    pub inflight: Option<RequestId>,
+    /// When the next refresh is due.
+    pub next_poll: Timestamp,
+}
+
+impl EnvView {
+    /// A fresh environment with nothing loaded yet.
+    pub fn new(spec: EnvSpec) -> Self {
+        EnvView {
+            spec,
+            def: None,
+            state: None,
+            executions: Vec::new(),
+            distribution: None,
+            refreshed_at: None,
+            stale: None,
+            inflight: None,
+            next_poll: Timestamp(i64::MIN),
+        }
+    }
+
+    /// Pending approvals of this environment.
+    pub fn approvals(&self) -> Vec<Approval> {
+        match (&self.def, &self.state) {
+            (Some(def), Some(state)) => {
+                Approval::pending(&self.spec.name, def, state, &self.executions)
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Status-bar message severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Information.
+    Info,
+    /// Something to notice.
+    Warn,
+    /// Something failed.
+    Error,
+}
+
+/// The status-bar message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusMsg {
+    /// Text.
+    pub text: String,
+    /// Severity.
+    pub level: Level,
+    /// When it was set.
+    pub at: Timestamp,
+}
+
+/// A one-line text input (command line or filter).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LineInput {
+    /// The text typed so far.
+    pub text: String,
+    /// Completions for the current text.
+    pub completions: Vec<String>,
+}
+
+/// What floats over the current view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    /// The keymap help.
+    Help,
+    /// The `:` command line.
+    Command(LineInput),
+    /// The `/` filter being typed.
+    Filter(LineInput),
+}
+
+/// Recent CloudWatch events of one environment.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LogTail {
+    /// Environment index the events belong to.
+    pub env: usize,
+    /// Events in time order, bounded.
+    pub events: Vec<LogEvent>,
+    /// Rows scrolled back from the newest (0 follows the tail).
+    pub scroll: usize,
+    /// Request in flight.
+    pub inflight: Option<RequestId>,
+    /// When the next read is due.
+    pub next_poll: Timestamp,
+    /// Newest event time seen, to read on from.
+    pub newest: Option<Timestamp>,
+    /// Error of the last read.
+    pub error: Option<String>,
+}
+
+/// Upper bound of retained log events in the logs view.
+pub const LOG_TAIL_CAP: usize = 2_000;
+
+/// The whole state of the console.
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    /// Current time (from the last tick).
+    pub now: Timestamp,
+    /// Who and where.
+    pub session: Session,
+    /// Environments in promotion order.
+    pub envs: Vec<EnvView>,
+    /// Release catalogue, newest first.
+    pub releases: Vec<Release>,
+    /// Release catalogue request in flight.
+    pub releases_inflight: Option<RequestId>,
+    /// When the catalogue is next read.
+    pub releases_next_poll: Timestamp,
+    /// Selected environment.
+    pub selected: usize,
+    /// Selected row in the pipeline history.
+    pub history_row: usize,
+    /// Selected row in the approvals inbox.
+    pub approval_row: usize,
+    /// Current view.
+    pub view: View,
+    /// Overlay, if any.
+    pub overlay: Option<Overlay>,
+    /// The list filter applied to the current view (case-insensitive substring).
+    pub filter: String,
+    /// Help overlay scroll.
+    pub help_scroll: usize,
+    /// Logs view tail.
+    pub logs: LogTail,
+    /// Status bar.
+    pub status: Option<StatusMsg>,
+    /// Next request id.
+    pub next_request: RequestId,
+    /// Polling periods.
+    pub poll: PollPolicy,
+    /// Set when the user asked to leave.
+    pub quit: bool,
+}
+
+impl State {
+    /// A new state for these environments; nothing loaded yet.
+    pub fn new(session: Session, specs: Vec<EnvSpec>, poll: PollPolicy, now: Timestamp) -> Self {
+        State {
+            now,
+            session,
+            envs: specs.into_iter().map(EnvView::new).collect(),
+            releases: Vec::new(),
+            releases_inflight: None,
+            releases_next_poll: Timestamp(i64::MIN),
+            selected: 0,
+            history_row: 0,
+            approval_row: 0,
+            view: View::Environments,
+            overlay: None,
+            filter: String::new(),
+            help_scroll: 0,
+            logs: LogTail::default(),
+            status: None,
+            next_request: 1,
+            poll,
+            quit: false,
+        }
+    }
+
+    /// The selected environment, if any exist.
+    pub fn selected_env(&self) -> Option<&EnvView> {
+        self.envs.get(self.selected)
+    }
+
+    /// Every pending approval, oldest first.
+    pub fn approvals(&self) -> Vec<Approval> {
+        let mut all: Vec<Approval> = self.envs.iter().flat_map(EnvView::approvals).collect();
+        all.sort_by_key(|a| a.waiting_since);
+        all
+    }
+
+    /// Index of an environment by name.
+    pub fn env_index(&self, name: &str) -> Option<usize> {
+        self.envs.iter().position(|e| e.spec.name == name)
+    }
+
+    /// Takes a fresh request id.
+    pub fn take_request(&mut self) -> RequestId {
+        let id = self.next_request;
+        self.next_request += 1;
+        id
+    }
+
+    /// Sets the status-bar message.
+    pub fn say(&mut self, level: Level, text: impl Into<String>) {
+        self.status = Some(StatusMsg {
+            text: text.into(),
+            level,
+            at: self.now,
+        });
+    }
+
+    /// Whether a row text passes the current filter.
+    pub fn matches_filter(&self, row: &str) -> bool {
+        self.filter.is_empty() || row.to_lowercase().contains(&self.filter.to_lowercase())
+    }
+}

@@ -1,0 +1,230 @@
+//! Adaptive polling: which refreshes are due on a tick, and how their results land in the state.
+
+use super::{Effect, EnvSnapshot, LOG_TAIL_CAP, Level, RequestId, Stale, State, View};
+use crate::cloud::CloudError;
+use crate::domain::{LogEvent, Millis, Release, Timestamp};
+
+/// How far back the logs view reads when it opens.
+pub const LOG_LOOKBACK: Millis = 15 * Timestamp::MINUTE;
+/// How often the logs view reads on while visible.
+pub const LOG_POLL: Millis = 5 * Timestamp::SECOND;
+/// How often the release catalogue is re-read.
+pub const RELEASES_POLL: Millis = 60 * Timestamp::SECOND;
+
+/// Starts every refresh that is due at `state.now` and not already in flight.
+pub(super) fn due(state: &mut State) -> Vec<Effect> {
+    let now = state.now;
+    let mut fx = Vec::new();
+    for env in 0..state.envs.len() {
+        let e = &state.envs[env];
+        if e.inflight.is_some() || now < e.next_poll {
+            continue;
+        }
+        let (pipeline, distribution_id) = (e.spec.pipeline.clone(), e.spec.distribution_id.clone());
+        let request = state.take_request();
+        state.envs[env].inflight = Some(request);
+        fx.push(Effect::FetchEnv {
+            env,
+            request,
+            pipeline,
+            distribution_id,
+        });
+    }
+    if state.releases_inflight.is_none()
+        && now >= state.releases_next_poll
+        && let Some(first) = state.envs.first()
+    {
+        let (bucket, prefix) = (
+            first.spec.source_bucket.clone(),
+            first.spec.release_prefix.clone(),
+        );
+        let request = state.take_request();
+        state.releases_inflight = Some(request);
+        fx.push(Effect::FetchReleases {
+            request,
+            bucket,
+            prefix,
+        });
+    }
+    if state.view == View::Logs {
+        fx.extend(logs_due(state));
+    }
+    fx
+}
+
+fn logs_due(state: &mut State) -> Option<Effect> {
+    let env = state.selected;
+    if state.logs.env != env {
+        state.logs = super::LogTail {
+            env,
+            ..Default::default()
+        };
+        state.logs.next_poll = Timestamp(i64::MIN);
+    }
+    let spec = &state.envs.get(env)?.spec;
+    if state.logs.inflight.is_some()
+        || state.now < state.logs.next_poll
+        || spec.log_groups.is_empty()
+    {
+        return None;
+    }
+    let groups = spec.log_groups.clone();
+    let since = state.logs.newest.unwrap_or(state.now - LOG_LOOKBACK);
+    let request = state.take_request();
+    state.logs.inflight = Some(request);
+    Some(Effect::FetchLogs {
+        env,
+        request,
+        groups,
+        since,
+    })
+}
+
+/// Whether an environment needs fast polling: an execution is moving and not just waiting for a person.
+fn active(snapshot: &EnvSnapshot) -> bool {
+    let running = snapshot.executions.iter().any(|e| e.status.is_active());
+    let waiting = snapshot.state.stages.iter().any(|s| {
+        s.actions.iter().any(|a| {
+            a.latest.as_ref().is_some_and(|l| {
+                l.token.is_some() && l.status == crate::domain::ActionStatus::InProgress
+            })
+        })
+    });
+    running && !waiting
+}
+
+/// Records a failure: keep the last good data, mark it stale, back off.
+fn failed(stale: Option<Stale>, err: &CloudError, now: Timestamp) -> Stale {
+    let failures = stale.as_ref().map_or(0, |s| s.failures) + 1;
+    Stale {
+        since: stale.map_or(now, |s| s.since),
+        error: err.to_string(),
+        failures,
+        throttled: err.is_throttle(),
+    }
+}
+
+fn backoff(state: &State, failures: u32) -> Millis {
+    let base = state.poll.active.max(1_000);
+    base.saturating_mul(1 << failures.min(16))
+        .min(state.poll.max_backoff)
+}
+
+/// An environment refresh came back.
+pub(super) fn env_loaded(
+    state: &mut State,
+    env: usize,
+    request: RequestId,
+    result: Result<Box<EnvSnapshot>, CloudError>,
+) {
+    let now = state.now;
+    let Some(e) = state.envs.get(env) else { return };
+    if e.inflight != Some(request) {
+        return;
+    }
+    let name = e.spec.name.clone();
+    match result {
+        Ok(snapshot) => {
+            let next = if active(&snapshot) {
+                state.poll.active
+            } else {
+                state.poll.idle
+            };
+            let e = &mut state.envs[env];
+            let snapshot = *snapshot;
+            e.def = Some(snapshot.def);
+            e.state = Some(snapshot.state);
+            e.executions = snapshot.executions;
+            if snapshot.distribution.is_some() {
+                e.distribution = snapshot.distribution;
+            }
+            e.refreshed_at = Some(now);
+            e.stale = None;
+            e.inflight = None;
+            e.next_poll = now + next;
+            let rows = e.executions.len();
+            if state.selected == env && state.history_row >= rows {
+                state.history_row = rows.saturating_sub(1);
+            }
+        }
+        Err(err) => {
+            let e = &mut state.envs[env];
+            let stale = failed(e.stale.take(), &err, now);
+            let failures = stale.failures;
+            e.stale = Some(stale);
+            e.inflight = None;
+            let wait = backoff(state, failures);
+            state.envs[env].next_poll = now + wait;
+            if err.is_throttle() {
+                state.say(
+                    Level::Warn,
+                    format!("{name}: throttled, next refresh in {}s", wait / 1000),
+                );
+            } else {
+                state.say(Level::Error, format!("{name}: refresh failed: {err}"));
+            }
+        }
+    }
+}
+
+/// The release catalogue came back.
+pub(super) fn releases_loaded(
+    state: &mut State,
+    request: RequestId,
+    result: Result<Vec<Release>, CloudError>,
+) {
+    if state.releases_inflight != Some(request) {
+        return;
+    }
+    state.releases_inflight = None;
+    match result {
+        Ok(mut releases) => {
+            releases.sort_by(|a, b| b.version.cmp(&a.version));
+            releases.dedup_by(|a, b| a.version == b.version);
+            state.releases = releases;
+            state.releases_next_poll = state.now + RELEASES_POLL;
+        }
+        Err(err) => {
+            state.releases_next_poll = state.now + backoff(state, 3);
+            state.say(Level::Warn, format!("release catalogue: {err}"));
+        }
+    }
+}
+
+/// Log events came back for the logs view.
+pub(super) fn logs_loaded(
+    state: &mut State,
+    env: usize,
+    request: RequestId,
+    result: Result<Vec<LogEvent>, CloudError>,
+) {
+    if state.logs.env != env || state.logs.inflight != Some(request) {
+        return;
+    }
+    let tail = &mut state.logs;
+    tail.inflight = None;
+    tail.next_poll = state.now + LOG_POLL;
+    match result {
+        Ok(events) => {
+            tail.error = None;
+            for ev in events {
+                if !tail
+                    .events
+                    .iter()
+                    .rev()
+                    .take(500)
+                    .any(|e| e.event_id == ev.event_id)
+                {
+                    tail.events.push(ev);
+                }
+            }
+            tail.events.sort_by_key(|e| e.timestamp);
+            if tail.events.len() > LOG_TAIL_CAP {
+                let extra = tail.events.len() - LOG_TAIL_CAP;
+                tail.events.drain(..extra);
+            }
+            tail.newest = tail.events.last().map(|e| e.timestamp).or(tail.newest);
+        }
+        Err(err) => tail.error = Some(err.to_string()),
+    }
+}

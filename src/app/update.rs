@@ -1,0 +1,244 @@
+//! `update`: the one place the state changes. It never awaits; it returns effects as data.
+
+use super::command::{Command, common_prefix};
+use super::{
+    Action, Effect, Level, LineInput, Overlay, State, View, complete, parse_command, poll,
+};
+
+/// The effects to run when the app starts at `state.now`: who we are, and every first refresh.
+pub fn start(state: &mut State) -> Vec<Effect> {
+    let mut effects = vec![Effect::FetchIdentity];
+    effects.extend(poll::due(state));
+    effects
+}
+
+/// Applies one action to the state and returns the effects to run.
+pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Tick(now) => {
+            state.now = now.max(state.now);
+            return poll::due(state);
+        }
+        Action::EnvLoaded {
+            env,
+            request,
+            result,
+        } => poll::env_loaded(state, env, request, result),
+        Action::ReleasesLoaded { request, result } => poll::releases_loaded(state, request, result),
+        Action::LogsLoaded {
+            env,
+            request,
+            result,
+        } => poll::logs_loaded(state, env, request, result),
+        Action::IdentityLoaded(result) => match result {
+            Ok(who) => state.session.identity = Some(who.arn),
+            Err(err) => state.say(Level::Error, format!("identity: {err}")),
+        },
+        Action::Quit => {
+            state.quit = true;
+            return vec![Effect::Quit];
+        }
+        action
+            if matches!(
+                state.overlay,
+                Some(Overlay::Command(_) | Overlay::Filter(_))
+            ) =>
+        {
+            return input(state, action);
+        }
+        Action::Refresh => {
+            for env in &mut state.envs {
+                env.next_poll = state.now;
+            }
+            state.releases_next_poll = state.now;
+            state.logs.next_poll = state.now;
+            state.say(Level::Info, "refreshing");
+            return poll::due(state);
+        }
+        Action::Up => move_or_scroll(state, -1),
+        Action::Down => move_or_scroll(state, 1),
+        Action::PageUp => move_or_scroll(state, -10),
+        Action::PageDown => move_or_scroll(state, 10),
+        Action::Top => move_or_scroll(state, isize::MIN / 2),
+        Action::Bottom => move_or_scroll(state, isize::MAX / 2),
+        Action::NextEnv | Action::PrevEnv => {
+            let n = state.envs.len().max(1);
+            let step = if action == Action::NextEnv { 1 } else { n - 1 };
+            state.select_env((state.selected + step) % n);
+            return poll::due(state);
+        }
+        Action::SelectRow(row) => state.select_row(row),
+        Action::Open => return open(state),
+        Action::Back => back(state),
+        Action::Show(view) => return show(state, view),
+        Action::NextView => {
+            let i = View::ALL.iter().position(|v| *v == state.view).unwrap_or(0);
+            return show(state, View::ALL[(i + 1) % View::ALL.len()]);
+        }
+        Action::ToggleHelp => {
+            state.help_scroll = 0;
+            state.overlay = match state.overlay {
+                Some(Overlay::Help) => None,
+                _ => Some(Overlay::Help),
+            };
+        }
+        Action::CommandOpen => {
+            let names = env_names(state);
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            let completions = complete("", &names);
+            state.overlay = Some(Overlay::Command(LineInput {
+                text: String::new(),
+                completions,
+            }));
+        }
+        Action::FilterOpen => {
+            let text = state.filter.clone();
+            state.overlay = Some(Overlay::Filter(LineInput {
+                text,
+                completions: Vec::new(),
+            }));
+        }
+        Action::Input(_) | Action::Backspace | Action::Complete | Action::Submit => {}
+    }
+    Vec::new()
+}
+
+fn env_names(state: &State) -> Vec<String> {
+    state.envs.iter().map(|e| e.spec.name.clone()).collect()
+}
+
+fn move_or_scroll(state: &mut State, delta: isize) {
+    if state.overlay == Some(Overlay::Help) {
+        state.help_scroll = state.help_scroll.saturating_add_signed(delta);
+    } else {
+        state.move_selection(delta);
+    }
+}
+
+fn show(state: &mut State, view: View) -> Vec<Effect> {
+    if state.view != view {
+        state.filter.clear();
+    }
+    state.view = view;
+    state.overlay = None;
+    poll::due(state)
+}
+
+fn open(state: &mut State) -> Vec<Effect> {
+    match state.view {
+        View::Environments => show(state, View::Pipeline),
+        View::Approvals => {
+            let approvals = state.visible_approvals();
+            let Some(a) = approvals.get(state.approval_row) else {
+                return Vec::new();
+            };
+            if let Some(i) = state.env_index(&a.environment) {
+                state.select_env(i);
+            }
+            show(state, View::Pipeline)
+        }
+        View::Pipeline | View::Logs => Vec::new(),
+    }
+}
+
+fn back(state: &mut State) {
+    if state.overlay.take().is_some() {
+        return;
+    }
+    if !state.filter.is_empty() {
+        state.filter.clear();
+    } else if state.view != View::Environments {
+        state.view = View::Environments;
+    }
+}
+
+/// Keys while the command line or the filter is open.
+fn input(state: &mut State, action: Action) -> Vec<Effect> {
+    let names = env_names(state);
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let Some(overlay) = state.overlay.as_mut() else {
+        return Vec::new();
+    };
+    let (is_command, line) = match overlay {
+        Overlay::Command(line) => (true, line),
+        Overlay::Filter(line) => (false, line),
+        Overlay::Help => return Vec::new(),
+    };
+    match action {
+        Action::Input(c) if !c.is_control() => line.text.push(c),
+        Action::Backspace => {
+            line.text.pop();
+        }
+        Action::Complete if is_command => {
+            if let Some(prefix) = common_prefix(&line.completions)
+                && prefix.len() > line.text.trim_end().len()
+            {
+                line.text = prefix;
+                if line.completions.len() == 1 {
+                    line.text.push(' ');
+                }
+            }
+        }
+        Action::Back => {
+            state.overlay = None;
+            if !is_command {
+                state.filter.clear();
+            }
+            return Vec::new();
+        }
+        Action::Submit if is_command => {
+            let text = line.text.clone();
+            state.overlay = None;
+            return run_command(state, &text, &names);
+        }
+        Action::Submit => {
+            state.overlay = None;
+            return Vec::new();
+        }
+        _ => return Vec::new(),
+    }
+    if is_command {
+        line.completions = complete(&line.text, &names);
+    } else {
+        state.filter = line.text.clone();
+        if let Some(first) = state.visible_first_row() {
+            state.select_row(first);
+        }
+    }
+    Vec::new()
+}
+
+fn run_command(state: &mut State, text: &str, names: &[&str]) -> Vec<Effect> {
+    match parse_command(text, names) {
+        Ok(Command::Env(name)) => {
+            if let Some(i) = state.env_index(&name) {
+                state.select_env(i);
+            }
+            if state.view == View::Environments || state.view == View::Approvals {
+                return show(state, View::Pipeline);
+            }
+            poll::due(state)
+        }
+        Ok(Command::Show(view)) => show(state, view),
+        Ok(Command::Refresh) => update(state, Action::Refresh),
+        Ok(Command::Help) => {
+            state.overlay = Some(Overlay::Help);
+            Vec::new()
+        }
+        Ok(Command::Quit) => update(state, Action::Quit),
+        Err(msg) => {
+            state.say(Level::Error, format!(":{text}: {msg}"));
+            Vec::new()
+        }
+    }
+}
+
+impl State {
+    /// Keeps the selection on a visible row after the filter changed (row 0 when it was hidden).
+    fn visible_first_row(&self) -> Option<usize> {
+        match self.selected_row() {
+            Some(_) => None,
+            None => Some(0),
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! The command-line front end: the same core as the TUI, run headless, printed as tables or JSON.
+
+mod approvals;
+pub mod args;
+mod backend;
+mod config_check;
+mod pipeline;
+pub mod report;
+mod status;
+
+pub use args::{Cli, Command, ConfigCommand, Global, Output};
+pub use backend::{Backend, connect};
+
+use crate::runtime::Headless;
+use std::process::ExitCode;
+
+/// A CLI failure: the message for stderr and the exit code.
+#[derive(Debug)]
+pub struct Failure {
+    /// What to print.
+    pub message: String,
+    /// Exit code.
+    pub code: u8,
+}
+
+impl Failure {
+    /// A failure with exit code 1.
+    pub fn new(message: impl Into<String>) -> Self {
+        Failure {
+            message: message.into(),
+            code: 1,
+        }
+    }
+}
+
+/// Loads the state of every environment once, headless.
+pub async fn load(global: &Global) -> Result<Headless, Failure> {
+    let backend = connect(global).map_err(Failure::new)?;
+    let mut app = Headless::new(backend.state(), backend.cloud.clone());
+    app.start(backend.now).await;
+    Ok(app)
+}
+
+/// Runs one subcommand and returns the process exit code.
+pub async fn run(global: &Global, command: Command) -> ExitCode {
+    let result = match command {
+        Command::Status { output } => status::run(global, output).await,
+        Command::Approvals { output } => approvals::run(global, output).await,
+        Command::Pipeline { env, output } => pipeline::run(global, &env, output).await,
+        Command::Config {
+            command: ConfigCommand::Check { path },
+        } => config_check::run(path.as_deref().or(global.config.as_deref())),
+    };
+    match result {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(f) => {
+            eprintln!("shipdeck: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+/// JSON text with a trailing newline.
+fn json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
+    serde_json::to_string_pretty(value)
+        .map(|s| s + "\n")
+        .map_err(|e| Failure::new(format!("cannot write JSON: {e}")))
+}
+
+/// Lays out rows as left-aligned columns separated by two spaces.
+fn columns(rows: &[Vec<String>]) -> String {
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..width)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (c, cell) in row.iter().enumerate() {
+            line.push_str(cell);
+            if c + 1 < row.len() {
+                let pad = widths[c].saturating_sub(cell.chars().count()) + 2;
+                line.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,88 @@
+//! `shipdeck pipeline ENV`: stages, actions and the execution history of one environment.
+
+use super::{Failure, Global, Output, columns, json, load, report};
+use crate::domain::human;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct PipelineOut {
+    environment: String,
+    protected: bool,
+    stale_error: Option<String>,
+    pipeline: report::PipelineReport,
+}
+
+/// Prints one environment's pipeline.
+pub async fn run(global: &Global, env: &str, output: Output) -> Result<String, Failure> {
+    let app = load(global).await?;
+    let state = &app.state;
+    let Some(index) = state.env_index(env) else {
+        let names: Vec<&str> = state.envs.iter().map(|e| e.spec.name.as_str()).collect();
+        return Err(Failure::new(format!(
+            "unknown environment `{env}`; expected one of {}",
+            names.join(", ")
+        )));
+    };
+    let view = &state.envs[index];
+    if let (Some(stale), None) = (&view.stale, &view.state) {
+        return Err(Failure::new(format!("{env}: {}", stale.error)));
+    }
+    let out = PipelineOut {
+        environment: env.to_string(),
+        protected: view.spec.protected,
+        stale_error: view.stale.as_ref().map(|s| s.error.clone()),
+        pipeline: report::pipeline(view),
+    };
+    if output == Output::Json {
+        return json(&out);
+    }
+    let mut text = format!("{} ({})\n\n", out.pipeline.name, env);
+    let mut rows = vec![
+        ["STAGE", "ACTION", "STATUS", "CHANGED", "DETAIL"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    for s in &out.pipeline.stages {
+        for a in &s.actions {
+            let detail = a
+                .error
+                .clone()
+                .or_else(|| a.summary.clone())
+                .unwrap_or_default();
+            rows.push(vec![
+                s.name.clone(),
+                a.name.clone(),
+                a.status.unwrap_or("-").to_string(),
+                a.last_status_change.clone().unwrap_or_else(|| "-".into()),
+                detail,
+            ]);
+        }
+    }
+    text.push_str(&columns(&rows));
+    text.push('\n');
+    let mut rows = vec![
+        [
+            "EXECUTION",
+            "STATUS",
+            "VERSION",
+            "BY",
+            "STARTED",
+            "DURATION",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for e in &view.executions {
+        let r = report::execution(e);
+        rows.push(vec![
+            r.id,
+            r.status.to_string(),
+            r.version.unwrap_or_else(|| "-".into()),
+            r.triggered_by,
+            r.start,
+            human(e.last_update.since(e.start)),
+        ]);
+    }
+    text.push_str(&columns(&rows));
+    Ok(text)
+}

@@ -1,0 +1,252 @@
+//! The JSON shapes of the CLI, built from the app state (the same facts the TUI shows).
+
+use crate::app::{EnvView, Mode, State};
+use crate::domain::{Approval, ExecutionSummary, StageState, human};
+use serde::Serialize;
+
+/// `shipdeck status --output json`.
+#[derive(Debug, Serialize)]
+pub struct StatusReport {
+    /// `demo` or `aws`.
+    pub mode: &'static str,
+    /// The backend's time (RFC 3339).
+    pub now: String,
+    /// Caller identity ARN.
+    pub identity: Option<String>,
+    /// Environments in promotion order.
+    pub environments: Vec<EnvReport>,
+    /// Pending approvals, oldest first.
+    pub pending_approvals: Vec<ApprovalReport>,
+}
+
+/// One environment.
+#[derive(Debug, Serialize)]
+pub struct EnvReport {
+    /// Name.
+    pub name: String,
+    /// Protected (prd).
+    pub protected: bool,
+    /// Deployed release version.
+    pub deployed_version: Option<String>,
+    /// Deployed commit.
+    pub deployed_commit: Option<String>,
+    /// Who published the deployed release.
+    pub deployed_by: Option<String>,
+    /// When the last deployment finished.
+    pub last_deploy: Option<String>,
+    /// Pipeline health (`running`, `succeeded`, `failed`, `awaiting approval`, …).
+    pub status: String,
+    /// Stage running now.
+    pub current_stage: Option<String>,
+    /// CloudFront distribution status.
+    pub distribution_status: Option<String>,
+    /// Releases behind the environment it promotes from.
+    pub releases_behind: Option<usize>,
+    /// The environment it promotes from.
+    pub promotes_from: Option<String>,
+    /// Error of the last failed refresh, if the data is stale.
+    pub stale_error: Option<String>,
+    /// The pipeline.
+    pub pipeline: PipelineReport,
+}
+
+/// A pipeline with its stages and recent executions.
+#[derive(Debug, Serialize)]
+pub struct PipelineReport {
+    /// Pipeline name.
+    pub name: String,
+    /// Stages in order.
+    pub stages: Vec<StageReport>,
+    /// Recent executions, newest first.
+    pub executions: Vec<ExecutionReport>,
+}
+
+/// A stage and its actions.
+#[derive(Debug, Serialize)]
+pub struct StageReport {
+    /// Stage name.
+    pub name: String,
+    /// Latest status (`InProgress`, `Succeeded`, `Failed`, …), `null` if it never ran.
+    pub status: Option<&'static str>,
+    /// Execution in (or last through) the stage.
+    pub execution_id: Option<String>,
+    /// Whether executions may enter it.
+    pub inbound_enabled: bool,
+    /// Actions.
+    pub actions: Vec<ActionReport>,
+}
+
+/// An action's latest run.
+#[derive(Debug, Serialize)]
+pub struct ActionReport {
+    /// Action name.
+    pub name: String,
+    /// Status, `null` if it never ran.
+    pub status: Option<&'static str>,
+    /// Summary.
+    pub summary: Option<String>,
+    /// Error message of a failed run.
+    pub error: Option<String>,
+    /// Last status change.
+    pub last_status_change: Option<String>,
+}
+
+/// One execution.
+#[derive(Debug, Serialize)]
+pub struct ExecutionReport {
+    /// Execution id.
+    pub id: String,
+    /// Status.
+    pub status: &'static str,
+    /// Release version it ships.
+    pub version: Option<String>,
+    /// Commit.
+    pub commit: Option<String>,
+    /// Trigger actor.
+    pub triggered_by: String,
+    /// Start.
+    pub start: String,
+    /// Last update.
+    pub last_update: String,
+    /// Status summary.
+    pub summary: Option<String>,
+}
+
+/// A pending approval.
+#[derive(Debug, Serialize)]
+pub struct ApprovalReport {
+    /// Environment.
+    pub environment: String,
+    /// Pipeline.
+    pub pipeline: String,
+    /// Stage.
+    pub stage: String,
+    /// Action.
+    pub action: String,
+    /// Execution waiting.
+    pub execution_id: String,
+    /// Release version it would ship.
+    pub version: Option<String>,
+    /// Commit.
+    pub commit: Option<String>,
+    /// Who published the release.
+    pub release_actor: Option<String>,
+    /// Who triggered the execution.
+    pub triggered_by: Option<String>,
+    /// Since when it waits (RFC 3339).
+    pub waiting_since: String,
+    /// How long it has waited, for people.
+    pub waited: String,
+    /// When it expires (RFC 3339).
+    pub expires_at: String,
+}
+
+fn stage(s: &StageState) -> StageReport {
+    StageReport {
+        name: s.name.clone(),
+        status: s.latest.as_ref().map(|l| l.status.as_str()),
+        execution_id: s.latest.as_ref().map(|l| l.pipeline_execution_id.clone()),
+        inbound_enabled: s.inbound.enabled,
+        actions: s
+            .actions
+            .iter()
+            .map(|a| ActionReport {
+                name: a.name.clone(),
+                status: a.latest.as_ref().map(|l| l.status.as_str()),
+                summary: a.latest.as_ref().and_then(|l| l.summary.clone()),
+                error: a
+                    .latest
+                    .as_ref()
+                    .and_then(|l| l.error.as_ref().map(|e| e.message.clone())),
+                last_status_change: a.latest.as_ref().map(|l| l.last_status_change.rfc3339()),
+            })
+            .collect(),
+    }
+}
+
+/// An execution row.
+pub fn execution(e: &ExecutionSummary) -> ExecutionReport {
+    let release = e.release();
+    ExecutionReport {
+        id: e.id.clone(),
+        status: e.status.as_str(),
+        version: release.as_ref().map(|r| r.version.to_string()),
+        commit: release.map(|r| r.commit),
+        triggered_by: e.trigger.actor().to_string(),
+        start: e.start.rfc3339(),
+        last_update: e.last_update.rfc3339(),
+        summary: e.status_summary.clone(),
+    }
+}
+
+/// The pipeline of one environment.
+pub fn pipeline(env: &EnvView) -> PipelineReport {
+    PipelineReport {
+        name: env.spec.pipeline.clone(),
+        stages: env
+            .state
+            .iter()
+            .flat_map(|s| s.stages.iter().map(stage))
+            .collect(),
+        executions: env.executions.iter().map(execution).collect(),
+    }
+}
+
+/// One approval.
+pub fn approval(a: &Approval, state: &State) -> ApprovalReport {
+    ApprovalReport {
+        environment: a.environment.clone(),
+        pipeline: a.pipeline.clone(),
+        stage: a.stage.clone(),
+        action: a.action.clone(),
+        execution_id: a.execution_id.clone(),
+        version: a.release.as_ref().map(|r| r.version.to_string()),
+        commit: a.release.as_ref().map(|r| r.commit.clone()),
+        release_actor: a.release.as_ref().map(|r| r.actor.clone()),
+        triggered_by: a.triggered_by.clone(),
+        waiting_since: a.waiting_since.rfc3339(),
+        waited: human(state.now.since(a.waiting_since)),
+        expires_at: a.expires_at().rfc3339(),
+    }
+}
+
+/// The whole status report.
+pub fn status(state: &State) -> StatusReport {
+    let environments = state
+        .envs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, env)| {
+            let s = state.summary(i)?;
+            Some(EnvReport {
+                name: s.name,
+                protected: s.protected,
+                deployed_version: s.deployed.as_ref().map(|r| r.version.to_string()),
+                deployed_commit: s.deployed.as_ref().map(|r| r.commit.clone()),
+                deployed_by: s.deployed.as_ref().map(|r| r.actor.clone()),
+                last_deploy: s.last_deploy.map(|t| t.rfc3339()),
+                status: s.health.label().to_string(),
+                current_stage: s.current_stage,
+                distribution_status: s.distribution_status,
+                releases_behind: s.behind.as_ref().map(|b| b.0),
+                promotes_from: env.spec.promotes_from.clone(),
+                stale_error: env.stale.as_ref().map(|st| st.error.clone()),
+                pipeline: pipeline(env),
+            })
+        })
+        .collect();
+    StatusReport {
+        mode: match state.session.mode {
+            Mode::Demo => "demo",
+            Mode::Aws => "aws",
+        },
+        now: state.now.rfc3339(),
+        identity: state.session.identity.clone(),
+        environments,
+        pending_approvals: state
+            .approvals()
+            .iter()
+            .map(|a| approval(a, state))
+            .collect(),
+    }
+}

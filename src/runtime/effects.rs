@@ -1,0 +1,142 @@
+//! The effect runner: turns an `Effect` into port calls and the `Action` that carries the result.
+
+use crate::app::{Action, Effect, EnvSnapshot};
+use crate::cloud::{Cloud, CloudError, CloudResult, LogQuery};
+use crate::domain::{LogEvent, Release, Version};
+use std::future::Future;
+use std::time::Duration;
+
+/// Longest wait for one port call before it counts as a timeout.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+/// Executions read per refresh (the history list).
+const HISTORY: usize = 25;
+/// Log events read per group and poll.
+const LOG_PAGE: usize = 500;
+
+async fn timed<T>(operation: &str, call: impl Future<Output = CloudResult<T>>) -> CloudResult<T> {
+    match tokio::time::timeout(REQUEST_TIMEOUT, call).await {
+        Ok(result) => result,
+        Err(_) => Err(CloudError::Timeout {
+            operation: operation.to_string(),
+        }),
+    }
+}
+
+/// Runs one effect; `None` for effects that answer nothing (quit).
+pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
+    match effect {
+        Effect::FetchEnv {
+            env,
+            request,
+            pipeline,
+            distribution_id,
+        } => {
+            let result = fetch_env(cloud, &pipeline, &distribution_id)
+                .await
+                .map(Box::new);
+            Some(Action::EnvLoaded {
+                env,
+                request,
+                result,
+            })
+        }
+        Effect::FetchReleases {
+            request,
+            bucket,
+            prefix,
+        } => {
+            let result = fetch_releases(cloud, &bucket, &prefix).await;
+            Some(Action::ReleasesLoaded { request, result })
+        }
+        Effect::FetchIdentity => {
+            let result = timed("GetCallerIdentity", cloud.identity.caller_identity()).await;
+            Some(Action::IdentityLoaded(result))
+        }
+        Effect::FetchLogs {
+            env,
+            request,
+            groups,
+            since,
+        } => {
+            let mut events: Vec<LogEvent> = Vec::new();
+            let mut result = Ok(());
+            for group in groups {
+                let query = LogQuery {
+                    group,
+                    start: Some(since),
+                    limit: Some(LOG_PAGE),
+                    ..LogQuery::default()
+                };
+                match timed("FilterLogEvents", cloud.logs.filter_log_events(&query)).await {
+                    Ok(page) => events.extend(page.events),
+                    Err(e) => result = Err(e),
+                }
+            }
+            let result = match result {
+                Err(e) if events.is_empty() => Err(e),
+                _ => Ok(events),
+            };
+            Some(Action::LogsLoaded {
+                env,
+                request,
+                result,
+            })
+        }
+        Effect::Quit => None,
+    }
+}
+
+/// Reads a pipeline's definition, state and history, and its distribution, concurrently.
+/// The distribution is optional: a CloudFront failure does not hide the pipeline.
+async fn fetch_env(cloud: &Cloud, pipeline: &str, distribution: &str) -> CloudResult<EnvSnapshot> {
+    let p = &cloud.pipelines;
+    let (def, state, executions, dist) = futures::join!(
+        timed("GetPipeline", p.get_pipeline(pipeline)),
+        timed("GetPipelineState", p.get_pipeline_state(pipeline)),
+        timed(
+            "ListPipelineExecutions",
+            p.list_executions(pipeline, HISTORY)
+        ),
+        timed("GetDistribution", cloud.cdn.get_distribution(distribution)),
+    );
+    Ok(EnvSnapshot {
+        def: def?,
+        state: state?,
+        executions: executions?,
+        distribution: dist.ok(),
+    })
+}
+
+/// Lists the release packages under `prefix` (`<prefix><version>/…`) and reads their versions.
+async fn fetch_releases(cloud: &Cloud, bucket: &str, prefix: &str) -> CloudResult<Vec<Release>> {
+    let mut releases: Vec<Release> = Vec::new();
+    let mut token: Option<String> = None;
+    for _ in 0..20 {
+        let page = timed(
+            "ListObjectsV2",
+            cloud
+                .storage
+                .list_objects(bucket, prefix, None, token.as_deref(), 1000),
+        )
+        .await?;
+        for obj in page.objects {
+            let rest = obj.key.strip_prefix(prefix).unwrap_or(&obj.key);
+            let Some(version) = rest.split('/').next().and_then(Version::parse) else {
+                continue;
+            };
+            if releases.last().is_some_and(|r| r.version == version) {
+                continue;
+            }
+            releases.push(Release {
+                version,
+                commit: String::new(),
+                actor: String::new(),
+            });
+        }
+        token = page.next_token;
+        if token.is_none() {
+            break;
+        }
+    }
+    Ok(releases)
+}

@@ -1,0 +1,66 @@
+//! The app without a terminal: the same `update` and effect runner, driven step by step.
+//! The CLI and the end-to-end tests use it.
+
+use super::run_effect;
+use crate::app::{Action, Effect, State, update};
+use crate::cloud::Cloud;
+use crate::domain::Timestamp;
+use std::collections::VecDeque;
+
+/// A headless app: state, ports and the queue of effects not yet run.
+pub struct Headless {
+    /// The app state.
+    pub state: State,
+    cloud: Cloud,
+    queue: VecDeque<Effect>,
+    effects_run: u64,
+}
+
+impl Headless {
+    /// A headless app over these ports.
+    pub fn new(state: State, cloud: Cloud) -> Self {
+        Headless {
+            state,
+            cloud,
+            queue: VecDeque::new(),
+            effects_run: 0,
+        }
+    }
+
+    /// Applies an action; its effects wait in the queue until [`Headless::settle`].
+    pub fn dispatch(&mut self, action: Action) {
+        let effects = update(&mut self.state, action);
+        self.queue.extend(effects);
+    }
+
+    /// Runs queued effects, in order, until none remain.
+    pub async fn settle(&mut self) {
+        while let Some(effect) = self.queue.pop_front() {
+            self.effects_run += 1;
+            if let Some(action) = run_effect(&self.cloud, effect).await {
+                self.dispatch(action);
+            }
+        }
+    }
+
+    /// A tick at `now`, then everything it started.
+    pub async fn tick(&mut self, now: Timestamp) {
+        self.dispatch(Action::Tick(now));
+        self.settle().await;
+    }
+
+    /// Effects run so far.
+    pub fn effects_run(&self) -> u64 {
+        self.effects_run
+    }
+}
+
+impl Headless {
+    /// Starts the app at `now` (identity and first refreshes) and runs it until quiet.
+    pub async fn start(&mut self, now: Timestamp) {
+        self.state.now = now;
+        let effects = crate::app::start(&mut self.state);
+        self.queue.extend(effects);
+        self.settle().await;
+    }
+}

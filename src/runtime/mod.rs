@@ -1,0 +1,10 @@
+//! The runtime: runs effects on the ports, keeps time, drives the app headless or in a terminal.
+
+mod clock;
+mod effects;
+mod headless;
+
+pub use clock::{Clock, SimClock, WallClock};
+pub use effects::{REQUEST_TIMEOUT, run_effect};
+pub use headless::Headless;
+pub mod terminal_loop;

@@ -1,0 +1,108 @@
+//! The interactive loop: terminal events, ticks and effect results in, `update`, coalesced redraws.
+
+use super::{Clock, SimClock, WallClock, run_effect};
+use crate::app::{Action, Effect, Overlay, State, start, update};
+use crate::cli::Backend;
+use crate::cloud::Cloud;
+use crate::tui::hints::hints;
+use crate::tui::keymap::{KeyMode, Keymap};
+use crate::tui::render::{draw, hit_test};
+use crate::tui::terminal::TerminalGuard;
+use crossterm::event::{Event, EventStream, KeyEventKind, MouseButton, MouseEventKind};
+use futures::StreamExt;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+
+/// Most actions handled between two frames; the rest wait for the next round.
+const BATCH: usize = 256;
+
+fn key_mode(state: &State) -> KeyMode {
+    match state.overlay {
+        Some(Overlay::Command(_) | Overlay::Filter(_)) => KeyMode::Input,
+        _ => KeyMode::Normal,
+    }
+}
+
+/// Spawns each effect on the runtime; returns `true` when one asks to quit.
+fn spawn_effects(effects: Vec<Effect>, cloud: &Cloud, tx: &UnboundedSender<Action>) -> bool {
+    let mut quit = false;
+    for effect in effects {
+        if effect == Effect::Quit {
+            quit = true;
+            continue;
+        }
+        let (cloud, tx) = (cloud.clone(), tx.clone());
+        tokio::spawn(async move {
+            if let Some(action) = run_effect(&cloud, effect).await {
+                let _ = tx.send(action);
+            }
+        });
+    }
+    quit
+}
+
+/// Runs the console until the operator quits or a signal arrives.
+pub async fn run(
+    backend: Backend,
+    keymap: Keymap,
+    tick: Duration,
+    speed: f64,
+) -> color_eyre::Result<()> {
+    let clock: Arc<dyn Clock> = match &backend.sim {
+        Some(sim) => Arc::new(SimClock::new(sim.clone(), speed)),
+        None => Arc::new(WallClock),
+    };
+    let hints = hints(&keymap);
+    let cloud = backend.cloud.clone();
+    let mut state = backend.state();
+    state.now = clock.now();
+    let (tx, mut rx) = unbounded_channel::<Action>();
+    let mut term = TerminalGuard::enter()?;
+    let mut events = EventStream::new();
+    let mut ticker = tokio::time::interval(tick);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    let mut quit = spawn_effects(start(&mut state), &cloud, &tx);
+    term.terminal.draw(|f| draw(f, &state, &hints))?;
+    while !quit {
+        let mut actions: Vec<Action> = Vec::new();
+        let mut dirty = false;
+        tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => {
+                    actions.extend(keymap.action(key_mode(&state), key));
+                }
+                Some(Ok(Event::Mouse(m))) if m.kind == MouseEventKind::Down(MouseButton::Left) => {
+                    let area = term.terminal.get_frame().area();
+                    actions.extend(hit_test(&state, area, m.column, m.row));
+                }
+                Some(Ok(Event::Resize(_, _))) => dirty = true,
+                Some(Ok(_)) => {}
+                Some(Err(_)) | None => actions.push(Action::Quit),
+            },
+            Some(action) = rx.recv() => actions.push(action),
+            _ = ticker.tick() => actions.push(Action::Tick(clock.now())),
+            _ = sigterm.recv() => actions.push(Action::Quit),
+            _ = sighup.recv() => actions.push(Action::Quit),
+        }
+        while actions.len() < BATCH {
+            match rx.try_recv() {
+                Ok(action) => actions.push(action),
+                Err(_) => break,
+            }
+        }
+        for action in actions {
+            dirty = true;
+            let effects = update(&mut state, action);
+            quit |= spawn_effects(effects, &cloud, &tx);
+        }
+        if dirty && !quit {
+            term.terminal.draw(|f| draw(f, &state, &hints))?;
+        }
+    }
+    drop(term);
+    Ok(())
+}

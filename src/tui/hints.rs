@@ -1,0 +1,86 @@
+//! Help and footer hints generated from the keymap, so what is shown is what is bound.
+
+use super::keymap::{KeyMode, Keymap};
+use super::render::{HelpEntry, Hints};
+use crate::app::View;
+
+/// Footer actions per view, with their short labels.
+const FOOTER: &[(View, &[(&str, &str)])] = &[
+    (
+        View::Environments,
+        &[
+            ("open", "pipeline"),
+            ("next_env", "env"),
+            ("approvals", "inbox"),
+            ("filter", "filter"),
+            ("command", "cmd"),
+            ("help", "help"),
+            ("quit", "quit"),
+        ],
+    ),
+    (
+        View::Pipeline,
+        &[
+            ("next_env", "env"),
+            ("down", "history"),
+            ("environments", "home"),
+            ("logs", "logs"),
+            ("filter", "filter"),
+            ("help", "help"),
+            ("quit", "quit"),
+        ],
+    ),
+    (
+        View::Approvals,
+        &[
+            ("open", "pipeline"),
+            ("down", "next"),
+            ("filter", "filter"),
+            ("environments", "home"),
+            ("help", "help"),
+            ("quit", "quit"),
+        ],
+    ),
+    (
+        View::Logs,
+        &[
+            ("up", "scroll"),
+            ("bottom", "follow"),
+            ("next_env", "env"),
+            ("filter", "filter"),
+            ("help", "help"),
+            ("quit", "quit"),
+        ],
+    ),
+];
+
+/// The hints for a keymap.
+pub fn hints(keymap: &Keymap) -> Hints {
+    let help = keymap
+        .bindings()
+        .iter()
+        .map(|b| HelpEntry {
+            keys: b.keys.join(" "),
+            action: b.action.clone(),
+            desc: b.desc.clone(),
+            context: match b.mode {
+                KeyMode::Normal => "views".to_string(),
+                KeyMode::Input => "typing".to_string(),
+            },
+        })
+        .collect();
+    let footer = FOOTER
+        .iter()
+        .map(|(view, actions)| {
+            let pairs = actions
+                .iter()
+                .filter_map(|(action, label)| {
+                    let first = keymap.first_key(KeyMode::Normal, action)?.to_string();
+                    Some((first, label.to_string()))
+                })
+                .collect();
+            (*view, pairs)
+        })
+        .collect();
+    Hints { help, footer }
+}

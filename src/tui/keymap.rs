@@ -1,0 +1,296 @@
+//! Key bindings as data: the default `assets/keymap.toml`, user overrides, and key lookup.
+
+use crate::app::Action;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use thiserror::Error;
+
+/// The default keymap, shipped in the binary.
+pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
+
+/// Which bindings apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum KeyMode {
+    /// In the views.
+    Normal,
+    /// Typing in the command line or the filter.
+    Input,
+}
+
+impl KeyMode {
+    fn section(self) -> &'static str {
+        match self {
+            KeyMode::Normal => "normal",
+            KeyMode::Input => "input",
+        }
+    }
+}
+
+/// A keymap file or binding that cannot be used.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum KeymapError {
+    /// The file is not valid TOML or has the wrong shape.
+    #[error("{file}: invalid keymap: {message}")]
+    Parse {
+        /// File name.
+        file: String,
+        /// What is wrong, with line and column.
+        message: String,
+    },
+    /// A section other than normal/input.
+    #[error("{file}: unknown section [{section}]; expected [normal] or [input]")]
+    Section {
+        /// File name.
+        file: String,
+        /// The section.
+        section: String,
+    },
+    /// An action name that does not exist.
+    #[error("{file}: [{section}] unknown action `{action}`; expected one of {expected}")]
+    UnknownAction {
+        /// File name.
+        file: String,
+        /// Section.
+        section: String,
+        /// The action.
+        action: String,
+        /// The valid names.
+        expected: String,
+    },
+    /// A key name that cannot be read.
+    #[error("{file}: [{section}] {action}: unknown key `{key}`")]
+    BadKey {
+        /// File name.
+        file: String,
+        /// Section.
+        section: String,
+        /// Action.
+        action: String,
+        /// The key text.
+        key: String,
+    },
+    /// One key bound to two actions in a section.
+    #[error("[{section}] key `{key}` is bound to both `{first}` and `{second}`")]
+    Conflict {
+        /// Section.
+        section: String,
+        /// Key.
+        key: String,
+        /// First action.
+        first: String,
+        /// Second action.
+        second: String,
+    },
+    /// The override file cannot be read.
+    #[error("{file}: cannot read keymap: {message}")]
+    Io {
+        /// File name.
+        file: String,
+        /// OS error.
+        message: String,
+    },
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    keys: Vec<String>,
+    #[serde(default)]
+    desc: String,
+}
+
+type Sections = BTreeMap<String, BTreeMap<String, Entry>>;
+
+/// One binding, for the help screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    /// Section.
+    pub mode: KeyMode,
+    /// Action name.
+    pub action: String,
+    /// Keys as written.
+    pub keys: Vec<String>,
+    /// Description.
+    pub desc: String,
+}
+
+/// Resolved bindings.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    bindings: Vec<Binding>,
+    lookup: HashMap<(KeyMode, KeyCode, bool, bool), Action>,
+}
+
+fn parse_file(text: &str, file: &str) -> Result<Sections, KeymapError> {
+    toml::from_str(text).map_err(|e| KeymapError::Parse {
+        file: file.to_string(),
+        message: describe(text, &e),
+    })
+}
+
+/// `line:col: message` for a TOML error.
+fn describe(text: &str, err: &toml::de::Error) -> String {
+    let message = err.message().trim().to_string();
+    let Some(span) = err.span() else {
+        return message;
+    };
+    let before = text.get(..span.start).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!("line {line}, column {col}: {message}")
+}
+
+impl Keymap {
+    /// The default keymap with an optional override file merged over it.
+    pub fn load(overrides: Option<&Path>) -> Result<Keymap, KeymapError> {
+        let mut sections = parse_file(DEFAULT_KEYMAP, "assets/keymap.toml")?;
+        let mut origin = "assets/keymap.toml".to_string();
+        if let Some(path) = overrides {
+            let file = path.display().to_string();
+            let text = std::fs::read_to_string(path).map_err(|e| KeymapError::Io {
+                file: file.clone(),
+                message: e.to_string(),
+            })?;
+            for (section, entries) in parse_file(&text, &file)? {
+                sections.entry(section).or_default().extend(entries);
+            }
+            origin = file;
+        }
+        Keymap::from_sections(sections, &origin)
+    }
+
+    /// Builds a keymap from already merged TOML text (used by tests).
+    pub fn from_toml(text: &str, file: &str) -> Result<Keymap, KeymapError> {
+        Keymap::from_sections(parse_file(text, file)?, file)
+    }
+
+    fn from_sections(sections: Sections, file: &str) -> Result<Keymap, KeymapError> {
+        let mut bindings = Vec::new();
+        let mut lookup = HashMap::new();
+        let mut owner: HashMap<(KeyMode, KeyCode, bool, bool), String> = HashMap::new();
+        for (section, entries) in sections {
+            let mode = match section.as_str() {
+                "normal" => KeyMode::Normal,
+                "input" => KeyMode::Input,
+                _ => {
+                    return Err(KeymapError::Section {
+                        file: file.into(),
+                        section,
+                    });
+                }
+            };
+            for (action, entry) in entries {
+                let Some(act) = Action::bindable(&action) else {
+                    return Err(KeymapError::UnknownAction {
+                        file: file.into(),
+                        section,
+                        action,
+                        expected: Action::BINDABLE.join(", "),
+                    });
+                };
+                for key in &entry.keys {
+                    let (code, ctrl, alt) = parse_key(key).ok_or_else(|| KeymapError::BadKey {
+                        file: file.into(),
+                        section: section.clone(),
+                        action: action.clone(),
+                        key: key.clone(),
+                    })?;
+                    let id = (mode, code, ctrl, alt);
+                    if let Some(first) = owner.insert(id, action.clone()) {
+                        return Err(KeymapError::Conflict {
+                            section: mode.section().into(),
+                            key: key.clone(),
+                            first,
+                            second: action,
+                        });
+                    }
+                    lookup.insert(id, act.clone());
+                }
+                bindings.push(Binding {
+                    mode,
+                    action,
+                    keys: entry.keys,
+                    desc: entry.desc,
+                });
+            }
+        }
+        let rank = |name: &str| Action::BINDABLE.iter().position(|a| *a == name);
+        bindings.sort_by_key(|b| (b.mode, rank(&b.action)));
+        Ok(Keymap { bindings, lookup })
+    }
+
+    /// The action for a key press in a mode; in input mode unbound characters are typed.
+    pub fn action(&self, mode: KeyMode, key: KeyEvent) -> Option<Action> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = key.modifiers.contains(KeyModifiers::ALT);
+        let code = match key.code {
+            KeyCode::Char(c) if ctrl => KeyCode::Char(c.to_ascii_lowercase()),
+            other => other,
+        };
+        if let Some(a) = self.lookup.get(&(mode, code, ctrl, alt)) {
+            return Some(a.clone());
+        }
+        match (mode, code) {
+            (KeyMode::Input, KeyCode::Char(c)) if !ctrl && !alt => Some(Action::Input(c)),
+            _ => None,
+        }
+    }
+
+    /// Every binding, sections in order.
+    pub fn bindings(&self) -> &[Binding] {
+        &self.bindings
+    }
+
+    /// The first key of an action in a mode, for short hints.
+    pub fn first_key(&self, mode: KeyMode, action: &str) -> Option<&str> {
+        self.bindings
+            .iter()
+            .find(|b| b.mode == mode && b.action == action)
+            .and_then(|b| b.keys.first())
+            .map(String::as_str)
+    }
+}
+
+/// Reads `ctrl-c`, `enter`, `G`, `f5`… into (code, ctrl, alt).
+pub fn parse_key(text: &str) -> Option<(KeyCode, bool, bool)> {
+    let (mut ctrl, mut alt, mut rest) = (false, false, text);
+    loop {
+        if let Some(r) = rest.strip_prefix("ctrl-").filter(|r| !r.is_empty()) {
+            (ctrl, rest) = (true, r);
+        } else if let Some(r) = rest.strip_prefix("alt-").filter(|r| !r.is_empty()) {
+            (alt, rest) = (true, r);
+        } else {
+            break;
+        }
+    }
+    let mut chars = rest.chars();
+    let code = match (chars.next(), chars.next()) {
+        (Some(c), None) => KeyCode::Char(if ctrl { c.to_ascii_lowercase() } else { c }),
+        _ => match rest {
+            "enter" => KeyCode::Enter,
+            "esc" => KeyCode::Esc,
+            "tab" => KeyCode::Tab,
+            "backtab" => KeyCode::BackTab,
+            "backspace" => KeyCode::Backspace,
+            "space" => KeyCode::Char(' '),
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "pageup" => KeyCode::PageUp,
+            "pagedown" => KeyCode::PageDown,
+            "delete" => KeyCode::Delete,
+            f => KeyCode::F(
+                f.strip_prefix('f')?
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=12).contains(n))?,
+            ),
+        },
+    };
+    Some((code, ctrl, alt))
+}

@@ -1,0 +1,54 @@
+//! A headless app wired to a simulator, for end-to-end and snapshot tests.
+#![allow(dead_code)]
+
+use shipdeck::app::{Mode, PollPolicy, Session, State};
+use shipdeck::cloud::sim::{SimCloud, SimConfig, Simulator, demo_specs};
+use shipdeck::domain::{Millis, Timestamp};
+use shipdeck::runtime::Headless;
+
+/// Simulator + headless app, both at the simulator's start time.
+pub struct Rig {
+    pub sim: SimCloud,
+    pub app: Headless,
+}
+
+impl Rig {
+    pub fn new(seed: u64) -> Rig {
+        let config = SimConfig {
+            seed,
+            traffic_scale: 0.02,
+            ..SimConfig::default()
+        };
+        let sim = SimCloud::new(Simulator::new(config, &demo_specs()));
+        let now = sim.with(|s| s.now());
+        let session = Session {
+            mode: Mode::Demo,
+            profile: None,
+            region: Some("eu-west-1".into()),
+            identity: None,
+            read_only: false,
+        };
+        let state = State::new(session, demo_specs(), PollPolicy::default(), now);
+        let app = Headless::new(state, sim.cloud());
+        Rig { sim, app }
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.sim.with(|s| s.now())
+    }
+
+    pub async fn start(&mut self) {
+        let now = self.now();
+        self.app.start(now).await;
+    }
+
+    /// Advances the simulator in `step` increments for `total`, ticking the app at each step.
+    pub async fn run(&mut self, total: Millis, step: Millis) {
+        let end = self.now() + total;
+        while self.now() < end {
+            let next = (self.now() + step).min(end);
+            self.sim.with(|s| s.advance_to(next));
+            self.app.tick(next).await;
+        }
+    }
+}
