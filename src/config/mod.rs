@@ -1,1 +1,42 @@
 //! shipdeck.toml: discovery, parsing and validation into typed configuration.
+//!
+//! Parsing walks the spanned TOML tree (`toml::de::DeTable`) table by table, so every error,
+//! including the semantic ones found after the types check, carries `file:line:column` and the
+//! key (see [`ConfigError`]). Unknown keys are rejected in every table.
+
+mod discover;
+mod environments;
+mod error;
+mod model;
+mod parse;
+mod reader;
+mod validate;
+
+pub use discover::{ENV_VAR, FILE_NAME, Search, discover};
+pub use error::{ConfigError, Location, Origin};
+pub use model::{AwsConfig, Config, PollingConfig, UiConfig};
+
+use std::path::Path;
+
+/// The annotated example configuration, also the built-in demo configuration.
+pub const EXAMPLE: &str = include_str!("../../assets/shipdeck.example.toml");
+
+impl Config {
+    /// Parses and validates `text`; `path` is the file it came from, used in messages and
+    /// to resolve relative paths (`None` shows as `<config>`). `~/` expands to `$HOME`.
+    pub fn from_str(text: &str, path: Option<&Path>) -> Result<Config, ConfigError> {
+        let home = std::env::var_os("HOME").filter(|h| !h.is_empty());
+        parse::parse(text, path, home.as_deref().map(Path::new))
+    }
+
+    /// Reads and parses the file at `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let home = std::env::var_os("HOME").filter(|h| !h.is_empty());
+        discover::read(path, None, home.as_deref().map(Path::new))
+    }
+
+    /// The built-in demo configuration: [`EXAMPLE`], parsed (its `path` is `None`).
+    pub fn demo() -> Result<Config, ConfigError> {
+        Config::from_str(EXAMPLE, None)
+    }
+}

@@ -1,0 +1,180 @@
+//! `[[environments]]` into [`EnvSpec`]s: per-table keys, then names and promotion links across tables.
+
+use super::error::ConfigError;
+use super::reader::Table;
+use super::validate;
+use crate::domain::EnvSpec;
+use std::ops::Range;
+
+/// Keys of an `[[environments]]` table.
+const ENV_KEYS: &[&str] = &[
+    "name",
+    "pipeline",
+    "source_bucket",
+    "source_key",
+    "release_prefix",
+    "distribution_id",
+    "logs_bucket",
+    "logs_prefix",
+    "log_groups",
+    "site_url",
+    "api_url",
+    "protected",
+    "read_only",
+    "promotes_from",
+];
+
+/// The message when the file lists no environment.
+const NO_ENVIRONMENTS: &str = "at least one environment is required; add an [[environments]] \
+                               table (see assets/shipdeck.example.toml)";
+
+/// One parsed environment and where its name and explicit `promotes_from` are.
+struct Entry<'a, 'i> {
+    table: Table<'a, 'i>,
+    spec: EnvSpec,
+    name_span: Range<usize>,
+    promotes_span: Option<Range<usize>>,
+}
+
+/// Reads every `[[environments]]` table of `root`, in file order; `read_only` is the top-level flag.
+pub(crate) fn read(root: &Table<'_, '_>, read_only: bool) -> Result<Vec<EnvSpec>, ConfigError> {
+    let tables = root
+        .tables("environments")?
+        .ok_or_else(|| root.invalid("environments", &root.span(), NO_ENVIRONMENTS))?;
+    if tables.get_ref().is_empty() {
+        return Err(root.invalid("environments", &tables.span(), NO_ENVIRONMENTS));
+    }
+    let mut entries: Vec<Entry<'_, '_>> = Vec::new();
+    for table in tables.into_inner() {
+        let previous = entries.last().map(|e| e.spec.name.as_str());
+        let entry = one(table, previous, read_only)?;
+        if let Some(first) = entries.iter().find(|e| e.spec.name == entry.spec.name) {
+            let message = format!(
+                "duplicate environment name `{}` (already used by {})",
+                entry.spec.name,
+                first.table.path()
+            );
+            return Err(entry.table.invalid("name", &entry.name_span, message));
+        }
+        entries.push(entry);
+    }
+    check_promotions(&entries)?;
+    Ok(entries.into_iter().map(|e| e.spec).collect())
+}
+
+fn one<'a, 'i>(
+    t: Table<'a, 'i>,
+    previous: Option<&str>,
+    global_read_only: bool,
+) -> Result<Entry<'a, 'i>, ConfigError> {
+    t.deny_unknown(ENV_KEYS)?;
+    let name = t.required_str("name")?;
+    validate::env_name(name.get_ref()).map_err(|m| t.invalid("name", &name.span(), m))?;
+    let pipeline = t.required_str("pipeline")?;
+    let source_bucket = t.required_str("source_bucket")?;
+    let source_key = t.required_str("source_key")?;
+    let distribution_id = t.required_str("distribution_id")?;
+    validate::distribution_id(distribution_id.get_ref())
+        .map_err(|m| t.invalid("distribution_id", &distribution_id.span(), m))?;
+    let logs_bucket = t.required_str("logs_bucket")?;
+    let text = |key: &str| -> Result<String, ConfigError> {
+        Ok(t.str(key)?
+            .map(|v| v.get_ref().to_string())
+            .unwrap_or_default())
+    };
+    let url = |key: &str| -> Result<Option<String>, ConfigError> {
+        let Some(v) = t.str(key)? else {
+            return Ok(None);
+        };
+        validate::url(v.get_ref()).map_err(|m| t.invalid(key, &v.span(), m))?;
+        Ok(Some(v.get_ref().to_string()))
+    };
+    let mut log_groups = Vec::new();
+    for (i, group) in t
+        .str_list("log_groups")?
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+    {
+        if group.get_ref().trim().is_empty() {
+            return Err(t.invalid(
+                &format!("log_groups[{i}]"),
+                &group.span(),
+                "must not be empty",
+            ));
+        }
+        log_groups.push(group.get_ref().to_string());
+    }
+    let promotes = t.str("promotes_from")?;
+    let spec = EnvSpec {
+        name: name.get_ref().to_string(),
+        protected: t.bool("protected")?.unwrap_or(false),
+        read_only: t.bool("read_only")?.unwrap_or(false) || global_read_only,
+        pipeline: pipeline.get_ref().to_string(),
+        source_bucket: source_bucket.get_ref().to_string(),
+        source_key: source_key.get_ref().to_string(),
+        release_prefix: text("release_prefix")?,
+        distribution_id: distribution_id.get_ref().to_string(),
+        logs_bucket: logs_bucket.get_ref().to_string(),
+        logs_prefix: text("logs_prefix")?,
+        log_groups,
+        site_url: url("site_url")?,
+        api_url: url("api_url")?,
+        promotes_from: match &promotes {
+            // An explicit empty string means "promotes from nothing".
+            Some(p) if p.get_ref().is_empty() => None,
+            Some(p) => Some(p.get_ref().to_string()),
+            None => previous.map(str::to_string),
+        },
+    };
+    Ok(Entry {
+        table: t,
+        spec,
+        name_span: name.span(),
+        promotes_span: promotes.map(|p| p.span()),
+    })
+}
+
+/// Explicit `promotes_from` values name another listed environment and form no cycle.
+fn check_promotions(entries: &[Entry<'_, '_>]) -> Result<(), ConfigError> {
+    let names: Vec<&str> = entries.iter().map(|e| e.spec.name.as_str()).collect();
+    for entry in entries {
+        let (Some(from), Some(span)) = (&entry.spec.promotes_from, &entry.promotes_span) else {
+            continue;
+        };
+        let message = if *from == entry.spec.name {
+            format!("environment `{from}` cannot promote from itself")
+        } else if !names.contains(&from.as_str()) {
+            format!(
+                "unknown environment `{from}`; expected one of {}",
+                names.join(", ")
+            )
+        } else {
+            continue;
+        };
+        return Err(entry.table.invalid("promotes_from", span, message));
+    }
+    for (start, entry) in entries.iter().enumerate() {
+        let mut chain = vec![entry.spec.name.as_str()];
+        let mut at = start;
+        while let Some(next) = entries[at].spec.promotes_from.as_deref() {
+            let Some(i) = names.iter().position(|n| *n == next) else {
+                break;
+            };
+            chain.push(next);
+            if i == start {
+                let span = entry
+                    .promotes_span
+                    .clone()
+                    .unwrap_or_else(|| entry.name_span.clone());
+                let message = format!("promotion cycle: {}", chain.join(" → "));
+                return Err(entry.table.invalid("promotes_from", &span, message));
+            }
+            if chain.len() > entries.len() {
+                break;
+            }
+            at = i;
+        }
+    }
+    Ok(())
+}

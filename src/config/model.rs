@@ -1,0 +1,92 @@
+//! The typed configuration: what `shipdeck.toml` means once parsed and validated.
+
+use crate::domain::EnvSpec;
+use std::path::PathBuf;
+
+/// The whole configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// The file it was read from; `None` for the built-in demo or text parsed without a file.
+    pub path: Option<PathBuf>,
+    /// Refuse every mutating action, in every environment.
+    pub read_only: bool,
+    /// How to reach AWS.
+    pub aws: AwsConfig,
+    /// Terminal UI settings.
+    pub ui: UiConfig,
+    /// How often the runtime polls AWS.
+    pub polling: PollingConfig,
+    /// The environments, in promotion order (as listed in the file); never empty.
+    pub environments: Vec<EnvSpec>,
+}
+
+impl Config {
+    /// The environment called `name`.
+    pub fn environment(&self, name: &str) -> Option<&EnvSpec> {
+        self.environments.iter().find(|e| e.name == name)
+    }
+}
+
+/// The `[aws]` table; every field falls back to the SDK's usual resolution when absent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AwsConfig {
+    /// Named profile from `~/.aws/config`.
+    pub profile: Option<String>,
+    /// Region, e.g. `eu-west-1`.
+    pub region: Option<String>,
+    /// Endpoint override, e.g. a local emulator at `http://127.0.0.1:5000`.
+    pub endpoint_url: Option<String>,
+}
+
+/// The `[ui]` table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UiConfig {
+    /// A keymap file whose bindings are merged over the default keymap (`~/` expanded).
+    pub keymap: Option<PathBuf>,
+    /// UI tick in milliseconds (spinners, relative times), within [`UiConfig::TICK_MS_RANGE`].
+    pub tick_ms: u64,
+}
+
+impl UiConfig {
+    /// Default UI tick.
+    pub const DEFAULT_TICK_MS: u64 = 250;
+    /// Accepted UI tick values, in milliseconds.
+    pub const TICK_MS_RANGE: std::ops::RangeInclusive<u64> = 16..=5000;
+}
+
+impl Default for UiConfig {
+    fn default() -> Self {
+        UiConfig {
+            keymap: None,
+            tick_ms: Self::DEFAULT_TICK_MS,
+        }
+    }
+}
+
+/// The `[polling]` table (seconds in the file, milliseconds here).
+///
+/// Invariant: `1 s <= active_ms <= idle_ms <= max_backoff_ms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PollingConfig {
+    /// Interval while an execution is running.
+    pub active_ms: u64,
+    /// Interval while nothing runs.
+    pub idle_ms: u64,
+    /// Ceiling of the back-off after errors or throttling.
+    pub max_backoff_ms: u64,
+}
+
+impl PollingConfig {
+    /// Largest accepted value of any polling interval, in seconds (one day).
+    pub const MAX_SECS: i64 = 86_400;
+}
+
+impl Default for PollingConfig {
+    fn default() -> Self {
+        PollingConfig {
+            active_ms: 5_000,
+            idle_ms: 30_000,
+            max_backoff_ms: 300_000,
+        }
+    }
+}

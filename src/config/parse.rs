@@ -1,0 +1,127 @@
+//! Reads a `shipdeck.toml` document table by table into a [`Config`], rejecting unknown keys.
+
+use super::environments;
+use super::error::ConfigError;
+use super::model::{AwsConfig, Config, PollingConfig, UiConfig};
+use super::reader::{Source, Table};
+use super::validate;
+use std::path::Path;
+use toml::de::DeTable;
+
+/// Keys of the top-level table.
+const TOP_KEYS: &[&str] = &["read_only", "aws", "ui", "polling", "environments"];
+/// Keys of `[aws]`.
+const AWS_KEYS: &[&str] = &["profile", "region", "endpoint_url"];
+/// Keys of `[ui]`.
+const UI_KEYS: &[&str] = &["keymap", "tick_ms"];
+/// Keys of `[polling]`.
+const POLLING_KEYS: &[&str] = &["active", "idle", "max_backoff"];
+
+/// The name messages use for text that has no file.
+const NO_FILE: &str = "<config>";
+
+/// Parses and validates `text`; `path` names the file in messages, `home` expands `~/`.
+pub(crate) fn parse(
+    text: &str,
+    path: Option<&Path>,
+    home: Option<&Path>,
+) -> Result<Config, ConfigError> {
+    let file = path.map_or_else(|| NO_FILE.to_string(), |p| p.display().to_string());
+    let src = Source { file, text };
+    let doc = DeTable::parse(text).map_err(|e| ConfigError::Syntax {
+        at: src.at(&e.span().unwrap_or(0..0)),
+        message: e.message().trim().to_string(),
+    })?;
+    let root = Table::root(&src, &doc);
+    root.deny_unknown(TOP_KEYS)?;
+    let read_only = root.bool("read_only")?.unwrap_or(false);
+    let config_dir = path.and_then(Path::parent);
+    Ok(Config {
+        path: path.map(Path::to_path_buf),
+        read_only,
+        aws: aws(root.table("aws")?)?,
+        ui: ui(root.table("ui")?, config_dir, home)?,
+        polling: polling(root.table("polling")?)?,
+        environments: environments::read(&root, read_only)?,
+    })
+}
+
+/// An optional, non-empty string.
+fn opt_string(t: &Table<'_, '_>, key: &str) -> Result<Option<String>, ConfigError> {
+    match t.str(key)? {
+        Some(v) if v.get_ref().trim().is_empty() => Err(t.invalid(
+            key,
+            &v.span(),
+            "must not be empty (leave the key out instead)",
+        )),
+        v => Ok(v.map(|v| v.get_ref().to_string())),
+    }
+}
+
+fn aws(t: Option<Table<'_, '_>>) -> Result<AwsConfig, ConfigError> {
+    let Some(t) = t else {
+        return Ok(AwsConfig::default());
+    };
+    t.deny_unknown(AWS_KEYS)?;
+    if let Some(v) = t.str("endpoint_url")? {
+        validate::url(v.get_ref()).map_err(|m| t.invalid("endpoint_url", &v.span(), m))?;
+    }
+    Ok(AwsConfig {
+        profile: opt_string(&t, "profile")?,
+        region: opt_string(&t, "region")?,
+        endpoint_url: opt_string(&t, "endpoint_url")?,
+    })
+}
+
+fn ui(
+    t: Option<Table<'_, '_>>,
+    config_dir: Option<&Path>,
+    home: Option<&Path>,
+) -> Result<UiConfig, ConfigError> {
+    let Some(t) = t else {
+        return Ok(UiConfig::default());
+    };
+    t.deny_unknown(UI_KEYS)?;
+    let keymap = match t.str("keymap")? {
+        None => None,
+        Some(v) => Some(
+            validate::file_path(v.get_ref(), config_dir, home)
+                .map_err(|m| t.invalid("keymap", &v.span(), m))?,
+        ),
+    };
+    let tick_ms = match t.int("tick_ms")? {
+        None => UiConfig::DEFAULT_TICK_MS,
+        Some(v) => {
+            validate::tick_ms(*v.get_ref()).map_err(|m| t.invalid("tick_ms", &v.span(), m))?
+        }
+    };
+    Ok(UiConfig { keymap, tick_ms })
+}
+
+/// `[polling]`: each interval at least the one before it; an absent one defaults to
+/// `max(default, previous)` so that setting only `active = 60` stays valid.
+fn polling(t: Option<Table<'_, '_>>) -> Result<PollingConfig, ConfigError> {
+    let defaults = PollingConfig::default();
+    let Some(t) = t else { return Ok(defaults) };
+    t.deny_unknown(POLLING_KEYS)?;
+    let secs = |key: &str, floor_ms: u64, floor: String, default_ms: u64| match t.int(key)? {
+        None => Ok(default_ms.max(floor_ms)),
+        Some(v) => validate::seconds(*v.get_ref(), floor_ms / 1000, &floor)
+            .map_err(|m| t.invalid(key, &v.span(), m)),
+    };
+    let active_ms = secs("active", 1000, "1 second".to_string(), defaults.active_ms)?;
+    let idle_floor = format!("{} ({} s)", t.key_path("active"), active_ms / 1000);
+    let idle_ms = secs("idle", active_ms, idle_floor, defaults.idle_ms)?;
+    let backoff_floor = format!("{} ({} s)", t.key_path("idle"), idle_ms / 1000);
+    let max_backoff_ms = secs(
+        "max_backoff",
+        idle_ms,
+        backoff_floor,
+        defaults.max_backoff_ms,
+    )?;
+    Ok(PollingConfig {
+        active_ms,
+        idle_ms,
+        max_backoff_ms,
+    })
+}
