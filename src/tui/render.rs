@@ -1,0 +1,280 @@
+//! Drawing `&State` into a frame and mapping mouse clicks back to actions; pure, no I/O.
+
+use super::views;
+use super::widgets::status::{PROTECTED_BAR, protected};
+use super::widgets::{footer, header, tabs, text};
+use crate::app::{Action, Overlay, State, View};
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Span;
+use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+
+/// Narrowest terminal the views are drawn in.
+pub const MIN_WIDTH: u16 = 60;
+/// Lowest terminal the views are drawn in.
+pub const MIN_HEIGHT: u16 = 15;
+
+/// One row of the help overlay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelpEntry {
+    /// Keys, e.g. `q ctrl-c`.
+    pub keys: String,
+    /// Action name, e.g. `quit`.
+    pub action: String,
+    /// What it does.
+    pub desc: String,
+    /// Where it applies, e.g. `views`, `typing`.
+    pub context: String,
+}
+
+/// Help rows and footer hints, generated from the keymap so that what is shown is what is bound.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hints {
+    /// Rows of the help overlay.
+    pub help: Vec<HelpEntry>,
+    /// Per view: (keys, short label) pairs for the footer.
+    pub footer: Vec<(View, Vec<(String, String)>)>,
+}
+
+/// The default keymap's bindings: (keys, action, description, context).
+const DEFAULT_HELP: &[(&str, &str, &str, &str)] = &[
+    ("q ctrl-c", "quit", "Leave shipdeck", "views"),
+    ("? f1", "help", "Show or hide this help", "views"),
+    (
+        ":",
+        "command",
+        "Command line (:env prd, :approvals, :logs, :quit)",
+        "views",
+    ),
+    ("/", "filter", "Filter the current list", "views"),
+    (
+        "esc",
+        "back",
+        "Close, clear the filter, or go home",
+        "views",
+    ),
+    ("enter right l", "open", "Open the selected row", "views"),
+    ("up k", "up", "Previous row", "views"),
+    ("down j", "down", "Next row", "views"),
+    ("home g", "top", "First row", "views"),
+    ("end G", "bottom", "Last row", "views"),
+    ("pageup ctrl-u", "page_up", "Page up", "views"),
+    ("pagedown ctrl-d", "page_down", "Page down", "views"),
+    ("] n", "next_env", "Next environment", "views"),
+    ("[ N", "prev_env", "Previous environment", "views"),
+    ("tab", "next_view", "Next view", "views"),
+    ("1 e", "environments", "Environments view", "views"),
+    (
+        "2 p",
+        "pipeline",
+        "Pipeline view of the selected environment",
+        "views",
+    ),
+    ("3 a", "approvals", "Approvals inbox", "views"),
+    (
+        "4 L",
+        "logs",
+        "CloudWatch log events of the selected environment",
+        "views",
+    ),
+    ("r ctrl-r", "refresh", "Refresh now", "views"),
+    (
+        "enter",
+        "submit",
+        "Run the command / keep the filter",
+        "typing",
+    ),
+    ("esc ctrl-c", "back", "Cancel", "typing"),
+    ("tab", "complete", "Complete the command", "typing"),
+    ("backspace", "backspace", "Delete a character", "typing"),
+];
+
+/// The default keymap's footer hints per view: (keys, label).
+const DEFAULT_FOOTER: &[(View, &[(&str, &str)])] = &[
+    (
+        View::Environments,
+        &[
+            ("enter", "pipeline"),
+            ("]", "env"),
+            ("3", "inbox"),
+            ("/", "filter"),
+            (":", "cmd"),
+            ("?", "help"),
+            ("q", "quit"),
+        ],
+    ),
+    (
+        View::Pipeline,
+        &[
+            ("]", "env"),
+            ("j", "history"),
+            ("1", "home"),
+            ("4", "logs"),
+            ("/", "filter"),
+            ("?", "help"),
+            ("q", "quit"),
+        ],
+    ),
+    (
+        View::Approvals,
+        &[
+            ("enter", "pipeline"),
+            ("j", "next"),
+            ("/", "filter"),
+            ("1", "home"),
+            ("?", "help"),
+            ("q", "quit"),
+        ],
+    ),
+    (
+        View::Logs,
+        &[
+            ("k", "scroll"),
+            ("G", "follow"),
+            ("]", "env"),
+            ("/", "filter"),
+            ("?", "help"),
+            ("q", "quit"),
+        ],
+    ),
+];
+
+impl Default for Hints {
+    fn default() -> Self {
+        let help = DEFAULT_HELP
+            .iter()
+            .map(|(keys, action, desc, context)| HelpEntry {
+                keys: keys.to_string(),
+                action: action.to_string(),
+                desc: desc.to_string(),
+                context: context.to_string(),
+            })
+            .collect();
+        let footer = DEFAULT_FOOTER
+            .iter()
+            .map(|(view, pairs)| {
+                let pairs = pairs
+                    .iter()
+                    .map(|(k, l)| (k.to_string(), l.to_string()))
+                    .collect();
+                (*view, pairs)
+            })
+            .collect();
+        Hints { help, footer }
+    }
+}
+
+/// Where the parts of the screen go: header (row 0), tabs (row 1), body, footer (last row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Areas {
+    /// The header line.
+    pub header: Rect,
+    /// The tabs line.
+    pub tabs: Rect,
+    /// The view, with its border.
+    pub body: Rect,
+    /// The footer line (status, hints, or the `:` / `/` prompt).
+    pub footer: Rect,
+}
+
+impl Areas {
+    /// The layout of `area`; `None` when it is smaller than [`MIN_WIDTH`]×[`MIN_HEIGHT`].
+    pub fn new(area: Rect) -> Option<Areas> {
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            return None;
+        }
+        let line = |y: u16| Rect::new(area.x, y, area.width, 1);
+        let bottom = area.bottom().saturating_sub(1);
+        Some(Areas {
+            header: line(area.y),
+            tabs: line(area.y.saturating_add(1)),
+            body: Rect::new(
+                area.x,
+                area.y.saturating_add(2),
+                area.width,
+                area.height.saturating_sub(3),
+            ),
+            footer: line(bottom),
+        })
+    }
+}
+
+/// The bordered block around the view: thick and red while a protected environment is selected.
+pub fn body_block(state: &State) -> Block<'static> {
+    let title = views::title(state);
+    let block = Block::bordered().title(Span::styled(
+        format!(" {title} "),
+        Style::new().add_modifier(Modifier::BOLD),
+    ));
+    match state.selected_env().filter(|_| protected(state)) {
+        Some(env) => block
+            .border_type(BorderType::Thick)
+            .border_style(Style::new().fg(Color::Red))
+            .title_top(
+                Span::styled(header::protected_label(&env.spec.name), PROTECTED_BAR)
+                    .into_right_aligned_line(),
+            ),
+        None => block.border_style(Style::new().fg(Color::DarkGray)),
+    }
+}
+
+fn too_small(frame: &mut Frame, area: Rect) {
+    let msg = format!(
+        "terminal too small ({}x{}); need at least {MIN_WIDTH}×{MIN_HEIGHT}",
+        area.width, area.height
+    );
+    let lines =
+        u16::try_from(text::width(&msg) / usize::from(area.width.max(1)) + 1).unwrap_or(u16::MAX);
+    let rect = text::centered(area, area.width, lines);
+    let p = Paragraph::new(msg)
+        .alignment(Alignment::Center)
+        .wrap(Wrap { trim: true });
+    frame.render_widget(p, rect);
+}
+
+/// Draws the whole screen for `state`.
+pub fn draw(frame: &mut Frame, state: &State, hints: &Hints) {
+    let area = frame.area();
+    let Some(areas) = Areas::new(area) else {
+        too_small(frame, area);
+        return;
+    };
+    header::render(frame, state, areas.header);
+    tabs::render(frame, state, areas.tabs);
+    let block = body_block(state);
+    let inner = block.inner(areas.body);
+    frame.render_widget(block, areas.body);
+    views::render(frame, state, inner);
+    match &state.overlay {
+        None => footer::render(frame, state, hints, areas.footer),
+        Some(Overlay::Help) => {
+            footer::render(frame, state, hints, areas.footer);
+            views::help::render(frame, state, hints, areas.body);
+        }
+        Some(Overlay::Command(line)) => views::command::render(frame, line, &areas),
+        Some(Overlay::Filter(line)) => views::command::render_filter(frame, state, line, &areas),
+    }
+}
+
+/// The action of a left click at (`column`, `row`) on a screen of `area`, drawn as [`draw`] does:
+/// a tab shows its view, a list row selects it. Nothing while typing in a prompt.
+pub fn hit_test(state: &State, area: Rect, column: u16, row: u16) -> Option<Action> {
+    let areas = Areas::new(area)?;
+    if matches!(
+        state.overlay,
+        Some(Overlay::Command(_) | Overlay::Filter(_))
+    ) {
+        return None;
+    }
+    if row == areas.tabs.y {
+        return tabs::hit(state, areas.tabs, column).map(Action::Show);
+    }
+    if state.overlay.is_some() {
+        return None;
+    }
+    let inner = body_block(state).inner(areas.body);
+    views::list_geometry(state, inner)?
+        .row_at(column, row)
+        .map(Action::SelectRow)
+}

@@ -1,0 +1,235 @@
+//! The approvals inbox: every pending approval, and a detail panel for the selected one.
+
+use super::rows_below_header;
+use crate::app::State;
+use crate::domain::{Approval, Timestamp, human};
+use crate::tui::widgets::status::{DIM, env_label, env_name_style};
+use crate::tui::widgets::table::{self, Col, ListGeom};
+use crate::tui::widgets::text::{short_id, wrap};
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// The columns in display order; lower priority numbers survive narrow terminals.
+const COLUMNS: [Col; 8] = [
+    Col::fixed("ENV", 6, 0),
+    Col::fixed("PIPELINE", 16, 7),
+    Col::fixed("RELEASE", 22, 1),
+    Col::fixed("EXECUTION", 9, 6),
+    Col::fixed("TRIGGERED BY", 12, 5),
+    Col::fixed("WAITED", 8, 2),
+    Col::fixed("LEFT", 8, 3),
+    Col::fill("STAGE / ACTION", 16, 4),
+];
+
+/// Time left below which the expiry shows red.
+const URGENT: i64 = Timestamp::DAY;
+
+/// Body title.
+pub fn title(state: &State) -> String {
+    format!("Approvals · {} pending", state.approvals().len())
+}
+
+/// A token cut to its first characters, never shown whole.
+pub fn short_token(token: &str) -> String {
+    let n = token.chars().count();
+    let keep = if n > 6 { 6 } else { n / 2 };
+    format!("{}…", token.chars().take(keep).collect::<String>())
+}
+
+/// Height of the detail panel (with its rule line) for a body of `height` rows.
+fn detail_height(height: u16) -> u16 {
+    match height {
+        h if h >= 16 => 8,
+        h if h >= 9 => 4,
+        _ => 0,
+    }
+}
+
+fn split(inner: Rect) -> (Rect, Rect) {
+    let d = detail_height(inner.height).min(inner.height);
+    let list = Rect {
+        height: inner.height - d,
+        ..inner
+    };
+    let detail = Rect {
+        y: list.bottom(),
+        height: d,
+        ..inner
+    };
+    (list, detail)
+}
+
+/// Where the rows are; `None` when the inbox is empty.
+pub fn geometry(state: &State, inner: Rect) -> Option<ListGeom> {
+    let n = state.visible_approvals().len();
+    if n == 0 {
+        return None;
+    }
+    let rows = rows_below_header(split(inner).0);
+    Some(ListGeom::new(rows, n, Some(state.approval_row)))
+}
+
+fn left_style(left: i64) -> Style {
+    if left < URGENT {
+        Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
+    } else {
+        Style::new()
+    }
+}
+
+fn release_text(a: &Approval) -> String {
+    match &a.release {
+        Some(r) => format!("{} {} {}", r.version, r.short_commit(), r.actor),
+        None => "unknown".into(),
+    }
+}
+
+fn cells(state: &State, a: &Approval) -> Vec<Line<'static>> {
+    let protected = state
+        .env_index(&a.environment)
+        .and_then(|i| state.envs.get(i))
+        .is_some_and(|e| e.spec.protected);
+    let left = a.time_left(state.now);
+    vec![
+        Line::from(Span::styled(
+            env_label(&a.environment, protected),
+            env_name_style(protected),
+        )),
+        Line::from(a.pipeline.clone()),
+        Line::from(release_text(a)),
+        Line::from(short_id(&a.execution_id).to_string()),
+        Line::from(a.triggered_by.clone().unwrap_or_else(|| "—".into())),
+        Line::from(human(state.now.since(a.waiting_since))),
+        Line::from(Span::styled(human(left), left_style(left))),
+        Line::from(format!("{} / {}", a.stage, a.action)),
+    ]
+}
+
+fn detail_lines(state: &State, a: &Approval, width: usize) -> Vec<Line<'static>> {
+    let dim = |s: &str| Span::styled(s.to_string(), DIM);
+    let left = a.time_left(state.now);
+    let expiry = if left > 0 {
+        format!("in {}", human(left))
+    } else {
+        "expired".to_string()
+    };
+    let release = match &a.release {
+        Some(r) => format!("{} (commit {}) by {}", r.version, r.commit, r.actor),
+        None => "unknown release".into(),
+    };
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(
+                a.environment.clone(),
+                Style::new().add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(format!(" · {} / {}", a.stage, a.action)),
+            dim(" · release "),
+            Span::styled(release, Style::new().add_modifier(Modifier::BOLD)),
+        ]),
+        Line::from(vec![
+            dim("waiting since "),
+            Span::raw(format!(
+                "{} ({})",
+                a.waiting_since.short(),
+                human(state.now.since(a.waiting_since))
+            )),
+            dim(" · expires "),
+            Span::styled(
+                format!("{} ({expiry})", a.expires_at().rfc3339()),
+                left_style(left),
+            ),
+        ]),
+        Line::from(vec![
+            dim("token "),
+            Span::raw(
+                a.token
+                    .as_deref()
+                    .map_or_else(|| "none".into(), short_token),
+            ),
+            dim(" · execution "),
+            Span::raw(a.execution_id.clone()),
+            dim(" · pipeline "),
+            Span::raw(a.pipeline.clone()),
+            dim(" · triggered by "),
+            Span::raw(a.triggered_by.clone().unwrap_or_else(|| "—".into())),
+        ]),
+    ];
+    let text = a.custom_data.as_deref().unwrap_or("(no instructions)");
+    for (i, line) in wrap(text, width.saturating_sub(14), 4)
+        .into_iter()
+        .enumerate()
+    {
+        let label = if i == 0 {
+            "instructions: "
+        } else {
+            "              "
+        };
+        lines.push(Line::from(vec![
+            dim(label),
+            Span::styled(line, Style::new().fg(Color::LightYellow)),
+        ]));
+    }
+    lines
+}
+
+fn render_empty(frame: &mut Frame, state: &State, inner: Rect) {
+    let (head, sub) = if state.approvals().is_empty() {
+        (
+            "No pending approvals".to_string(),
+            "Approvals waiting in any environment show up here.".to_string(),
+        )
+    } else {
+        (
+            "No pending approval matches the filter".to_string(),
+            format!("filter: {}", state.filter),
+        )
+    };
+    let lines = vec![
+        Line::from(Span::styled(
+            head,
+            Style::new().fg(Color::Green).add_modifier(Modifier::BOLD),
+        )),
+        Line::from(Span::styled(sub, DIM)),
+    ];
+    let y = inner.y.saturating_add(inner.height.saturating_sub(2) / 2);
+    let area = Rect::new(inner.x, y, inner.width, 2).intersection(inner);
+    frame.render_widget(Paragraph::new(lines).alignment(Alignment::Center), area);
+}
+
+/// Draws the inbox.
+pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
+    let visible = state.visible_approvals();
+    let Some(geom) = geometry(state, inner) else {
+        render_empty(frame, state, inner);
+        return;
+    };
+    let (list, detail) = split(inner);
+    let selected = (state.approval_row < visible.len()).then_some(state.approval_row);
+    table::render(frame, list, &COLUMNS, &geom, selected, |row| {
+        visible
+            .get(row)
+            .map(|a| cells(state, a))
+            .unwrap_or_default()
+    });
+    let Some(a) = selected.and_then(|i| visible.get(i)) else {
+        return;
+    };
+    if detail.height == 0 {
+        return;
+    }
+    let rule = format!("── Approval {} ", "─".repeat(usize::from(detail.width)));
+    frame.render_widget(
+        Paragraph::new(Span::styled(rule, Style::new().fg(Color::DarkGray))),
+        Rect {
+            height: 1,
+            ..detail
+        },
+    );
+    let body = rows_below_header(detail);
+    let lines = detail_lines(state, a, usize::from(body.width));
+    frame.render_widget(Paragraph::new(lines), body);
+}

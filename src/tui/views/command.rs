@@ -1,0 +1,114 @@
+//! The prompts at the bottom: the `:` command line with its completions, and the `/` filter.
+
+use crate::app::{COMMANDS, LineInput, State, View};
+use crate::tui::render::Areas;
+use crate::tui::widgets::status::DIM;
+use crate::tui::widgets::text::{ellipsize, width};
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+/// Most completions listed above the command line.
+const MAX_COMPLETIONS: usize = 8;
+
+/// Draws a prompt (`:` or `/`) with its text and the cursor on the footer line.
+fn prompt(frame: &mut Frame, area: Rect, sigil: &str, text: &str, right: Option<String>) {
+    let avail = usize::from(area.width).saturating_sub(3);
+    // Keep the end of a long text visible, where the cursor is.
+    let shown: String = if width(text) > avail {
+        let skip = text.chars().count().saturating_sub(avail);
+        text.chars().skip(skip).collect()
+    } else {
+        text.to_string()
+    };
+    let style = Style::new().fg(Color::White).bg(Color::Black);
+    let line = Line::from(vec![
+        Span::styled(
+            sigil.to_string(),
+            Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(shown.clone()),
+    ]);
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(line).style(style), area);
+    let used = width(sigil) + width(&shown);
+    if let Some(r) = right.filter(|r| used + width(r) + 2 <= usize::from(area.width)) {
+        frame.render_widget(
+            Paragraph::new(Line::from(Span::styled(r, DIM)).right_aligned()),
+            area,
+        );
+    }
+    let x = area
+        .x
+        .saturating_add(u16::try_from(used).unwrap_or(u16::MAX))
+        .min(area.right().saturating_sub(1));
+    frame.set_cursor_position(Position::new(x, area.y));
+}
+
+/// Draws the `:` command line with the completions listed above it.
+pub fn render(frame: &mut Frame, line: &LineInput, areas: &Areas) {
+    prompt(
+        frame,
+        areas.footer,
+        ":",
+        &line.text,
+        Some("tab complete · enter run · esc cancel ".into()),
+    );
+    let n = line.completions.len().min(MAX_COMPLETIONS);
+    if n == 0 {
+        return;
+    }
+    let rows: Vec<Line> = line
+        .completions
+        .iter()
+        .take(n)
+        .map(|c| {
+            let word = c.split_whitespace().next().unwrap_or("");
+            let desc = COMMANDS
+                .iter()
+                .find(|(w, _)| *w == word)
+                .map_or("", |(_, d)| d);
+            Line::from(vec![
+                Span::styled(
+                    format!("{c:<14} "),
+                    Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+                ),
+                Span::styled(ellipsize(desc, 60), DIM),
+            ])
+        })
+        .collect();
+    let body = areas.body;
+    let height = u16::try_from(n)
+        .unwrap_or(0)
+        .saturating_add(2)
+        .min(body.height);
+    let width = body.width.min(80);
+    let popup = Rect::new(body.x, body.bottom().saturating_sub(height), width, height);
+    let more = line.completions.len() - n;
+    let mut block = Block::bordered()
+        .border_style(Style::new().fg(Color::Yellow))
+        .title(" completions ");
+    if more > 0 {
+        block = block.title_bottom(format!(" +{more} more "));
+    }
+    frame.render_widget(Clear, popup);
+    frame.render_widget(Paragraph::new(rows).block(block), popup);
+}
+
+/// Rows of the current view that pass the filter.
+fn matches(state: &State) -> usize {
+    match state.view {
+        View::Environments => state.visible_envs().len(),
+        View::Pipeline => state.visible_history().len(),
+        View::Approvals => state.visible_approvals().len(),
+        View::Logs => state.visible_log_count(),
+    }
+}
+
+/// Draws the `/` filter prompt with the number of matching rows.
+pub fn render_filter(frame: &mut Frame, state: &State, line: &LineInput, areas: &Areas) {
+    let right = format!("{} matching · enter keep · esc clear ", matches(state));
+    prompt(frame, areas.footer, "/", &line.text, Some(right));
+}

@@ -1,0 +1,175 @@
+//! The home view: one row per environment with its release, health, approval, CDN, lag and markers.
+
+use super::{env_detail, rows_below_header};
+use crate::app::{EnvSummary, EnvView, State};
+use crate::domain::human;
+use crate::tui::widgets::status::{DIM, FROZEN, STALE, env_label, env_name_style, health};
+use crate::tui::widgets::table::{self, Col, ListGeom};
+use crate::tui::widgets::text::width;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// The columns in display order; lower priority numbers survive narrow terminals.
+fn columns(state: &State) -> [Col; 9] {
+    let name = state
+        .envs
+        .iter()
+        .map(|e| width(&env_label(&e.spec.name, e.spec.protected)))
+        .max()
+        .unwrap_or(0)
+        .max(3);
+    [
+        Col::fixed("ENV", u16::try_from(name).unwrap_or(12).min(12), 0),
+        Col::fixed("VERSION", 15, 1),
+        Col::fixed("HEALTH", 19, 2),
+        Col::fixed("STAGE", 10, 7),
+        Col::fixed("WAITING", 8, 5),
+        Col::fixed("CDN", 10, 8),
+        Col::fixed("DEPLOYED", 11, 6),
+        Col::fixed("LAG", 13, 4),
+        Col::fill("NOTES", 12, 3),
+    ]
+}
+
+/// Body title.
+pub fn title(state: &State) -> String {
+    let shown = state.visible_envs().len();
+    if state.filter.is_empty() {
+        format!("Environments ({shown})")
+    } else {
+        format!("Environments ({shown} of {})", state.envs.len())
+    }
+}
+
+/// The table and the detail panel (empty when there is no room for it).
+fn split(state: &State, inner: Rect) -> (Rect, Rect) {
+    let rows = u16::try_from(state.envs.len()).unwrap_or(u16::MAX);
+    let detail = if inner.height >= rows.saturating_add(2 + env_detail::HEIGHT) {
+        env_detail::HEIGHT
+    } else {
+        0
+    };
+    let table = Rect {
+        height: inner.height - detail,
+        ..inner
+    };
+    let panel = Rect {
+        y: table.bottom(),
+        height: detail,
+        ..inner
+    };
+    (table, panel)
+}
+
+/// Where the rows are: the table header takes the first line of the body.
+pub fn geometry(state: &State, inner: Rect) -> ListGeom {
+    let visible = state.visible_envs();
+    let selected = visible.iter().position(|&i| i == state.selected);
+    let table = split(state, inner).0;
+    ListGeom::new(rows_below_header(table), visible.len(), selected)
+}
+
+fn dash() -> Line<'static> {
+    Line::from(Span::styled("—", DIM))
+}
+
+/// The markers column: frozen, stale or throttled, loading.
+fn notes(state: &State, env: &EnvView, s: &EnvSummary) -> Line<'static> {
+    let mut spans = Vec::new();
+    if let Some((stage, _)) = &s.frozen {
+        spans.push(Span::styled(format!("❄ frozen {stage}"), FROZEN));
+        spans.push(Span::raw(" "));
+    }
+    if let Some(stale) = &env.stale {
+        let word = if stale.throttled {
+            "throttled"
+        } else {
+            "stale"
+        };
+        let age = human(state.now.since(stale.since));
+        spans.push(Span::styled(format!("{word} {age}"), STALE));
+    } else if env.refreshed_at.is_none() {
+        spans.push(Span::styled("loading…", DIM));
+    }
+    Line::from(spans)
+}
+
+fn cells(state: &State, index: usize) -> Vec<Line<'static>> {
+    let (Some(env), Some(s)) = (state.envs.get(index), state.summary(index)) else {
+        return Vec::new();
+    };
+    let (glyph, style) = health(s.health);
+    let version = match &s.deployed {
+        Some(r) => Line::from(vec![
+            Span::raw(format!("{} ", r.version)),
+            Span::styled(r.short_commit().to_string(), DIM),
+        ]),
+        None => dash(),
+    };
+    let waiting = s.approval_since.map_or_else(dash, |t| {
+        Line::from(Span::styled(
+            human(state.now.since(t)),
+            Style::new().fg(Color::LightYellow),
+        ))
+    });
+    let cdn = s.distribution_status.as_deref().map_or_else(dash, |d| {
+        let style = match d {
+            "Deployed" => Style::new().fg(Color::Green),
+            _ => Style::new().fg(Color::Blue),
+        };
+        Line::from(Span::styled(d.to_string(), style))
+    });
+    let deployed = s.last_deploy.map_or_else(dash, |t| {
+        Line::from(format!("{} ago", human(state.now.since(t))))
+    });
+    let lag = match &s.behind {
+        Some((0, _)) => Line::from(Span::styled("up to date", Style::new().fg(Color::Green))),
+        Some((n, from)) => Line::from(Span::styled(
+            format!("{n} behind {from}"),
+            Style::new().fg(Color::Yellow),
+        )),
+        None => dash(),
+    };
+    vec![
+        Line::from(Span::styled(
+            env_label(&s.name, s.protected),
+            env_name_style(s.protected),
+        )),
+        version,
+        Line::from(Span::styled(format!("{glyph} {}", s.health.label()), style)),
+        s.current_stage.clone().map_or_else(dash, Line::from),
+        waiting,
+        cdn,
+        deployed,
+        lag,
+        notes(state, env, &s),
+    ]
+}
+
+/// Draws the environments table.
+pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
+    let visible = state.visible_envs();
+    if visible.is_empty() {
+        let msg = if state.envs.is_empty() {
+            "No environments configured.".to_string()
+        } else {
+            format!("No environment matches the filter `{}`.", state.filter)
+        };
+        frame.render_widget(Paragraph::new(Span::styled(msg, DIM)), inner);
+        return;
+    }
+    let geom = geometry(state, inner);
+    let selected = visible.iter().position(|&i| i == state.selected);
+    let cols = columns(state);
+    let (list, panel) = split(state, inner);
+    table::render(frame, list, &cols, &geom, selected, |row| {
+        visible
+            .get(row)
+            .map(|&i| cells(state, i))
+            .unwrap_or_default()
+    });
+    env_detail::render(frame, state, panel);
+}

@@ -1,0 +1,169 @@
+//! The logs view: recent CloudWatch events of an environment, newest at the bottom, following the tail.
+
+use crate::app::State;
+use crate::domain::LogEvent;
+use crate::tui::widgets::status::DIM;
+use crate::tui::widgets::text::ellipsize;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// Cells of the shortened stream name.
+const STREAM_WIDTH: usize = 10;
+
+/// The environment whose events are shown.
+fn env_name(state: &State) -> &str {
+    state
+        .envs
+        .get(state.logs.env)
+        .or_else(|| state.selected_env())
+        .map_or("", |e| e.spec.name.as_str())
+}
+
+/// Body title: names the environment and says these are CloudWatch events.
+pub fn title(state: &State) -> String {
+    format!(
+        "Logs · {} · CloudWatch events (CloudFront access logs come later)",
+        env_name(state)
+    )
+}
+
+/// A log stream name cut to what tells streams apart: its last segment, without `[$LATEST]`.
+pub fn short_stream(stream: &str) -> String {
+    let last = stream.rsplit('/').find(|s| !s.is_empty()).unwrap_or(stream);
+    let last = last.trim_start_matches("[$LATEST]");
+    last.chars().take(STREAM_WIDTH).collect()
+}
+
+/// The message on one line, without control characters.
+fn one_line(message: &str) -> String {
+    message
+        .trim_end()
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+fn line_style(message: &str) -> Style {
+    let head: String = message
+        .chars()
+        .take(80)
+        .collect::<String>()
+        .to_ascii_uppercase();
+    if head.contains("ERROR") || head.contains("FATAL") {
+        Style::new().fg(Color::Red)
+    } else if head.contains("WARN") {
+        Style::new().fg(Color::Yellow)
+    } else {
+        Style::new()
+    }
+}
+
+fn event_line(e: &LogEvent) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{} ", e.timestamp.clock()), DIM),
+        Span::styled(
+            format!("{:<w$} ", short_stream(&e.stream), w = STREAM_WIDTH),
+            Style::new().fg(Color::Cyan),
+        ),
+        Span::styled(one_line(&e.message), line_style(&e.message)),
+    ])
+}
+
+/// The range of filtered events shown in `height` rows: the tail, moved back by `scroll`.
+pub fn window(count: usize, scroll: usize, height: usize) -> std::ops::Range<usize> {
+    let back = scroll.min(count.saturating_sub(height));
+    let end = count - back;
+    end.saturating_sub(height)..end
+}
+
+/// Draws the logs view.
+pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
+    if inner.height == 0 {
+        return;
+    }
+    let groups = state
+        .envs
+        .get(state.logs.env)
+        .map(|e| e.spec.log_groups.join(", "))
+        .unwrap_or_default();
+    let events: Vec<&LogEvent> = state
+        .logs
+        .events
+        .iter()
+        .filter(|e| state.matches_filter(&e.message))
+        .collect();
+    let follow = if state.logs.scroll == 0 {
+        Span::styled("following the tail", Style::new().fg(Color::Green))
+    } else {
+        Span::styled(
+            format!("scrolled back {} rows", state.logs.scroll),
+            Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+        )
+    };
+    let mut head = vec![Line::from(vec![
+        Span::styled("groups ", DIM),
+        Span::raw(ellipsize(&groups, usize::from(inner.width) / 2)),
+        Span::styled(format!(" · {} events · ", events.len()), DIM),
+        follow,
+    ])];
+    if let Some(err) = &state.logs.error {
+        head.push(Line::from(Span::styled(
+            format!("read failed: {}", one_line(err)),
+            Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+        )));
+    }
+    let head_h = u16::try_from(head.len()).unwrap_or(0).min(inner.height);
+    frame.render_widget(
+        Paragraph::new(head),
+        Rect {
+            height: head_h,
+            ..inner
+        },
+    );
+    let rows = Rect {
+        y: inner.y.saturating_add(head_h),
+        height: inner.height - head_h,
+        ..inner
+    };
+    if events.is_empty() {
+        let msg = if !state.logs.events.is_empty() {
+            format!("No event matches the filter `{}`.", state.filter)
+        } else if state.logs.inflight.is_some() {
+            "Reading events…".to_string()
+        } else {
+            "No events in the last read.".to_string()
+        };
+        frame.render_widget(Paragraph::new(Span::styled(msg, DIM)), rows);
+        return;
+    }
+    let shown = window(events.len(), state.logs.scroll, usize::from(rows.height));
+    let lines: Vec<Line> = events
+        .get(shown)
+        .unwrap_or_default()
+        .iter()
+        .map(|e| event_line(e))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), rows);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_follows_the_tail_and_scrolls_back() {
+        assert_eq!(window(100, 0, 10), 90..100);
+        assert_eq!(window(100, 5, 10), 85..95);
+        assert_eq!(window(100, 500, 10), 0..10);
+        assert_eq!(window(3, 2, 10), 0..3);
+        assert_eq!(window(0, 0, 0), 0..0);
+        assert_eq!(
+            short_stream("2026/11/25/[$LATEST]0123456789abcdef"),
+            "0123456789"
+        );
+        assert_eq!(short_stream("deploy/3f2a"), "3f2a");
+    }
+}

@@ -1,0 +1,62 @@
+//! One file per view; each draws `&State` into the body and says where its list rows are.
+
+pub mod approvals;
+pub mod command;
+pub mod env_detail;
+pub mod environments;
+pub mod help;
+pub mod history;
+pub mod logs;
+pub mod pipeline;
+
+#[cfg(test)]
+mod fixture;
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_layout;
+
+use super::widgets::table::ListGeom;
+use crate::app::{State, View};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+/// The body title of the current view.
+pub fn title(state: &State) -> String {
+    match state.view {
+        View::Environments => environments::title(state),
+        View::Pipeline => pipeline::title(state),
+        View::Approvals => approvals::title(state),
+        View::Logs => logs::title(state),
+    }
+}
+
+/// Draws the current view inside the body border.
+pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
+    match state.view {
+        View::Environments => environments::render(frame, state, inner),
+        View::Pipeline => pipeline::render(frame, state, inner),
+        View::Approvals => approvals::render(frame, state, inner),
+        View::Logs => logs::render(frame, state, inner),
+    }
+}
+
+/// Where the current view's selectable rows are drawn (none in the logs view).
+pub fn list_geometry(state: &State, inner: Rect) -> Option<ListGeom> {
+    match state.view {
+        View::Environments => Some(environments::geometry(state, inner)),
+        View::Pipeline => pipeline::geometry(state, inner),
+        View::Approvals => approvals::geometry(state, inner),
+        View::Logs => None,
+    }
+}
+
+/// Below the header row of a table in `area`.
+fn rows_below_header(area: Rect) -> Rect {
+    Rect::new(
+        area.x,
+        area.y.saturating_add(1),
+        area.width,
+        area.height.saturating_sub(1),
+    )
+}

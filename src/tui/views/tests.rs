@@ -1,0 +1,265 @@
+//! Render tests of every view with `TestBackend`: key text and styles at 80×24 and 160×48.
+
+use super::fixture::{self, NOW};
+use crate::app::{Level, LineInput, Overlay, State, StatusMsg, View, complete};
+use crate::tui::render::{Hints, draw};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::{Color, Modifier};
+
+fn terminal(state: &State, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| draw(f, state, &Hints::default())).unwrap();
+    t
+}
+
+pub(super) fn screen(state: &State, w: u16, h: u16) -> String {
+    let t = terminal(state, w, h);
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+pub(super) fn with(view: View, overlay: Option<Overlay>) -> State {
+    let mut s = fixture::state();
+    s.view = view;
+    s.overlay = overlay;
+    s
+}
+
+fn assert_has(screen: &str, wanted: &[&str]) {
+    for w in wanted {
+        assert!(screen.contains(w), "missing {w:?} in\n{screen}");
+    }
+}
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+#[test]
+fn environments_show_release_health_lag_and_markers() {
+    for (w, h) in SIZES {
+        let s = screen(&with(View::Environments, None), w, h);
+        assert_has(
+            &s,
+            &[
+                "shipdeck",
+                "DEMO",
+                "READ-ONLY",
+                "PROTECTED: prd",
+                "20:13:58 UTC",
+            ],
+        );
+        assert_has(
+            &s,
+            &[
+                "prd ⚑",
+                "1.41.0 3f2a9c1",
+                "1.43.0",
+                "awaiting approval",
+                "failed",
+            ],
+        );
+        assert_has(
+            &s,
+            &["1 behind stg", "1 behind dev", "stale 2m 10s", "❄ frozen"],
+        );
+        assert_has(&s, &["Approvals (1)", "approval waiting on prd", "2h 05m"]);
+    }
+    let wide = screen(&with(View::Environments, None), 160, 48);
+    assert_has(
+        &wide,
+        &[
+            "InProgress",
+            "Approval",
+            "ago",
+            "as carol",
+            "region eu-west-1",
+        ],
+    );
+}
+
+#[test]
+fn protected_selection_styles_header_and_border() {
+    let t = terminal(&with(View::Logs, None), 80, 24);
+    let buf = t.backend().buffer();
+    assert_eq!(buf[(0, 0)].bg, Color::Red);
+    assert_eq!(buf[(0, 2)].symbol(), "┏");
+    let mut dev = with(View::Logs, None);
+    dev.selected = 0;
+    let t = terminal(&dev, 80, 24);
+    let buf = t.backend().buffer();
+    assert_ne!(buf[(0, 0)].bg, Color::Red);
+    assert_eq!(buf[(0, 2)].symbol(), "┌");
+    assert!(!screen(&dev, 80, 24).contains("PROTECTED"));
+}
+
+#[test]
+fn selected_row_is_highlighted() {
+    let t = terminal(&with(View::Environments, None), 80, 24);
+    let buf = t.backend().buffer();
+    // Rows start under the tabs (1), the border (2) and the table header (3): prd is row 2 → y 6.
+    assert!(buf[(2, 6)].modifier.contains(Modifier::REVERSED));
+    assert!(!buf[(2, 5)].modifier.contains(Modifier::REVERSED));
+}
+
+#[test]
+fn pipeline_shows_stages_actions_and_history() {
+    for (w, h) in SIZES {
+        let s = screen(&with(View::Pipeline, None), w, h);
+        assert_has(
+            &s,
+            &[
+                "storefront-deployer-prd",
+                "Approval",
+                "ManualApproval",
+                "waiting 2h 05m",
+            ],
+        );
+        assert_has(
+            &s,
+            &["History (2)", "p-2aaaaa", "1.42.0", "carol", "11-25 18:02"],
+        );
+        let mut stg = with(View::Pipeline, None);
+        stg.selected = 1;
+        let s = screen(&stg, w, h);
+        assert_has(&s, &["JobFailed", "Failed", "Deploy failed"]);
+        let mut dev = with(View::Pipeline, None);
+        dev.selected = 0;
+        assert_has(&screen(&dev, w, h), &["❄"]);
+    }
+    let wide = screen(&with(View::Pipeline, None), 160, 48);
+    assert_has(
+        &wide,
+        &[
+            "╭ Source",
+            "╭ Approval",
+            "╭ Deploy",
+            "○ DeploySite never run",
+        ],
+    );
+    let mut dev = with(View::Pipeline, None);
+    dev.selected = 0;
+    assert_has(
+        &screen(&dev, 160, 48),
+        &["❄ frozen: release freeze until Monday"],
+    );
+}
+
+#[test]
+fn approvals_show_detail_with_short_token_only() {
+    for (w, h) in SIZES {
+        let s = screen(&with(View::Approvals, None), w, h);
+        assert_has(
+            &s,
+            &[
+                "prd ⚑",
+                "1.42.0",
+                "2h 05m",
+                "6d 21h",
+                "Approval / ManualApproval",
+            ],
+        );
+        assert_has(&s, &["2026-12-02T18:08:58Z", "0f3a9b…"]);
+        assert!(!s.contains("0f3a9bd"), "token leaked:\n{s}");
+    }
+    let wide = screen(&with(View::Approvals, None), 160, 48);
+    assert_has(&wide, &["Check the stg smoke tests first", "carol"]);
+    let mut empty = with(View::Approvals, None);
+    empty.envs.truncate(2);
+    empty.selected = 0;
+    assert_has(&screen(&empty, 80, 24), &["No pending approvals"]);
+}
+
+#[test]
+fn logs_show_events_coloured_and_follow_the_tail() {
+    for (w, h) in SIZES {
+        let s = screen(&with(View::Logs, None), w, h);
+        assert_has(
+            &s,
+            &[
+                "CloudWatch",
+                "prd",
+                "ERROR upstream timeout",
+                "WARN slow origin",
+                "20:13:5",
+            ],
+        );
+        assert_has(&s, &["/aws/lambda/storefront-api-prd", "following"]);
+    }
+    let mut s = with(View::Logs, None);
+    s.logs.error = Some("AccessDenied: logs:FilterLogEvents".into());
+    s.filter = "error".into();
+    let text = screen(&s, 80, 24);
+    assert_has(
+        &text,
+        &[
+            "read failed: AccessDenied",
+            "filter: error",
+            "ERROR upstream",
+        ],
+    );
+    assert!(!text.contains("INFO done"));
+    let t = terminal(&s, 80, 24);
+    let buf = t.backend().buffer();
+    let y = (0..24).find(|&y| {
+        (0..80).any(|x| {
+            buf[(x, y)].symbol() == "E"
+                && buf[(x + 1, y)].symbol() == "R"
+                && buf[(x, y)].fg == Color::Red
+        })
+    });
+    assert!(y.is_some(), "no red ERROR line");
+}
+
+#[test]
+fn overlays_render_help_command_and_filter() {
+    let s = screen(&with(View::Environments, Some(Overlay::Help)), 80, 24);
+    assert_has(&s, &["Help", "Leave shipdeck", "KEYS"]);
+    let names = ["dev", "stg", "prd"];
+    let line = LineInput {
+        text: "e".into(),
+        completions: complete("e", &names),
+    };
+    let s = screen(&with(View::Pipeline, Some(Overlay::Command(line))), 80, 24);
+    assert_has(&s, &[":e", "environments", "select an environment"]);
+    let mut f = with(
+        View::Environments,
+        Some(Overlay::Filter(LineInput::default())),
+    );
+    f.filter = "st".into();
+    if let Some(Overlay::Filter(l)) = &mut f.overlay {
+        l.text = "st".into();
+    }
+    let s = screen(&f, 80, 24);
+    assert_has(&s, &["/st", "1 matching"]);
+    assert!(!s.contains("filter: st"));
+}
+
+#[test]
+fn old_info_messages_are_hidden() {
+    let mut s = with(View::Environments, None);
+    s.status = Some(StatusMsg {
+        text: "refreshing".into(),
+        level: Level::Info,
+        at: NOW - 11_000,
+    });
+    assert!(!screen(&s, 80, 24).contains("refreshing"));
+    s.now = NOW - 5_000;
+    assert!(screen(&s, 80, 24).contains("refreshing"));
+}
+
+#[test]
+fn too_small_terminals_say_so() {
+    assert_has(&screen(&fixture::state(), 20, 5), &["terminal too small"]);
+    assert_has(
+        &screen(&fixture::state(), 59, 30),
+        &["terminal too small (59x30)", "60×15"],
+    );
+    assert!(!screen(&fixture::state(), 60, 15).contains("too small"));
+}

@@ -1,0 +1,111 @@
+//! Layout tests: every view and overlay at every size without panicking, and mouse hit testing.
+
+use super::fixture;
+use super::tests::{screen, with};
+use crate::app::{Action, LineInput, Overlay, View, complete};
+use crate::tui::render::{Hints, draw, hit_test};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+
+#[test]
+fn every_view_and_overlay_renders_at_every_size_without_panicking() {
+    let names = ["dev", "stg", "prd"];
+    let overlays = [
+        None,
+        Some(Overlay::Help),
+        Some(Overlay::Command(LineInput {
+            text: String::new(),
+            completions: complete("", &names),
+        })),
+        Some(Overlay::Filter(LineInput::default())),
+    ];
+    let mut states = Vec::new();
+    for view in View::ALL {
+        for overlay in &overlays {
+            let mut s = with(view, overlay.clone());
+            s.help_scroll = 1_000;
+            s.logs.scroll = 3;
+            if overlay.is_none() {
+                let mut other = s.clone();
+                other.selected = 1;
+                other.filter = "zzz".into();
+                states.push(other);
+            }
+            states.push(s);
+        }
+    }
+    let mut empty = fixture::state();
+    empty.envs.clear();
+    for view in View::ALL {
+        empty.view = view;
+        states.push(empty.clone());
+    }
+    let mut sizes: Vec<(u16, u16)> = vec![(0, 0), (1, 1), (300, 100), (60, 15), (80, 24)];
+    sizes.extend(
+        (1..=120)
+            .step_by(7)
+            .flat_map(|w| (1..=50).step_by(4).map(move |h| (w, h))),
+    );
+    for s in &states {
+        for &(w, h) in &sizes {
+            let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+            t.draw(|f| draw(f, s, &Hints::default())).unwrap();
+            let _ = hit_test(s, Rect::new(0, 0, w, h), w / 2, h / 2);
+        }
+    }
+}
+
+#[test]
+fn clicks_map_to_tabs_and_rows() {
+    let area = Rect::new(0, 0, 80, 24);
+    let s = with(View::Environments, None);
+    // Tabs: " " then " Environments " (x 1..15), "│", " Pipeline " (x 16..26).
+    assert_eq!(
+        hit_test(&s, area, 3, 1),
+        Some(Action::Show(View::Environments))
+    );
+    assert_eq!(
+        hit_test(&s, area, 18, 1),
+        Some(Action::Show(View::Pipeline))
+    );
+    assert_eq!(hit_test(&s, area, 79, 1), None);
+    // Rows: body border at y 2, table header at y 3, first row at y 4.
+    assert_eq!(hit_test(&s, area, 10, 4), Some(Action::SelectRow(0)));
+    assert_eq!(hit_test(&s, area, 10, 5), Some(Action::SelectRow(1)));
+    assert_eq!(hit_test(&s, area, 10, 3), None);
+    assert_eq!(hit_test(&s, area, 10, 9), None);
+    let help = with(View::Environments, Some(Overlay::Help));
+    assert_eq!(hit_test(&help, area, 10, 5), None);
+    assert_eq!(
+        hit_test(&help, area, 18, 1),
+        Some(Action::Show(View::Pipeline))
+    );
+    assert_eq!(hit_test(&s, Rect::new(0, 0, 40, 10), 3, 1), None);
+}
+
+#[test]
+fn clicks_follow_the_scrolled_history() {
+    let mut s = with(View::Pipeline, None);
+    let base = s.envs[2].executions[1].clone();
+    for i in 0..40 {
+        let mut e = base.clone();
+        e.id = format!("old-{i}");
+        s.envs[2].executions.push(e);
+    }
+    s.history_row = 41;
+    let area = Rect::new(0, 0, 80, 24);
+    let geom = super::list_geometry(
+        &s,
+        crate::tui::render::body_block(&s).inner(Rect::new(0, 2, 80, 21)),
+    );
+    let geom = geom.unwrap();
+    assert!(geom.offset > 0);
+    let last = geom.rows.bottom() - 1;
+    assert_eq!(hit_test(&s, area, 5, last), Some(Action::SelectRow(41)));
+    assert_eq!(
+        hit_test(&s, area, 5, geom.rows.y),
+        Some(Action::SelectRow(geom.offset))
+    );
+    assert!(screen(&s, 80, 24).contains("old-39"));
+}

@@ -1,0 +1,73 @@
+//! The footer line: filter and status message on the left, key hints of the view on the right.
+
+use super::status::level;
+use super::text::{ellipsize, width};
+use crate::app::{Level, Overlay, State, StatusMsg};
+use crate::domain::Timestamp;
+use crate::tui::render::Hints;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// Information messages older than this are hidden.
+pub const INFO_TTL: i64 = 10 * Timestamp::SECOND;
+
+/// The status message to show now, if any.
+pub fn visible_status(state: &State) -> Option<&StatusMsg> {
+    state
+        .status
+        .as_ref()
+        .filter(|m| m.level != Level::Info || state.now.since(m.at) <= INFO_TTL)
+}
+
+/// The key hints of the current view as spans, as many as fit in `max` cells.
+fn hint_spans(state: &State, hints: &Hints, max: usize) -> Vec<Span<'static>> {
+    let Some((_, pairs)) = hints.footer.iter().find(|(v, _)| *v == state.view) else {
+        return Vec::new();
+    };
+    let key = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
+    let mut out = Vec::new();
+    let mut used = 0;
+    for (keys, label) in pairs {
+        let w = width(keys) + width(label) + 3;
+        if used + w > max {
+            break;
+        }
+        used += w;
+        out.push(Span::styled(keys.clone(), key));
+        out.push(Span::styled(
+            format!(" {label}  "),
+            Style::new().fg(Color::Gray),
+        ));
+    }
+    out
+}
+
+/// Draws the footer in `area` (one line).
+pub fn render(frame: &mut Frame, state: &State, hints: &Hints, area: Rect) {
+    let avail = usize::from(area.width);
+    let mut left: Vec<Span> = vec![Span::raw(" ")];
+    let editing_filter = matches!(state.overlay, Some(Overlay::Filter(_)));
+    if !state.filter.is_empty() && !editing_filter {
+        let text = ellipsize(&state.filter, 20);
+        left.push(Span::styled(
+            format!("filter: {text}"),
+            Style::new().fg(Color::Black).bg(Color::Yellow),
+        ));
+        left.push(Span::raw("  "));
+    }
+    let mut used: usize = left.iter().map(Span::width).sum();
+    if let Some(msg) = visible_status(state) {
+        let room = avail.saturating_sub(used + 1);
+        let text = ellipsize(&msg.text, room);
+        used += width(&text);
+        left.push(Span::styled(text, level(msg.level)));
+    }
+    frame.render_widget(Paragraph::new(Line::from(left)), area);
+    let right = hint_spans(state, hints, avail.saturating_sub(used + 2));
+    if !right.is_empty() {
+        frame.render_widget(Paragraph::new(Line::from(right).right_aligned()), area);
+    }
+}

@@ -1,0 +1,187 @@
+//! Lists drawn as tables: columns that drop by priority when narrow, and a scroll derived from state.
+
+use super::status::{HEADER, SELECTED};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Position, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Row, Table};
+
+/// Cells between two columns.
+pub const SPACING: u16 = 1;
+
+/// One column of a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Col {
+    /// Header text.
+    pub title: &'static str,
+    /// Width in cells (the least width for a fill column).
+    pub width: u16,
+    /// Lower numbers are kept first when the table is narrow.
+    pub priority: u8,
+    /// Takes the remaining width.
+    pub fill: bool,
+}
+
+impl Col {
+    /// A fixed-width column.
+    pub const fn fixed(title: &'static str, width: u16, priority: u8) -> Col {
+        Col {
+            title,
+            width,
+            priority,
+            fill: false,
+        }
+    }
+
+    /// A column taking the remaining width, at least `width`.
+    pub const fn fill(title: &'static str, width: u16, priority: u8) -> Col {
+        Col {
+            title,
+            width,
+            priority,
+            fill: true,
+        }
+    }
+}
+
+/// Indices of the columns that fit in `width`, in display order, most important first kept.
+pub fn fit(cols: &[Col], width: u16) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..cols.len()).collect();
+    order.sort_by_key(|&i| cols[i].priority);
+    let mut used: u16 = 0;
+    let mut keep = Vec::new();
+    for i in order {
+        let extra = if keep.is_empty() { 0 } else { SPACING };
+        let need = used.saturating_add(cols[i].width).saturating_add(extra);
+        if need <= width {
+            used = need;
+            keep.push(i);
+        }
+    }
+    keep.sort_unstable();
+    keep
+}
+
+/// First visible row so that the selected one is on screen: scrolls only as far as needed.
+pub fn scroll_offset(selected: Option<usize>, len: usize, height: usize) -> usize {
+    if height == 0 {
+        return 0;
+    }
+    let sel = selected.unwrap_or(0).min(len.saturating_sub(1));
+    sel.saturating_add(1).saturating_sub(height)
+}
+
+/// Where a list's rows are drawn, to map clicks back to rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListGeom {
+    /// The rows' area (below the header).
+    pub rows: Rect,
+    /// Index of the first row shown.
+    pub offset: usize,
+    /// Number of rows in the list.
+    pub len: usize,
+}
+
+impl ListGeom {
+    /// The geometry of a list of `len` rows in `rows` keeping `selected` visible.
+    pub fn new(rows: Rect, len: usize, selected: Option<usize>) -> ListGeom {
+        ListGeom {
+            rows,
+            offset: scroll_offset(selected, len, usize::from(rows.height)),
+            len,
+        }
+    }
+
+    /// The list row under a cell, if any.
+    pub fn row_at(&self, column: u16, row: u16) -> Option<usize> {
+        if !self.rows.contains(Position::new(column, row)) {
+            return None;
+        }
+        let index = self.offset + usize::from(row - self.rows.y);
+        (index < self.len).then_some(index)
+    }
+
+    /// Range of rows shown.
+    pub fn visible(&self) -> std::ops::Range<usize> {
+        let end = self
+            .offset
+            .saturating_add(usize::from(self.rows.height))
+            .min(self.len);
+        self.offset.min(end)..end
+    }
+}
+
+/// Draws a table: a header row at `area.y`, then the rows of `geom.visible()`; `cells(i)` gives
+/// the cells of row `i` for every column of `cols`, `selected` is highlighted.
+pub fn render<'a>(
+    frame: &mut Frame,
+    area: Rect,
+    cols: &[Col],
+    geom: &ListGeom,
+    selected: Option<usize>,
+    mut cells: impl FnMut(usize) -> Vec<Line<'a>>,
+) {
+    let keep = fit(cols, area.width);
+    let widths: Vec<Constraint> = keep
+        .iter()
+        .map(|&i| {
+            if cols[i].fill {
+                Constraint::Min(cols[i].width)
+            } else {
+                Constraint::Length(cols[i].width)
+            }
+        })
+        .collect();
+    let header = Row::new(keep.iter().map(|&i| Line::from(cols[i].title))).style(HEADER);
+    let rows: Vec<Row> = geom
+        .visible()
+        .map(|r| {
+            let mut all = cells(r);
+            let picked: Vec<Line> = keep
+                .iter()
+                .map(|&i| all.get_mut(i).map(std::mem::take).unwrap_or_default())
+                .collect();
+            let row = Row::new(picked);
+            if Some(r) == selected {
+                row.style(SELECTED)
+            } else {
+                row
+            }
+        })
+        .collect();
+    let table = Table::new(rows, widths)
+        .header(header)
+        .column_spacing(SPACING);
+    frame.render_widget(table, area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_drop_by_priority_and_keep_display_order() {
+        let cols = [
+            Col::fixed("a", 10, 0),
+            Col::fixed("b", 10, 2),
+            Col::fixed("c", 10, 1),
+        ];
+        assert_eq!(fit(&cols, 40), vec![0, 1, 2]);
+        assert_eq!(fit(&cols, 21), vec![0, 2]);
+        assert_eq!(fit(&cols, 5), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn scroll_keeps_the_selection_visible() {
+        assert_eq!(scroll_offset(Some(0), 50, 10), 0);
+        assert_eq!(scroll_offset(Some(9), 50, 10), 0);
+        assert_eq!(scroll_offset(Some(10), 50, 10), 1);
+        assert_eq!(scroll_offset(Some(99), 50, 10), 40);
+        assert_eq!(scroll_offset(None, 0, 0), 0);
+        let g = ListGeom::new(Rect::new(0, 5, 20, 3), 10, Some(4));
+        assert_eq!(g.offset, 2);
+        assert_eq!(g.row_at(1, 5), Some(2));
+        assert_eq!(g.row_at(1, 8), None);
+        assert_eq!(g.visible(), 2..5);
+    }
+}

@@ -1,0 +1,145 @@
+//! Text helpers measured in terminal cells: width, truncation with `…`, wrapping, short ids.
+
+use ratatui::layout::Rect;
+use ratatui::text::Span;
+
+/// Display width of a string in terminal cells.
+pub fn width(s: &str) -> usize {
+    Span::raw(s).width()
+}
+
+/// Display width of one character.
+fn char_width(c: char) -> usize {
+    let mut buf = [0u8; 4];
+    width(c.encode_utf8(&mut buf))
+}
+
+/// The string cut to at most `max` cells, ending with `…` when something was cut.
+pub fn ellipsize(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = char_width(c);
+        if used + w > max.saturating_sub(1) {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// Wraps `s` into at most `max_lines` lines of `max` cells; the last line ends with `…` if cut.
+pub fn wrap(s: &str, max: usize, max_lines: usize) -> Vec<String> {
+    if max == 0 || max_lines == 0 {
+        return Vec::new();
+    }
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut used = 0;
+    for word in s.split_whitespace() {
+        let w = width(word);
+        let sep = usize::from(!current.is_empty());
+        if used + sep + w <= max {
+            if sep == 1 {
+                current.push(' ');
+            }
+            current.push_str(word);
+            used += sep + w;
+            continue;
+        }
+        if !current.is_empty() {
+            lines.push(std::mem::take(&mut current));
+        }
+        // A word longer than a line is cut into pieces.
+        let mut rest = word;
+        while width(rest) > max {
+            let cut = ellipsize_raw(rest, max);
+            lines.push(cut.to_string());
+            rest = &rest[cut.len()..];
+        }
+        current.push_str(rest);
+        used = width(rest);
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    if lines.len() > max_lines {
+        lines.truncate(max_lines);
+        if let Some(last) = lines.last_mut() {
+            let shorter = ellipsize(last, max.saturating_sub(1));
+            *last = format!("{}…", shorter.trim_end_matches('…'));
+        }
+    }
+    lines
+}
+
+/// The longest prefix of `s` that fits in `max` cells (at least one character if any).
+fn ellipsize_raw(s: &str, max: usize) -> &str {
+    let mut used = 0;
+    let mut end = 0;
+    for (i, c) in s.char_indices() {
+        let w = char_width(c);
+        if used + w > max && end > 0 {
+            break;
+        }
+        used += w;
+        end = i + c.len_utf8();
+    }
+    &s[..end]
+}
+
+/// The first 8 characters of an execution id.
+pub fn short_id(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
+}
+
+/// The short form of a caller identity: the last segment of an ARN.
+pub fn short_identity(arn: &str) -> &str {
+    arn.rsplit(['/', ':'])
+        .find(|s| !s.is_empty())
+        .unwrap_or(arn)
+}
+
+/// A rectangle of at most `w`×`h` centred in `area` (never larger than `area`).
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x.saturating_add((area.width - w) / 2),
+        area.y.saturating_add((area.height - h) / 2),
+        w,
+        h,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ellipsizes_and_wraps_by_cells() {
+        assert_eq!(ellipsize("abcdef", 4), "abc…");
+        assert_eq!(ellipsize("abc", 4), "abc");
+        assert_eq!(ellipsize("abc", 0), "");
+        assert_eq!(wrap("one two three four", 9, 2), vec!["one two", "three…"]);
+        assert_eq!(wrap("abcdefghij", 4, 3), vec!["abcd", "efgh", "ij"]);
+        assert!(wrap("x", 0, 2).is_empty());
+        assert_eq!(
+            short_identity("arn:aws:sts::1:assumed-role/Ops/carol"),
+            "carol"
+        );
+        assert_eq!(short_identity("arn:aws:iam::1:root"), "root");
+        assert_eq!(
+            centered(Rect::new(0, 0, 10, 4), 20, 2),
+            Rect::new(0, 1, 10, 2)
+        );
+    }
+}
