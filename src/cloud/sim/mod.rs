@@ -1,1 +1,82 @@
-//! The embedded simulator of the whole operated system (placeholder until written).
+//! The embedded simulator of the whole operated system: a pure, deterministic, event-driven world
+//! (pipelines, buckets, distributions, logs, the people who deploy) behind every port.
+
+mod buckets;
+mod buildlogs;
+mod cloudwatch;
+mod config;
+mod control;
+mod deployer;
+mod enter;
+mod events;
+mod faults;
+mod flow;
+mod pipeline;
+mod ports;
+mod queries;
+pub mod rng;
+mod traffic;
+mod world;
+
+pub use config::{FaultRates, SimConfig, SimStats};
+pub use faults::LOGIN_HINT;
+pub use flow::SUMMARY_KEY;
+pub use pipeline::{ACCOUNT, APPROVAL_NOTE, REGION};
+pub use ports::{OPERATOR_ARN, SimCloud};
+pub use rng::Rng;
+pub use world::Simulator;
+
+use crate::domain::EnvSpec;
+
+/// The example storefront's three environments (dev → stg → prd, prd protected), as the
+/// project's example configuration names them; usable without a config file.
+pub fn demo_specs() -> Vec<EnvSpec> {
+    let env = |name: &str, protected: bool, promotes_from: Option<&str>, site: &str, api: &str| {
+        let upper = name.to_uppercase();
+        EnvSpec {
+            name: name.into(),
+            protected,
+            read_only: false,
+            pipeline: format!("storefront-deployer-{name}"),
+            source_bucket: "storefront-deployer-source".into(),
+            source_key: format!("{name}/release.zip"),
+            release_prefix: "releases/".into(),
+            distribution_id: format!("E2{upper}STOREFRNT"),
+            logs_bucket: "storefront-cloudfront-logs".into(),
+            logs_prefix: format!("cloudfront/{name}/"),
+            log_groups: vec![
+                format!("/aws/lambda/storefront-api-{name}"),
+                format!("/aws/codebuild/storefront-deploy-{name}"),
+            ],
+            site_url: Some(site.into()),
+            api_url: Some(api.into()),
+            promotes_from: promotes_from.map(str::to_string),
+        }
+    };
+    vec![
+        env(
+            "dev",
+            false,
+            None,
+            "https://dev.storefront.example.com",
+            "https://api.dev.storefront.example.com",
+        ),
+        env(
+            "stg",
+            false,
+            Some("dev"),
+            "https://stg.storefront.example.com",
+            "https://api.stg.storefront.example.com",
+        ),
+        env(
+            "prd",
+            true,
+            Some("stg"),
+            "https://www.storefront.example.com",
+            "https://api.storefront.example.com",
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests;

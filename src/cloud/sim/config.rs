@@ -1,0 +1,80 @@
+//! Simulator settings (seed, start, history, faults, traffic) and the call/fault counters.
+
+use crate::domain::Timestamp;
+use std::collections::BTreeMap;
+
+/// Probabilities, per port call, of each injected fault.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct FaultRates {
+    /// `Throttled` (service asked us to slow down).
+    pub throttle: f64,
+    /// `Timeout`.
+    pub timeout: f64,
+    /// `Server` (HTTP 5xx).
+    pub server_error: f64,
+    /// `ExpiredCredentials` (SSO session ended).
+    pub expired_credentials: f64,
+}
+
+impl FaultRates {
+    /// No faults at all.
+    pub fn none() -> FaultRates {
+        FaultRates::default()
+    }
+
+    /// Whether any fault can happen.
+    pub fn any(&self) -> bool {
+        self.throttle + self.timeout + self.server_error + self.expired_credentials > 0.0
+    }
+}
+
+/// How the simulated world is built and driven.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimConfig {
+    /// Seed of every random choice: the same seed gives the same world.
+    pub seed: u64,
+    /// The simulated "now" after the history has been played.
+    pub start: Timestamp,
+    /// Days of history simulated before `start`.
+    pub history_days: u32,
+    /// Fault probabilities applied by the ports.
+    pub faults: FaultRates,
+    /// Multiplier of CloudFront and API traffic (1.0 = demo rates; tests use small values).
+    pub traffic_scale: f64,
+    /// Demo speed: simulated seconds per real second (used by the runtime's clock driver only).
+    pub speed: f64,
+}
+
+impl Default for SimConfig {
+    fn default() -> SimConfig {
+        SimConfig {
+            seed: 42,
+            start: Timestamp(1_795_597_200_000), // 2026-11-25T09:00:00Z, a Wednesday
+            history_days: 14,
+            faults: FaultRates::none(),
+            traffic_scale: 1.0,
+            speed: 30.0,
+        }
+    }
+}
+
+/// What the simulator has served: port calls per operation and faults injected per kind.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SimStats {
+    /// Calls per operation name (e.g. `GetPipelineState`).
+    pub calls: BTreeMap<String, u64>,
+    /// Faults per kind (`throttle`, `timeout`, `server_error`, `expired_credentials`).
+    pub faults: BTreeMap<String, u64>,
+}
+
+impl SimStats {
+    /// All port calls.
+    pub fn total_calls(&self) -> u64 {
+        self.calls.values().sum()
+    }
+
+    /// All injected faults.
+    pub fn total_faults(&self) -> u64 {
+        self.faults.values().sum()
+    }
+}

@@ -1,0 +1,263 @@
+//! One environment's pipeline: its definition and the mutable state of stages and executions.
+
+use crate::domain::{
+    ActionCategory, ActionDef, ActionExecution, ActionExecutionDetail, ActionState, Approval,
+    EnvSpec, ErrorDetails, ExecutionSummary, PipelineDef, PipelineState, Release, StageDef,
+    StageExecution, StageState, Timestamp, Transition,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The AWS account of the simulated world.
+pub const ACCOUNT: &str = "123456789012";
+/// The region of the simulated world.
+pub const REGION: &str = "eu-west-1";
+/// `CustomData` of the prd approval action.
+pub const APPROVAL_NOTE: &str = "Check the release notes and the stg dashboards before approving.";
+
+/// How a running action will end.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Outcome {
+    /// Succeeds at its end time.
+    Succeed,
+    /// Fails at its end time with these details.
+    Fail(ErrorDetails),
+    /// An approval: waits for an answer, fails when the end time (expiry) comes.
+    Wait,
+}
+
+/// The action run currently holding a stage.
+#[derive(Debug, Clone)]
+pub(crate) struct Run {
+    /// Index of the execution in `EnvSim::execs`.
+    pub(crate) exec: usize,
+    /// How it ends.
+    pub(crate) outcome: Outcome,
+    /// Index of its row in `EnvSim::details`.
+    pub(crate) detail: usize,
+    /// CodeBuild log stream, if any.
+    pub(crate) stream: Option<String>,
+}
+
+/// Live state of one stage.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct StageSim {
+    /// The run holding the stage.
+    pub(crate) run: Option<Run>,
+    /// The execution waiting to enter (SUPERSEDED mode keeps at most one).
+    pub(crate) waiting: Option<usize>,
+    /// Bumped whenever the run changes, so stale timer events are ignored.
+    pub(crate) generation: u64,
+    /// The stage's latest execution.
+    pub(crate) latest: Option<StageExecution>,
+    /// The action's latest execution.
+    pub(crate) action: Option<ActionExecution>,
+}
+
+/// Where an execution is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pos {
+    /// Waiting to enter a stage.
+    Waiting(usize),
+    /// Running in a stage.
+    Running(usize),
+    /// Finished (any terminal status).
+    Done,
+}
+
+/// One pipeline execution with the simulator's bookkeeping.
+#[derive(Debug, Clone)]
+pub(crate) struct Exec {
+    /// What the API shows.
+    pub(crate) summary: ExecutionSummary,
+    /// The release it ships.
+    pub(crate) release: Option<Release>,
+    /// Where it is.
+    pub(crate) pos: Pos,
+    /// A stop-and-wait was requested.
+    pub(crate) stopping: bool,
+    /// The stage it failed or stopped in (retry target).
+    pub(crate) halted_stage: Option<usize>,
+}
+
+/// An environment: its spec, pipeline definition and live pipeline state.
+#[derive(Debug, Clone)]
+pub(crate) struct EnvSim {
+    /// The configuration.
+    pub(crate) spec: EnvSpec,
+    /// The pipeline definition.
+    pub(crate) def: PipelineDef,
+    /// Stage states, in definition order.
+    pub(crate) stages: Vec<StageSim>,
+    /// Executions, oldest first.
+    pub(crate) execs: Vec<Exec>,
+    /// Action runs (`ListActionExecutions`), oldest first.
+    pub(crate) details: Vec<ActionExecutionDetail>,
+    /// `clientRequestToken` → execution id.
+    pub(crate) client_tokens: BTreeMap<String, String>,
+    /// Approval tokens already answered.
+    pub(crate) answered: BTreeSet<String>,
+    /// Last change of the pipeline state.
+    pub(crate) updated: Timestamp,
+}
+
+fn action(
+    name: &str,
+    category: ActionCategory,
+    provider: &str,
+    config: &[(&str, String)],
+) -> ActionDef {
+    ActionDef {
+        name: name.into(),
+        category,
+        provider: provider.into(),
+        run_order: 1,
+        configuration: config
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
+    }
+}
+
+fn stage(name: &str, a: ActionDef) -> StageDef {
+    StageDef {
+        name: name.into(),
+        actions: vec![a],
+    }
+}
+
+impl EnvSim {
+    /// The environment with its pipeline `Source → [Approval] → Deploy → Verify`, never run.
+    pub(crate) fn new(spec: &EnvSpec, created: Timestamp) -> EnvSim {
+        let p = &spec.pipeline;
+        let mut stages = vec![stage(
+            "Source",
+            action(
+                "Source",
+                ActionCategory::Source,
+                "S3",
+                &[
+                    ("S3Bucket", spec.source_bucket.clone()),
+                    ("S3ObjectKey", spec.source_key.clone()),
+                    ("PollForSourceChanges", "false".into()),
+                ],
+            ),
+        )];
+        if spec.protected {
+            stages.push(stage(
+                "Approval",
+                action(
+                    "ApproveRelease",
+                    ActionCategory::Approval,
+                    "Manual",
+                    &[("CustomData", APPROVAL_NOTE.into())],
+                ),
+            ));
+        }
+        stages.push(stage(
+            "Deploy",
+            action(
+                "Deploy",
+                ActionCategory::Build,
+                "CodeBuild",
+                &[("ProjectName", format!("{p}-deploy"))],
+            ),
+        ));
+        stages.push(stage(
+            "Verify",
+            action(
+                "SmokeTest",
+                ActionCategory::Test,
+                "CodeBuild",
+                &[("ProjectName", format!("{p}-smoke-test"))],
+            ),
+        ));
+        let n = stages.len();
+        EnvSim {
+            spec: spec.clone(),
+            def: PipelineDef {
+                name: p.clone(),
+                version: 1,
+                stages,
+            },
+            stages: vec![StageSim::default(); n],
+            execs: Vec::new(),
+            details: Vec::new(),
+            client_tokens: BTreeMap::new(),
+            answered: BTreeSet::new(),
+            updated: created,
+        }
+    }
+
+    /// The single action of stage `i`.
+    pub(crate) fn action_def(&self, i: usize) -> Option<&ActionDef> {
+        self.def.stages.get(i).and_then(|s| s.actions.first())
+    }
+
+    /// Index of the stage named `name`.
+    pub(crate) fn stage_index(&self, name: &str) -> Option<usize> {
+        self.def.stages.iter().position(|s| s.name == name)
+    }
+
+    /// Index of the execution `id`.
+    pub(crate) fn exec_index(&self, id: &str) -> Option<usize> {
+        self.execs.iter().position(|e| e.summary.id == id)
+    }
+
+    /// `GetPipelineState`.
+    pub(crate) fn state(&self) -> PipelineState {
+        let stages = self
+            .def
+            .stages
+            .iter()
+            .zip(&self.stages)
+            .map(|(d, s)| StageState {
+                name: d.name.clone(),
+                latest: s.latest.clone(),
+                actions: d
+                    .actions
+                    .iter()
+                    .map(|a| ActionState {
+                        name: a.name.clone(),
+                        latest: s.action.clone(),
+                    })
+                    .collect(),
+                inbound: Transition {
+                    enabled: true,
+                    disabled_reason: None,
+                    last_changed_by: None,
+                    last_changed_at: None,
+                },
+            })
+            .collect();
+        PipelineState {
+            name: self.def.name.clone(),
+            version: self.def.version,
+            stages,
+            updated: self.updated,
+        }
+    }
+
+    /// Executions, newest first.
+    pub(crate) fn summaries(&self) -> Vec<ExecutionSummary> {
+        self.execs.iter().rev().map(|e| e.summary.clone()).collect()
+    }
+
+    /// Approvals waiting in this pipeline.
+    pub(crate) fn pending(&self) -> Vec<Approval> {
+        Approval::pending(&self.spec.name, &self.def, &self.state(), &self.summaries())
+    }
+
+    /// The release of the newest succeeded execution.
+    pub(crate) fn deployed(&self) -> Option<Release> {
+        self.execs
+            .iter()
+            .rev()
+            .find(|e| e.summary.status == crate::domain::ExecutionStatus::Succeeded)
+            .and_then(|e| e.release.clone())
+    }
+
+    /// The newest release sent to this pipeline (whatever became of it).
+    pub(crate) fn newest_sent(&self) -> Option<&Release> {
+        self.execs.iter().rev().find_map(|e| e.release.as_ref())
+    }
+}

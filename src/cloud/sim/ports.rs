@@ -1,0 +1,187 @@
+//! `SimCloud`: the simulator behind every port, shared through a mutex never held across an await.
+
+use super::Simulator;
+use crate::cloud::{
+    ApprovalAnswer, Cdn, Cloud, CloudError, CloudResult, Identity, LogPage, LogQuery, Logs,
+    ObjectMeta, ObjectPage, Pipelines, RetryMode, StartRequest, Storage, WhoAmI,
+};
+use crate::domain::{
+    ActionExecutionDetail, Distribution, ExecutionSummary, PipelineDef, PipelineState, Timestamp,
+};
+use async_trait::async_trait;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// The demo operator every port call is made as.
+pub const OPERATOR_ARN: &str = "arn:aws:sts::123456789012:assumed-role/Operator/demo-operator";
+
+/// A cheap handle on a shared [`Simulator`] implementing every port.
+#[derive(Clone)]
+pub struct SimCloud {
+    inner: Arc<Mutex<Simulator>>,
+}
+
+impl SimCloud {
+    /// Shares `sim` behind the ports.
+    pub fn new(sim: Simulator) -> SimCloud {
+        SimCloud {
+            inner: Arc::new(Mutex::new(sim)),
+        }
+    }
+
+    /// The port bundle the app uses.
+    pub fn cloud(&self) -> Cloud {
+        Cloud {
+            pipelines: Arc::new(self.clone()),
+            storage: Arc::new(self.clone()),
+            cdn: Arc::new(self.clone()),
+            logs: Arc::new(self.clone()),
+            identity: Arc::new(self.clone()),
+        }
+    }
+
+    /// Runs `f` on the simulator (tests, the demo clock driver); a poisoned lock is recovered.
+    pub fn with<R>(&self, f: impl FnOnce(&mut Simulator) -> R) -> R {
+        f(&mut self.lock())
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Simulator> {
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Counts the call, maybe injects a fault, else runs `f`; the lock is released before returning.
+    fn call<R>(
+        &self,
+        service: &str,
+        op: &str,
+        f: impl FnOnce(&mut Simulator) -> CloudResult<R>,
+    ) -> CloudResult<R> {
+        let mut sim = self.lock();
+        sim.call(service, op)?;
+        f(&mut sim)
+    }
+}
+
+#[async_trait]
+impl Pipelines for SimCloud {
+    async fn get_pipeline(&self, name: &str) -> CloudResult<PipelineDef> {
+        self.call("codepipeline", "GetPipeline", |s| s.op_get_pipeline(name))
+    }
+    async fn get_pipeline_state(&self, name: &str) -> CloudResult<PipelineState> {
+        self.call("codepipeline", "GetPipelineState", |s| s.op_state(name))
+    }
+    async fn list_executions(&self, name: &str, max: usize) -> CloudResult<Vec<ExecutionSummary>> {
+        self.call("codepipeline", "ListPipelineExecutions", |s| {
+            s.op_list_executions(name, max)
+        })
+    }
+    async fn get_execution(&self, name: &str, execution_id: &str) -> CloudResult<ExecutionSummary> {
+        self.call("codepipeline", "GetPipelineExecution", |s| {
+            s.op_get_execution(name, execution_id)
+        })
+    }
+    async fn list_action_executions(
+        &self,
+        name: &str,
+        execution_id: &str,
+    ) -> CloudResult<Vec<ActionExecutionDetail>> {
+        self.call("codepipeline", "ListActionExecutions", |s| {
+            s.op_action_executions(name, execution_id)
+        })
+    }
+    async fn put_approval_result(&self, answer: &ApprovalAnswer) -> CloudResult<Timestamp> {
+        self.call("codepipeline", "PutApprovalResult", |s| {
+            s.op_put_approval(answer, OPERATOR_ARN)
+        })
+    }
+    async fn start_execution(&self, name: &str, request: &StartRequest) -> CloudResult<String> {
+        self.call("codepipeline", "StartPipelineExecution", |s| {
+            s.op_start(name, request, OPERATOR_ARN)
+        })
+    }
+    async fn stop_execution(
+        &self,
+        name: &str,
+        execution_id: &str,
+        abandon: bool,
+        reason: &str,
+    ) -> CloudResult<()> {
+        self.call("codepipeline", "StopPipelineExecution", |s| {
+            s.op_stop(name, execution_id, abandon, reason)
+        })
+    }
+    async fn retry_stage(
+        &self,
+        name: &str,
+        stage: &str,
+        execution_id: &str,
+        mode: RetryMode,
+    ) -> CloudResult<String> {
+        self.call("codepipeline", "RetryStageExecution", |s| {
+            s.op_retry(name, stage, execution_id, mode)
+        })
+    }
+}
+
+#[async_trait]
+impl Storage for SimCloud {
+    async fn list_objects(
+        &self,
+        bucket: &str,
+        prefix: &str,
+        start_after: Option<&str>,
+        continuation: Option<&str>,
+        max_keys: usize,
+    ) -> CloudResult<ObjectPage> {
+        self.call("s3", "ListObjectsV2", |s| {
+            s.buckets
+                .list(bucket, prefix, start_after, continuation, max_keys)
+        })
+    }
+    async fn get_object(&self, bucket: &str, key: &str) -> CloudResult<Vec<u8>> {
+        self.call("s3", "GetObject", |s| s.buckets.get(bucket, key))
+    }
+    async fn head_object(&self, bucket: &str, key: &str) -> CloudResult<ObjectMeta> {
+        self.call("s3", "HeadObject", |s| s.buckets.head(bucket, key))
+    }
+}
+
+#[async_trait]
+impl Cdn for SimCloud {
+    async fn get_distribution(&self, id: &str) -> CloudResult<Distribution> {
+        self.call("cloudfront", "GetDistribution", |s| {
+            s.distribution(id).ok_or_else(|| CloudError::NotFound {
+                kind: "distribution".into(),
+                name: id.into(),
+            })
+        })
+    }
+    async fn list_distributions(&self) -> CloudResult<Vec<Distribution>> {
+        self.call("cloudfront", "ListDistributions", |s| {
+            Ok(s.dists.iter().map(|d| d.view(s.now)).collect())
+        })
+    }
+}
+
+#[async_trait]
+impl Logs for SimCloud {
+    async fn filter_log_events(&self, query: &LogQuery) -> CloudResult<LogPage> {
+        self.call("logs", "FilterLogEvents", |s| s.logs.filter(query, s.now))
+    }
+    async fn describe_log_groups(&self, prefix: &str) -> CloudResult<Vec<String>> {
+        self.call("logs", "DescribeLogGroups", |s| Ok(s.logs.describe(prefix)))
+    }
+}
+
+#[async_trait]
+impl Identity for SimCloud {
+    async fn caller_identity(&self) -> CloudResult<WhoAmI> {
+        self.call("sts", "GetCallerIdentity", |_| {
+            Ok(WhoAmI {
+                account: "123456789012".into(),
+                arn: OPERATOR_ARN.into(),
+            })
+        })
+    }
+}
