@@ -7,7 +7,10 @@ fn shipdeck(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_shipdeck"))
         .args(args)
         .env_remove("SHIPDECK_CONFIG")
-        .env("XDG_CONFIG_HOME", std::env::temp_dir().join("shipdeck-cli-test-none"))
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("shipdeck-cli-test-none"),
+        )
         .current_dir(std::env::temp_dir())
         .output()
         .unwrap()
@@ -15,7 +18,11 @@ fn shipdeck(args: &[&str]) -> Output {
 
 fn json(args: &[&str]) -> Value {
     let out = shipdeck(args);
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -34,13 +41,25 @@ fn status_json_has_environments_stages_and_approvals() {
         assert!(env["deployed_version"].is_string(), "{env}");
         let stages = env["pipeline"]["stages"].as_array().unwrap();
         assert!(stages.iter().any(|s| s["name"] == "Deploy"));
-        assert!(stages.iter().all(|s| s["status"].is_string() || s["status"].is_null()));
+        assert!(
+            stages
+                .iter()
+                .all(|s| s["status"].is_string() || s["status"].is_null())
+        );
     }
     assert_eq!(envs[2]["protected"], true);
-    let prd_stages: Vec<&str> = envs[2]["pipeline"]["stages"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    let prd_stages: Vec<&str> = envs[2]["pipeline"]["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
     assert_eq!(prd_stages, ["Source", "Approval", "Deploy", "Verify"]);
     let approvals = v["pending_approvals"].as_array().unwrap();
-    assert!(!approvals.is_empty(), "the demo starts with a prd approval waiting");
+    assert!(
+        !approvals.is_empty(),
+        "the demo starts with a prd approval waiting"
+    );
     let a = &approvals[0];
     assert_eq!(a["environment"], "prd");
     assert!(a["version"].is_string());
@@ -70,7 +89,10 @@ fn approvals_and_pipeline_commands() {
     assert!(text.contains("prd (protected)"));
     let out = shipdeck(&["pipeline", "qa", "--demo"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(stderr(&out).trim(), "shipdeck: unknown environment `qa`; expected one of dev, stg, prd");
+    assert_eq!(
+        stderr(&out).trim(),
+        "shipdeck: unknown environment `qa`; expected one of dev, stg, prd"
+    );
 }
 
 #[test]
@@ -86,11 +108,18 @@ fn config_check_reports_success_and_located_errors() {
     let out = shipdeck(&["config", "check", bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("shipdeck.toml:2:1: unknown key `regoin` in [aws]"), "{err}");
+    assert!(
+        err.contains("shipdeck.toml:2:1: unknown key `regoin` in [aws]"),
+        "{err}"
+    );
     let missing = dir.join("missing.toml");
     let out = shipdeck(&["config", "check", missing.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("missing.toml: config file not found"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("missing.toml: config file not found"),
+        "{}",
+        stderr(&out)
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -98,14 +127,26 @@ fn config_check_reports_success_and_located_errors() {
 fn bad_flags_and_missing_config_are_clear_errors() {
     let out = shipdeck(&["status"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("no configuration file found"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no configuration file found"),
+        "{}",
+        stderr(&out)
+    );
     assert!(stderr(&out).contains("--demo"));
     let out = shipdeck(&["status", "--demo", "--output", "yaml"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("invalid value 'yaml' for '--output <OUTPUT>'"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("invalid value 'yaml' for '--output <OUTPUT>'"),
+        "{}",
+        stderr(&out)
+    );
     let out = shipdeck(&["--demo", "--speed", "fast"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("expected a number from 0 to 100000, got `fast`"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("expected a number from 0 to 100000, got `fast`"),
+        "{}",
+        stderr(&out)
+    );
     let out = shipdeck(&["status", "--demo", "--seed", "-1"]);
     assert_eq!(out.status.code(), Some(2));
 }

@@ -64,9 +64,14 @@ pub struct Trigger {
 }
 
 impl Trigger {
-    /// The person or role behind the trigger: the last path segment of an ARN, or the detail itself.
+    /// Who or what started it, short: the person (last segment of the starter's ARN) for a
+    /// manual start, `s3-event` for a source change event, else the detail's last segment.
     pub fn actor(&self) -> &str {
-        self.detail.rsplit('/').next().unwrap_or(&self.detail)
+        match self.kind.as_str() {
+            "CloudWatchEvent" => "s3-event",
+            "PutActionRevision" => "revision",
+            _ => self.detail.rsplit('/').next().unwrap_or(&self.detail),
+        }
     }
 }
 
@@ -204,5 +209,10 @@ mod tests {
             detail: "arn:aws:sts::123456789012:assumed-role/Release/carol".into(),
         };
         assert_eq!(t.actor(), "carol");
+        let event = Trigger {
+            kind: "CloudWatchEvent".into(),
+            detail: "arn:aws:events:eu-west-1:123456789012:rule/storefront-source-change".into(),
+        };
+        assert_eq!(event.actor(), "s3-event");
     }
 }

@@ -14,6 +14,7 @@ pub struct Headless {
     cloud: Cloud,
     queue: VecDeque<Effect>,
     effects_run: u64,
+    recorded: Option<Vec<Action>>,
 }
 
 impl Headless {
@@ -24,11 +25,15 @@ impl Headless {
             cloud,
             queue: VecDeque::new(),
             effects_run: 0,
+            recorded: None,
         }
     }
 
     /// Applies an action; its effects wait in the queue until [`Headless::settle`].
     pub fn dispatch(&mut self, action: Action) {
+        if let Some(log) = self.recorded.as_mut() {
+            log.push(action.clone());
+        }
         let effects = update(&mut self.state, action);
         self.queue.extend(effects);
     }
@@ -47,6 +52,16 @@ impl Headless {
     pub async fn tick(&mut self, now: Timestamp) {
         self.dispatch(Action::Tick(now));
         self.settle().await;
+    }
+
+    /// Starts keeping every dispatched action (for replay in benchmarks).
+    pub fn record(&mut self) {
+        self.recorded = Some(Vec::new());
+    }
+
+    /// The actions dispatched since [`Headless::record`].
+    pub fn take_recorded(&mut self) -> Vec<Action> {
+        self.recorded.take().unwrap_or_default()
     }
 
     /// Effects run so far.

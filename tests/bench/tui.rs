@@ -1,2 +1,187 @@
-//! bench
-fn main() {}
+//! `make bench`: start-up to first frame in demo mode, one full frame of each view at 200×60,
+//! and the cost of the state update per simulated minute. Prints medians over repeated runs and
+//! ratios against a baseline measured in the same run. Under `cargo test` it runs once, briefly.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::widgets::Paragraph;
+use shipdeck::app::{Action, Mode, PollPolicy, Session, State, View, update};
+use shipdeck::cloud::sim::{SimCloud, SimConfig, Simulator};
+use shipdeck::config::Config;
+use shipdeck::domain::Timestamp;
+use shipdeck::runtime::Headless;
+use shipdeck::tui::hints::hints;
+use shipdeck::tui::keymap::Keymap;
+use shipdeck::tui::render::draw;
+use std::time::{Duration, Instant};
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn fmt(d: Duration) -> String {
+    let us = d.as_secs_f64() * 1e6;
+    if us >= 1000.0 {
+        format!("{:.2} ms", us / 1000.0)
+    } else {
+        format!("{us:.1} µs")
+    }
+}
+
+fn session() -> Session {
+    Session {
+        mode: Mode::Demo,
+        profile: None,
+        region: Some("eu-west-1".into()),
+        identity: None,
+        read_only: false,
+    }
+}
+
+/// Everything `shipdeck --demo` does before its first frame, in process: config, simulator with
+/// its 14 days of history, state, first refreshes answered, one draw.
+fn first_frame(rt: &tokio::runtime::Runtime, with_data: bool) -> Duration {
+    let started = Instant::now();
+    let config = Config::demo().expect("example config parses");
+    let keymap = Keymap::load(None).expect("default keymap");
+    let hints = hints(&keymap);
+    let sim = SimCloud::new(Simulator::new(SimConfig::default(), &config.environments));
+    let now = sim.with(|s| s.now());
+    let state = State::new(
+        session(),
+        config.environments.clone(),
+        PollPolicy::default(),
+        now,
+    );
+    let mut app = Headless::new(state, sim.cloud());
+    if with_data {
+        rt.block_on(app.start(now));
+    }
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("test backend");
+    terminal
+        .draw(|f| draw(f, &app.state, &hints))
+        .expect("draw");
+    started.elapsed()
+}
+
+fn main() {
+    let full = std::env::args().any(|a| a == "--bench");
+    let reps = if full { 25 } else { 1 };
+    let frames = if full { 400 } else { 2 };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+
+    println!("shipdeck bench ({})", if full { "full" } else { "smoke" });
+    let before = median((0..reps).map(|_| first_frame(&rt, false)).collect());
+    let after = median((0..reps).map(|_| first_frame(&rt, true)).collect());
+    println!(
+        "start-up to first frame, demo (goal ≤ 50 ms): {} (with first data: {})",
+        fmt(before),
+        fmt(after)
+    );
+
+    // A realistic state: the demo after its first refreshes.
+    let sim = SimCloud::new(Simulator::new(
+        SimConfig::default(),
+        &shipdeck::cloud::sim::demo_specs(),
+    ));
+    let now = sim.with(|s| s.now());
+    let state = State::new(
+        session(),
+        shipdeck::cloud::sim::demo_specs(),
+        PollPolicy::default(),
+        now,
+    );
+    let mut app = Headless::new(state, sim.cloud());
+    rt.block_on(app.start(now));
+    app.dispatch(Action::Show(View::Logs));
+    rt.block_on(app.settle());
+    let hints = hints(&Keymap::load(None).expect("keymap"));
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("test backend");
+    let baseline = median(
+        (0..frames)
+            .map(|_| {
+                let t = Instant::now();
+                terminal
+                    .draw(|f| f.render_widget(Paragraph::new("baseline"), f.area()))
+                    .expect("draw");
+                t.elapsed()
+            })
+            .collect(),
+    );
+    println!("frame 200×60, blank paragraph baseline: {}", fmt(baseline));
+    for view in View::ALL {
+        let mut state = app.state.clone();
+        state.view = view;
+        if view != View::Environments {
+            state.selected = state.envs.len() - 1;
+        }
+        let d = median(
+            (0..frames)
+                .map(|_| {
+                    let t = Instant::now();
+                    terminal.draw(|f| draw(f, &state, &hints)).expect("draw");
+                    t.elapsed()
+                })
+                .collect(),
+        );
+        let ratio = d.as_secs_f64() / baseline.as_secs_f64().max(1e-9);
+        println!(
+            "frame 200×60, {:<12} (goal ≤ 1 ms): {} ({ratio:.1}× baseline)",
+            view.title(),
+            fmt(d)
+        );
+    }
+
+    // State update per simulated minute: a demo run ticking every 7.5 simulated seconds (250 ms
+    // of wall time at 30×), recorded, then replayed into a fresh state with `update` alone.
+    let minutes = if full { 240 } else { 10 };
+    let sim = SimCloud::new(Simulator::new(
+        SimConfig::default(),
+        &shipdeck::cloud::sim::demo_specs(),
+    ));
+    let start = sim.with(|s| s.now());
+    let fresh = State::new(
+        session(),
+        shipdeck::cloud::sim::demo_specs(),
+        PollPolicy::default(),
+        start,
+    );
+    let mut app = Headless::new(fresh.clone(), sim.cloud());
+    app.record();
+    let t = Instant::now();
+    rt.block_on(app.start(start));
+    let mut now = start;
+    while now < start + minutes * Timestamp::MINUTE {
+        now = now + 7_500;
+        sim.with(|s| s.advance_to(now));
+        rt.block_on(app.tick(now));
+    }
+    let whole = t.elapsed();
+    let actions = app.take_recorded();
+    let replays: Vec<Duration> = (0..reps.max(3))
+        .map(|_| {
+            let mut state = fresh.clone();
+            let batch = actions.clone();
+            let t = Instant::now();
+            for a in batch {
+                std::hint::black_box(update(&mut state, a));
+            }
+            t.elapsed()
+        })
+        .collect();
+    let per_min = median(replays) / minutes as u32;
+    println!(
+        "update per simulated minute: {} ({} actions over {minutes} min, {:.0} per minute)",
+        fmt(per_min),
+        actions.len(),
+        actions.len() as f64 / minutes as f64
+    );
+    println!(
+        "whole headless loop per simulated minute (simulator + effects + update): {}",
+        fmt(whole / minutes as u32)
+    );
+}

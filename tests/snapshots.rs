@@ -1,0 +1,163 @@
+//! Snapshot tests of every view at 80×24 and 160×48, driven by the simulator at fixed seeds and
+//! fixed simulated times: a protected environment selected, a failed stage, a pending approval,
+//! a stale refresh, the logs, the help and the command line.
+
+mod common;
+
+use common::sim::Rig;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+use shipdeck::app::{Action, View};
+use shipdeck::cloud::sim::FaultRates;
+use shipdeck::domain::{ExecutionStatus, Timestamp};
+use shipdeck::tui::hints::hints;
+use shipdeck::tui::keymap::Keymap;
+use shipdeck::tui::render::draw;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+fn render(rig: &Rig, w: u16, h: u16) -> (String, ratatui::buffer::Buffer) {
+    let hints = hints(&Keymap::load(None).unwrap());
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| draw(f, &rig.app.state, &hints)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    let mut text = String::new();
+    for y in 0..h {
+        let line: String = (0..w)
+            .map(|x| buffer[(x, y)].symbol().to_string())
+            .collect();
+        text.push_str(line.trim_end());
+        text.push('\n');
+    }
+    (text, buffer)
+}
+
+fn snap(rig: &Rig, name: &str) {
+    for (w, h) in SIZES {
+        let (text, _) = render(rig, w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), text);
+    }
+}
+
+async fn started(seed: u64) -> Rig {
+    let mut rig = Rig::new(seed);
+    rig.start().await;
+    rig
+}
+
+#[tokio::test]
+async fn environments_home() {
+    let rig = started(42).await;
+    snap(&rig, "environments");
+}
+
+#[tokio::test]
+async fn protected_environment_selected_is_unmistakable() {
+    let mut rig = started(42).await;
+    rig.app.dispatch(Action::Show(View::Environments));
+    rig.app.dispatch(Action::Bottom);
+    assert_eq!(rig.app.state.selected_env().unwrap().spec.name, "prd");
+    snap(&rig, "environments_prd_selected");
+    for (w, h) in SIZES {
+        let (text, buffer) = render(&rig, w, h);
+        assert!(text.lines().next().unwrap().contains("PROTECTED: prd"));
+        assert_eq!(
+            buffer[(0, 0)].bg,
+            Color::Red,
+            "header background at {w}x{h}"
+        );
+    }
+    rig.app.dispatch(Action::Top);
+    let (_, buffer) = render(&rig, 80, 24);
+    assert_ne!(buffer[(0, 0)].bg, Color::Red, "dev is not protected");
+}
+
+#[tokio::test]
+async fn pipeline_with_a_pending_approval() {
+    let mut rig = started(42).await;
+    rig.app.dispatch(Action::Bottom);
+    rig.app.dispatch(Action::Open);
+    assert!(
+        !rig.app.state.approvals().is_empty(),
+        "the demo starts with a prd approval"
+    );
+    snap(&rig, "pipeline_prd_approval");
+}
+
+#[tokio::test]
+async fn approvals_inbox() {
+    let mut rig = started(42).await;
+    rig.app.dispatch(Action::Show(View::Approvals));
+    snap(&rig, "approvals");
+}
+
+#[tokio::test]
+async fn pipeline_with_a_failed_stage() {
+    let mut rig = started(42).await;
+    // Run the simulated system until an environment's newest execution has failed.
+    let mut failed = None;
+    for _ in 0..(3 * 24 * 6) {
+        rig.run(10 * Timestamp::MINUTE, 10 * Timestamp::SECOND)
+            .await;
+        failed = rig.app.state.envs.iter().position(|e| {
+            e.executions
+                .first()
+                .is_some_and(|x| x.status == ExecutionStatus::Failed)
+                && e.state.as_ref().is_some_and(|s| {
+                    s.stages.iter().any(|st| {
+                        st.actions
+                            .iter()
+                            .any(|a| a.latest.as_ref().is_some_and(|l| l.error.is_some()))
+                    })
+                })
+        });
+        if failed.is_some() {
+            break;
+        }
+    }
+    let env = failed.expect("a deploy fails within three simulated days at seed 42");
+    rig.app.dispatch(Action::SelectRow(env));
+    rig.app.dispatch(Action::Open);
+    snap(&rig, "pipeline_failed");
+    let (text, _) = render(&rig, 160, 48);
+    assert!(text.contains("Failed"), "{text}");
+}
+
+#[tokio::test]
+async fn stale_refresh_keeps_the_data_and_says_since_when() {
+    let mut rig = started(42).await;
+    rig.sim.with(|s| {
+        s.set_faults(FaultRates {
+            server_error: 1.0,
+            ..FaultRates::none()
+        })
+    });
+    rig.run(2 * Timestamp::MINUTE, 5 * Timestamp::SECOND).await;
+    let env = &rig.app.state.envs[0];
+    assert!(
+        env.stale.is_some() && env.state.is_some(),
+        "stale, but data kept"
+    );
+    snap(&rig, "environments_stale");
+    let (text, _) = render(&rig, 160, 48);
+    assert!(text.contains("stale"), "{text}");
+}
+
+#[tokio::test]
+async fn logs_help_and_command_line() {
+    let mut rig = started(42).await;
+    rig.app.dispatch(Action::Show(View::Logs));
+    rig.app.settle().await;
+    rig.run(20 * Timestamp::SECOND, 5 * Timestamp::SECOND).await;
+    assert!(!rig.app.state.logs.events.is_empty());
+    snap(&rig, "logs");
+    rig.app.dispatch(Action::ToggleHelp);
+    snap(&rig, "help");
+    rig.app.dispatch(Action::ToggleHelp);
+    rig.app.dispatch(Action::CommandOpen);
+    for c in "env ".chars() {
+        rig.app.dispatch(Action::Input(c));
+    }
+    snap(&rig, "command_line");
+}
