@@ -74,7 +74,13 @@ fn main() {
         .build()
         .expect("runtime");
 
-    println!("shipdeck bench ({})", if full { "full" } else { "smoke" });
+    if full {
+        println!("shipdeck bench (medians; compare ratios, the machine is noisy)");
+    } else {
+        println!(
+            "shipdeck bench smoke run (one iteration, test profile: figures are not measurements)"
+        );
+    }
     let before = median((0..reps).map(|_| first_frame(&rt, false)).collect());
     let after = median((0..reps).map(|_| first_frame(&rt, true)).collect());
     println!(
