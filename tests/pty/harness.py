@@ -1,0 +1,68 @@
+"""Runs shipdeck in a pseudo-terminal, ends it one way, and reports whether the terminal was restored.
+
+Usage: harness.py BINARY (quit|sigterm|sighup) ; prints one JSON object.
+"""
+import fcntl, json, os, pty, select, signal, struct, sys, termios, time
+
+binary, how = sys.argv[1], sys.argv[2]
+master, slave = pty.openpty()
+fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+before = termios.tcgetattr(slave)
+pid = os.fork()
+if pid == 0:
+    os.setsid()
+    os.dup2(slave, 0); os.dup2(slave, 1); os.dup2(slave, 2)
+    os.environ["TERM"] = "xterm-256color"
+    os.environ["XDG_STATE_HOME"] = os.environ.get("HARNESS_STATE", "/tmp")
+    os.execv(binary, [binary, "--demo"])
+
+out = b""
+def pump(seconds):
+    global out
+    end = time.time() + seconds
+    while time.time() < end:
+        r, _, _ = select.select([master], [], [], 0.05)
+        if r:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            out += chunk
+
+deadline = time.time() + 20
+while b"Environments" not in out and time.time() < deadline:
+    pump(0.2)
+drawn = b"Environments" in out
+raw_while_running = not (termios.tcgetattr(slave)[3] & termios.ECHO)
+if how == "quit":
+    os.write(master, b"q")
+elif how == "sigterm":
+    os.kill(pid, signal.SIGTERM)
+elif how == "sighup":
+    os.kill(pid, signal.SIGHUP)
+status = None
+deadline = time.time() + 10
+while time.time() < deadline:
+    pump(0.1)
+    done, st = os.waitpid(pid, os.WNOHANG)
+    if done:
+        status = st
+        break
+if status is None:
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+pump(0.2)
+after = termios.tcgetattr(slave)
+print(json.dumps({
+    "drawn": drawn,
+    "raw_while_running": raw_while_running,
+    "exited": status is not None,
+    "exit_code": os.waitstatus_to_exitcode(status) if status is not None else None,
+    "entered_alt_screen": b"\x1b[?1049h" in out,
+    "left_alt_screen": out.rfind(b"\x1b[?1049l") > out.rfind(b"\x1b[?1049h"),
+    "echo_restored": bool(after[3] & termios.ECHO),
+    "canonical_restored": bool(after[3] & termios.ICANON),
+    "lflag_same_as_before": after[3] == before[3],
+}))

@@ -1,0 +1,173 @@
+//! Property tests of `update` over random action sequences: selections stay valid, request ids
+//! are never reused, stale answers never land, and time never runs backwards.
+
+mod common;
+
+use common::*;
+use proptest::prelude::*;
+use shipdeck::app::{Action, Effect, Overlay, State, View, update};
+use shipdeck::cloud::CloudError;
+use shipdeck::domain::{ExecutionStatus, Timestamp};
+use std::collections::HashSet;
+
+#[derive(Debug, Clone)]
+enum Step {
+    Key(Action),
+    Tick(i64),
+    /// Answer the pending effect at this position (modulo), well or with an error.
+    Answer(usize, bool),
+    /// Answer with a request id nobody asked for.
+    Bogus(usize, u64),
+}
+
+fn key() -> impl Strategy<Value = Action> {
+    prop_oneof![
+        Just(Action::Up),
+        Just(Action::Down),
+        Just(Action::Top),
+        Just(Action::Bottom),
+        Just(Action::PageUp),
+        Just(Action::PageDown),
+        Just(Action::NextEnv),
+        Just(Action::PrevEnv),
+        Just(Action::Open),
+        Just(Action::Back),
+        Just(Action::NextView),
+        Just(Action::ToggleHelp),
+        Just(Action::CommandOpen),
+        Just(Action::FilterOpen),
+        Just(Action::Complete),
+        Just(Action::Submit),
+        Just(Action::Backspace),
+        Just(Action::Refresh),
+        Just(Action::Show(View::Environments)),
+        Just(Action::Show(View::Pipeline)),
+        Just(Action::Show(View::Approvals)),
+        Just(Action::Show(View::Logs)),
+        (0usize..12).prop_map(Action::SelectRow),
+        prop::sample::select(vec!['p', 'r', 'd', 'e', 'n', 'v', ' ', 'q', 'x', '1'])
+            .prop_map(Action::Input),
+    ]
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        6 => key().prop_map(Step::Key),
+        2 => (0i64..120_000).prop_map(Step::Tick),
+        3 => (0usize..8, any::<bool>()).prop_map(|(i, ok)| Step::Answer(i, ok)),
+        1 => (0usize..3, 1u64..10_000).prop_map(|(e, r)| Step::Bogus(e, r)),
+    ]
+}
+
+fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
+    let err = || CloudError::Timeout {
+        operation: "X".into(),
+    };
+    match effect {
+        Effect::FetchEnv { env, request, .. } => {
+            let name = ["dev", "stg", "prd"][*env];
+            let execs = vec![
+                execution("e-2", ExecutionStatus::InProgress, "1.3.0", now),
+                execution(
+                    "e-1",
+                    ExecutionStatus::Succeeded,
+                    "1.2.0",
+                    now - Timestamp::HOUR,
+                ),
+            ];
+            let waiting = (name == "prd").then_some(("e-2", now));
+            let result = if ok {
+                Ok(Box::new(snapshot(name, execs, waiting)))
+            } else {
+                Err(err())
+            };
+            Some(Action::EnvLoaded {
+                env: *env,
+                request: *request,
+                result,
+            })
+        }
+        Effect::FetchReleases { request, .. } => Some(Action::ReleasesLoaded {
+            request: *request,
+            result: if ok { Ok(Vec::new()) } else { Err(err()) },
+        }),
+        Effect::FetchLogs { env, request, .. } => Some(Action::LogsLoaded {
+            env: *env,
+            request: *request,
+            result: if ok { Ok(Vec::new()) } else { Err(err()) },
+        }),
+        Effect::FetchIdentity | Effect::Quit => None,
+    }
+}
+
+fn request_id(e: &Effect) -> Option<u64> {
+    match e {
+        Effect::FetchEnv { request, .. }
+        | Effect::FetchReleases { request, .. }
+        | Effect::FetchLogs { request, .. } => Some(*request),
+        _ => None,
+    }
+}
+
+fn check(s: &State) {
+    assert!(s.selected < s.envs.len());
+    let rows = s.envs[s.selected].executions.len();
+    assert!(
+        s.history_row < rows.max(1),
+        "history row {} of {rows}",
+        s.history_row
+    );
+    let approvals = s.visible_approvals().len();
+    assert!(
+        s.approval_row < approvals.max(1),
+        "approval row {} of {approvals}",
+        s.approval_row
+    );
+    if let Some(Overlay::Filter(line)) = &s.overlay {
+        assert_eq!(line.text, s.filter, "the filter follows what is typed");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_sessions_keep_the_state_consistent(steps in prop::collection::vec(step(), 1..120)) {
+        let mut s = state();
+        let mut pending: Vec<Effect> = update(&mut s, Action::Tick(T0));
+        let mut issued: HashSet<u64> = pending.iter().filter_map(request_id).collect();
+        let mut now = T0;
+        for step in steps {
+            let before = s.now;
+            let effects = match step {
+                Step::Key(a) => update(&mut s, a),
+                Step::Tick(dt) => { now = now + dt; update(&mut s, Action::Tick(now)) }
+                Step::Answer(i, ok) if !pending.is_empty() => {
+                    let e = pending.remove(i % pending.len());
+                    match answer(&e, ok, s.now) { Some(a) => update(&mut s, a), None => Vec::new() }
+                }
+                Step::Answer(..) => Vec::new(),
+                Step::Bogus(env, request) if !issued.contains(&request) => {
+                    let before_env = s.envs[env].clone();
+                    let result = Ok(Box::new(snapshot("dev", Vec::new(), None)));
+                    let fx = update(&mut s, Action::EnvLoaded { env, request, result });
+                    prop_assert_eq!(&s.envs[env], &before_env, "an answer nobody asked for changed the state");
+                    fx
+                }
+                Step::Bogus(..) => Vec::new(),
+            };
+            prop_assert!(s.now >= before, "time ran backwards");
+            for e in &effects {
+                if let Some(id) = request_id(e) {
+                    prop_assert!(issued.insert(id), "request id {} reused", id);
+                }
+            }
+            if effects.contains(&Effect::Quit) {
+                prop_assert!(s.quit);
+                break;
+            }
+            pending.extend(effects);
+            check(&s);
+        }
+    }
+}
