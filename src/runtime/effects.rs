@@ -14,12 +14,17 @@ const HISTORY: usize = 25;
 const LOG_PAGE: usize = 500;
 
 async fn timed<T>(operation: &str, call: impl Future<Output = CloudResult<T>>) -> CloudResult<T> {
-    match tokio::time::timeout(REQUEST_TIMEOUT, call).await {
+    let result = match tokio::time::timeout(REQUEST_TIMEOUT, call).await {
         Ok(result) => result,
         Err(_) => Err(CloudError::Timeout {
             operation: operation.to_string(),
         }),
+    };
+    match &result {
+        Ok(_) => tracing::debug!(operation, "call succeeded"),
+        Err(e) => tracing::warn!(operation, error = %e, "call failed"),
     }
+    result
 }
 
 /// Runs one effect; `None` for effects that answer nothing (quit).
