@@ -1,0 +1,223 @@
+//! Writing records out: JSON Lines keyed by the W3C field names, TSV with a header, and a short
+//! one-line form for people.
+
+use super::decode::decode;
+use super::field::{Field, FieldKind};
+use super::view::LineView;
+use crate::domain::Timestamp;
+use std::borrow::Cow;
+use std::fmt::Write;
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `2026-11-25T09:00:01Z FRA56-P1 200 Hit GET /index.html 12ms 203.0.113.7`.
+    Pretty,
+    /// One JSON object per record.
+    Jsonl,
+    /// Tab-separated values under a header line.
+    Tsv,
+}
+
+/// Writes records in one format, remembering the TSV columns chosen from the first record.
+#[derive(Debug, Clone)]
+pub struct Exporter {
+    format: Format,
+    tsv: Option<Vec<Column>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Column {
+    Known(Field),
+    Other(Box<str>),
+}
+
+impl Exporter {
+    /// An exporter for `format`.
+    pub fn new(format: Format) -> Exporter {
+        Exporter { format, tsv: None }
+    }
+
+    /// Appends one record (and, for the first TSV record, the header line).
+    pub fn write(&mut self, v: &LineView<'_>, out: &mut String) {
+        match self.format {
+            Format::Pretty => write_pretty(v, out),
+            Format::Jsonl => write_jsonl(v, out),
+            Format::Tsv => {
+                let columns = self.tsv.get_or_insert_with(|| {
+                    let cols = tsv_columns(v);
+                    out.push_str("timestamp");
+                    for c in &cols {
+                        out.push('\t');
+                        out.push_str(match c {
+                            Column::Known(f) => f.name(),
+                            Column::Other(n) => n,
+                        });
+                    }
+                    out.push('\n');
+                    cols
+                });
+                write_tsv_row(v, columns, out);
+            }
+        }
+    }
+}
+
+fn tsv_columns(v: &LineView<'_>) -> Vec<Column> {
+    let s = v.schema();
+    s.names()
+        .iter()
+        .zip(s.fields())
+        .map(|(name, field)| match field {
+            Some(f) => Column::Known(*f),
+            None => Column::Other(name.clone()),
+        })
+        .collect()
+}
+
+/// The decoded value of column `col` (`None` for `-`).
+fn cell<'a>(v: &LineView<'a>, col: usize, field: Option<Field>) -> Option<Cow<'a, str>> {
+    match field {
+        Some(f) => v.text(f),
+        None => v
+            .column(col)
+            .filter(|s| !s.is_empty() && *s != "-")
+            .map(decode),
+    }
+}
+
+/// Appends a JSON object for the record: its `#Fields` names as keys, decoded values, `null`
+/// for `-`, numbers for the numeric fields (seconds as fractional numbers), and `timestamp`
+/// (RFC 3339 UTC) unless the layout already has a column of that name.
+pub fn write_jsonl(v: &LineView<'_>, out: &mut String) {
+    let schema = v.schema();
+    out.push('{');
+    let mut first = true;
+    if !schema.names().iter().any(|n| n.as_ref() == "timestamp") {
+        out.push_str("\"timestamp\":");
+        match v.timestamp() {
+            Some(t) => json_str(&t.rfc3339(), out),
+            None => out.push_str("null"),
+        }
+        first = false;
+    }
+    for (col, (name, field)) in schema.names().iter().zip(schema.fields()).enumerate() {
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        json_str(name, out);
+        out.push(':');
+        let kind = field.map_or(FieldKind::Text, |f| f.kind());
+        let raw = v.column(col).filter(|s| !s.is_empty() && *s != "-");
+        match (raw, kind, *field) {
+            (None, _, _) => out.push_str("null"),
+            (Some(r), FieldKind::Integer, _) => out.push_str(r),
+            (Some(_), FieldKind::Seconds, Some(f)) => match v.millis(f) {
+                Some(ms) => {
+                    let _ = write!(out, "{}.{:03}", ms / 1000, ms % 1000);
+                }
+                None => out.push_str("null"),
+            },
+            _ => match cell(v, col, *field) {
+                Some(text) => json_str(&text, out),
+                None => out.push_str("null"),
+            },
+        }
+    }
+    out.push_str("}\n");
+}
+
+/// Appends `s` as a JSON string.
+fn json_str(s: &str, out: &mut String) {
+    out.push('"');
+    let mut from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(s.get(from..i).unwrap_or_default());
+        if esc.is_empty() {
+            let _ = write!(out, "\\u{b:04x}");
+        } else {
+            out.push_str(esc);
+        }
+        from = i + 1;
+    }
+    out.push_str(s.get(from..).unwrap_or_default());
+    out.push('"');
+}
+
+fn write_tsv_row(v: &LineView<'_>, columns: &[Column], out: &mut String) {
+    if let Some(t) = v.timestamp() {
+        out.push_str(&t.rfc3339());
+    }
+    let schema = v.schema();
+    for c in columns {
+        out.push('\t');
+        let value = match c {
+            Column::Known(f) => v.text(*f),
+            Column::Other(name) => schema
+                .names()
+                .iter()
+                .position(|n| n == name)
+                .and_then(|col| cell(v, col, None)),
+        };
+        if let Some(text) = value {
+            tsv_escape(&text, out);
+        }
+    }
+    out.push('\n');
+}
+
+/// Appends `s` with backslash, tab, newline and carriage return escaped as `\\`, `\t`, `\n`, `\r`.
+fn tsv_escape(s: &str, out: &mut String) {
+    for ch in s.chars() {
+        match ch {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Appends the short form: time, edge, status, result, method, path (with query), time taken,
+/// client IP; `-` for what the record does not have.
+pub fn write_pretty(v: &LineView<'_>, out: &mut String) {
+    let dash = |s: Option<&str>| s.unwrap_or("-").to_string();
+    let time = v
+        .timestamp()
+        .map_or_else(|| "-".to_string(), Timestamp::rfc3339);
+    let status = v
+        .status()
+        .map_or_else(|| "-".to_string(), |s| format!("{s:03}"));
+    let taken = match v.time_taken_ms() {
+        Some(ms) if ms < 1000 => format!("{ms}ms"),
+        Some(ms) => format!("{:.2}s", f64::from(ms) / 1000.0),
+        None => "-".to_string(),
+    };
+    let _ = write!(
+        out,
+        "{time} {} {status} {} {} ",
+        dash(v.edge_location()),
+        dash(v.result_type()),
+        dash(v.method()),
+    );
+    match v.text(Field::UriStem) {
+        Some(p) => tsv_escape(&p, out),
+        None => out.push('-'),
+    }
+    if let Some(q) = v.text(Field::UriQuery) {
+        out.push('?');
+        tsv_escape(&q, out);
+    }
+    let _ = writeln!(out, " {taken} {}", dash(v.client_ip_raw()));
+}

@@ -1,0 +1,188 @@
+//! The accumulators behind [`super::Stats`]: counters (per 10-second slot) and distributions —
+//! latency histograms and top-N sketches — (per one-minute pane and for the whole run).
+
+use super::fields::LogFields;
+use super::hist::Histogram;
+use super::intern::hash_str;
+use super::topk::SpaceSaving;
+
+/// The dimensions with a top list, in [`Dist::tops`] order.
+pub(super) const DIMS: usize = 7;
+pub(super) const PATH: usize = 0;
+pub(super) const IP: usize = 1;
+pub(super) const EDGE: usize = 2;
+pub(super) const AGENT: usize = 3;
+pub(super) const REFERER: usize = 4;
+pub(super) const PATH_4XX: usize = 5;
+pub(super) const PATH_5XX: usize = 6;
+
+/// One record's values as the accumulators need them, each string hashed once.
+pub(super) struct Keys<'a> {
+    pub(super) ts: i64,
+    status: u16,
+    bytes: u64,
+    taken: u32,
+    ttfb: u32,
+    hit: bool,
+    lookup: bool,
+    strings: [(u64, &'a str); 5],
+}
+
+/// The status class index: 1–5 for 1xx–5xx, 0 for no status (viewer gone) or out of range.
+#[inline]
+pub(super) fn class_of(status: u16) -> usize {
+    match status {
+        100..=599 => usize::from(status / 100),
+        _ => 0,
+    }
+}
+
+impl<'a> Keys<'a> {
+    /// Reads and hashes what the statistics use from `r`.
+    #[inline]
+    pub(super) fn of<R: LogFields + ?Sized>(r: &'a R) -> Keys<'a> {
+        let result = r.result_type().as_bytes();
+        let hit = result == b"Hit" || result == b"RefreshHit";
+        let lookup = hit || result == b"Miss";
+        let h = |s: &'a str| (if s.is_empty() { 0 } else { hash_str(s) }, s);
+        Keys {
+            ts: r.timestamp_ms(),
+            status: r.status(),
+            bytes: r.sc_bytes(),
+            taken: r.time_taken_ms(),
+            ttfb: r.ttfb_ms(),
+            hit,
+            lookup,
+            strings: [
+                h(r.path()),
+                h(r.client_ip()),
+                h(r.edge_location()),
+                h(r.user_agent()),
+                h(r.referer()),
+            ],
+        }
+    }
+}
+
+/// Request, byte, status-class and cache counts, and the time range they cover.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Counters {
+    pub(super) requests: u64,
+    pub(super) bytes: u64,
+    pub(super) classes: [u64; 6],
+    pub(super) hits: u64,
+    pub(super) lookups: u64,
+    /// Earliest and latest known timestamps (ms); meaningful when `timed > 0`.
+    pub(super) min_ts: i64,
+    pub(super) max_ts: i64,
+    pub(super) timed: u64,
+}
+
+impl Counters {
+    #[inline]
+    pub(super) fn add(&mut self, k: &Keys<'_>) {
+        self.requests += 1;
+        self.bytes += k.bytes;
+        self.classes[class_of(k.status)] += 1;
+        self.hits += u64::from(k.hit);
+        self.lookups += u64::from(k.lookup);
+        if k.ts != 0 {
+            if self.timed == 0 {
+                (self.min_ts, self.max_ts) = (k.ts, k.ts);
+            } else {
+                self.min_ts = self.min_ts.min(k.ts);
+                self.max_ts = self.max_ts.max(k.ts);
+            }
+            self.timed += 1;
+        }
+    }
+
+    pub(super) fn merge(&mut self, o: &Counters) {
+        if o.timed > 0 {
+            if self.timed == 0 {
+                (self.min_ts, self.max_ts) = (o.min_ts, o.max_ts);
+            } else {
+                self.min_ts = self.min_ts.min(o.min_ts);
+                self.max_ts = self.max_ts.max(o.max_ts);
+            }
+        }
+        self.requests += o.requests;
+        self.bytes += o.bytes;
+        for (a, b) in self.classes.iter_mut().zip(o.classes) {
+            *a += b;
+        }
+        self.hits += o.hits;
+        self.lookups += o.lookups;
+        self.timed += o.timed;
+    }
+}
+
+/// Latency histograms (time-taken, time to first byte) and the top-N sketches.
+#[derive(Debug, Clone)]
+pub(super) struct Dist {
+    pub(super) taken: Histogram,
+    pub(super) ttfb: Histogram,
+    pub(super) tops: [SpaceSaving; DIMS],
+}
+
+impl Dist {
+    pub(super) fn new(capacity: usize) -> Dist {
+        Dist {
+            taken: Histogram::new(),
+            ttfb: Histogram::new(),
+            tops: std::array::from_fn(|_| SpaceSaving::new(capacity)),
+        }
+    }
+
+    #[inline]
+    pub(super) fn add(&mut self, k: &Keys<'_>) {
+        self.taken.record(k.taken);
+        self.ttfb.record(k.ttfb);
+        for (dim, (hash, key)) in k.strings.iter().enumerate() {
+            if !key.is_empty() {
+                self.tops[dim].observe(*hash, 0, key);
+            }
+        }
+        let (hash, path) = k.strings[PATH];
+        if !path.is_empty() {
+            match class_of(k.status) {
+                4 => self.tops[PATH_4XX].observe(hash, k.status, path),
+                5 => self.tops[PATH_5XX].observe(hash, k.status, path),
+                _ => {}
+            }
+        }
+    }
+
+    pub(super) fn merge(&mut self, o: &Dist) {
+        self.taken.merge(&o.taken);
+        self.ttfb.merge(&o.ttfb);
+        for (a, b) in self.tops.iter_mut().zip(&o.tops) {
+            a.merge(b);
+        }
+    }
+
+    /// The merge of several distributions, sketches cut to `capacity`.
+    pub(super) fn merged(parts: &[&Dist], capacity: usize) -> Dist {
+        let mut d = Dist::new(capacity);
+        for p in parts {
+            d.taken.merge(&p.taken);
+            d.ttfb.merge(&p.ttfb);
+        }
+        for (dim, top) in d.tops.iter_mut().enumerate() {
+            let sketches: Vec<&SpaceSaving> = parts.iter().map(|p| &p.tops[dim]).collect();
+            *top = SpaceSaving::merged(&sketches, capacity);
+        }
+        d
+    }
+
+    /// Heap bytes held.
+    pub(super) fn footprint_bytes(&self) -> usize {
+        self.taken.footprint_bytes()
+            + self.ttfb.footprint_bytes()
+            + self
+                .tops
+                .iter()
+                .map(SpaceSaving::footprint_bytes)
+                .sum::<usize>()
+    }
+}

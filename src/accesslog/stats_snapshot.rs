@@ -1,0 +1,209 @@
+//! The serializable numbers of one statistics window (or the whole run), for `--stats` and the
+//! TUI panels, and the per-minute series for charts.
+
+use super::hist::Histogram;
+use super::stats_acc::{AGENT, Counters, Dist, EDGE, IP, PATH, PATH_4XX, PATH_5XX, REFERER};
+use super::topk::TopEntry;
+use crate::domain::Timestamp;
+use serde::Serialize;
+
+/// Requests per status class.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct StatusMix {
+    /// No status (the viewer closed the connection first) or an out-of-range one.
+    #[serde(rename = "0")]
+    pub none: u64,
+    /// 1xx.
+    #[serde(rename = "1xx")]
+    pub s1xx: u64,
+    /// 2xx.
+    #[serde(rename = "2xx")]
+    pub s2xx: u64,
+    /// 3xx.
+    #[serde(rename = "3xx")]
+    pub s3xx: u64,
+    /// 4xx.
+    #[serde(rename = "4xx")]
+    pub s4xx: u64,
+    /// 5xx.
+    #[serde(rename = "5xx")]
+    pub s5xx: u64,
+}
+
+impl StatusMix {
+    fn of(c: &[u64; 6]) -> StatusMix {
+        StatusMix {
+            none: c[0],
+            s1xx: c[1],
+            s2xx: c[2],
+            s3xx: c[3],
+            s4xx: c[4],
+            s5xx: c[5],
+        }
+    }
+}
+
+/// Latency percentiles in milliseconds (`None` without data), within 1.6 % of exact.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Percentiles {
+    /// Median.
+    pub p50: Option<u32>,
+    /// 95th percentile.
+    pub p95: Option<u32>,
+    /// 99th percentile.
+    pub p99: Option<u32>,
+    /// Largest value (exact).
+    pub max: Option<u32>,
+    /// Mean (exact).
+    pub mean: Option<f64>,
+}
+
+impl Percentiles {
+    /// The percentiles of a histogram.
+    pub fn of(h: &Histogram) -> Percentiles {
+        Percentiles {
+            p50: h.quantile(0.50),
+            p95: h.quantile(0.95),
+            p99: h.quantile(0.99),
+            max: h.max(),
+            mean: h.mean(),
+        }
+    }
+}
+
+/// The top lists of a window (keys as the records hold them: raw, still URL-encoded).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TopLists {
+    /// Paths (`cs-uri-stem`).
+    pub paths: Vec<TopEntry>,
+    /// Client IPs.
+    pub client_ips: Vec<TopEntry>,
+    /// Edge locations.
+    pub edge_locations: Vec<TopEntry>,
+    /// User agents.
+    pub user_agents: Vec<TopEntry>,
+    /// Referers.
+    pub referers: Vec<TopEntry>,
+    /// Paths answered with a 4xx, per status code (`status` set on each entry).
+    pub paths_4xx: Vec<TopEntry>,
+    /// Paths answered with a 5xx, per status code.
+    pub paths_5xx: Vec<TopEntry>,
+}
+
+/// Every number of one window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StatsSnapshot {
+    /// `1m`, `5m`, `15m`, `1h`, or `all` for the whole run.
+    pub window: String,
+    /// Start of the time covered (RFC 3339 UTC).
+    pub from: String,
+    /// End of the time covered.
+    pub to: String,
+    /// Seconds covered, the divisor of the rates.
+    pub seconds: f64,
+    /// Requests counted.
+    pub requests: u64,
+    /// `sc-bytes` summed.
+    pub bytes: u64,
+    /// Requests per second.
+    pub requests_per_sec: f64,
+    /// Bytes per second.
+    pub bytes_per_sec: f64,
+    /// Requests per status class.
+    pub status: StatusMix,
+    /// Share of requests answered 4xx (0 without requests).
+    pub error_rate_4xx: f64,
+    /// Share of requests answered 5xx.
+    pub error_rate_5xx: f64,
+    /// Cache lookups that hit: result type `Hit` or `RefreshHit`.
+    pub cache_hits: u64,
+    /// Cache lookups: result type `Hit`, `RefreshHit` or `Miss` (not `Error`, `Redirect`,
+    /// `LimitExceeded`, `CapacityExceeded`, which never reached the cache decision).
+    pub cache_lookups: u64,
+    /// `cache_hits / cache_lookups` (`None` without lookups).
+    pub hit_ratio: Option<f64>,
+    /// `time-taken` percentiles.
+    pub time_taken_ms: Percentiles,
+    /// `time-to-first-byte` percentiles.
+    pub ttfb_ms: Percentiles,
+    /// Top lists.
+    pub top: TopLists,
+}
+
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+impl StatsSnapshot {
+    /// Builds the snapshot of counters and distributions covering `[from, to]` over `span_ms`.
+    pub(super) fn build(
+        window: &str,
+        (from, to, span_ms): (i64, i64, i64),
+        c: &Counters,
+        d: &Dist,
+        top_n: usize,
+    ) -> StatsSnapshot {
+        let seconds = span_ms.max(1) as f64 / 1000.0;
+        let top = |dim: usize| d.tops[dim].top(top_n);
+        StatsSnapshot {
+            window: window.to_string(),
+            from: Timestamp(from).rfc3339(),
+            to: Timestamp(to).rfc3339(),
+            seconds,
+            requests: c.requests,
+            bytes: c.bytes,
+            requests_per_sec: c.requests as f64 / seconds,
+            bytes_per_sec: c.bytes as f64 / seconds,
+            status: StatusMix::of(&c.classes),
+            error_rate_4xx: ratio(c.classes[4], c.requests),
+            error_rate_5xx: ratio(c.classes[5], c.requests),
+            cache_hits: c.hits,
+            cache_lookups: c.lookups,
+            hit_ratio: (c.lookups > 0).then(|| ratio(c.hits, c.lookups)),
+            time_taken_ms: Percentiles::of(&d.taken),
+            ttfb_ms: Percentiles::of(&d.ttfb),
+            top: TopLists {
+                paths: top(PATH),
+                client_ips: top(IP),
+                edge_locations: top(EDGE),
+                user_agents: top(AGENT),
+                referers: top(REFERER),
+                paths_4xx: top(PATH_4XX),
+                paths_5xx: top(PATH_5XX),
+            },
+        }
+    }
+}
+
+/// One minute of the chart series.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct MinutePoint {
+    /// Start of the minute (epoch ms UTC).
+    pub start_ms: i64,
+    /// Requests in the minute.
+    pub requests: u64,
+    /// Requests per second over the minute.
+    pub requests_per_sec: f64,
+    /// Bytes in the minute.
+    pub bytes: u64,
+    /// Status mix of the minute.
+    pub status: StatusMix,
+    /// Cache hit ratio of the minute.
+    pub hit_ratio: Option<f64>,
+    /// `time-taken` percentiles of the minute.
+    pub time_taken_ms: Percentiles,
+}
+
+impl MinutePoint {
+    pub(super) fn build(start_ms: i64, c: &Counters, taken: Option<&Histogram>) -> MinutePoint {
+        MinutePoint {
+            start_ms,
+            requests: c.requests,
+            requests_per_sec: c.requests as f64 / 60.0,
+            bytes: c.bytes,
+            status: StatusMix::of(&c.classes),
+            hit_ratio: (c.lookups > 0).then(|| ratio(c.hits, c.lookups)),
+            time_taken_ms: taken.map(Percentiles::of).unwrap_or_default(),
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! Unit tests of the live statistics: bounded memory under a million distinct keys, and windows
+//! sliding over late and out-of-order records.
+
+use super::{Stats, StatsConfig, Window};
+use crate::accesslog::LogFields;
+use crate::domain::Timestamp;
+
+const T: Timestamp = Timestamp(1_795_597_200_000); // 2026-11-25T09:00:00Z
+
+/// A synthetic record with every field chosen by the test.
+#[derive(Debug, Clone, Default)]
+struct Rec {
+    ts: i64,
+    status: u16,
+    path: String,
+    ip: String,
+}
+
+impl LogFields for Rec {
+    fn timestamp_ms(&self) -> i64 {
+        self.ts
+    }
+    fn status(&self) -> u16 {
+        self.status
+    }
+    fn sc_bytes(&self) -> u64 {
+        100
+    }
+    fn time_taken_ms(&self) -> u32 {
+        (self.ts % 1000) as u32
+    }
+    fn ttfb_ms(&self) -> u32 {
+        1
+    }
+    fn method(&self) -> &str {
+        "GET"
+    }
+    fn path(&self) -> &str {
+        &self.path
+    }
+    fn query(&self) -> &str {
+        ""
+    }
+    fn client_ip(&self) -> &str {
+        &self.ip
+    }
+    fn edge_location(&self) -> &str {
+        "FRA56-P1"
+    }
+    fn result_type(&self) -> &str {
+        "Hit"
+    }
+    fn user_agent(&self) -> &str {
+        &self.path
+    }
+    fn referer(&self) -> &str {
+        &self.ip
+    }
+    fn host(&self) -> &str {
+        "d1.cloudfront.net"
+    }
+}
+
+#[test]
+fn sketch_memory_stays_bounded_under_a_million_distinct_keys() {
+    for config in [
+        StatsConfig {
+            windowed: false,
+            ..Default::default()
+        },
+        StatsConfig::default(),
+    ] {
+        let mut stats = Stats::new(config);
+        let mut rec = Rec {
+            status: 200,
+            ..Default::default()
+        };
+        for i in 0..1_000_000u32 {
+            rec.ts = T.millis() + i64::from(i) * 3; // 50 minutes of traffic
+            rec.path.clear();
+            rec.ip.clear();
+            use std::fmt::Write;
+            let _ = write!(rec.path, "/item/{i}");
+            let _ = write!(rec.ip, "10.{}.{}.{}", i >> 16, (i >> 8) & 255, i & 255);
+            stats.observe(&rec);
+        }
+        let s = stats.summary();
+        assert_eq!(s.requests, 1_000_000);
+        assert_eq!(s.top.paths.len(), 10);
+        let bytes = stats.footprint_bytes();
+        let limit = if config.windowed { 24 << 20 } else { 2 << 20 };
+        assert!(
+            bytes < limit,
+            "windowed={} footprint {bytes}",
+            config.windowed
+        );
+        eprintln!(
+            "windowed={}: {} KiB for 1M distinct keys",
+            config.windowed,
+            bytes >> 10
+        );
+    }
+}
+
+fn at(ts: Timestamp, path: &str) -> Rec {
+    Rec {
+        ts: ts.millis(),
+        status: 200,
+        path: path.into(),
+        ip: "203.0.113.7".into(),
+    }
+}
+
+#[test]
+fn windows_slide_and_late_records_land_in_their_own_slot() {
+    let now = T + 5_000;
+    let mut batch = Vec::new();
+    for (age_s, count, path) in [
+        (30, 10, "/a"),
+        (180, 20, "/b"),
+        (600, 30, "/c"),
+        (3000, 40, "/d"),
+    ] {
+        for i in 0..count {
+            batch.push(at(now - age_s * 1000 - i, path));
+        }
+    }
+    let ancient: Vec<Rec> = (0..50)
+        .map(|i| at(now - 2 * Timestamp::HOUR - i, "/old"))
+        .collect();
+    // Late first (the newest record arrives last) or newest first: the same windows.
+    let mut late_first = ancient.clone();
+    late_first.extend(batch.iter().rev().cloned());
+    let mut newest_first = batch.clone();
+    newest_first.extend(ancient.iter().cloned());
+    for order in [late_first, newest_first] {
+        let mut stats = Stats::default();
+        order.iter().for_each(|r| stats.observe(r));
+        let got: Vec<u64> = stats.windows(now).iter().map(|w| w.requests).collect();
+        assert_eq!(got, vec![10, 30, 60, 100]);
+        assert_eq!(stats.summary().requests, 150);
+        let m5 = stats.window(Window::M5, now);
+        assert_eq!(m5.seconds, 305.0);
+        assert_eq!(m5.requests_per_sec, 30.0 / 305.0);
+        let m1 = stats.window(Window::M1, now);
+        assert_eq!(m1.top.paths[0].key, "/a");
+        let h1 = stats.window(Window::H1, now);
+        assert!(h1.top.paths.iter().all(|e| e.key != "/old"));
+        let series = stats.series(now);
+        assert_eq!(series.len(), 60);
+        assert_eq!(series.iter().map(|p| p.requests).sum::<u64>(), 100);
+        assert_eq!((series[58].requests, series[59].requests), (10, 0));
+        assert_eq!(series[59].start_ms, T.millis());
+    }
+}

@@ -1,0 +1,234 @@
+//! Space-Saving heavy hitters: the top keys of a stream in fixed memory, with error bounds.
+//!
+//! A sketch of capacity `C` tracks at most `C` keys. A tracked key is counted; a new key takes a
+//! free counter, or, when all are taken, the counter with the smallest count `m`, starting at
+//! `m + 1` with error `m`. Guarantees for a sketch that saw `N` items:
+//! - every estimate is an over-count by at most its `error`: `count - error ≤ true ≤ count`;
+//! - `error ≤ floor ≤ N / C`, and any key with a true count above `N / C` is tracked;
+//! - merging sketches adds their bounds (`floor` of a merge ≤ `Σ Nᵢ / Cᵢ`).
+//!
+//! Cost: a tracked key's update is a hash-table probe and an increment; a new key in a full
+//! sketch also refreshes a lazy min-heap (O(log C)). Memory: `C` entries (48 bytes plus the
+//! key's bytes), a heap of `C` × 16 bytes and a table of ≤ 4·C × 8 bytes; keys are allocated only
+//! when they enter (an evicted key's buffer is reused).
+
+use serde::Serialize;
+
+pub(super) const FREE: u32 = u32::MAX;
+
+/// One key of a top list with its estimated count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TopEntry {
+    /// The key as the records hold it (paths and user agents still URL-encoded from the parser).
+    pub key: String,
+    /// For per-status lists, the status code the key was seen with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// Estimated count (never below the true count).
+    pub count: u64,
+    /// Maximum over-count: the true count is at least `count - error`.
+    pub error: u64,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Entry {
+    pub(super) hash: u64,
+    pub(super) tag: u16,
+    pub(super) count: u64,
+    pub(super) err: u64,
+    pub(super) key: String,
+}
+
+/// A Space-Saving sketch (see the module docs for its bounds).
+#[derive(Debug, Clone)]
+pub struct SpaceSaving {
+    pub(super) capacity: usize,
+    pub(super) entries: Vec<Entry>,
+    /// `(count when pushed, slot)`, one per slot: a lazy min-heap (counts only grow, so a stale
+    /// top is refreshed and sifted down before it is trusted).
+    pub(super) heap: Vec<(u64, u32)>,
+    /// Linear-probing cells `(slot, low 32 bits of the key's hash)`.
+    pub(super) table: Vec<(u32, u32)>,
+    pub(super) base: u64,
+    pub(super) total: u64,
+}
+
+impl SpaceSaving {
+    /// An empty sketch tracking at most `capacity` (≥ 1) keys.
+    pub fn new(capacity: usize) -> SpaceSaving {
+        SpaceSaving {
+            capacity: capacity.max(1),
+            entries: Vec::new(),
+            heap: Vec::new(),
+            table: vec![(FREE, 0); 8],
+            base: 0,
+            total: 0,
+        }
+    }
+
+    /// Counts `key` under `tag` (0, or a status code); `hash` is [`super::intern::hash_str`] of `key`.
+    #[inline]
+    pub fn observe(&mut self, hash: u64, tag: u16, key: &str) {
+        self.total += 1;
+        if let Some(slot) = self.find(hash, tag, key) {
+            self.entries[slot].count += 1;
+            return;
+        }
+        if self.entries.len() < self.capacity {
+            let slot = self.entries.len();
+            self.entries.push(Entry {
+                hash,
+                tag,
+                count: self.base + 1,
+                err: self.base,
+                key: key.to_string(),
+            });
+            self.heap.push((self.base + 1, slot as u32));
+            self.sift_up(self.heap.len() - 1);
+            self.table_insert(slot);
+            return;
+        }
+        let Some(slot) = self.min_slot() else {
+            return;
+        };
+        self.table_remove(slot);
+        let e = &mut self.entries[slot];
+        e.key.clear();
+        e.key.push_str(key);
+        e.hash = hash;
+        e.tag = tag;
+        e.err = e.count;
+        e.count += 1;
+        let count = e.count;
+        self.table_insert(slot);
+        if let Some(top) = self.heap.first_mut() {
+            top.0 = count;
+        }
+        self.sift_down(0);
+    }
+
+    /// Items counted (including those of merged sketches).
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// Upper bound on the true count of any key not tracked.
+    pub fn floor(&self) -> u64 {
+        if self.entries.len() >= self.capacity {
+            self.entries
+                .iter()
+                .map(|e| e.count)
+                .min()
+                .unwrap_or(self.base)
+        } else {
+            self.base
+        }
+    }
+
+    /// Keys tracked now.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether nothing is tracked.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Maximum number of keys tracked.
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// The estimate and error of `key`, if tracked.
+    pub fn estimate(&self, hash: u64, tag: u16, key: &str) -> Option<(u64, u64)> {
+        let e = &self.entries[self.find(hash, tag, key)?];
+        Some((e.count, e.err))
+    }
+
+    /// The `n` keys with the largest estimates, largest first (ties by key, then tag).
+    pub fn top(&self, n: usize) -> Vec<TopEntry> {
+        let mut order: Vec<&Entry> = self.entries.iter().collect();
+        order.sort_unstable_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| a.key.cmp(&b.key))
+                .then(a.tag.cmp(&b.tag))
+        });
+        order
+            .into_iter()
+            .take(n)
+            .map(|e| TopEntry {
+                key: e.key.clone(),
+                status: (e.tag != 0).then_some(e.tag),
+                count: e.count,
+                error: e.err,
+            })
+            .collect()
+    }
+
+    /// Heap bytes held (entries, keys, heap and table).
+    pub fn footprint_bytes(&self) -> usize {
+        self.entries.capacity() * std::mem::size_of::<Entry>()
+            + self.entries.iter().map(|e| e.key.capacity()).sum::<usize>()
+            + 16 * self.heap.capacity()
+            + 8 * self.table.capacity()
+    }
+
+    /// Adds `other` into this sketch (capacity unchanged).
+    pub fn merge(&mut self, other: &SpaceSaving) {
+        if other.total == 0 {
+            return;
+        }
+        if self.total == 0 && self.capacity >= other.capacity {
+            let capacity = self.capacity;
+            *self = other.clone();
+            self.capacity = capacity;
+            return;
+        }
+        *self = SpaceSaving::merged(&[&*self, other], self.capacity);
+    }
+
+    /// The merge of several sketches into one of `capacity`: a key's estimate is the sum over
+    /// the parts of its count there, or that part's floor where it is not tracked; the largest
+    /// `capacity` estimates are kept, and the floor becomes the larger of the summed floors and
+    /// the largest estimate dropped.
+    pub fn merged(parts: &[&SpaceSaving], capacity: usize) -> SpaceSaving {
+        super::topk_merge::merged(parts, capacity)
+    }
+
+    /// Builds a sketch from `(hash, tag, key, count, error)` rows already cut to `capacity`.
+    pub(super) fn from_rows(
+        capacity: usize,
+        rows: Vec<(u64, u16, String, u64, u64)>,
+        base: u64,
+        total: u64,
+    ) -> SpaceSaving {
+        let mut s = SpaceSaving::new(capacity.max(rows.len()));
+        s.base = base;
+        s.total = total;
+        for (hash, tag, key, count, err) in rows {
+            let slot = s.entries.len();
+            s.entries.push(Entry {
+                hash,
+                tag,
+                count,
+                err,
+                key,
+            });
+            s.heap.push((count, slot as u32));
+            s.table_insert(slot);
+        }
+        for i in (0..s.heap.len() / 2).rev() {
+            s.sift_down(i);
+        }
+        s
+    }
+
+    /// Every tracked `(hash, tag, key, count, error)`.
+    pub(super) fn rows(&self) -> impl Iterator<Item = (u64, u16, &str, u64, u64)> + '_ {
+        self.entries
+            .iter()
+            .map(|e| (e.hash, e.tag, e.key.as_str(), e.count, e.err))
+    }
+}

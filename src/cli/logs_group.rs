@@ -1,0 +1,141 @@
+//! `shipdeck logs group ENV NAME`: a CloudWatch log group's events through `FilterLogEvents`,
+//! paged and de-duplicated by event id; `--follow` polls every 5 seconds like `aws logs tail`.
+
+use super::args::{Global, GroupArgs, LogOutput};
+use super::logs::Since;
+use super::logs_cloud::find_env;
+use super::logs_sink::Sink;
+use super::{Failure, connect};
+use crate::cloud::LogQuery;
+use crate::domain::{LogEvent, Timestamp};
+use crate::runtime::{Clock, SimClock, WallClock};
+use std::collections::HashSet;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Wall time between polls with `--follow`.
+const POLL: Duration = Duration::from_secs(5);
+
+/// The environment's log group named `name`: an exact name, or the only one containing it.
+fn pick_group(groups: &[String], name: &str) -> Result<String, Failure> {
+    if groups.iter().any(|g| g == name) || name.starts_with('/') {
+        return Ok(name.to_string());
+    }
+    let hits: Vec<&String> = groups.iter().filter(|g| g.contains(name)).collect();
+    match hits.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(Failure::new(format!(
+            "no log group of this environment matches `{name}`; it has {}",
+            groups.join(", ")
+        ))),
+        _ => Err(Failure::new(format!(
+            "`{name}` matches several log groups: {}",
+            hits.iter()
+                .map(|g| g.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+fn write_event(sink: &mut Sink, e: &LogEvent, output: LogOutput) {
+    let line = match output {
+        LogOutput::Jsonl => serde_json::to_string(e).unwrap_or_default(),
+        LogOutput::Tsv => format!(
+            "{}\t{}\t{}",
+            e.timestamp,
+            e.stream,
+            e.message
+                .trim_end()
+                .replace('\t', "\\t")
+                .replace('\n', "\\n")
+        ),
+        LogOutput::Pretty => format!("{} {} {}", e.timestamp, e.stream, e.message.trim_end()),
+    };
+    sink.text(&line);
+}
+
+/// Prints the group's events since `--since` (default 10m), then follows with `--follow`.
+pub(super) async fn run(global: &Global, args: GroupArgs) -> Result<ExitCode, Failure> {
+    let backend = connect(global).map_err(Failure::new)?;
+    let spec = find_env(&backend.config.environments, &args.env)?;
+    let group = pick_group(&spec.log_groups, &args.name)?;
+    let clock: Box<dyn Clock> = match &backend.sim {
+        Some(sim) => Box::new(SimClock::new(sim.clone(), global.speed)),
+        None => Box::new(WallClock),
+    };
+    let mut start = args
+        .since
+        .unwrap_or(Since::Ago(10 * Timestamp::MINUTE))
+        .at(backend.now);
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut sink = Sink::new(args.output);
+    if args.output == LogOutput::Tsv {
+        sink.text("timestamp\tstream\tmessage");
+    }
+    loop {
+        let mut query = LogQuery {
+            group: group.clone(),
+            start: Some(start),
+            end: Some(clock.now()),
+            pattern: args.filter.clone(),
+            next_token: None,
+            limit: None,
+        };
+        let mut newest = start;
+        let mut fresh: HashSet<String> = HashSet::new();
+        loop {
+            let page = match backend.cloud.logs.filter_log_events(&query).await {
+                Ok(page) => page,
+                Err(e) if args.follow => {
+                    eprintln!("shipdeck: cannot read {group}: {e}; retrying");
+                    break;
+                }
+                Err(e) => return Err(Failure::new(format!("cannot read {group}: {e}"))),
+            };
+            for e in &page.events {
+                if seen.contains(&e.event_id) {
+                    continue;
+                }
+                newest = newest.max(e.timestamp);
+                fresh.insert(e.event_id.clone());
+                write_event(&mut sink, e, args.output);
+            }
+            query.next_token = page.next_token;
+            if query.next_token.is_none() || sink.closed {
+                break;
+            }
+        }
+        sink.flush();
+        if !args.follow || sink.closed {
+            break;
+        }
+        // The next query starts at the newest event seen (inclusive): events sharing that
+        // millisecond are caught again and dropped by id; older ids can be forgotten.
+        if newest > start {
+            seen.clear();
+            start = newest;
+        }
+        seen.extend(fresh);
+        tokio::time::sleep(POLL).await;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_match_exactly_or_by_a_unique_part() {
+        let groups = vec![
+            "/aws/lambda/storefront-api-prd".to_string(),
+            "/aws/codebuild/storefront-deploy-prd".to_string(),
+        ];
+        assert_eq!(pick_group(&groups, "api").ok(), Some(groups[0].clone()));
+        assert_eq!(pick_group(&groups, "deploy").ok(), Some(groups[1].clone()));
+        assert!(pick_group(&groups, "storefront").is_err());
+        assert!(pick_group(&groups, "nope").is_err());
+        assert_eq!(pick_group(&groups, "/other").ok(), Some("/other".into()));
+    }
+}
