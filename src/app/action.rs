@@ -9,14 +9,16 @@ use crate::domain::{
 /// What one environment refresh brought back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnvSnapshot {
-    /// Pipeline definition.
+    /// Pipeline definition (re-read only when the state's version changed).
     pub def: PipelineDef,
-    /// Pipeline state.
-    pub state: PipelineState,
+    /// Pipeline state, or why it could not be read (the rest still counts; the environment is
+    /// marked stale with the reason).
+    pub state: Result<PipelineState, CloudError>,
     /// Executions, newest first.
     pub executions: Vec<ExecutionSummary>,
-    /// CloudFront distribution (`None` when it could not be read; the rest still counts).
-    pub distribution: Option<Distribution>,
+    /// CloudFront distribution: `None` when it was not asked for this time, else what came back
+    /// (a failure does not hide the pipeline).
+    pub distribution: Option<Result<Distribution, CloudError>>,
 }
 
 /// An input to [`super::update`].

@@ -1,7 +1,7 @@
 //! Effects: requests for the outside world that `update` returns as data; the runtime runs them.
 
 use super::RequestId;
-use crate::domain::Timestamp;
+use crate::domain::{PipelineDef, Timestamp};
 
 /// Something `update` wants done outside the pure core.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +16,10 @@ pub enum Effect {
         pipeline: String,
         /// CloudFront distribution id.
         distribution_id: String,
+        /// Whether to read the distribution this time (it changes rarely).
+        with_distribution: bool,
+        /// The definition already known: reused while the state's version matches it.
+        cached_def: Option<PipelineDef>,
     },
     /// Read the release catalogue under a prefix of the source bucket.
     FetchReleases {

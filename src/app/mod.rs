@@ -134,6 +134,10 @@ pub struct EnvView {
     pub inflight: Option<RequestId>,
     /// When the next refresh is due.
     pub next_poll: Timestamp,
+    /// When the distribution is next read (with a refresh at or after that time).
+    pub distribution_due: Timestamp,
+    /// Why the distribution could not be read, if the last read failed.
+    pub distribution_error: Option<String>,
 }
 
 impl EnvView {
@@ -149,6 +153,8 @@ impl EnvView {
             stale: None,
             inflight: None,
             next_poll: Timestamp(i64::MIN),
+            distribution_due: Timestamp(i64::MIN),
+            distribution_error: None,
         }
     }
 
@@ -242,6 +248,8 @@ pub struct State {
     pub releases_inflight: Option<RequestId>,
     /// When the catalogue is next read.
     pub releases_next_poll: Timestamp,
+    /// Why the catalogue could not be read, if the last read failed.
+    pub releases_error: Option<String>,
     /// Selected environment.
     pub selected: usize,
     /// Selected row in the pipeline history.
@@ -278,6 +286,7 @@ impl State {
             releases: Vec::new(),
             releases_inflight: None,
             releases_next_poll: Timestamp(i64::MIN),
+            releases_error: None,
             selected: 0,
             history_row: 0,
             approval_row: 0,

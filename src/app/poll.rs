@@ -2,14 +2,16 @@
 
 use super::{Effect, EnvSnapshot, LOG_TAIL_CAP, Level, RequestId, Stale, State, View};
 use crate::cloud::CloudError;
-use crate::domain::{LogEvent, Millis, Release, Timestamp};
+use crate::domain::{ExecutionSummary, LogEvent, Millis, PipelineState, Release, Timestamp};
 
 /// How far back the logs view reads when it opens.
 pub const LOG_LOOKBACK: Millis = 15 * Timestamp::MINUTE;
 /// How often the logs view reads on while visible.
 pub const LOG_POLL: Millis = 5 * Timestamp::SECOND;
-/// How often the release catalogue is re-read.
+/// How often the release catalogue is re-read (only while the environments view shows it).
 pub const RELEASES_POLL: Millis = 60 * Timestamp::SECOND;
+/// How often a distribution is re-read (it changes rarely; also read when an execution ends).
+pub const DISTRIBUTION_POLL: Millis = 2 * Timestamp::MINUTE;
 
 /// Starts every refresh that is due at `state.now` and not already in flight.
 pub(super) fn due(state: &mut State) -> Vec<Effect> {
@@ -21,17 +23,29 @@ pub(super) fn due(state: &mut State) -> Vec<Effect> {
             continue;
         }
         let (pipeline, distribution_id) = (e.spec.pipeline.clone(), e.spec.distribution_id.clone());
+        let with_distribution = now >= e.distribution_due;
+        let cached_def = e.def.clone();
         let request = state.take_request();
-        state.envs[env].inflight = Some(request);
+        let e = &mut state.envs[env];
+        e.inflight = Some(request);
+        if with_distribution {
+            e.distribution_due = now + DISTRIBUTION_POLL;
+        }
         fx.push(Effect::FetchEnv {
             env,
             request,
             pipeline,
             distribution_id,
+            with_distribution,
+            cached_def,
         });
     }
+    // The catalogue feeds the environments view's "N behind": read once at start, then only
+    // while that view is shown (switching to it reads it at once when due).
+    let first_read = state.releases_next_poll == Timestamp(i64::MIN);
     if state.releases_inflight.is_none()
         && now >= state.releases_next_poll
+        && (first_read || state.view == View::Environments)
         && let Some(first) = state.envs.first()
     {
         let (bucket, prefix) = (
@@ -81,9 +95,9 @@ fn logs_due(state: &mut State) -> Option<Effect> {
 }
 
 /// Whether an environment needs fast polling: an execution is moving and not just waiting for a person.
-fn active(snapshot: &EnvSnapshot) -> bool {
-    let running = snapshot.executions.iter().any(|e| e.status.is_active());
-    let waiting = snapshot.state.stages.iter().any(|s| {
+fn active(executions: &[ExecutionSummary], state: Option<&PipelineState>) -> bool {
+    let running = executions.iter().any(|e| e.status.is_active());
+    let waiting = state.iter().flat_map(|s| &s.stages).any(|s| {
         s.actions.iter().any(|a| {
             a.latest.as_ref().is_some_and(|l| {
                 l.token.is_some() && l.status == crate::domain::ActionStatus::InProgress
@@ -125,26 +139,72 @@ pub(super) fn env_loaded(
     let name = e.spec.name.clone();
     match result {
         Ok(snapshot) => {
-            let next = if active(&snapshot) {
-                state.poll.active
-            } else {
-                state.poll.idle
-            };
-            let e = &mut state.envs[env];
             let snapshot = *snapshot;
+            let was_active = active(&e.executions, e.state.as_ref());
+            let e = &mut state.envs[env];
             e.def = Some(snapshot.def);
-            e.state = Some(snapshot.state);
             e.executions = snapshot.executions;
-            if snapshot.distribution.is_some() {
-                e.distribution = snapshot.distribution;
+            let state_error = match snapshot.state {
+                Ok(s) => {
+                    e.state = Some(s);
+                    None
+                }
+                Err(err) => Some(err),
+            };
+            let mut dist_warning = None;
+            match snapshot.distribution {
+                Some(Ok(d)) => {
+                    e.distribution = Some(d);
+                    e.distribution_error = None;
+                }
+                Some(Err(err)) => {
+                    let text = format!("distribution {}: {err}", e.spec.distribution_id);
+                    if e.distribution_error.as_ref() != Some(&text) {
+                        dist_warning = Some(text.clone());
+                    }
+                    e.distribution_error = Some(text);
+                }
+                None => {}
+            }
+            let is_active = active(&e.executions, e.state.as_ref());
+            if was_active && !is_active {
+                // A deploy just ended: its invalidation shows on the distribution.
+                e.distribution_due = now;
             }
             e.refreshed_at = Some(now);
-            e.stale = None;
             e.inflight = None;
-            e.next_poll = now + next;
             let rows = e.executions.len();
             if state.selected == env && state.history_row >= rows {
                 state.history_row = rows.saturating_sub(1);
+            }
+            if let Some(err) = state_error {
+                // Definition and history are fresh; the stage view is the last good one.
+                let e = &mut state.envs[env];
+                let stale = failed(e.stale.take(), &err, now);
+                let failures = stale.failures;
+                e.stale = Some(stale);
+                let wait = backoff(state, failures);
+                state.envs[env].next_poll = now + wait;
+                state.say(
+                    if err.is_throttle() {
+                        Level::Warn
+                    } else {
+                        Level::Error
+                    },
+                    format!("{name}: pipeline state: {err}"),
+                );
+            } else {
+                let next = if is_active {
+                    state.poll.active
+                } else {
+                    state.poll.idle
+                };
+                let e = &mut state.envs[env];
+                e.stale = None;
+                e.next_poll = now + next;
+            }
+            if let Some(text) = dist_warning {
+                state.say(Level::Warn, format!("{name}: {text}"));
             }
         }
         Err(err) => {
@@ -182,10 +242,12 @@ pub(super) fn releases_loaded(
             releases.sort_by(|a, b| b.version.cmp(&a.version));
             releases.dedup_by(|a, b| a.version == b.version);
             state.releases = releases;
+            state.releases_error = None;
             state.releases_next_poll = state.now + RELEASES_POLL;
         }
         Err(err) => {
             state.releases_next_poll = state.now + backoff(state, 3);
+            state.releases_error = Some(err.to_string());
             state.say(Level::Warn, format!("release catalogue: {err}"));
         }
     }

@@ -49,6 +49,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Refresh => {
             for env in &mut state.envs {
                 env.next_poll = state.now;
+                env.distribution_due = state.now;
             }
             state.releases_next_poll = state.now;
             state.logs.next_poll = state.now;

@@ -33,6 +33,9 @@ pub struct Global {
     /// AWS region.
     #[arg(long, global = true, value_name = "REGION")]
     pub region: Option<String>,
+    /// Send every AWS call to this endpoint (LocalStack, moto); also `AWS_ENDPOINT_URL`.
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
     /// Simulator seed (with --demo).
     #[arg(long, global = true, value_name = "N", default_value_t = 42)]
     pub seed: u64,
@@ -80,6 +83,12 @@ pub enum Command {
         #[arg(long, short, value_enum, default_value_t = Output::Table)]
         output: Output,
     },
+    /// CloudFront access logs and CloudWatch log groups.
+    Logs {
+        /// Which logs.
+        #[command(subcommand)]
+        command: LogsCommand,
+    },
     /// Configuration tools.
     Config {
         /// What to do.
@@ -96,4 +105,77 @@ pub enum ConfigCommand {
         /// File to check.
         path: Option<PathBuf>,
     },
+}
+
+/// `shipdeck logs …`.
+#[derive(Debug, Subcommand)]
+pub enum LogsCommand {
+    /// CloudFront access logs: local files (no configuration, no AWS) or an environment's logs
+    /// bucket.
+    Cloudfront(CloudfrontArgs),
+    /// Events of a CloudWatch log group of an environment (`FilterLogEvents`).
+    Group(GroupArgs),
+}
+
+/// Output of `shipdeck logs cloudfront`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogOutput {
+    /// One short line per record for people.
+    Pretty,
+    /// One JSON object per record, keyed by the W3C field names.
+    Jsonl,
+    /// Tab-separated values under a header line.
+    Tsv,
+}
+
+/// `shipdeck logs cloudfront [ENV] [--file PATH ...] [--dir DIR] …`.
+#[derive(Debug, Clone, Args)]
+pub struct CloudfrontArgs {
+    /// Environment whose logs bucket to read (leave out with --file or --dir).
+    pub env: Option<String>,
+    /// A log file (gzip or plain; `-` for stdin); repeatable.
+    #[arg(long = "file", value_name = "PATH")]
+    pub files: Vec<PathBuf>,
+    /// A directory of log files (`*.gz`, `*.log`, plain), read in name order.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Only records from this far back (`15m`, `1h`, `24h`, `7d`) or since an RFC 3339 time.
+    #[arg(long, value_name = "WINDOW", value_parser = super::logs::parse_since)]
+    pub since: Option<super::logs::Since>,
+    /// Keep reading new log files as CloudFront delivers them (with ENV).
+    #[arg(long)]
+    pub follow: bool,
+    /// Only records matching this expression (`status>=500 and path:/api/*`).
+    #[arg(long, value_name = "EXPR", value_parser = super::logs::parse_filter)]
+    pub filter: Option<crate::accesslog::Filter>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = LogOutput::Pretty)]
+    pub output: LogOutput,
+    /// Print statistics instead of records (as JSON with `--output jsonl`).
+    #[arg(long)]
+    pub stats: bool,
+    /// Threads for reading local files (default: every core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// `shipdeck logs group ENV NAME …`.
+#[derive(Debug, Clone, Args)]
+pub struct GroupArgs {
+    /// Environment name.
+    pub env: String,
+    /// Log group: its full name or a unique part of one of the environment's log groups.
+    pub name: String,
+    /// How far back to start (`15m`, `1h`, …, or an RFC 3339 time; default 10m).
+    #[arg(long, value_name = "WINDOW", value_parser = super::logs::parse_since)]
+    pub since: Option<super::logs::Since>,
+    /// Keep polling for new events every 5 seconds.
+    #[arg(long)]
+    pub follow: bool,
+    /// CloudWatch filter pattern (plain words).
+    #[arg(long, value_name = "PATTERN")]
+    pub filter: Option<String>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = LogOutput::Pretty)]
+    pub output: LogOutput,
 }

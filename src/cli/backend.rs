@@ -1,11 +1,14 @@
-//! Connecting a front end to its backend: the embedded simulator (`--demo`) or AWS.
+//! Connecting a front end to its backend: the embedded simulator (`--demo`) or AWS, and what a
+//! command reports when the first load failed.
 
 use super::args::Global;
 use crate::app::{Mode, PollPolicy, Session, State};
 use crate::cloud::Cloud;
+use crate::cloud::aws::{AwsCloud, AwsSettings};
 use crate::cloud::sim::{SimCloud, SimConfig, Simulator};
 use crate::config::{self, Config};
 use crate::domain::Timestamp;
+use crate::runtime::{Clock, WallClock};
 
 /// What a front end runs against.
 pub struct Backend {
@@ -51,14 +54,7 @@ pub fn connect(global: &Global) -> Result<Backend, String> {
     };
     let read_only = global.read_only || config.read_only;
     if !global.demo {
-        return Err(format!(
-            "{}: talking to AWS needs the AWS adapters, which this build does not include yet; \
-             run with --demo to use the embedded simulator",
-            config
-                .path
-                .as_ref()
-                .map_or("<config>".into(), |p| p.display().to_string())
-        ));
+        return aws(global, config, read_only);
     }
     let sim_config = SimConfig {
         seed: global.seed,
@@ -84,4 +80,98 @@ pub fn connect(global: &Global) -> Result<Backend, String> {
         session,
         now,
     })
+}
+
+/// The AWS backend: settings from the flags, `[aws]` and the environment, checked up front.
+fn aws(global: &Global, config: Config, read_only: bool) -> Result<Backend, String> {
+    let settings = AwsSettings::resolve(
+        global.profile.as_deref(),
+        global.region.as_deref(),
+        global.endpoint_url.as_deref(),
+        &config.aws,
+    );
+    let region = settings.effective_region();
+    let aws = AwsCloud::new(settings)?;
+    let session = Session {
+        mode: Mode::Aws,
+        profile: aws.settings().profile.clone(),
+        region,
+        identity: None,
+        read_only,
+    };
+    Ok(Backend {
+        cloud: aws.cloud(),
+        sim: None,
+        config,
+        session,
+        now: WallClock.now(),
+    })
+}
+
+/// After the first headless load: what failed so badly that a command has nothing to show.
+/// Environments with no data at all and a failed release catalogue or distribution are reported
+/// (the same error shared by several environments once); partial data (a stale stage view) is not.
+pub fn load_failures(state: &State) -> Result<(), String> {
+    let mut failures: Vec<(String, Vec<String>)> = Vec::new();
+    let mut add = |what: String, error: &str| match failures.iter_mut().find(|f| f.0 == error) {
+        Some(f) => f.1.push(what),
+        None => failures.push((error.to_string(), vec![what])),
+    };
+    for env in &state.envs {
+        if let (None, Some(stale)) = (&env.def, &env.stale) {
+            add(env.spec.name.clone(), &stale.error);
+        }
+        if let Some(err) = &env.distribution_error {
+            add(env.spec.name.clone(), err);
+        }
+    }
+    if let Some(err) = &state.releases_error {
+        add("release catalogue".into(), err);
+    }
+    if failures.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = failures
+        .iter()
+        .map(|(error, what)| format!("{}: {error}", what.join(", ")))
+        .collect();
+    Err(lines.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::Stale;
+    use crate::cloud::sim::demo_specs;
+
+    #[test]
+    fn load_failures_group_the_same_error_and_skip_partial_data() {
+        let session = Session {
+            mode: Mode::Aws,
+            profile: None,
+            region: None,
+            identity: None,
+            read_only: false,
+        };
+        let mut state = State::new(session, demo_specs(), PollPolicy::default(), Timestamp(0));
+        assert_eq!(load_failures(&state), Ok(()), "nothing failed (yet)");
+        let stale = |error: &str| Stale {
+            since: Timestamp(0),
+            error: error.into(),
+            failures: 1,
+            throttled: false,
+        };
+        let expired = "credentials expired: aws sso login --profile ops";
+        state.envs[0].stale = Some(stale(expired));
+        state.envs[1].stale = Some(stale(expired));
+        state.envs[2].distribution_error =
+            Some("distribution E2: distribution not found: E2".into());
+        state.releases_error = Some(expired.into());
+        assert_eq!(
+            load_failures(&state),
+            Err(format!(
+                "dev, stg, release catalogue: {expired}\nprd: distribution E2: distribution not found: E2"
+            ))
+        );
+    }
 }

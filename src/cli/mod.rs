@@ -4,6 +4,10 @@ mod approvals;
 pub mod args;
 mod backend;
 mod config_check;
+mod logs;
+mod logs_cloud;
+mod logs_group;
+mod logs_sink;
 mod pipeline;
 pub mod report;
 mod status;
@@ -33,11 +37,13 @@ impl Failure {
     }
 }
 
-/// Loads the state of every environment once, headless.
+/// Loads the state of every environment once, headless; fails when an environment, its
+/// distribution or the release catalogue could not be read at all.
 pub async fn load(global: &Global) -> Result<Headless, Failure> {
     let backend = connect(global).map_err(Failure::new)?;
     let mut app = Headless::new(backend.state(), backend.cloud.clone());
     app.start(backend.now).await;
+    backend::load_failures(&app.state).map_err(Failure::new)?;
     Ok(app)
 }
 
@@ -47,6 +53,7 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
         Command::Status { output } => status::run(global, output).await,
         Command::Approvals { output } => approvals::run(global, output).await,
         Command::Pipeline { env, output } => pipeline::run(global, &env, output).await,
+        Command::Logs { command } => return logs::run(global, command).await,
         Command::Config {
             command: ConfigCommand::Check { path },
         } => config_check::run(path.as_deref().or(global.config.as_deref())),

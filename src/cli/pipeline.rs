@@ -24,7 +24,7 @@ pub async fn run(global: &Global, env: &str, output: Output) -> Result<String, F
         )));
     };
     let view = &state.envs[index];
-    if let (Some(stale), None) = (&view.stale, &view.state) {
+    if let (Some(stale), None) = (&view.stale, &view.def) {
         return Err(Failure::new(format!("{env}: {}", stale.error)));
     }
     let out = PipelineOut {

@@ -1,7 +1,7 @@
 //! The JSON shapes of the CLI, built from the app state (the same facts the TUI shows).
 
 use crate::app::{EnvView, Mode, State};
-use crate::domain::{Approval, ExecutionSummary, StageState, human};
+use crate::domain::{Approval, ExecutionSummary, StageDef, StageState, human};
 use serde::Serialize;
 
 /// `shipdeck status --output json`.
@@ -179,15 +179,37 @@ pub fn execution(e: &ExecutionSummary) -> ExecutionReport {
     }
 }
 
-/// The pipeline of one environment.
+/// The stages of a definition whose live state could not be read: statuses unknown (`null`).
+fn defined_stage(s: &StageDef) -> StageReport {
+    StageReport {
+        name: s.name.clone(),
+        status: None,
+        execution_id: None,
+        inbound_enabled: true,
+        actions: s
+            .actions
+            .iter()
+            .map(|a| ActionReport {
+                name: a.name.clone(),
+                status: None,
+                summary: None,
+                error: None,
+                last_status_change: None,
+            })
+            .collect(),
+    }
+}
+
+/// The pipeline of one environment (its definition's stages when the state is unknown).
 pub fn pipeline(env: &EnvView) -> PipelineReport {
+    let stages = match (&env.state, &env.def) {
+        (Some(s), _) => s.stages.iter().map(stage).collect(),
+        (None, Some(def)) => def.stages.iter().map(defined_stage).collect(),
+        (None, None) => Vec::new(),
+    };
     PipelineReport {
         name: env.spec.pipeline.clone(),
-        stages: env
-            .state
-            .iter()
-            .flat_map(|s| s.stages.iter().map(stage))
-            .collect(),
+        stages,
         executions: env.executions.iter().map(execution).collect(),
     }
 }

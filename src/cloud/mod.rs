@@ -1,11 +1,15 @@
 //! Ports: the traits the app needs from the outside world, and the bundle that carries them.
 //!
-//! The simulator (`sim`) implements every port; the AWS adapters implement the same traits.
+//! The simulator (`sim`) implements every port; the AWS adapters (`aws`) implement the same traits;
+//! `counting` wraps either to count calls per operation.
 
+pub mod aws;
+pub mod counting;
 mod error;
 mod ports;
 pub mod sim;
 
+pub use counting::CountingCloud;
 pub use error::{CloudError, CloudResult};
 pub use ports::{
     ApprovalAnswer, ApprovalOutcome, Cdn, Cloud, Identity, LogPage, LogQuery, Logs, ObjectMeta,

@@ -2,7 +2,7 @@
 
 use crate::app::{Action, Effect, EnvSnapshot};
 use crate::cloud::{Cloud, CloudError, CloudResult, LogQuery};
-use crate::domain::{LogEvent, Release, Version};
+use crate::domain::{LogEvent, PipelineDef, Release, Version};
 use std::future::Future;
 use std::time::Duration;
 
@@ -35,8 +35,11 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
             request,
             pipeline,
             distribution_id,
+            with_distribution,
+            cached_def,
         } => {
-            let result = fetch_env(cloud, &pipeline, &distribution_id)
+            let distribution = with_distribution.then_some(distribution_id.as_str());
+            let result = fetch_env(cloud, &pipeline, distribution, cached_def)
                 .await
                 .map(Box::new);
             Some(Action::EnvLoaded {
@@ -91,25 +94,71 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
     }
 }
 
-/// Reads a pipeline's definition, state and history, and its distribution, concurrently.
-/// The distribution is optional: a CloudFront failure does not hide the pipeline.
-async fn fetch_env(cloud: &Cloud, pipeline: &str, distribution: &str) -> CloudResult<EnvSnapshot> {
+/// Reads a pipeline's state and history, its definition when the state's version differs from
+/// the cached one (or nothing is cached), and its distribution when asked, concurrently.
+/// A failed state read or distribution read does not hide the rest.
+async fn fetch_env(
+    cloud: &Cloud,
+    pipeline: &str,
+    distribution: Option<&str>,
+    cached_def: Option<PipelineDef>,
+) -> CloudResult<EnvSnapshot> {
     let p = &cloud.pipelines;
-    let (def, state, executions, dist) = futures::join!(
-        timed("GetPipeline", p.get_pipeline(pipeline)),
+    let def = async {
+        match &cached_def {
+            None => Some(timed("GetPipeline", p.get_pipeline(pipeline)).await),
+            Some(_) => None,
+        }
+    };
+    let dist = async {
+        match distribution {
+            Some(id) => Some(timed("GetDistribution", cloud.cdn.get_distribution(id)).await),
+            None => None,
+        }
+    };
+    let (def, state, executions, distribution) = futures::join!(
+        def,
         timed("GetPipelineState", p.get_pipeline_state(pipeline)),
         timed(
             "ListPipelineExecutions",
             p.list_executions(pipeline, HISTORY)
         ),
-        timed("GetDistribution", cloud.cdn.get_distribution(distribution)),
+        dist,
     );
+    if executions.is_err() || matches!(def, Some(Err(_))) {
+        let errors = [
+            def.as_ref().and_then(|d| d.as_ref().err()),
+            executions.as_ref().err(),
+            state.as_ref().err(),
+        ];
+        return Err(most_telling(&errors));
+    }
+    let executions = executions?;
+    let def = match (def, cached_def) {
+        (Some(read), _) => read?,
+        (None, Some(cached)) if state.as_ref().is_ok_and(|s| s.version != cached.version) => {
+            timed("GetPipeline", p.get_pipeline(pipeline)).await?
+        }
+        (None, Some(cached)) => cached,
+        (None, None) => timed("GetPipeline", p.get_pipeline(pipeline)).await?,
+    };
     Ok(EnvSnapshot {
-        def: def?,
-        state: state?,
-        executions: executions?,
-        distribution: dist.ok(),
+        def,
+        state,
+        executions,
+        distribution,
     })
+}
+
+/// Of several failed reads of one refresh, the error that tells the operator most: one that
+/// retrying will not fix (a missing pipeline, a refused permission, expired credentials) before a
+/// transient one; the state's transient error before the others'.
+fn most_telling(errors: &[Option<&CloudError>; 3]) -> CloudError {
+    let lasting = errors.iter().flatten().find(|e| !e.is_transient());
+    let transient = errors.iter().rev().flatten().next();
+    lasting
+        .or(transient)
+        .map_or_else(|| CloudError::Network("no answer".into()), |e| (*e).clone())
 }
 
 /// Lists the release packages under `prefix` (`<prefix><version>/…`) and reads their versions.

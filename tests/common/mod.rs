@@ -172,12 +172,12 @@ pub fn snapshot(
         })
         .collect();
     EnvSnapshot {
-        state: PipelineState {
+        state: Ok(PipelineState {
             name: d.name.clone(),
             version: 1,
             stages,
             updated: T0,
-        },
+        }),
         def: d,
         executions,
         distribution: None,

@@ -1,0 +1,94 @@
+//! The `Logs` port over CloudWatch Logs: `FilterLogEvents` pages and `DescribeLogGroups`.
+
+use super::AwsCloud;
+use super::errors::{Call, map};
+use crate::cloud::{CloudResult, LogPage, LogQuery, Logs};
+use crate::domain::{LogEvent, Timestamp};
+use async_trait::async_trait;
+
+/// `FilterLogEvents` may answer a page with no events and a token while it scans: follow at most
+/// this many such pages before handing back the token.
+const EMPTY_PAGES: usize = 5;
+/// Pages of `DescribeLogGroups` read at most (50 groups a page).
+const GROUP_PAGES: usize = 20;
+/// The most events `FilterLogEvents` returns in one page.
+const MAX_LIMIT: usize = 10_000;
+
+#[async_trait]
+impl Logs for AwsCloud {
+    async fn filter_log_events(&self, query: &LogQuery) -> CloudResult<LogPage> {
+        let r = self.ready().await;
+        let c = Call {
+            service: "logs",
+            operation: "FilterLogEvents",
+            iam: "logs:FilterLogEvents",
+            resources: &[("log group", query.group.as_str())],
+        };
+        let mut token = query.next_token.clone();
+        let mut events: Vec<LogEvent> = Vec::new();
+        for _ in 0..EMPTY_PAGES {
+            let page = r
+                .clients
+                .logs
+                .filter_log_events()
+                .log_group_name(&query.group)
+                .set_start_time(query.start.map(Timestamp::millis))
+                .set_end_time(query.end.map(Timestamp::millis))
+                .set_filter_pattern(query.pattern.clone())
+                .set_limit(query.limit.map(|l| l.clamp(1, MAX_LIMIT) as i32))
+                .set_next_token(token.take())
+                .send()
+                .await
+                .map_err(|e| map(e, &c, &r.site))?;
+            events.extend(page.events().iter().map(|e| LogEvent {
+                event_id: e.event_id.clone().unwrap_or_default(),
+                stream: e.log_stream_name.clone().unwrap_or_default(),
+                timestamp: Timestamp(e.timestamp.unwrap_or(0)),
+                ingestion_time: Timestamp(e.ingestion_time.unwrap_or(0)),
+                message: e.message.clone().unwrap_or_default(),
+            }));
+            token = page.next_token;
+            if !events.is_empty() || token.is_none() {
+                break;
+            }
+        }
+        events.sort_by_key(|e| e.timestamp);
+        Ok(LogPage {
+            events,
+            next_token: token,
+        })
+    }
+
+    async fn describe_log_groups(&self, prefix: &str) -> CloudResult<Vec<String>> {
+        let r = self.ready().await;
+        let c = Call {
+            service: "logs",
+            operation: "DescribeLogGroups",
+            iam: "logs:DescribeLogGroups",
+            resources: &[("log group", prefix)],
+        };
+        let mut names = Vec::new();
+        let mut token: Option<String> = None;
+        for _ in 0..GROUP_PAGES {
+            let page = r
+                .clients
+                .logs
+                .describe_log_groups()
+                .set_log_group_name_prefix((!prefix.is_empty()).then(|| prefix.to_string()))
+                .set_next_token(token.take())
+                .send()
+                .await
+                .map_err(|e| map(e, &c, &r.site))?;
+            names.extend(
+                page.log_groups()
+                    .iter()
+                    .filter_map(|g| g.log_group_name.clone()),
+            );
+            token = page.next_token;
+            if token.is_none() {
+                break;
+            }
+        }
+        Ok(names)
+    }
+}

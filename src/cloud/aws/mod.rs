@@ -1,0 +1,179 @@
+//! The AWS adapters: every port over the official aws-sdk crates (CodePipeline, S3, CloudFront,
+//! CloudWatch Logs, STS), with profiles, SSO, credential processes and an endpoint override.
+//!
+//! The SDK configuration is loaded on the first call, so building an [`AwsCloud`] never blocks and
+//! never fails once [`AwsSettings::check`] passed; credential problems surface as port errors.
+
+mod cdn;
+mod codes;
+mod convert;
+mod emulator;
+mod errors;
+mod identity;
+mod logs;
+mod pipeline_actions;
+mod pipelines;
+mod settings;
+mod storage;
+
+pub use settings::{AwsSettings, check_endpoint, check_region};
+pub use storage::MAX_OBJECT_BYTES;
+
+use crate::cloud::Cloud;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use errors::Site;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::OnceCell;
+
+/// Attempts per call (the first and two retries with jittered back-off): throttling and transient
+/// failures are retried by the SDK, few enough that the console stays responsive.
+pub const MAX_ATTEMPTS: u32 = 3;
+
+/// One client per service.
+#[derive(Clone, Debug)]
+pub struct AwsClients {
+    /// CodePipeline.
+    pub codepipeline: aws_sdk_codepipeline::Client,
+    /// S3 (path-style addressing when an endpoint is overridden).
+    pub s3: aws_sdk_s3::Client,
+    /// CloudFront.
+    pub cloudfront: aws_sdk_cloudfront::Client,
+    /// CloudWatch Logs.
+    pub logs: aws_sdk_cloudwatchlogs::Client,
+    /// STS.
+    pub sts: aws_sdk_sts::Client,
+}
+
+impl AwsClients {
+    /// Clients for every service from one SDK configuration; `emulator` (an endpoint override)
+    /// turns on path-style S3 addressing and the emulator compatibility of `emulator.rs`.
+    pub fn new(sdk: &SdkConfig, emulator: bool) -> AwsClients {
+        let s3 = aws_sdk_s3::config::Builder::from(sdk)
+            .force_path_style(emulator)
+            .build();
+        let mut codepipeline = aws_sdk_codepipeline::config::Builder::from(sdk);
+        if emulator {
+            codepipeline = codepipeline.interceptor(emulator::EpochTimestamps);
+        }
+        AwsClients {
+            codepipeline: aws_sdk_codepipeline::Client::from_conf(codepipeline.build()),
+            s3: aws_sdk_s3::Client::from_conf(s3),
+            cloudfront: aws_sdk_cloudfront::Client::new(sdk),
+            logs: aws_sdk_cloudwatchlogs::Client::new(sdk),
+            sts: aws_sdk_sts::Client::new(sdk),
+        }
+    }
+}
+
+/// The clients and what error messages need to know about them.
+struct Ready {
+    clients: AwsClients,
+    site: Site,
+}
+
+struct Inner {
+    settings: AwsSettings,
+    ready: OnceCell<Ready>,
+}
+
+/// Every port over AWS; cheap to clone.
+#[derive(Clone)]
+pub struct AwsCloud {
+    inner: Arc<Inner>,
+}
+
+impl AwsCloud {
+    /// Checks the settings; the SDK configuration is loaded on the first call.
+    pub fn new(settings: AwsSettings) -> Result<AwsCloud, String> {
+        settings.check()?;
+        Ok(AwsCloud {
+            inner: Arc::new(Inner {
+                settings,
+                ready: OnceCell::new(),
+            }),
+        })
+    }
+
+    /// Over ready-made clients (tests with mocked clients).
+    pub fn with_clients(clients: AwsClients, settings: AwsSettings) -> AwsCloud {
+        let site = Site {
+            profile: settings.effective_profile(),
+            endpoint: settings.endpoint_url.clone(),
+            region: settings.region.clone(),
+        };
+        AwsCloud {
+            inner: Arc::new(Inner {
+                settings,
+                ready: OnceCell::new_with(Some(Ready { clients, site })),
+            }),
+        }
+    }
+
+    /// The settings in use.
+    pub fn settings(&self) -> &AwsSettings {
+        &self.inner.settings
+    }
+
+    /// The port bundle the app uses.
+    pub fn cloud(&self) -> Cloud {
+        Cloud {
+            pipelines: Arc::new(self.clone()),
+            storage: Arc::new(self.clone()),
+            cdn: Arc::new(self.clone()),
+            logs: Arc::new(self.clone()),
+            identity: Arc::new(self.clone()),
+        }
+    }
+
+    async fn ready(&self) -> &Ready {
+        self.inner
+            .ready
+            .get_or_init(|| load(&self.inner.settings))
+            .await
+    }
+}
+
+/// The SDK configuration for these settings: the default chains (environment, profile with SSO
+/// and credential processes, container and instance roles), modest retries and timeouts.
+pub async fn sdk_config(settings: &AwsSettings) -> SdkConfig {
+    let retry = RetryConfig::standard()
+        .with_max_attempts(MAX_ATTEMPTS)
+        .with_initial_backoff(Duration::from_millis(500))
+        .with_max_backoff(Duration::from_secs(4));
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(3))
+        .read_timeout(Duration::from_secs(10))
+        .operation_attempt_timeout(Duration::from_secs(8))
+        .operation_timeout(Duration::from_secs(14))
+        .build();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(retry)
+        .timeout_config(timeouts);
+    if let Some(profile) = &settings.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = &settings.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    if let Some(url) = &settings.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    loader.load().await
+}
+
+async fn load(settings: &AwsSettings) -> Ready {
+    let sdk = sdk_config(settings).await;
+    let site = Site {
+        profile: settings.effective_profile(),
+        endpoint: settings.endpoint_url.clone(),
+        region: sdk.region().map(|r| r.to_string()),
+    };
+    tracing::info!(?site, "AWS configuration loaded");
+    Ready {
+        clients: AwsClients::new(&sdk, settings.endpoint_url.is_some()),
+        site,
+    }
+}

@@ -1,0 +1,142 @@
+//! The `Storage` port over S3: `ListObjectsV2` pages, streamed `GetObject`, `HeadObject`.
+
+use super::AwsCloud;
+use super::convert::ts_or_zero;
+use super::errors::{Call, map};
+use crate::cloud::{CloudError, CloudResult, ObjectMeta, ObjectPage, Storage};
+use crate::domain::ObjectInfo;
+use async_trait::async_trait;
+
+/// Largest object body read into memory (access-log files are a few MiB at most).
+pub const MAX_OBJECT_BYTES: u64 = 256 * 1024 * 1024;
+
+fn call<'a>(
+    operation: &'static str,
+    iam: &'static str,
+    resources: &'a [(&'static str, &'a str)],
+) -> Call<'a> {
+    Call {
+        service: "s3",
+        operation,
+        iam,
+        resources,
+    }
+}
+
+fn too_large(bucket: &str, key: &str, size: u64) -> CloudError {
+    CloudError::Rejected {
+        code: "ObjectTooLarge".into(),
+        message: format!(
+            "s3://{bucket}/{key} is {size} bytes; shipdeck reads objects up to {MAX_OBJECT_BYTES}"
+        ),
+    }
+}
+
+#[async_trait]
+impl Storage for AwsCloud {
+    async fn list_objects(
+        &self,
+        bucket: &str,
+        prefix: &str,
+        start_after: Option<&str>,
+        continuation: Option<&str>,
+        max_keys: usize,
+    ) -> CloudResult<ObjectPage> {
+        let r = self.ready().await;
+        let resources = [("bucket", bucket)];
+        let c = call("ListObjectsV2", "s3:ListBucket", &resources);
+        let out = r
+            .clients
+            .s3
+            .list_objects_v2()
+            .bucket(bucket)
+            .prefix(prefix)
+            .set_start_after(start_after.map(str::to_string))
+            .set_continuation_token(continuation.map(str::to_string))
+            .max_keys(max_keys.clamp(1, 1000) as i32)
+            .send()
+            .await
+            .map_err(|e| map(e, &c, &r.site))?;
+        let objects = out
+            .contents()
+            .iter()
+            .map(|o| ObjectInfo {
+                key: o.key.clone().unwrap_or_default(),
+                size: o.size.unwrap_or(0).max(0) as u64,
+                last_modified: ts_or_zero(o.last_modified.as_ref()),
+                etag: o.e_tag.clone().unwrap_or_default(),
+            })
+            .collect();
+        let truncated = out.is_truncated.unwrap_or(false);
+        Ok(ObjectPage {
+            objects,
+            next_token: out.next_continuation_token.filter(|_| truncated),
+        })
+    }
+
+    async fn get_object(&self, bucket: &str, key: &str) -> CloudResult<Vec<u8>> {
+        let r = self.ready().await;
+        let path = format!("s3://{bucket}/{key}");
+        let named = [("key", path.as_str()), ("bucket", bucket)];
+        let c = call("GetObject", "s3:GetObject", &named);
+        let out = r
+            .clients
+            .s3
+            .get_object()
+            .bucket(bucket)
+            .key(key)
+            .send()
+            .await
+            .map_err(|e| map(e, &c, &r.site))?;
+        let declared = out.content_length.unwrap_or(0).max(0) as u64;
+        if declared > MAX_OBJECT_BYTES {
+            return Err(too_large(bucket, key, declared));
+        }
+        let mut body = out.body;
+        let mut bytes = Vec::with_capacity(declared as usize);
+        while let Some(chunk) = body.next().await {
+            let chunk = chunk.map_err(|e| {
+                CloudError::Network(format!(
+                    "reading {path} from {} failed: {e}",
+                    r.site.endpoint_of("s3")
+                ))
+            })?;
+            bytes.extend_from_slice(&chunk);
+            if bytes.len() as u64 > MAX_OBJECT_BYTES {
+                return Err(too_large(bucket, key, bytes.len() as u64));
+            }
+        }
+        Ok(bytes)
+    }
+
+    async fn head_object(&self, bucket: &str, key: &str) -> CloudResult<ObjectMeta> {
+        let r = self.ready().await;
+        let path = format!("s3://{bucket}/{key}");
+        let named = [("key", path.as_str()), ("bucket", bucket)];
+        let c = call("HeadObject", "s3:GetObject", &named);
+        let out = r
+            .clients
+            .s3
+            .head_object()
+            .bucket(bucket)
+            .key(key)
+            .send()
+            .await
+            .map_err(|e| map(e, &c, &r.site))?;
+        Ok(ObjectMeta {
+            info: ObjectInfo {
+                key: key.to_string(),
+                size: out.content_length.unwrap_or(0).max(0) as u64,
+                last_modified: ts_or_zero(out.last_modified.as_ref()),
+                etag: out.e_tag.clone().unwrap_or_default(),
+            },
+            version_id: out.version_id.clone(),
+            metadata: out
+                .metadata
+                .iter()
+                .flatten()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        })
+    }
+}

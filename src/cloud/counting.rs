@@ -1,0 +1,183 @@
+//! `CountingCloud`: a decorator over every port that counts calls per operation (the API budget).
+
+use super::{
+    ApprovalAnswer, Cdn, Cloud, CloudResult, Identity, LogPage, LogQuery, Logs, ObjectMeta,
+    ObjectPage, Pipelines, RetryMode, StartRequest, Storage, WhoAmI,
+};
+use crate::domain::{
+    ActionExecutionDetail, Distribution, ExecutionSummary, PipelineDef, PipelineState, Timestamp,
+};
+use async_trait::async_trait;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+/// Calls per operation name (`GetPipelineState`, `ListObjectsV2`, …).
+pub type CallCounts = BTreeMap<&'static str, u64>;
+
+/// Wraps a [`Cloud`] and counts every port call by its AWS operation name.
+#[derive(Clone)]
+pub struct CountingCloud {
+    inner: Cloud,
+    counts: Arc<Mutex<CallCounts>>,
+}
+
+impl CountingCloud {
+    /// Counts the calls made through `inner`.
+    pub fn new(inner: Cloud) -> CountingCloud {
+        CountingCloud {
+            inner,
+            counts: Arc::new(Mutex::new(BTreeMap::new())),
+        }
+    }
+
+    /// The port bundle whose calls are counted.
+    pub fn cloud(&self) -> Cloud {
+        Cloud {
+            pipelines: Arc::new(self.clone()),
+            storage: Arc::new(self.clone()),
+            cdn: Arc::new(self.clone()),
+            logs: Arc::new(self.clone()),
+            identity: Arc::new(self.clone()),
+        }
+    }
+
+    /// The calls counted so far.
+    pub fn counts(&self) -> CallCounts {
+        self.counts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// Forgets every count.
+    pub fn reset(&self) {
+        self.counts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clear();
+    }
+
+    fn count(&self, operation: &'static str) {
+        let mut counts = self
+            .counts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *counts.entry(operation).or_default() += 1;
+    }
+}
+
+#[async_trait]
+impl Pipelines for CountingCloud {
+    async fn get_pipeline(&self, name: &str) -> CloudResult<PipelineDef> {
+        self.count("GetPipeline");
+        self.inner.pipelines.get_pipeline(name).await
+    }
+    async fn get_pipeline_state(&self, name: &str) -> CloudResult<PipelineState> {
+        self.count("GetPipelineState");
+        self.inner.pipelines.get_pipeline_state(name).await
+    }
+    async fn list_executions(&self, name: &str, max: usize) -> CloudResult<Vec<ExecutionSummary>> {
+        self.count("ListPipelineExecutions");
+        self.inner.pipelines.list_executions(name, max).await
+    }
+    async fn get_execution(&self, name: &str, execution_id: &str) -> CloudResult<ExecutionSummary> {
+        self.count("GetPipelineExecution");
+        self.inner.pipelines.get_execution(name, execution_id).await
+    }
+    async fn list_action_executions(
+        &self,
+        name: &str,
+        execution_id: &str,
+    ) -> CloudResult<Vec<ActionExecutionDetail>> {
+        self.count("ListActionExecutions");
+        let p = &self.inner.pipelines;
+        p.list_action_executions(name, execution_id).await
+    }
+    async fn put_approval_result(&self, answer: &ApprovalAnswer) -> CloudResult<Timestamp> {
+        self.count("PutApprovalResult");
+        self.inner.pipelines.put_approval_result(answer).await
+    }
+    async fn start_execution(&self, name: &str, request: &StartRequest) -> CloudResult<String> {
+        self.count("StartPipelineExecution");
+        self.inner.pipelines.start_execution(name, request).await
+    }
+    async fn stop_execution(
+        &self,
+        name: &str,
+        execution_id: &str,
+        abandon: bool,
+        reason: &str,
+    ) -> CloudResult<()> {
+        self.count("StopPipelineExecution");
+        let p = &self.inner.pipelines;
+        p.stop_execution(name, execution_id, abandon, reason).await
+    }
+    async fn retry_stage(
+        &self,
+        name: &str,
+        stage: &str,
+        execution_id: &str,
+        mode: RetryMode,
+    ) -> CloudResult<String> {
+        self.count("RetryStageExecution");
+        let p = &self.inner.pipelines;
+        p.retry_stage(name, stage, execution_id, mode).await
+    }
+}
+
+#[async_trait]
+impl Storage for CountingCloud {
+    async fn list_objects(
+        &self,
+        bucket: &str,
+        prefix: &str,
+        start_after: Option<&str>,
+        continuation: Option<&str>,
+        max_keys: usize,
+    ) -> CloudResult<ObjectPage> {
+        self.count("ListObjectsV2");
+        let s = &self.inner.storage;
+        s.list_objects(bucket, prefix, start_after, continuation, max_keys)
+            .await
+    }
+    async fn get_object(&self, bucket: &str, key: &str) -> CloudResult<Vec<u8>> {
+        self.count("GetObject");
+        self.inner.storage.get_object(bucket, key).await
+    }
+    async fn head_object(&self, bucket: &str, key: &str) -> CloudResult<ObjectMeta> {
+        self.count("HeadObject");
+        self.inner.storage.head_object(bucket, key).await
+    }
+}
+
+#[async_trait]
+impl Cdn for CountingCloud {
+    async fn get_distribution(&self, id: &str) -> CloudResult<Distribution> {
+        self.count("GetDistribution");
+        self.inner.cdn.get_distribution(id).await
+    }
+    async fn list_distributions(&self) -> CloudResult<Vec<Distribution>> {
+        self.count("ListDistributions");
+        self.inner.cdn.list_distributions().await
+    }
+}
+
+#[async_trait]
+impl Logs for CountingCloud {
+    async fn filter_log_events(&self, query: &LogQuery) -> CloudResult<LogPage> {
+        self.count("FilterLogEvents");
+        self.inner.logs.filter_log_events(query).await
+    }
+    async fn describe_log_groups(&self, prefix: &str) -> CloudResult<Vec<String>> {
+        self.count("DescribeLogGroups");
+        self.inner.logs.describe_log_groups(prefix).await
+    }
+}
+
+#[async_trait]
+impl Identity for CountingCloud {
+    async fn caller_identity(&self) -> CloudResult<WhoAmI> {
+        self.count("GetCallerIdentity");
+        self.inner.identity.caller_identity().await
+    }
+}

@@ -1,0 +1,166 @@
+//! The IAM policies in `assets/iam/` list exactly what the AWS adapters call: every SDK operation
+//! found in `src/cloud/aws/` is allowed (reads in both policies, changes in the operator's only),
+//! and the read-only policy allows nothing that changes anything.
+
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// The client fields of `AwsClients` and the IAM prefix of their service.
+const SERVICES: &[(&str, &str)] = &[
+    ("codepipeline", "codepipeline"),
+    ("s3", "s3"),
+    ("cloudfront", "cloudfront"),
+    ("logs", "logs"),
+    ("sts", "sts"),
+];
+
+fn pascal(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The IAM action an SDK operation needs (S3's differ from the operation names).
+fn iam_action(service: &str, op: &str) -> String {
+    match (service, op) {
+        ("s3", "list_objects_v2") => "s3:ListBucket".into(),
+        ("s3", "head_object") => "s3:GetObject".into(),
+        _ => format!("{service}:{}", pascal(op)),
+    }
+}
+
+/// (service, operation) for every `.client.operation(` call in the adapters' source.
+fn sdk_calls() -> BTreeSet<(String, String)> {
+    let dir = Path::new(ROOT).join("src/cloud/aws");
+    let mut calls = BTreeSet::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text: String = std::fs::read_to_string(&path)
+            .unwrap()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        for (field, service) in SERVICES {
+            let needle = format!(".{field}.");
+            for (at, _) in text.match_indices(&needle) {
+                let rest = &text[at + needle.len()..];
+                let op: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')
+                    .collect();
+                if !op.is_empty() && rest[op.len()..].starts_with('(') {
+                    calls.insert((service.to_string(), op));
+                }
+            }
+        }
+    }
+    calls
+}
+
+fn actions(file: &str) -> BTreeSet<String> {
+    let path = Path::new(ROOT).join("assets/iam").join(file);
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(doc["Version"], "2012-10-17", "{file}");
+    let mut out = BTreeSet::new();
+    for statement in doc["Statement"].as_array().unwrap() {
+        assert_eq!(statement["Effect"], "Allow", "{file}: {statement}");
+        assert!(statement["Resource"].is_string() || statement["Resource"].is_array());
+        match &statement["Action"] {
+            Value::String(a) => {
+                out.insert(a.clone());
+            }
+            Value::Array(list) => out.extend(list.iter().map(|a| a.as_str().unwrap().to_string())),
+            other => panic!("{file}: Action must be a string or a list, got {other}"),
+        }
+    }
+    assert!(
+        out.iter().all(|a| !a.contains('*')),
+        "{file}: no wildcard actions"
+    );
+    out
+}
+
+fn is_read(op: &str) -> bool {
+    ["get_", "list_", "head_", "filter_", "describe_"]
+        .iter()
+        .any(|p| op.starts_with(p))
+}
+
+#[test]
+fn every_sdk_call_is_allowed_by_the_matching_policy() {
+    let calls = sdk_calls();
+    let ops: BTreeSet<&str> = calls.iter().map(|(_, op)| op.as_str()).collect();
+    for expected in [
+        "get_pipeline_state",
+        "put_approval_result",
+        "list_objects_v2",
+        "get_distribution",
+        "filter_log_events",
+        "get_caller_identity",
+    ] {
+        assert!(ops.contains(expected), "the scan found {ops:?}");
+    }
+    let read_only = actions("shipdeck-read-only.json");
+    let operator = actions("shipdeck-operator.json");
+    for (service, op) in &calls {
+        let action = iam_action(service, op);
+        assert!(
+            operator.contains(&action),
+            "{action} ({op}) missing from the operator policy"
+        );
+        if is_read(op) {
+            assert!(
+                read_only.contains(&action),
+                "{action} ({op}) missing from the read-only policy"
+            );
+        } else {
+            assert!(
+                !read_only.contains(&action),
+                "{action} changes things: not read-only"
+            );
+        }
+    }
+}
+
+#[test]
+fn read_only_allows_only_reads_and_operator_adds_the_actions() {
+    let read_only = actions("shipdeck-read-only.json");
+    let operator = actions("shipdeck-operator.json");
+    assert!(read_only.is_subset(&operator), "the operator can watch too");
+    for a in &read_only {
+        let verb = a.split(':').nth(1).unwrap();
+        assert!(
+            ["Get", "List", "Describe", "Filter"]
+                .iter()
+                .any(|p| verb.starts_with(p)),
+            "{a} is not a read"
+        );
+    }
+    for a in [
+        "codepipeline:PutApprovalResult",
+        "codepipeline:StartPipelineExecution",
+        "codepipeline:StopPipelineExecution",
+        "codepipeline:RetryStageExecution",
+        "codepipeline:RollbackStage",
+        "codepipeline:DisableStageTransition",
+        "codepipeline:EnableStageTransition",
+        "s3:PutObject",
+        "s3:GetObject",
+        "cloudfront:CreateInvalidation",
+        "cloudfront:GetInvalidation",
+    ] {
+        assert!(operator.contains(a), "operator policy lacks {a}");
+    }
+}

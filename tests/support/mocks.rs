@@ -1,0 +1,59 @@
+//! Shared helpers of the mocked-SDK tests: the adapters over a CodePipeline client whose answers
+//! are raw HTTP bodies shaped like the API reference's examples (the SDK still parses them).
+#![allow(dead_code)]
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_smithy_runtime_api::http::{Response, StatusCode};
+use aws_smithy_types::body::SdkBody;
+use shipdeck::cloud::Cloud;
+use shipdeck::cloud::aws::{AwsClients, AwsCloud, AwsSettings};
+
+/// An `application/x-amz-json-1.1` answer.
+pub fn json(status: u16, body: &str) -> Response {
+    let mut r = Response::new(
+        StatusCode::try_from(status).unwrap(),
+        SdkBody::from(body.to_string()),
+    );
+    r.headers_mut()
+        .insert("Content-Type", "application/x-amz-json-1.1");
+    r.headers_mut()
+        .insert("x-amzn-RequestId", "3f2a9c1d-0000-4000-8000-000000000000");
+    r
+}
+
+/// A JSON-protocol error answer: `{"__type": code, "message": message}`.
+pub fn error(status: u16, code: &str, message: &str) -> Response {
+    json(
+        status,
+        &format!(r#"{{"__type":"{code}","message":"{message}"}}"#),
+    )
+}
+
+/// The ports over this CodePipeline client (the other services are never called), as profile `ops`.
+pub fn cloud(codepipeline: aws_sdk_codepipeline::Client) -> Cloud {
+    let sdk = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("eu-west-1"))
+        .build();
+    let mut clients = AwsClients::new(&sdk, false);
+    clients.codepipeline = codepipeline;
+    let settings = AwsSettings {
+        profile: Some("ops".into()),
+        region: Some("eu-west-1".into()),
+        endpoint_url: None,
+    };
+    AwsCloud::with_clients(clients, settings).cloud()
+}
+
+/// Mocked CodePipeline clients answer with these rules, any order, retries off.
+#[macro_export]
+macro_rules! codepipeline {
+    ($($rule:expr),+ $(,)?) => {
+        aws_smithy_mocks::mock_client!(
+            aws_sdk_codepipeline,
+            aws_smithy_mocks::RuleMode::MatchAny,
+            [$($rule),+],
+            |c| c.retry_config(aws_sdk_codepipeline::config::retry::RetryConfig::disabled())
+        )
+    };
+}
