@@ -8,5 +8,6 @@ pub mod cloud;
 pub mod config;
 pub mod domain;
 pub mod logging;
+pub mod logread;
 pub mod runtime;
 pub mod tui;

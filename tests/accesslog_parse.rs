@@ -7,10 +7,9 @@ mod readers;
 
 use flate2::Compression;
 use flate2::write::GzEncoder;
-use shipdeck::accesslog::{
-    FIELDS, Field, LineView, LogFields, Malformed, Parsed, Parser, ReadReport, read_bytes,
-};
+use shipdeck::accesslog::{FIELDS, Field, LineView, LogFields, Malformed, Parsed, Parser};
 use shipdeck::domain::Timestamp;
+use shipdeck::logread::{ReadReport, read_bytes};
 use std::io::Write;
 use std::net::IpAddr;
 

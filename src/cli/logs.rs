@@ -4,8 +4,9 @@
 use super::args::{CloudfrontArgs, Global, LogOutput, LogsCommand};
 use super::logs_sink::{Select, Sink, observe, report_problems, stats_text};
 use super::{logs_cloud, logs_group};
-use crate::accesslog::{Filter, ReadReport, Stats, list_dir, par_read, read_path};
+use crate::accesslog::{Filter, Stats};
 use crate::domain::{Millis, Timestamp};
+use crate::logread::{ReadReport, list_dir, par_read, read_path};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

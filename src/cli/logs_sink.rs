@@ -4,9 +4,10 @@
 
 use super::args::LogOutput;
 use crate::accesslog::{
-    Exporter, Filter, Format, LineView, ReadReport, Stats, StatsSnapshot, decode, decode_twice,
+    Exporter, Filter, Format, LineView, Stats, StatsSnapshot, decode, decode_twice,
 };
 use crate::domain::Timestamp;
+use crate::logread::ReadReport;
 use std::io::Write;
 
 /// Which records pass: a time range and a filter expression.

@@ -4,10 +4,10 @@
 use super::{LINE33, T, gz, header, read_all};
 use proptest::prelude::*;
 use shipdeck::accesslog::{
-    Conditions, FIELDS, Field, LogFields, LogGenerator, Parsed, Parser, SiteProfile, list_dir,
-    par_read, read_bytes, read_dir, write_w3c,
+    Conditions, FIELDS, Field, LogFields, LogGenerator, Parsed, Parser, SiteProfile, write_w3c,
 };
 use shipdeck::domain::Timestamp;
+use shipdeck::logread::{list_dir, par_read, read_bytes, read_dir};
 
 #[test]
 fn gzip_single_and_multi_member() {

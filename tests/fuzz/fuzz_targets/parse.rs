@@ -3,7 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use shipdeck::accesslog::{Exporter, Field, Format, read_bytes};
+use shipdeck::accesslog::{Exporter, Field, Format};
+use shipdeck::logread::read_bytes;
 
 fuzz_target!(|data: &[u8]| {
     let mut seen = 0u64;

@@ -1,8 +1,8 @@
 //! Streaming readers: gzip (single or multi-member, detected by magic bytes) or plain text from
 //! bytes, files and stdin, parsed in bounded memory and handed to a visitor record by record.
 
-use super::parse::Parser;
-use super::view::LineView;
+use crate::accesslog::LineView;
+use crate::accesslog::Parser;
 use flate2::bufread::MultiGzDecoder;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;

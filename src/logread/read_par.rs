@@ -2,7 +2,7 @@
 //! accumulator, and the accumulators are merged at the end (no shared state while reading).
 
 use super::read::{ReadReport, read_path};
-use super::view::LineView;
+use crate::accesslog::LineView;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
