@@ -86,41 +86,8 @@ pub enum FieldKind {
     Time,
 }
 
-const NAMES: [&str; Field::COUNT] = [
-    "date",
-    "time",
-    "x-edge-location",
-    "sc-bytes",
-    "c-ip",
-    "cs-method",
-    "cs(Host)",
-    "cs-uri-stem",
-    "sc-status",
-    "cs(Referer)",
-    "cs(User-Agent)",
-    "cs-uri-query",
-    "cs(Cookie)",
-    "x-edge-result-type",
-    "x-edge-request-id",
-    "x-host-header",
-    "cs-protocol",
-    "cs-bytes",
-    "time-taken",
-    "x-forwarded-for",
-    "ssl-protocol",
-    "ssl-cipher",
-    "x-edge-response-result-type",
-    "cs-protocol-version",
-    "fle-status",
-    "fle-encrypted-fields",
-    "c-port",
-    "time-to-first-byte",
-    "x-edge-detailed-result-type",
-    "sc-content-type",
-    "sc-content-len",
-    "sc-range-start",
-    "sc-range-end",
-];
+/// The W3C names, in the order of the current 33-field format (shared with the writer).
+const NAMES: [&str; Field::COUNT] = super::w3c::FIELDS;
 
 impl Field {
     /// Number of known fields.
