@@ -76,6 +76,7 @@ pub(super) async fn run(global: &Global, args: GroupArgs) -> Result<ExitCode, Fa
     loop {
         let mut query = LogQuery {
             group: group.clone(),
+            streams: Vec::new(),
             start: Some(start),
             end: Some(clock.now()),
             pattern: args.filter.clone(),

@@ -80,6 +80,8 @@ pub struct ObjectMeta {
 pub struct LogQuery {
     /// Log group name.
     pub group: String,
+    /// Only these log streams (empty: every stream of the group).
+    pub streams: Vec<String>,
     /// Earliest event time (inclusive).
     pub start: Option<Timestamp>,
     /// Latest event time (inclusive).

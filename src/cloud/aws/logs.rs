@@ -32,6 +32,7 @@ impl Logs for AwsCloud {
                 .logs
                 .filter_log_events()
                 .log_group_name(&query.group)
+                .set_log_stream_names((!query.streams.is_empty()).then(|| query.streams.clone()))
                 .set_start_time(query.start.map(Timestamp::millis))
                 .set_end_time(query.end.map(Timestamp::millis))
                 .set_filter_pattern(query.pattern.clone())

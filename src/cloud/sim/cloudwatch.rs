@@ -125,7 +125,10 @@ impl CloudWatch {
             if key.0 > end {
                 break;
             }
-            if e.ingestion_time > now || !terms.iter().all(|t| e.message.contains(t.as_str())) {
+            if e.ingestion_time > now
+                || !terms.iter().all(|t| e.message.contains(t.as_str()))
+                || (!q.streams.is_empty() && !q.streams.contains(&e.stream))
+            {
                 continue;
             }
             if page.events.len() == limit {
