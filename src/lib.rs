@@ -9,5 +9,6 @@ pub mod config;
 pub mod domain;
 pub mod logging;
 pub mod logread;
+pub mod ops;
 pub mod runtime;
 pub mod tui;

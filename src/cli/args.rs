@@ -89,6 +89,25 @@ pub enum Command {
         #[command(subcommand)]
         command: LogsCommand,
     },
+    /// Approve the release waiting at an environment's manual approval.
+    Approve(ApproveArgs),
+    /// Reject the release waiting at an environment's manual approval (a comment is required).
+    Reject(RejectArgs),
+    /// Start a new execution of an environment's pipeline.
+    Deploy(DeployArgs),
+    /// Stop an environment's running execution.
+    Stop(StopArgs),
+    /// Retry the failed stage of an environment's latest execution.
+    Retry(RetryArgs),
+    /// The audit log of mutating actions.
+    Audit {
+        /// Only entries from this far back (`15m`, `1h`, `24h`, `7d`) or since an RFC 3339 time.
+        #[arg(long, value_name = "WINDOW", value_parser = super::logs::parse_since)]
+        since: Option<super::logs::Since>,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = Output::Table)]
+        output: Output,
+    },
     /// Configuration tools.
     Config {
         /// What to do.
@@ -178,4 +197,110 @@ pub struct GroupArgs {
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = LogOutput::Pretty)]
     pub output: LogOutput,
+}
+
+/// Flags shared by every mutating command.
+#[derive(Debug, Clone, Args)]
+pub struct ActFlags {
+    /// Confirm without asking (required for a protected environment without a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Print the plan only: nothing is sent, nothing is audited.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = Output::Table)]
+    pub output: Output,
+}
+
+/// `shipdeck approve ENV [--comment C] [--yes]`.
+#[derive(Debug, Clone, Args)]
+pub struct ApproveArgs {
+    /// Environment name.
+    pub env: String,
+    /// Comment recorded with the approval (at most 512 characters).
+    #[arg(long, short, value_name = "TEXT")]
+    pub comment: Option<String>,
+    /// Confirmation, dry run and output.
+    #[command(flatten)]
+    pub flags: ActFlags,
+}
+
+/// `shipdeck reject ENV --comment C [--yes]`.
+#[derive(Debug, Clone, Args)]
+pub struct RejectArgs {
+    /// Environment name.
+    pub env: String,
+    /// Why the release is rejected (required, at most 512 characters).
+    #[arg(long, short, value_name = "TEXT")]
+    pub comment: String,
+    /// Confirmation, dry run and output.
+    #[command(flatten)]
+    pub flags: ActFlags,
+}
+
+/// `shipdeck deploy ENV [--var K=V]... [--source-version ID] [--yes]`.
+#[derive(Debug, Clone, Args)]
+pub struct DeployArgs {
+    /// Environment name.
+    pub env: String,
+    /// A pipeline variable `NAME=VALUE`; repeatable.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+    /// Deploy this S3 object version of the source instead of the latest.
+    #[arg(long, value_name = "VERSION_ID")]
+    pub source_version: Option<String>,
+    /// Confirmation, dry run and output.
+    #[command(flatten)]
+    pub flags: ActFlags,
+}
+
+/// `shipdeck stop ENV [--abandon] --reason R [--yes]`.
+#[derive(Debug, Clone, Args)]
+pub struct StopArgs {
+    /// Environment name.
+    pub env: String,
+    /// Abandon running actions instead of letting them finish.
+    #[arg(long)]
+    pub abandon: bool,
+    /// Why (required, at most 200 characters).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    /// Confirmation, dry run and output.
+    #[command(flatten)]
+    pub flags: ActFlags,
+}
+
+/// `shipdeck retry ENV [--all] [--yes]`.
+#[derive(Debug, Clone, Args)]
+pub struct RetryArgs {
+    /// Environment name.
+    pub env: String,
+    /// Retry every action of the stage, not only the failed ones.
+    #[arg(long)]
+    pub all: bool,
+    /// Confirmation, dry run and output.
+    #[command(flatten)]
+    pub flags: ActFlags,
+}
+
+/// Parses `--var NAME=VALUE` (CodePipeline variable names: letters, digits, `@ - _ .`, ≤ 128).
+pub fn parse_var(text: &str) -> Result<(String, String), String> {
+    let Some((name, value)) = text.split_once('=') else {
+        return Err(format!("expected NAME=VALUE, got `{text}`"));
+    };
+    let ok = !name.is_empty()
+        && name.len() <= 128
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "@-_.".contains(c));
+    if !ok {
+        return Err(format!(
+            "variable name `{name}` must be 1-128 letters, digits, `@`, `-`, `_` or `.`"
+        ));
+    }
+    if value.is_empty() || value.len() > 1000 {
+        return Err(format!("the value of `{name}` must be 1-1000 characters"));
+    }
+    Ok((name.to_string(), value.to_string()))
 }

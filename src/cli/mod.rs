@@ -1,7 +1,10 @@
 //! The command-line front end: the same core as the TUI, run headless, printed as tables or JSON.
 
+mod act;
+mod act_print;
 mod approvals;
 pub mod args;
+mod audit;
 mod backend;
 mod config_check;
 mod logs;
@@ -54,6 +57,12 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
         Command::Approvals { output } => approvals::run(global, output).await,
         Command::Pipeline { env, output } => pipeline::run(global, &env, output).await,
         Command::Logs { command } => return logs::run(global, command).await,
+        Command::Audit { since, output } => audit::run(since, output),
+        c @ (Command::Approve(_)
+        | Command::Reject(_)
+        | Command::Deploy(_)
+        | Command::Stop(_)
+        | Command::Retry(_)) => return act::run(global, c).await,
         Command::Config {
             command: ConfigCommand::Check { path },
         } => config_check::run(path.as_deref().or(global.config.as_deref())),

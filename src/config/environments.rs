@@ -4,6 +4,8 @@ use super::error::ConfigError;
 use super::reader::Table;
 use super::validate;
 use crate::domain::EnvSpec;
+use crate::ops::SelfApproval;
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 /// Keys of an `[[environments]]` table.
@@ -22,6 +24,7 @@ const ENV_KEYS: &[&str] = &[
     "protected",
     "read_only",
     "promotes_from",
+    "self_approval",
 ];
 
 /// The message when the file lists no environment.
@@ -32,12 +35,16 @@ const NO_ENVIRONMENTS: &str = "at least one environment is required; add an [[en
 struct Entry<'a, 'i> {
     table: Table<'a, 'i>,
     spec: EnvSpec,
+    self_approval: SelfApproval,
     name_span: Range<usize>,
     promotes_span: Option<Range<usize>>,
 }
 
+/// The environments in file order, and each one's self-approval setting by name.
+pub(crate) type Environments = (Vec<EnvSpec>, BTreeMap<String, SelfApproval>);
+
 /// Reads every `[[environments]]` table of `root`, in file order; `read_only` is the top-level flag.
-pub(crate) fn read(root: &Table<'_, '_>, read_only: bool) -> Result<Vec<EnvSpec>, ConfigError> {
+pub(crate) fn read(root: &Table<'_, '_>, read_only: bool) -> Result<Environments, ConfigError> {
     let tables = root
         .tables("environments")?
         .ok_or_else(|| root.invalid("environments", &root.span(), NO_ENVIRONMENTS))?;
@@ -59,7 +66,11 @@ pub(crate) fn read(root: &Table<'_, '_>, read_only: bool) -> Result<Vec<EnvSpec>
         entries.push(entry);
     }
     check_promotions(&entries)?;
-    Ok(entries.into_iter().map(|e| e.spec).collect())
+    let policies = entries
+        .iter()
+        .map(|e| (e.spec.name.clone(), e.self_approval))
+        .collect();
+    Ok((entries.into_iter().map(|e| e.spec).collect(), policies))
 }
 
 fn one<'a, 'i>(
@@ -106,6 +117,16 @@ fn one<'a, 'i>(
         log_groups.push(group.get_ref().to_string());
     }
     let promotes = t.str("promotes_from")?;
+    let self_approval = match t.str("self_approval")? {
+        None => SelfApproval::Default,
+        Some(v) => SelfApproval::parse(v.get_ref()).ok_or_else(|| {
+            t.invalid(
+                "self_approval",
+                &v.span(),
+                format!("expected \"refuse\" or \"allow\", found `{}`", v.get_ref()),
+            )
+        })?,
+    };
     let spec = EnvSpec {
         name: name.get_ref().to_string(),
         protected: t.bool("protected")?.unwrap_or(false),
@@ -130,6 +151,7 @@ fn one<'a, 'i>(
     Ok(Entry {
         table: t,
         spec,
+        self_approval,
         name_span: name.span(),
         promotes_span: promotes.map(|p| p.span()),
     })

@@ -1,6 +1,8 @@
 //! The typed configuration: what `shipdeck.toml` means once parsed and validated.
 
 use crate::domain::EnvSpec;
+use crate::ops::SelfApproval;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// The whole configuration.
@@ -18,12 +20,19 @@ pub struct Config {
     pub polling: PollingConfig,
     /// The environments, in promotion order (as listed in the file); never empty.
     pub environments: Vec<EnvSpec>,
+    /// Each environment's `self_approval` setting, by name (absent: the default).
+    pub self_approval: BTreeMap<String, SelfApproval>,
 }
 
 impl Config {
     /// The environment called `name`.
     pub fn environment(&self, name: &str) -> Option<&EnvSpec> {
         self.environments.iter().find(|e| e.name == name)
+    }
+
+    /// The self-approval guard setting of environment `name`.
+    pub fn self_approval(&self, name: &str) -> SelfApproval {
+        self.self_approval.get(name).copied().unwrap_or_default()
     }
 }
 

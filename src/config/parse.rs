@@ -36,13 +36,15 @@ pub(crate) fn parse(
     root.deny_unknown(TOP_KEYS)?;
     let read_only = root.bool("read_only")?.unwrap_or(false);
     let config_dir = path.and_then(Path::parent);
+    let (environments, self_approval) = environments::read(&root, read_only)?;
     Ok(Config {
         path: path.map(Path::to_path_buf),
         read_only,
         aws: aws(root.table("aws")?)?,
         ui: ui(root.table("ui")?, config_dir, home)?,
         polling: polling(root.table("polling")?)?,
-        environments: environments::read(&root, read_only)?,
+        environments,
+        self_approval,
     })
 }
 

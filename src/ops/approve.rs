@@ -1,0 +1,315 @@
+//! Approve or reject a pending manual approval: the plan shows what would ship and who asked;
+//! `apply` re-reads the token and the execution id right before `PutApprovalResult`.
+
+use super::guards::{self, Guard};
+use super::plan::{ApiCall, Context, OpKind, Outcome, Plan, Planned, Refusal, Request};
+use super::text::{aws_command, short_token};
+use crate::cloud::{ApprovalAnswer, ApprovalOutcome, Cloud, CloudError};
+use crate::domain::{
+    ActionStatus, Approval, ExecutionStatus, ExecutionSummary, PipelineDef, PipelineState, human,
+};
+
+/// CodePipeline's limit on an approval comment.
+pub const MAX_COMMENT: usize = 512;
+
+/// What a planner knows of one environment's pipeline.
+#[derive(Debug, Clone, Copy)]
+pub struct PipelineData<'a> {
+    /// The definition.
+    pub def: Option<&'a PipelineDef>,
+    /// The live state.
+    pub state: Option<&'a PipelineState>,
+    /// Executions, newest first.
+    pub executions: &'a [ExecutionSummary],
+}
+
+impl PipelineData<'_> {
+    /// Pending approvals of the environment, oldest first.
+    pub fn approvals(&self, env: &str) -> Vec<Approval> {
+        match (self.def, self.state) {
+            (Some(d), Some(s)) => {
+                let mut all = Approval::pending(env, d, s, self.executions);
+                all.sort_by_key(|a| a.waiting_since);
+                all
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The newest succeeded execution: what is deployed now.
+    pub fn deployed(&self) -> Option<&ExecutionSummary> {
+        self.executions
+            .iter()
+            .find(|e| e.status == ExecutionStatus::Succeeded)
+    }
+}
+
+/// Plans an answer to the environment's pending approval.
+pub fn plan(
+    ctx: &Context<'_>,
+    data: PipelineData<'_>,
+    outcome: ApprovalOutcome,
+    comment: Option<&str>,
+) -> Planned {
+    let kind = match outcome {
+        ApprovalOutcome::Approved => OpKind::Approve,
+        ApprovalOutcome::Rejected => OpKind::Reject,
+    };
+    let env = &ctx.spec.name;
+    let read_only = guards::read_only(ctx)?;
+    let comment = comment.map(str::trim).unwrap_or_default().to_string();
+    if outcome == ApprovalOutcome::Rejected && comment.is_empty() {
+        return Err(Refusal::by(
+            Guard::Input,
+            "a rejection needs a comment (--comment TEXT) saying why",
+        ));
+    }
+    if comment.chars().count() > MAX_COMMENT {
+        return Err(Refusal::by(
+            Guard::Input,
+            format!(
+                "the comment has {} characters; CodePipeline accepts at most {MAX_COMMENT}",
+                comment.chars().count()
+            ),
+        ));
+    }
+    let Some(a) = data.approvals(env).into_iter().next() else {
+        return Err(Refusal::nothing(format!(
+            "no pending approval in {env} (nothing to {})",
+            kind.name()
+        )));
+    };
+    if a.time_left(ctx.now) <= 0 {
+        return Err(Refusal::by(
+            Guard::Expired,
+            format!(
+                "the approval of execution {} in {env} expired at {}; refresh to see its outcome",
+                a.execution_id,
+                a.expires_at()
+            ),
+        ));
+    }
+    let Some(token) = a.token.clone() else {
+        return Err(Refusal::by(
+            Guard::ChangedToken,
+            format!("the approval in {env} has no token yet; refresh and try again"),
+        ));
+    };
+    let execution = data.executions.iter().find(|e| e.id == a.execution_id);
+    let starter = execution
+        .filter(|e| e.trigger.kind == "StartPipelineExecution")
+        .map(|e| e.trigger.detail.as_str());
+    let actor = a.release.as_ref().map(|r| r.actor.as_str());
+    let self_check = guards::self_approval(ctx, actor, starter)?;
+    let (confirm, confirm_check) = guards::confirmation(ctx);
+    let summary = lines(ctx, &data, &a, kind, &comment);
+    let status = match outcome {
+        ApprovalOutcome::Approved => "Approved",
+        ApprovalOutcome::Rejected => "Rejected",
+    };
+    let result = format!("summary={comment},status={status}");
+    let call = ApiCall::new(
+        "codepipeline",
+        "PutApprovalResult",
+        &[
+            ("pipelineName", a.pipeline.clone()),
+            ("stageName", a.stage.clone()),
+            ("actionName", a.action.clone()),
+            ("token", short_token(&token)),
+            ("result.status", status.into()),
+            ("result.summary", comment.clone()),
+        ],
+    );
+    let aws = aws_command(
+        "codepipeline",
+        "put-approval-result",
+        &[
+            ("pipeline-name", a.pipeline.clone()),
+            ("stage-name", a.stage.clone()),
+            ("action-name", a.action.clone()),
+            ("result", result),
+            ("token", short_token(&token)),
+        ],
+    );
+    Ok(Plan {
+        kind,
+        environment: env.clone(),
+        protected: ctx.spec.protected,
+        summary,
+        call,
+        aws_command: aws,
+        confirm,
+        guards: vec![read_only, self_check, confirm_check],
+        request: Request::Answer {
+            pipeline: a.pipeline,
+            stage: a.stage,
+            action: a.action,
+            execution_id: a.execution_id,
+            token,
+            outcome,
+            comment,
+        },
+    })
+}
+
+fn lines(
+    ctx: &Context<'_>,
+    data: &PipelineData<'_>,
+    a: &Approval,
+    kind: OpKind,
+    comment: &str,
+) -> Vec<String> {
+    let dash = || "-".to_string();
+    let release = a.release.as_ref().map_or_else(dash, |r| {
+        format!("{} (commit {}) by {}", r.version, r.short_commit(), r.actor)
+    });
+    let deployed = data
+        .deployed()
+        .and_then(ExecutionSummary::release)
+        .map_or_else(dash, |r| {
+            format!("{} (commit {}) by {}", r.version, r.short_commit(), r.actor)
+        });
+    let verb = if kind == OpKind::Approve {
+        "Approve"
+    } else {
+        "Reject"
+    };
+    let mut out = vec![
+        format!(
+            "{verb} the release waiting in {}{}",
+            ctx.spec.name,
+            if ctx.spec.protected {
+                " (PROTECTED)"
+            } else {
+                ""
+            }
+        ),
+        format!("pipeline:      {} / {} / {}", a.pipeline, a.stage, a.action),
+        format!("execution:     {}", a.execution_id),
+        format!("would ship:    {release}"),
+        format!("deployed now:  {deployed}"),
+        format!(
+            "triggered by:  {}",
+            a.triggered_by.clone().unwrap_or_else(dash)
+        ),
+        format!("waiting:       {}", human(ctx.now.since(a.waiting_since))),
+        format!(
+            "time left:     {} (expires {})",
+            human(a.time_left(ctx.now)),
+            a.expires_at()
+        ),
+    ];
+    if let Some(note) = &a.custom_data {
+        out.push(format!("instructions:  {note}"));
+    }
+    if !comment.is_empty() {
+        out.push(format!("comment:       {comment}"));
+    }
+    out
+}
+
+/// Re-reads the approval, checks it is the one the operator saw, then sends one
+/// `PutApprovalResult` with the token just read.
+pub async fn apply(cloud: &Cloud, request: &Request) -> Outcome {
+    let Request::Answer {
+        pipeline,
+        stage,
+        action,
+        execution_id,
+        token,
+        outcome,
+        comment,
+    } = request
+    else {
+        return Outcome::failed("internal: not an approval request");
+    };
+    let state = match cloud.pipelines.get_pipeline_state(pipeline).await {
+        Ok(s) => s,
+        Err(e) => return Outcome::failed(format!("cannot re-read the approval: {e}")),
+    };
+    let current = state
+        .stages
+        .iter()
+        .find(|s| &s.name == stage)
+        .and_then(|s| {
+            let exec = s.latest.as_ref()?.pipeline_execution_id.clone();
+            let latest = s
+                .actions
+                .iter()
+                .find(|a| &a.name == action)?
+                .latest
+                .clone()?;
+            Some((exec, latest))
+        });
+    let Some((now_exec, latest)) = current else {
+        return Outcome::refused(Refusal::by(
+            Guard::ChangedToken,
+            format!("the approval {stage}/{action} is no longer there; nothing was sent, refresh"),
+        ));
+    };
+    if latest.status != ActionStatus::InProgress || latest.token.is_none() {
+        let by = latest
+            .last_updated_by
+            .as_deref()
+            .map(|b| format!(" by {}", guards::person(b)))
+            .unwrap_or_default();
+        let expired = latest.summary.as_deref() == Some("Approval expired");
+        let (guard, what) = if expired {
+            (Guard::Expired, "expired".to_string())
+        } else {
+            (
+                Guard::AlreadyAnswered,
+                format!("was already answered ({}{by})", latest.status.as_str()),
+            )
+        };
+        return Outcome::refused(Refusal::by(
+            guard,
+            format!("the approval of execution {now_exec} {what}; nothing was sent, refresh"),
+        ));
+    }
+    let fresh = latest.token.unwrap_or_default();
+    if &now_exec != execution_id || &fresh != token {
+        return Outcome::refused(Refusal::by(
+            Guard::ChangedToken,
+            format!(
+                "the approval changed since the plan: execution {now_exec} now waits (you saw \
+                 {execution_id}); nothing was sent, review the new plan"
+            ),
+        ));
+    }
+    let answer = ApprovalAnswer {
+        pipeline: pipeline.clone(),
+        stage: stage.clone(),
+        action: action.clone(),
+        token: fresh,
+        outcome: *outcome,
+        summary: comment.clone(),
+    };
+    match cloud.pipelines.put_approval_result(&answer).await {
+        Ok(at) => Outcome::done(
+            format!(
+                "{} execution {execution_id} at {at}",
+                match outcome {
+                    ApprovalOutcome::Approved => "approved",
+                    ApprovalOutcome::Rejected => "rejected",
+                }
+            ),
+            Some(execution_id.clone()),
+        ),
+        Err(CloudError::Rejected { code, message })
+            if code == "ApprovalAlreadyCompletedException" =>
+        {
+            Outcome::refused(Refusal::by(
+                Guard::AlreadyAnswered,
+                format!("already answered: {message}; refresh"),
+            ))
+        }
+        Err(CloudError::Rejected { code, message }) if code == "InvalidApprovalTokenException" => {
+            Outcome::refused(Refusal::by(
+                Guard::ChangedToken,
+                format!("the approval token is no longer valid ({message}); refresh"),
+            ))
+        }
+        Err(e) => Outcome::failed(format!("PutApprovalResult failed: {e}")),
+    }
+}

@@ -1,0 +1,146 @@
+//! Trigger a deployment: `StartPipelineExecution` with an idempotency token, optional variables
+//! and a source revision override.
+
+use super::approve::PipelineData;
+use super::guards;
+use super::plan::{ApiCall, Context, OpKind, Outcome, Plan, Planned, Refusal, Request};
+use super::text::aws_command;
+use crate::cloud::{Cloud, StartRequest};
+use crate::domain::ExecutionSummary;
+use std::collections::BTreeMap;
+
+/// The operator's choices for a deployment.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeployOptions {
+    /// Idempotency token, made once per confirmation by the caller (≤ 128 characters).
+    pub client_request_token: String,
+    /// Pipeline variables.
+    pub variables: BTreeMap<String, String>,
+    /// The S3 object version of the source to deploy instead of the latest.
+    pub source_version: Option<String>,
+}
+
+/// How many transient failures `apply` retries with the same token.
+pub const RETRIES: usize = 2;
+
+/// Plans a new execution of the environment's pipeline.
+pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, opts: &DeployOptions) -> Planned {
+    let read_only = guards::read_only(ctx)?;
+    let token = &opts.client_request_token;
+    if token.is_empty() || token.len() > 128 {
+        return Err(Refusal::by(
+            guards::Guard::Input,
+            "the idempotency token must be 1-128 characters",
+        ));
+    }
+    let spec = ctx.spec;
+    let (confirm, confirm_check) = guards::confirmation(ctx);
+    let mut sources = BTreeMap::new();
+    if let Some(v) = &opts.source_version {
+        sources.insert("Source".to_string(), v.clone());
+    }
+    let describe = |e: &ExecutionSummary| {
+        let release = e
+            .release()
+            .map(|r| format!("{} by {}", r.version, r.actor))
+            .unwrap_or_else(|| "unknown release".into());
+        format!("{} {} ({release})", e.id, e.status.as_str())
+    };
+    let mut summary = vec![
+        format!(
+            "Start a new execution of {} in {}{}",
+            spec.pipeline,
+            spec.name,
+            if spec.protected { " (PROTECTED)" } else { "" }
+        ),
+        format!(
+            "source:        s3://{}/{} ({})",
+            spec.source_bucket,
+            spec.source_key,
+            opts.source_version
+                .as_deref()
+                .map_or("latest version".to_string(), |v| format!("version {v}"))
+        ),
+        format!(
+            "deployed now:  {}",
+            data.deployed().map_or("-".to_string(), describe)
+        ),
+    ];
+    if let Some(active) = data.executions.iter().find(|e| e.status.is_active()) {
+        summary.push(format!(
+            "running now:   {} (a newer execution supersedes one waiting between stages)",
+            describe(active)
+        ));
+    }
+    for (k, v) in &opts.variables {
+        summary.push(format!("variable:      {k}={v}"));
+    }
+    summary.push(format!("idempotency:   clientRequestToken {token}"));
+    let mut params = vec![
+        ("name", spec.pipeline.clone()),
+        ("clientRequestToken", token.clone()),
+    ];
+    let mut args = vec![
+        ("name", spec.pipeline.clone()),
+        ("client-request-token", token.clone()),
+    ];
+    let vars: Vec<String> = opts
+        .variables
+        .iter()
+        .map(|(k, v)| format!("name={k},value={v}"))
+        .collect();
+    if !vars.is_empty() {
+        params.push(("variables", vars.join(" ")));
+        args.push(("variables", vars.join(" ")));
+    }
+    if let Some(v) = &opts.source_version {
+        let rev = format!("actionName=Source,revisionType=S3_OBJECT_VERSION_ID,revisionValue={v}");
+        params.push(("sourceRevisions", rev.clone()));
+        args.push(("source-revisions", rev));
+    }
+    Ok(Plan {
+        kind: OpKind::Deploy,
+        environment: spec.name.clone(),
+        protected: spec.protected,
+        summary,
+        call: ApiCall::new("codepipeline", "StartPipelineExecution", &params),
+        aws_command: aws_command("codepipeline", "start-pipeline-execution", &args),
+        confirm,
+        guards: vec![read_only, confirm_check],
+        request: Request::Start {
+            pipeline: spec.pipeline.clone(),
+            client_request_token: token.clone(),
+            variables: opts.variables.clone(),
+            source_revisions: sources,
+        },
+    })
+}
+
+/// Sends `StartPipelineExecution`; a timeout or throttle is retried with the same token, so
+/// the pipeline starts once however often the call is repeated.
+pub async fn apply(cloud: &Cloud, request: &Request) -> Outcome {
+    let Request::Start {
+        pipeline,
+        client_request_token,
+        variables,
+        source_revisions,
+    } = request
+    else {
+        return Outcome::failed("internal: not a start request");
+    };
+    let start = StartRequest {
+        client_request_token: Some(client_request_token.clone()),
+        variables: variables.clone(),
+        source_revisions: source_revisions.clone(),
+    };
+    let mut attempt = 0;
+    loop {
+        match cloud.pipelines.start_execution(pipeline, &start).await {
+            Ok(id) => {
+                return Outcome::done(format!("started execution {id}"), Some(id));
+            }
+            Err(e) if e.is_transient() && attempt < RETRIES => attempt += 1,
+            Err(e) => return Outcome::failed(format!("StartPipelineExecution failed: {e}")),
+        }
+    }
+}

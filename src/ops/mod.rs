@@ -1,0 +1,25 @@
+//! Actions with side effects, each in its own module: a pure `plan`, a confirmation, an async
+//! `apply` that sends exactly one mutating call, and an async `verify` that watches the result.
+//!
+//! The TUI and the CLI share these modules. `plan` takes the data a front end already holds and
+//! never awaits; `apply` re-checks what may have changed since the plan was shown; `verify`
+//! waits on a [`Pace`] the caller passes (the simulator's clock in tests).
+
+pub mod approve;
+pub mod audit;
+pub mod deploy;
+pub mod guards;
+mod plan;
+pub mod retry;
+pub mod run;
+pub mod stop;
+mod text;
+pub mod verify;
+
+pub use guards::{Guard, GuardCheck, SelfApproval};
+pub use plan::{
+    ApiCall, Confirm, Context, ExitClass, OpKind, Outcome, Plan, Planned, Refusal, Request,
+};
+pub use run::{apply, verify};
+pub use text::{shell_quote, short_token};
+pub use verify::{Pace, SimPace, Verified, WallPace};

@@ -1,0 +1,137 @@
+//! Retry the failed stage of the latest execution (its failed actions, or all of them).
+
+use super::approve::PipelineData;
+use super::guards;
+use super::plan::{ApiCall, Context, OpKind, Outcome, Plan, Planned, Refusal, Request};
+use super::text::aws_command;
+use crate::cloud::{Cloud, CloudError, RetryMode};
+use crate::domain::{ExecutionStatus, StageStatus};
+
+/// Plans retrying the failed stage of the environment's latest execution.
+pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, mode: RetryMode) -> Planned {
+    let read_only = guards::read_only(ctx)?;
+    let spec = ctx.spec;
+    let nothing =
+        |why: String| Refusal::nothing(format!("{why} in {} (nothing to retry)", spec.name));
+    let Some(latest) = data.executions.first() else {
+        return Err(nothing("no execution".into()));
+    };
+    if !matches!(
+        latest.status,
+        ExecutionStatus::Failed | ExecutionStatus::Stopped
+    ) {
+        return Err(nothing(format!(
+            "the latest execution {} is {}, not failed",
+            latest.id,
+            latest.status.as_str()
+        )));
+    }
+    let stage = data.state.and_then(|s| {
+        s.stages.iter().find(|st| {
+            st.latest.as_ref().is_some_and(|l| {
+                l.pipeline_execution_id == latest.id
+                    && matches!(l.status, StageStatus::Failed | StageStatus::Stopped)
+            })
+        })
+    });
+    let Some(stage) = stage else {
+        return Err(nothing(format!(
+            "no failed stage of execution {}",
+            latest.id
+        )));
+    };
+    let failed: Vec<String> = stage
+        .actions
+        .iter()
+        .filter_map(|a| {
+            let l = a.latest.as_ref()?;
+            let why = l
+                .error
+                .as_ref()
+                .map(|e| e.message.clone())
+                .or_else(|| l.summary.clone())
+                .unwrap_or_default();
+            (l.status.as_str() != "Succeeded")
+                .then(|| format!("{} {} {why}", a.name, l.status.as_str()))
+        })
+        .collect();
+    let (mode_name, mode_text) = match mode {
+        RetryMode::FailedActions => ("FAILED_ACTIONS", "failed actions only"),
+        RetryMode::AllActions => ("ALL_ACTIONS", "every action of the stage"),
+    };
+    let release = latest.release().map_or("unknown release".to_string(), |r| {
+        format!("{} by {}", r.version, r.actor)
+    });
+    let (confirm, confirm_check) = guards::confirmation(ctx);
+    let mut summary = vec![
+        format!(
+            "Retry stage {} of execution {} in {}{}",
+            stage.name,
+            latest.id,
+            spec.name,
+            if spec.protected { " (PROTECTED)" } else { "" }
+        ),
+        format!("release:       {release}"),
+        format!("mode:          {mode_text}"),
+    ];
+    summary.extend(
+        failed
+            .iter()
+            .map(|f| format!("failed:        {}", f.trim_end())),
+    );
+    let params = [
+        ("pipelineName", spec.pipeline.clone()),
+        ("stageName", stage.name.clone()),
+        ("pipelineExecutionId", latest.id.clone()),
+        ("retryMode", mode_name.to_string()),
+    ];
+    let args = [
+        ("pipeline-name", spec.pipeline.clone()),
+        ("stage-name", stage.name.clone()),
+        ("pipeline-execution-id", latest.id.clone()),
+        ("retry-mode", mode_name.to_string()),
+    ];
+    Ok(Plan {
+        kind: OpKind::Retry,
+        environment: spec.name.clone(),
+        protected: spec.protected,
+        summary,
+        call: ApiCall::new("codepipeline", "RetryStageExecution", &params),
+        aws_command: aws_command("codepipeline", "retry-stage-execution", &args),
+        confirm,
+        guards: vec![read_only, confirm_check],
+        request: Request::Retry {
+            pipeline: spec.pipeline.clone(),
+            stage: stage.name.clone(),
+            execution_id: latest.id.clone(),
+            mode,
+        },
+    })
+}
+
+/// Sends one `RetryStageExecution`.
+pub async fn apply(cloud: &Cloud, request: &Request) -> Outcome {
+    let Request::Retry {
+        pipeline,
+        stage,
+        execution_id,
+        mode,
+    } = request
+    else {
+        return Outcome::failed("internal: not a retry request");
+    };
+    let p = &cloud.pipelines;
+    match p.retry_stage(pipeline, stage, execution_id, *mode).await {
+        Ok(id) => Outcome::done(
+            format!("retrying stage {stage} of execution {id}"),
+            Some(id),
+        ),
+        Err(CloudError::Rejected { code, message })
+            if code == "StageNotRetryableException"
+                || code == "NotLatestPipelineExecutionException" =>
+        {
+            Outcome::refused(Refusal::nothing(format!("{message}; refresh")))
+        }
+        Err(e) => Outcome::failed(format!("RetryStageExecution failed: {e}")),
+    }
+}

@@ -1,0 +1,38 @@
+//! `apply` and `verify` for any plan: the one place that sends a plan's mutating call.
+
+use super::plan::{Outcome, Plan, Request};
+use super::verify::{Pace, Verified, watch};
+use super::{approve, deploy, retry, stop};
+use crate::cloud::Cloud;
+use crate::domain::{Millis, Timestamp};
+
+/// Sends the plan's one mutating call, after the re-checks its action needs.
+pub async fn apply(cloud: &Cloud, plan: &Plan) -> Outcome {
+    match &plan.request {
+        Request::Answer { .. } => approve::apply(cloud, &plan.request).await,
+        Request::Start { .. } => deploy::apply(cloud, &plan.request).await,
+        Request::Stop { .. } => stop::apply(cloud, &plan.request).await,
+        Request::Retry { .. } => retry::apply(cloud, &plan.request).await,
+    }
+}
+
+/// How long `verify` watches each kind of change by default.
+pub fn default_limit(request: &Request) -> Millis {
+    match request {
+        Request::Stop { abandon: false, .. } => 30 * Timestamp::MINUTE,
+        _ => 10 * Timestamp::MINUTE,
+    }
+}
+
+/// Watches the result of an applied plan (bounded by [`default_limit`]).
+pub async fn verify(cloud: &Cloud, pace: &dyn Pace, plan: &Plan, outcome: &Outcome) -> Verified {
+    let limit = default_limit(&plan.request);
+    watch(
+        cloud,
+        pace,
+        &plan.request,
+        outcome.execution_id.as_deref(),
+        limit,
+    )
+    .await
+}
