@@ -157,7 +157,7 @@ async fn act(global: &Global, command: &Command, ask: &Ask) -> Result<Report, Fa
                     &ask.env,
                     ask.params.clone(),
                     ctx.identity,
-                    ctx.now,
+                    wall(),
                     &refusal,
                 );
                 report.audit = write(&entry);
@@ -177,12 +177,12 @@ async fn act(global: &Global, command: &Command, ask: &Ask) -> Result<Report, Fa
         report.plan_printed = true;
     }
     if let Err(refusal) = confirm(&plan, &ask.flags) {
-        report.audit = write(&Entry::declined(&plan, ctx.identity, ctx.now, &refusal));
+        report.audit = write(&Entry::declined(&plan, ctx.identity, wall(), &refusal));
         report.refuse(refusal);
         return Ok(report);
     }
     let outcome = ops::apply(&backend.cloud, &plan).await;
-    let entry = Entry::applied(&plan, ctx.identity, pace(&backend).now(), &outcome);
+    let entry = Entry::applied(&plan, ctx.identity, wall(), &outcome);
     report.audit = write(&entry);
     report.class = outcome.class;
     if outcome.class == ExitClass::Done {
@@ -191,6 +191,11 @@ async fn act(global: &Global, command: &Command, ask: &Ask) -> Result<Report, Fa
     }
     report.outcome = Some(outcome);
     Ok(report)
+}
+
+/// Audit lines carry wall time, also in the demo, so `shipdeck audit --since` reads them right.
+fn wall() -> crate::domain::Timestamp {
+    crate::runtime::Clock::now(&crate::runtime::WallClock)
 }
 
 fn pace(backend: &backend::Backend) -> Box<dyn Pace> {

@@ -247,35 +247,40 @@ pub async fn apply(cloud: &Cloud, request: &Request) -> Outcome {
             format!("the approval {stage}/{action} is no longer there; nothing was sent, refresh"),
         ));
     };
-    if latest.status != ActionStatus::InProgress || latest.token.is_none() {
-        let by = latest
-            .last_updated_by
-            .as_deref()
-            .map(|b| format!(" by {}", guards::person(b)))
-            .unwrap_or_default();
-        let expired = latest.summary.as_deref() == Some("Approval expired");
-        let (guard, what) = if expired {
-            (Guard::Expired, "expired".to_string())
-        } else {
-            (
+    let fresh = latest.token.clone().unwrap_or_default();
+    let waiting = latest.status == ActionStatus::InProgress && !fresh.is_empty();
+    if !waiting || &now_exec != execution_id || &fresh != token {
+        let seen = seen_fate(cloud, pipeline, stage, action, execution_id).await;
+        let refusal = match seen {
+            Some(Fate::Answered(status, by)) => Refusal::by(
                 Guard::AlreadyAnswered,
-                format!("was already answered ({}{by})", latest.status.as_str()),
-            )
-        };
-        return Outcome::refused(Refusal::by(
-            guard,
-            format!("the approval of execution {now_exec} {what}; nothing was sent, refresh"),
-        ));
-    }
-    let fresh = latest.token.unwrap_or_default();
-    if &now_exec != execution_id || &fresh != token {
-        return Outcome::refused(Refusal::by(
-            Guard::ChangedToken,
-            format!(
-                "the approval changed since the plan: execution {now_exec} now waits (you saw \
-                 {execution_id}); nothing was sent, review the new plan"
+                format!(
+                    "the approval of execution {execution_id} was already answered ({status}{by}); \
+                     nothing was sent, refresh"
+                ),
             ),
-        ));
+            Some(Fate::Expired) => Refusal::by(
+                Guard::Expired,
+                format!(
+                    "the approval of execution {execution_id} expired; nothing was sent, refresh"
+                ),
+            ),
+            None if waiting => Refusal::by(
+                Guard::ChangedToken,
+                format!(
+                    "the approval changed since the plan: execution {now_exec} now waits (you saw \
+                     {execution_id}); nothing was sent, review the new plan"
+                ),
+            ),
+            None => Refusal::by(
+                Guard::ChangedToken,
+                format!(
+                    "the approval of execution {execution_id} is no longer waiting; nothing was \
+                     sent, refresh"
+                ),
+            ),
+        };
+        return Outcome::refused(refusal);
     }
     let answer = ApprovalAnswer {
         pipeline: pipeline.clone(),
@@ -313,3 +318,47 @@ pub async fn apply(cloud: &Cloud, request: &Request) -> Outcome {
         Err(e) => Outcome::failed(format!("PutApprovalResult failed: {e}")),
     }
 }
+
+/// What became of the approval the operator saw.
+enum Fate {
+    /// Answered: its status and ` by who`.
+    Answered(&'static str, String),
+    /// Not answered within 7 days.
+    Expired,
+}
+
+/// Reads the approval action's run in the execution the operator saw (one read call).
+async fn seen_fate(
+    cloud: &Cloud,
+    pipeline: &str,
+    stage: &str,
+    action: &str,
+    execution_id: &str,
+) -> Option<Fate> {
+    let runs = cloud
+        .pipelines
+        .list_action_executions(pipeline, execution_id)
+        .await
+        .ok()?;
+    let run = runs
+        .iter()
+        .filter(|r| r.stage == stage && r.action == action)
+        .max_by_key(|r| r.last_update)?;
+    let by = run
+        .updated_by
+        .as_deref()
+        .map(|b| format!(" by {}", guards::person(b)))
+        .unwrap_or_default();
+    match run.status {
+        ActionStatus::InProgress | ActionStatus::Abandoned => None,
+        ActionStatus::Failed
+            if run.summary.as_deref() == Some(EXPIRED_SUMMARY) && by.is_empty() =>
+        {
+            Some(Fate::Expired)
+        }
+        status => Some(Fate::Answered(status.as_str(), by)),
+    }
+}
+
+/// The summary CodePipeline gives an approval that timed out.
+const EXPIRED_SUMMARY: &str = "Approval expired";

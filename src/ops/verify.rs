@@ -155,26 +155,29 @@ async fn look(
                 let l = s.latest.as_ref()?;
                 (&l.pipeline_execution_id == execution_id).then(|| (s.name.clone(), l.status))
             });
-            Ok(match (outcome, status) {
-                (ApprovalOutcome::Approved, Some(ActionStatus::Succeeded)) => match beyond {
-                    Some((next, st)) => (
-                        true,
-                        format!(
-                            "approved; execution {execution_id} moved on to {next} ({})",
-                            st.as_str()
-                        ),
-                    ),
-                    None => (false, "approved; waiting for the next stage".into()),
-                },
-                (ApprovalOutcome::Rejected, Some(ActionStatus::Failed)) => (
+            Ok(match (outcome, beyond) {
+                (ApprovalOutcome::Approved, Some((next, st))) => (
                     true,
-                    format!("rejected; execution {execution_id} stopped at {stage}"),
+                    format!(
+                        "approved; execution {execution_id} moved on to {next} ({})",
+                        st.as_str()
+                    ),
                 ),
-                (_, s) => (
+                (ApprovalOutcome::Rejected, _) => {
+                    let e = p.get_execution(pipeline, execution_id).await?;
+                    (
+                        e.status == ExecutionStatus::Failed,
+                        format!(
+                            "rejected; execution {execution_id} is {}",
+                            e.status.as_str()
+                        ),
+                    )
+                }
+                (_, None) => (
                     false,
                     format!(
-                        "approval action is {}",
-                        s.map_or("unknown", ActionStatus::as_str)
+                        "execution {execution_id} has not left {stage} yet (approval action {})",
+                        status.map_or("unknown", ActionStatus::as_str)
                     ),
                 ),
             })
