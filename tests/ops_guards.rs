@@ -1,0 +1,335 @@
+//! The guards, planned on the simulator's data with chosen identities and settings, and the
+//! audit log's file format.
+
+use shipdeck::cloud::sim::{SimConfig, Simulator, demo_specs};
+use shipdeck::cloud::{ApprovalOutcome, RetryMode};
+use shipdeck::domain::{EnvSpec, ExecutionSummary, PipelineDef, PipelineState, Timestamp};
+use shipdeck::ops::approve::PipelineData;
+use shipdeck::ops::audit::{self, Entry};
+use shipdeck::ops::deploy::DeployOptions;
+use shipdeck::ops::{
+    Confirm, Context, ExitClass, Guard, OpKind, Outcome, Planned, SelfApproval, approve, deploy,
+    retry, stop,
+};
+
+/// What the console holds about one environment at the demo's start.
+struct Held {
+    spec: EnvSpec,
+    def: Option<PipelineDef>,
+    state: Option<PipelineState>,
+    executions: Vec<ExecutionSummary>,
+    now: Timestamp,
+}
+
+fn held(env: &str) -> Held {
+    let config = SimConfig {
+        traffic_scale: 0.01,
+        ..SimConfig::default()
+    };
+    let sim = Simulator::new(config, &demo_specs());
+    let spec = sim.specs().into_iter().find(|s| s.name == env).unwrap();
+    Held {
+        def: sim.pipeline_def(&spec.pipeline),
+        state: sim.pipeline_state(&spec.pipeline),
+        executions: sim.executions(&spec.pipeline),
+        now: sim.now(),
+        spec,
+    }
+}
+
+/// Session settings of a plan.
+#[derive(Clone, Copy)]
+struct Who<'a> {
+    identity: Option<&'a str>,
+    read_only: bool,
+    self_approval: SelfApproval,
+}
+
+const OPERATOR: Who<'static> = Who {
+    identity: Some("arn:aws:sts::123456789012:assumed-role/Operator/frank"),
+    read_only: false,
+    self_approval: SelfApproval::Default,
+};
+
+impl Held {
+    fn plan(
+        &self,
+        who: Who<'_>,
+        f: impl FnOnce(&Context<'_>, PipelineData<'_>) -> Planned,
+    ) -> Planned {
+        self.plan_at(self.now, who, f)
+    }
+
+    fn plan_at(
+        &self,
+        now: Timestamp,
+        who: Who<'_>,
+        f: impl FnOnce(&Context<'_>, PipelineData<'_>) -> Planned,
+    ) -> Planned {
+        let ctx = Context {
+            spec: &self.spec,
+            identity: who.identity,
+            now,
+            read_only: who.read_only,
+            self_approval: who.self_approval,
+        };
+        let data = PipelineData {
+            def: self.def.as_ref(),
+            state: self.state.as_ref(),
+            executions: &self.executions,
+        };
+        f(&ctx, data)
+    }
+}
+
+fn approve_with(h: &Held, who: Who<'_>) -> Planned {
+    h.plan(who, |c, d| {
+        approve::plan(c, d, ApprovalOutcome::Approved, Some("ok"))
+    })
+}
+
+fn refused(p: Planned, guard: Guard) -> String {
+    let r = p.expect_err("refused");
+    assert_eq!(r.guard, guard, "{}", r.reason);
+    assert_eq!(r.class, ExitClass::Refused);
+    assert_eq!(r.class.code(), 2);
+    r.reason
+}
+
+#[test]
+fn read_only_refuses_every_action_globally_and_per_environment() {
+    let prd = held("prd");
+    let dev = held("dev");
+    let ro = Who {
+        read_only: true,
+        ..OPERATOR
+    };
+    let token = DeployOptions {
+        client_request_token: "t".into(),
+        ..Default::default()
+    };
+    let why = refused(approve_with(&prd, ro), Guard::ReadOnly);
+    assert!(why.contains("read-only"), "{why}");
+    refused(
+        dev.plan(ro, |c, d| deploy::plan(c, d, &token)),
+        Guard::ReadOnly,
+    );
+    refused(
+        dev.plan(ro, |c, d| stop::plan(c, d, true, "r")),
+        Guard::ReadOnly,
+    );
+    refused(
+        dev.plan(ro, |c, d| retry::plan(c, d, RetryMode::AllActions)),
+        Guard::ReadOnly,
+    );
+    let mut dev_ro = held("dev");
+    dev_ro.spec.read_only = true;
+    let why = refused(
+        dev_ro.plan(OPERATOR, |c, d| deploy::plan(c, d, &token)),
+        Guard::ReadOnly,
+    );
+    assert!(
+        why.contains("dev is read-only in the configuration"),
+        "{why}"
+    );
+}
+
+#[test]
+fn self_approval_is_refused_for_the_release_actor_and_the_starter() {
+    let mut prd = held("prd");
+    let a = prd.def.as_ref().map(|_| {
+        PipelineData {
+            def: prd.def.as_ref(),
+            state: prd.state.as_ref(),
+            executions: &prd.executions,
+        }
+        .approvals("prd")
+    });
+    let approval = a
+        .unwrap()
+        .into_iter()
+        .next()
+        .expect("an approval waits in prd");
+    let actor = approval.release.as_ref().unwrap().actor.clone();
+    // The execution was started by someone other than the release's author.
+    let starter = "zoe";
+    let exec = prd
+        .executions
+        .iter_mut()
+        .find(|e| e.id == approval.execution_id)
+        .unwrap();
+    exec.trigger.kind = "StartPipelineExecution".into();
+    exec.trigger.detail = "arn:aws:sts::123456789012:assumed-role/ReleaseManager/zoe".into();
+    let as_actor = format!("arn:aws:sts::123456789012:assumed-role/Operator/{actor}");
+    let who = Who {
+        identity: Some(&as_actor),
+        ..OPERATOR
+    };
+    let why = refused(approve_with(&prd, who), Guard::SelfApproval);
+    assert!(why.contains("published the release"), "{why}");
+    let as_starter =
+        format!("arn:aws:sts::123456789012:assumed-role/ReleaseManager/{starter}@example.com");
+    let who = Who {
+        identity: Some(&as_starter),
+        ..OPERATOR
+    };
+    let why = refused(approve_with(&prd, who), Guard::SelfApproval);
+    assert!(why.contains("started the execution"), "{why}");
+    let allowed = Who {
+        identity: Some(&as_actor),
+        self_approval: SelfApproval::Allow,
+        ..OPERATOR
+    };
+    assert!(
+        approve_with(&prd, allowed).is_ok(),
+        "self_approval = \"allow\""
+    );
+    let unknown = Who {
+        identity: None,
+        ..OPERATOR
+    };
+    refused(approve_with(&prd, unknown), Guard::SelfApproval);
+    let plan = approve_with(&prd, OPERATOR).unwrap();
+    assert!(plan.guards.iter().any(|g| g.guard == Guard::SelfApproval));
+}
+
+#[test]
+fn protected_environments_need_the_typed_name() {
+    let prd = approve_with(&held("prd"), OPERATOR).unwrap();
+    assert_eq!(prd.confirm, Confirm::TypeName("prd".into()));
+    assert!(prd.summary[0].contains("PROTECTED"), "{:?}", prd.summary);
+    let token = DeployOptions {
+        client_request_token: "t".into(),
+        ..Default::default()
+    };
+    let dev = held("dev")
+        .plan(OPERATOR, |c, d| deploy::plan(c, d, &token))
+        .unwrap();
+    assert_eq!(dev.confirm, Confirm::YesNo);
+}
+
+#[test]
+fn approval_plans_show_what_would_ship_and_hide_the_token() {
+    let plan = approve_with(&held("prd"), OPERATOR).unwrap();
+    let text = plan.summary.join("\n");
+    for field in [
+        "execution:",
+        "would ship:",
+        "deployed now:",
+        "triggered by:",
+        "waiting:",
+        "time left:",
+    ] {
+        assert!(text.contains(field), "{field} in {text}");
+    }
+    let shipdeck::ops::Request::Answer { token, .. } = &plan.request else {
+        panic!("an answer")
+    };
+    assert!(
+        !plan.aws_command.contains(token.as_str()),
+        "{}",
+        plan.aws_command
+    );
+    assert!(plan.aws_command.starts_with(
+        "aws codepipeline put-approval-result --pipeline-name storefront-deployer-prd"
+    ));
+    let json = serde_json::to_string(&plan).unwrap();
+    assert!(
+        !json.contains(token.as_str()),
+        "the token never leaves whole"
+    );
+}
+
+#[test]
+fn rejections_need_a_comment_and_comments_have_a_limit() {
+    let prd = held("prd");
+    let why = refused(
+        prd.plan(OPERATOR, |c, d| {
+            approve::plan(c, d, ApprovalOutcome::Rejected, Some("  "))
+        }),
+        Guard::Input,
+    );
+    assert!(why.contains("needs a comment"), "{why}");
+    let long = "x".repeat(513);
+    let why = refused(
+        prd.plan(OPERATOR, |c, d| {
+            approve::plan(c, d, ApprovalOutcome::Approved, Some(&long))
+        }),
+        Guard::Input,
+    );
+    assert!(why.contains("513 characters"), "{why}");
+    let why = refused(
+        held("dev").plan(OPERATOR, |c, d| stop::plan(c, d, false, "")),
+        Guard::Input,
+    );
+    assert!(why.contains("needs a reason"), "{why}");
+}
+
+#[test]
+fn an_expired_approval_is_refused_at_plan_time() {
+    let prd = held("prd");
+    let later = prd.now + 8 * Timestamp::DAY;
+    let why = refused(
+        prd.plan_at(later, OPERATOR, |c, d| {
+            approve::plan(c, d, ApprovalOutcome::Approved, None)
+        }),
+        Guard::Expired,
+    );
+    assert!(why.contains("expired"), "{why}");
+}
+
+#[test]
+fn audit_lines_round_trip_and_filter_by_time() {
+    let dir = std::env::temp_dir().join(format!("shipdeck-audit-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let path = dir.join("nested").join(audit::FILE_NAME);
+    let plan = approve_with(&held("prd"), OPERATOR).unwrap();
+    let t1 = Timestamp::parse_rfc3339("2026-11-25T10:00:00Z").unwrap();
+    let t2 = t1 + Timestamp::HOUR;
+    let done = Entry::applied(
+        &plan,
+        OPERATOR.identity,
+        t1,
+        &Outcome::done("approved", None),
+    );
+    let refusal = approve_with(
+        &held("prd"),
+        Who {
+            read_only: true,
+            ..OPERATOR
+        },
+    )
+    .unwrap_err();
+    let no = Entry::refused(
+        OpKind::Approve,
+        "prd",
+        serde_json::json!({}),
+        None,
+        t2,
+        &refusal,
+    );
+    audit::append_to(&path, &done).unwrap();
+    audit::append_to(&path, &no).unwrap();
+    let all = audit::read(&path, None).unwrap();
+    assert_eq!(all, vec![done.clone(), no.clone()]);
+    assert_eq!(all[1].outcome, "refused");
+    assert_eq!(all[1].guard.as_deref(), Some("read-only"));
+    assert_eq!(audit::read(&path, Some(t2)).unwrap(), vec![no]);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text.lines().count(), 2, "one line per action");
+    let shipdeck::ops::Request::Answer { token, .. } = &plan.request else {
+        panic!("an answer")
+    };
+    assert!(
+        !text.contains(token.as_str()),
+        "no whole token in the audit log"
+    );
+    std::fs::write(&path, "{not json\n").unwrap();
+    let err = audit::read(&path, None).unwrap_err();
+    assert!(err.contains(":1: not an audit entry"), "{err}");
+    assert_eq!(
+        audit::read(&dir.join("missing.jsonl"), None).unwrap(),
+        vec![]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
