@@ -169,7 +169,7 @@ fn unknown_keys_name_the_key_the_table_and_the_choices() {
         )),
         "shipdeck.toml:16:1: unknown key `pipline` in environments[1]; expected one of name, pipeline, \
          source_bucket, source_key, release_prefix, distribution_id, logs_bucket, logs_prefix, \
-         log_groups, site_url, api_url, protected, read_only, promotes_from"
+         log_groups, site_url, api_url, protected, read_only, promotes_from, self_approval"
     );
     assert_eq!(
         err(&with_env("[polling]\nactive = 5\nsleep = 1")),
@@ -541,4 +541,36 @@ proptest::proptest! {
             }
         }
     }
+}
+
+#[test]
+fn self_approval_is_refuse_or_allow_per_environment() {
+    use shipdeck::ops::SelfApproval;
+    let c = parse(&format!(
+        "[[environments]]\n{ENV}self_approval = \"allow\"\n"
+    ))
+    .unwrap();
+    assert_eq!(c.self_approval("dev"), SelfApproval::Allow);
+    let c = parse(&format!(
+        "[[environments]]\n{ENV}self_approval = \"refuse\"\n"
+    ))
+    .unwrap();
+    assert_eq!(c.self_approval("dev"), SelfApproval::Refuse);
+    let c = parse(&format!("[[environments]]\n{ENV}")).unwrap();
+    assert_eq!(c.self_approval("dev"), SelfApproval::Default);
+    assert!(SelfApproval::Default.refuses(true) && !SelfApproval::Default.refuses(false));
+    assert_eq!(
+        err(&format!(
+            "[[environments]]\n{ENV}self_approval = \"never\"\n"
+        )),
+        "shipdeck.toml:8:17: environments[0].self_approval: expected \"refuse\" or \"allow\", \
+         found `never`"
+    );
+    assert_eq!(
+        err(&format!("[[environments]]\n{ENV}self_approval = false\n")),
+        "shipdeck.toml:8:17: environments[0].self_approval: expected a string, found a boolean"
+    );
+    let demo = Config::demo().unwrap();
+    assert_eq!(demo.self_approval("prd"), SelfApproval::Refuse);
+    assert_eq!(demo.self_approval("dev"), SelfApproval::Default);
 }
