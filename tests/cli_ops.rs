@@ -1,0 +1,285 @@
+//! The mutating commands as a process against the simulator (`--demo`): plans, `--dry-run`,
+//! `--output json`, exit codes 0/1/2/3, `--yes` for a protected environment without a terminal,
+//! audit lines and `shipdeck audit`.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// A private state dir (audit log) per test.
+fn state_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("shipdeck-cli-ops-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn shipdeck(state: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shipdeck"))
+        .args(args)
+        .env_remove("SHIPDECK_CONFIG")
+        .env("XDG_STATE_HOME", state)
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("shipdeck-cli-test-none"),
+        )
+        .current_dir(std::env::temp_dir())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn audit_lines(state: &Path) -> Vec<Value> {
+    let path = state.join("shipdeck").join("audit.jsonl");
+    match std::fs::read_to_string(path) {
+        Ok(t) => t
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+#[test]
+fn a_protected_environment_without_a_terminal_needs_yes() {
+    let state = state_dir("noyes");
+    let out = shipdeck(&state, &["--demo", "approve", "prd", "--comment", "ok"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("Approve the release waiting in prd (PROTECTED)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("aws codepipeline put-approval-result"),
+        "{stdout}"
+    );
+    assert!(
+        text(&out.stderr).contains("pass --yes"),
+        "{}",
+        text(&out.stderr)
+    );
+    let lines = audit_lines(&state);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["outcome"], "refused");
+    assert_eq!(lines[0]["guard"], "confirmation");
+    assert_eq!(lines[0]["environment"], "prd");
+}
+
+#[test]
+fn approve_with_yes_is_done_verified_and_audited() {
+    let state = state_dir("approve");
+    let out = shipdeck(
+        &state,
+        &[
+            "--demo",
+            "approve",
+            "prd",
+            "--comment",
+            "dashboards green",
+            "--yes",
+            "--output",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["action"], "approve");
+    assert_eq!(v["exit_code"], 0);
+    assert_eq!(v["plan"]["call"]["operation"], "PutApprovalResult");
+    assert_eq!(v["plan"]["confirm"]["kind"], "type-name");
+    assert_eq!(v["outcome"]["class"], "done");
+    assert_eq!(v["verified"]["ok"], true, "{v}");
+    let lines = audit_lines(&state);
+    assert_eq!(lines.len(), 1);
+    let line = &lines[0];
+    assert_eq!(line["outcome"], "done");
+    assert_eq!(line["action"], "approve");
+    assert!(
+        line["identity"]
+            .as_str()
+            .unwrap()
+            .ends_with("/demo-operator")
+    );
+    assert!(
+        line["aws_command"]
+            .as_str()
+            .unwrap()
+            .starts_with("aws codepipeline put-approval-result")
+    );
+    assert_eq!(line["parameters"]["result.summary"], "dashboards green");
+    assert!(line["parameters"]["token"].as_str().unwrap().ends_with('…'));
+
+    let out = shipdeck(&state, &["audit", "--output", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    let out = shipdeck(&state, &["audit", "--since", "1h"]);
+    let table = text(&out.stdout);
+    assert!(
+        table.contains("demo-operator") && table.contains("approve") && table.contains("done"),
+        "{table}"
+    );
+}
+
+#[test]
+fn dry_run_prints_only_the_plan_and_audits_nothing() {
+    let state = state_dir("dry");
+    let out = shipdeck(
+        &state,
+        &[
+            "--demo",
+            "reject",
+            "prd",
+            "--comment",
+            "error rate up",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("Reject the release waiting in prd"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("status=Rejected"), "{stdout}");
+    assert!(stdout.contains("dry run: nothing was sent"), "{stdout}");
+    assert!(audit_lines(&state).is_empty());
+    let out = shipdeck(
+        &state,
+        &["--demo", "deploy", "prd", "--dry-run", "--output", "json"],
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (v["dry_run"].clone(), v["exit_code"].clone()),
+        (Value::Bool(true), Value::from(0))
+    );
+    assert!(v["outcome"].is_null());
+}
+
+#[test]
+fn nothing_to_do_exits_three() {
+    let state = state_dir("nothing");
+    let out = shipdeck(
+        &state,
+        &["--demo", "approve", "dev", "--yes", "--output", "json"],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["refusal"]["guard"], "nothing-to-do");
+    let out = shipdeck(&state, &["--demo", "retry", "dev", "--yes"]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("nothing to do"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn read_only_refuses_with_exit_two_and_is_audited() {
+    let state = state_dir("ro");
+    let out = shipdeck(&state, &["--demo", "--read-only", "deploy", "dev", "--yes"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("refused (read-only)"),
+        "{}",
+        text(&out.stderr)
+    );
+    let lines = audit_lines(&state);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["guard"], "read-only");
+    assert_eq!(lines[0]["action"], "deploy");
+}
+
+#[test]
+fn deploy_and_stop_run_with_yes_in_unprotected_environments() {
+    let state = state_dir("deploy");
+    let out = shipdeck(
+        &state,
+        &["--demo", "deploy", "stg", "--var", "FLAG=on", "--yes"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("aws codepipeline start-pipeline-execution --name storefront-deployer-stg"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("name=FLAG,value=on"), "{stdout}");
+    assert!(stdout.contains("done: started execution"), "{stdout}");
+    assert!(stdout.contains("verified:"), "{stdout}");
+    let out = shipdeck(
+        &state,
+        &[
+            "--demo",
+            "stop",
+            "dev",
+            "--abandon",
+            "--reason",
+            "bad build",
+            "--yes",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("verified: execution"),
+        "{}",
+        text(&out.stdout)
+    );
+    let lines = audit_lines(&state);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines.iter().all(|l| l["outcome"] == "done"));
+}
+
+#[test]
+fn bad_input_names_the_flag_and_what_was_expected() {
+    let state = state_dir("bad");
+    let out = shipdeck(&state, &["--demo", "reject", "prd", "--yes"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--comment <TEXT>"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = shipdeck(
+        &state,
+        &["--demo", "reject", "prd", "--comment", " ", "--yes"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("needs a comment"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = shipdeck(&state, &["--demo", "deploy", "dev", "--var", "novalue"]);
+    assert!(
+        text(&out.stderr).contains("expected NAME=VALUE, got `novalue`"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = shipdeck(&state, &["--demo", "deploy", "dev", "--var", "a b=1"]);
+    assert!(
+        text(&out.stderr).contains("variable name `a b` must be"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = shipdeck(&state, &["--demo", "stop", "dev", "--yes"]);
+    assert!(
+        text(&out.stderr).contains("--reason <TEXT>"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = shipdeck(&state, &["audit", "--since", "soon"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("expected a window such as 15m"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = shipdeck(&state, &["--demo", "approve", "qa", "--yes"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("unknown environment `qa`; expected one of dev, stg, prd"));
+}
