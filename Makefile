@@ -4,7 +4,7 @@
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= auto
 
-.PHONY: demo run build release test fmt fmt-check lint unit bench fuzz clean help
+.PHONY: demo run build build-release deploy-dev release test fmt fmt-check lint unit bench fuzz clean help
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -18,8 +18,36 @@ run: ## Run the console against the AWS account of your shipdeck.toml
 build: ## Debug build
 	$(CARGO) build
 
-release: ## Optimised build (target/release/shipdeck)
+build-release: ## Optimised build (target/release/shipdeck)
 	$(CARGO) build --release
+
+# The site build to package (the storefront's build output) and where packages are written.
+PACKAGE_DIR ?= dist
+PACKAGES := $(or $(CARGO_TARGET_DIR),target)/packages
+# Extra flags for shipdeck (e.g. SHIPDECK_FLAGS="--profile ops" or "--demo").
+SHIPDECK_FLAGS ?=
+SHIPDECK := $(CARGO) run --quiet --release -- $(SHIPDECK_FLAGS)
+DEV_VERSION ?= 0.0.0-dev.$(shell date -u +%Y%m%d%H%M%S)
+
+# Zips $(PACKAGE_DIR) into $(PACKAGES)/storefront-$(1).zip.
+define package
+	@test -d "$(PACKAGE_DIR)" || { echo "make: no site build in $(PACKAGE_DIR)/ (set PACKAGE_DIR=...)" >&2; exit 2; }
+	@mkdir -p "$(PACKAGES)"
+	@rm -f "$(PACKAGES)/storefront-$(1).zip"
+	cd "$(PACKAGE_DIR)" && zip -qr "$(abspath $(PACKAGES))/storefront-$(1).zip" .
+endef
+
+deploy-dev: ## Package the local build (PACKAGE_DIR, default dist/) as a -dev version; ship it to dev
+	$(call package,$(DEV_VERSION))
+	$(SHIPDECK) release dev --package "$(PACKAGES)/storefront-$(DEV_VERSION).zip" --version "$(DEV_VERSION)" --yes
+
+release: ## Publish PACKAGE_DIR as release VERSION=x.y.z and ship it to dev
+	@case "$(VERSION)" in \
+	  [0-9]*.[0-9]*.[0-9]*) ;; \
+	  *) echo "make: VERSION must be a release version such as 1.44.0 (got '$(VERSION)')" >&2; exit 2 ;; \
+	esac
+	$(call package,$(VERSION))
+	$(SHIPDECK) release dev --package "$(PACKAGES)/storefront-$(VERSION).zip" --version "$(VERSION)"
 
 test: fmt-check lint unit ## Format check, clippy with warnings denied, and every test
 
