@@ -8,9 +8,12 @@
 pub mod approve;
 pub mod audit;
 pub mod deploy;
+pub mod freeze;
 pub mod guards;
+pub mod invalidate;
 mod plan;
 pub mod retry;
+pub mod rollback;
 pub mod run;
 pub mod stop;
 mod text;

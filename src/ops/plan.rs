@@ -21,6 +21,16 @@ pub enum OpKind {
     Stop,
     /// Retry a failed stage.
     Retry,
+    /// Promote or upload a release package to an environment's source key.
+    Release,
+    /// Roll a stage back to an earlier successful execution.
+    Rollback,
+    /// Disable a stage's inbound transition.
+    Freeze,
+    /// Enable a stage's inbound transition again.
+    Unfreeze,
+    /// Invalidate CloudFront paths.
+    Invalidate,
 }
 
 impl OpKind {
@@ -32,6 +42,11 @@ impl OpKind {
             OpKind::Deploy => "deploy",
             OpKind::Stop => "stop",
             OpKind::Retry => "retry",
+            OpKind::Release => "release",
+            OpKind::Rollback => "rollback",
+            OpKind::Freeze => "freeze",
+            OpKind::Unfreeze => "unfreeze",
+            OpKind::Invalidate => "invalidate",
         }
     }
 }
@@ -155,6 +170,62 @@ pub enum Request {
         /// Failed actions or all.
         #[serde(serialize_with = "mode_name")]
         mode: RetryMode,
+    },
+    /// `RollbackStage` to an earlier execution that succeeded in the stage.
+    Rollback {
+        /// Pipeline.
+        pipeline: String,
+        /// Stage to roll back.
+        stage: String,
+        /// The execution whose artifacts are redeployed.
+        target_execution_id: String,
+    },
+    /// `DisableStageTransition` / `EnableStageTransition` (inbound).
+    Transition {
+        /// Pipeline.
+        pipeline: String,
+        /// Stage whose inbound transition changes.
+        stage: String,
+        /// Disable with this reason; `None` enables.
+        disable_reason: Option<String>,
+    },
+    /// `CreateInvalidation`, followed to completion by `verify`.
+    Invalidate {
+        /// Distribution.
+        distribution_id: String,
+        /// Paths (`/index.html`, `/assets/*`).
+        paths: Vec<String>,
+        /// Idempotency token (`CallerReference`).
+        caller_reference: String,
+    },
+    /// `CopyObject` of a release package to the source key (the pipeline starts on it).
+    Promote {
+        /// Bucket.
+        bucket: String,
+        /// The package's key under the release prefix.
+        from_key: String,
+        /// The environment's source key.
+        to_key: String,
+        /// Release version.
+        version: String,
+    },
+    /// Upload of a local package under the release prefix (never overwriting), then `CopyObject`
+    /// to the source key.
+    Upload {
+        /// Bucket.
+        bucket: String,
+        /// Key under the release prefix.
+        key: String,
+        /// The environment's source key.
+        to_key: String,
+        /// Local file.
+        path: String,
+        /// Size in bytes.
+        size: u64,
+        /// SHA-256 of the file, hex.
+        sha256: String,
+        /// Object metadata (revision summary, version, commit, actor).
+        metadata: BTreeMap<String, String>,
     },
 }
 

@@ -13,6 +13,7 @@ pub async fn apply(cloud: &Cloud, plan: &Plan) -> Outcome {
         Request::Start { .. } => deploy::apply(cloud, &plan.request).await,
         Request::Stop { .. } => stop::apply(cloud, &plan.request).await,
         Request::Retry { .. } => retry::apply(cloud, &plan.request).await,
+        _ => Outcome::failed("this action needs ports the cloud layer does not offer yet"),
     }
 }
 

@@ -200,6 +200,7 @@ async fn look(
                 format!("execution {execution_id} is {}", e.status.as_str()),
             ))
         }
+        _ => Ok((false, "nothing to watch".into())),
     }
 }
 
