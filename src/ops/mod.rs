@@ -8,6 +8,7 @@
 pub mod approve;
 pub mod audit;
 pub mod deploy;
+pub mod digest;
 pub mod freeze;
 pub mod guards;
 pub mod invalidate;
