@@ -5,14 +5,18 @@
 //! never awaits; `apply` re-checks what may have changed since the plan was shown; `verify`
 //! waits on a [`Pace`] the caller passes (the simulator's clock in tests).
 
+mod answer;
 pub mod approve;
 pub mod audit;
+mod catalogue;
 pub mod deploy;
 pub mod digest;
 pub mod freeze;
 pub mod guards;
 pub mod invalidate;
 mod plan;
+pub mod release;
+mod request;
 pub mod retry;
 pub mod rollback;
 pub mod run;

@@ -1,0 +1,162 @@
+//! Sending an approval answer: the token and execution are re-read right before
+//! `PutApprovalResult`, and a changed, answered or expired approval sends nothing.
+
+use super::guards::{self, Guard};
+use super::plan::{Outcome, Refusal, Request};
+use crate::cloud::{ApprovalAnswer, ApprovalOutcome, Cloud, CloudError};
+use crate::domain::ActionStatus;
+
+/// Re-reads the approval, checks it is the one the operator saw, then sends one
+/// `PutApprovalResult` with the token just read.
+pub async fn apply(cloud: &Cloud, request: &Request) -> Outcome {
+    let Request::Answer {
+        pipeline,
+        stage,
+        action,
+        execution_id,
+        token,
+        outcome,
+        comment,
+    } = request
+    else {
+        return Outcome::failed("internal: not an approval request");
+    };
+    let state = match cloud.pipelines.get_pipeline_state(pipeline).await {
+        Ok(s) => s,
+        Err(e) => return Outcome::failed(format!("cannot re-read the approval: {e}")),
+    };
+    let current = state
+        .stages
+        .iter()
+        .find(|s| &s.name == stage)
+        .and_then(|s| {
+            let exec = s.latest.as_ref()?.pipeline_execution_id.clone();
+            let latest = s
+                .actions
+                .iter()
+                .find(|a| &a.name == action)?
+                .latest
+                .clone()?;
+            Some((exec, latest))
+        });
+    let Some((now_exec, latest)) = current else {
+        return Outcome::refused(Refusal::by(
+            Guard::ChangedToken,
+            format!("the approval {stage}/{action} is no longer there; nothing was sent, refresh"),
+        ));
+    };
+    let fresh = latest.token.clone().unwrap_or_default();
+    let waiting = latest.status == ActionStatus::InProgress && !fresh.is_empty();
+    if !waiting || &now_exec != execution_id || &fresh != token {
+        let seen = seen_fate(cloud, pipeline, stage, action, execution_id).await;
+        let refusal = match seen {
+            Some(Fate::Answered(status, by)) => Refusal::by(
+                Guard::AlreadyAnswered,
+                format!(
+                    "the approval of execution {execution_id} was already answered ({status}{by}); \
+                     nothing was sent, refresh"
+                ),
+            ),
+            Some(Fate::Expired) => Refusal::by(
+                Guard::Expired,
+                format!(
+                    "the approval of execution {execution_id} expired; nothing was sent, refresh"
+                ),
+            ),
+            None if waiting => Refusal::by(
+                Guard::ChangedToken,
+                format!(
+                    "the approval changed since the plan: execution {now_exec} now waits (you saw \
+                     {execution_id}); nothing was sent, review the new plan"
+                ),
+            ),
+            None => Refusal::by(
+                Guard::ChangedToken,
+                format!(
+                    "the approval of execution {execution_id} is no longer waiting; nothing was \
+                     sent, refresh"
+                ),
+            ),
+        };
+        return Outcome::refused(refusal);
+    }
+    let answer = ApprovalAnswer {
+        pipeline: pipeline.clone(),
+        stage: stage.clone(),
+        action: action.clone(),
+        token: fresh,
+        outcome: *outcome,
+        summary: comment.clone(),
+    };
+    match cloud.pipelines.put_approval_result(&answer).await {
+        Ok(at) => Outcome::done(
+            format!(
+                "{} execution {execution_id} at {at}",
+                match outcome {
+                    ApprovalOutcome::Approved => "approved",
+                    ApprovalOutcome::Rejected => "rejected",
+                }
+            ),
+            Some(execution_id.clone()),
+        ),
+        Err(CloudError::Rejected { code, message })
+            if code == "ApprovalAlreadyCompletedException" =>
+        {
+            Outcome::refused(Refusal::by(
+                Guard::AlreadyAnswered,
+                format!("already answered: {message}; refresh"),
+            ))
+        }
+        Err(CloudError::Rejected { code, message }) if code == "InvalidApprovalTokenException" => {
+            Outcome::refused(Refusal::by(
+                Guard::ChangedToken,
+                format!("the approval token is no longer valid ({message}); refresh"),
+            ))
+        }
+        Err(e) => Outcome::failed(format!("PutApprovalResult failed: {e}")),
+    }
+}
+
+/// What became of the approval the operator saw.
+enum Fate {
+    /// Answered: its status and ` by who`.
+    Answered(&'static str, String),
+    /// Not answered within 7 days.
+    Expired,
+}
+
+/// Reads the approval action's run in the execution the operator saw (one read call).
+async fn seen_fate(
+    cloud: &Cloud,
+    pipeline: &str,
+    stage: &str,
+    action: &str,
+    execution_id: &str,
+) -> Option<Fate> {
+    let runs = cloud
+        .pipelines
+        .list_action_executions(pipeline, execution_id)
+        .await
+        .ok()?;
+    let run = runs
+        .iter()
+        .filter(|r| r.stage == stage && r.action == action)
+        .max_by_key(|r| r.last_update)?;
+    let by = run
+        .updated_by
+        .as_deref()
+        .map(|b| format!(" by {}", guards::person(b)))
+        .unwrap_or_default();
+    match run.status {
+        ActionStatus::InProgress | ActionStatus::Abandoned => None,
+        ActionStatus::Failed
+            if run.summary.as_deref() == Some(EXPIRED_SUMMARY) && by.is_empty() =>
+        {
+            Some(Fate::Expired)
+        }
+        status => Some(Fate::Answered(status.as_str(), by)),
+    }
+}
+
+/// The summary CodePipeline gives an approval that timed out.
+const EXPIRED_SUMMARY: &str = "Approval expired";

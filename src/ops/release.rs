@@ -1,0 +1,266 @@
+//! Trigger a release: promote a package kept under the release prefix to an environment's
+//! source key (`CopyObject`, metadata kept), or upload a local package first (never overwriting
+//! an existing version). The new source object starts the pipeline.
+
+use super::approve::PipelineData;
+use super::guards::{self, Guard};
+use super::plan::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request};
+use super::text::aws_command;
+use crate::cloud::sim::SUMMARY_KEY;
+use crate::domain::{ExecutionSummary, Release, Version};
+use std::collections::BTreeMap;
+
+pub use super::catalogue::{CATALOGUE_MAX, Package, catalogue, package_key, version_of_key};
+
+/// A local package to upload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalPackage {
+    /// File path.
+    pub path: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256, hex.
+    pub sha256: String,
+    /// The release it is.
+    pub release: Release,
+}
+
+fn deployed_line(data: &PipelineData<'_>) -> String {
+    data.deployed()
+        .and_then(ExecutionSummary::release)
+        .map_or("-".into(), |r| {
+            format!("{} (commit {}) by {}", r.version, r.short_commit(), r.actor)
+        })
+}
+
+fn head(ctx: &Context<'_>, what: &str) -> String {
+    format!(
+        "{what} to {}{}: the pipeline {} starts on it",
+        ctx.spec.name,
+        if ctx.spec.protected {
+            " (PROTECTED)"
+        } else {
+            ""
+        },
+        ctx.spec.pipeline
+    )
+}
+
+/// Plans promoting the catalogue's package of `version` to the environment's source key.
+pub fn plan_promote(
+    ctx: &Context<'_>,
+    data: PipelineData<'_>,
+    packages: &[Package],
+    version: &str,
+) -> Planned {
+    let read_only = guards::read_only(ctx)?;
+    let spec = ctx.spec;
+    let Some(wanted) = Version::parse(version) else {
+        return Err(Refusal::by(
+            Guard::Input,
+            format!("--from expects a version such as 1.43.0, got `{version}`"),
+        ));
+    };
+    let Some(p) = packages.iter().find(|p| p.release.version == wanted) else {
+        let newest: Vec<String> = packages
+            .iter()
+            .take(5)
+            .map(|p| p.release.version.to_string())
+            .collect();
+        return Err(Refusal::by(
+            Guard::Input,
+            format!(
+                "no package of version {wanted} under s3://{}/{}; newest: {}",
+                spec.source_bucket,
+                spec.release_prefix,
+                if newest.is_empty() {
+                    "none".into()
+                } else {
+                    newest.join(", ")
+                }
+            ),
+        ));
+    };
+    let (confirm, confirm_check) = guards::confirmation(ctx);
+    let r = &p.release;
+    let mut summary = vec![
+        head(ctx, &format!("Release {}", r.version)),
+        format!(
+            "package:       s3://{}/{} ({} bytes, uploaded {})",
+            spec.source_bucket, p.key, p.size, p.last_modified
+        ),
+        format!(
+            "would ship:    {} (commit {}) by {}",
+            r.version,
+            r.short_commit(),
+            r.actor
+        ),
+        format!("deployed now:  {}", deployed_line(&data)),
+        format!(
+            "source key:    s3://{}/{}",
+            spec.source_bucket, spec.source_key
+        ),
+    ];
+    summary.extend(super::freeze::frozen_lines(data.state));
+    let source = format!("{}/{}", spec.source_bucket, p.key);
+    Ok(Plan {
+        kind: OpKind::Release,
+        environment: spec.name.clone(),
+        protected: spec.protected,
+        summary,
+        call: ApiCall::new(
+            "s3",
+            "CopyObject",
+            &[
+                ("Bucket", spec.source_bucket.clone()),
+                ("Key", spec.source_key.clone()),
+                ("CopySource", source.clone()),
+                ("MetadataDirective", "COPY".into()),
+            ],
+        ),
+        aws_command: aws_command(
+            "s3api",
+            "copy-object",
+            &[
+                ("bucket", spec.source_bucket.clone()),
+                ("key", spec.source_key.clone()),
+                ("copy-source", source),
+                ("metadata-directive", "COPY".into()),
+            ],
+        ),
+        confirm,
+        guards: vec![read_only, confirm_check],
+        request: Request::Promote {
+            bucket: spec.source_bucket.clone(),
+            from_key: p.key.clone(),
+            to_key: spec.source_key.clone(),
+            version: r.version.to_string(),
+        },
+    })
+}
+
+/// Plans uploading a local package as a new version, then promoting it.
+pub fn plan_upload(
+    ctx: &Context<'_>,
+    data: PipelineData<'_>,
+    packages: &[Package],
+    local: &LocalPackage,
+) -> Planned {
+    let read_only = guards::read_only(ctx)?;
+    let spec = ctx.spec;
+    let r = &local.release;
+    if let Some(p) = packages.iter().find(|p| p.release.version == r.version) {
+        return Err(Refusal::by(
+            Guard::Input,
+            format!(
+                "version {} already exists (s3://{}/{}); versions are never overwritten — pick a new \
+                 version, or promote it with --from {}",
+                r.version, spec.source_bucket, p.key, r.version
+            ),
+        ));
+    }
+    let key = package_key(spec, &r.version);
+    let (confirm, confirm_check) = guards::confirmation(ctx);
+    let mut summary = vec![
+        head(ctx, &format!("Upload and release {}", r.version)),
+        format!("package:       {} ({} bytes)", local.path, local.size),
+        format!("sha-256:       {}", local.sha256),
+        format!(
+            "upload to:     s3://{}/{key} (only if absent)",
+            spec.source_bucket
+        ),
+        format!(
+            "would ship:    {} (commit {}) by {}",
+            r.version,
+            r.short_commit(),
+            r.actor
+        ),
+        format!("deployed now:  {}", deployed_line(&data)),
+        format!(
+            "source key:    s3://{}/{}",
+            spec.source_bucket, spec.source_key
+        ),
+    ];
+    summary.extend(super::freeze::frozen_lines(data.state));
+    let metadata: BTreeMap<String, String> = [
+        (SUMMARY_KEY.to_string(), r.summary()),
+        ("version".into(), r.version.to_string()),
+        ("commit".into(), r.commit.clone()),
+        ("actor".into(), r.actor.clone()),
+    ]
+    .into_iter()
+    .collect();
+    Ok(Plan {
+        kind: OpKind::Release,
+        environment: spec.name.clone(),
+        protected: spec.protected,
+        summary,
+        call: ApiCall::new(
+            "s3",
+            "PutObject",
+            &[
+                ("Bucket", spec.source_bucket.clone()),
+                ("Key", key.clone()),
+                ("IfNoneMatch", "*".into()),
+                (
+                    "ChecksumSHA256",
+                    super::digest::base64(&hex_bytes(&local.sha256)),
+                ),
+            ],
+        ),
+        aws_command: format!(
+            "{} && {}",
+            aws_command(
+                "s3api",
+                "put-object",
+                &[
+                    ("bucket", spec.source_bucket.clone()),
+                    ("key", key.clone()),
+                    ("body", local.path.clone()),
+                    ("if-none-match", "*".into()),
+                    ("checksum-algorithm", "SHA256".into()),
+                    (
+                        "metadata",
+                        format!(
+                            "version={},commit={},actor={}",
+                            r.version, r.commit, r.actor
+                        )
+                    ),
+                ],
+            ),
+            aws_command(
+                "s3api",
+                "copy-object",
+                &[
+                    ("bucket", spec.source_bucket.clone()),
+                    ("key", spec.source_key.clone()),
+                    ("copy-source", format!("{}/{key}", spec.source_bucket)),
+                ],
+            )
+        ),
+        confirm,
+        guards: vec![read_only, confirm_check],
+        request: Request::Upload {
+            bucket: spec.source_bucket.clone(),
+            key,
+            to_key: spec.source_key.clone(),
+            path: local.path.clone(),
+            size: local.size,
+            sha256: local.sha256.clone(),
+            metadata,
+        },
+    })
+}
+
+/// Bytes of a hex string (invalid pairs read as 0).
+pub fn hex_bytes(hex: &str) -> Vec<u8> {
+    hex.as_bytes()
+        .chunks(2)
+        .map(|p| {
+            std::str::from_utf8(p)
+                .ok()
+                .and_then(|s| u8::from_str_radix(s, 16).ok())
+                .unwrap_or(0)
+        })
+        .collect()
+}
