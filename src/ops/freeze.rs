@@ -82,6 +82,20 @@ pub fn plan(
                 format!("the reason is longer than {MAX_REASON} characters"),
             ));
         }
+        Some(r) => {
+            if let Some(c) = r
+                .chars()
+                .find(|c| !(c.is_ascii_alphanumeric() || "!@ ().*?-".contains(*c)))
+            {
+                return Err(Refusal::by(
+                    Guard::Input,
+                    format!(
+                        "CodePipeline accepts only letters, digits, spaces and !@().*?- in a freeze \
+                         reason; found {c:?}"
+                    ),
+                ));
+            }
+        }
         _ => {}
     }
     let (Some(def), Some(state)) = (data.def, data.state) else {

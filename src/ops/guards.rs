@@ -22,6 +22,8 @@ pub enum Guard {
     Expired,
     /// A parameter is missing or invalid (comment, reason, length).
     Input,
+    /// A release version that already exists is never overwritten.
+    VersionExists,
     /// Nothing to act on (no pending approval, no running execution, …).
     NothingToDo,
 }
@@ -37,6 +39,7 @@ impl Guard {
             Guard::AlreadyAnswered => "already-answered",
             Guard::Expired => "expired",
             Guard::Input => "input",
+            Guard::VersionExists => "version-exists",
             Guard::NothingToDo => "nothing-to-do",
         }
     }

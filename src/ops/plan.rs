@@ -196,6 +196,8 @@ pub struct Outcome {
     pub message: String,
     /// The execution concerned, when there is one.
     pub execution_id: Option<String>,
+    /// Another id the call returned: an S3 object version id, an invalidation id.
+    pub reference: Option<String>,
     /// The guard that refused at the last moment, if any.
     pub guard: Option<Guard>,
 }
@@ -207,6 +209,7 @@ impl Outcome {
             class: ExitClass::Done,
             message: message.into(),
             execution_id,
+            reference: None,
             guard: None,
         }
     }
@@ -217,6 +220,7 @@ impl Outcome {
             class: ExitClass::Failed,
             message: message.into(),
             execution_id: None,
+            reference: None,
             guard: None,
         }
     }
@@ -227,6 +231,7 @@ impl Outcome {
             class: refusal.class,
             message: refusal.reason,
             execution_id: None,
+            reference: None,
             guard: Some(refusal.guard),
         }
     }

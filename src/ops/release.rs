@@ -151,7 +151,7 @@ pub fn plan_upload(
     let r = &local.release;
     if let Some(p) = packages.iter().find(|p| p.release.version == r.version) {
         return Err(Refusal::by(
-            Guard::Input,
+            Guard::VersionExists,
             format!(
                 "version {} already exists (s3://{}/{}); versions are never overwritten — pick a new \
                  version, or promote it with --from {}",

@@ -81,12 +81,20 @@ pub fn plan(
             ),
         ));
     };
-    if let Some(active) = data.executions.iter().find(|e| e.status.is_active()) {
+    let running = data
+        .state
+        .and_then(|s| s.stages.iter().find(|st| st.name == stage))
+        .and_then(|st| {
+            st.latest
+                .as_ref()
+                .filter(|l| l.status == crate::domain::StageStatus::InProgress)
+        });
+    if let Some(l) = running {
         return Err(Refusal::by(
             Guard::Input,
             format!(
-                "execution {} is still running in {}; stop it first (shipdeck stop {})",
-                active.id, spec.name, spec.name
+                "execution {} is running in {stage} of {}; wait for it or stop it first (shipdeck stop {})",
+                l.pipeline_execution_id, spec.name, spec.name
             ),
         ));
     }
