@@ -34,6 +34,10 @@ fn iam_action(service: &str, op: &str) -> String {
     match (service, op) {
         ("s3", "list_objects_v2") => "s3:ListBucket".into(),
         ("s3", "head_object") => "s3:GetObject".into(),
+        (
+            "s3",
+            "create_multipart_upload" | "upload_part" | "complete_multipart_upload" | "copy_object",
+        ) => "s3:PutObject".into(),
         _ => format!("{service}:{}", pascal(op)),
     }
 }

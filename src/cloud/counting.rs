@@ -1,8 +1,9 @@
 //! `CountingCloud`: a decorator over every port that counts calls per operation (the API budget).
 
 use super::{
-    ApprovalAnswer, Cdn, Cloud, CloudResult, Identity, LogPage, LogQuery, Logs, ObjectMeta,
-    ObjectPage, Pipelines, RetryMode, StartRequest, Storage, WhoAmI,
+    ApprovalAnswer, Cdn, Cloud, CloudResult, Identity, Invalidation, LogPage, LogQuery, Logs,
+    ObjectMeta, ObjectPage, Pipelines, PutOutcome, PutRequest, RetryMode, StartRequest, Storage,
+    TransitionChange, UploadedPart, WhoAmI,
 };
 use crate::domain::{
     ActionExecutionDetail, Distribution, ExecutionSummary, PipelineDef, PipelineState, Timestamp,
@@ -123,6 +124,36 @@ impl Pipelines for CountingCloud {
         let p = &self.inner.pipelines;
         p.retry_stage(name, stage, execution_id, mode).await
     }
+    async fn rollback_stage(&self, name: &str, stage: &str, target: &str) -> CloudResult<String> {
+        self.count("RollbackStage");
+        self.inner
+            .pipelines
+            .rollback_stage(name, stage, target)
+            .await
+    }
+    async fn list_succeeded_in_stage(
+        &self,
+        name: &str,
+        stage: &str,
+        max: usize,
+    ) -> CloudResult<Vec<ExecutionSummary>> {
+        self.count("ListPipelineExecutions");
+        let p = &self.inner.pipelines;
+        p.list_succeeded_in_stage(name, stage, max).await
+    }
+    async fn set_inbound_transition(
+        &self,
+        name: &str,
+        stage: &str,
+        change: &TransitionChange,
+    ) -> CloudResult<()> {
+        self.count(match change {
+            TransitionChange::Disable { .. } => "DisableStageTransition",
+            TransitionChange::Enable => "EnableStageTransition",
+        });
+        let p = &self.inner.pipelines;
+        p.set_inbound_transition(name, stage, change).await
+    }
 }
 
 #[async_trait]
@@ -148,6 +179,58 @@ impl Storage for CountingCloud {
         self.count("HeadObject");
         self.inner.storage.head_object(bucket, key).await
     }
+    async fn put_object(&self, req: &PutRequest) -> CloudResult<PutOutcome> {
+        self.count("PutObject");
+        self.inner.storage.put_object(req).await
+    }
+    async fn create_multipart(&self, req: &PutRequest) -> CloudResult<String> {
+        self.count("CreateMultipartUpload");
+        self.inner.storage.create_multipart(req).await
+    }
+    async fn upload_part(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+        part: i32,
+        body: Vec<u8>,
+    ) -> CloudResult<UploadedPart> {
+        self.count("UploadPart");
+        let s = &self.inner.storage;
+        s.upload_part(bucket, key, upload_id, part, body).await
+    }
+    async fn complete_multipart(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+        parts: &[UploadedPart],
+        if_none_match: bool,
+    ) -> CloudResult<PutOutcome> {
+        self.count("CompleteMultipartUpload");
+        let s = &self.inner.storage;
+        s.complete_multipart(bucket, key, upload_id, parts, if_none_match)
+            .await
+    }
+    async fn abort_multipart(&self, bucket: &str, key: &str, upload_id: &str) -> CloudResult<()> {
+        self.count("AbortMultipartUpload");
+        self.inner
+            .storage
+            .abort_multipart(bucket, key, upload_id)
+            .await
+    }
+    async fn copy_object(
+        &self,
+        from_bucket: &str,
+        from_key: &str,
+        to_bucket: &str,
+        to_key: &str,
+    ) -> CloudResult<PutOutcome> {
+        self.count("CopyObject");
+        let s = &self.inner.storage;
+        s.copy_object(from_bucket, from_key, to_bucket, to_key)
+            .await
+    }
 }
 
 #[async_trait]
@@ -159,6 +242,21 @@ impl Cdn for CountingCloud {
     async fn list_distributions(&self) -> CloudResult<Vec<Distribution>> {
         self.count("ListDistributions");
         self.inner.cdn.list_distributions().await
+    }
+    async fn create_invalidation(
+        &self,
+        distribution_id: &str,
+        paths: &[String],
+        caller_reference: &str,
+    ) -> CloudResult<Invalidation> {
+        self.count("CreateInvalidation");
+        let c = &self.inner.cdn;
+        c.create_invalidation(distribution_id, paths, caller_reference)
+            .await
+    }
+    async fn get_invalidation(&self, distribution_id: &str, id: &str) -> CloudResult<Invalidation> {
+        self.count("GetInvalidation");
+        self.inner.cdn.get_invalidation(distribution_id, id).await
     }
 }
 

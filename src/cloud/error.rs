@@ -52,6 +52,14 @@ pub enum CloudError {
         /// Its name.
         name: String,
     },
+    /// A conditional write found the resource already there (`PreconditionFailed`, an existing key).
+    #[error("{kind} already exists: {name}")]
+    AlreadyExists {
+        /// Resource kind (`key`, `invalidation`, …).
+        kind: String,
+        /// Its name, e.g. `s3://bucket/releases/1.4.2.zip`.
+        name: String,
+    },
     /// The request was refused as invalid (bad token, conflict, not retryable, …).
     #[error("{code}: {message}")]
     Rejected {

@@ -4,11 +4,16 @@
 //! `counting` wraps either to count calls per operation.
 
 pub mod aws;
+mod changes;
 pub mod counting;
 mod error;
 mod ports;
 pub mod sim;
 
+pub use changes::{
+    Invalidation, InvalidationStatus, MAX_TRANSITION_REASON, PutOutcome, PutRequest,
+    TransitionChange, UploadedPart,
+};
 pub use counting::CountingCloud;
 pub use error::{CloudError, CloudResult};
 pub use ports::{

@@ -1,6 +1,7 @@
 //! The port traits: pipelines, storage, CDN, logs and identity.
 
 use super::CloudResult;
+use super::changes::{Invalidation, PutOutcome, PutRequest, TransitionChange, UploadedPart};
 use crate::domain::{
     ActionExecutionDetail, Distribution, ExecutionSummary, LogEvent, ObjectInfo, PipelineDef,
     PipelineState, Timestamp,
@@ -156,6 +157,28 @@ pub trait Pipelines: Send + Sync {
         execution_id: &str,
         mode: RetryMode,
     ) -> CloudResult<String>;
+    /// `RollbackStage` to an execution that succeeded in `stage`; returns the rollback execution id.
+    async fn rollback_stage(
+        &self,
+        name: &str,
+        stage: &str,
+        target_execution_id: &str,
+    ) -> CloudResult<String>;
+    /// Executions that succeeded in `stage` (`ListPipelineExecutions` with `succeededInStage`),
+    /// newest first, at most `max`.
+    async fn list_succeeded_in_stage(
+        &self,
+        name: &str,
+        stage: &str,
+        max: usize,
+    ) -> CloudResult<Vec<ExecutionSummary>>;
+    /// Disables (with a reason) or enables the inbound transition of `stage`.
+    async fn set_inbound_transition(
+        &self,
+        name: &str,
+        stage: &str,
+        change: &TransitionChange,
+    ) -> CloudResult<()>;
 }
 
 /// S3.
@@ -174,6 +197,38 @@ pub trait Storage: Send + Sync {
     async fn get_object(&self, bucket: &str, key: &str) -> CloudResult<Vec<u8>>;
     /// An object's metadata.
     async fn head_object(&self, bucket: &str, key: &str) -> CloudResult<ObjectMeta>;
+    /// `PutObject` in one request, with metadata, SHA-256 checksum and optional `If-None-Match`.
+    async fn put_object(&self, req: &PutRequest) -> CloudResult<PutOutcome>;
+    /// `CreateMultipartUpload` (the request's body is ignored); returns the upload id.
+    async fn create_multipart(&self, req: &PutRequest) -> CloudResult<String>;
+    /// `UploadPart` number `part` (1–10 000).
+    async fn upload_part(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+        part: i32,
+        body: Vec<u8>,
+    ) -> CloudResult<UploadedPart>;
+    /// `CompleteMultipartUpload` with the parts in order, optionally refusing to overwrite.
+    async fn complete_multipart(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+        parts: &[UploadedPart],
+        if_none_match: bool,
+    ) -> CloudResult<PutOutcome>;
+    /// `AbortMultipartUpload`.
+    async fn abort_multipart(&self, bucket: &str, key: &str, upload_id: &str) -> CloudResult<()>;
+    /// `CopyObject` of the newest version, keeping its metadata.
+    async fn copy_object(
+        &self,
+        from_bucket: &str,
+        from_key: &str,
+        to_bucket: &str,
+        to_key: &str,
+    ) -> CloudResult<PutOutcome>;
 }
 
 /// CloudFront.
@@ -183,6 +238,15 @@ pub trait Cdn: Send + Sync {
     async fn get_distribution(&self, id: &str) -> CloudResult<Distribution>;
     /// Every distribution of the account.
     async fn list_distributions(&self) -> CloudResult<Vec<Distribution>>;
+    /// `CreateInvalidation`; the same `caller_reference` and paths return the same invalidation.
+    async fn create_invalidation(
+        &self,
+        distribution_id: &str,
+        paths: &[String],
+        caller_reference: &str,
+    ) -> CloudResult<Invalidation>;
+    /// `GetInvalidation`.
+    async fn get_invalidation(&self, distribution_id: &str, id: &str) -> CloudResult<Invalidation>;
 }
 
 /// CloudWatch Logs.

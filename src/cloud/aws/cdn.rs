@@ -3,7 +3,8 @@
 use super::AwsCloud;
 use super::convert::ts;
 use super::errors::{Call, map};
-use crate::cloud::{Cdn, CloudError, CloudResult};
+use super::invalidations;
+use crate::cloud::{Cdn, CloudError, CloudResult, Invalidation};
 use crate::domain::Distribution;
 use async_trait::async_trait;
 use aws_sdk_cloudfront::types as sdk;
@@ -97,5 +98,18 @@ impl Cdn for AwsCloud {
             }
         }
         Ok(out)
+    }
+
+    async fn create_invalidation(
+        &self,
+        distribution_id: &str,
+        paths: &[String],
+        caller_reference: &str,
+    ) -> CloudResult<Invalidation> {
+        invalidations::create_invalidation(self, distribution_id, paths, caller_reference).await
+    }
+
+    async fn get_invalidation(&self, distribution_id: &str, id: &str) -> CloudResult<Invalidation> {
+        invalidations::get_invalidation(self, distribution_id, id).await
     }
 }

@@ -10,11 +10,14 @@ mod convert;
 mod emulator;
 mod errors;
 mod identity;
+mod invalidations;
 mod logs;
 mod pipeline_actions;
+mod pipeline_rollback;
 mod pipelines;
 mod settings;
 mod storage;
+mod uploads;
 
 pub use settings::{AwsSettings, check_endpoint, check_region};
 pub use storage::MAX_OBJECT_BYTES;

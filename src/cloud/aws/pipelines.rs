@@ -4,7 +4,10 @@ use super::AwsCloud;
 use super::convert;
 use super::errors::{Call, map};
 use super::pipeline_actions as actions;
-use crate::cloud::{ApprovalAnswer, CloudError, CloudResult, Pipelines, RetryMode, StartRequest};
+use super::pipeline_rollback as rollback;
+use crate::cloud::{
+    ApprovalAnswer, CloudError, CloudResult, Pipelines, RetryMode, StartRequest, TransitionChange,
+};
 use crate::domain::{
     ActionExecutionDetail, ExecutionSummary, PipelineDef, PipelineState, Timestamp,
 };
@@ -208,5 +211,27 @@ impl Pipelines for AwsCloud {
         mode: RetryMode,
     ) -> CloudResult<String> {
         actions::retry_stage(self, name, stage, execution_id, mode).await
+    }
+
+    async fn rollback_stage(&self, name: &str, stage: &str, target: &str) -> CloudResult<String> {
+        rollback::rollback_stage(self, name, stage, target).await
+    }
+
+    async fn list_succeeded_in_stage(
+        &self,
+        name: &str,
+        stage: &str,
+        max: usize,
+    ) -> CloudResult<Vec<ExecutionSummary>> {
+        rollback::list_succeeded_in_stage(self, name, stage, max).await
+    }
+
+    async fn set_inbound_transition(
+        &self,
+        name: &str,
+        stage: &str,
+        change: &TransitionChange,
+    ) -> CloudResult<()> {
+        rollback::set_inbound_transition(self, name, stage, change).await
     }
 }

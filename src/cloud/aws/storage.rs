@@ -3,7 +3,10 @@
 use super::AwsCloud;
 use super::convert::ts_or_zero;
 use super::errors::{Call, map};
-use crate::cloud::{CloudError, CloudResult, ObjectMeta, ObjectPage, Storage};
+use super::uploads;
+use crate::cloud::{
+    CloudError, CloudResult, ObjectMeta, ObjectPage, PutOutcome, PutRequest, Storage, UploadedPart,
+};
 use crate::domain::ObjectInfo;
 use async_trait::async_trait;
 
@@ -138,5 +141,50 @@ impl Storage for AwsCloud {
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
         })
+    }
+
+    async fn put_object(&self, req: &PutRequest) -> CloudResult<PutOutcome> {
+        uploads::put_object(self, req).await
+    }
+
+    async fn create_multipart(&self, req: &PutRequest) -> CloudResult<String> {
+        uploads::create_multipart(self, req).await
+    }
+
+    async fn upload_part(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+        part: i32,
+        body: Vec<u8>,
+    ) -> CloudResult<UploadedPart> {
+        uploads::upload_part(self, (bucket, key, upload_id), part, body).await
+    }
+
+    async fn complete_multipart(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+        parts: &[UploadedPart],
+        if_none_match: bool,
+    ) -> CloudResult<PutOutcome> {
+        let upload = (bucket, key, upload_id);
+        uploads::complete_multipart(self, upload, parts, if_none_match).await
+    }
+
+    async fn abort_multipart(&self, bucket: &str, key: &str, upload_id: &str) -> CloudResult<()> {
+        uploads::abort_multipart(self, bucket, key, upload_id).await
+    }
+
+    async fn copy_object(
+        &self,
+        from_bucket: &str,
+        from_key: &str,
+        to_bucket: &str,
+        to_key: &str,
+    ) -> CloudResult<PutOutcome> {
+        uploads::copy_object(self, (from_bucket, from_key), (to_bucket, to_key)).await
     }
 }

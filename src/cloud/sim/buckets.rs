@@ -82,6 +82,11 @@ impl Buckets {
         self.buckets.entry(name.to_string()).or_default().versioned |= versioned;
     }
 
+    /// Whether bucket `name` exists.
+    pub(crate) fn has_bucket(&self, name: &str) -> bool {
+        self.buckets.contains_key(name)
+    }
+
     /// Stores an object; returns its version id in a versioned bucket. Unknown buckets are created.
     pub(crate) fn put(&mut self, bucket: &str, key: &str, mut object: Object) -> Option<String> {
         let b = self.buckets.entry(bucket.to_string()).or_default();

@@ -63,6 +63,8 @@ impl Default for SimConfig {
 pub struct SimStats {
     /// Calls per operation name (e.g. `GetPipelineState`).
     pub calls: BTreeMap<String, u64>,
+    /// Calls per operation that got past fault injection and reached the simulated service.
+    pub served: BTreeMap<String, u64>,
     /// Faults per kind (`throttle`, `timeout`, `server_error`, `expired_credentials`).
     pub faults: BTreeMap<String, u64>,
 }

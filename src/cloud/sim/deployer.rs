@@ -21,7 +21,7 @@ pub(crate) struct Deployer {
     /// Published releases, oldest first.
     pub(crate) releases: Vec<Release>,
     /// The version of the next release.
-    next: Version,
+    pub(crate) next: Version,
     /// Dev builds so far (the `N` of `-dev.N`).
     dev_builds: u32,
 }
@@ -136,7 +136,7 @@ impl Simulator {
         self.ship(env, &release, trigger);
     }
 
-    fn event_trigger(&self, env: usize) -> Trigger {
+    pub(crate) fn event_trigger(&self, env: usize) -> Trigger {
         let rule = format!(
             "arn:aws:events:{REGION}:{ACCOUNT}:rule/{}-source-changed",
             self.envs[env].spec.pipeline

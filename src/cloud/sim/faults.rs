@@ -12,6 +12,7 @@ impl Simulator {
         *self.stats.calls.entry(operation.to_string()).or_default() += 1;
         let rates = self.cfg.faults;
         if !rates.any() {
+            *self.stats.served.entry(operation.to_string()).or_default() += 1;
             return Ok(());
         }
         let roll = self.fault_rng.f64();
@@ -55,6 +56,7 @@ impl Simulator {
                 },
             )
         } else {
+            *self.stats.served.entry(operation.to_string()).or_default() += 1;
             return Ok(());
         };
         *self.stats.faults.entry(kind.to_string()).or_default() += 1;

@@ -61,6 +61,7 @@ impl Simulator {
             pos: Pos::Waiting(0),
             stopping: false,
             halted_stage: None,
+            passed: Default::default(),
         };
         let e = &mut self.envs[env];
         e.execs.push(exec);
@@ -84,6 +85,7 @@ impl Simulator {
         for i in (0..self.envs[env].stages.len()).rev() {
             let s = &mut self.envs[env].stages[i];
             if s.run.is_none()
+                && s.disabled_reason.is_none()
                 && let Some(w) = s.waiting.take()
             {
                 self.enter(env, w, i);
@@ -176,6 +178,9 @@ impl Simulator {
         };
         if let Some(l) = &mut s.latest {
             l.status = stage_status;
+        }
+        if stage_status == StageStatus::Succeeded {
+            e.execs[run.exec].passed.insert(i);
         }
         match stage_status {
             StageStatus::Succeeded if i + 1 == n => {

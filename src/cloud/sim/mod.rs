@@ -11,11 +11,14 @@ mod enter;
 mod events;
 mod faults;
 mod flow;
+mod invalidations;
 mod pipeline;
 mod ports;
 mod queries;
 pub mod rng;
+mod rollback;
 mod traffic;
+mod uploads;
 mod world;
 
 pub use config::{FaultRates, SimConfig, SimStats};
@@ -24,6 +27,7 @@ pub use flow::SUMMARY_KEY;
 pub use pipeline::{ACCOUNT, APPROVAL_NOTE, REGION};
 pub use ports::{OPERATOR_ARN, SimCloud};
 pub use rng::Rng;
+pub use uploads::MIN_PART_BYTES;
 pub use world::Simulator;
 
 use crate::domain::EnvSpec;

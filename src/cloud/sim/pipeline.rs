@@ -51,6 +51,10 @@ pub(crate) struct StageSim {
     pub(crate) latest: Option<StageExecution>,
     /// The action's latest execution.
     pub(crate) action: Option<ActionExecution>,
+    /// Why the inbound transition is disabled (`None`: enabled).
+    pub(crate) disabled_reason: Option<String>,
+    /// Who last changed the inbound transition, and when.
+    pub(crate) inbound_changed: Option<(String, Timestamp)>,
 }
 
 /// Where an execution is.
@@ -77,6 +81,8 @@ pub(crate) struct Exec {
     pub(crate) stopping: bool,
     /// The stage it failed or stopped in (retry target).
     pub(crate) halted_stage: Option<usize>,
+    /// Stages it succeeded in (rollback targets), by index.
+    pub(crate) passed: BTreeSet<usize>,
 }
 
 /// An environment: its spec, pipeline definition and live pipeline state.
@@ -222,10 +228,10 @@ impl EnvSim {
                     })
                     .collect(),
                 inbound: Transition {
-                    enabled: true,
-                    disabled_reason: None,
-                    last_changed_by: None,
-                    last_changed_at: None,
+                    enabled: s.disabled_reason.is_none(),
+                    disabled_reason: s.disabled_reason.clone(),
+                    last_changed_by: s.inbound_changed.as_ref().map(|c| c.0.clone()),
+                    last_changed_at: s.inbound_changed.as_ref().map(|c| c.1),
                 },
             })
             .collect();

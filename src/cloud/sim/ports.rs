@@ -2,8 +2,9 @@
 
 use super::Simulator;
 use crate::cloud::{
-    ApprovalAnswer, Cdn, Cloud, CloudError, CloudResult, Identity, LogPage, LogQuery, Logs,
-    ObjectMeta, ObjectPage, Pipelines, RetryMode, StartRequest, Storage, WhoAmI,
+    ApprovalAnswer, Cdn, Cloud, CloudError, CloudResult, Identity, Invalidation, LogPage, LogQuery,
+    Logs, ObjectMeta, ObjectPage, Pipelines, PutOutcome, PutRequest, RetryMode, StartRequest,
+    Storage, TransitionChange, UploadedPart, WhoAmI,
 };
 use crate::domain::{
     ActionExecutionDetail, Distribution, ExecutionSummary, PipelineDef, PipelineState, Timestamp,
@@ -122,6 +123,35 @@ impl Pipelines for SimCloud {
             s.op_retry(name, stage, execution_id, mode)
         })
     }
+    async fn rollback_stage(&self, name: &str, stage: &str, target: &str) -> CloudResult<String> {
+        self.call("codepipeline", "RollbackStage", |s| {
+            s.op_rollback(name, stage, target, OPERATOR_ARN)
+        })
+    }
+    async fn list_succeeded_in_stage(
+        &self,
+        name: &str,
+        stage: &str,
+        max: usize,
+    ) -> CloudResult<Vec<ExecutionSummary>> {
+        self.call("codepipeline", "ListPipelineExecutions", |s| {
+            s.op_succeeded_in(name, stage, max)
+        })
+    }
+    async fn set_inbound_transition(
+        &self,
+        name: &str,
+        stage: &str,
+        change: &TransitionChange,
+    ) -> CloudResult<()> {
+        let op = match change {
+            TransitionChange::Disable { .. } => "DisableStageTransition",
+            TransitionChange::Enable => "EnableStageTransition",
+        };
+        self.call("codepipeline", op, |s| {
+            s.op_transition(name, stage, change, OPERATOR_ARN)
+        })
+    }
 }
 
 #[async_trait]
@@ -145,6 +175,54 @@ impl Storage for SimCloud {
     async fn head_object(&self, bucket: &str, key: &str) -> CloudResult<ObjectMeta> {
         self.call("s3", "HeadObject", |s| s.buckets.head(bucket, key))
     }
+    async fn put_object(&self, req: &PutRequest) -> CloudResult<PutOutcome> {
+        self.call("s3", "PutObject", |s| s.op_put_object(req))
+    }
+    async fn create_multipart(&self, req: &PutRequest) -> CloudResult<String> {
+        self.call("s3", "CreateMultipartUpload", |s| {
+            s.op_create_multipart(req)
+        })
+    }
+    async fn upload_part(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+        part: i32,
+        body: Vec<u8>,
+    ) -> CloudResult<UploadedPart> {
+        self.call("s3", "UploadPart", |s| {
+            s.op_upload_part((bucket, key, upload_id), part, body)
+        })
+    }
+    async fn complete_multipart(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+        parts: &[UploadedPart],
+        if_none_match: bool,
+    ) -> CloudResult<PutOutcome> {
+        self.call("s3", "CompleteMultipartUpload", |s| {
+            s.op_complete_multipart((bucket, key, upload_id), parts, if_none_match)
+        })
+    }
+    async fn abort_multipart(&self, bucket: &str, key: &str, upload_id: &str) -> CloudResult<()> {
+        self.call("s3", "AbortMultipartUpload", |s| {
+            s.op_abort_multipart(bucket, key, upload_id)
+        })
+    }
+    async fn copy_object(
+        &self,
+        from_bucket: &str,
+        from_key: &str,
+        to_bucket: &str,
+        to_key: &str,
+    ) -> CloudResult<PutOutcome> {
+        self.call("s3", "CopyObject", |s| {
+            s.op_copy((from_bucket, from_key), (to_bucket, to_key))
+        })
+    }
 }
 
 #[async_trait]
@@ -160,6 +238,21 @@ impl Cdn for SimCloud {
     async fn list_distributions(&self) -> CloudResult<Vec<Distribution>> {
         self.call("cloudfront", "ListDistributions", |s| {
             Ok(s.dists.iter().map(|d| d.view(s.now)).collect())
+        })
+    }
+    async fn create_invalidation(
+        &self,
+        distribution_id: &str,
+        paths: &[String],
+        caller_reference: &str,
+    ) -> CloudResult<Invalidation> {
+        self.call("cloudfront", "CreateInvalidation", |s| {
+            s.op_create_invalidation(distribution_id, paths, caller_reference)
+        })
+    }
+    async fn get_invalidation(&self, distribution_id: &str, id: &str) -> CloudResult<Invalidation> {
+        self.call("cloudfront", "GetInvalidation", |s| {
+            s.op_get_invalidation(distribution_id, id)
         })
     }
 }

@@ -55,7 +55,7 @@ pub(crate) struct DistSim {
     miss_until: Timestamp,
     error_until: Timestamp,
     error_level: f64,
-    invalidations: Vec<Timestamp>,
+    pub(crate) invalidations: Vec<Timestamp>,
 }
 
 impl DistSim {

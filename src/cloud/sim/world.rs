@@ -5,13 +5,16 @@ use super::cloudwatch::CloudWatch;
 use super::config::{FaultRates, SimConfig, SimStats};
 use super::deployer::Deployer;
 use super::events::{Agenda, Ev};
+use super::invalidations::Invalidations;
 use super::pipeline::EnvSim;
 use super::rng::Rng;
 use super::traffic::DistSim;
+use super::uploads::Upload;
 use crate::domain::{
     ActionExecutionDetail, Approval, Distribution, EnvSpec, ExecutionSummary, Millis, PipelineDef,
     PipelineState, Release, Timestamp,
 };
+use std::collections::BTreeMap;
 
 /// The whole operated system, simulated: pipelines, buckets, distributions, logs and the people
 /// who drive them. Pure and deterministic: no locks, no I/O, no wall clock.
@@ -27,6 +30,8 @@ pub struct Simulator {
     pub(crate) dists: Vec<DistSim>,
     pub(crate) deployer: Deployer,
     pub(crate) stats: SimStats,
+    pub(crate) uploads: BTreeMap<String, Upload>,
+    pub(crate) invalidations: Invalidations,
 }
 
 impl Simulator {
@@ -52,6 +57,8 @@ impl Simulator {
             dists: Vec::new(),
             deployer: Deployer::default(),
             stats: SimStats::default(),
+            uploads: BTreeMap::new(),
+            invalidations: Invalidations::new(),
             cfg: config,
         };
         sim.init_traffic(t0);

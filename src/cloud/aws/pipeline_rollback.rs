@@ -1,0 +1,131 @@
+//! The `Pipelines` port's rollbacks and transitions over CodePipeline: `RollbackStage`, the
+//! `succeededInStage` listing that finds rollback targets, `Disable/EnableStageTransition`.
+
+use super::AwsCloud;
+use super::convert;
+use super::errors::map;
+use super::pipelines::call;
+use crate::cloud::{CloudResult, TransitionChange};
+use crate::domain::ExecutionSummary;
+use aws_sdk_codepipeline::types as sdk;
+
+/// Largest page `ListPipelineExecutions` serves.
+const PAGE: usize = 100;
+
+/// `RollbackStage`; returns the rollback execution id.
+pub(super) async fn rollback_stage(
+    aws: &AwsCloud,
+    name: &str,
+    stage: &str,
+    target: &str,
+) -> CloudResult<String> {
+    let r = aws.ready().await;
+    let resources = [
+        ("pipeline", name),
+        ("stage", stage),
+        ("pipeline execution", target),
+    ];
+    let c = call("RollbackStage", "codepipeline:RollbackStage", &resources);
+    let out = r
+        .clients
+        .codepipeline
+        .rollback_stage()
+        .pipeline_name(name)
+        .stage_name(stage)
+        .target_pipeline_execution_id(target)
+        .send()
+        .await
+        .map_err(|e| map(e, &c, &r.site))?;
+    Ok(out.pipeline_execution_id)
+}
+
+/// `ListPipelineExecutions` filtered by `succeededInStage`, newest first, at most `max`.
+pub(super) async fn list_succeeded_in_stage(
+    aws: &AwsCloud,
+    name: &str,
+    stage: &str,
+    max: usize,
+) -> CloudResult<Vec<ExecutionSummary>> {
+    let r = aws.ready().await;
+    let resources = [("pipeline", name), ("stage", stage)];
+    let c = call(
+        "ListPipelineExecutions",
+        "codepipeline:ListPipelineExecutions",
+        &resources,
+    );
+    let filter = sdk::PipelineExecutionFilter::builder()
+        .succeeded_in_stage(
+            sdk::SucceededInStageFilter::builder()
+                .stage_name(stage)
+                .build(),
+        )
+        .build();
+    let mut out: Vec<ExecutionSummary> = Vec::new();
+    let mut token: Option<String> = None;
+    while out.len() < max {
+        let page = r
+            .clients
+            .codepipeline
+            .list_pipeline_executions()
+            .pipeline_name(name)
+            .filter(filter.clone())
+            .max_results((max - out.len()).min(PAGE) as i32)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| map(e, &c, &r.site))?;
+        let rows = page.pipeline_execution_summaries();
+        let empty = rows.is_empty();
+        out.extend(rows.iter().map(convert::execution_summary));
+        token = page.next_token;
+        if token.is_none() || empty {
+            break;
+        }
+    }
+    out.truncate(max);
+    Ok(out)
+}
+
+/// `DisableStageTransition` / `EnableStageTransition` on the inbound side of `stage`.
+pub(super) async fn set_inbound_transition(
+    aws: &AwsCloud,
+    name: &str,
+    stage: &str,
+    change: &TransitionChange,
+) -> CloudResult<()> {
+    let r = aws.ready().await;
+    let resources = [("pipeline", name), ("stage", stage)];
+    let cp = &r.clients.codepipeline;
+    match change {
+        TransitionChange::Disable { reason } => {
+            let c = call(
+                "DisableStageTransition",
+                "codepipeline:DisableStageTransition",
+                &resources,
+            );
+            cp.disable_stage_transition()
+                .pipeline_name(name)
+                .stage_name(stage)
+                .transition_type(sdk::StageTransitionType::Inbound)
+                .reason(reason)
+                .send()
+                .await
+                .map_err(|e| map(e, &c, &r.site))?;
+        }
+        TransitionChange::Enable => {
+            let c = call(
+                "EnableStageTransition",
+                "codepipeline:EnableStageTransition",
+                &resources,
+            );
+            cp.enable_stage_transition()
+                .pipeline_name(name)
+                .stage_name(stage)
+                .transition_type(sdk::StageTransitionType::Inbound)
+                .send()
+                .await
+                .map_err(|e| map(e, &c, &r.site))?;
+        }
+    }
+    Ok(())
+}

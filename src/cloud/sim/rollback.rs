@@ -1,0 +1,167 @@
+//! CodePipeline rollbacks and stage transitions as the API serves them: `RollbackStage`,
+//! `ListPipelineExecutions` filtered by `succeededInStage`, `Disable/EnableStageTransition`.
+
+use super::Simulator;
+use super::pipeline::{Exec, Pos};
+use crate::cloud::{CloudError, CloudResult, MAX_TRANSITION_REASON, TransitionChange};
+use crate::domain::{ExecutionStatus, ExecutionSummary, ExecutionType, Trigger};
+
+fn rejected(code: &str, message: impl Into<String>) -> CloudError {
+    CloudError::Rejected {
+        code: code.into(),
+        message: message.into(),
+    }
+}
+
+/// Whether `reason` is what `DisableStageTransition` accepts: 1–300 characters of
+/// `[a-zA-Z0-9!@ ()\.*?\-]`.
+pub(crate) fn valid_reason(reason: &str) -> Result<(), String> {
+    let n = reason.chars().count();
+    if n == 0 || n > MAX_TRANSITION_REASON {
+        return Err(format!(
+            "reason must be 1-{MAX_TRANSITION_REASON} characters, got {n}"
+        ));
+    }
+    if let Some(c) = reason
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "!@ ().*?-".contains(*c)))
+    {
+        return Err(format!(
+            "reason may contain only letters, digits, spaces and !@().*?- (found {c:?})"
+        ));
+    }
+    Ok(())
+}
+
+impl Simulator {
+    /// Index of stage `stage` in environment `env`.
+    fn stage_of(&self, env: usize, stage: &str) -> CloudResult<usize> {
+        self.envs[env]
+            .stage_index(stage)
+            .ok_or_else(|| CloudError::NotFound {
+                kind: "stage".into(),
+                name: stage.into(),
+            })
+    }
+
+    /// `ListPipelineExecutions` with `succeededInStage`: newest first, at most `max`.
+    pub(crate) fn op_succeeded_in(
+        &self,
+        name: &str,
+        stage: &str,
+        max: usize,
+    ) -> CloudResult<Vec<ExecutionSummary>> {
+        let env = self.env_of(name)?;
+        let i = self.stage_of(env, stage)?;
+        let e = &self.envs[env];
+        Ok(e.execs
+            .iter()
+            .rev()
+            .filter(|x| x.passed.contains(&i))
+            .take(max.min(100))
+            .map(|x| x.summary.clone())
+            .collect())
+    }
+
+    /// `RollbackStage` by `by`: a ROLLBACK execution of the target's source revision enters `stage`.
+    pub(crate) fn op_rollback(
+        &mut self,
+        name: &str,
+        stage: &str,
+        target: &str,
+        by: &str,
+    ) -> CloudResult<String> {
+        let env = self.env_of(name)?;
+        let i = self.stage_of(env, stage)?;
+        if i == 0 {
+            return Err(rejected(
+                "ValidationException",
+                format!("Stage {stage} is the source stage of {name} and cannot be rolled back"),
+            ));
+        }
+        let x = self.envs[env]
+            .exec_index(target)
+            .ok_or_else(|| CloudError::NotFound {
+                kind: "pipeline execution".into(),
+                name: target.into(),
+            })?;
+        let e = &self.envs[env];
+        if !e.execs[x].passed.contains(&i) {
+            return Err(rejected(
+                "UnableToRollbackStageException",
+                format!(
+                    "Execution {target} did not succeed in stage {stage}; it cannot be a rollback target"
+                ),
+            ));
+        }
+        if e.stages[i].run.is_some() {
+            return Err(rejected(
+                "UnableToRollbackStageException",
+                format!(
+                    "Stage {stage} of {name} is running; wait for it to finish before rolling back"
+                ),
+            ));
+        }
+        let source = &e.execs[x];
+        let now = self.now;
+        let exec = Exec {
+            summary: ExecutionSummary {
+                id: self.rng.uuid(),
+                status: ExecutionStatus::InProgress,
+                status_summary: None,
+                start: now,
+                last_update: now,
+                source_revisions: source.summary.source_revisions.clone(),
+                trigger: Trigger {
+                    kind: "ManualRollback".into(),
+                    detail: by.into(),
+                },
+                execution_type: ExecutionType::Rollback,
+            },
+            release: source.release.clone(),
+            pos: Pos::Waiting(i),
+            stopping: false,
+            halted_stage: None,
+            passed: Default::default(),
+        };
+        let id = exec.summary.id.clone();
+        let e = &mut self.envs[env];
+        e.execs.push(exec);
+        let idx = e.execs.len() - 1;
+        e.updated = now;
+        self.arrive(env, idx, i);
+        Ok(id)
+    }
+
+    /// `DisableStageTransition` / `EnableStageTransition` (inbound) by `by`.
+    pub(crate) fn op_transition(
+        &mut self,
+        name: &str,
+        stage: &str,
+        change: &TransitionChange,
+        by: &str,
+    ) -> CloudResult<()> {
+        let env = self.env_of(name)?;
+        let i = self.stage_of(env, stage)?;
+        if i == 0 {
+            return Err(rejected(
+                "ValidationException",
+                format!("Stage {stage} is the first stage of {name} and has no inbound transition"),
+            ));
+        }
+        let reason = match change {
+            TransitionChange::Disable { reason } => {
+                valid_reason(reason).map_err(|m| rejected("ValidationException", m))?;
+                Some(reason.clone())
+            }
+            TransitionChange::Enable => None,
+        };
+        let now = self.now;
+        let e = &mut self.envs[env];
+        e.stages[i].disabled_reason = reason;
+        e.stages[i].inbound_changed = Some((by.to_string(), now));
+        e.updated = now;
+        self.pump(env);
+        Ok(())
+    }
+}
