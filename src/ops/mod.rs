@@ -9,6 +9,7 @@ mod answer;
 pub mod approve;
 pub mod audit;
 mod catalogue;
+mod changes;
 pub mod deploy;
 pub mod digest;
 pub mod freeze;
@@ -22,7 +23,9 @@ pub mod rollback;
 pub mod run;
 pub mod stop;
 mod text;
+pub mod upload;
 pub mod verify;
+mod watch_changes;
 
 pub use guards::{Guard, GuardCheck, SelfApproval};
 pub use plan::{

@@ -131,6 +131,7 @@ pub fn plan_promote(
         confirm,
         guards: vec![read_only, confirm_check],
         request: Request::Promote {
+            pipeline: spec.pipeline.clone(),
             bucket: spec.source_bucket.clone(),
             from_key: p.key.clone(),
             to_key: spec.source_key.clone(),
@@ -241,6 +242,7 @@ pub fn plan_upload(
         confirm,
         guards: vec![read_only, confirm_check],
         request: Request::Upload {
+            pipeline: spec.pipeline.clone(),
             bucket: spec.source_bucket.clone(),
             key,
             to_key: spec.source_key.clone(),

@@ -90,6 +90,8 @@ pub enum Request {
     },
     /// `CopyObject` of a release package to the source key (the pipeline starts on it).
     Promote {
+        /// The pipeline that starts on the new source object.
+        pipeline: String,
         /// Bucket.
         bucket: String,
         /// The package's key under the release prefix.
@@ -102,6 +104,8 @@ pub enum Request {
     /// Upload of a local package under the release prefix (never overwriting), then `CopyObject`
     /// to the source key.
     Upload {
+        /// The pipeline that starts on the new source object.
+        pipeline: String,
         /// Bucket.
         bucket: String,
         /// Key under the release prefix.

@@ -2,7 +2,7 @@
 
 use super::plan::{Outcome, Plan, Request};
 use super::verify::{Pace, Verified, watch};
-use super::{approve, deploy, retry, stop};
+use super::{approve, changes, deploy, retry, stop, upload};
 use crate::cloud::Cloud;
 use crate::domain::{Millis, Timestamp};
 
@@ -13,7 +13,11 @@ pub async fn apply(cloud: &Cloud, plan: &Plan) -> Outcome {
         Request::Start { .. } => deploy::apply(cloud, &plan.request).await,
         Request::Stop { .. } => stop::apply(cloud, &plan.request).await,
         Request::Retry { .. } => retry::apply(cloud, &plan.request).await,
-        _ => Outcome::failed("this action needs ports the cloud layer does not offer yet"),
+        Request::Rollback { .. } => changes::rollback(cloud, &plan.request).await,
+        Request::Transition { .. } => changes::transition(cloud, &plan.request).await,
+        Request::Invalidate { .. } => changes::invalidate(cloud, &plan.request).await,
+        Request::Promote { .. } => changes::promote(cloud, &plan.request).await,
+        Request::Upload { .. } => upload::apply(cloud, &plan.request, &mut |_, _| {}).await,
     }
 }
 
@@ -21,6 +25,10 @@ pub async fn apply(cloud: &Cloud, plan: &Plan) -> Outcome {
 pub fn default_limit(request: &Request) -> Millis {
     match request {
         Request::Stop { abandon: false, .. } => 30 * Timestamp::MINUTE,
+        Request::Invalidate { .. } => 20 * Timestamp::MINUTE,
+        Request::Promote { .. } | Request::Upload { .. } | Request::Rollback { .. } => {
+            15 * Timestamp::MINUTE
+        }
         _ => 10 * Timestamp::MINUTE,
     }
 }
@@ -28,12 +36,5 @@ pub fn default_limit(request: &Request) -> Millis {
 /// Watches the result of an applied plan (bounded by [`default_limit`]).
 pub async fn verify(cloud: &Cloud, pace: &dyn Pace, plan: &Plan, outcome: &Outcome) -> Verified {
     let limit = default_limit(&plan.request);
-    watch(
-        cloud,
-        pace,
-        &plan.request,
-        outcome.execution_id.as_deref(),
-        limit,
-    )
-    .await
+    watch(cloud, pace, &plan.request, outcome, limit).await
 }

@@ -1,6 +1,6 @@
 //! Watching the result of an action with a bounded wait, on a clock the caller passes.
 
-use super::plan::Request;
+use super::plan::{Outcome, Request};
 use crate::cloud::sim::SimCloud;
 use crate::cloud::{ApprovalOutcome, Cloud};
 use crate::domain::{ActionStatus, ExecutionStatus, Millis, PipelineState, StageStatus, Timestamp};
@@ -91,13 +91,13 @@ fn position(state: &PipelineState, id: &str) -> Vec<(String, StageStatus)> {
         .collect()
 }
 
-/// Watches until the change `request` made shows, or `limit` passes; `started` is the
-/// execution the call reported (a new execution's id).
+/// Watches until the change `request` made shows, or `limit` passes; `outcome` is what the
+/// call reported (a new execution's id, an object version, an invalidation id).
 pub async fn watch(
     cloud: &Cloud,
     pace: &dyn Pace,
     request: &Request,
-    started: Option<&str>,
+    outcome: &Outcome,
     limit: Millis,
 ) -> Verified {
     let mut w = Watch {
@@ -107,7 +107,7 @@ pub async fn watch(
     };
     let mut last = "no answer from the pipeline yet".to_string();
     while w.next().await {
-        match look(cloud, request, started).await {
+        match look(cloud, request, outcome).await {
             Ok((true, message)) => return Verified { ok: true, message },
             Ok((false, message)) => last = message,
             Err(e) => last = format!("cannot read the pipeline: {e}"),
@@ -126,7 +126,7 @@ pub async fn watch(
 async fn look(
     cloud: &Cloud,
     request: &Request,
-    started: Option<&str>,
+    outcome: &Outcome,
 ) -> Result<(bool, String), crate::cloud::CloudError> {
     let p = &cloud.pipelines;
     match request {
@@ -182,7 +182,14 @@ async fn look(
                 ),
             })
         }
-        Request::Start { pipeline, .. } => moved_on(cloud, pipeline, started.unwrap_or("")).await,
+        Request::Start { pipeline, .. } | Request::Rollback { pipeline, .. } => {
+            moved_on(
+                cloud,
+                pipeline,
+                outcome.execution_id.as_deref().unwrap_or(""),
+            )
+            .await
+        }
         Request::Retry {
             pipeline,
             execution_id,
@@ -200,12 +207,12 @@ async fn look(
                 format!("execution {execution_id} is {}", e.status.as_str()),
             ))
         }
-        _ => Ok((false, "nothing to watch".into())),
+        other => super::watch_changes::look(cloud, other, outcome).await,
     }
 }
 
 /// Whether execution `id` (or, when empty, the newest one) has progressed past a stage.
-async fn moved_on(
+pub(super) async fn moved_on(
     cloud: &Cloud,
     pipeline: &str,
     id: &str,
