@@ -123,7 +123,7 @@ fn bad_keymaps_are_errors_that_say_what_is_wrong() {
         ),
         (
             "[visual]\nquit = { keys = [\"q\"] }\n",
-            "k.toml: unknown section [visual]; expected [normal] or [input]",
+            "k.toml: unknown section [visual]; expected [normal], [input] or [dialog]",
         ),
         (
             "[normal]\nquit = { keys = [\"q\"], color = 1 }\n",

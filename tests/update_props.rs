@@ -1,13 +1,16 @@
 //! Property tests of `update` over random action sequences: selections stay valid, request ids
-//! are never reused, stale answers never land, and time never runs backwards.
+//! are never reused, stale answers never land, time never runs backwards, no pending
+//! confirmation survives an environment switch, a confirmation sends at most one call, and a
+//! read-only session never yields a mutating effect.
 
 mod common;
 
 use common::*;
 use proptest::prelude::*;
-use shipdeck::app::{Action, Effect, Overlay, State, View, update};
+use shipdeck::app::{Action, Effect, Overlay, Phase, State, View, update};
 use shipdeck::cloud::CloudError;
 use shipdeck::domain::{ExecutionStatus, Timestamp};
+use shipdeck::ops::{OpKind, Outcome};
 use std::collections::HashSet;
 
 #[derive(Debug, Clone)]
@@ -47,6 +50,20 @@ fn key() -> impl Strategy<Value = Action> {
         (0usize..12).prop_map(Action::SelectRow),
         prop::sample::select(vec!['p', 'r', 'd', 'e', 'n', 'v', ' ', 'q', 'x', '1'])
             .prop_map(Action::Input),
+        Just(Action::Show(View::Audit)),
+        Just(Action::DialogNext),
+        Just(Action::DialogToggle),
+        prop::sample::select(vec![
+            OpKind::Approve,
+            OpKind::Reject,
+            OpKind::Deploy,
+            OpKind::Stop,
+            OpKind::Retry,
+            OpKind::Rollback,
+            OpKind::Freeze,
+            OpKind::Invalidate,
+        ])
+        .prop_map(Action::Op),
     ]
 }
 
@@ -96,7 +113,17 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
             request: *request,
             result: if ok { Ok(Vec::new()) } else { Err(err()) },
         }),
-        Effect::FetchIdentity | Effect::Quit => None,
+        Effect::ApplyOp { request, .. } => Some(Action::OpApplied {
+            request: *request,
+            outcome: if ok {
+                Outcome::done("done", Some("e-9".into()))
+            } else {
+                Outcome::failed("throttled")
+            },
+            audit_error: None,
+        }),
+        Effect::ReadAudit { .. } => Some(Action::AuditLoaded(Ok(Vec::new()))),
+        Effect::FetchIdentity | Effect::Quit | Effect::Audit { .. } => None,
     }
 }
 
@@ -104,7 +131,8 @@ fn request_id(e: &Effect) -> Option<u64> {
     match e {
         Effect::FetchEnv { request, .. }
         | Effect::FetchReleases { request, .. }
-        | Effect::FetchLogs { request, .. } => Some(*request),
+        | Effect::FetchLogs { request, .. }
+        | Effect::ApplyOp { request, .. } => Some(*request),
         _ => None,
     }
 }
@@ -128,16 +156,62 @@ fn check(s: &State) {
     }
 }
 
+/// A state whose operator is known (so plans on prd pass the self-approval guard).
+fn operator_state(read_only: bool) -> State {
+    let mut s = state();
+    s.session.identity = Some("arn:aws:sts::123456789012:assumed-role/ReleaseManager/dave".into());
+    s.session.read_only = read_only;
+    s
+}
+
+fn is_apply(e: &Effect) -> bool {
+    matches!(e, Effect::ApplyOp { .. })
+}
+
+/// The invariants of the console's actions across one step.
+fn check_ops(before: &State, after: &State, effects: &[Effect]) -> Result<(), TestCaseError> {
+    let sends = effects.iter().filter(|e| is_apply(e)).count();
+    prop_assert!(sends <= 1, "one step sent {} calls", sends);
+    if sends == 1 {
+        let was_editing = before
+            .ops
+            .dialog
+            .as_ref()
+            .is_some_and(|d| d.phase == Phase::Editing && d.ready());
+        prop_assert!(was_editing, "a call was sent without a ready dialog");
+        prop_assert!(!after.session.read_only, "read-only sent a call");
+    }
+    if before.selected != after.selected && before.ops.dialog.is_some() {
+        prop_assert!(
+            after.ops.dialog.is_none(),
+            "a dialog survived an environment switch"
+        );
+    }
+    if let Some(d) = &after.ops.dialog {
+        prop_assert_eq!(
+            d.env,
+            after.selected,
+            "the dialog acts on the selected environment"
+        );
+        prop_assert!(!after.session.read_only, "read-only opened a dialog");
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
     #[test]
-    fn random_sessions_keep_the_state_consistent(steps in prop::collection::vec(step(), 1..120)) {
-        let mut s = state();
+    fn random_sessions_keep_the_state_consistent(
+        steps in prop::collection::vec(step(), 1..120),
+        read_only in any::<bool>(),
+    ) {
+        let mut s = operator_state(read_only);
         let mut pending: Vec<Effect> = update(&mut s, Action::Tick(T0));
         let mut issued: HashSet<u64> = pending.iter().filter_map(request_id).collect();
         let mut now = T0;
         for step in steps {
+            let before_state = s.clone();
             let before = s.now;
             let effects = match step {
                 Step::Key(a) => update(&mut s, a),
@@ -157,6 +231,10 @@ proptest! {
                 Step::Bogus(..) => Vec::new(),
             };
             prop_assert!(s.now >= before, "time ran backwards");
+            check_ops(&before_state, &s, &effects)?;
+            if read_only {
+                prop_assert!(!effects.iter().any(is_apply), "read-only yielded a mutating effect");
+            }
             for e in &effects {
                 if let Some(id) = request_id(e) {
                     prop_assert!(issued.insert(id), "request id {} reused", id);

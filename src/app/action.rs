@@ -97,6 +97,25 @@ pub enum Action {
     PageUp,
     /// Leave shipdeck.
     Quit,
+    /// Open the plan/confirm dialog of a mutating action (selected environment or approval).
+    Op(crate::ops::OpKind),
+    /// Move to the next field of the dialog.
+    DialogNext,
+    /// Flip the dialog's option (stop: abandon; retry: all actions).
+    DialogToggle,
+    /// The one call of a confirmation answered (or was refused at the last moment).
+    OpApplied {
+        /// The request this answers.
+        request: RequestId,
+        /// What happened.
+        outcome: crate::ops::Outcome,
+        /// Why the audit line could not be written, if it could not.
+        audit_error: Option<String>,
+    },
+    /// The audit log was read (entries oldest first).
+    AuditLoaded(Result<Vec<super::AuditLine>, String>),
+    /// An audit line could not be written.
+    AuditFailed(String),
 }
 
 impl Action {
@@ -126,6 +145,17 @@ impl Action {
             "page_down" => Action::PageDown,
             "page_up" => Action::PageUp,
             "quit" => Action::Quit,
+            "approve" => Action::Op(crate::ops::OpKind::Approve),
+            "reject" => Action::Op(crate::ops::OpKind::Reject),
+            "deploy" => Action::Op(crate::ops::OpKind::Deploy),
+            "stop" => Action::Op(crate::ops::OpKind::Stop),
+            "retry" => Action::Op(crate::ops::OpKind::Retry),
+            "rollback" => Action::Op(crate::ops::OpKind::Rollback),
+            "freeze" => Action::Op(crate::ops::OpKind::Freeze),
+            "invalidate" => Action::Op(crate::ops::OpKind::Invalidate),
+            "audit" => Action::Show(View::Audit),
+            "next_field" => Action::DialogNext,
+            "toggle" => Action::DialogToggle,
             _ => return None,
         })
     }
@@ -155,5 +185,26 @@ impl Action {
         "submit",
         "complete",
         "backspace",
+        "approve",
+        "reject",
+        "deploy",
+        "stop",
+        "retry",
+        "rollback",
+        "freeze",
+        "invalidate",
+        "audit",
+        "next_field",
+        "toggle",
     ];
+
+    /// Whether the action changes something in AWS (refused and hidden when read-only).
+    pub fn is_mutating(&self) -> bool {
+        matches!(self, Action::Op(_))
+    }
+
+    /// Whether a keymap action name is a mutating action.
+    pub fn is_mutating_name(name: &str) -> bool {
+        Action::bindable(name).is_some_and(|a| a.is_mutating())
+    }
 }

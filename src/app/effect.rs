@@ -45,4 +45,29 @@ pub enum Effect {
     },
     /// Leave the program.
     Quit,
+    /// Send a confirmed plan's one mutating call (`ops::apply`) and append its audit line.
+    ApplyOp {
+        /// Request id of this confirmation (never reused).
+        request: RequestId,
+        /// The plan confirmed.
+        plan: Box<crate::ops::Plan>,
+        /// The operator, for the audit line.
+        identity: Option<String>,
+        /// When it was confirmed.
+        at: crate::domain::Timestamp,
+        /// The audit log file; `None` for the XDG state dir.
+        audit_path: Option<std::path::PathBuf>,
+    },
+    /// Append one line to the audit log.
+    Audit {
+        /// The line.
+        entry: Box<super::AuditLine>,
+        /// The audit log file; `None` for the XDG state dir.
+        path: Option<std::path::PathBuf>,
+    },
+    /// Read the audit log for the audit view.
+    ReadAudit {
+        /// The audit log file; `None` for the XDG state dir.
+        path: Option<std::path::PathBuf>,
+    },
 }

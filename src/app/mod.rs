@@ -2,8 +2,14 @@
 
 mod action;
 mod command;
+mod dialog;
 mod effect;
 mod nav;
+mod ops_command;
+mod ops_plan;
+mod ops_state;
+mod ops_update;
+mod ops_watch;
 mod poll;
 mod summary;
 mod update;
@@ -11,6 +17,10 @@ mod update;
 pub use action::{Action, EnvSnapshot};
 pub use command::{COMMANDS, complete, parse_command};
 pub use effect::Effect;
+pub use ops_command::{AUDIT_COMMAND, OP_COMMANDS};
+pub use ops_state::{AuditLine, AuditView, Dialog, Field, InFlight, OpsState, Phase, Watch};
+pub use ops_update::{WATCH_POLL, visible_audit};
+pub use ops_watch::seen;
 pub use summary::{EnvSummary, PipelineHealth};
 pub use update::{start, update};
 
@@ -33,6 +43,8 @@ pub enum View {
     Approvals,
     /// Recent CloudWatch events of the selected environment.
     Logs,
+    /// The audit log of mutating actions, newest first (not a tab: `:audit` or its key).
+    Audit,
 }
 
 impl View {
@@ -51,6 +63,7 @@ impl View {
             View::Pipeline => "Pipeline",
             View::Approvals => "Approvals",
             View::Logs => "Logs",
+            View::Audit => "Audit log",
         }
     }
 }
@@ -274,6 +287,8 @@ pub struct State {
     pub poll: PollPolicy,
     /// Set when the user asked to leave.
     pub quit: bool,
+    /// The console's actions: dialog, call in flight, watch, audit view, guard settings.
+    pub ops: OpsState,
 }
 
 impl State {
@@ -299,6 +314,7 @@ impl State {
             next_request: 1,
             poll,
             quit: false,
+            ops: OpsState::default(),
         }
     }
 

@@ -90,6 +90,7 @@ impl State {
                 (self.approval_row < n).then_some(self.approval_row)
             }
             View::Logs => None,
+            View::Audit => None,
         }
     }
 
@@ -113,6 +114,7 @@ impl State {
                 self.approval_row = row.min(n.saturating_sub(1));
             }
             View::Logs => {}
+            View::Audit => {}
         }
     }
 
@@ -121,6 +123,11 @@ impl State {
         if self.view == View::Logs {
             let max = self.visible_log_count().saturating_sub(1);
             self.logs.scroll = self.logs.scroll.saturating_add_signed(-delta).min(max);
+            return;
+        }
+        if self.view == View::Audit {
+            let max = self.ops.audit.entries.len().saturating_sub(1);
+            self.ops.audit.scroll = self.ops.audit.scroll.saturating_add_signed(delta).min(max);
             return;
         }
         let current = self.selected_row().unwrap_or(0) as isize;
@@ -133,6 +140,7 @@ impl State {
             return;
         }
         self.selected = index;
+        self.ops.dialog = None; // no confirmation survives an environment switch
         self.history_row = 0;
         self.logs.scroll = 0;
     }

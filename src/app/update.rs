@@ -1,9 +1,7 @@
 //! `update`: the one place the state changes. It never awaits; it returns effects as data.
 
 use super::command::{Command, common_prefix};
-use super::{
-    Action, Effect, Level, LineInput, Overlay, State, View, complete, parse_command, poll,
-};
+use super::{Action, Effect, Level, LineInput, Overlay, State, View, parse_command, poll};
 
 /// The effects to run when the app starts at `state.now`: who we are, and every first refresh.
 pub fn start(state: &mut State) -> Vec<Effect> {
@@ -37,6 +35,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Quit => {
             state.quit = true;
             return vec![Effect::Quit];
+        }
+        action if super::ops_update::intercepts(state, &action) => {
+            return super::ops_update::update(state, action);
         }
         action
             if matches!(
@@ -86,7 +87,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::CommandOpen => {
             let names = env_names(state);
             let names: Vec<&str> = names.iter().map(String::as_str).collect();
-            let completions = complete("", &names);
+            let completions = super::ops_command::completions(state.session.read_only, "", &names);
             state.overlay = Some(Overlay::Command(LineInput {
                 text: String::new(),
                 completions,
@@ -100,6 +101,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }));
         }
         Action::Input(_) | Action::Backspace | Action::Complete | Action::Submit => {}
+        Action::Op(_)
+        | Action::DialogNext
+        | Action::DialogToggle
+        | Action::OpApplied { .. }
+        | Action::AuditLoaded(_)
+        | Action::AuditFailed(_) => return super::ops_update::update(state, action),
     }
     Vec::new()
 }
@@ -138,7 +145,7 @@ fn open(state: &mut State) -> Vec<Effect> {
             }
             show(state, View::Pipeline)
         }
-        View::Pipeline | View::Logs => Vec::new(),
+        View::Pipeline | View::Logs | View::Audit => Vec::new(),
     }
 }
 
@@ -157,6 +164,7 @@ fn back(state: &mut State) {
 fn input(state: &mut State, action: Action) -> Vec<Effect> {
     let names = env_names(state);
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let read_only = state.session.read_only;
     let Some(overlay) = state.overlay.as_mut() else {
         return Vec::new();
     };
@@ -199,7 +207,7 @@ fn input(state: &mut State, action: Action) -> Vec<Effect> {
         _ => return Vec::new(),
     }
     if is_command {
-        line.completions = complete(&line.text, &names);
+        line.completions = super::ops_command::completions(read_only, &line.text, &names);
     } else {
         state.filter = line.text.clone();
         if let Some(first) = state.visible_first_row() {
@@ -210,6 +218,9 @@ fn input(state: &mut State, action: Action) -> Vec<Effect> {
 }
 
 fn run_command(state: &mut State, text: &str, names: &[&str]) -> Vec<Effect> {
+    if let Some(fx) = super::ops_command::run(state, text) {
+        return fx;
+    }
     match parse_command(text, names) {
         Ok(Command::Env(name)) => {
             if let Some(i) = state.env_index(&name) {

@@ -91,6 +91,9 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
             })
         }
         Effect::Quit => None,
+        effect @ (Effect::ApplyOp { .. } | Effect::Audit { .. } | Effect::ReadAudit { .. }) => {
+            super::ops_effects::run(cloud, effect).await
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 mod clock;
 mod effects;
 mod headless;
+pub mod ops_effects;
 
 pub use clock::{Clock, SimClock, WallClock};
 pub use effects::{REQUEST_TIMEOUT, run_effect};

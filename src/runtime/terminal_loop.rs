@@ -20,6 +20,7 @@ const BATCH: usize = 256;
 
 fn key_mode(state: &State) -> KeyMode {
     match state.overlay {
+        _ if state.ops.dialog.is_some() => KeyMode::Dialog,
         Some(Overlay::Command(_) | Overlay::Filter(_)) => KeyMode::Input,
         _ => KeyMode::Normal,
     }
@@ -54,9 +55,11 @@ pub async fn run(
         Some(sim) => Arc::new(SimClock::new(sim.clone(), speed)),
         None => Arc::new(WallClock),
     };
-    let hints = hints(&keymap);
     let cloud = backend.cloud.clone();
     let mut state = backend.state();
+    super::ops_effects::prepare(&mut state, &backend);
+    let keymap = keymap.for_session(state.session.read_only);
+    let hints = hints(&keymap);
     state.now = clock.now();
     let (tx, mut rx) = unbounded_channel::<Action>();
     let mut term = TerminalGuard::enter()?;

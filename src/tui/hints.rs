@@ -66,6 +66,7 @@ pub fn hints(keymap: &Keymap) -> Hints {
             context: match b.mode {
                 KeyMode::Normal => "views".to_string(),
                 KeyMode::Input => "typing".to_string(),
+                KeyMode::Dialog => "dialog".to_string(),
             },
         })
         .collect();

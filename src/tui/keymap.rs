@@ -17,6 +17,8 @@ pub enum KeyMode {
     Normal,
     /// Typing in the command line or the filter.
     Input,
+    /// In the plan/confirm dialog of an action (printable characters are typed).
+    Dialog,
 }
 
 impl KeyMode {
@@ -24,6 +26,7 @@ impl KeyMode {
         match self {
             KeyMode::Normal => "normal",
             KeyMode::Input => "input",
+            KeyMode::Dialog => "dialog",
         }
     }
 }
@@ -40,7 +43,7 @@ pub enum KeymapError {
         message: String,
     },
     /// A section other than normal/input.
-    #[error("{file}: unknown section [{section}]; expected [normal] or [input]")]
+    #[error("{file}: unknown section [{section}]; expected [normal], [input] or [dialog]")]
     Section {
         /// File name.
         file: String,
@@ -174,6 +177,7 @@ impl Keymap {
             let mode = match section.as_str() {
                 "normal" => KeyMode::Normal,
                 "input" => KeyMode::Input,
+                "dialog" => KeyMode::Dialog,
                 _ => {
                     return Err(KeymapError::Section {
                         file: file.into(),
@@ -233,9 +237,26 @@ impl Keymap {
             return Some(a.clone());
         }
         match (mode, code) {
-            (KeyMode::Input, KeyCode::Char(c)) if !ctrl && !alt => Some(Action::Input(c)),
+            (KeyMode::Input | KeyMode::Dialog, KeyCode::Char(c)) if !ctrl && !alt => {
+                Some(Action::Input(c))
+            }
             _ => None,
         }
+    }
+
+    /// The keymap of a session: without the mutating actions when it is read-only, so they
+    /// are neither dispatched nor shown in the hints and the help.
+    pub fn for_session(self, read_only: bool) -> Keymap {
+        if !read_only {
+            return self;
+        }
+        let Keymap {
+            mut bindings,
+            mut lookup,
+        } = self;
+        bindings.retain(|b| !Action::is_mutating_name(&b.action));
+        lookup.retain(|_, a| !a.is_mutating());
+        Keymap { bindings, lookup }
     }
 
     /// Every binding, sections in order.

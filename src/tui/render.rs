@@ -255,6 +255,7 @@ pub fn draw(frame: &mut Frame, state: &State, hints: &Hints) {
         Some(Overlay::Command(line)) => views::command::render(frame, line, &areas),
         Some(Overlay::Filter(line)) => views::command::render_filter(frame, state, line, &areas),
     }
+    views::dialog::render(frame, state, hints, areas.body);
 }
 
 /// The action of a left click at (`column`, `row`) on a screen of `area`, drawn as [`draw`] does:
@@ -270,7 +271,7 @@ pub fn hit_test(state: &State, area: Rect, column: u16, row: u16) -> Option<Acti
     if row == areas.tabs.y {
         return tabs::hit(state, areas.tabs, column).map(Action::Show);
     }
-    if state.overlay.is_some() {
+    if state.overlay.is_some() || state.ops.dialog.is_some() {
         return None;
     }
     let inner = body_block(state).inner(areas.body);

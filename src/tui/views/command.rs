@@ -104,6 +104,7 @@ fn matches(state: &State) -> usize {
         View::Pipeline => state.visible_history().len(),
         View::Approvals => state.visible_approvals().len(),
         View::Logs => state.visible_log_count(),
+        View::Audit => crate::app::visible_audit(state).len(),
     }
 }
 

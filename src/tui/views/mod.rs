@@ -1,7 +1,9 @@
 //! One file per view; each draws `&State` into the body and says where its list rows are.
 
 pub mod approvals;
+pub mod audit;
 pub mod command;
+pub mod dialog;
 pub mod env_detail;
 pub mod environments;
 pub mod help;
@@ -28,6 +30,7 @@ pub fn title(state: &State) -> String {
         View::Pipeline => pipeline::title(state),
         View::Approvals => approvals::title(state),
         View::Logs => logs::title(state),
+        View::Audit => audit::title(state),
     }
 }
 
@@ -38,6 +41,7 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
         View::Pipeline => pipeline::render(frame, state, inner),
         View::Approvals => approvals::render(frame, state, inner),
         View::Logs => logs::render(frame, state, inner),
+        View::Audit => audit::render(frame, state, inner),
     }
 }
 
@@ -48,6 +52,7 @@ pub fn list_geometry(state: &State, inner: Rect) -> Option<ListGeom> {
         View::Pipeline => pipeline::geometry(state, inner),
         View::Approvals => approvals::geometry(state, inner),
         View::Logs => None,
+        View::Audit => None,
     }
 }
 

@@ -1,0 +1,191 @@
+//! The plan/confirm dialog's reducer: typing re-plans, Enter sends exactly once, Esc declines.
+
+use super::ops_state::{AuditLine, Dialog, Field, InFlight, Phase};
+use super::{Action, Effect, Level, State, ops_plan};
+use crate::ops::audit::Entry;
+use crate::ops::{Guard, Refusal};
+
+/// Longest text accepted in a dialog field (the plans check the real limits).
+const MAX_TEXT: usize = 4096;
+
+/// A key while the dialog is open.
+pub(super) fn key(state: &mut State, action: Action) -> Vec<Effect> {
+    let Some(d) = state.ops.dialog.as_mut() else {
+        return Vec::new();
+    };
+    match (&d.phase, action) {
+        (Phase::Editing, Action::Input(c)) if !c.is_control() => {
+            let field = match d.field {
+                Field::Text => &mut d.text,
+                Field::Confirm => &mut d.typed,
+            };
+            if field.chars().count() < MAX_TEXT {
+                field.push(c);
+            }
+            replan(state);
+        }
+        (Phase::Editing, Action::Backspace) => {
+            match d.field {
+                Field::Text => d.text.pop(),
+                Field::Confirm => d.typed.pop(),
+            };
+            replan(state);
+        }
+        (Phase::Editing, Action::DialogNext | Action::Complete) => {
+            let has_text = d.text_label().is_some();
+            let has_confirm = d.must_type().is_some();
+            d.field = match d.field {
+                Field::Text if has_confirm => Field::Confirm,
+                Field::Confirm if has_text => Field::Text,
+                other => other,
+            };
+        }
+        (Phase::Editing, Action::DialogToggle) => {
+            if d.toggle_label().is_some() {
+                d.toggle = !d.toggle;
+                replan(state);
+            }
+        }
+        (Phase::Editing, Action::Submit) => return submit(state),
+        (Phase::Editing, Action::Back) => return decline(state, "the operator cancelled"),
+        // While sending, nothing happens: no second call, no closing the call's dialog by Enter.
+        (Phase::Sending(_), Action::Back) => {
+            state.ops.dialog = None;
+            state.say(Level::Info, "sending; the result will show here");
+        }
+        (Phase::Done(_), Action::Submit | Action::Back) => state.ops.dialog = None,
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Re-plans the open dialog with its fields and the data held now (editing only).
+pub(super) fn replan(state: &mut State) {
+    let Some(d) = state.ops.dialog.as_ref() else {
+        return;
+    };
+    if d.phase != Phase::Editing {
+        return;
+    }
+    let planned = ops_plan::plan(state, d);
+    if let Some(d) = state.ops.dialog.as_mut() {
+        d.planned = planned;
+        if d.field == Field::Text && d.text_label().is_none() && d.must_type().is_some() {
+            d.field = Field::Confirm;
+        }
+    }
+}
+
+/// Enter: sends the plan once when everything is satisfied, else says what is missing.
+fn submit(state: &mut State) -> Vec<Effect> {
+    replan(state);
+    let Some(d) = state.ops.dialog.as_ref() else {
+        return Vec::new();
+    };
+    if state.read_only_env(d.env) {
+        // Defence below the UI: a read-only session never sends.
+        return decline(state, "refused: read-only; mutating actions are disabled");
+    }
+    let plan = match &d.planned {
+        Ok(plan) => plan.clone(),
+        Err(r) => {
+            let text = r.reason.clone();
+            state.say(Level::Warn, text);
+            return Vec::new();
+        }
+    };
+    if let Some(name) = d.must_type().filter(|n| d.typed != *n) {
+        let text = format!(
+            "{} is protected: type `{name}` in the confirmation field to confirm",
+            plan.environment
+        );
+        state.say(Level::Warn, text);
+        return Vec::new();
+    }
+    let env = d.env;
+    let request = state.take_request();
+    if let Some(d) = state.ops.dialog.as_mut() {
+        d.phase = Phase::Sending(request);
+    }
+    state.ops.inflight = Some(InFlight {
+        request,
+        plan: plan.clone(),
+        env,
+    });
+    state.say(
+        Level::Info,
+        format!("{} {}: sending…", plan.kind.name(), plan.environment),
+    );
+    vec![Effect::ApplyOp {
+        request,
+        plan: Box::new(plan),
+        identity: state.session.identity.clone(),
+        at: state.now,
+        audit_path: state.ops.audit_path.clone(),
+    }]
+}
+
+/// Closes the dialog without sending and audits it as declined.
+pub(super) fn decline(state: &mut State, why: &str) -> Vec<Effect> {
+    let Some(d) = state.ops.dialog.take() else {
+        return Vec::new();
+    };
+    if d.phase != Phase::Editing {
+        return Vec::new();
+    }
+    let identity = state.session.identity.as_deref();
+    let name = state
+        .envs
+        .get(d.env)
+        .map_or(String::new(), |e| e.spec.name.clone());
+    let refusal = Refusal::by(Guard::Confirmation, format!("declined: {why}"));
+    let mut entry = match &d.planned {
+        Ok(plan) => Entry::declined(plan, identity, state.now, &refusal),
+        Err(r) => {
+            let why = Refusal::by(r.guard, format!("declined: {why} ({})", r.reason));
+            Entry::refused(
+                d.kind,
+                &name,
+                ops_plan::params(&d),
+                identity,
+                state.now,
+                &why,
+            )
+        }
+    };
+    entry.outcome = "declined".into();
+    state.say(
+        Level::Info,
+        format!("{} {name}: declined, nothing sent", d.kind.name()),
+    );
+    vec![audit(state, entry)]
+}
+
+/// The effect that appends an entry to the audit log.
+pub(super) fn audit(state: &State, entry: Entry) -> Effect {
+    Effect::Audit {
+        entry: Box::new(AuditLine(entry)),
+        path: state.ops.audit_path.clone(),
+    }
+}
+
+/// A new dialog for `kind` on `env`, planned at once.
+pub(super) fn new(state: &State, kind: crate::ops::OpKind, env: usize, token: String) -> Dialog {
+    let mut d = Dialog {
+        kind,
+        env,
+        text: String::new(),
+        typed: String::new(),
+        toggle: false,
+        field: Field::Text,
+        token,
+        planned: Err(Refusal::nothing("not planned yet")),
+        phase: Phase::Editing,
+        watch_note: None,
+    };
+    d.planned = ops_plan::plan(state, &d);
+    if d.text_label().is_none() {
+        d.field = Field::Confirm;
+    }
+    d
+}

@@ -1,0 +1,128 @@
+//! The `:` commands of the console's actions (`:approve`, `:deploy prd`, `:audit`, …) and their
+//! completion, hidden in read-only sessions.
+
+use super::{Action, Effect, Level, State, View, complete, update};
+use crate::ops::OpKind;
+
+/// The action commands: word, kind, description.
+pub const OP_COMMANDS: &[(&str, OpKind, &str)] = &[
+    (
+        "approve",
+        OpKind::Approve,
+        "approve the pending approval: approve [ENV]",
+    ),
+    (
+        "reject",
+        OpKind::Reject,
+        "reject the pending approval: reject [ENV]",
+    ),
+    (
+        "deploy",
+        OpKind::Deploy,
+        "start a new execution: deploy [ENV]",
+    ),
+    (
+        "stop",
+        OpKind::Stop,
+        "stop the running execution: stop [ENV]",
+    ),
+    (
+        "retry",
+        OpKind::Retry,
+        "retry the failed stage: retry [ENV]",
+    ),
+    (
+        "rollback",
+        OpKind::Rollback,
+        "roll the deploy stage back: rollback [ENV]",
+    ),
+    (
+        "freeze",
+        OpKind::Freeze,
+        "freeze (or unfreeze) the environment: freeze [ENV]",
+    ),
+    (
+        "unfreeze",
+        OpKind::Unfreeze,
+        "unfreeze the environment: unfreeze [ENV]",
+    ),
+    (
+        "invalidate",
+        OpKind::Invalidate,
+        "invalidate CloudFront paths: invalidate [ENV]",
+    ),
+];
+
+/// The audit view command.
+pub const AUDIT_COMMAND: (&str, &str) = ("audit", "the audit log of mutating actions");
+
+/// Completions of the command line: the view commands, `audit`, and the action commands unless
+/// mutating actions are disabled.
+pub fn completions(read_only: bool, line: &str, envs: &[&str]) -> Vec<String> {
+    let mut out = complete(line, envs);
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let trailing = line.ends_with(' ');
+    let mut words_of: Vec<&str> = vec![AUDIT_COMMAND.0];
+    if !read_only {
+        words_of.extend(OP_COMMANDS.iter().map(|(w, _, _)| *w));
+    }
+    match (words.as_slice(), trailing) {
+        ([], _) => out.extend(words_of.iter().map(|w| w.to_string())),
+        ([first], false) => out.extend(
+            words_of
+                .iter()
+                .filter(|w| w.starts_with(first))
+                .map(|w| w.to_string()),
+        ),
+        ([first], true) | ([first, _], false) if *first != AUDIT_COMMAND.0 => {
+            if words_of.contains(first) {
+                let partial = words.get(1).copied().unwrap_or("");
+                out.extend(
+                    envs.iter()
+                        .filter(|e| e.starts_with(partial))
+                        .map(|e| format!("{first} {e}")),
+                );
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Runs an action command; `None` when the line is not one.
+pub(super) fn run(state: &mut State, line: &str) -> Option<Vec<Effect>> {
+    let mut words = line.split_whitespace();
+    let word = words.next()?;
+    if word == AUDIT_COMMAND.0 {
+        return Some(update(state, Action::Show(View::Audit)));
+    }
+    let (_, kind, _) = OP_COMMANDS.iter().find(|(w, _, _)| *w == word)?;
+    let env = words.next();
+    if let Some(extra) = words.next() {
+        state.say(
+            Level::Error,
+            format!(":{line}: unexpected `{extra}`; expected {word} [ENV]"),
+        );
+        return Some(Vec::new());
+    }
+    if let Some(name) = env {
+        let Some(i) = state.env_index(name) else {
+            let names: Vec<&str> = state.envs.iter().map(|e| e.spec.name.as_str()).collect();
+            state.say(
+                Level::Error,
+                format!(
+                    ":{line}: unknown environment `{name}`; expected one of {}",
+                    names.join(", ")
+                ),
+            );
+            return Some(Vec::new());
+        };
+        state.select_env(i);
+        if state.view == View::Approvals {
+            state.view = View::Pipeline;
+        }
+    }
+    let mut fx = super::poll::due(state);
+    fx.extend(super::ops_update::open(state, *kind));
+    Some(fx)
+}

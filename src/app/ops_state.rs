@@ -1,0 +1,156 @@
+//! The state of the console's actions: the plan/confirm dialog, the call in flight, the watch
+//! after it, the audit view and the per-environment settings the guards need.
+
+use super::RequestId;
+use crate::domain::Timestamp;
+use crate::ops::audit::Entry;
+use crate::ops::{OpKind, Outcome, Plan, Planned, SelfApproval};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// One audit log line, comparable as a whole (the JSON parameters included).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditLine(pub Entry);
+
+// `Entry` holds strings and JSON values only, whose equality is total.
+impl Eq for AuditLine {}
+
+/// Which field of the dialog takes the typed characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// The comment, reason, paths or execution id (see [`Dialog::text_label`]).
+    Text,
+    /// The environment name typed to confirm on a protected environment.
+    Confirm,
+}
+
+/// Where the dialog is in its life.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Phase {
+    /// The operator edits; Enter sends once everything is satisfied.
+    Editing,
+    /// The one call is in flight (request id); keys do nothing but wait.
+    Sending(RequestId),
+    /// The call answered.
+    Done(Outcome),
+}
+
+/// The plan/confirm dialog of one action on one environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dialog {
+    /// The action.
+    pub kind: OpKind,
+    /// Environment index.
+    pub env: usize,
+    /// The comment, reason, paths or execution id typed so far.
+    pub text: String,
+    /// The confirmation typed so far.
+    pub typed: String,
+    /// The option (stop: abandon; retry: all actions).
+    pub toggle: bool,
+    /// The focused field.
+    pub field: Field,
+    /// The idempotency token of this confirmation (deploy, invalidate).
+    pub token: String,
+    /// The latest plan (re-made as the operator types and as data arrives).
+    pub planned: Planned,
+    /// Editing, sending or done.
+    pub phase: Phase,
+    /// What the watch after the call saw last.
+    pub watch_note: Option<String>,
+}
+
+impl Dialog {
+    /// The label of the text field, or `None` when the action takes no text.
+    pub fn text_label(&self) -> Option<&'static str> {
+        match self.kind {
+            OpKind::Approve => Some("Comment (optional)"),
+            OpKind::Reject => Some("Comment (required)"),
+            OpKind::Stop | OpKind::Freeze => Some("Reason (required)"),
+            OpKind::Invalidate => Some("Paths (space separated)"),
+            OpKind::Rollback => Some("Roll back to execution"),
+            OpKind::Deploy | OpKind::Retry | OpKind::Unfreeze | OpKind::Release => None,
+        }
+    }
+
+    /// The label of the option toggled with the toggle key, and whether the action has one.
+    pub fn toggle_label(&self) -> Option<&'static str> {
+        match self.kind {
+            OpKind::Stop => Some("abandon running actions (do not wait for them)"),
+            OpKind::Retry => Some("retry all actions of the stage (not only the failed ones)"),
+            _ => None,
+        }
+    }
+
+    /// The text the operator must type to confirm, if any.
+    pub fn must_type(&self) -> Option<&str> {
+        match &self.planned {
+            Ok(Plan {
+                confirm: crate::ops::Confirm::TypeName(name),
+                ..
+            }) => Some(name),
+            _ => None,
+        }
+    }
+
+    /// Whether Enter would send now: a plan, the confirmation typed, not sent yet.
+    pub fn ready(&self) -> bool {
+        self.phase == Phase::Editing
+            && self.planned.is_ok()
+            && self.must_type().is_none_or(|name| self.typed == name)
+    }
+}
+
+/// The call sent and not answered yet: survives the dialog closing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InFlight {
+    /// Its request id.
+    pub request: RequestId,
+    /// The plan sent.
+    pub plan: Plan,
+    /// Environment index.
+    pub env: usize,
+}
+
+/// Watching for the change a done call makes, on the environment's fast refreshes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Watch {
+    /// The plan applied.
+    pub plan: Plan,
+    /// The execution the call reported, if any.
+    pub execution_id: Option<String>,
+    /// Environment index.
+    pub env: usize,
+    /// When to give up.
+    pub until: Timestamp,
+}
+
+/// The audit view: entries newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AuditView {
+    /// Entries, newest first.
+    pub entries: Vec<AuditLine>,
+    /// Why the log could not be read.
+    pub error: Option<String>,
+    /// Whether a read is in flight.
+    pub loading: bool,
+    /// Rows scrolled from the newest.
+    pub scroll: usize,
+}
+
+/// Everything about the console's actions.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OpsState {
+    /// The open dialog.
+    pub dialog: Option<Dialog>,
+    /// The call in flight.
+    pub inflight: Option<InFlight>,
+    /// The watch after a done call.
+    pub watch: Option<Watch>,
+    /// Self-approval setting per environment name (default when absent).
+    pub self_approval: BTreeMap<String, SelfApproval>,
+    /// The audit log file; `None` uses the XDG state dir.
+    pub audit_path: Option<PathBuf>,
+    /// The audit view.
+    pub audit: AuditView,
+}

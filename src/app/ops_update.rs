@@ -1,0 +1,282 @@
+//! `update` for the console's actions: opening a dialog from a key or a command, refusals to the
+//! status bar and the audit log, the answer of the one call, the watch after it, the audit view.
+
+use super::ops_state::{AuditLine, Phase, Watch};
+use super::{Action, Effect, Level, State, View, dialog, ops_plan, ops_watch, poll};
+use crate::domain::Millis;
+use crate::ops::audit::Entry;
+use crate::ops::{ExitClass, Guard, OpKind, Outcome, Refusal};
+
+/// How often a watched environment is refreshed after a done call.
+pub const WATCH_POLL: Millis = 2_000;
+
+/// Whether `update` hands `action` to [`update`] before its own handling.
+pub(super) fn intercepts(state: &State, action: &Action) -> bool {
+    let dialog_open = state.ops.dialog.is_some();
+    match action {
+        Action::Tick(_)
+        | Action::ReleasesLoaded { .. }
+        | Action::IdentityLoaded(_)
+        | Action::LogsLoaded { .. }
+        | Action::Quit => false,
+        Action::EnvLoaded { .. } => dialog_open || state.ops.watch.is_some(),
+        Action::Show(View::Audit) => true,
+        _ => dialog_open,
+    }
+}
+
+/// Applies an action of the console's actions (or any key while the dialog is open).
+pub(super) fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::EnvLoaded {
+            env,
+            request,
+            result,
+        } => {
+            poll::env_loaded(state, env, request, result);
+            if state.ops.dialog.as_ref().is_some_and(|d| d.env == env) {
+                dialog::replan(state);
+            }
+            watch(state, env);
+            Vec::new()
+        }
+        Action::Show(View::Audit) => show_audit(state),
+        Action::NextEnv | Action::PrevEnv if state.ops.dialog.is_some() => {
+            // No confirmation survives an environment switch.
+            let mut fx = dialog::decline(state, "the environment was switched");
+            state.ops.dialog = None;
+            fx.extend(super::update(state, action));
+            fx
+        }
+        Action::Op(kind) if state.ops.dialog.is_none() => open(state, kind),
+        Action::OpApplied {
+            request,
+            outcome,
+            audit_error,
+        } => applied(state, request, outcome, audit_error),
+        Action::AuditLoaded(result) => {
+            let a = &mut state.ops.audit;
+            a.loading = false;
+            match result {
+                Ok(mut entries) => {
+                    entries.reverse();
+                    a.entries = entries;
+                    a.error = None;
+                    a.scroll = a.scroll.min(a.entries.len().saturating_sub(1));
+                }
+                Err(e) => a.error = Some(e),
+            }
+            Vec::new()
+        }
+        Action::AuditFailed(e) => {
+            state.say(Level::Error, format!("audit log: {e}"));
+            Vec::new()
+        }
+        action if state.ops.dialog.is_some() => dialog::key(state, action),
+        _ => Vec::new(),
+    }
+}
+
+/// The environment an action applies to: the selected approval's in the inbox, else the selected.
+fn target_env(state: &mut State) -> usize {
+    if state.view == View::Approvals
+        && let Some(a) = state.visible_approvals().get(state.approval_row)
+        && let Some(i) = state.env_index(&a.environment)
+    {
+        state.select_env(i);
+    }
+    state.selected
+}
+
+/// Opens the dialog of `kind` on the target environment, or refuses (status bar + audit).
+pub(super) fn open(state: &mut State, kind: OpKind) -> Vec<Effect> {
+    let env = target_env(state);
+    let Some(name) = state.envs.get(env).map(|e| e.spec.name.clone()) else {
+        state.say(Level::Warn, "no environment to act on");
+        return Vec::new();
+    };
+    let kind = match (kind, ops_plan::freeze_target(state, env)) {
+        (OpKind::Freeze, Some((_, true))) => OpKind::Unfreeze,
+        (k, _) => k,
+    };
+    let token = match kind {
+        OpKind::Deploy | OpKind::Invalidate => {
+            let id = state.take_request();
+            ops_plan::token_for(state, &name, id)
+        }
+        _ => String::new(),
+    };
+    let d = dialog::new(state, kind, env, token);
+    let refusal = if state.read_only_env(env) {
+        // Defence below the UI: read-only refuses whatever the plan would say.
+        Some(match &d.planned {
+            Err(r) if r.guard == Guard::ReadOnly => r.clone(),
+            _ => Refusal::by(
+                Guard::ReadOnly,
+                format!("refused: {name} is read-only; mutating actions are disabled"),
+            ),
+        })
+    } else {
+        d.planned
+            .as_ref()
+            .err()
+            .filter(|r| r.guard != Guard::Input)
+            .cloned()
+    };
+    if let Some(r) = refusal {
+        let level = if r.class == ExitClass::NothingToDo {
+            Level::Warn
+        } else {
+            Level::Error
+        };
+        state.say(level, format!("{} {name}: {}", kind.name(), r.reason));
+        let entry = Entry::refused(
+            kind,
+            &name,
+            ops_plan::params(&d),
+            state.session.identity.as_deref(),
+            state.now,
+            &r,
+        );
+        return vec![dialog::audit(state, entry)];
+    }
+    state.overlay = None;
+    state.ops.dialog = Some(d);
+    Vec::new()
+}
+
+/// The one call answered: show it, refresh the environment at once, watch for the change.
+fn applied(
+    state: &mut State,
+    request: super::RequestId,
+    outcome: Outcome,
+    audit_error: Option<String>,
+) -> Vec<Effect> {
+    let Some(inflight) = state.ops.inflight.take_if(|f| f.request == request) else {
+        return Vec::new();
+    };
+    let plan = inflight.plan;
+    let head = format!("{} {}", plan.kind.name(), plan.environment);
+    let (level, text) = match outcome.class {
+        ExitClass::Done if plan.kind == OpKind::Invalidate => {
+            (Level::Info, format!("{head}: {}", outcome.message))
+        }
+        ExitClass::Done => (
+            Level::Info,
+            format!("{head}: {} — watching…", outcome.message),
+        ),
+        ExitClass::NothingToDo => (
+            Level::Warn,
+            format!("{head}: {} (nothing sent)", outcome.message),
+        ),
+        ExitClass::Refused => (
+            Level::Error,
+            format!("{head}: {} (nothing sent; refreshing)", outcome.message),
+        ),
+        ExitClass::Failed => (Level::Error, format!("{head}: {}", outcome.message)),
+    };
+    state.say(level, text);
+    if let Some(e) = audit_error {
+        state.say(Level::Error, format!("{head}: audit log not written: {e}"));
+    }
+    if let Some(d) = state
+        .ops
+        .dialog
+        .as_mut()
+        .filter(|d| d.phase == Phase::Sending(request))
+    {
+        d.phase = Phase::Done(outcome.clone());
+    }
+    if outcome.class == ExitClass::Done && plan.kind != OpKind::Invalidate {
+        let limit = crate::ops::run::default_limit(&plan.request);
+        state.ops.watch = Some(Watch {
+            plan,
+            execution_id: outcome.execution_id.clone(),
+            env: inflight.env,
+            until: state.now + limit,
+        });
+    }
+    if let Some(e) = state.envs.get_mut(inflight.env) {
+        e.next_poll = state.now;
+        e.distribution_due = state.now;
+    }
+    let mut fx = poll::due(state);
+    if state.view == View::Audit {
+        fx.extend(read_audit(state));
+    }
+    fx
+}
+
+/// After a refresh of the watched environment: report the change once seen, else poll fast.
+fn watch(state: &mut State, env: usize) {
+    let Some(w) = state.ops.watch.as_ref().filter(|w| w.env == env) else {
+        return;
+    };
+    let Some(e) = state.envs.get(env) else {
+        state.ops.watch = None;
+        return;
+    };
+    let head = format!("{} {}", w.plan.kind.name(), w.plan.environment);
+    let (seen, note) = ops_watch::seen(e, &w.plan.request, w.execution_id.as_deref());
+    let expired = state.now >= w.until;
+    let note = if seen {
+        state.say(Level::Info, format!("{head}: {note}"));
+        format!("seen: {note}")
+    } else if expired {
+        state.say(Level::Warn, format!("{head}: not observed in time: {note}"));
+        format!("not observed in time: {note}")
+    } else {
+        let next = state.now + WATCH_POLL;
+        let e = &mut state.envs[env];
+        e.next_poll = e.next_poll.min(next);
+        format!("watching… {note}")
+    };
+    if seen || expired {
+        state.ops.watch = None;
+    }
+    if let Some(d) = state.ops.dialog.as_mut()
+        && d.env == env
+        && matches!(d.phase, Phase::Done(_))
+    {
+        d.watch_note = Some(note);
+    }
+}
+
+fn read_audit(state: &mut State) -> Option<Effect> {
+    state.ops.audit.loading = true;
+    Some(Effect::ReadAudit {
+        path: state.ops.audit_path.clone(),
+    })
+}
+
+fn show_audit(state: &mut State) -> Vec<Effect> {
+    if state.ops.dialog.is_some() {
+        return Vec::new();
+    }
+    if state.view != View::Audit {
+        state.filter.clear();
+        state.ops.audit.scroll = 0;
+    }
+    state.view = View::Audit;
+    state.overlay = None;
+    let mut fx: Vec<Effect> = read_audit(state).into_iter().collect();
+    fx.extend(poll::due(state));
+    fx
+}
+
+/// Entries of the audit view shown under the filter, newest first.
+pub fn visible_audit(state: &State) -> Vec<&AuditLine> {
+    state
+        .ops
+        .audit
+        .entries
+        .iter()
+        .filter(|l| {
+            let e = &l.0;
+            state.matches_filter(&format!(
+                "{} {} {} {} {}",
+                e.environment, e.action, e.outcome, e.message, e.time
+            ))
+        })
+        .collect()
+}
