@@ -3,8 +3,10 @@
 mod clock;
 mod effects;
 mod headless;
+mod traffic;
 
 pub use clock::{Clock, SimClock, WallClock};
 pub use effects::{REQUEST_TIMEOUT, run_effect};
 pub use headless::Headless;
+pub use traffic::parse_objects;
 pub mod terminal_loop;

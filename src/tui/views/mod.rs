@@ -8,6 +8,9 @@ pub mod help;
 pub mod history;
 pub mod logs;
 pub mod pipeline;
+pub mod traffic;
+pub mod traffic_detail;
+pub mod traffic_panel;
 
 #[cfg(test)]
 mod fixture;
@@ -28,6 +31,7 @@ pub fn title(state: &State) -> String {
         View::Pipeline => pipeline::title(state),
         View::Approvals => approvals::title(state),
         View::Logs => logs::title(state),
+        View::Traffic => traffic::title(state),
     }
 }
 
@@ -38,6 +42,7 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
         View::Pipeline => pipeline::render(frame, state, inner),
         View::Approvals => approvals::render(frame, state, inner),
         View::Logs => logs::render(frame, state, inner),
+        View::Traffic => traffic::render(frame, state, inner),
     }
 }
 
@@ -47,7 +52,7 @@ pub fn list_geometry(state: &State, inner: Rect) -> Option<ListGeom> {
         View::Environments => Some(environments::geometry(state, inner)),
         View::Pipeline => pipeline::geometry(state, inner),
         View::Approvals => approvals::geometry(state, inner),
-        View::Logs => None,
+        View::Logs | View::Traffic => None,
     }
 }
 
