@@ -175,7 +175,10 @@ fn the_log_views_have_their_own_keys_before_the_normal_ones() {
     // Keys the log views do not bind fall through to the views' keys.
     assert_eq!(press(KeyMode::Logs, 'q'), Some(Action::Quit));
     assert_eq!(press(KeyMode::Logs, ']'), Some(Action::NextEnv));
-    assert_eq!(press(KeyMode::Normal, '5'), Some(Action::Show(View::Traffic)));
+    assert_eq!(
+        press(KeyMode::Normal, '5'),
+        Some(Action::Show(View::Traffic))
+    );
     assert_eq!(press(KeyMode::Normal, 'b'), Some(Action::BuildLog));
     // Which bindings apply follows the view and the prompt.
     let mut state = shipdeck::app::State::new(
@@ -207,7 +210,16 @@ fn the_log_views_have_their_own_keys_before_the_normal_ones() {
             .iter()
             .any(|h| h.action == "search_next" && h.keys == "n" && h.context == "log views")
     );
-    let traffic = hints.footer.iter().find(|(v, _)| *v == View::Traffic).unwrap();
-    assert!(traffic.1.iter().any(|(k, l)| k == "space" && l == "follow/pause"));
+    let traffic = hints
+        .footer
+        .iter()
+        .find(|(v, _)| *v == View::Traffic)
+        .unwrap();
+    assert!(
+        traffic
+            .1
+            .iter()
+            .any(|(k, l)| k == "space" && l == "follow/pause")
+    );
     assert!(traffic.1.iter().any(|(k, l)| k == "f" && l == "filter"));
 }

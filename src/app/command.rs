@@ -39,9 +39,15 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "traffic",
         "the selected environment's CloudFront access logs, live",
     ),
-    ("export", "write the listed records: export FILE.jsonl|FILE.tsv"),
+    (
+        "export",
+        "write the listed records: export FILE.jsonl|FILE.tsv",
+    ),
     ("range", "time preset of the traffic view: range 15m|1h|24h"),
-    ("goto", "select the first record at a time: goto 09:30 (UTC)"),
+    (
+        "goto",
+        "select the first record at a time: goto 09:30 (UTC)",
+    ),
     ("retain", "records the traffic view keeps: retain 1000000"),
     ("refresh", "refresh every environment now"),
     ("help", "the key bindings"),

@@ -2,9 +2,7 @@
 //! detail pane, presets, export, and the log commands (`:export`, `:range`, `:goto`, `:retain`).
 
 use super::traffic_export::{ExportFormat, export_records};
-use super::{
-    Action, Effect, Level, LineInput, Overlay, State, View, logs_update, traffic_update,
-};
+use super::{Action, Effect, Level, LineInput, Overlay, State, View, logs_update, traffic_update};
 use crate::domain::Timestamp;
 use std::sync::Arc;
 
@@ -129,7 +127,10 @@ pub(super) fn search_typed(state: &mut State, text: &str) {
 /// `:export FILE`: the Traffic view's listed records, written by the runtime.
 pub(super) fn export(state: &mut State, path: &str) -> Vec<Effect> {
     if state.view != View::Traffic {
-        state.say(Level::Warn, ":export writes the Traffic view's records; open it with 5");
+        state.say(
+            Level::Warn,
+            ":export writes the Traffic view's records; open it with 5",
+        );
         return Vec::new();
     }
     let Some(format) = ExportFormat::of_path(path) else {
@@ -140,7 +141,10 @@ pub(super) fn export(state: &mut State, path: &str) -> Vec<Effect> {
         return Vec::new();
     };
     let (contents, records) = export_records(&state.traffic, format);
-    state.say(Level::Info, format!("exporting {records} records to {path}"));
+    state.say(
+        Level::Info,
+        format!("exporting {records} records to {path}"),
+    );
     vec![Effect::WriteFile {
         path: path.to_string(),
         contents: Arc::from(contents),

@@ -158,7 +158,10 @@ pub(super) fn build_log(state: &mut State) -> Vec<Effect> {
     };
     let request = state.take_request();
     state.build_log_inflight = Some(request);
-    state.say(Level::Info, format!("{name}: finding the build log of {action}"));
+    state.say(
+        Level::Info,
+        format!("{name}: finding the build log of {action}"),
+    );
     vec![Effect::FetchActionExecutions {
         env: state.selected,
         request,

@@ -117,7 +117,11 @@ impl PartialEq for TrafficBatch {
     fn eq(&self, other: &Self) -> bool {
         let key = |r: RetainedRecord<'_>| (r.timestamp_ms(), r.status(), r.path().to_string());
         self.records.len() == other.records.len()
-            && self.records.iter().map(key).eq(other.records.iter().map(key))
+            && self
+                .records
+                .iter()
+                .map(key)
+                .eq(other.records.iter().map(key))
             && self.lines == other.lines
             && self.objects == other.objects
             && self.errors == other.errors
@@ -338,7 +342,11 @@ impl Traffic {
             return None;
         }
         match (self.follow, self.cursor) {
-            (false, Some(c)) => Some(self.rows.partition_point(|s| *s < c).min(self.rows.len() - 1)),
+            (false, Some(c)) => Some(
+                self.rows
+                    .partition_point(|s| *s < c)
+                    .min(self.rows.len() - 1),
+            ),
             _ => Some(self.rows.len() - 1),
         }
     }

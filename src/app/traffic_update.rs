@@ -28,7 +28,9 @@ pub(super) fn due(state: &mut State) -> Option<Effect> {
     if state.view != View::Traffic {
         return None;
     }
-    if state.traffic.env != state.selected {
+    let unstarted = state.traffic.planner.is_none() && state.traffic.records.pushed() == 0;
+    if state.traffic.env != state.selected || unstarted {
+        // A first look reads back from now, not from when the console started.
         let preset = state.traffic.preset;
         state.restart_traffic(preset);
     }

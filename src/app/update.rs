@@ -71,7 +71,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         {
             return input(state, action);
         }
-        action if state.overlay.is_none() && let Some(fx) = logkeys::key(state, &action) => {
+        action
+            if state.overlay.is_none()
+                && let Some(fx) = logkeys::key(state, &action) =>
+        {
             return fx;
         }
         Action::Refresh => {
@@ -315,7 +318,10 @@ fn run_command(state: &mut State, text: &str, names: &[&str]) -> Vec<Effect> {
             state.retain = n;
             let preset = state.traffic.preset;
             state.restart_traffic(preset);
-            state.say(Level::Info, format!("the traffic view keeps the last {n} records"));
+            state.say(
+                Level::Info,
+                format!("the traffic view keeps the last {n} records"),
+            );
             poll::due(state)
         }
         Err(msg) => {

@@ -14,7 +14,10 @@ const HISTORY: usize = 25;
 const LOG_PAGE: usize = 500;
 
 /// Runs one port call with the request timeout, tracing its outcome.
-pub(super) async fn timed<T>(operation: &str, call: impl Future<Output = CloudResult<T>>) -> CloudResult<T> {
+pub(super) async fn timed<T>(
+    operation: &str,
+    call: impl Future<Output = CloudResult<T>>,
+) -> CloudResult<T> {
     let result = match tokio::time::timeout(REQUEST_TIMEOUT, call).await {
         Ok(result) => result,
         Err(_) => Err(CloudError::Timeout {

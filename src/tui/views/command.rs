@@ -119,7 +119,11 @@ pub fn render_filter(frame: &mut Frame, state: &State, line: &LineInput, areas: 
         prompt(frame, areas.footer, "filter: ", &line.text, Some(right));
         return;
     }
-    let sigil = if state.view == View::Logs { "filter: " } else { "/" };
+    let sigil = if state.view == View::Logs {
+        "filter: "
+    } else {
+        "/"
+    };
     let right = format!("{} matching · enter keep · esc clear ", matches(state));
     prompt(frame, areas.footer, sigil, &line.text, Some(right));
 }

@@ -1,8 +1,8 @@
 //! The logs view: recent CloudWatch events of an environment, newest at the bottom, following the tail.
 
+use super::traffic::{MATCH, highlight};
 use crate::app::State;
 use crate::domain::LogEvent;
-use super::traffic::{MATCH, highlight};
 use crate::tui::widgets::status::{DIM, SELECTED};
 use crate::tui::widgets::text::ellipsize;
 use ratatui::Frame;
@@ -73,9 +73,17 @@ fn event_line(e: &LogEvent, search: &str, marked: bool) -> Line<'static> {
             Style::new().fg(Color::Cyan),
         ),
     ];
-    spans.extend(highlight(&one_line(&e.message), search, line_style(&e.message)));
+    spans.extend(highlight(
+        &one_line(&e.message),
+        search,
+        line_style(&e.message),
+    ));
     let line = Line::from(spans);
-    if marked { line.patch_style(SELECTED) } else { line }
+    if marked {
+        line.patch_style(SELECTED)
+    } else {
+        line
+    }
 }
 
 /// The range of filtered events shown in `height` rows: the tail, moved back by `scroll`.

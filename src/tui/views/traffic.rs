@@ -20,7 +20,10 @@ const SIDE_BY_SIDE: u16 = 120;
 
 /// Body title: environment and distribution.
 pub fn title(state: &State) -> String {
-    let env = state.envs.get(state.traffic.env).or_else(|| state.selected_env());
+    let env = state
+        .envs
+        .get(state.traffic.env)
+        .or_else(|| state.selected_env());
     match env {
         Some(e) => format!(
             "Traffic · {} · CloudFront {} access logs",
@@ -117,7 +120,10 @@ fn row<R: LogFields>(r: &R, width: usize, search: &str, selected: bool) -> Line<
     let mut tail: Vec<Span<'static>> = Vec::new();
     if edge {
         fixed += 9;
-        tail.push(Span::raw(format!(" {:<8}", ellipsize(r.edge_location(), 8))));
+        tail.push(Span::raw(format!(
+            " {:<8}",
+            ellipsize(r.edge_location(), 8)
+        )));
     }
     if result {
         fixed += 11;
@@ -160,7 +166,11 @@ fn row<R: LogFields>(r: &R, width: usize, search: &str, selected: bool) -> Line<
         ));
     }
     let line = Line::from(spans);
-    if selected { line.patch_style(SELECTED) } else { line }
+    if selected {
+        line.patch_style(SELECTED)
+    } else {
+        line
+    }
 }
 
 fn header_line(t: &Traffic, width: usize) -> Line<'static> {
@@ -187,10 +197,7 @@ fn header_line(t: &Traffic, width: usize) -> Line<'static> {
     ];
     if t.object_errors > 0 || t.skipped > 0 {
         spans.push(Span::styled(
-            format!(
-                " · {} unreadable, {} bad lines",
-                t.object_errors, t.skipped
-            ),
+            format!(" · {} unreadable, {} bad lines", t.object_errors, t.skipped),
             Style::new().fg(Color::Red),
         ));
     }
@@ -240,7 +247,13 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
     let mut head = vec![header_line(t, usize::from(inner.width))];
     head.extend(filter_lines(t));
     let head_h = u16::try_from(head.len()).unwrap_or(1).min(inner.height);
-    frame.render_widget(Paragraph::new(head), Rect { height: head_h, ..inner });
+    frame.render_widget(
+        Paragraph::new(head),
+        Rect {
+            height: head_h,
+            ..inner
+        },
+    );
     let body = Rect {
         y: inner.y + head_h,
         height: inner.height - head_h,
@@ -249,15 +262,33 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
     let (list, side) = if inner.width >= SIDE_BY_SIDE {
         let side_w = inner.width * 2 / 5;
         (
-            Rect { width: inner.width - side_w - 1, ..body },
-            Rect { x: body.x + inner.width - side_w, width: side_w, ..body },
+            Rect {
+                width: inner.width - side_w - 1,
+                ..body
+            },
+            Rect {
+                x: body.x + inner.width - side_w,
+                width: side_w,
+                ..body
+            },
         )
     } else {
-        let side_h = if t.detail { body.height / 2 } else { body.height.min(7) };
+        let side_h = if t.detail {
+            body.height / 2
+        } else {
+            body.height.min(7)
+        };
         let side_h = if body.height >= 12 { side_h } else { 0 };
         (
-            Rect { height: body.height - side_h, ..body },
-            Rect { y: body.y + body.height - side_h, height: side_h, ..body },
+            Rect {
+                height: body.height - side_h,
+                ..body
+            },
+            Rect {
+                y: body.y + body.height - side_h,
+                height: side_h,
+                ..body
+            },
         )
     };
     render_list(frame, state, list);

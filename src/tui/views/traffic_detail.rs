@@ -62,10 +62,16 @@ pub fn fields(t: &Traffic, seq: u64) -> Option<(Vec<(String, String)>, bool)> {
         ("cs-uri-stem", shown_value("", r.path())),
         ("sc-status", r.status().to_string()),
         ("cs(Referer)", shown_value("", r.referer())),
-        ("cs(User-Agent)", shown_value("cs(User-Agent)", r.user_agent())),
+        (
+            "cs(User-Agent)",
+            shown_value("cs(User-Agent)", r.user_agent()),
+        ),
         ("cs-uri-query", shown_value("", r.query())),
         ("x-edge-result-type", shown_value("", r.result_type())),
-        ("time-taken", format!("{:.3}", f64::from(r.time_taken_ms()) / 1000.0)),
+        (
+            "time-taken",
+            format!("{:.3}", f64::from(r.time_taken_ms()) / 1000.0),
+        ),
         (
             "time-to-first-byte",
             format!("{:.3}", f64::from(r.ttfb_ms()) / 1000.0),
@@ -89,10 +95,18 @@ pub fn render(frame: &mut Frame, t: &Traffic, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let Some((pairs, whole)) = t.selected_seq().and_then(|s| fields(t, s)) else {
-        frame.render_widget(Paragraph::new(Span::styled("no record selected", DIM)), inner);
+        frame.render_widget(
+            Paragraph::new(Span::styled("no record selected", DIM)),
+            inner,
+        );
         return;
     };
-    let name_w = pairs.iter().map(|(n, _)| n.len()).max().unwrap_or(0).min(28);
+    let name_w = pairs
+        .iter()
+        .map(|(n, _)| n.len())
+        .max()
+        .unwrap_or(0)
+        .min(28);
     let mut lines: Vec<Line> = pairs
         .into_iter()
         .map(|(n, v)| {

@@ -76,7 +76,11 @@ pub fn render(frame: &mut Frame, t: &Traffic, area: Rect) {
         .title(Span::styled(
             format!(
                 " {} · last {} ",
-                if t.filter.is_all() { "all requests" } else { "filtered" },
+                if t.filter.is_all() {
+                    "all requests"
+                } else {
+                    "filtered"
+                },
                 t.preset.label()
             ),
             LABEL,
@@ -88,7 +92,11 @@ pub fn render(frame: &mut Frame, t: &Traffic, area: Rect) {
         return;
     };
     let width = usize::from(inner.width);
-    let minutes = if t.preset.window() == Some(crate::accesslog::Window::M15) { 15 } else { 60 };
+    let minutes = if t.preset.window() == Some(crate::accesslog::Window::M15) {
+        15
+    } else {
+        60
+    };
     let series = &t.panel.series[t.panel.series.len().saturating_sub(minutes)..];
     let rate: Vec<u64> = series.iter().map(|p| p.requests).collect();
     let peak = rate.iter().copied().max().unwrap_or(0);
