@@ -60,6 +60,7 @@ pub(super) fn key(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
             return Some(traffic_update::set_preset(state, next));
         }
         Action::FilterOpen if traffic => {
+            state.traffic.committed = state.traffic.filter.clone();
             let text = state.traffic.filter_text.clone();
             state.overlay = Some(Overlay::Filter(LineInput {
                 text,

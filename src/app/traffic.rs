@@ -162,6 +162,9 @@ pub struct Traffic {
     pub rows: VecDeque<u64>,
     /// The applied filter.
     pub filter: Filter,
+    /// The filter in force when the filter prompt opened (applied again while the text typed has
+    /// an error).
+    pub committed: Filter,
     /// The filter text as typed (may differ from the applied one while it has an error).
     pub filter_text: String,
     /// Why the typed filter cannot be applied.
@@ -232,6 +235,7 @@ impl Traffic {
             details: VecDeque::new(),
             rows: VecDeque::new(),
             filter: Filter::all(),
+            committed: Filter::all(),
             filter_text: String::new(),
             filter_error: None,
             search: String::new(),

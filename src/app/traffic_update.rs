@@ -15,6 +15,7 @@ impl State {
     pub(super) fn restart_traffic(&mut self, preset: Preset) {
         let old = std::mem::take(&mut self.traffic);
         let mut t = Traffic::new(self.selected, preset, self.now, self.retain);
+        t.committed = old.filter.clone();
         t.filter = old.filter;
         t.filter_text = old.filter_text;
         t.search = old.search;
@@ -156,7 +157,13 @@ pub(super) fn filter_typed(state: &mut State, text: &str) {
                 t.relist();
             }
         }
-        Err(e) => t.filter_error = Some(e),
+        Err(e) => {
+            t.filter_error = Some(e);
+            if t.filter != t.committed {
+                t.filter = t.committed.clone();
+                t.relist();
+            }
+        }
     }
 }
 

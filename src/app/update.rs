@@ -257,7 +257,16 @@ fn input(state: &mut State, action: Action) -> Vec<Effect> {
             state.overlay = None;
             match kind {
                 Prompt::Search => {
-                    let step = Action::SearchNext;
+                    // The nearest match: the newest one before the selection while following.
+                    let following = match state.view {
+                        View::Traffic => state.traffic.follow,
+                        _ => !state.logs.paused && state.logs.scroll == 0,
+                    };
+                    let step = if following {
+                        Action::SearchPrev
+                    } else {
+                        Action::SearchNext
+                    };
                     return logkeys::key(state, &step).unwrap_or_default();
                 }
                 Prompt::Filter if state.view == View::Traffic => {

@@ -216,12 +216,14 @@ fn filter_lines(t: &Traffic) -> Vec<Line<'static>> {
         return Vec::new();
     }
     let label = "filter: ";
-    let mut first = vec![
-        Span::styled(label, Style::new().fg(Color::Yellow)),
-        Span::raw(t.filter_text.clone()),
-    ];
+    let mut first = Vec::new();
+    if !t.filter_text.is_empty() {
+        first.push(Span::styled(label, Style::new().fg(Color::Yellow)));
+        first.push(Span::raw(t.filter_text.clone()));
+        first.push(Span::raw("   "));
+    }
     if !t.search.is_empty() {
-        first.push(Span::styled("   search: ", Style::new().fg(Color::Yellow)));
+        first.push(Span::styled("search: ", Style::new().fg(Color::Yellow)));
         first.push(Span::styled(t.search.clone(), MATCH));
     }
     let mut out = vec![Line::from(first)];
