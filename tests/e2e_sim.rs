@@ -4,7 +4,7 @@
 mod common;
 
 use common::sim::Rig;
-use shipdeck::app::Action;
+use shipdeck::app::{Action, View};
 use shipdeck::cloud::sim::FaultRates;
 use shipdeck::domain::{ExecutionStatus, Timestamp};
 
@@ -116,4 +116,161 @@ async fn after_faults_stop_the_shown_state_catches_up_within_two_polling_rounds(
     rig.app.dispatch(Action::Refresh);
     rig.app.settle().await;
     assert_matches_truth(&rig, "after faults");
+}
+
+/// Every record of the distribution's log objects from the tail's first hour on, counted
+/// exactly by reading each object in the bucket (through the storage port, as the app does).
+async fn exact_records(rig: &Rig, env: usize) -> (u64, u64, usize, usize) {
+    use shipdeck::accesslog::{LogFields, hour_floor, key_hour};
+    let state = &rig.app.state;
+    let spec = &state.envs[env].spec;
+    let since = state.traffic.since;
+    let storage = rig.sim.cloud().storage;
+    let prefix = format!("{}{}.", spec.logs_prefix, spec.distribution_id);
+    let (mut records, mut listed, mut objects, mut late) = (0u64, 0u64, 0usize, 0usize);
+    let mut token: Option<String> = None;
+    loop {
+        let page = storage
+            .list_objects(&spec.logs_bucket, &prefix, None, token.as_deref(), 1000)
+            .await
+            .unwrap();
+        for o in &page.objects {
+            let hour = key_hour(&o.key, &spec.logs_prefix, &spec.distribution_id).unwrap();
+            if hour < hour_floor(since) {
+                continue;
+            }
+            objects += 1;
+            if o.last_modified.since(hour) > 2 * Timestamp::HOUR {
+                late += 1;
+            }
+            let body = storage.get_object(&spec.logs_bucket, &o.key).await.unwrap();
+            shipdeck::logread::read_bytes(&body, &o.key, &mut |v| {
+                records += 1;
+                listed += u64::from(v.timestamp_ms() >= since.millis());
+            });
+        }
+        token = page.next_token;
+        if token.is_none() {
+            break;
+        }
+    }
+    (records, listed, objects, late)
+}
+
+#[tokio::test]
+async fn the_traffic_tail_counts_every_record_once_even_when_files_arrive_late() {
+    let mut rig = Rig::with_traffic(5, 0.2);
+    rig.start().await;
+    rig.app.dispatch(Action::Show(View::Environments));
+    rig.app.dispatch(Action::Bottom);
+    rig.app.dispatch(Action::Show(View::Traffic));
+    rig.app.settle().await;
+    let env = rig.app.state.selected;
+    rig.run(10 * Timestamp::HOUR, 15 * Timestamp::SECOND).await;
+    // Freeze the bucket (the simulator's clock stays) and let the app's clock pass a deep
+    // re-list of the last 24 hours, so every file delivered so far has been listed.
+    let frozen = rig.now();
+    rig.app.tick(frozen + 6 * Timestamp::MINUTE).await;
+    let (records, listed, objects, late) = exact_records(&rig, env).await;
+    let t = &rig.app.state.traffic;
+    assert!(late > 0, "some log files were delivered hours late");
+    assert!(
+        records > 1000,
+        "enough traffic to mean something: {records}"
+    );
+    assert_eq!(t.objects as usize, objects, "each object read once");
+    assert_eq!(t.records.pushed(), records, "each record counted once");
+    assert_eq!(
+        t.stats.requests(),
+        records,
+        "statistics over the same records"
+    );
+    assert_eq!(
+        t.rows.len() as u64,
+        listed,
+        "listed: the records since the preset's start"
+    );
+    assert_eq!(t.object_errors, 0);
+    assert!(t.error.is_none(), "{:?}", t.error);
+}
+
+#[tokio::test]
+async fn the_build_log_jump_lands_on_the_failed_builds_stream() {
+    use shipdeck::domain::ActionStatus;
+    let mut rig = Rig::new(42);
+    rig.start().await;
+    let mut failed = None;
+    for _ in 0..(3 * 24 * 6) {
+        rig.run(10 * Timestamp::MINUTE, 10 * Timestamp::SECOND)
+            .await;
+        failed = rig.app.state.envs.iter().position(|e| {
+            e.state.as_ref().is_some_and(|s| {
+                s.stages.iter().any(|st| {
+                    st.actions.iter().any(|a| {
+                        a.latest
+                            .as_ref()
+                            .is_some_and(|l| l.status == ActionStatus::Failed)
+                    })
+                })
+            }) && e.def.as_ref().is_some_and(|d| {
+                d.stages
+                    .iter()
+                    .flat_map(|s| &s.actions)
+                    .any(|a| a.provider == "CodeBuild")
+            })
+        });
+        if failed.is_some() {
+            break;
+        }
+    }
+    let env = failed.expect("a build fails within three simulated days at seed 42");
+    rig.app.dispatch(Action::SelectRow(env));
+    rig.app.dispatch(Action::Open);
+    assert_eq!(rig.app.state.view, View::Pipeline);
+    // The truth: the failed build action's run and its log stream.
+    let e = &rig.app.state.envs[env];
+    let (exec, action) = e
+        .state
+        .as_ref()
+        .unwrap()
+        .stages
+        .iter()
+        .find_map(|st| {
+            st.actions.iter().find_map(|a| {
+                let failed = a.latest.as_ref()?.status == ActionStatus::Failed;
+                failed.then(|| {
+                    (
+                        st.latest.clone().unwrap().pipeline_execution_id,
+                        a.name.clone(),
+                    )
+                })
+            })
+        })
+        .unwrap();
+    let pipeline = e.spec.pipeline.clone();
+    let arn = rig
+        .sim
+        .with(|s| s.action_executions(&pipeline, &exec))
+        .into_iter()
+        .filter(|d| d.action == action && d.status == ActionStatus::Failed)
+        .max_by_key(|d| d.start)
+        .and_then(|d| d.log_stream_arn)
+        .expect("the failed build has a log stream");
+    let (group, stream) = shipdeck::app::parse_stream_arn(&arn).unwrap();
+    rig.app.dispatch(Action::BuildLog);
+    rig.app.settle().await;
+    let state = &rig.app.state;
+    assert_eq!(state.view, View::Logs);
+    assert_eq!(state.selected, env);
+    assert_eq!(state.logs.stream, Some((group, stream.clone())));
+    assert!(!state.logs.events.is_empty(), "the build's lines are shown");
+    assert!(
+        state.logs.events.iter().all(|ev| ev.stream == stream),
+        "only the build's stream"
+    );
+    // Esc leaves the build log for the environment's whole log groups.
+    rig.app.dispatch(Action::Back);
+    rig.app.settle().await;
+    assert_eq!(rig.app.state.logs.stream, None);
+    assert_eq!(rig.app.state.view, View::Logs);
 }

@@ -123,13 +123,21 @@ fn bad_keymaps_are_errors_that_say_what_is_wrong() {
         ),
         (
             "[visual]\nquit = { keys = [\"q\"] }\n",
-            "k.toml: unknown section [visual]; expected [normal], [input] or [dialog]",
+            "k.toml: unknown section [visual]; expected [normal], [logs], [dialog] or [input]",
         ),
         (
             "[normal]\nquit = { keys = [\"q\"], color = 1 }\n",
             "k.toml: invalid keymap: line 2, column",
         ),
         ("[normal\n", "k.toml: invalid keymap: line 1, column 8"),
+        (
+            "[logs]\nfollow = { keys = [\"f\"] }\nsearch = { keys = [\"f\"] }\n",
+            "[logs] key `f` is bound to both `follow` and `search`",
+        ),
+        (
+            "[logs]\nzoom = { keys = [\"z\"] }\n",
+            "k.toml: [logs] unknown action `zoom`",
+        ),
     ];
     for (text, expected) in cases {
         let err = Keymap::from_toml(text, "k.toml").unwrap_err().to_string();
@@ -138,4 +146,80 @@ fn bad_keymaps_are_errors_that_say_what_is_wrong() {
             "for {text:?}\n got: {err}\nwant: {expected}"
         );
     }
+}
+
+#[test]
+fn the_log_views_have_their_own_keys_before_the_normal_ones() {
+    use shipdeck::app::Overlay;
+    let k = Keymap::load(None).unwrap();
+    let none = KeyModifiers::NONE;
+    let press = |mode, c: char| k.action(mode, key(KeyCode::Char(c), none));
+    // `n`/`N` change the environment in the views, and search in the log views.
+    assert_eq!(press(KeyMode::Normal, 'n'), Some(Action::NextEnv));
+    assert_eq!(press(KeyMode::Logs, 'n'), Some(Action::SearchNext));
+    assert_eq!(press(KeyMode::Logs, 'N'), Some(Action::SearchPrev));
+    assert_eq!(press(KeyMode::Normal, '/'), Some(Action::FilterOpen));
+    assert_eq!(press(KeyMode::Logs, '/'), Some(Action::SearchOpen));
+    assert_eq!(press(KeyMode::Logs, 'f'), Some(Action::FilterOpen));
+    assert_eq!(press(KeyMode::Logs, 't'), Some(Action::NextPreset));
+    assert_eq!(press(KeyMode::Logs, 'x'), Some(Action::ExportPrompt));
+    assert_eq!(press(KeyMode::Logs, 'd'), Some(Action::ToggleDetail));
+    assert_eq!(
+        k.action(KeyMode::Logs, key(KeyCode::Char(' '), none)),
+        Some(Action::ToggleFollow)
+    );
+    assert_eq!(
+        k.action(KeyMode::Logs, key(KeyCode::Enter, none)),
+        Some(Action::ToggleDetail)
+    );
+    // Keys the log views do not bind fall through to the views' keys.
+    assert_eq!(press(KeyMode::Logs, 'q'), Some(Action::Quit));
+    assert_eq!(press(KeyMode::Logs, ']'), Some(Action::NextEnv));
+    assert_eq!(
+        press(KeyMode::Normal, '5'),
+        Some(Action::Show(View::Traffic))
+    );
+    assert_eq!(press(KeyMode::Normal, 'b'), Some(Action::BuildLog));
+    // Which bindings apply follows the view and the prompt.
+    let mut state = shipdeck::app::State::new(
+        shipdeck::app::Session {
+            mode: shipdeck::app::Mode::Demo,
+            profile: None,
+            region: None,
+            identity: None,
+            read_only: false,
+        },
+        Vec::new(),
+        shipdeck::app::PollPolicy::default(),
+        shipdeck::domain::Timestamp(0),
+    );
+    assert_eq!(KeyMode::of(&state), KeyMode::Normal);
+    state.view = View::Traffic;
+    assert_eq!(KeyMode::of(&state), KeyMode::Logs);
+    state.view = View::Logs;
+    assert_eq!(KeyMode::of(&state), KeyMode::Logs);
+    state.overlay = Some(Overlay::Search(Default::default()));
+    assert_eq!(KeyMode::of(&state), KeyMode::Input);
+    state.overlay = Some(Overlay::Help);
+    assert_eq!(KeyMode::of(&state), KeyMode::Normal);
+    // The help lists the log views' keys, and the footer of the Traffic view shows them.
+    let hints = shipdeck::tui::hints::hints(&k);
+    assert!(
+        hints
+            .help
+            .iter()
+            .any(|h| h.action == "search_next" && h.keys == "n" && h.context == "log views")
+    );
+    let traffic = hints
+        .footer
+        .iter()
+        .find(|(v, _)| *v == View::Traffic)
+        .unwrap();
+    assert!(
+        traffic
+            .1
+            .iter()
+            .any(|(k, l)| k == "space" && l == "follow/pause")
+    );
+    assert!(traffic.1.iter().any(|(k, l)| k == "f" && l == "filter"));
 }

@@ -161,3 +161,94 @@ async fn logs_help_and_command_line() {
     }
     snap(&rig, "command_line");
 }
+
+/// The Traffic view of prd after 20 simulated minutes of its access logs.
+async fn traffic_rig() -> Rig {
+    let mut rig = Rig::with_traffic(42, 0.2);
+    rig.start().await;
+    rig.app.dispatch(Action::Bottom);
+    rig.app.dispatch(Action::Show(View::Traffic));
+    rig.app.settle().await;
+    rig.run(20 * Timestamp::MINUTE, 15 * Timestamp::SECOND)
+        .await;
+    assert!(rig.app.state.traffic.rows.len() > 100);
+    rig
+}
+
+fn type_text(rig: &mut Rig, text: &str) {
+    for c in text.chars() {
+        rig.app.dispatch(Action::Input(c));
+    }
+}
+
+#[tokio::test]
+async fn traffic_list_and_charts() {
+    let rig = traffic_rig().await;
+    snap(&rig, "traffic");
+    let (text, _) = render(&rig, 160, 48);
+    for want in [
+        "● following",
+        "requests/min",
+        "cache hit",
+        "p95",
+        "top paths",
+        "2xx",
+    ] {
+        assert!(text.contains(want), "missing {want:?}\n{text}");
+    }
+}
+
+#[tokio::test]
+async fn traffic_detail_pane() {
+    let mut rig = traffic_rig().await;
+    rig.app.dispatch(Action::ToggleFollow);
+    rig.app.dispatch(Action::Up);
+    rig.app.dispatch(Action::ToggleDetail);
+    snap(&rig, "traffic_detail");
+    let (text, _) = render(&rig, 160, 48);
+    for want in [
+        "‖ paused",
+        "record detail",
+        "x-edge-request-id",
+        "cs(Cookie)",
+        "ssl-protocol",
+    ] {
+        assert!(text.contains(want), "missing {want:?}\n{text}");
+    }
+}
+
+#[tokio::test]
+async fn traffic_filter_error_with_caret() {
+    let mut rig = traffic_rig().await;
+    rig.app.dispatch(Action::FilterOpen);
+    type_text(&mut rig, "status>=500 and (path:/api/* or");
+    rig.app.dispatch(Action::Submit);
+    snap(&rig, "traffic_filter_error");
+    let (text, _) = render(&rig, 160, 48);
+    let lines: Vec<&str> = text.lines().collect();
+    let filter = lines
+        .iter()
+        .position(|l| l.contains("filter: status>=500"))
+        .unwrap();
+    let caret = lines[filter + 1];
+    let err = rig.app.state.traffic.filter_error.clone().unwrap();
+    let col = caret.find('^').expect("a caret under the filter");
+    let start = lines[filter].find("filter: ").unwrap() + "filter: ".len();
+    assert_eq!(col - start, err.position, "caret under the error: {caret}");
+}
+
+#[tokio::test]
+async fn traffic_search_highlight() {
+    let mut rig = traffic_rig().await;
+    rig.app.dispatch(Action::SearchOpen);
+    type_text(&mut rig, "/api/");
+    rig.app.dispatch(Action::Submit);
+    snap(&rig, "traffic_search");
+    let (_, buffer) = render(&rig, 160, 48);
+    let highlighted = buffer
+        .content()
+        .iter()
+        .filter(|c| c.bg == Color::Yellow && c.fg == Color::Black)
+        .count();
+    assert!(highlighted >= 5, "matches highlighted: {highlighted}");
+}

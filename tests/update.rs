@@ -387,6 +387,9 @@ fn open_back_show_and_next_view() {
     update(&mut s, Action::NextView);
     assert_eq!(s.view, View::Approvals);
     update(&mut s, Action::NextView);
+    assert_eq!(s.view, View::Logs);
+    update(&mut s, Action::NextView);
+    assert_eq!(s.view, View::Traffic);
     update(&mut s, Action::NextView);
     assert_eq!(s.view, View::Environments, "tabs wrap around");
 }

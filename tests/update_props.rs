@@ -47,6 +47,15 @@ fn key() -> impl Strategy<Value = Action> {
         Just(Action::Show(View::Pipeline)),
         Just(Action::Show(View::Approvals)),
         Just(Action::Show(View::Logs)),
+        Just(Action::Show(View::Traffic)),
+        Just(Action::ToggleFollow),
+        Just(Action::SearchOpen),
+        Just(Action::SearchNext),
+        Just(Action::SearchPrev),
+        Just(Action::ToggleDetail),
+        Just(Action::NextPreset),
+        Just(Action::ExportPrompt),
+        Just(Action::BuildLog),
         (0usize..12).prop_map(Action::SelectRow),
         prop::sample::select(vec!['p', 'r', 'd', 'e', 'n', 'v', ' ', 'q', 'x', '1'])
             .prop_map(Action::Input),
@@ -123,6 +132,32 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
             audit_error: None,
         }),
         Effect::ReadAudit { .. } => Some(Action::AuditLoaded(Ok(Vec::new()))),
+        Effect::ListTraffic { env, request, .. } => Some(Action::TrafficListed {
+            env: *env,
+            request: *request,
+            result: if ok { Ok(Vec::new()) } else { Err(err()) },
+        }),
+        Effect::ReadTraffic { env, request, .. } => Some(Action::TrafficRead {
+            env: *env,
+            request: *request,
+            batch: Box::default(),
+        }),
+        Effect::FetchActionExecutions {
+            env,
+            request,
+            action,
+            ..
+        } => Some(Action::ActionExecutionsLoaded {
+            env: *env,
+            request: *request,
+            action: action.clone(),
+            result: if ok { Ok(Vec::new()) } else { Err(err()) },
+        }),
+        Effect::WriteFile { path, records, .. } => Some(Action::FileWritten {
+            path: path.clone(),
+            records: *records,
+            result: Ok(()),
+        }),
         Effect::FetchIdentity | Effect::Quit | Effect::Audit { .. } => None,
     }
 }
@@ -132,7 +167,10 @@ fn request_id(e: &Effect) -> Option<u64> {
         Effect::FetchEnv { request, .. }
         | Effect::FetchReleases { request, .. }
         | Effect::FetchLogs { request, .. }
-        | Effect::ApplyOp { request, .. } => Some(*request),
+        | Effect::ApplyOp { request, .. }
+        | Effect::ListTraffic { request, .. }
+        | Effect::ReadTraffic { request, .. }
+        | Effect::FetchActionExecutions { request, .. } => Some(*request),
         _ => None,
     }
 }
@@ -152,7 +190,15 @@ fn check(s: &State) {
         s.approval_row
     );
     if let Some(Overlay::Filter(line)) = &s.overlay {
-        assert_eq!(line.text, s.filter, "the filter follows what is typed");
+        let applied = if s.view == View::Traffic {
+            &s.traffic.filter_text
+        } else {
+            &s.filter
+        };
+        assert_eq!(&line.text, applied, "the filter follows what is typed");
+    }
+    if let Some(row) = s.traffic.selected_row() {
+        assert!(row < s.traffic.rows.len());
     }
 }
 

@@ -1,9 +1,11 @@
 //! Everything that can happen to the app: key-level intents, ticks and results of effects.
 
+use super::traffic::TrafficBatch;
 use super::{RequestId, View};
 use crate::cloud::{CloudError, WhoAmI};
 use crate::domain::{
-    Distribution, ExecutionSummary, LogEvent, PipelineDef, PipelineState, Release, Timestamp,
+    ActionExecutionDetail, Distribution, ExecutionSummary, LogEvent, ObjectInfo, PipelineDef,
+    PipelineState, Release, Timestamp,
 };
 
 /// What one environment refresh brought back.
@@ -53,6 +55,44 @@ pub enum Action {
         /// Events, any order.
         result: Result<Vec<LogEvent>, CloudError>,
     },
+    /// A listing of the logs bucket came back (every page).
+    TrafficListed {
+        /// Environment index.
+        env: usize,
+        /// The request this answers.
+        request: RequestId,
+        /// The objects listed, in key order.
+        result: Result<Vec<ObjectInfo>, CloudError>,
+    },
+    /// CloudFront log objects were read.
+    TrafficRead {
+        /// Environment index.
+        env: usize,
+        /// The request this answers.
+        request: RequestId,
+        /// Their records and problems.
+        batch: Box<TrafficBatch>,
+    },
+    /// An export file was written (or not).
+    FileWritten {
+        /// The path.
+        path: String,
+        /// Records written.
+        records: usize,
+        /// The OS error, if it failed.
+        result: Result<(), String>,
+    },
+    /// The action runs of an execution came back (the build-log jump).
+    ActionExecutionsLoaded {
+        /// Environment index.
+        env: usize,
+        /// The request this answers.
+        request: RequestId,
+        /// The failed action's name.
+        action: String,
+        /// The runs.
+        result: Result<Vec<ActionExecutionDetail>, CloudError>,
+    },
     /// Refresh every environment now.
     Refresh,
     /// Move the selection up.
@@ -95,6 +135,22 @@ pub enum Action {
     PageDown,
     /// Scroll back by a page.
     PageUp,
+    /// Log views: follow the newest record, or pause where the selection is.
+    ToggleFollow,
+    /// Log views: open the `/` search.
+    SearchOpen,
+    /// Log views: select the next row matching the search.
+    SearchNext,
+    /// Log views: select the previous row matching the search.
+    SearchPrev,
+    /// Traffic view: open or close the detail pane of the selected record.
+    ToggleDetail,
+    /// Traffic view: the next time preset (15m → 1h → 24h).
+    NextPreset,
+    /// Log views: open the command line with `export ` typed.
+    ExportPrompt,
+    /// Pipeline view: open the build log of the failed Deploy action.
+    BuildLog,
     /// Leave shipdeck.
     Quit,
     /// Open the plan/confirm dialog of a mutating action (selected environment or approval).
@@ -135,6 +191,15 @@ impl Action {
             "pipeline" => Action::Show(View::Pipeline),
             "approvals" => Action::Show(View::Approvals),
             "logs" => Action::Show(View::Logs),
+            "traffic" => Action::Show(View::Traffic),
+            "follow" => Action::ToggleFollow,
+            "search" => Action::SearchOpen,
+            "search_next" => Action::SearchNext,
+            "search_prev" => Action::SearchPrev,
+            "detail" => Action::ToggleDetail,
+            "preset" => Action::NextPreset,
+            "export" => Action::ExportPrompt,
+            "build_log" => Action::BuildLog,
             "next_view" => Action::NextView,
             "help" => Action::ToggleHelp,
             "command" => Action::CommandOpen,
@@ -180,6 +245,15 @@ impl Action {
         "pipeline",
         "approvals",
         "logs",
+        "traffic",
+        "build_log",
+        "follow",
+        "search",
+        "search_next",
+        "search_prev",
+        "detail",
+        "preset",
+        "export",
         "refresh",
         "quit",
         "submit",

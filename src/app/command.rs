@@ -1,6 +1,6 @@
 //! The `:` command line: parsing and completion.
 
-use super::View;
+use super::{Preset, View};
 
 /// A parsed command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,6 +13,14 @@ pub enum Command {
     Refresh,
     /// Show the help overlay.
     Help,
+    /// Export the Traffic view's listed records to a file (`.jsonl` or `.tsv`).
+    Export(String),
+    /// Choose the Traffic view's time preset.
+    Range(Preset),
+    /// Select the first record at or after a time (`HH:MM[:SS]` today UTC, or RFC 3339).
+    Goto(String),
+    /// Set how many records the Traffic view retains.
+    Retain(usize),
     /// Leave.
     Quit,
 }
@@ -27,6 +35,20 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "logs",
         "recent CloudWatch events of the selected environment",
     ),
+    (
+        "traffic",
+        "the selected environment's CloudFront access logs, live",
+    ),
+    (
+        "export",
+        "write the listed records: export FILE.jsonl|FILE.tsv",
+    ),
+    ("range", "time preset of the traffic view: range 15m|1h|24h"),
+    (
+        "goto",
+        "select the first record at a time: goto 09:30 (UTC)",
+    ),
+    ("retain", "records the traffic view keeps: retain 1000000"),
     ("refresh", "refresh every environment now"),
     ("help", "the key bindings"),
     ("quit", "leave shipdeck"),
@@ -59,6 +81,27 @@ pub fn parse_command(line: &str, envs: &[&str]) -> Result<Command, String> {
         "pipeline" | "p" => no_arg(Command::Show(View::Pipeline)),
         "approvals" | "a" => no_arg(Command::Show(View::Approvals)),
         "logs" | "l" => no_arg(Command::Show(View::Logs)),
+        "traffic" | "t" => no_arg(Command::Show(View::Traffic)),
+        "export" | "w" => match arg {
+            Some(path) => Ok(Command::Export(path.to_string())),
+            None => Err("`export` needs a file: export requests.jsonl (or .tsv)".into()),
+        },
+        "range" | "since" => match arg.map(|a| (a, Preset::parse(a))) {
+            Some((_, Some(p))) => Ok(Command::Range(p)),
+            Some((a, None)) => Err(format!("unknown range `{a}`; expected 15m, 1h or 24h")),
+            None => Err("`range` needs 15m, 1h or 24h".into()),
+        },
+        "goto" | "at" => match arg {
+            Some(t) => Ok(Command::Goto(t.to_string())),
+            None => Err("`goto` needs a time: HH:MM[:SS] (UTC) or RFC 3339".into()),
+        },
+        "retain" => match arg.map(|a| (a, a.replace('_', "").parse::<usize>())) {
+            Some((_, Ok(n))) if (1_000..=10_000_000).contains(&n) => Ok(Command::Retain(n)),
+            Some((a, _)) => Err(format!(
+                "bad record count `{a}`; expected a number from 1000 to 10000000"
+            )),
+            None => Err("`retain` needs a record count, e.g. retain 1000000".into()),
+        },
         "refresh" | "r" => no_arg(Command::Refresh),
         "help" | "h" | "?" => no_arg(Command::Help),
         "quit" | "q" | "q!" => no_arg(Command::Quit),
@@ -144,7 +187,7 @@ mod tests {
     #[test]
     fn completes_words_and_environment_names() {
         assert_eq!(complete("ap", ENVS), vec!["approvals"]);
-        assert_eq!(complete("e", ENVS), vec!["env", "environments"]);
+        assert_eq!(complete("e", ENVS), vec!["env", "environments", "export"]);
         assert_eq!(
             complete("env ", ENVS),
             vec!["env dev", "env stg", "env prd"]

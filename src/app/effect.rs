@@ -2,6 +2,7 @@
 
 use super::RequestId;
 use crate::domain::{PipelineDef, Timestamp};
+use std::sync::Arc;
 
 /// Something `update` wants done outside the pure core.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,8 +41,56 @@ pub enum Effect {
         request: RequestId,
         /// Log group names.
         groups: Vec<String>,
+        /// Only these streams (empty: every stream of the groups).
+        streams: Vec<String>,
         /// Earliest event time.
         since: Timestamp,
+    },
+    /// List an environment's CloudFront log objects after a key (every page).
+    ListTraffic {
+        /// Environment index.
+        env: usize,
+        /// Request id.
+        request: RequestId,
+        /// Logs bucket.
+        bucket: String,
+        /// Key prefix (`<logs prefix><distribution id>.`).
+        prefix: String,
+        /// List keys after this one.
+        start_after: String,
+    },
+    /// Fetch CloudFront log objects and read them (inflate and parse off the UI thread).
+    ReadTraffic {
+        /// Environment index.
+        env: usize,
+        /// Request id.
+        request: RequestId,
+        /// Logs bucket.
+        bucket: String,
+        /// Object keys, in order.
+        keys: Vec<String>,
+    },
+    /// Write exported records to a file.
+    WriteFile {
+        /// Path as the operator typed it.
+        path: String,
+        /// The file's contents.
+        contents: Arc<str>,
+        /// Records in it.
+        records: usize,
+    },
+    /// Read the action runs of an execution, to find a build's log stream.
+    FetchActionExecutions {
+        /// Environment index.
+        env: usize,
+        /// Request id.
+        request: RequestId,
+        /// Pipeline name.
+        pipeline: String,
+        /// Pipeline execution id.
+        execution_id: String,
+        /// The failed action's name.
+        action: String,
     },
     /// Leave the program.
     Quit,

@@ -4,6 +4,8 @@ mod action;
 mod command;
 mod dialog;
 mod effect;
+mod logkeys;
+mod logs_update;
 mod nav;
 mod ops_command;
 mod ops_plan;
@@ -12,6 +14,9 @@ mod ops_update;
 mod ops_watch;
 mod poll;
 mod summary;
+mod traffic;
+mod traffic_export;
+mod traffic_update;
 mod update;
 
 pub use action::{Action, EnvSnapshot};
@@ -21,7 +26,13 @@ pub use ops_command::{AUDIT_COMMAND, OP_COMMANDS};
 pub use ops_state::{AuditLine, AuditView, Dialog, Field, InFlight, OpsState, Phase, Watch};
 pub use ops_update::{WATCH_POLL, visible_audit};
 pub use ops_watch::seen;
+pub use logkeys::parse_goto;
+pub use logs_update::parse_stream_arn;
 pub use summary::{EnvSummary, PipelineHealth};
+pub use traffic::{
+    DETAIL_KEEP, FullLine, Panel, Preset, Traffic, TrafficBatch, contains_ci, row_matches,
+};
+pub use traffic_export::{ExportFormat, export_records};
 pub use update::{start, update};
 
 use crate::domain::{
@@ -45,16 +56,24 @@ pub enum View {
     Logs,
     /// The audit log of mutating actions, newest first (not a tab: `:audit` or its key).
     Audit,
+    /// The selected environment's CloudFront access logs, live.
+    Traffic,
 }
 
 impl View {
     /// Tab order.
-    pub const ALL: [View; 4] = [
+    pub const ALL: [View; 5] = [
         View::Environments,
         View::Pipeline,
         View::Approvals,
         View::Logs,
+        View::Traffic,
     ];
+
+    /// Whether this is a log view (its own keys in the keymap's `[logs]` section).
+    pub fn is_log_view(self) -> bool {
+        matches!(self, View::Logs | View::Traffic)
+    }
 
     /// Tab title.
     pub fn title(self) -> &'static str {
@@ -64,6 +83,7 @@ impl View {
             View::Approvals => "Approvals",
             View::Logs => "Logs",
             View::Audit => "Audit log",
+            View::Traffic => "Traffic",
         }
     }
 }
@@ -220,8 +240,10 @@ pub enum Overlay {
     Help,
     /// The `:` command line.
     Command(LineInput),
-    /// The `/` filter being typed.
+    /// The `/` filter being typed (in the log views, the filter expression).
     Filter(LineInput),
+    /// The `/` search of a log view being typed.
+    Search(LineInput),
 }
 
 /// Recent CloudWatch events of one environment.
@@ -233,6 +255,18 @@ pub struct LogTail {
     pub events: Vec<LogEvent>,
     /// Rows scrolled back from the newest (0 follows the tail).
     pub scroll: usize,
+    /// Paused: new events do not move the rows shown.
+    pub paused: bool,
+    /// Only this log stream of this group (the build-log jump): (group, stream).
+    pub stream: Option<(String, String)>,
+    /// Read from this time on when there is nothing yet (the build's start for a build log).
+    pub from: Option<Timestamp>,
+    /// The search text (case-insensitive), highlighted.
+    pub search: String,
+    /// The row (among the filtered events) the last `n`/`N` landed on.
+    pub mark: Option<usize>,
+    /// Event ids held, to drop duplicates.
+    pub ids: std::collections::HashSet<String>,
     /// Request in flight.
     pub inflight: Option<RequestId>,
     /// When the next read is due.
@@ -279,6 +313,12 @@ pub struct State {
     pub help_scroll: usize,
     /// Logs view tail.
     pub logs: LogTail,
+    /// Traffic view tail.
+    pub traffic: Traffic,
+    /// Records the Traffic view retains (`:retain N`).
+    pub retain: usize,
+    /// The build-log lookup in flight.
+    pub build_log_inflight: Option<RequestId>,
     /// Status bar.
     pub status: Option<StatusMsg>,
     /// Next request id.
@@ -310,6 +350,9 @@ impl State {
             filter: String::new(),
             help_scroll: 0,
             logs: LogTail::default(),
+            traffic: Traffic::new(0, Preset::H1, now, crate::accesslog::DEFAULT_RETAIN),
+            retain: crate::accesslog::DEFAULT_RETAIN,
+            build_log_inflight: None,
             status: None,
             next_request: 1,
             poll,

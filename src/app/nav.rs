@@ -70,11 +70,7 @@ impl State {
 
     /// Number of log events shown under the filter.
     pub fn visible_log_count(&self) -> usize {
-        self.logs
-            .events
-            .iter()
-            .filter(|e| self.matches_filter(&e.message))
-            .count()
+        self.visible_log_rows().len()
     }
 
     /// Position of the current selection among the visible rows of the current view.
@@ -89,8 +85,7 @@ impl State {
                 let n = self.visible_approvals().len();
                 (self.approval_row < n).then_some(self.approval_row)
             }
-            View::Logs => None,
-            View::Audit => None,
+            View::Logs | View::Traffic | View::Audit => None,
         }
     }
 
@@ -113,8 +108,7 @@ impl State {
                 let n = self.visible_approvals().len();
                 self.approval_row = row.min(n.saturating_sub(1));
             }
-            View::Logs => {}
-            View::Audit => {}
+            View::Logs | View::Traffic | View::Audit => {}
         }
     }
 

@@ -1,8 +1,8 @@
 //! Adaptive polling: which refreshes are due on a tick, and how their results land in the state.
 
-use super::{Effect, EnvSnapshot, LOG_TAIL_CAP, Level, RequestId, Stale, State, View};
+use super::{Effect, EnvSnapshot, Level, RequestId, Stale, State, View};
 use crate::cloud::CloudError;
-use crate::domain::{ExecutionSummary, LogEvent, Millis, PipelineState, Release, Timestamp};
+use crate::domain::{ExecutionSummary, Millis, PipelineState, Release, Timestamp};
 
 /// How far back the logs view reads when it opens.
 pub const LOG_LOOKBACK: Millis = 15 * Timestamp::MINUTE;
@@ -63,6 +63,7 @@ pub(super) fn due(state: &mut State) -> Vec<Effect> {
     if state.view == View::Logs {
         fx.extend(logs_due(state));
     }
+    fx.extend(super::traffic_update::due(state));
     fx
 }
 
@@ -76,20 +77,25 @@ fn logs_due(state: &mut State) -> Option<Effect> {
         state.logs.next_poll = Timestamp(i64::MIN);
     }
     let spec = &state.envs.get(env)?.spec;
-    if state.logs.inflight.is_some()
-        || state.now < state.logs.next_poll
-        || spec.log_groups.is_empty()
-    {
+    let (groups, streams) = match &state.logs.stream {
+        Some((group, stream)) => (vec![group.clone()], vec![stream.clone()]),
+        None => (spec.log_groups.clone(), Vec::new()),
+    };
+    if state.logs.inflight.is_some() || state.now < state.logs.next_poll || groups.is_empty() {
         return None;
     }
-    let groups = spec.log_groups.clone();
-    let since = state.logs.newest.unwrap_or(state.now - LOG_LOOKBACK);
+    let since = state
+        .logs
+        .newest
+        .or(state.logs.from)
+        .unwrap_or(state.now - LOG_LOOKBACK);
     let request = state.take_request();
     state.logs.inflight = Some(request);
     Some(Effect::FetchLogs {
         env,
         request,
         groups,
+        streams,
         since,
     })
 }
@@ -250,43 +256,5 @@ pub(super) fn releases_loaded(
             state.releases_error = Some(err.to_string());
             state.say(Level::Warn, format!("release catalogue: {err}"));
         }
-    }
-}
-
-/// Log events came back for the logs view.
-pub(super) fn logs_loaded(
-    state: &mut State,
-    env: usize,
-    request: RequestId,
-    result: Result<Vec<LogEvent>, CloudError>,
-) {
-    if state.logs.env != env || state.logs.inflight != Some(request) {
-        return;
-    }
-    let tail = &mut state.logs;
-    tail.inflight = None;
-    tail.next_poll = state.now + LOG_POLL;
-    match result {
-        Ok(events) => {
-            tail.error = None;
-            for ev in events {
-                if !tail
-                    .events
-                    .iter()
-                    .rev()
-                    .take(500)
-                    .any(|e| e.event_id == ev.event_id)
-                {
-                    tail.events.push(ev);
-                }
-            }
-            tail.events.sort_by_key(|e| e.timestamp);
-            if tail.events.len() > LOG_TAIL_CAP {
-                let extra = tail.events.len() - LOG_TAIL_CAP;
-                tail.events.drain(..extra);
-            }
-            tail.newest = tail.events.last().map(|e| e.timestamp).or(tail.newest);
-        }
-        Err(err) => tail.error = Some(err.to_string()),
     }
 }

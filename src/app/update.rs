@@ -1,7 +1,10 @@
 //! `update`: the one place the state changes. It never awaits; it returns effects as data.
 
 use super::command::{Command, common_prefix};
-use super::{Action, Effect, Level, LineInput, Overlay, State, View, parse_command, poll};
+use super::{
+    Action, Effect, Level, LineInput, Overlay, State, View, logkeys, logs_update, parse_command,
+    poll, traffic_update,
+};
 
 /// The effects to run when the app starts at `state.now`: who we are, and every first refresh.
 pub fn start(state: &mut State) -> Vec<Effect> {
@@ -27,7 +30,31 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             env,
             request,
             result,
-        } => poll::logs_loaded(state, env, request, result),
+        } => logs_update::loaded(state, env, request, result),
+        Action::TrafficListed {
+            env,
+            request,
+            result,
+        } => return traffic_update::listed(state, env, request, result),
+        Action::TrafficRead {
+            env,
+            request,
+            batch,
+        } => return traffic_update::read(state, env, request, &batch),
+        Action::FileWritten {
+            path,
+            records,
+            result,
+        } => match result {
+            Ok(()) => state.say(Level::Info, format!("exported {records} records to {path}")),
+            Err(e) => state.say(Level::Error, format!("export to {path} failed: {e}")),
+        },
+        Action::ActionExecutionsLoaded {
+            env,
+            request,
+            action,
+            result,
+        } => return logs_update::action_executions_loaded(state, env, request, &action, result),
         Action::IdentityLoaded(result) => match result {
             Ok(who) => state.session.identity = Some(who.arn),
             Err(err) => state.say(Level::Error, format!("identity: {err}")),
@@ -42,10 +69,16 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         action
             if matches!(
                 state.overlay,
-                Some(Overlay::Command(_) | Overlay::Filter(_))
+                Some(Overlay::Command(_) | Overlay::Filter(_) | Overlay::Search(_))
             ) =>
         {
             return input(state, action);
+        }
+        action
+            if state.overlay.is_none()
+                && let Some(fx) = logkeys::key(state, &action) =>
+        {
+            return fx;
         }
         Action::Refresh => {
             for env in &mut state.envs {
@@ -100,13 +133,29 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 completions: Vec::new(),
             }));
         }
-        Action::Input(_) | Action::Backspace | Action::Complete | Action::Submit => {}
         Action::Op(_)
         | Action::DialogNext
         | Action::DialogToggle
         | Action::OpApplied { .. }
         | Action::AuditLoaded(_)
         | Action::AuditFailed(_) => return super::ops_update::update(state, action),
+        Action::ExportPrompt => {
+            state.overlay = Some(Overlay::Command(LineInput {
+                text: "export ".into(),
+                completions: Vec::new(),
+            }));
+        }
+        Action::BuildLog => return logs_update::build_log(state),
+        Action::Input(_)
+        | Action::Backspace
+        | Action::Complete
+        | Action::Submit
+        | Action::ToggleFollow
+        | Action::SearchOpen
+        | Action::SearchNext
+        | Action::SearchPrev
+        | Action::ToggleDetail
+        | Action::NextPreset => {}
     }
     Vec::new()
 }
@@ -145,7 +194,7 @@ fn open(state: &mut State) -> Vec<Effect> {
             }
             show(state, View::Pipeline)
         }
-        View::Pipeline | View::Logs | View::Audit => Vec::new(),
+        View::Pipeline | View::Logs | View::Traffic | View::Audit => Vec::new(),
     }
 }
 
@@ -160,7 +209,14 @@ fn back(state: &mut State) {
     }
 }
 
-/// Keys while the command line or the filter is open.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Prompt {
+    Command,
+    Filter,
+    Search,
+}
+
+/// Keys while the command line, the filter or the search is open.
 fn input(state: &mut State, action: Action) -> Vec<Effect> {
     let names = env_names(state);
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
@@ -168,11 +224,13 @@ fn input(state: &mut State, action: Action) -> Vec<Effect> {
     let Some(overlay) = state.overlay.as_mut() else {
         return Vec::new();
     };
-    let (is_command, line) = match overlay {
-        Overlay::Command(line) => (true, line),
-        Overlay::Filter(line) => (false, line),
+    let (kind, line) = match overlay {
+        Overlay::Command(line) => (Prompt::Command, line),
+        Overlay::Filter(line) => (Prompt::Filter, line),
+        Overlay::Search(line) => (Prompt::Search, line),
         Overlay::Help => return Vec::new(),
     };
+    let is_command = kind == Prompt::Command;
     match action {
         Action::Input(c) if !c.is_control() => line.text.push(c),
         Action::Backspace => {
@@ -190,8 +248,13 @@ fn input(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Back => {
             state.overlay = None;
-            if !is_command {
-                state.filter.clear();
+            match kind {
+                Prompt::Command => {}
+                Prompt::Filter if state.view == View::Traffic => {
+                    traffic_update::filter_typed(state, "");
+                }
+                Prompt::Filter => state.filter.clear(),
+                Prompt::Search => logkeys::search_typed(state, ""),
             }
             return Vec::new();
         }
@@ -202,16 +265,45 @@ fn input(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Submit => {
             state.overlay = None;
+            match kind {
+                Prompt::Search => {
+                    // The nearest match: the newest one before the selection while following.
+                    let following = match state.view {
+                        View::Traffic => state.traffic.follow,
+                        _ => !state.logs.paused && state.logs.scroll == 0,
+                    };
+                    let step = if following {
+                        Action::SearchPrev
+                    } else {
+                        Action::SearchNext
+                    };
+                    return logkeys::key(state, &step).unwrap_or_default();
+                }
+                Prompt::Filter if state.view == View::Traffic => {
+                    if let Some(e) = state.traffic.filter_error.clone() {
+                        state.say(Level::Error, format!("filter not applied: {e}"));
+                    }
+                }
+                _ => {}
+            }
             return Vec::new();
         }
         _ => return Vec::new(),
     }
-    if is_command {
-        line.completions = super::ops_command::completions(read_only, &line.text, &names);
-    } else {
-        state.filter = line.text.clone();
-        if let Some(first) = state.visible_first_row() {
-            state.select_row(first);
+    let text = line.text.clone();
+    match kind {
+        Prompt::Command => {
+            if let Some(Overlay::Command(line)) = state.overlay.as_mut() {
+                line.completions = super::ops_command::completions(read_only, &text, &names);
+            }
+        }
+        Prompt::Search => logkeys::search_typed(state, &text),
+        Prompt::Filter if state.view == View::Traffic => traffic_update::filter_typed(state, &text),
+        Prompt::Filter => {
+            state.filter = text;
+            if let Some(first) = state.visible_first_row() {
+                state.select_row(first);
+            }
         }
     }
     Vec::new()
@@ -238,6 +330,22 @@ fn run_command(state: &mut State, text: &str, names: &[&str]) -> Vec<Effect> {
             Vec::new()
         }
         Ok(Command::Quit) => update(state, Action::Quit),
+        Ok(Command::Export(path)) => logkeys::export(state, &path),
+        Ok(Command::Range(preset)) => traffic_update::set_preset(state, preset),
+        Ok(Command::Goto(text)) => {
+            logkeys::goto(state, &text);
+            Vec::new()
+        }
+        Ok(Command::Retain(n)) => {
+            state.retain = n;
+            let preset = state.traffic.preset;
+            state.restart_traffic(preset);
+            state.say(
+                Level::Info,
+                format!("the traffic view keeps the last {n} records"),
+            );
+            poll::due(state)
+        }
         Err(msg) => {
             state.say(Level::Error, format!(":{text}: {msg}"));
             Vec::new()

@@ -13,7 +13,11 @@ const HISTORY: usize = 25;
 /// Log events read per group and poll.
 const LOG_PAGE: usize = 500;
 
-async fn timed<T>(operation: &str, call: impl Future<Output = CloudResult<T>>) -> CloudResult<T> {
+/// Runs one port call with the request timeout, tracing its outcome.
+pub(super) async fn timed<T>(
+    operation: &str,
+    call: impl Future<Output = CloudResult<T>>,
+) -> CloudResult<T> {
     let result = match tokio::time::timeout(REQUEST_TIMEOUT, call).await {
         Ok(result) => result,
         Err(_) => Err(CloudError::Timeout {
@@ -64,6 +68,7 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
             env,
             request,
             groups,
+            streams,
             since,
         } => {
             let mut events: Vec<LogEvent> = Vec::new();
@@ -71,6 +76,7 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
             for group in groups {
                 let query = LogQuery {
                     group,
+                    streams: streams.clone(),
                     start: Some(since),
                     limit: Some(LOG_PAGE),
                     ..LogQuery::default()
@@ -90,10 +96,82 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
                 result,
             })
         }
+        Effect::ListTraffic {
+            env,
+            request,
+            bucket,
+            prefix,
+            start_after,
+        } => {
+            let result =
+                super::traffic::list_all(cloud.storage.as_ref(), &bucket, &prefix, &start_after)
+                    .await;
+            Some(Action::TrafficListed {
+                env,
+                request,
+                result,
+            })
+        }
+        Effect::ReadTraffic {
+            env,
+            request,
+            bucket,
+            keys,
+        } => {
+            let batch = super::traffic::read_objects(cloud.storage.clone(), bucket, keys).await;
+            Some(Action::TrafficRead {
+                env,
+                request,
+                batch: Box::new(batch),
+            })
+        }
+        Effect::WriteFile {
+            path,
+            contents,
+            records,
+        } => {
+            let result = tokio::fs::write(expand_home(&path), contents.as_bytes())
+                .await
+                .map_err(|e| e.to_string());
+            Some(Action::FileWritten {
+                path,
+                records,
+                result,
+            })
+        }
+        Effect::FetchActionExecutions {
+            env,
+            request,
+            pipeline,
+            execution_id,
+            action,
+        } => {
+            let result = timed(
+                "ListActionExecutions",
+                cloud
+                    .pipelines
+                    .list_action_executions(&pipeline, &execution_id),
+            )
+            .await;
+            Some(Action::ActionExecutionsLoaded {
+                env,
+                request,
+                action,
+                result,
+            })
+        }
         Effect::Quit => None,
         effect @ (Effect::ApplyOp { .. } | Effect::Audit { .. } | Effect::ReadAudit { .. }) => {
             super::ops_effects::run(cloud, effect).await
         }
+    }
+}
+
+/// `~/x` under the home directory; any other path as it is.
+fn expand_home(path: &str) -> std::path::PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => std::path::Path::new(&home).join(rest),
+        _ => std::path::PathBuf::from(path),
     }
 }
 

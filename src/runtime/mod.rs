@@ -4,8 +4,10 @@ mod clock;
 mod effects;
 mod headless;
 pub mod ops_effects;
+mod traffic;
 
 pub use clock::{Clock, SimClock, WallClock};
 pub use effects::{REQUEST_TIMEOUT, run_effect};
 pub use headless::Headless;
+pub use traffic::parse_objects;
 pub mod terminal_loop;

@@ -1,7 +1,7 @@
 //! The interactive loop: terminal events, ticks and effect results in, `update`, coalesced redraws.
 
 use super::{Clock, SimClock, WallClock, run_effect};
-use crate::app::{Action, Effect, Overlay, State, start, update};
+use crate::app::{Action, Effect, State, start, update};
 use crate::cli::Backend;
 use crate::cloud::Cloud;
 use crate::tui::hints::hints;
@@ -19,11 +19,7 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 const BATCH: usize = 256;
 
 fn key_mode(state: &State) -> KeyMode {
-    match state.overlay {
-        _ if state.ops.dialog.is_some() => KeyMode::Dialog,
-        Some(Overlay::Command(_) | Overlay::Filter(_)) => KeyMode::Input,
-        _ => KeyMode::Normal,
-    }
+    KeyMode::of(state)
 }
 
 /// Spawns each effect on the runtime; returns `true` when one asks to quit.

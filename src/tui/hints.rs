@@ -44,12 +44,25 @@ const FOOTER: &[(View, &[(&str, &str)])] = &[
     (
         View::Logs,
         &[
-            ("up", "scroll"),
-            ("bottom", "follow"),
-            ("next_env", "env"),
+            ("follow", "follow/pause"),
+            ("search", "search"),
+            ("search_next", "next"),
             ("filter", "filter"),
+            ("next_env", "env"),
             ("help", "help"),
             ("quit", "quit"),
+        ],
+    ),
+    (
+        View::Traffic,
+        &[
+            ("follow", "follow/pause"),
+            ("filter", "filter"),
+            ("search", "search"),
+            ("detail", "detail"),
+            ("preset", "range"),
+            ("export", "export"),
+            ("help", "help"),
         ],
     ),
 ];
@@ -67,6 +80,7 @@ pub fn hints(keymap: &Keymap) -> Hints {
                 KeyMode::Normal => "views".to_string(),
                 KeyMode::Input => "typing".to_string(),
                 KeyMode::Dialog => "dialog".to_string(),
+                KeyMode::Logs => "log views".to_string(),
             },
         })
         .collect();
@@ -76,7 +90,11 @@ pub fn hints(keymap: &Keymap) -> Hints {
             let pairs = actions
                 .iter()
                 .filter_map(|(action, label)| {
-                    let first = keymap.first_key(KeyMode::Normal, action)?.to_string();
+                    let logs = view.is_log_view().then_some(KeyMode::Logs);
+                    let first = logs
+                        .and_then(|m| keymap.first_key(m, action))
+                        .or_else(|| keymap.first_key(KeyMode::Normal, action))?
+                        .to_string();
                     Some((first, label.to_string()))
                 })
                 .collect();

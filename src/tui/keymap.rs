@@ -1,6 +1,6 @@
 //! Key bindings as data: the default `assets/keymap.toml`, user overrides, and key lookup.
 
-use crate::app::Action;
+use crate::app::{Action, Overlay, State};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -15,10 +15,12 @@ pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
 pub enum KeyMode {
     /// In the views.
     Normal,
-    /// Typing in the command line or the filter.
+    /// Typing in the command line, the filter or the search.
     Input,
     /// In the plan/confirm dialog of an action (printable characters are typed).
     Dialog,
+    /// In the log views (Logs, Traffic): these bindings first, then `[normal]`'s.
+    Logs,
 }
 
 impl KeyMode {
@@ -27,6 +29,18 @@ impl KeyMode {
             KeyMode::Normal => "normal",
             KeyMode::Input => "input",
             KeyMode::Dialog => "dialog",
+            KeyMode::Logs => "logs",
+        }
+    }
+
+    /// The bindings that apply to `state`: typing while a prompt is open, the log views' own
+    /// keys there, else the views' keys.
+    pub fn of(state: &State) -> KeyMode {
+        match state.overlay {
+            _ if state.ops.dialog.is_some() => KeyMode::Dialog,
+            Some(Overlay::Command(_) | Overlay::Filter(_) | Overlay::Search(_)) => KeyMode::Input,
+            None if state.view.is_log_view() => KeyMode::Logs,
+            _ => KeyMode::Normal,
         }
     }
 }
@@ -42,8 +56,8 @@ pub enum KeymapError {
         /// What is wrong, with line and column.
         message: String,
     },
-    /// A section other than normal/input.
-    #[error("{file}: unknown section [{section}]; expected [normal], [input] or [dialog]")]
+    /// A section other than normal/logs/dialog/input.
+    #[error("{file}: unknown section [{section}]; expected [normal], [logs], [dialog] or [input]")]
     Section {
         /// File name.
         file: String,
@@ -178,6 +192,7 @@ impl Keymap {
                 "normal" => KeyMode::Normal,
                 "input" => KeyMode::Input,
                 "dialog" => KeyMode::Dialog,
+                "logs" => KeyMode::Logs,
                 _ => {
                     return Err(KeymapError::Section {
                         file: file.into(),
@@ -234,6 +249,11 @@ impl Keymap {
             other => other,
         };
         if let Some(a) = self.lookup.get(&(mode, code, ctrl, alt)) {
+            return Some(a.clone());
+        }
+        if mode == KeyMode::Logs
+            && let Some(a) = self.lookup.get(&(KeyMode::Normal, code, ctrl, alt))
+        {
             return Some(a.clone());
         }
         match (mode, code) {

@@ -37,131 +37,15 @@ pub struct Hints {
     pub footer: Vec<(View, Vec<(String, String)>)>,
 }
 
-/// The default keymap's bindings: (keys, action, description, context).
-const DEFAULT_HELP: &[(&str, &str, &str, &str)] = &[
-    ("q ctrl-c", "quit", "Leave shipdeck", "views"),
-    ("? f1", "help", "Show or hide this help", "views"),
-    (
-        ":",
-        "command",
-        "Command line (:env prd, :approvals, :logs, :quit)",
-        "views",
-    ),
-    ("/", "filter", "Filter the current list", "views"),
-    (
-        "esc",
-        "back",
-        "Close, clear the filter, or go home",
-        "views",
-    ),
-    ("enter right l", "open", "Open the selected row", "views"),
-    ("up k", "up", "Previous row", "views"),
-    ("down j", "down", "Next row", "views"),
-    ("home g", "top", "First row", "views"),
-    ("end G", "bottom", "Last row", "views"),
-    ("pageup ctrl-u", "page_up", "Page up", "views"),
-    ("pagedown ctrl-d", "page_down", "Page down", "views"),
-    ("] n", "next_env", "Next environment", "views"),
-    ("[ N", "prev_env", "Previous environment", "views"),
-    ("tab", "next_view", "Next view", "views"),
-    ("1 e", "environments", "Environments view", "views"),
-    (
-        "2 p",
-        "pipeline",
-        "Pipeline view of the selected environment",
-        "views",
-    ),
-    ("3 a", "approvals", "Approvals inbox", "views"),
-    (
-        "4 L",
-        "logs",
-        "CloudWatch log events of the selected environment",
-        "views",
-    ),
-    ("r ctrl-r", "refresh", "Refresh now", "views"),
-    (
-        "enter",
-        "submit",
-        "Run the command / keep the filter",
-        "typing",
-    ),
-    ("esc ctrl-c", "back", "Cancel", "typing"),
-    ("tab", "complete", "Complete the command", "typing"),
-    ("backspace", "backspace", "Delete a character", "typing"),
-];
-
-/// The default keymap's footer hints per view: (keys, label).
-const DEFAULT_FOOTER: &[(View, &[(&str, &str)])] = &[
-    (
-        View::Environments,
-        &[
-            ("enter", "pipeline"),
-            ("]", "env"),
-            ("3", "inbox"),
-            ("/", "filter"),
-            (":", "cmd"),
-            ("?", "help"),
-            ("q", "quit"),
-        ],
-    ),
-    (
-        View::Pipeline,
-        &[
-            ("]", "env"),
-            ("j", "history"),
-            ("1", "home"),
-            ("4", "logs"),
-            ("/", "filter"),
-            ("?", "help"),
-            ("q", "quit"),
-        ],
-    ),
-    (
-        View::Approvals,
-        &[
-            ("enter", "pipeline"),
-            ("j", "next"),
-            ("/", "filter"),
-            ("1", "home"),
-            ("?", "help"),
-            ("q", "quit"),
-        ],
-    ),
-    (
-        View::Logs,
-        &[
-            ("k", "scroll"),
-            ("G", "follow"),
-            ("]", "env"),
-            ("/", "filter"),
-            ("?", "help"),
-            ("q", "quit"),
-        ],
-    ),
-];
-
 impl Default for Hints {
+    /// The hints of the default keymap (empty if it could not be read, which its tests rule out).
     fn default() -> Self {
-        let help = DEFAULT_HELP
-            .iter()
-            .map(|(keys, action, desc, context)| HelpEntry {
-                keys: keys.to_string(),
-                action: action.to_string(),
-                desc: desc.to_string(),
-                context: context.to_string(),
+        super::keymap::Keymap::load(None)
+            .map(|k| super::hints::hints(&k))
+            .unwrap_or(Hints {
+                help: Vec::new(),
+                footer: Vec::new(),
             })
-            .collect();
-        let footer = DEFAULT_FOOTER
-            .iter()
-            .map(|(view, pairs)| {
-                let pairs = pairs
-                    .iter()
-                    .map(|(k, l)| (k.to_string(), l.to_string()))
-                    .collect();
-                (*view, pairs)
-            })
-            .collect();
-        Hints { help, footer }
     }
 }
 
@@ -254,6 +138,7 @@ pub fn draw(frame: &mut Frame, state: &State, hints: &Hints) {
         }
         Some(Overlay::Command(line)) => views::command::render(frame, line, &areas),
         Some(Overlay::Filter(line)) => views::command::render_filter(frame, state, line, &areas),
+        Some(Overlay::Search(line)) => views::command::render_search(frame, state, line, &areas),
     }
     views::dialog::render(frame, state, hints, areas.body);
 }
@@ -264,7 +149,7 @@ pub fn hit_test(state: &State, area: Rect, column: u16, row: u16) -> Option<Acti
     let areas = Areas::new(area)?;
     if matches!(
         state.overlay,
-        Some(Overlay::Command(_) | Overlay::Filter(_))
+        Some(Overlay::Command(_) | Overlay::Filter(_) | Overlay::Search(_))
     ) {
         return None;
     }

@@ -14,9 +14,14 @@ pub struct Rig {
 
 impl Rig {
     pub fn new(seed: u64) -> Rig {
+        Rig::with_traffic(seed, 0.02)
+    }
+
+    /// A rig whose CloudFront traffic is `scale` times the simulator's full rate.
+    pub fn with_traffic(seed: u64, scale: f64) -> Rig {
         let config = SimConfig {
             seed,
-            traffic_scale: 0.02,
+            traffic_scale: scale,
             ..SimConfig::default()
         };
         let sim = SimCloud::new(Simulator::new(config, &demo_specs()));

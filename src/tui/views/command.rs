@@ -105,11 +105,32 @@ fn matches(state: &State) -> usize {
         View::Approvals => state.visible_approvals().len(),
         View::Logs => state.visible_log_count(),
         View::Audit => crate::app::visible_audit(state).len(),
+        View::Traffic => state.traffic.rows.len(),
     }
 }
 
-/// Draws the `/` filter prompt with the number of matching rows.
+/// Draws the filter prompt with the number of matching rows (`/` in the lists, `filter:` with
+/// the expression's error in the Traffic view).
 pub fn render_filter(frame: &mut Frame, state: &State, line: &LineInput, areas: &Areas) {
+    if state.view == View::Traffic {
+        let right = match &state.traffic.filter_error {
+            Some(e) => format!("{e} · esc clear "),
+            None => format!("{} matching · enter keep · esc clear ", matches(state)),
+        };
+        prompt(frame, areas.footer, "filter: ", &line.text, Some(right));
+        return;
+    }
+    let sigil = if state.view == View::Logs {
+        "filter: "
+    } else {
+        "/"
+    };
     let right = format!("{} matching · enter keep · esc clear ", matches(state));
+    prompt(frame, areas.footer, sigil, &line.text, Some(right));
+}
+
+/// Draws the `/` search prompt of a log view.
+pub fn render_search(frame: &mut Frame, _state: &State, line: &LineInput, areas: &Areas) {
+    let right = "enter next match · n/N move · esc clear ".to_string();
     prompt(frame, areas.footer, "/", &line.text, Some(right));
 }

@@ -1,8 +1,9 @@
 //! The logs view: recent CloudWatch events of an environment, newest at the bottom, following the tail.
 
+use super::traffic::{MATCH, highlight};
 use crate::app::State;
 use crate::domain::LogEvent;
-use crate::tui::widgets::status::DIM;
+use crate::tui::widgets::status::{DIM, SELECTED};
 use crate::tui::widgets::text::ellipsize;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -22,12 +23,15 @@ fn env_name(state: &State) -> &str {
         .map_or("", |e| e.spec.name.as_str())
 }
 
-/// Body title: names the environment and says these are CloudWatch events.
+/// Body title: names the environment (and the build's stream after a build-log jump).
 pub fn title(state: &State) -> String {
-    format!(
-        "Logs · {} · CloudWatch events (CloudFront access logs come later)",
-        env_name(state)
-    )
+    match &state.logs.stream {
+        Some((_, stream)) => format!("Logs · {} · build log {stream}", env_name(state)),
+        None => format!(
+            "Logs · {} · CloudWatch events (access logs: Traffic, 5)",
+            env_name(state)
+        ),
+    }
 }
 
 /// A log stream name cut to what tells streams apart: its last segment, without `[$LATEST]`.
@@ -61,15 +65,25 @@ fn line_style(message: &str) -> Style {
     }
 }
 
-fn event_line(e: &LogEvent) -> Line<'static> {
-    Line::from(vec![
+fn event_line(e: &LogEvent, search: &str, marked: bool) -> Line<'static> {
+    let mut spans = vec![
         Span::styled(format!("{} ", e.timestamp.clock()), DIM),
         Span::styled(
             format!("{:<w$} ", short_stream(&e.stream), w = STREAM_WIDTH),
             Style::new().fg(Color::Cyan),
         ),
-        Span::styled(one_line(&e.message), line_style(&e.message)),
-    ])
+    ];
+    spans.extend(highlight(
+        &one_line(&e.message),
+        search,
+        line_style(&e.message),
+    ));
+    let line = Line::from(spans);
+    if marked {
+        line.patch_style(SELECTED)
+    } else {
+        line
+    }
 }
 
 /// The range of filtered events shown in `height` rows: the tail, moved back by `scroll`.
@@ -84,31 +98,35 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
     if inner.height == 0 {
         return;
     }
-    let groups = state
-        .envs
-        .get(state.logs.env)
-        .map(|e| e.spec.log_groups.join(", "))
-        .unwrap_or_default();
-    let events: Vec<&LogEvent> = state
-        .logs
-        .events
-        .iter()
-        .filter(|e| state.matches_filter(&e.message))
-        .collect();
-    let follow = if state.logs.scroll == 0 {
-        Span::styled("following the tail", Style::new().fg(Color::Green))
+    let groups = match &state.logs.stream {
+        Some((group, _)) => group.clone(),
+        None => state
+            .envs
+            .get(state.logs.env)
+            .map(|e| e.spec.log_groups.join(", "))
+            .unwrap_or_default(),
+    };
+    let rows = state.visible_log_rows();
+    let events: Vec<&LogEvent> = rows.iter().map(|&i| &state.logs.events[i]).collect();
+    let follow = if state.logs.scroll == 0 && !state.logs.paused {
+        Span::styled("● following", Style::new().fg(Color::Green))
     } else {
         Span::styled(
-            format!("scrolled back {} rows", state.logs.scroll),
+            format!("‖ paused, {} rows back", state.logs.scroll),
             Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
         )
     };
-    let mut head = vec![Line::from(vec![
+    let mut top = vec![
         Span::styled("groups ", DIM),
         Span::raw(ellipsize(&groups, usize::from(inner.width) / 2)),
         Span::styled(format!(" · {} events · ", events.len()), DIM),
         follow,
-    ])];
+    ];
+    if !state.logs.search.is_empty() {
+        top.push(Span::styled(" · search: ", Style::new().fg(Color::Yellow)));
+        top.push(Span::styled(state.logs.search.clone(), MATCH));
+    }
+    let mut head = vec![Line::from(top)];
     if let Some(err) = &state.logs.error {
         head.push(Line::from(Span::styled(
             format!("read failed: {}", one_line(err)),
@@ -123,7 +141,7 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
             ..inner
         },
     );
-    let rows = Rect {
+    let area = Rect {
         y: inner.y.saturating_add(head_h),
         height: inner.height - head_h,
         ..inner
@@ -136,17 +154,19 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
         } else {
             "No events in the last read.".to_string()
         };
-        frame.render_widget(Paragraph::new(Span::styled(msg, DIM)), rows);
+        frame.render_widget(Paragraph::new(Span::styled(msg, DIM)), area);
         return;
     }
-    let shown = window(events.len(), state.logs.scroll, usize::from(rows.height));
+    let shown = window(events.len(), state.logs.scroll, usize::from(area.height));
+    let first = shown.start;
     let lines: Vec<Line> = events
         .get(shown)
         .unwrap_or_default()
         .iter()
-        .map(|e| event_line(e))
+        .enumerate()
+        .map(|(k, e)| event_line(e, &state.logs.search, state.logs.mark == Some(first + k)))
         .collect();
-    frame.render_widget(Paragraph::new(lines), rows);
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 #[cfg(test)]

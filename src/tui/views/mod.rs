@@ -10,6 +10,9 @@ pub mod help;
 pub mod history;
 pub mod logs;
 pub mod pipeline;
+pub mod traffic;
+pub mod traffic_detail;
+pub mod traffic_panel;
 
 #[cfg(test)]
 mod fixture;
@@ -31,6 +34,7 @@ pub fn title(state: &State) -> String {
         View::Approvals => approvals::title(state),
         View::Logs => logs::title(state),
         View::Audit => audit::title(state),
+        View::Traffic => traffic::title(state),
     }
 }
 
@@ -42,6 +46,7 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
         View::Approvals => approvals::render(frame, state, inner),
         View::Logs => logs::render(frame, state, inner),
         View::Audit => audit::render(frame, state, inner),
+        View::Traffic => traffic::render(frame, state, inner),
     }
 }
 
@@ -51,8 +56,7 @@ pub fn list_geometry(state: &State, inner: Rect) -> Option<ListGeom> {
         View::Environments => Some(environments::geometry(state, inner)),
         View::Pipeline => pipeline::geometry(state, inner),
         View::Approvals => approvals::geometry(state, inner),
-        View::Logs => None,
-        View::Audit => None,
+        View::Logs | View::Traffic | View::Audit => None,
     }
 }
 

@@ -220,7 +220,7 @@ fn logs_show_events_coloured_and_follow_the_tail() {
 #[test]
 fn overlays_render_help_command_and_filter() {
     let s = screen(&with(View::Environments, Some(Overlay::Help)), 80, 24);
-    assert_has(&s, &["Help", "Leave shipdeck", "KEYS"]);
+    assert_has(&s, &["Help", "Show or hide this help", "KEYS"]);
     let names = ["dev", "stg", "prd"];
     let line = LineInput {
         text: "e".into(),

@@ -50,7 +50,7 @@ pub fn render(frame: &mut Frame, state: &State, hints: &Hints, area: Rect) {
     let avail = usize::from(area.width);
     let mut left: Vec<Span> = vec![Span::raw(" ")];
     let editing_filter = matches!(state.overlay, Some(Overlay::Filter(_)));
-    if !state.filter.is_empty() && !editing_filter {
+    if !state.filter.is_empty() && !editing_filter && state.view != crate::app::View::Traffic {
         let text = ellipsize(&state.filter, 20);
         left.push(Span::styled(
             format!("filter: {text}"),

@@ -1,0 +1,190 @@
+//! Keys of the log views (Logs and Traffic): follow/pause, moving, search, filter expression,
+//! detail pane, presets, export, and the log commands (`:export`, `:range`, `:goto`, `:retain`).
+
+use super::traffic_export::{ExportFormat, export_records};
+use super::{Action, Effect, Level, LineInput, Overlay, State, View, logs_update, traffic_update};
+use crate::domain::Timestamp;
+use std::sync::Arc;
+
+/// Handles `action` when the current view is a log view and the action means something there;
+/// `None` leaves it to the general handling.
+pub(super) fn key(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
+    let traffic = state.view == View::Traffic;
+    let logs = state.view == View::Logs;
+    if !traffic && !logs {
+        return match action {
+            Action::ToggleFollow
+            | Action::SearchNext
+            | Action::SearchPrev
+            | Action::ToggleDetail
+            | Action::NextPreset
+            | Action::SearchOpen => Some(Vec::new()),
+            _ => None,
+        };
+    }
+    match action {
+        Action::ToggleFollow if traffic => {
+            let t = &mut state.traffic;
+            t.follow = !t.follow;
+            if t.follow {
+                t.cursor = None;
+            } else {
+                t.cursor = t.selected_seq();
+            }
+        }
+        Action::ToggleFollow => logs_update::toggle_follow(state),
+        Action::SearchOpen => {
+            let text = if traffic {
+                state.traffic.search.clone()
+            } else {
+                state.logs.search.clone()
+            };
+            state.overlay = Some(Overlay::Search(LineInput {
+                text,
+                completions: Vec::new(),
+            }));
+        }
+        Action::SearchNext | Action::SearchPrev => {
+            let forward = *action == Action::SearchNext;
+            if traffic {
+                traffic_update::search_step(state, forward);
+            } else {
+                logs_update::search_step(state, forward);
+            }
+        }
+        Action::ToggleDetail | Action::Open if traffic => {
+            state.traffic.detail = !state.traffic.detail;
+        }
+        Action::NextPreset if traffic => {
+            let next = state.traffic.preset.next();
+            return Some(traffic_update::set_preset(state, next));
+        }
+        Action::FilterOpen if traffic => {
+            state.traffic.committed = state.traffic.filter.clone();
+            let text = state.traffic.filter_text.clone();
+            state.overlay = Some(Overlay::Filter(LineInput {
+                text,
+                completions: Vec::new(),
+            }));
+        }
+        Action::Back if traffic && state.overlay.is_none() => {
+            let t = &mut state.traffic;
+            if t.detail {
+                t.detail = false;
+            } else if !t.filter_text.is_empty() {
+                traffic_update::filter_typed(state, "");
+            } else if !t.search.is_empty() {
+                t.search.clear();
+            } else {
+                return None;
+            }
+        }
+        Action::Back if logs && state.overlay.is_none() && state.filter.is_empty() => {
+            if !state.logs.search.is_empty() {
+                state.logs.search.clear();
+                state.logs.mark = None;
+            } else if state.logs.stream.is_some() {
+                state.logs = super::LogTail::default();
+                state.logs.next_poll = Timestamp(i64::MIN);
+                state.logs.env = usize::MAX;
+                return Some(super::poll::due(state));
+            } else {
+                return None;
+            }
+        }
+        Action::Top if traffic => {
+            state.traffic.follow = false;
+            state.traffic.select(0);
+        }
+        Action::Bottom if traffic => {
+            state.traffic.follow = true;
+            state.traffic.cursor = None;
+        }
+        Action::Up | Action::Down | Action::PageUp | Action::PageDown if traffic => {
+            let delta = match action {
+                Action::Up => -1,
+                Action::Down => 1,
+                Action::PageUp => -20,
+                _ => 20,
+            };
+            state.traffic.move_by(delta);
+        }
+        _ => return None,
+    }
+    Some(Vec::new())
+}
+
+/// Text typed in a log view's search: applied at once (highlighted); Enter jumps to the next
+/// match, Esc clears it.
+pub(super) fn search_typed(state: &mut State, text: &str) {
+    if state.view == View::Traffic {
+        state.traffic.search = text.to_string();
+    } else {
+        state.logs.search = text.to_string();
+        state.logs.mark = None;
+    }
+}
+
+/// `:export FILE`: the Traffic view's listed records, written by the runtime.
+pub(super) fn export(state: &mut State, path: &str) -> Vec<Effect> {
+    if state.view != View::Traffic {
+        state.say(
+            Level::Warn,
+            ":export writes the Traffic view's records; open it with 5",
+        );
+        return Vec::new();
+    }
+    let Some(format) = ExportFormat::of_path(path) else {
+        state.say(
+            Level::Error,
+            format!(":export {path}: name the file .jsonl or .tsv to choose the format"),
+        );
+        return Vec::new();
+    };
+    let (contents, records) = export_records(&state.traffic, format);
+    state.say(
+        Level::Info,
+        format!("exporting {records} records to {path}"),
+    );
+    vec![Effect::WriteFile {
+        path: path.to_string(),
+        contents: Arc::from(contents),
+        records,
+    }]
+}
+
+/// Reads `HH:MM[:SS]` (UTC, the latest such time not after `now`) or an RFC 3339 time.
+pub fn parse_goto(text: &str, now: Timestamp) -> Option<Timestamp> {
+    if let Some(t) = Timestamp::parse_rfc3339(text) {
+        return Some(t);
+    }
+    let parts: Vec<&str> = text.split(':').collect();
+    if !(2..=3).contains(&parts.len()) {
+        return None;
+    }
+    let num = |s: &str, max: i64| -> Option<i64> {
+        (s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+            .filter(|n| *n <= max)
+    };
+    let (h, m) = (num(parts[0], 23)?, num(parts[1], 59)?);
+    let s = match parts.get(2) {
+        Some(p) => num(p, 59)?,
+        None => 0,
+    };
+    let day = now.millis().div_euclid(Timestamp::DAY) * Timestamp::DAY;
+    let t = Timestamp(day + h * Timestamp::HOUR + m * Timestamp::MINUTE + s * Timestamp::SECOND);
+    Some(if t > now { t - Timestamp::DAY } else { t })
+}
+
+/// `:goto TIME`.
+pub(super) fn goto(state: &mut State, text: &str) {
+    match parse_goto(text, state.now) {
+        Some(t) => traffic_update::goto(state, t),
+        None => state.say(
+            Level::Error,
+            format!(":goto {text}: expected HH:MM[:SS] (UTC) or an RFC 3339 time"),
+        ),
+    }
+}

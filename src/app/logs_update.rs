@@ -1,0 +1,223 @@
+//! The CloudWatch Logs view in `update`: events de-duplicated by id, pause and follow, search
+//! with `n`/`N`, and the jump from a failed Deploy action to its build's log stream.
+
+use super::{Effect, LOG_TAIL_CAP, Level, LogTail, RequestId, State, View};
+use crate::cloud::CloudError;
+use crate::domain::{ActionExecutionDetail, ActionStatus, LogEvent, Millis, Timestamp};
+
+/// How far before a build's start its log is read.
+const BUILD_LEAD: Millis = Timestamp::MINUTE;
+
+/// The log group and stream of a CloudWatch log stream ARN
+/// (`arn:aws:logs:REGION:ACCOUNT:log-group:GROUP:log-stream:STREAM`).
+pub fn parse_stream_arn(arn: &str) -> Option<(String, String)> {
+    let rest = arn.strip_prefix("arn:")?;
+    let (head, stream) = rest.split_once(":log-stream:")?;
+    let (_, group) = head.split_once(":log-group:")?;
+    (!group.is_empty() && !stream.is_empty()).then(|| (group.to_string(), stream.to_string()))
+}
+
+impl State {
+    /// Indices of the events shown under the filter, oldest first.
+    pub fn visible_log_rows(&self) -> Vec<usize> {
+        let needle = self.filter.to_lowercase();
+        self.logs
+            .events
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| {
+                needle.is_empty()
+                    || super::contains_ci(&e.message, &needle)
+                    || super::contains_ci(&e.stream, &needle)
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Pauses the logs view with filtered row `row` (of `n`) marked at the bottom.
+    pub(super) fn logs_mark(&mut self, row: usize, n: usize) {
+        self.logs.mark = Some(row);
+        self.logs.paused = true;
+        self.logs.scroll = n.saturating_sub(1).saturating_sub(row);
+    }
+}
+
+/// `n`/`N` in the logs view: the next or previous event holding the search text.
+pub(super) fn search_step(state: &mut State, forward: bool) {
+    let needle = state.logs.search.to_lowercase();
+    if needle.is_empty() {
+        state.say(Level::Info, "no search: type / and a text first");
+        return;
+    }
+    let rows = state.visible_log_rows();
+    let n = rows.len();
+    if n == 0 {
+        return;
+    }
+    let cur = state
+        .logs
+        .mark
+        .unwrap_or_else(|| n.saturating_sub(1).saturating_sub(state.logs.scroll));
+    let found = (1..=n)
+        .map(|k| {
+            if forward {
+                (cur + k) % n
+            } else {
+                (cur + n - k % n) % n
+            }
+        })
+        .find(|&i| super::contains_ci(&state.logs.events[rows[i]].message, &needle));
+    match found {
+        Some(row) => state.logs_mark(row, n),
+        None => state.say(Level::Warn, format!("`{}` not found", state.logs.search)),
+    }
+}
+
+/// Follow the tail again, or pause where the view is.
+pub(super) fn toggle_follow(state: &mut State) {
+    let l = &mut state.logs;
+    if l.paused || l.scroll > 0 {
+        l.paused = false;
+        l.scroll = 0;
+        l.mark = None;
+    } else {
+        l.paused = true;
+    }
+}
+
+/// Log events came back: new ones (by event id) kept in time order; while paused or scrolled
+/// back, the rows shown stay where they are.
+pub(super) fn loaded(
+    state: &mut State,
+    env: usize,
+    request: RequestId,
+    result: Result<Vec<LogEvent>, CloudError>,
+) {
+    if state.logs.env != env || state.logs.inflight != Some(request) {
+        return;
+    }
+    let before = state.visible_log_rows().len();
+    let tail = &mut state.logs;
+    tail.inflight = None;
+    tail.next_poll = state.now + super::poll::LOG_POLL;
+    match result {
+        Ok(events) => {
+            tail.error = None;
+            for ev in events {
+                if tail.ids.insert(ev.event_id.clone()) {
+                    tail.events.push(ev);
+                }
+            }
+            tail.events.sort_by_key(|e| e.timestamp);
+            if tail.events.len() > LOG_TAIL_CAP {
+                let extra = tail.events.len() - LOG_TAIL_CAP;
+                for e in tail.events.drain(..extra) {
+                    tail.ids.remove(&e.event_id);
+                }
+            }
+            tail.newest = tail.events.last().map(|e| e.timestamp).or(tail.newest);
+        }
+        Err(err) => tail.error = Some(err.to_string()),
+    }
+    let after = state.visible_log_rows().len();
+    if state.logs.paused || state.logs.scroll > 0 {
+        state.logs.scroll += after.saturating_sub(before);
+    }
+}
+
+/// `b` in the pipeline view: find the failed Deploy (build) action of the selected
+/// environment's pipeline and ask for its runs, to open its log stream.
+pub(super) fn build_log(state: &mut State) -> Vec<Effect> {
+    let Some(env) = state.selected_env() else {
+        return Vec::new();
+    };
+    let failed = env.state.as_ref().and_then(|s| {
+        s.stages.iter().find_map(|st| {
+            let exec = st.latest.as_ref()?;
+            st.actions.iter().find_map(|a| {
+                let l = a.latest.as_ref()?;
+                let is_build = env
+                    .def
+                    .as_ref()
+                    .and_then(|d| d.stages.iter().find(|sd| sd.name == st.name))
+                    .and_then(|sd| sd.actions.iter().find(|ad| ad.name == a.name))
+                    .is_none_or(|ad| ad.provider == "CodeBuild");
+                (l.status == ActionStatus::Failed && is_build)
+                    .then(|| (exec.pipeline_execution_id.clone(), a.name.clone()))
+            })
+        })
+    });
+    let name = env.spec.name.clone();
+    let pipeline = env.spec.pipeline.clone();
+    let Some((execution_id, action)) = failed else {
+        state.say(
+            Level::Warn,
+            format!("{name}: no failed Deploy action in the pipeline"),
+        );
+        return Vec::new();
+    };
+    let request = state.take_request();
+    state.build_log_inflight = Some(request);
+    state.say(
+        Level::Info,
+        format!("{name}: finding the build log of {action}"),
+    );
+    vec![Effect::FetchActionExecutions {
+        env: state.selected,
+        request,
+        pipeline,
+        execution_id,
+        action,
+    }]
+}
+
+/// The runs came back: open the failed build's log stream in the logs view.
+pub(super) fn action_executions_loaded(
+    state: &mut State,
+    env: usize,
+    request: RequestId,
+    action: &str,
+    result: Result<Vec<ActionExecutionDetail>, CloudError>,
+) -> Vec<Effect> {
+    if state.build_log_inflight != Some(request) {
+        return Vec::new();
+    }
+    state.build_log_inflight = None;
+    let runs = match result {
+        Ok(r) => r,
+        Err(err) => {
+            state.say(Level::Error, format!("build log: {err}"));
+            return Vec::new();
+        }
+    };
+    let run = runs
+        .iter()
+        .filter(|r| r.action == action && r.status == ActionStatus::Failed)
+        .max_by_key(|r| r.start);
+    let Some(run) = run else {
+        state.say(Level::Warn, format!("build log: no failed run of {action}"));
+        return Vec::new();
+    };
+    let Some((group, stream)) = run.log_stream_arn.as_deref().and_then(parse_stream_arn) else {
+        state.say(
+            Level::Warn,
+            format!("build log: {action} has no CloudWatch log stream"),
+        );
+        return Vec::new();
+    };
+    if env < state.envs.len() {
+        state.selected = env;
+    }
+    state.logs = LogTail {
+        env,
+        stream: Some((group, stream.clone())),
+        from: Some(run.start - BUILD_LEAD),
+        next_poll: Timestamp(i64::MIN),
+        ..LogTail::default()
+    };
+    state.filter.clear();
+    state.view = View::Logs;
+    state.overlay = None;
+    state.say(Level::Info, format!("build log {stream}"));
+    super::poll::due(state)
+}

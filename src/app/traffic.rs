@@ -1,0 +1,455 @@
+//! The Traffic view's state: one environment's CloudFront access logs tailed live — retained
+//! records, statistics, the tail planner, the filter expression, search, follow and selection.
+
+use super::RequestId;
+use crate::accesslog::{
+    DEFAULT_RETAIN, Filter, FilterError, LogFields, MinutePoint, Retained, RetainedRecord, Stats,
+    StatsSnapshot, TailPlanner, Window,
+};
+use crate::domain::{Millis, Timestamp};
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+/// Records kept with every one of their fields (the raw line) for the detail pane: the newest.
+pub const DETAIL_KEEP: usize = 20_000;
+
+/// A time preset: how far back the tail reads, the list shows and the charts reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    /// The last 15 minutes.
+    M15,
+    /// The last hour.
+    H1,
+    /// The last 24 hours.
+    H24,
+}
+
+impl Preset {
+    /// Length of the preset.
+    pub fn millis(self) -> Millis {
+        match self {
+            Preset::M15 => 15 * Timestamp::MINUTE,
+            Preset::H1 => Timestamp::HOUR,
+            Preset::H24 => Timestamp::DAY,
+        }
+    }
+
+    /// `15m`, `1h` or `24h`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Preset::M15 => "15m",
+            Preset::H1 => "1h",
+            Preset::H24 => "24h",
+        }
+    }
+
+    /// The next preset in the cycle 15m → 1h → 24h → 15m.
+    pub fn next(self) -> Preset {
+        match self {
+            Preset::M15 => Preset::H1,
+            Preset::H1 => Preset::H24,
+            Preset::H24 => Preset::M15,
+        }
+    }
+
+    /// Reads `15m`, `1h` or `24h`.
+    pub fn parse(text: &str) -> Option<Preset> {
+        match text {
+            "15m" => Some(Preset::M15),
+            "1h" | "60m" => Some(Preset::H1),
+            "24h" | "1d" => Some(Preset::H24),
+            _ => None,
+        }
+    }
+
+    /// The statistics window the charts use (the whole run for 24 h: the windows stop at 1 h).
+    pub fn window(self) -> Option<Window> {
+        match self {
+            Preset::M15 => Some(Window::M15),
+            Preset::H1 => Some(Window::H1),
+            Preset::H24 => None,
+        }
+    }
+}
+
+/// One record's raw W3C line with its file's `#Fields` names, for the detail pane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FullLine {
+    /// Index of the record in its batch.
+    pub index: u32,
+    /// The `#Fields` names of the file.
+    pub names: Arc<[Box<str>]>,
+    /// The line as logged (tab-separated, URL-encoded).
+    pub line: Box<str>,
+}
+
+/// What one read of log objects brought back: their records in time order, in compact form.
+#[derive(Debug, Clone)]
+pub struct TrafficBatch {
+    /// The records, oldest first.
+    pub records: Retained,
+    /// Raw lines of the newest records (at most [`DETAIL_KEEP`]).
+    pub lines: Vec<FullLine>,
+    /// Objects read (completely or not).
+    pub objects: usize,
+    /// Objects that could not be read completely (their complete records are kept), by name.
+    pub errors: Vec<String>,
+    /// Keys whose fetch failed: listed and fetched again later.
+    pub failed_keys: Vec<String>,
+    /// Malformed lines skipped.
+    pub skipped: u64,
+}
+
+impl Default for TrafficBatch {
+    fn default() -> Self {
+        TrafficBatch {
+            records: Retained::new(1),
+            lines: Vec::new(),
+            objects: 0,
+            errors: Vec::new(),
+            failed_keys: Vec::new(),
+            skipped: 0,
+        }
+    }
+}
+
+impl PartialEq for TrafficBatch {
+    fn eq(&self, other: &Self) -> bool {
+        let key = |r: RetainedRecord<'_>| (r.timestamp_ms(), r.status(), r.path().to_string());
+        self.records.len() == other.records.len()
+            && self
+                .records
+                .iter()
+                .map(key)
+                .eq(other.records.iter().map(key))
+            && self.lines == other.lines
+            && self.objects == other.objects
+            && self.errors == other.errors
+            && self.failed_keys == other.failed_keys
+            && self.skipped == other.skipped
+    }
+}
+
+/// Chart data, computed when records land (never while drawing).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Panel {
+    /// Requests per minute for the last hour to the newest record, oldest first.
+    pub series: Vec<MinutePoint>,
+    /// The preset's window to the newest record (or the whole run for 24 h).
+    pub snapshot: Option<StatsSnapshot>,
+}
+
+/// One environment's CloudFront access-log tail and how it is browsed.
+#[derive(Debug, Clone)]
+pub struct Traffic {
+    /// Environment index.
+    pub env: usize,
+    /// Time preset.
+    pub preset: Preset,
+    /// Records before this time are not listed (and their hours not read).
+    pub since: Timestamp,
+    /// The tail planner (none before the first poll).
+    pub planner: Option<TailPlanner>,
+    /// Retained records, arrival order (each batch sorted by time).
+    pub records: Retained,
+    /// Statistics of every record read.
+    pub stats: Stats,
+    /// Statistics of the listed records when a filter is set.
+    pub filtered_stats: Option<Stats>,
+    /// Raw lines of the newest records, by sequence number.
+    pub details: VecDeque<(u64, FullLine)>,
+    /// Sequence numbers of the listed records (filter and `since`), oldest first.
+    pub rows: VecDeque<u64>,
+    /// The applied filter.
+    pub filter: Filter,
+    /// The filter in force when the filter prompt opened (applied again while the text typed has
+    /// an error).
+    pub committed: Filter,
+    /// The filter text as typed (may differ from the applied one while it has an error).
+    pub filter_text: String,
+    /// Why the typed filter cannot be applied.
+    pub filter_error: Option<FilterError>,
+    /// The search text (case-insensitive substring), highlighted in the list.
+    pub search: String,
+    /// Whether the newest record stays selected as records arrive.
+    pub follow: bool,
+    /// The selected record (a sequence number) while not following.
+    pub cursor: Option<u64>,
+    /// Whether the detail pane is open.
+    pub detail: bool,
+    /// The listing or read in flight.
+    pub inflight: Option<RequestId>,
+    /// When the next poll is due.
+    pub next_poll: Timestamp,
+    /// Objects read.
+    pub objects: u64,
+    /// Objects that could not be read completely.
+    pub object_errors: u64,
+    /// Malformed lines skipped.
+    pub skipped: u64,
+    /// The latest read or listing problem.
+    pub error: Option<String>,
+    /// Chart data.
+    pub panel: Panel,
+}
+
+impl PartialEq for Traffic {
+    fn eq(&self, o: &Self) -> bool {
+        self.env == o.env
+            && self.preset == o.preset
+            && self.since == o.since
+            && self.records.pushed() == o.records.pushed()
+            && self.records.len() == o.records.len()
+            && self.rows == o.rows
+            && self.filter == o.filter
+            && self.filter_text == o.filter_text
+            && self.filter_error == o.filter_error
+            && self.search == o.search
+            && self.follow == o.follow
+            && self.cursor == o.cursor
+            && self.detail == o.detail
+            && self.inflight == o.inflight
+            && self.next_poll == o.next_poll
+            && self.objects == o.objects
+            && self.error == o.error
+    }
+}
+
+impl Default for Traffic {
+    fn default() -> Self {
+        Traffic::new(0, Preset::H1, Timestamp(0), DEFAULT_RETAIN)
+    }
+}
+
+impl Traffic {
+    /// An empty tail of environment `env` reading from `now - preset`.
+    pub fn new(env: usize, preset: Preset, now: Timestamp, capacity: usize) -> Traffic {
+        Traffic {
+            env,
+            preset,
+            since: now - preset.millis(),
+            planner: None,
+            records: Retained::new(capacity),
+            stats: Stats::default(),
+            filtered_stats: None,
+            details: VecDeque::new(),
+            rows: VecDeque::new(),
+            filter: Filter::all(),
+            committed: Filter::all(),
+            filter_text: String::new(),
+            filter_error: None,
+            search: String::new(),
+            follow: true,
+            cursor: None,
+            detail: false,
+            inflight: None,
+            next_poll: Timestamp(i64::MIN),
+            objects: 0,
+            object_errors: 0,
+            skipped: 0,
+            error: None,
+            panel: Panel::default(),
+        }
+    }
+
+    /// Whether the record passes the filter and the preset's start.
+    fn listed(&self, r: &RetainedRecord<'_>) -> bool {
+        r.timestamp_ms() >= self.since.millis() && self.filter.matches(r)
+    }
+
+    /// Takes a batch: records appended (oldest evicted), statistics, rows and charts updated.
+    pub fn ingest(&mut self, batch: &TrafficBatch) {
+        let first = self.records.pushed();
+        for r in batch.records.iter() {
+            self.records.push(&r);
+            self.stats.observe(&r);
+            if self.listed(&r) {
+                if let Some(fs) = self.filtered_stats.as_mut() {
+                    fs.observe(&r);
+                }
+                self.rows.push_back(self.records.pushed() - 1);
+            }
+        }
+        let oldest = self.records.seq(0);
+        while self.rows.front().is_some_and(|s| *s < oldest) {
+            self.rows.pop_front();
+        }
+        for l in &batch.lines {
+            self.details
+                .push_back((first + u64::from(l.index), l.clone()));
+        }
+        while self.details.len() > DETAIL_KEEP
+            || self.details.front().is_some_and(|(s, _)| *s < oldest)
+        {
+            self.details.pop_front();
+        }
+        if self.cursor.is_some_and(|c| c < oldest) {
+            self.cursor = self.rows.front().copied();
+        }
+        self.objects += batch.objects as u64;
+        self.object_errors += batch.errors.len() as u64;
+        self.skipped += batch.skipped;
+        self.refresh_panel();
+    }
+
+    /// Recomputes the listed rows (and filtered statistics) after the filter or `since` changed.
+    pub fn relist(&mut self) {
+        let since = self.since.millis();
+        let mut fs = (!self.filter.is_all()).then(Stats::default);
+        let base = self.records.seq(0);
+        self.rows = self
+            .records
+            .filter_indices(&self.filter)
+            .into_iter()
+            .filter_map(|i| {
+                let r = self.records.get(i as usize)?;
+                (r.timestamp_ms() >= since).then(|| {
+                    if let Some(fs) = fs.as_mut() {
+                        fs.observe(&r);
+                    }
+                    base + u64::from(i)
+                })
+            })
+            .collect();
+        self.filtered_stats = fs;
+        if let Some(c) = self.cursor {
+            let i = self.rows.partition_point(|s| *s < c);
+            self.cursor = self.rows.get(i).or(self.rows.back()).copied();
+        }
+        self.refresh_panel();
+    }
+
+    /// The statistics the charts show: of the filtered rows when filtering, else of everything.
+    pub fn shown_stats(&self) -> &Stats {
+        self.filtered_stats.as_ref().unwrap_or(&self.stats)
+    }
+
+    fn refresh_panel(&mut self) {
+        let stats = self.shown_stats();
+        let Some(end) = stats.newest().or_else(|| self.stats.newest()) else {
+            self.panel = Panel::default();
+            return;
+        };
+        let snapshot = match self.preset.window() {
+            Some(w) => stats.window(w, end),
+            None => stats.summary(),
+        };
+        self.panel = Panel {
+            series: stats.series(end),
+            snapshot: Some(snapshot),
+        };
+    }
+
+    /// Row index of the selection among the listed rows (the newest while following).
+    pub fn selected_row(&self) -> Option<usize> {
+        if self.rows.is_empty() {
+            return None;
+        }
+        match (self.follow, self.cursor) {
+            (false, Some(c)) => Some(
+                self.rows
+                    .partition_point(|s| *s < c)
+                    .min(self.rows.len() - 1),
+            ),
+            _ => Some(self.rows.len() - 1),
+        }
+    }
+
+    /// The selected record's sequence number.
+    pub fn selected_seq(&self) -> Option<u64> {
+        self.selected_row().and_then(|i| self.rows.get(i).copied())
+    }
+
+    /// Selects listed row `row` (clamped); the last row resumes following.
+    pub fn select(&mut self, row: usize) {
+        let n = self.rows.len();
+        if n == 0 {
+            return;
+        }
+        let row = row.min(n - 1);
+        self.cursor = self.rows.get(row).copied();
+        self.follow = row == n - 1 && self.follow;
+    }
+
+    /// Moves the selection by `delta` rows; moving stops following (back at the end it resumes
+    /// only with the follow key).
+    pub fn move_by(&mut self, delta: isize) {
+        let Some(cur) = self.selected_row() else {
+            return;
+        };
+        self.follow = false;
+        let row = cur.saturating_add_signed(delta).min(self.rows.len() - 1);
+        self.cursor = self.rows.get(row).copied();
+    }
+
+    /// The record with sequence number `seq`, if still retained.
+    pub fn record(&self, seq: u64) -> Option<RetainedRecord<'_>> {
+        self.records.get(self.records.position(seq)?)
+    }
+
+    /// The raw line of `seq`, if it is still among the newest kept whole.
+    pub fn full_line(&self, seq: u64) -> Option<&FullLine> {
+        let i = self.details.partition_point(|(s, _)| *s < seq);
+        self.details
+            .get(i)
+            .filter(|(s, _)| *s == seq)
+            .map(|(_, l)| l)
+    }
+
+    /// The next (or previous) listed row after the selection whose text holds the search.
+    pub fn find(&self, forward: bool) -> Option<usize> {
+        let needle = self.search.to_lowercase();
+        if needle.is_empty() {
+            return None;
+        }
+        let n = self.rows.len();
+        let cur = self.selected_row()?;
+        (1..=n)
+            .map(|k| {
+                if forward {
+                    (cur + k) % n
+                } else {
+                    (cur + n - k % n) % n
+                }
+            })
+            .find(|&i| {
+                self.rows
+                    .get(i)
+                    .and_then(|s| self.record(*s))
+                    .is_some_and(|r| row_matches(&r, &needle))
+            })
+    }
+
+    /// The first listed row at or after `t`.
+    pub fn row_at_time(&self, t: Timestamp) -> Option<usize> {
+        self.rows.iter().position(|s| {
+            self.record(*s)
+                .is_some_and(|r| r.timestamp_ms() >= t.millis())
+        })
+    }
+}
+
+/// Whether a record's shown text (path, query, client IP, edge, method, result, user agent,
+/// status) holds `needle` (lowercase), ignoring case.
+pub fn row_matches<R: LogFields + ?Sized>(r: &R, needle: &str) -> bool {
+    let has = |s: &str| contains_ci(s, needle);
+    has(r.path())
+        || has(r.query())
+        || has(r.client_ip())
+        || has(r.edge_location())
+        || has(r.method())
+        || has(r.result_type())
+        || has(r.user_agent())
+        || r.status().to_string().contains(needle)
+}
+
+/// Case-insensitive (ASCII) substring test; `needle` is lowercase.
+pub fn contains_ci(hay: &str, needle: &str) -> bool {
+    if needle.is_empty() {
+        return true;
+    }
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    h.len() >= n.len()
+        && h.windows(n.len())
+            .any(|w| w.iter().zip(n).all(|(a, b)| a.to_ascii_lowercase() == *b))
+}

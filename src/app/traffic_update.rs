@@ -1,0 +1,233 @@
+//! The Traffic view in `update`: polling the logs bucket with the tail planner while the view
+//! is shown, taking listings and read batches, and its keys (follow, search, filter, presets).
+
+use super::traffic::{Preset, Traffic};
+use super::{Effect, Level, RequestId, State, View};
+use crate::accesslog::{Filter, TailPlanner};
+use crate::cloud::CloudError;
+use crate::domain::{ObjectInfo, Timestamp};
+
+/// Back-off after a failed listing.
+const RETRY: i64 = 30 * Timestamp::SECOND;
+
+impl State {
+    /// Starts a fresh tail of the selected environment with `preset`, dropping what was read.
+    pub(super) fn restart_traffic(&mut self, preset: Preset) {
+        let old = std::mem::take(&mut self.traffic);
+        let mut t = Traffic::new(self.selected, preset, self.now, self.retain);
+        t.committed = old.filter.clone();
+        t.filter = old.filter;
+        t.filter_text = old.filter_text;
+        t.search = old.search;
+        t.detail = old.detail;
+        self.traffic = t;
+    }
+}
+
+/// The poll of the Traffic view that is due, if it is shown.
+pub(super) fn due(state: &mut State) -> Option<Effect> {
+    if state.view != View::Traffic {
+        return None;
+    }
+    let unstarted = state.traffic.planner.is_none() && state.traffic.records.pushed() == 0;
+    if state.traffic.env != state.selected || unstarted {
+        // A first look reads back from now, not from when the console started.
+        let preset = state.traffic.preset;
+        state.restart_traffic(preset);
+    }
+    let spec = &state.envs.get(state.selected)?.spec;
+    let t = &state.traffic;
+    if t.inflight.is_some() || state.now < t.next_poll {
+        return None;
+    }
+    let (bucket, prefix, dist) = (
+        spec.logs_bucket.clone(),
+        spec.logs_prefix.clone(),
+        spec.distribution_id.clone(),
+    );
+    let now = state.now;
+    let since = state.traffic.since;
+    let planner = state
+        .traffic
+        .planner
+        .get_or_insert_with(|| TailPlanner::new(&prefix, &dist, since));
+    let list = planner.listings(now).into_iter().next()?;
+    let request = state.take_request();
+    state.traffic.inflight = Some(request);
+    Some(Effect::ListTraffic {
+        env: state.selected,
+        request,
+        bucket,
+        prefix: list.prefix,
+        start_after: list.start_after,
+    })
+}
+
+/// A listing came back: read the objects not read before, or schedule the next poll.
+pub(super) fn listed(
+    state: &mut State,
+    env: usize,
+    request: RequestId,
+    result: Result<Vec<ObjectInfo>, CloudError>,
+) -> Vec<Effect> {
+    let t = &mut state.traffic;
+    if t.env != env || t.inflight != Some(request) {
+        return Vec::new();
+    }
+    t.inflight = None;
+    let now = state.now;
+    let objects = match result {
+        Ok(objects) => objects,
+        Err(err) => {
+            t.error = Some(format!("listing the logs bucket: {err}"));
+            t.next_poll = now + RETRY;
+            let text = t.error.clone().unwrap_or_default();
+            state.say(Level::Warn, text);
+            return Vec::new();
+        }
+    };
+    let keys = t
+        .planner
+        .as_mut()
+        .map(|p| p.on_listing(&objects))
+        .unwrap_or_default();
+    if keys.is_empty() {
+        t.error = None;
+        t.next_poll = t.planner.as_mut().map_or(now + RETRY, |p| p.next_poll(now));
+        return Vec::new();
+    }
+    let Some(bucket) = state.envs.get(env).map(|e| e.spec.logs_bucket.clone()) else {
+        return Vec::new();
+    };
+    let request = state.take_request();
+    state.traffic.inflight = Some(request);
+    vec![Effect::ReadTraffic {
+        env,
+        request,
+        bucket,
+        keys,
+    }]
+}
+
+/// Objects were read: keep their records, give back the keys that could not be fetched.
+pub(super) fn read(
+    state: &mut State,
+    env: usize,
+    request: RequestId,
+    batch: &super::TrafficBatch,
+) -> Vec<Effect> {
+    let now = state.now;
+    let t = &mut state.traffic;
+    if t.env != env || t.inflight != Some(request) {
+        return Vec::new();
+    }
+    t.inflight = None;
+    if let Some(p) = t.planner.as_mut() {
+        for key in &batch.failed_keys {
+            p.mark_failed(key);
+        }
+    }
+    t.ingest(batch);
+    t.next_poll = t.planner.as_mut().map_or(now + RETRY, |p| p.next_poll(now));
+    let problem = batch.errors.first().cloned().or_else(|| {
+        (!batch.failed_keys.is_empty()).then(|| {
+            format!(
+                "{} object(s) could not be fetched; retrying",
+                batch.failed_keys.len()
+            )
+        })
+    });
+    t.error = problem.clone();
+    if let Some(text) = problem {
+        state.say(Level::Warn, text);
+    }
+    Vec::new()
+}
+
+/// The filter expression typed so far: applied when it parses, else its error is kept (with the
+/// position) and the previous filter stays applied.
+pub(super) fn filter_typed(state: &mut State, text: &str) {
+    let t = &mut state.traffic;
+    t.filter_text = text.to_string();
+    match Filter::parse(text) {
+        Ok(f) => {
+            t.filter_error = None;
+            if f != t.filter {
+                t.filter = f;
+                t.relist();
+            }
+        }
+        Err(e) => {
+            t.filter_error = Some(e);
+            if t.filter != t.committed {
+                t.filter = t.committed.clone();
+                t.relist();
+            }
+        }
+    }
+}
+
+/// Chooses a time preset: a longer look-back than read so far restarts the tail, a shorter one
+/// only narrows the list and the charts.
+pub(super) fn set_preset(state: &mut State, preset: Preset) -> Vec<Effect> {
+    let since = state.now - preset.millis();
+    if since < state.traffic.since {
+        state.restart_traffic(preset);
+        state.say(
+            Level::Info,
+            format!("reading the last {} of access logs", preset.label()),
+        );
+        return due(state).into_iter().collect();
+    }
+    let t = &mut state.traffic;
+    t.preset = preset;
+    t.since = since;
+    t.relist();
+    state.say(
+        Level::Info,
+        format!("showing the last {} of access logs", preset.label()),
+    );
+    Vec::new()
+}
+
+/// Jumps the selection to the first record at or after `t` and pauses there.
+pub(super) fn goto(state: &mut State, t: Timestamp) {
+    match state.view {
+        View::Traffic => match state.traffic.row_at_time(t) {
+            Some(row) => {
+                state.traffic.follow = false;
+                state.traffic.select(row);
+            }
+            None => state.say(Level::Warn, format!("no record at or after {t}")),
+        },
+        View::Logs => {
+            let rows = state.visible_log_rows();
+            match rows
+                .iter()
+                .position(|&i| state.logs.events[i].timestamp >= t)
+            {
+                Some(row) => state.logs_mark(row, rows.len()),
+                None => state.say(Level::Warn, format!("no event at or after {t}")),
+            }
+        }
+        _ => state.say(Level::Warn, ":goto works in the Logs and Traffic views"),
+    }
+}
+
+/// Searches on from the selection (`n`) or back (`N`).
+pub(super) fn search_step(state: &mut State, forward: bool) {
+    if state.traffic.search.is_empty() {
+        state.say(Level::Info, "no search: type / and a text first");
+        return;
+    }
+    match state.traffic.find(forward) {
+        Some(row) => {
+            state.traffic.follow = false;
+            state.traffic.select(row);
+        }
+        None => {
+            let text = format!("`{}` not found", state.traffic.search);
+            state.say(Level::Warn, text);
+        }
+    }
+}

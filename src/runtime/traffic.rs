@@ -1,0 +1,139 @@
+//! The Traffic view's effects: listing the logs bucket (every page) and fetching log objects,
+//! whose gzip inflation and parsing run on tokio's blocking pool; what comes back is compact.
+
+use crate::accesslog::{LineView, LogFields, Retained};
+use crate::app::{DETAIL_KEEP, FullLine, TrafficBatch};
+use crate::cloud::{CloudError, CloudResult, Storage};
+use crate::domain::ObjectInfo;
+use crate::logread::read_bytes;
+use futures::StreamExt;
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+/// Objects fetched at the same time.
+const FETCHES: usize = 4;
+/// Keys per listing page.
+const PAGE: usize = 1000;
+/// Most pages of one listing (1000 keys each).
+const MAX_PAGES: usize = 100;
+
+/// Lists every object after `start_after` under `prefix`.
+pub(super) async fn list_all(
+    storage: &dyn Storage,
+    bucket: &str,
+    prefix: &str,
+    start_after: &str,
+) -> CloudResult<Vec<ObjectInfo>> {
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    for _ in 0..MAX_PAGES {
+        let page = super::effects::timed(
+            "ListObjectsV2",
+            storage.list_objects(bucket, prefix, Some(start_after), token.as_deref(), PAGE),
+        )
+        .await?;
+        out.extend(page.objects);
+        token = page.next_token;
+        if token.is_none() {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// Fetches `keys` a few at a time, then reads them all off the async threads.
+pub(super) async fn read_objects(
+    storage: Arc<dyn Storage>,
+    bucket: String,
+    keys: Vec<String>,
+) -> TrafficBatch {
+    let bodies: Vec<(String, CloudResult<Vec<u8>>)> = futures::stream::iter(keys)
+        .map(|key| {
+            let (storage, bucket) = (storage.clone(), bucket.clone());
+            async move {
+                let body =
+                    super::effects::timed("GetObject", storage.get_object(&bucket, &key)).await;
+                (key, body)
+            }
+        })
+        .buffered(FETCHES)
+        .collect()
+        .await;
+    let job = move || parse_objects(&bucket, bodies);
+    match tokio::task::spawn_blocking(job).await {
+        Ok(batch) => batch,
+        Err(e) => TrafficBatch {
+            errors: vec![format!("reading log objects stopped: {e}")],
+            ..TrafficBatch::default()
+        },
+    }
+}
+
+/// Parses fetched bodies into one time-ordered batch. A truncated or corrupt object keeps its
+/// complete records and is reported; an object that could not be fetched is given back.
+pub fn parse_objects(
+    bucket: &str,
+    bodies: Vec<(String, Result<Vec<u8>, CloudError>)>,
+) -> TrafficBatch {
+    let mut chunk = Retained::new(usize::MAX / 4);
+    let mut lines: VecDeque<FullLine> = VecDeque::new();
+    let mut batch = TrafficBatch::default();
+    for (key, body) in bodies {
+        let name = format!("s3://{bucket}/{key}");
+        let bytes = match body {
+            Ok(b) => b,
+            Err(e) => {
+                batch.failed_keys.push(key);
+                batch.errors.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
+        let mut names: Option<(usize, Arc<[Box<str>]>)> = None;
+        let report = read_bytes(&bytes, &name, &mut |v: &LineView<'_>| {
+            let schema = v.schema() as *const _ as usize;
+            let arc = match &names {
+                Some((p, a)) if *p == schema => a.clone(),
+                _ => {
+                    let a: Arc<[Box<str>]> = v.schema().names().into();
+                    names = Some((schema, a.clone()));
+                    a
+                }
+            };
+            if lines.len() == DETAIL_KEEP {
+                lines.pop_front();
+            }
+            lines.push_back(FullLine {
+                index: u32::try_from(chunk.len()).unwrap_or(u32::MAX),
+                names: arc,
+                line: v.line().into(),
+            });
+            chunk.push(v);
+        });
+        batch.objects += 1;
+        batch.skipped += report.skipped;
+        batch.errors.extend(report.errors);
+    }
+    // Records of one round in time order (files of an hour are listed in random-name order).
+    let mut order: Vec<u32> = (0..u32::try_from(chunk.len()).unwrap_or(u32::MAX)).collect();
+    let ts: Vec<i64> = chunk.iter().map(|r| r.timestamp_ms()).collect();
+    order.sort_by_key(|&i| ts[i as usize]);
+    let mut sorted = Retained::new(chunk.len().max(1));
+    let mut new_index = vec![0u32; chunk.len()];
+    for (pos, &i) in order.iter().enumerate() {
+        if let Some(r) = chunk.get(i as usize) {
+            sorted.push(&r);
+        }
+        new_index[i as usize] = u32::try_from(pos).unwrap_or(u32::MAX);
+    }
+    let mut lines: Vec<FullLine> = lines
+        .into_iter()
+        .map(|mut l| {
+            l.index = new_index.get(l.index as usize).copied().unwrap_or(l.index);
+            l
+        })
+        .collect();
+    lines.sort_by_key(|l| l.index);
+    batch.records = sorted;
+    batch.lines = lines;
+    batch
+}

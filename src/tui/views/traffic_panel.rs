@@ -1,0 +1,179 @@
+//! The Traffic view's charts for the chosen window: request rate per minute, status mix, cache
+//! hit ratio, latency percentiles, and the top paths, client IPs and edge locations. Drawn from
+//! numbers computed when records landed, never from the records themselves.
+
+use super::traffic::status_style;
+use crate::accesslog::{StatsSnapshot, TopEntry, decode};
+use crate::app::Traffic;
+use crate::tui::widgets::status::DIM;
+use crate::tui::widgets::text::ellipsize;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Sparkline};
+
+const LABEL: Style = Style::new().fg(Color::Gray).add_modifier(Modifier::BOLD);
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+fn ms(v: Option<u32>) -> String {
+    v.map_or_else(|| "-".into(), |v| format!("{v}ms"))
+}
+
+/// The status mix as a bar of `width` cells coloured by class, and its legend.
+fn status_lines(s: &StatsSnapshot, width: usize) -> Vec<Line<'static>> {
+    let m = &s.status;
+    let classes = [
+        ("2xx", m.s2xx, 200),
+        ("3xx", m.s3xx, 300),
+        ("4xx", m.s4xx, 400),
+        ("5xx", m.s5xx, 500),
+    ];
+    let total = s.requests.max(1) as f64;
+    let mut bar = Vec::new();
+    let mut used = 0;
+    for (i, (_, n, code)) in classes.iter().enumerate() {
+        let mut cells = ((*n as f64 / total) * width as f64).round() as usize;
+        if i == classes.len() - 1 {
+            cells = cells.min(width.saturating_sub(used));
+        }
+        cells = cells.min(width.saturating_sub(used));
+        used += cells;
+        if cells > 0 {
+            bar.push(Span::styled("█".repeat(cells), status_style(*code)));
+        }
+    }
+    let legend: Vec<Span> = classes
+        .iter()
+        .flat_map(|(label, n, code)| {
+            [
+                Span::styled(format!("{label} "), status_style(*code)),
+                Span::raw(format!("{}  ", pct(*n as f64 / total))),
+            ]
+        })
+        .collect();
+    vec![Line::from(bar), Line::from(legend)]
+}
+
+fn top_lines(title: &str, list: &[TopEntry], n: usize, width: usize) -> Vec<Line<'static>> {
+    let mut out = vec![Line::from(Span::styled(title.to_string(), LABEL))];
+    for e in list.iter().take(n) {
+        let count = format!("{:>7} ", e.count);
+        let key = ellipsize(&decode(&e.key), width.saturating_sub(count.len()));
+        out.push(Line::from(vec![Span::styled(count, DIM), Span::raw(key)]));
+    }
+    out
+}
+
+/// Draws the charts into `area`.
+pub fn render(frame: &mut Frame, t: &Traffic, area: Rect) {
+    let block = Block::new()
+        .borders(Borders::LEFT | Borders::TOP)
+        .border_style(DIM)
+        .title(Span::styled(
+            format!(
+                " {} · last {} ",
+                if t.filter.is_all() {
+                    "all requests"
+                } else {
+                    "filtered"
+                },
+                t.preset.label()
+            ),
+            LABEL,
+        ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(s) = &t.panel.snapshot else {
+        frame.render_widget(Paragraph::new(Span::styled("no data yet", DIM)), inner);
+        return;
+    };
+    let width = usize::from(inner.width);
+    let minutes = if t.preset.window() == Some(crate::accesslog::Window::M15) {
+        15
+    } else {
+        60
+    };
+    let series = &t.panel.series[t.panel.series.len().saturating_sub(minutes)..];
+    let rate: Vec<u64> = series.iter().map(|p| p.requests).collect();
+    let peak = rate.iter().copied().max().unwrap_or(0);
+    let mut y = inner.y;
+    let bottom = inner.bottom();
+    let line = |frame: &mut Frame, l: Line<'static>, y: &mut u16| {
+        if *y < bottom {
+            frame.render_widget(Paragraph::new(l), Rect::new(inner.x, *y, inner.width, 1));
+            *y += 1;
+        }
+    };
+    line(
+        frame,
+        Line::from(vec![
+            Span::styled("requests/min ", LABEL),
+            Span::raw(format!(
+                "{} in {} · {:.1}/s · peak {peak}/min",
+                s.requests,
+                t.preset.label(),
+                s.requests_per_sec
+            )),
+        ]),
+        &mut y,
+    );
+    let spark_h: u16 = if inner.height >= 20 { 4 } else { 2 };
+    if y + spark_h <= bottom {
+        let data: Vec<u64> = rate.iter().rev().take(width).rev().copied().collect();
+        frame.render_widget(
+            Sparkline::default()
+                .data(&data)
+                .style(Style::new().fg(Color::Cyan)),
+            Rect::new(inner.x, y, inner.width, spark_h),
+        );
+        y += spark_h;
+    }
+    for l in status_lines(s, width) {
+        line(frame, l, &mut y);
+    }
+    let hit = s.hit_ratio.map_or_else(|| "-".into(), pct);
+    line(
+        frame,
+        Line::from(vec![
+            Span::styled("cache hit ", LABEL),
+            Span::raw(format!("{hit} ({} of {})", s.cache_hits, s.cache_lookups)),
+            Span::styled("  5xx ", LABEL),
+            Span::styled(pct(s.error_rate_5xx), status_style(500)),
+        ]),
+        &mut y,
+    );
+    let p = &s.time_taken_ms;
+    line(
+        frame,
+        Line::from(vec![
+            Span::styled("latency ", LABEL),
+            Span::raw(format!(
+                "p50 {}  p95 {}  p99 {}  max {}",
+                ms(p.p50),
+                ms(p.p95),
+                ms(p.p99),
+                ms(p.max)
+            )),
+        ]),
+        &mut y,
+    );
+    let left = usize::from(bottom.saturating_sub(y));
+    let each = (left / 3).saturating_sub(1).min(5);
+    if each == 0 {
+        return;
+    }
+    let tops = [
+        ("top paths", &s.top.paths),
+        ("top client IPs", &s.top.client_ips),
+        ("top edge locations", &s.top.edge_locations),
+    ];
+    for (title, list) in tops {
+        for l in top_lines(title, list, each, width) {
+            line(frame, l, &mut y);
+        }
+    }
+}
