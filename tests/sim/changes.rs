@@ -145,7 +145,8 @@ fn multipart_assembles_parts_in_order_and_checks_the_upload() {
     };
     let err = block_on(s.complete_multipart(BUCKET, key, &id, &[p1.clone(), forged], true));
     assert_eq!(code(err.unwrap_err()), "InvalidPart");
-    let unknown = block_on(s.complete_multipart(BUCKET, key, "nope", &[p1.clone()], true));
+    let unknown =
+        block_on(s.complete_multipart(BUCKET, key, "nope", std::slice::from_ref(&p1), true));
     assert!(
         matches!(unknown, Err(CloudError::NotFound { kind, .. }) if kind == "multipart upload")
     );
