@@ -16,6 +16,8 @@ const MIN: i64 = Timestamp::MINUTE;
 
 #[path = "sim/changes.rs"]
 mod changes;
+#[path = "sim/livetail.rs"]
+mod livetail;
 
 /// The example storefront environments, spelled out as a config would give them.
 fn specs() -> Vec<EnvSpec> {

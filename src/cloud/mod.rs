@@ -23,4 +23,5 @@ pub use ports::{
 };
 pub use tail::{
     LiveTail, LiveTailBatch, LiveTailRequest, MAX_TAIL_EVENTS, MAX_TAIL_GROUPS, TailedEvent,
+    live_tail_unavailable,
 };

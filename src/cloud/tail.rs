@@ -53,3 +53,24 @@ pub struct LiveTailBatch {
 
 /// The updates of a live-tail session; it ends when the session does (an error says why).
 pub type LiveTail = BoxStream<'static, CloudResult<LiveTailBatch>>;
+
+/// Whether a failed `StartLiveTail` means live tails are not to be had here (an emulator or
+/// region without them, a policy without `logs:StartLiveTail`, a stream that broke), so that
+/// polling `FilterLogEvents` is the way to follow; missing groups and expired credentials are not.
+pub fn live_tail_unavailable(err: &super::CloudError) -> bool {
+    use super::CloudError as E;
+    match err {
+        E::Server { .. } | E::AccessDenied { .. } | E::Network(_) | E::Timeout { .. } => true,
+        E::Rejected { code, .. } => [
+            "NotImplemented",
+            "UnknownOperationException",
+            "InvalidAction",
+            "UnsupportedOperation",
+            "InvalidOperationException",
+            "SessionStreamingException",
+            "InvalidResponse",
+        ]
+        .contains(&code.as_str()),
+        _ => false,
+    }
+}

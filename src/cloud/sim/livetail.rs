@@ -117,6 +117,15 @@ impl Simulator {
         self.tails = tails;
     }
 
+    /// Writes `count` events to `group`/`stream` within a second of `at` (a burst, for tests).
+    pub fn put_log_events(&mut self, group: &str, stream: &str, at: Timestamp, count: usize) {
+        for i in 0..count {
+            let ts = at + (i * 1000 / count.max(1)) as Millis;
+            self.logs
+                .put(group, stream, ts, format!("burst event {i}\n"));
+        }
+    }
+
     /// Truth: open live-tail sessions.
     pub fn live_tails(&self) -> usize {
         self.tails.len()
