@@ -1,20 +1,88 @@
 //! `shipdeck logs group ENV NAME`: a CloudWatch log group's events through `FilterLogEvents`,
-//! paged and de-duplicated by event id; `--follow` polls every 5 seconds like `aws logs tail`.
+//! paged and de-duplicated by event id; `--follow` then streams new events with `StartLiveTail`,
+//! or, where live tails are unavailable, polls every 5 seconds like `aws logs tail`.
 
 use super::args::{Global, GroupArgs, LogOutput};
 use super::logs::Since;
 use super::logs_cloud::find_env;
 use super::logs_sink::Sink;
 use super::{Failure, connect};
-use crate::cloud::LogQuery;
+use crate::cloud::{Cloud, LiveTailRequest, LogQuery, live_tail_unavailable};
 use crate::domain::{LogEvent, Timestamp};
 use crate::runtime::{Clock, SimClock, WallClock};
+use futures::StreamExt;
 use std::collections::HashSet;
 use std::process::ExitCode;
 use std::time::Duration;
 
 /// Wall time between polls with `--follow`.
 const POLL: Duration = Duration::from_secs(5);
+/// Wall time between clock reads while a live tail waits (moves a simulated world on).
+const TICK: Duration = Duration::from_secs(1);
+
+/// How a live tail ended.
+enum TailEnd {
+    /// The output was closed (e.g. `| head`).
+    Closed,
+    /// Live tails are not available here: poll instead.
+    Unavailable,
+}
+
+/// Follows `group` with `StartLiveTail` sessions (a new one when one times out after 3 hours).
+async fn live(
+    cloud: &Cloud,
+    clock: &dyn Clock,
+    req: &LiveTailRequest,
+    sink: &mut Sink,
+    output: LogOutput,
+) -> Result<TailEnd, Failure> {
+    let group = req.groups.join(", ");
+    loop {
+        let mut stream = match cloud.logs.start_live_tail(req).await {
+            Ok(s) => s,
+            Err(e) if live_tail_unavailable(&e) => {
+                eprintln!("shipdeck: live tail unavailable ({e}); polling every 5s instead");
+                return Ok(TailEnd::Unavailable);
+            }
+            Err(e) => return Err(Failure::new(format!("cannot follow {group}: {e}"))),
+        };
+        let mut tick = tokio::time::interval(TICK);
+        loop {
+            let next = tokio::select! {
+                next = stream.next() => next,
+                _ = tick.tick() => {
+                    clock.now();
+                    continue;
+                }
+            };
+            match next {
+                Some(Ok(batch)) => {
+                    if batch.sampled {
+                        eprintln!("shipdeck: more than 500 events in a second; showing a sample");
+                    }
+                    for e in &batch.events {
+                        write_event(sink, &e.event, output);
+                    }
+                    sink.flush();
+                    if sink.closed {
+                        return Ok(TailEnd::Closed);
+                    }
+                }
+                Some(Err(e)) if live_tail_unavailable(&e) => {
+                    eprintln!(
+                        "shipdeck: live tail of {group} broke ({e}); polling every 5s instead"
+                    );
+                    return Ok(TailEnd::Unavailable);
+                }
+                Some(Err(e)) => {
+                    eprintln!("shipdeck: live tail of {group} ended ({e}); starting a new one");
+                    break;
+                }
+                None => break,
+            }
+        }
+    }
+}
 
 /// The environment's log group named `name`: an exact name, or the only one containing it.
 fn pick_group(groups: &[String], name: &str) -> Result<String, Failure> {
@@ -69,6 +137,7 @@ pub(super) async fn run(global: &Global, args: GroupArgs) -> Result<ExitCode, Fa
         .unwrap_or(Since::Ago(10 * Timestamp::MINUTE))
         .at(backend.now);
     let mut seen: HashSet<String> = HashSet::new();
+    let mut polling = false;
     let mut sink = Sink::new(args.output);
     if args.output == LogOutput::Tsv {
         sink.text("timestamp\tstream\tmessage");
@@ -110,6 +179,17 @@ pub(super) async fn run(global: &Global, args: GroupArgs) -> Result<ExitCode, Fa
         sink.flush();
         if !args.follow || sink.closed {
             break;
+        }
+        if !polling {
+            let req = LiveTailRequest {
+                groups: vec![group.clone()],
+                streams: Vec::new(),
+                pattern: args.filter.clone(),
+            };
+            match live(&backend.cloud, clock.as_ref(), &req, &mut sink, args.output).await? {
+                TailEnd::Closed => break,
+                TailEnd::Unavailable => polling = true,
+            }
         }
         // The next query starts at the newest event seen (inclusive): events sharing that
         // millisecond are caught again and dropped by id; older ids can be forgotten.
