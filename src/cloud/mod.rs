@@ -12,7 +12,7 @@ pub mod sim;
 
 pub use changes::{
     Invalidation, InvalidationStatus, MAX_TRANSITION_REASON, PutOutcome, PutRequest,
-    TransitionChange, UploadedPart,
+    TransitionChange, UploadedPart, check_transition_reason,
 };
 pub use counting::CountingCloud;
 pub use error::{CloudError, CloudResult};
