@@ -184,6 +184,51 @@ fn release_rollback_freeze_and_invalidate_from_the_command_line() {
         text(&out.stderr)
     );
 
+    let out = shipdeck(
+        &state,
+        &[
+            "--demo", "freeze", "prd", "--reason", "x", "--stage", "Nope",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr)
+            .contains("unknown stage `Nope`; expected one of Source, Approval, Deploy, Verify"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = shipdeck(
+        &state,
+        &["--demo", "rollback", "prd", "--to", "nope", "--dry-run"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("execution nope did not succeed in Deploy"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = shipdeck(
+        &state,
+        &[
+            "--demo",
+            "deploy",
+            "dev",
+            "--source-version",
+            "nope",
+            "--yes",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the call fails: {}",
+        text(&out.stderr)
+    );
+    assert!(
+        text(&out.stderr).contains("Source revision nope not found"),
+        "{}",
+        text(&out.stderr)
+    );
     let actions: Vec<String> = audit_lines(&state)
         .iter()
         .map(|l| {
@@ -203,7 +248,9 @@ fn release_rollback_freeze_and_invalidate_from_the_command_line() {
             "freeze done",
             "unfreeze nothing-to-do",
             "invalidate done",
-            "invalidate refused"
+            "invalidate refused",
+            "freeze refused",
+            "deploy failed"
         ]
     );
 }
