@@ -110,6 +110,14 @@ async fn act(global: &Global, command: &Command, ask: &Ask) -> Result<Report, Fa
         let pace = pace(&backend);
         report.verified = Some(ops::verify(&backend.cloud, pace.as_ref(), &plan, &outcome).await);
     }
+    let stale = matches!(
+        outcome.guard,
+        Some(Guard::ChangedToken | Guard::AlreadyAnswered | Guard::Expired)
+    );
+    if stale {
+        let now = pace(&backend).now();
+        report.refreshed = super::act_refresh::approvals_now(&backend.cloud, ctx.spec, now).await;
+    }
     report.outcome = Some(outcome);
     Ok(report)
 }

@@ -3,6 +3,7 @@
 mod act;
 mod act_plan;
 mod act_print;
+mod act_refresh;
 mod approvals;
 pub mod args;
 mod audit;
