@@ -9,6 +9,7 @@ pub mod counting;
 mod error;
 mod ports;
 pub mod sim;
+mod tail;
 
 pub use changes::{
     Invalidation, InvalidationStatus, MAX_TRANSITION_REASON, PutOutcome, PutRequest,
@@ -19,4 +20,7 @@ pub use error::{CloudError, CloudResult};
 pub use ports::{
     ApprovalAnswer, ApprovalOutcome, Cdn, Cloud, Identity, LogPage, LogQuery, Logs, ObjectMeta,
     ObjectPage, Pipelines, RetryMode, StartRequest, Storage, WhoAmI,
+};
+pub use tail::{
+    LiveTail, LiveTailBatch, LiveTailRequest, MAX_TAIL_EVENTS, MAX_TAIL_GROUPS, TailedEvent,
 };
