@@ -100,6 +100,7 @@ fn is_read(op: &str) -> bool {
     ["get_", "list_", "head_", "filter_", "describe_"]
         .iter()
         .any(|p| op.starts_with(p))
+        || op == "start_live_tail"
 }
 
 #[test]
@@ -148,7 +149,8 @@ fn read_only_allows_only_reads_and_operator_adds_the_actions() {
         assert!(
             ["Get", "List", "Describe", "Filter"]
                 .iter()
-                .any(|p| verb.starts_with(p)),
+                .any(|p| verb.starts_with(p))
+                || a == "logs:StartLiveTail",
             "{a} is not a read"
         );
     }

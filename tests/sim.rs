@@ -14,6 +14,9 @@ use std::io::Read;
 
 const MIN: i64 = Timestamp::MINUTE;
 
+#[path = "sim/changes.rs"]
+mod changes;
+
 /// The example storefront environments, spelled out as a config would give them.
 fn specs() -> Vec<EnvSpec> {
     let env = |name: &str, protected: bool, from: Option<&str>, site: &str| EnvSpec {

@@ -1,103 +1,18 @@
 //! The mutating commands (`approve`, `reject`, `deploy`, `stop`, `retry`): load, plan, print the
 //! plan, confirm, apply once, verify, audit. Exit codes: 0 done, 1 failed, 2 refused, 3 nothing to do.
 
+use super::act_plan::{Ask, ask};
 use super::act_print::{Report, print};
 use super::args::{ActFlags, Command, Global};
 use super::{Failure, backend};
-use crate::cloud::{ApprovalOutcome, RetryMode};
 use crate::ops::approve::PipelineData;
 use crate::ops::audit::{self, Entry};
-use crate::ops::deploy::DeployOptions;
 use crate::ops::{
-    self, Confirm, Context, ExitClass, Guard, OpKind, Pace, Plan, Planned, Refusal, SimPace,
-    WallPace,
+    self, Confirm, Context, ExitClass, Guard, Pace, Plan, Refusal, Request, SimPace, WallPace,
 };
 use crate::runtime::Headless;
-use serde_json::{Value, json};
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
-
-/// What one command asks for, independent of its flags.
-struct Ask {
-    kind: OpKind,
-    env: String,
-    params: Value,
-    flags: ActFlags,
-}
-
-fn ask(command: &Command) -> Option<Ask> {
-    let (kind, env, params, flags) = match command {
-        Command::Approve(a) => (
-            OpKind::Approve,
-            &a.env,
-            json!({ "comment": a.comment }),
-            &a.flags,
-        ),
-        Command::Reject(a) => (
-            OpKind::Reject,
-            &a.env,
-            json!({ "comment": a.comment }),
-            &a.flags,
-        ),
-        Command::Deploy(a) => (
-            OpKind::Deploy,
-            &a.env,
-            json!({ "variables": a.vars, "source_version": a.source_version }),
-            &a.flags,
-        ),
-        Command::Stop(a) => (
-            OpKind::Stop,
-            &a.env,
-            json!({ "abandon": a.abandon, "reason": a.reason }),
-            &a.flags,
-        ),
-        Command::Retry(a) => (OpKind::Retry, &a.env, json!({ "all": a.all }), &a.flags),
-        _ => return None,
-    };
-    Some(Ask {
-        kind,
-        env: env.clone(),
-        params,
-        flags: flags.clone(),
-    })
-}
-
-/// An idempotency token unique to this confirmation.
-fn request_token(env: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    format!("shipdeck-{env}-{nanos:x}-{:x}", std::process::id())
-}
-
-fn plan_for(command: &Command, ctx: &Context<'_>, data: PipelineData<'_>) -> Planned {
-    match command {
-        Command::Approve(a) => {
-            ops::approve::plan(ctx, data, ApprovalOutcome::Approved, a.comment.as_deref())
-        }
-        Command::Reject(a) => {
-            ops::approve::plan(ctx, data, ApprovalOutcome::Rejected, Some(&a.comment))
-        }
-        Command::Deploy(a) => {
-            let opts = DeployOptions {
-                client_request_token: request_token(&ctx.spec.name),
-                variables: a.vars.iter().cloned().collect(),
-                source_version: a.source_version.clone(),
-            };
-            ops::deploy::plan(ctx, data, &opts)
-        }
-        Command::Stop(a) => ops::stop::plan(ctx, data, a.abandon, &a.reason),
-        Command::Retry(a) => {
-            let mode = if a.all {
-                RetryMode::AllActions
-            } else {
-                RetryMode::FailedActions
-            };
-            ops::retry::plan(ctx, data, mode)
-        }
-        _ => Err(Refusal::by(Guard::Input, "not a mutating command")),
-    }
-}
 
 /// Runs one mutating command and returns its exit code.
 pub async fn run(global: &Global, command: Command) -> ExitCode {
@@ -148,7 +63,7 @@ async fn act(global: &Global, command: &Command, ask: &Ask) -> Result<Report, Fa
         executions: &view.executions,
     };
     let mut report = Report::new(ask.kind, &ask.env, ask.flags.dry_run);
-    let plan = match plan_for(command, &ctx, data) {
+    let plan = match super::act_plan::plan(command, &backend.cloud, &ctx, data).await? {
         Ok(p) => p,
         Err(refusal) => {
             if !ask.flags.dry_run {
@@ -181,16 +96,50 @@ async fn act(global: &Global, command: &Command, ask: &Ask) -> Result<Report, Fa
         report.refuse(refusal);
         return Ok(report);
     }
-    let outcome = ops::apply(&backend.cloud, &plan).await;
+    let outcome = match &plan.request {
+        Request::Upload { .. } => {
+            let mut bar = progress_bar();
+            ops::upload::apply(&backend.cloud, &plan.request, &mut bar).await
+        }
+        _ => ops::apply(&backend.cloud, &plan).await,
+    };
     let entry = Entry::applied(&plan, ctx.identity, wall(), &outcome);
     report.audit = write(&entry);
     report.class = outcome.class;
-    if outcome.class == ExitClass::Done {
+    if outcome.class == ExitClass::Done && ask.verify {
         let pace = pace(&backend);
         report.verified = Some(ops::verify(&backend.cloud, pace.as_ref(), &plan, &outcome).await);
     }
+    let stale = matches!(
+        outcome.guard,
+        Some(Guard::ChangedToken | Guard::AlreadyAnswered | Guard::Expired)
+    );
+    if stale {
+        let now = pace(&backend).now();
+        report.refreshed = super::act_refresh::approvals_now(&backend.cloud, ctx.spec, now).await;
+    }
     report.outcome = Some(outcome);
     Ok(report)
+}
+
+/// Upload progress on stderr when it is a terminal: `upload 24.0/40.0 MiB (60%)`.
+fn progress_bar() -> impl FnMut(u64, u64) + Send {
+    let show = std::io::stderr().is_terminal();
+    move |sent, total| {
+        if !show || total == 0 {
+            return;
+        }
+        let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+        eprint!(
+            "\rupload {:.1}/{:.1} MiB ({}%)",
+            mib(sent),
+            mib(total),
+            sent * 100 / total
+        );
+        if sent >= total {
+            eprintln!();
+        }
+    }
 }
 
 /// Audit lines carry wall time, also in the demo, so `shipdeck audit --since` reads them right.

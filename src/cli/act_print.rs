@@ -22,6 +22,8 @@ pub struct Report {
     pub outcome: Option<Outcome>,
     /// What was seen afterwards.
     pub verified: Option<Verified>,
+    /// After a last-moment refusal: what waits now.
+    pub refreshed: Vec<String>,
     /// The audit log written (or why it could not be).
     #[serde(serialize_with = "audit_path")]
     pub audit: Result<String, String>,
@@ -52,6 +54,7 @@ impl Report {
             refusal: None,
             outcome: None,
             verified: None,
+            refreshed: Vec::new(),
             audit: Err("not written".into()),
             class: ExitClass::Failed,
             exit_code: 1,
@@ -136,6 +139,9 @@ pub fn print(report: &Report, output: Output) {
                 o.message
             ),
         }
+    }
+    for line in &report.refreshed {
+        eprintln!("shipdeck: {line}");
     }
     if let Some(v) = &report.verified {
         println!(

@@ -99,6 +99,16 @@ pub enum Command {
     Stop(StopArgs),
     /// Retry the failed stage of an environment's latest execution.
     Retry(RetryArgs),
+    /// Ship a release to an environment: promote a package (--from) or upload one (--package).
+    Release(ReleaseArgs),
+    /// Roll a stage back to an earlier execution that succeeded in it.
+    Rollback(RollbackArgs),
+    /// Stop executions entering a stage of an environment (disable its inbound transition).
+    Freeze(FreezeArgs),
+    /// Let executions enter the frozen stage again.
+    Unfreeze(FreezeArgs),
+    /// Invalidate CloudFront paths of an environment's distribution.
+    Invalidate(InvalidateArgs),
     /// The audit log of mutating actions.
     Audit {
         /// Only entries from this far back (`15m`, `1h`, `24h`, `7d`) or since an RFC 3339 time.
@@ -303,4 +313,82 @@ pub fn parse_var(text: &str) -> Result<(String, String), String> {
         return Err(format!("the value of `{name}` must be 1-1000 characters"));
     }
     Ok((name.to_string(), value.to_string()))
+}
+
+/// `shipdeck release ENV (--from VERSION | --package PATH --version V) [--yes]`.
+#[derive(Debug, Clone, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["from", "package"])))]
+pub struct ReleaseArgs {
+    /// Environment name.
+    pub env: String,
+    /// Promote the package of this version from the release prefix.
+    #[arg(long, value_name = "VERSION")]
+    pub from: Option<String>,
+    /// Upload this local package (zip) as a new version first.
+    #[arg(long, value_name = "PATH", requires = "version")]
+    pub package: Option<PathBuf>,
+    /// The version of the uploaded package (e.g. 1.44.0 or 1.44.0-dev.3).
+    #[arg(long, value_name = "V", value_parser = parse_version)]
+    pub version: Option<String>,
+    /// Commit of the uploaded package (default: `git rev-parse HEAD`, else `unknown`).
+    #[arg(long, value_name = "SHA")]
+    pub commit: Option<String>,
+    /// Confirmation, dry run and output.
+    #[command(flatten)]
+    pub flags: ActFlags,
+}
+
+/// `shipdeck rollback ENV --to EXECUTION [--stage S] [--yes]`.
+#[derive(Debug, Clone, Args)]
+pub struct RollbackArgs {
+    /// Environment name.
+    pub env: String,
+    /// The execution to roll back to (without it, the candidates are listed).
+    #[arg(long, value_name = "EXECUTION")]
+    pub to: Option<String>,
+    /// Stage to roll back (default: the deploy stage).
+    #[arg(long, value_name = "STAGE")]
+    pub stage: Option<String>,
+    /// Confirmation, dry run and output.
+    #[command(flatten)]
+    pub flags: ActFlags,
+}
+
+/// `shipdeck freeze|unfreeze ENV --reason R [--stage S] [--yes]`.
+#[derive(Debug, Clone, Args)]
+pub struct FreezeArgs {
+    /// Environment name.
+    pub env: String,
+    /// Why (required; shown while frozen, at most 300 characters).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    /// Stage whose inbound transition changes (default: the deploy stage).
+    #[arg(long, value_name = "STAGE")]
+    pub stage: Option<String>,
+    /// Confirmation, dry run and output.
+    #[command(flatten)]
+    pub flags: ActFlags,
+}
+
+/// `shipdeck invalidate ENV PATH... [--wait] [--yes]`.
+#[derive(Debug, Clone, Args)]
+pub struct InvalidateArgs {
+    /// Environment name.
+    pub env: String,
+    /// Paths to invalidate (`/index.html`, `/assets/*`).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Follow the invalidation until it is Completed.
+    #[arg(long)]
+    pub wait: bool,
+    /// Confirmation, dry run and output.
+    #[command(flatten)]
+    pub flags: ActFlags,
+}
+
+/// Parses `--version` of an uploaded package.
+pub fn parse_version(text: &str) -> Result<String, String> {
+    crate::domain::Version::parse(text)
+        .map(|v| v.to_string())
+        .ok_or_else(|| format!("expected a version such as 1.44.0 or 1.44.0-dev.3, got `{text}`"))
 }

@@ -1,7 +1,9 @@
 //! The command-line front end: the same core as the TUI, run headless, printed as tables or JSON.
 
 mod act;
+mod act_plan;
 mod act_print;
+mod act_refresh;
 mod approvals;
 pub mod args;
 mod audit;
@@ -62,7 +64,12 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
         | Command::Reject(_)
         | Command::Deploy(_)
         | Command::Stop(_)
-        | Command::Retry(_)) => return act::run(global, c).await,
+        | Command::Retry(_)
+        | Command::Release(_)
+        | Command::Rollback(_)
+        | Command::Freeze(_)
+        | Command::Unfreeze(_)
+        | Command::Invalidate(_)) => return act::run(global, c).await,
         Command::Config {
             command: ConfigCommand::Check { path },
         } => config_check::run(path.as_deref().or(global.config.as_deref())),

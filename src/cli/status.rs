@@ -62,6 +62,11 @@ pub async fn run(global: &Global, output: Output) -> Result<String, Failure> {
             .map(|s| format!("{} {}", s.name, s.status.unwrap_or("-")))
             .collect();
         out.push_str(&format!("{:<5} {}\n", e.name, stages.join(" → ")));
+        if let Some(env) = state.env_index(&e.name).map(|i| &state.envs[i]) {
+            for line in crate::ops::freeze::frozen_lines(env.state.as_ref()) {
+                out.push_str(&format!("      {line}\n"));
+            }
+        }
     }
     out.push('\n');
     out.push_str(&super::approvals::table(state));

@@ -99,3 +99,23 @@ pub enum TransitionChange {
 
 /// Longest reason `DisableStageTransition` accepts.
 pub const MAX_TRANSITION_REASON: usize = 300;
+
+/// Checks a `DisableStageTransition` reason as CodePipeline does: 1–300 characters of
+/// `[a-zA-Z0-9!@ ()\.*?\-]`; the error says what is wrong.
+pub fn check_transition_reason(reason: &str) -> Result<(), String> {
+    let n = reason.chars().count();
+    if n == 0 || n > MAX_TRANSITION_REASON {
+        return Err(format!(
+            "the reason must be 1-{MAX_TRANSITION_REASON} characters, got {n}"
+        ));
+    }
+    if let Some(c) = reason
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "!@ ().*?-".contains(*c)))
+    {
+        return Err(format!(
+            "the reason may contain only letters, digits, spaces and !@().*?- (found {c:?})"
+        ));
+    }
+    Ok(())
+}

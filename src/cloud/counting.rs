@@ -1,9 +1,9 @@
 //! `CountingCloud`: a decorator over every port that counts calls per operation (the API budget).
 
 use super::{
-    ApprovalAnswer, Cdn, Cloud, CloudResult, Identity, Invalidation, LogPage, LogQuery, Logs,
-    ObjectMeta, ObjectPage, Pipelines, PutOutcome, PutRequest, RetryMode, StartRequest, Storage,
-    TransitionChange, UploadedPart, WhoAmI,
+    ApprovalAnswer, Cdn, Cloud, CloudResult, Identity, Invalidation, LiveTail, LiveTailRequest,
+    LogPage, LogQuery, Logs, ObjectMeta, ObjectPage, Pipelines, PutOutcome, PutRequest, RetryMode,
+    StartRequest, Storage, TransitionChange, UploadedPart, WhoAmI,
 };
 use crate::domain::{
     ActionExecutionDetail, Distribution, ExecutionSummary, PipelineDef, PipelineState, Timestamp,
@@ -269,6 +269,10 @@ impl Logs for CountingCloud {
     async fn describe_log_groups(&self, prefix: &str) -> CloudResult<Vec<String>> {
         self.count("DescribeLogGroups");
         self.inner.logs.describe_log_groups(prefix).await
+    }
+    async fn start_live_tail(&self, req: &LiveTailRequest) -> CloudResult<LiveTail> {
+        self.count("StartLiveTail");
+        self.inner.logs.start_live_tail(req).await
     }
 }
 

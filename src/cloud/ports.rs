@@ -2,6 +2,7 @@
 
 use super::CloudResult;
 use super::changes::{Invalidation, PutOutcome, PutRequest, TransitionChange, UploadedPart};
+use super::tail::{LiveTail, LiveTailRequest};
 use crate::domain::{
     ActionExecutionDetail, Distribution, ExecutionSummary, LogEvent, ObjectInfo, PipelineDef,
     PipelineState, Timestamp,
@@ -256,6 +257,8 @@ pub trait Logs: Send + Sync {
     async fn filter_log_events(&self, query: &LogQuery) -> CloudResult<LogPage>;
     /// Log group names under a prefix.
     async fn describe_log_groups(&self, prefix: &str) -> CloudResult<Vec<String>>;
+    /// `StartLiveTail`: a session over ≤ 10 groups yielding batches of events as they arrive.
+    async fn start_live_tail(&self, req: &LiveTailRequest) -> CloudResult<LiveTail>;
 }
 
 /// STS.

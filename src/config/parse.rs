@@ -36,13 +36,17 @@ pub(crate) fn parse(
     root.deny_unknown(TOP_KEYS)?;
     let read_only = root.bool("read_only")?.unwrap_or(false);
     let config_dir = path.and_then(Path::parent);
+    // Tables are checked in file-format order: [aws], [ui], [polling], then the environments.
+    let aws = aws(root.table("aws")?)?;
+    let ui = ui(root.table("ui")?, config_dir, home)?;
+    let polling = polling(root.table("polling")?)?;
     let (environments, self_approval) = environments::read(&root, read_only)?;
     Ok(Config {
         path: path.map(Path::to_path_buf),
         read_only,
-        aws: aws(root.table("aws")?)?,
-        ui: ui(root.table("ui")?, config_dir, home)?,
-        polling: polling(root.table("polling")?)?,
+        aws,
+        ui,
+        polling,
         environments,
         self_approval,
     })

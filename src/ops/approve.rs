@@ -205,6 +205,7 @@ fn lines(
     if !comment.is_empty() {
         out.push(format!("comment:       {comment}"));
     }
+    out.extend(super::freeze::frozen_lines(data.state));
     out
 }
 

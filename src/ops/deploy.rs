@@ -76,6 +76,7 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, opts: &DeployOptions) -> 
         summary.push(format!("variable:      {k}={v}"));
     }
     summary.push(format!("idempotency:   clientRequestToken {token}"));
+    summary.extend(super::freeze::frozen_lines(data.state));
     let mut params = vec![
         ("name", spec.pipeline.clone()),
         ("clientRequestToken", token.clone()),

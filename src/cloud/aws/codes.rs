@@ -48,6 +48,7 @@ fn not_found_kind(code: &str) -> Option<&'static str> {
         "NoSuchKey" => "key",
         "NoSuchDistribution" => "distribution",
         "NoSuchInvalidation" => "invalidation",
+        "NoSuchUpload" => "multipart upload",
         "ResourceNotFoundException" | "NotFound" => "",
         _ => return None,
     })
@@ -87,6 +88,18 @@ pub(crate) fn from_response(
     if DENIED.contains(&code) || (status == 403 && code.is_empty()) {
         return CloudError::AccessDenied {
             action: call.iam.into(),
+        };
+    }
+    if code == "PreconditionFailed" || status == 412 {
+        // Only conditional writes (`If-None-Match: *`) send preconditions: the key exists.
+        let key = call.resources.iter().rev().find(|(k, _)| *k == "key");
+        let (kind, name) = key
+            .or(call.resources.first())
+            .copied()
+            .unwrap_or(("key", ""));
+        return CloudError::AlreadyExists {
+            kind: kind.into(),
+            name: name.into(),
         };
     }
     if let Some(kind) = not_found_kind(code) {
@@ -171,5 +184,28 @@ mod tests {
         assert_eq!(bare.to_string(), "pipeline not found: p");
         let denied = from_response(&CALL, &s, None, None, 403);
         assert!(matches!(denied, CloudError::AccessDenied { .. }));
+        let put = Call {
+            service: "s3",
+            operation: "PutObject",
+            iam: "s3:PutObject",
+            resources: &[("key", "s3://b/releases/1.4.2.zip"), ("bucket", "b")],
+        };
+        let exists = from_response(
+            &put,
+            &s,
+            Some("PreconditionFailed"),
+            Some("At least one of the pre-conditions you specified did not hold"),
+            412,
+        );
+        assert_eq!(
+            exists.to_string(),
+            "key already exists: s3://b/releases/1.4.2.zip"
+        );
+        let upload = Call {
+            resources: &[("multipart upload", "u1"), ("key", "s3://b/k")],
+            ..put
+        };
+        let gone = from_response(&upload, &s, Some("NoSuchUpload"), None, 404);
+        assert_eq!(gone.to_string(), "multipart upload not found: u1");
     }
 }

@@ -2,7 +2,8 @@
 
 use super::AwsCloud;
 use super::errors::{Call, map};
-use crate::cloud::{CloudResult, LogPage, LogQuery, Logs};
+use super::livetail;
+use crate::cloud::{CloudResult, LiveTail, LiveTailRequest, LogPage, LogQuery, Logs};
 use crate::domain::{LogEvent, Timestamp};
 use async_trait::async_trait;
 
@@ -91,5 +92,9 @@ impl Logs for AwsCloud {
             }
         }
         Ok(names)
+    }
+
+    async fn start_live_tail(&self, req: &LiveTailRequest) -> CloudResult<LiveTail> {
+        livetail::start_live_tail(self, req).await
     }
 }

@@ -11,6 +11,7 @@ mod emulator;
 mod errors;
 mod identity;
 mod invalidations;
+mod livetail;
 mod logs;
 mod pipeline_actions;
 mod pipeline_rollback;
@@ -61,11 +62,15 @@ impl AwsClients {
         if emulator {
             codepipeline = codepipeline.interceptor(emulator::EpochTimestamps);
         }
+        let mut logs = aws_sdk_cloudwatchlogs::config::Builder::from(sdk);
+        if emulator {
+            logs = logs.interceptor(livetail::NoHostPrefix);
+        }
         AwsClients {
             codepipeline: aws_sdk_codepipeline::Client::from_conf(codepipeline.build()),
             s3: aws_sdk_s3::Client::from_conf(s3),
             cloudfront: aws_sdk_cloudfront::Client::new(sdk),
-            logs: aws_sdk_cloudwatchlogs::Client::new(sdk),
+            logs: aws_sdk_cloudwatchlogs::Client::from_conf(logs.build()),
             sts: aws_sdk_sts::Client::new(sdk),
         }
     }

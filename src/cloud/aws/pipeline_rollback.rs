@@ -5,7 +5,7 @@ use super::AwsCloud;
 use super::convert;
 use super::errors::map;
 use super::pipelines::call;
-use crate::cloud::{CloudResult, TransitionChange};
+use crate::cloud::{CloudError, CloudResult, TransitionChange, check_transition_reason};
 use crate::domain::ExecutionSummary;
 use aws_sdk_codepipeline::types as sdk;
 
@@ -98,6 +98,10 @@ pub(super) async fn set_inbound_transition(
     let cp = &r.clients.codepipeline;
     match change {
         TransitionChange::Disable { reason } => {
+            check_transition_reason(reason).map_err(|m| CloudError::Rejected {
+                code: "ValidationException".into(),
+                message: format!("DisableStageTransition on {name}/{stage}: {m}"),
+            })?;
             let c = call(
                 "DisableStageTransition",
                 "codepipeline:DisableStageTransition",

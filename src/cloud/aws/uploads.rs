@@ -209,7 +209,11 @@ pub(super) async fn copy_object(
         ("key", to.as_str()),
         ("bucket", to_bucket),
     ];
-    let c = call("CopyObject", "s3:PutObject", &named);
+    let c = call(
+        "CopyObject",
+        "s3:PutObject (and s3:GetObject on the source)",
+        &named,
+    );
     let out = r
         .clients
         .s3

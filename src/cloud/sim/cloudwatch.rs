@@ -44,6 +44,38 @@ impl CloudWatch {
         }
     }
 
+    /// Whether group `name` exists.
+    pub(crate) fn has_group(&self, name: &str) -> bool {
+        self.groups.contains_key(name)
+    }
+
+    /// Events of `group` ingested in `(after, upto]` that match `streams` (empty: all) and the
+    /// pattern's terms, in ingestion order.
+    pub(crate) fn ingested(
+        &self,
+        group: &str,
+        (after, upto): (Timestamp, Timestamp),
+        streams: &[String],
+        pattern: Option<&str>,
+    ) -> Vec<LogEvent> {
+        let Some(events) = self.groups.get(group) else {
+            return Vec::new();
+        };
+        let terms = pattern.map(terms).unwrap_or_default();
+        // Ingestion lags the event time by at most three seconds.
+        let from = (after.millis() - 3_000, 0);
+        let mut out: Vec<LogEvent> = events
+            .range(from..=(upto.millis(), u64::MAX))
+            .map(|(_, e)| e)
+            .filter(|e| e.ingestion_time > after && e.ingestion_time <= upto)
+            .filter(|e| streams.is_empty() || streams.contains(&e.stream))
+            .filter(|e| terms.iter().all(|t| e.message.contains(t.as_str())))
+            .cloned()
+            .collect();
+        out.sort_by_key(|e| e.ingestion_time);
+        out
+    }
+
     /// Adds an event at `ts` (ingested one to three seconds later); unknown groups are created.
     pub(crate) fn put(&mut self, group: &str, stream: &str, ts: Timestamp, message: String) {
         self.seq += 1;

@@ -2,9 +2,9 @@
 
 use super::Simulator;
 use crate::cloud::{
-    ApprovalAnswer, Cdn, Cloud, CloudError, CloudResult, Identity, Invalidation, LogPage, LogQuery,
-    Logs, ObjectMeta, ObjectPage, Pipelines, PutOutcome, PutRequest, RetryMode, StartRequest,
-    Storage, TransitionChange, UploadedPart, WhoAmI,
+    ApprovalAnswer, Cdn, Cloud, CloudError, CloudResult, Identity, Invalidation, LiveTail,
+    LiveTailRequest, LogPage, LogQuery, Logs, ObjectMeta, ObjectPage, Pipelines, PutOutcome,
+    PutRequest, RetryMode, StartRequest, Storage, TransitionChange, UploadedPart, WhoAmI,
 };
 use crate::domain::{
     ActionExecutionDetail, Distribution, ExecutionSummary, PipelineDef, PipelineState, Timestamp,
@@ -264,6 +264,9 @@ impl Logs for SimCloud {
     }
     async fn describe_log_groups(&self, prefix: &str) -> CloudResult<Vec<String>> {
         self.call("logs", "DescribeLogGroups", |s| Ok(s.logs.describe(prefix)))
+    }
+    async fn start_live_tail(&self, req: &LiveTailRequest) -> CloudResult<LiveTail> {
+        self.call("logs", "StartLiveTail", |s| s.op_live_tail(req))
     }
 }
 

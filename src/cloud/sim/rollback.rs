@@ -3,7 +3,7 @@
 
 use super::Simulator;
 use super::pipeline::{Exec, Pos};
-use crate::cloud::{CloudError, CloudResult, MAX_TRANSITION_REASON, TransitionChange};
+use crate::cloud::{CloudError, CloudResult, TransitionChange, check_transition_reason};
 use crate::domain::{ExecutionStatus, ExecutionSummary, ExecutionType, Trigger};
 
 fn rejected(code: &str, message: impl Into<String>) -> CloudError {
@@ -11,26 +11,6 @@ fn rejected(code: &str, message: impl Into<String>) -> CloudError {
         code: code.into(),
         message: message.into(),
     }
-}
-
-/// Whether `reason` is what `DisableStageTransition` accepts: 1–300 characters of
-/// `[a-zA-Z0-9!@ ()\.*?\-]`.
-pub(crate) fn valid_reason(reason: &str) -> Result<(), String> {
-    let n = reason.chars().count();
-    if n == 0 || n > MAX_TRANSITION_REASON {
-        return Err(format!(
-            "reason must be 1-{MAX_TRANSITION_REASON} characters, got {n}"
-        ));
-    }
-    if let Some(c) = reason
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || "!@ ().*?-".contains(*c)))
-    {
-        return Err(format!(
-            "reason may contain only letters, digits, spaces and !@().*?- (found {c:?})"
-        ));
-    }
-    Ok(())
 }
 
 impl Simulator {
@@ -151,7 +131,7 @@ impl Simulator {
         }
         let reason = match change {
             TransitionChange::Disable { reason } => {
-                valid_reason(reason).map_err(|m| rejected("ValidationException", m))?;
+                check_transition_reason(reason).map_err(|m| rejected("ValidationException", m))?;
                 Some(reason.clone())
             }
             TransitionChange::Enable => None,

@@ -6,6 +6,7 @@ use super::config::{FaultRates, SimConfig, SimStats};
 use super::deployer::Deployer;
 use super::events::{Agenda, Ev};
 use super::invalidations::Invalidations;
+use super::livetail::TailSession;
 use super::pipeline::EnvSim;
 use super::rng::Rng;
 use super::traffic::DistSim;
@@ -32,6 +33,7 @@ pub struct Simulator {
     pub(crate) stats: SimStats,
     pub(crate) uploads: BTreeMap<String, Upload>,
     pub(crate) invalidations: Invalidations,
+    pub(crate) tails: Vec<TailSession>,
 }
 
 impl Simulator {
@@ -59,6 +61,7 @@ impl Simulator {
             stats: SimStats::default(),
             uploads: BTreeMap::new(),
             invalidations: Invalidations::new(),
+            tails: Vec::new(),
             cfg: config,
         };
         sim.init_traffic(t0);
@@ -90,6 +93,7 @@ impl Simulator {
             self.handle(ev);
         }
         self.now = self.now.max(t);
+        self.feed_tails();
     }
 
     /// Plays `ms` milliseconds of simulated time.

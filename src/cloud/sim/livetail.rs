@@ -1,0 +1,124 @@
+//! Live tails (`StartLiveTail`): sessions fed as the world advances, one update per simulated
+//! second of ingestion, sampled down to 500 events, ended after three hours.
+
+use super::Simulator;
+use crate::cloud::{
+    CloudError, CloudResult, LiveTail, LiveTailBatch, LiveTailRequest, MAX_TAIL_EVENTS, TailedEvent,
+};
+use crate::domain::{Millis, Timestamp};
+use futures::StreamExt;
+use futures::channel::mpsc::{UnboundedSender, unbounded};
+
+/// How long a session lasts.
+pub const LIVE_TAIL_LIMIT: Millis = 3 * Timestamp::HOUR;
+
+/// One open session.
+#[derive(Debug)]
+pub(crate) struct TailSession {
+    req: LiveTailRequest,
+    /// Events ingested up to here were sent.
+    cursor: Timestamp,
+    ends: Timestamp,
+    tx: UnboundedSender<CloudResult<LiveTailBatch>>,
+}
+
+fn invalid(message: String) -> CloudError {
+    CloudError::Rejected {
+        code: "InvalidParameterException".into(),
+        message,
+    }
+}
+
+/// Keeps at most `MAX_TAIL_EVENTS`, evenly spread.
+fn sample(events: Vec<TailedEvent>) -> (Vec<TailedEvent>, bool) {
+    let n = events.len();
+    if n <= MAX_TAIL_EVENTS {
+        return (events, false);
+    }
+    let kept = events
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| i * MAX_TAIL_EVENTS / n != (i + 1) * MAX_TAIL_EVENTS / n)
+        .map(|(_, e)| e)
+        .collect();
+    (kept, true)
+}
+
+impl Simulator {
+    /// `StartLiveTail`: events ingested from now on arrive as the world advances.
+    pub(crate) fn op_live_tail(&mut self, req: &LiveTailRequest) -> CloudResult<LiveTail> {
+        req.check().map_err(invalid)?;
+        if let Some(g) = req.groups.iter().find(|g| !self.logs.has_group(g)) {
+            return Err(CloudError::NotFound {
+                kind: "log group".into(),
+                name: g.clone(),
+            });
+        }
+        let (tx, rx) = unbounded();
+        self.tails.push(TailSession {
+            req: req.clone(),
+            cursor: self.now,
+            ends: self.now + LIVE_TAIL_LIMIT,
+            tx,
+        });
+        Ok(rx.boxed())
+    }
+
+    /// Sends every open session what was ingested since its cursor, second by second.
+    pub(crate) fn feed_tails(&mut self) {
+        if self.tails.is_empty() {
+            return;
+        }
+        let now = self.now;
+        let mut tails = std::mem::take(&mut self.tails);
+        tails.retain_mut(|t| {
+            let upto = now.min(t.ends);
+            let mut events: Vec<TailedEvent> = Vec::new();
+            for g in &t.req.groups {
+                let found = self.logs.ingested(
+                    g,
+                    (t.cursor, upto),
+                    &t.req.streams,
+                    t.req.pattern.as_deref(),
+                );
+                events.extend(found.into_iter().map(|event| TailedEvent {
+                    group: g.clone(),
+                    event,
+                }));
+            }
+            events.sort_by_key(|e| e.event.ingestion_time);
+            t.cursor = upto;
+            let mut open = true;
+            let mut rest = events.into_iter().peekable();
+            while let Some(first) = rest.next() {
+                let second = first.event.ingestion_time.millis().div_euclid(1000);
+                let mut batch = vec![first];
+                while let Some(e) =
+                    rest.next_if(|e| e.event.ingestion_time.millis().div_euclid(1000) == second)
+                {
+                    batch.push(e);
+                }
+                let (events, sampled) = sample(batch);
+                open &=
+                    t.tx.unbounded_send(Ok(LiveTailBatch { events, sampled }))
+                        .is_ok();
+            }
+            if open && upto >= t.ends {
+                let end = CloudError::Rejected {
+                    code: "SessionTimeoutException".into(),
+                    message: "The live tail session ended after three hours; start a new one"
+                        .into(),
+                };
+                let _ = t.tx.unbounded_send(Err(end));
+                return false;
+            }
+            open && !t.tx.is_closed()
+        });
+        self.tails = tails;
+    }
+
+    /// Truth: open live-tail sessions.
+    pub fn live_tails(&self) -> usize {
+        self.tails.len()
+    }
+}

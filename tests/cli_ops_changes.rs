@@ -1,0 +1,289 @@
+//! `release`, `rollback`, `freeze`/`unfreeze` and `invalidate` as a process against the
+//! simulator (`--demo`), and the Makefile targets that ship through `shipdeck release`.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// A private state dir (audit log) per test.
+fn state_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("shipdeck-cli-ops-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn shipdeck(state: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shipdeck"))
+        .args(args)
+        .env_remove("SHIPDECK_CONFIG")
+        .env("XDG_STATE_HOME", state)
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("shipdeck-cli-test-none"),
+        )
+        .current_dir(std::env::temp_dir())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn audit_lines(state: &Path) -> Vec<Value> {
+    let path = state.join("shipdeck").join("audit.jsonl");
+    match std::fs::read_to_string(path) {
+        Ok(t) => t
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+#[test]
+fn release_rollback_freeze_and_invalidate_from_the_command_line() {
+    let state = state_dir("changes");
+    let pkg = state.join("pkg.zip");
+    std::fs::create_dir_all(&state).unwrap();
+    std::fs::write(&pkg, b"PK\x03\x04 a small package").unwrap();
+    let pkg = pkg.display().to_string();
+    let args = [
+        "--demo",
+        "release",
+        "dev",
+        "--package",
+        &pkg,
+        "--version",
+        "1.70.0-dev.1",
+    ];
+    let out = shipdeck(
+        &state,
+        &[&args[..], &["--commit", "abc1234", "--yes"]].concat(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("sha-256:"), "{stdout}");
+    assert!(stdout.contains("--if-none-match '*'"), "{stdout}");
+    assert!(stdout.contains("verified: execution"), "{stdout}");
+    let out = shipdeck(
+        &state,
+        &["--demo", "release", "stg", "--from", "1.43.0", "--dry-run"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("aws s3api copy-object"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = shipdeck(&state, &["--demo", "release", "stg", "--version", "1.0.0"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--from <VERSION>"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = shipdeck(
+        &state,
+        &[
+            "--demo",
+            "release",
+            "dev",
+            "--package",
+            &pkg,
+            "--version",
+            "one",
+        ],
+    );
+    assert!(
+        text(&out.stderr).contains("expected a version such as 1.44.0"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = shipdeck(&state, &["--demo", "rollback", "prd", "--output", "json"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let listed = v["refusal"]["reason"].as_str().unwrap().to_string();
+    let target = listed
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap();
+    let out = shipdeck(
+        &state,
+        &["--demo", "rollback", "prd", "--to", target, "--yes"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("aws codepipeline rollback-stage"));
+
+    let out = shipdeck(
+        &state,
+        &[
+            "--demo",
+            "freeze",
+            "prd",
+            "--reason",
+            "Friday freeze",
+            "--yes",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("verified: the transition into Deploy is disabled"));
+    let out = shipdeck(
+        &state,
+        &["--demo", "unfreeze", "prd", "--reason", "Monday", "--yes"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "a fresh demo is not frozen: {}",
+        text(&out.stderr)
+    );
+    let out = shipdeck(&state, &["--demo", "freeze", "prd", "--yes"]);
+    assert!(
+        text(&out.stderr).contains("--reason <TEXT>"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = shipdeck(
+        &state,
+        &[
+            "--demo",
+            "invalidate",
+            "prd",
+            "/index.html",
+            "--wait",
+            "--yes",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("is Completed"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = shipdeck(
+        &state,
+        &["--demo", "invalidate", "prd", "index.html", "--yes"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("must start with `/`"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = shipdeck(&state, &["--demo", "invalidate", "prd"]);
+    assert!(
+        text(&out.stderr).contains("<PATH>..."),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = shipdeck(
+        &state,
+        &[
+            "--demo", "freeze", "prd", "--reason", "x", "--stage", "Nope",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr)
+            .contains("unknown stage `Nope`; expected one of Source, Approval, Deploy, Verify"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = shipdeck(
+        &state,
+        &["--demo", "rollback", "prd", "--to", "nope", "--dry-run"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("execution nope did not succeed in Deploy"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = shipdeck(
+        &state,
+        &[
+            "--demo",
+            "deploy",
+            "dev",
+            "--source-version",
+            "nope",
+            "--yes",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the call fails: {}",
+        text(&out.stderr)
+    );
+    assert!(
+        text(&out.stderr).contains("Source revision nope not found"),
+        "{}",
+        text(&out.stderr)
+    );
+    let actions: Vec<String> = audit_lines(&state)
+        .iter()
+        .map(|l| {
+            format!(
+                "{} {}",
+                l["action"].as_str().unwrap(),
+                l["outcome"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "release done",
+            "rollback refused",
+            "rollback done",
+            "freeze done",
+            "unfreeze nothing-to-do",
+            "invalidate done",
+            "invalidate refused",
+            "freeze refused",
+            "deploy failed"
+        ]
+    );
+}
+
+#[test]
+fn make_deploy_dev_and_release_ship_through_shipdeck_release() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let make = |args: &[&str]| {
+        Command::new("make")
+            .args(["-s", "-n"])
+            .args(args)
+            .current_dir(root)
+            .output()
+            .unwrap()
+    };
+    let out = make(&["deploy-dev", "DEV_VERSION=1.0.0-dev.7"]);
+    let plan = text(&out.stdout);
+    assert!(plan.contains("zip -qr"), "{plan}");
+    assert!(
+        plan.contains("release dev --package") && plan.contains("--version \"1.0.0-dev.7\" --yes"),
+        "{plan}"
+    );
+    let out = make(&["release", "VERSION=1.44.0"]);
+    let plan = text(&out.stdout);
+    assert!(
+        plan.contains("release dev --package") && plan.contains("--version \"1.44.0\""),
+        "{plan}"
+    );
+    let out = Command::new("make")
+        .args(["-s", "release", "VERSION=latest"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("VERSION must be a release version such as 1.44.0"));
+}
