@@ -176,6 +176,11 @@ pub(super) fn new(state: &State, kind: crate::ops::OpKind, env: usize, token: St
         env,
         text: String::new(),
         typed: String::new(),
+        confirm_name: state
+            .envs
+            .get(env)
+            .filter(|e| e.spec.protected)
+            .map(|e| e.spec.name.clone()),
         toggle: false,
         field: Field::Text,
         token,

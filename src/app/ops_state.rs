@@ -46,6 +46,8 @@ pub struct Dialog {
     pub text: String,
     /// The confirmation typed so far.
     pub typed: String,
+    /// The name to type when the environment is protected (known before any plan exists).
+    pub confirm_name: Option<String>,
     /// The option (stop: abandon; retry: all actions).
     pub toggle: bool,
     /// The focused field.
@@ -84,6 +86,9 @@ impl Dialog {
 
     /// The text the operator must type to confirm, if any.
     pub fn must_type(&self) -> Option<&str> {
+        if let Some(name) = &self.confirm_name {
+            return Some(name);
+        }
         match &self.planned {
             Ok(Plan {
                 confirm: crate::ops::Confirm::TypeName(name),

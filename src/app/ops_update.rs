@@ -117,11 +117,22 @@ pub(super) fn open(state: &mut State, kind: OpKind) -> Vec<Effect> {
             ),
         })
     } else {
-        d.planned
-            .as_ref()
-            .err()
-            .filter(|r| r.guard != Guard::Input)
-            .cloned()
+        match &d.planned {
+            Err(r) if r.guard == Guard::Input && d.text_label().is_some() => {
+                // A missing comment or reason must not hide that there is nothing to act on:
+                // plan once with a stand-in text to find out.
+                let mut probe = d.clone();
+                probe.text = "-".into();
+                ops_plan::plan(state, &probe)
+                    .err()
+                    .filter(|r| r.guard != Guard::Input)
+            }
+            planned => planned
+                .as_ref()
+                .err()
+                .filter(|r| r.guard != Guard::Input)
+                .cloned(),
+        }
     };
     if let Some(r) = refusal {
         let level = if r.class == ExitClass::NothingToDo {

@@ -16,6 +16,9 @@ pub fn start(state: &mut State) -> Vec<Effect> {
 /// Applies one action to the state and returns the effects to run.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
+        action if super::ops_update::intercepts(state, &action) => {
+            return super::ops_update::update(state, action);
+        }
         Action::Tick(now) => {
             state.now = now.max(state.now);
             return poll::due(state);
@@ -62,9 +65,6 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Quit => {
             state.quit = true;
             return vec![Effect::Quit];
-        }
-        action if super::ops_update::intercepts(state, &action) => {
-            return super::ops_update::update(state, action);
         }
         action
             if matches!(

@@ -183,4 +183,5 @@ pub fn snapshot(
         distribution: None,
     }
 }
+pub mod ops;
 pub mod sim;
