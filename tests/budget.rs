@@ -1,6 +1,6 @@
 //! The API budget: the headless app against the simulator, every port call counted by
-//! `CountingCloud`, for three environments idle, with one execution in progress, and with the logs
-//! view open. Prints calls per minute per operation (`cargo test --test budget -- --nocapture`)
+//! `CountingCloud`, for three environments idle, with one execution in progress, with the logs
+//! view open, and with the traffic view tailing an environment's access logs. Prints calls per minute per operation (`cargo test --test budget -- --nocapture`)
 //! and holds them under the bounds the README states.
 
 use shipdeck::app::{Action, EnvView, Mode, PollPolicy, Session, State, View};
@@ -168,4 +168,22 @@ async fn calls_per_minute_idle_active_and_with_logs_open() {
         0.0,
         "catalogue paused"
     );
+
+    // The traffic view lists the logs bucket with the tail planner (every 15 s after new files,
+    // backing off to 2 minutes while idle) and reads each new log object once.
+    rig.app.dispatch(Action::Show(View::Traffic));
+    rig.app.settle().await;
+    let _ = rig.measure(5, |_| true).await; // the first look-back read
+    let (minutes, traffic) = rig.measure(30, |_| true).await;
+    report("with the traffic view open", minutes, &traffic);
+    assert_eq!(rate(&traffic, "FilterLogEvents", minutes), 0.0, "logs view closed");
+    let lists = rate(&traffic, "ListObjectsV2", minutes);
+    assert!(lists <= 4.0, "listings: {lists:.2}/min");
+    let gets = rate(&traffic, "GetObject", minutes);
+    assert!(gets <= 1.0, "one read per new file: {gets:.2}/min");
+    // Leaving the view stops the tail.
+    rig.app.dispatch(Action::Show(View::Pipeline));
+    let (minutes, after) = rig.measure(10, |_| true).await;
+    assert_eq!(rate(&after, "GetObject", minutes), 0.0);
+    assert!(rate(&after, "ListObjectsV2", minutes) == 0.0);
 }

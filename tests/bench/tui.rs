@@ -5,7 +5,10 @@
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::widgets::Paragraph;
-use shipdeck::app::{Action, Mode, PollPolicy, Session, State, View, update};
+use shipdeck::accesslog::{Conditions, LogGenerator, Retained, SiteProfile};
+use shipdeck::app::{
+    Action, Mode, PollPolicy, Preset, Session, State, Traffic, TrafficBatch, View, update,
+};
 use shipdeck::cloud::sim::{SimCloud, SimConfig, Simulator};
 use shipdeck::config::Config;
 use shipdeck::domain::Timestamp;
@@ -142,6 +145,8 @@ fn main() {
         );
     }
 
+    traffic_frames(&app.state, &hints, full);
+
     // State update per simulated minute: a demo run ticking every 7.5 simulated seconds (250 ms
     // of wall time at 30×), recorded, then replayed into a fresh state with `update` alone.
     let minutes = if full { 240 } else { 10 };
@@ -190,4 +195,87 @@ fn main() {
         "whole headless loop per simulated minute (simulator + effects + update): {}",
         fmt(whole / minutes as u32)
     );
+}
+
+/// The Traffic view holding `n` records (the retention cap by default), generated over the last
+/// hour and ingested in batches as the tail would.
+fn traffic_state(base: &State, n: usize) -> State {
+    let mut state = base.clone();
+    state.view = View::Traffic;
+    let site = SiteProfile {
+        distribution_domain: "d111111abcdef8.cloudfront.net".into(),
+        host: "www.example.com".into(),
+        asset_hash: "5497bea9".into(),
+        stale_hash: None,
+    };
+    let mut generator = LogGenerator::new(42, site);
+    let mut t = Traffic::new(state.selected, Preset::H1, state.now, n);
+    t.planner = None;
+    let chunk = 50_000;
+    let mut done = 0;
+    while done < n {
+        let k = chunk.min(n - done);
+        let from = state.now - Timestamp::HOUR + (done as i64 * Timestamp::HOUR / n as i64);
+        let len = (k as i64 * Timestamp::HOUR / n as i64).max(1);
+        let mut records = Retained::new(k);
+        let mut recs = generator.window(from, len, k, &Conditions::default());
+        recs.sort_by_key(|r| r.time);
+        for r in &recs {
+            records.push(r);
+        }
+        t.ingest(&TrafficBatch {
+            records,
+            objects: 1,
+            ..TrafficBatch::default()
+        });
+        done += k;
+    }
+    state.traffic = t;
+    state
+}
+
+/// Frames of the Traffic view with a million retained records (goal ≤ 2 ms).
+fn traffic_frames(base: &State, hints: &shipdeck::tui::render::Hints, full: bool) {
+    let n = if full { 1_000_000 } else { 20_000 };
+    let frames = if full { 400 } else { 2 };
+    let t = Instant::now();
+    let mut state = traffic_state(base, n);
+    println!(
+        "traffic: {n} records generated and ingested in {} ({:.0} MB retained)",
+        fmt(t.elapsed()),
+        state.traffic.records.footprint_bytes() as f64 / 1e6
+    );
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("test backend");
+    let mut measure = |label: &str, state: &State| {
+        let d = median(
+            (0..frames)
+                .map(|_| {
+                    let t = Instant::now();
+                    terminal.draw(|f| draw(f, state, hints)).expect("draw");
+                    t.elapsed()
+                })
+                .collect(),
+        );
+        println!("frame 200×60, Traffic {label} (goal ≤ 2 ms): {}", fmt(d));
+    };
+    measure(&format!("following, {n} records"), &state);
+    for c in "/api/".chars() {
+        state.traffic.search.push(c);
+    }
+    state.traffic.follow = false;
+    state.traffic.select(state.traffic.rows.len() / 2);
+    measure("paused mid-list with a search highlighted", &state);
+    state.traffic.detail = true;
+    measure("with the detail pane", &state);
+    let t = Instant::now();
+    state.traffic.filter = shipdeck::accesslog::Filter::parse("status>=400 or path:/api/*")
+        .expect("filter parses");
+    state.traffic.relist();
+    println!(
+        "traffic: filter over {n} records applied in {} ({} rows)",
+        fmt(t.elapsed()),
+        state.traffic.rows.len()
+    );
+    state.traffic.detail = false;
+    measure("filtered", &state);
 }
