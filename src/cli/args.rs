@@ -37,11 +37,36 @@ pub struct Global {
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint_url: Option<String>,
     /// Simulator seed (with --demo).
-    #[arg(long, global = true, value_name = "N", default_value_t = 42)]
+    #[arg(long, global = true, value_name = "N", default_value_t = 42, value_parser = parse_seed,
+          allow_negative_numbers = true)]
     pub seed: u64,
     /// Simulated seconds per wall second in the interactive demo.
-    #[arg(long, global = true, value_name = "X", default_value_t = 30.0, value_parser = parse_speed)]
+    #[arg(long, global = true, value_name = "X", default_value_t = 30.0, value_parser = parse_speed,
+          allow_negative_numbers = true)]
     pub speed: f64,
+}
+
+/// `--seed`: any `u64`, with a message that says so.
+fn parse_seed(text: &str) -> Result<u64, String> {
+    text.parse::<u64>().map_err(|_| {
+        format!(
+            "expected a whole number from 0 to {}, got `{text}`",
+            u64::MAX
+        )
+    })
+}
+
+/// Most threads `--threads` accepts.
+const MAX_THREADS: usize = 1024;
+
+/// `--threads`: 1 to [`MAX_THREADS`].
+fn parse_threads(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "expected a number of threads from 1 to {MAX_THREADS}, got `{text}`"
+        )),
+    }
 }
 
 fn parse_speed(text: &str) -> Result<f64, String> {
@@ -169,7 +194,8 @@ pub struct CloudfrontArgs {
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
     /// Only records from this far back (`15m`, `1h`, `24h`, `7d`) or since an RFC 3339 time.
-    #[arg(long, value_name = "WINDOW", value_parser = super::logs::parse_since)]
+    #[arg(long, value_name = "WINDOW", value_parser = super::logs::parse_since,
+          allow_hyphen_values = true)]
     pub since: Option<super::logs::Since>,
     /// Keep reading new log files as CloudFront delivers them (with ENV).
     #[arg(long)]
@@ -184,7 +210,7 @@ pub struct CloudfrontArgs {
     #[arg(long)]
     pub stats: bool,
     /// Threads for reading local files (default: every core).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_threads, allow_negative_numbers = true)]
     pub threads: Option<usize>,
 }
 
@@ -196,7 +222,8 @@ pub struct GroupArgs {
     /// Log group: its full name or a unique part of one of the environment's log groups.
     pub name: String,
     /// How far back to start (`15m`, `1h`, …, or an RFC 3339 time; default 10m).
-    #[arg(long, value_name = "WINDOW", value_parser = super::logs::parse_since)]
+    #[arg(long, value_name = "WINDOW", value_parser = super::logs::parse_since,
+          allow_hyphen_values = true)]
     pub since: Option<super::logs::Since>,
     /// Keep polling for new events every 5 seconds.
     #[arg(long)]
