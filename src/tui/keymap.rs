@@ -15,10 +15,10 @@ pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
 pub enum KeyMode {
     /// In the views.
     Normal,
-    /// Typing in the command line, the filter or the search.
-    Input,
     /// In the log views (Logs, Traffic): these bindings first, then `[normal]`'s.
     Logs,
+    /// Typing in the command line, the filter or the search.
+    Input,
 }
 
 impl KeyMode {
