@@ -84,6 +84,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             state.releases_next_poll = state.now;
             state.logs.next_poll = state.now;
+            state.traffic.next_poll = state.now;
             state.say(Level::Info, "refreshing");
             return poll::due(state);
         }
