@@ -176,7 +176,11 @@ async fn calls_per_minute_idle_active_and_with_logs_open() {
     let _ = rig.measure(5, |_| true).await; // the first look-back read
     let (minutes, traffic) = rig.measure(30, |_| true).await;
     report("with the traffic view open", minutes, &traffic);
-    assert_eq!(rate(&traffic, "FilterLogEvents", minutes), 0.0, "logs view closed");
+    assert_eq!(
+        rate(&traffic, "FilterLogEvents", minutes),
+        0.0,
+        "logs view closed"
+    );
     let lists = rate(&traffic, "ListObjectsV2", minutes);
     assert!(lists <= 4.0, "listings: {lists:.2}/min");
     let gets = rate(&traffic, "GetObject", minutes);

@@ -4,8 +4,10 @@ mod action;
 mod command;
 mod dialog;
 mod effect;
+mod input;
 mod logkeys;
 mod logs_update;
+mod logtail;
 mod nav;
 mod ops_command;
 mod ops_plan;
@@ -15,7 +17,9 @@ mod ops_watch;
 mod poll;
 mod summary;
 mod traffic;
+mod traffic_batch;
 mod traffic_export;
+mod traffic_find;
 mod traffic_update;
 mod update;
 
@@ -28,16 +32,16 @@ pub use ops_update::{WATCH_POLL, visible_audit};
 pub use ops_watch::seen;
 pub use logkeys::parse_goto;
 pub use logs_update::parse_stream_arn;
+pub use logtail::{LOG_TAIL_CAP, LogTail};
 pub use summary::{EnvSummary, PipelineHealth};
-pub use traffic::{
-    DETAIL_KEEP, FullLine, Panel, Preset, Traffic, TrafficBatch, contains_ci, row_matches,
-};
+pub use traffic::{DETAIL_KEEP, FullLine, Panel, Preset, Traffic, TrafficBatch};
 pub use traffic_export::{ExportFormat, export_records};
+pub use traffic_find::{contains_ci, row_matches};
 pub use update::{start, update};
 
 use crate::domain::{
-    Approval, Distribution, EnvSpec, ExecutionSummary, LogEvent, Millis, PipelineDef,
-    PipelineState, Release, Timestamp,
+    Approval, Distribution, EnvSpec, ExecutionSummary, Millis, PipelineDef, PipelineState, Release,
+    Timestamp,
 };
 
 /// Tags an effect and the action that answers it; results with an outdated id are dropped.
@@ -245,40 +249,6 @@ pub enum Overlay {
     /// The `/` search of a log view being typed.
     Search(LineInput),
 }
-
-/// Recent CloudWatch events of one environment.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LogTail {
-    /// Environment index the events belong to.
-    pub env: usize,
-    /// Events in time order, bounded.
-    pub events: Vec<LogEvent>,
-    /// Rows scrolled back from the newest (0 follows the tail).
-    pub scroll: usize,
-    /// Paused: new events do not move the rows shown.
-    pub paused: bool,
-    /// Only this log stream of this group (the build-log jump): (group, stream).
-    pub stream: Option<(String, String)>,
-    /// Read from this time on when there is nothing yet (the build's start for a build log).
-    pub from: Option<Timestamp>,
-    /// The search text (case-insensitive), highlighted.
-    pub search: String,
-    /// The row (among the filtered events) the last `n`/`N` landed on.
-    pub mark: Option<usize>,
-    /// Event ids held, to drop duplicates.
-    pub ids: std::collections::HashSet<String>,
-    /// Request in flight.
-    pub inflight: Option<RequestId>,
-    /// When the next read is due.
-    pub next_poll: Timestamp,
-    /// Newest event time seen, to read on from.
-    pub newest: Option<Timestamp>,
-    /// Error of the last read.
-    pub error: Option<String>,
-}
-
-/// Upper bound of retained log events in the logs view.
-pub const LOG_TAIL_CAP: usize = 2_000;
 
 /// The whole state of the console.
 #[derive(Debug, Clone, PartialEq)]

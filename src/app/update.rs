@@ -1,6 +1,6 @@
 //! `update`: the one place the state changes. It never awaits; it returns effects as data.
 
-use super::command::{Command, common_prefix};
+use super::command::Command;
 use super::{
     Action, Effect, Level, LineInput, Overlay, State, View, logkeys, logs_update, parse_command,
     poll, traffic_update,
@@ -72,7 +72,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 Some(Overlay::Command(_) | Overlay::Filter(_) | Overlay::Search(_))
             ) =>
         {
-            return input(state, action);
+            return super::input::input(state, action);
         }
         action
             if state.overlay.is_none()
@@ -87,6 +87,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             state.releases_next_poll = state.now;
             state.logs.next_poll = state.now;
+            state.traffic.next_poll = state.now;
             state.say(Level::Info, "refreshing");
             return poll::due(state);
         }
@@ -160,7 +161,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
-fn env_names(state: &State) -> Vec<String> {
+pub(super) fn env_names(state: &State) -> Vec<String> {
     state.envs.iter().map(|e| e.spec.name.clone()).collect()
 }
 
@@ -209,107 +210,7 @@ fn back(state: &mut State) {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Prompt {
-    Command,
-    Filter,
-    Search,
-}
-
-/// Keys while the command line, the filter or the search is open.
-fn input(state: &mut State, action: Action) -> Vec<Effect> {
-    let names = env_names(state);
-    let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    let read_only = state.session.read_only;
-    let Some(overlay) = state.overlay.as_mut() else {
-        return Vec::new();
-    };
-    let (kind, line) = match overlay {
-        Overlay::Command(line) => (Prompt::Command, line),
-        Overlay::Filter(line) => (Prompt::Filter, line),
-        Overlay::Search(line) => (Prompt::Search, line),
-        Overlay::Help => return Vec::new(),
-    };
-    let is_command = kind == Prompt::Command;
-    match action {
-        Action::Input(c) if !c.is_control() => line.text.push(c),
-        Action::Backspace => {
-            line.text.pop();
-        }
-        Action::Complete if is_command => {
-            if let Some(prefix) = common_prefix(&line.completions)
-                && prefix.len() > line.text.trim_end().len()
-            {
-                line.text = prefix;
-                if line.completions.len() == 1 {
-                    line.text.push(' ');
-                }
-            }
-        }
-        Action::Back => {
-            state.overlay = None;
-            match kind {
-                Prompt::Command => {}
-                Prompt::Filter if state.view == View::Traffic => {
-                    traffic_update::filter_typed(state, "");
-                }
-                Prompt::Filter => state.filter.clear(),
-                Prompt::Search => logkeys::search_typed(state, ""),
-            }
-            return Vec::new();
-        }
-        Action::Submit if is_command => {
-            let text = line.text.clone();
-            state.overlay = None;
-            return run_command(state, &text, &names);
-        }
-        Action::Submit => {
-            state.overlay = None;
-            match kind {
-                Prompt::Search => {
-                    // The nearest match: the newest one before the selection while following.
-                    let following = match state.view {
-                        View::Traffic => state.traffic.follow,
-                        _ => !state.logs.paused && state.logs.scroll == 0,
-                    };
-                    let step = if following {
-                        Action::SearchPrev
-                    } else {
-                        Action::SearchNext
-                    };
-                    return logkeys::key(state, &step).unwrap_or_default();
-                }
-                Prompt::Filter if state.view == View::Traffic => {
-                    if let Some(e) = state.traffic.filter_error.clone() {
-                        state.say(Level::Error, format!("filter not applied: {e}"));
-                    }
-                }
-                _ => {}
-            }
-            return Vec::new();
-        }
-        _ => return Vec::new(),
-    }
-    let text = line.text.clone();
-    match kind {
-        Prompt::Command => {
-            if let Some(Overlay::Command(line)) = state.overlay.as_mut() {
-                line.completions = super::ops_command::completions(read_only, &text, &names);
-            }
-        }
-        Prompt::Search => logkeys::search_typed(state, &text),
-        Prompt::Filter if state.view == View::Traffic => traffic_update::filter_typed(state, &text),
-        Prompt::Filter => {
-            state.filter = text;
-            if let Some(first) = state.visible_first_row() {
-                state.select_row(first);
-            }
-        }
-    }
-    Vec::new()
-}
-
-fn run_command(state: &mut State, text: &str, names: &[&str]) -> Vec<Effect> {
+pub(super) fn run_command(state: &mut State, text: &str, names: &[&str]) -> Vec<Effect> {
     if let Some(fx) = super::ops_command::run(state, text) {
         return fx;
     }
@@ -355,7 +256,7 @@ fn run_command(state: &mut State, text: &str, names: &[&str]) -> Vec<Effect> {
 
 impl State {
     /// Keeps the selection on a visible row after the filter changed (row 0 when it was hidden).
-    fn visible_first_row(&self) -> Option<usize> {
+    pub(super) fn visible_first_row(&self) -> Option<usize> {
         match self.selected_row() {
             Some(_) => None,
             None => Some(0),

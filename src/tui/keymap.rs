@@ -15,12 +15,12 @@ pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
 pub enum KeyMode {
     /// In the views.
     Normal,
+    /// In the log views (Logs, Traffic): these bindings first, then `[normal]`'s.
+    Logs,
     /// Typing in the command line, the filter or the search.
     Input,
     /// In the plan/confirm dialog of an action (printable characters are typed).
     Dialog,
-    /// In the log views (Logs, Traffic): these bindings first, then `[normal]`'s.
-    Logs,
 }
 
 impl KeyMode {

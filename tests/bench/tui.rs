@@ -268,8 +268,8 @@ fn traffic_frames(base: &State, hints: &shipdeck::tui::render::Hints, full: bool
     state.traffic.detail = true;
     measure("with the detail pane", &state);
     let t = Instant::now();
-    state.traffic.filter = shipdeck::accesslog::Filter::parse("status>=400 or path:/api/*")
-        .expect("filter parses");
+    state.traffic.filter =
+        shipdeck::accesslog::Filter::parse("status>=400 or path:/api/*").expect("filter parses");
     state.traffic.relist();
     println!(
         "traffic: filter over {n} records applied in {} ({} rows)",

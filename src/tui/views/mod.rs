@@ -13,6 +13,7 @@ pub mod pipeline;
 pub mod traffic;
 pub mod traffic_detail;
 pub mod traffic_panel;
+pub mod traffic_row;
 
 #[cfg(test)]
 mod fixture;

@@ -60,15 +60,17 @@ fn every_view_and_overlay_renders_at_every_size_without_panicking() {
 fn clicks_map_to_tabs_and_rows() {
     let area = Rect::new(0, 0, 80, 24);
     let s = with(View::Environments, None);
-    // Tabs: " " then " Environments " (x 1..15), "│", " Pipeline " (x 16..26).
+    // Tabs at 80 columns (shortened beside the environment strip): " " then " Envs " (x 1..7),
+    // "│", " Pipeline " (x 8..18), …, " Traffic " (x 41..50).
     assert_eq!(
         hit_test(&s, area, 3, 1),
         Some(Action::Show(View::Environments))
     );
     assert_eq!(
-        hit_test(&s, area, 18, 1),
+        hit_test(&s, area, 10, 1),
         Some(Action::Show(View::Pipeline))
     );
+    assert_eq!(hit_test(&s, area, 45, 1), Some(Action::Show(View::Traffic)));
     assert_eq!(hit_test(&s, area, 79, 1), None);
     // Rows: body border at y 2, table header at y 3, first row at y 4.
     assert_eq!(hit_test(&s, area, 10, 4), Some(Action::SelectRow(0)));
@@ -78,7 +80,7 @@ fn clicks_map_to_tabs_and_rows() {
     let help = with(View::Environments, Some(Overlay::Help));
     assert_eq!(hit_test(&help, area, 10, 5), None);
     assert_eq!(
-        hit_test(&help, area, 18, 1),
+        hit_test(&help, area, 10, 1),
         Some(Action::Show(View::Pipeline))
     );
     assert_eq!(hit_test(&s, Rect::new(0, 0, 40, 10), 3, 1), None);

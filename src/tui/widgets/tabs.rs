@@ -28,16 +28,39 @@ pub struct Tab {
     pub width: u16,
 }
 
-/// The tabs as drawn in `area`: a leading space, then labels separated by `│`.
+/// Cells the environment strip takes (`env  dev  stg  prd⚑ `).
+fn strip_width(state: &State) -> usize {
+    let names: usize = state
+        .envs
+        .iter()
+        .map(|e| width(&e.spec.name) + 2 + usize::from(e.spec.protected))
+        .sum();
+    4 + names + 1
+}
+
+/// The tabs as drawn in `area`: a leading space, then labels separated by `│`; the first tab
+/// is shortened to `Envs` when the labels and the environment strip would not both fit.
 pub fn tabs(state: &State, area: Rect) -> Vec<Tab> {
     let pending = state.approvals().len();
+    let label_of = |view: View, short: bool| {
+        let title = match view {
+            View::Environments if short => "Envs",
+            v => v.title(),
+        };
+        match view {
+            View::Approvals if pending > 0 => format!(" {title} ({pending}) "),
+            _ => format!(" {title} "),
+        }
+    };
+    let full: usize = View::ALL
+        .iter()
+        .map(|v| width(&label_of(*v, false)) + 1)
+        .sum();
+    let short = full + strip_width(state) + 2 > usize::from(area.width);
     let mut x = area.x.saturating_add(1);
     let mut out = Vec::new();
     for view in View::ALL {
-        let label = match view {
-            View::Approvals if pending > 0 => format!(" {} ({pending}) ", view.title()),
-            _ => format!(" {} ", view.title()),
-        };
+        let label = label_of(view, short);
         let w = u16::try_from(width(&label)).unwrap_or(u16::MAX);
         out.push(Tab {
             view,

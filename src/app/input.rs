@@ -1,0 +1,106 @@
+//! Keys while a prompt is open: the `:` command line (with completion), a list's `/` filter, the
+//! Traffic view's filter expression (applied as typed) and a log view's search.
+
+use super::command::common_prefix;
+use super::update::{env_names, run_command};
+use super::{Action, Effect, Level, Overlay, State, View, logkeys, traffic_update};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Prompt {
+    Command,
+    Filter,
+    Search,
+}
+
+/// Keys while the command line, the filter or the search is open.
+pub(super) fn input(state: &mut State, action: Action) -> Vec<Effect> {
+    let names = env_names(state);
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let read_only = state.session.read_only;
+    let Some(overlay) = state.overlay.as_mut() else {
+        return Vec::new();
+    };
+    let (kind, line) = match overlay {
+        Overlay::Command(line) => (Prompt::Command, line),
+        Overlay::Filter(line) => (Prompt::Filter, line),
+        Overlay::Search(line) => (Prompt::Search, line),
+        Overlay::Help => return Vec::new(),
+    };
+    let is_command = kind == Prompt::Command;
+    match action {
+        Action::Input(c) if !c.is_control() => line.text.push(c),
+        Action::Backspace => {
+            line.text.pop();
+        }
+        Action::Complete if is_command => {
+            if let Some(prefix) = common_prefix(&line.completions)
+                && prefix.len() > line.text.trim_end().len()
+            {
+                line.text = prefix;
+                if line.completions.len() == 1 {
+                    line.text.push(' ');
+                }
+            }
+        }
+        Action::Back => {
+            state.overlay = None;
+            match kind {
+                Prompt::Command => {}
+                Prompt::Filter if state.view == View::Traffic => {
+                    traffic_update::filter_typed(state, "");
+                }
+                Prompt::Filter => state.filter.clear(),
+                Prompt::Search => logkeys::search_typed(state, ""),
+            }
+            return Vec::new();
+        }
+        Action::Submit if is_command => {
+            let text = line.text.clone();
+            state.overlay = None;
+            return run_command(state, &text, &names);
+        }
+        Action::Submit => {
+            state.overlay = None;
+            match kind {
+                Prompt::Search => {
+                    // The nearest match: the newest one before the selection while following.
+                    let following = match state.view {
+                        View::Traffic => state.traffic.follow,
+                        _ => !state.logs.paused && state.logs.scroll == 0,
+                    };
+                    let step = if following {
+                        Action::SearchPrev
+                    } else {
+                        Action::SearchNext
+                    };
+                    return logkeys::key(state, &step).unwrap_or_default();
+                }
+                Prompt::Filter if state.view == View::Traffic => {
+                    if let Some(e) = state.traffic.filter_error.clone() {
+                        state.say(Level::Error, format!("filter not applied: {e}"));
+                    }
+                }
+                _ => {}
+            }
+            return Vec::new();
+        }
+        _ => return Vec::new(),
+    }
+    let text = line.text.clone();
+    match kind {
+        Prompt::Command => {
+            if let Some(Overlay::Command(line)) = state.overlay.as_mut() {
+                line.completions = super::ops_command::completions(read_only, &text, &names);
+            }
+        }
+        Prompt::Search => logkeys::search_typed(state, &text),
+        Prompt::Filter if state.view == View::Traffic => traffic_update::filter_typed(state, &text),
+        Prompt::Filter => {
+            state.filter = text;
+            if let Some(first) = state.visible_first_row() {
+                state.select_row(first);
+            }
+        }
+    }
+    Vec::new()
+}

@@ -1,0 +1,39 @@
+//! The Logs view's state: recent CloudWatch events of an environment (or of one build's stream),
+//! de-duplicated by id, with pause, search and the mark of the last match.
+
+use super::RequestId;
+use crate::domain::{LogEvent, Timestamp};
+
+/// Recent CloudWatch events of one environment.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LogTail {
+    /// Environment index the events belong to.
+    pub env: usize,
+    /// Events in time order, bounded.
+    pub events: Vec<LogEvent>,
+    /// Rows scrolled back from the newest (0 follows the tail).
+    pub scroll: usize,
+    /// Paused: new events do not move the rows shown.
+    pub paused: bool,
+    /// Only this log stream of this group (the build-log jump): (group, stream).
+    pub stream: Option<(String, String)>,
+    /// Read from this time on when there is nothing yet (the build's start for a build log).
+    pub from: Option<Timestamp>,
+    /// The search text (case-insensitive), highlighted.
+    pub search: String,
+    /// The row (among the filtered events) the last `n`/`N` landed on.
+    pub mark: Option<usize>,
+    /// Event ids held, to drop duplicates.
+    pub ids: std::collections::HashSet<String>,
+    /// Request in flight.
+    pub inflight: Option<RequestId>,
+    /// When the next read is due.
+    pub next_poll: Timestamp,
+    /// Newest event time seen, to read on from.
+    pub newest: Option<Timestamp>,
+    /// Error of the last read.
+    pub error: Option<String>,
+}
+
+/// Upper bound of retained log events in the logs view.
+pub const LOG_TAIL_CAP: usize = 2_000;
