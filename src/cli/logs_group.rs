@@ -78,7 +78,12 @@ async fn live(
                     eprintln!("shipdeck: live tail of {group} ended ({e}); starting a new one");
                     break;
                 }
-                None => break,
+                None => {
+                    // Sessions end with an error (a timeout after 3 hours); a clean end is an
+                    // endpoint that serves one-shot sessions (an emulator): poll instead.
+                    eprintln!("shipdeck: live tail of {group} ended; polling every 5s instead");
+                    return Ok(TailEnd::Unavailable);
+                }
             }
         }
     }
