@@ -60,7 +60,10 @@ async fn live(
                     if batch.sampled {
                         eprintln!("shipdeck: more than 500 events in a second; showing a sample");
                     }
-                    for e in &batch.events {
+                    // Updates are in ingestion order; a reader wants each one in event order.
+                    let mut events = batch.events;
+                    events.sort_by_key(|e| e.event.timestamp);
+                    for e in &events {
                         write_event(sink, &e.event, output);
                     }
                     sink.flush();
@@ -78,7 +81,12 @@ async fn live(
                     eprintln!("shipdeck: live tail of {group} ended ({e}); starting a new one");
                     break;
                 }
-                None => break,
+                None => {
+                    // Sessions end with an error (a timeout after 3 hours); a clean end is an
+                    // endpoint that serves one-shot sessions (an emulator): poll instead.
+                    eprintln!("shipdeck: live tail of {group} ended; polling every 5s instead");
+                    return Ok(TailEnd::Unavailable);
+                }
             }
         }
     }
