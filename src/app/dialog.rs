@@ -40,11 +40,9 @@ pub(super) fn key(state: &mut State, action: Action) -> Vec<Effect> {
                 other => other,
             };
         }
-        (Phase::Editing, Action::DialogToggle) => {
-            if d.toggle_label().is_some() {
-                d.toggle = !d.toggle;
-                replan(state);
-            }
+        (Phase::Editing, Action::DialogToggle) if d.toggle_label().is_some() => {
+            d.toggle = !d.toggle;
+            replan(state);
         }
         (Phase::Editing, Action::Submit) => return submit(state),
         (Phase::Editing, Action::Back) => return decline(state, "the operator cancelled"),

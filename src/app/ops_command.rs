@@ -74,15 +74,15 @@ pub fn completions(read_only: bool, line: &str, envs: &[&str]) -> Vec<String> {
                 .filter(|w| w.starts_with(first))
                 .map(|w| w.to_string()),
         ),
-        ([first], true) | ([first, _], false) if *first != AUDIT_COMMAND.0 => {
-            if words_of.contains(first) {
-                let partial = words.get(1).copied().unwrap_or("");
-                out.extend(
-                    envs.iter()
-                        .filter(|e| e.starts_with(partial))
-                        .map(|e| format!("{first} {e}")),
-                );
-            }
+        ([first], true) | ([first, _], false)
+            if *first != AUDIT_COMMAND.0 && words_of.contains(first) =>
+        {
+            let partial = words.get(1).copied().unwrap_or("");
+            out.extend(
+                envs.iter()
+                    .filter(|e| e.starts_with(partial))
+                    .map(|e| format!("{first} {e}")),
+            );
         }
         _ => {}
     }

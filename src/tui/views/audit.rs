@@ -15,11 +15,11 @@ use ratatui::widgets::Paragraph;
 /// The columns in display order; lower priority numbers survive narrow terminals.
 const COLUMNS: [Col; 6] = [
     Col::fixed("TIME", 20, 0),
-    Col::fixed("WHO", 10, 4),
+    Col::fixed("WHO", 10, 5),
     Col::fixed("ENV", 5, 1),
     Col::fixed("ACTION", 10, 2),
     Col::fixed("OUTCOME", 13, 3),
-    Col::fill("MESSAGE", 20, 5),
+    Col::fill("MESSAGE", 20, 4),
 ];
 
 /// Body title.

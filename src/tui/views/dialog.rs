@@ -128,7 +128,11 @@ fn bottom(d: &Dialog, hints: &Hints, width: usize) -> Vec<Line<'static>> {
 fn top(plan: &Plan, width: usize) -> Vec<Line<'static>> {
     let mut out: Vec<Line> = Vec::new();
     for s in &plan.summary {
-        out.extend(wrap(s, width, 2).into_iter().map(Line::from));
+        if crate::tui::widgets::text::width(s) <= width {
+            out.push(Line::from(s.clone()));
+        } else {
+            out.extend(wrap(s, width, 2).into_iter().map(Line::from));
+        }
     }
     let params: Vec<String> = plan
         .call

@@ -1,0 +1,339 @@
+//! The console's actions end to end against the simulator: keys → dialog → exactly one
+//! mutating call through the counting layer → the simulated pipeline moves on → the audit line.
+
+mod common;
+
+use shipdeck::app::{Action, Mode, Phase, PollPolicy, Session, State, View};
+use shipdeck::cloud::sim::{SimCloud, SimConfig, Simulator, demo_specs};
+use shipdeck::cloud::{ApprovalAnswer, ApprovalOutcome, CountingCloud, Pipelines, StartRequest};
+use shipdeck::domain::{Millis, Timestamp};
+use shipdeck::ops::{ExitClass, OpKind, audit};
+use shipdeck::runtime::Headless;
+use std::path::PathBuf;
+
+const MUTATING: &[&str] = &[
+    "PutApprovalResult",
+    "StartPipelineExecution",
+    "StopPipelineExecution",
+    "RetryStageExecution",
+];
+
+/// Simulator, counted ports, and a headless console writing its audit log to a temp file.
+struct OpsRig {
+    sim: SimCloud,
+    counting: CountingCloud,
+    app: Headless,
+    audit: PathBuf,
+}
+
+impl OpsRig {
+    async fn new(name: &str) -> OpsRig {
+        let config = SimConfig {
+            traffic_scale: 0.01,
+            ..SimConfig::default()
+        };
+        let sim = SimCloud::new(Simulator::new(config, &demo_specs()));
+        let counting = CountingCloud::new(sim.cloud());
+        let now = sim.with(|s| s.now());
+        let session = Session {
+            mode: Mode::Demo,
+            profile: None,
+            region: Some("eu-west-1".into()),
+            identity: None,
+            read_only: false,
+        };
+        let mut state = State::new(session, demo_specs(), PollPolicy::default(), now);
+        let dir =
+            std::env::temp_dir().join(format!("shipdeck-e2e-ops-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let audit = dir.join(audit::FILE_NAME);
+        state.ops.audit_path = Some(audit.clone());
+        let mut app = Headless::new(state, counting.cloud());
+        app.start(now).await;
+        counting.reset();
+        OpsRig {
+            sim,
+            counting,
+            app,
+            audit,
+        }
+    }
+
+    fn count(&self, op: &str) -> u64 {
+        self.counting.counts().get(op).copied().unwrap_or(0)
+    }
+
+    fn mutating(&self) -> u64 {
+        MUTATING.iter().map(|op| self.count(op)).sum()
+    }
+
+    fn keys(&mut self, actions: &[Action]) {
+        for a in actions {
+            self.app.dispatch(a.clone());
+        }
+    }
+
+    fn typed(&mut self, text: &str) {
+        for c in text.chars() {
+            self.app.dispatch(Action::Input(c));
+        }
+    }
+
+    fn select(&mut self, env: &str) {
+        self.app.dispatch(Action::Show(View::Pipeline));
+        while self
+            .app
+            .state
+            .selected_env()
+            .map(|e| e.spec.name.clone())
+            .as_deref()
+            != Some(env)
+        {
+            self.app.dispatch(Action::NextEnv);
+        }
+    }
+
+    async fn run(&mut self, total: Millis, step: Millis) {
+        let end = self.sim.with(|s| s.now()) + total;
+        while self.sim.with(|s| s.now()) < end {
+            let next = self.sim.with(|s| s.now()) + step;
+            self.sim.with(|s| s.advance_to(next));
+            self.app.tick(next).await;
+        }
+    }
+
+    fn status(&self) -> String {
+        self.app
+            .state
+            .status
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default()
+    }
+
+    fn audit_lines(&self) -> Vec<audit::Entry> {
+        audit::read(&self.audit, None).unwrap()
+    }
+
+    fn done_outcome(&self) -> Option<shipdeck::ops::Outcome> {
+        match &self.app.state.ops.dialog.as_ref()?.phase {
+            Phase::Done(o) => Some(o.clone()),
+            _ => None,
+        }
+    }
+
+    /// Opens the approve dialog on prd and types the confirmation.
+    fn approve_prd_ready(&mut self) -> String {
+        self.select("prd");
+        self.app.dispatch(Action::Op(OpKind::Approve));
+        let d = self
+            .app
+            .state
+            .ops
+            .dialog
+            .as_ref()
+            .expect("the approve dialog");
+        let shipdeck::ops::Request::Answer { execution_id, .. } =
+            &d.planned.as_ref().unwrap().request
+        else {
+            panic!("an answer")
+        };
+        let id = execution_id.clone();
+        self.typed("looks good");
+        self.app.dispatch(Action::DialogNext);
+        self.typed("prd");
+        id
+    }
+}
+
+#[tokio::test]
+async fn approving_prd_in_the_console_sends_one_call_and_the_pipeline_moves_on() {
+    let mut rig = OpsRig::new("approve").await;
+    let id = rig.approve_prd_ready();
+    // Double Enter, key repeat: three Enters before the answer, two after.
+    rig.keys(&[Action::Submit, Action::Submit, Action::Submit]);
+    rig.app.settle().await;
+    rig.keys(&[Action::Submit]);
+    rig.app.settle().await;
+    assert_eq!(
+        rig.count("PutApprovalResult"),
+        1,
+        "exactly one PutApprovalResult"
+    );
+    assert_eq!(rig.mutating(), 1);
+    let waiting = rig.sim.with(|s| s.pending_approvals());
+    assert!(
+        waiting.iter().all(|a| a.execution_id != id),
+        "e {id} no longer waits"
+    );
+    rig.run(2 * Timestamp::MINUTE, 2 * Timestamp::SECOND).await;
+    assert!(
+        rig.status().contains("moved on to Deploy"),
+        "{}",
+        rig.status()
+    );
+    assert!(rig.app.state.ops.watch.is_none(), "the watch ended");
+    let lines = rig.audit_lines();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let e = &lines[0];
+    assert_eq!(
+        (
+            e.action.as_str(),
+            e.outcome.as_str(),
+            e.environment.as_str()
+        ),
+        ("approve", "done", "prd")
+    );
+    assert!(
+        e.identity
+            .as_deref()
+            .is_some_and(|i| i.ends_with("demo-operator"))
+    );
+    assert!(
+        !e.parameters.to_string().contains("token\":\"")
+            || e.parameters["token"]
+                .as_str()
+                .is_some_and(|t| t.ends_with('…'))
+    );
+    assert_eq!(rig.mutating(), 1, "watching sends nothing");
+}
+
+#[tokio::test]
+async fn a_changed_token_sends_nothing_and_says_why() {
+    let mut rig = OpsRig::new("changed").await;
+    let id = rig.approve_prd_ready();
+    let pipeline = rig.app.state.envs[2].spec.pipeline.clone();
+    rig.sim
+        .stop_execution(&pipeline, &id, true, "superseded by a hotfix")
+        .await
+        .unwrap();
+    rig.sim
+        .start_execution(&pipeline, &StartRequest::default())
+        .await
+        .unwrap();
+    rig.sim.with(|s| s.advance(30 * Timestamp::MINUTE));
+    rig.counting.reset();
+    rig.keys(&[Action::Submit, Action::Submit]);
+    rig.app.settle().await;
+    assert_eq!(rig.mutating(), 0, "nothing sent");
+    let outcome = rig.done_outcome().expect("the answer shows in the dialog");
+    assert_eq!(outcome.class, ExitClass::Refused);
+    assert!(outcome.message.contains(&id), "{}", outcome.message);
+    assert!(rig.status().contains("nothing sent"), "{}", rig.status());
+    assert!(rig.count("GetPipelineState") >= 1, "re-read and refreshed");
+    let lines = rig.audit_lines();
+    assert_eq!(lines[0].guard.as_deref(), Some("changed-token"));
+}
+
+#[tokio::test]
+async fn an_approval_answered_elsewhere_is_reported_and_refreshed() {
+    let mut rig = OpsRig::new("answered").await;
+    rig.approve_prd_ready();
+    let plan = rig
+        .app
+        .state
+        .ops
+        .dialog
+        .as_ref()
+        .unwrap()
+        .planned
+        .clone()
+        .unwrap();
+    let shipdeck::ops::Request::Answer {
+        pipeline,
+        stage,
+        action,
+        token,
+        ..
+    } = plan.request
+    else {
+        panic!()
+    };
+    let answer = ApprovalAnswer {
+        pipeline,
+        stage,
+        action,
+        token,
+        outcome: ApprovalOutcome::Approved,
+        summary: "answered by a colleague".into(),
+    };
+    rig.sim.put_approval_result(&answer).await.unwrap();
+    rig.counting.reset();
+    rig.keys(&[Action::Submit]);
+    rig.app.settle().await;
+    assert_eq!(rig.mutating(), 0);
+    let outcome = rig.done_outcome().unwrap();
+    assert!(
+        outcome.message.contains("already answered"),
+        "{}",
+        outcome.message
+    );
+    assert_eq!(
+        rig.audit_lines()[0].guard.as_deref(),
+        Some("already-answered")
+    );
+    let answered_at = rig.sim.with(|s| s.now());
+    rig.run(10 * Timestamp::SECOND, 2 * Timestamp::SECOND).await;
+    let refreshed = rig.app.state.envs[2].refreshed_at;
+    assert!(
+        refreshed.is_some_and(|t| t >= answered_at),
+        "prd was refreshed after the answer"
+    );
+    assert_eq!(rig.mutating(), 0, "refreshing sends nothing");
+}
+
+#[tokio::test]
+async fn deploying_dev_starts_one_execution_whatever_the_keys() {
+    let mut rig = OpsRig::new("deploy").await;
+    let before = rig
+        .sim
+        .with(|s| s.executions("storefront-deployer-dev").len());
+    rig.select("dev");
+    rig.app.dispatch(Action::Op(OpKind::Deploy));
+    for _ in 0..5 {
+        rig.keys(&[Action::Submit]);
+        rig.app.tick(rig.sim.with(|s| s.now())).await;
+    }
+    assert_eq!(rig.count("StartPipelineExecution"), 1);
+    let after = rig
+        .sim
+        .with(|s| s.executions("storefront-deployer-dev").len());
+    assert_eq!(after, before + 1, "one new execution");
+    rig.run(3 * Timestamp::MINUTE, 2 * Timestamp::SECOND).await;
+    assert!(rig.status().contains("deploy dev"), "{}", rig.status());
+    let lines = rig.audit_lines();
+    assert_eq!((lines.len(), lines[0].outcome.as_str()), (1, "done"));
+}
+
+#[tokio::test]
+async fn esc_and_refusals_write_their_audit_lines_too() {
+    let mut rig = OpsRig::new("declined").await;
+    rig.select("dev");
+    rig.app.dispatch(Action::Op(OpKind::Deploy));
+    rig.app.dispatch(Action::Back);
+    rig.app.dispatch(Action::Op(OpKind::Approve)); // dev has no approval stage
+    rig.app.settle().await;
+    rig.app.dispatch(Action::Show(View::Audit));
+    rig.app.settle().await;
+    let outcomes: Vec<String> = rig
+        .audit_lines()
+        .iter()
+        .map(|e| e.outcome.clone())
+        .collect();
+    assert_eq!(outcomes, vec!["declined", "nothing-to-do"]);
+    let shown: Vec<String> = rig
+        .app
+        .state
+        .ops
+        .audit
+        .entries
+        .iter()
+        .map(|l| l.0.outcome.clone())
+        .collect();
+    assert_eq!(
+        shown,
+        vec!["nothing-to-do", "declined"],
+        "the view lists newest first"
+    );
+    assert_eq!(rig.mutating(), 0);
+}
