@@ -18,9 +18,9 @@ use shipdeck::tui::keymap::Keymap;
 use shipdeck::tui::render::{Hints, draw, hit_test};
 use std::sync::OnceLock;
 
-/// Heights of the width sweep: one row, just too low, the minimum; and a tall one (40 rows:
+/// Heights of the width sweep: one row, just too low, the minimum; and a tall one (30 rows:
 /// 100 would triple the cost and adds nothing the height sweep at 300 columns does not cover).
-const SWEEP_HEIGHTS: [u16; 4] = [1, 14, 15, 40];
+const SWEEP_HEIGHTS: [u16; 4] = [1, 14, 15, 30];
 /// Widths of the height sweep: one column, just too narrow, the minimum, the largest.
 const SWEEP_WIDTHS: [u16; 4] = [1, 59, 60, 300];
 /// The states swept through every width and height: each view and overlay once, each failure
@@ -28,7 +28,6 @@ const SWEEP_WIDTHS: [u16; 4] = [1, 59, 60, 300];
 /// 300×100 takes milliseconds, so sweeping all of them would take minutes.
 const SWEPT: &[&str] = &[
     "loading",
-    "environments",
     "environments_prd_protected",
     "pipeline_history_row",
     "approvals",
@@ -36,16 +35,11 @@ const SWEPT: &[&str] = &[
     "help_scrolled",
     "command_completed",
     "filter_typing",
-    "filter_matches_nothing",
-    "stale_Environments",
     "stale_Pipeline",
     "throttled_Approvals",
     "expired_Logs",
-    "hostile_Environments",
-    "hostile_Pipeline",
     "hostile_Logs",
     "hostile_command_line",
-    "hostile_help_scrolled_far",
 ];
 /// Largest size drawn.
 const MAX: (u16, u16) = (300, 100);
