@@ -75,12 +75,12 @@ unit:
 bench: ## Start-up, frame, update and CloudFront log benchmarks (prints medians)
 	$(CARGO) bench --locked --bench tui
 	$(CARGO) bench --locked --bench logs
+	$(CARGO) bench --locked --bench flood
 
 FUZZ_SECONDS ?= 60
 
-fuzz: ## Fuzz the CloudFront log parser for FUZZ_SECONDS (needs nightly and cargo-fuzz)
-	mkdir -p tests/fuzz/corpus/parse
-	cargo +nightly fuzz run --fuzz-dir tests/fuzz parse tests/fuzz/corpus/parse tests/fuzz/seeds/parse -- -max_total_time=$(FUZZ_SECONDS)
+fuzz: ## Fuzz the log parser, filter parser and config loader for FUZZ_SECONDS each (nightly + cargo-fuzz)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
 
 clean: ## Remove build output
 	$(CARGO) clean

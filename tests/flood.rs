@@ -101,16 +101,15 @@ fn event(rng: &mut Rng, size: (u16, u16)) -> Event {
 }
 
 fn key_mode(state: &State) -> KeyMode {
-    match state.overlay {
-        Some(Overlay::Command(_) | Overlay::Filter(_)) => KeyMode::Input,
-        _ => KeyMode::Normal,
-    }
+    KeyMode::of(state)
 }
 
 /// The text of the open prompt, if one is open.
 fn prompt(state: &State) -> Option<&str> {
     match &state.overlay {
-        Some(Overlay::Command(line) | Overlay::Filter(line)) => Some(&line.text),
+        Some(Overlay::Command(line) | Overlay::Filter(line) | Overlay::Search(line)) => {
+            Some(&line.text)
+        }
         _ => None,
     }
 }
@@ -220,7 +219,9 @@ fn check_bounds(state: &State, pending: &[Effect], tally: &Tally) {
     let executions = state.selected_env().map_or(0, |e| e.executions.len());
     assert!(state.history_row <= executions.max(1));
     assert!(state.approval_row <= state.approvals().len().max(1));
-    if let Some(Overlay::Command(line) | Overlay::Filter(line)) = &state.overlay {
+    if let Some(Overlay::Command(line) | Overlay::Filter(line) | Overlay::Search(line)) =
+        &state.overlay
+    {
         assert!(line.completions.len() <= COMMANDS.len().max(envs));
         // No cap on the prompt today: it grows by at most one character per key typed while
         // it is open (or a completion), and nothing survives its closing.

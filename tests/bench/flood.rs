@@ -9,7 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
-use shipdeck::app::{Action, Effect, Mode, Overlay, PollPolicy, Session, State, update};
+use shipdeck::app::{Action, Effect, Mode, PollPolicy, Session, State, update};
 use shipdeck::cloud::sim::{SimCloud, SimConfig, Simulator, demo_specs};
 use shipdeck::domain::Timestamp;
 use shipdeck::runtime::run_effect;
@@ -52,10 +52,7 @@ const KEYS: &[KeyCode] = &[
 ];
 
 fn key_mode(state: &State) -> KeyMode {
-    match state.overlay {
-        Some(Overlay::Command(_) | Overlay::Filter(_)) => KeyMode::Input,
-        _ => KeyMode::Normal,
-    }
+    KeyMode::of(state)
 }
 
 /// The action of the next random event, if it has one; a resize changes `size`.
