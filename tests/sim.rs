@@ -18,6 +18,8 @@ const MIN: i64 = Timestamp::MINUTE;
 mod changes;
 #[path = "sim/livetail.rs"]
 mod livetail;
+#[path = "sim/rollback.rs"]
+mod rollback;
 
 /// The example storefront environments, spelled out as a config would give them.
 fn specs() -> Vec<EnvSpec> {
