@@ -102,6 +102,25 @@ fn release_rollback_freeze_and_invalidate_from_the_command_line() {
         text(&out.stderr)
     );
 
+    let out = shipdeck(
+        &state,
+        &[
+            "--demo",
+            "release",
+            "dev",
+            "--package",
+            "/nonexistent/p.zip",
+            "--version",
+            "1.0.0",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("cannot read /nonexistent/p.zip"),
+        "{}",
+        text(&out.stderr)
+    );
+
     let out = shipdeck(&state, &["--demo", "rollback", "prd", "--output", "json"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();

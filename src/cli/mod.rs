@@ -6,6 +6,7 @@ mod act_print;
 mod act_refresh;
 mod approvals;
 pub mod args;
+mod args_act;
 mod audit;
 mod backend;
 mod config_check;
