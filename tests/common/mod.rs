@@ -184,4 +184,5 @@ pub fn snapshot(
     }
 }
 pub mod ops;
+pub mod ops_rig;
 pub mod sim;
