@@ -34,6 +34,7 @@ site_url = "https://dev.example.com"
 api_url = "https://api.dev.example.com"
 protected = false
 read_only = false
+self_approval = "allow"
 promotes_from = ""
 [[environments]]
 name = "prd"
@@ -173,6 +174,7 @@ fn the_full_file_and_the_example_are_valid_and_use_every_key() {
         "api_url",
         "protected",
         "promotes_from",
+        "self_approval",
     ];
     for line in EXAMPLE.lines() {
         let line = line.trim_start_matches("# ");
@@ -341,6 +343,13 @@ fn environment_optional_keys() {
             "expected a boolean (true or false), found a string",
         );
     }
+    let approval = env("self_approval", "environments[0].self_approval");
+    wrong(
+        &approval,
+        "\"never\"",
+        "expected \"refuse\" or \"allow\", found `never`",
+    );
+    wrong(&approval, "false", "expected a string, found a boolean");
     let from = env2("promotes_from", "environments[1].promotes_from");
     wrong(&from, "3", "expected a string, found an integer");
     wrong(
@@ -418,7 +427,8 @@ fn tables_of_the_wrong_shape_unknown_keys_and_syntax() {
         first(&FULL.replace("logs_prefix", "log_prefix")),
         "shipdeck.toml:21:1: unknown key `log_prefix` in environments[0]; expected one of name, \
          pipeline, source_bucket, source_key, release_prefix, distribution_id, logs_bucket, \
-         logs_prefix, log_groups, site_url, api_url, protected, read_only, promotes_from"
+         logs_prefix, log_groups, site_url, api_url, protected, read_only, promotes_from, \
+         self_approval"
     );
     let syntax = first(&FULL.replace("tick_ms = 250", "tick_ms = "));
     assert!(
@@ -446,7 +456,7 @@ fn keymap_file() {
     assert!(err("[normal]\nquit = \"q\"\n").starts_with("keys.toml: invalid keymap: line 2"));
     assert_eq!(
         err("[views]\nquit = { keys = [\"q\"] }\n"),
-        "keys.toml: unknown section [views]; expected [normal] or [input]"
+        "keys.toml: unknown section [views]; expected [normal], [logs], [dialog] or [input]"
     );
     let unknown = err("[normal]\nleave = { keys = [\"q\"] }\n");
     assert!(

@@ -10,7 +10,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
-use shipdeck::app::{Action, COMMANDS, Effect, LOG_TAIL_CAP, Overlay, State, View, update};
+use shipdeck::app::{
+    Action, COMMANDS, Effect, LOG_TAIL_CAP, OP_COMMANDS, Overlay, State, View, update,
+};
 use shipdeck::runtime::run_effect;
 use shipdeck::tui::hints::hints;
 use shipdeck::tui::keymap::{KeyMode, Keymap};
@@ -147,7 +149,7 @@ fn apply(state: &mut State, action: Action, pending: &mut Vec<Effect>, tally: &m
         return;
     }
     let was_open = prompt(state).is_some();
-    let shown_logs = (state.view == View::Logs).then_some(state.selected);
+    let shown_logs = state.view.is_log_view().then_some(state.selected);
     // What this action may add to an open prompt: a character, or a completion.
     let adds = match &action {
         Action::Input(_) => 1,
@@ -158,13 +160,15 @@ fn apply(state: &mut State, action: Action, pending: &mut Vec<Effect>, tally: &m
         match effect {
             Effect::Quit => tally.quits += 1,
             effect => {
-                tally.fetches += 1;
+                if takes_request(&effect) {
+                    tally.fetches += 1;
+                }
                 pending.push(effect);
             }
         }
     }
     state.quit = false;
-    if state.view == View::Logs && shown_logs != Some(state.selected) {
+    if state.view.is_log_view() && shown_logs != Some(state.selected) {
         tally.log_switches += 1;
     }
     tally.typed = match (was_open, prompt(state)) {
@@ -177,6 +181,14 @@ fn apply(state: &mut State, action: Action, pending: &mut Vec<Effect>, tally: &m
     }
 }
 
+/// Whether an effect carries a request id (audit lines, audit reads and file writes do not).
+fn takes_request(effect: &Effect) -> bool {
+    !matches!(
+        effect,
+        Effect::Audit { .. } | Effect::ReadAudit { .. } | Effect::WriteFile { .. } | Effect::Quit
+    ) && !matches!(effect, Effect::FetchIdentity)
+}
+
 /// The bounds that must hold whatever events arrived.
 fn check_bounds(state: &State, pending: &[Effect], tally: &Tally) {
     let envs = state.envs.len();
@@ -184,12 +196,26 @@ fn check_bounds(state: &State, pending: &[Effect], tally: &Tally) {
     // state waits for. Log reads are not cancelled when the logs view moves to another
     // environment (their answers are dropped), so there is one more per such switch.
     let mut log_reads = 0;
+    let mut untracked = 0;
+    let mut sends = 0;
     for effect in pending {
         let (inflight, request) = match effect {
             Effect::FetchEnv { env, request, .. } => (state.envs[*env].inflight, *request),
             Effect::FetchReleases { request, .. } => (state.releases_inflight, *request),
-            Effect::FetchLogs { .. } => {
+            Effect::FetchLogs { .. }
+            | Effect::ListTraffic { .. }
+            | Effect::ReadTraffic { .. }
+            | Effect::FetchActionExecutions { .. } => {
                 log_reads += 1;
+                continue;
+            }
+            Effect::ApplyOp { .. } => {
+                sends += 1;
+                untracked += 1;
+                continue;
+            }
+            Effect::Audit { .. } | Effect::ReadAudit { .. } | Effect::WriteFile { .. } => {
+                untracked += 1;
                 continue;
             }
             other => panic!("unexpected effect {other:?}"),
@@ -200,13 +226,15 @@ fn check_bounds(state: &State, pending: &[Effect], tally: &Tally) {
             "every pending request is the one in flight"
         );
     }
+    // A confirmation sends once; audit lines and reads are one per action at most.
+    assert!(sends <= 1, "{sends} mutating calls pending at once");
     assert!(
-        pending.len() - log_reads <= envs + 1,
+        pending.len() - log_reads - untracked <= envs + 1,
         "{} effects pending",
         pending.len()
     );
     assert!(
-        log_reads <= tally.log_switches + 1,
+        log_reads <= 4 * (tally.log_switches + 1),
         "{log_reads} log reads pending"
     );
     // Every request id taken went to an effect: ids do not leak.
@@ -222,7 +250,7 @@ fn check_bounds(state: &State, pending: &[Effect], tally: &Tally) {
     if let Some(Overlay::Command(line) | Overlay::Filter(line) | Overlay::Search(line)) =
         &state.overlay
     {
-        assert!(line.completions.len() <= COMMANDS.len().max(envs));
+        assert!(line.completions.len() <= (COMMANDS.len() + OP_COMMANDS.len() + 1).max(envs));
         // No cap on the prompt today: it grows by at most one character per key typed while
         // it is open (or a completion), and nothing survives its closing.
         assert!(line.text.chars().count() <= tally.typed);

@@ -12,6 +12,16 @@ pub struct Rig {
     pub app: Headless,
 }
 
+/// A fresh audit file path under the temp dir, unique per process and rig.
+fn scratch_audit_path(seed: u64) -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    std::env::temp_dir()
+        .join(format!("shipdeck-rig-{}-{seed}-{n}", std::process::id()))
+        .join("audit.jsonl")
+}
+
 impl Rig {
     pub fn new(seed: u64) -> Rig {
         Rig::with_traffic(seed, 0.02)
@@ -33,7 +43,9 @@ impl Rig {
             identity: None,
             read_only: false,
         };
-        let state = State::new(session, demo_specs(), PollPolicy::default(), now);
+        let mut state = State::new(session, demo_specs(), PollPolicy::default(), now);
+        // Audit lines of a test go to a file of its own, never to the user's state dir.
+        state.ops.audit_path = Some(scratch_audit_path(seed));
         let app = Headless::new(state, sim.cloud());
         Rig { sim, app }
     }
