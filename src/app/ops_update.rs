@@ -2,7 +2,7 @@
 //! status bar and the audit log, the answer of the one call, the watch after it, the audit view.
 
 use super::ops_state::{AuditLine, Phase, Watch};
-use super::{Action, Effect, Level, State, View, dialog, ops_plan, ops_watch, poll};
+use super::{Action, Effect, Level, State, View, dialog, ops_plan, ops_release, ops_watch, poll};
 use crate::domain::Millis;
 use crate::ops::audit::Entry;
 use crate::ops::{ExitClass, Guard, OpKind, Outcome, Refusal};
@@ -12,8 +12,9 @@ pub const WATCH_POLL: Millis = 2_000;
 
 /// Whether `update` hands `action` to [`update`] before its own handling.
 pub(super) fn intercepts(state: &State, action: &Action) -> bool {
-    let dialog_open = state.ops.dialog.is_some();
+    let dialog_open = state.ops.dialog.is_some() || state.ops.picker.is_some();
     match action {
+        Action::PackagesLoaded { .. } | Action::CandidatesLoaded { .. } => true,
         Action::Tick(_)
         | Action::ReleasesLoaded { .. }
         | Action::IdentityLoaded(_)
@@ -40,6 +41,19 @@ pub(super) fn update(state: &mut State, action: Action) -> Vec<Effect> {
             watch(state, env);
             Vec::new()
         }
+        Action::PackagesLoaded { .. } if state.ops.picker.is_some() => {
+            ops_release::picker(state, action)
+        }
+        Action::CandidatesLoaded {
+            env,
+            request,
+            result,
+        } => {
+            ops_release::candidates_loaded(state, env, request, result);
+            Vec::new()
+        }
+        Action::PackagesLoaded { .. } => Vec::new(),
+        Action::Show(View::Audit) if state.ops.picker.is_some() => Vec::new(),
         Action::Show(View::Audit) => show_audit(state),
         Action::NextEnv | Action::PrevEnv if state.ops.dialog.is_some() => {
             // No confirmation survives an environment switch.
@@ -48,7 +62,14 @@ pub(super) fn update(state: &mut State, action: Action) -> Vec<Effect> {
             fx.extend(super::update(state, action));
             fx
         }
-        Action::Op(kind) if state.ops.dialog.is_none() => open(state, kind),
+        Action::NextEnv | Action::PrevEnv if state.ops.picker.is_some() => {
+            state.ops.picker = None;
+            super::update(state, action)
+        }
+        action if state.ops.picker.is_some() && state.ops.dialog.is_none() => {
+            ops_release::picker(state, action)
+        }
+        Action::Op(kind) if state.ops.dialog.is_none() => open(state, kind, None),
         Action::OpApplied {
             request,
             outcome,
@@ -88,8 +109,9 @@ fn target_env(state: &mut State) -> usize {
     state.selected
 }
 
-/// Opens the dialog of `kind` on the target environment, or refuses (status bar + audit).
-pub(super) fn open(state: &mut State, kind: OpKind) -> Vec<Effect> {
+/// Opens the dialog of `kind` on the target environment (release: the package picker, with the
+/// version asked for), or refuses (status bar + audit).
+pub(super) fn open(state: &mut State, kind: OpKind, version: Option<String>) -> Vec<Effect> {
     let env = target_env(state);
     let Some(name) = state.envs.get(env).map(|e| e.spec.name.clone()) else {
         state.say(Level::Warn, "no environment to act on");
@@ -152,7 +174,13 @@ pub(super) fn open(state: &mut State, kind: OpKind) -> Vec<Effect> {
         return vec![dialog::audit(state, entry)];
     }
     state.overlay = None;
+    if kind == OpKind::Release {
+        return ops_release::open_picker(state, env, version);
+    }
     state.ops.dialog = Some(d);
+    if kind == OpKind::Rollback {
+        return ops_release::fetch_candidates(state, env);
+    }
     Vec::new()
 }
 
@@ -203,6 +231,7 @@ fn applied(
         state.ops.watch = Some(Watch {
             plan,
             execution_id: outcome.execution_id.clone(),
+            reference: outcome.reference.clone(),
             env: inflight.env,
             until: state.now + limit,
         });
@@ -228,7 +257,11 @@ fn watch(state: &mut State, env: usize) {
         return;
     };
     let head = format!("{} {}", w.plan.kind.name(), w.plan.environment);
-    let (seen, note) = ops_watch::seen(e, &w.plan.request, w.execution_id.as_deref());
+    let started = w
+        .execution_id
+        .clone()
+        .or_else(|| ops_watch::shipping(e, w.reference.as_deref()?));
+    let (seen, note) = ops_watch::seen(e, &w.plan.request, started.as_deref());
     let expired = state.now >= w.until;
     let note = if seen {
         state.say(Level::Info, format!("{head}: {note}"));
