@@ -1,8 +1,10 @@
 //! `update` for the console's actions: opening a dialog from a key or a command, refusals to the
 //! status bar and the audit log, the answer of the one call, the watch after it, the audit view.
 
-use super::ops_state::{AuditLine, Phase, Watch};
-use super::{Action, Effect, Level, State, View, dialog, ops_plan, ops_release, ops_watch, poll};
+use super::ops_state::{Phase, Watch};
+use super::{
+    Action, Effect, Level, State, View, dialog, ops_audit, ops_plan, ops_release, ops_watch, poll,
+};
 use crate::domain::Millis;
 use crate::ops::audit::Entry;
 use crate::ops::{ExitClass, Guard, OpKind, Outcome, Refusal};
@@ -54,7 +56,7 @@ pub(super) fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::PackagesLoaded { .. } => Vec::new(),
         Action::Show(View::Audit) if state.ops.picker.is_some() => Vec::new(),
-        Action::Show(View::Audit) => show_audit(state),
+        Action::Show(View::Audit) => ops_audit::show_audit(state),
         Action::NextEnv | Action::PrevEnv if state.ops.dialog.is_some() => {
             // No confirmation survives an environment switch.
             let mut fx = dialog::decline(state, "the environment was switched");
@@ -242,7 +244,7 @@ fn applied(
     }
     let mut fx = poll::due(state);
     if state.view == View::Audit {
-        fx.extend(read_audit(state));
+        fx.extend(ops_audit::read_audit(state));
     }
     fx
 }
@@ -284,43 +286,4 @@ fn watch(state: &mut State, env: usize) {
     {
         d.watch_note = Some(note);
     }
-}
-
-fn read_audit(state: &mut State) -> Option<Effect> {
-    state.ops.audit.loading = true;
-    Some(Effect::ReadAudit {
-        path: state.ops.audit_path.clone(),
-    })
-}
-
-fn show_audit(state: &mut State) -> Vec<Effect> {
-    if state.ops.dialog.is_some() {
-        return Vec::new();
-    }
-    if state.view != View::Audit {
-        state.filter.clear();
-        state.ops.audit.scroll = 0;
-    }
-    state.view = View::Audit;
-    state.overlay = None;
-    let mut fx: Vec<Effect> = read_audit(state).into_iter().collect();
-    fx.extend(poll::due(state));
-    fx
-}
-
-/// Entries of the audit view shown under the filter, newest first.
-pub fn visible_audit(state: &State) -> Vec<&AuditLine> {
-    state
-        .ops
-        .audit
-        .entries
-        .iter()
-        .filter(|l| {
-            let e = &l.0;
-            state.matches_filter(&format!(
-                "{} {} {} {} {}",
-                e.environment, e.action, e.outcome, e.message, e.time
-            ))
-        })
-        .collect()
 }
