@@ -12,7 +12,7 @@ use shipdeck::ops::OpKind;
 use shipdeck::tui::hints::hints;
 use shipdeck::tui::keymap::{KeyMode, Keymap};
 
-const KINDS: [OpKind; 8] = [
+const KINDS: [OpKind; 9] = [
     OpKind::Approve,
     OpKind::Reject,
     OpKind::Deploy,
@@ -21,6 +21,7 @@ const KINDS: [OpKind; 8] = [
     OpKind::Rollback,
     OpKind::Freeze,
     OpKind::Invalidate,
+    OpKind::Release,
 ];
 
 fn try_all(s: &mut State) -> Vec<Effect> {
@@ -30,7 +31,7 @@ fn try_all(s: &mut State) -> Vec<Effect> {
         for kind in KINDS {
             fx.extend(update(s, Action::Op(kind)));
             assert!(
-                s.ops.dialog.is_none(),
+                s.ops.dialog.is_none() && s.ops.picker.is_none(),
                 "{kind:?} opened a dialog in read-only"
             );
             fx.extend(update(s, Action::Submit));
@@ -46,7 +47,7 @@ fn read_only_refuses_every_action_below_the_ui_and_audits_it() {
     let fx = try_all(&mut s);
     assert_eq!(applies(&fx), 0, "read-only never yields ApplyOp");
     let audited = audits(&fx);
-    assert_eq!(audited.len(), 24);
+    assert_eq!(audited.len(), 27);
     assert!(
         audited
             .iter()
@@ -85,7 +86,8 @@ fn read_only_hides_the_action_keys_help_and_commands() {
     };
     assert_eq!(key(&keymap, 'A'), Some(Action::Op(OpKind::Approve)));
     let ro = keymap.clone().for_session(true);
-    for c in ['A', 'R', 'D', 'S', 'T', 'B', 'F', 'I'] {
+    assert_eq!(key(&keymap, 'P'), Some(Action::Op(OpKind::Release)));
+    for c in ['A', 'R', 'D', 'S', 'T', 'B', 'F', 'I', 'P'] {
         assert_eq!(key(&ro, c), None, "{c} still bound in read-only");
     }
     assert!(key(&ro, 'G').is_some(), "the other keys stay");

@@ -200,3 +200,84 @@ async fn esc_and_refusals_write_their_audit_lines_too() {
     );
     assert_eq!(rig.mutating(), 0);
 }
+
+#[tokio::test]
+async fn releasing_a_package_to_dev_starts_the_pipeline_on_it_with_one_copy_object() {
+    let mut rig = OpsRig::new("release").await;
+    let ids = |rig: &OpsRig| -> Vec<String> {
+        let list = rig.sim.with(|s| s.executions("storefront-deployer-dev"));
+        list.into_iter().map(|e| e.id).collect()
+    };
+    let before = ids(&rig);
+    rig.select("dev");
+    rig.app.dispatch(Action::Op(OpKind::Release));
+    rig.app.settle().await;
+    let deployed = shipdeck::app::deployed_version(&rig.app.state, 0);
+    let picker = rig.app.state.ops.picker.clone().expect("the picker");
+    let packages = picker.packages.expect("read").expect("listed");
+    let versions: Vec<_> = packages.iter().map(|p| p.release.version.clone()).collect();
+    let mut sorted = versions.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(versions, sorted, "newest first");
+    let row = packages
+        .iter()
+        .position(|p| Some(&p.release.version) != deployed.as_ref())
+        .expect("a package not deployed in dev");
+    let chosen = packages[row].release.version.clone();
+    for _ in 0..row {
+        rig.keys(&[Action::Down]);
+    }
+    rig.keys(&[Action::Open]);
+    // Key repeat: Enter three times before the answer, twice after.
+    rig.keys(&[Action::Submit, Action::Submit, Action::Submit]);
+    rig.app.settle().await;
+    rig.keys(&[Action::Submit, Action::Submit]);
+    rig.app.settle().await;
+    assert_eq!(rig.count("CopyObject"), 1, "exactly one CopyObject");
+    rig.run(2 * Timestamp::MINUTE, 2 * Timestamp::SECOND).await;
+    let started = rig.sim.with(|s| s.executions("storefront-deployer-dev"));
+    let new: Vec<_> = started.iter().filter(|e| !before.contains(&e.id)).collect();
+    assert_eq!(new.len(), 1, "one new execution: {new:?}");
+    assert_eq!(new[0].release().map(|r| r.version), Some(chosen.clone()));
+    assert!(rig.status().contains(&new[0].id), "{}", rig.status());
+    assert!(rig.status().contains("release dev"), "{}", rig.status());
+    assert!(rig.app.state.ops.watch.is_none(), "the watch ended");
+    let lines = rig.audit_lines();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let e = &lines[0];
+    assert_eq!(
+        (
+            e.action.as_str(),
+            e.outcome.as_str(),
+            e.environment.as_str()
+        ),
+        ("release", "done", "dev")
+    );
+    assert!(e.parameters.to_string().contains(&chosen.to_string()));
+    assert_eq!(rig.count("CopyObject"), 1, "watching sends nothing");
+}
+
+#[tokio::test]
+async fn the_rollback_dialog_offers_the_stage_listing() {
+    let mut rig = OpsRig::new("rollback").await;
+    rig.select("dev");
+    rig.app.dispatch(Action::Op(OpKind::Rollback));
+    rig.app.settle().await;
+    assert_eq!(rig.count("ListPipelineExecutions"), 1);
+    let listed = rig
+        .sim
+        .list_succeeded_in_stage("storefront-deployer-dev", "Deploy", 20)
+        .await
+        .unwrap();
+    let d = rig.app.state.ops.dialog.clone().expect("the dialog");
+    assert_eq!(d.candidates, Some(Ok(listed.clone())));
+    let (older, from_listing) = shipdeck::app::older_candidates(&rig.app.state, &d);
+    assert!(from_listing);
+    assert_eq!(older, listed.iter().skip(1).cloned().collect::<Vec<_>>());
+    assert_eq!(
+        d.text,
+        older.first().map(|e| e.id.clone()).unwrap_or_default(),
+        "the newest earlier execution is chosen"
+    );
+    assert_eq!(rig.mutating() + rig.count("RollbackStage"), 0);
+}

@@ -188,3 +188,99 @@ fn audit_view_lists_newest_first() {
     );
     snap(&s, "audit_view");
 }
+
+fn release_picker(env: &str) -> State {
+    use shipdeck::app::Effect;
+    use shipdeck::domain::{Release, Timestamp, Version};
+    use shipdeck::ops::release::Package;
+    let mut s = loaded();
+    select(&mut s, env);
+    let fx = update(&mut s, Action::Op(OpKind::Release));
+    let Some((env, request)) = fx.iter().find_map(|e| match e {
+        Effect::FetchPackages { env, request, .. } => Some((*env, *request)),
+        _ => None,
+    }) else {
+        panic!("no catalogue read: {}", status(&s))
+    };
+    let packages = [("1.5.0", 2), ("1.4.0", 26), ("1.3.0", 80), ("1.2.0", 300)]
+        .into_iter()
+        .map(|(v, hours)| Package {
+            key: format!("releases/{v}/release.zip"),
+            release: Release {
+                version: Version::parse(v).unwrap(),
+                commit: "9e8d7c6b5a4f".into(),
+                actor: "alice".into(),
+            },
+            last_modified: common::T0 - hours * Timestamp::HOUR,
+            size: 48_213,
+        })
+        .collect();
+    update(
+        &mut s,
+        Action::PackagesLoaded {
+            env,
+            request,
+            result: Ok(packages),
+        },
+    );
+    s
+}
+
+#[test]
+fn release_picker_marks_what_is_deployed_here_and_upstream() {
+    let mut s = release_picker("stg");
+    update(&mut s, Action::Down);
+    snap(&s, "release_picker_stg");
+}
+
+#[test]
+fn release_dialog_of_the_chosen_package() {
+    let mut s = release_picker("stg");
+    update(&mut s, Action::Down);
+    update(&mut s, Action::Open);
+    snap(&s, "dialog_release_stg");
+}
+
+#[test]
+fn release_dialog_on_prd_asks_for_the_name() {
+    let mut s = release_picker("prd");
+    update(&mut s, Action::Open);
+    snap(&s, "dialog_release_prd");
+}
+
+#[test]
+fn rollback_dialog_with_the_stage_listing() {
+    use shipdeck::domain::{ExecutionStatus, Timestamp};
+    let mut s = loaded();
+    select(&mut s, "dev");
+    let fx = update(&mut s, Action::Op(OpKind::Rollback));
+    let Some((env, request)) = fx.iter().find_map(|e| match e {
+        shipdeck::app::Effect::FetchCandidates { env, request, .. } => Some((*env, *request)),
+        _ => None,
+    }) else {
+        panic!("no listing")
+    };
+    let ex = |id: &str, v: &str, h: i64| {
+        common::execution(
+            id,
+            ExecutionStatus::Succeeded,
+            v,
+            common::T0 - h * Timestamp::HOUR,
+        )
+    };
+    let listing = vec![
+        ex("e-12", "1.4.0", 1),
+        ex("e-9", "1.2.0", 9),
+        ex("e-7", "1.1.0", 20),
+    ];
+    update(
+        &mut s,
+        Action::CandidatesLoaded {
+            env,
+            request,
+            result: Ok(listing),
+        },
+    );
+    update(&mut s, Action::Down);
+    snap(&s, "dialog_rollback_listed");
+}

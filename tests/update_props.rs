@@ -117,6 +117,16 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
             request: *request,
             result: if ok { Ok(Vec::new()) } else { Err(err()) },
         }),
+        Effect::FetchPackages { env, request, .. } => Some(Action::PackagesLoaded {
+            env: *env,
+            request: *request,
+            result: if ok { Ok(Vec::new()) } else { Err("X".into()) },
+        }),
+        Effect::FetchCandidates { env, request, .. } => Some(Action::CandidatesLoaded {
+            env: *env,
+            request: *request,
+            result: if ok { Ok(Vec::new()) } else { Err("X".into()) },
+        }),
         Effect::FetchLogs { env, request, .. } => Some(Action::LogsLoaded {
             env: *env,
             request: *request,

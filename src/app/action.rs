@@ -172,6 +172,24 @@ pub enum Action {
     AuditLoaded(Result<Vec<super::AuditLine>, String>),
     /// An audit line could not be written.
     AuditFailed(String),
+    /// The release packages of an environment were read (newest first).
+    PackagesLoaded {
+        /// Environment index.
+        env: usize,
+        /// The request this answers.
+        request: RequestId,
+        /// Packages, or why they could not be read.
+        result: Result<Vec<crate::ops::release::Package>, String>,
+    },
+    /// The executions that succeeded in a stage were listed (rollback candidates, newest first).
+    CandidatesLoaded {
+        /// Environment index.
+        env: usize,
+        /// The request this answers.
+        request: RequestId,
+        /// Executions, or why they could not be listed.
+        result: Result<Vec<ExecutionSummary>, String>,
+    },
 }
 
 impl Action {
@@ -218,6 +236,7 @@ impl Action {
             "rollback" => Action::Op(crate::ops::OpKind::Rollback),
             "freeze" => Action::Op(crate::ops::OpKind::Freeze),
             "invalidate" => Action::Op(crate::ops::OpKind::Invalidate),
+            "release" => Action::Op(crate::ops::OpKind::Release),
             "audit" => Action::Show(View::Audit),
             "next_field" => Action::DialogNext,
             "toggle" => Action::DialogToggle,
@@ -267,6 +286,7 @@ impl Action {
         "rollback",
         "freeze",
         "invalidate",
+        "release",
         "audit",
         "next_field",
         "toggle",

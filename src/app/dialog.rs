@@ -44,6 +44,12 @@ pub(super) fn key(state: &mut State, action: Action) -> Vec<Effect> {
             d.toggle = !d.toggle;
             replan(state);
         }
+        (Phase::Editing, Action::Up) if d.kind == crate::ops::OpKind::Rollback => {
+            super::ops_release::move_candidate(state, -1);
+        }
+        (Phase::Editing, Action::Down) if d.kind == crate::ops::OpKind::Rollback => {
+            super::ops_release::move_candidate(state, 1);
+        }
         (Phase::Editing, Action::Submit) => return submit(state),
         (Phase::Editing, Action::Back) => return decline(state, "the operator cancelled"),
         // While sending, nothing happens: no second call, no closing the call's dialog by Enter.
@@ -185,6 +191,9 @@ pub(super) fn new(state: &State, kind: crate::ops::OpKind, env: usize, token: St
         planned: Err(Refusal::nothing("not planned yet")),
         phase: Phase::Editing,
         watch_note: None,
+        package: None,
+        candidates: None,
+        listing: None,
     };
     d.planned = ops_plan::plan(state, &d);
     if d.text_label().is_none() {

@@ -114,6 +114,26 @@ pub enum Effect {
         /// The audit log file; `None` for the XDG state dir.
         path: Option<std::path::PathBuf>,
     },
+    /// Read an environment's release packages (`ops::release::catalogue`, as the CLI does).
+    FetchPackages {
+        /// Environment index.
+        env: usize,
+        /// Request id.
+        request: RequestId,
+        /// The environment (bucket, release prefix).
+        spec: Box<crate::domain::EnvSpec>,
+    },
+    /// List the executions that succeeded in a stage (`list_succeeded_in_stage`).
+    FetchCandidates {
+        /// Environment index.
+        env: usize,
+        /// Request id.
+        request: RequestId,
+        /// Pipeline name.
+        pipeline: String,
+        /// Stage name.
+        stage: String,
+    },
     /// Read the audit log for the audit view.
     ReadAudit {
         /// The audit log file; `None` for the XDG state dir.

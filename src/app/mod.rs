@@ -9,8 +9,10 @@ mod logkeys;
 mod logs_update;
 mod logtail;
 mod nav;
+mod ops_audit;
 mod ops_command;
 mod ops_plan;
+mod ops_release;
 mod ops_state;
 mod ops_update;
 mod ops_watch;
@@ -29,9 +31,13 @@ pub use effect::Effect;
 pub use logkeys::parse_goto;
 pub use logs_update::parse_stream_arn;
 pub use logtail::{LOG_TAIL_CAP, LogTail};
+pub use ops_audit::visible_audit;
 pub use ops_command::{AUDIT_COMMAND, OP_COMMANDS};
-pub use ops_state::{AuditLine, AuditView, Dialog, Field, InFlight, OpsState, Phase, Watch};
-pub use ops_update::{WATCH_POLL, visible_audit};
+pub use ops_release::{deployed_version, older_candidates};
+pub use ops_state::{
+    AuditLine, AuditView, Dialog, Field, InFlight, OpsState, Phase, ReleasePicker, Watch,
+};
+pub use ops_update::WATCH_POLL;
 pub use ops_watch::seen;
 pub use summary::{EnvSummary, PipelineHealth};
 pub use traffic::{DETAIL_KEEP, FullLine, Panel, Preset, Traffic, TrafficBatch};

@@ -51,6 +51,11 @@ pub const OP_COMMANDS: &[(&str, OpKind, &str)] = &[
         OpKind::Invalidate,
         "invalidate CloudFront paths: invalidate [ENV]",
     ),
+    (
+        "release",
+        OpKind::Release,
+        "promote a release package: release [ENV] [VERSION]",
+    ),
 ];
 
 /// The audit view command.
@@ -98,10 +103,20 @@ pub(super) fn run(state: &mut State, line: &str) -> Option<Vec<Effect>> {
     }
     let (_, kind, _) = OP_COMMANDS.iter().find(|(w, _, _)| *w == word)?;
     let env = words.next();
+    let version = if *kind == OpKind::Release {
+        words.next().map(str::to_string)
+    } else {
+        None
+    };
     if let Some(extra) = words.next() {
+        let usage = if *kind == OpKind::Release {
+            " [ENV] [VERSION]"
+        } else {
+            " [ENV]"
+        };
         state.say(
             Level::Error,
-            format!(":{line}: unexpected `{extra}`; expected {word} [ENV]"),
+            format!(":{line}: unexpected `{extra}`; expected {word}{usage}"),
         );
         return Some(Vec::new());
     }
@@ -123,6 +138,6 @@ pub(super) fn run(state: &mut State, line: &str) -> Option<Vec<Effect>> {
         }
     }
     let mut fx = super::poll::due(state);
-    fx.extend(super::ops_update::open(state, *kind));
+    fx.extend(super::ops_update::open(state, *kind, version));
     Some(fx)
 }

@@ -107,13 +107,31 @@ pub fn plan(state: &State, d: &Dialog) -> Planned {
                 )));
             };
             let to = (!text.is_empty()).then_some(text);
-            ops::rollback::plan(&ctx, data, stage, &candidates(&e.executions), to)
+            // The stage's listing once read (as the CLI plans), the history while it loads.
+            let listed = match &d.candidates {
+                Some(Ok(list)) => list.clone(),
+                _ => candidates(&e.executions),
+            };
+            ops::rollback::plan(&ctx, data, stage, &listed, to)
         }
-        OpKind::Release => Err(Refusal::by(
-            Guard::Input,
-            "releases are promoted from the command line: shipdeck release ENV --from VERSION",
-        )),
+        OpKind::Release => match &d.package {
+            Some(p) => {
+                let version = p.release.version.to_string();
+                ops::release::plan_promote(&ctx, data, std::slice::from_ref(p), &version)
+            }
+            None => {
+                guards_read_only(&ctx)?;
+                Err(Refusal::by(
+                    Guard::Input,
+                    "choose a release package from the list",
+                ))
+            }
+        },
     }
+}
+
+fn guards_read_only(ctx: &Context<'_>) -> Result<(), Refusal> {
+    ops::guards::read_only(ctx).map(|_| ())
 }
 
 /// The parameters of an action as the audit log records them when no plan exists.
@@ -125,6 +143,9 @@ pub fn params(d: &Dialog) -> Value {
         OpKind::Freeze => json!({ "reason": d.text }),
         OpKind::Invalidate => json!({ "paths": d.text.split_whitespace().collect::<Vec<_>>() }),
         OpKind::Rollback => json!({ "to": d.text }),
-        OpKind::Deploy | OpKind::Unfreeze | OpKind::Release => json!({}),
+        OpKind::Release => json!({
+            "version": d.package.as_ref().map(|p| p.release.version.to_string()),
+        }),
+        OpKind::Deploy | OpKind::Unfreeze => json!({}),
     }
 }

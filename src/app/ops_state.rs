@@ -2,8 +2,9 @@
 //! after it, the audit view and the per-environment settings the guards need.
 
 use super::RequestId;
-use crate::domain::Timestamp;
+use crate::domain::{ExecutionSummary, Timestamp};
 use crate::ops::audit::Entry;
+use crate::ops::release::Package;
 use crate::ops::{OpKind, Outcome, Plan, Planned, SelfApproval};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -60,6 +61,13 @@ pub struct Dialog {
     pub phase: Phase,
     /// What the watch after the call saw last.
     pub watch_note: Option<String>,
+    /// Release: the package chosen in the picker.
+    pub package: Option<Package>,
+    /// Rollback: the stage's listing of executions that succeeded in it (`None` while it loads;
+    /// the history stands in meanwhile), or why it could not be read.
+    pub candidates: Option<Result<Vec<ExecutionSummary>, String>>,
+    /// Rollback: the listing request in flight.
+    pub listing: Option<RequestId>,
 }
 
 impl Dialog {
@@ -124,6 +132,8 @@ pub struct Watch {
     pub plan: Plan,
     /// The execution the call reported, if any.
     pub execution_id: Option<String>,
+    /// The object version (or ETag) a release wrote: the new execution is the one shipping it.
+    pub reference: Option<String>,
     /// Environment index.
     pub env: usize,
     /// When to give up.
@@ -143,11 +153,28 @@ pub struct AuditView {
     pub scroll: usize,
 }
 
+/// The release picker: the packages under the release prefix, newest first, to choose from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReleasePicker {
+    /// Environment index the package is promoted to.
+    pub env: usize,
+    /// The catalogue request in flight or answered.
+    pub request: RequestId,
+    /// The packages (`None` while loading), or why they could not be read.
+    pub packages: Option<Result<Vec<Package>, String>>,
+    /// Selected row.
+    pub row: usize,
+    /// The version asked for on the command line (`:release ENV VERSION`).
+    pub want: Option<String>,
+}
+
 /// Everything about the console's actions.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OpsState {
     /// The open dialog.
     pub dialog: Option<Dialog>,
+    /// The open release picker.
+    pub picker: Option<ReleasePicker>,
     /// The call in flight.
     pub inflight: Option<InFlight>,
     /// The watch after a done call.

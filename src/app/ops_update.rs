@@ -1,8 +1,10 @@
 //! `update` for the console's actions: opening a dialog from a key or a command, refusals to the
 //! status bar and the audit log, the answer of the one call, the watch after it, the audit view.
 
-use super::ops_state::{AuditLine, Phase, Watch};
-use super::{Action, Effect, Level, State, View, dialog, ops_plan, ops_watch, poll};
+use super::ops_state::{Phase, Watch};
+use super::{
+    Action, Effect, Level, State, View, dialog, ops_audit, ops_plan, ops_release, ops_watch, poll,
+};
 use crate::domain::Millis;
 use crate::ops::audit::Entry;
 use crate::ops::{ExitClass, Guard, OpKind, Outcome, Refusal};
@@ -12,8 +14,9 @@ pub const WATCH_POLL: Millis = 2_000;
 
 /// Whether `update` hands `action` to [`update`] before its own handling.
 pub(super) fn intercepts(state: &State, action: &Action) -> bool {
-    let dialog_open = state.ops.dialog.is_some();
+    let dialog_open = state.ops.dialog.is_some() || state.ops.picker.is_some();
     match action {
+        Action::PackagesLoaded { .. } | Action::CandidatesLoaded { .. } => true,
         Action::Tick(_)
         | Action::ReleasesLoaded { .. }
         | Action::IdentityLoaded(_)
@@ -40,7 +43,20 @@ pub(super) fn update(state: &mut State, action: Action) -> Vec<Effect> {
             watch(state, env);
             Vec::new()
         }
-        Action::Show(View::Audit) => show_audit(state),
+        Action::PackagesLoaded { .. } if state.ops.picker.is_some() => {
+            ops_release::picker(state, action)
+        }
+        Action::CandidatesLoaded {
+            env,
+            request,
+            result,
+        } => {
+            ops_release::candidates_loaded(state, env, request, result);
+            Vec::new()
+        }
+        Action::PackagesLoaded { .. } => Vec::new(),
+        Action::Show(View::Audit) if state.ops.picker.is_some() => Vec::new(),
+        Action::Show(View::Audit) => ops_audit::show_audit(state),
         Action::NextEnv | Action::PrevEnv if state.ops.dialog.is_some() => {
             // No confirmation survives an environment switch.
             let mut fx = dialog::decline(state, "the environment was switched");
@@ -48,7 +64,14 @@ pub(super) fn update(state: &mut State, action: Action) -> Vec<Effect> {
             fx.extend(super::update(state, action));
             fx
         }
-        Action::Op(kind) if state.ops.dialog.is_none() => open(state, kind),
+        Action::NextEnv | Action::PrevEnv if state.ops.picker.is_some() => {
+            state.ops.picker = None;
+            super::update(state, action)
+        }
+        action if state.ops.picker.is_some() && state.ops.dialog.is_none() => {
+            ops_release::picker(state, action)
+        }
+        Action::Op(kind) if state.ops.dialog.is_none() => open(state, kind, None),
         Action::OpApplied {
             request,
             outcome,
@@ -88,8 +111,9 @@ fn target_env(state: &mut State) -> usize {
     state.selected
 }
 
-/// Opens the dialog of `kind` on the target environment, or refuses (status bar + audit).
-pub(super) fn open(state: &mut State, kind: OpKind) -> Vec<Effect> {
+/// Opens the dialog of `kind` on the target environment (release: the package picker, with the
+/// version asked for), or refuses (status bar + audit).
+pub(super) fn open(state: &mut State, kind: OpKind, version: Option<String>) -> Vec<Effect> {
     let env = target_env(state);
     let Some(name) = state.envs.get(env).map(|e| e.spec.name.clone()) else {
         state.say(Level::Warn, "no environment to act on");
@@ -152,7 +176,13 @@ pub(super) fn open(state: &mut State, kind: OpKind) -> Vec<Effect> {
         return vec![dialog::audit(state, entry)];
     }
     state.overlay = None;
+    if kind == OpKind::Release {
+        return ops_release::open_picker(state, env, version);
+    }
     state.ops.dialog = Some(d);
+    if kind == OpKind::Rollback {
+        return ops_release::fetch_candidates(state, env);
+    }
     Vec::new()
 }
 
@@ -203,6 +233,7 @@ fn applied(
         state.ops.watch = Some(Watch {
             plan,
             execution_id: outcome.execution_id.clone(),
+            reference: outcome.reference.clone(),
             env: inflight.env,
             until: state.now + limit,
         });
@@ -213,7 +244,7 @@ fn applied(
     }
     let mut fx = poll::due(state);
     if state.view == View::Audit {
-        fx.extend(read_audit(state));
+        fx.extend(ops_audit::read_audit(state));
     }
     fx
 }
@@ -228,7 +259,11 @@ fn watch(state: &mut State, env: usize) {
         return;
     };
     let head = format!("{} {}", w.plan.kind.name(), w.plan.environment);
-    let (seen, note) = ops_watch::seen(e, &w.plan.request, w.execution_id.as_deref());
+    let started = w
+        .execution_id
+        .clone()
+        .or_else(|| ops_watch::shipping(e, w.reference.as_deref()?));
+    let (seen, note) = ops_watch::seen(e, &w.plan.request, started.as_deref());
     let expired = state.now >= w.until;
     let note = if seen {
         state.say(Level::Info, format!("{head}: {note}"));
@@ -251,43 +286,4 @@ fn watch(state: &mut State, env: usize) {
     {
         d.watch_note = Some(note);
     }
-}
-
-fn read_audit(state: &mut State) -> Option<Effect> {
-    state.ops.audit.loading = true;
-    Some(Effect::ReadAudit {
-        path: state.ops.audit_path.clone(),
-    })
-}
-
-fn show_audit(state: &mut State) -> Vec<Effect> {
-    if state.ops.dialog.is_some() {
-        return Vec::new();
-    }
-    if state.view != View::Audit {
-        state.filter.clear();
-        state.ops.audit.scroll = 0;
-    }
-    state.view = View::Audit;
-    state.overlay = None;
-    let mut fx: Vec<Effect> = read_audit(state).into_iter().collect();
-    fx.extend(poll::due(state));
-    fx
-}
-
-/// Entries of the audit view shown under the filter, newest first.
-pub fn visible_audit(state: &State) -> Vec<&AuditLine> {
-    state
-        .ops
-        .audit
-        .entries
-        .iter()
-        .filter(|l| {
-            let e = &l.0;
-            state.matches_filter(&format!(
-                "{} {} {} {} {}",
-                e.environment, e.action, e.outcome, e.message, e.time
-            ))
-        })
-        .collect()
 }

@@ -6,6 +6,20 @@ use crate::cloud::ApprovalOutcome;
 use crate::domain::{ExecutionStatus, StageStatus};
 use crate::ops::Request;
 
+/// The execution shipping the source object `reference` (its S3 version id or ETag), as the
+/// CLI's watch finds it after a release.
+pub fn shipping(env: &EnvView, reference: &str) -> Option<String> {
+    let bare = reference.trim_matches('"');
+    env.executions
+        .iter()
+        .find(|e| {
+            e.source_revisions
+                .iter()
+                .any(|r| r.revision_id == reference || r.revision_id == bare)
+        })
+        .map(|e| e.id.clone())
+}
+
 /// Whether the change `request` makes shows in `env`, and what was seen.
 pub fn seen(env: &EnvView, request: &Request, started: Option<&str>) -> (bool, String) {
     let status_of = |id: &str| env.executions.iter().find(|e| e.id == id).map(|e| e.status);

@@ -139,7 +139,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::DialogToggle
         | Action::OpApplied { .. }
         | Action::AuditLoaded(_)
-        | Action::AuditFailed(_) => return super::ops_update::update(state, action),
+        | Action::AuditFailed(_)
+        | Action::PackagesLoaded { .. }
+        | Action::CandidatesLoaded { .. } => return super::ops_update::update(state, action),
         Action::ExportPrompt => {
             state.overlay = Some(Overlay::Command(LineInput {
                 text: "export ".into(),

@@ -161,9 +161,11 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
             })
         }
         Effect::Quit => None,
-        effect @ (Effect::ApplyOp { .. } | Effect::Audit { .. } | Effect::ReadAudit { .. }) => {
-            super::ops_effects::run(cloud, effect).await
-        }
+        effect @ (Effect::ApplyOp { .. }
+        | Effect::Audit { .. }
+        | Effect::ReadAudit { .. }
+        | Effect::FetchPackages { .. }
+        | Effect::FetchCandidates { .. }) => super::ops_effects::run(cloud, effect).await,
     }
 }
 

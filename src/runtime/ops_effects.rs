@@ -7,6 +7,9 @@ use crate::cloud::Cloud;
 use crate::ops::{self, audit};
 use std::path::Path;
 
+/// Rollback candidates listed (as the CLI does).
+const CANDIDATES: usize = 20;
+
 /// Appends `entry` to `path`, or to the XDG state dir's audit log.
 fn append(path: Option<&Path>, entry: &audit::Entry) -> Result<(), String> {
     match path {
@@ -39,6 +42,35 @@ pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
         Effect::Audit { entry, path } => append(path.as_deref(), &entry.0)
             .err()
             .map(Action::AuditFailed),
+        Effect::FetchPackages { env, request, spec } => {
+            let result =
+                super::effects::timed("ListObjectsV2", ops::release::catalogue(cloud, &spec))
+                    .await
+                    .map_err(|e| format!("release packages of {}: {e}", spec.name));
+            Some(Action::PackagesLoaded {
+                env,
+                request,
+                result,
+            })
+        }
+        Effect::FetchCandidates {
+            env,
+            request,
+            pipeline,
+            stage,
+        } => {
+            let call = cloud
+                .pipelines
+                .list_succeeded_in_stage(&pipeline, &stage, CANDIDATES);
+            let result = super::effects::timed("ListPipelineExecutions", call)
+                .await
+                .map_err(|e| format!("executions that succeeded in {stage} of {pipeline}: {e}"));
+            Some(Action::CandidatesLoaded {
+                env,
+                request,
+                result,
+            })
+        }
         Effect::ReadAudit { path } => {
             let path = match path.or_else(audit::path) {
                 Some(p) => p,

@@ -175,6 +175,7 @@ pub fn area(body: Rect) -> Rect {
 /// Draws the open dialog over the body.
 pub fn render(frame: &mut Frame, state: &State, hints: &Hints, body: Rect) {
     let Some(d) = state.ops.dialog.as_ref() else {
+        super::release::render(frame, state, body);
         return;
     };
     let env = state.envs.get(d.env);
@@ -202,7 +203,8 @@ pub fn render(frame: &mut Frame, state: &State, hints: &Hints, body: Rect) {
     frame.render_widget(Clear, popup);
     frame.render_widget(block, popup);
     let width = usize::from(inner.width);
-    let low = bottom(d, hints, width);
+    let mut low = super::dialog_pick::lines(state, d, width);
+    low.extend(bottom(d, hints, width));
     let low_h = u16::try_from(low.len())
         .unwrap_or(u16::MAX)
         .min(inner.height);

@@ -1,0 +1,214 @@
+//! The release picker (packages newest first, then the plan/confirm dialog of the chosen one)
+//! and the rollback dialog's candidates listed from the stage.
+
+use super::ops_state::{Dialog, Phase, ReleasePicker};
+use super::{Action, Effect, Level, State, dialog};
+use crate::domain::{ExecutionStatus, ExecutionSummary, Version};
+use crate::ops::OpKind;
+
+/// The version deployed in environment `env`: the release of its newest succeeded execution.
+pub fn deployed_version(state: &State, env: usize) -> Option<Version> {
+    state
+        .envs
+        .get(env)?
+        .executions
+        .iter()
+        .find(|e| e.status == ExecutionStatus::Succeeded)
+        .and_then(ExecutionSummary::release)
+        .map(|r| r.version)
+}
+
+/// The candidates a rollback dialog offers, newest first, without the deployed one: the stage's
+/// listing once read, else the history's succeeded executions (and whether it is the listing).
+pub fn older_candidates(state: &State, d: &Dialog) -> (Vec<ExecutionSummary>, bool) {
+    match &d.candidates {
+        Some(Ok(list)) => (list.iter().skip(1).cloned().collect(), true),
+        _ => {
+            let history = state.envs.get(d.env).map_or(Vec::new(), |e| {
+                e.executions
+                    .iter()
+                    .filter(|x| x.status == ExecutionStatus::Succeeded)
+                    .skip(1)
+                    .cloned()
+                    .collect()
+            });
+            (history, false)
+        }
+    }
+}
+
+/// Opens the picker on `env` (the one refusal path has run already) and reads the packages.
+pub(super) fn open_picker(state: &mut State, env: usize, want: Option<String>) -> Vec<Effect> {
+    let Some(spec) = state.envs.get(env).map(|e| e.spec.clone()) else {
+        return Vec::new();
+    };
+    let request = state.take_request();
+    state.overlay = None;
+    state.ops.picker = Some(ReleasePicker {
+        env,
+        request,
+        packages: None,
+        row: 0,
+        want,
+    });
+    vec![Effect::FetchPackages {
+        env,
+        request,
+        spec: Box::new(spec),
+    }]
+}
+
+/// A key or an answer while the picker is open.
+pub(super) fn picker(state: &mut State, action: Action) -> Vec<Effect> {
+    let Some(p) = state.ops.picker.as_mut() else {
+        return Vec::new();
+    };
+    let count = match &p.packages {
+        Some(Ok(list)) => list.len(),
+        _ => 0,
+    };
+    match action {
+        Action::PackagesLoaded {
+            env,
+            request,
+            result,
+        } if env == p.env && request == p.request => {
+            let want = p.want.take();
+            p.row = 0;
+            if let (Ok(list), Some(v)) = (&result, &want) {
+                match list
+                    .iter()
+                    .position(|k| k.release.version.to_string() == *v)
+                {
+                    Some(i) => p.row = i,
+                    None => {
+                        let text = format!("release: no package of version {v}; choose one");
+                        p.packages = Some(result);
+                        state.say(Level::Warn, text);
+                        return Vec::new();
+                    }
+                }
+                p.packages = Some(result);
+                return choose(state);
+            }
+            p.packages = Some(result);
+        }
+        Action::Up => p.row = p.row.saturating_sub(1),
+        Action::Down => p.row = (p.row + 1).min(count.saturating_sub(1)),
+        Action::Top => p.row = 0,
+        Action::Bottom => p.row = count.saturating_sub(1),
+        Action::Submit | Action::Open => return choose(state),
+        Action::Back | Action::Quit => {
+            state.ops.picker = None;
+            state.say(Level::Info, "release: no package chosen, nothing sent");
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Enter in the picker: the plan/confirm dialog of the selected package.
+fn choose(state: &mut State) -> Vec<Effect> {
+    let Some(p) = state.ops.picker.as_ref() else {
+        return Vec::new();
+    };
+    let Some(Ok(list)) = &p.packages else {
+        state.say(Level::Warn, "release: the packages are not loaded yet");
+        return Vec::new();
+    };
+    let Some(package) = list.get(p.row).cloned() else {
+        state.say(Level::Warn, "release: no package to choose");
+        return Vec::new();
+    };
+    let env = p.env;
+    state.ops.picker = None;
+    let mut d = dialog::new(state, OpKind::Release, env, String::new());
+    d.package = Some(package);
+    state.ops.dialog = Some(d);
+    dialog::replan(state);
+    Vec::new()
+}
+
+/// The listing request of a rollback dialog just opened on `env`.
+pub(super) fn fetch_candidates(state: &mut State, env: usize) -> Vec<Effect> {
+    let Some(e) = state.envs.get(env) else {
+        return Vec::new();
+    };
+    let Some(stage) = e
+        .def
+        .as_ref()
+        .and_then(crate::ops::rollback::default_stage)
+        .map(str::to_string)
+    else {
+        return Vec::new();
+    };
+    let pipeline = e.spec.pipeline.clone();
+    let request = state.take_request();
+    if let Some(d) = state.ops.dialog.as_mut() {
+        d.listing = Some(request);
+    }
+    vec![Effect::FetchCandidates {
+        env,
+        request,
+        pipeline,
+        stage,
+    }]
+}
+
+/// The listing answered: offer it, the newest earlier execution selected.
+pub(super) fn candidates_loaded(
+    state: &mut State,
+    env: usize,
+    request: super::RequestId,
+    result: Result<Vec<ExecutionSummary>, String>,
+) {
+    let Some(d) = state
+        .ops
+        .dialog
+        .as_mut()
+        .filter(|d| d.env == env && d.listing == Some(request))
+    else {
+        return;
+    };
+    d.listing = None;
+    if let Err(e) = &result {
+        let text = format!("rollback: {e}; offering the history's executions instead");
+        d.candidates = Some(result);
+        state.say(Level::Warn, text);
+    } else {
+        d.candidates = Some(result);
+    }
+    select_candidate(state, 0);
+}
+
+/// Up/Down in the rollback dialog: choose the candidate `delta` rows away.
+pub(super) fn move_candidate(state: &mut State, delta: isize) {
+    let Some(d) = state.ops.dialog.as_ref() else {
+        return;
+    };
+    let (older, _) = older_candidates(state, d);
+    let at = older.iter().position(|e| e.id == d.text.trim());
+    let next = match at {
+        Some(i) => i.saturating_add_signed(delta),
+        None => 0,
+    };
+    select_candidate(state, next);
+}
+
+fn select_candidate(state: &mut State, row: usize) {
+    let Some(d) = state.ops.dialog.as_ref() else {
+        return;
+    };
+    if d.kind != OpKind::Rollback || d.phase != Phase::Editing {
+        return;
+    }
+    let (older, _) = older_candidates(state, d);
+    let Some(pick) = older.get(row.min(older.len().saturating_sub(1))) else {
+        return;
+    };
+    let id = pick.id.clone();
+    if let Some(d) = state.ops.dialog.as_mut() {
+        d.text = id;
+    }
+    dialog::replan(state);
+}

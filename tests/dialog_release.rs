@@ -1,0 +1,207 @@
+//! Reducer tests of the release picker and the rollback candidates: `P` reads the packages like
+//! the CLI, choosing one plans its CopyObject, repeated Enter sends exactly one, prd needs the
+//! typed name, read-only refuses, `:release ENV VERSION`.
+
+mod common;
+
+use common::ops::*;
+use common::*;
+use shipdeck::app::{Action, Effect, State, update};
+use shipdeck::domain::{Release, Timestamp, Version};
+use shipdeck::ops::OpKind;
+use shipdeck::ops::release::Package;
+
+fn package(version: &str, hours_ago: i64) -> Package {
+    Package {
+        key: format!("releases/{version}/release.zip"),
+        release: Release {
+            version: Version::parse(version).unwrap(),
+            commit: "9e8d7c6b5a4f".into(),
+            actor: "alice".into(),
+        },
+        last_modified: T0 - hours_ago * Timestamp::HOUR,
+        size: 1234,
+    }
+}
+
+fn packages() -> Vec<Package> {
+    vec![
+        package("1.5.0", 1),
+        package("1.4.0", 20),
+        package("1.3.0", 50),
+    ]
+}
+
+/// Opens the picker on `env`; returns the catalogue request.
+fn picker(s: &mut State, env: &str) -> (usize, u64) {
+    select(s, env);
+    let fx = update(s, Action::Op(OpKind::Release));
+    let found: Vec<_> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::FetchPackages { env, request, spec } => Some((*env, *request, spec.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "one catalogue read: {fx:?}");
+    let (i, request, spec) = found[0].clone();
+    assert_eq!(spec.name, env);
+    (i, request)
+}
+
+fn loaded_picker(env: &str) -> State {
+    let mut s = loaded();
+    let (i, request) = picker(&mut s, env);
+    update(
+        &mut s,
+        Action::PackagesLoaded {
+            env: i,
+            request,
+            result: Ok(packages()),
+        },
+    );
+    s
+}
+
+#[test]
+fn p_opens_the_picker_and_reads_the_packages() {
+    let mut s = loaded();
+    let (i, request) = picker(&mut s, "dev");
+    let p = s.ops.picker.clone().expect("the picker");
+    assert_eq!((p.env, p.packages.is_none()), (i, true));
+    assert!(s.ops.dialog.is_none());
+    // A stale answer is dropped.
+    update(
+        &mut s,
+        Action::PackagesLoaded {
+            env: i,
+            request: request + 100,
+            result: Ok(packages()),
+        },
+    );
+    assert!(s.ops.picker.as_ref().unwrap().packages.is_none());
+    update(
+        &mut s,
+        Action::PackagesLoaded {
+            env: i,
+            request,
+            result: Ok(packages()),
+        },
+    );
+    let listed = s.ops.picker.as_ref().unwrap().packages.clone().unwrap();
+    assert_eq!(listed.unwrap().len(), 3);
+}
+
+#[test]
+fn choosing_a_package_opens_the_plan_of_its_copy_object() {
+    let mut s = loaded_picker("dev");
+    update(&mut s, Action::Down);
+    let fx = update(&mut s, Action::Open);
+    assert!(fx.is_empty(), "choosing sends nothing: {fx:?}");
+    assert!(s.ops.picker.is_none());
+    let d = s.ops.dialog.clone().expect("the release dialog");
+    assert_eq!(d.kind, OpKind::Release);
+    let plan = d.planned.expect("planned");
+    assert_eq!(plan.call.operation, "CopyObject");
+    let source = plan
+        .call
+        .params
+        .iter()
+        .find(|(k, _)| *k == "CopySource")
+        .map(|(_, v)| v.clone());
+    assert_eq!(
+        source.as_deref(),
+        Some("storefront-deployer-source/releases/1.4.0/release.zip")
+    );
+    assert!(plan.summary.join("\n").contains("would ship:    1.4.0"));
+}
+
+#[test]
+fn repeated_enter_sends_exactly_one_copy_object() {
+    let mut s = loaded_picker("dev");
+    let mut fx = Vec::new();
+    for _ in 0..5 {
+        fx.extend(update(&mut s, Action::Submit));
+    }
+    assert_eq!(applies(&fx), 1, "{fx:?}");
+    let Some(Effect::ApplyOp { plan, .. }) =
+        fx.iter().find(|e| matches!(e, Effect::ApplyOp { .. }))
+    else {
+        panic!()
+    };
+    assert_eq!(plan.call.operation, "CopyObject");
+    assert!(matches!(
+        &plan.request,
+        shipdeck::ops::Request::Promote { version, .. } if version == "1.5.0"
+    ));
+}
+
+#[test]
+fn releasing_to_prd_needs_the_typed_name() {
+    let mut s = loaded_picker("prd");
+    let mut fx = update(&mut s, Action::Submit);
+    fx.extend(update(&mut s, Action::Submit));
+    assert_eq!(applies(&fx), 0, "not without the typed name");
+    assert!(status(&s).contains("type `prd`"), "{}", status(&s));
+    fx.extend(type_text(&mut s, "prd"));
+    fx.extend(update(&mut s, Action::Submit));
+    fx.extend(update(&mut s, Action::Submit));
+    assert_eq!(applies(&fx), 1);
+}
+
+#[test]
+fn read_only_refuses_the_release_and_audits_it() {
+    let mut s = loaded();
+    s.session.read_only = true;
+    select(&mut s, "dev");
+    let fx = update(&mut s, Action::Op(OpKind::Release));
+    assert!(s.ops.picker.is_none() && s.ops.dialog.is_none());
+    assert!(!fx.iter().any(|e| matches!(e, Effect::FetchPackages { .. })));
+    let audited = audits(&fx);
+    assert_eq!(
+        audited,
+        vec![(
+            "release".to_string(),
+            "refused".to_string(),
+            Some("read-only".to_string())
+        )]
+    );
+    assert!(status(&s).contains("read-only"), "{}", status(&s));
+}
+
+#[test]
+fn esc_in_the_picker_sends_nothing() {
+    let mut s = loaded_picker("dev");
+    let fx = update(&mut s, Action::Back);
+    assert!(fx.is_empty());
+    assert!(s.ops.picker.is_none() && s.ops.dialog.is_none());
+    assert!(status(&s).contains("nothing sent"), "{}", status(&s));
+}
+
+#[test]
+fn the_release_command_goes_to_the_named_version() {
+    let mut s = loaded();
+    update(&mut s, Action::CommandOpen);
+    type_text(&mut s, "release stg 1.3.0");
+    let fx = update(&mut s, Action::Submit);
+    let Some((env, request)) = fx.iter().find_map(|e| match e {
+        Effect::FetchPackages { env, request, .. } => Some((*env, *request)),
+        _ => None,
+    }) else {
+        panic!("no catalogue read: {fx:?} {}", status(&s))
+    };
+    assert_eq!(s.envs[env].spec.name, "stg");
+    update(
+        &mut s,
+        Action::PackagesLoaded {
+            env,
+            request,
+            result: Ok(packages()),
+        },
+    );
+    let d = s.ops.dialog.clone().expect("the dialog of 1.3.0");
+    assert_eq!(
+        d.package.map(|p| p.release.version.to_string()).as_deref(),
+        Some("1.3.0")
+    );
+}
