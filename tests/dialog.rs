@@ -276,3 +276,33 @@ fn commands_open_dialogs_and_explain_mistakes() {
         status(&s)
     );
 }
+
+#[test]
+fn answers_of_the_log_views_still_land_while_a_dialog_is_open() {
+    let mut s = loaded();
+    select(&mut s, "dev");
+    let fx = update(&mut s, Action::Show(View::Traffic));
+    let Some(Effect::ListTraffic { env, request, .. }) = fx
+        .iter()
+        .find(|e| matches!(e, Effect::ListTraffic { .. }))
+        .cloned()
+    else {
+        panic!("the traffic view lists the logs bucket: {fx:?}")
+    };
+    update(&mut s, Action::Op(OpKind::Deploy));
+    assert!(s.ops.dialog.is_some(), "{}", status(&s));
+    assert_eq!(s.traffic.inflight, Some(request));
+    update(
+        &mut s,
+        Action::TrafficListed {
+            env,
+            request,
+            result: Ok(Vec::new()),
+        },
+    );
+    assert_eq!(
+        s.traffic.inflight, None,
+        "the listing's answer was taken, so the tail polls again"
+    );
+    assert!(s.ops.dialog.is_some(), "the dialog stays open");
+}

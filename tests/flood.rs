@@ -11,7 +11,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use shipdeck::app::{
-    Action, COMMANDS, Effect, LOG_TAIL_CAP, OP_COMMANDS, Overlay, State, View, update,
+    Action, COMMANDS, Effect, LOG_TAIL_CAP, OP_COMMANDS, Overlay, State, update,
 };
 use shipdeck::runtime::run_effect;
 use shipdeck::tui::hints::hints;

@@ -21,6 +21,10 @@ pub(super) fn intercepts(state: &State, action: &Action) -> bool {
         | Action::ReleasesLoaded { .. }
         | Action::IdentityLoaded(_)
         | Action::LogsLoaded { .. }
+        | Action::TrafficListed { .. }
+        | Action::TrafficRead { .. }
+        | Action::FileWritten { .. }
+        | Action::ActionExecutionsLoaded { .. }
         | Action::Quit => false,
         Action::EnvLoaded { .. } => dialog_open || state.ops.watch.is_some(),
         Action::Show(View::Audit) => true,
