@@ -196,20 +196,20 @@ fn objects_are_read_once_and_failed_fetches_come_back() {
 }
 
 #[test]
-fn a_truncated_object_keeps_its_complete_records_and_says_so() {
+fn a_truncated_object_is_set_apart_with_its_complete_records() {
     let full = gzip(&records(300, T0 - Timestamp::HOUR));
     let cut = full[..full.len() * 2 / 3].to_vec();
     let b = parse_objects("b", vec![(KEY.into(), Ok(cut))]);
+    assert_eq!((b.records.len(), b.objects), (0, 0), "not counted yet");
+    assert_eq!(b.incomplete.len(), 1);
+    let part = &b.incomplete[0];
     assert!(
-        b.records.len() > 50 && b.records.len() < 300,
+        part.batch.records.len() > 50 && part.batch.records.len() < 300,
         "{}",
-        b.records.len()
+        part.batch.records.len()
     );
-    assert_eq!(b.errors.len(), 1, "{:?}", b.errors);
-    assert!(
-        b.failed_keys.is_empty(),
-        "a corrupt object is never read again"
-    );
+    assert!(part.error.contains(KEY), "{}", part.error);
+    assert!(b.failed_keys.is_empty());
     let gone = parse_objects(
         "b",
         vec![(KEY.into(), Err(CloudError::Network("x".into())))],

@@ -2,7 +2,7 @@
 //! records, statistics, the tail planner, the filter expression, search, follow and selection.
 
 use super::RequestId;
-pub use super::traffic_batch::{DETAIL_KEEP, FullLine, Preset, TrafficBatch};
+pub use super::traffic_batch::{DETAIL_KEEP, FullLine, Incomplete, Preset, TrafficBatch};
 use crate::accesslog::{
     DEFAULT_RETAIN, Filter, FilterError, LogFields, MinutePoint, Retained, RetainedRecord, Stats,
     StatsSnapshot, TailPlanner,
@@ -63,8 +63,10 @@ pub struct Traffic {
     pub next_poll: Timestamp,
     /// Objects read.
     pub objects: u64,
-    /// Objects that could not be read completely.
+    /// Objects given up on after reading them incompletely (their complete records kept).
     pub object_errors: u64,
+    /// Objects read again after a failed fetch or an incomplete read.
+    pub retries: u64,
     /// Malformed lines skipped.
     pub skipped: u64,
     /// The latest read or listing problem.
@@ -126,6 +128,7 @@ impl Traffic {
             next_poll: Timestamp(i64::MIN),
             objects: 0,
             object_errors: 0,
+            retries: 0,
             skipped: 0,
             error: None,
             panel: Panel::default(),

@@ -122,21 +122,38 @@ pub(super) fn read(
         return Vec::new();
     }
     t.inflight = None;
+    let mut retrying = 0usize;
     if let Some(p) = t.planner.as_mut() {
         for key in &batch.failed_keys {
             p.mark_failed(key);
         }
     }
     t.ingest(batch);
+    let mut given_up = Vec::new();
+    for part in &batch.incomplete {
+        let again = t
+            .planner
+            .as_mut()
+            .is_some_and(|p| p.retry_incomplete(&part.key));
+        if again {
+            retrying += 1;
+        } else {
+            let mut kept = part.batch.clone();
+            kept.errors.push(part.error.clone());
+            t.ingest(&kept);
+            given_up.push(part.error.clone());
+        }
+    }
+    t.retries += (batch.failed_keys.len() + retrying) as u64;
     t.next_poll = t.planner.as_mut().map_or(now + RETRY, |p| p.next_poll(now));
-    let problem = batch.errors.first().cloned().or_else(|| {
-        (!batch.failed_keys.is_empty()).then(|| {
-            format!(
-                "{} object(s) could not be fetched; retrying",
-                batch.failed_keys.len()
-            )
-        })
-    });
+    let problem = given_up
+        .first()
+        .or(batch.errors.first())
+        .cloned()
+        .or_else(|| {
+            let failed = batch.failed_keys.len() + retrying;
+            (failed > 0).then(|| format!("{failed} object(s) could not be read; retrying"))
+        });
     t.error = problem.clone();
     if let Some(text) = problem {
         state.say(Level::Warn, text);

@@ -13,6 +13,7 @@ mod faults;
 mod flow;
 mod invalidations;
 mod livetail;
+mod logfaults;
 mod pipeline;
 mod ports;
 mod queries;
@@ -22,7 +23,7 @@ mod traffic;
 mod uploads;
 mod world;
 
-pub use config::{FaultRates, SimConfig, SimStats};
+pub use config::{FaultRates, LogFaultRates, SimConfig, SimStats};
 pub use faults::LOGIN_HINT;
 pub use flow::SUMMARY_KEY;
 pub use livetail::LIVE_TAIL_LIMIT;

@@ -3,6 +3,7 @@
 use super::Simulator;
 use super::buckets::{Body, Object, etag_of};
 use super::events::Ev;
+use super::logfaults::Damage;
 use crate::accesslog::{Conditions, LogGenerator, SiteProfile, write_w3c};
 use crate::domain::{Distribution, Millis, Timestamp};
 use flate2::Compression;
@@ -25,6 +26,7 @@ pub(crate) struct LogRecipe {
     start: Timestamp,
     count: usize,
     cond: Conditions,
+    damage: Damage,
 }
 
 impl LogRecipe {
@@ -36,9 +38,11 @@ impl LogRecipe {
         write_w3c(&records, &mut text);
         let mut gz = GzEncoder::new(Vec::with_capacity(text.len() / 6), Compression::default());
         // Writing to a Vec cannot fail; on the impossible error the file is simply empty.
-        gz.write_all(text.as_bytes())
+        let bytes = gz
+            .write_all(text.as_bytes())
             .and_then(|()| gz.finish())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        self.damage.apply(bytes)
     }
 }
 
@@ -195,9 +199,13 @@ impl Simulator {
                 start: w,
                 count,
                 cond,
+                damage: self.roll_damage(),
             };
             let late = self.rng.chance(0.03);
-            let delay = if late {
+            let delay = if self.log_fault("late_delivery", self.cfg.log_faults.late_delivery) {
+                self.fault_rng
+                    .range(2 * Timestamp::HOUR, 20 * Timestamp::HOUR)
+            } else if late {
                 self.rng.range(Timestamp::HOUR, 8 * Timestamp::HOUR)
             } else {
                 self.rng
@@ -227,6 +235,19 @@ impl Simulator {
                 last_modified: delivered,
                 metadata,
             };
+            if self.log_fault("redelivery", self.cfg.log_faults.duplicate_delivery) {
+                let again = delivered + self.fault_rng.range(Timestamp::MINUTE, Timestamp::HOUR);
+                let mut copy = object.clone();
+                copy.last_modified = again;
+                self.agenda.push(
+                    again,
+                    Ev::Deliver {
+                        bucket: bucket.clone(),
+                        key: key.clone(),
+                        object: Box::new(copy),
+                    },
+                );
+            }
             self.agenda.push(
                 delivered,
                 Ev::Deliver {

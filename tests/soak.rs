@@ -1,0 +1,320 @@
+//! Chaos soak: the whole app headless against the simulator for ≥ 10,000 simulated minutes
+//! (`SHIPDECK_SOAK_MINUTES` for the long form, `make soak`) with about 10% of calls faulted and
+//! log objects truncated, corrupt, late and duplicated, while a scripted operator approves,
+//! deploys, retries and stops. Then, faults off: the shown state matches the truth within two
+//! polling rounds, each confirmed action reached the simulator exactly once, every readable
+//! record was counted once, the retention cap held, and no secret was written in full.
+
+#[path = "soak/capture.rs"]
+mod capture;
+mod common;
+#[path = "soak/operator.rs"]
+mod operator;
+
+use shipdeck::app::{Action, Mode, PollPolicy, Session, State, View};
+use shipdeck::cloud::sim::{FaultRates, LogFaultRates, SimCloud, SimConfig, Simulator, demo_specs};
+use shipdeck::domain::{ExecutionStatus, Timestamp};
+use shipdeck::ops::{OpKind, audit};
+use shipdeck::runtime::Headless;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Records the Traffic view may hold in the soak (small, so the cap is exercised).
+const CAP: usize = 3_000;
+/// Simulated time per tick.
+const STEP: i64 = 30 * Timestamp::SECOND;
+
+fn minutes() -> i64 {
+    std::env::var("SHIPDECK_SOAK_MINUTES")
+        .ok()
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(10_000)
+}
+
+fn call_faults() -> FaultRates {
+    FaultRates {
+        throttle: 0.03,
+        timeout: 0.025,
+        server_error: 0.03,
+        expired_credentials: 0.015,
+    }
+}
+
+fn log_faults() -> LogFaultRates {
+    LogFaultRates {
+        truncated_body: 0.1,
+        corrupt_object: 0.03,
+        late_delivery: 0.05,
+        duplicate_delivery: 0.1,
+    }
+}
+
+/// A tiny deterministic generator for the operator's moments and choices.
+struct Dice(u64);
+impl Dice {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Shows the Traffic view of prd (the busiest distribution).
+fn show_traffic(app: &mut Headless) {
+    operator::select(app, "prd");
+    app.dispatch(Action::Show(View::Traffic));
+}
+
+async fn exact_records(sim: &SimCloud, state: &State) -> (u64, usize) {
+    use shipdeck::accesslog::{hour_floor, key_hour};
+    let spec = &state.envs[state.traffic.env].spec;
+    let storage = sim.cloud().storage;
+    let prefix = format!("{}{}.", spec.logs_prefix, spec.distribution_id);
+    let first = hour_floor(state.traffic.since);
+    let (mut records, mut objects) = (0u64, 0usize);
+    let mut seen = BTreeSet::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = storage
+            .list_objects(&spec.logs_bucket, &prefix, None, token.as_deref(), 1000)
+            .await
+            .unwrap();
+        for o in &page.objects {
+            let hour = key_hour(&o.key, &spec.logs_prefix, &spec.distribution_id).unwrap();
+            if hour < first || !seen.insert(o.key.clone()) {
+                continue;
+            }
+            objects += 1;
+            let body = storage.get_object(&spec.logs_bucket, &o.key).await.unwrap();
+            shipdeck::logread::read_bytes(&body, &o.key, &mut |_| records += 1);
+        }
+        token = page.next_token;
+        if token.is_none() {
+            break;
+        }
+    }
+    (records, objects)
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_app_survives_ten_thousand_minutes_of_chaos_and_stays_true() {
+    let tracing_out = capture::tracing_buffer();
+    let minutes = minutes();
+    let config = SimConfig {
+        seed: 2026,
+        traffic_scale: 0.05,
+        faults: call_faults(),
+        log_faults: log_faults(),
+        ..SimConfig::default()
+    };
+    let sim = SimCloud::new(Simulator::new(config, &demo_specs()));
+    let now = sim.with(|s| s.now());
+    let session = Session {
+        mode: Mode::Demo,
+        profile: None,
+        region: Some("eu-west-1".into()),
+        identity: None,
+        read_only: false,
+    };
+    let mut state = State::new(session, demo_specs(), PollPolicy::default(), now);
+    let dir = std::env::temp_dir().join(format!("shipdeck-soak-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let audit_path = dir.join(audit::FILE_NAME);
+    state.ops.audit_path = Some(audit_path.clone());
+    state.retain = CAP;
+    let mut app = Headless::new(state, sim.cloud());
+    app.start(now).await;
+    show_traffic(&mut app);
+    app.settle().await;
+
+    let mut dice = Dice(7);
+    let mut screens = String::new();
+    let mut tokens = BTreeSet::new();
+    let mut tried: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut max_retained = 0usize;
+    let mut max_remembered = 0usize;
+    let end = now + minutes * Timestamp::MINUTE;
+    let mut tick = 0u64;
+    while sim.with(|s| s.now()) < end {
+        let next = sim.with(|s| s.now()) + STEP;
+        sim.with(|s| s.advance_to(next));
+        app.tick(next).await;
+        tick += 1;
+        tokens.extend(
+            sim.with(|s| s.pending_approvals())
+                .into_iter()
+                .filter_map(|a| a.token),
+        );
+        let t = &app.state.traffic;
+        max_retained = max_retained.max(t.records.len());
+        max_remembered = max_remembered.max(t.planner.as_ref().map_or(0, |p| p.remembered()));
+        if tick % 500 == 0 {
+            app.dispatch(Action::ToggleDetail);
+            screens.push_str(&capture::screen(&app.state));
+            app.dispatch(Action::ToggleDetail);
+        }
+        if dice.below(120) != 0 {
+            continue;
+        }
+        let truth = |env: &str| {
+            let pipeline = app
+                .state
+                .envs
+                .iter()
+                .find(|e| e.spec.name == env)
+                .map(|e| e.spec.pipeline.clone())
+                .unwrap_or_default();
+            sim.with(|s| s.executions(&pipeline))
+                .first()
+                .map(|e| e.status)
+        };
+        let approvals = sim.with(|s| s.pending_approvals());
+        let envs = ["dev", "stg", "prd"];
+        let env = envs[dice.below(3) as usize];
+        let kind = if approvals.iter().any(|a| a.environment == "prd") && dice.below(2) == 0 {
+            (OpKind::Approve, "prd")
+        } else if truth(env) == Some(ExecutionStatus::Failed) {
+            (OpKind::Retry, env)
+        } else if truth(env) == Some(ExecutionStatus::InProgress) && dice.below(4) == 0 {
+            (OpKind::Stop, env)
+        } else if env == "dev" {
+            (OpKind::Deploy, "dev")
+        } else {
+            continue;
+        };
+        *tried.entry(kind.1).or_default() += 1;
+        let draw = |a: &Headless| capture::screen(&a.state);
+        screens.push_str(&operator::act(&mut app, kind.0, kind.1, draw).await);
+        show_traffic(&mut app);
+        app.settle().await;
+    }
+    let during = sim.with(|s| s.stats());
+
+    // Faults off; polling alone must catch up within two rounds of the longest back-off.
+    sim.with(|s| {
+        s.set_faults(FaultRates::none());
+        s.set_log_faults(LogFaultRates::default());
+    });
+    let policy = app.state.poll;
+    let end = sim.with(|s| s.now()) + 2 * policy.max_backoff;
+    while sim.with(|s| s.now()) < end {
+        let next = sim.with(|s| s.now()) + 5 * Timestamp::SECOND;
+        sim.with(|s| s.advance_to(next));
+        app.tick(next).await;
+    }
+    let now = sim.with(|s| s.now());
+    app.tick(now).await;
+    let polled = app
+        .state
+        .envs
+        .iter()
+        .all(|e| e.refreshed_at.is_some_and(|t| now.since(t) <= policy.idle));
+    assert!(polled, "every environment polled within the idle period");
+    app.dispatch(Action::Refresh);
+    app.settle().await;
+    let rig = common::sim::Rig {
+        sim: sim.clone(),
+        app,
+    };
+    common::truth::assert_matches_truth(&rig, "after the chaos");
+    let mut app = rig.app;
+
+    // A deep re-list with the bucket frozen: every delivered file has been listed.
+    app.tick(now + 6 * Timestamp::MINUTE).await;
+    app.tick(now + 12 * Timestamp::MINUTE).await;
+    let (records, objects) = exact_records(&sim, &app.state).await;
+    let t = &app.state.traffic;
+    assert_eq!(t.objects as usize, objects, "each object counted once");
+    assert_eq!(
+        t.records.pushed(),
+        records,
+        "each readable record counted once"
+    );
+    assert_eq!(
+        t.stats.requests(),
+        records,
+        "statistics over the same records"
+    );
+    assert!(
+        max_retained <= CAP && t.records.len() <= CAP,
+        "retention cap {CAP}: {max_retained}"
+    );
+    assert!(
+        max_remembered < 1_000,
+        "tail memory bounded: {max_remembered} keys"
+    );
+
+    // Each confirmed action reached the simulator exactly once (the simulator injects a fault
+    // before the call reaches the service, so a faulted call was never served).
+    let lines = audit::read(&audit_path, None).unwrap();
+    let mut outcomes: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for l in &lines {
+        *outcomes
+            .entry((l.action.clone(), l.outcome.clone()))
+            .or_default() += 1;
+    }
+    let done = |a: &str| {
+        outcomes
+            .get(&(a.to_string(), "done".to_string()))
+            .copied()
+            .unwrap_or(0)
+    };
+    let stats = sim.with(|s| s.stats());
+    let served = |op: &str| stats.served.get(op).copied().unwrap_or(0);
+    assert_eq!(served("PutApprovalResult"), done("approve"), "approvals");
+    assert_eq!(served("StartPipelineExecution"), done("deploy"), "deploys");
+    assert_eq!(served("StopPipelineExecution"), done("stop"), "stops");
+    assert_eq!(served("RetryStageExecution"), done("retry"), "retries");
+    assert!(
+        done("approve") + done("deploy") > 0,
+        "the operator got things done: {outcomes:?}"
+    );
+
+    // No secret in full in the tracing log, the audit log or on screen.
+    let traced = String::from_utf8_lossy(&tracing_out.0.lock().unwrap()).into_owned();
+    let audited = std::fs::read_to_string(&audit_path).unwrap_or_default();
+    screens.push_str(&capture::screen(&app.state));
+    assert!(!tokens.is_empty(), "approval tokens were issued");
+    for token in &tokens {
+        for (name, text) in [
+            ("tracing", &traced),
+            ("audit", &audited),
+            ("screen", &screens),
+        ] {
+            assert!(
+                !text.contains(token.as_str()),
+                "approval token {token} in the {name} output"
+            );
+        }
+    }
+
+    println!("soak: {minutes} simulated minutes, {tick} ticks");
+    println!(
+        "calls: {} ({} during the chaos)",
+        stats.total_calls(),
+        during.total_calls()
+    );
+    println!("faults: {} {:?}", during.total_faults(), during.faults);
+    println!("operator tried: {tried:?}");
+    println!("actions (action, outcome): {outcomes:?}");
+    println!(
+        "traffic: {} records, {} objects, {} given up, {} retries, {} retained (cap {CAP}), {} keys remembered at most",
+        t.records.pushed(),
+        t.objects,
+        t.object_errors,
+        t.retries,
+        t.records.len(),
+        max_remembered
+    );
+    println!(
+        "captured: {} bytes traced, {} audit lines, {} bytes of screens",
+        traced.len(),
+        lines.len(),
+        screens.len()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
