@@ -24,7 +24,7 @@ use crate::domain::{Millis, ObjectInfo, Timestamp};
 use std::collections::HashMap;
 
 /// Reads of an object that keeps coming back incomplete before it is given up.
-pub const MAX_READS: u32 = 4;
+pub const MAX_READS: u32 = 5;
 
 /// One `ListObjectsV2` call (page through it with the continuation token).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -227,6 +227,11 @@ impl TailPlanner {
         }
         self.taken.remove(key);
         true
+    }
+
+    /// Whether `key` was given back after an incomplete read and waits to be read again.
+    pub fn awaits_reread(&self, key: &str) -> bool {
+        self.attempts.contains_key(key) && !self.taken.contains_key(key)
     }
 
     fn close_round(&mut self, now: Timestamp) {

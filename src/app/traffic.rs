@@ -8,7 +8,7 @@ use crate::accesslog::{
     StatsSnapshot, TailPlanner,
 };
 use crate::domain::Timestamp;
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 /// Chart data, computed when records land (never while drawing).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -67,6 +67,9 @@ pub struct Traffic {
     pub object_errors: u64,
     /// Objects read again after a failed fetch or an incomplete read.
     pub retries: u64,
+    /// The longest incomplete read so far of each object being read again (the records kept if
+    /// it is given up).
+    pub partial: BTreeMap<String, TrafficBatch>,
     /// Malformed lines skipped.
     pub skipped: u64,
     /// The latest read or listing problem.
@@ -129,6 +132,7 @@ impl Traffic {
             objects: 0,
             object_errors: 0,
             retries: 0,
+            partial: BTreeMap::new(),
             skipped: 0,
             error: None,
             panel: Panel::default(),
@@ -170,7 +174,9 @@ impl Traffic {
             self.cursor = self.rows.front().copied();
         }
         self.objects += batch.objects as u64;
-        self.object_errors += batch.errors.len() as u64;
+        // Each failed fetch brings one error of its own: those objects are read again, not lost.
+        let given_up = batch.errors.len().saturating_sub(batch.failed_keys.len());
+        self.object_errors += given_up as u64;
         self.skipped += batch.skipped;
         self.refresh_panel();
     }

@@ -103,6 +103,8 @@ pub struct TrafficBatch {
     pub errors: Vec<String>,
     /// Objects read incompletely this time: read again later, or given up on by the tail.
     pub incomplete: Vec<Incomplete>,
+    /// Keys of the objects read completely.
+    pub complete_keys: Vec<String>,
     /// Keys whose fetch failed: listed and fetched again later.
     pub failed_keys: Vec<String>,
     /// Malformed lines skipped.
@@ -117,6 +119,7 @@ impl Default for TrafficBatch {
             objects: 0,
             errors: Vec::new(),
             incomplete: Vec::new(),
+            complete_keys: Vec::new(),
             failed_keys: Vec::new(),
             skipped: 0,
         }
@@ -136,6 +139,7 @@ impl PartialEq for TrafficBatch {
             && self.objects == other.objects
             && self.errors == other.errors
             && self.incomplete == other.incomplete
+            && self.complete_keys == other.complete_keys
             && self.failed_keys == other.failed_keys
             && self.skipped == other.skipped
     }

@@ -91,6 +91,7 @@ pub fn parse_objects(
         let (chunk, lines, report) = parse_one(&bytes, &name);
         batch.skipped += report.skipped;
         if report.errors.is_empty() {
+            batch.complete_keys.push(key);
             whole.push((chunk, lines));
             continue;
         }

@@ -15,8 +15,8 @@ pub fn select(app: &mut Headless, env: &str) {
     }
 }
 
-/// Opens the dialog of `kind` on `env`, fills in a reason and the environment's name where the
-/// dialog asks for them, confirms (twice: a repeated Enter must not send twice) and closes the
+/// Opens the dialog of `kind` on `env`, fills in a reason (stop) and the environment's name where
+/// the dialog asks for it, confirms (twice: a repeated Enter must not send twice) and closes the
 /// dialog once it has answered. Returns the screen drawn while the dialog was open.
 pub async fn act(
     app: &mut Headless,
@@ -28,6 +28,27 @@ pub async fn act(
     app.dispatch(Action::Op(kind));
     app.settle().await;
     let mut shown = draw(app);
+    if app.state.ops.dialog.is_none() {
+        return shown;
+    }
+    // A reason where one is asked for (stop), then the name of a protected environment.
+    if kind == OpKind::Stop {
+        for c in "soak: stopping a run".chars() {
+            app.dispatch(Action::Input(c));
+        }
+    }
+    let must_type = app
+        .state
+        .ops
+        .dialog
+        .as_ref()
+        .and_then(|d| d.must_type().map(str::to_string));
+    if let Some(name) = must_type {
+        app.dispatch(Action::DialogNext);
+        for c in name.chars() {
+            app.dispatch(Action::Input(c));
+        }
+    }
     if app
         .state
         .ops
@@ -35,15 +56,6 @@ pub async fn act(
         .as_ref()
         .is_some_and(|d| d.planned.is_ok())
     {
-        if env == "prd" {
-            for c in "soak".chars() {
-                app.dispatch(Action::Input(c));
-            }
-            app.dispatch(Action::DialogNext);
-            for c in env.chars() {
-                app.dispatch(Action::Input(c));
-            }
-        }
         shown.push_str(&draw(app));
         app.dispatch(Action::Submit);
         app.dispatch(Action::Submit);
