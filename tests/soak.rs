@@ -12,7 +12,9 @@ mod common;
 mod operator;
 
 use shipdeck::app::{Action, Mode, PollPolicy, Session, State, View};
-use shipdeck::cloud::sim::{FaultRates, LogFaultRates, SimCloud, SimConfig, Simulator, demo_specs};
+use shipdeck::cloud::sim::{
+    FaultRates, LogFaultRates, SECRET_COOKIE, SimCloud, SimConfig, Simulator, demo_specs,
+};
 use shipdeck::domain::{ExecutionStatus, Timestamp};
 use shipdeck::ops::{OpKind, audit};
 use shipdeck::runtime::Headless;
@@ -69,13 +71,13 @@ fn show_traffic(app: &mut Headless) {
     app.dispatch(Action::Show(View::Traffic));
 }
 
-async fn exact_records(sim: &SimCloud, state: &State) -> (u64, usize) {
+async fn exact_records(sim: &SimCloud, state: &State) -> (u64, usize, u64) {
     use shipdeck::accesslog::{hour_floor, key_hour};
     let spec = &state.envs[state.traffic.env].spec;
     let storage = sim.cloud().storage;
     let prefix = format!("{}{}.", spec.logs_prefix, spec.distribution_id);
     let first = hour_floor(state.traffic.since);
-    let (mut records, mut objects) = (0u64, 0usize);
+    let (mut records, mut objects, mut cookies) = (0u64, 0usize, 0u64);
     let mut seen = BTreeSet::new();
     let mut token: Option<String> = None;
     loop {
@@ -90,14 +92,17 @@ async fn exact_records(sim: &SimCloud, state: &State) -> (u64, usize) {
             }
             objects += 1;
             let body = storage.get_object(&spec.logs_bucket, &o.key).await.unwrap();
-            shipdeck::logread::read_bytes(&body, &o.key, &mut |_| records += 1);
+            shipdeck::logread::read_bytes(&body, &o.key, &mut |v| {
+                records += 1;
+                cookies += u64::from(v.cookie().is_some_and(|c| c.contains(SECRET_COOKIE)));
+            });
         }
         token = page.next_token;
         if token.is_none() {
             break;
         }
     }
-    (records, objects)
+    (records, objects, cookies)
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -107,6 +112,7 @@ async fn the_app_survives_ten_thousand_minutes_of_chaos_and_stays_true() {
     let config = SimConfig {
         seed: 2026,
         traffic_scale: 0.03,
+        secret_cookies: true,
         faults: call_faults(),
         log_faults: log_faults(),
         ..SimConfig::default()
@@ -135,6 +141,7 @@ async fn the_app_survives_ten_thousand_minutes_of_chaos_and_stays_true() {
     let mut screens = String::new();
     let mut tokens = BTreeSet::new();
     let mut tried: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut released: BTreeMap<String, u64> = BTreeMap::new();
     let mut max_retained = 0usize;
     let mut max_remembered = 0usize;
     let end = now + minutes * Timestamp::MINUTE;
@@ -172,6 +179,13 @@ async fn the_app_survives_ten_thousand_minutes_of_chaos_and_stays_true() {
                 .first()
                 .map(|e| e.status)
         };
+        if dice.below(6) == 0 {
+            let env = ["dev", "stg"][dice.below(2) as usize];
+            let outcome = operator::release(&app, &sim.cloud(), env, dice.below(3) as usize).await;
+            let class = outcome.map_or("not planned".to_string(), |c| format!("{c:?}"));
+            *released.entry(class).or_default() += 1;
+            continue;
+        }
         let approvals = sim.with(|s| s.pending_approvals());
         let envs = ["dev", "stg", "prd"];
         let env = envs[dice.below(3) as usize];
@@ -226,7 +240,8 @@ async fn the_app_survives_ten_thousand_minutes_of_chaos_and_stays_true() {
     // A deep re-list with the bucket frozen: every delivered file has been listed.
     app.tick(now + 6 * Timestamp::MINUTE).await;
     app.tick(now + 12 * Timestamp::MINUTE).await;
-    let (records, objects) = exact_records(&sim, &app.state).await;
+    let (records, objects, cookies) = exact_records(&sim, &app.state).await;
+    assert!(cookies > 0, "the logs carry secret cookies");
     let t = &app.state.traffic;
     assert_eq!(t.objects as usize, objects, "each object counted once");
     assert_eq!(
@@ -279,6 +294,20 @@ async fn the_app_survives_ten_thousand_minutes_of_chaos_and_stays_true() {
     let audited = std::fs::read_to_string(&audit_path).unwrap_or_default();
     screens.push_str(&capture::screen(&app.state));
     assert!(!tokens.is_empty(), "approval tokens were issued");
+    assert!(
+        screens.contains("session=•••"),
+        "the detail pane showed a masked cookie"
+    );
+    for (name, text) in [
+        ("tracing", &traced),
+        ("audit", &audited),
+        ("screen", &screens),
+    ] {
+        assert!(
+            !text.contains(SECRET_COOKIE),
+            "a cookie value in the {name} output"
+        );
+    }
     for token in &tokens {
         for (name, text) in [
             ("tracing", &traced),
@@ -301,6 +330,7 @@ async fn the_app_survives_ten_thousand_minutes_of_chaos_and_stays_true() {
     println!("faults: {} {:?}", during.total_faults(), during.faults);
     println!("operator tried: {tried:?}");
     println!("actions (action, outcome): {outcomes:?}");
+    println!("releases through ops::apply: {released:?}");
     println!(
         "traffic: {} records, {} objects, {} given up, {} retries, {} retained (cap {CAP}), {} keys remembered at most",
         t.records.pushed(),

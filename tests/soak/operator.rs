@@ -1,7 +1,9 @@
 //! The scripted operator: acts through the console's keys and dialogs, as a person would.
 
 use shipdeck::app::{Action, View};
-use shipdeck::ops::OpKind;
+use shipdeck::cloud::Cloud;
+use shipdeck::ops::approve::PipelineData;
+use shipdeck::ops::{self, Context, ExitClass, OpKind, SelfApproval};
 use shipdeck::runtime::Headless;
 
 /// Selects environment `env` on the Pipeline view.
@@ -66,4 +68,32 @@ pub async fn act(
     app.dispatch(Action::Back);
     app.settle().await;
     shown
+}
+
+/// Releases to `env` as the CLI does (`shipdeck release ENV --from VERSION`): the catalogue, a
+/// plan promoting one of its newest packages (picked by `pick`), then `ops::apply`. Returns the
+/// outcome's class, or `None` when the catalogue could not be read or the plan was refused.
+pub async fn release(app: &Headless, cloud: &Cloud, env: &str, pick: usize) -> Option<ExitClass> {
+    let i = app.state.envs.iter().position(|e| e.spec.name == env)?;
+    let e = &app.state.envs[i];
+    let packages = ops::release::catalogue(cloud, &e.spec).await.ok()?;
+    let version = packages
+        .get(pick % packages.len().clamp(1, 3))?
+        .release
+        .version
+        .to_string();
+    let ctx = Context {
+        spec: &e.spec,
+        identity: app.state.session.identity.as_deref(),
+        now: app.state.now,
+        read_only: false,
+        self_approval: SelfApproval::default(),
+    };
+    let data = PipelineData {
+        def: e.def.as_ref(),
+        state: e.state.as_ref(),
+        executions: &e.executions,
+    };
+    let plan = ops::release::plan_promote(&ctx, data, &packages, &version).ok()?;
+    Some(ops::apply(cloud, &plan).await.class)
 }

@@ -28,6 +28,9 @@ impl FaultRates {
     }
 }
 
+/// How every secret cookie value of the simulator's logs begins (see `SimConfig::secret_cookies`).
+pub const SECRET_COOKIE: &str = "simSECRETck";
+
 /// Probabilities of the faults of CloudFront log objects (all 0 by default).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct LogFaultRates {
@@ -62,6 +65,9 @@ pub struct SimConfig {
     pub faults: FaultRates,
     /// Fault probabilities of CloudFront log objects (per read, file or listing page).
     pub log_faults: LogFaultRates,
+    /// Whether CloudFront logs carry cookies (`cs(Cookie)`) with recognisable secret values, each
+    /// starting with [`SECRET_COOKIE`]: what must never be shown or written in full.
+    pub secret_cookies: bool,
     /// Multiplier of CloudFront and API traffic (1.0 = demo rates; tests use small values).
     pub traffic_scale: f64,
     /// Demo speed: simulated seconds per real second (used by the runtime's clock driver only).
@@ -76,6 +82,7 @@ impl Default for SimConfig {
             history_days: 14,
             faults: FaultRates::none(),
             log_faults: LogFaultRates::default(),
+            secret_cookies: false,
             traffic_scale: 1.0,
             speed: 30.0,
         }

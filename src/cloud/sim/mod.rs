@@ -23,7 +23,7 @@ mod traffic;
 mod uploads;
 mod world;
 
-pub use config::{FaultRates, LogFaultRates, SimConfig, SimStats};
+pub use config::{FaultRates, LogFaultRates, SECRET_COOKIE, SimConfig, SimStats};
 pub use faults::LOGIN_HINT;
 pub use flow::SUMMARY_KEY;
 pub use livetail::LIVE_TAIL_LIMIT;

@@ -2,6 +2,7 @@
 
 use super::Simulator;
 use super::buckets::{Body, Object, etag_of};
+use super::config::SECRET_COOKIE;
 use super::events::Ev;
 use super::logfaults::Damage;
 use crate::accesslog::{Conditions, LogGenerator, SiteProfile, write_w3c};
@@ -27,13 +28,20 @@ pub(crate) struct LogRecipe {
     count: usize,
     cond: Conditions,
     damage: Damage,
+    cookies: bool,
 }
 
 impl LogRecipe {
     /// The gzip-compressed W3C file.
     pub(crate) fn render(&self) -> Vec<u8> {
         let mut generator = LogGenerator::new(self.seed, self.site.clone());
-        let records = generator.window(self.start, WINDOW, self.count, &self.cond);
+        let mut records = generator.window(self.start, WINDOW, self.count, &self.cond);
+        if self.cookies {
+            for (i, r) in records.iter_mut().enumerate() {
+                let secret = format!("{SECRET_COOKIE}{:016x}", self.seed ^ i as u64);
+                r.cookie = Some(format!("session={secret};%20theme=dark"));
+            }
+        }
         let mut text = String::with_capacity(self.count * 420 + 512);
         write_w3c(&records, &mut text);
         let mut gz = GzEncoder::new(Vec::with_capacity(text.len() / 6), Compression::default());
@@ -200,6 +208,7 @@ impl Simulator {
                 count,
                 cond,
                 damage: self.roll_damage(),
+                cookies: self.cfg.secret_cookies,
             };
             let late = self.rng.chance(0.03);
             let delay = if self.log_fault("late_delivery", self.cfg.log_faults.late_delivery) {
