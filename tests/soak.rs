@@ -10,6 +10,8 @@ mod capture;
 mod common;
 #[path = "soak/operator.rs"]
 mod operator;
+#[path = "soak/world.rs"]
+mod world;
 
 use shipdeck::app::{Action, Mode, PollPolicy, Session, State, View};
 use shipdeck::cloud::sim::{
@@ -19,6 +21,7 @@ use shipdeck::domain::{ExecutionStatus, Timestamp};
 use shipdeck::ops::{OpKind, audit};
 use shipdeck::runtime::Headless;
 use std::collections::{BTreeMap, BTreeSet};
+use world::{Dice, call_faults, exact_records, log_faults};
 
 /// Records the Traffic view may hold in the soak (small, so the cap is exercised).
 const CAP: usize = 3_000;
@@ -32,77 +35,10 @@ fn minutes() -> i64 {
         .unwrap_or(10_000)
 }
 
-fn call_faults() -> FaultRates {
-    FaultRates {
-        throttle: 0.03,
-        timeout: 0.025,
-        server_error: 0.03,
-        expired_credentials: 0.015,
-    }
-}
-
-fn log_faults() -> LogFaultRates {
-    LogFaultRates {
-        truncated_body: 0.05,
-        corrupt_object: 0.03,
-        late_delivery: 0.05,
-        duplicate_delivery: 0.1,
-    }
-}
-
-/// A tiny deterministic generator for the operator's moments and choices.
-struct Dice(u64);
-impl Dice {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 /// Shows the Traffic view of prd (the busiest distribution).
 fn show_traffic(app: &mut Headless) {
     operator::select(app, "prd");
     app.dispatch(Action::Show(View::Traffic));
-}
-
-async fn exact_records(sim: &SimCloud, state: &State) -> (u64, usize, u64) {
-    use shipdeck::accesslog::{hour_floor, key_hour};
-    let spec = &state.envs[state.traffic.env].spec;
-    let storage = sim.cloud().storage;
-    let prefix = format!("{}{}.", spec.logs_prefix, spec.distribution_id);
-    let first = hour_floor(state.traffic.since);
-    let (mut records, mut objects, mut cookies) = (0u64, 0usize, 0u64);
-    let mut seen = BTreeSet::new();
-    let mut token: Option<String> = None;
-    loop {
-        let page = storage
-            .list_objects(&spec.logs_bucket, &prefix, None, token.as_deref(), 1000)
-            .await
-            .unwrap();
-        for o in &page.objects {
-            let hour = key_hour(&o.key, &spec.logs_prefix, &spec.distribution_id).unwrap();
-            if hour < first || !seen.insert(o.key.clone()) {
-                continue;
-            }
-            objects += 1;
-            let body = storage.get_object(&spec.logs_bucket, &o.key).await.unwrap();
-            shipdeck::logread::read_bytes(&body, &o.key, &mut |v| {
-                records += 1;
-                cookies += u64::from(v.cookie().is_some_and(|c| c.contains(SECRET_COOKIE)));
-            });
-        }
-        token = page.next_token;
-        if token.is_none() {
-            break;
-        }
-    }
-    (records, objects, cookies)
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -159,7 +95,7 @@ async fn the_app_survives_ten_thousand_minutes_of_chaos_and_stays_true() {
         let t = &app.state.traffic;
         max_retained = max_retained.max(t.records.len());
         max_remembered = max_remembered.max(t.planner.as_ref().map_or(0, |p| p.remembered()));
-        if tick % 500 == 0 {
+        if tick.is_multiple_of(500) {
             app.dispatch(Action::ToggleDetail);
             screens.push_str(&capture::screen(&app.state));
             app.dispatch(Action::ToggleDetail);
