@@ -14,6 +14,8 @@ mod flow;
 mod invalidations;
 mod livetail;
 mod logfaults;
+#[cfg(test)]
+mod logfaults_tests;
 mod pipeline;
 mod ports;
 mod queries;
