@@ -4,7 +4,7 @@
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= auto
 
-.PHONY: demo run build build-release deploy-dev release test fmt fmt-check lint unit bench fuzz clean help
+.PHONY: demo run build build-release deploy-dev release test fmt fmt-check lint unit bench fuzz soak clean help
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -81,6 +81,11 @@ FUZZ_SECONDS ?= 60
 
 fuzz: ## Fuzz the log parser, filter parser and config loader for FUZZ_SECONDS each (nightly + cargo-fuzz)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
+
+SOAK_MINUTES ?= 200000
+
+soak: ## Chaos soak: SOAK_MINUTES (default 200000) simulated minutes with faults, release build
+	SHIPDECK_SOAK_MINUTES=$(SOAK_MINUTES) $(CARGO) test --locked --release --test soak -- --nocapture
 
 clean: ## Remove build output
 	$(CARGO) clean

@@ -170,6 +170,28 @@ fn a_failed_key_comes_back_and_a_read_one_never_does() {
 }
 
 #[test]
+fn an_incomplete_read_comes_back_until_it_is_given_up() {
+    use shipdeck::accesslog::MAX_READS;
+    let mut p = TailPlanner::new(PREFIX, DIST, T);
+    let bucket: BTreeSet<String> = (0..2).map(|i| key(T, i)).collect();
+    assert_eq!(poll(&mut p, &bucket, T).len(), 2);
+    let mut now = T;
+    for read in 1..MAX_READS {
+        assert!(p.retry_incomplete(&key(T, 0)), "read {read} is retried");
+        now = now + 15_000;
+        assert_eq!(poll(&mut p, &bucket, now), vec![key(T, 0)]);
+    }
+    assert!(
+        !p.retry_incomplete(&key(T, 0)),
+        "given up after {MAX_READS} reads"
+    );
+    assert!(
+        poll(&mut p, &bucket, now + 15_000).is_empty(),
+        "and never read again"
+    );
+}
+
+#[test]
 fn the_poll_interval_adapts() {
     let mut p = TailPlanner::new(PREFIX, DIST, T);
     assert_eq!(p.next_poll(T), T);

@@ -48,7 +48,8 @@ pub use retain_row::{IpText, RetainedRecord};
 pub use stats::{HORIZON_MS, Stats, StatsConfig, Window};
 pub use stats_snapshot::{MinutePoint, Percentiles, StatsSnapshot, StatusMix, TopLists};
 pub use tail::{
-    ListRequest, TailConfig, TailPlanner, hour_floor, hour_key_prefix, hour_string, key_hour,
+    ListRequest, MAX_READS, TailConfig, TailPlanner, hour_floor, hour_key_prefix, hour_string,
+    key_hour,
 };
 pub use topk::{SpaceSaving, TopEntry};
 pub use view::LineView;

@@ -13,11 +13,18 @@
 //! hour before anything a listing can return (`max(since, now - horizon)`), so memory holds about
 //! `horizon + 1 h` of keys.
 //!
+//! An object read incompletely (cut short in transit, or corrupt at rest) is given back by
+//! [`TailPlanner::retry_incomplete`] to be read again, up to [`MAX_READS`] reads in all; after
+//! that it is given up (its complete records kept by the caller).
+//!
 //! The poll interval is `min_interval` after a round that found new files and doubles with each
 //! idle round up to `max_interval`.
 
 use crate::domain::{Millis, ObjectInfo, Timestamp};
 use std::collections::HashMap;
+
+/// Reads of an object that keeps coming back incomplete before it is given up.
+pub const MAX_READS: u32 = 5;
 
 /// One `ListObjectsV2` call (page through it with the continuation token).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +113,8 @@ pub struct TailPlanner {
     since: Timestamp,
     cfg: TailConfig,
     taken: HashMap<String, i64>,
+    /// Incomplete reads per key (with the key's hour, for forgetting).
+    attempts: HashMap<String, (i64, u32)>,
     last_deep: Option<Timestamp>,
     idle: u32,
     round_new: usize,
@@ -127,6 +136,7 @@ impl TailPlanner {
             since,
             cfg,
             taken: HashMap::new(),
+            attempts: HashMap::new(),
             last_deep: None,
             idle: 0,
             round_new: 0,
@@ -175,6 +185,7 @@ impl TailPlanner {
         }
         let forget = self.floor_hour(now).millis() - Timestamp::HOUR;
         self.taken.retain(|_, hour| *hour >= forget);
+        self.attempts.retain(|_, (hour, _)| *hour >= forget);
         vec![ListRequest {
             prefix: self.list_prefix(),
             start_after: hour_key_prefix(&self.prefix, &self.dist, from),
@@ -203,6 +214,24 @@ impl TailPlanner {
     /// Gives back a key whose fetch or read failed: a later listing returns it again.
     pub fn mark_failed(&mut self, key: &str) {
         self.taken.remove(key);
+    }
+
+    /// An object was read incompletely: gives it back to be read again (`true`) unless it has
+    /// now been read [`MAX_READS`] times, when it is given up for good (`false`).
+    pub fn retry_incomplete(&mut self, key: &str) -> bool {
+        let hour = key_hour(key, &self.prefix, &self.dist).map_or(0, |t| t.millis());
+        let entry = self.attempts.entry(key.to_string()).or_insert((hour, 0));
+        entry.1 += 1;
+        if entry.1 >= MAX_READS {
+            return false;
+        }
+        self.taken.remove(key);
+        true
+    }
+
+    /// Whether `key` was given back after an incomplete read and waits to be read again.
+    pub fn awaits_reread(&self, key: &str) -> bool {
+        self.attempts.contains_key(key) && !self.taken.contains_key(key)
     }
 
     fn close_round(&mut self, now: Timestamp) {

@@ -40,7 +40,7 @@ pub use ops_state::{
 pub use ops_update::WATCH_POLL;
 pub use ops_watch::seen;
 pub use summary::{EnvSummary, PipelineHealth};
-pub use traffic::{DETAIL_KEEP, FullLine, Panel, Preset, Traffic, TrafficBatch};
+pub use traffic::{DETAIL_KEEP, FullLine, Incomplete, Panel, Preset, Traffic, TrafficBatch};
 pub use traffic_export::{ExportFormat, export_records};
 pub use traffic_find::{contains_ci, row_matches};
 pub use update::{start, update};

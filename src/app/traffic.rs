@@ -2,13 +2,13 @@
 //! records, statistics, the tail planner, the filter expression, search, follow and selection.
 
 use super::RequestId;
-pub use super::traffic_batch::{DETAIL_KEEP, FullLine, Preset, TrafficBatch};
+pub use super::traffic_batch::{DETAIL_KEEP, FullLine, Incomplete, Preset, TrafficBatch};
 use crate::accesslog::{
     DEFAULT_RETAIN, Filter, FilterError, LogFields, MinutePoint, Retained, RetainedRecord, Stats,
     StatsSnapshot, TailPlanner,
 };
 use crate::domain::Timestamp;
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 /// Chart data, computed when records land (never while drawing).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -63,8 +63,13 @@ pub struct Traffic {
     pub next_poll: Timestamp,
     /// Objects read.
     pub objects: u64,
-    /// Objects that could not be read completely.
+    /// Objects given up on after reading them incompletely (their complete records kept).
     pub object_errors: u64,
+    /// Objects read again after a failed fetch or an incomplete read.
+    pub retries: u64,
+    /// The longest incomplete read so far of each object being read again (the records kept if
+    /// it is given up).
+    pub partial: BTreeMap<String, TrafficBatch>,
     /// Malformed lines skipped.
     pub skipped: u64,
     /// The latest read or listing problem.
@@ -126,6 +131,8 @@ impl Traffic {
             next_poll: Timestamp(i64::MIN),
             objects: 0,
             object_errors: 0,
+            retries: 0,
+            partial: BTreeMap::new(),
             skipped: 0,
             error: None,
             panel: Panel::default(),
@@ -167,7 +174,9 @@ impl Traffic {
             self.cursor = self.rows.front().copied();
         }
         self.objects += batch.objects as u64;
-        self.object_errors += batch.errors.len() as u64;
+        // Each failed fetch brings one error of its own: those objects are read again, not lost.
+        let given_up = batch.errors.len().saturating_sub(batch.failed_keys.len());
+        self.object_errors += given_up as u64;
         self.skipped += batch.skipped;
         self.refresh_panel();
     }

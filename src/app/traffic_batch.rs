@@ -78,6 +78,18 @@ pub struct FullLine {
     pub line: Box<str>,
 }
 
+/// An object read incompletely (cut short or corrupt): its complete records, kept apart until
+/// the tail decides to read it again or give up on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incomplete {
+    /// Its key.
+    pub key: String,
+    /// Why it could not be read completely.
+    pub error: String,
+    /// Its complete records (with `objects` 1, no errors).
+    pub batch: TrafficBatch,
+}
+
 /// What one read of log objects brought back: their records in time order, in compact form.
 #[derive(Debug, Clone)]
 pub struct TrafficBatch {
@@ -85,10 +97,14 @@ pub struct TrafficBatch {
     pub records: Retained,
     /// Raw lines of the newest records (at most [`DETAIL_KEEP`]).
     pub lines: Vec<FullLine>,
-    /// Objects read (completely or not).
+    /// Objects read (completely, or given up on).
     pub objects: usize,
-    /// Objects that could not be read completely (their complete records are kept), by name.
+    /// Objects given up on, incompletely read (their complete records are kept), by name.
     pub errors: Vec<String>,
+    /// Objects read incompletely this time: read again later, or given up on by the tail.
+    pub incomplete: Vec<Incomplete>,
+    /// Keys of the objects read completely.
+    pub complete_keys: Vec<String>,
     /// Keys whose fetch failed: listed and fetched again later.
     pub failed_keys: Vec<String>,
     /// Malformed lines skipped.
@@ -102,6 +118,8 @@ impl Default for TrafficBatch {
             lines: Vec::new(),
             objects: 0,
             errors: Vec::new(),
+            incomplete: Vec::new(),
+            complete_keys: Vec::new(),
             failed_keys: Vec::new(),
             skipped: 0,
         }
@@ -120,6 +138,8 @@ impl PartialEq for TrafficBatch {
             && self.lines == other.lines
             && self.objects == other.objects
             && self.errors == other.errors
+            && self.incomplete == other.incomplete
+            && self.complete_keys == other.complete_keys
             && self.failed_keys == other.failed_keys
             && self.skipped == other.skipped
     }

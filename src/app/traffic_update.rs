@@ -122,21 +122,52 @@ pub(super) fn read(
         return Vec::new();
     }
     t.inflight = None;
+    let mut retrying = 0usize;
     if let Some(p) = t.planner.as_mut() {
         for key in &batch.failed_keys {
             p.mark_failed(key);
         }
     }
     t.ingest(batch);
+    for key in &batch.complete_keys {
+        t.partial.remove(key);
+    }
+    let mut given_up = Vec::new();
+    for part in &batch.incomplete {
+        // Reads of one object are prefixes of it: keep the longest.
+        let longer = t
+            .partial
+            .get(&part.key)
+            .is_none_or(|b| b.records.len() < part.batch.records.len());
+        if longer {
+            t.partial.insert(part.key.clone(), part.batch.clone());
+        }
+        let again = t
+            .planner
+            .as_mut()
+            .is_some_and(|p| p.retry_incomplete(&part.key));
+        if again {
+            retrying += 1;
+        } else if let Some(mut kept) = t.partial.remove(&part.key) {
+            kept.errors.push(part.error.clone());
+            t.ingest(&kept);
+            given_up.push(part.error.clone());
+        }
+    }
+    if let Some(p) = t.planner.as_ref() {
+        // Objects forgotten before they could be read again take their partial reads along.
+        t.partial.retain(|key, _| p.awaits_reread(key));
+    }
+    t.retries += (batch.failed_keys.len() + retrying) as u64;
     t.next_poll = t.planner.as_mut().map_or(now + RETRY, |p| p.next_poll(now));
-    let problem = batch.errors.first().cloned().or_else(|| {
-        (!batch.failed_keys.is_empty()).then(|| {
-            format!(
-                "{} object(s) could not be fetched; retrying",
-                batch.failed_keys.len()
-            )
-        })
-    });
+    let problem = given_up
+        .first()
+        .or(batch.errors.first())
+        .cloned()
+        .or_else(|| {
+            let failed = batch.failed_keys.len() + retrying;
+            (failed > 0).then(|| format!("{failed} object(s) could not be read; retrying"))
+        });
     t.error = problem.clone();
     if let Some(text) = problem {
         state.say(Level::Warn, text);

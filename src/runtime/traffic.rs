@@ -2,10 +2,10 @@
 //! whose gzip inflation and parsing run on tokio's blocking pool; what comes back is compact.
 
 use crate::accesslog::{LineView, LogFields, Retained};
-use crate::app::{DETAIL_KEEP, FullLine, TrafficBatch};
+use crate::app::{DETAIL_KEEP, FullLine, Incomplete, TrafficBatch};
 use crate::cloud::{CloudError, CloudResult, Storage};
 use crate::domain::ObjectInfo;
-use crate::logread::read_bytes;
+use crate::logread::{ReadReport, read_bytes};
 use futures::StreamExt;
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -69,14 +69,14 @@ pub(super) async fn read_objects(
     }
 }
 
-/// Parses fetched bodies into one time-ordered batch. A truncated or corrupt object keeps its
-/// complete records and is reported; an object that could not be fetched is given back.
+/// Parses fetched bodies into one time-ordered batch. An object read incompletely (truncated
+/// or corrupt) is set apart with its complete records, for the tail to read again or give up
+/// on; an object that could not be fetched is given back.
 pub fn parse_objects(
     bucket: &str,
     bodies: Vec<(String, Result<Vec<u8>, CloudError>)>,
 ) -> TrafficBatch {
-    let mut chunk = Retained::new(usize::MAX / 4);
-    let mut lines: VecDeque<FullLine> = VecDeque::new();
+    let mut whole = Vec::new();
     let mut batch = TrafficBatch::default();
     for (key, body) in bodies {
         let name = format!("s3://{bucket}/{key}");
@@ -88,44 +88,96 @@ pub fn parse_objects(
                 continue;
             }
         };
-        let mut names: Option<(usize, Arc<[Box<str>]>)> = None;
-        let report = read_bytes(&bytes, &name, &mut |v: &LineView<'_>| {
-            let schema = v.schema() as *const _ as usize;
-            let arc = match &names {
-                Some((p, a)) if *p == schema => a.clone(),
-                _ => {
-                    let a: Arc<[Box<str>]> = v.schema().names().into();
-                    names = Some((schema, a.clone()));
-                    a
-                }
-            };
-            if lines.len() == DETAIL_KEEP {
-                lines.pop_front();
-            }
-            lines.push_back(FullLine {
-                index: u32::try_from(chunk.len()).unwrap_or(u32::MAX),
-                names: arc,
-                line: v.line().into(),
-            });
-            chunk.push(v);
-        });
-        batch.objects += 1;
+        let (chunk, lines, report) = parse_one(&bytes, &name);
         batch.skipped += report.skipped;
-        batch.errors.extend(report.errors);
+        if report.errors.is_empty() {
+            batch.complete_keys.push(key);
+            whole.push((chunk, lines));
+            continue;
+        }
+        let (records, lines) = assemble(vec![(chunk, lines)]);
+        let error = report.errors.join("; ");
+        let part = TrafficBatch {
+            records,
+            lines,
+            objects: 1,
+            ..TrafficBatch::default()
+        };
+        batch.incomplete.push(Incomplete {
+            key,
+            error,
+            batch: part,
+        });
     }
-    // Records of one round in time order (files of an hour are listed in random-name order).
-    let mut order: Vec<u32> = (0..u32::try_from(chunk.len()).unwrap_or(u32::MAX)).collect();
-    let ts: Vec<i64> = chunk.iter().map(|r| r.timestamp_ms()).collect();
+    batch.objects = whole.len();
+    let (records, lines) = assemble(whole);
+    batch.records = records;
+    batch.lines = lines;
+    batch
+}
+
+/// One object's records (in file order) and the raw lines of its newest records.
+fn parse_one(bytes: &[u8], name: &str) -> (Retained, VecDeque<FullLine>, ReadReport) {
+    let mut chunk = Retained::new(usize::MAX / 4);
+    let mut lines: VecDeque<FullLine> = VecDeque::new();
+    let mut names: Option<(usize, Arc<[Box<str>]>)> = None;
+    let report = read_bytes(bytes, name, &mut |v: &LineView<'_>| {
+        let schema = v.schema() as *const _ as usize;
+        let arc = match &names {
+            Some((p, a)) if *p == schema => a.clone(),
+            _ => {
+                let a: Arc<[Box<str>]> = v.schema().names().into();
+                names = Some((schema, a.clone()));
+                a
+            }
+        };
+        if lines.len() == DETAIL_KEEP {
+            lines.pop_front();
+        }
+        lines.push_back(FullLine {
+            index: u32::try_from(chunk.len()).unwrap_or(u32::MAX),
+            names: arc,
+            line: v.line().into(),
+        });
+        chunk.push(v);
+    });
+    (chunk, lines, report)
+}
+
+/// Objects' records merged in time order (files of an hour are listed in random-name order),
+/// with the raw lines of the newest [`DETAIL_KEEP`] re-indexed.
+fn assemble(parts: Vec<(Retained, VecDeque<FullLine>)>) -> (Retained, Vec<FullLine>) {
+    let total: usize = parts.iter().map(|(c, _)| c.len()).sum();
+    let mut ts: Vec<i64> = Vec::with_capacity(total);
+    let mut refs: Vec<(usize, usize)> = Vec::with_capacity(total);
+    let mut all_lines: VecDeque<FullLine> = VecDeque::new();
+    for (p, (chunk, lines)) in parts.iter().enumerate() {
+        let base = u32::try_from(ts.len()).unwrap_or(u32::MAX);
+        for (i, r) in chunk.iter().enumerate() {
+            ts.push(r.timestamp_ms());
+            refs.push((p, i));
+        }
+        for l in lines {
+            if all_lines.len() == DETAIL_KEEP {
+                all_lines.pop_front();
+            }
+            let mut l = l.clone();
+            l.index = base.saturating_add(l.index);
+            all_lines.push_back(l);
+        }
+    }
+    let mut order: Vec<u32> = (0..u32::try_from(total).unwrap_or(u32::MAX)).collect();
     order.sort_by_key(|&i| ts[i as usize]);
-    let mut sorted = Retained::new(chunk.len().max(1));
-    let mut new_index = vec![0u32; chunk.len()];
+    let mut sorted = Retained::new(total.max(1));
+    let mut new_index = vec![0u32; total];
     for (pos, &i) in order.iter().enumerate() {
-        if let Some(r) = chunk.get(i as usize) {
+        let (p, k) = refs[i as usize];
+        if let Some(r) = parts.get(p).and_then(|(c, _)| c.get(k)) {
             sorted.push(&r);
         }
         new_index[i as usize] = u32::try_from(pos).unwrap_or(u32::MAX);
     }
-    let mut lines: Vec<FullLine> = lines
+    let mut lines: Vec<FullLine> = all_lines
         .into_iter()
         .map(|mut l| {
             l.index = new_index.get(l.index as usize).copied().unwrap_or(l.index);
@@ -133,7 +185,5 @@ pub fn parse_objects(
         })
         .collect();
     lines.sort_by_key(|l| l.index);
-    batch.records = sorted;
-    batch.lines = lines;
-    batch
+    (sorted, lines)
 }

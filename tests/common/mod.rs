@@ -186,3 +186,4 @@ pub fn snapshot(
 pub mod ops;
 pub mod ops_rig;
 pub mod sim;
+pub mod truth;

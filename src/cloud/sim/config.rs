@@ -28,6 +28,30 @@ impl FaultRates {
     }
 }
 
+/// How every secret cookie value of the simulator's logs begins (see `SimConfig::secret_cookies`).
+pub const SECRET_COOKIE: &str = "simSECRETck";
+
+/// Probabilities of the faults of CloudFront log objects (all 0 by default).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct LogFaultRates {
+    /// A `GetObject` of a log object whose body comes back cut short (the object is fine).
+    pub truncated_body: f64,
+    /// A log file corrupt at rest: cut short for good, or not gzip at all.
+    pub corrupt_object: f64,
+    /// A log file delivered hours late, after later files (its key sorts before theirs).
+    pub late_delivery: f64,
+    /// A listing page that returns a key twice, or a log file delivered twice (same key).
+    pub duplicate_delivery: f64,
+}
+
+impl LogFaultRates {
+    /// Whether any log-object fault can happen.
+    pub fn any(&self) -> bool {
+        self.truncated_body + self.corrupt_object + self.late_delivery + self.duplicate_delivery
+            > 0.0
+    }
+}
+
 /// How the simulated world is built and driven.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimConfig {
@@ -39,6 +63,11 @@ pub struct SimConfig {
     pub history_days: u32,
     /// Fault probabilities applied by the ports.
     pub faults: FaultRates,
+    /// Fault probabilities of CloudFront log objects (per read, file or listing page).
+    pub log_faults: LogFaultRates,
+    /// Whether CloudFront logs carry cookies (`cs(Cookie)`) with recognisable secret values, each
+    /// starting with [`SECRET_COOKIE`]: what must never be shown or written in full.
+    pub secret_cookies: bool,
     /// Multiplier of CloudFront and API traffic (1.0 = demo rates; tests use small values).
     pub traffic_scale: f64,
     /// Demo speed: simulated seconds per real second (used by the runtime's clock driver only).
@@ -52,6 +81,8 @@ impl Default for SimConfig {
             start: Timestamp(1_795_597_200_000), // 2026-11-25T09:00:00Z, a Wednesday
             history_days: 14,
             faults: FaultRates::none(),
+            log_faults: LogFaultRates::default(),
+            secret_cookies: false,
             traffic_scale: 1.0,
             speed: 30.0,
         }
@@ -65,7 +96,9 @@ pub struct SimStats {
     pub calls: BTreeMap<String, u64>,
     /// Calls per operation that got past fault injection and reached the simulated service.
     pub served: BTreeMap<String, u64>,
-    /// Faults per kind (`throttle`, `timeout`, `server_error`, `expired_credentials`).
+    /// Faults per kind (`throttle`, `timeout`, `server_error`, `expired_credentials`, and for log
+    /// objects `truncated_body`, `corrupt_object`, `late_delivery`, `duplicate_listing`,
+    /// `redelivery`).
     pub faults: BTreeMap<String, u64>,
 }
 
@@ -78,5 +111,10 @@ impl SimStats {
     /// All injected faults.
     pub fn total_faults(&self) -> u64 {
         self.faults.values().sum()
+    }
+
+    /// Injected faults of one kind.
+    pub fn faults_of(&self, kind: &str) -> u64 {
+        self.faults.get(kind).copied().unwrap_or(0)
     }
 }

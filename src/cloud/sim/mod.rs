@@ -13,6 +13,9 @@ mod faults;
 mod flow;
 mod invalidations;
 mod livetail;
+mod logfaults;
+#[cfg(test)]
+mod logfaults_tests;
 mod pipeline;
 mod ports;
 mod queries;
@@ -22,7 +25,7 @@ mod traffic;
 mod uploads;
 mod world;
 
-pub use config::{FaultRates, SimConfig, SimStats};
+pub use config::{FaultRates, LogFaultRates, SECRET_COOKIE, SimConfig, SimStats};
 pub use faults::LOGIN_HINT;
 pub use flow::SUMMARY_KEY;
 pub use livetail::LIVE_TAIL_LIMIT;

@@ -165,12 +165,18 @@ impl Storage for SimCloud {
         max_keys: usize,
     ) -> CloudResult<ObjectPage> {
         self.call("s3", "ListObjectsV2", |s| {
-            s.buckets
-                .list(bucket, prefix, start_after, continuation, max_keys)
+            let mut page = s
+                .buckets
+                .list(bucket, prefix, start_after, continuation, max_keys)?;
+            page.objects = s.list_in_transit(bucket, page.objects);
+            Ok(page)
         })
     }
     async fn get_object(&self, bucket: &str, key: &str) -> CloudResult<Vec<u8>> {
-        self.call("s3", "GetObject", |s| s.buckets.get(bucket, key))
+        self.call("s3", "GetObject", |s| {
+            let bytes = s.buckets.get(bucket, key)?;
+            Ok(s.read_in_transit(bucket, bytes))
+        })
     }
     async fn head_object(&self, bucket: &str, key: &str) -> CloudResult<ObjectMeta> {
         self.call("s3", "HeadObject", |s| s.buckets.head(bucket, key))

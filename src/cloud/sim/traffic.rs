@@ -2,7 +2,9 @@
 
 use super::Simulator;
 use super::buckets::{Body, Object, etag_of};
+use super::config::SECRET_COOKIE;
 use super::events::Ev;
+use super::logfaults::Damage;
 use crate::accesslog::{Conditions, LogGenerator, SiteProfile, write_w3c};
 use crate::domain::{Distribution, Millis, Timestamp};
 use flate2::Compression;
@@ -25,20 +27,30 @@ pub(crate) struct LogRecipe {
     start: Timestamp,
     count: usize,
     cond: Conditions,
+    damage: Damage,
+    cookies: bool,
 }
 
 impl LogRecipe {
     /// The gzip-compressed W3C file.
     pub(crate) fn render(&self) -> Vec<u8> {
         let mut generator = LogGenerator::new(self.seed, self.site.clone());
-        let records = generator.window(self.start, WINDOW, self.count, &self.cond);
+        let mut records = generator.window(self.start, WINDOW, self.count, &self.cond);
+        if self.cookies {
+            for (i, r) in records.iter_mut().enumerate() {
+                let secret = format!("{SECRET_COOKIE}{:016x}", self.seed ^ i as u64);
+                r.cookie = Some(format!("session={secret};%20theme=dark"));
+            }
+        }
         let mut text = String::with_capacity(self.count * 420 + 512);
         write_w3c(&records, &mut text);
         let mut gz = GzEncoder::new(Vec::with_capacity(text.len() / 6), Compression::default());
         // Writing to a Vec cannot fail; on the impossible error the file is simply empty.
-        gz.write_all(text.as_bytes())
+        let bytes = gz
+            .write_all(text.as_bytes())
             .and_then(|()| gz.finish())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        self.damage.apply(bytes)
     }
 }
 
@@ -195,9 +207,14 @@ impl Simulator {
                 start: w,
                 count,
                 cond,
+                damage: self.roll_damage(),
+                cookies: self.cfg.secret_cookies,
             };
             let late = self.rng.chance(0.03);
-            let delay = if late {
+            let delay = if self.log_fault("late_delivery", self.cfg.log_faults.late_delivery) {
+                self.fault_rng
+                    .range(2 * Timestamp::HOUR, 20 * Timestamp::HOUR)
+            } else if late {
                 self.rng.range(Timestamp::HOUR, 8 * Timestamp::HOUR)
             } else {
                 self.rng
@@ -227,6 +244,19 @@ impl Simulator {
                 last_modified: delivered,
                 metadata,
             };
+            if self.log_fault("redelivery", self.cfg.log_faults.duplicate_delivery) {
+                let again = delivered + self.fault_rng.range(Timestamp::MINUTE, Timestamp::HOUR);
+                let mut copy = object.clone();
+                copy.last_modified = again;
+                self.agenda.push(
+                    again,
+                    Ev::Deliver {
+                        bucket: bucket.clone(),
+                        key: key.clone(),
+                        object: Box::new(copy),
+                    },
+                );
+            }
             self.agenda.push(
                 delivered,
                 Ev::Deliver {

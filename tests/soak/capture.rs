@@ -1,0 +1,54 @@
+//! Everything the soak writes: the tracing output (a global subscriber into a buffer) and the
+//! screens drawn.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use shipdeck::app::State;
+use shipdeck::tui::hints::hints;
+use shipdeck::tui::keymap::Keymap;
+use shipdeck::tui::render::draw;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+/// A shared buffer the tracing subscriber writes into.
+#[derive(Clone, Default)]
+pub struct Buffer(pub Arc<Mutex<Vec<u8>>>);
+
+impl Write for Buffer {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(data);
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Installs a subscriber writing every event of shipdeck at debug level into the buffer.
+pub fn tracing_buffer() -> Buffer {
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("shipdeck=debug"))
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    tracing::subscriber::set_global_default(subscriber).unwrap();
+    buffer
+}
+
+/// Draws the state as the terminal would show it and returns the screen's text.
+pub fn screen(state: &State) -> String {
+    let keys = hints(&Keymap::load(None).unwrap());
+    let mut terminal = Terminal::new(TestBackend::new(180, 50)).unwrap();
+    terminal.draw(|f| draw(f, state, &keys)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    let mut text = String::new();
+    for y in 0..buffer.area.height {
+        for x in 0..buffer.area.width {
+            text.push_str(buffer[(x, y)].symbol());
+        }
+        text.push('\n');
+    }
+    text
+}
