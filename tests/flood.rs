@@ -10,9 +10,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
-use shipdeck::app::{
-    Action, COMMANDS, Effect, LOG_TAIL_CAP, OP_COMMANDS, Overlay, State, update,
-};
+use shipdeck::app::{Action, COMMANDS, Effect, LOG_TAIL_CAP, OP_COMMANDS, Overlay, State, update};
 use shipdeck::runtime::run_effect;
 use shipdeck::tui::hints::hints;
 use shipdeck::tui::keymap::{KeyMode, Keymap};

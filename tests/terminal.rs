@@ -1,5 +1,6 @@
 //! Terminal safety: the console run in a pseudo-terminal leaves raw mode and the alternate
-//! screen behind it when it quits and when it is sent SIGTERM or SIGHUP.
+//! screen behind it when it quits, when it is sent SIGTERM or SIGHUP, and when it panics or
+//! fails (a debug build's `SHIPDECK_CRASH` hook turns its quit into a panic or an error).
 
 use serde_json::Value;
 use std::process::Command;
@@ -21,7 +22,7 @@ fn run(how: &str) -> Value {
     serde_json::from_slice(&out.stdout).expect("harness prints JSON")
 }
 
-fn assert_restored(how: &str, expected_code: i64) {
+fn assert_restored(how: &str, expected_code: i64) -> Value {
     let v = run(how);
     assert_eq!(
         v["drawn"], true,
@@ -46,6 +47,27 @@ fn assert_restored(how: &str, expected_code: i64) {
     assert_eq!(
         v["lflag_same_as_before"], true,
         "{how}: terminal modes as before: {v}"
+    );
+    v
+}
+
+#[test]
+fn a_panic_restores_the_terminal_before_its_message() {
+    let v = assert_restored("panic", 101);
+    let after = v["message_after_leaving"].as_str().unwrap_or_default();
+    assert!(
+        after.contains("crash test: a panic while the console runs"),
+        "the panic message is printed on the restored screen: {v}"
+    );
+}
+
+#[test]
+fn an_error_restores_the_terminal_and_exits_1() {
+    let v = assert_restored("error", 1);
+    let after = v["message_after_leaving"].as_str().unwrap_or_default();
+    assert!(
+        after.contains("shipdeck: crash test: an error while the console runs"),
+        "the error is printed on the restored screen: {v}"
     );
 }
 

@@ -102,6 +102,21 @@ pub async fn run(
             term.terminal.draw(|f| draw(f, &state, &hints))?;
         }
     }
+    #[cfg(debug_assertions)]
+    crash_test()?;
     drop(term);
     Ok(())
+}
+
+/// Test hook of debug builds: with `SHIPDECK_CRASH=panic` or `=error` the console ends that way
+/// instead of quitting, so the pseudo-terminal test can check the terminal is restored then too.
+#[cfg(debug_assertions)]
+fn crash_test() -> color_eyre::Result<()> {
+    match std::env::var("SHIPDECK_CRASH").as_deref() {
+        Ok("panic") => panic!("crash test: a panic while the console runs"),
+        Ok("error") => Err(color_eyre::eyre::eyre!(
+            "crash test: an error while the console runs"
+        )),
+        _ => Ok(()),
+    }
 }

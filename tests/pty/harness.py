@@ -1,6 +1,7 @@
 """Runs shipdeck in a pseudo-terminal, ends it one way, and reports whether the terminal was restored.
 
-Usage: harness.py BINARY (quit|sigterm|sighup) ; prints one JSON object.
+Usage: harness.py BINARY (quit|sigterm|sighup|panic|error) ; prints one JSON object.
+"panic" and "error" press q with SHIPDECK_CRASH set, which a debug build turns into that ending.
 """
 import fcntl, json, os, pty, select, signal, struct, sys, termios, time
 
@@ -14,6 +15,8 @@ if pid == 0:
     os.dup2(slave, 0); os.dup2(slave, 1); os.dup2(slave, 2)
     os.environ["TERM"] = "xterm-256color"
     os.environ["XDG_STATE_HOME"] = os.environ.get("HARNESS_STATE", "/tmp")
+    if how in ("panic", "error"):
+        os.environ["SHIPDECK_CRASH"] = how
     os.execv(binary, [binary, "--demo"])
 
 out = b""
@@ -36,7 +39,7 @@ while b"Environments" not in out and time.time() < deadline:
     pump(0.2)
 drawn = b"Environments" in out
 raw_while_running = not (termios.tcgetattr(slave)[3] & termios.ECHO)
-if how == "quit":
+if how in ("quit", "panic", "error"):
     os.write(master, b"q")
 elif how == "sigterm":
     os.kill(pid, signal.SIGTERM)
@@ -62,6 +65,9 @@ print(json.dumps({
     "exit_code": os.waitstatus_to_exitcode(status) if status is not None else None,
     "entered_alt_screen": b"\x1b[?1049h" in out,
     "left_alt_screen": out.rfind(b"\x1b[?1049l") > out.rfind(b"\x1b[?1049h"),
+    # What was printed once the console first left the alternate screen (a panic report
+    # prints there, before unwinding restores the terminal once more).
+    "message_after_leaving": out[out.find(b"\x1b[?1049l", out.rfind(b"\x1b[?1049h")):].decode("utf-8", "replace"),
     "echo_restored": bool(after[3] & termios.ECHO),
     "canonical_restored": bool(after[3] & termios.ICANON),
     "lflag_same_as_before": after[3] == before[3],
