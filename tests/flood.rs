@@ -10,7 +10,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
-use shipdeck::app::{Action, COMMANDS, Effect, LOG_TAIL_CAP, OP_COMMANDS, Overlay, State, update};
+use shipdeck::app::{
+    Action, COMMANDS, Effect, LOG_TAIL_CAP, MAX_INPUT, OP_COMMANDS, Overlay, State, update,
+};
 use shipdeck::runtime::run_effect;
 use shipdeck::tui::hints::hints;
 use shipdeck::tui::keymap::{KeyMode, Keymap};
@@ -249,9 +251,10 @@ fn check_bounds(state: &State, pending: &[Effect], tally: &Tally) {
         &state.overlay
     {
         assert!(line.completions.len() <= (COMMANDS.len() + OP_COMMANDS.len() + 1).max(envs));
-        // No cap on the prompt today: it grows by at most one character per key typed while
-        // it is open (or a completion), and nothing survives its closing.
+        // The prompt grows by at most one character per key typed while it is open (or a
+        // completion), never past its cap, and nothing survives its closing.
         assert!(line.text.chars().count() <= tally.typed);
+        assert!(line.text.chars().count() <= MAX_INPUT.max(longest_completion(state)));
     }
     assert!(state.filter.chars().count() <= tally.longest_prompt);
     let status = state.status.as_ref().map_or(0, |s| s.text.chars().count());

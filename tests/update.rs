@@ -523,3 +523,31 @@ fn summaries_show_deployed_release_lag_and_waiting_approval() {
     );
     assert_eq!(approvals[0].triggered_by.as_deref(), Some("carol"));
 }
+
+#[test]
+fn a_prompt_stops_growing_at_its_cap() {
+    for open in [Action::CommandOpen, Action::FilterOpen] {
+        let mut s = loaded();
+        update(&mut s, open.clone());
+        for _ in 0..shipdeck::app::MAX_INPUT + 100 {
+            update(&mut s, Action::Input('x'));
+        }
+        let Some(Overlay::Command(line) | Overlay::Filter(line)) = &s.overlay else {
+            panic!("{open:?}: the prompt is open")
+        };
+        assert_eq!(
+            line.text.chars().count(),
+            shipdeck::app::MAX_INPUT,
+            "{open:?}"
+        );
+        update(&mut s, Action::Backspace);
+        update(&mut s, Action::Input('y'));
+        let Some(Overlay::Command(line) | Overlay::Filter(line)) = &s.overlay else {
+            panic!("{open:?}: still open")
+        };
+        assert!(
+            line.text.ends_with('y'),
+            "{open:?}: room again after a backspace"
+        );
+    }
+}

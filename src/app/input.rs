@@ -5,6 +5,10 @@ use super::command::common_prefix;
 use super::update::{env_names, run_command};
 use super::{Action, Effect, Level, Overlay, State, View, logkeys, traffic_update};
 
+/// The longest text a prompt takes (command line, filter, search); further characters are
+/// ignored, so a paste or a stuck key cannot grow it without bound.
+pub const MAX_INPUT: usize = 256;
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Prompt {
     Command,
@@ -28,7 +32,12 @@ pub(super) fn input(state: &mut State, action: Action) -> Vec<Effect> {
     };
     let is_command = kind == Prompt::Command;
     match action {
-        Action::Input(c) if !c.is_control() => line.text.push(c),
+        Action::Input(c) if !c.is_control() => {
+            if line.text.chars().count() >= MAX_INPUT {
+                return Vec::new();
+            }
+            line.text.push(c);
+        }
         Action::Backspace => {
             line.text.pop();
         }

@@ -28,6 +28,7 @@ mod update;
 pub use action::{Action, EnvSnapshot};
 pub use command::{COMMANDS, complete, parse_command};
 pub use effect::Effect;
+pub use input::MAX_INPUT;
 pub use logkeys::parse_goto;
 pub use logs_update::parse_stream_arn;
 pub use logtail::{LOG_TAIL_CAP, LogTail};

@@ -26,7 +26,9 @@ const COLUMNS: [Col; 6] = [
 pub fn title(state: &State) -> String {
     let a = &state.ops.audit;
     let loading = if a.loading { " · reading…" } else { "" };
-    format!("Audit log · {} entries{loading}", a.entries.len())
+    let n = a.entries.len();
+    let noun = if n == 1 { "entry" } else { "entries" };
+    format!("Audit log · {n} {noun}{loading}")
 }
 
 fn outcome_style(outcome: &str) -> Style {
