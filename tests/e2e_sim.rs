@@ -4,61 +4,10 @@
 mod common;
 
 use common::sim::Rig;
+use common::truth::assert_matches_truth;
 use shipdeck::app::{Action, View};
 use shipdeck::cloud::sim::FaultRates;
 use shipdeck::domain::{ExecutionStatus, Timestamp};
-
-/// Compares every environment as shown with the simulator's truth.
-fn assert_matches_truth(rig: &Rig, when: &str) {
-    let state = &rig.app.state;
-    for (i, env) in state.envs.iter().enumerate() {
-        let name = &env.spec.name;
-        let (truth_deployed, truth_execs, truth_state) = rig.sim.with(|s| {
-            (
-                s.deployed_release(name),
-                s.executions(&env.spec.pipeline),
-                s.pipeline_state(&env.spec.pipeline),
-            )
-        });
-        let shown = state.summary(i).unwrap();
-        assert_eq!(
-            shown.deployed, truth_deployed,
-            "{when}: {name} deployed release"
-        );
-        let shown_ids: Vec<(&str, ExecutionStatus)> = env
-            .executions
-            .iter()
-            .map(|e| (e.id.as_str(), e.status))
-            .collect();
-        let truth_ids: Vec<(&str, ExecutionStatus)> = truth_execs
-            .iter()
-            .take(shown_ids.len())
-            .map(|e| (e.id.as_str(), e.status))
-            .collect();
-        assert!(!shown_ids.is_empty(), "{when}: {name} has history");
-        assert_eq!(shown_ids, truth_ids, "{when}: {name} execution statuses");
-        assert_eq!(
-            env.state.as_ref(),
-            truth_state.as_ref(),
-            "{when}: {name} stage and action states"
-        );
-        assert!(env.stale.is_none(), "{when}: {name} is not stale");
-    }
-    let mut shown: Vec<_> = state
-        .approvals()
-        .into_iter()
-        .map(|a| (a.environment, a.execution_id, a.waiting_since))
-        .collect();
-    let mut truth: Vec<_> = rig
-        .sim
-        .with(|s| s.pending_approvals())
-        .into_iter()
-        .map(|a| (a.environment, a.execution_id, a.waiting_since))
-        .collect();
-    shown.sort();
-    truth.sort();
-    assert_eq!(shown, truth, "{when}: pending approvals");
-}
 
 #[tokio::test]
 async fn twelve_simulated_hours_match_the_simulators_truth() {

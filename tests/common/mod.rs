@@ -183,6 +183,7 @@ pub fn snapshot(
         distribution: None,
     }
 }
+pub mod cli_ops;
 pub mod ops;
 pub mod ops_rig;
 pub mod sim;
