@@ -2,16 +2,13 @@
 //! `succeededInStage` listing that finds rollback targets, `Disable/EnableStageTransition`.
 
 use super::AwsCloud;
-use super::convert;
 use super::errors::map;
-use super::pipelines::call;
+use super::pipelines::{call, list_pages};
 use crate::cloud::{CloudError, CloudResult, TransitionChange, check_transition_reason};
 use crate::domain::ExecutionSummary;
 use aws_sdk_codepipeline::types as sdk;
 
 /// Largest page `ListPipelineExecutions` serves.
-const PAGE: usize = 100;
-
 /// `RollbackStage`; returns the rollback execution id.
 pub(super) async fn rollback_stage(
     aws: &AwsCloud,
@@ -60,30 +57,7 @@ pub(super) async fn list_succeeded_in_stage(
                 .build(),
         )
         .build();
-    let mut out: Vec<ExecutionSummary> = Vec::new();
-    let mut token: Option<String> = None;
-    while out.len() < max {
-        let page = r
-            .clients
-            .codepipeline
-            .list_pipeline_executions()
-            .pipeline_name(name)
-            .filter(filter.clone())
-            .max_results((max - out.len()).min(PAGE) as i32)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| map(e, &c, &r.site))?;
-        let rows = page.pipeline_execution_summaries();
-        let empty = rows.is_empty();
-        out.extend(rows.iter().map(convert::execution_summary));
-        token = page.next_token;
-        if token.is_none() || empty {
-            break;
-        }
-    }
-    out.truncate(max);
-    Ok(out)
+    list_pages(r, &c, name, Some(filter), max).await
 }
 
 /// `DisableStageTransition` / `EnableStageTransition` on the inbound side of `stage`.

@@ -1,10 +1,10 @@
 //! The `Pipelines` port over CodePipeline.
 
-use super::AwsCloud;
 use super::convert;
 use super::errors::{Call, map};
 use super::pipeline_actions as actions;
 use super::pipeline_rollback as rollback;
+use super::{AwsCloud, Ready};
 use crate::cloud::{
     ApprovalAnswer, CloudError, CloudResult, Pipelines, RetryMode, StartRequest, TransitionChange,
 };
@@ -88,29 +88,7 @@ impl Pipelines for AwsCloud {
             "codepipeline:ListPipelineExecutions",
             &resources,
         );
-        let mut out: Vec<ExecutionSummary> = Vec::new();
-        let mut token: Option<String> = None;
-        while out.len() < max {
-            let page = r
-                .clients
-                .codepipeline
-                .list_pipeline_executions()
-                .pipeline_name(name)
-                .max_results((max - out.len()).min(PAGE) as i32)
-                .set_next_token(token.take())
-                .send()
-                .await
-                .map_err(|e| map(e, &c, &r.site))?;
-            let rows = page.pipeline_execution_summaries();
-            let empty = rows.is_empty();
-            out.extend(rows.iter().map(convert::execution_summary));
-            token = page.next_token;
-            if token.is_none() || empty {
-                break;
-            }
-        }
-        out.truncate(max);
-        Ok(out)
+        list_pages(r, &c, name, None, max).await
     }
 
     async fn get_execution(&self, name: &str, execution_id: &str) -> CloudResult<ExecutionSummary> {
@@ -234,4 +212,38 @@ impl Pipelines for AwsCloud {
     ) -> CloudResult<()> {
         rollback::set_inbound_transition(self, name, stage, change).await
     }
+}
+
+/// `ListPipelineExecutions`, newest first, paged until `max` executions (optionally filtered).
+pub(super) async fn list_pages(
+    r: &Ready,
+    c: &Call<'_>,
+    name: &str,
+    filter: Option<sdk::PipelineExecutionFilter>,
+    max: usize,
+) -> CloudResult<Vec<ExecutionSummary>> {
+    let mut out: Vec<ExecutionSummary> = Vec::new();
+    let mut token: Option<String> = None;
+    while out.len() < max {
+        let page = r
+            .clients
+            .codepipeline
+            .list_pipeline_executions()
+            .pipeline_name(name)
+            .set_filter(filter.clone())
+            .max_results((max - out.len()).min(PAGE) as i32)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| map(e, c, &r.site))?;
+        let rows = page.pipeline_execution_summaries();
+        let empty = rows.is_empty();
+        out.extend(rows.iter().map(convert::execution_summary));
+        token = page.next_token;
+        if token.is_none() || empty {
+            break;
+        }
+    }
+    out.truncate(max);
+    Ok(out)
 }
