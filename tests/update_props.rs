@@ -55,6 +55,7 @@ fn key() -> impl Strategy<Value = Action> {
         Just(Action::ToggleDetail),
         Just(Action::NextPreset),
         Just(Action::ExportPrompt),
+        Just(Action::ChartsStep),
         Just(Action::BuildLog),
         (0usize..12).prop_map(Action::SelectRow),
         prop::sample::select(vec!['p', 'r', 'd', 'e', 'n', 'v', ' ', 'q', 'x', '1'])
@@ -163,9 +164,9 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
             action: action.clone(),
             result: if ok { Ok(Vec::new()) } else { Err(err()) },
         }),
-        Effect::WriteFile { path, records, .. } => Some(Action::FileWritten {
+        Effect::WriteFile { path, job } => Some(Action::FileWritten {
             path: path.clone(),
-            records: *records,
+            records: job.len(),
             result: Ok(()),
         }),
         Effect::FetchIdentity | Effect::Quit | Effect::Audit { .. } => None,

@@ -28,6 +28,9 @@ pub struct EnvSnapshot {
 pub enum Action {
     /// Time passed; polls that are due start.
     Tick(Timestamp),
+    /// Idle time: the next slice of the filtered charts is counted (sent by the loop while
+    /// [`super::traffic::Traffic::charts_pending`]).
+    ChartsStep,
     /// An environment refresh finished.
     EnvLoaded {
         /// Environment index.

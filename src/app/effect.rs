@@ -1,6 +1,7 @@
 //! Effects: requests for the outside world that `update` returns as data; the runtime runs them.
 
 use super::RequestId;
+use super::traffic_export::ExportJob;
 use crate::domain::{PipelineDef, Timestamp};
 use std::sync::Arc;
 
@@ -74,10 +75,8 @@ pub enum Effect {
     WriteFile {
         /// Path as the operator typed it.
         path: String,
-        /// The file's contents.
-        contents: Arc<str>,
-        /// Records in it.
-        records: usize,
+        /// The records to write and how.
+        job: Arc<ExportJob>,
     },
     /// Read the action runs of an execution, to find a build's log stream.
     FetchActionExecutions {

@@ -1,7 +1,7 @@
 //! Keys of the log views (Logs and Traffic): follow/pause, moving, search, filter expression,
 //! detail pane, presets, export, and the log commands (`:export`, `:range`, `:goto`, `:retain`).
 
-use super::traffic_export::{ExportFormat, export_records};
+use super::traffic_export::{ExportFormat, ExportJob};
 use super::{Action, Effect, Level, LineInput, Overlay, State, View, logs_update, traffic_update};
 use crate::domain::Timestamp;
 use std::sync::Arc;
@@ -141,15 +141,14 @@ pub(super) fn export(state: &mut State, path: &str) -> Vec<Effect> {
         );
         return Vec::new();
     };
-    let (contents, records) = export_records(&state.traffic, format);
+    let job = ExportJob::of(&state.traffic, format);
     state.say(
         Level::Info,
-        format!("exporting {records} records to {path}"),
+        format!("exporting {} records to {path}", job.len()),
     );
     vec![Effect::WriteFile {
         path: path.to_string(),
-        contents: Arc::from(contents),
-        records,
+        job: Arc::new(job),
     }]
 }
 

@@ -20,6 +20,7 @@ mod poll;
 mod summary;
 mod traffic;
 mod traffic_batch;
+mod traffic_charts;
 mod traffic_export;
 mod traffic_find;
 mod traffic_update;
@@ -41,8 +42,10 @@ pub use ops_state::{
 pub use ops_update::WATCH_POLL;
 pub use ops_watch::seen;
 pub use summary::{EnvSummary, PipelineHealth};
-pub use traffic::{DETAIL_KEEP, FullLine, Incomplete, Panel, Preset, Traffic, TrafficBatch};
-pub use traffic_export::{ExportFormat, export_records};
+pub use traffic::{
+    CHART_STEP, DETAIL_KEEP, FullLine, Incomplete, Panel, Preset, Traffic, TrafficBatch,
+};
+pub use traffic_export::{ExportFormat, ExportJob};
 pub use traffic_find::{contains_ci, row_matches};
 pub use update::{start, update};
 

@@ -24,6 +24,7 @@ pub(super) fn intercepts(state: &State, action: &Action) -> bool {
         | Action::TrafficListed { .. }
         | Action::TrafficRead { .. }
         | Action::FileWritten { .. }
+        | Action::ChartsStep
         | Action::ActionExecutionsLoaded { .. }
         | Action::Quit => false,
         Action::EnvLoaded { .. } => dialog_open || state.ops.watch.is_some(),

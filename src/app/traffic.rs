@@ -3,6 +3,7 @@
 
 use super::RequestId;
 pub use super::traffic_batch::{DETAIL_KEEP, FullLine, Incomplete, Preset, TrafficBatch};
+pub use super::traffic_charts::{CHART_STEP, ChartJob};
 use crate::accesslog::{
     DEFAULT_RETAIN, Filter, FilterError, LogFields, MinutePoint, Retained, RetainedRecord, Stats,
     StatsSnapshot, TailPlanner,
@@ -76,6 +77,8 @@ pub struct Traffic {
     pub error: Option<String>,
     /// Chart data.
     pub panel: Panel,
+    /// The filtered statistics being counted after the filter changed.
+    pub charts_job: Option<ChartJob>,
 }
 
 impl PartialEq for Traffic {
@@ -136,6 +139,7 @@ impl Traffic {
             skipped: 0,
             error: None,
             panel: Panel::default(),
+            charts_job: None,
         }
     }
 
@@ -151,7 +155,8 @@ impl Traffic {
             self.records.push(&r);
             self.stats.observe(&r);
             if self.listed(&r) {
-                if let Some(fs) = self.filtered_stats.as_mut() {
+                // While a chart job runs it counts new rows itself when it reaches them.
+                if let (None, Some(fs)) = (&self.charts_job, self.filtered_stats.as_mut()) {
                     fs.observe(&r);
                 }
                 self.rows.push_back(self.records.pushed() - 1);
@@ -178,34 +183,38 @@ impl Traffic {
         let given_up = batch.errors.len().saturating_sub(batch.failed_keys.len());
         self.object_errors += given_up as u64;
         self.skipped += batch.skipped;
-        self.refresh_panel();
+        if self.charts_job.is_none() {
+            self.refresh_panel();
+        }
     }
 
-    /// Recomputes the listed rows (and filtered statistics) after the filter or `since` changed.
+    /// Recomputes the listed rows after the filter or `since` changed; the filtered charts follow
+    /// a step at a time ([`Traffic::charts_step`]), the first [`CHART_STEP`] records at once.
     pub fn relist(&mut self) {
+        self.relist_stepping(CHART_STEP);
+    }
+
+    /// [`Traffic::relist`], counting only `first` records into the filtered charts at once.
+    pub fn relist_stepping(&mut self, first: usize) {
         let since = self.since.millis();
-        let mut fs = (!self.filter.is_all()).then(Stats::default);
         let base = self.records.seq(0);
-        self.rows = self
-            .records
+        let records = &self.records;
+        self.rows = records
             .filter_indices(&self.filter)
             .into_iter()
-            .filter_map(|i| {
-                let r = self.records.get(i as usize)?;
-                (r.timestamp_ms() >= since).then(|| {
-                    if let Some(fs) = fs.as_mut() {
-                        fs.observe(&r);
-                    }
-                    base + u64::from(i)
-                })
+            .filter(|&i| {
+                records
+                    .get(i as usize)
+                    .is_some_and(|r| r.timestamp_ms() >= since)
             })
+            .map(|i| base + u64::from(i))
             .collect();
-        self.filtered_stats = fs;
         if let Some(c) = self.cursor {
             let i = self.rows.partition_point(|s| *s < c);
             self.cursor = self.rows.get(i).or(self.rows.back()).copied();
         }
-        self.refresh_panel();
+        self.start_charts();
+        self.charts_step(first);
     }
 
     /// The statistics the charts show: of the filtered rows when filtering, else of everything.
@@ -213,7 +222,7 @@ impl Traffic {
         self.filtered_stats.as_ref().unwrap_or(&self.stats)
     }
 
-    fn refresh_panel(&mut self) {
+    pub(super) fn refresh_panel(&mut self) {
         let stats = self.shown_stats();
         let Some(end) = stats.newest().or_else(|| self.stats.newest()) else {
             self.panel = Panel::default();

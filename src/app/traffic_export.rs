@@ -1,8 +1,9 @@
 //! Export of the Traffic view's listed records: JSON Lines keyed by the W3C field names, or TSV
-//! under a header, with the fields every retained record keeps (decoded, as the CLI writes them).
+//! under a header, with the fields every retained record keeps (decoded, as the CLI writes them),
+//! taken out of the view as an [`ExportJob`] and written by the runtime off the UI thread.
 
 use super::traffic::Traffic;
-use crate::accesslog::{LogFields, decode, decode_twice};
+use crate::accesslog::{LogFields, Retained, decode, decode_twice};
 use crate::domain::Timestamp;
 use std::fmt::Write;
 
@@ -118,58 +119,125 @@ fn tsv(s: &str, out: &mut String) {
     }
 }
 
-/// The listed records (filter and preset applied), oldest first, in `format`; and their count.
-pub fn export_records(t: &Traffic, format: ExportFormat) -> (String, usize) {
-    let mut out = String::with_capacity(t.rows.len() * 256);
-    if format == ExportFormat::Tsv {
-        out.push_str(&NAMES.join("\t"));
-        out.push('\n');
+/// The listed records (filter and preset applied) taken out of the view to be written off the
+/// UI thread: a copy of the retained store when most records are listed, else just the listed
+/// ones.
+#[derive(Debug, Clone)]
+pub struct ExportJob {
+    /// The format to write.
+    pub format: ExportFormat,
+    records: Retained,
+    rows: Vec<u64>,
+}
+
+impl PartialEq for ExportJob {
+    fn eq(&self, o: &Self) -> bool {
+        self.format == o.format
+            && self.rows == o.rows
+            && self.records.pushed() == o.records.pushed()
     }
-    let mut n = 0;
-    for r in t.rows.iter().filter_map(|s| t.record(*s)) {
-        n += 1;
-        let vals = values(&r);
-        match format {
-            ExportFormat::Jsonl => {
-                out.push('{');
-                for (i, (name, v)) in NAMES.iter().zip(&vals).enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    json_str(name, &mut out);
-                    out.push(':');
-                    match v {
-                        Value::Text(s) => json_str(s, &mut out),
-                        Value::Int(x) => {
-                            let _ = write!(out, "{x}");
-                        }
-                        Value::Secs(ms) => {
-                            let _ = write!(out, "{}.{:03}", ms / 1000, ms % 1000);
-                        }
-                        Value::Null => out.push_str("null"),
-                    }
-                }
-                out.push_str("}\n");
-            }
-            ExportFormat::Tsv => {
-                for (i, v) in vals.iter().enumerate() {
-                    if i > 0 {
-                        out.push('\t');
-                    }
-                    match v {
-                        Value::Text(s) => tsv(s, &mut out),
-                        Value::Int(x) => {
-                            let _ = write!(out, "{x}");
-                        }
-                        Value::Secs(ms) => {
-                            let _ = write!(out, "{}.{:03}", ms / 1000, ms % 1000);
-                        }
-                        Value::Null => {}
-                    }
-                }
-                out.push('\n');
-            }
+}
+
+impl Eq for ExportJob {}
+
+impl ExportJob {
+    /// The records `t` lists now, in `format`.
+    pub fn of(t: &Traffic, format: ExportFormat) -> ExportJob {
+        if t.rows.len() >= t.records.len() / 4 {
+            return ExportJob {
+                format,
+                records: t.records.clone(),
+                rows: t.rows.iter().copied().collect(),
+            };
+        }
+        let mut records = Retained::new(t.rows.len().max(1));
+        for r in t.rows.iter().filter_map(|s| t.record(*s)) {
+            records.push(&r);
+        }
+        let rows = (0..records.pushed()).collect();
+        ExportJob {
+            format,
+            records,
+            rows,
         }
     }
-    (out, n)
+
+    /// Records to write.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether there is nothing to write.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Writes the records, oldest first; returns how many were written.
+    pub fn write_to(&self, out: &mut impl std::io::Write) -> std::io::Result<usize> {
+        let mut line = String::with_capacity(1024);
+        if self.format == ExportFormat::Tsv {
+            line.push_str(&NAMES.join("\t"));
+            line.push('\n');
+        }
+        let mut n = 0;
+        let listed = self
+            .rows
+            .iter()
+            .filter_map(|s| self.records.get(self.records.position(*s)?));
+        for r in listed {
+            n += 1;
+            format_record(&values(&r), self.format, &mut line);
+            out.write_all(line.as_bytes())?;
+            line.clear();
+        }
+        out.write_all(line.as_bytes())?;
+        out.flush()?;
+        Ok(n)
+    }
+}
+
+fn number(v: &Value, out: &mut String) {
+    match v {
+        Value::Int(x) => {
+            let _ = write!(out, "{x}");
+        }
+        Value::Secs(ms) => {
+            let _ = write!(out, "{}.{:03}", ms / 1000, ms % 1000);
+        }
+        Value::Text(_) | Value::Null => {}
+    }
+}
+
+/// Appends one record's line to `out`.
+fn format_record(vals: &[Value; 14], format: ExportFormat, out: &mut String) {
+    match format {
+        ExportFormat::Jsonl => {
+            out.push('{');
+            for (i, (name, v)) in NAMES.iter().zip(vals).enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                json_str(name, out);
+                out.push(':');
+                match v {
+                    Value::Text(s) => json_str(s, out),
+                    Value::Null => out.push_str("null"),
+                    v => number(v, out),
+                }
+            }
+            out.push_str("}\n");
+        }
+        ExportFormat::Tsv => {
+            for (i, v) in vals.iter().enumerate() {
+                if i > 0 {
+                    out.push('\t');
+                }
+                match v {
+                    Value::Text(s) => tsv(s, out),
+                    v => number(v, out),
+                }
+            }
+            out.push('\n');
+        }
+    }
 }

@@ -23,6 +23,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.now = now.max(state.now);
             return poll::due(state);
         }
+        Action::ChartsStep => state.traffic.charts_step(super::traffic::CHART_STEP),
         Action::EnvLoaded {
             env,
             request,

@@ -125,14 +125,18 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
                 batch: Box::new(batch),
             })
         }
-        Effect::WriteFile {
-            path,
-            contents,
-            records,
-        } => {
-            let result = tokio::fs::write(expand_home(&path), contents.as_bytes())
-                .await
-                .map_err(|e| e.to_string());
+        Effect::WriteFile { path, job } => {
+            let target = expand_home(&path);
+            let written = tokio::task::spawn_blocking(move || -> std::io::Result<usize> {
+                let file = std::fs::File::create(target)?;
+                job.write_to(&mut std::io::BufWriter::with_capacity(1 << 20, file))
+            })
+            .await;
+            let (records, result) = match written {
+                Ok(Ok(n)) => (n, Ok(())),
+                Ok(Err(e)) => (0, Err(e.to_string())),
+                Err(e) => (0, Err(format!("the export stopped: {e}"))),
+            };
             Some(Action::FileWritten {
                 path,
                 records,

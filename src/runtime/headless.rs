@@ -38,12 +38,18 @@ impl Headless {
         self.queue.extend(effects);
     }
 
-    /// Runs queued effects, in order, until none remain.
+    /// Runs queued effects, in order, and idle work (the filtered charts), until none remain.
     pub async fn settle(&mut self) {
-        while let Some(effect) = self.queue.pop_front() {
-            self.effects_run += 1;
-            if let Some(action) = run_effect(&self.cloud, effect).await {
-                self.dispatch(action);
+        loop {
+            if let Some(effect) = self.queue.pop_front() {
+                self.effects_run += 1;
+                if let Some(action) = run_effect(&self.cloud, effect).await {
+                    self.dispatch(action);
+                }
+            } else if self.state.traffic.charts_pending() {
+                self.dispatch(Action::ChartsStep);
+            } else {
+                break;
             }
         }
     }

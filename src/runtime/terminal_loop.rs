@@ -69,7 +69,10 @@ pub async fn run(
     while !quit {
         let mut actions: Vec<Action> = Vec::new();
         let mut dirty = false;
+        let idle_work = state.traffic.charts_pending();
         tokio::select! {
+            // Input first; idle work (the filtered charts) only when nothing else is ready.
+            biased;
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => {
                     actions.extend(keymap.action(key_mode(&state), key));
@@ -86,6 +89,7 @@ pub async fn run(
             _ = ticker.tick() => actions.push(Action::Tick(clock.now())),
             _ = sigterm.recv() => actions.push(Action::Quit),
             _ = sighup.recv() => actions.push(Action::Quit),
+            _ = std::future::ready(()), if idle_work => actions.push(Action::ChartsStep),
         }
         while actions.len() < BATCH {
             match rx.try_recv() {

@@ -76,7 +76,7 @@ fn peak_rss_mb(dir: &Path) -> Option<f64> {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--parse-loop") {
-        // For profilers: the parser alone, over and over.
+        // For profilers: the parser alone (with `--with-stats`: and the statistics), over and over.
         let dir = PathBuf::from(args.get(i + 1).map_or(".", |s| s.as_str()));
         let files = list_dir(&dir).expect("list");
         let sample: Vec<u8> = files
@@ -85,12 +85,17 @@ fn main() {
             .map(|f| inflate(f))
             .collect::<Vec<_>>()
             .concat();
+        let with_stats = args.iter().any(|a| a == "--with-stats");
         for _ in 0..20 {
             let mut n = 0u64;
+            let mut st = Stats::default();
             read_bytes(&sample, "sample", &mut |v| {
-                n += u64::from(v.status().is_some())
+                n += u64::from(v.status().is_some());
+                if with_stats {
+                    st.observe(v);
+                }
             });
-            black_box(n);
+            black_box((n, st.requests()));
         }
         return;
     }

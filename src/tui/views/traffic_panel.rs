@@ -75,13 +75,16 @@ pub fn render(frame: &mut Frame, t: &Traffic, area: Rect) {
         .border_style(DIM)
         .title(Span::styled(
             format!(
-                " {} · last {} ",
+                " {} · last {}{} ",
                 if t.filter.is_all() {
                     "all requests"
                 } else {
                     "filtered"
                 },
-                t.preset.label()
+                t.preset.label(),
+                t.charts_progress()
+                    .map(|p| format!(" · counting {:.0}%", p * 100.0))
+                    .unwrap_or_default()
             ),
             LABEL,
         ));
