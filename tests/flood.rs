@@ -140,6 +140,18 @@ struct Tally {
     longest_prompt: usize,
     /// Times, in this batch, the logs view started showing another environment.
     log_switches: usize,
+    /// Reads cancelled.
+    cancels: usize,
+}
+
+/// The request of a log-tail read (the effects a cancel can stop).
+fn log_request(effect: &Effect) -> Option<u64> {
+    match effect {
+        Effect::FetchLogs { request, .. }
+        | Effect::ListTraffic { request, .. }
+        | Effect::ReadTraffic { request, .. } => Some(*request),
+        _ => None,
+    }
 }
 
 /// Applies one action as the terminal loop does, keeping its effects for the end of the batch.
@@ -159,6 +171,11 @@ fn apply(state: &mut State, action: Action, pending: &mut Vec<Effect>, tally: &m
     for effect in update(state, action) {
         match effect {
             Effect::Quit => tally.quits += 1,
+            // The loop's task registry stops the read: it will not run, nor answer.
+            Effect::Cancel { request } => {
+                tally.cancels += 1;
+                pending.retain(|e| log_request(e) != Some(request));
+            }
             effect => {
                 if takes_request(&effect) {
                     tally.fetches += 1;
@@ -193,8 +210,8 @@ fn takes_request(effect: &Effect) -> bool {
 fn check_bounds(state: &State, pending: &[Effect], tally: &Tally) {
     let envs = state.envs.len();
     // At most one refresh in flight per environment and one catalogue read, each the one the
-    // state waits for. Log reads are not cancelled when the logs view moves to another
-    // environment (their answers are dropped), so there is one more per such switch.
+    // state waits for; log-tail reads of a tail that was replaced were cancelled, so every one
+    // still pending is the one its tail waits for.
     let mut log_reads = 0;
     let mut untracked = 0;
     let mut sends = 0;
@@ -202,10 +219,11 @@ fn check_bounds(state: &State, pending: &[Effect], tally: &Tally) {
         let (inflight, request) = match effect {
             Effect::FetchEnv { env, request, .. } => (state.envs[*env].inflight, *request),
             Effect::FetchReleases { request, .. } => (state.releases_inflight, *request),
-            Effect::FetchLogs { .. }
-            | Effect::ListTraffic { .. }
-            | Effect::ReadTraffic { .. }
-            | Effect::FetchActionExecutions { .. } => {
+            Effect::FetchLogs { request, .. } => (state.logs.inflight, *request),
+            Effect::ListTraffic { request, .. } | Effect::ReadTraffic { request, .. } => {
+                (state.traffic.inflight, *request)
+            }
+            Effect::FetchActionExecutions { .. } => {
                 log_reads += 1;
                 continue;
             }
@@ -229,13 +247,13 @@ fn check_bounds(state: &State, pending: &[Effect], tally: &Tally) {
     // A confirmation sends once; audit lines and reads are one per action at most.
     assert!(sends <= 1, "{sends} mutating calls pending at once");
     assert!(
-        pending.len() - log_reads - untracked <= envs + 1,
+        pending.len() - log_reads - untracked <= envs + 3,
         "{} effects pending",
         pending.len()
     );
     assert!(
         log_reads <= 4 * (tally.log_switches + 1),
-        "{log_reads} log reads pending"
+        "{log_reads} build-log lookups pending"
     );
     // Every request id taken went to an effect: ids do not leak.
     assert_eq!(state.next_request - 1, tally.fetches);
@@ -329,8 +347,8 @@ async fn a_flood_of_keys_resizes_and_clicks_stays_bounded() {
     for seed in [0x5EED] {
         let tally = flood(seed).await;
         assert!(
-            tally.fetches > 0 && tally.quits > 0,
-            "the flood reached the effects and quit"
+            tally.fetches > 0 && tally.quits > 0 && tally.cancels > 0,
+            "the flood reached the effects, cancelled replaced reads and quit"
         );
     }
 }

@@ -169,7 +169,7 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
             records: job.len(),
             result: Ok(()),
         }),
-        Effect::FetchIdentity | Effect::Quit | Effect::Audit { .. } => None,
+        Effect::FetchIdentity | Effect::Quit | Effect::Audit { .. } | Effect::Cancel { .. } => None,
     }
 }
 

@@ -71,6 +71,12 @@ pub enum Effect {
         /// Object keys, in order.
         keys: Vec<String>,
     },
+    /// Stop a read whose answer is no longer wanted (a log tail replaced while it was in flight);
+    /// the answer would be dropped anyway.
+    Cancel {
+        /// The request to stop.
+        request: RequestId,
+    },
     /// Write exported records to a file.
     WriteFile {
         /// Path as the operator typed it.

@@ -208,6 +208,7 @@ pub(super) fn action_executions_loaded(
     if env < state.envs.len() {
         state.selected = env;
     }
+    state.abandoned.extend(state.logs.inflight);
     state.logs = LogTail {
         env,
         stream: Some((group, stream.clone())),

@@ -297,6 +297,9 @@ pub struct State {
     pub traffic: Traffic,
     /// Records the Traffic view retains (`:retain N`).
     pub retain: usize,
+    /// Reads of log tails replaced while in flight, to be stopped (drained into
+    /// [`Effect::Cancel`] by the next poll).
+    pub abandoned: Vec<RequestId>,
     /// The build-log lookup in flight.
     pub build_log_inflight: Option<RequestId>,
     /// Status bar.
@@ -332,6 +335,7 @@ impl State {
             logs: LogTail::default(),
             traffic: Traffic::new(0, Preset::H1, now, crate::accesslog::DEFAULT_RETAIN),
             retain: crate::accesslog::DEFAULT_RETAIN,
+            abandoned: Vec::new(),
             build_log_inflight: None,
             status: None,
             next_request: 1,

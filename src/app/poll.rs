@@ -64,12 +64,21 @@ pub(super) fn due(state: &mut State) -> Vec<Effect> {
         fx.extend(logs_due(state));
     }
     fx.extend(super::traffic_update::due(state));
+    fx.extend(cancels(state));
     fx
+}
+
+/// Stops for the reads of replaced log tails.
+pub(super) fn cancels(state: &mut State) -> impl Iterator<Item = Effect> + use<> {
+    std::mem::take(&mut state.abandoned)
+        .into_iter()
+        .map(|request| Effect::Cancel { request })
 }
 
 fn logs_due(state: &mut State) -> Option<Effect> {
     let env = state.selected;
     if state.logs.env != env {
+        state.abandoned.extend(state.logs.inflight);
         state.logs = super::LogTail {
             env,
             ..Default::default()

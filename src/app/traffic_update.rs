@@ -14,6 +14,7 @@ impl State {
     /// Starts a fresh tail of the selected environment with `preset`, dropping what was read.
     pub(super) fn restart_traffic(&mut self, preset: Preset) {
         let old = std::mem::take(&mut self.traffic);
+        self.abandoned.extend(old.inflight);
         let mut t = Traffic::new(self.selected, preset, self.now, self.retain);
         t.committed = old.filter.clone();
         t.filter = old.filter;
@@ -208,7 +209,9 @@ pub(super) fn set_preset(state: &mut State, preset: Preset) -> Vec<Effect> {
             Level::Info,
             format!("reading the last {} of access logs", preset.label()),
         );
-        return due(state).into_iter().collect();
+        let mut fx: Vec<Effect> = due(state).into_iter().collect();
+        fx.extend(super::poll::cancels(state));
+        return fx;
     }
     let t = &mut state.traffic;
     t.preset = preset;

@@ -125,6 +125,8 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
                 batch: Box::new(batch),
             })
         }
+        // Effects run one after another here; the loop's task registry stops running reads.
+        Effect::Cancel { .. } => None,
         Effect::WriteFile { path, job } => {
             let target = expand_home(&path);
             let written = tokio::task::spawn_blocking(move || -> std::io::Result<usize> {

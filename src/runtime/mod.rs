@@ -4,10 +4,12 @@ mod clock;
 mod effects;
 mod headless;
 pub mod ops_effects;
+mod tasks;
 mod traffic;
 
 pub use clock::{Clock, SimClock, WallClock};
 pub use effects::{REQUEST_TIMEOUT, run_effect};
 pub use headless::Headless;
-pub use traffic::parse_objects;
+pub use tasks::Tasks;
+pub use traffic::{parse_objects, parse_objects_while};
 pub mod terminal_loop;

@@ -1,9 +1,8 @@
 //! The interactive loop: terminal events, ticks and effect results in, `update`, coalesced redraws.
 
-use super::{Clock, SimClock, WallClock, run_effect};
-use crate::app::{Action, Effect, State, start, update};
+use super::{Clock, SimClock, Tasks, WallClock};
+use crate::app::{Action, State, start, update};
 use crate::cli::Backend;
-use crate::cloud::Cloud;
 use crate::tui::hints::hints;
 use crate::tui::keymap::{KeyMode, Keymap};
 use crate::tui::render::{draw, hit_test};
@@ -13,31 +12,13 @@ use futures::StreamExt;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::signal::unix::{SignalKind, signal};
-use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+use tokio::sync::mpsc::unbounded_channel;
 
 /// Most actions handled between two frames; the rest wait for the next round.
 const BATCH: usize = 256;
 
 fn key_mode(state: &State) -> KeyMode {
     KeyMode::of(state)
-}
-
-/// Spawns each effect on the runtime; returns `true` when one asks to quit.
-fn spawn_effects(effects: Vec<Effect>, cloud: &Cloud, tx: &UnboundedSender<Action>) -> bool {
-    let mut quit = false;
-    for effect in effects {
-        if effect == Effect::Quit {
-            quit = true;
-            continue;
-        }
-        let (cloud, tx) = (cloud.clone(), tx.clone());
-        tokio::spawn(async move {
-            if let Some(action) = run_effect(&cloud, effect).await {
-                let _ = tx.send(action);
-            }
-        });
-    }
-    quit
 }
 
 /// Runs the console until the operator quits or a signal arrives.
@@ -64,7 +45,8 @@ pub async fn run(
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
-    let mut quit = spawn_effects(start(&mut state), &cloud, &tx);
+    let mut tasks = Tasks::new();
+    let mut quit = tasks.spawn(start(&mut state), &cloud, &tx);
     term.terminal.draw(|f| draw(f, &state, &hints))?;
     while !quit {
         let mut actions: Vec<Action> = Vec::new();
@@ -100,7 +82,7 @@ pub async fn run(
         for action in actions {
             dirty = true;
             let effects = update(&mut state, action);
-            quit |= spawn_effects(effects, &cloud, &tx);
+            quit |= tasks.spawn(effects, &cloud, &tx);
         }
         if dirty && !quit {
             term.terminal.draw(|f| draw(f, &state, &hints))?;

@@ -59,8 +59,13 @@ pub(super) async fn read_objects(
         .buffered(FETCHES)
         .collect()
         .await;
-    let job = move || parse_objects(&bucket, bodies);
-    match tokio::task::spawn_blocking(job).await {
+    // When this read is cancelled (its task aborted), `waiting` is dropped and the parse stops
+    // before the next object instead of reading on for nobody.
+    let (alive, waiting) = tokio::sync::oneshot::channel::<()>();
+    let job = move || parse_objects_while(&bucket, bodies, || !alive.is_closed());
+    let parsed = tokio::task::spawn_blocking(job).await;
+    drop(waiting);
+    match parsed {
         Ok(batch) => batch,
         Err(e) => TrafficBatch {
             errors: vec![format!("reading log objects stopped: {e}")],
@@ -76,9 +81,22 @@ pub fn parse_objects(
     bucket: &str,
     bodies: Vec<(String, Result<Vec<u8>, CloudError>)>,
 ) -> TrafficBatch {
+    parse_objects_while(bucket, bodies, || true)
+}
+
+/// [`parse_objects`], stopping before the next object once `wanted` says the batch is no
+/// longer waited for (the objects left are not in the batch).
+pub fn parse_objects_while(
+    bucket: &str,
+    bodies: Vec<(String, Result<Vec<u8>, CloudError>)>,
+    wanted: impl Fn() -> bool,
+) -> TrafficBatch {
     let mut whole = Vec::new();
     let mut batch = TrafficBatch::default();
     for (key, body) in bodies {
+        if !wanted() {
+            break;
+        }
         let name = format!("s3://{bucket}/{key}");
         let bytes = match body {
             Ok(b) => b,

@@ -1,0 +1,80 @@
+//! The interactive loop's running effects: each runs as a tokio task; reads of log tails are
+//! remembered by request id so that [`Effect::Cancel`] can stop them when their tail is replaced
+//! (an environment switch, a new time range), instead of letting them fetch and parse for nobody.
+
+use super::run_effect;
+use crate::app::{Action, Effect, RequestId};
+use crate::cloud::Cloud;
+use std::collections::HashMap;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::AbortHandle;
+
+/// The request id of an effect that may be cancelled (log-tail listings and reads).
+fn cancellable(effect: &Effect) -> Option<RequestId> {
+    match effect {
+        Effect::ListTraffic { request, .. }
+        | Effect::ReadTraffic { request, .. }
+        | Effect::FetchLogs { request, .. } => Some(*request),
+        _ => None,
+    }
+}
+
+/// Effects running on the runtime.
+#[derive(Default)]
+pub struct Tasks {
+    running: HashMap<RequestId, AbortHandle>,
+    cancelled: u64,
+}
+
+impl Tasks {
+    /// No tasks yet.
+    pub fn new() -> Tasks {
+        Tasks::default()
+    }
+
+    /// Spawns each effect (answers go to `tx`) and carries out cancels; returns `true` when one
+    /// asks to quit.
+    pub fn spawn(
+        &mut self,
+        effects: Vec<Effect>,
+        cloud: &Cloud,
+        tx: &UnboundedSender<Action>,
+    ) -> bool {
+        let mut quit = false;
+        self.running.retain(|_, h| !h.is_finished());
+        for effect in effects {
+            match effect {
+                Effect::Quit => quit = true,
+                Effect::Cancel { request } => {
+                    if let Some(handle) = self.running.remove(&request) {
+                        handle.abort();
+                        self.cancelled += 1;
+                    }
+                }
+                effect => {
+                    let id = cancellable(&effect);
+                    let (cloud, tx) = (cloud.clone(), tx.clone());
+                    let handle = tokio::spawn(async move {
+                        if let Some(action) = run_effect(&cloud, effect).await {
+                            let _ = tx.send(action);
+                        }
+                    });
+                    if let Some(id) = id {
+                        self.running.insert(id, handle.abort_handle());
+                    }
+                }
+            }
+        }
+        quit
+    }
+
+    /// Cancellable reads still running.
+    pub fn reads_running(&self) -> usize {
+        self.running.values().filter(|h| !h.is_finished()).count()
+    }
+
+    /// Reads stopped so far.
+    pub fn cancelled(&self) -> u64 {
+        self.cancelled
+    }
+}
