@@ -363,7 +363,12 @@ fn config_check_path() {
     rejects(
         &["config", "check", "{dir}/nowhere.toml"],
         1,
-        &["{dir}/nowhere.toml: config file not found"],
+        &["{dir}/nowhere.toml: config file not found (named by `config check PATH`)"],
+    );
+    rejects(
+        &["--config", "{dir}/nowhere.toml", "config", "check"],
+        1,
+        &["{dir}/nowhere.toml: config file not found (named by --config)"],
     );
     rejects(
         &["config", "check", "{dir}/broken.toml"],

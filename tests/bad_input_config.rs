@@ -218,6 +218,31 @@ fn top_level_and_aws() {
         "\"\"",
         "must not be empty (leave the key out instead)",
     );
+    for region in [
+        "eu_west_1",
+        "EU-WEST-1",
+        "europe",
+        "eu-west",
+        "west-1",
+        "eu-west-1a",
+    ] {
+        wrong(
+            &REGION,
+            &format!("\"{region}\""),
+            &format!(
+                "expected an AWS region code such as eu-west-1 or us-east-1, found `{region}`"
+            ),
+        );
+    }
+    for region in [
+        "us-gov-west-1",
+        "ap-southeast-3",
+        "eusc-de-east-1",
+        "cn-north-1",
+    ] {
+        let text = FULL.replace("region = \"eu-west-1\"", &format!("region = \"{region}\""));
+        assert!(parse(&text).is_ok(), "{region}");
+    }
     wrong(&ENDPOINT, "5000", "expected a string, found an integer");
     for url in ["127.0.0.1:5000", "ftp://x", "http://", "", "http://a b"] {
         wrong(
@@ -295,6 +320,40 @@ fn environment_required_keys() {
         "\"dev\"",
         "duplicate environment name `dev` (already used by environments[0])",
     );
+    for bucket in [
+        "ab",
+        "My-Bucket",
+        "logs_bucket",
+        "-logs",
+        "logs-",
+        "a..b",
+        "192.168.1.10",
+    ] {
+        for (name, path) in [
+            ("source_bucket", "environments[0].source_bucket"),
+            ("logs_bucket", "environments[0].logs_bucket"),
+        ] {
+            wrong(
+                &env(name, path),
+                &format!("\"{bucket}\""),
+                &format!(
+                    "expected an S3 bucket name (3-63 lowercase letters, digits, `.` and `-`, \
+                     starting and ending with a letter or digit), found `{bucket}`"
+                ),
+            );
+        }
+    }
+    let long = "p".repeat(101);
+    for pipeline in ["deploy dev", "deploy/dev", long.as_str()] {
+        wrong(
+            &env("pipeline", "environments[0].pipeline"),
+            &format!("\"{pipeline}\""),
+            &format!(
+                "expected a pipeline name (1-100 letters, digits, `.`, `@`, `-` and `_`), \
+                 found `{pipeline}`"
+            ),
+        );
+    }
     for id in ["e1dev", "E1-DEV", "E123456789012345678901234567890123"] {
         wrong(
             &env("distribution_id", "environments[0].distribution_id"),
@@ -456,20 +515,21 @@ fn keymap_file() {
     assert!(err("[normal]\nquit = \"q\"\n").starts_with("keys.toml: invalid keymap: line 2"));
     assert_eq!(
         err("[views]\nquit = { keys = [\"q\"] }\n"),
-        "keys.toml: unknown section [views]; expected [normal], [logs], [dialog] or [input]"
+        "keys.toml:1:2: unknown section [views]; expected [normal], [logs], [dialog] or [input]"
     );
     let unknown = err("[normal]\nleave = { keys = [\"q\"] }\n");
     assert!(
-        unknown.starts_with("keys.toml: [normal] unknown action `leave`; expected one of help, "),
+        unknown
+            .starts_with("keys.toml:2:1: [normal] unknown action `leave`; expected one of help, "),
         "{unknown}"
     );
     assert_eq!(
         err("[normal]\nquit = { keys = [\"hyper-q\"] }\n"),
-        "keys.toml: [normal] quit: unknown key `hyper-q`"
+        "keys.toml:2:18: [normal] quit: unknown key `hyper-q`"
     );
     assert_eq!(
         err("[normal]\nquit = { keys = [\"x\"] }\nhelp = { keys = [\"x\"] }\n"),
-        "[normal] key `x` is bound to both `help` and `quit`"
+        "keys.toml:2:18: [normal] key `x` is bound to both `help` and `quit` (the other at keys.toml:3:18)"
     );
     let missing = std::env::temp_dir().join("shipdeck-bad-input-no-such-keymap.toml");
     let io = Keymap::load(Some(&missing)).unwrap_err().to_string();

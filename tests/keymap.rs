@@ -93,6 +93,13 @@ fn an_override_file_replaces_the_keys_of_its_actions_only() {
     std::fs::write(&path, "[normal]\nquit = { keys = [\"r\"] }\n").unwrap();
     let err = Keymap::load(Some(&path)).unwrap_err();
     assert!(matches!(err, KeymapError::Conflict { .. }), "{err}");
+    // The message points at the user's file first, then at the default it clashes with.
+    let text = err.to_string();
+    let want = format!(
+        "{}:2:18: [normal] key `r` is bound to both `quit` and `refresh` (the other at assets/keymap.toml:",
+        path.display()
+    );
+    assert!(text.starts_with(&want), "{text}");
     let missing = dir.join("nope.toml");
     let err = Keymap::load(Some(&missing)).unwrap_err().to_string();
     assert!(
@@ -107,23 +114,23 @@ fn bad_keymaps_are_errors_that_say_what_is_wrong() {
     let cases: &[(&str, &str)] = &[
         (
             "[normal]\nlaunch = { keys = [\"x\"] }\n",
-            "k.toml: [normal] unknown action `launch`; expected one of help, command,",
+            "k.toml:2:1: [normal] unknown action `launch`; expected one of help, command,",
         ),
         (
             "[normal]\nquit = { keys = [\"ctrl-\"] }\n",
-            "k.toml: [normal] quit: unknown key `ctrl-`",
+            "k.toml:2:18: [normal] quit: unknown key `ctrl-`",
         ),
         (
             "[normal]\nquit = { keys = [\"f13\"] }\n",
-            "k.toml: [normal] quit: unknown key `f13`",
+            "k.toml:2:18: [normal] quit: unknown key `f13`",
         ),
         (
             "[normal]\nquit = { keys = [\"q\"] }\nrefresh = { keys = [\"q\"] }\n",
-            "[normal] key `q` is bound to both `quit` and `refresh`",
+            "k.toml:3:21: [normal] key `q` is bound to both `quit` and `refresh` (the other at k.toml:2:18)",
         ),
         (
             "[visual]\nquit = { keys = [\"q\"] }\n",
-            "k.toml: unknown section [visual]; expected [normal], [logs], [dialog] or [input]",
+            "k.toml:1:2: unknown section [visual]; expected [normal], [logs], [dialog] or [input]",
         ),
         (
             "[normal]\nquit = { keys = [\"q\"], color = 1 }\n",
@@ -132,11 +139,11 @@ fn bad_keymaps_are_errors_that_say_what_is_wrong() {
         ("[normal\n", "k.toml: invalid keymap: line 1, column 8"),
         (
             "[logs]\nfollow = { keys = [\"f\"] }\nsearch = { keys = [\"f\"] }\n",
-            "[logs] key `f` is bound to both `follow` and `search`",
+            "k.toml:3:20: [logs] key `f` is bound to both `follow` and `search` (the other at k.toml:2:20)",
         ),
         (
             "[logs]\nzoom = { keys = [\"z\"] }\n",
-            "k.toml: [logs] unknown action `zoom`",
+            "k.toml:2:1: [logs] unknown action `zoom`",
         ),
     ];
     for (text, expected) in cases {

@@ -4,9 +4,16 @@ use super::Failure;
 use crate::config;
 use std::path::Path;
 
-/// Checks the file at `path` (or the one the usual search finds).
-pub fn run(path: Option<&Path>) -> Result<String, Failure> {
-    let config = config::discover(path).map_err(|e| Failure::new(e.to_string()))?;
+/// Checks the file named by the command's argument, else by `--config`, else the one the usual
+/// search finds.
+pub fn run(argument: Option<&Path>, flag: Option<&Path>) -> Result<String, Failure> {
+    let loaded = match argument {
+        Some(path) => {
+            config::Search::from_env(None).load_named(path, config::Origin::CheckArgument)
+        }
+        None => config::discover(flag),
+    };
+    let config = loaded.map_err(|e| Failure::new(e.to_string()))?;
     let file = config
         .path
         .as_ref()

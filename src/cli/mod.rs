@@ -73,7 +73,7 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
         | Command::Invalidate(_)) => return act::run(global, c).await,
         Command::Config {
             command: ConfigCommand::Check { path },
-        } => config_check::run(path.as_deref().or(global.config.as_deref())),
+        } => config_check::run(path.as_deref(), global.config.as_deref()),
     };
     match result {
         Ok(text) => {

@@ -93,6 +93,16 @@ impl Search {
         })
     }
 
+    /// Reads and parses the file at `path`, named by `origin` (relative to the working
+    /// directory); it must exist.
+    pub fn load_named(&self, path: &Path, origin: Origin) -> Result<Config, ConfigError> {
+        let path = match &self.cwd {
+            Some(cwd) if path.is_relative() => cwd.join(path),
+            _ => path.to_path_buf(),
+        };
+        read(&path, Some(origin), self.home.as_deref())
+    }
+
     /// Locates, reads and parses the configuration.
     pub fn load(&self) -> Result<Config, ConfigError> {
         let (path, origin) = self.locate()?;

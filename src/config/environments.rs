@@ -82,12 +82,18 @@ fn one<'a, 'i>(
     let name = t.required_str("name")?;
     validate::env_name(name.get_ref()).map_err(|m| t.invalid("name", &name.span(), m))?;
     let pipeline = t.required_str("pipeline")?;
+    validate::pipeline(pipeline.get_ref())
+        .map_err(|m| t.invalid("pipeline", &pipeline.span(), m))?;
     let source_bucket = t.required_str("source_bucket")?;
+    validate::bucket(source_bucket.get_ref())
+        .map_err(|m| t.invalid("source_bucket", &source_bucket.span(), m))?;
     let source_key = t.required_str("source_key")?;
     let distribution_id = t.required_str("distribution_id")?;
     validate::distribution_id(distribution_id.get_ref())
         .map_err(|m| t.invalid("distribution_id", &distribution_id.span(), m))?;
     let logs_bucket = t.required_str("logs_bucket")?;
+    validate::bucket(logs_bucket.get_ref())
+        .map_err(|m| t.invalid("logs_bucket", &logs_bucket.span(), m))?;
     let text = |key: &str| -> Result<String, ConfigError> {
         Ok(t.str(key)?
             .map(|v| v.get_ref().to_string())

@@ -42,6 +42,8 @@ impl fmt::Display for Location {
 pub enum Origin {
     /// The `--config` command-line option.
     Flag,
+    /// The path argument of `shipdeck config check PATH`.
+    CheckArgument,
     /// The `SHIPDECK_CONFIG` environment variable.
     EnvVar,
     /// `shipdeck.toml` in the working directory.
@@ -54,6 +56,7 @@ impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Origin::Flag => "--config",
+            Origin::CheckArgument => "`config check PATH`",
             Origin::EnvVar => "$SHIPDECK_CONFIG",
             Origin::WorkingDir => "the working directory",
             Origin::UserConfig => "the user config directory",

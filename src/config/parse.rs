@@ -69,6 +69,11 @@ fn aws(t: Option<Table<'_, '_>>) -> Result<AwsConfig, ConfigError> {
         return Ok(AwsConfig::default());
     };
     t.deny_unknown(AWS_KEYS)?;
+    if let Some(v) = t.str("region")?
+        && !v.get_ref().trim().is_empty()
+    {
+        validate::region(v.get_ref()).map_err(|m| t.invalid("region", &v.span(), m))?;
+    }
     if let Some(v) = t.str("endpoint_url")? {
         validate::url(v.get_ref()).map_err(|m| t.invalid("endpoint_url", &v.span(), m))?;
     }

@@ -1,4 +1,5 @@
-//! Value rules of the format (names, URLs, distribution ids, ranges); each returns the message to show.
+//! Value rules of the format (names, regions, buckets, URLs, distribution ids, ranges); each
+//! returns the message to show.
 
 use super::model::{PollingConfig, UiConfig};
 use std::path::{Path, PathBuf};
@@ -45,6 +46,71 @@ pub(crate) fn distribution_id(id: &str) -> Result<(), String> {
         Err(format!(
             "expected a CloudFront distribution id (1-32 uppercase letters and digits, \
              e.g. E2DEVSTOREFRNT), found `{id}`"
+        ))
+    }
+}
+
+/// An AWS region code: lowercase words joined by `-`, the first of 2-4 letters, the last a number
+/// (`eu-west-1`, `us-gov-west-1`, `ap-southeast-3`).
+pub(crate) fn region(region: &str) -> Result<(), String> {
+    let parts: Vec<&str> = region.split('-').collect();
+    let word = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
+    let ok = parts.len() >= 3
+        && parts
+            .first()
+            .is_some_and(|p| (2..=4).contains(&p.len()) && word(p))
+        && parts
+            .get(1..parts.len() - 1)
+            .is_some_and(|mid| mid.iter().all(word))
+        && parts.last().is_some_and(|p| {
+            !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit())
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "expected an AWS region code such as eu-west-1 or us-east-1, found `{region}`"
+        ))
+    }
+}
+
+/// An S3 bucket name: 3-63 lowercase letters, digits, `.` and `-`, starting and ending with a
+/// letter or digit, without `..` and not shaped like an IP address.
+pub(crate) fn bucket(name: &str) -> Result<(), String> {
+    let edge = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    let ip_like = name.split('.').count() == 4
+        && name
+            .split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let ok = (3..=63).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+        && edge(name.bytes().next())
+        && edge(name.bytes().last())
+        && !name.contains("..")
+        && !ip_like;
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "expected an S3 bucket name (3-63 lowercase letters, digits, `.` and `-`, starting \
+             and ending with a letter or digit), found `{name}`"
+        ))
+    }
+}
+
+/// A CodePipeline pipeline name: 1-100 letters, digits, `.`, `@`, `-` and `_`.
+pub(crate) fn pipeline(name: &str) -> Result<(), String> {
+    let ok = (1..=100).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'@' | b'-' | b'_'));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "expected a pipeline name (1-100 letters, digits, `.`, `@`, `-` and `_`), found `{name}`"
         ))
     }
 }

@@ -1,14 +1,16 @@
 //! Key bindings as data: the default `assets/keymap.toml`, user overrides, and key lookup.
 
+use super::keymap_file::{Sections, merge, parse_file};
 use crate::app::{Action, Overlay, State};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 use thiserror::Error;
 
 /// The default keymap, shipped in the binary.
 pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
+/// How messages name the default keymap.
+const DEFAULT_FILE: &str = "assets/keymap.toml";
 
 /// Which bindings apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -45,6 +47,26 @@ impl KeyMode {
     }
 }
 
+/// One key bound to two actions in a section, and where.
+#[derive(Debug, Error, PartialEq, Eq)]
+#[error(
+    "{at}: [{section}] key `{key}` is bound to both `{first}` and `{second}` (the other at {other_at})"
+)]
+pub struct KeyConflict {
+    /// `file:line:column` of one binding of the key (the user's file's, if either is there).
+    pub at: String,
+    /// Where the other binding is.
+    pub other_at: String,
+    /// Section.
+    pub section: String,
+    /// Key.
+    pub key: String,
+    /// First action.
+    pub first: String,
+    /// Second action.
+    pub second: String,
+}
+
 /// A keymap file or binding that cannot be used.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum KeymapError {
@@ -57,18 +79,18 @@ pub enum KeymapError {
         message: String,
     },
     /// A section other than normal/logs/dialog/input.
-    #[error("{file}: unknown section [{section}]; expected [normal], [logs], [dialog] or [input]")]
+    #[error("{at}: unknown section [{section}]; expected [normal], [logs], [dialog] or [input]")]
     Section {
-        /// File name.
-        file: String,
+        /// `file:line:column` of the section's name.
+        at: String,
         /// The section.
         section: String,
     },
     /// An action name that does not exist.
-    #[error("{file}: [{section}] unknown action `{action}`; expected one of {expected}")]
+    #[error("{at}: [{section}] unknown action `{action}`; expected one of {expected}")]
     UnknownAction {
-        /// File name.
-        file: String,
+        /// `file:line:column` of the action's name.
+        at: String,
         /// Section.
         section: String,
         /// The action.
@@ -77,10 +99,10 @@ pub enum KeymapError {
         expected: String,
     },
     /// A key name that cannot be read.
-    #[error("{file}: [{section}] {action}: unknown key `{key}`")]
+    #[error("{at}: [{section}] {action}: unknown key `{key}`")]
     BadKey {
-        /// File name.
-        file: String,
+        /// `file:line:column` of the key.
+        at: String,
         /// Section.
         section: String,
         /// Action.
@@ -89,17 +111,8 @@ pub enum KeymapError {
         key: String,
     },
     /// One key bound to two actions in a section.
-    #[error("[{section}] key `{key}` is bound to both `{first}` and `{second}`")]
-    Conflict {
-        /// Section.
-        section: String,
-        /// Key.
-        key: String,
-        /// First action.
-        first: String,
-        /// Second action.
-        second: String,
-    },
+    #[error("{0}")]
+    Conflict(Box<KeyConflict>),
     /// The override file cannot be read.
     #[error("{file}: cannot read keymap: {message}")]
     Io {
@@ -109,16 +122,6 @@ pub enum KeymapError {
         message: String,
     },
 }
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Entry {
-    keys: Vec<String>,
-    #[serde(default)]
-    desc: String,
-}
-
-type Sections = BTreeMap<String, BTreeMap<String, Entry>>;
 
 /// One binding, for the help screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,53 +143,30 @@ pub struct Keymap {
     lookup: HashMap<(KeyMode, KeyCode, bool, bool), Action>,
 }
 
-fn parse_file(text: &str, file: &str) -> Result<Sections, KeymapError> {
-    toml::from_str(text).map_err(|e| KeymapError::Parse {
-        file: file.to_string(),
-        message: describe(text, &e),
-    })
-}
-
-/// `line:col: message` for a TOML error.
-fn describe(text: &str, err: &toml::de::Error) -> String {
-    let message = err.message().trim().to_string();
-    let Some(span) = err.span() else {
-        return message;
-    };
-    let before = text.get(..span.start).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    format!("line {line}, column {col}: {message}")
-}
-
 impl Keymap {
     /// The default keymap with an optional override file merged over it.
     pub fn load(overrides: Option<&Path>) -> Result<Keymap, KeymapError> {
-        let mut sections = parse_file(DEFAULT_KEYMAP, "assets/keymap.toml")?;
-        let mut origin = "assets/keymap.toml".to_string();
+        let mut sections = parse_file(DEFAULT_KEYMAP, DEFAULT_FILE)?;
         if let Some(path) = overrides {
             let file = path.display().to_string();
             let text = std::fs::read_to_string(path).map_err(|e| KeymapError::Io {
                 file: file.clone(),
                 message: e.to_string(),
             })?;
-            for (section, entries) in parse_file(&text, &file)? {
-                sections.entry(section).or_default().extend(entries);
-            }
-            origin = file;
+            merge(&mut sections, parse_file(&text, &file)?);
         }
-        Keymap::from_sections(sections, &origin)
+        Keymap::from_sections(sections)
     }
 
     /// Builds a keymap from already merged TOML text (used by tests).
     pub fn from_toml(text: &str, file: &str) -> Result<Keymap, KeymapError> {
-        Keymap::from_sections(parse_file(text, file)?, file)
+        Keymap::from_sections(parse_file(text, file)?)
     }
 
-    fn from_sections(sections: Sections, file: &str) -> Result<Keymap, KeymapError> {
+    fn from_sections(sections: Sections) -> Result<Keymap, KeymapError> {
         let mut bindings = Vec::new();
         let mut lookup = HashMap::new();
-        let mut owner: HashMap<(KeyMode, KeyCode, bool, bool), String> = HashMap::new();
+        let mut owner: HashMap<(KeyMode, KeyCode, bool, bool), (String, String)> = HashMap::new();
         for (section, entries) in sections {
             let mode = match section.as_str() {
                 "normal" => KeyMode::Normal,
@@ -195,42 +175,53 @@ impl Keymap {
                 "logs" => KeyMode::Logs,
                 _ => {
                     return Err(KeymapError::Section {
-                        file: file.into(),
+                        at: entries.at,
                         section,
                     });
                 }
             };
-            for (action, entry) in entries {
+            for (action, (at, entry)) in entries.actions {
                 let Some(act) = Action::bindable(&action) else {
                     return Err(KeymapError::UnknownAction {
-                        file: file.into(),
+                        at,
                         section,
                         action,
                         expected: Action::BINDABLE.join(", "),
                     });
                 };
                 for key in &entry.keys {
-                    let (code, ctrl, alt) = parse_key(key).ok_or_else(|| KeymapError::BadKey {
-                        file: file.into(),
-                        section: section.clone(),
-                        action: action.clone(),
-                        key: key.clone(),
-                    })?;
+                    let (code, ctrl, alt) =
+                        parse_key(&key.name).ok_or_else(|| KeymapError::BadKey {
+                            at: key.at.clone(),
+                            section: section.clone(),
+                            action: action.clone(),
+                            key: key.name.clone(),
+                        })?;
                     let id = (mode, code, ctrl, alt);
-                    if let Some(first) = owner.insert(id, action.clone()) {
-                        return Err(KeymapError::Conflict {
+                    if let Some((first, first_at)) =
+                        owner.insert(id, (action.clone(), key.at.clone()))
+                    {
+                        // Point at the binding in the user's file when one of them is there.
+                        let (at, other_at) = if key.at.starts_with(DEFAULT_FILE) {
+                            (first_at, key.at.clone())
+                        } else {
+                            (key.at.clone(), first_at)
+                        };
+                        return Err(KeymapError::Conflict(Box::new(KeyConflict {
+                            at,
+                            other_at,
                             section: mode.section().into(),
-                            key: key.clone(),
+                            key: key.name.clone(),
                             first,
                             second: action,
-                        });
+                        })));
                     }
                     lookup.insert(id, act.clone());
                 }
                 bindings.push(Binding {
                     mode,
                     action,
-                    keys: entry.keys,
+                    keys: entry.keys.into_iter().map(|k| k.name).collect(),
                     desc: entry.desc,
                 });
             }

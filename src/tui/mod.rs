@@ -2,6 +2,7 @@
 
 pub mod hints;
 pub mod keymap;
+mod keymap_file;
 pub mod render;
 pub mod terminal;
 pub mod views;
