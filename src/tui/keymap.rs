@@ -1,5 +1,6 @@
 //! Key bindings as data: the default `assets/keymap.toml`, user overrides, and key lookup.
 
+pub use super::keymap_file::parse_key;
 use super::keymap_file::{Sections, merge, parse_file};
 use crate::app::{Action, Overlay, State};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -283,46 +284,4 @@ impl Keymap {
             .and_then(|b| b.keys.first())
             .map(String::as_str)
     }
-}
-
-/// Reads `ctrl-c`, `enter`, `G`, `f5`… into (code, ctrl, alt).
-pub fn parse_key(text: &str) -> Option<(KeyCode, bool, bool)> {
-    let (mut ctrl, mut alt, mut rest) = (false, false, text);
-    loop {
-        if let Some(r) = rest.strip_prefix("ctrl-").filter(|r| !r.is_empty()) {
-            (ctrl, rest) = (true, r);
-        } else if let Some(r) = rest.strip_prefix("alt-").filter(|r| !r.is_empty()) {
-            (alt, rest) = (true, r);
-        } else {
-            break;
-        }
-    }
-    let mut chars = rest.chars();
-    let code = match (chars.next(), chars.next()) {
-        (Some(c), None) => KeyCode::Char(if ctrl { c.to_ascii_lowercase() } else { c }),
-        _ => match rest {
-            "enter" => KeyCode::Enter,
-            "esc" => KeyCode::Esc,
-            "tab" => KeyCode::Tab,
-            "backtab" => KeyCode::BackTab,
-            "backspace" => KeyCode::Backspace,
-            "space" => KeyCode::Char(' '),
-            "up" => KeyCode::Up,
-            "down" => KeyCode::Down,
-            "left" => KeyCode::Left,
-            "right" => KeyCode::Right,
-            "home" => KeyCode::Home,
-            "end" => KeyCode::End,
-            "pageup" => KeyCode::PageUp,
-            "pagedown" => KeyCode::PageDown,
-            "delete" => KeyCode::Delete,
-            f => KeyCode::F(
-                f.strip_prefix('f')?
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=12).contains(n))?,
-            ),
-        },
-    };
-    Some((code, ctrl, alt))
 }

@@ -1,7 +1,9 @@
 //! Reading keymap files with the place of every section, action and key (`file:line:column`),
-//! so that a wrong name is reported where it is written, and merging overrides over defaults.
+//! so that a wrong name is reported where it is written; merging overrides over defaults; key
+//! names.
 
 use super::keymap::KeymapError;
+use crossterm::event::KeyCode;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -109,4 +111,46 @@ pub(super) fn merge(base: &mut Sections, overrides: Sections) {
         mine.at = section.at;
         mine.actions.extend(section.actions);
     }
+}
+
+/// Reads `ctrl-c`, `enter`, `G`, `f5`… into (code, ctrl, alt).
+pub fn parse_key(text: &str) -> Option<(KeyCode, bool, bool)> {
+    let (mut ctrl, mut alt, mut rest) = (false, false, text);
+    loop {
+        if let Some(r) = rest.strip_prefix("ctrl-").filter(|r| !r.is_empty()) {
+            (ctrl, rest) = (true, r);
+        } else if let Some(r) = rest.strip_prefix("alt-").filter(|r| !r.is_empty()) {
+            (alt, rest) = (true, r);
+        } else {
+            break;
+        }
+    }
+    let mut chars = rest.chars();
+    let code = match (chars.next(), chars.next()) {
+        (Some(c), None) => KeyCode::Char(if ctrl { c.to_ascii_lowercase() } else { c }),
+        _ => match rest {
+            "enter" => KeyCode::Enter,
+            "esc" => KeyCode::Esc,
+            "tab" => KeyCode::Tab,
+            "backtab" => KeyCode::BackTab,
+            "backspace" => KeyCode::Backspace,
+            "space" => KeyCode::Char(' '),
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "pageup" => KeyCode::PageUp,
+            "pagedown" => KeyCode::PageDown,
+            "delete" => KeyCode::Delete,
+            f => KeyCode::F(
+                f.strip_prefix('f')?
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=12).contains(n))?,
+            ),
+        },
+    };
+    Some((code, ctrl, alt))
 }
