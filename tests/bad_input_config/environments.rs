@@ -1,0 +1,164 @@
+//! Wrong values for the keys of `[[environments]]`: required and optional keys, and
+//! log-group items located one by one.
+
+use super::*;
+
+#[test]
+fn environment_required_keys() {
+    for (name, path) in [
+        ("name", "environments[0].name"),
+        ("pipeline", "environments[0].pipeline"),
+        ("source_bucket", "environments[0].source_bucket"),
+        ("source_key", "environments[0].source_key"),
+        ("distribution_id", "environments[0].distribution_id"),
+        ("logs_bucket", "environments[0].logs_bucket"),
+    ] {
+        let k = env(name, path);
+        wrong(&k, "7", "expected a string, found an integer");
+        wrong(&k, "\"\"", "must not be empty");
+        missing(&k, "environments[0]");
+    }
+    for name in ["Dev", "dev env", "dév", "dev_1"] {
+        wrong(
+            &env("name", "environments[0].name"),
+            &format!("\"{name}\""),
+            &format!("expected lowercase letters, digits and `-` ([a-z0-9-]+), found `{name}`"),
+        );
+    }
+    wrong(
+        &env2("name", "environments[1].name"),
+        "\"dev\"",
+        "duplicate environment name `dev` (already used by environments[0])",
+    );
+    for bucket in [
+        "ab",
+        "My-Bucket",
+        "logs_bucket",
+        "-logs",
+        "logs-",
+        "a..b",
+        "192.168.1.10",
+    ] {
+        for (name, path) in [
+            ("source_bucket", "environments[0].source_bucket"),
+            ("logs_bucket", "environments[0].logs_bucket"),
+        ] {
+            wrong(
+                &env(name, path),
+                &format!("\"{bucket}\""),
+                &format!(
+                    "expected an S3 bucket name (3-63 lowercase letters, digits, `.` and `-`, \
+                     starting and ending with a letter or digit), found `{bucket}`"
+                ),
+            );
+        }
+    }
+    let long = "p".repeat(101);
+    for pipeline in ["deploy dev", "deploy/dev", long.as_str()] {
+        wrong(
+            &env("pipeline", "environments[0].pipeline"),
+            &format!("\"{pipeline}\""),
+            &format!(
+                "expected a pipeline name (1-100 letters, digits, `.`, `@`, `-` and `_`), \
+                 found `{pipeline}`"
+            ),
+        );
+    }
+    for id in ["e1dev", "E1-DEV", "E123456789012345678901234567890123"] {
+        wrong(
+            &env("distribution_id", "environments[0].distribution_id"),
+            &format!("\"{id}\""),
+            &format!(
+                "expected a CloudFront distribution id (1-32 uppercase letters and digits, \
+                 e.g. E2DEVSTOREFRNT), found `{id}`"
+            ),
+        );
+    }
+}
+
+#[test]
+fn environment_optional_keys() {
+    for (name, path) in [
+        ("release_prefix", "environments[0].release_prefix"),
+        ("logs_prefix", "environments[0].logs_prefix"),
+    ] {
+        wrong(&env(name, path), "[]", "expected a string, found an array");
+    }
+    let groups = env("log_groups", "environments[0].log_groups");
+    wrong(
+        &groups,
+        "\"/aws/lambda/api\"",
+        "expected an array of strings, found a string",
+    );
+    for (name, path) in [
+        ("site_url", "environments[0].site_url"),
+        ("api_url", "environments[0].api_url"),
+    ] {
+        let k = env(name, path);
+        wrong(&k, "1", "expected a string, found an integer");
+        wrong(
+            &k,
+            "\"dev.example.com\"",
+            "expected a URL starting with http:// or https://, found `dev.example.com`",
+        );
+    }
+    for (name, path) in [
+        ("protected", "environments[0].protected"),
+        ("read_only", "environments[0].read_only"),
+    ] {
+        wrong(
+            &env(name, path),
+            "\"no\"",
+            "expected a boolean (true or false), found a string",
+        );
+    }
+    let approval = env("self_approval", "environments[0].self_approval");
+    wrong(
+        &approval,
+        "\"never\"",
+        "expected \"refuse\" or \"allow\", found `never`",
+    );
+    wrong(&approval, "false", "expected a string, found a boolean");
+    let from = env2("promotes_from", "environments[1].promotes_from");
+    wrong(&from, "3", "expected a string, found an integer");
+    wrong(
+        &from,
+        "\"qa\"",
+        "unknown environment `qa`; expected one of dev, prd",
+    );
+    wrong(
+        &from,
+        "\"prd\"",
+        "environment `prd` cannot promote from itself",
+    );
+    wrong(
+        &env("promotes_from", "environments[0].promotes_from"),
+        "\"prd\"",
+        "promotion cycle: dev → prd → dev",
+    );
+}
+
+#[test]
+fn log_group_items_are_located_one_by_one() {
+    let text = FULL.replace(
+        "log_groups = [\"/aws/lambda/api-dev\", \"/aws/codebuild/deploy-dev\"]",
+        "log_groups = [\"/aws/lambda/api-dev\", 7, \"\"]",
+    );
+    let line = FULL
+        .lines()
+        .position(|l| l.starts_with("log_groups"))
+        .unwrap()
+        + 1;
+    let col = "log_groups = [\"/aws/lambda/api-dev\", ".chars().count() + 1;
+    assert_eq!(
+        parse(&text).unwrap_err(),
+        format!(
+            "shipdeck.toml:{line}:{col}: environments[0].log_groups[1]: expected a string, found an integer"
+        )
+    );
+    let text = FULL.replace("\"/aws/codebuild/deploy-dev\"", "\" \"");
+    assert_eq!(
+        parse(&text).unwrap_err(),
+        format!("shipdeck.toml:{line}:{col}: environments[0].log_groups[1]: must not be empty")
+    );
+}

@@ -1,0 +1,218 @@
+//! Navigation, views, help, the command line, quitting, summaries and prompt caps.
+
+use super::*;
+
+#[test]
+fn navigation_moves_within_visible_rows() {
+    let mut s = loaded();
+    update(&mut s, Action::Down);
+    assert_eq!(s.selected, 1);
+    update(&mut s, Action::Bottom);
+    assert_eq!(s.selected, 2);
+    update(&mut s, Action::Down);
+    assert_eq!(s.selected, 2, "clamped at the end");
+    update(&mut s, Action::Top);
+    assert_eq!(s.selected, 0);
+    update(&mut s, Action::Up);
+    assert_eq!(s.selected, 0);
+    update(&mut s, Action::PageDown);
+    assert_eq!(s.selected, 2);
+    update(&mut s, Action::PageUp);
+    assert_eq!(s.selected, 0);
+    update(&mut s, Action::SelectRow(1));
+    assert_eq!(s.selected, 1);
+    update(&mut s, Action::SelectRow(99));
+    assert_eq!(s.selected, 2);
+}
+
+#[test]
+fn env_switching_wraps_and_resets_history_selection() {
+    let mut s = loaded();
+    s.history_row = 1;
+    update(&mut s, Action::PrevEnv);
+    assert_eq!((s.selected, s.history_row), (2, 0));
+    update(&mut s, Action::NextEnv);
+    assert_eq!(s.selected, 0);
+}
+
+#[test]
+fn open_back_show_and_next_view() {
+    let mut s = loaded();
+    update(&mut s, Action::Open);
+    assert_eq!(s.view, View::Pipeline);
+    update(&mut s, Action::Back);
+    assert_eq!(s.view, View::Environments);
+    update(&mut s, Action::Show(View::Approvals));
+    update(&mut s, Action::Open);
+    assert_eq!(
+        (s.view, s.selected),
+        (View::Pipeline, 2),
+        "opening an approval shows its pipeline"
+    );
+    update(&mut s, Action::NextView);
+    assert_eq!(s.view, View::Approvals);
+    update(&mut s, Action::NextView);
+    assert_eq!(s.view, View::Logs);
+    update(&mut s, Action::NextView);
+    assert_eq!(s.view, View::Traffic);
+    update(&mut s, Action::NextView);
+    assert_eq!(s.view, View::Environments, "tabs wrap around");
+}
+
+#[test]
+fn help_toggles_and_scrolls() {
+    let mut s = loaded();
+    update(&mut s, Action::ToggleHelp);
+    assert_eq!(s.overlay, Some(Overlay::Help));
+    update(&mut s, Action::Down);
+    assert_eq!(
+        (s.help_scroll, s.selected),
+        (1, 0),
+        "keys scroll the help, not the list"
+    );
+    update(&mut s, Action::ToggleHelp);
+    assert_eq!(s.overlay, None);
+}
+
+#[test]
+fn command_line_types_completes_and_runs() {
+    let mut s = loaded();
+    update(&mut s, Action::CommandOpen);
+    for c in "env p".chars() {
+        update(&mut s, Action::Input(c));
+    }
+    update(&mut s, Action::Complete);
+    match &s.overlay {
+        Some(Overlay::Command(line)) => assert_eq!(line.text, "env prd "),
+        other => panic!("{other:?}"),
+    }
+    update(&mut s, Action::Submit);
+    assert_eq!(
+        (s.selected, s.view, s.overlay.clone()),
+        (2, View::Pipeline, None)
+    );
+    update(&mut s, Action::CommandOpen);
+    for c in "bogus".chars() {
+        update(&mut s, Action::Input(c));
+    }
+    update(&mut s, Action::Backspace);
+    update(&mut s, Action::Submit);
+    let status = s.status.clone().unwrap();
+    assert_eq!(status.level, Level::Error);
+    assert!(
+        status.text.contains("unknown command `bogu`"),
+        "{}",
+        status.text
+    );
+    update(&mut s, Action::CommandOpen);
+    update(&mut s, Action::Input('q'));
+    let fx = update(&mut s, Action::Submit);
+    assert!(s.quit && fx == vec![Effect::Quit]);
+}
+
+#[test]
+fn keys_while_typing_are_text_not_commands() {
+    let mut s = loaded();
+    update(&mut s, Action::FilterOpen);
+    let before = s.view;
+    update(&mut s, Action::Down); // not an input key: ignored while typing
+    assert_eq!((s.selected, s.view), (0, before));
+    for c in "prd".chars() {
+        update(&mut s, Action::Input(c));
+    }
+    assert_eq!(s.filter, "prd");
+    assert_eq!(s.visible_envs(), vec![2]);
+    assert_eq!(s.selected, 2, "selection follows the filter");
+    update(&mut s, Action::Submit);
+    assert_eq!(
+        (s.overlay.clone(), s.filter.as_str()),
+        (None, "prd"),
+        "Enter keeps the filter"
+    );
+    update(&mut s, Action::Back);
+    assert!(s.filter.is_empty(), "Esc clears it");
+    update(&mut s, Action::FilterOpen);
+    update(&mut s, Action::Input('x'));
+    update(&mut s, Action::Back);
+    assert!(
+        s.filter.is_empty() && s.overlay.is_none(),
+        "Esc while typing cancels"
+    );
+}
+
+#[test]
+fn quit_sets_the_flag_and_asks_to_leave() {
+    let mut s = loaded();
+    assert_eq!(update(&mut s, Action::Quit), vec![Effect::Quit]);
+    assert!(s.quit);
+}
+
+#[test]
+fn summaries_show_deployed_release_lag_and_waiting_approval() {
+    let mut s = loaded();
+    let r = |v: &str| Release {
+        version: Version::parse(v).unwrap(),
+        commit: String::new(),
+        actor: String::new(),
+    };
+    let fx = update(&mut s, Action::Tick(T0 + 60_000));
+    let req = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::FetchReleases { request, .. } => Some(*request),
+            _ => None,
+        })
+        .unwrap();
+    update(
+        &mut s,
+        Action::ReleasesLoaded {
+            request: req,
+            result: Ok(vec![r("1.1.0"), r("1.2.0"), r("1.3.0"), r("1.3.1")]),
+        },
+    );
+    let prd = s.summary(2).unwrap();
+    assert_eq!(prd.deployed.unwrap().version.to_string(), "1.1.0");
+    assert_eq!(
+        prd.behind,
+        Some((2, "stg".to_string())),
+        "1.2.0 and 1.3.0 are between prd and stg"
+    );
+    assert_eq!(prd.health.label(), "awaiting approval");
+    assert_eq!(prd.approval_since, Some(T0 - 2 * Timestamp::HOUR));
+    assert_eq!(s.summary(1).unwrap().behind, Some((0, "dev".to_string())));
+    let approvals = s.approvals();
+    assert_eq!(approvals.len(), 1);
+    assert_eq!(
+        approvals[0].release.as_ref().unwrap().version.to_string(),
+        "1.3.0"
+    );
+    assert_eq!(approvals[0].triggered_by.as_deref(), Some("carol"));
+}
+
+#[test]
+fn a_prompt_stops_growing_at_its_cap() {
+    for open in [Action::CommandOpen, Action::FilterOpen] {
+        let mut s = loaded();
+        update(&mut s, open.clone());
+        for _ in 0..shipdeck::app::MAX_INPUT + 100 {
+            update(&mut s, Action::Input('x'));
+        }
+        let Some(Overlay::Command(line) | Overlay::Filter(line)) = &s.overlay else {
+            panic!("{open:?}: the prompt is open")
+        };
+        assert_eq!(
+            line.text.chars().count(),
+            shipdeck::app::MAX_INPUT,
+            "{open:?}"
+        );
+        update(&mut s, Action::Backspace);
+        update(&mut s, Action::Input('y'));
+        let Some(Overlay::Command(line) | Overlay::Filter(line)) = &s.overlay else {
+            panic!("{open:?}: still open")
+        };
+        assert!(
+            line.text.ends_with('y'),
+            "{open:?}: room again after a backspace"
+        );
+    }
+}

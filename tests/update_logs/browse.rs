@@ -1,0 +1,189 @@
+//! Browsing the Traffic view: the filter expression with its error position, search with
+//! n/N, follow/pause and the detail pane, presets, jump to time, export and retention commands.
+
+use super::*;
+
+#[test]
+fn the_filter_expression_applies_as_typed_and_shows_its_error_position() {
+    let mut s = traffic(300);
+    update(&mut s, Action::FilterOpen);
+    assert!(matches!(s.overlay, Some(Overlay::Filter(_))));
+    typed(&mut s, "status>=500");
+    let t = &s.traffic;
+    assert!(!t.rows.is_empty() && t.rows.len() < 300);
+    assert!(t.rows.iter().all(|q| t.record(*q).unwrap().status() >= 500));
+    assert!(t.filtered_stats.is_some(), "charts follow the filter");
+    update(&mut s, Action::Submit);
+    let errors = s.traffic.rows.len();
+    update(&mut s, Action::FilterOpen);
+    typed(&mut s, " and (");
+    let err = s.traffic.filter_error.clone().expect("an error");
+    assert_eq!(s.traffic.filter_text, "status>=500 and (");
+    assert!(err.position >= 16, "{err}");
+    // While the text has an error, the filter in force before typing applies.
+    let t = &s.traffic;
+    assert_eq!(t.filter.source(), "status>=500");
+    assert_eq!(t.rows.len(), errors);
+    update(&mut s, Action::Submit);
+    let status = s.status.clone().unwrap();
+    assert_eq!(status.level, Level::Error);
+    assert!(
+        status.text.starts_with("filter not applied"),
+        "{}",
+        status.text
+    );
+    update(&mut s, Action::Back);
+    assert!(s.traffic.filter_text.is_empty() && s.traffic.filter.is_all());
+    assert_eq!(s.traffic.rows.len(), 300);
+}
+
+#[test]
+fn search_selects_matches_with_n_and_shift_n_and_pauses() {
+    let mut s = traffic(300);
+    update(&mut s, Action::SearchOpen);
+    typed(&mut s, "/api/");
+    assert_eq!(s.traffic.search, "/api/");
+    update(&mut s, Action::Submit);
+    assert!(!s.traffic.follow, "a match stops following");
+    let first = s.traffic.selected_row().unwrap();
+    assert!(selected_path(&s).contains("/api/"));
+    update(&mut s, Action::SearchNext);
+    let second = s.traffic.selected_row().unwrap();
+    assert_ne!(first, second);
+    assert!(selected_path(&s).contains("/api/"));
+    update(&mut s, Action::SearchPrev);
+    assert_eq!(s.traffic.selected_row(), Some(first));
+    update(&mut s, Action::SearchOpen);
+    typed(&mut s, "zzz-nowhere");
+    update(&mut s, Action::Submit);
+    assert!(s.status.unwrap().text.contains("not found"));
+}
+
+#[test]
+fn follow_pause_moves_and_the_detail_pane() {
+    let mut s = traffic(100);
+    assert_eq!(s.traffic.selected_row(), Some(99));
+    update(&mut s, Action::ToggleFollow);
+    assert!(!s.traffic.follow);
+    update(&mut s, Action::Up);
+    update(&mut s, Action::Up);
+    assert_eq!(s.traffic.selected_row(), Some(97));
+    update(&mut s, Action::Top);
+    assert_eq!(s.traffic.selected_row(), Some(0));
+    update(&mut s, Action::PageDown);
+    assert_eq!(s.traffic.selected_row(), Some(20));
+    update(&mut s, Action::ToggleDetail);
+    assert!(s.traffic.detail);
+    let seq = s.traffic.selected_seq().unwrap();
+    let full = s
+        .traffic
+        .full_line(seq)
+        .expect("recent records keep their whole line");
+    assert_eq!(full.names.len(), 33);
+    update(&mut s, Action::Back);
+    assert!(!s.traffic.detail, "Esc closes the detail first");
+    assert_eq!(s.view, View::Traffic);
+    update(&mut s, Action::Bottom);
+    assert!(s.traffic.follow);
+    assert_eq!(s.traffic.selected_row(), Some(99));
+    update(&mut s, Action::ToggleFollow);
+    update(&mut s, Action::ToggleFollow);
+    assert!(s.traffic.follow);
+}
+
+#[test]
+fn presets_narrow_the_list_or_restart_the_tail_for_a_longer_look_back() {
+    let mut s = traffic(300);
+    let fx = update(&mut s, Action::NextPreset);
+    assert_eq!(s.traffic.preset, Preset::H24);
+    assert_eq!(s.traffic.since, T0 - Timestamp::DAY);
+    assert!(
+        s.traffic.records.is_empty(),
+        "a longer look-back reads again"
+    );
+    let (_, start_after) = list_effect(&fx).unwrap();
+    assert_eq!(start_after, "cloudfront/dev/E2DEVSTOREFRNT.2025-11-24-09");
+    let mut s = traffic(300);
+    update(&mut s, Action::CommandOpen);
+    typed(&mut s, "range 15m");
+    let fx = update(&mut s, Action::Submit);
+    assert!(fx.is_empty(), "a shorter preset narrows what was read");
+    let t = &s.traffic;
+    assert_eq!((t.preset, t.records.len()), (Preset::M15, 300));
+    assert!(t.rows.len() < 300);
+    assert!(t.rows.iter().all(|q| t.record(*q).unwrap().timestamp_ms() >= (T0 - 15 * Timestamp::MINUTE).millis()));
+}
+
+#[test]
+fn goto_export_and_retain_commands() {
+    let mut s = traffic(300);
+    update(&mut s, Action::CommandOpen);
+    typed(&mut s, "goto 08:40");
+    update(&mut s, Action::Submit);
+    let t = &s.traffic;
+    let row = t.selected_row().unwrap();
+    let at = |i: usize| t.record(t.rows[i]).unwrap().timestamp_ms();
+    assert!(!t.follow);
+    assert!(at(row) >= (T0 - 20 * Timestamp::MINUTE).millis());
+    assert!(row == 0 || at(row - 1) < (T0 - 20 * Timestamp::MINUTE).millis());
+    // Export the listed (filtered) records.
+    update(&mut s, Action::FilterOpen);
+    typed(&mut s, "status:5xx");
+    update(&mut s, Action::Submit);
+    let n = s.traffic.rows.len();
+    update(&mut s, Action::ExportPrompt);
+    assert!(matches!(&s.overlay, Some(Overlay::Command(l)) if l.text == "export "));
+    typed(&mut s, "/tmp/errors.jsonl");
+    let fx = update(&mut s, Action::Submit);
+    let Some(Effect::WriteFile { path, job }) = fx.first() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!((path.as_str(), job.len()), ("/tmp/errors.jsonl", n));
+    let contents = written(job);
+    let lines: Vec<serde_json::Value> = contents
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), n);
+    assert!(
+        lines
+            .iter()
+            .all(|v| v["sc-status"].as_u64().unwrap() >= 500)
+    );
+    assert!(lines[0]["time-taken"].is_number() && lines[0]["cs-uri-stem"].is_string());
+    update(&mut s, Action::CommandOpen);
+    typed(&mut s, "export out.tsv");
+    let fx = update(&mut s, Action::Submit);
+    let Some(Effect::WriteFile { job, .. }) = fx.first() else {
+        panic!()
+    };
+    let contents = written(job);
+    assert!(contents.starts_with("timestamp\tx-edge-location\tsc-bytes\tc-ip"));
+    assert_eq!(contents.lines().count(), n + 1);
+    update(&mut s, Action::CommandOpen);
+    typed(&mut s, "export out.csv");
+    assert!(update(&mut s, Action::Submit).is_empty());
+    assert!(s.status.clone().unwrap().text.contains(".jsonl or .tsv"));
+    let done = |result| Action::FileWritten {
+        path: "x.tsv".into(),
+        records: 3,
+        result,
+    };
+    update(&mut s, done(Ok(())));
+    assert_eq!(
+        s.status.clone().unwrap().text,
+        "exported 3 records to x.tsv"
+    );
+    update(&mut s, done(Err("permission denied".into())));
+    assert_eq!(s.status.clone().unwrap().level, Level::Error);
+    // Retention.
+    update(&mut s, Action::CommandOpen);
+    typed(&mut s, "retain 5000");
+    let fx = update(&mut s, Action::Submit);
+    assert_eq!((s.retain, s.traffic.records.capacity()), (5000, 5000));
+    assert!(list_effect(&fx).is_some(), "the tail starts again");
+    update(&mut s, Action::CommandOpen);
+    typed(&mut s, "retain lots");
+    update(&mut s, Action::Submit);
+    assert!(s.status.unwrap().text.contains("bad record count `lots`"));
+}
