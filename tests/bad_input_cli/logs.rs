@@ -1,0 +1,195 @@
+//! Wrong values for the logs commands' flags and arguments, `config check PATH`, and
+//! unknown flags and commands.
+
+use super::*;
+
+#[test]
+fn logs_cloudfront_values() {
+    let f = log_file();
+    for since in ["yesterday", "0m", "-5m", "99999d", "2026-13-01T00:00:00Z"] {
+        rejects(
+            &["logs", "cloudfront", "--file", &f, "--since", since],
+            2,
+            &[&format!(
+                "invalid value '{since}' for '--since <WINDOW>': expected a window such as 15m, \
+                 1h, 24h or 7d, or an RFC 3339 time, got `{since}`"
+            )],
+        );
+    }
+    rejects(
+        &[
+            "logs",
+            "cloudfront",
+            "--file",
+            &f,
+            "--filter",
+            "stauts>=500",
+        ],
+        2,
+        &[
+            "invalid value 'stauts>=500' for '--filter <EXPR>'",
+            "unknown field \"stauts\"; expected one of status, path, ip, edge, result, method, \
+             ua, ref, host, query, bytes, taken, ttfb at 1",
+        ],
+    );
+    rejects(
+        &["logs", "cloudfront", "--file", &f, "--filter", "status>="],
+        2,
+        &["for '--filter <EXPR>': expected a value after \"status>=\" at 9"],
+    );
+    rejects(
+        &["logs", "cloudfront", "--file", &f, "--output", "xml"],
+        2,
+        &[
+            "invalid value 'xml' for '--output <OUTPUT>'",
+            "[possible values: pretty, jsonl, tsv]",
+        ],
+    );
+    for threads in ["0", "many", "-2", "100000"] {
+        rejects(
+            &["logs", "cloudfront", "--file", &f, "--threads", threads],
+            2,
+            &[&format!(
+                "invalid value '{threads}' for '--threads <N>': expected a number of threads \
+                 from 1 to 1024, got `{threads}`"
+            )],
+        );
+    }
+}
+
+#[test]
+fn logs_cloudfront_files_and_environment() {
+    let unreadable = "1 of 1 input could not be read completely";
+    rejects(
+        &["logs", "cloudfront", "--file", "{dir}/nowhere.log"],
+        1,
+        &["{dir}/nowhere.log: No such file or directory", unreadable],
+    );
+    rejects(
+        &["logs", "cloudfront", "--file", "{dir}/empty"],
+        1,
+        &["{dir}/empty: Is a directory", unreadable],
+    );
+    rejects(
+        &["logs", "cloudfront", "--dir", "{dir}/nowhere"],
+        1,
+        &["{dir}/nowhere: No such file or directory", unreadable],
+    );
+    rejects(
+        &["logs", "cloudfront", "--dir", &log_file()],
+        1,
+        &["cloudfront-33.log: Not a directory", unreadable],
+    );
+    rejects(
+        &["logs", "cloudfront", "--dir", "{dir}/empty"],
+        1,
+        &["{dir}/empty: no log files", unreadable],
+    );
+    rejects(
+        &["--demo", "logs", "cloudfront", "qa"],
+        1,
+        &["unknown environment `qa`; expected one of dev, stg, prd"],
+    );
+    rejects(
+        &["logs", "cloudfront"],
+        2,
+        &["give an environment (shipdeck logs cloudfront prd) or --file/--dir for local files"],
+    );
+    rejects(
+        &["--demo", "logs", "cloudfront", "prd", "--file", &log_file()],
+        2,
+        &["give either an environment or --file/--dir, not both"],
+    );
+    rejects(
+        &["logs", "cloudfront", "--file", &log_file(), "--follow"],
+        2,
+        &["--follow needs an environment: local files are read once"],
+    );
+}
+
+#[test]
+fn logs_group_values() {
+    rejects(
+        &["--demo", "logs", "group", "qa", "api"],
+        1,
+        &["unknown environment `qa`; expected one of dev, stg, prd"],
+    );
+    rejects(
+        &["--demo", "logs", "group", "prd", "nosuch"],
+        1,
+        &["no log group of this environment matches `nosuch`; it has \
+           /aws/lambda/storefront-api-prd, /aws/codebuild/storefront-deploy-prd"],
+    );
+    rejects(
+        &["--demo", "logs", "group", "prd", "storefront"],
+        1,
+        &[
+            "`storefront` matches several log groups: /aws/lambda/storefront-api-prd, \
+           /aws/codebuild/storefront-deploy-prd",
+        ],
+    );
+    rejects(
+        &["--demo", "logs", "group", "prd", "api", "--since", "-1h"],
+        2,
+        &["invalid value '-1h' for '--since <WINDOW>': expected a window such as 15m"],
+    );
+    rejects(
+        &["--demo", "logs", "group", "prd", "api", "--output", "csv"],
+        2,
+        &[
+            "invalid value 'csv' for '--output <OUTPUT>'",
+            "[possible values: pretty, jsonl, tsv]",
+        ],
+    );
+    rejects(
+        &["--demo", "logs", "group", "prd", "api", "--filter"],
+        2,
+        &["a value is required for '--filter <PATTERN>' but none was supplied"],
+    );
+    rejects(
+        &["--demo", "logs", "group", "prd"],
+        2,
+        &[
+            "the following required arguments were not provided",
+            "<NAME>",
+        ],
+    );
+}
+
+#[test]
+fn config_check_path() {
+    rejects(
+        &["config", "check", "{dir}/nowhere.toml"],
+        1,
+        &["{dir}/nowhere.toml: config file not found (named by `config check PATH`)"],
+    );
+    rejects(
+        &["--config", "{dir}/nowhere.toml", "config", "check"],
+        1,
+        &["{dir}/nowhere.toml: config file not found (named by --config)"],
+    );
+    rejects(
+        &["config", "check", "{dir}/broken.toml"],
+        1,
+        &["{dir}/broken.toml:2:10: invalid TOML"],
+    );
+}
+
+#[test]
+fn unknown_flags_and_commands() {
+    rejects(
+        &["--demo", "--colour", "status"],
+        2,
+        &["unexpected argument '--colour' found"],
+    );
+    rejects(
+        &["--demo", "deploy-everything"],
+        2,
+        &["unrecognized subcommand 'deploy-everything'"],
+    );
+    rejects(
+        &["--demo", "logs", "s3"],
+        2,
+        &["unrecognized subcommand 's3'"],
+    );
+}
