@@ -4,7 +4,7 @@
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= auto
 
-.PHONY: demo run build build-release deploy-dev release test fmt fmt-check lint unit bench fuzz soak clean help
+.PHONY: demo run build build-release deploy-dev release test fmt fmt-check lint unit bench bench-tools fuzz soak clean help
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -76,6 +76,13 @@ bench: ## Start-up, frame, update and CloudFront log benchmarks (prints medians)
 	$(CARGO) bench --locked --bench tui
 	$(CARGO) bench --locked --bench logs
 	$(CARGO) bench --locked --bench flood
+
+bench-tools: ## Install GoAccess and lnav from the OS packages, for `make bench` to compare against
+	@if command -v apt-get >/dev/null; then \
+		$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y goaccess lnav; \
+	else \
+		echo "no apt-get here: install goaccess and lnav with your OS's package manager"; exit 1; \
+	fi
 
 FUZZ_SECONDS ?= 60
 

@@ -145,7 +145,7 @@ pub fn external(tool: &str, set: &Set, lines_per_s: f64) {
         .output()
         .is_ok_and(|o| o.status.success());
     if !found {
-        println!("{tool}: not installed (install it from the OS packages to compare)");
+        println!("{tool}: not installed (`make bench-tools` installs it from the OS packages)");
         return;
     }
     let script = match tool {
