@@ -26,7 +26,7 @@ mod uploads;
 mod world;
 
 pub use config::{FaultRates, LogFaultRates, SECRET_COOKIE, SimConfig, SimStats};
-pub use faults::LOGIN_HINT;
+pub use faults::{Fault, LOGIN_HINT, MUTATING};
 pub use flow::SUMMARY_KEY;
 pub use livetail::LIVE_TAIL_LIMIT;
 pub use pipeline::{ACCOUNT, APPROVAL_NOTE, REGION};
