@@ -77,9 +77,15 @@ pub async fn apply(
             .map_err(|e| (e, None))
     };
     let mut notes = Vec::new();
+    let mut lost_write = false;
     if let Err((e, single)) = written {
         match after_failed_write(cloud, &req, total, single.as_ref(), e).await {
-            Ok(note) => notes.extend(note),
+            Ok(Some(Written::Confirmed(note))) => {
+                lost_write = true;
+                notes.push(note);
+            }
+            Ok(Some(Written::SentAgain(note))) => notes.push(note),
+            Ok(None) => {}
             Err(out) => return out,
         }
     }
@@ -101,6 +107,7 @@ pub async fn apply(
             }
             let mut out = match confirmed {
                 Some(note) => Outcome::confirmed(format!("{message}; {note}"), None),
+                None if lost_write => Outcome::confirmed(message, None),
                 None => Outcome::done(message, None),
             };
             out.reference = copied.reference;
@@ -124,6 +131,14 @@ pub async fn apply(
     }
 }
 
+/// How the package was written after its first write failed.
+enum Written {
+    /// Re-reading showed the first write made (its reply was lost).
+    Confirmed(String),
+    /// Re-reading showed nothing written, and the write sent again was answered.
+    SentAgain(String),
+}
+
 /// After the write of the package failed with `error`: `Ok` (with a note when its reply was
 /// lost) when the package is at its key, else the outcome to report. A `PutObject` (`single`)
 /// whose call was not served is sent once more; an existing key is never overwritten.
@@ -133,7 +148,7 @@ async fn after_failed_write(
     total: u64,
     single: Option<&PutRequest>,
     error: CloudError,
-) -> Result<Option<String>, Outcome> {
+) -> Result<Option<Written>, Outcome> {
     let name = format!("s3://{}/{}", req.bucket, req.key);
     if matches!(error, CloudError::AlreadyExists { .. }) {
         return Err(exists_refusal(&name));
@@ -142,7 +157,9 @@ async fn after_failed_write(
         return Err(Outcome::failed(format!("upload of {name} failed: {error}")));
     }
     let lost = |e: &CloudError| {
-        format!("the upload's reply was lost ({e}); re-reading shows the package at {name}")
+        Written::Confirmed(format!(
+            "the upload's reply was lost ({e}); re-reading shows the package at {name}"
+        ))
     };
     match package_landed(cloud, &req.bucket, &req.key, &req.metadata, total).await {
         Ok(Landed::Ours) => return Ok(Some(lost(&error))),
@@ -157,9 +174,9 @@ async fn after_failed_write(
     };
     let again = match cloud.storage.put_object(put).await {
         Ok(_) => {
-            return Ok(Some(format!(
+            return Ok(Some(Written::SentAgain(format!(
                 "PutObject sent again: the first failed ({error}) and {name} was absent"
-            )));
+            ))));
         }
         Err(e) if may_have_reached(&e) || matches!(e, CloudError::AlreadyExists { .. }) => e,
         Err(e) => return Err(Outcome::failed(format!("upload of {name} failed: {e}"))),
