@@ -127,6 +127,21 @@ fn a_start_whose_reply_was_lost_is_found_again_by_its_token() {
     };
     assert_ne!(block_on(p.start_execution(DEV, &other)).unwrap(), id);
     assert_eq!(sim.with(|s| s.stats().faults_of("lost_reply")), 2);
+    let starts: Vec<(String, String)> = sim.with(|s| {
+        s.changes()
+            .iter()
+            .filter(|c| c.operation == "StartPipelineExecution")
+            .map(|c| (c.target.clone(), c.detail.clone()))
+            .collect()
+    });
+    assert_eq!(
+        starts,
+        vec![
+            ("deploy-lost-1".to_string(), id.clone()),
+            ("deploy-lost-2".to_string(), starts[1].1.clone())
+        ],
+        "one change per execution started, none for the repeats"
+    );
     assert_eq!(sim.with(|s| s.forced_faults_left()), 0);
 }
 
@@ -147,6 +162,14 @@ fn an_invalidation_whose_reply_was_lost_is_returned_again_for_its_caller_referen
         "same reference, same paths: the same invalidation"
     );
     assert_eq!(sim.with(|s| s.invalidations(DIST)).len(), 1);
+    let recorded = sim.with(|s| {
+        let c = s.changes().last().cloned().unwrap();
+        (c.operation, c.target, c.detail)
+    });
+    assert_eq!(
+        recorded,
+        ("CreateInvalidation", "ref-7".to_string(), again.id.clone())
+    );
     let other = vec!["/robots.txt".to_string()];
     let clash = block_on(cdn.create_invalidation(DIST, &other, "ref-7")).unwrap_err();
     assert_eq!(code(clash), "InvalidationBatchAlreadyExists");

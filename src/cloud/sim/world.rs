@@ -1,6 +1,7 @@
 //! The simulated world: construction from the environment specs, the event loop and truth accessors.
 
 use super::buckets::Buckets;
+use super::changelog::Change;
 use super::cloudwatch::CloudWatch;
 use super::config::{FaultRates, SimConfig, SimStats};
 use super::deployer::Deployer;
@@ -36,6 +37,7 @@ pub struct Simulator {
     pub(crate) invalidations: Invalidations,
     pub(crate) tails: Vec<TailSession>,
     pub(crate) forced: BTreeMap<String, VecDeque<Fault>>,
+    pub(crate) changes: Vec<Change>,
 }
 
 impl Simulator {
@@ -65,6 +67,7 @@ impl Simulator {
             invalidations: Invalidations::new(),
             tails: Vec::new(),
             forced: BTreeMap::new(),
+            changes: Vec::new(),
             cfg: config,
         };
         sim.init_traffic(t0);
