@@ -2,7 +2,7 @@
 //! changes, against the simulator's record of the changes made through the ports.
 
 use shipdeck::cloud::sim::{Change, OPERATOR_ARN};
-use shipdeck::ops::{Delivery, ExitClass, OpKind, Outcome, Plan, Request};
+use shipdeck::ops::{Delivery, ExitClass, Outcome, Plan, Request};
 use std::collections::BTreeMap;
 
 /// What a confirmed action's call changes: (operation, target), as the change record names it.
@@ -65,7 +65,7 @@ impl Ledger {
             (ExitClass::Refused, _) => "refused",
             (ExitClass::NothingToDo, _) => "nothing-to-do",
         };
-        *self.outcomes.entry((kind(plan.kind), name)).or_default() += 1;
+        *self.outcomes.entry((plan.kind.name(), name)).or_default() += 1;
         self.confirmed += u64::from(outcome.delivery == Delivery::ConfirmedAfterLostReply);
         self.unknown += u64::from(outcome.delivery == Delivery::Unknown);
         let k = self.keys.entry(key(&plan.request)).or_default();
@@ -111,8 +111,4 @@ impl Ledger {
 fn ours(c: &Change) -> bool {
     c.by.as_deref().is_none_or(|b| b == OPERATOR_ARN)
         && !matches!(c.operation, "PutObject" | "CompleteMultipartUpload")
-}
-
-fn kind(k: OpKind) -> &'static str {
-    k.name()
 }
