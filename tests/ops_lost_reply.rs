@@ -10,7 +10,7 @@ use shipdeck::cloud::sim::Fault;
 use shipdeck::cloud::{ApprovalOutcome, RetryMode};
 use shipdeck::domain::{ActionStatus, ExecutionStatus};
 use shipdeck::ops::deploy::DeployOptions;
-use shipdeck::ops::{Delivery, ExitClass, approve, deploy, retry, stop};
+use shipdeck::ops::{Delivery, ExitClass, Guard, approve, deploy, retry, stop};
 
 const PRD: &str = "storefront-deployer-prd";
 const DEV: &str = "storefront-deployer-dev";
@@ -131,6 +131,41 @@ async fn a_lost_reply_with_the_re_read_failing_too_is_unknown() {
     assert_unknown(&outcome);
     assert_eq!(w.sent("PutApprovalResult"), 1, "not sent again blindly");
     assert_eq!(w.sent("ListActionExecutions"), 3, "the re-read is bounded");
+}
+
+#[tokio::test]
+async fn an_approval_answered_by_someone_else_meanwhile_is_reported_not_claimed() {
+    let w = world();
+    let plan = answer_plan(&w, ApprovalOutcome::Approved, "mine");
+    let exec = execution_of(&plan);
+    let shipdeck::ops::Request::Answer { token, .. } = &plan.request else {
+        unreachable!()
+    };
+    let theirs = shipdeck::cloud::ApprovalAnswer {
+        pipeline: PRD.into(),
+        stage: "Approval".into(),
+        action: "ApproveRelease".into(),
+        token: token.clone(),
+        outcome: ApprovalOutcome::Rejected,
+        summary: "theirs".into(),
+    };
+    let mut cloud = w.sim.cloud();
+    cloud.pipelines = std::sync::Arc::new(rig::Overtaken {
+        sim: w.sim.clone(),
+        theirs,
+    });
+    let outcome = shipdeck::ops::apply(&cloud, &plan).await;
+    assert_eq!(outcome.class, ExitClass::Refused, "{}", outcome.message);
+    assert_eq!(outcome.guard, Some(Guard::AlreadyAnswered));
+    assert!(
+        outcome.message.contains("Failed by") && outcome.message.contains("theirs"),
+        "{}",
+        outcome.message
+    );
+    assert_eq!(
+        approval_run(&w, &exec),
+        (ActionStatus::Failed, Some("theirs".into()))
+    );
 }
 
 #[tokio::test]

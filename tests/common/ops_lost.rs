@@ -3,8 +3,13 @@
 #![allow(dead_code)]
 
 use shipdeck::cloud::sim::{Fault, OPERATOR_ARN, SimCloud, SimConfig, Simulator, demo_specs};
-use shipdeck::cloud::{CountingCloud, ObjectMeta, Storage};
-use shipdeck::domain::{EnvSpec, ExecutionSummary, PipelineDef, PipelineState, Timestamp};
+use shipdeck::cloud::{
+    ApprovalAnswer, CloudError, CloudResult, CountingCloud, ObjectMeta, Pipelines, RetryMode,
+    StartRequest, Storage, TransitionChange,
+};
+use shipdeck::domain::{
+    ActionExecutionDetail, EnvSpec, ExecutionSummary, PipelineDef, PipelineState, Timestamp,
+};
 use shipdeck::ops::approve::PipelineData;
 use shipdeck::ops::{self, Context, Delivery, ExitClass, Outcome, Plan, Planned, SelfApproval};
 
@@ -114,4 +119,80 @@ pub fn assert_unknown(o: &Outcome) {
         "{}",
         o.message
     );
+}
+
+/// CodePipeline as the simulator serves it, except that while our `PutApprovalResult` is on
+/// its way another approver answers first with `theirs`, and ours times out before serving.
+pub struct Overtaken {
+    pub sim: SimCloud,
+    pub theirs: shipdeck::cloud::ApprovalAnswer,
+}
+
+#[async_trait::async_trait]
+impl Pipelines for Overtaken {
+    async fn get_pipeline(&self, name: &str) -> CloudResult<PipelineDef> {
+        self.sim.get_pipeline(name).await
+    }
+    async fn get_pipeline_state(&self, name: &str) -> CloudResult<PipelineState> {
+        self.sim.get_pipeline_state(name).await
+    }
+    async fn list_executions(&self, name: &str, max: usize) -> CloudResult<Vec<ExecutionSummary>> {
+        self.sim.list_executions(name, max).await
+    }
+    async fn get_execution(&self, name: &str, id: &str) -> CloudResult<ExecutionSummary> {
+        self.sim.get_execution(name, id).await
+    }
+    async fn list_action_executions(
+        &self,
+        name: &str,
+        id: &str,
+    ) -> CloudResult<Vec<ActionExecutionDetail>> {
+        self.sim.list_action_executions(name, id).await
+    }
+    async fn put_approval_result(&self, _ours: &ApprovalAnswer) -> CloudResult<Timestamp> {
+        self.sim.put_approval_result(&self.theirs).await?;
+        Err(CloudError::Timeout {
+            operation: "PutApprovalResult".into(),
+        })
+    }
+    async fn start_execution(&self, name: &str, req: &StartRequest) -> CloudResult<String> {
+        self.sim.start_execution(name, req).await
+    }
+    async fn stop_execution(
+        &self,
+        name: &str,
+        id: &str,
+        abandon: bool,
+        reason: &str,
+    ) -> CloudResult<()> {
+        self.sim.stop_execution(name, id, abandon, reason).await
+    }
+    async fn retry_stage(
+        &self,
+        name: &str,
+        stage: &str,
+        id: &str,
+        mode: RetryMode,
+    ) -> CloudResult<String> {
+        self.sim.retry_stage(name, stage, id, mode).await
+    }
+    async fn rollback_stage(&self, name: &str, stage: &str, target: &str) -> CloudResult<String> {
+        self.sim.rollback_stage(name, stage, target).await
+    }
+    async fn list_succeeded_in_stage(
+        &self,
+        name: &str,
+        stage: &str,
+        max: usize,
+    ) -> CloudResult<Vec<ExecutionSummary>> {
+        self.sim.list_succeeded_in_stage(name, stage, max).await
+    }
+    async fn set_inbound_transition(
+        &self,
+        name: &str,
+        stage: &str,
+        change: &TransitionChange,
+    ) -> CloudResult<()> {
+        self.sim.set_inbound_transition(name, stage, change).await
+    }
 }
