@@ -80,12 +80,11 @@ pub async fn apply(
     let mut lost_write = false;
     if let Err((e, single)) = written {
         match after_failed_write(cloud, &req, total, single.as_ref(), e).await {
-            Ok(Some(Written::Confirmed(note))) => {
+            Ok(Written::Confirmed(note)) => {
                 lost_write = true;
                 notes.push(note);
             }
-            Ok(Some(Written::SentAgain(note))) => notes.push(note),
-            Ok(None) => {}
+            Ok(Written::SentAgain(note)) => notes.push(note),
             Err(out) => return out,
         }
     }
@@ -139,16 +138,16 @@ enum Written {
     SentAgain(String),
 }
 
-/// After the write of the package failed with `error`: `Ok` (with a note when its reply was
-/// lost) when the package is at its key, else the outcome to report. A `PutObject` (`single`)
-/// whose call was not served is sent once more; an existing key is never overwritten.
+/// After the write of the package failed with `error`: how it was written after all, or the
+/// outcome to report. A `PutObject` (`single`) whose call was not served is sent once more; an
+/// existing key is never overwritten.
 async fn after_failed_write(
     cloud: &Cloud,
     req: &PutRequest,
     total: u64,
     single: Option<&PutRequest>,
     error: CloudError,
-) -> Result<Option<Written>, Outcome> {
+) -> Result<Written, Outcome> {
     let name = format!("s3://{}/{}", req.bucket, req.key);
     if matches!(error, CloudError::AlreadyExists { .. }) {
         return Err(exists_refusal(&name));
@@ -162,7 +161,7 @@ async fn after_failed_write(
         ))
     };
     match package_landed(cloud, &req.bucket, &req.key, &req.metadata, total).await {
-        Ok(Landed::Ours) => return Ok(Some(lost(&error))),
+        Ok(Landed::Ours) => return Ok(lost(&error)),
         Ok(Landed::Other) => return Err(exists_refusal(&name)),
         Ok(Landed::Absent) => {}
         Err(read) => return Err(unwritten_unknown(&name, &error, &read)),
@@ -174,15 +173,15 @@ async fn after_failed_write(
     };
     let again = match cloud.storage.put_object(put).await {
         Ok(_) => {
-            return Ok(Some(Written::SentAgain(format!(
+            return Ok(Written::SentAgain(format!(
                 "PutObject sent again: the first failed ({error}) and {name} was absent"
-            ))));
+            )));
         }
         Err(e) if may_have_reached(&e) || matches!(e, CloudError::AlreadyExists { .. }) => e,
         Err(e) => return Err(Outcome::failed(format!("upload of {name} failed: {e}"))),
     };
     match package_landed(cloud, &req.bucket, &req.key, &req.metadata, total).await {
-        Ok(Landed::Ours) => Ok(Some(lost(&again))),
+        Ok(Landed::Ours) => Ok(lost(&again)),
         Ok(Landed::Absent) => Err(Outcome::failed(format!(
             "upload of {name} failed twice ({again}); nothing was written"
         ))),
