@@ -39,6 +39,7 @@ async fn after_faults_stop_the_shown_state_catches_up_within_two_polling_rounds(
             timeout: 0.05,
             server_error: 0.1,
             expired_credentials: 0.02,
+            ..FaultRates::none()
         })
     });
     rig.run(3 * Timestamp::HOUR, 5 * Timestamp::SECOND).await;

@@ -18,6 +18,8 @@ const MIN: i64 = Timestamp::MINUTE;
 mod changes;
 #[path = "sim/livetail.rs"]
 mod livetail;
+#[path = "sim/lost_reply.rs"]
+mod lost_reply;
 #[path = "sim/rollback.rs"]
 mod rollback;
 
@@ -536,6 +538,7 @@ fn faults_are_injected_at_the_configured_rates() {
         timeout: 0.05,
         server_error: 0.05,
         expired_credentials: 0.02,
+        ..FaultRates::none()
     };
     sim.with(|s| s.set_faults(rates));
     let id = sim.cloud().identity;

@@ -2,7 +2,7 @@
 //! one JSON object.
 
 use super::args::Output;
-use crate::ops::{ExitClass, Guard, OpKind, Outcome, Plan, Refusal, Verified};
+use crate::ops::{Delivery, ExitClass, Guard, OpKind, Outcome, Plan, Refusal, Verified};
 use serde::Serialize;
 
 /// The result of one mutating command.
@@ -132,6 +132,9 @@ pub fn print(report: &Report, output: Output) {
     if let Some(o) = &report.outcome {
         match o.class {
             ExitClass::Done => println!("done: {}", o.message),
+            ExitClass::Failed if o.delivery == Delivery::Unknown => {
+                eprintln!("shipdeck: {}", o.message)
+            }
             ExitClass::Failed => eprintln!("shipdeck: failed: {}", o.message),
             _ => eprintln!(
                 "shipdeck: refused ({}): {}",

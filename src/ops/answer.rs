@@ -2,9 +2,10 @@
 //! `PutApprovalResult`, and a changed, answered or expired approval sends nothing.
 
 use super::guards::{self, Guard};
+use super::lost::may_have_reached;
 use super::plan::{Outcome, Refusal, Request};
 use crate::cloud::{ApprovalAnswer, ApprovalOutcome, Cloud, CloudError};
-use crate::domain::ActionStatus;
+use crate::domain::{ActionStatus, Timestamp};
 
 /// Re-reads the approval, checks it is the one the operator saw, then sends one
 /// `PutApprovalResult` with the token just read.
@@ -88,32 +89,36 @@ pub async fn apply(cloud: &Cloud, request: &Request) -> Outcome {
         outcome: *outcome,
         summary: comment.clone(),
     };
+    let verb = match outcome {
+        ApprovalOutcome::Approved => "approved",
+        ApprovalOutcome::Rejected => "rejected",
+    };
+    let done = |at: Timestamp| format!("{verb} execution {execution_id} at {at}");
     match cloud.pipelines.put_approval_result(&answer).await {
-        Ok(at) => Outcome::done(
-            format!(
-                "{} execution {execution_id} at {at}",
-                match outcome {
-                    ApprovalOutcome::Approved => "approved",
-                    ApprovalOutcome::Rejected => "rejected",
-                }
-            ),
-            Some(execution_id.clone()),
-        ),
-        Err(CloudError::Rejected { code, message })
-            if code == "ApprovalAlreadyCompletedException" =>
-        {
+        Ok(at) => Outcome::done(done(at), Some(execution_id.clone())),
+        Err(e) if may_have_reached(&e) => {
+            super::answer_lost::after_lost_reply(cloud, &answer, execution_id, e, verb).await
+        }
+        Err(e) => refusal_of(e),
+    }
+}
+
+/// The outcome of a `PutApprovalResult` that AWS refused, or that failed.
+pub(super) fn refusal_of(e: CloudError) -> Outcome {
+    match e {
+        CloudError::Rejected { code, message } if code == "ApprovalAlreadyCompletedException" => {
             Outcome::refused(Refusal::by(
                 Guard::AlreadyAnswered,
                 format!("already answered: {message}; refresh"),
             ))
         }
-        Err(CloudError::Rejected { code, message }) if code == "InvalidApprovalTokenException" => {
+        CloudError::Rejected { code, message } if code == "InvalidApprovalTokenException" => {
             Outcome::refused(Refusal::by(
                 Guard::ChangedToken,
                 format!("the approval token is no longer valid ({message}); refresh"),
             ))
         }
-        Err(e) => Outcome::failed(format!("PutApprovalResult failed: {e}")),
+        e => Outcome::failed(format!("PutApprovalResult failed: {e}")),
     }
 }
 

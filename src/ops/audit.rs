@@ -27,7 +27,8 @@ pub struct Entry {
     pub parameters: Value,
     /// The equivalent `aws` command.
     pub aws_command: Option<String>,
-    /// `done`, `failed`, `refused`, `nothing-to-do` or `declined`.
+    /// `done`, `failed`, `unknown` (the reply was lost and re-reading could not tell whether
+    /// the call reached AWS), `refused`, `nothing-to-do` or `declined`.
     pub outcome: String,
     /// The guard that refused, if any.
     pub guard: Option<String>,
@@ -45,7 +46,7 @@ impl Entry {
             action: plan.kind.name().to_string(),
             parameters: params(plan),
             aws_command: Some(plan.aws_command.clone()),
-            outcome: class_name(outcome.class).to_string(),
+            outcome: outcome_name(outcome).to_string(),
             guard: outcome.guard.map(|g| g.name().to_string()),
             message: outcome.message.clone(),
         }
@@ -81,6 +82,14 @@ impl Entry {
             guard: Some(why.guard.name().to_string()),
             message: why.reason.clone(),
         }
+    }
+}
+
+/// The outcome's audit name: its class, or `unknown` when the call may have reached AWS.
+fn outcome_name(outcome: &Outcome) -> &'static str {
+    match outcome.delivery {
+        super::Delivery::Unknown => "unknown",
+        _ => class_name(outcome.class),
     }
 }
 

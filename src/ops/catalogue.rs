@@ -1,6 +1,7 @@
 //! The release catalogue: packages under an environment's release prefix, newest version
 //! first, with the version, commit and actor of their metadata.
 
+use super::lost::reread;
 use crate::cloud::sim::SUMMARY_KEY;
 use crate::cloud::{Cloud, CloudResult};
 use crate::domain::{EnvSpec, Release, Timestamp, Version};
@@ -35,21 +36,24 @@ pub fn package_key(spec: &EnvSpec, version: &Version) -> String {
 }
 
 /// Reads the release catalogue of an environment: newest version first, with the version,
-/// commit and actor of each package's metadata (the newest [`CATALOGUE_MAX`]).
+/// commit and actor of each package's metadata (the newest [`CATALOGUE_MAX`]). Each read is
+/// made again on a transient failure (up to three times), so one throttled `HeadObject` among
+/// thirty does not lose the whole catalogue.
 pub async fn catalogue(cloud: &Cloud, spec: &EnvSpec) -> CloudResult<Vec<Package>> {
     let s = &cloud.storage;
     let mut found = Vec::new();
     let mut token: Option<String> = None;
     loop {
-        let page = s
-            .list_objects(
+        let page = reread(|| {
+            s.list_objects(
                 &spec.source_bucket,
                 &spec.release_prefix,
                 None,
                 token.as_deref(),
                 1000,
             )
-            .await?;
+        })
+        .await?;
         for o in page.objects {
             if let Some(v) = version_of_key(&o.key) {
                 found.push((v, o));
@@ -63,7 +67,7 @@ pub async fn catalogue(cloud: &Cloud, spec: &EnvSpec) -> CloudResult<Vec<Package
     found.sort_by(|a, b| b.0.cmp(&a.0));
     let mut out = Vec::new();
     for (version, o) in found.into_iter().take(CATALOGUE_MAX) {
-        let meta = s.head_object(&spec.source_bucket, &o.key).await?;
+        let meta = reread(|| s.head_object(&spec.source_bucket, &o.key)).await?;
         let m = &meta.metadata;
         let from_summary = m.get(SUMMARY_KEY).and_then(|t| Release::parse_summary(t));
         let release = Release {

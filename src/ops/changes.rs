@@ -1,10 +1,13 @@
 //! The calls of rollback, freeze/unfreeze, invalidate and promote: one mutating call each.
 
 use super::guards::Guard;
+use super::lost::{change_seen, may_have_reached};
+use super::lost_copy::{AfterLost, NotCopied, copy_once};
 use super::plan::{Outcome, Refusal, Request};
 use crate::cloud::{Cloud, CloudError, TransitionChange};
 
-/// Sends one `RollbackStage`.
+/// Sends one `RollbackStage`; after a lost reply, re-reads the executions instead of sending it
+/// again.
 pub async fn rollback(cloud: &Cloud, request: &Request) -> Outcome {
     let Request::Rollback {
         pipeline,
@@ -23,11 +26,13 @@ pub async fn rollback(cloud: &Cloud, request: &Request) -> Outcome {
         Err(CloudError::Rejected { code, message }) if code == "UnableToRollbackStageException" => {
             Outcome::refused(Refusal::by(Guard::Input, format!("{message}; refresh")))
         }
+        Err(e) if may_have_reached(&e) => change_seen(cloud, request, "RollbackStage", &e).await,
         Err(e) => Outcome::failed(format!("RollbackStage failed: {e}")),
     }
 }
 
-/// Sends one `DisableStageTransition` or `EnableStageTransition`.
+/// Sends one `DisableStageTransition` or `EnableStageTransition`; after a lost reply, re-reads
+/// the transition instead of sending it again.
 pub async fn transition(cloud: &Cloud, request: &Request) -> Outcome {
     let Request::Transition {
         pipeline,
@@ -52,11 +57,19 @@ pub async fn transition(cloud: &Cloud, request: &Request) -> Outcome {
             },
             None,
         ),
+        Err(e) if may_have_reached(&e) => {
+            let op = match change {
+                TransitionChange::Disable { .. } => "DisableStageTransition",
+                TransitionChange::Enable => "EnableStageTransition",
+            };
+            change_seen(cloud, request, op, &e).await
+        }
         Err(e) => Outcome::failed(format!("changing the transition into {stage} failed: {e}")),
     }
 }
 
-/// Sends one `CreateInvalidation` (its caller reference makes a retry return the same one).
+/// Sends `CreateInvalidation`, again with the same caller reference after a transient failure
+/// (AWS returns the same invalidation for it, so a lost reply never makes a second one).
 pub async fn invalidate(cloud: &Cloud, request: &Request) -> Outcome {
     let Request::Invalidate {
         distribution_id,
@@ -66,7 +79,7 @@ pub async fn invalidate(cloud: &Cloud, request: &Request) -> Outcome {
     else {
         return Outcome::failed("internal: not an invalidation request");
     };
-    let mut attempt = 0;
+    let (mut attempt, mut reached) = (0, false);
     loop {
         let sent = cloud
             .cdn
@@ -85,13 +98,25 @@ pub async fn invalidate(cloud: &Cloud, request: &Request) -> Outcome {
                 out.reference = Some(inv.id);
                 return out;
             }
-            Err(e) if e.is_transient() && attempt < super::deploy::RETRIES => attempt += 1,
+            Err(e) if e.is_transient() && attempt < super::deploy::RETRIES => {
+                reached |= may_have_reached(&e);
+                attempt += 1;
+            }
+            Err(e) if reached || may_have_reached(&e) => {
+                return Outcome::unknown(format!(
+                    "CreateInvalidation failed ({e}) after {} tries with CallerReference \
+                     {caller_reference}; the same reference and paths cannot create a second \
+                     invalidation",
+                    attempt + 1
+                ));
+            }
             Err(e) => return Outcome::failed(format!("CreateInvalidation failed: {e}")),
         }
     }
 }
 
-/// Sends one `CopyObject` of a release package onto the source key.
+/// Sends one `CopyObject` of a release package onto the source key; after a lost reply the
+/// key is read again, and the copy sent again only if it is unchanged.
 pub async fn promote(cloud: &Cloud, request: &Request) -> Outcome {
     let Request::Promote {
         bucket,
@@ -103,25 +128,38 @@ pub async fn promote(cloud: &Cloud, request: &Request) -> Outcome {
     else {
         return Outcome::failed("internal: not a promote request");
     };
-    match cloud
-        .storage
-        .copy_object(bucket, from_key, bucket, to_key)
-        .await
-    {
-        Ok(put) => {
-            let mut out = Outcome::done(
-                format!(
-                    "release {version} copied to s3://{bucket}/{to_key}{}",
-                    put.version_id
-                        .as_deref()
-                        .map(|v| format!(" (version {v})"))
-                        .unwrap_or_default()
-                ),
-                None,
+    match copy_once(cloud, bucket, from_key, to_key).await {
+        Ok(copied) => {
+            let message = format!(
+                "release {version} copied to s3://{bucket}/{to_key}{}",
+                copied
+                    .reference
+                    .as_deref()
+                    .map(|v| format!(" (version {v})"))
+                    .unwrap_or_default()
             );
-            out.reference = put.version_id.or(Some(put.etag));
+            let mut out = match &copied.lost {
+                Some(AfterLost::Confirmed(note)) => {
+                    Outcome::confirmed(format!("{message}; {note}"), None)
+                }
+                Some(AfterLost::SentAgain) => Outcome::done(
+                    format!(
+                        "{message} (sent again: the first CopyObject failed and re-reading \
+                         showed the source key unchanged)"
+                    ),
+                    None,
+                ),
+                None => Outcome::done(message, None),
+            };
+            out.reference = copied.reference;
             out
         }
-        Err(e) => Outcome::failed(format!("CopyObject failed: {e}")),
+        Err(NotCopied {
+            unknown: true,
+            detail,
+        }) => Outcome::unknown(format!(
+            "release {version} to s3://{bucket}/{to_key}: {detail}"
+        )),
+        Err(NotCopied { detail, .. }) => Outcome::failed(detail),
     }
 }

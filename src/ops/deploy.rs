@@ -3,6 +3,7 @@
 
 use super::approve::PipelineData;
 use super::guards;
+use super::lost::may_have_reached;
 use super::plan::{ApiCall, Context, OpKind, Outcome, Plan, Planned, Refusal, Request};
 use super::text::aws_command;
 use crate::cloud::{Cloud, StartRequest};
@@ -117,8 +118,8 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, opts: &DeployOptions) -> 
     })
 }
 
-/// Sends `StartPipelineExecution`; a timeout or throttle is retried with the same token, so
-/// the pipeline starts once however often the call is repeated.
+/// Sends `StartPipelineExecution`; a transient failure (a lost reply among them) is retried
+/// with the same token, so the pipeline starts once however often the call is repeated.
 pub async fn apply(cloud: &Cloud, request: &Request) -> Outcome {
     let Request::Start {
         pipeline,
@@ -134,13 +135,23 @@ pub async fn apply(cloud: &Cloud, request: &Request) -> Outcome {
         variables: variables.clone(),
         source_revisions: source_revisions.clone(),
     };
-    let mut attempt = 0;
+    let (mut attempt, mut reached) = (0, false);
     loop {
         match cloud.pipelines.start_execution(pipeline, &start).await {
             Ok(id) => {
                 return Outcome::done(format!("started execution {id}"), Some(id));
             }
-            Err(e) if e.is_transient() && attempt < RETRIES => attempt += 1,
+            Err(e) if e.is_transient() && attempt < RETRIES => {
+                reached |= may_have_reached(&e);
+                attempt += 1;
+            }
+            Err(e) if reached || may_have_reached(&e) => {
+                return Outcome::unknown(format!(
+                    "StartPipelineExecution failed ({e}) after {} tries with clientRequestToken \
+                     {client_request_token}; the same token cannot start a second execution",
+                    attempt + 1
+                ));
+            }
             Err(e) => return Outcome::failed(format!("StartPipelineExecution failed: {e}")),
         }
     }

@@ -6,6 +6,7 @@
 //! waits on a [`Pace`] the caller passes (the simulator's clock in tests).
 
 mod answer;
+mod answer_lost;
 pub mod approve;
 pub mod audit;
 mod catalogue;
@@ -15,6 +16,8 @@ pub mod digest;
 pub mod freeze;
 pub mod guards;
 pub mod invalidate;
+mod lost;
+mod lost_copy;
 mod plan;
 pub mod release;
 mod request;
@@ -29,7 +32,8 @@ mod watch_changes;
 
 pub use guards::{Guard, GuardCheck, SelfApproval};
 pub use plan::{
-    ApiCall, Confirm, Context, ExitClass, OpKind, Outcome, Plan, Planned, Refusal, Request,
+    ApiCall, Confirm, Context, Delivery, ExitClass, OpKind, Outcome, Plan, Planned, Refusal,
+    Request,
 };
 pub use run::{apply, verify};
 pub use text::{shell_quote, short_token};

@@ -187,6 +187,19 @@ pub struct Context<'a> {
     pub self_approval: SelfApproval,
 }
 
+/// What is known of whether the mutating call reached AWS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Delivery {
+    /// The service's reply came back, or nothing was sent.
+    #[default]
+    Answered,
+    /// The reply was lost (a timeout, a server error), and re-reading showed the change made.
+    ConfirmedAfterLostReply,
+    /// The reply was lost, and re-reading could not show whether the call reached AWS.
+    Unknown,
+}
+
 /// What `apply` reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Outcome {
@@ -200,6 +213,8 @@ pub struct Outcome {
     pub reference: Option<String>,
     /// The guard that refused at the last moment, if any.
     pub guard: Option<Guard>,
+    /// Whether the reply came back, or what re-reading showed after it was lost.
+    pub delivery: Delivery,
 }
 
 impl Outcome {
@@ -211,6 +226,32 @@ impl Outcome {
             execution_id,
             reference: None,
             guard: None,
+            delivery: Delivery::Answered,
+        }
+    }
+
+    /// A call whose reply was lost, and whose change re-reading showed made.
+    pub fn confirmed(message: impl Into<String>, execution_id: Option<String>) -> Self {
+        Outcome {
+            message: format!(
+                "{} (confirmed after a lost reply: re-reading shows the change made)",
+                message.into()
+            ),
+            delivery: Delivery::ConfirmedAfterLostReply,
+            ..Outcome::done("", execution_id)
+        }
+    }
+
+    /// A call whose reply was lost, where re-reading could not tell whether it reached AWS
+    /// (exit class failed).
+    pub fn unknown(message: impl Into<String>) -> Self {
+        Outcome {
+            message: format!(
+                "unknown: may have reached AWS — check before retrying: {}",
+                message.into()
+            ),
+            delivery: Delivery::Unknown,
+            ..Outcome::failed("")
         }
     }
 
@@ -222,6 +263,7 @@ impl Outcome {
             execution_id: None,
             reference: None,
             guard: None,
+            delivery: Delivery::Answered,
         }
     }
 
@@ -233,6 +275,7 @@ impl Outcome {
             execution_id: None,
             reference: None,
             guard: Some(refusal.guard),
+            delivery: Delivery::Answered,
         }
     }
 }

@@ -188,6 +188,7 @@ pub fn plan_upload(
         ("version".into(), r.version.to_string()),
         ("commit".into(), r.commit.clone()),
         ("actor".into(), r.actor.clone()),
+        ("sha256".into(), local.sha256.clone()),
     ]
     .into_iter()
     .collect();
@@ -223,8 +224,8 @@ pub fn plan_upload(
                     (
                         "metadata",
                         format!(
-                            "version={},commit={},actor={}",
-                            r.version, r.commit, r.actor
+                            "version={},commit={},actor={},sha256={}",
+                            r.version, r.commit, r.actor, local.sha256
                         )
                     ),
                 ],

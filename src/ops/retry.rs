@@ -2,6 +2,7 @@
 
 use super::approve::PipelineData;
 use super::guards;
+use super::lost::{change_seen, may_have_reached};
 use super::plan::{ApiCall, Context, OpKind, Outcome, Plan, Planned, Refusal, Request};
 use super::text::aws_command;
 use crate::cloud::{Cloud, CloudError, RetryMode};
@@ -109,7 +110,8 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, mode: RetryMode) -> Plann
     })
 }
 
-/// Sends one `RetryStageExecution`.
+/// Sends one `RetryStageExecution`; after a lost reply, re-reads the execution instead of
+/// sending it again.
 pub async fn apply(cloud: &Cloud, request: &Request) -> Outcome {
     let Request::Retry {
         pipeline,
@@ -131,6 +133,9 @@ pub async fn apply(cloud: &Cloud, request: &Request) -> Outcome {
                 || code == "NotLatestPipelineExecutionException" =>
         {
             Outcome::refused(Refusal::nothing(format!("{message}; refresh")))
+        }
+        Err(e) if may_have_reached(&e) => {
+            change_seen(cloud, request, "RetryStageExecution", &e).await
         }
         Err(e) => Outcome::failed(format!("RetryStageExecution failed: {e}")),
     }

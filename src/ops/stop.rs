@@ -2,6 +2,7 @@
 
 use super::approve::PipelineData;
 use super::guards::{self, Guard};
+use super::lost::{change_seen, may_have_reached};
 use super::plan::{ApiCall, Context, OpKind, Outcome, Plan, Planned, Refusal, Request};
 use super::text::aws_command;
 use crate::cloud::{Cloud, CloudError};
@@ -104,7 +105,8 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, abandon: bool, reason: &s
     })
 }
 
-/// Sends one `StopPipelineExecution`.
+/// Sends one `StopPipelineExecution`; after a lost reply, re-reads the execution instead of
+/// sending it again.
 pub async fn apply(cloud: &Cloud, request: &Request) -> Outcome {
     let Request::Stop {
         pipeline,
@@ -134,6 +136,9 @@ pub async fn apply(cloud: &Cloud, request: &Request) -> Outcome {
             Outcome::refused(Refusal::nothing(format!(
                 "{message}; nothing was changed, refresh"
             )))
+        }
+        Err(e) if may_have_reached(&e) => {
+            change_seen(cloud, request, "StopPipelineExecution", &e).await
         }
         Err(e) => Outcome::failed(format!("StopPipelineExecution failed: {e}")),
     }

@@ -4,6 +4,8 @@
 
 use super::digest::{base64, hex, sha256};
 use super::guards::Guard;
+use super::lost::may_have_reached;
+use super::lost_copy::{AfterLost, Landed, NotCopied, copy_once, package_landed};
 use super::plan::{Outcome, Refusal, Request};
 use crate::cloud::{Cloud, CloudError, PutRequest, UploadedPart};
 
@@ -58,46 +60,148 @@ pub async fn apply(
         sha256: None,
         if_none_match: true,
     };
-    let written = if bytes.len() <= PART_BYTES {
+    let single = bytes.len() <= PART_BYTES;
+    let written = if single {
         let req = PutRequest {
             sha256: Some(base64(&sha256(&bytes))),
             body: bytes,
-            ..req
+            ..req.clone()
         };
         let put = cloud.storage.put_object(&req).await;
         progress(total, total);
-        put
+        put.map(|_| ()).map_err(|e| (e, Some(req)))
     } else {
-        multipart(cloud, &req, &bytes, progress).await
+        multipart(cloud, &req, &bytes, progress)
+            .await
+            .map(|_| ())
+            .map_err(|e| (e, None))
     };
-    match written {
-        Ok(_) => {}
-        Err(CloudError::AlreadyExists { name, .. }) => {
-            return Outcome::refused(Refusal::by(
-                Guard::VersionExists,
-                format!(
-                    "{name} already exists; versions are never overwritten, nothing was changed"
-                ),
-            ));
+    let mut notes = Vec::new();
+    let mut lost_write = false;
+    if let Err((e, single)) = written {
+        match after_failed_write(cloud, &req, total, single.as_ref(), e).await {
+            Ok(Written::Confirmed(note)) => {
+                lost_write = true;
+                notes.push(note);
+            }
+            Ok(Written::SentAgain(note)) => notes.push(note),
+            Err(out) => return out,
         }
-        Err(e) => return Outcome::failed(format!("upload of {path} failed: {e}")),
     }
-    match cloud.storage.copy_object(bucket, key, bucket, to_key).await {
-        Ok(put) => {
-            let mut out = Outcome::done(
-                format!(
-                    "uploaded s3://{bucket}/{key} ({total} bytes) and copied it to s3://{bucket}/{to_key}"
-                ),
-                None,
+    match copy_once(cloud, bucket, key, to_key).await {
+        Ok(copied) => {
+            let confirmed = match copied.lost {
+                Some(AfterLost::Confirmed(note)) => Some(note),
+                Some(AfterLost::SentAgain) => {
+                    notes.push("CopyObject sent again after the key was seen unchanged".into());
+                    None
+                }
+                None => None,
+            };
+            let mut message = format!(
+                "uploaded s3://{bucket}/{key} ({total} bytes) and copied it to s3://{bucket}/{to_key}"
             );
-            out.reference = put.version_id.or(Some(put.etag));
+            if !notes.is_empty() {
+                message = format!("{message} ({})", notes.join("; "));
+            }
+            let mut out = match confirmed {
+                Some(note) => Outcome::confirmed(format!("{message}; {note}"), None),
+                None if lost_write => Outcome::confirmed(message, None),
+                None => Outcome::done(message, None),
+            };
+            out.reference = copied.reference;
             out
         }
-        Err(e) => Outcome::failed(format!(
-            "uploaded s3://{bucket}/{key}, but CopyObject to {to_key} failed: {e}; promote it with \
-             --from"
-        )),
+        Err(NotCopied { unknown, detail }) => {
+            let message = format!(
+                "uploaded s3://{bucket}/{key}, but the copy to {to_key}: {detail}; {}",
+                if unknown {
+                    "check the source key before promoting it with --from"
+                } else {
+                    "promote it with --from"
+                }
+            );
+            if unknown {
+                Outcome::unknown(message)
+            } else {
+                Outcome::failed(message)
+            }
+        }
     }
+}
+
+/// How the package was written after its first write failed.
+enum Written {
+    /// Re-reading showed the first write made (its reply was lost).
+    Confirmed(String),
+    /// Re-reading showed nothing written, and the write sent again was answered.
+    SentAgain(String),
+}
+
+/// After the write of the package failed with `error`: how it was written after all, or the
+/// outcome to report. A `PutObject` (`single`) whose call was not served is sent once more; an
+/// existing key is never overwritten.
+async fn after_failed_write(
+    cloud: &Cloud,
+    req: &PutRequest,
+    total: u64,
+    single: Option<&PutRequest>,
+    error: CloudError,
+) -> Result<Written, Outcome> {
+    let name = format!("s3://{}/{}", req.bucket, req.key);
+    if matches!(error, CloudError::AlreadyExists { .. }) {
+        return Err(exists_refusal(&name));
+    }
+    if !may_have_reached(&error) {
+        return Err(Outcome::failed(format!("upload of {name} failed: {error}")));
+    }
+    let lost = |e: &CloudError| {
+        Written::Confirmed(format!(
+            "the upload's reply was lost ({e}); re-reading shows the package at {name}"
+        ))
+    };
+    match package_landed(cloud, &req.bucket, &req.key, &req.metadata, total).await {
+        Ok(Landed::Ours) => return Ok(lost(&error)),
+        Ok(Landed::Other) => return Err(exists_refusal(&name)),
+        Ok(Landed::Absent) => {}
+        Err(read) => return Err(unwritten_unknown(&name, &error, &read)),
+    }
+    let Some(put) = single else {
+        return Err(Outcome::failed(format!(
+            "upload of {name} failed ({error}); re-reading shows nothing written; try again"
+        )));
+    };
+    let again = match cloud.storage.put_object(put).await {
+        Ok(_) => {
+            return Ok(Written::SentAgain(format!(
+                "PutObject sent again: the first failed ({error}) and {name} was absent"
+            )));
+        }
+        Err(e) if may_have_reached(&e) || matches!(e, CloudError::AlreadyExists { .. }) => e,
+        Err(e) => return Err(Outcome::failed(format!("upload of {name} failed: {e}"))),
+    };
+    match package_landed(cloud, &req.bucket, &req.key, &req.metadata, total).await {
+        Ok(Landed::Ours) => Ok(lost(&again)),
+        Ok(Landed::Absent) => Err(Outcome::failed(format!(
+            "upload of {name} failed twice ({again}); nothing was written"
+        ))),
+        Ok(Landed::Other) => Err(exists_refusal(&name)),
+        Err(read) => Err(unwritten_unknown(&name, &again, &read)),
+    }
+}
+
+fn unwritten_unknown(name: &str, error: &CloudError, read: &str) -> Outcome {
+    Outcome::unknown(format!(
+        "upload of {name} failed ({error}) and re-reading failed ({read}); nothing was copied to \
+         the source key"
+    ))
+}
+
+fn exists_refusal(name: &str) -> Outcome {
+    Outcome::refused(Refusal::by(
+        Guard::VersionExists,
+        format!("{name} already exists; versions are never overwritten, nothing was changed"),
+    ))
 }
 
 /// A multipart upload in [`PART_BYTES`] parts, aborted on any failure.

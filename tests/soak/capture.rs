@@ -7,6 +7,7 @@ use shipdeck::app::State;
 use shipdeck::tui::hints::hints;
 use shipdeck::tui::keymap::Keymap;
 use shipdeck::tui::render::draw;
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
@@ -51,4 +52,21 @@ pub fn screen(state: &State) -> String {
         text.push('\n');
     }
     text
+}
+
+/// Asserts that no secret cookie value and no approval token appears in full in any of the
+/// `outputs` (name, text).
+pub fn assert_no_secrets(outputs: &[(&str, &str)], cookie: &str, tokens: &BTreeSet<String>) {
+    for (name, text) in outputs {
+        assert!(
+            !text.contains(cookie),
+            "a cookie value in the {name} output"
+        );
+        for token in tokens {
+            assert!(
+                !text.contains(token.as_str()),
+                "approval token {token} in the {name} output"
+            );
+        }
+    }
 }

@@ -1,10 +1,15 @@
-//! The scripted operator: acts through the console's keys and dialogs, as a person would.
+//! The scripted operator: acts through the console's keys and dialogs, as a person would, and
+//! releases as the CLI does; sometimes the reply of the call it confirms is lost on the way.
 
-use shipdeck::app::{Action, View};
+use shipdeck::app::{Action, Phase, View};
 use shipdeck::cloud::Cloud;
+use shipdeck::cloud::sim::{Fault, SimCloud};
+use shipdeck::domain::ExecutionStatus;
 use shipdeck::ops::approve::PipelineData;
-use shipdeck::ops::{self, Context, ExitClass, OpKind, SelfApproval};
+use shipdeck::ops::{self, Context, OpKind, Outcome, Plan, SelfApproval};
 use shipdeck::runtime::Headless;
+
+use super::world::Dice;
 
 /// Selects environment `env` on the Pipeline view.
 pub fn select(app: &mut Headless, env: &str) {
@@ -17,27 +22,51 @@ pub fn select(app: &mut Headless, env: &str) {
     }
 }
 
-/// Opens the dialog of `kind` on `env`, fills in a reason (stop) and the environment's name where
-/// the dialog asks for it, confirms (twice: a repeated Enter must not send twice) and closes the
-/// dialog once it has answered. Returns the screen drawn while the dialog was open.
+/// What one action came to: the plan confirmed and what `apply` reported (both `None` when
+/// nothing was confirmed), and the screens drawn meanwhile.
+pub struct Acted {
+    pub sent: Option<(Plan, Outcome)>,
+    pub screens: String,
+}
+
+/// The text the dialog of `kind` asks for.
+fn text_for(kind: OpKind) -> &'static str {
+    match kind {
+        OpKind::Stop => "soak: stopping a run",
+        OpKind::Reject => "soak: not this one",
+        OpKind::Freeze => "soak freeze",
+        OpKind::Invalidate => "/index.html /assets/*",
+        _ => "",
+    }
+}
+
+/// Opens the dialog of `kind` on `env`, fills in what it asks (a reason, a comment, paths, the
+/// first older rollback candidate, the name of a protected environment), makes the reply of
+/// the call it sends lost when `lose` says so, confirms (twice: a repeated Enter must not send
+/// twice) and closes the dialog once it has answered.
 pub async fn act(
     app: &mut Headless,
+    sim: &SimCloud,
     kind: OpKind,
     env: &str,
+    lose: bool,
     draw: impl Fn(&Headless) -> String,
-) -> String {
+) -> Acted {
     select(app, env);
     app.dispatch(Action::Op(kind));
     app.settle().await;
-    let mut shown = draw(app);
+    let mut screens = draw(app);
     if app.state.ops.dialog.is_none() {
-        return shown;
+        return Acted {
+            sent: None,
+            screens,
+        };
     }
-    // A reason where one is asked for (stop), then the name of a protected environment.
-    if kind == OpKind::Stop {
-        for c in "soak: stopping a run".chars() {
-            app.dispatch(Action::Input(c));
-        }
+    for c in text_for(kind).chars() {
+        app.dispatch(Action::Input(c));
+    }
+    if kind == OpKind::Rollback {
+        app.dispatch(Action::Down);
     }
     let must_type = app
         .state
@@ -51,29 +80,50 @@ pub async fn act(
             app.dispatch(Action::Input(c));
         }
     }
-    if app
+    let planned = app
         .state
         .ops
         .dialog
         .as_ref()
-        .is_some_and(|d| d.planned.is_ok())
-    {
-        shown.push_str(&draw(app));
+        .and_then(|d| d.planned.clone().ok());
+    let mut sent = None;
+    if let Some(plan) = planned {
+        if lose {
+            sim.with(|s| s.force_faults(plan.call.operation, &[Fault::LostReply]));
+        }
+        screens.push_str(&draw(app));
         app.dispatch(Action::Submit);
+        let confirmed = app.state.ops.dialog.as_ref().and_then(|d| match d.phase {
+            Phase::Sending(_) => d.planned.clone().ok(),
+            _ => None,
+        });
         app.dispatch(Action::Submit);
         app.settle().await;
-        shown.push_str(&draw(app));
+        screens.push_str(&draw(app));
+        let answered = app.state.ops.dialog.as_ref().and_then(|d| match &d.phase {
+            Phase::Done(o) => Some(o.clone()),
+            _ => None,
+        });
+        sent = confirmed.zip(answered);
     }
     app.dispatch(Action::Back);
     app.dispatch(Action::Back);
     app.settle().await;
-    shown
+    Acted { sent, screens }
 }
 
 /// Releases to `env` as the CLI does (`shipdeck release ENV --from VERSION`): the catalogue, a
-/// plan promoting one of its newest packages (picked by `pick`), then `ops::apply`. Returns the
-/// outcome's class, or `None` when the catalogue could not be read or the plan was refused.
-pub async fn release(app: &Headless, cloud: &Cloud, env: &str, pick: usize) -> Option<ExitClass> {
+/// plan promoting one of its newest packages (picked by `pick`), then `ops::apply`, the reply
+/// of its `CopyObject` lost when `lose` says so. `None` when the catalogue could not be read
+/// or the plan was refused.
+pub async fn release(
+    app: &Headless,
+    sim: &SimCloud,
+    cloud: &Cloud,
+    env: &str,
+    pick: usize,
+    lose: bool,
+) -> Option<(Plan, Outcome)> {
     let i = app.state.envs.iter().position(|e| e.spec.name == env)?;
     let e = &app.state.envs[i];
     let packages = ops::release::catalogue(cloud, &e.spec).await.ok()?;
@@ -95,5 +145,55 @@ pub async fn release(app: &Headless, cloud: &Cloud, env: &str, pick: usize) -> O
         executions: &e.executions,
     };
     let plan = ops::release::plan_promote(&ctx, data, &packages, &version).ok()?;
-    Some(ops::apply(cloud, &plan).await.class)
+    if lose {
+        sim.with(|s| s.force_faults(plan.call.operation, &[Fault::LostReply]));
+    }
+    let outcome = ops::apply(cloud, &plan).await;
+    Some((plan, outcome))
+}
+
+/// The operator's next console action, by the dice and what the pipelines show: answer prd's
+/// approval (one in four a rejection), invalidate prd, freeze or unfreeze stg, retry a failed
+/// run, stop a running one, roll stg back, deploy dev.
+pub fn choose(sim: &SimCloud, dice: &mut Dice) -> Option<(OpKind, &'static str)> {
+    let pipeline = |env: &str| format!("storefront-deployer-{env}");
+    let latest = |env: &str| {
+        sim.with(|s| s.executions(&pipeline(env)))
+            .first()
+            .map(|e| e.status)
+    };
+    let approvals = sim.with(|s| s.pending_approvals());
+    let env = ["dev", "stg", "prd"][dice.below(3) as usize];
+    if approvals.iter().any(|a| a.environment == "prd") && dice.below(2) == 0 {
+        let kind = if dice.below(4) == 0 {
+            OpKind::Reject
+        } else {
+            OpKind::Approve
+        };
+        return Some((kind, "prd"));
+    }
+    match dice.below(10) {
+        0 => return Some((OpKind::Invalidate, "prd")),
+        1 => {
+            let frozen = sim
+                .with(|s| s.pipeline_state(&pipeline("stg")))
+                .is_some_and(|st| st.stages.iter().any(|s| !s.inbound.enabled));
+            let kind = if frozen {
+                OpKind::Unfreeze
+            } else {
+                OpKind::Freeze
+            };
+            return Some((kind, "stg"));
+        }
+        _ => {}
+    }
+    match latest(env) {
+        Some(ExecutionStatus::Failed) => Some((OpKind::Retry, env)),
+        Some(ExecutionStatus::InProgress) if dice.below(4) == 0 => Some((OpKind::Stop, env)),
+        Some(ExecutionStatus::Succeeded) if env == "stg" && dice.below(3) == 0 => {
+            Some((OpKind::Rollback, "stg"))
+        }
+        _ if env == "dev" => Some((OpKind::Deploy, "dev")),
+        _ => None,
+    }
 }

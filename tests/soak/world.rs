@@ -10,6 +10,7 @@ pub fn call_faults() -> FaultRates {
         timeout: 0.025,
         server_error: 0.03,
         expired_credentials: 0.015,
+        lost_reply: 0.08,
     }
 }
 

@@ -14,6 +14,9 @@ pub struct FaultRates {
     pub server_error: f64,
     /// `ExpiredCredentials` (SSO session ended).
     pub expired_credentials: f64,
+    /// A mutating call served, then its reply lost (the caller sees a `Timeout`); applied only
+    /// to the operations that change something.
+    pub lost_reply: f64,
 }
 
 impl FaultRates {
@@ -24,7 +27,12 @@ impl FaultRates {
 
     /// Whether any fault can happen.
     pub fn any(&self) -> bool {
-        self.throttle + self.timeout + self.server_error + self.expired_credentials > 0.0
+        self.throttle
+            + self.timeout
+            + self.server_error
+            + self.expired_credentials
+            + self.lost_reply
+            > 0.0
     }
 }
 
@@ -94,9 +102,11 @@ impl Default for SimConfig {
 pub struct SimStats {
     /// Calls per operation name (e.g. `GetPipelineState`).
     pub calls: BTreeMap<String, u64>,
-    /// Calls per operation that got past fault injection and reached the simulated service.
+    /// Calls per operation that got past fault injection and reached the simulated service
+    /// (a call whose reply was lost was served).
     pub served: BTreeMap<String, u64>,
-    /// Faults per kind (`throttle`, `timeout`, `server_error`, `expired_credentials`, and for log
+    /// Faults per kind (`throttle`, `timeout`, `server_error`, `expired_credentials`,
+    /// `lost_reply`, and for log
     /// objects `truncated_body`, `corrupt_object`, `late_delivery`, `duplicate_listing`,
     /// `redelivery`).
     pub faults: BTreeMap<String, u64>,

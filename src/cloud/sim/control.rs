@@ -81,6 +81,17 @@ impl Simulator {
             ApprovalOutcome::Approved => ActionStatus::Succeeded,
             ApprovalOutcome::Rejected => ActionStatus::Failed,
         };
+        let e = &self.envs[env];
+        let exec = e.stages[i]
+            .run
+            .as_ref()
+            .map(|r| e.execs[r.exec].summary.id.clone());
+        self.record(
+            "PutApprovalResult",
+            exec.unwrap_or_default(),
+            status.as_str(),
+            Some(by),
+        );
         let summary = Some(answer.summary.clone()).filter(|s| !s.is_empty());
         self.finish_action(
             env,
@@ -137,6 +148,11 @@ impl Simulator {
         if let Some(t) = &req.client_request_token {
             self.envs[env].client_tokens.insert(t.clone(), id.clone());
         }
+        let target = req
+            .client_request_token
+            .clone()
+            .unwrap_or_else(|| id.clone());
+        self.record("StartPipelineExecution", target, id.clone(), Some(by));
         Ok(id)
     }
 
@@ -173,7 +189,10 @@ impl Simulator {
             }
         }
         let why = (!reason.is_empty()).then(|| reason.to_string());
-        match exec.pos {
+        let pos = exec.pos;
+        let how = if abandon { "abandon" } else { "stop" };
+        self.record("StopPipelineExecution", id, how, None);
+        match pos {
             Pos::Waiting(i) => {
                 self.envs[env].stages[i].waiting = None;
                 self.end_exec(env, x, ExecutionStatus::Stopped, why);
@@ -247,6 +266,7 @@ impl Simulator {
         e.execs[x].summary.last_update = self.now;
         e.execs[x].halted_stage = None;
         self.arrive(env, x, i);
+        self.record("RetryStageExecution", id, stage.to_string(), None);
         Ok(id.to_string())
     }
 }

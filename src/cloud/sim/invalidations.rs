@@ -123,6 +123,12 @@ impl Simulator {
             done,
         };
         let view = inv.view(now);
+        self.record(
+            "CreateInvalidation",
+            caller_reference,
+            view.id.clone(),
+            None,
+        );
         self.invalidations
             .entry(dist.to_string())
             .or_default()

@@ -3,6 +3,7 @@
 
 mod buckets;
 mod buildlogs;
+mod changelog;
 mod cloudwatch;
 mod config;
 mod control;
@@ -25,8 +26,9 @@ mod traffic;
 mod uploads;
 mod world;
 
+pub use changelog::Change;
 pub use config::{FaultRates, LogFaultRates, SECRET_COOKIE, SimConfig, SimStats};
-pub use faults::LOGIN_HINT;
+pub use faults::{Fault, LOGIN_HINT, MUTATING};
 pub use flow::SUMMARY_KEY;
 pub use livetail::LIVE_TAIL_LIMIT;
 pub use pipeline::{ACCOUNT, APPROVAL_NOTE, REGION};

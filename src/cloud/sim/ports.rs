@@ -51,7 +51,8 @@ impl SimCloud {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Counts the call, maybe injects a fault, else runs `f`; the lock is released before returning.
+    /// Counts the call, maybe injects a fault, else runs `f` (and maybe loses its reply); the lock
+    /// is released before returning.
     fn call<R>(
         &self,
         service: &str,
@@ -59,8 +60,9 @@ impl SimCloud {
         f: impl FnOnce(&mut Simulator) -> CloudResult<R>,
     ) -> CloudResult<R> {
         let mut sim = self.lock();
-        sim.call(service, op)?;
-        f(&mut sim)
+        let reply = sim.call(service, op)?;
+        let result = f(&mut sim);
+        reply.deliver(op, result)
     }
 }
 

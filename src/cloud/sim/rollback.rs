@@ -110,6 +110,7 @@ impl Simulator {
         let idx = e.execs.len() - 1;
         e.updated = now;
         self.arrive(env, idx, i);
+        self.record("RollbackStage", target, id.clone(), Some(by));
         Ok(id)
     }
 
@@ -129,6 +130,10 @@ impl Simulator {
                 format!("Stage {stage} is the first stage of {name} and has no inbound transition"),
             ));
         }
+        let (op, how) = match change {
+            TransitionChange::Disable { .. } => ("DisableStageTransition", "disable"),
+            TransitionChange::Enable => ("EnableStageTransition", "enable"),
+        };
         let reason = match change {
             TransitionChange::Disable { reason } => {
                 check_transition_reason(reason).map_err(|m| rejected("ValidationException", m))?;
@@ -141,6 +146,7 @@ impl Simulator {
         e.stages[i].disabled_reason = reason;
         e.stages[i].inbound_changed = Some((by.to_string(), now));
         e.updated = now;
+        self.record(op, format!("{name}/{stage}"), how, Some(by));
         self.pump(env);
         Ok(())
     }

@@ -112,6 +112,7 @@ impl Simulator {
             return Err(exists(&req.bucket, &req.key));
         }
         let object = Object::new(req.body.clone(), self.now, req.metadata.clone());
+        self.record("PutObject", url(&req.bucket, &req.key), "", None);
         Ok(self.write(&req.bucket, &req.key, object))
     }
 
@@ -211,6 +212,7 @@ impl Simulator {
         let mut object = Object::new(body, self.now, upload.metadata);
         let whole = etag_of(etags.as_bytes());
         object.etag = format!("{}-{}\"", whole.trim_end_matches('"'), parts.len());
+        self.record("CompleteMultipartUpload", url(bucket, key), "", None);
         Ok(self.write(bucket, key, object))
     }
 
@@ -250,6 +252,7 @@ impl Simulator {
             })?;
         object.last_modified = self.now;
         object.version_id = None;
+        self.record("CopyObject", url(to_bucket, to_key), from_key, None);
         Ok(self.write(to_bucket, to_key, object))
     }
 

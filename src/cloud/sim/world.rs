@@ -1,10 +1,12 @@
 //! The simulated world: construction from the environment specs, the event loop and truth accessors.
 
 use super::buckets::Buckets;
+use super::changelog::Change;
 use super::cloudwatch::CloudWatch;
 use super::config::{FaultRates, SimConfig, SimStats};
 use super::deployer::Deployer;
 use super::events::{Agenda, Ev};
+use super::faults::Fault;
 use super::invalidations::Invalidations;
 use super::livetail::TailSession;
 use super::pipeline::EnvSim;
@@ -15,7 +17,7 @@ use crate::domain::{
     ActionExecutionDetail, Approval, Distribution, EnvSpec, ExecutionSummary, Millis, PipelineDef,
     PipelineState, Release, Timestamp,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 /// The whole operated system, simulated: pipelines, buckets, distributions, logs and the people
 /// who drive them. Pure and deterministic: no locks, no I/O, no wall clock.
@@ -34,6 +36,8 @@ pub struct Simulator {
     pub(crate) uploads: BTreeMap<String, Upload>,
     pub(crate) invalidations: Invalidations,
     pub(crate) tails: Vec<TailSession>,
+    pub(crate) forced: BTreeMap<String, VecDeque<Fault>>,
+    pub(crate) changes: Vec<Change>,
 }
 
 impl Simulator {
@@ -62,6 +66,8 @@ impl Simulator {
             uploads: BTreeMap::new(),
             invalidations: Invalidations::new(),
             tails: Vec::new(),
+            forced: BTreeMap::new(),
+            changes: Vec::new(),
             cfg: config,
         };
         sim.init_traffic(t0);

@@ -34,7 +34,9 @@ pub fn title(state: &State) -> String {
 fn outcome_style(outcome: &str) -> Style {
     match outcome {
         "done" => Style::new().fg(Color::Green),
-        "failed" | "refused" => Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+        "failed" | "unknown" | "refused" => {
+            Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
+        }
         _ => Style::new().fg(Color::Yellow),
     }
 }
