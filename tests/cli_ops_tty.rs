@@ -85,9 +85,9 @@ fn on_a_terminal_a_protected_environment_wants_its_name_typed() {
     assert_eq!(
         outcomes,
         [
-            "approve refused",
+            "approve declined",
             "approve done",
-            "deploy refused",
+            "deploy declined",
             "deploy done"
         ]
     );

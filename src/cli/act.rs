@@ -91,8 +91,13 @@ async fn act(global: &Global, command: &Command, ask: &Ask) -> Result<Report, Fa
         print(&report, super::Output::Table);
         report.plan_printed = true;
     }
-    if let Err(refusal) = confirm(&plan, &ask.flags) {
-        report.audit = write(&Entry::declined(&plan, ctx.identity, wall(), &refusal));
+    if let Err((refusal, answered)) = confirm(&plan, &ask.flags) {
+        let entry = if answered {
+            Entry::declined(&plan, ctx.identity, wall(), &refusal)
+        } else {
+            Entry::unconfirmed(&plan, ctx.identity, wall(), &refusal)
+        };
+        report.audit = write(&entry);
         report.refuse(refusal);
         return Ok(report);
     }
@@ -166,18 +171,23 @@ fn write(entry: &Entry) -> Result<String, String> {
 }
 
 /// Asks for the confirmation the plan needs (on stderr, answers from stdin).
-fn confirm(plan: &Plan, flags: &ActFlags) -> Result<(), Refusal> {
+/// Asks for the plan's confirmation on a terminal. An error says why nothing is sent, and
+/// whether the operator was asked (and declined) rather than refused without a terminal.
+fn confirm(plan: &Plan, flags: &ActFlags) -> Result<(), (Refusal, bool)> {
     let terminal = std::io::stdin().is_terminal();
     let question = match &plan.confirm {
         Confirm::None => return Ok(()),
         _ if flags.yes => return Ok(()),
         Confirm::YesNo if !terminal => return Ok(()),
         Confirm::TypeName(name) if !terminal => {
-            return Err(Refusal::by(
-                Guard::Confirmation,
-                format!(
-                    "{name} is protected: without a terminal to type its name, pass --yes to confirm"
+            return Err((
+                Refusal::by(
+                    Guard::Confirmation,
+                    format!(
+                        "{name} is protected: without a terminal to type its name, pass --yes to confirm"
+                    ),
                 ),
+                false,
             ));
         }
         Confirm::YesNo => "Proceed? [y/N] ".to_string(),
@@ -195,9 +205,9 @@ fn confirm(plan: &Plan, flags: &ActFlags) -> Result<(), Refusal> {
     if ok {
         Ok(())
     } else {
-        Err(Refusal::by(
-            Guard::Confirmation,
-            "not confirmed; nothing was sent",
+        Err((
+            Refusal::by(Guard::Confirmation, "not confirmed; nothing was sent"),
+            true,
         ))
     }
 }

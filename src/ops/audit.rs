@@ -52,13 +52,21 @@ impl Entry {
         }
     }
 
-    /// The entry for a plan the operator declined (or could not confirm).
-    pub fn declined(plan: &Plan, identity: Option<&str>, now: Timestamp, why: &Refusal) -> Self {
+    /// The entry for a plan that could not be confirmed (a guard refused it: `refused`).
+    pub fn unconfirmed(plan: &Plan, identity: Option<&str>, now: Timestamp, why: &Refusal) -> Self {
         Entry {
             outcome: class_name(why.class).to_string(),
             guard: Some(why.guard.name().to_string()),
             message: why.reason.clone(),
             ..Entry::applied(plan, identity, now, &Outcome::done("", None))
+        }
+    }
+
+    /// The entry for a plan the operator was shown and declined (`declined`).
+    pub fn declined(plan: &Plan, identity: Option<&str>, now: Timestamp, why: &Refusal) -> Self {
+        Entry {
+            outcome: "declined".to_string(),
+            ..Entry::unconfirmed(plan, identity, now, why)
         }
     }
 
