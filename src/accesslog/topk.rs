@@ -7,12 +7,10 @@
 //! - `error ≤ floor ≤ N / C`, and any key with a true count above `N / C` is tracked;
 //! - merging sketches adds their bounds (`floor` of a merge ≤ `Σ Nᵢ / Cᵢ`).
 //!
-//! Cost: a tracked key's update is a hash-table probe, one compare and an increment, touching
-//! only the table and a compact array of `(identity, count)` pairs (the key's text and error live
-//! apart, read only when a key enters or a list is made); a new key in a full sketch also
-//! refreshes a lazy min-heap (O(log C)). Memory: `C` × (16 + 40 bytes plus the key's bytes), a
-//! heap of `C` × 16 bytes and a table of ≤ 4·C × 8 bytes; keys are allocated only when they enter
-//! (an evicted key's buffer is reused).
+//! Cost: a tracked key's update is a hash-table probe and an increment; a new key in a full
+//! sketch also refreshes a lazy min-heap (O(log C)). Memory: `C` entries (48 bytes plus the
+//! key's bytes), a heap of `C` × 16 bytes and a table of ≤ 4·C × 8 bytes; keys are allocated only
+//! when they enter (an evicted key's buffer is reused).
 
 use serde::Serialize;
 
@@ -32,37 +30,20 @@ pub struct TopEntry {
     pub error: u64,
 }
 
-/// What the update of a tracked key touches: its identity and its count.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Hot {
-    /// [`identity`] of the key's hash, tag and length.
-    pub(super) id: u64,
-    pub(super) count: u64,
-}
-
-/// The rest of a tracked key, read when it enters, leaves or is listed.
 #[derive(Debug, Clone)]
-pub(super) struct Cold {
+pub(super) struct Entry {
     pub(super) hash: u64,
     pub(super) tag: u16,
+    pub(super) count: u64,
     pub(super) err: u64,
     pub(super) key: String,
-}
-
-/// A key's identity in a sketch: its 64-bit hash mixed with its tag and length. Two keys are
-/// counted together only if their identities collide, about `C / 2⁶⁴` per new key.
-#[inline]
-pub(super) fn identity(hash: u64, tag: u16, len: usize) -> u64 {
-    hash ^ ((u64::from(tag) << 40) | (len as u64 & 0xFF_FFFF_FFFF))
-        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 /// A Space-Saving sketch (see the module docs for its bounds).
 #[derive(Debug, Clone)]
 pub struct SpaceSaving {
     pub(super) capacity: usize,
-    pub(super) hot: Vec<Hot>,
-    pub(super) cold: Vec<Cold>,
+    pub(super) entries: Vec<Entry>,
     /// `(count when pushed, slot)`, one per slot: a lazy min-heap (counts only grow, so a stale
     /// top is refreshed and sifted down before it is trusted).
     pub(super) heap: Vec<(u64, u32)>,
@@ -77,8 +58,7 @@ impl SpaceSaving {
     pub fn new(capacity: usize) -> SpaceSaving {
         SpaceSaving {
             capacity: capacity.max(1),
-            hot: Vec::new(),
-            cold: Vec::new(),
+            entries: Vec::new(),
             heap: Vec::new(),
             table: vec![(FREE, 0); 8],
             base: 0,
@@ -90,22 +70,16 @@ impl SpaceSaving {
     #[inline]
     pub fn observe(&mut self, hash: u64, tag: u16, key: &str) {
         self.total += 1;
-        let id = identity(hash, tag, key.len());
-        if let Some(slot) = self.find_id(id) {
-            if let Some(h) = self.hot.get_mut(slot) {
-                h.count += 1;
-            }
+        if let Some(slot) = self.find(hash, tag, key) {
+            self.entries[slot].count += 1;
             return;
         }
-        if self.hot.len() < self.capacity {
-            let slot = self.hot.len();
-            self.hot.push(Hot {
-                id,
-                count: self.base + 1,
-            });
-            self.cold.push(Cold {
+        if self.entries.len() < self.capacity {
+            let slot = self.entries.len();
+            self.entries.push(Entry {
                 hash,
                 tag,
+                count: self.base + 1,
                 err: self.base,
                 key: key.to_string(),
             });
@@ -118,17 +92,14 @@ impl SpaceSaving {
             return;
         };
         self.table_remove(slot);
-        let (Some(h), Some(c)) = (self.hot.get_mut(slot), self.cold.get_mut(slot)) else {
-            return;
-        };
-        c.key.clear();
-        c.key.push_str(key);
-        c.hash = hash;
-        c.tag = tag;
-        c.err = h.count;
-        h.id = id;
-        h.count += 1;
-        let count = h.count;
+        let e = &mut self.entries[slot];
+        e.key.clear();
+        e.key.push_str(key);
+        e.hash = hash;
+        e.tag = tag;
+        e.err = e.count;
+        e.count += 1;
+        let count = e.count;
         self.table_insert(slot);
         if let Some(top) = self.heap.first_mut() {
             top.0 = count;
@@ -143,8 +114,12 @@ impl SpaceSaving {
 
     /// Upper bound on the true count of any key not tracked.
     pub fn floor(&self) -> u64 {
-        if self.hot.len() >= self.capacity {
-            self.hot.iter().map(|e| e.count).min().unwrap_or(self.base)
+        if self.entries.len() >= self.capacity {
+            self.entries
+                .iter()
+                .map(|e| e.count)
+                .min()
+                .unwrap_or(self.base)
         } else {
             self.base
         }
@@ -152,12 +127,12 @@ impl SpaceSaving {
 
     /// Keys tracked now.
     pub fn len(&self) -> usize {
-        self.hot.len()
+        self.entries.len()
     }
 
     /// Whether nothing is tracked.
     pub fn is_empty(&self) -> bool {
-        self.hot.is_empty()
+        self.entries.is_empty()
     }
 
     /// Maximum number of keys tracked.
@@ -167,26 +142,26 @@ impl SpaceSaving {
 
     /// The estimate and error of `key`, if tracked.
     pub fn estimate(&self, hash: u64, tag: u16, key: &str) -> Option<(u64, u64)> {
-        let slot = self.find_id(identity(hash, tag, key.len()))?;
-        Some((self.hot.get(slot)?.count, self.cold.get(slot)?.err))
+        let e = &self.entries[self.find(hash, tag, key)?];
+        Some((e.count, e.err))
     }
 
     /// The `n` keys with the largest estimates, largest first (ties by key, then tag).
     pub fn top(&self, n: usize) -> Vec<TopEntry> {
-        let mut order: Vec<(u64, &Cold)> =
-            self.hot.iter().map(|h| h.count).zip(&self.cold).collect();
-        order.sort_unstable_by(|(ca, a), (cb, b)| {
-            cb.cmp(ca)
+        let mut order: Vec<&Entry> = self.entries.iter().collect();
+        order.sort_unstable_by(|a, b| {
+            b.count
+                .cmp(&a.count)
                 .then_with(|| a.key.cmp(&b.key))
                 .then(a.tag.cmp(&b.tag))
         });
         order
             .into_iter()
             .take(n)
-            .map(|(count, e)| TopEntry {
+            .map(|e| TopEntry {
                 key: e.key.clone(),
                 status: (e.tag != 0).then_some(e.tag),
-                count,
+                count: e.count,
                 error: e.err,
             })
             .collect()
@@ -194,9 +169,8 @@ impl SpaceSaving {
 
     /// Heap bytes held (entries, keys, heap and table).
     pub fn footprint_bytes(&self) -> usize {
-        self.hot.capacity() * std::mem::size_of::<Hot>()
-            + self.cold.capacity() * std::mem::size_of::<Cold>()
-            + self.cold.iter().map(|e| e.key.capacity()).sum::<usize>()
+        self.entries.capacity() * std::mem::size_of::<Entry>()
+            + self.entries.iter().map(|e| e.key.capacity()).sum::<usize>()
             + 16 * self.heap.capacity()
             + 8 * self.table.capacity()
     }
@@ -234,14 +208,11 @@ impl SpaceSaving {
         s.base = base;
         s.total = total;
         for (hash, tag, key, count, err) in rows {
-            let slot = s.hot.len();
-            s.hot.push(Hot {
-                id: identity(hash, tag, key.len()),
-                count,
-            });
-            s.cold.push(Cold {
+            let slot = s.entries.len();
+            s.entries.push(Entry {
                 hash,
                 tag,
+                count,
                 err,
                 key,
             });
@@ -256,9 +227,8 @@ impl SpaceSaving {
 
     /// Every tracked `(hash, tag, key, count, error)`.
     pub(super) fn rows(&self) -> impl Iterator<Item = (u64, u16, &str, u64, u64)> + '_ {
-        self.hot
+        self.entries
             .iter()
-            .zip(&self.cold)
-            .map(|(h, c)| (c.hash, c.tag, c.key.as_str(), h.count, c.err))
+            .map(|e| (e.hash, e.tag, e.key.as_str(), e.count, e.err))
     }
 }
