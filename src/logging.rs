@@ -3,6 +3,9 @@
 use std::fs::{self, OpenOptions};
 use std::path::PathBuf;
 use std::sync::Mutex;
+use tracing_subscriber::Layer;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 /// The state directory: `$XDG_STATE_HOME/shipdeck` or `~/.local/state/shipdeck`.
 pub fn state_dir() -> Option<PathBuf> {
@@ -13,7 +16,14 @@ pub fn state_dir() -> Option<PathBuf> {
     Some(base.join("shipdeck"))
 }
 
-/// Sends tracing to `<state dir>/shipdeck.log` (level from `SHIPDECK_LOG`, default `info`).
+/// Events never written whatever `SHIPDECK_LOG` asks for: the AWS SDK's request signing below
+/// info, whose canonical requests carry the session token (`x-amz-security-token:…`).
+fn carries_secrets(meta: &tracing::Metadata<'_>) -> bool {
+    meta.target().starts_with("aws_sigv4") && *meta.level() > tracing::Level::INFO
+}
+
+/// Sends tracing to `<state dir>/shipdeck.log` (level from `SHIPDECK_LOG`, default `info`;
+/// events that would carry credentials are dropped, see [`carries_secrets`]).
 /// Returns the log path, or `None` when no file could be opened (then nothing is logged).
 pub fn init() -> Option<PathBuf> {
     let dir = state_dir()?;
@@ -26,12 +36,14 @@ pub fn init() -> Option<PathBuf> {
         .ok()?;
     let filter = tracing_subscriber::EnvFilter::try_from_env("SHIPDECK_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let layer = tracing_subscriber::fmt::layer()
         .with_ansi(false)
         .with_writer(Mutex::new(file))
-        .try_init()
-        .ok()?;
+        .with_filter(filter)
+        .with_filter(tracing_subscriber::filter::filter_fn(|meta| {
+            !carries_secrets(meta)
+        }));
+    tracing_subscriber::registry().with(layer).try_init().ok()?;
     tracing::info!("shipdeck {} started", env!("CARGO_PKG_VERSION"));
     Some(path)
 }

@@ -2,6 +2,8 @@
 
 Usage: harness.py BINARY (quit|sigterm|sighup|panic|error) ; prints one JSON object.
 "panic" and "error" press q with SHIPDECK_CRASH set, which a debug build turns into that ending.
+HARNESS_ARGS (a JSON list, default ["--demo"]) replaces the console's arguments, and
+HARNESS_WAIT (default "Environments") is the text to wait for on screen before ending it.
 """
 import fcntl, json, os, pty, select, signal, struct, sys, termios, time
 
@@ -17,7 +19,7 @@ if pid == 0:
     os.environ["XDG_STATE_HOME"] = os.environ.get("HARNESS_STATE", "/tmp")
     if how in ("panic", "error"):
         os.environ["SHIPDECK_CRASH"] = how
-    os.execv(binary, [binary, "--demo"])
+    os.execv(binary, [binary] + json.loads(os.environ.get("HARNESS_ARGS", '["--demo"]')))
 
 out = b""
 def pump(seconds):
@@ -34,10 +36,11 @@ def pump(seconds):
                 return
             out += chunk
 
+wait = os.environ.get("HARNESS_WAIT", "Environments").encode()
 deadline = time.time() + 20
-while b"Environments" not in out and time.time() < deadline:
+while wait not in out and time.time() < deadline:
     pump(0.2)
-drawn = b"Environments" in out
+drawn = wait in out
 raw_while_running = not (termios.tcgetattr(slave)[3] & termios.ECHO)
 if how in ("quit", "panic", "error"):
     os.write(master, b"q")
