@@ -1,0 +1,129 @@
+//! What plans show, comment rules, expiry at plan time, and the audit lines.
+
+use super::*;
+
+#[test]
+fn approval_plans_show_what_would_ship_and_hide_the_token() {
+    let plan = approve_with(&held("prd"), OPERATOR).unwrap();
+    let text = plan.summary.join("\n");
+    for field in [
+        "execution:",
+        "would ship:",
+        "deployed now:",
+        "triggered by:",
+        "waiting:",
+        "time left:",
+    ] {
+        assert!(text.contains(field), "{field} in {text}");
+    }
+    let shipdeck::ops::Request::Answer { token, .. } = &plan.request else {
+        panic!("an answer")
+    };
+    assert!(
+        !plan.aws_command.contains(token.as_str()),
+        "{}",
+        plan.aws_command
+    );
+    assert!(plan.aws_command.starts_with(
+        "aws codepipeline put-approval-result --pipeline-name storefront-deployer-prd"
+    ));
+    let json = serde_json::to_string(&plan).unwrap();
+    assert!(
+        !json.contains(token.as_str()),
+        "the token never leaves whole"
+    );
+}
+
+#[test]
+fn rejections_need_a_comment_and_comments_have_a_limit() {
+    let prd = held("prd");
+    let why = refused(
+        prd.plan(OPERATOR, |c, d| {
+            approve::plan(c, d, ApprovalOutcome::Rejected, Some("  "))
+        }),
+        Guard::Input,
+    );
+    assert!(why.contains("needs a comment"), "{why}");
+    let long = "x".repeat(513);
+    let why = refused(
+        prd.plan(OPERATOR, |c, d| {
+            approve::plan(c, d, ApprovalOutcome::Approved, Some(&long))
+        }),
+        Guard::Input,
+    );
+    assert!(why.contains("513 characters"), "{why}");
+    let why = refused(
+        held("dev").plan(OPERATOR, |c, d| stop::plan(c, d, false, "")),
+        Guard::Input,
+    );
+    assert!(why.contains("needs a reason"), "{why}");
+}
+
+#[test]
+fn an_expired_approval_is_refused_at_plan_time() {
+    let prd = held("prd");
+    let later = prd.now + 8 * Timestamp::DAY;
+    let why = refused(
+        prd.plan_at(later, OPERATOR, |c, d| {
+            approve::plan(c, d, ApprovalOutcome::Approved, None)
+        }),
+        Guard::Expired,
+    );
+    assert!(why.contains("expired"), "{why}");
+}
+
+#[test]
+fn audit_lines_round_trip_and_filter_by_time() {
+    let dir = std::env::temp_dir().join(format!("shipdeck-audit-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let path = dir.join("nested").join(audit::FILE_NAME);
+    let plan = approve_with(&held("prd"), OPERATOR).unwrap();
+    let t1 = Timestamp::parse_rfc3339("2026-11-25T10:00:00Z").unwrap();
+    let t2 = t1 + Timestamp::HOUR;
+    let done = Entry::applied(
+        &plan,
+        OPERATOR.identity,
+        t1,
+        &Outcome::done("approved", None),
+    );
+    let refusal = approve_with(
+        &held("prd"),
+        Who {
+            read_only: true,
+            ..OPERATOR
+        },
+    )
+    .unwrap_err();
+    let no = Entry::refused(
+        OpKind::Approve,
+        "prd",
+        serde_json::json!({}),
+        None,
+        t2,
+        &refusal,
+    );
+    audit::append_to(&path, &done).unwrap();
+    audit::append_to(&path, &no).unwrap();
+    let all = audit::read(&path, None).unwrap();
+    assert_eq!(all, vec![done.clone(), no.clone()]);
+    assert_eq!(all[1].outcome, "refused");
+    assert_eq!(all[1].guard.as_deref(), Some("read-only"));
+    assert_eq!(audit::read(&path, Some(t2)).unwrap(), vec![no]);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text.lines().count(), 2, "one line per action");
+    let shipdeck::ops::Request::Answer { token, .. } = &plan.request else {
+        panic!("an answer")
+    };
+    assert!(
+        !text.contains(token.as_str()),
+        "no whole token in the audit log"
+    );
+    std::fs::write(&path, "{not json\n").unwrap();
+    let err = audit::read(&path, None).unwrap_err();
+    assert!(err.contains(":1: not an audit entry"), "{err}");
+    assert_eq!(
+        audit::read(&dir.join("missing.jsonl"), None).unwrap(),
+        vec![]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
