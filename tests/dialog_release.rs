@@ -117,9 +117,24 @@ fn choosing_a_package_opens_the_plan_of_its_copy_object() {
 }
 
 #[test]
-fn repeated_enter_sends_exactly_one_copy_object() {
+fn the_enter_that_chose_the_package_repeated_sends_nothing_until_tab() {
     let mut s = loaded_picker("dev");
     let mut fx = Vec::new();
+    // Enter in the picker chooses; the same Enter repeated lands on the package line.
+    for _ in 0..5 {
+        fx.extend(update(&mut s, Action::Submit));
+    }
+    assert_eq!(applies(&fx), 0, "{fx:?}");
+    assert!(s.ops.dialog.is_some(), "the plan stays open");
+    assert!(
+        status(&s).contains("Tab to the send line"),
+        "{}",
+        status(&s)
+    );
+    // Typing on the package line changes nothing.
+    fx.extend(type_text(&mut s, "x"));
+    assert_eq!(s.ops.dialog.as_ref().unwrap().text, "");
+    update(&mut s, Action::DialogNext);
     for _ in 0..5 {
         fx.extend(update(&mut s, Action::Submit));
     }
@@ -140,6 +155,12 @@ fn repeated_enter_sends_exactly_one_copy_object() {
 fn releasing_to_prd_needs_the_typed_name() {
     let mut s = loaded_picker("prd");
     let mut fx = update(&mut s, Action::Submit);
+    update(&mut s, Action::DialogNext);
+    assert_eq!(
+        s.ops.dialog.as_ref().map(|d| d.field),
+        Some(shipdeck::app::Field::Confirm),
+        "Tab goes from the package to the typed name"
+    );
     fx.extend(update(&mut s, Action::Submit));
     assert_eq!(applies(&fx), 0, "not without the typed name");
     assert!(status(&s).contains("type `prd`"), "{}", status(&s));

@@ -228,6 +228,11 @@ async fn releasing_a_package_to_dev_starts_the_pipeline_on_it_with_one_copy_obje
         rig.keys(&[Action::Down]);
     }
     rig.keys(&[Action::Open]);
+    // The Enter that chose, repeated, lands on the package line and sends nothing.
+    rig.keys(&[Action::Submit, Action::Submit]);
+    rig.app.settle().await;
+    assert_eq!(rig.count("CopyObject"), 0, "nothing before Tab");
+    rig.keys(&[Action::DialogNext]);
     // Key repeat: Enter three times before the answer, twice after.
     rig.keys(&[Action::Submit, Action::Submit, Action::Submit]);
     rig.app.settle().await;

@@ -18,6 +18,7 @@ pub(super) fn key(state: &mut State, action: Action) -> Vec<Effect> {
             let field = match d.field {
                 Field::Text => &mut d.text,
                 Field::Confirm => &mut d.typed,
+                Field::Package => return Vec::new(),
             };
             if field.chars().count() < MAX_TEXT {
                 field.push(c);
@@ -28,17 +29,28 @@ pub(super) fn key(state: &mut State, action: Action) -> Vec<Effect> {
             match d.field {
                 Field::Text => d.text.pop(),
                 Field::Confirm => d.typed.pop(),
+                Field::Package => None,
             };
             replan(state);
         }
         (Phase::Editing, Action::DialogNext | Action::Complete) => {
-            let has_text = d.text_label().is_some();
             let has_confirm = d.must_type().is_some();
-            d.field = match d.field {
-                Field::Text if has_confirm => Field::Confirm,
-                Field::Confirm if has_text => Field::Text,
-                other => other,
-            };
+            // The fields in Tab order; `Text` is also the send line when there is no text.
+            let mut order = Vec::new();
+            if d.package.is_some() {
+                order.push(Field::Package);
+            }
+            if d.text_label().is_some() || !has_confirm {
+                order.push(Field::Text);
+            }
+            if has_confirm {
+                order.push(Field::Confirm);
+            }
+            let at = order.iter().position(|f| *f == d.field).unwrap_or(0);
+            d.field = order
+                .get((at + 1) % order.len().max(1))
+                .copied()
+                .unwrap_or(d.field);
         }
         (Phase::Editing, Action::DialogToggle) if d.toggle_label().is_some() => {
             d.toggle = !d.toggle;
@@ -89,6 +101,16 @@ fn submit(state: &mut State) -> Vec<Effect> {
     if state.read_only_env(d.env) {
         // Defence below the UI: a read-only session never sends.
         return decline(state, "refused: read-only; mutating actions are disabled");
+    }
+    if d.field == Field::Package {
+        let next = if d.must_type().is_some() {
+            "Tab to the typed name"
+        } else {
+            "Tab to the send line"
+        };
+        let text = format!("release: read the plan, then {next} and Enter to send (Esc cancels)");
+        state.say(Level::Info, text);
+        return Vec::new();
     }
     let plan = match &d.planned {
         Ok(plan) => plan.clone(),

@@ -1,7 +1,7 @@
 //! The release picker (packages newest first, then the plan/confirm dialog of the chosen one)
 //! and the rollback dialog's candidates listed from the stage.
 
-use super::ops_state::{Dialog, Phase, ReleasePicker};
+use super::ops_state::{Dialog, Field, Phase, ReleasePicker};
 use super::{Action, Effect, Level, State, dialog};
 use crate::domain::{ExecutionStatus, ExecutionSummary, Version};
 use crate::ops::OpKind;
@@ -124,6 +124,7 @@ fn choose(state: &mut State) -> Vec<Effect> {
     state.ops.picker = None;
     let mut d = dialog::new(state, OpKind::Release, env, String::new());
     d.package = Some(package);
+    d.field = Field::Package;
     state.ops.dialog = Some(d);
     dialog::replan(state);
     Vec::new()

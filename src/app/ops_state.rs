@@ -23,6 +23,9 @@ pub enum Field {
     Text,
     /// The environment name typed to confirm on a protected environment.
     Confirm,
+    /// The package chosen in the release picker, focused first: the Enter that chose it,
+    /// repeated, sends nothing; Tab moves on to the send line (or the typed name).
+    Package,
 }
 
 /// Where the dialog is in its life.

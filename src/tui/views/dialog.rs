@@ -51,6 +51,14 @@ fn field_line(label: &str, value: &str, focused: bool, width: usize) -> Line<'st
 fn bottom(d: &Dialog, hints: &Hints, width: usize) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     let editing = d.phase == Phase::Editing;
+    if let Some(p) = &d.package {
+        out.push(field_line(
+            "Package",
+            &p.release.summary(),
+            editing && d.field == Field::Package,
+            width,
+        ));
+    }
     if let Some(label) = d.text_label() {
         out.push(field_line(
             label,
@@ -81,6 +89,19 @@ fn bottom(d: &Dialog, hints: &Hints, width: usize) -> Vec<Line<'static>> {
                 out.push(Line::from(Span::styled(l, BAD)));
             }
         }
+        (Phase::Editing, Ok(_)) if d.field == Field::Package => out.push(Line::from(Span::styled(
+            format!(
+                "{} to the {} · {} cancel",
+                key(hints, "next_field", "tab"),
+                if d.must_type().is_some() {
+                    "typed name"
+                } else {
+                    "send line"
+                },
+                key(hints, "back", "esc")
+            ),
+            Style::new().fg(Color::Yellow),
+        ))),
         (Phase::Editing, Ok(_)) if d.ready() => out.push(Line::from(Span::styled(
             format!(
                 "{} send (exactly one call) · {} cancel",
