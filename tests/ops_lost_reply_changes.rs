@@ -5,12 +5,12 @@
 #[path = "common/ops_lost.rs"]
 mod rig;
 
-use rig::{World, assert_confirmed, assert_unknown, world};
+use rig::{World, assert_confirmed, assert_sent_again, assert_unknown, world};
 use shipdeck::cloud::Pipelines;
 use shipdeck::cloud::sim::Fault;
 use shipdeck::domain::ExecutionType;
 use shipdeck::ops::release::{self, LocalPackage};
-use shipdeck::ops::{Delivery, ExitClass, Guard, freeze, invalidate, rollback, upload};
+use shipdeck::ops::{ExitClass, Guard, freeze, invalidate, rollback, upload};
 
 const BUCKET: &str = "storefront-deployer-source";
 const STG: &str = "storefront-deployer-stg";
@@ -23,6 +23,18 @@ async fn promote_plan(w: &World, env: &str, pick: usize) -> shipdeck::ops::Plan 
         .unwrap();
     let version = packages[pick].release.version.to_string();
     held.plan(|c, d| release::plan_promote(c, d, &packages, &version))
+}
+
+/// The plan of a prd rollback to the second newest success of its deploy stage.
+async fn rollback_plan(w: &World) -> shipdeck::ops::Plan {
+    let candidates = w
+        .sim
+        .list_succeeded_in_stage(PRD, "Deploy", 20)
+        .await
+        .unwrap();
+    let target = candidates[1].id.clone();
+    w.held("prd")
+        .plan(|c, d| rollback::plan(c, d, "Deploy", &candidates, Some(&target)))
 }
 
 fn runs(w: &World, pipeline: &str) -> usize {
@@ -54,13 +66,7 @@ async fn a_promotion_that_timed_out_before_serving_is_copied_once_more() {
     let before = runs(&w, STG);
     w.force("CopyObject", &[Fault::Timeout]);
     let outcome = w.apply(&plan).await;
-    assert_eq!(outcome.class, ExitClass::Done, "{}", outcome.message);
-    assert_eq!(outcome.delivery, Delivery::Answered);
-    assert!(
-        outcome.message.contains("sent again"),
-        "{}",
-        outcome.message
-    );
+    assert_sent_again(&outcome);
     assert_eq!(w.sent("CopyObject"), 2);
     assert_eq!(w.served("CopyObject"), 1);
     assert_eq!(runs(&w, STG), before + 1, "one execution");
@@ -209,14 +215,7 @@ async fn a_large_upload_whose_completion_reply_was_lost_is_confirmed() {
 #[tokio::test]
 async fn a_rollback_whose_reply_was_lost_is_found_among_the_executions() {
     let w = world();
-    let prd = w.held("prd");
-    let candidates = w
-        .sim
-        .list_succeeded_in_stage(PRD, "Deploy", 20)
-        .await
-        .unwrap();
-    let target = candidates[1].id.clone();
-    let plan = prd.plan(|c, d| rollback::plan(c, d, "Deploy", &candidates, Some(&target)));
+    let plan = rollback_plan(&w).await;
     let before = runs(&w, PRD);
     w.force("RollbackStage", &[Fault::LostReply]);
     let outcome = w.apply(&plan).await;
@@ -231,14 +230,7 @@ async fn a_rollback_whose_reply_was_lost_is_found_among_the_executions() {
 #[tokio::test]
 async fn a_rollback_that_timed_out_before_serving_is_unknown_not_resent() {
     let w = world();
-    let prd = w.held("prd");
-    let candidates = w
-        .sim
-        .list_succeeded_in_stage(PRD, "Deploy", 20)
-        .await
-        .unwrap();
-    let target = candidates[1].id.clone();
-    let plan = prd.plan(|c, d| rollback::plan(c, d, "Deploy", &candidates, Some(&target)));
+    let plan = rollback_plan(&w).await;
     let before = runs(&w, PRD);
     w.force("RollbackStage", &[Fault::ServerError]);
     let outcome = w.apply(&plan).await;

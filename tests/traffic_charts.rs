@@ -4,42 +4,17 @@
 //! filter restarts the count, and the loop's idle step (`Action::ChartsStep`) drives it. An
 //! export takes the listed records out of the view and the runtime writes them to the file.
 
-use shipdeck::accesslog::{
-    AccessRecord, Conditions, Filter, LogFields, LogGenerator, SiteProfile, Stats, write_w3c,
-};
+use shipdeck::accesslog::{AccessRecord, Filter, LogFields, Stats};
 mod common;
 
-use shipdeck::app::{
-    Action, Effect, ExportFormat, ExportJob, Preset, Traffic, TrafficBatch, update,
-};
+use shipdeck::app::{Action, Effect, ExportFormat, ExportJob, Preset, Traffic, update};
 use shipdeck::domain::Timestamp;
-use shipdeck::runtime::parse_objects;
 
 use common::T0;
+use common::logs::batch;
 
 fn records(seed: u64, n: usize, from: Timestamp) -> Vec<AccessRecord> {
-    let site = SiteProfile {
-        distribution_domain: "d111.cloudfront.net".into(),
-        host: "dev.example.com".into(),
-        asset_hash: "abc123".into(),
-        stale_hash: None,
-    };
-    let cond = Conditions {
-        error_boost: 0.3,
-        miss_boost: 0.0,
-    };
-    LogGenerator::new(seed, site).window(from, 20 * Timestamp::MINUTE, n, &cond)
-}
-
-fn batch(recs: &[AccessRecord]) -> TrafficBatch {
-    use flate2::{Compression, write::GzEncoder};
-    use std::io::Write;
-    let mut text = String::new();
-    write_w3c(recs, &mut text);
-    let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
-    gz.write_all(text.as_bytes()).unwrap();
-    let key = "cloudfront/dev/E2DEVSTOREFRNT.2025-11-25-08.0a1b2c3d.gz";
-    parse_objects("b", vec![(key.to_string(), Ok(gz.finish().unwrap()))])
+    common::logs::generated(seed, n, from, 20 * Timestamp::MINUTE, 0.3)
 }
 
 fn tail(capacity: usize, n: usize) -> Traffic {

@@ -6,43 +6,16 @@
 mod common;
 
 use common::*;
-use shipdeck::accesslog::{
-    AccessRecord, Conditions, LogFields, LogGenerator, SiteProfile, write_w3c,
-};
+use shipdeck::accesslog::{AccessRecord, LogFields};
 use shipdeck::app::{Action, Effect, Level, Overlay, Preset, State, TrafficBatch, View, update};
 use shipdeck::cloud::CloudError;
 use shipdeck::domain::*;
 use shipdeck::runtime::parse_objects;
 
-const KEY: &str = "cloudfront/dev/E2DEVSTOREFRNT.2025-11-25-08.0a1b2c3d.gz";
+use common::logs::{KEY, batch, gzip};
 
 fn records(n: usize, from: Timestamp) -> Vec<AccessRecord> {
-    let site = SiteProfile {
-        distribution_domain: "d111.cloudfront.net".into(),
-        host: "dev.example.com".into(),
-        asset_hash: "abc123".into(),
-        stale_hash: None,
-    };
-    let cond = Conditions {
-        error_boost: 0.2,
-        miss_boost: 0.0,
-    };
-    let mut g = LogGenerator::new(7, site);
-    g.window(from, 30 * Timestamp::MINUTE, n, &cond)
-}
-
-fn gzip(recs: &[AccessRecord]) -> Vec<u8> {
-    use flate2::{Compression, write::GzEncoder};
-    use std::io::Write;
-    let mut text = String::new();
-    write_w3c(recs, &mut text);
-    let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
-    gz.write_all(text.as_bytes()).unwrap();
-    gz.finish().unwrap()
-}
-
-fn batch(recs: &[AccessRecord]) -> TrafficBatch {
-    parse_objects("b", vec![(KEY.to_string(), Ok(gzip(recs)))])
+    common::logs::generated(7, n, from, 30 * Timestamp::MINUTE, 0.2)
 }
 
 fn object(key: &str) -> ObjectInfo {

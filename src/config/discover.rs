@@ -71,10 +71,7 @@ impl Search {
             .into_iter()
             .find_map(|(p, o)| p.as_ref().map(|p| (p, o)))
         {
-            let path = match &self.cwd {
-                Some(cwd) if path.is_relative() => cwd.join(path),
-                _ => path.clone(),
-            };
+            let path = self.resolve(path);
             return if path.exists() {
                 Ok((path, origin))
             } else {
@@ -96,11 +93,15 @@ impl Search {
     /// Reads and parses the file at `path`, named by `origin` (relative to the working
     /// directory); it must exist.
     pub fn load_named(&self, path: &Path, origin: Origin) -> Result<Config, ConfigError> {
-        let path = match &self.cwd {
+        read(&self.resolve(path), Some(origin), self.home.as_deref())
+    }
+
+    /// A named path, relative ones taken from the working directory.
+    fn resolve(&self, path: &Path) -> PathBuf {
+        match &self.cwd {
             Some(cwd) if path.is_relative() => cwd.join(path),
             _ => path.to_path_buf(),
-        };
-        read(&path, Some(origin), self.home.as_deref())
+        }
     }
 
     /// Locates, reads and parses the configuration.

@@ -7,7 +7,7 @@ use super::guards::{self, Guard};
 use super::plan::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request};
 use super::text::aws_command;
 use crate::cloud::sim::SUMMARY_KEY;
-use crate::domain::{ExecutionSummary, Release, Version};
+use crate::domain::{EnvSpec, ExecutionSummary, Release, Version};
 use std::collections::BTreeMap;
 
 pub use super::catalogue::{CATALOGUE_MAX, Package, catalogue, package_key, version_of_key};
@@ -31,6 +31,23 @@ fn deployed_line(data: &PipelineData<'_>) -> String {
         .map_or("-".into(), |r| {
             format!("{} (commit {}) by {}", r.version, r.short_commit(), r.actor)
         })
+}
+
+/// What the plan would ship, what runs now, and the key the copy lands on.
+fn shipping_lines(spec: &EnvSpec, r: &Release, data: &PipelineData<'_>) -> [String; 3] {
+    [
+        format!(
+            "would ship:    {} (commit {}) by {}",
+            r.version,
+            r.short_commit(),
+            r.actor
+        ),
+        format!("deployed now:  {}", deployed_line(data)),
+        format!(
+            "source key:    s3://{}/{}",
+            spec.source_bucket, spec.source_key
+        ),
+    ]
 }
 
 fn head(ctx: &Context<'_>, what: &str) -> String {
@@ -89,18 +106,8 @@ pub fn plan_promote(
             "package:       s3://{}/{} ({} bytes, uploaded {})",
             spec.source_bucket, p.key, p.size, p.last_modified
         ),
-        format!(
-            "would ship:    {} (commit {}) by {}",
-            r.version,
-            r.short_commit(),
-            r.actor
-        ),
-        format!("deployed now:  {}", deployed_line(&data)),
-        format!(
-            "source key:    s3://{}/{}",
-            spec.source_bucket, spec.source_key
-        ),
     ];
+    summary.extend(shipping_lines(spec, r, &data));
     summary.extend(super::freeze::frozen_lines(data.state));
     let source = format!("{}/{}", spec.source_bucket, p.key);
     Ok(Plan {
@@ -170,18 +177,8 @@ pub fn plan_upload(
             "upload to:     s3://{}/{key} (only if absent)",
             spec.source_bucket
         ),
-        format!(
-            "would ship:    {} (commit {}) by {}",
-            r.version,
-            r.short_commit(),
-            r.actor
-        ),
-        format!("deployed now:  {}", deployed_line(&data)),
-        format!(
-            "source key:    s3://{}/{}",
-            spec.source_bucket, spec.source_key
-        ),
     ];
+    summary.extend(shipping_lines(spec, r, &data));
     summary.extend(super::freeze::frozen_lines(data.state));
     let metadata: BTreeMap<String, String> = [
         (SUMMARY_KEY.to_string(), r.summary()),

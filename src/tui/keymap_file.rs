@@ -3,6 +3,7 @@
 //! names.
 
 use super::keymap::KeymapError;
+use crate::config::Location;
 use crossterm::event::KeyCode;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -10,10 +11,7 @@ use toml::Spanned;
 
 /// `file:line:column` of a span's start in `text`.
 fn place(file: &str, text: &str, start: usize) -> String {
-    let before = text.get(..start).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    format!("{file}:{line}:{col}")
+    Location::from_offset(file, text, start).to_string()
 }
 
 /// `line N, column M: message` for a TOML error.
@@ -22,10 +20,8 @@ fn describe(text: &str, err: &toml::de::Error) -> String {
     let Some(span) = err.span() else {
         return message;
     };
-    let before = text.get(..span.start).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    format!("line {line}, column {col}: {message}")
+    let at = Location::from_offset("", text, span.start);
+    format!("line {}, column {}: {message}", at.line, at.column)
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -184,6 +184,7 @@ pub fn snapshot(
     }
 }
 pub mod cli_ops;
+pub mod logs;
 pub mod ops;
 pub mod ops_rig;
 pub mod sim;

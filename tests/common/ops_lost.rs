@@ -110,6 +110,13 @@ pub fn assert_confirmed(o: &Outcome) {
 }
 
 /// Failed, and not known whether it reached AWS.
+/// A call that failed before it was served, sent once more and answered.
+pub fn assert_sent_again(o: &Outcome) {
+    assert_eq!(o.class, ExitClass::Done, "{}", o.message);
+    assert_eq!(o.delivery, Delivery::Answered);
+    assert!(o.message.contains("sent again"), "{}", o.message);
+}
+
 pub fn assert_unknown(o: &Outcome) {
     assert_eq!(o.class, ExitClass::Failed, "{}", o.message);
     assert_eq!(o.delivery, Delivery::Unknown, "{}", o.message);
