@@ -99,6 +99,18 @@ fn main() {
         }
         return;
     }
+    if let Some(i) = args.iter().position(|a| a == "--pipeline") {
+        // For profilers and A/B runs: one single-core pass of what the benchmark times as
+        // "parse + statistics (windowed)" (with `--decompress`: decompression only).
+        let files = list_dir(Path::new(args.get(i + 1).map_or(".", |s| s.as_str()))).expect("list");
+        if args.iter().any(|a| a == "--decompress") {
+            black_box(decompress_only(&files));
+        } else {
+            let (st, _) = par_read(&files, 1, Stats::default, |s, v| s.observe(v), merge);
+            black_box(st.requests());
+        }
+        return;
+    }
     if let Some(i) = args.iter().position(|a| a == "--rss-child") {
         rss_child(Path::new(args.get(i + 1).map_or(".", |s| s.as_str())));
         return;
