@@ -8,9 +8,12 @@
 //! - merging sketches adds their bounds (`floor` of a merge ≤ `Σ Nᵢ / Cᵢ`).
 //!
 //! Cost: a tracked key's update is a hash-table probe and an increment; a new key in a full
-//! sketch also refreshes a lazy min-heap (O(log C)). Memory: `C` entries (48 bytes plus the
-//! key's bytes), a heap of `C` × 16 bytes and a table of ≤ 4·C × 8 bytes; keys are allocated only
-//! when they enter (an evicted key's buffer is reused).
+//! sketch takes a counter from a list of the slots that had the smallest count when it was last
+//! made (counts only grow, so a listed slot still at that count is a minimum), rebuilt by one scan
+//! of the counters when it runs out: amortised O(1) while many counters share the minimum, as
+//! they do under high-cardinality churn. Memory: `C` entries (48 bytes plus the key's bytes), a
+//! list of ≤ `C` × 4 bytes and a table of ≤ 4·C × 8 bytes; keys are allocated only when they
+//! enter (an evicted key's buffer is reused).
 
 use serde::Serialize;
 
@@ -44,9 +47,10 @@ pub(super) struct Entry {
 pub struct SpaceSaving {
     pub(super) capacity: usize,
     pub(super) entries: Vec<Entry>,
-    /// `(count when pushed, slot)`, one per slot: a lazy min-heap (counts only grow, so a stale
-    /// top is refreshed and sifted down before it is trusted).
-    pub(super) heap: Vec<(u64, u32)>,
+    /// Slots whose count was `min_count`, the smallest, when the list was made; a slot that has
+    /// grown since is dropped when met.
+    pub(super) mins: Vec<u32>,
+    pub(super) min_count: u64,
     /// Linear-probing cells `(slot, low 32 bits of the key's hash)`.
     pub(super) table: Vec<(u32, u32)>,
     pub(super) base: u64,
@@ -59,7 +63,8 @@ impl SpaceSaving {
         SpaceSaving {
             capacity: capacity.max(1),
             entries: Vec::new(),
-            heap: Vec::new(),
+            mins: Vec::new(),
+            min_count: 0,
             table: vec![(FREE, 0); 8],
             base: 0,
             total: 0,
@@ -83,8 +88,6 @@ impl SpaceSaving {
                 err: self.base,
                 key: key.to_string(),
             });
-            self.heap.push((self.base + 1, slot as u32));
-            self.sift_up(self.heap.len() - 1);
             self.table_insert(slot);
             return;
         }
@@ -99,12 +102,8 @@ impl SpaceSaving {
         e.tag = tag;
         e.err = e.count;
         e.count += 1;
-        let count = e.count;
         self.table_insert(slot);
-        if let Some(top) = self.heap.first_mut() {
-            top.0 = count;
-        }
-        self.sift_down(0);
+        self.mins.pop();
     }
 
     /// Items counted (including those of merged sketches).
@@ -167,11 +166,11 @@ impl SpaceSaving {
             .collect()
     }
 
-    /// Heap bytes held (entries, keys, heap and table).
+    /// Heap bytes held (entries, keys, minimum list and table).
     pub fn footprint_bytes(&self) -> usize {
         self.entries.capacity() * std::mem::size_of::<Entry>()
             + self.entries.iter().map(|e| e.key.capacity()).sum::<usize>()
-            + 16 * self.heap.capacity()
+            + 4 * self.mins.capacity()
             + 8 * self.table.capacity()
     }
 
@@ -216,11 +215,7 @@ impl SpaceSaving {
                 err,
                 key,
             });
-            s.heap.push((count, slot as u32));
             s.table_insert(slot);
-        }
-        for i in (0..s.heap.len() / 2).rev() {
-            s.sift_down(i);
         }
         s
     }

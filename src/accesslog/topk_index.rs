@@ -1,5 +1,5 @@
-//! The internals of [`SpaceSaving`]: a linear-probing index from key to counter, and a lazy
-//! min-heap of counters by count (the eviction candidate on top, refreshed when stale).
+//! The internals of [`SpaceSaving`]: a linear-probing index from key to counter, and the list of
+//! eviction candidates (slots at the smallest count).
 
 use super::topk::{FREE, SpaceSaving};
 
@@ -73,47 +73,29 @@ impl SpaceSaving {
         self.table[hole] = (FREE, 0);
     }
 
-    /// The slot with the smallest count, refreshing stale heap tops on the way.
+    /// A slot with the smallest count (the last of `mins`, which [`SpaceSaving::observe`] pops
+    /// once it has raised that slot's count); the list is rebuilt when none of it is left.
+    #[inline]
     pub(super) fn min_slot(&mut self) -> Option<usize> {
-        loop {
-            let (seen, slot) = *self.heap.first()?;
-            let now = self.entries[slot as usize].count;
-            if seen == now {
+        while let Some(&slot) = self.mins.last() {
+            if self.entries[slot as usize].count == self.min_count {
                 return Some(slot as usize);
             }
-            self.heap[0].0 = now;
-            self.sift_down(0);
+            self.mins.pop();
         }
+        self.rebuild_mins()
     }
 
-    pub(super) fn sift_up(&mut self, mut i: usize) {
-        while i > 0 {
-            let parent = (i - 1) / 2;
-            if self.heap[parent].0 <= self.heap[i].0 {
-                break;
+    #[cold]
+    fn rebuild_mins(&mut self) -> Option<usize> {
+        let min = self.entries.iter().map(|e| e.count).min()?;
+        self.min_count = min;
+        // Reversed, so that the lowest slots are taken first.
+        for (slot, e) in self.entries.iter().enumerate().rev() {
+            if e.count == min {
+                self.mins.push(slot as u32);
             }
-            self.heap.swap(parent, i);
-            i = parent;
         }
-    }
-
-    #[inline]
-    pub(super) fn sift_down(&mut self, mut i: usize) {
-        let n = self.heap.len();
-        loop {
-            let (l, r) = (2 * i + 1, 2 * i + 2);
-            let mut m = i;
-            if l < n && self.heap[l].0 < self.heap[m].0 {
-                m = l;
-            }
-            if r < n && self.heap[r].0 < self.heap[m].0 {
-                m = r;
-            }
-            if m == i {
-                return;
-            }
-            self.heap.swap(i, m);
-            i = m;
-        }
+        self.mins.last().map(|&slot| slot as usize)
     }
 }
