@@ -2,6 +2,8 @@
 //! encodings, line endings, IPv6, multi-header files and malformed input. The readers (gzip,
 //! directories, threads), the round trip and the property tests are in `accesslog_parse/`.
 
+#[path = "accesslog_parse/indexed.rs"]
+mod indexed;
 #[path = "accesslog_parse/readers.rs"]
 mod readers;
 

@@ -1,10 +1,8 @@
 //! The W3C extended-format parser: maps columns by name from each `#Fields` line, splits records
 //! on tabs, validates the typed columns once, and hands out zero-copy [`LineView`]s.
 
-use super::field::Field;
-use super::parse_scan::{
-    SLACK, parse_date_days, parse_seconds_ms, parse_time_secs, parse_u64_at, split_columns,
-};
+use super::parse_check::check_values;
+use super::parse_scan::{SLACK, split_columns};
 use super::parse_schema::{MAX_COLUMNS, Malformed, Schema};
 use super::view::{Hot, LineView};
 
@@ -36,10 +34,12 @@ pub struct ParseCounts {
 /// `#Fields` layout, column scratch space and counts.
 #[derive(Debug, Clone)]
 pub struct Parser {
-    schema: Schema,
+    pub(super) schema: Schema,
     starts: Vec<u32>,
-    day_cache: Option<([u8; 10], i64)>,
-    counts: ParseCounts,
+    /// The separator index of the buffer being fed (see [`super::parse_index::scan_separators`]).
+    pub(super) seps: Vec<u32>,
+    pub(super) day_cache: Option<([u8; 10], i64)>,
+    pub(super) counts: ParseCounts,
     first_errors: Vec<(u64, Malformed)>,
 }
 
@@ -52,12 +52,17 @@ impl Default for Parser {
 /// How many malformed lines a parser remembers (with their line numbers) for messages.
 pub const KEPT_ERRORS: usize = 5;
 
+/// The largest buffer [`Parser::feed`] indexes whole (4 bytes of index per separator); a bigger
+/// one, which only a very long line makes, is parsed a line at a time.
+const INDEXED_MAX: usize = 1 << 20;
+
 impl Parser {
     /// A parser that assumes the current 33-field layout until a `#Fields` line says otherwise.
     pub fn new() -> Parser {
         Parser {
             schema: Schema::standard(),
             starts: vec![0; MAX_COLUMNS + SLACK],
+            seps: Vec::new(),
             day_cache: None,
             counts: ParseCounts::default(),
             first_errors: Vec::new(),
@@ -99,6 +104,20 @@ impl Parser {
                     .unwrap_or_default(),
             },
         };
+        if buf.len() <= INDEXED_MAX {
+            self.feed_indexed(buf, text, visit)
+        } else {
+            self.feed_lines(buf, text, visit)
+        }
+    }
+
+    /// [`Parser::feed`] a line at a time: for buffers too big to index (a very long line).
+    pub(super) fn feed_lines(
+        &mut self,
+        buf: &[u8],
+        text: &str,
+        visit: &mut impl FnMut(&LineView<'_>),
+    ) -> usize {
         let mut pos = 0;
         while let Some(rel) = buf.get(pos..).and_then(|rest| memchr::memchr(b'\n', rest)) {
             let end = pos + rel;
@@ -127,7 +146,11 @@ impl Parser {
 
     /// Parses one line; `checked` is the same line already known to be UTF-8, if it is.
     #[inline]
-    fn parse_with<'s>(&'s mut self, line: &'s [u8], checked: Option<&'s str>) -> Parsed<'s> {
+    pub(super) fn parse_with<'s>(
+        &'s mut self,
+        line: &'s [u8],
+        checked: Option<&'s str>,
+    ) -> Parsed<'s> {
         self.counts.lines += 1;
         let line = match line {
             [rest @ .., b'\r'] => rest,
@@ -140,22 +163,23 @@ impl Parser {
             return Parsed::Comment;
         }
         match self.record(line) {
-            Ok((hot, len)) => {
+            Ok((hot, found)) => {
                 let text = match checked {
-                    Some(t) => t.get(..len),
-                    None => line.get(..len).and_then(|l| std::str::from_utf8(l).ok()),
+                    Some(t) => Some(t),
+                    None => std::str::from_utf8(line).ok(),
                 };
                 let Some(text) = text else {
                     return self.skip(Malformed::Encoding);
                 };
                 self.counts.records += 1;
-                Parsed::Record(LineView::new(text, &self.starts, &self.schema, hot))
+                let starts = self.starts.get(..=found).unwrap_or_default();
+                Parsed::Record(LineView::new(text, starts, &self.schema, hot))
             }
             Err(why) => self.skip(why),
         }
     }
 
-    fn skip<'s>(&mut self, why: Malformed) -> Parsed<'s> {
+    pub(super) fn skip<'s>(&mut self, why: Malformed) -> Parsed<'s> {
         self.counts.skipped += 1;
         if self.first_errors.len() < KEPT_ERRORS {
             self.first_errors.push((self.counts.lines, why.clone()));
@@ -180,7 +204,7 @@ impl Parser {
     }
 
     /// Splits and validates a record line, leaving column offsets in `self.starts`; returns the
-    /// typed values and the line's length without a stray trailing tab.
+    /// typed values and the number of columns (a stray trailing tab dropped).
     #[inline]
     fn record(&mut self, line: &[u8]) -> Result<(Hot, usize), Malformed> {
         let expected = self.schema.len();
@@ -190,72 +214,15 @@ impl Parser {
                 found: line.iter().filter(|b| **b == b'\t').count() + 1,
             });
         };
-        let mut len = line.len();
-        if found == expected + 1 && self.starts[found - 1] as usize == len {
+        if found == expected + 1 && self.starts[found - 1] as usize == line.len() {
             // A stray tab at the end: drop the empty last column.
             found -= 1;
-            len -= 1;
         }
         if found != expected {
             return Err(Malformed::Columns { expected, found });
         }
-        let mut hot = Hot::default();
-        let (mut day, mut secs) = (None, None);
-        for &(col, field) in &self.schema.checks {
-            let (a, b) = (self.starts[col] as usize, self.starts[col + 1] as usize - 1);
-            let v = line.get(a..b).unwrap_or_default();
-            if v == b"-" {
-                continue;
-            }
-            let ok = match field {
-                Field::Date => {
-                    day = cached_day(&mut self.day_cache, v);
-                    day.is_some()
-                }
-                Field::Time => {
-                    secs = parse_time_secs(v);
-                    secs.is_some()
-                }
-                Field::Status => {
-                    hot.status = parse_u64_at(line, a, b).and_then(|s| u16::try_from(s).ok());
-                    hot.status.is_some()
-                }
-                Field::ScBytes => {
-                    hot.sc_bytes = parse_u64_at(line, a, b);
-                    hot.sc_bytes.is_some()
-                }
-                Field::TimeTaken => {
-                    hot.time_taken_ms = parse_seconds_ms(v);
-                    hot.time_taken_ms.is_some()
-                }
-                Field::TimeToFirstByte => {
-                    hot.ttfb_ms = parse_seconds_ms(v);
-                    hot.ttfb_ms.is_some()
-                }
-                _ => parse_u64_at(line, a, b).is_some(),
-            };
-            if !ok {
-                return Err(Malformed::Value(field));
-            }
-        }
-        if let (Some(d), Some(s)) = (day, secs) {
-            hot.timestamp_ms = Some((d * 86_400 + s) * 1000);
-        }
-        Ok((hot, len))
+        let starts = self.starts.get(..=found).unwrap_or_default();
+        let hot = check_values(&self.schema, &mut self.day_cache, line, starts)?;
+        Ok((hot, found))
     }
-}
-
-/// Days since the epoch for a `YYYY-MM-DD` value, remembering the last date seen (a log file
-/// rarely spans more than one).
-#[inline]
-fn cached_day(cache: &mut Option<([u8; 10], i64)>, v: &[u8]) -> Option<i64> {
-    if let Some((text, days)) = cache
-        && text.as_slice() == v
-    {
-        return Some(*days);
-    }
-    let days = parse_date_days(v)?;
-    let text: [u8; 10] = v.try_into().ok()?;
-    *cache = Some((text, days));
-    Some(days)
 }

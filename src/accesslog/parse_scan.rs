@@ -2,18 +2,24 @@
 //! number, date and time formats CloudFront writes, parsed without allocating.
 
 const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-const TABS: u64 = 0x0909_0909_0909_0909;
+pub(super) const TABS: u64 = 0x0909_0909_0909_0909;
+
+/// High bit set in exactly the bytes of `w` equal to the byte repeated in `pattern`.
+#[inline]
+pub(super) fn eq_bits(w: u64, pattern: u64) -> u64 {
+    let x = w ^ pattern;
+    !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
+}
 
 /// High bit set in exactly the bytes of `w` that are tabs.
 #[inline]
 fn tab_bits(w: u64) -> u64 {
-    let x = w ^ TABS;
-    !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
+    eq_bits(w, TABS)
 }
 
 /// Gathers the high bit of each byte of `w` into the low eight bits (a portable `movemask`).
 #[inline]
-fn movemask(high_bits: u64) -> u64 {
+pub(super) fn movemask(high_bits: u64) -> u64 {
     ((high_bits >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
 }
 
@@ -87,7 +93,7 @@ pub(super) fn split_columns(line: &[u8], starts: &mut [u32]) -> Option<usize> {
 /// Appends `base + position` for every set bit of `mask` to `starts` from index `n`; returns the
 /// new count, or `None` past `max`.
 #[inline(always)]
-fn flatten(
+pub(super) fn flatten(
     (mut mask, count): (u64, u32),
     base: usize,
     starts: &mut [u32],
@@ -95,7 +101,7 @@ fn flatten(
     max: usize,
 ) -> Option<usize> {
     let count = count as usize;
-    if n + count > max {
+    if n.saturating_add(count) > max {
         return None;
     }
     let out: &mut [u32; 64] = starts.get_mut(n..n + 64)?.try_into().ok()?;

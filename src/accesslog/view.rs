@@ -21,12 +21,14 @@ pub(super) struct Hot {
     pub(super) ttfb_ms: Option<u32>,
 }
 
-/// One record as the parser saw it, borrowing the line and the parser's column table.
+/// One record as the parser saw it, borrowing the text it is in (the line, or the whole buffer
+/// it was parsed from) and the parser's column table (`n + 1` offsets into that text for `n`
+/// columns: column `i` is `starts[i]..starts[i + 1] - 1`).
 /// Raw accessors return the value still URL-encoded, `None` for `-` or a column the file's
 /// `#Fields` line does not have; [`LineView::text`] decodes.
 #[derive(Clone, Copy)]
 pub struct LineView<'a> {
-    line: &'a str,
+    text: &'a str,
     starts: &'a [u32],
     schema: &'a Schema,
     hot: Hot,
@@ -35,15 +37,15 @@ pub struct LineView<'a> {
 impl fmt::Debug for LineView<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LineView")
-            .field("line", &self.line)
+            .field("line", &self.line())
             .finish()
     }
 }
 
 impl<'a> LineView<'a> {
-    pub(super) fn new(line: &'a str, starts: &'a [u32], schema: &'a Schema, hot: Hot) -> Self {
+    pub(super) fn new(text: &'a str, starts: &'a [u32], schema: &'a Schema, hot: Hot) -> Self {
         LineView {
-            line,
+            text,
             starts,
             schema,
             hot,
@@ -52,7 +54,12 @@ impl<'a> LineView<'a> {
 
     /// The whole line (without its line ending).
     pub fn line(&self) -> &'a str {
-        self.line
+        let (Some(&a), Some(&b)) = (self.starts.first(), self.starts.last()) else {
+            return "";
+        };
+        self.text
+            .get(a as usize..(b as usize).saturating_sub(1))
+            .unwrap_or_default()
     }
 
     /// The layout of the `#Fields` line this record belongs to.
@@ -65,7 +72,7 @@ impl<'a> LineView<'a> {
     pub fn column(&self, i: usize) -> Option<&'a str> {
         let a = *self.starts.get(i)? as usize;
         let b = (*self.starts.get(i + 1)? as usize).checked_sub(1)?;
-        self.line.get(a..b)
+        self.text.get(a..b)
     }
 
     /// The value of `field` still URL-encoded; `None` for `-`, empty or absent.
