@@ -214,8 +214,8 @@ fn bad_input_names_the_flag_and_what_was_expected() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out.stderr).contains("needs a comment"),
-        "{}",
+        text(&out.stderr).contains("needs a comment saying why (--comment TEXT)"),
+        "the CLI names the flag: {}",
         text(&out.stderr)
     );
     let out = shipdeck(&state, &["--demo", "deploy", "dev", "--var", "novalue"]);

@@ -117,6 +117,11 @@ fn a_rejection_needs_a_comment_an_approval_does_not() {
     let mut s = open("prd", OpKind::Reject);
     let why = s.ops.dialog.as_ref().unwrap().planned.clone().unwrap_err();
     assert!(why.reason.contains("needs a comment"), "{}", why.reason);
+    assert!(
+        !why.reason.contains("--"),
+        "the dialog has a comment field, so no CLI flag in its text: {}",
+        why.reason
+    );
     update(&mut s, Action::DialogNext);
     type_text(&mut s, "prd");
     assert_eq!(applies(&update(&mut s, Action::Submit)), 0);

@@ -127,7 +127,10 @@ pub fn print(report: &Report, output: Output) {
             Guard::NothingToDo => "nothing to do".to_string(),
             g => format!("refused ({})", g.name()),
         };
-        eprintln!("shipdeck: {label}: {}", r.reason);
+        match r.flag {
+            Some(flag) => eprintln!("shipdeck: {label}: {} ({flag})", r.reason),
+            None => eprintln!("shipdeck: {label}: {}", r.reason),
+        }
     }
     if let Some(o) = &report.outcome {
         match o.class {

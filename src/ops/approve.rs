@@ -59,9 +59,9 @@ pub fn plan(
     let read_only = guards::read_only(ctx)?;
     let comment = comment.map(str::trim).unwrap_or_default().to_string();
     if outcome == ApprovalOutcome::Rejected && comment.is_empty() {
-        return Err(Refusal::by(
-            Guard::Input,
-            "a rejection needs a comment (--comment TEXT) saying why",
+        return Err(Refusal::missing(
+            "a rejection needs a comment saying why",
+            "--comment TEXT",
         ));
     }
     if comment.chars().count() > MAX_COMMENT {

@@ -71,9 +71,9 @@ pub fn plan(
     let reason = reason.map(str::trim);
     match reason {
         Some("") => {
-            return Err(Refusal::by(
-                Guard::Input,
-                "a freeze needs a reason (--reason TEXT); it is shown while frozen",
+            return Err(Refusal::missing(
+                "a freeze needs a reason; it is shown while frozen",
+                "--reason TEXT",
             ));
         }
         Some(r) if r.chars().count() > MAX_REASON => {

@@ -147,6 +147,10 @@ pub struct Refusal {
     pub reason: String,
     /// Exit code class: refused, or nothing to do.
     pub class: ExitClass,
+    /// For a missing input: the CLI flag that gives it (`--comment TEXT`), which the CLI shows
+    /// after the reason; the console's dialogs have a field for it instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flag: Option<&'static str>,
 }
 
 impl Refusal {
@@ -156,6 +160,15 @@ impl Refusal {
             guard,
             reason: reason.into(),
             class: ExitClass::Refused,
+            flag: None,
+        }
+    }
+
+    /// A refusal for a missing or empty input that the CLI takes as `flag` (exit 2).
+    pub fn missing(reason: impl Into<String>, flag: &'static str) -> Self {
+        Refusal {
+            flag: Some(flag),
+            ..Refusal::by(Guard::Input, reason)
         }
     }
 
@@ -165,6 +178,7 @@ impl Refusal {
             guard: Guard::NothingToDo,
             reason: reason.into(),
             class: ExitClass::NothingToDo,
+            flag: None,
         }
     }
 }

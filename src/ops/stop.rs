@@ -17,10 +17,7 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, abandon: bool, reason: &s
     let spec = ctx.spec;
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(Refusal::by(
-            Guard::Input,
-            "a stop needs a reason (--reason TEXT)",
-        ));
+        return Err(Refusal::missing("a stop needs a reason", "--reason TEXT"));
     }
     if reason.chars().count() > MAX_REASON {
         return Err(Refusal::by(
