@@ -1,0 +1,111 @@
+//! Closing dialogs, toggles, the inbox, commands, and answers landing under a dialog.
+
+use super::*;
+
+#[test]
+fn switching_environment_closes_the_dialog_and_audits_declined() {
+    let mut s = open("dev", OpKind::Deploy);
+    let fx = update(&mut s, Action::NextEnv);
+    assert!(s.ops.dialog.is_none());
+    assert_eq!(s.selected_env().unwrap().spec.name, "stg");
+    assert_eq!(
+        audits(&fx),
+        vec![(
+            "deploy".into(),
+            "declined".into(),
+            Some("confirmation".into())
+        )]
+    );
+    assert_eq!(applies(&update(&mut s, Action::Submit)), 0);
+}
+
+#[test]
+fn esc_closes_without_sending_and_audits_declined() {
+    let mut s = open("prd", OpKind::Reject);
+    let fx = update(&mut s, Action::Back);
+    assert!(s.ops.dialog.is_none());
+    assert_eq!(applies(&fx), 0);
+    assert_eq!(
+        audits(&fx),
+        vec![("reject".into(), "declined".into(), Some("input".into()))]
+    );
+    assert!(status(&s).contains("declined"), "{}", status(&s));
+}
+
+#[test]
+fn stop_and_retry_toggles_change_the_plan() {
+    let mut s = open("prd", OpKind::Stop);
+    type_text(&mut s, "bad release");
+    update(&mut s, Action::DialogToggle);
+    let plan = s.ops.dialog.as_ref().unwrap().planned.clone().unwrap();
+    assert!(matches!(plan.request, Request::Stop { abandon: true, .. }));
+    let mut s = open("stg", OpKind::Retry);
+    update(&mut s, Action::DialogToggle);
+    let plan = s.ops.dialog.as_ref().unwrap().planned.clone().unwrap();
+    assert_eq!(
+        plan.call.params.get("retryMode").map(String::as_str),
+        Some("ALL_ACTIONS")
+    );
+}
+
+#[test]
+fn the_approvals_inbox_acts_on_the_selected_approval() {
+    let mut s = loaded();
+    update(&mut s, Action::Show(View::Approvals));
+    update(&mut s, Action::Op(OpKind::Approve));
+    let d = s.ops.dialog.as_ref().expect("dialog");
+    assert_eq!(s.envs[d.env].spec.name, "prd");
+}
+
+#[test]
+fn commands_open_dialogs_and_explain_mistakes() {
+    let mut s = loaded();
+    update(&mut s, Action::CommandOpen);
+    type_text(&mut s, "deploy stg");
+    update(&mut s, Action::Submit);
+    let d = s.ops.dialog.as_ref().expect("dialog");
+    assert_eq!(
+        (d.kind, s.envs[d.env].spec.name.as_str()),
+        (OpKind::Deploy, "stg")
+    );
+    let mut s = loaded();
+    update(&mut s, Action::CommandOpen);
+    type_text(&mut s, "deploy qa");
+    update(&mut s, Action::Submit);
+    assert!(s.ops.dialog.is_none());
+    assert!(
+        status(&s).contains("unknown environment `qa`"),
+        "{}",
+        status(&s)
+    );
+}
+
+#[test]
+fn answers_of_the_log_views_still_land_while_a_dialog_is_open() {
+    let mut s = loaded();
+    select(&mut s, "dev");
+    let fx = update(&mut s, Action::Show(View::Traffic));
+    let Some(Effect::ListTraffic { env, request, .. }) = fx
+        .iter()
+        .find(|e| matches!(e, Effect::ListTraffic { .. }))
+        .cloned()
+    else {
+        panic!("the traffic view lists the logs bucket: {fx:?}")
+    };
+    update(&mut s, Action::Op(OpKind::Deploy));
+    assert!(s.ops.dialog.is_some(), "{}", status(&s));
+    assert_eq!(s.traffic.inflight, Some(request));
+    update(
+        &mut s,
+        Action::TrafficListed {
+            env,
+            request,
+            result: Ok(Vec::new()),
+        },
+    );
+    assert_eq!(
+        s.traffic.inflight, None,
+        "the listing's answer was taken, so the tail polls again"
+    );
+    assert!(s.ops.dialog.is_some(), "the dialog stays open");
+}
