@@ -108,6 +108,27 @@ fn numbers_dates_and_times() {
     assert_eq!(parse_seconds_ms(b"1.2x"), None);
     assert_eq!(parse_seconds_ms(b"."), None);
     assert_eq!(parse_seconds_ms(b"99999999999"), None);
+    // The short path (digits, a dot, three digits) agrees with the general one everywhere.
+    for text in [
+        "0.000",
+        "0.012",
+        "12.345",
+        "4294967.295",
+        "4294967.296",
+        "99999999.999",
+        ".123",
+        "1.2x3",
+        "1..23",
+        "-1.234",
+        "123456789.123",
+        "00000001.001",
+        "1.0000",
+    ] {
+        let short = parse_seconds_ms(text.as_bytes());
+        assert_eq!(short, seconds_ms_any(text.as_bytes()), "{text}");
+    }
+    assert_eq!(parse_seconds_ms(b"4294967.295"), Some(u32::MAX));
+    assert_eq!(parse_seconds_ms(b"4294967.296"), None);
     assert_eq!(parse_date_days(b"1970-01-01"), Some(0));
     assert_eq!(parse_date_days(b"2000-02-29"), Some(11_016));
     assert_eq!(parse_date_days(b"2026-11-25"), Some(20_782));
