@@ -89,6 +89,9 @@ impl SpaceSaving {
                 key: key.to_string(),
             });
             self.table_insert(slot);
+            // The newcomer may be below the listed minimum (after a merge took another
+            // sketch's list, or while filling): the list is rebuilt when next needed.
+            self.mins.clear();
             return;
         }
         let Some(slot) = self.min_slot() else {
@@ -180,9 +183,12 @@ impl SpaceSaving {
             return;
         }
         if self.total == 0 && self.capacity >= other.capacity {
-            let capacity = self.capacity;
+            let (capacity, floor) = (self.capacity, other.floor());
             *self = other.clone();
             self.capacity = capacity;
+            // With room to spare the sketch is no longer full, so its floor is `base`: keys
+            // `other` no longer tracks may have been seen up to its floor times.
+            self.base = floor;
             return;
         }
         *self = SpaceSaving::merged(&[&*self, other], self.capacity);

@@ -166,6 +166,69 @@ mod tests {
         assert_eq!(x.top(64), xy.top(64));
     }
 
+    /// Space-Saving's bounds rest on evicting a smallest counter: then every error is at most
+    /// the floor, and every estimate brackets the true count.
+    fn assert_bounds(s: &SpaceSaving, truth: &std::collections::HashMap<String, u64>) {
+        let floor = s.floor();
+        for (_, _, key, count, err) in s.rows() {
+            let t = truth.get(key).copied().unwrap_or(0);
+            assert!(err <= floor, "{key}: error {err} above the floor {floor}");
+            assert!(
+                count - err <= t && t <= count,
+                "{key}: {count}-{err} vs {t}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_evicted_counter_is_always_a_smallest_one_merges_included() {
+        let mut truth = std::collections::HashMap::new();
+        let observe =
+            |s: &mut SpaceSaving, k: &str, truth: &mut std::collections::HashMap<String, u64>| {
+                s.observe(hash_str(k), 0, k);
+                *truth.entry(k.to_string()).or_insert(0) += 1;
+                assert_bounds(s, truth);
+            };
+        // A full sketch taken whole by an empty, bigger one, then filled and evicting.
+        let mut small = SpaceSaving::new(2);
+        for k in ["a", "a", "a", "a", "a", "b", "b", "b", "b", "b", "c"] {
+            observe(&mut small, k, &mut truth);
+        }
+        let mut big = SpaceSaving::new(3);
+        big.merge(&small);
+        assert_eq!(big.floor(), 5, "a, no longer tracked, was seen 5 times");
+        for k in ["d", "e"] {
+            observe(&mut big, k, &mut truth);
+        }
+        assert!(
+            big.estimate(hash_str("b"), 0, "b").is_none(),
+            "b, at 5, the smallest, is the one evicted"
+        );
+        // Random streams, merged into empty bigger sketches at random points.
+        let mut x = 7u64;
+        let mut next = |n: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % n
+        };
+        for round in 0..200 {
+            let mut truth = std::collections::HashMap::new();
+            let mut s = SpaceSaving::new(1 + next(6) as usize);
+            for _ in 0..300 {
+                if next(40) == 0 {
+                    let mut bigger = SpaceSaving::new(s.capacity() + next(4) as usize);
+                    bigger.merge(&s);
+                    s = bigger;
+                }
+                let spread = 1 + next(12);
+                let k = format!("k{}", next(spread));
+                observe(&mut s, &k, &mut truth);
+            }
+            assert!(s.total() == 300, "round {round}");
+        }
+    }
+
     #[test]
     fn eviction_keeps_the_table_consistent() {
         let mut s = SpaceSaving::new(8);

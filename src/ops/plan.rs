@@ -166,9 +166,14 @@ impl Refusal {
 
     /// A refusal for a missing or empty input that the CLI takes as `flag` (exit 2).
     pub fn missing(reason: impl Into<String>, flag: &'static str) -> Self {
+        Refusal::by(Guard::Input, reason).with_flag(flag)
+    }
+
+    /// The same refusal, naming the CLI flag that would change the answer.
+    pub fn with_flag(self, flag: &'static str) -> Self {
         Refusal {
             flag: Some(flag),
-            ..Refusal::by(Guard::Input, reason)
+            ..self
         }
     }
 

@@ -33,9 +33,10 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, abandon: bool, reason: &s
     };
     if exec.status == ExecutionStatus::Stopping && !abandon {
         return Err(Refusal::nothing(format!(
-            "execution {} is already stopping; use --abandon to stop it without waiting",
+            "execution {} is already stopping; abandon its running actions to stop it without waiting",
             exec.id
-        )));
+        ))
+        .with_flag("--abandon"));
     }
     let stage = data
         .state

@@ -60,6 +60,26 @@ fn rejections_need_a_comment_and_comments_have_a_limit() {
 }
 
 #[test]
+fn missing_inputs_name_their_cli_flag_apart_from_the_reason() {
+    let reject = held("prd")
+        .plan(OPERATOR, |c, d| {
+            approve::plan(c, d, ApprovalOutcome::Rejected, None)
+        })
+        .unwrap_err();
+    let stop = held("dev")
+        .plan(OPERATOR, |c, d| stop::plan(c, d, false, " "))
+        .unwrap_err();
+    for (r, flag) in [(reject, "--comment TEXT"), (stop, "--reason TEXT")] {
+        assert_eq!(r.flag, Some(flag), "{}", r.reason);
+        assert!(
+            !r.reason.contains("--"),
+            "the console shows the reason without CLI flags: {}",
+            r.reason
+        );
+    }
+}
+
+#[test]
 fn an_expired_approval_is_refused_at_plan_time() {
     let prd = held("prd");
     let later = prd.now + 8 * Timestamp::DAY;
