@@ -1,5 +1,6 @@
 //! Tests of the whole-buffer separator index.
 
+use super::super::parse_scan::{block_mask, block_mask_swar};
 use super::*;
 
 #[test]
@@ -8,7 +9,13 @@ fn the_simd_and_portable_separator_masks_agree() {
     for i in 0..64 {
         block[i] = if i % 3 == 0 { b'\n' } else { b'\t' };
         block[(i * 7 + 3) % 64] = 0xC3;
-        assert_eq!(separator_mask(&block), separator_mask_swar(&block), "{i}");
+        for newlines in [false, true] {
+            assert_eq!(
+                block_mask(&block, newlines),
+                block_mask_swar(&block, newlines),
+                "{i}"
+            );
+        }
         block[(i * 7 + 3) % 64] = b'a';
     }
 }

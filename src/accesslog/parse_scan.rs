@@ -2,53 +2,58 @@
 //! number, date and time formats CloudFront writes, parsed without allocating.
 
 const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-pub(super) const TABS: u64 = 0x0909_0909_0909_0909;
+const TABS: u64 = 0x0909_0909_0909_0909;
+const NEWLINES: u64 = 0x0a0a_0a0a_0a0a_0a0a;
 
 /// High bit set in exactly the bytes of `w` equal to the byte repeated in `pattern`.
 #[inline]
-pub(super) fn eq_bits(w: u64, pattern: u64) -> u64 {
+fn eq_bits(w: u64, pattern: u64) -> u64 {
     let x = w ^ pattern;
     !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
 }
 
-/// High bit set in exactly the bytes of `w` that are tabs.
-#[inline]
-fn tab_bits(w: u64) -> u64 {
-    eq_bits(w, TABS)
-}
-
 /// Gathers the high bit of each byte of `w` into the low eight bits (a portable `movemask`).
 #[inline]
-pub(super) fn movemask(high_bits: u64) -> u64 {
+fn movemask(high_bits: u64) -> u64 {
     ((high_bits >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
 }
 
-/// The tabs of a 64-byte block as a bit mask, and how many there are (portable
-/// eight-bytes-at-a-time version).
+/// The tabs (and with `newlines`, the newlines too) of a 64-byte block as a bit mask, and how
+/// many there are (portable eight-bytes-at-a-time version).
 #[cfg_attr(all(target_arch = "x86_64", not(test)), allow(dead_code))]
 #[inline(always)]
-fn block_mask_swar(block: &[u8; 64]) -> (u64, u32) {
+pub(super) fn block_mask_swar(block: &[u8; 64], newlines: bool) -> (u64, u32) {
     let mut mask = 0u64;
     for (j, word) in block.as_chunks::<8>().0.iter().enumerate() {
-        mask |= movemask(tab_bits(u64::from_le_bytes(*word))) << (8 * j);
+        let w = u64::from_le_bytes(*word);
+        let bits = eq_bits(w, TABS) | if newlines { eq_bits(w, NEWLINES) } else { 0 };
+        mask |= movemask(bits) << (8 * j);
     }
     (mask, mask.count_ones())
 }
 
-/// The tabs of a 64-byte block as a bit mask, and how many there are (SSE2, part of every
-/// x86-64: sixteen bytes per compare, through `safe_arch`'s safe wrappers; the count comes from
-/// the compare results, cheaper than a popcount without the POPCNT instruction).
+/// The tabs (and with `newlines`, the newlines too) of a 64-byte block as a bit mask, and how
+/// many there are (SSE2, part of every x86-64: sixteen bytes per compare, through `safe_arch`'s
+/// safe wrappers; the count comes from the compare results, cheaper than a popcount without the
+/// POPCNT instruction). Callers pass a constant `newlines`, so the choice costs nothing.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn block_mask(block: &[u8; 64]) -> (u64, u32) {
+pub(super) fn block_mask(block: &[u8; 64], newlines: bool) -> (u64, u32) {
     use safe_arch::{
-        cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i, set_splat_i8_m128i,
-        sub_i8_m128i, sum_of_u8_abs_diff_m128i, zeroed_m128i,
+        bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i,
+        set_splat_i8_m128i, sub_i8_m128i, sum_of_u8_abs_diff_m128i, zeroed_m128i,
     };
-    let tabs = set_splat_i8_m128i(b'\t' as i8);
+    let (tabs, lfs) = (
+        set_splat_i8_m128i(b'\t' as i8),
+        set_splat_i8_m128i(b'\n' as i8),
+    );
     let (mut mask, mut ones) = (0u64, zeroed_m128i());
     for (j, chunk) in block.as_chunks::<16>().0.iter().enumerate() {
-        let eq = cmp_eq_mask_i8_m128i(load_unaligned_m128i(chunk), tabs);
+        let v = load_unaligned_m128i(chunk);
+        let mut eq = cmp_eq_mask_i8_m128i(v, tabs);
+        if newlines {
+            eq = bitor_m128i(eq, cmp_eq_mask_i8_m128i(v, lfs));
+        }
         ones = sub_i8_m128i(ones, eq);
         mask |= u64::from(move_mask_i8_m128i(eq) as u16) << (16 * j);
     }
@@ -58,8 +63,8 @@ fn block_mask(block: &[u8; 64]) -> (u64, u32) {
 
 #[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
-fn block_mask(block: &[u8; 64]) -> (u64, u32) {
-    block_mask_swar(block)
+pub(super) fn block_mask(block: &[u8; 64], newlines: bool) -> (u64, u32) {
+    block_mask_swar(block, newlines)
 }
 
 /// Extra room [`split_columns`] needs in `starts` beyond the columns it may record.
@@ -79,12 +84,18 @@ pub(super) fn split_columns(line: &[u8], starts: &mut [u32]) -> Option<usize> {
     let mut n = 1usize;
     let (blocks, tail) = line.as_chunks::<64>();
     for (i, block) in blocks.iter().enumerate() {
-        n = flatten(block_mask(block), i * 64 + 1, starts, n, max)?;
+        n = flatten(block_mask(block, false), i * 64 + 1, starts, n, max)?;
     }
     if !tail.is_empty() {
         let mut pad = [0u8; 64];
         pad.get_mut(..tail.len())?.copy_from_slice(tail);
-        n = flatten(block_mask(&pad), blocks.len() * 64 + 1, starts, n, max)?;
+        n = flatten(
+            block_mask(&pad, false),
+            blocks.len() * 64 + 1,
+            starts,
+            n,
+            max,
+        )?;
     }
     *starts.get_mut(n)? = line.len() as u32 + 1;
     Some(n)
