@@ -5,11 +5,13 @@
 #[path = "common/ops_lost.rs"]
 mod rig;
 
-use rig::{World, assert_confirmed, assert_sent_again, assert_unknown, world};
+use rig::{
+    World, assert_confirmed, assert_sent_again, assert_unknown, temp_file, upload_planned, world,
+};
 use shipdeck::cloud::Pipelines;
 use shipdeck::cloud::sim::Fault;
 use shipdeck::domain::ExecutionType;
-use shipdeck::ops::release::{self, LocalPackage};
+use shipdeck::ops::release;
 use shipdeck::ops::{ExitClass, Guard, freeze, invalidate, rollback, upload};
 
 const BUCKET: &str = "storefront-deployer-source";
@@ -103,28 +105,11 @@ async fn the_source_key_is_read_before_the_copy_and_without_that_a_lost_reply_is
     );
 }
 
-fn temp_file(name: &str, len: usize) -> String {
-    let path = std::env::temp_dir().join(format!("shipdeck-lost-{}-{name}", std::process::id()));
-    let body: Vec<u8> = (0..len).map(|i| (i * 37 % 253) as u8).collect();
-    std::fs::write(&path, body).unwrap();
-    path.display().to_string()
-}
-
 async fn upload_plan(w: &World, path: &str, version: &str) -> shipdeck::ops::Plan {
-    let dev = w.held("dev");
-    let packages = release::catalogue(&w.sim.cloud(), &dev.spec).await.unwrap();
-    let (bytes, sha256) = upload::read_package(path).unwrap();
-    let local = LocalPackage {
-        path: path.to_string(),
-        size: bytes.len() as u64,
-        sha256,
-        release: shipdeck::domain::Release {
-            version: shipdeck::domain::Version::parse(version).unwrap(),
-            commit: "0123456789abcdef".into(),
-            actor: "demo-operator".into(),
-        },
-    };
-    dev.plan(|c, d| release::plan_upload(c, d, &packages, &local))
+    upload_planned(w, path, version)
+        .await
+        .0
+        .unwrap_or_else(|r| panic!("refused: {}", r.reason))
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
-//! A simulator with counted ports for the lost-reply tests: what the console holds of an
-//! environment, plans made from it, `ops::apply` through the counting layer, forced faults.
+//! A simulator with counted ports for the action tests: what the console holds of an
+//! environment, plans made from it, `ops::apply` through the counting layer, forced faults,
+//! package files and upload plans.
 #![allow(dead_code)]
 
 use shipdeck::cloud::sim::{Fault, OPERATOR_ARN, SimCloud, SimConfig, Simulator, demo_specs};
@@ -11,7 +12,10 @@ use shipdeck::domain::{
     ActionExecutionDetail, EnvSpec, ExecutionSummary, PipelineDef, PipelineState, Timestamp,
 };
 use shipdeck::ops::approve::PipelineData;
-use shipdeck::ops::{self, Context, Delivery, ExitClass, Outcome, Plan, Planned, SelfApproval};
+use shipdeck::ops::release::{self, LocalPackage};
+use shipdeck::ops::{
+    self, Context, Delivery, ExitClass, Outcome, Plan, Planned, SelfApproval, SimPace, upload,
+};
 
 /// The simulated world and a counted view of its ports.
 pub struct World {
@@ -39,7 +43,14 @@ pub struct Held {
 }
 
 impl Held {
+    /// A plan that must not be refused.
     pub fn plan(&self, f: impl FnOnce(&Context<'_>, PipelineData<'_>) -> Planned) -> Plan {
+        self.planned(f)
+            .unwrap_or_else(|r| panic!("refused: {}", r.reason))
+    }
+
+    /// A plan, or why it was refused.
+    pub fn planned(&self, f: impl FnOnce(&Context<'_>, PipelineData<'_>) -> Planned) -> Planned {
         let ctx = Context {
             spec: &self.spec,
             identity: Some(OPERATOR_ARN),
@@ -52,7 +63,7 @@ impl Held {
             state: self.state.as_ref(),
             executions: &self.executions,
         };
-        f(&ctx, data).unwrap_or_else(|r| panic!("refused: {}", r.reason))
+        f(&ctx, data)
     }
 }
 
@@ -91,6 +102,39 @@ impl World {
     pub async fn head(&self, bucket: &str, key: &str) -> Option<ObjectMeta> {
         self.sim.head_object(bucket, key).await.ok()
     }
+
+    pub async fn verify(&self, plan: &Plan, outcome: &Outcome) -> ops::Verified {
+        ops::verify(&self.sim.cloud(), &SimPace(self.sim.clone()), plan, outcome).await
+    }
+}
+
+/// A package file of `len` bytes in the temporary directory; returns its path.
+pub fn temp_file(name: &str, len: usize) -> String {
+    let path = std::env::temp_dir().join(format!("shipdeck-{}-{name}", std::process::id()));
+    let body: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
+    std::fs::write(&path, body).unwrap();
+    path.display().to_string()
+}
+
+/// The plan for uploading the package at `path` to dev as `version`, and the package's size.
+pub async fn upload_planned(w: &World, path: &str, version: &str) -> (Planned, u64) {
+    let dev = w.held("dev");
+    let packages = release::catalogue(&w.sim.cloud(), &dev.spec).await.unwrap();
+    let (bytes, sha256) = upload::read_package(path).unwrap();
+    let local = LocalPackage {
+        path: path.to_string(),
+        size: bytes.len() as u64,
+        sha256,
+        release: shipdeck::domain::Release {
+            version: shipdeck::domain::Version::parse(version).unwrap(),
+            commit: "0123456789abcdef".into(),
+            actor: "demo-operator".into(),
+        },
+    };
+    (
+        dev.planned(|c, d| release::plan_upload(c, d, &packages, &local)),
+        bytes.len() as u64,
+    )
 }
 
 /// Done, and known done only by re-reading after the lost reply.

@@ -17,7 +17,7 @@ async fn rollback_to_an_earlier_success_of_the_deploy_stage() {
         .unwrap();
     assert!(candidates.len() >= 2);
     let listed = prd
-        .plan(|c, d| rollback::plan(c, d, &stage, &candidates, None))
+        .planned(|c, d| rollback::plan(c, d, &stage, &candidates, None))
         .unwrap_err();
     assert!(
         listed.reason.contains(&candidates[1].id),
@@ -25,16 +25,16 @@ async fn rollback_to_an_earlier_success_of_the_deploy_stage() {
         listed.reason
     );
     let current = prd
-        .plan(|c, d| rollback::plan(c, d, &stage, &candidates, Some(&candidates[0].id)))
+        .planned(|c, d| rollback::plan(c, d, &stage, &candidates, Some(&candidates[0].id)))
         .unwrap_err();
     assert_eq!(current.class, ExitClass::NothingToDo);
     let target = candidates[1].id.clone();
     let plan = prd
-        .plan(|c, d| rollback::plan(c, d, &stage, &candidates, Some(&target)))
+        .planned(|c, d| rollback::plan(c, d, &stage, &candidates, Some(&target)))
         .unwrap();
     let outcome = w.apply(&plan).await;
     assert_eq!(outcome.class, ExitClass::Done, "{}", outcome.message);
-    assert_eq!(w.count("RollbackStage"), 1);
+    assert_eq!(w.sent("RollbackStage"), 1);
     let v = w.verify(&plan, &outcome).await;
     assert!(v.ok, "{}", v.message);
     let newest = w.held("prd").executions[0].clone();
@@ -50,11 +50,11 @@ async fn freeze_shows_while_frozen_and_unfreeze_lifts_it() {
     let w = world();
     let prd = w.held("prd");
     let bad = prd
-        .plan(|c, d| freeze::plan(c, d, None, Some("don't ship, it's Friday")))
+        .planned(|c, d| freeze::plan(c, d, None, Some("don't ship, it's Friday")))
         .unwrap_err();
     assert!(bad.reason.contains("found '\\''"), "{}", bad.reason);
     let plan = prd
-        .plan(|c, d| freeze::plan(c, d, None, Some("Friday evening freeze")))
+        .planned(|c, d| freeze::plan(c, d, None, Some("Friday evening freeze")))
         .unwrap();
     assert!(
         plan.aws_command.contains("disable-stage-transition"),
@@ -73,10 +73,12 @@ async fn freeze_shows_while_frozen_and_unfreeze_lifts_it() {
         lines[0]
     );
     let again = frozen
-        .plan(|c, d| freeze::plan(c, d, None, Some("again")))
+        .planned(|c, d| freeze::plan(c, d, None, Some("again")))
         .unwrap_err();
     assert_eq!(again.class, ExitClass::NothingToDo);
-    let plan = frozen.plan(|c, d| freeze::plan(c, d, None, None)).unwrap();
+    let plan = frozen
+        .planned(|c, d| freeze::plan(c, d, None, None))
+        .unwrap();
     assert!(
         plan.summary.iter().any(|l| l.starts_with("FROZEN:")),
         "{:?}",
@@ -87,7 +89,7 @@ async fn freeze_shows_while_frozen_and_unfreeze_lifts_it() {
     assert!(w.verify(&plan, &outcome).await.ok);
     assert!(freeze::frozen_lines(w.held("prd").state.as_ref()).is_empty());
     assert_eq!(
-        w.count("DisableStageTransition") + w.count("EnableStageTransition"),
+        w.sent("DisableStageTransition") + w.sent("EnableStageTransition"),
         2
     );
 }
@@ -98,7 +100,7 @@ async fn invalidations_are_followed_to_completion_and_idempotent() {
     let prd = w.held("prd");
     let paths = vec!["/index.html".to_string(), "/assets/*".to_string()];
     let plan = prd
-        .plan(|c, _| invalidate::plan(c, &paths, "ref-1"))
+        .planned(|c, _| invalidate::plan(c, &paths, "ref-1"))
         .unwrap();
     let first = w.apply(&plan).await;
     assert_eq!(first.class, ExitClass::Done, "{}", first.message);
@@ -115,11 +117,13 @@ async fn invalidations_are_followed_to_completion_and_idempotent() {
         ("/a b", "no spaces"),
     ] {
         let r = prd
-            .plan(|c, _| invalidate::plan(c, &[bad.to_string()], "r"))
+            .planned(|c, _| invalidate::plan(c, &[bad.to_string()], "r"))
             .unwrap_err();
         assert!(r.reason.contains(says), "{bad}: {}", r.reason);
     }
-    let none = prd.plan(|c, _| invalidate::plan(c, &[], "r")).unwrap_err();
+    let none = prd
+        .planned(|c, _| invalidate::plan(c, &[], "r"))
+        .unwrap_err();
     assert_eq!(none.guard, Guard::Input);
 }
 
@@ -130,13 +134,13 @@ async fn read_only_refuses_the_new_actions_too() {
     prd.spec.read_only = true;
     let paths = vec!["/index.html".to_string()];
     let refusals = [
-        prd.plan(|c, _| invalidate::plan(c, &paths, "r"))
+        prd.planned(|c, _| invalidate::plan(c, &paths, "r"))
             .unwrap_err(),
-        prd.plan(|c, d| freeze::plan(c, d, None, Some("x")))
+        prd.planned(|c, d| freeze::plan(c, d, None, Some("x")))
             .unwrap_err(),
-        prd.plan(|c, d| rollback::plan(c, d, "Deploy", &[], Some("x")))
+        prd.planned(|c, d| rollback::plan(c, d, "Deploy", &[], Some("x")))
             .unwrap_err(),
-        prd.plan(|c, d| release::plan_promote(c, d, &[], "1.0.0"))
+        prd.planned(|c, d| release::plan_promote(c, d, &[], "1.0.0"))
             .unwrap_err(),
     ];
     for r in refusals {

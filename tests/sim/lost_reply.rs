@@ -7,7 +7,7 @@ use shipdeck::cloud::sim::{Fault, FaultRates, MUTATING, SimCloud};
 use shipdeck::cloud::{
     ApprovalAnswer, ApprovalOutcome, CloudError, StartRequest, TransitionChange,
 };
-use shipdeck::domain::ActionStatus;
+use shipdeck::domain::{ActionStatus, Approval};
 
 const DIST: &str = "E2DEVSTOREFRNT";
 
@@ -22,19 +22,29 @@ fn waiting(sim: &SimCloud, execution_id: &str) -> bool {
     pending.iter().any(|p| p.execution_id == execution_id)
 }
 
-#[test]
-fn a_lost_reply_makes_the_change_and_answers_with_a_timeout() {
-    let sim = cloud(31);
-    let p = sim.cloud().pipelines;
+/// The first pending approval and an answer to it.
+fn first_answer(
+    sim: &SimCloud,
+    outcome: ApprovalOutcome,
+    summary: &str,
+) -> (Approval, ApprovalAnswer) {
     let a = sim.with(|s| s.pending_approvals().remove(0));
     let answer = ApprovalAnswer {
         pipeline: a.pipeline.clone(),
         stage: a.stage.clone(),
         action: a.action.clone(),
         token: a.token.clone().unwrap(),
-        outcome: ApprovalOutcome::Approved,
-        summary: "lost on the way back".into(),
+        outcome,
+        summary: summary.into(),
     };
+    (a, answer)
+}
+
+#[test]
+fn a_lost_reply_makes_the_change_and_answers_with_a_timeout() {
+    let sim = cloud(31);
+    let p = sim.cloud().pipelines;
+    let (a, answer) = first_answer(&sim, ApprovalOutcome::Approved, "lost on the way back");
     sim.with(|s| s.force_faults("PutApprovalResult", &[Fault::LostReply]));
     let err = block_on(p.put_approval_result(&answer)).unwrap_err();
     assert_eq!(err, timeout("PutApprovalResult"));
@@ -58,15 +68,7 @@ fn a_lost_reply_makes_the_change_and_answers_with_a_timeout() {
 fn a_timeout_before_serving_changes_nothing() {
     let sim = cloud(31);
     let p = sim.cloud().pipelines;
-    let a = sim.with(|s| s.pending_approvals().remove(0));
-    let answer = ApprovalAnswer {
-        pipeline: a.pipeline.clone(),
-        stage: a.stage.clone(),
-        action: a.action.clone(),
-        token: a.token.clone().unwrap(),
-        outcome: ApprovalOutcome::Rejected,
-        summary: "never arrives".into(),
-    };
+    let (a, answer) = first_answer(&sim, ApprovalOutcome::Rejected, "never arrives");
     sim.with(|s| s.force_faults("PutApprovalResult", &[Fault::Timeout]));
     let err = block_on(p.put_approval_result(&answer)).unwrap_err();
     assert_eq!(
