@@ -108,6 +108,11 @@ pub(super) fn report_problems(report: &ReadReport) {
             report.skips.first().map_or("-", String::as_str)
         );
     }
+    if report.records == 0 && report.skipped > 0 {
+        eprintln!(
+            "shipdeck: no record could be read: every line was malformed (is this a CloudFront standard access log?)"
+        );
+    }
     if report.failed > 0 {
         eprintln!(
             "shipdeck: {} of {} input{} could not be read completely",

@@ -34,6 +34,49 @@ fn a_directory_with_statistics_and_a_broken_file() {
 }
 
 #[test]
+fn a_file_of_only_malformed_lines_is_1_and_a_header_only_file_is_0() {
+    let dir = std::env::temp_dir().join(format!("shipdeck-cli-exit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let alb = dir.join("alb.log");
+    std::fs::write(
+        &alb,
+        "http 2026-11-25T09:00:01.000000Z app/web 203.0.113.7:4711 10.0.0.1:80 0.001 0.002 0.000 200 200 34 366\n\
+         http 2026-11-25T09:00:02.000000Z app/web 203.0.113.8:4712 10.0.0.1:80 0.001 0.002 0.000 404 404 34 120\n",
+    )
+    .unwrap();
+    let out = shipdeck(&[
+        "logs",
+        "cloudfront",
+        "--file",
+        &alb.display().to_string(),
+        "--stats",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("skipped 2 malformed lines"), "{err}");
+    assert!(err.contains("no record could be read"), "{err}");
+    let quiet = dir.join("quiet.log");
+    std::fs::write(&quiet, "#Version: 1.0\n#Fields: date time sc-status\n").unwrap();
+    let out = shipdeck(&["logs", "cloudfront", "--file", &quiet.display().to_string()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stderr), "");
+    let both = [
+        "logs",
+        "cloudfront",
+        "--file",
+        &alb.display().to_string(),
+        "--file",
+        &fixture("cloudfront-33.log"),
+        "-o",
+        "jsonl",
+    ];
+    let out = shipdeck(&both);
+    assert_eq!(out.status.code(), Some(0), "records from the second file");
+    assert_eq!(jsonl(&out).len(), 4);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn exit_codes_nothing_readable_is_1_and_bad_flags_are_2() {
     let out = shipdeck(&["logs", "cloudfront", "--file", "/nonexistent/x.gz"]);
     assert_eq!(out.status.code(), Some(1));
