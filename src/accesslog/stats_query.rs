@@ -51,7 +51,7 @@ impl Stats {
         let span = (now - start).max(1000);
         StatsSnapshot::build(
             w.label(),
-            (from, now, span),
+            Some((from, now, span)),
             &counts,
             &dist,
             self.config.top_n,
@@ -63,7 +63,8 @@ impl Stats {
         Window::ALL.iter().map(|w| self.window(*w, now)).collect()
     }
 
-    /// The whole run: every record counted, rates over its first to last timestamp (≥ 1 s).
+    /// The whole run: every record counted, rates over its first to last timestamp (≥ 1 s; no
+    /// range and no rates when no record had a timestamp).
     pub fn summary(&self) -> StatsSnapshot {
         let counts = self.whole_counts();
         let mut parts: Vec<&Dist> = vec![&self.total_dist];
@@ -78,13 +79,11 @@ impl Stats {
         } else {
             Dist::merged(&parts, self.config.capacity)
         };
-        let (from, to) = if counts.timed > 0 {
-            (counts.min_ts, counts.max_ts)
-        } else {
-            (0, 0)
-        };
-        let span = to - from + 1000;
-        StatsSnapshot::build("all", (from, to, span), &counts, &dist, self.config.top_n)
+        let range = (counts.timed > 0).then(|| {
+            let (from, to) = (counts.min_ts, counts.max_ts);
+            (from, to, to - from + 1000)
+        });
+        StatsSnapshot::build("all", range, &counts, &dist, self.config.top_n)
     }
 
     /// Requests, status mix, hit ratio and latency per minute for the 60 minutes ending with

@@ -95,20 +95,21 @@ pub struct TopLists {
 pub struct StatsSnapshot {
     /// `1m`, `5m`, `15m`, `1h`, or `all` for the whole run.
     pub window: String,
-    /// Start of the time covered (RFC 3339 UTC).
-    pub from: String,
+    /// Start of the time covered (RFC 3339 UTC); `None` for a summary of records without a
+    /// timestamp (none read, or a layout without `date` and `time`).
+    pub from: Option<String>,
     /// End of the time covered.
-    pub to: String,
-    /// Seconds covered, the divisor of the rates.
+    pub to: Option<String>,
+    /// Seconds covered, the divisor of the rates (0 when `from` is `None`).
     pub seconds: f64,
     /// Requests counted.
     pub requests: u64,
     /// `sc-bytes` summed.
     pub bytes: u64,
-    /// Requests per second.
-    pub requests_per_sec: f64,
+    /// Requests per second (`None` when `from` is `None`: no time to divide by).
+    pub requests_per_sec: Option<f64>,
     /// Bytes per second.
-    pub bytes_per_sec: f64,
+    pub bytes_per_sec: Option<f64>,
     /// Requests per status class.
     pub status: StatusMix,
     /// Share of requests answered 4xx (0 without requests).
@@ -135,25 +136,27 @@ fn ratio(a: u64, b: u64) -> f64 {
 }
 
 impl StatsSnapshot {
-    /// Builds the snapshot of counters and distributions covering `[from, to]` over `span_ms`.
+    /// Builds the snapshot of counters and distributions covering `[from, to]` over `span_ms`
+    /// (`None`: no time known).
     pub(super) fn build(
         window: &str,
-        (from, to, span_ms): (i64, i64, i64),
+        range: Option<(i64, i64, i64)>,
         c: &Counters,
         d: &Dist,
         top_n: usize,
     ) -> StatsSnapshot {
-        let seconds = span_ms.max(1) as f64 / 1000.0;
+        let seconds = range.map_or(0.0, |(_, _, span_ms)| span_ms.max(1) as f64 / 1000.0);
+        let rate = |n: u64| range.is_some().then(|| n as f64 / seconds);
         let top = |dim: usize| d.tops[dim].top(top_n);
         StatsSnapshot {
             window: window.to_string(),
-            from: Timestamp(from).rfc3339(),
-            to: Timestamp(to).rfc3339(),
+            from: range.map(|(from, _, _)| Timestamp(from).rfc3339()),
+            to: range.map(|(_, to, _)| Timestamp(to).rfc3339()),
             seconds,
             requests: c.requests,
             bytes: c.bytes,
-            requests_per_sec: c.requests as f64 / seconds,
-            bytes_per_sec: c.bytes as f64 / seconds,
+            requests_per_sec: rate(c.requests),
+            bytes_per_sec: rate(c.bytes),
             status: StatusMix::of(&c.classes),
             error_rate_4xx: ratio(c.classes[4], c.requests),
             error_rate_5xx: ratio(c.classes[5], c.requests),

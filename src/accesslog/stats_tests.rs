@@ -141,7 +141,7 @@ fn windows_slide_and_late_records_land_in_their_own_slot() {
         assert_eq!(stats.summary().requests, 150);
         let m5 = stats.window(Window::M5, now);
         assert_eq!(m5.seconds, 305.0);
-        assert_eq!(m5.requests_per_sec, 30.0 / 305.0);
+        assert_eq!(m5.requests_per_sec, Some(30.0 / 305.0));
         let m1 = stats.window(Window::M1, now);
         assert_eq!(m1.top.paths[0].key, "/a");
         let h1 = stats.window(Window::H1, now);

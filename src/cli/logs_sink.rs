@@ -154,11 +154,29 @@ fn ms(v: Option<u32>) -> String {
 fn snapshot_text(s: &StatsSnapshot, out: &mut String) {
     use std::fmt::Write as _;
     let m = &s.status;
-    let _ = writeln!(out, "{} → {} ({:.0} s)", s.from, s.to, s.seconds);
+    match (&s.from, &s.to) {
+        (Some(from), Some(to)) => {
+            let _ = writeln!(out, "{from} → {to} ({:.0} s)", s.seconds);
+        }
+        _ if s.requests == 0 => {
+            let _ = writeln!(out, "no records");
+        }
+        _ => {
+            let _ = writeln!(
+                out,
+                "no timestamps (the layout has no date and time): no rates"
+            );
+        }
+    }
+    let rate =
+        |r: Option<f64>, digits: usize| r.map_or_else(|| "-".into(), |r| format!("{r:.digits$}/s"));
     let _ = writeln!(
         out,
-        "requests   {}  ({:.2}/s)   bytes {} ({:.0}/s)",
-        s.requests, s.requests_per_sec, s.bytes, s.bytes_per_sec
+        "requests   {}  ({})   bytes {} ({})",
+        s.requests,
+        rate(s.requests_per_sec, 2),
+        s.bytes,
+        rate(s.bytes_per_sec, 0)
     );
     let _ = writeln!(
         out,

@@ -77,6 +77,48 @@ fn a_file_of_only_malformed_lines_is_1_and_a_header_only_file_is_0() {
 }
 
 #[test]
+fn statistics_without_timestamps_have_no_range_and_no_rates() {
+    let dir = std::env::temp_dir().join(format!("shipdeck-cli-untimed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let quiet = dir.join("quiet.log");
+    std::fs::write(&quiet, "#Version: 1.0\n#Fields: date time sc-status\n").unwrap();
+    let untimed = dir.join("untimed.log");
+    std::fs::write(
+        &untimed,
+        "#Fields: sc-status cs-uri-stem sc-bytes\n200\t/\t512\n503\t/api\t90\n",
+    )
+    .unwrap();
+    let stats = |path: &PathBuf, json: bool| {
+        let mut args = vec!["logs", "cloudfront", "--stats", "--file"];
+        let path = path.display().to_string();
+        args.push(&path);
+        if json {
+            args.extend(["-o", "jsonl"]);
+        }
+        let out = shipdeck(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let t = stats(&quiet, false);
+    assert!(
+        t.starts_with("no records\nrequests   0  (-)   bytes 0 (-)\n"),
+        "{t}"
+    );
+    assert!(!t.contains("1970"), "{t}");
+    let t = stats(&untimed, false);
+    assert!(t.starts_with("no timestamps"), "{t}");
+    assert!(t.contains("requests   2  (-)   bytes 602 (-)"), "{t}");
+    let v: Value = serde_json::from_str(&stats(&untimed, true)).unwrap();
+    let s = &v["summary"];
+    assert_eq!(s["requests"], 2);
+    assert_eq!((&s["from"], &s["to"]), (&Value::Null, &Value::Null));
+    assert_eq!(s["requests_per_sec"], Value::Null);
+    assert_eq!(s["seconds"], 0.0);
+    assert_eq!(s["status"]["5xx"], 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn exit_codes_nothing_readable_is_1_and_bad_flags_are_2() {
     let out = shipdeck(&["logs", "cloudfront", "--file", "/nonexistent/x.gz"]);
     assert_eq!(out.status.code(), Some(1));

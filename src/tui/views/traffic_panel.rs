@@ -116,10 +116,11 @@ pub fn render(frame: &mut Frame, t: &Traffic, area: Rect) {
         Line::from(vec![
             Span::styled("requests/min ", LABEL),
             Span::raw(format!(
-                "{} in {} · {:.1}/s · peak {peak}/min",
+                "{} in {} · {}/s · peak {peak}/min",
                 s.requests,
                 t.preset.label(),
                 s.requests_per_sec
+                    .map_or_else(|| "-".into(), |r| format!("{r:.1}"))
             )),
         ]),
         &mut y,
