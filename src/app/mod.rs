@@ -63,6 +63,9 @@ pub type RequestId = u64;
 pub struct State {
     /// Current time (from the last tick).
     pub now: Timestamp,
+    /// How fast `now` runs: simulated milliseconds per wall millisecond (the demo's `--speed`;
+    /// 1 against AWS). Messages that fade do so after a wall-clock time.
+    pub clock_speed: f64,
     /// Who and where.
     pub session: Session,
     /// Environments in promotion order.
@@ -117,6 +120,7 @@ impl State {
     pub fn new(session: Session, specs: Vec<EnvSpec>, poll: PollPolicy, now: Timestamp) -> Self {
         State {
             now,
+            clock_speed: 1.0,
             session,
             envs: specs.into_iter().map(EnvView::new).collect(),
             releases: Vec::new(),

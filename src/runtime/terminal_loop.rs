@@ -34,6 +34,9 @@ pub async fn run(
     };
     let cloud = backend.cloud.clone();
     let mut state = backend.state();
+    if backend.sim.is_some() {
+        state.clock_speed = speed;
+    }
     super::ops_effects::prepare(&mut state, &backend);
     let keymap = keymap.for_session(state.session.read_only);
     let hints = hints(&keymap);

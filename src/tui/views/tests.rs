@@ -255,6 +255,21 @@ fn old_info_messages_are_hidden() {
 }
 
 #[test]
+fn info_messages_last_ten_wall_seconds_at_any_demo_speed() {
+    let mut s = with(View::Environments, None);
+    s.clock_speed = 30.0;
+    s.status = Some(StatusMsg {
+        text: "exported 432 records to /tmp/x.jsonl".into(),
+        level: Level::Info,
+        at: NOW - 200_000,
+    });
+    // 200 simulated seconds at 30× are under 7 wall seconds: still shown.
+    assert!(screen(&s, 100, 24).contains("exported 432 records"));
+    s.now = NOW + 101_000;
+    assert!(!screen(&s, 100, 24).contains("exported 432 records"));
+}
+
+#[test]
 fn too_small_terminals_say_so() {
     assert_has(&screen(&fixture::state(), 20, 5), &["terminal too small"]);
     assert_has(

@@ -11,15 +11,17 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-/// Information messages older than this are hidden.
+/// Information messages are hidden this long (wall clock) after they were set.
 pub const INFO_TTL: i64 = 10 * Timestamp::SECOND;
 
-/// The status message to show now, if any.
+/// The status message to show now, if any. `state.now` runs `clock_speed` times faster than the
+/// wall clock in the demo, so an information message lasts `INFO_TTL × clock_speed` of it.
 pub fn visible_status(state: &State) -> Option<&StatusMsg> {
+    let ttl = (INFO_TTL as f64 * state.clock_speed.max(0.0)) as i64;
     state
         .status
         .as_ref()
-        .filter(|m| m.level != Level::Info || state.now.since(m.at) <= INFO_TTL)
+        .filter(|m| m.level != Level::Info || state.now.since(m.at) <= ttl)
 }
 
 /// The key hints of the current view as spans, as many as fit in `max` cells.
