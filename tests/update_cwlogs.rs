@@ -288,3 +288,6 @@ fn the_build_log_jump_explains_what_it_cannot_find() {
     );
     assert_eq!(s.status.unwrap().level, Level::Error);
 }
+
+#[path = "update_cwlogs/detail.rs"]
+mod detail;

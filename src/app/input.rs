@@ -58,7 +58,10 @@ pub(super) fn input(state: &mut State, action: Action) -> Vec<Effect> {
                 Prompt::Filter if state.view == View::Traffic => {
                     traffic_update::filter_typed(state, "");
                 }
-                Prompt::Filter => state.filter.clear(),
+                Prompt::Filter => {
+                    state.filter.clear();
+                    super::logs_update::reanchor_detail(state);
+                }
                 Prompt::Search => logkeys::search_typed(state, ""),
             }
             return Vec::new();
@@ -109,6 +112,7 @@ pub(super) fn input(state: &mut State, action: Action) -> Vec<Effect> {
             if let Some(first) = state.visible_first_row() {
                 state.select_row(first);
             }
+            super::logs_update::reanchor_detail(state);
         }
     }
     Vec::new()

@@ -1,5 +1,5 @@
 //! Keys of the log views (Logs and Traffic): follow/pause, moving, search, filter expression,
-//! detail pane, presets, export, and the log commands (`:export`, `:range`, `:goto`, `:retain`).
+//! detail panes, presets, export, and the log commands (`:export`, `:range`, `:goto`, `:retain`).
 
 use super::traffic_export::{ExportFormat, ExportJob};
 use super::{Action, Effect, Level, LineInput, Overlay, State, View, logs_update, traffic_update};
@@ -55,6 +55,15 @@ pub(super) fn key(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
         Action::ToggleDetail | Action::Open if traffic => {
             state.traffic.detail = !state.traffic.detail;
         }
+        Action::ToggleDetail | Action::Open => logs_update::toggle_detail(state),
+        Action::Back if logs && state.overlay.is_none() && state.logs.detail.is_some() => {
+            state.logs.detail = None;
+        }
+        Action::Up | Action::Down | Action::PageUp | Action::PageDown
+            if logs && state.logs.detail.is_some() =>
+        {
+            logs_update::move_detail(state, step(action));
+        }
         Action::NextPreset if traffic => {
             let next = state.traffic.preset.next();
             return Some(traffic_update::set_preset(state, next));
@@ -101,17 +110,21 @@ pub(super) fn key(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
             state.traffic.cursor = None;
         }
         Action::Up | Action::Down | Action::PageUp | Action::PageDown if traffic => {
-            let delta = match action {
-                Action::Up => -1,
-                Action::Down => 1,
-                Action::PageUp => -20,
-                _ => 20,
-            };
-            state.traffic.move_by(delta);
+            state.traffic.move_by(step(action));
         }
         _ => return None,
     }
     Some(Vec::new())
+}
+
+/// Rows a move key moves by.
+fn step(action: &Action) -> isize {
+    match action {
+        Action::Up => -1,
+        Action::Down => 1,
+        Action::PageUp => -20,
+        _ => 20,
+    }
 }
 
 /// Text typed in a log view's search: applied at once (highlighted); Enter jumps to the next

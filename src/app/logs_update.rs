@@ -85,6 +85,60 @@ pub(super) fn toggle_follow(state: &mut State) {
     }
 }
 
+/// Enter/`d` in the Logs view: opens the detail of the current event — the last search match, or
+/// the bottom row — pausing with it marked at the bottom; again closes it.
+pub(super) fn toggle_detail(state: &mut State) {
+    if state.logs.detail.take().is_some() {
+        return;
+    }
+    let rows = state.visible_log_rows();
+    let Some(bottom) = rows.len().checked_sub(1) else {
+        state.say(Level::Info, "no event to show");
+        return;
+    };
+    let row = state
+        .logs
+        .mark
+        .filter(|&m| m <= bottom)
+        .unwrap_or_else(|| bottom - state.logs.scroll.min(bottom));
+    select_event(state, &rows, row);
+}
+
+/// Moving while the detail is open moves the selected event (kept at the bottom row).
+pub(super) fn move_detail(state: &mut State, delta: isize) {
+    let rows = state.visible_log_rows();
+    let Some(bottom) = rows.len().checked_sub(1) else {
+        return;
+    };
+    let current = state.logs.mark.unwrap_or(bottom).min(bottom);
+    select_event(
+        state,
+        &rows,
+        current.saturating_add_signed(delta).min(bottom),
+    );
+}
+
+fn select_event(state: &mut State, rows: &[usize], row: usize) {
+    if let Some(e) = rows.get(row).and_then(|&i| state.logs.events.get(i)) {
+        state.logs.detail = Some(e.event_id.clone());
+        state.logs_mark(row, rows.len());
+    }
+}
+
+/// Keeps the event whose detail is open marked at the bottom row after the rows changed.
+pub(super) fn reanchor_detail(state: &mut State) {
+    let Some(id) = state.logs.detail.clone() else {
+        return;
+    };
+    let rows = state.visible_log_rows();
+    if let Some(row) = rows
+        .iter()
+        .position(|&i| state.logs.events.get(i).is_some_and(|e| e.event_id == id))
+    {
+        state.logs_mark(row, rows.len());
+    }
+}
+
 /// Log events came back: new ones (by event id) kept in time order; while paused or scrolled
 /// back, the rows shown stay where they are.
 pub(super) fn loaded(
@@ -123,6 +177,7 @@ pub(super) fn loaded(
     if state.logs.paused || state.logs.scroll > 0 {
         state.logs.scroll += after.saturating_sub(before);
     }
+    reanchor_detail(state);
 }
 
 /// `b` in the pipeline view: find the failed Deploy (build) action of the selected

@@ -1,5 +1,6 @@
 //! The Logs view's state: recent CloudWatch events of an environment (or of one build's stream),
-//! de-duplicated by id, with pause, search and the mark of the last match.
+//! de-duplicated by id, with pause, search, the mark of the last match and the event whose detail
+//! is open.
 
 use super::RequestId;
 use crate::domain::{LogEvent, Timestamp};
@@ -23,6 +24,8 @@ pub struct LogTail {
     pub search: String,
     /// The row (among the filtered events) the last `n`/`N` landed on.
     pub mark: Option<usize>,
+    /// The event whose detail pane is open (by event id; its row is the mark).
+    pub detail: Option<String>,
     /// Event ids held, to drop duplicates.
     pub ids: std::collections::HashSet<String>,
     /// Request in flight.

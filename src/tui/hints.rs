@@ -48,6 +48,7 @@ const FOOTER: &[(View, &[(&str, &str)])] = &[
             ("search", "search"),
             ("search_next", "next"),
             ("filter", "filter"),
+            ("detail", "detail"),
             ("next_env", "env"),
             ("help", "help"),
             ("quit", "quit"),

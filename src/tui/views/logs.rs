@@ -1,4 +1,5 @@
-//! The logs view: recent CloudWatch events of an environment, newest at the bottom, following the tail.
+//! The logs view: recent CloudWatch events of an environment, newest at the bottom, following the
+//! tail, with the selected event's detail beside them (below on narrow terminals).
 
 use super::traffic::{MATCH, highlight};
 use crate::app::State;
@@ -157,16 +158,67 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
         frame.render_widget(Paragraph::new(Span::styled(msg, DIM)), area);
         return;
     }
+    let (area, side) = split(area, state.logs.detail.is_some());
     let shown = window(events.len(), state.logs.scroll, usize::from(area.height));
     let first = shown.start;
+    let detail = state.logs.detail.as_deref();
     let lines: Vec<Line> = events
         .get(shown)
         .unwrap_or_default()
         .iter()
         .enumerate()
-        .map(|(k, e)| event_line(e, &state.logs.search, state.logs.mark == Some(first + k)))
+        .map(|(k, e)| {
+            let marked = match detail {
+                Some(id) => e.event_id == id,
+                None => state.logs.mark == Some(first + k),
+            };
+            event_line(e, &state.logs.search, marked)
+        })
         .collect();
     frame.render_widget(Paragraph::new(lines), area);
+    if let Some(id) = detail
+        && side.height > 0
+        && side.width > 0
+    {
+        let event = state.logs.events.iter().find(|e| e.event_id == id);
+        super::logs_detail::render(frame, event, side);
+    }
+}
+
+/// The rows' area and the detail pane's: beside from 120 columns (two fifths), else the lower
+/// half from 12 rows; no pane when closed.
+fn split(area: Rect, detail: bool) -> (Rect, Rect) {
+    if !detail {
+        return (area, Rect::default());
+    }
+    if area.width >= 120 {
+        let side_w = area.width * 2 / 5;
+        let rows = Rect {
+            width: area.width - side_w - 1,
+            ..area
+        };
+        let side = Rect {
+            x: area.x + area.width - side_w,
+            width: side_w,
+            ..area
+        };
+        return (rows, side);
+    }
+    let side_h = if area.height >= 12 {
+        area.height / 2
+    } else {
+        0
+    };
+    let rows = Rect {
+        height: area.height - side_h,
+        ..area
+    };
+    let side = Rect {
+        y: area.y + area.height - side_h,
+        height: side_h,
+        ..area
+    };
+    (rows, side)
 }
 
 #[cfg(test)]

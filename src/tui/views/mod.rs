@@ -10,6 +10,7 @@ pub mod environments;
 pub mod help;
 pub mod history;
 pub mod logs;
+pub mod logs_detail;
 pub mod pipeline;
 pub mod release;
 pub mod traffic;
