@@ -136,8 +136,37 @@ pub fn render(frame: &mut Frame, event: Option<&LogEvent>, area: Rect) {
         field("event id", e.event_id.clone()),
         Line::from(""),
     ];
-    lines.extend(message_lines(&e.message).into_iter().map(Line::from));
+    let room = usize::from(inner.height).saturating_sub(lines.len());
+    let (shown, more) = fit(message_lines(&e.message), usize::from(inner.width), room);
+    lines.extend(shown.into_iter().map(Line::from));
+    if more > 0 {
+        lines.push(Line::from(Span::styled(
+            format!("… {more} more lines (`shipdeck logs group … -o jsonl` prints it whole)"),
+            DIM,
+        )));
+    }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// The first of `lines` that fit in `rows` rows of `width` cells once wrapped (counting one row
+/// for the "more" note when they do not all fit), and how many are left out.
+pub fn fit(mut lines: Vec<String>, width: usize, rows: usize) -> (Vec<String>, usize) {
+    let width = width.max(1);
+    let need = |l: &String| l.chars().count().div_ceil(width).max(1);
+    if lines.iter().map(need).sum::<usize>() <= rows {
+        return (lines, 0);
+    }
+    let (mut used, mut keep) = (0, 0);
+    for l in &lines {
+        if used + need(l) > rows.saturating_sub(1) {
+            break;
+        }
+        used += need(l);
+        keep += 1;
+    }
+    let more = lines.len() - keep;
+    lines.truncate(keep);
+    (lines, more)
 }
 
 #[cfg(test)]
@@ -169,6 +198,19 @@ mod tests {
         assert_eq!(pretty_json("{not json"), None);
         assert_eq!(pretty_json("plain text"), None);
         assert_eq!(pretty_json("[]"), Some(vec!["[]".to_string()]));
+    }
+
+    #[test]
+    fn long_messages_are_cut_to_the_pane_with_a_count_of_the_rest() {
+        let lines: Vec<String> = (0..10).map(|i| format!("line {i}")).collect();
+        assert_eq!(fit(lines.clone(), 20, 10), (lines.clone(), 0));
+        let (shown, more) = fit(lines.clone(), 20, 5);
+        assert_eq!((shown.len(), more), (4, 6), "four lines and the note");
+        // A line twice the width takes two rows.
+        let wide = vec!["x".repeat(40), "y".into(), "z".into()];
+        assert_eq!(fit(wide.clone(), 20, 3), (vec!["x".repeat(40)], 2));
+        assert_eq!(fit(wide, 20, 4).1, 0);
+        assert_eq!(fit(lines, 0, 0), (Vec::new(), 10));
     }
 
     #[test]
