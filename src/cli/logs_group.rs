@@ -116,7 +116,14 @@ fn pick_group(groups: &[String], name: &str) -> Result<String, Failure> {
 
 fn write_event(sink: &mut Sink, e: &LogEvent, output: LogOutput) {
     let line = match output {
-        LogOutput::Jsonl => serde_json::to_string(e).unwrap_or_default(),
+        LogOutput::Jsonl => serde_json::json!({
+            "timestamp": e.timestamp.rfc3339_millis(),
+            "ingestion_time": e.ingestion_time.rfc3339_millis(),
+            "stream": e.stream,
+            "event_id": e.event_id,
+            "message": e.message,
+        })
+        .to_string(),
         LogOutput::Tsv => format!(
             "{}\t{}\t{}",
             e.timestamp,

@@ -42,6 +42,14 @@ impl Timestamp {
         }
     }
 
+    /// RFC 3339 in UTC with millisecond precision, e.g. `2026-11-25T20:13:58.042Z`.
+    pub fn rfc3339_millis(self) -> String {
+        match chrono::DateTime::from_timestamp_millis(self.0) {
+            Some(t) => t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+            None => format!("@{}ms", self.0),
+        }
+    }
+
     /// `HH:MM:SS` in UTC, for compact columns.
     pub fn clock(self) -> String {
         match chrono::DateTime::from_timestamp_millis(self.0) {
@@ -123,5 +131,10 @@ mod tests {
         let offset = Timestamp::parse_rfc3339("2026-11-25T21:13:58+01:00").unwrap();
         assert_eq!(offset, t);
         assert!(Timestamp::parse_rfc3339("yesterday").is_none());
+        assert_eq!((t + 42).rfc3339_millis(), "2026-11-25T20:13:58.042Z");
+        assert_eq!(
+            Timestamp::parse_rfc3339(&(t + 42).rfc3339_millis()),
+            Some(t + 42)
+        );
     }
 }

@@ -215,6 +215,25 @@ fn a_log_group_in_the_simulator() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), n, "no event twice");
+    // Times as RFC 3339 UTC with milliseconds, like the access logs' `timestamp`.
+    for e in &events {
+        let keys: Vec<&str> = e.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "timestamp",
+                "ingestion_time",
+                "stream",
+                "event_id",
+                "message"
+            ]
+        );
+        for key in ["timestamp", "ingestion_time"] {
+            let t = e[key].as_str().unwrap();
+            assert!(Timestamp::parse_rfc3339(t).is_some(), "{key}: {t}");
+            assert!(t.len() == 24 && t.ends_with('Z'), "{key}: {t}");
+        }
+    }
     let out = shipdeck(&["logs", "group", "prd", "nothing-like-this", "--demo"]);
     assert_eq!(out.status.code(), Some(1));
 }

@@ -1,7 +1,7 @@
 //! The detail pane of the Logs view: the selected CloudWatch event whole — time, ingestion
 //! delay, stream and id, and the message wrapped, with JSON laid out one member per line.
 
-use crate::domain::{LogEvent, Timestamp};
+use crate::domain::LogEvent;
 use crate::tui::widgets::status::DIM;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -91,14 +91,6 @@ pub fn message_lines(message: &str) -> Vec<String> {
     message.lines().map(|l| l.replace('\t', "  ")).collect()
 }
 
-/// RFC 3339 UTC with milliseconds (CloudWatch keeps them).
-fn with_millis(t: Timestamp) -> String {
-    chrono::DateTime::from_timestamp_millis(t.millis()).map_or_else(
-        || t.rfc3339(),
-        |d| d.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
-    )
-}
-
 /// Draws the detail of `event` (`None`: it is no longer held) into `area`.
 pub fn render(frame: &mut Frame, event: Option<&LogEvent>, area: Rect) {
     let block = Block::new()
@@ -123,7 +115,7 @@ pub fn render(frame: &mut Frame, event: Option<&LogEvent>, area: Rect) {
     };
     let delay = e.ingestion_time.since(e.timestamp);
     let mut lines = vec![
-        field("time", with_millis(e.timestamp)),
+        field("time", e.timestamp.rfc3339_millis()),
         field(
             "ingested",
             format!(
