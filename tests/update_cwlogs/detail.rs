@@ -86,6 +86,78 @@ fn the_selection_stays_on_its_event_as_events_arrive_and_the_filter_changes() {
 }
 
 #[test]
+fn search_top_bottom_and_follow_act_on_the_selection() {
+    let mut s = logs_view(50);
+    update(&mut s, Action::Open);
+    for _ in 0..10 {
+        update(&mut s, Action::Up);
+    }
+    assert_eq!(selected(&s), Some("e39"));
+    update(&mut s, Action::SearchOpen);
+    for c in "timeout".chars() {
+        update(&mut s, Action::Input(c));
+    }
+    // Enter, then `n`/`N`, move the selection to a match, from the event shown.
+    update(&mut s, Action::Submit);
+    assert_eq!(selected(&s), Some("e43"));
+    update(&mut s, Action::SearchPrev);
+    assert_eq!(selected(&s), Some("e33"));
+    update(&mut s, Action::SearchNext);
+    assert_eq!(selected(&s), Some("e43"));
+    update(&mut s, Action::Up);
+    assert_eq!(selected(&s), Some("e42"), "moves from the match");
+    update(&mut s, Action::Top);
+    assert_eq!((selected(&s), s.logs.mark), (Some("e0"), Some(0)));
+    update(&mut s, Action::Bottom);
+    assert_eq!((selected(&s), s.logs.mark), (Some("e49"), Some(49)));
+    // `:goto` selects the event at that time.
+    update(&mut s, Action::CommandOpen);
+    for c in "goto 08:50:30".chars() {
+        update(&mut s, Action::Input(c));
+    }
+    update(&mut s, Action::Submit);
+    assert_eq!(selected(&s), Some("e30"));
+    // Following again closes the pane, and the next read leaves the view following.
+    update(&mut s, Action::ToggleFollow);
+    assert_eq!(selected(&s), None);
+    let next = s.logs.next_poll;
+    let fx = update(&mut s, Action::Tick(next));
+    land(&mut s, &fx, vec![event("new-1", T0, "GET /api/new 200")]);
+    assert!(!s.logs.paused);
+    assert_eq!(s.logs.scroll, 0);
+}
+
+#[test]
+fn a_mark_the_rows_no_longer_hold_is_dropped() {
+    // Detail on e43, narrowed to the five ERROR lines, closed, filter cleared: Enter opens the
+    // bottom row, not the fifth event (the mark was a row of the filtered list).
+    let mut s = logs_view(50);
+    update(&mut s, Action::Open);
+    for _ in 0..6 {
+        update(&mut s, Action::Up);
+    }
+    update(&mut s, Action::FilterOpen);
+    for c in "error".chars() {
+        update(&mut s, Action::Input(c));
+    }
+    update(&mut s, Action::Submit);
+    update(&mut s, Action::Back);
+    update(&mut s, Action::Back);
+    assert_eq!(s.visible_log_rows().len(), 50);
+    update(&mut s, Action::Open);
+    assert_eq!(selected(&s), Some("e49"));
+    // The event shown filtered out: the next move starts from the bottom row.
+    update(&mut s, Action::FilterOpen);
+    for c in "upstream".chars() {
+        update(&mut s, Action::Input(c));
+    }
+    update(&mut s, Action::Submit);
+    assert_eq!(s.logs.mark, None);
+    update(&mut s, Action::Up);
+    assert_eq!(selected(&s), Some("e33"));
+}
+
+#[test]
 fn an_empty_view_has_no_detail_to_open() {
     let mut s = logs_view(0);
     update(&mut s, Action::Open);
@@ -128,4 +200,27 @@ fn the_pane_shows_the_whole_event_with_its_json_laid_out() {
     }
     update(&mut s, Action::Back);
     assert!(!draw(&s, 160, 40).contains("event detail"));
+}
+
+#[test]
+fn a_long_text_message_shows_its_start_and_how_much_is_left() {
+    let mut s = logs_view(5);
+    let next = s.logs.next_poll;
+    let fx = update(&mut s, Action::Tick(next));
+    let words: Vec<String> = (0..400).map(|i| format!("w{i}")).collect();
+    let message = format!("2025-11-25T09:00:00.000Z\tr-9\tERROR\t{}", words.join(" "));
+    land(&mut s, &fx, vec![event("long-1", T0, &message)]);
+    update(&mut s, Action::Open);
+    for (w, h) in [(120, 24), (80, 24), (200, 16)] {
+        let screen = draw(&s, w, h);
+        for part in [
+            "r-9",
+            "ERROR",
+            "w0 w1 w2",
+            "more rows (`shipdeck logs group",
+        ] {
+            assert!(screen.contains(part), "{w}x{h} lacks {part:?}:\n{screen}");
+        }
+        assert!(!screen.contains("w399"), "{screen}");
+    }
 }

@@ -185,13 +185,13 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
     }
 }
 
-/// The rows' area and the detail pane's: beside from 120 columns (two fifths), else the lower
-/// half from 12 rows; no pane when closed.
+/// The rows' area and the detail pane's: beside them on a terminal of 120 columns or more (two
+/// fifths), else the lower half — all of it below 12 rows; no pane when closed.
 fn split(area: Rect, detail: bool) -> (Rect, Rect) {
     if !detail {
         return (area, Rect::default());
     }
-    if area.width >= 120 {
+    if area.width >= super::traffic::SIDE_BY_SIDE {
         let side_w = area.width * 2 / 5;
         let rows = Rect {
             width: area.width - side_w - 1,
@@ -207,7 +207,7 @@ fn split(area: Rect, detail: bool) -> (Rect, Rect) {
     let side_h = if area.height >= 12 {
         area.height / 2
     } else {
-        0
+        area.height
     };
     let rows = Rect {
         height: area.height - side_h,

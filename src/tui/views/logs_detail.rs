@@ -3,6 +3,7 @@
 
 use crate::domain::LogEvent;
 use crate::tui::widgets::status::DIM;
+use crate::tui::widgets::text::hard_wrap;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -74,21 +75,57 @@ pub fn pretty_json(text: &str) -> Option<Vec<String>> {
     Some(lines)
 }
 
-/// The message as lines to read: JSON laid out; Lambda's tab-separated form (`time`, request id,
-/// level, text) one field after another, a JSON last field laid out; other text as written.
+/// The message as lines to read: JSON laid out; tab-separated text (Lambda's `time`, request id,
+/// level, text, or its `REPORT` line) one field per line, a JSON field laid out; line breaks kept.
 pub fn message_lines(message: &str) -> Vec<String> {
     if let Some(lines) = pretty_json(message) {
         return lines;
     }
-    let message = message.trim_end();
-    if let Some((head, last)) = message.rsplit_once('\t')
-        && let Some(json) = pretty_json(last)
-    {
-        let mut lines: Vec<String> = head.split('\t').map(str::to_string).collect();
-        lines.extend(json);
-        return lines;
+    let mut out = Vec::new();
+    for line in message.trim_end().lines() {
+        for field in line.split('\t') {
+            match pretty_json(field) {
+                Some(json) => out.extend(json),
+                None => out.push(field.to_string()),
+            }
+        }
     }
-    message.lines().map(|l| l.replace('\t', "  ")).collect()
+    out
+}
+
+/// `rows` cut to `height`: when they do not fit, the first `height - 1` and a note of how many
+/// rows are left out.
+pub fn fit(mut rows: Vec<Line<'static>>, height: usize) -> Vec<Line<'static>> {
+    if rows.len() <= height {
+        return rows;
+    }
+    let keep = height.saturating_sub(1);
+    let more = rows.len() - keep;
+    rows.truncate(keep);
+    if height > 0 {
+        let s = if more == 1 { "" } else { "s" };
+        rows.push(Line::from(Span::styled(
+            format!("… {more} more row{s} (`shipdeck logs group … -o jsonl` prints it whole)"),
+            DIM,
+        )));
+    }
+    rows
+}
+
+/// `name` (styled) and `value` as rows of `width` cells.
+fn field_rows(name: &str, value: &str, width: usize) -> Vec<Line<'static>> {
+    let text = format!("{name:<9}{value}");
+    hard_wrap(&text, width)
+        .into_iter()
+        .enumerate()
+        .map(|(i, row)| match row.split_at_checked(9) {
+            Some((head, tail)) if i == 0 && head.trim_end() == name => Line::from(vec![
+                Span::styled(head.to_string(), NAME),
+                Span::raw(tail.to_string()),
+            ]),
+            _ => Line::from(row),
+        })
+        .collect()
 }
 
 /// Draws the detail of `event` (`None`: it is no longer held) into `area`.
@@ -104,61 +141,34 @@ pub fn render(frame: &mut Frame, event: Option<&LogEvent>, area: Rect) {
     frame.render_widget(block, area);
     let Some(e) = event else {
         let msg = "the event is no longer held (the view keeps the newest 2,000)";
-        frame.render_widget(Paragraph::new(Span::styled(msg, DIM)), inner);
+        frame.render_widget(
+            Paragraph::new(Span::styled(msg, DIM)).wrap(Wrap { trim: false }),
+            inner,
+        );
         return;
     };
-    let field = |name: &str, value: String| {
-        Line::from(vec![
-            Span::styled(format!("{name:<9}"), NAME),
-            Span::raw(value),
-        ])
+    let width = usize::from(inner.width);
+    // AWS leaves the ingestion time out (read as 0) on some answers.
+    let ingested = if e.ingestion_time.millis() > 0 {
+        let delay = e.ingestion_time.since(e.timestamp) as f64 / 1000.0;
+        format!("{} ({delay:.1} s later)", e.ingestion_time.clock())
+    } else {
+        "-".to_string()
     };
-    let delay = e.ingestion_time.since(e.timestamp);
-    let mut lines = vec![
-        field("time", e.timestamp.rfc3339_millis()),
-        field(
-            "ingested",
-            format!(
-                "{} ({:.1} s later)",
-                e.ingestion_time.clock(),
-                delay as f64 / 1000.0
-            ),
-        ),
-        field("stream", e.stream.clone()),
-        field("event id", e.event_id.clone()),
-        Line::from(""),
-    ];
-    let room = usize::from(inner.height).saturating_sub(lines.len());
-    let (shown, more) = fit(message_lines(&e.message), usize::from(inner.width), room);
-    lines.extend(shown.into_iter().map(Line::from));
-    if more > 0 {
-        lines.push(Line::from(Span::styled(
-            format!("… {more} more lines (`shipdeck logs group … -o jsonl` prints it whole)"),
-            DIM,
-        )));
+    let mut rows = Vec::new();
+    for (name, value) in [
+        ("time", e.timestamp.rfc3339_millis()),
+        ("ingested", ingested),
+        ("stream", e.stream.clone()),
+        ("event id", e.event_id.clone()),
+    ] {
+        rows.extend(field_rows(name, &value, width));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-}
-
-/// The first of `lines` that fit in `rows` rows of `width` cells once wrapped (counting one row
-/// for the "more" note when they do not all fit), and how many are left out.
-pub fn fit(mut lines: Vec<String>, width: usize, rows: usize) -> (Vec<String>, usize) {
-    let width = width.max(1);
-    let need = |l: &String| l.chars().count().div_ceil(width).max(1);
-    if lines.iter().map(need).sum::<usize>() <= rows {
-        return (lines, 0);
+    rows.push(Line::from(""));
+    for line in message_lines(&e.message) {
+        rows.extend(hard_wrap(&line, width).into_iter().map(Line::from));
     }
-    let (mut used, mut keep) = (0, 0);
-    for l in &lines {
-        if used + need(l) > rows.saturating_sub(1) {
-            break;
-        }
-        used += need(l);
-        keep += 1;
-    }
-    let more = lines.len() - keep;
-    lines.truncate(keep);
-    (lines, more)
+    frame.render_widget(Paragraph::new(fit(rows, usize::from(inner.height))), inner);
 }
 
 #[cfg(test)]
@@ -193,16 +203,26 @@ mod tests {
     }
 
     #[test]
-    fn long_messages_are_cut_to_the_pane_with_a_count_of_the_rest() {
-        let lines: Vec<String> = (0..10).map(|i| format!("line {i}")).collect();
-        assert_eq!(fit(lines.clone(), 20, 10), (lines.clone(), 0));
-        let (shown, more) = fit(lines.clone(), 20, 5);
-        assert_eq!((shown.len(), more), (4, 6), "four lines and the note");
-        // A line twice the width takes two rows.
-        let wide = vec!["x".repeat(40), "y".into(), "z".into()];
-        assert_eq!(fit(wide.clone(), 20, 3), (vec!["x".repeat(40)], 2));
-        assert_eq!(fit(wide, 20, 4).1, 0);
-        assert_eq!(fit(lines, 0, 0), (Vec::new(), 10));
+    fn rows_that_do_not_fit_end_with_a_count_of_the_rest() {
+        let rows = |n: usize| {
+            (0..n)
+                .map(|i| Line::from(format!("row {i}")))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(fit(rows(10), 10), rows(10));
+        let cut = fit(rows(10), 5);
+        assert_eq!(cut[..4], rows(4)[..]);
+        assert!(
+            cut[4].to_string().starts_with("… 6 more rows"),
+            "{}",
+            cut[4]
+        );
+        assert!(fit(rows(3), 2)[1].to_string().starts_with("… 2 more rows"));
+        assert!(fit(rows(2), 1)[0].to_string().starts_with("… 2 more rows"));
+        assert!(fit(rows(3), 0).is_empty());
+        let one = fit(rows(11), 10);
+        assert!(one[9].to_string().starts_with("… 2 more rows"));
+        assert!(fit(rows(2), 1)[0].to_string().contains("rows"));
     }
 
     #[test]
@@ -220,8 +240,25 @@ mod tests {
             ]
         );
         assert_eq!(
-            message_lines("Error: boom\n    at handler (index.js:3)\tx"),
-            ["Error: boom", "    at handler (index.js:3)  x"]
+            message_lines("2026-11-25T09:00:00.000Z\tabc-123\tINFO\tcart updated\n"),
+            [
+                "2026-11-25T09:00:00.000Z",
+                "abc-123",
+                "INFO",
+                "cart updated"
+            ]
+        );
+        assert_eq!(
+            message_lines("REPORT RequestId: r-1\tDuration: 51.67 ms\tBilled Duration: 52 ms\t"),
+            [
+                "REPORT RequestId: r-1",
+                "Duration: 51.67 ms",
+                "Billed Duration: 52 ms"
+            ]
+        );
+        assert_eq!(
+            message_lines("Error: boom\n    at handler (index.js:3)"),
+            ["Error: boom", "    at handler (index.js:3)"]
         );
     }
 }

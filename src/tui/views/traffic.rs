@@ -13,8 +13,9 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-/// Width from which the charts (or detail) sit beside the list.
-const SIDE_BY_SIDE: u16 = 120;
+/// Width inside the view's border from which the charts (or detail) sit beside the list: a
+/// terminal of 120 columns.
+pub const SIDE_BY_SIDE: u16 = 118;
 
 /// Body title: environment and distribution.
 pub fn title(state: &State) -> String {

@@ -81,6 +81,20 @@ pub fn wrap(s: &str, max: usize, max_lines: usize) -> Vec<String> {
     lines
 }
 
+/// `s` cut into rows of at most `max` cells, whitespace kept (for text laid out by hand, such as
+/// indented JSON); an empty `s` is one empty row.
+pub fn hard_wrap(s: &str, max: usize) -> Vec<String> {
+    let mut rows = Vec::new();
+    let mut rest = s;
+    while width(rest) > max.max(1) {
+        let cut = ellipsize_raw(rest, max.max(1));
+        rows.push(cut.to_string());
+        rest = &rest[cut.len()..];
+    }
+    rows.push(rest.to_string());
+    rows
+}
+
 /// The longest prefix of `s` that fits in `max` cells (at least one character if any).
 fn ellipsize_raw(s: &str, max: usize) -> &str {
     let mut used = 0;
@@ -132,6 +146,10 @@ mod tests {
         assert_eq!(wrap("one two three four", 9, 2), vec!["one two", "three…"]);
         assert_eq!(wrap("abcdefghij", 4, 3), vec!["abcd", "efgh", "ij"]);
         assert!(wrap("x", 0, 2).is_empty());
+        assert_eq!(hard_wrap("  \"a\": 1", 4), vec!["  \"a", "\": 1"]);
+        assert_eq!(hard_wrap("", 4), vec![""]);
+        assert_eq!(hard_wrap("日本語", 4), vec!["日本", "語"]);
+        assert_eq!(hard_wrap("abc", 0), vec!["a", "b", "c"]);
         assert_eq!(
             short_identity("arn:aws:sts::1:assumed-role/Ops/carol"),
             "carol"
