@@ -152,6 +152,15 @@ async fn logs_help_and_command_line() {
     rig.run(20 * Timestamp::SECOND, 5 * Timestamp::SECOND).await;
     assert!(!rig.app.state.logs.events.is_empty());
     snap(&rig, "logs");
+    // The event detail of the newest event but three.
+    rig.app.dispatch(Action::Open);
+    for _ in 0..3 {
+        rig.app.dispatch(Action::Up);
+    }
+    assert!(rig.app.state.logs.detail.is_some());
+    snap(&rig, "logs_detail");
+    rig.app.dispatch(Action::Back);
+    rig.app.dispatch(Action::ToggleFollow);
     rig.app.dispatch(Action::ToggleHelp);
     snap(&rig, "help");
     rig.app.dispatch(Action::ToggleHelp);

@@ -60,7 +60,7 @@ pub(super) fn input(state: &mut State, action: Action) -> Vec<Effect> {
                 }
                 Prompt::Filter => {
                     state.filter.clear();
-                    super::logs_update::rows_changed(state, true);
+                    super::logs_select::rows_changed(state, true);
                 }
                 Prompt::Search => logkeys::search_typed(state, ""),
             }
@@ -112,7 +112,7 @@ pub(super) fn input(state: &mut State, action: Action) -> Vec<Effect> {
             if let Some(first) = state.visible_first_row() {
                 state.select_row(first);
             }
-            super::logs_update::rows_changed(state, true);
+            super::logs_select::rows_changed(state, true);
         }
     }
     Vec::new()

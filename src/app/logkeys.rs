@@ -1,7 +1,7 @@
 //! Keys of the log views (Logs and Traffic): follow/pause, moving, search, filter expression,
 //! detail panes, presets, export, and the log commands (`:export`, `:range`, `:goto`, `:retain`).
 
-use super::logs_update::Move;
+use super::logs_select::{self, Move};
 use super::traffic_export::{ExportFormat, ExportJob};
 use super::{Action, Effect, Level, LineInput, Overlay, State, View, logs_update, traffic_update};
 use crate::domain::Timestamp;
@@ -56,20 +56,20 @@ pub(super) fn key(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
         Action::ToggleDetail | Action::Open if traffic => {
             state.traffic.detail = !state.traffic.detail;
         }
-        Action::ToggleDetail | Action::Open => logs_update::toggle_detail(state),
+        Action::ToggleDetail | Action::Open => logs_select::toggle_detail(state),
         Action::Back if logs && state.overlay.is_none() && state.logs.detail.is_some() => {
             state.logs.detail = None;
         }
         Action::Up | Action::Down | Action::PageUp | Action::PageDown
             if logs && state.logs.detail.is_some() =>
         {
-            logs_update::move_detail(state, Move::By(step(action)));
+            logs_select::move_detail(state, Move::By(step(action)));
         }
         Action::Top if logs && state.logs.detail.is_some() => {
-            logs_update::move_detail(state, Move::First);
+            logs_select::move_detail(state, Move::First);
         }
         Action::Bottom if logs && state.logs.detail.is_some() => {
-            logs_update::move_detail(state, Move::Last);
+            logs_select::move_detail(state, Move::Last);
         }
         Action::NextPreset if traffic => {
             let next = state.traffic.preset.next();

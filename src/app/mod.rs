@@ -6,6 +6,7 @@ mod dialog;
 mod effect;
 mod input;
 mod logkeys;
+mod logs_select;
 mod logs_update;
 mod logtail;
 mod model;

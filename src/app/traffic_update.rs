@@ -240,7 +240,7 @@ pub(super) fn goto(state: &mut State, t: Timestamp) {
                 .iter()
                 .position(|&i| state.logs.events[i].timestamp >= t)
             {
-                Some(row) => super::logs_update::mark_row(state, &rows, row),
+                Some(row) => super::logs_select::mark_row(state, &rows, row),
                 None => state.say(Level::Warn, format!("no event at or after {t}")),
             }
         }

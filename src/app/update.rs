@@ -179,7 +179,7 @@ fn move_or_scroll(state: &mut State, delta: isize) {
 fn show(state: &mut State, view: View) -> Vec<Effect> {
     if state.view != view && !state.filter.is_empty() {
         state.filter.clear();
-        logs_update::rows_changed(state, true);
+        super::logs_select::rows_changed(state, true);
     }
     state.view = view;
     state.overlay = None;
@@ -209,7 +209,7 @@ fn back(state: &mut State) {
     }
     if !state.filter.is_empty() {
         state.filter.clear();
-        logs_update::rows_changed(state, true);
+        super::logs_select::rows_changed(state, true);
     } else if state.view != View::Environments {
         state.view = View::Environments;
     }

@@ -1,0 +1,84 @@
+//! The selection of the Logs view's detail pane: which event it shows (by event id), moved by the
+//! move keys, search and `:goto`, and kept on its event as the rows change.
+
+use super::{Level, State};
+
+/// Enter/`d` in the Logs view: opens the detail of the current event — the last search match,
+/// else the row at the scroll position (the bottom row unless scrolled to the very top) —
+/// pausing with it marked; again closes it.
+pub(super) fn toggle_detail(state: &mut State) {
+    if state.logs.detail.take().is_some() {
+        return;
+    }
+    let rows = state.visible_log_rows();
+    let Some(bottom) = rows.len().checked_sub(1) else {
+        state.say(Level::Info, "no event to show");
+        return;
+    };
+    let row = state
+        .logs
+        .mark
+        .filter(|&m| m <= bottom)
+        .unwrap_or_else(|| bottom - state.logs.scroll.min(bottom));
+    select_row(state, &rows, row);
+}
+
+/// The row of the event whose detail is open, if it is listed.
+pub(super) fn detail_row(state: &State, rows: &[usize]) -> Option<usize> {
+    let id = state.logs.detail.as_deref()?;
+    rows.iter()
+        .position(|&i| state.logs.events.get(i).is_some_and(|e| e.event_id == id))
+}
+
+/// A move key while the detail is open moves the selection from the event shown (from the
+/// bottom row when it is no longer listed); `to` is an absolute row (`g`/`G`) or a step.
+pub(super) fn move_detail(state: &mut State, to: Move) {
+    let rows = state.visible_log_rows();
+    let Some(bottom) = rows.len().checked_sub(1) else {
+        return;
+    };
+    let current = detail_row(state, &rows).unwrap_or(bottom);
+    let row = match to {
+        Move::By(delta) => current.saturating_add_signed(delta).min(bottom),
+        Move::First => 0,
+        Move::Last => bottom,
+    };
+    select_row(state, &rows, row);
+}
+
+/// Where a move key takes the selection.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Move {
+    By(isize),
+    First,
+    Last,
+}
+
+/// Marks row `row` of `rows` (a search match, a time jumped to), selecting it when the detail
+/// is open.
+pub(super) fn mark_row(state: &mut State, rows: &[usize], row: usize) {
+    if state.logs.detail.is_some() {
+        select_row(state, rows, row);
+    } else {
+        state.logs_mark(row, rows.len());
+    }
+}
+
+/// Selects row `row` of `rows` for the detail, marked at the bottom of the view, paused.
+pub(super) fn select_row(state: &mut State, rows: &[usize], row: usize) {
+    if let Some(e) = rows.get(row).and_then(|&i| state.logs.events.get(i)) {
+        state.logs.detail = Some(e.event_id.clone());
+        state.logs_mark(row, rows.len());
+    }
+}
+
+/// The rows changed (events arrived, the filter changed): the event whose detail is open is
+/// marked at its new row; a mark that may now point at another event is dropped.
+pub(super) fn rows_changed(state: &mut State, filter_changed: bool) {
+    let rows = state.visible_log_rows();
+    match detail_row(state, &rows) {
+        Some(row) => state.logs_mark(row, rows.len()),
+        None if state.logs.detail.is_some() || filter_changed => state.logs.mark = None,
+        None => {}
+    }
+}
