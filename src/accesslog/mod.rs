@@ -49,7 +49,9 @@ pub use record::AccessRecord;
 pub use retain::{Col, DEFAULT_RETAIN, Retained};
 pub use retain_row::{IpText, RetainedRecord};
 pub use stats::{HORIZON_MS, Stats, StatsConfig, Window};
-pub use stats_snapshot::{MinutePoint, Percentiles, StatsSnapshot, StatusMix, TopLists};
+pub use stats_snapshot::{
+    MinutePoint, Percentiles, StatsSnapshot, StatusMix, TopLists, TopRest, rest_note,
+};
 pub use tail::{
     ListRequest, MAX_READS, TailConfig, TailPlanner, hour_floor, hour_key_prefix, hour_string,
     key_hour,

@@ -71,7 +71,37 @@ impl Percentiles {
     }
 }
 
-/// The top lists of a window (keys as the records hold them: raw, still URL-encoded).
+/// Per top list, an upper bound on how often any key it leaves out was seen (0 when nothing was
+/// left out); same names as [`TopLists`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct TopRest {
+    /// Paths.
+    pub paths: u64,
+    /// Client IPs.
+    pub client_ips: u64,
+    /// Edge locations.
+    pub edge_locations: u64,
+    /// User agents.
+    pub user_agents: u64,
+    /// Referers.
+    pub referers: u64,
+    /// Paths answered with a 4xx.
+    pub paths_4xx: u64,
+    /// Paths answered with a 5xx.
+    pub paths_5xx: u64,
+}
+
+/// The line to show under a top list of `len` entries (of at most `n`) whose left-out keys were
+/// each seen at most `rest` times, when it was cut short because nothing else stands out.
+pub fn rest_note(len: usize, n: usize, rest: u64) -> Option<String> {
+    let which = if len == 0 { "none" } else { "no other" };
+    (len < n && rest > 0)
+        .then(|| format!("{which} stands out: each at most {rest} (too many to rank)"))
+}
+
+/// The top lists of a window (keys as the records hold them: raw, still URL-encoded): only keys
+/// certainly seen more often than every key the sketch dropped (see
+/// [`super::SpaceSaving::ranked`]), so a list may be short, or empty, under high cardinality.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct TopLists {
     /// Paths (`cs-uri-stem`).
@@ -129,6 +159,8 @@ pub struct StatsSnapshot {
     pub ttfb_ms: Percentiles,
     /// Top lists.
     pub top: TopLists,
+    /// For each top list, the most any key not in it may have been seen.
+    pub top_rest: TopRest,
 }
 
 fn ratio(a: u64, b: u64) -> f64 {
@@ -147,7 +179,9 @@ impl StatsSnapshot {
     ) -> StatsSnapshot {
         let seconds = range.map_or(0.0, |(_, _, span_ms)| span_ms.max(1) as f64 / 1000.0);
         let rate = |n: u64| range.is_some().then(|| n as f64 / seconds);
-        let top = |dim: usize| d.tops[dim].top(top_n);
+        let ranked: Vec<(Vec<TopEntry>, u64)> = d.tops.iter().map(|t| t.ranked(top_n)).collect();
+        let top = |dim: usize| ranked.get(dim).map(|r| r.0.clone()).unwrap_or_default();
+        let rest = |dim: usize| ranked.get(dim).map_or(0, |r| r.1);
         StatsSnapshot {
             window: window.to_string(),
             from: range.map(|(from, _, _)| Timestamp(from).rfc3339()),
@@ -173,6 +207,15 @@ impl StatsSnapshot {
                 referers: top(REFERER),
                 paths_4xx: top(PATH_4XX),
                 paths_5xx: top(PATH_5XX),
+            },
+            top_rest: TopRest {
+                paths: rest(PATH),
+                client_ips: rest(IP),
+                edge_locations: rest(EDGE),
+                user_agents: rest(AGENT),
+                referers: rest(REFERER),
+                paths_4xx: rest(PATH_4XX),
+                paths_5xx: rest(PATH_5XX),
             },
         }
     }

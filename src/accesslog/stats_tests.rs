@@ -86,7 +86,9 @@ fn sketch_memory_stays_bounded_under_a_million_distinct_keys() {
         }
         let s = stats.summary();
         assert_eq!(s.requests, 1_000_000);
-        assert_eq!(s.top.paths.len(), 10);
+        // Every path seen once: none stands out, and the rest is bounded.
+        assert!(s.top.paths.is_empty(), "{:?}", s.top.paths);
+        assert!(s.top_rest.paths >= 1);
         let bytes = stats.footprint_bytes();
         let limit = if config.windowed { 24 << 20 } else { 2 << 20 };
         assert!(

@@ -151,22 +151,32 @@ impl SpaceSaving {
     /// The `n` keys with the largest estimates, largest first (ties by key, then tag).
     pub fn top(&self, n: usize) -> Vec<TopEntry> {
         let mut order: Vec<&Entry> = self.entries.iter().collect();
-        order.sort_unstable_by(|a, b| {
-            b.count
-                .cmp(&a.count)
-                .then_with(|| a.key.cmp(&b.key))
-                .then(a.tag.cmp(&b.tag))
-        });
-        order
-            .into_iter()
-            .take(n)
-            .map(|e| TopEntry {
-                key: e.key.clone(),
-                status: (e.tag != 0).then_some(e.tag),
-                count: e.count,
-                error: e.err,
-            })
-            .collect()
+        sort_entries(&mut order);
+        order.into_iter().take(n).map(top_entry).collect()
+    }
+
+    /// The top list to show: the `n` largest keys whose guaranteed count (`count - error`)
+    /// exceeds the floor — each certainly seen more often than any key no longer tracked —
+    /// largest first, and an upper bound on the count of every key left out. Under traffic with
+    /// no heavy hitters (thousands of one-off client IPs) no estimate is that sure and the list
+    /// is empty: its keys would be whichever happened to hold a counter, at counts that are
+    /// nearly all error.
+    pub fn ranked(&self, n: usize) -> (Vec<TopEntry>, u64) {
+        let floor = self.floor();
+        let mut rest = floor;
+        let mut sure: Vec<&Entry> = Vec::new();
+        for e in &self.entries {
+            if e.count - e.err > floor {
+                sure.push(e);
+            } else {
+                rest = rest.max(e.count);
+            }
+        }
+        sort_entries(&mut sure);
+        for e in sure.iter().skip(n) {
+            rest = rest.max(e.count);
+        }
+        (sure.into_iter().take(n).map(top_entry).collect(), rest)
     }
 
     /// Heap bytes held (entries, keys, minimum list and table).
@@ -233,3 +243,26 @@ impl SpaceSaving {
             .map(|e| (e.hash, e.tag, e.key.as_str(), e.count, e.err))
     }
 }
+
+/// Largest count first, ties by key, then tag.
+fn sort_entries(order: &mut [&Entry]) {
+    order.sort_unstable_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.key.cmp(&b.key))
+            .then(a.tag.cmp(&b.tag))
+    });
+}
+
+fn top_entry(e: &Entry) -> TopEntry {
+    TopEntry {
+        key: e.key.clone(),
+        status: (e.tag != 0).then_some(e.tag),
+        count: e.count,
+        error: e.err,
+    }
+}
+
+#[cfg(test)]
+#[path = "topk_tests.rs"]
+mod tests;

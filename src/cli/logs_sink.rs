@@ -4,7 +4,7 @@
 
 use super::args::LogOutput;
 use crate::accesslog::{
-    Exporter, Filter, Format, LineView, Stats, StatsSnapshot, decode, decode_twice,
+    Exporter, Filter, Format, LineView, Stats, StatsSnapshot, decode, decode_twice, rest_note,
 };
 use crate::domain::Timestamp;
 use crate::logread::ReadReport;
@@ -205,18 +205,18 @@ fn snapshot_text(s: &StatsSnapshot, out: &mut String) {
         ms(p.p99),
         ms(p.max)
     );
-    let t = &s.top;
+    let (t, r) = (&s.top, &s.top_rest);
     let lists = [
-        ("top paths", &t.paths),
-        ("top client IPs", &t.client_ips),
-        ("top edge locations", &t.edge_locations),
-        ("top user agents", &t.user_agents),
-        ("top referers", &t.referers),
-        ("top 4xx paths", &t.paths_4xx),
-        ("top 5xx paths", &t.paths_5xx),
+        ("top paths", &t.paths, r.paths),
+        ("top client IPs", &t.client_ips, r.client_ips),
+        ("top edge locations", &t.edge_locations, r.edge_locations),
+        ("top user agents", &t.user_agents, r.user_agents),
+        ("top referers", &t.referers, r.referers),
+        ("top 4xx paths", &t.paths_4xx, r.paths_4xx),
+        ("top 5xx paths", &t.paths_5xx, r.paths_5xx),
     ];
-    for (title, list) in lists {
-        if list.is_empty() {
+    for (title, list, rest) in lists {
+        if list.is_empty() && rest == 0 {
             continue;
         }
         let _ = writeln!(out, "{title}");
@@ -235,8 +235,14 @@ fn snapshot_text(s: &StatsSnapshot, out: &mut String) {
                 }
             }
         }
+        if let Some(note) = rest_note(list.len(), TOP_N, rest) {
+            let _ = writeln!(out, "  {note}");
+        }
     }
 }
+
+/// Entries a text report lists (the statistics' default `top_n`).
+const TOP_N: usize = 10;
 
 /// Observes `v` in `stats` when it passes `select`.
 #[inline]

@@ -119,6 +119,67 @@ fn statistics_without_timestamps_have_no_range_and_no_rates() {
 }
 
 #[test]
+fn top_lists_show_only_keys_that_stand_out() {
+    // 3,000 requests from 3,000 different addresses but one, which makes 400 of them.
+    let site = SiteProfile {
+        distribution_domain: "d1a2b3c4d5e6f7.cloudfront.net".into(),
+        host: "www.storefront.example.com".into(),
+        asset_hash: "9f8e7d6c".into(),
+        stale_hash: None,
+    };
+    let mut recs = LogGenerator::new(9, site).window(
+        Timestamp(1_795_597_200_000),
+        600_000,
+        3_000,
+        &Conditions::default(),
+    );
+    let n = recs.len();
+    assert!(n >= 2_000, "{n}");
+    for (i, r) in recs.iter_mut().enumerate() {
+        r.client_ip = if i % 7 == 0 && i < 2_800 {
+            "203.0.113.66".into()
+        } else {
+            format!("10.{}.{}.{}", i >> 16, (i >> 8) & 255, i & 255)
+        };
+    }
+    let heavy = recs
+        .iter()
+        .filter(|r| r.client_ip == "203.0.113.66")
+        .count() as u64;
+    let mut w3c = String::new();
+    write_w3c(&recs, &mut w3c);
+    let file = std::env::temp_dir().join(format!("shipdeck-cli-tops-{}.log", std::process::id()));
+    std::fs::write(&file, w3c).unwrap();
+    let path = file.display().to_string();
+    let out = shipdeck(&[
+        "logs",
+        "cloudfront",
+        "--file",
+        &path,
+        "--stats",
+        "-o",
+        "jsonl",
+    ]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ips = v["summary"]["top"]["client_ips"].as_array().unwrap();
+    assert_eq!(ips.len(), 1, "{ips:?}");
+    assert_eq!(ips[0]["key"], "203.0.113.66");
+    assert!(ips[0]["count"].as_u64().unwrap() >= heavy);
+    let rest = v["summary"]["top_rest"]["client_ips"].as_u64().unwrap();
+    assert!((1..heavy).contains(&rest), "{rest}");
+    let out = shipdeck(&["logs", "cloudfront", "--file", &path, "--stats"]);
+    let t = text(&out.stdout);
+    assert!(
+        t.contains(&format!(
+            "top client IPs\n  {:>9}  203.0.113.66\n  no other stands out: each at most {rest} (too many to rank)\n",
+            ips[0]["count"].as_u64().unwrap()
+        )),
+        "{t}"
+    );
+    std::fs::remove_file(&file).unwrap();
+}
+
+#[test]
 fn exit_codes_nothing_readable_is_1_and_bad_flags_are_2() {
     let out = shipdeck(&["logs", "cloudfront", "--file", "/nonexistent/x.gz"]);
     assert_eq!(out.status.code(), Some(1));

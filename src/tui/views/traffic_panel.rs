@@ -3,7 +3,7 @@
 //! numbers computed when records landed, never from the records themselves.
 
 use super::traffic::status_style;
-use crate::accesslog::{StatsSnapshot, TopEntry, decode};
+use crate::accesslog::{StatsSnapshot, TopEntry, decode, rest_note};
 use crate::app::Traffic;
 use crate::tui::widgets::status::DIM;
 use crate::tui::widgets::text::ellipsize;
@@ -58,12 +58,23 @@ fn status_lines(s: &StatsSnapshot, width: usize) -> Vec<Line<'static>> {
     vec![Line::from(bar), Line::from(legend)]
 }
 
-fn top_lines(title: &str, list: &[TopEntry], n: usize, width: usize) -> Vec<Line<'static>> {
+fn top_lines(
+    title: &str,
+    (list, rest): (&[TopEntry], u64),
+    n: usize,
+    width: usize,
+) -> Vec<Line<'static>> {
     let mut out = vec![Line::from(Span::styled(title.to_string(), LABEL))];
     for e in list.iter().take(n) {
         let count = format!("{:>7} ", e.count);
         let key = ellipsize(&decode(&e.key), width.saturating_sub(count.len()));
         out.push(Line::from(vec![Span::styled(count, DIM), Span::raw(key)]));
+    }
+    if let Some(note) = rest_note(list.len(), n, rest) {
+        out.push(Line::from(Span::styled(
+            ellipsize(&format!("  {note}"), width),
+            DIM,
+        )));
     }
     out
 }
@@ -170,10 +181,14 @@ pub fn render(frame: &mut Frame, t: &Traffic, area: Rect) {
     if each == 0 {
         return;
     }
+    let (t, r) = (&s.top, &s.top_rest);
     let tops = [
-        ("top paths", &s.top.paths),
-        ("top client IPs", &s.top.client_ips),
-        ("top edge locations", &s.top.edge_locations),
+        ("top paths", (t.paths.as_slice(), r.paths)),
+        ("top client IPs", (t.client_ips.as_slice(), r.client_ips)),
+        (
+            "top edge locations",
+            (t.edge_locations.as_slice(), r.edge_locations),
+        ),
     ];
     for (title, list) in tops {
         for l in top_lines(title, list, each, width) {
