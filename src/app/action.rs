@@ -198,102 +198,16 @@ pub enum Action {
 impl Action {
     /// The actions a key can be bound to, by the name used in keymap files.
     pub fn bindable(name: &str) -> Option<Action> {
-        Some(match name {
-            "refresh" => Action::Refresh,
-            "up" => Action::Up,
-            "down" => Action::Down,
-            "top" => Action::Top,
-            "bottom" => Action::Bottom,
-            "next_env" => Action::NextEnv,
-            "prev_env" => Action::PrevEnv,
-            "open" => Action::Open,
-            "back" => Action::Back,
-            "environments" => Action::Show(View::Environments),
-            "pipeline" => Action::Show(View::Pipeline),
-            "approvals" => Action::Show(View::Approvals),
-            "logs" => Action::Show(View::Logs),
-            "traffic" => Action::Show(View::Traffic),
-            "follow" => Action::ToggleFollow,
-            "search" => Action::SearchOpen,
-            "search_next" => Action::SearchNext,
-            "search_prev" => Action::SearchPrev,
-            "detail" => Action::ToggleDetail,
-            "preset" => Action::NextPreset,
-            "export" => Action::ExportPrompt,
-            "build_log" => Action::BuildLog,
-            "next_view" => Action::NextView,
-            "help" => Action::ToggleHelp,
-            "command" => Action::CommandOpen,
-            "filter" => Action::FilterOpen,
-            "complete" => Action::Complete,
-            "submit" => Action::Submit,
-            "backspace" => Action::Backspace,
-            "page_down" => Action::PageDown,
-            "page_up" => Action::PageUp,
-            "quit" => Action::Quit,
-            "approve" => Action::Op(crate::ops::OpKind::Approve),
-            "reject" => Action::Op(crate::ops::OpKind::Reject),
-            "deploy" => Action::Op(crate::ops::OpKind::Deploy),
-            "stop" => Action::Op(crate::ops::OpKind::Stop),
-            "retry" => Action::Op(crate::ops::OpKind::Retry),
-            "rollback" => Action::Op(crate::ops::OpKind::Rollback),
-            "freeze" => Action::Op(crate::ops::OpKind::Freeze),
-            "invalidate" => Action::Op(crate::ops::OpKind::Invalidate),
-            "release" => Action::Op(crate::ops::OpKind::Release),
-            "audit" => Action::Show(View::Audit),
-            "next_field" => Action::DialogNext,
-            "toggle" => Action::DialogToggle,
-            _ => return None,
-        })
+        super::action_names::BINDINGS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, a)| a.clone())
     }
 
-    /// Every bindable action name, for error messages and the help screen.
-    pub const BINDABLE: &'static [&'static str] = &[
-        "help",
-        "command",
-        "filter",
-        "back",
-        "open",
-        "up",
-        "down",
-        "top",
-        "bottom",
-        "page_up",
-        "page_down",
-        "next_env",
-        "prev_env",
-        "next_view",
-        "environments",
-        "pipeline",
-        "approvals",
-        "logs",
-        "traffic",
-        "build_log",
-        "follow",
-        "search",
-        "search_next",
-        "search_prev",
-        "detail",
-        "preset",
-        "export",
-        "refresh",
-        "quit",
-        "submit",
-        "complete",
-        "backspace",
-        "approve",
-        "reject",
-        "deploy",
-        "stop",
-        "retry",
-        "rollback",
-        "freeze",
-        "invalidate",
-        "release",
-        "audit",
-        "next_field",
-        "toggle",
-    ];
+    /// Every bindable action name, in the help screen's order.
+    pub fn bindable_names() -> impl Iterator<Item = &'static str> {
+        super::action_names::BINDINGS.iter().map(|(n, _)| *n)
+    }
 
     /// Whether the action changes something in AWS (refused and hidden when read-only).
     pub fn is_mutating(&self) -> bool {

@@ -1,6 +1,7 @@
 //! The pure core of the console: `State`, `Action`, `Effect` and `update`. No I/O, no clock.
 
 mod action;
+mod action_names;
 mod command;
 mod dialog;
 mod effect;

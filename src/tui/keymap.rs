@@ -187,7 +187,7 @@ impl Keymap {
                         at,
                         section,
                         action,
-                        expected: Action::BINDABLE.join(", "),
+                        expected: Action::bindable_names().collect::<Vec<_>>().join(", "),
                     });
                 };
                 for key in &entry.keys {
@@ -227,7 +227,7 @@ impl Keymap {
                 });
             }
         }
-        let rank = |name: &str| Action::BINDABLE.iter().position(|a| *a == name);
+        let rank = |name: &str| Action::bindable_names().position(|a| a == name);
         bindings.sort_by_key(|b| (b.mode, rank(&b.action)));
         Ok(Keymap { bindings, lookup })
     }
