@@ -5,6 +5,15 @@
 use super::*;
 use ratatui::{Terminal, backend::TestBackend};
 
+/// Opens a prompt, types `text` and presses Enter.
+fn prompt(s: &mut State, open: Action, text: &str) {
+    update(s, open);
+    for c in text.chars() {
+        update(s, Action::Input(c));
+    }
+    update(s, Action::Submit);
+}
+
 fn selected(s: &State) -> Option<&str> {
     s.logs.detail.as_deref()
 }
@@ -72,11 +81,7 @@ fn the_selection_stays_on_its_event_as_events_arrive_and_the_filter_changes() {
     assert_eq!(s.logs.events[rows[mark]].event_id, "e43", "still marked");
     assert_eq!(s.logs.scroll, rows.len() - 1 - mark, "at the bottom row");
     // The filter keeps e43 (an ERROR line) and marks it among the five matches.
-    update(&mut s, Action::FilterOpen);
-    for c in "error".chars() {
-        update(&mut s, Action::Input(c));
-    }
-    update(&mut s, Action::Submit);
+    prompt(&mut s, Action::FilterOpen, "error");
     assert_eq!(s.visible_log_rows().len(), 5);
     assert_eq!((s.logs.mark, s.logs.scroll), (Some(4), 0));
     // Esc closes the detail before it clears the filter.
@@ -111,11 +116,7 @@ fn search_top_bottom_and_follow_act_on_the_selection() {
     update(&mut s, Action::Bottom);
     assert_eq!((selected(&s), s.logs.mark), (Some("e49"), Some(49)));
     // `:goto` selects the event at that time.
-    update(&mut s, Action::CommandOpen);
-    for c in "goto 08:50:30".chars() {
-        update(&mut s, Action::Input(c));
-    }
-    update(&mut s, Action::Submit);
+    prompt(&mut s, Action::CommandOpen, "goto 08:50:30");
     assert_eq!(selected(&s), Some("e30"));
     // Following again closes the pane, and the next read leaves the view following.
     update(&mut s, Action::ToggleFollow);
@@ -136,22 +137,14 @@ fn a_mark_the_rows_no_longer_hold_is_dropped() {
     for _ in 0..6 {
         update(&mut s, Action::Up);
     }
-    update(&mut s, Action::FilterOpen);
-    for c in "error".chars() {
-        update(&mut s, Action::Input(c));
-    }
-    update(&mut s, Action::Submit);
+    prompt(&mut s, Action::FilterOpen, "error");
     update(&mut s, Action::Back);
     update(&mut s, Action::Back);
     assert_eq!(s.visible_log_rows().len(), 50);
     update(&mut s, Action::Open);
     assert_eq!(selected(&s), Some("e49"));
     // The event shown filtered out: the next move starts from the bottom row.
-    update(&mut s, Action::FilterOpen);
-    for c in "upstream".chars() {
-        update(&mut s, Action::Input(c));
-    }
-    update(&mut s, Action::Submit);
+    prompt(&mut s, Action::FilterOpen, "upstream");
     assert_eq!(s.logs.mark, None);
     update(&mut s, Action::Up);
     assert_eq!(selected(&s), Some("e33"));

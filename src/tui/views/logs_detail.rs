@@ -2,13 +2,14 @@
 //! delay, stream and id, and the message wrapped, with JSON laid out one member per line.
 
 use crate::domain::LogEvent;
+use crate::tui::widgets::pane::side_pane;
 use crate::tui::widgets::status::DIM;
 use crate::tui::widgets::text::hard_wrap;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 const NAME: Style = Style::new().fg(Color::Cyan);
 
@@ -130,15 +131,12 @@ fn field_rows(name: &str, value: &str, width: usize) -> Vec<Line<'static>> {
 
 /// Draws the detail of `event` (`None`: it is no longer held) into `area`.
 pub fn render(frame: &mut Frame, event: Option<&LogEvent>, area: Rect) {
-    let block = Block::new()
-        .borders(Borders::LEFT | Borders::TOP)
-        .border_style(DIM)
-        .title(Span::styled(
-            " event detail (↑↓ move · esc closes) ",
-            Style::new().add_modifier(Modifier::BOLD),
-        ));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = side_pane(
+        frame,
+        area,
+        " event detail (↑↓ move · esc closes) ".to_string(),
+        Style::new().add_modifier(Modifier::BOLD),
+    );
     let Some(e) = event else {
         let msg = "the event is no longer held (the view keeps the newest 2,000)";
         frame.render_widget(

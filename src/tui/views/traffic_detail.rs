@@ -4,12 +4,13 @@
 use crate::accesslog::{LogFields, decode, decode_twice};
 use crate::app::{DETAIL_KEEP, Traffic};
 use crate::domain::Timestamp;
+use crate::tui::widgets::pane::side_pane;
 use crate::tui::widgets::status::DIM;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 const NAME: Style = Style::new().fg(Color::Cyan);
 
@@ -85,15 +86,12 @@ pub fn fields(t: &Traffic, seq: u64) -> Option<(Vec<(String, String)>, bool)> {
 
 /// Draws the detail pane of the selected record into `area`.
 pub fn render(frame: &mut Frame, t: &Traffic, area: Rect) {
-    let block = Block::new()
-        .borders(Borders::LEFT | Borders::TOP)
-        .border_style(DIM)
-        .title(Span::styled(
-            " record detail (esc closes) ",
-            Style::new().add_modifier(Modifier::BOLD),
-        ));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = side_pane(
+        frame,
+        area,
+        " record detail (esc closes) ".to_string(),
+        Style::new().add_modifier(Modifier::BOLD),
+    );
     let Some((pairs, whole)) = t.selected_seq().and_then(|s| fields(t, s)) else {
         frame.render_widget(
             Paragraph::new(Span::styled("no record selected", DIM)),

@@ -5,13 +5,14 @@
 use super::traffic::status_style;
 use crate::accesslog::{StatsSnapshot, TopEntry, decode, rest_note};
 use crate::app::Traffic;
+use crate::tui::widgets::pane::side_pane;
 use crate::tui::widgets::status::DIM;
 use crate::tui::widgets::text::ellipsize;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Sparkline};
+use ratatui::widgets::{Paragraph, Sparkline};
 
 const LABEL: Style = Style::new().fg(Color::Gray).add_modifier(Modifier::BOLD);
 
@@ -81,26 +82,23 @@ fn top_lines(
 
 /// Draws the charts into `area`.
 pub fn render(frame: &mut Frame, t: &Traffic, area: Rect) {
-    let block = Block::new()
-        .borders(Borders::LEFT | Borders::TOP)
-        .border_style(DIM)
-        .title(Span::styled(
-            format!(
-                " {} · last {}{} ",
-                if t.filter.is_all() {
-                    "all requests"
-                } else {
-                    "filtered"
-                },
-                t.preset.label(),
-                t.charts_progress()
-                    .map(|p| format!(" · counting {:.0}%", p * 100.0))
-                    .unwrap_or_default()
-            ),
-            LABEL,
-        ));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = side_pane(
+        frame,
+        area,
+        format!(
+            " {} · last {}{} ",
+            if t.filter.is_all() {
+                "all requests"
+            } else {
+                "filtered"
+            },
+            t.preset.label(),
+            t.charts_progress()
+                .map(|p| format!(" · counting {:.0}%", p * 100.0))
+                .unwrap_or_default()
+        ),
+        LABEL,
+    );
     let Some(s) = &t.panel.snapshot else {
         frame.render_widget(Paragraph::new(Span::styled("no data yet", DIM)), inner);
         return;
