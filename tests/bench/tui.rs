@@ -68,6 +68,53 @@ fn first_frame(rt: &tokio::runtime::Runtime, with_data: bool) -> Duration {
     started.elapsed()
 }
 
+/// Frames of the Logs view with the detail of a 256 KB event open (CloudWatch's largest): one
+/// line of text, and JSON laid out.
+fn logs_detail_frames(
+    state: &State,
+    hints: &shipdeck::tui::render::Hints,
+    frames: usize,
+    baseline: Duration,
+) {
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("test backend");
+    let text = "x".repeat(9) + " ";
+    let json = format!(
+        "{{\"items\":[{}]}}",
+        vec!["{\"id\":\"0123456789\",\"ok\":true}"; 8_000].join(",")
+    );
+    for (what, message) in [
+        ("one 256 KB line", text.repeat(26_000)),
+        ("256 KB JSON", json),
+    ] {
+        let mut state = state.clone();
+        state.view = View::Logs;
+        let newest = state.logs.events.last().map_or(state.now, |e| e.timestamp);
+        state.logs.events.push(shipdeck::domain::LogEvent {
+            event_id: "big".into(),
+            stream: "2026/11/25/[$LATEST]big".into(),
+            timestamp: newest + 1,
+            ingestion_time: newest + 2,
+            message,
+        });
+        update(&mut state, Action::Open);
+        assert_eq!(state.logs.detail.as_deref(), Some("big"));
+        let d = median(
+            (0..frames)
+                .map(|_| {
+                    let t = Instant::now();
+                    terminal.draw(|f| draw(f, &state, hints)).expect("draw");
+                    t.elapsed()
+                })
+                .collect(),
+        );
+        let ratio = d.as_secs_f64() / baseline.as_secs_f64().max(1e-9);
+        println!(
+            "frame 200×60, Logs with the detail of {what:<15} (goal ≤ 2 ms): {} ({ratio:.1}× baseline)",
+            fmt(d)
+        );
+    }
+}
+
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
     let reps = if full { 25 } else { 1 };
@@ -145,6 +192,7 @@ fn main() {
         );
     }
 
+    logs_detail_frames(&app.state, &hints, frames, baseline);
     traffic_frames(&app.state, &hints, full);
 
     // State update per simulated minute: a demo run ticking every 7.5 simulated seconds (250 ms

@@ -210,7 +210,7 @@ fn a_long_text_message_shows_its_start_and_how_much_is_left() {
             "r-9",
             "ERROR",
             "w0 w1 w2",
-            "more rows (`shipdeck logs group",
+            "… cut here: the message has",
         ] {
             assert!(screen.contains(part), "{w}x{h} lacks {part:?}:\n{screen}");
         }

@@ -4,7 +4,7 @@
 use crate::domain::LogEvent;
 use crate::tui::widgets::pane::side_pane;
 use crate::tui::widgets::status::DIM;
-use crate::tui::widgets::text::hard_wrap;
+use crate::tui::widgets::text::{hard_wrap, hard_wrap_upto};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -13,20 +13,43 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 const NAME: Style = Style::new().fg(Color::Cyan);
 
+/// Where laid-out lines go: `false` once it takes no more.
+pub trait LineSink {
+    /// Takes one line; `false` when full.
+    fn line(&mut self, line: String) -> bool;
+}
+
+impl LineSink for Vec<String> {
+    fn line(&mut self, line: String) -> bool {
+        self.push(line);
+        true
+    }
+}
+
 /// `text` laid out one member per line, indented two spaces a level, keys in their order;
 /// `None` unless it is a JSON object or array.
 pub fn pretty_json(text: &str) -> Option<Vec<String>> {
+    let mut lines = Vec::new();
+    lay_out_json(text, &mut lines).then_some(lines)
+}
+
+/// [`pretty_json`] into `sink`, stopping when it is full; `false` (nothing sent) unless `text`
+/// is a JSON object or array.
+fn lay_out_json(text: &str, sink: &mut dyn LineSink) -> bool {
     let text = text.trim();
-    if !(text.starts_with('{') || text.starts_with('[')) {
-        return None;
+    if !(text.starts_with('{') || text.starts_with('['))
+        || serde_json::from_str::<serde::de::IgnoredAny>(text).is_err()
+    {
+        return false;
     }
-    serde_json::from_str::<serde::de::IgnoredAny>(text).ok()?;
-    let (mut lines, mut cur, mut depth) = (Vec::new(), String::new(), 0usize);
+    let (mut cur, mut depth) = (String::new(), 0usize);
     let (mut in_string, mut escaped) = (false, false);
     let mut chars = text.chars().peekable();
-    let newline = |lines: &mut Vec<String>, cur: &mut String, depth: usize| {
-        lines.push(std::mem::take(cur));
+    // Hands the line so far to the sink and starts the next at `depth`; `false` when full.
+    let newline = |sink: &mut dyn LineSink, cur: &mut String, depth: usize| {
+        let more = sink.line(std::mem::take(cur));
         cur.push_str(&"  ".repeat(depth));
+        more
     };
     while let Some(c) = chars.next() {
         if in_string {
@@ -39,10 +62,11 @@ pub fn pretty_json(text: &str) -> Option<Vec<String>> {
             }
             continue;
         }
-        match c {
+        let more = match c {
             '"' => {
                 in_string = true;
                 cur.push(c);
+                true
             }
             '{' | '[' => {
                 cur.push(c);
@@ -53,64 +77,78 @@ pub fn pretty_json(text: &str) -> Option<Vec<String>> {
                 if chars.peek() == Some(&close) {
                     chars.next();
                     cur.push(close);
+                    true
                 } else {
                     depth += 1;
-                    newline(&mut lines, &mut cur, depth);
+                    newline(sink, &mut cur, depth)
                 }
             }
             '}' | ']' => {
                 depth = depth.saturating_sub(1);
-                newline(&mut lines, &mut cur, depth);
+                let more = newline(sink, &mut cur, depth);
                 cur.push(c);
+                more
             }
             ',' => {
                 cur.push(c);
-                newline(&mut lines, &mut cur, depth);
+                newline(sink, &mut cur, depth)
             }
-            ':' => cur.push_str(": "),
-            c if c.is_whitespace() => {}
-            c => cur.push(c),
+            ':' => {
+                cur.push_str(": ");
+                true
+            }
+            c if c.is_whitespace() => true,
+            c => {
+                cur.push(c);
+                true
+            }
+        };
+        if !more {
+            return true;
         }
     }
-    lines.push(cur);
-    Some(lines)
+    sink.line(cur);
+    true
 }
 
 /// The message as lines to read: JSON laid out; tab-separated text (Lambda's `time`, request id,
 /// level, text, or its `REPORT` line) one field per line, a JSON field laid out; line breaks kept.
 pub fn message_lines(message: &str) -> Vec<String> {
-    if let Some(lines) = pretty_json(message) {
-        return lines;
+    let mut lines = Vec::new();
+    lay_out_message(message, &mut lines);
+    lines
+}
+
+/// [`message_lines`] into `sink`, stopping when it is full.
+fn lay_out_message(message: &str, sink: &mut dyn LineSink) {
+    if lay_out_json(message, sink) {
+        return;
     }
-    let mut out = Vec::new();
     for line in message.trim_end().lines() {
         for field in line.split('\t') {
-            match pretty_json(field) {
-                Some(json) => out.extend(json),
-                None => out.push(field.to_string()),
+            if !lay_out_json(field, sink) && !sink.line(field.to_string()) {
+                return;
             }
         }
     }
-    out
 }
 
-/// `rows` cut to `height`: when they do not fit, the first `height - 1` and a note of how many
-/// rows are left out.
-pub fn fit(mut rows: Vec<Line<'static>>, height: usize) -> Vec<Line<'static>> {
-    if rows.len() <= height {
-        return rows;
+/// Rows of at most `width` cells, up to `limit` of them; `cut` once something did not fit.
+struct Rows {
+    rows: Vec<Line<'static>>,
+    width: usize,
+    limit: usize,
+    cut: bool,
+}
+
+impl LineSink for Rows {
+    fn line(&mut self, line: String) -> bool {
+        let room = self.limit.saturating_sub(self.rows.len());
+        let (rows, cut) = hard_wrap_upto(&line, self.width, room);
+        self.rows.extend(rows.into_iter().map(Line::from));
+        self.cut |= cut;
+        !self.cut
     }
-    let keep = height.saturating_sub(1);
-    let more = rows.len() - keep;
-    rows.truncate(keep);
-    if height > 0 {
-        let s = if more == 1 { "" } else { "s" };
-        rows.push(Line::from(Span::styled(
-            format!("… {more} more row{s} (`shipdeck logs group … -o jsonl` prints it whole)"),
-            DIM,
-        )));
-    }
-    rows
 }
 
 /// `name` (styled) and `value` as rows of `width` cells.
@@ -163,10 +201,26 @@ pub fn render(frame: &mut Frame, event: Option<&LogEvent>, area: Rect) {
         rows.extend(field_rows(name, &value, width));
     }
     rows.push(Line::from(""));
-    for line in message_lines(&e.message) {
-        rows.extend(hard_wrap(&line, width).into_iter().map(Line::from));
+    let height = usize::from(inner.height);
+    let mut message = Rows {
+        rows,
+        width,
+        limit: height,
+        cut: false,
+    };
+    lay_out_message(&e.message, &mut message);
+    let mut rows = message.rows;
+    if message.cut || rows.len() > height {
+        rows.truncate(height.saturating_sub(1));
+        rows.push(Line::from(Span::styled(
+            format!(
+                "… cut here: the message has {} bytes (`shipdeck logs group … -o jsonl` prints it whole)",
+                e.message.len()
+            ),
+            DIM,
+        )));
     }
-    frame.render_widget(Paragraph::new(fit(rows, usize::from(inner.height))), inner);
+    frame.render_widget(Paragraph::new(rows), inner);
 }
 
 #[cfg(test)]
@@ -198,29 +252,6 @@ mod tests {
         assert_eq!(pretty_json("{not json"), None);
         assert_eq!(pretty_json("plain text"), None);
         assert_eq!(pretty_json("[]"), Some(vec!["[]".to_string()]));
-    }
-
-    #[test]
-    fn rows_that_do_not_fit_end_with_a_count_of_the_rest() {
-        let rows = |n: usize| {
-            (0..n)
-                .map(|i| Line::from(format!("row {i}")))
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(fit(rows(10), 10), rows(10));
-        let cut = fit(rows(10), 5);
-        assert_eq!(cut[..4], rows(4)[..]);
-        assert!(
-            cut[4].to_string().starts_with("… 6 more rows"),
-            "{}",
-            cut[4]
-        );
-        assert!(fit(rows(3), 2)[1].to_string().starts_with("… 2 more rows"));
-        assert!(fit(rows(2), 1)[0].to_string().starts_with("… 2 more rows"));
-        assert!(fit(rows(3), 0).is_empty());
-        let one = fit(rows(11), 10);
-        assert!(one[9].to_string().starts_with("… 2 more rows"));
-        assert!(fit(rows(2), 1)[0].to_string().contains("rows"));
     }
 
     #[test]

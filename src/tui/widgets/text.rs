@@ -84,15 +84,34 @@ pub fn wrap(s: &str, max: usize, max_lines: usize) -> Vec<String> {
 /// `s` cut into rows of at most `max` cells, whitespace kept (for text laid out by hand, such as
 /// indented JSON); an empty `s` is one empty row.
 pub fn hard_wrap(s: &str, max: usize) -> Vec<String> {
-    let mut rows = Vec::new();
-    let mut rest = s;
-    while width(rest) > max.max(1) {
-        let cut = ellipsize_raw(rest, max.max(1));
-        rows.push(cut.to_string());
-        rest = &rest[cut.len()..];
+    hard_wrap_upto(s, max, usize::MAX).0
+}
+
+/// [`hard_wrap`] stopping after `limit` rows; `true` when something was left out.
+pub fn hard_wrap_upto(s: &str, max: usize, limit: usize) -> (Vec<String>, bool) {
+    if limit == 0 {
+        return (Vec::new(), true);
     }
-    rows.push(rest.to_string());
-    rows
+    let max = max.max(1);
+    let (mut rows, mut row, mut used) = (Vec::new(), String::new(), 0);
+    for c in s.chars() {
+        let w = char_width(c);
+        if used + w > max && !row.is_empty() {
+            rows.push(std::mem::take(&mut row));
+            used = 0;
+            if rows.len() >= limit {
+                return (rows, true);
+            }
+        }
+        row.push(c);
+        used += w;
+    }
+    if rows.len() < limit {
+        rows.push(row);
+        (rows, false)
+    } else {
+        (rows, true)
+    }
 }
 
 /// The longest prefix of `s` that fits in `max` cells (at least one character if any).
@@ -150,6 +169,15 @@ mod tests {
         assert_eq!(hard_wrap("", 4), vec![""]);
         assert_eq!(hard_wrap("日本語", 4), vec!["日本", "語"]);
         assert_eq!(hard_wrap("abc", 0), vec!["a", "b", "c"]);
+        assert_eq!(
+            hard_wrap_upto("abcdefg", 2, 2),
+            (vec!["ab".into(), "cd".into()], true)
+        );
+        assert_eq!(
+            hard_wrap_upto("abcd", 2, 2),
+            (vec!["ab".into(), "cd".into()], false)
+        );
+        assert_eq!(hard_wrap_upto("abc", 2, 0), (Vec::new(), true));
         assert_eq!(
             short_identity("arn:aws:sts::1:assumed-role/Ops/carol"),
             "carol"
