@@ -76,6 +76,7 @@ pub(super) async fn run(
         sink: Sink::new(args.output),
         report: ReadReport::default(),
     };
+    let mut shown = String::new();
     loop {
         let now = clock.now();
         let listed = round(&mut tail, &mut planner, now).await;
@@ -91,10 +92,12 @@ pub(super) async fn run(
         }
         if let Some(stats) = &tail.stats {
             // CloudFront delivers minutes late: the window ends at the newest record seen.
-            let end = stats.newest().unwrap_or_else(|| clock.now());
+            let end = stats.newest().unwrap_or(since);
             let window = stats.window(crate::accesslog::Window::M5, end);
             let line = if args.output == LogOutput::Jsonl {
                 serde_json::to_string(&window).unwrap_or_default()
+            } else if stats.newest().is_none() {
+                format!("{since}  no records yet; waiting for log files")
             } else {
                 format!(
                     "{end}  5m to the newest record: {} requests, {:.1}% 5xx, hit ratio {}, p95 {}",
@@ -109,7 +112,11 @@ pub(super) async fn run(
                         .map_or_else(|| "-".into(), |v| format!("{v}ms"))
                 )
             };
-            tail.sink.text(&line);
+            // A line when the numbers change, not one per poll.
+            if shown != line {
+                tail.sink.text(&line);
+                shown = line;
+            }
         }
         let now = clock.now();
         let wait = planner.next_poll(now).since(now).max(1000) as f64 / speed;

@@ -342,3 +342,37 @@ fn follow_reads_files_delivered_later_and_never_a_record_twice() {
     assert!(newest.as_str() >= "2026-11-25T09:20:00Z", "newest {newest}");
     assert!(ids.len() > 100);
 }
+
+#[test]
+fn follow_with_stats_prints_a_line_when_records_arrive() {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shipdeck"))
+        .args(["logs", "cloudfront", "prd", "--demo", "--follow", "--stats"])
+        .args(["--speed", "1000", "--since", "10m", "-o", "jsonl"])
+        .env_remove("SHIPDECK_CONFIG")
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("shipdeck-cli-test-none"),
+        )
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    // At 1000× the planner polls several times between two deliveries of files: each
+    // line must come from new records (a different window end or count), never a repeat.
+    let mut lines: Vec<(String, u64)> = Vec::new();
+    for line in std::io::BufReader::new(stdout).lines().take(5) {
+        let v: Value = serde_json::from_str(&line.unwrap()).unwrap();
+        lines.push((
+            v["to"].as_str().unwrap().to_string(),
+            v["requests"].as_u64().unwrap(),
+        ));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(lines.len(), 5);
+    for pair in lines.windows(2) {
+        assert_ne!(pair[0], pair[1], "a line repeated: {lines:?}");
+    }
+}

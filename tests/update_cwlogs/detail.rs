@@ -206,12 +206,7 @@ fn a_long_text_message_shows_its_start_and_how_much_is_left() {
     update(&mut s, Action::Open);
     for (w, h) in [(120, 24), (80, 24), (200, 16)] {
         let screen = draw(&s, w, h);
-        for part in [
-            "r-9",
-            "ERROR",
-            "w0 w1 w2",
-            "… cut here: the message has",
-        ] {
+        for part in ["r-9", "ERROR", "w0 w1 w2", "… cut here: the message has"] {
             assert!(screen.contains(part), "{w}x{h} lacks {part:?}:\n{screen}");
         }
         assert!(!screen.contains("w399"), "{screen}");
