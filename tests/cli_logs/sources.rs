@@ -359,6 +359,17 @@ fn follow_with_stats_prints_a_line_when_records_arrive() {
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
+    // Should the lines stop coming, the read ends at a minute instead of waiting for ever.
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    let pid = child.id().to_string();
+    let watchdog = std::thread::spawn(move || {
+        if finished
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .is_err()
+        {
+            let _ = Command::new("kill").arg(&pid).status();
+        }
+    });
     // At 1000× the planner polls several times between two deliveries of files: each
     // line must come from new records (a different window end or count), never a repeat.
     let mut lines: Vec<(String, u64)> = Vec::new();
@@ -369,9 +380,11 @@ fn follow_with_stats_prints_a_line_when_records_arrive() {
             v["requests"].as_u64().unwrap(),
         ));
     }
-    child.kill().unwrap();
+    let _ = done.send(());
+    watchdog.join().unwrap();
+    let _ = child.kill();
     child.wait().unwrap();
-    assert_eq!(lines.len(), 5);
+    assert_eq!(lines.len(), 5, "{lines:?}");
     for pair in lines.windows(2) {
         assert_ne!(pair[0], pair[1], "a line repeated: {lines:?}");
     }
