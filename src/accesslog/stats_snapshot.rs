@@ -94,7 +94,11 @@ pub struct TopRest {
 /// The line to show under a top list of `len` entries (of at most `n`) whose left-out keys were
 /// each seen at most `rest` times, when it was cut short because nothing else stands out.
 pub fn rest_note(len: usize, n: usize, rest: u64) -> Option<String> {
-    let which = if len == 0 { "none" } else { "no other" };
+    let which = if len == 0 {
+        "none"
+    } else {
+        "no other certainly"
+    };
     (len < n && rest > 0)
         .then(|| format!("{which} stands out: each at most {rest} (too many to rank)"))
 }
@@ -161,6 +165,9 @@ pub struct StatsSnapshot {
     pub top: TopLists,
     /// For each top list, the most any key not in it may have been seen.
     pub top_rest: TopRest,
+    /// The most entries a top list holds.
+    #[serde(skip)]
+    pub top_n: usize,
 }
 
 fn ratio(a: u64, b: u64) -> f64 {
@@ -208,6 +215,7 @@ impl StatsSnapshot {
                 paths_4xx: top(PATH_4XX),
                 paths_5xx: top(PATH_5XX),
             },
+            top_n,
             top_rest: TopRest {
                 paths: rest(PATH),
                 client_ips: rest(IP),

@@ -155,12 +155,14 @@ impl SpaceSaving {
         order.into_iter().take(n).map(top_entry).collect()
     }
 
-    /// The top list to show: the `n` largest keys whose guaranteed count (`count - error`)
-    /// exceeds the floor — each certainly seen more often than any key no longer tracked —
-    /// largest first, and an upper bound on the count of every key left out. Under traffic with
-    /// no heavy hitters (thousands of one-off client IPs) no estimate is that sure and the list
-    /// is empty: its keys would be whichever happened to hold a counter, at counts that are
-    /// nearly all error.
+    /// The top list to show and an upper bound on the count of every key it leaves out: the `n`
+    /// largest keys whose guaranteed count (`count - error`) exceeds the floor — each certainly
+    /// seen more often than any key the sketch dropped — largest first. Keys still tracked but
+    /// not that sure are left out with the rest (their counts raise the bound, which may then
+    /// pass a listed key's: they are not certain either way). Under traffic with no heavy
+    /// hitters (thousands of one-off client IPs) no estimate is that sure and the list is
+    /// empty: its keys would be whichever happened to hold a counter, at counts that are nearly
+    /// all error.
     pub fn ranked(&self, n: usize) -> (Vec<TopEntry>, u64) {
         let floor = self.floor();
         let mut rest = floor;

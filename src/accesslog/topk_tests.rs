@@ -121,3 +121,34 @@ fn an_exact_sketch_lists_its_top_and_bounds_by_the_next() {
     assert_eq!(rest, 40, "k39, the 11th, was seen 40 times");
     check(&s, &keys, 10);
 }
+
+#[test]
+fn small_sketches_whole_merges_and_status_tags_keep_the_guarantees() {
+    for seed in 0..200 {
+        let keys = stream(3_000, 6, 0.4, 1_000 + seed);
+        let small = sketch_of(&keys, 32);
+        check(&small, &keys, 10);
+        // Taken whole into an empty, bigger sketch (the whole-run sketch's first minute).
+        let mut bigger = SpaceSaving::new(64);
+        bigger.merge(&small);
+        check(&bigger, &keys, 10);
+        // Per-status lists count (path, status) pairs.
+        let mut tagged = SpaceSaving::new(32);
+        let mut truth: HashMap<(&str, u16), u64> = HashMap::new();
+        for (i, k) in keys.iter().enumerate() {
+            let tag = if i % 3 == 0 { 404 } else { 403 };
+            tagged.observe(hash_str(k), tag, k);
+            *truth.entry((k, tag)).or_default() += 1;
+        }
+        let (floor, (shown, rest)) = (tagged.floor(), tagged.ranked(10));
+        for e in &shown {
+            let t = truth[&(e.key.as_str(), e.status.unwrap())];
+            assert!(e.count - e.error > floor && e.count - e.error <= t && t <= e.count);
+        }
+        for ((k, tag), t) in &truth {
+            if !shown.iter().any(|e| e.key == *k && e.status == Some(*tag)) {
+                assert!(*t <= rest, "seed {seed}: {k} {tag} seen {t} > {rest}");
+            }
+        }
+    }
+}

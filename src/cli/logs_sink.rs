@@ -235,14 +235,11 @@ fn snapshot_text(s: &StatsSnapshot, out: &mut String) {
                 }
             }
         }
-        if let Some(note) = rest_note(list.len(), TOP_N, rest) {
+        if let Some(note) = rest_note(list.len(), s.top_n, rest) {
             let _ = writeln!(out, "  {note}");
         }
     }
 }
-
-/// Entries a text report lists (the statistics' default `top_n`).
-const TOP_N: usize = 10;
 
 /// Observes `v` in `stats` when it passes `select`.
 #[inline]

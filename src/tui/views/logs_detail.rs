@@ -17,6 +17,10 @@ const NAME: Style = Style::new().fg(Color::Cyan);
 pub trait LineSink {
     /// Takes one line; `false` when full.
     fn line(&mut self, line: String) -> bool;
+    /// Whether it still takes lines.
+    fn open(&self) -> bool {
+        true
+    }
 }
 
 impl LineSink for Vec<String> {
@@ -126,8 +130,11 @@ fn lay_out_message(message: &str, sink: &mut dyn LineSink) {
     }
     for line in message.trim_end().lines() {
         for field in line.split('\t') {
-            if !lay_out_json(field, sink) && !sink.line(field.to_string()) {
+            if !sink.open() {
                 return;
+            }
+            if !lay_out_json(field, sink) {
+                sink.line(field.to_string());
             }
         }
     }
@@ -147,6 +154,10 @@ impl LineSink for Rows {
         let (rows, cut) = hard_wrap_upto(&line, self.width, room);
         self.rows.extend(rows.into_iter().map(Line::from));
         self.cut |= cut;
+        !self.cut
+    }
+
+    fn open(&self) -> bool {
         !self.cut
     }
 }
@@ -201,7 +212,7 @@ pub fn render(frame: &mut Frame, event: Option<&LogEvent>, area: Rect) {
         rows.extend(field_rows(name, &value, width));
     }
     rows.push(Line::from(""));
-    let height = usize::from(inner.height);
+    let (height, header) = (usize::from(inner.height), rows.len());
     let mut message = Rows {
         rows,
         width,
@@ -212,13 +223,15 @@ pub fn render(frame: &mut Frame, event: Option<&LogEvent>, area: Rect) {
     let mut rows = message.rows;
     if message.cut || rows.len() > height {
         rows.truncate(height.saturating_sub(1));
-        rows.push(Line::from(Span::styled(
+        let note = if header >= height {
+            "… the pane is too small for the event: widen or heighten the terminal".to_string()
+        } else {
             format!(
                 "… cut here: the message has {} bytes (`shipdeck logs group … -o jsonl` prints it whole)",
                 e.message.len()
-            ),
-            DIM,
-        )));
+            )
+        };
+        rows.push(Line::from(Span::styled(note, DIM)));
     }
     frame.render_widget(Paragraph::new(rows), inner);
 }
