@@ -215,3 +215,9 @@ fn generated_dir(tag: &str) -> (PathBuf, usize) {
 
 #[path = "cli_logs/sources.rs"]
 mod sources;
+
+#[path = "cli_logs/reports.rs"]
+mod reports;
+
+#[path = "cli_logs/follow.rs"]
+mod follow;
