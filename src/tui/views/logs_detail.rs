@@ -14,7 +14,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 const NAME: Style = Style::new().fg(Color::Cyan);
 
 /// Where laid-out lines go: `false` once it takes no more.
-pub trait LineSink {
+trait LineSink {
     /// Takes one line; `false` when full.
     fn line(&mut self, line: String) -> bool;
     /// Whether it still takes lines.
@@ -30,15 +30,9 @@ impl LineSink for Vec<String> {
     }
 }
 
-/// `text` laid out one member per line, indented two spaces a level, keys in their order;
-/// `None` unless it is a JSON object or array.
-pub fn pretty_json(text: &str) -> Option<Vec<String>> {
-    let mut lines = Vec::new();
-    lay_out_json(text, &mut lines).then_some(lines)
-}
-
-/// [`pretty_json`] into `sink`, stopping when it is full; `false` (nothing sent) unless `text`
-/// is a JSON object or array.
+/// `text` laid out one member per line into `sink`, indented two spaces a level, keys in their
+/// order, stopping when it is full; `false` (nothing sent) unless `text` is a JSON object or
+/// array.
 fn lay_out_json(text: &str, sink: &mut dyn LineSink) -> bool {
     let text = text.trim();
     if !(text.starts_with('{') || text.starts_with('['))
@@ -115,15 +109,9 @@ fn lay_out_json(text: &str, sink: &mut dyn LineSink) -> bool {
     true
 }
 
-/// The message as lines to read: JSON laid out; tab-separated text (Lambda's `time`, request id,
-/// level, text, or its `REPORT` line) one field per line, a JSON field laid out; line breaks kept.
-pub fn message_lines(message: &str) -> Vec<String> {
-    let mut lines = Vec::new();
-    lay_out_message(message, &mut lines);
-    lines
-}
-
-/// [`message_lines`] into `sink`, stopping when it is full.
+/// The message as lines to read, into `sink` until it is full: JSON laid out; tab-separated text
+/// (Lambda's `time`, request id, level, text, or its `REPORT` line) one field per line, a JSON
+/// field laid out; line breaks kept.
 fn lay_out_message(message: &str, sink: &mut dyn LineSink) {
     if lay_out_json(message, sink) {
         return;
@@ -239,6 +227,17 @@ pub fn render(frame: &mut Frame, event: Option<&LogEvent>, area: Rect) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn pretty_json(text: &str) -> Option<Vec<String>> {
+        let mut lines = Vec::new();
+        lay_out_json(text, &mut lines).then_some(lines)
+    }
+
+    fn message_lines(message: &str) -> Vec<String> {
+        let mut lines = Vec::new();
+        lay_out_message(message, &mut lines);
+        lines
+    }
 
     #[test]
     fn json_is_laid_out_in_its_own_key_order() {
