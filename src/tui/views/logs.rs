@@ -4,6 +4,7 @@
 use super::traffic::{MATCH, highlight};
 use crate::app::State;
 use crate::domain::LogEvent;
+use crate::tui::widgets::pane::split;
 use crate::tui::widgets::status::{DIM, SELECTED};
 use crate::tui::widgets::text::ellipsize;
 use ratatui::Frame;
@@ -158,7 +159,12 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
         frame.render_widget(Paragraph::new(Span::styled(msg, DIM)), area);
         return;
     }
-    let (area, side) = split(area, state.logs.detail.is_some());
+    // The detail pane, when open: beside the rows, else the lower half — all of it below 12 rows.
+    let (area, side) = match state.logs.detail {
+        Some(_) if area.height < 12 => split(area, area.height),
+        Some(_) => split(area, area.height / 2),
+        None => (area, Rect::default()),
+    };
     let shown = window(events.len(), state.logs.scroll, usize::from(area.height));
     let first = shown.start;
     let detail = state.logs.detail.as_deref();
@@ -183,42 +189,6 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
         let event = state.logs.events.iter().find(|e| e.event_id == id);
         super::logs_detail::render(frame, event, side);
     }
-}
-
-/// The rows' area and the detail pane's: beside them on a terminal of 120 columns or more (two
-/// fifths), else the lower half — all of it below 12 rows; no pane when closed.
-fn split(area: Rect, detail: bool) -> (Rect, Rect) {
-    if !detail {
-        return (area, Rect::default());
-    }
-    if area.width >= super::traffic::SIDE_BY_SIDE {
-        let side_w = area.width * 2 / 5;
-        let rows = Rect {
-            width: area.width - side_w - 1,
-            ..area
-        };
-        let side = Rect {
-            x: area.x + area.width - side_w,
-            width: side_w,
-            ..area
-        };
-        return (rows, side);
-    }
-    let side_h = if area.height >= 12 {
-        area.height / 2
-    } else {
-        area.height
-    };
-    let rows = Rect {
-        height: area.height - side_h,
-        ..area
-    };
-    let side = Rect {
-        y: area.y + area.height - side_h,
-        height: side_h,
-        ..area
-    };
-    (rows, side)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 pub use super::traffic_row::{MATCH, highlight, row, status_style};
 use super::{traffic_detail, traffic_panel};
 use crate::app::{State, Traffic};
+use crate::tui::widgets::pane::split;
 use crate::tui::widgets::status::DIM;
 use crate::tui::widgets::text::ellipsize;
 use ratatui::Frame;
@@ -12,10 +13,6 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-
-/// Width inside the view's border from which the charts (or detail) sit beside the list: a
-/// terminal of 120 columns.
-pub const SIDE_BY_SIDE: u16 = 118;
 
 /// Body title: environment and distribution.
 pub fn title(state: &State) -> String {
@@ -130,38 +127,14 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
         height: inner.height - head_h,
         ..inner
     };
-    let (list, side) = if inner.width >= SIDE_BY_SIDE {
-        let side_w = inner.width * 2 / 5;
-        (
-            Rect {
-                width: inner.width - side_w - 1,
-                ..body
-            },
-            Rect {
-                x: body.x + inner.width - side_w,
-                width: side_w,
-                ..body
-            },
-        )
+    let below = if body.height < 12 {
+        0
+    } else if t.detail {
+        body.height / 2
     } else {
-        let side_h = if t.detail {
-            body.height / 2
-        } else {
-            body.height.min(7)
-        };
-        let side_h = if body.height >= 12 { side_h } else { 0 };
-        (
-            Rect {
-                height: body.height - side_h,
-                ..body
-            },
-            Rect {
-                y: body.y + body.height - side_h,
-                height: side_h,
-                ..body
-            },
-        )
+        body.height.min(7)
     };
+    let (list, side) = split(body, below);
     render_list(frame, state, list);
     if side.height > 0 && side.width > 0 {
         if t.detail {
