@@ -1,6 +1,7 @@
 //! `make bench` (logs part): reading CloudFront access logs. Generates 1,000,000 realistic lines
 //! in 50 gzip files once (cached under the cargo target dir), then reports lines/s and MB/s for
-//! decompression alone, parsing, parsing + statistics (+ retention), on one core and on all
+//! decompression alone, decompression + counting status codes (the least any reader does: the
+//! ceiling for the ratios), parsing, parsing + statistics (+ retention), on one core and on all
 //! cores, as medians of repeated runs, plus the streaming peak RSS measured in a child process.
 //! Under `cargo test` it runs once on a tiny data set.
 
@@ -13,7 +14,7 @@ use std::time::{Duration, Instant};
 #[path = "logs/data.rs"]
 mod data;
 
-use data::{Set, dataset, decompress_only, external, inflate, memchr_count};
+use data::{Set, dataset, decompress_only, external, inflate, memchr_count, status_count_only};
 
 fn merge(mut a: Stats, b: Stats) -> Stats {
     a.merge(&b);
@@ -101,10 +102,13 @@ fn main() {
     }
     if let Some(i) = args.iter().position(|a| a == "--pipeline") {
         // For profilers and A/B runs: one single-core pass of what the benchmark times as
-        // "parse + statistics (windowed)" (with `--decompress`: decompression only).
+        // "parse + statistics (windowed)" (with `--decompress`: decompression only; with
+        // `--bare`: decompression + status counts).
         let files = list_dir(Path::new(args.get(i + 1).map_or(".", |s| s.as_str()))).expect("list");
         if args.iter().any(|a| a == "--decompress") {
             black_box(decompress_only(&files));
+        } else if args.iter().any(|a| a == "--bare") {
+            black_box(status_count_only(&files));
         } else {
             let (st, _) = par_read(&files, 1, Stats::default, |s, v| s.observe(v), merge);
             black_box(st.requests());
@@ -132,6 +136,14 @@ fn main() {
     let threads = default_threads();
     let decomp = time(reps, || {
         black_box(decompress_only(&set.files));
+    });
+    let bare = time(reps, || {
+        let n = status_count_only(&set.files);
+        assert_eq!(
+            n + 2 * set.files.len() as u64,
+            set.lines,
+            "every record counted"
+        );
     });
     let parse = time(reps, || {
         let mut n = 0u64;
@@ -212,6 +224,10 @@ fn main() {
         rate(&set, decomp)
     );
     println!(
+        "1 core   decompression + status counts   {}",
+        rate(&set, bare)
+    );
+    println!(
         "1 core   parse only                      {}",
         rate(&set, parse)
     );
@@ -237,7 +253,8 @@ fn main() {
     );
     let ratio = |d: Duration| decomp.as_secs_f64() / d.as_secs_f64();
     println!(
-        "vs decompression only (1 core, same run): parse {:.2}×, parse + statistics {:.2}× (totals only {:.2}×), + retention {:.2}× (goal ≥ 0.85)",
+        "vs decompression only (1 core, same run): status counts alone {:.2}×, parse {:.2}×, parse + statistics {:.2}× (totals only {:.2}×), + retention {:.2}× (goal ≥ 0.85)",
+        ratio(bare),
         ratio(parse),
         ratio(stats1),
         ratio(summary1),
