@@ -291,3 +291,6 @@ fn the_build_log_jump_explains_what_it_cannot_find() {
 
 #[path = "update_cwlogs/detail.rs"]
 mod detail;
+
+#[path = "update_cwlogs/scroll.rs"]
+mod scroll;

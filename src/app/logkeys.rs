@@ -63,7 +63,7 @@ pub(super) fn key(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
         Action::Up | Action::Down | Action::PageUp | Action::PageDown
             if logs && state.logs.detail.is_some() =>
         {
-            logs_select::move_detail(state, Move::By(step(action)));
+            logs_select::move_detail(state, Move::By(step(action, state.page_step())));
         }
         Action::Top if logs && state.logs.detail.is_some() => {
             logs_select::move_detail(state, Move::First);
@@ -117,20 +117,20 @@ pub(super) fn key(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
             state.traffic.cursor = None;
         }
         Action::Up | Action::Down | Action::PageUp | Action::PageDown if traffic => {
-            state.traffic.move_by(step(action));
+            state.traffic.move_by(step(action, 20));
         }
         _ => return None,
     }
     Some(Vec::new())
 }
 
-/// Rows a move key moves by.
-fn step(action: &Action) -> isize {
+/// Rows a move key moves, `page` for a page key.
+fn step(action: &Action, page: isize) -> isize {
     match action {
         Action::Up => -1,
         Action::Down => 1,
-        Action::PageUp => -20,
-        _ => 20,
+        Action::PageUp => -page,
+        _ => page,
     }
 }
 

@@ -4,8 +4,7 @@
 use super::{Level, State};
 
 /// Enter/`d` in the Logs view: opens the detail of the current event — the last search match,
-/// else the row at the scroll position (the bottom row unless scrolled to the very top) —
-/// pausing with it marked; again closes it.
+/// else the bottom row shown — pausing with it marked; again closes it.
 pub(super) fn toggle_detail(state: &mut State) {
     if state.logs.detail.take().is_some() {
         return;
@@ -81,4 +80,5 @@ pub(super) fn rows_changed(state: &mut State, filter_changed: bool) {
         None if state.logs.detail.is_some() || filter_changed => state.logs.mark = None,
         None => {}
     }
+    state.logs.scroll = state.logs.scroll.min(state.max_log_scroll(rows.len()));
 }

@@ -34,11 +34,30 @@ impl State {
             .collect()
     }
 
-    /// Pauses the logs view with filtered row `row` (of `n`) marked at the bottom.
+    /// Pauses the logs view with filtered row `row` (of `n`) marked at the bottom (or where it
+    /// is on the first page).
     pub(super) fn logs_mark(&mut self, row: usize, n: usize) {
         self.logs.mark = Some(row);
         self.logs.paused = true;
-        self.logs.scroll = n.saturating_sub(1).saturating_sub(row);
+        self.logs.scroll = n
+            .saturating_sub(1)
+            .saturating_sub(row)
+            .min(self.max_log_scroll(n));
+    }
+
+    /// How far the Logs view scrolls back over `n` filtered events: until the oldest is at the
+    /// top (until it is the last row shown while the view's height is not known yet).
+    pub fn max_log_scroll(&self, n: usize) -> usize {
+        n.saturating_sub(self.logs.page.max(1))
+    }
+
+    /// Rows a page key moves in a list: a page of the Logs view less one row kept in sight (10
+    /// elsewhere, or while its height is not known).
+    pub(super) fn page_step(&self) -> isize {
+        match self.logs.page {
+            page if self.view == View::Logs && page > 1 => isize::try_from(page - 1).unwrap_or(10),
+            _ => 10,
+        }
     }
 }
 

@@ -12,8 +12,12 @@ pub struct LogTail {
     pub env: usize,
     /// Events in time order, bounded.
     pub events: Vec<LogEvent>,
-    /// Rows scrolled back from the newest (0 follows the tail).
+    /// Rows scrolled back from the newest (0 follows the tail); at most until the oldest event
+    /// is at the top (see [`super::State::max_log_scroll`]).
     pub scroll: usize,
+    /// Event rows the view shows, as the terminal loop last reported it (0 until then): where
+    /// scrolling back stops and how far a page key moves.
+    pub page: usize,
     /// Paused: new events do not move the rows shown.
     pub paused: bool,
     /// Only this log stream of this group (the build-log jump): (group, stream).

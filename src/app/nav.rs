@@ -115,7 +115,7 @@ impl State {
     /// Moves the selection by `delta` visible rows; in the logs view, scrolls instead.
     pub(super) fn move_selection(&mut self, delta: isize) {
         if self.view == View::Logs {
-            let max = self.visible_log_count().saturating_sub(1);
+            let max = self.max_log_scroll(self.visible_log_count());
             self.logs.scroll = self.logs.scroll.saturating_add_signed(-delta).min(max);
             return;
         }

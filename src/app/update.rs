@@ -24,6 +24,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             return poll::due(state);
         }
         Action::ChartsStep => state.traffic.charts_step(super::traffic::CHART_STEP),
+        Action::LogRows(rows) => {
+            state.logs.page = rows;
+            let n = state.visible_log_count();
+            state.logs.scroll = state.logs.scroll.min(state.max_log_scroll(n));
+        }
         Action::EnvLoaded {
             env,
             request,
@@ -94,8 +99,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Up => move_or_scroll(state, -1),
         Action::Down => move_or_scroll(state, 1),
-        Action::PageUp => move_or_scroll(state, -10),
-        Action::PageDown => move_or_scroll(state, 10),
+        Action::PageUp => move_or_scroll(state, -state.page_step()),
+        Action::PageDown => move_or_scroll(state, state.page_step()),
         Action::Top => move_or_scroll(state, isize::MIN / 2),
         Action::Bottom => move_or_scroll(state, isize::MAX / 2),
         Action::NextEnv | Action::PrevEnv => {

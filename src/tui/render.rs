@@ -164,3 +164,15 @@ pub fn hit_test(state: &State, area: Rect, column: u16, row: u16) -> Option<Acti
         .row_at(column, row)
         .map(Action::SelectRow)
 }
+
+/// The [`Action::LogRows`] a screen of `area` calls for: the event rows [`draw`] would show in
+/// the Logs view, when that is the view on screen and the core does not know it yet.
+pub fn log_rows(state: &State, area: Rect) -> Option<Action> {
+    if state.view != View::Logs {
+        return None;
+    }
+    let areas = Areas::new(area)?;
+    let inner = body_block(state).inner(areas.body);
+    let rows = views::logs::page_rows(state, inner);
+    (rows != state.logs.page).then_some(Action::LogRows(rows))
+}

@@ -95,6 +95,51 @@ pub fn window(count: usize, scroll: usize, height: usize) -> std::ops::Range<usi
     end.saturating_sub(height)..end
 }
 
+/// Where the Logs view draws in `inner`.
+struct Layout {
+    /// The summary line and the read error, if any.
+    head: Rect,
+    /// Below the head: the rows and the detail pane, or a message when no event is listed.
+    body: Rect,
+    /// The event rows.
+    rows: Rect,
+    /// The detail pane (empty when closed): beside the rows, else the lower half — all of the
+    /// body below 12 rows.
+    side: Rect,
+}
+
+impl Layout {
+    fn of(state: &State, inner: Rect) -> Layout {
+        let head_h = (1 + u16::from(state.logs.error.is_some())).min(inner.height);
+        let head = Rect {
+            height: head_h,
+            ..inner
+        };
+        let body = Rect {
+            y: inner.y.saturating_add(head_h),
+            height: inner.height - head_h,
+            ..inner
+        };
+        let (rows, side) = match state.logs.detail {
+            Some(_) if body.height < 12 => split(body, body.height),
+            Some(_) => split(body, body.height / 2),
+            None => (body, Rect::default()),
+        };
+        Layout {
+            head,
+            body,
+            rows,
+            side,
+        }
+    }
+}
+
+/// How many event rows the Logs view shows in `inner` (what the core needs to stop scrolling
+/// back once the oldest event is at the top, and to move a page).
+pub fn page_rows(state: &State, inner: Rect) -> usize {
+    usize::from(Layout::of(state, inner).rows.height)
+}
+
 /// Draws the logs view.
 pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
     if inner.height == 0 {
@@ -135,19 +180,8 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
             Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
         )));
     }
-    let head_h = u16::try_from(head.len()).unwrap_or(0).min(inner.height);
-    frame.render_widget(
-        Paragraph::new(head),
-        Rect {
-            height: head_h,
-            ..inner
-        },
-    );
-    let area = Rect {
-        y: inner.y.saturating_add(head_h),
-        height: inner.height - head_h,
-        ..inner
-    };
+    let layout = Layout::of(state, inner);
+    frame.render_widget(Paragraph::new(head), layout.head);
     if events.is_empty() {
         let msg = if !state.logs.events.is_empty() {
             format!("No event matches the filter `{}`.", state.filter)
@@ -156,15 +190,10 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
         } else {
             "No events in the last read.".to_string()
         };
-        frame.render_widget(Paragraph::new(Span::styled(msg, DIM)), area);
+        frame.render_widget(Paragraph::new(Span::styled(msg, DIM)), layout.body);
         return;
     }
-    // The detail pane, when open: beside the rows, else the lower half — all of it below 12 rows.
-    let (area, side) = match state.logs.detail {
-        Some(_) if area.height < 12 => split(area, area.height),
-        Some(_) => split(area, area.height / 2),
-        None => (area, Rect::default()),
-    };
+    let (area, side) = (layout.rows, layout.side);
     let shown = window(events.len(), state.logs.scroll, usize::from(area.height));
     let first = shown.start;
     let detail = state.logs.detail.as_deref();
