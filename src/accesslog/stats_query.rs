@@ -25,7 +25,18 @@ impl Stats {
         c
     }
 
-    /// The numbers of window `w` ending at `now`.
+    /// Where window `w` ending at `now` starts counting (ms): the 10-second boundary at or before
+    /// `now - w`, or the first record's, if later. Its rates divide by the time from there.
+    pub fn window_start(&self, w: Window, now: Timestamp) -> i64 {
+        let mut start = (now.millis() - w.millis()).div_euclid(SLOT_MS) * SLOT_MS;
+        let whole = self.whole_counts();
+        if whole.timed > 0 {
+            start = start.max(whole.min_ts.div_euclid(SLOT_MS) * SLOT_MS);
+        }
+        start
+    }
+
+    /// The numbers of window `w` ending at `now`, from [`Stats::window_start`].
     pub fn window(&self, w: Window, now: Timestamp) -> StatsSnapshot {
         let (now, from) = (now.millis(), now.millis() - w.millis());
         let mut counts = Counters::default();
@@ -43,15 +54,11 @@ impl Stats {
             .map(|p| &p.dist)
             .collect();
         let dist = Dist::merged(&parts, self.config.capacity);
-        let whole = self.whole_counts();
-        let mut start = from.div_euclid(SLOT_MS) * SLOT_MS;
-        if whole.timed > 0 {
-            start = start.max(whole.min_ts.div_euclid(SLOT_MS) * SLOT_MS);
-        }
+        let start = self.window_start(w, Timestamp(now)).min(now);
         let span = (now - start).max(1000);
         StatsSnapshot::build(
             w.label(),
-            Some((from, now, span)),
+            Some((start, now, span)),
             &counts,
             &dist,
             self.config.top_n,

@@ -144,6 +144,11 @@ fn windows_slide_and_late_records_land_in_their_own_slot() {
         let m5 = stats.window(Window::M5, now);
         assert_eq!(m5.seconds, 305.0);
         assert_eq!(m5.requests_per_sec, Some(30.0 / 305.0));
+        // `from` is where the count starts (the 10-second boundary), so `to - from` = `seconds`.
+        let start = Timestamp(now.millis() - 305_000);
+        assert_eq!(m5.from.as_deref(), Some(start.rfc3339().as_str()));
+        assert_eq!(m5.to.as_deref(), Some(now.rfc3339().as_str()));
+        assert_eq!(stats.window_start(Window::M5, now), start.millis());
         let m1 = stats.window(Window::M1, now);
         assert_eq!(m1.top.paths[0].key, "/a");
         let h1 = stats.window(Window::H1, now);

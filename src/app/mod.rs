@@ -26,6 +26,7 @@ mod traffic_batch;
 mod traffic_charts;
 mod traffic_export;
 mod traffic_find;
+mod traffic_ingest;
 mod traffic_update;
 mod update;
 

@@ -5,7 +5,7 @@ use super::RequestId;
 pub use super::traffic_batch::{DETAIL_KEEP, FullLine, Incomplete, Preset, TrafficBatch};
 pub use super::traffic_charts::{CHART_STEP, ChartJob};
 use crate::accesslog::{
-    DEFAULT_RETAIN, Filter, FilterError, LogFields, MinutePoint, Retained, RetainedRecord, Stats,
+    DEFAULT_RETAIN, Filter, FilterError, MinutePoint, Retained, RetainedRecord, Stats,
     StatsSnapshot, TailPlanner,
 };
 use crate::domain::Timestamp;
@@ -27,19 +27,23 @@ pub struct Traffic {
     pub env: usize,
     /// Time preset.
     pub preset: Preset,
-    /// Records before this time are not listed (and their hours not read).
+    /// The look-back the tail reads from: earlier hours are not read, and the earlier records
+    /// of the hours read are kept but neither counted nor listed.
     pub since: Timestamp,
+    /// Records before this time (ms) are not listed: the preset's window to the newest record,
+    /// as the charts count it (the 24 h preset: `since`).
+    pub list_from: i64,
     /// The tail planner (none before the first poll).
     pub planner: Option<TailPlanner>,
     /// Retained records, arrival order (each batch sorted by time).
     pub records: Retained,
-    /// Statistics of every record read.
+    /// Statistics of every record read from `since` on.
     pub stats: Stats,
     /// Statistics of the listed records when a filter is set.
     pub filtered_stats: Option<Stats>,
     /// Raw lines of the newest records, by sequence number.
     pub details: VecDeque<(u64, FullLine)>,
-    /// Sequence numbers of the listed records (filter and `since`), oldest first.
+    /// Sequence numbers of the listed records (filter and `list_from`), oldest first.
     pub rows: VecDeque<u64>,
     /// The applied filter.
     pub filter: Filter,
@@ -116,6 +120,7 @@ impl Traffic {
             env,
             preset,
             since: now - preset.millis(),
+            list_from: (now - preset.millis()).millis(),
             planner: None,
             records: Retained::new(capacity),
             stats: Stats::default(),
@@ -143,80 +148,6 @@ impl Traffic {
         }
     }
 
-    /// Whether the record passes the filter and the preset's start.
-    fn listed(&self, r: &RetainedRecord<'_>) -> bool {
-        r.timestamp_ms() >= self.since.millis() && self.filter.matches(r)
-    }
-
-    /// Takes a batch: records appended (oldest evicted), statistics, rows and charts updated.
-    pub fn ingest(&mut self, batch: &TrafficBatch) {
-        let first = self.records.pushed();
-        for r in batch.records.iter() {
-            self.records.push(&r);
-            self.stats.observe(&r);
-            if self.listed(&r) {
-                // While a chart job runs it counts new rows itself when it reaches them.
-                if let (None, Some(fs)) = (&self.charts_job, self.filtered_stats.as_mut()) {
-                    fs.observe(&r);
-                }
-                self.rows.push_back(self.records.pushed() - 1);
-            }
-        }
-        let oldest = self.records.seq(0);
-        while self.rows.front().is_some_and(|s| *s < oldest) {
-            self.rows.pop_front();
-        }
-        for l in &batch.lines {
-            self.details
-                .push_back((first + u64::from(l.index), l.clone()));
-        }
-        while self.details.len() > DETAIL_KEEP
-            || self.details.front().is_some_and(|(s, _)| *s < oldest)
-        {
-            self.details.pop_front();
-        }
-        if self.cursor.is_some_and(|c| c < oldest) {
-            self.cursor = self.rows.front().copied();
-        }
-        self.objects += batch.objects as u64;
-        // Each failed fetch brings one error of its own: those objects are read again, not lost.
-        let given_up = batch.errors.len().saturating_sub(batch.failed_keys.len());
-        self.object_errors += given_up as u64;
-        self.skipped += batch.skipped;
-        if self.charts_job.is_none() {
-            self.refresh_panel();
-        }
-    }
-
-    /// Recomputes the listed rows after the filter or `since` changed; the filtered charts follow
-    /// a step at a time ([`Traffic::charts_step`]), the first [`CHART_STEP`] records at once.
-    pub fn relist(&mut self) {
-        self.relist_stepping(CHART_STEP);
-    }
-
-    /// [`Traffic::relist`], counting only `first` records into the filtered charts at once.
-    pub fn relist_stepping(&mut self, first: usize) {
-        let since = self.since.millis();
-        let base = self.records.seq(0);
-        let records = &self.records;
-        self.rows = records
-            .filter_indices(&self.filter)
-            .into_iter()
-            .filter(|&i| {
-                records
-                    .get(i as usize)
-                    .is_some_and(|r| r.timestamp_ms() >= since)
-            })
-            .map(|i| base + u64::from(i))
-            .collect();
-        if let Some(c) = self.cursor {
-            let i = self.rows.partition_point(|s| *s < c);
-            self.cursor = self.rows.get(i).or(self.rows.back()).copied();
-        }
-        self.start_charts();
-        self.charts_step(first);
-    }
-
     /// The statistics the charts show: of the filtered rows when filtering, else of everything.
     pub fn shown_stats(&self) -> &Stats {
         self.filtered_stats.as_ref().unwrap_or(&self.stats)
@@ -224,7 +155,8 @@ impl Traffic {
 
     pub(super) fn refresh_panel(&mut self) {
         let stats = self.shown_stats();
-        let Some(end) = stats.newest().or_else(|| self.stats.newest()) else {
+        // The window ends at the newest record read, filtered or not, like the list's.
+        let Some(end) = self.stats.newest() else {
             self.panel = Panel::default();
             return;
         };

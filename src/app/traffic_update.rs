@@ -199,11 +199,14 @@ pub(super) fn filter_typed(state: &mut State, text: &str) {
     }
 }
 
-/// Chooses a time preset: a longer look-back than read so far restarts the tail, a shorter one
-/// only narrows the list and the charts.
+/// Chooses a time preset: a longer look-back than the tail reads restarts it, and so does a
+/// shorter one while nothing read so far is that recent (a long look-back still reading its
+/// first hours); otherwise the list and the charts just show the preset's window of what was
+/// read.
 pub(super) fn set_preset(state: &mut State, preset: Preset) -> Vec<Effect> {
     let since = state.now - preset.millis();
-    if since < state.traffic.since {
+    let behind = state.traffic.stats.newest().is_none_or(|n| n < since);
+    if since < state.traffic.since || behind {
         state.restart_traffic(preset);
         state.say(
             Level::Info,
@@ -215,7 +218,6 @@ pub(super) fn set_preset(state: &mut State, preset: Preset) -> Vec<Effect> {
     }
     let t = &mut state.traffic;
     t.preset = preset;
-    t.since = since;
     t.relist();
     state.say(
         Level::Info,

@@ -111,7 +111,50 @@ fn presets_narrow_the_list_or_restart_the_tail_for_a_longer_look_back() {
     let t = &s.traffic;
     assert_eq!((t.preset, t.records.len()), (Preset::M15, 300));
     assert!(t.rows.len() < 300);
-    assert!(t.rows.iter().all(|q| t.record(*q).unwrap().timestamp_ms() >= (T0 - 15 * Timestamp::MINUTE).millis()));
+    // The last 15 minutes to the newest record (from its 10-second boundary), as the charts.
+    let newest = t.stats.newest().unwrap().millis();
+    let from = (newest - 15 * Timestamp::MINUTE).div_euclid(10_000) * 10_000;
+    let time = |q: &u64| t.record(*q).unwrap().timestamp_ms();
+    assert!(t.rows.iter().all(|q| time(q) >= from));
+    let in_window = (0..t.records.len())
+        .filter(|&i| t.records.get(i).unwrap().timestamp_ms() >= from)
+        .count();
+    assert_eq!(t.rows.len(), in_window);
+    let chart = t.panel.snapshot.as_ref().unwrap();
+    assert_eq!(
+        (chart.window.as_str(), chart.requests),
+        ("15m", in_window as u64)
+    );
+    // Back to the hour: within what was read, so no new read; every record listed again.
+    update(&mut s, Action::CommandOpen);
+    typed(&mut s, "range 1h");
+    let fx = update(&mut s, Action::Submit);
+    assert!(fx.is_empty(), "the hour was read already: {fx:?}");
+    let t = &s.traffic;
+    assert_eq!(
+        (t.preset, t.records.len(), t.rows.len()),
+        (Preset::H1, 300, 300)
+    );
+    assert_eq!(t.panel.snapshot.as_ref().unwrap().requests, 300);
+}
+
+#[test]
+fn a_shorter_preset_while_a_longer_read_has_not_reached_it_reads_the_shorter_one() {
+    // 1h read, then 24h (a restart reading from yesterday), then at once 15m: nothing of the
+    // last 15 minutes has been read yet, so the tail starts again from there.
+    let mut s = traffic(300);
+    update(&mut s, Action::NextPreset);
+    assert_eq!(s.traffic.preset, Preset::H24);
+    let fx = update(&mut s, Action::NextPreset);
+    let t = &s.traffic;
+    assert_eq!(t.preset, Preset::M15);
+    assert_eq!(
+        t.since,
+        T0 - 15 * Timestamp::MINUTE,
+        "reads from 15 minutes back"
+    );
+    let (_, start_after) = list_effect(&fx).expect("a new listing");
+    assert_eq!(start_after, "cloudfront/dev/E2DEVSTOREFRNT.2025-11-25-08");
 }
 
 #[test]

@@ -52,7 +52,7 @@ fn header_line(t: &Traffic, width: usize) -> Line<'static> {
         mode,
         Span::styled(
             format!(
-                " · {} of {} records · last {} · {} objects",
+                " · {} listed of {} records read · last {} · {} objects",
                 t.rows.len(),
                 t.records.len(),
                 t.preset.label(),
