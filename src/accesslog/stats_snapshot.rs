@@ -1,6 +1,7 @@
 //! The serializable numbers of one statistics window (or the whole run), for `--stats` and the
 //! TUI panels, and the per-minute series for charts.
 
+use super::decode::{decode, decode_twice};
 use super::hist::Histogram;
 use super::stats_acc::{AGENT, Counters, Dist, EDGE, IP, PATH, PATH_4XX, PATH_5XX, REFERER};
 use super::topk::TopEntry;
@@ -91,19 +92,28 @@ pub struct TopRest {
     pub paths_5xx: u64,
 }
 
-/// The line to show under a top list of `len` entries (of at most `n`) whose left-out keys were
-/// each seen at most `rest` times, when it was cut short because nothing else stands out.
-pub fn rest_note(len: usize, n: usize, rest: u64) -> Option<String> {
-    let which = if len == 0 {
-        "none"
-    } else {
-        "no other certainly"
-    };
-    (len < n && rest > 0)
-        .then(|| format!("{which} stands out: each at most {rest} (too many to rank)"))
+/// The line to show under a top `list` (of at most `n` entries) whose left-out keys were each
+/// seen at most `rest` times: when it was cut short because nothing else stands out, or when a
+/// key left out may have been seen more often than a listed one certainly was.
+pub fn rest_note(list: &[TopEntry], n: usize, rest: u64) -> Option<String> {
+    if rest == 0 {
+        return None;
+    }
+    let surest = list.iter().map(|e| e.count.saturating_sub(e.error)).min();
+    match surest {
+        None => Some(format!(
+            "none stands out: each at most {rest} (too many to rank)"
+        )),
+        Some(_) if list.len() < n => Some(format!(
+            "no other certainly stands out: each at most {rest} (too many to rank)"
+        )),
+        Some(least) if rest > least => Some(format!("others: each at most {rest}")),
+        Some(_) => None,
+    }
 }
 
-/// The top lists of a window (keys as the records hold them: raw, still URL-encoded): only keys
+/// The top lists of a window (keys as the records hold them: raw, still URL-encoded, until
+/// [`StatsSnapshot::decoded`]): only keys
 /// certainly seen more often than every key the sketch dropped (see
 /// [`super::SpaceSaving::ranked`]), so a list may be short, or empty, under high cardinality.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -175,6 +185,28 @@ fn ratio(a: u64, b: u64) -> f64 {
 }
 
 impl StatsSnapshot {
+    /// The snapshot with its top-list keys percent-decoded for reading (user agents twice, as
+    /// CloudFront encodes them), as the CLI prints them.
+    pub fn decoded(mut self) -> StatsSnapshot {
+        let t = &mut self.top;
+        for list in [
+            &mut t.paths,
+            &mut t.client_ips,
+            &mut t.edge_locations,
+            &mut t.referers,
+            &mut t.paths_4xx,
+            &mut t.paths_5xx,
+        ] {
+            for e in list.iter_mut() {
+                e.key = decode(&e.key).into_owned();
+            }
+        }
+        for e in &mut t.user_agents {
+            e.key = decode_twice(&e.key).into_owned();
+        }
+        self
+    }
+
     /// Builds the snapshot of counters and distributions covering `[from, to]` over `span_ms`
     /// (`None`: no time known).
     pub(super) fn build(

@@ -33,6 +33,18 @@ pub struct TopEntry {
     pub error: u64,
 }
 
+impl TopEntry {
+    /// The count as shown: exact, or the range the true count lies in (`23–36`) when the
+    /// sketch may have over-counted it.
+    pub fn count_text(&self) -> String {
+        if self.error == 0 {
+            self.count.to_string()
+        } else {
+            format!("{}–{}", self.count.saturating_sub(self.error), self.count)
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(super) struct Entry {
     pub(super) hash: u64,

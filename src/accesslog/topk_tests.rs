@@ -152,3 +152,33 @@ fn small_sketches_whole_merges_and_status_tags_keep_the_guarantees() {
         }
     }
 }
+
+#[test]
+fn shown_counts_and_the_note_under_a_list_say_what_is_certain() {
+    use super::super::rest_note;
+    let entry = |count, error| TopEntry {
+        key: "k".into(),
+        status: None,
+        count,
+        error,
+    };
+    assert_eq!(entry(36, 0).count_text(), "36");
+    assert_eq!(entry(36, 13).count_text(), "23–36");
+    // Nothing left out, or left-out keys certainly below every listed one: no note.
+    assert_eq!(rest_note(&[entry(36, 13)], 1, 0), None);
+    assert_eq!(rest_note(&[entry(36, 13), entry(30, 4)], 2, 23), None);
+    // A left-out key may have been seen more often than a listed one certainly was.
+    assert_eq!(
+        rest_note(&[entry(36, 13), entry(30, 14)], 2, 30).as_deref(),
+        Some("others: each at most 30")
+    );
+    // Cut short, or empty.
+    assert_eq!(
+        rest_note(&[entry(36, 0)], 2, 5).as_deref(),
+        Some("no other certainly stands out: each at most 5 (too many to rank)")
+    );
+    assert_eq!(
+        rest_note(&[], 10, 824).as_deref(),
+        Some("none stands out: each at most 824 (too many to rank)")
+    );
+}

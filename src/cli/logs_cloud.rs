@@ -93,7 +93,7 @@ pub(super) async fn run(
         if let Some(stats) = &tail.stats {
             // CloudFront delivers minutes late: the window ends at the newest record seen.
             let end = stats.newest().unwrap_or(since);
-            let window = stats.window(crate::accesslog::Window::M5, end);
+            let window = stats.window(crate::accesslog::Window::M5, end).decoded();
             let line = if args.output == LogOutput::Jsonl {
                 serde_json::to_string(&window).unwrap_or_default()
             } else if stats.newest().is_none() {

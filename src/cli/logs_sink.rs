@@ -3,9 +3,7 @@
 //! report.
 
 use super::args::LogOutput;
-use crate::accesslog::{
-    Exporter, Filter, Format, LineView, Stats, StatsSnapshot, decode, decode_twice, rest_note,
-};
+use crate::accesslog::{Exporter, Filter, Format, LineView, Stats, StatsSnapshot, rest_note};
 use crate::domain::Timestamp;
 use crate::logread::ReadReport;
 use std::io::Write;
@@ -126,8 +124,14 @@ pub(super) fn report_problems(report: &ReadReport) {
 /// The statistics as JSON (`summary` over everything read, `windows` ending at the newest
 /// record) or as a text report.
 pub(super) fn stats_text(stats: &Stats, report: &ReadReport, json: bool) -> String {
-    let summary = stats.summary();
-    let windows = stats.newest().map(|t| stats.windows(t)).unwrap_or_default();
+    let summary = stats.summary().decoded();
+    let windows: Vec<StatsSnapshot> = stats
+        .newest()
+        .map(|t| stats.windows(t))
+        .unwrap_or_default()
+        .into_iter()
+        .map(StatsSnapshot::decoded)
+        .collect();
     if json {
         let value = serde_json::json!({
             "files": report.files,
@@ -221,21 +225,17 @@ fn snapshot_text(s: &StatsSnapshot, out: &mut String) {
         }
         let _ = writeln!(out, "{title}");
         for e in list {
-            let key = if title == "top user agents" {
-                decode_twice(&e.key)
-            } else {
-                decode(&e.key)
-            };
+            let (count, key) = (e.count_text(), &e.key);
             match e.status {
                 Some(code) => {
-                    let _ = writeln!(out, "  {:>9}  {code} {key}", e.count);
+                    let _ = writeln!(out, "  {count:>9}  {code} {key}");
                 }
                 None => {
-                    let _ = writeln!(out, "  {:>9}  {key}", e.count);
+                    let _ = writeln!(out, "  {count:>9}  {key}");
                 }
             }
         }
-        if let Some(note) = rest_note(list.len(), s.top_n, rest) {
+        if let Some(note) = rest_note(list, s.top_n, rest) {
             let _ = writeln!(out, "  {note}");
         }
     }

@@ -106,6 +106,10 @@ fn top_lists_show_only_keys_that_stand_out() {
     let n = recs.len();
     assert!(n >= 2_000, "{n}");
     for (i, r) in recs.iter_mut().enumerate() {
+        if i % 3 == 0 {
+            // Written percent-encoded, as CloudFront does.
+            r.uri_stem = "/search/café <b>".into();
+        }
         r.client_ip = if i % 7 == 0 && i < 2_800 {
             "203.0.113.66".into()
         } else {
@@ -137,6 +141,18 @@ fn top_lists_show_only_keys_that_stand_out() {
     assert!(ips[0]["count"].as_u64().unwrap() >= heavy);
     let rest = v["summary"]["top_rest"]["client_ips"].as_u64().unwrap();
     assert!((1..heavy).contains(&rest), "{rest}");
+    // Keys decoded, as in the text report and the records' own JSON.
+    let paths = v["summary"]["top"]["paths"].as_array().unwrap();
+    assert_eq!(paths[0]["key"], "/search/café <b>", "{paths:?}");
+    assert!(
+        v["windows"][0]["top"]["paths"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| !e["key"].as_str().unwrap().contains('%')),
+        "{}",
+        v["windows"][0]
+    );
     let out = shipdeck(&["logs", "cloudfront", "--file", &path, "--stats"]);
     let t = text(&out.stdout);
     assert!(

@@ -67,11 +67,11 @@ fn top_lines(
 ) -> Vec<Line<'static>> {
     let mut out = vec![Line::from(Span::styled(title.to_string(), LABEL))];
     for e in list.iter().take(n) {
-        let count = format!("{:>7} ", e.count);
+        let count = format!("{:>7} ", e.count_text());
         let key = ellipsize(&decode(&e.key), width.saturating_sub(count.len()));
         out.push(Line::from(vec![Span::styled(count, DIM), Span::raw(key)]));
     }
-    if let Some(note) = rest_note(list.len(), n, rest) {
+    if let Some(note) = rest_note(list, n, rest) {
         out.push(Line::from(Span::styled(
             ellipsize(&format!("  {note}"), width),
             DIM,
