@@ -131,6 +131,8 @@ pub enum Action {
     Input(char),
     /// Delete the character before the cursor in the command line or filter.
     Backspace,
+    /// Clear the command line, filter or search being typed.
+    ClearLine,
     /// Complete the command line.
     Complete,
     /// Run the command line or keep the filter.

@@ -37,6 +37,7 @@ pub(super) const BINDINGS: &[(&str, Action)] = &[
     ("submit", Action::Submit),
     ("complete", Action::Complete),
     ("backspace", Action::Backspace),
+    ("clear_line", Action::ClearLine),
     ("approve", Action::Op(OpKind::Approve)),
     ("reject", Action::Op(OpKind::Reject)),
     ("deploy", Action::Op(OpKind::Deploy)),

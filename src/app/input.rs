@@ -41,6 +41,7 @@ pub(super) fn input(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Backspace => {
             line.text.pop();
         }
+        Action::ClearLine => line.text.clear(),
         Action::Complete if is_command => {
             if let Some(prefix) = common_prefix(&line.completions)
                 && prefix.len() > line.text.trim_end().len()
@@ -69,10 +70,13 @@ pub(super) fn input(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Submit if is_command => {
             let text = line.text.clone();
             state.overlay = None;
+            // What the status bar says next is this command's outcome, not an older one's.
+            state.status = None;
             return run_command(state, &text, &names);
         }
         Action::Submit => {
             state.overlay = None;
+            state.status = None;
             match kind {
                 Prompt::Search => {
                     // The nearest match: the newest one before the selection while following.

@@ -157,6 +157,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::BuildLog => return logs_update::build_log(state),
         Action::Input(_)
         | Action::Backspace
+        | Action::ClearLine
         | Action::Complete
         | Action::Submit
         | Action::ToggleFollow

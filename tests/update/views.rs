@@ -216,3 +216,31 @@ fn a_prompt_stops_growing_at_its_cap() {
         );
     }
 }
+
+#[test]
+fn ctrl_u_clears_a_prompt_and_a_command_run_replaces_an_older_message() {
+    let mut s = loaded();
+    update(&mut s, Action::Show(View::Logs));
+    // `:goto` without a time: an error stays in the status bar...
+    update(&mut s, Action::CommandOpen);
+    for c in "goto".chars() {
+        update(&mut s, Action::Input(c));
+    }
+    update(&mut s, Action::Submit);
+    let error = s.status.clone().expect("an error about the missing time");
+    assert_ne!(error.level, Level::Info, "{error:?}");
+    // ...until the next command runs: the bar then speaks of that one (here: nothing to say).
+    update(&mut s, Action::CommandOpen);
+    for c in "goto 23:59".chars() {
+        update(&mut s, Action::Input(c));
+    }
+    update(&mut s, Action::ClearLine);
+    let Some(Overlay::Command(line)) = &s.overlay else {
+        panic!("the prompt is open")
+    };
+    assert_eq!(line.text, "", "ctrl-u clears what was typed");
+    update(&mut s, Action::Input('l'));
+    update(&mut s, Action::Submit);
+    assert_eq!(s.view, View::Logs);
+    assert_ne!(s.status.as_ref(), Some(&error), "the old error is gone");
+}
