@@ -6,11 +6,12 @@ use crate::app::{DETAIL_KEEP, Traffic};
 use crate::domain::Timestamp;
 use crate::tui::widgets::pane::side_pane;
 use crate::tui::widgets::status::DIM;
+use crate::tui::widgets::text::wrap;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 const NAME: Style = Style::new().fg(Color::Cyan);
 
@@ -105,20 +106,111 @@ pub fn render(frame: &mut Frame, t: &Traffic, area: Rect) {
         .max()
         .unwrap_or(0)
         .min(28);
-    let mut lines: Vec<Line> = pairs
-        .into_iter()
-        .map(|(n, v)| {
-            Line::from(vec![
-                Span::styled(format!("{n:<name_w$} "), NAME),
-                Span::raw(v),
-            ])
-        })
-        .collect();
-    if !whole {
-        lines.push(Line::from(Span::styled(
+    let rows = usize::from(inner.height);
+    let lines = lay_out(&pairs, whole, name_w, usize::from(inner.width), rows);
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The pane's rows: each field with a value under its name (long values wrapped at spaces under
+/// the value column), then a line naming the empty ones; when `rows` cannot hold them all, the
+/// last row says how many fields are left out.
+fn lay_out(
+    pairs: &[(String, String)],
+    whole: bool,
+    name_w: usize,
+    width: usize,
+    rows: usize,
+) -> Vec<Line<'static>> {
+    let value_w = width.saturating_sub(name_w + 1).max(8);
+    let (set, empty): (Vec<_>, Vec<_>) = pairs.iter().partition(|(_, v)| v != "-");
+    let mut out: Vec<Line<'static>> = Vec::new();
+    let mut shown = 0;
+    for (n, v) in &set {
+        // Keep a row for the "more" note unless this is the last thing to show.
+        let last = shown + 1 == set.len() && empty.is_empty() && whole;
+        let room = rows.saturating_sub(out.len() + usize::from(!last));
+        if room == 0 {
+            break;
+        }
+        let mut parts = wrap(v, value_w, room);
+        if parts.is_empty() {
+            parts.push(String::new());
+        }
+        for (i, part) in parts.into_iter().enumerate() {
+            let name = if i == 0 { n.as_str() } else { "" };
+            out.push(Line::from(vec![
+                Span::styled(format!("{name:<name_w$} "), NAME),
+                Span::raw(part),
+            ]));
+        }
+        shown += 1;
+    }
+    let left = set.len() - shown;
+    if left > 0 {
+        out.push(Line::from(Span::styled(
+            format!("… {left} more fields: a taller pane shows them"),
+            DIM,
+        )));
+        return out;
+    }
+    if !empty.is_empty() {
+        let names: Vec<&str> = empty.iter().map(|(n, _)| n.as_str()).collect();
+        let text = format!("empty (-): {}", names.join(", "));
+        let room = rows.saturating_sub(out.len() + usize::from(!whole));
+        for part in wrap(&text, width.max(1), room) {
+            out.push(Line::from(Span::styled(part, DIM)));
+        }
+    }
+    if !whole && out.len() < rows {
+        out.push(Line::from(Span::styled(
             format!("(older record: the newest {DETAIL_KEEP} keep every field)"),
             DIM,
         )));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(lines: &[Line<'_>]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
+    }
+
+    fn pairs(n: usize) -> Vec<(String, String)> {
+        (0..n)
+            .map(|i| {
+                let v = if i % 3 == 2 { "-" } else { "value" };
+                (format!("f{i}"), v.to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_field_is_shown_or_counted() {
+        // 9 fields, 3 of them empty: 6 rows of values and one naming the empty ones.
+        let all = text(&lay_out(&pairs(9), true, 3, 40, 20));
+        assert_eq!(all.len(), 7, "{all:?}");
+        assert_eq!(all[6], "empty (-): f2, f5, f8");
+        // Three rows: two values and the count of the rest, never a silent cut.
+        let cut = text(&lay_out(&pairs(9), true, 3, 40, 3));
+        assert_eq!(
+            cut,
+            [
+                "f0  value",
+                "f1  value",
+                "… 4 more fields: a taller pane shows them"
+            ]
+        );
+        // A long value wraps at spaces under the value column.
+        let long = vec![("ua".to_string(), "aaa bbb ccc".to_string())];
+        assert_eq!(
+            text(&lay_out(&long, true, 2, 10, 5)),
+            ["ua aaa bbb", "   ccc"]
+        );
+    }
 }
