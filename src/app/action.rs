@@ -28,9 +28,9 @@ pub struct EnvSnapshot {
 pub enum Action {
     /// Time passed; polls that are due start.
     Tick(Timestamp),
-    /// The Logs view now shows this many event rows (sent by the terminal loop when it
-    /// changes: a resize, the detail pane opening or closing).
-    LogRows(usize),
+    /// The log view on screen (Logs or Traffic) now shows this many rows (sent by the terminal
+    /// loop when it changes: a resize, a detail pane opening or closing).
+    PageRows(usize),
     /// Idle time: the next slice of the filtered charts is counted (sent by the loop while
     /// [`super::traffic::Traffic::charts_pending`]).
     ChartsStep,

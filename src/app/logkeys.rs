@@ -117,7 +117,11 @@ pub(super) fn key(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
             state.traffic.cursor = None;
         }
         Action::Up | Action::Down | Action::PageUp | Action::PageDown if traffic => {
-            state.traffic.move_by(step(action, 20));
+            let page = match state.traffic.page {
+                page if page > 1 => isize::try_from(page - 1).unwrap_or(20),
+                _ => 20,
+            };
+            state.traffic.move_by(step(action, page));
         }
         _ => return None,
     }

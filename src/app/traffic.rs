@@ -62,6 +62,9 @@ pub struct Traffic {
     pub cursor: Option<u64>,
     /// Whether the detail pane is open.
     pub detail: bool,
+    /// Records the list shows, as the terminal loop last reported it (0 until then): how far a
+    /// page key moves.
+    pub page: usize,
     /// The listing or read in flight.
     pub inflight: Option<RequestId>,
     /// When the next poll is due.
@@ -135,6 +138,7 @@ impl Traffic {
             follow: true,
             cursor: None,
             detail: false,
+            page: 0,
             inflight: None,
             next_poll: Timestamp(i64::MIN),
             objects: 0,

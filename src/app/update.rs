@@ -24,7 +24,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             return poll::due(state);
         }
         Action::ChartsStep => state.traffic.charts_step(super::traffic::CHART_STEP),
-        Action::LogRows(rows) => {
+        Action::PageRows(rows) if state.view == View::Traffic => state.traffic.page = rows,
+        Action::PageRows(rows) => {
             state.logs.page = rows;
             let n = state.visible_log_count();
             state.logs.scroll = state.logs.scroll.min(state.max_log_scroll(n));

@@ -5,7 +5,7 @@ use crate::app::{Action, State, start, update};
 use crate::cli::Backend;
 use crate::tui::hints::hints;
 use crate::tui::keymap::{KeyMode, Keymap};
-use crate::tui::render::{draw, hit_test, log_rows};
+use crate::tui::render::{draw, hit_test, page_rows};
 use crate::tui::terminal::TerminalGuard;
 use crossterm::event::{Event, EventStream, KeyEventKind, MouseButton, MouseEventKind};
 use futures::StreamExt;
@@ -89,9 +89,9 @@ pub async fn run(
             quit |= tasks.spawn(effects, &cloud, &tx);
         }
         if dirty && !quit {
-            // The Logs view's height, for scrolling and paging, before the frame that shows it.
+            // A log view's height, for scrolling and paging, before the frame that shows it.
             let size = term.terminal.size()?;
-            if let Some(action) = log_rows(&state, Rect::new(0, 0, size.width, size.height)) {
+            if let Some(action) = page_rows(&state, Rect::new(0, 0, size.width, size.height)) {
                 quit |= tasks.spawn(update(&mut state, action), &cloud, &tx);
             }
             term.terminal.draw(|f| draw(f, &state, &hints))?;

@@ -165,14 +165,15 @@ pub fn hit_test(state: &State, area: Rect, column: u16, row: u16) -> Option<Acti
         .map(Action::SelectRow)
 }
 
-/// The [`Action::LogRows`] a screen of `area` calls for: the event rows [`draw`] would show in
-/// the Logs view, when that is the view on screen and the core does not know it yet.
-pub fn log_rows(state: &State, area: Rect) -> Option<Action> {
-    if state.view != View::Logs {
-        return None;
-    }
+/// The [`Action::PageRows`] a screen of `area` calls for: the rows [`draw`] would show in the
+/// Logs or Traffic list, when one is on screen and the core does not know it yet.
+pub fn page_rows(state: &State, area: Rect) -> Option<Action> {
     let areas = Areas::new(area)?;
     let inner = body_block(state).inner(areas.body);
-    let rows = views::logs::page_rows(state, inner);
-    (rows != state.logs.page).then_some(Action::LogRows(rows))
+    let (rows, known) = match state.view {
+        View::Logs => (views::logs::page_rows(state, inner), state.logs.page),
+        View::Traffic => (views::traffic::page_rows(state, inner), state.traffic.page),
+        _ => return None,
+    };
+    (rows != known).then_some(Action::PageRows(rows))
 }

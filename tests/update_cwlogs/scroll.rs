@@ -4,7 +4,7 @@
 
 use super::*;
 use ratatui::{Terminal, backend::TestBackend, layout::Rect};
-use shipdeck::tui::render::log_rows;
+use shipdeck::tui::render::page_rows;
 use shipdeck::tui::views::logs::window;
 
 /// The event ids on screen at `w`×`h`, top to bottom.
@@ -32,7 +32,7 @@ fn ids_drawn(s: &State, w: u16, h: u16) -> Vec<String> {
 
 /// Sends the rows a `w`×`h` screen shows, as the terminal loop does before drawing.
 fn sync(s: &mut State, w: u16, h: u16) {
-    if let Some(action) = log_rows(s, Rect::new(0, 0, w, h)) {
+    if let Some(action) = page_rows(s, Rect::new(0, 0, w, h)) {
         update(s, action);
     }
 }
@@ -44,7 +44,7 @@ fn the_rows_reported_are_the_rows_drawn() {
     let page = s.logs.page;
     assert!(page > 10, "{page} rows on a 30-row screen");
     assert_eq!(
-        log_rows(&s, Rect::new(0, 0, 100, 30)),
+        page_rows(&s, Rect::new(0, 0, 100, 30)),
         None,
         "nothing new to say"
     );
@@ -58,7 +58,7 @@ fn the_rows_reported_are_the_rows_drawn() {
     assert!(drawn.len() == s.logs.page, "{drawn:?} vs {}", s.logs.page);
     // Another view: nothing to report.
     update(&mut s, Action::Show(View::Environments));
-    assert_eq!(log_rows(&s, Rect::new(0, 0, 100, 30)), None);
+    assert_eq!(page_rows(&s, Rect::new(0, 0, 100, 30)), None);
 }
 
 #[test]

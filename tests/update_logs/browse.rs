@@ -230,3 +230,26 @@ fn goto_export_and_retain_commands() {
     update(&mut s, Action::Submit);
     assert!(s.status.unwrap().text.contains("bad record count `lots`"));
 }
+
+#[test]
+fn a_page_key_moves_the_traffic_selection_by_the_rows_shown_less_one() {
+    use ratatui::layout::Rect;
+    let mut s = traffic(300);
+    // Before the terminal loop reports the list's height: 20 rows.
+    update(&mut s, Action::PageUp);
+    assert_eq!(s.traffic.selected_row(), Some(299 - 20));
+    update(&mut s, Action::Bottom);
+    let action = shipdeck::tui::render::page_rows(&s, Rect::new(0, 0, 120, 40)).unwrap();
+    update(&mut s, action);
+    let page = s.traffic.page;
+    assert!(
+        page > 20,
+        "{page} rows on a 40-row screen beside the charts"
+    );
+    assert_eq!(
+        shipdeck::tui::render::page_rows(&s, Rect::new(0, 0, 120, 40)),
+        None
+    );
+    update(&mut s, Action::PageUp);
+    assert_eq!(s.traffic.selected_row(), Some(299 - (page - 1)));
+}

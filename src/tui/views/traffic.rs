@@ -106,22 +106,14 @@ fn filter_lines(t: &Traffic) -> Vec<Line<'static>> {
     out
 }
 
-/// Draws the Traffic view.
-pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
-    if inner.height < 3 {
-        return;
-    }
-    let t = &state.traffic;
-    let mut head = vec![header_line(t, usize::from(inner.width))];
-    head.extend(filter_lines(t));
-    let head_h = u16::try_from(head.len()).unwrap_or(1).min(inner.height);
-    frame.render_widget(
-        Paragraph::new(head),
-        Rect {
-            height: head_h,
-            ..inner
-        },
-    );
+/// Where the Traffic view draws in `inner` under `head_lines` lines of header: the header, the
+/// list, and the charts or the detail pane (beside the list on wide terminals, else below).
+fn layout(t: &Traffic, inner: Rect, head_lines: usize) -> (Rect, Rect, Rect) {
+    let head_h = u16::try_from(head_lines).unwrap_or(1).min(inner.height);
+    let head = Rect {
+        height: head_h,
+        ..inner
+    };
     let body = Rect {
         y: inner.y + head_h,
         height: inner.height - head_h,
@@ -135,6 +127,28 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
         body.height.min(7)
     };
     let (list, side) = split(body, below);
+    (head, list, side)
+}
+
+/// How many records the Traffic list shows in `inner` (for the page keys).
+pub fn page_rows(state: &State, inner: Rect) -> usize {
+    let t = &state.traffic;
+    if inner.height < 3 {
+        return 0;
+    }
+    usize::from(layout(t, inner, 1 + filter_lines(t).len()).1.height)
+}
+
+/// Draws the Traffic view.
+pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
+    if inner.height < 3 {
+        return;
+    }
+    let t = &state.traffic;
+    let mut head = vec![header_line(t, usize::from(inner.width))];
+    head.extend(filter_lines(t));
+    let (head_area, list, side) = layout(t, inner, head.len());
+    frame.render_widget(Paragraph::new(head), head_area);
     render_list(frame, state, list);
     if side.height > 0 && side.width > 0 {
         if t.detail {
