@@ -2,7 +2,7 @@
 //! paged and de-duplicated by event id; `--follow` then streams new events with `StartLiveTail`,
 //! or, where live tails are unavailable, polls every 5 seconds like `aws logs tail`.
 
-use super::args::{Global, GroupArgs, LogOutput};
+use super::args::{Global, GroupArgs, GroupOutput};
 use super::logs::Since;
 use super::logs_cloud::find_env;
 use super::logs_sink::Sink;
@@ -34,7 +34,7 @@ async fn live(
     clock: &dyn Clock,
     req: &LiveTailRequest,
     sink: &mut Sink,
-    output: LogOutput,
+    output: GroupOutput,
 ) -> Result<TailEnd, Failure> {
     let group = req.groups.join(", ");
     loop {
@@ -114,9 +114,9 @@ fn pick_group(groups: &[String], name: &str) -> Result<String, Failure> {
     }
 }
 
-fn write_event(sink: &mut Sink, e: &LogEvent, output: LogOutput) {
+fn write_event(sink: &mut Sink, e: &LogEvent, output: GroupOutput) {
     let line = match output {
-        LogOutput::Jsonl => serde_json::json!({
+        GroupOutput::Jsonl => serde_json::json!({
             "timestamp": e.timestamp.rfc3339_millis(),
             "ingestion_time": e.ingestion_time.rfc3339_millis(),
             "stream": e.stream,
@@ -124,7 +124,7 @@ fn write_event(sink: &mut Sink, e: &LogEvent, output: LogOutput) {
             "message": e.message,
         })
         .to_string(),
-        LogOutput::Tsv => format!(
+        GroupOutput::Tsv => format!(
             "{}\t{}\t{}",
             e.timestamp,
             e.stream,
@@ -133,7 +133,7 @@ fn write_event(sink: &mut Sink, e: &LogEvent, output: LogOutput) {
                 .replace('\t', "\\t")
                 .replace('\n', "\\n")
         ),
-        LogOutput::Pretty => format!("{} {} {}", e.timestamp, e.stream, e.message.trim_end()),
+        GroupOutput::Pretty => format!("{} {} {}", e.timestamp, e.stream, e.message.trim_end()),
     };
     sink.text(&line);
 }
@@ -153,8 +153,8 @@ pub(super) async fn run(global: &Global, args: GroupArgs) -> Result<ExitCode, Fa
         .at(backend.now);
     let mut seen: HashSet<String> = HashSet::new();
     let mut polling = false;
-    let mut sink = Sink::new(args.output);
-    if args.output == LogOutput::Tsv {
+    let mut sink = Sink::new(args.output.into());
+    if args.output == GroupOutput::Tsv {
         sink.text("timestamp\tstream\tmessage");
     }
     loop {

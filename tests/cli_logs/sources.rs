@@ -152,3 +152,21 @@ fn a_log_group_in_the_simulator() {
     let out = shipdeck(&["logs", "group", "prd", "nothing-like-this", "--demo"]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn each_logs_command_help_describes_its_own_output() {
+    let help = |cmd: &str| text(&shipdeck(&["logs", cmd, "--help"]).stdout);
+    let group = help("group");
+    let jsonl = group.lines().find(|l| l.contains("- jsonl:")).unwrap();
+    for key in [
+        "timestamp",
+        "ingestion_time",
+        "stream",
+        "event_id",
+        "message",
+    ] {
+        assert!(jsonl.contains(key), "{jsonl}");
+    }
+    assert!(!group.contains("W3C"), "{group}");
+    assert!(help("cloudfront").contains("keyed by the W3C field names"));
+}
