@@ -195,7 +195,7 @@ pub enum GroupOutput {
     /// One JSON object per event: timestamp, ingestion_time (RFC 3339 UTC with milliseconds),
     /// stream, event_id, message.
     Jsonl,
-    /// Tab-separated timestamp, stream and message under a header line.
+    /// Tab-separated timestamp (with milliseconds), stream and message under a header line.
     Tsv,
 }
 

@@ -126,7 +126,7 @@ fn write_event(sink: &mut Sink, e: &LogEvent, output: GroupOutput) {
         .to_string(),
         GroupOutput::Tsv => format!(
             "{}\t{}\t{}",
-            e.timestamp,
+            e.timestamp.rfc3339_millis(),
             e.stream,
             e.message
                 .trim_end()

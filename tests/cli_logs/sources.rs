@@ -154,6 +154,24 @@ fn a_log_group_in_the_simulator() {
 }
 
 #[test]
+fn log_group_tsv_times_have_milliseconds_like_jsonl() {
+    let out = shipdeck(&[
+        "logs", "group", "prd", "api", "--demo", "--since", "10m", "-o", "tsv",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let mut lines = stdout.lines();
+    assert_eq!(lines.next(), Some("timestamp\tstream\tmessage"));
+    let rows: Vec<&str> = lines.collect();
+    assert!(!rows.is_empty());
+    for row in rows {
+        let t = row.split('\t').next().unwrap();
+        assert!(Timestamp::parse_rfc3339(t).is_some(), "{row}");
+        assert!(t.len() == 24 && t.as_bytes()[19] == b'.', "{row}");
+    }
+}
+
+#[test]
 fn each_logs_command_help_describes_its_own_output() {
     let help = |cmd: &str| text(&shipdeck(&["logs", cmd, "--help"]).stdout);
     let group = help("group");
