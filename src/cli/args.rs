@@ -255,7 +255,10 @@ pub struct GroupArgs {
     /// Keep polling for new events every 5 seconds.
     #[arg(long)]
     pub follow: bool,
-    /// CloudWatch filter pattern (plain words).
+    /// CloudWatch filter pattern, as `FilterLogEvents` takes it: `ERROR` (terms, all present,
+    /// case-sensitive), `"a phrase"`, `?ERROR ?WARN` (any), `-health` (none), or a JSON
+    /// comparison such as `{ $.level = "ERROR" }` or `{ $.durationMs > 500 }`. The demo
+    /// simulator models only these forms (one JSON comparison, no `&&`/`||`) and refuses others.
     #[arg(long, value_name = "PATTERN")]
     pub filter: Option<String>,
     /// Output format.

@@ -7,7 +7,7 @@ use super::logs::Since;
 use super::logs_cloud::find_env;
 use super::logs_sink::Sink;
 use super::{Failure, connect};
-use crate::cloud::{Cloud, LiveTailRequest, LogQuery, live_tail_unavailable};
+use crate::cloud::{Cloud, CloudError, LiveTailRequest, LogQuery, live_tail_unavailable};
 use crate::domain::{LogEvent, Timestamp};
 use crate::runtime::{Clock, SimClock, WallClock};
 use futures::StreamExt;
@@ -138,6 +138,12 @@ fn write_event(sink: &mut Sink, e: &LogEvent, output: GroupOutput) {
     sink.text(&line);
 }
 
+/// Whether CloudWatch refused the filter pattern (retrying cannot help).
+fn pattern_refused(e: &CloudError) -> bool {
+    matches!(e, CloudError::Rejected { code, message }
+        if code == "InvalidParameterException" && message.contains("filter pattern"))
+}
+
 /// Prints the group's events since `--since` (default 10m), then follows with `--follow`.
 pub(super) async fn run(global: &Global, args: GroupArgs) -> Result<ExitCode, Failure> {
     let backend = connect(global).map_err(Failure::new)?;
@@ -172,6 +178,12 @@ pub(super) async fn run(global: &Global, args: GroupArgs) -> Result<ExitCode, Fa
         loop {
             let page = match backend.cloud.logs.filter_log_events(&query).await {
                 Ok(page) => page,
+                Err(e) if args.filter.is_some() && pattern_refused(&e) => {
+                    return Err(Failure {
+                        message: format!("--filter: {e}"),
+                        code: 2,
+                    });
+                }
                 Err(e) if args.follow => {
                     eprintln!("shipdeck: cannot read {group}: {e}; retrying");
                     break;

@@ -188,3 +188,31 @@ fn each_logs_command_help_describes_its_own_output() {
     assert!(!group.contains("W3C"), "{group}");
     assert!(help("cloudfront").contains("keyed by the W3C field names"));
 }
+
+#[test]
+fn log_group_filters_take_json_patterns_and_refuse_what_the_simulator_does_not_model() {
+    let group = |filter: &str| {
+        shipdeck(&[
+            "logs", "group", "prd", "api", "--demo", "--since", "1h", "-o", "jsonl", "--filter",
+            filter,
+        ])
+    };
+    let out = group(r#"{ $.level = "ERROR" }"#);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let events = jsonl(&out);
+    assert!(!events.is_empty());
+    for e in &events {
+        let message: Value = serde_json::from_str(e["message"].as_str().unwrap()).unwrap();
+        assert_eq!(message["level"], "ERROR");
+    }
+    for bad in [r#"{ $.level = "ERROR" && $.status = 502 }"#, "{ $.level = "] {
+        let out = group(bad);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("--filter: InvalidParameterException"),
+            "{bad}: {err}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+}
