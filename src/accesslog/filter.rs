@@ -7,9 +7,13 @@
 //! `bytes`, `taken`, `ttfb` — times in milliseconds) also take `=`, `!=`, `<`, `<=`, `>`, `>=`,
 //! and `status:` takes a class with trailing `x`s (`4xx`, `50x`); `ip:` takes an address or a
 //! CIDR network (v4 or v6). `path` and `query` compare case-sensitively, every other text field
-//! ignores ASCII case. A bare word matches a substring of the path, ignoring case; quote values
-//! with spaces or parentheses (`ua~"Mozilla/5.0 (compatible"`). Values are matched as the
-//! records hold them (from the parser: still URL-encoded). The empty expression matches all.
+//! ignores ASCII case. Spaces around an operator after a field name are allowed (`status >= 500`,
+//! `path: /api/*`) unless the word after it is a term itself. Any other word is a bare word: it
+//! matches a substring of the path, ignoring case; a word starting with a comparison operator,
+//! or a lone operator, is an error. Quote values with spaces or parentheses
+//! (`ua~"Mozilla/5.0 (compatible"`). Values are matched as the records hold them (from the
+//! parser: still URL-encoded); a number or status class no record can hold is an error. The
+//! empty expression matches all.
 
 use super::fields::LogFields;
 pub use super::filter_text::in_net;

@@ -2,10 +2,9 @@
 //! `not` > `and` (explicit or implied) > `or`. Every error names its char offset.
 
 use super::filter::{Expr, FilterError, TextField, TextTest};
-use super::filter_term::{term_for, text_pred};
+use super::filter_term::{TEXT_OPS, ident_len, is_field, is_term, op_at, term_for, text_pred};
 
 const MAX_DEPTH: usize = 64;
-const OPS: [&str; 9] = [">=", "<=", "!=", "==", ">", "<", "=", ":", "~"];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Kind {
@@ -193,10 +192,7 @@ impl Parser {
                 self.depth -= 1;
                 let inner = inner?;
                 if self.peek() != Some(&Kind::Close) {
-                    return err(
-                        self.here(),
-                        format!("missing \")\" to close the \"(\" at {}", tok.start + 1),
-                    );
+                    return err(tok.start, "missing \")\" to close the \"(\"");
                 }
                 self.i += 1;
                 Ok(inner)
@@ -208,7 +204,8 @@ impl Parser {
         }
     }
 
-    /// One `field op value` term, or a bare word (a path substring).
+    /// One `field op value` term (spaces around the operator allowed after a field name), or
+    /// a bare word (a path substring).
     fn term(
         &mut self,
         start: usize,
@@ -216,40 +213,79 @@ impl Parser {
         quote_at: Option<usize>,
     ) -> Result<Expr, FilterError> {
         let plain = quote_at.unwrap_or(text.len());
-        let ident = text[..plain]
-            .iter()
-            .take_while(|c| c.is_ascii_alphabetic() || **c == '-' || **c == '_')
-            .count();
-        let rest: String = text[ident..plain].iter().collect();
-        let op = OPS
-            .iter()
-            .find(|op| rest.starts_with(**op))
-            .filter(|_| ident > 0);
-        let Some(op) = op.copied() else {
-            let word: String = text.iter().collect();
-            return Ok(text_pred(
-                TextField::Path,
-                TextTest::Contains(word.to_ascii_lowercase()),
-            ));
-        };
+        let ident = ident_len(&text[..plain]);
         let name: String = text[..ident].iter().collect();
-        let at = ident + op.len();
-        let mut value: String = text[at..].iter().collect();
-        let mut value_at = start + at;
-        if value.is_empty() && quote_at != Some(at) {
+        if ident > 0
+            && let Some(op) = op_at(&text[..plain], ident)
+        {
+            let word = (text, quote_at, start, ident + op.len());
+            return self.value(&name, start, (op, start + ident), word);
+        }
+        if ident > 0
+            && ident == text.len()
+            && let Some(Token {
+                kind:
+                    Kind::Word {
+                        text: next,
+                        quote_at: nq,
+                    },
+                start: ns,
+            }) = self.toks.get(self.i).cloned()
+            && let Some(op) = op_at(&next[..nq.unwrap_or(next.len())], 0)
+            && (!TEXT_OPS.contains(&op) || is_field(&name))
+        {
+            self.i += 1;
+            return self.value(&name, start, (op, ns), (&next, nq, ns, op.len()));
+        }
+        if let Some(op) = op_at(&text[..plain], 0)
+            && (!TEXT_OPS.contains(&op) || text.len() == op.len())
+        {
+            return err(
+                start,
+                format!("expected a field name before \"{op}\" (as in status>=500)"),
+            );
+        }
+        let word: String = text.iter().collect();
+        Ok(text_pred(
+            TextField::Path,
+            TextTest::Contains(word.to_ascii_lowercase()),
+        ))
+    }
+
+    /// The value after `name op`: the rest of the operator's word (`word` from char `from`, the
+    /// word at offset `word_at`), or else the next word unless that is a filter of its own.
+    fn value(
+        &mut self,
+        name: &str,
+        start: usize,
+        (op, op_pos): (&str, usize),
+        (word, quote_at, word_at, from): (&[char], Option<usize>, usize, usize),
+    ) -> Result<Expr, FilterError> {
+        let mut value: String = word[from..].iter().collect();
+        let mut value_at = word_at + from;
+        if value.is_empty() && quote_at != Some(from) {
+            let expected = format!("expected a value after \"{name}{op}\"");
             match self.toks.get(self.i) {
                 Some(Token {
-                    kind: Kind::Word { text, .. },
+                    kind: Kind::Word { text, quote_at },
                     start,
-                    ..
                 }) => {
+                    if is_term(text, *quote_at) {
+                        let t: String = text.iter().collect();
+                        return err(
+                            *start,
+                            format!(
+                                "{expected}; \"{t}\" is a filter of its own (quote it to match it as the value: {name}{op}\"{t}\")"
+                            ),
+                        );
+                    }
                     value = text.iter().collect();
                     value_at = *start;
                     self.i += 1;
                 }
-                _ => return err(value_at, format!("expected a value after \"{name}{op}\"")),
+                _ => return err(value_at, expected),
             }
         }
-        term_for(&name, start, op, &value, value_at)
+        term_for(name, start, (op, op_pos), &value, value_at)
     }
 }

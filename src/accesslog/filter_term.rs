@@ -1,8 +1,14 @@
 //! One `field op value` term of a filter expression: field names, operators and values.
 
 use super::filter::{Expr, FilterError, NumField, Pred, TextField, TextTest};
+use super::filter_num::num_term;
 use super::filter_parse::err;
 use std::net::IpAddr;
+
+/// The operators, each before its prefixes (`>=` before `>`).
+const OPS: [&str; 9] = [">=", "<=", "!=", "==", ">", "<", "=", ":", "~"];
+/// The operators of text fields: a word may start with them as a path search (`~alice`).
+pub(super) const TEXT_OPS: [&str; 2] = [":", "~"];
 
 /// The fields, as error messages list them.
 pub(super) const FIELDS: &str =
@@ -37,10 +43,15 @@ fn field_named(name: &str) -> Option<Target> {
     })
 }
 
+/// Whether `name` is a field (or an alias of one).
+pub(super) fn is_field(name: &str) -> bool {
+    field_named(name).is_some()
+}
+
 pub(super) fn term_for(
     name: &str,
     start: usize,
-    op: &str,
+    (op, op_at): (&str, usize),
     value: &str,
     at: usize,
 ) -> Result<Expr, FilterError> {
@@ -56,44 +67,7 @@ pub(super) fn term_for(
             start,
             format!("unknown field \"{name}\"; expected one of {FIELDS}"),
         ),
-        Some(Target::Num(field)) => {
-            let range = |lo, hi| Expr::Pred(Pred::Range { field, lo, hi });
-            if op == "~" {
-                return err(
-                    start + name.chars().count(),
-                    format!(
-                        "\"~\" does not apply to {name}; use {name}:… or a comparison such as {name}>=…"
-                    ),
-                );
-            }
-            if field == NumField::Status
-                && matches!(op, ":" | "=" | "==" | "!=")
-                && let Some((lo, hi)) = status_class(value)
-            {
-                return Ok(negate(range(lo, hi), op));
-            }
-            let Ok(n) = value.parse::<u64>() else {
-                let msg = if field == NumField::Status {
-                    format!(
-                        "expected a status like 404, a class like 4xx or a comparison like status>=500, not \"{value}\""
-                    )
-                } else {
-                    format!("expected a number after \"{name}{op}\", not \"{value}\"")
-                };
-                return err(at, msg);
-            };
-            Ok(match op {
-                ">=" => range(n, u64::MAX),
-                ">" => range(
-                    n.saturating_add(1),
-                    if n == u64::MAX { 0 } else { u64::MAX },
-                ),
-                "<=" => range(0, n),
-                "<" if n == 0 => range(1, 0),
-                "<" => range(0, n - 1),
-                _ => negate(range(n, n), op),
-            })
-        }
+        Some(Target::Num(field)) => num_term(field, name, (op, op_at), value, at),
         Some(Target::Text(field)) => {
             let case = field.case_sensitive();
             match op {
@@ -127,7 +101,7 @@ pub(super) fn term_for(
                     Ok(negate(e, op))
                 }
                 _ => err(
-                    start + name.chars().count(),
+                    op_at,
                     format!(
                         "\"{op}\" compares numbers; {name} takes \":\" (equals, with * wildcards) or \"~\" (contains)"
                     ),
@@ -135,18 +109,6 @@ pub(super) fn term_for(
             }
         }
     }
-}
-
-/// `4xx` → 400..=499, `50x` → 500..=509 (digits, then only `x`s, three characters).
-fn status_class(v: &str) -> Option<(u64, u64)> {
-    let digits = v.chars().take_while(char::is_ascii_digit).count();
-    let xs = &v[digits..];
-    if v.len() != 3 || digits == 0 || xs.is_empty() || !xs.chars().all(|c| c == 'x' || c == 'X') {
-        return None;
-    }
-    let scale = 10u64.pow(xs.len() as u32);
-    let lo = v[..digits].parse::<u64>().ok()? * scale;
-    Some((lo, lo + scale - 1))
 }
 
 /// `203.0.113.7`, `10.0.0.0/8`, `2a02:db8::/32`.
@@ -159,4 +121,28 @@ fn ip_net(v: &str) -> Option<(IpAddr, u8)> {
     let max = if net.is_ipv4() { 32 } else { 128 };
     let prefix = prefix.unwrap_or(max);
     (prefix <= max).then_some((net, prefix))
+}
+
+/// The length of the field-name characters `text` starts with.
+pub(super) fn ident_len(text: &[char]) -> usize {
+    text.iter()
+        .take_while(|c| c.is_ascii_alphabetic() || **c == '-' || **c == '_')
+        .count()
+}
+
+/// The operator at `text[i..]`, if any.
+pub(super) fn op_at(text: &[char], i: usize) -> Option<&'static str> {
+    OPS.iter().copied().find(|op| {
+        op.chars()
+            .enumerate()
+            .all(|(k, c)| text.get(i + k) == Some(&c))
+    })
+}
+
+/// Whether a word is a term of a known field (`status:5xx`), not a value.
+pub(super) fn is_term(text: &[char], quote_at: Option<usize>) -> bool {
+    let plain = &text[..quote_at.unwrap_or(text.len())];
+    let ident = ident_len(plain);
+    let name: String = plain[..ident].iter().collect();
+    ident > 0 && op_at(plain, ident).is_some() && is_field(&name)
 }

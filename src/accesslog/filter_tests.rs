@@ -2,13 +2,26 @@
 
 use super::{Expr, Filter, NumField, Pred};
 
+/// Each expression fails at this char offset with a message starting so.
+fn assert_errors(table: &[(&str, usize, &str)]) {
+    for (expr, position, message) in table {
+        match Filter::parse(expr) {
+            Ok(f) => panic!("{expr} parsed as {:?}", f.expr()),
+            Err(e) => {
+                assert_eq!(e.position, *position, "{expr}: {e}");
+                assert!(e.message.starts_with(message), "{expr}: {e}");
+            }
+        }
+    }
+}
+
 #[test]
 fn precedence_is_not_then_and_then_or() {
     let parse = |s: &str| Filter::parse(s).map(|f| f.expr().clone());
-    let (a, b, c) = ("status:1", "status:2", "status:3");
+    let (a, b, c) = ("bytes:1", "bytes:2", "bytes:3");
     let p = |n| {
         Expr::Pred(Pred::Range {
-            field: NumField::Status,
+            field: NumField::Bytes,
             lo: n,
             hi: n,
         })
@@ -68,7 +81,8 @@ fn errors_name_their_position_and_what_was_expected() {
         ("not", 3, "expected a filter after \"not\""),
         ("or status:5xx", 0, "expected a filter before \"or\""),
         ("and", 0, "expected a filter before \"and\""),
-        ("(status:5xx", 11, "missing \")\" to close the \"(\" at 1"),
+        ("(status:5xx", 0, "missing \")\" to close the \"(\""),
+        ("path:/x (status:5xx", 8, "missing \")\" to close the \"(\""),
         (
             "status:5xx)",
             10,
@@ -80,22 +94,141 @@ fn errors_name_their_position_and_what_was_expected() {
         ("ua~\"open", 3, "missing closing quote"),
         ("é stauts:1", 2, "unknown field \"stauts\""),
     ];
-    for (expr, position, message) in table {
-        match Filter::parse(expr) {
-            Ok(f) => panic!("{expr} parsed as {:?}", f.expr()),
-            Err(e) => {
-                assert_eq!(e.position, *position, "{expr}: {e}");
-                assert!(e.message.starts_with(message), "{expr}: {e}");
-            }
-        }
-    }
+    assert_errors(table);
     let e = Filter::parse("status>=").err();
     assert_eq!(
         e.map(|e| e.to_string()),
         Some("expected a value after \"status>=\" at 9".into())
     );
+    let e = Filter::parse("(status:5xx").err();
+    assert_eq!(
+        e.map(|e| e.to_string()),
+        Some("missing \")\" to close the \"(\" at 1".into())
+    );
     let deep = "(".repeat(200) + "status:5xx" + &")".repeat(200);
     assert!(Filter::parse(&deep).is_err_and(|e| e.message.contains("nested")));
     let nots = "not ".repeat(500) + "status:5xx";
     assert!(Filter::parse(&nots).is_err());
+}
+
+#[test]
+fn spaces_around_an_operator_after_a_field_name_make_the_same_term() {
+    let expr = |s: &str| Filter::parse(s).map(|f| f.expr().clone());
+    for (spaced, tight) in [
+        ("status >= 500", "status>=500"),
+        ("status >=500", "status>=500"),
+        ("status>= 500", "status>=500"),
+        ("taken > 1000", "taken>1000"),
+        ("ttfb <= 20", "ttfb<=20"),
+        ("bytes < 10", "bytes<10"),
+        ("status = 404", "status=404"),
+        ("status != 200", "status!=200"),
+        ("status == 200", "status==200"),
+        ("status : 5xx", "status:5xx"),
+        ("path: /api/*", "path:/api/*"),
+        ("path :/api/*", "path:/api/*"),
+        ("ua ~ bot", "ua~bot"),
+        (
+            "not status >= 500 or path: \"/a b\"",
+            "not status>=500 or path:\"/a b\"",
+        ),
+        ("(status >= 500) ua ~bot", "(status>=500) ua~bot"),
+    ] {
+        assert_eq!(expr(spaced), expr(tight), "{spaced}");
+        assert!(expr(spaced).is_ok(), "{spaced}");
+    }
+    // A word that is not followed by an operator stays a path search; `~` starts one too.
+    assert_eq!(expr("status 500"), expr("\"status\" \"500\""));
+    assert_eq!(expr("~alice"), expr("\"~alice\""));
+}
+
+#[test]
+fn a_lone_or_misplaced_operator_is_an_error_at_its_position() {
+    let table: &[(&str, usize, &str)] = &[
+        (
+            ">=",
+            0,
+            "expected a field name before \">=\" (as in status>=500)",
+        ),
+        (
+            "status:5xx >= 500",
+            11,
+            "expected a field name before \">=\"",
+        ),
+        ("<500", 0, "expected a field name before \"<\""),
+        (":", 0, "expected a field name before \":\""),
+        ("~", 0, "expected a field name before \"~\""),
+        ("stauts >= 500", 0, "unknown field \"stauts\""),
+        ("status >= ", 9, "expected a value after \"status>=\""),
+        ("status ~ 5", 7, "\"~\" does not apply to status"),
+        ("path >= /x", 5, "\">=\" compares numbers; path takes \":\""),
+        (
+            "path: status:5xx",
+            6,
+            "expected a value after \"path:\"; \"status:5xx\" is a filter of its own (quote it",
+        ),
+        ("path: and", 5, "expected a value after \"path:\""),
+    ];
+    assert_errors(table);
+    assert!(Filter::parse("path: \"status:5xx\"").is_ok());
+}
+
+#[test]
+fn numbers_and_classes_no_record_can_hold_are_errors() {
+    let table: &[(&str, usize, &str)] = &[
+        (
+            "status:6xx",
+            7,
+            "expected a status class from 1xx to 5xx, not \"6xx\"",
+        ),
+        ("status:0xx", 7, "expected a status class from 1xx to 5xx"),
+        ("status!=60x", 8, "expected a status class from 1xx to 5xx"),
+        (
+            "status>=99999999999",
+            8,
+            "99999999999 is out of range for status: a status is 100 to 599, or 0",
+        ),
+        ("status=600", 7, "600 is out of range for status"),
+        (
+            "status > 599",
+            9,
+            "\"status>599\" can never match: a status is 100 to 599",
+        ),
+        ("status=50", 7, "\"status=50\" can never match"),
+        ("status<0", 7, "\"status<0\" can never match"),
+        (
+            "taken<0",
+            6,
+            "\"taken<0\" can never match: taken runs from 0 to 4294967295",
+        ),
+        (
+            "taken>=4294967296",
+            7,
+            "4294967296 is out of range for taken",
+        ),
+        ("ttfb>4294967295", 5, "\"ttfb>4294967295\" can never match"),
+        (
+            "bytes>=18446744073709551616",
+            7,
+            "18446744073709551616 is out of range for bytes",
+        ),
+        (
+            "bytes>18446744073709551615",
+            6,
+            "\"bytes>18446744073709551615\" can never",
+        ),
+    ];
+    assert_errors(table);
+    for ok in [
+        "status:0",
+        "status<100",
+        "status:1xx",
+        "status:59x",
+        "status<=599",
+        "status>=0",
+        "taken>=4294967295",
+        "bytes<=18446744073709551615",
+    ] {
+        assert!(Filter::parse(ok).is_ok(), "{ok}");
+    }
 }

@@ -8,6 +8,7 @@ mod field;
 pub mod fields;
 mod filter;
 mod filter_eval;
+mod filter_num;
 mod filter_parse;
 mod filter_term;
 mod filter_text;

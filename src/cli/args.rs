@@ -187,6 +187,28 @@ pub enum LogOutput {
     Tsv,
 }
 
+/// Output of `shipdeck logs group`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroupOutput {
+    /// One line per event: time, stream, message.
+    Pretty,
+    /// One JSON object per event: timestamp, ingestion_time (RFC 3339 UTC with milliseconds),
+    /// stream, event_id, message.
+    Jsonl,
+    /// Tab-separated timestamp (with milliseconds), stream and message under a header line.
+    Tsv,
+}
+
+impl From<GroupOutput> for LogOutput {
+    fn from(o: GroupOutput) -> LogOutput {
+        match o {
+            GroupOutput::Pretty => LogOutput::Pretty,
+            GroupOutput::Jsonl => LogOutput::Jsonl,
+            GroupOutput::Tsv => LogOutput::Tsv,
+        }
+    }
+}
+
 /// `shipdeck logs cloudfront [ENV] [--file PATH ...] [--dir DIR] …`.
 #[derive(Debug, Clone, Args)]
 pub struct CloudfrontArgs {
@@ -233,10 +255,13 @@ pub struct GroupArgs {
     /// Keep polling for new events every 5 seconds.
     #[arg(long)]
     pub follow: bool,
-    /// CloudWatch filter pattern (plain words).
+    /// CloudWatch filter pattern, as `FilterLogEvents` takes it: `ERROR` (terms, all present,
+    /// case-sensitive), `"a phrase"`, `?ERROR ?WARN` (any), `-health` (none), or a JSON
+    /// comparison such as `{ $.level = "ERROR" }` or `{ $.durationMs > 500 }`. The demo
+    /// simulator models only these forms (one JSON comparison, no `&&`/`||`) and refuses others.
     #[arg(long, value_name = "PATTERN")]
     pub filter: Option<String>,
     /// Output format.
-    #[arg(long, short, value_enum, default_value_t = LogOutput::Pretty)]
-    pub output: LogOutput,
+    #[arg(long, short, value_enum, default_value_t = GroupOutput::Pretty)]
+    pub output: GroupOutput,
 }

@@ -2,12 +2,12 @@
 //! paged and de-duplicated by event id; `--follow` then streams new events with `StartLiveTail`,
 //! or, where live tails are unavailable, polls every 5 seconds like `aws logs tail`.
 
-use super::args::{Global, GroupArgs, LogOutput};
+use super::args::{Global, GroupArgs, GroupOutput};
 use super::logs::Since;
 use super::logs_cloud::find_env;
 use super::logs_sink::Sink;
 use super::{Failure, connect};
-use crate::cloud::{Cloud, LiveTailRequest, LogQuery, live_tail_unavailable};
+use crate::cloud::{Cloud, CloudError, LiveTailRequest, LogQuery, live_tail_unavailable};
 use crate::domain::{LogEvent, Timestamp};
 use crate::runtime::{Clock, SimClock, WallClock};
 use futures::StreamExt;
@@ -34,7 +34,7 @@ async fn live(
     clock: &dyn Clock,
     req: &LiveTailRequest,
     sink: &mut Sink,
-    output: LogOutput,
+    output: GroupOutput,
 ) -> Result<TailEnd, Failure> {
     let group = req.groups.join(", ");
     loop {
@@ -114,9 +114,9 @@ fn pick_group(groups: &[String], name: &str) -> Result<String, Failure> {
     }
 }
 
-fn write_event(sink: &mut Sink, e: &LogEvent, output: LogOutput) {
+fn write_event(sink: &mut Sink, e: &LogEvent, output: GroupOutput) {
     let line = match output {
-        LogOutput::Jsonl => serde_json::json!({
+        GroupOutput::Jsonl => serde_json::json!({
             "timestamp": e.timestamp.rfc3339_millis(),
             "ingestion_time": e.ingestion_time.rfc3339_millis(),
             "stream": e.stream,
@@ -124,18 +124,24 @@ fn write_event(sink: &mut Sink, e: &LogEvent, output: LogOutput) {
             "message": e.message,
         })
         .to_string(),
-        LogOutput::Tsv => format!(
+        GroupOutput::Tsv => format!(
             "{}\t{}\t{}",
-            e.timestamp,
+            e.timestamp.rfc3339_millis(),
             e.stream,
             e.message
                 .trim_end()
                 .replace('\t', "\\t")
                 .replace('\n', "\\n")
         ),
-        LogOutput::Pretty => format!("{} {} {}", e.timestamp, e.stream, e.message.trim_end()),
+        GroupOutput::Pretty => format!("{} {} {}", e.timestamp, e.stream, e.message.trim_end()),
     };
     sink.text(&line);
+}
+
+/// Whether CloudWatch refused the filter pattern (retrying cannot help).
+fn pattern_refused(e: &CloudError) -> bool {
+    matches!(e, CloudError::Rejected { code, message }
+        if code == "InvalidParameterException" && message.contains("filter pattern"))
 }
 
 /// Prints the group's events since `--since` (default 10m), then follows with `--follow`.
@@ -153,8 +159,8 @@ pub(super) async fn run(global: &Global, args: GroupArgs) -> Result<ExitCode, Fa
         .at(backend.now);
     let mut seen: HashSet<String> = HashSet::new();
     let mut polling = false;
-    let mut sink = Sink::new(args.output);
-    if args.output == LogOutput::Tsv {
+    let mut sink = Sink::new(args.output.into());
+    if args.output == GroupOutput::Tsv {
         sink.text("timestamp\tstream\tmessage");
     }
     loop {
@@ -172,6 +178,12 @@ pub(super) async fn run(global: &Global, args: GroupArgs) -> Result<ExitCode, Fa
         loop {
             let page = match backend.cloud.logs.filter_log_events(&query).await {
                 Ok(page) => page,
+                Err(e) if args.filter.is_some() && pattern_refused(&e) => {
+                    return Err(Failure {
+                        message: format!("--filter: {e}"),
+                        code: 2,
+                    });
+                }
                 Err(e) if args.follow => {
                     eprintln!("shipdeck: cannot read {group}: {e}; retrying");
                     break;

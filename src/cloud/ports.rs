@@ -88,7 +88,7 @@ pub struct LogQuery {
     pub start: Option<Timestamp>,
     /// Latest event time (inclusive).
     pub end: Option<Timestamp>,
-    /// Filter pattern (plain words).
+    /// CloudWatch filter pattern (`ERROR`, `{ $.level = "ERROR" }`, …).
     pub pattern: Option<String>,
     /// Paging token.
     pub next_token: Option<String>,

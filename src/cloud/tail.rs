@@ -16,7 +16,7 @@ pub struct LiveTailRequest {
     pub groups: Vec<String>,
     /// Only these log streams (empty: every stream).
     pub streams: Vec<String>,
-    /// Filter pattern (plain words).
+    /// CloudWatch filter pattern (`ERROR`, `{ $.level = "ERROR" }`, …).
     pub pattern: Option<String>,
 }
 

@@ -152,3 +152,67 @@ fn a_log_group_in_the_simulator() {
     let out = shipdeck(&["logs", "group", "prd", "nothing-like-this", "--demo"]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn log_group_tsv_times_have_milliseconds_like_jsonl() {
+    let out = shipdeck(&[
+        "logs", "group", "prd", "api", "--demo", "--since", "10m", "-o", "tsv",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let mut lines = stdout.lines();
+    assert_eq!(lines.next(), Some("timestamp\tstream\tmessage"));
+    let rows: Vec<&str> = lines.collect();
+    assert!(!rows.is_empty());
+    for row in rows {
+        let t = row.split('\t').next().unwrap();
+        assert!(Timestamp::parse_rfc3339(t).is_some(), "{row}");
+        assert!(t.len() == 24 && t.as_bytes()[19] == b'.', "{row}");
+    }
+}
+
+#[test]
+fn each_logs_command_help_describes_its_own_output() {
+    let help = |cmd: &str| text(&shipdeck(&["logs", cmd, "--help"]).stdout);
+    let group = help("group");
+    let jsonl = group.lines().find(|l| l.contains("- jsonl:")).unwrap();
+    for key in [
+        "timestamp",
+        "ingestion_time",
+        "stream",
+        "event_id",
+        "message",
+    ] {
+        assert!(jsonl.contains(key), "{jsonl}");
+    }
+    assert!(!group.contains("W3C"), "{group}");
+    assert!(help("cloudfront").contains("keyed by the W3C field names"));
+}
+
+#[test]
+fn log_group_filters_take_json_patterns_and_refuse_what_the_simulator_does_not_model() {
+    let group = |filter: &str| {
+        shipdeck(&[
+            "logs", "group", "prd", "api", "--demo", "--since", "1h", "-o", "jsonl", "--filter",
+            filter,
+        ])
+    };
+    let out = group(r#"{ $.level = "ERROR" }"#);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let events = jsonl(&out);
+    assert!(!events.is_empty());
+    for e in &events {
+        let message: Value = serde_json::from_str(e["message"].as_str().unwrap()).unwrap();
+        assert_eq!(message["level"], "ERROR");
+    }
+    for bad in [r#"{ $.level = "ERROR" && $.status = 502 }"#, "{ $.level = "] {
+        let out = group(bad);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("--filter: InvalidParameterException"),
+            "{bad}: {err}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+}

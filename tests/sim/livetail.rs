@@ -130,3 +130,44 @@ fn live_tails_check_their_groups() {
     assert_eq!(err.to_string(), "log group not found: /aws/lambda/nope");
     assert!(!live_tail_unavailable(&err));
 }
+
+#[test]
+fn live_tails_and_filter_log_events_take_json_patterns_and_refuse_unmodelled_ones() {
+    let sim = cloud(34);
+    let logs = sim.cloud().logs;
+    let info = LiveTailRequest {
+        pattern: Some(r#"{ $.level = "INFO" }"#.into()),
+        ..request(&[API])
+    };
+    let mut tail = block_on(logs.start_live_tail(&info)).unwrap();
+    sim.with(|s| s.advance(10 * MIN));
+    let mut got = Vec::new();
+    while let Some(Some(Ok(batch))) = tail.next().now_or_never() {
+        got.extend(batch.events);
+    }
+    assert!(!got.is_empty());
+    assert!(
+        got.iter()
+            .all(|e| e.event.message.contains(r#""level":"INFO""#))
+    );
+    let anded = LiveTailRequest {
+        pattern: Some(r#"{ $.level = "ERROR" && $.status = 502 }"#.into()),
+        ..request(&[API])
+    };
+    let err = block_on(logs.start_live_tail(&anded)).err().unwrap();
+    assert!(
+        err.to_string()
+            .starts_with("InvalidParameterException: Invalid filter pattern"),
+        "{err}"
+    );
+    let query = LogQuery {
+        group: API.into(),
+        pattern: anded.pattern.clone(),
+        ..LogQuery::default()
+    };
+    let err = block_on(logs.filter_log_events(&query)).err().unwrap();
+    assert!(
+        matches!(&err, CloudError::Rejected { code, .. } if code == "InvalidParameterException"),
+        "{err}"
+    );
+}

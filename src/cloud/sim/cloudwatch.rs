@@ -1,6 +1,7 @@
 //! CloudWatch Logs: log groups, events with ingestion delay, `FilterLogEvents` and the Lambda API's lines.
 
 use super::Simulator;
+use super::pattern::Pattern;
 use crate::cloud::{CloudError, CloudResult, LogPage, LogQuery};
 use crate::domain::{LogEvent, Millis, Timestamp};
 use std::collections::BTreeMap;
@@ -19,21 +20,6 @@ pub(crate) struct CloudWatch {
     lambda_streams: BTreeMap<String, (String, Timestamp)>,
 }
 
-/// Splits a filter pattern into terms: plain words, or `"quoted phrases"`.
-fn terms(pattern: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for (i, part) in pattern.split('"').enumerate() {
-        if i % 2 == 1 {
-            if !part.is_empty() {
-                out.push(part.to_string());
-            }
-        } else {
-            out.extend(part.split_whitespace().map(str::to_string));
-        }
-    }
-    out
-}
-
 impl CloudWatch {
     /// Log groups with these names, empty.
     pub(crate) fn new(groups: impl IntoIterator<Item = String>) -> CloudWatch {
@@ -50,18 +36,17 @@ impl CloudWatch {
     }
 
     /// Events of `group` ingested in `(after, upto]` that match `streams` (empty: all) and the
-    /// pattern's terms, in ingestion order.
+    /// pattern, in ingestion order.
     pub(crate) fn ingested(
         &self,
         group: &str,
         (after, upto): (Timestamp, Timestamp),
         streams: &[String],
-        pattern: Option<&str>,
+        pattern: &Pattern,
     ) -> Vec<LogEvent> {
         let Some(events) = self.groups.get(group) else {
             return Vec::new();
         };
-        let terms = pattern.map(terms).unwrap_or_default();
         // Ingestion lags the event time by at most three seconds.
         let from = (after.millis() - 3_000, 0);
         let mut out: Vec<LogEvent> = events
@@ -69,7 +54,7 @@ impl CloudWatch {
             .map(|(_, e)| e)
             .filter(|e| e.ingestion_time > after && e.ingestion_time <= upto)
             .filter(|e| streams.is_empty() || streams.contains(&e.stream))
-            .filter(|e| terms.iter().all(|t| e.message.contains(t.as_str())))
+            .filter(|e| pattern.matches(&e.message))
             .cloned()
             .collect();
         out.sort_by_key(|e| e.ingestion_time);
@@ -124,7 +109,8 @@ impl CloudWatch {
             .collect()
     }
 
-    /// `FilterLogEvents` as of `now`: events ingested by then, in time order, one page.
+    /// `FilterLogEvents` as of `now`: events ingested by then, in time order, one page; a
+    /// pattern outside what [`Pattern`] models is refused.
     pub(crate) fn filter(&self, q: &LogQuery, now: Timestamp) -> CloudResult<LogPage> {
         let events = self
             .groups
@@ -150,7 +136,7 @@ impl CloudWatch {
         };
         let end = q.end.map_or(i64::MAX, Timestamp::millis);
         let limit = q.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
-        let terms = q.pattern.as_deref().map(terms).unwrap_or_default();
+        let pattern = Pattern::parse(q.pattern.as_deref())?;
         let mut page = LogPage::default();
         let mut last = None;
         for (key, e) in events.range(from..) {
@@ -158,7 +144,7 @@ impl CloudWatch {
                 break;
             }
             if e.ingestion_time > now
-                || !terms.iter().all(|t| e.message.contains(t.as_str()))
+                || !pattern.matches(&e.message)
                 || (!q.streams.is_empty() && !q.streams.contains(&e.stream))
             {
                 continue;

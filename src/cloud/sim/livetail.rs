@@ -2,6 +2,7 @@
 //! second of ingestion, sampled down to 500 events, ended after three hours.
 
 use super::Simulator;
+use super::pattern::Pattern;
 use crate::cloud::{
     CloudError, CloudResult, LiveTail, LiveTailBatch, LiveTailRequest, MAX_TAIL_EVENTS, TailedEvent,
 };
@@ -16,6 +17,8 @@ pub const LIVE_TAIL_LIMIT: Millis = 3 * Timestamp::HOUR;
 #[derive(Debug)]
 pub(crate) struct TailSession {
     req: LiveTailRequest,
+    /// The request's filter pattern.
+    pattern: Pattern,
     /// Events ingested up to here were sent.
     cursor: Timestamp,
     ends: Timestamp,
@@ -48,6 +51,7 @@ impl Simulator {
     /// `StartLiveTail`: events ingested from now on arrive as the world advances.
     pub(crate) fn op_live_tail(&mut self, req: &LiveTailRequest) -> CloudResult<LiveTail> {
         req.check().map_err(invalid)?;
+        let pattern = Pattern::parse(req.pattern.as_deref())?;
         if let Some(g) = req.groups.iter().find(|g| !self.logs.has_group(g)) {
             return Err(CloudError::NotFound {
                 kind: "log group".into(),
@@ -57,6 +61,7 @@ impl Simulator {
         let (tx, rx) = unbounded();
         self.tails.push(TailSession {
             req: req.clone(),
+            pattern,
             cursor: self.now,
             ends: self.now + LIVE_TAIL_LIMIT,
             tx,
@@ -75,12 +80,9 @@ impl Simulator {
             let upto = now.min(t.ends);
             let mut events: Vec<TailedEvent> = Vec::new();
             for g in &t.req.groups {
-                let found = self.logs.ingested(
-                    g,
-                    (t.cursor, upto),
-                    &t.req.streams,
-                    t.req.pattern.as_deref(),
-                );
+                let found = self
+                    .logs
+                    .ingested(g, (t.cursor, upto), &t.req.streams, &t.pattern);
                 events.extend(found.into_iter().map(|event| TailedEvent {
                     group: g.clone(),
                     event,

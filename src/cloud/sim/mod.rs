@@ -17,6 +17,7 @@ mod livetail;
 mod logfaults;
 #[cfg(test)]
 mod logfaults_tests;
+mod pattern;
 mod pipeline;
 mod ports;
 mod queries;
