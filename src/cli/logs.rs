@@ -2,7 +2,8 @@
 //! by the `logs` subcommands; the bucket side is in `logs_cloud`, CloudWatch in `logs_group`.
 
 use super::args::{CloudfrontArgs, Global, LogOutput, LogsCommand};
-use super::logs_sink::{Select, Sink, observe, report_problems, stats_text};
+use super::logs_sink::{Select, Sink, observe, report_problems};
+use super::logs_stats::stats_text;
 use super::{logs_cloud, logs_group};
 use crate::accesslog::{Filter, Stats};
 use crate::domain::{Millis, Timestamp};

@@ -4,7 +4,8 @@
 
 use super::args::{CloudfrontArgs, Global, LogOutput};
 use super::logs::{Since, exit_code};
-use super::logs_sink::{Select, Sink, observe, report_problems, stats_text};
+use super::logs_sink::{Select, Sink, observe, report_problems};
+use super::logs_stats::stats_text;
 use super::{Failure, connect};
 use crate::accesslog::{Stats, TailPlanner};
 use crate::cloud::Storage;
@@ -73,7 +74,7 @@ pub(super) async fn run(
             filter: args.filter.clone(),
         },
         stats: args.stats.then(Stats::default),
-        sink: Sink::new(args.output),
+        sink: Sink::ordered(args.output),
         report: ReadReport::default(),
     };
     let mut shown = String::new();

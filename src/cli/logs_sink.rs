@@ -1,9 +1,9 @@
 //! Where `shipdeck logs` records go: the time and filter checks, the chosen output format,
-//! buffered writes to stdout that stop quietly when the reader goes away, and the statistics
-//! report.
+//! buffered writes to stdout that stop quietly when the reader goes away, in time order when
+//! asked (see [`super::logs_stats`] for the statistics report).
 
 use super::args::LogOutput;
-use crate::accesslog::{Exporter, Filter, Format, LineView, Stats, StatsSnapshot, rest_note};
+use crate::accesslog::{Exporter, Filter, Format, LineView, LogFields, Stats};
 use crate::domain::Timestamp;
 use crate::logread::ReadReport;
 use std::io::Write;
@@ -33,7 +33,13 @@ impl Select {
 /// Records printed to stdout in one format.
 pub(super) struct Sink {
     exporter: Exporter,
+    tsv: bool,
     buf: String,
+    /// Records held to be written in time order ([`Sink::ordered`]): (time, start, end) in
+    /// `held_text`.
+    held: Vec<(i64, usize, usize)>,
+    held_text: String,
+    ordered: bool,
     /// Stdout was closed (a pipe reader such as `head` went away): stop reading.
     pub(super) closed: bool,
     /// Records written.
@@ -50,15 +56,46 @@ impl Sink {
         };
         Sink {
             exporter: Exporter::new(format),
+            tsv: format == Format::Tsv,
             buf: String::with_capacity(1 << 17),
+            held: Vec::new(),
+            held_text: String::new(),
+            ordered: false,
             closed: false,
             written: 0,
+        }
+    }
+
+    /// A sink that holds the records until [`Sink::flush`] and writes them in time order (at
+    /// most [`HOLD`] at a time): CloudFront writes a file's records out of order.
+    pub(super) fn ordered(output: LogOutput) -> Sink {
+        Sink {
+            ordered: true,
+            ..Sink::new(output)
         }
     }
 
     /// Writes one record.
     pub(super) fn record(&mut self, v: &LineView<'_>) {
         if self.closed {
+            return;
+        }
+        if self.ordered {
+            let start = self.held_text.len();
+            self.exporter.write(v, &mut self.held_text);
+            if self.tsv && self.written == 0 {
+                // The header line comes first, whatever the order of the rows.
+                if let Some(nl) = self.held_text.get(start..).and_then(|s| s.find('\n')) {
+                    let header: String = self.held_text.drain(start..=start + nl).collect();
+                    self.buf.push_str(&header);
+                }
+            }
+            self.held
+                .push((v.timestamp_ms(), start, self.held_text.len()));
+            self.written += 1;
+            if self.held.len() >= HOLD {
+                self.release();
+            }
             return;
         }
         self.exporter.write(v, &mut self.buf);
@@ -75,8 +112,29 @@ impl Sink {
         self.flush();
     }
 
-    /// Sends what is buffered to stdout.
+    /// Moves the held records, sorted by time (stable), to the output buffer.
+    fn release(&mut self) {
+        let mut held = std::mem::take(&mut self.held);
+        held.sort_by_key(|&(ts, _, _)| ts);
+        for (_, a, b) in held {
+            self.buf
+                .push_str(self.held_text.get(a..b).unwrap_or_default());
+            if self.buf.len() >= 1 << 16 {
+                self.write_out();
+            }
+        }
+        self.held_text.clear();
+    }
+
+    /// Sends what is buffered (and held) to stdout.
     pub(super) fn flush(&mut self) {
+        if !self.held.is_empty() {
+            self.release();
+        }
+        self.write_out();
+    }
+
+    fn write_out(&mut self) {
         if self.closed || self.buf.is_empty() {
             self.buf.clear();
             return;
@@ -92,6 +150,9 @@ impl Sink {
         self.buf.clear();
     }
 }
+
+/// Records an ordered [`Sink`] holds at most before writing them out (about 300 bytes each).
+pub(super) const HOLD: usize = 1 << 18;
 
 /// Prints the read counts, skipped lines and unreadable inputs on stderr.
 pub(super) fn report_problems(report: &ReadReport) {
@@ -118,126 +179,6 @@ pub(super) fn report_problems(report: &ReadReport) {
             report.files,
             if report.files == 1 { "" } else { "s" }
         );
-    }
-}
-
-/// The statistics as JSON (`summary` over everything read, `windows` ending at the newest
-/// record) or as a text report.
-pub(super) fn stats_text(stats: &Stats, report: &ReadReport, json: bool) -> String {
-    let summary = stats.summary().decoded();
-    let windows: Vec<StatsSnapshot> = stats
-        .newest()
-        .map(|t| stats.windows(t))
-        .unwrap_or_default()
-        .into_iter()
-        .map(StatsSnapshot::decoded)
-        .collect();
-    if json {
-        let value = serde_json::json!({
-            "files": report.files,
-            "records": report.records,
-            "skipped": report.skipped,
-            "summary": summary,
-            "windows": windows,
-        });
-        return value.to_string() + "\n";
-    }
-    let mut out = String::new();
-    snapshot_text(&summary, &mut out);
-    out
-}
-
-fn pct(x: f64) -> String {
-    format!("{:.1}%", x * 100.0)
-}
-
-fn ms(v: Option<u32>) -> String {
-    v.map_or_else(|| "-".into(), |v| format!("{v}ms"))
-}
-
-fn snapshot_text(s: &StatsSnapshot, out: &mut String) {
-    use std::fmt::Write as _;
-    let m = &s.status;
-    match (&s.from, &s.to) {
-        (Some(from), Some(to)) => {
-            let _ = writeln!(out, "{from} → {to} ({:.0} s)", s.seconds);
-        }
-        _ if s.requests == 0 => {
-            let _ = writeln!(out, "no records");
-        }
-        _ => {
-            let _ = writeln!(
-                out,
-                "no timestamps (the layout has no date and time): no rates"
-            );
-        }
-    }
-    let rate =
-        |r: Option<f64>, digits: usize| r.map_or_else(|| "-".into(), |r| format!("{r:.digits$}/s"));
-    let _ = writeln!(
-        out,
-        "requests   {}  ({})   bytes {} ({})",
-        s.requests,
-        rate(s.requests_per_sec, 2),
-        s.bytes,
-        rate(s.bytes_per_sec, 0)
-    );
-    let _ = writeln!(
-        out,
-        "status     2xx {}  3xx {}  4xx {}  5xx {}  other {}   errors 4xx {}  5xx {}",
-        m.s2xx,
-        m.s3xx,
-        m.s4xx,
-        m.s5xx,
-        m.none + m.s1xx,
-        pct(s.error_rate_4xx),
-        pct(s.error_rate_5xx)
-    );
-    let _ = writeln!(
-        out,
-        "cache      hit ratio {} ({} of {} lookups)",
-        s.hit_ratio.map_or_else(|| "-".into(), pct),
-        s.cache_hits,
-        s.cache_lookups
-    );
-    let p = &s.time_taken_ms;
-    let _ = writeln!(
-        out,
-        "time-taken p50 {}  p95 {}  p99 {}  max {}",
-        ms(p.p50),
-        ms(p.p95),
-        ms(p.p99),
-        ms(p.max)
-    );
-    let (t, r) = (&s.top, &s.top_rest);
-    let lists = [
-        ("top paths", &t.paths, r.paths),
-        ("top client IPs", &t.client_ips, r.client_ips),
-        ("top edge locations", &t.edge_locations, r.edge_locations),
-        ("top user agents", &t.user_agents, r.user_agents),
-        ("top referers", &t.referers, r.referers),
-        ("top 4xx paths", &t.paths_4xx, r.paths_4xx),
-        ("top 5xx paths", &t.paths_5xx, r.paths_5xx),
-    ];
-    for (title, list, rest) in lists {
-        if list.is_empty() && rest == 0 {
-            continue;
-        }
-        let _ = writeln!(out, "{title}");
-        for e in list {
-            let (count, key) = (e.count_text(), &e.key);
-            match e.status {
-                Some(code) => {
-                    let _ = writeln!(out, "  {count:>9}  {code} {key}");
-                }
-                None => {
-                    let _ = writeln!(out, "  {count:>9}  {key}");
-                }
-            }
-        }
-        if let Some(note) = rest_note(list, s.top_n, rest) {
-            let _ = writeln!(out, "  {note}");
-        }
     }
 }
 

@@ -14,6 +14,7 @@ mod logs;
 mod logs_cloud;
 mod logs_group;
 mod logs_sink;
+mod logs_stats;
 mod pipeline;
 pub mod report;
 mod status;

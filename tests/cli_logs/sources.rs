@@ -97,6 +97,31 @@ fn an_environment_in_the_simulator() {
         recs.iter()
             .all(|r| r["cs(Host)"].as_str().unwrap().ends_with(".cloudfront.net"))
     );
+    // In time order, though CloudFront writes each file's records out of order.
+    let times: Vec<&str> = recs
+        .iter()
+        .map(|r| r["timestamp"].as_str().unwrap())
+        .collect();
+    assert!(times.is_sorted(), "records out of time order");
+    // The TSV header first, then the same records in the same order.
+    let out = shipdeck(&[
+        "logs",
+        "cloudfront",
+        "prd",
+        "--demo",
+        "--since",
+        "1h",
+        "-o",
+        "tsv",
+    ]);
+    let tsv = text(&out.stdout);
+    let mut lines = tsv.lines();
+    assert!(
+        lines.next().unwrap().starts_with("timestamp\t"),
+        "{tsv:.200}"
+    );
+    let tsv_times: Vec<&str> = lines.map(|l| l.split('\t').next().unwrap()).collect();
+    assert_eq!(tsv_times, times);
     let out = shipdeck(&[
         "logs",
         "cloudfront",
