@@ -1,5 +1,5 @@
-//! Writing records out: JSON Lines keyed by the W3C field names, TSV with a header, and a short
-//! one-line form for people.
+//! Writing records out: JSON Lines keyed by the W3C field names, TSV with a header, the W3C
+//! lines themselves under their `#Fields` header, and a short one-line form for people.
 
 use super::decode::decode;
 use super::field::{Field, FieldKind};
@@ -17,6 +17,9 @@ pub enum Format {
     Jsonl,
     /// Tab-separated values under a header line.
     Tsv,
+    /// The lines as CloudFront wrote them, under `#Version` and `#Fields` header lines (again
+    /// whenever the fields change), readable by `shipdeck logs cloudfront --file`.
+    W3c,
 }
 
 /// Writes records in one format, remembering the TSV columns chosen from the first record.
@@ -24,6 +27,8 @@ pub enum Format {
 pub struct Exporter {
     format: Format,
     tsv: Option<Vec<Column>>,
+    /// The `#Fields` names last written (W3C).
+    w3c: Option<Vec<Box<str>>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,29 +40,74 @@ enum Column {
 impl Exporter {
     /// An exporter for `format`.
     pub fn new(format: Format) -> Exporter {
-        Exporter { format, tsv: None }
+        Exporter {
+            format,
+            tsv: None,
+            w3c: None,
+        }
     }
 
-    /// Appends one record (and, for the first TSV record, the header line).
+    /// Appends one record, after the header lines it needs (the first TSV record's, a W3C
+    /// record's when its fields differ from the last one's).
     pub fn write(&mut self, v: &LineView<'_>, out: &mut String) {
+        if let Some(header) = self.header(v) {
+            out.push_str(&header);
+        }
+        self.row(v, out);
+    }
+
+    /// The header lines to write before `v`, if it needs any; they count as written.
+    pub fn header(&mut self, v: &LineView<'_>) -> Option<String> {
+        match self.format {
+            Format::Pretty | Format::Jsonl => None,
+            Format::Tsv if self.tsv.is_some() => None,
+            Format::Tsv => {
+                let cols = tsv_columns(v);
+                let mut out = String::from("timestamp");
+                for c in &cols {
+                    out.push('\t');
+                    out.push_str(match c {
+                        Column::Known(f) => f.name(),
+                        Column::Other(n) => n,
+                    });
+                }
+                out.push('\n');
+                self.tsv = Some(cols);
+                Some(out)
+            }
+            Format::W3c => {
+                let names = v.schema().names();
+                if self.w3c.as_deref() == Some(names) {
+                    return None;
+                }
+                let mut out = String::new();
+                if self.w3c.is_none() {
+                    out.push_str("#Version: 1.0\n");
+                }
+                out.push_str("#Fields: ");
+                out.push_str(&names.join(" "));
+                out.push('\n');
+                self.w3c = Some(names.to_vec());
+                Some(out)
+            }
+        }
+    }
+
+    /// Appends the record itself (its header lines must have been written).
+    pub fn row(&mut self, v: &LineView<'_>, out: &mut String) {
         match self.format {
             Format::Pretty => write_pretty(v, out),
             Format::Jsonl => write_jsonl(v, out),
-            Format::Tsv => {
-                let columns = self.tsv.get_or_insert_with(|| {
-                    let cols = tsv_columns(v);
-                    out.push_str("timestamp");
-                    for c in &cols {
-                        out.push('\t');
-                        out.push_str(match c {
-                            Column::Known(f) => f.name(),
-                            Column::Other(n) => n,
-                        });
-                    }
-                    out.push('\n');
-                    cols
-                });
-                write_tsv_row(v, columns, out);
+            Format::Tsv => match &self.tsv {
+                Some(columns) => write_tsv_row(v, columns, out),
+                None => {
+                    let columns = tsv_columns(v);
+                    write_tsv_row(v, &columns, out);
+                }
+            },
+            Format::W3c => {
+                out.push_str(v.line());
+                out.push('\n');
             }
         }
     }

@@ -185,6 +185,9 @@ pub enum LogOutput {
     Jsonl,
     /// Tab-separated values under a header line.
     Tsv,
+    /// The log lines as CloudFront wrote them, under `#Version`/`#Fields` header lines: a file
+    /// `--file` reads back (to keep, share or analyse offline).
+    W3c,
 }
 
 /// Output of `shipdeck logs group`.

@@ -33,7 +33,6 @@ impl Select {
 /// Records printed to stdout in one format.
 pub(super) struct Sink {
     exporter: Exporter,
-    tsv: bool,
     buf: String,
     /// Records held to be written in time order ([`Sink::ordered`]): (time, start, end) in
     /// `held_text`.
@@ -53,10 +52,10 @@ impl Sink {
             LogOutput::Pretty => Format::Pretty,
             LogOutput::Jsonl => Format::Jsonl,
             LogOutput::Tsv => Format::Tsv,
+            LogOutput::W3c => Format::W3c,
         };
         Sink {
             exporter: Exporter::new(format),
-            tsv: format == Format::Tsv,
             buf: String::with_capacity(1 << 17),
             held: Vec::new(),
             held_text: String::new(),
@@ -81,15 +80,13 @@ impl Sink {
             return;
         }
         if self.ordered {
-            let start = self.held_text.len();
-            self.exporter.write(v, &mut self.held_text);
-            if self.tsv && self.written == 0 {
-                // The header line comes first, whatever the order of the rows.
-                if let Some(nl) = self.held_text.get(start..).and_then(|s| s.find('\n')) {
-                    let header: String = self.held_text.drain(start..=start + nl).collect();
-                    self.buf.push_str(&header);
-                }
+            if let Some(header) = self.exporter.header(v) {
+                // Rows under the header before it go out first: sorting stays within one block.
+                self.release();
+                self.buf.push_str(&header);
             }
+            let start = self.held_text.len();
+            self.exporter.row(v, &mut self.held_text);
             self.held
                 .push((v.timestamp_ms(), start, self.held_text.len()));
             self.written += 1;
