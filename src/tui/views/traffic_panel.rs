@@ -7,7 +7,7 @@ use crate::accesslog::{StatsSnapshot, TopEntry, decode, rest_note};
 use crate::app::Traffic;
 use crate::tui::widgets::pane::side_pane;
 use crate::tui::widgets::status::DIM;
-use crate::tui::widgets::text::ellipsize;
+use crate::tui::widgets::text::{ellipsize, width as width_of};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -15,6 +15,22 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline};
 
 const LABEL: Style = Style::new().fg(Color::Gray).add_modifier(Modifier::BOLD);
+
+/// A labelled line in `width` cells: the long label when the line fits with it, else the short
+/// one, and the value cut with `…` when even that does not fit.
+fn fitted(
+    (long, short): (&'static str, &'static str),
+    value: String,
+    width: usize,
+) -> Line<'static> {
+    let label = if long.len() + width_of(&value) <= width {
+        long
+    } else {
+        short
+    };
+    let value = ellipsize(&value, width.saturating_sub(label.len()));
+    Line::from(vec![Span::styled(label, LABEL), Span::raw(value)])
+}
 
 fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
@@ -120,18 +136,17 @@ pub fn render(frame: &mut Frame, t: &Traffic, area: Rect) {
             *y += 1;
         }
     };
+    let per_sec = s
+        .requests_per_sec
+        .map_or_else(|| "-".into(), |r| format!("{r:.1}"));
+    let counts = format!(
+        "{} in {} · {per_sec}/s · peak {peak}/min",
+        s.requests,
+        t.preset.label()
+    );
     line(
         frame,
-        Line::from(vec![
-            Span::styled("requests/min ", LABEL),
-            Span::raw(format!(
-                "{} in {} · {}/s · peak {peak}/min",
-                s.requests,
-                t.preset.label(),
-                s.requests_per_sec
-                    .map_or_else(|| "-".into(), |r| format!("{r:.1}"))
-            )),
-        ]),
+        fitted(("requests/min ", "requests "), counts, width),
         &mut y,
     );
     let spark_h: u16 = if inner.height >= 20 { 4 } else { 2 };
@@ -160,20 +175,28 @@ pub fn render(frame: &mut Frame, t: &Traffic, area: Rect) {
         &mut y,
     );
     let p = &s.time_taken_ms;
-    line(
-        frame,
-        Line::from(vec![
-            Span::styled("latency ", LABEL),
-            Span::raw(format!(
-                "p50 {}  p95 {}  p99 {}  max {}",
-                ms(p.p50),
-                ms(p.p95),
-                ms(p.p99),
-                ms(p.max)
-            )),
-        ]),
-        &mut y,
+    let full = format!(
+        "p50 {}  p95 {}  p99 {}  max {}",
+        ms(p.p50),
+        ms(p.p95),
+        ms(p.p99),
+        ms(p.max)
     );
+    let bare = |v: Option<u32>| v.map_or_else(|| "-".into(), |v| v.to_string());
+    let latency = if "latency ".len() + width_of(&full) <= width {
+        fitted(("latency ", "latency "), full, width)
+    } else {
+        // Narrow: the unit once, in the label.
+        let values = format!(
+            "p50 {} p95 {} p99 {} max {}",
+            bare(p.p50),
+            bare(p.p95),
+            bare(p.p99),
+            bare(p.max)
+        );
+        fitted(("latency ms ", "ms "), values, width)
+    };
+    line(frame, latency, &mut y);
     let left = usize::from(bottom.saturating_sub(y));
     let each = (left / 3).saturating_sub(1).min(5);
     if each == 0 {
@@ -192,5 +215,22 @@ pub fn render(frame: &mut Frame, t: &Traffic, area: Rect) {
         for l in top_lines(title, list, each, width) {
             line(frame, l, &mut y);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fitted;
+
+    fn text(width: usize, value: &str) -> String {
+        let line = fitted(("requests/min ", "requests "), value.to_string(), width);
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn a_line_too_wide_takes_the_short_label_then_an_ellipsis() {
+        assert_eq!(text(40, "441 in 1h"), "requests/min 441 in 1h");
+        assert_eq!(text(20, "441 in 1h"), "requests 441 in 1h");
+        assert_eq!(text(12, "441 in 1h"), "requests 44…");
     }
 }
