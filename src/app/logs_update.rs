@@ -85,8 +85,14 @@ pub(super) fn search_step(state: &mut State, forward: bool) {
             }
         })
         .find(|&i| super::contains_ci(&state.logs.events[rows[i]].message, &needle));
+    state.clear_info();
     match found {
-        Some(row) => super::logs_select::mark_row(state, &rows, row),
+        Some(row) => {
+            super::logs_select::mark_row(state, &rows, row);
+            if let Some(note) = super::traffic_update::wrap_note(cur, row, forward) {
+                state.say(Level::Info, note);
+            }
+        }
         None => state.say(Level::Warn, format!("`{}` not found", state.logs.search)),
     }
 }

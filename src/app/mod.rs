@@ -183,6 +183,13 @@ impl State {
         });
     }
 
+    /// Drops the status message if it is only information (a step's own note replaces it).
+    pub(super) fn clear_info(&mut self) {
+        if self.status.as_ref().is_some_and(|m| m.level == Level::Info) {
+            self.status = None;
+        }
+    }
+
     /// Whether a row text passes the current filter.
     pub fn matches_filter(&self, row: &str) -> bool {
         self.filter.is_empty() || row.to_lowercase().contains(&self.filter.to_lowercase())

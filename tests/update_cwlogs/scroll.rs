@@ -154,6 +154,10 @@ fn a_search_match_on_the_first_page_leaves_the_view_at_the_top() {
     update(&mut s, Action::SearchNext);
     assert_eq!(s.logs.mark, Some(3));
     assert_eq!(
+        s.status.as_ref().map(|m| m.text.as_str()),
+        Some("search hit the bottom, continued at the top")
+    );
+    assert_eq!(
         s.logs.scroll,
         100 - page,
         "e3 is on the first page: the view stops at the top"

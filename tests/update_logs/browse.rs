@@ -253,3 +253,34 @@ fn a_page_key_moves_the_traffic_selection_by_the_rows_shown_less_one() {
     update(&mut s, Action::PageUp);
     assert_eq!(s.traffic.selected_row(), Some(299 - (page - 1)));
 }
+
+#[test]
+fn a_search_that_goes_round_the_list_says_so() {
+    let mut s = traffic(300);
+    update(&mut s, Action::SearchOpen);
+    typed(&mut s, "/api/");
+    update(&mut s, Action::Submit);
+    let matches = s
+        .traffic
+        .rows
+        .iter()
+        .filter(|q| s.traffic.record(**q).unwrap().path().contains("/api/"))
+        .count();
+    assert!(matches > 2, "{matches}");
+    let say = |s: &State| s.status.as_ref().map(|m| m.text.clone());
+    // `G` goes to the newest row; the next match from there is past the end.
+    update(&mut s, Action::Bottom);
+    update(&mut s, Action::SearchNext);
+    assert_eq!(
+        say(&s).as_deref(),
+        Some("search hit the bottom, continued at the top")
+    );
+    update(&mut s, Action::SearchNext);
+    assert_eq!(say(&s), None, "an ordinary step says nothing new");
+    update(&mut s, Action::Top);
+    update(&mut s, Action::SearchPrev);
+    assert_eq!(
+        say(&s).as_deref(),
+        Some("search hit the top, continued at the bottom")
+    );
+}
