@@ -42,7 +42,7 @@ fn logs_cloudfront_values() {
         2,
         &[
             "invalid value 'xml' for '--output <OUTPUT>'",
-            "[possible values: pretty, jsonl, tsv]",
+            "[possible values: pretty, jsonl, tsv, w3c]",
         ],
     );
     for threads in ["0", "many", "-2", "100000"] {
