@@ -6,7 +6,7 @@ use crate::app::{DETAIL_KEEP, Traffic};
 use crate::domain::Timestamp;
 use crate::tui::widgets::pane::side_pane;
 use crate::tui::widgets::status::DIM;
-use crate::tui::widgets::text::wrap;
+use crate::tui::widgets::text::{width as width_of, wrap};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -14,6 +14,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 const NAME: Style = Style::new().fg(Color::Cyan);
+/// Below this many cells for values, a value too long for its row goes under its name instead.
+const NARROW: usize = 32;
 
 /// A `cs(Cookie)` value with every cookie's value masked: `session=•••; theme=•••`.
 pub fn mask_cookies(raw: &str) -> String {
@@ -111,9 +113,10 @@ pub fn render(frame: &mut Frame, t: &Traffic, area: Rect) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// The pane's rows: each field with a value under its name (long values wrapped at spaces under
-/// the value column), then a line naming the empty ones; when `rows` cannot hold them all, the
-/// last row says how many fields are left out.
+/// The pane's rows: each field with a value beside its name (long values wrapped at spaces under
+/// the value column, or in a narrow pane under the name at the pane's width), then a line naming
+/// the empty ones; when `rows` cannot hold them all, the last row says how many fields are left
+/// out.
 fn lay_out(
     pairs: &[(String, String)],
     whole: bool,
@@ -131,6 +134,15 @@ fn lay_out(
         let room = rows.saturating_sub(out.len() + usize::from(!last));
         if room == 0 {
             break;
+        }
+        if width_of(v) > value_w && value_w < NARROW && room > 1 {
+            // A narrow pane: the name on its own row, the value under it at the pane's width.
+            out.push(Line::from(Span::styled(n.clone(), NAME)));
+            for part in wrap(v, width.saturating_sub(2).max(8), room - 1) {
+                out.push(Line::from(format!("  {part}")));
+            }
+            shown += 1;
+            continue;
         }
         let mut parts = wrap(v, value_w, room);
         if parts.is_empty() {
@@ -206,11 +218,14 @@ mod tests {
                 "… 4 more fields: a taller pane shows them"
             ]
         );
-        // A long value wraps at spaces under the value column.
-        let long = vec![("ua".to_string(), "aaa bbb ccc".to_string())];
-        assert_eq!(
-            text(&lay_out(&long, true, 2, 10, 5)),
-            ["ua aaa bbb", "   ccc"]
-        );
+        // A long value wraps at spaces under the value column...
+        let long = vec![("ua".to_string(), "aaaa ".repeat(12).trim_end().to_string())];
+        let wide = text(&lay_out(&long, true, 2, 40, 5));
+        assert_eq!(wide.len(), 2, "{wide:?}");
+        assert!(wide[0].starts_with("ua aaaa") && wide[1].starts_with("   aaaa"));
+        // ...or, in a narrow pane, under its name at the pane's width.
+        let short = vec![("ua".to_string(), "aaa bbb ccc".to_string())];
+        let narrow = text(&lay_out(&short, true, 2, 10, 5));
+        assert_eq!(narrow, ["ua", "  aaa bbb", "  ccc"]);
     }
 }
