@@ -25,10 +25,16 @@ impl Stats {
         c
     }
 
+    /// The first record time (ms) window `w` ending at `now` counts: the 10-second boundary at
+    /// or before `now - w`.
+    pub fn window_boundary(w: Window, now: Timestamp) -> i64 {
+        (now.millis() - w.millis()).div_euclid(SLOT_MS) * SLOT_MS
+    }
+
     /// Where window `w` ending at `now` starts counting (ms): the 10-second boundary at or before
     /// `now - w`, or the first record's, if later. Its rates divide by the time from there.
     pub fn window_start(&self, w: Window, now: Timestamp) -> i64 {
-        let mut start = (now.millis() - w.millis()).div_euclid(SLOT_MS) * SLOT_MS;
+        let mut start = Stats::window_boundary(w, now);
         let whole = self.whole_counts();
         if whole.timed > 0 {
             start = start.max(whole.min_ts.div_euclid(SLOT_MS) * SLOT_MS);

@@ -25,6 +25,7 @@ pub(super) fn intercepts(state: &State, action: &Action) -> bool {
         | Action::TrafficRead { .. }
         | Action::FileWritten { .. }
         | Action::ChartsStep
+        | Action::PageRows(_)
         | Action::ActionExecutionsLoaded { .. }
         | Action::Quit => false,
         Action::EnvLoaded { .. } => dialog_open || state.ops.watch.is_some(),

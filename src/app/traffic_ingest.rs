@@ -3,7 +3,7 @@
 //! the filter or the preset changes.
 
 use super::traffic::{CHART_STEP, DETAIL_KEEP, Traffic, TrafficBatch};
-use crate::accesslog::{LogFields, RetainedRecord};
+use crate::accesslog::{LogFields, RetainedRecord, Stats};
 
 impl Traffic {
     /// Whether the record passes the filter and the preset's window.
@@ -18,11 +18,12 @@ impl Traffic {
     }
 
     /// Where the list starts: the preset's window to the newest record as the statistics count
-    /// it (see [`Stats::window_start`]), never before `since`.
+    /// it (see [`Stats::window_boundary`]), never before `since`. It only moves forward, as the
+    /// newest record does.
     fn window_from(&self) -> i64 {
         let since = self.since.millis();
         match (self.preset.window(), self.stats.newest()) {
-            (Some(w), Some(newest)) => self.stats.window_start(w, newest).max(since),
+            (Some(w), Some(newest)) => Stats::window_boundary(w, newest).max(since),
             _ => since,
         }
     }

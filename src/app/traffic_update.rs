@@ -199,14 +199,13 @@ pub(super) fn filter_typed(state: &mut State, text: &str) {
     }
 }
 
-/// Chooses a time preset: a longer look-back than the tail reads restarts it, and so does a
-/// shorter one while nothing read so far is that recent (a long look-back still reading its
-/// first hours); otherwise the list and the charts just show the preset's window of what was
-/// read.
+/// Chooses a time preset: a longer look-back than the tail reads restarts it, and so does any
+/// while nothing has been read yet (a longer look-back's first read still on its way); otherwise
+/// the list and the charts just show the preset's window of what was read.
 pub(super) fn set_preset(state: &mut State, preset: Preset) -> Vec<Effect> {
     let since = state.now - preset.millis();
-    let behind = state.traffic.stats.newest().is_none_or(|n| n < since);
-    if since < state.traffic.since || behind {
+    let nothing_yet = state.traffic.stats.newest().is_none();
+    if since < state.traffic.since || nothing_yet {
         state.restart_traffic(preset);
         state.say(
             Level::Info,

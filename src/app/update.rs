@@ -28,7 +28,15 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::PageRows(rows) => {
             state.logs.page = rows;
             let n = state.visible_log_count();
-            state.logs.scroll = state.logs.scroll.min(state.max_log_scroll(n));
+            match state
+                .logs
+                .mark
+                .filter(|&m| m < n && state.logs.detail.is_some())
+            {
+                // The event whose detail is open stays in sight.
+                Some(mark) => state.logs_mark(mark, n),
+                None => state.logs.scroll = state.logs.scroll.min(state.max_log_scroll(n)),
+            }
         }
         Action::EnvLoaded {
             env,

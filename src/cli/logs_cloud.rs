@@ -83,6 +83,8 @@ pub(super) async fn run(
         let listed = round(&mut tail, &mut planner, now).await;
         if let Err(e) = listed {
             if !args.follow {
+                // What was read before the failure still goes out.
+                tail.sink.flush();
                 return Err(Failure::new(e));
             }
             eprintln!("shipdeck: {e}; retrying");

@@ -169,3 +169,27 @@ fn a_search_match_on_the_first_page_leaves_the_view_at_the_top() {
         "and moves at the first key forward"
     );
 }
+
+#[test]
+fn the_event_whose_detail_opens_stays_in_sight_when_the_rows_shrink() {
+    let mut s = logs_view(100);
+    sync(&mut s, 100, 44);
+    let tall = s.logs.page;
+    // A match near the top (e3), then its detail: the pane takes the lower half of the rows.
+    update(&mut s, Action::SearchOpen);
+    for c in "ERROR".chars() {
+        update(&mut s, Action::Input(c));
+    }
+    update(&mut s, Action::Submit);
+    update(&mut s, Action::Bottom);
+    update(&mut s, Action::SearchNext);
+    update(&mut s, Action::SearchNext);
+    assert_eq!(s.logs.mark, Some(13));
+    update(&mut s, Action::Open);
+    assert_eq!(s.logs.detail.as_deref(), Some("e13"));
+    sync(&mut s, 100, 44);
+    assert!(s.logs.page < tall);
+    let shown = window(100, s.logs.scroll, s.logs.page);
+    assert!(shown.contains(&13), "{shown:?} holds the selected row");
+    assert!(ids_drawn(&s, 100, 44).contains(&"e13".to_string()));
+}

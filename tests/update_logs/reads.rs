@@ -141,3 +141,45 @@ fn an_object_still_broken_after_the_last_read_keeps_its_longest_read() {
     );
     assert!(!poll_broken(&mut s, full), "never read again");
 }
+
+#[test]
+fn a_late_file_older_than_the_first_records_is_listed_and_charted() {
+    use shipdeck::app::Traffic;
+    // The 1h look-back reaches 08:00; the first files hold 08:20–08:50.
+    let mut t = Traffic::new(0, Preset::H1, T0, 10_000);
+    t.ingest(&batch(&records(300, T0 - 40 * Timestamp::MINUTE)));
+    assert_eq!(t.rows.len(), 300);
+    // A file delivered late: 08:05–08:15, inside the look-back and the hour to the newest record.
+    let late = common::logs::generated(
+        8,
+        100,
+        T0 - 55 * Timestamp::MINUTE,
+        10 * Timestamp::MINUTE,
+        0.2,
+    );
+    t.ingest(&batch(&late));
+    assert_eq!(t.rows.len(), 400, "the late records are listed");
+    let chart = t.panel.snapshot.as_ref().unwrap();
+    assert_eq!(chart.requests, 400, "and counted in the same window");
+}
+
+#[test]
+fn a_shorter_preset_keeps_what_was_read_when_the_newest_record_is_older_than_it() {
+    // Records up to about 08:50; at 09:10 the newest is 20 minutes old, older than 15m back.
+    let mut s = traffic(300);
+    update(&mut s, Action::Tick(T0 + 10 * Timestamp::MINUTE));
+    update(&mut s, Action::CommandOpen);
+    typed(&mut s, "range 15m");
+    let fx = update(&mut s, Action::Submit);
+    assert!(list_effect(&fx).is_none(), "no new read: {fx:?}");
+    let t = &s.traffic;
+    assert_eq!((t.preset, t.records.len()), (Preset::M15, 300));
+    assert!(
+        !t.rows.is_empty() && t.rows.len() < 300,
+        "the 15 minutes to the newest record"
+    );
+    assert_eq!(
+        t.panel.snapshot.as_ref().unwrap().requests,
+        t.rows.len() as u64
+    );
+}

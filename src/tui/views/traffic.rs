@@ -52,7 +52,7 @@ fn header_line(t: &Traffic, width: usize) -> Line<'static> {
         mode,
         Span::styled(
             format!(
-                " · {} listed of {} records read · last {} · {} objects",
+                " · {} listed of {} records kept · last {} · {} objects",
                 t.rows.len(),
                 t.records.len(),
                 t.preset.label(),

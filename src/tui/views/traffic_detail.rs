@@ -157,7 +157,8 @@ fn lay_out(
         }
         shown += 1;
     }
-    let left = set.len() - shown;
+    // Fields left out, with the empty ones that would have been named after them.
+    let left = set.len() - shown + if shown < set.len() { empty.len() } else { 0 };
     if left > 0 {
         out.push(Line::from(Span::styled(
             format!("… {left} more fields: a taller pane shows them"),
@@ -208,14 +209,15 @@ mod tests {
         let all = text(&lay_out(&pairs(9), true, 3, 40, 20));
         assert_eq!(all.len(), 7, "{all:?}");
         assert_eq!(all[6], "empty (-): f2, f5, f8");
-        // Three rows: two values and the count of the rest, never a silent cut.
+        // Three rows: two values and the count of the rest (4 with values, 3 empty), never a
+        // silent cut.
         let cut = text(&lay_out(&pairs(9), true, 3, 40, 3));
         assert_eq!(
             cut,
             [
                 "f0  value",
                 "f1  value",
-                "… 4 more fields: a taller pane shows them"
+                "… 7 more fields: a taller pane shows them"
             ]
         );
         // A long value wraps at spaces under the value column...

@@ -82,12 +82,15 @@ fn top_lines(
     width: usize,
 ) -> Vec<Line<'static>> {
     let mut out = vec![Line::from(Span::styled(title.to_string(), LABEL))];
-    for e in list.iter().take(n) {
+    let (shown, hidden) = list.split_at(n.min(list.len()));
+    for e in shown {
         let count = format!("{:>7} ", e.count_text());
-        let key = ellipsize(&decode(&e.key), width.saturating_sub(count.len()));
+        let key = ellipsize(&decode(&e.key), width.saturating_sub(width_of(&count)));
         out.push(Line::from(vec![Span::styled(count, DIM), Span::raw(key)]));
     }
-    if let Some(note) = rest_note(list, n, rest) {
+    // Entries the panel has no room for are left out too: the note bounds them as well.
+    let rest = hidden.iter().map(|e| e.count).fold(rest, u64::max);
+    if let Some(note) = rest_note(shown, n, rest) {
         out.push(Line::from(Span::styled(
             ellipsize(&format!("  {note}"), width),
             DIM,
@@ -225,6 +228,32 @@ mod tests {
     fn text(width: usize, value: &str) -> String {
         let line = fitted(("requests/min ", "requests "), value.to_string(), width);
         line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn entries_the_panel_has_no_room_for_are_bounded_by_the_note() {
+        use crate::accesslog::TopEntry;
+        let entry = |key: &str, count, error| TopEntry {
+            key: key.into(),
+            status: None,
+            count,
+            error,
+        };
+        // `/b` is certainly seen 60 times; `/c`, left out for room, may have been seen 80.
+        let list = [entry("/a", 100, 0), entry("/b", 90, 30), entry("/c", 80, 0)];
+        let lines: Vec<String> = super::top_lines("top paths", (&list, 0), 2, 40)
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "top paths",
+                "    100 /a",
+                "  60–90 /b",
+                "  others: each at most 80"
+            ]
+        );
     }
 
     #[test]
