@@ -139,9 +139,9 @@ fn presets_narrow_the_list_or_restart_the_tail_for_a_longer_look_back() {
 }
 
 #[test]
-fn a_shorter_preset_while_a_longer_read_has_not_reached_it_reads_the_shorter_one() {
-    // 1h read, then 24h (a restart reading from yesterday), then at once 15m: nothing of the
-    // last 15 minutes has been read yet, so the tail starts again from there.
+fn a_preset_chosen_before_anything_was_read_reads_its_own_window() {
+    // 1h read, then 24h (a restart reading from yesterday), then at once 15m, before the 24h
+    // read came back: nothing is read yet, so the tail starts again from 15 minutes back.
     let mut s = traffic(300);
     update(&mut s, Action::NextPreset);
     assert_eq!(s.traffic.preset, Preset::H24);
