@@ -19,6 +19,15 @@ fn event(id: &str, at: Timestamp, message: &str) -> LogEvent {
     }
 }
 
+/// Opens a prompt, types `text` and presses Enter.
+fn prompt(s: &mut State, open: Action, text: &str) {
+    update(s, open);
+    for c in text.chars() {
+        update(s, Action::Input(c));
+    }
+    update(s, Action::Submit);
+}
+
 fn fetch(fx: &[Effect]) -> Option<Effect> {
     fx.iter()
         .find(|e| matches!(e, Effect::FetchLogs { .. }))

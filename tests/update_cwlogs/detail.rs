@@ -5,15 +5,6 @@
 use super::*;
 use ratatui::{Terminal, backend::TestBackend};
 
-/// Opens a prompt, types `text` and presses Enter.
-fn prompt(s: &mut State, open: Action, text: &str) {
-    update(s, open);
-    for c in text.chars() {
-        update(s, Action::Input(c));
-    }
-    update(s, Action::Submit);
-}
-
 fn selected(s: &State) -> Option<&str> {
     s.logs.detail.as_deref()
 }

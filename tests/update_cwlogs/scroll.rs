@@ -128,11 +128,7 @@ fn a_taller_screen_or_a_narrower_filter_pulls_the_scroll_back_into_range() {
         "the oldest still at the top"
     );
     // One event in ten says ERROR: ten rows, all on one page, nothing to scroll.
-    update(&mut s, Action::FilterOpen);
-    for c in "ERROR".chars() {
-        update(&mut s, Action::Input(c));
-    }
-    update(&mut s, Action::Submit);
+    prompt(&mut s, Action::FilterOpen, "ERROR");
     assert_eq!(s.visible_log_count(), 10);
     assert_eq!(s.logs.scroll, 0);
     update(&mut s, Action::Up);
@@ -144,11 +140,7 @@ fn a_search_match_on_the_first_page_leaves_the_view_at_the_top() {
     let mut s = logs_view(100);
     sync(&mut s, 100, 30);
     let page = s.logs.page;
-    update(&mut s, Action::SearchOpen);
-    for c in "ERROR".chars() {
-        update(&mut s, Action::Input(c));
-    }
-    update(&mut s, Action::Submit);
+    prompt(&mut s, Action::SearchOpen, "ERROR");
     // From the newest row, `n` wraps around to the first match, e3.
     update(&mut s, Action::Bottom);
     update(&mut s, Action::SearchNext);
@@ -175,12 +167,8 @@ fn the_event_whose_detail_opens_stays_in_sight_when_the_rows_shrink() {
     let mut s = logs_view(100);
     sync(&mut s, 100, 44);
     let tall = s.logs.page;
-    // A match near the top (e3), then its detail: the pane takes the lower half of the rows.
-    update(&mut s, Action::SearchOpen);
-    for c in "ERROR".chars() {
-        update(&mut s, Action::Input(c));
-    }
-    update(&mut s, Action::Submit);
+    // A match near the top (e13), then its detail: the pane takes the lower half of the rows.
+    prompt(&mut s, Action::SearchOpen, "ERROR");
     update(&mut s, Action::Bottom);
     update(&mut s, Action::SearchNext);
     update(&mut s, Action::SearchNext);
