@@ -13,6 +13,18 @@ pub trait LogFields {
     fn time_taken_ms(&self) -> u32;
     /// `time-to-first-byte` in milliseconds.
     fn ttfb_ms(&self) -> u32;
+    /// `sc-bytes`, `None` when the record has none (`-`, or a layout without the field).
+    fn sc_bytes_opt(&self) -> Option<u64> {
+        Some(self.sc_bytes())
+    }
+    /// `time-taken` in milliseconds, `None` when the record has none.
+    fn time_taken_opt(&self) -> Option<u32> {
+        Some(self.time_taken_ms())
+    }
+    /// `time-to-first-byte` in milliseconds, `None` when the record has none.
+    fn ttfb_opt(&self) -> Option<u32> {
+        Some(self.ttfb_ms())
+    }
     /// `cs-method`.
     fn method(&self) -> &str;
     /// `cs-uri-stem`, raw (still encoded); cheap.

@@ -20,9 +20,9 @@ pub(super) const PATH_5XX: usize = 6;
 pub(super) struct Keys<'a> {
     pub(super) ts: i64,
     status: u16,
-    bytes: u64,
-    taken: u32,
-    ttfb: u32,
+    bytes: Option<u64>,
+    taken: Option<u32>,
+    ttfb: Option<u32>,
     hit: bool,
     lookup: bool,
     strings: [(u64, &'a str); 5],
@@ -48,9 +48,9 @@ impl<'a> Keys<'a> {
         Keys {
             ts: r.timestamp_ms(),
             status: r.status(),
-            bytes: r.sc_bytes(),
-            taken: r.time_taken_ms(),
-            ttfb: r.ttfb_ms(),
+            bytes: r.sc_bytes_opt(),
+            taken: r.time_taken_opt(),
+            ttfb: r.ttfb_opt(),
             hit,
             lookup,
             strings: [
@@ -69,6 +69,8 @@ impl<'a> Keys<'a> {
 pub(super) struct Counters {
     pub(super) requests: u64,
     pub(super) bytes: u64,
+    /// Records with an `sc-bytes` value.
+    pub(super) sized: u64,
     pub(super) classes: [u64; 6],
     pub(super) hits: u64,
     pub(super) lookups: u64,
@@ -82,7 +84,8 @@ impl Counters {
     #[inline]
     pub(super) fn add(&mut self, k: &Keys<'_>) {
         self.requests += 1;
-        self.bytes += k.bytes;
+        self.bytes += k.bytes.unwrap_or(0);
+        self.sized += u64::from(k.bytes.is_some());
         self.classes[class_of(k.status)] += 1;
         self.hits += u64::from(k.hit);
         self.lookups += u64::from(k.lookup);
@@ -108,6 +111,7 @@ impl Counters {
         }
         self.requests += o.requests;
         self.bytes += o.bytes;
+        self.sized += o.sized;
         for (a, b) in self.classes.iter_mut().zip(o.classes) {
             *a += b;
         }
@@ -136,8 +140,12 @@ impl Dist {
 
     #[inline]
     pub(super) fn add(&mut self, k: &Keys<'_>) {
-        self.taken.record(k.taken);
-        self.ttfb.record(k.ttfb);
+        if let Some(t) = k.taken {
+            self.taken.record(t);
+        }
+        if let Some(t) = k.ttfb {
+            self.ttfb.record(t);
+        }
         for (dim, (hash, key)) in k.strings.iter().enumerate() {
             if !key.is_empty() {
                 self.tops[dim].observe(*hash, 0, key);

@@ -148,8 +148,8 @@ pub struct StatsSnapshot {
     pub seconds: f64,
     /// Requests counted.
     pub requests: u64,
-    /// `sc-bytes` summed.
-    pub bytes: u64,
+    /// `sc-bytes` summed (`None` when no record had a value: a layout without the field).
+    pub bytes: Option<u64>,
     /// Requests per second (`None` when `from` is `None`: no time to divide by).
     pub requests_per_sec: Option<f64>,
     /// Bytes per second.
@@ -227,9 +227,9 @@ impl StatsSnapshot {
             to: range.map(|(_, to, _)| Timestamp(to).rfc3339()),
             seconds,
             requests: c.requests,
-            bytes: c.bytes,
+            bytes: (c.sized > 0).then_some(c.bytes),
             requests_per_sec: rate(c.requests),
-            bytes_per_sec: rate(c.bytes),
+            bytes_per_sec: (c.sized > 0).then(|| rate(c.bytes)).flatten(),
             status: StatusMix::of(&c.classes),
             error_rate_4xx: ratio(c.classes[4], c.requests),
             error_rate_5xx: ratio(c.classes[5], c.requests),

@@ -234,6 +234,18 @@ impl LogFields for LineView<'_> {
         self.hot.ttfb_ms.unwrap_or(0)
     }
     #[inline]
+    fn sc_bytes_opt(&self) -> Option<u64> {
+        self.hot.sc_bytes
+    }
+    #[inline]
+    fn time_taken_opt(&self) -> Option<u32> {
+        self.hot.time_taken_ms
+    }
+    #[inline]
+    fn ttfb_opt(&self) -> Option<u32> {
+        self.hot.ttfb_ms
+    }
+    #[inline]
     fn method(&self) -> &str {
         self.raw(Field::Method).unwrap_or("")
     }

@@ -61,7 +61,7 @@ fn snapshot_text(s: &StatsSnapshot, out: &mut String) {
         "requests   {}  ({})   bytes {} ({})",
         s.requests,
         rate(s.requests_per_sec, 2),
-        s.bytes,
+        s.bytes.map_or_else(|| "-".into(), |b| b.to_string()),
         rate(s.bytes_per_sec, 0)
     );
     let _ = writeln!(

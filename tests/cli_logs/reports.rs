@@ -164,3 +164,32 @@ fn top_lists_show_only_keys_that_stand_out() {
     );
     std::fs::remove_file(&file).unwrap();
 }
+
+#[test]
+fn fields_a_layout_lacks_are_unknown_not_zero() {
+    // Standard logging v2 with a subset of fields: no sc-bytes, no time-taken.
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz/seeds/parse/subset.log");
+    let path = file.display().to_string();
+    let out = shipdeck(&[
+        "logs",
+        "cloudfront",
+        "--file",
+        &path,
+        "--stats",
+        "-o",
+        "jsonl",
+    ]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = &v["summary"];
+    assert_eq!(s["requests"], 2);
+    assert_eq!(
+        (&s["bytes"], &s["bytes_per_sec"]),
+        (&Value::Null, &Value::Null)
+    );
+    assert_eq!(s["time_taken_ms"]["p50"], Value::Null);
+    assert_eq!(s["time_taken_ms"]["max"], Value::Null);
+    let out = shipdeck(&["logs", "cloudfront", "--file", &path, "--stats"]);
+    let t = text(&out.stdout);
+    assert!(t.contains("bytes - (-)"), "{t}");
+    assert!(t.contains("time-taken p50 -  p95 -  p99 -  max -"), "{t}");
+}
