@@ -71,7 +71,7 @@ fn statistics_without_timestamps_have_no_range_and_no_rates() {
     };
     let t = stats(&quiet, false);
     assert!(
-        t.starts_with("no records\nrequests   0  (-)   bytes 0 (-)\n"),
+        t.starts_with("no records\nrequests   0  (-)   bytes - (-)\n"),
         "{t}"
     );
     assert!(!t.contains("1970"), "{t}");
