@@ -46,6 +46,20 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
+/// `logs cloudfront --file PATH --stats -o jsonl`, parsed.
+fn stats_json(path: &str) -> Value {
+    let out = shipdeck(&[
+        "logs",
+        "cloudfront",
+        "--file",
+        path,
+        "--stats",
+        "-o",
+        "jsonl",
+    ]);
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 fn jsonl(out: &Output) -> Vec<Value> {
     text(&out.stdout)
         .lines()

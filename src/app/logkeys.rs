@@ -117,15 +117,26 @@ pub(super) fn key(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
             state.traffic.cursor = None;
         }
         Action::Up | Action::Down | Action::PageUp | Action::PageDown if traffic => {
-            let page = match state.traffic.page {
-                page if page > 1 => isize::try_from(page - 1).unwrap_or(20),
-                _ => 20,
-            };
+            let page = logs_update::page_less_one(state.traffic.page, 20);
             state.traffic.move_by(step(action, page));
         }
         _ => return None,
     }
     Some(Vec::new())
+}
+
+/// What to say when a search step from row `cur` landed on `row`: that it went round the end
+/// of the list, or that the match it started on is the only one.
+pub(super) fn wrap_note(cur: usize, row: usize, forward: bool) -> Option<&'static str> {
+    if row == cur {
+        Some("the only match")
+    } else if forward && row < cur {
+        Some("search hit the bottom, continued at the top")
+    } else if !forward && row > cur {
+        Some("search hit the top, continued at the bottom")
+    } else {
+        None
+    }
 }
 
 /// Rows a move key moves, `page` for a page key.

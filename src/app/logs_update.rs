@@ -54,10 +54,19 @@ impl State {
     /// Rows a page key moves in a list: a page of the Logs view less one row kept in sight (10
     /// elsewhere, or while its height is not known).
     pub(super) fn page_step(&self) -> isize {
-        match self.logs.page {
-            page if self.view == View::Logs && page > 1 => isize::try_from(page - 1).unwrap_or(10),
-            _ => 10,
+        if self.view == View::Logs {
+            page_less_one(self.logs.page, 10)
+        } else {
+            10
         }
+    }
+}
+
+/// A page of `rows` less one kept in sight, or `unknown` while the height is not known (0).
+pub(super) fn page_less_one(rows: usize, unknown: isize) -> isize {
+    match rows {
+        rows if rows > 1 => isize::try_from(rows - 1).unwrap_or(unknown),
+        _ => unknown,
     }
 }
 
@@ -89,7 +98,7 @@ pub(super) fn search_step(state: &mut State, forward: bool) {
     match found {
         Some(row) => {
             super::logs_select::mark_row(state, &rows, row);
-            if let Some(note) = super::traffic_update::wrap_note(cur, row, forward) {
+            if let Some(note) = super::logkeys::wrap_note(cur, row, forward) {
                 state.say(Level::Info, note);
             }
         }

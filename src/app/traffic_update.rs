@@ -249,20 +249,6 @@ pub(super) fn goto(state: &mut State, t: Timestamp) {
     }
 }
 
-/// What to say when a search step from row `cur` landed on `row`: that it went round the end
-/// of the list, or that the match it started on is the only one.
-pub(super) fn wrap_note(cur: usize, row: usize, forward: bool) -> Option<&'static str> {
-    if row == cur {
-        Some("the only match")
-    } else if forward && row < cur {
-        Some("search hit the bottom, continued at the top")
-    } else if !forward && row > cur {
-        Some("search hit the top, continued at the bottom")
-    } else {
-        None
-    }
-}
-
 /// Searches on from the selection (`n`) or back (`N`).
 pub(super) fn search_step(state: &mut State, forward: bool) {
     if state.traffic.search.is_empty() {
@@ -275,7 +261,7 @@ pub(super) fn search_step(state: &mut State, forward: bool) {
         Some(row) => {
             state.traffic.follow = false;
             state.traffic.select(row);
-            if let Some(note) = from.and_then(|cur| wrap_note(cur, row, forward)) {
+            if let Some(note) = from.and_then(|cur| super::logkeys::wrap_note(cur, row, forward)) {
                 state.say(Level::Info, note);
             }
         }

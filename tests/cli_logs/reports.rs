@@ -125,16 +125,7 @@ fn top_lists_show_only_keys_that_stand_out() {
     let file = std::env::temp_dir().join(format!("shipdeck-cli-tops-{}.log", std::process::id()));
     std::fs::write(&file, w3c).unwrap();
     let path = file.display().to_string();
-    let out = shipdeck(&[
-        "logs",
-        "cloudfront",
-        "--file",
-        &path,
-        "--stats",
-        "-o",
-        "jsonl",
-    ]);
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = stats_json(&path);
     let ips = v["summary"]["top"]["client_ips"].as_array().unwrap();
     assert_eq!(ips.len(), 1, "{ips:?}");
     assert_eq!(ips[0]["key"], "203.0.113.66");
@@ -170,16 +161,7 @@ fn fields_a_layout_lacks_are_unknown_not_zero() {
     // Standard logging v2 with a subset of fields: no sc-bytes, no time-taken.
     let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz/seeds/parse/subset.log");
     let path = file.display().to_string();
-    let out = shipdeck(&[
-        "logs",
-        "cloudfront",
-        "--file",
-        &path,
-        "--stats",
-        "-o",
-        "jsonl",
-    ]);
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = stats_json(&path);
     let s = &v["summary"];
     assert_eq!(s["requests"], 2);
     assert_eq!(
