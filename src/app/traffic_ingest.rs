@@ -42,21 +42,18 @@ impl Traffic {
         if from > self.list_from {
             self.list_from = from;
             let records = &self.records;
-            let base = records.seq(0);
             self.rows.retain(|&s| {
-                s.checked_sub(base)
-                    .and_then(|i| records.get(usize::try_from(i).ok()?))
+                records
+                    .position(s)
+                    .and_then(|i| records.get(i))
                     .is_some_and(|r| r.timestamp_ms() >= from)
             });
         }
-        // The batch's records still retained (a batch larger than the store evicts its start).
-        let base = self.records.seq(0);
-        for seq in first.max(base)..self.records.pushed() {
-            let listed = usize::try_from(seq - base)
-                .ok()
-                .and_then(|i| self.records.get(i))
-                .filter(|r| self.counted(r) && self.listed(r));
-            if let Some(r) = listed {
+        // The batch's records still retained (a batch larger than the store evicts its start);
+        // a listed record is counted too (the window starts at or after `since`).
+        for seq in first..self.records.pushed() {
+            let record = self.records.position(seq).and_then(|i| self.records.get(i));
+            if let Some(r) = record.filter(|r| self.listed(r)) {
                 // While a chart job runs it counts new rows itself when it reaches them.
                 if let (None, Some(fs)) = (&self.charts_job, self.filtered_stats.as_mut()) {
                     fs.observe(&r);
