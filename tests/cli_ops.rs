@@ -74,7 +74,7 @@ fn approve_with_yes_is_done_verified_and_audited() {
             .unwrap()
             .starts_with("aws codepipeline put-approval-result")
     );
-    assert_eq!(line["parameters"]["result.summary"], "dashboards green");
+    assert_eq!(line["parameters"]["result"]["summary"], "dashboards green");
     assert!(line["parameters"]["token"].as_str().unwrap().ends_with('…'));
 
     let out = shipdeck(&state, &["audit", "--output", "json"]);
@@ -109,7 +109,7 @@ fn dry_run_prints_only_the_plan_and_audits_nothing() {
         stdout.contains("Reject the release waiting in prd"),
         "{stdout}"
     );
-    assert!(stdout.contains("status=Rejected"), "{stdout}");
+    assert!(stdout.contains(r#""status":"Rejected""#), "{stdout}");
     assert!(stdout.contains("dry run: nothing was sent"), "{stdout}");
     assert!(audit_lines(&state).is_empty());
     let out = shipdeck(
@@ -172,7 +172,10 @@ fn deploy_and_stop_run_with_yes_in_unprotected_environments() {
         stdout.contains("aws codepipeline start-pipeline-execution --name storefront-deployer-stg"),
         "{stdout}"
     );
-    assert!(stdout.contains("name=FLAG,value=on"), "{stdout}");
+    assert!(
+        stdout.contains(r#"--variables '[{"name":"FLAG","value":"on"}]'"#),
+        "{stdout}"
+    );
     assert!(stdout.contains("done: started execution"), "{stdout}");
     assert!(stdout.contains("verified:"), "{stdout}");
     let out = shipdeck(

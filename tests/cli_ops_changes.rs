@@ -86,17 +86,28 @@ fn release_rollback_freeze_and_invalidate_from_the_command_line() {
         text(&out.stderr)
     );
 
+    // Without --to, rollback lists its candidates: a query (exit 0, nothing audited).
+    let audited = audit_lines(&state).len();
     let out = shipdeck(&state, &["--demo", "rollback", "prd", "--output", "json"]);
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let listed = v["refusal"]["reason"].as_str().unwrap().to_string();
-    let target = listed
-        .lines()
-        .nth(1)
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap();
+    assert_eq!(v["stage"], "Deploy");
+    assert!(v["deployed"]["id"].is_string(), "{v}");
+    let target = v["candidates"][0]["id"].as_str().unwrap().to_string();
+    let target = target.as_str();
+    assert_eq!(
+        audit_lines(&state).len(),
+        audited,
+        "a listing is not audited"
+    );
+    let out = shipdeck(&state, &["--demo", "rollback", "prd"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    assert!(table.contains(target), "{table}");
+    assert!(
+        table.contains("shipdeck rollback prd --to EXECUTION"),
+        "{table}"
+    );
     let out = shipdeck(
         &state,
         &["--demo", "rollback", "prd", "--to", target, "--yes"],
@@ -128,8 +139,10 @@ fn release_rollback_freeze_and_invalidate_from_the_command_line() {
         text(&out.stderr)
     );
     let out = shipdeck(&state, &["--demo", "freeze", "prd", "--yes"]);
+    assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out.stderr).contains("--reason <TEXT>"),
+        text(&out.stderr).contains("a freeze needs a reason")
+            && text(&out.stderr).contains("--reason TEXT"),
         "{}",
         text(&out.stderr)
     );
@@ -187,7 +200,9 @@ fn release_rollback_freeze_and_invalidate_from_the_command_line() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out.stderr).contains("execution nope did not succeed in Deploy"),
+        text(&out.stderr).contains(
+            "execution nope is not among the 3 earlier executions that succeeded in Deploy"
+        ),
         "{}",
         text(&out.stderr)
     );
@@ -227,10 +242,10 @@ fn release_rollback_freeze_and_invalidate_from_the_command_line() {
         actions,
         [
             "release done",
-            "rollback refused",
             "rollback done",
             "freeze done",
             "unfreeze nothing-to-do",
+            "freeze refused",
             "invalidate done",
             "invalidate refused",
             "freeze refused",

@@ -206,3 +206,9 @@ fn draw_at(s: &shipdeck::app::State, w: u16, h: u16) -> String {
 
 #[path = "dialog/closing.rs"]
 mod closing;
+
+#[path = "dialog/parity.rs"]
+mod parity;
+
+#[path = "dialog/retarget.rs"]
+mod retarget;

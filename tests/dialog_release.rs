@@ -103,14 +103,9 @@ fn choosing_a_package_opens_the_plan_of_its_copy_object() {
     assert_eq!(d.kind, OpKind::Release);
     let plan = d.planned.expect("planned");
     assert_eq!(plan.call.operation, "CopyObject");
-    let source = plan
-        .call
-        .params
-        .iter()
-        .find(|(k, _)| *k == "CopySource")
-        .map(|(_, v)| v.clone());
+    let source = plan.call.params.get("CopySource").and_then(|v| v.as_str());
     assert_eq!(
-        source.as_deref(),
+        source,
         Some("storefront-deployer-source/releases/1.4.0/release.zip")
     );
     assert!(plan.summary.join("\n").contains("would ship:    1.4.0"));

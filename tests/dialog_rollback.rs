@@ -67,12 +67,10 @@ fn rollback_offers_the_stage_listing_and_plans_the_chosen_one() {
             .clone()
             .expect("planned");
         assert_eq!(plan.call.operation, "RollbackStage");
-        plan.call
-            .params
-            .iter()
-            .find(|(k, _)| *k == "targetPipelineExecutionId")
-            .map(|(_, v)| v.clone())
+        plan.call.params["targetPipelineExecutionId"]
+            .as_str()
             .unwrap()
+            .to_string()
     };
     assert_eq!(
         target(&s),

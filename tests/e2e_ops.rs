@@ -286,3 +286,42 @@ async fn the_rollback_dialog_offers_the_stage_listing() {
     );
     assert_eq!(rig.mutating() + rig.count("RollbackStage"), 0);
 }
+
+#[tokio::test]
+async fn an_approval_that_expires_under_the_open_dialog_is_not_answered_in_its_place() {
+    // The demo's prd approval expires while the operator has its dialog open, comment and name
+    // typed; the next release reaches the approval. Enter must not approve that one unseen.
+    let mut rig = OpsRig::new("retarget").await;
+    let seen = rig.approve_prd_ready();
+    let mut waited = 0;
+    while rig
+        .sim
+        .with(|s| s.pending_approvals())
+        .iter()
+        .all(|a| a.execution_id == seen)
+        && waited < 30
+    {
+        rig.run(Timestamp::DAY, Timestamp::HOUR).await;
+        waited += 1;
+    }
+    let next = rig.sim.with(|s| s.pending_approvals());
+    let Some(next) = next.iter().find(|a| a.execution_id != seen) else {
+        panic!("no other approval within 30 days")
+    };
+    let next = next.execution_id.clone();
+    rig.run(Timestamp::MINUTE, 10 * Timestamp::SECOND).await;
+    rig.keys(&[Action::Submit]);
+    rig.app.settle().await;
+    assert_eq!(rig.count("PutApprovalResult"), 0, "{}", rig.status());
+    let d = rig.app.state.ops.dialog.clone().expect("still open");
+    assert!(d.typed.is_empty(), "the typed name was cleared");
+    let pinned = d.pinned.expect("a target").key;
+    assert!(pinned.contains(&next), "{pinned}");
+    // Read, accepted, confirmed again: the answer goes to the approval the operator now saw.
+    rig.typed("prd");
+    rig.keys(&[Action::Submit]);
+    rig.app.settle().await;
+    assert_eq!(rig.count("PutApprovalResult"), 1, "{}", rig.status());
+    let answered = rig.sim.with(|s| s.pending_approvals());
+    assert!(answered.iter().all(|a| a.execution_id != next));
+}

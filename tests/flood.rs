@@ -133,7 +133,7 @@ fn longest_completion(state: &State) -> usize {
 /// What the flood has seen so far.
 #[derive(Default)]
 struct Tally {
-    /// Fetch effects issued (each takes one request id).
+    /// Fetch effects issued and dialogs opened (each takes one request id).
     fetches: u64,
     /// Quit actions and effects, skipped: the loop would end, the flood goes on.
     quits: u64,
@@ -172,7 +172,15 @@ fn apply(state: &mut State, action: Action, pending: &mut Vec<Effect>, tally: &m
         Action::Complete => longest_completion(state),
         _ => 0,
     };
-    for effect in update(state, action) {
+    let dialog = state.ops.dialog.as_ref().map(|d| d.nonce);
+    let effects = update(state, action);
+    if let Some(opened) = state.ops.dialog.as_ref().map(|d| d.nonce)
+        && Some(opened) != dialog
+    {
+        // A dialog that opens takes one request id: its idempotency token's nonce.
+        tally.fetches += 1;
+    }
+    for effect in effects {
         match effect {
             Effect::Quit => tally.quits += 1,
             // The loop's task registry stops the read: it will not run, nor answer.

@@ -7,7 +7,7 @@ mod rig;
 use rig::{temp_file, upload_planned, world};
 use shipdeck::cloud::Pipelines;
 use shipdeck::ops::release;
-use shipdeck::ops::{ExitClass, Guard, freeze, invalidate, rollback, upload};
+use shipdeck::ops::{ExitClass, Guard, OpKind, freeze, invalidate, rollback, upload};
 
 #[tokio::test]
 async fn promoting_a_release_starts_the_pipeline_on_it() {

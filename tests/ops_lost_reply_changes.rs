@@ -12,7 +12,7 @@ use shipdeck::cloud::Pipelines;
 use shipdeck::cloud::sim::Fault;
 use shipdeck::domain::ExecutionType;
 use shipdeck::ops::release;
-use shipdeck::ops::{ExitClass, Guard, freeze, invalidate, rollback, upload};
+use shipdeck::ops::{ExitClass, Guard, OpKind, freeze, invalidate, rollback, upload};
 
 const BUCKET: &str = "storefront-deployer-source";
 const STG: &str = "storefront-deployer-stg";
@@ -36,7 +36,7 @@ async fn rollback_plan(w: &World) -> shipdeck::ops::Plan {
         .unwrap();
     let target = candidates[1].id.clone();
     w.held("prd")
-        .plan(|c, d| rollback::plan(c, d, "Deploy", &candidates, Some(&target)))
+        .plan(|c, d| rollback::plan(c, d, "Deploy", Some(&candidates), Some(&target)))
 }
 
 fn runs(w: &World, pipeline: &str) -> usize {
@@ -234,11 +234,13 @@ async fn freeze_and_unfreeze_whose_replies_were_lost_are_confirmed_by_the_state(
     let w = world();
     let plan = w
         .held("prd")
-        .plan(|c, d| freeze::plan(c, d, None, Some("Friday freeze")));
+        .plan(|c, d| freeze::plan(c, d, OpKind::Freeze, None, "Friday freeze"));
     w.force("DisableStageTransition", &[Fault::LostReply]);
     assert_confirmed(&w.apply(&plan).await);
     assert_eq!(freeze::frozen_lines(w.held("prd").state.as_ref()).len(), 1);
-    let plan = w.held("prd").plan(|c, d| freeze::plan(c, d, None, None));
+    let plan = w
+        .held("prd")
+        .plan(|c, d| freeze::plan(c, d, OpKind::Unfreeze, None, ""));
     w.force("EnableStageTransition", &[Fault::Timeout]);
     let missed = w.apply(&plan).await;
     assert_unknown(&missed);

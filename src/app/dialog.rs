@@ -23,7 +23,7 @@ pub(super) fn key(state: &mut State, action: Action) -> Vec<Effect> {
             if field.chars().count() < MAX_TEXT {
                 field.push(c);
             }
-            replan(state);
+            edited(state);
         }
         (Phase::Editing, Action::Backspace) => {
             match d.field {
@@ -31,7 +31,7 @@ pub(super) fn key(state: &mut State, action: Action) -> Vec<Effect> {
                 Field::Confirm => d.typed.pop(),
                 Field::Package => None,
             };
-            replan(state);
+            edited(state);
         }
         (Phase::Editing, Action::DialogNext | Action::Complete) => {
             let has_confirm = d.must_type().is_some();
@@ -54,7 +54,7 @@ pub(super) fn key(state: &mut State, action: Action) -> Vec<Effect> {
         }
         (Phase::Editing, Action::DialogToggle) if d.toggle_label().is_some() => {
             d.toggle = !d.toggle;
-            replan(state);
+            edited(state);
         }
         (Phase::Editing, Action::Up) if d.kind == crate::ops::OpKind::Rollback => {
             super::ops_release::move_candidate(state, -1);
@@ -75,8 +75,20 @@ pub(super) fn key(state: &mut State, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Re-plans the open dialog with its fields and the data held now (editing only).
+/// Re-plans the open dialog after the operator changed a field: the target they now see is
+/// the one pinned.
+pub(super) fn edited(state: &mut State) {
+    replan_with(state, true);
+}
+
+/// Re-plans the open dialog with the data held now (a refresh, a listing that arrived). A
+/// target other than the one the operator was shown is never sent unseen: the dialog says what
+/// changed, clears the typed confirmation and waits for Enter to acknowledge it.
 pub(super) fn replan(state: &mut State) {
+    replan_with(state, false);
+}
+
+fn replan_with(state: &mut State, by_operator: bool) {
     let Some(d) = state.ops.dialog.as_ref() else {
         return;
     };
@@ -84,17 +96,60 @@ pub(super) fn replan(state: &mut State) {
         return;
     }
     let planned = ops_plan::plan(state, d);
-    if let Some(d) = state.ops.dialog.as_mut() {
-        d.planned = planned;
-        if d.field == Field::Text && d.text_label().is_none() && d.must_type().is_some() {
-            d.field = Field::Confirm;
+    let Some(d) = state.ops.dialog.as_mut() else {
+        return;
+    };
+    d.planned = planned;
+    if d.field == Field::Text && d.text_label().is_none() && d.must_type().is_some() {
+        d.field = Field::Confirm;
+    }
+    let Some(seen) = d.target().cloned() else {
+        return;
+    };
+    match d.pinned.take() {
+        Some(old) if old.key != seen.key && !by_operator => {
+            let was = match d.changed.take() {
+                // Changed twice before the operator looked: still from what they saw first.
+                Some(note) => note,
+                None => old.text,
+            };
+            let text = format!(
+                "{} {}: the target changed while the dialog was open: it was {was}, it is now {}; \
+                 nothing was sent — read the plan again, Enter to accept it",
+                d.kind.name(),
+                state.envs.get(d.env).map_or("?", |e| e.spec.name.as_str()),
+                seen.text,
+            );
+            d.changed = Some(was);
+            d.typed.clear();
+            d.pinned = Some(seen);
+            state.say(Level::Warn, text);
         }
+        _ => d.pinned = Some(seen),
     }
 }
 
-/// Enter: sends the plan once when everything is satisfied, else says what is missing.
+/// Enter: sends the plan once when everything is satisfied, else says what is missing. After a
+/// change of target it only acknowledges the new one.
 fn submit(state: &mut State) -> Vec<Effect> {
     replan(state);
+    let Some(d) = state.ops.dialog.as_mut() else {
+        return Vec::new();
+    };
+    if d.changed.take().is_some() {
+        let next = if d.must_type().is_some() {
+            "type the name again and Enter to send"
+        } else {
+            "Enter again sends"
+        };
+        let text = format!(
+            "{}: the plan now acts on {}; {next}",
+            d.kind.name(),
+            d.pinned.as_ref().map_or("?", |t| t.text.as_str())
+        );
+        state.say(Level::Info, text);
+        return Vec::new();
+    }
     let Some(d) = state.ops.dialog.as_ref() else {
         return Vec::new();
     };
@@ -172,7 +227,7 @@ pub(super) fn decline(state: &mut State, why: &str) -> Vec<Effect> {
             Entry::refused(
                 d.kind,
                 &name,
-                ops_plan::params(&d),
+                ops_plan::ask(state, &d).params(),
                 identity,
                 state.now,
                 &why,
@@ -195,8 +250,8 @@ pub(super) fn audit(state: &State, entry: Entry) -> Effect {
     }
 }
 
-/// A new dialog for `kind` on `env`, planned at once.
-pub(super) fn new(state: &State, kind: crate::ops::OpKind, env: usize, token: String) -> Dialog {
+/// A new dialog for `kind` on `env`, planned at once; `nonce` is the request id taken for it.
+pub(super) fn new(state: &State, kind: crate::ops::OpKind, env: usize, nonce: u64) -> Dialog {
     let mut d = Dialog {
         kind,
         env,
@@ -209,8 +264,11 @@ pub(super) fn new(state: &State, kind: crate::ops::OpKind, env: usize, token: St
             .map(|e| e.spec.name.clone()),
         toggle: false,
         field: Field::Text,
-        token,
+        asked_at: state.now,
+        nonce,
         planned: Err(Refusal::nothing("not planned yet")),
+        pinned: None,
+        changed: None,
         phase: Phase::Editing,
         watch_note: None,
         package: None,
@@ -218,6 +276,7 @@ pub(super) fn new(state: &State, kind: crate::ops::OpKind, env: usize, token: St
         listing: None,
     };
     d.planned = ops_plan::plan(state, &d);
+    d.pinned = d.target().cloned();
     if d.text_label().is_none() {
         d.field = Field::Confirm;
     }

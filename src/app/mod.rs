@@ -42,6 +42,7 @@ pub use model::{
 };
 pub use ops_audit::visible_audit;
 pub use ops_command::{AUDIT_COMMAND, OP_COMMANDS};
+pub use ops_plan::ask as dialog_ask;
 pub use ops_release::{deployed_version, older_candidates};
 pub use ops_state::{
     AuditLine, AuditView, Dialog, Field, InFlight, OpsState, Phase, ReleasePicker, Watch,

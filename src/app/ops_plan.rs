@@ -1,14 +1,11 @@
-//! Planning from what the console holds: the `ops::Context` built from the state, and the pure
-//! `plan` of each action called with the dialog's fields.
+//! Planning from what the console holds: the dialog's fields become an `ops::Ask`, planned by
+//! the same planner as the CLI with the `ops::Context` built from the state.
 
 use super::State;
 use super::ops_state::Dialog;
-use crate::cloud::{ApprovalOutcome, RetryMode};
 use crate::domain::{ExecutionStatus, ExecutionSummary};
 use crate::ops::approve::PipelineData;
-use crate::ops::deploy::DeployOptions;
-use crate::ops::{self, Context, Guard, OpKind, Planned, Refusal};
-use serde_json::{Value, json};
+use crate::ops::{self, Ask, Context, OpKind, Planned, Reads, Refusal, ReleaseFrom, What};
 
 impl State {
     /// Whether mutating actions are refused on environment `env` (session or configuration).
@@ -20,11 +17,6 @@ impl State {
     pub fn read_only_here(&self) -> bool {
         self.read_only_env(self.selected)
     }
-}
-
-/// The idempotency token of a confirmation: unique per request id, environment and time.
-pub fn token_for(state: &State, env: &str, request: super::RequestId) -> String {
-    format!("shipdeck-{env}-{:x}-{request}", state.now.0)
 }
 
 /// The stage freeze/unfreeze acts on, and whether its inbound transition is disabled now.
@@ -39,13 +31,50 @@ pub fn freeze_target(state: &State, env: usize) -> Option<(String, bool)> {
     Some((stage, frozen))
 }
 
-/// Executions that succeeded in every stage, newest first: the rollback candidates.
-fn candidates(executions: &[ExecutionSummary]) -> Vec<ExecutionSummary> {
-    executions
-        .iter()
-        .filter(|e| e.status == ExecutionStatus::Succeeded)
-        .cloned()
-        .collect()
+/// What the dialog asks for, as the planner takes it.
+pub fn ask(state: &State, d: &Dialog) -> Ask {
+    let text = d.text.trim().to_string();
+    let what = match d.kind {
+        OpKind::Approve => What::Approve { comment: text },
+        OpKind::Reject => What::Reject { comment: text },
+        OpKind::Deploy => What::Deploy {
+            variables: Default::default(),
+            source_version: None,
+        },
+        OpKind::Stop => What::Stop {
+            abandon: d.toggle,
+            reason: text,
+        },
+        OpKind::Retry => What::Retry { all: d.toggle },
+        OpKind::Freeze => What::Freeze {
+            stage: None,
+            reason: text,
+        },
+        OpKind::Unfreeze => What::Unfreeze {
+            stage: None,
+            reason: text,
+        },
+        OpKind::Invalidate => What::Invalidate {
+            paths: text.split_whitespace().map(str::to_string).collect(),
+        },
+        OpKind::Rollback => What::Rollback {
+            stage: None,
+            to: (!text.is_empty()).then_some(text),
+        },
+        OpKind::Release => What::Release(match &d.package {
+            Some(p) => ReleaseFrom::Version(p.release.version.to_string()),
+            None => ReleaseFrom::Unchosen,
+        }),
+    };
+    Ask {
+        env: state
+            .envs
+            .get(d.env)
+            .map_or(String::new(), |e| e.spec.name.clone()),
+        what,
+        asked_at: d.asked_at,
+        nonce: d.nonce,
+    }
 }
 
 /// Plans the dialog's action with what it holds now.
@@ -71,81 +100,26 @@ pub fn plan(state: &State, d: &Dialog) -> Planned {
         state: e.state.as_ref(),
         executions: &e.executions,
     };
-    let text = d.text.trim();
-    match d.kind {
-        OpKind::Approve => {
-            let comment = (!text.is_empty()).then_some(text);
-            ops::approve::plan(&ctx, data, ApprovalOutcome::Approved, comment)
+    // The stage's listing once read (as the CLI plans); while it loads, or when it could not
+    // be read, the history's succeeded executions (each succeeded in every stage), which the
+    // dialog marks as such.
+    let history: Vec<ExecutionSummary>;
+    let candidates = match &d.candidates {
+        Some(Ok(list)) => list.as_slice(),
+        _ => {
+            history = e
+                .executions
+                .iter()
+                .filter(|x| x.status == ExecutionStatus::Succeeded)
+                .cloned()
+                .collect();
+            history.as_slice()
         }
-        OpKind::Reject => ops::approve::plan(&ctx, data, ApprovalOutcome::Rejected, Some(text)),
-        OpKind::Deploy => {
-            let opts = DeployOptions {
-                client_request_token: d.token.clone(),
-                ..DeployOptions::default()
-            };
-            ops::deploy::plan(&ctx, data, &opts)
-        }
-        OpKind::Stop => ops::stop::plan(&ctx, data, d.toggle, text),
-        OpKind::Retry => {
-            let mode = if d.toggle {
-                RetryMode::AllActions
-            } else {
-                RetryMode::FailedActions
-            };
-            ops::retry::plan(&ctx, data, mode)
-        }
-        OpKind::Freeze => ops::freeze::plan(&ctx, data, None, Some(text)),
-        OpKind::Unfreeze => ops::freeze::plan(&ctx, data, None, None),
-        OpKind::Invalidate => {
-            let paths: Vec<String> = text.split_whitespace().map(str::to_string).collect();
-            ops::invalidate::plan(&ctx, &paths, &d.token)
-        }
-        OpKind::Rollback => {
-            let Some(stage) = e.def.as_ref().and_then(ops::rollback::default_stage) else {
-                return Err(Refusal::nothing(format!(
-                    "{name}: no deploy stage to roll back (pipeline not loaded yet?)"
-                )));
-            };
-            let to = (!text.is_empty()).then_some(text);
-            // The stage's listing once read (as the CLI plans), the history while it loads.
-            let listed = match &d.candidates {
-                Some(Ok(list)) => list.clone(),
-                _ => candidates(&e.executions),
-            };
-            ops::rollback::plan(&ctx, data, stage, &listed, to)
-        }
-        OpKind::Release => match &d.package {
-            Some(p) => {
-                let version = p.release.version.to_string();
-                ops::release::plan_promote(&ctx, data, std::slice::from_ref(p), &version)
-            }
-            None => {
-                guards_read_only(&ctx)?;
-                Err(Refusal::by(
-                    Guard::Input,
-                    "choose a release package from the list",
-                ))
-            }
-        },
-    }
-}
-
-fn guards_read_only(ctx: &Context<'_>) -> Result<(), Refusal> {
-    ops::guards::read_only(ctx).map(|_| ())
-}
-
-/// The parameters of an action as the audit log records them when no plan exists.
-pub fn params(d: &Dialog) -> Value {
-    match d.kind {
-        OpKind::Approve | OpKind::Reject => json!({ "comment": d.text }),
-        OpKind::Stop => json!({ "abandon": d.toggle, "reason": d.text }),
-        OpKind::Retry => json!({ "all": d.toggle }),
-        OpKind::Freeze => json!({ "reason": d.text }),
-        OpKind::Invalidate => json!({ "paths": d.text.split_whitespace().collect::<Vec<_>>() }),
-        OpKind::Rollback => json!({ "to": d.text }),
-        OpKind::Release => json!({
-            "version": d.package.as_ref().map(|p| p.release.version.to_string()),
-        }),
-        OpKind::Deploy | OpKind::Unfreeze => json!({}),
-    }
+    };
+    let reads = Reads {
+        packages: d.package.as_ref().map(std::slice::from_ref),
+        local: None,
+        candidates: Some(candidates),
+    };
+    ops::plan(&ctx, data, reads, &ask(state, d))
 }

@@ -122,7 +122,8 @@ fn choose(state: &mut State) -> Vec<Effect> {
     };
     let env = p.env;
     state.ops.picker = None;
-    let mut d = dialog::new(state, OpKind::Release, env, String::new());
+    let nonce = state.take_request();
+    let mut d = dialog::new(state, OpKind::Release, env, nonce);
     d.package = Some(package);
     d.field = Field::Package;
     state.ops.dialog = Some(d);
@@ -172,6 +173,7 @@ pub(super) fn candidates_loaded(
         return;
     };
     d.listing = None;
+    let chosen = d.text.trim().to_string();
     if let Err(e) = &result {
         let text = format!("rollback: {e}; offering the history's executions instead");
         d.candidates = Some(result);
@@ -179,7 +181,20 @@ pub(super) fn candidates_loaded(
     } else {
         d.candidates = Some(result);
     }
-    select_candidate(state, 0);
+    let still = state
+        .ops
+        .dialog
+        .as_ref()
+        .is_some_and(|d| older_candidates(state, d).0.iter().any(|e| e.id == chosen));
+    if still {
+        // The execution already chosen is still a candidate: it stays chosen.
+        dialog::replan(state);
+    } else {
+        // Nothing chosen yet: the newest earlier execution is, as if the operator had. Else the
+        // one shown is no candidate of the listing: another is chosen, and the dialog says the
+        // target changed.
+        select_candidate(state, 0, chosen.is_empty());
+    }
 }
 
 /// Up/Down in the rollback dialog: choose the candidate `delta` rows away.
@@ -193,10 +208,12 @@ pub(super) fn move_candidate(state: &mut State, delta: isize) {
         Some(i) => i.saturating_add_signed(delta),
         None => 0,
     };
-    select_candidate(state, next);
+    select_candidate(state, next, true);
 }
 
-fn select_candidate(state: &mut State, row: usize) {
+/// Chooses the candidate at `row`; `by_operator` when the operator (or the default choice of a
+/// dialog with none yet) made it, else a refresh changed what was shown.
+fn select_candidate(state: &mut State, row: usize, by_operator: bool) {
     let Some(d) = state.ops.dialog.as_ref() else {
         return;
     };
@@ -211,5 +228,9 @@ fn select_candidate(state: &mut State, row: usize) {
     if let Some(d) = state.ops.dialog.as_mut() {
         d.text = id;
     }
-    dialog::replan(state);
+    if by_operator {
+        dialog::edited(state);
+    } else {
+        dialog::replan(state);
+    }
 }

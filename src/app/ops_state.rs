@@ -5,7 +5,7 @@ use super::RequestId;
 use crate::domain::{ExecutionSummary, Timestamp};
 use crate::ops::audit::Entry;
 use crate::ops::release::Package;
-use crate::ops::{OpKind, Outcome, Plan, Planned, SelfApproval};
+use crate::ops::{OpKind, Outcome, Plan, Planned, SelfApproval, Target};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -56,10 +56,19 @@ pub struct Dialog {
     pub toggle: bool,
     /// The focused field.
     pub field: Field,
-    /// The idempotency token of this confirmation (deploy, invalidate).
-    pub token: String,
+    /// When the dialog opened: with [`Dialog::nonce`], what makes this confirmation's
+    /// idempotency token (deploy, invalidate) unique and stable while it stays open.
+    pub asked_at: Timestamp,
+    /// The request id taken when the dialog opened.
+    pub nonce: u64,
     /// The latest plan (re-made as the operator types and as data arrives).
     pub planned: Planned,
+    /// The target the operator was shown: a refresh that plans another one never sends it
+    /// unseen.
+    pub pinned: Option<Target>,
+    /// What a refresh changed in the target while the dialog was open; Enter acknowledges it
+    /// (and sends nothing) before anything can be sent.
+    pub changed: Option<String>,
     /// Editing, sending or done.
     pub phase: Phase,
     /// What the watch after the call saw last.
@@ -80,9 +89,10 @@ impl Dialog {
             OpKind::Approve => Some("Comment (optional)"),
             OpKind::Reject => Some("Comment (required)"),
             OpKind::Stop | OpKind::Freeze => Some("Reason (required)"),
+            OpKind::Unfreeze => Some("Reason (optional, kept in the audit log)"),
             OpKind::Invalidate => Some("Paths (space separated)"),
             OpKind::Rollback => Some("Roll back to execution"),
-            OpKind::Deploy | OpKind::Retry | OpKind::Unfreeze | OpKind::Release => None,
+            OpKind::Deploy | OpKind::Retry | OpKind::Release => None,
         }
     }
 
@@ -92,6 +102,14 @@ impl Dialog {
             OpKind::Stop => Some("abandon running actions (do not wait for them)"),
             OpKind::Retry => Some("retry all actions of the stage (not only the failed ones)"),
             _ => None,
+        }
+    }
+
+    /// The target of the latest plan, or of its draft while fields are missing.
+    pub fn target(&self) -> Option<&Target> {
+        match &self.planned {
+            Ok(plan) => Some(&plan.target),
+            Err(r) => r.draft.as_ref().map(|d| &d.target),
         }
     }
 
@@ -109,9 +127,11 @@ impl Dialog {
         }
     }
 
-    /// Whether Enter would send now: a plan, the confirmation typed, not sent yet.
+    /// Whether Enter would send now: a plan whose target the operator has seen, the
+    /// confirmation typed, not sent yet.
     pub fn ready(&self) -> bool {
         self.phase == Phase::Editing
+            && self.changed.is_none()
             && self.planned.is_ok()
             && self.must_type().is_none_or(|name| self.typed == name)
     }

@@ -129,14 +129,15 @@ pub(super) fn open(state: &mut State, kind: OpKind, version: Option<String>) -> 
         (OpKind::Freeze, Some((_, true))) => OpKind::Unfreeze,
         (k, _) => k,
     };
-    let token = match kind {
-        OpKind::Deploy | OpKind::Invalidate => {
-            let id = state.take_request();
-            ops_plan::token_for(state, &name, id)
-        }
-        _ => String::new(),
-    };
-    let d = dialog::new(state, kind, env, token);
+    // The request id the dialog takes if it opens (its idempotency token's nonce).
+    let nonce = state.next_request;
+    let mut d = dialog::new(state, kind, env, nonce);
+    if kind == OpKind::Stop && stopping(state, env) {
+        // A stop-and-wait is under way: what is left to do is to abandon its running actions.
+        d.toggle = true;
+        d.planned = ops_plan::plan(state, &d);
+        d.pinned = d.target().cloned();
+    }
     let refusal = if state.read_only_env(env) {
         // Defence below the UI: read-only refuses whatever the plan would say.
         Some(match &d.planned {
@@ -147,22 +148,13 @@ pub(super) fn open(state: &mut State, kind: OpKind, version: Option<String>) -> 
             ),
         })
     } else {
-        match &d.planned {
-            Err(r) if r.guard == Guard::Input && d.text_label().is_some() => {
-                // A missing comment or reason must not hide that there is nothing to act on:
-                // plan once with a stand-in text to find out.
-                let mut probe = d.clone();
-                probe.text = "-".into();
-                ops_plan::plan(state, &probe)
-                    .err()
-                    .filter(|r| r.guard != Guard::Input)
-            }
-            planned => planned
-                .as_ref()
-                .err()
-                .filter(|r| r.guard != Guard::Input)
-                .cloned(),
-        }
+        // A missing comment or reason opens the dialog to fill it in (the planners find the
+        // target, or that there is nothing to act on, before they look at the fields).
+        d.planned
+            .as_ref()
+            .err()
+            .filter(|r| r.guard != Guard::Input)
+            .cloned()
     };
     if let Some(r) = refusal {
         let level = if r.class == ExitClass::NothingToDo {
@@ -174,7 +166,7 @@ pub(super) fn open(state: &mut State, kind: OpKind, version: Option<String>) -> 
         let entry = Entry::refused(
             kind,
             &name,
-            ops_plan::params(&d),
+            ops_plan::ask(state, &d).params(),
             state.session.identity.as_deref(),
             state.now,
             &r,
@@ -185,11 +177,22 @@ pub(super) fn open(state: &mut State, kind: OpKind, version: Option<String>) -> 
     if kind == OpKind::Release {
         return ops_release::open_picker(state, env, version);
     }
+    state.take_request();
     state.ops.dialog = Some(d);
     if kind == OpKind::Rollback {
         return ops_release::fetch_candidates(state, env);
     }
     Vec::new()
+}
+
+/// Whether the running execution of `env` is being stopped already.
+fn stopping(state: &State, env: usize) -> bool {
+    state.envs.get(env).is_some_and(|e| {
+        e.executions
+            .iter()
+            .find(|x| x.status.is_active())
+            .is_some_and(|x| x.status == crate::domain::ExecutionStatus::Stopping)
+    })
 }
 
 /// The one call answered: show it, refresh the environment at once, watch for the change.

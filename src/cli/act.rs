@@ -1,7 +1,7 @@
 //! The mutating commands (`approve`, `reject`, `deploy`, `stop`, `retry`): load, plan, print the
 //! plan, confirm, apply once, verify, audit. Exit codes: 0 done, 1 failed, 2 refused, 3 nothing to do.
 
-use super::act_plan::{Ask, ask};
+use super::act_plan::{Asked, ask};
 use super::act_print::{Report, print};
 use super::args::{ActFlags, Command, Global};
 use super::{Failure, backend};
@@ -16,15 +16,16 @@ use std::process::ExitCode;
 
 /// Runs one mutating command and returns its exit code.
 pub async fn run(global: &Global, command: Command) -> ExitCode {
-    let Some(ask) = ask(&command) else {
+    let Some(mut asked) = ask(&command, crate::domain::Timestamp(0)) else {
         return ExitCode::FAILURE;
     };
-    match act(global, &command, &ask).await {
-        Ok(report) => {
+    match act(global, &mut asked).await {
+        Ok(Acted::Report(report)) => {
             let code = report.class.code();
-            print(&report, ask.flags.output);
+            print(&report, asked.flags.output);
             ExitCode::from(code)
         }
+        Ok(Acted::Listed(code)) => ExitCode::from(code),
         Err(f) => {
             eprintln!("shipdeck: {}", f.message);
             ExitCode::from(f.code)
@@ -32,8 +33,19 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
     }
 }
 
-async fn act(global: &Global, command: &Command, ask: &Ask) -> Result<Report, Failure> {
+/// What a mutating command did: planned (and maybe sent), or, for `rollback` without `--to`,
+/// only listed the candidates (a query: nothing planned, nothing audited).
+enum Acted {
+    /// The plan and what became of it.
+    Report(Box<Report>),
+    /// The candidates were printed; the exit code.
+    Listed(u8),
+}
+
+async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
     let backend = backend::connect(global).map_err(Failure::new)?;
+    asked.ask.asked_at = backend.now;
+    let ask = &asked.ask;
     let mut app = Headless::new(backend.state(), backend.cloud.clone());
     app.start(backend.now).await;
     let state = &app.state;
@@ -62,15 +74,28 @@ async fn act(global: &Global, command: &Command, ask: &Ask) -> Result<Report, Fa
         state: view.state.as_ref(),
         executions: &view.executions,
     };
-    let mut report = Report::new(ask.kind, &ask.env, ask.flags.dry_run);
-    let plan = match super::act_plan::plan(command, &backend.cloud, &ctx, data).await? {
+    if let ops::What::Rollback { to: None, .. } = &ask.what {
+        let Some(stage) = super::act_plan::rollback_stage(ask, &data) else {
+            return Err(Failure::new(format!(
+                "{}: no deploy stage found; name one with --stage",
+                ask.env
+            )));
+        };
+        let listed =
+            super::act_plan::candidates(&backend.cloud, &view.spec.pipeline, &stage).await?;
+        super::act_print::print_candidates(&ask.env, &stage, &listed, asked.flags.output);
+        return Ok(Acted::Listed(0));
+    }
+    let flags = &asked.flags;
+    let mut report = Report::new(ask.kind(), &ask.env, flags.dry_run);
+    let plan = match super::act_plan::plan(ask, &backend.cloud, &ctx, data).await? {
         Ok(p) => p,
         Err(refusal) => {
-            if !ask.flags.dry_run {
+            if !flags.dry_run {
                 let entry = Entry::refused(
-                    ask.kind,
+                    ask.kind(),
                     &ask.env,
-                    ask.params.clone(),
+                    ask.params(),
                     ctx.identity,
                     wall(),
                     &refusal,
@@ -78,20 +103,20 @@ async fn act(global: &Global, command: &Command, ask: &Ask) -> Result<Report, Fa
                 report.audit = write(&entry);
             }
             report.refuse(refusal);
-            return Ok(report);
+            return Ok(Acted::Report(Box::new(report)));
         }
     };
     report.plan = Some(plan.clone());
-    if ask.flags.dry_run {
+    if flags.dry_run {
         report.class = ExitClass::Done;
-        return Ok(report);
+        return Ok(Acted::Report(Box::new(report)));
     }
-    if ask.flags.output == super::Output::Table {
+    if flags.output == super::Output::Table {
         // The plan goes out before the question, so the operator reads it first.
         print(&report, super::Output::Table);
         report.plan_printed = true;
     }
-    if let Err((refusal, answered)) = confirm(&plan, &ask.flags) {
+    if let Err((refusal, answered)) = confirm(&plan, flags) {
         let entry = if answered {
             Entry::declined(&plan, ctx.identity, wall(), &refusal)
         } else {
@@ -99,7 +124,7 @@ async fn act(global: &Global, command: &Command, ask: &Ask) -> Result<Report, Fa
         };
         report.audit = write(&entry);
         report.refuse(refusal);
-        return Ok(report);
+        return Ok(Acted::Report(Box::new(report)));
     }
     let outcome = match &plan.request {
         Request::Upload { .. } => {
@@ -111,7 +136,7 @@ async fn act(global: &Global, command: &Command, ask: &Ask) -> Result<Report, Fa
     let entry = Entry::applied(&plan, ctx.identity, wall(), &outcome);
     report.audit = write(&entry);
     report.class = outcome.class;
-    if outcome.class == ExitClass::Done && ask.verify {
+    if outcome.class == ExitClass::Done && asked.verify {
         let pace = pace(&backend);
         report.verified = Some(ops::verify(&backend.cloud, pace.as_ref(), &plan, &outcome).await);
     }
@@ -124,7 +149,7 @@ async fn act(global: &Global, command: &Command, ask: &Ask) -> Result<Report, Fa
         report.refreshed = super::act_refresh::approvals_now(&backend.cloud, ctx.spec, now).await;
     }
     report.outcome = Some(outcome);
-    Ok(report)
+    Ok(Acted::Report(Box::new(report)))
 }
 
 /// Upload progress on stderr when it is a terminal: `upload 24.0/40.0 MiB (60%)`.

@@ -1,103 +1,117 @@
-//! From a mutating command to its plan: what it asks for, the extra reads some plans need
-//! (the release catalogue, rollback candidates, the local package), then the pure planner.
+//! From a mutating command to its plan: the command becomes an `ops::Ask`, the extra reads some
+//! plans need are made (the release catalogue, rollback candidates, the local package), then
+//! the one planner the console calls too.
 
 use super::Failure;
 use super::args::{ActFlags, Command};
-use crate::cloud::{ApprovalOutcome, Cloud, RetryMode};
-use crate::domain::{Release, Version};
+use crate::cloud::Cloud;
+use crate::domain::{ExecutionSummary, Release, Timestamp, Version};
 use crate::ops::approve::PipelineData;
-use crate::ops::deploy::DeployOptions;
-use crate::ops::release::LocalPackage;
-use crate::ops::{self, Context, Guard, OpKind, Planned, Refusal};
-use serde_json::{Value, json};
+use crate::ops::release::{LocalPackage, Package};
+use crate::ops::{self, Ask, Context, Planned, Reads, ReleaseFrom, What};
 
-/// What one command asks for, independent of the data.
-pub struct Ask {
-    /// The action.
-    pub kind: OpKind,
-    /// Environment.
-    pub env: String,
-    /// The command's parameters, for the audit log of a refusal.
-    pub params: Value,
+/// Rollback candidates listed (as the console does).
+pub const CANDIDATES: usize = 20;
+
+/// What one command asks for, with the flags that steer how the CLI runs it.
+pub struct Asked {
+    /// The request, as the console would make it.
+    pub ask: Ask,
     /// `--yes`, `--dry-run`, `--output`.
     pub flags: ActFlags,
     /// Follow the result (`invalidate` only with `--wait`).
     pub verify: bool,
 }
 
-/// The request of a mutating command; `None` for the others.
-pub fn ask(command: &Command) -> Option<Ask> {
-    let (kind, env, params, flags) = match command {
+/// The request of a mutating command, asked at `now`; `None` for the other commands.
+pub fn ask(command: &Command, now: Timestamp) -> Option<Asked> {
+    let (env, what, flags) = match command {
         Command::Approve(a) => (
-            OpKind::Approve,
             &a.env,
-            json!({ "comment": a.comment }),
+            What::Approve {
+                comment: a.comment.clone().unwrap_or_default(),
+            },
             &a.flags,
         ),
         Command::Reject(a) => (
-            OpKind::Reject,
             &a.env,
-            json!({ "comment": a.comment }),
+            What::Reject {
+                comment: a.comment.clone(),
+            },
             &a.flags,
         ),
         Command::Deploy(a) => (
-            OpKind::Deploy,
             &a.env,
-            json!({ "variables": a.vars, "source_version": a.source_version }),
+            What::Deploy {
+                variables: a.vars.iter().cloned().collect(),
+                source_version: a.source_version.clone(),
+            },
             &a.flags,
         ),
         Command::Stop(a) => (
-            OpKind::Stop,
             &a.env,
-            json!({ "abandon": a.abandon, "reason": a.reason }),
-            &a.flags,
-        ),
-        Command::Retry(a) => (OpKind::Retry, &a.env, json!({ "all": a.all }), &a.flags),
-        Command::Release(a) => (
-            OpKind::Release,
-            &a.env,
-            json!({ "from": a.from, "package": a.package, "version": a.version }),
-            &a.flags,
-        ),
-        Command::Rollback(a) => (
-            OpKind::Rollback,
-            &a.env,
-            json!({ "to": a.to, "stage": a.stage }),
-            &a.flags,
-        ),
-        Command::Freeze(a) | Command::Unfreeze(a) => (
-            if matches!(command, Command::Freeze(_)) {
-                OpKind::Freeze
-            } else {
-                OpKind::Unfreeze
+            What::Stop {
+                abandon: a.abandon,
+                reason: a.reason.clone(),
             },
+            &a.flags,
+        ),
+        Command::Retry(a) => (&a.env, What::Retry { all: a.all }, &a.flags),
+        Command::Release(a) => {
+            let from = match (&a.from, &a.package, &a.version) {
+                (Some(from), _, _) => ReleaseFrom::Version(from.clone()),
+                (None, Some(path), Some(version)) => ReleaseFrom::Upload {
+                    path: path.display().to_string(),
+                    version: version.clone(),
+                    commit: a.commit.clone(),
+                },
+                _ => ReleaseFrom::Unchosen,
+            };
+            (&a.env, What::Release(from), &a.flags)
+        }
+        Command::Rollback(a) => (
             &a.env,
-            json!({ "reason": a.reason, "stage": a.stage }),
+            What::Rollback {
+                stage: a.stage.clone(),
+                to: a.to.clone(),
+            },
+            &a.flags,
+        ),
+        Command::Freeze(a) => (
+            &a.env,
+            What::Freeze {
+                stage: a.stage.clone(),
+                reason: a.reason.clone().unwrap_or_default(),
+            },
+            &a.flags,
+        ),
+        Command::Unfreeze(a) => (
+            &a.env,
+            What::Unfreeze {
+                stage: a.stage.clone(),
+                reason: a.reason.clone().unwrap_or_default(),
+            },
             &a.flags,
         ),
         Command::Invalidate(a) => (
-            OpKind::Invalidate,
             &a.env,
-            json!({ "paths": a.paths }),
+            What::Invalidate {
+                paths: a.paths.clone(),
+            },
             &a.flags,
         ),
         _ => return None,
     };
-    Some(Ask {
-        kind,
-        env: env.clone(),
-        params,
+    Some(Asked {
+        ask: Ask {
+            env: env.clone(),
+            what,
+            asked_at: now,
+            nonce: u64::from(std::process::id()),
+        },
         flags: flags.clone(),
         verify: !matches!(command, Command::Invalidate(a) if !a.wait),
     })
-}
-
-/// An idempotency token unique to this confirmation.
-fn request_token(env: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    format!("shipdeck-{env}-{nanos:x}-{:x}", std::process::id())
 }
 
 /// The commit of the working tree, for an uploaded package.
@@ -112,94 +126,87 @@ fn git_commit() -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-/// Reads what the plan needs, then plans.
+/// The stage a rollback acts on: the one asked for, else the deploy stage of the definition.
+pub fn rollback_stage(ask: &Ask, data: &PipelineData<'_>) -> Option<String> {
+    match &ask.what {
+        What::Rollback { stage, .. } => stage.clone().or_else(|| {
+            data.def
+                .and_then(ops::rollback::default_stage)
+                .map(str::to_string)
+        }),
+        _ => None,
+    }
+}
+
+/// Lists the executions that succeeded in `stage`, newest first.
+pub async fn candidates(
+    cloud: &Cloud,
+    pipeline: &str,
+    stage: &str,
+) -> Result<Vec<ExecutionSummary>, Failure> {
+    cloud
+        .pipelines
+        .list_succeeded_in_stage(pipeline, stage, CANDIDATES)
+        .await
+        .map_err(|e| {
+            Failure::new(format!(
+                "executions that succeeded in {stage} of {pipeline}: {e}"
+            ))
+        })
+}
+
+/// Reads what the plan needs, then plans with the one planner.
 pub async fn plan(
-    command: &Command,
+    ask: &Ask,
     cloud: &Cloud,
     ctx: &Context<'_>,
     data: PipelineData<'_>,
 ) -> Result<Planned, Failure> {
     let spec = ctx.spec;
-    Ok(match command {
-        Command::Approve(a) => {
-            ops::approve::plan(ctx, data, ApprovalOutcome::Approved, a.comment.as_deref())
-        }
-        Command::Reject(a) => {
-            ops::approve::plan(ctx, data, ApprovalOutcome::Rejected, Some(&a.comment))
-        }
-        Command::Deploy(a) => {
-            let opts = DeployOptions {
-                client_request_token: request_token(&spec.name),
-                variables: a.vars.iter().cloned().collect(),
-                source_version: a.source_version.clone(),
-            };
-            ops::deploy::plan(ctx, data, &opts)
-        }
-        Command::Stop(a) => ops::stop::plan(ctx, data, a.abandon, &a.reason),
-        Command::Retry(a) => {
-            let mode = if a.all {
-                RetryMode::AllActions
-            } else {
-                RetryMode::FailedActions
-            };
-            ops::retry::plan(ctx, data, mode)
-        }
-        Command::Release(a) => {
-            let packages = ops::release::catalogue(cloud, spec)
+    let mut packages: Option<Vec<Package>> = None;
+    let mut local: Option<LocalPackage> = None;
+    let mut listed: Option<Vec<ExecutionSummary>> = None;
+    match &ask.what {
+        What::Release(from) => {
+            let read = ops::release::catalogue(cloud, spec)
                 .await
                 .map_err(|e| Failure::new(format!("release catalogue of {}: {e}", spec.name)))?;
-            match (&a.from, &a.package, &a.version) {
-                (Some(from), _, _) => ops::release::plan_promote(ctx, data, &packages, from),
-                (None, Some(path), Some(version)) => {
-                    let path = path.display().to_string();
-                    let (bytes, sha256) = ops::upload::read_package(&path).map_err(Failure::new)?;
-                    let local = LocalPackage {
-                        path,
-                        size: bytes.len() as u64,
-                        sha256,
-                        release: Release {
-                            version: Version::parse(version).unwrap_or(Version::new(0, 0, 0)),
-                            commit: a.commit.clone().unwrap_or_else(git_commit),
-                            actor: ctx.identity.map_or("unknown".into(), ops::guards::person),
-                        },
-                    };
-                    ops::release::plan_upload(ctx, data, &packages, &local)
-                }
-                _ => Err(Refusal::by(
-                    Guard::Input,
-                    "give --from VERSION or --package PATH --version V",
-                )),
+            packages = Some(read);
+            if let ReleaseFrom::Upload {
+                path,
+                version,
+                commit,
+            } = from
+            {
+                let (bytes, sha256) = ops::upload::read_package(path).map_err(Failure::new)?;
+                let version = Version::parse(version).ok_or_else(|| {
+                    Failure::usage(format!(
+                        "--version expects a version such as 1.44.0, got `{version}`"
+                    ))
+                })?;
+                local = Some(LocalPackage {
+                    path: path.clone(),
+                    size: bytes.len() as u64,
+                    sha256,
+                    release: Release {
+                        version,
+                        commit: commit.clone().unwrap_or_else(git_commit),
+                        actor: ctx.identity.map_or("unknown".into(), ops::guards::person),
+                    },
+                });
             }
         }
-        Command::Rollback(a) => {
-            let stage = a.stage.clone().or_else(|| {
-                data.def
-                    .and_then(ops::rollback::default_stage)
-                    .map(str::to_string)
-            });
-            let Some(stage) = stage else {
-                return Ok(Err(Refusal::by(
-                    Guard::Input,
-                    "no deploy stage found; name one with --stage",
-                )));
-            };
-            let candidates = cloud
-                .pipelines
-                .list_succeeded_in_stage(&spec.pipeline, &stage, 20)
-                .await
-                .map_err(|e| Failure::new(format!("executions of {}: {e}", spec.pipeline)))?;
-            ops::rollback::plan(ctx, data, &stage, &candidates, a.to.as_deref())
+        What::Rollback { .. } => {
+            if let Some(stage) = rollback_stage(ask, &data) {
+                listed = Some(candidates(cloud, &spec.pipeline, &stage).await?);
+            }
         }
-        Command::Freeze(a) => ops::freeze::plan(ctx, data, a.stage.as_deref(), Some(&a.reason)),
-        Command::Unfreeze(a) => {
-            let planned = ops::freeze::plan(ctx, data, a.stage.as_deref(), None);
-            planned.map(|mut p| {
-                p.summary
-                    .push(format!("reason:        {}", a.reason.trim()));
-                p
-            })
-        }
-        Command::Invalidate(a) => ops::invalidate::plan(ctx, &a.paths, &request_token(&spec.name)),
-        _ => Err(Refusal::by(Guard::Input, "not a mutating command")),
-    })
+        _ => {}
+    }
+    let reads = Reads {
+        packages: packages.as_deref(),
+        local: local.as_ref(),
+        candidates: listed.as_deref(),
+    };
+    Ok(ops::plan(ctx, data, reads, ask))
 }

@@ -2,6 +2,7 @@
 //! one JSON object.
 
 use super::args::Output;
+use crate::domain::ExecutionSummary;
 use crate::ops::{Delivery, ExitClass, Guard, OpKind, Outcome, Plan, Refusal, Verified};
 use serde::Serialize;
 
@@ -76,17 +77,14 @@ pub fn plan_text(plan: &Plan) -> String {
         out.push_str(line);
         out.push('\n');
     }
-    let params: Vec<String> = plan
-        .call
-        .params
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
+    if let Some(note) = &plan.note {
+        out.push_str(&format!("note:      {note}\n"));
+    }
     out.push_str(&format!(
         "\nAPI call:  {} {} {}\n",
         plan.call.service,
         plan.call.operation,
-        params.join(" ")
+        plan.call.params_text()
     ));
     out.push_str(&format!("aws CLI:   {}\n", plan.aws_command));
     let guards: Vec<String> = plan
@@ -156,4 +154,40 @@ pub fn print(report: &Report, output: Output) {
             v.message
         );
     }
+}
+
+/// The rollback candidates of `rollback ENV` without `--to`: the execution deployed now, then
+/// the earlier ones to choose from, as a table or one JSON object.
+pub fn print_candidates(env: &str, stage: &str, listed: &[ExecutionSummary], output: Output) {
+    let deployed = listed.first();
+    let older = listed.get(1..).unwrap_or_default();
+    if output == Output::Json {
+        let value = serde_json::json!({
+            "environment": env,
+            "stage": stage,
+            "deployed": deployed,
+            "candidates": older,
+        });
+        match serde_json::to_string_pretty(&value) {
+            Ok(text) => println!("{text}"),
+            Err(e) => eprintln!("shipdeck: cannot write JSON: {e}"),
+        }
+        return;
+    }
+    let line = |e: &ExecutionSummary| {
+        crate::ops::rollback::candidate_lines(std::slice::from_ref(e)).join("")
+    };
+    match deployed {
+        Some(d) => println!("{env} {stage} runs:  {}", line(d)),
+        None => println!("{env}: no execution succeeded in {stage}"),
+    }
+    if older.is_empty() {
+        println!("no earlier execution succeeded in {stage}: nothing to roll back to");
+        return;
+    }
+    println!("roll back to one of these, newest first:");
+    for e in older {
+        println!("  {}", line(e));
+    }
+    println!("then: shipdeck rollback {env} --to EXECUTION");
 }

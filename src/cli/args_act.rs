@@ -149,14 +149,15 @@ pub struct RollbackArgs {
     pub flags: ActFlags,
 }
 
-/// `shipdeck freeze|unfreeze ENV --reason R [--stage S] [--yes]`.
+/// `shipdeck freeze ENV --reason R [--stage S] [--yes]`, `shipdeck unfreeze ENV [--reason R]`.
 #[derive(Debug, Clone, Args)]
 pub struct FreezeArgs {
     /// Environment name.
     pub env: String,
-    /// Why (required; shown while frozen, at most 300 characters).
+    /// Why, at most 300 characters. A freeze needs one (shown while frozen); an unfreeze's is
+    /// optional and kept in the audit log only (CodePipeline takes no reason to enable).
     #[arg(long, value_name = "TEXT")]
-    pub reason: String,
+    pub reason: Option<String>,
     /// Stage whose inbound transition changes (default: the deploy stage).
     #[arg(long, value_name = "STAGE")]
     pub stage: Option<String>,

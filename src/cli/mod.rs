@@ -1,7 +1,7 @@
 //! The command-line front end: the same core as the TUI, run headless, printed as tables or JSON.
 
 mod act;
-mod act_plan;
+pub mod act_plan;
 mod act_print;
 mod act_refresh;
 mod approvals;
@@ -40,6 +40,14 @@ impl Failure {
         Failure {
             message: message.into(),
             code: 1,
+        }
+    }
+
+    /// A usage error: bad input on the command line (exit code 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure {
+            message: message.into(),
+            code: 2,
         }
     }
 }

@@ -2,12 +2,12 @@
 //! `apply` re-reads the token and the execution id right before `PutApprovalResult`.
 
 use super::guards::{self, Guard};
-use super::plan::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request};
-use super::text::{aws_command, short_token};
+use super::plan::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
 use crate::cloud::ApprovalOutcome;
 use crate::domain::{
     Approval, ExecutionStatus, ExecutionSummary, PipelineDef, PipelineState, human,
 };
+use serde_json::json;
 
 /// CodePipeline's limit on an approval comment.
 pub const MAX_COMMENT: usize = 512;
@@ -58,21 +58,6 @@ pub fn plan(
     let env = &ctx.spec.name;
     let read_only = guards::read_only(ctx)?;
     let comment = comment.map(str::trim).unwrap_or_default().to_string();
-    if outcome == ApprovalOutcome::Rejected && comment.is_empty() {
-        return Err(Refusal::missing(
-            "a rejection needs a comment saying why",
-            "--comment TEXT",
-        ));
-    }
-    if comment.chars().count() > MAX_COMMENT {
-        return Err(Refusal::by(
-            Guard::Input,
-            format!(
-                "the comment has {} characters; CodePipeline accepts at most {MAX_COMMENT}",
-                comment.chars().count()
-            ),
-        ));
-    }
     let Some(a) = data.approvals(env).into_iter().next() else {
         return Err(Refusal::nothing(format!(
             "no pending approval in {env} (nothing to {})",
@@ -101,43 +86,48 @@ pub fn plan(
         .map(|e| e.trigger.detail.as_str());
     let actor = a.release.as_ref().map(|r| r.actor.as_str());
     let self_check = guards::self_approval(ctx, actor, starter)?;
-    let (confirm, confirm_check) = guards::confirmation(ctx);
     let summary = lines(ctx, &data, &a, kind, &comment);
+    let target = target(&a, &token);
+    let draft = |r: Refusal| r.with_draft(target.clone(), summary.clone());
+    if outcome == ApprovalOutcome::Rejected && comment.is_empty() {
+        return Err(draft(Refusal::missing(
+            "a rejection needs a comment saying why",
+            "--comment TEXT",
+        )));
+    }
+    if comment.chars().count() > MAX_COMMENT {
+        return Err(draft(Refusal::by(
+            Guard::Input,
+            format!(
+                "the comment has {} characters; CodePipeline accepts at most {MAX_COMMENT}",
+                comment.chars().count()
+            ),
+        )));
+    }
+    let (confirm, confirm_check) = guards::confirmation(ctx);
     let status = match outcome {
         ApprovalOutcome::Approved => "Approved",
         ApprovalOutcome::Rejected => "Rejected",
     };
-    let result = format!("summary={comment},status={status}");
     let call = ApiCall::new(
         "codepipeline",
         "PutApprovalResult",
-        &[
-            ("pipelineName", a.pipeline.clone()),
-            ("stageName", a.stage.clone()),
-            ("actionName", a.action.clone()),
-            ("token", short_token(&token)),
-            ("result.status", status.into()),
-            ("result.summary", comment.clone()),
-        ],
-    );
-    let aws = aws_command(
-        "codepipeline",
-        "put-approval-result",
-        &[
-            ("pipeline-name", a.pipeline.clone()),
-            ("stage-name", a.stage.clone()),
-            ("action-name", a.action.clone()),
-            ("result", result),
-            ("token", short_token(&token)),
-        ],
+        json!({
+            "pipelineName": a.pipeline,
+            "stageName": a.stage,
+            "actionName": a.action,
+            "result": { "summary": comment, "status": status },
+            "token": token,
+        }),
     );
     Ok(Plan {
         kind,
         environment: env.clone(),
         protected: ctx.spec.protected,
         summary,
+        target,
+        aws_command: call.aws_command(),
         call,
-        aws_command: aws,
         confirm,
         guards: vec![read_only, self_check, confirm_check],
         request: Request::Answer {
@@ -149,7 +139,31 @@ pub fn plan(
             outcome,
             comment,
         },
+        note: None,
     })
+}
+
+/// The approval answered: its action, the execution waiting there and the token it was read with.
+fn target(a: &Approval, token: &str) -> Target {
+    let ships = a
+        .release
+        .as_ref()
+        .map_or("an unknown release".to_string(), |r| r.version.to_string());
+    Target::new(
+        format!(
+            "{}/{}/{} execution {} token {token}",
+            a.pipeline, a.stage, a.action, a.execution_id
+        ),
+        format!(
+            "the approval of execution {} (ships {ships})",
+            short_id(&a.execution_id)
+        ),
+    )
+}
+
+/// An execution id as the tables show it: its first 8 characters.
+pub fn short_id(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
 }
 
 fn lines(

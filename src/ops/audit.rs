@@ -1,7 +1,9 @@
 //! The audit log: one JSON line per mutating action, confirmed or refused, appended to
-//! `audit.jsonl` in the XDG state dir. Secrets never reach it (approval tokens are shortened).
+//! `audit.jsonl` in the XDG state dir. Secrets never reach it: approval tokens are shortened
+//! wherever they appear.
 
-use super::plan::{OpKind, Outcome, Plan, Refusal};
+use super::plan::{OpKind, Outcome, Plan, Refusal, Request};
+use super::text::short_token;
 use crate::domain::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -34,6 +36,9 @@ pub struct Entry {
     pub guard: Option<String>,
     /// What the operator was told.
     pub message: String,
+    /// What the operator gave that the call does not carry (an unfreeze's reason).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl Entry {
@@ -45,10 +50,11 @@ impl Entry {
             environment: plan.environment.clone(),
             action: plan.kind.name().to_string(),
             parameters: params(plan),
-            aws_command: Some(plan.aws_command.clone()),
+            aws_command: Some(mask(plan, &plan.aws_command)),
             outcome: outcome_name(outcome).to_string(),
             guard: outcome.guard.map(|g| g.name().to_string()),
             message: outcome.message.clone(),
+            note: plan.note.clone(),
         }
     }
 
@@ -89,6 +95,7 @@ impl Entry {
             outcome: class_name(why.class).to_string(),
             guard: Some(why.guard.name().to_string()),
             message: why.reason.clone(),
+            note: None,
         }
     }
 }
@@ -110,9 +117,23 @@ fn class_name(class: super::ExitClass) -> &'static str {
     }
 }
 
-/// The plan's call parameters as JSON (the token is already shortened in the plan).
+/// The plan's call parameters as JSON, the approval token shortened.
 fn params(plan: &Plan) -> Value {
-    serde_json::to_value(&plan.call.params).unwrap_or(Value::Null)
+    let mut params = plan.call.params.clone();
+    if let Some(Value::String(token)) = params.get_mut("token") {
+        *token = short_token(token);
+    }
+    Value::Object(params)
+}
+
+/// `text` with the plan's approval token shortened wherever it appears.
+fn mask(plan: &Plan, text: &str) -> String {
+    match &plan.request {
+        Request::Answer { token, .. } if !token.is_empty() => {
+            text.replace(token, &short_token(token))
+        }
+        _ => text.to_string(),
+    }
 }
 
 /// `<state dir>/audit.jsonl`: `$XDG_STATE_HOME/shipdeck` or `~/.local/state/shipdeck`.

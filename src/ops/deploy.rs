@@ -4,10 +4,10 @@
 use super::approve::PipelineData;
 use super::guards;
 use super::lost::may_have_reached;
-use super::plan::{ApiCall, Context, OpKind, Outcome, Plan, Planned, Refusal, Request};
-use super::text::aws_command;
+use super::plan::{ApiCall, Context, OpKind, Outcome, Plan, Planned, Refusal, Request, Target};
 use crate::cloud::{Cloud, StartRequest};
-use crate::domain::ExecutionSummary;
+use crate::domain::{ActionCategory, ExecutionSummary, PipelineDef};
+use serde_json::json;
 use std::collections::BTreeMap;
 
 /// The operator's choices for a deployment.
@@ -37,9 +37,6 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, opts: &DeployOptions) -> 
     let spec = ctx.spec;
     let (confirm, confirm_check) = guards::confirmation(ctx);
     let mut sources = BTreeMap::new();
-    if let Some(v) = &opts.source_version {
-        sources.insert("Source".to_string(), v.clone());
-    }
     let describe = |e: &ExecutionSummary| {
         let release = e
             .release()
@@ -78,35 +75,43 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, opts: &DeployOptions) -> 
     }
     summary.push(format!("idempotency:   clientRequestToken {token}"));
     summary.extend(super::freeze::frozen_lines(data.state));
-    let mut params = vec![
-        ("name", spec.pipeline.clone()),
-        ("clientRequestToken", token.clone()),
-    ];
-    let mut args = vec![
-        ("name", spec.pipeline.clone()),
-        ("client-request-token", token.clone()),
-    ];
-    let vars: Vec<String> = opts
-        .variables
-        .iter()
-        .map(|(k, v)| format!("name={k},value={v}"))
-        .collect();
-    if !vars.is_empty() {
-        params.push(("variables", vars.join(" ")));
-        args.push(("variables", vars.join(" ")));
+    let source_action = source_action(data.def);
+    let mut params = json!({ "name": spec.pipeline });
+    if !opts.variables.is_empty() {
+        let vars: Vec<_> = opts
+            .variables
+            .iter()
+            .map(|(k, v)| json!({ "name": k, "value": v }))
+            .collect();
+        params["variables"] = json!(vars);
     }
+    params["clientRequestToken"] = json!(token);
     if let Some(v) = &opts.source_version {
-        let rev = format!("actionName=Source,revisionType=S3_OBJECT_VERSION_ID,revisionValue={v}");
-        params.push(("sourceRevisions", rev.clone()));
-        args.push(("source-revisions", rev));
+        params["sourceRevisions"] = json!([{
+            "actionName": source_action,
+            "revisionType": "S3_OBJECT_VERSION_ID",
+            "revisionValue": v,
+        }]);
+        sources.insert(source_action.to_string(), v.clone());
     }
+    let call = ApiCall::new("codepipeline", "StartPipelineExecution", params);
+    let what = opts
+        .source_version
+        .as_deref()
+        .map_or("the latest source".to_string(), |v| {
+            format!("source version {v}")
+        });
     Ok(Plan {
         kind: OpKind::Deploy,
         environment: spec.name.clone(),
         protected: spec.protected,
         summary,
-        call: ApiCall::new("codepipeline", "StartPipelineExecution", &params),
-        aws_command: aws_command("codepipeline", "start-pipeline-execution", &args),
+        target: Target::new(
+            format!("{} {what}", spec.pipeline),
+            format!("a new execution of {} on {what}", spec.pipeline),
+        ),
+        aws_command: call.aws_command(),
+        call,
         confirm,
         guards: vec![read_only, confirm_check],
         request: Request::Start {
@@ -115,7 +120,19 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, opts: &DeployOptions) -> 
             variables: opts.variables.clone(),
             source_revisions: sources,
         },
+        note: None,
     })
+}
+
+/// The name of the pipeline's S3 source action (`Source` when the definition is not known).
+pub fn source_action(def: Option<&PipelineDef>) -> &str {
+    def.and_then(|d| d.stages.first())
+        .and_then(|s| {
+            s.actions
+                .iter()
+                .find(|a| a.category == ActionCategory::Source)
+        })
+        .map_or("Source", |a| a.name.as_str())
 }
 
 /// Sends `StartPipelineExecution`; a transient failure (a lost reply among them) is retried

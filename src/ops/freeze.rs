@@ -3,9 +3,9 @@
 
 use super::approve::PipelineData;
 use super::guards::{self, Guard};
-use super::plan::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request};
-use super::text::aws_command;
+use super::plan::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
 use crate::domain::{ActionCategory, PipelineDef, PipelineState, StageState};
+use serde_json::json;
 
 /// CodePipeline's limits on a disable reason.
 pub const MAX_REASON: usize = 300;
@@ -54,50 +54,50 @@ pub fn frozen_lines(state: Option<&PipelineState>) -> Vec<String> {
         .collect()
 }
 
-/// Plans freezing (`reason` given) or unfreezing (`None`) `stage` (default: [`default_stage`]).
+/// Checks a freeze reason against CodePipeline's rules (1–300 characters of letters, digits,
+/// spaces and `!@().*?-`).
+fn check_reason(reason: &str) -> Result<(), Refusal> {
+    if reason.is_empty() {
+        return Err(Refusal::missing(
+            "a freeze needs a reason; it is shown while frozen",
+            "--reason TEXT",
+        ));
+    }
+    if reason.chars().count() > MAX_REASON {
+        return Err(Refusal::by(
+            Guard::Input,
+            format!("the reason is longer than {MAX_REASON} characters"),
+        ));
+    }
+    if let Some(c) = reason
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "!@ ().*?-".contains(*c)))
+    {
+        return Err(Refusal::by(
+            Guard::Input,
+            format!(
+                "CodePipeline accepts only letters, digits, spaces and !@().*?- in a freeze \
+                 reason; found {c:?}"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Plans freezing or unfreezing `stage` (default: [`default_stage`]). A freeze sends its reason
+/// (shown while frozen); `EnableStageTransition` takes none, so an unfreeze's reason, optional,
+/// goes to the plan and the audit log only.
 pub fn plan(
     ctx: &Context<'_>,
     data: PipelineData<'_>,
+    kind: OpKind,
     stage: Option<&str>,
-    reason: Option<&str>,
+    reason: &str,
 ) -> Planned {
     let read_only = guards::read_only(ctx)?;
     let spec = ctx.spec;
-    let kind = if reason.is_some() {
-        OpKind::Freeze
-    } else {
-        OpKind::Unfreeze
-    };
-    let reason = reason.map(str::trim);
-    match reason {
-        Some("") => {
-            return Err(Refusal::missing(
-                "a freeze needs a reason; it is shown while frozen",
-                "--reason TEXT",
-            ));
-        }
-        Some(r) if r.chars().count() > MAX_REASON => {
-            return Err(Refusal::by(
-                Guard::Input,
-                format!("the reason is longer than {MAX_REASON} characters"),
-            ));
-        }
-        Some(r) => {
-            if let Some(c) = r
-                .chars()
-                .find(|c| !(c.is_ascii_alphanumeric() || "!@ ().*?-".contains(*c)))
-            {
-                return Err(Refusal::by(
-                    Guard::Input,
-                    format!(
-                        "CodePipeline accepts only letters, digits, spaces and !@().*?- in a freeze \
-                         reason; found {c:?}"
-                    ),
-                ));
-            }
-        }
-        _ => {}
-    }
+    let freeze = kind == OpKind::Freeze;
+    let reason = reason.trim();
     let (Some(def), Some(state)) = (data.def, data.state) else {
         return Err(Refusal::by(
             Guard::Input,
@@ -120,66 +120,70 @@ pub fn plan(
         ));
     };
     already(kind, spec.name.as_str(), st)?;
-    let (confirm, confirm_check) = guards::confirmation(ctx);
     let mut summary = vec![format!(
         "{} {} in {}{}: executions {} enter stage {name}",
-        if reason.is_some() {
-            "Freeze"
-        } else {
-            "Unfreeze"
-        },
+        if freeze { "Freeze" } else { "Unfreeze" },
         spec.pipeline,
         spec.name,
         if spec.protected { " (PROTECTED)" } else { "" },
-        if reason.is_some() {
-            "no longer"
-        } else {
-            "may again"
-        },
+        if freeze { "no longer" } else { "may again" },
     )];
     summary.extend(frozen_lines(Some(state)));
-    let mut params = vec![
-        ("pipelineName", spec.pipeline.clone()),
-        ("stageName", name.to_string()),
-        ("transitionType", "Inbound".to_string()),
-    ];
-    let mut args = params
-        .iter()
-        .map(|(k, v)| (kebab(k), v.clone()))
-        .collect::<Vec<_>>();
-    let (op, cmd) = match reason {
-        Some(r) => {
-            summary.push(format!("reason:        {r}"));
-            params.push(("reason", r.to_string()));
-            args.push(("reason", r.to_string()));
-            ("DisableStageTransition", "disable-stage-transition")
+    let target = Target::new(
+        format!("{} {name} inbound {}", spec.pipeline, kind.name()),
+        format!(
+            "the inbound transition of stage {name} ({})",
+            if freeze {
+                "enabled now"
+            } else {
+                "disabled now"
+            }
+        ),
+    );
+    let mut params = json!({
+        "pipelineName": spec.pipeline,
+        "stageName": name,
+        "transitionType": "Inbound",
+    });
+    let op = if freeze {
+        if let Err(r) = check_reason(reason) {
+            return Err(r.with_draft(target, summary));
         }
-        None => ("EnableStageTransition", "enable-stage-transition"),
+        summary.push(format!("reason:        {reason}"));
+        params["reason"] = json!(reason);
+        "DisableStageTransition"
+    } else {
+        if reason.chars().count() > MAX_REASON {
+            return Err(Refusal::by(
+                Guard::Input,
+                format!("the reason is longer than {MAX_REASON} characters"),
+            )
+            .with_draft(target, summary));
+        }
+        if !reason.is_empty() {
+            summary.push(format!("reason:        {reason} (audit log only)"));
+        }
+        "EnableStageTransition"
     };
-    let args: Vec<(&str, String)> = args.iter().map(|(k, v)| (*k, v.clone())).collect();
+    let (confirm, confirm_check) = guards::confirmation(ctx);
+    let call = ApiCall::new("codepipeline", op, params);
     Ok(Plan {
         kind,
         environment: spec.name.clone(),
         protected: spec.protected,
         summary,
-        call: ApiCall::new("codepipeline", op, &params),
-        aws_command: aws_command("codepipeline", cmd, &args),
+        target,
+        aws_command: call.aws_command(),
+        call,
         confirm,
         guards: vec![read_only, confirm_check],
         request: Request::Transition {
             pipeline: spec.pipeline.clone(),
             stage: name.to_string(),
-            disable_reason: reason.map(str::to_string),
+            disable_reason: freeze.then(|| reason.to_string()),
         },
+        note: None,
     })
-}
-
-fn kebab(param: &str) -> &'static str {
-    match param {
-        "pipelineName" => "pipeline-name",
-        "stageName" => "stage-name",
-        _ => "transition-type",
-    }
 }
 
 /// Nothing to do when the stage already is as asked.

@@ -2,11 +2,11 @@
 //! invalidation until it is `Completed`.
 
 use super::guards::{self, Guard};
-use super::plan::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request};
-use super::text::aws_command;
+use super::plan::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
+use serde_json::json;
 
-/// CloudFront's limit on one path.
-pub const MAX_PATH: usize = 4096;
+/// CloudFront's limit on one path (characters).
+pub const MAX_PATH: usize = 4000;
 /// Paths per invalidation accepted here (CloudFront bills beyond 1,000 a month).
 pub const MAX_PATHS: usize = 100;
 
@@ -30,26 +30,13 @@ pub fn check_path(path: &str) -> Result<(), String> {
 pub fn plan(ctx: &Context<'_>, paths: &[String], caller_reference: &str) -> Planned {
     let read_only = guards::read_only(ctx)?;
     let spec = ctx.spec;
-    if paths.is_empty() {
-        return Err(Refusal::by(
-            Guard::Input,
-            "name at least one path to invalidate, e.g. /index.html or /assets/*",
-        ));
-    }
-    if paths.len() > MAX_PATHS {
-        return Err(Refusal::by(
-            Guard::Input,
-            format!("at most {MAX_PATHS} paths at once; use a wildcard such as /assets/*"),
-        ));
-    }
-    for p in paths {
-        check_path(p).map_err(|m| Refusal::by(Guard::Input, m))?;
-    }
-    let (confirm, confirm_check) = guards::confirmation(ctx);
     let mut summary = vec![format!(
-        "Invalidate {} path{} of distribution {} ({}){}",
-        paths.len(),
-        if paths.len() == 1 { "" } else { "s" },
+        "Invalidate {} of distribution {} ({}){}",
+        match paths.len() {
+            0 => "paths".to_string(),
+            1 => "1 path".to_string(),
+            n => format!("{n} paths"),
+        },
         spec.distribution_id,
         spec.name,
         if spec.protected { " (PROTECTED)" } else { "" }
@@ -58,35 +45,55 @@ pub fn plan(ctx: &Context<'_>, paths: &[String], caller_reference: &str) -> Plan
         summary.push(format!("site:          {site}"));
     }
     summary.extend(paths.iter().map(|p| format!("path:          {p}")));
+    let target = Target::new(
+        format!("{} paths {}", spec.distribution_id, paths.join(" ")),
+        format!(
+            "distribution {} ({})",
+            spec.distribution_id,
+            if paths.is_empty() {
+                "no paths yet".to_string()
+            } else {
+                paths.join(" ")
+            }
+        ),
+    );
+    let draft = |r: Refusal| r.with_draft(target.clone(), summary.clone());
+    if paths.is_empty() {
+        return Err(draft(Refusal::missing(
+            "name at least one path to invalidate, e.g. /index.html or /assets/*",
+            "PATH...",
+        )));
+    }
+    if paths.len() > MAX_PATHS {
+        return Err(draft(Refusal::by(
+            Guard::Input,
+            format!("at most {MAX_PATHS} paths at once; use a wildcard such as /assets/*"),
+        )));
+    }
+    for p in paths {
+        check_path(p).map_err(|m| draft(Refusal::by(Guard::Input, m)))?;
+    }
     summary.push(format!("idempotency:   CallerReference {caller_reference}"));
-    let joined = paths.join(" ");
+    let (confirm, confirm_check) = guards::confirmation(ctx);
+    let call = ApiCall::new(
+        "cloudfront",
+        "CreateInvalidation",
+        json!({
+            "DistributionId": spec.distribution_id,
+            "InvalidationBatch": {
+                "Paths": { "Quantity": paths.len(), "Items": paths },
+                "CallerReference": caller_reference,
+            },
+        }),
+    );
     Ok(Plan {
         kind: OpKind::Invalidate,
         environment: spec.name.clone(),
         protected: spec.protected,
         summary,
-        call: ApiCall::new(
-            "cloudfront",
-            "CreateInvalidation",
-            &[
-                ("DistributionId", spec.distribution_id.clone()),
-                ("Paths", joined.clone()),
-                ("CallerReference", caller_reference.to_string()),
-            ],
-        ),
-        aws_command: format!(
-            "{} --paths {}",
-            aws_command(
-                "cloudfront",
-                "create-invalidation",
-                &[("distribution-id", spec.distribution_id.clone())]
-            ),
-            paths
-                .iter()
-                .map(|p| super::shell_quote(p))
-                .collect::<Vec<_>>()
-                .join(" ")
-        ),
+        target,
+        aws_command: call.aws_command(),
+        call,
         confirm,
         guards: vec![read_only, confirm_check],
         request: Request::Invalidate {
@@ -94,5 +101,6 @@ pub fn plan(ctx: &Context<'_>, paths: &[String], caller_reference: &str) -> Plan
             paths: paths.to_vec(),
             caller_reference: caller_reference.to_string(),
         },
+        note: None,
     })
 }

@@ -5,7 +5,7 @@ use super::guards::{Guard, GuardCheck, SelfApproval};
 pub use super::request::Request;
 use crate::domain::{EnvSpec, Timestamp};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use serde_json::{Map, Value};
 
 /// The mutating actions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -89,29 +89,77 @@ impl ExitClass {
     }
 }
 
-/// One API call of a plan: service, operation and its parameters (secrets shortened).
+/// One API call of a plan: service, operation and its parameters, as the API reference names
+/// them (structures and lists as JSON), in full: the approval token too. The audit log masks it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ApiCall {
     /// Service, e.g. `codepipeline`.
     pub service: &'static str,
     /// Operation, e.g. `PutApprovalResult`.
     pub operation: &'static str,
-    /// Parameters by API name.
-    pub params: BTreeMap<String, String>,
+    /// Parameters by API name, in the order the plan gives them.
+    pub params: Map<String, Value>,
 }
 
 impl ApiCall {
-    /// A call with parameters given as pairs.
-    pub fn new(service: &'static str, operation: &'static str, params: &[(&str, String)]) -> Self {
+    /// A call with its parameters given as a JSON object (anything else gives no parameters).
+    pub fn new(service: &'static str, operation: &'static str, params: Value) -> Self {
         ApiCall {
             service,
             operation,
-            params: params
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
+            params: match params {
+                Value::Object(map) => map,
+                _ => Map::new(),
+            },
         }
     }
+
+    /// The equivalent `aws` CLI command, runnable as printed.
+    pub fn aws_command(&self) -> String {
+        super::text::aws_command(self.service, self.operation, &self.params)
+    }
+
+    /// The parameters as `name=value` words (structures as JSON), for the plan's call line.
+    pub fn params_text(&self) -> String {
+        self.params
+            .iter()
+            .map(|(k, v)| match v {
+                Value::String(s) => format!("{k}={s}"),
+                other => format!("{k}={other}"),
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// What a plan acts on, as the operator saw it. An open dialog compares it on every re-plan: a
+/// different target is never sent without the operator reading it first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Target {
+    /// Equal keys act on the same thing (execution id and approval token, version, paths, …).
+    pub key: String,
+    /// The target as the operator reads it: `the approval of execution 7bf48bd4 (ships 1.43.0)`.
+    pub text: String,
+}
+
+impl Target {
+    /// A target from its key and its text.
+    pub fn new(key: impl Into<String>, text: impl Into<String>) -> Self {
+        Target {
+            key: key.into(),
+            text: text.into(),
+        }
+    }
+}
+
+/// What a plan refused only for missing input already knows: its target and facts, shown while
+/// the operator fills in the fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Draft {
+    /// What the action would act on.
+    pub target: Target,
+    /// The facts known so far, one per line.
+    pub summary: Vec<String>,
 }
 
 /// A plan: what will change, the exact call, the equivalent `aws` command and the confirmation.
@@ -125,6 +173,8 @@ pub struct Plan {
     pub protected: bool,
     /// Facts for the operator, one per line.
     pub summary: Vec<String>,
+    /// What the plan acts on.
+    pub target: Target,
     /// The mutating API call (exactly one).
     pub call: ApiCall,
     /// The equivalent `aws` CLI command.
@@ -135,6 +185,10 @@ pub struct Plan {
     pub guards: Vec<GuardCheck>,
     /// What `apply` sends.
     pub request: Request,
+    /// What the operator gave that the call does not carry (an unfreeze's reason): the audit
+    /// log keeps it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// Why an action is not planned (or not applied).
@@ -151,6 +205,9 @@ pub struct Refusal {
     /// after the reason; the console's dialogs have a field for it instead.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flag: Option<&'static str>,
+    /// For a refusal for missing input only: the target and facts the plan already knows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draft: Option<Box<Draft>>,
 }
 
 impl Refusal {
@@ -161,6 +218,7 @@ impl Refusal {
             reason: reason.into(),
             class: ExitClass::Refused,
             flag: None,
+            draft: None,
         }
     }
 
@@ -184,6 +242,15 @@ impl Refusal {
             reason: reason.into(),
             class: ExitClass::NothingToDo,
             flag: None,
+            draft: None,
+        }
+    }
+
+    /// The same refusal, carrying what the plan already knows (shown while fields are missing).
+    pub fn with_draft(self, target: Target, summary: Vec<String>) -> Self {
+        Refusal {
+            draft: Some(Box::new(Draft { target, summary })),
+            ..self
         }
     }
 }

@@ -4,10 +4,10 @@
 
 use super::approve::PipelineData;
 use super::guards::{self, Guard};
-use super::plan::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request};
-use super::text::aws_command;
+use super::plan::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
 use crate::cloud::sim::SUMMARY_KEY;
 use crate::domain::{EnvSpec, ExecutionSummary, Release, Version};
+use serde_json::json;
 use std::collections::BTreeMap;
 
 pub use super::catalogue::{CATALOGUE_MAX, Package, catalogue, package_key, version_of_key};
@@ -109,32 +109,27 @@ pub fn plan_promote(
     ];
     summary.extend(shipping_lines(spec, r, &data));
     summary.extend(super::freeze::frozen_lines(data.state));
-    let source = format!("{}/{}", spec.source_bucket, p.key);
+    let call = ApiCall::new(
+        "s3",
+        "CopyObject",
+        json!({
+            "Bucket": spec.source_bucket,
+            "Key": spec.source_key,
+            "CopySource": format!("{}/{}", spec.source_bucket, p.key),
+            "MetadataDirective": "COPY",
+        }),
+    );
     Ok(Plan {
         kind: OpKind::Release,
         environment: spec.name.clone(),
         protected: spec.protected,
         summary,
-        call: ApiCall::new(
-            "s3",
-            "CopyObject",
-            &[
-                ("Bucket", spec.source_bucket.clone()),
-                ("Key", spec.source_key.clone()),
-                ("CopySource", source.clone()),
-                ("MetadataDirective", "COPY".into()),
-            ],
+        target: Target::new(
+            format!("{}/{} to {}", spec.source_bucket, p.key, spec.source_key),
+            format!("release {} (commit {})", r.version, r.short_commit()),
         ),
-        aws_command: aws_command(
-            "s3api",
-            "copy-object",
-            &[
-                ("bucket", spec.source_bucket.clone()),
-                ("key", spec.source_key.clone()),
-                ("copy-source", source),
-                ("metadata-directive", "COPY".into()),
-            ],
-        ),
+        aws_command: call.aws_command(),
+        call,
         confirm,
         guards: vec![read_only, confirm_check],
         request: Request::Promote {
@@ -144,6 +139,7 @@ pub fn plan_promote(
             to_key: spec.source_key.clone(),
             version: r.version.to_string(),
         },
+        note: None,
     })
 }
 
@@ -189,54 +185,47 @@ pub fn plan_upload(
     ]
     .into_iter()
     .collect();
+    let call = ApiCall::new(
+        "s3",
+        "PutObject",
+        json!({
+            "Bucket": spec.source_bucket,
+            "Key": key,
+            "Body": local.path,
+            "IfNoneMatch": "*",
+            "ContentType": CONTENT_TYPE,
+            "ChecksumSHA256": super::digest::base64(&hex_bytes(&local.sha256)),
+            "Metadata": metadata,
+        }),
+    );
+    let copy = ApiCall::new(
+        "s3",
+        "CopyObject",
+        json!({
+            "Bucket": spec.source_bucket,
+            "Key": spec.source_key,
+            "CopySource": format!("{}/{key}", spec.source_bucket),
+            "MetadataDirective": "COPY",
+        }),
+    );
     Ok(Plan {
         kind: OpKind::Release,
         environment: spec.name.clone(),
         protected: spec.protected,
         summary,
-        call: ApiCall::new(
-            "s3",
-            "PutObject",
-            &[
-                ("Bucket", spec.source_bucket.clone()),
-                ("Key", key.clone()),
-                ("IfNoneMatch", "*".into()),
-                (
-                    "ChecksumSHA256",
-                    super::digest::base64(&hex_bytes(&local.sha256)),
-                ),
-            ],
+        target: Target::new(
+            format!(
+                "upload {key} sha256 {} to {}",
+                local.sha256, spec.source_key
+            ),
+            format!("release {} from {}", r.version, local.path),
         ),
         aws_command: format!(
             "{} && {}",
-            aws_command(
-                "s3api",
-                "put-object",
-                &[
-                    ("bucket", spec.source_bucket.clone()),
-                    ("key", key.clone()),
-                    ("body", local.path.clone()),
-                    ("if-none-match", "*".into()),
-                    ("checksum-algorithm", "SHA256".into()),
-                    (
-                        "metadata",
-                        format!(
-                            "version={},commit={},actor={},sha256={}",
-                            r.version, r.commit, r.actor, local.sha256
-                        )
-                    ),
-                ],
-            ),
-            aws_command(
-                "s3api",
-                "copy-object",
-                &[
-                    ("bucket", spec.source_bucket.clone()),
-                    ("key", spec.source_key.clone()),
-                    ("copy-source", format!("{}/{key}", spec.source_bucket)),
-                ],
-            )
+            upload_command(&call, spec, &key, local, &metadata),
+            copy.aws_command()
         ),
+        call,
         confirm,
         guards: vec![read_only, confirm_check],
         request: Request::Upload {
@@ -249,7 +238,40 @@ pub fn plan_upload(
             sha256: local.sha256.clone(),
             metadata,
         },
+        note: None,
     })
+}
+
+/// The content type of a release package.
+pub const CONTENT_TYPE: &str = "application/zip";
+
+/// The largest object one `PutObject` (so `aws s3api put-object`) can write: 5 GiB.
+pub const MAX_SINGLE_PUT: u64 = 5 * 1024 * 1024 * 1024;
+
+/// The `aws` command that uploads the package as shipdeck does: `s3api put-object` with the
+/// metadata, the checksum and `--if-none-match '*'`; beyond 5 GiB (a multipart upload, which
+/// `aws s3 cp` makes itself) `aws s3 cp` after a check that the key is absent.
+fn upload_command(
+    put: &ApiCall,
+    spec: &EnvSpec,
+    key: &str,
+    local: &LocalPackage,
+    metadata: &BTreeMap<String, String>,
+) -> String {
+    if local.size <= MAX_SINGLE_PUT {
+        return put.aws_command();
+    }
+    let meta = serde_json::to_string(metadata).unwrap_or_default();
+    let q = super::shell_quote;
+    format!(
+        "! aws s3api head-object --bucket {b} --key {k} >/dev/null 2>&1 && aws s3 cp {path} {url} \
+         --content-type {CONTENT_TYPE} --checksum-algorithm SHA256 --metadata {meta}",
+        b = q(&spec.source_bucket),
+        k = q(key),
+        path = q(&local.path),
+        url = q(&format!("s3://{}/{key}", spec.source_bucket)),
+        meta = q(&meta),
+    )
 }
 
 /// Bytes of a hex string (invalid pairs read as 0).

@@ -3,10 +3,10 @@
 use super::approve::PipelineData;
 use super::guards;
 use super::lost::{change_seen, may_have_reached};
-use super::plan::{ApiCall, Context, OpKind, Outcome, Plan, Planned, Refusal, Request};
-use super::text::aws_command;
+use super::plan::{ApiCall, Context, OpKind, Outcome, Plan, Planned, Refusal, Request, Target};
 use crate::cloud::{Cloud, CloudError, RetryMode};
 use crate::domain::{ExecutionStatus, StageStatus};
+use serde_json::json;
 
 /// Plans retrying the failed stage of the environment's latest execution.
 pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, mode: RetryMode) -> Planned {
@@ -80,25 +80,31 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, mode: RetryMode) -> Plann
             .iter()
             .map(|f| format!("failed:        {}", f.trim_end())),
     );
-    let params = [
-        ("pipelineName", spec.pipeline.clone()),
-        ("stageName", stage.name.clone()),
-        ("pipelineExecutionId", latest.id.clone()),
-        ("retryMode", mode_name.to_string()),
-    ];
-    let args = [
-        ("pipeline-name", spec.pipeline.clone()),
-        ("stage-name", stage.name.clone()),
-        ("pipeline-execution-id", latest.id.clone()),
-        ("retry-mode", mode_name.to_string()),
-    ];
+    let call = ApiCall::new(
+        "codepipeline",
+        "RetryStageExecution",
+        json!({
+            "pipelineName": spec.pipeline,
+            "stageName": stage.name,
+            "pipelineExecutionId": latest.id,
+            "retryMode": mode_name,
+        }),
+    );
     Ok(Plan {
         kind: OpKind::Retry,
         environment: spec.name.clone(),
         protected: spec.protected,
         summary,
-        call: ApiCall::new("codepipeline", "RetryStageExecution", &params),
-        aws_command: aws_command("codepipeline", "retry-stage-execution", &args),
+        target: Target::new(
+            format!("{} {} execution {}", spec.pipeline, stage.name, latest.id),
+            format!(
+                "stage {} of execution {} ({release})",
+                stage.name,
+                super::approve::short_id(&latest.id)
+            ),
+        ),
+        aws_command: call.aws_command(),
+        call,
         confirm,
         guards: vec![read_only, confirm_check],
         request: Request::Retry {
@@ -107,6 +113,7 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, mode: RetryMode) -> Plann
             execution_id: latest.id.clone(),
             mode,
         },
+        note: None,
     })
 }
 

@@ -3,9 +3,9 @@
 
 use super::approve::PipelineData;
 use super::guards::{self, Guard};
-use super::plan::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request};
-use super::text::aws_command;
+use super::plan::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
 use crate::domain::{ActionCategory, ExecutionSummary, PipelineDef};
+use serde_json::json;
 
 /// The stage rolled back by default: the first one that deploys (or builds, for CodeBuild deploys).
 pub fn default_stage(def: &PipelineDef) -> Option<&str> {
@@ -39,48 +39,82 @@ pub fn candidate_lines(candidates: &[ExecutionSummary]) -> Vec<String> {
 }
 
 /// Plans rolling `stage` back to execution `to`; `candidates` are the executions that succeeded
-/// in that stage, newest first (the deployed one first).
+/// in that stage, newest first (the deployed one first), or `None` while they are being listed.
 pub fn plan(
     ctx: &Context<'_>,
     data: PipelineData<'_>,
     stage: &str,
-    candidates: &[ExecutionSummary],
+    candidates: Option<&[ExecutionSummary]>,
     to: Option<&str>,
 ) -> Planned {
     let read_only = guards::read_only(ctx)?;
     let spec = ctx.spec;
+    let head = format!(
+        "Roll back stage {stage} of {} in {}{}",
+        spec.pipeline,
+        spec.name,
+        if spec.protected { " (PROTECTED)" } else { "" }
+    );
+    let line = |e: &ExecutionSummary| candidate_lines(std::slice::from_ref(e)).join("");
+    let Some(candidates) = candidates else {
+        let summary = vec![head, "candidates:    being listed…".to_string()];
+        return Err(Refusal::by(
+            Guard::Input,
+            format!("the executions that succeeded in {stage} are being listed"),
+        )
+        .with_draft(
+            Target::new(
+                format!("{} {stage} rollback", spec.pipeline),
+                "stage ".to_string() + stage,
+            ),
+            summary,
+        ));
+    };
     let deployed = candidates.first();
     let older: Vec<ExecutionSummary> = candidates.iter().skip(1).cloned().collect();
-    let Some(to) = to else {
+    let mut summary = vec![
+        head,
+        format!("deployed now:  {}", deployed.map_or("-".to_string(), line)),
+    ];
+    let stage_target = Target::new(
+        format!("{} {stage} rollback", spec.pipeline),
+        format!("stage {stage}"),
+    );
+    let Some(to) = to.map(str::trim).filter(|t| !t.is_empty()) else {
         if older.is_empty() {
             return Err(Refusal::nothing(format!(
                 "no earlier execution succeeded in {stage} of {} (nothing to roll back to)",
                 spec.name
             )));
         }
-        return Err(Refusal::by(
-            Guard::Input,
+        return Err(Refusal::missing(
             format!(
-                "choose the execution to roll back to with --to; candidates, newest first:\n{}",
-                candidate_lines(&older).join("\n")
+                "choose the execution to roll back to; {} candidate{}",
+                older.len(),
+                if older.len() == 1 { "" } else { "s" }
             ),
-        ));
+            "--to EXECUTION",
+        )
+        .with_draft(stage_target, summary));
     };
     if deployed.is_some_and(|d| d.id == to) {
         return Err(Refusal::nothing(format!(
             "execution {to} is what {stage} of {} already runs",
             spec.name
-        )));
+        ))
+        .with_draft(stage_target, summary));
     }
     let Some(target) = older.iter().find(|e| e.id == to) else {
         return Err(Refusal::by(
             Guard::Input,
             format!(
-                "execution {to} did not succeed in {stage}; candidates, newest first:\n{}",
-                candidate_lines(&older).join("\n")
+                "execution {to} is not among the {} earlier executions that succeeded in {stage}",
+                older.len()
             ),
-        ));
+        )
+        .with_draft(stage_target, summary));
     };
+    summary.push(format!("roll back to:  {}", line(target)));
     let running = data
         .state
         .and_then(|s| s.stages.iter().find(|st| st.name == stage))
@@ -99,35 +133,33 @@ pub fn plan(
         ));
     }
     let (confirm, confirm_check) = guards::confirmation(ctx);
-    let line = |e: &ExecutionSummary| candidate_lines(std::slice::from_ref(e)).join("");
-    let mut summary = vec![
-        format!(
-            "Roll back stage {stage} of {} in {}{}",
-            spec.pipeline,
-            spec.name,
-            if spec.protected { " (PROTECTED)" } else { "" }
-        ),
-        format!("deployed now:  {}", deployed.map_or("-".to_string(), line)),
-        format!("roll back to:  {}", line(target)),
-    ];
     summary.extend(super::freeze::frozen_lines(data.state));
-    let params = [
-        ("pipelineName", spec.pipeline.clone()),
-        ("stageName", stage.to_string()),
-        ("targetPipelineExecutionId", to.to_string()),
-    ];
-    let args = [
-        ("pipeline-name", spec.pipeline.clone()),
-        ("stage-name", stage.to_string()),
-        ("target-pipeline-execution-id", to.to_string()),
-    ];
+    let call = ApiCall::new(
+        "codepipeline",
+        "RollbackStage",
+        json!({
+            "pipelineName": spec.pipeline,
+            "stageName": stage,
+            "targetPipelineExecutionId": to,
+        }),
+    );
+    let release = target
+        .release()
+        .map_or("unknown release".to_string(), |r| r.version.to_string());
     Ok(Plan {
         kind: OpKind::Rollback,
         environment: spec.name.clone(),
         protected: spec.protected,
         summary,
-        call: ApiCall::new("codepipeline", "RollbackStage", &params),
-        aws_command: aws_command("codepipeline", "rollback-stage", &args),
+        target: Target::new(
+            format!("{} {stage} rollback to {to}", spec.pipeline),
+            format!(
+                "stage {stage} back to execution {} ({release})",
+                super::approve::short_id(to)
+            ),
+        ),
+        aws_command: call.aws_command(),
+        call,
         confirm,
         guards: vec![read_only, confirm_check],
         request: Request::Rollback {
@@ -135,5 +167,6 @@ pub fn plan(
             stage: stage.to_string(),
             target_execution_id: to.to_string(),
         },
+        note: None,
     })
 }

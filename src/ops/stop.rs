@@ -3,10 +3,10 @@
 use super::approve::PipelineData;
 use super::guards::{self, Guard};
 use super::lost::{change_seen, may_have_reached};
-use super::plan::{ApiCall, Context, OpKind, Outcome, Plan, Planned, Refusal, Request};
-use super::text::aws_command;
+use super::plan::{ApiCall, Context, OpKind, Outcome, Plan, Planned, Refusal, Request, Target};
 use crate::cloud::{Cloud, CloudError};
 use crate::domain::{ExecutionStatus, human};
+use serde_json::json;
 
 /// CodePipeline's limit on a stop reason.
 pub const MAX_REASON: usize = 200;
@@ -16,28 +16,12 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, abandon: bool, reason: &s
     let read_only = guards::read_only(ctx)?;
     let spec = ctx.spec;
     let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(Refusal::missing("a stop needs a reason", "--reason TEXT"));
-    }
-    if reason.chars().count() > MAX_REASON {
-        return Err(Refusal::by(
-            Guard::Input,
-            format!("the reason is longer than {MAX_REASON} characters"),
-        ));
-    }
     let Some(exec) = data.executions.iter().find(|e| e.status.is_active()) else {
         return Err(Refusal::nothing(format!(
             "no running execution in {} (nothing to stop)",
             spec.name
         )));
     };
-    if exec.status == ExecutionStatus::Stopping && !abandon {
-        return Err(Refusal::nothing(format!(
-            "execution {} is already stopping; abandon its running actions to stop it without waiting",
-            exec.id
-        ))
-        .with_flag("--abandon"));
-    }
     let stage = data
         .state
         .and_then(|s| {
@@ -51,13 +35,12 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, abandon: bool, reason: &s
     let release = exec.release().map_or("unknown release".to_string(), |r| {
         format!("{} by {}", r.version, r.actor)
     });
-    let (confirm, confirm_check) = guards::confirmation(ctx);
     let how = if abandon {
         "abandon running actions now"
     } else {
         "let running actions finish, then stop"
     };
-    let summary = vec![
+    let mut summary = vec![
         format!(
             "Stop execution {} in {}{}",
             exec.id,
@@ -65,33 +48,67 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, abandon: bool, reason: &s
             if spec.protected { " (PROTECTED)" } else { "" }
         ),
         format!("release:       {release}"),
+        format!("status:        {}", exec.status.as_str()),
         format!("stage now:     {stage}"),
         format!("running for:   {}", human(ctx.now.since(exec.start))),
         format!("started by:    {}", exec.trigger.actor()),
         format!("mode:          {how}"),
-        format!("reason:        {reason}"),
     ];
-    let params = [
-        ("pipelineName", spec.pipeline.clone()),
-        ("pipelineExecutionId", exec.id.clone()),
-        ("abandon", abandon.to_string()),
-        ("reason", reason.to_string()),
-    ];
-    let mut args = vec![
-        ("pipeline-name", spec.pipeline.clone()),
-        ("pipeline-execution-id", exec.id.clone()),
-    ];
-    if abandon {
-        args.push(("abandon", String::new()));
+    if !reason.is_empty() {
+        summary.push(format!("reason:        {reason}"));
     }
-    args.push(("reason", reason.to_string()));
+    let target = Target::new(
+        format!("{} execution {}", spec.pipeline, exec.id),
+        format!(
+            "execution {} ({release}, {})",
+            super::approve::short_id(&exec.id),
+            exec.status.as_str()
+        ),
+    );
+    let draft = |r: Refusal| r.with_draft(target.clone(), summary.clone());
+    if exec.status == ExecutionStatus::Stopping && !abandon {
+        // AWS refuses a second stop-and-wait (DuplicatedStopRequestException); abandoning is
+        // still possible.
+        return Err(draft(
+            Refusal::nothing(format!(
+                "execution {} is already stopping; abandon its running actions to stop it without \
+                 waiting",
+                exec.id
+            ))
+            .with_flag("--abandon"),
+        ));
+    }
+    if reason.is_empty() {
+        return Err(draft(Refusal::missing(
+            "a stop needs a reason",
+            "--reason TEXT",
+        )));
+    }
+    if reason.chars().count() > MAX_REASON {
+        return Err(draft(Refusal::by(
+            Guard::Input,
+            format!("the reason is longer than {MAX_REASON} characters"),
+        )));
+    }
+    let (confirm, confirm_check) = guards::confirmation(ctx);
+    let call = ApiCall::new(
+        "codepipeline",
+        "StopPipelineExecution",
+        json!({
+            "pipelineName": spec.pipeline,
+            "pipelineExecutionId": exec.id,
+            "abandon": abandon,
+            "reason": reason,
+        }),
+    );
     Ok(Plan {
         kind: OpKind::Stop,
         environment: spec.name.clone(),
         protected: spec.protected,
         summary,
-        call: ApiCall::new("codepipeline", "StopPipelineExecution", &params),
-        aws_command: aws_command("codepipeline", "stop-pipeline-execution", &args),
+        target,
+        aws_command: call.aws_command(),
+        call,
         confirm,
         guards: vec![read_only, confirm_check],
         request: Request::Stop {
@@ -100,6 +117,7 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, abandon: bool, reason: &s
             abandon,
             reason: reason.to_string(),
         },
+        note: None,
     })
 }
 

@@ -56,7 +56,7 @@ pub async fn apply(
         key: key.clone(),
         body: Vec::new(),
         metadata: metadata.clone(),
-        content_type: Some("application/zip".into()),
+        content_type: Some(super::release::CONTENT_TYPE.into()),
         sha256: None,
         if_none_match: true,
     };

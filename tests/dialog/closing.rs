@@ -43,7 +43,7 @@ fn stop_and_retry_toggles_change_the_plan() {
     update(&mut s, Action::DialogToggle);
     let plan = s.ops.dialog.as_ref().unwrap().planned.clone().unwrap();
     assert_eq!(
-        plan.call.params.get("retryMode").map(String::as_str),
+        plan.call.params.get("retryMode").and_then(|v| v.as_str()),
         Some("ALL_ACTIONS")
     );
 }

@@ -17,20 +17,28 @@ async fn rollback_to_an_earlier_success_of_the_deploy_stage() {
         .unwrap();
     assert!(candidates.len() >= 2);
     let listed = prd
-        .planned(|c, d| rollback::plan(c, d, &stage, &candidates, None))
+        .planned(|c, d| rollback::plan(c, d, &stage, Some(&candidates), None))
         .unwrap_err();
+    let older = candidates.len() - 1;
     assert!(
-        listed.reason.contains(&candidates[1].id),
+        listed.reason.contains(&format!("{older} candidate")),
         "{}",
         listed.reason
     );
+    let draft = listed
+        .draft
+        .expect("the stage is known before the target is chosen");
+    assert!(
+        draft.summary.join("\n").contains(&candidates[0].id),
+        "{draft:?}"
+    );
     let current = prd
-        .planned(|c, d| rollback::plan(c, d, &stage, &candidates, Some(&candidates[0].id)))
+        .planned(|c, d| rollback::plan(c, d, &stage, Some(&candidates), Some(&candidates[0].id)))
         .unwrap_err();
     assert_eq!(current.class, ExitClass::NothingToDo);
     let target = candidates[1].id.clone();
     let plan = prd
-        .planned(|c, d| rollback::plan(c, d, &stage, &candidates, Some(&target)))
+        .planned(|c, d| rollback::plan(c, d, &stage, Some(&candidates), Some(&target)))
         .unwrap();
     let outcome = w.apply(&plan).await;
     assert_eq!(outcome.class, ExitClass::Done, "{}", outcome.message);
@@ -50,11 +58,11 @@ async fn freeze_shows_while_frozen_and_unfreeze_lifts_it() {
     let w = world();
     let prd = w.held("prd");
     let bad = prd
-        .planned(|c, d| freeze::plan(c, d, None, Some("don't ship, it's Friday")))
+        .planned(|c, d| freeze::plan(c, d, OpKind::Freeze, None, "don't ship, it's Friday"))
         .unwrap_err();
     assert!(bad.reason.contains("found '\\''"), "{}", bad.reason);
     let plan = prd
-        .planned(|c, d| freeze::plan(c, d, None, Some("Friday evening freeze")))
+        .planned(|c, d| freeze::plan(c, d, OpKind::Freeze, None, "Friday evening freeze"))
         .unwrap();
     assert!(
         plan.aws_command.contains("disable-stage-transition"),
@@ -73,11 +81,11 @@ async fn freeze_shows_while_frozen_and_unfreeze_lifts_it() {
         lines[0]
     );
     let again = frozen
-        .planned(|c, d| freeze::plan(c, d, None, Some("again")))
+        .planned(|c, d| freeze::plan(c, d, OpKind::Freeze, None, "again"))
         .unwrap_err();
     assert_eq!(again.class, ExitClass::NothingToDo);
     let plan = frozen
-        .planned(|c, d| freeze::plan(c, d, None, None))
+        .planned(|c, d| freeze::plan(c, d, OpKind::Unfreeze, None, ""))
         .unwrap();
     assert!(
         plan.summary.iter().any(|l| l.starts_with("FROZEN:")),
@@ -136,9 +144,9 @@ async fn read_only_refuses_the_new_actions_too() {
     let refusals = [
         prd.planned(|c, _| invalidate::plan(c, &paths, "r"))
             .unwrap_err(),
-        prd.planned(|c, d| freeze::plan(c, d, None, Some("x")))
+        prd.planned(|c, d| freeze::plan(c, d, OpKind::Freeze, None, "x"))
             .unwrap_err(),
-        prd.planned(|c, d| rollback::plan(c, d, "Deploy", &[], Some("x")))
+        prd.planned(|c, d| rollback::plan(c, d, "Deploy", Some(&[]), Some("x")))
             .unwrap_err(),
         prd.planned(|c, d| release::plan_promote(c, d, &[], "1.0.0"))
             .unwrap_err(),

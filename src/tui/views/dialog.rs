@@ -18,6 +18,7 @@ const MAX_WIDTH: u16 = 120;
 const LABEL: Style = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
 const BAD: Style = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
 const GOOD: Style = Style::new().fg(Color::Green).add_modifier(Modifier::BOLD);
+const WARN: Style = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
 
 /// The first key bound to a dialog action, from the keymap's help rows.
 fn key<'a>(hints: &'a Hints, action: &str, fallback: &'a str) -> &'a str {
@@ -83,6 +84,19 @@ fn bottom(d: &Dialog, hints: &Hints, width: usize) -> Vec<Line<'static>> {
             width,
         ));
     }
+    if let (Phase::Editing, Some(was)) = (&d.phase, &d.changed) {
+        let now = d.pinned.as_ref().map_or("?", |t| t.text.as_str());
+        let text = format!(
+            "⚠ changed while open: it was {was}; it is now {now}. Nothing was sent. {} accepts \
+             the new target · {} cancel",
+            key(hints, "submit", "enter"),
+            key(hints, "back", "esc")
+        );
+        for l in wrap(&text, width, 4) {
+            out.push(Line::from(Span::styled(l, WARN)));
+        }
+        return out;
+    }
     match (&d.phase, &d.planned) {
         (Phase::Editing, Err(r)) => {
             for l in wrap(&format!("✗ {}", r.reason), width, 3) {
@@ -145,27 +159,30 @@ fn bottom(d: &Dialog, hints: &Hints, width: usize) -> Vec<Line<'static>> {
     out
 }
 
-/// The plan's lines: facts, the call, the `aws` command, the guards.
-fn top(plan: &Plan, width: usize) -> Vec<Line<'static>> {
+/// The plan's facts, one per line, a long one wrapped.
+fn facts(summary: &[String], width: usize) -> Vec<Line<'static>> {
     let mut out: Vec<Line> = Vec::new();
-    for s in &plan.summary {
+    for s in summary {
         if crate::tui::widgets::text::width(s) <= width {
             out.push(Line::from(s.clone()));
         } else {
             out.extend(wrap(s, width, 2).into_iter().map(Line::from));
         }
     }
-    let params: Vec<String> = plan
-        .call
-        .params
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
+    out
+}
+
+/// The plan's lines: facts, the call, the `aws` command, the guards.
+fn top(plan: &Plan, width: usize) -> Vec<Line<'static>> {
+    let mut out = facts(&plan.summary, width);
+    if let Some(note) = &plan.note {
+        out.push(Line::from(note.clone()));
+    }
     let call = format!(
         "call: {} {} {}",
         plan.call.service,
         plan.call.operation,
-        params.join(" ")
+        plan.call.params_text()
     );
     for l in wrap(&call, width, 3) {
         out.push(Line::from(Span::styled(l, DIM)));
@@ -240,10 +257,17 @@ pub fn render(frame: &mut Frame, state: &State, hints: &Hints, body: Rect) {
     };
     let high = match &d.planned {
         Ok(plan) => top(plan, width),
-        Err(_) => vec![Line::from(Span::styled(
-            "No plan yet: fill in the fields below.",
-            DIM,
-        ))],
+        Err(r) => match &r.draft {
+            Some(draft) => {
+                let mut out = facts(&draft.summary, width);
+                out.push(Line::from(Span::styled(
+                    "The call and its aws command show once the fields below are filled in.",
+                    DIM,
+                )));
+                out
+            }
+            None => Vec::new(),
+        },
     };
     frame.render_widget(Paragraph::new(high), top_area);
     frame.render_widget(Paragraph::new(low), low_area);

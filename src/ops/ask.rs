@@ -1,0 +1,299 @@
+//! The one planner both front ends call: what the operator asks for ([`Ask`]), the reads some
+//! plans need ([`Reads`]), and [`plan`], which owns the idempotency token, the audit
+//! parameters of a refusal and, through each action's planner, the call and its `aws` command.
+//! The console's dialog and the CLI's commands only turn their input into an `Ask`.
+
+use super::approve::PipelineData;
+use super::deploy::DeployOptions;
+use super::guards::Guard;
+use super::plan::{Context, OpKind, Planned, Refusal};
+use super::release::{LocalPackage, Package};
+use crate::cloud::{ApprovalOutcome, RetryMode};
+use crate::domain::{ExecutionSummary, Timestamp};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// Where a release comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReleaseFrom {
+    /// A package of this version under the release prefix.
+    Version(String),
+    /// A local package file, uploaded as this version first.
+    Upload {
+        /// The file.
+        path: String,
+        /// Its version.
+        version: String,
+        /// Its commit (`None`: the working tree's, read by the front end).
+        commit: Option<String>,
+    },
+    /// Not chosen yet (the console's picker is open).
+    Unchosen,
+}
+
+/// The action and the operator's input for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum What {
+    /// Approve the pending approval, with an optional comment.
+    Approve {
+        /// Comment (empty: none).
+        comment: String,
+    },
+    /// Reject the pending approval; the comment is required.
+    Reject {
+        /// Why.
+        comment: String,
+    },
+    /// Start a new execution.
+    Deploy {
+        /// Pipeline variables.
+        variables: BTreeMap<String, String>,
+        /// An S3 object version of the source instead of the latest.
+        source_version: Option<String>,
+    },
+    /// Stop the running execution.
+    Stop {
+        /// Abandon running actions.
+        abandon: bool,
+        /// Why (required).
+        reason: String,
+    },
+    /// Retry the failed stage.
+    Retry {
+        /// Every action of the stage, not only the failed ones.
+        all: bool,
+    },
+    /// Promote or upload a release.
+    Release(ReleaseFrom),
+    /// Roll a stage back.
+    Rollback {
+        /// The stage (default: the deploy stage).
+        stage: Option<String>,
+        /// The execution to roll back to.
+        to: Option<String>,
+    },
+    /// Disable a stage's inbound transition.
+    Freeze {
+        /// The stage (default: the deploy stage).
+        stage: Option<String>,
+        /// Why (required; shown while frozen).
+        reason: String,
+    },
+    /// Enable a stage's inbound transition again.
+    Unfreeze {
+        /// The stage (default: the deploy stage).
+        stage: Option<String>,
+        /// Why (optional; the audit log keeps it, the API takes none).
+        reason: String,
+    },
+    /// Invalidate CloudFront paths.
+    Invalidate {
+        /// The paths.
+        paths: Vec<String>,
+    },
+}
+
+/// One request of an operator: the action and its input on one environment, and what makes the
+/// confirmation's idempotency token unique.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ask {
+    /// Environment name.
+    pub env: String,
+    /// The action and its input.
+    pub what: What,
+    /// When the operator asked (the console: when the dialog opened; the CLI: when it ran).
+    pub asked_at: Timestamp,
+    /// A number unique to this request in its front end (the console's request id; the CLI's
+    /// process id and clock), for the idempotency token.
+    pub nonce: u64,
+}
+
+/// What some plans need read beforehand, by the front end that plans.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Reads<'a> {
+    /// Release: the packages under the release prefix (`None`: not read).
+    pub packages: Option<&'a [Package]>,
+    /// Release upload: the local file read (size and SHA-256), with its release.
+    pub local: Option<&'a LocalPackage>,
+    /// Rollback: the executions that succeeded in the stage, newest first (`None`: being read).
+    pub candidates: Option<&'a [ExecutionSummary]>,
+}
+
+impl What {
+    /// The action.
+    pub fn kind(&self) -> OpKind {
+        match self {
+            What::Approve { .. } => OpKind::Approve,
+            What::Reject { .. } => OpKind::Reject,
+            What::Deploy { .. } => OpKind::Deploy,
+            What::Stop { .. } => OpKind::Stop,
+            What::Retry { .. } => OpKind::Retry,
+            What::Release(_) => OpKind::Release,
+            What::Rollback { .. } => OpKind::Rollback,
+            What::Freeze { .. } => OpKind::Freeze,
+            What::Unfreeze { .. } => OpKind::Unfreeze,
+            What::Invalidate { .. } => OpKind::Invalidate,
+        }
+    }
+}
+
+impl Ask {
+    /// The action.
+    pub fn kind(&self) -> OpKind {
+        self.what.kind()
+    }
+
+    /// The idempotency token of this request: `shipdeck-<env>-<time>-<nonce>`, within
+    /// CodePipeline's pattern `^[a-zA-Z0-9-]+$` and 128 characters (and CloudFront's
+    /// CallerReference), whatever the environment's name.
+    pub fn token(&self) -> String {
+        let env: String = self
+            .env
+            .chars()
+            .take(64)
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        format!(
+            "shipdeck-{env}-{:x}-{:x}",
+            self.asked_at.0.max(0),
+            self.nonce
+        )
+    }
+
+    /// The operator's input as the audit log records it when no call is made (a refusal, a
+    /// decline before a plan existed).
+    pub fn params(&self) -> Value {
+        match &self.what {
+            What::Approve { comment } | What::Reject { comment } => json!({ "comment": comment }),
+            What::Deploy {
+                variables,
+                source_version,
+            } => json!({ "variables": variables, "source_version": source_version }),
+            What::Stop { abandon, reason } => json!({ "abandon": abandon, "reason": reason }),
+            What::Retry { all } => json!({ "all": all }),
+            What::Release(ReleaseFrom::Version(v)) => json!({ "from": v }),
+            What::Release(ReleaseFrom::Upload {
+                path,
+                version,
+                commit,
+            }) => json!({ "package": path, "version": version, "commit": commit }),
+            What::Release(ReleaseFrom::Unchosen) => json!({ "from": null }),
+            What::Rollback { stage, to } => json!({ "to": to, "stage": stage }),
+            What::Freeze { stage, reason } | What::Unfreeze { stage, reason } => {
+                json!({ "reason": reason, "stage": stage })
+            }
+            What::Invalidate { paths } => json!({ "paths": paths }),
+        }
+    }
+}
+
+/// Plans `ask` with the environment's data and the reads it needed: the one planner of both
+/// front ends.
+pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, reads: Reads<'_>, ask: &Ask) -> Planned {
+    let planned = match &ask.what {
+        What::Approve { comment } => {
+            super::approve::plan(ctx, data, ApprovalOutcome::Approved, Some(comment.as_str()))
+        }
+        What::Reject { comment } => {
+            super::approve::plan(ctx, data, ApprovalOutcome::Rejected, Some(comment.as_str()))
+        }
+        What::Deploy {
+            variables,
+            source_version,
+        } => {
+            let opts = DeployOptions {
+                client_request_token: ask.token(),
+                variables: variables.clone(),
+                source_version: source_version.clone(),
+            };
+            super::deploy::plan(ctx, data, &opts)
+        }
+        What::Stop { abandon, reason } => super::stop::plan(ctx, data, *abandon, reason),
+        What::Retry { all } => {
+            let mode = if *all {
+                RetryMode::AllActions
+            } else {
+                RetryMode::FailedActions
+            };
+            super::retry::plan(ctx, data, mode)
+        }
+        What::Release(from) => release(ctx, data, reads, from),
+        What::Rollback { stage, to } => {
+            let stage = stage.clone().or_else(|| {
+                data.def
+                    .and_then(super::rollback::default_stage)
+                    .map(str::to_string)
+            });
+            match stage {
+                Some(stage) => {
+                    super::rollback::plan(ctx, data, &stage, reads.candidates, to.as_deref())
+                }
+                None => {
+                    super::guards::read_only(ctx)?;
+                    Err(Refusal::by(
+                        Guard::Input,
+                        format!(
+                            "{}: no deploy stage to roll back (the pipeline is not loaded yet, or \
+                             name one with --stage)",
+                            ctx.spec.name
+                        ),
+                    ))
+                }
+            }
+        }
+        What::Freeze { stage, reason } => {
+            super::freeze::plan(ctx, data, OpKind::Freeze, stage.as_deref(), reason)
+        }
+        What::Unfreeze { stage, reason } => {
+            super::freeze::plan(ctx, data, OpKind::Unfreeze, stage.as_deref(), reason)
+        }
+        What::Invalidate { paths } => super::invalidate::plan(ctx, paths, &ask.token()),
+    };
+    planned.map(|mut p| {
+        if let What::Unfreeze { reason, .. } = &ask.what {
+            let reason = reason.trim();
+            p.note = (!reason.is_empty()).then(|| format!("reason: {reason}"));
+        }
+        p
+    })
+}
+
+fn release(
+    ctx: &Context<'_>,
+    data: PipelineData<'_>,
+    reads: Reads<'_>,
+    from: &ReleaseFrom,
+) -> Planned {
+    let read_only = super::guards::read_only(ctx);
+    match from {
+        ReleaseFrom::Unchosen => {
+            read_only?;
+            Err(Refusal::by(
+                Guard::Input,
+                "choose a release package from the list",
+            ))
+        }
+        ReleaseFrom::Version(version) => {
+            let Some(packages) = reads.packages else {
+                read_only?;
+                return Err(Refusal::by(
+                    Guard::Input,
+                    "the release packages are not read yet",
+                ));
+            };
+            super::release::plan_promote(ctx, data, packages, version)
+        }
+        ReleaseFrom::Upload { path, .. } => match (reads.packages, reads.local) {
+            (Some(packages), Some(local)) => {
+                super::release::plan_upload(ctx, data, packages, local)
+            }
+            _ => {
+                read_only?;
+                Err(Refusal::by(
+                    Guard::Input,
+                    format!("{path} and the release packages are not read yet"),
+                ))
+            }
+        },
+    }
+}

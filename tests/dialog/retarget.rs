@@ -1,0 +1,110 @@
+//! A dialog acts only on the target the operator saw: a refresh that plans another target says
+//! what changed, clears the typed confirmation and sends nothing until the operator has read it.
+
+use super::*;
+use shipdeck::domain::{ExecutionStatus, Timestamp};
+
+/// A refresh of `env` answered with `snapshot`.
+fn refresh_with(s: &mut shipdeck::app::State, snapshot: shipdeck::app::EnvSnapshot) {
+    // The dialog takes the keys; polls go on with time.
+    let later = s.now + 10 * Timestamp::MINUTE;
+    let fx = update(s, Action::Tick(later));
+    for e in fx {
+        if let Effect::FetchEnv { env, request, .. } = e {
+            let result = if s.envs[env].spec.name == "prd" {
+                Ok(Box::new(snapshot.clone()))
+            } else {
+                let name = s.envs[env].spec.name.clone();
+                Ok(Box::new(env_snapshot(&name)))
+            };
+            update(
+                s,
+                Action::EnvLoaded {
+                    env,
+                    request,
+                    result,
+                },
+            );
+        }
+    }
+}
+
+/// prd after e-32's approval expired: e-33 (1.4.0) waits at the approval instead.
+fn another_approval() -> shipdeck::app::EnvSnapshot {
+    let ex = |id: &str, st, v: &str, ago: i64| execution(id, st, v, T0 - ago * Timestamp::HOUR);
+    snapshot(
+        "prd",
+        vec![
+            ex("e-33", ExecutionStatus::InProgress, "1.4.0", 0),
+            ex("e-32", ExecutionStatus::Failed, "1.3.0", 2),
+            ex("e-31", ExecutionStatus::Succeeded, "1.2.0", 30),
+        ],
+        Some(("e-33", T0)),
+    )
+}
+
+#[test]
+fn an_approval_replaced_under_an_open_dialog_is_never_sent_unseen() {
+    let mut s = open("prd", OpKind::Approve);
+    type_text(&mut s, "checked 1.3.0 on stg");
+    update(&mut s, Action::DialogNext);
+    type_text(&mut s, "prd");
+    assert!(s.ops.dialog.as_ref().unwrap().ready());
+    refresh_with(&mut s, another_approval());
+    let d = s.ops.dialog.clone().unwrap();
+    assert_eq!(d.typed, "", "the typed confirmation is cleared");
+    assert!(!d.ready());
+    let was = d.changed.clone().expect("the change is shown");
+    assert!(was.contains("e-32") && was.contains("1.3.0"), "{was}");
+    let now = d.pinned.clone().unwrap().text;
+    assert!(now.contains("e-33") && now.contains("1.4.0"), "{now}");
+    assert!(status(&s).contains("target changed"), "{}", status(&s));
+    // Enter acknowledges the new target and sends nothing; the name must be typed again.
+    assert_eq!(applies(&update(&mut s, Action::Submit)), 0);
+    assert!(s.ops.dialog.as_ref().unwrap().changed.is_none());
+    assert_eq!(
+        applies(&update(&mut s, Action::Submit)),
+        0,
+        "name not typed"
+    );
+    type_text(&mut s, "prd");
+    let fx = update(&mut s, Action::Submit);
+    let Some(Effect::ApplyOp { plan, .. }) = fx.first() else {
+        panic!("one ApplyOp: {fx:?}")
+    };
+    let Request::Answer { execution_id, .. } = &plan.request else {
+        panic!("an answer")
+    };
+    assert_eq!(execution_id, "e-33", "the target the operator read");
+}
+
+#[test]
+fn a_refresh_with_the_same_target_changes_nothing() {
+    let mut s = open("prd", OpKind::Approve);
+    update(&mut s, Action::DialogNext);
+    type_text(&mut s, "prd");
+    let same = env_snapshot("prd");
+    refresh_with(&mut s, same);
+    let d = s.ops.dialog.clone().unwrap();
+    assert!(d.changed.is_none() && d.ready(), "{:?}", d.changed);
+    assert_eq!(applies(&update(&mut s, Action::Submit)), 1);
+}
+
+#[test]
+fn the_stop_and_reject_dialogs_catch_a_new_target_too() {
+    // Stop: the running execution is replaced by another one.
+    let mut s = open("prd", OpKind::Stop);
+    type_text(&mut s, "bad build");
+    update(&mut s, Action::DialogNext);
+    type_text(&mut s, "prd");
+    assert!(s.ops.dialog.as_ref().unwrap().ready());
+    refresh_with(&mut s, another_approval());
+    let d = s.ops.dialog.clone().unwrap();
+    assert!(d.changed.is_some() && !d.ready(), "{d:?}");
+    // Reject, still without its comment (a draft): the draft's target is pinned too.
+    let mut s = open("prd", OpKind::Reject);
+    assert!(s.ops.dialog.as_ref().unwrap().planned.is_err());
+    refresh_with(&mut s, another_approval());
+    let d = s.ops.dialog.clone().unwrap();
+    assert!(d.changed.is_some(), "{d:?}");
+}
