@@ -214,7 +214,8 @@ async fn releasing_a_package_to_dev_starts_the_pipeline_on_it_with_one_copy_obje
     rig.app.settle().await;
     let deployed = shipdeck::app::deployed_version(&rig.app.state, 0);
     let picker = rig.app.state.ops.picker.clone().expect("the picker");
-    let packages = picker.packages.expect("read").expect("listed");
+    let catalogue = picker.packages.expect("read").expect("listed");
+    let packages = catalogue.newest();
     let versions: Vec<_> = packages.iter().map(|p| p.release.version.clone()).collect();
     let mut sorted = versions.clone();
     sorted.sort_by(|a, b| b.cmp(a));

@@ -145,11 +145,13 @@ pub async fn plan(
             ops::retry::plan(ctx, data, mode)
         }
         Command::Release(a) => {
-            let packages = ops::release::catalogue(cloud, spec)
+            let catalogue = ops::release::catalogue_for(cloud, spec, a.from.as_deref())
                 .await
                 .map_err(|e| Failure::new(format!("release catalogue of {}: {e}", spec.name)))?;
+            let packages = &catalogue.packages;
             match (&a.from, &a.package, &a.version) {
-                (Some(from), _, _) => ops::release::plan_promote(ctx, data, &packages, from),
+                (Some(from), _, _) => ops::release::plan_promote(ctx, data, packages, from)
+                    .map_err(|r| catalogue.explain(from, r)),
                 (None, Some(path), Some(version)) => {
                     let path = path.display().to_string();
                     let (bytes, sha256) = ops::upload::read_package(&path).map_err(Failure::new)?;
@@ -163,7 +165,7 @@ pub async fn plan(
                             actor: ctx.identity.map_or("unknown".into(), ops::guards::person),
                         },
                     };
-                    ops::release::plan_upload(ctx, data, &packages, &local)
+                    ops::release::plan_upload(ctx, data, packages, &local)
                 }
                 _ => Err(Refusal::by(
                     Guard::Input,
