@@ -7,6 +7,112 @@ use common::cli_ops::*;
 use serde_json::Value;
 use std::process::Command;
 
+/// Every key under the demo's release prefix, listed page by page from the same simulated world
+/// the `--demo` commands build.
+fn demo_release_keys() -> Vec<String> {
+    use shipdeck::cloud::sim::{SimCloud, SimConfig, Simulator, demo_specs};
+    let sim = SimCloud::new(Simulator::new(SimConfig::default(), &demo_specs()));
+    let s3 = sim.cloud().storage;
+    let (mut keys, mut token) = (Vec::new(), None::<String>);
+    loop {
+        let page = futures::executor::block_on(s3.list_objects(
+            "storefront-deployer-source",
+            "releases/",
+            None,
+            token.as_deref(),
+            1000,
+        ))
+        .unwrap();
+        keys.extend(page.objects.into_iter().map(|o| o.key));
+        token = page.next_token;
+        if token.is_none() {
+            return keys;
+        }
+    }
+}
+
+#[test]
+fn release_from_a_version_older_than_the_newest_thirty_packages() {
+    let state = state_dir("release-old");
+    let keys = demo_release_keys();
+    assert!(keys.len() > 30, "the demo has more than 30 packages");
+    // 1.38.21 went to prd on 11-18, more than thirty releases ago.
+    let key = "releases/1.38.21/release.zip";
+    let newer = keys.iter().filter(|k| k.as_str() > key).count();
+    assert!(newer >= 30, "{newer} newer packages");
+    let out = shipdeck(
+        &state,
+        &["--demo", "release", "prd", "--from", "1.38.21", "--dry-run"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "package:       s3://storefront-deployer-source/{key}"
+        )),
+        "{stdout}"
+    );
+    let shipped = stdout
+        .lines()
+        .find(|l| l.starts_with("would ship:    1.38.21 (commit "))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        !shipped.contains("(commit )") && !shipped.ends_with(" by "),
+        "the commit and actor come from the package's metadata: {shipped}"
+    );
+    assert!(
+        stdout.contains(&format!("--copy-source storefront-deployer-source/{key}")),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_missing_version_is_not_found_among_every_package_under_the_prefix() {
+    let state = state_dir("release-missing");
+    let n = demo_release_keys().len();
+    let out = shipdeck(
+        &state,
+        &["--demo", "release", "prd", "--from", "1.38.99", "--dry-run"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains(&format!(
+            "no package of version 1.38.99 among {n} packages under \
+             s3://storefront-deployer-source/releases/; newest: 1.44.0"
+        )),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn an_upload_of_a_version_older_than_the_newest_thirty_is_refused_as_existing() {
+    let state = state_dir("release-exists");
+    let pkg = state.join("pkg.zip");
+    std::fs::create_dir_all(&state).unwrap();
+    std::fs::write(&pkg, b"PK\x03\x04 a package").unwrap();
+    let pkg = pkg.display().to_string();
+    let out = shipdeck(
+        &state,
+        &[
+            "--demo",
+            "release",
+            "dev",
+            "--package",
+            &pkg,
+            "--version",
+            "1.38.21",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr).contains("version 1.38.21 already exists"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
 #[test]
 fn release_rollback_freeze_and_invalidate_from_the_command_line() {
     let state = state_dir("changes");

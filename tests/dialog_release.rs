@@ -9,7 +9,7 @@ use common::*;
 use shipdeck::app::{Action, Effect, State, update};
 use shipdeck::domain::{Release, Timestamp, Version};
 use shipdeck::ops::OpKind;
-use shipdeck::ops::release::Package;
+use shipdeck::ops::release::{Catalogue, Package};
 
 fn package(version: &str, hours_ago: i64) -> Package {
     Package {
@@ -21,15 +21,25 @@ fn package(version: &str, hours_ago: i64) -> Package {
         },
         last_modified: T0 - hours_ago * Timestamp::HOUR,
         size: 1234,
+        described: true,
     }
 }
 
-fn packages() -> Vec<Package> {
-    vec![
+fn catalogue(packages: Vec<Package>) -> Catalogue {
+    Catalogue {
+        bucket: "storefront-deployer-source".into(),
+        prefix: "releases/".into(),
+        packages,
+        ..Catalogue::default()
+    }
+}
+
+fn packages() -> Catalogue {
+    catalogue(vec![
         package("1.5.0", 1),
         package("1.4.0", 20),
         package("1.3.0", 50),
-    ]
+    ])
 }
 
 /// Opens the picker on `env`; returns the catalogue request.
@@ -39,7 +49,9 @@ fn picker(s: &mut State, env: &str) -> (usize, u64) {
     let found: Vec<_> = fx
         .iter()
         .filter_map(|e| match e {
-            Effect::FetchPackages { env, request, spec } => Some((*env, *request, spec.clone())),
+            Effect::FetchPackages {
+                env, request, spec, ..
+            } => Some((*env, *request, spec.clone())),
             _ => None,
         })
         .collect();
@@ -89,7 +101,7 @@ fn p_opens_the_picker_and_reads_the_packages() {
         },
     );
     let listed = s.ops.picker.as_ref().unwrap().packages.clone().unwrap();
-    assert_eq!(listed.unwrap().len(), 3);
+    assert_eq!(listed.unwrap().packages.len(), 3);
 }
 
 #[test]
@@ -219,5 +231,126 @@ fn the_release_command_goes_to_the_named_version() {
     assert_eq!(
         d.package.map(|p| p.release.version.to_string()).as_deref(),
         Some("1.3.0")
+    );
+}
+
+/// A catalogue of 40 packages, 1.0.39 newest: the newest 30 described, and `also` (the version
+/// asked for) described wherever it is.
+fn forty(also: Option<&str>) -> Catalogue {
+    let packages = (0..40)
+        .rev()
+        .map(|n| {
+            let v = format!("1.0.{n}");
+            let mut p = package(&v, 40 - n);
+            p.described = n >= 10 || also == Some(v.as_str());
+            if !p.described {
+                p.release.commit.clear();
+                p.release.actor.clear();
+            }
+            p
+        })
+        .collect();
+    let mut c = catalogue(packages);
+    c.skipped = vec!["releases/README.txt".into()];
+    c
+}
+
+/// `:release ENV VERSION`: the effect it asks for, with the version to page for.
+fn release_command(s: &mut State, text: &str) -> (usize, u64, Option<Version>) {
+    update(s, Action::CommandOpen);
+    type_text(s, text);
+    let fx = update(s, Action::Submit);
+    fx.iter()
+        .find_map(|e| match e {
+            Effect::FetchPackages {
+                env, request, want, ..
+            } => Some((*env, *request, want.clone())),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no catalogue read: {fx:?} {}", status(s)))
+}
+
+#[test]
+fn the_release_command_finds_a_version_older_than_the_picker_shows() {
+    let mut s = loaded();
+    let (env, request, want) = release_command(&mut s, "release prd 1.0.3");
+    assert_eq!(want, Version::parse("1.0.3"), "the catalogue pages for it");
+    update(
+        &mut s,
+        Action::PackagesLoaded {
+            env,
+            request,
+            result: Ok(forty(Some("1.0.3"))),
+        },
+    );
+    assert!(s.ops.picker.is_none());
+    let d = s.ops.dialog.clone().expect("the dialog of 1.0.3");
+    assert_eq!(
+        d.package.as_ref().map(|p| p.key.as_str()),
+        Some("releases/1.0.3/release.zip")
+    );
+    let plan = d.planned.expect("planned");
+    assert!(
+        plan.summary
+            .join("\n")
+            .contains("would ship:    1.0.3 (commit 9e8d7c6)"),
+        "{:?}",
+        plan.summary
+    );
+}
+
+#[test]
+fn a_version_not_in_the_catalogue_is_not_found_among_every_package() {
+    let mut s = loaded();
+    let (env, request, _) = release_command(&mut s, "release prd v1.0.77");
+    update(
+        &mut s,
+        Action::PackagesLoaded {
+            env,
+            request,
+            result: Ok(forty(None)),
+        },
+    );
+    assert!(s.ops.dialog.is_none());
+    assert!(
+        status(&s).contains(
+            "release: no package of version 1.0.77 among 40 packages under \
+             s3://storefront-deployer-source/releases/; newest: 1.0.39"
+        ),
+        "{}",
+        status(&s)
+    );
+    assert!(
+        status(&s).contains("skipped 1 key with no version in the name or metadata"),
+        "{}",
+        status(&s)
+    );
+    // The picker stays open on the packages it shows: the newest thirty, with their metadata.
+    update(&mut s, Action::Bottom);
+    let p = s.ops.picker.as_ref().expect("the picker");
+    assert_eq!(p.row, 29);
+    update(&mut s, Action::Open);
+    let d = s.ops.dialog.clone().expect("a dialog");
+    assert_eq!(
+        d.package.map(|p| p.release.version.to_string()).as_deref(),
+        Some("1.0.10")
+    );
+}
+
+#[test]
+fn a_release_command_with_no_version_reads_nothing() {
+    let mut s = loaded();
+    update(&mut s, Action::CommandOpen);
+    type_text(&mut s, "release prd latest");
+    let fx = update(&mut s, Action::Submit);
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::FetchPackages { .. })),
+        "{fx:?}"
+    );
+    assert!(s.ops.picker.is_none() && s.ops.dialog.is_none());
+    assert!(
+        status(&s).contains("`latest` is not a version such as 1.43.0"),
+        "{}",
+        status(&s)
     );
 }

@@ -214,7 +214,8 @@ async fn releasing_a_package_to_dev_starts_the_pipeline_on_it_with_one_copy_obje
     rig.app.settle().await;
     let deployed = shipdeck::app::deployed_version(&rig.app.state, 0);
     let picker = rig.app.state.ops.picker.clone().expect("the picker");
-    let packages = picker.packages.expect("read").expect("listed");
+    let catalogue = picker.packages.expect("read").expect("listed");
+    let packages = catalogue.newest();
     let versions: Vec<_> = packages.iter().map(|p| p.release.version.clone()).collect();
     let mut sorted = versions.clone();
     sorted.sort_by(|a, b| b.cmp(a));
@@ -324,4 +325,62 @@ async fn an_approval_that_expires_under_the_open_dialog_is_not_answered_in_its_p
     assert_eq!(rig.count("PutApprovalResult"), 1, "{}", rig.status());
     let answered = rig.sim.with(|s| s.pending_approvals());
     assert!(answered.iter().all(|a| a.execution_id != next));
+}
+
+#[tokio::test]
+async fn the_console_reaches_an_old_release_and_counts_packages_named_any_way() {
+    let mut rig = OpsRig::new("release-old").await;
+    // A package named the way some pipelines name theirs, and the environments view's count.
+    let req = shipdeck::cloud::PutRequest {
+        bucket: "storefront-deployer-source".into(),
+        key: "releases/storefront-9.0.0.zip".into(),
+        body: b"PK".to_vec(),
+        metadata: Default::default(),
+        content_type: None,
+        sha256: None,
+        if_none_match: true,
+    };
+    rig.sim.cloud().storage.put_object(&req).await.unwrap();
+    rig.keys(&[Action::Show(View::Environments)]);
+    rig.run(2 * Timestamp::MINUTE, 10 * Timestamp::SECOND).await;
+    assert!(
+        rig.app
+            .state
+            .releases
+            .iter()
+            .any(|r| r.version.to_string() == "9.0.0"),
+        "releases/storefront-9.0.0.zip counts as release 9.0.0"
+    );
+    assert_eq!(rig.count("HeadObject"), 0, "the count reads key names only");
+
+    // `:release prd VERSION` pages to a release older than the newest thirty.
+    let old = rig
+        .sim
+        .with(|s| s.releases())
+        .into_iter()
+        .nth(35)
+        .expect("more than 35 releases");
+    rig.select("prd");
+    rig.keys(&[Action::CommandOpen]);
+    rig.typed(&format!("release prd {}", old.version));
+    rig.keys(&[Action::Submit]);
+    rig.app.settle().await;
+    let d = rig
+        .app
+        .state
+        .ops
+        .dialog
+        .clone()
+        .unwrap_or_else(|| panic!("the dialog of {}: {}", old.version, rig.status()));
+    let package = d.package.expect("the package");
+    assert_eq!(
+        package.release, old,
+        "version, commit and actor from the metadata"
+    );
+    assert!(
+        rig.count("HeadObject") <= 31,
+        "the newest thirty and the one asked for: {}",
+        rig.count("HeadObject")
+    );
+    assert_eq!(rig.mutating() + rig.count("CopyObject"), 0, "nothing sent");
 }

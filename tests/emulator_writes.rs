@@ -213,3 +213,155 @@ async fn invalidations_are_created_read_back_and_idempotent() {
         .unwrap_err();
     assert_eq!(err.to_string(), "distribution not found: E0NOSUCHDIST");
 }
+
+/// The fixture of the catalogue test: 34 packages named by their version with metadata, a
+/// package named `app-2.0.0.zip` without metadata, one whose version is only in its metadata, a
+/// README and a folder marker.
+fn shelf(bucket: &str, prefix: &str) -> Vec<PutRequest> {
+    let put = |key: String, metadata: &[(&str, String)]| PutRequest {
+        bucket: bucket.into(),
+        key,
+        body: b"PK package".to_vec(),
+        metadata: metadata
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
+        content_type: None,
+        sha256: None,
+        if_none_match: true,
+    };
+    let mut puts: Vec<PutRequest> = (0..34)
+        .map(|n| {
+            let v = format!("1.0.{n}");
+            let meta = [
+                ("version", v.clone()),
+                ("commit", format!("c{n:06}")),
+                ("actor", "alice".into()),
+            ];
+            put(format!("{prefix}{v}/release.zip"), &meta)
+        })
+        .collect();
+    puts.push(put(format!("{prefix}app-2.0.0.zip"), &[]));
+    let built = [("version", "1.9.0".to_string()), ("actor", "bob".into())];
+    puts.push(put(format!("{prefix}build-7.zip"), &built));
+    puts.push(put(format!("{prefix}README.txt"), &[]));
+    puts.push(put(prefix.to_string(), &[]));
+    puts
+}
+
+/// Every page of a listing: its keys and whether it was truncated.
+async fn pages(
+    s: &dyn shipdeck::cloud::Storage,
+    bucket: &str,
+    prefix: &str,
+    after: Option<&str>,
+    max: usize,
+) -> Vec<(Vec<String>, bool)> {
+    let (mut out, mut token) = (Vec::new(), None::<String>);
+    loop {
+        let page = s
+            .list_objects(bucket, prefix, after, token.as_deref(), max)
+            .await
+            .unwrap();
+        out.push((
+            page.objects.into_iter().map(|o| o.key).collect(),
+            page.next_token.is_some(),
+        ));
+        token = page.next_token;
+        if token.is_none() {
+            return out;
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_catalogue_pages_through_the_emulator_as_through_the_simulator() {
+    use shipdeck::cloud::sim::{SimCloud, SimConfig, Simulator, demo_specs};
+    use shipdeck::domain::Version;
+    use shipdeck::ops::release::{self, Limits};
+    let (aws, c, _) = connect().await;
+    let bucket = unique("storefront-deployer-source");
+    c.s3.create_bucket().bucket(&bucket).send().await.unwrap();
+    let sim = SimCloud::new(Simulator::new(SimConfig::default(), &demo_specs()));
+    let sim_bucket = "storefront-deployer-source";
+    let prefix = "shelf/";
+    let (emu, simulated) = (aws.cloud(), sim.cloud());
+    for req in shelf(&bucket, prefix) {
+        emu.storage.put_object(&req).await.unwrap();
+    }
+    for req in shelf(sim_bucket, prefix) {
+        simulated.storage.put_object(&req).await.unwrap();
+    }
+
+    // The simulator pages like S3: the same pages, the same truncation, for every page size.
+    for (after, max) in [
+        (None, 1),
+        (None, 4),
+        (None, 36),
+        (None, 37),
+        (None, 1000),
+        (Some("shelf/1.0.3"), 5),
+        (Some("a"), 10),
+        (Some("zzz"), 10),
+    ] {
+        let real = pages(emu.storage.as_ref(), &bucket, prefix, after, max).await;
+        let modelled = pages(simulated.storage.as_ref(), sim_bucket, prefix, after, max).await;
+        assert_eq!(modelled, real, "StartAfter {after:?}, MaxKeys {max}");
+    }
+    let empty = emu
+        .storage
+        .list_objects(&bucket, prefix, None, None, 0)
+        .await
+        .unwrap();
+    assert!(empty.objects.is_empty() && empty.next_token.is_none());
+
+    // The catalogue reads every page (MaxKeys 4: ten pages), versions from the metadata or
+    // anywhere in the key name, and the oldest package when asked for it.
+    let oldest = Version::new(1, 0, 0);
+    let limits = Limits {
+        page_keys: 4,
+        ..Limits::PICKER
+    };
+    let read = release::read(&emu, &bucket, prefix, Some(&oldest), limits)
+        .await
+        .unwrap();
+    let modelled = release::read(&simulated, sim_bucket, prefix, Some(&oldest), limits)
+        .await
+        .unwrap();
+    let view = |c: &release::Catalogue| -> Vec<(String, String, String, bool)> {
+        c.packages
+            .iter()
+            .map(|p| {
+                let r = &p.release;
+                (
+                    p.key.clone(),
+                    r.version.to_string(),
+                    r.commit.clone(),
+                    p.described,
+                )
+            })
+            .collect()
+    };
+    assert_eq!(view(&read), view(&modelled));
+    assert_eq!(read.packages.len(), 36);
+    assert_eq!(read.packages[0].key, "shelf/app-2.0.0.zip");
+    assert_eq!(read.packages[1].key, "shelf/build-7.zip");
+    assert_eq!(read.packages[1].release.version, Version::new(1, 9, 0));
+    let found = read.find(&oldest).expect("the oldest package, by paging");
+    assert_eq!(
+        (found.key.as_str(), found.release.commit.as_str()),
+        ("shelf/1.0.0/release.zip", "c000000")
+    );
+    assert_eq!(read.skipped, vec!["shelf/README.txt".to_string()]);
+    assert_eq!(modelled.skipped, read.skipped);
+    assert!(read.unread.is_empty());
+
+    // The picker's catalogue knows every package, not only the newest thirty.
+    let mut spec = demo_specs().remove(0);
+    spec.source_bucket = bucket.clone();
+    spec.release_prefix = prefix.into();
+    let all = release::catalogue(&emu, &spec).await.unwrap();
+    let versions: Vec<String> = all.iter().map(|p| p.release.version.to_string()).collect();
+    assert_eq!(versions.len(), 36, "{versions:?}");
+    assert!(versions.contains(&"2.0.0".to_string()) && versions.contains(&"1.0.0".to_string()));
+}

@@ -253,5 +253,7 @@ async fn an_approval_that_expired_after_the_plan_is_refused() {
     assert_eq!(w.mutating(), 0);
 }
 
+#[path = "ops_sim/catalogue.rs"]
+mod catalogue;
 #[path = "ops_sim/stop_deploy.rs"]
 mod stop_deploy;

@@ -189,10 +189,42 @@ fn audit_view_lists_newest_first() {
     snap(&s, "audit_view");
 }
 
-fn release_picker(env: &str) -> State {
-    use shipdeck::app::Effect;
+/// A catalogue of `versions` (with their age in hours), the first `described` with metadata.
+fn release_catalogue(
+    versions: &[(&str, i64)],
+    described: usize,
+) -> shipdeck::ops::release::Catalogue {
     use shipdeck::domain::{Release, Timestamp, Version};
-    use shipdeck::ops::release::Package;
+    use shipdeck::ops::release::{Catalogue, Package};
+    let packages = versions
+        .iter()
+        .enumerate()
+        .map(|(i, (v, hours))| Package {
+            key: format!("releases/{v}/release.zip"),
+            release: Release {
+                version: Version::parse(v).unwrap(),
+                commit: if i < described { "9e8d7c6b5a4f" } else { "" }.into(),
+                actor: if i < described { "alice" } else { "" }.into(),
+            },
+            last_modified: common::T0 - hours * Timestamp::HOUR,
+            size: 48_213,
+            described: i < described,
+        })
+        .collect();
+    Catalogue {
+        bucket: "storefront-deployer-source".into(),
+        prefix: "releases/".into(),
+        packages,
+        ..Catalogue::default()
+    }
+}
+
+/// The picker opened on `env` and answered with `result`.
+fn release_picker_with(
+    env: &str,
+    result: Result<shipdeck::ops::release::Catalogue, String>,
+) -> State {
+    use shipdeck::app::Effect;
     let mut s = loaded();
     select(&mut s, env);
     let fx = update(&mut s, Action::Op(OpKind::Release));
@@ -202,28 +234,56 @@ fn release_picker(env: &str) -> State {
     }) else {
         panic!("no catalogue read: {}", status(&s))
     };
-    let packages = [("1.5.0", 2), ("1.4.0", 26), ("1.3.0", 80), ("1.2.0", 300)]
-        .into_iter()
-        .map(|(v, hours)| Package {
-            key: format!("releases/{v}/release.zip"),
-            release: Release {
-                version: Version::parse(v).unwrap(),
-                commit: "9e8d7c6b5a4f".into(),
-                actor: "alice".into(),
-            },
-            last_modified: common::T0 - hours * Timestamp::HOUR,
-            size: 48_213,
-        })
-        .collect();
     update(
         &mut s,
         Action::PackagesLoaded {
             env,
             request,
-            result: Ok(packages),
+            result,
         },
     );
     s
+}
+
+fn release_picker(env: &str) -> State {
+    let versions = [("1.5.0", 2), ("1.4.0", 26), ("1.3.0", 80), ("1.2.0", 300)];
+    release_picker_with(env, Ok(release_catalogue(&versions, 4)))
+}
+
+#[test]
+fn release_picker_counts_the_older_packages_and_names_the_skipped_keys() {
+    let versions: Vec<(String, i64)> = (0..45)
+        .rev()
+        .map(|n| (format!("1.{n}.0"), 2 + 24 * (44 - n)))
+        .collect();
+    let versions: Vec<(&str, i64)> = versions.iter().map(|(v, h)| (v.as_str(), *h)).collect();
+    let mut catalogue = release_catalogue(&versions, 30);
+    catalogue.skipped = vec!["releases/README.txt".into(), "releases/latest.zip".into()];
+    let s = release_picker_with("prd", Ok(catalogue));
+    for (w, h) in SIZES {
+        let screen = render(&s, w, h);
+        for text in [
+            "the newest 30 of 45 packages; 15 older (down to 1.0.0):",
+            "skipped 2 keys with no version in the name or metadata:",
+            "releases/README.txt, releases/latest.zip",
+        ] {
+            assert!(screen.contains(text), "{text}: {screen}");
+        }
+        assert!(
+            !screen.contains("1.14.0"),
+            "older packages are not rows: {screen}"
+        );
+    }
+    snap(&s, "release_picker_older_and_skipped");
+}
+
+#[test]
+fn release_picker_says_why_the_packages_are_unknown() {
+    let err = "release packages of prd: access denied: not allowed to call s3:ListBucket";
+    let s = release_picker_with("prd", Err(err.into()));
+    let screen = render(&s, 160, 48);
+    assert!(screen.contains(&format!("✗ {err}")), "{screen}");
+    assert!(!screen.contains("no release packages"), "{screen}");
 }
 
 #[test]

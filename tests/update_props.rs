@@ -121,7 +121,11 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
         Effect::FetchPackages { env, request, .. } => Some(Action::PackagesLoaded {
             env: *env,
             request: *request,
-            result: if ok { Ok(Vec::new()) } else { Err("X".into()) },
+            result: if ok {
+                Ok(shipdeck::ops::release::Catalogue::default())
+            } else {
+                Err("X".into())
+            },
         }),
         Effect::FetchCandidates { env, request, .. } => Some(Action::CandidatesLoaded {
             env: *env,

@@ -180,14 +180,14 @@ pub enum Action {
     AuditLoaded(Result<Vec<super::AuditLine>, String>),
     /// An audit line could not be written.
     AuditFailed(String),
-    /// The release packages of an environment were read (newest first).
+    /// The release catalogue of an environment was read (packages newest first).
     PackagesLoaded {
         /// Environment index.
         env: usize,
         /// The request this answers.
         request: RequestId,
-        /// Packages, or why they could not be read.
-        result: Result<Vec<crate::ops::release::Package>, String>,
+        /// The catalogue, or why it could not be read.
+        result: Result<crate::ops::release::Catalogue, String>,
     },
     /// The executions that succeeded in a stage were listed (rollback candidates, newest first).
     CandidatesLoaded {

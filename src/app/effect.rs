@@ -119,7 +119,7 @@ pub enum Effect {
         /// The audit log file; `None` for the XDG state dir.
         path: Option<std::path::PathBuf>,
     },
-    /// Read an environment's release packages (`ops::release::catalogue`, as the CLI does).
+    /// Read an environment's release catalogue (`ops::release::read`, as the CLI does).
     FetchPackages {
         /// Environment index.
         env: usize,
@@ -127,6 +127,8 @@ pub enum Effect {
         request: RequestId,
         /// The environment (bucket, release prefix).
         spec: Box<crate::domain::EnvSpec>,
+        /// The version asked for (`:release ENV VERSION`), found however old it is.
+        want: Option<crate::domain::Version>,
     },
     /// List the executions that succeeded in a stage (`list_succeeded_in_stage`).
     FetchCandidates {

@@ -5,6 +5,7 @@ use super::ops_state::{Dialog, Field, Phase, ReleasePicker};
 use super::{Action, Effect, Level, State, dialog};
 use crate::domain::{ExecutionStatus, ExecutionSummary, Version};
 use crate::ops::OpKind;
+use crate::ops::release::Package;
 
 /// The version deployed in environment `env`: the release of its newest succeeded execution.
 pub fn deployed_version(state: &State, env: usize) -> Option<Version> {
@@ -37,10 +38,23 @@ pub fn older_candidates(state: &State, d: &Dialog) -> (Vec<ExecutionSummary>, bo
     }
 }
 
-/// Opens the picker on `env` (the one refusal path has run already) and reads the packages.
+/// Opens the picker on `env` (the one refusal path has run already) and reads the catalogue;
+/// with `want` (`:release ENV VERSION`) the catalogue is paged through for that version, however
+/// old, and its dialog opens at once when it is there.
 pub(super) fn open_picker(state: &mut State, env: usize, want: Option<String>) -> Vec<Effect> {
     let Some(spec) = state.envs.get(env).map(|e| e.spec.clone()) else {
         return Vec::new();
+    };
+    let version = match want.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => match Version::parse(text) {
+            Some(v) => Some(v),
+            None => {
+                let text = format!("release: `{text}` is not a version such as 1.43.0");
+                state.say(Level::Error, text);
+                return Vec::new();
+            }
+        },
     };
     let request = state.take_request();
     state.overlay = None;
@@ -49,12 +63,13 @@ pub(super) fn open_picker(state: &mut State, env: usize, want: Option<String>) -
         request,
         packages: None,
         row: 0,
-        want,
+        want: version.clone(),
     });
     vec![Effect::FetchPackages {
         env,
         request,
         spec: Box::new(spec),
+        want: version,
     }]
 }
 
@@ -64,7 +79,7 @@ pub(super) fn picker(state: &mut State, action: Action) -> Vec<Effect> {
         return Vec::new();
     };
     let count = match &p.packages {
-        Some(Ok(list)) => list.len(),
+        Some(Ok(catalogue)) => catalogue.newest().len(),
         _ => 0,
     };
     match action {
@@ -75,21 +90,14 @@ pub(super) fn picker(state: &mut State, action: Action) -> Vec<Effect> {
         } if env == p.env && request == p.request => {
             let want = p.want.take();
             p.row = 0;
-            if let (Ok(list), Some(v)) = (&result, &want) {
-                match list
-                    .iter()
-                    .position(|k| k.release.version.to_string() == *v)
-                {
-                    Some(i) => p.row = i,
-                    None => {
-                        let text = format!("release: no package of version {v}; choose one");
-                        p.packages = Some(result);
-                        state.say(Level::Warn, text);
-                        return Vec::new();
-                    }
+            if let (Ok(catalogue), Some(v)) = (&result, &want) {
+                if let Some(package) = catalogue.find(v).cloned() {
+                    return open_dialog(state, package);
                 }
+                let text = format!("release: {}; choose one", catalogue.not_found(v));
                 p.packages = Some(result);
-                return choose(state);
+                state.say(Level::Warn, text);
+                return Vec::new();
             }
             p.packages = Some(result);
         }
@@ -112,16 +120,22 @@ fn choose(state: &mut State) -> Vec<Effect> {
     let Some(p) = state.ops.picker.as_ref() else {
         return Vec::new();
     };
-    let Some(Ok(list)) = &p.packages else {
+    let Some(Ok(catalogue)) = &p.packages else {
         state.say(Level::Warn, "release: the packages are not loaded yet");
         return Vec::new();
     };
-    let Some(package) = list.get(p.row).cloned() else {
+    let Some(package) = catalogue.newest().get(p.row).cloned() else {
         state.say(Level::Warn, "release: no package to choose");
         return Vec::new();
     };
-    let env = p.env;
-    state.ops.picker = None;
+    open_dialog(state, package)
+}
+
+/// Closes the picker and opens the plan/confirm dialog of `package`.
+fn open_dialog(state: &mut State, package: Package) -> Vec<Effect> {
+    let Some(env) = state.ops.picker.take().map(|p| p.env) else {
+        return Vec::new();
+    };
     let nonce = state.take_request();
     let mut d = dialog::new(state, OpKind::Release, env, nonce);
     d.package = Some(package);

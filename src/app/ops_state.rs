@@ -2,9 +2,9 @@
 //! after it, the audit view and the per-environment settings the guards need.
 
 use super::RequestId;
-use crate::domain::{ExecutionSummary, Timestamp};
+use crate::domain::{ExecutionSummary, Timestamp, Version};
 use crate::ops::audit::Entry;
-use crate::ops::release::Package;
+use crate::ops::release::{Catalogue, Package};
 use crate::ops::{OpKind, Outcome, Plan, Planned, SelfApproval, Target};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -183,12 +183,12 @@ pub struct ReleasePicker {
     pub env: usize,
     /// The catalogue request in flight or answered.
     pub request: RequestId,
-    /// The packages (`None` while loading), or why they could not be read.
-    pub packages: Option<Result<Vec<Package>, String>>,
+    /// The catalogue (`None` while loading), or why it could not be read.
+    pub packages: Option<Result<Catalogue, String>>,
     /// Selected row.
     pub row: usize,
     /// The version asked for on the command line (`:release ENV VERSION`).
-    pub want: Option<String>,
+    pub want: Option<Version>,
 }
 
 /// Everything about the console's actions.

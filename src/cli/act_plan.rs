@@ -7,7 +7,7 @@ use super::args::{ActFlags, Command};
 use crate::cloud::Cloud;
 use crate::domain::{ExecutionSummary, Release, Timestamp, Version};
 use crate::ops::approve::PipelineData;
-use crate::ops::release::{LocalPackage, Package};
+use crate::ops::release::{Catalogue, LocalPackage};
 use crate::ops::{self, Ask, Context, Planned, Reads, ReleaseFrom, What};
 
 /// Rollback candidates listed (as the console does).
@@ -163,15 +163,19 @@ pub async fn plan(
     data: PipelineData<'_>,
 ) -> Result<Planned, Failure> {
     let spec = ctx.spec;
-    let mut packages: Option<Vec<Package>> = None;
+    let mut catalogue: Option<Catalogue> = None;
     let mut local: Option<LocalPackage> = None;
     let mut listed: Option<Vec<ExecutionSummary>> = None;
     match &ask.what {
         What::Release(from) => {
-            let read = ops::release::catalogue(cloud, spec)
+            let wanted = match from {
+                ReleaseFrom::Version(v) => Some(v.as_str()),
+                _ => None,
+            };
+            let read = ops::release::catalogue_for(cloud, spec, wanted)
                 .await
                 .map_err(|e| Failure::new(format!("release catalogue of {}: {e}", spec.name)))?;
-            packages = Some(read);
+            catalogue = Some(read);
             if let ReleaseFrom::Upload {
                 path,
                 version,
@@ -204,9 +208,14 @@ pub async fn plan(
         _ => {}
     }
     let reads = Reads {
-        packages: packages.as_deref(),
+        packages: catalogue.as_ref().map(|c| c.packages.as_slice()),
         local: local.as_ref(),
         candidates: listed.as_deref(),
     };
-    Ok(ops::plan(ctx, data, reads, ask))
+    let planned = ops::plan(ctx, data, reads, ask);
+    Ok(match (&ask.what, &catalogue) {
+        // A version not found: the keys skipped or not read may be why.
+        (What::Release(ReleaseFrom::Version(v)), Some(c)) => planned.map_err(|r| c.explain(v, r)),
+        _ => planned,
+    })
 }

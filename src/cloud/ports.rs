@@ -62,7 +62,8 @@ pub enum RetryMode {
 pub struct ObjectPage {
     /// Objects in key order.
     pub objects: Vec<ObjectInfo>,
-    /// Token for the next page, if truncated.
+    /// `NextContinuationToken`: present exactly when the page is truncated (`IsTruncated`), i.e.
+    /// more keys follow; pass it back to read the next page.
     pub next_token: Option<String>,
 }
 
@@ -185,7 +186,9 @@ pub trait Pipelines: Send + Sync {
 /// S3.
 #[async_trait]
 pub trait Storage: Send + Sync {
-    /// One page of `ListObjectsV2`.
+    /// One page of `ListObjectsV2`: the keys under `prefix` in key order, after `start_after` or
+    /// after the page that gave the `continuation` token (which wins over `start_after`), at most
+    /// `max_keys` of them (S3 serves at most 1,000 a page, its default).
     async fn list_objects(
         &self,
         bucket: &str,

@@ -1,33 +1,94 @@
-//! The release catalogue: packages under an environment's release prefix, newest version
-//! first, with the version, commit and actor of their metadata.
+//! The release catalogue: every package under an environment's release prefix (each
+//! `ListObjectsV2` page, followed by its continuation token), newest version first. A package's
+//! version is the one in its metadata when that was read, else the first semantic version in its
+//! key name (`releases/1.4.0/release.zip`, `releases/app-1.4.0.zip`). The metadata
+//! (`HeadObject`) is read only where it is needed: the newest packages a picker shows, the
+//! version asked for, and — a bounded number — keys with no version in their name. Keys with no
+//! version anywhere are kept as skipped, never dropped silently.
 
+use super::guards::Guard;
 use super::lost::reread;
+use super::plan::Refusal;
 use crate::cloud::sim::SUMMARY_KEY;
-use crate::cloud::{Cloud, CloudResult};
-use crate::domain::{EnvSpec, Release, Timestamp, Version};
+use crate::cloud::{Cloud, CloudError, CloudResult, ObjectMeta};
+use crate::domain::{EnvSpec, ObjectInfo, Release, Timestamp, Version};
 
-/// Packages read from the catalogue (each one a `HeadObject`).
+/// Packages whose metadata the release picker reads, newest first (one `HeadObject` each).
 pub const CATALOGUE_MAX: usize = 30;
+
+/// Keys without a version in their name whose metadata is read, most recently uploaded first.
+pub const UNNAMED_MAX: usize = 20;
+
+/// `MaxKeys` of a catalogue page: S3's largest (and default) page.
+pub const PAGE_KEYS: usize = 1000;
+
+/// How much of the catalogue to read besides the listing itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// `MaxKeys` of each `ListObjectsV2` page.
+    pub page_keys: usize,
+    /// Packages whose metadata is read, newest version first.
+    pub describe: usize,
+    /// Keys without a version in their name whose metadata is read.
+    pub unnamed: usize,
+}
+
+impl Limits {
+    /// The console's release picker: the newest [`CATALOGUE_MAX`] packages with their commit
+    /// and actor.
+    pub const PICKER: Limits = Limits {
+        page_keys: PAGE_KEYS,
+        describe: CATALOGUE_MAX,
+        unnamed: UNNAMED_MAX,
+    };
+    /// A command: every version, the metadata of only the one asked for (and of unnamed keys).
+    pub const LOOKUP: Limits = Limits {
+        describe: 0,
+        ..Limits::PICKER
+    };
+    /// The environments view's count of releases, read every minute: key names only, no
+    /// `HeadObject` at all.
+    pub const NAMES: Limits = Limits {
+        describe: 0,
+        unnamed: 0,
+        ..Limits::PICKER
+    };
+}
 
 /// A release package under the release prefix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Package {
     /// Object key.
     pub key: String,
-    /// Release version, commit and actor (from the object's metadata).
+    /// Release version, commit and actor: from the object's metadata when `described`, else
+    /// only the version is known (from the key name) and the commit and actor are empty.
     pub release: Release,
     /// Upload time.
     pub last_modified: Timestamp,
     /// Size in bytes.
     pub size: u64,
+    /// Whether the object's metadata was read (`HeadObject`).
+    pub described: bool,
 }
 
-/// The version a key names: the first path segment (or file stem) that parses as a version.
+/// What the listing of a release prefix found.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Catalogue {
+    /// The bucket listed.
+    pub bucket: String,
+    /// The release prefix listed.
+    pub prefix: String,
+    /// Every package under the prefix, newest version first.
+    pub packages: Vec<Package>,
+    /// Keys with no version in their name nor in their metadata.
+    pub skipped: Vec<String>,
+    /// Keys with no version in their name whose metadata was not read (over the bound).
+    pub unread: Vec<String>,
+}
+
+/// The version a key names: the first semantic version anywhere in it.
 pub fn version_of_key(key: &str) -> Option<Version> {
-    key.split('/').find_map(|seg| {
-        let stem = seg.strip_suffix(".zip").unwrap_or(seg);
-        Version::parse(stem)
-    })
+    Version::find_in(key)
 }
 
 /// Where a version's package is kept: `<release_prefix><version>/release.zip`.
@@ -35,63 +96,377 @@ pub fn package_key(spec: &EnvSpec, version: &Version) -> String {
     format!("{}{version}/release.zip", spec.release_prefix)
 }
 
-/// Reads the release catalogue of an environment: newest version first, with the version,
-/// commit and actor of each package's metadata (the newest [`CATALOGUE_MAX`]). Each read is
-/// made again on a transient failure (up to three times), so one throttled `HeadObject` among
-/// thirty does not lose the whole catalogue.
-pub async fn catalogue(cloud: &Cloud, spec: &EnvSpec) -> CloudResult<Vec<Package>> {
-    let s = &cloud.storage;
-    let mut found = Vec::new();
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Up to three keys, then how many more.
+fn some_keys(keys: &[String]) -> String {
+    let mut text = keys.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+    if keys.len() > 3 {
+        text.push_str(&format!(" and {} more", keys.len() - 3));
+    }
+    text
+}
+
+/// The refusal text of a version that is not among `packages` (every package listed under
+/// `s3://bucket/prefix`).
+pub fn not_found(bucket: &str, prefix: &str, packages: &[Package], wanted: &Version) -> String {
+    if packages.is_empty() {
+        return format!("no package of version {wanted}: no packages under s3://{bucket}/{prefix}");
+    }
+    let newest: Vec<String> = packages
+        .iter()
+        .take(5)
+        .map(|p| p.release.version.to_string())
+        .collect();
+    format!(
+        "no package of version {wanted} among {} under s3://{bucket}/{prefix}; newest: {}",
+        plural(packages.len(), "package", "packages"),
+        newest.join(", ")
+    )
+}
+
+impl Catalogue {
+    /// The package of version `wanted` whose metadata was read (the first, when several keys
+    /// carry it).
+    pub fn find(&self, wanted: &Version) -> Option<&Package> {
+        self.packages
+            .iter()
+            .find(|p| p.described && p.release.version == *wanted)
+    }
+
+    /// The newest packages with their metadata read: what a picker lists.
+    pub fn newest(&self) -> &[Package] {
+        let n = self.packages.iter().take_while(|p| p.described).count();
+        &self.packages[..n]
+    }
+
+    /// What the listing could not tell: keys without a version, keys not read.
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if !self.skipped.is_empty() {
+            notes.push(format!(
+                "skipped {} with no version in the name or metadata: {}",
+                plural(self.skipped.len(), "key", "keys"),
+                some_keys(&self.skipped)
+            ));
+        }
+        if !self.unread.is_empty() {
+            notes.push(format!(
+                "{} with no version in the name not read (metadata of the newest {UNNAMED_MAX} \
+                 only): {}",
+                plural(self.unread.len(), "key", "keys"),
+                some_keys(&self.unread)
+            ));
+        }
+        notes
+    }
+
+    /// [`not_found`] for this listing, with its notes.
+    pub fn not_found(&self, wanted: &Version) -> String {
+        let mut text = not_found(&self.bucket, &self.prefix, &self.packages, wanted);
+        for note in self.notes() {
+            text.push_str("; ");
+            text.push_str(&note);
+        }
+        text
+    }
+
+    /// A refusal of the planner for version `wanted` (text as typed): when it is the refusal of
+    /// a version not in this listing, told also what the listing could not tell (skipped and
+    /// unread keys); any other refusal as it is.
+    pub fn explain(&self, wanted: &str, refusal: Refusal) -> Refusal {
+        match Version::parse(wanted) {
+            Some(v) if refusal.guard == Guard::Input && self.find(&v).is_none() => Refusal {
+                reason: self.not_found(&v),
+                ..refusal
+            },
+            _ => refusal,
+        }
+    }
+}
+
+/// The release of an object from its metadata (`version`, `commit`, `actor`, else the
+/// CodePipeline revision summary), with `named` as the version when the metadata has none.
+fn described(meta: &ObjectMeta, named: Option<&Version>) -> Option<Release> {
+    let m = &meta.metadata;
+    let summary = m.get(SUMMARY_KEY).and_then(|t| Release::parse_summary(t));
+    let version = m
+        .get("version")
+        .and_then(|v| Version::parse(v.trim()).or_else(|| Version::find_in(v)))
+        .or_else(|| summary.as_ref().map(|r| r.version.clone()))
+        .or_else(|| named.cloned())?;
+    Some(Release {
+        version,
+        commit: m
+            .get("commit")
+            .cloned()
+            .or_else(|| summary.as_ref().map(|r| r.commit.clone()))
+            .unwrap_or_default(),
+        actor: m
+            .get("actor")
+            .cloned()
+            .or_else(|| summary.map(|r| r.actor))
+            .unwrap_or_default(),
+    })
+}
+
+/// `HeadObject`, read again on a transient failure; `None` when the key is gone since it was
+/// listed.
+async fn head(cloud: &Cloud, bucket: &str, key: &str) -> CloudResult<Option<ObjectMeta>> {
+    match reread(|| cloud.storage.head_object(bucket, key)).await {
+        Ok(meta) => Ok(Some(meta)),
+        Err(CloudError::NotFound { kind, .. }) if kind == "key" => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+fn package(o: ObjectInfo, release: Release, described: bool) -> Package {
+    Package {
+        key: o.key,
+        release,
+        last_modified: o.last_modified,
+        size: o.size,
+        described,
+    }
+}
+
+/// Newest version first; of one version, the described, then the latest upload.
+fn sort(packages: &mut [Package]) {
+    packages.sort_by(|a, b| {
+        b.release
+            .version
+            .cmp(&a.release.version)
+            .then(b.described.cmp(&a.described))
+            .then(b.last_modified.cmp(&a.last_modified))
+            .then(a.key.cmp(&b.key))
+    });
+}
+
+/// Every object under `prefix`, page after page (each page read again on a transient failure).
+async fn list(
+    cloud: &Cloud,
+    bucket: &str,
+    prefix: &str,
+    page_keys: usize,
+) -> CloudResult<Vec<ObjectInfo>> {
+    let mut objects = Vec::new();
     let mut token: Option<String> = None;
     loop {
         let page = reread(|| {
-            s.list_objects(
-                &spec.source_bucket,
-                &spec.release_prefix,
-                None,
-                token.as_deref(),
-                1000,
-            )
+            cloud
+                .storage
+                .list_objects(bucket, prefix, None, token.as_deref(), page_keys)
         })
         .await?;
-        for o in page.objects {
-            if let Some(v) = version_of_key(&o.key) {
-                found.push((v, o));
-            }
-        }
+        objects.extend(page.objects);
         token = page.next_token;
         if token.is_none() {
-            break;
+            return Ok(objects);
         }
     }
-    found.sort_by(|a, b| b.0.cmp(&a.0));
-    let mut out = Vec::new();
-    for (version, o) in found.into_iter().take(CATALOGUE_MAX) {
-        let meta = reread(|| s.head_object(&spec.source_bucket, &o.key)).await?;
-        let m = &meta.metadata;
-        let from_summary = m.get(SUMMARY_KEY).and_then(|t| Release::parse_summary(t));
-        let release = Release {
-            version: m
-                .get("version")
-                .and_then(|v| Version::parse(v))
-                .unwrap_or(version),
-            commit: m
-                .get("commit")
-                .cloned()
-                .or_else(|| from_summary.as_ref().map(|r| r.commit.clone()))
-                .unwrap_or_default(),
-            actor: m
-                .get("actor")
-                .cloned()
-                .or_else(|| from_summary.map(|r| r.actor))
-                .unwrap_or_default(),
-        };
-        out.push(Package {
-            key: o.key,
-            release,
-            last_modified: o.last_modified,
-            size: o.size,
-        });
+}
+
+/// Reads the catalogue under `s3://bucket/prefix`: every page of the listing, then the metadata
+/// of the newest `limits.describe` packages, of every package whose key names `want`, and of
+/// the `limits.unnamed` latest keys without a version in their name. Any read that fails (after
+/// up to three tries of a transient failure) fails the whole catalogue: an unknown catalogue is
+/// never shown as an empty one.
+pub async fn read(
+    cloud: &Cloud,
+    bucket: &str,
+    prefix: &str,
+    want: Option<&Version>,
+    limits: Limits,
+) -> CloudResult<Catalogue> {
+    let mut packages = Vec::new();
+    let mut unnamed = Vec::new();
+    for o in list(cloud, bucket, prefix, limits.page_keys).await? {
+        if o.key.ends_with('/') {
+            continue; // a folder placeholder, not an object anyone uploaded
+        }
+        let name = o.key.strip_prefix(prefix).unwrap_or(&o.key);
+        match version_of_key(name) {
+            Some(version) => {
+                let release = Release {
+                    version,
+                    commit: String::new(),
+                    actor: String::new(),
+                };
+                packages.push(package(o, release, false));
+            }
+            None => unnamed.push(o),
+        }
     }
-    Ok(out)
+    unnamed.sort_by_key(|o| std::cmp::Reverse(o.last_modified));
+    let mut skipped = Vec::new();
+    let mut unread = Vec::new();
+    for (i, o) in unnamed.into_iter().enumerate() {
+        if i >= limits.unnamed {
+            unread.push(o.key);
+            continue;
+        }
+        let Some(meta) = head(cloud, bucket, &o.key).await? else {
+            continue;
+        };
+        match described(&meta, None) {
+            Some(release) => packages.push(package(o, release, true)),
+            None => skipped.push(o.key),
+        }
+    }
+    // A described version may differ from the one its key names and move the package in the
+    // order: describe again until the newest are all described (a few rounds at most).
+    for _ in 0..3 {
+        sort(&mut packages);
+        let todo: Vec<usize> = (0..packages.len())
+            .filter(|&i| {
+                let p = &packages[i];
+                !p.described && (i < limits.describe || want == Some(&p.release.version))
+            })
+            .collect();
+        if todo.is_empty() {
+            break;
+        }
+        let mut gone = Vec::new();
+        for i in todo {
+            let p = &mut packages[i];
+            match head(cloud, bucket, &p.key).await? {
+                Some(meta) => {
+                    if let Some(release) = described(&meta, Some(&p.release.version)) {
+                        p.release = release;
+                    }
+                    p.described = true;
+                }
+                None => gone.push(p.key.clone()),
+            }
+        }
+        packages.retain(|p| !gone.contains(&p.key));
+    }
+    sort(&mut packages);
+    skipped.sort();
+    unread.sort();
+    Ok(Catalogue {
+        bucket: bucket.to_string(),
+        prefix: prefix.to_string(),
+        packages,
+        skipped,
+        unread,
+    })
+}
+
+/// The catalogue of an environment as the release picker reads it: every package, the newest
+/// [`CATALOGUE_MAX`] described.
+pub async fn catalogue(cloud: &Cloud, spec: &EnvSpec) -> CloudResult<Vec<Package>> {
+    let c = read(
+        cloud,
+        &spec.source_bucket,
+        &spec.release_prefix,
+        None,
+        Limits::PICKER,
+    )
+    .await?;
+    Ok(c.packages)
+}
+
+/// The catalogue a release command needs: every version, and the metadata of the one it
+/// promotes (`from`, as typed; none for an upload).
+pub async fn catalogue_for(
+    cloud: &Cloud,
+    spec: &EnvSpec,
+    from: Option<&str>,
+) -> CloudResult<Catalogue> {
+    let want = from.and_then(Version::parse);
+    read(
+        cloud,
+        &spec.source_bucket,
+        &spec.release_prefix,
+        want.as_ref(),
+        Limits::LOOKUP,
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pkg(version: &str, described: bool) -> Package {
+        Package {
+            key: format!("releases/{version}/release.zip"),
+            release: Release {
+                version: Version::parse(version).unwrap(),
+                commit: String::new(),
+                actor: String::new(),
+            },
+            last_modified: Timestamp(0),
+            size: 1,
+            described,
+        }
+    }
+
+    #[test]
+    fn a_key_names_its_version_anywhere() {
+        for (key, version) in [
+            ("releases/1.4.0/release.zip", "1.4.0"),
+            ("releases/app-1.4.0.zip", "1.4.0"),
+            ("releases/storefront-v1.5.2-rc.1.zip", "1.5.2-rc.1"),
+            ("builds/2026/storefront_1.6.0.tar.gz", "1.6.0"),
+        ] {
+            assert_eq!(
+                version_of_key(key).map(|v| v.to_string()).as_deref(),
+                Some(version),
+                "{key}"
+            );
+        }
+        assert_eq!(version_of_key("releases/latest.zip"), None);
+    }
+
+    #[test]
+    fn not_found_counts_every_package_and_names_the_prefix() {
+        let packages: Vec<Package> = (0..42)
+            .rev()
+            .map(|p| pkg(&format!("1.0.{p}"), p >= 12))
+            .collect();
+        let wanted = Version::new(2, 0, 0);
+        let text = not_found("b", "releases/", &packages, &wanted);
+        assert_eq!(
+            text,
+            "no package of version 2.0.0 among 42 packages under s3://b/releases/; newest: \
+             1.0.41, 1.0.40, 1.0.39, 1.0.38, 1.0.37"
+        );
+        assert_eq!(
+            not_found("b", "releases/", &packages[..1], &wanted),
+            "no package of version 2.0.0 among 1 package under s3://b/releases/; newest: 1.0.41"
+        );
+        assert_eq!(
+            not_found("b", "releases/", &[], &wanted),
+            "no package of version 2.0.0: no packages under s3://b/releases/"
+        );
+        let c = Catalogue {
+            bucket: "b".into(),
+            prefix: "releases/".into(),
+            packages,
+            skipped: vec!["releases/README.txt".into()],
+            unread: (0..5).map(|i| format!("releases/k{i}.zip")).collect(),
+        };
+        assert_eq!(c.newest().len(), 30);
+        assert!(c.find(&Version::new(1, 0, 11)).is_none(), "not described");
+        assert!(c.find(&Version::new(1, 0, 12)).is_some());
+        let text = c.not_found(&wanted);
+        assert!(
+            text.ends_with(
+                "; skipped 1 key with no version in the name or metadata: releases/README.txt; \
+                 5 keys with no version in the name not read (metadata of the newest 20 only): \
+                 releases/k0.zip, releases/k1.zip, releases/k2.zip and 2 more"
+            ),
+            "{text}"
+        );
+        let planned = Refusal::by(Guard::Input, "no package of version 2.0.0 …");
+        assert_eq!(c.explain("v2.0.0", planned).reason, text);
+        let read_only = Refusal::by(Guard::ReadOnly, "read-only");
+        assert_eq!(c.explain("2.0.0", read_only.clone()), read_only);
+        let found = Refusal::by(Guard::Input, "other");
+        assert_eq!(c.explain("1.0.12", found.clone()), found);
+    }
 }

@@ -10,7 +10,10 @@ use crate::domain::{EnvSpec, ExecutionSummary, Release, Version};
 use serde_json::json;
 use std::collections::BTreeMap;
 
-pub use super::catalogue::{CATALOGUE_MAX, Package, catalogue, package_key, version_of_key};
+pub use super::catalogue::{
+    CATALOGUE_MAX, Catalogue, Limits, Package, UNNAMED_MAX, catalogue, catalogue_for, not_found,
+    package_key, read, version_of_key,
+};
 
 /// A local package to upload.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,24 +82,8 @@ pub fn plan_promote(
         ));
     };
     let Some(p) = packages.iter().find(|p| p.release.version == wanted) else {
-        let newest: Vec<String> = packages
-            .iter()
-            .take(5)
-            .map(|p| p.release.version.to_string())
-            .collect();
-        return Err(Refusal::by(
-            Guard::Input,
-            format!(
-                "no package of version {wanted} under s3://{}/{}; newest: {}",
-                spec.source_bucket,
-                spec.release_prefix,
-                if newest.is_empty() {
-                    "none".into()
-                } else {
-                    newest.join(", ")
-                }
-            ),
-        ));
+        let text = not_found(&spec.source_bucket, &spec.release_prefix, packages, &wanted);
+        return Err(Refusal::by(Guard::Input, text));
     };
     let (confirm, confirm_check) = guards::confirmation(ctx);
     let r = &p.release;

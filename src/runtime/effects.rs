@@ -2,7 +2,7 @@
 
 use crate::app::{Action, Effect, EnvSnapshot};
 use crate::cloud::{Cloud, CloudError, CloudResult, LogQuery};
-use crate::domain::{LogEvent, PipelineDef, Release, Version};
+use crate::domain::{LogEvent, PipelineDef, Release};
 use std::future::Future;
 use std::time::Duration;
 
@@ -250,36 +250,11 @@ fn most_telling(errors: &[Option<&CloudError>; 3]) -> CloudError {
         .map_or_else(|| CloudError::Network("no answer".into()), |e| (*e).clone())
 }
 
-/// Lists the release packages under `prefix` (`<prefix><version>/…`) and reads their versions.
+/// The releases under `prefix`, read as the release commands read them (every page, a version
+/// anywhere in the key name) but without any `HeadObject`: this runs every minute.
 async fn fetch_releases(cloud: &Cloud, bucket: &str, prefix: &str) -> CloudResult<Vec<Release>> {
-    let mut releases: Vec<Release> = Vec::new();
-    let mut token: Option<String> = None;
-    for _ in 0..20 {
-        let page = timed(
-            "ListObjectsV2",
-            cloud
-                .storage
-                .list_objects(bucket, prefix, None, token.as_deref(), 1000),
-        )
-        .await?;
-        for obj in page.objects {
-            let rest = obj.key.strip_prefix(prefix).unwrap_or(&obj.key);
-            let Some(version) = rest.split('/').next().and_then(Version::parse) else {
-                continue;
-            };
-            if releases.last().is_some_and(|r| r.version == version) {
-                continue;
-            }
-            releases.push(Release {
-                version,
-                commit: String::new(),
-                actor: String::new(),
-            });
-        }
-        token = page.next_token;
-        if token.is_none() {
-            break;
-        }
-    }
-    Ok(releases)
+    let limits = crate::ops::release::Limits::NAMES;
+    let read = crate::ops::release::read(cloud, bucket, prefix, None, limits);
+    let catalogue = timed("ListObjectsV2", read).await?;
+    Ok(catalogue.packages.into_iter().map(|p| p.release).collect())
 }

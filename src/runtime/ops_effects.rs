@@ -42,11 +42,22 @@ pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
         Effect::Audit { entry, path } => append(path.as_deref(), &entry.0)
             .err()
             .map(Action::AuditFailed),
-        Effect::FetchPackages { env, request, spec } => {
-            let result =
-                super::effects::timed("ListObjectsV2", ops::release::catalogue(cloud, &spec))
-                    .await
-                    .map_err(|e| format!("release packages of {}: {e}", spec.name));
+        Effect::FetchPackages {
+            env,
+            request,
+            spec,
+            want,
+        } => {
+            let read = ops::release::read(
+                cloud,
+                &spec.source_bucket,
+                &spec.release_prefix,
+                want.as_ref(),
+                ops::release::Limits::PICKER,
+            );
+            let result = super::effects::timed("ListObjectsV2", read)
+                .await
+                .map_err(|e| format!("release packages of {}: {e}", spec.name));
             Some(Action::PackagesLoaded {
                 env,
                 request,

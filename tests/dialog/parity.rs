@@ -22,6 +22,7 @@ fn package(version: &str) -> Package {
         },
         last_modified: T0 - Timestamp::DAY,
         size: 1234,
+        described: true,
     }
 }
 
@@ -51,7 +52,10 @@ fn console(s: &mut State, env: &str, kind: OpKind, typed: &str, toggle: bool) {
             Effect::FetchPackages {
                 env: i, request, ..
             } => {
-                let result = Ok(vec![package("1.5.0"), package("1.4.0")]);
+                let result = Ok(shipdeck::ops::release::Catalogue {
+                    packages: vec![package("1.5.0"), package("1.4.0")],
+                    ..Default::default()
+                });
                 update(
                     s,
                     Action::PackagesLoaded {

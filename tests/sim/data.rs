@@ -49,6 +49,84 @@ fn list_objects_pages_in_key_order() {
 }
 
 #[test]
+fn list_objects_pages_exactly_like_s3() {
+    use shipdeck::cloud::PutRequest;
+    let sim = cloud(3);
+    let s3 = sim.cloud().storage;
+    let bucket = "storefront-deployer-source";
+    let put = |key: String| {
+        let req = PutRequest {
+            bucket: bucket.into(),
+            key,
+            body: b"PK".to_vec(),
+            metadata: Default::default(),
+            content_type: None,
+            sha256: None,
+            if_none_match: false,
+        };
+        block_on(s3.put_object(&req)).unwrap();
+    };
+    let mut under: Vec<String> = (0..1001).map(|i| format!("paging/k{i:04}")).collect();
+    under.push("paging/".into()); // a folder marker is a key like any other
+    for key in under
+        .iter()
+        .cloned()
+        .chain(["paging0", "pagina", "paging"].map(String::from))
+    {
+        put(key);
+    }
+    under.sort();
+    let list = |prefix: &str, after: Option<&str>, token: Option<&str>, max: usize| {
+        block_on(s3.list_objects(bucket, prefix, after, token, max))
+    };
+    let keys = |page: &shipdeck::cloud::ObjectPage| -> Vec<String> {
+        page.objects.iter().map(|o| o.key.clone()).collect()
+    };
+    // MaxKeys: at most 1,000 whatever is asked; the rest on the next page.
+    let first = list("paging/", None, None, 1000).unwrap();
+    assert_eq!(keys(&first), under[..1000]);
+    let token = first.next_token.clone().expect("IsTruncated");
+    let asked_more = list("paging/", None, None, 5000).unwrap();
+    assert_eq!(
+        keys(&asked_more),
+        keys(&first),
+        "S3 serves 1,000 keys a page at most"
+    );
+    let second = list("paging/", None, Some(&token), 1000).unwrap();
+    assert_eq!(keys(&second), under[1000..]);
+    assert_eq!(second.next_token, None, "the last page is not truncated");
+    // A page that ends exactly at the last key under the prefix is not truncated, even when
+    // keys outside the prefix follow.
+    let ten = list("paging/k000", None, None, 5).unwrap();
+    assert_eq!(ten.objects.len(), 5);
+    let rest = list("paging/k000", None, ten.next_token.as_deref(), 5).unwrap();
+    assert_eq!(keys(&rest), under[6..11], "k0005..k0009");
+    assert_eq!(rest.next_token, None);
+    let last = list("paging/k1000", None, None, 1).unwrap();
+    assert_eq!((last.objects.len(), last.next_token), (1, None));
+    // MaxKeys 0: nothing, not truncated.
+    let none = list("paging/", None, None, 0).unwrap();
+    assert!(none.objects.is_empty() && none.next_token.is_none());
+    // The continuation token wins over StartAfter; StartAfter alone starts after any key.
+    let page = list("paging/", None, None, 3).unwrap();
+    let next = list(
+        "paging/",
+        Some("paging/k0900"),
+        page.next_token.as_deref(),
+        3,
+    )
+    .unwrap();
+    assert_eq!(keys(&next), under[3..6]);
+    let from_a = list("paging/", Some("a"), None, 2).unwrap();
+    assert_eq!(keys(&from_a), under[..2]);
+    let past = list("paging/", Some("paging/k9999"), None, 2).unwrap();
+    assert!(past.objects.is_empty() && past.next_token.is_none());
+    // A token the bucket did not issue is S3's InvalidArgument.
+    let bad = list("paging/", None, Some("not-a-token"), 10).unwrap_err();
+    assert_eq!(code(bad), "InvalidArgument");
+}
+
+#[test]
 fn log_files_appear_after_delivery_as_gzipped_w3c() {
     let sim = cloud(4);
     let s3 = sim.cloud().storage;

@@ -1,4 +1,5 @@
-//! The `Storage` port over S3: `ListObjectsV2` pages, streamed `GetObject`, `HeadObject`.
+//! The `Storage` port over S3: `ListObjectsV2` pages (`MaxKeys` up to S3's 1000, followed by
+//! `NextContinuationToken` while `IsTruncated`), streamed `GetObject`, `HeadObject`.
 
 use super::AwsCloud;
 use super::convert::ts_or_zero;
@@ -56,7 +57,7 @@ impl Storage for AwsCloud {
             .prefix(prefix)
             .set_start_after(start_after.map(str::to_string))
             .set_continuation_token(continuation.map(str::to_string))
-            .max_keys(max_keys.clamp(1, 1000) as i32)
+            .max_keys(max_keys.min(1000) as i32)
             .send()
             .await
             .map_err(|e| map(e, &c, &r.site))?;
@@ -70,10 +71,29 @@ impl Storage for AwsCloud {
                 etag: o.e_tag.clone().unwrap_or_default(),
             })
             .collect();
-        let truncated = out.is_truncated.unwrap_or(false);
+        // A truncated page without the token of the next one cannot be followed: an error, never
+        // a listing that silently ends there.
+        let next_token = match (
+            out.is_truncated.unwrap_or(false),
+            out.next_continuation_token,
+        ) {
+            (false, _) => None,
+            (true, Some(token)) if !token.is_empty() => Some(token),
+            (true, _) => {
+                return Err(CloudError::Server {
+                    service: "s3".into(),
+                    operation: "ListObjectsV2".into(),
+                    message: format!(
+                        "the listing of s3://{bucket}/{prefix} from {} is truncated but has no \
+                         NextContinuationToken",
+                        r.site.endpoint_of("s3")
+                    ),
+                });
+            }
+        };
         Ok(ObjectPage {
             objects,
-            next_token: out.next_continuation_token.filter(|_| truncated),
+            next_token,
         })
     }
 

@@ -167,7 +167,11 @@ impl Buckets {
         })
     }
 
-    /// `ListObjectsV2`: keys with `prefix` after `start_after` / the continuation token, sorted.
+    /// `ListObjectsV2` as S3 pages it: the keys under `prefix` in byte order, after the key the
+    /// continuation token stands for (else after `start_after`), at most `max_keys` (capped at
+    /// S3's 1,000; 0 gives an empty page that is not truncated). `next_token`
+    /// (`NextContinuationToken`) is set exactly when another key under the prefix follows
+    /// (`IsTruncated`); a token this bucket did not issue is S3's `InvalidArgument`.
     pub(crate) fn list(
         &self,
         bucket: &str,

@@ -1,6 +1,7 @@
 //! The release picker: the packages under the release prefix, newest first, with version,
 //! commit, actor and age; the one deployed in the environment and in the one it promotes from
-//! marked.
+//! marked; below them how many older packages there are and the keys skipped for want of a
+//! version.
 
 use crate::app::{State, deployed_version};
 use crate::domain::Timestamp;
@@ -10,7 +11,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
 /// Widest the picker grows.
 const MAX_WIDTH: u16 = 110;
@@ -23,6 +24,24 @@ fn age(now: Timestamp, then: Timestamp) -> String {
         m if m < 48 * 60 => format!("{}h", m / 60),
         m => format!("{}d", m / (24 * 60)),
     }
+}
+
+/// The rows `text` takes wrapped at spaces to `width` columns (a longer word is broken).
+fn wrapped_rows(text: &str, width: usize) -> usize {
+    let (mut rows, mut col) = (1, 0);
+    for word in text.split(' ') {
+        let w = word.chars().count();
+        if col > 0 && col + 1 + w > width {
+            rows += 1;
+            col = 0;
+        }
+        col += if col > 0 { 1 + w } else { w };
+        while col > width {
+            rows += 1;
+            col -= width;
+        }
+    }
+    rows
 }
 
 /// Draws the open picker over the body.
@@ -74,7 +93,7 @@ pub fn render(frame: &mut Frame, state: &State, body: Rect) {
         ),
         DIM,
     ))];
-    let list = match &p.packages {
+    let catalogue = match &p.packages {
         None => {
             lines.push(Line::from("reading the release packages…"));
             None
@@ -86,14 +105,34 @@ pub fn render(frame: &mut Frame, state: &State, body: Rect) {
             )));
             None
         }
-        Some(Ok(list)) if list.is_empty() => {
-            lines.push(Line::from("no release packages under the prefix"));
-            None
-        }
-        Some(Ok(list)) => Some(list),
+        Some(Ok(c)) => Some(c),
     };
-    let room = usize::from(inner.height).saturating_sub(3).max(1);
-    if let Some(list) = list {
+    let mut notes = Vec::new();
+    if let Some(c) = catalogue {
+        let shown = c.newest().len();
+        let older = c.packages.len() - shown;
+        if c.packages.is_empty() {
+            lines.push(Line::from("no release packages under the prefix"));
+        } else if older > 0 {
+            notes.push(format!(
+                "the newest {shown} of {} packages; {older} older (down to {}): `:release {name} \
+                 VERSION` finds any of them",
+                c.packages.len(),
+                c.packages
+                    .last()
+                    .map_or(String::new(), |k| k.release.version.to_string())
+            ));
+        }
+        notes.extend(c.notes());
+    }
+    // The notes wrap at the picker's width, under the rows and above the help line.
+    let width = usize::from(inner.width).max(1);
+    let note_rows: usize = notes.iter().map(|n| wrapped_rows(n, width)).sum();
+    let note_rows = note_rows.min(usize::from(inner.height).saturating_sub(4));
+    let room = usize::from(inner.height)
+        .saturating_sub(3 + note_rows)
+        .max(1);
+    if let Some(list) = catalogue.map(|c| c.newest()).filter(|l| !l.is_empty()) {
         lines.push(Line::from(Span::styled(
             format!(
                 "  {:<10} {:<9} {:<14} {:>5}  {}",
@@ -130,19 +169,30 @@ pub fn render(frame: &mut Frame, state: &State, body: Rect) {
             lines.push(Line::from(Span::styled(text, style)));
         }
     }
+    let notes: Vec<Line> = notes
+        .into_iter()
+        .map(|n| Line::from(Span::styled(n, Style::new().fg(Color::Yellow))))
+        .collect();
     let help = Line::from(Span::styled(
         "↑/↓ choose · enter plan the release · esc cancel (nothing sent)",
         Style::new().fg(Color::Yellow),
     ));
+    let note_rows = u16::try_from(note_rows).unwrap_or(u16::MAX);
     let top = Rect {
-        height: inner.height.saturating_sub(1),
+        height: inner.height.saturating_sub(note_rows.saturating_add(1)),
+        ..inner
+    };
+    let middle = Rect {
+        y: top.bottom(),
+        height: note_rows,
         ..inner
     };
     let low = Rect {
-        y: top.bottom(),
+        y: middle.bottom(),
         height: inner.height.min(1),
         ..inner
     };
     frame.render_widget(Paragraph::new(lines), top);
+    frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: false }), middle);
     frame.render_widget(Paragraph::new(help), low);
 }
