@@ -181,7 +181,9 @@ pub enum LogsCommand {
 pub enum LogOutput {
     /// One short line per record for people.
     Pretty,
-    /// One JSON object per record, keyed by the W3C field names.
+    /// One JSON object per record, keyed by the W3C field names: text decoded, `null` for `-`,
+    /// numbers as their value (the `000` status is 0, `0042` is 42; up to 19 digits, exact),
+    /// seconds as fractions.
     Jsonl,
     /// Tab-separated values under a header line.
     Tsv,
