@@ -253,11 +253,17 @@ impl Simulator {
                 )
             };
             let at = |ms: f64| ts + ms as Millis;
-            let json = format!(
-                "{{\"timestamp\":\"{}\",\"level\":\"{level}\",\"requestId\":\"{rid}\",\"method\":\"{method}\",\"path\":\"{route}\",\"status\":{status},\"durationMs\":{},\"message\":\"{msg}\"}}",
-                iso_ms(at(dur)),
-                dur as u64
-            );
+            let json = serde_json::json!({
+                "timestamp": iso_ms(at(dur)),
+                "level": level,
+                "requestId": rid,
+                "method": method,
+                "path": route,
+                "status": status,
+                "durationMs": dur as u64,
+                "message": msg,
+            })
+            .to_string();
             self.logs.put(
                 &group,
                 &stream,
