@@ -164,7 +164,7 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
             action: action.clone(),
             result: if ok { Ok(Vec::new()) } else { Err(err()) },
         }),
-        Effect::WriteFile { path, job } => Some(Action::FileWritten {
+        Effect::WriteFile { path, job, .. } => Some(Action::FileWritten {
             path: path.clone(),
             records: job.len(),
             result: Ok(()),

@@ -79,14 +79,14 @@ pub enum Action {
         /// Their records and problems.
         batch: Box<TrafficBatch>,
     },
-    /// An export file was written (or not).
+    /// An export file was written (or not: it exists, or the write failed).
     FileWritten {
         /// The path.
         path: String,
         /// Records written.
         records: usize,
-        /// The OS error, if it failed.
-        result: Result<(), String>,
+        /// Why nothing was written, if so.
+        result: Result<(), super::ExportError>,
     },
     /// The action runs of an execution came back (the build-log jump).
     ActionExecutionsLoaded {

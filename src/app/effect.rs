@@ -77,12 +77,14 @@ pub enum Effect {
         /// The request to stop.
         request: RequestId,
     },
-    /// Write exported records to a file.
+    /// Write exported records to a file, through a temporary file renamed into place.
     WriteFile {
         /// Path as the operator typed it.
         path: String,
         /// The records to write and how.
         job: Arc<ExportJob>,
+        /// Replace the file if it exists; else an existing file is left alone and reported.
+        replace: bool,
     },
     /// Read the action runs of an execution, to find a build's log stream.
     FetchActionExecutions {

@@ -52,7 +52,7 @@ pub use summary::{EnvSummary, PipelineHealth};
 pub use traffic::{
     CHART_STEP, DETAIL_KEEP, FullLine, Incomplete, Panel, Preset, Traffic, TrafficBatch,
 };
-pub use traffic_export::{ExportFormat, ExportJob};
+pub use traffic_export::{ExportError, ExportFormat, ExportJob, ReplaceFile, size_text};
 pub use traffic_find::{contains_ci, row_matches};
 pub use update::{start, update};
 

@@ -6,6 +6,7 @@ use super::traffic::Traffic;
 use crate::accesslog::{LogFields, Retained, decode, decode_twice};
 use crate::domain::Timestamp;
 use std::fmt::Write;
+use std::sync::Arc;
 
 /// An export format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +32,57 @@ impl ExportFormat {
             None
         }
     }
+}
+
+/// Why an export file was not written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportError {
+    /// The file exists and the export was not asked to replace it: nothing was written.
+    Exists {
+        /// The existing file's size.
+        bytes: u64,
+        /// The records the operator exported, kept for the question whether to replace it.
+        job: Arc<ExportJob>,
+    },
+    /// The write failed (the OS error); the file is as it was before.
+    Failed(String),
+}
+
+impl std::fmt::Display for ExportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExportError::Exists { bytes, .. } => {
+                write!(f, "the file exists ({})", size_text(*bytes))
+            }
+            ExportError::Failed(e) => f.write_str(e),
+        }
+    }
+}
+
+/// `12,345 bytes`.
+pub fn size_text(bytes: u64) -> String {
+    let digits = bytes.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out.push_str(if bytes == 1 { " byte" } else { " bytes" });
+    out
+}
+
+/// The question an export asks before it replaces an existing file: `y` replaces it with the
+/// records taken when the export was asked for, any other key keeps the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplaceFile {
+    /// The path as the operator typed it.
+    pub path: String,
+    /// The existing file's size.
+    pub bytes: u64,
+    /// The records to write.
+    pub job: Arc<ExportJob>,
 }
 
 /// The exported columns: W3C names (after `timestamp`), in log order.

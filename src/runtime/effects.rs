@@ -127,17 +127,21 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
         }
         // Effects run one after another here; the loop's task registry stops running reads.
         Effect::Cancel { .. } => None,
-        Effect::WriteFile { path, job } => {
+        Effect::WriteFile { path, job, replace } => {
             let target = expand_home(&path);
-            let written = tokio::task::spawn_blocking(move || -> std::io::Result<usize> {
-                let file = std::fs::File::create(target)?;
-                job.write_to(&mut std::io::BufWriter::with_capacity(1 << 20, file))
+            let written = tokio::task::spawn_blocking(move || {
+                super::export_file::write_export(&target, &job, replace)
             })
             .await;
             let (records, result) = match written {
                 Ok(Ok(n)) => (n, Ok(())),
-                Ok(Err(e)) => (0, Err(e.to_string())),
-                Err(e) => (0, Err(format!("the export stopped: {e}"))),
+                Ok(Err(e)) => (0, Err(e)),
+                Err(e) => (
+                    0,
+                    Err(crate::app::ExportError::Failed(format!(
+                        "the export stopped: {e}"
+                    ))),
+                ),
             };
             Some(Action::FileWritten {
                 path,
