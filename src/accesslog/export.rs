@@ -191,7 +191,7 @@ fn json_value<'a>(v: &LineView<'a>, col: usize, field: Option<Field>) -> JsonVal
     };
     // The parser checked every typed column, so a number is always read; should one not be,
     // its text goes out as a string rather than as something that is not JSON.
-    number.unwrap_or_else(|| JsonValue::Text(Cow::Borrowed(raw)))
+    number.unwrap_or(JsonValue::Text(Cow::Borrowed(raw)))
 }
 
 impl serde::Serialize for JsonRecord<'_, '_> {
