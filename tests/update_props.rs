@@ -128,10 +128,18 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
             request: *request,
             result: if ok { Ok(Vec::new()) } else { Err("X".into()) },
         }),
-        Effect::FetchLogs { env, request, .. } => Some(Action::LogsLoaded {
+        Effect::FetchLogs {
+            env,
+            request,
+            groups,
+            ..
+        } => Some(Action::LogsLoaded {
             env: *env,
             request: *request,
-            result: if ok { Ok(Vec::new()) } else { Err(err()) },
+            results: groups
+                .iter()
+                .map(|(g, _)| (g.clone(), if ok { Ok(Vec::new()) } else { Err(err()) }))
+                .collect(),
         }),
         Effect::ApplyOp { request, .. } => Some(Action::OpApplied {
             request: *request,

@@ -4,8 +4,8 @@ use super::traffic::TrafficBatch;
 use super::{RequestId, View};
 use crate::cloud::{CloudError, WhoAmI};
 use crate::domain::{
-    ActionExecutionDetail, Distribution, ExecutionSummary, LogEvent, ObjectInfo, PipelineDef,
-    PipelineState, Release, Timestamp,
+    ActionExecutionDetail, Distribution, ExecutionSummary, ObjectInfo, PipelineDef, PipelineState,
+    Release, Timestamp,
 };
 
 /// What one environment refresh brought back.
@@ -58,8 +58,8 @@ pub enum Action {
         env: usize,
         /// The request this answers.
         request: RequestId,
-        /// Events, any order.
-        result: Result<Vec<LogEvent>, CloudError>,
+        /// Each group read, with its events (any order) or why they could not be read.
+        results: Vec<super::GroupEvents>,
     },
     /// A listing of the logs bucket came back (every page).
     TrafficListed {

@@ -34,18 +34,16 @@ pub enum Effect {
     },
     /// Read who we are.
     FetchIdentity,
-    /// Read recent events of an environment's log groups.
+    /// Read recent events of an environment's log groups, each group on its own.
     FetchLogs {
         /// Environment index.
         env: usize,
         /// Request id.
         request: RequestId,
-        /// Log group names.
-        groups: Vec<String>,
+        /// Log group names, each with the earliest event time to read from it.
+        groups: Vec<(String, Timestamp)>,
         /// Only these streams (empty: every stream of the groups).
         streams: Vec<String>,
-        /// Earliest event time.
-        since: Timestamp,
     },
     /// List an environment's CloudFront log objects after a key (every page).
     ListTraffic {

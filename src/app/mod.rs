@@ -36,7 +36,7 @@ pub use effect::Effect;
 pub use input::MAX_INPUT;
 pub use logkeys::parse_goto;
 pub use logs_update::parse_stream_arn;
-pub use logtail::{LOG_TAIL_CAP, LogTail};
+pub use logtail::{GroupEvents, LOG_TAIL_CAP, LogTail};
 pub use model::{
     EnvView, Level, LineInput, Mode, Overlay, PollPolicy, Session, Stale, StatusMsg, View,
 };

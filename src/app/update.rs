@@ -47,8 +47,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::LogsLoaded {
             env,
             request,
-            result,
-        } => logs_update::loaded(state, env, request, result),
+            results,
+        } => logs_update::loaded(state, env, request, results),
         Action::TrafficListed {
             env,
             request,

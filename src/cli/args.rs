@@ -198,7 +198,7 @@ pub enum GroupOutput {
     /// One line per event: time, stream, message.
     Pretty,
     /// One JSON object per event: timestamp, ingestion_time (RFC 3339 UTC with milliseconds),
-    /// stream, event_id, message.
+    /// group, stream, event_id, message.
     Jsonl,
     /// Tab-separated timestamp (with milliseconds), stream and message under a header line.
     Tsv,

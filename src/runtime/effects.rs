@@ -2,7 +2,7 @@
 
 use crate::app::{Action, Effect, EnvSnapshot};
 use crate::cloud::{Cloud, CloudError, CloudResult, LogQuery};
-use crate::domain::{LogEvent, PipelineDef, Release, Version};
+use crate::domain::{PipelineDef, Release, Version};
 use std::future::Future;
 use std::time::Duration;
 
@@ -69,31 +69,23 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
             request,
             groups,
             streams,
-            since,
         } => {
-            let mut events: Vec<LogEvent> = Vec::new();
-            let mut result = Ok(());
-            for group in groups {
+            let mut results = Vec::with_capacity(groups.len());
+            for (group, since) in groups {
                 let query = LogQuery {
-                    group,
+                    group: group.clone(),
                     streams: streams.clone(),
                     start: Some(since),
                     limit: Some(LOG_PAGE),
                     ..LogQuery::default()
                 };
-                match timed("FilterLogEvents", cloud.logs.filter_log_events(&query)).await {
-                    Ok(page) => events.extend(page.events),
-                    Err(e) => result = Err(e),
-                }
+                let read = timed("FilterLogEvents", cloud.logs.filter_log_events(&query)).await;
+                results.push((group, read.map(|page| page.events)));
             }
-            let result = match result {
-                Err(e) if events.is_empty() => Err(e),
-                _ => Ok(events),
-            };
             Some(Action::LogsLoaded {
                 env,
                 request,
-                result,
+                results,
             })
         }
         Effect::ListTraffic {

@@ -67,6 +67,7 @@ impl CloudWatch {
         let seq = self.seq;
         let ingestion = ts + 300 + (seq.wrapping_mul(7919) % 2_700) as Millis;
         let event = LogEvent {
+            group: group.to_string(),
             event_id: format!("{:020}{:036}", ts.millis().max(0), seq),
             stream: stream.to_string(),
             timestamp: ts,
