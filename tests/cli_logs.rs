@@ -235,3 +235,6 @@ mod reports;
 
 #[path = "cli_logs/follow.rs"]
 mod follow;
+
+#[path = "cli_logs/jsonl.rs"]
+mod jsonl_edges;

@@ -262,7 +262,8 @@ async fn logs_filter_in_time_order_and_describe_groups() {
     assert!(
         page.events
             .iter()
-            .all(|e| e.stream == stream && !e.event_id.is_empty())
+            .all(|e| e.stream == stream && !e.event_id.is_empty() && e.group == group),
+        "each event carries the group it was read from"
     );
     assert_eq!(page.events[2].timestamp, Timestamp(t0 + 2000));
     let errors = LogQuery {

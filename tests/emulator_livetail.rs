@@ -1,11 +1,12 @@
 //! `StartLiveTail` against the local AWS emulator: the request reaches it (the SDK's `streaming-`
-//! host prefix is cleared for an overridden endpoint), group names go as ARNs, and the emulator's
-//! one-shot session (a start and one update, then the end) is read to its end.
+//! host prefix is cleared for an overridden endpoint), group names go as ARNs, the emulator's
+//! one-shot session (a start and one update, then the end) is read to its end, and the events it
+//! sends for a group not asked for are left out and counted, not shown as the asked group's.
 
 #[path = "support/emulator.rs"]
 mod emulator;
 
-use emulator::{connect, unique};
+use emulator::{ACCOUNT, REGION, connect, unique};
 use futures::StreamExt;
 use shipdeck::cloud::LiveTailRequest;
 
@@ -41,4 +42,79 @@ async fn a_live_tail_reaches_the_emulator_and_its_session_ends() {
         .err()
         .unwrap();
     assert!(err.to_string().contains("1-10 log groups"), "{err}");
+}
+
+/// Puts `n` events into a new stream of `group`.
+async fn put_events(c: &shipdeck::cloud::aws::AwsClients, group: &str, n: usize) {
+    use aws_sdk_cloudwatchlogs::types::InputLogEvent;
+    let stream = unique("s");
+    c.logs
+        .create_log_stream()
+        .log_group_name(group)
+        .log_stream_name(&stream)
+        .send()
+        .await
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let events = (0..n).map(|i| {
+        InputLogEvent::builder()
+            .timestamp(now + i as i64)
+            .message(format!("{group} event {i}"))
+            .build()
+            .unwrap()
+    });
+    c.logs
+        .put_log_events()
+        .log_group_name(group)
+        .log_stream_name(&stream)
+        .set_log_events(Some(events.collect()))
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn events_of_a_group_the_tail_did_not_ask_for_are_left_out() {
+    let (aws, c, _) = connect().await;
+    // The emulator answers a live tail with the events of the group created last, whatever
+    // was asked for: a tail of `asked` gets `other`'s events.
+    let asked = unique("/aws/lambda/storefront-api");
+    let other = unique("/aws/codebuild/storefront-deploy");
+    for g in [&asked, &other] {
+        c.logs
+            .create_log_group()
+            .log_group_name(g)
+            .send()
+            .await
+            .unwrap();
+    }
+    put_events(&c, &asked, 2).await;
+    put_events(&c, &other, 3).await;
+    let req = LiveTailRequest {
+        groups: vec![asked.clone()],
+        streams: Vec::new(),
+        pattern: None,
+    };
+    let mut tail = aws.cloud().logs.start_live_tail(&req).await.unwrap();
+    let mut shown = Vec::new();
+    let mut left_out = std::collections::BTreeMap::new();
+    while let Some(item) = tail.next().await {
+        let batch = item.unwrap();
+        shown.extend(batch.events);
+        for (group, n) in batch.other_groups {
+            *left_out.entry(group).or_insert(0) += n;
+        }
+    }
+    for e in &shown {
+        assert_eq!(e.group, asked, "an event shown as {asked}'s: {e:?}");
+    }
+    // The other group's events are counted, under the group the emulator named.
+    let other_arn = format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{other}");
+    assert_eq!(
+        left_out.into_iter().collect::<Vec<_>>(),
+        vec![(other_arn, 3)]
+    );
 }

@@ -184,12 +184,13 @@ async fn hostile_states(out: &mut Vec<(String, State)>) {
     for env in &mut state.envs {
         env.spec.pipeline = hostile(2);
         env.spec.site_url = Some(format!("https://{}", hostile(3)));
-        env.spec.log_groups = vec![hostile(1)];
+        env.spec.log_groups = vec![hostile(1), hostile(2)];
     }
     state.say(Level::Error, hostile(8));
     state.logs.env = state.selected;
     state.logs.events = (0..120)
         .map(|i| LogEvent {
+            group: hostile(1 + i % 3),
             event_id: i.to_string(),
             stream: hostile(1),
             timestamp: state.now,

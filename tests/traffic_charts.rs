@@ -7,7 +7,9 @@
 use shipdeck::accesslog::{AccessRecord, Filter, LogFields, Stats};
 mod common;
 
-use shipdeck::app::{Action, Effect, ExportFormat, ExportJob, Preset, Traffic, update};
+use shipdeck::app::{
+    Action, Effect, ExportError, ExportFormat, ExportJob, Preset, Traffic, update,
+};
 use shipdeck::domain::Timestamp;
 
 use common::T0;
@@ -193,6 +195,7 @@ async fn the_runtime_writes_the_export_and_names_a_failure() {
     let effect = Effect::WriteFile {
         path: path.clone(),
         job: job.clone(),
+        replace: false,
     };
     let done = shipdeck::runtime::run_effect(&cloud, effect).await;
     assert_eq!(
@@ -209,13 +212,47 @@ async fn the_runtime_writes_the_export_and_names_a_failure() {
         t.rows.len() + 1,
         "a header and the rows"
     );
+    // Again: the file is there now, and is neither replaced nor touched unless asked.
+    std::fs::write(&path, "kept\n").unwrap();
+    let again = |replace| Effect::WriteFile {
+        path: path.clone(),
+        job: job.clone(),
+        replace,
+    };
+    let Some(Action::FileWritten {
+        records: 0,
+        result: Err(ExportError::Exists { bytes: 5, job: j }),
+        ..
+    }) = shipdeck::runtime::run_effect(&cloud, again(false)).await
+    else {
+        panic!("the file exists")
+    };
+    assert!(
+        std::sync::Arc::ptr_eq(&j, &job),
+        "the records come back for the question"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "kept\n");
+    let done = shipdeck::runtime::run_effect(&cloud, again(true)).await;
+    assert!(
+        matches!(done, Some(Action::FileWritten { result: Ok(()), .. })),
+        "{done:?}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        1,
+        "no temporary file left beside it"
+    );
     let missing = dir.join("no/such/dir/x.tsv").display().to_string();
     let effect = Effect::WriteFile {
         path: missing.clone(),
         job,
+        replace: false,
     };
-    let Some(Action::FileWritten { result: Err(e), .. }) =
-        shipdeck::runtime::run_effect(&cloud, effect).await
+    let Some(Action::FileWritten {
+        result: Err(ExportError::Failed(e)),
+        ..
+    }) = shipdeck::runtime::run_effect(&cloud, effect).await
     else {
         panic!("a failure")
     };

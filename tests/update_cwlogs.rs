@@ -1,6 +1,7 @@
-//! Table tests of `update` for the CloudWatch Logs view: de-duplication by event id, pause and
-//! follow, filter, `/` search with `n`/`N`, jump to time, and the jump from a failed build
-//! action to its log stream.
+//! Table tests of `update` for the CloudWatch Logs view: each log group read on its own, its
+//! events attributed to it and de-duplicated by group and id, a group that failed named and read
+//! again, pause and follow, filter, `/` search with `n`/`N`, jump to time, and the jump from a
+//! failed build action to its log stream.
 
 mod common;
 
@@ -9,8 +10,12 @@ use shipdeck::app::{Action, Effect, Level, State, View, parse_goto, parse_stream
 use shipdeck::cloud::CloudError;
 use shipdeck::domain::*;
 
+/// The log group of dev's events.
+const API: &str = "/aws/lambda/storefront-api-dev";
+
 fn event(id: &str, at: Timestamp, message: &str) -> LogEvent {
     LogEvent {
+        group: API.into(),
         event_id: id.into(),
         stream: "2025/11/25/[$LATEST]abc".into(),
         timestamp: at,
@@ -43,7 +48,7 @@ fn land(s: &mut State, fx: &[Effect], events: Vec<LogEvent>) {
         Action::LogsLoaded {
             env,
             request,
-            result: Ok(events),
+            results: vec![(API.into(), Ok(events))],
         },
     );
 }
@@ -228,21 +233,20 @@ fn a_failed_deploy_opens_its_builds_log_stream() {
         Some(("/aws/codebuild/deploy-dev".into(), "b-42".into()))
     );
     let Some(Effect::FetchLogs {
-        groups,
-        streams,
-        since,
-        ..
+        groups, streams, ..
     }) = fetch(&fx)
     else {
         panic!("{fx:?}")
     };
-    assert_eq!(groups, vec!["/aws/codebuild/deploy-dev".to_string()]);
-    assert_eq!(streams, vec!["b-42".to_string()]);
     assert_eq!(
-        since,
-        T0 - 11 * Timestamp::MINUTE,
+        groups,
+        vec![(
+            "/aws/codebuild/deploy-dev".to_string(),
+            T0 - 11 * Timestamp::MINUTE
+        )],
         "from just before the build started"
     );
+    assert_eq!(streams, vec!["b-42".to_string()]);
 }
 
 #[test]
@@ -303,3 +307,167 @@ mod detail;
 
 #[path = "update_cwlogs/scroll.rs"]
 mod scroll;
+
+/// dev's second log group in the tests that read two.
+const DEPLOY: &str = "/aws/codebuild/storefront-deploy-dev";
+
+/// The Logs view of dev reading its API and deploy groups, and the first read it asks for.
+fn two_groups() -> (State, Vec<Effect>) {
+    let mut s = state();
+    s.envs[0].spec.log_groups.push(DEPLOY.into());
+    update(&mut s, Action::Tick(T0));
+    let fx = update(&mut s, Action::Show(View::Logs));
+    (s, fx)
+}
+
+/// Answers the read in `fx` group by group; returns the groups it read, with where from.
+fn answer(
+    s: &mut State,
+    fx: &[Effect],
+    results: Vec<(&str, Result<Vec<LogEvent>, CloudError>)>,
+) -> Vec<(String, Timestamp)> {
+    let Some(Effect::FetchLogs {
+        env,
+        request,
+        groups,
+        ..
+    }) = fetch(fx)
+    else {
+        panic!("no read: {fx:?}")
+    };
+    let results = results
+        .into_iter()
+        .map(|(g, r)| (g.to_string(), r))
+        .collect();
+    update(
+        s,
+        Action::LogsLoaded {
+            env,
+            request,
+            results,
+        },
+    );
+    groups
+}
+
+#[test]
+fn each_group_is_read_on_its_own_and_its_events_carry_it() {
+    let (mut s, fx) = two_groups();
+    // The same event id in both groups (ids are unique only within a group), and an event the
+    // deploy group's read returned that claims to be another group's.
+    let mut claims = event("e1", T0 - 30_000, "BUILD started");
+    claims.group = API.into();
+    let read = answer(
+        &mut s,
+        &fx,
+        vec![
+            (
+                API,
+                Ok(vec![event("e1", T0 - 60_000, "GET /api/items 200")]),
+            ),
+            (DEPLOY, Ok(vec![claims])),
+        ],
+    );
+    let from = T0 - 15 * Timestamp::MINUTE;
+    assert_eq!(read, vec![(API.into(), from), (DEPLOY.into(), from)]);
+    let shown: Vec<(&str, &str)> = s.logs.events.iter().map(|e| e.key()).collect();
+    assert_eq!(
+        shown,
+        [(API, "e1"), (DEPLOY, "e1")],
+        "both kept, each as the group it was read from"
+    );
+    // The detail is of the event chosen, not of the other group's event with its id.
+    update(&mut s, Action::Open);
+    assert_eq!(s.logs.detail, Some((DEPLOY.into(), "e1".into())));
+    update(&mut s, Action::Up);
+    assert_eq!(s.logs.detail, Some((API.into(), "e1".into())));
+    update(&mut s, Action::Back);
+    // The filter (f) also matches the group.
+    prompt(&mut s, Action::FilterOpen, "codebuild");
+    let rows = s.visible_log_rows();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(s.logs.events[rows[0]].group, DEPLOY);
+}
+
+#[test]
+fn a_group_that_could_not_be_read_is_named_and_read_again_from_where_it_was() {
+    let (mut s, fx) = two_groups();
+    answer(
+        &mut s,
+        &fx,
+        vec![
+            (
+                API,
+                Ok(vec![event("a1", T0 - 10_000, "GET /api/items 200")]),
+            ),
+            (DEPLOY, Err(CloudError::Network("connection reset".into()))),
+        ],
+    );
+    // The API's events show; the deploy group's failure is said, not taken for "no events".
+    assert_eq!(s.logs.events.len(), 1);
+    let err = s.logs.error.clone().expect("the failed group is named");
+    assert_eq!(err, format!("{DEPLOY}: network error: connection reset"));
+    // The next read takes each group from its own mark: the deploy group from where it was,
+    // not from the API's newest event (which would skip the deploy group's events before it).
+    let fx = update(&mut s, Action::Tick(T0 + 5_000));
+    let build = LogEvent {
+        group: DEPLOY.into(),
+        ..event("d1", T0 - 5 * Timestamp::MINUTE, "BUILD failed")
+    };
+    let read = answer(
+        &mut s,
+        &fx,
+        vec![(API, Ok(Vec::new())), (DEPLOY, Ok(vec![build]))],
+    );
+    assert_eq!(
+        read,
+        vec![
+            (API.into(), T0 - 10_000),
+            (DEPLOY.into(), T0 - 15 * Timestamp::MINUTE)
+        ]
+    );
+    assert_eq!(s.logs.error, None);
+    let keys: Vec<(&str, &str)> = s.logs.events.iter().map(|e| e.key()).collect();
+    assert_eq!(keys, [(DEPLOY, "d1"), (API, "a1")]);
+    let fx = update(&mut s, Action::Tick(T0 + 10_000));
+    let read = answer(
+        &mut s,
+        &fx,
+        vec![(API, Ok(Vec::new())), (DEPLOY, Ok(Vec::new()))],
+    );
+    assert_eq!(
+        read,
+        vec![
+            (API.into(), T0 - 10_000),
+            (DEPLOY.into(), T0 - 5 * Timestamp::MINUTE)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn through_the_runtime_a_group_that_cannot_be_read_is_said_while_the_others_show() {
+    let rig = common::sim::Rig::new(3);
+    let cloud = rig.sim.cloud();
+    let now = rig.sim.with(|w| {
+        let now = w.now();
+        w.put_log_events(API, "s1", now - 60_000, 5);
+        w.advance(10_000);
+        w.now()
+    });
+    let mut s = state();
+    s.envs[0].spec.log_groups = vec![API.into(), "/aws/lambda/missing".into()];
+    update(&mut s, Action::Tick(now));
+    let fx = update(&mut s, Action::Show(View::Logs));
+    let read = fetch(&fx).expect("a read");
+    let answer = shipdeck::runtime::run_effect(&cloud, read)
+        .await
+        .expect("an answer");
+    update(&mut s, answer);
+    assert_eq!(s.logs.events.len(), 5);
+    assert!(s.logs.events.iter().all(|e| e.group == API));
+    let err = s.logs.error.clone().unwrap_or_default();
+    assert!(
+        err.contains("/aws/lambda/missing"),
+        "the group that failed is named: {err:?}"
+    );
+}

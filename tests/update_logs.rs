@@ -7,7 +7,10 @@ mod common;
 
 use common::*;
 use shipdeck::accesslog::{AccessRecord, LogFields};
-use shipdeck::app::{Action, Effect, Level, Overlay, Preset, State, TrafficBatch, View, update};
+use shipdeck::app::{
+    Action, Effect, ExportError, ExportJob, Level, Overlay, Preset, State, TrafficBatch, View,
+    update,
+};
 use shipdeck::cloud::CloudError;
 use shipdeck::domain::*;
 use shipdeck::runtime::parse_objects;

@@ -132,10 +132,18 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
             request: *request,
             result: if ok { Ok(Vec::new()) } else { Err("X".into()) },
         }),
-        Effect::FetchLogs { env, request, .. } => Some(Action::LogsLoaded {
+        Effect::FetchLogs {
+            env,
+            request,
+            groups,
+            ..
+        } => Some(Action::LogsLoaded {
             env: *env,
             request: *request,
-            result: if ok { Ok(Vec::new()) } else { Err(err()) },
+            results: groups
+                .iter()
+                .map(|(g, _)| (g.clone(), if ok { Ok(Vec::new()) } else { Err(err()) }))
+                .collect(),
         }),
         Effect::ApplyOp { request, .. } => Some(Action::OpApplied {
             request: *request,
@@ -168,7 +176,7 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
             action: action.clone(),
             result: if ok { Ok(Vec::new()) } else { Err(err()) },
         }),
-        Effect::WriteFile { path, job } => Some(Action::FileWritten {
+        Effect::WriteFile { path, job, .. } => Some(Action::FileWritten {
             path: path.clone(),
             records: job.len(),
             result: Ok(()),

@@ -3,6 +3,7 @@
 
 use super::decode::decode;
 use super::field::{Field, FieldKind};
+use super::parse_scan::parse_u64;
 use super::view::LineView;
 use crate::domain::Timestamp;
 use std::borrow::Cow;
@@ -136,72 +137,87 @@ fn cell<'a>(v: &LineView<'a>, col: usize, field: Option<Field>) -> Option<Cow<'a
     }
 }
 
-/// Appends a JSON object for the record: its `#Fields` names as keys, decoded values, `null`
-/// for `-`, numbers for the numeric fields (seconds as fractional numbers), and `timestamp`
-/// (RFC 3339 UTC) unless the layout already has a column of that name.
+/// Appends a JSON object for the record (see [`JsonRecord`]) and a newline.
 pub fn write_jsonl(v: &LineView<'_>, out: &mut String) {
-    let schema = v.schema();
-    out.push('{');
-    let mut first = true;
-    if !schema.names().iter().any(|n| n.as_ref() == "timestamp") {
-        out.push_str("\"timestamp\":");
-        match v.timestamp() {
-            Some(t) => json_str(&t.rfc3339(), out),
-            None => out.push_str("null"),
-        }
-        first = false;
+    let mut bytes = Vec::with_capacity(1024);
+    if serde_json::to_writer(&mut bytes, &JsonRecord(v)).is_ok() {
+        out.push_str(&String::from_utf8_lossy(&bytes));
+    } else {
+        // Not reached: the record serializes to a map of strings, numbers and nulls.
+        out.push_str("{}");
     }
-    for (col, (name, field)) in schema.names().iter().zip(schema.fields()).enumerate() {
-        if !first {
-            out.push(',');
-        }
-        first = false;
-        json_str(name, out);
-        out.push(':');
-        let kind = field.map_or(FieldKind::Text, |f| f.kind());
-        let raw = v.column(col).filter(|s| !s.is_empty() && *s != "-");
-        match (raw, kind, *field) {
-            (None, _, _) => out.push_str("null"),
-            (Some(r), FieldKind::Integer, _) => out.push_str(r),
-            (Some(_), FieldKind::Seconds, Some(f)) => match v.millis(f) {
-                Some(ms) => {
-                    let _ = write!(out, "{}.{:03}", ms / 1000, ms % 1000);
-                }
-                None => out.push_str("null"),
-            },
-            _ => match cell(v, col, *field) {
-                Some(text) => json_str(&text, out),
-                None => out.push_str("null"),
-            },
-        }
-    }
-    out.push_str("}\n");
+    out.push('\n');
 }
 
-/// Appends `s` as a JSON string.
-fn json_str(s: &str, out: &mut String) {
-    out.push('"');
-    let mut from = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let esc = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0..=0x1f => "",
-            _ => continue,
-        };
-        out.push_str(s.get(from..i).unwrap_or_default());
-        if esc.is_empty() {
-            let _ = write!(out, "\\u{b:04x}");
-        } else {
-            out.push_str(esc);
+/// One record as `-o jsonl` writes it, serialized by serde_json: `timestamp` (RFC 3339 UTC,
+/// unless the layout has a column of that name), then its `#Fields` names as keys in the
+/// file's order, with decoded text, `null` for `-` (or an empty value), and numbers for the
+/// numeric fields — the value as a JSON integer, so the log's `000` status (the viewer closed
+/// the connection) is `0` and `0042` is `42`, and the seconds fields (`time-taken`,
+/// `time-to-first-byte`) as fractional numbers. A name repeated in the `#Fields` line keys its
+/// later columns as `name#2`, `name#3`, … so that no value is lost to a duplicate key.
+struct JsonRecord<'v, 'a>(&'v LineView<'a>);
+
+/// One value of [`JsonRecord`].
+enum JsonValue<'a> {
+    Null,
+    Int(u64),
+    Millis(u32),
+    Text(Cow<'a, str>),
+}
+
+impl serde::Serialize for JsonValue<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            JsonValue::Null => s.serialize_none(),
+            JsonValue::Int(n) => s.serialize_u64(*n),
+            // A u32 of milliseconds divided by 1000 is exact to the millisecond in an f64, and
+            // serde_json writes the shortest form that reads back the same (0.012, 1.5, 3.0).
+            JsonValue::Millis(ms) => s.serialize_f64(f64::from(*ms) / 1000.0),
+            JsonValue::Text(t) => s.serialize_str(t),
         }
-        from = i + 1;
     }
-    out.push_str(s.get(from..).unwrap_or_default());
-    out.push('"');
+}
+
+/// The JSON value of column `col` (of `field`, if it is a known one).
+fn json_value<'a>(v: &LineView<'a>, col: usize, field: Option<Field>) -> JsonValue<'a> {
+    let Some(raw) = v.column(col).filter(|s| !s.is_empty() && *s != "-") else {
+        return JsonValue::Null;
+    };
+    let number = match (field, field.map(Field::kind)) {
+        (Some(_), Some(FieldKind::Integer)) => parse_u64(raw.as_bytes()).map(JsonValue::Int),
+        (Some(f), Some(FieldKind::Seconds)) => v.millis(f).map(JsonValue::Millis),
+        _ => return cell(v, col, field).map_or(JsonValue::Null, JsonValue::Text),
+    };
+    // The parser checked every typed column, so a number is always read; should one not be,
+    // its text goes out as a string rather than as something that is not JSON.
+    number.unwrap_or(JsonValue::Text(Cow::Borrowed(raw)))
+}
+
+impl serde::Serialize for JsonRecord<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let v = self.0;
+        let names = v.schema().names();
+        let mut map = s.serialize_map(None)?;
+        if !names.iter().any(|n| n.as_ref() == "timestamp") {
+            map.serialize_entry("timestamp", &v.timestamp().map(Timestamp::rfc3339))?;
+        }
+        for (col, (name, field)) in names.iter().zip(v.schema().fields()).enumerate() {
+            let value = json_value(v, col, *field);
+            // Only an untyped column can repeat a name (a known field's first column is typed).
+            let before = match field {
+                Some(_) => 0,
+                None => names.iter().take(col).filter(|n| *n == name).count(),
+            };
+            if before == 0 {
+                map.serialize_entry(name.as_ref(), &value)?;
+            } else {
+                map.serialize_entry(&format!("{name}#{}", before + 1), &value)?;
+            }
+        }
+        map.end()
+    }
 }
 
 fn write_tsv_row(v: &LineView<'_>, columns: &[Column], out: &mut String) {

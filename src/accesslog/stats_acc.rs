@@ -84,7 +84,8 @@ impl Counters {
     #[inline]
     pub(super) fn add(&mut self, k: &Keys<'_>) {
         self.requests += 1;
-        self.bytes += k.bytes.unwrap_or(0);
+        // Saturating: a log may hold 19-digit byte counts, whose sum overflows 64 bits.
+        self.bytes = self.bytes.saturating_add(k.bytes.unwrap_or(0));
         self.sized += u64::from(k.bytes.is_some());
         self.classes[class_of(k.status)] += 1;
         self.hits += u64::from(k.hit);
@@ -110,7 +111,7 @@ impl Counters {
             }
         }
         self.requests += o.requests;
-        self.bytes += o.bytes;
+        self.bytes = self.bytes.saturating_add(o.bytes);
         self.sized += o.sized;
         for (a, b) in self.classes.iter_mut().zip(o.classes) {
             *a += b;

@@ -4,8 +4,8 @@ use super::traffic::TrafficBatch;
 use super::{RequestId, View};
 use crate::cloud::{CloudError, WhoAmI};
 use crate::domain::{
-    ActionExecutionDetail, Distribution, ExecutionSummary, LogEvent, ObjectInfo, PipelineDef,
-    PipelineState, Release, Timestamp,
+    ActionExecutionDetail, Distribution, ExecutionSummary, ObjectInfo, PipelineDef, PipelineState,
+    Release, Timestamp,
 };
 
 /// What one environment refresh brought back.
@@ -58,8 +58,8 @@ pub enum Action {
         env: usize,
         /// The request this answers.
         request: RequestId,
-        /// Events, any order.
-        result: Result<Vec<LogEvent>, CloudError>,
+        /// Each group read, with its events (any order) or why they could not be read.
+        results: Vec<super::GroupEvents>,
     },
     /// A listing of the logs bucket came back (every page).
     TrafficListed {
@@ -79,14 +79,14 @@ pub enum Action {
         /// Their records and problems.
         batch: Box<TrafficBatch>,
     },
-    /// An export file was written (or not).
+    /// An export file was written (or not: it exists, or the write failed).
     FileWritten {
         /// The path.
         path: String,
         /// Records written.
         records: usize,
-        /// The OS error, if it failed.
-        result: Result<(), String>,
+        /// Why nothing was written, if so.
+        result: Result<(), super::ExportError>,
     },
     /// The action runs of an execution came back (the build-log jump).
     ActionExecutionsLoaded {

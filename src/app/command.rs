@@ -14,7 +14,12 @@ pub enum Command {
     /// Show the help overlay.
     Help,
     /// Export the Traffic view's listed records to a file (`.jsonl` or `.tsv`).
-    Export(String),
+    Export {
+        /// The file.
+        path: String,
+        /// Replace the file if it exists (`export!`) instead of asking.
+        replace: bool,
+    },
     /// Choose the Traffic view's time preset.
     Range(Preset),
     /// Select the first record at or after a time (`HH:MM[:SS]` today UTC, or RFC 3339).
@@ -41,7 +46,11 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ),
     (
         "export",
-        "write the listed records: export FILE.jsonl|FILE.tsv",
+        "write the listed records: export FILE.jsonl|FILE.tsv (asks before replacing a file)",
+    ),
+    (
+        "export!",
+        "write the listed records, replacing the file if it exists",
     ),
     ("range", "time preset of the traffic view: range 15m|1h|24h"),
     (
@@ -82,9 +91,14 @@ pub fn parse_command(line: &str, envs: &[&str]) -> Result<Command, String> {
         "approvals" | "a" => no_arg(Command::Show(View::Approvals)),
         "logs" | "l" => no_arg(Command::Show(View::Logs)),
         "traffic" | "t" => no_arg(Command::Show(View::Traffic)),
-        "export" | "w" => match arg {
-            Some(path) => Ok(Command::Export(path.to_string())),
-            None => Err("`export` needs a file: export requests.jsonl (or .tsv)".into()),
+        "export" | "w" | "export!" | "w!" => match arg {
+            Some(path) => Ok(Command::Export {
+                path: path.to_string(),
+                replace: word.ends_with('!'),
+            }),
+            None => Err(format!(
+                "`{word}` needs a file: {word} requests.jsonl (or .tsv)"
+            )),
         },
         "range" | "since" => match arg.map(|a| (a, Preset::parse(a))) {
             Some((_, Some(p))) => Ok(Command::Range(p)),
@@ -182,12 +196,32 @@ mod tests {
                 .unwrap_err()
                 .contains("unknown command `deploy`")
         );
+        for (line, replace) in [
+            ("export a.tsv", false),
+            ("export! a.tsv", true),
+            ("w! a.tsv", true),
+        ] {
+            assert_eq!(
+                parse_command(line, ENVS),
+                Ok(Command::Export {
+                    path: "a.tsv".into(),
+                    replace
+                })
+            );
+        }
+        assert_eq!(
+            parse_command("export!", ENVS),
+            Err("`export!` needs a file: export! requests.jsonl (or .tsv)".into())
+        );
     }
 
     #[test]
     fn completes_words_and_environment_names() {
         assert_eq!(complete("ap", ENVS), vec!["approvals"]);
-        assert_eq!(complete("e", ENVS), vec!["env", "environments", "export"]);
+        assert_eq!(
+            complete("e", ENVS),
+            vec!["env", "environments", "export", "export!"]
+        );
         assert_eq!(
             complete("env ", ENVS),
             vec!["env dev", "env stg", "env prd"]

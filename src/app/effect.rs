@@ -34,18 +34,16 @@ pub enum Effect {
     },
     /// Read who we are.
     FetchIdentity,
-    /// Read recent events of an environment's log groups.
+    /// Read recent events of an environment's log groups, each group on its own.
     FetchLogs {
         /// Environment index.
         env: usize,
         /// Request id.
         request: RequestId,
-        /// Log group names.
-        groups: Vec<String>,
+        /// Log group names, each with the earliest event time to read from it.
+        groups: Vec<(String, Timestamp)>,
         /// Only these streams (empty: every stream of the groups).
         streams: Vec<String>,
-        /// Earliest event time.
-        since: Timestamp,
     },
     /// List an environment's CloudFront log objects after a key (every page).
     ListTraffic {
@@ -77,12 +75,14 @@ pub enum Effect {
         /// The request to stop.
         request: RequestId,
     },
-    /// Write exported records to a file.
+    /// Write exported records to a file, through a temporary file renamed into place.
     WriteFile {
         /// Path as the operator typed it.
         path: String,
         /// The records to write and how.
         job: Arc<ExportJob>,
+        /// Replace the file if it exists; else an existing file is left alone and reported.
+        replace: bool,
     },
     /// Read the action runs of an execution, to find a build's log stream.
     FetchActionExecutions {

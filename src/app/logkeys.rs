@@ -2,7 +2,7 @@
 //! detail panes, presets, export, and the log commands (`:export`, `:range`, `:goto`, `:retain`).
 
 use super::logs_select::{self, Move};
-use super::traffic_export::{ExportFormat, ExportJob};
+use super::traffic_export::{ExportError, ExportFormat, ExportJob, ReplaceFile, size_text};
 use super::{Action, Effect, Level, LineInput, Overlay, State, View, logs_update, traffic_update};
 use crate::domain::Timestamp;
 use std::sync::Arc;
@@ -160,8 +160,9 @@ pub(super) fn search_typed(state: &mut State, text: &str) {
     }
 }
 
-/// `:export FILE`: the Traffic view's listed records, written by the runtime.
-pub(super) fn export(state: &mut State, path: &str) -> Vec<Effect> {
+/// `:export FILE` (`:export! FILE` to replace a file that exists): the Traffic view's listed
+/// records, written by the runtime; a file already there is left alone and the operator asked.
+pub(super) fn export(state: &mut State, path: &str, replace: bool) -> Vec<Effect> {
     if state.view != View::Traffic {
         state.say(
             Level::Warn,
@@ -177,14 +178,79 @@ pub(super) fn export(state: &mut State, path: &str) -> Vec<Effect> {
         return Vec::new();
     };
     let job = ExportJob::of(&state.traffic, format);
-    state.say(
-        Level::Info,
-        format!("exporting {} records to {path}", job.len()),
-    );
+    write(state, path, Arc::new(job), replace)
+}
+
+/// Asks the runtime to write `job` to `path`.
+fn write(state: &mut State, path: &str, job: Arc<ExportJob>, replace: bool) -> Vec<Effect> {
+    let n = job.len();
+    let text = if replace {
+        format!("exporting {n} records to {path}, replacing it if it exists")
+    } else {
+        format!("exporting {n} records to {path}")
+    };
+    state.say(Level::Info, text);
     vec![Effect::WriteFile {
         path: path.to_string(),
-        job: Arc::new(job),
+        job,
+        replace,
     }]
+}
+
+/// The runtime's answer to an export: done, failed, or the file exists — then, unless
+/// something else is open, the question whether to replace it.
+pub(super) fn written(
+    state: &mut State,
+    path: String,
+    records: usize,
+    result: Result<(), ExportError>,
+) {
+    match result {
+        Ok(()) => state.say(Level::Info, format!("exported {records} records to {path}")),
+        Err(ExportError::Exists { bytes, job }) => {
+            let busy =
+                state.overlay.is_some() || state.ops.dialog.is_some() || state.ops.picker.is_some();
+            if busy {
+                state.say(
+                    Level::Warn,
+                    format!(
+                        "{path} exists ({}): nothing exported; :export! {path} replaces it",
+                        size_text(bytes)
+                    ),
+                );
+            } else {
+                state.clear_info();
+                state.overlay = Some(Overlay::ReplaceFile(ReplaceFile { path, bytes, job }));
+            }
+        }
+        Err(ExportError::Failed(e)) => state.say(
+            Level::Error,
+            format!("export to {path} failed: {e}; the file is as it was"),
+        ),
+    }
+}
+
+/// Whether `action` comes from the operator's keys (or mouse), as opposed to time passing and
+/// answers coming back.
+pub(super) fn is_keypress(action: &Action) -> bool {
+    matches!(action, Action::Input(_) | Action::SelectRow(_))
+        || (*action != Action::Quit
+            && super::action_names::BINDINGS
+                .iter()
+                .any(|(_, a)| a == action))
+}
+
+/// A key while the replace question is open: `y` replaces the file with the records the
+/// export took, anything else keeps it.
+pub(super) fn replace_answer(state: &mut State, action: &Action) -> Vec<Effect> {
+    let Some(Overlay::ReplaceFile(q)) = state.overlay.take() else {
+        return Vec::new();
+    };
+    if matches!(action, Action::Input('y' | 'Y')) {
+        return write(state, &q.path, q.job, true);
+    }
+    state.say(Level::Info, format!("{} kept: nothing exported", q.path));
+    Vec::new()
 }
 
 /// Reads `HH:MM[:SS]` (UTC, the latest such time not after `now`) or an RFC 3339 time.

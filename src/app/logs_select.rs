@@ -1,5 +1,5 @@
-//! The selection of the Logs view's detail pane: which event it shows (by event id), moved by the
-//! move keys, search and `:goto`, and kept on its event as the rows change.
+//! The selection of the Logs view's detail pane: which event it shows (by group and event id),
+//! moved by the move keys, search and `:goto`, and kept on its event as the rows change.
 
 use super::{Level, State};
 
@@ -24,9 +24,14 @@ pub(super) fn toggle_detail(state: &mut State) {
 
 /// The row of the event whose detail is open, if it is listed.
 pub(super) fn detail_row(state: &State, rows: &[usize]) -> Option<usize> {
-    let id = state.logs.detail.as_deref()?;
-    rows.iter()
-        .position(|&i| state.logs.events.get(i).is_some_and(|e| e.event_id == id))
+    let (group, id) = state.logs.detail.as_ref()?;
+    rows.iter().position(|&i| {
+        state
+            .logs
+            .events
+            .get(i)
+            .is_some_and(|e| e.key() == (group.as_str(), id.as_str()))
+    })
 }
 
 /// A move key while the detail is open moves the selection from the event shown (from the
@@ -66,7 +71,7 @@ pub(super) fn mark_row(state: &mut State, rows: &[usize], row: usize) {
 /// Selects row `row` of `rows` for the detail, marked at the bottom of the view, paused.
 pub(super) fn select_row(state: &mut State, rows: &[usize], row: usize) {
     if let Some(e) = rows.get(row).and_then(|&i| state.logs.events.get(i)) {
-        state.logs.detail = Some(e.event_id.clone());
+        state.logs.detail = Some((e.group.clone(), e.event_id.clone()));
         state.logs_mark(row, rows.len());
     }
 }

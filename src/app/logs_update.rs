@@ -1,9 +1,10 @@
-//! The CloudWatch Logs view in `update`: events de-duplicated by id, pause and follow, search
+//! The CloudWatch Logs view in `update`: events read group by group and de-duplicated by group and
+//! id, pause and follow, search
 //! with `n`/`N`, and the jump from a failed Deploy action to its build's log stream.
 
-use super::{Effect, LOG_TAIL_CAP, Level, LogTail, RequestId, State, View};
+use super::{Effect, GroupEvents, LOG_TAIL_CAP, Level, LogTail, RequestId, State, View};
 use crate::cloud::CloudError;
-use crate::domain::{ActionExecutionDetail, ActionStatus, LogEvent, Millis, Timestamp};
+use crate::domain::{ActionExecutionDetail, ActionStatus, Millis, Timestamp};
 
 /// How far before a build's start its log is read.
 const BUILD_LEAD: Millis = Timestamp::MINUTE;
@@ -29,6 +30,7 @@ impl State {
                 needle.is_empty()
                     || super::contains_ci(&e.message, &needle)
                     || super::contains_ci(&e.stream, &needle)
+                    || super::contains_ci(&e.group, &needle)
             })
             .map(|(i, _)| i)
             .collect()
@@ -119,14 +121,12 @@ pub(super) fn toggle_follow(state: &mut State) {
     }
 }
 
-/// Log events came back: new ones (by event id) kept in time order; while paused or scrolled
-/// back, the rows shown stay where they are.
-pub(super) fn loaded(
-    state: &mut State,
-    env: usize,
-    request: RequestId,
-    result: Result<Vec<LogEvent>, CloudError>,
-) {
+/// Log events came back, group by group: new ones (by group and event id) kept in time order,
+/// each attributed to the group it was read from (an answer for a group not asked for is
+/// dropped); while paused or scrolled back, the rows shown stay where they are. A group whose
+/// read failed is named in the view's error line (the others' events still show), and is read
+/// again from where this read started.
+pub(super) fn loaded(state: &mut State, env: usize, request: RequestId, results: Vec<GroupEvents>) {
     if state.logs.env != env || state.logs.inflight != Some(request) {
         return;
     }
@@ -134,25 +134,45 @@ pub(super) fn loaded(
     let tail = &mut state.logs;
     tail.inflight = None;
     tail.next_poll = state.now + super::poll::LOG_POLL;
-    match result {
-        Ok(events) => {
-            tail.error = None;
-            for ev in events {
-                if tail.ids.insert(ev.event_id.clone()) {
-                    tail.events.push(ev);
+    let mut errors = Vec::new();
+    let mut read = Vec::new();
+    let reading = std::mem::take(&mut tail.reading);
+    for (group, result) in results {
+        let Some(&(_, since)) = reading.iter().find(|(g, _)| *g == group) else {
+            continue;
+        };
+        match result {
+            Ok(events) => {
+                let newest = events.iter().map(|e| e.timestamp).max();
+                for mut ev in events {
+                    ev.group.clone_from(&group);
+                    if tail.ids.insert((ev.group.clone(), ev.event_id.clone())) {
+                        tail.events.push(ev);
+                    }
                 }
+                read.push((group, newest));
             }
-            tail.events.sort_by_key(|e| e.timestamp);
-            if tail.events.len() > LOG_TAIL_CAP {
-                let extra = tail.events.len() - LOG_TAIL_CAP;
-                for e in tail.events.drain(..extra) {
-                    tail.ids.remove(&e.event_id);
-                }
+            Err(err) => {
+                errors.push(format!("{group}: {err}"));
+                tail.marks.entry(group).or_insert(since);
             }
-            tail.newest = tail.events.last().map(|e| e.timestamp).or(tail.newest);
         }
-        Err(err) => tail.error = Some(err.to_string()),
     }
+    tail.events.sort_by_key(|e| e.timestamp);
+    if tail.events.len() > LOG_TAIL_CAP {
+        let extra = tail.events.len() - LOG_TAIL_CAP;
+        for e in tail.events.drain(..extra) {
+            tail.ids.remove(&(e.group, e.event_id));
+        }
+    }
+    tail.newest = tail.events.last().map(|e| e.timestamp).or(tail.newest);
+    for (group, newest) in read {
+        if let Some(at) = newest.or(tail.newest) {
+            let mark = tail.marks.entry(group).or_insert(at);
+            *mark = (*mark).max(at);
+        }
+    }
+    tail.error = (!errors.is_empty()).then(|| errors.join("; "));
     let after = state.visible_log_rows().len();
     if state.logs.paused || state.logs.scroll > 0 {
         state.logs.scroll += after.saturating_sub(before);

@@ -1,6 +1,6 @@
-//! The Logs view's state: recent CloudWatch events of an environment (or of one build's stream),
-//! de-duplicated by id, with pause, search, the mark of the last match and the event whose detail
-//! is open.
+//! The Logs view's state: recent CloudWatch events of an environment's log groups (or of one
+//! build's stream), each with its group, de-duplicated by group and id, with pause, search, the
+//! mark of the last match and the event whose detail is open.
 
 use super::RequestId;
 use crate::domain::{LogEvent, Timestamp};
@@ -28,19 +28,32 @@ pub struct LogTail {
     pub search: String,
     /// The row (among the filtered events) the last `n`/`N` landed on.
     pub mark: Option<usize>,
-    /// The event whose detail pane is open (by event id; its row is the mark).
-    pub detail: Option<String>,
-    /// Event ids held, to drop duplicates.
-    pub ids: std::collections::HashSet<String>,
+    /// The event whose detail pane is open (by group and event id; its row is the mark).
+    pub detail: Option<(String, String)>,
+    /// (group, event id) of the events held, to drop duplicates (an id is unique only within
+    /// its group).
+    pub ids: std::collections::HashSet<(String, String)>,
     /// Request in flight.
     pub inflight: Option<RequestId>,
+    /// The groups the read in flight asks for, each with the time it reads from.
+    pub reading: Vec<(String, Timestamp)>,
     /// When the next read is due.
     pub next_poll: Timestamp,
-    /// Newest event time seen, to read on from.
+    /// Newest event time seen.
     pub newest: Option<Timestamp>,
+    /// Per log group, where its next read starts: the newest event read from it (or, after a
+    /// read that found none, the newest of any group). A group whose read failed keeps its
+    /// mark, so its events of that time are read again rather than skipped.
+    pub marks: std::collections::BTreeMap<String, Timestamp>,
     /// Error of the last read.
     pub error: Option<String>,
 }
 
 /// Upper bound of retained log events in the logs view.
 pub const LOG_TAIL_CAP: usize = 2_000;
+
+/// One log group's answer to a read of the Logs view.
+pub type GroupEvents = (
+    String,
+    Result<Vec<crate::domain::LogEvent>, crate::cloud::CloudError>,
+);

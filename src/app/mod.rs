@@ -36,7 +36,7 @@ pub use effect::Effect;
 pub use input::MAX_INPUT;
 pub use logkeys::parse_goto;
 pub use logs_update::parse_stream_arn;
-pub use logtail::{LOG_TAIL_CAP, LogTail};
+pub use logtail::{GroupEvents, LOG_TAIL_CAP, LogTail};
 pub use model::{
     EnvView, Level, LineInput, Mode, Overlay, PollPolicy, Session, Stale, StatusMsg, View,
 };
@@ -53,7 +53,7 @@ pub use summary::{EnvSummary, PipelineHealth};
 pub use traffic::{
     CHART_STEP, DETAIL_KEEP, FullLine, Incomplete, Panel, Preset, Traffic, TrafficBatch,
 };
-pub use traffic_export::{ExportFormat, ExportJob};
+pub use traffic_export::{ExportError, ExportFormat, ExportJob, ReplaceFile, size_text};
 pub use traffic_find::{contains_ci, row_matches};
 pub use update::{start, update};
 

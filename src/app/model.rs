@@ -208,4 +208,6 @@ pub enum Overlay {
     Filter(LineInput),
     /// The `/` search of a log view being typed.
     Search(LineInput),
+    /// An export found its file there already: `y` replaces it, any other key keeps it.
+    ReplaceFile(super::ReplaceFile),
 }

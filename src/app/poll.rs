@@ -93,19 +93,22 @@ fn logs_due(state: &mut State) -> Option<Effect> {
     if state.logs.inflight.is_some() || state.now < state.logs.next_poll || groups.is_empty() {
         return None;
     }
-    let since = state
-        .logs
-        .newest
-        .or(state.logs.from)
-        .unwrap_or(state.now - LOG_LOOKBACK);
+    let first = state.logs.from.unwrap_or(state.now - LOG_LOOKBACK);
+    let groups: Vec<(String, Timestamp)> = groups
+        .into_iter()
+        .map(|g| {
+            let since = state.logs.marks.get(&g).copied().unwrap_or(first);
+            (g, since)
+        })
+        .collect();
     let request = state.take_request();
     state.logs.inflight = Some(request);
+    state.logs.reading.clone_from(&groups);
     Some(Effect::FetchLogs {
         env,
         request,
         groups,
         streams,
-        since,
     })
 }
 

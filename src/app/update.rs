@@ -47,8 +47,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::LogsLoaded {
             env,
             request,
-            result,
-        } => logs_update::loaded(state, env, request, result),
+            results,
+        } => logs_update::loaded(state, env, request, results),
         Action::TrafficListed {
             env,
             request,
@@ -63,10 +63,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             path,
             records,
             result,
-        } => match result {
-            Ok(()) => state.say(Level::Info, format!("exported {records} records to {path}")),
-            Err(e) => state.say(Level::Error, format!("export to {path} failed: {e}")),
-        },
+        } => logkeys::written(state, path, records, result),
         Action::ActionExecutionsLoaded {
             env,
             request,
@@ -80,6 +77,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Quit => {
             state.quit = true;
             return vec![Effect::Quit];
+        }
+        action
+            if matches!(state.overlay, Some(Overlay::ReplaceFile(_)))
+                && logkeys::is_keypress(&action) =>
+        {
+            return logkeys::replace_answer(state, &action);
         }
         action
             if matches!(
@@ -251,7 +254,7 @@ pub(super) fn run_command(state: &mut State, text: &str, names: &[&str]) -> Vec<
             Vec::new()
         }
         Ok(Command::Quit) => update(state, Action::Quit),
-        Ok(Command::Export(path)) => logkeys::export(state, &path),
+        Ok(Command::Export { path, replace }) => logkeys::export(state, &path, replace),
         Ok(Command::Range(preset)) => traffic_update::set_preset(state, preset),
         Ok(Command::Goto(text)) => {
             logkeys::goto(state, &text);

@@ -181,7 +181,9 @@ pub enum LogsCommand {
 pub enum LogOutput {
     /// One short line per record for people.
     Pretty,
-    /// One JSON object per record, keyed by the W3C field names.
+    /// One JSON object per record, keyed by the W3C field names: text decoded, `null` for `-`,
+    /// numbers as their value (the `000` status is 0, `0042` is 42; up to 19 digits, exact),
+    /// seconds as fractions.
     Jsonl,
     /// Tab-separated values under a header line.
     Tsv,
@@ -196,7 +198,7 @@ pub enum GroupOutput {
     /// One line per event: time, stream, message.
     Pretty,
     /// One JSON object per event: timestamp, ingestion_time (RFC 3339 UTC with milliseconds),
-    /// stream, event_id, message.
+    /// group, stream, event_id, message.
     Jsonl,
     /// Tab-separated timestamp (with milliseconds), stream and message under a header line.
     Tsv,

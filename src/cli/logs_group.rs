@@ -11,7 +11,7 @@ use crate::cloud::{Cloud, CloudError, LiveTailRequest, LogQuery, live_tail_unava
 use crate::domain::{LogEvent, Timestamp};
 use crate::runtime::{Clock, SimClock, WallClock};
 use futures::StreamExt;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -60,11 +60,14 @@ async fn live(
                     if batch.sampled {
                         eprintln!("shipdeck: more than 500 events in a second; showing a sample");
                     }
+                    if let Some(note) = left_out_note(&group, &batch.other_groups) {
+                        eprintln!("shipdeck: {note}");
+                    }
                     // Updates are in ingestion order; a reader wants each one in event order.
                     let mut events = batch.events;
-                    events.sort_by_key(|e| e.event.timestamp);
+                    events.sort_by_key(|e| e.timestamp);
                     for e in &events {
-                        write_event(sink, &e.event, output);
+                        write_event(sink, e, output);
                     }
                     sink.flush();
                     if sink.closed {
@@ -114,11 +117,26 @@ fn pick_group(groups: &[String], name: &str) -> Result<String, Failure> {
     }
 }
 
+/// What to say about events a live tail sent for groups it was not asked for (left out).
+fn left_out_note(asked: &str, other: &BTreeMap<String, usize>) -> Option<String> {
+    if other.is_empty() {
+        return None;
+    }
+    let n: usize = other.values().sum();
+    let groups: Vec<String> = other.iter().map(|(g, k)| format!("{g} ({k})")).collect();
+    Some(format!(
+        "left out {n} event{} the live tail of {asked} sent for another log group: {}",
+        if n == 1 { "" } else { "s" },
+        groups.join(", ")
+    ))
+}
+
 fn write_event(sink: &mut Sink, e: &LogEvent, output: GroupOutput) {
     let line = match output {
         GroupOutput::Jsonl => serde_json::json!({
             "timestamp": e.timestamp.rfc3339_millis(),
             "ingestion_time": e.ingestion_time.rfc3339_millis(),
+            "group": e.group,
             "stream": e.stream,
             "event_id": e.event_id,
             "message": e.message,
@@ -245,5 +263,20 @@ mod tests {
         assert!(pick_group(&groups, "storefront").is_err());
         assert!(pick_group(&groups, "nope").is_err());
         assert_eq!(pick_group(&groups, "/other").ok(), Some("/other".into()));
+    }
+
+    #[test]
+    fn events_of_other_groups_are_reported_not_printed_as_this_groups() {
+        let mut other = BTreeMap::new();
+        assert_eq!(left_out_note("/aws/lambda/api", &other), None);
+        other.insert("/aws/codebuild/deploy".to_string(), 3);
+        other.insert("/aws/lambda/x".to_string(), 1);
+        assert_eq!(
+            left_out_note("/aws/lambda/api", &other).as_deref(),
+            Some(
+                "left out 4 events the live tail of /aws/lambda/api sent for another log group: \
+                 /aws/codebuild/deploy (3), /aws/lambda/x (1)"
+            )
+        );
     }
 }

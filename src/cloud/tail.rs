@@ -3,6 +3,7 @@
 use super::CloudResult;
 use crate::domain::LogEvent;
 use futures::stream::BoxStream;
+use std::collections::BTreeMap;
 
 /// Most log groups one live-tail session follows.
 pub const MAX_TAIL_GROUPS: usize = 10;
@@ -33,22 +34,67 @@ impl LiveTailRequest {
     }
 }
 
-/// One event of a live tail, with the group it came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TailedEvent {
-    /// Log group name.
-    pub group: String,
-    /// The event (its id is made up: live tails carry none).
-    pub event: LogEvent,
-}
-
 /// One update of a live-tail session.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LiveTailBatch {
-    /// Events in ingestion order.
-    pub events: Vec<TailedEvent>,
+    /// Events in ingestion order, of the groups asked for (each event's `group` names it as the
+    /// request does; live tails carry no event ids, so theirs are made up).
+    pub events: Vec<LogEvent>,
     /// More events matched than an update carries: these are a sample.
     pub sampled: bool,
+    /// Events the service sent for log groups the request did not ask for, left out: how many
+    /// of each such group (as the service named it).
+    pub other_groups: BTreeMap<String, usize>,
+}
+
+impl LiveTailBatch {
+    /// The batch of `events` — each with `group` as the service reported it (a name or an ARN)
+    /// — that belong to the groups of `req`, named as `req` names them; `sent` holds the
+    /// identifiers sent for those groups, in order (ARNs to AWS). The others are counted in
+    /// [`LiveTailBatch::other_groups`], not shown as one of the asked groups' events.
+    pub fn checked(
+        req: &LiveTailRequest,
+        sent: &[String],
+        events: Vec<LogEvent>,
+        sampled: bool,
+    ) -> LiveTailBatch {
+        let mut batch = LiveTailBatch {
+            sampled,
+            ..LiveTailBatch::default()
+        };
+        for mut e in events {
+            match req.asked_group(sent, &e.group) {
+                Some(group) => {
+                    e.group = group.to_string();
+                    batch.events.push(e);
+                }
+                None => *batch.other_groups.entry(e.group).or_default() += 1,
+            }
+        }
+        batch
+    }
+}
+
+impl LiveTailRequest {
+    /// The group of this request that `identifier` — a log group as a live tail reports it, a
+    /// name or an ARN (maybe ending in `:*`) — is, given the identifiers `sent` for the groups
+    /// in order; `None` for a group not asked for.
+    pub fn asked_group(&self, sent: &[String], identifier: &str) -> Option<&str> {
+        let got = identifier.trim_end_matches(":*");
+        self.groups.iter().enumerate().find_map(|(i, name)| {
+            let sent = sent.get(i).map_or(name.as_str(), String::as_str);
+            let sent = sent.trim_end_matches(":*");
+            let same =
+                got == sent || got == name || (!got.starts_with("arn:") && got == group_name(sent));
+            same.then_some(name.as_str())
+        })
+    }
+}
+
+/// The group name of a log group identifier: the part of an ARN after `:log-group:`.
+pub fn group_name(identifier: &str) -> &str {
+    let id = identifier.trim_end_matches(":*");
+    id.split_once(":log-group:").map_or(id, |(_, name)| name)
 }
 
 /// The updates of a live-tail session; it ends when the session does (an error says why).
@@ -72,5 +118,69 @@ pub fn live_tail_unavailable(err: &super::CloudError) -> bool {
         ]
         .contains(&code.as_str()),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(group: &str) -> LogEvent {
+        LogEvent {
+            group: group.into(),
+            event_id: "e".into(),
+            stream: "s".into(),
+            timestamp: crate::domain::Timestamp(0),
+            ingestion_time: crate::domain::Timestamp(0),
+            message: "m".into(),
+        }
+    }
+
+    #[test]
+    fn events_of_groups_not_asked_for_are_counted_not_shown() {
+        let req = LiveTailRequest {
+            groups: vec!["/aws/lambda/api".into(), "/aws/codebuild/deploy".into()],
+            ..LiveTailRequest::default()
+        };
+        let arn = |g: &str| format!("arn:aws:logs:us-east-1:123456789012:log-group:{g}");
+        let sent: Vec<String> = req.groups.iter().map(|g| arn(g)).collect();
+        let events = vec![
+            event(&arn("/aws/lambda/api")),
+            event(&format!("{}:*", arn("/aws/codebuild/deploy"))),
+            event("/aws/lambda/api"),
+            event(&arn("/aws/lambda/other")),
+            event("arn:aws:logs:us-east-1:999999999999:log-group:/aws/lambda/api"),
+            event("/aws/lambda/other"),
+            event(&arn("/aws/lambda/other")),
+        ];
+        let batch = LiveTailBatch::checked(&req, &sent, events, true);
+        let groups: Vec<&str> = batch.events.iter().map(|e| e.group.as_str()).collect();
+        assert_eq!(
+            groups,
+            [
+                "/aws/lambda/api",
+                "/aws/codebuild/deploy",
+                "/aws/lambda/api"
+            ]
+        );
+        assert!(batch.sampled);
+        let other: Vec<(&str, usize)> = batch
+            .other_groups
+            .iter()
+            .map(|(g, n)| (g.as_str(), *n))
+            .collect();
+        assert_eq!(
+            other,
+            [
+                ("/aws/lambda/other", 1),
+                (arn("/aws/lambda/other").as_str(), 2),
+                (
+                    "arn:aws:logs:us-east-1:999999999999:log-group:/aws/lambda/api",
+                    1
+                ),
+            ]
+        );
+        assert_eq!(group_name(&arn("/a/b")), "/a/b");
+        assert_eq!(group_name("/a/b"), "/a/b");
     }
 }

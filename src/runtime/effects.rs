@@ -2,7 +2,7 @@
 
 use crate::app::{Action, Effect, EnvSnapshot};
 use crate::cloud::{Cloud, CloudError, CloudResult, LogQuery};
-use crate::domain::{LogEvent, PipelineDef, Release};
+use crate::domain::{PipelineDef, Release};
 use std::future::Future;
 use std::time::Duration;
 
@@ -69,31 +69,23 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
             request,
             groups,
             streams,
-            since,
         } => {
-            let mut events: Vec<LogEvent> = Vec::new();
-            let mut result = Ok(());
-            for group in groups {
+            let mut results = Vec::with_capacity(groups.len());
+            for (group, since) in groups {
                 let query = LogQuery {
-                    group,
+                    group: group.clone(),
                     streams: streams.clone(),
                     start: Some(since),
                     limit: Some(LOG_PAGE),
                     ..LogQuery::default()
                 };
-                match timed("FilterLogEvents", cloud.logs.filter_log_events(&query)).await {
-                    Ok(page) => events.extend(page.events),
-                    Err(e) => result = Err(e),
-                }
+                let read = timed("FilterLogEvents", cloud.logs.filter_log_events(&query)).await;
+                results.push((group, read.map(|page| page.events)));
             }
-            let result = match result {
-                Err(e) if events.is_empty() => Err(e),
-                _ => Ok(events),
-            };
             Some(Action::LogsLoaded {
                 env,
                 request,
-                result,
+                results,
             })
         }
         Effect::ListTraffic {
@@ -127,17 +119,21 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
         }
         // Effects run one after another here; the loop's task registry stops running reads.
         Effect::Cancel { .. } => None,
-        Effect::WriteFile { path, job } => {
+        Effect::WriteFile { path, job, replace } => {
             let target = expand_home(&path);
-            let written = tokio::task::spawn_blocking(move || -> std::io::Result<usize> {
-                let file = std::fs::File::create(target)?;
-                job.write_to(&mut std::io::BufWriter::with_capacity(1 << 20, file))
+            let written = tokio::task::spawn_blocking(move || {
+                super::export_file::write_export(&target, &job, replace)
             })
             .await;
             let (records, result) = match written {
                 Ok(Ok(n)) => (n, Ok(())),
-                Ok(Err(e)) => (0, Err(e.to_string())),
-                Err(e) => (0, Err(format!("the export stopped: {e}"))),
+                Ok(Err(e)) => (0, Err(e)),
+                Err(e) => (
+                    0,
+                    Err(crate::app::ExportError::Failed(format!(
+                        "the export stopped: {e}"
+                    ))),
+                ),
             };
             Some(Action::FileWritten {
                 path,

@@ -2,6 +2,7 @@
 
 mod clock;
 mod effects;
+mod export_file;
 mod headless;
 pub mod ops_effects;
 mod tasks;

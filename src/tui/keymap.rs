@@ -41,7 +41,12 @@ impl KeyMode {
     pub fn of(state: &State) -> KeyMode {
         match state.overlay {
             _ if state.ops.dialog.is_some() => KeyMode::Dialog,
-            Some(Overlay::Command(_) | Overlay::Filter(_) | Overlay::Search(_)) => KeyMode::Input,
+            Some(
+                Overlay::Command(_)
+                | Overlay::Filter(_)
+                | Overlay::Search(_)
+                | Overlay::ReplaceFile(_),
+            ) => KeyMode::Input,
             None if state.view.is_log_view() => KeyMode::Logs,
             _ => KeyMode::Normal,
         }

@@ -139,6 +139,7 @@ pub fn draw(frame: &mut Frame, state: &State, hints: &Hints) {
         Some(Overlay::Command(line)) => views::command::render(frame, line, &areas),
         Some(Overlay::Filter(line)) => views::command::render_filter(frame, state, line, &areas),
         Some(Overlay::Search(line)) => views::command::render_search(frame, state, line, &areas),
+        Some(Overlay::ReplaceFile(q)) => views::command::render_replace(frame, q, &areas),
     }
     views::dialog::render(frame, state, hints, areas.body);
 }
@@ -149,7 +150,9 @@ pub fn hit_test(state: &State, area: Rect, column: u16, row: u16) -> Option<Acti
     let areas = Areas::new(area)?;
     if matches!(
         state.overlay,
-        Some(Overlay::Command(_) | Overlay::Filter(_) | Overlay::Search(_))
+        Some(
+            Overlay::Command(_) | Overlay::Filter(_) | Overlay::Search(_) | Overlay::ReplaceFile(_)
+        )
     ) {
         return None;
     }

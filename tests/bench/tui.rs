@@ -90,6 +90,7 @@ fn logs_detail_frames(
         state.view = View::Logs;
         let newest = state.logs.events.last().map_or(state.now, |e| e.timestamp);
         state.logs.events.push(shipdeck::domain::LogEvent {
+            group: "/aws/lambda/storefront-api-prd".into(),
             event_id: "big".into(),
             stream: "2026/11/25/[$LATEST]big".into(),
             timestamp: newest + 1,
@@ -97,7 +98,10 @@ fn logs_detail_frames(
             message,
         });
         update(&mut state, Action::Open);
-        assert_eq!(state.logs.detail.as_deref(), Some("big"));
+        assert_eq!(
+            state.logs.detail.as_ref().map(|(_, id)| id.as_str()),
+            Some("big")
+        );
         let d = median(
             (0..frames)
                 .map(|_| {

@@ -163,11 +163,13 @@ fn a_log_group_in_the_simulator() {
             [
                 "timestamp",
                 "ingestion_time",
+                "group",
                 "stream",
                 "event_id",
                 "message"
             ]
         );
+        assert_eq!(e["group"], "/aws/lambda/storefront-api-prd");
         for key in ["timestamp", "ingestion_time"] {
             let t = e[key].as_str().unwrap();
             assert!(Timestamp::parse_rfc3339(t).is_some(), "{key}: {t}");
@@ -204,6 +206,7 @@ fn each_logs_command_help_describes_its_own_output() {
     for key in [
         "timestamp",
         "ingestion_time",
+        "group",
         "stream",
         "event_id",
         "message",

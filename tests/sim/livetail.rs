@@ -32,17 +32,17 @@ fn a_live_tail_yields_what_filter_log_events_sees_as_it_is_ingested() {
         let batch = batch.unwrap();
         assert!(!batch.events.is_empty());
         assert!(!batch.sampled, "the test traffic is small");
-        let second = batch.events[0].event.ingestion_time.millis() / 1000;
+        let second = batch.events[0].ingestion_time.millis() / 1000;
         for e in &batch.events {
             assert_eq!(e.group, API);
             assert_eq!(
-                e.event.ingestion_time.millis() / 1000,
+                e.ingestion_time.millis() / 1000,
                 second,
                 "one second a batch"
             );
-            assert!(e.event.ingestion_time > from && e.event.ingestion_time <= to);
+            assert!(e.ingestion_time > from && e.ingestion_time <= to);
         }
-        got.extend(batch.events.into_iter().map(|e| e.event.event_id));
+        got.extend(batch.events.into_iter().map(|e| e.event_id));
     }
     assert!(!got.is_empty(), "the API logs something every two minutes");
     // The same events, by FilterLogEvents: everything ingested in the window.
@@ -87,11 +87,7 @@ fn busy_seconds_are_sampled_and_sessions_end_after_three_hours() {
         let batch = batch.unwrap();
         assert!(batch.events.len() <= MAX_TAIL_EVENTS);
         sampled += usize::from(batch.sampled);
-        total += batch
-            .events
-            .iter()
-            .filter(|e| e.event.stream == "flood")
-            .count();
+        total += batch.events.iter().filter(|e| e.stream == "flood").count();
     }
     assert!(sampled >= 1, "4000 events ingested over about four seconds");
     assert!((3 * MAX_TAIL_EVENTS..4_000).contains(&total), "{total}");
@@ -146,10 +142,7 @@ fn live_tails_and_filter_log_events_take_json_patterns_and_refuse_unmodelled_one
         got.extend(batch.events);
     }
     assert!(!got.is_empty());
-    assert!(
-        got.iter()
-            .all(|e| e.event.message.contains(r#""level":"INFO""#))
-    );
+    assert!(got.iter().all(|e| e.message.contains(r#""level":"INFO""#)));
     let anded = LiveTailRequest {
         pattern: Some(r#"{ $.level = "ERROR" && $.status = 502 }"#.into()),
         ..request(&[API])

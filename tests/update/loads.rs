@@ -112,7 +112,9 @@ fn releases_and_identity_and_logs_land() {
             _ => None,
         })
         .unwrap();
+    let group = "/aws/lambda/storefront-api-dev".to_string();
     let ev = |id: &str, t: i64| LogEvent {
+        group: group.clone(),
         event_id: id.into(),
         stream: "s".into(),
         timestamp: T0 + t,
@@ -124,7 +126,7 @@ fn releases_and_identity_and_logs_land() {
         Action::LogsLoaded {
             env,
             request: req,
-            result: Ok(vec![ev("b", 2), ev("a", 1)]),
+            results: vec![(group.clone(), Ok(vec![ev("b", 2), ev("a", 1)]))],
         },
     );
     assert_eq!(
@@ -139,8 +141,10 @@ fn releases_and_identity_and_logs_land() {
     let req = fx
         .iter()
         .find_map(|e| match e {
-            Effect::FetchLogs { request, since, .. } => {
-                assert_eq!(*since, T0 + 2);
+            Effect::FetchLogs {
+                request, groups, ..
+            } => {
+                assert_eq!(*groups, vec![(group.clone(), T0 + 2)]);
                 Some(*request)
             }
             _ => None,
@@ -151,7 +155,7 @@ fn releases_and_identity_and_logs_land() {
         Action::LogsLoaded {
             env,
             request: req,
-            result: Ok(vec![ev("b", 2), ev("c", 3)]),
+            results: vec![(group.clone(), Ok(vec![ev("b", 2), ev("c", 3)]))],
         },
     );
     assert_eq!(s.logs.events.len(), 3, "duplicates by event id are dropped");

@@ -6,7 +6,7 @@ use super::*;
 use ratatui::{Terminal, backend::TestBackend};
 
 fn selected(s: &State) -> Option<&str> {
-    s.logs.detail.as_deref()
+    s.logs.detail.as_ref().map(|(_, id)| id.as_str())
 }
 
 fn draw(s: &State, w: u16, h: u16) -> String {
@@ -203,4 +203,40 @@ fn a_long_text_message_shows_its_start_and_how_much_is_left() {
         }
         assert!(!screen.contains("w399"), "{screen}");
     }
+}
+
+#[test]
+fn each_row_says_its_group_and_the_detail_names_it_whole() {
+    let (mut s, fx) = two_groups();
+    answer(
+        &mut s,
+        &fx,
+        vec![
+            (
+                API,
+                Ok(vec![event("a1", T0 - 60_000, "GET /api/items 200")]),
+            ),
+            (DEPLOY, Ok(vec![event("d1", T0 - 30_000, "BUILD started")])),
+        ],
+    );
+    for (w, h) in [(80, 24), (160, 40)] {
+        let screen = draw(&s, w, h);
+        let row = |text: &str| {
+            screen
+                .lines()
+                .find(|l| l.contains(text))
+                .unwrap_or_else(|| panic!("no row with {text}:\n{screen}"))
+                .to_string()
+        };
+        // The environment's groups `/aws/lambda/storefront-api-dev` and
+        // `/aws/codebuild/storefront-deploy-dev` are labelled by what tells them apart.
+        assert!(row("GET /api/items").contains(" api    abc"), "{screen}");
+        assert!(row("BUILD started").contains(" deploy abc"), "{screen}");
+    }
+    update(&mut s, Action::Open);
+    let screen = draw(&s, 160, 40);
+    assert!(
+        screen.contains(&format!("group    {DEPLOY}")),
+        "the detail names the group whole:\n{screen}"
+    );
 }

@@ -178,10 +178,11 @@ fn goto_export_and_retain_commands() {
     assert!(matches!(&s.overlay, Some(Overlay::Command(l)) if l.text == "export "));
     typed(&mut s, "/tmp/errors.jsonl");
     let fx = update(&mut s, Action::Submit);
-    let Some(Effect::WriteFile { path, job }) = fx.first() else {
+    let Some(Effect::WriteFile { path, job, replace }) = fx.first() else {
         panic!("{fx:?}")
     };
     assert_eq!((path.as_str(), job.len()), ("/tmp/errors.jsonl", n));
+    assert!(!replace, "an existing file is not replaced without asking");
     let contents = written(job);
     let lines: Vec<serde_json::Value> = contents
         .lines()
@@ -217,7 +218,10 @@ fn goto_export_and_retain_commands() {
         s.status.clone().unwrap().text,
         "exported 3 records to x.tsv"
     );
-    update(&mut s, done(Err("permission denied".into())));
+    update(
+        &mut s,
+        done(Err(ExportError::Failed("permission denied".into()))),
+    );
     assert_eq!(s.status.clone().unwrap().level, Level::Error);
     // Retention.
     update(&mut s, Action::CommandOpen);
@@ -282,5 +286,98 @@ fn a_search_that_goes_round_the_list_says_so() {
     assert_eq!(
         say(&s).as_deref(),
         Some("search hit the top, continued at the bottom")
+    );
+}
+
+/// The Traffic view with `:export FILE` typed and run; the write it asks for.
+fn export(s: &mut State, line: &str) -> (String, std::sync::Arc<ExportJob>, bool) {
+    update(s, Action::CommandOpen);
+    typed(s, line);
+    let fx = update(s, Action::Submit);
+    match fx.first() {
+        Some(Effect::WriteFile { path, job, replace }) => (path.clone(), job.clone(), *replace),
+        _ => panic!("no write: {fx:?}"),
+    }
+}
+
+/// The runtime's answer that the file exists.
+fn exists(path: &str, job: &std::sync::Arc<ExportJob>) -> Action {
+    Action::FileWritten {
+        path: path.into(),
+        records: 0,
+        result: Err(ExportError::Exists {
+            bytes: 12_345,
+            job: job.clone(),
+        }),
+    }
+}
+
+#[test]
+fn an_export_asks_before_it_replaces_a_file_and_writes_the_records_it_took() {
+    let mut s = traffic(300);
+    let (path, job, replace) = export(&mut s, "export out.jsonl");
+    assert_eq!((path.as_str(), replace), ("out.jsonl", false));
+    // The file is there: the operator is asked, and nothing is written meanwhile.
+    assert!(update(&mut s, exists(&path, &job)).is_empty());
+    let Some(Overlay::ReplaceFile(q)) = &s.overlay else {
+        panic!("a question: {:?}", s.overlay)
+    };
+    assert_eq!((q.path.as_str(), q.bytes), ("out.jsonl", 12_345));
+    // Time passing and answers arriving do not answer it.
+    update(&mut s, Action::Tick(T0 + 1_000));
+    assert!(matches!(s.overlay, Some(Overlay::ReplaceFile(_))));
+    // Enter (as after typing the command) and any key but y keep the file.
+    for key in [
+        Action::Submit,
+        Action::Input('n'),
+        Action::Back,
+        Action::Down,
+    ] {
+        if s.overlay.is_none() {
+            let (path, job, _) = export(&mut s, "export out.jsonl");
+            update(&mut s, exists(&path, &job));
+        }
+        assert!(update(&mut s, key.clone()).is_empty(), "{key:?}");
+        assert_eq!(s.overlay, None);
+        assert_eq!(
+            s.status.clone().unwrap().text,
+            "out.jsonl kept: nothing exported",
+            "{key:?}"
+        );
+    }
+    // y replaces it with the records the export took, not those listed by the time of the answer.
+    let (path, job, _) = export(&mut s, "export out.jsonl");
+    let taken = job.len();
+    update(&mut s, exists(&path, &job));
+    let fx = update(&mut s, Action::Input('y'));
+    let Some(Effect::WriteFile {
+        path,
+        job: again,
+        replace,
+    }) = fx.first()
+    else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(path, "out.jsonl");
+    assert!(*replace);
+    assert!(std::sync::Arc::ptr_eq(&job, again));
+    assert_eq!(again.len(), taken);
+    assert_eq!(s.overlay, None);
+}
+
+#[test]
+fn export_bang_replaces_and_a_busy_console_is_told_rather_than_asked() {
+    let mut s = traffic(300);
+    let (path, job, replace) = export(&mut s, "export! out.tsv");
+    assert_eq!((path.as_str(), replace), ("out.tsv", true));
+    // The answer arrives while the operator types a filter: no question over the prompt.
+    update(&mut s, Action::FilterOpen);
+    update(&mut s, exists(&path, &job));
+    assert!(matches!(s.overlay, Some(Overlay::Filter(_))));
+    let msg = s.status.clone().unwrap();
+    assert_eq!(msg.level, Level::Warn);
+    assert_eq!(
+        msg.text,
+        "out.tsv exists (12,345 bytes): nothing exported; :export! out.tsv replaces it"
     );
 }

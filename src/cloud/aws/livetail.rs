@@ -1,12 +1,10 @@
 //! `StartLiveTail` over CloudWatch Logs: group names become ARNs, the event stream becomes a
-//! stream of batches. With an endpoint override the SDK's `streaming-` host prefix is cleared
+//! stream of batches whose events are checked against the groups asked for. With an endpoint override the SDK's `streaming-` host prefix is cleared
 //! (an emulator on `127.0.0.1` has no `streaming-127.0.0.1`).
 
 use super::AwsCloud;
 use super::errors::{Call, map};
-use crate::cloud::{
-    CloudError, CloudResult, LiveTail, LiveTailBatch, LiveTailRequest, TailedEvent,
-};
+use crate::cloud::{CloudError, CloudResult, LiveTail, LiveTailBatch, LiveTailRequest};
 use crate::domain::{LogEvent, Timestamp};
 use aws_sdk_cloudwatchlogs::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata;
@@ -44,33 +42,32 @@ pub(crate) fn group_arn(name: &str, region: &str, account: &str) -> String {
     format!("arn:aws:logs:{region}:{account}:log-group:{name}")
 }
 
-/// The group name of a log group identifier (an ARN, possibly ending in `:*`).
-fn group_name(id: &str) -> String {
-    let name = id.split(":log-group:").nth(1).unwrap_or(id);
-    name.trim_end_matches(":*").to_string()
-}
-
-fn batch(update: &LiveTailSessionUpdate, seq: &mut u64) -> LiveTailBatch {
+/// The events of one update, each with the group the service said it came from, checked
+/// against the groups of `req` (whose identifiers `sent` went out as ARNs).
+fn batch(
+    update: &LiveTailSessionUpdate,
+    req: &LiveTailRequest,
+    sent: &[String],
+    seq: &mut u64,
+) -> LiveTailBatch {
     let events = update
         .session_results()
         .iter()
         .map(|e| {
             *seq += 1;
             let timestamp = Timestamp(e.timestamp.unwrap_or(0));
-            TailedEvent {
-                group: group_name(e.log_group_identifier().unwrap_or_default()),
-                event: LogEvent {
-                    event_id: format!("live-{:020}-{seq:010}", timestamp.millis().max(0)),
-                    stream: e.log_stream_name().unwrap_or_default().to_string(),
-                    timestamp,
-                    ingestion_time: Timestamp(e.ingestion_time.unwrap_or(0)),
-                    message: e.message().unwrap_or_default().to_string(),
-                },
+            LogEvent {
+                group: e.log_group_identifier().unwrap_or_default().to_string(),
+                event_id: format!("live-{:020}-{seq:010}", timestamp.millis().max(0)),
+                stream: e.log_stream_name().unwrap_or_default().to_string(),
+                timestamp,
+                ingestion_time: Timestamp(e.ingestion_time.unwrap_or(0)),
+                message: e.message().unwrap_or_default().to_string(),
             }
         })
         .collect();
     let sampled = update.session_metadata().is_some_and(|m| m.sampled);
-    LiveTailBatch { events, sampled }
+    LiveTailBatch::checked(req, sent, events, sampled)
 }
 
 /// `StartLiveTail` for up to ten groups.
@@ -102,33 +99,41 @@ pub(super) async fn start_live_tail(
         .account
         .unwrap_or_default();
     let region = r.site.region.clone().unwrap_or_else(|| "us-east-1".into());
-    let arns = req.groups.iter().map(|g| group_arn(g, &region, &account));
+    let arns: Vec<String> = req
+        .groups
+        .iter()
+        .map(|g| group_arn(g, &region, &account))
+        .collect();
     let out = r
         .clients
         .logs
         .start_live_tail()
-        .set_log_group_identifiers(Some(arns.collect()))
+        .set_log_group_identifiers(Some(arns.clone()))
         .set_log_stream_names((!req.streams.is_empty()).then(|| req.streams.clone()))
         .set_log_event_filter_pattern(req.pattern.clone())
         .send()
         .await
         .map_err(|e| map(e, &c, &r.site))?;
+    let asked = std::sync::Arc::new((req.clone(), arns));
     let state = (Some(out.response_stream), 0u64);
-    let stream = futures::stream::unfold(state, |(rx, mut seq)| async move {
-        let mut rx = rx?;
-        loop {
-            match rx.recv().await {
-                Ok(Some(StartLiveTailResponseStream::SessionUpdate(u))) => {
-                    let b = batch(&u, &mut seq);
-                    return Some((Ok(b), (Some(rx), seq)));
-                }
-                Ok(Some(_)) => continue,
-                Ok(None) => return None,
-                Err(e) => {
-                    let code = e.code().unwrap_or("SessionStreamingException").to_string();
-                    let message = e.message().map_or_else(|| e.to_string(), str::to_string);
-                    let err = CloudError::Rejected { code, message };
-                    return Some((Err(err), (None, seq)));
+    let stream = futures::stream::unfold(state, move |(rx, mut seq)| {
+        let asked = asked.clone();
+        async move {
+            let mut rx = rx?;
+            loop {
+                match rx.recv().await {
+                    Ok(Some(StartLiveTailResponseStream::SessionUpdate(u))) => {
+                        let b = batch(&u, &asked.0, &asked.1, &mut seq);
+                        return Some((Ok(b), (Some(rx), seq)));
+                    }
+                    Ok(Some(_)) => continue,
+                    Ok(None) => return None,
+                    Err(e) => {
+                        let code = e.code().unwrap_or("SessionStreamingException").to_string();
+                        let message = e.message().map_or_else(|| e.to_string(), str::to_string);
+                        let err = CloudError::Rejected { code, message };
+                        return Some((Err(err), (None, seq)));
+                    }
                 }
             }
         }

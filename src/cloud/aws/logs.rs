@@ -42,7 +42,9 @@ impl Logs for AwsCloud {
                 .send()
                 .await
                 .map_err(|e| map(e, &c, &r.site))?;
+            // FilteredLogEvent names no group: its events are the one group's asked for.
             events.extend(page.events().iter().map(|e| LogEvent {
+                group: query.group.clone(),
                 event_id: e.event_id.clone().unwrap_or_default(),
                 stream: e.log_stream_name.clone().unwrap_or_default(),
                 timestamp: Timestamp(e.timestamp.unwrap_or(0)),

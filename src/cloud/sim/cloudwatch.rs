@@ -67,6 +67,7 @@ impl CloudWatch {
         let seq = self.seq;
         let ingestion = ts + 300 + (seq.wrapping_mul(7919) % 2_700) as Millis;
         let event = LogEvent {
+            group: group.to_string(),
             event_id: format!("{:020}{:036}", ts.millis().max(0), seq),
             stream: stream.to_string(),
             timestamp: ts,
@@ -253,11 +254,17 @@ impl Simulator {
                 )
             };
             let at = |ms: f64| ts + ms as Millis;
-            let json = format!(
-                "{{\"timestamp\":\"{}\",\"level\":\"{level}\",\"requestId\":\"{rid}\",\"method\":\"{method}\",\"path\":\"{route}\",\"status\":{status},\"durationMs\":{},\"message\":\"{msg}\"}}",
-                iso_ms(at(dur)),
-                dur as u64
-            );
+            let json = serde_json::json!({
+                "timestamp": iso_ms(at(dur)),
+                "level": level,
+                "requestId": rid,
+                "method": method,
+                "path": route,
+                "status": status,
+                "durationMs": dur as u64,
+                "message": msg,
+            })
+            .to_string();
             self.logs.put(
                 &group,
                 &stream,

@@ -4,9 +4,9 @@
 use super::Simulator;
 use super::pattern::Pattern;
 use crate::cloud::{
-    CloudError, CloudResult, LiveTail, LiveTailBatch, LiveTailRequest, MAX_TAIL_EVENTS, TailedEvent,
+    CloudError, CloudResult, LiveTail, LiveTailBatch, LiveTailRequest, MAX_TAIL_EVENTS,
 };
-use crate::domain::{Millis, Timestamp};
+use crate::domain::{LogEvent, Millis, Timestamp};
 use futures::StreamExt;
 use futures::channel::mpsc::{UnboundedSender, unbounded};
 
@@ -33,7 +33,7 @@ fn invalid(message: String) -> CloudError {
 }
 
 /// Keeps at most `MAX_TAIL_EVENTS`, evenly spread.
-fn sample(events: Vec<TailedEvent>) -> (Vec<TailedEvent>, bool) {
+fn sample(events: Vec<LogEvent>) -> (Vec<LogEvent>, bool) {
     let n = events.len();
     if n <= MAX_TAIL_EVENTS {
         return (events, false);
@@ -78,32 +78,29 @@ impl Simulator {
         let mut tails = std::mem::take(&mut self.tails);
         tails.retain_mut(|t| {
             let upto = now.min(t.ends);
-            let mut events: Vec<TailedEvent> = Vec::new();
+            let mut events: Vec<LogEvent> = Vec::new();
             for g in &t.req.groups {
-                let found = self
-                    .logs
-                    .ingested(g, (t.cursor, upto), &t.req.streams, &t.pattern);
-                events.extend(found.into_iter().map(|event| TailedEvent {
-                    group: g.clone(),
-                    event,
-                }));
+                events.extend(
+                    self.logs
+                        .ingested(g, (t.cursor, upto), &t.req.streams, &t.pattern),
+                );
             }
-            events.sort_by_key(|e| e.event.ingestion_time);
+            events.sort_by_key(|e| e.ingestion_time);
             t.cursor = upto;
             let mut open = true;
             let mut rest = events.into_iter().peekable();
             while let Some(first) = rest.next() {
-                let second = first.event.ingestion_time.millis().div_euclid(1000);
+                let second = first.ingestion_time.millis().div_euclid(1000);
                 let mut batch = vec![first];
                 while let Some(e) =
-                    rest.next_if(|e| e.event.ingestion_time.millis().div_euclid(1000) == second)
+                    rest.next_if(|e| e.ingestion_time.millis().div_euclid(1000) == second)
                 {
                     batch.push(e);
                 }
                 let (events, sampled) = sample(batch);
-                open &=
-                    t.tx.unbounded_send(Ok(LiveTailBatch { events, sampled }))
-                        .is_ok();
+                // The same check as against AWS: each event's group is one asked for.
+                let batch = LiveTailBatch::checked(&t.req, &t.req.groups, events, sampled);
+                open &= t.tx.unbounded_send(Ok(batch)).is_ok();
             }
             if open && upto >= t.ends {
                 let end = CloudError::Rejected {

@@ -1,6 +1,7 @@
-//! The prompts at the bottom: the `:` command line with its completions, and the `/` filter.
+//! The prompts at the bottom: the `:` command line with its completions, the `/` filter and
+//! search, and the question before an export replaces a file.
 
-use crate::app::{COMMANDS, LineInput, State, View};
+use crate::app::{COMMANDS, LineInput, ReplaceFile, State, View, size_text};
 use crate::tui::render::Areas;
 use crate::tui::widgets::status::DIM;
 use crate::tui::widgets::text::{ellipsize, width};
@@ -133,4 +134,16 @@ pub fn render_filter(frame: &mut Frame, state: &State, line: &LineInput, areas: 
 pub fn render_search(frame: &mut Frame, _state: &State, line: &LineInput, areas: &Areas) {
     let right = "enter next match · n/N move · esc clear ".to_string();
     prompt(frame, areas.footer, "/", &line.text, Some(right));
+}
+
+/// Draws the question before an export replaces an existing file.
+pub fn render_replace(frame: &mut Frame, q: &ReplaceFile, areas: &Areas) {
+    let text = format!(
+        "{} exists ({}): replace it with {} records? y/N",
+        q.path,
+        size_text(q.bytes),
+        q.job.len()
+    );
+    let right = "y replaces · any other key keeps it ".to_string();
+    prompt(frame, areas.footer, "export: ", &text, Some(right));
 }

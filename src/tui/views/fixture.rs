@@ -291,6 +291,11 @@ pub fn state() -> State {
     .iter()
     .enumerate()
     .map(|(i, m)| LogEvent {
+        group: if i == 1 {
+            "/aws/codebuild/storefront-deploy-prd".into()
+        } else {
+            "/aws/lambda/storefront-api-prd".into()
+        },
         event_id: i.to_string(),
         stream: "2026/11/25/[$LATEST]0123456789abcdef".into(),
         timestamp: NOW - (10 - i as i64) * 1000,

@@ -1,12 +1,13 @@
 //! The logs view: recent CloudWatch events of an environment, newest at the bottom, following the
-//! tail, with the selected event's detail beside them (below on narrow terminals).
+//! tail, each row labelled with its log group when the view reads several, with the selected
+//! event's detail beside them (below on narrow terminals).
 
 use super::traffic::{MATCH, highlight};
 use crate::app::State;
 use crate::domain::LogEvent;
 use crate::tui::widgets::pane::split;
 use crate::tui::widgets::status::{DIM, SELECTED};
-use crate::tui::widgets::text::ellipsize;
+use crate::tui::widgets::text::{ellipsize, width};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -15,6 +16,8 @@ use ratatui::widgets::Paragraph;
 
 /// Cells of the shortened stream name.
 const STREAM_WIDTH: usize = 10;
+/// Most cells of a log group's label.
+const GROUP_WIDTH: usize = 12;
 
 /// The environment whose events are shown.
 fn env_name(state: &State) -> &str {
@@ -43,6 +46,137 @@ pub fn short_stream(stream: &str) -> String {
     last.chars().take(STREAM_WIDTH).collect()
 }
 
+/// The last segment of a log group name (`/aws/lambda/storefront-api-prd` → `storefront-api-prd`).
+fn last_segment(group: &str) -> &str {
+    group.rsplit('/').find(|s| !s.is_empty()).unwrap_or(group)
+}
+
+fn is_separator(c: char) -> bool {
+    matches!(c, '-' | '_' | '.')
+}
+
+/// Short labels telling `groups` apart, in order: the last segment of each name without the
+/// words all of them begin and end with (`/aws/lambda/storefront-api-prd` and
+/// `/aws/codebuild/storefront-deploy-prd` → `api` and `deploy`), or the last two segments where
+/// last segments are alike; at most 12 cells.
+pub fn group_labels(groups: &[String]) -> Vec<String> {
+    let segs: Vec<&str> = groups.iter().map(|g| last_segment(g)).collect();
+    let mut labels: Vec<String> = segs.iter().map(|s| s.to_string()).collect();
+    if let [first, rest @ ..] = segs.as_slice()
+        && !rest.is_empty()
+    {
+        // The shared start and end, cut back to a word boundary.
+        let mut head = first.len();
+        let mut tail = first.len();
+        for s in rest {
+            head = head.min(
+                first
+                    .char_indices()
+                    .zip(s.chars())
+                    .find(|((_, a), b)| a != b)
+                    .map_or(first.len().min(s.len()), |((i, _), _)| i),
+            );
+            tail = tail.min(
+                first
+                    .chars()
+                    .rev()
+                    .zip(s.chars().rev())
+                    .take_while(|(a, b)| a == b)
+                    .map(|(a, _)| a.len_utf8())
+                    .sum(),
+            );
+        }
+        let head = first
+            .get(..head)
+            .and_then(|h| h.rfind(is_separator))
+            .map_or(0, |i| i + 1);
+        let tail = first
+            .get(first.len() - tail..)
+            .and_then(|t| t.find(is_separator))
+            .map_or(0, |i| tail - i);
+        let cut: Vec<String> = segs
+            .iter()
+            .map(|s| {
+                s.get(head..s.len().saturating_sub(tail).max(head))
+                    .unwrap_or_default()
+                    .trim_matches(is_separator)
+                    .to_string()
+            })
+            .collect();
+        if cut.iter().all(|c| !c.is_empty()) {
+            labels = cut;
+        }
+    }
+    let alike: Vec<bool> = labels
+        .iter()
+        .map(|l| labels.iter().filter(|m| *m == l).count() > 1)
+        .collect();
+    labels
+        .into_iter()
+        .zip(groups.iter().zip(alike))
+        .map(|(label, (group, alike))| {
+            let label = if alike {
+                let g = group.trim_end_matches('/');
+                let parent = g.rsplit('/').nth(1).unwrap_or_default();
+                format!("{parent}/{}", last_segment(g))
+            } else {
+                label
+            };
+            let label: String = label
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            ellipsize(&label, GROUP_WIDTH)
+        })
+        .collect()
+}
+
+/// The log groups the view reads: the build's, or the environment's.
+fn view_groups(state: &State) -> Vec<String> {
+    match &state.logs.stream {
+        Some((group, _)) => vec![group.clone()],
+        None => state
+            .envs
+            .get(state.logs.env)
+            .map(|e| e.spec.log_groups.clone())
+            .unwrap_or_default(),
+    }
+}
+
+/// The group column: each group's label and the column's width, when the view reads more than
+/// one group (the header names a lone one).
+struct GroupColumn {
+    groups: Vec<String>,
+    labels: Vec<String>,
+    width: usize,
+}
+
+impl GroupColumn {
+    fn of(groups: Vec<String>) -> Option<GroupColumn> {
+        if groups.len() < 2 {
+            return None;
+        }
+        let labels = group_labels(&groups);
+        let width = labels.iter().map(|l| width(l)).max().unwrap_or(0);
+        Some(GroupColumn {
+            groups,
+            labels,
+            width,
+        })
+    }
+
+    /// The label of `group`, padded to the column's width.
+    fn cell(&self, group: &str) -> String {
+        let label = match self.groups.iter().position(|g| g == group) {
+            Some(i) => self.labels[i].clone(),
+            // Not one the view reads (never the case: events are attributed to the group read).
+            None => ellipsize(last_segment(group), self.width),
+        };
+        let pad = self.width.saturating_sub(width(&label));
+        format!("{label}{} ", " ".repeat(pad))
+    }
+}
+
 /// The message on one line, without control characters.
 fn one_line(message: &str) -> String {
     message
@@ -67,14 +201,23 @@ fn line_style(message: &str) -> Style {
     }
 }
 
-fn event_line(e: &LogEvent, search: &str, marked: bool) -> Line<'static> {
-    let mut spans = vec![
-        Span::styled(format!("{} ", e.timestamp.clock()), DIM),
-        Span::styled(
-            format!("{:<w$} ", short_stream(&e.stream), w = STREAM_WIDTH),
-            Style::new().fg(Color::Cyan),
-        ),
-    ];
+fn event_line(
+    e: &LogEvent,
+    groups: Option<&GroupColumn>,
+    search: &str,
+    marked: bool,
+) -> Line<'static> {
+    let mut spans = vec![Span::styled(format!("{} ", e.timestamp.clock()), DIM)];
+    if let Some(col) = groups {
+        spans.push(Span::styled(
+            col.cell(&e.group),
+            Style::new().fg(Color::Magenta),
+        ));
+    }
+    spans.push(Span::styled(
+        format!("{:<w$} ", short_stream(&e.stream), w = STREAM_WIDTH),
+        Style::new().fg(Color::Cyan),
+    ));
     spans.extend(highlight(
         &one_line(&e.message),
         search,
@@ -145,14 +288,9 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
     if inner.height == 0 {
         return;
     }
-    let groups = match &state.logs.stream {
-        Some((group, _)) => group.clone(),
-        None => state
-            .envs
-            .get(state.logs.env)
-            .map(|e| e.spec.log_groups.join(", "))
-            .unwrap_or_default(),
-    };
+    let read = view_groups(state);
+    let groups = read.join(", ");
+    let column = GroupColumn::of(read);
     let rows = state.visible_log_rows();
     let events: Vec<&LogEvent> = rows.iter().map(|&i| &state.logs.events[i]).collect();
     let follow = if state.logs.scroll == 0 && !state.logs.paused {
@@ -196,7 +334,11 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
     let (area, side) = (layout.rows, layout.side);
     let shown = window(events.len(), state.logs.scroll, usize::from(area.height));
     let first = shown.start;
-    let detail = state.logs.detail.as_deref();
+    let detail = state
+        .logs
+        .detail
+        .as_ref()
+        .map(|(g, id)| (g.as_str(), id.as_str()));
     let lines: Vec<Line> = events
         .get(shown)
         .unwrap_or_default()
@@ -204,18 +346,18 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
         .enumerate()
         .map(|(k, e)| {
             let marked = match detail {
-                Some(id) => e.event_id == id,
+                Some(key) => e.key() == key,
                 None => state.logs.mark == Some(first + k),
             };
-            event_line(e, &state.logs.search, marked)
+            event_line(e, column.as_ref(), &state.logs.search, marked)
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), area);
-    if let Some(id) = detail
+    if let Some(key) = detail
         && side.height > 0
         && side.width > 0
     {
-        let event = state.logs.events.iter().find(|e| e.event_id == id);
+        let event = state.logs.events.iter().find(|e| e.key() == key);
         super::logs_detail::render(frame, event, side);
     }
 }
@@ -236,5 +378,37 @@ mod tests {
             "0123456789"
         );
         assert_eq!(short_stream("deploy/3f2a"), "3f2a");
+    }
+
+    #[test]
+    fn group_labels_keep_what_tells_the_groups_apart() {
+        let labels =
+            |gs: &[&str]| group_labels(&gs.iter().map(|g| g.to_string()).collect::<Vec<_>>());
+        assert_eq!(
+            labels(&[
+                "/aws/lambda/storefront-api-prd",
+                "/aws/codebuild/storefront-deploy-prd"
+            ]),
+            ["api", "deploy"]
+        );
+        assert_eq!(
+            labels(&["/aws/lambda/api", "/aws/lambda/api-worker"]),
+            ["api", "api-worker"],
+            "a label is never cut to nothing"
+        );
+        assert_eq!(
+            labels(&["/aws/lambda/checkout", "/aws/lambda/cart"]),
+            ["checkout", "cart"],
+            "no cut inside a word"
+        );
+        assert_eq!(
+            labels(&["/aws/lambda/app", "/aws/ecs/app"]),
+            ["lambda/app", "ecs/app"]
+        );
+        assert_eq!(
+            labels(&["/aws/lambda/storefront-recommendations-engine"]),
+            ["storefront-…"]
+        );
+        assert_eq!(labels(&["plain"]), ["plain"]);
     }
 }

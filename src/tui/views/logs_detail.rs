@@ -1,5 +1,6 @@
 //! The detail pane of the Logs view: the selected CloudWatch event whole — time, ingestion
-//! delay, stream and id, and the message wrapped, with JSON laid out one member per line.
+//! delay, log group, stream and id, and the message wrapped, with JSON laid out one member per
+//! line.
 
 use crate::domain::LogEvent;
 use crate::tui::widgets::pane::side_pane;
@@ -194,6 +195,7 @@ pub fn render(frame: &mut Frame, event: Option<&LogEvent>, area: Rect) {
     for (name, value) in [
         ("time", e.timestamp.rfc3339_millis()),
         ("ingested", ingested),
+        ("group", e.group.clone()),
         ("stream", e.stream.clone()),
         ("event id", e.event_id.clone()),
     ] {

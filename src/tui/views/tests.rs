@@ -242,6 +242,24 @@ fn overlays_render_help_command_and_filter() {
 }
 
 #[test]
+fn the_replace_question_names_the_file_its_size_and_the_records() {
+    let traffic = crate::app::Traffic::default();
+    let job = crate::app::ExportJob::of(&traffic, crate::app::ExportFormat::Jsonl);
+    let q = crate::app::ReplaceFile {
+        path: "out.jsonl".into(),
+        bytes: 12_345,
+        job: std::sync::Arc::new(job),
+    };
+    let s = screen(&with(View::Traffic, Some(Overlay::ReplaceFile(q))), 80, 24);
+    assert_has(
+        &s,
+        &["export: out.jsonl exists (12,345 bytes): replace it with 0 records? y/N"],
+    );
+    let s = screen(&with(View::Traffic, None), 160, 48);
+    assert!(!s.contains("y/N"));
+}
+
+#[test]
 fn old_info_messages_are_hidden() {
     let mut s = with(View::Environments, None);
     s.status = Some(StatusMsg {
