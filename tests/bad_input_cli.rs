@@ -125,12 +125,19 @@ fn aws_flags() {
     rejects(
         &["--config", &e, "--region", "Europe", "status"],
         1,
-        &["invalid AWS region `Europe`: expected a region name like eu-west-1"],
+        &["invalid AWS region `Europe`: expected an AWS region code such as eu-west-1"],
     );
     rejects(
         &["--config", &e, "--region", "", "status"],
         1,
-        &["invalid AWS region ``: expected a region name like eu-west-1"],
+        &["invalid AWS region ``: expected an AWS region code such as eu-west-1"],
+    );
+    rejects(
+        &["--config", &e, "--region", "eu-wset-1", "status"],
+        1,
+        &[
+            "invalid AWS region `eu-wset-1`: unknown AWS region `eu-wset-1`; did you mean `eu-west-1`?",
+        ],
     );
     for url in ["localhost:5000", "ftp://x", "http://", ""] {
         rejects(

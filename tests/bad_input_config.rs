@@ -218,28 +218,47 @@ fn top_level_and_aws() {
         "\"\"",
         "must not be empty (leave the key out instead)",
     );
-    for region in [
-        "eu_west_1",
-        "EU-WEST-1",
-        "europe",
-        "eu-west",
-        "west-1",
-        "eu-west-1a",
+    // Not named like a region at all; a likely typo of a listed one is suggested.
+    for (region, suggestion) in [
+        ("eu_west_1", "; did you mean `eu-west-1`?"),
+        ("EU-WEST-1", "; did you mean `eu-west-1`?"),
+        ("europe", ""),
+        ("eu-west", "; did you mean `eu-west-1`?"),
+        ("west-1", ""),
+        ("eu-west-1a", "; did you mean `eu-west-1`?"),
+        ("xx-west-1", "; did you mean `ca-west-1`?"),
     ] {
         wrong(
             &REGION,
             &format!("\"{region}\""),
             &format!(
-                "expected an AWS region code such as eu-west-1 or us-east-1, found `{region}`"
+                "expected an AWS region code such as eu-west-1 or us-east-1, found `{region}`\
+                 {suggestion}"
             ),
         );
     }
-    for region in [
-        "us-gov-west-1",
-        "ap-southeast-3",
-        "eusc-de-east-1",
-        "cn-north-1",
+    // Named like a region, but with a word no region name uses: a typo, not a new region.
+    for (region, suggestion) in [
+        ("eu-wset-1", "; did you mean `eu-west-1`?"),
+        ("us-esat-1", "; did you mean `us-east-1`?"),
+        ("ap-nowhere-1", ""),
     ] {
+        wrong(
+            &REGION,
+            &format!("\"{region}\""),
+            &format!(
+                "unknown AWS region `{region}`{suggestion} (not one of the 46 regions shipdeck \
+                 knows, nor named like one: a region name is a prefix, a compass word and a \
+                 number, such as eu-west-1)"
+            ),
+        );
+    }
+    // Every listed region, and names a region newer than the list would have.
+    for region in shipdeck::config::regions::REGIONS.iter().chain(&[
+        "eu-central-3",
+        "ap-southeast-9",
+        "us-gov-central-1",
+    ]) {
         let text = FULL.replace("region = \"eu-west-1\"", &format!("region = \"{region}\""));
         assert!(parse(&text).is_ok(), "{region}");
     }

@@ -1,7 +1,7 @@
 //! Where to reach AWS and as whom: profile, region and endpoint override, resolved from the flags,
 //! `shipdeck.toml` and the environment, and checked before the first call.
 
-use crate::config::AwsConfig;
+use crate::config::{AwsConfig, regions};
 use std::path::PathBuf;
 
 /// The resolved connection settings.
@@ -83,23 +83,12 @@ impl AwsSettings {
     }
 }
 
-/// A region name looks like `eu-west-1`, `us-gov-west-1` or `ap-southeast-4`.
+/// A region AWS lists, or one named like a newer region of a partition (see
+/// [`crate::config::regions`]); the same rule as `[aws] region` in `shipdeck.toml`.
 pub fn check_region(region: &str) -> Result<(), String> {
-    let parts: Vec<&str> = region.split('-').collect();
-    let alpha = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
-    let ok = parts.len() >= 3
-        && parts[0].len() == 2
-        && parts[..parts.len() - 1].iter().all(|p| alpha(p))
-        && parts[parts.len() - 1].len() <= 2
-        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
-        && !parts[parts.len() - 1].is_empty();
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "invalid AWS region `{region}`: expected a region name like eu-west-1"
-        ))
-    }
+    regions::check(region)
+        .map(|_| ())
+        .map_err(|message| format!("invalid AWS region `{region}`: {message}"))
 }
 
 /// An endpoint override is an `http://` or `https://` URL with a host.
