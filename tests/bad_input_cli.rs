@@ -18,6 +18,24 @@ fn scratch() -> PathBuf {
     std::fs::create_dir_all(dir.join("home")).unwrap();
     std::fs::create_dir_all(dir.join("empty")).unwrap();
     std::fs::write(dir.join("broken.toml"), "[aws]\nregion = \n").unwrap();
+    // The example with a keymap file: one the console refuses, one it takes.
+    let example = std::fs::read_to_string(example()).unwrap();
+    let commented = "# keymap = \"~/.config/shipdeck/keymap.toml\"";
+    assert!(example.contains(commented));
+    for which in ["bad", "good"] {
+        let config = example.replace(commented, &format!("keymap = \"{which}-keys.toml\""));
+        std::fs::write(dir.join(format!("keymap-{which}.toml")), config).unwrap();
+    }
+    std::fs::write(
+        dir.join("bad-keys.toml"),
+        "[normal]\nquit = { keys = [\"hyper-q\"] }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("good-keys.toml"),
+        "[normal]\nquit = { keys = [\"ctrl-q\"], desc = \"quit\" }\n",
+    )
+    .unwrap();
     dir
 }
 
