@@ -13,6 +13,8 @@ const FULL: &str = r#"read_only = false
 profile = "ops"
 region = "eu-west-1"
 endpoint_url = "http://127.0.0.1:5000"
+connect_timeout = 3
+operation_timeout = 14
 [ui]
 keymap = "keys.toml"
 tick_ms = 250
@@ -62,6 +64,8 @@ const READ_ONLY: Key = key("", "read_only", "read_only");
 const PROFILE: Key = key("[aws]", "profile", "aws.profile");
 const REGION: Key = key("[aws]", "region", "aws.region");
 const ENDPOINT: Key = key("[aws]", "endpoint_url", "aws.endpoint_url");
+const CONNECT: Key = key("[aws]", "connect_timeout", "aws.connect_timeout");
+const OPERATION: Key = key("[aws]", "operation_timeout", "aws.operation_timeout");
 const KEYMAP: Key = key("[ui]", "keymap", "ui.keymap");
 const TICK: Key = key("[ui]", "tick_ms", "ui.tick_ms");
 const ACTIVE: Key = key("[polling]", "active", "polling.active");
@@ -156,6 +160,8 @@ fn the_full_file_and_the_example_are_valid_and_use_every_key() {
         "profile",
         "region",
         "endpoint_url",
+        "connect_timeout",
+        "operation_timeout",
         "keymap",
         "tick_ms",
         "active",
@@ -270,6 +276,44 @@ fn top_level_and_aws() {
             &format!("expected a URL starting with http:// or https://, found `{url}`"),
         );
     }
+}
+
+#[test]
+fn aws_timeouts() {
+    for key in [&CONNECT, &OPERATION] {
+        wrong(key, "\"3s\"", "expected an integer, found a string");
+        wrong(key, "1.5", "expected an integer, found a float");
+    }
+    for value in ["0", "-1", "15", "60"] {
+        wrong(
+            &OPERATION,
+            value,
+            &format!(
+                "expected seconds between 1 and 14 (the console gives up on a call after 15 s), \
+                 found {value}"
+            ),
+        );
+    }
+    wrong(
+        &CONNECT,
+        "15",
+        "expected seconds between 1 and 14 (at most aws.operation_timeout (14 s)), found 15",
+    );
+    let short = FULL.replace("operation_timeout = 14", "operation_timeout = 5");
+    let err = parse(&short.replace("connect_timeout = 3", "connect_timeout = 6")).unwrap_err();
+    assert_eq!(
+        err,
+        "shipdeck.toml:6:19: aws.connect_timeout: expected seconds between 1 and 5 \
+         (at most aws.operation_timeout (5 s)), found 6"
+    );
+    let config = parse(&short).unwrap();
+    assert_eq!(
+        (config.aws.connect_timeout, config.aws.operation_timeout),
+        (
+            Some(std::time::Duration::from_secs(3)),
+            Some(std::time::Duration::from_secs(5))
+        )
+    );
 }
 
 #[test]

@@ -153,6 +153,16 @@ pub(crate) fn pipeline(name: &str) -> Result<(), String> {
     ))
 }
 
+/// An AWS timeout in seconds, 1 to `max` (`ceiling` says what bounds it).
+pub(crate) fn timeout(n: i64, max: i64, ceiling: &str) -> Result<std::time::Duration, String> {
+    match u64::try_from(n) {
+        Ok(secs) if (1..=max).contains(&n) => Ok(std::time::Duration::from_secs(secs)),
+        _ => Err(format!(
+            "expected seconds between 1 and {max} ({ceiling}), found {n}"
+        )),
+    }
+}
+
 /// The UI tick, in milliseconds.
 pub(crate) fn tick_ms(n: i64) -> Result<u64, String> {
     let range = UiConfig::TICK_MS_RANGE;
