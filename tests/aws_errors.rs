@@ -1,14 +1,19 @@
-//! Error answers every CodePipeline call can meet (throttling, expired session tokens, server
-//! failures, missing pipelines), through the real SDK, read as an operator needs them.
+//! Error answers every call can meet (throttling, expired, unknown or refused credentials,
+//! denied actions, server failures, missing resources), through the real SDK, read as an operator
+//! needs them; and endpoints that are not the service: one answering 404 to everything, one that
+//! never answers (bounded by the configured timeouts, named in the message).
 
 #[macro_use]
 #[path = "support/mocks.rs"]
 mod mocks;
+#[path = "support/stub.rs"]
+mod stub;
 
 use aws_sdk_codepipeline::Client;
 use aws_smithy_mocks::mock;
-use mocks::{cloud, error};
+use mocks::{cloud, cloud_as, error};
 use shipdeck::cloud::CloudError;
+use shipdeck::cloud::aws::{CredentialSource, Timeouts};
 
 #[tokio::test]
 async fn throttling_expiry_and_server_errors_read_as_an_operator_needs() {
@@ -52,8 +57,9 @@ async fn throttling_expiry_and_server_errors_read_as_an_operator_needs() {
     );
     let err = p.get_pipeline("expired").await.unwrap_err();
     assert!(
-        err.to_string()
-            .starts_with("credentials expired: aws sso login --profile ops"),
+        err.to_string().starts_with(
+            "credentials expired: aws sso login --profile ops (ExpiredTokenException)"
+        ),
         "{err}"
     );
     let err = p.get_pipeline("broken").await.unwrap_err();
@@ -68,4 +74,319 @@ async fn throttling_expiry_and_server_errors_read_as_an_operator_needs() {
     );
     let err = p.get_pipeline("missing").await.unwrap_err();
     assert_eq!(err.to_string(), "pipeline not found: missing");
+}
+
+/// CodePipeline (a JSON service) answers credential problems with its own codes: an expired
+/// session is `aws sso login` only for an SSO profile; an unknown key is not an expired one; a
+/// refused action names the IAM action.
+#[tokio::test]
+async fn codepipeline_credential_codes_say_what_is_wrong() {
+    let answer = |name: &'static str, code: &'static str, message: &'static str| {
+        mock!(Client::get_pipeline)
+            .match_requests(move |r| r.name() == Some(name))
+            .then_http_response(move || error(400, code, message))
+    };
+    let expired = answer(
+        "expired",
+        "ExpiredTokenException",
+        "The security token included in the request is expired",
+    );
+    let unknown = answer(
+        "unknown",
+        "UnrecognizedClientException",
+        "The security token included in the request is invalid.",
+    );
+    let signature = answer(
+        "signature",
+        "InvalidSignatureException",
+        "The request signature we calculated does not match the signature you provided.",
+    );
+    let denied = answer(
+        "denied",
+        "AccessDeniedException",
+        "User: arn:aws:sts::123456789012:assumed-role/Operator/me is not authorized to perform: \
+         codepipeline:GetPipeline",
+    );
+    let rules = [&expired, &unknown, &signature, &denied];
+    let sso = cloud(codepipeline!(rules[0], rules[1], rules[2], rules[3]));
+    let env = cloud_as(
+        codepipeline!(rules[0], rules[1], rules[2], rules[3]),
+        CredentialSource::Environment,
+    );
+    let keys = cloud_as(
+        codepipeline!(rules[0], rules[1], rules[2], rules[3]),
+        CredentialSource::Keys,
+    );
+    let text = |e: CloudError| e.to_string();
+
+    let e = text(sso.pipelines.get_pipeline("expired").await.unwrap_err());
+    assert_eq!(
+        e,
+        "credentials expired: aws sso login --profile ops (ExpiredTokenException)"
+    );
+    let e = text(env.pipelines.get_pipeline("expired").await.unwrap_err());
+    assert_eq!(
+        e,
+        "credentials expired: the session token in AWS_SESSION_TOKEN has expired: set a fresh \
+         AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (ExpiredTokenException)"
+    );
+    let e = text(keys.pipelines.get_pipeline("expired").await.unwrap_err());
+    assert!(
+        e.contains("the session token of profile `ops` has expired") && !e.contains("sso"),
+        "{e}"
+    );
+
+    for cloud in [&sso, &env, &keys] {
+        let e = text(cloud.pipelines.get_pipeline("unknown").await.unwrap_err());
+        assert!(
+            e.starts_with(
+                "credentials refused by CodePipeline: unknown access key or session token \
+                 (UnrecognizedClientException)"
+            ) && !e.contains("expired")
+                && !e.contains("sso login"),
+            "{e}"
+        );
+        let e = text(cloud.pipelines.get_pipeline("signature").await.unwrap_err());
+        assert!(
+            e.starts_with(
+                "credentials refused by CodePipeline: the signature does not match \
+                 (InvalidSignatureException): the secret access key is not the one"
+            ),
+            "{e}"
+        );
+        let e = text(cloud.pipelines.get_pipeline("denied").await.unwrap_err());
+        assert_eq!(
+            e,
+            "access denied: not allowed to call codepipeline:GetPipeline"
+        );
+    }
+    let e = text(env.pipelines.get_pipeline("unknown").await.unwrap_err());
+    assert!(
+        e.contains("the access key id from AWS_ACCESS_KEY_ID in the environment"),
+        "{e}"
+    );
+}
+
+/// S3 (its own REST-XML codes), STS and CloudFront (the classic codes) over HTTP, answered as
+/// those services answer: the same four causes, each its own message, never the key itself.
+#[tokio::test]
+async fn s3_sts_and_cloudfront_credential_codes_say_what_is_wrong() {
+    let env = CredentialSource::Environment;
+    let at = |url: String| stub::cloud_at(url, Timeouts::default(), env.clone());
+
+    let s3 = at(stub::s3_error(
+        "403 Forbidden",
+        "InvalidAccessKeyId",
+        "The AWS Access Key Id you provided does not exist in our records.",
+    ))
+    .await;
+    let e = s3
+        .storage
+        .list_objects("storefront-source", "releases/", None, None, 10)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "credentials refused by S3: unknown access key (InvalidAccessKeyId): the access key id \
+         from AWS_ACCESS_KEY_ID in the environment is not one AWS knows (deleted, deactivated, \
+         from another partition, or made for an emulator)"
+    );
+    let s3 = at(stub::s3_error(
+        "403 Forbidden",
+        "SignatureDoesNotMatch",
+        "The request signature we calculated does not match the signature you provided. \
+         Check your key and signing method.",
+    ))
+    .await;
+    let e = s3
+        .storage
+        .get_object("b", "k")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with(
+            "credentials refused by S3: the signature does not match (SignatureDoesNotMatch)"
+        ),
+        "{e}"
+    );
+    let s3 = at(stub::s3_error(
+        "400 Bad Request",
+        "ExpiredToken",
+        "The provided token has expired.",
+    ))
+    .await;
+    let e = s3
+        .storage
+        .get_object("b", "k")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("credentials expired: the session token in AWS_SESSION_TOKEN has expired")
+            && e.ends_with("(ExpiredToken)"),
+        "{e}"
+    );
+    let s3 = at(stub::s3_error(
+        "403 Forbidden",
+        "AccessDenied",
+        "Access Denied",
+    ))
+    .await;
+    let e = s3
+        .storage
+        .get_object("b", "k")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert_eq!(e, "access denied: not allowed to call s3:GetObject");
+
+    let sts = at(stub::xml_error(
+        "403 Forbidden",
+        "InvalidClientTokenId",
+        "The security token included in the request is invalid.",
+    ))
+    .await;
+    let e = sts
+        .identity
+        .caller_identity()
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with(
+            "credentials refused by STS: unknown access key or session token (InvalidClientTokenId)"
+        ),
+        "{e}"
+    );
+    let sts = at(stub::xml_error(
+        "403 Forbidden",
+        "ExpiredToken",
+        "The security token included in the request is expired",
+    ))
+    .await;
+    let e = sts
+        .identity
+        .caller_identity()
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("credentials expired: "), "{e}");
+
+    let cdn = at(stub::xml_error(
+        "403 Forbidden",
+        "AccessDenied",
+        "User: arn:aws:iam::123456789012:user/ops is not authorized to perform: \
+         cloudfront:GetDistribution",
+    ))
+    .await;
+    let e = cdn
+        .cdn
+        .get_distribution("E2DEVSTOREFRNT")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "access denied: not allowed to call cloudfront:GetDistribution"
+    );
+    let cdn = at(stub::xml_error(
+        "403 Forbidden",
+        "InvalidClientTokenId",
+        "The security token included in the request is invalid.",
+    ))
+    .await;
+    let e = cdn
+        .cdn
+        .get_distribution("E2DEVSTOREFRNT")
+        .await
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("credentials refused by CloudFront: unknown access key"),
+        "{e}"
+    );
+    assert!(!e.to_string().contains(stub::ACCESS_KEY), "{e}");
+}
+
+/// A plain web server answering 404 to everything is not saying that the pipeline, the bucket or
+/// the key does not exist: the message names the endpoint and says the answer was not the
+/// service's.
+#[tokio::test]
+async fn an_endpoint_answering_404_to_everything_is_not_the_service() {
+    let url = stub::not_found_server();
+    let aws = stub::cloud_at(
+        url.clone(),
+        Timeouts::default(),
+        CredentialSource::Environment,
+    )
+    .await;
+    let expect = |e: CloudError, operation: &str, service: &str| {
+        assert!(
+            matches!(&e, CloudError::NotTheService { endpoint, status: 404, .. } if *endpoint == url),
+            "{e}"
+        );
+        let text = e.to_string();
+        assert!(
+            text.starts_with(&format!(
+                "{url} did not answer {operation} as {service} does: HTTP 404"
+            )),
+            "{text}"
+        );
+        assert!(!text.contains("not found:"), "{text}");
+        assert!(!e.is_transient());
+    };
+    let e = aws
+        .pipelines
+        .get_pipeline("storefront-deployer-prd")
+        .await
+        .unwrap_err();
+    expect(e, "GetPipeline", "CodePipeline");
+    let e = aws
+        .storage
+        .list_objects("storefront-source", "releases/", None, None, 10)
+        .await
+        .unwrap_err();
+    expect(e, "ListObjectsV2", "S3");
+    let e = aws
+        .storage
+        .head_object("storefront-source", "dev/release.zip")
+        .await
+        .unwrap_err();
+    expect(e, "HeadObject", "S3");
+    let e = aws
+        .cdn
+        .get_distribution("E2DEVSTOREFRNT")
+        .await
+        .unwrap_err();
+    expect(e, "GetDistribution", "CloudFront");
+    let e = aws.identity.caller_identity().await.unwrap_err();
+    expect(e, "GetCallerIdentity", "STS");
+}
+
+/// An endpoint that accepts connections and never answers: the call ends at the configured
+/// operation timeout, and the message names the endpoint and that timeout.
+#[tokio::test]
+async fn an_endpoint_that_never_answers_ends_at_the_operation_timeout_it_names() {
+    let url = stub::silent_server();
+    let aws = stub::cloud_at(url.clone(), stub::short(), CredentialSource::Environment).await;
+    let e = aws
+        .pipelines
+        .get_pipeline("storefront-deployer-prd")
+        .await
+        .unwrap_err();
+    assert!(e.is_transient(), "{e}");
+    assert_eq!(
+        e.to_string(),
+        format!("GetPipeline on {url} (operation timeout 400 ms) timed out")
+    );
+    let e = aws
+        .storage
+        .list_objects("storefront-source", "releases/", None, None, 10)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!("ListObjectsV2 on {url} (operation timeout 400 ms) timed out")
+    );
 }

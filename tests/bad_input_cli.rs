@@ -18,6 +18,24 @@ fn scratch() -> PathBuf {
     std::fs::create_dir_all(dir.join("home")).unwrap();
     std::fs::create_dir_all(dir.join("empty")).unwrap();
     std::fs::write(dir.join("broken.toml"), "[aws]\nregion = \n").unwrap();
+    // The example with a keymap file: one the console refuses, one it takes.
+    let example = std::fs::read_to_string(example()).unwrap();
+    let commented = "# keymap = \"~/.config/shipdeck/keymap.toml\"";
+    assert!(example.contains(commented));
+    for which in ["bad", "good"] {
+        let config = example.replace(commented, &format!("keymap = \"{which}-keys.toml\""));
+        std::fs::write(dir.join(format!("keymap-{which}.toml")), config).unwrap();
+    }
+    std::fs::write(
+        dir.join("bad-keys.toml"),
+        "[normal]\nquit = { keys = [\"hyper-q\"] }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("good-keys.toml"),
+        "[normal]\nquit = { keys = [\"ctrl-q\"], desc = \"quit\" }\n",
+    )
+    .unwrap();
     dir
 }
 
@@ -125,12 +143,19 @@ fn aws_flags() {
     rejects(
         &["--config", &e, "--region", "Europe", "status"],
         1,
-        &["invalid AWS region `Europe`: expected a region name like eu-west-1"],
+        &["invalid AWS region `Europe`: expected an AWS region code such as eu-west-1"],
     );
     rejects(
         &["--config", &e, "--region", "", "status"],
         1,
-        &["invalid AWS region ``: expected a region name like eu-west-1"],
+        &["invalid AWS region ``: expected an AWS region code such as eu-west-1"],
+    );
+    rejects(
+        &["--config", &e, "--region", "eu-wset-1", "status"],
+        1,
+        &[
+            "invalid AWS region `eu-wset-1`: unknown AWS region `eu-wset-1`; did you mean `eu-west-1`?",
+        ],
     );
     for url in ["localhost:5000", "ftp://x", "http://", ""] {
         rejects(
@@ -141,6 +166,60 @@ fn aws_flags() {
             )],
         );
     }
+}
+
+/// No credentials anywhere: not "expired", but where shipdeck (the SDK's chain) looked.
+#[test]
+fn no_credentials_say_where_they_were_looked_for() {
+    let dir = scratch();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shipdeck"));
+    cmd.args([
+        "--config",
+        &example(),
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+        "status",
+    ])
+    .current_dir(&dir)
+    .env("HOME", dir.join("home"))
+    .env("XDG_CONFIG_HOME", dir.join("home/.config"))
+    .env("AWS_EC2_METADATA_DISABLED", "true");
+    for var in [
+        "SHIPDECK_CONFIG",
+        "AWS_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_ENDPOINT_URL",
+        "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_ROLE_ARN",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    ] {
+        cmd.env_remove(var);
+    }
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let home = dir.join("home").display().to_string();
+    for want in [
+        "dev, stg, prd, release catalogue: no AWS credentials found; looked in ",
+        "the environment (AWS_ACCESS_KEY_ID not set)",
+        &format!(
+            "profile `default` in {home}/.aws/config and {home}/.aws/credentials (not defined there)"
+        ),
+        "SSO (profile `default` has no sso_session or sso_start_url)",
+        "the EC2 instance metadata service (IMDS; disabled by AWS_EC2_METADATA_DISABLED)",
+    ] {
+        assert!(stderr.contains(want), "expected `{want}` in:\n{stderr}");
+    }
+    assert!(!stderr.contains("expired"), "{stderr}");
+    assert!(!stderr.contains("sso login"), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]

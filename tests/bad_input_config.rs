@@ -13,6 +13,8 @@ const FULL: &str = r#"read_only = false
 profile = "ops"
 region = "eu-west-1"
 endpoint_url = "http://127.0.0.1:5000"
+connect_timeout = 3
+operation_timeout = 14
 [ui]
 keymap = "keys.toml"
 tick_ms = 250
@@ -62,6 +64,8 @@ const READ_ONLY: Key = key("", "read_only", "read_only");
 const PROFILE: Key = key("[aws]", "profile", "aws.profile");
 const REGION: Key = key("[aws]", "region", "aws.region");
 const ENDPOINT: Key = key("[aws]", "endpoint_url", "aws.endpoint_url");
+const CONNECT: Key = key("[aws]", "connect_timeout", "aws.connect_timeout");
+const OPERATION: Key = key("[aws]", "operation_timeout", "aws.operation_timeout");
 const KEYMAP: Key = key("[ui]", "keymap", "ui.keymap");
 const TICK: Key = key("[ui]", "tick_ms", "ui.tick_ms");
 const ACTIVE: Key = key("[polling]", "active", "polling.active");
@@ -156,6 +160,8 @@ fn the_full_file_and_the_example_are_valid_and_use_every_key() {
         "profile",
         "region",
         "endpoint_url",
+        "connect_timeout",
+        "operation_timeout",
         "keymap",
         "tick_ms",
         "active",
@@ -218,28 +224,47 @@ fn top_level_and_aws() {
         "\"\"",
         "must not be empty (leave the key out instead)",
     );
-    for region in [
-        "eu_west_1",
-        "EU-WEST-1",
-        "europe",
-        "eu-west",
-        "west-1",
-        "eu-west-1a",
+    // Not named like a region at all; a likely typo of a listed one is suggested.
+    for (region, suggestion) in [
+        ("eu_west_1", "; did you mean `eu-west-1`?"),
+        ("EU-WEST-1", "; did you mean `eu-west-1`?"),
+        ("europe", ""),
+        ("eu-west", "; did you mean `eu-west-1`?"),
+        ("west-1", ""),
+        ("eu-west-1a", "; did you mean `eu-west-1`?"),
+        ("xx-west-1", "; did you mean `ca-west-1`?"),
     ] {
         wrong(
             &REGION,
             &format!("\"{region}\""),
             &format!(
-                "expected an AWS region code such as eu-west-1 or us-east-1, found `{region}`"
+                "expected an AWS region code such as eu-west-1 or us-east-1, found `{region}`\
+                 {suggestion}"
             ),
         );
     }
-    for region in [
-        "us-gov-west-1",
-        "ap-southeast-3",
-        "eusc-de-east-1",
-        "cn-north-1",
+    // Named like a region, but with a word no region name uses: a typo, not a new region.
+    for (region, suggestion) in [
+        ("eu-wset-1", "; did you mean `eu-west-1`?"),
+        ("us-esat-1", "; did you mean `us-east-1`?"),
+        ("ap-nowhere-1", ""),
     ] {
+        wrong(
+            &REGION,
+            &format!("\"{region}\""),
+            &format!(
+                "unknown AWS region `{region}`{suggestion} (not one of the 46 regions shipdeck \
+                 knows, nor named like one: a region name is a prefix, a compass word and a \
+                 number, such as eu-west-1)"
+            ),
+        );
+    }
+    // Every listed region, and names a region newer than the list would have.
+    for region in shipdeck::config::regions::REGIONS.iter().chain(&[
+        "eu-central-3",
+        "ap-southeast-9",
+        "us-gov-central-1",
+    ]) {
         let text = FULL.replace("region = \"eu-west-1\"", &format!("region = \"{region}\""));
         assert!(parse(&text).is_ok(), "{region}");
     }
@@ -251,6 +276,44 @@ fn top_level_and_aws() {
             &format!("expected a URL starting with http:// or https://, found `{url}`"),
         );
     }
+}
+
+#[test]
+fn aws_timeouts() {
+    for key in [&CONNECT, &OPERATION] {
+        wrong(key, "\"3s\"", "expected an integer, found a string");
+        wrong(key, "1.5", "expected an integer, found a float");
+    }
+    for value in ["0", "-1", "15", "60"] {
+        wrong(
+            &OPERATION,
+            value,
+            &format!(
+                "expected seconds between 1 and 14 (the console gives up on a call after 15 s), \
+                 found {value}"
+            ),
+        );
+    }
+    wrong(
+        &CONNECT,
+        "15",
+        "expected seconds between 1 and 14 (at most aws.operation_timeout (14 s)), found 15",
+    );
+    let short = FULL.replace("operation_timeout = 14", "operation_timeout = 5");
+    let err = parse(&short.replace("connect_timeout = 3", "connect_timeout = 6")).unwrap_err();
+    assert_eq!(
+        err,
+        "shipdeck.toml:6:19: aws.connect_timeout: expected seconds between 1 and 5 \
+         (at most aws.operation_timeout (5 s)), found 6"
+    );
+    let config = parse(&short).unwrap();
+    assert_eq!(
+        (config.aws.connect_timeout, config.aws.operation_timeout),
+        (
+            Some(std::time::Duration::from_secs(3)),
+            Some(std::time::Duration::from_secs(5))
+        )
+    );
 }
 
 #[test]

@@ -156,7 +156,8 @@ fn syntax_errors_carry_line_and_column() {
 fn unknown_keys_name_the_key_the_table_and_the_choices() {
     assert_eq!(
         err(&fixture("aws_typo.toml")),
-        "shipdeck.toml:8:7: unknown key `regoin` in [aws]; expected one of profile, region, endpoint_url"
+        "shipdeck.toml:8:7: unknown key `regoin` in [aws]; expected one of profile, region, \
+         endpoint_url, connect_timeout, operation_timeout"
     );
     assert_eq!(
         err(&with_env("readonly = true")),

@@ -1,10 +1,12 @@
 //! The `shipdeck` binary in AWS mode against the local AWS emulator: `status` and `pipeline` as
 //! JSON over three environments created over HTTP, and the bad inputs an operator meets (missing
-//! pipeline or bucket, refused connections, invalid region, unknown profile, expired SSO session),
-//! each a specific message on stderr with exit code 1.
+//! pipeline or bucket, refused connections, an endpoint that is not AWS, invalid region, unknown
+//! profile, SSO profile without a session), each a specific message on stderr with exit code 1.
 
 #[path = "support/emulator.rs"]
 mod emulator;
+#[path = "support/stub.rs"]
+mod stub;
 
 use aws_sdk_s3::primitives::ByteStream;
 use emulator::{REGION, connect, unique};
@@ -267,5 +269,30 @@ async fn bad_endpoint_region_profile_and_expired_sso_are_specific() {
         &["--endpoint-url", &w.url, "--profile", "ops", "status"],
         &no_keys,
     );
-    failed_with(&out, "credentials expired: aws sso login --profile ops");
+    failed_with(
+        &out,
+        "no valid SSO session for profile `ops` (an error occurred while loading an access token",
+    );
+    failed_with(&out, "): aws sso login --profile ops");
+    assert!(
+        !stderr(&out).contains("credentials expired"),
+        "{}",
+        stderr(&out)
+    );
+
+    // A web server answering 404 to everything is not saying that the pipeline and the bucket
+    // are missing.
+    let web = stub::not_found_server();
+    let out = shipdeck(&w.dir, &["--endpoint-url", &web, "status"], &[]);
+    failed_with(
+        &out,
+        &format!(
+            "dev: {web} did not answer GetPipeline as CodePipeline does: HTTP 404 (text/html)"
+        ),
+    );
+    failed_with(
+        &out,
+        &format!("release catalogue: {web} did not answer ListObjectsV2 as S3 does: HTTP 404"),
+    );
+    assert!(!stderr(&out).contains("not found:"), "{}", stderr(&out));
 }

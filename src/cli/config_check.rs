@@ -1,11 +1,13 @@
-//! `shipdeck config check`: validates a configuration file and says what it describes.
+//! `shipdeck config check`: validates a configuration file, and the keymap it names exactly as the
+//! console loads it, and says what they describe.
 
 use super::Failure;
-use crate::config;
+use crate::config::{self, Config, regions};
+use crate::tui::keymap::Keymap;
 use std::path::Path;
 
 /// Checks the file named by the command's argument, else by `--config`, else the one the usual
-/// search finds.
+/// search finds; then the keymap file its `[ui] keymap` names, with the console's own loader.
 pub fn run(argument: Option<&Path>, flag: Option<&Path>) -> Result<String, Failure> {
     let loaded = match argument {
         Some(path) => {
@@ -14,6 +16,17 @@ pub fn run(argument: Option<&Path>, flag: Option<&Path>) -> Result<String, Failu
         None => config::discover(flag),
     };
     let config = loaded.map_err(|e| Failure::new(e.to_string()))?;
+    let keymap = Keymap::load(config.ui.keymap.as_deref()).map_err(|e| {
+        let named_by = config.path.as_ref().map_or_else(String::new, |p| {
+            format!(" (named by [ui] keymap in {})", p.display())
+        });
+        Failure::new(format!("{e}{named_by}"))
+    })?;
+    Ok(report(&config, &keymap))
+}
+
+/// What a valid configuration describes.
+fn report(config: &Config, keymap: &Keymap) -> String {
     let file = config
         .path
         .as_ref()
@@ -29,5 +42,20 @@ pub fn run(argument: Option<&Path>, flag: Option<&Path>) -> Result<String, Failu
             if env.read_only { "  read-only" } else { "" },
         ));
     }
-    Ok(out)
+    if let Some(region) = &config.aws.region
+        && let Ok(regions::RegionName::Newer { partition }) = regions::check(region)
+    {
+        out.push_str(&format!(
+            "  note: region {region} is not among the regions this build knows; it is named as \
+             a newer region of partition {partition} would be\n"
+        ));
+    }
+    if let Some(path) = &config.ui.keymap {
+        out.push_str(&format!(
+            "  keymap {}: ok, {} bindings with the defaults\n",
+            path.display(),
+            keymap.bindings().len()
+        ));
+    }
+    out
 }

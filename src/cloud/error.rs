@@ -38,6 +38,60 @@ pub enum CloudError {
         /// What to run to fix it, e.g. `aws sso login --profile ops`.
         hint: String,
     },
+    /// No credentials anywhere the SDK looks for them.
+    #[error(
+        "no AWS credentials found; looked in {looked}; set up a profile (`aws configure`, \
+         `aws configure sso`) and pass --profile, or set AWS_ACCESS_KEY_ID and \
+         AWS_SECRET_ACCESS_KEY"
+    )]
+    NoCredentials {
+        /// Each place looked in, in order, and what it held.
+        looked: String,
+    },
+    /// An SSO profile without a usable SSO session: never logged in, or the session ended.
+    #[error(
+        "no valid SSO session for profile `{profile}` ({reason}): aws sso login --profile {profile}"
+    )]
+    NoSsoSession {
+        /// The profile to log in with.
+        profile: String,
+        /// What the SDK found instead.
+        reason: String,
+    },
+    /// The service refused the credentials themselves: an access key it does not know, a
+    /// secret key that does not match, a malformed session token.
+    #[error("credentials refused by {service}: {reason}")]
+    BadCredentials {
+        /// Service name.
+        service: String,
+        /// What is wrong, where the credentials came from, and the service's error code.
+        reason: String,
+    },
+    /// The credentials could not be obtained: a failing credential process, a role that could
+    /// not be assumed, a profile the SDK cannot use.
+    #[error("cannot load AWS credentials: {reason}")]
+    CredentialsFailed {
+        /// What failed, naming the profile.
+        reason: String,
+    },
+    /// The endpoint answered, but not as the AWS service does (no AWS request id): a wrong
+    /// endpoint URL, a web server or proxy in between. Its answer says nothing about the resource.
+    #[error(
+        "{endpoint} did not answer {operation} as {service} does: HTTP {status}{detail} without \
+         an AWS request id, so not an answer from the service; check the endpoint URL"
+    )]
+    NotTheService {
+        /// The endpoint, e.g. `http://127.0.0.1:8080`.
+        endpoint: String,
+        /// The service expected, e.g. `CodePipeline`.
+        service: String,
+        /// Operation name.
+        operation: String,
+        /// The HTTP status it answered.
+        status: u16,
+        /// What the answer held, e.g. ` (text/html)`, or empty.
+        detail: String,
+    },
     /// The caller lacks an IAM permission.
     #[error("access denied: not allowed to call {action}")]
     AccessDenied {

@@ -10,6 +10,7 @@ mod error;
 mod model;
 mod parse;
 mod reader;
+pub mod regions;
 mod validate;
 
 pub use discover::{ENV_VAR, FILE_NAME, Search, discover};

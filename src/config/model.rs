@@ -4,6 +4,7 @@ use crate::domain::EnvSpec;
 use crate::ops::SelfApproval;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// The whole configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +46,20 @@ pub struct AwsConfig {
     pub region: Option<String>,
     /// Endpoint override, e.g. a local emulator at `http://127.0.0.1:5000`.
     pub endpoint_url: Option<String>,
+    /// How long to wait for a connection to an AWS endpoint (absent: the default).
+    pub connect_timeout: Option<Duration>,
+    /// How long one AWS call may take, retries included (absent: the default).
+    pub operation_timeout: Option<Duration>,
+}
+
+impl AwsConfig {
+    /// Default wait for a connection.
+    pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+    /// Default limit of one call, retries included.
+    pub const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(14);
+    /// Largest accepted timeout, in seconds: below the 15 s after which the console gives up on
+    /// any call (`runtime::REQUEST_TIMEOUT`), so that the message says which endpoint and limit.
+    pub const MAX_TIMEOUT_SECS: i64 = 14;
 }
 
 /// The `[ui]` table.

@@ -11,7 +11,13 @@ use toml::de::DeTable;
 /// Keys of the top-level table.
 const TOP_KEYS: &[&str] = &["read_only", "aws", "ui", "polling", "environments"];
 /// Keys of `[aws]`.
-const AWS_KEYS: &[&str] = &["profile", "region", "endpoint_url"];
+const AWS_KEYS: &[&str] = &[
+    "profile",
+    "region",
+    "endpoint_url",
+    "connect_timeout",
+    "operation_timeout",
+];
 /// Keys of `[ui]`.
 const UI_KEYS: &[&str] = &["keymap", "tick_ms"];
 /// Keys of `[polling]`.
@@ -77,10 +83,34 @@ fn aws(t: Option<Table<'_, '_>>) -> Result<AwsConfig, ConfigError> {
     if let Some(v) = t.str("endpoint_url")? {
         validate::url(v.get_ref()).map_err(|m| t.invalid("endpoint_url", &v.span(), m))?;
     }
+    let timeout = |key: &str, max: i64, ceiling: &str| match t.int(key)? {
+        None => Ok(None),
+        Some(v) => validate::timeout(*v.get_ref(), max, ceiling)
+            .map(Some)
+            .map_err(|m| t.invalid(key, &v.span(), m)),
+    };
+    let operation_timeout = timeout(
+        "operation_timeout",
+        AwsConfig::MAX_TIMEOUT_SECS,
+        "the console gives up on a call after 15 s",
+    )?;
+    let operation_secs = operation_timeout
+        .unwrap_or(AwsConfig::DEFAULT_OPERATION_TIMEOUT)
+        .as_secs() as i64;
+    let connect_timeout = timeout(
+        "connect_timeout",
+        operation_secs,
+        &format!(
+            "at most {} ({operation_secs} s)",
+            t.key_path("operation_timeout")
+        ),
+    )?;
     Ok(AwsConfig {
         profile: opt_string(&t, "profile")?,
         region: opt_string(&t, "region")?,
         endpoint_url: opt_string(&t, "endpoint_url")?,
+        connect_timeout,
+        operation_timeout,
     })
 }
 

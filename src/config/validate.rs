@@ -34,49 +34,68 @@ pub(crate) fn url(url: &str) -> Result<(), String> {
     }
 }
 
-/// A CloudFront distribution id: 1 to 32 uppercase letters and digits.
+/// A CloudFront distribution id: 1 to 32 uppercase letters and digits, the first a letter (AWS's
+/// ids are 14 characters starting with `E`, e.g. `E1U5RQF7T870K0`). A pasted ARN, domain name or
+/// lowercased id gets a message saying what to write instead.
 pub(crate) fn distribution_id(id: &str) -> Result<(), String> {
     let ok = (1..=32).contains(&id.len())
+        && id.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
         && id
             .bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
     if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "expected a CloudFront distribution id (1-32 uppercase letters and digits, \
-             e.g. E2DEVSTOREFRNT), found `{id}`"
-        ))
+        return Ok(());
     }
+    let hint = if let Some((_, tail)) = id
+        .strip_prefix("arn:")
+        .and_then(|arn| arn.rsplit_once(":distribution/"))
+    {
+        format!(" (that is the distribution's ARN: write `{tail}`)")
+    } else if id.ends_with(".cloudfront.net") {
+        " (that is the distribution's domain name: write its id, shown by \
+         `aws cloudfront list-distributions`)"
+            .to_string()
+    } else if id.bytes().any(|b| b.is_ascii_lowercase())
+        && distribution_id(&id.to_ascii_uppercase()).is_ok()
+    {
+        format!(" (ids are upper case: `{}`)", id.to_ascii_uppercase())
+    } else {
+        String::new()
+    };
+    Err(format!(
+        "expected a CloudFront distribution id (1-32 uppercase letters and digits starting with \
+         a letter, e.g. E2DEVSTOREFRNT), found `{id}`{hint}"
+    ))
 }
 
-/// An AWS region code: lowercase words joined by `-`, the first of 2-4 letters, the last a number
-/// (`eu-west-1`, `us-gov-west-1`, `ap-southeast-3`).
+/// An AWS region: one AWS lists, or one named as a newer region of a partition would be (see
+/// [`super::regions`]).
 pub(crate) fn region(region: &str) -> Result<(), String> {
-    let parts: Vec<&str> = region.split('-').collect();
-    let word = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
-    let ok = parts.len() >= 3
-        && parts
-            .first()
-            .is_some_and(|p| (2..=4).contains(&p.len()) && word(p))
-        && parts
-            .get(1..parts.len() - 1)
-            .is_some_and(|mid| mid.iter().all(word))
-        && parts.last().is_some_and(|p| {
-            !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit())
-        });
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "expected an AWS region code such as eu-west-1 or us-east-1, found `{region}`"
-        ))
-    }
+    super::regions::check(region).map(|_| ())
 }
 
-/// An S3 bucket name: 3-63 lowercase letters, digits, `.` and `-`, starting and ending with a
-/// letter or digit, without `..` and not shaped like an IP address.
+/// Prefixes S3 reserves: no bucket can be created with them.
+const BUCKET_PREFIXES: &[&str] = &["xn--", "sthree-", "amzn-s3-demo-"];
+/// Suffixes S3 reserves for access point aliases, Multi-Region Access Points, directory and
+/// table buckets: no general purpose bucket ends with them.
+const BUCKET_SUFFIXES: &[&str] = &["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
+
+/// An S3 general purpose bucket name, by S3's naming rules: 3-63 lowercase letters, digits, `.`
+/// and `-`, starting and ending with a letter or digit, without `..`, not shaped like an IP
+/// address, and without a reserved prefix or suffix.
 pub(crate) fn bucket(name: &str) -> Result<(), String> {
+    if let Some(rest) = name.strip_prefix("s3://") {
+        let bucket = rest.split('/').next().unwrap_or_default();
+        return Err(format!(
+            "expected a bucket name, not an S3 URL: write `{bucket}`, found `{name}`"
+        ));
+    }
+    if let Some(arn) = name.strip_prefix("arn:") {
+        let bucket = arn.rsplit(':').next().unwrap_or_default();
+        return Err(format!(
+            "expected a bucket name, not an ARN: write `{bucket}`, found `{name}`"
+        ));
+    }
     let edge = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
     let ip_like = name.split('.').count() == 4
         && name
@@ -90,28 +109,57 @@ pub(crate) fn bucket(name: &str) -> Result<(), String> {
         && edge(name.bytes().last())
         && !name.contains("..")
         && !ip_like;
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
+    if !ok {
+        return Err(format!(
             "expected an S3 bucket name (3-63 lowercase letters, digits, `.` and `-`, starting \
              and ending with a letter or digit), found `{name}`"
-        ))
+        ));
     }
+    if let Some(prefix) = BUCKET_PREFIXES.iter().find(|p| name.starts_with(*p)) {
+        return Err(format!(
+            "S3 bucket names cannot start with `{prefix}` (reserved by S3), found `{name}`"
+        ));
+    }
+    if let Some(suffix) = BUCKET_SUFFIXES.iter().find(|s| name.ends_with(*s)) {
+        return Err(format!(
+            "S3 general purpose bucket names cannot end with `{suffix}` (reserved by S3 for \
+             access points and other bucket types), found `{name}`"
+        ));
+    }
+    Ok(())
 }
 
-/// A CodePipeline pipeline name: 1-100 letters, digits, `.`, `@`, `-` and `_`.
+/// A CodePipeline pipeline name, by the API's pattern `[A-Za-z0-9.@\-_]+` and length 1-100.
 pub(crate) fn pipeline(name: &str) -> Result<(), String> {
     let ok = (1..=100).contains(&name.len())
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'@' | b'-' | b'_'));
     if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "expected a pipeline name (1-100 letters, digits, `.`, `@`, `-` and `_`), found `{name}`"
-        ))
+        return Ok(());
+    }
+    let hint = match name
+        .strip_prefix("arn:")
+        .and_then(|arn| arn.rsplit_once(':'))
+    {
+        Some((_, tail)) if !tail.is_empty() => {
+            format!(" (that is the pipeline's ARN: write `{tail}`)")
+        }
+        _ if name.len() > 100 => format!(" ({} characters)", name.chars().count()),
+        _ => String::new(),
+    };
+    Err(format!(
+        "expected a pipeline name (1-100 letters, digits, `.`, `@`, `-` and `_`), found `{name}`{hint}"
+    ))
+}
+
+/// An AWS timeout in seconds, 1 to `max` (`ceiling` says what bounds it).
+pub(crate) fn timeout(n: i64, max: i64, ceiling: &str) -> Result<std::time::Duration, String> {
+    match u64::try_from(n) {
+        Ok(secs) if (1..=max).contains(&n) => Ok(std::time::Duration::from_secs(secs)),
+        _ => Err(format!(
+            "expected seconds between 1 and {max} ({ceiling}), found {n}"
+        )),
     }
 }
 

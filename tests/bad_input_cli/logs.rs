@@ -173,6 +173,41 @@ fn config_check_path() {
         1,
         &["{dir}/broken.toml:2:10: invalid TOML"],
     );
+    // The keymap the file names is loaded as the console loads it: what would stop the console
+    // stops the check.
+    rejects(
+        &["config", "check", "{dir}/keymap-bad.toml"],
+        1,
+        &[
+            "{dir}/bad-keys.toml:2:18: [normal] quit: unknown key `hyper-q` \
+             (named by [ui] keymap in {dir}/keymap-bad.toml)",
+        ],
+    );
+    rejects(
+        &["--config", "{dir}/keymap-bad.toml", "config", "check"],
+        1,
+        &["{dir}/bad-keys.toml:2:18: [normal] quit: unknown key `hyper-q`"],
+    );
+    // The console itself (no command) stops on the same error, before the terminal is touched.
+    rejects(
+        &["--config", "{dir}/keymap-bad.toml"],
+        1,
+        &["shipdeck: {dir}/bad-keys.toml:2:18: [normal] quit: unknown key `hyper-q`"],
+    );
+    let dir = scratch();
+    let out = run(&dir, &["config", "check", "keymap-good.toml"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let good = dir.join("good-keys.toml");
+    assert!(
+        stdout.contains(&format!("  keymap {}: ok, ", good.display())),
+        "{stdout}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]

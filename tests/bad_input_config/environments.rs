@@ -54,24 +54,103 @@ fn environment_required_keys() {
         }
     }
     let long = "p".repeat(101);
-    for pipeline in ["deploy dev", "deploy/dev", long.as_str()] {
+    for (pipeline, hint) in [
+        ("deploy dev", ""),
+        ("deploy/dev", ""),
+        (long.as_str(), " (101 characters)"),
+        (
+            "arn:aws:codepipeline:eu-west-1:123456789012:storefront-deployer-dev",
+            " (that is the pipeline's ARN: write `storefront-deployer-dev`)",
+        ),
+    ] {
         wrong(
             &env("pipeline", "environments[0].pipeline"),
             &format!("\"{pipeline}\""),
             &format!(
                 "expected a pipeline name (1-100 letters, digits, `.`, `@`, `-` and `_`), \
-                 found `{pipeline}`"
+                 found `{pipeline}`{hint}"
             ),
         );
     }
-    for id in ["e1dev", "E1-DEV", "E123456789012345678901234567890123"] {
+    for (id, hint) in [
+        ("e1dev", " (ids are upper case: `E1DEV`)"),
+        ("E1-DEV", ""),
+        ("E123456789012345678901234567890123", ""),
+        ("1EDEV", ""),
+        (
+            "arn:aws:cloudfront::123456789012:distribution/E1U5RQF7T870K0",
+            " (that is the distribution's ARN: write `E1U5RQF7T870K0`)",
+        ),
+        (
+            "d111111abcdef8.cloudfront.net",
+            " (that is the distribution's domain name: write its id, shown by \
+             `aws cloudfront list-distributions`)",
+        ),
+    ] {
         wrong(
             &env("distribution_id", "environments[0].distribution_id"),
             &format!("\"{id}\""),
             &format!(
-                "expected a CloudFront distribution id (1-32 uppercase letters and digits, \
-                 e.g. E2DEVSTOREFRNT), found `{id}`"
+                "expected a CloudFront distribution id (1-32 uppercase letters and digits \
+                 starting with a letter, e.g. E2DEVSTOREFRNT), found `{id}`{hint}"
             ),
+        );
+    }
+    // S3's reserved prefixes and suffixes, and URLs or ARNs where a name belongs.
+    for (bucket, message) in [
+        (
+            "xn--logs",
+            "S3 bucket names cannot start with `xn--` (reserved by S3), found `xn--logs`",
+        ),
+        (
+            "sthree-logs",
+            "S3 bucket names cannot start with `sthree-` (reserved by S3), found `sthree-logs`",
+        ),
+        (
+            "amzn-s3-demo-logs",
+            "S3 bucket names cannot start with `amzn-s3-demo-` (reserved by S3), found \
+             `amzn-s3-demo-logs`",
+        ),
+        (
+            "logs-s3alias",
+            "S3 general purpose bucket names cannot end with `-s3alias` (reserved by S3 for \
+             access points and other bucket types), found `logs-s3alias`",
+        ),
+        (
+            "logs--ol-s3",
+            "S3 general purpose bucket names cannot end with `--ol-s3` (reserved by S3 for \
+             access points and other bucket types), found `logs--ol-s3`",
+        ),
+        (
+            "logs.mrap",
+            "S3 general purpose bucket names cannot end with `.mrap` (reserved by S3 for \
+             access points and other bucket types), found `logs.mrap`",
+        ),
+        (
+            "logs--usw2-az1--x-s3",
+            "S3 general purpose bucket names cannot end with `--x-s3` (reserved by S3 for \
+             access points and other bucket types), found `logs--usw2-az1--x-s3`",
+        ),
+        (
+            "logs--table-s3",
+            "S3 general purpose bucket names cannot end with `--table-s3` (reserved by S3 for \
+             access points and other bucket types), found `logs--table-s3`",
+        ),
+        (
+            "s3://storefront-logs/cloudfront/",
+            "expected a bucket name, not an S3 URL: write `storefront-logs`, found \
+             `s3://storefront-logs/cloudfront/`",
+        ),
+        (
+            "arn:aws:s3:::storefront-logs",
+            "expected a bucket name, not an ARN: write `storefront-logs`, found \
+             `arn:aws:s3:::storefront-logs`",
+        ),
+    ] {
+        wrong(
+            &env("logs_bucket", "environments[0].logs_bucket"),
+            &format!("\"{bucket}\""),
+            message,
         );
     }
 }

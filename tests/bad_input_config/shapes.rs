@@ -25,26 +25,27 @@ fn tables_of_the_wrong_shape_unknown_keys_and_syntax() {
     );
     assert_eq!(
         first(&FULL.replace("region = ", "regoin = ")),
-        "shipdeck.toml:4:1: unknown key `regoin` in [aws]; expected one of profile, region, endpoint_url"
+        "shipdeck.toml:4:1: unknown key `regoin` in [aws]; expected one of profile, region, \
+         endpoint_url, connect_timeout, operation_timeout"
     );
     assert_eq!(
         first(&FULL.replace("tick_ms = 250", "tick_ms = 250\ntheme = \"dark\"")),
-        "shipdeck.toml:9:1: unknown key `theme` in [ui]; expected one of keymap, tick_ms"
+        "shipdeck.toml:11:1: unknown key `theme` in [ui]; expected one of keymap, tick_ms"
     );
     assert_eq!(
         first(&FULL.replace("logs_prefix", "log_prefix")),
-        "shipdeck.toml:21:1: unknown key `log_prefix` in environments[0]; expected one of name, \
+        "shipdeck.toml:23:1: unknown key `log_prefix` in environments[0]; expected one of name, \
          pipeline, source_bucket, source_key, release_prefix, distribution_id, logs_bucket, \
          logs_prefix, log_groups, site_url, api_url, protected, read_only, promotes_from, \
          self_approval"
     );
     let syntax = first(&FULL.replace("tick_ms = 250", "tick_ms = "));
     assert!(
-        syntax.starts_with("shipdeck.toml:8:11: invalid TOML: "),
+        syntax.starts_with("shipdeck.toml:10:11: invalid TOML: "),
         "{syntax}"
     );
     let overflow = first(&FULL.replace("tick_ms = 250", "tick_ms = 99999999999999999999"));
-    assert!(overflow.starts_with("shipdeck.toml:8:"), "{overflow}");
+    assert!(overflow.starts_with("shipdeck.toml:10:"), "{overflow}");
 }
 
 /// The keymap file named by `[ui] keymap`: its errors name the file, the section, the action

@@ -29,7 +29,8 @@ fn environment_values_are_validated() {
     assert_eq!(
         env("", ("\"E1\"", "\"e1\"")),
         "shipdeck.toml:6:19: environments[0].distribution_id: expected a CloudFront distribution id \
-         (1-32 uppercase letters and digits, e.g. E2DEVSTOREFRNT), found `e1`"
+         (1-32 uppercase letters and digits starting with a letter, e.g. E2DEVSTOREFRNT), found `e1` \
+         (ids are upper case: `E1`)"
     );
     assert_eq!(
         err(&with_env("[aws]\nendpoint_url = \"127.0.0.1:5000\"")),

@@ -70,6 +70,7 @@ pub async fn connect() -> (AwsCloud, AwsClients, String) {
         profile: None,
         region: Some(REGION.into()),
         endpoint_url: Some(url.clone()),
+        ..AwsSettings::default()
     };
     (
         AwsCloud::with_clients(clients.clone(), settings),

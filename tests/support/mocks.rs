@@ -6,7 +6,7 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_smithy_runtime_api::http::{Response, StatusCode};
 use aws_smithy_types::body::SdkBody;
 use shipdeck::cloud::Cloud;
-use shipdeck::cloud::aws::{AwsClients, AwsCloud, AwsSettings};
+use shipdeck::cloud::aws::{AwsClients, AwsCloud, AwsSettings, CredentialSource};
 
 /// An `application/x-amz-json-1.1` answer.
 pub fn json(status: u16, body: &str) -> Response {
@@ -29,8 +29,17 @@ pub fn error(status: u16, code: &str, message: &str) -> Response {
     )
 }
 
-/// The ports over this CodePipeline client (the other services are never called), as profile `ops`.
+/// The ports over this CodePipeline client (the other services are never called), as profile
+/// `ops`, an SSO profile.
 pub fn cloud(codepipeline: aws_sdk_codepipeline::Client) -> Cloud {
+    let sso = CredentialSource::Sso {
+        login: "ops".into(),
+    };
+    cloud_as(codepipeline, sso)
+}
+
+/// The ports over this CodePipeline client as profile `ops`, credentials from `source`.
+pub fn cloud_as(codepipeline: aws_sdk_codepipeline::Client, source: CredentialSource) -> Cloud {
     let sdk = SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("eu-west-1"))
@@ -41,8 +50,9 @@ pub fn cloud(codepipeline: aws_sdk_codepipeline::Client) -> Cloud {
         profile: Some("ops".into()),
         region: Some("eu-west-1".into()),
         endpoint_url: None,
+        ..AwsSettings::default()
     };
-    AwsCloud::with_clients(clients, settings).cloud()
+    AwsCloud::with_clients_as(clients, settings, source).cloud()
 }
 
 /// Mocked CodePipeline clients answer with these rules, any order, retries off.

@@ -1,12 +1,16 @@
-//! SDK errors turned into `CloudError`s an operator can act on: which credentials to renew, which
-//! IAM action was refused, which resource is missing, which endpoint could not be reached.
+//! SDK errors turned into `CloudError`s an operator can act on: which credentials are missing,
+//! refused or expired (and where they came from), which IAM action was refused, which resource is
+//! missing, which endpoint could not be reached, answered as no AWS service does, or gave no
+//! answer within which timeout.
 
-use super::codes::from_response;
+use super::codes::{Answer, from_response};
+use super::settings::{CredentialSource, Timeouts};
 use crate::cloud::CloudError;
 use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_sts::config::http::HttpResponse;
 use aws_sdk_sts::error::{ConnectorError, DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use std::error::Error;
+use std::time::Duration;
 
 /// One SDK call, described for error messages.
 #[derive(Debug, Clone, Copy)]
@@ -30,6 +34,34 @@ pub(crate) struct Site {
     pub endpoint: Option<String>,
     /// The region, once known.
     pub region: Option<String>,
+    /// Where the credentials come from.
+    pub source: CredentialSource,
+    /// Where the SDK looked for credentials and what it found, for "no credentials found".
+    pub looked: String,
+    /// The timeouts in force.
+    pub timeouts: Timeouts,
+}
+
+/// The name AWS gives a service, for messages.
+pub(crate) fn service_name(service: &str) -> &str {
+    match service {
+        "codepipeline" => "CodePipeline",
+        "s3" => "S3",
+        "cloudfront" => "CloudFront",
+        "logs" => "CloudWatch Logs",
+        "sts" => "STS",
+        other => other,
+    }
+}
+
+/// A duration as messages show it: `14 s`, `1.5 s`, `300 ms`.
+pub(crate) fn seconds(d: Duration) -> String {
+    let ms = d.as_millis();
+    match (ms % 1000, ms) {
+        (0, _) => format!("{} s", ms / 1000),
+        (_, ..1000) => format!("{ms} ms"),
+        _ => format!("{:.1} s", d.as_secs_f64()),
+    }
 }
 
 impl Site {
@@ -45,9 +77,40 @@ impl Site {
         }
     }
 
-    /// What to run when the credentials of this profile are missing or expired.
-    pub(crate) fn login_hint(&self) -> String {
-        format!("aws sso login --profile {}", self.profile)
+    /// What to do when the service says the session credentials expired: `aws sso login` for an
+    /// SSO profile only; otherwise what to renew, where.
+    pub(crate) fn expired_hint(&self) -> String {
+        let p = &self.profile;
+        match &self.source {
+            CredentialSource::Sso { login } => format!("aws sso login --profile {login}"),
+            CredentialSource::Environment => "the session token in AWS_SESSION_TOKEN has expired: \
+                 set a fresh AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN"
+                .into(),
+            CredentialSource::Keys => format!(
+                "the session token of profile `{p}` has expired: renew its aws_access_key_id, \
+                 aws_secret_access_key and aws_session_token"
+            ),
+            CredentialSource::Role => format!(
+                "the role session of profile `{p}` has expired and could not be renewed: \
+                 check the credentials it assumes the role with"
+            ),
+            CredentialSource::Process => {
+                format!("the credential_process of profile `{p}` gave expired credentials")
+            }
+            CredentialSource::Elsewhere => format!(
+                "the session credentials of profile `{p}` (from the container or instance role) \
+                 have expired"
+            ),
+        }
+    }
+
+    /// Where the access key in use came from, e.g. `from AWS_ACCESS_KEY_ID in the environment`.
+    pub(crate) fn key_origin(&self) -> String {
+        match &self.source {
+            CredentialSource::Environment => "from AWS_ACCESS_KEY_ID in the environment".into(),
+            CredentialSource::Sso { login } => format!("from the SSO session of profile `{login}`"),
+            _ => format!("of profile `{}`", self.profile),
+        }
     }
 }
 
@@ -74,39 +137,98 @@ fn chain(err: &(dyn Error + 'static)) -> Vec<String> {
     parts
 }
 
-/// A failure to obtain credentials (no credentials for the profile, an expired SSO session, a
-/// failing credential process, an unreachable SSO portal, a credentials provider too slow).
+/// A failure to obtain credentials: none anywhere, an SSO profile without a session, a failing
+/// credential process or role, an unreachable SSO portal, a credentials provider too slow.
 fn credentials(err: &(dyn Error + 'static), call: &Call<'_>, site: &Site) -> Option<CloudError> {
-    let text = chain(err).join(": ");
-    if let Some(c) = find::<CredentialsError>(err) {
-        tracing::warn!(operation = call.operation, error = %text, "credentials failed");
-        if let Some(conn) = find::<ConnectorError>(c) {
-            return Some(CloudError::Network(format!(
-                "cannot reach the credentials provider of profile `{}`: {}",
-                site.profile,
-                root_cause(conn)
-            )));
-        }
-        let sso = ["SSO", "sso", "token", "Token"]
-            .iter()
-            .any(|w| text.contains(w));
-        return Some(expired(site, (!sso).then(|| root_cause(c))));
+    let loading = || CloudError::Timeout {
+        operation: format!("loading the credentials of profile `{}`", site.profile),
+    };
+    let Some(c) = find::<CredentialsError>(err) else {
+        let text = chain(err).join(": ");
+        return text.contains("identity resolver timed out").then(loading);
+    };
+    tracing::warn!(operation = call.operation, error = %chain(err).join(": "), "credentials failed");
+    if let Some(conn) = find::<ConnectorError>(c) {
+        let provider = match site.source {
+            CredentialSource::Sso { .. } => "the SSO portal",
+            _ => "the credentials provider",
+        };
+        return Some(CloudError::Network(format!(
+            "cannot reach {provider} of profile `{}`: {}",
+            site.profile,
+            root_cause(conn)
+        )));
     }
-    if text.contains("identity resolver timed out") {
-        return Some(CloudError::Timeout {
-            operation: format!("loading the credentials of profile `{}`", site.profile),
-        });
-    }
-    None
+    let reason = clip(root_cause(c));
+    let p = &site.profile;
+    Some(match c {
+        CredentialsError::CredentialsNotLoaded(_) => CloudError::NoCredentials {
+            looked: site.looked.clone(),
+        },
+        CredentialsError::ProviderTimedOut(_) => loading(),
+        _ => match &site.source {
+            CredentialSource::Sso { login } => CloudError::NoSsoSession {
+                profile: login.clone(),
+                reason,
+            },
+            CredentialSource::Process => CloudError::CredentialsFailed {
+                reason: format!("the credential_process of profile `{p}` failed: {reason}"),
+            },
+            CredentialSource::Role => CloudError::CredentialsFailed {
+                reason: format!("profile `{p}` could not assume its role: {reason}"),
+            },
+            CredentialSource::Environment => CloudError::CredentialsFailed {
+                reason: format!("the AWS_* credentials in the environment: {reason}"),
+            },
+            CredentialSource::Keys => CloudError::CredentialsFailed {
+                reason: format!("profile `{p}`: {reason}"),
+            },
+            // Nothing here: the error is the last place's (web identity, container, IMDS).
+            CredentialSource::Elsewhere => CloudError::NoCredentials {
+                looked: format!("{}: {reason}", site.looked),
+            },
+        },
+    })
 }
 
-/// Credentials expired or missing: what to run, with the reason when it is not an SSO session.
-pub(crate) fn expired(site: &Site, detail: Option<String>) -> CloudError {
-    let hint = match detail {
-        None => site.login_hint(),
-        Some(d) => format!("{} ({d})", site.login_hint()),
+/// At most 300 characters of a provider's message (a credential process's stderr is in it).
+fn clip(text: String) -> String {
+    match text.char_indices().nth(300) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text,
+    }
+}
+
+/// A call that got no answer in time: the endpoint and the timeout that ended the wait. A
+/// connection not made within the connect timeout (on every attempt) is the connect timeout's;
+/// anything else is the operation timeout's: each attempt gets half of it, so a second attempt
+/// always runs into it.
+fn no_answer(call: &Call<'_>, site: &Site, text: &str) -> CloudError {
+    let t = site.timeouts;
+    let which = if text.contains("connect timeout") {
+        format!("connect timeout {}", seconds(t.connect))
+    } else {
+        format!("operation timeout {}", seconds(t.operation))
     };
-    CloudError::ExpiredCredentials { hint }
+    CloudError::Timeout {
+        operation: format!(
+            "{} on {} ({which})",
+            call.operation,
+            site.endpoint_of(call.service)
+        ),
+    }
+}
+
+/// Whether an answer carries an AWS request id (`x-amzn-RequestId`, or S3's `x-amz-request-id`):
+/// every answer of an AWS service does, error answers included.
+fn request_id(response: &HttpResponse) -> bool {
+    let headers = response.headers();
+    headers.get("x-amzn-requestid").is_some() || headers.get("x-amz-request-id").is_some()
+}
+
+/// The answer's content type, for messages about answers that are not the service's.
+fn content_type(response: &HttpResponse) -> Option<&str> {
+    response.headers().get("content-type")
 }
 
 /// Maps any SDK error of `call`.
@@ -118,14 +240,10 @@ where
         return e;
     }
     match &err {
-        SdkError::TimeoutError(_) => CloudError::Timeout {
-            operation: call.operation.into(),
-        },
+        SdkError::TimeoutError(_) => no_answer(call, site, &chain(&err).join(": ")),
         SdkError::DispatchFailure(failure) => {
             if failure.is_timeout() {
-                return CloudError::Timeout {
-                    operation: call.operation.into(),
-                };
+                return no_answer(call, site, &chain(&err).join(": "));
             }
             let cause = match failure.as_connector_error() {
                 Some(c) => root_cause(c),
@@ -141,8 +259,19 @@ where
         }
         SdkError::ServiceError(service) => {
             let e = service.err();
-            let status = service.raw().status().as_u16();
+            let raw = service.raw();
+            let status = raw.status().as_u16();
+            let answer = Answer {
+                code: e.code(),
+                message: e.message(),
+                status,
+                request_id: request_id(raw),
+                content_type: content_type(raw),
+            };
             if status < 300 {
+                if !answer.request_id {
+                    return from_response(call, site, &answer);
+                }
                 // A success whose body the SDK could not read (a non-conforming endpoint).
                 return CloudError::Rejected {
                     code: "InvalidResponse".into(),
@@ -154,11 +283,18 @@ where
                     ),
                 };
             }
-            from_response(call, site, e.code(), e.message(), status)
+            from_response(call, site, &answer)
         }
         SdkError::ResponseError(response) => {
-            let status = response.raw().status().as_u16();
-            from_response(call, site, None, Some("unreadable response"), status)
+            let raw = response.raw();
+            let answer = Answer {
+                code: None,
+                message: Some("unreadable response"),
+                status: raw.status().as_u16(),
+                request_id: request_id(raw),
+                content_type: content_type(raw),
+            };
+            from_response(call, site, &answer)
         }
         _ => CloudError::Rejected {
             code: "InvalidRequest".into(),
@@ -185,6 +321,9 @@ mod tests {
             profile: "ops".into(),
             endpoint: None,
             region: Some("eu-west-1".into()),
+            source: CredentialSource::Keys,
+            looked: String::new(),
+            timeouts: Timeouts::default(),
         };
         assert_eq!(
             s.endpoint_of("codepipeline"),
@@ -194,5 +333,13 @@ mod tests {
         assert_eq!(s.endpoint_of("s3"), "http://127.0.0.1:5000");
         let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "Connection refused");
         assert_eq!(root_cause(&io), "Connection refused");
+    }
+
+    #[test]
+    fn durations_read_in_seconds_or_milliseconds() {
+        assert_eq!(seconds(Duration::from_secs(14)), "14 s");
+        assert_eq!(seconds(Duration::from_millis(300)), "300 ms");
+        assert_eq!(seconds(Duration::from_millis(1500)), "1.5 s");
+        assert_eq!(clip("x".repeat(400)).chars().count(), 301);
     }
 }

@@ -20,7 +20,7 @@ mod settings;
 mod storage;
 mod uploads;
 
-pub use settings::{AwsSettings, check_endpoint, check_region};
+pub use settings::{AwsSettings, CredentialSource, Timeouts, check_endpoint, check_region};
 pub use storage::MAX_OBJECT_BYTES;
 
 use crate::cloud::Cloud;
@@ -105,12 +105,27 @@ impl AwsCloud {
         })
     }
 
-    /// Over ready-made clients (tests with mocked clients).
+    /// Over ready-made clients (tests with mocked clients); the credentials are described as
+    /// the environment and profile files describe them.
     pub fn with_clients(clients: AwsClients, settings: AwsSettings) -> AwsCloud {
+        let source = settings.credential_source();
+        AwsCloud::with_clients_as(clients, settings, source)
+    }
+
+    /// Over ready-made clients whose credentials come from `source` (what error messages say
+    /// about them, e.g. whether `aws sso login` is the fix).
+    pub fn with_clients_as(
+        clients: AwsClients,
+        settings: AwsSettings,
+        source: CredentialSource,
+    ) -> AwsCloud {
         let site = Site {
             profile: settings.effective_profile(),
             endpoint: settings.endpoint_url.clone(),
             region: settings.region.clone(),
+            source,
+            looked: settings.places_looked(),
+            timeouts: settings.timeouts,
         };
         AwsCloud {
             inner: Arc::new(Inner {
@@ -144,19 +159,25 @@ impl AwsCloud {
     }
 }
 
+/// The SDK's timeouts for these: connect, the whole operation (retries included) and half of it
+/// per attempt.
+pub fn timeout_config(t: &Timeouts) -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(t.connect)
+        .operation_attempt_timeout(t.attempt())
+        .operation_timeout(t.operation)
+        .build()
+}
+
 /// The SDK configuration for these settings: the default chains (environment, profile with SSO
-/// and credential processes, container and instance roles), modest retries and timeouts.
+/// and credential processes, container and instance roles), modest retries, the timeouts of
+/// [`AwsSettings::timeouts`].
 pub async fn sdk_config(settings: &AwsSettings) -> SdkConfig {
     let retry = RetryConfig::standard()
         .with_max_attempts(MAX_ATTEMPTS)
         .with_initial_backoff(Duration::from_millis(500))
         .with_max_backoff(Duration::from_secs(4));
-    let timeouts = TimeoutConfig::builder()
-        .connect_timeout(Duration::from_secs(3))
-        .read_timeout(Duration::from_secs(10))
-        .operation_attempt_timeout(Duration::from_secs(8))
-        .operation_timeout(Duration::from_secs(14))
-        .build();
+    let timeouts = timeout_config(&settings.timeouts);
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(retry)
         .timeout_config(timeouts);
@@ -178,6 +199,9 @@ async fn load(settings: &AwsSettings) -> Ready {
         profile: settings.effective_profile(),
         endpoint: settings.endpoint_url.clone(),
         region: sdk.region().map(|r| r.to_string()),
+        source: settings.credential_source(),
+        looked: settings.places_looked(),
+        timeouts: settings.timeouts,
     };
     tracing::info!(?site, "AWS configuration loaded");
     Ready {

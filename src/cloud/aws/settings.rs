@@ -1,8 +1,59 @@
-//! Where to reach AWS and as whom: profile, region and endpoint override, resolved from the flags,
-//! `shipdeck.toml` and the environment, and checked before the first call.
+//! Where to reach AWS and as whom: profile, region, endpoint override and timeouts, resolved from
+//! the flags, `shipdeck.toml` and the environment, and checked before the first call; where the
+//! credentials will come from, for error messages.
 
-use crate::config::AwsConfig;
+use crate::config::{AwsConfig, regions};
 use std::path::PathBuf;
+use std::time::Duration;
+
+/// How long to wait for AWS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Wait for a TCP (and TLS) connection, per attempt.
+    pub connect: Duration,
+    /// Limit of one call, retries included; each attempt gets at most half of it.
+    pub operation: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: AwsConfig::DEFAULT_CONNECT_TIMEOUT,
+            operation: AwsConfig::DEFAULT_OPERATION_TIMEOUT,
+        }
+    }
+}
+
+impl Timeouts {
+    /// The limit of one attempt: half the operation's, so that a hung attempt leaves time for a
+    /// retry.
+    pub fn attempt(&self) -> Duration {
+        self.operation / 2
+    }
+}
+
+/// Where the SDK's default chain will find credentials, as far as the environment and the
+/// profile files tell: what an error about them should say and suggest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CredentialSource {
+    /// `AWS_ACCESS_KEY_ID` in the environment (the chain's first place).
+    Environment,
+    /// An IAM Identity Center (SSO) profile; `login` is the profile `aws sso login` takes (the
+    /// profile itself, or the SSO profile a role profile's `source_profile` chain ends in).
+    Sso {
+        /// The profile to log in with.
+        login: String,
+    },
+    /// A profile that assumes a role (`role_arn`).
+    Role,
+    /// A profile whose credentials a `credential_process` prints.
+    Process,
+    /// A profile with keys (`aws_access_key_id`), maybe with a session token.
+    Keys,
+    /// Nothing in the environment or the profile files: web identity, container or instance
+    /// credentials, if any.
+    Elsewhere,
+}
 
 /// The resolved connection settings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -13,6 +64,8 @@ pub struct AwsSettings {
     pub region: Option<String>,
     /// Endpoint override (`--endpoint-url`, `[aws] endpoint_url`, else `AWS_ENDPOINT_URL`).
     pub endpoint_url: Option<String>,
+    /// Connect and operation timeouts (`[aws] connect_timeout`, `operation_timeout`).
+    pub timeouts: Timeouts,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -36,6 +89,14 @@ impl AwsSettings {
             profile: pick(profile, &config.profile, "AWS_PROFILE"),
             region: region.map(str::to_string).or_else(|| config.region.clone()),
             endpoint_url: pick(endpoint_url, &config.endpoint_url, "AWS_ENDPOINT_URL"),
+            timeouts: Timeouts {
+                connect: config
+                    .connect_timeout
+                    .unwrap_or(AwsConfig::DEFAULT_CONNECT_TIMEOUT),
+                operation: config
+                    .operation_timeout
+                    .unwrap_or(AwsConfig::DEFAULT_OPERATION_TIMEOUT),
+            },
         }
     }
 
@@ -54,6 +115,76 @@ impl AwsSettings {
                 let files = ProfileFiles::locate();
                 files.value(&self.effective_profile(), "region")
             })
+    }
+
+    /// Where the SDK's default chain will find credentials: the environment first, then the
+    /// profile (what its sections in the profile files hold).
+    pub fn credential_source(&self) -> CredentialSource {
+        if env("AWS_ACCESS_KEY_ID").is_some() {
+            return CredentialSource::Environment;
+        }
+        ProfileFiles::locate().source(&self.effective_profile(), 0)
+    }
+
+    /// The places the SDK's default chain looks for credentials, in its order, and what each
+    /// held: for a "no credentials found" message. Names settings, never their values.
+    pub fn places_looked(&self) -> String {
+        let profile = self.effective_profile();
+        let files = ProfileFiles::locate();
+        let set = |name: &str| env(name).is_some();
+        let mut places = vec![
+            match (set("AWS_ACCESS_KEY_ID"), set("AWS_SECRET_ACCESS_KEY")) {
+                (false, _) => "the environment (AWS_ACCESS_KEY_ID not set)".to_string(),
+                (true, false) => {
+                    "the environment (AWS_ACCESS_KEY_ID set without AWS_SECRET_ACCESS_KEY)"
+                        .to_string()
+                }
+                (true, true) => {
+                    "the environment (AWS_ACCESS_KEY_ID and the secret set)".to_string()
+                }
+            },
+        ];
+        let in_files = format!(
+            "profile `{profile}` in {} and {}",
+            files.config.display(),
+            files.credentials.display()
+        );
+        let source = files.source(&profile, 0);
+        places.push(if !files.has_profile(&profile) {
+            format!("{in_files} (not defined there)")
+        } else if source == CredentialSource::Elsewhere {
+            format!(
+                "{in_files} (defined without credentials: no aws_access_key_id, sso_session, \
+                 role_arn or credential_process)"
+            )
+        } else {
+            format!("{in_files} (defined)")
+        });
+        if !matches!(source, CredentialSource::Sso { .. }) {
+            places.push(format!(
+                "SSO (profile `{profile}` has no sso_session or sso_start_url)"
+            ));
+        }
+        if !set("AWS_WEB_IDENTITY_TOKEN_FILE") {
+            places.push("a web identity token (AWS_WEB_IDENTITY_TOKEN_FILE not set)".into());
+        }
+        if !set("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+            && !set("AWS_CONTAINER_CREDENTIALS_FULL_URI")
+        {
+            places.push(
+                "container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI not set)"
+                    .into(),
+            );
+        }
+        let imds_off =
+            env("AWS_EC2_METADATA_DISABLED").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        places.push(if imds_off {
+            "the EC2 instance metadata service (IMDS; disabled by AWS_EC2_METADATA_DISABLED)".into()
+        } else {
+            "the EC2 instance metadata service (IMDS; no credentials from it: not on EC2, or no role)"
+                .into()
+        });
+        places.join(", ")
     }
 
     /// Checks what can be checked without a call; the error is a message for the operator.
@@ -83,23 +214,12 @@ impl AwsSettings {
     }
 }
 
-/// A region name looks like `eu-west-1`, `us-gov-west-1` or `ap-southeast-4`.
+/// A region AWS lists, or one named like a newer region of a partition (see
+/// [`crate::config::regions`]); the same rule as `[aws] region` in `shipdeck.toml`.
 pub fn check_region(region: &str) -> Result<(), String> {
-    let parts: Vec<&str> = region.split('-').collect();
-    let alpha = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
-    let ok = parts.len() >= 3
-        && parts[0].len() == 2
-        && parts[..parts.len() - 1].iter().all(|p| alpha(p))
-        && parts[parts.len() - 1].len() <= 2
-        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
-        && !parts[parts.len() - 1].is_empty();
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "invalid AWS region `{region}`: expected a region name like eu-west-1"
-        ))
-    }
+    regions::check(region)
+        .map(|_| ())
+        .map_err(|message| format!("invalid AWS region `{region}`: {message}"))
 }
 
 /// An endpoint override is an `http://` or `https://` URL with a host.
@@ -177,6 +297,46 @@ impl ProfileFiles {
             .any(|(c, (h, _))| Self::profile_of(*c, h).as_deref() == Some(name))
     }
 
+    /// A key of `profile` in either file (the credentials file's first).
+    fn any_value(&self, profile: &str, key: &str) -> Option<String> {
+        let mut sections: Vec<&(bool, Section)> = self.sections.iter().collect();
+        sections.sort_by_key(|(c, _)| *c);
+        sections
+            .into_iter()
+            .filter(|(c, (h, _))| Self::profile_of(*c, h).as_deref() == Some(profile))
+            .flat_map(|(_, (_, pairs))| pairs.iter())
+            .find(|(k, v)| k == key && !v.is_empty())
+            .map(|(_, v)| v.clone())
+    }
+
+    /// Where `profile`'s credentials come from, as the SDK's profile provider decides it: a
+    /// role first (following `source_profile` to an SSO profile), then SSO, a credential
+    /// process, keys.
+    fn source(&self, profile: &str, depth: usize) -> CredentialSource {
+        let has = |key: &str| self.any_value(profile, key).is_some();
+        if has("role_arn") {
+            let from = self.any_value(profile, "source_profile");
+            if let Some(from) = from.filter(|f| f != profile && depth < 8)
+                && let sso @ CredentialSource::Sso { .. } = self.source(&from, depth + 1)
+            {
+                return sso;
+            }
+            return CredentialSource::Role;
+        }
+        if has("sso_session") || has("sso_start_url") {
+            return CredentialSource::Sso {
+                login: profile.to_string(),
+            };
+        }
+        if has("credential_process") {
+            return CredentialSource::Process;
+        }
+        if has("aws_access_key_id") {
+            return CredentialSource::Keys;
+        }
+        CredentialSource::Elsewhere
+    }
+
     fn value(&self, profile: &str, key: &str) -> Option<String> {
         self.sections
             .iter()
@@ -245,5 +405,72 @@ mod tests {
             ProfileFiles::profile_of(false, "ops").as_deref(),
             Some("ops")
         );
+    }
+
+    fn files(config: &str, credentials: &str) -> ProfileFiles {
+        let mut sections: Vec<(bool, Section)> = Vec::new();
+        sections.extend(parse_ini(config).into_iter().map(|s| (true, s)));
+        sections.extend(parse_ini(credentials).into_iter().map(|s| (false, s)));
+        ProfileFiles {
+            config: PathBuf::from("config"),
+            credentials: PathBuf::from("credentials"),
+            sections,
+        }
+    }
+
+    #[test]
+    fn credential_sources_follow_the_profile_providers_order() {
+        let f = files(
+            "[profile sso]\nsso_session = corp\n[profile legacy]\nsso_start_url = https://x\n\
+             [profile admin]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = sso\n\
+             [profile ci]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = keys\n\
+             [profile proc]\ncredential_process = /bin/creds\n[profile empty]\nregion = eu-west-1\n",
+            "[keys]\naws_access_key_id = AKIA\naws_secret_access_key = s\n",
+        );
+        let sso = |p: &str| CredentialSource::Sso { login: p.into() };
+        assert_eq!(f.source("sso", 0), sso("sso"));
+        assert_eq!(f.source("legacy", 0), sso("legacy"));
+        assert_eq!(
+            f.source("admin", 0),
+            sso("sso"),
+            "log in with the source profile"
+        );
+        assert_eq!(f.source("ci", 0), CredentialSource::Role);
+        assert_eq!(f.source("proc", 0), CredentialSource::Process);
+        assert_eq!(f.source("keys", 0), CredentialSource::Keys);
+        assert_eq!(f.source("empty", 0), CredentialSource::Elsewhere);
+        assert_eq!(f.source("ghost", 0), CredentialSource::Elsewhere);
+        let looped = files(
+            "[profile a]\nrole_arn = r\nsource_profile = b\n[profile b]\nrole_arn = r\nsource_profile = a\n",
+            "",
+        );
+        assert_eq!(looped.source("a", 0), CredentialSource::Role);
+    }
+
+    #[test]
+    fn timeouts_come_from_the_aws_table_else_the_defaults() {
+        let config = AwsConfig {
+            operation_timeout: Some(Duration::from_secs(5)),
+            ..AwsConfig::default()
+        };
+        let s = AwsSettings::resolve(None, Some("eu-west-1"), None, &config);
+        assert_eq!(
+            s.timeouts,
+            Timeouts {
+                connect: Duration::from_secs(3),
+                operation: Duration::from_secs(5)
+            }
+        );
+        let s = AwsSettings::resolve(None, None, None, &AwsConfig::default());
+        assert_eq!(s.timeouts, Timeouts::default());
+    }
+
+    #[test]
+    fn timeouts_stay_below_the_consoles_limit_and_leave_room_for_a_retry() {
+        let max = Duration::from_secs(AwsConfig::MAX_TIMEOUT_SECS as u64);
+        assert!(max < crate::runtime::REQUEST_TIMEOUT);
+        let t = Timeouts::default();
+        assert_eq!(t.attempt(), Duration::from_secs(7));
+        assert!(t.connect <= t.operation);
     }
 }
