@@ -250,3 +250,50 @@ fn bad_input_names_the_flag_and_what_was_expected() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("unknown environment `qa`; expected one of dev, stg, prd"));
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_output_without_a_panic() {
+    // `shipdeck … | head -1`: the pipe closes before shipdeck writes its answer.
+    for args in [
+        &["--demo", "rollback", "stg"][..],
+        &["--demo", "status"][..],
+        &["--demo", "approve", "prd", "--dry-run"][..],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_shipdeck"))
+            .args(args)
+            .env("XDG_STATE_HOME", state_dir("pipe"))
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = text(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_ne!(out.status.code(), Some(101), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn what_runs_is_what_last_succeeded_in_the_deploy_stage() {
+    // With --seed 10, stg's newest execution succeeded in Deploy and then failed in Verify:
+    // its release runs, and status says so as the rollback listing does.
+    let state = state_dir("deployed");
+    let out = shipdeck(&state, &["--demo", "--seed", "10", "status", "-o", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stg = &v["environments"][1];
+    assert_eq!(stg["name"], "stg");
+    let newest = &stg["pipeline"]["executions"][0];
+    assert_eq!(newest["status"], "Failed", "the case this test is about");
+    assert_eq!(stg["deployed_execution"], newest["id"], "{stg}");
+    assert_eq!(stg["deployed_version"], newest["version"]);
+    assert_eq!(stg["deployed_from"], "deploy-stage");
+    let out = shipdeck(
+        &state,
+        &["--demo", "--seed", "10", "rollback", "stg", "-o", "json"],
+    );
+    let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(listed["deployed"]["id"], newest["id"], "{listed}");
+}

@@ -13,12 +13,14 @@ fn open(name: &str, kind: OpKind) -> shipdeck::app::State {
     let mut s = loaded();
     select(&mut s, name);
     let fx = update(&mut s, Action::Op(kind));
-    // Opening sends nothing; the rollback dialog reads its candidates.
+    // Opening sends nothing; the rollback dialog reads its candidates, the deploy dialog its
+    // source object.
     assert!(
         fx.iter()
-            .all(|e| matches!(e, Effect::FetchCandidates { .. })),
+            .all(|e| matches!(e, Effect::FetchCandidates { .. } | Effect::FetchEnv { .. })),
         "opening sends nothing: {fx:?}"
     );
+    answer_fetches(&mut s, fx);
     s
 }
 

@@ -354,3 +354,63 @@ fn a_release_command_with_no_version_reads_nothing() {
         status(&s)
     );
 }
+
+/// The release plan of `version` on `env`, chosen in the picker.
+fn release_plan(env: &str, version: &str) -> shipdeck::ops::Plan {
+    let mut s = loaded();
+    let (i, request) = picker(&mut s, env);
+    update(
+        &mut s,
+        Action::PackagesLoaded {
+            env: i,
+            request,
+            result: Ok(catalogue(vec![
+                package("1.4.0", 20),
+                package("1.3.0", 50),
+                package("1.2.0", 80),
+            ])),
+        },
+    );
+    let row = ["1.4.0", "1.3.0", "1.2.0"]
+        .iter()
+        .position(|v| *v == version)
+        .unwrap();
+    for _ in 0..row {
+        update(&mut s, Action::Down);
+    }
+    update(&mut s, Action::Open);
+    s.ops.dialog.unwrap().planned.expect("planned")
+}
+
+#[test]
+fn a_release_plan_warns_of_skipped_promotion_order_the_same_release_and_an_older_one() {
+    // Fixtures: dev runs 1.4.0, stg 1.3.0 (its 1.4.0 failed in Deploy), prd 1.2.0.
+    let skip = release_plan("prd", "1.4.0");
+    assert_eq!(skip.warnings.len(), 1, "{:?}", skip.warnings);
+    assert!(
+        skip.warnings[0].contains("stg (which prd promotes from) runs 1.3.0")
+            && skip.warnings[0].contains("1.4.0 has not been through stg"),
+        "{:?}",
+        skip.warnings
+    );
+    let same = release_plan("prd", "1.2.0");
+    assert!(
+        same.warnings
+            .iter()
+            .any(|w| w.contains("prd already runs 1.2.0")),
+        "{:?}",
+        same.warnings
+    );
+    let older = release_plan("dev", "1.3.0");
+    assert!(
+        older
+            .warnings
+            .iter()
+            .any(|w| w.contains("dev runs 1.4.0, newer than 1.3.0")),
+        "{:?}",
+        older.warnings
+    );
+    // In promotion order, nothing to warn of: stg has run 1.3.0, prd is behind it.
+    let ok = release_plan("prd", "1.3.0");
+    assert!(ok.warnings.is_empty(), "{:?}", ok.warnings);
+}

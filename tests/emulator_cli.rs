@@ -147,7 +147,9 @@ async fn status_and_pipeline_report_what_the_emulator_holds() {
         &["--endpoint-url", &w.url, "status", "--output", "json"],
         &[],
     );
-    assert!(out.status.success(), "{}", stderr(&out));
+    // moto has no GetPipelineState: what depends on it is unknown, so the exit code is 1 and
+    // the JSON still says everything it could read.
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["mode"], "aws");
     assert!(
@@ -189,22 +191,68 @@ async fn status_and_pipeline_report_what_the_emulator_holds() {
             e["pipeline"]["stages"][0]["status"].is_null(),
             "state unknown"
         );
+        assert!(
+            e["pipeline"]["stages"][0]["inbound_enabled"].is_null(),
+            "whether a stage is frozen is unknown, not `true`"
+        );
     }
     assert_eq!(envs[2]["protected"], true);
     assert_eq!(envs[1]["promotes_from"], "dev");
-    assert_eq!(v["pending_approvals"].as_array().map(Vec::len), Some(0));
+    // Unknown is not none: no `[]` for approvals nobody could read.
+    assert!(
+        v["pending_approvals"].is_null(),
+        "{}",
+        v["pending_approvals"]
+    );
+    let unknown: Vec<&str> = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["unknown"] == "pending approvals")
+        .map(|e| e["environment"].as_str().unwrap())
+        .collect();
+    assert_eq!(unknown, ["dev", "stg", "prd"], "{}", v["errors"]);
+    assert!(
+        v["errors"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("GetPipelineState"),
+        "{}",
+        v["errors"]
+    );
+    let out = shipdeck(&w.dir, &["--endpoint-url", &w.url, "approvals"], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("No pending approvals."), "{text}");
+    assert!(text.contains("prd: pending approvals unknown"), "{text}");
+    let out = shipdeck(
+        &w.dir,
+        &["--endpoint-url", &w.url, "approve", "prd", "--yes"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1), "unknown, not nothing to do");
+    assert!(
+        stderr(&out).contains("cannot tell whether an approval is pending in prd"),
+        "{}",
+        stderr(&out)
+    );
 
     let out = shipdeck(
         &w.dir,
         &["--endpoint-url", &w.url, "pipeline", "prd", "-o", "json"],
         &[],
     );
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains(&w.executions[2]), "{text}");
+    assert!(
+        text.contains("\"state_error\": \"the pipeline state could not be read"),
+        "{text}"
+    );
     // The endpoint can also come from the environment.
     let out = shipdeck(&w.dir, &["status"], &[("AWS_ENDPOINT_URL", &w.url)]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("unknown"));
 }
 
 #[tokio::test]

@@ -44,11 +44,9 @@ fn ctx(spec: &EnvSpec) -> Context<'_> {
     }
 }
 
-const NO_PIPELINE: PipelineData<'static> = PipelineData {
-    def: None,
-    state: None,
-    executions: &[],
-};
+fn no_pipeline() -> PipelineData<'static> {
+    PipelineData::new(None, None, &[])
+}
 
 #[tokio::test]
 async fn a_package_is_uploaded_once_then_promoted_with_its_metadata() {
@@ -82,7 +80,7 @@ async fn a_package_is_uploaded_once_then_promoted_with_its_metadata() {
     };
     let packages = release::catalogue(&cloud, &spec).await.unwrap();
     assert!(packages.is_empty());
-    let plan = release::plan_upload(&ctx(&spec), NO_PIPELINE, &packages, &local).unwrap();
+    let plan = release::plan_upload(&ctx(&spec), no_pipeline(), &packages, &local).unwrap();
     let outcome = upload::apply(&cloud, &plan.request, &mut |_, _| {}).await;
     assert_eq!(outcome.class, ExitClass::Done, "{}", outcome.message);
 
@@ -92,7 +90,7 @@ async fn a_package_is_uploaded_once_then_promoted_with_its_metadata() {
         packages[0].release, local.release,
         "version, commit and actor from metadata"
     );
-    let again = release::plan_upload(&ctx(&spec), NO_PIPELINE, &packages, &local).unwrap_err();
+    let again = release::plan_upload(&ctx(&spec), no_pipeline(), &packages, &local).unwrap_err();
     assert_eq!(again.guard, Guard::VersionExists);
     let stale = upload::apply(&cloud, &plan.request, &mut |_, _| {}).await;
     assert_eq!(stale.guard, Some(Guard::VersionExists), "{}", stale.message);
@@ -106,7 +104,7 @@ async fn a_package_is_uploaded_once_then_promoted_with_its_metadata() {
         source.metadata.get(SUMMARY_KEY).map(String::as_str),
         Some("Release 1.44.0 (commit 3f2a9c1d88) by erin")
     );
-    let plan = release::plan_promote(&ctx(&spec), NO_PIPELINE, &packages, "1.44.0").unwrap();
+    let plan = release::plan_promote(&ctx(&spec), no_pipeline(), &packages, "1.44.0").unwrap();
     let outcome = ops::apply(&cloud, &plan).await;
     assert_eq!(outcome.class, ExitClass::Done, "{}", outcome.message);
     assert!(outcome.reference.is_some(), "the new object's version");

@@ -73,11 +73,7 @@ impl Held {
             read_only: who.read_only,
             self_approval: who.self_approval,
         };
-        let data = PipelineData {
-            def: self.def.as_ref(),
-            state: self.state.as_ref(),
-            executions: &self.executions,
-        };
+        let data = PipelineData::new(self.def.as_ref(), self.state.as_ref(), &self.executions);
         f(&ctx, data)
     }
 }
@@ -138,12 +134,7 @@ fn read_only_refuses_every_action_globally_and_per_environment() {
 fn self_approval_is_refused_for_the_release_actor_and_the_starter() {
     let mut prd = held("prd");
     let a = prd.def.as_ref().map(|_| {
-        PipelineData {
-            def: prd.def.as_ref(),
-            state: prd.state.as_ref(),
-            executions: &prd.executions,
-        }
-        .approvals("prd")
+        PipelineData::new(prd.def.as_ref(), prd.state.as_ref(), &prd.executions).approvals("prd")
     });
     let approval = a
         .unwrap()

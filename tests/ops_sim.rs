@@ -93,11 +93,7 @@ impl Held {
             read_only: false,
             self_approval: SelfApproval::Default,
         };
-        let data = PipelineData {
-            def: self.def.as_ref(),
-            state: self.state.as_ref(),
-            executions: &self.executions,
-        };
+        let data = PipelineData::new(self.def.as_ref(), self.state.as_ref(), &self.executions);
         f(&ctx, data)
     }
 }

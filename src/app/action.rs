@@ -5,7 +5,7 @@ use super::{RequestId, View};
 use crate::cloud::{CloudError, WhoAmI};
 use crate::domain::{
     ActionExecutionDetail, Distribution, ExecutionSummary, ObjectInfo, PipelineDef, PipelineState,
-    Release, Timestamp,
+    Release, SourceObject, Timestamp,
 };
 
 /// What one environment refresh brought back.
@@ -21,6 +21,14 @@ pub struct EnvSnapshot {
     /// CloudFront distribution: `None` when it was not asked for this time, else what came back
     /// (a failure does not hide the pipeline).
     pub distribution: Option<Result<Distribution, CloudError>>,
+    /// What runs in the environment: the newest execution that succeeded in the deploy stage
+    /// (`None`: none ever did), or why it could not be read.
+    pub deployed: Result<Option<ExecutionSummary>, CloudError>,
+    /// The deploy stage's latest run (`execution:status`) the listing behind `deployed` was
+    /// made for, when it came from the listing (it is reused while that stays the same).
+    pub deployed_key: Option<String>,
+    /// The source object: `None` when it was not asked for this time.
+    pub source: Option<Result<SourceObject, CloudError>>,
 }
 
 /// An input to [`super::update`].

@@ -107,7 +107,7 @@ fn replan_with(state: &mut State, by_operator: bool) {
         return;
     };
     match d.pinned.take() {
-        Some(old) if old.key != seen.key && !by_operator => {
+        Some(old) if old.key != seen.key && !by_operator && !old.provisional => {
             let was = match d.changed.take() {
                 // Changed twice before the operator looked: still from what they saw first.
                 Some(note) => note,

@@ -2,7 +2,7 @@
 
 use super::RequestId;
 use super::traffic_export::ExportJob;
-use crate::domain::{PipelineDef, Timestamp};
+use crate::domain::{ExecutionSummary, PipelineDef, Timestamp};
 use std::sync::Arc;
 
 /// Something `update` wants done outside the pure core.
@@ -22,6 +22,11 @@ pub enum Effect {
         with_distribution: bool,
         /// The definition already known: reused while the state's version matches it.
         cached_def: Option<PipelineDef>,
+        /// The source object to read this time (bucket, key), if due.
+        source: Option<(String, String)>,
+        /// What runs, as last read from the listing, with the deploy stage's run it was read
+        /// for: reused while that run is the same.
+        deployed_cache: Option<Box<(String, Option<ExecutionSummary>)>>,
     },
     /// Read the release catalogue under a prefix of the source bucket.
     FetchReleases {

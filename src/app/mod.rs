@@ -49,7 +49,7 @@ pub use ops_state::{
 };
 pub use ops_update::WATCH_POLL;
 pub use ops_watch::seen;
-pub use summary::{EnvSummary, PipelineHealth};
+pub use summary::{Deployed, EnvSummary, PipelineHealth, deployed};
 pub use traffic::{
     CHART_STEP, DETAIL_KEEP, FullLine, Incomplete, Panel, Preset, Traffic, TrafficBatch,
 };
@@ -161,6 +161,15 @@ impl State {
         let mut all: Vec<Approval> = self.envs.iter().flat_map(EnvView::approvals).collect();
         all.sort_by_key(|a| a.waiting_since);
         all
+    }
+
+    /// The environments whose pending approvals are unknown (their pipeline state was never
+    /// read), and why.
+    pub fn approvals_unknown(&self) -> Vec<(String, String)> {
+        self.envs
+            .iter()
+            .filter_map(|e| Some((e.spec.name.clone(), e.approvals_known().err()?)))
+            .collect()
     }
 
     /// Index of an environment by name.

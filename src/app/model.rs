@@ -4,7 +4,7 @@
 use super::RequestId;
 use crate::domain::{
     Approval, Distribution, EnvSpec, ExecutionSummary, Millis, PipelineDef, PipelineState,
-    Timestamp,
+    SourceObject, Timestamp,
 };
 
 /// The main views, in tab order.
@@ -135,6 +135,16 @@ pub struct EnvView {
     pub distribution_due: Timestamp,
     /// Why the distribution could not be read, if the last read failed.
     pub distribution_error: Option<String>,
+    /// What runs in the environment: the newest execution that succeeded in its deploy stage
+    /// (`Ok(None)`: none ever did), or why that could not be read; `None` until read.
+    pub deployed: Option<Result<Option<ExecutionSummary>, String>>,
+    /// The deploy stage's latest run (`execution:status`) when [`EnvView::deployed`] was read
+    /// from the listing: read again only when that changes.
+    pub deployed_key: Option<String>,
+    /// The environment's source object, or why it could not be read; `None` until read.
+    pub source: Option<Result<SourceObject, String>>,
+    /// When the source object is next read.
+    pub source_due: Timestamp,
 }
 
 impl EnvView {
@@ -152,17 +162,44 @@ impl EnvView {
             next_poll: Timestamp(i64::MIN),
             distribution_due: Timestamp(i64::MIN),
             distribution_error: None,
+            deployed: None,
+            deployed_key: None,
+            source: None,
+            source_due: Timestamp(i64::MIN),
         }
     }
 
-    /// Pending approvals of this environment.
+    /// Pending approvals of this environment (none while they are unknown: see
+    /// [`EnvView::approvals_known`]).
     pub fn approvals(&self) -> Vec<Approval> {
+        self.approvals_known().unwrap_or_default()
+    }
+
+    /// Pending approvals of this environment, or why they are unknown: its pipeline state was
+    /// never read (the reason of the failed read, or that it is being read).
+    pub fn approvals_known(&self) -> Result<Vec<Approval>, String> {
         match (&self.def, &self.state) {
-            (Some(def), Some(state)) => {
-                Approval::pending(&self.spec.name, def, state, &self.executions)
-            }
-            _ => Vec::new(),
+            (Some(def), Some(state)) => Ok(Approval::pending(
+                &self.spec.name,
+                def,
+                state,
+                &self.executions,
+            )),
+            _ => Err(self.state_unknown()),
         }
+    }
+
+    /// Why the pipeline state is not known (only meaningful while `state` is `None`).
+    pub fn state_unknown(&self) -> String {
+        match &self.stale {
+            Some(stale) => format!("the pipeline state could not be read: {}", stale.error),
+            None => "the pipeline state is being read".to_string(),
+        }
+    }
+
+    /// Why the latest read of the pipeline state failed while an older one is shown, if so.
+    pub fn state_error(&self) -> Option<&str> {
+        self.stale.as_ref().map(|s| s.error.as_str())
     }
 }
 

@@ -39,10 +39,7 @@ impl State {
             .filter(|&i| {
                 let s = self.summary(i);
                 let text = s.map(|s| {
-                    let v = s
-                        .deployed
-                        .map(|r| r.version.to_string())
-                        .unwrap_or_default();
+                    let v = s.deployed.version_text();
                     format!("{} {} {}", s.name, v, s.health.label())
                 });
                 text.is_some_and(|t| self.matches_filter(&t))

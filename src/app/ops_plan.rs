@@ -4,7 +4,7 @@
 use super::State;
 use super::ops_state::Dialog;
 use crate::domain::{ExecutionStatus, ExecutionSummary};
-use crate::ops::approve::PipelineData;
+use crate::ops::approve::{PipelineData, Upstream};
 use crate::ops::{self, Ask, Context, OpKind, Planned, Reads, Refusal, ReleaseFrom, What};
 
 impl State {
@@ -16,6 +16,38 @@ impl State {
     /// Whether mutating actions are refused on the selected environment.
     pub fn read_only_here(&self) -> bool {
         self.read_only_env(self.selected)
+    }
+
+    /// What the planners know of environment `env`: the same for the console and the CLI.
+    pub fn pipeline_data(&self, env: usize) -> Option<PipelineData<'_>> {
+        let e = self.envs.get(env)?;
+        let upstream = e
+            .spec
+            .promotes_from
+            .as_deref()
+            .and_then(|from| self.envs.get(self.env_index(from)?))
+            .map(|u| Upstream {
+                name: u.spec.name.as_str(),
+                deployed: deployed_of(u),
+                executions: &u.executions,
+            });
+        Some(PipelineData {
+            def: e.def.as_ref(),
+            state: e.state.as_ref(),
+            executions: &e.executions,
+            deployed: deployed_of(e),
+            source: e.source.as_ref().and_then(|s| s.as_ref().ok()),
+            state_error: e.state_error(),
+            upstream,
+        })
+    }
+}
+
+fn deployed_of(e: &super::EnvView) -> Result<Option<&ExecutionSummary>, &str> {
+    match &e.deployed {
+        None => Err("not read yet"),
+        Some(Err(why)) => Err(why.as_str()),
+        Some(Ok(d)) => Ok(d.as_ref()),
     }
 }
 
@@ -95,10 +127,8 @@ pub fn plan(state: &State, d: &Dialog) -> Planned {
             .copied()
             .unwrap_or_default(),
     };
-    let data = PipelineData {
-        def: e.def.as_ref(),
-        state: e.state.as_ref(),
-        executions: &e.executions,
+    let Some(data) = state.pipeline_data(d.env) else {
+        return Err(Refusal::nothing("the environment is gone"));
     };
     // The stage's listing once read (as the CLI plans); while it loads, or when it could not
     // be read, the history's succeeded executions (each succeeded in every stage), which the

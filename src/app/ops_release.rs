@@ -7,16 +7,13 @@ use crate::domain::{ExecutionStatus, ExecutionSummary, Version};
 use crate::ops::OpKind;
 use crate::ops::release::Package;
 
-/// The version deployed in environment `env`: the release of its newest succeeded execution.
+/// The version deployed in environment `env`: the release of the execution that last succeeded
+/// in its deploy stage.
 pub fn deployed_version(state: &State, env: usize) -> Option<Version> {
-    state
-        .envs
-        .get(env)?
-        .executions
-        .iter()
-        .find(|e| e.status == ExecutionStatus::Succeeded)
-        .and_then(ExecutionSummary::release)
-        .map(|r| r.version)
+    let env = state.envs.get(env)?;
+    super::summary::deployed(env)
+        .deployed_release()
+        .map(|r| r.version.clone())
 }
 
 /// The candidates a rollback dialog offers, newest first, without the deployed one: the stage's

@@ -182,6 +182,14 @@ pub(super) fn open(state: &mut State, kind: OpKind, version: Option<String>) -> 
     if kind == OpKind::Rollback {
         return ops_release::fetch_candidates(state, env);
     }
+    if kind == OpKind::Deploy {
+        // The plan names the source object's version: read it now, not up to two minutes old.
+        if let Some(e) = state.envs.get_mut(env) {
+            e.source_due = state.now;
+            e.next_poll = e.next_poll.min(state.now);
+        }
+        return poll::due(state);
+    }
     Vec::new()
 }
 

@@ -24,12 +24,21 @@ pub(super) fn due(state: &mut State) -> Vec<Effect> {
         }
         let (pipeline, distribution_id) = (e.spec.pipeline.clone(), e.spec.distribution_id.clone());
         let with_distribution = now >= e.distribution_due;
+        let source = (now >= e.source_due)
+            .then(|| (e.spec.source_bucket.clone(), e.spec.source_key.clone()));
         let cached_def = e.def.clone();
+        let deployed_cache = match (&e.deployed_key, &e.deployed) {
+            (Some(key), Some(Ok(deployed))) => Some(Box::new((key.clone(), deployed.clone()))),
+            _ => None,
+        };
         let request = state.take_request();
         let e = &mut state.envs[env];
         e.inflight = Some(request);
         if with_distribution {
             e.distribution_due = now + DISTRIBUTION_POLL;
+        }
+        if source.is_some() {
+            e.source_due = now + DISTRIBUTION_POLL;
         }
         fx.push(Effect::FetchEnv {
             env,
@@ -38,6 +47,8 @@ pub(super) fn due(state: &mut State) -> Vec<Effect> {
             distribution_id,
             with_distribution,
             cached_def,
+            source,
+            deployed_cache,
         });
     }
     // The catalogue feeds the environments view's "N behind": read once at start, then only
@@ -159,6 +170,7 @@ pub(super) fn env_loaded(
         Ok(snapshot) => {
             let snapshot = *snapshot;
             let was_active = active(&e.executions, e.state.as_ref());
+            let newest = e.executions.first().map(|x| x.id.clone());
             let e = &mut state.envs[env];
             e.def = Some(snapshot.def);
             e.executions = snapshot.executions;
@@ -184,10 +196,27 @@ pub(super) fn env_loaded(
                 }
                 None => {}
             }
+            e.deployed = Some(snapshot.deployed.map_err(|err| err.to_string()));
+            e.deployed_key = snapshot.deployed_key;
+            match snapshot.source {
+                Some(Ok(source)) => e.source = Some(Ok(source)),
+                Some(Err(err)) => {
+                    let text = format!(
+                        "source object s3://{}/{}: {err}",
+                        e.spec.source_bucket, e.spec.source_key
+                    );
+                    e.source = Some(Err(text));
+                }
+                None => {}
+            }
             let is_active = active(&e.executions, e.state.as_ref());
             if was_active && !is_active {
                 // A deploy just ended: its invalidation shows on the distribution.
                 e.distribution_due = now;
+            }
+            if e.executions.first().map(|x| &x.id) != newest.as_ref() {
+                // A new execution: a new source object may have started it.
+                e.source_due = now;
             }
             e.refreshed_at = Some(now);
             e.inflight = None;

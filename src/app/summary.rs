@@ -3,6 +3,102 @@
 use super::{EnvView, State};
 use crate::domain::{ExecutionStatus, ExecutionSummary, Release, Timestamp};
 
+/// What runs in an environment, and how shipdeck knows it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Deployed {
+    /// Not read yet.
+    Loading,
+    /// What the execution that last succeeded in the deploy stage shipped (its release, when
+    /// its source revision names one).
+    Execution(Box<ExecutionSummary>, Option<Release>),
+    /// No execution ever succeeded in the deploy stage; the pipeline's source object holds
+    /// this release.
+    SourceObject(Release),
+    /// No execution succeeded in the deploy stage and no source object names a release.
+    Nothing,
+    /// It could not be read: why.
+    Unknown(String),
+}
+
+impl Deployed {
+    /// The release that runs (or, from the source object, would run).
+    pub fn release(&self) -> Option<&Release> {
+        match self {
+            Deployed::Execution(_, r) => r.as_ref(),
+            Deployed::SourceObject(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The release known to have been deployed (not the source object's).
+    pub fn deployed_release(&self) -> Option<&Release> {
+        match self {
+            Deployed::Execution(_, r) => r.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// For a table cell: `1.4.0`, `source 1.4.0` (labelled: only the source object says so),
+    /// `-` (nothing), `…` (loading), `unknown`.
+    pub fn version_text(&self) -> String {
+        match self {
+            Deployed::Loading => "…".into(),
+            Deployed::Execution(_, Some(r)) => r.version.to_string(),
+            Deployed::Execution(e, None) => format!("? ({})", short(&e.id)),
+            Deployed::SourceObject(r) => format!("source {}", r.version),
+            Deployed::Nothing => "-".into(),
+            Deployed::Unknown(_) => "unknown".into(),
+        }
+    }
+
+    /// For a plan or a detail line: the release with its commit and actor, and where it is
+    /// known from.
+    pub fn describe(&self) -> String {
+        match self {
+            Deployed::Loading => "not read yet".into(),
+            Deployed::Execution(e, Some(r)) => {
+                format!("{} (execution {})", r.describe(), short(&e.id))
+            }
+            Deployed::Execution(e, None) => {
+                format!("execution {} (its source names no release)", short(&e.id))
+            }
+            Deployed::SourceObject(r) => format!(
+                "{} — only the source object says so; no execution has succeeded in the deploy \
+                 stage",
+                r.describe()
+            ),
+            Deployed::Nothing => "nothing: no execution has succeeded in the deploy stage".into(),
+            Deployed::Unknown(why) => format!("unknown: {why}"),
+        }
+    }
+}
+
+fn short(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
+}
+
+/// What runs in `env`, from what its refresh read.
+pub fn deployed(env: &EnvView) -> Deployed {
+    match &env.deployed {
+        None => Deployed::Loading,
+        Some(Err(why)) => Deployed::Unknown(why.clone()),
+        Some(Ok(Some(e))) => {
+            let release = e.release();
+            Deployed::Execution(Box::new(e.clone()), release)
+        }
+        Some(Ok(None)) => match &env.source {
+            Some(Ok(o)) => o
+                .release
+                .clone()
+                .map_or(Deployed::Nothing, Deployed::SourceObject),
+            // Nothing deployed, and the source object is not known (yet): the source's word
+            // is missing, so what runs is not "nothing" for sure.
+            Some(Err(why)) => Deployed::Unknown(why.clone()),
+            None => Deployed::Loading,
+        },
+    }
+}
+
 /// What the home view and `shipdeck status` show for one environment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnvSummary {
@@ -10,9 +106,9 @@ pub struct EnvSummary {
     pub name: String,
     /// Protected (prd).
     pub protected: bool,
-    /// Release of the newest succeeded execution.
-    pub deployed: Option<Release>,
-    /// When that execution finished.
+    /// What runs there.
+    pub deployed: Deployed,
+    /// When the execution that deployed it last changed.
     pub last_deploy: Option<Timestamp>,
     /// Health of the newest execution.
     pub health: PipelineHealth,
@@ -59,13 +155,6 @@ impl PipelineHealth {
     }
 }
 
-/// The newest succeeded execution, which is what is deployed.
-pub fn last_success(executions: &[ExecutionSummary]) -> Option<&ExecutionSummary> {
-    executions
-        .iter()
-        .find(|e| e.status == ExecutionStatus::Succeeded)
-}
-
 fn health(env: &EnvView, approval: bool) -> PipelineHealth {
     if approval {
         return PipelineHealth::AwaitingApproval;
@@ -86,13 +175,21 @@ impl State {
     /// The summary of environment `index`.
     pub fn summary(&self, index: usize) -> Option<EnvSummary> {
         let env = self.envs.get(index)?;
-        let success = last_success(&env.executions);
-        let deployed = success.and_then(ExecutionSummary::release);
+        let deployed = deployed(env);
+        let last_deploy = match &deployed {
+            Deployed::Execution(e, _) => Some(e.last_update),
+            _ => None,
+        };
         let approval_since = env.approvals().iter().map(|a| a.waiting_since).min();
         let behind = env.spec.promotes_from.as_ref().and_then(|from| {
             let upstream = self.env_index(from).and_then(|i| self.envs.get(i))?;
-            let ahead = last_success(&upstream.executions).and_then(ExecutionSummary::release)?;
-            let mine = deployed.as_ref().map(|r| r.version.clone());
+            let upstream = super::summary::deployed(upstream);
+            let ahead = upstream.deployed_release()?;
+            // Unknown here is not "all of them behind".
+            if matches!(deployed, Deployed::Unknown(_) | Deployed::Loading) {
+                return None;
+            }
+            let mine = deployed.deployed_release().map(|r| r.version.clone());
             let count = self
                 .releases
                 .iter()
@@ -114,7 +211,7 @@ impl State {
             name: env.spec.name.clone(),
             protected: env.spec.protected,
             deployed,
-            last_deploy: success.map(|e| e.last_update),
+            last_deploy,
             health: health(env, approval_since.is_some()),
             current_stage: env
                 .state

@@ -5,7 +5,6 @@ use super::act_plan::{Asked, ask};
 use super::act_print::{Report, print};
 use super::args::{ActFlags, Command, Global};
 use super::{Failure, backend};
-use crate::ops::approve::PipelineData;
 use crate::ops::audit::{self, Entry};
 use crate::ops::{
     self, Confirm, Context, ExitClass, Guard, Pace, Plan, Refusal, Request, SimPace, WallPace,
@@ -69,10 +68,8 @@ async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
         read_only: global.read_only || state.session.read_only,
         self_approval: backend.config.self_approval(&ask.env),
     };
-    let data = PipelineData {
-        def: view.def.as_ref(),
-        state: view.state.as_ref(),
-        executions: &view.executions,
+    let Some(data) = state.pipeline_data(index) else {
+        return Err(Failure::new(format!("unknown environment `{}`", ask.env)));
     };
     if let ops::What::Rollback { to: None, .. } = &ask.what {
         let Some(stage) = super::act_plan::rollback_stage(ask, &data) else {

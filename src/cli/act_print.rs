@@ -1,6 +1,13 @@
 //! What a mutating command prints: the plan, then the outcome and what verify saw, as text or
 //! one JSON object.
 
+/// `println!` to stdout without panicking when the reader went away.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        super::stdout::line(&format!($($arg)*))
+    };
+}
+
 use super::args::Output;
 use crate::domain::ExecutionSummary;
 use crate::ops::{Delivery, ExitClass, Guard, OpKind, Outcome, Plan, Refusal, Verified};
@@ -77,6 +84,9 @@ pub fn plan_text(plan: &Plan) -> String {
         out.push_str(line);
         out.push('\n');
     }
+    for w in &plan.warnings {
+        out.push_str(&format!("warning:       {w}\n"));
+    }
     if let Some(note) = &plan.note {
         out.push_str(&format!("note:      {note}\n"));
     }
@@ -106,7 +116,7 @@ pub fn print(report: &Report, output: Output) {
         let mut value = serde_json::to_value(report).unwrap_or_default();
         value["exit_code"] = report_code.into();
         match serde_json::to_string_pretty(&value) {
-            Ok(text) => println!("{text}"),
+            Ok(text) => outln!("{text}"),
             Err(e) => eprintln!("shipdeck: cannot write JSON: {e}"),
         }
         return;
@@ -114,9 +124,9 @@ pub fn print(report: &Report, output: Output) {
     if let Some(plan) = &report.plan
         && !report.plan_printed
     {
-        print!("{}", plan_text(plan));
+        super::stdout::write(&plan_text(plan));
         if report.dry_run {
-            println!("dry run: nothing was sent");
+            outln!("dry run: nothing was sent");
         }
         return;
     }
@@ -132,7 +142,7 @@ pub fn print(report: &Report, output: Output) {
     }
     if let Some(o) = &report.outcome {
         match o.class {
-            ExitClass::Done => println!("done: {}", o.message),
+            ExitClass::Done => outln!("done: {}", o.message),
             ExitClass::Failed if o.delivery == Delivery::Unknown => {
                 eprintln!("shipdeck: {}", o.message)
             }
@@ -148,7 +158,7 @@ pub fn print(report: &Report, output: Output) {
         eprintln!("shipdeck: {line}");
     }
     if let Some(v) = &report.verified {
-        println!(
+        outln!(
             "{}: {}",
             if v.ok { "verified" } else { "not verified" },
             v.message
@@ -169,7 +179,7 @@ pub fn print_candidates(env: &str, stage: &str, listed: &[ExecutionSummary], out
             "candidates": older,
         });
         match serde_json::to_string_pretty(&value) {
-            Ok(text) => println!("{text}"),
+            Ok(text) => outln!("{text}"),
             Err(e) => eprintln!("shipdeck: cannot write JSON: {e}"),
         }
         return;
@@ -178,16 +188,16 @@ pub fn print_candidates(env: &str, stage: &str, listed: &[ExecutionSummary], out
         crate::ops::rollback::candidate_lines(std::slice::from_ref(e)).join("")
     };
     match deployed {
-        Some(d) => println!("{env} {stage} runs:  {}", line(d)),
-        None => println!("{env}: no execution succeeded in {stage}"),
+        Some(d) => outln!("{env} {stage} runs:  {}", line(d)),
+        None => outln!("{env}: no execution succeeded in {stage}"),
     }
     if older.is_empty() {
-        println!("no earlier execution succeeded in {stage}: nothing to roll back to");
+        outln!("no earlier execution succeeded in {stage}: nothing to roll back to");
         return;
     }
-    println!("roll back to one of these, newest first:");
+    outln!("roll back to one of these, newest first:");
     for e in older {
-        println!("  {}", line(e));
+        outln!("  {}", line(e));
     }
-    println!("then: shipdeck rollback {env} --to EXECUTION");
+    outln!("then: shipdeck rollback {env} --to EXECUTION");
 }

@@ -18,11 +18,7 @@ pub async fn approvals_now(cloud: &Cloud, spec: &EnvSpec, now: Timestamp) -> Vec
         Ok(r) => r,
         Err(e) => return vec![format!("refresh failed: {e}")],
     };
-    let data = PipelineData {
-        def: Some(&def),
-        state: Some(&state),
-        executions: &executions,
-    };
+    let data = PipelineData::new(Some(&def), Some(&state), &executions);
     let pending = data.approvals(&spec.name);
     if pending.is_empty() {
         return vec![format!("now: no approval waits in {}", spec.name)];
@@ -30,9 +26,10 @@ pub async fn approvals_now(cloud: &Cloud, spec: &EnvSpec, now: Timestamp) -> Vec
     pending
         .iter()
         .map(|a| {
-            let release = a.release.as_ref().map_or("-".to_string(), |r| {
-                format!("{} (commit {}) by {}", r.version, r.short_commit(), r.actor)
-            });
+            let release = a
+                .release
+                .as_ref()
+                .map_or("-".to_string(), crate::domain::Release::describe);
             format!(
                 "now waiting: execution {} with {release}, {} left; plan again to answer it",
                 a.execution_id,

@@ -18,6 +18,7 @@ mod logs_stats;
 mod pipeline;
 pub mod report;
 mod status;
+mod stdout;
 
 pub use args::{Cli, Command, ConfigCommand, Global, Output};
 pub use backend::{Backend, connect};
@@ -62,6 +63,30 @@ pub async fn load(global: &Global) -> Result<Headless, Failure> {
     Ok(app)
 }
 
+/// What a query prints, and its exit code: 0, or 1 when part of the answer is unknown (a read
+/// failed) — the text says which part and why.
+pub struct Answer {
+    /// What to print on stdout.
+    pub text: String,
+    /// The exit code.
+    pub code: u8,
+}
+
+impl Answer {
+    /// A complete answer (exit 0).
+    pub fn ok(text: String) -> Self {
+        Answer { text, code: 0 }
+    }
+
+    /// An answer with `unknown` parts: exit 1 when there are any.
+    pub fn with_unknowns(text: String, unknowns: usize) -> Self {
+        Answer {
+            text,
+            code: u8::from(unknowns > 0),
+        }
+    }
+}
+
 /// Runs one subcommand and returns the process exit code.
 pub async fn run(global: &Global, command: Command) -> ExitCode {
     let result = match command {
@@ -69,7 +94,7 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
         Command::Approvals { output } => approvals::run(global, output).await,
         Command::Pipeline { env, output } => pipeline::run(global, &env, output).await,
         Command::Logs { command } => return logs::run(global, command).await,
-        Command::Audit { since, output } => audit::run(since, output),
+        Command::Audit { since, output } => audit::run(since, output).map(Answer::ok),
         c @ (Command::Approve(_)
         | Command::Reject(_)
         | Command::Deploy(_)
@@ -82,12 +107,12 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
         | Command::Invalidate(_)) => return act::run(global, c).await,
         Command::Config {
             command: ConfigCommand::Check { path },
-        } => config_check::run(path.as_deref(), global.config.as_deref()),
+        } => config_check::run(path.as_deref(), global.config.as_deref()).map(Answer::ok),
     };
     match result {
-        Ok(text) => {
-            print!("{text}");
-            ExitCode::SUCCESS
+        Ok(answer) => {
+            stdout::write(&answer.text);
+            ExitCode::from(answer.code)
         }
         Err(f) => {
             eprintln!("shipdeck: {}", f.message);

@@ -1,6 +1,6 @@
 //! `shipdeck pipeline ENV`: stages, actions and the execution history of one environment.
 
-use super::{Failure, Global, Output, columns, json, load, report};
+use super::{Answer, Failure, Global, Output, columns, json, load, report};
 use crate::domain::human;
 use serde::Serialize;
 
@@ -9,11 +9,13 @@ struct PipelineOut {
     environment: String,
     protected: bool,
     stale_error: Option<String>,
+    /// Why the stage statuses are unknown (`null` in `stages`), if they are.
+    state_error: Option<String>,
     pipeline: report::PipelineReport,
 }
 
-/// Prints one environment's pipeline.
-pub async fn run(global: &Global, env: &str, output: Output) -> Result<String, Failure> {
+/// Prints one environment's pipeline; exit 1 when its stage statuses are unknown.
+pub async fn run(global: &Global, env: &str, output: Output) -> Result<Answer, Failure> {
     let app = load(global).await?;
     let state = &app.state;
     let Some(index) = state.env_index(env) else {
@@ -27,14 +29,17 @@ pub async fn run(global: &Global, env: &str, output: Output) -> Result<String, F
     if let (Some(stale), None) = (&view.stale, &view.def) {
         return Err(Failure::new(format!("{env}: {}", stale.error)));
     }
+    let state_error = view.state.is_none().then(|| view.state_unknown());
+    let unknowns = usize::from(state_error.is_some());
     let out = PipelineOut {
         environment: env.to_string(),
         protected: view.spec.protected,
         stale_error: view.stale.as_ref().map(|s| s.error.clone()),
+        state_error,
         pipeline: report::pipeline(view),
     };
     if output == Output::Json {
-        return json(&out);
+        return Ok(Answer::with_unknowns(json(&out)?, unknowns));
     }
     let mut text = format!("{} ({})\n\n", out.pipeline.name, env);
     let mut rows = vec![
@@ -52,13 +57,22 @@ pub async fn run(global: &Global, env: &str, output: Output) -> Result<String, F
             rows.push(vec![
                 s.name.clone(),
                 a.name.clone(),
-                a.status.unwrap_or("-").to_string(),
+                a.status
+                    .unwrap_or(if out.state_error.is_some() {
+                        "unknown"
+                    } else {
+                        "-"
+                    })
+                    .to_string(),
                 a.last_status_change.clone().unwrap_or_else(|| "-".into()),
                 detail,
             ]);
         }
     }
     text.push_str(&columns(&rows));
+    if let Some(why) = &out.state_error {
+        text.push_str(&format!("stage statuses unknown: {why}\n"));
+    }
     text.push('\n');
     let mut rows = vec![
         [
@@ -84,5 +98,5 @@ pub async fn run(global: &Global, env: &str, output: Output) -> Result<String, F
         ]);
     }
     text.push_str(&columns(&rows));
-    Ok(text)
+    Ok(Answer::with_unknowns(text, unknowns))
 }

@@ -1,6 +1,6 @@
 //! The JSON shapes of the CLI, built from the app state (the same facts the TUI shows).
 
-use crate::app::{EnvView, Mode, State};
+use crate::app::{Deployed, EnvView, Mode, State};
 use crate::domain::{Approval, ExecutionSummary, StageDef, StageState, human};
 use serde::Serialize;
 
@@ -15,8 +15,24 @@ pub struct StatusReport {
     pub identity: Option<String>,
     /// Environments in promotion order.
     pub environments: Vec<EnvReport>,
-    /// Pending approvals, oldest first.
-    pub pending_approvals: Vec<ApprovalReport>,
+    /// Pending approvals, oldest first; `null` when an environment's could not be read.
+    pub pending_approvals: Option<Vec<ApprovalReport>>,
+    /// When some environment could not be read: the approvals of those that could.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_approvals_read: Option<Vec<ApprovalReport>>,
+    /// What could not be read, and so shows as `null` above.
+    pub errors: Vec<ErrorReport>,
+}
+
+/// Something a report could not read.
+#[derive(Debug, Serialize)]
+pub struct ErrorReport {
+    /// The environment concerned.
+    pub environment: String,
+    /// What is unknown (`pending approvals`, `deployed version`, `stage statuses`).
+    pub unknown: &'static str,
+    /// Why.
+    pub error: String,
 }
 
 /// One environment.
@@ -32,6 +48,12 @@ pub struct EnvReport {
     pub deployed_commit: Option<String>,
     /// Who published the deployed release.
     pub deployed_by: Option<String>,
+    /// Where that is known from: `deploy-stage` (the execution that last succeeded in the
+    /// deploy stage) or `source-object` (no execution succeeded there yet; the pipeline's source
+    /// object holds this release); `null` when nothing runs or it is unknown.
+    pub deployed_from: Option<&'static str>,
+    /// The execution that deployed it.
+    pub deployed_execution: Option<String>,
     /// When the last deployment finished.
     pub last_deploy: Option<String>,
     /// Pipeline health (`running`, `succeeded`, `failed`, `awaiting approval`, …).
@@ -70,8 +92,8 @@ pub struct StageReport {
     pub status: Option<&'static str>,
     /// Execution in (or last through) the stage.
     pub execution_id: Option<String>,
-    /// Whether executions may enter it.
-    pub inbound_enabled: bool,
+    /// Whether executions may enter it (`null` when the state could not be read).
+    pub inbound_enabled: Option<bool>,
     /// Actions.
     pub actions: Vec<ActionReport>,
 }
@@ -146,7 +168,7 @@ fn stage(s: &StageState) -> StageReport {
         name: s.name.clone(),
         status: s.latest.as_ref().map(|l| l.status.as_str()),
         execution_id: s.latest.as_ref().map(|l| l.pipeline_execution_id.clone()),
-        inbound_enabled: s.inbound.enabled,
+        inbound_enabled: Some(s.inbound.enabled),
         actions: s
             .actions
             .iter()
@@ -185,7 +207,7 @@ fn defined_stage(s: &StageDef) -> StageReport {
         name: s.name.clone(),
         status: None,
         execution_id: None,
-        inbound_enabled: true,
+        inbound_enabled: None,
         actions: s
             .actions
             .iter()
@@ -232,6 +254,37 @@ pub fn approval(a: &Approval, state: &State) -> ApprovalReport {
     }
 }
 
+/// The environments whose pending approvals are unknown, and why.
+pub fn unknown_approvals(state: &State) -> Vec<ErrorReport> {
+    state
+        .envs
+        .iter()
+        .filter_map(|e| {
+            e.approvals_known().err().map(|error| ErrorReport {
+                environment: e.spec.name.clone(),
+                unknown: "pending approvals",
+                error,
+            })
+        })
+        .collect()
+}
+
+/// Everything a status report could not read: pending approvals, deployed versions, stage
+/// statuses.
+pub fn unknowns(state: &State) -> Vec<ErrorReport> {
+    let mut out = unknown_approvals(state);
+    for (i, e) in state.envs.iter().enumerate() {
+        if let Some(Deployed::Unknown(error)) = state.summary(i).map(|s| s.deployed) {
+            out.push(ErrorReport {
+                environment: e.spec.name.clone(),
+                unknown: "deployed version",
+                error,
+            });
+        }
+    }
+    out
+}
+
 /// The whole status report.
 pub fn status(state: &State) -> StatusReport {
     let environments = state
@@ -243,9 +296,18 @@ pub fn status(state: &State) -> StatusReport {
             Some(EnvReport {
                 name: s.name,
                 protected: s.protected,
-                deployed_version: s.deployed.as_ref().map(|r| r.version.to_string()),
-                deployed_commit: s.deployed.as_ref().map(|r| r.commit.clone()),
-                deployed_by: s.deployed.as_ref().map(|r| r.actor.clone()),
+                deployed_version: s.deployed.release().map(|r| r.version.to_string()),
+                deployed_commit: s.deployed.release().map(|r| r.commit.clone()),
+                deployed_by: s.deployed.release().map(|r| r.actor.clone()),
+                deployed_from: match &s.deployed {
+                    Deployed::Execution(..) => Some("deploy-stage"),
+                    Deployed::SourceObject(_) => Some("source-object"),
+                    _ => None,
+                },
+                deployed_execution: match &s.deployed {
+                    Deployed::Execution(e, _) => Some(e.id.clone()),
+                    _ => None,
+                },
                 last_deploy: s.last_deploy.map(|t| t.rfc3339()),
                 status: s.health.label().to_string(),
                 current_stage: s.current_stage,
@@ -257,6 +319,18 @@ pub fn status(state: &State) -> StatusReport {
             })
         })
         .collect();
+    let errors = unknowns(state);
+    let complete = errors.iter().all(|e| e.unknown != "pending approvals");
+    let read: Vec<ApprovalReport> = state
+        .approvals()
+        .iter()
+        .map(|a| approval(a, state))
+        .collect();
+    let (pending_approvals, pending_approvals_read) = if complete {
+        (Some(read), None)
+    } else {
+        (None, Some(read))
+    };
     StatusReport {
         mode: match state.session.mode {
             Mode::Demo => "demo",
@@ -265,10 +339,8 @@ pub fn status(state: &State) -> StatusReport {
         now: state.now.rfc3339(),
         identity: state.session.identity.clone(),
         environments,
-        pending_approvals: state
-            .approvals()
-            .iter()
-            .map(|a| approval(a, state))
-            .collect(),
+        pending_approvals,
+        pending_approvals_read,
+        errors,
     }
 }

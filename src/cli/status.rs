@@ -1,15 +1,16 @@
 //! `shipdeck status`: environments, their pipelines and pending approvals.
 
-use super::{Failure, Global, Output, columns, json, load, report};
+use super::{Answer, Failure, Global, Output, columns, json, load, report};
 use crate::domain::human;
 
-/// Prints every environment's state.
-pub async fn run(global: &Global, output: Output) -> Result<String, Failure> {
+/// Prints every environment's state; exit 1 when part of it is unknown (a read failed).
+pub async fn run(global: &Global, output: Output) -> Result<Answer, Failure> {
     let app = load(global).await?;
     let state = &app.state;
     let report = report::status(state);
+    let unknowns = report.errors.len();
     if output == Output::Json {
-        return json(&report);
+        return Ok(Answer::with_unknowns(json(&report)?, unknowns));
     }
     let mut rows = vec![
         [
@@ -44,7 +45,9 @@ pub async fn run(global: &Global, output: Output) -> Result<String, Failure> {
             } else {
                 e.name.clone()
             },
-            e.deployed_version.clone().unwrap_or_else(|| "-".into()),
+            state
+                .summary(state.env_index(&e.name).unwrap_or(0))
+                .map_or("-".into(), |s| s.deployed.version_text()),
             status,
             e.current_stage.clone().unwrap_or_else(|| "-".into()),
             ago.unwrap_or_else(|| "-".into()),
@@ -59,7 +62,7 @@ pub async fn run(global: &Global, output: Output) -> Result<String, Failure> {
             .pipeline
             .stages
             .iter()
-            .map(|s| format!("{} {}", s.name, s.status.unwrap_or("-")))
+            .map(|s| format!("{} {}", s.name, s.status.unwrap_or("unknown")))
             .collect();
         out.push_str(&format!("{:<5} {}\n", e.name, stages.join(" → ")));
         if let Some(env) = state.env_index(&e.name).map(|i| &state.envs[i]) {
@@ -70,5 +73,15 @@ pub async fn run(global: &Global, output: Output) -> Result<String, Failure> {
     }
     out.push('\n');
     out.push_str(&super::approvals::table(state));
-    Ok(out)
+    for e in report
+        .errors
+        .iter()
+        .filter(|e| e.unknown != "pending approvals")
+    {
+        out.push_str(&format!(
+            "{}: {} unknown: {}\n",
+            e.environment, e.unknown, e.error
+        ));
+    }
+    Ok(Answer::with_unknowns(out, unknowns))
 }

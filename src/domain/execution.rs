@@ -2,6 +2,10 @@
 
 use super::{Timestamp, Version};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The S3 object metadata key CodePipeline reads an S3 source's revision summary from.
+pub const SUMMARY_KEY: &str = "codepipeline-artifact-revision-summary";
 
 /// Status of a pipeline execution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -177,6 +181,65 @@ impl Release {
             actor,
         })
     }
+}
+
+impl Release {
+    /// The release an object's metadata describes: `version`, `commit` and `actor`, else the
+    /// revision summary ([`SUMMARY_KEY`]), with `named` as the version when the metadata has
+    /// none; `None` when no version is found at all.
+    pub fn from_metadata(m: &BTreeMap<String, String>, named: Option<&Version>) -> Option<Release> {
+        let summary = m.get(SUMMARY_KEY).and_then(|t| Release::parse_summary(t));
+        let version = m
+            .get("version")
+            .and_then(|v| Version::parse(v.trim()).or_else(|| Version::find_in(v)))
+            .or_else(|| summary.as_ref().map(|r| r.version.clone()))
+            .or_else(|| named.cloned())?;
+        Some(Release {
+            version,
+            commit: m
+                .get("commit")
+                .cloned()
+                .or_else(|| summary.as_ref().map(|r| r.commit.clone()))
+                .unwrap_or_default(),
+            actor: m
+                .get("actor")
+                .cloned()
+                .or_else(|| summary.map(|r| r.actor))
+                .unwrap_or_default(),
+        })
+    }
+
+    /// `1.4.2 (commit 3f2a9c1) by alice`, saying `unknown` for a commit or actor not recorded.
+    pub fn describe(&self) -> String {
+        let or_unknown = |s: &str| {
+            if s.is_empty() {
+                "unknown".to_string()
+            } else {
+                s.to_string()
+            }
+        };
+        format!(
+            "{} (commit {}) by {}",
+            self.version,
+            or_unknown(self.short_commit()),
+            or_unknown(&self.actor)
+        )
+    }
+}
+
+/// An environment's source object: what its pipeline's next run fetches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceObject {
+    /// Bucket.
+    pub bucket: String,
+    /// Key.
+    pub key: String,
+    /// The object's version id (S3 sources need a versioned bucket).
+    pub version_id: Option<String>,
+    /// When it was written.
+    pub last_modified: Timestamp,
+    /// The release its metadata describes, if any.
+    pub release: Option<Release>,
 }
 
 #[cfg(test)]

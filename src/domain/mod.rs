@@ -11,7 +11,8 @@ mod version;
 pub use approval::{APPROVAL_TIMEOUT, Approval};
 pub use environment::{Distribution, EnvSpec};
 pub use execution::{
-    ExecutionStatus, ExecutionSummary, ExecutionType, Release, SourceRevision, Trigger,
+    ExecutionStatus, ExecutionSummary, ExecutionType, Release, SUMMARY_KEY, SourceObject,
+    SourceRevision, Trigger,
 };
 pub use logs::{LogEvent, ObjectInfo};
 pub use pipeline::{

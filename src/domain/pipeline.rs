@@ -202,7 +202,31 @@ pub struct ActionExecutionDetail {
     pub log_stream_arn: Option<String>,
 }
 
+impl PipelineDef {
+    /// The stage that deploys: the first with a deploy action, else the first with a build
+    /// action (CodeBuild deploy projects). What runs in the environment is what last succeeded
+    /// in it; rollbacks act on it.
+    pub fn deploy_stage(&self) -> Option<&str> {
+        let find = |c: ActionCategory| {
+            self.stages
+                .iter()
+                .find(|s| s.actions.iter().any(|a| a.category == c))
+        };
+        find(ActionCategory::Deploy)
+            .or_else(|| find(ActionCategory::Build))
+            .map(|s| s.name.as_str())
+    }
+}
+
 impl PipelineState {
+    /// The latest run through stage `name`, if it ever ran.
+    pub fn stage_latest(&self, name: &str) -> Option<&StageExecution> {
+        self.stages
+            .iter()
+            .find(|s| s.name == name)
+            .and_then(|s| s.latest.as_ref())
+    }
+
     /// The stage currently running, if any.
     pub fn current_stage(&self) -> Option<&StageState> {
         self.stages.iter().find(|s| {

@@ -5,7 +5,8 @@ use super::guards::{self, Guard};
 use super::plan::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
 use crate::cloud::ApprovalOutcome;
 use crate::domain::{
-    Approval, ExecutionStatus, ExecutionSummary, PipelineDef, PipelineState, human,
+    Approval, ExecutionSummary, PipelineDef, PipelineState, Release, SourceObject, StageStatus,
+    human,
 };
 use serde_json::json;
 
@@ -17,13 +18,64 @@ pub const MAX_COMMENT: usize = 512;
 pub struct PipelineData<'a> {
     /// The definition.
     pub def: Option<&'a PipelineDef>,
-    /// The live state.
+    /// The live state (the last one read).
     pub state: Option<&'a PipelineState>,
     /// Executions, newest first.
     pub executions: &'a [ExecutionSummary],
+    /// What runs: the execution that last succeeded in the deploy stage (`Ok(None)`: none
+    /// did), or why that is not known.
+    pub deployed: Result<Option<&'a ExecutionSummary>, &'a str>,
+    /// The pipeline's source object, when read.
+    pub source: Option<&'a SourceObject>,
+    /// Why the latest read of the pipeline state failed, if it did (`state` is then an older
+    /// one, or none).
+    pub state_error: Option<&'a str>,
+    /// The environment this one promotes from, if any.
+    pub upstream: Option<Upstream<'a>>,
 }
 
-impl PipelineData<'_> {
+/// What a planner knows of the environment releases are promoted from.
+#[derive(Debug, Clone, Copy)]
+pub struct Upstream<'a> {
+    /// Its name.
+    pub name: &'a str,
+    /// What runs there, or why that is not known.
+    pub deployed: Result<Option<&'a ExecutionSummary>, &'a str>,
+    /// Its executions, newest first.
+    pub executions: &'a [ExecutionSummary],
+}
+
+impl<'a> PipelineData<'a> {
+    /// The data of a pipeline read without the deploy-stage listing: what runs is known when
+    /// the deploy stage's latest run succeeded and is in `executions`, else unknown.
+    pub fn new(
+        def: Option<&'a PipelineDef>,
+        state: Option<&'a PipelineState>,
+        executions: &'a [ExecutionSummary],
+    ) -> Self {
+        let latest = def
+            .and_then(PipelineDef::deploy_stage)
+            .and_then(|stage| state?.stage_latest(stage));
+        let deployed = match latest {
+            Some(l) if l.status == StageStatus::Succeeded => executions
+                .iter()
+                .find(|e| e.id == l.pipeline_execution_id)
+                .map(Some)
+                .ok_or(NOT_LISTED),
+            _ if def.is_some_and(|d| d.deploy_stage().is_none()) => Ok(None),
+            _ => Err(NOT_LISTED),
+        };
+        PipelineData {
+            def,
+            state,
+            executions,
+            deployed,
+            source: None,
+            state_error: None,
+            upstream: None,
+        }
+    }
+
     /// Pending approvals of the environment, oldest first.
     pub fn approvals(&self, env: &str) -> Vec<Approval> {
         match (self.def, self.state) {
@@ -36,13 +88,69 @@ impl PipelineData<'_> {
         }
     }
 
-    /// The newest succeeded execution: what is deployed now.
-    pub fn deployed(&self) -> Option<&ExecutionSummary> {
-        self.executions
-            .iter()
-            .find(|e| e.status == ExecutionStatus::Succeeded)
+    /// The release that runs, if known.
+    pub fn deployed_release(&self) -> Option<Release> {
+        self.deployed
+            .ok()
+            .flatten()
+            .and_then(ExecutionSummary::release)
+    }
+
+    /// What runs, for a plan: the release with its commit and actor, the source object's
+    /// release when nothing was deployed yet, or why it is not known.
+    pub fn deployed_text(&self) -> String {
+        match self.deployed {
+            Ok(Some(e)) => match e.release() {
+                Some(r) => r.describe(),
+                None => format!(
+                    "execution {} (its source names no release)",
+                    short_id(&e.id)
+                ),
+            },
+            Ok(None) => match self.source.and_then(|s| s.release.as_ref()) {
+                Some(r) => format!(
+                    "nothing deployed yet (the source object holds {})",
+                    r.describe()
+                ),
+                None => "nothing deployed yet".to_string(),
+            },
+            Err(why) => format!("unknown ({why})"),
+        }
+    }
+
+    /// Refuses an action that depends on the execution history when the pipeline was never
+    /// read: unknown is not none.
+    pub fn history_known(&self, env: &str, what: &str) -> Result<(), Refusal> {
+        if self.def.is_some() {
+            return Ok(());
+        }
+        Err(Refusal::unread(format!(
+            "cannot tell {what} in {env}: its pipeline {}",
+            match self.state_error {
+                Some(e) => format!("could not be read ({e})"),
+                None => "is not read yet".to_string(),
+            }
+        )))
+    }
+
+    /// Refuses an action that depends on the pipeline state when it was never read: unknown
+    /// is not none.
+    pub fn state_known(&self, env: &str, what: &str) -> Result<&'a PipelineState, Refusal> {
+        match self.state {
+            Some(s) => Ok(s),
+            None => Err(Refusal::unread(format!(
+                "cannot tell {what} in {env}: its pipeline state {}",
+                match self.state_error {
+                    Some(e) => format!("could not be read ({e})"),
+                    None => "is not read yet".to_string(),
+                }
+            ))),
+        }
     }
 }
+
+/// Why what runs is not known without the deploy-stage listing.
+const NOT_LISTED: &str = "the deploy stage's last success was not listed";
 
 /// Plans an answer to the environment's pending approval.
 pub fn plan(
@@ -58,6 +166,7 @@ pub fn plan(
     let env = &ctx.spec.name;
     let read_only = guards::read_only(ctx)?;
     let comment = comment.map(str::trim).unwrap_or_default().to_string();
+    data.state_known(env, "whether an approval is pending")?;
     let Some(a) = data.approvals(env).into_iter().next() else {
         return Err(Refusal::nothing(format!(
             "no pending approval in {env} (nothing to {})",
@@ -125,6 +234,7 @@ pub fn plan(
         environment: env.clone(),
         protected: ctx.spec.protected,
         summary,
+        warnings: Vec::new(),
         target,
         aws_command: call.aws_command(),
         call,
@@ -174,15 +284,8 @@ fn lines(
     comment: &str,
 ) -> Vec<String> {
     let dash = || "-".to_string();
-    let release = a.release.as_ref().map_or_else(dash, |r| {
-        format!("{} (commit {}) by {}", r.version, r.short_commit(), r.actor)
-    });
-    let deployed = data
-        .deployed()
-        .and_then(ExecutionSummary::release)
-        .map_or_else(dash, |r| {
-            format!("{} (commit {}) by {}", r.version, r.short_commit(), r.actor)
-        });
+    let release = a.release.as_ref().map_or_else(dash, Release::describe);
+    let deployed = data.deployed_text();
     let verb = if kind == OpKind::Approve {
         "Approve"
     } else {

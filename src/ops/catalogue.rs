@@ -9,7 +9,6 @@
 use super::guards::Guard;
 use super::lost::reread;
 use super::plan::Refusal;
-use crate::cloud::sim::SUMMARY_KEY;
 use crate::cloud::{Cloud, CloudError, CloudResult, ObjectMeta};
 use crate::domain::{EnvSpec, ObjectInfo, Release, Timestamp, Version};
 
@@ -187,29 +186,10 @@ impl Catalogue {
     }
 }
 
-/// The release of an object from its metadata (`version`, `commit`, `actor`, else the
-/// CodePipeline revision summary), with `named` as the version when the metadata has none.
+/// The release of an object from its metadata, with `named` as the version when the metadata
+/// has none.
 fn described(meta: &ObjectMeta, named: Option<&Version>) -> Option<Release> {
-    let m = &meta.metadata;
-    let summary = m.get(SUMMARY_KEY).and_then(|t| Release::parse_summary(t));
-    let version = m
-        .get("version")
-        .and_then(|v| Version::parse(v.trim()).or_else(|| Version::find_in(v)))
-        .or_else(|| summary.as_ref().map(|r| r.version.clone()))
-        .or_else(|| named.cloned())?;
-    Some(Release {
-        version,
-        commit: m
-            .get("commit")
-            .cloned()
-            .or_else(|| summary.as_ref().map(|r| r.commit.clone()))
-            .unwrap_or_default(),
-        actor: m
-            .get("actor")
-            .cloned()
-            .or_else(|| summary.map(|r| r.actor))
-            .unwrap_or_default(),
-    })
+    Release::from_metadata(&meta.metadata, named)
 }
 
 /// `HeadObject`, read again on a transient failure; `None` when the key is gone since it was

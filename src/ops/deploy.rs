@@ -6,7 +6,7 @@ use super::guards;
 use super::lost::may_have_reached;
 use super::plan::{ApiCall, Context, OpKind, Outcome, Plan, Planned, Refusal, Request, Target};
 use crate::cloud::{Cloud, StartRequest};
-use crate::domain::{ActionCategory, ExecutionSummary, PipelineDef};
+use crate::domain::{ActionCategory, ExecutionSummary, PipelineDef, Release};
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -44,6 +44,27 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, opts: &DeployOptions) -> 
             .unwrap_or_else(|| "unknown release".into());
         format!("{} {} ({release})", e.id, e.status.as_str())
     };
+    // What the new execution fetches: the version asked for, else the source object's version
+    // as read (pinned, so that a newer object written meanwhile is not deployed unseen).
+    let object = data.source;
+    let pinned = opts
+        .source_version
+        .clone()
+        .or_else(|| object.and_then(|o| o.version_id.clone()));
+    let source_line = match (&opts.source_version, object) {
+        (Some(v), _) => format!("version {v} (asked for)"),
+        (None, Some(o)) => format!(
+            "version {} — {} (written {})",
+            o.version_id
+                .as_deref()
+                .unwrap_or("(unversioned: the latest)"),
+            o.release
+                .as_ref()
+                .map_or("no release in its metadata".to_string(), Release::describe),
+            o.last_modified
+        ),
+        (None, None) => "the latest version (the source object is not read yet)".to_string(),
+    };
     let mut summary = vec![
         format!(
             "Start a new execution of {} in {}{}",
@@ -52,18 +73,24 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, opts: &DeployOptions) -> 
             if spec.protected { " (PROTECTED)" } else { "" }
         ),
         format!(
-            "source:        s3://{}/{} ({})",
-            spec.source_bucket,
-            spec.source_key,
-            opts.source_version
-                .as_deref()
-                .map_or("latest version".to_string(), |v| format!("version {v}"))
+            "source:        s3://{}/{} {source_line}",
+            spec.source_bucket, spec.source_key
         ),
-        format!(
-            "deployed now:  {}",
-            data.deployed().map_or("-".to_string(), describe)
-        ),
+        format!("deployed now:  {}", data.deployed_text()),
     ];
+    let mut warnings = Vec::new();
+    if opts.source_version.is_none()
+        && let (Some(ships), Some(runs)) = (
+            object.and_then(|o| o.release.as_ref()),
+            data.deployed_release(),
+        )
+        && ships.version == runs.version
+    {
+        warnings.push(format!(
+            "{} already runs {}: this runs the pipeline again on the same release",
+            spec.name, runs.version
+        ));
+    }
     if let Some(active) = data.executions.iter().find(|e| e.status.is_active()) {
         summary.push(format!(
             "running now:   {} (a newer execution supersedes one waiting between stages)",
@@ -86,7 +113,7 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, opts: &DeployOptions) -> 
         params["variables"] = json!(vars);
     }
     params["clientRequestToken"] = json!(token);
-    if let Some(v) = &opts.source_version {
+    if let Some(v) = &pinned {
         params["sourceRevisions"] = json!([{
             "actionName": source_action,
             "revisionType": "S3_OBJECT_VERSION_ID",
@@ -95,21 +122,32 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, opts: &DeployOptions) -> 
         sources.insert(source_action.to_string(), v.clone());
     }
     let call = ApiCall::new("codepipeline", "StartPipelineExecution", params);
-    let what = opts
-        .source_version
+    let ships = object
+        .filter(|_| opts.source_version.is_none())
+        .and_then(|o| o.release.as_ref())
+        .map(|r| format!(" ({})", r.version))
+        .unwrap_or_default();
+    let what = pinned
         .as_deref()
         .map_or("the latest source".to_string(), |v| {
-            format!("source version {v}")
+            format!("source version {v}{ships}")
         });
     Ok(Plan {
         kind: OpKind::Deploy,
         environment: spec.name.clone(),
         protected: spec.protected,
         summary,
-        target: Target::new(
-            format!("{} {what}", spec.pipeline),
-            format!("a new execution of {} on {what}", spec.pipeline),
-        ),
+        warnings,
+        target: {
+            let key = format!("{} {what}", spec.pipeline);
+            let text = format!("a new execution of {} on {what}", spec.pipeline);
+            if pinned.is_some() {
+                Target::new(key, text)
+            } else {
+                // Which version "the latest" is shows once the source object is read.
+                Target::provisional(key, text)
+            }
+        },
         aws_command: call.aws_command(),
         call,
         confirm,

@@ -98,11 +98,12 @@ pub fn plan(
     let spec = ctx.spec;
     let freeze = kind == OpKind::Freeze;
     let reason = reason.trim();
-    let (Some(def), Some(state)) = (data.def, data.state) else {
-        return Err(Refusal::by(
-            Guard::Input,
-            format!("the pipeline of {} is not loaded yet; refresh", spec.name),
-        ));
+    let state = data.state_known(&spec.name, "which stages are frozen")?;
+    let Some(def) = data.def else {
+        return Err(Refusal::unread(format!(
+            "cannot tell which stages {} has: its pipeline definition is not read yet",
+            spec.name
+        )));
     };
     let name = match stage {
         Some(s) => s,
@@ -172,6 +173,7 @@ pub fn plan(
         environment: spec.name.clone(),
         protected: spec.protected,
         summary,
+        warnings: Vec::new(),
         target,
         aws_command: call.aws_command(),
         call,

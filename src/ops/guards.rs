@@ -18,7 +18,7 @@ pub enum Guard {
     ChangedToken,
     /// The approval was already answered.
     AlreadyAnswered,
-    /// The approval expired (7 days).
+    /// The approval expired.
     Expired,
     /// A parameter is missing or invalid (comment, reason, length).
     Input,
@@ -26,6 +26,9 @@ pub enum Guard {
     VersionExists,
     /// Nothing to act on (no pending approval, no running execution, …).
     NothingToDo,
+    /// What the action depends on could not be read, so whether there is anything to act on
+    /// is unknown.
+    Unread,
 }
 
 impl Guard {
@@ -41,6 +44,7 @@ impl Guard {
             Guard::Input => "input",
             Guard::VersionExists => "version-exists",
             Guard::NothingToDo => "nothing-to-do",
+            Guard::Unread => "unread",
         }
     }
 }

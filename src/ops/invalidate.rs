@@ -91,6 +91,7 @@ pub fn plan(ctx: &Context<'_>, paths: &[String], caller_reference: &str) -> Plan
         environment: spec.name.clone(),
         protected: spec.protected,
         summary,
+        warnings: Vec::new(),
         target,
         aws_command: call.aws_command(),
         call,

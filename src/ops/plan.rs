@@ -140,6 +140,10 @@ pub struct Target {
     pub key: String,
     /// The target as the operator reads it: `the approval of execution 7bf48bd4 (ships 1.43.0)`.
     pub text: String,
+    /// Nothing definite yet (the deploy's source object not read, no rollback execution
+    /// chosen): the first definite target after it is not a change of what the operator saw.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub provisional: bool,
 }
 
 impl Target {
@@ -148,6 +152,15 @@ impl Target {
         Target {
             key: key.into(),
             text: text.into(),
+            provisional: false,
+        }
+    }
+
+    /// A target that is not definite yet (see [`Target::provisional`]).
+    pub fn provisional(key: impl Into<String>, text: impl Into<String>) -> Self {
+        Target {
+            provisional: true,
+            ..Target::new(key, text)
         }
     }
 }
@@ -173,6 +186,11 @@ pub struct Plan {
     pub protected: bool,
     /// Facts for the operator, one per line.
     pub summary: Vec<String>,
+    /// What the operator should know before confirming (a release that skipped the
+    /// environment it promotes from, the same release again, an older one): shown apart, in
+    /// the console's warning colour and on the CLI's stderr.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// What the plan acts on.
     pub target: Target,
     /// The mutating API call (exactly one).
@@ -232,6 +250,17 @@ impl Refusal {
         Refusal {
             flag: Some(flag),
             ..self
+        }
+    }
+
+    /// What the action depends on could not be read: unknown, not none (exit 1).
+    pub fn unread(reason: impl Into<String>) -> Self {
+        Refusal {
+            guard: Guard::Unread,
+            reason: reason.into(),
+            class: ExitClass::Failed,
+            flag: None,
+            draft: None,
         }
     }
 

@@ -5,8 +5,7 @@
 use super::approve::PipelineData;
 use super::guards::{self, Guard};
 use super::plan::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
-use crate::cloud::sim::SUMMARY_KEY;
-use crate::domain::{EnvSpec, ExecutionSummary, Release, Version};
+use crate::domain::{EnvSpec, ExecutionStatus, Release, SUMMARY_KEY, Version};
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -28,29 +27,74 @@ pub struct LocalPackage {
     pub release: Release,
 }
 
-fn deployed_line(data: &PipelineData<'_>) -> String {
-    data.deployed()
-        .and_then(ExecutionSummary::release)
-        .map_or("-".into(), |r| {
-            format!("{} (commit {}) by {}", r.version, r.short_commit(), r.actor)
-        })
-}
-
 /// What the plan would ship, what runs now, and the key the copy lands on.
 fn shipping_lines(spec: &EnvSpec, r: &Release, data: &PipelineData<'_>) -> [String; 3] {
     [
-        format!(
-            "would ship:    {} (commit {}) by {}",
-            r.version,
-            r.short_commit(),
-            r.actor
-        ),
-        format!("deployed now:  {}", deployed_line(data)),
+        format!("would ship:    {}", r.describe()),
+        format!("deployed now:  {}", data.deployed_text()),
         format!(
             "source key:    s3://{}/{}",
             spec.source_bucket, spec.source_key
         ),
     ]
+}
+
+/// What a release manager should know before shipping `r` to the environment: the same
+/// release again, an older one than runs, or one the environment it promotes from has not run.
+pub fn promotion_warnings(env: &str, r: &Release, data: &PipelineData<'_>) -> Vec<String> {
+    let v = &r.version;
+    let mut out = Vec::new();
+    if let Some(runs) = data.deployed_release() {
+        if runs.version == *v {
+            out.push(format!(
+                "{env} already runs {v}: releasing it again starts the pipeline on the same release"
+            ));
+        } else if runs.version > *v {
+            out.push(format!(
+                "{env} runs {}, newer than {v}: this ships an older release (a rollback of the \
+                 deploy stage redeploys an earlier execution instead)",
+                runs.version
+            ));
+        }
+    }
+    let Some(up) = data.upstream else {
+        return out;
+    };
+    let ran_there = up.executions.iter().any(|e| {
+        e.status == ExecutionStatus::Succeeded && e.release().is_some_and(|x| x.version == *v)
+    });
+    match up.deployed {
+        Ok(Some(e)) => match e.release() {
+            Some(there) if there.version == *v || ran_there => {}
+            Some(there) if there.version < *v => out.push(format!(
+                "{} (which {env} promotes from) runs {}: {v} has not been through {} yet",
+                up.name, there.version, up.name
+            )),
+            Some(there) => out.push(format!(
+                "{} (which {env} promotes from) runs {}; {v} is not among its last {} executions \
+                 that succeeded",
+                up.name,
+                there.version,
+                up.executions.len()
+            )),
+            None => out.push(format!(
+                "what runs in {} (which {env} promotes from) names no release: {v} may not have \
+                 been through it",
+                up.name
+            )),
+        },
+        Ok(None) if !ran_there => out.push(format!(
+            "nothing has been deployed in {} (which {env} promotes from) yet",
+            up.name
+        )),
+        Ok(None) => {}
+        Err(why) => out.push(format!(
+            "what runs in {} (which {env} promotes from) is unknown ({why}): whether {v} has \
+             been through it cannot be told",
+            up.name
+        )),
+    }
+    out
 }
 
 fn head(ctx: &Context<'_>, what: &str) -> String {
@@ -111,6 +155,7 @@ pub fn plan_promote(
         environment: spec.name.clone(),
         protected: spec.protected,
         summary,
+        warnings: promotion_warnings(&spec.name, r, &data),
         target: Target::new(
             format!("{}/{} to {}", spec.source_bucket, p.key, spec.source_key),
             format!("release {} (commit {})", r.version, r.short_commit()),
@@ -200,6 +245,7 @@ pub fn plan_upload(
         environment: spec.name.clone(),
         protected: spec.protected,
         summary,
+        warnings: promotion_warnings(&spec.name, r, &data),
         target: Target::new(
             format!(
                 "upload {key} sha256 {} to {}",

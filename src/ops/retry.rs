@@ -14,6 +14,7 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, mode: RetryMode) -> Plann
     let spec = ctx.spec;
     let nothing =
         |why: String| Refusal::nothing(format!("{why} in {} (nothing to retry)", spec.name));
+    data.history_known(&spec.name, "whether a stage failed")?;
     let Some(latest) = data.executions.first() else {
         return Err(nothing("no execution".into()));
     };
@@ -27,7 +28,8 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, mode: RetryMode) -> Plann
             latest.status.as_str()
         )));
     }
-    let stage = data.state.and_then(|s| {
+    let known = data.state_known(&spec.name, "which stage failed")?;
+    let stage = Some(known).and_then(|s| {
         s.stages.iter().find(|st| {
             st.latest.as_ref().is_some_and(|l| {
                 l.pipeline_execution_id == latest.id
@@ -95,6 +97,7 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, mode: RetryMode) -> Plann
         environment: spec.name.clone(),
         protected: spec.protected,
         summary,
+        warnings: Vec::new(),
         target: Target::new(
             format!("{} {} execution {}", spec.pipeline, stage.name, latest.id),
             format!(

@@ -4,19 +4,12 @@
 use super::approve::PipelineData;
 use super::guards::{self, Guard};
 use super::plan::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
-use crate::domain::{ActionCategory, ExecutionSummary, PipelineDef};
+use crate::domain::{ExecutionSummary, PipelineDef};
 use serde_json::json;
 
 /// The stage rolled back by default: the first one that deploys (or builds, for CodeBuild deploys).
 pub fn default_stage(def: &PipelineDef) -> Option<&str> {
-    let find = |c: ActionCategory| {
-        def.stages
-            .iter()
-            .find(|s| s.actions.iter().any(|a| a.category == c))
-    };
-    find(ActionCategory::Deploy)
-        .or_else(|| find(ActionCategory::Build))
-        .map(|s| s.name.as_str())
+    def.deploy_stage()
 }
 
 /// One line per candidate: id, release, when, who.
@@ -76,7 +69,7 @@ pub fn plan(
         head,
         format!("deployed now:  {}", deployed.map_or("-".to_string(), line)),
     ];
-    let stage_target = Target::new(
+    let stage_target = Target::provisional(
         format!("{} {stage} rollback", spec.pipeline),
         format!("stage {stage}"),
     );
@@ -115,8 +108,13 @@ pub fn plan(
         .with_draft(stage_target, summary));
     };
     summary.push(format!("roll back to:  {}", line(target)));
-    let running = data
-        .state
+    let known = data
+        .state_known(
+            &spec.name,
+            &format!("whether an execution is running in {stage}"),
+        )
+        .map_err(|r| r.with_draft(stage_target.clone(), summary.clone()))?;
+    let running = Some(known)
         .and_then(|s| s.stages.iter().find(|st| st.name == stage))
         .and_then(|st| {
             st.latest
@@ -151,6 +149,7 @@ pub fn plan(
         environment: spec.name.clone(),
         protected: spec.protected,
         summary,
+        warnings: Vec::new(),
         target: Target::new(
             format!("{} {stage} rollback to {to}", spec.pipeline),
             format!(

@@ -16,6 +16,7 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, abandon: bool, reason: &s
     let read_only = guards::read_only(ctx)?;
     let spec = ctx.spec;
     let reason = reason.trim();
+    data.history_known(&spec.name, "whether an execution is running")?;
     let Some(exec) = data.executions.iter().find(|e| e.status.is_active()) else {
         return Err(Refusal::nothing(format!(
             "no running execution in {} (nothing to stop)",
@@ -106,6 +107,7 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, abandon: bool, reason: &s
         environment: spec.name.clone(),
         protected: spec.protected,
         summary,
+        warnings: Vec::new(),
         target,
         aws_command: call.aws_command(),
         call,

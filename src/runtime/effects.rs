@@ -2,7 +2,9 @@
 
 use crate::app::{Action, Effect, EnvSnapshot};
 use crate::cloud::{Cloud, CloudError, CloudResult, LogQuery};
-use crate::domain::{PipelineDef, Release};
+use crate::domain::{
+    ExecutionSummary, PipelineDef, PipelineState, Release, SourceObject, StageStatus,
+};
 use std::future::Future;
 use std::time::Duration;
 
@@ -41,9 +43,15 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
             distribution_id,
             with_distribution,
             cached_def,
+            source,
+            deployed_cache,
         } => {
-            let distribution = with_distribution.then_some(distribution_id.as_str());
-            let result = fetch_env(cloud, &pipeline, distribution, cached_def)
+            let asked = Asked {
+                distribution: with_distribution.then_some(distribution_id.as_str()),
+                source: source.as_ref().map(|(b, k)| (b.as_str(), k.as_str())),
+                deployed_cache,
+            };
+            let result = fetch_env(cloud, &pipeline, asked, cached_def)
                 .await
                 .map(Box::new);
             Some(Action::EnvLoaded {
@@ -179,15 +187,31 @@ fn expand_home(path: &str) -> std::path::PathBuf {
     }
 }
 
+/// What one environment refresh reads besides the pipeline's state and history.
+struct Asked<'a> {
+    /// The distribution, when due.
+    distribution: Option<&'a str>,
+    /// The source object (bucket, key), when due.
+    source: Option<(&'a str, &'a str)>,
+    /// What runs, as last listed, and the deploy stage's run it was listed for.
+    deployed_cache: Option<Box<(String, Option<ExecutionSummary>)>>,
+}
+
 /// Reads a pipeline's state and history, its definition when the state's version differs from
-/// the cached one (or nothing is cached), and its distribution when asked, concurrently.
-/// A failed state read or distribution read does not hide the rest.
+/// the cached one (or nothing is cached), its distribution and source object when asked,
+/// concurrently, then what runs in the environment. A failed state, distribution or source
+/// read does not hide the rest.
 async fn fetch_env(
     cloud: &Cloud,
     pipeline: &str,
-    distribution: Option<&str>,
+    asked: Asked<'_>,
     cached_def: Option<PipelineDef>,
 ) -> CloudResult<EnvSnapshot> {
+    let Asked {
+        distribution,
+        source,
+        deployed_cache,
+    } = asked;
     let p = &cloud.pipelines;
     let def = async {
         match &cached_def {
@@ -201,7 +225,23 @@ async fn fetch_env(
             None => None,
         }
     };
-    let (def, state, executions, distribution) = futures::join!(
+    let object = async {
+        match source {
+            Some((bucket, key)) => Some(
+                timed("HeadObject", cloud.storage.head_object(bucket, key))
+                    .await
+                    .map(|meta| SourceObject {
+                        bucket: bucket.to_string(),
+                        key: key.to_string(),
+                        version_id: meta.version_id,
+                        last_modified: meta.info.last_modified,
+                        release: Release::from_metadata(&meta.metadata, None),
+                    }),
+            ),
+            None => None,
+        }
+    };
+    let (def, state, executions, distribution, source) = futures::join!(
         def,
         timed("GetPipelineState", p.get_pipeline_state(pipeline)),
         timed(
@@ -209,6 +249,7 @@ async fn fetch_env(
             p.list_executions(pipeline, HISTORY)
         ),
         dist,
+        object,
     );
     if executions.is_err() || matches!(def, Some(Err(_))) {
         let errors = [
@@ -227,12 +268,63 @@ async fn fetch_env(
         (None, Some(cached)) => cached,
         (None, None) => timed("GetPipeline", p.get_pipeline(pipeline)).await?,
     };
+    let (deployed, deployed_key) = deployed(
+        cloud,
+        &def,
+        state.as_ref().ok(),
+        &executions,
+        deployed_cache,
+    )
+    .await;
     Ok(EnvSnapshot {
         def,
         state,
         executions,
         distribution,
+        deployed,
+        deployed_key,
+        source,
     })
+}
+
+/// What runs in the environment: the execution whose run through the deploy stage is the
+/// latest when that run succeeded (known from the state and the history, no extra call), else
+/// the newest execution that succeeded in the deploy stage (`ListPipelineExecutions` with
+/// `succeededInStage`, once per change of the deploy stage's latest run). A pipeline without a
+/// deploy stage has nothing deployed; a failed listing is unknown, never "nothing".
+async fn deployed(
+    cloud: &Cloud,
+    def: &PipelineDef,
+    state: Option<&PipelineState>,
+    executions: &[ExecutionSummary],
+    cache: Option<Box<(String, Option<ExecutionSummary>)>>,
+) -> (CloudResult<Option<ExecutionSummary>>, Option<String>) {
+    let Some(stage) = def.deploy_stage() else {
+        return (Ok(None), None);
+    };
+    let latest = state.and_then(|s| s.stage_latest(stage));
+    if let Some(run) = latest.filter(|l| l.status == StageStatus::Succeeded)
+        && let Some(e) = executions
+            .iter()
+            .find(|e| e.id == run.pipeline_execution_id)
+    {
+        return (Ok(Some(e.clone())), None);
+    }
+    // Without the state nothing tells whether the listing changed: it is read every time.
+    let key = latest.map(|l| format!("{}:{}", l.pipeline_execution_id, l.status.as_str()));
+    if let (Some(key), Some(cached)) = (&key, cache)
+        && *key == cached.0
+    {
+        let (cached, deployed) = *cached;
+        return (Ok(deployed), Some(cached));
+    }
+    let listed = timed(
+        "ListPipelineExecutions",
+        cloud.pipelines.list_succeeded_in_stage(&def.name, stage, 1),
+    )
+    .await
+    .map(|mut list| (!list.is_empty()).then(|| list.remove(0)));
+    (listed, key)
 }
 
 /// Of several failed reads of one refresh, the error that tells the operator most: one that

@@ -119,11 +119,20 @@ pub fn snapshot(
 ) -> EnvSnapshot {
     let d = def(env);
     let latest = executions.first().map(|e| e.id.clone()).unwrap_or_default();
+    // Stages after an approval that waits were last passed by the newest succeeded execution.
+    let succeeded = executions
+        .iter()
+        .find(|e| e.status == ExecutionStatus::Succeeded)
+        .map(|e| e.id.clone())
+        .unwrap_or_default();
+    let approval_at = d.stages.iter().position(|s| s.name == "Approval");
     let stages = d
         .stages
         .iter()
-        .map(|s| {
+        .enumerate()
+        .map(|(i, s)| {
             let approval = s.name == "Approval";
+            let past = waiting.is_some() && approval_at.is_some_and(|a| i > a);
             let (status, astatus, token, exec) = match (approval, waiting) {
                 (true, Some((id, _))) => (
                     StageStatus::InProgress,
@@ -135,7 +144,11 @@ pub fn snapshot(
                     StageStatus::Succeeded,
                     ActionStatus::Succeeded,
                     None,
-                    latest.clone(),
+                    if past {
+                        succeeded.clone()
+                    } else {
+                        latest.clone()
+                    },
                 ),
             };
             StageState {
@@ -171,6 +184,12 @@ pub fn snapshot(
             }
         })
         .collect();
+    // What runs: the newest execution that succeeded (in these fixtures, each one that
+    // succeeded in the deploy stage succeeded in every stage).
+    let deployed = executions
+        .iter()
+        .find(|e| e.status == ExecutionStatus::Succeeded)
+        .cloned();
     EnvSnapshot {
         state: Ok(PipelineState {
             name: d.name.clone(),
@@ -181,6 +200,9 @@ pub fn snapshot(
         def: d,
         executions,
         distribution: None,
+        deployed: Ok(deployed),
+        deployed_key: None,
+        source: None,
     }
 }
 pub mod cli_ops;

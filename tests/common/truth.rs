@@ -18,8 +18,10 @@ pub fn assert_matches_truth(rig: &Rig, when: &str) {
         });
         let shown = state.summary(i).unwrap();
         assert_eq!(
-            shown.deployed, truth_deployed,
-            "{when}: {name} deployed release"
+            shown.deployed.deployed_release().cloned(),
+            truth_deployed,
+            "{when}: {name} deployed release ({:?})",
+            shown.deployed
         );
         let shown_ids: Vec<(&str, ExecutionStatus)> = env
             .executions

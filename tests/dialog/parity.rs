@@ -7,7 +7,6 @@ use clap::Parser;
 use shipdeck::app::{State, dialog_ask};
 use shipdeck::cli::{Cli, act_plan};
 use shipdeck::domain::{Release, Timestamp, Version};
-use shipdeck::ops::approve::PipelineData;
 use shipdeck::ops::audit::Entry;
 use shipdeck::ops::release::Package;
 use shipdeck::ops::{Context, Reads, ReleaseFrom, What};
@@ -181,11 +180,7 @@ fn the_console_and_the_cli_plan_every_action_alike() {
             read_only: false,
             self_approval: Default::default(),
         };
-        let data = PipelineData {
-            def: e.def.as_ref(),
-            state: e.state.as_ref(),
-            executions: &e.executions,
-        };
+        let data = s.pipeline_data(d.env).unwrap();
         let listed = match &d.candidates {
             Some(Ok(list)) => list.clone(),
             _ => Vec::new(),

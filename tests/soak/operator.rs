@@ -5,7 +5,6 @@ use shipdeck::app::{Action, Phase, View};
 use shipdeck::cloud::Cloud;
 use shipdeck::cloud::sim::{Fault, SimCloud};
 use shipdeck::domain::ExecutionStatus;
-use shipdeck::ops::approve::PipelineData;
 use shipdeck::ops::{self, Context, OpKind, Outcome, Plan, SelfApproval};
 use shipdeck::runtime::Headless;
 
@@ -139,11 +138,7 @@ pub async fn release(
         read_only: false,
         self_approval: SelfApproval::default(),
     };
-    let data = PipelineData {
-        def: e.def.as_ref(),
-        state: e.state.as_ref(),
-        executions: &e.executions,
-    };
+    let data = app.state.pipeline_data(i)?;
     let plan = ops::release::plan_promote(&ctx, data, &packages, &version).ok()?;
     if lose {
         sim.with(|s| s.force_faults(plan.call.operation, &[Fault::LostReply]));

@@ -171,7 +171,7 @@ fn summaries_show_deployed_release_lag_and_waiting_approval() {
         },
     );
     let prd = s.summary(2).unwrap();
-    assert_eq!(prd.deployed.unwrap().version.to_string(), "1.1.0");
+    assert_eq!(prd.deployed.release().unwrap().version.to_string(), "1.1.0");
     assert_eq!(
         prd.behind,
         Some((2, "stg".to_string())),

@@ -204,7 +204,7 @@ impl Simulator {
         let Some(src) = from.and_then(|f| self.envs.iter().position(|e| e.spec.name == f)) else {
             return;
         };
-        let Some(release) = self.envs[src].deployed() else {
+        let Some(release) = self.envs[src].newest_succeeded() else {
             return;
         };
         if self.envs[env]

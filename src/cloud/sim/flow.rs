@@ -8,7 +8,7 @@ use crate::domain::{
 };
 
 /// Object metadata key holding the revision summary.
-pub const SUMMARY_KEY: &str = "codepipeline-artifact-revision-summary";
+pub use crate::domain::SUMMARY_KEY;
 
 /// How an action ended.
 pub(crate) struct Ending {

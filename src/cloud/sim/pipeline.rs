@@ -253,8 +253,21 @@ impl EnvSim {
         Approval::pending(&self.spec.name, &self.def, &self.state(), &self.summaries())
     }
 
-    /// The release of the newest succeeded execution.
+    /// What runs: the release of the newest execution that succeeded in the deploy stage (a
+    /// later stage may have failed; it still runs).
     pub(crate) fn deployed(&self) -> Option<Release> {
+        let stage = self.def.deploy_stage()?;
+        let i = self.def.stages.iter().position(|s| s.name == stage)?;
+        self.execs
+            .iter()
+            .rev()
+            .find(|e| e.passed.contains(&i))
+            .and_then(|e| e.release.clone())
+    }
+
+    /// The release of the newest execution that succeeded in every stage: what the release
+    /// managers promote (a release that failed its checks upstream is not).
+    pub(crate) fn newest_succeeded(&self) -> Option<Release> {
         self.execs
             .iter()
             .rev()

@@ -190,7 +190,8 @@ impl Simulator {
         self.deployer.releases.iter().rev().cloned().collect()
     }
 
-    /// Truth: the release of the newest succeeded execution of environment `env_name`.
+    /// Truth: what runs in environment `env_name`: the release of the newest execution that
+    /// succeeded in its deploy stage.
     pub fn deployed_release(&self, env_name: &str) -> Option<Release> {
         self.envs
             .iter()

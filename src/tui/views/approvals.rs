@@ -27,16 +27,22 @@ const COLUMNS: [Col; 8] = [
 /// Time left below which the expiry shows red.
 const URGENT: i64 = Timestamp::DAY;
 
-/// Body title.
+/// Body title: the pending count, and the environments whose approvals are unknown.
 pub fn title(state: &State) -> String {
-    format!("Approvals · {} pending", state.approvals().len())
-}
-
-/// A token cut to its first characters, never shown whole.
-pub fn short_token(token: &str) -> String {
-    let n = token.chars().count();
-    let keep = if n > 6 { 6 } else { n / 2 };
-    format!("{}…", token.chars().take(keep).collect::<String>())
+    let unknown: Vec<String> = state
+        .approvals_unknown()
+        .into_iter()
+        .map(|(env, _)| env)
+        .collect();
+    let known = state.approvals().len();
+    if unknown.is_empty() {
+        format!("Approvals · {known} pending")
+    } else {
+        format!(
+            "Approvals · {known} pending · unknown in {}",
+            unknown.join(", ")
+        )
+    }
 }
 
 /// Height of the detail panel (with its rule line) for a body of `height` rows.
@@ -148,7 +154,7 @@ fn detail_lines(state: &State, a: &Approval, width: usize) -> Vec<Line<'static>>
             Span::raw(
                 a.token
                     .as_deref()
-                    .map_or_else(|| "none".into(), short_token),
+                    .map_or_else(|| "none".into(), crate::ops::short_token),
             ),
             dim(" · execution "),
             Span::raw(a.execution_id.clone()),
@@ -177,6 +183,24 @@ fn detail_lines(state: &State, a: &Approval, width: usize) -> Vec<Line<'static>>
 }
 
 fn render_empty(frame: &mut Frame, state: &State, inner: Rect) {
+    let unknown = state.approvals_unknown();
+    if state.approvals().is_empty() && !unknown.is_empty() {
+        // Unknown is not none: say which environments could not be read, and why.
+        let mut lines = vec![Line::from(Span::styled(
+            "Pending approvals unknown",
+            Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+        ))];
+        for (env, why) in &unknown {
+            for l in wrap(&format!("{env}: {why}"), usize::from(inner.width), 3) {
+                lines.push(Line::from(Span::styled(l, DIM)));
+            }
+        }
+        let h = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+        let y = inner.y.saturating_add(inner.height.saturating_sub(h) / 2);
+        let area = Rect::new(inner.x, y, inner.width, h).intersection(inner);
+        frame.render_widget(Paragraph::new(lines).alignment(Alignment::Center), area);
+        return;
+    }
     let (head, sub) = if state.approvals().is_empty() {
         (
             "No pending approvals".to_string(),

@@ -172,9 +172,14 @@ fn facts(summary: &[String], width: usize) -> Vec<Line<'static>> {
     out
 }
 
-/// The plan's lines: facts, the call, the `aws` command, the guards.
+/// The plan's lines: facts, warnings, the call, the `aws` command, the guards.
 fn top(plan: &Plan, width: usize) -> Vec<Line<'static>> {
     let mut out = facts(&plan.summary, width);
+    for w in &plan.warnings {
+        for l in wrap(&format!("⚠ {w}"), width, 3) {
+            out.push(Line::from(Span::styled(l, WARN)));
+        }
+    }
     if let Some(note) = &plan.note {
         out.push(Line::from(note.clone()));
     }

@@ -1,7 +1,7 @@
 //! The home view: one row per environment with its release, health, approval, CDN, lag and markers.
 
 use super::{env_detail, rows_below_header};
-use crate::app::{EnvSummary, EnvView, State};
+use crate::app::{Deployed, EnvSummary, EnvView, State};
 use crate::domain::human;
 use crate::tui::widgets::status::{DIM, FROZEN, STALE, env_label, env_name_style, health};
 use crate::tui::widgets::table::{self, Col, ListGeom};
@@ -103,11 +103,16 @@ fn cells(state: &State, index: usize) -> Vec<Line<'static>> {
     };
     let (glyph, style) = health(s.health);
     let version = match &s.deployed {
-        Some(r) => Line::from(vec![
+        Deployed::Execution(_, Some(r)) => Line::from(vec![
             Span::raw(format!("{} ", r.version)),
             Span::styled(r.short_commit().to_string(), DIM),
         ]),
-        None => dash(),
+        Deployed::SourceObject(r) => Line::from(vec![
+            Span::styled("source ", DIM),
+            Span::raw(r.version.to_string()),
+        ]),
+        Deployed::Unknown(_) => Line::from(Span::styled("unknown", Style::new().fg(Color::Red))),
+        other => Line::from(Span::styled(other.version_text(), DIM)),
     };
     let waiting = s.approval_since.map_or_else(dash, |t| {
         Line::from(Span::styled(

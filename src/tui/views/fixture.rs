@@ -206,6 +206,7 @@ pub fn state() -> State {
         updated: NOW,
     });
     dev.executions = vec![execution("d-1", ExecutionStatus::Succeeded, "1.43.0", 30)];
+    dev.deployed = Some(Ok(dev.executions.first().cloned()));
     dev.distribution = Some(distribution("Deployed"));
     dev.refreshed_at = Some(NOW);
     // stg: 1.43.0 failed in Deploy (1.42.0 deployed); refresh failing since 2m 10s.
@@ -241,6 +242,7 @@ pub fn state() -> State {
         execution("s-2", ExecutionStatus::Failed, "1.43.0", 10),
         execution("s-1", ExecutionStatus::Succeeded, "1.42.0", 200),
     ];
+    stg.deployed = Some(Ok(stg.executions.get(1).cloned()));
     stg.distribution = Some(distribution("InProgress"));
     stg.refreshed_at = Some(NOW - 3 * MIN);
     stg.stale = Some(Stale {
@@ -278,6 +280,7 @@ pub fn state() -> State {
         execution(P2, ExecutionStatus::InProgress, "1.42.0", 131),
         execution("p-1", ExecutionStatus::Succeeded, "1.41.0", 3000),
     ];
+    prd.deployed = Some(Ok(prd.executions.get(1).cloned()));
     prd.distribution = Some(distribution("Deployed"));
     prd.refreshed_at = Some(NOW);
     s.selected = 2;

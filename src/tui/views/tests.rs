@@ -2,6 +2,7 @@
 
 use super::fixture::{self, NOW};
 use crate::app::{Level, LineInput, Overlay, State, StatusMsg, View, complete};
+use crate::domain::{Release, Version};
 use crate::tui::render::{Hints, draw};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -165,8 +166,8 @@ fn approvals_show_detail_with_short_token_only() {
                 "Approval / ManualApproval",
             ],
         );
-        assert_has(&s, &["2026-12-02T18:08:58Z", "0f3a9b…"]);
-        assert!(!s.contains("0f3a9bd"), "token leaked:\n{s}");
+        assert_has(&s, &["2026-12-02T18:08:58Z", "0f3a9bde…"]);
+        assert!(!s.contains("0f3a9bde-"), "token leaked:\n{s}");
     }
     let wide = screen(&with(View::Approvals, None), 160, 48);
     assert_has(&wide, &["Check the stg smoke tests first", "carol"]);
@@ -295,4 +296,51 @@ fn too_small_terminals_say_so() {
         &["terminal too small (59x30)", "60×15"],
     );
     assert!(!screen(&fixture::state(), 60, 15).contains("too small"));
+}
+
+#[test]
+fn approvals_that_could_not_be_read_show_as_unknown_never_as_none() {
+    // prd's pipeline state was never read: its approvals are unknown, whatever dev and stg say.
+    let mut s = with(View::Approvals, None);
+    s.envs[2].state = None;
+    s.envs[2].stale = Some(crate::app::Stale {
+        since: s.now,
+        error: "server error on GetPipelineState: HTTP 500".into(),
+        failures: 1,
+        throttled: false,
+    });
+    for (w, h) in SIZES {
+        let text = screen(&s, w, h);
+        assert!(!text.contains("No pending approvals"), "{text}");
+        assert_has(
+            &text,
+            &["Approvals (?)", "Pending approvals unknown", "prd:"],
+        );
+    }
+    let wide = screen(&s, 160, 48);
+    assert_has(&wide, &["HTTP 500", "unknown in prd"]);
+}
+
+#[test]
+fn what_runs_is_what_last_succeeded_in_the_deploy_stage_labelled_when_from_the_source() {
+    let mut s = with(View::Environments, None);
+    // stg: its newest execution passed Deploy and failed a later stage: that release runs.
+    s.envs[1].deployed = Some(Ok(s.envs[1].executions.first().cloned()));
+    // dev: no execution ever succeeded in Deploy; the source object holds 1.44.0.
+    s.envs[0].deployed = Some(Ok(None));
+    s.envs[0].source = Some(Ok(crate::domain::SourceObject {
+        bucket: "b".into(),
+        key: "dev/release.zip".into(),
+        version_id: Some("v9".into()),
+        last_modified: s.now,
+        release: Some(Release {
+            version: Version::parse("1.44.0").unwrap(),
+            commit: String::new(),
+            actor: String::new(),
+        }),
+    }));
+    // prd: the listing failed.
+    s.envs[2].deployed = Some(Err("throttled".into()));
+    let text = screen(&s, 160, 48);
+    assert_has(&text, &["source 1.44.0", "1.43.0 3f2a9c1", "unknown"]);
 }

@@ -42,12 +42,17 @@ fn strip_width(state: &State) -> usize {
 /// is shortened to `Envs` when the labels and the environment strip would not both fit.
 pub fn tabs(state: &State, area: Rect) -> Vec<Tab> {
     let pending = state.approvals().len();
+    // An environment whose approvals are unknown adds a `?`: never a plain count that may be
+    // short.
+    let unknown = !state.approvals_unknown().is_empty();
     let label_of = |view: View, short: bool| {
         let title = match view {
             View::Environments if short => "Envs",
             v => v.title(),
         };
         match view {
+            View::Approvals if unknown && pending > 0 => format!(" {title} ({pending}+?) "),
+            View::Approvals if unknown => format!(" {title} (?) "),
             View::Approvals if pending > 0 => format!(" {title} ({pending}) "),
             _ => format!(" {title} "),
         }
