@@ -240,7 +240,8 @@ async fn releasing_a_package_to_dev_starts_the_pipeline_on_it_with_one_copy_obje
     rig.keys(&[Action::Submit, Action::Submit]);
     rig.app.settle().await;
     assert_eq!(rig.count("CopyObject"), 1, "exactly one CopyObject");
-    rig.run(2 * Timestamp::MINUTE, 2 * Timestamp::SECOND).await;
+    // The watch ends once the new execution has passed Source (a few simulated minutes).
+    rig.run(5 * Timestamp::MINUTE, 2 * Timestamp::SECOND).await;
     let started = rig.sim.with(|s| s.executions("storefront-deployer-dev"));
     let new: Vec<_> = started.iter().filter(|e| !before.contains(&e.id)).collect();
     assert_eq!(new.len(), 1, "one new execution: {new:?}");
@@ -383,4 +384,45 @@ async fn the_console_reaches_an_old_release_and_counts_packages_named_any_way() 
         rig.count("HeadObject")
     );
     assert_eq!(rig.mutating() + rig.count("CopyObject"), 0, "nothing sent");
+}
+
+#[tokio::test]
+async fn an_invalidation_in_the_console_is_followed_to_completed_and_the_watch_ends() {
+    let mut rig = OpsRig::new("invalidate-follow").await;
+    rig.select("dev");
+    rig.app.dispatch(Action::Op(OpKind::Invalidate));
+    rig.typed("/index.html /assets/*");
+    rig.keys(&[Action::Submit]);
+    rig.app.settle().await;
+    let created = rig.done_outcome().expect("the answer shows in the dialog");
+    assert_eq!(created.class, ExitClass::Done, "{}", created.message);
+    let id = created.reference.clone().expect("the invalidation id");
+    // CloudFront completes it within a few simulated minutes; the console reads it meanwhile.
+    rig.run(5 * Timestamp::MINUTE, 2 * Timestamp::SECOND).await;
+    let dist = rig.app.state.envs[0].spec.distribution_id.clone();
+    let done = rig
+        .sim
+        .with(|s| s.invalidations(&dist))
+        .into_iter()
+        .find(|i| i.id == id);
+    assert_eq!(
+        done.map(|i| i.status),
+        Some(shipdeck::cloud::InvalidationStatus::Completed)
+    );
+    assert!(rig.app.state.ops.watch.is_none(), "the watch ended");
+    let says = format!("invalidation {id} is Completed");
+    assert!(rig.status().contains(&says), "{}", rig.status());
+    let note = rig
+        .app
+        .state
+        .ops
+        .dialog
+        .as_ref()
+        .and_then(|d| d.watch_note.clone());
+    assert!(
+        note.as_deref().is_some_and(|n| n.contains(&says)),
+        "the dialog says it too: {note:?}"
+    );
+    assert!(rig.count("GetInvalidation") >= 1, "read while it ran");
+    assert_eq!(rig.count("CreateInvalidation"), 1, "watching sends nothing");
 }

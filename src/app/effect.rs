@@ -141,6 +141,15 @@ pub enum Effect {
         /// Stage name.
         stage: String,
     },
+    /// Read the invalidation a watch follows (`GetInvalidation`).
+    FetchInvalidation {
+        /// Request id.
+        request: RequestId,
+        /// Distribution.
+        distribution_id: String,
+        /// Invalidation id.
+        id: String,
+    },
     /// Read the audit log for the audit view.
     ReadAudit {
         /// The audit log file; `None` for the XDG state dir.

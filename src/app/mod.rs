@@ -47,8 +47,7 @@ pub use ops_release::{deployed_version, older_candidates};
 pub use ops_state::{
     AuditLine, AuditView, Dialog, Field, InFlight, OpsState, Phase, ReleasePicker, Watch,
 };
-pub use ops_update::WATCH_POLL;
-pub use ops_watch::seen;
+pub use ops_watch::WATCH_POLL;
 pub use summary::{EnvSummary, PipelineHealth};
 pub use traffic::{
     CHART_STEP, DETAIL_KEEP, FullLine, Incomplete, Panel, Preset, Traffic, TrafficBatch,

@@ -2,6 +2,7 @@
 //! after it, the audit view and the per-environment settings the guards need.
 
 use super::RequestId;
+use crate::cloud::Invalidation;
 use crate::domain::{ExecutionSummary, Timestamp, Version};
 use crate::ops::audit::Entry;
 use crate::ops::release::{Catalogue, Package};
@@ -161,6 +162,10 @@ pub struct Watch {
     pub env: usize,
     /// When to give up.
     pub until: Timestamp,
+    /// The read of the followed invalidation in flight.
+    pub reading: Option<RequestId>,
+    /// The followed invalidation as last read, or why it could not be read.
+    pub invalidation: Option<Result<Invalidation, String>>,
 }
 
 /// The audit view: entries newest first.

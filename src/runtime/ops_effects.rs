@@ -82,6 +82,17 @@ pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
                 result,
             })
         }
+        Effect::FetchInvalidation {
+            request,
+            distribution_id,
+            id,
+        } => {
+            let call = cloud.cdn.get_invalidation(&distribution_id, &id);
+            let result = super::effects::timed("GetInvalidation", call)
+                .await
+                .map_err(|e| e.to_string());
+            Some(Action::InvalidationLoaded { request, result })
+        }
         Effect::ReadAudit { path } => {
             let path = match path.or_else(audit::path) {
                 Some(p) => p,
