@@ -7,7 +7,7 @@ use common::ops_rig::OpsRig;
 use shipdeck::app::{Action, View};
 use shipdeck::cloud::{ApprovalAnswer, ApprovalOutcome, Pipelines, StartRequest};
 use shipdeck::domain::Timestamp;
-use shipdeck::ops::{ExitClass, OpKind};
+use shipdeck::ops::{ExitClass, OpKind, audit};
 
 #[tokio::test]
 async fn approving_prd_in_the_console_sends_one_call_and_the_pipeline_moves_on() {
@@ -425,4 +425,74 @@ async fn an_invalidation_in_the_console_is_followed_to_completed_and_the_watch_e
     );
     assert!(rig.count("GetInvalidation") >= 1, "read while it ran");
     assert_eq!(rig.count("CreateInvalidation"), 1, "watching sends nothing");
+}
+
+/// The audit lines of the rig's file as JSON, as any reader of the file sees them.
+fn raw_audit(rig: &OpsRig) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(&rig.audit).unwrap_or_default();
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn wall_now() -> Timestamp {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    Timestamp(ms as i64)
+}
+
+#[tokio::test]
+async fn console_demo_entries_carry_wall_time_and_the_simulated_time_they_acted_at() {
+    let mut rig = OpsRig::new("demo-clock").await;
+    let before = wall_now();
+    // A refusal (dev has no approval), a decline, then a sent call, each at its simulated time.
+    rig.select("dev");
+    let refused_at = rig.sim.with(|s| s.now());
+    rig.app.dispatch(Action::Op(OpKind::Approve));
+    rig.app.settle().await;
+    rig.run(10 * Timestamp::MINUTE, 10 * Timestamp::SECOND)
+        .await;
+    let declined_at = rig.app.state.now;
+    rig.app.dispatch(Action::Op(OpKind::Deploy));
+    rig.app.dispatch(Action::Back);
+    rig.app.settle().await;
+    rig.run(10 * Timestamp::MINUTE, 10 * Timestamp::SECOND)
+        .await;
+    let sent_at = rig.app.state.now;
+    rig.app.dispatch(Action::Op(OpKind::Deploy));
+    rig.keys(&[Action::Submit]);
+    rig.app.settle().await;
+    let after = wall_now();
+    let lines = raw_audit(&rig);
+    let outcomes: Vec<&str> = lines.iter().filter_map(|l| l["outcome"].as_str()).collect();
+    assert_eq!(outcomes, vec!["nothing-to-do", "declined", "done"]);
+    let time = |l: &serde_json::Value, key: &str| {
+        l[key]
+            .as_str()
+            .and_then(Timestamp::parse_rfc3339)
+            .unwrap_or_else(|| panic!("{key} of {l}"))
+    };
+    for (line, acted) in lines.iter().zip([refused_at, declined_at, sent_at]) {
+        assert_eq!(line["mode"], "demo", "{line}");
+        let wall = time(line, "time");
+        assert!(
+            wall >= before - Timestamp::SECOND && wall <= after + Timestamp::SECOND,
+            "time is the wall clock: {line}"
+        );
+        assert_eq!(
+            time(line, "simulated_time").0 / 1000,
+            acted.0 / 1000,
+            "the simulated time it acted at: {line}"
+        );
+    }
+    let walls: Vec<Timestamp> = lines.iter().map(|l| time(l, "time")).collect();
+    assert!(
+        walls.windows(2).all(|w| w[0] <= w[1]),
+        "in time order: {walls:?}"
+    );
+    // `audit --since 24h` keeps them: they are read by wall time.
+    let since = audit::read(&rig.audit, Some(wall_now() - Timestamp::DAY)).unwrap();
+    assert_eq!(since.len(), 3);
 }

@@ -40,7 +40,7 @@ pub use logtail::{GroupEvents, LOG_TAIL_CAP, LogTail};
 pub use model::{
     EnvView, Level, LineInput, Mode, Overlay, PollPolicy, Session, Stale, StatusMsg, View,
 };
-pub use ops_audit::visible_audit;
+pub use ops_audit::{audit_file, log as audit_log, visible_audit};
 pub use ops_command::{AUDIT_COMMAND, OP_COMMANDS};
 pub use ops_plan::ask as dialog_ask;
 pub use ops_release::{deployed_version, older_candidates};

@@ -209,7 +209,8 @@ pub struct OpsState {
     pub watch: Option<Watch>,
     /// Self-approval setting per environment name (default when absent).
     pub self_approval: BTreeMap<String, SelfApproval>,
-    /// The audit log file; `None` uses the XDG state dir.
+    /// The audit log file; `None` uses the session's own in the XDG state dir (`audit.jsonl`, or
+    /// `demo-audit.jsonl` for the demo).
     pub audit_path: Option<PathBuf>,
     /// The audit view.
     pub audit: AuditView,

@@ -69,7 +69,7 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
         Command::Approvals { output } => approvals::run(global, output).await,
         Command::Pipeline { env, output } => pipeline::run(global, &env, output).await,
         Command::Logs { command } => return logs::run(global, command).await,
-        Command::Audit { since, output } => audit::run(since, output),
+        Command::Audit { since, output } => audit::run(global, since, output),
         c @ (Command::Approve(_)
         | Command::Reject(_)
         | Command::Deploy(_)
