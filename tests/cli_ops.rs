@@ -77,11 +77,11 @@ fn approve_with_yes_is_done_verified_and_audited() {
     assert_eq!(line["parameters"]["result"]["summary"], "dashboards green");
     assert!(line["parameters"]["token"].as_str().unwrap().ends_with('…'));
 
-    let out = shipdeck(&state, &["audit", "--output", "json"]);
+    let out = shipdeck(&state, &["--demo", "audit", "--output", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 1);
-    let out = shipdeck(&state, &["audit", "--since", "1h"]);
+    let out = shipdeck(&state, &["--demo", "audit", "--since", "1h"]);
     let table = text(&out.stdout);
     assert!(
         table.contains("demo-operator") && table.contains("approve") && table.contains("done"),
@@ -296,4 +296,85 @@ fn what_runs_is_what_last_succeeded_in_the_deploy_stage() {
     );
     let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(listed["deployed"]["id"], newest["id"], "{listed}");
+}
+
+/// The lines of one audit file of the state dir (`audit.jsonl` or `demo-audit.jsonl`).
+fn lines_of(state: &std::path::Path, name: &str) -> Vec<Value> {
+    let path = state.join("shipdeck").join(name);
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn wall_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+fn ms(line: &Value, key: &str) -> i64 {
+    let text = line[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{key} of {line}"));
+    shipdeck::domain::Timestamp::parse_rfc3339(text)
+        .unwrap_or_else(|| panic!("{key} of {line}"))
+        .0
+}
+
+#[test]
+fn demo_actions_go_to_the_demo_audit_file_on_the_wall_clock() {
+    let state = state_dir("demo-audit");
+    let before = wall_ms() - 1_000;
+    let out = shipdeck(&state, &["--demo", "approve", "dev", "--yes"]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let out = shipdeck(&state, &["--demo", "deploy", "dev", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let after = wall_ms() + 1_000;
+    assert!(
+        lines_of(&state, "audit.jsonl").is_empty(),
+        "nothing in the real audit log"
+    );
+    let demo = lines_of(&state, "demo-audit.jsonl");
+    let outcomes: Vec<&str> = demo.iter().filter_map(|l| l["outcome"].as_str()).collect();
+    assert_eq!(outcomes, vec!["nothing-to-do", "done"]);
+    for line in &demo {
+        assert_eq!(line["mode"], "demo", "{line}");
+        let wall = ms(line, "time");
+        assert!(before <= wall && wall <= after, "wall-clock time: {line}");
+        // The simulator starts at 2026-11-25T09:00:00Z, whatever the day.
+        let simulated = ms(line, "simulated_time");
+        assert!(
+            (1_795_597_200_000..1_795_597_200_000 + 3_600_000).contains(&simulated),
+            "the simulated time it acted at: {line}"
+        );
+    }
+    assert!(
+        ms(&demo[0], "time") <= ms(&demo[1], "time"),
+        "in time order"
+    );
+
+    // Each mode reads its own file, and says which.
+    let out = shipdeck(
+        &state,
+        &["--demo", "audit", "--since", "24h", "--output", "json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(listed.as_array().map(Vec::len), Some(2), "{listed}");
+    let out = shipdeck(&state, &["--demo", "audit"]);
+    assert!(
+        text(&out.stdout).contains("demo-audit.jsonl"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = shipdeck(&state, &["audit", "--since", "24h"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let real = text(&out.stdout);
+    assert!(
+        real.contains("No audited actions on AWS in") && real.contains("shipdeck/audit.jsonl"),
+        "{real}"
+    );
 }

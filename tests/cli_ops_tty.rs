@@ -16,8 +16,9 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// The lines of the demo's audit file (these tests run `--demo`).
 fn audit_lines(state: &Path) -> Vec<Value> {
-    let path = state.join("shipdeck").join("audit.jsonl");
+    let path = state.join("shipdeck").join("demo-audit.jsonl");
     match std::fs::read_to_string(path) {
         Ok(t) => t
             .lines()

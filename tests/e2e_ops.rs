@@ -7,7 +7,7 @@ use common::ops_rig::OpsRig;
 use shipdeck::app::{Action, View};
 use shipdeck::cloud::{ApprovalAnswer, ApprovalOutcome, Pipelines, StartRequest};
 use shipdeck::domain::Timestamp;
-use shipdeck::ops::{ExitClass, OpKind};
+use shipdeck::ops::{ExitClass, OpKind, audit};
 
 #[tokio::test]
 async fn approving_prd_in_the_console_sends_one_call_and_the_pipeline_moves_on() {
@@ -240,7 +240,8 @@ async fn releasing_a_package_to_dev_starts_the_pipeline_on_it_with_one_copy_obje
     rig.keys(&[Action::Submit, Action::Submit]);
     rig.app.settle().await;
     assert_eq!(rig.count("CopyObject"), 1, "exactly one CopyObject");
-    rig.run(2 * Timestamp::MINUTE, 2 * Timestamp::SECOND).await;
+    // The watch ends once the new execution has passed Source (a few simulated minutes).
+    rig.run(5 * Timestamp::MINUTE, 2 * Timestamp::SECOND).await;
     let started = rig.sim.with(|s| s.executions("storefront-deployer-dev"));
     let new: Vec<_> = started.iter().filter(|e| !before.contains(&e.id)).collect();
     assert_eq!(new.len(), 1, "one new execution: {new:?}");
@@ -450,4 +451,115 @@ async fn a_deploy_pins_the_source_version_the_plan_showed() {
     assert_eq!(rig.count("StartPipelineExecution"), 0, "{}", rig.status());
     let d = rig.app.state.ops.dialog.clone().unwrap();
     assert!(d.pinned.unwrap().key != plan.target.key);
+}
+
+#[tokio::test]
+async fn an_invalidation_in_the_console_is_followed_to_completed_and_the_watch_ends() {
+    let mut rig = OpsRig::new("invalidate-follow").await;
+    rig.select("dev");
+    rig.app.dispatch(Action::Op(OpKind::Invalidate));
+    rig.typed("/index.html /assets/*");
+    rig.keys(&[Action::Submit]);
+    rig.app.settle().await;
+    let created = rig.done_outcome().expect("the answer shows in the dialog");
+    assert_eq!(created.class, ExitClass::Done, "{}", created.message);
+    let id = created.reference.clone().expect("the invalidation id");
+    // CloudFront completes it within a few simulated minutes; the console reads it meanwhile.
+    rig.run(5 * Timestamp::MINUTE, 2 * Timestamp::SECOND).await;
+    let dist = rig.app.state.envs[0].spec.distribution_id.clone();
+    let done = rig
+        .sim
+        .with(|s| s.invalidations(&dist))
+        .into_iter()
+        .find(|i| i.id == id);
+    assert_eq!(
+        done.map(|i| i.status),
+        Some(shipdeck::cloud::InvalidationStatus::Completed)
+    );
+    assert!(rig.app.state.ops.watch.is_none(), "the watch ended");
+    let says = format!("invalidation {id} is Completed");
+    assert!(rig.status().contains(&says), "{}", rig.status());
+    let note = rig
+        .app
+        .state
+        .ops
+        .dialog
+        .as_ref()
+        .and_then(|d| d.watch_note.clone());
+    assert!(
+        note.as_deref().is_some_and(|n| n.contains(&says)),
+        "the dialog says it too: {note:?}"
+    );
+    assert!(rig.count("GetInvalidation") >= 1, "read while it ran");
+    assert_eq!(rig.count("CreateInvalidation"), 1, "watching sends nothing");
+}
+
+/// The audit lines of the rig's file as JSON, as any reader of the file sees them.
+fn raw_audit(rig: &OpsRig) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(&rig.audit).unwrap_or_default();
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn wall_now() -> Timestamp {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    Timestamp(ms as i64)
+}
+
+#[tokio::test]
+async fn console_demo_entries_carry_wall_time_and_the_simulated_time_they_acted_at() {
+    let mut rig = OpsRig::new("demo-clock").await;
+    let before = wall_now();
+    // A refusal (dev has no approval), a decline, then a sent call, each at its simulated time.
+    rig.select("dev");
+    let refused_at = rig.sim.with(|s| s.now());
+    rig.app.dispatch(Action::Op(OpKind::Approve));
+    rig.app.settle().await;
+    rig.run(10 * Timestamp::MINUTE, 10 * Timestamp::SECOND)
+        .await;
+    let declined_at = rig.app.state.now;
+    rig.app.dispatch(Action::Op(OpKind::Deploy));
+    rig.app.dispatch(Action::Back);
+    rig.app.settle().await;
+    rig.run(10 * Timestamp::MINUTE, 10 * Timestamp::SECOND)
+        .await;
+    let sent_at = rig.app.state.now;
+    rig.app.dispatch(Action::Op(OpKind::Deploy));
+    rig.keys(&[Action::Submit]);
+    rig.app.settle().await;
+    let after = wall_now();
+    let lines = raw_audit(&rig);
+    let outcomes: Vec<&str> = lines.iter().filter_map(|l| l["outcome"].as_str()).collect();
+    assert_eq!(outcomes, vec!["nothing-to-do", "declined", "done"]);
+    let time = |l: &serde_json::Value, key: &str| {
+        l[key]
+            .as_str()
+            .and_then(Timestamp::parse_rfc3339)
+            .unwrap_or_else(|| panic!("{key} of {l}"))
+    };
+    for (line, acted) in lines.iter().zip([refused_at, declined_at, sent_at]) {
+        assert_eq!(line["mode"], "demo", "{line}");
+        let wall = time(line, "time");
+        assert!(
+            wall >= before - Timestamp::SECOND && wall <= after + Timestamp::SECOND,
+            "time is the wall clock: {line}"
+        );
+        assert_eq!(
+            time(line, "simulated_time").0 / 1000,
+            acted.0 / 1000,
+            "the simulated time it acted at: {line}"
+        );
+    }
+    let walls: Vec<Timestamp> = lines.iter().map(|l| time(l, "time")).collect();
+    assert!(
+        walls.windows(2).all(|w| w[0] <= w[1]),
+        "in time order: {walls:?}"
+    );
+    // `audit --since 24h` keeps them: they are read by wall time.
+    let since = audit::read(&rig.audit, Some(wall_now() - Timestamp::DAY)).unwrap();
+    assert_eq!(since.len(), 3);
 }

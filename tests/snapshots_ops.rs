@@ -155,7 +155,7 @@ fn audit_view_lists_newest_first() {
         .unwrap();
     let id = Some(DAVE);
     let t = common::T0;
-    let entries = vec![
+    let entries = [
         Entry::applied(
             &plan,
             id,
@@ -182,10 +182,14 @@ fn audit_view_lists_newest_first() {
             &Refusal::nothing("no running execution in dev (nothing to stop)"),
         ),
     ];
-    update(
-        &mut s,
-        Action::AuditLoaded(Ok(entries.into_iter().map(AuditLine).collect())),
-    );
+    // As the demo's file holds them: written on the wall clock, eleven days after the simulated
+    // time they acted at.
+    let written = |i: i64| t + 11 * shipdeck::domain::Timestamp::DAY + 7_000 * i;
+    let entries = entries
+        .iter()
+        .zip(0..)
+        .map(|(e, i)| AuditLine(e.stamped(shipdeck::ops::audit::Mode::Demo, written(i))));
+    update(&mut s, Action::AuditLoaded(Ok(entries.collect())));
     snap(&s, "audit_view");
 }
 

@@ -154,6 +154,19 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
             },
             audit_error: None,
         }),
+        Effect::FetchInvalidation { request, id, .. } => Some(Action::InvalidationLoaded {
+            request: *request,
+            result: if ok {
+                Ok(shipdeck::cloud::Invalidation {
+                    id: id.clone(),
+                    status: shipdeck::cloud::InvalidationStatus::Completed,
+                    created: now,
+                    paths: Vec::new(),
+                })
+            } else {
+                Err("X".into())
+            },
+        }),
         Effect::ReadAudit { .. } => Some(Action::AuditLoaded(Ok(Vec::new()))),
         Effect::ListTraffic { env, request, .. } => Some(Action::TrafficListed {
             env: *env,
@@ -193,7 +206,8 @@ fn request_id(e: &Effect) -> Option<u64> {
         | Effect::ApplyOp { request, .. }
         | Effect::ListTraffic { request, .. }
         | Effect::ReadTraffic { request, .. }
-        | Effect::FetchActionExecutions { request, .. } => Some(*request),
+        | Effect::FetchActionExecutions { request, .. }
+        | Effect::FetchInvalidation { request, .. } => Some(*request),
         _ => None,
     }
 }

@@ -184,6 +184,13 @@ pub enum Action {
         /// Why the audit line could not be written, if it could not.
         audit_error: Option<String>,
     },
+    /// The invalidation a watch follows was read (`GetInvalidation`).
+    InvalidationLoaded {
+        /// The request this answers.
+        request: RequestId,
+        /// The invalidation, or why it could not be read.
+        result: Result<crate::cloud::Invalidation, String>,
+    },
     /// The audit log was read (entries oldest first).
     AuditLoaded(Result<Vec<super::AuditLine>, String>),
     /// An audit line could not be written.

@@ -202,7 +202,7 @@ fn submit(state: &mut State) -> Vec<Effect> {
         plan: Box::new(plan),
         identity: state.session.identity.clone(),
         at: state.now,
-        audit_path: state.ops.audit_path.clone(),
+        log: super::ops_audit::log(state),
     }]
 }
 
@@ -246,7 +246,7 @@ pub(super) fn decline(state: &mut State, why: &str) -> Vec<Effect> {
 pub(super) fn audit(state: &State, entry: Entry) -> Effect {
     Effect::Audit {
         entry: Box::new(AuditLine(entry)),
-        path: state.ops.audit_path.clone(),
+        log: super::ops_audit::log(state),
     }
 }
 

@@ -112,17 +112,18 @@ pub enum Effect {
         plan: Box<crate::ops::Plan>,
         /// The operator, for the audit line.
         identity: Option<String>,
-        /// When it was confirmed.
+        /// When it was confirmed, on the session's clock (simulated in the demo); the audit line
+        /// is stamped with the wall clock when written.
         at: crate::domain::Timestamp,
-        /// The audit log file; `None` for the XDG state dir.
-        audit_path: Option<std::path::PathBuf>,
+        /// The session's audit file.
+        log: crate::ops::audit::Log,
     },
-    /// Append one line to the audit log.
+    /// Append one line to the audit log (stamped with the wall clock when written).
     Audit {
         /// The line.
         entry: Box<super::AuditLine>,
-        /// The audit log file; `None` for the XDG state dir.
-        path: Option<std::path::PathBuf>,
+        /// The session's audit file.
+        log: crate::ops::audit::Log,
     },
     /// Read an environment's release catalogue (`ops::release::read`, as the CLI does).
     FetchPackages {
@@ -146,9 +147,18 @@ pub enum Effect {
         /// Stage name.
         stage: String,
     },
+    /// Read the invalidation a watch follows (`GetInvalidation`).
+    FetchInvalidation {
+        /// Request id.
+        request: RequestId,
+        /// Distribution.
+        distribution_id: String,
+        /// Invalidation id.
+        id: String,
+    },
     /// Read the audit log for the audit view.
     ReadAudit {
-        /// The audit log file; `None` for the XDG state dir.
-        path: Option<std::path::PathBuf>,
+        /// The session's audit file.
+        log: crate::ops::audit::Log,
     },
 }

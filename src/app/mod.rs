@@ -40,15 +40,14 @@ pub use logtail::{GroupEvents, LOG_TAIL_CAP, LogTail};
 pub use model::{
     EnvView, Level, LineInput, Mode, Overlay, PollPolicy, Session, Stale, StatusMsg, View,
 };
-pub use ops_audit::visible_audit;
+pub use ops_audit::{audit_file, log as audit_log, visible_audit};
 pub use ops_command::{AUDIT_COMMAND, OP_COMMANDS};
 pub use ops_plan::ask as dialog_ask;
 pub use ops_release::{deployed_version, older_candidates};
 pub use ops_state::{
     AuditLine, AuditView, Dialog, Field, InFlight, OpsState, Phase, ReleasePicker, Watch,
 };
-pub use ops_update::WATCH_POLL;
-pub use ops_watch::seen;
+pub use ops_watch::WATCH_POLL;
 pub use summary::{Deployed, EnvSummary, PipelineHealth, deployed};
 pub use traffic::{
     CHART_STEP, DETAIL_KEEP, FullLine, Incomplete, Panel, Preset, Traffic, TrafficBatch,

@@ -1,14 +1,35 @@
 //! The audit view of the console's actions: reading the log when shown, and the entries the
-//! filter lets through.
+//! filter lets through; the session's audit file (the demo's apart from the real one).
 
 use super::ops_state::AuditLine;
-use super::{Effect, State, View, poll};
+use super::{Effect, Mode, State, View, poll};
+use crate::ops::audit;
+
+/// The audit file of the session: the demo writes and reads its own, never the real one.
+pub fn log(state: &State) -> audit::Log {
+    let mode = match state.session.mode {
+        Mode::Demo => audit::Mode::Demo,
+        Mode::Aws => audit::Mode::Aws,
+    };
+    audit::Log {
+        mode,
+        path: state.ops.audit_path.clone(),
+    }
+}
+
+/// The audit file the view reads, as the operator should know it: its path when known, else
+/// its name in the state dir.
+pub fn audit_file(state: &State) -> String {
+    let log = log(state);
+    match &log.path {
+        Some(p) => p.display().to_string(),
+        None => log.mode.file_name().to_string(),
+    }
+}
 
 pub(super) fn read_audit(state: &mut State) -> Option<Effect> {
     state.ops.audit.loading = true;
-    Some(Effect::ReadAudit {
-        path: state.ops.audit_path.clone(),
-    })
+    Some(Effect::ReadAudit { log: log(state) })
 }
 
 pub(super) fn show_audit(state: &mut State) -> Vec<Effect> {

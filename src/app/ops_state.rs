@@ -2,6 +2,7 @@
 //! after it, the audit view and the per-environment settings the guards need.
 
 use super::RequestId;
+use crate::cloud::Invalidation;
 use crate::domain::{ExecutionSummary, Timestamp, Version};
 use crate::ops::audit::Entry;
 use crate::ops::release::{Catalogue, Package};
@@ -161,6 +162,10 @@ pub struct Watch {
     pub env: usize,
     /// When to give up.
     pub until: Timestamp,
+    /// The read of the followed invalidation in flight.
+    pub reading: Option<RequestId>,
+    /// The followed invalidation as last read, or why it could not be read.
+    pub invalidation: Option<Result<Invalidation, String>>,
 }
 
 /// The audit view: entries newest first.
@@ -204,7 +209,8 @@ pub struct OpsState {
     pub watch: Option<Watch>,
     /// Self-approval setting per environment name (default when absent).
     pub self_approval: BTreeMap<String, SelfApproval>,
-    /// The audit log file; `None` uses the XDG state dir.
+    /// The audit log file; `None` uses the session's own in the XDG state dir (`audit.jsonl`, or
+    /// `demo-audit.jsonl` for the demo).
     pub audit_path: Option<PathBuf>,
     /// The audit view.
     pub audit: AuditView,

@@ -5,18 +5,16 @@ use super::ops_state::{Phase, Watch};
 use super::{
     Action, Effect, Level, State, View, dialog, ops_audit, ops_plan, ops_release, ops_watch, poll,
 };
-use crate::domain::Millis;
 use crate::ops::audit::Entry;
 use crate::ops::{ExitClass, Guard, OpKind, Outcome, Refusal};
-
-/// How often a watched environment is refreshed after a done call.
-pub const WATCH_POLL: Millis = 2_000;
 
 /// Whether `update` hands `action` to [`update`] before its own handling.
 pub(super) fn intercepts(state: &State, action: &Action) -> bool {
     let dialog_open = state.ops.dialog.is_some() || state.ops.picker.is_some();
     match action {
-        Action::PackagesLoaded { .. } | Action::CandidatesLoaded { .. } => true,
+        Action::PackagesLoaded { .. }
+        | Action::CandidatesLoaded { .. }
+        | Action::InvalidationLoaded { .. } => true,
         Action::Tick(_)
         | Action::ReleasesLoaded { .. }
         | Action::IdentityLoaded(_)
@@ -46,8 +44,7 @@ pub(super) fn update(state: &mut State, action: Action) -> Vec<Effect> {
             if state.ops.dialog.as_ref().is_some_and(|d| d.env == env) {
                 dialog::replan(state);
             }
-            watch(state, env);
-            Vec::new()
+            ops_watch::refreshed(state, env)
         }
         Action::PackagesLoaded { .. } if state.ops.picker.is_some() => {
             ops_release::picker(state, action)
@@ -83,6 +80,10 @@ pub(super) fn update(state: &mut State, action: Action) -> Vec<Effect> {
             outcome,
             audit_error,
         } => applied(state, request, outcome, audit_error),
+        Action::InvalidationLoaded { request, result } => {
+            ops_watch::invalidation_loaded(state, request, result);
+            Vec::new()
+        }
         Action::AuditLoaded(result) => {
             let a = &mut state.ops.audit;
             a.loading = false;
@@ -216,9 +217,6 @@ fn applied(
     let plan = inflight.plan;
     let head = format!("{} {}", plan.kind.name(), plan.environment);
     let (level, text) = match outcome.class {
-        ExitClass::Done if plan.kind == OpKind::Invalidate => {
-            (Level::Info, format!("{head}: {}", outcome.message))
-        }
         ExitClass::Done => (
             Level::Info,
             format!("{head}: {} — watching…", outcome.message),
@@ -245,7 +243,8 @@ fn applied(
     {
         d.phase = Phase::Done(outcome.clone());
     }
-    if outcome.class == ExitClass::Done && plan.kind != OpKind::Invalidate {
+    if outcome.class == ExitClass::Done {
+        // Every done call is followed until its change shows, it fails, or the limit passes.
         let limit = crate::ops::run::default_limit(&plan.request);
         state.ops.watch = Some(Watch {
             plan,
@@ -253,6 +252,8 @@ fn applied(
             reference: outcome.reference.clone(),
             env: inflight.env,
             until: state.now + limit,
+            reading: None,
+            invalidation: None,
         });
     }
     if let Some(e) = state.envs.get_mut(inflight.env) {
@@ -264,43 +265,4 @@ fn applied(
         fx.extend(ops_audit::read_audit(state));
     }
     fx
-}
-
-/// After a refresh of the watched environment: report the change once seen, else poll fast.
-fn watch(state: &mut State, env: usize) {
-    let Some(w) = state.ops.watch.as_ref().filter(|w| w.env == env) else {
-        return;
-    };
-    let Some(e) = state.envs.get(env) else {
-        state.ops.watch = None;
-        return;
-    };
-    let head = format!("{} {}", w.plan.kind.name(), w.plan.environment);
-    let started = w
-        .execution_id
-        .clone()
-        .or_else(|| ops_watch::shipping(e, w.reference.as_deref()?));
-    let (seen, note) = ops_watch::seen(e, &w.plan.request, started.as_deref());
-    let expired = state.now >= w.until;
-    let note = if seen {
-        state.say(Level::Info, format!("{head}: {note}"));
-        format!("seen: {note}")
-    } else if expired {
-        state.say(Level::Warn, format!("{head}: not observed in time: {note}"));
-        format!("not observed in time: {note}")
-    } else {
-        let next = state.now + WATCH_POLL;
-        let e = &mut state.envs[env];
-        e.next_poll = e.next_poll.min(next);
-        format!("watching… {note}")
-    };
-    if seen || expired {
-        state.ops.watch = None;
-    }
-    if let Some(d) = state.ops.dialog.as_mut()
-        && d.env == env
-        && matches!(d.phase, Phase::Done(_))
-    {
-        d.watch_note = Some(note);
-    }
 }

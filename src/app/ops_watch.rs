@@ -1,129 +1,136 @@
-//! What the watch after a done call looks for in a refreshed environment (pure): the execution
-//! past the approval, a new execution running, a stop taking effect, a transition changed.
+//! The watch after a done call (pure): each refresh of the watched environment (and, for an
+//! invalidation, each read of it) is judged by the rules the CLI's `verify` follows
+//! ([`crate::ops::follow`]) until the change is seen, the action failed, or the limit passed.
 
-use super::EnvView;
-use crate::cloud::ApprovalOutcome;
-use crate::domain::{ExecutionStatus, StageStatus};
-use crate::ops::Request;
+use super::ops_state::{Phase, Watch};
+use super::{Effect, EnvView, Level, State};
+use crate::cloud::Invalidation;
+use crate::ops::follow::{self, Followed, Sight, Verdict};
+use crate::ops::{Request, run::default_limit};
 
-/// The execution shipping the source object `reference` (its S3 version id or ETag), as the
-/// CLI's watch finds it after a release.
-pub fn shipping(env: &EnvView, reference: &str) -> Option<String> {
-    let bare = reference.trim_matches('"');
-    env.executions
-        .iter()
-        .find(|e| {
-            e.source_revisions
-                .iter()
-                .any(|r| r.revision_id == reference || r.revision_id == bare)
-        })
-        .map(|e| e.id.clone())
+/// How often a watched environment is refreshed after a done call.
+pub const WATCH_POLL: crate::domain::Millis = 2_000;
+
+/// What the watch `w` decides from the environment `env` as refreshed and what it read itself.
+pub fn judge(env: &EnvView, w: &Watch) -> Verdict {
+    let followed = Followed {
+        execution_id: w.execution_id.as_deref(),
+        reference: w.reference.as_deref(),
+    };
+    if let (Some(Err(e)), Some(id)) = (&w.invalidation, &w.reference) {
+        // Unknown is not none: a failed read is said, and the next look reads again.
+        return Verdict::Waiting(format!("invalidation {id} unknown: {e}"));
+    }
+    let sight = Sight {
+        state: env.state.as_ref(),
+        executions: &env.executions,
+        invalidation: w.invalidation.as_ref().and_then(|r| r.as_ref().ok()),
+    };
+    let verdict = follow::judge(&w.plan.request, followed, &sight);
+    let reads = follow::reads(&w.plan.request);
+    match (verdict, &env.stale) {
+        (Verdict::Waiting(note), Some(stale)) if reads.state || reads.executions => {
+            Verdict::Waiting(format!("{note} (the last refresh failed: {})", stale.error))
+        }
+        (verdict, _) => verdict,
+    }
 }
 
-/// Whether the change `request` makes shows in `env`, and what was seen.
-pub fn seen(env: &EnvView, request: &Request, started: Option<&str>) -> (bool, String) {
-    let status_of = |id: &str| env.executions.iter().find(|e| e.id == id).map(|e| e.status);
-    match request {
-        Request::Answer {
-            stage,
-            execution_id,
-            outcome,
-            ..
-        } => {
-            let Some(state) = env.state.as_ref() else {
-                return (false, "no pipeline state yet".into());
-            };
-            let at = state.stages.iter().position(|s| &s.name == stage);
-            let beyond = state.stages.iter().skip(at.map_or(0, |i| i + 1)).find(|s| {
-                s.latest
-                    .as_ref()
-                    .is_some_and(|l| &l.pipeline_execution_id == execution_id)
-            });
-            match (outcome, beyond, status_of(execution_id)) {
-                (ApprovalOutcome::Approved, Some(next), _) => (
-                    true,
-                    format!("execution {execution_id} moved on to {}", next.name),
-                ),
-                (ApprovalOutcome::Rejected, _, Some(ExecutionStatus::Failed)) => (
-                    true,
-                    format!("execution {execution_id} is Failed (rejected)"),
-                ),
-                _ => (
-                    false,
-                    format!("execution {execution_id} has not left {stage} yet"),
-                ),
-            }
-        }
-        Request::Start { .. } | Request::Promote { .. } | Request::Upload { .. } => {
-            match started.and_then(|id| status_of(id).map(|s| (id, s))) {
-                Some((id, s)) => (true, format!("execution {id} is {}", s.as_str())),
-                None => (false, "the new execution is not listed yet".into()),
-            }
-        }
-        Request::Stop { execution_id, .. } => match status_of(execution_id) {
-            Some(s) if !s.is_active() => {
-                (true, format!("execution {execution_id} is {}", s.as_str()))
-            }
-            Some(s) => (false, format!("execution {execution_id} is {}", s.as_str())),
-            None => (false, format!("execution {execution_id} is not listed")),
+/// After a refresh of environment `env`: when it is the watched one, judge it, and read the
+/// followed invalidation again when the watch needs it.
+pub(super) fn refreshed(state: &mut State, env: usize) -> Vec<Effect> {
+    if state.ops.watch.as_ref().is_none_or(|w| w.env != env) {
+        return Vec::new();
+    }
+    look(state);
+    let Some(w) = state.ops.watch.as_mut() else {
+        return Vec::new();
+    };
+    let (
+        Request::Invalidate {
+            distribution_id, ..
         },
-        Request::Retry {
-            stage,
-            execution_id,
-            ..
-        } => {
-            let running = env.state.as_ref().is_some_and(|st| {
-                st.stages.iter().any(|s| {
-                    &s.name == stage
-                        && s.latest.as_ref().is_some_and(|l| {
-                            &l.pipeline_execution_id == execution_id
-                                && l.status != StageStatus::Failed
-                                && l.status != StageStatus::Stopped
-                        })
-                })
-            });
-            if running {
-                (true, format!("execution {execution_id} runs {stage} again"))
-            } else {
-                (false, format!("{stage} has not restarted yet"))
+        Some(id),
+        None,
+    ) = (&w.plan.request, &w.reference, w.reading)
+    else {
+        return Vec::new();
+    };
+    let (distribution_id, id) = (distribution_id.clone(), id.clone());
+    let request = state.take_request();
+    if let Some(w) = state.ops.watch.as_mut() {
+        w.reading = Some(request);
+    }
+    vec![Effect::FetchInvalidation {
+        request,
+        distribution_id,
+        id,
+    }]
+}
+
+/// The followed invalidation was read: keep it and judge the watch again.
+pub(super) fn invalidation_loaded(
+    state: &mut State,
+    request: super::RequestId,
+    result: Result<Invalidation, String>,
+) {
+    let Some(w) = state
+        .ops
+        .watch
+        .as_mut()
+        .filter(|w| w.reading == Some(request))
+    else {
+        return;
+    };
+    w.reading = None;
+    w.invalidation = Some(result);
+    look(state);
+}
+
+/// Judges the watch: reports its end once (seen, failed, or not observed within its limit) in the
+/// status bar and the done dialog, else polls the environment fast.
+fn look(state: &mut State) {
+    let Some(w) = state.ops.watch.as_ref() else {
+        return;
+    };
+    let env = w.env;
+    let Some(e) = state.envs.get(env) else {
+        state.ops.watch = None;
+        return;
+    };
+    let head = format!("{} {}", w.plan.kind.name(), w.plan.environment);
+    let verdict = judge(e, w);
+    let limit = default_limit(&w.plan.request);
+    let expired = state.now >= w.until;
+    let note = match &verdict {
+        Verdict::Seen(note) => {
+            state.say(Level::Info, format!("{head}: {note}"));
+            format!("verified: {note}")
+        }
+        Verdict::Failed(note) => {
+            state.say(Level::Error, format!("{head}: not verified: {note}"));
+            format!("not verified: {note}")
+        }
+        Verdict::Waiting(note) if expired => {
+            let text = follow::not_observed(limit, note);
+            state.say(Level::Warn, format!("{head}: not verified: {text}"));
+            format!("not verified: {text}")
+        }
+        Verdict::Waiting(note) => {
+            let next = state.now + WATCH_POLL;
+            if let Some(e) = state.envs.get_mut(env) {
+                e.next_poll = e.next_poll.min(next);
             }
+            format!("watching… {note}")
         }
-        Request::Rollback {
-            stage,
-            target_execution_id,
-            ..
-        } => match started.and_then(|id| status_of(id).map(|s| (id, s))) {
-            Some((id, s)) => (
-                true,
-                format!(
-                    "rollback execution {id} of {stage} to {target_execution_id} is {}",
-                    s.as_str()
-                ),
-            ),
-            None => (false, format!("the rollback of {stage} is not listed yet")),
-        },
-        Request::Transition {
-            stage,
-            disable_reason,
-            ..
-        } => {
-            let enabled = env.state.as_ref().and_then(|st| {
-                st.stages
-                    .iter()
-                    .find(|s| &s.name == stage)
-                    .map(|s| s.inbound.enabled)
-            });
-            let want = disable_reason.is_none();
-            let word = if want { "unfrozen" } else { "frozen" };
-            (
-                enabled == Some(want),
-                if enabled == Some(want) {
-                    format!("{stage} is {word}")
-                } else {
-                    format!("{stage} is not {word} yet")
-                },
-            )
-        }
-        Request::Invalidate { .. } => (true, "invalidation created".into()),
+    };
+    if verdict.is_final() || expired {
+        state.ops.watch = None;
+    }
+    if let Some(d) = state.ops.dialog.as_mut()
+        && d.env == env
+        && matches!(d.phase, Phase::Done(_))
+    {
+        d.watch_note = Some(note);
     }
 }

@@ -156,6 +156,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::DialogNext
         | Action::DialogToggle
         | Action::OpApplied { .. }
+        | Action::InvalidationLoaded { .. }
         | Action::AuditLoaded(_)
         | Action::AuditFailed(_)
         | Action::PackagesLoaded { .. }

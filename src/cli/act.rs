@@ -61,6 +61,14 @@ async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
         return Err(Failure::new(format!("{}: {}", ask.env, stale.error)));
     }
     let identity = state.session.identity.clone();
+    // Demo actions go to the demo's own audit file; entries carry the time they acted at on the
+    // backend's clock (kept as the simulated time in the demo) and are stamped with the wall
+    // clock as they are written.
+    let log = audit::Log::of(match backend.sim {
+        Some(_) => audit::Mode::Demo,
+        None => audit::Mode::Aws,
+    });
+    let clock = pace(&backend);
     let ctx = Context {
         spec: &view.spec,
         identity: identity.as_deref(),
@@ -94,10 +102,10 @@ async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
                     &ask.env,
                     ask.params(),
                     ctx.identity,
-                    wall(),
+                    clock.now(),
                     &refusal,
                 );
-                report.audit = write(&entry);
+                report.audit = write(&log, &entry);
             }
             report.refuse(refusal);
             return Ok(Acted::Report(Box::new(report)));
@@ -115,11 +123,11 @@ async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
     }
     if let Err((refusal, answered)) = confirm(&plan, flags) {
         let entry = if answered {
-            Entry::declined(&plan, ctx.identity, wall(), &refusal)
+            Entry::declined(&plan, ctx.identity, clock.now(), &refusal)
         } else {
-            Entry::unconfirmed(&plan, ctx.identity, wall(), &refusal)
+            Entry::unconfirmed(&plan, ctx.identity, clock.now(), &refusal)
         };
-        report.audit = write(&entry);
+        report.audit = write(&log, &entry);
         report.refuse(refusal);
         return Ok(Acted::Report(Box::new(report)));
     }
@@ -130,19 +138,18 @@ async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
         }
         _ => ops::apply(&backend.cloud, &plan).await,
     };
-    let entry = Entry::applied(&plan, ctx.identity, wall(), &outcome);
-    report.audit = write(&entry);
+    let entry = Entry::applied(&plan, ctx.identity, clock.now(), &outcome);
+    report.audit = write(&log, &entry);
     report.class = outcome.class;
     if outcome.class == ExitClass::Done && asked.verify {
-        let pace = pace(&backend);
-        report.verified = Some(ops::verify(&backend.cloud, pace.as_ref(), &plan, &outcome).await);
+        report.verified = Some(ops::verify(&backend.cloud, clock.as_ref(), &plan, &outcome).await);
     }
     let stale = matches!(
         outcome.guard,
         Some(Guard::ChangedToken | Guard::AlreadyAnswered | Guard::Expired)
     );
     if stale {
-        let now = pace(&backend).now();
+        let now = clock.now();
         report.refreshed = super::act_refresh::approvals_now(&backend.cloud, ctx.spec, now).await;
     }
     report.outcome = Some(outcome);
@@ -169,7 +176,8 @@ fn progress_bar() -> impl FnMut(u64, u64) + Send {
     }
 }
 
-/// Audit lines carry wall time, also in the demo, so `shipdeck audit --since` reads them right.
+/// The wall clock: it stamps every audit line as it is written, also in the demo, so
+/// `shipdeck audit --since` reads them right.
 fn wall() -> crate::domain::Timestamp {
     crate::runtime::Clock::now(&crate::runtime::WallClock)
 }
@@ -182,8 +190,8 @@ fn pace(backend: &backend::Backend) -> Box<dyn Pace> {
 }
 
 /// Appends to the audit log; the path written, or why not (also told on stderr).
-fn write(entry: &Entry) -> Result<String, String> {
-    match audit::append(entry) {
+fn write(log: &audit::Log, entry: &Entry) -> Result<String, String> {
+    match audit::append(log, entry, &wall) {
         Ok(path) => Ok(path.display().to_string()),
         Err(e) => {
             eprintln!("shipdeck: audit log: {e}");

@@ -1,33 +1,45 @@
-//! `shipdeck audit [--since WINDOW] [--output json]`: the audit log of mutating actions.
+//! `shipdeck [--demo] audit [--since WINDOW] [--output json]`: the audit log of mutating actions,
+//! the real one or, with `--demo`, the demo's own.
 
+use super::args::Global;
 use super::logs::Since;
 use super::{Failure, Output, columns, json};
-use crate::ops::audit;
+use crate::ops::audit::{self, Log, Mode};
 
-/// Prints the audit log (oldest first).
-pub fn run(since: Option<Since>, output: Output) -> Result<String, Failure> {
-    let path =
-        audit::path().ok_or_else(|| Failure::new("no state dir: set XDG_STATE_HOME or HOME"))?;
+/// Prints the audit log of the mode asked for (oldest first), saying which file it is.
+pub fn run(global: &Global, since: Option<Since>, output: Output) -> Result<String, Failure> {
+    let mode = if global.demo { Mode::Demo } else { Mode::Aws };
+    let path = Log::of(mode).path().map_err(Failure::new)?;
     let now = crate::runtime::Clock::now(&crate::runtime::WallClock);
     let entries = audit::read(&path, since.map(|s| s.at(now))).map_err(Failure::new)?;
     if output == Output::Json {
         return json(&entries);
     }
+    let what = match mode {
+        Mode::Demo => "demo actions (--demo)",
+        Mode::Aws => "actions on AWS",
+    };
     if entries.is_empty() {
-        return Ok(format!("No audited actions in {}.\n", path.display()));
+        return Ok(format!("No audited {what} in {}.\n", path.display()));
     }
-    let mut rows = vec![
-        ["TIME", "IDENTITY", "ENV", "ACTION", "OUTCOME", "MESSAGE"]
-            .map(String::from)
-            .to_vec(),
-    ];
+    // A demo entry also says the simulated time it acted at.
+    let simulated = entries.iter().any(|e| e.simulated_time.is_some());
+    let mut head = vec!["TIME"];
+    if simulated {
+        head.push("SIMULATED");
+    }
+    head.extend(["IDENTITY", "ENV", "ACTION", "OUTCOME", "MESSAGE"]);
+    let mut rows = vec![head.into_iter().map(String::from).collect::<Vec<_>>()];
     for e in &entries {
         let outcome = match &e.guard {
             Some(g) if e.outcome != "done" => format!("{} ({g})", e.outcome),
             _ => e.outcome.clone(),
         };
-        rows.push(vec![
-            e.time.clone(),
+        let mut row = vec![e.time.clone()];
+        if simulated {
+            row.push(e.simulated_time.clone().unwrap_or_else(|| "-".into()));
+        }
+        row.extend([
             e.identity
                 .as_deref()
                 .map_or("-".to_string(), crate::ops::guards::person),
@@ -36,6 +48,11 @@ pub fn run(since: Option<Since>, output: Output) -> Result<String, Failure> {
             outcome,
             e.message.clone(),
         ]);
+        rows.push(row);
     }
-    Ok(columns(&rows))
+    Ok(format!(
+        "Audit log of {what}: {}\n{}",
+        path.display(),
+        columns(&rows)
+    ))
 }

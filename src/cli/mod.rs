@@ -94,7 +94,7 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
         Command::Approvals { output } => approvals::run(global, output).await,
         Command::Pipeline { env, output } => pipeline::run(global, &env, output).await,
         Command::Logs { command } => return logs::run(global, command).await,
-        Command::Audit { since, output } => audit::run(since, output).map(Answer::ok),
+        Command::Audit { since, output } => audit::run(global, since, output).map(Answer::ok),
         c @ (Command::Approve(_)
         | Command::Reject(_)
         | Command::Deploy(_)

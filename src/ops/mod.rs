@@ -14,6 +14,7 @@ mod catalogue;
 mod changes;
 pub mod deploy;
 pub mod digest;
+pub mod follow;
 pub mod freeze;
 pub mod guards;
 pub mod invalidate;
@@ -29,7 +30,6 @@ pub mod stop;
 mod text;
 pub mod upload;
 pub mod verify;
-mod watch_changes;
 
 pub use ask::{Ask, Reads, ReleaseFrom, What, plan};
 pub use guards::{Guard, GuardCheck, SelfApproval};

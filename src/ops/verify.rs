@@ -1,9 +1,10 @@
 //! Watching the result of an action with a bounded wait, on a clock the caller passes.
 
+use super::follow::{self, Followed, Sight, Verdict};
 use super::plan::{Outcome, Request};
 use crate::cloud::sim::SimCloud;
-use crate::cloud::{ApprovalOutcome, Cloud};
-use crate::domain::{ActionStatus, ExecutionStatus, Millis, PipelineState, StageStatus, Timestamp};
+use crate::cloud::{Cloud, CloudError};
+use crate::domain::{Millis, Timestamp};
 use async_trait::async_trait;
 use serde::Serialize;
 
@@ -79,20 +80,12 @@ impl Watch<'_> {
     }
 }
 
-/// Where execution `id` is in the pipeline: the stage it runs in and its status.
-fn position(state: &PipelineState, id: &str) -> Vec<(String, StageStatus)> {
-    state
-        .stages
-        .iter()
-        .filter_map(|s| {
-            let l = s.latest.as_ref()?;
-            (l.pipeline_execution_id == id).then(|| (s.name.clone(), l.status))
-        })
-        .collect()
-}
+/// Executions listed to find a release's new execution among the newest.
+const RECENT: usize = 5;
 
-/// Watches until the change `request` made shows, or `limit` passes; `outcome` is what the
-/// call reported (a new execution's id, an object version, an invalidation id).
+/// Watches until the change `request` made shows, it fails, or `limit` passes; `outcome` is what
+/// the call reported (a new execution's id, an object version, an invalidation id). What counts
+/// as seen or failed is [`follow::judge`]'s, as in the console.
 pub async fn watch(
     cloud: &Cloud,
     pace: &dyn Pace,
@@ -100,154 +93,63 @@ pub async fn watch(
     outcome: &Outcome,
     limit: Millis,
 ) -> Verified {
+    let followed = Followed {
+        execution_id: outcome.execution_id.as_deref(),
+        reference: outcome.reference.as_deref(),
+    };
     let mut w = Watch {
         pace,
         deadline: pace.now() + limit,
         first: true,
     };
-    let mut last = "no answer from the pipeline yet".to_string();
+    let mut last = "no answer yet".to_string();
     while w.next().await {
-        match look(cloud, request, outcome).await {
-            Ok((true, message)) => return Verified { ok: true, message },
-            Ok((false, message)) => last = message,
-            Err(e) => last = format!("cannot read the pipeline: {e}"),
+        match look(cloud, request, followed).await {
+            Ok(Verdict::Seen(message)) => return Verified { ok: true, message },
+            Ok(Verdict::Failed(message)) => return Verified { ok: false, message },
+            Ok(Verdict::Waiting(message)) | Err(message) => last = message,
         }
     }
     Verified {
         ok: false,
-        message: format!(
-            "not observed within {}: {last}",
-            crate::domain::human(limit)
-        ),
+        message: follow::not_observed(limit, &last),
     }
 }
 
-/// One look: whether the change is visible, and what was seen.
-async fn look(
-    cloud: &Cloud,
-    request: &Request,
-    outcome: &Outcome,
-) -> Result<(bool, String), crate::cloud::CloudError> {
+/// One look: reads what [`follow::reads`] names for `request`, and judges it.
+async fn look(cloud: &Cloud, request: &Request, followed: Followed<'_>) -> Result<Verdict, String> {
+    let reads = follow::reads(request);
     let p = &cloud.pipelines;
-    match request {
-        Request::Answer {
-            pipeline,
-            stage,
-            action,
-            execution_id,
-            outcome,
-            ..
-        } => {
-            let state = p.get_pipeline_state(pipeline).await?;
-            let status = state
-                .stages
-                .iter()
-                .find(|s| &s.name == stage)
-                .and_then(|s| s.actions.iter().find(|a| &a.name == action))
-                .and_then(|a| a.latest.as_ref())
-                .map(|l| l.status);
-            let at = state
-                .stages
-                .iter()
-                .position(|s| &s.name == stage)
-                .unwrap_or(0);
-            let beyond = state.stages.iter().skip(at + 1).find_map(|s| {
-                let l = s.latest.as_ref()?;
-                (&l.pipeline_execution_id == execution_id).then(|| (s.name.clone(), l.status))
-            });
-            Ok(match (outcome, beyond) {
-                (ApprovalOutcome::Approved, Some((next, st))) => (
-                    true,
-                    format!(
-                        "approved; execution {execution_id} moved on to {next} ({})",
-                        st.as_str()
-                    ),
-                ),
-                (ApprovalOutcome::Rejected, _) => {
-                    let e = p.get_execution(pipeline, execution_id).await?;
-                    (
-                        e.status == ExecutionStatus::Failed,
-                        format!(
-                            "rejected; execution {execution_id} is {}",
-                            e.status.as_str()
-                        ),
-                    )
-                }
-                (_, None) => (
-                    false,
-                    format!(
-                        "execution {execution_id} has not left {stage} yet (approval action {})",
-                        status.map_or("unknown", ActionStatus::as_str)
-                    ),
-                ),
-            })
-        }
-        Request::Start { pipeline, .. } | Request::Rollback { pipeline, .. } => {
-            moved_on(
-                cloud,
-                pipeline,
-                outcome.execution_id.as_deref().unwrap_or(""),
-            )
-            .await
-        }
-        Request::Retry {
-            pipeline,
-            execution_id,
-            ..
-        } => moved_on(cloud, pipeline, execution_id).await,
-        Request::Stop {
-            pipeline,
-            execution_id,
-            ..
-        } => {
-            let e = p.get_execution(pipeline, execution_id).await?;
-            let done = !e.status.is_active();
-            Ok((
-                done,
-                format!("execution {execution_id} is {}", e.status.as_str()),
-            ))
-        }
-        other => super::watch_changes::look(cloud, other, outcome).await,
-    }
-}
-
-/// Whether execution `id` (or, when empty, the newest one) has progressed past a stage.
-pub(super) async fn moved_on(
-    cloud: &Cloud,
-    pipeline: &str,
-    id: &str,
-) -> Result<(bool, String), crate::cloud::CloudError> {
-    let p = &cloud.pipelines;
-    let id = if id.is_empty() {
-        match p.list_executions(pipeline, 1).await?.first() {
-            Some(e) => e.id.clone(),
-            None => return Ok((false, "no execution yet".into())),
-        }
-    } else {
-        id.to_string()
+    let pipeline = follow::pipeline(request).unwrap_or_default();
+    let unread = |e: CloudError| format!("cannot read the pipeline: {e}");
+    let state = match reads.state {
+        true => Some(p.get_pipeline_state(pipeline).await.map_err(unread)?),
+        false => None,
     };
-    let e = p.get_execution(pipeline, &id).await?;
-    if e.status != ExecutionStatus::InProgress {
-        let ok = e.status == ExecutionStatus::Succeeded;
-        return Ok((ok, format!("execution {id} is {}", e.status.as_str())));
-    }
-    let state = p.get_pipeline_state(pipeline).await?;
-    let pos = position(&state, &id);
-    let done: Vec<&str> = pos
-        .iter()
-        .filter(|(_, s)| *s == StageStatus::Succeeded)
-        .map(|(n, _)| n.as_str())
-        .collect();
-    let running = pos
-        .iter()
-        .find(|(_, s)| *s == StageStatus::InProgress)
-        .map(|(n, _)| n.as_str());
-    match running {
-        Some(stage) if !done.is_empty() => Ok((
-            true,
-            format!("execution {id} passed {} and runs {stage}", done.join(", ")),
-        )),
-        Some(stage) => Ok((false, format!("execution {id} runs {stage}"))),
-        None => Ok((false, format!("execution {id} waits to enter a stage"))),
-    }
+    let executions = match (reads.executions, follow::execution_of(request, followed)) {
+        (false, _) => Vec::new(),
+        (true, Some(id)) => vec![p.get_execution(pipeline, id).await.map_err(unread)?],
+        (true, None) => p.list_executions(pipeline, RECENT).await.map_err(unread)?,
+    };
+    let invalidation = match (request, followed.reference) {
+        (
+            Request::Invalidate {
+                distribution_id, ..
+            },
+            Some(id),
+        ) if reads.invalidation => Some(
+            cloud
+                .cdn
+                .get_invalidation(distribution_id, id)
+                .await
+                .map_err(|e| format!("cannot read invalidation {id}: {e}"))?,
+        ),
+        _ => None,
+    };
+    let sight = Sight {
+        state: state.as_ref(),
+        executions: &executions,
+        invalidation: invalidation.as_ref(),
+    };
+    Ok(follow::judge(request, followed, &sight))
 }

@@ -175,7 +175,8 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
         | Effect::Audit { .. }
         | Effect::ReadAudit { .. }
         | Effect::FetchPackages { .. }
-        | Effect::FetchCandidates { .. }) => super::ops_effects::run(cloud, effect).await,
+        | Effect::FetchCandidates { .. }
+        | Effect::FetchInvalidation { .. }) => super::ops_effects::run(cloud, effect).await,
     }
 }
 

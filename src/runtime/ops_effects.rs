@@ -1,23 +1,18 @@
 //! The effects of the console's actions: send a confirmed plan's one call and write its audit
 //! line, append refusals and declines to the audit log, read the log for the audit view.
 
+use super::{Clock, WallClock};
 use crate::app::{Action, AuditLine, Effect, State};
 use crate::cli::Backend;
 use crate::cloud::Cloud;
 use crate::ops::{self, audit};
-use std::path::Path;
 
 /// Rollback candidates listed (as the CLI does).
 const CANDIDATES: usize = 20;
 
-/// Appends `entry` to `path`, or to the XDG state dir's audit log.
-fn append(path: Option<&Path>, entry: &audit::Entry) -> Result<(), String> {
-    match path {
-        Some(p) => {
-            audit::append_to(p, entry).map_err(|e| format!("cannot write {}: {e}", p.display()))
-        }
-        None => audit::append(entry).map(|_| ()),
-    }
+/// Appends `entry` to the session's audit file, stamped with the wall clock as it is written.
+fn append(log: &audit::Log, entry: &audit::Entry) -> Result<(), String> {
+    audit::append(log, entry, &|| WallClock.now()).map(|_| ())
 }
 
 /// Runs one effect of the console's actions; `None` for effects that answer nothing.
@@ -28,20 +23,18 @@ pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
             plan,
             identity,
             at,
-            audit_path,
+            log,
         } => {
             let outcome = ops::apply(cloud, &plan).await;
             let entry = audit::Entry::applied(&plan, identity.as_deref(), at, &outcome);
-            let audit_error = append(audit_path.as_deref(), &entry).err();
+            let audit_error = append(&log, &entry).err();
             Some(Action::OpApplied {
                 request,
                 outcome,
                 audit_error,
             })
         }
-        Effect::Audit { entry, path } => append(path.as_deref(), &entry.0)
-            .err()
-            .map(Action::AuditFailed),
+        Effect::Audit { entry, log } => append(&log, &entry.0).err().map(Action::AuditFailed),
         Effect::FetchPackages {
             env,
             request,
@@ -82,16 +75,21 @@ pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
                 result,
             })
         }
-        Effect::ReadAudit { path } => {
-            let path = match path.or_else(audit::path) {
-                Some(p) => p,
-                None => {
-                    return Some(Action::AuditLoaded(Err(
-                        "no state dir: set XDG_STATE_HOME or HOME".into(),
-                    )));
-                }
-            };
-            let result = audit::read(&path, None)
+        Effect::FetchInvalidation {
+            request,
+            distribution_id,
+            id,
+        } => {
+            let call = cloud.cdn.get_invalidation(&distribution_id, &id);
+            let result = super::effects::timed("GetInvalidation", call)
+                .await
+                .map_err(|e| e.to_string());
+            Some(Action::InvalidationLoaded { request, result })
+        }
+        Effect::ReadAudit { log } => {
+            let result = log
+                .path()
+                .and_then(|path| audit::read(&path, None))
                 .map(|entries| entries.into_iter().map(AuditLine).collect());
             Some(Action::AuditLoaded(result))
         }
@@ -99,12 +97,16 @@ pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
     }
 }
 
-/// Carries what the guards need from the configuration into the state: the self-approval
-/// setting of each environment.
+/// Carries what the guards need from the configuration into the state (the self-approval
+/// setting of each environment), and the path of the session's audit file (the demo's own), so
+/// the audit view can say which file it shows.
 pub fn prepare(state: &mut State, backend: &Backend) {
     for env in &state.envs {
         let name = env.spec.name.clone();
         let setting = backend.config.self_approval(&name);
         state.ops.self_approval.insert(name, setting);
+    }
+    if state.ops.audit_path.is_none() {
+        state.ops.audit_path = crate::app::audit_log(state).path().ok();
     }
 }

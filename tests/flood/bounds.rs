@@ -29,7 +29,10 @@ pub(super) fn check_bounds(state: &State, pending: &[Effect], tally: &Tally) {
                 untracked += 1;
                 continue;
             }
-            Effect::Audit { .. } | Effect::ReadAudit { .. } | Effect::WriteFile { .. } => {
+            Effect::Audit { .. }
+            | Effect::ReadAudit { .. }
+            | Effect::WriteFile { .. }
+            | Effect::FetchInvalidation { .. } => {
                 untracked += 1;
                 continue;
             }

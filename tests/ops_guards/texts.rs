@@ -122,10 +122,22 @@ fn audit_lines_round_trip_and_filter_by_time() {
         t2,
         &refusal,
     );
-    audit::append_to(&path, &done).unwrap();
-    audit::append_to(&path, &no).unwrap();
+    let log = audit::Log {
+        mode: audit::Mode::Aws,
+        path: Some(path.clone()),
+    };
+    // Each line is stamped with the wall clock as it is written.
+    assert_eq!(audit::append(&log, &done, &|| t1), Ok(path.clone()));
+    audit::append(&log, &no, &|| t2).unwrap();
+    let (done, no) = (
+        done.stamped(audit::Mode::Aws, t1),
+        no.stamped(audit::Mode::Aws, t2),
+    );
     let all = audit::read(&path, None).unwrap();
     assert_eq!(all, vec![done.clone(), no.clone()]);
+    assert_eq!(all[0].time, "2026-11-25T10:00:00.000Z");
+    assert_eq!(all[0].mode, Some(audit::Mode::Aws));
+    assert_eq!(all[0].simulated_time, None, "only demo entries have one");
     assert_eq!(all[1].outcome, "refused");
     assert_eq!(all[1].guard.as_deref(), Some("read-only"));
     assert_eq!(audit::read(&path, Some(t2)).unwrap(), vec![no]);

@@ -79,6 +79,28 @@ pub async fn act(
             app.dispatch(Action::Input(c));
         }
     }
+    if app
+        .state
+        .ops
+        .dialog
+        .as_ref()
+        .is_some_and(|d| d.changed.is_some())
+    {
+        // A refresh changed the target while the dialog was open: read it (Enter), then type
+        // the name again where it is asked for.
+        app.dispatch(Action::Submit);
+        if let Some(name) = app
+            .state
+            .ops
+            .dialog
+            .as_ref()
+            .and_then(|d| d.must_type().map(str::to_string))
+        {
+            for c in name.chars() {
+                app.dispatch(Action::Input(c));
+            }
+        }
+    }
     let planned = app
         .state
         .ops

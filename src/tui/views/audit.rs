@@ -1,8 +1,9 @@
-//! The audit view: every mutating action of the audit log, newest first — time, identity,
-//! environment, action, outcome and message.
+//! The audit view: every mutating action of the session's audit log (the demo's own file in the
+//! demo), newest first — time, identity, environment, action, outcome and message, and in the demo
+//! the simulated time each acted at.
 
 use super::rows_below_header;
-use crate::app::{State, visible_audit};
+use crate::app::{Mode, State, audit_file, visible_audit};
 use crate::tui::widgets::status::DIM;
 use crate::tui::widgets::table::{self, Col, ListGeom};
 use crate::tui::widgets::text::short_identity;
@@ -22,13 +23,35 @@ const COLUMNS: [Col; 6] = [
     Col::fill("MESSAGE", 20, 4),
 ];
 
-/// Body title.
+/// The demo's columns: the simulated time each action acted at, after the wall-clock time (the
+/// first to go on a narrow terminal).
+const DEMO_COLUMNS: [Col; 7] = [
+    Col::fixed("TIME", 20, 0),
+    Col::fixed("SIMULATED", 20, 6),
+    Col::fixed("WHO", 10, 5),
+    Col::fixed("ENV", 5, 1),
+    Col::fixed("ACTION", 10, 2),
+    Col::fixed("OUTCOME", 13, 3),
+    Col::fill("MESSAGE", 20, 4),
+];
+
+/// Body title: which file, and how many entries.
 pub fn title(state: &State) -> String {
     let a = &state.ops.audit;
     let loading = if a.loading { " · reading…" } else { "" };
     let n = a.entries.len();
     let noun = if n == 1 { "entry" } else { "entries" };
-    format!("Audit log · {n} {noun}{loading}")
+    let file = audit_file(state);
+    let name = std::path::Path::new(&file)
+        .file_name()
+        .map_or(file.clone(), |n| n.to_string_lossy().into_owned());
+    format!("Audit log · {name} · {n} {noun}{loading}")
+}
+
+/// `2026-12-06T05:10:11.123Z` as `2026-12-06 05:10:11`.
+fn shown(time: &str) -> String {
+    let time = time.replace('T', " ").trim_end_matches('Z').to_string();
+    time.get(..19).unwrap_or(&time).to_string()
 }
 
 fn outcome_style(outcome: &str) -> Style {
@@ -54,8 +77,11 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
     let rows = visible_audit(state);
     if rows.is_empty() {
         let p = Paragraph::new(Line::from(Span::styled(
-            "No audited action yet: every approve, reject, deploy, stop, retry, rollback, \
-             freeze and invalidate (done, refused or declined) is recorded here.",
+            format!(
+                "No audited action yet in {}: every approve, reject, deploy, stop, retry, \
+                 rollback, freeze and invalidate (done, refused or declined) is recorded here.",
+                audit_file(state)
+            ),
             DIM,
         )))
         .wrap(ratatui::widgets::Wrap { trim: true });
@@ -65,14 +91,21 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
     let list = rows_below_header(inner);
     let selected = state.ops.audit.scroll.min(rows.len().saturating_sub(1));
     let geom = ListGeom::new(list, rows.len(), Some(selected));
-    table::render(frame, inner, &COLUMNS, &geom, Some(selected), |i| {
+    let demo = state.session.mode == Mode::Demo;
+    let columns: &[Col] = if demo { &DEMO_COLUMNS } else { &COLUMNS };
+    table::render(frame, inner, columns, &geom, Some(selected), |i| {
         let Some(line) = rows.get(i) else {
             return Vec::new();
         };
         let e = &line.0;
-        let time = e.time.replace('T', " ").trim_end_matches('Z').to_string();
-        vec![
-            Line::from(time.get(..19).unwrap_or(&time).to_string()),
+        let mut cells = vec![Line::from(shown(&e.time))];
+        if demo {
+            // An entry of an older version has none.
+            cells.push(Line::from(
+                e.simulated_time.as_deref().map_or("-".to_string(), shown),
+            ));
+        }
+        cells.extend([
             Line::from(
                 e.identity
                     .as_deref()
@@ -83,6 +116,7 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
             Line::from(e.action.clone()),
             Line::from(Span::styled(e.outcome.clone(), outcome_style(&e.outcome))),
             Line::from(e.message.clone()),
-        ]
+        ]);
+        cells
     });
 }
