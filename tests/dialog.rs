@@ -212,3 +212,6 @@ mod parity;
 
 #[path = "dialog/retarget.rs"]
 mod retarget;
+
+#[path = "dialog/editing.rs"]
+mod editing;
