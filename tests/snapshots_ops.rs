@@ -410,8 +410,14 @@ fn every_dialog() -> Vec<(&'static str, State)> {
     update(&mut stop, Action::DialogToggle);
     let mut release = release_picker("prd");
     update(&mut release, Action::Open);
+    // A refresh changed the target under the open dialog: the warning must be read whole.
+    let mut changed = approve_typed.clone();
+    if let Some(d) = changed.ops.dialog.as_mut() {
+        d.changed = Some("the approval of execution e-31 (ships 1.2.0)".into());
+    }
     vec![
         ("approve prd", approve_typed),
+        ("approve prd, target changed", changed),
         (
             "approve prd, nothing typed",
             dialog("prd", OpKind::Approve, ""),
@@ -455,6 +461,17 @@ fn a_small_screen_keeps_the_target_guards_fields_and_send_line_in_sight() {
                 }
                 Err(r) => assert!(text.contains(&format!("✗ {}", r.reason)), "refusal: {at}"),
             }
+            if let Some(was) = &d.changed {
+                let warning = format!(
+                    "⚠ changed while open: it was {was}; it is now {}",
+                    target.text
+                );
+                assert!(text.contains(&warning), "the change: {at}");
+                assert!(
+                    text.contains("Nothing was sent. enter accepts the new target"),
+                    "{at}"
+                );
+            }
             for label in [d.text_label(), d.toggle_label()].into_iter().flatten() {
                 assert!(text.contains(label), "{label}: {at}");
             }
@@ -463,7 +480,7 @@ fn a_small_screen_keeps_the_target_guards_fields_and_send_line_in_sight() {
             }
             let last = lines.iter().rev().find(|l| !l.trim().is_empty()).unwrap();
             assert!(
-                last.contains("esc cancel") || last.starts_with('✗'),
+                last.contains("cancel") || last.starts_with('✗'),
                 "the send line or the refusal closes the dialog: {at}"
             );
         }

@@ -163,11 +163,11 @@ fn bottom(
         let now = d.pinned.as_ref().map_or("?", |t| t.text.as_str());
         let text = format!(
             "⚠ changed while open: it was {was}; it is now {now}. Nothing was sent. {} accepts \
-             the new target · {} cancel",
+             the new target{scroll} · {} cancel",
             key(hints, "submit", "enter"),
             key(hints, "back", "esc")
         );
-        for l in wrap(&text, width, 4) {
+        for l in wrap(&text, width, 6) {
             out.push(Line::from(Span::styled(l, WARN)));
         }
         return (out, cursor);
