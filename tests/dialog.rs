@@ -214,3 +214,6 @@ mod parity;
 
 #[path = "dialog/retarget.rs"]
 mod retarget;
+
+#[path = "dialog/editing.rs"]
+mod editing;

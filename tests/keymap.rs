@@ -230,3 +230,111 @@ fn the_log_views_have_their_own_keys_before_the_normal_ones() {
     );
     assert!(traffic.1.iter().any(|(k, l)| k == "f" && l == "filter"));
 }
+
+#[test]
+fn text_fields_edit_at_the_cursor_in_prompts_and_dialogs() {
+    use shipdeck::app::Edit;
+    let k = Keymap::load(None).unwrap();
+    let none = KeyModifiers::NONE;
+    let ctrl = KeyModifiers::CONTROL;
+    let cases = [
+        (KeyCode::Left, none, Action::Edit(Edit::Left)),
+        (KeyCode::Right, none, Action::Edit(Edit::Right)),
+        (KeyCode::Home, none, Action::Edit(Edit::Home)),
+        (KeyCode::End, none, Action::Edit(Edit::End)),
+        (KeyCode::Char('a'), ctrl, Action::Edit(Edit::Home)),
+        (KeyCode::Char('e'), ctrl, Action::Edit(Edit::End)),
+        (KeyCode::Left, ctrl, Action::Edit(Edit::WordLeft)),
+        (KeyCode::Right, ctrl, Action::Edit(Edit::WordRight)),
+        (KeyCode::Delete, none, Action::Edit(Edit::Delete)),
+        (KeyCode::Char('w'), ctrl, Action::Edit(Edit::DeleteWord)),
+        (KeyCode::Char('u'), ctrl, Action::ClearLine),
+        (KeyCode::Backspace, none, Action::Backspace),
+    ];
+    for mode in [KeyMode::Input, KeyMode::Dialog] {
+        for (code, mods, want) in &cases {
+            assert_eq!(
+                k.action(mode, key(*code, *mods)),
+                Some(want.clone()),
+                "{mode:?} {code:?} {mods:?}"
+            );
+        }
+        // Characters bound in the views are text here.
+        for c in ['q', 'j', 'k', '1', '5', 'A', ']'] {
+            assert_eq!(
+                k.action(mode, key(KeyCode::Char(c), none)),
+                Some(Action::Input(c))
+            );
+        }
+    }
+    // The dialog's plan scrolls with the page keys.
+    assert_eq!(
+        k.action(KeyMode::Dialog, key(KeyCode::PageDown, none)),
+        Some(Action::PageDown)
+    );
+    assert_eq!(
+        k.action(KeyMode::Dialog, key(KeyCode::PageUp, none)),
+        Some(Action::PageUp)
+    );
+    // `?` lists them, with what they do, in both places.
+    let help = shipdeck::tui::hints::hints(&k).help;
+    for (context, action) in [
+        ("typing", "cursor_left"),
+        ("typing", "delete_word"),
+        ("typing", "clear_line"),
+        ("dialog", "cursor_left"),
+        ("dialog", "line_end"),
+        ("dialog", "clear_line"),
+        ("dialog", "page_down"),
+    ] {
+        let entry = help
+            .iter()
+            .find(|e| e.context == context && e.action == action)
+            .unwrap_or_else(|| panic!("{context} {action} not in the help"));
+        assert!(
+            !entry.desc.is_empty() && !entry.keys.is_empty(),
+            "{entry:?}"
+        );
+    }
+}
+
+#[test]
+fn an_editing_key_bound_over_another_is_an_error_at_start_up() {
+    let text = format!("{DEFAULT_KEYMAP}\n");
+    // A user's file binding the cursor to the dialog's Tab.
+    let mine = text.replace(
+        r#"cursor_left  = { keys = ["left", "ctrl-b"], desc = "Cursor one character left" }
+cursor_right"#,
+        r#"cursor_left  = { keys = ["tab"], desc = "Cursor one character left" }
+cursor_right"#,
+    );
+    assert_ne!(mine, text, "the default keymap binds cursor_left");
+    let err = Keymap::from_toml(&mine, "keys.toml").unwrap_err();
+    let KeymapError::Conflict(c) = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(c.key, "tab", "{err}");
+    assert!(
+        [c.first.as_str(), c.second.as_str()].contains(&"cursor_left"),
+        "{err}"
+    );
+    // An override file rebinding it elsewhere loads, and the new key moves the cursor.
+    let dir = std::env::temp_dir().join(format!("shipdeck-keymap-edit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("keymap.toml");
+    std::fs::write(
+        &path,
+        "[dialog]\ncursor_left = { keys = [\"alt-h\"], desc = \"Left\" }\n",
+    )
+    .unwrap();
+    let k = Keymap::load(Some(&path)).unwrap();
+    assert_eq!(
+        k.action(KeyMode::Dialog, key(KeyCode::Char('h'), KeyModifiers::ALT)),
+        Some(Action::Edit(shipdeck::app::Edit::Left))
+    );
+    assert_eq!(
+        k.action(KeyMode::Dialog, key(KeyCode::Left, KeyModifiers::NONE)),
+        None
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

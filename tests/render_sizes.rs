@@ -203,7 +203,7 @@ async fn hostile_states(out: &mut Vec<(String, State)>) {
         snapshot(out, &format!("hostile_{view:?}"), &rig);
     }
     let input = LineInput {
-        text: hostile(6),
+        text: hostile(6).into(),
         completions: vec![hostile(1); 40],
     };
     let state = &mut rig.app.state;

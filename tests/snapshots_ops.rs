@@ -1,6 +1,7 @@
 //! Snapshot tests of every action dialog (approve, reject, approve on prd with the typed
 //! confirmation, deploy, stop, retry, rollback, freeze, invalidate, sending, done), a refusal in
-//! the status bar and the audit view, at 80×24 and 160×48.
+//! the status bar and the audit view, at 80×24, 100×30 and 160×48; what a dialog keeps in sight
+//! on a small screen and how its plan scrolls.
 
 mod common;
 
@@ -14,7 +15,10 @@ use shipdeck::tui::hints::hints;
 use shipdeck::tui::keymap::Keymap;
 use shipdeck::tui::render::draw;
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+/// Where every dialog is checked and drawn.
+const SIZES: [(u16, u16); 3] = [(80, 24), (100, 30), (160, 48)];
+/// Where the other views of this file are drawn.
+const VIEW_SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 
 fn render(state: &State, w: u16, h: u16) -> String {
     let hints = hints(&Keymap::load(None).unwrap());
@@ -33,7 +37,12 @@ fn render(state: &State, w: u16, h: u16) -> String {
 }
 
 fn snap(state: &State, name: &str) {
-    for (w, h) in SIZES {
+    let sizes: &[(u16, u16)] = if state.ops.dialog.is_some() {
+        &SIZES
+    } else {
+        &VIEW_SIZES
+    };
+    for &(w, h) in sizes {
         insta::assert_snapshot!(format!("{name}_{w}x{h}"), render(state, w, h));
     }
 }
@@ -264,7 +273,7 @@ fn release_picker_counts_the_older_packages_and_names_the_skipped_keys() {
     let mut catalogue = release_catalogue(&versions, 30);
     catalogue.skipped = vec!["releases/README.txt".into(), "releases/latest.zip".into()];
     let s = release_picker_with("prd", Ok(catalogue));
-    for (w, h) in SIZES {
+    for (w, h) in VIEW_SIZES {
         let screen = render(&s, w, h);
         for text in [
             "the newest 30 of 45 packages; 15 older (down to 1.0.0):",
@@ -347,4 +356,254 @@ fn rollback_dialog_with_the_stage_listing() {
     );
     update(&mut s, Action::Down);
     snap(&s, "dialog_rollback_listed");
+}
+
+/// The lines inside the open dialog's frame on a `w`×`h` screen, trailing blanks trimmed.
+fn dialog_lines(state: &State, w: u16, h: u16) -> Vec<String> {
+    use ratatui::layout::Rect;
+    use ratatui::widgets::Block;
+    let hints = hints(&Keymap::load(None).unwrap());
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| draw(f, state, &hints)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    let body = shipdeck::tui::render::Areas::new(Rect::new(0, 0, w, h))
+        .unwrap()
+        .body;
+    let inner = Block::bordered().inner(shipdeck::tui::views::dialog::area(body));
+    (inner.y..inner.bottom())
+        .map(|y| {
+            let line: String = (inner.x..inner.right())
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect();
+            line.trim_end().to_string()
+        })
+        .collect()
+}
+
+/// Text with every run of whitespace made one space (lines joined), to find wrapped text in.
+fn flat(lines: &[String]) -> String {
+    lines
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Text without any whitespace, to find a long word cut across lines in.
+fn dense(text: &str) -> String {
+    text.split_whitespace().collect()
+}
+
+/// Tells the dialog how many plan lines a `w`×`h` screen shows, as the terminal loop does.
+fn measure(s: &mut State, w: u16, h: u16) {
+    let area = ratatui::layout::Rect::new(0, 0, w, h);
+    while let Some(action) = shipdeck::tui::render::page_rows(s, area) {
+        if !matches!(action, Action::PlanRows { .. }) {
+            break;
+        }
+        update(s, action);
+    }
+}
+
+/// Every dialog kind, as an operator would have it open.
+fn every_dialog() -> Vec<(&'static str, State)> {
+    let mut approve_typed = dialog("prd", OpKind::Approve, "dashboards green");
+    update(&mut approve_typed, Action::DialogNext);
+    type_text(&mut approve_typed, "prd");
+    let mut stop = dialog("prd", OpKind::Stop, "bad release");
+    update(&mut stop, Action::DialogToggle);
+    let mut release = release_picker("prd");
+    update(&mut release, Action::Open);
+    // A refresh changed the target under the open dialog: the warning must be read whole.
+    let mut changed = approve_typed.clone();
+    if let Some(d) = changed.ops.dialog.as_mut() {
+        d.changed = Some("the approval of execution e-31 (ships 1.2.0)".into());
+    }
+    vec![
+        ("approve prd", approve_typed),
+        ("approve prd, target changed", changed),
+        (
+            "approve prd, nothing typed",
+            dialog("prd", OpKind::Approve, ""),
+        ),
+        ("reject", dialog("prd", OpKind::Reject, "")),
+        ("deploy", dialog("dev", OpKind::Deploy, "")),
+        ("stop", stop),
+        ("retry", dialog("stg", OpKind::Retry, "")),
+        ("rollback", dialog("dev", OpKind::Rollback, "e-11")),
+        ("freeze", dialog("dev", OpKind::Freeze, "release freeze")),
+        (
+            "invalidate",
+            dialog("dev", OpKind::Invalidate, "/index.html /assets/*"),
+        ),
+        ("release prd", release),
+    ]
+}
+
+#[test]
+fn a_small_screen_keeps_the_target_guards_fields_and_send_line_in_sight() {
+    for (name, s) in every_dialog() {
+        let d = s.ops.dialog.clone().unwrap();
+        for (w, h) in SIZES {
+            let lines = dialog_lines(&s, w, h);
+            let text = flat(&lines);
+            let at = format!("{name} at {w}x{h}:\n{}", lines.join("\n"));
+            let target = d.target().expect("every dialog has a target");
+            assert!(
+                text.contains(&format!("acts on: {}", target.text)),
+                "what it acts on: {at}"
+            );
+            match &d.planned {
+                Ok(plan) => {
+                    for g in &plan.guards {
+                        assert!(
+                            text.contains(&format!("✓ {}", g.note)),
+                            "guard {}: {at}",
+                            g.note
+                        );
+                    }
+                }
+                Err(r) => assert!(text.contains(&format!("✗ {}", r.reason)), "refusal: {at}"),
+            }
+            if let Some(was) = &d.changed {
+                let warning = format!(
+                    "⚠ changed while open: it was {was}; it is now {}",
+                    target.text
+                );
+                assert!(text.contains(&warning), "the change: {at}");
+                assert!(
+                    text.contains("Nothing was sent. enter accepts the new target"),
+                    "{at}"
+                );
+            }
+            for label in [d.text_label(), d.toggle_label()].into_iter().flatten() {
+                assert!(text.contains(label), "{label}: {at}");
+            }
+            if let Some(n) = d.must_type() {
+                assert!(text.contains(&format!("Type `{n}` to confirm:")), "{at}");
+            }
+            let last = lines.iter().rev().find(|l| !l.trim().is_empty()).unwrap();
+            assert!(
+                last.contains("cancel") || last.starts_with('✗'),
+                "the send line or the refusal closes the dialog: {at}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_plan_scrolls_to_the_whole_aws_command_with_more_lines_marked() {
+    for (name, mut s) in every_dialog() {
+        let Ok(plan) = s.ops.dialog.clone().unwrap().planned else {
+            continue;
+        };
+        for (w, h) in SIZES {
+            measure(&mut s, w, h);
+            let rows = s.ops.dialog.as_ref().unwrap().rows.expect("measured");
+            let mut seen = Vec::new();
+            for _ in 0..20 {
+                let lines = dialog_lines(&s, w, h);
+                if rows.total > rows.shown {
+                    let more = lines.iter().any(|l| l.contains("more plan line"));
+                    assert!(
+                        more,
+                        "{name} at {w}x{h}: no 'more' line:\n{}",
+                        lines.join("\n")
+                    );
+                    assert!(flat(&lines).contains("pagedown/pageup scroll"));
+                }
+                seen.extend(lines);
+                update(&mut s, Action::PageDown);
+            }
+            let seen = dense(&flat(&seen));
+            assert!(
+                seen.contains(&dense(&plan.aws_command)),
+                "{name} at {w}x{h}: the aws command in full, token and all: {}",
+                plan.aws_command
+            );
+            for _ in 0..20 {
+                update(&mut s, Action::PageUp);
+            }
+            assert_eq!(
+                s.ops.dialog.as_ref().unwrap().scroll,
+                0,
+                "{name}: back at the top"
+            );
+        }
+    }
+}
+
+#[test]
+fn approve_dialog_scrolled_to_its_aws_command() {
+    let mut s = dialog("prd", OpKind::Approve, "dashboards green");
+    update(&mut s, Action::DialogNext);
+    type_text(&mut s, "prd");
+    measure(&mut s, 80, 24);
+    update(&mut s, Action::PageDown);
+    update(&mut s, Action::PageDown);
+    insta::assert_snapshot!("dialog_approve_prd_scrolled_80x24", render(&s, 80, 24));
+}
+
+#[test]
+fn the_watch_note_under_a_done_dialog_wraps() {
+    let mut s = dialog("dev", OpKind::Rollback, "e-11");
+    let fx = update(&mut s, Action::Submit);
+    let Some(shipdeck::app::Effect::ApplyOp { request, .. }) = fx.first() else {
+        panic!("{fx:?}")
+    };
+    update(
+        &mut s,
+        Action::OpApplied {
+            request: *request,
+            outcome: Outcome::done("rolled back: execution e-14", Some("e-14".into())),
+            audit_error: None,
+        },
+    );
+    let note = "seen: rollback execution e-14 is InProgress in Deploy (stage Deploy, target e-11, \
+                1.3.0); watching until it succeeds or fails";
+    s.ops.dialog.as_mut().unwrap().watch_note = Some(note.into());
+    for (w, h) in SIZES {
+        let lines = dialog_lines(&s, w, h);
+        assert!(
+            flat(&lines).contains(note),
+            "{w}x{h}: the note whole:\n{}",
+            lines.join("\n")
+        );
+    }
+}
+
+#[test]
+fn a_dialog_field_shows_its_cursor_and_scrolls_a_long_value() {
+    use shipdeck::app::Edit;
+    let paths: Vec<String> = (0..12).map(|i| format!("/assets/app-{i}.js")).collect();
+    let mut s = dialog("dev", OpKind::Invalidate, &paths.join(" "));
+    let hints = hints(&Keymap::load(None).unwrap());
+    let label = "Paths (space separated): ";
+    let look = |s: &State| {
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        terminal.draw(|f| draw(f, s, &hints)).unwrap();
+        let at = terminal.get_cursor_position().unwrap();
+        let buffer = terminal.backend().buffer().clone();
+        let row: String = (0..80)
+            .map(|x| buffer[(x, at.y)].symbol().to_string())
+            .collect();
+        (row, at.x, buffer[(at.x, at.y)].symbol().to_string())
+    };
+    let (row, _, under) = look(&s);
+    assert!(row.contains(label), "the cursor is on the field: {row}");
+    assert!(row.contains("/assets/app-11.js"), "the end in sight: {row}");
+    assert!(!row.contains("/assets/app-0.js"), "{row}");
+    assert_eq!(under, " ", "after the last character");
+    update(&mut s, Action::Edit(Edit::Home));
+    let (row, x, under) = look(&s);
+    assert!(row.contains(&format!("{label}/assets/app-0.js")), "{row}");
+    assert_eq!(under, "/");
+    assert_eq!(
+        usize::from(x),
+        row[..row.find(label).unwrap()].chars().count() + label.len(),
+        "the cursor on the first character"
+    );
+    update(&mut s, Action::Edit(Edit::WordRight));
+    let (_, x2, under) = look(&s);
+    assert!(x2 > x && under == "a", "a word on: {under:?}");
 }

@@ -135,12 +135,14 @@ pub enum Action {
     ToggleHelp,
     /// Open the `:` command line.
     CommandOpen,
-    /// Type a character in the command line or filter.
+    /// Type a character at the cursor of the prompt or dialog field being typed in.
     Input(char),
-    /// Delete the character before the cursor in the command line or filter.
+    /// Delete the character before the cursor of the prompt or dialog field.
     Backspace,
-    /// Clear the command line, filter or search being typed.
+    /// Clear the prompt or dialog field being typed in.
     ClearLine,
+    /// Move the cursor or delete in the prompt or dialog field being typed in.
+    Edit(super::Edit),
     /// Complete the command line.
     Complete,
     /// Run the command line or keep the filter.
@@ -175,6 +177,14 @@ pub enum Action {
     DialogNext,
     /// Flip the dialog's option (stop: abandon; retry: all actions).
     DialogToggle,
+    /// The open dialog's plan area shows `shown` of the plan's `total` lines (sent by the
+    /// terminal loop when it changes), so that paging through the plan stops at its end.
+    PlanRows {
+        /// Lines the plan area shows at once.
+        shown: usize,
+        /// Lines of the whole plan at the dialog's width.
+        total: usize,
+    },
     /// The one call of a confirmation answered (or was refused at the last moment).
     OpApplied {
         /// The request this answers.
@@ -222,6 +232,16 @@ impl Action {
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, a)| a.clone())
+    }
+
+    /// The edit of a text field this key-level action makes, if it is one.
+    pub fn edit(&self) -> Option<super::Edit> {
+        match self {
+            Action::Backspace => Some(super::Edit::Backspace),
+            Action::ClearLine => Some(super::Edit::Clear),
+            Action::Edit(e) => Some(*e),
+            _ => None,
+        }
     }
 
     /// Every bindable action name, in the help screen's order.

@@ -1,6 +1,6 @@
 //! The names of the actions a key can be bound to in keymap files, in the help screen's order.
 
-use super::{Action, View};
+use super::{Action, Edit, View};
 use crate::ops::OpKind;
 
 /// `(name, action)` for every bindable action.
@@ -38,6 +38,14 @@ pub(super) const BINDINGS: &[(&str, Action)] = &[
     ("complete", Action::Complete),
     ("backspace", Action::Backspace),
     ("clear_line", Action::ClearLine),
+    ("delete_char", Action::Edit(Edit::Delete)),
+    ("delete_word", Action::Edit(Edit::DeleteWord)),
+    ("cursor_left", Action::Edit(Edit::Left)),
+    ("cursor_right", Action::Edit(Edit::Right)),
+    ("word_left", Action::Edit(Edit::WordLeft)),
+    ("word_right", Action::Edit(Edit::WordRight)),
+    ("line_start", Action::Edit(Edit::Home)),
+    ("line_end", Action::Edit(Edit::End)),
     ("approve", Action::Op(OpKind::Approve)),
     ("reject", Action::Op(OpKind::Reject)),
     ("deploy", Action::Op(OpKind::Deploy)),

@@ -1,6 +1,7 @@
-//! The plan/confirm dialog's reducer: typing re-plans, Enter sends exactly once, Esc declines.
+//! The plan/confirm dialog's reducer: typing and editing re-plan, the page keys scroll the plan,
+//! Enter sends exactly once, Esc declines.
 
-use super::ops_state::{AuditLine, Dialog, Field, InFlight, Phase};
+use super::ops_state::{AuditLine, Dialog, Field, InFlight, Phase, PlanRows};
 use super::{Action, Effect, Level, State, ops_plan};
 use crate::ops::audit::Entry;
 use crate::ops::{Guard, Refusal};
@@ -8,30 +9,49 @@ use crate::ops::{Guard, Refusal};
 /// Longest text accepted in a dialog field (the plans check the real limits).
 const MAX_TEXT: usize = 4096;
 
+/// Lines a page key scrolls the plan before the terminal loop has said how many it shows.
+const DEFAULT_PAGE: usize = 5;
+
 /// A key while the dialog is open.
 pub(super) fn key(state: &mut State, action: Action) -> Vec<Effect> {
     let Some(d) = state.ops.dialog.as_mut() else {
         return Vec::new();
     };
     match (&d.phase, action) {
-        (Phase::Editing, Action::Input(c)) if !c.is_control() => {
-            let field = match d.field {
-                Field::Text => &mut d.text,
-                Field::Confirm => &mut d.typed,
-                Field::Package => return Vec::new(),
-            };
-            if field.chars().count() < MAX_TEXT {
-                field.push(c);
+        (Phase::Editing, Action::Input(c)) => {
+            if let Some(field) = d.focused() {
+                // A full field or a control character changes nothing: no re-plan either.
+                if field.insert(c, MAX_TEXT) {
+                    edited(state);
+                }
             }
-            edited(state);
         }
-        (Phase::Editing, Action::Backspace) => {
-            match d.field {
-                Field::Text => d.text.pop(),
-                Field::Confirm => d.typed.pop(),
-                Field::Package => None,
+        (Phase::Editing, action) if action.edit().is_some() => {
+            let edit = action.edit();
+            let changed = match (d.focused(), edit) {
+                (Some(field), Some(edit)) => field.edit(edit),
+                _ => false,
             };
-            edited(state);
+            // A cursor move is no edit: the plan and its pinned target stay as they are.
+            if changed {
+                edited(state);
+            }
+        }
+        (_, Action::PlanRows { shown, total }) => {
+            let rows = PlanRows { shown, total };
+            d.rows = Some(rows);
+            d.scroll = d.scroll.min(rows.max_scroll());
+        }
+        (_, Action::PageDown) => {
+            let (page, max) = d
+                .rows
+                .map_or((DEFAULT_PAGE, usize::MAX), |r| (r.page(), r.max_scroll()));
+            d.scroll = d.scroll.saturating_add(page).min(max);
+        }
+        (_, Action::PageUp) => {
+            let page = d.rows.map_or(DEFAULT_PAGE, PlanRows::page);
+            let max = d.rows.map_or(usize::MAX, PlanRows::max_scroll);
+            d.scroll = d.scroll.min(max).saturating_sub(page);
         }
         (Phase::Editing, Action::DialogNext | Action::Complete) => {
             let has_confirm = d.must_type().is_some();
@@ -255,8 +275,8 @@ pub(super) fn new(state: &State, kind: crate::ops::OpKind, env: usize, nonce: u6
     let mut d = Dialog {
         kind,
         env,
-        text: String::new(),
-        typed: String::new(),
+        text: Default::default(),
+        typed: Default::default(),
         confirm_name: state
             .envs
             .get(env)
@@ -274,6 +294,8 @@ pub(super) fn new(state: &State, kind: crate::ops::OpKind, env: usize, nonce: u6
         package: None,
         candidates: None,
         listing: None,
+        scroll: 0,
+        rows: None,
     };
     d.planned = ops_plan::plan(state, &d);
     d.pinned = d.target().cloned();

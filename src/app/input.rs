@@ -16,7 +16,9 @@ enum Prompt {
     Search,
 }
 
-/// Keys while the command line, the filter or the search is open.
+/// Keys while the command line, the filter or the search is open: typing and editing at the
+/// cursor re-run what the prompt drives (completions, the filter, the search); a cursor move
+/// alone does not.
 pub(super) fn input(state: &mut State, action: Action) -> Vec<Effect> {
     let names = env_names(state);
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
@@ -32,24 +34,25 @@ pub(super) fn input(state: &mut State, action: Action) -> Vec<Effect> {
     };
     let is_command = kind == Prompt::Command;
     match action {
-        Action::Input(c) if !c.is_control() => {
-            if line.text.chars().count() >= MAX_INPUT {
+        Action::Input(c) => {
+            if !line.text.insert(c, MAX_INPUT) {
                 return Vec::new();
             }
-            line.text.push(c);
         }
-        Action::Backspace => {
-            line.text.pop();
+        action if action.edit().is_some() => {
+            let changed = action.edit().is_some_and(|e| line.text.edit(e));
+            if !changed {
+                return Vec::new();
+            }
         }
-        Action::ClearLine => line.text.clear(),
         Action::Complete if is_command => {
-            if let Some(prefix) = common_prefix(&line.completions)
+            if let Some(mut prefix) = common_prefix(&line.completions)
                 && prefix.len() > line.text.trim_end().len()
             {
-                line.text = prefix;
                 if line.completions.len() == 1 {
-                    line.text.push(' ');
+                    prefix.push(' ');
                 }
+                line.text.set(prefix);
             }
         }
         Action::Back => {
@@ -68,7 +71,7 @@ pub(super) fn input(state: &mut State, action: Action) -> Vec<Effect> {
             return Vec::new();
         }
         Action::Submit if is_command => {
-            let text = line.text.clone();
+            let text = line.text.value().to_string();
             state.overlay = None;
             // What the status bar says next is this command's outcome, not an older one's.
             state.status = None;
@@ -102,7 +105,7 @@ pub(super) fn input(state: &mut State, action: Action) -> Vec<Effect> {
         }
         _ => return Vec::new(),
     }
-    let text = line.text.clone();
+    let text = line.text.value().to_string();
     match kind {
         Prompt::Command => {
             if let Some(Overlay::Command(line)) = state.overlay.as_mut() {

@@ -41,7 +41,7 @@ pub(super) fn key(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
                 state.logs.search.clone()
             };
             state.overlay = Some(Overlay::Search(LineInput {
-                text,
+                text: text.into(),
                 completions: Vec::new(),
             }));
         }
@@ -79,7 +79,7 @@ pub(super) fn key(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
             state.traffic.committed = state.traffic.filter.clone();
             let text = state.traffic.filter_text.clone();
             state.overlay = Some(Overlay::Filter(LineInput {
-                text,
+                text: text.into(),
                 completions: Vec::new(),
             }));
         }

@@ -21,6 +21,7 @@ mod ops_update;
 mod ops_watch;
 mod poll;
 mod summary;
+mod text_input;
 mod traffic;
 mod traffic_batch;
 mod traffic_charts;
@@ -45,10 +46,11 @@ pub use ops_command::{AUDIT_COMMAND, OP_COMMANDS};
 pub use ops_plan::ask as dialog_ask;
 pub use ops_release::{deployed_version, older_candidates};
 pub use ops_state::{
-    AuditLine, AuditView, Dialog, Field, InFlight, OpsState, Phase, ReleasePicker, Watch,
+    AuditLine, AuditView, Dialog, Field, InFlight, OpsState, Phase, PlanRows, ReleasePicker, Watch,
 };
 pub use ops_watch::WATCH_POLL;
 pub use summary::{Deployed, EnvSummary, PipelineHealth, deployed};
+pub use text_input::{Edit, TextInput, Window};
 pub use traffic::{
     CHART_STEP, DETAIL_KEEP, FullLine, Incomplete, Panel, Preset, Traffic, TrafficBatch,
 };

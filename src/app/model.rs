@@ -225,11 +225,11 @@ pub struct StatusMsg {
     pub at: Timestamp,
 }
 
-/// A one-line text input (command line or filter).
+/// A prompt: the command line, a filter or a search.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LineInput {
-    /// The text typed so far.
-    pub text: String,
+    /// The text typed so far, with its cursor.
+    pub text: super::TextInput,
     /// Completions for the current text.
     pub completions: Vec<String>,
 }

@@ -237,7 +237,7 @@ fn select_candidate(state: &mut State, row: usize, by_operator: bool) {
     };
     let id = pick.id.clone();
     if let Some(d) = state.ops.dialog.as_mut() {
-        d.text = id;
+        d.text = id.into();
     }
     if by_operator {
         dialog::edited(state);

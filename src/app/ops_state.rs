@@ -1,7 +1,7 @@
 //! The state of the console's actions: the plan/confirm dialog, the call in flight, the watch
 //! after it, the audit view and the per-environment settings the guards need.
 
-use super::RequestId;
+use super::{RequestId, TextInput};
 use crate::cloud::Invalidation;
 use crate::domain::{ExecutionSummary, Timestamp, Version};
 use crate::ops::audit::Entry;
@@ -48,9 +48,9 @@ pub struct Dialog {
     /// Environment index.
     pub env: usize,
     /// The comment, reason, paths or execution id typed so far.
-    pub text: String,
+    pub text: TextInput,
     /// The confirmation typed so far.
-    pub typed: String,
+    pub typed: TextInput,
     /// The name to type when the environment is protected (known before any plan exists).
     pub confirm_name: Option<String>,
     /// The option (stop: abandon; retry: all actions).
@@ -81,6 +81,37 @@ pub struct Dialog {
     pub candidates: Option<Result<Vec<ExecutionSummary>, String>>,
     /// Rollback: the listing request in flight.
     pub listing: Option<RequestId>,
+    /// Lines of the plan scrolled out of sight above its area.
+    pub scroll: usize,
+    /// How many lines the plan area shows and the plan has, once the terminal loop said so.
+    pub rows: Option<PlanRows>,
+}
+
+/// The plan area's size as last drawn: what paging through the plan goes by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlanRows {
+    /// Lines the area shows at once.
+    pub shown: usize,
+    /// Lines of the whole plan.
+    pub total: usize,
+}
+
+impl PlanRows {
+    /// The furthest the plan scrolls: its last line at the bottom of the area, under the
+    /// "more above" line (an area of fewer than 3 lines has no such lines).
+    pub fn max_scroll(self) -> usize {
+        match self.total.checked_sub(self.shown) {
+            None | Some(0) => 0,
+            Some(hidden) if self.shown >= 3 => hidden + 1,
+            Some(hidden) => hidden,
+        }
+    }
+
+    /// Lines one page key moves: the plan lines shown between the two "more" lines, less one
+    /// kept in sight.
+    pub fn page(self) -> usize {
+        self.shown.saturating_sub(3).max(1)
+    }
 }
 
 impl Dialog {
@@ -125,6 +156,15 @@ impl Dialog {
                 ..
             }) => Some(name),
             _ => None,
+        }
+    }
+
+    /// The text field that takes typing and edits, if the focused field is one.
+    pub fn focused(&mut self) -> Option<&mut TextInput> {
+        match self.field {
+            Field::Text => Some(&mut self.text),
+            Field::Confirm => Some(&mut self.typed),
+            Field::Package => None,
         }
     }
 

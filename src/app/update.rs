@@ -141,14 +141,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             let names: Vec<&str> = names.iter().map(String::as_str).collect();
             let completions = super::ops_command::completions(state.session.read_only, "", &names);
             state.overlay = Some(Overlay::Command(LineInput {
-                text: String::new(),
+                text: Default::default(),
                 completions,
             }));
         }
         Action::FilterOpen => {
             let text = state.filter.clone();
             state.overlay = Some(Overlay::Filter(LineInput {
-                text,
+                text: text.into(),
                 completions: Vec::new(),
             }));
         }
@@ -171,6 +171,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Input(_)
         | Action::Backspace
         | Action::ClearLine
+        | Action::Edit(_)
+        | Action::PlanRows { .. }
         | Action::Complete
         | Action::Submit
         | Action::ToggleFollow

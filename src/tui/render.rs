@@ -169,9 +169,19 @@ pub fn hit_test(state: &State, area: Rect, column: u16, row: u16) -> Option<Acti
 }
 
 /// The [`Action::PageRows`] a screen of `area` calls for: the rows [`draw`] would show in the
-/// Logs or Traffic list, when one is on screen and the core does not know it yet.
+/// Logs or Traffic list, when one is on screen and the core does not know it yet; first the
+/// [`Action::PlanRows`] of an open dialog's plan area, likewise.
 pub fn page_rows(state: &State, area: Rect) -> Option<Action> {
     let areas = Areas::new(area)?;
+    if let Some(d) = &state.ops.dialog
+        && let Some(rows) = views::dialog::plan_rows(state, areas.body)
+        && d.rows != Some(rows)
+    {
+        return Some(Action::PlanRows {
+            shown: rows.shown,
+            total: rows.total,
+        });
+    }
     let inner = body_block(state).inner(areas.body);
     let (rows, known) = match state.view {
         View::Logs => (views::logs::page_rows(state, inner), state.logs.page),

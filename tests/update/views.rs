@@ -1,6 +1,8 @@
 //! Navigation, views, help, the command line, quitting, summaries and prompt caps.
 
 use super::*;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use shipdeck::tui::keymap::{KeyMode, Keymap};
 
 #[test]
 fn navigation_moves_within_visible_rows() {
@@ -243,4 +245,98 @@ fn ctrl_u_clears_a_prompt_and_a_command_run_replaces_an_older_message() {
     update(&mut s, Action::Submit);
     assert_eq!(s.view, View::Logs);
     assert_ne!(s.status.as_ref(), Some(&error), "the old error is gone");
+}
+
+/// A key pressed as the console would: through the default keymap, in the mode of the moment.
+fn press(s: &mut shipdeck::app::State, code: KeyCode, mods: KeyModifiers) {
+    let keymap = Keymap::load(None).unwrap();
+    if let Some(action) = keymap.action(KeyMode::of(s), KeyEvent::new(code, mods)) {
+        update(s, action);
+    }
+}
+
+fn keys(s: &mut shipdeck::app::State, text: &str) {
+    for c in text.chars() {
+        press(s, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+}
+
+fn prompt_text(s: &shipdeck::app::State) -> String {
+    match &s.overlay {
+        Some(Overlay::Command(l) | Overlay::Filter(l) | Overlay::Search(l)) => l.text.to_string(),
+        other => panic!("no prompt open: {other:?}"),
+    }
+}
+
+#[test]
+fn every_prompt_edits_at_the_cursor() {
+    let none = KeyModifiers::NONE;
+    // (view, the key that opens the prompt, typed, fixed)
+    let cases = [
+        (View::Environments, ':', "trafic", "traffic"),
+        (View::Environments, '/', "prx", "prdx"),
+        (View::Logs, '/', "EROR", "ERROR"),
+        (View::Logs, 'f', "EROR", "ERROR"),
+        (View::Traffic, 'f', "stats>=500", "status>=500"),
+    ];
+    for (view, open, typed, fixed) in cases {
+        let mut s = loaded();
+        update(&mut s, Action::Show(view));
+        keys(&mut s, &open.to_string());
+        press(&mut s, KeyCode::Char('u'), KeyModifiers::CONTROL);
+        keys(&mut s, typed);
+        // The missing letter, typed where it belongs: Home, then Right up to it.
+        let at = typed
+            .chars()
+            .zip(fixed.chars())
+            .position(|(a, b)| a != b)
+            .unwrap();
+        press(&mut s, KeyCode::Home, none);
+        for _ in 0..at {
+            press(&mut s, KeyCode::Right, none);
+        }
+        let missing = fixed.chars().nth(at).unwrap();
+        keys(&mut s, &missing.to_string());
+        assert_eq!(prompt_text(&s), fixed, "{view:?} {open}");
+        match (view, open) {
+            (View::Traffic, _) => {
+                assert_eq!(s.traffic.filter_text, fixed);
+                assert_eq!(s.traffic.filter_error, None, "the filter applies as fixed");
+            }
+            (_, '/') if view == View::Logs => assert_eq!(s.logs.search, fixed),
+            _ if open != ':' => assert_eq!(s.filter, fixed, "{view:?} {open}"),
+            _ => {}
+        }
+        // ctrl-w takes the word before the cursor, ctrl-u the rest, then Esc closes.
+        press(&mut s, KeyCode::End, none);
+        press(&mut s, KeyCode::Char('w'), KeyModifiers::CONTROL);
+        assert!(prompt_text(&s).len() < fixed.len(), "{view:?} {open}");
+        press(&mut s, KeyCode::Char('u'), KeyModifiers::CONTROL);
+        assert_eq!(prompt_text(&s), "", "{view:?} {open}");
+        press(&mut s, KeyCode::Esc, none);
+        assert_eq!(s.overlay, None);
+    }
+}
+
+#[test]
+fn a_full_prompt_takes_no_character_wherever_the_cursor_is() {
+    let mut s = loaded();
+    update(&mut s, Action::CommandOpen);
+    for _ in 0..shipdeck::app::MAX_INPUT {
+        update(&mut s, Action::Input('x'));
+    }
+    press(&mut s, KeyCode::Home, KeyModifiers::NONE);
+    keys(&mut s, "yz");
+    let text = prompt_text(&s);
+    assert_eq!(text.chars().count(), shipdeck::app::MAX_INPUT);
+    assert!(
+        text.starts_with('x'),
+        "nothing typed at the start of a full line"
+    );
+    press(&mut s, KeyCode::Delete, KeyModifiers::NONE);
+    keys(&mut s, "y");
+    assert!(
+        prompt_text(&s).starts_with('y'),
+        "room again after a delete"
+    );
 }

@@ -1,7 +1,7 @@
 //! The prompts at the bottom: the `:` command line with its completions, the `/` filter and
 //! search, and the question before an export replaces a file.
 
-use crate::app::{COMMANDS, LineInput, ReplaceFile, State, View, size_text};
+use crate::app::{COMMANDS, LineInput, ReplaceFile, State, TextInput, View, size_text};
 use crate::tui::render::Areas;
 use crate::tui::widgets::status::DIM;
 use crate::tui::widgets::text::{ellipsize, width};
@@ -14,27 +14,22 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 /// Most completions listed above the command line.
 const MAX_COMPLETIONS: usize = 8;
 
-/// Draws a prompt (`:` or `/`) with its text and the cursor on the footer line.
-fn prompt(frame: &mut Frame, area: Rect, sigil: &str, text: &str, right: Option<String>) {
-    let avail = usize::from(area.width).saturating_sub(3);
-    // Keep the end of a long text visible, where the cursor is.
-    let shown: String = if width(text) > avail {
-        let skip = text.chars().count().saturating_sub(avail);
-        text.chars().skip(skip).collect()
-    } else {
-        text.to_string()
-    };
+/// Draws a prompt (`:` or `/`) with its text and the cursor on the footer line: a text longer
+/// than the line scrolls sideways so that the cursor stays in sight.
+fn prompt(frame: &mut Frame, area: Rect, sigil: &str, text: &TextInput, right: Option<String>) {
+    let room = usize::from(area.width).saturating_sub(width(sigil));
+    let shown = text.window(room);
     let style = Style::new().fg(Color::White).bg(Color::Black);
     let line = Line::from(vec![
         Span::styled(
             sigil.to_string(),
             Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
         ),
-        Span::raw(shown.clone()),
+        Span::raw(shown.text.clone()),
     ]);
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(line).style(style), area);
-    let used = width(sigil) + width(&shown);
+    let used = width(sigil) + width(&shown.text);
     if let Some(r) = right.filter(|r| used + width(r) + 2 <= usize::from(area.width)) {
         frame.render_widget(
             Paragraph::new(Line::from(Span::styled(r, DIM)).right_aligned()),
@@ -43,7 +38,7 @@ fn prompt(frame: &mut Frame, area: Rect, sigil: &str, text: &str, right: Option<
     }
     let x = area
         .x
-        .saturating_add(u16::try_from(used).unwrap_or(u16::MAX))
+        .saturating_add(u16::try_from(width(sigil) + shown.cursor).unwrap_or(u16::MAX))
         .min(area.right().saturating_sub(1));
     frame.set_cursor_position(Position::new(x, area.y));
 }
@@ -145,5 +140,12 @@ pub fn render_replace(frame: &mut Frame, q: &ReplaceFile, areas: &Areas) {
         q.job.len()
     );
     let right = "y replaces · any other key keeps it ".to_string();
-    prompt(frame, areas.footer, "export: ", &text, Some(right));
+    // The cursor after the question: its end (`y/N`) stays in sight.
+    prompt(
+        frame,
+        areas.footer,
+        "export: ",
+        &TextInput::new(text),
+        Some(right),
+    );
 }

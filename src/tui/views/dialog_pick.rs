@@ -10,11 +10,14 @@ use ratatui::text::{Line, Span};
 /// Candidates shown at most.
 const SHOWN: usize = 5;
 
-/// The candidate lines of a rollback dialog (nothing for other actions).
-pub fn lines(state: &State, d: &Dialog, width: usize) -> Vec<Line<'static>> {
-    if d.kind != OpKind::Rollback {
+/// The candidate lines of a rollback dialog (nothing for other actions), in at most `rows`
+/// lines: fewer candidates on a small screen, the chosen one always among them (none in fewer
+/// than 2 lines: the field and the dialog's first line name the chosen one).
+pub fn lines(state: &State, d: &Dialog, width: usize, rows: usize) -> Vec<Line<'static>> {
+    if d.kind != OpKind::Rollback || rows < 2 {
         return Vec::new();
     }
+    let shown = SHOWN.min(rows - 1);
     let (older, listed) = older_candidates(state, d);
     let head = match (&d.candidates, listed) {
         (_, true) => "Earlier executions that succeeded in the stage (↑/↓ choose):".to_string(),
@@ -33,8 +36,8 @@ pub fn lines(state: &State, d: &Dialog, width: usize) -> Vec<Line<'static>> {
         .iter()
         .position(|e| e.id == d.text.trim())
         .unwrap_or(0);
-    let skip = at.saturating_sub(SHOWN - 1);
-    for e in older.iter().skip(skip).take(SHOWN) {
+    let skip = at.saturating_sub(shown - 1);
+    for e in older.iter().skip(skip).take(shown) {
         let chosen = e.id == d.text.trim();
         let release = e.release().map_or("-".to_string(), |r| {
             format!("{} (commit {}) by {}", r.version, r.short_commit(), r.actor)

@@ -299,6 +299,52 @@ fn too_small_terminals_say_so() {
 }
 
 #[test]
+fn a_long_prompt_scrolls_sideways_to_keep_the_cursor_in_sight() {
+    use crate::app::{Edit, TextInput};
+    // 200 characters, the start and the end marked, Unicode in the middle.
+    let text = format!("START{}日本語é👍{}END", "a".repeat(90), "b".repeat(90));
+    let mut line = LineInput {
+        text: TextInput::new(text.clone()),
+        completions: Vec::new(),
+    };
+    let at_end = with(View::Environments, Some(Overlay::Command(line.clone())));
+    let mut t = terminal(&at_end, 80, 24);
+    let footer = screen(&at_end, 80, 24).lines().nth(23).unwrap().to_string();
+    assert!(footer.contains("bbbEND"), "the end in sight: {footer}");
+    assert!(!footer.contains("START"), "{footer}");
+    let end = t.get_cursor_position().unwrap();
+    let cell =
+        |t: &Terminal<TestBackend>, x: u16| t.backend().buffer()[(x, 23)].symbol().to_string();
+    assert_eq!(end.y, 23);
+    assert_eq!(
+        (cell(&t, end.x - 1), cell(&t, end.x)),
+        ("D".to_string(), " ".to_string()),
+        "the cursor after the last character: {footer}"
+    );
+    line.text.edit(Edit::Home);
+    let at_start = with(View::Environments, Some(Overlay::Command(line.clone())));
+    t = terminal(&at_start, 80, 24);
+    let footer = screen(&at_start, 80, 24)
+        .lines()
+        .nth(23)
+        .unwrap()
+        .to_string();
+    assert!(footer.starts_with(":STARTaaa"), "{footer}");
+    assert_eq!(t.get_cursor_position().unwrap().x, 1, "the cursor on the S");
+    // In the middle, by the wide characters: the cursor stays on the screen, on a cell boundary.
+    for _ in 0..97 {
+        line.text.edit(Edit::Right);
+    }
+    let mid = with(View::Environments, Some(Overlay::Command(line)));
+    t = terminal(&mid, 80, 24);
+    let footer = screen(&mid, 80, 24).lines().nth(23).unwrap().to_string();
+    let x = t.get_cursor_position().unwrap().x;
+    assert!(x < 80, "{x}");
+    assert_eq!(cell(&t, x), "語", "the cursor on 語: {footer}");
+    assert_eq!(cell(&t, x - 2), "本", "{footer}");
+}
+
+#[test]
 fn approvals_that_could_not_be_read_show_as_unknown_never_as_none() {
     // prd's pipeline state was never read: its approvals are unknown, whatever dev and stg say.
     let mut s = with(View::Approvals, None);

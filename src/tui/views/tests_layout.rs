@@ -15,7 +15,7 @@ fn every_view_and_overlay_renders_at_every_size_without_panicking() {
         None,
         Some(Overlay::Help),
         Some(Overlay::Command(LineInput {
-            text: String::new(),
+            text: Default::default(),
             completions: complete("", &names),
         })),
         Some(Overlay::Filter(LineInput::default())),
