@@ -149,8 +149,8 @@ fn read_only_refuses_with_exit_two_and_is_audited() {
     let out = shipdeck(&state, &["--demo", "--read-only", "deploy", "dev", "--yes"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(
-        text(&out.stderr).contains("refused (read-only)"),
-        "{}",
+        text(&out.stderr).contains("shipdeck: refused (read-only): shipdeck runs read-only"),
+        "once 'refused', not 'refused (read-only): refused:': {}",
         text(&out.stderr)
     );
     let lines = audit_lines(&state);

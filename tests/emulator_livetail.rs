@@ -10,8 +10,13 @@ use emulator::{ACCOUNT, REGION, connect, unique};
 use futures::StreamExt;
 use shipdeck::cloud::LiveTailRequest;
 
+/// The emulator tails the log group created last, whatever was asked: the tests of this file
+/// create groups and tail one at a time.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[tokio::test]
 async fn a_live_tail_reaches_the_emulator_and_its_session_ends() {
+    let _one = ONE_AT_A_TIME.lock().await;
     let (aws, c, _) = connect().await;
     let group = unique("/aws/lambda/storefront-api");
     c.logs
@@ -78,6 +83,7 @@ async fn put_events(c: &shipdeck::cloud::aws::AwsClients, group: &str, n: usize)
 
 #[tokio::test]
 async fn events_of_a_group_the_tail_did_not_ask_for_are_left_out() {
+    let _one = ONE_AT_A_TIME.lock().await;
     let (aws, c, _) = connect().await;
     // The emulator answers a live tail with the events of the group created last, whatever
     // was asked for: a tail of `asked` gets `other`'s events.

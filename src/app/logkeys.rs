@@ -3,7 +3,9 @@
 
 use super::logs_select::{self, Move};
 use super::traffic_export::{ExportError, ExportFormat, ExportJob, ReplaceFile, size_text};
-use super::{Action, Effect, Level, LineInput, Overlay, State, View, logs_update, traffic_update};
+use super::{
+    Action, Effect, Level, LineInput, Overlay, Scope, State, View, logs_update, traffic_update,
+};
 use crate::domain::Timestamp;
 use std::sync::Arc;
 
@@ -100,6 +102,10 @@ pub(super) fn key(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
                 state.logs.search.clear();
                 state.logs.mark = None;
             } else if state.logs.stream.is_some() {
+                // Leaving the build log: its name no longer describes what shows.
+                if state.status.as_ref().and_then(|m| m.scope) == Some(Scope::View(View::Logs)) {
+                    state.status = None;
+                }
                 state.logs = super::LogTail::default();
                 state.logs.next_poll = Timestamp(i64::MIN);
                 state.logs.env = usize::MAX;

@@ -2,7 +2,7 @@
 //! id, pause and follow, search
 //! with `n`/`N`, and the jump from a failed Deploy action to its build's log stream.
 
-use super::{Effect, GroupEvents, LOG_TAIL_CAP, Level, LogTail, RequestId, State, View};
+use super::{Effect, GroupEvents, LOG_TAIL_CAP, Level, LogTail, RequestId, Scope, State, View};
 use crate::cloud::CloudError;
 use crate::domain::{ActionExecutionDetail, ActionStatus, Millis, Timestamp};
 
@@ -101,10 +101,13 @@ pub(super) fn search_step(state: &mut State, forward: bool) {
         Some(row) => {
             super::logs_select::mark_row(state, &rows, row);
             if let Some(note) = super::logkeys::wrap_note(cur, row, forward) {
-                state.say(Level::Info, note);
+                state.say_about(Scope::View(View::Logs), Level::Info, note);
             }
         }
-        None => state.say(Level::Warn, format!("`{}` not found", state.logs.search)),
+        None => {
+            let text = format!("`{}` not found", state.logs.search);
+            state.say_about(Scope::View(View::Logs), Level::Warn, text);
+        }
     }
 }
 
@@ -274,6 +277,10 @@ pub(super) fn action_executions_loaded(
     state.filter.clear();
     state.view = View::Logs;
     state.overlay = None;
-    state.say(Level::Info, format!("build log {stream}"));
+    state.say_about(
+        Scope::View(View::Logs),
+        Level::Info,
+        format!("build log {stream}"),
+    );
     super::poll::due(state)
 }

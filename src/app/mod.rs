@@ -39,7 +39,7 @@ pub use logkeys::parse_goto;
 pub use logs_update::parse_stream_arn;
 pub use logtail::{GroupEvents, LOG_TAIL_CAP, LogTail};
 pub use model::{
-    EnvView, Level, LineInput, Mode, Overlay, PollPolicy, Session, Stale, StatusMsg, View,
+    EnvView, Level, LineInput, Mode, Overlay, PollPolicy, Scope, Session, Stale, StatusMsg, View,
 };
 pub use ops_audit::{audit_file, log as audit_log, visible_audit};
 pub use ops_command::{AUDIT_COMMAND, OP_COMMANDS};
@@ -191,7 +191,29 @@ impl State {
             text: text.into(),
             level,
             at: self.now,
+            scope: None,
         });
+    }
+
+    /// Sets a status-bar message about one view or environment: it goes when the operator
+    /// leaves that view or environment.
+    pub fn say_about(&mut self, scope: Scope, level: Level, text: impl Into<String>) {
+        self.say(level, text);
+        if let Some(m) = self.status.as_mut() {
+            m.scope = Some(scope);
+        }
+    }
+
+    /// Drops a status message about a view or environment other than the ones shown now.
+    pub(super) fn drop_left_behind(&mut self) {
+        let gone = match self.status.as_ref().and_then(|m| m.scope) {
+            Some(Scope::View(v)) => v != self.view,
+            Some(Scope::Env(e)) => e != self.selected,
+            None => false,
+        };
+        if gone {
+            self.status = None;
+        }
     }
 
     /// Drops the status message if it is only information (a step's own note replaces it).

@@ -223,6 +223,18 @@ pub struct StatusMsg {
     pub level: Level,
     /// When it was set.
     pub at: Timestamp,
+    /// What it is about, when that is one view or one environment: it goes when the operator
+    /// leaves it (a search note, a build log's name, an environment's refresh error).
+    pub scope: Option<Scope>,
+}
+
+/// What a status message is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// One view (a search note, what the view shows).
+    View(View),
+    /// One environment, by index.
+    Env(usize),
 }
 
 /// A prompt: the command line, a filter or a search.

@@ -131,6 +131,7 @@ impl State {
             return;
         }
         self.selected = index;
+        self.drop_left_behind();
         self.ops.dialog = None; // no confirmation survives an environment switch
         self.history_row = 0;
         self.logs.scroll = 0;

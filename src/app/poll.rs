@@ -1,6 +1,6 @@
 //! Adaptive polling: which refreshes are due on a tick, and how their results land in the state.
 
-use super::{Effect, EnvSnapshot, Level, RequestId, Stale, State, View};
+use super::{Effect, EnvSnapshot, Level, RequestId, Scope, Stale, State, View};
 use crate::cloud::CloudError;
 use crate::domain::{ExecutionSummary, Millis, PipelineState, Release, Timestamp};
 
@@ -232,7 +232,8 @@ pub(super) fn env_loaded(
                 e.stale = Some(stale);
                 let wait = backoff(state, failures);
                 state.envs[env].next_poll = now + wait;
-                state.say(
+                state.say_about(
+                    Scope::Env(env),
                     if err.is_throttle() {
                         Level::Warn
                     } else {
@@ -251,7 +252,7 @@ pub(super) fn env_loaded(
                 e.next_poll = now + next;
             }
             if let Some(text) = dist_warning {
-                state.say(Level::Warn, format!("{name}: {text}"));
+                state.say_about(Scope::Env(env), Level::Warn, format!("{name}: {text}"));
             }
         }
         Err(err) => {
@@ -263,12 +264,14 @@ pub(super) fn env_loaded(
             let wait = backoff(state, failures);
             state.envs[env].next_poll = now + wait;
             if err.is_throttle() {
-                state.say(
+                state.say_about(
+                    Scope::Env(env),
                     Level::Warn,
                     format!("{name}: throttled, next refresh in {}s", wait / 1000),
                 );
             } else {
-                state.say(Level::Error, format!("{name}: refresh failed: {err}"));
+                let text = format!("{name}: refresh failed: {err}");
+                state.say_about(Scope::Env(env), Level::Error, text);
             }
         }
     }

@@ -120,6 +120,9 @@ pub struct EnvSummary {
     pub distribution_status: Option<String>,
     /// Releases behind the environment it promotes from: (count, that environment).
     pub behind: Option<(usize, String)>,
+    /// Why that count is unknown when it is (the release catalogue could not be read, or what
+    /// runs here or there is unknown): never a count of 0.
+    pub behind_unknown: Option<String>,
     /// A stage whose inbound transition is disabled: (stage, reason).
     pub frozen: Option<(String, String)>,
 }
@@ -181,12 +184,25 @@ impl State {
             _ => None,
         };
         let approval_since = env.approvals().iter().map(|a| a.waiting_since).min();
+        let mut behind_unknown = None;
         let behind = env.spec.promotes_from.as_ref().and_then(|from| {
             let upstream = self.env_index(from).and_then(|i| self.envs.get(i))?;
             let upstream = super::summary::deployed(upstream);
+            let unknown = match (&deployed, &upstream, &self.releases_error) {
+                (Deployed::Unknown(why), _, _) => Some(format!("what runs here: {why}")),
+                (_, Deployed::Unknown(why), _) => Some(format!("what runs in {from}: {why}")),
+                (_, _, Some(why)) if self.releases.is_empty() => {
+                    Some(format!("the release catalogue: {why}"))
+                }
+                _ => None,
+            };
+            if let Some(why) = unknown {
+                behind_unknown = Some(why);
+                return None;
+            }
             let ahead = upstream.deployed_release()?;
-            // Unknown here is not "all of them behind".
-            if matches!(deployed, Deployed::Unknown(_) | Deployed::Loading) {
+            // Not read yet here is not "all of them behind".
+            if matches!(deployed, Deployed::Loading) {
                 return None;
             }
             let mine = deployed.deployed_release().map(|r| r.version.clone());
@@ -221,6 +237,7 @@ impl State {
             approval_since,
             distribution_status: env.distribution.as_ref().map(|d| d.status.clone()),
             behind,
+            behind_unknown,
             frozen,
         })
     }

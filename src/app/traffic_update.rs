@@ -2,7 +2,7 @@
 //! is shown, taking listings and read batches, and its keys (follow, search, filter, presets).
 
 use super::traffic::{Preset, Traffic};
-use super::{Effect, Level, RequestId, State, View};
+use super::{Effect, Level, RequestId, Scope, State, View};
 use crate::accesslog::{Filter, TailPlanner};
 use crate::cloud::CloudError;
 use crate::domain::{ObjectInfo, Timestamp};
@@ -262,12 +262,12 @@ pub(super) fn search_step(state: &mut State, forward: bool) {
             state.traffic.follow = false;
             state.traffic.select(row);
             if let Some(note) = from.and_then(|cur| super::logkeys::wrap_note(cur, row, forward)) {
-                state.say(Level::Info, note);
+                state.say_about(Scope::View(View::Traffic), Level::Info, note);
             }
         }
         None => {
             let text = format!("`{}` not found", state.traffic.search);
-            state.say(Level::Warn, text);
+            state.say_about(Scope::View(View::Traffic), Level::Warn, text);
         }
     }
 }

@@ -204,6 +204,7 @@ fn show(state: &mut State, view: View) -> Vec<Effect> {
     }
     state.view = view;
     state.overlay = None;
+    state.drop_left_behind();
     poll::due(state)
 }
 

@@ -133,11 +133,14 @@ pub fn print(report: &Report, output: Output) {
     if let Some(r) = &report.refusal {
         let label = match r.guard {
             Guard::NothingToDo => "nothing to do".to_string(),
+            Guard::Unread => "unknown".to_string(),
             g => format!("refused ({})", g.name()),
         };
+        // The label says it was refused; the reason need not say it again.
+        let reason = r.reason.strip_prefix("refused: ").unwrap_or(&r.reason);
         match r.flag {
-            Some(flag) => eprintln!("shipdeck: {label}: {} ({flag})", r.reason),
-            None => eprintln!("shipdeck: {label}: {}", r.reason),
+            Some(flag) => eprintln!("shipdeck: {label}: {reason} ({flag})"),
+            None => eprintln!("shipdeck: {label}: {reason}"),
         }
     }
     if let Some(o) = &report.outcome {

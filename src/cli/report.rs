@@ -269,15 +269,23 @@ pub fn unknown_approvals(state: &State) -> Vec<ErrorReport> {
         .collect()
 }
 
-/// Everything a status report could not read: pending approvals, deployed versions, stage
-/// statuses.
+/// Everything a status report could not read: pending approvals, deployed versions, how far
+/// behind an environment is.
 pub fn unknowns(state: &State) -> Vec<ErrorReport> {
     let mut out = unknown_approvals(state);
     for (i, e) in state.envs.iter().enumerate() {
-        if let Some(Deployed::Unknown(error)) = state.summary(i).map(|s| s.deployed) {
+        let Some(s) = state.summary(i) else { continue };
+        if let Deployed::Unknown(error) = s.deployed {
             out.push(ErrorReport {
                 environment: e.spec.name.clone(),
                 unknown: "deployed version",
+                error,
+            });
+        }
+        if let Some(error) = s.behind_unknown {
+            out.push(ErrorReport {
+                environment: e.spec.name.clone(),
+                unknown: "releases behind",
                 error,
             });
         }

@@ -26,9 +26,13 @@ pub async fn run(global: &Global, output: Output) -> Result<Answer, Failure> {
         .to_vec(),
     ];
     for e in &report.environments {
+        let summary = state.summary(state.env_index(&e.name).unwrap_or(0));
         let behind = match (e.releases_behind, &e.promotes_from) {
             (Some(0), _) => "up to date".to_string(),
             (Some(n), Some(from)) => format!("{n} behind {from}"),
+            _ if summary.as_ref().is_some_and(|s| s.behind_unknown.is_some()) => {
+                "unknown".to_string()
+            }
             _ => "-".to_string(),
         };
         let mut status = e.status.clone();

@@ -108,3 +108,64 @@ fn the_stop_and_reject_dialogs_catch_a_new_target_too() {
     let d = s.ops.dialog.clone().unwrap();
     assert!(d.changed.is_some(), "{d:?}");
 }
+
+#[test]
+fn reject_stop_freeze_and_invalidate_show_their_target_before_the_fields_are_filled() {
+    for (env, kind, shows) in [
+        ("prd", OpKind::Reject, "e-32"),
+        ("prd", OpKind::Stop, "e-32"),
+        ("dev", OpKind::Freeze, "Deploy"),
+        ("dev", OpKind::Invalidate, "E2DEVSTOREFRNT"),
+    ] {
+        let s = open(env, kind);
+        let d = s.ops.dialog.clone().expect("open");
+        let r = d.planned.clone().expect_err("a field is missing");
+        assert_eq!(r.guard, Guard::Input, "{kind:?}: {}", r.reason);
+        let draft = r.draft.expect("the recap shows from the start");
+        assert!(
+            draft.target.text.contains(shows),
+            "{kind:?}: {:?}",
+            draft.target
+        );
+        assert!(
+            draft.summary.join("\n").contains(shows),
+            "{kind:?}: {:?}",
+            draft.summary
+        );
+        assert_eq!(d.pinned, Some(draft.target), "{kind:?}: pinned as shown");
+    }
+}
+
+#[test]
+fn an_execution_already_stopping_opens_the_stop_dialog_to_abandon_it() {
+    let mut s = loaded();
+    let prd = s.env_index("prd").unwrap();
+    s.envs[prd].executions[0].status = ExecutionStatus::Stopping;
+    select(&mut s, "prd");
+    update(&mut s, Action::Op(OpKind::Stop));
+    let d = s
+        .ops
+        .dialog
+        .clone()
+        .unwrap_or_else(|| panic!("{}", status(&s)));
+    assert!(d.toggle, "abandon is what is left to do");
+    type_text(&mut s, "stuck deploy");
+    update(&mut s, Action::DialogNext);
+    type_text(&mut s, "prd");
+    let fx = update(&mut s, Action::Submit);
+    let Some(Effect::ApplyOp { plan, .. }) = fx.first() else {
+        panic!("one ApplyOp: {fx:?} {}", status(&s))
+    };
+    assert!(matches!(plan.request, Request::Stop { abandon: true, .. }));
+    // Without abandon, AWS would refuse a second stop-and-wait: the plan says so.
+    update(&mut s, Action::Back);
+    let mut again = loaded();
+    let prd = again.env_index("prd").unwrap();
+    again.envs[prd].executions[0].status = ExecutionStatus::Stopping;
+    select(&mut again, "prd");
+    update(&mut again, Action::Op(OpKind::Stop));
+    update(&mut again, Action::DialogToggle);
+    let d = again.ops.dialog.clone().unwrap();
+    let r = d.planned.expect_err("a second stop-and-wait");
+    assert!(r.reason.contains("already stopping"), "{}", r.reason);
+}

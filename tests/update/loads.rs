@@ -167,3 +167,38 @@ fn refresh_makes_everything_due_now() {
     let fx = update(&mut s, Action::Refresh);
     assert_eq!(fetches(&fx), vec![0, 1, 2]);
 }
+
+#[test]
+fn an_environments_refresh_error_goes_when_another_environment_is_selected() {
+    let mut s = loaded();
+    let idle = s.poll.idle;
+    let fx = update(&mut s, Action::Tick(T0 + idle));
+    let req = request_of(&fx, 0);
+    let err = CloudError::Timeout {
+        operation: "GetPipelineState".into(),
+    };
+    update(
+        &mut s,
+        Action::EnvLoaded {
+            env: 0,
+            request: req,
+            result: Err(err),
+        },
+    );
+    assert!(
+        s.status
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("dev: refresh failed")
+    );
+    update(&mut s, Action::NextEnv);
+    assert_eq!(s.selected_env().unwrap().spec.name, "stg");
+    assert!(
+        s.status.is_none(),
+        "dev's error is not said over stg: {:?}",
+        s.status
+    );
+    // The environment row still says it (stale), and a message about no environment stays.
+    assert!(s.envs[0].stale.is_some());
+}

@@ -287,6 +287,9 @@ fn a_search_that_goes_round_the_list_says_so() {
         say(&s).as_deref(),
         Some("search hit the top, continued at the bottom")
     );
+    // The note is about this view's list: it goes when the operator leaves the view.
+    update(&mut s, Action::Show(View::Pipeline));
+    assert_eq!(say(&s), None, "no search note over another view");
 }
 
 /// The Traffic view with `:export FILE` typed and run; the write it asks for.

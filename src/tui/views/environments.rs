@@ -114,19 +114,32 @@ fn cells(state: &State, index: usize) -> Vec<Line<'static>> {
         Deployed::Unknown(_) => Line::from(Span::styled("unknown", Style::new().fg(Color::Red))),
         other => Line::from(Span::styled(other.version_text(), DIM)),
     };
-    let waiting = s.approval_since.map_or_else(dash, |t| {
-        Line::from(Span::styled(
+    let unknown = || Line::from(Span::styled("unknown", Style::new().fg(Color::Red)));
+    let waiting = match s.approval_since {
+        Some(t) => Line::from(Span::styled(
             human(state.now.since(t)),
             Style::new().fg(Color::LightYellow),
-        ))
-    });
-    let cdn = s.distribution_status.as_deref().map_or_else(dash, |d| {
-        let style = match d {
-            "Deployed" => Style::new().fg(Color::Green),
-            _ => Style::new().fg(Color::Blue),
-        };
-        Line::from(Span::styled(d.to_string(), style))
-    });
+        )),
+        // The pipeline state was never read: whether an approval waits is unknown.
+        None if env.approvals_known().is_err() && env.refreshed_at.is_some() => unknown(),
+        None => dash(),
+    };
+    let cdn = s.distribution_status.as_deref().map_or_else(
+        || {
+            if env.distribution_error.is_some() {
+                unknown()
+            } else {
+                dash()
+            }
+        },
+        |d| {
+            let style = match d {
+                "Deployed" => Style::new().fg(Color::Green),
+                _ => Style::new().fg(Color::Blue),
+            };
+            Line::from(Span::styled(d.to_string(), style))
+        },
+    );
     let deployed = s.last_deploy.map_or_else(dash, |t| {
         Line::from(format!("{} ago", human(state.now.since(t))))
     });
@@ -136,6 +149,7 @@ fn cells(state: &State, index: usize) -> Vec<Line<'static>> {
             format!("{n} behind {from}"),
             Style::new().fg(Color::Yellow),
         )),
+        None if s.behind_unknown.is_some() => unknown(),
         None => dash(),
     };
     vec![

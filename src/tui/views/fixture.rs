@@ -310,6 +310,7 @@ pub fn state() -> State {
         text: "approval waiting on prd".into(),
         level: Level::Warn,
         at: NOW,
+        scope: None,
     });
     s
 }

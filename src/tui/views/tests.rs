@@ -267,6 +267,7 @@ fn old_info_messages_are_hidden() {
         text: "refreshing".into(),
         level: Level::Info,
         at: NOW - 11_000,
+        scope: None,
     });
     assert!(!screen(&s, 80, 24).contains("refreshing"));
     s.now = NOW - 5_000;
@@ -281,6 +282,7 @@ fn info_messages_last_ten_wall_seconds_at_any_demo_speed() {
         text: "exported 432 records to /tmp/x.jsonl".into(),
         level: Level::Info,
         at: NOW - 200_000,
+        scope: None,
     });
     // 200 simulated seconds at 30× are under 7 wall seconds: still shown.
     assert!(screen(&s, 100, 24).contains("exported 432 records"));
@@ -389,4 +391,28 @@ fn what_runs_is_what_last_succeeded_in_the_deploy_stage_labelled_when_from_the_s
     s.envs[2].deployed = Some(Err("throttled".into()));
     let text = screen(&s, 160, 48);
     assert_has(&text, &["source 1.44.0", "1.43.0 3f2a9c1", "unknown"]);
+}
+
+#[test]
+fn lag_waiting_and_cdn_that_could_not_be_read_are_unknown_not_blank_or_up_to_date() {
+    let mut s = with(View::Environments, None);
+    // The release catalogue never read: no count of releases behind, not "up to date".
+    s.releases.clear();
+    s.releases_error = Some("AccessDenied on ListObjectsV2".into());
+    // prd's distribution could not be read.
+    s.envs[2].distribution = None;
+    s.envs[2].distribution_error = Some("distribution E1: throttled".into());
+    let text = screen(&s, 160, 48);
+    assert!(!text.contains("up to date"), "{text}");
+    assert!(!text.contains("behind"), "{text}");
+    assert!(text.matches("unknown").count() >= 3, "{text}");
+    let summary = s.summary(1).unwrap();
+    assert!(summary.behind.is_none());
+    assert!(
+        summary
+            .behind_unknown
+            .as_deref()
+            .is_some_and(|w| w.contains("AccessDenied")),
+        "{summary:?}"
+    );
 }
