@@ -397,7 +397,8 @@ async fn a_deploy_pins_the_source_version_the_plan_showed() {
         .source
         .clone()
         .expect("read when the dialog opened")
-        .expect("the demo's dev source object");
+        .expect("the demo's dev source object")
+        .expect("it exists");
     let version_id = source.version_id.clone().expect("a versioned bucket");
     let plan = rig
         .app

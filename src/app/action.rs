@@ -27,8 +27,9 @@ pub struct EnvSnapshot {
     /// The deploy stage's latest run (`execution:status`) the listing behind `deployed` was
     /// made for, when it came from the listing (it is reused while that stays the same).
     pub deployed_key: Option<String>,
-    /// The source object: `None` when it was not asked for this time.
-    pub source: Option<Result<SourceObject, CloudError>>,
+    /// The source object (`Ok(None)`: there is none): `None` when it was not asked for this
+    /// time.
+    pub source: Option<Result<Option<SourceObject>, CloudError>>,
 }
 
 /// An input to [`super::update`].

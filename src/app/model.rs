@@ -141,8 +141,9 @@ pub struct EnvView {
     /// The deploy stage's latest run (`execution:status`) when [`EnvView::deployed`] was read
     /// from the listing: read again only when that changes.
     pub deployed_key: Option<String>,
-    /// The environment's source object, or why it could not be read; `None` until read.
-    pub source: Option<Result<SourceObject, String>>,
+    /// The environment's source object (`Ok(None)`: there is none), or why it could not be
+    /// read; `None` until read.
+    pub source: Option<Result<Option<SourceObject>, String>>,
     /// When the source object is next read.
     pub source_due: Timestamp,
 }

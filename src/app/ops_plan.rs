@@ -36,7 +36,11 @@ impl State {
             state: e.state.as_ref(),
             executions: &e.executions,
             deployed: deployed_of(e),
-            source: e.source.as_ref().and_then(|s| s.as_ref().ok()),
+            source: e
+                .source
+                .as_ref()
+                .and_then(|s| s.as_ref().ok())
+                .map(Option::as_ref),
             state_error: e.state_error(),
             upstream,
         })

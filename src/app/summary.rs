@@ -88,8 +88,8 @@ pub fn deployed(env: &EnvView) -> Deployed {
         }
         Some(Ok(None)) => match &env.source {
             Some(Ok(o)) => o
-                .release
-                .clone()
+                .as_ref()
+                .and_then(|o| o.release.clone())
                 .map_or(Deployed::Nothing, Deployed::SourceObject),
             // Nothing deployed, and the source object is not known (yet): the source's word
             // is missing, so what runs is not "nothing" for sure.

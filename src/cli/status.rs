@@ -36,8 +36,9 @@ pub async fn run(global: &Global, output: Output) -> Result<Answer, Failure> {
             _ => "-".to_string(),
         };
         let mut status = e.status.clone();
-        if let Some(err) = &e.stale_error {
-            status = format!("{status} (stale: {err})");
+        if e.stale_error.is_some() {
+            // The reason goes under the table, once for the environments it concerns.
+            status = format!("{status} (stale)");
         }
         let ago = state
             .summary(state.env_index(&e.name).unwrap_or(0))
@@ -60,6 +61,18 @@ pub async fn run(global: &Global, output: Output) -> Result<Answer, Failure> {
         ]);
     }
     let mut out = columns(&rows);
+    let mut stale: Vec<(&str, Vec<&str>)> = Vec::new();
+    for e in &report.environments {
+        if let Some(err) = e.stale_error.as_deref() {
+            match stale.iter_mut().find(|(x, _)| *x == err) {
+                Some((_, envs)) => envs.push(&e.name),
+                None => stale.push((err, vec![&e.name])),
+            }
+        }
+    }
+    for (err, envs) in &stale {
+        out.push_str(&format!("stale ({}): {err}\n", envs.join(", ")));
+    }
     out.push('\n');
     for e in &report.environments {
         let stages: Vec<String> = e

@@ -25,8 +25,8 @@ pub struct PipelineData<'a> {
     /// What runs: the execution that last succeeded in the deploy stage (`Ok(None)`: none
     /// did), or why that is not known.
     pub deployed: Result<Option<&'a ExecutionSummary>, &'a str>,
-    /// The pipeline's source object, when read.
-    pub source: Option<&'a SourceObject>,
+    /// The pipeline's source object when read (`Some(None)`: there is none).
+    pub source: Option<Option<&'a SourceObject>>,
     /// Why the latest read of the pipeline state failed, if it did (`state` is then an older
     /// one, or none).
     pub state_error: Option<&'a str>,
@@ -107,7 +107,7 @@ impl<'a> PipelineData<'a> {
                     short_id(&e.id)
                 ),
             },
-            Ok(None) => match self.source.and_then(|s| s.release.as_ref()) {
+            Ok(None) => match self.source.flatten().and_then(|s| s.release.as_ref()) {
                 Some(r) => format!(
                     "nothing deployed yet (the source object holds {})",
                     r.describe()

@@ -46,7 +46,7 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, opts: &DeployOptions) -> 
     };
     // What the new execution fetches: the version asked for, else the source object's version
     // as read (pinned, so that a newer object written meanwhile is not deployed unseen).
-    let object = data.source;
+    let object = data.source.flatten();
     let pinned = opts
         .source_version
         .clone()
@@ -63,6 +63,7 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, opts: &DeployOptions) -> 
                 .map_or("no release in its metadata".to_string(), Release::describe),
             o.last_modified
         ),
+        (None, None) if data.source.is_some() => "— there is no source object".to_string(),
         (None, None) => "the latest version (the source object is not read yet)".to_string(),
     };
     let mut summary = vec![
@@ -79,6 +80,13 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, opts: &DeployOptions) -> 
         format!("deployed now:  {}", data.deployed_text()),
     ];
     let mut warnings = Vec::new();
+    if opts.source_version.is_none() && data.source == Some(None) {
+        warnings.push(format!(
+            "s3://{}/{} does not exist: the execution's Source stage will fail (release a package \
+             first)",
+            spec.source_bucket, spec.source_key
+        ));
+    }
     if opts.source_version.is_none()
         && let (Some(ships), Some(runs)) = (
             object.and_then(|o| o.release.as_ref()),
@@ -141,7 +149,7 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, opts: &DeployOptions) -> 
         target: {
             let key = format!("{} {what}", spec.pipeline);
             let text = format!("a new execution of {} on {what}", spec.pipeline);
-            if pinned.is_some() {
+            if pinned.is_some() || data.source.is_some() {
                 Target::new(key, text)
             } else {
                 // Which version "the latest" is shows once the source object is read.

@@ -229,15 +229,18 @@ async fn fetch_env(
     let object = async {
         match source {
             Some((bucket, key)) => Some(
-                timed("HeadObject", cloud.storage.head_object(bucket, key))
-                    .await
-                    .map(|meta| SourceObject {
+                match timed("HeadObject", cloud.storage.head_object(bucket, key)).await {
+                    Ok(meta) => Ok(Some(SourceObject {
                         bucket: bucket.to_string(),
                         key: key.to_string(),
                         version_id: meta.version_id,
                         last_modified: meta.info.last_modified,
                         release: Release::from_metadata(&meta.metadata, None),
-                    }),
+                    })),
+                    // No source object: a definite answer (nothing to deploy yet).
+                    Err(CloudError::NotFound { kind, .. }) if kind == "key" => Ok(None),
+                    Err(e) => Err(e),
+                },
             ),
             None => None,
         }

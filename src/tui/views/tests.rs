@@ -376,7 +376,7 @@ fn what_runs_is_what_last_succeeded_in_the_deploy_stage_labelled_when_from_the_s
     s.envs[1].deployed = Some(Ok(s.envs[1].executions.first().cloned()));
     // dev: no execution ever succeeded in Deploy; the source object holds 1.44.0.
     s.envs[0].deployed = Some(Ok(None));
-    s.envs[0].source = Some(Ok(crate::domain::SourceObject {
+    s.envs[0].source = Some(Ok(Some(crate::domain::SourceObject {
         bucket: "b".into(),
         key: "dev/release.zip".into(),
         version_id: Some("v9".into()),
@@ -386,7 +386,7 @@ fn what_runs_is_what_last_succeeded_in_the_deploy_stage_labelled_when_from_the_s
             commit: String::new(),
             actor: String::new(),
         }),
-    }));
+    })));
     // prd: the listing failed.
     s.envs[2].deployed = Some(Err("throttled".into()));
     let text = screen(&s, 160, 48);
