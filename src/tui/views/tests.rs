@@ -125,6 +125,9 @@ fn pipeline_shows_stages_actions_and_history() {
             &s,
             &["History (2)", "p-2aaaaa", "1.42.0", "carol", "11-25 18:02"],
         );
+        // The latest execution still runs: it has run for its time, not taken it.
+        assert_has(&s, &["running for 2h 11m", "2h 11m so far"]);
+        assert!(!s.contains("took"), "{s}");
         let mut stg = with(View::Pipeline, None);
         stg.selected = 1;
         let s = screen(&stg, w, h);
@@ -149,6 +152,28 @@ fn pipeline_shows_stages_actions_and_history() {
         &screen(&dev, 160, 48),
         &["❄ frozen: release freeze until Monday"],
     );
+}
+
+#[test]
+fn counts_in_the_environment_detail_agree_with_their_number() {
+    let mut s = with(View::Environments, None);
+    s.selected = 1;
+    s.envs[1].stale.as_mut().unwrap().failures = 1;
+    s.envs[1]
+        .distribution
+        .as_mut()
+        .unwrap()
+        .in_progress_invalidations = 1;
+    let one = screen(&s, 160, 48);
+    assert_has(&one, &["1 invalidation in progress", "(1 failure)"]);
+    s.envs[1].stale.as_mut().unwrap().failures = 2;
+    s.envs[1]
+        .distribution
+        .as_mut()
+        .unwrap()
+        .in_progress_invalidations = 2;
+    let two = screen(&s, 160, 48);
+    assert_has(&two, &["2 invalidations in progress", "(2 failures)"]);
 }
 
 #[test]
