@@ -243,7 +243,9 @@ async fn flood(seed: u64) -> Tally {
                     size = (w, h);
                     None
                 }
-                Event::Click(x, y) => hit_test(state, Rect::new(0, 0, size.0, size.1), x, y),
+                Event::Click(x, y) => {
+                    hit_test(state, &hints, Rect::new(0, 0, size.0, size.1), x, y)
+                }
             };
             if let Some(action) = action {
                 apply(state, action, &mut pending, &mut tally);

@@ -59,7 +59,7 @@ fn the_hints() -> &'static Hints {
 fn click_around(state: &State, w: u16, h: u16) {
     let area = Rect::new(0, 0, w, h);
     for (x, y) in [(0, 0), (0, 1), (w / 2, 1), (w / 2, h / 2), (w - 1, h - 1)] {
-        let _ = hit_test(state, area, x, y);
+        let _ = hit_test(state, the_hints(), area, x, y);
     }
 }
 

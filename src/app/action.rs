@@ -163,6 +163,9 @@ pub enum Action {
     Quit,
     /// Open the plan/confirm dialog of a mutating action (selected environment or approval).
     Op(crate::ops::OpKind),
+    /// The key of a mutating action pressed in a read-only session: the status bar says why
+    /// nothing happens (nothing is planned, sent or audited).
+    Disabled(crate::ops::OpKind),
     /// Move to the next field of the dialog.
     DialogNext,
     /// Flip the dialog's option (stop: abandon; retry: all actions).

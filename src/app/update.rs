@@ -127,7 +127,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Show(view) => return show(state, view),
         Action::NextView => {
             let i = View::ALL.iter().position(|v| *v == state.view).unwrap_or(0);
-            return show(state, View::ALL[(i + 1) % View::ALL.len()]);
+            // Through `update`: the audit view reads the audit log when it is shown.
+            return update(state, Action::Show(View::ALL[(i + 1) % View::ALL.len()]));
         }
         Action::ToggleHelp => {
             state.help_scroll = 0;
@@ -160,6 +161,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::AuditFailed(_)
         | Action::PackagesLoaded { .. }
         | Action::CandidatesLoaded { .. } => return super::ops_update::update(state, action),
+        Action::Disabled(kind) => state.say(
+            Level::Warn,
+            format!(
+                "{}: not available, shipdeck runs read-only (--read-only or read_only = true); \
+                 nothing is sent",
+                kind.name()
+            ),
+        ),
         Action::ExportPrompt => {
             state.overlay = Some(Overlay::Command(LineInput {
                 text: "export ".into(),

@@ -65,7 +65,7 @@ pub async fn run(
                 }
                 Some(Ok(Event::Mouse(m))) if m.kind == MouseEventKind::Down(MouseButton::Left) => {
                     let area = term.terminal.get_frame().area();
-                    actions.extend(hit_test(&state, area, m.column, m.row));
+                    actions.extend(hit_test(&state, &hints, area, m.column, m.row));
                 }
                 Some(Ok(Event::Resize(_, _))) => dirty = true,
                 Some(Ok(_)) => {}

@@ -1,5 +1,6 @@
 //! Drawing `&State` into a frame and mapping mouse clicks back to actions; pure, no I/O.
 
+use super::keymap::KeyMode;
 use super::views;
 use super::widgets::status::{PROTECTED_BAR, protected};
 use super::widgets::{footer, header, tabs, text};
@@ -9,6 +10,7 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use std::collections::BTreeMap;
 
 /// Narrowest terminal the views are drawn in.
 pub const MIN_WIDTH: u16 = 60;
@@ -28,13 +30,16 @@ pub struct HelpEntry {
     pub context: String,
 }
 
-/// Help rows and footer hints, generated from the keymap so that what is shown is what is bound.
+/// Help rows, footer hints and tab keys, generated from the keymap so that what is shown is
+/// what is bound.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hints {
     /// Rows of the help overlay.
     pub help: Vec<HelpEntry>,
-    /// Per view: (keys, short label) pairs for the footer.
-    pub footer: Vec<(View, Vec<(String, String)>)>,
+    /// The first key of each action, by section and action name (the footer's keys).
+    pub keys: BTreeMap<(KeyMode, String), String>,
+    /// The key that shows each view, for the tabs.
+    pub tabs: Vec<(View, String)>,
 }
 
 impl Default for Hints {
@@ -44,7 +49,8 @@ impl Default for Hints {
             .map(|k| super::hints::hints(&k))
             .unwrap_or(Hints {
                 help: Vec::new(),
-                footer: Vec::new(),
+                keys: BTreeMap::new(),
+                tabs: Vec::new(),
             })
     }
 }
@@ -125,7 +131,7 @@ pub fn draw(frame: &mut Frame, state: &State, hints: &Hints) {
         return;
     };
     header::render(frame, state, areas.header);
-    tabs::render(frame, state, areas.tabs);
+    tabs::render(frame, state, hints, areas.tabs);
     let block = body_block(state);
     let inner = block.inner(areas.body);
     frame.render_widget(block, areas.body);
@@ -144,9 +150,9 @@ pub fn draw(frame: &mut Frame, state: &State, hints: &Hints) {
     views::dialog::render(frame, state, hints, areas.body);
 }
 
-/// The action of a left click at (`column`, `row`) on a screen of `area`, drawn as [`draw`] does:
-/// a tab shows its view, a list row selects it. Nothing while typing in a prompt.
-pub fn hit_test(state: &State, area: Rect, column: u16, row: u16) -> Option<Action> {
+/// The action of a left click at (`column`, `row`) on a screen of `area`, drawn as [`draw`] does
+/// with `hints`: a tab shows its view, a list row selects it. Nothing while typing in a prompt.
+pub fn hit_test(state: &State, hints: &Hints, area: Rect, column: u16, row: u16) -> Option<Action> {
     let areas = Areas::new(area)?;
     if matches!(
         state.overlay,
@@ -157,7 +163,7 @@ pub fn hit_test(state: &State, area: Rect, column: u16, row: u16) -> Option<Acti
         return None;
     }
     if row == areas.tabs.y {
-        return tabs::hit(state, areas.tabs, column).map(Action::Show);
+        return tabs::hit(state, hints, areas.tabs, column).map(Action::Show);
     }
     if state.overlay.is_some() || state.ops.dialog.is_some() {
         return None;

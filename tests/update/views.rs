@@ -55,6 +55,12 @@ fn open_back_show_and_next_view() {
     assert_eq!(s.view, View::Logs);
     update(&mut s, Action::NextView);
     assert_eq!(s.view, View::Traffic);
+    let fx = update(&mut s, Action::NextView);
+    assert_eq!(s.view, View::Audit, "the audit log is a tab");
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::ReadAudit { .. })),
+        "and reads the audit log when shown: {fx:?}"
+    );
     update(&mut s, Action::NextView);
     assert_eq!(s.view, View::Environments, "tabs wrap around");
 }

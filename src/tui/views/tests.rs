@@ -14,7 +14,13 @@ fn terminal(state: &State, w: u16, h: u16) -> Terminal<TestBackend> {
 }
 
 pub(super) fn screen(state: &State, w: u16, h: u16) -> String {
-    let t = terminal(state, w, h);
+    screen_with(state, &Hints::default(), w, h)
+}
+
+/// The screen drawn with the hints of another keymap.
+pub(super) fn screen_with(state: &State, hints: &Hints, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| draw(f, state, hints)).unwrap();
     let buf = t.backend().buffer();
     let mut out = String::new();
     for y in 0..buf.area.height {
@@ -320,4 +326,106 @@ fn too_small_terminals_say_so() {
         &["terminal too small (59x30)", "60×15"],
     );
     assert!(!screen(&fixture::state(), 60, 15).contains("too small"));
+}
+
+/// The default keymap with `action`'s keys replaced.
+fn rebound(action: &str, keys: &str) -> Hints {
+    let text = crate::tui::keymap::DEFAULT_KEYMAP
+        .lines()
+        .map(|l| {
+            if l.split_whitespace().next() == Some(action) {
+                format!("{action} = {{ keys = [{keys}], desc = \"rebound\" }}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let keymap = crate::tui::keymap::Keymap::from_toml(&text, "test.toml").unwrap();
+    crate::tui::hints::hints(&keymap)
+}
+
+/// The footer (last line) of `state` drawn 160 columns wide, without a status message.
+fn footer(state: &State, hints: &Hints) -> String {
+    let mut s = state.clone();
+    s.status = None;
+    let screen = screen_with(&s, hints, 160, 48);
+    screen.lines().last().unwrap_or_default().to_string()
+}
+
+#[test]
+fn the_footer_lists_the_actions_that_apply_where_the_operator_is() {
+    let hints = Hints::default();
+    let mut s = with(View::Pipeline, None);
+    s.session.read_only = false;
+    // prd waits at its approval.
+    let prd = footer(&s, &hints);
+    assert_has(
+        &prd,
+        &["A approve", "R reject", "enter execution", "? help"],
+    );
+    assert!(
+        !prd.contains("retry") && !prd.contains("build log"),
+        "{prd}"
+    );
+    // stg's latest execution failed.
+    s.selected = 1;
+    let stg = footer(&s, &hints);
+    assert_has(&stg, &["b build log", "T retry", "B roll back"]);
+    assert!(!stg.contains("approve"), "{stg}");
+    // dev is frozen.
+    s.selected = 0;
+    assert_has(&footer(&s, &hints), &["F unfreeze"]);
+    // The inbox answers the selected approval.
+    s.view = View::Approvals;
+    assert_has(
+        &footer(&s, &hints),
+        &["A approve", "R reject", "enter pipeline"],
+    );
+    // Rebound keys show as bound.
+    s.view = View::Pipeline;
+    s.selected = 2;
+    assert_has(&footer(&s, &rebound("approve", "\"Y\"")), &["Y approve"]);
+    // No action hints where actions are refused: a read-only environment, a read-only session.
+    s.envs[2].spec.read_only = true;
+    let ro_env = footer(&s, &hints);
+    assert!(
+        !ro_env.contains("approve") && !ro_env.contains("reject"),
+        "{ro_env}"
+    );
+    let ro = with(View::Pipeline, None);
+    let session = crate::tui::hints::hints(
+        &crate::tui::keymap::Keymap::load(None)
+            .unwrap()
+            .for_session(true),
+    );
+    let ro = footer(&ro, &session);
+    assert!(!ro.contains("approve") && !ro.contains("reject"), "{ro}");
+    assert_has(&ro, &["enter execution", "? help"]);
+}
+
+#[test]
+fn tabs_show_the_key_of_each_view_and_the_audit_log_has_one() {
+    for (w, h) in SIZES {
+        let s = screen(&with(View::Environments, None), w, h);
+        let tabs = s.lines().nth(1).unwrap_or_default();
+        assert_has(
+            tabs,
+            &[
+                "1 Env",
+                "2 Pipeline",
+                "3 Approvals (1)",
+                "4 Logs",
+                "5 Traffic",
+                "6 Audit",
+            ],
+        );
+    }
+    let s = screen_with(
+        &with(View::Environments, None),
+        &rebound("audit", "\"9\""),
+        160,
+        48,
+    );
+    assert_has(s.lines().nth(1).unwrap_or_default(), &["9 Audit"]);
 }

@@ -51,39 +51,67 @@ fn every_view_and_overlay_renders_at_every_size_without_panicking() {
         for &(w, h) in &sizes {
             let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
             t.draw(|f| draw(f, s, &Hints::default())).unwrap();
-            let _ = hit_test(s, Rect::new(0, 0, w, h), w / 2, h / 2);
+            let _ = hit_test(s, &Hints::default(), Rect::new(0, 0, w, h), w / 2, h / 2);
         }
     }
 }
 
 #[test]
 fn clicks_map_to_tabs_and_rows() {
+    let hints = Hints::default();
     let area = Rect::new(0, 0, 80, 24);
     let s = with(View::Environments, None);
-    // Tabs at 80 columns (shortened beside the environment strip): " " then " Envs " (x 1..7),
-    // "│", " Pipeline " (x 8..18), …, " Traffic " (x 41..50).
+    // Tabs at 80 columns (shortened, each with its key): " " then " 1 Envs " (x 1..9), "│",
+    // " 2 Pipeline " (x 10..22), "│", " 3 Approvals (1) " (x 23..40), "│", " 4 Logs " (x 41..49).
     assert_eq!(
-        hit_test(&s, area, 3, 1),
+        hit_test(&s, &hints, area, 3, 1),
         Some(Action::Show(View::Environments))
     );
     assert_eq!(
-        hit_test(&s, area, 10, 1),
+        hit_test(&s, &hints, area, 10, 1),
         Some(Action::Show(View::Pipeline))
     );
-    assert_eq!(hit_test(&s, area, 45, 1), Some(Action::Show(View::Traffic)));
-    assert_eq!(hit_test(&s, area, 79, 1), None);
-    // Rows: body border at y 2, table header at y 3, first row at y 4.
-    assert_eq!(hit_test(&s, area, 10, 4), Some(Action::SelectRow(0)));
-    assert_eq!(hit_test(&s, area, 10, 5), Some(Action::SelectRow(1)));
-    assert_eq!(hit_test(&s, area, 10, 3), None);
-    assert_eq!(hit_test(&s, area, 10, 9), None);
-    let help = with(View::Environments, Some(Overlay::Help));
-    assert_eq!(hit_test(&help, area, 10, 5), None);
     assert_eq!(
-        hit_test(&help, area, 10, 1),
+        hit_test(&s, &hints, area, 45, 1),
+        Some(Action::Show(View::Logs))
+    );
+    assert_eq!(hit_test(&s, &hints, area, 79, 1), None);
+    // Rows: body border at y 2, table header at y 3, first row at y 4.
+    assert_eq!(
+        hit_test(&s, &hints, area, 10, 4),
+        Some(Action::SelectRow(0))
+    );
+    assert_eq!(
+        hit_test(&s, &hints, area, 10, 5),
+        Some(Action::SelectRow(1))
+    );
+    assert_eq!(hit_test(&s, &hints, area, 10, 3), None);
+    assert_eq!(hit_test(&s, &hints, area, 10, 9), None);
+    let help = with(View::Environments, Some(Overlay::Help));
+    assert_eq!(hit_test(&help, &hints, area, 10, 5), None);
+    assert_eq!(
+        hit_test(&help, &hints, area, 10, 1),
         Some(Action::Show(View::Pipeline))
     );
-    assert_eq!(hit_test(&s, Rect::new(0, 0, 40, 10), 3, 1), None);
+    assert_eq!(hit_test(&s, &hints, Rect::new(0, 0, 40, 10), 3, 1), None);
+}
+
+#[test]
+fn every_tab_is_clickable_at_80_columns_the_audit_log_too() {
+    let hints = Hints::default();
+    let area = Rect::new(0, 0, 80, 24);
+    let s = with(View::Environments, None);
+    let tabs = crate::tui::widgets::tabs::tabs(&s, &hints, Rect::new(0, 1, 80, 1));
+    let views: Vec<View> = tabs.iter().map(|t| t.view).collect();
+    assert_eq!(views, View::ALL.to_vec());
+    for t in &tabs {
+        assert!(t.x + t.width <= 80, "{t:?} is off screen");
+        assert_eq!(
+            hit_test(&s, &hints, area, t.x + t.width / 2, 1),
+            Some(Action::Show(t.view))
+        );
+    }
+    assert_eq!(tabs.last().map(|t| t.label.as_str()), Some(" 6 Audit "));
 }
 
 #[test]
@@ -96,6 +124,7 @@ fn clicks_follow_the_scrolled_history() {
         s.envs[2].executions.push(e);
     }
     s.history_row = 41;
+    let hints = Hints::default();
     let area = Rect::new(0, 0, 80, 24);
     let geom = super::list_geometry(
         &s,
@@ -104,9 +133,12 @@ fn clicks_follow_the_scrolled_history() {
     let geom = geom.unwrap();
     assert!(geom.offset > 0);
     let last = geom.rows.bottom() - 1;
-    assert_eq!(hit_test(&s, area, 5, last), Some(Action::SelectRow(41)));
     assert_eq!(
-        hit_test(&s, area, 5, geom.rows.y),
+        hit_test(&s, &hints, area, 5, last),
+        Some(Action::SelectRow(41))
+    );
+    assert_eq!(
+        hit_test(&s, &hints, area, 5, geom.rows.y),
         Some(Action::SelectRow(geom.offset))
     );
     assert!(screen(&s, 80, 24).contains("old-39"));
