@@ -41,7 +41,7 @@ pub use model::{
     EnvView, Level, LineInput, Mode, Overlay, PollPolicy, Session, Stale, StatusMsg, View,
 };
 pub use ops_audit::visible_audit;
-pub use ops_command::{AUDIT_COMMAND, OP_COMMANDS};
+pub use ops_command::{AUDIT_COMMAND, OP_COMMANDS, command_help, describe};
 pub use ops_plan::ask as dialog_ask;
 pub use ops_release::{deployed_version, older_candidates};
 pub use ops_state::{

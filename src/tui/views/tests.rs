@@ -429,3 +429,44 @@ fn tabs_show_the_key_of_each_view_and_the_audit_log_has_one() {
     );
     assert_has(s.lines().nth(1).unwrap_or_default(), &["9 Audit"]);
 }
+
+#[test]
+fn help_and_completion_describe_the_action_commands() {
+    let mut s = with(View::Environments, Some(Overlay::Help));
+    s.session.read_only = false;
+    s.help_scroll = 1_000;
+    let help = screen(&s, 160, 48);
+    assert_has(
+        &help,
+        &[
+            ":audit",
+            ":approve",
+            "approve the pending approval: approve [ENV]",
+            ":release",
+            "promote a release package: release [ENV] [VERSION]",
+        ],
+    );
+    s.session.read_only = true;
+    let help = screen(&s, 160, 48);
+    assert_has(&help, &[":audit"]);
+    assert!(
+        !help.contains(":approve") && !help.contains(":release"),
+        "{help}"
+    );
+    let line = LineInput {
+        text: "a".into(),
+        completions: vec!["approvals".into(), "audit".into(), "approve".into()],
+    };
+    let completion = screen(
+        &with(View::Environments, Some(Overlay::Command(line))),
+        80,
+        24,
+    );
+    assert_has(
+        &completion,
+        &[
+            "audit          the audit log of mutating actions",
+            "approve        approve the pending approval: approve [ENV]",
+        ],
+    );
+}
