@@ -57,6 +57,12 @@ fn lines(state: &State, env: &EnvView) -> Vec<Line<'static>> {
         dim(" · refreshed "),
         Span::raw(refreshed),
     ]));
+    if let Some(why) = super::environments::failure(env) {
+        out.push(Line::from(Span::styled(
+            format!("✖ {why}"),
+            Style::new().fg(Color::Red),
+        )));
+    }
     if let Some(s) = &env.stale {
         let word = if s.throttled {
             "throttled"

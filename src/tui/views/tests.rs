@@ -470,3 +470,33 @@ fn help_and_completion_describe_the_action_commands() {
         ],
     );
 }
+
+#[test]
+fn the_failed_environment_says_why_it_failed() {
+    let s = with(View::Environments, None);
+    let screen = screen(&s, 160, 48);
+    let stg = screen
+        .lines()
+        .find(|l| l.contains("stg   1.42.0"))
+        .unwrap_or_default();
+    assert_has(
+        stg,
+        &["stale 2m 10s failed in Deploy: JobFailed: Build step DEPLOY"],
+    );
+    let mut s = s;
+    s.selected = 1;
+    assert_has(
+        &super::tests::screen(&s, 160, 48),
+        &[
+            "✖ failed in Deploy: JobFailed: Build step DEPLOY failed: aws s3 sync exited with 1 (AccessDenied on s3://web-stg)",
+        ],
+    );
+    // Without the failed action's error, the execution's own summary says why.
+    s.envs[1].state = None;
+    let screen = super::tests::screen(&s, 160, 48);
+    let stg = screen
+        .lines()
+        .find(|l| l.contains("stg   1.42.0"))
+        .unwrap_or_default();
+    assert_has(stg, &["failed: Deploy failed"]);
+}
