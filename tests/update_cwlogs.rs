@@ -191,7 +191,9 @@ fn run(status: ActionStatus, arn: Option<&str>) -> ActionExecutionDetail {
         updated_by: None,
         summary: None,
         external_execution_url: None,
+        external_execution_id: None,
         log_stream_arn: arn.map(str::to_string),
+        error: None,
     }
 }
 
