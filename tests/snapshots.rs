@@ -122,6 +122,40 @@ async fn pipeline_with_a_failed_stage() {
     snap(&rig, "pipeline_failed");
     let (text, _) = render(&rig, 160, 48);
     assert!(text.contains("Failed"), "{text}");
+    // Enter on the failed execution: its runs, the failed one selected with its error.
+    rig.app.dispatch(Action::Open);
+    rig.app.settle().await;
+    let failed = rig
+        .app
+        .state
+        .execution_rows()
+        .iter()
+        .position(|r| r.run.is_some_and(|x| x.error.is_some()))
+        .expect("the failed run carries its error");
+    rig.app.dispatch(Action::SelectRow(failed));
+    snap(&rig, "execution_failed");
+}
+
+#[tokio::test]
+async fn execution_detail_of_an_approved_release() {
+    let mut rig = started(42).await;
+    rig.app.dispatch(Action::Bottom);
+    rig.app.dispatch(Action::Open);
+    let env = rig.app.state.selected_env().unwrap();
+    let row = env
+        .executions
+        .iter()
+        .position(|e| e.status == ExecutionStatus::Succeeded)
+        .expect("prd has shipped before");
+    rig.app.dispatch(Action::SelectRow(row));
+    rig.app.dispatch(Action::Open);
+    snap(&rig, "execution_reading");
+    rig.app.settle().await;
+    rig.app.dispatch(Action::Down);
+    let run = rig.app.state.execution_run().cloned().unwrap();
+    assert_eq!(run.action, "ApproveRelease");
+    assert!(run.updated_by.is_some(), "{run:?}");
+    snap(&rig, "execution_approval");
 }
 
 #[tokio::test]

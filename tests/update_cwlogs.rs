@@ -212,8 +212,8 @@ fn a_failed_deploy_opens_its_builds_log_stream() {
         panic!("{fx:?}")
     };
     assert_eq!(
-        (pipeline.as_str(), execution_id.as_str(), action.as_str()),
-        ("storefront-deployer-dev", "e-9", "Deploy")
+        (pipeline.as_str(), execution_id.as_str(), action.as_deref()),
+        ("storefront-deployer-dev", "e-9", Some("Deploy"))
     );
     let arn =
         "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/codebuild/deploy-dev:log-stream:b-42";

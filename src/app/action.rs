@@ -88,14 +88,14 @@ pub enum Action {
         /// Why nothing was written, if so.
         result: Result<(), super::ExportError>,
     },
-    /// The action runs of an execution came back (the build-log jump).
+    /// The action runs of an execution came back (the build-log jump, the execution detail).
     ActionExecutionsLoaded {
         /// Environment index.
         env: usize,
         /// The request this answers.
         request: RequestId,
-        /// The failed action's name.
-        action: String,
+        /// The failed action whose build log is wanted; `None` for the execution detail.
+        action: Option<String>,
         /// The runs.
         result: Result<Vec<ActionExecutionDetail>, CloudError>,
     },

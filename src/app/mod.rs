@@ -5,6 +5,7 @@ mod action_names;
 mod command;
 mod dialog;
 mod effect;
+mod execution;
 mod input;
 mod logkeys;
 mod logs_select;
@@ -33,9 +34,10 @@ mod update;
 pub use action::{Action, EnvSnapshot};
 pub use command::{COMMANDS, complete, parse_command};
 pub use effect::Effect;
+pub use execution::{ExecutionDetail, RunRow};
 pub use input::MAX_INPUT;
 pub use logkeys::parse_goto;
-pub use logs_update::parse_stream_arn;
+pub use logs_update::{build_log_stream, parse_stream_arn};
 pub use logtail::{GroupEvents, LOG_TAIL_CAP, LogTail};
 pub use model::{
     EnvView, Level, LineInput, Mode, Overlay, PollPolicy, Session, Stale, StatusMsg, View,
@@ -86,6 +88,8 @@ pub struct State {
     pub selected: usize,
     /// Selected row in the pipeline history.
     pub history_row: usize,
+    /// The execution opened from the history (Enter on a row), shown over the pipeline view.
+    pub execution: Option<ExecutionDetail>,
     /// Selected row in the approvals inbox.
     pub approval_row: usize,
     /// Current view.
@@ -133,6 +137,7 @@ impl State {
             releases_error: None,
             selected: 0,
             history_row: 0,
+            execution: None,
             approval_row: 0,
             view: View::Environments,
             overlay: None,

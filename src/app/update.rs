@@ -69,7 +69,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             request,
             action,
             result,
-        } => return logs_update::action_executions_loaded(state, env, request, &action, result),
+        } => {
+            if super::execution::loaded(state, request, &result) {
+                return Vec::new();
+            }
+            let action = action.unwrap_or_default();
+            return logs_update::action_executions_loaded(state, env, request, &action, result);
+        }
         Action::IdentityLoaded(result) => match result {
             Ok(who) => state.session.identity = Some(who.arn),
             Err(err) => state.say(Level::Error, format!("identity: {err}")),
@@ -98,17 +104,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         {
             return fx;
         }
-        Action::Refresh => {
-            for env in &mut state.envs {
-                env.next_poll = state.now;
-                env.distribution_due = state.now;
-            }
-            state.releases_next_poll = state.now;
-            state.logs.next_poll = state.now;
-            state.traffic.next_poll = state.now;
-            state.say(Level::Info, "refreshing");
-            return poll::due(state);
+        action
+            if state.overlay.is_none()
+                && let Some(fx) = super::execution::key(state, &action) =>
+        {
+            return fx;
         }
+        Action::Refresh => return refresh(state),
         Action::Up => move_or_scroll(state, -1),
         Action::Down => move_or_scroll(state, 1),
         Action::PageUp => move_or_scroll(state, -state.page_step()),
@@ -191,6 +193,19 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
+/// Refreshes every environment, the catalogue and the log views now.
+pub(super) fn refresh(state: &mut State) -> Vec<Effect> {
+    for env in &mut state.envs {
+        env.next_poll = state.now;
+        env.distribution_due = state.now;
+    }
+    state.releases_next_poll = state.now;
+    state.logs.next_poll = state.now;
+    state.traffic.next_poll = state.now;
+    state.say(Level::Info, "refreshing");
+    poll::due(state)
+}
+
 pub(super) fn env_names(state: &State) -> Vec<String> {
     state.envs.iter().map(|e| e.spec.name.clone()).collect()
 }
@@ -215,7 +230,10 @@ fn show(state: &mut State, view: View) -> Vec<Effect> {
 
 fn open(state: &mut State) -> Vec<Effect> {
     match state.view {
-        View::Environments => show(state, View::Pipeline),
+        View::Environments => {
+            state.execution = None;
+            show(state, View::Pipeline)
+        }
         View::Approvals => {
             let approvals = state.visible_approvals();
             let Some(a) = approvals.get(state.approval_row) else {
@@ -224,9 +242,11 @@ fn open(state: &mut State) -> Vec<Effect> {
             if let Some(i) = state.env_index(&a.environment) {
                 state.select_env(i);
             }
+            state.execution = None;
             show(state, View::Pipeline)
         }
-        View::Pipeline | View::Logs | View::Traffic | View::Audit => Vec::new(),
+        View::Pipeline => super::execution::open(state),
+        View::Logs | View::Traffic | View::Audit => Vec::new(),
     }
 }
 

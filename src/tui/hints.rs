@@ -124,6 +124,17 @@ fn actions(state: &State) -> Vec<(&'static str, &'static str)> {
                 ("command", "cmd"),
             ]
         }
+        View::Pipeline if state.execution.is_some() => {
+            let log = state
+                .execution_run()
+                .and_then(crate::app::build_log_stream)
+                .is_some();
+            if log {
+                out.push(("build_log", "build log"));
+            }
+            out.push(("back", "back"));
+            &[("down", "next run"), ("refresh", "read again")]
+        }
         View::Pipeline => {
             out.extend(ops(state));
             if !state.visible_history().is_empty() {

@@ -7,6 +7,7 @@ pub mod dialog;
 pub mod dialog_pick;
 pub mod env_detail;
 pub mod environments;
+pub mod execution;
 pub mod help;
 pub mod history;
 pub mod logs;
@@ -32,6 +33,9 @@ use ratatui::layout::Rect;
 
 /// The body title of the current view.
 pub fn title(state: &State) -> String {
+    if let Some(d) = shown_execution(state) {
+        return execution::title(state, d);
+    }
     match state.view {
         View::Environments => environments::title(state),
         View::Pipeline => pipeline::title(state),
@@ -42,8 +46,20 @@ pub fn title(state: &State) -> String {
     }
 }
 
+/// The execution detail, when it is what the body shows (over the pipeline view).
+fn shown_execution(state: &State) -> Option<&crate::app::ExecutionDetail> {
+    state
+        .execution
+        .as_ref()
+        .filter(|_| state.view == View::Pipeline)
+}
+
 /// Draws the current view inside the body border.
 pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
+    if let Some(d) = shown_execution(state) {
+        execution::render(frame, state, d, inner);
+        return;
+    }
     match state.view {
         View::Environments => environments::render(frame, state, inner),
         View::Pipeline => pipeline::render(frame, state, inner),
@@ -56,6 +72,9 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
 
 /// Where the current view's selectable rows are drawn (none in the logs view).
 pub fn list_geometry(state: &State, inner: Rect) -> Option<ListGeom> {
+    if shown_execution(state).is_some() {
+        return execution::geometry(state, inner);
+    }
     match state.view {
         View::Environments => Some(environments::geometry(state, inner)),
         View::Pipeline => pipeline::geometry(state, inner),

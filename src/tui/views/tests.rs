@@ -500,3 +500,107 @@ fn the_failed_environment_says_why_it_failed() {
         .unwrap_or_default();
     assert_has(stg, &["failed: Deploy failed"]);
 }
+
+/// prd's pipeline with its older execution (p-1) opened; its runs as given.
+fn execution_open(
+    runs: Option<Result<Vec<crate::domain::ActionExecutionDetail>, String>>,
+) -> State {
+    let mut s = with(View::Pipeline, None);
+    s.session.read_only = false;
+    s.execution = Some(crate::app::ExecutionDetail {
+        env: 2,
+        execution: s.envs[2].executions[1].clone(),
+        runs,
+        inflight: None,
+        row: 0,
+    });
+    s
+}
+
+fn detail_run(
+    stage: &str,
+    action: &str,
+    status: crate::domain::ActionStatus,
+) -> crate::domain::ActionExecutionDetail {
+    crate::domain::ActionExecutionDetail {
+        pipeline_execution_id: "p-1".into(),
+        action_execution_id: format!("ae-{action}"),
+        stage: stage.into(),
+        action: action.into(),
+        status,
+        start: NOW - 2 * crate::domain::Timestamp::DAY,
+        last_update: NOW - 2 * crate::domain::Timestamp::DAY + 90_000,
+        updated_by: None,
+        summary: None,
+        external_execution_url: None,
+        external_execution_id: None,
+        log_stream_arn: None,
+        error: None,
+    }
+}
+
+#[test]
+fn the_execution_detail_says_it_is_reading_or_why_its_runs_are_unknown() {
+    for (w, h) in SIZES {
+        let reading = screen(&execution_open(None), w, h);
+        assert_has(
+            &reading,
+            &["Execution p-1", "Reading the action runs of execution p-1"],
+        );
+        let failed = screen(
+            &execution_open(Some(Err("network error: reset".into()))),
+            w,
+            h,
+        );
+        assert_has(&failed, &["Action runs unknown", "network error: reset"]);
+        assert!(!failed.contains("not run"), "{failed}");
+    }
+}
+
+#[test]
+fn the_execution_detail_shows_who_answered_the_approval_and_the_failed_actions_error() {
+    use crate::domain::{ActionStatus, ErrorDetails};
+    let mut approve = detail_run("Approval", "ManualApproval", ActionStatus::Failed);
+    approve.updated_by = Some("arn:aws:sts::123456789012:assumed-role/Ops/dmitri".into());
+    approve.summary = Some("smoke tests red on stg".into());
+    let mut deploy = detail_run("Deploy", "DeploySite", ActionStatus::Failed);
+    deploy.error = Some(ErrorDetails {
+        code: "JobFailed".into(),
+        message: "exit status 2".into(),
+    });
+    deploy.log_stream_arn =
+        Some("arn:aws:logs:eu-west-1:1:log-group:/aws/codebuild/deploy-prd:log-stream:b-9".into());
+    let runs = vec![
+        detail_run("Source", "Fetch", ActionStatus::Succeeded),
+        approve,
+        deploy,
+    ];
+    let mut s = execution_open(Some(Ok(runs)));
+    s.execution.as_mut().unwrap().row = 1;
+    let shown = screen(&s, 160, 48);
+    assert_has(
+        &shown,
+        &[
+            "Fetch",
+            "ManualApproval",
+            "dmitri",
+            "answer     rejected by",
+            "arn:aws:sts::123456789012:assumed-role/Ops/dmitri",
+            "comment    smoke tests red on stg",
+            "JobFailed: exit status",
+            "esc back",
+        ],
+    );
+    s.execution.as_mut().unwrap().row = 2;
+    let shown = screen(&s, 160, 48);
+    assert_has(
+        &shown,
+        &[
+            "error      JobFailed: exit status 2",
+            "build log  /aws/codebuild/deploy-prd · b-9",
+            "b build log",
+        ],
+    );
+    let narrow = screen(&s, 80, 24);
+    assert_has(&narrow, &["DeploySite", "b build log"]);
+}
