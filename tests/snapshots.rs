@@ -258,6 +258,18 @@ async fn traffic_detail_pane() {
     ] {
         assert!(text.contains(want), "missing {want:?}\n{text}");
     }
+    // At 80×24 the pane shows the first fields; scrolled, the last ones and which rows they are.
+    let (top, _) = render(&rig, 80, 24);
+    assert!(
+        top.contains(" 1–8 of ") && !top.contains("sc-range-end"),
+        "{top}"
+    );
+    for _ in 0..20 {
+        rig.app.dispatch(Action::ScrollPane(3));
+    }
+    let (end, _) = render(&rig, 80, 24);
+    assert!(!end.contains(" 1–8 of "), "{end}");
+    assert!(end.contains("empty (-)"), "{end}");
 }
 
 #[tokio::test]

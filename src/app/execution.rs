@@ -103,6 +103,16 @@ impl State {
     }
 }
 
+impl State {
+    /// Closes the execution detail; a read of its runs still in flight is stopped (drained into
+    /// [`Effect::Cancel`] by the next poll).
+    pub(super) fn close_execution(&mut self) {
+        if let Some(d) = self.execution.take() {
+            self.abandoned.extend(d.inflight);
+        }
+    }
+}
+
 /// Enter on a history row: open that execution and read its action runs.
 pub(super) fn open(state: &mut State) -> Vec<Effect> {
     let Some(env) = state.selected_env() else {
@@ -136,8 +146,11 @@ pub(super) fn open(state: &mut State) -> Vec<Effect> {
     }]
 }
 
-/// Reads the open execution's runs again (`r` while it is open).
+/// Reads the open execution's runs again (`r` while it is open), unless a read is in flight.
 fn reread(state: &mut State) -> Option<Effect> {
+    if state.execution.as_ref()?.inflight.is_some() {
+        return None;
+    }
     let request = state.take_request();
     let d = state.execution.as_mut()?;
     let pipeline = state.envs.get(d.env)?.spec.pipeline.clone();
@@ -197,8 +210,8 @@ pub(super) fn key(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
             return Some(Vec::new());
         }
         Action::Back => {
-            state.execution = None;
-            return Some(Vec::new());
+            state.close_execution();
+            return Some(super::poll::cancels(state).collect());
         }
         Action::BuildLog => return Some(build_log(state)),
         Action::Refresh => {

@@ -226,7 +226,10 @@ pub(super) fn build_log(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     let request = state.take_request();
-    state.build_log_inflight = Some(request);
+    // A lookup this one replaces is stopped.
+    state
+        .abandoned
+        .extend(state.build_log_inflight.replace(request));
     state.say(
         Level::Info,
         format!("{name}: finding the build log of {action}"),
@@ -238,6 +241,9 @@ pub(super) fn build_log(state: &mut State) -> Vec<Effect> {
         execution_id,
         action: Some(action),
     }]
+    .into_iter()
+    .chain(super::poll::cancels(state))
+    .collect()
 }
 
 /// The runs came back: open the failed build's log stream in the logs view.

@@ -20,6 +20,7 @@ mod ops_release;
 mod ops_state;
 mod ops_update;
 mod ops_watch;
+mod pane;
 mod poll;
 mod summary;
 mod traffic;
@@ -51,6 +52,7 @@ pub use ops_state::{
 };
 pub use ops_update::WATCH_POLL;
 pub use ops_watch::seen;
+pub use pane::PaneScroll;
 pub use summary::{EnvSummary, PipelineHealth};
 pub use traffic::{
     CHART_STEP, DETAIL_KEEP, FullLine, Incomplete, Panel, Preset, Traffic, TrafficBatch,
@@ -100,6 +102,8 @@ pub struct State {
     pub filter: String,
     /// Help overlay scroll.
     pub help_scroll: usize,
+    /// The scroll of the detail pane on screen.
+    pub pane: PaneScroll,
     /// Logs view tail.
     pub logs: LogTail,
     /// Traffic view tail.
@@ -143,6 +147,7 @@ impl State {
             overlay: None,
             filter: String::new(),
             help_scroll: 0,
+            pane: PaneScroll::default(),
             logs: LogTail::default(),
             traffic: Traffic::new(0, Preset::H1, now, crate::accesslog::DEFAULT_RETAIN),
             retain: crate::accesslog::DEFAULT_RETAIN,

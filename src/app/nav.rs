@@ -136,7 +136,7 @@ impl State {
         self.selected = index;
         self.ops.dialog = None; // no confirmation survives an environment switch
         self.history_row = 0;
-        self.execution = None;
+        self.close_execution();
         self.logs.scroll = 0;
     }
 }

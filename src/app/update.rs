@@ -24,6 +24,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             return poll::due(state);
         }
         Action::ChartsStep => state.traffic.charts_step(super::traffic::CHART_STEP),
+        Action::PaneRows { subject, max } => state.pane_rows(subject, max),
         Action::PageRows(rows) if state.view == View::Traffic => state.traffic.page = rows,
         Action::PageRows(rows) => {
             state.logs.page = rows;
@@ -111,6 +112,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             return fx;
         }
         Action::Refresh => return refresh(state),
+        Action::ScrollPane(delta) => state.scroll_pane(delta),
         Action::Up => move_or_scroll(state, -1),
         Action::Down => move_or_scroll(state, 1),
         Action::PageUp => move_or_scroll(state, -state.page_step()),
@@ -231,7 +233,7 @@ fn show(state: &mut State, view: View) -> Vec<Effect> {
 fn open(state: &mut State) -> Vec<Effect> {
     match state.view {
         View::Environments => {
-            state.execution = None;
+            state.close_execution();
             show(state, View::Pipeline)
         }
         View::Approvals => {
@@ -242,7 +244,7 @@ fn open(state: &mut State) -> Vec<Effect> {
             if let Some(i) = state.env_index(&a.environment) {
                 state.select_env(i);
             }
-            state.execution = None;
+            state.close_execution();
             show(state, View::Pipeline)
         }
         View::Pipeline => super::execution::open(state),

@@ -111,18 +111,27 @@ fn ops(state: &State) -> Vec<(&'static str, &'static str)> {
 /// help, then moving about.
 fn actions(state: &State) -> Vec<(&'static str, &'static str)> {
     let mut out = Vec::new();
-    let rest: &[(&str, &str)] = match state.view {
+    let mut rest: Vec<(&'static str, &'static str)> = Vec::new();
+    // The detail pane on screen is taller than its room.
+    let scrolls = match (state.pane_subject(), &state.pane.max) {
+        (Some(subject), Some((s, max))) => *s == subject && *max > 0,
+        _ => false,
+    };
+    if scrolls {
+        rest.push(("pane_down", "scroll detail"));
+    }
+    match state.view {
         View::Environments => {
             out.extend(ops(state));
             out.push(("open", "pipeline"));
             if !state.approvals().is_empty() {
                 out.push(("approvals", "inbox"));
             }
-            &[
+            rest.extend([
                 ("next_env", "env"),
                 ("filter", "filter"),
                 ("command", "cmd"),
-            ]
+            ]);
         }
         View::Pipeline if state.execution.is_some() => {
             let log = state
@@ -133,43 +142,45 @@ fn actions(state: &State) -> Vec<(&'static str, &'static str)> {
                 out.push(("build_log", "build log"));
             }
             out.push(("back", "back"));
-            &[("down", "next run"), ("refresh", "read again")]
+            rest.extend([("down", "next run"), ("refresh", "read again")]);
         }
         View::Pipeline => {
             out.extend(ops(state));
             if !state.visible_history().is_empty() {
                 out.push(("open", "execution"));
             }
-            &[("next_env", "env"), ("logs", "logs"), ("filter", "filter")]
+            rest.extend([("next_env", "env"), ("logs", "logs"), ("filter", "filter")]);
         }
-        View::Approvals if state.visible_approvals().is_empty() => &[("environments", "home")],
+        View::Approvals if state.visible_approvals().is_empty() => {
+            rest.push(("environments", "home"));
+        }
         View::Approvals => {
             out.extend(ops(state));
             out.push(("open", "pipeline"));
-            &[("down", "next"), ("filter", "filter")]
+            rest.extend([("down", "next"), ("filter", "filter")]);
         }
         View::Logs => {
             out.extend([("follow", "follow/pause"), ("search", "search")]);
-            &[
+            rest.extend([
                 ("search_next", "next"),
                 ("filter", "filter"),
                 ("detail", "detail"),
                 ("next_env", "env"),
-            ]
+            ]);
         }
         View::Traffic => {
             out.extend([("follow", "follow/pause"), ("filter", "filter")]);
-            &[
+            rest.extend([
                 ("search", "search"),
                 ("detail", "detail"),
                 ("preset", "range"),
                 ("export", "export"),
-            ]
+            ]);
         }
-        View::Audit => &[("down", "scroll"), ("filter", "filter"), ("back", "home")],
-    };
+        View::Audit => rest.extend([("down", "scroll"), ("filter", "filter"), ("back", "home")]),
+    }
     out.push(("help", "help"));
-    out.extend(rest.iter().copied());
+    out.extend(rest);
     out.push(("quit", "quit"));
     out
 }

@@ -186,3 +186,51 @@ pub fn page_rows(state: &State, area: Rect) -> Option<Action> {
     };
     (rows != known).then_some(Action::PageRows(rows))
 }
+
+/// The [`Action::PaneRows`] a screen of `area` calls for: how far the detail pane [`draw`] would
+/// show can scroll, when one is on screen and the core does not know it yet.
+pub fn pane_rows(state: &State, area: Rect) -> Option<Action> {
+    let areas = Areas::new(area)?;
+    let inner = body_block(state).inner(areas.body);
+    let subject = state.pane_subject()?;
+    let (rows, total) = views::pane(state, inner)?;
+    let max = super::widgets::pane::max_scroll(total, usize::from(rows.height));
+    let known = state.pane.max.as_ref();
+    (known != Some(&(subject.clone(), max))).then_some(Action::PaneRows { subject, max })
+}
+
+/// Rows the wheel moves a list that scrolls (the Logs events, the help) or a detail pane.
+const WHEEL_ROWS: usize = 3;
+
+/// The actions of a turn of the mouse wheel (`down` or up) with the pointer at (`column`, `row`)
+/// on a screen of `area`: the detail pane under the pointer scrolls; else the help, or the
+/// current view's list, moves (a list with a selection one row, the Logs events three). Nothing
+/// while typing in a prompt or while a dialog is open.
+pub fn wheel(state: &State, area: Rect, column: u16, row: u16, down: bool) -> Vec<Action> {
+    let Some(areas) = Areas::new(area) else {
+        return Vec::new();
+    };
+    if state.ops.dialog.is_some() || state.ops.picker.is_some() {
+        return Vec::new();
+    }
+    let line = if down { Action::Down } else { Action::Up };
+    match state.overlay {
+        None => {}
+        Some(Overlay::Help) => return vec![line; WHEEL_ROWS],
+        Some(_) => return Vec::new(),
+    }
+    let inner = body_block(state).inner(areas.body);
+    let at = ratatui::layout::Position::new(column, row);
+    if let Some((pane, _)) = views::pane(state, inner)
+        && pane.contains(at)
+    {
+        let n = WHEEL_ROWS as isize;
+        return vec![Action::ScrollPane(if down { n } else { -n })];
+    }
+    let rows = if state.view == View::Logs {
+        WHEEL_ROWS
+    } else {
+        1
+    };
+    vec![line; rows]
+}

@@ -236,3 +236,44 @@ fn switching_environment_closes_the_detail() {
     update(&mut s, Action::Open);
     assert!(s.execution.is_none());
 }
+
+#[test]
+fn the_run_pane_scrolls_and_another_run_starts_at_its_top() {
+    let (mut s, request) = opened();
+    answer(
+        &mut s,
+        request,
+        Ok(vec![
+            run("Source", "Source", ActionStatus::Succeeded, 0),
+            run("Deploy", "Deploy", ActionStatus::Succeeded, 5),
+        ]),
+    );
+    update(&mut s, Action::ScrollPane(4));
+    assert_eq!(s.pane_offset(), 4);
+    update(&mut s, Action::ScrollPane(-1));
+    assert_eq!(s.pane_offset(), 3);
+    update(&mut s, Action::Down);
+    assert_eq!(s.pane_offset(), 0, "another run's detail starts at its top");
+    update(&mut s, Action::Up);
+    assert_eq!(
+        s.pane_offset(),
+        3,
+        "and the first run's is where it was left"
+    );
+}
+
+#[test]
+fn closing_the_detail_while_it_reads_stops_the_read_and_one_read_at_a_time() {
+    let (mut s, request) = opened();
+    let fx = update(&mut s, Action::Refresh);
+    assert!(
+        !fx.iter()
+            .any(|e| matches!(e, Effect::FetchActionExecutions { .. })),
+        "already reading: no second read"
+    );
+    let fx = update(&mut s, Action::Back);
+    assert_eq!(fx, vec![Effect::Cancel { request }]);
+    let (mut s, request) = opened();
+    let fx = update(&mut s, Action::NextEnv);
+    assert!(fx.contains(&Effect::Cancel { request }), "{fx:?}");
+}

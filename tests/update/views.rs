@@ -250,3 +250,40 @@ fn ctrl_u_clears_a_prompt_and_a_command_run_replaces_an_older_message() {
     assert_eq!(s.view, View::Logs);
     assert_ne!(s.status.as_ref(), Some(&error), "the old error is gone");
 }
+
+#[test]
+fn the_detail_pane_scrolls_within_how_far_it_can() {
+    let mut s = loaded();
+    // Nothing to scroll at home.
+    update(&mut s, Action::ScrollPane(3));
+    assert_eq!((s.pane_subject(), s.pane_offset()), (None, 0));
+    update(&mut s, Action::Show(View::Approvals));
+    let subject = s.pane_subject().expect("the selected approval's detail");
+    // Until the terminal loop says how far the pane scrolls, the view holds it at its end.
+    update(&mut s, Action::ScrollPane(5));
+    assert_eq!(s.pane_offset(), 5);
+    update(
+        &mut s,
+        Action::PaneRows {
+            subject: subject.clone(),
+            max: 2,
+        },
+    );
+    assert_eq!(s.pane_offset(), 2, "held within its end");
+    update(&mut s, Action::ScrollPane(3));
+    assert_eq!(s.pane_offset(), 2);
+    update(&mut s, Action::ScrollPane(-1));
+    assert_eq!(s.pane_offset(), 1);
+    update(&mut s, Action::ScrollPane(-5));
+    assert_eq!(s.pane_offset(), 0);
+    // How far another subject's pane scrolls does not hold this one.
+    update(
+        &mut s,
+        Action::PaneRows {
+            subject: "another".into(),
+            max: 0,
+        },
+    );
+    update(&mut s, Action::ScrollPane(1));
+    assert_eq!(s.pane_offset(), 1);
+}

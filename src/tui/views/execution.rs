@@ -7,10 +7,10 @@ use crate::app::{ExecutionDetail, RunRow, State, build_log_stream};
 use crate::domain::{
     ActionCategory, ActionExecutionDetail, ActionStatus, ExecutionSummary, Timestamp, human,
 };
-use crate::tui::widgets::pane::{side_pane, split};
+use crate::tui::widgets::pane::{self, scroll_note, side_inner, side_pane, split, window};
 use crate::tui::widgets::status::{DIM, action, execution};
 use crate::tui::widgets::table::{self, Col, ListGeom};
-use crate::tui::widgets::text::{short_id, short_identity, wrap};
+use crate::tui::widgets::text::{short_id, short_identity};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -193,14 +193,7 @@ fn category(state: &State, row: &RunRow<'_>) -> Option<ActionCategory> {
 
 /// `name` in the names' column and `value` wrapped beside it.
 fn field(out: &mut Vec<Line<'static>>, name: &str, value: &str, style: Style, width: usize) {
-    let parts = wrap(value, width.saturating_sub(NAME).max(8), usize::MAX);
-    for (i, part) in parts.into_iter().enumerate() {
-        let name = if i == 0 { name } else { "" };
-        out.push(Line::from(vec![
-            Span::styled(format!("{name:<NAME$}"), DIM),
-            Span::styled(part, style),
-        ]));
-    }
+    pane::field(out, name, NAME, value, style, width);
 }
 
 /// Who answered an approval, from its run: approved or rejected by whom, or why no one did.
@@ -329,5 +322,24 @@ pub fn render(frame: &mut Frame, state: &State, d: &ExecutionDetail, inner: Rect
         Style::new().add_modifier(Modifier::BOLD),
     );
     let lines = pane_lines(state, row, usize::from(inside.width));
-    frame.render_widget(Paragraph::new(lines), inside);
+    let (total, height) = (lines.len(), usize::from(inside.height));
+    let (shown, first) = window(lines, state.pane_offset(), height);
+    frame.render_widget(Paragraph::new(shown), inside);
+    scroll_note(frame, pane, first, height, total);
+}
+
+/// The run pane on screen: the area inside its frame and how many rows the selected run takes
+/// there.
+pub fn pane(state: &State, inner: Rect) -> Option<(Rect, usize)> {
+    let d = state.execution.as_ref()?;
+    let rows = state.execution_rows();
+    let row = rows.get(d.row)?;
+    let area = layout(inner, rows.len()).2;
+    let inside = side_inner(area);
+    (inside.height > 0 && inside.width > 0).then(|| {
+        (
+            inside,
+            pane_lines(state, row, usize::from(inside.width)).len(),
+        )
+    })
 }

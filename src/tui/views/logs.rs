@@ -358,8 +358,24 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
         && side.width > 0
     {
         let event = state.logs.events.iter().find(|e| e.key() == key);
-        super::logs_detail::render(frame, event, side);
+        super::logs_detail::render(frame, event, side, state.pane_offset());
     }
+}
+
+/// The event detail on screen: the area inside its pane and how many rows the event takes.
+pub fn pane(state: &State, inner: Rect) -> Option<(Rect, usize)> {
+    let (group, id) = state.logs.detail.as_ref()?;
+    if state.visible_log_rows().is_empty() {
+        return None;
+    }
+    let side = Layout::of(state, inner).side;
+    let event = state
+        .logs
+        .events
+        .iter()
+        .find(|e| e.key() == (group.as_str(), id.as_str()));
+    let (area, rows) = super::logs_detail::extent(event, side);
+    (area.height > 0 && area.width > 0).then_some((area, rows))
 }
 
 #[cfg(test)]

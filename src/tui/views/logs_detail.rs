@@ -1,9 +1,9 @@
 //! The detail pane of the Logs view: the selected CloudWatch event whole — time, ingestion
 //! delay, log group, stream and id, and the message wrapped, with JSON laid out one member per
-//! line.
+//! line — scrolled through with the pane keys and the wheel.
 
 use crate::domain::LogEvent;
-use crate::tui::widgets::pane::side_pane;
+use crate::tui::widgets::pane::{scroll_note, side_inner, side_pane, window};
 use crate::tui::widgets::status::DIM;
 use crate::tui::widgets::text::{hard_wrap, hard_wrap_upto};
 use ratatui::Frame;
@@ -167,23 +167,13 @@ fn field_rows(name: &str, value: &str, width: usize) -> Vec<Line<'static>> {
         .collect()
 }
 
-/// Draws the detail of `event` (`None`: it is no longer held) into `area`.
-pub fn render(frame: &mut Frame, event: Option<&LogEvent>, area: Rect) {
-    let inner = side_pane(
-        frame,
-        area,
-        " event detail (↑↓ move · esc closes) ".to_string(),
-        Style::new().add_modifier(Modifier::BOLD),
-    );
-    let Some(e) = event else {
-        let msg = "the event is no longer held (the view keeps the newest 2,000)";
-        frame.render_widget(
-            Paragraph::new(Span::styled(msg, DIM)).wrap(Wrap { trim: false }),
-            inner,
-        );
-        return;
-    };
-    let width = usize::from(inner.width);
+/// Most rows an event is laid out in (the pane scrolls through them); a longer message is cut
+/// there, and the last row says so.
+const MAX_ROWS: usize = 2_000;
+
+/// The rows of `e` at `width` cells: its fields, a blank row, then its message (at most
+/// [`MAX_ROWS`] in all).
+pub fn lines(e: &LogEvent, width: usize) -> Vec<Line<'static>> {
     // AWS leaves the ingestion time out (read as 0) on some answers.
     let ingested = if e.ingestion_time.millis() > 0 {
         let delay = e.ingestion_time.since(e.timestamp) as f64 / 1000.0;
@@ -202,28 +192,54 @@ pub fn render(frame: &mut Frame, event: Option<&LogEvent>, area: Rect) {
         rows.extend(field_rows(name, &value, width));
     }
     rows.push(Line::from(""));
-    let (height, header) = (usize::from(inner.height), rows.len());
     let mut message = Rows {
         rows,
         width,
-        limit: height,
+        limit: MAX_ROWS,
         cut: false,
     };
     lay_out_message(&e.message, &mut message);
     let mut rows = message.rows;
-    if message.cut || rows.len() > height {
-        rows.truncate(height.saturating_sub(1));
-        let note = if header >= height {
-            "… the pane is too small for the event: widen or heighten the terminal".to_string()
-        } else {
-            format!(
-                "… cut here: the message has {} bytes (`shipdeck logs group … -o jsonl` prints it whole)",
-                e.message.len()
-            )
-        };
+    if message.cut || rows.len() > MAX_ROWS {
+        rows.truncate(MAX_ROWS - 1);
+        let note = format!(
+            "… cut here: the message has {} bytes (`shipdeck logs group … -o jsonl` prints it whole)",
+            e.message.len()
+        );
         rows.push(Line::from(Span::styled(note, DIM)));
     }
-    frame.render_widget(Paragraph::new(rows), inner);
+    rows
+}
+
+/// The area inside the pane drawn into `area` and how many rows `event` takes there.
+pub fn extent(event: Option<&LogEvent>, area: Rect) -> (Rect, usize) {
+    let inner = side_inner(area);
+    let rows = event.map_or(1, |e| lines(e, usize::from(inner.width)).len());
+    (inner, rows)
+}
+
+/// Draws the detail of `event` (`None`: it is no longer held) into `area`, scrolled `offset`
+/// rows.
+pub fn render(frame: &mut Frame, event: Option<&LogEvent>, area: Rect, offset: usize) {
+    let inner = side_pane(
+        frame,
+        area,
+        " event detail (↑↓ move · esc closes) ".to_string(),
+        Style::new().add_modifier(Modifier::BOLD),
+    );
+    let Some(e) = event else {
+        let msg = "the event is no longer held (the view keeps the newest 2,000)";
+        frame.render_widget(
+            Paragraph::new(Span::styled(msg, DIM)).wrap(Wrap { trim: false }),
+            inner,
+        );
+        return;
+    };
+    let rows = lines(e, usize::from(inner.width));
+    let (total, height) = (rows.len(), usize::from(inner.height));
+    let (shown, first) = window(rows, offset, height);
+    frame.render_widget(Paragraph::new(shown), inner);
+    scroll_note(frame, area, first, height, total);
 }
 
 #[cfg(test)]

@@ -83,6 +83,20 @@ pub fn list_geometry(state: &State, inner: Rect) -> Option<ListGeom> {
     }
 }
 
+/// The detail pane on screen, if any: the area its rows are drawn in and how many rows its
+/// subject takes there (the run, the approval, the Logs event, the Traffic record).
+pub fn pane(state: &State, inner: Rect) -> Option<(Rect, usize)> {
+    if shown_execution(state).is_some() {
+        return execution::pane(state, inner);
+    }
+    match state.view {
+        View::Approvals => approvals::pane(state, inner),
+        View::Logs => logs::pane(state, inner),
+        View::Traffic => traffic::pane(state, inner),
+        View::Environments | View::Pipeline | View::Audit => None,
+    }
+}
+
 /// Below the header row of a table in `area`.
 fn rows_below_header(area: Rect) -> Rect {
     Rect::new(

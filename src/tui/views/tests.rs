@@ -382,6 +382,12 @@ fn the_footer_lists_the_actions_that_apply_where_the_operator_is() {
         &footer(&s, &hints),
         &["A approve", "R reject", "enter pipeline"],
     );
+    // Its detail's scroll key shows once the detail is known to be taller than its room.
+    assert!(!footer(&s, &hints).contains("scroll detail"));
+    let subject = s.pane_subject().unwrap();
+    s.pane.max = Some((subject, 3));
+    assert_has(&footer(&s, &hints), &["J scroll detail"]);
+    s.pane.max = None;
     // Rebound keys show as bound.
     s.view = View::Pipeline;
     s.selected = 2;

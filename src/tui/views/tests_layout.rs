@@ -143,3 +143,66 @@ fn clicks_follow_the_scrolled_history() {
     );
     assert!(screen(&s, 80, 24).contains("old-39"));
 }
+
+#[test]
+fn the_wheel_scrolls_the_pane_under_the_pointer_else_the_list() {
+    use crate::tui::render::wheel;
+    let area = Rect::new(0, 0, 80, 24);
+    let approvals = with(View::Approvals, None);
+    let inner = crate::tui::render::body_block(&approvals).inner(Rect::new(0, 2, 80, 21));
+    let (pane, _) = super::pane(&approvals, inner).expect("the approval's detail");
+    assert_eq!(
+        wheel(&approvals, area, pane.x + 3, pane.y + 1, true),
+        vec![Action::ScrollPane(3)]
+    );
+    assert_eq!(
+        wheel(&approvals, area, pane.x + 3, pane.y, false),
+        vec![Action::ScrollPane(-3)]
+    );
+    // Over the list (its first row at y 4): the selection moves.
+    assert_eq!(wheel(&approvals, area, 10, 4, true), vec![Action::Down]);
+    assert_eq!(wheel(&approvals, area, 10, 4, false), vec![Action::Up]);
+    // The Logs events scroll three rows; the help three rows; a prompt takes no wheel.
+    let logs = with(View::Logs, None);
+    assert_eq!(wheel(&logs, area, 10, 6, false), vec![Action::Up; 3]);
+    let help = with(View::Environments, Some(Overlay::Help));
+    assert_eq!(wheel(&help, area, 10, 6, true), vec![Action::Down; 3]);
+    let typing = with(
+        View::Environments,
+        Some(Overlay::Filter(LineInput::default())),
+    );
+    assert!(wheel(&typing, area, 10, 6, true).is_empty());
+    assert!(wheel(&approvals, Rect::new(0, 0, 20, 5), 1, 1, true).is_empty());
+}
+
+#[test]
+fn the_loop_learns_how_far_the_pane_on_screen_scrolls() {
+    use crate::tui::render::pane_rows;
+    // 80×15: the approval's detail does not fit its pane.
+    let area = Rect::new(0, 0, 80, 15);
+    let mut s = with(View::Approvals, None);
+    let Some(Action::PaneRows { subject, max }) = pane_rows(&s, area) else {
+        panic!("no pane rows for the approvals detail")
+    };
+    assert_eq!(Some(subject.clone()), s.pane_subject());
+    let inner = crate::tui::render::body_block(&s).inner(Rect::new(0, 2, 80, 12));
+    let (pane, total) = super::pane(&s, inner).unwrap();
+    assert_eq!(max, total - usize::from(pane.height));
+    assert!(max > 0, "the detail is taller than its pane");
+    // Scrolled to its end, the last rows show and the rule says which.
+    s.pane = crate::app::PaneScroll {
+        subject: subject.clone(),
+        offset: max,
+        max: Some((subject, max)),
+    };
+    assert_eq!(pane_rows(&s, area), None, "known: nothing to send");
+    let end = screen(&s, 80, 15);
+    assert!(end.contains("triggered by carol"), "{end}");
+    assert!(
+        end.contains(&format!(" {}–{total} of {total} ", max + 1)),
+        "{end}"
+    );
+    let top = screen(&with(View::Approvals, None), 80, 15);
+    assert!(!top.contains("triggered by carol"), "{top}");
+    assert_eq!(pane_rows(&with(View::Environments, None), area), None);
+}

@@ -152,7 +152,7 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
     render_list(frame, state, list);
     if side.height > 0 && side.width > 0 {
         if t.detail {
-            traffic_detail::render(frame, t, side);
+            traffic_detail::render(frame, t, side, state.pane_offset());
         } else {
             traffic_panel::render(frame, t, side);
         }
@@ -192,4 +192,15 @@ fn render_list(frame: &mut Frame, state: &State, area: Rect) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The record detail on screen: the area inside its pane and how many rows the record takes.
+pub fn pane(state: &State, inner: Rect) -> Option<(Rect, usize)> {
+    let t = &state.traffic;
+    if !t.detail || inner.height < 3 {
+        return None;
+    }
+    let side = layout(t, inner, 1 + filter_lines(t).len()).2;
+    let (area, rows) = traffic_detail::extent(t, side);
+    (area.height > 0 && area.width > 0).then_some((area, rows))
 }

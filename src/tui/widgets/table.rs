@@ -68,7 +68,8 @@ const MEASURED: usize = 500;
 
 /// The width of each column of `keep` (indices into `cols`, display order) in `width` cells: its
 /// own width, then, most important column first, as much more as its widest cell (`natural`,
-/// per column of `cols`) needs while room is left.
+/// per column of `cols`) needs while room is left — the fixed columns before the fill column,
+/// which takes what is left anyway.
 pub fn grow(cols: &[Col], keep: &[usize], natural: &[u16], width: u16) -> Vec<u16> {
     let spacing = SPACING.saturating_mul(u16::try_from(keep.len().saturating_sub(1)).unwrap_or(0));
     let used = keep
@@ -77,7 +78,7 @@ pub fn grow(cols: &[Col], keep: &[usize], natural: &[u16], width: u16) -> Vec<u1
     let mut extra = width.saturating_sub(used);
     let mut widths: Vec<u16> = keep.iter().map(|&i| cols[i].width).collect();
     let mut order: Vec<usize> = (0..keep.len()).collect();
-    order.sort_by_key(|&k| cols[keep[k]].priority);
+    order.sort_by_key(|&k| (cols[keep[k]].fill, cols[keep[k]].priority));
     for k in order {
         let want = natural
             .get(keep[k])
@@ -239,6 +240,9 @@ mod tests {
         assert_eq!(grow(&cols, &keep, &[10, 20, 6, 9], 19), vec![4, 4, 4, 4]);
         // Never narrower than the column's own width.
         assert_eq!(grow(&cols, &keep, &[1, 1, 1, 1], 40), vec![4, 4, 4, 4]);
+        // A fill column, however important, grows after the fixed ones.
+        let first = [Col::fill("n", 4, 0), Col::fixed("d", 4, 5)];
+        assert_eq!(grow(&first, &[0, 1], &[30, 13], 20), vec![6, 13]);
     }
 
     #[test]
