@@ -259,7 +259,7 @@ fn a_mutating_key_in_a_read_only_session_says_why_it_does_nothing() {
     let status = state.status.expect("the status bar says why");
     assert_eq!(status.level, Level::Warn);
     assert!(
-        status.text.starts_with("approve: not available")
+        status.text.starts_with("approve: disabled")
             && status
                 .text
                 .contains("read-only (--read-only or read_only = true)"),

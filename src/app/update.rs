@@ -168,8 +168,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Disabled(kind) => state.say(
             Level::Warn,
             format!(
-                "{}: not available, shipdeck runs read-only (--read-only or read_only = true); \
-                 nothing is sent",
+                "{}: disabled, shipdeck runs read-only (--read-only or read_only = true)",
                 kind.name()
             ),
         ),
