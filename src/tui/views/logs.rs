@@ -7,7 +7,7 @@ use crate::app::State;
 use crate::domain::LogEvent;
 use crate::tui::widgets::pane::split;
 use crate::tui::widgets::status::{DIM, SELECTED};
-use crate::tui::widgets::text::{ellipsize, width};
+use crate::tui::widgets::text::{count, ellipsize, width};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -297,14 +297,17 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
         Span::styled("● following", Style::new().fg(Color::Green))
     } else {
         Span::styled(
-            format!("‖ paused, {} rows back", state.logs.scroll),
+            format!("‖ paused, {} back", count(state.logs.scroll, "row", "rows")),
             Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
         )
     };
     let mut top = vec![
         Span::styled("groups ", DIM),
         Span::raw(ellipsize(&groups, usize::from(inner.width) / 2)),
-        Span::styled(format!(" · {} events · ", events.len()), DIM),
+        Span::styled(
+            format!(" · {} · ", count(events.len(), "event", "events")),
+            DIM,
+        ),
         follow,
     ];
     if !state.logs.search.is_empty() {

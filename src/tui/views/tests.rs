@@ -180,6 +180,21 @@ fn counts_in_the_environment_detail_agree_with_their_number() {
         .in_progress_invalidations = 2;
     let two = screen(&s, 160, 48);
     assert_has(&two, &["2 invalidations in progress", "(2 failures)"]);
+    // The Logs view's header counts its one event, and the one row it is paused back.
+    let mut logs = with(View::Logs, None);
+    logs.logs.events.truncate(2);
+    logs.logs.paused = true;
+    logs.logs.scroll = 1;
+    assert_has(
+        &screen(&logs, 160, 48),
+        &["· 2 events ·", "paused, 1 row back"],
+    );
+    logs.logs.events.truncate(1);
+    logs.logs.scroll = 0;
+    assert_has(
+        &screen(&logs, 160, 48),
+        &["· 1 event ·", "paused, 0 rows back"],
+    );
 }
 
 #[test]

@@ -7,7 +7,7 @@ use super::{traffic_detail, traffic_panel};
 use crate::app::{State, Traffic};
 use crate::tui::widgets::pane::split;
 use crate::tui::widgets::status::DIM;
-use crate::tui::widgets::text::ellipsize;
+use crate::tui::widgets::text::{count, ellipsize};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -52,18 +52,30 @@ fn header_line(t: &Traffic, width: usize) -> Line<'static> {
         mode,
         Span::styled(
             format!(
-                " · {} listed of {} records kept · last {} · {} objects",
+                " · {} listed of {} kept · last {} · {}",
                 t.rows.len(),
-                t.records.len(),
+                count(t.records.len(), "record", "records"),
                 t.preset.label(),
-                t.objects
+                count(
+                    usize::try_from(t.objects).unwrap_or(usize::MAX),
+                    "object",
+                    "objects"
+                )
             ),
             DIM,
         ),
     ];
     if t.object_errors > 0 || t.skipped > 0 {
         spans.push(Span::styled(
-            format!(" · {} unreadable, {} bad lines", t.object_errors, t.skipped),
+            format!(
+                " · {} unreadable, {}",
+                t.object_errors,
+                count(
+                    usize::try_from(t.skipped).unwrap_or(usize::MAX),
+                    "bad line",
+                    "bad lines"
+                )
+            ),
             Style::new().fg(Color::Red),
         ));
     }
