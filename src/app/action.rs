@@ -142,14 +142,9 @@ pub enum Action {
     /// Scroll the detail pane on screen (record, event, approval, run) by this many rows, down
     /// when positive.
     ScrollPane(isize),
-    /// How far the detail pane showing `subject` can scroll (sent by the terminal loop when it
-    /// changes: a resize, another subject).
-    PaneRows {
-        /// What the pane shows ([`super::State::pane_subject`]).
-        subject: String,
-        /// Rows it can scroll.
-        max: usize,
-    },
+    /// How far the detail pane can scroll (sent by the terminal loop when it changes: a resize,
+    /// another subject).
+    PaneRows(super::PaneMax),
     /// Scroll the help or logs view by a page.
     PageDown,
     /// Scroll back by a page.

@@ -52,7 +52,7 @@ pub use ops_state::{
 };
 pub use ops_update::WATCH_POLL;
 pub use ops_watch::seen;
-pub use pane::PaneScroll;
+pub use pane::{PaneMax, PaneScroll};
 pub use summary::{EnvSummary, PipelineHealth};
 pub use traffic::{
     CHART_STEP, DETAIL_KEEP, FullLine, Incomplete, Panel, Preset, Traffic, TrafficBatch,

@@ -12,9 +12,20 @@ pub struct PaneScroll {
     pub subject: String,
     /// Rows scrolled past the top.
     pub offset: usize,
-    /// How far the pane on screen can scroll, and for which subject (from
-    /// [`super::Action::PaneRows`]; `None` until the terminal loop has said).
-    pub max: Option<(String, usize)>,
+    /// How far the pane on screen can scroll (from [`super::Action::PaneRows`]; `None` until the
+    /// terminal loop has said).
+    pub max: Option<PaneMax>,
+}
+
+/// How far the detail pane can scroll, as the terminal loop worked it out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaneMax {
+    /// The subject it was worked out for ([`State::pane_subject`]).
+    pub subject: String,
+    /// Rows it can scroll.
+    pub rows: usize,
+    /// The pane's size then, inside its frame: (width, height).
+    pub size: (u16, u16),
 }
 
 impl State {
@@ -61,18 +72,26 @@ impl State {
         };
         let offset = self.pane_offset().saturating_add_signed(delta);
         let max = match &self.pane.max {
-            Some((s, max)) if *s == subject => *max,
+            Some(m) if m.subject == subject => m.rows,
             _ => usize::MAX,
         };
         self.pane.offset = offset.min(max);
         self.pane.subject = subject;
     }
 
-    /// The terminal loop says how far the pane showing `subject` can scroll.
-    pub(super) fn pane_rows(&mut self, subject: String, max: usize) {
-        if self.pane.subject == subject {
-            self.pane.offset = self.pane.offset.min(max);
+    /// The terminal loop says how far the pane can scroll.
+    pub(super) fn pane_rows(&mut self, max: PaneMax) {
+        if self.pane.subject == max.subject {
+            self.pane.offset = self.pane.offset.min(max.rows);
         }
-        self.pane.max = Some((subject, max));
+        self.pane.max = Some(max);
+    }
+
+    /// How many rows the pane showing its current subject at `size` takes, when the terminal
+    /// loop has worked it out.
+    pub fn pane_total(&self, size: (u16, u16)) -> Option<usize> {
+        let m = self.pane.max.as_ref()?;
+        let subject = self.pane_subject()?;
+        (m.subject == subject && m.size == size).then(|| m.rows + usize::from(size.1))
     }
 }

@@ -24,7 +24,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             return poll::due(state);
         }
         Action::ChartsStep => state.traffic.charts_step(super::traffic::CHART_STEP),
-        Action::PaneRows { subject, max } => state.pane_rows(subject, max),
+        Action::PaneRows(max) => state.pane_rows(max),
         Action::PageRows(rows) if state.view == View::Traffic => state.traffic.page = rows,
         Action::PageRows(rows) => {
             state.logs.page = rows;

@@ -114,7 +114,7 @@ fn actions(state: &State) -> Vec<(&'static str, &'static str)> {
     let mut rest: Vec<(&'static str, &'static str)> = Vec::new();
     // The detail pane on screen is taller than its room.
     let scrolls = match (state.pane_subject(), &state.pane.max) {
-        (Some(subject), Some((s, max))) => *s == subject && *max > 0,
+        (Some(subject), Some(m)) => m.subject == subject && m.rows > 0,
         _ => false,
     };
     if scrolls {

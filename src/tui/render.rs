@@ -4,7 +4,7 @@ use super::keymap::KeyMode;
 use super::views;
 use super::widgets::status::{PROTECTED_BAR, protected};
 use super::widgets::{footer, header, tabs, text};
-use crate::app::{Action, Overlay, State, View};
+use crate::app::{Action, Overlay, PaneMax, State, View};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -188,15 +188,25 @@ pub fn page_rows(state: &State, area: Rect) -> Option<Action> {
 }
 
 /// The [`Action::PaneRows`] a screen of `area` calls for: how far the detail pane [`draw`] would
-/// show can scroll, when one is on screen and the core does not know it yet.
+/// show can scroll, when one is on screen and the core does not know it yet. An event of the Logs
+/// view (which may be 256 KB) is laid out whole only when it or the pane's size changed.
 pub fn pane_rows(state: &State, area: Rect) -> Option<Action> {
     let areas = Areas::new(area)?;
     let inner = body_block(state).inner(areas.body);
     let subject = state.pane_subject()?;
-    let (rows, total) = views::pane(state, inner)?;
-    let max = super::widgets::pane::max_scroll(total, usize::from(rows.height));
+    let pane = views::pane_area(state, inner)?;
+    let size = (pane.width, pane.height);
     let known = state.pane.max.as_ref();
-    (known != Some(&(subject.clone(), max))).then_some(Action::PaneRows { subject, max })
+    if state.view == View::Logs && known.is_some_and(|m| m.subject == subject && m.size == size) {
+        return None;
+    }
+    let (rows, total) = views::pane(state, inner)?;
+    let max = PaneMax {
+        subject,
+        rows: super::widgets::pane::max_scroll(total, usize::from(rows.height)),
+        size,
+    };
+    (known != Some(&max)).then_some(Action::PaneRows(max))
 }
 
 /// Rows the wheel moves a list that scrolls (the Logs events, the help) or a detail pane.
@@ -221,7 +231,7 @@ pub fn wheel(state: &State, area: Rect, column: u16, row: u16, down: bool) -> Ve
     }
     let inner = body_block(state).inner(areas.body);
     let at = ratatui::layout::Position::new(column, row);
-    if let Some((pane, _)) = views::pane(state, inner)
+    if let Some(pane) = views::pane_area(state, inner)
         && pane.contains(at)
     {
         let n = WHEEL_ROWS as isize;

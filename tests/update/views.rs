@@ -264,10 +264,11 @@ fn the_detail_pane_scrolls_within_how_far_it_can() {
     assert_eq!(s.pane_offset(), 5);
     update(
         &mut s,
-        Action::PaneRows {
+        Action::PaneRows(shipdeck::app::PaneMax {
             subject: subject.clone(),
-            max: 2,
-        },
+            rows: 2,
+            size: (78, 7),
+        }),
     );
     assert_eq!(s.pane_offset(), 2, "held within its end");
     update(&mut s, Action::ScrollPane(3));
@@ -279,10 +280,11 @@ fn the_detail_pane_scrolls_within_how_far_it_can() {
     // How far another subject's pane scrolls does not hold this one.
     update(
         &mut s,
-        Action::PaneRows {
+        Action::PaneRows(shipdeck::app::PaneMax {
             subject: "another".into(),
-            max: 0,
-        },
+            rows: 0,
+            size: (78, 7),
+        }),
     );
     update(&mut s, Action::ScrollPane(1));
     assert_eq!(s.pane_offset(), 1);

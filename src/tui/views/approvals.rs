@@ -221,7 +221,7 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
     let (total, height) = (lines.len(), usize::from(body.height));
     let (shown, first) = window(lines, state.pane_offset(), height);
     frame.render_widget(Paragraph::new(shown), body);
-    scroll_note(frame, rule_row, first, height, total);
+    scroll_note(frame, rule_row, first, height, total, true);
 }
 
 /// The detail on screen: the area of its rows and how many rows the selected approval takes.

@@ -325,7 +325,7 @@ pub fn render(frame: &mut Frame, state: &State, d: &ExecutionDetail, inner: Rect
     let (total, height) = (lines.len(), usize::from(inside.height));
     let (shown, first) = window(lines, state.pane_offset(), height);
     frame.render_widget(Paragraph::new(shown), inside);
-    scroll_note(frame, pane, first, height, total);
+    scroll_note(frame, pane, first, height, total, true);
 }
 
 /// The run pane on screen: the area inside its frame and how many rows the selected run takes

@@ -361,12 +361,14 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
         && side.width > 0
     {
         let event = state.logs.events.iter().find(|e| e.key() == key);
-        super::logs_detail::render(frame, event, side, state.pane_offset());
+        let inside = super::logs_detail::inside(side);
+        let total = state.pane_total((inside.width, inside.height));
+        super::logs_detail::render(frame, event, side, state.pane_offset(), total);
     }
 }
 
-/// The event detail on screen: the area inside its pane and how many rows the event takes.
-pub fn pane(state: &State, inner: Rect) -> Option<(Rect, usize)> {
+/// The event detail on screen: the area inside its pane, and the event (`None`: no longer held).
+fn detail(state: &State, inner: Rect) -> Option<(Rect, Option<&LogEvent>)> {
     let (group, id) = state.logs.detail.as_ref()?;
     if state.visible_log_rows().is_empty() {
         return None;
@@ -377,8 +379,21 @@ pub fn pane(state: &State, inner: Rect) -> Option<(Rect, usize)> {
         .events
         .iter()
         .find(|e| e.key() == (group.as_str(), id.as_str()));
-    let (area, rows) = super::logs_detail::extent(event, side);
-    (area.height > 0 && area.width > 0).then_some((area, rows))
+    (side.height > 0 && side.width > 0).then_some((side, event))
+}
+
+/// The area inside the event detail's pane on screen.
+pub fn pane_area(state: &State, inner: Rect) -> Option<Rect> {
+    let (side, _) = detail(state, inner)?;
+    Some(super::logs_detail::inside(side))
+}
+
+/// The event detail on screen: the area inside its pane and how many rows the event takes (it
+/// lays the whole event out).
+pub fn pane(state: &State, inner: Rect) -> Option<(Rect, usize)> {
+    let (side, event) = detail(state, inner)?;
+    let area = super::logs_detail::inside(side);
+    (area.height > 0 && area.width > 0).then(|| (area, super::logs_detail::rows(event, side)))
 }
 
 #[cfg(test)]

@@ -171,9 +171,11 @@ fn field_rows(name: &str, value: &str, width: usize) -> Vec<Line<'static>> {
 /// there, and the last row says so.
 const MAX_ROWS: usize = 2_000;
 
-/// The rows of `e` at `width` cells: its fields, a blank row, then its message (at most
-/// [`MAX_ROWS`] in all).
-pub fn lines(e: &LogEvent, width: usize) -> Vec<Line<'static>> {
+/// The rows of `e` at `width` cells: its fields, a blank row, then its message — at most `limit`
+/// rows (and never more than [`MAX_ROWS`], where a cut message says so). A frame lays out only
+/// the rows it shows, so a 256 KB message costs what the pane holds.
+pub fn lines(e: &LogEvent, width: usize, limit: usize) -> Vec<Line<'static>> {
+    let limit = limit.min(MAX_ROWS);
     // AWS leaves the ingestion time out (read as 0) on some answers.
     let ingested = if e.ingestion_time.millis() > 0 {
         let delay = e.ingestion_time.since(e.timestamp) as f64 / 1000.0;
@@ -195,12 +197,14 @@ pub fn lines(e: &LogEvent, width: usize) -> Vec<Line<'static>> {
     let mut message = Rows {
         rows,
         width,
-        limit: MAX_ROWS,
+        limit,
         cut: false,
     };
     lay_out_message(&e.message, &mut message);
     let mut rows = message.rows;
-    if message.cut || rows.len() > MAX_ROWS {
+    let cut = message.cut || rows.len() > limit;
+    rows.truncate(limit);
+    if cut && limit == MAX_ROWS {
         rows.truncate(MAX_ROWS - 1);
         let note = format!(
             "… cut here: the message has {} bytes (`shipdeck logs group … -o jsonl` prints it whole)",
@@ -211,16 +215,27 @@ pub fn lines(e: &LogEvent, width: usize) -> Vec<Line<'static>> {
     rows
 }
 
-/// The area inside the pane drawn into `area` and how many rows `event` takes there.
-pub fn extent(event: Option<&LogEvent>, area: Rect) -> (Rect, usize) {
-    let inner = side_inner(area);
-    let rows = event.map_or(1, |e| lines(e, usize::from(inner.width)).len());
-    (inner, rows)
+/// The area inside the pane drawn into `area`.
+pub fn inside(area: Rect) -> Rect {
+    side_inner(area)
+}
+
+/// How many rows `event` takes in the pane drawn into `area` (all of them: for how far the pane
+/// scrolls, worked out once per event and pane size).
+pub fn rows(event: Option<&LogEvent>, area: Rect) -> usize {
+    let width = usize::from(side_inner(area).width);
+    event.map_or(1, |e| lines(e, width, MAX_ROWS).len())
 }
 
 /// Draws the detail of `event` (`None`: it is no longer held) into `area`, scrolled `offset`
-/// rows.
-pub fn render(frame: &mut Frame, event: Option<&LogEvent>, area: Rect, offset: usize) {
+/// rows; `total` is how many rows it takes, when known.
+pub fn render(
+    frame: &mut Frame,
+    event: Option<&LogEvent>,
+    area: Rect,
+    offset: usize,
+    total: Option<usize>,
+) {
     let inner = side_pane(
         frame,
         area,
@@ -235,11 +250,19 @@ pub fn render(frame: &mut Frame, event: Option<&LogEvent>, area: Rect, offset: u
         );
         return;
     };
-    let rows = lines(e, usize::from(inner.width));
-    let (total, height) = (rows.len(), usize::from(inner.height));
-    let (shown, first) = window(rows, offset, height);
+    let height = usize::from(inner.height);
+    // The rows shown, and one more to know whether there is more below.
+    let offset = total.map_or(offset, |t| offset.min(t.saturating_sub(height)));
+    let laid = lines(e, usize::from(inner.width), offset + height + 1);
+    let (laid_rows, more) = (laid.len(), laid.len() > offset + height);
+    let (shown, first) = window(laid, offset, height);
     frame.render_widget(Paragraph::new(shown), inner);
-    scroll_note(frame, area, first, height, total);
+    match total {
+        Some(total) => scroll_note(frame, area, first, height, total, true),
+        // How many rows in all is not known yet: one more at least.
+        None if more => scroll_note(frame, area, first, height, first + height + 1, false),
+        None => scroll_note(frame, area, first, height, laid_rows, true),
+    }
 }
 
 #[cfg(test)]
@@ -255,6 +278,41 @@ mod tests {
         let mut lines = Vec::new();
         lay_out_message(message, &mut lines);
         lines
+    }
+
+    fn event(message: String) -> LogEvent {
+        LogEvent {
+            group: "g".into(),
+            event_id: "e".into(),
+            stream: "s".into(),
+            timestamp: crate::domain::Timestamp(0),
+            ingestion_time: crate::domain::Timestamp(0),
+            message,
+        }
+    }
+
+    #[test]
+    fn a_frame_lays_out_the_rows_it_shows_and_a_message_is_cut_at_the_most() {
+        let words: Vec<String> = (0..400).map(|i| format!("w{i}")).collect();
+        let e = event(words.join(" "));
+        assert_eq!(lines(&e, 40, 10).len(), 10);
+        let all = lines(&e, 40, MAX_ROWS);
+        assert!(all.len() > 10 && all.len() < MAX_ROWS);
+        let last: String = all[all.len() - 1].to_string();
+        assert!(last.ends_with("w399"), "{last}");
+        let huge = event("xxxxxxxxx ".repeat(26_000));
+        let cut = lines(&huge, 40, MAX_ROWS);
+        assert_eq!(cut.len(), MAX_ROWS);
+        assert!(
+            cut[MAX_ROWS - 1]
+                .to_string()
+                .starts_with("… cut here: the message has 260000 bytes")
+        );
+        assert!(
+            !lines(&huge, 40, 20)
+                .iter()
+                .any(|l| l.to_string().contains("cut here"))
+        );
     }
 
     #[test]

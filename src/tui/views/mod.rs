@@ -97,6 +97,14 @@ pub fn pane(state: &State, inner: Rect) -> Option<(Rect, usize)> {
     }
 }
 
+/// The area of the detail pane on screen, if any (without laying its subject out).
+pub fn pane_area(state: &State, inner: Rect) -> Option<Rect> {
+    match state.view {
+        View::Logs if shown_execution(state).is_none() => logs::pane_area(state, inner),
+        _ => pane(state, inner).map(|(area, _)| area),
+    }
+}
+
 /// Below the header row of a table in `area`.
 fn rows_below_header(area: Rect) -> Rect {
     Rect::new(

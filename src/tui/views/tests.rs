@@ -400,7 +400,11 @@ fn the_footer_lists_the_actions_that_apply_where_the_operator_is() {
     // Its detail's scroll key shows once the detail is known to be taller than its room.
     assert!(!footer(&s, &hints).contains("scroll detail"));
     let subject = s.pane_subject().unwrap();
-    s.pane.max = Some((subject, 3));
+    s.pane.max = Some(crate::app::PaneMax {
+        subject,
+        rows: 3,
+        size: (78, 10),
+    });
     assert_has(&footer(&s, &hints), &["J scroll detail"]);
     s.pane.max = None;
     // Rebound keys show as bound.

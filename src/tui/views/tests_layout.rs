@@ -181,19 +181,21 @@ fn the_loop_learns_how_far_the_pane_on_screen_scrolls() {
     // 80×15: the approval's detail does not fit its pane.
     let area = Rect::new(0, 0, 80, 15);
     let mut s = with(View::Approvals, None);
-    let Some(Action::PaneRows { subject, max }) = pane_rows(&s, area) else {
+    let Some(Action::PaneRows(known)) = pane_rows(&s, area) else {
         panic!("no pane rows for the approvals detail")
     };
-    assert_eq!(Some(subject.clone()), s.pane_subject());
+    assert_eq!(Some(known.subject.clone()), s.pane_subject());
     let inner = crate::tui::render::body_block(&s).inner(Rect::new(0, 2, 80, 12));
     let (pane, total) = super::pane(&s, inner).unwrap();
+    let max = known.rows;
     assert_eq!(max, total - usize::from(pane.height));
+    assert_eq!(known.size, (pane.width, pane.height));
     assert!(max > 0, "the detail is taller than its pane");
     // Scrolled to its end, the last rows show and the rule says which.
     s.pane = crate::app::PaneScroll {
-        subject: subject.clone(),
+        subject: known.subject.clone(),
         offset: max,
-        max: Some((subject, max)),
+        max: Some(known),
     };
     assert_eq!(pane_rows(&s, area), None, "known: nothing to send");
     let end = screen(&s, 80, 15);
@@ -205,4 +207,30 @@ fn the_loop_learns_how_far_the_pane_on_screen_scrolls() {
     let top = screen(&with(View::Approvals, None), 80, 15);
     assert!(!top.contains("triggered by carol"), "{top}");
     assert_eq!(pane_rows(&with(View::Environments, None), area), None);
+}
+
+#[test]
+fn an_events_rows_are_worked_out_once_per_event_and_pane_size() {
+    use crate::tui::render::pane_rows;
+    let mut s = with(View::Logs, None);
+    s.logs.events[3].message = "word ".repeat(2_000);
+    s.logs.detail = Some((
+        s.logs.events[3].group.clone(),
+        s.logs.events[3].event_id.clone(),
+    ));
+    let area = Rect::new(0, 0, 80, 24);
+    let Some(Action::PaneRows(known)) = pane_rows(&s, area) else {
+        panic!("no pane rows for the event")
+    };
+    assert!(known.rows > 0);
+    // Until it is known the pane says there is more; then how many rows in all.
+    let before = screen(&s, 80, 24);
+    assert!(before.contains("+ "), "{before}");
+    s.pane.max = Some(known.clone());
+    assert_eq!(pane_rows(&s, area), None);
+    let after = screen(&s, 80, 24);
+    let total = known.rows + usize::from(known.size.1);
+    assert!(after.contains(&format!(" of {total} ")), "{after}");
+    // Another size works it out again.
+    assert!(pane_rows(&s, Rect::new(0, 0, 100, 30)).is_some());
 }

@@ -125,7 +125,7 @@ pub fn render(frame: &mut Frame, t: &Traffic, area: Rect, offset: usize) {
     let (total, height) = (lines.len(), usize::from(inner.height));
     let (shown, first) = window(lines, offset, height);
     frame.render_widget(Paragraph::new(shown), inner);
-    scroll_note(frame, area, first, height, total);
+    scroll_note(frame, area, first, height, total, true);
 }
 
 /// The pane's rows: each field with a value beside its name (long values wrapped at spaces under

@@ -75,14 +75,23 @@ pub fn max_scroll(total: usize, height: usize) -> usize {
 }
 
 /// Writes which rows a scrolled pane shows (` 4–12 of 30 `) at the right end of `row` (its top
-/// border or rule), when its `total` rows do not all fit in `height`.
-pub fn scroll_note(frame: &mut Frame, row: Rect, first: usize, height: usize, total: usize) {
+/// border or rule), when its `total` rows do not all fit in `height`; `exact` false when `total`
+/// is only what is known to be there at least (` 1–58 of 59+ `).
+pub fn scroll_note(
+    frame: &mut Frame,
+    row: Rect,
+    first: usize,
+    height: usize,
+    total: usize,
+    exact: bool,
+) {
     if total <= height || row.height == 0 {
         return;
     }
     let last = (first + height).min(total);
+    let plus = if exact { "" } else { "+" };
     let note = Line::from(Span::styled(
-        format!(" {}–{last} of {total} ", first + 1),
+        format!(" {}–{last} of {total}{plus} ", first + 1),
         DIM,
     ))
     .right_aligned();
