@@ -245,7 +245,8 @@ const ACTIONS_PAGE_1: &str = r#"{
         "externalExecutionId": "storefront-deploy-prd:0b7e4412",
         "externalExecutionSummary": "Build terminated with state: FAILED",
         "externalExecutionUrl": "https://console.aws.amazon.com/codebuild/home?region=eu-west-1#/builds/storefront-deploy-prd:0b7e4412/view/new",
-        "logStreamARN": "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/codebuild/storefront-deploy-prd:log-stream:0b7e4412"
+        "logStreamARN": "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/codebuild/storefront-deploy-prd:log-stream:0b7e4412",
+        "errorDetails": {"code": "JobFailed", "message": "Build terminated with state: FAILED"}
       }
     }
   }],

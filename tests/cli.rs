@@ -96,6 +96,22 @@ fn approvals_and_pipeline_commands() {
 }
 
 #[test]
+fn pipeline_says_a_running_execution_has_run_so_far() {
+    // dev's newest execution is running when the demo starts.
+    let out = shipdeck(&["pipeline", "dev", "--demo"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let history = text.split("EXECUTION").nth(1).unwrap_or_default();
+    let running: Vec<&str> = history
+        .lines()
+        .filter(|l| l.contains("InProgress"))
+        .collect();
+    assert!(!running.is_empty(), "{text}");
+    for line in running {
+        assert!(line.trim_end().ends_with("so far"), "{line}");
+    }
+}
+
+#[test]
 fn config_check_reports_success_and_located_errors() {
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/shipdeck.example.toml");
     let out = shipdeck(&["config", "check", example]);

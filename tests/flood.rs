@@ -148,12 +148,13 @@ struct Tally {
     cancels: usize,
 }
 
-/// The request of a log-tail read (the effects a cancel can stop).
+/// The request of a log-tail read or an action-runs read (the effects a cancel can stop).
 fn log_request(effect: &Effect) -> Option<u64> {
     match effect {
         Effect::FetchLogs { request, .. }
         | Effect::ListTraffic { request, .. }
-        | Effect::ReadTraffic { request, .. } => Some(*request),
+        | Effect::ReadTraffic { request, .. }
+        | Effect::FetchActionExecutions { request, .. } => Some(*request),
         _ => None,
     }
 }
@@ -243,7 +244,9 @@ async fn flood(seed: u64) -> Tally {
                     size = (w, h);
                     None
                 }
-                Event::Click(x, y) => hit_test(state, Rect::new(0, 0, size.0, size.1), x, y),
+                Event::Click(x, y) => {
+                    hit_test(state, &hints, Rect::new(0, 0, size.0, size.1), x, y)
+                }
             };
             if let Some(action) = action {
                 apply(state, action, &mut pending, &mut tally);

@@ -217,18 +217,55 @@ fn the_log_views_have_their_own_keys_before_the_normal_ones() {
             .iter()
             .any(|h| h.action == "search_next" && h.keys == "n" && h.context == "log views")
     );
-    let traffic = hints
-        .footer
-        .iter()
-        .find(|(v, _)| *v == View::Traffic)
-        .unwrap();
+    state.overlay = None;
+    state.view = View::Traffic;
+    let traffic = hints.footer(&state);
     assert!(
         traffic
-            .1
             .iter()
             .any(|(k, l)| k == "space" && l == "follow/pause")
     );
-    assert!(traffic.1.iter().any(|(k, l)| k == "f" && l == "filter"));
+    assert!(traffic.iter().any(|(k, l)| k == "f" && l == "filter"));
+}
+
+#[test]
+fn a_mutating_key_in_a_read_only_session_says_why_it_does_nothing() {
+    use shipdeck::app::{Level, Mode, PollPolicy, Session, State, update};
+    use shipdeck::ops::OpKind;
+    let ro = Keymap::load(None).unwrap().for_session(true);
+    let pressed = ro
+        .action(
+            KeyMode::Normal,
+            key(KeyCode::Char('A'), KeyModifiers::SHIFT),
+        )
+        .expect("the key is not silently dropped");
+    assert_eq!(pressed, Action::Disabled(OpKind::Approve));
+    assert!(!pressed.is_mutating());
+    let session = Session {
+        mode: Mode::Demo,
+        profile: None,
+        region: None,
+        identity: None,
+        read_only: true,
+    };
+    let mut state = State::new(
+        session,
+        shipdeck::cloud::sim::demo_specs(),
+        PollPolicy::default(),
+        shipdeck::domain::Timestamp(0),
+    );
+    let effects = update(&mut state, pressed);
+    assert!(effects.is_empty(), "nothing planned, sent or audited");
+    let status = state.status.expect("the status bar says why");
+    assert_eq!(status.level, Level::Warn);
+    assert!(
+        status.text.starts_with("approve: disabled")
+            && status
+                .text
+                .contains("read-only (--read-only or read_only = true)"),
+        "{}",
+        status.text
+    );
 }
 
 #[test]

@@ -30,6 +30,7 @@ const SWEPT: &[&str] = &[
     "loading",
     "environments_prd_protected",
     "pipeline_history_row",
+    "execution_detail",
     "approvals",
     "logs_scrolled",
     "help_scrolled",
@@ -59,7 +60,7 @@ fn the_hints() -> &'static Hints {
 fn click_around(state: &State, w: u16, h: u16) {
     let area = Rect::new(0, 0, w, h);
     for (x, y) in [(0, 0), (0, 1), (w / 2, 1), (w / 2, h / 2), (w - 1, h - 1)] {
-        let _ = hit_test(state, area, x, y);
+        let _ = hit_test(state, the_hints(), area, x, y);
     }
 }
 
@@ -126,6 +127,12 @@ async fn normal(out: &mut Vec<(String, State)>) {
         rig.app.dispatch(Action::Down);
     }
     snapshot(out, "pipeline_history_row", &rig);
+    rig.app.dispatch(Action::Open);
+    snapshot(out, "execution_reading", &rig);
+    rig.app.settle().await;
+    rig.app.dispatch(Action::Down);
+    snapshot(out, "execution_detail", &rig);
+    rig.app.dispatch(Action::Back);
     rig.app.dispatch(Action::Show(View::Approvals));
     snapshot(out, "approvals", &rig);
     rig.app.dispatch(Action::Show(View::Logs));
@@ -171,6 +178,10 @@ async fn failing(out: &mut Vec<(String, State)>, name: &str, faults: FaultRates)
         rig.run(10 * Timestamp::SECOND, 5 * Timestamp::SECOND).await;
         snapshot(out, &format!("{name}_{view:?}"), &rig);
     }
+    rig.app.dispatch(Action::Show(View::Pipeline));
+    rig.app.dispatch(Action::Open);
+    rig.app.settle().await;
+    snapshot(out, &format!("{name}_execution"), &rig);
 }
 
 /// Text from outside (names from the configuration, the profile, log messages, typed input) that
@@ -267,6 +278,10 @@ fn the_states_are_what_they_claim() {
         "prd"
     );
     assert!(get("pipeline_history_row").history_row > 0);
+    let runs = |name: &str| get(name).execution.as_ref().and_then(|d| d.runs.clone());
+    assert_eq!(runs("execution_reading"), None);
+    assert!(matches!(runs("execution_detail"), Some(Ok(r)) if !r.is_empty()));
+    assert!(matches!(runs("stale_execution"), Some(Err(_))));
     assert!(!get("logs").logs.events.is_empty());
     assert_eq!(get("help").overlay, Some(Overlay::Help));
     assert!(matches!(

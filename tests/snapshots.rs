@@ -122,6 +122,40 @@ async fn pipeline_with_a_failed_stage() {
     snap(&rig, "pipeline_failed");
     let (text, _) = render(&rig, 160, 48);
     assert!(text.contains("Failed"), "{text}");
+    // Enter on the failed execution: its runs, the failed one selected with its error.
+    rig.app.dispatch(Action::Open);
+    rig.app.settle().await;
+    let failed = rig
+        .app
+        .state
+        .execution_rows()
+        .iter()
+        .position(|r| r.run.is_some_and(|x| x.error.is_some()))
+        .expect("the failed run carries its error");
+    rig.app.dispatch(Action::SelectRow(failed));
+    snap(&rig, "execution_failed");
+}
+
+#[tokio::test]
+async fn execution_detail_of_an_approved_release() {
+    let mut rig = started(42).await;
+    rig.app.dispatch(Action::Bottom);
+    rig.app.dispatch(Action::Open);
+    let env = rig.app.state.selected_env().unwrap();
+    let row = env
+        .executions
+        .iter()
+        .position(|e| e.status == ExecutionStatus::Succeeded)
+        .expect("prd has shipped before");
+    rig.app.dispatch(Action::SelectRow(row));
+    rig.app.dispatch(Action::Open);
+    snap(&rig, "execution_reading");
+    rig.app.settle().await;
+    rig.app.dispatch(Action::Down);
+    let run = rig.app.state.execution_run().cloned().unwrap();
+    assert_eq!(run.action, "ApproveRelease");
+    assert!(run.updated_by.is_some(), "{run:?}");
+    snap(&rig, "execution_approval");
 }
 
 #[tokio::test]
@@ -224,6 +258,18 @@ async fn traffic_detail_pane() {
     ] {
         assert!(text.contains(want), "missing {want:?}\n{text}");
     }
+    // At 80×24 the pane shows the first fields; scrolled, the last ones and which rows they are.
+    let (top, _) = render(&rig, 80, 24);
+    assert!(
+        top.contains(" 1–8 of ") && !top.contains("sc-range-end"),
+        "{top}"
+    );
+    for _ in 0..20 {
+        rig.app.dispatch(Action::ScrollPane(3));
+    }
+    let (end, _) = render(&rig, 80, 24);
+    assert!(!end.contains(" 1–8 of "), "{end}");
+    assert!(end.contains("empty (-)"), "{end}");
 }
 
 #[tokio::test]

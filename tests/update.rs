@@ -175,6 +175,8 @@ fn stale_results_are_dropped() {
     );
 }
 
+#[path = "update/execution.rs"]
+mod execution_detail;
 #[path = "update/loads.rs"]
 mod loads;
 #[path = "update/views.rs"]

@@ -191,7 +191,9 @@ fn run(status: ActionStatus, arn: Option<&str>) -> ActionExecutionDetail {
         updated_by: None,
         summary: None,
         external_execution_url: None,
+        external_execution_id: None,
         log_stream_arn: arn.map(str::to_string),
+        error: None,
     }
 }
 
@@ -210,8 +212,8 @@ fn a_failed_deploy_opens_its_builds_log_stream() {
         panic!("{fx:?}")
     };
     assert_eq!(
-        (pipeline.as_str(), execution_id.as_str(), action.as_str()),
-        ("storefront-deployer-dev", "e-9", "Deploy")
+        (pipeline.as_str(), execution_id.as_str(), action.as_deref()),
+        ("storefront-deployer-dev", "e-9", Some("Deploy"))
     );
     let arn =
         "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/codebuild/deploy-dev:log-stream:b-42";

@@ -97,14 +97,14 @@ pub enum Action {
         /// Why nothing was written, if so.
         result: Result<(), super::ExportError>,
     },
-    /// The action runs of an execution came back (the build-log jump).
+    /// The action runs of an execution came back (the build-log jump, the execution detail).
     ActionExecutionsLoaded {
         /// Environment index.
         env: usize,
         /// The request this answers.
         request: RequestId,
-        /// The failed action's name.
-        action: String,
+        /// The failed action whose build log is wanted; `None` for the execution detail.
+        action: Option<String>,
         /// The runs.
         result: Result<Vec<ActionExecutionDetail>, CloudError>,
     },
@@ -150,6 +150,12 @@ pub enum Action {
     Submit,
     /// Open the `/` filter of the current list.
     FilterOpen,
+    /// Scroll the detail pane on screen (record, event, approval, run) by this many rows, down
+    /// when positive.
+    ScrollPane(isize),
+    /// How far the detail pane can scroll (sent by the terminal loop when it changes: a resize,
+    /// another subject).
+    PaneRows(super::PaneMax),
     /// Scroll the help or logs view by a page.
     PageDown,
     /// Scroll back by a page.
@@ -174,6 +180,9 @@ pub enum Action {
     Quit,
     /// Open the plan/confirm dialog of a mutating action (selected environment or approval).
     Op(crate::ops::OpKind),
+    /// The key of a mutating action pressed in a read-only session: the status bar says why
+    /// nothing happens (nothing is planned, sent or audited).
+    Disabled(crate::ops::OpKind),
     /// Move to the next field of the dialog.
     DialogNext,
     /// Flip the dialog's option (stop: abandon; retry: all actions).

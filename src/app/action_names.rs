@@ -16,6 +16,8 @@ pub(super) const BINDINGS: &[(&str, Action)] = &[
     ("bottom", Action::Bottom),
     ("page_up", Action::PageUp),
     ("page_down", Action::PageDown),
+    ("pane_down", Action::ScrollPane(1)),
+    ("pane_up", Action::ScrollPane(-1)),
     ("next_env", Action::NextEnv),
     ("prev_env", Action::PrevEnv),
     ("next_view", Action::NextView),

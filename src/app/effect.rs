@@ -89,7 +89,8 @@ pub enum Effect {
         /// Replace the file if it exists; else an existing file is left alone and reported.
         replace: bool,
     },
-    /// Read the action runs of an execution, to find a build's log stream.
+    /// Read the action runs of an execution: to find a failed build's log stream, or for the
+    /// execution detail.
     FetchActionExecutions {
         /// Environment index.
         env: usize,
@@ -99,8 +100,8 @@ pub enum Effect {
         pipeline: String,
         /// Pipeline execution id.
         execution_id: String,
-        /// The failed action's name.
-        action: String,
+        /// The failed action whose build log is wanted; `None` for the execution detail.
+        action: Option<String>,
     },
     /// Leave the program.
     Quit,

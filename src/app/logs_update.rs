@@ -1,6 +1,7 @@
 //! The CloudWatch Logs view in `update`: events read group by group and de-duplicated by group and
 //! id, pause and follow, search
-//! with `n`/`N`, and the jump from a failed Deploy action to its build's log stream.
+//! with `n`/`N`, and the jump from a failed Deploy action (or a run of the execution detail) to its
+//! build's log stream.
 
 use super::{Effect, GroupEvents, LOG_TAIL_CAP, Level, LogTail, RequestId, Scope, State, View};
 use crate::cloud::CloudError;
@@ -16,6 +17,19 @@ pub fn parse_stream_arn(arn: &str) -> Option<(String, String)> {
     let (head, stream) = rest.split_once(":log-stream:")?;
     let (_, group) = head.split_once(":log-group:")?;
     (!group.is_empty() && !stream.is_empty()).then(|| (group.to_string(), stream.to_string()))
+}
+
+/// The log group and stream of a run's build log: its CloudWatch log stream ARN, else a CodeBuild
+/// run's external id `project:build-id` (CodeBuild's default group `/aws/codebuild/<project>`,
+/// the build id as the stream).
+pub fn build_log_stream(run: &ActionExecutionDetail) -> Option<(String, String)> {
+    if let Some(found) = run.log_stream_arn.as_deref().and_then(parse_stream_arn) {
+        return Some(found);
+    }
+    let (project, build) = run.external_execution_id.as_deref()?.split_once(':')?;
+    let plain = |s: &str| !s.is_empty() && !s.contains(['/', ':', ' ']);
+    (plain(project) && plain(build))
+        .then(|| (format!("/aws/codebuild/{project}"), build.to_string()))
 }
 
 impl State {
@@ -215,7 +229,10 @@ pub(super) fn build_log(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     let request = state.take_request();
-    state.build_log_inflight = Some(request);
+    // A lookup this one replaces is stopped.
+    state
+        .abandoned
+        .extend(state.build_log_inflight.replace(request));
     state.say(
         Level::Info,
         format!("{name}: finding the build log of {action}"),
@@ -225,8 +242,11 @@ pub(super) fn build_log(state: &mut State) -> Vec<Effect> {
         request,
         pipeline,
         execution_id,
-        action,
+        action: Some(action),
     }]
+    .into_iter()
+    .chain(super::poll::cancels(state))
+    .collect()
 }
 
 /// The runs came back: open the failed build's log stream in the logs view.
@@ -256,10 +276,20 @@ pub(super) fn action_executions_loaded(
         state.say(Level::Warn, format!("build log: no failed run of {action}"));
         return Vec::new();
     };
-    let Some((group, stream)) = run.log_stream_arn.as_deref().and_then(parse_stream_arn) else {
+    open_build_log(state, env, run)
+}
+
+/// Opens the build log of `run` (of environment `env`) in the logs view, from just before the
+/// run started; the status bar says so, or why there is no log to open.
+pub(super) fn open_build_log(
+    state: &mut State,
+    env: usize,
+    run: &ActionExecutionDetail,
+) -> Vec<Effect> {
+    let Some((group, stream)) = build_log_stream(run) else {
         state.say(
             Level::Warn,
-            format!("build log: {action} has no CloudWatch log stream"),
+            format!("build log: {} has no CloudWatch log stream", run.action),
         );
         return Vec::new();
     };

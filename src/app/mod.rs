@@ -5,6 +5,7 @@ mod action_names;
 mod command;
 mod dialog;
 mod effect;
+mod execution;
 mod input;
 mod logkeys;
 mod logs_select;
@@ -19,6 +20,7 @@ mod ops_release;
 mod ops_state;
 mod ops_update;
 mod ops_watch;
+mod pane;
 mod poll;
 mod summary;
 mod text_input;
@@ -34,21 +36,23 @@ mod update;
 pub use action::{Action, EnvSnapshot};
 pub use command::{COMMANDS, complete, parse_command};
 pub use effect::Effect;
+pub use execution::{ExecutionDetail, RunRow};
 pub use input::MAX_INPUT;
 pub use logkeys::parse_goto;
-pub use logs_update::parse_stream_arn;
+pub use logs_update::{build_log_stream, parse_stream_arn};
 pub use logtail::{GroupEvents, LOG_TAIL_CAP, LogTail};
 pub use model::{
     EnvView, Level, LineInput, Mode, Overlay, PollPolicy, Scope, Session, Stale, StatusMsg, View,
 };
 pub use ops_audit::{audit_file, log as audit_log, visible_audit};
-pub use ops_command::{AUDIT_COMMAND, OP_COMMANDS};
+pub use ops_command::{AUDIT_COMMAND, OP_COMMANDS, command_help, describe};
 pub use ops_plan::ask as dialog_ask;
 pub use ops_release::{deployed_version, older_candidates};
 pub use ops_state::{
     AuditLine, AuditView, Dialog, Field, InFlight, OpsState, Phase, PlanRows, ReleasePicker, Watch,
 };
 pub use ops_watch::WATCH_POLL;
+pub use pane::{PaneMax, PaneScroll};
 pub use summary::{Deployed, EnvSummary, PipelineHealth, deployed};
 pub use text_input::{Edit, TextInput, Window};
 pub use traffic::{
@@ -87,6 +91,8 @@ pub struct State {
     pub selected: usize,
     /// Selected row in the pipeline history.
     pub history_row: usize,
+    /// The execution opened from the history (Enter on a row), shown over the pipeline view.
+    pub execution: Option<ExecutionDetail>,
     /// Selected row in the approvals inbox.
     pub approval_row: usize,
     /// Current view.
@@ -97,6 +103,8 @@ pub struct State {
     pub filter: String,
     /// Help overlay scroll.
     pub help_scroll: usize,
+    /// The scroll of the detail pane on screen.
+    pub pane: PaneScroll,
     /// Logs view tail.
     pub logs: LogTail,
     /// Traffic view tail.
@@ -134,11 +142,13 @@ impl State {
             releases_error: None,
             selected: 0,
             history_row: 0,
+            execution: None,
             approval_row: 0,
             view: View::Environments,
             overlay: None,
             filter: String::new(),
             help_scroll: 0,
+            pane: PaneScroll::default(),
             logs: LogTail::default(),
             traffic: Traffic::new(0, Preset::H1, now, crate::accesslog::DEFAULT_RETAIN),
             retain: crate::accesslog::DEFAULT_RETAIN,

@@ -18,7 +18,7 @@ pub enum View {
     Approvals,
     /// Recent CloudWatch events of the selected environment.
     Logs,
-    /// The audit log of mutating actions, newest first (not a tab: `:audit` or its key).
+    /// The audit log of mutating actions, newest first.
     Audit,
     /// The selected environment's CloudFront access logs, live.
     Traffic,
@@ -26,12 +26,13 @@ pub enum View {
 
 impl View {
     /// Tab order.
-    pub const ALL: [View; 5] = [
+    pub const ALL: [View; 6] = [
         View::Environments,
         View::Pipeline,
         View::Approvals,
         View::Logs,
         View::Traffic,
+        View::Audit,
     ];
 
     /// Whether this is a log view (its own keys in the keymap's `[logs]` section).

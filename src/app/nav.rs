@@ -134,6 +134,7 @@ impl State {
         self.drop_left_behind();
         self.ops.dialog = None; // no confirmation survives an environment switch
         self.history_row = 0;
+        self.close_execution();
         self.logs.scroll = 0;
     }
 }

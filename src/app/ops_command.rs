@@ -61,6 +61,25 @@ pub const OP_COMMANDS: &[(&str, OpKind, &str)] = &[
 /// The audit view command.
 pub const AUDIT_COMMAND: (&str, &str) = ("audit", "the audit log of mutating actions");
 
+/// Every `:` command with its one-line description, in the help screen's order: the view
+/// commands, `audit`, then the action commands unless mutating actions are disabled.
+pub fn command_help(read_only: bool) -> Vec<(&'static str, &'static str)> {
+    let mut out: Vec<(&str, &str)> = super::COMMANDS.to_vec();
+    out.push(AUDIT_COMMAND);
+    if !read_only {
+        out.extend(OP_COMMANDS.iter().map(|(w, _, d)| (*w, *d)));
+    }
+    out
+}
+
+/// The description of a command word (a view, `audit` or an action command).
+pub fn describe(word: &str) -> Option<&'static str> {
+    command_help(false)
+        .into_iter()
+        .find(|(w, _)| *w == word)
+        .map(|(_, d)| d)
+}
+
 /// Completions of the command line: the view commands, `audit`, and the action commands unless
 /// mutating actions are disabled.
 pub fn completions(read_only: bool, line: &str, envs: &[&str]) -> Vec<String> {

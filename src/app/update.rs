@@ -24,6 +24,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             return poll::due(state);
         }
         Action::ChartsStep => state.traffic.charts_step(super::traffic::CHART_STEP),
+        Action::PaneRows(max) => state.pane_rows(max),
         Action::PageRows(rows) if state.view == View::Traffic => state.traffic.page = rows,
         Action::PageRows(rows) => {
             state.logs.page = rows;
@@ -69,7 +70,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             request,
             action,
             result,
-        } => return logs_update::action_executions_loaded(state, env, request, &action, result),
+        } => {
+            if super::execution::loaded(state, request, &result) {
+                return Vec::new();
+            }
+            let action = action.unwrap_or_default();
+            return logs_update::action_executions_loaded(state, env, request, &action, result);
+        }
         Action::IdentityLoaded(result) => match result {
             Ok(who) => state.session.identity = Some(who.arn),
             Err(err) => state.say(Level::Error, format!("identity: {err}")),
@@ -98,17 +105,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         {
             return fx;
         }
-        Action::Refresh => {
-            for env in &mut state.envs {
-                env.next_poll = state.now;
-                env.distribution_due = state.now;
-            }
-            state.releases_next_poll = state.now;
-            state.logs.next_poll = state.now;
-            state.traffic.next_poll = state.now;
-            state.say(Level::Info, "refreshing");
-            return poll::due(state);
+        action
+            if state.overlay.is_none()
+                && let Some(fx) = super::execution::key(state, &action) =>
+        {
+            return fx;
         }
+        Action::Refresh => return refresh(state),
+        Action::ScrollPane(delta) => state.scroll_pane(delta),
         Action::Up => move_or_scroll(state, -1),
         Action::Down => move_or_scroll(state, 1),
         Action::PageUp => move_or_scroll(state, -state.page_step()),
@@ -127,7 +131,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Show(view) => return show(state, view),
         Action::NextView => {
             let i = View::ALL.iter().position(|v| *v == state.view).unwrap_or(0);
-            return show(state, View::ALL[(i + 1) % View::ALL.len()]);
+            // Through `update`: the audit view reads the audit log when it is shown.
+            return update(state, Action::Show(View::ALL[(i + 1) % View::ALL.len()]));
         }
         Action::ToggleHelp => {
             state.help_scroll = 0;
@@ -161,6 +166,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::AuditFailed(_)
         | Action::PackagesLoaded { .. }
         | Action::CandidatesLoaded { .. } => return super::ops_update::update(state, action),
+        Action::Disabled(kind) => state.say(
+            Level::Warn,
+            format!(
+                "{}: disabled, shipdeck runs read-only (--read-only or read_only = true)",
+                kind.name()
+            ),
+        ),
         Action::ExportPrompt => {
             state.overlay = Some(Overlay::Command(LineInput {
                 text: "export ".into(),
@@ -183,6 +195,19 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::NextPreset => {}
     }
     Vec::new()
+}
+
+/// Refreshes every environment, the catalogue and the log views now.
+pub(super) fn refresh(state: &mut State) -> Vec<Effect> {
+    for env in &mut state.envs {
+        env.next_poll = state.now;
+        env.distribution_due = state.now;
+    }
+    state.releases_next_poll = state.now;
+    state.logs.next_poll = state.now;
+    state.traffic.next_poll = state.now;
+    state.say(Level::Info, "refreshing");
+    poll::due(state)
 }
 
 pub(super) fn env_names(state: &State) -> Vec<String> {
@@ -210,7 +235,10 @@ fn show(state: &mut State, view: View) -> Vec<Effect> {
 
 fn open(state: &mut State) -> Vec<Effect> {
     match state.view {
-        View::Environments => show(state, View::Pipeline),
+        View::Environments => {
+            state.close_execution();
+            show(state, View::Pipeline)
+        }
         View::Approvals => {
             let approvals = state.visible_approvals();
             let Some(a) = approvals.get(state.approval_row) else {
@@ -219,9 +247,11 @@ fn open(state: &mut State) -> Vec<Effect> {
             if let Some(i) = state.env_index(&a.environment) {
                 state.select_env(i);
             }
+            state.close_execution();
             show(state, View::Pipeline)
         }
-        View::Pipeline | View::Logs | View::Traffic | View::Audit => Vec::new(),
+        View::Pipeline => super::execution::open(state),
+        View::Logs | View::Traffic | View::Audit => Vec::new(),
     }
 }
 

@@ -1,7 +1,6 @@
 //! `shipdeck pipeline ENV`: stages, actions and the execution history of one environment.
 
 use super::{Answer, Failure, Global, Output, columns, json, load, report};
-use crate::domain::human;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -94,7 +93,7 @@ pub async fn run(global: &Global, env: &str, output: Output) -> Result<Answer, F
             r.version.unwrap_or_else(|| "-".into()),
             r.triggered_by,
             r.start,
-            human(e.last_update.since(e.start)),
+            e.duration_text(state.now),
         ]);
     }
     text.push_str(&columns(&rows));

@@ -120,6 +120,25 @@ impl ExecutionSummary {
                 .and_then(Release::parse_summary)
         })
     }
+
+    /// How long the execution has run by `now`: from its start to its last update once it has
+    /// ended; to `now` while it runs (then `true`: it is still running, not done in that time).
+    pub fn ran(&self, now: Timestamp) -> (super::Millis, bool) {
+        if self.status.is_active() {
+            (now.since(self.start), true)
+        } else {
+            (self.last_update.since(self.start), false)
+        }
+    }
+
+    /// [`ExecutionSummary::ran`] as a table cell: `3h 03m` for an execution that ended,
+    /// `48m 00s so far` for one still running.
+    pub fn duration_text(&self, now: Timestamp) -> String {
+        match self.ran(now) {
+            (ms, true) => format!("{} so far", super::human(ms)),
+            (ms, false) => super::human(ms),
+        }
+    }
 }
 
 /// A release package: version, commit and the actor who made it.
@@ -263,6 +282,29 @@ mod tests {
             Version::parse("2.0.0")
         );
         assert_eq!(Release::parse_summary("hotfix without number"), None);
+    }
+
+    #[test]
+    fn a_running_execution_has_run_so_far_an_ended_one_took() {
+        let mut e = ExecutionSummary {
+            id: "e-1".into(),
+            status: ExecutionStatus::InProgress,
+            status_summary: None,
+            start: Timestamp(0),
+            last_update: Timestamp(5 * Timestamp::MINUTE),
+            source_revisions: Vec::new(),
+            trigger: Trigger {
+                kind: "StartPipelineExecution".into(),
+                detail: "carol".into(),
+            },
+            execution_type: ExecutionType::Standard,
+        };
+        let now = Timestamp(Timestamp::HOUR + 5 * Timestamp::MINUTE);
+        assert_eq!(e.ran(now), (Timestamp::HOUR + 5 * Timestamp::MINUTE, true));
+        assert_eq!(e.duration_text(now), "1h 05m so far");
+        e.status = ExecutionStatus::Succeeded;
+        assert_eq!(e.ran(now), (5 * Timestamp::MINUTE, false));
+        assert_eq!(e.duration_text(now), "5m 00s");
     }
 
     #[test]

@@ -198,8 +198,12 @@ pub struct ActionExecutionDetail {
     pub summary: Option<String>,
     /// Link to the external run.
     pub external_execution_url: Option<String>,
+    /// The external run's id (`project:build-id` for a CodeBuild run).
+    pub external_execution_id: Option<String>,
     /// CloudWatch log stream ARN of a CodeBuild run.
     pub log_stream_arn: Option<String>,
+    /// Error details of a failed run.
+    pub error: Option<ErrorDetails>,
 }
 
 impl PipelineDef {

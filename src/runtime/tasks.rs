@@ -9,12 +9,14 @@ use std::collections::HashMap;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
-/// The request id of an effect that may be cancelled (log-tail listings and reads).
+/// The request id of an effect that may be cancelled (log-tail listings and reads, the action
+/// runs of an execution detail that was closed).
 fn cancellable(effect: &Effect) -> Option<RequestId> {
     match effect {
         Effect::ListTraffic { request, .. }
         | Effect::ReadTraffic { request, .. }
-        | Effect::FetchLogs { request, .. } => Some(*request),
+        | Effect::FetchLogs { request, .. }
+        | Effect::FetchActionExecutions { request, .. } => Some(*request),
         _ => None,
     }
 }

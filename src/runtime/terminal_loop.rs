@@ -1,11 +1,12 @@
-//! The interactive loop: terminal events, ticks and effect results in, `update`, coalesced redraws.
+//! The interactive loop: terminal events (keys, clicks, the wheel), ticks and effect results in,
+//! `update`, coalesced redraws.
 
 use super::{Clock, SimClock, Tasks, WallClock};
 use crate::app::{Action, State, start, update};
 use crate::cli::Backend;
 use crate::tui::hints::hints;
 use crate::tui::keymap::{KeyMode, Keymap};
-use crate::tui::render::{draw, hit_test, page_rows};
+use crate::tui::render::{draw, hit_test, page_rows, pane_rows, wheel};
 use crate::tui::terminal::TerminalGuard;
 use crossterm::event::{Event, EventStream, KeyEventKind, MouseButton, MouseEventKind};
 use futures::StreamExt;
@@ -63,9 +64,18 @@ pub async fn run(
                 Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => {
                     actions.extend(keymap.action(key_mode(&state), key));
                 }
-                Some(Ok(Event::Mouse(m))) if m.kind == MouseEventKind::Down(MouseButton::Left) => {
+                Some(Ok(Event::Mouse(m))) => {
                     let area = term.terminal.get_frame().area();
-                    actions.extend(hit_test(&state, area, m.column, m.row));
+                    match m.kind {
+                        MouseEventKind::Down(MouseButton::Left) => {
+                            actions.extend(hit_test(&state, &hints, area, m.column, m.row));
+                        }
+                        MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                            let down = m.kind == MouseEventKind::ScrollDown;
+                            actions.extend(wheel(&state, area, m.column, m.row, down));
+                        }
+                        _ => {}
+                    }
                 }
                 Some(Ok(Event::Resize(_, _))) => dirty = true,
                 Some(Ok(_)) => {}
@@ -91,7 +101,12 @@ pub async fn run(
         if dirty && !quit {
             // A log view's height, for scrolling and paging, before the frame that shows it.
             let size = term.terminal.size()?;
-            if let Some(action) = page_rows(&state, Rect::new(0, 0, size.width, size.height)) {
+            let screen = Rect::new(0, 0, size.width, size.height);
+            if let Some(action) = page_rows(&state, screen) {
+                quit |= tasks.spawn(update(&mut state, action), &cloud, &tx);
+            }
+            // How far the detail pane on screen scrolls, so that scrolling stops at its end.
+            if let Some(action) = pane_rows(&state, screen) {
                 quit |= tasks.spawn(update(&mut state, action), &cloud, &tx);
             }
             term.terminal.draw(|f| draw(f, &state, &hints))?;

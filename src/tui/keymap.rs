@@ -262,7 +262,8 @@ impl Keymap {
     }
 
     /// The keymap of a session: without the mutating actions when it is read-only, so they
-    /// are neither dispatched nor shown in the hints and the help.
+    /// are neither dispatched nor shown in the hints and the help; their keys say why they do
+    /// nothing ([`Action::Disabled`]).
     pub fn for_session(self, read_only: bool) -> Keymap {
         if !read_only {
             return self;
@@ -272,7 +273,11 @@ impl Keymap {
             mut lookup,
         } = self;
         bindings.retain(|b| !Action::is_mutating_name(&b.action));
-        lookup.retain(|_, a| !a.is_mutating());
+        for a in lookup.values_mut() {
+            if let Action::Op(kind) = a {
+                *a = Action::Disabled(*kind);
+            }
+        }
         Keymap { bindings, lookup }
     }
 

@@ -1,14 +1,16 @@
 //! Drawing `&State` into a frame and mapping mouse clicks back to actions; pure, no I/O.
 
+use super::keymap::KeyMode;
 use super::views;
 use super::widgets::status::{PROTECTED_BAR, protected};
 use super::widgets::{footer, header, tabs, text};
-use crate::app::{Action, Overlay, State, View};
+use crate::app::{Action, Overlay, PaneMax, State, View};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use std::collections::BTreeMap;
 
 /// Narrowest terminal the views are drawn in.
 pub const MIN_WIDTH: u16 = 60;
@@ -28,13 +30,16 @@ pub struct HelpEntry {
     pub context: String,
 }
 
-/// Help rows and footer hints, generated from the keymap so that what is shown is what is bound.
+/// Help rows, footer hints and tab keys, generated from the keymap so that what is shown is
+/// what is bound.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hints {
     /// Rows of the help overlay.
     pub help: Vec<HelpEntry>,
-    /// Per view: (keys, short label) pairs for the footer.
-    pub footer: Vec<(View, Vec<(String, String)>)>,
+    /// The first key of each action, by section and action name (the footer's keys).
+    pub keys: BTreeMap<(KeyMode, String), String>,
+    /// The key that shows each view, for the tabs.
+    pub tabs: Vec<(View, String)>,
 }
 
 impl Default for Hints {
@@ -44,7 +49,8 @@ impl Default for Hints {
             .map(|k| super::hints::hints(&k))
             .unwrap_or(Hints {
                 help: Vec::new(),
-                footer: Vec::new(),
+                keys: BTreeMap::new(),
+                tabs: Vec::new(),
             })
     }
 }
@@ -125,7 +131,7 @@ pub fn draw(frame: &mut Frame, state: &State, hints: &Hints) {
         return;
     };
     header::render(frame, state, areas.header);
-    tabs::render(frame, state, areas.tabs);
+    tabs::render(frame, state, hints, areas.tabs);
     let block = body_block(state);
     let inner = block.inner(areas.body);
     frame.render_widget(block, areas.body);
@@ -144,9 +150,9 @@ pub fn draw(frame: &mut Frame, state: &State, hints: &Hints) {
     views::dialog::render(frame, state, hints, areas.body);
 }
 
-/// The action of a left click at (`column`, `row`) on a screen of `area`, drawn as [`draw`] does:
-/// a tab shows its view, a list row selects it. Nothing while typing in a prompt.
-pub fn hit_test(state: &State, area: Rect, column: u16, row: u16) -> Option<Action> {
+/// The action of a left click at (`column`, `row`) on a screen of `area`, drawn as [`draw`] does
+/// with `hints`: a tab shows its view, a list row selects it. Nothing while typing in a prompt.
+pub fn hit_test(state: &State, hints: &Hints, area: Rect, column: u16, row: u16) -> Option<Action> {
     let areas = Areas::new(area)?;
     if matches!(
         state.overlay,
@@ -157,7 +163,7 @@ pub fn hit_test(state: &State, area: Rect, column: u16, row: u16) -> Option<Acti
         return None;
     }
     if row == areas.tabs.y {
-        return tabs::hit(state, areas.tabs, column).map(Action::Show);
+        return tabs::hit(state, hints, areas.tabs, column).map(Action::Show);
     }
     if state.overlay.is_some() || state.ops.dialog.is_some() {
         return None;
@@ -189,4 +195,62 @@ pub fn page_rows(state: &State, area: Rect) -> Option<Action> {
         _ => return None,
     };
     (rows != known).then_some(Action::PageRows(rows))
+}
+
+/// The [`Action::PaneRows`] a screen of `area` calls for: how far the detail pane [`draw`] would
+/// show can scroll, when one is on screen and the core does not know it yet. An event of the Logs
+/// view (which may be 256 KB) is laid out whole only when it or the pane's size changed.
+pub fn pane_rows(state: &State, area: Rect) -> Option<Action> {
+    let areas = Areas::new(area)?;
+    let inner = body_block(state).inner(areas.body);
+    let subject = state.pane_subject()?;
+    let pane = views::pane_area(state, inner)?;
+    let size = (pane.width, pane.height);
+    let known = state.pane.max.as_ref();
+    if state.view == View::Logs && known.is_some_and(|m| m.subject == subject && m.size == size) {
+        return None;
+    }
+    let (rows, total) = views::pane(state, inner)?;
+    let max = PaneMax {
+        subject,
+        rows: super::widgets::pane::max_scroll(total, usize::from(rows.height)),
+        size,
+    };
+    (known != Some(&max)).then_some(Action::PaneRows(max))
+}
+
+/// Rows the wheel moves a list that scrolls (the Logs events, the help) or a detail pane.
+const WHEEL_ROWS: usize = 3;
+
+/// The actions of a turn of the mouse wheel (`down` or up) with the pointer at (`column`, `row`)
+/// on a screen of `area`: the detail pane under the pointer scrolls; else the help, or the
+/// current view's list, moves (a list with a selection one row, the Logs events three). Nothing
+/// while typing in a prompt or while a dialog is open.
+pub fn wheel(state: &State, area: Rect, column: u16, row: u16, down: bool) -> Vec<Action> {
+    let Some(areas) = Areas::new(area) else {
+        return Vec::new();
+    };
+    if state.ops.dialog.is_some() || state.ops.picker.is_some() {
+        return Vec::new();
+    }
+    let line = if down { Action::Down } else { Action::Up };
+    match state.overlay {
+        None => {}
+        Some(Overlay::Help) => return vec![line; WHEEL_ROWS],
+        Some(_) => return Vec::new(),
+    }
+    let inner = body_block(state).inner(areas.body);
+    let at = ratatui::layout::Position::new(column, row);
+    if let Some(pane) = views::pane_area(state, inner)
+        && pane.contains(at)
+    {
+        let n = WHEEL_ROWS as isize;
+        return vec![Action::ScrollPane(if down { n } else { -n })];
+    }
+    let rows = if state.view == View::Logs {
+        WHEEL_ROWS
+    } else {
+        1
+    };
+    vec![line; rows]
 }

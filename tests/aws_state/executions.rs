@@ -37,6 +37,19 @@ async fn action_executions_follow_every_page_with_their_links() {
         deploy.summary.as_deref(),
         Some("Build terminated with state: FAILED")
     );
+    assert_eq!(
+        deploy.external_execution_id.as_deref(),
+        Some("storefront-deploy-prd:0b7e4412")
+    );
+    let error = deploy
+        .error
+        .as_ref()
+        .expect("the failed run's error details");
+    assert_eq!(
+        (error.code.as_str(), error.message.as_str()),
+        ("JobFailed", "Build terminated with state: FAILED")
+    );
+    assert_eq!(rows[1].error, None);
     let approve = &rows[1];
     assert_eq!(
         approve.updated_by.as_deref(),

@@ -15,7 +15,7 @@ use shipdeck::domain::Timestamp;
 use shipdeck::runtime::run_effect;
 use shipdeck::tui::hints::hints;
 use shipdeck::tui::keymap::{KeyMode, Keymap};
-use shipdeck::tui::render::{draw, hit_test};
+use shipdeck::tui::render::{Hints, draw, hit_test};
 use std::time::{Duration, Instant};
 
 /// Actions handled between two frames, as in the terminal loop.
@@ -59,6 +59,7 @@ fn key_mode(state: &State) -> KeyMode {
 fn next_action(
     rng: &mut Rng,
     keymap: &Keymap,
+    hints: &Hints,
     state: &State,
     size: &mut (u16, u16),
 ) -> Option<Action> {
@@ -84,7 +85,13 @@ fn next_action(
         }
         _ => {
             let (x, y) = (rng.below(u64::from(size.0)), rng.below(u64::from(size.1)));
-            hit_test(state, Rect::new(0, 0, size.0, size.1), x as u16, y as u16)
+            hit_test(
+                state,
+                hints,
+                Rect::new(0, 0, size.0, size.1),
+                x as u16,
+                y as u16,
+            )
         }
     }
 }
@@ -141,7 +148,7 @@ fn main() {
         pending.extend(update(&mut state, Action::Tick(now)));
         let t = Instant::now();
         for _ in 0..BATCH {
-            if let Some(action) = next_action(&mut rng, &keymap, &state, &mut size) {
+            if let Some(action) = next_action(&mut rng, &keymap, &hints, &state, &mut size) {
                 pending.extend(update(&mut state, action));
             }
         }

@@ -57,6 +57,12 @@ fn open_back_show_and_next_view() {
     assert_eq!(s.view, View::Logs);
     update(&mut s, Action::NextView);
     assert_eq!(s.view, View::Traffic);
+    let fx = update(&mut s, Action::NextView);
+    assert_eq!(s.view, View::Audit, "the audit log is a tab");
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::ReadAudit { .. })),
+        "and reads the audit log when shown: {fx:?}"
+    );
     update(&mut s, Action::NextView);
     assert_eq!(s.view, View::Environments, "tabs wrap around");
 }
@@ -339,4 +345,43 @@ fn a_full_prompt_takes_no_character_wherever_the_cursor_is() {
         prompt_text(&s).starts_with('y'),
         "room again after a delete"
     );
+}
+
+#[test]
+fn the_detail_pane_scrolls_within_how_far_it_can() {
+    let mut s = loaded();
+    // Nothing to scroll at home.
+    update(&mut s, Action::ScrollPane(3));
+    assert_eq!((s.pane_subject(), s.pane_offset()), (None, 0));
+    update(&mut s, Action::Show(View::Approvals));
+    let subject = s.pane_subject().expect("the selected approval's detail");
+    // Until the terminal loop says how far the pane scrolls, the view holds it at its end.
+    update(&mut s, Action::ScrollPane(5));
+    assert_eq!(s.pane_offset(), 5);
+    update(
+        &mut s,
+        Action::PaneRows(shipdeck::app::PaneMax {
+            subject: subject.clone(),
+            rows: 2,
+            size: (78, 7),
+        }),
+    );
+    assert_eq!(s.pane_offset(), 2, "held within its end");
+    update(&mut s, Action::ScrollPane(3));
+    assert_eq!(s.pane_offset(), 2);
+    update(&mut s, Action::ScrollPane(-1));
+    assert_eq!(s.pane_offset(), 1);
+    update(&mut s, Action::ScrollPane(-5));
+    assert_eq!(s.pane_offset(), 0);
+    // How far another subject's pane scrolls does not hold this one.
+    update(
+        &mut s,
+        Action::PaneRows(shipdeck::app::PaneMax {
+            subject: "another".into(),
+            rows: 0,
+            size: (78, 7),
+        }),
+    );
+    update(&mut s, Action::ScrollPane(1));
+    assert_eq!(s.pane_offset(), 1);
 }

@@ -188,7 +188,7 @@ fn the_pane_shows_the_whole_event_with_its_json_laid_out() {
 }
 
 #[test]
-fn a_long_text_message_shows_its_start_and_how_much_is_left() {
+fn a_long_text_message_shows_its_start_how_much_is_left_and_scrolls_to_its_end() {
     let mut s = logs_view(5);
     let next = s.logs.next_poll;
     let fx = update(&mut s, Action::Tick(next));
@@ -197,11 +197,21 @@ fn a_long_text_message_shows_its_start_and_how_much_is_left() {
     land(&mut s, &fx, vec![event("long-1", T0, &message)]);
     update(&mut s, Action::Open);
     for (w, h) in [(120, 24), (80, 24), (200, 16)] {
+        let mut s = s.clone();
         let screen = draw(&s, w, h);
-        for part in ["r-9", "ERROR", "w0 w1 w2", "… cut here: the message has"] {
+        for part in ["r-9", "ERROR", "w0 w1 w2", "event id long-1", " of "] {
             assert!(screen.contains(part), "{w}x{h} lacks {part:?}:\n{screen}");
         }
         assert!(!screen.contains("w399"), "{screen}");
+        // The pane keys scroll it to the message's end.
+        for _ in 0..200 {
+            update(&mut s, Action::ScrollPane(1));
+        }
+        let end = draw(&s, w, h);
+        // The pane's first rows are scrolled away; of the message's last ten words one at least
+        // is whole where the pane wraps.
+        assert!(!end.contains("event id long-1"), "{end}");
+        assert!(end.contains("w39"), "{end}");
     }
 }
 

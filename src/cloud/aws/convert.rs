@@ -263,6 +263,10 @@ pub(crate) fn action_detail(d: &sdk::ActionExecutionDetail) -> Option<ActionExec
         updated_by: d.updated_by.clone(),
         summary: result.and_then(|r| r.external_execution_summary.clone()),
         external_execution_url: result.and_then(|r| r.external_execution_url.clone()),
+        external_execution_id: result.and_then(|r| r.external_execution_id.clone()),
         log_stream_arn: result.and_then(|r| r.log_stream_arn.clone()),
+        error: result
+            .and_then(|r| r.error_details.as_ref())
+            .map(error_details),
     })
 }

@@ -82,7 +82,9 @@ impl Simulator {
             updated_by: None,
             summary: summary.clone(),
             external_execution_url: url.clone(),
+            external_execution_id: build.as_ref().map(|b| format!("{project}:{b}")),
             log_stream_arn: stream_arn,
+            error: None,
         });
         let detail = e.details.len() - 1;
         let s = &mut e.stages[i];

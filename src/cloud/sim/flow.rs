@@ -164,6 +164,7 @@ impl Simulator {
             d.status = end.status;
             d.last_update = now;
             d.updated_by = end.by.clone();
+            d.error = end.error.clone();
             if end.summary.is_some() {
                 d.summary = end.summary.clone();
             }

@@ -1,8 +1,10 @@
-//! The approvals inbox: every pending approval, and a detail panel for the selected one.
+//! The approvals inbox: every pending approval, and a detail panel for the selected one that
+//! scrolls.
 
 use super::rows_below_header;
 use crate::app::State;
 use crate::domain::{Approval, Timestamp, human};
+use crate::tui::widgets::pane::{field, scroll_note, window};
 use crate::tui::widgets::status::{DIM, env_label, env_name_style};
 use crate::tui::widgets::table::{self, Col, ListGeom};
 use crate::tui::widgets::text::{short_id, wrap};
@@ -45,17 +47,20 @@ pub fn title(state: &State) -> String {
     }
 }
 
-/// Height of the detail panel (with its rule line) for a body of `height` rows.
-fn detail_height(height: u16) -> u16 {
-    match height {
+/// Height of the detail panel (with its rule line) for a body of `height` rows over a list of
+/// `n` approvals: what the list does not need, at least 8 rows (4 on a low terminal).
+fn detail_height(height: u16, n: usize) -> u16 {
+    let list = u16::try_from(n.saturating_add(2)).unwrap_or(u16::MAX);
+    let least = match height {
         h if h >= 16 => 8,
         h if h >= 9 => 4,
-        _ => 0,
-    }
+        _ => return 0,
+    };
+    height.saturating_sub(list).max(least)
 }
 
-fn split(inner: Rect) -> (Rect, Rect) {
-    let d = detail_height(inner.height).min(inner.height);
+fn split(inner: Rect, n: usize) -> (Rect, Rect) {
+    let d = detail_height(inner.height, n).min(inner.height);
     let list = Rect {
         height: inner.height - d,
         ..inner
@@ -74,7 +79,7 @@ pub fn geometry(state: &State, inner: Rect) -> Option<ListGeom> {
     if n == 0 {
         return None;
     }
-    let rows = rows_below_header(split(inner).0);
+    let rows = rows_below_header(split(inner, n).0);
     Some(ListGeom::new(rows, n, Some(state.approval_row)))
 }
 
@@ -114,8 +119,11 @@ fn cells(state: &State, a: &Approval) -> Vec<Line<'static>> {
     ]
 }
 
+/// Width of the field names in the detail.
+const NAME: usize = 13;
+
+/// The selected approval in full, as rows of `width` cells.
 fn detail_lines(state: &State, a: &Approval, width: usize) -> Vec<Line<'static>> {
-    let dim = |s: &str| Span::styled(s.to_string(), DIM);
     let left = a.time_left(state.now);
     let expiry = if left > 0 {
         format!("in {}", human(left))
@@ -126,60 +134,38 @@ fn detail_lines(state: &State, a: &Approval, width: usize) -> Vec<Line<'static>>
         Some(r) => format!("{} (commit {}) by {}", r.version, r.commit, r.actor),
         None => "unknown release".into(),
     };
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled(
-                a.environment.clone(),
-                Style::new().add_modifier(Modifier::BOLD),
-            ),
-            Span::raw(format!(" · {} / {}", a.stage, a.action)),
-            dim(" · release "),
-            Span::styled(release, Style::new().add_modifier(Modifier::BOLD)),
-        ]),
-        Line::from(vec![
-            dim("waiting since "),
-            Span::raw(format!(
-                "{} ({})",
-                a.waiting_since.short(),
-                human(state.now.since(a.waiting_since))
-            )),
-            dim(" · expires "),
-            Span::styled(
-                format!("{} ({expiry})", a.expires_at().rfc3339()),
-                left_style(left),
-            ),
-        ]),
-        Line::from(vec![
-            dim("token "),
-            Span::raw(
-                a.token
-                    .as_deref()
-                    .map_or_else(|| "none".into(), crate::ops::short_token),
-            ),
-            dim(" · execution "),
-            Span::raw(a.execution_id.clone()),
-            dim(" · pipeline "),
-            Span::raw(a.pipeline.clone()),
-            dim(" · triggered by "),
-            Span::raw(a.triggered_by.clone().unwrap_or_else(|| "—".into())),
-        ]),
-    ];
-    let text = a.custom_data.as_deref().unwrap_or("(no instructions)");
-    for (i, line) in wrap(text, width.saturating_sub(14), 4)
-        .into_iter()
-        .enumerate()
-    {
-        let label = if i == 0 {
-            "instructions: "
-        } else {
-            "              "
-        };
-        lines.push(Line::from(vec![
-            dim(label),
-            Span::styled(line, Style::new().fg(Color::LightYellow)),
-        ]));
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    let mut out = vec![Line::from(vec![
+        Span::styled(a.environment.clone(), bold),
+        Span::raw(format!(" · {} / {}", a.stage, a.action)),
+    ])];
+    let plain = Style::new();
+    let waited = format!(
+        "since {} ({})",
+        a.waiting_since.short(),
+        human(state.now.since(a.waiting_since))
+    );
+    let expires = format!("{} ({expiry})", a.expires_at().rfc3339());
+    let instructions = a.custom_data.as_deref().unwrap_or("(no instructions)");
+    let token = a
+        .token
+        .as_deref()
+        .map_or_else(|| "none".into(), crate::ops::short_token);
+    let by = a.triggered_by.clone().unwrap_or_else(|| "—".into());
+    let yellow = Style::new().fg(Color::LightYellow);
+    for (name, value, style) in [
+        ("release", release.as_str(), bold),
+        ("waiting", waited.as_str(), plain),
+        ("expires", expires.as_str(), left_style(left)),
+        ("instructions", instructions, yellow),
+        ("token", token.as_str(), plain),
+        ("execution", a.execution_id.as_str(), plain),
+        ("pipeline", a.pipeline.as_str(), plain),
+        ("triggered by", by.as_str(), plain),
+    ] {
+        field(&mut out, name, NAME, value, style, width);
     }
-    lines
+    out
 }
 
 fn render_empty(frame: &mut Frame, state: &State, inner: Rect) {
@@ -231,7 +217,7 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
         render_empty(frame, state, inner);
         return;
     };
-    let (list, detail) = split(inner);
+    let (list, detail) = split(inner, visible.len());
     let selected = (state.approval_row < visible.len()).then_some(state.approval_row);
     table::render(frame, list, &COLUMNS, &geom, selected, |row| {
         visible
@@ -246,14 +232,27 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
         return;
     }
     let rule = format!("── Approval {} ", "─".repeat(usize::from(detail.width)));
+    let rule_row = Rect {
+        height: 1,
+        ..detail
+    };
     frame.render_widget(
         Paragraph::new(Span::styled(rule, Style::new().fg(Color::DarkGray))),
-        Rect {
-            height: 1,
-            ..detail
-        },
+        rule_row,
     );
     let body = rows_below_header(detail);
     let lines = detail_lines(state, a, usize::from(body.width));
-    frame.render_widget(Paragraph::new(lines), body);
+    let (total, height) = (lines.len(), usize::from(body.height));
+    let (shown, first) = window(lines, state.pane_offset(), height);
+    frame.render_widget(Paragraph::new(shown), body);
+    scroll_note(frame, rule_row, first, height, total, true);
+}
+
+/// The detail on screen: the area of its rows and how many rows the selected approval takes.
+pub fn pane(state: &State, inner: Rect) -> Option<(Rect, usize)> {
+    let visible = state.visible_approvals();
+    let a = visible.get(state.approval_row)?;
+    let body = rows_below_header(split(inner, visible.len()).1);
+    (body.height > 0 && body.width > 0)
+        .then(|| (body, detail_lines(state, a, usize::from(body.width)).len()))
 }

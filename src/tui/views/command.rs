@@ -1,7 +1,7 @@
 //! The prompts at the bottom: the `:` command line with its completions, the `/` filter and
 //! search, and the question before an export replaces a file.
 
-use crate::app::{COMMANDS, LineInput, ReplaceFile, State, TextInput, View, size_text};
+use crate::app::{LineInput, ReplaceFile, State, TextInput, View, describe, size_text};
 use crate::tui::render::Areas;
 use crate::tui::widgets::status::DIM;
 use crate::tui::widgets::text::{ellipsize, width};
@@ -62,10 +62,7 @@ pub fn render(frame: &mut Frame, line: &LineInput, areas: &Areas) {
         .take(n)
         .map(|c| {
             let word = c.split_whitespace().next().unwrap_or("");
-            let desc = COMMANDS
-                .iter()
-                .find(|(w, _)| *w == word)
-                .map_or("", |(_, d)| d);
+            let desc = describe(word).unwrap_or("");
             Line::from(vec![
                 Span::styled(
                     format!("{c:<14} "),

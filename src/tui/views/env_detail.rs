@@ -3,6 +3,7 @@
 use crate::app::{EnvView, State};
 use crate::domain::human;
 use crate::tui::widgets::status::{DIM, FROZEN, STALE};
+use crate::tui::widgets::text::count;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
@@ -31,11 +32,14 @@ fn lines(state: &State, env: &EnvView) -> Vec<Line<'static>> {
             dim("distribution "),
             Span::raw(format!("{} ({}) ", d.id, d.domain_name)),
             Span::raw(d.status.clone()),
-            dim(format!(
-                " · {} invalidations in progress",
-                d.in_progress_invalidations
-            )
-            .as_str()),
+            dim(&format!(
+                " · {} in progress",
+                count(
+                    d.in_progress_invalidations as usize,
+                    "invalidation",
+                    "invalidations"
+                )
+            )),
         ]),
         None => Line::from(vec![
             dim("distribution "),
@@ -53,6 +57,12 @@ fn lines(state: &State, env: &EnvView) -> Vec<Line<'static>> {
         dim(" · refreshed "),
         Span::raw(refreshed),
     ]));
+    if let Some(why) = super::environments::failure(env) {
+        out.push(Line::from(Span::styled(
+            format!("✖ {why}"),
+            Style::new().fg(Color::Red),
+        )));
+    }
     if let Some(s) = &env.stale {
         let word = if s.throttled {
             "throttled"
@@ -61,9 +71,9 @@ fn lines(state: &State, env: &EnvView) -> Vec<Line<'static>> {
         };
         out.push(Line::from(Span::styled(
             format!(
-                "{word} since {} ({} failures): {}",
+                "{word} since {} ({}): {}",
                 s.since.clock(),
-                s.failures,
+                count(s.failures as usize, "failure", "failures"),
                 s.error
             ),
             STALE,

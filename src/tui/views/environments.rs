@@ -2,7 +2,7 @@
 
 use super::{env_detail, rows_below_header};
 use crate::app::{Deployed, EnvSummary, EnvView, State};
-use crate::domain::human;
+use crate::domain::{ActionStatus, ExecutionStatus, StageStatus, human};
 use crate::tui::widgets::status::{DIM, FROZEN, STALE, env_label, env_name_style, health};
 use crate::tui::widgets::table::{self, Col, ListGeom};
 use crate::tui::widgets::text::width;
@@ -76,7 +76,44 @@ fn dash() -> Line<'static> {
     Line::from(Span::styled("—", DIM))
 }
 
-/// The markers column: frozen, stale or throttled, loading.
+/// Why the environment's newest execution failed, if it did: the stage it failed in and the
+/// failed action's error (else the execution's own summary).
+pub fn failure(env: &EnvView) -> Option<String> {
+    let e = env
+        .executions
+        .first()
+        .filter(|e| e.status == ExecutionStatus::Failed)?;
+    let stage = env.state.as_ref().and_then(|s| {
+        s.stages.iter().find(|st| {
+            st.latest
+                .as_ref()
+                .is_some_and(|l| l.pipeline_execution_id == e.id && l.status == StageStatus::Failed)
+        })
+    });
+    let error = stage.and_then(|st| {
+        st.actions.iter().find_map(|a| {
+            let l = a
+                .latest
+                .as_ref()
+                .filter(|l| l.status == ActionStatus::Failed)?;
+            match (&l.error, &l.summary) {
+                (Some(err), _) => Some(format!("{}: {}", err.code, err.message)),
+                (None, Some(summary)) => Some(summary.clone()),
+                (None, None) => None,
+            }
+        })
+    });
+    let why = error.or_else(|| e.status_summary.clone());
+    Some(match (stage, why) {
+        (Some(st), Some(why)) => format!("failed in {}: {why}", st.name),
+        (Some(st), None) => format!("failed in {} (no reason given)", st.name),
+        (None, Some(why)) => format!("failed: {why}"),
+        (None, None) => "failed (no reason given)".to_string(),
+    })
+}
+
+/// The markers column: frozen, stale or throttled, loading, then why the newest execution
+/// failed.
 fn notes(state: &State, env: &EnvView, s: &EnvSummary) -> Line<'static> {
     let mut spans = Vec::new();
     if let Some((stage, _)) = &s.frozen {
@@ -91,8 +128,12 @@ fn notes(state: &State, env: &EnvView, s: &EnvSummary) -> Line<'static> {
         };
         let age = human(state.now.since(stale.since));
         spans.push(Span::styled(format!("{word} {age}"), STALE));
+        spans.push(Span::raw(" "));
     } else if env.refreshed_at.is_none() {
-        spans.push(Span::styled("loading…", DIM));
+        spans.push(Span::styled("loading… ", DIM));
+    }
+    if let Some(why) = failure(env) {
+        spans.push(Span::styled(why, Style::new().fg(Color::Red)));
     }
     Line::from(spans)
 }

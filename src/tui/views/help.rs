@@ -1,6 +1,6 @@
 //! The help overlay: a centred, scrollable table of the key bindings and the `:` commands.
 
-use crate::app::{COMMANDS, State};
+use crate::app::{State, command_help};
 use crate::tui::render::Hints;
 use crate::tui::widgets::status::DIM;
 use crate::tui::widgets::table::{self, Col, ListGeom};
@@ -22,12 +22,13 @@ const COLUMNS: [Col; 4] = [
 /// Widest the help popup grows.
 const MAX_WIDTH: u16 = 110;
 
-/// Number of rows in the help table.
-pub fn len(hints: &Hints) -> usize {
-    hints.help.len() + COMMANDS.len()
+/// Number of rows in the help table: the key bindings, then the `:` commands (without the
+/// action commands in a read-only session).
+pub fn len(state: &State, hints: &Hints) -> usize {
+    hints.help.len() + command_help(state.session.read_only).len()
 }
 
-fn cells(hints: &Hints, row: usize) -> Vec<Line<'static>> {
+fn cells(state: &State, hints: &Hints, row: usize) -> Vec<Line<'static>> {
     let key = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
     if let Some(e) = hints.help.get(row) {
         return vec![
@@ -37,7 +38,8 @@ fn cells(hints: &Hints, row: usize) -> Vec<Line<'static>> {
             Line::from(Span::styled(e.context.clone(), DIM)),
         ];
     }
-    match COMMANDS.get(row.saturating_sub(hints.help.len())) {
+    let commands = command_help(state.session.read_only);
+    match commands.get(row.saturating_sub(hints.help.len())) {
         Some((word, desc)) => vec![
             Line::from(Span::styled(format!(":{word}"), key)),
             Line::from("command"),
@@ -58,7 +60,7 @@ pub fn area(body: Rect) -> Rect {
 /// Draws the help popup over the body.
 pub fn render(frame: &mut Frame, state: &State, hints: &Hints, body: Rect) {
     let popup = area(body);
-    let n = len(hints);
+    let n = len(state, hints);
     let block = Block::bordered()
         .border_type(BorderType::Double)
         .border_style(Style::new().fg(Color::Cyan))
@@ -86,5 +88,7 @@ pub fn render(frame: &mut Frame, state: &State, hints: &Hints, body: Rect) {
         offset,
         len: n,
     };
-    table::render(frame, inner, &COLUMNS, &geom, None, |row| cells(hints, row));
+    table::render(frame, inner, &COLUMNS, &geom, None, |row| {
+        cells(state, hints, row)
+    });
 }

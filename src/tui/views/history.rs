@@ -2,7 +2,7 @@
 
 use super::rows_below_header;
 use crate::app::State;
-use crate::domain::{ExecutionSummary, human};
+use crate::domain::ExecutionSummary;
 use crate::tui::widgets::status::{DIM, execution};
 use crate::tui::widgets::table::{self, Col, ListGeom};
 use crate::tui::widgets::text::short_id;
@@ -34,14 +34,9 @@ fn table_area(area: Rect) -> Rect {
     rows_below_header(area)
 }
 
-/// How long an execution ran (until now while it is active).
+/// How long an execution ran (`… so far` while it is active).
 pub fn duration(state: &State, e: &ExecutionSummary) -> String {
-    let end = if e.status.is_active() {
-        state.now
-    } else {
-        e.last_update
-    };
-    human(end.since(e.start))
+    e.duration_text(state.now)
 }
 
 fn cells(state: &State, e: &ExecutionSummary) -> Vec<Line<'static>> {

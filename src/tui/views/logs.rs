@@ -7,7 +7,7 @@ use crate::app::State;
 use crate::domain::LogEvent;
 use crate::tui::widgets::pane::split;
 use crate::tui::widgets::status::{DIM, SELECTED};
-use crate::tui::widgets::text::{ellipsize, width};
+use crate::tui::widgets::text::{count, ellipsize, width};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -297,14 +297,17 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
         Span::styled("● following", Style::new().fg(Color::Green))
     } else {
         Span::styled(
-            format!("‖ paused, {} rows back", state.logs.scroll),
+            format!("‖ paused, {} back", count(state.logs.scroll, "row", "rows")),
             Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
         )
     };
     let mut top = vec![
         Span::styled("groups ", DIM),
         Span::raw(ellipsize(&groups, usize::from(inner.width) / 2)),
-        Span::styled(format!(" · {} events · ", events.len()), DIM),
+        Span::styled(
+            format!(" · {} · ", count(events.len(), "event", "events")),
+            DIM,
+        ),
         follow,
     ];
     if !state.logs.search.is_empty() {
@@ -358,8 +361,39 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
         && side.width > 0
     {
         let event = state.logs.events.iter().find(|e| e.key() == key);
-        super::logs_detail::render(frame, event, side);
+        let inside = super::logs_detail::inside(side);
+        let total = state.pane_total((inside.width, inside.height));
+        super::logs_detail::render(frame, event, side, state.pane_offset(), total);
     }
+}
+
+/// The event detail on screen: the area inside its pane, and the event (`None`: no longer held).
+fn detail(state: &State, inner: Rect) -> Option<(Rect, Option<&LogEvent>)> {
+    let (group, id) = state.logs.detail.as_ref()?;
+    if state.visible_log_rows().is_empty() {
+        return None;
+    }
+    let side = Layout::of(state, inner).side;
+    let event = state
+        .logs
+        .events
+        .iter()
+        .find(|e| e.key() == (group.as_str(), id.as_str()));
+    (side.height > 0 && side.width > 0).then_some((side, event))
+}
+
+/// The area inside the event detail's pane on screen.
+pub fn pane_area(state: &State, inner: Rect) -> Option<Rect> {
+    let (side, _) = detail(state, inner)?;
+    Some(super::logs_detail::inside(side))
+}
+
+/// The event detail on screen: the area inside its pane and how many rows the event takes (it
+/// lays the whole event out).
+pub fn pane(state: &State, inner: Rect) -> Option<(Rect, usize)> {
+    let (side, event) = detail(state, inner)?;
+    let area = super::logs_detail::inside(side);
+    (area.height > 0 && area.width > 0).then(|| (area, super::logs_detail::rows(event, side)))
 }
 
 #[cfg(test)]

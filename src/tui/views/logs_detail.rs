@@ -1,9 +1,9 @@
 //! The detail pane of the Logs view: the selected CloudWatch event whole — time, ingestion
 //! delay, log group, stream and id, and the message wrapped, with JSON laid out one member per
-//! line.
+//! line — scrolled through with the pane keys and the wheel.
 
 use crate::domain::LogEvent;
-use crate::tui::widgets::pane::side_pane;
+use crate::tui::widgets::pane::{scroll_note, side_inner, side_pane, window};
 use crate::tui::widgets::status::DIM;
 use crate::tui::widgets::text::{hard_wrap, hard_wrap_upto};
 use ratatui::Frame;
@@ -167,23 +167,15 @@ fn field_rows(name: &str, value: &str, width: usize) -> Vec<Line<'static>> {
         .collect()
 }
 
-/// Draws the detail of `event` (`None`: it is no longer held) into `area`.
-pub fn render(frame: &mut Frame, event: Option<&LogEvent>, area: Rect) {
-    let inner = side_pane(
-        frame,
-        area,
-        " event detail (↑↓ move · esc closes) ".to_string(),
-        Style::new().add_modifier(Modifier::BOLD),
-    );
-    let Some(e) = event else {
-        let msg = "the event is no longer held (the view keeps the newest 2,000)";
-        frame.render_widget(
-            Paragraph::new(Span::styled(msg, DIM)).wrap(Wrap { trim: false }),
-            inner,
-        );
-        return;
-    };
-    let width = usize::from(inner.width);
+/// Most rows an event is laid out in (the pane scrolls through them); a longer message is cut
+/// there, and the last row says so.
+const MAX_ROWS: usize = 2_000;
+
+/// The rows of `e` at `width` cells: its fields, a blank row, then its message — at most `limit`
+/// rows (and never more than [`MAX_ROWS`], where a cut message says so). A frame lays out only
+/// the rows it shows, so a 256 KB message costs what the pane holds.
+pub fn lines(e: &LogEvent, width: usize, limit: usize) -> Vec<Line<'static>> {
+    let limit = limit.min(MAX_ROWS);
     // AWS leaves the ingestion time out (read as 0) on some answers.
     let ingested = if e.ingestion_time.millis() > 0 {
         let delay = e.ingestion_time.since(e.timestamp) as f64 / 1000.0;
@@ -202,28 +194,75 @@ pub fn render(frame: &mut Frame, event: Option<&LogEvent>, area: Rect) {
         rows.extend(field_rows(name, &value, width));
     }
     rows.push(Line::from(""));
-    let (height, header) = (usize::from(inner.height), rows.len());
     let mut message = Rows {
         rows,
         width,
-        limit: height,
+        limit,
         cut: false,
     };
     lay_out_message(&e.message, &mut message);
     let mut rows = message.rows;
-    if message.cut || rows.len() > height {
-        rows.truncate(height.saturating_sub(1));
-        let note = if header >= height {
-            "… the pane is too small for the event: widen or heighten the terminal".to_string()
-        } else {
-            format!(
-                "… cut here: the message has {} bytes (`shipdeck logs group … -o jsonl` prints it whole)",
-                e.message.len()
-            )
-        };
+    let cut = message.cut || rows.len() > limit;
+    rows.truncate(limit);
+    if cut && limit == MAX_ROWS {
+        rows.truncate(MAX_ROWS - 1);
+        let note = format!(
+            "… cut here: the message has {} bytes (`shipdeck logs group … -o jsonl` prints it whole)",
+            e.message.len()
+        );
         rows.push(Line::from(Span::styled(note, DIM)));
     }
-    frame.render_widget(Paragraph::new(rows), inner);
+    rows
+}
+
+/// The area inside the pane drawn into `area`.
+pub fn inside(area: Rect) -> Rect {
+    side_inner(area)
+}
+
+/// How many rows `event` takes in the pane drawn into `area` (all of them: for how far the pane
+/// scrolls, worked out once per event and pane size).
+pub fn rows(event: Option<&LogEvent>, area: Rect) -> usize {
+    let width = usize::from(side_inner(area).width);
+    event.map_or(1, |e| lines(e, width, MAX_ROWS).len())
+}
+
+/// Draws the detail of `event` (`None`: it is no longer held) into `area`, scrolled `offset`
+/// rows; `total` is how many rows it takes, when known.
+pub fn render(
+    frame: &mut Frame,
+    event: Option<&LogEvent>,
+    area: Rect,
+    offset: usize,
+    total: Option<usize>,
+) {
+    let inner = side_pane(
+        frame,
+        area,
+        " event detail (↑↓ move · esc closes) ".to_string(),
+        Style::new().add_modifier(Modifier::BOLD),
+    );
+    let Some(e) = event else {
+        let msg = "the event is no longer held (the view keeps the newest 2,000)";
+        frame.render_widget(
+            Paragraph::new(Span::styled(msg, DIM)).wrap(Wrap { trim: false }),
+            inner,
+        );
+        return;
+    };
+    let height = usize::from(inner.height);
+    // The rows shown, and one more to know whether there is more below.
+    let offset = total.map_or(offset, |t| offset.min(t.saturating_sub(height)));
+    let laid = lines(e, usize::from(inner.width), offset + height + 1);
+    let (laid_rows, more) = (laid.len(), laid.len() > offset + height);
+    let (shown, first) = window(laid, offset, height);
+    frame.render_widget(Paragraph::new(shown), inner);
+    match total {
+        Some(total) => scroll_note(frame, area, first, height, total, true),
+        // How many rows in all is not known yet: one more at least.
+        None if more => scroll_note(frame, area, first, height, first + height + 1, false),
+        None => scroll_note(frame, area, first, height, laid_rows, true),
+    }
 }
 
 #[cfg(test)]
@@ -239,6 +278,41 @@ mod tests {
         let mut lines = Vec::new();
         lay_out_message(message, &mut lines);
         lines
+    }
+
+    fn event(message: String) -> LogEvent {
+        LogEvent {
+            group: "g".into(),
+            event_id: "e".into(),
+            stream: "s".into(),
+            timestamp: crate::domain::Timestamp(0),
+            ingestion_time: crate::domain::Timestamp(0),
+            message,
+        }
+    }
+
+    #[test]
+    fn a_frame_lays_out_the_rows_it_shows_and_a_message_is_cut_at_the_most() {
+        let words: Vec<String> = (0..400).map(|i| format!("w{i}")).collect();
+        let e = event(words.join(" "));
+        assert_eq!(lines(&e, 40, 10).len(), 10);
+        let all = lines(&e, 40, MAX_ROWS);
+        assert!(all.len() > 10 && all.len() < MAX_ROWS);
+        let last: String = all[all.len() - 1].to_string();
+        assert!(last.ends_with("w399"), "{last}");
+        let huge = event("xxxxxxxxx ".repeat(26_000));
+        let cut = lines(&huge, 40, MAX_ROWS);
+        assert_eq!(cut.len(), MAX_ROWS);
+        assert!(
+            cut[MAX_ROWS - 1]
+                .to_string()
+                .starts_with("… cut here: the message has 260000 bytes")
+        );
+        assert!(
+            !lines(&huge, 40, 20)
+                .iter()
+                .any(|l| l.to_string().contains("cut here"))
+        );
     }
 
     #[test]

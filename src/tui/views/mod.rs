@@ -7,6 +7,7 @@ pub mod dialog;
 pub mod dialog_pick;
 pub mod env_detail;
 pub mod environments;
+pub mod execution;
 pub mod help;
 pub mod history;
 pub mod logs;
@@ -32,6 +33,9 @@ use ratatui::layout::Rect;
 
 /// The body title of the current view.
 pub fn title(state: &State) -> String {
+    if let Some(d) = shown_execution(state) {
+        return execution::title(state, d);
+    }
     match state.view {
         View::Environments => environments::title(state),
         View::Pipeline => pipeline::title(state),
@@ -42,8 +46,20 @@ pub fn title(state: &State) -> String {
     }
 }
 
+/// The execution detail, when it is what the body shows (over the pipeline view).
+fn shown_execution(state: &State) -> Option<&crate::app::ExecutionDetail> {
+    state
+        .execution
+        .as_ref()
+        .filter(|_| state.view == View::Pipeline)
+}
+
 /// Draws the current view inside the body border.
 pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
+    if let Some(d) = shown_execution(state) {
+        execution::render(frame, state, d, inner);
+        return;
+    }
     match state.view {
         View::Environments => environments::render(frame, state, inner),
         View::Pipeline => pipeline::render(frame, state, inner),
@@ -56,11 +72,36 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
 
 /// Where the current view's selectable rows are drawn (none in the logs view).
 pub fn list_geometry(state: &State, inner: Rect) -> Option<ListGeom> {
+    if shown_execution(state).is_some() {
+        return execution::geometry(state, inner);
+    }
     match state.view {
         View::Environments => Some(environments::geometry(state, inner)),
         View::Pipeline => pipeline::geometry(state, inner),
         View::Approvals => approvals::geometry(state, inner),
         View::Logs | View::Traffic | View::Audit => None,
+    }
+}
+
+/// The detail pane on screen, if any: the area its rows are drawn in and how many rows its
+/// subject takes there (the run, the approval, the Logs event, the Traffic record).
+pub fn pane(state: &State, inner: Rect) -> Option<(Rect, usize)> {
+    if shown_execution(state).is_some() {
+        return execution::pane(state, inner);
+    }
+    match state.view {
+        View::Approvals => approvals::pane(state, inner),
+        View::Logs => logs::pane(state, inner),
+        View::Traffic => traffic::pane(state, inner),
+        View::Environments | View::Pipeline | View::Audit => None,
+    }
+}
+
+/// The area of the detail pane on screen, if any (without laying its subject out).
+pub fn pane_area(state: &State, inner: Rect) -> Option<Rect> {
+    match state.view {
+        View::Logs if shown_execution(state).is_none() => logs::pane_area(state, inner),
+        _ => pane(state, inner).map(|(area, _)| area),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::history;
 use crate::app::{EnvView, State};
-use crate::domain::StageDef;
+use crate::domain::{StageDef, human};
 use crate::tui::widgets::stage_box::StageBox;
 use crate::tui::widgets::status::{DIM, FROZEN, execution};
 use crate::tui::widgets::table::ListGeom;
@@ -148,13 +148,21 @@ fn head_lines(state: &State, env: &EnvView, two: bool) -> Vec<Line<'static>> {
         Some(r) => format!("{} ({}) by {}", r.version, r.short_commit(), r.actor),
         None => "unknown release".into(),
     };
+    let (ran, running) = e.ran(state.now);
     let mut second = vec![
         Span::styled("release ", DIM),
         Span::styled(release, bold),
         Span::styled(" · started ", DIM),
         Span::raw(e.start.short()),
-        Span::styled(" · took ", DIM),
-        Span::raw(history::duration(state, e)),
+        Span::styled(
+            if running {
+                " · running for "
+            } else {
+                " · took "
+            },
+            DIM,
+        ),
+        Span::raw(human(ran)),
         Span::styled(" · triggered by ", DIM),
         Span::raw(e.trigger.actor().to_string()),
     ];

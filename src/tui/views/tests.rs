@@ -15,7 +15,13 @@ fn terminal(state: &State, w: u16, h: u16) -> Terminal<TestBackend> {
 }
 
 pub(super) fn screen(state: &State, w: u16, h: u16) -> String {
-    let t = terminal(state, w, h);
+    screen_with(state, &Hints::default(), w, h)
+}
+
+/// The screen drawn with the hints of another keymap.
+pub(super) fn screen_with(state: &State, hints: &Hints, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| draw(f, state, hints)).unwrap();
     let buf = t.backend().buffer();
     let mut out = String::new();
     for y in 0..buf.area.height {
@@ -126,6 +132,9 @@ fn pipeline_shows_stages_actions_and_history() {
             &s,
             &["History (2)", "p-2aaaaa", "1.42.0", "carol", "11-25 18:02"],
         );
+        // The latest execution still runs: it has run for its time, not taken it.
+        assert_has(&s, &["running for 2h 11m", "2h 11m so far"]);
+        assert!(!s.contains("took"), "{s}");
         let mut stg = with(View::Pipeline, None);
         stg.selected = 1;
         let s = screen(&stg, w, h);
@@ -149,6 +158,43 @@ fn pipeline_shows_stages_actions_and_history() {
     assert_has(
         &screen(&dev, 160, 48),
         &["❄ frozen: release freeze until Monday"],
+    );
+}
+
+#[test]
+fn counts_in_the_environment_detail_agree_with_their_number() {
+    let mut s = with(View::Environments, None);
+    s.selected = 1;
+    s.envs[1].stale.as_mut().unwrap().failures = 1;
+    s.envs[1]
+        .distribution
+        .as_mut()
+        .unwrap()
+        .in_progress_invalidations = 1;
+    let one = screen(&s, 160, 48);
+    assert_has(&one, &["1 invalidation in progress", "(1 failure)"]);
+    s.envs[1].stale.as_mut().unwrap().failures = 2;
+    s.envs[1]
+        .distribution
+        .as_mut()
+        .unwrap()
+        .in_progress_invalidations = 2;
+    let two = screen(&s, 160, 48);
+    assert_has(&two, &["2 invalidations in progress", "(2 failures)"]);
+    // The Logs view's header counts its one event, and the one row it is paused back.
+    let mut logs = with(View::Logs, None);
+    logs.logs.events.truncate(2);
+    logs.logs.paused = true;
+    logs.logs.scroll = 1;
+    assert_has(
+        &screen(&logs, 160, 48),
+        &["· 2 events ·", "paused, 1 row back"],
+    );
+    logs.logs.events.truncate(1);
+    logs.logs.scroll = 0;
+    assert_has(
+        &screen(&logs, 160, 48),
+        &["· 1 event ·", "paused, 0 rows back"],
     );
 }
 
@@ -415,4 +461,290 @@ fn lag_waiting_and_cdn_that_could_not_be_read_are_unknown_not_blank_or_up_to_dat
             .is_some_and(|w| w.contains("AccessDenied")),
         "{summary:?}"
     );
+}
+/// The default keymap with `action`'s keys replaced.
+fn rebound(action: &str, keys: &str) -> Hints {
+    let text = crate::tui::keymap::DEFAULT_KEYMAP
+        .lines()
+        .map(|l| {
+            if l.split_whitespace().next() == Some(action) {
+                format!("{action} = {{ keys = [{keys}], desc = \"rebound\" }}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let keymap = crate::tui::keymap::Keymap::from_toml(&text, "test.toml").unwrap();
+    crate::tui::hints::hints(&keymap)
+}
+
+/// The footer (last line) of `state` drawn 160 columns wide, without a status message.
+fn footer(state: &State, hints: &Hints) -> String {
+    let mut s = state.clone();
+    s.status = None;
+    let screen = screen_with(&s, hints, 160, 48);
+    screen.lines().last().unwrap_or_default().to_string()
+}
+
+#[test]
+fn the_footer_lists_the_actions_that_apply_where_the_operator_is() {
+    let hints = Hints::default();
+    let mut s = with(View::Pipeline, None);
+    s.session.read_only = false;
+    // prd waits at its approval.
+    let prd = footer(&s, &hints);
+    assert_has(
+        &prd,
+        &["A approve", "R reject", "enter execution", "? help"],
+    );
+    assert!(
+        !prd.contains("retry") && !prd.contains("build log"),
+        "{prd}"
+    );
+    // stg's latest execution failed.
+    s.selected = 1;
+    let stg = footer(&s, &hints);
+    assert_has(&stg, &["b build log", "T retry", "B roll back"]);
+    assert!(!stg.contains("approve"), "{stg}");
+    // dev is frozen.
+    s.selected = 0;
+    assert_has(&footer(&s, &hints), &["F unfreeze"]);
+    // The inbox answers the selected approval.
+    s.view = View::Approvals;
+    assert_has(
+        &footer(&s, &hints),
+        &["A approve", "R reject", "enter pipeline"],
+    );
+    // Its detail's scroll key shows once the detail is known to be taller than its room.
+    assert!(!footer(&s, &hints).contains("scroll detail"));
+    let subject = s.pane_subject().unwrap();
+    s.pane.max = Some(crate::app::PaneMax {
+        subject,
+        rows: 3,
+        size: (78, 10),
+    });
+    assert_has(&footer(&s, &hints), &["J scroll detail"]);
+    s.pane.max = None;
+    // Rebound keys show as bound.
+    s.view = View::Pipeline;
+    s.selected = 2;
+    assert_has(&footer(&s, &rebound("approve", "\"Y\"")), &["Y approve"]);
+    // No action hints where actions are refused: a read-only environment, a read-only session.
+    s.envs[2].spec.read_only = true;
+    let ro_env = footer(&s, &hints);
+    assert!(
+        !ro_env.contains("approve") && !ro_env.contains("reject"),
+        "{ro_env}"
+    );
+    let ro = with(View::Pipeline, None);
+    let session = crate::tui::hints::hints(
+        &crate::tui::keymap::Keymap::load(None)
+            .unwrap()
+            .for_session(true),
+    );
+    let ro = footer(&ro, &session);
+    assert!(!ro.contains("approve") && !ro.contains("reject"), "{ro}");
+    assert_has(&ro, &["enter execution", "? help"]);
+}
+
+#[test]
+fn tabs_show_the_key_of_each_view_and_the_audit_log_has_one() {
+    for (w, h) in SIZES {
+        let s = screen(&with(View::Environments, None), w, h);
+        let tabs = s.lines().nth(1).unwrap_or_default();
+        assert_has(
+            tabs,
+            &[
+                "1 Env",
+                "2 Pipeline",
+                "3 Approvals (1)",
+                "4 Logs",
+                "5 Traffic",
+                "6 Audit",
+            ],
+        );
+    }
+    let s = screen_with(
+        &with(View::Environments, None),
+        &rebound("audit", "\"9\""),
+        160,
+        48,
+    );
+    assert_has(s.lines().nth(1).unwrap_or_default(), &["9 Audit"]);
+}
+
+#[test]
+fn help_and_completion_describe_the_action_commands() {
+    let mut s = with(View::Environments, Some(Overlay::Help));
+    s.session.read_only = false;
+    s.help_scroll = 1_000;
+    let help = screen(&s, 160, 48);
+    assert_has(
+        &help,
+        &[
+            ":audit",
+            ":approve",
+            "approve the pending approval: approve [ENV]",
+            ":release",
+            "promote a release package: release [ENV] [VERSION]",
+        ],
+    );
+    s.session.read_only = true;
+    let help = screen(&s, 160, 48);
+    assert_has(&help, &[":audit"]);
+    assert!(
+        !help.contains(":approve") && !help.contains(":release"),
+        "{help}"
+    );
+    let line = LineInput {
+        text: "a".into(),
+        completions: vec!["approvals".into(), "audit".into(), "approve".into()],
+    };
+    let completion = screen(
+        &with(View::Environments, Some(Overlay::Command(line))),
+        80,
+        24,
+    );
+    assert_has(
+        &completion,
+        &[
+            "audit          the audit log of mutating actions",
+            "approve        approve the pending approval: approve [ENV]",
+        ],
+    );
+}
+
+#[test]
+fn the_failed_environment_says_why_it_failed() {
+    let s = with(View::Environments, None);
+    let screen = screen(&s, 160, 48);
+    let stg = screen
+        .lines()
+        .find(|l| l.contains("stg   1.42.0"))
+        .unwrap_or_default();
+    assert_has(
+        stg,
+        &["stale 2m 10s failed in Deploy: JobFailed: Build step DEPLOY"],
+    );
+    let mut s = s;
+    s.selected = 1;
+    assert_has(
+        &super::tests::screen(&s, 160, 48),
+        &[
+            "✖ failed in Deploy: JobFailed: Build step DEPLOY failed: aws s3 sync exited with 1 (AccessDenied on s3://web-stg)",
+        ],
+    );
+    // Without the failed action's error, the execution's own summary says why.
+    s.envs[1].state = None;
+    let screen = super::tests::screen(&s, 160, 48);
+    let stg = screen
+        .lines()
+        .find(|l| l.contains("stg   1.42.0"))
+        .unwrap_or_default();
+    assert_has(stg, &["failed: Deploy failed"]);
+}
+
+/// prd's pipeline with its older execution (p-1) opened; its runs as given.
+fn execution_open(
+    runs: Option<Result<Vec<crate::domain::ActionExecutionDetail>, String>>,
+) -> State {
+    let mut s = with(View::Pipeline, None);
+    s.session.read_only = false;
+    s.execution = Some(crate::app::ExecutionDetail {
+        env: 2,
+        execution: s.envs[2].executions[1].clone(),
+        runs,
+        inflight: None,
+        row: 0,
+    });
+    s
+}
+
+fn detail_run(
+    stage: &str,
+    action: &str,
+    status: crate::domain::ActionStatus,
+) -> crate::domain::ActionExecutionDetail {
+    crate::domain::ActionExecutionDetail {
+        pipeline_execution_id: "p-1".into(),
+        action_execution_id: format!("ae-{action}"),
+        stage: stage.into(),
+        action: action.into(),
+        status,
+        start: NOW - 2 * crate::domain::Timestamp::DAY,
+        last_update: NOW - 2 * crate::domain::Timestamp::DAY + 90_000,
+        updated_by: None,
+        summary: None,
+        external_execution_url: None,
+        external_execution_id: None,
+        log_stream_arn: None,
+        error: None,
+    }
+}
+
+#[test]
+fn the_execution_detail_says_it_is_reading_or_why_its_runs_are_unknown() {
+    for (w, h) in SIZES {
+        let reading = screen(&execution_open(None), w, h);
+        assert_has(
+            &reading,
+            &["Execution p-1", "Reading the action runs of execution p-1"],
+        );
+        let failed = screen(
+            &execution_open(Some(Err("network error: reset".into()))),
+            w,
+            h,
+        );
+        assert_has(&failed, &["Action runs unknown", "network error: reset"]);
+        assert!(!failed.contains("not run"), "{failed}");
+    }
+}
+
+#[test]
+fn the_execution_detail_shows_who_answered_the_approval_and_the_failed_actions_error() {
+    use crate::domain::{ActionStatus, ErrorDetails};
+    let mut approve = detail_run("Approval", "ManualApproval", ActionStatus::Failed);
+    approve.updated_by = Some("arn:aws:sts::123456789012:assumed-role/Ops/dmitri".into());
+    approve.summary = Some("smoke tests red on stg".into());
+    let mut deploy = detail_run("Deploy", "DeploySite", ActionStatus::Failed);
+    deploy.error = Some(ErrorDetails {
+        code: "JobFailed".into(),
+        message: "exit status 2".into(),
+    });
+    deploy.log_stream_arn =
+        Some("arn:aws:logs:eu-west-1:1:log-group:/aws/codebuild/deploy-prd:log-stream:b-9".into());
+    let runs = vec![
+        detail_run("Source", "Fetch", ActionStatus::Succeeded),
+        approve,
+        deploy,
+    ];
+    let mut s = execution_open(Some(Ok(runs)));
+    s.execution.as_mut().unwrap().row = 1;
+    let shown = screen(&s, 160, 48);
+    assert_has(
+        &shown,
+        &[
+            "Fetch",
+            "ManualApproval",
+            "dmitri",
+            "answer     rejected by",
+            "arn:aws:sts::123456789012:assumed-role/Ops/dmitri",
+            "comment    smoke tests red on stg",
+            "JobFailed: exit status",
+            "esc back",
+        ],
+    );
+    s.execution.as_mut().unwrap().row = 2;
+    let shown = screen(&s, 160, 48);
+    assert_has(
+        &shown,
+        &[
+            "error      JobFailed: exit status 2",
+            "build log  /aws/codebuild/deploy-prd · b-9",
+            "b build log",
+        ],
+    );
+    let narrow = screen(&s, 80, 24);
+    assert_has(&narrow, &["DeploySite", "b build log"]);
 }

@@ -7,7 +7,7 @@ use super::{traffic_detail, traffic_panel};
 use crate::app::{State, Traffic};
 use crate::tui::widgets::pane::split;
 use crate::tui::widgets::status::DIM;
-use crate::tui::widgets::text::ellipsize;
+use crate::tui::widgets::text::{count, ellipsize};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -52,18 +52,30 @@ fn header_line(t: &Traffic, width: usize) -> Line<'static> {
         mode,
         Span::styled(
             format!(
-                " · {} listed of {} records kept · last {} · {} objects",
+                " · {} listed of {} kept · last {} · {}",
                 t.rows.len(),
-                t.records.len(),
+                count(t.records.len(), "record", "records"),
                 t.preset.label(),
-                t.objects
+                count(
+                    usize::try_from(t.objects).unwrap_or(usize::MAX),
+                    "object",
+                    "objects"
+                )
             ),
             DIM,
         ),
     ];
     if t.object_errors > 0 || t.skipped > 0 {
         spans.push(Span::styled(
-            format!(" · {} unreadable, {} bad lines", t.object_errors, t.skipped),
+            format!(
+                " · {} unreadable, {}",
+                t.object_errors,
+                count(
+                    usize::try_from(t.skipped).unwrap_or(usize::MAX),
+                    "bad line",
+                    "bad lines"
+                )
+            ),
             Style::new().fg(Color::Red),
         ));
     }
@@ -152,7 +164,7 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
     render_list(frame, state, list);
     if side.height > 0 && side.width > 0 {
         if t.detail {
-            traffic_detail::render(frame, t, side);
+            traffic_detail::render(frame, t, side, state.pane_offset());
         } else {
             traffic_panel::render(frame, t, side);
         }
@@ -192,4 +204,15 @@ fn render_list(frame: &mut Frame, state: &State, area: Rect) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The record detail on screen: the area inside its pane and how many rows the record takes.
+pub fn pane(state: &State, inner: Rect) -> Option<(Rect, usize)> {
+    let t = &state.traffic;
+    if !t.detail || inner.height < 3 {
+        return None;
+    }
+    let side = layout(t, inner, 1 + filter_lines(t).len()).2;
+    let (area, rows) = traffic_detail::extent(t, side);
+    (area.height > 0 && area.width > 0).then_some((area, rows))
 }

@@ -4,7 +4,7 @@
 use crate::accesslog::{LogFields, decode, decode_twice};
 use crate::app::{DETAIL_KEEP, Traffic};
 use crate::domain::Timestamp;
-use crate::tui::widgets::pane::side_pane;
+use crate::tui::widgets::pane::{scroll_note, side_inner, side_pane, window};
 use crate::tui::widgets::status::DIM;
 use crate::tui::widgets::text::{width as width_of, wrap};
 use ratatui::Frame;
@@ -87,30 +87,45 @@ pub fn fields(t: &Traffic, seq: u64) -> Option<(Vec<(String, String)>, bool)> {
     ))
 }
 
-/// Draws the detail pane of the selected record into `area`.
-pub fn render(frame: &mut Frame, t: &Traffic, area: Rect) {
-    let inner = side_pane(
-        frame,
-        area,
-        " record detail (esc closes) ".to_string(),
-        Style::new().add_modifier(Modifier::BOLD),
-    );
-    let Some((pairs, whole)) = t.selected_seq().and_then(|s| fields(t, s)) else {
-        frame.render_widget(
-            Paragraph::new(Span::styled("no record selected", DIM)),
-            inner,
-        );
-        return;
-    };
+/// The rows of the selected record at `width` cells, every field laid out (the pane scrolls
+/// through them); `None` without a selected record.
+fn rows(t: &Traffic, width: usize) -> Option<Vec<Line<'static>>> {
+    let (pairs, whole) = t.selected_seq().and_then(|s| fields(t, s))?;
     let name_w = pairs
         .iter()
         .map(|(n, _)| n.len())
         .max()
         .unwrap_or(0)
         .min(28);
-    let rows = usize::from(inner.height);
-    let lines = lay_out(&pairs, whole, name_w, usize::from(inner.width), rows);
-    frame.render_widget(Paragraph::new(lines), inner);
+    Some(lay_out(&pairs, whole, name_w, width, usize::MAX))
+}
+
+/// The area inside the pane drawn into `area` and how many rows the selected record takes.
+pub fn extent(t: &Traffic, area: Rect) -> (Rect, usize) {
+    let inner = side_inner(area);
+    let n = rows(t, usize::from(inner.width)).map_or(1, |r| r.len());
+    (inner, n)
+}
+
+/// Draws the detail pane of the selected record into `area`, scrolled `offset` rows.
+pub fn render(frame: &mut Frame, t: &Traffic, area: Rect, offset: usize) {
+    let inner = side_pane(
+        frame,
+        area,
+        " record detail (esc closes) ".to_string(),
+        Style::new().add_modifier(Modifier::BOLD),
+    );
+    let Some(lines) = rows(t, usize::from(inner.width)) else {
+        frame.render_widget(
+            Paragraph::new(Span::styled("no record selected", DIM)),
+            inner,
+        );
+        return;
+    };
+    let (total, height) = (lines.len(), usize::from(inner.height));
+    let (shown, first) = window(lines, offset, height);
+    frame.render_widget(Paragraph::new(shown), inner);
+    scroll_note(frame, area, first, height, total, true);
 }
 
 /// The pane's rows: each field with a value beside its name (long values wrapped at spaces under

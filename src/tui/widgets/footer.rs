@@ -1,4 +1,5 @@
-//! The footer line: filter and status message on the left, key hints of the view on the right.
+//! The footer line: filter and status message on the left, on the right the keys of the actions
+//! that apply where the operator is.
 
 use super::status::level;
 use super::text::{ellipsize, width};
@@ -24,15 +25,13 @@ pub fn visible_status(state: &State) -> Option<&StatusMsg> {
         .filter(|m| m.level != Level::Info || state.now.since(m.at) <= ttl)
 }
 
-/// The key hints of the current view as spans, as many as fit in `max` cells.
+/// The key hints of the current view and state as spans, as many as fit in `max` cells.
 fn hint_spans(state: &State, hints: &Hints, max: usize) -> Vec<Span<'static>> {
-    let Some((_, pairs)) = hints.footer.iter().find(|(v, _)| *v == state.view) else {
-        return Vec::new();
-    };
+    let pairs = hints.footer(state);
     let key = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
     let mut out = Vec::new();
     let mut used = 0;
-    for (keys, label) in pairs {
+    for (keys, label) in &pairs {
         let w = width(keys) + width(label) + 3;
         if used + w > max {
             break;

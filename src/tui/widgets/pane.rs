@@ -1,11 +1,12 @@
-//! The side pane of the log views (charts, record detail, event detail): where it goes — beside
-//! the list on wide terminals, under it otherwise — and its frame, a left and top rule with a title.
+//! The side pane of the log views (charts, record detail, event detail) and of the execution
+//! detail: where it goes — beside the list on wide terminals, under it otherwise — its frame, a
+//! left and top rule with a title, and the window of a scrolled pane with its rows' note.
 
 use super::status::DIM;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::Span;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders};
 
 /// Draws the pane's frame titled `title` (in `style`) into `area`; returns the area inside.
@@ -17,6 +18,13 @@ pub fn side_pane(frame: &mut Frame, area: Rect, title: String, style: Style) -> 
     let inner = block.inner(area);
     frame.render_widget(block, area);
     inner
+}
+
+/// The area inside a pane's frame drawn into `area` by [`side_pane`].
+pub fn side_inner(area: Rect) -> Rect {
+    Block::new()
+        .borders(Borders::LEFT | Borders::TOP)
+        .inner(area)
 }
 
 /// Width inside a view's border from which the side pane sits beside the list: a terminal of
@@ -50,4 +58,66 @@ pub fn split(area: Rect, below: u16) -> (Rect, Rect) {
         ..area
     };
     (list, side)
+}
+
+/// The rows of `lines` a pane `height` rows tall shows when scrolled `offset` rows (never past
+/// the last screenful), and the index of the first.
+pub fn window<T>(mut lines: Vec<T>, offset: usize, height: usize) -> (Vec<T>, usize) {
+    let first = offset.min(lines.len().saturating_sub(height));
+    lines.drain(..first);
+    lines.truncate(height);
+    (lines, first)
+}
+
+/// How far a pane of `height` rows over `total` rows of content can scroll.
+pub fn max_scroll(total: usize, height: usize) -> usize {
+    total.saturating_sub(height)
+}
+
+/// Writes which rows a scrolled pane shows (` 4–12 of 30 `) at the right end of `row` (its top
+/// border or rule), when its `total` rows do not all fit in `height`; `exact` false when `total`
+/// is only what is known to be there at least (` 1–58 of 59+ `).
+pub fn scroll_note(
+    frame: &mut Frame,
+    row: Rect,
+    first: usize,
+    height: usize,
+    total: usize,
+    exact: bool,
+) {
+    if total <= height || row.height == 0 {
+        return;
+    }
+    let last = (first + height).min(total);
+    let plus = if exact { "" } else { "+" };
+    let note = Line::from(Span::styled(
+        format!(" {}–{last} of {total}{plus} ", first + 1),
+        DIM,
+    ))
+    .right_aligned();
+    frame.render_widget(note, Rect { height: 1, ..row });
+}
+
+/// Appends `name` in a column `name_width` cells wide and `value` (in `style`) wrapped beside it,
+/// as rows of `width` cells.
+pub fn field(
+    out: &mut Vec<Line<'static>>,
+    name: &str,
+    name_width: usize,
+    value: &str,
+    style: Style,
+    width: usize,
+) {
+    let room = width.saturating_sub(name_width).max(8);
+    let mut parts = super::text::wrap(value, room, usize::MAX);
+    if parts.is_empty() {
+        parts.push(String::new());
+    }
+    for (i, part) in parts.into_iter().enumerate() {
+        let name = if i == 0 { name } else { "" };
+        out.push(Line::from(vec![
+            Span::styled(format!("{name:<name_width$}"), DIM),
+            Span::styled(part, style),
+        ]));
+    }
 }

@@ -1,4 +1,5 @@
-//! Lists drawn as tables: columns that drop by priority when narrow, and a scroll derived from state.
+//! Lists drawn as tables: columns that drop by priority when narrow and grow to their contents'
+//! width when there is room, and a scroll derived from state.
 
 use super::status::{HEADER, SELECTED};
 use ratatui::Frame;
@@ -62,6 +63,35 @@ pub fn fit(cols: &[Col], width: u16) -> Vec<usize> {
     keep
 }
 
+/// Most rows measured for the columns' natural widths (the visible rows are always measured).
+const MEASURED: usize = 500;
+
+/// The width of each column of `keep` (indices into `cols`, display order) in `width` cells: its
+/// own width, then, most important column first, as much more as its widest cell (`natural`,
+/// per column of `cols`) needs while room is left — the fixed columns before the fill column,
+/// which takes what is left anyway.
+pub fn grow(cols: &[Col], keep: &[usize], natural: &[u16], width: u16) -> Vec<u16> {
+    let spacing = SPACING.saturating_mul(u16::try_from(keep.len().saturating_sub(1)).unwrap_or(0));
+    let used = keep
+        .iter()
+        .fold(spacing, |sum, &i| sum.saturating_add(cols[i].width));
+    let mut extra = width.saturating_sub(used);
+    let mut widths: Vec<u16> = keep.iter().map(|&i| cols[i].width).collect();
+    let mut order: Vec<usize> = (0..keep.len()).collect();
+    order.sort_by_key(|&k| (cols[keep[k]].fill, cols[keep[k]].priority));
+    for k in order {
+        let want = natural
+            .get(keep[k])
+            .copied()
+            .unwrap_or(0)
+            .saturating_sub(widths[k]);
+        let more = want.min(extra);
+        widths[k] += more;
+        extra -= more;
+    }
+    widths
+}
+
 /// First visible row so that the selected one is on screen: scrolls only as far as needed.
 pub fn scroll_offset(selected: Option<usize>, len: usize, height: usize) -> usize {
     if height == 0 {
@@ -111,8 +141,30 @@ impl ListGeom {
     }
 }
 
+/// The widest cell of each column (its title included) over the first [`MEASURED`] rows and the
+/// rows shown, so that a column keeps its width while the list scrolls.
+fn natural<'a>(
+    cols: &[Col],
+    geom: &ListGeom,
+    cells: &mut impl FnMut(usize) -> Vec<Line<'a>>,
+) -> Vec<u16> {
+    let mut widest: Vec<usize> = cols.iter().map(|c| Line::from(c.title).width()).collect();
+    let first = 0..geom.len.min(MEASURED);
+    let shown = geom.visible().filter(|r| *r >= MEASURED);
+    for r in first.chain(shown) {
+        for (w, cell) in widest.iter_mut().zip(cells(r)) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    widest
+        .into_iter()
+        .map(|w| u16::try_from(w).unwrap_or(u16::MAX))
+        .collect()
+}
+
 /// Draws a table: a header row at `area.y`, then the rows of `geom.visible()`; `cells(i)` gives
-/// the cells of row `i` for every column of `cols`, `selected` is highlighted.
+/// the cells of row `i` for every column of `cols`, `selected` is highlighted. Columns that do
+/// not fit are left out by priority; the room left widens the others to their contents.
 pub fn render<'a>(
     frame: &mut Frame,
     area: Rect,
@@ -122,13 +174,16 @@ pub fn render<'a>(
     mut cells: impl FnMut(usize) -> Vec<Line<'a>>,
 ) {
     let keep = fit(cols, area.width);
+    let natural = natural(cols, geom, &mut cells);
+    let grown = grow(cols, &keep, &natural, area.width);
     let widths: Vec<Constraint> = keep
         .iter()
-        .map(|&i| {
+        .zip(grown)
+        .map(|(&i, w)| {
             if cols[i].fill {
-                Constraint::Min(cols[i].width)
+                Constraint::Min(w)
             } else {
-                Constraint::Length(cols[i].width)
+                Constraint::Length(w)
             }
         })
         .collect();
@@ -169,6 +224,54 @@ mod tests {
         assert_eq!(fit(&cols, 40), vec![0, 1, 2]);
         assert_eq!(fit(&cols, 21), vec![0, 2]);
         assert_eq!(fit(&cols, 5), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn columns_grow_to_their_contents_most_important_first() {
+        let cols = [
+            Col::fixed("a", 4, 0),
+            Col::fixed("b", 4, 2),
+            Col::fixed("c", 4, 1),
+            Col::fill("d", 4, 3),
+        ];
+        let keep = [0, 1, 2, 3];
+        // 19 cells of columns and spacing; a 40-cell table has 21 to share.
+        assert_eq!(grow(&cols, &keep, &[10, 20, 6, 9], 40), vec![10, 17, 6, 4]);
+        assert_eq!(grow(&cols, &keep, &[10, 20, 6, 9], 19), vec![4, 4, 4, 4]);
+        // Never narrower than the column's own width.
+        assert_eq!(grow(&cols, &keep, &[1, 1, 1, 1], 40), vec![4, 4, 4, 4]);
+        // A fill column, however important, grows after the fixed ones.
+        let first = [Col::fill("n", 4, 0), Col::fixed("d", 4, 5)];
+        assert_eq!(grow(&first, &[0, 1], &[30, 13], 20), vec![6, 13]);
+    }
+
+    #[test]
+    fn a_wide_table_shows_whole_cells() {
+        use ratatui::Terminal;
+        use ratatui::backend::TestBackend;
+        let cols = [
+            Col::fixed("PIPELINE", 8, 1),
+            Col::fixed("ACTOR", 5, 0),
+            Col::fill("NOTES", 5, 2),
+        ];
+        let rows = [[
+            "storefront-deployer-prd",
+            "arn:aws:sts::1:assumed-role/Ops/carol",
+            "x",
+        ]];
+        let mut t = Terminal::new(TestBackend::new(100, 3)).unwrap();
+        t.draw(|f| {
+            let geom = ListGeom::new(Rect::new(0, 1, 100, 2), rows.len(), None);
+            render(f, f.area(), &cols, &geom, None, |r| {
+                rows[r].iter().map(|c| Line::from(*c)).collect()
+            });
+        })
+        .unwrap();
+        let line: String = (0..100)
+            .map(|x| t.backend().buffer()[(x, 1)].symbol().to_string())
+            .collect();
+        assert!(line.contains("storefront-deployer-prd "), "{line}");
+        assert!(line.contains("assumed-role/Ops/carol "), "{line}");
     }
 
     #[test]

@@ -1,8 +1,10 @@
-//! The view tabs (with the pending-approvals count) and the environment strip beside them.
+//! The view tabs, each with the key that shows it and the pending-approvals count, and the
+//! environment strip beside them.
 
 use super::status::{PROTECTED_MARK, SELECTED, env_name_style};
 use super::text::width;
 use crate::app::{State, View};
+use crate::tui::render::Hints;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -15,17 +17,33 @@ const CURRENT: Style = Style::new()
     .bg(Color::White)
     .add_modifier(Modifier::BOLD);
 
-/// One tab: its view, label and horizontal extent.
+/// Style of a tab's key.
+const KEY: Style = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
+
+/// One tab: its view, key, label and horizontal extent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tab {
     /// The view it shows.
     pub view: View,
-    /// Label as drawn, with padding.
+    /// The key that shows it (from the keymap), if one is bound.
+    pub key: Option<String>,
+    /// Label as drawn after the key, with padding.
     pub label: String,
     /// First column.
     pub x: u16,
     /// Width in cells.
     pub width: u16,
+}
+
+/// How much of the titles fits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fit {
+    /// Every title whole.
+    Full,
+    /// `Envs` for Environments.
+    Short,
+    /// The current tab's title; the others show their key (and the approvals count) only.
+    Keys,
 }
 
 /// Cells the environment strip takes (`env  dev  stg  prd⚑ `).
@@ -38,38 +56,67 @@ fn strip_width(state: &State) -> usize {
     4 + names + 1
 }
 
-/// The tabs as drawn in `area`: a leading space, then labels separated by `│`; the first tab
-/// is shortened to `Envs` when the labels and the environment strip would not both fit.
-pub fn tabs(state: &State, area: Rect) -> Vec<Tab> {
+/// The key that shows `view`, as the keymap binds it.
+fn key_of(hints: &Hints, view: View) -> Option<String> {
+    hints
+        .tabs
+        .iter()
+        .find(|(v, _)| *v == view)
+        .map(|(_, k)| k.clone())
+}
+
+fn label(state: &State, view: View, key: Option<&str>, fit: Fit) -> String {
     let pending = state.approvals().len();
     // An environment whose approvals are unknown adds a `?`: never a plain count that may be
     // short.
     let unknown = !state.approvals_unknown().is_empty();
-    let label_of = |view: View, short: bool| {
-        let title = match view {
-            View::Environments if short => "Envs",
-            v => v.title(),
-        };
-        match view {
-            View::Approvals if unknown && pending > 0 => format!(" {title} ({pending}+?) "),
-            View::Approvals if unknown => format!(" {title} (?) "),
-            View::Approvals if pending > 0 => format!(" {title} ({pending}) "),
-            _ => format!(" {title} "),
-        }
+    let title = match view {
+        View::Environments if fit != Fit::Full => "Envs",
+        View::Audit => "Audit",
+        _ if fit == Fit::Keys && key.is_some() && view != state.view => "",
+        v => v.title(),
     };
-    let full: usize = View::ALL
-        .iter()
-        .map(|v| width(&label_of(*v, false)) + 1)
-        .sum();
-    let short = full + strip_width(state) + 2 > usize::from(area.width);
+    let count = match view {
+        View::Approvals if unknown && pending > 0 => format!("({pending}+?)"),
+        View::Approvals if unknown => "(?)".to_string(),
+        View::Approvals if pending > 0 => format!("({pending})"),
+        _ => String::new(),
+    };
+    let words: Vec<&str> = [key.unwrap_or(""), title, count.as_str()]
+        .into_iter()
+        .filter(|w| !w.is_empty())
+        .collect();
+    format!(" {} ", words.join(" "))
+}
+
+/// The tabs as drawn in `area`: a leading space, then labels separated by `│`; the titles are
+/// shortened when they would not fit beside the environment strip, and to their keys when they
+/// would not fit at all.
+pub fn tabs(state: &State, hints: &Hints, area: Rect) -> Vec<Tab> {
+    let keys: Vec<(View, Option<String>)> =
+        View::ALL.iter().map(|v| (*v, key_of(hints, *v))).collect();
+    let total = |fit: Fit| -> usize {
+        keys.iter()
+            .map(|(v, k)| width(&label(state, *v, k.as_deref(), fit)) + 1)
+            .sum()
+    };
+    let room = usize::from(area.width);
+    let fit = if total(Fit::Full) + strip_width(state) + 2 <= room {
+        Fit::Full
+    } else if total(Fit::Short) <= room {
+        Fit::Short
+    } else {
+        Fit::Keys
+    };
     let mut x = area.x.saturating_add(1);
     let mut out = Vec::new();
-    for view in View::ALL {
-        let label = label_of(view, short);
-        let w = u16::try_from(width(&label)).unwrap_or(u16::MAX);
+    for (view, key) in keys {
+        let text = label(state, view, key.as_deref(), fit);
+        let w = u16::try_from(width(&text)).unwrap_or(u16::MAX);
         out.push(Tab {
             view,
-            label,
+            key,
+            label: text,
             x,
             width: w,
         });
@@ -79,31 +126,46 @@ pub fn tabs(state: &State, area: Rect) -> Vec<Tab> {
 }
 
 /// The view whose tab is at `column` of the tabs line.
-pub fn hit(state: &State, area: Rect, column: u16) -> Option<View> {
-    tabs(state, area)
+pub fn hit(state: &State, hints: &Hints, area: Rect, column: u16) -> Option<View> {
+    tabs(state, hints, area)
         .into_iter()
         .find(|t| column >= t.x && column < t.x.saturating_add(t.width) && column < area.right())
         .map(|t| t.view)
 }
 
+/// The spans of one tab: its key in the key colour (unless it is the current tab), the rest.
+fn tab_spans(state: &State, tab: &Tab) -> Vec<Span<'static>> {
+    let style = if tab.view == state.view {
+        CURRENT
+    } else if tab.view == View::Approvals && tab.label.contains('(') {
+        Style::new()
+            .fg(Color::LightYellow)
+            .add_modifier(Modifier::BOLD)
+    } else {
+        Style::new()
+    };
+    match tab.key.as_deref() {
+        Some(key) if tab.view != state.view => {
+            let rest = tab.label.get(1 + key.len()..).unwrap_or_default();
+            vec![
+                Span::styled(" ", style),
+                Span::styled(key.to_string(), KEY),
+                Span::styled(rest.to_string(), style),
+            ]
+        }
+        _ => vec![Span::styled(tab.label.clone(), style)],
+    }
+}
+
 /// Draws the tabs line.
-pub fn render(frame: &mut Frame, state: &State, area: Rect) {
-    let all = tabs(state, area);
+pub fn render(frame: &mut Frame, state: &State, hints: &Hints, area: Rect) {
+    let all = tabs(state, hints, area);
     let mut spans = vec![Span::raw(" ")];
     for (i, tab) in all.iter().enumerate() {
         if i > 0 {
             spans.push(Span::styled("│", Style::new().fg(Color::DarkGray)));
         }
-        let style = if tab.view == state.view {
-            CURRENT
-        } else if tab.view == View::Approvals && tab.label.contains('(') {
-            Style::new()
-                .fg(Color::LightYellow)
-                .add_modifier(Modifier::BOLD)
-        } else {
-            Style::new()
-        };
-        spans.push(Span::styled(tab.label.clone(), style));
+        spans.extend(tab_spans(state, tab));
     }
     let used: usize = spans.iter().map(Span::width).sum();
     frame.render_widget(Paragraph::new(Line::from(spans)), area);

@@ -129,6 +129,15 @@ fn ellipsize_raw(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
+/// `n` and the noun for it: `1 invalidation`, `3 invalidations`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 /// The first 8 characters of an execution id.
 pub fn short_id(id: &str) -> &str {
     id.get(..8).unwrap_or(id)
@@ -162,6 +171,8 @@ mod tests {
         assert_eq!(ellipsize("abcdef", 4), "abc…");
         assert_eq!(ellipsize("abc", 4), "abc");
         assert_eq!(ellipsize("abc", 0), "");
+        assert_eq!(count(1, "failure", "failures"), "1 failure");
+        assert_eq!(count(0, "failure", "failures"), "0 failures");
         assert_eq!(wrap("one two three four", 9, 2), vec!["one two", "three…"]);
         assert_eq!(wrap("abcdefghij", 4, 3), vec!["abcd", "efgh", "ij"]);
         assert!(wrap("x", 0, 2).is_empty());
