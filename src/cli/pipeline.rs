@@ -2,6 +2,7 @@
 
 use super::{Answer, Failure, Global, Output, columns, json, load, report};
 use crate::domain::human;
+use crate::ops::approve::short_id;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -48,6 +49,23 @@ pub async fn run(global: &Global, env: &str, output: Output) -> Result<Answer, F
             .to_vec(),
     ];
     for s in &out.pipeline.stages {
+        if let Some(waiting) = &s.inbound_execution_id {
+            rows.push(vec![
+                s.name.clone(),
+                "(entering)".into(),
+                "waiting".into(),
+                "-".into(),
+                format!(
+                    "execution {} waits to enter{}",
+                    short_id(waiting),
+                    if s.inbound_enabled == Some(false) {
+                        " (transition disabled)"
+                    } else {
+                        ""
+                    }
+                ),
+            ]);
+        }
         for a in &s.actions {
             let detail = a
                 .error
@@ -82,6 +100,7 @@ pub async fn run(global: &Global, env: &str, output: Output) -> Result<Answer, F
             "BY",
             "STARTED",
             "DURATION",
+            "SUMMARY",
         ]
         .map(String::from)
         .to_vec(),
@@ -95,6 +114,7 @@ pub async fn run(global: &Global, env: &str, output: Output) -> Result<Answer, F
             r.triggered_by,
             r.start,
             human(e.last_update.since(e.start)),
+            e.summary_text().unwrap_or_else(|| "-".into()),
         ]);
     }
     text.push_str(&columns(&rows));
