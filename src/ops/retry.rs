@@ -71,17 +71,6 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, mode: RetryMode) -> Plann
             .as_ref()
             .is_some_and(|l| matches!(l.status, ActionStatus::Failed | ActionStatus::Abandoned))
     });
-    if mode == RetryMode::FailedActions && !has_failed {
-        return Err(Refusal::by(
-            Guard::Input,
-            format!(
-                "stage {} of execution {exec_id} in {} has no failed actions (they finished, then \
-                 the execution stopped); retry every action of the stage with --all",
-                stage.name, spec.name
-            ),
-        )
-        .with_flag("--all"));
-    }
     let failed: Vec<String> = stage
         .actions
         .iter()
@@ -123,6 +112,26 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, mode: RetryMode) -> Plann
             .iter()
             .map(|f| format!("failed:        {}", f.trim_end())),
     );
+    let target = Target::new(
+        format!("{} {} execution {}", spec.pipeline, stage.name, exec_id),
+        format!(
+            "stage {} of execution {} ({release})",
+            stage.name,
+            super::approve::short_id(&exec_id)
+        ),
+    );
+    if mode == RetryMode::FailedActions && !has_failed {
+        return Err(Refusal::by(
+            Guard::Input,
+            format!(
+                "stage {} of execution {exec_id} in {} has no failed actions (they finished, then \
+                 the execution stopped); only retrying every action of the stage reruns it",
+                stage.name, spec.name
+            ),
+        )
+        .with_flag("--all")
+        .with_draft(target, summary));
+    }
     let call = ApiCall::new(
         "codepipeline",
         "RetryStageExecution",
@@ -139,14 +148,7 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, mode: RetryMode) -> Plann
         protected: spec.protected,
         summary,
         warnings: Vec::new(),
-        target: Target::new(
-            format!("{} {} execution {}", spec.pipeline, stage.name, exec_id),
-            format!(
-                "stage {} of execution {} ({release})",
-                stage.name,
-                super::approve::short_id(&exec_id)
-            ),
-        ),
+        target,
         aws_command: call.aws_command(),
         call,
         confirm,
