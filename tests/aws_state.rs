@@ -82,6 +82,7 @@ const STATE: &str = r#"{
         "lastChangedAt": 1795480000.0
       },
       "actionStates": [{"actionName": "SmokeTest"}],
+      "inboundExecution": {"pipelineExecutionId": "4d6a9efc-0000-4000-8000-000000000040", "status": "InProgress", "type": "STANDARD"},
       "latestExecution": {"pipelineExecutionId": "4d6a9efc-0000-4000-8000-000000000041", "status": "Skipped"}
     }
   ]
@@ -97,6 +98,7 @@ fn def() -> PipelineDef {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect::<BTreeMap<_, _>>(),
+        timeout_minutes: None,
     };
     let stage = |name: &str, a| StageDef {
         name: name.into(),
@@ -204,9 +206,18 @@ async fn pipeline_state_becomes_stages_actions_approvals_and_transitions() {
     );
     assert_eq!(
         verify.latest.as_ref().unwrap().status,
-        StageStatus::Cancelled,
-        "Skipped reads as not run"
+        StageStatus::Skipped,
+        "a stage condition skipped it: not Cancelled"
     );
+    assert_eq!(
+        verify
+            .inbound_execution
+            .as_ref()
+            .map(|w| w.pipeline_execution_id.as_str()),
+        Some("4d6a9efc-0000-4000-8000-000000000040"),
+        "held by the disabled transition"
+    );
+    assert!(state.stages[2].inbound_execution.is_none());
     assert!(verify.actions[0].latest.is_none(), "never ran");
 
     // The same facts make the pending approval the approvals view shows.
@@ -219,6 +230,11 @@ async fn pipeline_state_becomes_stages_actions_approvals_and_transitions() {
     );
     assert_eq!(a.execution_id, "fc8a36d7-1f0e-4b52-9d7f-000000000042");
     assert_eq!(a.waiting_since, Timestamp(1_795_590_160_500));
+    assert_eq!(
+        a.expires_at(),
+        Timestamp(1_795_590_160_500) + 7 * Timestamp::DAY,
+        "no timeoutInMinutes declared: the 7-day default"
+    );
     assert_eq!(
         a.custom_data.as_deref(),
         Some("Check the stg dashboards first")
@@ -266,6 +282,68 @@ const ACTIONS_PAGE_2: &str = r#"{
     "output": {"executionResult": {"externalExecutionSummary": "Dashboards green"}}
   }]
 }"#;
+
+/// `GetPipeline` of a prd pipeline whose approval declares a 3-day `timeoutInMinutes`, shaped
+/// like the API reference's example.
+const PIPELINE_DECLARATION: &str = r#"{
+  "pipeline": {
+    "name": "storefront-deployer-prd",
+    "roleArn": "arn:aws:iam::123456789012:role/service-role/storefront-deployer",
+    "artifactStore": {"type": "S3", "location": "codepipeline-eu-west-1-123456789012"},
+    "pipelineType": "V2",
+    "executionMode": "SUPERSEDED",
+    "version": 3,
+    "stages": [
+      {"name": "Source", "actions": [{
+        "name": "Source",
+        "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"},
+        "runOrder": 1,
+        "configuration": {"S3Bucket": "storefront-deployer-source", "S3ObjectKey": "prd/release.zip", "PollForSourceChanges": "false"},
+        "outputArtifacts": [{"name": "SourceArtifact"}]
+      }]},
+      {"name": "Approval", "actions": [{
+        "name": "ApproveRelease",
+        "actionTypeId": {"category": "Approval", "owner": "AWS", "provider": "Manual", "version": "1"},
+        "runOrder": 1,
+        "timeoutInMinutes": 4320,
+        "configuration": {"CustomData": "Check the stg dashboards first"}
+      }]},
+      {"name": "Deploy", "actions": [{
+        "name": "Deploy",
+        "actionTypeId": {"category": "Build", "owner": "AWS", "provider": "CodeBuild", "version": "1"},
+        "runOrder": 1,
+        "configuration": {"ProjectName": "storefront-deploy-prd"},
+        "inputArtifacts": [{"name": "SourceArtifact"}]
+      }]}
+    ]
+  },
+  "metadata": {
+    "pipelineArn": "arn:aws:codepipeline:eu-west-1:123456789012:storefront-deployer-prd",
+    "created": 1764061200.0,
+    "updated": 1795000000.0
+  }
+}"#;
+
+#[tokio::test]
+async fn an_approval_expires_after_its_declared_timeout_not_seven_days() {
+    let def = mock!(Client::get_pipeline)
+        .match_requests(|r| r.name() == Some(PIPELINE))
+        .then_http_response(|| json(200, PIPELINE_DECLARATION));
+    let state = mock!(Client::get_pipeline_state).then_http_response(|| json(200, STATE));
+    let cloud = cloud(codepipeline!(&def, &state));
+    let def = cloud.pipelines.get_pipeline(PIPELINE).await.unwrap();
+    let approve = &def.stages[1].actions[0];
+    assert_eq!(approve.timeout_minutes, Some(4320));
+    assert_eq!(def.stages[2].actions[0].timeout_minutes, None);
+    let state = cloud.pipelines.get_pipeline_state(PIPELINE).await.unwrap();
+    let pending = Approval::pending("prd", &def, &state, &[]);
+    let waiting = Timestamp(1_795_590_160_500);
+    assert_eq!(pending[0].expires_at(), waiting + 3 * Timestamp::DAY);
+    assert!(
+        pending[0].time_left(waiting + 4 * Timestamp::DAY) < 0,
+        "expired on day 4, though the 7-day default is not over"
+    );
+}
 
 #[path = "aws_state/executions.rs"]
 mod executions;

@@ -378,3 +378,39 @@ fn demo_actions_go_to_the_demo_audit_file_on_the_wall_clock() {
         "{real}"
     );
 }
+
+#[test]
+fn pipeline_shows_who_waits_to_enter_a_stage_and_approvals_their_own_deadline() {
+    let state = state_dir("inbound");
+    let out = shipdeck(&state, &["--demo", "pipeline", "prd"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("Approval") && l.contains("waits to enter")),
+        "the execution queued before the approval is shown with the stage:\n{table}"
+    );
+    assert!(table.contains("SUMMARY"), "{table}");
+    let out = shipdeck(&state, &["--demo", "pipeline", "prd", "--output", "json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stages = v["pipeline"]["stages"].as_array().unwrap();
+    let approval = stages.iter().find(|s| s["name"] == "Approval").unwrap();
+    assert!(approval["inbound_execution_id"].is_string(), "{approval}");
+    let executions = v["pipeline"]["executions"].as_array().unwrap();
+    assert!(
+        executions.iter().all(|e| e.get("stop_reason").is_some()),
+        "every execution says its stop reason (null when none)"
+    );
+    let out = shipdeck(&state, &["--demo", "approvals", "--output", "json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let a = &v["pending_approvals"][0];
+    assert_eq!(a["timeout_minutes"], 4320, "prd's approval declares 3 days");
+    let since = a["waiting_since"].as_str().unwrap();
+    let expires = a["expires_at"].as_str().unwrap();
+    let t = |s: &str| shipdeck::domain::Timestamp::parse_rfc3339(s).unwrap();
+    assert_eq!(
+        t(expires).since(t(since)),
+        3 * shipdeck::domain::Timestamp::DAY
+    );
+}

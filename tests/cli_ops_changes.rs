@@ -31,6 +31,17 @@ fn demo_release_keys() -> Vec<String> {
     }
 }
 
+/// The demo's newest published release (its version), whatever the simulated history made.
+fn demo_newest_release() -> String {
+    demo_release_keys()
+        .iter()
+        .filter_map(|k| k.strip_prefix("releases/")?.split('/').next())
+        .filter_map(shipdeck::domain::Version::parse)
+        .max()
+        .unwrap()
+        .to_string()
+}
+
 #[test]
 fn release_from_a_version_older_than_the_newest_thirty_packages() {
     let state = state_dir("release-old");
@@ -78,7 +89,8 @@ fn a_missing_version_is_not_found_among_every_package_under_the_prefix() {
     assert!(
         text(&out.stderr).contains(&format!(
             "no package of version 1.38.99 among {n} packages under \
-             s3://storefront-deployer-source/releases/; newest: 1.44.0"
+             s3://storefront-deployer-source/releases/; newest: {}",
+            demo_newest_release()
         )),
         "{}",
         text(&out.stderr)
@@ -140,7 +152,14 @@ fn release_rollback_freeze_and_invalidate_from_the_command_line() {
     assert!(stdout.contains("verified: execution"), "{stdout}");
     let out = shipdeck(
         &state,
-        &["--demo", "release", "stg", "--from", "1.43.0", "--dry-run"],
+        &[
+            "--demo",
+            "release",
+            "stg",
+            "--from",
+            &demo_newest_release(),
+            "--dry-run",
+        ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(
@@ -306,9 +325,8 @@ fn release_rollback_freeze_and_invalidate_from_the_command_line() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out.stderr).contains(
-            "execution nope is not among the 3 earlier executions that succeeded in Deploy"
-        ),
+        text(&out.stderr).contains("execution nope is not among the")
+            && text(&out.stderr).contains("earlier executions that succeeded in Deploy"),
         "{}",
         text(&out.stderr)
     );

@@ -150,3 +150,116 @@ async fn a_start_after_a_server_error_reuses_its_token() {
         "the same token, sent again after the error"
     );
 }
+
+/// The approval's state once it failed: no token, no summary (AWS writes none for a timeout).
+const FAILED_STATE: &str = r#"{
+  "pipelineName": "storefront-deployer-prd",
+  "pipelineVersion": 3,
+  "updated": 1795900000.0,
+  "stageStates": [{
+    "stageName": "Approval",
+    "inboundTransitionState": {"enabled": true},
+    "actionStates": [{
+      "actionName": "ApproveRelease",
+      "latestExecution": {
+        "actionExecutionId": "d0629813-6c2a-4e2b-8a2c-000000000002",
+        "status": "Failed",
+        "lastStatusChange": 1795849360.5
+      }
+    }],
+    "latestExecution": {"pipelineExecutionId": "fc8a36d7-1f0e-4b52-9d7f-000000000042", "status": "Failed"}
+  }]
+}"#;
+
+/// The approval's run: started at 1795590160.5, failed `after` seconds later, answered by no one.
+fn failed_run(after: i64) -> String {
+    format!(
+        r#"{{"actionExecutionDetails": [{{
+  "pipelineExecutionId": "{EXEC}",
+  "actionExecutionId": "d0629813-6c2a-4e2b-8a2c-000000000002",
+  "stageName": "Approval",
+  "actionName": "ApproveRelease",
+  "startTime": 1795590160.5,
+  "lastUpdateTime": {},
+  "status": "Failed",
+  "input": {{"actionTypeId": {{"category": "Approval", "owner": "AWS", "provider": "Manual", "version": "1"}}}},
+  "output": {{}}
+}}]}}"#,
+        1_795_590_160 + after
+    )
+}
+
+/// `GetPipeline` with the approval's `timeoutInMinutes` (1 day).
+const DECLARATION: &str = r#"{"pipeline": {
+  "name": "storefront-deployer-prd",
+  "roleArn": "arn:aws:iam::123456789012:role/service-role/storefront-deployer",
+  "version": 3,
+  "stages": [{"name": "Approval", "actions": [{
+    "name": "ApproveRelease",
+    "actionTypeId": {"category": "Approval", "owner": "AWS", "provider": "Manual", "version": "1"},
+    "timeoutInMinutes": 1440
+  }]}]
+}}"#;
+
+#[tokio::test]
+async fn an_expired_approval_is_told_by_its_deadline_not_by_a_summary_text() {
+    for (after, expired) in [(86_401, true), (3_600, false)] {
+        let read = mock!(Client::get_pipeline_state).then_http_response(|| json(200, FAILED_STATE));
+        let runs = mock!(Client::list_action_executions)
+            .then_http_response(move || json(200, &failed_run(after)));
+        let def = mock!(Client::get_pipeline).then_http_response(|| json(200, DECLARATION));
+        let put = mock!(Client::put_approval_result)
+            .then_http_response(|| json(200, r#"{"approvedAt": 1795600000.123}"#));
+        let cloud = cloud(codepipeline!(&read, &runs, &def, &put));
+        let outcome = approve::apply(&cloud, &answer(TOKEN)).await;
+        assert_eq!(put.num_calls(), 0, "nothing sent");
+        assert_eq!(outcome.class, ExitClass::Refused, "{}", outcome.message);
+        if expired {
+            assert_eq!(outcome.guard, Some(Guard::Expired), "{}", outcome.message);
+            assert!(outcome.message.contains("expired"), "{}", outcome.message);
+        } else {
+            // Failed an hour in, answered by no one, long before its 1-day deadline: not an
+            // expiry, and not anyone's answer either.
+            assert_eq!(
+                outcome.guard,
+                Some(Guard::ChangedToken),
+                "{}",
+                outcome.message
+            );
+            assert!(
+                outcome.message.contains("failed without an answer"),
+                "{}",
+                outcome.message
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_retry_of_a_stage_run_again_later_says_so() {
+    use shipdeck::cloud::RetryMode;
+    use shipdeck::ops::retry;
+    let later = mock!(Client::retry_stage_execution).then_http_response(|| {
+        error(
+            400,
+            "NotLatestPipelineExecutionException",
+            "The stage has failed in a later run of the pipeline and the pipelineExecutionId associated with the request is out of date.",
+        )
+    });
+    let cloud = cloud(codepipeline!(&later));
+    let request = Request::Retry {
+        pipeline: PIPELINE.into(),
+        stage: "Deploy".into(),
+        execution_id: EXEC.into(),
+        mode: RetryMode::FailedActions,
+    };
+    let outcome = retry::apply(&cloud, &request).await;
+    assert_eq!(outcome.class, ExitClass::NothingToDo, "{}", outcome.message);
+    assert!(
+        outcome
+            .message
+            .contains("stage Deploy has run in a later execution"),
+        "{}",
+        outcome.message
+    );
+}

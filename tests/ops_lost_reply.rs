@@ -225,9 +225,14 @@ async fn a_stop_whose_reply_was_lost_is_confirmed_by_the_execution() {
     let outcome = w.apply(&plan).await;
     assert_confirmed(&outcome);
     assert_eq!(w.sent("StopPipelineExecution"), 1, "never sent again");
-    let exec = w.sim.with(|s| s.executions(DEV));
-    let exec = exec.iter().find(|e| e.id == execution_id).unwrap();
-    assert_eq!(exec.status, ExecutionStatus::Stopped);
+    let status = |w: &rig::World| {
+        let execs = w.sim.with(|s| s.executions(DEV));
+        execs.iter().find(|e| e.id == execution_id).unwrap().status
+    };
+    assert_eq!(status(&w), ExecutionStatus::Stopping, "abandoning");
+    w.sim
+        .with(|s| s.advance(shipdeck::domain::Timestamp::MINUTE));
+    assert_eq!(status(&w), ExecutionStatus::Stopped);
 }
 
 #[tokio::test]
@@ -253,6 +258,8 @@ async fn a_retry_whose_reply_was_lost_is_confirmed_and_a_missed_one_is_unknown()
         .held("dev")
         .plan(|c, d| stop::plan(c, d, true, "bad build"));
     assert_eq!(w.apply(&stop).await.class, ExitClass::Done);
+    w.sim
+        .with(|s| s.advance(shipdeck::domain::Timestamp::MINUTE)); // Stopping, then Stopped
     let plan = w
         .held("dev")
         .plan(|c, d| retry::plan(c, d, RetryMode::FailedActions));

@@ -251,5 +251,7 @@ async fn an_approval_that_expired_after_the_plan_is_refused() {
 
 #[path = "ops_sim/catalogue.rs"]
 mod catalogue;
+#[path = "ops_sim/rollback.rs"]
+mod rollback;
 #[path = "ops_sim/stop_deploy.rs"]
 mod stop_deploy;

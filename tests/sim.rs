@@ -8,7 +8,7 @@ use shipdeck::cloud::{
     ApprovalAnswer, ApprovalOutcome, CloudError, LogQuery, RetryMode, StartRequest,
 };
 use shipdeck::domain::{
-    APPROVAL_TIMEOUT, ActionStatus, EnvSpec, ExecutionStatus, StageStatus, Timestamp,
+    ActionStatus, DEFAULT_APPROVAL_TIMEOUT, EnvSpec, ExecutionStatus, StageStatus, Timestamp,
 };
 use std::io::Read;
 

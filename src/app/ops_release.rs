@@ -16,19 +16,21 @@ pub fn deployed_version(state: &State, env: usize) -> Option<Version> {
         .map(|r| r.version.clone())
 }
 
-/// The candidates a rollback dialog offers, newest first, without the deployed one: the stage's
+/// The candidates a rollback dialog offers, newest first, without the deployed one nor rollback
+/// executions (no rollback targets): the stage's
 /// listing once read, else the history's succeeded executions (and whether it is the listing).
 pub fn older_candidates(state: &State, d: &Dialog) -> (Vec<ExecutionSummary>, bool) {
     match &d.candidates {
-        Some(Ok(list)) => (list.iter().skip(1).cloned().collect(), true),
+        Some(Ok(list)) => (crate::ops::rollback::older_targets(list), true),
         _ => {
             let history = state.envs.get(d.env).map_or(Vec::new(), |e| {
-                e.executions
+                let succeeded: Vec<ExecutionSummary> = e
+                    .executions
                     .iter()
                     .filter(|x| x.status == ExecutionStatus::Succeeded)
-                    .skip(1)
                     .cloned()
-                    .collect()
+                    .collect();
+                crate::ops::rollback::older_targets(&succeeded)
             });
             (history, false)
         }

@@ -1,6 +1,7 @@
 //! `shipdeck pipeline ENV`: stages, actions and the execution history of one environment.
 
 use super::{Answer, Failure, Global, Output, columns, json, load, report};
+use crate::ops::approve::short_id;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -47,6 +48,23 @@ pub async fn run(global: &Global, env: &str, output: Output) -> Result<Answer, F
             .to_vec(),
     ];
     for s in &out.pipeline.stages {
+        if let Some(waiting) = &s.inbound_execution_id {
+            rows.push(vec![
+                s.name.clone(),
+                "(entering)".into(),
+                "waiting".into(),
+                "-".into(),
+                format!(
+                    "execution {} waits to enter{}",
+                    short_id(waiting),
+                    if s.inbound_enabled == Some(false) {
+                        " (transition disabled)"
+                    } else {
+                        ""
+                    }
+                ),
+            ]);
+        }
         for a in &s.actions {
             let detail = a
                 .error
@@ -81,6 +99,7 @@ pub async fn run(global: &Global, env: &str, output: Output) -> Result<Answer, F
             "BY",
             "STARTED",
             "DURATION",
+            "SUMMARY",
         ]
         .map(String::from)
         .to_vec(),
@@ -94,6 +113,7 @@ pub async fn run(global: &Global, env: &str, output: Output) -> Result<Answer, F
             r.triggered_by,
             r.start,
             e.duration_text(state.now),
+            e.summary_text().unwrap_or_else(|| "-".into()),
         ]);
     }
     text.push_str(&columns(&rows));

@@ -94,6 +94,8 @@ pub struct StageReport {
     pub execution_id: Option<String>,
     /// Whether executions may enter it (`null` when the state could not be read).
     pub inbound_enabled: Option<bool>,
+    /// The execution waiting to enter it (`inboundExecution`), if any.
+    pub inbound_execution_id: Option<String>,
     /// Actions.
     pub actions: Vec<ActionReport>,
 }
@@ -132,6 +134,8 @@ pub struct ExecutionReport {
     pub last_update: String,
     /// Status summary.
     pub summary: Option<String>,
+    /// The reason given when it was stopped (`stopTrigger.reason`).
+    pub stop_reason: Option<String>,
 }
 
 /// A pending approval.
@@ -159,8 +163,11 @@ pub struct ApprovalReport {
     pub waiting_since: String,
     /// How long it has waited, for people.
     pub waited: String,
-    /// When it expires (RFC 3339).
+    /// When CodePipeline fails it if unanswered (RFC 3339): when it started waiting plus its
+    /// action's `timeoutInMinutes` (7 days when the pipeline sets none).
     pub expires_at: String,
+    /// The action's timeout in minutes.
+    pub timeout_minutes: i64,
 }
 
 fn stage(s: &StageState) -> StageReport {
@@ -169,6 +176,10 @@ fn stage(s: &StageState) -> StageReport {
         status: s.latest.as_ref().map(|l| l.status.as_str()),
         execution_id: s.latest.as_ref().map(|l| l.pipeline_execution_id.clone()),
         inbound_enabled: Some(s.inbound.enabled),
+        inbound_execution_id: s
+            .inbound_execution
+            .as_ref()
+            .map(|w| w.pipeline_execution_id.clone()),
         actions: s
             .actions
             .iter()
@@ -198,6 +209,7 @@ pub fn execution(e: &ExecutionSummary) -> ExecutionReport {
         start: e.start.rfc3339(),
         last_update: e.last_update.rfc3339(),
         summary: e.status_summary.clone(),
+        stop_reason: e.stop_reason.clone(),
     }
 }
 
@@ -208,6 +220,7 @@ fn defined_stage(s: &StageDef) -> StageReport {
         status: None,
         execution_id: None,
         inbound_enabled: None,
+        inbound_execution_id: None,
         actions: s
             .actions
             .iter()
@@ -251,6 +264,7 @@ pub fn approval(a: &Approval, state: &State) -> ApprovalReport {
         waiting_since: a.waiting_since.rfc3339(),
         waited: human(state.now.since(a.waiting_since)),
         expires_at: a.expires_at().rfc3339(),
+        timeout_minutes: a.timeout / crate::domain::Timestamp::MINUTE,
     }
 }
 

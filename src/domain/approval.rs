@@ -6,9 +6,6 @@ use super::{
 };
 use serde::{Deserialize, Serialize};
 
-/// An approval not answered within this time fails (CodePipeline's 7 days).
-pub const APPROVAL_TIMEOUT: Millis = 7 * Timestamp::DAY;
-
 /// A manual approval waiting for an answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Approval {
@@ -26,6 +23,9 @@ pub struct Approval {
     pub token: Option<String>,
     /// When it started waiting.
     pub waiting_since: Timestamp,
+    /// How long it waits before CodePipeline fails it: the action's `timeoutInMinutes`, else
+    /// the 7-day default.
+    pub timeout: Millis,
     /// The release it would ship, when known.
     pub release: Option<Release>,
     /// Who or what triggered the execution.
@@ -35,14 +35,29 @@ pub struct Approval {
 }
 
 impl Approval {
-    /// When CodePipeline fails the approval.
+    /// When CodePipeline fails the approval: when it started waiting plus its action's timeout.
     pub fn expires_at(&self) -> Timestamp {
-        self.waiting_since + APPROVAL_TIMEOUT
+        self.waiting_since + self.timeout
     }
 
     /// Time left before expiry (negative once expired).
     pub fn time_left(&self, now: Timestamp) -> Millis {
         self.expires_at().since(now)
+    }
+
+    /// Whether an approval run ended by timing out: Failed with no one's answer (`updatedBy`
+    /// absent) once its deadline (`started` + `timeout`) had passed. AWS gives no summary for
+    /// it: a timed-out approval "is processed in the same way as a failed action".
+    pub fn timed_out(
+        status: ActionStatus,
+        updated_by: Option<&str>,
+        started: Timestamp,
+        ended: Timestamp,
+        timeout: Millis,
+    ) -> bool {
+        status == ActionStatus::Failed
+            && updated_by.is_none_or(str::is_empty)
+            && ended >= started + timeout
     }
 
     /// Finds the pending approvals of one pipeline: approval actions whose latest execution is in
@@ -85,6 +100,7 @@ impl Approval {
                     execution_id,
                     token: latest.token.clone(),
                     waiting_since: latest.last_status_change,
+                    timeout: adef.approval_timeout(),
                     release: execution.and_then(ExecutionSummary::release),
                     triggered_by: execution.map(|e| e.trigger.actor().to_string()),
                     custom_data: adef.configuration.get("CustomData").cloned(),
@@ -92,5 +108,110 @@ impl Approval {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{
+        ActionDef, ActionExecution, ActionState, StageDef, StageExecution, StageState, StageStatus,
+        Transition,
+    };
+
+    fn def(timeout_minutes: Option<u32>) -> PipelineDef {
+        PipelineDef {
+            name: "p".into(),
+            version: 1,
+            stages: vec![StageDef {
+                name: "Approval".into(),
+                actions: vec![ActionDef {
+                    name: "Approve".into(),
+                    category: ActionCategory::Approval,
+                    provider: "Manual".into(),
+                    run_order: 1,
+                    configuration: Default::default(),
+                    timeout_minutes,
+                }],
+            }],
+        }
+    }
+
+    fn state(since: Timestamp) -> PipelineState {
+        PipelineState {
+            name: "p".into(),
+            version: 1,
+            updated: since,
+            stages: vec![StageState {
+                name: "Approval".into(),
+                latest: Some(StageExecution {
+                    pipeline_execution_id: "e1".into(),
+                    status: StageStatus::InProgress,
+                }),
+                actions: vec![ActionState {
+                    name: "Approve".into(),
+                    latest: Some(ActionExecution {
+                        action_execution_id: "a1".into(),
+                        status: ActionStatus::InProgress,
+                        summary: None,
+                        last_status_change: since,
+                        token: Some("t".into()),
+                        last_updated_by: None,
+                        external_execution_url: None,
+                        percent_complete: None,
+                        error: None,
+                    }),
+                }],
+                inbound: Transition {
+                    enabled: true,
+                    disabled_reason: None,
+                    last_changed_by: None,
+                    last_changed_at: None,
+                },
+                inbound_execution: None,
+            }],
+        }
+    }
+
+    #[test]
+    fn an_approval_expires_after_its_own_timeout_or_the_seven_day_default() {
+        let since = Timestamp(1_000_000);
+        let three_days = Approval::pending("prd", &def(Some(3 * 24 * 60)), &state(since), &[]);
+        assert_eq!(three_days[0].expires_at(), since + 3 * Timestamp::DAY);
+        assert_eq!(
+            three_days[0].time_left(since + 3 * Timestamp::DAY + 1),
+            -1,
+            "past its 3 days, though the 7-day default is far off"
+        );
+        let default = Approval::pending("prd", &def(None), &state(since), &[]);
+        assert_eq!(default[0].expires_at(), since + 7 * Timestamp::DAY);
+    }
+
+    #[test]
+    fn timed_out_is_an_unanswered_failure_past_its_deadline() {
+        let (start, day) = (Timestamp(0), Timestamp::DAY);
+        let failed = ActionStatus::Failed;
+        assert!(Approval::timed_out(failed, None, start, start + day, day));
+        assert!(!Approval::timed_out(
+            failed,
+            None,
+            start,
+            start + day - 1,
+            day
+        ));
+        assert!(!Approval::timed_out(
+            failed,
+            Some("arn:…/carol"),
+            start,
+            start + day,
+            day
+        ));
+        assert!(!Approval::timed_out(
+            ActionStatus::Abandoned,
+            None,
+            start,
+            start + day,
+            day
+        ));
     }
 }

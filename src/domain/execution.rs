@@ -97,8 +97,11 @@ pub struct ExecutionSummary {
     pub id: String,
     /// Status.
     pub status: ExecutionStatus,
-    /// Status summary (stop reason, failure).
+    /// Status summary (`statusSummary`: a failure, a rejection's comment).
     pub status_summary: Option<String>,
+    /// The reason given to the stop (`stopTrigger.reason`), if it was stopped with one.
+    #[serde(default)]
+    pub stop_reason: Option<String>,
     /// Start time.
     pub start: Timestamp,
     /// Last update.
@@ -112,6 +115,20 @@ pub struct ExecutionSummary {
 }
 
 impl ExecutionSummary {
+    /// What the history's summary says: the status summary, else the stop reason (`stopped:
+    /// …`), else nothing.
+    pub fn summary_text(&self) -> Option<String> {
+        self.status_summary
+            .clone()
+            .filter(|s| !s.is_empty())
+            .or_else(|| {
+                self.stop_reason
+                    .as_ref()
+                    .filter(|r| !r.is_empty())
+                    .map(|r| format!("stopped: {r}"))
+            })
+    }
+
     /// The release this execution ships, read from its first source revision's summary.
     pub fn release(&self) -> Option<Release> {
         self.source_revisions.iter().find_map(|r| {
@@ -298,6 +315,7 @@ mod tests {
                 detail: "carol".into(),
             },
             execution_type: ExecutionType::Standard,
+            stop_reason: None,
         };
         let now = Timestamp(Timestamp::HOUR + 5 * Timestamp::MINUTE);
         assert_eq!(e.ran(now), (Timestamp::HOUR + 5 * Timestamp::MINUTE, true));

@@ -8,7 +8,7 @@ mod pipeline;
 mod time;
 mod version;
 
-pub use approval::{APPROVAL_TIMEOUT, Approval};
+pub use approval::Approval;
 pub use environment::{Distribution, EnvSpec};
 pub use execution::{
     ExecutionStatus, ExecutionSummary, ExecutionType, Release, SUMMARY_KEY, SourceObject,
@@ -16,9 +16,9 @@ pub use execution::{
 };
 pub use logs::{LogEvent, ObjectInfo};
 pub use pipeline::{
-    ActionCategory, ActionDef, ActionExecution, ActionExecutionDetail, ActionState, ActionStatus,
-    ErrorDetails, PipelineDef, PipelineState, StageDef, StageExecution, StageState, StageStatus,
-    Transition,
+    APPROVAL_TIMEOUT_MINUTES, ActionCategory, ActionDef, ActionExecution, ActionExecutionDetail,
+    ActionState, ActionStatus, DEFAULT_APPROVAL_TIMEOUT, ErrorDetails, PipelineDef, PipelineState,
+    StageDef, StageExecution, StageState, StageStatus, Transition,
 };
 pub use time::{Millis, Timestamp, human};
 pub use version::Version;

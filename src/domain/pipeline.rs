@@ -1,6 +1,6 @@
 //! CodePipeline shapes: the pipeline definition and its live state, stage by stage, action by action.
 
-use super::Timestamp;
+use super::{Millis, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -34,6 +34,27 @@ pub struct ActionDef {
     pub run_order: u32,
     /// Provider configuration (e.g. `S3Bucket`, `ProjectName`, `CustomData`).
     pub configuration: BTreeMap<String, String>,
+    /// `timeoutInMinutes` of the declaration (5–86,400; manual approvals only): when a waiting
+    /// approval fails. `None`: the account default ([`DEFAULT_APPROVAL_TIMEOUT`]).
+    #[serde(default)]
+    pub timeout_minutes: Option<u32>,
+}
+
+/// How long a manual approval waits when its declaration sets no `timeoutInMinutes`: 7 days,
+/// CodePipeline's default.
+pub const DEFAULT_APPROVAL_TIMEOUT: Millis = 7 * Timestamp::DAY;
+
+/// The bounds CodePipeline accepts for `timeoutInMinutes`.
+pub const APPROVAL_TIMEOUT_MINUTES: std::ops::RangeInclusive<u32> = 5..=86_400;
+
+impl ActionDef {
+    /// How long this action waits for an answer before it fails: its `timeoutInMinutes`, else
+    /// the 7-day default.
+    pub fn approval_timeout(&self) -> Millis {
+        self.timeout_minutes.map_or(DEFAULT_APPROVAL_TIMEOUT, |m| {
+            Millis::from(m) * Timestamp::MINUTE
+        })
+    }
 }
 
 /// One stage of the pipeline definition.
@@ -84,6 +105,8 @@ pub enum StageStatus {
     Stopping,
     /// Succeeded.
     Succeeded,
+    /// Not run: a stage condition skipped it (V2 pipelines). Not the same as Cancelled.
+    Skipped,
 }
 
 /// An error reported by a failed action.
@@ -127,7 +150,8 @@ pub struct ActionState {
     pub latest: Option<ActionExecution>,
 }
 
-/// The stage's own latest execution: which pipeline execution it belongs to and its status.
+/// A stage's execution (`latestExecution`, `inboundExecution`): which pipeline execution it
+/// belongs to and its status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StageExecution {
     /// The pipeline execution that ran (or runs) in this stage.
@@ -160,6 +184,10 @@ pub struct StageState {
     pub actions: Vec<ActionState>,
     /// Inbound transition.
     pub inbound: Transition,
+    /// The execution waiting to enter the stage (`inboundExecution`): held by a disabled
+    /// transition, or by the stage still running an earlier one.
+    #[serde(default)]
+    pub inbound_execution: Option<StageExecution>,
 }
 
 /// Live state of a pipeline (`GetPipelineState`).
@@ -200,7 +228,7 @@ pub struct ActionExecutionDetail {
     pub external_execution_url: Option<String>,
     /// The external run's id (`project:build-id` for a CodeBuild run).
     pub external_execution_id: Option<String>,
-    /// CloudWatch log stream ARN of a CodeBuild run.
+    /// CloudWatch log stream ARN (documented for the Commands action's compute).
     pub log_stream_arn: Option<String>,
     /// Error details of a failed run.
     pub error: Option<ErrorDetails>,
@@ -263,6 +291,7 @@ impl StageStatus {
             StageStatus::Stopped => "Stopped",
             StageStatus::Stopping => "Stopping",
             StageStatus::Succeeded => "Succeeded",
+            StageStatus::Skipped => "Skipped",
         }
     }
 }

@@ -5,7 +5,7 @@ use super::guards::{self, Guard};
 use super::lost::may_have_reached;
 use super::plan::{Outcome, Refusal, Request};
 use crate::cloud::{ApprovalAnswer, ApprovalOutcome, Cloud, CloudError};
-use crate::domain::{ActionStatus, Timestamp};
+use crate::domain::{ActionDef, ActionStatus, Approval, Timestamp};
 
 /// Re-reads the approval, checks it is the one the operator saw, then sends one
 /// `PutApprovalResult` with the token just read.
@@ -61,7 +61,15 @@ pub async fn apply(cloud: &Cloud, request: &Request) -> Outcome {
             Some(Fate::Expired) => Refusal::by(
                 Guard::Expired,
                 format!(
-                    "the approval of execution {execution_id} expired; nothing was sent, refresh"
+                    "the approval of execution {execution_id} expired (no answer within its \
+                     action's timeout); nothing was sent, refresh"
+                ),
+            ),
+            Some(Fate::FailedUnanswered(why)) => Refusal::by(
+                Guard::ChangedToken,
+                format!(
+                    "the approval of execution {execution_id} failed without an answer ({why}); \
+                     nothing was sent, refresh"
                 ),
             ),
             None if waiting => Refusal::by(
@@ -126,11 +134,16 @@ pub(super) fn refusal_of(e: CloudError) -> Outcome {
 enum Fate {
     /// Answered: its status and ` by who`.
     Answered(&'static str, String),
-    /// Not answered within 7 days.
+    /// Not answered before its deadline (its action's timeout), so CodePipeline failed it.
     Expired,
+    /// Failed with no one's answer, and whether its deadline had passed is not known (or it
+    /// had not): why.
+    FailedUnanswered(String),
 }
 
-/// Reads the approval action's run in the execution the operator saw (one read call).
+/// Reads the approval action's run in the execution the operator saw (one read call), and for
+/// a failure no one answered, the pipeline definition for the action's timeout (one more): AWS
+/// marks a timed-out approval only as Failed, with no summary of its own to match.
 async fn seen_fate(
     cloud: &Cloud,
     pipeline: &str,
@@ -154,14 +167,33 @@ async fn seen_fate(
         .unwrap_or_default();
     match run.status {
         ActionStatus::InProgress | ActionStatus::Abandoned => None,
-        ActionStatus::Failed
-            if run.summary.as_deref() == Some(EXPIRED_SUMMARY) && by.is_empty() =>
-        {
-            Some(Fate::Expired)
+        ActionStatus::Failed if by.is_empty() => {
+            let timeout = match cloud.pipelines.get_pipeline(pipeline).await {
+                Ok(def) => def
+                    .stages
+                    .iter()
+                    .find(|s| s.name == stage)
+                    .and_then(|s| s.actions.iter().find(|a| a.name == action))
+                    .map(ActionDef::approval_timeout)
+                    .ok_or_else(|| format!("{stage}/{action} is no longer in the pipeline")),
+                Err(e) => Err(format!("its timeout could not be read: {e}")),
+            };
+            Some(match timeout {
+                Ok(t)
+                    if Approval::timed_out(
+                        run.status,
+                        run.updated_by.as_deref(),
+                        run.start,
+                        run.last_update,
+                        t,
+                    ) =>
+                {
+                    Fate::Expired
+                }
+                Ok(t) => Fate::FailedUnanswered(format!("before its deadline {}", run.start + t)),
+                Err(why) => Fate::FailedUnanswered(why),
+            })
         }
         status => Some(Fate::Answered(status.as_str(), by)),
     }
 }
-
-/// The summary CodePipeline gives an approval that timed out.
-const EXPIRED_SUMMARY: &str = "Approval expired";

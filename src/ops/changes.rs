@@ -23,8 +23,28 @@ pub async fn rollback(cloud: &Cloud, request: &Request) -> Outcome {
             format!("rollback execution {id} redeploys {target_execution_id} in {stage}"),
             Some(id),
         ),
+        Err(CloudError::Rejected { code, message })
+            if code == "PipelineExecutionOutdatedException" =>
+        {
+            Outcome::refused(Refusal::by(
+                Guard::Input,
+                format!(
+                    "execution {target_execution_id} ran an older version of the pipeline; \
+                     CodePipeline rolls back only to executions of the current version ({message}); \
+                     nothing was changed, choose a newer execution"
+                ),
+            ))
+        }
         Err(CloudError::Rejected { code, message }) if code == "UnableToRollbackStageException" => {
-            Outcome::refused(Refusal::by(Guard::Input, format!("{message}; refresh")))
+            Outcome::refused(Refusal::by(
+                Guard::Input,
+                format!(
+                    "CodePipeline cannot roll {stage} back to execution {target_execution_id} \
+                     ({message}): the stage may be running, or the target is a rollback, did not \
+                     succeed in {stage} or ran an older pipeline version; nothing was changed, \
+                     refresh"
+                ),
+            ))
         }
         Err(e) if may_have_reached(&e) => change_seen(cloud, request, "RollbackStage", &e).await,
         Err(e) => Outcome::failed(format!("RollbackStage failed: {e}")),

@@ -1,48 +1,76 @@
-//! Retry the failed stage of the latest execution (its failed actions, or all of them).
+//! Retry a failed or stopped stage (its failed actions, or all of them), decided per stage.
 
 use super::approve::PipelineData;
-use super::guards;
+use super::guards::{self, Guard};
 use super::lost::{change_seen, may_have_reached};
 use super::plan::{ApiCall, Context, OpKind, Outcome, Plan, Planned, Refusal, Request, Target};
 use crate::cloud::{Cloud, CloudError, RetryMode};
-use crate::domain::{ExecutionStatus, StageStatus};
+use crate::domain::{
+    ActionStatus, ExecutionStatus, ExecutionSummary, StageExecution, StageState, StageStatus,
+};
 use serde_json::json;
 
-/// Plans retrying the failed stage of the environment's latest execution.
+/// Plans retrying a failed (or stopped) stage. Retry eligibility is per stage, as AWS decides
+/// it: the stage's own latest run must be a Failed or Stopped execution (a newer release
+/// waiting at another stage does not matter); FAILED_ACTIONS needs a failed or abandoned action
+/// in it (AWS: StageNotRetryableException, "no failed actions"), ALL_ACTIONS reruns the whole
+/// stage; neither while an action of it runs.
 pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, mode: RetryMode) -> Planned {
     let read_only = guards::read_only(ctx)?;
     let spec = ctx.spec;
     let nothing =
         |why: String| Refusal::nothing(format!("{why} in {} (nothing to retry)", spec.name));
     data.history_known(&spec.name, "whether a stage failed")?;
-    let Some(latest) = data.executions.first() else {
-        return Err(nothing("no execution".into()));
+    let known = data.state_known(&spec.name, "which stage failed")?;
+    // Each stage whose latest run ended Failed or Stopped, with that execution, newest first.
+    let mut halted: Vec<(&StageState, &StageExecution, Option<&ExecutionSummary>)> = known
+        .stages
+        .iter()
+        .filter_map(|st| {
+            let l = st.latest.as_ref()?;
+            if !matches!(l.status, StageStatus::Failed | StageStatus::Stopped) {
+                return None;
+            }
+            let exec = data
+                .executions
+                .iter()
+                .find(|e| e.id == l.pipeline_execution_id);
+            // Retried already, or moving again: not halted any more.
+            if exec.is_some_and(|e| {
+                !matches!(e.status, ExecutionStatus::Failed | ExecutionStatus::Stopped)
+            }) {
+                return None;
+            }
+            Some((st, l, exec))
+        })
+        .collect();
+    halted.sort_by_key(|(_, _, e)| std::cmp::Reverse(e.map(|e| e.start)));
+    let Some(&(stage, stage_run, latest)) = halted.first() else {
+        return Err(nothing(match data.executions.first() {
+            Some(e) => format!(
+                "no stage's latest run failed or stopped (the latest execution {} is {})",
+                e.id,
+                e.status.as_str()
+            ),
+            None => "no execution".into(),
+        }));
     };
-    if !matches!(
-        latest.status,
-        ExecutionStatus::Failed | ExecutionStatus::Stopped
-    ) {
+    let exec_id = stage_run.pipeline_execution_id.clone();
+    if let Some(a) = stage.actions.iter().find(|a| {
+        a.latest
+            .as_ref()
+            .is_some_and(|l| l.status == ActionStatus::InProgress)
+    }) {
         return Err(nothing(format!(
-            "the latest execution {} is {}, not failed",
-            latest.id,
-            latest.status.as_str()
+            "action {} of stage {} is still running for execution {exec_id}",
+            a.name, stage.name
         )));
     }
-    let known = data.state_known(&spec.name, "which stage failed")?;
-    let stage = Some(known).and_then(|s| {
-        s.stages.iter().find(|st| {
-            st.latest.as_ref().is_some_and(|l| {
-                l.pipeline_execution_id == latest.id
-                    && matches!(l.status, StageStatus::Failed | StageStatus::Stopped)
-            })
-        })
+    let has_failed = stage.actions.iter().any(|a| {
+        a.latest
+            .as_ref()
+            .is_some_and(|l| matches!(l.status, ActionStatus::Failed | ActionStatus::Abandoned))
     });
-    let Some(stage) = stage else {
-        return Err(nothing(format!(
-            "no failed stage of execution {}",
-            latest.id
-        )));
-    };
     let failed: Vec<String> = stage
         .actions
         .iter()
@@ -54,7 +82,7 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, mode: RetryMode) -> Plann
                 .map(|e| e.message.clone())
                 .or_else(|| l.summary.clone())
                 .unwrap_or_default();
-            (l.status.as_str() != "Succeeded")
+            (l.status != ActionStatus::Succeeded)
                 .then(|| format!("{} {} {why}", a.name, l.status.as_str()))
         })
         .collect();
@@ -62,15 +90,17 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, mode: RetryMode) -> Plann
         RetryMode::FailedActions => ("FAILED_ACTIONS", "failed actions only"),
         RetryMode::AllActions => ("ALL_ACTIONS", "every action of the stage"),
     };
-    let release = latest.release().map_or("unknown release".to_string(), |r| {
-        format!("{} by {}", r.version, r.actor)
-    });
+    let release = latest
+        .and_then(ExecutionSummary::release)
+        .map_or("unknown release".to_string(), |r| {
+            format!("{} by {}", r.version, r.actor)
+        });
     let (confirm, confirm_check) = guards::confirmation(ctx);
     let mut summary = vec![
         format!(
             "Retry stage {} of execution {} in {}{}",
             stage.name,
-            latest.id,
+            exec_id,
             spec.name,
             if spec.protected { " (PROTECTED)" } else { "" }
         ),
@@ -82,13 +112,33 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, mode: RetryMode) -> Plann
             .iter()
             .map(|f| format!("failed:        {}", f.trim_end())),
     );
+    let target = Target::new(
+        format!("{} {} execution {}", spec.pipeline, stage.name, exec_id),
+        format!(
+            "stage {} of execution {} ({release})",
+            stage.name,
+            super::approve::short_id(&exec_id)
+        ),
+    );
+    if mode == RetryMode::FailedActions && !has_failed {
+        return Err(Refusal::by(
+            Guard::Input,
+            format!(
+                "stage {} of execution {exec_id} in {} has no failed actions (they finished, then \
+                 the execution stopped); only retrying every action of the stage reruns it",
+                stage.name, spec.name
+            ),
+        )
+        .with_flag("--all")
+        .with_draft(target, summary));
+    }
     let call = ApiCall::new(
         "codepipeline",
         "RetryStageExecution",
         json!({
             "pipelineName": spec.pipeline,
             "stageName": stage.name,
-            "pipelineExecutionId": latest.id,
+            "pipelineExecutionId": exec_id,
             "retryMode": mode_name,
         }),
     );
@@ -98,14 +148,7 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, mode: RetryMode) -> Plann
         protected: spec.protected,
         summary,
         warnings: Vec::new(),
-        target: Target::new(
-            format!("{} {} execution {}", spec.pipeline, stage.name, latest.id),
-            format!(
-                "stage {} of execution {} ({release})",
-                stage.name,
-                super::approve::short_id(&latest.id)
-            ),
-        ),
+        target,
         aws_command: call.aws_command(),
         call,
         confirm,
@@ -113,7 +156,7 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, mode: RetryMode) -> Plann
         request: Request::Retry {
             pipeline: spec.pipeline.clone(),
             stage: stage.name.clone(),
-            execution_id: latest.id.clone(),
+            execution_id: exec_id.clone(),
             mode,
         },
         note: None,
@@ -139,10 +182,22 @@ pub async fn apply(cloud: &Cloud, request: &Request) -> Outcome {
             Some(id),
         ),
         Err(CloudError::Rejected { code, message })
-            if code == "StageNotRetryableException"
-                || code == "NotLatestPipelineExecutionException" =>
+            if code == "NotLatestPipelineExecutionException" =>
         {
-            Outcome::refused(Refusal::nothing(format!("{message}; refresh")))
+            Outcome::refused(Refusal::nothing(format!(
+                "stage {stage} has run in a later execution than {execution_id}, so only that one \
+                 can be retried there ({message}); nothing was changed, refresh"
+            )))
+        }
+        Err(CloudError::Rejected { code, message }) if code == "StageNotRetryableException" => {
+            let hint = match mode {
+                RetryMode::FailedActions => "; if its actions finished, retry with --all",
+                RetryMode::AllActions => "",
+            };
+            Outcome::refused(Refusal::nothing(format!(
+                "stage {stage} of execution {execution_id} cannot be retried: no failed actions, \
+                 or actions still running ({message}); nothing was changed, refresh{hint}"
+            )))
         }
         Err(e) if may_have_reached(&e) => {
             change_seen(cloud, request, "RetryStageExecution", &e).await

@@ -1,10 +1,10 @@
 //! Roll a stage back to an earlier execution that succeeded in it (`RollbackStage`), chosen
-//! from the list of candidates.
+//! from the list of candidates: standard executions only, never the source stage.
 
 use super::approve::PipelineData;
 use super::guards::{self, Guard};
 use super::plan::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
-use crate::domain::{ExecutionSummary, PipelineDef};
+use crate::domain::{ExecutionSummary, ExecutionType, PipelineDef};
 use serde_json::json;
 
 /// The stage rolled back by default: the first one that deploys (or builds, for CodeBuild deploys).
@@ -12,7 +12,18 @@ pub fn default_stage(def: &PipelineDef) -> Option<&str> {
     def.deploy_stage()
 }
 
-/// One line per candidate: id, release, when, who.
+/// The rollback targets among the executions that succeeded in a stage (newest first): all but
+/// the first (what runs now), less the ROLLBACK-type ones, which CodePipeline refuses as targets.
+pub fn older_targets(candidates: &[ExecutionSummary]) -> Vec<ExecutionSummary> {
+    candidates
+        .iter()
+        .skip(1)
+        .filter(|e| e.execution_type == ExecutionType::Standard)
+        .cloned()
+        .collect()
+}
+
+/// One line per candidate: id, release, when, who (a rollback execution says so).
 pub fn candidate_lines(candidates: &[ExecutionSummary]) -> Vec<String> {
     candidates
         .iter()
@@ -21,11 +32,16 @@ pub fn candidate_lines(candidates: &[ExecutionSummary]) -> Vec<String> {
                 format!("{} (commit {}) by {}", r.version, r.short_commit(), r.actor)
             });
             format!(
-                "{}  {}  {}  {}",
+                "{}  {}  {}  {}{}",
                 e.id,
                 e.start.short(),
                 release,
-                e.trigger.actor()
+                e.trigger.actor(),
+                if e.execution_type == ExecutionType::Rollback {
+                    "  (rollback)"
+                } else {
+                    ""
+                }
             )
         })
         .collect()
@@ -63,8 +79,22 @@ pub fn plan(
             summary,
         ));
     };
+    if let Some(def) = data.def
+        && def.stages.first().is_some_and(|s| s.name == stage)
+    {
+        return Err(Refusal::by(
+            Guard::Input,
+            format!(
+                "{stage} is the source stage of {}; CodePipeline cannot roll back a source stage \
+                 (name the deploy stage with --stage)",
+                spec.pipeline
+            ),
+        ));
+    }
+    // What runs is the newest success in the stage, a rollback execution too; the targets are
+    // the older standard ones (AWS refuses a ROLLBACK-type target).
     let deployed = candidates.first();
-    let older: Vec<ExecutionSummary> = candidates.iter().skip(1).cloned().collect();
+    let older = older_targets(candidates);
     let mut summary = vec![
         head,
         format!("deployed now:  {}", deployed.map_or("-".to_string(), line)),
@@ -95,6 +125,19 @@ pub fn plan(
             "execution {to} is what {stage} of {} already runs",
             spec.name
         ))
+        .with_draft(stage_target, summary));
+    }
+    if candidates
+        .iter()
+        .any(|e| e.id == to && e.execution_type == ExecutionType::Rollback)
+    {
+        return Err(Refusal::by(
+            Guard::Input,
+            format!(
+                "execution {to} is itself a rollback; CodePipeline rolls back only to a standard \
+                 execution (choose the execution that rollback redeployed)"
+            ),
+        )
         .with_draft(stage_target, summary));
     }
     let Some(target) = older.iter().find(|e| e.id == to) else {

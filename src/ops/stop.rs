@@ -5,7 +5,7 @@ use super::guards::{self, Guard};
 use super::lost::{change_seen, may_have_reached};
 use super::plan::{ApiCall, Context, OpKind, Outcome, Plan, Planned, Refusal, Request, Target};
 use crate::cloud::{Cloud, CloudError};
-use crate::domain::{ExecutionStatus, human};
+use crate::domain::{ActionStatus, ExecutionStatus, StageStatus, human};
 use serde_json::json;
 
 /// CodePipeline's limit on a stop reason.
@@ -78,6 +78,27 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, abandon: bool, reason: &s
             ))
             .with_flag("--abandon"),
         ));
+    }
+    // A Stopping execution with nothing running any more is being abandoned: AWS refuses any
+    // second stop (DuplicatedStopRequestException). With the state unknown, AWS decides.
+    let running = data.state.map(|st| {
+        st.stages.iter().any(|s| {
+            s.latest.as_ref().is_some_and(|l| {
+                l.pipeline_execution_id == exec.id
+                    && matches!(l.status, StageStatus::InProgress | StageStatus::Stopping)
+            }) && s.actions.iter().any(|a| {
+                a.latest
+                    .as_ref()
+                    .is_some_and(|l| l.status == ActionStatus::InProgress)
+            })
+        })
+    });
+    if exec.status == ExecutionStatus::Stopping && abandon && running == Some(false) {
+        return Err(draft(Refusal::nothing(format!(
+            "execution {} is already being abandoned: nothing of it runs any more and it will \
+             show Stopped shortly",
+            exec.id
+        ))));
     }
     if reason.is_empty() {
         return Err(draft(Refusal::missing(
@@ -152,7 +173,12 @@ pub async fn apply(cloud: &Cloud, request: &Request) -> Outcome {
                 || code == "DuplicatedStopRequestException" =>
         {
             Outcome::refused(Refusal::nothing(format!(
-                "{message}; nothing was changed, refresh"
+                "{message} ({code}: {}); nothing was changed, refresh",
+                if code == "DuplicatedStopRequestException" {
+                    "a stop of this kind was already requested"
+                } else {
+                    "it is no longer running"
+                }
             )))
         }
         Err(e) if may_have_reached(&e) => {

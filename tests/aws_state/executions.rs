@@ -58,3 +58,57 @@ async fn action_executions_follow_every_page_with_their_links() {
     assert_eq!(approve.summary.as_deref(), Some("Dashboards green"));
     assert_eq!(approve.external_execution_url, None);
 }
+
+/// One `ListPipelineExecutions` row; every tenth was stopped with a reason.
+fn row(n: usize) -> String {
+    let stop = if n % 10 == 3 {
+        r#", "status": "Stopped", "stopTrigger": {"reason": "Bad config in 1.43.0"}"#
+    } else {
+        r#", "status": "Succeeded""#
+    };
+    format!(
+        r#"{{"pipelineExecutionId": "0b1c9a6e-5d43-4a1f-8f0e-{n:012}"{stop},
+          "startTime": {start}, "lastUpdateTime": {end},
+          "sourceRevisions": [], "executionType": "STANDARD",
+          "trigger": {{"triggerType": "StartPipelineExecution", "triggerDetail": "arn:aws:sts::123456789012:assumed-role/Operator/bob"}}}}"#,
+        start = 1_795_000_000 - n as i64 * 600,
+        end = 1_795_000_300 - n as i64 * 600,
+    )
+}
+
+fn page(rows: std::ops::Range<usize>, next: Option<&str>) -> String {
+    let rows: Vec<String> = rows.map(row).collect();
+    let next = next.map_or(String::new(), |t| format!(r#", "nextToken": "{t}""#));
+    format!(
+        r#"{{"pipelineExecutionSummaries": [{}]{next}}}"#,
+        rows.join(",")
+    )
+}
+
+#[tokio::test]
+async fn executions_past_a_hundred_follow_next_token_and_carry_the_stop_reason() {
+    let first = mock!(Client::list_pipeline_executions)
+        .match_requests(|r| r.next_token().is_none() && r.max_results() == Some(100))
+        .then_http_response(|| json(200, &page(0..100, Some("page-2"))));
+    let second = mock!(Client::list_pipeline_executions)
+        .match_requests(|r| r.next_token() == Some("page-2") && r.max_results() == Some(50))
+        .then_http_response(|| json(200, &page(100..150, Some("page-3"))));
+    let cloud = cloud(codepipeline!(&first, &second));
+    let rows = cloud
+        .pipelines
+        .list_executions(PIPELINE, 150)
+        .await
+        .unwrap();
+    assert_eq!((first.num_calls(), second.num_calls()), (1, 1));
+    assert_eq!(rows.len(), 150);
+    assert_eq!(rows[149].id, "0b1c9a6e-5d43-4a1f-8f0e-000000000149");
+    let stopped = &rows[3];
+    assert_eq!(stopped.status, shipdeck::domain::ExecutionStatus::Stopped);
+    assert_eq!(stopped.stop_reason.as_deref(), Some("Bad config in 1.43.0"));
+    assert_eq!(stopped.status_summary, None);
+    assert_eq!(
+        stopped.summary_text().as_deref(),
+        Some("stopped: Bad config in 1.43.0")
+    );
+    assert_eq!(rows[4].stop_reason, None);
+}

@@ -56,6 +56,7 @@ fn action(name: &str, category: ActionCategory, provider: &str) -> ActionDef {
         provider: provider.into(),
         run_order: 1,
         configuration,
+        timeout_minutes: None,
     }
 }
 
@@ -96,6 +97,7 @@ pub fn execution(
         id: id.into(),
         status,
         status_summary: None,
+        stop_reason: None,
         start: at,
         last_update: at + 5 * Timestamp::MINUTE,
         source_revisions: vec![SourceRevision {
@@ -181,6 +183,7 @@ pub fn snapshot(
                     last_changed_by: None,
                     last_changed_at: None,
                 },
+                inbound_execution: None,
             }
         })
         .collect();

@@ -93,6 +93,35 @@ fn an_expired_approval_is_refused_at_plan_time() {
 }
 
 #[test]
+fn an_approval_expires_at_its_own_timeout_not_at_seven_days() {
+    let prd = held("prd");
+    let data = PipelineData::new(prd.def.as_ref(), prd.state.as_ref(), &prd.executions);
+    let a = data.approvals("prd").remove(0);
+    // prd's approval declares 3 days: a minute before, it can be answered; a minute after,
+    // it is refused, though CodePipeline's 7-day default is days away.
+    let deadline = a.waiting_since + 3 * Timestamp::DAY;
+    assert_eq!(a.expires_at(), deadline);
+    let before = prd.plan_at(deadline - Timestamp::MINUTE, OPERATOR, |c, d| {
+        approve::plan(c, d, ApprovalOutcome::Approved, None)
+    });
+    let plan = before.unwrap();
+    assert!(
+        plan.summary
+            .iter()
+            .any(|l| l.contains("time left:") && l.contains(&deadline.to_string())),
+        "{:?}",
+        plan.summary
+    );
+    let why = refused(
+        prd.plan_at(deadline + Timestamp::MINUTE, OPERATOR, |c, d| {
+            approve::plan(c, d, ApprovalOutcome::Approved, None)
+        }),
+        Guard::Expired,
+    );
+    assert!(why.contains(&format!("expired at {deadline}")), "{why}");
+}
+
+#[test]
 fn audit_lines_round_trip_and_filter_by_time() {
     let dir = std::env::temp_dir().join(format!("shipdeck-audit-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

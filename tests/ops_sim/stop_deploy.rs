@@ -101,3 +101,131 @@ async fn nothing_to_do_is_exit_class_three() {
         .unwrap_err();
     assert_eq!(r.class, ExitClass::NothingToDo, "{}", r.reason);
 }
+
+#[tokio::test]
+async fn an_older_failed_deploy_is_retried_while_a_newer_release_waits_at_approval() {
+    let w = world();
+    let first = approve_plan(&w, ApprovalOutcome::Approved, "go");
+    let ops::Request::Answer { execution_id, .. } = first.request.clone() else {
+        panic!("an answer request")
+    };
+    assert_eq!(w.apply(&first).await.class, ExitClass::Done);
+    let deploying = |held: &Held| {
+        let deploy = held.state.as_ref().unwrap().stages[2]
+            .latest
+            .clone()
+            .unwrap();
+        deploy.pipeline_execution_id == execution_id
+            && deploy.status == shipdeck::domain::StageStatus::InProgress
+    };
+    for _ in 0..60 {
+        if deploying(&w.held("prd")) {
+            break;
+        }
+        w.sim.with(|s| s.advance(Timestamp::MINUTE));
+    }
+    let held = w.held("prd");
+    assert!(deploying(&held), "the approved execution deploys");
+    let old = execution_id;
+    let p = w.sim.cloud().pipelines;
+    p.stop_execution(&held.spec.pipeline, &old, true, "bad config")
+        .await
+        .unwrap();
+    w.sim.with(|s| s.advance(Timestamp::MINUTE));
+    let newer = p
+        .start_execution(&held.spec.pipeline, &Default::default())
+        .await
+        .unwrap();
+    w.sim.with(|s| s.advance(5 * Timestamp::MINUTE));
+    let held = w.held("prd");
+    assert_eq!(held.executions[0].id, newer);
+    assert_eq!(held.executions[0].status, ExecutionStatus::InProgress);
+    let plan = held
+        .plan(OPERATOR, |c, d| retry::plan(c, d, RetryMode::FailedActions))
+        .expect("the newer execution at Approval does not hide the stopped Deploy");
+    assert!(
+        plan.summary[0].contains(&format!("stage Deploy of execution {old}")),
+        "{:?}",
+        plan.summary
+    );
+    let outcome = w.apply(&plan).await;
+    assert_eq!(outcome.class, ExitClass::Done, "{}", outcome.message);
+}
+
+#[tokio::test]
+async fn a_stage_whose_actions_finished_before_the_stop_retries_only_all_actions() {
+    let w = world();
+    let plan = w
+        .held("dev")
+        .plan(OPERATOR, |c, d| stop::plan(c, d, false, "hold on"))
+        .unwrap();
+    assert_eq!(w.apply(&plan).await.class, ExitClass::Done);
+    let held = w.held("dev");
+    let stopping = &held
+        .executions
+        .iter()
+        .find(|e| e.status.is_active())
+        .unwrap();
+    assert_eq!(stopping.status, ExecutionStatus::Stopping);
+    // A stop-and-wait may be followed by an abandon, which the planner offers.
+    let abandon = held.plan(OPERATOR, |c, d| stop::plan(c, d, true, "now"));
+    assert!(abandon.is_ok(), "{:?}", abandon.err().map(|r| r.reason));
+    w.sim.with(|s| s.advance(15 * Timestamp::MINUTE));
+    let held = w.held("dev");
+    let stopped = held
+        .executions
+        .iter()
+        .find(|e| e.id == stopping.id)
+        .unwrap();
+    assert_eq!(stopped.status, ExecutionStatus::Stopped);
+    assert_eq!(stopped.stop_reason.as_deref(), Some("hold on"));
+    let deploy = held.state.as_ref().unwrap().stages[1].clone();
+    let action = deploy.actions[0].latest.as_ref().unwrap().status;
+    assert_eq!(
+        action,
+        shipdeck::domain::ActionStatus::Succeeded,
+        "it finished"
+    );
+    let r = held
+        .plan(OPERATOR, |c, d| retry::plan(c, d, RetryMode::FailedActions))
+        .unwrap_err();
+    assert!(r.reason.contains("no failed actions"), "{}", r.reason);
+    assert_eq!(r.flag, Some("--all"));
+    let plan = held
+        .plan(OPERATOR, |c, d| retry::plan(c, d, RetryMode::AllActions))
+        .unwrap();
+    assert_eq!(w.apply(&plan).await.class, ExitClass::Done);
+}
+
+#[tokio::test]
+async fn an_abandoned_execution_is_not_abandoned_twice() {
+    let w = world();
+    let plan = w
+        .held("dev")
+        .plan(OPERATOR, |c, d| stop::plan(c, d, true, "bad build"))
+        .unwrap();
+    assert_eq!(w.apply(&plan).await.class, ExitClass::Done);
+    let held = w.held("dev");
+    assert!(
+        held.executions
+            .iter()
+            .any(|e| e.status == ExecutionStatus::Stopping),
+        "abandon passes through Stopping"
+    );
+    let again = held
+        .plan(OPERATOR, |c, d| stop::plan(c, d, true, "again"))
+        .unwrap_err();
+    assert_eq!(again.class, ExitClass::NothingToDo, "{}", again.reason);
+    assert!(
+        again.reason.contains("already being abandoned"),
+        "{}",
+        again.reason
+    );
+    // A stop sent anyway (a plan made before) is refused by AWS and said so.
+    let outcome = w.apply(&plan).await;
+    assert!(
+        outcome.message.contains("DuplicatedStopRequestException"),
+        "{}",
+        outcome.message
+    );
+}

@@ -122,3 +122,36 @@ fn rollback_runs_a_target_that_succeeded_in_the_stage() {
     let err = block_on(p.rollback_stage(DEV, "Deploy", "no-such-id")).unwrap_err();
     assert!(matches!(err, CloudError::NotFound { .. }));
 }
+
+#[test]
+fn rollback_refuses_a_rollback_target_and_one_of_an_older_pipeline_version() {
+    let sim = cloud(25);
+    let p = sim.cloud().pipelines;
+    let idle = |sim: &shipdeck::cloud::sim::SimCloud| {
+        for _ in 0..120 {
+            let state = block_on(sim.cloud().pipelines.get_pipeline_state(DEV)).unwrap();
+            if state.stages[1].latest.as_ref().map(|l| l.status) != Some(StageStatus::InProgress) {
+                return;
+            }
+            sim.with(|s| s.advance(MIN));
+        }
+    };
+    idle(&sim);
+    let ok = block_on(p.list_succeeded_in_stage(DEV, "Deploy", 10)).unwrap();
+    let rb = block_on(p.rollback_stage(DEV, "Deploy", &ok[1].id)).unwrap();
+    sim.with(|s| s.advance(20 * MIN));
+    idle(&sim);
+    let listed = block_on(p.list_succeeded_in_stage(DEV, "Deploy", 10)).unwrap();
+    let first = &listed[0];
+    assert_eq!(
+        (first.id.as_str(), first.execution_type),
+        (rb.as_str(), ExecutionType::Rollback),
+        "AWS lists rollback executions that succeeded in the stage too"
+    );
+    let err = block_on(p.rollback_stage(DEV, "Deploy", &rb)).unwrap_err();
+    assert_eq!(code(err), "UnableToRollbackStageException");
+    // UpdatePipeline: every execution so far ran an older version.
+    sim.with(|s| s.update_pipeline(DEV)).unwrap();
+    let err = block_on(p.rollback_stage(DEV, "Deploy", &ok[2].id)).unwrap_err();
+    assert_eq!(code(err), "PipelineExecutionOutdatedException");
+}

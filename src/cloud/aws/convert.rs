@@ -1,10 +1,10 @@
 //! CodePipeline's SDK shapes turned into the domain's: statuses, times, errors, triggers, revisions.
 
 use crate::domain::{
-    ActionCategory, ActionDef, ActionExecution, ActionExecutionDetail, ActionState, ActionStatus,
-    ErrorDetails, ExecutionStatus, ExecutionSummary, ExecutionType, PipelineDef, PipelineState,
-    SourceRevision, StageDef, StageExecution, StageState, StageStatus, Timestamp, Transition,
-    Trigger,
+    APPROVAL_TIMEOUT_MINUTES, ActionCategory, ActionDef, ActionExecution, ActionExecutionDetail,
+    ActionState, ActionStatus, ErrorDetails, ExecutionStatus, ExecutionSummary, ExecutionType,
+    PipelineDef, PipelineState, SourceRevision, StageDef, StageExecution, StageState, StageStatus,
+    Timestamp, Transition, Trigger,
 };
 use aws_sdk_codepipeline::operation::get_pipeline_state::GetPipelineStateOutput;
 use aws_sdk_codepipeline::primitives::DateTime;
@@ -32,6 +32,16 @@ fn category(c: &sdk::ActionCategory) -> ActionCategory {
         // Build, Compute (the commands action) and categories newer than this SDK run code.
         _ => ActionCategory::Build,
     }
+}
+
+/// A declared `timeoutInMinutes`; a value AWS would not accept (outside 5–86,400) is read as
+/// the nearest bound, so a deadline is never later than the one AWS enforces.
+fn timeout_minutes(m: i32) -> Option<u32> {
+    let (lo, hi) = (
+        *APPROVAL_TIMEOUT_MINUTES.start(),
+        *APPROVAL_TIMEOUT_MINUTES.end(),
+    );
+    Some(u32::try_from(m).unwrap_or(lo).clamp(lo, hi))
 }
 
 /// `GetPipeline` → the definition.
@@ -62,6 +72,7 @@ pub(crate) fn pipeline_def(p: &sdk::PipelineDeclaration) -> PipelineDef {
                         .flatten()
                         .map(|(k, v)| (k.clone(), v.clone()))
                         .collect(),
+                    timeout_minutes: a.timeout_in_minutes.and_then(timeout_minutes),
                 })
                 .collect(),
         })
@@ -80,8 +91,17 @@ fn stage_status(s: &sdk::StageExecutionStatus) -> StageStatus {
         sdk::StageExecutionStatus::Stopped => StageStatus::Stopped,
         sdk::StageExecutionStatus::Stopping => StageStatus::Stopping,
         sdk::StageExecutionStatus::Succeeded => StageStatus::Succeeded,
-        // Cancelled, Skipped (a stage condition skipped it) and newer values: not run, grey.
+        // A stage condition skipped it (V2): not run, and not cancelled either.
+        sdk::StageExecutionStatus::Skipped => StageStatus::Skipped,
+        // Cancelled, and values newer than this SDK: not run, grey.
         _ => StageStatus::Cancelled,
+    }
+}
+
+fn stage_execution(l: &sdk::StageExecution) -> StageExecution {
+    StageExecution {
+        pipeline_execution_id: l.pipeline_execution_id.clone(),
+        status: stage_status(&l.status),
     }
 }
 
@@ -141,10 +161,7 @@ pub(crate) fn pipeline_state(name: &str, out: &GetPipelineStateOutput) -> Pipeli
         .iter()
         .map(|s| StageState {
             name: s.stage_name.clone().unwrap_or_default(),
-            latest: s.latest_execution.as_ref().map(|l| StageExecution {
-                pipeline_execution_id: l.pipeline_execution_id.clone(),
-                status: stage_status(&l.status),
-            }),
+            latest: s.latest_execution.as_ref().map(stage_execution),
             actions: s
                 .action_states()
                 .iter()
@@ -154,6 +171,12 @@ pub(crate) fn pipeline_state(name: &str, out: &GetPipelineStateOutput) -> Pipeli
                 })
                 .collect(),
             inbound: transition(s.inbound_transition_state.as_ref()),
+            // The execution waiting to enter; in QUEUED mode the first of `inboundExecutions`.
+            inbound_execution: s
+                .inbound_execution
+                .as_ref()
+                .or_else(|| s.inbound_executions().first())
+                .map(stage_execution),
         })
         .collect();
     PipelineState {
@@ -205,6 +228,7 @@ pub(crate) fn execution_summary(e: &sdk::PipelineExecutionSummary) -> ExecutionS
         id: e.pipeline_execution_id.clone().unwrap_or_default(),
         status: execution_status(e.status.as_ref()),
         status_summary: e.status_summary.clone(),
+        stop_reason: e.stop_trigger.as_ref().and_then(|t| t.reason.clone()),
         start: ts_or_zero(e.start_time.as_ref()),
         last_update: ts_or_zero(e.last_update_time.as_ref()),
         source_revisions: e
@@ -221,8 +245,8 @@ pub(crate) fn execution_summary(e: &sdk::PipelineExecutionSummary) -> ExecutionS
     }
 }
 
-/// `GetPipelineExecution` → a summary. The API gives artifact revisions (by artifact name) and no
-/// times; the caller fills those from the listing when it can.
+/// `GetPipelineExecution` → a summary. The API gives artifact revisions (by artifact name), no
+/// times and no stop trigger; the caller fills those from the listing when it can.
 pub(crate) fn execution(e: &sdk::PipelineExecution) -> ExecutionSummary {
     let created = e
         .artifact_revisions()
@@ -233,6 +257,7 @@ pub(crate) fn execution(e: &sdk::PipelineExecution) -> ExecutionSummary {
         id: e.pipeline_execution_id.clone().unwrap_or_default(),
         status: execution_status(e.status.as_ref()),
         status_summary: e.status_summary.clone(),
+        stop_reason: None,
         start: first,
         last_update: created.max().unwrap_or(first),
         source_revisions: e

@@ -120,6 +120,7 @@ impl Pipelines for AwsCloud {
             summary.start = row.start;
             summary.last_update = row.last_update;
             summary.source_revisions = row.source_revisions;
+            summary.stop_reason = row.stop_reason;
         }
         Ok(summary)
     }

@@ -115,10 +115,14 @@ impl Simulator {
     ) -> CloudResult<String> {
         let env = self.env_of(name)?;
         if let Some(t) = &req.client_request_token {
-            if t.is_empty() || t.len() > 128 {
+            let allowed = t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+            if t.is_empty() || t.len() > 128 || !allowed {
                 return Err(rejected(
                     "ValidationException",
-                    "clientRequestToken must be 1-128 characters",
+                    format!(
+                        "clientRequestToken '{t}' must be 1-128 characters matching \
+                         ^[a-zA-Z0-9-]+$"
+                    ),
                 ));
             }
             if let Some(id) = self.envs[env].client_tokens.get(t) {
@@ -156,7 +160,9 @@ impl Simulator {
         Ok(id)
     }
 
-    /// `StopPipelineExecution`.
+    /// `StopPipelineExecution`: stop and wait (Stopped once the running action ends, however
+    /// it ends) or abandon (Stopping a moment, then Stopped). A second stop-and-wait, or any
+    /// stop after an abandon, is a duplicate; abandoning a stop-and-wait is allowed.
     pub(crate) fn op_stop(
         &mut self,
         name: &str,
@@ -174,10 +180,15 @@ impl Simulator {
         }
         let exec = &self.envs[env].execs[x];
         match exec.summary.status {
-            ExecutionStatus::Stopping if !abandon => {
+            ExecutionStatus::Stopping if exec.abandoning || !abandon => {
+                let how = if exec.abandoning {
+                    "being abandoned"
+                } else {
+                    "already stopping"
+                };
                 return Err(rejected(
                     "DuplicatedStopRequestException",
-                    format!("Execution {id} is already stopping"),
+                    format!("Execution {id} is {how}"),
                 ));
             }
             ExecutionStatus::InProgress | ExecutionStatus::Stopping => {}
@@ -188,22 +199,30 @@ impl Simulator {
                 ));
             }
         }
-        let why = (!reason.is_empty()).then(|| reason.to_string());
         let pos = exec.pos;
         let how = if abandon { "abandon" } else { "stop" };
         self.record("StopPipelineExecution", id, how, None);
+        let e = &mut self.envs[env];
+        if !reason.is_empty() {
+            e.execs[x].summary.stop_reason = Some(reason.to_string());
+        }
         match pos {
             Pos::Waiting(i) => {
-                self.envs[env].stages[i].waiting = None;
-                self.end_exec(env, x, ExecutionStatus::Stopped, why);
+                e.stages[i].waiting = None;
+                if abandon {
+                    e.execs[x].abandoning = true;
+                    self.settle_later(env, x);
+                } else {
+                    self.end_exec(env, x, ExecutionStatus::Stopped, None);
+                }
             }
             Pos::Running(i) => {
-                let approval = self.envs[env]
+                // A manual approval never finishes by itself within a stop: it is abandoned.
+                let approval = e
                     .action_def(i)
                     .is_some_and(|a| a.category == ActionCategory::Approval);
-                let e = &mut self.envs[env];
-                e.execs[x].summary.status_summary = why;
                 if abandon || approval {
+                    e.execs[x].abandoning = true;
                     let summary = Some("Abandoned by a stop request".to_string());
                     self.finish_action(
                         env,
@@ -230,42 +249,72 @@ impl Simulator {
         Ok(())
     }
 
-    /// `RetryStageExecution` (one action per stage, so both modes rerun it).
+    /// `RetryStageExecution`, per stage: only the execution the stage last ran may be retried
+    /// (`NotLatestPipelineExecutionException` when a later run has been in the stage, whatever
+    /// newer executions wait elsewhere); FAILED_ACTIONS needs a failed (or abandoned) action,
+    /// ALL_ACTIONS reruns the stage from its first action.
     pub(crate) fn op_retry(
         &mut self,
         name: &str,
         stage: &str,
         id: &str,
-        _mode: RetryMode,
+        mode: RetryMode,
     ) -> CloudResult<String> {
         let env = self.env_of(name)?;
         let x = self.exec_of(env, id)?;
         let i = self.envs[env]
             .stage_index(stage)
             .ok_or_else(|| not_found("stage", stage))?;
-        if !self.is_latest(env, x) {
-            return Err(rejected(
-                "NotLatestPipelineExecutionException",
-                format!("Execution {id} is not the latest execution of {name}"),
-            ));
-        }
-        let exec = &self.envs[env].execs[x];
-        let retryable = matches!(
+        let e = &self.envs[env];
+        let exec = &e.execs[x];
+        let halted_here = matches!(
             exec.summary.status,
             ExecutionStatus::Failed | ExecutionStatus::Stopped
         ) && exec.halted_stage == Some(i);
-        if !retryable {
+        if !halted_here {
             return Err(rejected(
                 "StageNotRetryableException",
-                format!("Stage {stage} of execution {id} cannot be retried"),
+                format!(
+                    "Stage {stage} of execution {id} cannot be retried: it did not fail or stop there"
+                ),
+            ));
+        }
+        let s = &e.stages[i];
+        let stage_latest = s.latest.as_ref().map(|l| l.pipeline_execution_id.as_str());
+        if stage_latest != Some(id) {
+            return Err(rejected(
+                "NotLatestPipelineExecutionException",
+                format!(
+                    "Stage {stage} has run in a later execution ({}); execution {id} is out of date",
+                    stage_latest.unwrap_or("-")
+                ),
+            ));
+        }
+        if s.run.is_some() {
+            return Err(rejected(
+                "StageNotRetryableException",
+                format!("Stage {stage} has actions in progress"),
+            ));
+        }
+        let failed = s
+            .action
+            .as_ref()
+            .is_some_and(|a| matches!(a.status, ActionStatus::Failed | ActionStatus::Abandoned));
+        if mode == RetryMode::FailedActions && !failed {
+            return Err(rejected(
+                "StageNotRetryableException",
+                format!("Stage {stage} of execution {id} has no failed actions"),
             ));
         }
         let e = &mut self.envs[env];
         e.execs[x].summary.status = ExecutionStatus::InProgress;
         e.execs[x].summary.status_summary = None;
+        e.execs[x].summary.stop_reason = None;
         e.execs[x].summary.last_update = self.now;
         e.execs[x].halted_stage = None;
-        self.arrive(env, x, i);
+        // The retry runs inside the stage: no transition to pass, no waiting execution to
+        // supersede.
+        self.enter(env, x, i);
         self.record("RetryStageExecution", id, stage.to_string(), None);
         Ok(id.to_string())
     }

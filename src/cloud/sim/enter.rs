@@ -4,8 +4,8 @@ use super::Simulator;
 use super::events::Ev;
 use super::pipeline::{ACCOUNT, Outcome, Pos, REGION, Run};
 use crate::domain::{
-    APPROVAL_TIMEOUT, ActionCategory, ActionExecution, ActionExecutionDetail, ActionStatus,
-    ErrorDetails, StageExecution, StageStatus,
+    ActionCategory, ActionExecution, ActionExecutionDetail, ActionStatus, ErrorDetails,
+    StageExecution, StageStatus,
 };
 
 impl Simulator {
@@ -17,7 +17,7 @@ impl Simulator {
         };
         let (duration, outcome) = match adef.category {
             ActionCategory::Source => (self.rng.range(5_000, 20_000), Outcome::Succeed),
-            ActionCategory::Approval => (APPROVAL_TIMEOUT, Outcome::Wait),
+            ActionCategory::Approval => (adef.approval_timeout(), Outcome::Wait),
             ActionCategory::Test => (
                 self.rng.range(60_000, 180_000),
                 self.maybe_fail(0.04, "./smoke-test.sh", 1),

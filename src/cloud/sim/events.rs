@@ -14,6 +14,8 @@ pub(crate) enum Ev {
         stage: usize,
         generation: u64,
     },
+    /// An abandoned execution settles from Stopping to Stopped.
+    Settle { env: usize, exec: usize },
     /// GitHub Actions publishes a release (`forced` ones do not schedule the next).
     Publish { forced: bool },
     /// The release manager promotes to a protected environment.

@@ -1,6 +1,7 @@
 //! Stage mechanics in SUPERSEDED mode: executions arrive, wait, enter, finish and supersede.
 
 use super::Simulator;
+use super::events::Ev;
 use super::pipeline::{Exec, Outcome, Pos};
 use crate::domain::{
     ActionCategory, ActionStatus, ErrorDetails, ExecutionStatus, ExecutionSummary, ExecutionType,
@@ -9,6 +10,10 @@ use crate::domain::{
 
 /// Object metadata key holding the revision summary.
 pub use crate::domain::SUMMARY_KEY;
+
+/// How long an abandoned execution shows Stopping before it is Stopped. AWS documents only
+/// that it passes through Stopping; a few seconds is what the console shows.
+const ABANDON_SETTLES: crate::domain::Millis = 5 * crate::domain::Timestamp::SECOND;
 
 /// How an action ended.
 pub(crate) struct Ending {
@@ -51,6 +56,7 @@ impl Simulator {
                 id: self.rng.uuid(),
                 status: ExecutionStatus::InProgress,
                 status_summary: None,
+                stop_reason: None,
                 start: now,
                 last_update: now,
                 source_revisions: revision.into_iter().collect(),
@@ -60,6 +66,8 @@ impl Simulator {
             release,
             pos: Pos::Waiting(0),
             stopping: false,
+            abandoning: false,
+            version: self.envs[env].def.version,
             halted_stage: None,
             passed: Default::default(),
         };
@@ -131,9 +139,12 @@ impl Simulator {
                 error: Some(err.clone()),
                 by: None,
             },
+            // A timed-out approval "is processed in the same way as a failed action": AWS
+            // documents no summary or error text for it, so none is written (shipdeck tells
+            // expiry from the deadline and the missing `updatedBy`).
             Outcome::Wait => Ending {
                 status: ActionStatus::Failed,
-                summary: Some("Approval expired".into()),
+                summary: None,
                 error: None,
                 by: None,
             },
@@ -171,10 +182,14 @@ impl Simulator {
         }
         e.updated = now;
         let stopping = e.execs[run.exec].stopping;
+        let abandoning = e.execs[run.exec].abandoning;
         let stage_status = match end.status {
             ActionStatus::Succeeded if stopping => StageStatus::Stopped,
             ActionStatus::Succeeded => StageStatus::Succeeded,
             ActionStatus::Failed => StageStatus::Failed,
+            ActionStatus::Abandoned | ActionStatus::InProgress if abandoning => {
+                StageStatus::Stopping
+            }
             ActionStatus::Abandoned | ActionStatus::InProgress => StageStatus::Stopped,
         };
         if let Some(l) = &mut s.latest {
@@ -189,19 +204,23 @@ impl Simulator {
                 self.on_succeeded(env, run.exec);
             }
             StageStatus::Succeeded => self.arrive(env, run.exec, i + 1),
+            // Stop and wait: the execution is Stopped once its running actions finish, also
+            // when one of them fails.
+            StageStatus::Failed if stopping => {
+                self.end_exec(env, run.exec, ExecutionStatus::Stopped, end.summary);
+                self.envs[env].execs[run.exec].halted_stage = Some(i);
+            }
             StageStatus::Failed => {
                 self.end_exec(env, run.exec, ExecutionStatus::Failed, end.summary);
                 self.envs[env].execs[run.exec].halted_stage = Some(i);
             }
+            StageStatus::Stopping => {
+                self.settle_later(env, run.exec);
+                self.envs[env].execs[run.exec].halted_stage = Some(i);
+            }
             _ => {
-                let why = self.envs[env].execs[run.exec]
-                    .summary
-                    .status_summary
-                    .clone();
-                self.end_exec(env, run.exec, ExecutionStatus::Stopped, why);
-                if end.status == ActionStatus::Abandoned {
-                    self.envs[env].execs[run.exec].halted_stage = Some(i);
-                }
+                self.end_exec(env, run.exec, ExecutionStatus::Stopped, None);
+                self.envs[env].execs[run.exec].halted_stage = Some(i);
             }
         }
         if category == Some(ActionCategory::Build) {
@@ -213,8 +232,35 @@ impl Simulator {
         self.pump(env);
     }
 
-    /// Whether `exec` is the newest execution of its pipeline.
-    pub(crate) fn is_latest(&self, env: usize, exec: usize) -> bool {
-        exec + 1 == self.envs[env].execs.len()
+    /// An abandoned execution stays Stopping a moment (nothing runs for it any more), then
+    /// settles as Stopped.
+    pub(crate) fn settle_later(&mut self, env: usize, exec: usize) {
+        let x = &mut self.envs[env].execs[exec];
+        x.pos = Pos::Done;
+        x.summary.status = ExecutionStatus::Stopping;
+        x.summary.last_update = self.now;
+        self.envs[env].updated = self.now;
+        self.agenda
+            .push(self.now + ABANDON_SETTLES, Ev::Settle { env, exec });
+    }
+
+    /// An abandoned execution settles: Stopped, and so is the stage it was abandoned in.
+    pub(crate) fn settle(&mut self, env: usize, exec: usize) {
+        let x = &self.envs[env].execs[exec];
+        if !(x.abandoning && x.summary.status == ExecutionStatus::Stopping) {
+            return;
+        }
+        let id = x.summary.id.clone();
+        for s in &mut self.envs[env].stages {
+            if let Some(l) = s
+                .latest
+                .as_mut()
+                .filter(|l| l.pipeline_execution_id == id && l.status == StageStatus::Stopping)
+            {
+                l.status = StageStatus::Stopped;
+            }
+        }
+        self.end_exec(env, exec, ExecutionStatus::Stopped, None);
+        self.envs[env].execs[exec].abandoning = false;
     }
 }

@@ -3,7 +3,7 @@
 use crate::domain::{
     ActionCategory, ActionDef, ActionExecution, ActionExecutionDetail, ActionState, Approval,
     EnvSpec, ErrorDetails, ExecutionSummary, PipelineDef, PipelineState, Release, StageDef,
-    StageExecution, StageState, Timestamp, Transition,
+    StageExecution, StageState, StageStatus, Timestamp, Transition,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -79,6 +79,10 @@ pub(crate) struct Exec {
     pub(crate) pos: Pos,
     /// A stop-and-wait was requested.
     pub(crate) stopping: bool,
+    /// An abandon was requested: the execution is Stopping until it settles as Stopped.
+    pub(crate) abandoning: bool,
+    /// The pipeline version it started on (rollback targets must be of the current one).
+    pub(crate) version: u32,
     /// The stage it failed or stopped in (retry target).
     pub(crate) halted_stage: Option<usize>,
     /// Stages it succeeded in (rollback targets), by index.
@@ -121,6 +125,17 @@ fn action(
             .iter()
             .map(|(k, v)| (k.to_string(), v.clone()))
             .collect(),
+        timeout_minutes: None,
+    }
+}
+
+/// The approval timeout (`timeoutInMinutes`) each simulated pipeline declares: prd 3 days, stg 1
+/// day, any other the account default (none declared, 7 days), so every value is exercised.
+fn approval_timeout_minutes(env: &str) -> Option<u32> {
+    match env {
+        "prd" => Some(3 * 24 * 60),
+        "stg" => Some(24 * 60),
+        _ => None,
     }
 }
 
@@ -149,15 +164,14 @@ impl EnvSim {
             ),
         )];
         if spec.protected {
-            stages.push(stage(
-                "Approval",
-                action(
-                    "ApproveRelease",
-                    ActionCategory::Approval,
-                    "Manual",
-                    &[("CustomData", APPROVAL_NOTE.into())],
-                ),
-            ));
+            let mut approve = action(
+                "ApproveRelease",
+                ActionCategory::Approval,
+                "Manual",
+                &[("CustomData", APPROVAL_NOTE.into())],
+            );
+            approve.timeout_minutes = approval_timeout_minutes(&spec.name);
+            stages.push(stage("Approval", approve));
         }
         stages.push(stage(
             "Deploy",
@@ -233,6 +247,12 @@ impl EnvSim {
                     last_changed_by: s.inbound_changed.as_ref().map(|c| c.0.clone()),
                     last_changed_at: s.inbound_changed.as_ref().map(|c| c.1),
                 },
+                inbound_execution: s.waiting.and_then(|w| self.execs.get(w)).map(|x| {
+                    StageExecution {
+                        pipeline_execution_id: x.summary.id.clone(),
+                        status: StageStatus::InProgress,
+                    }
+                }),
             })
             .collect();
         PipelineState {

@@ -1,6 +1,7 @@
 //! `SimCloud`: the simulator behind every port, shared through a mutex never held across an await.
 
 use super::Simulator;
+use super::queries::{MAX_RESULTS, Page};
 use crate::cloud::{
     ApprovalAnswer, Cdn, Cloud, CloudError, CloudResult, Identity, Invalidation, LiveTail,
     LiveTailRequest, LogPage, LogQuery, Logs, ObjectMeta, ObjectPage, Pipelines, PutOutcome,
@@ -51,6 +52,35 @@ impl SimCloud {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// `ListPipelineExecutions` page by page, as the adapter reads it: `nextToken` followed
+    /// until `max` executions (each page one call, at most 100 rows).
+    fn pages(
+        &self,
+        max: usize,
+        mut read: impl FnMut(
+            &Simulator,
+            Page<'_>,
+        ) -> CloudResult<(Vec<ExecutionSummary>, Option<String>)>,
+    ) -> CloudResult<Vec<ExecutionSummary>> {
+        let mut out = Vec::new();
+        let mut token: Option<String> = None;
+        while out.len() < max {
+            let page = Page {
+                max_results: (max - out.len()).min(MAX_RESULTS),
+                next_token: token.as_deref(),
+            };
+            let (rows, next) =
+                self.call("codepipeline", "ListPipelineExecutions", |s| read(s, page))?;
+            let empty = rows.is_empty();
+            out.extend(rows);
+            token = next;
+            if token.is_none() || empty {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
     /// Counts the call, maybe injects a fault, else runs `f` (and maybe loses its reply); the lock
     /// is released before returning.
     fn call<R>(
@@ -75,9 +105,7 @@ impl Pipelines for SimCloud {
         self.call("codepipeline", "GetPipelineState", |s| s.op_state(name))
     }
     async fn list_executions(&self, name: &str, max: usize) -> CloudResult<Vec<ExecutionSummary>> {
-        self.call("codepipeline", "ListPipelineExecutions", |s| {
-            s.op_list_executions(name, max)
-        })
+        self.pages(max, |s, page| s.op_list_executions(name, page))
     }
     async fn get_execution(&self, name: &str, execution_id: &str) -> CloudResult<ExecutionSummary> {
         self.call("codepipeline", "GetPipelineExecution", |s| {
@@ -136,9 +164,7 @@ impl Pipelines for SimCloud {
         stage: &str,
         max: usize,
     ) -> CloudResult<Vec<ExecutionSummary>> {
-        self.call("codepipeline", "ListPipelineExecutions", |s| {
-            s.op_succeeded_in(name, stage, max)
-        })
+        self.pages(max, |s, page| s.op_succeeded_in(name, stage, page))
     }
     async fn set_inbound_transition(
         &self,

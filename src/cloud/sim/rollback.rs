@@ -3,6 +3,7 @@
 
 use super::Simulator;
 use super::pipeline::{Exec, Pos};
+use super::queries::Page;
 use crate::cloud::{CloudError, CloudResult, TransitionChange, check_transition_reason};
 use crate::domain::{ExecutionStatus, ExecutionSummary, ExecutionType, Trigger};
 
@@ -24,23 +25,34 @@ impl Simulator {
             })
     }
 
-    /// `ListPipelineExecutions` with `succeededInStage`: newest first, at most `max`.
+    /// `ListPipelineExecutions` with `succeededInStage`, one page: newest first, ROLLBACK
+    /// executions included (AWS lists them too; they are no rollback targets).
     pub(crate) fn op_succeeded_in(
         &self,
         name: &str,
         stage: &str,
-        max: usize,
-    ) -> CloudResult<Vec<ExecutionSummary>> {
+        page: Page<'_>,
+    ) -> CloudResult<(Vec<ExecutionSummary>, Option<String>)> {
         let env = self.env_of(name)?;
         let i = self.stage_of(env, stage)?;
         let e = &self.envs[env];
-        Ok(e.execs
+        let rows = e
+            .execs
             .iter()
             .rev()
             .filter(|x| x.passed.contains(&i))
-            .take(max.min(100))
-            .map(|x| x.summary.clone())
-            .collect())
+            .map(|x| &x.summary);
+        page.serve(rows)
+    }
+
+    /// Bumps the definition's version, as `UpdatePipeline` does: executions started before
+    /// are no rollback targets any more (a test and demo driver).
+    pub fn update_pipeline(&mut self, name: &str) -> CloudResult<u32> {
+        let env = self.env_of(name)?;
+        let e = &mut self.envs[env];
+        e.def.version += 1;
+        e.updated = self.now;
+        Ok(e.def.version)
     }
 
     /// `RollbackStage` by `by`: a ROLLBACK execution of the target's source revision enters `stage`.
@@ -66,6 +78,23 @@ impl Simulator {
                 name: target.into(),
             })?;
         let e = &self.envs[env];
+        if e.execs[x].summary.execution_type == ExecutionType::Rollback {
+            return Err(rejected(
+                "UnableToRollbackStageException",
+                format!(
+                    "Execution {target} is a rollback execution; the target of a rollback must be a standard execution"
+                ),
+            ));
+        }
+        if e.execs[x].version != e.def.version {
+            return Err(rejected(
+                "PipelineExecutionOutdatedException",
+                format!(
+                    "Execution {target} ran pipeline version {}, not the current version {}",
+                    e.execs[x].version, e.def.version
+                ),
+            ));
+        }
         if !e.execs[x].passed.contains(&i) {
             return Err(rejected(
                 "UnableToRollbackStageException",
@@ -89,6 +118,7 @@ impl Simulator {
                 id: self.rng.uuid(),
                 status: ExecutionStatus::InProgress,
                 status_summary: None,
+                stop_reason: None,
                 start: now,
                 last_update: now,
                 source_revisions: source.summary.source_revisions.clone(),
@@ -101,6 +131,8 @@ impl Simulator {
             release: source.release.clone(),
             pos: Pos::Waiting(i),
             stopping: false,
+            abandoning: false,
+            version: e.def.version,
             halted_stage: None,
             passed: Default::default(),
         };

@@ -68,10 +68,7 @@ fn stop_and_wait_lets_the_running_action_finish() {
         .and_then(|s| s.latest.clone());
     assert_eq!(deploy.map(|l| l.status), Some(StageStatus::Stopping));
     sim.advance(10 * Timestamp::MINUTE);
-    assert!(matches!(
-        status(&sim, &id),
-        ExecutionStatus::Stopped | ExecutionStatus::Failed
-    ));
+    assert_eq!(status(&sim, &id), ExecutionStatus::Stopped);
     let verify = sim
         .action_executions(DEV, &id)
         .into_iter()
@@ -81,6 +78,60 @@ fn stop_and_wait_lets_the_running_action_finish() {
         verify, 0,
         "a stopped execution does not enter the next stage"
     );
+}
+
+#[test]
+fn a_stop_and_wait_whose_running_action_fails_ends_stopped() {
+    let mut sim = quiet();
+    let id = sim
+        .op_start(DEV, &StartRequest::default(), OPERATOR_ARN)
+        .unwrap_or_default();
+    sim.advance(60_000);
+    let deploy = sim.envs[0].stage_index("Deploy").unwrap_or_default();
+    let failure = crate::domain::ErrorDetails {
+        code: "JobFailed".into(),
+        message: "Build failed: exit status 2".into(),
+    };
+    if let Some(run) = sim.envs[0].stages[deploy].run.as_mut() {
+        run.outcome = pipeline::Outcome::Fail(failure);
+    }
+    assert!(sim.op_stop(DEV, &id, false, "hold").is_ok());
+    sim.advance(10 * Timestamp::MINUTE);
+    assert_eq!(
+        status(&sim, &id),
+        ExecutionStatus::Stopped,
+        "stop and wait ends Stopped, also when the action it waited for fails"
+    );
+    let execs = sim.executions(DEV);
+    let exec = execs.iter().find(|e| e.id == id);
+    assert_eq!(
+        exec.and_then(|e| e.stop_reason.as_deref()),
+        Some("hold"),
+        "the stop trigger's reason"
+    );
+    let state = sim.pipeline_state(DEV).unwrap_or_else(|| unreachable!());
+    let stage = state.stages.iter().find(|s| s.name == "Deploy");
+    assert_eq!(
+        stage.and_then(|s| s.latest.as_ref()).map(|l| l.status),
+        Some(StageStatus::Failed)
+    );
+}
+
+#[test]
+fn an_execution_waiting_to_enter_a_stage_is_its_inbound_execution() {
+    let mut sim = quiet();
+    let req = StartRequest::default();
+    let a = sim.op_start(DEV, &req, OPERATOR_ARN).unwrap_or_default();
+    sim.advance(45_000); // a deploys
+    let b = sim.op_start(DEV, &req, OPERATOR_ARN).unwrap_or_default();
+    sim.advance(25_000); // b finished Source and waits for Deploy
+    let state = sim.pipeline_state(DEV).unwrap_or_else(|| unreachable!());
+    let deploy = state.stages.iter().find(|s| s.name == "Deploy");
+    let latest = deploy.and_then(|s| s.latest.as_ref());
+    assert_eq!(latest.map(|l| l.pipeline_execution_id.clone()), Some(a));
+    let inbound = deploy.and_then(|s| s.inbound_execution.as_ref());
+    assert_eq!(inbound.map(|l| l.pipeline_execution_id.clone()), Some(b));
+    assert!(state.stages[0].inbound_execution.is_none());
 }
 
 #[test]

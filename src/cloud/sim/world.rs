@@ -129,6 +129,7 @@ impl Simulator {
                 stage,
                 generation,
             } => self.stage_timer(env, stage, generation),
+            Ev::Settle { env, exec } => self.settle(env, exec),
             Ev::Publish { forced } => self.publish(forced),
             Ev::Promote { env, forced } => self.promote(env, forced),
             Ev::DevBuild => self.dev_build(),

@@ -55,6 +55,7 @@ fn def(name: &str, approval: bool) -> PipelineDef {
         } else {
             BTreeMap::new()
         },
+        timeout_minutes: None,
     };
     let mut stages = vec![StageDef {
         name: "Source".into(),
@@ -110,6 +111,7 @@ fn stage(
             last_changed_by: None,
             last_changed_at: None,
         },
+        inbound_execution: None,
     }
 }
 
@@ -126,6 +128,7 @@ pub fn execution(id: &str, status: ExecutionStatus, version: &str, ago: i64) -> 
         id: id.into(),
         status,
         status_summary: (status == ExecutionStatus::Failed).then(|| "Deploy failed".into()),
+        stop_reason: None,
         start: NOW - ago * MIN,
         last_update: NOW - (ago - 4) * MIN,
         source_revisions: vec![SourceRevision {

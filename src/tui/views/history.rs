@@ -58,10 +58,7 @@ fn cells(state: &State, e: &ExecutionSummary) -> Vec<Line<'static>> {
         Line::from(e.trigger.actor().to_string()),
         Line::from(e.start.short()),
         Line::from(duration(state, e)),
-        Line::from(Span::styled(
-            e.status_summary.clone().unwrap_or_default(),
-            DIM,
-        )),
+        Line::from(Span::styled(e.summary_text().unwrap_or_default(), DIM)),
     ]
 }
 

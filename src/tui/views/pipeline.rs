@@ -166,7 +166,7 @@ fn head_lines(state: &State, env: &EnvView, two: bool) -> Vec<Line<'static>> {
         Span::styled(" · triggered by ", DIM),
         Span::raw(e.trigger.actor().to_string()),
     ];
-    if let Some(summary) = &e.status_summary {
+    if let Some(summary) = e.summary_text() {
         first.push(Span::styled(
             format!(" · {summary}"),
             Style::new().fg(Color::Red),

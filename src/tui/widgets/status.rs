@@ -107,7 +107,7 @@ pub fn action(s: Option<ActionStatus>) -> (&'static str, Style) {
 /// Style of a stage box border by the stage status (`None`: never run).
 pub fn stage(s: Option<StageStatus>) -> Style {
     match s {
-        None | Some(StageStatus::Cancelled | StageStatus::Stopped) => DIM,
+        None | Some(StageStatus::Cancelled | StageStatus::Skipped | StageStatus::Stopped) => DIM,
         Some(StageStatus::InProgress | StageStatus::Stopping) => Style::new().fg(Color::Blue),
         Some(StageStatus::Succeeded) => Style::new().fg(Color::Green),
         Some(StageStatus::Failed) => Style::new().fg(Color::Red),
