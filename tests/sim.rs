@@ -14,6 +14,8 @@ use std::io::Read;
 
 const MIN: i64 = Timestamp::MINUTE;
 
+#[path = "sim/access.rs"]
+mod access;
 #[path = "sim/api_rules.rs"]
 mod api_rules;
 #[path = "sim/changes.rs"]
