@@ -175,6 +175,8 @@ fn stale_results_are_dropped() {
     );
 }
 
+#[path = "update/credentials.rs"]
+mod credentials;
 #[path = "update/loads.rs"]
 mod loads;
 #[path = "update/views.rs"]

@@ -72,6 +72,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         } => return logs_update::action_executions_loaded(state, env, request, &action, result),
         Action::IdentityLoaded(result) => match result {
             Ok(who) => state.session.identity = Some(who.arn),
+            Err(err) if err.is_credentials() => {
+                super::credentials::refused(state, "caller identity", &err);
+            }
             Err(err) => state.say(Level::Error, format!("identity: {err}")),
         },
         Action::Quit => {
@@ -99,6 +102,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             return fx;
         }
         Action::Refresh => {
+            super::credentials::retry_now(state);
             for env in &mut state.envs {
                 env.next_poll = state.now;
                 env.distribution_due = state.now;

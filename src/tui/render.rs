@@ -49,11 +49,14 @@ impl Default for Hints {
     }
 }
 
-/// Where the parts of the screen go: header (row 0), tabs (row 1), body, footer (last row).
+/// Where the parts of the screen go: header (row 0), the credentials banner while there is one,
+/// tabs, body, footer (last row).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Areas {
     /// The header line.
     pub header: Rect,
+    /// The credentials banner (no rows when there is none).
+    pub banner: Rect,
     /// The tabs line.
     pub tabs: Rect,
     /// The view, with its border.
@@ -63,25 +66,44 @@ pub struct Areas {
 }
 
 impl Areas {
-    /// The layout of `area`; `None` when it is smaller than [`MIN_WIDTH`]×[`MIN_HEIGHT`].
+    /// The layout of `area` without a banner; `None` when it is smaller than
+    /// [`MIN_WIDTH`]×[`MIN_HEIGHT`].
     pub fn new(area: Rect) -> Option<Areas> {
+        Areas::with_banner(area, 0)
+    }
+
+    /// The layout of `area` for `state`: with the credentials banner's rows while there is one.
+    pub fn of(area: Rect, state: &State) -> Option<Areas> {
+        Areas::with_banner(area, banner(state, area).len() as u16)
+    }
+
+    /// The layout of `area` with `banner` rows under the header.
+    fn with_banner(area: Rect, banner: u16) -> Option<Areas> {
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             return None;
         }
         let line = |y: u16| Rect::new(area.x, y, area.width, 1);
         let bottom = area.bottom().saturating_sub(1);
+        let tabs = area.y.saturating_add(1).saturating_add(banner);
         Some(Areas {
             header: line(area.y),
-            tabs: line(area.y.saturating_add(1)),
+            banner: Rect::new(area.x, area.y.saturating_add(1), area.width, banner),
+            tabs: line(tabs),
             body: Rect::new(
                 area.x,
-                area.y.saturating_add(2),
+                tabs.saturating_add(1),
                 area.width,
-                area.height.saturating_sub(3),
+                area.height.saturating_sub(3).saturating_sub(banner),
             ),
             footer: line(bottom),
         })
     }
+}
+
+/// The credentials banner's lines for a screen of `area`: up to 4 rows, 2 on a short screen.
+fn banner(state: &State, area: Rect) -> Vec<String> {
+    let rows = if area.height >= 24 { 4 } else { 2 };
+    header::banner_lines(state, area.width, rows)
 }
 
 /// The bordered block around the view: thick and red while a protected environment is selected.
@@ -120,11 +142,14 @@ fn too_small(frame: &mut Frame, area: Rect) {
 /// Draws the whole screen for `state`.
 pub fn draw(frame: &mut Frame, state: &State, hints: &Hints) {
     let area = frame.area();
-    let Some(areas) = Areas::new(area) else {
+    let Some(areas) = Areas::of(area, state) else {
         too_small(frame, area);
         return;
     };
     header::render(frame, state, areas.header);
+    if areas.banner.height > 0 {
+        header::render_banner(frame, &banner(state, area), areas.banner);
+    }
     tabs::render(frame, state, areas.tabs);
     let block = body_block(state);
     let inner = block.inner(areas.body);
@@ -147,7 +172,7 @@ pub fn draw(frame: &mut Frame, state: &State, hints: &Hints) {
 /// The action of a left click at (`column`, `row`) on a screen of `area`, drawn as [`draw`] does:
 /// a tab shows its view, a list row selects it. Nothing while typing in a prompt.
 pub fn hit_test(state: &State, area: Rect, column: u16, row: u16) -> Option<Action> {
-    let areas = Areas::new(area)?;
+    let areas = Areas::of(area, state)?;
     if matches!(
         state.overlay,
         Some(
@@ -172,7 +197,7 @@ pub fn hit_test(state: &State, area: Rect, column: u16, row: u16) -> Option<Acti
 /// Logs or Traffic list, when one is on screen and the core does not know it yet; first the
 /// [`Action::PlanRows`] of an open dialog's plan area, likewise.
 pub fn page_rows(state: &State, area: Rect) -> Option<Action> {
-    let areas = Areas::new(area)?;
+    let areas = Areas::of(area, state)?;
     if let Some(d) = &state.ops.dialog
         && let Some(rows) = views::dialog::plan_rows(state, areas.body)
         && d.rows != Some(rows)
