@@ -441,3 +441,55 @@ async fn access_denied_says_which_action_and_why() {
          administrators)"
     );
 }
+
+/// CloudFront's refusals of an invalidation — its limits on paths in progress (files and
+/// wildcards counted apart) and on one batch, which only its answer can tell — reach the
+/// operator as what happened and what to do, through the real SDK.
+#[tokio::test]
+async fn cloudfront_invalidation_refusals_say_what_to_do() {
+    use shipdeck::ops::{Context, ExitClass, SelfApproval, invalidate};
+    let spec = shipdeck::cloud::sim::demo_specs().remove(1);
+    let ctx = Context {
+        spec: &spec,
+        identity: None,
+        now: shipdeck::domain::Timestamp(0),
+        read_only: false,
+        self_approval: SelfApproval::Default,
+    };
+    let paths = ["/assets/*".to_string(), "/index.html".to_string()];
+    let plan = invalidate::plan(&ctx, &paths, "ref-1").unwrap();
+    for (status, code, message, says) in [
+        (
+            "400 Bad Request",
+            "TooManyInvalidationsInProgress",
+            "Processing your request will cause you to exceed the maximum number of in-progress \
+             wildcard invalidations.",
+            "E2STGSTOREFRNT already has 15 paths with a `*` being invalidated, CloudFront's limit",
+        ),
+        (
+            "400 Bad Request",
+            "TooManyInvalidationsInProgress",
+            "Processing your request will cause you to exceed the maximum number of in-progress \
+             invalidations.",
+            "E2STGSTOREFRNT would have more than 3,000 file paths being invalidated at once",
+        ),
+        (
+            "413 Request Entity Too Large",
+            "BatchTooLarge",
+            "Invalidation batch specified is too large.",
+            "more than 3,000 paths in one invalidation, CloudFront's limit",
+        ),
+    ] {
+        let url = stub::xml_error(status, code, message);
+        let cloud = stub::cloud_at(url, Timeouts::default(), CredentialSource::Environment).await;
+        let out = shipdeck::ops::apply(&cloud, &plan).await;
+        assert_eq!(out.class, ExitClass::Failed, "{code}");
+        assert!(
+            out.message
+                .starts_with(&format!("CreateInvalidation refused ({code}): {says}"))
+                && out.message.contains("nothing was invalidated"),
+            "{}",
+            out.message
+        );
+    }
+}

@@ -20,6 +20,8 @@ mod access;
 mod api_rules;
 #[path = "sim/changes.rs"]
 mod changes;
+#[path = "sim/cloudfront.rs"]
+mod cloudfront;
 #[path = "sim/data.rs"]
 mod data;
 #[path = "sim/livetail.rs"]
