@@ -464,14 +464,16 @@ async fn cloudfront_invalidation_refusals_say_what_to_do() {
             "TooManyInvalidationsInProgress",
             "Processing your request will cause you to exceed the maximum number of in-progress \
              wildcard invalidations.",
-            "E2STGSTOREFRNT already has 15 paths with a `*` being invalidated, CloudFront's limit",
+            "with these paths E2STGSTOREFRNT would have more than 15 paths with a `*` being \
+             invalidated at once, CloudFront's limit",
         ),
         (
             "400 Bad Request",
             "TooManyInvalidationsInProgress",
             "Processing your request will cause you to exceed the maximum number of in-progress \
              invalidations.",
-            "E2STGSTOREFRNT would have more than 3,000 file paths being invalidated at once",
+            "with these paths E2STGSTOREFRNT would have more than 3,000 file paths being \
+             invalidated at once",
         ),
         (
             "413 Request Entity Too Large",

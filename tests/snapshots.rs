@@ -167,7 +167,7 @@ async fn expired_credentials_show_one_banner_and_stop_the_polls() {
     let (text, _) = render(&rig, 160, 48);
     assert!(
         text.contains("credentials expired: aws sso login --profile demo")
-            && text.contains("polling paused: press r once fixed"),
+            && text.contains("polling paused since 09:00:05 UTC: press r once fixed"),
         "{text}"
     );
     assert!(!text.contains("refresh failed"), "{text}");

@@ -36,8 +36,8 @@ impl CredentialsPause {
 
 impl State {
     /// The credentials banner's two lines, while the credentials are refused: the problem with
-    /// what to do, then what is not read (every environment: they share the credentials) and
-    /// how polling resumes.
+    /// what to do, then how polling resumes and what is not read (every environment: they share
+    /// the credentials).
     pub fn credentials_banner(&self) -> Option<[String; 2]> {
         let pause = self.credentials.as_ref()?;
         let envs: Vec<&str> = self.envs.iter().map(|e| e.spec.name.as_str()).collect();
@@ -47,22 +47,19 @@ impl State {
             .map(String::as_str)
             .filter(|a| !envs.contains(a) && *a != "caller identity");
         let what: Vec<&str> = envs.iter().copied().chain(others).collect();
-        let what = if what.is_empty() {
-            "nothing read".to_string()
-        } else {
-            format!("{} not read", what.join(", "))
-        };
+        let since = pause.since.clock();
         let resume = if pause.holds(self.now) {
             format!(
-                "polling paused: press r once fixed, or it tries again by itself at {} UTC",
+                "polling paused since {since} UTC: press r once fixed, or it tries again by \
+                 itself at {} UTC",
                 pause.retry_at.clock()
             )
         } else {
-            "trying the credentials again…".to_string()
+            format!("refused since {since} UTC: trying the credentials again…")
         };
         Some([
             pause.error.clone(),
-            format!("{what} since {} UTC · {resume}", pause.since.clock()),
+            format!("{resume} · not read: {}", what.join(", ")),
         ])
     }
 }

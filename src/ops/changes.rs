@@ -123,16 +123,18 @@ fn invalidation_refused(distribution_id: &str, e: &CloudError) -> String {
     };
     match code.as_str() {
         "TooManyInvalidationsInProgress" if message.contains("wildcard") => format!(
-            "CreateInvalidation refused ({code}): {distribution_id} already has 15 paths with a \
-             `*` being invalidated, CloudFront's limit; nothing was invalidated: wait until \
-             those invalidations complete (usually a few minutes), then invalidate again"
+            "CreateInvalidation refused ({code}): with these paths {distribution_id} would have \
+             more than 15 paths with a `*` being invalidated at once, CloudFront's limit \
+             (counted apart from its 3,000 file paths); nothing was invalidated: send fewer `*` \
+             paths, or wait until the invalidations in progress complete (usually a few \
+             minutes) and invalidate again"
         ),
         "TooManyInvalidationsInProgress" => format!(
-            "CreateInvalidation refused ({code}): {distribution_id} would have more than 3,000 \
-             file paths being invalidated at once, CloudFront's limit (paths with a `*` are \
-             counted apart, at most 15); nothing was invalidated: wait until those \
-             invalidations complete (usually a few minutes), or invalidate a wildcard path such \
-             as /assets/* instead"
+            "CreateInvalidation refused ({code}): with these paths {distribution_id} would have \
+             more than 3,000 file paths being invalidated at once, CloudFront's limit (paths \
+             with a `*` are counted apart, at most 15); nothing was invalidated: wait until the \
+             invalidations in progress complete (usually a few minutes), or invalidate a \
+             wildcard path such as /assets/* instead"
         ),
         "BatchTooLarge" => format!(
             "CreateInvalidation refused ({code}): more than 3,000 paths in one invalidation, \

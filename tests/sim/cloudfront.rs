@@ -118,10 +118,11 @@ async fn shipdeck_says_what_to_do_when_cloudfront_has_too_many_in_progress() {
     assert_eq!(out.class, ExitClass::Failed);
     assert_eq!(
         out.message,
-        "CreateInvalidation refused (TooManyInvalidationsInProgress): E2STGSTOREFRNT already \
-         has 15 paths with a `*` being invalidated, CloudFront's limit; nothing was \
-         invalidated: wait until those invalidations complete (usually a few minutes), then \
-         invalidate again"
+        "CreateInvalidation refused (TooManyInvalidationsInProgress): with these paths \
+         E2STGSTOREFRNT would have more than 15 paths with a `*` being invalidated at once, \
+         CloudFront's limit (counted apart from its 3,000 file paths); nothing was invalidated: \
+         send fewer `*` paths, or wait until the invalidations in progress complete (usually a \
+         few minutes) and invalidate again"
     );
     sim.with(|s| s.advance(3 * MIN));
     let out = apply(&c, &plan).await;

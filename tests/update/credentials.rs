@@ -89,8 +89,8 @@ fn expired_credentials_show_one_banner_and_stop_every_poll() {
     assert!(problem.contains("aws sso login --profile ops"), "{problem}");
     assert_eq!(
         resume,
-        "dev, stg, prd, log tail not read since 09:00:30 UTC · polling paused: press r once fixed, or it \
-         tries again by itself at 09:05:30 UTC"
+        "polling paused since 09:00:30 UTC: press r once fixed, or it tries again by itself \
+         at 09:05:30 UTC · not read: dev, stg, prd, log tail"
     );
     assert!(
         s.status
@@ -166,10 +166,7 @@ fn r_tries_the_credentials_again_at_once_everywhere() {
     let [_, resume] = s
         .credentials_banner()
         .expect("the banner stays until a read succeeds");
-    assert!(
-        resume.ends_with("trying the credentials again…"),
-        "{resume}"
-    );
+    assert!(resume.contains("trying the credentials again…"), "{resume}");
     answer_all(&mut s, &fx, || CloudError::BadCredentials {
         service: "CodePipeline".into(),
         reason: "unknown access key or session token (UnrecognizedClientException)".into(),

@@ -92,19 +92,17 @@ pub fn render(frame: &mut Frame, state: &State, area: Rect) {
 const BANNER: Style = Style::new().fg(Color::Black).bg(Color::Yellow);
 
 /// The credentials banner's lines in `width` cells (none while the credentials are not refused):
-/// the problem and what to do, then what is not read and how polling resumes; at most
-/// `max_rows` lines, the first part keeping at least one.
+/// the problem and what to do first, then how polling resumes and what is not read, cut short
+/// first; at most `max_rows` (at least 2) lines, one of them at least for each part.
 pub fn banner_lines(state: &State, width: u16, max_rows: u16) -> Vec<String> {
     let Some([problem, resume]) = state.credentials_banner() else {
         return Vec::new();
     };
     let room = usize::from(width.saturating_sub(2));
-    let max_rows = usize::from(max_rows);
-    let resume = wrap(&resume, room, max_rows.saturating_sub(1).max(1));
-    let problem_rows = max_rows.saturating_sub(resume.len()).max(1);
-    let mut lines = wrap(&format!("⚠ {problem}"), room, problem_rows);
-    lines.extend(resume);
-    lines.truncate(max_rows);
+    let max_rows = usize::from(max_rows.max(2));
+    let mut lines = wrap(&format!("⚠ {problem}"), room, max_rows - 1);
+    let left = max_rows - lines.len();
+    lines.extend(wrap(&resume, room, left));
     lines
 }
 
