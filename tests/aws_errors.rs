@@ -390,3 +390,108 @@ async fn an_endpoint_that_never_answers_ends_at_the_operation_timeout_it_names()
         format!("ListObjectsV2 on {url} (operation timeout 400 ms) timed out")
     );
 }
+
+/// AWS's `AccessDenied` message names the refused action and says why: no policy allows it (a
+/// permission to grant), or an explicit deny (which no grant lifts); both read as such.
+#[tokio::test]
+async fn access_denied_says_which_action_and_why() {
+    let implicit = mock!(Client::get_pipeline).then_http_response(|| {
+        error(
+            400,
+            "AccessDeniedException",
+            "User: arn:aws:sts::123456789012:assumed-role/ReadOnly/alice is not authorized to \
+             perform: codepipeline:GetPipeline on resource: \
+             arn:aws:codepipeline:eu-west-1:123456789012:storefront-deployer-prd because no \
+             identity-based policy allows the codepipeline:GetPipeline action",
+        )
+    });
+    let cloud = cloud(codepipeline!(&implicit));
+    let e = cloud
+        .pipelines
+        .get_pipeline("storefront-deployer-prd")
+        .await;
+    let e = e.unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "access denied: not allowed to call codepipeline:GetPipeline (no identity-based policy \
+         allows it: grant it to the role, as the policies in assets/iam/ do)"
+    );
+    let cdn = stub::cloud_at(
+        stub::xml_error(
+            "403 Forbidden",
+            "AccessDenied",
+            "User: arn:aws:sts::123456789012:assumed-role/Operator/bob is not authorized to \
+             perform: cloudfront:CreateInvalidation on resource: \
+             arn:aws:cloudfront::123456789012:distribution/E2PRDSTOREFRNT with an explicit deny \
+             in a service control policy",
+        ),
+        Timeouts::default(),
+        CredentialSource::Environment,
+    )
+    .await;
+    let e = cdn
+        .cdn
+        .create_invalidation("E2PRDSTOREFRNT", &["/index.html".into()], "ref-1")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "access denied: not allowed to call cloudfront:CreateInvalidation (an explicit deny in a \
+         service control policy: granting the action does not lift a deny; ask the account's \
+         administrators)"
+    );
+}
+
+/// CloudFront's refusals of an invalidation — its limits on paths in progress (files and
+/// wildcards counted apart) and on one batch, which only its answer can tell — reach the
+/// operator as what happened and what to do, through the real SDK.
+#[tokio::test]
+async fn cloudfront_invalidation_refusals_say_what_to_do() {
+    use shipdeck::ops::{Context, ExitClass, SelfApproval, invalidate};
+    let spec = shipdeck::cloud::sim::demo_specs().remove(1);
+    let ctx = Context {
+        spec: &spec,
+        identity: None,
+        now: shipdeck::domain::Timestamp(0),
+        read_only: false,
+        self_approval: SelfApproval::Default,
+    };
+    let paths = ["/assets/*".to_string(), "/index.html".to_string()];
+    let plan = invalidate::plan(&ctx, &paths, "ref-1").unwrap();
+    for (status, code, message, says) in [
+        (
+            "400 Bad Request",
+            "TooManyInvalidationsInProgress",
+            "Processing your request will cause you to exceed the maximum number of in-progress \
+             wildcard invalidations.",
+            "with these paths E2STGSTOREFRNT would have more than 15 paths with a `*` being \
+             invalidated at once, CloudFront's limit",
+        ),
+        (
+            "400 Bad Request",
+            "TooManyInvalidationsInProgress",
+            "Processing your request will cause you to exceed the maximum number of in-progress \
+             invalidations.",
+            "with these paths E2STGSTOREFRNT would have more than 3,000 file paths being \
+             invalidated at once",
+        ),
+        (
+            "413 Request Entity Too Large",
+            "BatchTooLarge",
+            "Invalidation batch specified is too large.",
+            "more than 3,000 paths in one invalidation, CloudFront's limit",
+        ),
+    ] {
+        let url = stub::xml_error(status, code, message);
+        let cloud = stub::cloud_at(url, Timeouts::default(), CredentialSource::Environment).await;
+        let out = shipdeck::ops::apply(&cloud, &plan).await;
+        assert_eq!(out.class, ExitClass::Failed, "{code}");
+        assert!(
+            out.message
+                .starts_with(&format!("CreateInvalidation refused ({code}): {says}"))
+                && out.message.contains("nothing was invalidated"),
+            "{}",
+            out.message
+        );
+    }
+}

@@ -39,6 +39,8 @@ async fn after_faults_stop_the_shown_state_catches_up_within_two_polling_rounds(
             timeout: 0.05,
             server_error: 0.1,
             expired_credentials: 0.02,
+            // Expired credentials stay so until the operator logs in again.
+            relogin_after: Some(2 * Timestamp::MINUTE),
             ..FaultRates::none()
         })
     });

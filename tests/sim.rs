@@ -14,10 +14,14 @@ use std::io::Read;
 
 const MIN: i64 = Timestamp::MINUTE;
 
+#[path = "sim/access.rs"]
+mod access;
 #[path = "sim/api_rules.rs"]
 mod api_rules;
 #[path = "sim/changes.rs"]
 mod changes;
+#[path = "sim/cloudfront.rs"]
+mod cloudfront;
 #[path = "sim/data.rs"]
 mod data;
 #[path = "sim/livetail.rs"]

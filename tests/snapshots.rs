@@ -178,6 +178,35 @@ async fn stale_refresh_keeps_the_data_and_says_since_when() {
     assert!(text.contains("stale"), "{text}");
 }
 
+/// Expired credentials: one banner says what to do and that polling is paused, and no call is
+/// made until the back-off ends (the simulator keeps them expired until they change).
+#[tokio::test]
+async fn expired_credentials_show_one_banner_and_stop_the_polls() {
+    let mut rig = started(42).await;
+    rig.sim.with(|s| {
+        s.force_faults(
+            "GetPipelineState",
+            &[shipdeck::cloud::sim::Fault::ExpiredCredentials],
+        )
+    });
+    rig.run(Timestamp::MINUTE, 5 * Timestamp::SECOND).await;
+    let calls = rig.sim.with(|s| s.stats().total_calls());
+    rig.run(3 * Timestamp::MINUTE, 5 * Timestamp::SECOND).await;
+    assert_eq!(
+        rig.sim.with(|s| s.stats().total_calls()),
+        calls,
+        "no call while the credentials are refused"
+    );
+    snap(&rig, "environments_credentials_expired");
+    let (text, _) = render(&rig, 160, 48);
+    assert!(
+        text.contains("credentials expired: aws sso login --profile demo")
+            && text.contains("polling paused since 09:00:05 UTC: press r once fixed"),
+        "{text}"
+    );
+    assert!(!text.contains("refresh failed"), "{text}");
+}
+
 #[tokio::test]
 async fn logs_help_and_command_line() {
     let mut rig = started(42).await;

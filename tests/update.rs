@@ -175,6 +175,8 @@ fn stale_results_are_dropped() {
     );
 }
 
+#[path = "update/credentials.rs"]
+mod credentials;
 #[path = "update/execution.rs"]
 mod execution_detail;
 #[path = "update/loads.rs"]

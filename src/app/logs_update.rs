@@ -153,6 +153,7 @@ pub(super) fn loaded(state: &mut State, env: usize, request: RequestId, results:
     tail.next_poll = state.now + super::poll::LOG_POLL;
     let mut errors = Vec::new();
     let mut read = Vec::new();
+    let mut answer = Ok(());
     let reading = std::mem::take(&mut tail.reading);
     for (group, result) in results {
         let Some(&(_, since)) = reading.iter().find(|(g, _)| *g == group) else {
@@ -172,6 +173,7 @@ pub(super) fn loaded(state: &mut State, env: usize, request: RequestId, results:
             Err(err) => {
                 errors.push(format!("{group}: {err}"));
                 tail.marks.entry(group).or_insert(since);
+                answer = Err(err);
             }
         }
     }
@@ -190,6 +192,7 @@ pub(super) fn loaded(state: &mut State, env: usize, request: RequestId, results:
         }
     }
     tail.error = (!errors.is_empty()).then(|| errors.join("; "));
+    super::credentials::read_back(state, "log tail", answer.as_ref().map(|_| ()));
     let after = state.visible_log_rows().len();
     if state.logs.paused || state.logs.scroll > 0 {
         state.logs.scroll += after.saturating_sub(before);

@@ -3,6 +3,7 @@
 mod action;
 mod action_names;
 mod command;
+mod credentials;
 mod dialog;
 mod effect;
 mod execution;
@@ -35,6 +36,7 @@ mod update;
 
 pub use action::{Action, EnvSnapshot};
 pub use command::{COMMANDS, complete, parse_command};
+pub use credentials::{CREDENTIALS_RETRY, CredentialsPause};
 pub use effect::Effect;
 pub use execution::{ExecutionDetail, RunRow};
 pub use input::MAX_INPUT;
@@ -118,6 +120,8 @@ pub struct State {
     pub build_log_inflight: Option<RequestId>,
     /// Status bar.
     pub status: Option<StatusMsg>,
+    /// Set while the credentials are refused: the banner, and every poll paused.
+    pub credentials: Option<CredentialsPause>,
     /// Next request id.
     pub next_request: RequestId,
     /// Polling periods.
@@ -155,6 +159,7 @@ impl State {
             abandoned: Vec::new(),
             build_log_inflight: None,
             status: None,
+            credentials: None,
             next_request: 1,
             poll,
             quit: false,

@@ -1,5 +1,6 @@
 //! Adaptive polling: which refreshes are due on a tick, and how their results land in the state.
 
+use super::credentials::{self, Polls};
 use super::{Effect, EnvSnapshot, Level, RequestId, Scope, Stale, State, View};
 use crate::cloud::CloudError;
 use crate::domain::{ExecutionSummary, Millis, PipelineState, Release, Timestamp};
@@ -13,13 +14,20 @@ pub const RELEASES_POLL: Millis = 60 * Timestamp::SECOND;
 /// How often a distribution is re-read (it changes rarely; also read when an execution ends).
 pub const DISTRIBUTION_POLL: Millis = 2 * Timestamp::MINUTE;
 
-/// Starts every refresh that is due at `state.now` and not already in flight.
+/// Starts every refresh that is due at `state.now` and not already in flight; while the
+/// credentials are refused, none (or the one refresh that tries them again).
 pub(super) fn due(state: &mut State) -> Vec<Effect> {
     let now = state.now;
     let mut fx = Vec::new();
+    let polls = credentials::polls(state);
     for env in 0..state.envs.len() {
         let e = &state.envs[env];
-        if e.inflight.is_some() || now < e.next_poll {
+        let allowed = match polls {
+            Polls::All => true,
+            Polls::None => false,
+            Polls::Probe(probe) => env == probe,
+        };
+        if !allowed || e.inflight.is_some() || now < e.next_poll {
             continue;
         }
         let (pipeline, distribution_id) = (e.spec.pipeline.clone(), e.spec.distribution_id.clone());
@@ -53,6 +61,12 @@ pub(super) fn due(state: &mut State) -> Vec<Effect> {
     }
     // The catalogue feeds the environments view's "N behind": read once at start, then only
     // while that view is shown (switching to it reads it at once when due).
+    if !matches!(polls, Polls::All) {
+        // The catalogue, the log tail and the traffic view wait for the credentials too.
+        hold_tails(state);
+        fx.extend(cancels(state));
+        return fx;
+    }
     let first_read = state.releases_next_poll == Timestamp(i64::MIN);
     if state.releases_inflight.is_none()
         && now >= state.releases_next_poll
@@ -86,7 +100,8 @@ pub(super) fn cancels(state: &mut State) -> impl Iterator<Item = Effect> + use<>
         .map(|request| Effect::Cancel { request })
 }
 
-fn logs_due(state: &mut State) -> Option<Effect> {
+/// The log tail of the selected environment: another environment's is dropped (its read stopped).
+fn logs_for_selected(state: &mut State) {
     let env = state.selected;
     if state.logs.env != env {
         state.abandoned.extend(state.logs.inflight);
@@ -96,6 +111,41 @@ fn logs_due(state: &mut State) -> Option<Effect> {
         };
         state.logs.next_poll = Timestamp(i64::MIN);
     }
+}
+
+/// While the credentials are refused, the log view shown is the selected environment's and says
+/// why nothing is read (unknown, not empty).
+fn hold_tails(state: &mut State) {
+    let Some(pause) = &state.credentials else {
+        return;
+    };
+    let why = format!(
+        "not read while the credentials are refused: {}",
+        pause.error
+    );
+    match state.view {
+        View::Logs => {
+            logs_for_selected(state);
+            if state.logs.inflight.is_none() {
+                state.logs.error.get_or_insert(why);
+            }
+        }
+        View::Traffic => {
+            if state.traffic.env != state.selected {
+                let preset = state.traffic.preset;
+                state.restart_traffic(preset);
+            }
+            if state.traffic.inflight.is_none() {
+                state.traffic.error.get_or_insert(why);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn logs_due(state: &mut State) -> Option<Effect> {
+    logs_for_selected(state);
+    let env = state.selected;
     let spec = &state.envs.get(env)?.spec;
     let (groups, streams) = match &state.logs.stream {
         Some((group, stream)) => (vec![group.clone()], vec![stream.clone()]),
@@ -171,6 +221,7 @@ pub(super) fn env_loaded(
             let snapshot = *snapshot;
             let was_active = active(&e.executions, e.state.as_ref());
             let newest = e.executions.first().map(|x| x.id.clone());
+            credentials::accepted(state);
             let e = &mut state.envs[env];
             e.def = Some(snapshot.def);
             e.executions = snapshot.executions;
@@ -182,6 +233,7 @@ pub(super) fn env_loaded(
                 Err(err) => Some(err),
             };
             let mut dist_warning = None;
+            let mut refused = None;
             match snapshot.distribution {
                 Some(Ok(d)) => {
                     e.distribution = Some(d);
@@ -189,7 +241,9 @@ pub(super) fn env_loaded(
                 }
                 Some(Err(err)) => {
                     let text = format!("distribution {}: {err}", e.spec.distribution_id);
-                    if e.distribution_error.as_ref() != Some(&text) {
+                    if err.is_credentials() {
+                        refused = Some(err);
+                    } else if e.distribution_error.as_ref() != Some(&text) {
                         dist_warning = Some(text.clone());
                     }
                     e.distribution_error = Some(text);
@@ -232,15 +286,19 @@ pub(super) fn env_loaded(
                 e.stale = Some(stale);
                 let wait = backoff(state, failures);
                 state.envs[env].next_poll = now + wait;
-                state.say_about(
-                    Scope::Env(env),
-                    if err.is_throttle() {
-                        Level::Warn
-                    } else {
-                        Level::Error
-                    },
-                    format!("{name}: pipeline state: {err}"),
-                );
+                if err.is_credentials() {
+                    credentials::refused(state, &name, &err);
+                } else {
+                    state.say_about(
+                        Scope::Env(env),
+                        if err.is_throttle() {
+                            Level::Warn
+                        } else {
+                            Level::Error
+                        },
+                        format!("{name}: pipeline state: {err}"),
+                    );
+                }
             } else {
                 let next = if is_active {
                     state.poll.active
@@ -254,6 +312,9 @@ pub(super) fn env_loaded(
             if let Some(text) = dist_warning {
                 state.say_about(Scope::Env(env), Level::Warn, format!("{name}: {text}"));
             }
+            if let Some(err) = refused {
+                credentials::refused(state, &name, &err);
+            }
         }
         Err(err) => {
             let e = &mut state.envs[env];
@@ -263,13 +324,18 @@ pub(super) fn env_loaded(
             e.inflight = None;
             let wait = backoff(state, failures);
             state.envs[env].next_poll = now + wait;
-            if err.is_throttle() {
+            if err.is_credentials() {
+                // One banner for every environment, not a message for each.
+                credentials::refused(state, &name, &err);
+            } else if err.is_throttle() {
+                credentials::read_back(state, &name, Err(&err));
                 state.say_about(
                     Scope::Env(env),
                     Level::Warn,
                     format!("{name}: throttled, next refresh in {}s", wait / 1000),
                 );
             } else {
+                credentials::read_back(state, &name, Err(&err));
                 let text = format!("{name}: refresh failed: {err}");
                 state.say_about(Scope::Env(env), Level::Error, text);
             }
@@ -289,6 +355,7 @@ pub(super) fn releases_loaded(
     state.releases_inflight = None;
     match result {
         Ok(mut releases) => {
+            credentials::accepted(state);
             releases.sort_by(|a, b| b.version.cmp(&a.version));
             releases.dedup_by(|a, b| a.version == b.version);
             state.releases = releases;
@@ -298,7 +365,12 @@ pub(super) fn releases_loaded(
         Err(err) => {
             state.releases_next_poll = state.now + backoff(state, 3);
             state.releases_error = Some(err.to_string());
-            state.say(Level::Warn, format!("release catalogue: {err}"));
+            if err.is_credentials() {
+                credentials::refused(state, "release catalogue", &err);
+            } else {
+                credentials::read_back(state, "release catalogue", Err(&err));
+                state.say(Level::Warn, format!("release catalogue: {err}"));
+            }
         }
     }
 }

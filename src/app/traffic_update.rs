@@ -83,10 +83,15 @@ pub(super) fn listed(
             t.error = Some(format!("listing the logs bucket: {err}"));
             t.next_poll = now + RETRY;
             let text = t.error.clone().unwrap_or_default();
-            state.say(Level::Warn, text);
+            if !err.is_credentials() {
+                state.say(Level::Warn, text);
+            }
+            super::credentials::read_back(state, "traffic", Err(&err));
             return Vec::new();
         }
     };
+    super::credentials::accepted(state);
+    let t = &mut state.traffic;
     let keys = t
         .planner
         .as_mut()

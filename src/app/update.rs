@@ -79,6 +79,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::IdentityLoaded(result) => match result {
             Ok(who) => state.session.identity = Some(who.arn),
+            Err(err) if err.is_credentials() => {
+                super::credentials::refused(state, "caller identity", &err);
+            }
             Err(err) => state.say(Level::Error, format!("identity: {err}")),
         },
         Action::Quit => {
@@ -199,6 +202,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
 
 /// Refreshes every environment, the catalogue and the log views now.
 pub(super) fn refresh(state: &mut State) -> Vec<Effect> {
+    super::credentials::retry_now(state);
     for env in &mut state.envs {
         env.next_poll = state.now;
         env.distribution_due = state.now;

@@ -111,21 +111,40 @@ fn aws(global: &Global, config: Config, read_only: bool) -> Result<Backend, Stri
 /// After the first headless load: what failed so badly that a command has nothing to show.
 /// Environments with no data at all and a failed release catalogue or distribution are reported
 /// (the same error shared by several environments once); partial data (a stale stage view) is not.
+/// Refused credentials are said once for everything they stopped, although each service words
+/// its refusal in its own codes.
 pub fn load_failures(state: &State) -> Result<(), String> {
     let mut failures: Vec<(String, Vec<String>)> = Vec::new();
     let mut add = |what: String, error: &str| match failures.iter_mut().find(|f| f.0 == error) {
         Some(f) => f.1.push(what),
         None => failures.push((error.to_string(), vec![what])),
     };
+    let refused = |what: &str| {
+        state
+            .credentials
+            .as_ref()
+            .is_some_and(|p| p.affected.iter().any(|a| a == what))
+    };
+    if let Some(pause) = &state.credentials {
+        // The console's banner, as one line: the reads it stopped (not the caller identity,
+        // which a command does not report), then what to do.
+        for what in pause.affected.iter().filter(|a| *a != "caller identity") {
+            add(what.clone(), &pause.error);
+        }
+    }
     for env in &state.envs {
-        if let (None, Some(stale)) = (&env.def, &env.stale) {
+        if let (None, Some(stale)) = (&env.def, &env.stale)
+            && !refused(&env.spec.name)
+        {
             add(env.spec.name.clone(), &stale.error);
         }
         if let Some(err) = &env.distribution_error {
             add(env.spec.name.clone(), err);
         }
     }
-    if let Some(err) = &state.releases_error {
+    if let Some(err) = &state.releases_error
+        && !refused("release catalogue")
+    {
         add("release catalogue".into(), err);
     }
     if failures.is_empty() {
@@ -141,8 +160,50 @@ pub fn load_failures(state: &State) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::Stale;
+    use crate::app::{Action, Effect, Stale, update};
+    use crate::cloud::CloudError;
     use crate::cloud::sim::demo_specs;
+
+    /// Expired credentials answered by CodePipeline (`ExpiredTokenException`) for every
+    /// environment and by S3 (`ExpiredToken`) for the catalogue: said once, not once per service.
+    #[test]
+    fn refused_credentials_are_said_once_whatever_each_service_calls_them() {
+        let session = Session {
+            mode: Mode::Aws,
+            profile: Some("ops".into()),
+            region: None,
+            identity: None,
+            read_only: false,
+        };
+        let mut state = State::new(session, demo_specs(), PollPolicy::default(), Timestamp(0));
+        let expired = |code: &str| CloudError::ExpiredCredentials {
+            hint: format!("aws sso login --profile ops ({code})"),
+        };
+        for effect in crate::app::start(&mut state) {
+            let action = match effect {
+                Effect::FetchIdentity => Action::IdentityLoaded(Err(expired("ExpiredToken"))),
+                Effect::FetchEnv { env, request, .. } => Action::EnvLoaded {
+                    env,
+                    request,
+                    result: Err(expired("ExpiredTokenException")),
+                },
+                Effect::FetchReleases { request, .. } => Action::ReleasesLoaded {
+                    request,
+                    result: Err(expired("ExpiredToken")),
+                },
+                _ => continue,
+            };
+            update(&mut state, action);
+        }
+        assert_eq!(
+            load_failures(&state),
+            Err(
+                "dev, stg, prd, release catalogue: credentials expired: aws sso login \
+                 --profile ops (ExpiredToken)"
+                    .into()
+            )
+        );
+    }
 
     #[test]
     fn load_failures_group_the_same_error_and_skip_partial_data() {

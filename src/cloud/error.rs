@@ -92,11 +92,14 @@ pub enum CloudError {
         /// What the answer held, e.g. ` (text/html)`, or empty.
         detail: String,
     },
-    /// The caller lacks an IAM permission.
-    #[error("access denied: not allowed to call {action}")]
+    /// The caller lacks an IAM permission: a problem of one operation, not of the credentials.
+    #[error("access denied: not allowed to call {action}{}", denied_why(why))]
     AccessDenied {
         /// The refused IAM action, e.g. `codepipeline:PutApprovalResult`.
         action: String,
+        /// Why, as AWS's message says it (`no identity-based policy allows it`, `an explicit
+        /// deny in a service control policy`), or empty when the message does not say.
+        why: String,
     },
     /// A named resource does not exist.
     #[error("{kind} not found: {name}")]
@@ -127,7 +130,58 @@ pub enum CloudError {
     Network(String),
 }
 
+/// What follows "not allowed to call X": AWS's reason and what can be done about it.
+fn denied_why(why: &str) -> String {
+    if why.is_empty() {
+        String::new()
+    } else if why.contains("explicit deny") {
+        format!(
+            " ({why}: granting the action does not lift a deny; ask the account's administrators)"
+        )
+    } else {
+        format!(" ({why}: grant it to the role, as the policies in assets/iam/ do)")
+    }
+}
+
 impl CloudError {
+    /// An `AccessDenied` answer read from AWS's message, which names the refused action
+    /// (`User: ARN is not authorized to perform: ACTION on resource: R because no identity-based
+    /// policy allows the ACTION action`, or `… with an explicit deny in a service control
+    /// policy`); `action` is the one the call needs, used when the message names none.
+    pub fn access_denied(action: &str, message: &str) -> CloudError {
+        const PERFORM: &str = "not authorized to perform: ";
+        let named = message.split_once(PERFORM).map(|(_, rest)| {
+            let end = rest.find([' ', ',', ';']).unwrap_or(rest.len());
+            rest[..end].trim_end_matches('.')
+        });
+        let action = named
+            .filter(|a| a.contains(':') && !a.is_empty())
+            .unwrap_or(action)
+            .to_string();
+        let why = if let Some((_, rest)) = message.split_once("because no ") {
+            let policy = rest.split(" policy").next().unwrap_or("identity-based");
+            format!("no {policy} policy allows it")
+        } else if let Some((_, rest)) = message.split_once("with an explicit deny in ") {
+            format!("an explicit deny in {}", rest.trim_end_matches('.'))
+        } else {
+            String::new()
+        };
+        CloudError::AccessDenied { action, why }
+    }
+
+    /// Whether the credentials themselves are the problem (missing, expired, refused, not
+    /// loadable): every call will fail the same way until they change, whatever it reads.
+    pub fn is_credentials(&self) -> bool {
+        matches!(
+            self,
+            CloudError::ExpiredCredentials { .. }
+                | CloudError::NoCredentials { .. }
+                | CloudError::NoSsoSession { .. }
+                | CloudError::BadCredentials { .. }
+                | CloudError::CredentialsFailed { .. }
+        )
+    }
+
     /// Whether retrying the same call later may succeed.
     pub fn is_transient(&self) -> bool {
         matches!(
@@ -142,5 +196,49 @@ impl CloudError {
     /// Whether this is throttling (shown as an indicator, not an error).
     pub fn is_throttle(&self) -> bool {
         matches!(self, CloudError::Throttled { .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn access_denied_reads_the_action_and_why_from_awss_message() {
+        let e = CloudError::access_denied(
+            "s3:PutObject",
+            "User: arn:aws:sts::1:assumed-role/Ops/me is not authorized to perform: \
+             s3:GetObject on resource: \"arn:aws:s3:::b/k\" because no identity-based policy \
+             allows the s3:GetObject action",
+        );
+        assert_eq!(
+            e,
+            CloudError::AccessDenied {
+                action: "s3:GetObject".into(),
+                why: "no identity-based policy allows it".into(),
+            }
+        );
+        let e = CloudError::access_denied(
+            "logs:FilterLogEvents",
+            "User: arn:aws:sts::1:assumed-role/Ops/me is not authorized to perform: \
+             logs:FilterLogEvents with an explicit deny in a permissions boundary",
+        );
+        assert!(matches!(&e, CloudError::AccessDenied { why, .. }
+            if why == "an explicit deny in a permissions boundary"));
+        assert!(e.to_string().contains("does not lift a deny"), "{e}");
+        // S3's bare "Access Denied": the call's own action, nothing more said.
+        let e = CloudError::access_denied("s3:ListBucket", "Access Denied");
+        assert_eq!(
+            e.to_string(),
+            "access denied: not allowed to call s3:ListBucket"
+        );
+        assert!(!e.is_credentials());
+        assert!(
+            CloudError::NoSsoSession {
+                profile: "ops".into(),
+                reason: "no token".into()
+            }
+            .is_credentials()
+        );
     }
 }

@@ -130,8 +130,38 @@ pub async fn invalidate(cloud: &Cloud, request: &Request) -> Outcome {
                     attempt + 1
                 ));
             }
-            Err(e) => return Outcome::failed(format!("CreateInvalidation failed: {e}")),
+            Err(e) => return Outcome::failed(invalidation_refused(distribution_id, &e)),
         }
+    }
+}
+
+/// What CloudFront's refusal of an invalidation means, and what to do. The limits on paths in
+/// progress are CloudFront's, per distribution, and can only be known from its refusal.
+fn invalidation_refused(distribution_id: &str, e: &CloudError) -> String {
+    let CloudError::Rejected { code, message } = e else {
+        return format!("CreateInvalidation failed: {e}");
+    };
+    match code.as_str() {
+        "TooManyInvalidationsInProgress" if message.contains("wildcard") => format!(
+            "CreateInvalidation refused ({code}): with these paths {distribution_id} would have \
+             more than 15 paths with a `*` being invalidated at once, CloudFront's limit \
+             (counted apart from its 3,000 file paths); nothing was invalidated: send fewer `*` \
+             paths, or wait until the invalidations in progress complete (usually a few \
+             minutes) and invalidate again"
+        ),
+        "TooManyInvalidationsInProgress" => format!(
+            "CreateInvalidation refused ({code}): with these paths {distribution_id} would have \
+             more than 3,000 file paths being invalidated at once, CloudFront's limit (paths \
+             with a `*` are counted apart, at most 15); nothing was invalidated: wait until the \
+             invalidations in progress complete (usually a few minutes), or invalidate a \
+             wildcard path such as /assets/* instead"
+        ),
+        "BatchTooLarge" => format!(
+            "CreateInvalidation refused ({code}): more than 3,000 paths in one invalidation, \
+             CloudFront's limit; nothing was invalidated: send fewer paths, or a wildcard path \
+             such as /assets/*"
+        ),
+        _ => format!("CreateInvalidation failed: {e}"),
     }
 }
 

@@ -7,7 +7,8 @@ use serde_json::json;
 
 /// CloudFront's limit on one path (characters).
 pub const MAX_PATH: usize = 4000;
-/// Paths per invalidation accepted here (CloudFront bills beyond 1,000 a month).
+/// Paths per invalidation accepted here: shipdeck's own cap, well below CloudFront's 3,000 per
+/// batch (CloudFront bills every path beyond 1,000 a month; a wildcard counts as one).
 pub const MAX_PATHS: usize = 100;
 
 /// Checks one path: starts with `/`, no whitespace, `*` only as the last character.
@@ -67,7 +68,12 @@ pub fn plan(ctx: &Context<'_>, paths: &[String], caller_reference: &str) -> Plan
     if paths.len() > MAX_PATHS {
         return Err(draft(Refusal::by(
             Guard::Input,
-            format!("at most {MAX_PATHS} paths at once; use a wildcard such as /assets/*"),
+            format!(
+                "{} paths: shipdeck sends at most {MAX_PATHS} in one invalidation (its own cap; \
+                 CloudFront takes 3,000, but bills every path beyond 1,000 a month); use a \
+                 wildcard such as /assets/*, which counts as one",
+                paths.len()
+            ),
         )));
     }
     for p in paths {
@@ -104,4 +110,53 @@ pub fn plan(ctx: &Context<'_>, paths: &[String], caller_reference: &str) -> Plan
         },
         note: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{EnvSpec, Timestamp};
+    use crate::ops::SelfApproval;
+
+    fn spec() -> EnvSpec {
+        EnvSpec {
+            name: "stg".into(),
+            protected: false,
+            read_only: false,
+            pipeline: "storefront-deployer-stg".into(),
+            source_bucket: "storefront-deployer-source".into(),
+            source_key: "stg/release.zip".into(),
+            release_prefix: "releases/".into(),
+            distribution_id: "E2STGSTOREFRNT".into(),
+            logs_bucket: "storefront-cloudfront-logs".into(),
+            logs_prefix: "cloudfront/stg/".into(),
+            log_groups: Vec::new(),
+            site_url: None,
+            api_url: None,
+            promotes_from: None,
+        }
+    }
+
+    /// The cap of 100 paths is shipdeck's, and the refusal says so (CloudFront's is 3,000).
+    #[test]
+    fn more_paths_than_shipdecks_cap_are_refused_as_its_own_cap() {
+        let spec = spec();
+        let ctx = Context {
+            spec: &spec,
+            identity: None,
+            now: Timestamp(0),
+            read_only: false,
+            self_approval: SelfApproval::Default,
+        };
+        let paths: Vec<String> = (0..=MAX_PATHS).map(|i| format!("/p/{i}.html")).collect();
+        let refusal = plan(&ctx, &paths, "ref").unwrap_err();
+        assert_eq!(refusal.guard, Guard::Input);
+        assert_eq!(
+            refusal.reason,
+            "101 paths: shipdeck sends at most 100 in one invalidation (its own cap; CloudFront \
+             takes 3,000, but bills every path beyond 1,000 a month); use a wildcard such as \
+             /assets/*, which counts as one"
+        );
+        assert!(plan(&ctx, &paths[..MAX_PATHS], "ref").is_ok());
+    }
 }

@@ -55,11 +55,14 @@ impl Default for Hints {
     }
 }
 
-/// Where the parts of the screen go: header (row 0), tabs (row 1), body, footer (last row).
+/// Where the parts of the screen go: header (row 0), the credentials banner while there is one,
+/// tabs, body, footer (last row).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Areas {
     /// The header line.
     pub header: Rect,
+    /// The credentials banner (no rows when there is none).
+    pub banner: Rect,
     /// The tabs line.
     pub tabs: Rect,
     /// The view, with its border.
@@ -69,25 +72,44 @@ pub struct Areas {
 }
 
 impl Areas {
-    /// The layout of `area`; `None` when it is smaller than [`MIN_WIDTH`]×[`MIN_HEIGHT`].
+    /// The layout of `area` without a banner; `None` when it is smaller than
+    /// [`MIN_WIDTH`]×[`MIN_HEIGHT`].
     pub fn new(area: Rect) -> Option<Areas> {
+        Areas::with_banner(area, 0)
+    }
+
+    /// The layout of `area` for `state`: with the credentials banner's rows while there is one.
+    pub fn of(area: Rect, state: &State) -> Option<Areas> {
+        Areas::with_banner(area, banner(state, area).len() as u16)
+    }
+
+    /// The layout of `area` with `banner` rows under the header.
+    fn with_banner(area: Rect, banner: u16) -> Option<Areas> {
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             return None;
         }
         let line = |y: u16| Rect::new(area.x, y, area.width, 1);
         let bottom = area.bottom().saturating_sub(1);
+        let tabs = area.y.saturating_add(1).saturating_add(banner);
         Some(Areas {
             header: line(area.y),
-            tabs: line(area.y.saturating_add(1)),
+            banner: Rect::new(area.x, area.y.saturating_add(1), area.width, banner),
+            tabs: line(tabs),
             body: Rect::new(
                 area.x,
-                area.y.saturating_add(2),
+                tabs.saturating_add(1),
                 area.width,
-                area.height.saturating_sub(3),
+                area.height.saturating_sub(3).saturating_sub(banner),
             ),
             footer: line(bottom),
         })
     }
+}
+
+/// The credentials banner's lines for a screen of `area`: up to 4 rows, 2 on a short screen.
+fn banner(state: &State, area: Rect) -> Vec<String> {
+    let rows = if area.height >= 24 { 4 } else { 2 };
+    header::banner_lines(state, area.width, rows)
 }
 
 /// The bordered block around the view: thick and red while a protected environment is selected.
@@ -126,11 +148,14 @@ fn too_small(frame: &mut Frame, area: Rect) {
 /// Draws the whole screen for `state`.
 pub fn draw(frame: &mut Frame, state: &State, hints: &Hints) {
     let area = frame.area();
-    let Some(areas) = Areas::new(area) else {
+    let Some(areas) = Areas::of(area, state) else {
         too_small(frame, area);
         return;
     };
     header::render(frame, state, areas.header);
+    if areas.banner.height > 0 {
+        header::render_banner(frame, &banner(state, area), areas.banner);
+    }
     tabs::render(frame, state, hints, areas.tabs);
     let block = body_block(state);
     let inner = block.inner(areas.body);
@@ -153,7 +178,7 @@ pub fn draw(frame: &mut Frame, state: &State, hints: &Hints) {
 /// The action of a left click at (`column`, `row`) on a screen of `area`, drawn as [`draw`] does
 /// with `hints`: a tab shows its view, a list row selects it. Nothing while typing in a prompt.
 pub fn hit_test(state: &State, hints: &Hints, area: Rect, column: u16, row: u16) -> Option<Action> {
-    let areas = Areas::new(area)?;
+    let areas = Areas::of(area, state)?;
     if matches!(
         state.overlay,
         Some(
@@ -178,7 +203,7 @@ pub fn hit_test(state: &State, hints: &Hints, area: Rect, column: u16, row: u16)
 /// Logs or Traffic list, when one is on screen and the core does not know it yet; first the
 /// [`Action::PlanRows`] of an open dialog's plan area, likewise.
 pub fn page_rows(state: &State, area: Rect) -> Option<Action> {
-    let areas = Areas::new(area)?;
+    let areas = Areas::of(area, state)?;
     if let Some(d) = &state.ops.dialog
         && let Some(rows) = views::dialog::plan_rows(state, areas.body)
         && d.rows != Some(rows)
@@ -201,7 +226,7 @@ pub fn page_rows(state: &State, area: Rect) -> Option<Action> {
 /// show can scroll, when one is on screen and the core does not know it yet. An event of the Logs
 /// view (which may be 256 KB) is laid out whole only when it or the pane's size changed.
 pub fn pane_rows(state: &State, area: Rect) -> Option<Action> {
-    let areas = Areas::new(area)?;
+    let areas = Areas::of(area, state)?;
     let inner = body_block(state).inner(areas.body);
     let subject = state.pane_subject()?;
     let pane = views::pane_area(state, inner)?;
@@ -227,7 +252,7 @@ const WHEEL_ROWS: usize = 3;
 /// current view's list, moves (a list with a selection one row, the Logs events three). Nothing
 /// while typing in a prompt or while a dialog is open.
 pub fn wheel(state: &State, area: Rect, column: u16, row: u16, down: bool) -> Vec<Action> {
-    let Some(areas) = Areas::new(area) else {
+    let Some(areas) = Areas::of(area, state) else {
         return Vec::new();
     };
     if state.ops.dialog.is_some() || state.ops.picker.is_some() {

@@ -205,6 +205,8 @@ fn faults_are_injected_at_the_configured_rates() {
             Err(CloudError::ExpiredCredentials { hint }) => {
                 assert_eq!(hint, "aws sso login --profile demo");
                 seen[3] += 1;
+                // Expiry lasts until the credentials change: the operator logs in again.
+                sim.with(|s| s.renew_credentials());
             }
             Err(other) => panic!("{other:?}"),
         }

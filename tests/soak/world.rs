@@ -2,6 +2,7 @@
 
 use shipdeck::app::State;
 use shipdeck::cloud::sim::{FaultRates, LogFaultRates, SECRET_COOKIE, SimCloud};
+use shipdeck::domain::Timestamp;
 use std::collections::BTreeSet;
 
 pub fn call_faults() -> FaultRates {
@@ -9,7 +10,9 @@ pub fn call_faults() -> FaultRates {
         throttle: 0.03,
         timeout: 0.025,
         server_error: 0.03,
-        expired_credentials: 0.015,
+        // An expired session stays expired until the operator logs in again, two minutes on.
+        expired_credentials: 0.002,
+        relogin_after: Some(2 * Timestamp::MINUTE),
         lost_reply: 0.08,
     }
 }

@@ -92,16 +92,17 @@ fn releases_and_identity_and_logs_land() {
     );
     update(
         &mut s,
-        Action::IdentityLoaded(Err(CloudError::ExpiredCredentials {
-            hint: "aws sso login --profile ops".into(),
-        })),
+        Action::IdentityLoaded(Err(CloudError::Network(
+            "cannot reach https://sts.eu-west-1.amazonaws.com (GetCallerIdentity)".into(),
+        ))),
     );
+    // (Refused credentials go to the banner instead: see `credentials`.)
     assert!(
         s.status
             .as_ref()
             .unwrap()
             .text
-            .contains("aws sso login --profile ops")
+            .starts_with("identity: network error: cannot reach https://sts")
     );
     // Logs: only while the logs view is shown.
     let fx = update(&mut s, Action::Show(View::Logs));

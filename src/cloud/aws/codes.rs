@@ -132,9 +132,7 @@ fn refused(call: &Call<'_>, site: &Site, auth: Auth, code: &str, message: &str) 
             "the request's time is too far from AWS's ({code}: {message}): check this machine's \
              clock"
         )),
-        Auth::Denied => CloudError::AccessDenied {
-            action: call.iam.into(),
-        },
+        Auth::Denied => CloudError::access_denied(call.iam, message),
     }
 }
 
@@ -220,9 +218,7 @@ pub(crate) fn from_response(call: &Call<'_>, site: &Site, answer: &Answer<'_>) -
         return refused(call, site, auth, code, &message);
     }
     if status == 403 && code.is_empty() {
-        return CloudError::AccessDenied {
-            action: call.iam.into(),
-        };
+        return CloudError::access_denied(call.iam, "");
     }
     if code == "PreconditionFailed" || status == 412 {
         // Only conditional writes (`If-None-Match: *`) send preconditions: the key exists.
@@ -316,7 +312,8 @@ mod tests {
         assert_eq!(
             m("AccessDeniedException", 400),
             CloudError::AccessDenied {
-                action: "codepipeline:PutApprovalResult".into()
+                action: "codepipeline:PutApprovalResult".into(),
+                why: String::new(),
             }
         );
         assert_eq!(

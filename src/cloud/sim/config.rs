@@ -1,6 +1,6 @@
 //! Simulator settings (seed, start, history, faults, traffic) and the call/fault counters.
 
-use crate::domain::Timestamp;
+use crate::domain::{Millis, Timestamp};
 use std::collections::BTreeMap;
 
 /// Probabilities, per port call, of each injected fault.
@@ -12,8 +12,12 @@ pub struct FaultRates {
     pub timeout: f64,
     /// `Server` (HTTP 5xx).
     pub server_error: f64,
-    /// `ExpiredCredentials` (SSO session ended).
+    /// The session credentials expire (the SSO session ended): from this call on every call is
+    /// refused with `ExpiredCredentials` until they change.
     pub expired_credentials: f64,
+    /// After an expiry, the operator logs in again this long after it (`None`: the credentials
+    /// stay expired until `Simulator::renew_credentials`).
+    pub relogin_after: Option<Millis>,
     /// A mutating call served, then its reply lost (the caller sees a `Timeout`); applied only
     /// to the operations that change something.
     pub lost_reply: f64,
@@ -105,8 +109,9 @@ pub struct SimStats {
     /// Calls per operation that got past fault injection and reached the simulated service
     /// (a call whose reply was lost was served).
     pub served: BTreeMap<String, u64>,
-    /// Faults per kind (`throttle`, `timeout`, `server_error`, `expired_credentials`,
-    /// `lost_reply`, and for log
+    /// Calls refused or faulted per kind (`throttle`, `timeout`, `server_error`,
+    /// `expired_credentials` — each call refused while expired —, `access_denied`, `lost_reply`,
+    /// and for log
     /// objects `truncated_body`, `corrupt_object`, `late_delivery`, `duplicate_listing`,
     /// `redelivery`).
     pub faults: BTreeMap<String, u64>,

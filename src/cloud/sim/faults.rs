@@ -1,9 +1,13 @@
 //! Fault injection: per call, a throttle, timeout, server error or expired session before the
 //! call is served, or for a mutating call a lost reply after it was served — at the configured
-//! rates, or forced for the next calls of one operation.
+//! rates, or forced for the next calls of one operation. An expired session stays expired until
+//! the credentials change (as AWS's does), and an operation can be denied to the caller's role.
 
 use super::Simulator;
+use super::ports::OPERATOR_ARN;
 use crate::cloud::CloudError;
+use crate::domain::Timestamp;
+use std::collections::BTreeSet;
 
 /// What `aws` users run when their SSO session expired in the demo profile.
 pub const LOGIN_HINT: &str = "aws sso login --profile demo";
@@ -22,6 +26,33 @@ pub const MUTATING: [&str; 11] = [
     "CopyObject",
     "CreateInvalidation",
 ];
+
+/// The operation AWS answers whoever calls it, whatever their policies: STS documents that no
+/// permission is needed for `GetCallerIdentity`, and that even an explicit deny does not stop it.
+const NEVER_DENIED: &str = "GetCallerIdentity";
+
+/// What the simulated account makes of the caller: whether the session credentials expired
+/// (every call is refused until they change: no call heals them), when the operator logs in
+/// again, and the operations the role may not call.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Access {
+    expired: bool,
+    relogin_at: Option<Timestamp>,
+    denied: BTreeSet<String>,
+}
+
+/// The IAM action an operation needs, as AWS names it in an `AccessDenied` message (S3's
+/// actions are not its operations' names).
+pub(crate) fn iam_action(service: &str, operation: &str) -> String {
+    match operation {
+        "ListObjectsV2" => "s3:ListBucket".into(),
+        "HeadObject" => "s3:GetObject".into(),
+        "CreateMultipartUpload" | "UploadPart" | "CompleteMultipartUpload" | "CopyObject" => {
+            "s3:PutObject".into()
+        }
+        _ => format!("{service}:{operation}"),
+    }
+}
 
 /// One injected fault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +127,40 @@ impl Reply {
 }
 
 impl Simulator {
+    /// The operator's credentials change (`aws sso login`, fresh keys): an expired session is
+    /// valid again.
+    pub fn renew_credentials(&mut self) {
+        self.access.expired = false;
+        self.access.relogin_at = None;
+    }
+
+    /// Whether the session credentials have expired (every call is refused until
+    /// [`Simulator::renew_credentials`], or the operator's own log-in, see
+    /// [`super::FaultRates::relogin_after`]).
+    pub fn credentials_expired(&self) -> bool {
+        self.access.expired
+    }
+
+    /// Expires the session credentials now, as an injected expiry does.
+    pub fn expire_credentials(&mut self) {
+        self.access.expired = true;
+        self.access.relogin_at = self.cfg.faults.relogin_after.map(|after| self.now + after);
+    }
+
+    /// Denies `operation` (e.g. `GetPipelineState`) to the caller's role: each call of it is
+    /// refused with `AccessDenied` naming its IAM action, until [`Simulator::allow`].
+    /// `GetCallerIdentity` cannot be denied (STS answers it whatever the policies say).
+    pub fn deny(&mut self, operation: &str) {
+        if operation != NEVER_DENIED {
+            self.access.denied.insert(operation.to_string());
+        }
+    }
+
+    /// Allows `operation` again after [`Simulator::deny`].
+    pub fn allow(&mut self, operation: &str) {
+        self.access.denied.remove(operation);
+    }
+
     /// Makes the next calls of `operation` meet `faults`, one each, in order, before any
     /// random fault (tests and the soak use it to force a lost reply at a chosen moment).
     pub fn force_faults(&mut self, operation: &str, faults: &[Fault]) {
@@ -114,13 +179,34 @@ impl Simulator {
     /// whether the reply of the served call reaches the caller.
     pub(crate) fn call(&mut self, service: &str, operation: &str) -> Result<Reply, CloudError> {
         *self.stats.calls.entry(operation.to_string()).or_default() += 1;
+        if self.access.relogin_at.is_some_and(|t| self.now >= t) {
+            self.renew_credentials();
+        }
+        if self.access.expired {
+            // Expired credentials are refused on every call until they change.
+            self.count_fault("expired_credentials");
+            return Err(Fault::ExpiredCredentials.error(service, operation));
+        }
         let forced = self.forced.get_mut(operation).and_then(|q| q.pop_front());
         let fault = match forced {
             Some(f) => Some(f),
             None => self.roll(operation),
         };
+        if fault == Some(Fault::ExpiredCredentials) {
+            self.expire_credentials();
+        }
+        if fault != Some(Fault::ExpiredCredentials) && self.access.denied.contains(operation) {
+            // Authorization comes after authentication: an expired session is said first.
+            self.count_fault("access_denied");
+            let action = iam_action(service, operation);
+            let message = format!(
+                "User: {OPERATOR_ARN} is not authorized to perform: {action} because no \
+                 identity-based policy allows the {action} action"
+            );
+            return Err(CloudError::access_denied(&action, &message));
+        }
         if let Some(f) = fault {
-            *self.stats.faults.entry(f.kind().to_string()).or_default() += 1;
+            self.count_fault(f.kind());
             if f != Fault::LostReply {
                 return Err(f.error(service, operation));
             }
@@ -130,6 +216,10 @@ impl Simulator {
             Some(Fault::LostReply) => Reply::Lost,
             _ => Reply::Delivered,
         })
+    }
+
+    fn count_fault(&mut self, kind: &str) {
+        *self.stats.faults.entry(kind.to_string()).or_default() += 1;
     }
 
     /// A random fault at the configured rates (a lost reply only for a mutating call).

@@ -1,15 +1,23 @@
 //! CloudFront invalidations as the API serves them: created InProgress, Completed after a
-//! simulated minute or two, idempotent per caller reference.
+//! simulated minute or two, idempotent per caller reference, within CloudFront's limits (paths
+//! per batch, path form and length, file and wildcard paths in progress) and with its errors.
 
 use super::Simulator;
 use crate::cloud::{CloudError, CloudResult, Invalidation, InvalidationStatus};
 use crate::domain::Timestamp;
 use std::collections::BTreeMap;
 
-/// Paths (a wildcard counts as one) in progress at once per distribution.
-const MAX_PATHS_IN_PROGRESS: usize = 3000;
-/// Wildcard paths in progress at once per distribution.
-const MAX_WILDCARDS_IN_PROGRESS: usize = 15;
+/// File paths (without a `*`) in progress at once per distribution (Developer Guide,
+/// "Concurrent invalidation request maximum").
+pub(crate) const MAX_FILES_IN_PROGRESS: usize = 3000;
+/// Wildcard paths in progress at once per distribution, counted apart from the file paths.
+pub(crate) const MAX_WILDCARDS_IN_PROGRESS: usize = 15;
+/// Paths in one invalidation batch; more is `BatchTooLarge` (HTTP 413).
+pub(crate) const MAX_BATCH_PATHS: usize = 3000;
+/// Characters in one path.
+const MAX_PATH_CHARS: usize = 4000;
+/// CloudFront's message for a path it does not accept (it names none of them).
+const INVALID_PATHS: &str = "Your request contains one or more invalid invalidation paths.";
 
 /// One invalidation with the time it completes.
 #[derive(Debug, Clone)]
@@ -79,11 +87,20 @@ impl Simulator {
                 "An invalidation needs at least one path and a caller reference",
             ));
         }
-        if let Some(p) = paths.iter().find(|p| !p.starts_with('/')) {
+        if paths.len() > MAX_BATCH_PATHS {
             return Err(rejected(
-                "InvalidArgument",
-                format!("Invalidation path {p:?} must begin with /"),
+                "BatchTooLarge",
+                "Invalidation batch specified is too large.",
             ));
+        }
+        // A path begins with `/`, has at most 4,000 characters, and a `*` only as its last one.
+        let valid = |p: &String| {
+            p.starts_with('/')
+                && p.chars().count() <= MAX_PATH_CHARS
+                && p.find('*').is_none_or(|i| i + 1 == p.len())
+        };
+        if !paths.iter().all(valid) {
+            return Err(rejected("InvalidArgument", INVALID_PATHS));
         }
         let now = self.now;
         let list = self.invalidations.entry(dist.to_string()).or_default();
@@ -99,18 +116,32 @@ impl Simulator {
                 ),
             ));
         }
+        // File paths and wildcard paths in progress are limited independently. The deployer's
+        // own invalidation of `/*` after each deploy is one wildcard path while it runs (the
+        // distribution keeps the end of every invalidation, those made here included).
         let running = list.iter().filter(|i| i.done > now);
-        let (mut wild, mut total) = (0, 0);
+        let made_here = running.clone().count();
+        let all = self.dists[d].invalidations.iter().filter(|t| **t > now);
+        let (mut wild, mut files) = (all.count().saturating_sub(made_here), 0);
         for p in running.flat_map(|i| i.paths.iter()).chain(paths) {
-            total += 1;
-            wild += usize::from(p.ends_with('*'));
+            if p.ends_with('*') {
+                wild += 1;
+            } else {
+                files += 1;
+            }
         }
-        if total > MAX_PATHS_IN_PROGRESS || wild > MAX_WILDCARDS_IN_PROGRESS {
+        if wild > MAX_WILDCARDS_IN_PROGRESS {
             return Err(rejected(
                 "TooManyInvalidationsInProgress",
-                format!(
-                    "{dist} would have {total} paths ({wild} wildcards) being invalidated; the limits are {MAX_PATHS_IN_PROGRESS} and {MAX_WILDCARDS_IN_PROGRESS}"
-                ),
+                "Processing your request will cause you to exceed the maximum number of \
+                 in-progress wildcard invalidations.",
+            ));
+        }
+        if files > MAX_FILES_IN_PROGRESS {
+            return Err(rejected(
+                "TooManyInvalidationsInProgress",
+                "Processing your request will cause you to exceed the maximum number of \
+                 in-progress invalidations.",
             ));
         }
         let id = format!("I{}", self.rng.hex(13).to_uppercase());

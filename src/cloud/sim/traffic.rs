@@ -68,14 +68,23 @@ pub(crate) struct DistSim {
     error_until: Timestamp,
     error_level: f64,
     pub(crate) invalidations: Vec<Timestamp>,
+    /// When the latest configuration change has reached every edge location.
+    propagated: Timestamp,
 }
 
 impl DistSim {
-    /// The distribution as the API shows it at `now`.
+    /// The distribution as the API shows it at `now`: `InProgress` until its latest
+    /// configuration change has propagated, then `Deployed` (invalidations do not change it).
     pub(crate) fn view(&self, now: Timestamp) -> Distribution {
         let mut d = self.dist.clone();
         d.in_progress_invalidations =
             self.invalidations.iter().filter(|t| **t > now).count() as u32;
+        d.status = if now < self.propagated {
+            "InProgress"
+        } else {
+            "Deployed"
+        }
+        .into();
         d
     }
 }
@@ -144,6 +153,7 @@ impl Simulator {
                 error_until: t0,
                 error_level: 0.0,
                 invalidations: Vec::new(),
+                propagated: created,
             });
             let first = Timestamp(t0.millis() - t0.millis().rem_euclid(WINDOW));
             self.agenda.push(
@@ -153,6 +163,23 @@ impl Simulator {
                 },
             );
         }
+    }
+
+    /// Someone changes distribution `id`'s configuration (an infrastructure apply): its
+    /// `LastModifiedTime` is now, and `GetDistribution` says `InProgress` until the change has
+    /// propagated to every edge location, a few minutes later. `false` if there is no such
+    /// distribution.
+    pub fn change_distribution(&mut self, id: &str) -> bool {
+        let now = self.now;
+        let propagation = self
+            .rng
+            .range(3 * Timestamp::MINUTE, 12 * Timestamp::MINUTE);
+        let Some(d) = self.dists.iter_mut().find(|d| d.dist.id == id) else {
+            return false;
+        };
+        d.dist.last_modified = now;
+        d.propagated = now + propagation;
+        true
     }
 
     /// A Deploy action ended in `env`: a fresh build changes asset hashes, invalidates the cache

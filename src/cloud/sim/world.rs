@@ -6,7 +6,7 @@ use super::cloudwatch::CloudWatch;
 use super::config::{FaultRates, SimConfig, SimStats};
 use super::deployer::Deployer;
 use super::events::{Agenda, Ev};
-use super::faults::Fault;
+use super::faults::{Access, Fault};
 use super::invalidations::Invalidations;
 use super::livetail::TailSession;
 use super::pipeline::EnvSim;
@@ -37,6 +37,7 @@ pub struct Simulator {
     pub(crate) invalidations: Invalidations,
     pub(crate) tails: Vec<TailSession>,
     pub(crate) forced: BTreeMap<String, VecDeque<Fault>>,
+    pub(crate) access: Access,
     pub(crate) changes: Vec<Change>,
 }
 
@@ -67,6 +68,7 @@ impl Simulator {
             invalidations: Invalidations::new(),
             tails: Vec::new(),
             forced: BTreeMap::new(),
+            access: Access::default(),
             changes: Vec::new(),
             cfg: config,
         };

@@ -129,6 +129,11 @@ fn notes(state: &State, env: &EnvView, s: &EnvSummary) -> Line<'static> {
         let age = human(state.now.since(stale.since));
         spans.push(Span::styled(format!("{word} {age}"), STALE));
         spans.push(Span::raw(" "));
+    } else if let (Some(pause), Some(at)) = (&state.credentials, env.refreshed_at) {
+        // Polls are paused for the credentials: what shows is as old as its last read.
+        let age = human(state.now.since(at.min(pause.since)));
+        spans.push(Span::styled(format!("paused, {age} old"), STALE));
+        spans.push(Span::raw(" "));
     } else if env.refreshed_at.is_none() {
         spans.push(Span::styled("loading… ", DIM));
     }

@@ -1,7 +1,8 @@
-//! The header line: name, mode, read-only and protected badges, profile, region, identity, clock.
+//! The header line: name, mode, read-only and protected badges, profile, region, identity, clock;
+//! and under it, while the credentials are refused, the banner that says so.
 
 use super::status::{PROTECTED_BAR, protected};
-use super::text::{short_identity, width};
+use super::text::{short_identity, width, wrap};
 use crate::app::{Mode, State};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -85,4 +86,39 @@ pub fn render(frame: &mut Frame, state: &State, area: Rect) {
         .right_aligned();
         frame.render_widget(Paragraph::new(right), area);
     }
+}
+
+/// Style of the credentials banner.
+const BANNER: Style = Style::new().fg(Color::Black).bg(Color::Yellow);
+
+/// The credentials banner's lines in `width` cells (none while the credentials are not refused):
+/// the problem and what to do first, then how polling resumes and what is not read, cut short
+/// first; at most `max_rows` (at least 2) lines, one of them at least for each part.
+pub fn banner_lines(state: &State, width: u16, max_rows: u16) -> Vec<String> {
+    let Some([problem, resume]) = state.credentials_banner() else {
+        return Vec::new();
+    };
+    let room = usize::from(width.saturating_sub(2));
+    let max_rows = usize::from(max_rows.max(2));
+    let mut lines = wrap(&format!("⚠ {problem}"), room, max_rows - 1);
+    let left = max_rows - lines.len();
+    lines.extend(wrap(&resume, room, left));
+    lines
+}
+
+/// Draws the credentials banner's `lines` in `area`.
+pub fn render_banner(frame: &mut Frame, lines: &[String], area: Rect) {
+    let text: Vec<Line> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let style = if i == 0 {
+                Style::new().add_modifier(Modifier::BOLD)
+            } else {
+                Style::new()
+            };
+            Line::from(Span::styled(format!(" {l}"), style))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(text).style(BANNER), area);
 }
