@@ -447,7 +447,8 @@ async fn access_denied_says_which_action_and_why() {
 /// operator as what happened and what to do, through the real SDK.
 #[tokio::test]
 async fn cloudfront_invalidation_refusals_say_what_to_do() {
-    use shipdeck::ops::{Context, ExitClass, SelfApproval, invalidate};
+    use shipdeck::ops::plan::invalidate;
+    use shipdeck::ops::{Context, ExitClass, SelfApproval};
     let spec = shipdeck::cloud::sim::demo_specs().remove(1);
     let ctx = Context {
         spec: &spec,

@@ -9,7 +9,7 @@ use common::*;
 use shipdeck::app::{Action, Effect, State, update};
 use shipdeck::domain::{Release, Timestamp, Version};
 use shipdeck::ops::OpKind;
-use shipdeck::ops::release::{Catalogue, Package};
+use shipdeck::ops::plan::release::{Catalogue, Package};
 
 fn package(version: &str, hours_ago: i64) -> Package {
     Package {

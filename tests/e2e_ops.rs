@@ -7,7 +7,8 @@ use common::ops_rig::OpsRig;
 use shipdeck::app::{Action, View};
 use shipdeck::cloud::{ApprovalAnswer, ApprovalOutcome, Pipelines, StartRequest};
 use shipdeck::domain::Timestamp;
-use shipdeck::ops::{ExitClass, OpKind, audit};
+use shipdeck::ops::apply::audit_log as audit;
+use shipdeck::ops::{ExitClass, OpKind};
 
 #[tokio::test]
 async fn approving_prd_in_the_console_sends_one_call_and_the_pipeline_moves_on() {
@@ -428,7 +429,7 @@ async fn a_deploy_pins_the_source_version_the_plan_showed() {
     // A new source object written while the dialog is open is a new target: it is said, not
     // deployed unseen.
     let spec = rig.app.state.envs[0].spec.clone();
-    let packages = shipdeck::ops::release::catalogue(&rig.sim.cloud(), &spec)
+    let packages = shipdeck::ops::apply::catalogue::catalogue(&rig.sim.cloud(), &spec)
         .await
         .unwrap();
     let other = packages

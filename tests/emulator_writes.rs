@@ -278,7 +278,7 @@ async fn pages(
 async fn the_catalogue_pages_through_the_emulator_as_through_the_simulator() {
     use shipdeck::cloud::sim::{SimCloud, SimConfig, Simulator, demo_specs};
     use shipdeck::domain::Version;
-    use shipdeck::ops::release::{self, Limits};
+    use shipdeck::ops::plan::release::{self, Limits};
     let (aws, c, _) = connect().await;
     let bucket = unique("storefront-deployer-source");
     c.s3.create_bucket().bucket(&bucket).send().await.unwrap();
@@ -322,12 +322,18 @@ async fn the_catalogue_pages_through_the_emulator_as_through_the_simulator() {
         page_keys: 4,
         ..Limits::PICKER
     };
-    let read = release::read(&emu, &bucket, prefix, Some(&oldest), limits)
+    let read = shipdeck::ops::apply::catalogue::read(&emu, &bucket, prefix, Some(&oldest), limits)
         .await
         .unwrap();
-    let modelled = release::read(&simulated, sim_bucket, prefix, Some(&oldest), limits)
-        .await
-        .unwrap();
+    let modelled = shipdeck::ops::apply::catalogue::read(
+        &simulated,
+        sim_bucket,
+        prefix,
+        Some(&oldest),
+        limits,
+    )
+    .await
+    .unwrap();
     let view = |c: &release::Catalogue| -> Vec<(String, String, String, bool)> {
         c.packages
             .iter()
@@ -360,7 +366,9 @@ async fn the_catalogue_pages_through_the_emulator_as_through_the_simulator() {
     let mut spec = demo_specs().remove(0);
     spec.source_bucket = bucket.clone();
     spec.release_prefix = prefix.into();
-    let all = release::catalogue(&emu, &spec).await.unwrap();
+    let all = shipdeck::ops::apply::catalogue::catalogue(&emu, &spec)
+        .await
+        .unwrap();
     let versions: Vec<String> = all.iter().map(|p| p.release.version.to_string()).collect();
     assert_eq!(versions.len(), 36, "{versions:?}");
     assert!(versions.contains(&"2.0.0".to_string()) && versions.contains(&"1.0.0".to_string()));

@@ -10,7 +10,7 @@ use aws_sdk_codepipeline::Client;
 use aws_smithy_mocks::mock;
 use mocks::{cloud, error, json};
 use shipdeck::cloud::ApprovalOutcome;
-use shipdeck::ops::{ExitClass, Guard, Request, approve, deploy};
+use shipdeck::ops::{ExitClass, Guard, Request};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -66,7 +66,7 @@ async fn approve_rereads_the_token_then_answers_once() {
         .match_requests(|r| r.token() == Some(TOKEN) && r.pipeline_name() == Some(PIPELINE))
         .then_http_response(|| json(200, r#"{"approvedAt": 1795600000.123}"#));
     let cloud = cloud(codepipeline!(&read, &put));
-    let outcome = approve::apply(&cloud, &answer(TOKEN)).await;
+    let outcome = shipdeck::ops::apply::answer::apply(&cloud, &answer(TOKEN)).await;
     assert_eq!(outcome.class, ExitClass::Done, "{}", outcome.message);
     assert_eq!((read.num_calls(), put.num_calls()), (1, 1));
 }
@@ -81,7 +81,7 @@ async fn a_changed_execution_sends_nothing() {
     let put = mock!(Client::put_approval_result)
         .then_http_response(|| json(200, r#"{"approvedAt": 1795600000.123}"#));
     let cloud = cloud(codepipeline!(&read, &runs, &put));
-    let outcome = approve::apply(&cloud, &answer(TOKEN)).await;
+    let outcome = shipdeck::ops::apply::answer::apply(&cloud, &answer(TOKEN)).await;
     assert_eq!(
         outcome.guard,
         Some(Guard::ChangedToken),
@@ -104,7 +104,7 @@ async fn an_answer_completed_meanwhile_is_already_answered() {
         )
     });
     let cloud = cloud(codepipeline!(&read, &put));
-    let outcome = approve::apply(&cloud, &answer(TOKEN)).await;
+    let outcome = shipdeck::ops::apply::answer::apply(&cloud, &answer(TOKEN)).await;
     assert_eq!(
         outcome.guard,
         Some(Guard::AlreadyAnswered),
@@ -138,7 +138,7 @@ async fn a_start_after_a_server_error_reuses_its_token() {
         variables: BTreeMap::new(),
         source_revisions: BTreeMap::new(),
     };
-    let outcome = deploy::apply(&cloud, &request).await;
+    let outcome = shipdeck::ops::apply::deploy::apply(&cloud, &request).await;
     assert_eq!(outcome.class, ExitClass::Done, "{}", outcome.message);
     assert_eq!(
         outcome.execution_id.as_deref(),
@@ -211,7 +211,7 @@ async fn an_expired_approval_is_told_by_its_deadline_not_by_a_summary_text() {
         let put = mock!(Client::put_approval_result)
             .then_http_response(|| json(200, r#"{"approvedAt": 1795600000.123}"#));
         let cloud = cloud(codepipeline!(&read, &runs, &def, &put));
-        let outcome = approve::apply(&cloud, &answer(TOKEN)).await;
+        let outcome = shipdeck::ops::apply::answer::apply(&cloud, &answer(TOKEN)).await;
         assert_eq!(put.num_calls(), 0, "nothing sent");
         assert_eq!(outcome.class, ExitClass::Refused, "{}", outcome.message);
         if expired {
@@ -238,7 +238,7 @@ async fn an_expired_approval_is_told_by_its_deadline_not_by_a_summary_text() {
 #[tokio::test]
 async fn a_retry_of_a_stage_run_again_later_says_so() {
     use shipdeck::cloud::RetryMode;
-    use shipdeck::ops::retry;
+
     let later = mock!(Client::retry_stage_execution).then_http_response(|| {
         error(
             400,
@@ -253,7 +253,7 @@ async fn a_retry_of_a_stage_run_again_later_says_so() {
         execution_id: EXEC.into(),
         mode: RetryMode::FailedActions,
     };
-    let outcome = retry::apply(&cloud, &request).await;
+    let outcome = shipdeck::ops::apply::retry::apply(&cloud, &request).await;
     assert_eq!(outcome.class, ExitClass::NothingToDo, "{}", outcome.message);
     assert!(
         outcome

@@ -6,14 +6,18 @@ mod rig;
 
 use rig::{temp_file, upload_planned, world};
 use shipdeck::cloud::Pipelines;
-use shipdeck::ops::release;
-use shipdeck::ops::{ExitClass, Guard, OpKind, freeze, invalidate, rollback, upload};
+use shipdeck::ops::apply::upload;
+use shipdeck::ops::plan::release;
+use shipdeck::ops::plan::{freeze, invalidate, rollback};
+use shipdeck::ops::{ExitClass, Guard, OpKind};
 
 #[tokio::test]
 async fn promoting_a_release_starts_the_pipeline_on_it() {
     let w = world();
     let stg = w.held("stg");
-    let packages = release::catalogue(&w.sim.cloud(), &stg.spec).await.unwrap();
+    let packages = shipdeck::ops::apply::catalogue::catalogue(&w.sim.cloud(), &stg.spec)
+        .await
+        .unwrap();
     assert!(packages.len() >= 3, "the demo has published releases");
     assert!(
         packages

@@ -9,9 +9,11 @@ use async_trait::async_trait;
 use emulator::{connect, unique};
 use shipdeck::cloud::sim::SUMMARY_KEY;
 use shipdeck::domain::{EnvSpec, Millis, Release, Timestamp, Version};
-use shipdeck::ops::approve::PipelineData;
-use shipdeck::ops::release::{self, LocalPackage};
-use shipdeck::ops::{self, Context, ExitClass, Guard, Pace, SelfApproval, invalidate, upload};
+use shipdeck::ops::apply::upload;
+use shipdeck::ops::plan::PipelineData;
+use shipdeck::ops::plan::invalidate;
+use shipdeck::ops::plan::release::{self, LocalPackage};
+use shipdeck::ops::{self, Context, ExitClass, Guard, Pace, SelfApproval};
 use std::sync::atomic::{AtomicI64, Ordering};
 
 /// A clock that moves only when paused.
@@ -78,13 +80,17 @@ async fn a_package_is_uploaded_once_then_promoted_with_its_metadata() {
             actor: "erin".into(),
         },
     };
-    let packages = release::catalogue(&cloud, &spec).await.unwrap();
+    let packages = shipdeck::ops::apply::catalogue::catalogue(&cloud, &spec)
+        .await
+        .unwrap();
     assert!(packages.is_empty());
     let plan = release::plan_upload(&ctx(&spec), no_pipeline(), &packages, &local).unwrap();
     let outcome = upload::apply(&cloud, &plan.request, &mut |_, _| {}).await;
     assert_eq!(outcome.class, ExitClass::Done, "{}", outcome.message);
 
-    let packages = release::catalogue(&cloud, &spec).await.unwrap();
+    let packages = shipdeck::ops::apply::catalogue::catalogue(&cloud, &spec)
+        .await
+        .unwrap();
     assert_eq!(packages.len(), 1);
     assert_eq!(
         packages[0].release, local.release,

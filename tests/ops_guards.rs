@@ -4,13 +4,11 @@
 use shipdeck::cloud::sim::{SimConfig, Simulator, demo_specs};
 use shipdeck::cloud::{ApprovalOutcome, RetryMode};
 use shipdeck::domain::{EnvSpec, ExecutionSummary, PipelineDef, PipelineState, Timestamp};
-use shipdeck::ops::approve::PipelineData;
-use shipdeck::ops::audit::{self, Entry};
-use shipdeck::ops::deploy::DeployOptions;
-use shipdeck::ops::{
-    Confirm, Context, ExitClass, Guard, OpKind, Outcome, Planned, SelfApproval, approve, deploy,
-    retry, stop,
-};
+use shipdeck::ops::apply::audit_log::{self as audit, Entry};
+use shipdeck::ops::plan::PipelineData;
+use shipdeck::ops::plan::deploy::DeployOptions;
+use shipdeck::ops::plan::{approve, deploy, retry, stop};
+use shipdeck::ops::{Confirm, Context, ExitClass, Guard, OpKind, Outcome, Planned, SelfApproval};
 
 /// What the console holds about one environment at the demo's start.
 struct Held {

@@ -9,8 +9,9 @@ use rig::{assert_confirmed, assert_sent_again, assert_unknown, world};
 use shipdeck::cloud::sim::Fault;
 use shipdeck::cloud::{ApprovalOutcome, RetryMode};
 use shipdeck::domain::{ActionStatus, ExecutionStatus};
-use shipdeck::ops::deploy::DeployOptions;
-use shipdeck::ops::{Delivery, ExitClass, Guard, approve, deploy, retry, stop};
+use shipdeck::ops::plan::deploy::DeployOptions;
+use shipdeck::ops::plan::{approve, deploy, retry, stop};
+use shipdeck::ops::{Delivery, ExitClass, Guard};
 
 const PRD: &str = "storefront-deployer-prd";
 const DEV: &str = "storefront-deployer-dev";

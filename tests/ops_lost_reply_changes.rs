@@ -11,8 +11,10 @@ use rig::{
 use shipdeck::cloud::Pipelines;
 use shipdeck::cloud::sim::Fault;
 use shipdeck::domain::ExecutionType;
-use shipdeck::ops::release;
-use shipdeck::ops::{ExitClass, Guard, OpKind, freeze, invalidate, rollback, upload};
+use shipdeck::ops::apply::upload;
+use shipdeck::ops::plan::release;
+use shipdeck::ops::plan::{freeze, invalidate, rollback};
+use shipdeck::ops::{ExitClass, Guard, OpKind};
 
 const BUCKET: &str = "storefront-deployer-source";
 const STG: &str = "storefront-deployer-stg";
@@ -20,7 +22,7 @@ const PRD: &str = "storefront-deployer-prd";
 
 async fn promote_plan(w: &World, env: &str, pick: usize) -> shipdeck::ops::Plan {
     let held = w.held(env);
-    let packages = release::catalogue(&w.sim.cloud(), &held.spec)
+    let packages = shipdeck::ops::apply::catalogue::catalogue(&w.sim.cloud(), &held.spec)
         .await
         .unwrap();
     let version = packages[pick].release.version.to_string();

@@ -6,12 +6,10 @@ use shipdeck::cloud::{ApprovalAnswer, ApprovalOutcome, CountingCloud, RetryMode}
 use shipdeck::domain::{
     EnvSpec, ExecutionStatus, ExecutionSummary, PipelineDef, PipelineState, Timestamp,
 };
-use shipdeck::ops::approve::PipelineData;
-use shipdeck::ops::deploy::DeployOptions;
-use shipdeck::ops::{
-    self, Context, ExitClass, Guard, Plan, Planned, SelfApproval, SimPace, approve, deploy, retry,
-    stop,
-};
+use shipdeck::ops::plan::PipelineData;
+use shipdeck::ops::plan::deploy::DeployOptions;
+use shipdeck::ops::plan::{approve, deploy, retry, stop};
+use shipdeck::ops::{self, Context, ExitClass, Guard, Plan, Planned, SelfApproval, SimPace};
 
 const OPERATOR: &str = shipdeck::cloud::sim::OPERATOR_ARN;
 const MUTATING: &[&str] = &[

@@ -9,7 +9,7 @@ use common::ops::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use shipdeck::app::{Action, AuditLine, State, View, update};
-use shipdeck::ops::audit::Entry;
+use shipdeck::ops::plan::audit::Entry;
 use shipdeck::ops::{OpKind, Outcome, Refusal};
 use shipdeck::tui::hints::hints;
 use shipdeck::tui::keymap::Keymap;
@@ -194,10 +194,9 @@ fn audit_view_lists_newest_first() {
     // As the demo's file holds them: written on the wall clock, eleven days after the simulated
     // time they acted at.
     let written = |i: i64| t + 11 * shipdeck::domain::Timestamp::DAY + 7_000 * i;
-    let entries = entries
-        .iter()
-        .zip(0..)
-        .map(|(e, i)| AuditLine(e.stamped(shipdeck::ops::audit::Mode::Demo, written(i))));
+    let entries = entries.iter().zip(0..).map(|(e, i)| {
+        AuditLine(e.stamped(shipdeck::ops::apply::audit_log::Mode::Demo, written(i)))
+    });
     update(&mut s, Action::AuditLoaded(Ok(entries.collect())));
     snap(&s, "audit_view");
 }
@@ -206,9 +205,9 @@ fn audit_view_lists_newest_first() {
 fn release_catalogue(
     versions: &[(&str, i64)],
     described: usize,
-) -> shipdeck::ops::release::Catalogue {
+) -> shipdeck::ops::plan::release::Catalogue {
     use shipdeck::domain::{Release, Timestamp, Version};
-    use shipdeck::ops::release::{Catalogue, Package};
+    use shipdeck::ops::plan::release::{Catalogue, Package};
     let packages = versions
         .iter()
         .enumerate()
@@ -235,7 +234,7 @@ fn release_catalogue(
 /// The picker opened on `env` and answered with `result`.
 fn release_picker_with(
     env: &str,
-    result: Result<shipdeck::ops::release::Catalogue, String>,
+    result: Result<shipdeck::ops::plan::release::Catalogue, String>,
 ) -> State {
     use shipdeck::app::Effect;
     let mut s = loaded();

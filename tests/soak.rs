@@ -23,7 +23,7 @@ use shipdeck::cloud::sim::{
     FaultRates, LogFaultRates, SECRET_COOKIE, SimCloud, SimConfig, Simulator, demo_specs,
 };
 use shipdeck::domain::Timestamp;
-use shipdeck::ops::audit;
+use shipdeck::ops::apply::audit_log as audit;
 use shipdeck::runtime::Headless;
 use std::collections::{BTreeMap, BTreeSet};
 use world::{Dice, call_faults, exact_records, log_faults};

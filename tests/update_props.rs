@@ -122,7 +122,7 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
             env: *env,
             request: *request,
             result: if ok {
-                Ok(shipdeck::ops::release::Catalogue::default())
+                Ok(shipdeck::ops::plan::release::Catalogue::default())
             } else {
                 Err("X".into())
             },

@@ -222,7 +222,7 @@ pub enum Action {
         /// The request this answers.
         request: RequestId,
         /// The catalogue, or why it could not be read.
-        result: Result<crate::ops::release::Catalogue, String>,
+        result: Result<crate::ops::plan::package::Catalogue, String>,
     },
     /// The executions that succeeded in a stage were listed (rollback candidates, newest first).
     CandidatesLoaded {

@@ -3,7 +3,7 @@
 
 use super::ops_state::{AuditLine, Dialog, Field, InFlight, Phase, PlanRows};
 use super::{Action, Effect, Level, State, ops_plan};
-use crate::ops::audit::Entry;
+use crate::ops::plan::audit::Entry;
 use crate::ops::{Guard, Refusal};
 
 /// Longest text accepted in a dialog field (the plans check the real limits).

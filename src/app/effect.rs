@@ -117,16 +117,16 @@ pub enum Effect {
         /// is stamped with the wall clock when written.
         at: crate::domain::Timestamp,
         /// The session's audit file.
-        log: crate::ops::audit::Log,
+        log: crate::ops::plan::audit::Log,
     },
     /// Append one line to the audit log (stamped with the wall clock when written).
     Audit {
         /// The line.
         entry: Box<super::AuditLine>,
         /// The session's audit file.
-        log: crate::ops::audit::Log,
+        log: crate::ops::plan::audit::Log,
     },
-    /// Read an environment's release catalogue (`ops::release::read`, as the CLI does).
+    /// Read an environment's release catalogue (`ops::apply::catalogue::read`, as the CLI does).
     FetchPackages {
         /// Environment index.
         env: usize,
@@ -160,6 +160,6 @@ pub enum Effect {
     /// Read the audit log for the audit view.
     ReadAudit {
         /// The session's audit file.
-        log: crate::ops::audit::Log,
+        log: crate::ops::plan::audit::Log,
     },
 }

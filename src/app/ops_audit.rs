@@ -3,7 +3,7 @@
 
 use super::ops_state::AuditLine;
 use super::{Effect, Mode, State, View, poll};
-use crate::ops::audit;
+use crate::ops::plan::audit;
 
 /// The audit file of the session: the demo writes and reads its own, never the real one.
 pub fn log(state: &State) -> audit::Log {

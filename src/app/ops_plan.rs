@@ -4,7 +4,7 @@
 use super::State;
 use super::ops_state::Dialog;
 use crate::domain::{ExecutionStatus, ExecutionSummary};
-use crate::ops::approve::{PipelineData, Upstream};
+use crate::ops::plan::{PipelineData, Upstream};
 use crate::ops::{self, Ask, Context, OpKind, Planned, Reads, Refusal, ReleaseFrom, What};
 
 impl State {
@@ -58,7 +58,7 @@ fn deployed_of(e: &super::EnvView) -> Result<Option<&ExecutionSummary>, &str> {
 /// The stage freeze/unfreeze acts on, and whether its inbound transition is disabled now.
 pub fn freeze_target(state: &State, env: usize) -> Option<(String, bool)> {
     let e = state.envs.get(env)?;
-    let stage = ops::freeze::default_stage(e.def.as_ref()?)?.to_string();
+    let stage = ops::plan::freeze::default_stage(e.def.as_ref()?)?.to_string();
     let frozen = e.state.as_ref().is_some_and(|s| {
         s.stages
             .iter()

@@ -5,7 +5,7 @@ use super::ops_state::{Dialog, Field, Phase, ReleasePicker};
 use super::{Action, Effect, Level, State, dialog};
 use crate::domain::{ExecutionStatus, ExecutionSummary, Version};
 use crate::ops::OpKind;
-use crate::ops::release::Package;
+use crate::ops::plan::package::Package;
 
 /// The version deployed in environment `env`: the release of the execution that last succeeded
 /// in its deploy stage.
@@ -21,7 +21,7 @@ pub fn deployed_version(state: &State, env: usize) -> Option<Version> {
 /// listing once read, else the history's succeeded executions (and whether it is the listing).
 pub fn older_candidates(state: &State, d: &Dialog) -> (Vec<ExecutionSummary>, bool) {
     match &d.candidates {
-        Some(Ok(list)) => (crate::ops::rollback::older_targets(list), true),
+        Some(Ok(list)) => (crate::ops::plan::rollback::older_targets(list), true),
         _ => {
             let history = state.envs.get(d.env).map_or(Vec::new(), |e| {
                 let succeeded: Vec<ExecutionSummary> = e
@@ -30,7 +30,7 @@ pub fn older_candidates(state: &State, d: &Dialog) -> (Vec<ExecutionSummary>, bo
                     .filter(|x| x.status == ExecutionStatus::Succeeded)
                     .cloned()
                     .collect();
-                crate::ops::rollback::older_targets(&succeeded)
+                crate::ops::plan::rollback::older_targets(&succeeded)
             });
             (history, false)
         }
@@ -152,7 +152,7 @@ pub(super) fn fetch_candidates(state: &mut State, env: usize) -> Vec<Effect> {
     let Some(stage) = e
         .def
         .as_ref()
-        .and_then(crate::ops::rollback::default_stage)
+        .and_then(crate::ops::plan::rollback::default_stage)
         .map(str::to_string)
     else {
         return Vec::new();

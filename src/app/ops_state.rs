@@ -4,8 +4,8 @@
 use super::{RequestId, TextInput};
 use crate::cloud::Invalidation;
 use crate::domain::{ExecutionSummary, Timestamp, Version};
-use crate::ops::audit::Entry;
-use crate::ops::release::{Catalogue, Package};
+use crate::ops::plan::audit::Entry;
+use crate::ops::plan::package::{Catalogue, Package};
 use crate::ops::{OpKind, Outcome, Plan, Planned, SelfApproval, Target};
 use std::collections::BTreeMap;
 use std::path::PathBuf;

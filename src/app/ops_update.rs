@@ -5,7 +5,7 @@ use super::ops_state::{Phase, Watch};
 use super::{
     Action, Effect, Level, State, View, dialog, ops_audit, ops_plan, ops_release, ops_watch, poll,
 };
-use crate::ops::audit::Entry;
+use crate::ops::plan::audit::Entry;
 use crate::ops::{ExitClass, Guard, OpKind, Outcome, Refusal};
 
 /// Whether `update` hands `action` to [`update`] before its own handling.
@@ -245,7 +245,7 @@ fn applied(
     }
     if outcome.class == ExitClass::Done {
         // Every done call is followed until its change shows, it fails, or the limit passes.
-        let limit = crate::ops::run::default_limit(&plan.request);
+        let limit = crate::ops::plan::follow::default_limit(&plan.request);
         state.ops.watch = Some(Watch {
             plan,
             execution_id: outcome.execution_id.clone(),

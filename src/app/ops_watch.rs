@@ -1,12 +1,13 @@
 //! The watch after a done call (pure): each refresh of the watched environment (and, for an
 //! invalidation, each read of it) is judged by the rules the CLI's `verify` follows
-//! ([`crate::ops::follow`]) until the change is seen, the action failed, or the limit passed.
+//! ([`crate::ops::plan::follow`]) until the change is seen, the action failed, or the limit passed.
 
 use super::ops_state::{Phase, Watch};
 use super::{Effect, EnvView, Level, State};
 use crate::cloud::Invalidation;
-use crate::ops::follow::{self, Followed, Sight, Verdict};
-use crate::ops::{Request, run::default_limit};
+use crate::ops::Request;
+use crate::ops::plan::follow::default_limit;
+use crate::ops::plan::follow::{self, Followed, Sight, Verdict};
 
 /// How often a watched environment is refreshed after a done call.
 pub const WATCH_POLL: crate::domain::Millis = 2_000;

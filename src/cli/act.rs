@@ -5,7 +5,8 @@ use super::act_plan::{Asked, ask};
 use super::act_print::{Report, print};
 use super::args::{ActFlags, Command, Global};
 use super::{Failure, backend};
-use crate::ops::audit::{self, Entry};
+use crate::ops::apply::audit_log;
+use crate::ops::plan::audit::{self, Entry};
 use crate::ops::{
     self, Confirm, Context, ExitClass, Guard, Pace, Plan, Refusal, Request, SimPace, WallPace,
 };
@@ -134,7 +135,7 @@ async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
     let outcome = match &plan.request {
         Request::Upload { .. } => {
             let mut bar = progress_bar();
-            ops::upload::apply(&backend.cloud, &plan.request, &mut bar).await
+            ops::apply::upload::apply(&backend.cloud, &plan.request, &mut bar).await
         }
         _ => ops::apply(&backend.cloud, &plan).await,
     };
@@ -191,7 +192,7 @@ fn pace(backend: &backend::Backend) -> Box<dyn Pace> {
 
 /// Appends to the audit log; the path written, or why not (also told on stderr).
 fn write(log: &audit::Log, entry: &Entry) -> Result<String, String> {
-    match audit::append(log, entry, &wall) {
+    match audit_log::append(log, entry, &wall) {
         Ok(path) => Ok(path.display().to_string()),
         Err(e) => {
             eprintln!("shipdeck: audit log: {e}");

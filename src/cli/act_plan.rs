@@ -6,8 +6,9 @@ use super::Failure;
 use super::args::{ActFlags, Command};
 use crate::cloud::Cloud;
 use crate::domain::{ExecutionSummary, Release, Timestamp, Version};
-use crate::ops::approve::PipelineData;
-use crate::ops::release::{Catalogue, LocalPackage};
+use crate::ops::plan::PipelineData;
+use crate::ops::plan::package::Catalogue;
+use crate::ops::plan::release::LocalPackage;
 use crate::ops::{self, Ask, Context, Planned, Reads, ReleaseFrom, What};
 
 /// Rollback candidates listed (as the console does).
@@ -131,7 +132,7 @@ pub fn rollback_stage(ask: &Ask, data: &PipelineData<'_>) -> Option<String> {
     match &ask.what {
         What::Rollback { stage, .. } => stage.clone().or_else(|| {
             data.def
-                .and_then(ops::rollback::default_stage)
+                .and_then(ops::plan::rollback::default_stage)
                 .map(str::to_string)
         }),
         _ => None,
@@ -172,7 +173,7 @@ pub async fn plan(
                 ReleaseFrom::Version(v) => Some(v.as_str()),
                 _ => None,
             };
-            let read = ops::release::catalogue_for(cloud, spec, wanted)
+            let read = ops::apply::catalogue::catalogue_for(cloud, spec, wanted)
                 .await
                 .map_err(|e| Failure::new(format!("release catalogue of {}: {e}", spec.name)))?;
             catalogue = Some(read);
@@ -182,7 +183,8 @@ pub async fn plan(
                 commit,
             } = from
             {
-                let (bytes, sha256) = ops::upload::read_package(path).map_err(Failure::new)?;
+                let (bytes, sha256) =
+                    ops::apply::upload::read_package(path).map_err(Failure::new)?;
                 let version = Version::parse(version).ok_or_else(|| {
                     Failure::usage(format!(
                         "--version expects a version such as 1.44.0, got `{version}`"
@@ -195,7 +197,9 @@ pub async fn plan(
                     release: Release {
                         version,
                         commit: commit.clone().unwrap_or_else(git_commit),
-                        actor: ctx.identity.map_or("unknown".into(), ops::guards::person),
+                        actor: ctx
+                            .identity
+                            .map_or("unknown".into(), ops::plan::guards::person),
                     },
                 });
             }

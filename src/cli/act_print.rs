@@ -188,7 +188,7 @@ pub fn print_candidates(env: &str, stage: &str, listed: &[ExecutionSummary], out
         return;
     }
     let line = |e: &ExecutionSummary| {
-        crate::ops::rollback::candidate_lines(std::slice::from_ref(e)).join("")
+        crate::ops::plan::rollback::candidate_lines(std::slice::from_ref(e)).join("")
     };
     match deployed {
         Some(d) => outln!("{env} {stage} runs:  {}", line(d)),

@@ -3,7 +3,7 @@
 
 use crate::cloud::Cloud;
 use crate::domain::{EnvSpec, Timestamp, human};
-use crate::ops::approve::PipelineData;
+use crate::ops::plan::PipelineData;
 
 /// One line per approval waiting now in `spec`'s pipeline (or why none could be read).
 pub async fn approvals_now(cloud: &Cloud, spec: &EnvSpec, now: Timestamp) -> Vec<String> {

@@ -4,14 +4,15 @@
 use super::args::Global;
 use super::logs::Since;
 use super::{Failure, Output, columns, json};
-use crate::ops::audit::{self, Log, Mode};
+use crate::ops::apply::audit_log;
+use crate::ops::plan::audit::{Log, Mode};
 
 /// Prints the audit log of the mode asked for (oldest first), saying which file it is.
 pub fn run(global: &Global, since: Option<Since>, output: Output) -> Result<String, Failure> {
     let mode = if global.demo { Mode::Demo } else { Mode::Aws };
-    let path = Log::of(mode).path().map_err(Failure::new)?;
+    let path = audit_log::path(&Log::of(mode)).map_err(Failure::new)?;
     let now = crate::runtime::Clock::now(&crate::runtime::WallClock);
-    let entries = audit::read(&path, since.map(|s| s.at(now))).map_err(Failure::new)?;
+    let entries = audit_log::read(&path, since.map(|s| s.at(now))).map_err(Failure::new)?;
     if output == Output::Json {
         return json(&entries);
     }
@@ -42,7 +43,7 @@ pub fn run(global: &Global, since: Option<Since>, output: Output) -> Result<Stri
         row.extend([
             e.identity
                 .as_deref()
-                .map_or("-".to_string(), crate::ops::guards::person),
+                .map_or("-".to_string(), crate::ops::plan::guards::person),
             e.environment.clone(),
             e.action.clone(),
             outcome,

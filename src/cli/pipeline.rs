@@ -1,7 +1,7 @@
 //! `shipdeck pipeline ENV`: stages, actions and the execution history of one environment.
 
 use super::{Answer, Failure, Global, Output, columns, json, load, report};
-use crate::ops::approve::short_id;
+use crate::ops::plan::approve::short_id;
 use serde::Serialize;
 
 #[derive(Serialize)]

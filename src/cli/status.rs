@@ -83,7 +83,7 @@ pub async fn run(global: &Global, output: Output) -> Result<Answer, Failure> {
             .collect();
         out.push_str(&format!("{:<5} {}\n", e.name, stages.join(" → ")));
         if let Some(env) = state.env_index(&e.name).map(|i| &state.envs[i]) {
-            for line in crate::ops::freeze::frozen_lines(env.state.as_ref()) {
+            for line in crate::ops::plan::freeze::frozen_lines(env.state.as_ref()) {
                 out.push_str(&format!("      {line}\n"));
             }
         }

@@ -345,8 +345,8 @@ fn most_telling(errors: &[Option<&CloudError>; 3]) -> CloudError {
 /// The releases under `prefix`, read as the release commands read them (every page, a version
 /// anywhere in the key name) but without any `HeadObject`: this runs every minute.
 async fn fetch_releases(cloud: &Cloud, bucket: &str, prefix: &str) -> CloudResult<Vec<Release>> {
-    let limits = crate::ops::release::Limits::NAMES;
-    let read = crate::ops::release::read(cloud, bucket, prefix, None, limits);
+    let limits = crate::ops::plan::package::Limits::NAMES;
+    let read = crate::ops::apply::catalogue::read(cloud, bucket, prefix, None, limits);
     let catalogue = timed("ListObjectsV2", read).await?;
     Ok(catalogue.packages.into_iter().map(|p| p.release).collect())
 }

@@ -5,14 +5,16 @@ use super::{Clock, WallClock};
 use crate::app::{Action, AuditLine, Effect, State};
 use crate::cli::Backend;
 use crate::cloud::Cloud;
-use crate::ops::{self, audit};
+use crate::ops::apply::audit_log;
+use crate::ops::plan::audit;
+use crate::ops::{self};
 
 /// Rollback candidates listed (as the CLI does).
 const CANDIDATES: usize = 20;
 
 /// Appends `entry` to the session's audit file, stamped with the wall clock as it is written.
 fn append(log: &audit::Log, entry: &audit::Entry) -> Result<(), String> {
-    audit::append(log, entry, &|| WallClock.now()).map(|_| ())
+    audit_log::append(log, entry, &|| WallClock.now()).map(|_| ())
 }
 
 /// Runs one effect of the console's actions; `None` for effects that answer nothing.
@@ -41,12 +43,12 @@ pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
             spec,
             want,
         } => {
-            let read = ops::release::read(
+            let read = ops::apply::catalogue::read(
                 cloud,
                 &spec.source_bucket,
                 &spec.release_prefix,
                 want.as_ref(),
-                ops::release::Limits::PICKER,
+                ops::plan::package::Limits::PICKER,
             );
             let result = super::effects::timed("ListObjectsV2", read)
                 .await
@@ -87,9 +89,8 @@ pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
             Some(Action::InvalidationLoaded { request, result })
         }
         Effect::ReadAudit { log } => {
-            let result = log
-                .path()
-                .and_then(|path| audit::read(&path, None))
+            let result = audit_log::path(&log)
+                .and_then(|path| audit_log::read(&path, None))
                 .map(|entries| entries.into_iter().map(AuditLine).collect());
             Some(Action::AuditLoaded(result))
         }
@@ -107,6 +108,6 @@ pub fn prepare(state: &mut State, backend: &Backend) {
         state.ops.self_approval.insert(name, setting);
     }
     if state.ops.audit_path.is_none() {
-        state.ops.audit_path = crate::app::audit_log(state).path().ok();
+        state.ops.audit_path = audit_log::path(&crate::app::audit_log(state)).ok();
     }
 }

@@ -11,10 +11,11 @@ use shipdeck::cloud::{
 use shipdeck::domain::{
     ActionExecutionDetail, EnvSpec, ExecutionSummary, PipelineDef, PipelineState, Timestamp,
 };
-use shipdeck::ops::approve::PipelineData;
-use shipdeck::ops::release::{self, LocalPackage};
+use shipdeck::ops::apply::upload;
+use shipdeck::ops::plan::PipelineData;
+use shipdeck::ops::plan::release::{self, LocalPackage};
 use shipdeck::ops::{
-    self, Context, Delivery, ExitClass, Outcome, Plan, Planned, SelfApproval, SimPace, upload,
+    self, Context, Delivery, ExitClass, Outcome, Plan, Planned, SelfApproval, SimPace,
 };
 
 /// The simulated world and a counted view of its ports.
@@ -115,7 +116,9 @@ pub fn temp_file(name: &str, len: usize) -> String {
 /// The plan for uploading the package at `path` to dev as `version`, and the package's size.
 pub async fn upload_planned(w: &World, path: &str, version: &str) -> (Planned, u64) {
     let dev = w.held("dev");
-    let packages = release::catalogue(&w.sim.cloud(), &dev.spec).await.unwrap();
+    let packages = shipdeck::ops::apply::catalogue::catalogue(&w.sim.cloud(), &dev.spec)
+        .await
+        .unwrap();
     let (bytes, sha256) = upload::read_package(path).unwrap();
     let local = LocalPackage {
         path: path.to_string(),

@@ -5,7 +5,8 @@ use shipdeck::app::{Action, Mode, Phase, PollPolicy, Session, State, View};
 use shipdeck::cloud::CountingCloud;
 use shipdeck::cloud::sim::{SimCloud, SimConfig, Simulator, demo_specs};
 use shipdeck::domain::Millis;
-use shipdeck::ops::{OpKind, audit};
+use shipdeck::ops::OpKind;
+use shipdeck::ops::apply::audit_log as audit;
 use shipdeck::runtime::Headless;
 use std::path::PathBuf;
 

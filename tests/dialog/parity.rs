@@ -7,8 +7,8 @@ use clap::Parser;
 use shipdeck::app::{State, dialog_ask};
 use shipdeck::cli::{Cli, act_plan};
 use shipdeck::domain::{Release, Timestamp, Version};
-use shipdeck::ops::audit::Entry;
-use shipdeck::ops::release::Package;
+use shipdeck::ops::plan::audit::Entry;
+use shipdeck::ops::plan::release::Package;
 use shipdeck::ops::{Context, Reads, ReleaseFrom, What};
 
 fn package(version: &str) -> Package {
@@ -51,7 +51,7 @@ fn console(s: &mut State, env: &str, kind: OpKind, typed: &str, toggle: bool) {
             Effect::FetchPackages {
                 env: i, request, ..
             } => {
-                let result = Ok(shipdeck::ops::release::Catalogue {
+                let result = Ok(shipdeck::ops::plan::release::Catalogue {
                     packages: vec![package("1.5.0"), package("1.4.0")],
                     ..Default::default()
                 });

@@ -5,7 +5,7 @@
 use super::*;
 use shipdeck::cloud::PutRequest;
 use shipdeck::domain::Version;
-use shipdeck::ops::release::{self, Limits};
+use shipdeck::ops::plan::release::{self, Limits};
 use std::collections::BTreeMap;
 
 const BUCKET: &str = "storefront-deployer-source";
@@ -43,7 +43,9 @@ async fn a_version_older_than_the_newest_thirty_is_found_by_paging() {
         .expect("the demo has published more than 35 releases");
     let wanted = truth.version.to_string();
     let cloud = w.counting.cloud();
-    let all = release::catalogue(&cloud, &prd.spec).await.unwrap();
+    let all = shipdeck::ops::apply::catalogue::catalogue(&cloud, &prd.spec)
+        .await
+        .unwrap();
     assert!(all.len() > 30, "{} packages", all.len());
     assert!(
         all.iter().any(|p| p.release.version == truth.version),
@@ -55,9 +57,15 @@ async fn a_version_older_than_the_newest_thirty_is_found_by_paging() {
         page_keys: 7,
         ..Limits::LOOKUP
     };
-    let c = release::read(&cloud, BUCKET, "releases/", Some(&truth.version), limits)
-        .await
-        .unwrap();
+    let c = shipdeck::ops::apply::catalogue::read(
+        &cloud,
+        BUCKET,
+        "releases/",
+        Some(&truth.version),
+        limits,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         c.packages.len(),
         all.len(),
@@ -125,7 +133,9 @@ async fn versions_come_from_the_metadata_else_anywhere_in_the_key_name() {
     put(&w, "releases/", &[]).await;
 
     let cloud = w.counting.cloud();
-    let all = release::catalogue(&cloud, &dev.spec).await.unwrap();
+    let all = shipdeck::ops::apply::catalogue::catalogue(&cloud, &dev.spec)
+        .await
+        .unwrap();
     let version_of = |key: &str| {
         all.iter()
             .find(|p| p.key == key)
@@ -154,9 +164,10 @@ async fn versions_come_from_the_metadata_else_anywhere_in_the_key_name() {
         ("c0ffee1", "erin")
     );
 
-    let c = release::read(&cloud, BUCKET, "releases/", None, Limits::LOOKUP)
-        .await
-        .unwrap();
+    let c =
+        shipdeck::ops::apply::catalogue::read(&cloud, BUCKET, "releases/", None, Limits::LOOKUP)
+            .await
+            .unwrap();
     assert_eq!(c.skipped, vec!["releases/README.txt".to_string()]);
     assert!(c.unread.is_empty());
     assert!(
@@ -169,9 +180,10 @@ async fn versions_come_from_the_metadata_else_anywhere_in_the_key_name() {
 
     // Every minute (the environments view) nothing but the listing: unnamed keys are unread.
     let heads = w.count("HeadObject");
-    let names = release::read(&cloud, BUCKET, "releases/", None, Limits::NAMES)
-        .await
-        .unwrap();
+    let names =
+        shipdeck::ops::apply::catalogue::read(&cloud, BUCKET, "releases/", None, Limits::NAMES)
+            .await
+            .unwrap();
     assert_eq!(w.count("HeadObject"), heads, "no HeadObject");
     assert_eq!(
         names.unread,
@@ -194,7 +206,9 @@ async fn a_failed_listing_is_an_error_never_an_empty_catalogue() {
     let w = world();
     let mut spec = w.held("dev").spec;
     spec.source_bucket = "no-such-bucket".into();
-    let err = release::catalogue(&w.sim.cloud(), &spec).await.unwrap_err();
+    let err = shipdeck::ops::apply::catalogue::catalogue(&w.sim.cloud(), &spec)
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, shipdeck::cloud::CloudError::NotFound { kind, .. } if kind == "bucket"),
         "{err}"

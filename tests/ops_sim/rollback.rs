@@ -2,7 +2,7 @@
 
 use super::*;
 use shipdeck::domain::{ExecutionType, StageStatus};
-use shipdeck::ops::rollback;
+use shipdeck::ops::plan::rollback;
 
 const DEV: &str = "storefront-deployer-dev";
 

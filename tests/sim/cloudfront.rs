@@ -101,7 +101,8 @@ fn a_distribution_is_in_progress_until_its_change_has_propagated() {
 /// happened and what to do.
 #[tokio::test]
 async fn shipdeck_says_what_to_do_when_cloudfront_has_too_many_in_progress() {
-    use shipdeck::ops::{Context, ExitClass, SelfApproval, apply, invalidate};
+    use shipdeck::ops::plan::invalidate;
+    use shipdeck::ops::{Context, ExitClass, SelfApproval, apply};
     let sim = cloud(54);
     let c = sim.cloud();
     block_on(c.cdn.create_invalidation(DIST, &paths(15, true), "busy")).unwrap();

@@ -147,7 +147,9 @@ pub async fn release(
 ) -> Option<(Plan, Outcome)> {
     let i = app.state.envs.iter().position(|e| e.spec.name == env)?;
     let e = &app.state.envs[i];
-    let packages = ops::release::catalogue(cloud, &e.spec).await.ok()?;
+    let packages = shipdeck::ops::apply::catalogue::catalogue(cloud, &e.spec)
+        .await
+        .ok()?;
     let version = packages
         .get(pick % packages.len().clamp(1, 3))?
         .release
@@ -161,7 +163,7 @@ pub async fn release(
         self_approval: SelfApproval::default(),
     };
     let data = app.state.pipeline_data(i)?;
-    let plan = ops::release::plan_promote(&ctx, data, &packages, &version).ok()?;
+    let plan = ops::plan::release::plan_promote(&ctx, data, &packages, &version).ok()?;
     if lose {
         sim.with(|s| s.force_faults(plan.call.operation, &[Fault::LostReply]));
     }

@@ -1,7 +1,7 @@
 //! The guards shared by every action: read-only, the protected environment's typed
 //! confirmation and the self-approval rule.
 
-use super::plan::{Confirm, Context, Refusal};
+use super::shapes::{Confirm, Context, Refusal};
 use serde::Serialize;
 
 /// The guards (and conditions) that can stop an action.

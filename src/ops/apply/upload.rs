@@ -2,12 +2,12 @@
 //! with a SHA-256 checksum and `If-None-Match: *` so an existing version is never overwritten;
 //! then one `CopyObject` onto the environment's source key.
 
-use super::digest::{base64, hex, sha256};
-use super::guards::Guard;
 use super::lost::may_have_reached;
 use super::lost_copy::{AfterLost, Landed, NotCopied, copy_once, package_landed};
-use super::plan::{Outcome, Refusal, Request};
 use crate::cloud::{Cloud, CloudError, PutRequest, UploadedPart};
+use crate::ops::plan::digest::{base64, hex, sha256};
+use crate::ops::plan::guards::Guard;
+use crate::ops::plan::{Outcome, Refusal, Request};
 
 /// Part size of a multipart upload (and the largest file sent in one `PutObject`).
 pub const PART_BYTES: usize = 8 * 1024 * 1024;
@@ -56,7 +56,7 @@ pub async fn apply(
         key: key.clone(),
         body: Vec::new(),
         metadata: metadata.clone(),
-        content_type: Some(super::release::CONTENT_TYPE.into()),
+        content_type: Some(crate::ops::plan::release::CONTENT_TYPE.into()),
         sha256: None,
         if_none_match: true,
     };

@@ -2,11 +2,11 @@
 //! by us (done), still waiting (send once more), answered otherwise (report), or unknown.
 
 use super::answer::refusal_of;
-use super::guards::{self, Guard};
 use super::lost::{may_have_reached, reread};
-use super::plan::{Outcome, Refusal};
 use crate::cloud::{ApprovalAnswer, ApprovalOutcome, Cloud, CloudError};
 use crate::domain::ActionStatus;
+use crate::ops::plan::guards::{self, Guard};
+use crate::ops::plan::{Outcome, Refusal};
 
 /// What re-reading the approval's run in the execution shows.
 enum Fate {

@@ -1,9 +1,9 @@
 //! After a reply is lost: whether a failed call may have reached AWS, re-reads that are safe to
 //! repeat, and what re-reading shows of a stop, retry, rollback or transition change.
 
-use super::plan::{Outcome, Request};
 use crate::cloud::{Cloud, CloudError, CloudResult};
 use crate::domain::{ExecutionStatus, ExecutionType};
+use crate::ops::plan::{Outcome, Request};
 use std::future::Future;
 
 /// Reads made after a lost reply, at most (reads are safe to repeat).

@@ -3,11 +3,12 @@
 //! parameters of a refusal and, through each action's planner, the call and its `aws` command.
 //! The console's dialog and the CLI's commands only turn their input into an `Ask`.
 
-use super::approve::PipelineData;
+use super::data::PipelineData;
 use super::deploy::DeployOptions;
 use super::guards::Guard;
-use super::plan::{Context, OpKind, Planned, Refusal};
-use super::release::{LocalPackage, Package};
+use super::package::Package;
+use super::release::LocalPackage;
+use super::shapes::{Context, OpKind, Planned, Refusal};
 use crate::cloud::{ApprovalOutcome, RetryMode};
 use crate::domain::{ExecutionSummary, Timestamp};
 use serde_json::{Value, json};

@@ -2,7 +2,7 @@
 //! invalidation until it is `Completed`.
 
 use super::guards::{self, Guard};
-use super::plan::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
+use super::shapes::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
 use serde_json::json;
 
 /// CloudFront's limit on one path (characters).

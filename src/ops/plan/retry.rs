@@ -1,10 +1,9 @@
 //! Retry a failed or stopped stage (its failed actions, or all of them), decided per stage.
 
-use super::approve::PipelineData;
+use super::data::PipelineData;
 use super::guards::{self, Guard};
-use super::lost::{change_seen, may_have_reached};
-use super::plan::{ApiCall, Context, OpKind, Outcome, Plan, Planned, Refusal, Request, Target};
-use crate::cloud::{Cloud, CloudError, RetryMode};
+use super::shapes::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
+use crate::cloud::RetryMode;
 use crate::domain::{
     ActionStatus, ExecutionStatus, ExecutionSummary, StageExecution, StageState, StageStatus,
 };
@@ -161,47 +160,4 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, mode: RetryMode) -> Plann
         },
         note: None,
     })
-}
-
-/// Sends one `RetryStageExecution`; after a lost reply, re-reads the execution instead of
-/// sending it again.
-pub async fn apply(cloud: &Cloud, request: &Request) -> Outcome {
-    let Request::Retry {
-        pipeline,
-        stage,
-        execution_id,
-        mode,
-    } = request
-    else {
-        return Outcome::failed("internal: not a retry request");
-    };
-    let p = &cloud.pipelines;
-    match p.retry_stage(pipeline, stage, execution_id, *mode).await {
-        Ok(id) => Outcome::done(
-            format!("retrying stage {stage} of execution {id}"),
-            Some(id),
-        ),
-        Err(CloudError::Rejected { code, message })
-            if code == "NotLatestPipelineExecutionException" =>
-        {
-            Outcome::refused(Refusal::nothing(format!(
-                "stage {stage} has run in a later execution than {execution_id}, so only that one \
-                 can be retried there ({message}); nothing was changed, refresh"
-            )))
-        }
-        Err(CloudError::Rejected { code, message }) if code == "StageNotRetryableException" => {
-            let hint = match mode {
-                RetryMode::FailedActions => "; if its actions finished, retry with --all",
-                RetryMode::AllActions => "",
-            };
-            Outcome::refused(Refusal::nothing(format!(
-                "stage {stage} of execution {execution_id} cannot be retried: no failed actions, \
-                 or actions still running ({message}); nothing was changed, refresh{hint}"
-            )))
-        }
-        Err(e) if may_have_reached(&e) => {
-            change_seen(cloud, request, "RetryStageExecution", &e).await
-        }
-        Err(e) => Outcome::failed(format!("RetryStageExecution failed: {e}")),
-    }
 }

@@ -4,6 +4,7 @@
 
 use super::request::Request;
 use crate::cloud::{ApprovalOutcome, Invalidation, InvalidationStatus};
+use crate::domain::Timestamp;
 use crate::domain::{
     ActionStatus, ExecutionStatus, ExecutionSummary, Millis, PipelineState, StageStatus,
 };
@@ -353,5 +354,17 @@ fn retried(sight: &Sight<'_>, stage: &str, id: &str) -> Verdict {
             Verdict::Seen(format!("execution {id} passed {stage} on the retry"))
         }
         _ => Verdict::Waiting(format!("{stage} has not restarted yet")),
+    }
+}
+
+/// How long `verify` (and the console's watch) follows each kind of change by default.
+pub fn default_limit(request: &Request) -> Millis {
+    match request {
+        Request::Stop { abandon: false, .. } => 30 * Timestamp::MINUTE,
+        Request::Invalidate { .. } => 20 * Timestamp::MINUTE,
+        Request::Promote { .. } | Request::Upload { .. } | Request::Rollback { .. } => {
+            15 * Timestamp::MINUTE
+        }
+        _ => 10 * Timestamp::MINUTE,
     }
 }

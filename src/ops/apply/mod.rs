@@ -1,15 +1,29 @@
-//! `apply` and `verify` for any plan: the one place that sends a plan's mutating call.
+//! The half of the actions that talks to the world: `apply` and `verify` for any plan — the one
+//! place that sends a plan's mutating call — and what they need: lost replies, uploads, the
+//! release catalogue, the audit log files.
 
-use super::plan::{Outcome, Plan, Request};
-use super::verify::{Pace, Verified, watch};
-use super::{approve, changes, deploy, retry, stop, upload};
+pub mod answer;
+mod answer_lost;
+pub mod audit_log;
+pub mod catalogue;
+mod changes;
+pub mod deploy;
+mod lost;
+mod lost_copy;
+pub mod retry;
+pub mod stop;
+pub mod upload;
+pub mod verify;
+
 use crate::cloud::Cloud;
-use crate::domain::{Millis, Timestamp};
+use crate::ops::plan::follow::default_limit;
+use crate::ops::plan::{Outcome, Plan, Request};
+use verify::{Pace, Verified, watch};
 
 /// Sends the plan's one mutating call, after the re-checks its action needs.
 pub async fn apply(cloud: &Cloud, plan: &Plan) -> Outcome {
     match &plan.request {
-        Request::Answer { .. } => approve::apply(cloud, &plan.request).await,
+        Request::Answer { .. } => answer::apply(cloud, &plan.request).await,
         Request::Start { .. } => deploy::apply(cloud, &plan.request).await,
         Request::Stop { .. } => stop::apply(cloud, &plan.request).await,
         Request::Retry { .. } => retry::apply(cloud, &plan.request).await,
@@ -18,18 +32,6 @@ pub async fn apply(cloud: &Cloud, plan: &Plan) -> Outcome {
         Request::Invalidate { .. } => changes::invalidate(cloud, &plan.request).await,
         Request::Promote { .. } => changes::promote(cloud, &plan.request).await,
         Request::Upload { .. } => upload::apply(cloud, &plan.request, &mut |_, _| {}).await,
-    }
-}
-
-/// How long `verify` watches each kind of change by default.
-pub fn default_limit(request: &Request) -> Millis {
-    match request {
-        Request::Stop { abandon: false, .. } => 30 * Timestamp::MINUTE,
-        Request::Invalidate { .. } => 20 * Timestamp::MINUTE,
-        Request::Promote { .. } | Request::Upload { .. } | Request::Rollback { .. } => {
-            15 * Timestamp::MINUTE
-        }
-        _ => 10 * Timestamp::MINUTE,
     }
 }
 

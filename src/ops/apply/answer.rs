@@ -1,11 +1,11 @@
 //! Sending an approval answer: the token and execution are re-read right before
 //! `PutApprovalResult`, and a changed, answered or expired approval sends nothing.
 
-use super::guards::{self, Guard};
 use super::lost::may_have_reached;
-use super::plan::{Outcome, Refusal, Request};
 use crate::cloud::{ApprovalAnswer, ApprovalOutcome, Cloud, CloudError};
 use crate::domain::{ActionDef, ActionStatus, Approval, Timestamp};
+use crate::ops::plan::guards::{self, Guard};
+use crate::ops::plan::{Outcome, Refusal, Request};
 
 /// Re-reads the approval, checks it is the one the operator saw, then sends one
 /// `PutApprovalResult` with the token just read.

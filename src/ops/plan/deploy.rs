@@ -1,11 +1,9 @@
 //! Trigger a deployment: `StartPipelineExecution` with an idempotency token, optional variables
 //! and a source revision override.
 
-use super::approve::PipelineData;
+use super::data::PipelineData;
 use super::guards;
-use super::lost::may_have_reached;
-use super::plan::{ApiCall, Context, OpKind, Outcome, Plan, Planned, Refusal, Request, Target};
-use crate::cloud::{Cloud, StartRequest};
+use super::shapes::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
 use crate::domain::{ActionCategory, ExecutionSummary, PipelineDef, Release};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -20,9 +18,6 @@ pub struct DeployOptions {
     /// The S3 object version of the source to deploy instead of the latest.
     pub source_version: Option<String>,
 }
-
-/// How many transient failures `apply` retries with the same token.
-pub const RETRIES: usize = 2;
 
 /// Plans a new execution of the environment's pipeline.
 pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, opts: &DeployOptions) -> Planned {
@@ -179,43 +174,4 @@ pub fn source_action(def: Option<&PipelineDef>) -> &str {
                 .find(|a| a.category == ActionCategory::Source)
         })
         .map_or("Source", |a| a.name.as_str())
-}
-
-/// Sends `StartPipelineExecution`; a transient failure (a lost reply among them) is retried
-/// with the same token, so the pipeline starts once however often the call is repeated.
-pub async fn apply(cloud: &Cloud, request: &Request) -> Outcome {
-    let Request::Start {
-        pipeline,
-        client_request_token,
-        variables,
-        source_revisions,
-    } = request
-    else {
-        return Outcome::failed("internal: not a start request");
-    };
-    let start = StartRequest {
-        client_request_token: Some(client_request_token.clone()),
-        variables: variables.clone(),
-        source_revisions: source_revisions.clone(),
-    };
-    let (mut attempt, mut reached) = (0, false);
-    loop {
-        match cloud.pipelines.start_execution(pipeline, &start).await {
-            Ok(id) => {
-                return Outcome::done(format!("started execution {id}"), Some(id));
-            }
-            Err(e) if e.is_transient() && attempt < RETRIES => {
-                reached |= may_have_reached(&e);
-                attempt += 1;
-            }
-            Err(e) if reached || may_have_reached(&e) => {
-                return Outcome::unknown(format!(
-                    "StartPipelineExecution failed ({e}) after {} tries with clientRequestToken \
-                     {client_request_token}; the same token cannot start a second execution",
-                    attempt + 1
-                ));
-            }
-            Err(e) => return Outcome::failed(format!("StartPipelineExecution failed: {e}")),
-        }
-    }
 }

@@ -1,10 +1,10 @@
 //! The calls of rollback, freeze/unfreeze, invalidate and promote: one mutating call each.
 
-use super::guards::Guard;
 use super::lost::{change_seen, may_have_reached};
 use super::lost_copy::{AfterLost, NotCopied, copy_once};
-use super::plan::{Outcome, Refusal, Request};
 use crate::cloud::{Cloud, CloudError, TransitionChange};
+use crate::ops::plan::guards::Guard;
+use crate::ops::plan::{Outcome, Refusal, Request};
 
 /// Sends one `RollbackStage`; after a lost reply, re-reads the executions instead of sending it
 /// again.

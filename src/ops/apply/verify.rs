@@ -1,10 +1,10 @@
 //! Watching the result of an action with a bounded wait, on a clock the caller passes.
 
-use super::follow::{self, Followed, Sight, Verdict};
-use super::plan::{Outcome, Request};
 use crate::cloud::sim::SimCloud;
 use crate::cloud::{Cloud, CloudError};
 use crate::domain::{Millis, Timestamp};
+use crate::ops::plan::follow::{self, Followed, Sight, Verdict};
+use crate::ops::plan::{Outcome, Request};
 use async_trait::async_trait;
 use serde::Serialize;
 

@@ -1,0 +1,147 @@
+//! What a planner knows of one environment: its pipeline's definition, state and history, what
+//! runs there, its source object and the environment it promotes from.
+
+use super::approve::short_id;
+use super::shapes::Refusal;
+use crate::domain::{
+    Approval, ExecutionSummary, PipelineDef, PipelineState, Release, SourceObject, StageStatus,
+};
+
+/// What a planner knows of one environment's pipeline.
+#[derive(Debug, Clone, Copy)]
+pub struct PipelineData<'a> {
+    /// The definition.
+    pub def: Option<&'a PipelineDef>,
+    /// The live state (the last one read).
+    pub state: Option<&'a PipelineState>,
+    /// Executions, newest first.
+    pub executions: &'a [ExecutionSummary],
+    /// What runs: the execution that last succeeded in the deploy stage (`Ok(None)`: none
+    /// did), or why that is not known.
+    pub deployed: Result<Option<&'a ExecutionSummary>, &'a str>,
+    /// The pipeline's source object when read (`Some(None)`: there is none).
+    pub source: Option<Option<&'a SourceObject>>,
+    /// Why the latest read of the pipeline state failed, if it did (`state` is then an older
+    /// one, or none).
+    pub state_error: Option<&'a str>,
+    /// The environment this one promotes from, if any.
+    pub upstream: Option<Upstream<'a>>,
+}
+
+/// What a planner knows of the environment releases are promoted from.
+#[derive(Debug, Clone, Copy)]
+pub struct Upstream<'a> {
+    /// Its name.
+    pub name: &'a str,
+    /// What runs there, or why that is not known.
+    pub deployed: Result<Option<&'a ExecutionSummary>, &'a str>,
+    /// Its executions, newest first.
+    pub executions: &'a [ExecutionSummary],
+}
+
+impl<'a> PipelineData<'a> {
+    /// The data of a pipeline read without the deploy-stage listing: what runs is known when
+    /// the deploy stage's latest run succeeded and is in `executions`, else unknown.
+    pub fn new(
+        def: Option<&'a PipelineDef>,
+        state: Option<&'a PipelineState>,
+        executions: &'a [ExecutionSummary],
+    ) -> Self {
+        let latest = def
+            .and_then(PipelineDef::deploy_stage)
+            .and_then(|stage| state?.stage_latest(stage));
+        let deployed = match latest {
+            Some(l) if l.status == StageStatus::Succeeded => executions
+                .iter()
+                .find(|e| e.id == l.pipeline_execution_id)
+                .map(Some)
+                .ok_or(NOT_LISTED),
+            _ if def.is_some_and(|d| d.deploy_stage().is_none()) => Ok(None),
+            _ => Err(NOT_LISTED),
+        };
+        PipelineData {
+            def,
+            state,
+            executions,
+            deployed,
+            source: None,
+            state_error: None,
+            upstream: None,
+        }
+    }
+
+    /// Pending approvals of the environment, oldest first.
+    pub fn approvals(&self, env: &str) -> Vec<Approval> {
+        match (self.def, self.state) {
+            (Some(d), Some(s)) => {
+                let mut all = Approval::pending(env, d, s, self.executions);
+                all.sort_by_key(|a| a.waiting_since);
+                all
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The release that runs, if known.
+    pub fn deployed_release(&self) -> Option<Release> {
+        self.deployed
+            .ok()
+            .flatten()
+            .and_then(ExecutionSummary::release)
+    }
+
+    /// What runs, for a plan: the release with its commit and actor, the source object's
+    /// release when nothing was deployed yet, or why it is not known.
+    pub fn deployed_text(&self) -> String {
+        match self.deployed {
+            Ok(Some(e)) => match e.release() {
+                Some(r) => r.describe(),
+                None => format!(
+                    "execution {} (its source names no release)",
+                    short_id(&e.id)
+                ),
+            },
+            Ok(None) => match self.source.flatten().and_then(|s| s.release.as_ref()) {
+                Some(r) => format!(
+                    "nothing deployed yet (the source object holds {})",
+                    r.describe()
+                ),
+                None => "nothing deployed yet".to_string(),
+            },
+            Err(why) => format!("unknown ({why})"),
+        }
+    }
+
+    /// Refuses an action that depends on the execution history when the pipeline was never
+    /// read: unknown is not none.
+    pub fn history_known(&self, env: &str, what: &str) -> Result<(), Refusal> {
+        if self.def.is_some() {
+            return Ok(());
+        }
+        Err(Refusal::unread(format!(
+            "cannot tell {what} in {env}: its pipeline {}",
+            match self.state_error {
+                Some(e) => format!("could not be read ({e})"),
+                None => "is not read yet".to_string(),
+            }
+        )))
+    }
+
+    /// Refuses an action that depends on the pipeline state when it was never read: unknown
+    /// is not none.
+    pub fn state_known(&self, env: &str, what: &str) -> Result<&'a PipelineState, Refusal> {
+        match self.state {
+            Some(s) => Ok(s),
+            None => Err(Refusal::unread(format!(
+                "cannot tell {what} in {env}: its pipeline state {}",
+                match self.state_error {
+                    Some(e) => format!("could not be read ({e})"),
+                    None => "is not read yet".to_string(),
+                }
+            ))),
+        }
+    }
+}
+
+/// Why what runs is not known without the deploy-stage listing.
+const NOT_LISTED: &str = "the deploy stage's last success was not listed";

@@ -1,0 +1,29 @@
+//! The pure half of the actions: what an operator asks for, the one planner both front ends
+//! call, each action's plan, the guards, the `aws` command, the audit entry and the rules that
+//! follow an action after its call. Nothing here awaits, reads a clock or touches a file.
+
+pub mod approve;
+pub mod ask;
+pub mod audit;
+pub mod data;
+pub mod deploy;
+pub mod digest;
+pub mod follow;
+pub mod freeze;
+pub mod guards;
+pub mod invalidate;
+pub mod package;
+pub mod release;
+mod request;
+pub mod retry;
+pub mod rollback;
+mod shapes;
+pub mod stop;
+pub mod text;
+
+pub use data::{PipelineData, Upstream};
+pub use request::Request;
+pub use shapes::{
+    ApiCall, Confirm, Context, Delivery, Draft, ExitClass, OpKind, Outcome, Plan, Planned, Refusal,
+    Target,
+};
