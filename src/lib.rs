@@ -7,6 +7,8 @@ pub mod cli;
 pub mod cloud;
 pub mod config;
 pub mod domain;
+#[cfg(test)]
+mod layers;
 pub mod logging;
 pub mod logread;
 pub mod ops;

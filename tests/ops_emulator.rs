@@ -7,20 +7,21 @@ mod emulator;
 
 use async_trait::async_trait;
 use emulator::{connect, unique};
+use shipdeck::cloud::Clock;
 use shipdeck::cloud::sim::SUMMARY_KEY;
 use shipdeck::domain::{EnvSpec, Millis, Release, Timestamp, Version};
 use shipdeck::ops::apply::upload;
 use shipdeck::ops::plan::PipelineData;
 use shipdeck::ops::plan::invalidate;
 use shipdeck::ops::plan::release::{self, LocalPackage};
-use shipdeck::ops::{self, Context, ExitClass, Guard, Pace, SelfApproval};
+use shipdeck::ops::{self, Context, ExitClass, Guard, SelfApproval};
 use std::sync::atomic::{AtomicI64, Ordering};
 
 /// A clock that moves only when paused.
 struct TestPace(AtomicI64);
 
 #[async_trait]
-impl Pace for TestPace {
+impl Clock for TestPace {
     fn now(&self) -> Timestamp {
         Timestamp(self.0.load(Ordering::SeqCst))
     }

@@ -9,7 +9,7 @@ use shipdeck::domain::{
 use shipdeck::ops::plan::PipelineData;
 use shipdeck::ops::plan::deploy::DeployOptions;
 use shipdeck::ops::plan::{approve, deploy, retry, stop};
-use shipdeck::ops::{self, Context, ExitClass, Guard, Plan, Planned, SelfApproval, SimPace};
+use shipdeck::ops::{self, Context, ExitClass, Guard, Plan, Planned, SelfApproval};
 
 const OPERATOR: &str = shipdeck::cloud::sim::OPERATOR_ARN;
 const MUTATING: &[&str] = &[
@@ -74,7 +74,13 @@ impl World {
     }
 
     async fn verify(&self, plan: &Plan, outcome: &ops::Outcome) -> ops::Verified {
-        ops::verify(&self.sim.cloud(), &SimPace(self.sim.clone()), plan, outcome).await
+        ops::verify(
+            &self.sim.cloud(),
+            &shipdeck::cloud::sim::SimClock::driven(self.sim.clone()),
+            plan,
+            outcome,
+        )
+        .await
     }
 }
 

@@ -1,15 +1,13 @@
 //! The mutating commands (`approve`, `reject`, `deploy`, `stop`, `retry`): load, plan, print the
 //! plan, confirm, apply once, verify, audit. Exit codes: 0 done, 1 failed, 2 refused, 3 nothing to do.
 
+use super::Failure;
 use super::act_plan::{Asked, ask};
 use super::act_print::{Report, print};
 use super::args::{ActFlags, Command, Global};
-use super::{Failure, backend};
 use crate::ops::apply::audit_log;
 use crate::ops::plan::audit::{self, Entry};
-use crate::ops::{
-    self, Confirm, Context, ExitClass, Guard, Pace, Plan, Refusal, Request, SimPace, WallPace,
-};
+use crate::ops::{self, Confirm, Context, ExitClass, Guard, Plan, Refusal, Request};
 use crate::runtime::Headless;
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
@@ -43,7 +41,7 @@ enum Acted {
 }
 
 async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
-    let backend = backend::connect(global).map_err(Failure::new)?;
+    let backend = super::connect(global).map_err(Failure::new)?;
     asked.ask.asked_at = backend.now;
     let ask = &asked.ask;
     let mut app = Headless::new(backend.state(), backend.cloud.clone());
@@ -183,10 +181,10 @@ fn wall() -> crate::domain::Timestamp {
     crate::runtime::Clock::now(&crate::runtime::WallClock)
 }
 
-fn pace(backend: &backend::Backend) -> Box<dyn Pace> {
+fn pace(backend: &crate::runtime::Backend) -> Box<dyn crate::cloud::Clock> {
     match &backend.sim {
-        Some(sim) => Box::new(SimPace(sim.clone())),
-        None => Box::new(WallPace),
+        Some(sim) => Box::new(crate::cloud::sim::SimClock::driven(sim.clone())),
+        None => Box::new(crate::runtime::WallClock),
     }
 }
 

@@ -270,3 +270,19 @@ pub struct GroupArgs {
     #[arg(long, short, value_enum, default_value_t = GroupOutput::Pretty)]
     pub output: GroupOutput,
 }
+
+impl Global {
+    /// What the flags ask to connect to.
+    pub fn connection(&self) -> crate::runtime::Connection {
+        crate::runtime::Connection {
+            demo: self.demo,
+            config: self.config.clone(),
+            read_only: self.read_only,
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+            seed: self.seed,
+            speed: self.speed,
+        }
+    }
+}

@@ -57,7 +57,7 @@ pub(super) async fn run(
         .unwrap_or(Since::Ago(Timestamp::HOUR))
         .at(backend.now);
     let clock: Box<dyn Clock> = match &backend.sim {
-        Some(sim) => Box::new(SimClock::new(sim.clone(), global.speed)),
+        Some(sim) => Box::new(SimClock::running(sim.clone(), global.speed)),
         None => Box::new(WallClock),
     };
     let speed = if backend.sim.is_some() {

@@ -168,7 +168,7 @@ pub(super) async fn run(global: &Global, args: GroupArgs) -> Result<ExitCode, Fa
     let spec = find_env(&backend.config.environments, &args.env)?;
     let group = pick_group(&spec.log_groups, &args.name)?;
     let clock: Box<dyn Clock> = match &backend.sim {
-        Some(sim) => Box::new(SimClock::new(sim.clone(), global.speed)),
+        Some(sim) => Box::new(SimClock::running(sim.clone(), global.speed)),
         None => Box::new(WallClock),
     };
     let mut start = args

@@ -8,7 +8,6 @@ mod approvals;
 pub mod args;
 mod args_act;
 mod audit;
-mod backend;
 mod config_check;
 mod logs;
 mod logs_cloud;
@@ -20,8 +19,13 @@ pub mod report;
 mod status;
 mod stdout;
 
+pub use crate::runtime::Backend;
 pub use args::{Cli, Command, ConfigCommand, Global, Output};
-pub use backend::{Backend, connect};
+
+/// Connects to the backend the global flags name.
+pub fn connect(global: &Global) -> Result<Backend, String> {
+    crate::runtime::connect(&global.connection())
+}
 
 use crate::runtime::Headless;
 use std::process::ExitCode;
@@ -59,7 +63,7 @@ pub async fn load(global: &Global) -> Result<Headless, Failure> {
     let backend = connect(global).map_err(Failure::new)?;
     let mut app = Headless::new(backend.state(), backend.cloud.clone());
     app.start(backend.now).await;
-    backend::load_failures(&app.state).map_err(Failure::new)?;
+    crate::runtime::load_failures(&app.state).map_err(Failure::new)?;
     Ok(app)
 }
 

@@ -5,21 +5,24 @@
 
 pub mod aws;
 mod changes;
+mod clock;
 pub mod counting;
 mod error;
 mod ports;
 pub mod sim;
 mod tail;
 
+pub use crate::domain::{ApprovalOutcome, RetryMode};
 pub use changes::{
     Invalidation, InvalidationStatus, MAX_TRANSITION_REASON, PutOutcome, PutRequest,
     TransitionChange, UploadedPart, check_transition_reason,
 };
+pub use clock::Clock;
 pub use counting::CountingCloud;
 pub use error::{CloudError, CloudResult};
 pub use ports::{
-    ApprovalAnswer, ApprovalOutcome, Cdn, Cloud, Identity, LogPage, LogQuery, Logs, ObjectMeta,
-    ObjectPage, Pipelines, RetryMode, StartRequest, Storage, WhoAmI,
+    ApprovalAnswer, Cdn, Cloud, Identity, LogPage, LogQuery, Logs, ObjectMeta, ObjectPage,
+    Pipelines, StartRequest, Storage, WhoAmI,
 };
 pub use tail::{
     LiveTail, LiveTailBatch, LiveTailRequest, MAX_TAIL_EVENTS, MAX_TAIL_GROUPS, group_name,

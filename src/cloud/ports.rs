@@ -4,8 +4,8 @@ use super::CloudResult;
 use super::changes::{Invalidation, PutOutcome, PutRequest, TransitionChange, UploadedPart};
 use super::tail::{LiveTail, LiveTailRequest};
 use crate::domain::{
-    ActionExecutionDetail, Distribution, ExecutionSummary, LogEvent, ObjectInfo, PipelineDef,
-    PipelineState, Timestamp,
+    ActionExecutionDetail, ApprovalOutcome, Distribution, ExecutionSummary, LogEvent, ObjectInfo,
+    PipelineDef, PipelineState, RetryMode, Timestamp,
 };
 use async_trait::async_trait;
 use std::collections::BTreeMap;
@@ -28,15 +28,6 @@ pub struct ApprovalAnswer {
     pub summary: String,
 }
 
-/// Approve or reject.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ApprovalOutcome {
-    /// Let the execution continue.
-    Approved,
-    /// Fail the execution.
-    Rejected,
-}
-
 /// Parameters of `StartPipelineExecution`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StartRequest {
@@ -46,15 +37,6 @@ pub struct StartRequest {
     pub variables: BTreeMap<String, String>,
     /// Source revision overrides: action name → S3 object version id.
     pub source_revisions: BTreeMap<String, String>,
-}
-
-/// `RetryStageExecution` mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RetryMode {
-    /// Retry only failed actions.
-    FailedActions,
-    /// Retry every action of the stage.
-    AllActions,
 }
 
 /// One page of a bucket listing.

@@ -4,7 +4,7 @@ use super::error::ConfigError;
 use super::reader::Table;
 use super::validate;
 use crate::domain::EnvSpec;
-use crate::ops::SelfApproval;
+use crate::domain::SelfApproval;
 use std::collections::BTreeMap;
 use std::ops::Range;
 

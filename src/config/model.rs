@@ -1,7 +1,7 @@
 //! The typed configuration: what `shipdeck.toml` means once parsed and validated.
 
 use crate::domain::EnvSpec;
-use crate::ops::SelfApproval;
+use crate::domain::SelfApproval;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;

@@ -58,3 +58,36 @@ pub struct Distribution {
     /// Invalidations still in progress.
     pub in_progress_invalidations: u32,
 }
+
+/// The self-approval setting of an environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum SelfApproval {
+    /// Refuse on protected environments, allow elsewhere (the default).
+    #[default]
+    Default,
+    /// Always refuse an operator answering their own release or execution.
+    Refuse,
+    /// Never refuse.
+    Allow,
+}
+
+impl SelfApproval {
+    /// Parses a config value: `refuse` or `allow`.
+    pub fn parse(text: &str) -> Option<SelfApproval> {
+        match text {
+            "refuse" => Some(SelfApproval::Refuse),
+            "allow" => Some(SelfApproval::Allow),
+            _ => None,
+        }
+    }
+
+    /// Whether the guard applies to an environment.
+    pub fn refuses(self, protected: bool) -> bool {
+        match self {
+            SelfApproval::Default => protected,
+            SelfApproval::Refuse => true,
+            SelfApproval::Allow => false,
+        }
+    }
+}

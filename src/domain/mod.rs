@@ -9,7 +9,7 @@ mod time;
 mod version;
 
 pub use approval::Approval;
-pub use environment::{Distribution, EnvSpec};
+pub use environment::{Distribution, EnvSpec, SelfApproval};
 pub use execution::{
     ExecutionStatus, ExecutionSummary, ExecutionType, Release, SUMMARY_KEY, SourceObject,
     SourceRevision, Trigger,
@@ -17,8 +17,9 @@ pub use execution::{
 pub use logs::{LogEvent, ObjectInfo};
 pub use pipeline::{
     APPROVAL_TIMEOUT_MINUTES, ActionCategory, ActionDef, ActionExecution, ActionExecutionDetail,
-    ActionState, ActionStatus, DEFAULT_APPROVAL_TIMEOUT, ErrorDetails, PipelineDef, PipelineState,
-    StageDef, StageExecution, StageState, StageStatus, Transition,
+    ActionState, ActionStatus, ApprovalOutcome, DEFAULT_APPROVAL_TIMEOUT, ErrorDetails,
+    PipelineDef, PipelineState, RetryMode, StageDef, StageExecution, StageState, StageStatus,
+    Transition,
 };
 pub use time::{Millis, Timestamp, human};
 pub use version::Version;

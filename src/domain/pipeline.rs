@@ -295,3 +295,21 @@ impl StageStatus {
         }
     }
 }
+
+/// Approve or reject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApprovalOutcome {
+    /// Let the execution continue.
+    Approved,
+    /// Fail the execution.
+    Rejected,
+}
+
+/// `RetryStageExecution` mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryMode {
+    /// Retry only failed actions.
+    FailedActions,
+    /// Retry every action of the stage.
+    AllActions,
+}

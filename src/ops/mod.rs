@@ -2,13 +2,13 @@
 //! an [`Ask`]), the guards, the texts and `aws` commands, the audit entry and the rules that
 //! follow an action after its call. `apply/` talks to the world: it sends exactly one mutating
 //! call after re-checking what may have changed since the plan was shown, handles lost replies,
-//! verifies on a [`Pace`] the caller passes (the simulator's clock in tests), uploads packages,
+//! verifies on the clock the caller passes (the simulator's clock in tests), uploads packages,
 //! reads the release catalogue and writes the audit log files.
 
 pub mod apply;
 pub mod plan;
 
-pub use apply::verify::{Pace, SimPace, Verified, WallPace};
+pub use apply::verify::Verified;
 pub use apply::{apply, verify};
 pub use plan::ask::{Ask, Reads, ReleaseFrom, What, plan};
 pub use plan::guards::{Guard, GuardCheck, SelfApproval};

@@ -1,19 +1,15 @@
-//! Clocks: wall time for AWS, and simulated time (wall time × speed) that also moves the simulator.
+//! The system clock, for AWS: the `cloud::Clock` port on wall time.
 
-use crate::cloud::sim::SimCloud;
-use crate::domain::Timestamp;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
-
-/// Where "now" comes from.
-pub trait Clock: Send + Sync {
-    /// The current time.
-    fn now(&self) -> Timestamp;
-}
+use crate::cloud::Clock;
+use crate::domain::{Millis, Timestamp};
+use async_trait::async_trait;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The system clock.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WallClock;
 
+#[async_trait]
 impl Clock for WallClock {
     fn now(&self) -> Timestamp {
         let ms = SystemTime::now()
@@ -21,40 +17,8 @@ impl Clock for WallClock {
             .map_or(0, |d| d.as_millis() as i64);
         Timestamp(ms)
     }
-}
 
-/// Simulated time for the demo: the simulator's start plus wall time elapsed × speed.
-/// Reading it advances the simulator to that time.
-#[derive(Clone)]
-pub struct SimClock {
-    sim: SimCloud,
-    wall_start: Instant,
-    sim_start: Timestamp,
-    speed: f64,
-}
-
-impl SimClock {
-    /// A clock that starts at the simulator's current time.
-    pub fn new(sim: SimCloud, speed: f64) -> Self {
-        let sim_start = sim.with(|s| s.now());
-        SimClock {
-            sim,
-            wall_start: Instant::now(),
-            sim_start,
-            speed: speed.max(0.0),
-        }
-    }
-}
-
-impl Clock for SimClock {
-    fn now(&self) -> Timestamp {
-        let elapsed = self.wall_start.elapsed().as_secs_f64() * 1000.0 * self.speed;
-        let target = self.sim_start + elapsed as i64;
-        self.sim.with(|s| {
-            if target > s.now() {
-                s.advance_to(target);
-            }
-            s.now()
-        })
+    async fn pause(&self, ms: Millis) {
+        tokio::time::sleep(std::time::Duration::from_millis(ms.max(0) as u64)).await;
     }
 }

@@ -1,5 +1,6 @@
 //! The runtime: runs effects on the ports, keeps time, drives the app headless or in a terminal.
 
+pub mod backend;
 mod clock;
 mod effects;
 mod export_file;
@@ -8,7 +9,10 @@ pub mod ops_effects;
 mod tasks;
 mod traffic;
 
-pub use clock::{Clock, SimClock, WallClock};
+pub use crate::cloud::Clock;
+pub use crate::cloud::sim::SimClock;
+pub use backend::{Backend, Connection, connect, load_failures};
+pub use clock::WallClock;
 pub use effects::{REQUEST_TIMEOUT, run_effect};
 pub use headless::Headless;
 pub use tasks::Tasks;

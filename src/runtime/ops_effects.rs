@@ -1,9 +1,9 @@
 //! The effects of the console's actions: send a confirmed plan's one call and write its audit
 //! line, append refusals and declines to the audit log, read the log for the audit view.
 
+use super::Backend;
 use super::{Clock, WallClock};
 use crate::app::{Action, AuditLine, Effect, State};
-use crate::cli::Backend;
 use crate::cloud::Cloud;
 use crate::ops::apply::audit_log;
 use crate::ops::plan::audit;

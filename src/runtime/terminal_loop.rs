@@ -1,9 +1,9 @@
 //! The interactive loop: terminal events (keys, clicks, the wheel), ticks and effect results in,
 //! `update`, coalesced redraws.
 
+use super::Backend;
 use super::{Clock, SimClock, Tasks, WallClock};
 use crate::app::{Action, State, start, update};
-use crate::cli::Backend;
 use crate::tui::hints::hints;
 use crate::tui::keymap::{KeyMode, Keymap};
 use crate::tui::render::{draw, hit_test, page_rows, pane_rows, wheel};
@@ -31,7 +31,7 @@ pub async fn run(
     speed: f64,
 ) -> color_eyre::Result<()> {
     let clock: Arc<dyn Clock> = match &backend.sim {
-        Some(sim) => Arc::new(SimClock::new(sim.clone(), speed)),
+        Some(sim) => Arc::new(SimClock::running(sim.clone(), speed)),
         None => Arc::new(WallClock),
     };
     let cloud = backend.cloud.clone();

@@ -14,9 +14,7 @@ use shipdeck::domain::{
 use shipdeck::ops::apply::upload;
 use shipdeck::ops::plan::PipelineData;
 use shipdeck::ops::plan::release::{self, LocalPackage};
-use shipdeck::ops::{
-    self, Context, Delivery, ExitClass, Outcome, Plan, Planned, SelfApproval, SimPace,
-};
+use shipdeck::ops::{self, Context, Delivery, ExitClass, Outcome, Plan, Planned, SelfApproval};
 
 /// The simulated world and a counted view of its ports.
 pub struct World {
@@ -101,7 +99,13 @@ impl World {
     }
 
     pub async fn verify(&self, plan: &Plan, outcome: &Outcome) -> ops::Verified {
-        ops::verify(&self.sim.cloud(), &SimPace(self.sim.clone()), plan, outcome).await
+        ops::verify(
+            &self.sim.cloud(),
+            &shipdeck::cloud::sim::SimClock::driven(self.sim.clone()),
+            plan,
+            outcome,
+        )
+        .await
     }
 }
 

@@ -4,6 +4,7 @@
 mod buckets;
 mod buildlogs;
 mod changelog;
+mod clock;
 mod cloudwatch;
 mod config;
 mod control;
@@ -28,6 +29,7 @@ mod uploads;
 mod world;
 
 pub use changelog::Change;
+pub use clock::SimClock;
 pub use config::{FaultRates, LogFaultRates, SECRET_COOKIE, SimConfig, SimStats};
 pub use faults::{Fault, LOGIN_HINT, MUTATING};
 pub use flow::SUMMARY_KEY;

@@ -15,10 +15,11 @@ pub mod stop;
 pub mod upload;
 pub mod verify;
 
+use crate::cloud::Clock;
 use crate::cloud::Cloud;
 use crate::ops::plan::follow::default_limit;
 use crate::ops::plan::{Outcome, Plan, Request};
-use verify::{Pace, Verified, watch};
+use verify::{Verified, watch};
 
 /// Sends the plan's one mutating call, after the re-checks its action needs.
 pub async fn apply(cloud: &Cloud, plan: &Plan) -> Outcome {
@@ -36,7 +37,7 @@ pub async fn apply(cloud: &Cloud, plan: &Plan) -> Outcome {
 }
 
 /// Watches the result of an applied plan (bounded by [`default_limit`]).
-pub async fn verify(cloud: &Cloud, pace: &dyn Pace, plan: &Plan, outcome: &Outcome) -> Verified {
+pub async fn verify(cloud: &Cloud, pace: &dyn Clock, plan: &Plan, outcome: &Outcome) -> Verified {
     let limit = default_limit(&plan.request);
     watch(cloud, pace, &plan.request, outcome, limit).await
 }

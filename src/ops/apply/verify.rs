@@ -1,50 +1,10 @@
-//! Watching the result of an action with a bounded wait, on a clock the caller passes.
+//! Watching the result of an action with a bounded wait, on the clock the caller passes.
 
-use crate::cloud::sim::SimCloud;
-use crate::cloud::{Cloud, CloudError};
+use crate::cloud::{Clock, Cloud, CloudError};
 use crate::domain::{Millis, Timestamp};
 use crate::ops::plan::follow::{self, Followed, Sight, Verdict};
 use crate::ops::plan::{Outcome, Request};
-use async_trait::async_trait;
 use serde::Serialize;
-
-/// Where `verify` reads the time and how it waits between two looks.
-#[async_trait]
-pub trait Pace: Send + Sync {
-    /// The current time.
-    fn now(&self) -> Timestamp;
-    /// Waits `ms` (the simulator just moves its clock on).
-    async fn pause(&self, ms: Millis);
-}
-
-/// Simulated time: pausing plays the simulator forward, so nothing sleeps.
-pub struct SimPace(pub SimCloud);
-
-#[async_trait]
-impl Pace for SimPace {
-    fn now(&self) -> Timestamp {
-        self.0.with(|s| s.now())
-    }
-    async fn pause(&self, ms: Millis) {
-        self.0.with(|s| s.advance(ms));
-    }
-}
-
-/// Wall time for AWS.
-pub struct WallPace;
-
-#[async_trait]
-impl Pace for WallPace {
-    fn now(&self) -> Timestamp {
-        let ms = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as i64);
-        Timestamp(ms)
-    }
-    async fn pause(&self, ms: Millis) {
-        tokio::time::sleep(std::time::Duration::from_millis(ms.max(0) as u64)).await;
-    }
-}
 
 /// What `verify` saw.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -60,7 +20,7 @@ pub const INTERVAL: Millis = 5 * Timestamp::SECOND;
 
 /// The deadline of a watch and its pace.
 struct Watch<'a> {
-    pace: &'a dyn Pace,
+    pace: &'a dyn Clock,
     deadline: Timestamp,
     first: bool,
 }
@@ -88,7 +48,7 @@ const RECENT: usize = 5;
 /// as seen or failed is [`follow::judge`]'s, as in the console.
 pub async fn watch(
     cloud: &Cloud,
-    pace: &dyn Pace,
+    pace: &dyn Clock,
     request: &Request,
     outcome: &Outcome,
     limit: Millis,

@@ -4,6 +4,8 @@
 use super::shapes::{Confirm, Context, Refusal};
 use serde::Serialize;
 
+pub use crate::domain::SelfApproval;
+
 /// The guards (and conditions) that can stop an action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -56,39 +58,6 @@ pub struct GuardCheck {
     pub guard: Guard,
     /// What it found (`not read-only`, `prd is protected: type "prd"`, …).
     pub note: String,
-}
-
-/// The self-approval setting of an environment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum SelfApproval {
-    /// Refuse on protected environments, allow elsewhere (the default).
-    #[default]
-    Default,
-    /// Always refuse an operator answering their own release or execution.
-    Refuse,
-    /// Never refuse.
-    Allow,
-}
-
-impl SelfApproval {
-    /// Parses a config value: `refuse` or `allow`.
-    pub fn parse(text: &str) -> Option<SelfApproval> {
-        match text {
-            "refuse" => Some(SelfApproval::Refuse),
-            "allow" => Some(SelfApproval::Allow),
-            _ => None,
-        }
-    }
-
-    /// Whether the guard applies to an environment.
-    pub fn refuses(self, protected: bool) -> bool {
-        match self {
-            SelfApproval::Default => protected,
-            SelfApproval::Refuse => true,
-            SelfApproval::Allow => false,
-        }
-    }
 }
 
 /// Refuses every mutating action in read-only mode (session-wide or for this environment).

@@ -1,7 +1,6 @@
-//! Connecting a front end to its backend: the embedded simulator (`--demo`) or AWS, and what a
-//! command reports when the first load failed.
+//! Connecting a front end to its backend — the wiring of configuration, ports and clock: the
+//! embedded simulator (`--demo`) or AWS, and what a command reports when the first load failed.
 
-use super::args::Global;
 use crate::app::{Mode, PollPolicy, Session, State};
 use crate::cloud::Cloud;
 use crate::cloud::aws::{AwsCloud, AwsSettings};
@@ -9,6 +8,28 @@ use crate::cloud::sim::{SimCloud, SimConfig, Simulator};
 use crate::config::{self, Config};
 use crate::domain::Timestamp;
 use crate::runtime::{Clock, WallClock};
+use std::path::PathBuf;
+
+/// What to connect to, as the command line (or a test) says it.
+#[derive(Debug, Clone, Default)]
+pub struct Connection {
+    /// Run against the embedded simulator.
+    pub demo: bool,
+    /// The configuration file, if one was named.
+    pub config: Option<PathBuf>,
+    /// Refuse every mutating action.
+    pub read_only: bool,
+    /// AWS profile.
+    pub profile: Option<String>,
+    /// AWS region.
+    pub region: Option<String>,
+    /// AWS endpoint override.
+    pub endpoint_url: Option<String>,
+    /// The simulator's seed.
+    pub seed: u64,
+    /// Simulated seconds per wall second in the interactive demo.
+    pub speed: f64,
+}
 
 /// What a front end runs against.
 pub struct Backend {
@@ -43,7 +64,7 @@ impl Backend {
 }
 
 /// Builds the backend the flags ask for; the error is a message for the operator.
-pub fn connect(global: &Global) -> Result<Backend, String> {
+pub fn connect(global: &Connection) -> Result<Backend, String> {
     let config = if global.demo {
         match &global.config {
             Some(path) => config::discover(Some(path)).map_err(|e| e.to_string())?,
@@ -83,7 +104,7 @@ pub fn connect(global: &Global) -> Result<Backend, String> {
 }
 
 /// The AWS backend: settings from the flags, `[aws]` and the environment, checked up front.
-fn aws(global: &Global, config: Config, read_only: bool) -> Result<Backend, String> {
+fn aws(global: &Connection, config: Config, read_only: bool) -> Result<Backend, String> {
     let settings = AwsSettings::resolve(
         global.profile.as_deref(),
         global.region.as_deref(),
