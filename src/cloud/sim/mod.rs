@@ -28,6 +28,7 @@ mod uploads;
 mod world;
 
 pub use changelog::Change;
+pub use cloudwatch::LogTiming;
 pub use config::{FaultRates, LogFaultRates, SECRET_COOKIE, SimConfig, SimStats};
 pub use faults::{Fault, LOGIN_HINT, MUTATING};
 pub use flow::SUMMARY_KEY;
