@@ -6,8 +6,11 @@
 mod common;
 
 use common::*;
-use shipdeck::app::{Action, Effect, Level, State, View, parse_goto, parse_stream_arn, update};
+use shipdeck::app::{
+    Action, Effect, LOG_OVERLAP, Level, LogRead, State, View, parse_goto, parse_stream_arn, update,
+};
 use shipdeck::cloud::CloudError;
+use shipdeck::cloud::LogPage;
 use shipdeck::domain::*;
 
 /// The log group of dev's events.
@@ -39,6 +42,14 @@ fn fetch(fx: &[Effect]) -> Option<Effect> {
         .cloned()
 }
 
+/// A read's answer: these events, at its last page.
+fn page(events: Vec<LogEvent>) -> LogPage {
+    LogPage {
+        events,
+        next_token: None,
+    }
+}
+
 fn land(s: &mut State, fx: &[Effect], events: Vec<LogEvent>) {
     let Some(Effect::FetchLogs { env, request, .. }) = fetch(fx) else {
         panic!("no read: {fx:?}")
@@ -48,7 +59,7 @@ fn land(s: &mut State, fx: &[Effect], events: Vec<LogEvent>) {
         Action::LogsLoaded {
             env,
             request,
-            results: vec![(API.into(), Ok(events))],
+            results: vec![(API.into(), Ok(page(events)))],
         },
     );
 }
@@ -234,14 +245,11 @@ fn a_failed_deploy_opens_its_builds_log_stream() {
         s.logs.stream,
         Some(("/aws/codebuild/deploy-dev".into(), "b-42".into()))
     );
-    let Some(Effect::FetchLogs {
-        groups, streams, ..
-    }) = fetch(&fx)
-    else {
+    let Some(Effect::FetchLogs { reads, streams, .. }) = fetch(&fx) else {
         panic!("{fx:?}")
     };
     assert_eq!(
-        groups,
+        from(&reads),
         vec![(
             "/aws/codebuild/deploy-dev".to_string(),
             T0 - 11 * Timestamp::MINUTE
@@ -307,6 +315,9 @@ fn the_build_log_jump_explains_what_it_cannot_find() {
 #[path = "update_cwlogs/detail.rs"]
 mod detail;
 
+#[path = "update_cwlogs/late.rs"]
+mod late;
+
 #[path = "update_cwlogs/scroll.rs"]
 mod scroll;
 
@@ -331,7 +342,7 @@ fn answer(
     let Some(Effect::FetchLogs {
         env,
         request,
-        groups,
+        reads,
         ..
     }) = fetch(fx)
     else {
@@ -339,7 +350,7 @@ fn answer(
     };
     let results = results
         .into_iter()
-        .map(|(g, r)| (g.to_string(), r))
+        .map(|(g, r)| (g.to_string(), r.map(page)))
         .collect();
     update(
         s,
@@ -349,7 +360,12 @@ fn answer(
             results,
         },
     );
-    groups
+    from(&reads)
+}
+
+/// Each read's group and where it starts.
+fn from(reads: &[LogRead]) -> Vec<(String, Timestamp)> {
+    reads.iter().map(|r| (r.group.clone(), r.since)).collect()
 }
 
 #[test]
@@ -409,8 +425,9 @@ fn a_group_that_could_not_be_read_is_named_and_read_again_from_where_it_was() {
     assert_eq!(s.logs.events.len(), 1);
     let err = s.logs.error.clone().expect("the failed group is named");
     assert_eq!(err, format!("{DEPLOY}: network error: connection reset"));
-    // The next read takes each group from its own mark: the deploy group from where it was,
-    // not from the API's newest event (which would skip the deploy group's events before it).
+    // The next read takes each group from its own window: the deploy group from its look-back
+    // (nothing read from it yet), not from the API's newest event (which would skip the deploy
+    // group's events before it); the API from two minutes before its newest event.
     let fx = update(&mut s, Action::Tick(T0 + 5_000));
     let build = LogEvent {
         group: DEPLOY.into(),
@@ -424,8 +441,8 @@ fn a_group_that_could_not_be_read_is_named_and_read_again_from_where_it_was() {
     assert_eq!(
         read,
         vec![
-            (API.into(), T0 - 10_000),
-            (DEPLOY.into(), T0 - 15 * Timestamp::MINUTE)
+            (API.into(), T0 - 10_000 - LOG_OVERLAP),
+            (DEPLOY.into(), T0 + 5_000 - 15 * Timestamp::MINUTE)
         ]
     );
     assert_eq!(s.logs.error, None);
@@ -440,8 +457,8 @@ fn a_group_that_could_not_be_read_is_named_and_read_again_from_where_it_was() {
     assert_eq!(
         read,
         vec![
-            (API.into(), T0 - 10_000),
-            (DEPLOY.into(), T0 - 5 * Timestamp::MINUTE)
+            (API.into(), T0 - 10_000 - LOG_OVERLAP),
+            (DEPLOY.into(), T0 - 5 * Timestamp::MINUTE - LOG_OVERLAP)
         ]
     );
 }

@@ -1,7 +1,7 @@
-//! The CloudWatch Logs view in `update`: events read group by group and de-duplicated by group and
-//! id, pause and follow, search
-//! with `n`/`N`, and the jump from a failed Deploy action (or a run of the execution detail) to its
-//! build's log stream.
+//! The CloudWatch Logs view in `update`: events read group by group, each poll an overlap back,
+//! de-duplicated by group and id and kept in time order, pause and follow, search with `n`/`N`,
+//! and the jump from a failed Deploy action (or a run of the execution detail) to its build's
+//! log stream.
 
 use super::{Effect, GroupEvents, LOG_TAIL_CAP, Level, LogTail, RequestId, Scope, State, View};
 use crate::cloud::CloudError;
@@ -138,63 +138,49 @@ pub(super) fn toggle_follow(state: &mut State) {
     }
 }
 
-/// Log events came back, group by group: new ones (by group and event id) kept in time order,
-/// each attributed to the group it was read from (an answer for a group not asked for is
-/// dropped); while paused or scrolled back, the rows shown stay where they are. A group whose
-/// read failed is named in the view's error line (the others' events still show), and is read
-/// again from where this read started.
+/// Log events came back, group by group: those not read before (by group and event id) sort in
+/// by time — a late one, with an older time than events shown, among them — each attributed to
+/// the group it was read from (an answer for a group not asked for is dropped); while paused or
+/// scrolled back, the rows shown and the mark stay on their events. A group whose read failed is
+/// named in the view's error line (the others' events still show), and is read again from where
+/// this read started; one whose read stopped before its end goes on from there.
 pub(super) fn loaded(state: &mut State, env: usize, request: RequestId, results: Vec<GroupEvents>) {
     if state.logs.env != env || state.logs.inflight != Some(request) {
         return;
     }
-    let before = state.visible_log_rows().len();
+    let anchor = super::logs_select::anchor(state);
+    let first = state.logs.first(state.now);
     let tail = &mut state.logs;
     tail.inflight = None;
     tail.next_poll = state.now + super::poll::LOG_POLL;
     let mut errors = Vec::new();
-    let mut read = Vec::new();
     let reading = std::mem::take(&mut tail.reading);
     for (group, result) in results {
-        let Some(&(_, since)) = reading.iter().find(|(g, _)| *g == group) else {
+        let Some(read) = reading.iter().find(|r| r.group == group) else {
             continue;
         };
         match result {
-            Ok(events) => {
-                let newest = events.iter().map(|e| e.timestamp).max();
-                for mut ev in events {
+            Ok(page) => {
+                let mut events = page.events;
+                for ev in &mut events {
                     ev.group.clone_from(&group);
-                    if tail.ids.insert((ev.group.clone(), ev.event_id.clone())) {
-                        tail.events.push(ev);
-                    }
                 }
-                read.push((group, newest));
+                let poll = tail.polls.entry(group).or_default();
+                let fresh = poll.fresh(events, first);
+                poll.ended(read.since, page.next_token);
+                tail.events.extend(fresh);
             }
-            Err(err) => {
-                errors.push(format!("{group}: {err}"));
-                tail.marks.entry(group).or_insert(since);
-            }
+            Err(err) => errors.push(format!("{group}: {err}")),
         }
     }
+    // Stable: events of the same millisecond keep the order they were read in.
     tail.events.sort_by_key(|e| e.timestamp);
     if tail.events.len() > LOG_TAIL_CAP {
         let extra = tail.events.len() - LOG_TAIL_CAP;
-        for e in tail.events.drain(..extra) {
-            tail.ids.remove(&(e.group, e.event_id));
-        }
-    }
-    tail.newest = tail.events.last().map(|e| e.timestamp).or(tail.newest);
-    for (group, newest) in read {
-        if let Some(at) = newest.or(tail.newest) {
-            let mark = tail.marks.entry(group).or_insert(at);
-            *mark = (*mark).max(at);
-        }
+        tail.events.drain(..extra);
     }
     tail.error = (!errors.is_empty()).then(|| errors.join("; "));
-    let after = state.visible_log_rows().len();
-    if state.logs.paused || state.logs.scroll > 0 {
-        state.logs.scroll += after.saturating_sub(before);
-    }
-    super::logs_select::rows_changed(state, false);
+    super::logs_select::restore(state, anchor);
 }
 
 /// `b` in the pipeline view: find the failed Deploy (build) action of the selected
