@@ -1,5 +1,6 @@
-//! CodePipeline reads the emulator lacks (`GetPipelineState`, `ListActionExecutions`), through the
-//! real SDK parsing answers shaped like the API reference's, into the domain's types.
+//! CodePipeline reads the emulator lacks (`GetPipelineState`, `ListActionExecutions`), and
+//! CloudWatch Logs answers it does not give (partial pages, a missing stream), through the real
+//! SDK parsing answers shaped like the API reference's, into the domain's types.
 
 #[macro_use]
 #[path = "support/mocks.rs"]
@@ -269,3 +270,6 @@ const ACTIONS_PAGE_2: &str = r#"{
 
 #[path = "aws_state/executions.rs"]
 mod executions;
+
+#[path = "aws_state/logs.rs"]
+mod logs;
