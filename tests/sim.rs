@@ -44,6 +44,7 @@ fn specs() -> Vec<EnvSpec> {
             format!("/aws/lambda/storefront-api-{name}"),
             format!("/aws/codebuild/storefront-deploy-{name}"),
         ],
+        build_log_group: None,
         site_url: Some(format!("https://{site}.storefront.example.com")),
         api_url: Some(format!("https://api.{name}.storefront.example.com")),
         promotes_from: from.map(str::to_string),

@@ -312,6 +312,131 @@ fn the_build_log_jump_explains_what_it_cannot_find() {
     assert_eq!(s.status.unwrap().level, Level::Error);
 }
 
+/// A failed CodeBuild run as CodePipeline lists it: its build id, no log stream ARN.
+fn codebuild_run() -> ActionExecutionDetail {
+    ActionExecutionDetail {
+        external_execution_id: Some("storefront-deployer-dev-deploy:b-42".into()),
+        ..run(ActionStatus::Failed, None)
+    }
+}
+
+/// `b` on the failed deploy, answered with `runs`: the effects of the jump.
+fn jump(s: &mut State, runs: Vec<ActionExecutionDetail>) -> Vec<Effect> {
+    let fx = update(s, Action::BuildLog);
+    let Some(Effect::FetchActionExecutions {
+        request, action, ..
+    }) = fx.first().cloned()
+    else {
+        panic!("{fx:?}")
+    };
+    update(
+        s,
+        Action::ActionExecutionsLoaded {
+            env: 0,
+            request,
+            action,
+            result: Ok(runs),
+        },
+    )
+}
+
+#[test]
+fn a_codebuild_run_opens_its_build_in_the_configured_group_or_codebuilds_default() {
+    let mut s = failed_deploy();
+    jump(&mut s, vec![codebuild_run()]);
+    assert_eq!(
+        s.logs.stream,
+        Some((
+            "/aws/codebuild/storefront-deployer-dev-deploy".into(),
+            "b-42".into()
+        )),
+        "CodeBuild's default group, the build id as the stream"
+    );
+    // A project whose logs configuration names its own group: the configuration says which.
+    let mut s = failed_deploy();
+    s.envs[0].spec.build_log_group = Some("/ci/storefront-builds".into());
+    let fx = jump(&mut s, vec![codebuild_run()]);
+    assert_eq!(
+        s.logs.stream,
+        Some(("/ci/storefront-builds".into(), "b-42".into()))
+    );
+    let Some(Effect::FetchLogs { reads, streams, .. }) = fetch(&fx) else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(from(&reads)[0].0, "/ci/storefront-builds");
+    assert_eq!(streams, ["b-42"]);
+    // A log stream ARN, where CodePipeline gives one (a Commands action), still wins.
+    let arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/commands:log-stream:c-1";
+    let commands = ActionExecutionDetail {
+        log_stream_arn: Some(arn.into()),
+        ..codebuild_run()
+    };
+    let mut s = failed_deploy();
+    s.envs[0].spec.build_log_group = Some("/ci/storefront-builds".into());
+    jump(&mut s, vec![commands]);
+    assert_eq!(s.logs.stream, Some(("/aws/commands".into(), "c-1".into())));
+}
+
+#[test]
+fn a_build_stream_that_cannot_be_found_is_named_with_where_else_to_look() {
+    let mut s = failed_deploy();
+    let fx = jump(&mut s, vec![codebuild_run()]);
+    let group = "/aws/codebuild/storefront-deployer-dev-deploy";
+    let missing = CloudError::NotFound {
+        kind: "log stream".into(),
+        name: format!("b-42 in {group}"),
+    };
+    answer(&mut s, &fx, vec![(group, Err(missing))]);
+    let said = format!(
+        "build log not found: no stream b-42 in {group} (log stream not found: b-42 in {group}); \
+         if the project logs to another group, set build_log_group for dev in the configuration"
+    );
+    assert_eq!(s.logs.error.as_deref(), Some(said.as_str()));
+    assert_eq!(
+        s.status.as_ref().map(|m| (m.level, m.text.as_str())),
+        Some((Level::Warn, said.as_str()))
+    );
+    // The view says what it read, and why there is nothing, whole.
+    let screen = draw_text(&s, 80, 24);
+    assert!(
+        screen.contains("No events in /aws/codebuild/storefront-deployer-dev-deploy, stream b-42,"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("set build_log_group for dev in the"),
+        "{screen}"
+    );
+    // With a group configured, the message names it and gives no hint.
+    let mut s = failed_deploy();
+    s.envs[0].spec.build_log_group = Some("/ci/storefront-builds".into());
+    let fx = jump(&mut s, vec![codebuild_run()]);
+    let gone = CloudError::NotFound {
+        kind: "log group".into(),
+        name: "/ci/storefront-builds".into(),
+    };
+    answer(&mut s, &fx, vec![("/ci/storefront-builds", Err(gone))]);
+    assert_eq!(
+        s.logs.error.as_deref(),
+        Some(
+            "build log not found: no stream b-42 in /ci/storefront-builds (log group not found: \
+             /ci/storefront-builds)"
+        )
+    );
+}
+
+/// The screen at `w`×`h`, row by row.
+fn draw_text(s: &State, w: u16, h: u16) -> String {
+    use ratatui::{Terminal, backend::TestBackend};
+    let hints = shipdeck::tui::hints::hints(&shipdeck::tui::keymap::Keymap::load(None).unwrap());
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| shipdeck::tui::render::draw(f, s, &hints))
+        .unwrap();
+    let buffer = t.backend().buffer();
+    (0..h)
+        .map(|y| (0..w).map(|x| buffer[(x, y)].symbol()).collect::<String>() + "\n")
+        .collect()
+}
+
 #[path = "update_cwlogs/detail.rs"]
 mod detail;
 

@@ -19,20 +19,36 @@ pub fn parse_stream_arn(arn: &str) -> Option<(String, String)> {
     (!group.is_empty() && !stream.is_empty()).then(|| (group.to_string(), stream.to_string()))
 }
 
-/// The log group and stream of a run's build log: its CloudWatch log stream ARN, else a CodeBuild
-/// run's external id `project:build-id` (CodeBuild's default group `/aws/codebuild/<project>`,
-/// the build id as the stream).
-pub fn build_log_stream(run: &ActionExecutionDetail) -> Option<(String, String)> {
+/// The log group and stream of a run's build log: its CloudWatch log stream ARN (CodePipeline
+/// gives one for a Commands action's compute), else a CodeBuild run's external id
+/// `project:build-id`: the build id is the stream, in `group` — the environment's
+/// `build_log_group`, for projects whose logs configuration names their own — or in CodeBuild's
+/// default `/aws/codebuild/<project>`.
+pub fn build_log_stream(
+    run: &ActionExecutionDetail,
+    group: Option<&str>,
+) -> Option<(String, String)> {
     if let Some(found) = run.log_stream_arn.as_deref().and_then(parse_stream_arn) {
         return Some(found);
     }
     let (project, build) = run.external_execution_id.as_deref()?.split_once(':')?;
     let plain = |s: &str| !s.is_empty() && !s.contains(['/', ':', ' ']);
-    (plain(project) && plain(build))
-        .then(|| (format!("/aws/codebuild/{project}"), build.to_string()))
+    let group = group.map_or_else(|| format!("/aws/codebuild/{project}"), str::to_string);
+    (plain(project) && plain(build)).then(|| (group, build.to_string()))
 }
 
 impl State {
+    /// Where the build log of `run`, a run of environment `env`'s pipeline, is: see
+    /// [`build_log_stream`].
+    pub fn build_log_of(
+        &self,
+        env: usize,
+        run: &ActionExecutionDetail,
+    ) -> Option<(String, String)> {
+        let group = self.envs.get(env)?.spec.build_log_group.as_deref();
+        build_log_stream(run, group)
+    }
+
     /// Indices of the events shown under the filter, oldest first.
     pub fn visible_log_rows(&self) -> Vec<usize> {
         let needle = self.filter.to_lowercase();
@@ -154,6 +170,7 @@ pub(super) fn loaded(state: &mut State, env: usize, request: RequestId, results:
     tail.inflight = None;
     tail.next_poll = state.now + super::poll::LOG_POLL;
     let mut errors = Vec::new();
+    let mut not_found = None;
     let reading = std::mem::take(&mut tail.reading);
     for (group, result) in results {
         let Some(read) = reading.iter().find(|r| r.group == group) else {
@@ -170,7 +187,17 @@ pub(super) fn loaded(state: &mut State, env: usize, request: RequestId, results:
                 poll.ended(read.since, page.next_token);
                 tail.events.extend(fresh);
             }
-            Err(err) => errors.push(format!("{group}: {err}")),
+            Err(err) => {
+                let missing = matches!(err, CloudError::NotFound { .. });
+                match &tail.stream {
+                    Some((g, stream)) if missing && *g == group => {
+                        not_found = Some(format!(
+                            "build log not found: no stream {stream} in {g} ({err})"
+                        ));
+                    }
+                    _ => errors.push(format!("{group}: {err}")),
+                }
+            }
         }
     }
     // Stable: events of the same millisecond keep the order they were read in.
@@ -179,7 +206,24 @@ pub(super) fn loaded(state: &mut State, env: usize, request: RequestId, results:
         let extra = tail.events.len() - LOG_TAIL_CAP;
         tail.events.drain(..extra);
     }
-    tail.error = (!errors.is_empty()).then(|| errors.join("; "));
+    if let Some(text) = not_found {
+        // Where to look instead: CodeBuild's default group unless the configuration names one.
+        let name = state.envs.get(env).map(|e| &e.spec);
+        let hint = match name {
+            Some(spec) if spec.build_log_group.is_none() => format!(
+                "; if the project logs to another group, set build_log_group for {} in the \
+                 configuration",
+                spec.name
+            ),
+            _ => String::new(),
+        };
+        let text = format!("{text}{hint}");
+        if state.logs.error.as_deref() != Some(text.as_str()) {
+            state.say_about(Scope::View(View::Logs), Level::Warn, text.clone());
+        }
+        errors.insert(0, text);
+    }
+    state.logs.error = (!errors.is_empty()).then(|| errors.join("; "));
     super::logs_select::restore(state, anchor);
 }
 
@@ -272,7 +316,7 @@ pub(super) fn open_build_log(
     env: usize,
     run: &ActionExecutionDetail,
 ) -> Vec<Effect> {
-    let Some((group, stream)) = build_log_stream(run) else {
+    let Some((group, stream)) = state.build_log_of(env, run) else {
         state.say(
             Level::Warn,
             format!("build log: {} has no CloudWatch log stream", run.action),

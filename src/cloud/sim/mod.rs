@@ -61,6 +61,7 @@ pub fn demo_specs() -> Vec<EnvSpec> {
                 format!("/aws/lambda/storefront-api-{name}"),
                 format!("/aws/codebuild/storefront-deploy-{name}"),
             ],
+            build_log_group: Some(format!("/aws/codebuild/storefront-deploy-{name}")),
             site_url: Some(site.into()),
             api_url: Some(api.into()),
             promotes_from: promotes_from.map(str::to_string),
