@@ -109,20 +109,24 @@ async fn live(
             Err(e) => return Err(Failure::new(format!("cannot follow {group}: {e}"))),
         };
         let mut tick = tokio::time::interval(TICK);
+        // When the last update came, and the clock at the previous tick: updates due by then
+        // have had a tick's time to arrive (reading a simulated clock moves its world on, and
+        // queues that time's updates only then).
         let mut last = clock.now();
+        let mut ticked = last;
         loop {
             let next = tokio::select! {
                 next = stream.next() => next,
                 _ = tick.tick() => {
-                    let now = clock.now();
-                    if stalled(last, now) {
+                    if stalled(last, ticked) {
                         eprintln!(
                             "shipdeck: live tail of {group}: no update for {}s (one comes every \
                              second); starting a new session",
-                            now.since(last) / 1000
+                            ticked.since(last) / 1000
                         );
                         break;
                     }
+                    ticked = clock.now();
                     continue;
                 }
             };
