@@ -1,5 +1,6 @@
-//! CodePipeline reads the emulator lacks (`GetPipelineState`, `ListActionExecutions`), through the
-//! real SDK parsing answers shaped like the API reference's, into the domain's types.
+//! CodePipeline reads the emulator lacks (`GetPipelineState`, `ListActionExecutions`), and
+//! CloudWatch Logs answers it does not give (partial pages, a missing stream), through the real
+//! SDK parsing answers shaped like the API reference's, into the domain's types.
 
 #[macro_use]
 #[path = "support/mocks.rs"]
@@ -241,6 +242,8 @@ async fn pipeline_state_becomes_stages_actions_approvals_and_transitions() {
     );
 }
 
+/// A CodeBuild action's run as CodePipeline lists it: its build id, a link, no log stream ARN
+/// (documented for the compute of Commands actions only).
 const ACTIONS_PAGE_1: &str = r#"{
   "actionExecutionDetails": [{
     "pipelineExecutionId": "fc8a36d7-1f0e-4b52-9d7f-000000000042",
@@ -261,7 +264,6 @@ const ACTIONS_PAGE_1: &str = r#"{
         "externalExecutionId": "storefront-deploy-prd:0b7e4412",
         "externalExecutionSummary": "Build terminated with state: FAILED",
         "externalExecutionUrl": "https://console.aws.amazon.com/codebuild/home?region=eu-west-1#/builds/storefront-deploy-prd:0b7e4412/view/new",
-        "logStreamARN": "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/codebuild/storefront-deploy-prd:log-stream:0b7e4412",
         "errorDetails": {"code": "JobFailed", "message": "Build terminated with state: FAILED"}
       }
     }
@@ -280,6 +282,23 @@ const ACTIONS_PAGE_2: &str = r#"{
     "status": "Succeeded",
     "updatedBy": "arn:aws:sts::123456789012:assumed-role/Release/carol",
     "output": {"executionResult": {"externalExecutionSummary": "Dashboards green"}}
+  }, {
+    "pipelineExecutionId": "fc8a36d7-1f0e-4b52-9d7f-000000000042",
+    "actionExecutionId": "d0629813-6c2a-4e2b-8a2c-000000000004",
+    "stageName": "Verify",
+    "actionName": "Checks",
+    "startTime": 1795590600.0,
+    "lastUpdateTime": 1795590660.0,
+    "status": "Succeeded",
+    "input": {
+      "actionTypeId": {"category": "Compute", "owner": "AWS", "provider": "Commands", "version": "1"}
+    },
+    "output": {
+      "executionResult": {
+        "externalExecutionId": "a1b2c3d4-commands-0042",
+        "logStreamARN": "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/codepipeline/storefront-deployer-prd:log-stream:a1b2c3d4"
+      }
+    }
   }]
 }"#;
 
@@ -347,3 +366,6 @@ async fn an_approval_expires_after_its_declared_timeout_not_seven_days() {
 
 #[path = "aws_state/executions.rs"]
 mod executions;
+
+#[path = "aws_state/logs.rs"]
+mod logs;

@@ -32,6 +32,7 @@ distribution_id = "E1DEV"
 logs_bucket = "logs"
 logs_prefix = "cf/dev/"
 log_groups = ["/aws/lambda/api-dev", "/aws/codebuild/deploy-dev"]
+build_log_group = "/aws/codebuild/deploy-dev"
 site_url = "https://dev.example.com"
 api_url = "https://api.dev.example.com"
 protected = false
@@ -176,6 +177,7 @@ fn the_full_file_and_the_example_are_valid_and_use_every_key() {
         "logs_bucket",
         "logs_prefix",
         "log_groups",
+        "build_log_group",
         "site_url",
         "api_url",
         "protected",

@@ -166,8 +166,8 @@ async fn the_traffic_tail_counts_every_record_once_even_when_files_arrive_late()
     assert!(t.error.is_none(), "{:?}", t.error);
 }
 
-#[tokio::test]
-async fn the_build_log_jump_lands_on_the_failed_builds_stream() {
+/// A rig run until a build action has failed: the rig and that environment.
+async fn failed_build() -> (Rig, usize) {
     use shipdeck::domain::ActionStatus;
     let mut rig = Rig::new(42);
     rig.start().await;
@@ -196,10 +196,12 @@ async fn the_build_log_jump_lands_on_the_failed_builds_stream() {
         }
     }
     let env = failed.expect("a build fails within three simulated days at seed 42");
-    rig.app.dispatch(Action::SelectRow(env));
-    rig.app.dispatch(Action::Open);
-    assert_eq!(rig.app.state.view, View::Pipeline);
-    // The truth: the failed build action's run and its log stream.
+    (rig, env)
+}
+
+/// The failed build run of `env` as the simulator answers `ListActionExecutions`.
+fn failed_run(rig: &Rig, env: usize) -> shipdeck::domain::ActionExecutionDetail {
+    use shipdeck::domain::ActionStatus;
     let e = &rig.app.state.envs[env];
     let (exec, action) = e
         .state
@@ -220,15 +222,35 @@ async fn the_build_log_jump_lands_on_the_failed_builds_stream() {
         })
         .unwrap();
     let pipeline = e.spec.pipeline.clone();
-    let arn = rig
-        .sim
+    rig.sim
         .with(|s| s.action_executions(&pipeline, &exec))
         .into_iter()
         .filter(|d| d.action == action && d.status == ActionStatus::Failed)
         .max_by_key(|d| d.start)
-        .and_then(|d| d.log_stream_arn)
-        .expect("the failed build has a log stream");
-    let (group, stream) = shipdeck::app::parse_stream_arn(&arn).unwrap();
+        .expect("the failed build's run")
+}
+
+#[tokio::test]
+async fn the_build_log_jump_lands_on_the_failed_builds_stream() {
+    let (mut rig, env) = failed_build().await;
+    rig.app.dispatch(Action::SelectRow(env));
+    rig.app.dispatch(Action::Open);
+    assert_eq!(rig.app.state.view, View::Pipeline);
+    // As from AWS: a CodeBuild run has no log stream ARN, only its build id `project:uuid`.
+    let run = failed_run(&rig, env);
+    assert_eq!(
+        run.log_stream_arn, None,
+        "documented for Commands actions only"
+    );
+    let id = run.external_execution_id.clone().expect("project:build-id");
+    let (_, build) = id.split_once(':').unwrap();
+    // The projects log to the group the configuration names, stream = build id.
+    let group = rig.app.state.envs[env]
+        .spec
+        .build_log_group
+        .clone()
+        .unwrap();
+    let stream = build.to_string();
     rig.app.dispatch(Action::BuildLog);
     rig.app.settle().await;
     let state = &rig.app.state;
@@ -240,9 +262,51 @@ async fn the_build_log_jump_lands_on_the_failed_builds_stream() {
         state.logs.events.iter().all(|ev| ev.stream == stream),
         "only the build's stream"
     );
+    assert_eq!(state.logs.error, None);
     // Esc leaves the build log for the environment's whole log groups.
     rig.app.dispatch(Action::Back);
     rig.app.settle().await;
     assert_eq!(rig.app.state.logs.stream, None);
     assert_eq!(rig.app.state.view, View::Logs);
+}
+
+#[tokio::test]
+async fn a_build_log_in_a_group_the_configuration_does_not_name_is_said_not_found() {
+    let (mut rig, env) = failed_build().await;
+    // The projects log to their own group, which this configuration does not name.
+    rig.app.state.envs[env].spec.build_log_group = None;
+    let run = failed_run(&rig, env);
+    let id = run.external_execution_id.clone().unwrap();
+    let (project, build) = id.split_once(':').unwrap();
+    rig.app.dispatch(Action::SelectRow(env));
+    rig.app.dispatch(Action::Open);
+    rig.app.dispatch(Action::BuildLog);
+    rig.app.settle().await;
+    let state = &rig.app.state;
+    let tried = format!("/aws/codebuild/{project}");
+    assert_eq!(
+        state.logs.stream,
+        Some((tried.clone(), build.to_string())),
+        "CodeBuild's default group"
+    );
+    assert!(state.logs.events.is_empty());
+    let error = state.logs.error.clone().unwrap_or_default();
+    assert!(
+        error.starts_with(&format!(
+            "build log not found: no stream {build} in {tried} ("
+        )),
+        "{error}"
+    );
+    assert!(
+        error.ends_with(&format!(
+            "set build_log_group for {} in the configuration",
+            state.envs[env].spec.name
+        )),
+        "{error}"
+    );
+    assert_eq!(
+        state.status.as_ref().map(|m| m.text.as_str()),
+        Some(error.as_str()),
+        "the status bar says it too"
+    );
 }

@@ -284,6 +284,84 @@ async fn logs_filter_in_time_order_and_describe_groups() {
     assert!(not_found(&err, "log group", &missing.group), "{err}");
 }
 
+/// Runs the log reads `action` starts through the runtime against the emulator.
+async fn poll(
+    cloud: &shipdeck::cloud::Cloud,
+    s: &mut shipdeck::app::State,
+    action: shipdeck::app::Action,
+) {
+    use shipdeck::app::{Effect, update};
+    for effect in update(s, action) {
+        if matches!(effect, Effect::FetchLogs { .. })
+            && let Some(answer) = shipdeck::runtime::run_effect(cloud, effect).await
+        {
+            update(s, answer);
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_event_put_late_with_an_older_time_is_shown_by_the_next_poll() {
+    use aws_sdk_cloudwatchlogs::types::InputLogEvent;
+    use shipdeck::app::{Action, Mode, PollPolicy, Session, State, View};
+    let (aws, c, _) = connect().await;
+    let group = format!("/aws/lambda/{}", unique("late"));
+    c.logs
+        .create_log_group()
+        .log_group_name(&group)
+        .send()
+        .await
+        .unwrap();
+    let stream = "2026/11/25/[$LATEST]late";
+    c.logs
+        .create_log_stream()
+        .log_group_name(&group)
+        .log_stream_name(stream)
+        .send()
+        .await
+        .unwrap();
+    let put = |at: i64, line: &str| {
+        let event = InputLogEvent::builder()
+            .timestamp(at)
+            .message(line)
+            .build()
+            .unwrap();
+        c.logs
+            .put_log_events()
+            .log_group_name(&group)
+            .log_stream_name(stream)
+            .log_events(event)
+            .send()
+    };
+    let t0 = now().millis();
+    put(t0 - 20_000, "first").await.unwrap();
+    put(t0 - 5_000, "newest").await.unwrap();
+    let session = Session {
+        mode: Mode::Aws,
+        profile: None,
+        region: Some("us-east-1".into()),
+        identity: None,
+        read_only: false,
+    };
+    let mut spec = shipdeck::cloud::sim::demo_specs().remove(0);
+    spec.log_groups = vec![group.clone()];
+    let mut s = State::new(session, vec![spec], PollPolicy::default(), now());
+    let cloud = aws.cloud();
+    poll(&cloud, &mut s, Action::Show(View::Logs)).await;
+    assert_eq!(s.logs.events.len(), 2, "{:?}", s.logs.error);
+    // A delayed agent delivers an event from before the newest one shown.
+    put(t0 - 12_000, "late").await.unwrap();
+    poll(&cloud, &mut s, Action::Tick(now() + 5_000)).await;
+    let lines: Vec<&str> = s.logs.events.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(
+        lines,
+        ["first", "late", "newest"],
+        "read by the overlap, sorted in"
+    );
+    poll(&cloud, &mut s, Action::Tick(now() + 10_000)).await;
+    assert_eq!(s.logs.events.len(), 3, "read again, shown once");
+}
+
 #[tokio::test]
 async fn caller_identity_is_the_emulators_account() {
     let (aws, _, _) = connect().await;

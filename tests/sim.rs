@@ -48,6 +48,7 @@ fn specs() -> Vec<EnvSpec> {
             format!("/aws/lambda/storefront-api-{name}"),
             format!("/aws/codebuild/storefront-deploy-{name}"),
         ],
+        build_log_group: None,
         site_url: Some(format!("https://{site}.storefront.example.com")),
         api_url: Some(format!("https://api.{name}.storefront.example.com")),
         promotes_from: from.map(str::to_string),
@@ -212,10 +213,14 @@ fn executions_progress_through_stages_over_time() {
             .unwrap()
             .contains("codebuild")
     );
-    let arn = deploy.log_stream_arn.as_deref().unwrap();
-    assert!(arn.contains("/aws/codebuild/storefront-deploy-dev"));
+    // As CodePipeline answers for a CodeBuild action: its build id, no log stream ARN (that is
+    // documented for Commands actions); the build logs to its project's group, stream = build.
+    assert_eq!(deploy.log_stream_arn, None);
+    let build = deploy.external_execution_id.as_deref().unwrap();
+    let (project, stream) = build.split_once(':').unwrap();
+    assert_eq!(project, "storefront-deployer-dev-deploy");
     assert!(deploy.last_update > deploy.start);
-    let stream = arn.rsplit(':').next().unwrap().to_string();
+    let stream = stream.to_string();
     let query = LogQuery {
         group: "/aws/codebuild/storefront-deploy-dev".into(),
         ..LogQuery::default()

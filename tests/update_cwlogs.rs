@@ -6,8 +6,11 @@
 mod common;
 
 use common::*;
-use shipdeck::app::{Action, Effect, Level, State, View, parse_goto, parse_stream_arn, update};
+use shipdeck::app::{
+    Action, Effect, LOG_OVERLAP, Level, LogRead, State, View, parse_goto, parse_stream_arn, update,
+};
 use shipdeck::cloud::CloudError;
+use shipdeck::cloud::LogPage;
 use shipdeck::domain::*;
 
 /// The log group of dev's events.
@@ -39,6 +42,14 @@ fn fetch(fx: &[Effect]) -> Option<Effect> {
         .cloned()
 }
 
+/// A read's answer: these events, at its last page.
+fn page(events: Vec<LogEvent>) -> LogPage {
+    LogPage {
+        events,
+        next_token: None,
+    }
+}
+
 fn land(s: &mut State, fx: &[Effect], events: Vec<LogEvent>) {
     let Some(Effect::FetchLogs { env, request, .. }) = fetch(fx) else {
         panic!("no read: {fx:?}")
@@ -48,7 +59,7 @@ fn land(s: &mut State, fx: &[Effect], events: Vec<LogEvent>) {
         Action::LogsLoaded {
             env,
             request,
-            results: vec![(API.into(), Ok(events))],
+            results: vec![(API.into(), Ok(page(events)))],
         },
     );
 }
@@ -234,14 +245,11 @@ fn a_failed_deploy_opens_its_builds_log_stream() {
         s.logs.stream,
         Some(("/aws/codebuild/deploy-dev".into(), "b-42".into()))
     );
-    let Some(Effect::FetchLogs {
-        groups, streams, ..
-    }) = fetch(&fx)
-    else {
+    let Some(Effect::FetchLogs { reads, streams, .. }) = fetch(&fx) else {
         panic!("{fx:?}")
     };
     assert_eq!(
-        groups,
+        from(&reads),
         vec![(
             "/aws/codebuild/deploy-dev".to_string(),
             T0 - 11 * Timestamp::MINUTE
@@ -304,8 +312,136 @@ fn the_build_log_jump_explains_what_it_cannot_find() {
     assert_eq!(s.status.unwrap().level, Level::Error);
 }
 
+/// A failed CodeBuild run as CodePipeline lists it: its build id, no log stream ARN.
+fn codebuild_run() -> ActionExecutionDetail {
+    ActionExecutionDetail {
+        external_execution_id: Some("storefront-deployer-dev-deploy:b-42".into()),
+        ..run(ActionStatus::Failed, None)
+    }
+}
+
+/// `b` on the failed deploy, answered with `runs`: the effects of the jump.
+fn jump(s: &mut State, runs: Vec<ActionExecutionDetail>) -> Vec<Effect> {
+    let fx = update(s, Action::BuildLog);
+    let Some(Effect::FetchActionExecutions {
+        request, action, ..
+    }) = fx.first().cloned()
+    else {
+        panic!("{fx:?}")
+    };
+    update(
+        s,
+        Action::ActionExecutionsLoaded {
+            env: 0,
+            request,
+            action,
+            result: Ok(runs),
+        },
+    )
+}
+
+#[test]
+fn a_codebuild_run_opens_its_build_in_the_configured_group_or_codebuilds_default() {
+    let mut s = failed_deploy();
+    jump(&mut s, vec![codebuild_run()]);
+    assert_eq!(
+        s.logs.stream,
+        Some((
+            "/aws/codebuild/storefront-deployer-dev-deploy".into(),
+            "b-42".into()
+        )),
+        "CodeBuild's default group, the build id as the stream"
+    );
+    // A project whose logs configuration names its own group: the configuration says which.
+    let mut s = failed_deploy();
+    s.envs[0].spec.build_log_group = Some("/ci/storefront-builds".into());
+    let fx = jump(&mut s, vec![codebuild_run()]);
+    assert_eq!(
+        s.logs.stream,
+        Some(("/ci/storefront-builds".into(), "b-42".into()))
+    );
+    let Some(Effect::FetchLogs { reads, streams, .. }) = fetch(&fx) else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(from(&reads)[0].0, "/ci/storefront-builds");
+    assert_eq!(streams, ["b-42"]);
+    // A log stream ARN, where CodePipeline gives one (a Commands action), still wins.
+    let arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/commands:log-stream:c-1";
+    let commands = ActionExecutionDetail {
+        log_stream_arn: Some(arn.into()),
+        ..codebuild_run()
+    };
+    let mut s = failed_deploy();
+    s.envs[0].spec.build_log_group = Some("/ci/storefront-builds".into());
+    jump(&mut s, vec![commands]);
+    assert_eq!(s.logs.stream, Some(("/aws/commands".into(), "c-1".into())));
+}
+
+#[test]
+fn a_build_stream_that_cannot_be_found_is_named_with_where_else_to_look() {
+    let mut s = failed_deploy();
+    let fx = jump(&mut s, vec![codebuild_run()]);
+    let group = "/aws/codebuild/storefront-deployer-dev-deploy";
+    let missing = CloudError::NotFound {
+        kind: "log stream".into(),
+        name: format!("b-42 in {group}"),
+    };
+    answer(&mut s, &fx, vec![(group, Err(missing))]);
+    let said = format!(
+        "build log not found: no stream b-42 in {group} (log stream not found: b-42 in {group}); \
+         if the project logs to another group, set build_log_group for dev in the configuration"
+    );
+    assert_eq!(s.logs.error.as_deref(), Some(said.as_str()));
+    assert_eq!(
+        s.status.as_ref().map(|m| (m.level, m.text.as_str())),
+        Some((Level::Warn, said.as_str()))
+    );
+    // The view says what it read, and why there is nothing, whole.
+    let screen = draw_text(&s, 80, 24);
+    assert!(
+        screen.contains("No events in /aws/codebuild/storefront-deployer-dev-deploy, stream b-42,"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("set build_log_group for dev in the"),
+        "{screen}"
+    );
+    // With a group configured, the message names it and gives no hint.
+    let mut s = failed_deploy();
+    s.envs[0].spec.build_log_group = Some("/ci/storefront-builds".into());
+    let fx = jump(&mut s, vec![codebuild_run()]);
+    let gone = CloudError::NotFound {
+        kind: "log group".into(),
+        name: "/ci/storefront-builds".into(),
+    };
+    answer(&mut s, &fx, vec![("/ci/storefront-builds", Err(gone))]);
+    assert_eq!(
+        s.logs.error.as_deref(),
+        Some(
+            "build log not found: no stream b-42 in /ci/storefront-builds (log group not found: \
+             /ci/storefront-builds)"
+        )
+    );
+}
+
+/// The screen at `w`×`h`, row by row.
+fn draw_text(s: &State, w: u16, h: u16) -> String {
+    use ratatui::{Terminal, backend::TestBackend};
+    let hints = shipdeck::tui::hints::hints(&shipdeck::tui::keymap::Keymap::load(None).unwrap());
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| shipdeck::tui::render::draw(f, s, &hints))
+        .unwrap();
+    let buffer = t.backend().buffer();
+    (0..h)
+        .map(|y| (0..w).map(|x| buffer[(x, y)].symbol()).collect::<String>() + "\n")
+        .collect()
+}
+
 #[path = "update_cwlogs/detail.rs"]
 mod detail;
+
+#[path = "update_cwlogs/late.rs"]
+mod late;
 
 #[path = "update_cwlogs/scroll.rs"]
 mod scroll;
@@ -331,7 +467,7 @@ fn answer(
     let Some(Effect::FetchLogs {
         env,
         request,
-        groups,
+        reads,
         ..
     }) = fetch(fx)
     else {
@@ -339,7 +475,7 @@ fn answer(
     };
     let results = results
         .into_iter()
-        .map(|(g, r)| (g.to_string(), r))
+        .map(|(g, r)| (g.to_string(), r.map(page)))
         .collect();
     update(
         s,
@@ -349,7 +485,12 @@ fn answer(
             results,
         },
     );
-    groups
+    from(&reads)
+}
+
+/// Each read's group and where it starts.
+fn from(reads: &[LogRead]) -> Vec<(String, Timestamp)> {
+    reads.iter().map(|r| (r.group.clone(), r.since)).collect()
 }
 
 #[test]
@@ -409,8 +550,9 @@ fn a_group_that_could_not_be_read_is_named_and_read_again_from_where_it_was() {
     assert_eq!(s.logs.events.len(), 1);
     let err = s.logs.error.clone().expect("the failed group is named");
     assert_eq!(err, format!("{DEPLOY}: network error: connection reset"));
-    // The next read takes each group from its own mark: the deploy group from where it was,
-    // not from the API's newest event (which would skip the deploy group's events before it).
+    // The next read takes each group from its own window: the deploy group from its look-back
+    // (nothing read from it yet), not from the API's newest event (which would skip the deploy
+    // group's events before it); the API from two minutes before its newest event.
     let fx = update(&mut s, Action::Tick(T0 + 5_000));
     let build = LogEvent {
         group: DEPLOY.into(),
@@ -424,8 +566,8 @@ fn a_group_that_could_not_be_read_is_named_and_read_again_from_where_it_was() {
     assert_eq!(
         read,
         vec![
-            (API.into(), T0 - 10_000),
-            (DEPLOY.into(), T0 - 15 * Timestamp::MINUTE)
+            (API.into(), T0 - 10_000 - LOG_OVERLAP),
+            (DEPLOY.into(), T0 + 5_000 - 15 * Timestamp::MINUTE)
         ]
     );
     assert_eq!(s.logs.error, None);
@@ -440,8 +582,8 @@ fn a_group_that_could_not_be_read_is_named_and_read_again_from_where_it_was() {
     assert_eq!(
         read,
         vec![
-            (API.into(), T0 - 10_000),
-            (DEPLOY.into(), T0 - 5 * Timestamp::MINUTE)
+            (API.into(), T0 - 10_000 - LOG_OVERLAP),
+            (DEPLOY.into(), T0 - 5 * Timestamp::MINUTE - LOG_OVERLAP)
         ]
     );
 }

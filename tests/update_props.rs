@@ -135,14 +135,17 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
         Effect::FetchLogs {
             env,
             request,
-            groups,
+            reads,
             ..
         } => Some(Action::LogsLoaded {
             env: *env,
             request: *request,
-            results: groups
+            results: reads
                 .iter()
-                .map(|(g, _)| (g.clone(), if ok { Ok(Vec::new()) } else { Err(err()) }))
+                .map(|r| {
+                    let page = shipdeck::cloud::LogPage::default();
+                    (r.group.clone(), if ok { Ok(page) } else { Err(err()) })
+                })
                 .collect(),
         }),
         Effect::ApplyOp { request, .. } => Some(Action::OpApplied {

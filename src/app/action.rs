@@ -67,7 +67,8 @@ pub enum Action {
         env: usize,
         /// The request this answers.
         request: RequestId,
-        /// Each group read, with its events (any order) or why they could not be read.
+        /// Each group read, with its events (any order; the token when the read stopped before
+        /// its last page) or why they could not be read.
         results: Vec<super::GroupEvents>,
     },
     /// A listing of the logs bucket came back (every page).

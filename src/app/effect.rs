@@ -2,7 +2,7 @@
 
 use super::RequestId;
 use super::traffic_export::ExportJob;
-use crate::domain::{ExecutionSummary, PipelineDef, Timestamp};
+use crate::domain::{ExecutionSummary, PipelineDef};
 use std::sync::Arc;
 
 /// Something `update` wants done outside the pure core.
@@ -39,14 +39,15 @@ pub enum Effect {
     },
     /// Read who we are.
     FetchIdentity,
-    /// Read recent events of an environment's log groups, each group on its own.
+    /// Read recent events of an environment's log groups, each group on its own, following
+    /// `nextToken` page after page (up to what one read takes).
     FetchLogs {
         /// Environment index.
         env: usize,
         /// Request id.
         request: RequestId,
-        /// Log group names, each with the earliest event time to read from it.
-        groups: Vec<(String, Timestamp)>,
+        /// One read per log group: from when, or on with a token.
+        reads: Vec<super::LogRead>,
         /// Only these streams (empty: every stream of the groups).
         streams: Vec<String>,
     },

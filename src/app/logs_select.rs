@@ -76,6 +76,58 @@ pub(super) fn select_row(state: &mut State, rows: &[usize], row: usize) {
     }
 }
 
+/// What the operator is reading, by event: the bottom row shown while the view is paused or
+/// scrolled back, and the marked row.
+pub(super) struct Anchor {
+    bottom: Option<(String, String)>,
+    mark: Option<(String, String)>,
+}
+
+/// The events the view is on, before its rows change.
+pub(super) fn anchor(state: &State) -> Anchor {
+    let rows = state.visible_log_rows();
+    let key = |row: usize| {
+        let e = state.logs.events.get(*rows.get(row)?)?;
+        Some((e.group.clone(), e.event_id.clone()))
+    };
+    let held = state.logs.paused || state.logs.scroll > 0;
+    let bottom = rows
+        .len()
+        .checked_sub(1 + state.logs.scroll)
+        .filter(|_| held)
+        .and_then(key);
+    Anchor {
+        bottom,
+        mark: state.logs.mark.and_then(key),
+    }
+}
+
+/// Events arrived — new ones below, late ones sorted in among those shown: the view keeps the
+/// bottom row it showed and the mark on their events (the oldest, if they were dropped past the
+/// cap), and the detail's event marked where it now is.
+pub(super) fn restore(state: &mut State, anchor: Anchor) {
+    let rows = state.visible_log_rows();
+    let find = |key: &(String, String)| {
+        rows.iter().position(|&i| {
+            state
+                .logs
+                .events
+                .get(i)
+                .is_some_and(|e| e.key() == (key.0.as_str(), key.1.as_str()))
+        })
+    };
+    if let Some(key) = &anchor.mark {
+        state.logs.mark = find(key);
+    }
+    if let Some(key) = &anchor.bottom {
+        state.logs.scroll = match find(key) {
+            Some(row) => rows.len() - 1 - row,
+            None => state.max_log_scroll(rows.len()),
+        };
+    }
+    rows_changed(state, false);
+}
+
 /// The rows changed (events arrived, the filter changed): the event whose detail is open is
 /// marked at its new row; a mark that may now point at another event is dropped.
 pub(super) fn rows_changed(state: &mut State, filter_changed: bool) {

@@ -1,7 +1,7 @@
-//! The CloudWatch Logs view in `update`: events read group by group and de-duplicated by group and
-//! id, pause and follow, search
-//! with `n`/`N`, and the jump from a failed Deploy action (or a run of the execution detail) to its
-//! build's log stream.
+//! The CloudWatch Logs view in `update`: events read group by group, each poll an overlap back,
+//! de-duplicated by group and id and kept in time order, pause and follow, search with `n`/`N`,
+//! and the jump from a failed Deploy action (or a run of the execution detail) to its build's
+//! log stream.
 
 use super::{Effect, GroupEvents, LOG_TAIL_CAP, Level, LogTail, RequestId, Scope, State, View};
 use crate::cloud::CloudError;
@@ -19,20 +19,36 @@ pub fn parse_stream_arn(arn: &str) -> Option<(String, String)> {
     (!group.is_empty() && !stream.is_empty()).then(|| (group.to_string(), stream.to_string()))
 }
 
-/// The log group and stream of a run's build log: its CloudWatch log stream ARN, else a CodeBuild
-/// run's external id `project:build-id` (CodeBuild's default group `/aws/codebuild/<project>`,
-/// the build id as the stream).
-pub fn build_log_stream(run: &ActionExecutionDetail) -> Option<(String, String)> {
+/// The log group and stream of a run's build log: its CloudWatch log stream ARN (CodePipeline
+/// gives one for a Commands action's compute), else a CodeBuild run's external id
+/// `project:build-id`: the build id is the stream, in `group` — the environment's
+/// `build_log_group`, for projects whose logs configuration names their own — or in CodeBuild's
+/// default `/aws/codebuild/<project>`.
+pub fn build_log_stream(
+    run: &ActionExecutionDetail,
+    group: Option<&str>,
+) -> Option<(String, String)> {
     if let Some(found) = run.log_stream_arn.as_deref().and_then(parse_stream_arn) {
         return Some(found);
     }
     let (project, build) = run.external_execution_id.as_deref()?.split_once(':')?;
     let plain = |s: &str| !s.is_empty() && !s.contains(['/', ':', ' ']);
-    (plain(project) && plain(build))
-        .then(|| (format!("/aws/codebuild/{project}"), build.to_string()))
+    let group = group.map_or_else(|| format!("/aws/codebuild/{project}"), str::to_string);
+    (plain(project) && plain(build)).then(|| (group, build.to_string()))
 }
 
 impl State {
+    /// Where the build log of `run`, a run of environment `env`'s pipeline, is: see
+    /// [`build_log_stream`].
+    pub fn build_log_of(
+        &self,
+        env: usize,
+        run: &ActionExecutionDetail,
+    ) -> Option<(String, String)> {
+        let group = self.envs.get(env)?.spec.build_log_group.as_deref();
+        build_log_stream(run, group)
+    }
+
     /// Indices of the events shown under the filter, oldest first.
     pub fn visible_log_rows(&self) -> Vec<usize> {
         let needle = self.filter.to_lowercase();
@@ -138,66 +154,80 @@ pub(super) fn toggle_follow(state: &mut State) {
     }
 }
 
-/// Log events came back, group by group: new ones (by group and event id) kept in time order,
-/// each attributed to the group it was read from (an answer for a group not asked for is
-/// dropped); while paused or scrolled back, the rows shown stay where they are. A group whose
-/// read failed is named in the view's error line (the others' events still show), and is read
-/// again from where this read started.
+/// Log events came back, group by group: those not read before (by group and event id) sort in
+/// by time — a late one, with an older time than events shown, among them — each attributed to
+/// the group it was read from (an answer for a group not asked for is dropped); while paused or
+/// scrolled back, the rows shown and the mark stay on their events. A group whose read failed is
+/// named in the view's error line (the others' events still show), and is read again from where
+/// this read started; one whose read stopped before its end goes on from there.
 pub(super) fn loaded(state: &mut State, env: usize, request: RequestId, results: Vec<GroupEvents>) {
     if state.logs.env != env || state.logs.inflight != Some(request) {
         return;
     }
-    let before = state.visible_log_rows().len();
+    let anchor = super::logs_select::anchor(state);
+    let first = state.logs.first(state.now);
     let tail = &mut state.logs;
     tail.inflight = None;
     tail.next_poll = state.now + super::poll::LOG_POLL;
     let mut errors = Vec::new();
-    let mut read = Vec::new();
+    let mut not_found = None;
     let mut answer = Ok(());
     let reading = std::mem::take(&mut tail.reading);
     for (group, result) in results {
-        let Some(&(_, since)) = reading.iter().find(|(g, _)| *g == group) else {
+        let Some(read) = reading.iter().find(|r| r.group == group) else {
             continue;
         };
         match result {
-            Ok(events) => {
-                let newest = events.iter().map(|e| e.timestamp).max();
-                for mut ev in events {
+            Ok(page) => {
+                let mut events = page.events;
+                for ev in &mut events {
                     ev.group.clone_from(&group);
-                    if tail.ids.insert((ev.group.clone(), ev.event_id.clone())) {
-                        tail.events.push(ev);
-                    }
                 }
-                read.push((group, newest));
+                let poll = tail.polls.entry(group).or_default();
+                let fresh = poll.fresh(events, first);
+                poll.ended(read.since, page.next_token);
+                tail.events.extend(fresh);
             }
             Err(err) => {
-                errors.push(format!("{group}: {err}"));
-                tail.marks.entry(group).or_insert(since);
+                let missing = matches!(err, CloudError::NotFound { .. });
+                match &tail.stream {
+                    Some((g, stream)) if missing && *g == group => {
+                        not_found = Some(format!(
+                            "build log not found: no stream {stream} in {g} ({err})"
+                        ));
+                    }
+                    _ => errors.push(format!("{group}: {err}")),
+                }
                 answer = Err(err);
             }
         }
     }
+    // Stable: events of the same millisecond keep the order they were read in.
     tail.events.sort_by_key(|e| e.timestamp);
     if tail.events.len() > LOG_TAIL_CAP {
         let extra = tail.events.len() - LOG_TAIL_CAP;
-        for e in tail.events.drain(..extra) {
-            tail.ids.remove(&(e.group, e.event_id));
-        }
+        tail.events.drain(..extra);
     }
-    tail.newest = tail.events.last().map(|e| e.timestamp).or(tail.newest);
-    for (group, newest) in read {
-        if let Some(at) = newest.or(tail.newest) {
-            let mark = tail.marks.entry(group).or_insert(at);
-            *mark = (*mark).max(at);
+    if let Some(text) = not_found {
+        // Where to look instead: CodeBuild's default group unless the configuration names one.
+        let name = state.envs.get(env).map(|e| &e.spec);
+        let hint = match name {
+            Some(spec) if spec.build_log_group.is_none() => format!(
+                "; if the project logs to another group, set build_log_group for {} in the \
+                 configuration",
+                spec.name
+            ),
+            _ => String::new(),
+        };
+        let text = format!("{text}{hint}");
+        if state.logs.error.as_deref() != Some(text.as_str()) {
+            state.say_about(Scope::View(View::Logs), Level::Warn, text.clone());
         }
+        errors.insert(0, text);
     }
-    tail.error = (!errors.is_empty()).then(|| errors.join("; "));
+    state.logs.error = (!errors.is_empty()).then(|| errors.join("; "));
     super::credentials::read_back(state, "log tail", answer.as_ref().map(|_| ()));
-    let after = state.visible_log_rows().len();
-    if state.logs.paused || state.logs.scroll > 0 {
-        state.logs.scroll += after.saturating_sub(before);
-    }
-    super::logs_select::rows_changed(state, false);
+    super::logs_select::restore(state, anchor);
 }
 
 /// `b` in the pipeline view: find the failed Deploy (build) action of the selected
@@ -289,7 +319,7 @@ pub(super) fn open_build_log(
     env: usize,
     run: &ActionExecutionDetail,
 ) -> Vec<Effect> {
-    let Some((group, stream)) = build_log_stream(run) else {
+    let Some((group, stream)) = state.build_log_of(env, run) else {
         state.say(
             Level::Warn,
             format!("build log: {} has no CloudWatch log stream", run.action),

@@ -42,7 +42,9 @@ pub use execution::{ExecutionDetail, RunRow};
 pub use input::MAX_INPUT;
 pub use logkeys::parse_goto;
 pub use logs_update::{build_log_stream, parse_stream_arn};
-pub use logtail::{GroupEvents, LOG_TAIL_CAP, LogTail};
+pub use logtail::{
+    GroupEvents, GroupPoll, LOG_OVERLAP, LOG_SEEN_CAP, LOG_TAIL_CAP, LogRead, LogTail,
+};
 pub use model::{
     EnvView, Level, LineInput, Mode, Overlay, PollPolicy, Scope, Session, Stale, StatusMsg, View,
 };

@@ -1,11 +1,12 @@
 //! Adaptive polling: which refreshes are due on a tick, and how their results land in the state.
 
 use super::credentials::{self, Polls};
-use super::{Effect, EnvSnapshot, Level, RequestId, Scope, Stale, State, View};
+use super::{Effect, EnvSnapshot, GroupPoll, Level, RequestId, Scope, Stale, State, View};
 use crate::cloud::CloudError;
 use crate::domain::{ExecutionSummary, Millis, PipelineState, Release, Timestamp};
 
-/// How far back the logs view reads when it opens.
+/// How far back the logs view reads when it opens (each group's reads then start an overlap
+/// before the newest event read from it: see [`super::LOG_OVERLAP`]).
 pub const LOG_LOOKBACK: Millis = 15 * Timestamp::MINUTE;
 /// How often the logs view reads on while visible.
 pub const LOG_POLL: Millis = 5 * Timestamp::SECOND;
@@ -154,21 +155,21 @@ fn logs_due(state: &mut State) -> Option<Effect> {
     if state.logs.inflight.is_some() || state.now < state.logs.next_poll || groups.is_empty() {
         return None;
     }
-    let first = state.logs.from.unwrap_or(state.now - LOG_LOOKBACK);
-    let groups: Vec<(String, Timestamp)> = groups
-        .into_iter()
-        .map(|g| {
-            let since = state.logs.marks.get(&g).copied().unwrap_or(first);
-            (g, since)
+    let first = state.logs.first(state.now);
+    let reads: Vec<super::LogRead> = groups
+        .iter()
+        .map(|g| match state.logs.polls.get(g) {
+            Some(poll) => poll.next_read(g, first),
+            None => GroupPoll::default().next_read(g, first),
         })
         .collect();
     let request = state.take_request();
     state.logs.inflight = Some(request);
-    state.logs.reading.clone_from(&groups);
+    state.logs.reading.clone_from(&reads);
     Some(Effect::FetchLogs {
         env,
         request,
-        groups,
+        reads,
         streams,
     })
 }

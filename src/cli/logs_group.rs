@@ -1,17 +1,23 @@
 //! `shipdeck logs group ENV NAME`: a CloudWatch log group's events through `FilterLogEvents`,
-//! paged and de-duplicated by event id; `--follow` then streams new events with `StartLiveTail`,
-//! or, where live tails are unavailable, polls every 5 seconds like `aws logs tail`.
+//! every page followed; `--follow` then streams new events with `StartLiveTail` (saying when an
+//! update carried only a sample, and starting a new session when updates stop coming), or, where
+//! live tails are unavailable, polls every 5 seconds like `aws logs tail`, each poll re-reading
+//! two minutes before the newest event (events ingested late), de-duplicated by event id.
 
 use super::args::{Global, GroupArgs, GroupOutput};
 use super::logs::Since;
 use super::logs_cloud::find_env;
 use super::logs_sink::Sink;
 use super::{Failure, connect};
-use crate::cloud::{Cloud, CloudError, LiveTailRequest, LogQuery, live_tail_unavailable};
-use crate::domain::{LogEvent, Timestamp};
+use crate::app::GroupPoll;
+use crate::cloud::{
+    Cloud, CloudError, LiveTailRequest, LogQuery, MAX_TAIL_EVENTS, filter_pages,
+    live_tail_unavailable,
+};
+use crate::domain::{LogEvent, Millis, Timestamp};
 use crate::runtime::{Clock, SimClock, WallClock};
 use futures::StreamExt;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -19,16 +25,70 @@ use std::time::Duration;
 const POLL: Duration = Duration::from_secs(5);
 /// Wall time between clock reads while a live tail waits (moves a simulated world on).
 const TICK: Duration = Duration::from_secs(1);
+/// A live tail sends an update every second, empty when nothing arrived: this long (on the
+/// clock, simulated in the demo) without one, the session is taken as stalled and replaced.
+const STALL: Millis = 15 * Timestamp::SECOND;
 
 /// How a live tail ended.
 enum TailEnd {
     /// The output was closed (e.g. `| head`).
     Closed,
-    /// Live tails are not available here: poll instead.
-    Unavailable,
+    /// Live tails are not available here: poll instead, after the newest event shown (if any).
+    Unavailable(Option<Timestamp>),
 }
 
-/// Follows `group` with `StartLiveTail` sessions (a new one when one times out after 3 hours).
+/// What `--follow` says of live-tail updates that carried a sample (more than 500 events matched
+/// in their second): once when sampling starts, and when it ends, with how many updates left
+/// events out and around which times, to read them in full with `FilterLogEvents`.
+#[derive(Debug, Default)]
+struct Sampling {
+    /// Sampled updates in a row so far, and the event times their samples span.
+    run: Option<(usize, Timestamp, Timestamp)>,
+}
+
+impl Sampling {
+    /// The note to print for an update, if any.
+    fn update(&mut self, sampled: bool, events: &[LogEvent]) -> Option<String> {
+        let span = events.iter().map(|e| e.timestamp);
+        let (lo, hi) = (span.clone().min(), span.max());
+        match (sampled, self.run) {
+            (true, None) => {
+                let at = lo.unwrap_or(Timestamp(0));
+                self.run = Some((1, at, hi.unwrap_or(at)));
+                Some(format!(
+                    "more than {MAX_TAIL_EVENTS} events a second match: the live tail shows a sample \
+                     of {MAX_TAIL_EVENTS} a second and leaves the others out (from {})",
+                    at.rfc3339()
+                ))
+            }
+            (true, Some((n, from, to))) => {
+                let to = hi.map_or(to, |h| h.max(to));
+                self.run = Some((n + 1, from.min(lo.unwrap_or(from)), to));
+                None
+            }
+            (false, Some((n, from, to))) => {
+                self.run = None;
+                Some(format!(
+                    "back to every event; {n} update{} of the live tail left events out, between \
+                     {} and {}: `--since` without `--follow` reads them all",
+                    if n == 1 { "" } else { "s" },
+                    from.rfc3339(),
+                    to.rfc3339()
+                ))
+            }
+            (false, None) => None,
+        }
+    }
+}
+
+/// Whether a live-tail session that last sent an update at `last` has stalled by `now` (updates
+/// come every second, empty ones too).
+fn stalled(last: Timestamp, now: Timestamp) -> bool {
+    now.since(last) > STALL
+}
+
+/// Follows `group` with `StartLiveTail` sessions (a new one when one times out after 3 hours,
+/// or stops sending updates).
 async fn live(
     cloud: &Cloud,
     clock: &dyn Clock,
@@ -37,28 +97,47 @@ async fn live(
     output: GroupOutput,
 ) -> Result<TailEnd, Failure> {
     let group = req.groups.join(", ");
+    let mut newest: Option<Timestamp> = None;
+    let mut sampling = Sampling::default();
     loop {
         let mut stream = match cloud.logs.start_live_tail(req).await {
             Ok(s) => s,
             Err(e) if live_tail_unavailable(&e) => {
                 eprintln!("shipdeck: live tail unavailable ({e}); polling every 5s instead");
-                return Ok(TailEnd::Unavailable);
+                return Ok(TailEnd::Unavailable(newest));
             }
             Err(e) => return Err(Failure::new(format!("cannot follow {group}: {e}"))),
         };
         let mut tick = tokio::time::interval(TICK);
+        // When the last update came, and the clock at the previous tick: updates due by then
+        // have had a tick's time to arrive (reading a simulated clock moves its world on, and
+        // queues that time's updates only then).
+        let mut last = clock.now();
+        let mut ticked = last;
         loop {
             let next = tokio::select! {
                 next = stream.next() => next,
                 _ = tick.tick() => {
-                    clock.now();
+                    if stalled(last, ticked) {
+                        eprintln!(
+                            "shipdeck: live tail of {group}: no update for {}s (one comes every \
+                             second); starting a new session",
+                            ticked.since(last) / 1000
+                        );
+                        break;
+                    }
+                    ticked = clock.now();
                     continue;
                 }
             };
             match next {
                 Some(Ok(batch)) => {
-                    if batch.sampled {
-                        eprintln!("shipdeck: more than 500 events in a second; showing a sample");
+                    last = clock.now();
+                    if let Some(note) = sampling.update(batch.sampled, &batch.events) {
+                        eprintln!("shipdeck: live tail of {group}: {note}");
+                    }
+                    if let Some(t) = batch.events.iter().map(|e| e.timestamp).max() {
+                        newest = Some(newest.map_or(t, |n| n.max(t)));
                     }
                     if let Some(note) = left_out_note(&group, &batch.other_groups) {
                         eprintln!("shipdeck: {note}");
@@ -78,7 +157,7 @@ async fn live(
                     eprintln!(
                         "shipdeck: live tail of {group} broke ({e}); polling every 5s instead"
                     );
-                    return Ok(TailEnd::Unavailable);
+                    return Ok(TailEnd::Unavailable(newest));
                 }
                 Some(Err(e)) => {
                     eprintln!("shipdeck: live tail of {group} ended ({e}); starting a new one");
@@ -88,7 +167,7 @@ async fn live(
                     // Sessions end with an error (a timeout after 3 hours); a clean end is an
                     // endpoint that serves one-shot sessions (an emulator): poll instead.
                     eprintln!("shipdeck: live tail of {group} ended; polling every 5s instead");
-                    return Ok(TailEnd::Unavailable);
+                    return Ok(TailEnd::Unavailable(newest));
                 }
             }
         }
@@ -171,55 +250,45 @@ pub(super) async fn run(global: &Global, args: GroupArgs) -> Result<ExitCode, Fa
         Some(sim) => Box::new(SimClock::running(sim.clone(), global.speed)),
         None => Box::new(WallClock),
     };
-    let mut start = args
+    let first = args
         .since
         .unwrap_or(Since::Ago(10 * Timestamp::MINUTE))
         .at(backend.now);
-    let mut seen: HashSet<String> = HashSet::new();
+    // Each poll reads from two minutes before the newest event read (events ingested late);
+    // the window gives each event once.
+    let mut poll = GroupPoll::default();
     let mut polling = false;
     let mut sink = Sink::new(args.output.into());
     if args.output == GroupOutput::Tsv {
         sink.text("timestamp\tstream\tmessage");
     }
     loop {
-        let mut query = LogQuery {
+        let query = LogQuery {
             group: group.clone(),
             streams: Vec::new(),
-            start: Some(start),
+            start: Some(poll.since(first)),
             end: Some(clock.now()),
             pattern: args.filter.clone(),
             next_token: None,
             limit: None,
         };
-        let mut newest = start;
-        let mut fresh: HashSet<String> = HashSet::new();
-        loop {
-            let page = match backend.cloud.logs.filter_log_events(&query).await {
-                Ok(page) => page,
-                Err(e) if args.filter.is_some() && pattern_refused(&e) => {
-                    return Err(Failure {
-                        message: format!("--filter: {e}"),
-                        code: 2,
-                    });
-                }
-                Err(e) if args.follow => {
-                    eprintln!("shipdeck: cannot read {group}: {e}; retrying");
-                    break;
-                }
-                Err(e) => return Err(Failure::new(format!("cannot read {group}: {e}"))),
-            };
-            for e in &page.events {
-                if seen.contains(&e.event_id) {
-                    continue;
-                }
-                newest = newest.max(e.timestamp);
-                fresh.insert(e.event_id.clone());
+        let read = filter_pages(backend.cloud.logs.as_ref(), &query, usize::MAX, |events| {
+            for e in &poll.fresh(events, first) {
                 write_event(&mut sink, e, args.output);
             }
-            query.next_token = page.next_token;
-            if query.next_token.is_none() || sink.closed {
-                break;
+            !sink.closed
+        })
+        .await;
+        match read {
+            Ok(_) => {}
+            Err(e) if args.filter.is_some() && pattern_refused(&e) => {
+                return Err(Failure {
+                    message: format!("--filter: {e}"),
+                    code: 2,
+                });
             }
+            Err(e) if args.follow => eprintln!("shipdeck: cannot read {group}: {e}; retrying"),
+            Err(e) => return Err(Failure::new(format!("cannot read {group}: {e}"))),
         }
         sink.flush();
         if !args.follow || sink.closed {
@@ -233,16 +302,16 @@ pub(super) async fn run(global: &Global, args: GroupArgs) -> Result<ExitCode, Fa
             };
             match live(&backend.cloud, clock.as_ref(), &req, &mut sink, args.output).await? {
                 TailEnd::Closed => break,
-                TailEnd::Unavailable => polling = true,
+                TailEnd::Unavailable(shown) => {
+                    polling = true;
+                    // Its events have no ids to tell them apart from the polls': polling
+                    // starts after the newest one the live tail showed.
+                    if let Some(at) = shown {
+                        poll.start_after(at);
+                    }
+                }
             }
         }
-        // The next query starts at the newest event seen (inclusive): events sharing that
-        // millisecond are caught again and dropped by id; older ids can be forgotten.
-        if newest > start {
-            seen.clear();
-            start = newest;
-        }
-        seen.extend(fresh);
         tokio::time::sleep(POLL).await;
     }
     Ok(ExitCode::SUCCESS)
@@ -263,6 +332,47 @@ mod tests {
         assert!(pick_group(&groups, "storefront").is_err());
         assert!(pick_group(&groups, "nope").is_err());
         assert_eq!(pick_group(&groups, "/other").ok(), Some("/other".into()));
+    }
+
+    fn at(ms: i64) -> LogEvent {
+        LogEvent {
+            group: "/aws/lambda/api".into(),
+            event_id: String::new(),
+            stream: "s".into(),
+            timestamp: Timestamp(1_795_597_200_000 + ms),
+            ingestion_time: Timestamp(1_795_597_200_000 + ms),
+            message: "m".into(),
+        }
+    }
+
+    #[test]
+    fn sampled_updates_are_said_when_sampling_starts_and_ends_with_what_was_left_out() {
+        let mut s = Sampling::default();
+        assert_eq!(s.update(false, &[at(0)]), None);
+        assert_eq!(s.update(false, &[]), None, "an empty update says nothing");
+        let start = s.update(true, &[at(1_000), at(1_900)]).unwrap();
+        assert_eq!(
+            start,
+            "more than 500 events a second match: the live tail shows a sample of 500 a second \
+             and leaves the others out (from 2026-11-25T09:00:01Z)"
+        );
+        assert_eq!(s.update(true, &[at(2_000), at(2_800)]), None, "said once");
+        let end = s.update(false, &[]).unwrap();
+        assert_eq!(
+            end,
+            "back to every event; 2 updates of the live tail left events out, between \
+             2026-11-25T09:00:01Z and 2026-11-25T09:00:02Z: `--since` without `--follow` reads \
+             them all"
+        );
+        assert_eq!(s.update(false, &[]), None);
+    }
+
+    #[test]
+    fn a_session_without_an_update_for_fifteen_seconds_has_stalled() {
+        let t = Timestamp(1_795_597_200_000);
+        assert!(!stalled(t, t + 1_000), "updates come every second");
+        assert!(!stalled(t, t + STALL));
+        assert!(stalled(t, t + STALL + 1));
     }
 
     #[test]

@@ -25,6 +25,6 @@ pub use ports::{
     Pipelines, StartRequest, Storage, WhoAmI,
 };
 pub use tail::{
-    LiveTail, LiveTailBatch, LiveTailRequest, MAX_TAIL_EVENTS, MAX_TAIL_GROUPS, group_name,
-    live_tail_unavailable,
+    LiveTail, LiveTailBatch, LiveTailRequest, MAX_TAIL_EVENTS, MAX_TAIL_GROUPS, filter_pages,
+    group_name, live_tail_unavailable,
 };

@@ -1,9 +1,35 @@
-//! Live tails of CloudWatch Logs (`StartLiveTail`): the request and the batches it yields.
+//! Following CloudWatch Logs: one `FilterLogEvents` read followed page by page to its end (the
+//! console's Logs view and `logs group` share it), and live tails (`StartLiveTail`): the request
+//! and the batches it yields.
 
-use super::CloudResult;
+use super::{CloudResult, LogQuery, Logs};
 use crate::domain::LogEvent;
 use futures::stream::BoxStream;
 use std::collections::BTreeMap;
+
+/// Reads `query` with `FilterLogEvents`, following each page's `nextToken` — a page may be
+/// partial or even empty while more follow; only a page without a token ends the read — and
+/// hands each page's events to `each`, which answers whether to go on (a reader with enough for
+/// now, or whose output closed, says no). After `pages` pages, or when `each` says no, the read
+/// stops: the answer is the token to go on with (`None`: the read reached the end). A failed
+/// page ends the read with its error; the pages before it were handed over.
+pub async fn filter_pages(
+    logs: &dyn Logs,
+    query: &LogQuery,
+    pages: usize,
+    mut each: impl FnMut(Vec<LogEvent>) -> bool,
+) -> CloudResult<Option<String>> {
+    let mut query = query.clone();
+    for _ in 0..pages {
+        let page = logs.filter_log_events(&query).await?;
+        let more = each(page.events);
+        query.next_token = page.next_token;
+        if query.next_token.is_none() || !more {
+            break;
+        }
+    }
+    Ok(query.next_token)
+}
 
 /// Most log groups one live-tail session follows.
 pub const MAX_TAIL_GROUPS: usize = 10;

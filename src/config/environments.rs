@@ -19,6 +19,7 @@ const ENV_KEYS: &[&str] = &[
     "logs_bucket",
     "logs_prefix",
     "log_groups",
+    "build_log_group",
     "site_url",
     "api_url",
     "protected",
@@ -113,15 +114,21 @@ fn one<'a, 'i>(
         .into_iter()
         .enumerate()
     {
+        let key = format!("log_groups[{i}]");
         if group.get_ref().trim().is_empty() {
-            return Err(t.invalid(
-                &format!("log_groups[{i}]"),
-                &group.span(),
-                "must not be empty",
-            ));
+            return Err(t.invalid(&key, &group.span(), "must not be empty"));
         }
+        validate::log_group(group.get_ref()).map_err(|m| t.invalid(&key, &group.span(), m))?;
         log_groups.push(group.get_ref().to_string());
     }
+    let build_log_group = match t.str("build_log_group")? {
+        None => None,
+        Some(v) => {
+            validate::log_group(v.get_ref())
+                .map_err(|m| t.invalid("build_log_group", &v.span(), m))?;
+            Some(v.get_ref().to_string())
+        }
+    };
     let promotes = t.str("promotes_from")?;
     let self_approval = match t.str("self_approval")? {
         None => SelfApproval::Default,
@@ -145,6 +152,7 @@ fn one<'a, 'i>(
         logs_bucket: logs_bucket.get_ref().to_string(),
         logs_prefix: text("logs_prefix")?,
         log_groups,
+        build_log_group,
         site_url: url("site_url")?,
         api_url: url("api_url")?,
         promotes_from: match &promotes {

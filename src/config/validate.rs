@@ -21,6 +21,28 @@ pub(crate) fn env_name(name: &str) -> Result<(), String> {
     }
 }
 
+/// A CloudWatch Logs group name: 1 to 512 letters, digits and `_ - / . #`. A pasted ARN gets a
+/// message with the name to write.
+pub(crate) fn log_group(name: &str) -> Result<(), String> {
+    let ok = (1..=512).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-/.#".contains(&b));
+    if ok {
+        return Ok(());
+    }
+    let hint = match name.split_once(":log-group:") {
+        Some((head, group)) if head.starts_with("arn:") => {
+            let group = group.trim_end_matches(":*");
+            format!(" (that is the log group's ARN: write `{group}`)")
+        }
+        _ => String::new(),
+    };
+    Err(format!(
+        "expected a log group name (1-512 letters, digits and `_ - / . #`), found `{name}`{hint}"
+    ))
+}
+
 /// An absolute `http://` or `https://` URL.
 pub(crate) fn url(url: &str) -> Result<(), String> {
     let rest = url

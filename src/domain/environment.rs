@@ -28,6 +28,11 @@ pub struct EnvSpec {
     pub logs_prefix: String,
     /// CloudWatch log groups (Lambda API, CodeBuild deploy).
     pub log_groups: Vec<String>,
+    /// The log group the pipeline's CodeBuild projects write to, when not CodeBuild's default
+    /// `/aws/codebuild/<project>` (a project's own `logsConfig` group): where the build-log jump
+    /// looks for a run's stream.
+    #[serde(default)]
+    pub build_log_group: Option<String>,
     /// Public site URL.
     pub site_url: Option<String>,
     /// API URL.

@@ -1,7 +1,7 @@
 //! The effect runner: turns an `Effect` into port calls and the `Action` that carries the result.
 
 use crate::app::{Action, Effect, EnvSnapshot};
-use crate::cloud::{Cloud, CloudError, CloudResult, LogQuery};
+use crate::cloud::{Cloud, CloudError, CloudResult, LogPage, LogQuery, filter_pages};
 use crate::domain::{
     ExecutionSummary, PipelineDef, PipelineState, Release, SourceObject, StageStatus,
 };
@@ -12,8 +12,12 @@ use std::time::Duration;
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 /// Executions read per refresh (the history list).
 const HISTORY: usize = 25;
-/// Log events read per group and poll.
+/// Log events asked for per `FilterLogEvents` page.
 const LOG_PAGE: usize = 500;
+/// Pages one group's read follows at most in a poll (up to 5,000 events; empty pages count);
+/// past them the read stops and the next poll goes on with the token. A read re-reads at most
+/// the ids a group's poll remembers (`LOG_SEEN_CAP`), so this leaves room for new events.
+const LOG_READ_PAGES: usize = 10;
 
 /// Runs one port call with the request timeout, tracing its outcome.
 pub(super) async fn timed<T>(
@@ -75,20 +79,27 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
         Effect::FetchLogs {
             env,
             request,
-            groups,
+            reads,
             streams,
         } => {
-            let mut results = Vec::with_capacity(groups.len());
-            for (group, since) in groups {
+            let mut results = Vec::with_capacity(reads.len());
+            for read in reads {
                 let query = LogQuery {
-                    group: group.clone(),
+                    group: read.group.clone(),
                     streams: streams.clone(),
-                    start: Some(since),
+                    start: Some(read.since),
+                    next_token: read.token,
                     limit: Some(LOG_PAGE),
                     ..LogQuery::default()
                 };
-                let read = timed("FilterLogEvents", cloud.logs.filter_log_events(&query)).await;
-                results.push((group, read.map(|page| page.events)));
+                let mut events = Vec::new();
+                let pages = filter_pages(cloud.logs.as_ref(), &query, LOG_READ_PAGES, |page| {
+                    events.extend(page);
+                    true
+                });
+                let token = timed("FilterLogEvents", pages).await;
+                let page = token.map(|next_token| LogPage { events, next_token });
+                results.push((read.group, page));
             }
             Some(Action::LogsLoaded {
                 env,

@@ -134,9 +134,10 @@ fn actions(state: &State) -> Vec<(&'static str, &'static str)> {
             ]);
         }
         View::Pipeline if state.execution.is_some() => {
+            let env = state.execution.as_ref().map_or(state.selected, |d| d.env);
             let log = state
                 .execution_run()
-                .and_then(crate::app::build_log_stream)
+                .and_then(|run| state.build_log_of(env, run))
                 .is_some();
             if log {
                 out.push(("build_log", "build log"));

@@ -1,4 +1,5 @@
-//! Action executions: every page followed, with their links.
+//! Action executions: every page followed, with their links; a CodeBuild run's log found from its
+//! build id, a Commands run's from its log stream ARN.
 
 use super::*;
 
@@ -21,18 +22,13 @@ async fn action_executions_follow_every_page_with_their_links() {
         .await
         .unwrap();
     assert_eq!((first.num_calls(), second.num_calls()), (1, 1));
-    assert_eq!(rows.len(), 2);
+    assert_eq!(rows.len(), 3);
     let deploy = &rows[0];
     assert_eq!(deploy.stage, "Deploy");
     assert_eq!(deploy.status, ActionStatus::Failed);
     assert_eq!(deploy.start, Timestamp(1_795_590_200_000));
     assert_eq!(deploy.last_update, Timestamp(1_795_590_500_750));
-    assert_eq!(
-        deploy.log_stream_arn.as_deref(),
-        Some(
-            "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/codebuild/storefront-deploy-prd:log-stream:0b7e4412"
-        )
-    );
+    assert_eq!(deploy.log_stream_arn, None);
     assert_eq!(
         deploy.summary.as_deref(),
         Some("Build terminated with state: FAILED")
@@ -40,6 +36,23 @@ async fn action_executions_follow_every_page_with_their_links() {
     assert_eq!(
         deploy.external_execution_id.as_deref(),
         Some("storefront-deploy-prd:0b7e4412")
+    );
+    // Its log: the build id in the project's group (CodeBuild's default, unless configured).
+    assert_eq!(
+        shipdeck::app::build_log_stream(deploy, None),
+        Some((
+            "/aws/codebuild/storefront-deploy-prd".into(),
+            "0b7e4412".into()
+        ))
+    );
+    // A Commands action's compute has its log stream ARN, which is kept and used.
+    let commands = &rows[2];
+    assert_eq!(
+        shipdeck::app::build_log_stream(commands, Some("/aws/codebuild/elsewhere")),
+        Some((
+            "/aws/codepipeline/storefront-deployer-prd".into(),
+            "a1b2c3d4".into()
+        ))
     );
     let error = deploy
         .error

@@ -235,9 +235,45 @@ fn log_group_items_are_located_one_by_one() {
             "shipdeck.toml:{line}:{col}: environments[0].log_groups[1]: expected a string, found an integer"
         )
     );
-    let text = FULL.replace("\"/aws/codebuild/deploy-dev\"", "\" \"");
+    let text = FULL.replace("\"/aws/codebuild/deploy-dev\"]", "\" \"]");
     assert_eq!(
         parse(&text).unwrap_err(),
         format!("shipdeck.toml:{line}:{col}: environments[0].log_groups[1]: must not be empty")
+    );
+    // A name CloudWatch Logs would refuse, and a pasted ARN, answered with the name to write.
+    let text = FULL.replace("\"/aws/codebuild/deploy-dev\"]", "\"deploy dev\"]");
+    assert_eq!(
+        parse(&text).unwrap_err(),
+        format!(
+            "shipdeck.toml:{line}:{col}: environments[0].log_groups[1]: expected a log group name \
+             (1-512 letters, digits and `_ - / . #`), found `deploy dev`"
+        )
+    );
+}
+
+#[test]
+fn the_build_log_group_is_a_log_group_name() {
+    let key = env("build_log_group", "environments[0].build_log_group");
+    wrong(&key, "[]", "expected a string, found an array");
+    wrong(
+        &key,
+        "\"\"",
+        "expected a log group name (1-512 letters, digits and `_ - / . #`), found ``",
+    );
+    wrong(
+        &key,
+        "\"arn:aws:logs:eu-west-1:123456789012:log-group:/aws/codebuild/deploy-dev:*\"",
+        "expected a log group name (1-512 letters, digits and `_ - / . #`), found \
+         `arn:aws:logs:eu-west-1:123456789012:log-group:/aws/codebuild/deploy-dev:*` (that is the \
+         log group's ARN: write `/aws/codebuild/deploy-dev`)",
+    );
+    let config = parse(FULL).unwrap();
+    assert_eq!(
+        config.environments[0].build_log_group.as_deref(),
+        Some("/aws/codebuild/deploy-dev")
+    );
+    assert_eq!(
+        config.environments[1].build_log_group, None,
+        "unset: CodeBuild's default group per project"
     );
 }

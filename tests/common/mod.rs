@@ -20,6 +20,7 @@ pub fn spec(name: &str, from: Option<&str>) -> EnvSpec {
         logs_bucket: "storefront-cloudfront-logs".into(),
         logs_prefix: format!("cloudfront/{name}/"),
         log_groups: vec![format!("/aws/lambda/storefront-api-{name}")],
+        build_log_group: None,
         site_url: None,
         api_url: None,
         promotes_from: from.map(str::to_string),

@@ -292,6 +292,86 @@ fn cloudwatch_has_build_and_api_logs() {
 }
 
 #[test]
+fn cloudwatch_ingests_some_events_late_cuts_pages_short_and_names_a_missing_stream() {
+    use shipdeck::cloud::sim::LogTiming;
+    let sim = cloud(9);
+    let logs = sim.cloud().logs;
+    let group = "/aws/lambda/timing";
+    let t = sim.with(|s| {
+        s.set_log_timing(LogTiming {
+            late_share: 0.2,
+            late_by: 5 * MIN,
+            partial_pages: 0.5,
+        });
+        let t = s.now();
+        for k in 0..40 {
+            s.put_log_events(group, "s1", t + k * 1_000, 10);
+        }
+        s.advance(10 * MIN);
+        t
+    });
+    // Every page, following tokens: some cut short, some empty, each with a token.
+    let query = LogQuery {
+        group: group.into(),
+        limit: Some(50),
+        ..LogQuery::default()
+    };
+    let (mut all, mut pages, mut partial, mut empty) = (Vec::new(), 0, 0, 0);
+    let mut next = query.clone();
+    loop {
+        let page = block_on(logs.filter_log_events(&next)).unwrap();
+        pages += 1;
+        if page.next_token.is_some() && page.events.len() < 50 {
+            partial += 1;
+            empty += usize::from(page.events.is_empty());
+        }
+        all.extend(page.events);
+        match page.next_token {
+            Some(t) => next.next_token = Some(t),
+            None => break,
+        }
+    }
+    assert!(
+        partial > 0 && empty > 0,
+        "{partial} partial pages, {empty} empty"
+    );
+    assert!(pages > 400 / 50, "{pages} pages");
+    assert_eq!(all.len(), 400, "the pages cut short lose nothing");
+    assert!(all.windows(2).all(|w| w[0].timestamp <= w[1].timestamp));
+    // Some events were ingested minutes after their time, none past five minutes.
+    let lags: Vec<i64> = all
+        .iter()
+        .map(|e| e.ingestion_time.since(e.timestamp))
+        .collect();
+    assert!(lags.iter().all(|&l| (300..=5 * MIN).contains(&l)));
+    let late = lags.iter().filter(|&&l| l > 3_000).count();
+    assert!((40..=120).contains(&late), "{late} of 400 late");
+    assert!(lags.iter().any(|&l| l > MIN));
+    // A stream exists from its first event's ingestion on: asked for before, it is not found.
+    sim.with(|s| s.ingest_log_event(group, "s2", t + 60_000, t + 630_000, "late"));
+    let s2 = LogQuery {
+        streams: vec!["s2".into()],
+        ..LogQuery::default()
+    };
+    let missing = block_on(logs.filter_log_events(&LogQuery {
+        group: group.into(),
+        ..s2.clone()
+    }));
+    assert_eq!(
+        missing.err().map(|e| e.to_string()).as_deref(),
+        Some("log stream not found: s2 in /aws/lambda/timing"),
+        "a stream that has no event ingested yet does not exist"
+    );
+    sim.with(|s| s.advance(MIN));
+    let page = block_on(logs.filter_log_events(&LogQuery {
+        group: group.into(),
+        ..s2
+    }))
+    .unwrap();
+    assert_eq!(page.events.len(), 1);
+}
+
+#[test]
 fn distributions_mirror_the_environments() {
     let sim = cloud(1);
     let cdn = sim.cloud().cdn;

@@ -1,5 +1,6 @@
-//! Shared helpers of the mocked-SDK tests: the adapters over a CodePipeline client whose answers
-//! are raw HTTP bodies shaped like the API reference's examples (the SDK still parses them).
+//! Shared helpers of the mocked-SDK tests: the adapters over a CodePipeline (or CloudWatch Logs)
+//! client whose answers are raw HTTP bodies shaped like the API reference's examples (the SDK
+//! still parses them).
 #![allow(dead_code)]
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -53,6 +54,47 @@ pub fn cloud_as(codepipeline: aws_sdk_codepipeline::Client, source: CredentialSo
         ..AwsSettings::default()
     };
     AwsCloud::with_clients_as(clients, settings, source).cloud()
+}
+
+/// A CloudWatch Logs client answering with these rules, any order, retries off (the service
+/// crate's `test-util` is not enabled, so the test defaults `mock_client!` would set are set here).
+pub fn logs_client(rules: &[&aws_smithy_mocks::Rule]) -> aws_sdk_cloudwatchlogs::Client {
+    let mut mocked = aws_smithy_mocks::MockResponseInterceptor::new()
+        .rule_mode(aws_smithy_mocks::RuleMode::MatchAny);
+    for rule in rules {
+        mocked = mocked.with_rule(rule);
+    }
+    let keys = aws_credential_types::Credentials::new("AKIDTEST", "secret", None, None, "test");
+    let conf = aws_sdk_cloudwatchlogs::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("eu-west-1"))
+        .credentials_provider(keys)
+        .http_client(aws_smithy_mocks::create_mock_http_client())
+        .interceptor(mocked)
+        .retry_config(aws_sdk_cloudwatchlogs::config::retry::RetryConfig::disabled())
+        .build();
+    aws_sdk_cloudwatchlogs::Client::from_conf(conf)
+}
+
+/// The ports over this CloudWatch Logs client as profile `ops` (the other services are never
+/// called).
+pub fn logs_cloud(logs: aws_sdk_cloudwatchlogs::Client) -> Cloud {
+    let sdk = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("eu-west-1"))
+        .build();
+    let mut clients = AwsClients::new(&sdk, false);
+    clients.logs = logs;
+    let settings = AwsSettings {
+        profile: Some("ops".into()),
+        region: Some("eu-west-1".into()),
+        endpoint_url: None,
+        ..AwsSettings::default()
+    };
+    let sso = CredentialSource::Sso {
+        login: "ops".into(),
+    };
+    AwsCloud::with_clients_as(clients, settings, sso).cloud()
 }
 
 /// Mocked CodePipeline clients answer with these rules, any order, retries off.

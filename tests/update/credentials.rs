@@ -55,11 +55,11 @@ fn refused() -> State {
         if let Effect::FetchLogs {
             env,
             request,
-            groups,
+            reads,
             ..
         } = e
         {
-            let results = groups.iter().map(|(g, _)| (g.clone(), Err(expired())));
+            let results = reads.iter().map(|r| (r.group.clone(), Err(expired())));
             let results = results.collect();
             update(
                 &mut s,

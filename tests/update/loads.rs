@@ -114,6 +114,10 @@ fn releases_and_identity_and_logs_land() {
         })
         .unwrap();
     let group = "/aws/lambda/storefront-api-dev".to_string();
+    let page = |events| shipdeck::cloud::LogPage {
+        events,
+        next_token: None,
+    };
     let ev = |id: &str, t: i64| LogEvent {
         group: group.clone(),
         event_id: id.into(),
@@ -127,7 +131,7 @@ fn releases_and_identity_and_logs_land() {
         Action::LogsLoaded {
             env,
             request: req,
-            results: vec![(group.clone(), Ok(vec![ev("b", 2), ev("a", 1)]))],
+            results: vec![(group.clone(), Ok(page(vec![ev("b", 2), ev("a", 1)])))],
         },
     );
     assert_eq!(
@@ -142,10 +146,14 @@ fn releases_and_identity_and_logs_land() {
     let req = fx
         .iter()
         .find_map(|e| match e {
-            Effect::FetchLogs {
-                request, groups, ..
-            } => {
-                assert_eq!(*groups, vec![(group.clone(), T0 + 2)]);
+            Effect::FetchLogs { request, reads, .. } => {
+                let from: Vec<(&str, Timestamp)> =
+                    reads.iter().map(|r| (r.group.as_str(), r.since)).collect();
+                // The newest event read, less the overlap that catches events ingested late.
+                assert_eq!(
+                    from,
+                    vec![(group.as_str(), T0 + 2 - shipdeck::app::LOG_OVERLAP)]
+                );
                 Some(*request)
             }
             _ => None,
@@ -156,7 +164,7 @@ fn releases_and_identity_and_logs_land() {
         Action::LogsLoaded {
             env,
             request: req,
-            results: vec![(group.clone(), Ok(vec![ev("b", 2), ev("c", 3)]))],
+            results: vec![(group.clone(), Ok(page(vec![ev("b", 2), ev("c", 3)])))],
         },
     );
     assert_eq!(s.logs.events.len(), 3, "duplicates by event id are dropped");

@@ -49,18 +49,16 @@ impl Simulator {
             )),
             _ => None,
         };
-        let group = e
-            .spec
-            .log_groups
-            .iter()
-            .find(|g| g.contains("codebuild"))
-            .cloned();
-        let stream_arn = match (&build, &group) {
-            (Some(b), Some(g)) => Some(format!(
-                "arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{g}:log-stream:{b}"
-            )),
-            _ => None,
-        };
+        // Where this world's CodeBuild projects log: the group the configuration names, else the
+        // environment's CodeBuild group (the projects' own logs configuration), else none (logs
+        // off). The stream is the build id.
+        let group = e.spec.build_log_group.clone().or_else(|| {
+            e.spec
+                .log_groups
+                .iter()
+                .find(|g| g.contains("codebuild"))
+                .cloned()
+        });
         let token = (adef.category == ActionCategory::Approval).then(|| self.rng.uuid());
         let summary = match adef.category {
             ActionCategory::Source => e.execs[exec]
@@ -83,7 +81,9 @@ impl Simulator {
             summary: summary.clone(),
             external_execution_url: url.clone(),
             external_execution_id: build.as_ref().map(|b| format!("{project}:{b}")),
-            log_stream_arn: stream_arn,
+            // CodePipeline gives `logStreamARN` only for a Commands action's compute; a CodeBuild
+            // run's log is found from its external id, `project:build-id`.
+            log_stream_arn: None,
             error: None,
         });
         let detail = e.details.len() - 1;

@@ -1,5 +1,6 @@
-//! Live tails (`StartLiveTail`): sessions fed as the world advances, one update per simulated
-//! second of ingestion, sampled down to 500 events, ended after three hours.
+//! Live tails (`StartLiveTail`): sessions fed as the world advances with an update every
+//! simulated second — the events ingested in that second, sampled down to 500, or none (an
+//! empty update, as CloudWatch sends one every second) — ended after three hours.
 
 use super::Simulator;
 use super::pattern::Pattern;
@@ -19,7 +20,8 @@ pub(crate) struct TailSession {
     req: LiveTailRequest,
     /// The request's filter pattern.
     pattern: Pattern,
-    /// Events ingested up to here were sent.
+    /// Events ingested up to here (inclusive) were sent; the next update covers the rest of
+    /// that second.
     cursor: Timestamp,
     ends: Timestamp,
     tx: UnboundedSender<CloudResult<LiveTailBatch>>,
@@ -69,7 +71,8 @@ impl Simulator {
         Ok(rx.boxed())
     }
 
-    /// Sends every open session what was ingested since its cursor, second by second.
+    /// Sends every open session an update for each second that ended since its cursor: what was
+    /// ingested in it, or nothing.
     pub(crate) fn feed_tails(&mut self) {
         if self.tails.is_empty() {
             return;
@@ -78,26 +81,26 @@ impl Simulator {
         let mut tails = std::mem::take(&mut self.tails);
         tails.retain_mut(|t| {
             let upto = now.min(t.ends);
-            let mut events: Vec<LogEvent> = Vec::new();
-            for g in &t.req.groups {
-                events.extend(
-                    self.logs
-                        .ingested(g, (t.cursor, upto), &t.req.streams, &t.pattern),
-                );
-            }
-            events.sort_by_key(|e| e.ingestion_time);
-            t.cursor = upto;
             let mut open = true;
-            let mut rest = events.into_iter().peekable();
-            while let Some(first) = rest.next() {
-                let second = first.ingestion_time.millis().div_euclid(1000);
-                let mut batch = vec![first];
-                while let Some(e) =
-                    rest.next_if(|e| e.ingestion_time.millis().div_euclid(1000) == second)
-                {
-                    batch.push(e);
+            loop {
+                // The end of the second after the cursor: that second's update is due once it is over.
+                let second = (t.cursor.millis() + 1).div_euclid(1000);
+                let end = Timestamp(second * 1000 + 999);
+                if end >= upto || !open {
+                    break;
                 }
-                let (events, sampled) = sample(batch);
+                let mut events: Vec<LogEvent> = Vec::new();
+                for g in &t.req.groups {
+                    events.extend(self.logs.ingested(
+                        g,
+                        (t.cursor, end),
+                        &t.req.streams,
+                        &t.pattern,
+                    ));
+                }
+                events.sort_by_key(|e| e.ingestion_time);
+                t.cursor = end;
+                let (events, sampled) = sample(events);
                 // The same check as against AWS: each event's group is one asked for.
                 let batch = LiveTailBatch::checked(&t.req, &t.req.groups, events, sampled);
                 open &= t.tx.unbounded_send(Ok(batch)).is_ok();

@@ -1,9 +1,11 @@
 //! Faults of CloudFront log objects: bodies read cut short, files corrupt at rest, files
-//! delivered hours late (out of key order) and duplicated deliveries or listing entries.
+//! delivered hours late (out of key order) and duplicated deliveries or listing entries; and
+//! CloudWatch Logs' timing: events ingested late, `FilterLogEvents` pages cut short.
 
 use super::Simulator;
+use super::cloudwatch::LogTiming;
 use super::config::LogFaultRates;
-use crate::domain::ObjectInfo;
+use crate::domain::{ObjectInfo, Timestamp};
 
 /// How a log file is damaged at rest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -45,6 +47,26 @@ impl Simulator {
     /// Changes the log-object fault probabilities.
     pub fn set_log_faults(&mut self, faults: LogFaultRates) {
         self.cfg.log_faults = faults;
+    }
+
+    /// Changes CloudWatch Logs' timing: how late events written from now on are ingested, and
+    /// how full `FilterLogEvents` pages are.
+    pub fn set_log_timing(&mut self, timing: LogTiming) {
+        self.logs.set_timing(timing);
+    }
+
+    /// Writes one event at `at` to `group`/`stream` that CloudWatch ingests at `ingested` (a
+    /// late one, for tests: PutLogEvents takes events up to 14 days old).
+    pub fn ingest_log_event(
+        &mut self,
+        group: &str,
+        stream: &str,
+        at: Timestamp,
+        ingested: Timestamp,
+        message: &str,
+    ) {
+        self.logs
+            .put_ingested(group, stream, at, ingested, message.to_string());
     }
 
     /// Rolls a log-object fault of `kind` at `rate`; counts it when it happens. A zero rate

@@ -30,6 +30,7 @@ mod world;
 
 pub use changelog::Change;
 pub use clock::SimClock;
+pub use cloudwatch::LogTiming;
 pub use config::{FaultRates, LogFaultRates, SECRET_COOKIE, SimConfig, SimStats};
 pub use faults::{Fault, LOGIN_HINT, MUTATING};
 pub use flow::SUMMARY_KEY;
@@ -62,6 +63,7 @@ pub fn demo_specs() -> Vec<EnvSpec> {
                 format!("/aws/lambda/storefront-api-{name}"),
                 format!("/aws/codebuild/storefront-deploy-{name}"),
             ],
+            build_log_group: Some(format!("/aws/codebuild/storefront-deploy-{name}")),
             site_url: Some(site.into()),
             api_url: Some(api.into()),
             promotes_from: promotes_from.map(str::to_string),

@@ -131,6 +131,7 @@ mod tests {
             logs_bucket: "storefront-cloudfront-logs".into(),
             logs_prefix: "cloudfront/stg/".into(),
             log_groups: Vec::new(),
+            build_log_group: None,
             site_url: None,
             api_url: None,
             promotes_from: None,

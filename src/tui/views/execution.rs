@@ -3,7 +3,7 @@
 //! error — and the selected run in full, with where its build log is.
 
 use super::rows_below_header;
-use crate::app::{ExecutionDetail, RunRow, State, build_log_stream};
+use crate::app::{ExecutionDetail, RunRow, State};
 use crate::domain::{
     ActionCategory, ActionExecutionDetail, ActionStatus, ExecutionSummary, Timestamp, human,
 };
@@ -259,7 +259,8 @@ pub fn pane_lines(state: &State, row: &RunRow<'_>, width: usize) -> Vec<Line<'st
         width,
     );
     field(&mut out, "took", &took(state, run), Style::new(), width);
-    if let Some((group, stream)) = build_log_stream(run) {
+    let env = state.execution.as_ref().map_or(state.selected, |d| d.env);
+    if let Some((group, stream)) = state.build_log_of(env, run) {
         let text = format!("{group} · {stream}");
         field(&mut out, "build log", &text, Style::new(), width);
     }

@@ -35,6 +35,7 @@ fn spec(name: &str, protected: bool, from: Option<&str>) -> EnvSpec {
             format!("/aws/lambda/storefront-api-{name}"),
             format!("/aws/codebuild/storefront-deploy-{name}"),
         ],
+        build_log_group: None,
         site_url: None,
         api_url: None,
         promotes_from: from.map(str::to_string),

@@ -310,6 +310,13 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
         ),
         follow,
     ];
+    if !state.logs.behind().is_empty() {
+        // A read stopped before its last page: the next polls go on from there.
+        top.push(Span::styled(
+            " · catching up",
+            Style::new().fg(Color::Yellow),
+        ));
+    }
     if !state.logs.search.is_empty() {
         top.push(Span::styled(" · search: ", Style::new().fg(Color::Yellow)));
         top.push(Span::styled(state.logs.search.clone(), MATCH));
@@ -328,10 +335,24 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
             format!("No event matches the filter `{}`.", state.filter)
         } else if state.logs.inflight.is_some() {
             "Reading events…".to_string()
+        } else if let Some((group, stream)) = &state.logs.stream {
+            // A build log: say what was read, not just that nothing came back.
+            let since = state.logs.first(state.now).clock();
+            format!("No events in {group}, stream {stream}, from {since} on.")
         } else {
             "No events in the last read.".to_string()
         };
-        frame.render_widget(Paragraph::new(Span::styled(msg, DIM)), layout.body);
+        let mut lines = vec![Line::from(Span::styled(msg, DIM))];
+        if let (Some(_), Some(err)) = (&state.logs.stream, &state.logs.error) {
+            // Why, whole (the line above the rows is cut at the terminal's width).
+            lines.push(Line::default());
+            lines.push(Line::from(Span::styled(
+                one_line(err),
+                Style::new().fg(Color::Red),
+            )));
+        }
+        let body = Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false });
+        frame.render_widget(body, layout.body);
         return;
     }
     let (area, side) = (layout.rows, layout.side);
