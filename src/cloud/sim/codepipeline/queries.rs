@@ -1,6 +1,6 @@
 //! Read-only CodePipeline operations: definition, state, executions and action runs.
 
-use super::Simulator;
+use super::super::Simulator;
 use crate::cloud::{CloudError, CloudResult};
 use crate::domain::{ActionExecutionDetail, ExecutionSummary, PipelineDef, PipelineState};
 

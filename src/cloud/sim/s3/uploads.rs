@@ -2,10 +2,10 @@
 //! SHA-256 checksums and conditional writes. A write to an environment's source key starts its
 //! pipeline, as the S3 source's EventBridge rule does after a GitHub Actions upload.
 
-use super::Simulator;
+use super::super::Simulator;
+use super::super::codepipeline::flow::SUMMARY_KEY;
+use super::super::deployer::Deployer;
 use super::buckets::{Object, etag_of};
-use super::deployer::Deployer;
-use super::flow::SUMMARY_KEY;
 use crate::cloud::{CloudError, CloudResult, PutOutcome, PutRequest, UploadedPart};
 use crate::domain::{Release, Version};
 use sha2::{Digest, Sha256};

@@ -1,7 +1,7 @@
 //! Entering a stage: the action run starts with its planned duration, outcome, ids, links and logs.
 
-use super::Simulator;
-use super::events::Ev;
+use super::super::Simulator;
+use super::super::events::Ev;
 use super::pipeline::{ACCOUNT, Outcome, Pos, REGION, Run};
 use crate::domain::{
     ActionCategory, ActionExecution, ActionExecutionDetail, ActionStatus, ErrorDetails,

@@ -2,7 +2,7 @@
 //! simulated second — the events ingested in that second, sampled down to 500, or none (an
 //! empty update, as CloudWatch sends one every second) — ended after three hours.
 
-use super::Simulator;
+use super::super::Simulator;
 use super::pattern::Pattern;
 use crate::cloud::{
     CloudError, CloudResult, LiveTail, LiveTailBatch, LiveTailRequest, MAX_TAIL_EVENTS,

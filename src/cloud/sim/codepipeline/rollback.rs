@@ -1,7 +1,7 @@
 //! CodePipeline rollbacks and stage transitions as the API serves them: `RollbackStage`,
 //! `ListPipelineExecutions` filtered by `succeededInStage`, `Disable/EnableStageTransition`.
 
-use super::Simulator;
+use super::super::Simulator;
 use super::pipeline::{Exec, Pos};
 use super::queries::Page;
 use crate::cloud::{CloudError, CloudResult, TransitionChange, check_transition_reason};

@@ -1,6 +1,6 @@
 //! CodePipeline operations as the API serves them, with AWS's checks and error codes.
 
-use super::Simulator;
+use super::super::Simulator;
 use super::flow::Ending;
 use super::pipeline::{Outcome, Pos};
 use crate::cloud::{

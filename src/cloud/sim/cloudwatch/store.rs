@@ -1,9 +1,9 @@
 //! CloudWatch Logs: log groups and streams, events ingested late, `FilterLogEvents` with its
 //! partial pages, and the Lambda API's lines.
 
-use super::Simulator;
+use super::super::Simulator;
+use super::super::rng::splitmix64;
 use super::pattern::Pattern;
-use super::rng::splitmix64;
 use crate::cloud::{CloudError, CloudResult, LogPage, LogQuery};
 use crate::domain::{LogEvent, Millis, Timestamp};
 use std::collections::BTreeMap;

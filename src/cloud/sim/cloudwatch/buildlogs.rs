@@ -1,7 +1,7 @@
 //! The CodeBuild log lines of a Deploy or SmokeTest run, spread over its duration.
 
-use super::Simulator;
-use super::pipeline::Outcome;
+use super::super::Simulator;
+use super::super::codepipeline::pipeline::Outcome;
 use crate::domain::{Release, Timestamp};
 
 fn container_time(t: Timestamp, micros: i64) -> String {

@@ -2,7 +2,7 @@
 //! simulated minute or two, idempotent per caller reference, within CloudFront's limits (paths
 //! per batch, path form and length, file and wildcard paths in progress) and with its errors.
 
-use super::Simulator;
+use super::super::Simulator;
 use crate::cloud::{CloudError, CloudResult, Invalidation, InvalidationStatus};
 use crate::domain::Timestamp;
 use std::collections::BTreeMap;

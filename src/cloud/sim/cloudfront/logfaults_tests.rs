@@ -1,8 +1,8 @@
 //! Unit tests of the log-object faults: corrupt at rest stays corrupt, a body cut in transit
 //! leaves the object whole, listings repeat keys, late and repeated deliveries happen.
 
-use super::config::LogFaultRates;
-use super::*;
+use super::super::config::LogFaultRates;
+use super::super::*;
 use crate::domain::Timestamp;
 use crate::logread::read_bytes;
 

@@ -1,6 +1,6 @@
 //! Versioned in-memory S3 buckets: put, get, head and `ListObjectsV2` paging.
 
-use super::traffic::LogRecipe;
+use super::super::cloudfront::traffic::LogRecipe;
 use crate::cloud::{CloudError, CloudResult, ObjectMeta, ObjectPage};
 use crate::domain::{ObjectInfo, Timestamp};
 use std::collections::BTreeMap;

@@ -1,7 +1,7 @@
 //! Stage mechanics in SUPERSEDED mode: executions arrive, wait, enter, finish and supersede.
 
-use super::Simulator;
-use super::events::Ev;
+use super::super::Simulator;
+use super::super::events::Ev;
 use super::pipeline::{Exec, Outcome, Pos};
 use crate::domain::{
     ActionCategory, ActionStatus, ErrorDetails, ExecutionStatus, ExecutionSummary, ExecutionType,

@@ -2,9 +2,9 @@
 //! delivered hours late (out of key order) and duplicated deliveries or listing entries; and
 //! CloudWatch Logs' timing: events ingested late, `FilterLogEvents` pages cut short.
 
-use super::Simulator;
-use super::cloudwatch::LogTiming;
-use super::config::LogFaultRates;
+use super::super::Simulator;
+use super::super::cloudwatch::store::LogTiming;
+use super::super::config::LogFaultRates;
 use crate::domain::{ObjectInfo, Timestamp};
 
 /// How a log file is damaged at rest.

@@ -1,9 +1,9 @@
 //! CloudFront: the distributions, their diurnal traffic and the access-log files they deliver.
 
-use super::Simulator;
-use super::buckets::{Body, Object, etag_of};
-use super::config::SECRET_COOKIE;
-use super::events::Ev;
+use super::super::Simulator;
+use super::super::config::SECRET_COOKIE;
+use super::super::events::Ev;
+use super::super::s3::buckets::{Body, Object, etag_of};
 use super::logfaults::Damage;
 use crate::accesslog::{Conditions, LogGenerator, SiteProfile, write_w3c};
 use crate::domain::{Distribution, Millis, Timestamp};
