@@ -8,9 +8,9 @@ mod changes;
 mod clock;
 pub mod counting;
 mod error;
+mod log_reads;
 mod ports;
 pub mod sim;
-mod tail;
 
 pub use crate::domain::{ApprovalOutcome, RetryMode};
 pub use changes::{
@@ -20,11 +20,11 @@ pub use changes::{
 pub use clock::Clock;
 pub use counting::CountingCloud;
 pub use error::{CloudError, CloudResult};
+pub use log_reads::{
+    LiveTail, LiveTailBatch, LiveTailRequest, MAX_TAIL_EVENTS, MAX_TAIL_GROUPS, filter_pages,
+    group_name, live_tail_unavailable,
+};
 pub use ports::{
     ApprovalAnswer, Cdn, Cloud, Identity, LogPage, LogQuery, Logs, ObjectMeta, ObjectPage,
     Pipelines, StartRequest, Storage, WhoAmI,
-};
-pub use tail::{
-    LiveTail, LiveTailBatch, LiveTailRequest, MAX_TAIL_EVENTS, MAX_TAIL_GROUPS, filter_pages,
-    group_name, live_tail_unavailable,
 };

@@ -2,7 +2,7 @@
 
 use super::CloudResult;
 use super::changes::{Invalidation, PutOutcome, PutRequest, TransitionChange, UploadedPart};
-use super::tail::{LiveTail, LiveTailRequest};
+use super::log_reads::{LiveTail, LiveTailRequest};
 use crate::domain::{
     ActionExecutionDetail, ApprovalOutcome, Distribution, ExecutionSummary, LogEvent, ObjectInfo,
     PipelineDef, PipelineState, RetryMode, Timestamp,
