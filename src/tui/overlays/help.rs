@@ -69,7 +69,7 @@ pub fn render(frame: &mut Frame, state: &State, hints: &Hints, body: Rect) {
             Style::new().add_modifier(Modifier::BOLD),
         ));
     let inner = block.inner(popup);
-    let rows = super::rows_below_header(inner);
+    let rows = crate::tui::views::rows_below_header(inner);
     let height = usize::from(rows.height);
     let offset = state.help_scroll.min(n.saturating_sub(height));
     let end = (offset + height).min(n);

@@ -2,9 +2,9 @@
 //! hit ratio, latency percentiles, and the top paths, client IPs and edge locations. Drawn from
 //! numbers computed when records landed, never from the records themselves.
 
-use super::traffic::status_style;
 use crate::accesslog::{StatsSnapshot, TopEntry, decode, rest_note};
 use crate::app::Traffic;
+use crate::tui::views::traffic::status_style;
 use crate::tui::widgets::pane::side_pane;
 use crate::tui::widgets::status::DIM;
 use crate::tui::widgets::text::{ellipsize, width as width_of};

@@ -385,7 +385,7 @@ fn compose(
     rest -= guards.len();
     // Candidates fill what the plan's first lines leave.
     let room = rest.saturating_sub(all.len().min(MIN_PLAN));
-    let mut low = super::dialog_pick::lines(state, d, width, room);
+    let mut low = super::rollback_candidates::lines(state, d, width, room);
     rest -= low.len().min(rest);
     let rows = PlanRows {
         shown: rest,
@@ -473,7 +473,7 @@ pub fn plan_rows(state: &State, body: Rect) -> Option<PlanRows> {
 /// Draws the open dialog over the body.
 pub fn render(frame: &mut Frame, state: &State, hints: &Hints, body: Rect) {
     let Some(d) = state.ops.dialog.as_ref() else {
-        super::release::render(frame, state, body);
+        super::release_picker::render(frame, state, body);
         return;
     };
     let env = state.envs.get(d.env);

@@ -57,7 +57,7 @@ fn lines(state: &State, env: &EnvView) -> Vec<Line<'static>> {
         dim(" · refreshed "),
         Span::raw(refreshed),
     ]));
-    if let Some(why) = super::environments::failure(env) {
+    if let Some(why) = crate::tui::views::environments::failure(env) {
         out.push(Line::from(Span::styled(
             format!("✖ {why}"),
             Style::new().fg(Color::Red),
@@ -116,6 +116,6 @@ pub fn render(frame: &mut Frame, state: &State, area: Rect) {
         Paragraph::new(Span::styled(rule, Style::new().fg(Color::DarkGray))),
         Rect { height: 1, ..area },
     );
-    let body = super::rows_below_header(area);
+    let body = crate::tui::views::rows_below_header(area);
     frame.render_widget(Paragraph::new(lines(state, env)), body);
 }
