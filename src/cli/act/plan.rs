@@ -2,8 +2,8 @@
 //! plans need are made (the release catalogue, rollback candidates, the local package), then
 //! the one planner the console calls too.
 
-use super::Failure;
-use super::args::{ActFlags, Command};
+use crate::cli::Failure;
+use crate::cli::args::{ActFlags, Command};
 use crate::cloud::Cloud;
 use crate::domain::{ExecutionSummary, Release, Timestamp, Version};
 use crate::ops::plan::PipelineData;

@@ -1,6 +1,6 @@
 //! Flags of the mutating commands (`approve`, `deploy`, `release`, …).
 
-use super::args::Output;
+use super::Output;
 use clap::Args;
 use std::path::PathBuf;
 

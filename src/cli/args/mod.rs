@@ -1,9 +1,11 @@
 //! Command-line flags and subcommands (clap).
 
+mod act;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-pub use super::args_act::{
+pub use act::{
     ActFlags, ApproveArgs, DeployArgs, FreezeArgs, InvalidateArgs, RejectArgs, ReleaseArgs,
     RetryArgs, RollbackArgs, StopArgs, parse_var, parse_version,
 };

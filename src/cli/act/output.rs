@@ -4,11 +4,11 @@
 /// `println!` to stdout without panicking when the reader went away.
 macro_rules! outln {
     ($($arg:tt)*) => {
-        super::stdout::line(&format!($($arg)*))
+        crate::cli::stdout::line(&format!($($arg)*))
     };
 }
 
-use super::args::Output;
+use crate::cli::args::Output;
 use crate::domain::ExecutionSummary;
 use crate::ops::{Delivery, ExitClass, Guard, OpKind, Outcome, Plan, Refusal, Verified};
 use serde::Serialize;
@@ -124,7 +124,7 @@ pub fn print(report: &Report, output: Output) {
     if let Some(plan) = &report.plan
         && !report.plan_printed
     {
-        super::stdout::write(&plan_text(plan));
+        crate::cli::stdout::write(&plan_text(plan));
         if report.dry_run {
             outln!("dry run: nothing was sent");
         }

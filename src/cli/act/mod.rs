@@ -1,14 +1,18 @@
 //! The mutating commands (`approve`, `reject`, `deploy`, `stop`, `retry`): load, plan, print the
 //! plan, confirm, apply once, verify, audit. Exit codes: 0 done, 1 failed, 2 refused, 3 nothing to do.
 
-use super::Failure;
-use super::act_plan::{Asked, ask};
-use super::act_print::{Report, print};
-use super::args::{ActFlags, Command, Global};
+mod output;
+pub mod plan;
+mod refresh;
+
+use crate::cli::Failure;
+use crate::cli::args::{ActFlags, Command, Global};
 use crate::ops::apply::audit_log;
 use crate::ops::plan::audit::{self, Entry};
 use crate::ops::{self, Confirm, Context, ExitClass, Guard, Plan, Refusal, Request};
 use crate::runtime::Headless;
+use output::{Report, print};
+use plan::{Asked, ask};
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -41,7 +45,7 @@ enum Acted {
 }
 
 async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
-    let backend = super::connect(global).map_err(Failure::new)?;
+    let backend = crate::cli::connect(global).map_err(Failure::new)?;
     asked.ask.asked_at = backend.now;
     let ask = &asked.ask;
     let mut app = Headless::new(backend.state(), backend.cloud.clone());
@@ -79,20 +83,19 @@ async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
         return Err(Failure::new(format!("unknown environment `{}`", ask.env)));
     };
     if let ops::What::Rollback { to: None, .. } = &ask.what {
-        let Some(stage) = super::act_plan::rollback_stage(ask, &data) else {
+        let Some(stage) = plan::rollback_stage(ask, &data) else {
             return Err(Failure::new(format!(
                 "{}: no deploy stage found; name one with --stage",
                 ask.env
             )));
         };
-        let listed =
-            super::act_plan::candidates(&backend.cloud, &view.spec.pipeline, &stage).await?;
-        super::act_print::print_candidates(&ask.env, &stage, &listed, asked.flags.output);
+        let listed = plan::candidates(&backend.cloud, &view.spec.pipeline, &stage).await?;
+        output::print_candidates(&ask.env, &stage, &listed, asked.flags.output);
         return Ok(Acted::Listed(0));
     }
     let flags = &asked.flags;
     let mut report = Report::new(ask.kind(), &ask.env, flags.dry_run);
-    let plan = match super::act_plan::plan(ask, &backend.cloud, &ctx, data).await? {
+    let plan = match plan::plan(ask, &backend.cloud, &ctx, data).await? {
         Ok(p) => p,
         Err(refusal) => {
             if !flags.dry_run {
@@ -115,9 +118,9 @@ async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
         report.class = ExitClass::Done;
         return Ok(Acted::Report(Box::new(report)));
     }
-    if flags.output == super::Output::Table {
+    if flags.output == crate::cli::Output::Table {
         // The plan goes out before the question, so the operator reads it first.
-        print(&report, super::Output::Table);
+        print(&report, crate::cli::Output::Table);
         report.plan_printed = true;
     }
     if let Err((refusal, answered)) = confirm(&plan, flags) {
@@ -149,7 +152,7 @@ async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
     );
     if stale {
         let now = clock.now();
-        report.refreshed = super::act_refresh::approvals_now(&backend.cloud, ctx.spec, now).await;
+        report.refreshed = refresh::approvals_now(&backend.cloud, ctx.spec, now).await;
     }
     report.outcome = Some(outcome);
     Ok(Acted::Report(Box::new(report)))
