@@ -1,8 +1,8 @@
 //! The `Pipelines` port's changes over CodePipeline: approval answers, starts, stops, retries.
 
-use super::AwsCloud;
-use super::convert;
-use super::errors::map;
+use super::super::AwsCloud;
+use super::super::convert;
+use super::super::errors::map;
 use super::pipelines::{call, invalid};
 use crate::cloud::{ApprovalAnswer, ApprovalOutcome, CloudResult, RetryMode, StartRequest};
 use crate::domain::Timestamp;

@@ -1,8 +1,8 @@
 //! The `Cdn` port's invalidations over CloudFront: `CreateInvalidation` and `GetInvalidation`.
 
-use super::AwsCloud;
-use super::convert::ts;
-use super::errors::{Call, map};
+use super::super::AwsCloud;
+use super::super::convert::ts;
+use super::super::errors::{Call, map};
 use crate::cloud::{CloudError, CloudResult, Invalidation, InvalidationStatus};
 use aws_sdk_cloudfront::types as sdk;
 

@@ -1,10 +1,10 @@
 //! The `Pipelines` port over CodePipeline.
 
-use super::convert;
-use super::errors::{Call, map};
-use super::pipeline_actions as actions;
-use super::pipeline_rollback as rollback;
-use super::{AwsCloud, Ready};
+use super::super::convert;
+use super::super::errors::{Call, map};
+use super::super::{AwsCloud, Ready};
+use super::actions;
+use super::rollback;
 use crate::cloud::{
     ApprovalAnswer, CloudError, CloudResult, Pipelines, RetryMode, StartRequest, TransitionChange,
 };

@@ -1,8 +1,8 @@
 //! The `Logs` port over CloudWatch Logs: `FilterLogEvents` pages (a missing log stream named as
 //! such) and `DescribeLogGroups`.
 
-use super::AwsCloud;
-use super::errors::{Call, map};
+use super::super::AwsCloud;
+use super::super::errors::{Call, map};
 use super::livetail;
 use crate::cloud::{CloudError, CloudResult, LiveTail, LiveTailRequest, LogPage, LogQuery, Logs};
 use crate::domain::{LogEvent, Timestamp};

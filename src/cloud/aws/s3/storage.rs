@@ -1,9 +1,9 @@
 //! The `Storage` port over S3: `ListObjectsV2` pages (`MaxKeys` up to S3's 1000, followed by
 //! `NextContinuationToken` while `IsTruncated`), streamed `GetObject`, `HeadObject`.
 
-use super::AwsCloud;
-use super::convert::ts_or_zero;
-use super::errors::{Call, map};
+use super::super::AwsCloud;
+use super::super::convert::ts_or_zero;
+use super::super::errors::{Call, map};
 use super::uploads;
 use crate::cloud::{
     CloudError, CloudResult, ObjectMeta, ObjectPage, PutOutcome, PutRequest, Storage, UploadedPart,

@@ -1,8 +1,8 @@
 //! The `Storage` port's writes over S3: `PutObject`, multipart uploads and `CopyObject`, with
 //! SHA-256 checksums and conditional writes (`If-None-Match: *`).
 
-use super::AwsCloud;
-use super::errors::{Call, map};
+use super::super::AwsCloud;
+use super::super::errors::{Call, map};
 use crate::cloud::{CloudResult, PutOutcome, PutRequest, UploadedPart};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types as sdk;

@@ -2,8 +2,8 @@
 //! stream of batches whose events are checked against the groups asked for. With an endpoint override the SDK's `streaming-` host prefix is cleared
 //! (an emulator on `127.0.0.1` has no `streaming-127.0.0.1`).
 
-use super::AwsCloud;
-use super::errors::{Call, map};
+use super::super::AwsCloud;
+use super::super::errors::{Call, map};
 use crate::cloud::{CloudError, CloudResult, LiveTail, LiveTailBatch, LiveTailRequest};
 use crate::domain::{LogEvent, Timestamp};
 use aws_sdk_cloudwatchlogs::config::{ConfigBag, Intercept, RuntimeComponents};

@@ -1,8 +1,8 @@
 //! The `Pipelines` port's rollbacks and transitions over CodePipeline: `RollbackStage`, the
 //! `succeededInStage` listing that finds rollback targets, `Disable/EnableStageTransition`.
 
-use super::AwsCloud;
-use super::errors::map;
+use super::super::AwsCloud;
+use super::super::errors::map;
 use super::pipelines::{call, list_pages};
 use crate::cloud::{CloudError, CloudResult, TransitionChange, check_transition_reason};
 use crate::domain::ExecutionSummary;

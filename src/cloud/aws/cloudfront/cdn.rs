@@ -1,8 +1,8 @@
 //! The `Cdn` port over CloudFront: one distribution, or every distribution of the account.
 
-use super::AwsCloud;
-use super::convert::ts;
-use super::errors::{Call, map};
+use super::super::AwsCloud;
+use super::super::convert::ts;
+use super::super::errors::{Call, map};
 use super::invalidations;
 use crate::cloud::{Cdn, CloudError, CloudResult, Invalidation};
 use crate::domain::Distribution;
