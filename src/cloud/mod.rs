@@ -4,19 +4,15 @@
 //! `counting` wraps either to count calls per operation.
 
 pub mod aws;
-mod changes;
 mod clock;
 pub mod counting;
 mod error;
 mod log_reads;
 mod ports;
 pub mod sim;
+mod writes;
 
 pub use crate::domain::{ApprovalOutcome, RetryMode};
-pub use changes::{
-    Invalidation, InvalidationStatus, MAX_TRANSITION_REASON, PutOutcome, PutRequest,
-    TransitionChange, UploadedPart, check_transition_reason,
-};
 pub use clock::Clock;
 pub use counting::CountingCloud;
 pub use error::{CloudError, CloudResult};
@@ -27,4 +23,8 @@ pub use log_reads::{
 pub use ports::{
     ApprovalAnswer, Cdn, Cloud, Identity, LogPage, LogQuery, Logs, ObjectMeta, ObjectPage,
     Pipelines, StartRequest, Storage, WhoAmI,
+};
+pub use writes::{
+    Invalidation, InvalidationStatus, MAX_TRANSITION_REASON, PutOutcome, PutRequest,
+    TransitionChange, UploadedPart, check_transition_reason,
 };

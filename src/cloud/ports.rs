@@ -1,7 +1,7 @@
 //! The port traits: pipelines, storage, CDN, logs and identity.
 
 use super::CloudResult;
-use super::changes::{Invalidation, PutOutcome, PutRequest, TransitionChange, UploadedPart};
+use super::writes::{Invalidation, PutOutcome, PutRequest, TransitionChange, UploadedPart};
 use super::log_reads::{LiveTail, LiveTailRequest};
 use crate::domain::{
     ActionExecutionDetail, ApprovalOutcome, Distribution, ExecutionSummary, LogEvent, ObjectInfo,
