@@ -37,7 +37,7 @@ mod view;
 mod w3c;
 
 pub use decode::{decode, decode_twice};
-pub use export::{Exporter, Format, write_jsonl, write_pretty};
+pub use export::{Exporter, FieldLines, Format, RETAINED_FIELDS, write_jsonl, write_pretty};
 pub use field::{Field, FieldKind};
 pub use fields::LogFields;
 pub use filter::{Expr, Filter, FilterError, NumField, Pred, TextField, TextTest};
