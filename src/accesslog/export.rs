@@ -7,9 +7,9 @@
 use super::decode::decode;
 use super::field::{Field, FieldKind};
 use super::fields::LogFields;
+use super::parse::scan::parse_u64;
+use super::parse::schema::Schema;
 use super::parse::{Parsed, Parser};
-use super::parse_scan::parse_u64;
-use super::parse_schema::Schema;
 use super::view::LineView;
 use crate::domain::Timestamp;
 use std::borrow::Cow;

@@ -4,10 +4,10 @@
 //! on tokio's blocking pool (gzip inflation and parsing stay off the async threads). Dropping the
 //! read cancels it: no fetch starts after that, and the reader stops before the next object.
 
+use crate::accesslog_io::read_bytes;
 use crate::app::{BatchAssembly, ObjectRecords, TrafficBatch};
 use crate::cloud::{CloudError, CloudResult, ObjectPage, Storage};
 use crate::domain::ObjectInfo;
-use crate::logread::read_bytes;
 use futures::StreamExt;
 use std::sync::Arc;
 use std::time::Duration;

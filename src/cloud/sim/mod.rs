@@ -5,6 +5,7 @@ mod buckets;
 mod buildlogs;
 mod changelog;
 mod clock;
+pub mod cloudfront;
 mod cloudwatch;
 mod config;
 mod control;

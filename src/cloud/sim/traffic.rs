@@ -2,10 +2,11 @@
 
 use super::Simulator;
 use super::buckets::{Body, Object, etag_of};
+use super::cloudfront::{Conditions, LogGenerator, SiteProfile};
 use super::config::SECRET_COOKIE;
 use super::events::Ev;
 use super::logfaults::Damage;
-use crate::accesslog::{Conditions, LogGenerator, SiteProfile, write_w3c};
+use crate::accesslog::write_w3c;
 use crate::domain::{Distribution, Millis, Timestamp};
 use flate2::Compression;
 use flate2::write::GzEncoder;

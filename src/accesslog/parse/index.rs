@@ -1,15 +1,15 @@
 //! The whole-buffer index of [`super::Parser::feed`]: every tab and newline of a buffer, found
-//! 64 bytes at a time (SIMD where there is SSE2, see [`super::parse_scan`]) and written out as the offsets where columns
+//! 64 bytes at a time (SIMD where there is SSE2, see [`super::scan`]) and written out as the offsets where columns
 //! and lines start.
 
-use super::parse_scan::{block_mask, flatten};
+use crate::accesslog::parse::scan::{block_mask, flatten};
 
 /// Indexes a whole buffer at once: `out[0] = 0`, then one past every tab and newline of `buf`,
 /// in order — so each entry is where a column or a line starts, and the entries of one line
 /// (its start, its tabs, its newline) are consecutive: a record's column table is a slice of
 /// `out`, with no copy. Returns how many entries are valid (`out` grows as needed; entries past
 /// the count are junk).
-pub(super) fn scan_separators(buf: &[u8], out: &mut Vec<u32>) -> usize {
+pub(in crate::accesslog) fn scan_separators(buf: &[u8], out: &mut Vec<u32>) -> usize {
     if out.len() < 2 * 64 {
         out.resize(2 * 64, 0);
     }
@@ -31,7 +31,7 @@ pub(super) fn scan_separators(buf: &[u8], out: &mut Vec<u32>) -> usize {
     n
 }
 
-/// [`super::parse_scan`]'s `flatten` into a vector that grows to keep 64 entries of room.
+/// [`super::scan`]'s `flatten` into a vector that grows to keep 64 entries of room.
 #[inline(always)]
 fn flatten_into(mask: (u64, u32), base: usize, out: &mut Vec<u32>, n: usize) -> usize {
     if n + 64 > out.len() {
@@ -41,5 +41,5 @@ fn flatten_into(mask: (u64, u32), base: usize, out: &mut Vec<u32>, n: usize) -> 
 }
 
 #[cfg(test)]
-#[path = "parse_index_tests.rs"]
+#[path = "index_tests.rs"]
 mod tests;

@@ -1,8 +1,8 @@
 //! Numeric terms of a filter expression (`status>=500`, `status:4xx`, `taken>1000`): the number
 //! or status class, checked against the values the field can hold, into a range.
 
-use super::filter::{Expr, FilterError, NumField, Pred};
-use super::filter_parse::err;
+use crate::accesslog::filter::parse::err;
+use crate::accesslog::filter::{Expr, FilterError, NumField, Pred};
 
 /// The values a field can hold: inclusive intervals.
 fn domain(field: NumField) -> &'static [(u64, u64)] {
@@ -33,7 +33,7 @@ fn max(field: NumField) -> u64 {
 
 /// Builds the term `name op value` for a numeric field; `op_at` and `at` are the char offsets
 /// of the operator and the value.
-pub(super) fn num_term(
+pub(in crate::accesslog) fn num_term(
     field: NumField,
     name: &str,
     (op, op_at): (&str, usize),

@@ -1,7 +1,7 @@
 //! The request mix: what viewers ask for, and how the edge answers (status and result type).
 
-use super::catalog::{PRODUCTS, SCAN_PATHS, SEARCHES};
 use super::generate::{Conditions, Kind, LogGenerator};
+use super::tables::{PRODUCTS, SCAN_PATHS, SEARCHES};
 
 /// What a request asks for, before the edge decides the outcome.
 pub(super) struct Ask {

@@ -4,15 +4,15 @@
 //! blank lines, CRLF, a stray tab, the wrong column count, bad UTF-8) go through
 //! [`Parser::parse_with`], the line-at-a-time path, so both agree on every verdict.
 
-use super::parse::{Parsed, Parser};
-use super::parse_check::check_values;
-use super::parse_index::scan_separators;
-use super::view::LineView;
+use crate::accesslog::parse::check::check_values;
+use crate::accesslog::parse::index::scan_separators;
+use crate::accesslog::parse::{Parsed, Parser};
+use crate::accesslog::view::LineView;
 
 impl Parser {
     /// Parses the complete lines of `buf` (`text` is its valid UTF-8 prefix); returns the bytes
     /// consumed.
-    pub(super) fn feed_indexed(
+    pub(in crate::accesslog) fn feed_indexed(
         &mut self,
         buf: &[u8],
         text: &str,

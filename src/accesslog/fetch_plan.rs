@@ -1,5 +1,5 @@
-//! The tail planner (pure): which listings of the logs bucket to make, which new CloudFront log
-//! objects to fetch — each at most once — and when to poll again.
+//! The fetch plan of a CloudFront log tail (pure): which listings of the logs bucket to make,
+//! which new CloudFront log objects to fetch — each at most once — and when to poll again.
 //!
 //! CloudFront names a file `<prefix><dist>.YYYY-MM-DD-HH.<unique>.gz` (hour in UTC; the prefix
 //! is used as configured, usually ending in `/`), so keys sort by distribution and hour, and a

@@ -1,8 +1,10 @@
 //! The filter-expression parser: words with char positions, then recursive descent with
 //! `not` > `and` (explicit or implied) > `or`. Every error names its char offset.
 
-use super::filter::{Expr, FilterError, TextField, TextTest};
-use super::filter_term::{TEXT_OPS, ident_len, is_field, is_term, op_at, term_for, text_pred};
+use crate::accesslog::filter::term::{
+    TEXT_OPS, ident_len, is_field, is_term, op_at, term_for, text_pred,
+};
+use crate::accesslog::filter::{Expr, FilterError, TextField, TextTest};
 
 const MAX_DEPTH: usize = 64;
 
@@ -25,7 +27,10 @@ struct Token {
     start: usize,
 }
 
-pub(super) fn err<T>(position: usize, message: impl Into<String>) -> Result<T, FilterError> {
+pub(in crate::accesslog) fn err<T>(
+    position: usize,
+    message: impl Into<String>,
+) -> Result<T, FilterError> {
     Err(FilterError {
         position,
         message: message.into(),
@@ -90,7 +95,7 @@ fn lex(chars: &[char]) -> Result<Vec<Token>, FilterError> {
 }
 
 /// Parses `text` into an expression.
-pub(super) fn parse(text: &str) -> Result<Expr, FilterError> {
+pub(in crate::accesslog) fn parse(text: &str) -> Result<Expr, FilterError> {
     let chars: Vec<char> = text.chars().collect();
     let toks = lex(&chars)?;
     if toks.is_empty() {

@@ -1,6 +1,6 @@
 //! Merging Space-Saving sketches (per-thread accumulation, window panes) with summed bounds.
 
-use super::topk::SpaceSaving;
+use crate::accesslog::topk::SpaceSaving;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
@@ -44,7 +44,7 @@ struct Acc {
 }
 
 /// See [`SpaceSaving::merged`].
-pub(super) fn merged(parts: &[&SpaceSaving], capacity: usize) -> SpaceSaving {
+pub(in crate::accesslog) fn merged(parts: &[&SpaceSaving], capacity: usize) -> SpaceSaving {
     let floors: u64 = parts.iter().map(|p| p.floor()).sum();
     let total: u64 = parts.iter().map(|p| p.total()).sum();
     let size: usize = parts.iter().map(|p| p.len()).sum();
@@ -85,8 +85,8 @@ pub(super) fn merged(parts: &[&SpaceSaving], capacity: usize) -> SpaceSaving {
 
 #[cfg(test)]
 mod tests {
-    use super::super::intern::hash_str;
     use super::*;
+    use crate::accesslog::intern::hash_str;
 
     fn feed(s: &mut SpaceSaving, keys: impl Iterator<Item = String>) {
         for k in keys {

@@ -1,15 +1,17 @@
 //! The typed columns of a record, validated once (status, bytes, times, date and time, every
 //! other integer column) from the column table the parser built.
 
-use super::field::Field;
-use super::parse_scan::{parse_date_days, parse_seconds_ms, parse_time_secs, parse_u64_at};
-use super::parse_schema::{Malformed, Schema};
-use super::view::Hot;
+use crate::accesslog::field::Field;
+use crate::accesslog::parse::scan::{
+    parse_date_days, parse_seconds_ms, parse_time_secs, parse_u64_at,
+};
+use crate::accesslog::parse::schema::{Malformed, Schema};
+use crate::accesslog::view::Hot;
 
 /// Checks the typed columns of the record whose column `i` is `buf[starts[i]..starts[i + 1] - 1]`
 /// and returns their values; `day_cache` remembers the last date parsed.
 #[inline]
-pub(super) fn check_values(
+pub(in crate::accesslog) fn check_values(
     schema: &Schema,
     day_cache: &mut Option<([u8; 10], i64)>,
     buf: &[u8],

@@ -1,8 +1,8 @@
 //! Reading the live statistics: window snapshots, the whole-run summary, the chart series.
 
-use super::stats::{EMPTY, PANE_MS, PANES, Pane, SLOT_MS, Slot, Stats, Window};
-use super::stats_acc::{Counters, Dist};
-use super::stats_snapshot::{MinutePoint, StatsSnapshot};
+use crate::accesslog::stats::acc::{Counters, Dist};
+use crate::accesslog::stats::snapshot::{MinutePoint, StatsSnapshot};
+use crate::accesslog::stats::{EMPTY, PANE_MS, PANES, Pane, SLOT_MS, Slot, Stats, Window};
 use crate::domain::Timestamp;
 
 impl Stats {

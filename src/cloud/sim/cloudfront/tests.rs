@@ -1,6 +1,7 @@
 //! Tests of the generator and the W3C writer.
 
 use super::*;
+use crate::accesslog::*;
 use crate::domain::Timestamp;
 
 fn site() -> SiteProfile {

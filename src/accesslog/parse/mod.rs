@@ -1,9 +1,15 @@
 //! The W3C extended-format parser: maps columns by name from each `#Fields` line, splits records
 //! on tabs, validates the typed columns once, and hands out zero-copy [`LineView`]s.
 
-use super::parse_check::check_values;
-use super::parse_scan::{SLACK, split_columns};
-use super::parse_schema::{MAX_COLUMNS, Malformed, Schema};
+pub(super) mod check;
+pub(super) mod feed;
+pub(super) mod index;
+pub(super) mod scan;
+pub(super) mod schema;
+
+use super::parse::check::check_values;
+use super::parse::scan::{SLACK, split_columns};
+use super::parse::schema::{MAX_COLUMNS, Malformed, Schema};
 use super::view::{Hot, LineView};
 
 /// What one line turned out to be.
@@ -36,7 +42,7 @@ pub struct ParseCounts {
 pub struct Parser {
     pub(super) schema: Schema,
     starts: Vec<u32>,
-    /// The separator index of the buffer being fed (see [`super::parse_index::scan_separators`]).
+    /// The separator index of the buffer being fed (see [`super::parse::index::scan_separators`]).
     pub(super) seps: Vec<u32>,
     pub(super) day_cache: Option<([u8; 10], i64)>,
     pub(super) counts: ParseCounts,

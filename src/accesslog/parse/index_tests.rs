@@ -1,7 +1,7 @@
 //! Tests of the whole-buffer separator index.
 
-use super::super::parse_scan::{block_mask, block_mask_swar};
 use super::*;
+use crate::accesslog::parse::scan::{block_mask, block_mask_swar};
 
 #[test]
 fn the_simd_and_portable_separator_masks_agree() {

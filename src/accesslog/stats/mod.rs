@@ -24,8 +24,13 @@
 //! that many times is listed, and while a dimension has fewer distinct keys than a sketch holds,
 //! its counts are exact.
 
+pub(super) mod acc;
+pub(super) mod hist;
+pub(super) mod query;
+pub(super) mod snapshot;
+
 use super::fields::LogFields;
-use super::stats_acc::{Counters, Dist, Keys};
+use super::stats::acc::{Counters, Dist, Keys};
 use crate::domain::Timestamp;
 
 pub(super) const SLOT_MS: i64 = 10_000;
@@ -256,5 +261,4 @@ impl Stats {
 }
 
 #[cfg(test)]
-#[path = "stats_tests.rs"]
 mod tests;

@@ -1,11 +1,11 @@
 //! The column layout of a W3C log (from its `#Fields` line) and the reasons a line is skipped.
 
-use super::field::{Field, FieldKind};
+use crate::accesslog::field::{Field, FieldKind};
 use std::fmt;
 
 /// Most columns a record may have (CloudFront's v2 logs have about 60 fields).
 pub const MAX_COLUMNS: usize = 250;
-pub(super) const NONE: u8 = u8::MAX;
+pub(in crate::accesslog) const NONE: u8 = u8::MAX;
 
 /// The column layout announced by a `#Fields` line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,7 +13,7 @@ pub struct Schema {
     names: Vec<Box<str>>,
     fields: Vec<Option<Field>>,
     slot: [u8; Field::COUNT],
-    pub(super) checks: Vec<(usize, Field)>,
+    pub(in crate::accesslog) checks: Vec<(usize, Field)>,
 }
 
 impl Schema {

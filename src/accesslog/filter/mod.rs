@@ -15,8 +15,14 @@
 //! parser: still URL-encoded); a number or status class no record can hold is an error. The
 //! empty expression matches all.
 
+pub(super) mod eval;
+pub(super) mod num;
+pub(super) mod parse;
+pub(super) mod term;
+pub(super) mod text;
+
 use super::fields::LogFields;
-pub use super::filter_text::in_net;
+pub use super::filter::text::in_net;
 use std::fmt;
 use std::net::IpAddr;
 
@@ -169,7 +175,7 @@ impl Filter {
 
     /// Parses an expression (see the module docs); empty or blank text matches everything.
     pub fn parse(text: &str) -> Result<Filter, FilterError> {
-        let expr = super::filter_parse::parse(text)?;
+        let expr = super::filter::parse::parse(text)?;
         Ok(Filter {
             expr,
             source: text.trim().to_string(),
@@ -222,5 +228,4 @@ impl Pred {
 }
 
 #[cfg(test)]
-#[path = "filter_tests.rs"]
 mod tests;

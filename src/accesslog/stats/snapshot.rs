@@ -1,10 +1,12 @@
 //! The serializable numbers of one statistics window (or the whole run), for `--stats` and the
 //! TUI panels, and the per-minute series for charts.
 
-use super::decode::{decode, decode_twice};
-use super::hist::Histogram;
-use super::stats_acc::{AGENT, Counters, Dist, EDGE, IP, PATH, PATH_4XX, PATH_5XX, REFERER};
-use super::topk::TopEntry;
+use crate::accesslog::decode::{decode, decode_twice};
+use crate::accesslog::stats::acc::{
+    AGENT, Counters, Dist, EDGE, IP, PATH, PATH_4XX, PATH_5XX, REFERER,
+};
+use crate::accesslog::stats::hist::Histogram;
+use crate::accesslog::topk::TopEntry;
 use crate::domain::Timestamp;
 use serde::Serialize;
 
@@ -115,7 +117,7 @@ pub fn rest_note(list: &[TopEntry], n: usize, rest: u64) -> Option<String> {
 /// The top lists of a window (keys as the records hold them: raw, still URL-encoded, until
 /// [`StatsSnapshot::decoded`]): only keys
 /// certainly seen more often than every key the sketch dropped (see
-/// [`super::SpaceSaving::ranked`]), so a list may be short, or empty, under high cardinality.
+/// [`crate::accesslog::SpaceSaving::ranked`]), so a list may be short, or empty, under high cardinality.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct TopLists {
     /// Paths (`cs-uri-stem`).
@@ -209,7 +211,7 @@ impl StatsSnapshot {
 
     /// Builds the snapshot of counters and distributions covering `[from, to]` over `span_ms`
     /// (`None`: no time known).
-    pub(super) fn build(
+    pub(in crate::accesslog) fn build(
         window: &str,
         range: Option<(i64, i64, i64)>,
         c: &Counters,
@@ -281,7 +283,11 @@ pub struct MinutePoint {
 }
 
 impl MinutePoint {
-    pub(super) fn build(start_ms: i64, c: &Counters, taken: Option<&Histogram>) -> MinutePoint {
+    pub(in crate::accesslog) fn build(
+        start_ms: i64,
+        c: &Counters,
+        taken: Option<&Histogram>,
+    ) -> MinutePoint {
         MinutePoint {
             start_ms,
             requests: c.requests,

@@ -12,9 +12,11 @@
 //! `2 × live distinct strings + 4096`, and the rebuild cost is amortized O(1) per record, since
 //! doubling needs at least as many pushes as the live count.
 
+pub(super) mod row;
+
 use super::fields::LogFields;
 use super::intern::{EMPTY_ID, Interner};
-use super::retain_row::parse_v4;
+use super::retain::row::parse_v4;
 
 /// Default number of records retained.
 pub const DEFAULT_RETAIN: usize = 1_000_000;
@@ -284,5 +286,4 @@ fn rebuild<'a>(old: &Interner, ids: impl Iterator<Item = &'a mut u32>) -> Intern
 }
 
 #[cfg(test)]
-#[path = "retain_tests.rs"]
 mod tests;

@@ -22,7 +22,7 @@ fn movemask(high_bits: u64) -> u64 {
 /// many there are (portable eight-bytes-at-a-time version).
 #[cfg_attr(all(target_arch = "x86_64", not(test)), allow(dead_code))]
 #[inline(always)]
-pub(super) fn block_mask_swar(block: &[u8; 64], newlines: bool) -> (u64, u32) {
+pub(in crate::accesslog) fn block_mask_swar(block: &[u8; 64], newlines: bool) -> (u64, u32) {
     let mut mask = 0u64;
     for (j, word) in block.as_chunks::<8>().0.iter().enumerate() {
         let w = u64::from_le_bytes(*word);
@@ -38,7 +38,7 @@ pub(super) fn block_mask_swar(block: &[u8; 64], newlines: bool) -> (u64, u32) {
 /// POPCNT instruction). Callers pass a constant `newlines`, so the choice costs nothing.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-pub(super) fn block_mask(block: &[u8; 64], newlines: bool) -> (u64, u32) {
+pub(in crate::accesslog) fn block_mask(block: &[u8; 64], newlines: bool) -> (u64, u32) {
     use safe_arch::{
         bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i,
         set_splat_i8_m128i, sub_i8_m128i, sum_of_u8_abs_diff_m128i, zeroed_m128i,
@@ -63,12 +63,12 @@ pub(super) fn block_mask(block: &[u8; 64], newlines: bool) -> (u64, u32) {
 
 #[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
-pub(super) fn block_mask(block: &[u8; 64], newlines: bool) -> (u64, u32) {
+pub(in crate::accesslog) fn block_mask(block: &[u8; 64], newlines: bool) -> (u64, u32) {
     block_mask_swar(block, newlines)
 }
 
 /// Extra room [`split_columns`] needs in `starts` beyond the columns it may record.
-pub(super) const SLACK: usize = 65;
+pub(in crate::accesslog) const SLACK: usize = 65;
 
 /// Splits `line` on tabs. `starts` receives the start offset of every column and, last, one past
 /// the end of the line plus one (so column `i` is `starts[i]..starts[i + 1] - 1`). Returns the
@@ -78,7 +78,7 @@ pub(super) const SLACK: usize = 65;
 /// Works on 64-byte blocks: a 64-bit mask of the tabs, then the set bits written out eight at a
 /// time without a branch per tab.
 #[inline]
-pub(super) fn split_columns(line: &[u8], starts: &mut [u32]) -> Option<usize> {
+pub(in crate::accesslog) fn split_columns(line: &[u8], starts: &mut [u32]) -> Option<usize> {
     let max = starts.len().checked_sub(SLACK)?;
     *starts.first_mut()? = 0;
     let mut n = 1usize;
@@ -104,7 +104,7 @@ pub(super) fn split_columns(line: &[u8], starts: &mut [u32]) -> Option<usize> {
 /// Appends `base + position` for every set bit of `mask` to `starts` from index `n`; returns the
 /// new count, or `None` past `max`.
 #[inline(always)]
-pub(super) fn flatten(
+pub(in crate::accesslog) fn flatten(
     (mut mask, count): (u64, u32),
     base: usize,
     starts: &mut [u32],
@@ -137,7 +137,7 @@ pub(super) fn flatten(
 
 /// A run of ASCII digits as an integer; `None` for empty, non-digits or more than 19 digits.
 #[inline]
-pub(super) fn parse_u64(s: &[u8]) -> Option<u64> {
+pub(in crate::accesslog) fn parse_u64(s: &[u8]) -> Option<u64> {
     if s.is_empty() || s.len() > 19 {
         return None;
     }
@@ -156,7 +156,7 @@ pub(super) fn parse_u64(s: &[u8]) -> Option<u64> {
 /// digits: the eight bytes ending at `b` are read as one word, the bytes before `a` replaced by
 /// `'0'`, checked and converted with a few multiplications.
 #[inline]
-pub(super) fn parse_u64_at(line: &[u8], a: usize, b: usize) -> Option<u64> {
+pub(in crate::accesslog) fn parse_u64_at(line: &[u8], a: usize, b: usize) -> Option<u64> {
     let n = b.checked_sub(a)?;
     if n == 0 || n > 8 || b < 8 {
         return parse_u64(line.get(a..b)?);
@@ -179,7 +179,7 @@ pub(super) fn parse_u64_at(line: &[u8], a: usize, b: usize) -> Option<u64> {
 /// or beyond `u32` milliseconds. It runs twice per record: the form CloudFront writes (a few
 /// digits, a dot, three digits) takes a short path without a branch per character.
 #[inline]
-pub(super) fn parse_seconds_ms(s: &[u8]) -> Option<u32> {
+pub(in crate::accesslog) fn parse_seconds_ms(s: &[u8]) -> Option<u32> {
     if let [whole @ .., b'.', a, b, c] = s
         && let Some(whole) = (whole.len() <= 8).then(|| parse_u64(whole)).flatten()
     {
@@ -237,7 +237,7 @@ fn two(a: u8, b: u8) -> Option<u32> {
 }
 
 /// `YYYY-MM-DD` as days since 1970-01-01; `None` unless it is a real calendar date.
-pub(super) fn parse_date_days(s: &[u8]) -> Option<i64> {
+pub(in crate::accesslog) fn parse_date_days(s: &[u8]) -> Option<i64> {
     let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = s else {
         return None;
     };
@@ -267,7 +267,7 @@ pub(super) fn parse_date_days(s: &[u8]) -> Option<i64> {
 
 /// `HH:MM:SS` as seconds of the day (a leap second `:60` is accepted).
 #[inline]
-pub(super) fn parse_time_secs(s: &[u8]) -> Option<i64> {
+pub(in crate::accesslog) fn parse_time_secs(s: &[u8]) -> Option<i64> {
     let &[h0, h1, b':', m0, m1, b':', s0, s1] = s else {
         return None;
     };
@@ -276,5 +276,5 @@ pub(super) fn parse_time_secs(s: &[u8]) -> Option<i64> {
 }
 
 #[cfg(test)]
-#[path = "parse_scan_tests.rs"]
+#[path = "scan_tests.rs"]
 mod tests;

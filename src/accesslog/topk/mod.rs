@@ -15,6 +15,9 @@
 //! list of ≤ `C` × 4 bytes and a table of ≤ 4·C × 8 bytes; keys are allocated only when they
 //! enter (an evicted key's buffer is reused).
 
+pub(super) mod index;
+pub(super) mod merge;
+
 use serde::Serialize;
 
 pub(super) const FREE: u32 = u32::MAX;
@@ -223,7 +226,7 @@ impl SpaceSaving {
     /// `capacity` estimates are kept, and the floor becomes the larger of the summed floors and
     /// the largest estimate dropped.
     pub fn merged(parts: &[&SpaceSaving], capacity: usize) -> SpaceSaving {
-        super::topk_merge::merged(parts, capacity)
+        super::topk::merge::merged(parts, capacity)
     }
 
     /// Builds a sketch from `(hash, tag, key, count, error)` rows already cut to `capacity`.
@@ -278,5 +281,4 @@ fn top_entry(e: &Entry) -> TopEntry {
 }
 
 #[cfg(test)]
-#[path = "topk_tests.rs"]
 mod tests;

@@ -1,8 +1,8 @@
 //! The shown top list ([`SpaceSaving::ranked`]): only keys certainly above every dropped key,
 //! and a true bound on everything left out — on flat traffic, heavy hitters and merges.
 
-use super::super::intern::hash_str;
 use super::*;
+use crate::accesslog::intern::hash_str;
 use std::collections::HashMap;
 
 /// `n` keys: `heavy` keys drawn often (a share `weight` of the stream), the rest one-offs.
@@ -155,7 +155,7 @@ fn small_sketches_whole_merges_and_status_tags_keep_the_guarantees() {
 
 #[test]
 fn shown_counts_and_the_note_under_a_list_say_what_is_certain() {
-    use super::super::rest_note;
+    use crate::accesslog::rest_note;
     let entry = |count, error| TopEntry {
         key: "k".into(),
         status: None,

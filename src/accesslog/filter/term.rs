@@ -1,20 +1,20 @@
 //! One `field op value` term of a filter expression: field names, operators and values.
 
-use super::filter::{Expr, FilterError, NumField, Pred, TextField, TextTest};
-use super::filter_num::num_term;
-use super::filter_parse::err;
+use crate::accesslog::filter::num::num_term;
+use crate::accesslog::filter::parse::err;
+use crate::accesslog::filter::{Expr, FilterError, NumField, Pred, TextField, TextTest};
 use std::net::IpAddr;
 
 /// The operators, each before its prefixes (`>=` before `>`).
 const OPS: [&str; 9] = [">=", "<=", "!=", "==", ">", "<", "=", ":", "~"];
 /// The operators of text fields: a word may start with them as a path search (`~alice`).
-pub(super) const TEXT_OPS: [&str; 2] = [":", "~"];
+pub(in crate::accesslog) const TEXT_OPS: [&str; 2] = [":", "~"];
 
 /// The fields, as error messages list them.
-pub(super) const FIELDS: &str =
+pub(in crate::accesslog) const FIELDS: &str =
     "status, path, ip, edge, result, method, ua, ref, host, query, bytes, taken, ttfb";
 
-pub(super) fn text_pred(field: TextField, test: TextTest) -> Expr {
+pub(in crate::accesslog) fn text_pred(field: TextField, test: TextTest) -> Expr {
     Expr::Pred(Pred::Text { field, test })
 }
 
@@ -44,11 +44,11 @@ fn field_named(name: &str) -> Option<Target> {
 }
 
 /// Whether `name` is a field (or an alias of one).
-pub(super) fn is_field(name: &str) -> bool {
+pub(in crate::accesslog) fn is_field(name: &str) -> bool {
     field_named(name).is_some()
 }
 
-pub(super) fn term_for(
+pub(in crate::accesslog) fn term_for(
     name: &str,
     start: usize,
     (op, op_at): (&str, usize),
@@ -124,14 +124,14 @@ fn ip_net(v: &str) -> Option<(IpAddr, u8)> {
 }
 
 /// The length of the field-name characters `text` starts with.
-pub(super) fn ident_len(text: &[char]) -> usize {
+pub(in crate::accesslog) fn ident_len(text: &[char]) -> usize {
     text.iter()
         .take_while(|c| c.is_ascii_alphabetic() || **c == '-' || **c == '_')
         .count()
 }
 
 /// The operator at `text[i..]`, if any.
-pub(super) fn op_at(text: &[char], i: usize) -> Option<&'static str> {
+pub(in crate::accesslog) fn op_at(text: &[char], i: usize) -> Option<&'static str> {
     OPS.iter().copied().find(|op| {
         op.chars()
             .enumerate()
@@ -140,7 +140,7 @@ pub(super) fn op_at(text: &[char], i: usize) -> Option<&'static str> {
 }
 
 /// Whether a word is a term of a known field (`status:5xx`), not a value.
-pub(super) fn is_term(text: &[char], quote_at: Option<usize>) -> bool {
+pub(in crate::accesslog) fn is_term(text: &[char], quote_at: Option<usize>) -> bool {
     let plain = &text[..quote_at.unwrap_or(text.len())];
     let ident = ident_len(plain);
     let name: String = plain[..ident].iter().collect();

@@ -1,7 +1,7 @@
 //! Text matching for filters: exact, `*` wildcards and substrings, optionally ignoring ASCII
 //! case; and IP networks.
 
-use super::filter::TextTest;
+use crate::accesslog::filter::TextTest;
 use std::net::IpAddr;
 
 /// Whether `ip` lies in `net/prefix`.

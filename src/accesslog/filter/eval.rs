@@ -2,10 +2,10 @@
 //! once per distinct interned string, then each record costs a table lookup or an integer
 //! comparison; `and`/`or`/`not` combine 64 records per machine word.
 
-use super::filter::{Expr, Filter, NumField, Pred, TextField, TextTest, in_net};
-use super::intern::Interner;
-use super::retain::{Col, Retained, V4};
-use super::retain_row::format_v4;
+use crate::accesslog::filter::{Expr, Filter, NumField, Pred, TextField, TextTest, in_net};
+use crate::accesslog::intern::Interner;
+use crate::accesslog::retain::row::format_v4;
+use crate::accesslog::retain::{Col, Retained, V4};
 use std::net::IpAddr;
 
 /// One bit per storage index.

@@ -1,24 +1,24 @@
 //! The accumulators behind [`super::Stats`]: counters (per 10-second slot) and distributions —
 //! latency histograms and top-N sketches — (per one-minute pane and for the whole run).
 
-use super::fields::LogFields;
-use super::hist::Histogram;
-use super::intern::hash_str;
-use super::topk::SpaceSaving;
+use crate::accesslog::fields::LogFields;
+use crate::accesslog::intern::hash_str;
+use crate::accesslog::stats::hist::Histogram;
+use crate::accesslog::topk::SpaceSaving;
 
 /// The dimensions with a top list, in [`Dist::tops`] order.
-pub(super) const DIMS: usize = 7;
-pub(super) const PATH: usize = 0;
-pub(super) const IP: usize = 1;
-pub(super) const EDGE: usize = 2;
-pub(super) const AGENT: usize = 3;
-pub(super) const REFERER: usize = 4;
-pub(super) const PATH_4XX: usize = 5;
-pub(super) const PATH_5XX: usize = 6;
+pub(in crate::accesslog) const DIMS: usize = 7;
+pub(in crate::accesslog) const PATH: usize = 0;
+pub(in crate::accesslog) const IP: usize = 1;
+pub(in crate::accesslog) const EDGE: usize = 2;
+pub(in crate::accesslog) const AGENT: usize = 3;
+pub(in crate::accesslog) const REFERER: usize = 4;
+pub(in crate::accesslog) const PATH_4XX: usize = 5;
+pub(in crate::accesslog) const PATH_5XX: usize = 6;
 
 /// One record's values as the accumulators need them, each string hashed once.
-pub(super) struct Keys<'a> {
-    pub(super) ts: i64,
+pub(in crate::accesslog) struct Keys<'a> {
+    pub(in crate::accesslog) ts: i64,
     status: u16,
     bytes: Option<u64>,
     taken: Option<u32>,
@@ -30,7 +30,7 @@ pub(super) struct Keys<'a> {
 
 /// The status class index: 1–5 for 1xx–5xx, 0 for no status (viewer gone) or out of range.
 #[inline]
-pub(super) fn class_of(status: u16) -> usize {
+pub(in crate::accesslog) fn class_of(status: u16) -> usize {
     match status {
         100..=599 => usize::from(status / 100),
         _ => 0,
@@ -40,7 +40,7 @@ pub(super) fn class_of(status: u16) -> usize {
 impl<'a> Keys<'a> {
     /// Reads and hashes what the statistics use from `r`.
     #[inline]
-    pub(super) fn of<R: LogFields + ?Sized>(r: &'a R) -> Keys<'a> {
+    pub(in crate::accesslog) fn of<R: LogFields + ?Sized>(r: &'a R) -> Keys<'a> {
         let result = r.result_type().as_bytes();
         let hit = result == b"Hit" || result == b"RefreshHit";
         let lookup = hit || result == b"Miss";
@@ -66,23 +66,23 @@ impl<'a> Keys<'a> {
 
 /// Request, byte, status-class and cache counts, and the time range they cover.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(super) struct Counters {
-    pub(super) requests: u64,
-    pub(super) bytes: u64,
+pub(in crate::accesslog) struct Counters {
+    pub(in crate::accesslog) requests: u64,
+    pub(in crate::accesslog) bytes: u64,
     /// Records with an `sc-bytes` value.
-    pub(super) sized: u64,
-    pub(super) classes: [u64; 6],
-    pub(super) hits: u64,
-    pub(super) lookups: u64,
+    pub(in crate::accesslog) sized: u64,
+    pub(in crate::accesslog) classes: [u64; 6],
+    pub(in crate::accesslog) hits: u64,
+    pub(in crate::accesslog) lookups: u64,
     /// Earliest and latest known timestamps (ms); meaningful when `timed > 0`.
-    pub(super) min_ts: i64,
-    pub(super) max_ts: i64,
-    pub(super) timed: u64,
+    pub(in crate::accesslog) min_ts: i64,
+    pub(in crate::accesslog) max_ts: i64,
+    pub(in crate::accesslog) timed: u64,
 }
 
 impl Counters {
     #[inline]
-    pub(super) fn add(&mut self, k: &Keys<'_>) {
+    pub(in crate::accesslog) fn add(&mut self, k: &Keys<'_>) {
         self.requests += 1;
         // Saturating: a log may hold 19-digit byte counts, whose sum overflows 64 bits.
         self.bytes = self.bytes.saturating_add(k.bytes.unwrap_or(0));
@@ -101,7 +101,7 @@ impl Counters {
         }
     }
 
-    pub(super) fn merge(&mut self, o: &Counters) {
+    pub(in crate::accesslog) fn merge(&mut self, o: &Counters) {
         if o.timed > 0 {
             if self.timed == 0 {
                 (self.min_ts, self.max_ts) = (o.min_ts, o.max_ts);
@@ -124,14 +124,14 @@ impl Counters {
 
 /// Latency histograms (time-taken, time to first byte) and the top-N sketches.
 #[derive(Debug, Clone)]
-pub(super) struct Dist {
-    pub(super) taken: Histogram,
-    pub(super) ttfb: Histogram,
-    pub(super) tops: [SpaceSaving; DIMS],
+pub(in crate::accesslog) struct Dist {
+    pub(in crate::accesslog) taken: Histogram,
+    pub(in crate::accesslog) ttfb: Histogram,
+    pub(in crate::accesslog) tops: [SpaceSaving; DIMS],
 }
 
 impl Dist {
-    pub(super) fn new(capacity: usize) -> Dist {
+    pub(in crate::accesslog) fn new(capacity: usize) -> Dist {
         Dist {
             taken: Histogram::new(),
             ttfb: Histogram::new(),
@@ -140,7 +140,7 @@ impl Dist {
     }
 
     #[inline]
-    pub(super) fn add(&mut self, k: &Keys<'_>) {
+    pub(in crate::accesslog) fn add(&mut self, k: &Keys<'_>) {
         if let Some(t) = k.taken {
             self.taken.record(t);
         }
@@ -162,7 +162,7 @@ impl Dist {
         }
     }
 
-    pub(super) fn merge(&mut self, o: &Dist) {
+    pub(in crate::accesslog) fn merge(&mut self, o: &Dist) {
         self.taken.merge(&o.taken);
         self.ttfb.merge(&o.ttfb);
         for (a, b) in self.tops.iter_mut().zip(&o.tops) {
@@ -171,7 +171,7 @@ impl Dist {
     }
 
     /// The merge of several distributions, sketches cut to `capacity`.
-    pub(super) fn merged(parts: &[&Dist], capacity: usize) -> Dist {
+    pub(in crate::accesslog) fn merged(parts: &[&Dist], capacity: usize) -> Dist {
         let mut d = Dist::new(capacity);
         for p in parts {
             d.taken.merge(&p.taken);
@@ -185,7 +185,7 @@ impl Dist {
     }
 
     /// Heap bytes held.
-    pub(super) fn footprint_bytes(&self) -> usize {
+    pub(in crate::accesslog) fn footprint_bytes(&self) -> usize {
         self.taken.footprint_bytes()
             + self.ttfb.footprint_bytes()
             + self

@@ -2,7 +2,8 @@
 //! the filter timing over a million records.
 
 use super::{Col, Retained};
-use crate::accesslog::{AccessRecord, Conditions, LogFields, LogGenerator, SiteProfile};
+use crate::accesslog::{AccessRecord, LogFields};
+use crate::cloud::sim::cloudfront::{Conditions, LogGenerator, SiteProfile};
 use crate::domain::Timestamp;
 
 const T: Timestamp = Timestamp(1_795_597_200_000);

@@ -1,11 +1,11 @@
 //! One retained record read back ([`RetainedRecord`], a [`LogFields`]), and the packed IPv4 form.
 
-use super::fields::LogFields;
-use super::retain::{Col, Retained, V4};
+use crate::accesslog::fields::LogFields;
+use crate::accesslog::retain::{Col, Retained, V4};
 
 /// Parses a canonical dotted-quad IPv4 address (no leading zeros, so it formats back exactly).
 #[inline]
-pub(super) fn parse_v4(s: &str) -> Option<u32> {
+pub(in crate::accesslog) fn parse_v4(s: &str) -> Option<u32> {
     let b = s.as_bytes();
     if b.len() < 7 || b.len() > 15 {
         return None;
@@ -54,7 +54,7 @@ impl IpText<'_> {
 }
 
 /// Formats a packed IPv4 address.
-pub(super) fn format_v4(a: u32) -> IpText<'static> {
+pub(in crate::accesslog) fn format_v4(a: u32) -> IpText<'static> {
     let mut buf = [0u8; 15];
     let mut n = 0;
     for (i, octet) in a.to_be_bytes().into_iter().enumerate() {
@@ -85,7 +85,7 @@ pub struct RetainedRecord<'a> {
 }
 
 impl<'a> RetainedRecord<'a> {
-    pub(super) fn new(store: &'a Retained, p: usize) -> RetainedRecord<'a> {
+    pub(in crate::accesslog) fn new(store: &'a Retained, p: usize) -> RetainedRecord<'a> {
         RetainedRecord {
             store,
             p,
@@ -180,7 +180,7 @@ impl Retained {
     }
 
     /// The client IP of storage index `p` as text.
-    pub(super) fn ip_text(&self, p: usize) -> IpText<'_> {
+    pub(in crate::accesslog) fn ip_text(&self, p: usize) -> IpText<'_> {
         if self.status[p] & V4 != 0 {
             format_v4(self.ip[p])
         } else {

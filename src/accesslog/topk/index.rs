@@ -1,13 +1,13 @@
 //! The internals of [`SpaceSaving`]: a linear-probing index from key to counter, and the list of
 //! eviction candidates (slots at the smallest count).
 
-use super::topk::{FREE, SpaceSaving};
+use crate::accesslog::topk::{FREE, SpaceSaving};
 
 impl SpaceSaving {
     /// The slot of a tracked key. Keys are told apart by their 64-bit hash, tag and length (not
     /// their bytes): two keys merge only if all three collide, about `C / 2⁶⁴` per new key.
     #[inline]
-    pub(super) fn find(&self, hash: u64, tag: u16, key: &str) -> Option<usize> {
+    pub(in crate::accesslog) fn find(&self, hash: u64, tag: u16, key: &str) -> Option<usize> {
         let mask = self.table.len() - 1;
         let low = hash as u32;
         let mut p = hash as usize & mask;
@@ -26,7 +26,7 @@ impl SpaceSaving {
         }
     }
 
-    pub(super) fn table_insert(&mut self, slot: usize) {
+    pub(in crate::accesslog) fn table_insert(&mut self, slot: usize) {
         if (self.entries.len() + 1) * 2 > self.table.len() {
             let size = self.table.len() * 2;
             self.table = vec![(FREE, 0); size];
@@ -50,7 +50,7 @@ impl SpaceSaving {
     }
 
     /// Removes `slot` from the linear-probing table, shifting later cells of its run back.
-    pub(super) fn table_remove(&mut self, slot: usize) {
+    pub(in crate::accesslog) fn table_remove(&mut self, slot: usize) {
         let mask = self.table.len() - 1;
         let mut p = self.entries[slot].hash as usize & mask;
         while self.table[p].0 != slot as u32 {
@@ -76,7 +76,7 @@ impl SpaceSaving {
     /// A slot with the smallest count (the last of `mins`, which [`SpaceSaving::observe`] pops
     /// once it has raised that slot's count); the list is rebuilt when none of it is left.
     #[inline]
-    pub(super) fn min_slot(&mut self) -> Option<usize> {
+    pub(in crate::accesslog) fn min_slot(&mut self) -> Option<usize> {
         while let Some(&slot) = self.mins.last() {
             if self.entries[slot as usize].count == self.min_count {
                 return Some(slot as usize);

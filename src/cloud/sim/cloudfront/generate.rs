@@ -1,7 +1,7 @@
 //! A deterministic generator of realistic CloudFront access records (pure: no I/O, no clock).
 
-use super::AccessRecord;
-use super::catalog::{BOTS, BROWSERS, EDGES, REFERERS, SCANNERS, TOOLS};
+use super::tables::{BOTS, BROWSERS, EDGES, REFERERS, SCANNERS, TOOLS};
+use crate::accesslog::AccessRecord;
 use crate::domain::{Millis, Timestamp};
 
 /// The site a distribution serves, as the generator needs it.
