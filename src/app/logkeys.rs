@@ -179,7 +179,7 @@ pub(super) fn export(state: &mut State, path: &str, replace: bool) -> Vec<Effect
     let Some(format) = ExportFormat::of_path(path) else {
         state.say(
             Level::Error,
-            format!(":export {path}: name the file .jsonl or .tsv to choose the format"),
+            format!(":export {path}: end the name in .jsonl, .tsv or .log (W3C)"),
         );
         return Vec::new();
     };

@@ -26,6 +26,7 @@ mod poll;
 mod summary;
 mod text_input;
 mod traffic;
+mod traffic_assembly;
 mod traffic_batch;
 mod traffic_charts;
 mod traffic_export;
@@ -62,6 +63,7 @@ pub use text_input::{Edit, TextInput, Window};
 pub use traffic::{
     CHART_STEP, DETAIL_KEEP, FullLine, Incomplete, Panel, Preset, Traffic, TrafficBatch,
 };
+pub use traffic_assembly::{BatchAssembly, ObjectRecords};
 pub use traffic_export::{ExportError, ExportFormat, ExportJob, ReplaceFile, size_text};
 pub use traffic_find::{contains_ci, row_matches};
 pub use update::{start, update};

@@ -6,8 +6,8 @@ use super::logs_sink::{Select, Sink, observe, report_problems};
 use super::logs_stats::stats_text;
 use super::{logs_cloud, logs_group};
 use crate::accesslog::{Filter, Stats};
+use crate::accesslog_io::{ReadReport, list_dir, par_read, read_path};
 use crate::domain::{Millis, Timestamp};
-use crate::logread::{ReadReport, list_dir, par_read, read_path};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

@@ -4,8 +4,8 @@
 
 use super::args::LogOutput;
 use crate::accesslog::{Exporter, Filter, Format, LineView, LogFields, Stats};
+use crate::accesslog_io::ReadReport;
 use crate::domain::Timestamp;
-use crate::logread::ReadReport;
 use std::io::Write;
 
 /// Which records pass: a time range and a filter expression.

@@ -1,7 +1,7 @@
 //! The statistics report of `shipdeck logs cloudfront --stats`: JSON, or text for people.
 
 use crate::accesslog::{Stats, StatsSnapshot, rest_note};
-use crate::logread::ReadReport;
+use crate::accesslog_io::ReadReport;
 
 /// The statistics as JSON (`summary` over everything read, `windows` ending at the newest
 /// record) or as a text report.
