@@ -1,13 +1,17 @@
 //! `shipdeck logs cloudfront` on local files (no configuration, no AWS) and the flag values shared
-//! by the `logs` subcommands; the bucket side is in `logs_cloud`, CloudWatch in `logs_group`.
+//! by the `logs` subcommands; the bucket side is in `cloudfront`, CloudWatch in `group`.
 
-use super::args::{CloudfrontArgs, Global, LogOutput, LogsCommand};
-use super::logs_sink::{Select, Sink, observe, report_problems};
-use super::logs_stats::stats_text;
-use super::{logs_cloud, logs_group};
+mod cloudfront;
+mod group;
+mod sink;
+mod stats;
+
 use crate::accesslog::{Filter, Stats};
 use crate::accesslog_io::{ReadReport, list_dir, par_read, read_path};
+use crate::cli::args::{CloudfrontArgs, Global, LogOutput, LogsCommand};
 use crate::domain::{Millis, Timestamp};
+use sink::{Select, Sink, observe, report_problems};
+use stats::stats_text;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -60,7 +64,7 @@ pub fn parse_filter(text: &str) -> Result<Filter, String> {
 pub(super) async fn run(global: &Global, command: LogsCommand) -> ExitCode {
     let result = match command {
         LogsCommand::Cloudfront(args) => cloudfront(global, args).await,
-        LogsCommand::Group(args) => logs_group::run(global, args).await,
+        LogsCommand::Group(args) => group::run(global, args).await,
     };
     match result {
         Ok(code) => code,
@@ -72,14 +76,17 @@ pub(super) async fn run(global: &Global, command: LogsCommand) -> ExitCode {
 }
 
 /// A bad combination of flags (exit code 2, like the argument parser's errors).
-fn usage(message: &str) -> super::Failure {
-    super::Failure {
+fn usage(message: &str) -> crate::cli::Failure {
+    crate::cli::Failure {
         message: message.to_string(),
         code: 2,
     }
 }
 
-async fn cloudfront(global: &Global, args: CloudfrontArgs) -> Result<ExitCode, super::Failure> {
+async fn cloudfront(
+    global: &Global,
+    args: CloudfrontArgs,
+) -> Result<ExitCode, crate::cli::Failure> {
     let local = !args.files.is_empty() || args.dir.is_some();
     match (&args.env, local) {
         (Some(_), true) => Err(usage(
@@ -92,7 +99,7 @@ async fn cloudfront(global: &Global, args: CloudfrontArgs) -> Result<ExitCode, s
             "--follow needs an environment: local files are read once",
         )),
         (None, true) => Ok(local_files(&args)),
-        (Some(env), false) => logs_cloud::run(global, env, &args).await,
+        (Some(env), false) => cloudfront::run(global, env, &args).await,
     }
 }
 

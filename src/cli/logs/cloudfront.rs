@@ -2,13 +2,13 @@
 //! bucket through the storage port (the simulator with `--demo`), once or following new files
 //! with the tail planner, over the same fetch loop as the Traffic view (`runtime::cloudfront_logs`).
 
-use super::args::{CloudfrontArgs, Global, LogOutput};
-use super::logs::{Since, exit_code};
-use super::logs_sink::{Select, Sink, observe, report_problems};
-use super::logs_stats::stats_text;
-use super::{Failure, connect};
+use super::sink::{Select, Sink, observe, report_problems};
+use super::stats::stats_text;
+use super::{Since, exit_code};
 use crate::accesslog::{Stats, TailPlanner};
 use crate::accesslog_io::{ReadReport, read_bytes};
+use crate::cli::args::{CloudfrontArgs, Global, LogOutput};
+use crate::cli::{Failure, connect};
 use crate::cloud::CloudResult;
 use crate::domain::{EnvSpec, Timestamp};
 use crate::runtime::cloudfront_logs::{LogBucket, ObjectReader};

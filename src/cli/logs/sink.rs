@@ -1,10 +1,10 @@
 //! Where `shipdeck logs` records go: the time and filter checks, the chosen output format,
 //! buffered writes to stdout that stop quietly when the reader goes away, in time order when
-//! asked (see [`super::logs_stats`] for the statistics report).
+//! asked (see [`super::stats`] for the statistics report).
 
-use super::args::LogOutput;
 use crate::accesslog::{Exporter, Filter, Format, LineView, LogFields, Stats};
 use crate::accesslog_io::ReadReport;
+use crate::cli::args::LogOutput;
 use crate::domain::Timestamp;
 use std::io::Write;
 
