@@ -2,7 +2,7 @@
 //! `RetryStageExecution`) and the request shape of `StartPipelineExecution`, through the real SDK,
 //! with the error answers the API reference lists, each mapped to what an operator needs.
 
-use crate::mocks;
+use crate::support::mocks;
 
 use aws_sdk_codepipeline::Client;
 use aws_sdk_codepipeline::types::{ApprovalStatus, SourceRevisionType, StageRetryMode};

@@ -1,7 +1,7 @@
 //! The AWS adapters over real HTTP against the local AWS emulator (moto, started by `make test`):
 //! CodePipeline, S3, CloudFront, CloudWatch Logs and STS, with the errors operators meet.
 
-use crate::emulator;
+use crate::support::emulator;
 
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};

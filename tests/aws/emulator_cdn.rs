@@ -2,7 +2,7 @@
 //! bucket, CloudFront-format gzip log objects written by the project's generator, read back
 //! through the adapters page by page and by `shipdeck logs cloudfront ENV --since …`.
 
-use crate::emulator;
+use crate::support::emulator;
 
 use aws_sdk_s3::primitives::ByteStream;
 use emulator::{connect, unique};

@@ -3,8 +3,8 @@
 //! pipeline or bucket, refused connections, an endpoint that is not AWS, invalid region, unknown
 //! profile, SSO profile without a session), each a specific message on stderr with exit code 1.
 
-use crate::emulator;
-use crate::stub;
+use crate::support::emulator;
+use crate::support::stub;
 
 use aws_sdk_s3::primitives::ByteStream;
 use emulator::{REGION, connect, unique};

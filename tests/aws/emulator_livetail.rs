@@ -3,7 +3,7 @@
 //! one-shot session (a start and one update, then the end) is read to its end, and the events it
 //! sends for a group not asked for are left out and counted, not shown as the asked group's.
 
-use crate::emulator;
+use crate::support::emulator;
 
 use emulator::{ACCOUNT, REGION, connect, unique};
 use futures::StreamExt;

@@ -5,7 +5,7 @@
 //! CLI's output and the console's trace log (the console run in a pseudo-terminal) are searched
 //! for the secret values.
 
-use crate::emulator;
+use crate::support::emulator;
 
 use emulator::{REGION, connect, unique};
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! The mutating ports against the local AWS emulator: release packages put with checksums and
 //! `If-None-Match`, multipart uploads, copies that keep metadata, CloudFront invalidations.
 
-use crate::emulator;
+use crate::support::emulator;
 
 use emulator::{connect, unique};
 use sha2::{Digest, Sha256};

@@ -3,8 +3,8 @@
 //! needs them; and endpoints that are not the service: one answering 404 to everything, one that
 //! never answers (bounded by the configured timeouts, named in the message).
 
-use crate::mocks;
-use crate::stub;
+use crate::support::mocks;
+use crate::support::stub;
 
 use aws_sdk_codepipeline::Client;
 use aws_smithy_mocks::mock;

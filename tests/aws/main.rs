@@ -1,11 +1,9 @@
 //! The AWS adapters: through the real SDK over mocked answers and a stub endpoint, the IAM
 //! policies, and against the local AWS emulator (moto, started by `make test`).
 
-#[path = "../support/emulator.rs"]
-mod emulator;
 #[macro_use]
-#[path = "../support/mocks.rs"]
-mod mocks;
+#[path = "../support/mod.rs"]
+mod support;
 mod actions;
 mod emulator_adapters;
 mod emulator_cdn;
@@ -19,5 +17,3 @@ mod ops;
 mod ops_emulator;
 mod rollback;
 mod state;
-#[path = "../support/stub.rs"]
-mod stub;

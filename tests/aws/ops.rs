@@ -2,7 +2,7 @@
 //! CodePipeline operations): the token re-read before `PutApprovalResult`, nothing sent when the
 //! approval changed, and a start retried after a server error with the same idempotency token.
 
-use crate::mocks;
+use crate::support::mocks;
 
 use aws_sdk_codepipeline::Client;
 use aws_smithy_mocks::mock;

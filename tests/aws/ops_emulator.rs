@@ -2,7 +2,7 @@
 //! the operations: uploading and promoting a release package, and an invalidation followed
 //! within the bounded wait (on a test clock: nothing sleeps; moto never completes one).
 
-use crate::emulator;
+use crate::support::emulator;
 
 use async_trait::async_trait;
 use emulator::{connect, unique};

@@ -2,7 +2,7 @@
 //! CloudWatch Logs answers it does not give (partial pages, a missing stream), through the real
 //! SDK parsing answers shaped like the API reference's, into the domain's types.
 
-use crate::mocks;
+use crate::support::mocks;
 
 use aws_sdk_codepipeline::Client;
 use aws_smithy_mocks::mock;

@@ -3,9 +3,9 @@
 
 mod bad_input;
 mod commands;
-#[path = "../common/mod.rs"]
-mod common;
 mod logs;
 mod ops;
 mod ops_changes;
 mod ops_tty;
+#[path = "../support/mod.rs"]
+mod support;

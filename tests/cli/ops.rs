@@ -2,10 +2,10 @@
 //! `--output json`, exit codes 0/1/2/3, `--yes` for a protected environment without a terminal,
 //! audit lines and `shipdeck audit`.
 
-use crate::common;
+use crate::support;
 
-use common::cli_ops::*;
 use serde_json::Value;
+use support::cli_ops::*;
 
 #[test]
 fn a_protected_environment_without_a_terminal_needs_yes() {

@@ -1,11 +1,11 @@
 //! `release`, `rollback`, `freeze`/`unfreeze` and `invalidate` as a process against the
 //! simulator (`--demo`), and the Makefile targets that ship through `shipdeck release`.
 
-use crate::common;
+use crate::support;
 
-use common::cli_ops::*;
 use serde_json::Value;
 use std::process::Command;
+use support::cli_ops::*;
 
 /// Every key under the demo's release prefix, listed page by page from the same simulated world
 /// the `--demo` commands build.

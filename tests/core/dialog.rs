@@ -2,12 +2,12 @@
 //! the typed confirmation on prd, the reject comment, exactly one `ApplyOp` whatever the keys,
 //! stale answers dropped, the environment switch, Esc, the watch after a done call.
 
-use crate::common;
+use crate::support;
 
-use common::ops::*;
-use common::*;
 use shipdeck::app::{Action, Effect, Field, Phase, View, update};
 use shipdeck::ops::{Confirm, Guard, OpKind, Outcome, Request};
+use support::ops::*;
+use support::*;
 
 fn open(name: &str, kind: OpKind) -> shipdeck::app::State {
     let mut s = loaded();

@@ -2,15 +2,15 @@
 //! below the UI and hides the keys, help and completions; self-approval, expiry and nothing to
 //! do go to the status bar and the audit log; an approval answered meanwhile shows inline.
 
-use crate::common;
+use crate::support;
 
-use common::ops::*;
-use common::*;
 use shipdeck::app::{Action, Effect, OP_COMMANDS, State, update};
 use shipdeck::domain::{ExecutionStatus, Timestamp};
 use shipdeck::ops::OpKind;
 use shipdeck::tui::hints::hints;
 use shipdeck::tui::keymap::{KeyMode, Keymap};
+use support::ops::*;
+use support::*;
 
 const KINDS: [OpKind; 9] = [
     OpKind::Approve,

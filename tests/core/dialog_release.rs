@@ -2,14 +2,14 @@
 //! the CLI, choosing one plans its CopyObject, repeated Enter sends exactly one, prd needs the
 //! typed name, read-only refuses, `:release ENV VERSION`.
 
-use crate::common;
+use crate::support;
 
-use common::ops::*;
-use common::*;
 use shipdeck::app::{Action, Effect, State, update};
 use shipdeck::domain::{Release, Timestamp, Version};
 use shipdeck::ops::OpKind;
 use shipdeck::ops::plan::release::{Catalogue, Package};
+use support::ops::*;
+use support::*;
 
 fn package(version: &str, hours_ago: i64) -> Package {
     Package {

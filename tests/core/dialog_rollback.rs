@@ -1,13 +1,13 @@
 //! Reducer tests of the rollback dialog's candidates: the stage's listing read through an
 //! effect and offered as a list (the history standing in while it loads or when it fails).
 
-use crate::common;
+use crate::support;
 
-use common::ops::*;
-use common::*;
 use shipdeck::app::{Action, Effect, State, update};
 use shipdeck::domain::{ExecutionStatus, Timestamp};
 use shipdeck::ops::OpKind;
+use support::ops::*;
+use support::*;
 
 /// Opens the rollback dialog on dev; returns the listing request.
 fn rollback(s: &mut State) -> (usize, u64, String) {

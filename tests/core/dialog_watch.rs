@@ -2,14 +2,14 @@
 //! invalidation) until the change shows, the action fails or the limit passes, then the report in
 //! the status bar — for every kind of action.
 
-use crate::common;
+use crate::support;
 
-use common::ops::*;
-use common::*;
 use shipdeck::app::{Action, Effect, EnvSnapshot, InFlight, Level, update};
 use shipdeck::cloud::{ApprovalOutcome, Invalidation, InvalidationStatus, RetryMode};
 use shipdeck::domain::{ExecutionStatus, ExecutionSummary, StageExecution, StageStatus, Timestamp};
 use shipdeck::ops::{OpKind, Outcome, Request};
+use support::ops::*;
+use support::*;
 
 #[test]
 fn after_a_done_approval_the_watch_reports_the_execution_moving_on() {

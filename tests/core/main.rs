@@ -3,8 +3,6 @@
 //! work, and loading `shipdeck.toml` and the keymap.
 
 mod bad_input_config;
-#[path = "../common/mod.rs"]
-mod common;
 mod config;
 mod dialog;
 mod dialog_guards;
@@ -13,6 +11,8 @@ mod dialog_rollback;
 mod dialog_watch;
 mod keymap;
 mod polling;
+#[path = "../support/mod.rs"]
+mod support;
 mod tail_cancel;
 mod traffic_charts;
 mod update;

@@ -2,12 +2,12 @@
 //! definition is cached, the distribution read every few minutes, the release catalogue only while
 //! shown, and a failed state read keeps the rest of a refresh.
 
-use crate::common;
+use crate::support;
 
-use common::*;
 use shipdeck::app::{Action, Effect, Level, State, View, update};
 use shipdeck::cloud::CloudError;
 use shipdeck::domain::{Distribution, ExecutionStatus, Timestamp};
+use support::*;
 
 /// The `FetchEnv` of environment `env` among `fx`: (request, with_distribution, cached version).
 fn fetch(fx: &[Effect], env: usize) -> Option<(u64, bool, Option<u32>)> {

@@ -3,10 +3,9 @@
 //! it, the loop's task registry aborts the read so it neither fetches on nor answers, and the
 //! parse of fetched objects stops before the next object once nobody waits for it.
 
-use crate::common;
+use crate::support;
 
 use async_trait::async_trait;
-use common::*;
 use shipdeck::app::{Action, Effect, View, update};
 use shipdeck::cloud::{
     CloudResult, ObjectMeta, ObjectPage, PutOutcome, PutRequest, Storage, UploadedPart,
@@ -14,6 +13,7 @@ use shipdeck::cloud::{
 use shipdeck::runtime::{Tasks, parse_objects_while};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use support::*;
 use tokio::sync::Semaphore;
 
 fn cancels(fx: &[Effect]) -> Vec<u64> {

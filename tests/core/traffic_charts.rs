@@ -4,7 +4,7 @@
 //! filter restarts the count, and the loop's idle step (`Action::ChartsStep`) drives it. An
 //! export takes the listed records out of the view and the runtime writes them to the file.
 
-use crate::common;
+use crate::support;
 use shipdeck::accesslog::{AccessRecord, Filter, LogFields, Stats};
 
 use shipdeck::app::{
@@ -12,11 +12,11 @@ use shipdeck::app::{
 };
 use shipdeck::domain::Timestamp;
 
-use common::T0;
-use common::logs::batch;
+use support::T0;
+use support::logs::batch;
 
 fn records(seed: u64, n: usize, from: Timestamp) -> Vec<AccessRecord> {
-    common::logs::generated(seed, n, from, 20 * Timestamp::MINUTE, 0.3)
+    support::logs::generated(seed, n, from, 20 * Timestamp::MINUTE, 0.3)
 }
 
 fn tail(capacity: usize, n: usize) -> Traffic {
@@ -131,7 +131,7 @@ fn evicting_records_not_yet_counted_ends_the_count_without_them() {
 
 #[test]
 fn the_idle_step_action_drives_the_count() {
-    let mut s = common::state();
+    let mut s = support::state();
     s.traffic = tail(100_000, 70_000);
     s.traffic.filter = Filter::parse("status>=200").unwrap();
     s.traffic.relist();
@@ -183,7 +183,7 @@ fn an_export_writes_the_listed_records_whether_most_or_few_are_listed() {
 
 #[tokio::test]
 async fn the_runtime_writes_the_export_and_names_a_failure() {
-    let rig = common::sim::Rig::new(3);
+    let rig = support::sim::Rig::new(3);
     let cloud = rig.sim.cloud();
     let mut t = tail(10_000, 500);
     t.filter = Filter::parse("status>=400").unwrap();

@@ -1,11 +1,11 @@
 //! Table tests of `update`: every action, its state change and the effects it returns.
 
-use crate::common;
+use crate::support;
 
-use common::*;
 use shipdeck::app::{Action, Effect, Level, Overlay, View, update};
 use shipdeck::cloud::{CloudError, WhoAmI};
 use shipdeck::domain::{ExecutionStatus, LogEvent, Release, Timestamp, Version};
+use support::*;
 
 fn fetches(effects: &[Effect]) -> Vec<usize> {
     effects

@@ -3,15 +3,15 @@
 //! again, pause and follow, filter, `/` search with `n`/`N`, jump to time, and the jump from a
 //! failed build action to its log stream.
 
-use crate::common;
+use crate::support;
 
-use common::*;
 use shipdeck::app::{
     Action, Effect, LOG_OVERLAP, Level, LogRead, State, View, parse_goto, parse_stream_arn, update,
 };
 use shipdeck::cloud::CloudError;
 use shipdeck::cloud::LogPage;
 use shipdeck::domain::*;
+use support::*;
 
 /// The log group of dev's events.
 const API: &str = "/aws/lambda/storefront-api-dev";
@@ -587,7 +587,7 @@ fn a_group_that_could_not_be_read_is_named_and_read_again_from_where_it_was() {
 
 #[tokio::test]
 async fn through_the_runtime_a_group_that_cannot_be_read_is_said_while_the_others_show() {
-    let rig = common::sim::Rig::new(3);
+    let rig = support::sim::Rig::new(3);
     let cloud = rig.sim.cloud();
     let now = rig.sim.with(|w| {
         let now = w.now();

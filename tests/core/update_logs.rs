@@ -3,9 +3,8 @@
 //! detail pane, presets, jump to time, export, retention; the CloudWatch view's pause, search
 //! and de-duplication; and the jump from a failed build to its log stream.
 
-use crate::common;
+use crate::support;
 
-use common::*;
 use shipdeck::accesslog::{AccessRecord, LogFields};
 use shipdeck::app::{
     Action, Effect, ExportError, ExportJob, Level, Overlay, Preset, State, TrafficBatch, View,
@@ -14,11 +13,12 @@ use shipdeck::app::{
 use shipdeck::cloud::CloudError;
 use shipdeck::domain::*;
 use shipdeck::runtime::parse_objects;
+use support::*;
 
-use common::logs::{KEY, batch, gzip};
+use support::logs::{KEY, batch, gzip};
 
 fn records(n: usize, from: Timestamp) -> Vec<AccessRecord> {
-    common::logs::generated(7, n, from, 30 * Timestamp::MINUTE, 0.2)
+    support::logs::generated(7, n, from, 30 * Timestamp::MINUTE, 0.2)
 }
 
 fn object(key: &str) -> ObjectInfo {

@@ -3,15 +3,15 @@
 //! confirmation survives an environment switch, a confirmation sends at most one call, and a
 //! read-only session never yields a mutating effect.
 
-use crate::common;
+use crate::support;
 
-use common::*;
 use proptest::prelude::*;
 use shipdeck::app::{Action, Effect, Overlay, Phase, State, View, update};
 use shipdeck::cloud::CloudError;
 use shipdeck::domain::{ExecutionStatus, Timestamp};
 use shipdeck::ops::{OpKind, Outcome};
 use std::collections::HashSet;
+use support::*;
 
 #[derive(Debug, Clone)]
 enum Step {

@@ -1,14 +1,14 @@
 //! The console's actions end to end against the simulator: keys → dialog → exactly one
 //! mutating call through the counting layer → the simulated pipeline moves on → the audit line.
 
-use crate::common;
+use crate::support;
 
-use common::ops_rig::OpsRig;
 use shipdeck::app::{Action, View};
 use shipdeck::cloud::{ApprovalAnswer, ApprovalOutcome, Pipelines, StartRequest};
 use shipdeck::domain::Timestamp;
 use shipdeck::ops::apply::audit_log as audit;
 use shipdeck::ops::{ExitClass, OpKind};
+use support::ops_rig::OpsRig;
 
 #[tokio::test]
 async fn approving_prd_in_the_console_sends_one_call_and_the_pipeline_moves_on() {

@@ -1,13 +1,13 @@
 //! End to end: the whole app, headless, against the simulator for hours of simulated time;
 //! what it shows must match the simulator's truth.
 
-use crate::common;
+use crate::support;
 
-use common::sim::Rig;
-use common::truth::assert_matches_truth;
 use shipdeck::app::{Action, View};
 use shipdeck::cloud::sim::FaultRates;
 use shipdeck::domain::{ExecutionStatus, Timestamp};
+use support::sim::Rig;
+use support::truth::assert_matches_truth;
 
 #[tokio::test]
 async fn twelve_simulated_hours_match_the_simulators_truth() {

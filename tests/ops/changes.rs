@@ -1,7 +1,7 @@
 //! Release, rollback, freeze/unfreeze and invalidate end to end against the simulator, with the
 //! counting layer proving what each confirmation sends.
 
-use crate::rig;
+use crate::support::ops_lost as rig;
 
 use rig::{temp_file, upload_planned, world};
 use shipdeck::cloud::Pipelines;

@@ -2,7 +2,7 @@
 //! simulator serves the call, then answers with a timeout): the change is made exactly once,
 //! re-reading decides, and nothing is sent blindly again.
 
-use crate::rig;
+use crate::support::ops_lost as rig;
 
 use rig::{assert_confirmed, assert_sent_again, assert_unknown, world};
 use shipdeck::cloud::sim::Fault;

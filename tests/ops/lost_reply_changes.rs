@@ -2,7 +2,7 @@
 //! mutating call is lost: the change is made exactly once, and a copy that starts the pipeline
 //! is never sent again unless the source key is seen unchanged.
 
-use crate::rig;
+use crate::support::ops_lost as rig;
 
 use rig::{
     World, assert_confirmed, assert_sent_again, assert_unknown, temp_file, upload_planned, world,

@@ -1,12 +1,12 @@
 //! The console when a mutating call's reply is lost: the dialog, the status bar and the audit
 //! line say plainly what happened — confirmed after a lost reply, or unknown.
 
-use crate::common;
+use crate::support;
 
-use common::ops_rig::OpsRig;
 use shipdeck::app::Action;
 use shipdeck::cloud::sim::Fault;
 use shipdeck::ops::{Delivery, ExitClass, OpKind};
+use support::ops_rig::OpsRig;
 
 #[tokio::test]
 async fn an_approval_whose_reply_was_lost_is_shown_and_audited_as_confirmed() {

@@ -2,12 +2,10 @@
 //! and lost replies of mutating calls.
 
 mod changes;
-#[path = "../common/mod.rs"]
-mod common;
 mod guards;
 mod lost_reply;
 mod lost_reply_changes;
 mod lost_reply_console;
-#[path = "../common/ops_lost.rs"]
-mod rig;
 mod sim;
+#[path = "../support/mod.rs"]
+mod support;

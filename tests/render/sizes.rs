@@ -3,9 +3,8 @@
 //! every width 1..=300 (at a few heights) and every height 1..=100 (at a few widths), plus
 //! random sizes; every size shows something, and clicks anywhere are mapped without panicking.
 
-use crate::common;
+use crate::support;
 
-use common::sim::Rig;
 use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -17,6 +16,7 @@ use shipdeck::tui::hints::hints;
 use shipdeck::tui::keymap::Keymap;
 use shipdeck::tui::render::{Hints, draw, hit_test};
 use std::sync::OnceLock;
+use support::sim::Rig;
 
 /// Heights of the width sweep: one row, just too low, the minimum; and a tall one (30 rows:
 /// 100 would triple the cost and adds nothing the height sweep at 300 columns does not cover).

@@ -2,9 +2,8 @@
 //! fixed simulated times: a protected environment selected, a failed stage, a pending approval,
 //! a stale refresh, the logs, the help and the command line.
 
-use crate::common;
+use crate::support;
 
-use common::sim::Rig;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
@@ -14,6 +13,7 @@ use shipdeck::domain::{ExecutionStatus, Timestamp};
 use shipdeck::tui::hints::hints;
 use shipdeck::tui::keymap::Keymap;
 use shipdeck::tui::render::draw;
+use support::sim::Rig;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 

@@ -3,9 +3,8 @@
 //! the status bar and the audit view, at 80×24, 100×30 and 160×48; what a dialog keeps in sight
 //! on a small screen and how its plan scrolls.
 
-use crate::common;
+use crate::support;
 
-use common::ops::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use shipdeck::app::{Action, AuditLine, State, View, update};
@@ -14,6 +13,7 @@ use shipdeck::ops::{OpKind, Outcome, Refusal};
 use shipdeck::tui::hints::hints;
 use shipdeck::tui::keymap::Keymap;
 use shipdeck::tui::render::draw;
+use support::ops::*;
 
 /// Where every dialog is checked and drawn.
 const SIZES: [(u16, u16); 3] = [(80, 24), (100, 30), (160, 48)];
@@ -163,7 +163,7 @@ fn audit_view_lists_newest_first() {
         .planned
         .unwrap();
     let id = Some(DAVE);
-    let t = common::T0;
+    let t = support::T0;
     let entries = [
         Entry::applied(
             &plan,
@@ -218,7 +218,7 @@ fn release_catalogue(
                 commit: if i < described { "9e8d7c6b5a4f" } else { "" }.into(),
                 actor: if i < described { "alice" } else { "" }.into(),
             },
-            last_modified: common::T0 - hours * Timestamp::HOUR,
+            last_modified: support::T0 - hours * Timestamp::HOUR,
             size: 48_213,
             described: i < described,
         })
@@ -333,11 +333,11 @@ fn rollback_dialog_with_the_stage_listing() {
         panic!("no listing")
     };
     let ex = |id: &str, v: &str, h: i64| {
-        common::execution(
+        support::execution(
             id,
             ExecutionStatus::Succeeded,
             v,
-            common::T0 - h * Timestamp::HOUR,
+            support::T0 - h * Timestamp::HOUR,
         )
     };
     let listing = vec![

@@ -3,9 +3,8 @@
 //! 256 actions, effects answered by the simulator, one coalesced draw per batch — while checking
 //! that what the state owns stays bounded by its structure, not by how many events arrived.
 
-use crate::common;
+use crate::support;
 
-use common::sim::Rig;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -17,6 +16,7 @@ use shipdeck::runtime::run_effect;
 use shipdeck::tui::hints::hints;
 use shipdeck::tui::keymap::{KeyMode, Keymap};
 use shipdeck::tui::render::{draw, hit_test};
+use support::sim::Rig;
 
 mod bounds;
 use bounds::check_bounds;

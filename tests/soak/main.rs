@@ -2,7 +2,7 @@
 //! API budget.
 
 mod budget;
-#[path = "../common/mod.rs"]
-mod common;
 mod flood;
 mod soak;
+#[path = "../support/mod.rs"]
+mod support;

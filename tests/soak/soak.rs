@@ -8,7 +8,7 @@
 //! readable record was counted once, the retention cap held, and no secret was written in full.
 
 mod capture;
-use crate::common;
+use crate::support;
 mod ledger;
 mod operator;
 mod world;
@@ -153,11 +153,11 @@ async fn the_app_survives_ten_thousand_minutes_of_chaos_and_stays_true() {
     assert!(polled, "every environment polled within the idle period");
     app.dispatch(Action::Refresh);
     app.settle().await;
-    let rig = common::sim::Rig {
+    let rig = support::sim::Rig {
         sim: sim.clone(),
         app,
     };
-    common::truth::assert_matches_truth(&rig, "after the chaos");
+    support::truth::assert_matches_truth(&rig, "after the chaos");
     let mut app = rig.app;
 
     // A deep re-list with the bucket frozen: every delivered file has been listed.

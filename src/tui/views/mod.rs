@@ -19,13 +19,6 @@ pub mod traffic_detail;
 pub mod traffic_panel;
 pub mod traffic_row;
 
-#[cfg(test)]
-mod fixture;
-#[cfg(test)]
-mod tests;
-#[cfg(test)]
-mod tests_layout;
-
 use super::widgets::table::ListGeom;
 use crate::app::{State, View};
 use ratatui::Frame;

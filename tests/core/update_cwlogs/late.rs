@@ -64,8 +64,8 @@ fn a_late_event_sorts_in_by_its_time_and_the_rows_shown_stay_on_their_events() {
 
 /// The dev environment's Logs view reading only `group`, against the simulator, and a function
 /// that runs its due reads through the runtime.
-fn sim_view(seed: u64, group: &str) -> (common::sim::Rig, State) {
-    let rig = common::sim::Rig::new(seed);
+fn sim_view(seed: u64, group: &str) -> (support::sim::Rig, State) {
+    let rig = support::sim::Rig::new(seed);
     let mut s = state();
     s.envs[0].spec.log_groups = vec![group.to_string()];
     let now = rig.now();
@@ -74,7 +74,7 @@ fn sim_view(seed: u64, group: &str) -> (common::sim::Rig, State) {
 }
 
 /// Runs the reads `fx` asks for through the runtime and lands their answers.
-async fn run_reads(rig: &common::sim::Rig, s: &mut State, fx: Vec<Effect>) {
+async fn run_reads(rig: &support::sim::Rig, s: &mut State, fx: Vec<Effect>) {
     let cloud = rig.sim.cloud();
     for effect in fx {
         if matches!(effect, Effect::FetchLogs { .. })
@@ -86,7 +86,7 @@ async fn run_reads(rig: &common::sim::Rig, s: &mut State, fx: Vec<Effect>) {
 }
 
 /// Moves the simulator on by `ms` and lets the view poll.
-async fn poll_after(rig: &common::sim::Rig, s: &mut State, ms: i64) {
+async fn poll_after(rig: &support::sim::Rig, s: &mut State, ms: i64) {
     let now = rig.sim.with(|w| {
         w.advance(ms);
         w.now()

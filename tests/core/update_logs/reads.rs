@@ -150,7 +150,7 @@ fn a_late_file_older_than_the_first_records_is_listed_and_charted() {
     t.ingest(&batch(&records(300, T0 - 40 * Timestamp::MINUTE)));
     assert_eq!(t.rows.len(), 300);
     // A file delivered late: 08:05–08:15, inside the look-back and the hour to the newest record.
-    let late = common::logs::generated(
+    let late = support::logs::generated(
         8,
         100,
         T0 - 55 * Timestamp::MINUTE,

@@ -1,12 +1,12 @@
 //! Render tests of every view with `TestBackend`: key text and styles at 80×24 and 160×48.
 
-use super::fixture::{self, NOW};
-use crate::app::{Level, LineInput, Overlay, State, StatusMsg, View, complete};
-use crate::domain::{Release, Version};
-use crate::tui::render::{Hints, draw};
+use crate::support::fixture::{self, NOW};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};
+use shipdeck::app::{Level, LineInput, Overlay, State, StatusMsg, View, complete};
+use shipdeck::domain::{Release, Version};
+use shipdeck::tui::render::{Hints, draw};
 
 fn terminal(state: &State, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
@@ -290,9 +290,9 @@ fn overlays_render_help_command_and_filter() {
 
 #[test]
 fn the_replace_question_names_the_file_its_size_and_the_records() {
-    let traffic = crate::app::Traffic::default();
-    let job = crate::app::ExportJob::of(&traffic, crate::app::ExportFormat::Jsonl);
-    let q = crate::app::ReplaceFile {
+    let traffic = shipdeck::app::Traffic::default();
+    let job = shipdeck::app::ExportJob::of(&traffic, shipdeck::app::ExportFormat::Jsonl);
+    let q = shipdeck::app::ReplaceFile {
         path: "out.jsonl".into(),
         bytes: 12_345,
         job: std::sync::Arc::new(job),
@@ -348,7 +348,7 @@ fn too_small_terminals_say_so() {
 
 #[test]
 fn a_long_prompt_scrolls_sideways_to_keep_the_cursor_in_sight() {
-    use crate::app::{Edit, TextInput};
+    use shipdeck::app::{Edit, TextInput};
     // 200 characters, the start and the end marked, Unicode in the middle.
     let text = format!("START{}日本語é👍{}END", "a".repeat(90), "b".repeat(90));
     let mut line = LineInput {
@@ -397,7 +397,7 @@ fn approvals_that_could_not_be_read_show_as_unknown_never_as_none() {
     // prd's pipeline state was never read: its approvals are unknown, whatever dev and stg say.
     let mut s = with(View::Approvals, None);
     s.envs[2].state = None;
-    s.envs[2].stale = Some(crate::app::Stale {
+    s.envs[2].stale = Some(shipdeck::app::Stale {
         since: s.now,
         error: "server error on GetPipelineState: HTTP 500".into(),
         failures: 1,
@@ -422,7 +422,7 @@ fn what_runs_is_what_last_succeeded_in_the_deploy_stage_labelled_when_from_the_s
     s.envs[1].deployed = Some(Ok(s.envs[1].executions.first().cloned()));
     // dev: no execution ever succeeded in Deploy; the source object holds 1.44.0.
     s.envs[0].deployed = Some(Ok(None));
-    s.envs[0].source = Some(Ok(Some(crate::domain::SourceObject {
+    s.envs[0].source = Some(Ok(Some(shipdeck::domain::SourceObject {
         bucket: "b".into(),
         key: "dev/release.zip".into(),
         version_id: Some("v9".into()),
@@ -464,7 +464,7 @@ fn lag_waiting_and_cdn_that_could_not_be_read_are_unknown_not_blank_or_up_to_dat
 }
 /// The default keymap with `action`'s keys replaced.
 fn rebound(action: &str, keys: &str) -> Hints {
-    let text = crate::tui::keymap::DEFAULT_KEYMAP
+    let text = shipdeck::tui::keymap::DEFAULT_KEYMAP
         .lines()
         .map(|l| {
             if l.split_whitespace().next() == Some(action) {
@@ -475,8 +475,8 @@ fn rebound(action: &str, keys: &str) -> Hints {
         })
         .collect::<Vec<_>>()
         .join("\n");
-    let keymap = crate::tui::keymap::Keymap::from_toml(&text, "test.toml").unwrap();
-    crate::tui::hints::hints(&keymap)
+    let keymap = shipdeck::tui::keymap::Keymap::from_toml(&text, "test.toml").unwrap();
+    shipdeck::tui::hints::hints(&keymap)
 }
 
 /// The footer (last line) of `state` drawn 160 columns wide, without a status message.
@@ -519,7 +519,7 @@ fn the_footer_lists_the_actions_that_apply_where_the_operator_is() {
     // Its detail's scroll key shows once the detail is known to be taller than its room.
     assert!(!footer(&s, &hints).contains("scroll detail"));
     let subject = s.pane_subject().unwrap();
-    s.pane.max = Some(crate::app::PaneMax {
+    s.pane.max = Some(shipdeck::app::PaneMax {
         subject,
         rows: 3,
         size: (78, 10),
@@ -538,8 +538,8 @@ fn the_footer_lists_the_actions_that_apply_where_the_operator_is() {
         "{ro_env}"
     );
     let ro = with(View::Pipeline, None);
-    let session = crate::tui::hints::hints(
-        &crate::tui::keymap::Keymap::load(None)
+    let session = shipdeck::tui::hints::hints(
+        &shipdeck::tui::keymap::Keymap::load(None)
             .unwrap()
             .for_session(true),
     );
@@ -630,14 +630,14 @@ fn the_failed_environment_says_why_it_failed() {
     let mut s = s;
     s.selected = 1;
     assert_has(
-        &super::tests::screen(&s, 160, 48),
+        &self::screen(&s, 160, 48),
         &[
             "✖ failed in Deploy: JobFailed: Build step DEPLOY failed: aws s3 sync exited with 1 (AccessDenied on s3://web-stg)",
         ],
     );
     // Without the failed action's error, the execution's own summary says why.
     s.envs[1].state = None;
-    let screen = super::tests::screen(&s, 160, 48);
+    let screen = self::screen(&s, 160, 48);
     let stg = screen
         .lines()
         .find(|l| l.contains("stg   1.42.0"))
@@ -647,11 +647,11 @@ fn the_failed_environment_says_why_it_failed() {
 
 /// prd's pipeline with its older execution (p-1) opened; its runs as given.
 fn execution_open(
-    runs: Option<Result<Vec<crate::domain::ActionExecutionDetail>, String>>,
+    runs: Option<Result<Vec<shipdeck::domain::ActionExecutionDetail>, String>>,
 ) -> State {
     let mut s = with(View::Pipeline, None);
     s.session.read_only = false;
-    s.execution = Some(crate::app::ExecutionDetail {
+    s.execution = Some(shipdeck::app::ExecutionDetail {
         env: 2,
         execution: s.envs[2].executions[1].clone(),
         runs,
@@ -664,16 +664,16 @@ fn execution_open(
 fn detail_run(
     stage: &str,
     action: &str,
-    status: crate::domain::ActionStatus,
-) -> crate::domain::ActionExecutionDetail {
-    crate::domain::ActionExecutionDetail {
+    status: shipdeck::domain::ActionStatus,
+) -> shipdeck::domain::ActionExecutionDetail {
+    shipdeck::domain::ActionExecutionDetail {
         pipeline_execution_id: "p-1".into(),
         action_execution_id: format!("ae-{action}"),
         stage: stage.into(),
         action: action.into(),
         status,
-        start: NOW - 2 * crate::domain::Timestamp::DAY,
-        last_update: NOW - 2 * crate::domain::Timestamp::DAY + 90_000,
+        start: NOW - 2 * shipdeck::domain::Timestamp::DAY,
+        last_update: NOW - 2 * shipdeck::domain::Timestamp::DAY + 90_000,
         updated_by: None,
         summary: None,
         external_execution_url: None,
@@ -703,7 +703,7 @@ fn the_execution_detail_says_it_is_reading_or_why_its_runs_are_unknown() {
 
 #[test]
 fn the_execution_detail_shows_who_answered_the_approval_and_the_failed_actions_error() {
-    use crate::domain::{ActionStatus, ErrorDetails};
+    use shipdeck::domain::{ActionStatus, ErrorDetails};
     let mut approve = detail_run("Approval", "ManualApproval", ActionStatus::Failed);
     approve.updated_by = Some("arn:aws:sts::123456789012:assumed-role/Ops/dmitri".into());
     approve.summary = Some("smoke tests red on stg".into());

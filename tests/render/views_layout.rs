@@ -1,12 +1,12 @@
 //! Layout tests: every view and overlay at every size without panicking, and mouse hit testing.
 
-use super::fixture;
-use super::tests::{screen, with};
-use crate::app::{Action, LineInput, Overlay, View, complete};
-use crate::tui::render::{Hints, draw, hit_test};
+use super::views::{screen, with};
+use crate::support::fixture;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
+use shipdeck::app::{Action, LineInput, Overlay, View, complete};
+use shipdeck::tui::render::{Hints, draw, hit_test};
 
 #[test]
 fn every_view_and_overlay_renders_at_every_size_without_panicking() {
@@ -101,7 +101,7 @@ fn every_tab_is_clickable_at_80_columns_the_audit_log_too() {
     let hints = Hints::default();
     let area = Rect::new(0, 0, 80, 24);
     let s = with(View::Environments, None);
-    let tabs = crate::tui::widgets::tabs::tabs(&s, &hints, Rect::new(0, 1, 80, 1));
+    let tabs = shipdeck::tui::widgets::tabs::tabs(&s, &hints, Rect::new(0, 1, 80, 1));
     let views: Vec<View> = tabs.iter().map(|t| t.view).collect();
     assert_eq!(views, View::ALL.to_vec());
     for t in &tabs {
@@ -126,9 +126,9 @@ fn clicks_follow_the_scrolled_history() {
     s.history_row = 41;
     let hints = Hints::default();
     let area = Rect::new(0, 0, 80, 24);
-    let geom = super::list_geometry(
+    let geom = shipdeck::tui::views::list_geometry(
         &s,
-        crate::tui::render::body_block(&s).inner(Rect::new(0, 2, 80, 21)),
+        shipdeck::tui::render::body_block(&s).inner(Rect::new(0, 2, 80, 21)),
     );
     let geom = geom.unwrap();
     assert!(geom.offset > 0);
@@ -146,11 +146,11 @@ fn clicks_follow_the_scrolled_history() {
 
 #[test]
 fn the_wheel_scrolls_the_pane_under_the_pointer_else_the_list() {
-    use crate::tui::render::wheel;
+    use shipdeck::tui::render::wheel;
     let area = Rect::new(0, 0, 80, 24);
     let approvals = with(View::Approvals, None);
-    let inner = crate::tui::render::body_block(&approvals).inner(Rect::new(0, 2, 80, 21));
-    let (pane, _) = super::pane(&approvals, inner).expect("the approval's detail");
+    let inner = shipdeck::tui::render::body_block(&approvals).inner(Rect::new(0, 2, 80, 21));
+    let (pane, _) = shipdeck::tui::views::pane(&approvals, inner).expect("the approval's detail");
     assert_eq!(
         wheel(&approvals, area, pane.x + 3, pane.y + 1, true),
         vec![Action::ScrollPane(3)]
@@ -177,7 +177,7 @@ fn the_wheel_scrolls_the_pane_under_the_pointer_else_the_list() {
 
 #[test]
 fn the_loop_learns_how_far_the_pane_on_screen_scrolls() {
-    use crate::tui::render::pane_rows;
+    use shipdeck::tui::render::pane_rows;
     // 80×15: the approval's detail does not fit its pane.
     let area = Rect::new(0, 0, 80, 15);
     let mut s = with(View::Approvals, None);
@@ -185,14 +185,14 @@ fn the_loop_learns_how_far_the_pane_on_screen_scrolls() {
         panic!("no pane rows for the approvals detail")
     };
     assert_eq!(Some(known.subject.clone()), s.pane_subject());
-    let inner = crate::tui::render::body_block(&s).inner(Rect::new(0, 2, 80, 12));
-    let (pane, total) = super::pane(&s, inner).unwrap();
+    let inner = shipdeck::tui::render::body_block(&s).inner(Rect::new(0, 2, 80, 12));
+    let (pane, total) = shipdeck::tui::views::pane(&s, inner).unwrap();
     let max = known.rows;
     assert_eq!(max, total - usize::from(pane.height));
     assert_eq!(known.size, (pane.width, pane.height));
     assert!(max > 0, "the detail is taller than its pane");
     // Scrolled to its end, the last rows show and the rule says which.
-    s.pane = crate::app::PaneScroll {
+    s.pane = shipdeck::app::PaneScroll {
         subject: known.subject.clone(),
         offset: max,
         max: Some(known),
@@ -211,7 +211,7 @@ fn the_loop_learns_how_far_the_pane_on_screen_scrolls() {
 
 #[test]
 fn an_events_rows_are_worked_out_once_per_event_and_pane_size() {
-    use crate::tui::render::pane_rows;
+    use shipdeck::tui::render::pane_rows;
     let mut s = with(View::Logs, None);
     s.logs.events[3].message = "word ".repeat(2_000);
     s.logs.detail = Some((

@@ -210,8 +210,14 @@ pub fn snapshot(
     }
 }
 pub mod cli_ops;
+pub mod emulator;
+pub mod fixture;
 pub mod logs;
+#[macro_use]
+pub mod mocks;
 pub mod ops;
+pub mod ops_lost;
 pub mod ops_rig;
 pub mod sim;
+pub mod stub;
 pub mod truth;

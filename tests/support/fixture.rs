@@ -1,8 +1,8 @@
 //! A hand-made state for the view tests: dev succeeded and frozen, stg failed and stale, prd
 //! waiting at an approval and selected.
 
-use crate::app::{Level, Mode, PollPolicy, Session, Stale, State, StatusMsg};
-use crate::domain::{
+use shipdeck::app::{Level, Mode, PollPolicy, Session, Stale, State, StatusMsg};
+use shipdeck::domain::{
     ActionCategory, ActionDef, ActionExecution, ActionState, ActionStatus, Distribution, EnvSpec,
     ErrorDetails, ExecutionStatus, ExecutionSummary, ExecutionType, LogEvent, PipelineDef,
     PipelineState, Release, SourceRevision, StageDef, StageExecution, StageState, StageStatus,
