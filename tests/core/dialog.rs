@@ -198,12 +198,7 @@ fn repeated_enter_ticks_and_redraws_send_exactly_one_call() {
 }
 
 fn draw_at(s: &shipdeck::app::State, w: u16, h: u16) -> String {
-    use ratatui::{Terminal, backend::TestBackend};
-    let hints = shipdeck::tui::render::Hints::default();
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| shipdeck::tui::render::draw(f, s, &hints))
-        .unwrap();
-    format!("{:?}", t.backend().buffer().area)
+    format!("{:?}", support::screen::buffer(s, w, h).area)
 }
 
 mod closing;

@@ -426,15 +426,7 @@ fn a_build_stream_that_cannot_be_found_is_named_with_where_else_to_look() {
 
 /// The screen at `w`×`h`, row by row.
 fn draw_text(s: &State, w: u16, h: u16) -> String {
-    use ratatui::{Terminal, backend::TestBackend};
-    let hints = shipdeck::tui::hints::hints(&shipdeck::tui::keymap::Keymap::load(None).unwrap());
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| shipdeck::tui::render::draw(f, s, &hints))
-        .unwrap();
-    let buffer = t.backend().buffer();
-    (0..h)
-        .map(|y| (0..w).map(|x| buffer[(x, y)].symbol()).collect::<String>() + "\n")
-        .collect()
+    support::screen::text(s, w, h)
 }
 
 mod detail;

@@ -8,11 +8,11 @@ use shipdeck::cloud::{ApprovalAnswer, ApprovalOutcome, Pipelines, StartRequest};
 use shipdeck::domain::Timestamp;
 use shipdeck::ops::apply::audit_log as audit;
 use shipdeck::ops::{ExitClass, OpKind};
-use support::ops_rig::OpsRig;
+use support::sim::Rig;
 
 #[tokio::test]
 async fn approving_prd_in_the_console_sends_one_call_and_the_pipeline_moves_on() {
-    let mut rig = OpsRig::new("approve").await;
+    let mut rig = Rig::for_ops("approve").await;
     let id = rig.approve_prd_ready();
     // Double Enter, key repeat: three Enters before the answer, two after.
     rig.keys(&[Action::Submit, Action::Submit, Action::Submit]);
@@ -64,7 +64,7 @@ async fn approving_prd_in_the_console_sends_one_call_and_the_pipeline_moves_on()
 
 #[tokio::test]
 async fn a_changed_token_sends_nothing_and_says_why() {
-    let mut rig = OpsRig::new("changed").await;
+    let mut rig = Rig::for_ops("changed").await;
     let id = rig.approve_prd_ready();
     let pipeline = rig.app.state.envs[2].spec.pipeline.clone();
     rig.sim
@@ -91,7 +91,7 @@ async fn a_changed_token_sends_nothing_and_says_why() {
 
 #[tokio::test]
 async fn an_approval_answered_elsewhere_is_reported_and_refreshed() {
-    let mut rig = OpsRig::new("answered").await;
+    let mut rig = Rig::for_ops("answered").await;
     rig.approve_prd_ready();
     let plan = rig
         .app
@@ -148,7 +148,7 @@ async fn an_approval_answered_elsewhere_is_reported_and_refreshed() {
 
 #[tokio::test]
 async fn deploying_dev_starts_one_execution_whatever_the_keys() {
-    let mut rig = OpsRig::new("deploy").await;
+    let mut rig = Rig::for_ops("deploy").await;
     let before = rig
         .sim
         .with(|s| s.executions("storefront-deployer-dev").len());
@@ -171,7 +171,7 @@ async fn deploying_dev_starts_one_execution_whatever_the_keys() {
 
 #[tokio::test]
 async fn esc_and_refusals_write_their_audit_lines_too() {
-    let mut rig = OpsRig::new("declined").await;
+    let mut rig = Rig::for_ops("declined").await;
     rig.select("dev");
     rig.app.dispatch(Action::Op(OpKind::Deploy));
     rig.app.dispatch(Action::Back);
@@ -204,8 +204,8 @@ async fn esc_and_refusals_write_their_audit_lines_too() {
 
 #[tokio::test]
 async fn releasing_a_package_to_dev_starts_the_pipeline_on_it_with_one_copy_object() {
-    let mut rig = OpsRig::new("release").await;
-    let ids = |rig: &OpsRig| -> Vec<String> {
+    let mut rig = Rig::for_ops("release").await;
+    let ids = |rig: &Rig| -> Vec<String> {
         let list = rig.sim.with(|s| s.executions("storefront-deployer-dev"));
         list.into_iter().map(|e| e.id).collect()
     };
@@ -267,7 +267,7 @@ async fn releasing_a_package_to_dev_starts_the_pipeline_on_it_with_one_copy_obje
 
 #[tokio::test]
 async fn the_rollback_dialog_offers_the_stage_listing() {
-    let mut rig = OpsRig::new("rollback").await;
+    let mut rig = Rig::for_ops("rollback").await;
     rig.select("dev");
     rig.app.dispatch(Action::Op(OpKind::Rollback));
     rig.app.settle().await;
@@ -294,7 +294,7 @@ async fn the_rollback_dialog_offers_the_stage_listing() {
 async fn an_approval_that_expires_under_the_open_dialog_is_not_answered_in_its_place() {
     // The demo's prd approval expires while the operator has its dialog open, comment and name
     // typed; the next release reaches the approval. Enter must not approve that one unseen.
-    let mut rig = OpsRig::new("retarget").await;
+    let mut rig = Rig::for_ops("retarget").await;
     let seen = rig.approve_prd_ready();
     let mut waited = 0;
     while rig
@@ -331,7 +331,7 @@ async fn an_approval_that_expires_under_the_open_dialog_is_not_answered_in_its_p
 
 #[tokio::test]
 async fn the_console_reaches_an_old_release_and_counts_packages_named_any_way() {
-    let mut rig = OpsRig::new("release-old").await;
+    let mut rig = Rig::for_ops("release-old").await;
     // A package named the way some pipelines name theirs, and the environments view's count.
     let req = shipdeck::cloud::PutRequest {
         bucket: "storefront-deployer-source".into(),
@@ -390,7 +390,7 @@ async fn the_console_reaches_an_old_release_and_counts_packages_named_any_way() 
 
 #[tokio::test]
 async fn a_deploy_pins_the_source_version_the_plan_showed() {
-    let mut rig = OpsRig::new("deploy-pin").await;
+    let mut rig = Rig::for_ops("deploy-pin").await;
     rig.select("dev");
     rig.keys(&[Action::Op(OpKind::Deploy)]);
     rig.app.settle().await;
@@ -457,7 +457,7 @@ async fn a_deploy_pins_the_source_version_the_plan_showed() {
 
 #[tokio::test]
 async fn an_invalidation_in_the_console_is_followed_to_completed_and_the_watch_ends() {
-    let mut rig = OpsRig::new("invalidate-follow").await;
+    let mut rig = Rig::for_ops("invalidate-follow").await;
     rig.select("dev");
     rig.app.dispatch(Action::Op(OpKind::Invalidate));
     rig.typed("/index.html /assets/*");
@@ -497,7 +497,7 @@ async fn an_invalidation_in_the_console_is_followed_to_completed_and_the_watch_e
 }
 
 /// The audit lines of the rig's file as JSON, as any reader of the file sees them.
-fn raw_audit(rig: &OpsRig) -> Vec<serde_json::Value> {
+fn raw_audit(rig: &Rig) -> Vec<serde_json::Value> {
     let text = std::fs::read_to_string(&rig.audit).unwrap_or_default();
     text.lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -514,7 +514,7 @@ fn wall_now() -> Timestamp {
 
 #[tokio::test]
 async fn console_demo_entries_carry_wall_time_and_the_simulated_time_they_acted_at() {
-    let mut rig = OpsRig::new("demo-clock").await;
+    let mut rig = Rig::for_ops("demo-clock").await;
     let before = wall_now();
     // A refusal (dev has no approval), a decline, then a sent call, each at its simulated time.
     rig.select("dev");

@@ -6,11 +6,11 @@ use crate::support;
 use shipdeck::app::Action;
 use shipdeck::cloud::sim::Fault;
 use shipdeck::ops::{Delivery, ExitClass, OpKind};
-use support::ops_rig::OpsRig;
+use support::sim::Rig;
 
 #[tokio::test]
 async fn an_approval_whose_reply_was_lost_is_shown_and_audited_as_confirmed() {
-    let mut rig = OpsRig::new("lost-approve").await;
+    let mut rig = Rig::for_ops("lost-approve").await;
     let id = rig.approve_prd_ready();
     rig.sim
         .with(|s| s.force_faults("PutApprovalResult", &[Fault::LostReply]));
@@ -41,7 +41,7 @@ async fn an_approval_whose_reply_was_lost_is_shown_and_audited_as_confirmed() {
 
 #[tokio::test]
 async fn a_stop_that_may_have_reached_aws_is_shown_and_audited_as_unknown() {
-    let mut rig = OpsRig::new("lost-stop").await;
+    let mut rig = Rig::for_ops("lost-stop").await;
     rig.select("dev");
     rig.app.dispatch(Action::Op(OpKind::Stop));
     rig.typed("bad build");

@@ -3,34 +3,19 @@
 //! a stale refresh, the logs, the help and the command line.
 
 use crate::support;
+use crate::support::screen;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 use shipdeck::app::{Action, View};
 use shipdeck::cloud::sim::FaultRates;
 use shipdeck::domain::{ExecutionStatus, Timestamp};
-use shipdeck::tui::hints::hints;
-use shipdeck::tui::keymap::Keymap;
-use shipdeck::tui::render::draw;
 use support::sim::Rig;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 
 fn render(rig: &Rig, w: u16, h: u16) -> (String, ratatui::buffer::Buffer) {
-    let hints = hints(&Keymap::load(None).unwrap());
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| draw(f, &rig.app.state, &hints)).unwrap();
-    let buffer = terminal.backend().buffer().clone();
-    let mut text = String::new();
-    for y in 0..h {
-        let line: String = (0..w)
-            .map(|x| buffer[(x, y)].symbol().to_string())
-            .collect();
-        text.push_str(line.trim_end());
-        text.push('\n');
-    }
-    (text, buffer)
+    let buffer = screen::buffer(&rig.app.state, w, h);
+    (screen::trimmed(&buffer), buffer)
 }
 
 fn snap(rig: &Rig, name: &str) {

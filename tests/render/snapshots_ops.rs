@@ -4,15 +4,13 @@
 //! on a small screen and how its plan scrolls.
 
 use crate::support;
+use crate::support::screen;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use shipdeck::app::{Action, AuditLine, State, View, update};
 use shipdeck::ops::plan::audit::Entry;
 use shipdeck::ops::{OpKind, Outcome, Refusal};
 use shipdeck::tui::hints::hints;
 use shipdeck::tui::keymap::Keymap;
-use shipdeck::tui::render::draw;
 use support::ops::*;
 
 /// Where every dialog is checked and drawn.
@@ -21,19 +19,7 @@ const SIZES: [(u16, u16); 3] = [(80, 24), (100, 30), (160, 48)];
 const VIEW_SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 
 fn render(state: &State, w: u16, h: u16) -> String {
-    let hints = hints(&Keymap::load(None).unwrap());
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| draw(f, state, &hints)).unwrap();
-    let buffer = terminal.backend().buffer().clone();
-    let mut text = String::new();
-    for y in 0..h {
-        let line: String = (0..w)
-            .map(|x| buffer[(x, y)].symbol().to_string())
-            .collect();
-        text.push_str(line.trim_end());
-        text.push('\n');
-    }
-    text
+    screen::trimmed(&screen::buffer(state, w, h))
 }
 
 fn snap(state: &State, name: &str) {
@@ -361,10 +347,7 @@ fn rollback_dialog_with_the_stage_listing() {
 fn dialog_lines(state: &State, w: u16, h: u16) -> Vec<String> {
     use ratatui::layout::Rect;
     use ratatui::widgets::Block;
-    let hints = hints(&Keymap::load(None).unwrap());
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| draw(f, state, &hints)).unwrap();
-    let buffer = terminal.backend().buffer().clone();
+    let buffer = screen::buffer(state, w, h);
     let body = shipdeck::tui::render::Areas::new(Rect::new(0, 0, w, h))
         .unwrap()
         .body;
@@ -579,8 +562,7 @@ fn a_dialog_field_shows_its_cursor_and_scrolls_a_long_value() {
     let hints = hints(&Keymap::load(None).unwrap());
     let label = "Paths (space separated): ";
     let look = |s: &State| {
-        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-        terminal.draw(|f| draw(f, s, &hints)).unwrap();
+        let mut terminal = screen::terminal(s, &hints, 80, 24);
         let at = terminal.get_cursor_position().unwrap();
         let buffer = terminal.backend().buffer().clone();
         let row: String = (0..80)

@@ -1,36 +1,17 @@
 //! Render tests of every view with `TestBackend`: key text and styles at 80×24 and 160×48.
 
+use crate::support;
 use crate::support::fixture::{self, NOW};
+use crate::support::screen::{text as screen, text_with as screen_with};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};
 use shipdeck::app::{Level, LineInput, Overlay, State, StatusMsg, View, complete};
 use shipdeck::domain::{Release, Version};
-use shipdeck::tui::render::{Hints, draw};
+use shipdeck::tui::render::Hints;
 
 fn terminal(state: &State, w: u16, h: u16) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| draw(f, state, &Hints::default())).unwrap();
-    t
-}
-
-pub(super) fn screen(state: &State, w: u16, h: u16) -> String {
-    screen_with(state, &Hints::default(), w, h)
-}
-
-/// The screen drawn with the hints of another keymap.
-pub(super) fn screen_with(state: &State, hints: &Hints, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| draw(f, state, hints)).unwrap();
-    let buf = t.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
+    support::screen::terminal(state, &Hints::default(), w, h)
 }
 
 pub(super) fn with(view: View, overlay: Option<Overlay>) -> State {

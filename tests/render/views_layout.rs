@@ -1,7 +1,8 @@
 //! Layout tests: every view and overlay at every size without panicking, and mouse hit testing.
 
-use super::views::{screen, with};
+use super::views::with;
 use crate::support::fixture;
+use crate::support::screen::text as screen;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;

@@ -1,54 +1,35 @@
 //! The API budget: the headless app against the simulator, every port call counted by
 //! `CountingCloud`, for three environments idle, with one execution in progress, with the logs
-//! view open, and with the traffic view tailing an environment's access logs. Prints calls per minute per operation (`cargo test --test budget -- --nocapture`)
+//! view open, and with the traffic view tailing an environment's access logs. Prints calls per minute per operation (`cargo test --test soak budget -- --nocapture`)
 //! and holds them under the bounds the README states.
 
-use shipdeck::app::{Action, EnvView, Mode, PollPolicy, Session, State, View};
+use crate::support::sim::Rig;
+use shipdeck::app::{Action, EnvView, View};
+use shipdeck::cloud::StartRequest;
 use shipdeck::cloud::counting::CallCounts;
-use shipdeck::cloud::sim::{SimCloud, SimConfig, Simulator, demo_specs};
-use shipdeck::cloud::{CountingCloud, StartRequest};
+use shipdeck::cloud::sim::SimConfig;
 use shipdeck::domain::{ActionStatus, Millis, Timestamp};
-use shipdeck::runtime::Headless;
 
 /// Saturday 2026-11-28 12:00 UTC: nobody publishes or promotes at the weekend.
 const SATURDAY_NOON: Timestamp = Timestamp(1_795_867_200_000);
 /// The runtime's UI tick is 250 ms; a 1 s tick reaches every poll on time just the same.
 const TICK: Millis = Timestamp::SECOND;
 
-struct Rig {
-    sim: SimCloud,
-    counting: CountingCloud,
-    app: Headless,
+/// The demo rig over the budget's weekend world, started.
+async fn weekend() -> Rig {
+    let config = SimConfig {
+        seed: 42,
+        start: SATURDAY_NOON,
+        traffic_scale: 0.02,
+        ..SimConfig::default()
+    };
+    let mut rig = Rig::with_config(config, "budget");
+    rig.start().await;
+    rig
 }
 
+/// The budget's measurements on the demo rig.
 impl Rig {
-    async fn new() -> Rig {
-        let config = SimConfig {
-            seed: 42,
-            start: SATURDAY_NOON,
-            traffic_scale: 0.02,
-            ..SimConfig::default()
-        };
-        let sim = SimCloud::new(Simulator::new(config, &demo_specs()));
-        let counting = CountingCloud::new(sim.cloud());
-        let session = Session {
-            mode: Mode::Demo,
-            profile: None,
-            region: Some("eu-west-1".into()),
-            identity: None,
-            read_only: false,
-        };
-        let now = sim.with(|s| s.now());
-        let state = State::new(session, demo_specs(), PollPolicy::default(), now);
-        let mut app = Headless::new(state, counting.cloud());
-        app.start(now).await;
-        Rig { sim, counting, app }
-    }
-
-    fn now(&self) -> Timestamp {
-        self.sim.with(|s| s.now())
-    }
-
     async fn tick(&mut self) {
         let next = self.now() + TICK;
         self.sim.with(|s| s.advance_to(next));
@@ -107,7 +88,7 @@ fn rate(counts: &CallCounts, op: &str, minutes: f64) -> f64 {
 
 #[tokio::test]
 async fn calls_per_minute_idle_active_and_with_logs_open() {
-    let mut rig = Rig::new().await;
+    let mut rig = weekend().await;
     // Let the start-up burst and the deploys in motion at start settle.
     let (_, _) = rig.measure(45, |_| true).await;
     assert_eq!(

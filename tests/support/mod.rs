@@ -1,4 +1,9 @@
-//! Hand-made domain values for table tests of the pure core.
+//! What the test suites share (each suite's `main.rs` declares it once): hand-made domain values
+//! for table tests of the pure core (here), the views' hand-made state (`fixture`), the demo rig
+//! (`sim`) and the simulator's truth (`truth`), the screen as text (`screen`), console-action and
+//! log helpers, the action tests' counted world (`ops_lost`), the mutating commands as a process
+//! (`cli_ops`), and the AWS helpers: mocked SDK answers (`mocks`), a stub endpoint (`stub`) and the
+//! local emulator (`emulator`, which `make test` starts with `moto.sh`).
 #![allow(dead_code)]
 
 use shipdeck::app::{EnvSnapshot, Mode, PollPolicy, Session, State};
@@ -217,7 +222,7 @@ pub mod logs;
 pub mod mocks;
 pub mod ops;
 pub mod ops_lost;
-pub mod ops_rig;
+pub mod screen;
 pub mod sim;
 pub mod stub;
 pub mod truth;

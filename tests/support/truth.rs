@@ -2,14 +2,20 @@
 #![allow(dead_code)]
 
 use super::sim::Rig;
+use shipdeck::app::State;
+use shipdeck::cloud::sim::SimCloud;
 use shipdeck::domain::ExecutionStatus;
 
-/// Compares every environment as shown with the simulator's truth.
+/// Compares every environment as the rig's console shows it with the simulator's truth.
 pub fn assert_matches_truth(rig: &Rig, when: &str) {
-    let state = &rig.app.state;
+    state_matches_truth(&rig.sim, &rig.app.state, when);
+}
+
+/// Compares every environment as `state` shows it with the truth of `sim`.
+pub fn state_matches_truth(sim: &SimCloud, state: &State, when: &str) {
     for (i, env) in state.envs.iter().enumerate() {
         let name = &env.spec.name;
-        let (truth_deployed, truth_execs, truth_state) = rig.sim.with(|s| {
+        let (truth_deployed, truth_execs, truth_state) = sim.with(|s| {
             (
                 s.deployed_release(name),
                 s.executions(&env.spec.pipeline),
@@ -47,8 +53,7 @@ pub fn assert_matches_truth(rig: &Rig, when: &str) {
         .into_iter()
         .map(|a| (a.environment, a.execution_id, a.waiting_since))
         .collect();
-    let mut truth: Vec<_> = rig
-        .sim
+    let mut truth: Vec<_> = sim
         .with(|s| s.pending_approvals())
         .into_iter()
         .map(|a| (a.environment, a.execution_id, a.waiting_since))

@@ -3,21 +3,9 @@
 //! beside the events on wide terminals and under them on narrow ones.
 
 use super::*;
-use ratatui::{Terminal, backend::TestBackend};
 
 fn selected(s: &State) -> Option<&str> {
     s.logs.detail.as_ref().map(|(_, id)| id.as_str())
-}
-
-fn draw(s: &State, w: u16, h: u16) -> String {
-    let hints = shipdeck::tui::hints::hints(&shipdeck::tui::keymap::Keymap::load(None).unwrap());
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| shipdeck::tui::render::draw(f, s, &hints))
-        .unwrap();
-    let buffer = t.backend().buffer();
-    (0..h)
-        .map(|y| (0..w).map(|x| buffer[(x, y)].symbol()).collect::<String>() + "\n")
-        .collect()
 }
 
 #[test]
@@ -165,7 +153,7 @@ fn the_pane_shows_the_whole_event_with_its_json_laid_out() {
     update(&mut s, Action::Open);
     assert_eq!(selected(&s), Some("json-1"));
     for (w, h) in [(160, 40), (100, 40)] {
-        let screen = draw(&s, w, h);
+        let screen = draw_text(&s, w, h);
         for part in [
             "event detail",
             "2025-11-25T09:00:00.000Z",
@@ -184,7 +172,7 @@ fn the_pane_shows_the_whole_event_with_its_json_laid_out() {
         );
     }
     update(&mut s, Action::Back);
-    assert!(!draw(&s, 160, 40).contains("event detail"));
+    assert!(!draw_text(&s, 160, 40).contains("event detail"));
 }
 
 #[test]
@@ -198,7 +186,7 @@ fn a_long_text_message_shows_its_start_how_much_is_left_and_scrolls_to_its_end()
     update(&mut s, Action::Open);
     for (w, h) in [(120, 24), (80, 24), (200, 16)] {
         let mut s = s.clone();
-        let screen = draw(&s, w, h);
+        let screen = draw_text(&s, w, h);
         for part in ["r-9", "ERROR", "w0 w1 w2", "event id long-1", " of "] {
             assert!(screen.contains(part), "{w}x{h} lacks {part:?}:\n{screen}");
         }
@@ -207,7 +195,7 @@ fn a_long_text_message_shows_its_start_how_much_is_left_and_scrolls_to_its_end()
         for _ in 0..200 {
             update(&mut s, Action::ScrollPane(1));
         }
-        let end = draw(&s, w, h);
+        let end = draw_text(&s, w, h);
         // The pane's first rows are scrolled away; of the message's last ten words one at least
         // is whole where the pane wraps.
         assert!(!end.contains("event id long-1"), "{end}");
@@ -230,7 +218,7 @@ fn each_row_says_its_group_and_the_detail_names_it_whole() {
         ],
     );
     for (w, h) in [(80, 24), (160, 40)] {
-        let screen = draw(&s, w, h);
+        let screen = draw_text(&s, w, h);
         let row = |text: &str| {
             screen
                 .lines()
@@ -244,7 +232,7 @@ fn each_row_says_its_group_and_the_detail_names_it_whole() {
         assert!(row("BUILD started").contains(" deploy abc"), "{screen}");
     }
     update(&mut s, Action::Open);
-    let screen = draw(&s, 160, 40);
+    let screen = draw_text(&s, 160, 40);
     assert!(
         screen.contains(&format!("group    {DEPLOY}")),
         "the detail names the group whole:\n{screen}"

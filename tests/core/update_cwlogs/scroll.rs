@@ -3,20 +3,13 @@
 //! rows), a page key moves a page less one row, and the rows `draw` shows are the ones reported.
 
 use super::*;
-use ratatui::{Terminal, backend::TestBackend, layout::Rect};
+use ratatui::layout::Rect;
 use shipdeck::tui::render::page_rows;
 use shipdeck::tui::views::logs::window;
 
 /// The event ids on screen at `w`×`h`, top to bottom.
 fn ids_drawn(s: &State, w: u16, h: u16) -> Vec<String> {
-    let hints = shipdeck::tui::hints::hints(&shipdeck::tui::keymap::Keymap::load(None).unwrap());
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| shipdeck::tui::render::draw(f, s, &hints))
-        .unwrap();
-    let buffer = t.backend().buffer();
-    let screen: Vec<String> = (0..h)
-        .map(|y| (0..w).map(|x| buffer[(x, y)].symbol()).collect())
-        .collect();
+    let screen = support::screen::rows(&support::screen::buffer(s, w, h));
     // Each event of `logs_view` has its own second: the row's time names it.
     s.logs
         .events

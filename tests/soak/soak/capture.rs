@@ -1,12 +1,7 @@
 //! Everything the soak writes: the tracing output (a global subscriber into a buffer) and the
 //! screens drawn.
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use shipdeck::app::State;
-use shipdeck::tui::hints::hints;
-use shipdeck::tui::keymap::Keymap;
-use shipdeck::tui::render::draw;
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -57,18 +52,7 @@ pub fn screen(state: &State) -> String {
 }
 
 fn drawn(state: &State) -> String {
-    let keys = hints(&Keymap::load(None).unwrap());
-    let mut terminal = Terminal::new(TestBackend::new(180, 50)).unwrap();
-    terminal.draw(|f| draw(f, state, &keys)).unwrap();
-    let buffer = terminal.backend().buffer().clone();
-    let mut text = String::new();
-    for y in 0..buffer.area.height {
-        for x in 0..buffer.area.width {
-            text.push_str(buffer[(x, y)].symbol());
-        }
-        text.push('\n');
-    }
-    text
+    crate::support::screen::text(state, 180, 50)
 }
 
 /// Asserts that no secret cookie value and no approval token appears in full in any of the
