@@ -92,7 +92,7 @@ fuzz: ## Fuzz the log parser, filter parser and config loader for FUZZ_SECONDS e
 SOAK_MINUTES ?= 200000
 
 soak: ## Chaos soak: SOAK_MINUTES (default 200000) simulated minutes with faults, release build
-	SHIPDECK_SOAK_MINUTES=$(SOAK_MINUTES) $(CARGO) test --locked --release --test soak -- --nocapture
+	SHIPDECK_SOAK_MINUTES=$(SOAK_MINUTES) $(CARGO) test --locked --release --test soak -- --nocapture soak::
 
 clean: ## Remove build output
 	$(CARGO) clean

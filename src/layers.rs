@@ -76,8 +76,8 @@ mod tests {
             let mut paths = Vec::new();
             files(&root.join(dir), &mut paths);
             for path in paths {
-                // The fixture of the views' tests is test code kept beside them; tests are
-                // allowed what the core is not.
+                // Test files kept beside the code they test (`tests.rs`, `*_tests.rs`); tests
+                // are allowed what the core is not.
                 if path.ends_with("tests.rs") || path.to_string_lossy().contains("_tests") {
                     continue;
                 }

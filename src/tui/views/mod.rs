@@ -10,13 +10,6 @@ pub mod pipeline;
 pub mod traffic;
 pub mod traffic_row;
 
-#[cfg(test)]
-mod fixture;
-#[cfg(test)]
-mod tests;
-#[cfg(test)]
-mod tests_layout;
-
 use super::widgets::table::ListGeom;
 use crate::app::{State, View};
 use ratatui::Frame;

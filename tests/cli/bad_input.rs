@@ -1,0 +1,287 @@
+//! A wrong value for every command-line flag and argument, run as a process: the exit code is
+//! non-zero (2 for a value the argument parser rejects, 1 for one found wrong later), nothing
+//! panics, and the message names the flag or value and what was expected.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A scratch directory of this test process, with a broken config, a directory of no log files
+/// and a fake home with no AWS profiles.
+fn scratch() -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "shipdeck-bad-input-cli-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(dir.join("home")).unwrap();
+    std::fs::create_dir_all(dir.join("empty")).unwrap();
+    std::fs::write(dir.join("broken.toml"), "[aws]\nregion = \n").unwrap();
+    // The example with a keymap file: one the console refuses, one it takes.
+    let example = std::fs::read_to_string(example()).unwrap();
+    let commented = "# keymap = \"~/.config/shipdeck/keymap.toml\"";
+    assert!(example.contains(commented));
+    for which in ["bad", "good"] {
+        let config = example.replace(commented, &format!("keymap = \"{which}-keys.toml\""));
+        std::fs::write(dir.join(format!("keymap-{which}.toml")), config).unwrap();
+    }
+    std::fs::write(
+        dir.join("bad-keys.toml"),
+        "[normal]\nquit = { keys = [\"hyper-q\"] }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("good-keys.toml"),
+        "[normal]\nquit = { keys = [\"ctrl-q\"], desc = \"quit\" }\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn example() -> String {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/assets/shipdeck.example.toml").to_string()
+}
+
+fn log_file() -> String {
+    concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/accesslog/cloudfront-33.log"
+    )
+    .to_string()
+}
+
+/// Runs shipdeck with `args` in `dir`, with no configuration, AWS settings or profiles around.
+fn run(dir: &Path, args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shipdeck"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env("HOME", dir.join("home"))
+        .env("XDG_CONFIG_HOME", dir.join("home/.config"))
+        .env_remove("SHIPDECK_CONFIG");
+    for var in [
+        "AWS_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_ENDPOINT_URL",
+        "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.output().unwrap()
+}
+
+/// Runs `args`, expects exit code `code` and every one of `expected` in stderr, and no panic.
+fn rejects(args: &[&str], code: i32, expected: &[&str]) {
+    let dir = scratch();
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.replace("{dir}", &dir.display().to_string()))
+        .collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = run(&dir, &args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    for want in expected {
+        let want = want.replace("{dir}", &dir.display().to_string());
+        assert!(
+            stderr.contains(&want),
+            "{args:?}: expected `{want}` in:\n{stderr}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn config_flag() {
+    let missing = ["--config", "{dir}/nowhere.toml", "status"];
+    rejects(
+        &missing,
+        1,
+        &["{dir}/nowhere.toml: config file not found (named by --config)"],
+    );
+    rejects(
+        &["--config", "{dir}/empty", "status"],
+        1,
+        &["{dir}/empty: cannot read config file: Is a directory"],
+    );
+    rejects(
+        &["--config", "{dir}/broken.toml", "status"],
+        1,
+        &["{dir}/broken.toml:2:10: invalid TOML"],
+    );
+    rejects(
+        &["--config", "", "status"],
+        2,
+        &["a value is required for '--config <PATH>' but none was supplied"],
+    );
+    rejects(
+        &["status"],
+        1,
+        &[
+            "no configuration file found; searched:",
+            "--config <path>",
+            "--demo",
+        ],
+    );
+}
+
+#[test]
+fn aws_flags() {
+    let e = example();
+    rejects(
+        &["--config", &e, "--profile", "nosuch", "status"],
+        1,
+        &[
+            "AWS profile `nosuch` is not defined in {dir}/home/.aws/config or {dir}/home/.aws/credentials (profiles found: none)",
+        ],
+    );
+    rejects(
+        &["--config", &e, "--region", "Europe", "status"],
+        1,
+        &["invalid AWS region `Europe`: expected an AWS region code such as eu-west-1"],
+    );
+    rejects(
+        &["--config", &e, "--region", "", "status"],
+        1,
+        &["invalid AWS region ``: expected an AWS region code such as eu-west-1"],
+    );
+    rejects(
+        &["--config", &e, "--region", "eu-wset-1", "status"],
+        1,
+        &[
+            "invalid AWS region `eu-wset-1`: unknown AWS region `eu-wset-1`; did you mean `eu-west-1`?",
+        ],
+    );
+    for url in ["localhost:5000", "ftp://x", "http://", ""] {
+        rejects(
+            &["--config", &e, "--endpoint-url", url, "status"],
+            1,
+            &[&format!(
+                "invalid endpoint URL `{url}`: expected http://HOST:PORT or https://HOST"
+            )],
+        );
+    }
+}
+
+/// No credentials anywhere: not "expired", but where shipdeck (the SDK's chain) looked.
+#[test]
+fn no_credentials_say_where_they_were_looked_for() {
+    let dir = scratch();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shipdeck"));
+    cmd.args([
+        "--config",
+        &example(),
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+        "status",
+    ])
+    .current_dir(&dir)
+    .env("HOME", dir.join("home"))
+    .env("XDG_CONFIG_HOME", dir.join("home/.config"))
+    .env("AWS_EC2_METADATA_DISABLED", "true");
+    for var in [
+        "SHIPDECK_CONFIG",
+        "AWS_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_ENDPOINT_URL",
+        "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_ROLE_ARN",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    ] {
+        cmd.env_remove(var);
+    }
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let home = dir.join("home").display().to_string();
+    for want in [
+        "dev, stg, prd, release catalogue: no AWS credentials found; looked in ",
+        "the environment (AWS_ACCESS_KEY_ID not set)",
+        &format!(
+            "profile `default` in {home}/.aws/config and {home}/.aws/credentials (not defined there)"
+        ),
+        "SSO (profile `default` has no sso_session or sso_start_url)",
+        "the EC2 instance metadata service (IMDS; disabled by AWS_EC2_METADATA_DISABLED)",
+    ] {
+        assert!(stderr.contains(want), "expected `{want}` in:\n{stderr}");
+    }
+    assert!(!stderr.contains("expired"), "{stderr}");
+    assert!(!stderr.contains("sso login"), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn simulator_flags() {
+    for seed in ["abc", "-1", "1.5", "18446744073709551616"] {
+        rejects(
+            &["--demo", "--seed", seed, "status"],
+            2,
+            &[&format!(
+                "invalid value '{seed}' for '--seed <N>': expected a whole number from 0 to \
+                 18446744073709551615, got `{seed}`"
+            )],
+        );
+    }
+    for speed in ["fast", "-1", "NaN", "inf", "100001"] {
+        rejects(
+            &["--demo", "--speed", speed, "status"],
+            2,
+            &[&format!(
+                "invalid value '{speed}' for '--speed <X>': expected a number from 0 to 100000, \
+                 got `{speed}`"
+            )],
+        );
+    }
+}
+
+#[test]
+fn output_flags_of_the_table_commands() {
+    for cmd in [&["status"][..], &["approvals"], &["pipeline", "prd"]] {
+        let mut args = vec!["--demo"];
+        args.extend_from_slice(cmd);
+        args.extend_from_slice(&["--output", "yaml"]);
+        rejects(
+            &args,
+            2,
+            &[
+                "invalid value 'yaml' for '--output <OUTPUT>'",
+                "[possible values: table, json]",
+            ],
+        );
+    }
+}
+
+#[test]
+fn pipeline_environment() {
+    for env in ["qa", "", "PRD"] {
+        rejects(
+            &["--demo", "pipeline", env],
+            1,
+            &[&format!(
+                "unknown environment `{env}`; expected one of dev, stg, prd"
+            )],
+        );
+    }
+    rejects(
+        &["--demo", "pipeline"],
+        2,
+        &[
+            "the following required arguments were not provided",
+            "<ENV>",
+        ],
+    );
+}
+
+mod logs;

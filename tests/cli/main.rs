@@ -1,0 +1,11 @@
+//! The command line run as a process: reads, the logs commands, the mutating commands (also on a
+//! pseudo-terminal) and a wrong value for every flag.
+
+mod bad_input;
+mod commands;
+mod logs;
+mod ops;
+mod ops_changes;
+mod ops_tty;
+#[path = "../support/mod.rs"]
+mod support;

@@ -1,0 +1,210 @@
+//! Reducer tests of the guards in the console: read-only (session and environment) refuses
+//! below the UI and hides the keys, help and completions; self-approval, expiry and nothing to
+//! do go to the status bar and the audit log; an approval answered meanwhile shows inline.
+
+use crate::support;
+
+use shipdeck::app::{Action, Effect, OP_COMMANDS, State, update};
+use shipdeck::domain::{ExecutionStatus, Timestamp};
+use shipdeck::ops::OpKind;
+use shipdeck::tui::hints::hints;
+use shipdeck::tui::keymap::{KeyMode, Keymap};
+use support::ops::*;
+use support::*;
+
+const KINDS: [OpKind; 9] = [
+    OpKind::Approve,
+    OpKind::Reject,
+    OpKind::Deploy,
+    OpKind::Stop,
+    OpKind::Retry,
+    OpKind::Rollback,
+    OpKind::Freeze,
+    OpKind::Invalidate,
+    OpKind::Release,
+];
+
+fn try_all(s: &mut State) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    for env in ["dev", "stg", "prd"] {
+        select(s, env);
+        for kind in KINDS {
+            fx.extend(update(s, Action::Op(kind)));
+            assert!(
+                s.ops.dialog.is_none() && s.ops.picker.is_none(),
+                "{kind:?} opened a dialog in read-only"
+            );
+            fx.extend(update(s, Action::Submit));
+        }
+    }
+    fx
+}
+
+#[test]
+fn read_only_refuses_every_action_below_the_ui_and_audits_it() {
+    let mut s = loaded();
+    s.session.read_only = true;
+    let fx = try_all(&mut s);
+    assert_eq!(applies(&fx), 0, "read-only never yields ApplyOp");
+    let audited = audits(&fx);
+    assert_eq!(audited.len(), 27);
+    assert!(
+        audited
+            .iter()
+            .all(|(_, o, g)| o == "refused" && g.as_deref() == Some("read-only"))
+    );
+    assert!(status(&s).contains("read-only"), "{}", status(&s));
+}
+
+#[test]
+fn a_read_only_environment_refuses_while_others_act() {
+    let mut s = loaded();
+    s.envs[2].spec.read_only = true;
+    select(&mut s, "prd");
+    let fx = update(&mut s, Action::Op(OpKind::Approve));
+    assert!(s.ops.dialog.is_none());
+    assert!(
+        status(&s).contains("prd is read-only in the configuration"),
+        "{}",
+        status(&s)
+    );
+    assert_eq!(audits(&fx)[0].2.as_deref(), Some("read-only"));
+    select(&mut s, "dev");
+    update(&mut s, Action::Op(OpKind::Deploy));
+    assert!(s.ops.dialog.is_some());
+}
+
+#[test]
+fn read_only_hides_the_action_keys_help_and_commands() {
+    let keymap = Keymap::load(None).unwrap();
+    let key = |k: &Keymap, c: char| {
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        k.action(
+            KeyMode::Normal,
+            KeyEvent::new(KeyCode::Char(c), KeyModifiers::SHIFT),
+        )
+    };
+    assert_eq!(key(&keymap, 'A'), Some(Action::Op(OpKind::Approve)));
+    let ro = keymap.clone().for_session(true);
+    assert_eq!(key(&keymap, 'P'), Some(Action::Op(OpKind::Release)));
+    for c in ['A', 'R', 'D', 'S', 'T', 'B', 'F', 'I', 'P'] {
+        // The key only says why it does nothing (`Action::Disabled`).
+        assert!(
+            !key(&ro, c).is_some_and(|a| a.is_mutating()),
+            "{c} still bound in read-only"
+        );
+    }
+    assert!(key(&ro, 'G').is_some(), "the other keys stay");
+    let names: Vec<String> = hints(&ro).help.iter().map(|h| h.action.clone()).collect();
+    for (word, _, _) in OP_COMMANDS {
+        assert!(!names.iter().any(|n| n == word), "{word} in read-only help");
+    }
+    assert!(names.iter().any(|n| n == "audit"), "the audit view stays");
+    let full: Vec<String> = hints(&keymap)
+        .help
+        .iter()
+        .map(|h| h.action.clone())
+        .collect();
+    assert!(full.iter().any(|n| n == "approve") && full.iter().any(|n| n == "toggle"));
+
+    let mut s = loaded();
+    s.session.read_only = true;
+    update(&mut s, Action::CommandOpen);
+    type_text(&mut s, "a");
+    let Some(shipdeck::app::Overlay::Command(line)) = &s.overlay else {
+        panic!()
+    };
+    assert_eq!(line.completions, vec!["approvals", "audit"]);
+    let mut s = loaded();
+    update(&mut s, Action::CommandOpen);
+    type_text(&mut s, "a");
+    let Some(shipdeck::app::Overlay::Command(line)) = &s.overlay else {
+        panic!()
+    };
+    assert_eq!(line.completions, vec!["approvals", "audit", "approve"]);
+}
+
+#[test]
+fn self_approval_is_refused_on_prd_to_the_status_bar_and_audit() {
+    let mut s = loaded();
+    s.session.identity = Some("arn:aws:sts::123456789012:assumed-role/Dev/alice".into());
+    select(&mut s, "prd");
+    let fx = update(&mut s, Action::Op(OpKind::Approve));
+    assert!(s.ops.dialog.is_none());
+    assert!(
+        status(&s).contains("published the release"),
+        "{}",
+        status(&s)
+    );
+    assert_eq!(
+        audits(&fx),
+        vec![(
+            "approve".into(),
+            "refused".into(),
+            Some("self-approval".into())
+        )]
+    );
+    s.ops
+        .self_approval
+        .insert("prd".into(), shipdeck::ops::SelfApproval::Allow);
+    update(&mut s, Action::Op(OpKind::Approve));
+    assert!(
+        s.ops.dialog.is_some(),
+        "allowed by the environment's setting"
+    );
+}
+
+#[test]
+fn expired_and_nothing_to_do_are_refused_with_a_clear_message() {
+    let mut s = loaded();
+    select(&mut s, "prd");
+    s.now = T0 + 8 * Timestamp::DAY;
+    let fx = update(&mut s, Action::Op(OpKind::Approve));
+    assert!(
+        status(&s).contains("expired"),
+        "{} {fx:?} {:?}",
+        status(&s),
+        s.ops.dialog
+    );
+    assert_eq!(audits(&fx)[0].2.as_deref(), Some("expired"));
+    let mut s = loaded();
+    select(&mut s, "dev");
+    let fx = update(&mut s, Action::Op(OpKind::Stop));
+    assert!(status(&s).contains("nothing to stop"), "{}", status(&s));
+    assert_eq!(audits(&fx)[0].1, "nothing-to-do");
+}
+
+#[test]
+fn an_approval_answered_meanwhile_shows_in_the_open_dialog_and_sends_nothing() {
+    let mut s = loaded();
+    select(&mut s, "prd");
+    update(&mut s, Action::Op(OpKind::Approve));
+    update(&mut s, Action::DialogNext);
+    type_text(&mut s, "prd");
+    // A refresh falls due (keys go to the open dialog, polling goes on).
+    s.envs[2].next_poll = T0;
+    let fx = update(&mut s, Action::Tick(T0 + Timestamp::SECOND));
+    let fetch = fx.into_iter().find_map(|e| match e {
+        Effect::FetchEnv {
+            env: 2, request, ..
+        } => Some(request),
+        _ => None,
+    });
+    let request = fetch.or(s.envs[2].inflight).expect("prd refreshing");
+    let answered = snapshot(
+        "prd",
+        vec![execution("e-32", ExecutionStatus::InProgress, "1.3.0", T0)],
+        None,
+    );
+    update(
+        &mut s,
+        Action::EnvLoaded {
+            env: 2,
+            request,
+            result: Ok(Box::new(answered)),
+        },
+    );
+    let why = s.ops.dialog.as_ref().unwrap().planned.clone().unwrap_err();
+    assert!(why.reason.contains("no pending approval"), "{}", why.reason);
+    assert_eq!(applies(&update(&mut s, Action::Submit)), 0);
+}

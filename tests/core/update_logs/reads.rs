@@ -1,0 +1,185 @@
+//! Reading under trouble: retention evicting the oldest records, and objects cut short in
+//! transit read again, counted once, or given up with their longest read.
+
+use super::*;
+
+#[test]
+fn retention_evicts_the_oldest_and_keeps_rows_consistent() {
+    let mut s = state();
+    s.retain = 1000;
+    update(&mut s, Action::Tick(T0));
+    let fx = update(&mut s, Action::Show(View::Traffic));
+    let (request, _) = list_effect(&fx).unwrap();
+    assert_eq!(s.traffic.records.capacity(), 1000);
+    let fx = update(
+        &mut s,
+        Action::TrafficListed {
+            env: 0,
+            request,
+            result: Ok(vec![object(KEY)]),
+        },
+    );
+    let Some(Effect::ReadTraffic { request, .. }) = fx.first() else {
+        panic!()
+    };
+    let b = batch(&records(2500, T0 - 40 * Timestamp::MINUTE));
+    update(
+        &mut s,
+        Action::TrafficRead {
+            env: 0,
+            request: *request,
+            batch: Box::new(b),
+        },
+    );
+    let t = &s.traffic;
+    assert_eq!(
+        (t.records.len(), t.rows.len(), t.stats.requests()),
+        (1000, 1000, 2500)
+    );
+    assert_eq!(t.rows.front().copied(), Some(1500));
+}
+
+const BROKEN: &str = "cloudfront/dev/E2DEVSTOREFRNT.2025-11-25-08.b0b0b0b0.gz";
+
+/// The next poll of the tail: lists `KEY` and `BROKEN`; when `BROKEN` is to be read, reads
+/// `body` for it. Whether it was read.
+fn poll_broken(s: &mut State, body: Vec<u8>) -> bool {
+    let next = s.traffic.next_poll;
+    let fx = update(s, Action::Tick(next));
+    let (request, _) = list_effect(&fx).expect("a listing");
+    let fx = update(
+        s,
+        Action::TrafficListed {
+            env: 0,
+            request,
+            result: Ok(vec![object(KEY), object(BROKEN)]),
+        },
+    );
+    let Some(Effect::ReadTraffic { request, keys, .. }) = fx.first().cloned() else {
+        return false;
+    };
+    assert_eq!(
+        keys,
+        vec![BROKEN.to_string()],
+        "only the broken object is read"
+    );
+    let b = parse_objects("b", vec![(BROKEN.into(), Ok(body))]);
+    update(
+        s,
+        Action::TrafficRead {
+            env: 0,
+            request,
+            batch: Box::new(b),
+        },
+    );
+    true
+}
+
+#[test]
+fn a_body_cut_short_in_transit_is_read_again_and_counted_once() {
+    let mut s = traffic(100);
+    let full = gzip(&records(300, T0 - 30 * Timestamp::MINUTE));
+    assert!(poll_broken(&mut s, full[..full.len() / 2].to_vec()));
+    let t = &s.traffic;
+    assert_eq!(
+        (t.records.pushed(), t.objects),
+        (100, 1),
+        "nothing of it counted yet"
+    );
+    assert!(
+        t.error.as_deref().unwrap().contains("retrying"),
+        "{:?}",
+        t.error
+    );
+    assert!(poll_broken(&mut s, full.clone()));
+    let t = &s.traffic;
+    assert_eq!(
+        (t.records.pushed(), t.objects, t.object_errors),
+        (400, 2, 0)
+    );
+    assert_eq!(t.retries, 1);
+    assert!(!poll_broken(&mut s, full), "read once, never again");
+}
+
+#[test]
+fn an_object_still_broken_after_the_last_read_keeps_its_longest_read() {
+    use shipdeck::accesslog::MAX_READS;
+    let mut s = traffic(100);
+    let full = gzip(&records(300, T0 - 30 * Timestamp::MINUTE));
+    let cuts = [3, 2, 4, 5, 6, 7, 8];
+    let longest = parse_objects(
+        "b",
+        vec![(BROKEN.into(), Ok(full[..full.len() / 2].to_vec()))],
+    )
+    .incomplete[0]
+        .batch
+        .records
+        .len() as u64;
+    assert!(longest > 0 && longest < 300);
+    for read in 0..MAX_READS as usize {
+        let cut = full[..full.len() / cuts[read]].to_vec();
+        assert!(poll_broken(&mut s, cut), "read {read}");
+        if read + 1 < MAX_READS as usize {
+            assert_eq!(s.traffic.objects, 1, "read {read}: not given up yet");
+        }
+    }
+    let t = &s.traffic;
+    assert_eq!(
+        (t.objects, t.object_errors),
+        (2, 1),
+        "given up, counted as unreadable"
+    );
+    assert_eq!(
+        t.records.pushed(),
+        100 + longest,
+        "the longest read's complete records"
+    );
+    assert!(
+        t.error.as_deref().unwrap().contains(BROKEN),
+        "{:?}",
+        t.error
+    );
+    assert!(!poll_broken(&mut s, full), "never read again");
+}
+
+#[test]
+fn a_late_file_older_than_the_first_records_is_listed_and_charted() {
+    use shipdeck::app::Traffic;
+    // The 1h look-back reaches 08:00; the first files hold 08:20–08:50.
+    let mut t = Traffic::new(0, Preset::H1, T0, 10_000);
+    t.ingest(&batch(&records(300, T0 - 40 * Timestamp::MINUTE)));
+    assert_eq!(t.rows.len(), 300);
+    // A file delivered late: 08:05–08:15, inside the look-back and the hour to the newest record.
+    let late = support::logs::generated(
+        8,
+        100,
+        T0 - 55 * Timestamp::MINUTE,
+        10 * Timestamp::MINUTE,
+        0.2,
+    );
+    t.ingest(&batch(&late));
+    assert_eq!(t.rows.len(), 400, "the late records are listed");
+    let chart = t.panel.snapshot.as_ref().unwrap();
+    assert_eq!(chart.requests, 400, "and counted in the same window");
+}
+
+#[test]
+fn a_shorter_preset_keeps_what_was_read_when_the_newest_record_is_older_than_it() {
+    // Records up to about 08:50; at 09:10 the newest is 20 minutes old, older than 15m back.
+    let mut s = traffic(300);
+    update(&mut s, Action::Tick(T0 + 10 * Timestamp::MINUTE));
+    update(&mut s, Action::CommandOpen);
+    typed(&mut s, "range 15m");
+    let fx = update(&mut s, Action::Submit);
+    assert!(list_effect(&fx).is_none(), "no new read: {fx:?}");
+    let t = &s.traffic;
+    assert_eq!((t.preset, t.records.len()), (Preset::M15, 300));
+    assert!(
+        !t.rows.is_empty() && t.rows.len() < 300,
+        "the 15 minutes to the newest record"
+    );
+    assert_eq!(
+        t.panel.snapshot.as_ref().unwrap().requests,
+        t.rows.len() as u64
+    );
+}

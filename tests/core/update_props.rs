@@ -1,0 +1,257 @@
+//! Property tests of `update` over random action sequences: selections stay valid, request ids
+//! are never reused, stale answers never land, time never runs backwards, no pending
+//! confirmation survives an environment switch, a confirmation sends at most one call, and a
+//! read-only session never yields a mutating effect.
+
+use crate::support;
+
+use proptest::prelude::*;
+use shipdeck::app::{Action, Effect, Overlay, Phase, State, View, update};
+use shipdeck::cloud::CloudError;
+use shipdeck::domain::{ExecutionStatus, Timestamp};
+use shipdeck::ops::{OpKind, Outcome};
+use std::collections::HashSet;
+use support::*;
+
+#[derive(Debug, Clone)]
+enum Step {
+    Key(Action),
+    Tick(i64),
+    /// Answer the pending effect at this position (modulo), well or with an error.
+    Answer(usize, bool),
+    /// Answer with a request id nobody asked for.
+    Bogus(usize, u64),
+}
+
+fn key() -> impl Strategy<Value = Action> {
+    prop_oneof![
+        Just(Action::Up),
+        Just(Action::Down),
+        Just(Action::Top),
+        Just(Action::Bottom),
+        Just(Action::PageUp),
+        Just(Action::PageDown),
+        Just(Action::NextEnv),
+        Just(Action::PrevEnv),
+        Just(Action::Open),
+        Just(Action::Back),
+        Just(Action::NextView),
+        Just(Action::ToggleHelp),
+        Just(Action::CommandOpen),
+        Just(Action::FilterOpen),
+        Just(Action::Complete),
+        Just(Action::Submit),
+        Just(Action::Backspace),
+        Just(Action::Refresh),
+        Just(Action::Show(View::Environments)),
+        Just(Action::Show(View::Pipeline)),
+        Just(Action::Show(View::Approvals)),
+        Just(Action::Show(View::Logs)),
+        Just(Action::Show(View::Traffic)),
+        Just(Action::ToggleFollow),
+        Just(Action::SearchOpen),
+        Just(Action::SearchNext),
+        Just(Action::SearchPrev),
+        Just(Action::ToggleDetail),
+        Just(Action::NextPreset),
+        Just(Action::ExportPrompt),
+        Just(Action::ChartsStep),
+        Just(Action::BuildLog),
+        (0usize..12).prop_map(Action::SelectRow),
+        prop::sample::select(vec!['p', 'r', 'd', 'e', 'n', 'v', ' ', 'q', 'x', '1'])
+            .prop_map(Action::Input),
+        Just(Action::Show(View::Audit)),
+        Just(Action::DialogNext),
+        Just(Action::DialogToggle),
+        prop::sample::select(vec![
+            OpKind::Approve,
+            OpKind::Reject,
+            OpKind::Deploy,
+            OpKind::Stop,
+            OpKind::Retry,
+            OpKind::Rollback,
+            OpKind::Freeze,
+            OpKind::Invalidate,
+        ])
+        .prop_map(Action::Op),
+    ]
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        6 => key().prop_map(Step::Key),
+        2 => (0i64..120_000).prop_map(Step::Tick),
+        3 => (0usize..8, any::<bool>()).prop_map(|(i, ok)| Step::Answer(i, ok)),
+        1 => (0usize..3, 1u64..10_000).prop_map(|(e, r)| Step::Bogus(e, r)),
+    ]
+}
+
+fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
+    let err = || CloudError::Timeout {
+        operation: "X".into(),
+    };
+    match effect {
+        Effect::FetchEnv { env, request, .. } => {
+            let name = ["dev", "stg", "prd"][*env];
+            let execs = vec![
+                execution("e-2", ExecutionStatus::InProgress, "1.3.0", now),
+                execution(
+                    "e-1",
+                    ExecutionStatus::Succeeded,
+                    "1.2.0",
+                    now - Timestamp::HOUR,
+                ),
+            ];
+            let waiting = (name == "prd").then_some(("e-2", now));
+            let result = if ok {
+                Ok(Box::new(snapshot(name, execs, waiting)))
+            } else {
+                Err(err())
+            };
+            Some(Action::EnvLoaded {
+                env: *env,
+                request: *request,
+                result,
+            })
+        }
+        Effect::FetchReleases { request, .. } => Some(Action::ReleasesLoaded {
+            request: *request,
+            result: if ok { Ok(Vec::new()) } else { Err(err()) },
+        }),
+        Effect::FetchPackages { env, request, .. } => Some(Action::PackagesLoaded {
+            env: *env,
+            request: *request,
+            result: if ok {
+                Ok(shipdeck::ops::plan::release::Catalogue::default())
+            } else {
+                Err("X".into())
+            },
+        }),
+        Effect::FetchCandidates { env, request, .. } => Some(Action::CandidatesLoaded {
+            env: *env,
+            request: *request,
+            result: if ok { Ok(Vec::new()) } else { Err("X".into()) },
+        }),
+        Effect::FetchLogs {
+            env,
+            request,
+            reads,
+            ..
+        } => Some(Action::LogsLoaded {
+            env: *env,
+            request: *request,
+            results: reads
+                .iter()
+                .map(|r| {
+                    let page = shipdeck::cloud::LogPage::default();
+                    (r.group.clone(), if ok { Ok(page) } else { Err(err()) })
+                })
+                .collect(),
+        }),
+        Effect::ApplyOp { request, .. } => Some(Action::OpApplied {
+            request: *request,
+            outcome: if ok {
+                Outcome::done("done", Some("e-9".into()))
+            } else {
+                Outcome::failed("throttled")
+            },
+            audit_error: None,
+        }),
+        Effect::FetchInvalidation { request, id, .. } => Some(Action::InvalidationLoaded {
+            request: *request,
+            result: if ok {
+                Ok(shipdeck::cloud::Invalidation {
+                    id: id.clone(),
+                    status: shipdeck::cloud::InvalidationStatus::Completed,
+                    created: now,
+                    paths: Vec::new(),
+                })
+            } else {
+                Err("X".into())
+            },
+        }),
+        Effect::ReadAudit { .. } => Some(Action::AuditLoaded(Ok(Vec::new()))),
+        Effect::ListTraffic { env, request, .. } => Some(Action::TrafficListed {
+            env: *env,
+            request: *request,
+            result: if ok { Ok(Vec::new()) } else { Err(err()) },
+        }),
+        Effect::ReadTraffic { env, request, .. } => Some(Action::TrafficRead {
+            env: *env,
+            request: *request,
+            batch: Box::default(),
+        }),
+        Effect::FetchActionExecutions {
+            env,
+            request,
+            action,
+            ..
+        } => Some(Action::ActionExecutionsLoaded {
+            env: *env,
+            request: *request,
+            action: action.clone(),
+            result: if ok { Ok(Vec::new()) } else { Err(err()) },
+        }),
+        Effect::WriteFile { path, job, .. } => Some(Action::FileWritten {
+            path: path.clone(),
+            records: job.len(),
+            result: Ok(()),
+        }),
+        Effect::FetchIdentity | Effect::Quit | Effect::Audit { .. } | Effect::Cancel { .. } => None,
+    }
+}
+
+fn request_id(e: &Effect) -> Option<u64> {
+    match e {
+        Effect::FetchEnv { request, .. }
+        | Effect::FetchReleases { request, .. }
+        | Effect::FetchLogs { request, .. }
+        | Effect::ApplyOp { request, .. }
+        | Effect::ListTraffic { request, .. }
+        | Effect::ReadTraffic { request, .. }
+        | Effect::FetchActionExecutions { request, .. }
+        | Effect::FetchInvalidation { request, .. } => Some(*request),
+        _ => None,
+    }
+}
+
+fn check(s: &State) {
+    assert!(s.selected < s.envs.len());
+    let rows = s.envs[s.selected].executions.len();
+    assert!(
+        s.history_row < rows.max(1),
+        "history row {} of {rows}",
+        s.history_row
+    );
+    let approvals = s.visible_approvals().len();
+    assert!(
+        s.approval_row < approvals.max(1),
+        "approval row {} of {approvals}",
+        s.approval_row
+    );
+    if let Some(Overlay::Filter(line)) = &s.overlay {
+        let applied = if s.view == View::Traffic {
+            &s.traffic.filter_text
+        } else {
+            &s.filter
+        };
+        assert_eq!(&line.text, applied, "the filter follows what is typed");
+    }
+    if let Some(row) = s.traffic.selected_row() {
+        assert!(row < s.traffic.rows.len());
+    }
+}
+
+/// A state whose operator is known (so plans on prd pass the self-approval guard).
+fn operator_state(read_only: bool) -> State {
+    let mut s = state();
+    s.session.identity = Some("arn:aws:sts::123456789012:assumed-role/ReleaseManager/dave".into());
+    s.session.read_only = read_only;
+    s
+}
+
+fn is_apply(e: &Effect) -> bool {
+    matches!(e, Effect::ApplyOp { .. })
+}
+
+mod ops;

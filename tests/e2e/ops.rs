@@ -1,0 +1,567 @@
+//! The console's actions end to end against the simulator: keys → dialog → exactly one
+//! mutating call through the counting layer → the simulated pipeline moves on → the audit line.
+
+use crate::support;
+
+use shipdeck::app::{Action, View};
+use shipdeck::cloud::{ApprovalAnswer, ApprovalOutcome, Pipelines, StartRequest};
+use shipdeck::domain::Timestamp;
+use shipdeck::ops::apply::audit_log as audit;
+use shipdeck::ops::{ExitClass, OpKind};
+use support::sim::Rig;
+
+#[tokio::test]
+async fn approving_prd_in_the_console_sends_one_call_and_the_pipeline_moves_on() {
+    let mut rig = Rig::for_ops("approve").await;
+    let id = rig.approve_prd_ready();
+    // Double Enter, key repeat: three Enters before the answer, two after.
+    rig.keys(&[Action::Submit, Action::Submit, Action::Submit]);
+    rig.app.settle().await;
+    rig.keys(&[Action::Submit]);
+    rig.app.settle().await;
+    assert_eq!(
+        rig.count("PutApprovalResult"),
+        1,
+        "exactly one PutApprovalResult"
+    );
+    assert_eq!(rig.mutating(), 1);
+    let waiting = rig.sim.with(|s| s.pending_approvals());
+    assert!(
+        waiting.iter().all(|a| a.execution_id != id),
+        "e {id} no longer waits"
+    );
+    rig.run(2 * Timestamp::MINUTE, 2 * Timestamp::SECOND).await;
+    assert!(
+        rig.status().contains("moved on to Deploy"),
+        "{}",
+        rig.status()
+    );
+    assert!(rig.app.state.ops.watch.is_none(), "the watch ended");
+    let lines = rig.audit_lines();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let e = &lines[0];
+    assert_eq!(
+        (
+            e.action.as_str(),
+            e.outcome.as_str(),
+            e.environment.as_str()
+        ),
+        ("approve", "done", "prd")
+    );
+    assert!(
+        e.identity
+            .as_deref()
+            .is_some_and(|i| i.ends_with("demo-operator"))
+    );
+    assert!(
+        !e.parameters.to_string().contains("token\":\"")
+            || e.parameters["token"]
+                .as_str()
+                .is_some_and(|t| t.ends_with('…'))
+    );
+    assert_eq!(rig.mutating(), 1, "watching sends nothing");
+}
+
+#[tokio::test]
+async fn a_changed_token_sends_nothing_and_says_why() {
+    let mut rig = Rig::for_ops("changed").await;
+    let id = rig.approve_prd_ready();
+    let pipeline = rig.app.state.envs[2].spec.pipeline.clone();
+    rig.sim
+        .stop_execution(&pipeline, &id, true, "superseded by a hotfix")
+        .await
+        .unwrap();
+    rig.sim
+        .start_execution(&pipeline, &StartRequest::default())
+        .await
+        .unwrap();
+    rig.sim.with(|s| s.advance(30 * Timestamp::MINUTE));
+    rig.counting.reset();
+    rig.keys(&[Action::Submit, Action::Submit]);
+    rig.app.settle().await;
+    assert_eq!(rig.mutating(), 0, "nothing sent");
+    let outcome = rig.done_outcome().expect("the answer shows in the dialog");
+    assert_eq!(outcome.class, ExitClass::Refused);
+    assert!(outcome.message.contains(&id), "{}", outcome.message);
+    assert!(rig.status().contains("nothing sent"), "{}", rig.status());
+    assert!(rig.count("GetPipelineState") >= 1, "re-read and refreshed");
+    let lines = rig.audit_lines();
+    assert_eq!(lines[0].guard.as_deref(), Some("changed-token"));
+}
+
+#[tokio::test]
+async fn an_approval_answered_elsewhere_is_reported_and_refreshed() {
+    let mut rig = Rig::for_ops("answered").await;
+    rig.approve_prd_ready();
+    let plan = rig
+        .app
+        .state
+        .ops
+        .dialog
+        .as_ref()
+        .unwrap()
+        .planned
+        .clone()
+        .unwrap();
+    let shipdeck::ops::Request::Answer {
+        pipeline,
+        stage,
+        action,
+        token,
+        ..
+    } = plan.request
+    else {
+        panic!()
+    };
+    let answer = ApprovalAnswer {
+        pipeline,
+        stage,
+        action,
+        token,
+        outcome: ApprovalOutcome::Approved,
+        summary: "answered by a colleague".into(),
+    };
+    rig.sim.put_approval_result(&answer).await.unwrap();
+    rig.counting.reset();
+    rig.keys(&[Action::Submit]);
+    rig.app.settle().await;
+    assert_eq!(rig.mutating(), 0);
+    let outcome = rig.done_outcome().unwrap();
+    assert!(
+        outcome.message.contains("already answered"),
+        "{}",
+        outcome.message
+    );
+    assert_eq!(
+        rig.audit_lines()[0].guard.as_deref(),
+        Some("already-answered")
+    );
+    let answered_at = rig.sim.with(|s| s.now());
+    rig.run(10 * Timestamp::SECOND, 2 * Timestamp::SECOND).await;
+    let refreshed = rig.app.state.envs[2].refreshed_at;
+    assert!(
+        refreshed.is_some_and(|t| t >= answered_at),
+        "prd was refreshed after the answer"
+    );
+    assert_eq!(rig.mutating(), 0, "refreshing sends nothing");
+}
+
+#[tokio::test]
+async fn deploying_dev_starts_one_execution_whatever_the_keys() {
+    let mut rig = Rig::for_ops("deploy").await;
+    let before = rig
+        .sim
+        .with(|s| s.executions("storefront-deployer-dev").len());
+    rig.select("dev");
+    rig.app.dispatch(Action::Op(OpKind::Deploy));
+    for _ in 0..5 {
+        rig.keys(&[Action::Submit]);
+        rig.app.tick(rig.sim.with(|s| s.now())).await;
+    }
+    assert_eq!(rig.count("StartPipelineExecution"), 1);
+    let after = rig
+        .sim
+        .with(|s| s.executions("storefront-deployer-dev").len());
+    assert_eq!(after, before + 1, "one new execution");
+    rig.run(3 * Timestamp::MINUTE, 2 * Timestamp::SECOND).await;
+    assert!(rig.status().contains("deploy dev"), "{}", rig.status());
+    let lines = rig.audit_lines();
+    assert_eq!((lines.len(), lines[0].outcome.as_str()), (1, "done"));
+}
+
+#[tokio::test]
+async fn esc_and_refusals_write_their_audit_lines_too() {
+    let mut rig = Rig::for_ops("declined").await;
+    rig.select("dev");
+    rig.app.dispatch(Action::Op(OpKind::Deploy));
+    rig.app.dispatch(Action::Back);
+    rig.app.dispatch(Action::Op(OpKind::Approve)); // dev has no approval stage
+    rig.app.settle().await;
+    rig.app.dispatch(Action::Show(View::Audit));
+    rig.app.settle().await;
+    let outcomes: Vec<String> = rig
+        .audit_lines()
+        .iter()
+        .map(|e| e.outcome.clone())
+        .collect();
+    assert_eq!(outcomes, vec!["declined", "nothing-to-do"]);
+    let shown: Vec<String> = rig
+        .app
+        .state
+        .ops
+        .audit
+        .entries
+        .iter()
+        .map(|l| l.0.outcome.clone())
+        .collect();
+    assert_eq!(
+        shown,
+        vec!["nothing-to-do", "declined"],
+        "the view lists newest first"
+    );
+    assert_eq!(rig.mutating(), 0);
+}
+
+#[tokio::test]
+async fn releasing_a_package_to_dev_starts_the_pipeline_on_it_with_one_copy_object() {
+    let mut rig = Rig::for_ops("release").await;
+    let ids = |rig: &Rig| -> Vec<String> {
+        let list = rig.sim.with(|s| s.executions("storefront-deployer-dev"));
+        list.into_iter().map(|e| e.id).collect()
+    };
+    let before = ids(&rig);
+    rig.select("dev");
+    rig.app.dispatch(Action::Op(OpKind::Release));
+    rig.app.settle().await;
+    let deployed = shipdeck::app::deployed_version(&rig.app.state, 0);
+    let picker = rig.app.state.ops.picker.clone().expect("the picker");
+    let catalogue = picker.packages.expect("read").expect("listed");
+    let packages = catalogue.newest();
+    let versions: Vec<_> = packages.iter().map(|p| p.release.version.clone()).collect();
+    let mut sorted = versions.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(versions, sorted, "newest first");
+    let row = packages
+        .iter()
+        .position(|p| Some(&p.release.version) != deployed.as_ref())
+        .expect("a package not deployed in dev");
+    let chosen = packages[row].release.version.clone();
+    for _ in 0..row {
+        rig.keys(&[Action::Down]);
+    }
+    rig.keys(&[Action::Open]);
+    // The Enter that chose, repeated, lands on the package line and sends nothing.
+    rig.keys(&[Action::Submit, Action::Submit]);
+    rig.app.settle().await;
+    assert_eq!(rig.count("CopyObject"), 0, "nothing before Tab");
+    rig.keys(&[Action::DialogNext]);
+    // Key repeat: Enter three times before the answer, twice after.
+    rig.keys(&[Action::Submit, Action::Submit, Action::Submit]);
+    rig.app.settle().await;
+    rig.keys(&[Action::Submit, Action::Submit]);
+    rig.app.settle().await;
+    assert_eq!(rig.count("CopyObject"), 1, "exactly one CopyObject");
+    // The watch ends once the new execution has passed Source (a few simulated minutes).
+    rig.run(5 * Timestamp::MINUTE, 2 * Timestamp::SECOND).await;
+    let started = rig.sim.with(|s| s.executions("storefront-deployer-dev"));
+    let new: Vec<_> = started.iter().filter(|e| !before.contains(&e.id)).collect();
+    assert_eq!(new.len(), 1, "one new execution: {new:?}");
+    assert_eq!(new[0].release().map(|r| r.version), Some(chosen.clone()));
+    assert!(rig.status().contains(&new[0].id), "{}", rig.status());
+    assert!(rig.status().contains("release dev"), "{}", rig.status());
+    assert!(rig.app.state.ops.watch.is_none(), "the watch ended");
+    let lines = rig.audit_lines();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let e = &lines[0];
+    assert_eq!(
+        (
+            e.action.as_str(),
+            e.outcome.as_str(),
+            e.environment.as_str()
+        ),
+        ("release", "done", "dev")
+    );
+    assert!(e.parameters.to_string().contains(&chosen.to_string()));
+    assert_eq!(rig.count("CopyObject"), 1, "watching sends nothing");
+}
+
+#[tokio::test]
+async fn the_rollback_dialog_offers_the_stage_listing() {
+    let mut rig = Rig::for_ops("rollback").await;
+    rig.select("dev");
+    rig.app.dispatch(Action::Op(OpKind::Rollback));
+    rig.app.settle().await;
+    assert_eq!(rig.count("ListPipelineExecutions"), 1);
+    let listed = rig
+        .sim
+        .list_succeeded_in_stage("storefront-deployer-dev", "Deploy", 20)
+        .await
+        .unwrap();
+    let d = rig.app.state.ops.dialog.clone().expect("the dialog");
+    assert_eq!(d.candidates, Some(Ok(listed.clone())));
+    let (older, from_listing) = shipdeck::app::older_candidates(&rig.app.state, &d);
+    assert!(from_listing);
+    assert_eq!(older, listed.iter().skip(1).cloned().collect::<Vec<_>>());
+    assert_eq!(
+        d.text,
+        older.first().map(|e| e.id.clone()).unwrap_or_default(),
+        "the newest earlier execution is chosen"
+    );
+    assert_eq!(rig.mutating() + rig.count("RollbackStage"), 0);
+}
+
+#[tokio::test]
+async fn an_approval_that_expires_under_the_open_dialog_is_not_answered_in_its_place() {
+    // The demo's prd approval expires while the operator has its dialog open, comment and name
+    // typed; the next release reaches the approval. Enter must not approve that one unseen.
+    let mut rig = Rig::for_ops("retarget").await;
+    let seen = rig.approve_prd_ready();
+    let mut waited = 0;
+    while rig
+        .sim
+        .with(|s| s.pending_approvals())
+        .iter()
+        .all(|a| a.execution_id == seen)
+        && waited < 30
+    {
+        rig.run(Timestamp::DAY, Timestamp::HOUR).await;
+        waited += 1;
+    }
+    let next = rig.sim.with(|s| s.pending_approvals());
+    let Some(next) = next.iter().find(|a| a.execution_id != seen) else {
+        panic!("no other approval within 30 days")
+    };
+    let next = next.execution_id.clone();
+    rig.run(Timestamp::MINUTE, 10 * Timestamp::SECOND).await;
+    rig.keys(&[Action::Submit]);
+    rig.app.settle().await;
+    assert_eq!(rig.count("PutApprovalResult"), 0, "{}", rig.status());
+    let d = rig.app.state.ops.dialog.clone().expect("still open");
+    assert!(d.typed.is_empty(), "the typed name was cleared");
+    let pinned = d.pinned.expect("a target").key;
+    assert!(pinned.contains(&next), "{pinned}");
+    // Read, accepted, confirmed again: the answer goes to the approval the operator now saw.
+    rig.typed("prd");
+    rig.keys(&[Action::Submit]);
+    rig.app.settle().await;
+    assert_eq!(rig.count("PutApprovalResult"), 1, "{}", rig.status());
+    let answered = rig.sim.with(|s| s.pending_approvals());
+    assert!(answered.iter().all(|a| a.execution_id != next));
+}
+
+#[tokio::test]
+async fn the_console_reaches_an_old_release_and_counts_packages_named_any_way() {
+    let mut rig = Rig::for_ops("release-old").await;
+    // A package named the way some pipelines name theirs, and the environments view's count.
+    let req = shipdeck::cloud::PutRequest {
+        bucket: "storefront-deployer-source".into(),
+        key: "releases/storefront-9.0.0.zip".into(),
+        body: b"PK".to_vec(),
+        metadata: Default::default(),
+        content_type: None,
+        sha256: None,
+        if_none_match: true,
+    };
+    rig.sim.cloud().storage.put_object(&req).await.unwrap();
+    rig.keys(&[Action::Show(View::Environments)]);
+    rig.run(2 * Timestamp::MINUTE, 10 * Timestamp::SECOND).await;
+    assert!(
+        rig.app
+            .state
+            .releases
+            .iter()
+            .any(|r| r.version.to_string() == "9.0.0"),
+        "releases/storefront-9.0.0.zip counts as release 9.0.0"
+    );
+    // The count reads key names only; the three HeadObject are the environments' source
+    // objects, read every two minutes.
+    assert!(rig.count("HeadObject") <= 3, "{}", rig.count("HeadObject"));
+
+    // `:release prd VERSION` pages to a release older than the newest thirty.
+    let old = rig
+        .sim
+        .with(|s| s.releases())
+        .into_iter()
+        .nth(35)
+        .expect("more than 35 releases");
+    let heads = rig.count("HeadObject");
+    rig.select("prd");
+    rig.keys(&[Action::CommandOpen]);
+    rig.typed(&format!("release prd {}", old.version));
+    rig.keys(&[Action::Submit]);
+    rig.app.settle().await;
+    let d = rig
+        .app
+        .state
+        .ops
+        .dialog
+        .clone()
+        .unwrap_or_else(|| panic!("the dialog of {}: {}", old.version, rig.status()));
+    let package = d.package.expect("the package");
+    assert_eq!(
+        package.release, old,
+        "version, commit and actor from the metadata"
+    );
+    // The newest thirty and the one asked for, and at most prd's source object.
+    let read = rig.count("HeadObject") - heads;
+    assert!(read <= 32, "{read} HeadObject");
+    assert_eq!(rig.mutating() + rig.count("CopyObject"), 0, "nothing sent");
+}
+
+#[tokio::test]
+async fn a_deploy_pins_the_source_version_the_plan_showed() {
+    let mut rig = Rig::for_ops("deploy-pin").await;
+    rig.select("dev");
+    rig.keys(&[Action::Op(OpKind::Deploy)]);
+    rig.app.settle().await;
+    let source = rig.app.state.envs[0]
+        .source
+        .clone()
+        .expect("read when the dialog opened")
+        .expect("the demo's dev source object")
+        .expect("it exists");
+    let version_id = source.version_id.clone().expect("a versioned bucket");
+    let plan = rig
+        .app
+        .state
+        .ops
+        .dialog
+        .as_ref()
+        .unwrap()
+        .planned
+        .clone()
+        .unwrap();
+    let shipped = source
+        .release
+        .as_ref()
+        .expect("its metadata names a release");
+    let text = plan.summary.join("\n");
+    assert!(
+        text.contains(&version_id) && text.contains(&shipped.version.to_string()),
+        "{text}"
+    );
+    assert!(
+        plan.aws_command
+            .contains(&format!("\"revisionValue\":\"{version_id}\"")),
+        "{}",
+        plan.aws_command
+    );
+    // A new source object written while the dialog is open is a new target: it is said, not
+    // deployed unseen.
+    let spec = rig.app.state.envs[0].spec.clone();
+    let packages = shipdeck::ops::apply::catalogue::catalogue(&rig.sim.cloud(), &spec)
+        .await
+        .unwrap();
+    let other = packages
+        .iter()
+        .find(|p| p.release.version != shipped.version)
+        .unwrap();
+    rig.sim
+        .cloud()
+        .storage
+        .copy_object(
+            &spec.source_bucket,
+            &other.key,
+            &spec.source_bucket,
+            &spec.source_key,
+        )
+        .await
+        .unwrap();
+    rig.run(3 * Timestamp::MINUTE, 10 * Timestamp::SECOND).await;
+    rig.keys(&[Action::Submit]);
+    rig.app.settle().await;
+    assert_eq!(rig.count("StartPipelineExecution"), 0, "{}", rig.status());
+    let d = rig.app.state.ops.dialog.clone().unwrap();
+    assert!(d.pinned.unwrap().key != plan.target.key);
+}
+
+#[tokio::test]
+async fn an_invalidation_in_the_console_is_followed_to_completed_and_the_watch_ends() {
+    let mut rig = Rig::for_ops("invalidate-follow").await;
+    rig.select("dev");
+    rig.app.dispatch(Action::Op(OpKind::Invalidate));
+    rig.typed("/index.html /assets/*");
+    rig.keys(&[Action::Submit]);
+    rig.app.settle().await;
+    let created = rig.done_outcome().expect("the answer shows in the dialog");
+    assert_eq!(created.class, ExitClass::Done, "{}", created.message);
+    let id = created.reference.clone().expect("the invalidation id");
+    // CloudFront completes it within a few simulated minutes; the console reads it meanwhile.
+    rig.run(5 * Timestamp::MINUTE, 2 * Timestamp::SECOND).await;
+    let dist = rig.app.state.envs[0].spec.distribution_id.clone();
+    let done = rig
+        .sim
+        .with(|s| s.invalidations(&dist))
+        .into_iter()
+        .find(|i| i.id == id);
+    assert_eq!(
+        done.map(|i| i.status),
+        Some(shipdeck::cloud::InvalidationStatus::Completed)
+    );
+    assert!(rig.app.state.ops.watch.is_none(), "the watch ended");
+    let says = format!("invalidation {id} is Completed");
+    assert!(rig.status().contains(&says), "{}", rig.status());
+    let note = rig
+        .app
+        .state
+        .ops
+        .dialog
+        .as_ref()
+        .and_then(|d| d.watch_note.clone());
+    assert!(
+        note.as_deref().is_some_and(|n| n.contains(&says)),
+        "the dialog says it too: {note:?}"
+    );
+    assert!(rig.count("GetInvalidation") >= 1, "read while it ran");
+    assert_eq!(rig.count("CreateInvalidation"), 1, "watching sends nothing");
+}
+
+/// The audit lines of the rig's file as JSON, as any reader of the file sees them.
+fn raw_audit(rig: &Rig) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(&rig.audit).unwrap_or_default();
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn wall_now() -> Timestamp {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    Timestamp(ms as i64)
+}
+
+#[tokio::test]
+async fn console_demo_entries_carry_wall_time_and_the_simulated_time_they_acted_at() {
+    let mut rig = Rig::for_ops("demo-clock").await;
+    let before = wall_now();
+    // A refusal (dev has no approval), a decline, then a sent call, each at its simulated time.
+    rig.select("dev");
+    let refused_at = rig.sim.with(|s| s.now());
+    rig.app.dispatch(Action::Op(OpKind::Approve));
+    rig.app.settle().await;
+    rig.run(10 * Timestamp::MINUTE, 10 * Timestamp::SECOND)
+        .await;
+    let declined_at = rig.app.state.now;
+    rig.app.dispatch(Action::Op(OpKind::Deploy));
+    rig.app.dispatch(Action::Back);
+    rig.app.settle().await;
+    rig.run(10 * Timestamp::MINUTE, 10 * Timestamp::SECOND)
+        .await;
+    let sent_at = rig.app.state.now;
+    rig.app.dispatch(Action::Op(OpKind::Deploy));
+    rig.keys(&[Action::Submit]);
+    rig.app.settle().await;
+    let after = wall_now();
+    let lines = raw_audit(&rig);
+    let outcomes: Vec<&str> = lines.iter().filter_map(|l| l["outcome"].as_str()).collect();
+    assert_eq!(outcomes, vec!["nothing-to-do", "declined", "done"]);
+    let time = |l: &serde_json::Value, key: &str| {
+        l[key]
+            .as_str()
+            .and_then(Timestamp::parse_rfc3339)
+            .unwrap_or_else(|| panic!("{key} of {l}"))
+    };
+    for (line, acted) in lines.iter().zip([refused_at, declined_at, sent_at]) {
+        assert_eq!(line["mode"], "demo", "{line}");
+        let wall = time(line, "time");
+        assert!(
+            wall >= before - Timestamp::SECOND && wall <= after + Timestamp::SECOND,
+            "time is the wall clock: {line}"
+        );
+        assert_eq!(
+            time(line, "simulated_time").0 / 1000,
+            acted.0 / 1000,
+            "the simulated time it acted at: {line}"
+        );
+    }
+    let walls: Vec<Timestamp> = lines.iter().map(|l| time(l, "time")).collect();
+    assert!(
+        walls.windows(2).all(|w| w[0] <= w[1]),
+        "in time order: {walls:?}"
+    );
+    // `audit --since 24h` keeps them: they are read by wall time.
+    let since = audit::read(&rig.audit, Some(wall_now() - Timestamp::DAY)).unwrap();
+    assert_eq!(since.len(), 3);
+}

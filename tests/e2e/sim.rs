@@ -1,0 +1,312 @@
+//! End to end: the whole app, headless, against the simulator for hours of simulated time;
+//! what it shows must match the simulator's truth.
+
+use crate::support;
+
+use shipdeck::app::{Action, View};
+use shipdeck::cloud::sim::FaultRates;
+use shipdeck::domain::{ExecutionStatus, Timestamp};
+use support::sim::Rig;
+use support::truth::assert_matches_truth;
+
+#[tokio::test]
+async fn twelve_simulated_hours_match_the_simulators_truth() {
+    let mut rig = Rig::new(7);
+    rig.start().await;
+    assert_matches_truth(&rig, "start");
+    let mut seen = std::collections::HashSet::new();
+    for hour in 1..=12 {
+        rig.run(Timestamp::HOUR, 5 * Timestamp::SECOND).await;
+        // Refresh at this instant (no simulated time passes), then compare.
+        rig.app.dispatch(Action::Refresh);
+        rig.app.settle().await;
+        assert_matches_truth(&rig, &format!("hour {hour}"));
+        for env in &rig.app.state.envs {
+            seen.extend(env.executions.iter().map(|e| e.status));
+        }
+    }
+    assert!(seen.contains(&ExecutionStatus::Succeeded));
+    assert!(seen.contains(&ExecutionStatus::InProgress) || seen.contains(&ExecutionStatus::Failed));
+}
+
+#[tokio::test]
+async fn after_faults_stop_the_shown_state_catches_up_within_two_polling_rounds() {
+    let mut rig = Rig::new(11);
+    rig.start().await;
+    rig.sim.with(|s| {
+        s.set_faults(FaultRates {
+            throttle: 0.1,
+            timeout: 0.05,
+            server_error: 0.1,
+            expired_credentials: 0.02,
+            // Expired credentials stay so until the operator logs in again.
+            relogin_after: Some(2 * Timestamp::MINUTE),
+            ..FaultRates::none()
+        })
+    });
+    rig.run(3 * Timestamp::HOUR, 5 * Timestamp::SECOND).await;
+    let faults = rig.sim.with(|s| s.stats().total_faults());
+    assert!(faults > 0, "faults were injected");
+    rig.sim.with(|s| s.set_faults(FaultRates::none()));
+    // Backoff may push the next poll out to max_backoff; two rounds of that bound the catch-up.
+    let policy = rig.app.state.poll;
+    rig.run(2 * policy.max_backoff, 5 * Timestamp::SECOND).await;
+    // Compare without an explicit refresh: polling alone must have caught up. The truth may have
+    // moved since the last poll, so freeze time and let due polls land first.
+    let now = rig.now();
+    rig.app.tick(now).await;
+    let polled_recently = rig
+        .app
+        .state
+        .envs
+        .iter()
+        .all(|e| e.refreshed_at.is_some_and(|t| now.since(t) <= policy.idle));
+    assert!(
+        polled_recently,
+        "every environment polled within the idle period"
+    );
+    rig.app.dispatch(Action::Refresh);
+    rig.app.settle().await;
+    assert_matches_truth(&rig, "after faults");
+}
+
+/// Every record of the distribution's log objects from the tail's first hour on, counted
+/// exactly by reading each object in the bucket (through the storage port, as the app does):
+/// (records read, records from the look-back on, records in the last hour to the newest one,
+/// objects, objects delivered late).
+async fn exact_records(rig: &Rig, env: usize) -> (u64, u64, u64, usize, usize) {
+    use shipdeck::accesslog::{LogFields, hour_floor, key_hour};
+    let state = &rig.app.state;
+    let spec = &state.envs[env].spec;
+    let since = state.traffic.since;
+    let storage = rig.sim.cloud().storage;
+    let prefix = format!("{}{}.", spec.logs_prefix, spec.distribution_id);
+    let (mut records, mut objects, mut late) = (0u64, 0usize, 0usize);
+    let mut times: Vec<i64> = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = storage
+            .list_objects(&spec.logs_bucket, &prefix, None, token.as_deref(), 1000)
+            .await
+            .unwrap();
+        for o in &page.objects {
+            let hour = key_hour(&o.key, &spec.logs_prefix, &spec.distribution_id).unwrap();
+            if hour < hour_floor(since) {
+                continue;
+            }
+            objects += 1;
+            if o.last_modified.since(hour) > 2 * Timestamp::HOUR {
+                late += 1;
+            }
+            let body = storage.get_object(&spec.logs_bucket, &o.key).await.unwrap();
+            shipdeck::accesslog_io::read_bytes(&body, &o.key, &mut |v| {
+                records += 1;
+                times.push(v.timestamp_ms());
+            });
+        }
+        token = page.next_token;
+        if token.is_none() {
+            break;
+        }
+    }
+    times.retain(|&t| t >= since.millis());
+    let counted = times.len() as u64;
+    // The last hour to the newest record, from its 10-second boundary (as the charts count it).
+    let slot = 10_000;
+    let newest = times.iter().copied().max().unwrap_or(0);
+    let oldest = times.iter().copied().min().unwrap_or(0);
+    let start = ((newest - Timestamp::HOUR).div_euclid(slot) * slot)
+        .max(oldest.div_euclid(slot) * slot)
+        .max(since.millis());
+    let listed = times.iter().filter(|&&t| t >= start).count() as u64;
+    (records, counted, listed, objects, late)
+}
+
+#[tokio::test]
+async fn the_traffic_tail_counts_every_record_once_even_when_files_arrive_late() {
+    let mut rig = Rig::with_traffic(5, 0.2);
+    rig.start().await;
+    rig.app.dispatch(Action::Show(View::Environments));
+    rig.app.dispatch(Action::Bottom);
+    rig.app.dispatch(Action::Show(View::Traffic));
+    rig.app.settle().await;
+    let env = rig.app.state.selected;
+    rig.run(10 * Timestamp::HOUR, 15 * Timestamp::SECOND).await;
+    // Freeze the bucket (the simulator's clock stays) and let the app's clock pass a deep
+    // re-list of the last 24 hours, so every file delivered so far has been listed.
+    let frozen = rig.now();
+    rig.app.tick(frozen + 6 * Timestamp::MINUTE).await;
+    let (records, counted, listed, objects, late) = exact_records(&rig, env).await;
+    let t = &rig.app.state.traffic;
+    assert!(late > 0, "some log files were delivered hours late");
+    assert!(
+        records > 1000,
+        "enough traffic to mean something: {records}"
+    );
+    assert_eq!(t.objects as usize, objects, "each object read once");
+    assert_eq!(t.records.pushed(), records, "each record read once");
+    assert_eq!(
+        t.stats.requests(),
+        counted,
+        "statistics over the records from the look-back on"
+    );
+    assert!(listed < counted, "ten hours read, one listed");
+    assert_eq!(
+        t.rows.len() as u64,
+        listed,
+        "listed: the last hour to the newest record"
+    );
+    let chart = t
+        .panel
+        .snapshot
+        .as_ref()
+        .expect("the charts of the last hour");
+    assert_eq!(chart.requests, listed, "the charts count the rows listed");
+    assert_eq!(t.object_errors, 0);
+    assert!(t.error.is_none(), "{:?}", t.error);
+}
+
+/// A rig run until a build action has failed: the rig and that environment.
+async fn failed_build() -> (Rig, usize) {
+    use shipdeck::domain::ActionStatus;
+    let mut rig = Rig::new(42);
+    rig.start().await;
+    let mut failed = None;
+    for _ in 0..(3 * 24 * 6) {
+        rig.run(10 * Timestamp::MINUTE, 10 * Timestamp::SECOND)
+            .await;
+        failed = rig.app.state.envs.iter().position(|e| {
+            e.state.as_ref().is_some_and(|s| {
+                s.stages.iter().any(|st| {
+                    st.actions.iter().any(|a| {
+                        a.latest
+                            .as_ref()
+                            .is_some_and(|l| l.status == ActionStatus::Failed)
+                    })
+                })
+            }) && e.def.as_ref().is_some_and(|d| {
+                d.stages
+                    .iter()
+                    .flat_map(|s| &s.actions)
+                    .any(|a| a.provider == "CodeBuild")
+            })
+        });
+        if failed.is_some() {
+            break;
+        }
+    }
+    let env = failed.expect("a build fails within three simulated days at seed 42");
+    (rig, env)
+}
+
+/// The failed build run of `env` as the simulator answers `ListActionExecutions`.
+fn failed_run(rig: &Rig, env: usize) -> shipdeck::domain::ActionExecutionDetail {
+    use shipdeck::domain::ActionStatus;
+    let e = &rig.app.state.envs[env];
+    let (exec, action) = e
+        .state
+        .as_ref()
+        .unwrap()
+        .stages
+        .iter()
+        .find_map(|st| {
+            st.actions.iter().find_map(|a| {
+                let failed = a.latest.as_ref()?.status == ActionStatus::Failed;
+                failed.then(|| {
+                    (
+                        st.latest.clone().unwrap().pipeline_execution_id,
+                        a.name.clone(),
+                    )
+                })
+            })
+        })
+        .unwrap();
+    let pipeline = e.spec.pipeline.clone();
+    rig.sim
+        .with(|s| s.action_executions(&pipeline, &exec))
+        .into_iter()
+        .filter(|d| d.action == action && d.status == ActionStatus::Failed)
+        .max_by_key(|d| d.start)
+        .expect("the failed build's run")
+}
+
+#[tokio::test]
+async fn the_build_log_jump_lands_on_the_failed_builds_stream() {
+    let (mut rig, env) = failed_build().await;
+    rig.app.dispatch(Action::SelectRow(env));
+    rig.app.dispatch(Action::Open);
+    assert_eq!(rig.app.state.view, View::Pipeline);
+    // As from AWS: a CodeBuild run has no log stream ARN, only its build id `project:uuid`.
+    let run = failed_run(&rig, env);
+    assert_eq!(
+        run.log_stream_arn, None,
+        "documented for Commands actions only"
+    );
+    let id = run.external_execution_id.clone().expect("project:build-id");
+    let (_, build) = id.split_once(':').unwrap();
+    // The projects log to the group the configuration names, stream = build id.
+    let group = rig.app.state.envs[env]
+        .spec
+        .build_log_group
+        .clone()
+        .unwrap();
+    let stream = build.to_string();
+    rig.app.dispatch(Action::BuildLog);
+    rig.app.settle().await;
+    let state = &rig.app.state;
+    assert_eq!(state.view, View::Logs);
+    assert_eq!(state.selected, env);
+    assert_eq!(state.logs.stream, Some((group, stream.clone())));
+    assert!(!state.logs.events.is_empty(), "the build's lines are shown");
+    assert!(
+        state.logs.events.iter().all(|ev| ev.stream == stream),
+        "only the build's stream"
+    );
+    assert_eq!(state.logs.error, None);
+    // Esc leaves the build log for the environment's whole log groups.
+    rig.app.dispatch(Action::Back);
+    rig.app.settle().await;
+    assert_eq!(rig.app.state.logs.stream, None);
+    assert_eq!(rig.app.state.view, View::Logs);
+}
+
+#[tokio::test]
+async fn a_build_log_in_a_group_the_configuration_does_not_name_is_said_not_found() {
+    let (mut rig, env) = failed_build().await;
+    // The projects log to their own group, which this configuration does not name.
+    rig.app.state.envs[env].spec.build_log_group = None;
+    let run = failed_run(&rig, env);
+    let id = run.external_execution_id.clone().unwrap();
+    let (project, build) = id.split_once(':').unwrap();
+    rig.app.dispatch(Action::SelectRow(env));
+    rig.app.dispatch(Action::Open);
+    rig.app.dispatch(Action::BuildLog);
+    rig.app.settle().await;
+    let state = &rig.app.state;
+    let tried = format!("/aws/codebuild/{project}");
+    assert_eq!(
+        state.logs.stream,
+        Some((tried.clone(), build.to_string())),
+        "CodeBuild's default group"
+    );
+    assert!(state.logs.events.is_empty());
+    let error = state.logs.error.clone().unwrap_or_default();
+    assert!(
+        error.starts_with(&format!(
+            "build log not found: no stream {build} in {tried} ("
+        )),
+        "{error}"
+    );
+    assert!(
+        error.ends_with(&format!(
+            "set build_log_group for {} in the configuration",
+            state.envs[env].spec.name
+        )),
+        "{error}"
+    );
+    assert_eq!(
+        state.status.as_ref().map(|m| m.text.as_str()),
+        Some(error.as_str()),
+        "the status bar says it too"
+    );
+}

@@ -1,0 +1,258 @@
+//! Every action end to end against the simulator: plan from what the console holds, apply
+//! through the counting layer (exactly one mutating call), verify on the simulator's clock.
+
+use shipdeck::cloud::sim::{SimCloud, SimConfig, Simulator, demo_specs};
+use shipdeck::cloud::{ApprovalAnswer, ApprovalOutcome, CountingCloud, RetryMode};
+use shipdeck::domain::{
+    EnvSpec, ExecutionStatus, ExecutionSummary, PipelineDef, PipelineState, Timestamp,
+};
+use shipdeck::ops::plan::PipelineData;
+use shipdeck::ops::plan::deploy::DeployOptions;
+use shipdeck::ops::plan::{approve, deploy, retry, stop};
+use shipdeck::ops::{self, Context, ExitClass, Guard, Plan, Planned, SelfApproval};
+
+const OPERATOR: &str = shipdeck::cloud::sim::OPERATOR_ARN;
+const MUTATING: &[&str] = &[
+    "PutApprovalResult",
+    "StartPipelineExecution",
+    "StopPipelineExecution",
+    "RetryStageExecution",
+];
+
+/// The simulated world and a counted view of its ports.
+struct World {
+    sim: SimCloud,
+    counting: CountingCloud,
+}
+
+fn world() -> World {
+    let config = SimConfig {
+        traffic_scale: 0.01,
+        ..SimConfig::default()
+    };
+    let sim = SimCloud::new(Simulator::new(config, &demo_specs()));
+    let counting = CountingCloud::new(sim.cloud());
+    World { sim, counting }
+}
+
+/// What the console holds about one environment: its spec, definition, state and executions.
+struct Held {
+    spec: EnvSpec,
+    def: Option<PipelineDef>,
+    state: Option<PipelineState>,
+    executions: Vec<ExecutionSummary>,
+    now: Timestamp,
+}
+
+impl World {
+    fn held(&self, env: &str) -> Held {
+        let spec = demo_specs().into_iter().find(|s| s.name == env).unwrap();
+        self.sim.with(|s| Held {
+            def: s.pipeline_def(&spec.pipeline),
+            state: s.pipeline_state(&spec.pipeline),
+            executions: s.executions(&spec.pipeline),
+            now: s.now(),
+            spec,
+        })
+    }
+
+    /// Mutating calls sent through the counting layer.
+    fn mutating(&self) -> u64 {
+        let counts = self.counting.counts();
+        MUTATING
+            .iter()
+            .map(|op| counts.get(op).copied().unwrap_or(0))
+            .sum()
+    }
+
+    fn count(&self, op: &str) -> u64 {
+        self.counting.counts().get(op).copied().unwrap_or(0)
+    }
+
+    async fn apply(&self, plan: &Plan) -> ops::Outcome {
+        ops::apply(&self.counting.cloud(), plan).await
+    }
+
+    async fn verify(&self, plan: &Plan, outcome: &ops::Outcome) -> ops::Verified {
+        ops::verify(
+            &self.sim.cloud(),
+            &shipdeck::cloud::sim::SimClock::driven(self.sim.clone()),
+            plan,
+            outcome,
+        )
+        .await
+    }
+}
+
+impl Held {
+    fn plan(
+        &self,
+        identity: &str,
+        f: impl FnOnce(&Context<'_>, PipelineData<'_>) -> Planned,
+    ) -> Planned {
+        let ctx = Context {
+            spec: &self.spec,
+            identity: Some(identity),
+            now: self.now,
+            read_only: false,
+            self_approval: SelfApproval::Default,
+        };
+        let data = PipelineData::new(self.def.as_ref(), self.state.as_ref(), &self.executions);
+        f(&ctx, data)
+    }
+}
+
+fn approve_plan(w: &World, outcome: ApprovalOutcome, comment: &str) -> Plan {
+    w.held("prd")
+        .plan(OPERATOR, |c, d| approve::plan(c, d, outcome, Some(comment)))
+        .expect("prd has a pending approval at the demo's start")
+}
+
+#[tokio::test]
+async fn approve_sends_one_call_and_the_execution_moves_on() {
+    let w = world();
+    let plan = approve_plan(&w, ApprovalOutcome::Approved, "dashboards green");
+    let ops::Request::Answer { execution_id, .. } = plan.request.clone() else {
+        panic!("an answer request")
+    };
+    let outcome = w.apply(&plan).await;
+    assert_eq!(outcome.class, ExitClass::Done, "{}", outcome.message);
+    assert_eq!(w.count("PutApprovalResult"), 1);
+    assert_eq!(w.mutating(), 1, "exactly one mutating call");
+    let v = w.verify(&plan, &outcome).await;
+    assert!(v.ok, "{}", v.message);
+    assert!(v.message.contains("moved on to Deploy"), "{}", v.message);
+    let held = w.held("prd");
+    let waiting = w.sim.with(|s| s.pending_approvals());
+    assert!(
+        waiting.iter().all(|a| a.execution_id != execution_id),
+        "the approved execution no longer waits"
+    );
+    let deploy = held
+        .state
+        .unwrap()
+        .stages
+        .into_iter()
+        .find(|s| s.name == "Deploy")
+        .unwrap();
+    assert_eq!(deploy.latest.unwrap().pipeline_execution_id, execution_id);
+}
+
+#[tokio::test]
+async fn reject_fails_the_execution_with_the_comment() {
+    let w = world();
+    let plan = approve_plan(&w, ApprovalOutcome::Rejected, "error rate up on stg");
+    let outcome = w.apply(&plan).await;
+    assert_eq!(outcome.class, ExitClass::Done, "{}", outcome.message);
+    assert_eq!(w.mutating(), 1);
+    let v = w.verify(&plan, &outcome).await;
+    assert!(v.ok && v.message.contains("rejected"), "{}", v.message);
+    let id = outcome.execution_id.unwrap();
+    let exec = w
+        .held("prd")
+        .executions
+        .into_iter()
+        .find(|e| e.id == id)
+        .unwrap();
+    assert_eq!(exec.status, ExecutionStatus::Failed);
+    assert_eq!(exec.status_summary.as_deref(), Some("error rate up on stg"));
+}
+
+#[tokio::test]
+async fn an_approval_answered_elsewhere_is_refused_without_a_call() {
+    let w = world();
+    let plan = approve_plan(&w, ApprovalOutcome::Approved, "ok");
+    let ops::Request::Answer {
+        pipeline,
+        stage,
+        action,
+        token,
+        ..
+    } = plan.request.clone()
+    else {
+        panic!("an answer request")
+    };
+    let answer = ApprovalAnswer {
+        pipeline,
+        stage,
+        action,
+        token,
+        outcome: ApprovalOutcome::Approved,
+        summary: "answered by a colleague".into(),
+    };
+    use shipdeck::cloud::Pipelines;
+    w.sim.put_approval_result(&answer).await.unwrap();
+    let outcome = w.apply(&plan).await;
+    assert_eq!(outcome.class, ExitClass::Refused);
+    assert_eq!(
+        outcome.guard,
+        Some(Guard::AlreadyAnswered),
+        "{}",
+        outcome.message
+    );
+    assert!(
+        outcome.message.contains("already answered"),
+        "{}",
+        outcome.message
+    );
+    assert_eq!(w.mutating(), 0, "nothing sent");
+}
+
+#[tokio::test]
+async fn a_new_execution_at_the_approval_is_a_changed_token() {
+    let w = world();
+    let plan = approve_plan(&w, ApprovalOutcome::Approved, "ok");
+    let ops::Request::Answer {
+        pipeline,
+        execution_id,
+        ..
+    } = plan.request.clone()
+    else {
+        panic!("an answer request")
+    };
+    use shipdeck::cloud::{Pipelines, StartRequest};
+    w.sim
+        .stop_execution(&pipeline, &execution_id, true, "superseded by a hotfix")
+        .await
+        .unwrap();
+    w.sim
+        .start_execution(&pipeline, &StartRequest::default())
+        .await
+        .unwrap();
+    w.sim.with(|s| s.advance(30 * Timestamp::MINUTE));
+    let waiting = w.sim.with(|s| s.pending_approvals());
+    assert!(
+        waiting
+            .iter()
+            .any(|a| a.environment == "prd" && a.execution_id != execution_id)
+    );
+    let outcome = w.apply(&plan).await;
+    assert_eq!(
+        outcome.guard,
+        Some(Guard::ChangedToken),
+        "{}",
+        outcome.message
+    );
+    assert_eq!(outcome.class, ExitClass::Refused);
+    assert!(
+        outcome.message.contains(&execution_id),
+        "{}",
+        outcome.message
+    );
+    assert_eq!(w.mutating(), 0, "nothing sent");
+}
+
+#[tokio::test]
+async fn an_approval_that_expired_after_the_plan_is_refused() {
+    let w = world();
+    let plan = approve_plan(&w, ApprovalOutcome::Approved, "ok");
+    w.sim
+        .with(|s| s.advance(7 * Timestamp::DAY + Timestamp::MINUTE));
+    let outcome = w.apply(&plan).await;
+    assert_eq!(outcome.guard, Some(Guard::Expired), "{}", outcome.message);
+    assert_eq!(w.mutating(), 0);
+}
+
+mod catalogue;
+mod rollback;
+mod stop_deploy;

@@ -1,0 +1,11 @@
+//! What the terminal shows: snapshots of every view and dialog, every size from 1×1 to 300×100,
+//! and the terminal left as it was found.
+
+mod sizes;
+mod snapshots;
+mod snapshots_ops;
+#[path = "../support/mod.rs"]
+mod support;
+mod terminal;
+mod views;
+mod views_layout;

@@ -1,0 +1,323 @@
+//! Snapshot tests of every view at 80×24 and 160×48, driven by the simulator at fixed seeds and
+//! fixed simulated times: a protected environment selected, a failed stage, a pending approval,
+//! a stale refresh, the logs, the help and the command line.
+
+use crate::support;
+use crate::support::screen;
+
+use ratatui::style::Color;
+use shipdeck::app::{Action, View};
+use shipdeck::cloud::sim::FaultRates;
+use shipdeck::domain::{ExecutionStatus, Timestamp};
+use support::sim::Rig;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+fn render(rig: &Rig, w: u16, h: u16) -> (String, ratatui::buffer::Buffer) {
+    let buffer = screen::buffer(&rig.app.state, w, h);
+    (screen::trimmed(&buffer), buffer)
+}
+
+fn snap(rig: &Rig, name: &str) {
+    for (w, h) in SIZES {
+        let (text, _) = render(rig, w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), text);
+    }
+}
+
+async fn started(seed: u64) -> Rig {
+    let mut rig = Rig::new(seed);
+    rig.start().await;
+    rig
+}
+
+#[tokio::test]
+async fn environments_home() {
+    let rig = started(42).await;
+    snap(&rig, "environments");
+}
+
+#[tokio::test]
+async fn protected_environment_selected_is_unmistakable() {
+    let mut rig = started(42).await;
+    rig.app.dispatch(Action::Show(View::Environments));
+    rig.app.dispatch(Action::Bottom);
+    assert_eq!(rig.app.state.selected_env().unwrap().spec.name, "prd");
+    snap(&rig, "environments_prd_selected");
+    for (w, h) in SIZES {
+        let (text, buffer) = render(&rig, w, h);
+        assert!(text.lines().next().unwrap().contains("PROTECTED: prd"));
+        assert_eq!(
+            buffer[(0, 0)].bg,
+            Color::Red,
+            "header background at {w}x{h}"
+        );
+    }
+    rig.app.dispatch(Action::Top);
+    let (_, buffer) = render(&rig, 80, 24);
+    assert_ne!(buffer[(0, 0)].bg, Color::Red, "dev is not protected");
+}
+
+#[tokio::test]
+async fn pipeline_with_a_pending_approval() {
+    let mut rig = started(42).await;
+    rig.app.dispatch(Action::Bottom);
+    rig.app.dispatch(Action::Open);
+    assert!(
+        !rig.app.state.approvals().is_empty(),
+        "the demo starts with a prd approval"
+    );
+    snap(&rig, "pipeline_prd_approval");
+}
+
+#[tokio::test]
+async fn approvals_inbox() {
+    let mut rig = started(42).await;
+    rig.app.dispatch(Action::Show(View::Approvals));
+    snap(&rig, "approvals");
+}
+
+#[tokio::test]
+async fn pipeline_with_a_failed_stage() {
+    let mut rig = started(42).await;
+    // Run the simulated system until an environment's newest execution has failed.
+    let mut failed = None;
+    for _ in 0..(3 * 24 * 6) {
+        rig.run(10 * Timestamp::MINUTE, 10 * Timestamp::SECOND)
+            .await;
+        failed = rig.app.state.envs.iter().position(|e| {
+            e.executions
+                .first()
+                .is_some_and(|x| x.status == ExecutionStatus::Failed)
+                && e.state.as_ref().is_some_and(|s| {
+                    s.stages.iter().any(|st| {
+                        st.actions
+                            .iter()
+                            .any(|a| a.latest.as_ref().is_some_and(|l| l.error.is_some()))
+                    })
+                })
+        });
+        if failed.is_some() {
+            break;
+        }
+    }
+    let env = failed.expect("a deploy fails within three simulated days at seed 42");
+    rig.app.dispatch(Action::SelectRow(env));
+    rig.app.dispatch(Action::Open);
+    snap(&rig, "pipeline_failed");
+    let (text, _) = render(&rig, 160, 48);
+    assert!(text.contains("Failed"), "{text}");
+    // Enter on the failed execution: its runs, the failed one selected with its error.
+    rig.app.dispatch(Action::Open);
+    rig.app.settle().await;
+    let failed = rig
+        .app
+        .state
+        .execution_rows()
+        .iter()
+        .position(|r| r.run.is_some_and(|x| x.error.is_some()))
+        .expect("the failed run carries its error");
+    rig.app.dispatch(Action::SelectRow(failed));
+    snap(&rig, "execution_failed");
+}
+
+#[tokio::test]
+async fn execution_detail_of_an_approved_release() {
+    let mut rig = started(42).await;
+    rig.app.dispatch(Action::Bottom);
+    rig.app.dispatch(Action::Open);
+    let env = rig.app.state.selected_env().unwrap();
+    let row = env
+        .executions
+        .iter()
+        .position(|e| e.status == ExecutionStatus::Succeeded)
+        .expect("prd has shipped before");
+    rig.app.dispatch(Action::SelectRow(row));
+    rig.app.dispatch(Action::Open);
+    snap(&rig, "execution_reading");
+    rig.app.settle().await;
+    rig.app.dispatch(Action::Down);
+    let run = rig.app.state.execution_run().cloned().unwrap();
+    assert_eq!(run.action, "ApproveRelease");
+    assert!(run.updated_by.is_some(), "{run:?}");
+    snap(&rig, "execution_approval");
+}
+
+#[tokio::test]
+async fn stale_refresh_keeps_the_data_and_says_since_when() {
+    let mut rig = started(42).await;
+    rig.sim.with(|s| {
+        s.set_faults(FaultRates {
+            server_error: 1.0,
+            ..FaultRates::none()
+        })
+    });
+    rig.run(2 * Timestamp::MINUTE, 5 * Timestamp::SECOND).await;
+    let env = &rig.app.state.envs[0];
+    assert!(
+        env.stale.is_some() && env.state.is_some(),
+        "stale, but data kept"
+    );
+    snap(&rig, "environments_stale");
+    let (text, _) = render(&rig, 160, 48);
+    assert!(text.contains("stale"), "{text}");
+}
+
+/// Expired credentials: one banner says what to do and that polling is paused, and no call is
+/// made until the back-off ends (the simulator keeps them expired until they change).
+#[tokio::test]
+async fn expired_credentials_show_one_banner_and_stop_the_polls() {
+    let mut rig = started(42).await;
+    rig.sim.with(|s| {
+        s.force_faults(
+            "GetPipelineState",
+            &[shipdeck::cloud::sim::Fault::ExpiredCredentials],
+        )
+    });
+    rig.run(Timestamp::MINUTE, 5 * Timestamp::SECOND).await;
+    let calls = rig.sim.with(|s| s.stats().total_calls());
+    rig.run(3 * Timestamp::MINUTE, 5 * Timestamp::SECOND).await;
+    assert_eq!(
+        rig.sim.with(|s| s.stats().total_calls()),
+        calls,
+        "no call while the credentials are refused"
+    );
+    snap(&rig, "environments_credentials_expired");
+    let (text, _) = render(&rig, 160, 48);
+    assert!(
+        text.contains("credentials expired: aws sso login --profile demo")
+            && text.contains("polling paused since 09:00:05 UTC: press r once fixed"),
+        "{text}"
+    );
+    assert!(!text.contains("refresh failed"), "{text}");
+}
+
+#[tokio::test]
+async fn logs_help_and_command_line() {
+    let mut rig = started(42).await;
+    rig.app.dispatch(Action::Show(View::Logs));
+    rig.app.settle().await;
+    rig.run(20 * Timestamp::SECOND, 5 * Timestamp::SECOND).await;
+    assert!(!rig.app.state.logs.events.is_empty());
+    snap(&rig, "logs");
+    // The event detail of the newest event but three.
+    rig.app.dispatch(Action::Open);
+    for _ in 0..3 {
+        rig.app.dispatch(Action::Up);
+    }
+    assert!(rig.app.state.logs.detail.is_some());
+    snap(&rig, "logs_detail");
+    rig.app.dispatch(Action::Back);
+    rig.app.dispatch(Action::ToggleFollow);
+    rig.app.dispatch(Action::ToggleHelp);
+    snap(&rig, "help");
+    rig.app.dispatch(Action::ToggleHelp);
+    rig.app.dispatch(Action::CommandOpen);
+    for c in "env ".chars() {
+        rig.app.dispatch(Action::Input(c));
+    }
+    snap(&rig, "command_line");
+}
+
+/// The Traffic view of prd after 20 simulated minutes of its access logs.
+async fn traffic_rig() -> Rig {
+    let mut rig = Rig::with_traffic(42, 0.2);
+    rig.start().await;
+    rig.app.dispatch(Action::Bottom);
+    rig.app.dispatch(Action::Show(View::Traffic));
+    rig.app.settle().await;
+    rig.run(20 * Timestamp::MINUTE, 15 * Timestamp::SECOND)
+        .await;
+    assert!(rig.app.state.traffic.rows.len() > 100);
+    rig
+}
+
+fn type_text(rig: &mut Rig, text: &str) {
+    for c in text.chars() {
+        rig.app.dispatch(Action::Input(c));
+    }
+}
+
+#[tokio::test]
+async fn traffic_list_and_charts() {
+    let rig = traffic_rig().await;
+    snap(&rig, "traffic");
+    let (text, _) = render(&rig, 160, 48);
+    for want in [
+        "● following",
+        "requests/min",
+        "cache hit",
+        "p95",
+        "top paths",
+        "2xx",
+    ] {
+        assert!(text.contains(want), "missing {want:?}\n{text}");
+    }
+}
+
+#[tokio::test]
+async fn traffic_detail_pane() {
+    let mut rig = traffic_rig().await;
+    rig.app.dispatch(Action::ToggleFollow);
+    rig.app.dispatch(Action::Up);
+    rig.app.dispatch(Action::ToggleDetail);
+    snap(&rig, "traffic_detail");
+    let (text, _) = render(&rig, 160, 48);
+    for want in [
+        "‖ paused",
+        "record detail",
+        "x-edge-request-id",
+        "cs(Cookie)",
+        "ssl-protocol",
+    ] {
+        assert!(text.contains(want), "missing {want:?}\n{text}");
+    }
+    // At 80×24 the pane shows the first fields; scrolled, the last ones and which rows they are.
+    let (top, _) = render(&rig, 80, 24);
+    assert!(
+        top.contains(" 1–8 of ") && !top.contains("sc-range-end"),
+        "{top}"
+    );
+    for _ in 0..20 {
+        rig.app.dispatch(Action::ScrollPane(3));
+    }
+    let (end, _) = render(&rig, 80, 24);
+    assert!(!end.contains(" 1–8 of "), "{end}");
+    assert!(end.contains("empty (-)"), "{end}");
+}
+
+#[tokio::test]
+async fn traffic_filter_error_with_caret() {
+    let mut rig = traffic_rig().await;
+    rig.app.dispatch(Action::FilterOpen);
+    type_text(&mut rig, "status>=500 and (path:/api/* or");
+    rig.app.dispatch(Action::Submit);
+    snap(&rig, "traffic_filter_error");
+    let (text, _) = render(&rig, 160, 48);
+    let lines: Vec<&str> = text.lines().collect();
+    let filter = lines
+        .iter()
+        .position(|l| l.contains("filter: status>=500"))
+        .unwrap();
+    let caret = lines[filter + 1];
+    let err = rig.app.state.traffic.filter_error.clone().unwrap();
+    let col = caret.find('^').expect("a caret under the filter");
+    let start = lines[filter].find("filter: ").unwrap() + "filter: ".len();
+    assert_eq!(col - start, err.position, "caret under the error: {caret}");
+}
+
+#[tokio::test]
+async fn traffic_search_highlight() {
+    let mut rig = traffic_rig().await;
+    rig.app.dispatch(Action::SearchOpen);
+    type_text(&mut rig, "/api/");
+    rig.app.dispatch(Action::Submit);
+    snap(&rig, "traffic_search");
+    let (_, buffer) = render(&rig, 160, 48);
+    let highlighted = buffer
+        .content()
+        .iter()
+        .filter(|c| c.bg == Color::Yellow && c.fg == Color::Black)
+        .count();
+    assert!(highlighted >= 5, "matches highlighted: {highlighted}");
+}
