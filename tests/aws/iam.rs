@@ -42,15 +42,23 @@ fn iam_action(service: &str, op: &str) -> String {
     }
 }
 
-/// (service, operation) for every `.client.operation(` call in the adapters' source.
+/// (service, operation) for every `.client.operation(` call in the adapters' source (every
+/// file under `src/cloud/aws/`, its service folders included).
 fn sdk_calls() -> BTreeSet<(String, String)> {
-    let dir = Path::new(ROOT).join("src/cloud/aws");
-    let mut calls = BTreeSet::new();
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "rs") {
-            continue;
+    let mut files = Vec::new();
+    let mut dirs = vec![Path::new(ROOT).join("src/cloud/aws")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
         }
+    }
+    let mut calls = BTreeSet::new();
+    for path in files {
         let text: String = std::fs::read_to_string(&path)
             .unwrap()
             .chars()
