@@ -12,6 +12,7 @@ mod logs_sink;
 mod logs_stats;
 mod pipeline;
 pub mod report;
+mod runs;
 mod status;
 mod stdout;
 
@@ -93,6 +94,7 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
         Command::Status { output } => status::run(global, output).await,
         Command::Approvals { output } => approvals::run(global, output).await,
         Command::Pipeline { env, output } => pipeline::run(global, &env, output).await,
+        Command::Runs(args) => runs::run(global, args).await,
         Command::Logs { command } => return logs::run(global, command).await,
         Command::Audit { since, output } => audit::run(global, since, output).map(Answer::ok),
         c @ (Command::Approve(_)

@@ -11,7 +11,7 @@ mod traffic;
 
 pub use crate::cloud::Clock;
 pub use crate::cloud::sim::SimClock;
-pub use backend::{Backend, Connection, connect, load_failures};
+pub use backend::{Backend, Connection, GitHubLink, connect, load_failures};
 pub use clock::WallClock;
 pub use effects::{REQUEST_TIMEOUT, run_effect};
 pub use headless::Headless;

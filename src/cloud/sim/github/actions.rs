@@ -113,9 +113,8 @@ impl Simulator {
         run.inputs = req.inputs.clone();
         // GitHub creates the run at once; it waits queued for a runner.
         run.created = now;
-        let id = run.id;
         let end = run.attempt().end();
-        self.github.runs.push(run);
+        let id = self.github_register(run);
         self.agenda.push(
             end,
             Ev::RunDone {

@@ -33,6 +33,15 @@ const SUBJECTS: &[&str] = &[
 const DEVELOPERS: &[&str] = &["alice", "bob", "carol", "dmitri", "erin"];
 
 impl Simulator {
+    /// Gives a planned run its id and number (in the order runs are created) and keeps it.
+    pub(crate) fn github_register(&mut self, mut run: SimRun) -> u64 {
+        run.id = self.github.run_id();
+        run.number = self.github.number(run.workflow);
+        let id = run.id;
+        self.github.runs.push(run);
+        id
+    }
+
     fn push_commit(&mut self, sha: String, author: &str, date: Timestamp) {
         let message = self
             .github
@@ -85,9 +94,9 @@ impl Simulator {
             })
             .collect();
         SimRun {
-            id: gh.run_id(),
+            id: 0,
             workflow: Workflow::Deploy,
-            number: gh.number(Workflow::Deploy),
+            number: 0,
             sha: sha.to_string(),
             branch: "main".into(),
             event: event.into(),
@@ -140,7 +149,7 @@ impl Simulator {
             }
         }
         self.push_commit(release.commit.clone(), &release.actor, pushed);
-        self.github.runs.push(run);
+        self.github_register(run);
         self.github.last_push = Some(now);
     }
 
@@ -173,7 +182,7 @@ impl Simulator {
                         .range(20 * SECOND, end.since(start).max(21 * SECOND)),
             );
         }
-        self.github.runs.push(run);
+        self.github_register(run);
     }
 
     /// A release manager's release run shipped `release` to `env` at "now".
@@ -191,7 +200,7 @@ impl Simulator {
             workflows::shift(&mut a.jobs, delta);
         }
         run.created = run.created + delta;
-        self.github.runs.push(run);
+        self.github_register(run);
     }
 
     /// Plans a release run shipping `version` to `env` from `start`.
@@ -228,9 +237,9 @@ impl Simulator {
             })
             .collect();
         SimRun {
-            id: gh.run_id(),
+            id: 0,
             workflow: Workflow::Release,
-            number: gh.number(Workflow::Release),
+            number: 0,
             sha: sha.to_string(),
             branch: "main".into(),
             event: "workflow_dispatch".into(),
@@ -270,7 +279,7 @@ impl Simulator {
             &version,
             Some((0, 5)),
         );
-        self.github.runs.push(run);
+        self.github_register(run);
         self.github.last_push = Some(at);
     }
 

@@ -278,7 +278,12 @@ impl SimRun {
                     })
                     .collect();
                 let skipped = j.steps.is_empty();
-                let (status, conclusion) = if skipped {
+                // A job skipped for an earlier failure waits, as GitHub shows it, until the
+                // failure happened (or the run was cancelled).
+                let decided = now >= self.attempt().end() || cancel.is_some_and(|c| c <= now);
+                let (status, conclusion) = if skipped && !decided {
+                    (RunStatus::Queued, None)
+                } else if skipped {
                     (RunStatus::Completed, Some(Conclusion::Skipped))
                 } else if steps.iter().all(|s| s.status == RunStatus::Completed) {
                     let c = if steps

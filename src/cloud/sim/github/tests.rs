@@ -121,6 +121,11 @@ async fn a_run_progresses_with_the_simulators_clock() {
     assert_eq!(newest.status, RunStatus::InProgress);
     assert_eq!(newest.conclusion, None);
     let jobs = gh.list_jobs(newest.id).await.unwrap();
+    // The jobs after build wait while it runs, though it will fail.
+    assert_eq!(
+        (jobs[1].status.clone(), jobs[1].conclusion.clone()),
+        (RunStatus::Queued, None)
+    );
     let early = gh.job_log(jobs[0].id).await.unwrap();
     cloud.with(|s| s.advance(15 * Timestamp::MINUTE));
     let run = gh.get_run(newest.id).await.unwrap();
