@@ -123,6 +123,12 @@ pub(crate) fn read(
             let p = call.permission;
             let why = if token.is_none() {
                 format!("no token: {}", super::super::Token::missing_hint())
+            } else if message.contains("SAML") {
+                format!(
+                    "the token is not authorized for {repository}'s organization, which \
+                     requires SAML single sign-on: authorize the token for it (GitHub settings, \
+                     tokens, Configure SSO)"
+                )
             } else {
                 format!(
                     "the token lacks the {} permission (fine-grained: {}) on {repository}",
@@ -243,6 +249,23 @@ mod tests {
             "{e}"
         );
         assert!(e.is_throttle());
+    }
+
+    #[test]
+    fn an_organization_with_sso_is_not_a_missing_permission() {
+        let body = br#"{"message":"Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization."}"#;
+        let e = read(
+            &call(Permission::ActionsRead),
+            403,
+            &headers(&[]),
+            body,
+            Some(TokenSource::GhToken),
+            "acme/storefront",
+            None,
+        );
+        let text = e.to_string();
+        assert!(text.contains("requires SAML single sign-on"), "{text}");
+        assert!(!text.contains("lacks"), "{text}");
     }
 
     #[test]
