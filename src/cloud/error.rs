@@ -134,6 +134,9 @@ pub enum CloudError {
 fn denied_why(why: &str) -> String {
     if why.is_empty() {
         String::new()
+    } else if why.starts_with("the token ") || why.starts_with("no token") {
+        // GitHub: the token's permissions, not an IAM policy.
+        format!(" ({why})")
     } else if why.contains("explicit deny") {
         format!(
             " ({why}: granting the action does not lift a deny; ask the account's administrators)"

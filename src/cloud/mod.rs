@@ -7,6 +7,7 @@ pub mod aws;
 mod clock;
 pub mod counting;
 mod error;
+pub mod github;
 mod log_reads;
 mod ports;
 pub mod sim;

@@ -7,6 +7,7 @@
 mod discover;
 mod environments;
 mod error;
+mod github;
 mod model;
 mod parse;
 mod reader;
@@ -15,6 +16,7 @@ mod validate;
 
 pub use discover::{ENV_VAR, FILE_NAME, Search, discover};
 pub use error::{ConfigError, Location, Origin};
+pub use github::GitHubConfig;
 pub use model::{AwsConfig, Config, PollingConfig, UiConfig};
 
 use std::path::Path;

@@ -1,5 +1,6 @@
 //! The typed configuration: what `shipdeck.toml` means once parsed and validated.
 
+use super::github::GitHubConfig;
 use crate::domain::EnvSpec;
 use crate::domain::SelfApproval;
 use std::collections::BTreeMap;
@@ -19,6 +20,8 @@ pub struct Config {
     pub ui: UiConfig,
     /// How often the runtime polls AWS.
     pub polling: PollingConfig,
+    /// The GitHub repository whose workflows deploy and release (`None`: not configured).
+    pub github: Option<GitHubConfig>,
     /// The environments, in promotion order (as listed in the file); never empty.
     pub environments: Vec<EnvSpec>,
     /// Each environment's `self_approval` setting, by name (absent: the default).

@@ -2,6 +2,7 @@
 
 use super::environments;
 use super::error::ConfigError;
+use super::github;
 use super::model::{AwsConfig, Config, PollingConfig, UiConfig};
 use super::reader::{Source, Table};
 use super::validate;
@@ -9,7 +10,14 @@ use std::path::Path;
 use toml::de::DeTable;
 
 /// Keys of the top-level table.
-const TOP_KEYS: &[&str] = &["read_only", "aws", "ui", "polling", "environments"];
+const TOP_KEYS: &[&str] = &[
+    "read_only",
+    "aws",
+    "ui",
+    "polling",
+    "github",
+    "environments",
+];
 /// Keys of `[aws]`.
 const AWS_KEYS: &[&str] = &[
     "profile",
@@ -42,10 +50,12 @@ pub(crate) fn parse(
     root.deny_unknown(TOP_KEYS)?;
     let read_only = root.bool("read_only")?.unwrap_or(false);
     let config_dir = path.and_then(Path::parent);
-    // Tables are checked in file-format order: [aws], [ui], [polling], then the environments.
+    // Tables are checked in file-format order: [aws], [ui], [polling], [github], then the
+    // environments.
     let aws = aws(root.table("aws")?)?;
     let ui = ui(root.table("ui")?, config_dir, home)?;
     let polling = polling(root.table("polling")?)?;
+    let github = github::read(root.table("github")?)?;
     let (environments, self_approval) = environments::read(&root, read_only)?;
     Ok(Config {
         path: path.map(Path::to_path_buf),
@@ -53,6 +63,7 @@ pub(crate) fn parse(
         aws,
         ui,
         polling,
+        github,
         environments,
         self_approval,
     })

@@ -3,6 +3,7 @@
 mod approval;
 mod environment;
 mod execution;
+pub mod github;
 mod logs;
 mod pipeline;
 mod time;

@@ -4,11 +4,17 @@
 use crate::app::{Mode, PollPolicy, Session, State};
 use crate::cloud::Cloud;
 use crate::cloud::aws::{AwsCloud, AwsSettings};
+use crate::cloud::github::rest::RestGitHub;
+use crate::cloud::github::{GitHub, Token};
+use crate::cloud::sim::github::SimGitHub;
 use crate::cloud::sim::{SimCloud, SimConfig, Simulator};
 use crate::config::{self, Config};
+use crate::config::{AwsConfig, GitHubConfig};
 use crate::domain::Timestamp;
+use crate::domain::github::Repository;
 use crate::runtime::{Clock, WallClock};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// What to connect to, as the command line (or a test) says it.
 #[derive(Debug, Clone, Default)]
@@ -60,6 +66,68 @@ impl Backend {
             poll,
             self.now,
         )
+    }
+}
+
+/// The GitHub port of a backend, and what a reader should know about how it reads.
+pub struct GitHubLink {
+    /// The port.
+    pub port: Arc<dyn GitHub>,
+    /// A note for people, e.g. that there is no token (anonymous reads, public repositories).
+    pub note: Option<String>,
+}
+
+impl Backend {
+    /// The GitHub port: the simulator's repository in the demo (the configured names, else
+    /// `acme/storefront`), else GitHub's REST API for `[github]`, with the token from the
+    /// environment or the GitHub CLI, looked for only now. The error says what to configure.
+    pub fn github(&self) -> Result<GitHubLink, String> {
+        if let Some(sim) = &self.sim {
+            let config = self.config.github.clone().unwrap_or_else(|| {
+                GitHubConfig::new(Repository {
+                    owner: "acme".into(),
+                    name: "storefront".into(),
+                })
+            });
+            return Ok(GitHubLink {
+                port: Arc::new(SimGitHub::new(sim.clone(), config)),
+                note: None,
+            });
+        }
+        let Some(config) = &self.config.github else {
+            let file = self
+                .config
+                .path
+                .as_ref()
+                .map_or_else(|| "shipdeck.toml".to_string(), |p| p.display().to_string());
+            return Err(format!(
+                "GitHub is not configured: add a [github] table with repository = \"owner/name\" \
+                 to {file} (see \"Connecting GitHub\" in the README)"
+            ));
+        };
+        let token = Token::from_environment(&config.api_url);
+        let note = token.is_none().then(|| {
+            format!(
+                "{}; reading {} anonymously (public repositories only, 60 requests an hour)",
+                Token::missing_hint(),
+                config.repository
+            )
+        });
+        let timeout = self
+            .config
+            .aws
+            .operation_timeout
+            .unwrap_or(AwsConfig::DEFAULT_OPERATION_TIMEOUT);
+        let connect = self
+            .config
+            .aws
+            .connect_timeout
+            .unwrap_or(AwsConfig::DEFAULT_CONNECT_TIMEOUT);
+        let port = RestGitHub::new(config, token, connect, timeout)?;
+        Ok(GitHubLink {
+            port: Arc::new(port),
+            note,
+        })
     }
 }
 

@@ -1,10 +1,13 @@
 //! Error answers every call can meet (throttling, expired, unknown or refused credentials,
 //! denied actions, server failures, missing resources), through the real SDK, read as an operator
 //! needs them; and endpoints that are not the service: one answering 404 to everything, one that
-//! never answers (bounded by the configured timeouts, named in the message).
+//! never answers (bounded by the configured timeouts, named in the message). The GitHub adapter's
+//! requests and errors against a stand-in for GitHub's REST API are in `github`.
 
 use crate::support::mocks;
 use crate::support::stub;
+
+mod github;
 
 use aws_sdk_codepipeline::Client;
 use aws_smithy_mocks::mock;

@@ -166,3 +166,210 @@ fn bad_flags_and_missing_config_are_clear_errors() {
     let out = shipdeck(&["status", "--demo", "--seed", "-1"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `runs`: both workflows' recent runs from the simulated repository, a failed one with the
+/// job and step it failed in.
+#[test]
+fn runs_lists_both_workflows_with_where_failed_runs_failed() {
+    let v = json(&["--demo", "runs", "--limit", "8", "-o", "json"]);
+    assert_eq!(v["repository"], "acme/storefront");
+    assert_eq!(v["errors"], serde_json::json!([]));
+    let workflows = v["workflows"].as_array().unwrap();
+    let files: Vec<&str> = workflows
+        .iter()
+        .map(|w| w["workflow"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["deploy.yml", "release.yml"]);
+    let deploys = workflows[0]["runs"].as_array().unwrap();
+    assert_eq!(deploys.len(), 8);
+    let failed = deploys
+        .iter()
+        .find(|r| r["conclusion"] == "failure")
+        .expect("a failed deploy run");
+    assert_eq!(failed["failed"]["job"], "build");
+    assert!(
+        failed["failed"]["step"]
+            .as_str()
+            .unwrap()
+            .starts_with("Run npm")
+    );
+    let ok = deploys
+        .iter()
+        .find(|r| r["conclusion"] == "success")
+        .unwrap();
+    assert_eq!(ok["failed"], Value::Null);
+    assert_eq!(ok["event"], "push");
+    assert_eq!(ok["head_sha"].as_str().unwrap().len(), 40);
+    assert!(
+        workflows[1]["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["event"] == "workflow_dispatch")
+    );
+
+    let only = json(&[
+        "--demo",
+        "runs",
+        "--workflow",
+        "release",
+        "--limit",
+        "2",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(only["workflows"].as_array().unwrap().len(), 1);
+    assert_eq!(only["workflows"][0]["role"], "release");
+
+    let out = shipdeck(&["--demo", "runs"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("acme/storefront — GitHub Actions\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("RUN ID") && text.contains("FAILED AT"),
+        "{text}"
+    );
+    assert!(text.contains("build › Run npm"), "{text}");
+}
+
+/// `runs show`: jobs, steps and the end of a job's log; bad input named.
+#[test]
+fn runs_show_gives_jobs_steps_and_a_log_tail() {
+    let v = json(&[
+        "--demo",
+        "runs",
+        "--workflow",
+        "deploy",
+        "--limit",
+        "20",
+        "-o",
+        "json",
+    ]);
+    let failed = v["workflows"][0]["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["conclusion"] == "failure")
+        .unwrap();
+    let id = failed["id"].as_u64().unwrap().to_string();
+    let show = json(&[
+        "--demo", "runs", "show", &id, "--log", "build", "--lines", "6", "-o", "json",
+    ]);
+    assert_eq!(show["run"]["id"].as_u64().unwrap().to_string(), id);
+    let jobs = show["jobs"].as_array().unwrap();
+    let names: Vec<&str> = jobs.iter().map(|j| j["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["build", "deployer-image", "upload"]);
+    assert_eq!(jobs[1]["conclusion"], "skipped");
+    assert!(jobs[0]["steps"].as_array().unwrap().len() >= 5);
+    let lines = show["log"]["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 6);
+    assert!(show["log"]["total_lines"].as_u64().unwrap() > 6);
+    assert!(
+        lines.iter().any(|l| l
+            .as_str()
+            .unwrap()
+            .contains("##[error]Process completed with exit code 1.")),
+        "{lines:?}"
+    );
+
+    // The run's GitHub address works as its id.
+    let url = failed["html_url"].as_str().unwrap();
+    let out = shipdeck(&[
+        "--demo", "runs", "show", url, "--log", "build", "--lines", "2",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("JOB") && text.contains("Run npm test"),
+        "{text}"
+    );
+    assert!(text.contains("log of build (the last 2 of"), "{text}");
+
+    let out = shipdeck(&["--demo", "runs", "show", &id, "--log", "deploy"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(
+            "--log deploy: the run has no such job; its jobs: build, deployer-image, upload"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let out = shipdeck(&["--demo", "runs", "show", "1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("run 1: workflow run not found: 1 in acme/storefront"),
+        "{}",
+        stderr(&out)
+    );
+    for bad in [
+        &["--demo", "runs", "show", "latest"][..],
+        &["--demo", "runs", "--limit", "0"][..],
+        &["--demo", "runs", "--workflow", "nightly"][..],
+    ] {
+        assert_eq!(shipdeck(bad).status.code(), Some(2), "{bad:?}");
+    }
+}
+
+/// Against GitHub: not configured is said with what to add; an API that cannot be reached
+/// gives `null` runs and the reason (unknown is not none), exit 1, and never the token.
+#[test]
+fn runs_against_github_say_what_is_missing_and_what_is_unknown() {
+    let dir = std::env::temp_dir().join(format!("shipdeck-cli-gh-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let env = "\n[[environments]]\nname = \"dev\"\npipeline = \"storefront-deployer-dev\"\n\
+               source_bucket = \"storefront-deployer-source\"\nsource_key = \"dev/release.zip\"\n\
+               distribution_id = \"E2DEVSTOREFRNT\"\nlogs_bucket = \"storefront-cloudfront-logs\"\n";
+    let plain = dir.join("plain.toml");
+    std::fs::write(&plain, format!("[aws]\nregion = \"eu-west-1\"\n{env}")).unwrap();
+    let out = shipdeck(&["--config", plain.to_str().unwrap(), "runs"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(
+            "GitHub is not configured: add a [github] table with repository = \"owner/name\""
+        ),
+        "{}",
+        stderr(&out)
+    );
+    // Nothing listens on the discard port of the loopback address.
+    let unreachable = dir.join("unreachable.toml");
+    std::fs::write(
+        &unreachable,
+        format!(
+            "[aws]\nregion = \"eu-west-1\"\n[github]\nrepository = \"acme/storefront\"\n\
+             api_url = \"http://127.0.0.1:9\"\n{env}"
+        ),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_shipdeck"))
+        .args([
+            "--config",
+            unreachable.to_str().unwrap(),
+            "runs",
+            "-o",
+            "json",
+        ])
+        .env("GITHUB_TOKEN", "ghp_never_shown_42")
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["workflows"][0]["runs"], Value::Null);
+    assert_eq!(v["workflows"][1]["runs"], Value::Null);
+    let errors = v["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2);
+    assert_eq!(errors[0]["what"], "runs of deploy.yml");
+    assert!(
+        errors[0]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("network error: GitHub list workflow runs (http://127.0.0.1:9)"),
+        "{errors:?}"
+    );
+    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+    assert!(!all.contains("ghp_never_shown_42"));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -47,6 +47,11 @@ source_key = "prd/release.zip"
 distribution_id = "E1PRD"
 logs_bucket = "logs"
 promotes_from = "dev"
+[github]
+repository = "acme/storefront"
+deploy_workflow = "deploy.yml"
+release_workflow = "release.yml"
+api_url = "https://github.example.com/api/v3"
 "#;
 
 /// Where a key is: the table header it follows (`""` for the top level; the second
@@ -72,6 +77,10 @@ const TICK: Key = key("[ui]", "tick_ms", "ui.tick_ms");
 const ACTIVE: Key = key("[polling]", "active", "polling.active");
 const IDLE: Key = key("[polling]", "idle", "polling.idle");
 const BACKOFF: Key = key("[polling]", "max_backoff", "polling.max_backoff");
+const REPOSITORY: Key = key("[github]", "repository", "github.repository");
+const DEPLOY_WORKFLOW: Key = key("[github]", "deploy_workflow", "github.deploy_workflow");
+const RELEASE_WORKFLOW: Key = key("[github]", "release_workflow", "github.release_workflow");
+const GITHUB_API: Key = key("[github]", "api_url", "github.api_url");
 
 /// A key of the first environment.
 const fn env(name: &'static str, path: &'static str) -> Key {
@@ -168,6 +177,9 @@ fn the_full_file_and_the_example_are_valid_and_use_every_key() {
         "active",
         "idle",
         "max_backoff",
+        "repository",
+        "deploy_workflow",
+        "release_workflow",
         "name",
         "pipeline",
         "source_bucket",
@@ -196,6 +208,52 @@ fn the_full_file_and_the_example_are_valid_and_use_every_key() {
             );
         }
     }
+}
+
+#[test]
+fn github() {
+    wrong(
+        &REPOSITORY,
+        "\"storefront\"",
+        "expected `owner/name`, e.g. `acme/storefront`, found `storefront`",
+    );
+    wrong(
+        &REPOSITORY,
+        "\"https://github.com/acme/storefront\"",
+        "expected `owner/name`, e.g. `acme/storefront`, found \
+         `https://github.com/acme/storefront` (the repository's `owner/name`, not its URL)",
+    );
+    wrong(&REPOSITORY, "42", "expected a string, found an integer");
+    wrong(
+        &DEPLOY_WORKFLOW,
+        "\".github/workflows/deploy.yml\"",
+        "expected the workflow's file name, e.g. `deploy.yml`, found the path \
+         `.github/workflows/deploy.yml`",
+    );
+    wrong(
+        &RELEASE_WORKFLOW,
+        "\"Release\"",
+        "expected a workflow file name under .github/workflows/, e.g. `release.yml`, found \
+         `Release`",
+    );
+    wrong(
+        &RELEASE_WORKFLOW,
+        "\"deploy.yml\"",
+        "the same file as github.deploy_workflow (`deploy.yml`); the release workflow is the one \
+         started by hand",
+    );
+    wrong(
+        &GITHUB_API,
+        "\"https://github.com\"",
+        "that is the website; github.com's API is https://api.github.com (the default: leave the \
+         key out), a GitHub Enterprise server's is https://HOST/api/v3",
+    );
+    wrong(
+        &GITHUB_API,
+        "\"api.github.com\"",
+        "expected a URL starting with http:// or https://, found `api.github.com`",
+    );
+    missing(&REPOSITORY, "github");
 }
 
 #[test]

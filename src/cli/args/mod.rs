@@ -1,6 +1,7 @@
 //! Command-line flags and subcommands (clap).
 
 mod act;
+mod runs;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -9,6 +10,7 @@ pub use act::{
     ActFlags, ApproveArgs, DeployArgs, FreezeArgs, InvalidateArgs, RejectArgs, ReleaseArgs,
     RetryArgs, RollbackArgs, StopArgs, parse_var, parse_version,
 };
+pub use runs::{RunsArgs, RunsCommand, WorkflowRole};
 
 /// shipdeck: the operations console for the storefront deployment system.
 #[derive(Debug, Parser)]
@@ -115,6 +117,8 @@ pub enum Command {
         #[arg(long, short, value_enum, default_value_t = Output::Table)]
         output: Output,
     },
+    /// GitHub Actions runs of the deploy and release workflows (`runs show RUN_ID` for one).
+    Runs(RunsArgs),
     /// CloudFront access logs and CloudWatch log groups.
     Logs {
         /// Which logs.

@@ -1,5 +1,5 @@
-//! The people and automation around the pipelines: GitHub Actions releases, continuous
-//! deployment, the release manager's promotions, developers' dev builds and history approvers.
+//! The people and automation around the pipelines: GitHub Actions releases (their workflow runs
+//! are in `github/`), continuous deployment, the release manager's promotions, developers' dev builds and history approvers.
 
 use super::Simulator;
 use super::codepipeline::flow::SUMMARY_KEY;
@@ -114,25 +114,75 @@ impl Simulator {
             self.agenda.push(at, Ev::Publish { forced: false });
         }
         let Some(env) = self.first_env() else { return };
-        let version = self.deployer.next.clone();
-        self.deployer.next = if self.rng.chance(0.2) {
-            Version::new(version.major, version.minor + 1, 0)
-        } else {
-            Version::new(version.major, version.minor, version.patch + 1)
-        };
+        let version = self.next_version();
         let actor = self.rng.pick(ACTORS).copied().unwrap_or("alice");
         let release = Release {
             version,
             commit: self.rng.hex(40),
             actor: actor.into(),
         };
+        self.upload_release(env, &release);
+        // The deploy run of the release's commit is what uploaded it.
+        self.github_published(&release);
+    }
+
+    /// The version of the release being made; the next one is a patch (or, one time in five,
+    /// a minor) above it.
+    fn next_version(&mut self) -> Version {
+        let version = self.deployer.next.clone();
+        self.deployer.next = if self.rng.chance(0.2) {
+            Version::new(version.major, version.minor + 1, 0)
+        } else {
+            Version::new(version.major, version.minor, version.patch + 1)
+        };
+        version
+    }
+
+    /// Writes the release package under the release prefix and ships it to `env`.
+    fn upload_release(&mut self, env: usize, release: &Release) {
         let spec = &self.envs[env].spec;
         let key = format!("{}{}/release.zip", spec.release_prefix, release.version);
         let bucket = spec.source_bucket.clone();
-        let object = self.package(&release);
+        let object = self.package(release);
         self.buckets.put(&bucket, &key, object);
         self.deployer.releases.push(release.clone());
         let trigger = self.event_trigger(env);
+        self.ship(env, release, trigger);
+    }
+
+    /// A deploy run started by an operator succeeded: its commit becomes the next release.
+    pub(crate) fn publish_commit(&mut self, commit: String, actor: &str) {
+        let Some(env) = self.first_env() else { return };
+        let version = self.next_version();
+        let release = Release {
+            version,
+            commit,
+            actor: actor.into(),
+        };
+        self.upload_release(env, &release);
+    }
+
+    /// A release run started by an operator succeeded: it ships `version` (or the newest
+    /// release that succeeded upstream) to `env`, starting its pipeline as GitHub Actions.
+    pub(crate) fn ship_version(&mut self, env: usize, version: Option<&str>, actor: &str) {
+        let release = match version {
+            Some(v) => self
+                .deployer
+                .releases
+                .iter()
+                .find(|r| r.version.to_string() == v)
+                .cloned(),
+            None => {
+                let from = self.envs[env].spec.promotes_from.clone();
+                from.and_then(|f| self.envs.iter().position(|e| e.spec.name == f))
+                    .and_then(|src| self.envs[src].newest_succeeded())
+            }
+        };
+        let Some(release) = release else { return };
+        let trigger = Trigger {
+            kind: "StartPipelineExecution".into(),
+            detail: role_arn("GitHubActions", actor),
+        };
         self.ship(env, &release, trigger);
     }
 
@@ -219,6 +269,8 @@ impl Simulator {
             detail: role_arn("ReleaseManager", who),
         };
         self.ship(env, &release, trigger);
+        // The release manager ships through the release workflow.
+        self.github_released(env, &release, who);
     }
 
     /// A developer builds locally and deploys a `-dev.N` build to the first environment with `make`.

@@ -22,6 +22,8 @@ pub(crate) enum Ev {
     Promote { env: usize, forced: bool },
     /// A developer deploys a dev build with `make`.
     DevBuild,
+    /// A GitHub Actions run started by an operator (attempt `attempt`) ends.
+    RunDone { run: u64, attempt: usize },
     /// A simulated approver answers an approval (history only).
     Answer {
         env: usize,

@@ -1,5 +1,6 @@
 //! The embedded simulator of the whole operated system: a pure, deterministic, event-driven world
-//! (pipelines, buckets, distributions, logs, the people who deploy) behind every port.
+//! (pipelines, buckets, distributions, logs, GitHub Actions, the people who deploy) behind every
+//! port.
 
 mod changelog;
 mod clock;
@@ -10,6 +11,7 @@ mod config;
 mod deployer;
 mod events;
 mod faults;
+pub mod github;
 mod ports;
 pub mod rng;
 mod s3;

@@ -10,6 +10,7 @@ use super::config::{FaultRates, SimConfig, SimStats};
 use super::deployer::Deployer;
 use super::events::{Agenda, Ev};
 use super::faults::{Access, Fault};
+use super::github::GitHubSim;
 use super::rng::Rng;
 use super::s3::buckets::Buckets;
 use super::s3::uploads::Upload;
@@ -32,6 +33,7 @@ pub struct Simulator {
     pub(crate) logs: CloudWatch,
     pub(crate) dists: Vec<DistSim>,
     pub(crate) deployer: Deployer,
+    pub(crate) github: GitHubSim,
     pub(crate) stats: SimStats,
     pub(crate) uploads: BTreeMap<String, Upload>,
     pub(crate) invalidations: Invalidations,
@@ -63,6 +65,7 @@ impl Simulator {
             logs: CloudWatch::new(groups),
             dists: Vec::new(),
             deployer: Deployer::default(),
+            github: GitHubSim::new(config.seed),
             stats: SimStats::default(),
             uploads: BTreeMap::new(),
             invalidations: Invalidations::new(),
@@ -76,6 +79,7 @@ impl Simulator {
         sim.init_deployer(t0);
         let start = sim.cfg.start;
         sim.advance_to(start);
+        sim.github_at_start();
         sim
     }
 
@@ -135,6 +139,7 @@ impl Simulator {
             Ev::Publish { forced } => self.publish(forced),
             Ev::Promote { env, forced } => self.promote(env, forced),
             Ev::DevBuild => self.dev_build(),
+            Ev::RunDone { run, attempt } => self.github_run_done(run, attempt),
             Ev::Answer {
                 env,
                 stage,
