@@ -89,7 +89,7 @@ pub(super) fn due(state: &mut State) -> Vec<Effect> {
     if state.view == View::Logs {
         fx.extend(logs_due(state));
     }
-    fx.extend(super::traffic_update::due(state));
+    fx.extend(crate::app::traffic::update::due(state));
     fx.extend(cancels(state));
     fx
 }

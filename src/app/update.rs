@@ -2,8 +2,7 @@
 
 use super::command::Command;
 use super::{
-    Action, Effect, Level, LineInput, Overlay, State, View, logkeys, logs_update, parse_command,
-    poll, traffic_update,
+    Action, Effect, Level, LineInput, Overlay, State, View, logs, parse_command, poll, traffic,
 };
 
 /// The effects to run when the app starts at `state.now`: who we are, and every first refresh.
@@ -16,8 +15,8 @@ pub fn start(state: &mut State) -> Vec<Effect> {
 /// Applies one action to the state and returns the effects to run.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
-        action if super::ops_update::intercepts(state, &action) => {
-            return super::ops_update::update(state, action);
+        action if crate::app::ops::update::intercepts(state, &action) => {
+            return crate::app::ops::update::update(state, action);
         }
         Action::Tick(now) => {
             state.now = now.max(state.now);
@@ -49,33 +48,33 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             env,
             request,
             results,
-        } => logs_update::loaded(state, env, request, results),
+        } => logs::update::loaded(state, env, request, results),
         Action::TrafficListed {
             env,
             request,
             result,
-        } => return traffic_update::listed(state, env, request, result),
+        } => return traffic::update::listed(state, env, request, result),
         Action::TrafficRead {
             env,
             request,
             batch,
-        } => return traffic_update::read(state, env, request, &batch),
+        } => return traffic::update::read(state, env, request, &batch),
         Action::FileWritten {
             path,
             records,
             result,
-        } => logkeys::written(state, path, records, result),
+        } => logs::keys::written(state, path, records, result),
         Action::ActionExecutionsLoaded {
             env,
             request,
             action,
             result,
         } => {
-            if super::execution::loaded(state, request, &result) {
+            if crate::app::envs::execution::loaded(state, request, &result) {
                 return Vec::new();
             }
             let action = action.unwrap_or_default();
-            return logs_update::action_executions_loaded(state, env, request, &action, result);
+            return logs::update::action_executions_loaded(state, env, request, &action, result);
         }
         Action::IdentityLoaded(result) => match result {
             Ok(who) => state.session.identity = Some(who.arn),
@@ -90,9 +89,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         action
             if matches!(state.overlay, Some(Overlay::ReplaceFile(_)))
-                && logkeys::is_keypress(&action) =>
+                && logs::keys::is_keypress(&action) =>
         {
-            return logkeys::replace_answer(state, &action);
+            return logs::keys::replace_answer(state, &action);
         }
         action
             if matches!(
@@ -104,13 +103,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         action
             if state.overlay.is_none()
-                && let Some(fx) = logkeys::key(state, &action) =>
+                && let Some(fx) = logs::keys::key(state, &action) =>
         {
             return fx;
         }
         action
             if state.overlay.is_none()
-                && let Some(fx) = super::execution::key(state, &action) =>
+                && let Some(fx) = crate::app::envs::execution::key(state, &action) =>
         {
             return fx;
         }
@@ -147,7 +146,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::CommandOpen => {
             let names = env_names(state);
             let names: Vec<&str> = names.iter().map(String::as_str).collect();
-            let completions = super::ops_command::completions(state.session.read_only, "", &names);
+            let completions =
+                crate::app::ops::command::completions(state.session.read_only, "", &names);
             state.overlay = Some(Overlay::Command(LineInput {
                 text: Default::default(),
                 completions,
@@ -168,7 +168,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::AuditLoaded(_)
         | Action::AuditFailed(_)
         | Action::PackagesLoaded { .. }
-        | Action::CandidatesLoaded { .. } => return super::ops_update::update(state, action),
+        | Action::CandidatesLoaded { .. } => return crate::app::ops::update::update(state, action),
         Action::Disabled(kind) => state.say(
             Level::Warn,
             format!(
@@ -182,7 +182,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 completions: Vec::new(),
             }));
         }
-        Action::BuildLog => return logs_update::build_log(state),
+        Action::BuildLog => return logs::update::build_log(state),
         Action::Input(_)
         | Action::Backspace
         | Action::ClearLine
@@ -229,7 +229,7 @@ fn move_or_scroll(state: &mut State, delta: isize) {
 fn show(state: &mut State, view: View) -> Vec<Effect> {
     if state.view != view && !state.filter.is_empty() {
         state.filter.clear();
-        super::logs_select::rows_changed(state, true);
+        crate::app::logs::select::rows_changed(state, true);
     }
     state.view = view;
     state.overlay = None;
@@ -254,7 +254,7 @@ fn open(state: &mut State) -> Vec<Effect> {
             state.close_execution();
             show(state, View::Pipeline)
         }
-        View::Pipeline => super::execution::open(state),
+        View::Pipeline => crate::app::envs::execution::open(state),
         View::Logs | View::Traffic | View::Audit => Vec::new(),
     }
 }
@@ -265,14 +265,14 @@ fn back(state: &mut State) {
     }
     if !state.filter.is_empty() {
         state.filter.clear();
-        super::logs_select::rows_changed(state, true);
+        crate::app::logs::select::rows_changed(state, true);
     } else if state.view != View::Environments {
         state.view = View::Environments;
     }
 }
 
 pub(super) fn run_command(state: &mut State, text: &str, names: &[&str]) -> Vec<Effect> {
-    if let Some(fx) = super::ops_command::run(state, text) {
+    if let Some(fx) = crate::app::ops::command::run(state, text) {
         return fx;
     }
     match parse_command(text, names) {
@@ -292,10 +292,10 @@ pub(super) fn run_command(state: &mut State, text: &str, names: &[&str]) -> Vec<
             Vec::new()
         }
         Ok(Command::Quit) => update(state, Action::Quit),
-        Ok(Command::Export { path, replace }) => logkeys::export(state, &path, replace),
-        Ok(Command::Range(preset)) => traffic_update::set_preset(state, preset),
+        Ok(Command::Export { path, replace }) => logs::keys::export(state, &path, replace),
+        Ok(Command::Range(preset)) => traffic::update::set_preset(state, preset),
         Ok(Command::Goto(text)) => {
-            logkeys::goto(state, &text);
+            logs::keys::goto(state, &text);
             Vec::new()
         }
         Ok(Command::Retain(n)) => {

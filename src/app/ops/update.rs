@@ -1,15 +1,13 @@
 //! `update` for the console's actions: opening a dialog from a key or a command, refusals to the
 //! status bar and the audit log, the answer of the one call, the watch after it, the audit view.
 
-use super::ops_state::{Phase, Watch};
-use super::{
-    Action, Effect, Level, State, View, dialog, ops_audit, ops_plan, ops_release, ops_watch, poll,
-};
+use crate::app::ops::state::{Phase, Watch};
+use crate::app::{Action, Effect, Level, State, View, ops, poll};
 use crate::ops::plan::audit::Entry;
 use crate::ops::{ExitClass, Guard, OpKind, Outcome, Refusal};
 
 /// Whether `update` hands `action` to [`update`] before its own handling.
-pub(super) fn intercepts(state: &State, action: &Action) -> bool {
+pub(in crate::app) fn intercepts(state: &State, action: &Action) -> bool {
     let dialog_open = state.ops.dialog.is_some() || state.ops.picker.is_some();
     match action {
         Action::PackagesLoaded { .. }
@@ -33,7 +31,7 @@ pub(super) fn intercepts(state: &State, action: &Action) -> bool {
 }
 
 /// Applies an action of the console's actions (or any key while the dialog is open).
-pub(super) fn update(state: &mut State, action: Action) -> Vec<Effect> {
+pub(in crate::app) fn update(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::EnvLoaded {
             env,
@@ -42,37 +40,37 @@ pub(super) fn update(state: &mut State, action: Action) -> Vec<Effect> {
         } => {
             poll::env_loaded(state, env, request, result);
             if state.ops.dialog.as_ref().is_some_and(|d| d.env == env) {
-                dialog::replan(state);
+                ops::dialog::replan(state);
             }
-            ops_watch::refreshed(state, env)
+            ops::watch::refreshed(state, env)
         }
         Action::PackagesLoaded { .. } if state.ops.picker.is_some() => {
-            ops_release::picker(state, action)
+            ops::release::picker(state, action)
         }
         Action::CandidatesLoaded {
             env,
             request,
             result,
         } => {
-            ops_release::candidates_loaded(state, env, request, result);
+            ops::release::candidates_loaded(state, env, request, result);
             Vec::new()
         }
         Action::PackagesLoaded { .. } => Vec::new(),
         Action::Show(View::Audit) if state.ops.picker.is_some() => Vec::new(),
-        Action::Show(View::Audit) => ops_audit::show_audit(state),
+        Action::Show(View::Audit) => ops::audit::show_audit(state),
         Action::NextEnv | Action::PrevEnv if state.ops.dialog.is_some() => {
             // No confirmation survives an environment switch.
-            let mut fx = dialog::decline(state, "the environment was switched");
+            let mut fx = ops::dialog::decline(state, "the environment was switched");
             state.ops.dialog = None;
-            fx.extend(super::update(state, action));
+            fx.extend(crate::app::update(state, action));
             fx
         }
         Action::NextEnv | Action::PrevEnv if state.ops.picker.is_some() => {
             state.ops.picker = None;
-            super::update(state, action)
+            crate::app::update(state, action)
         }
         action if state.ops.picker.is_some() && state.ops.dialog.is_none() => {
-            ops_release::picker(state, action)
+            ops::release::picker(state, action)
         }
         Action::Op(kind) if state.ops.dialog.is_none() => open(state, kind, None),
         Action::OpApplied {
@@ -81,7 +79,7 @@ pub(super) fn update(state: &mut State, action: Action) -> Vec<Effect> {
             audit_error,
         } => applied(state, request, outcome, audit_error),
         Action::InvalidationLoaded { request, result } => {
-            ops_watch::invalidation_loaded(state, request, result);
+            ops::watch::invalidation_loaded(state, request, result);
             Vec::new()
         }
         Action::AuditLoaded(result) => {
@@ -102,7 +100,7 @@ pub(super) fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.say(Level::Error, format!("audit log: {e}"));
             Vec::new()
         }
-        action if state.ops.dialog.is_some() => dialog::key(state, action),
+        action if state.ops.dialog.is_some() => ops::dialog::key(state, action),
         _ => Vec::new(),
     }
 }
@@ -120,23 +118,27 @@ fn target_env(state: &mut State) -> usize {
 
 /// Opens the dialog of `kind` on the target environment (release: the package picker, with the
 /// version asked for), or refuses (status bar + audit).
-pub(super) fn open(state: &mut State, kind: OpKind, version: Option<String>) -> Vec<Effect> {
+pub(in crate::app) fn open(
+    state: &mut State,
+    kind: OpKind,
+    version: Option<String>,
+) -> Vec<Effect> {
     let env = target_env(state);
     let Some(name) = state.envs.get(env).map(|e| e.spec.name.clone()) else {
         state.say(Level::Warn, "no environment to act on");
         return Vec::new();
     };
-    let kind = match (kind, ops_plan::freeze_target(state, env)) {
+    let kind = match (kind, ops::plan::freeze_target(state, env)) {
         (OpKind::Freeze, Some((_, true))) => OpKind::Unfreeze,
         (k, _) => k,
     };
     // The request id the dialog takes if it opens (its idempotency token's nonce).
     let nonce = state.next_request;
-    let mut d = dialog::new(state, kind, env, nonce);
+    let mut d = ops::dialog::new(state, kind, env, nonce);
     if kind == OpKind::Stop && stopping(state, env) {
         // A stop-and-wait is under way: what is left to do is to abandon its running actions.
         d.toggle = true;
-        d.planned = ops_plan::plan(state, &d);
+        d.planned = ops::plan::plan(state, &d);
         d.pinned = d.target().cloned();
     }
     let refusal = if state.read_only_env(env) {
@@ -167,21 +169,21 @@ pub(super) fn open(state: &mut State, kind: OpKind, version: Option<String>) -> 
         let entry = Entry::refused(
             kind,
             &name,
-            ops_plan::ask(state, &d).params(),
+            ops::plan::ask(state, &d).params(),
             state.session.identity.as_deref(),
             state.now,
             &r,
         );
-        return vec![dialog::audit(state, entry)];
+        return vec![ops::dialog::audit(state, entry)];
     }
     state.overlay = None;
     if kind == OpKind::Release {
-        return ops_release::open_picker(state, env, version);
+        return ops::release::open_picker(state, env, version);
     }
     state.take_request();
     state.ops.dialog = Some(d);
     if kind == OpKind::Rollback {
-        return ops_release::fetch_candidates(state, env);
+        return ops::release::fetch_candidates(state, env);
     }
     if kind == OpKind::Deploy {
         // The plan names the source object's version: read it now, not up to two minutes old.
@@ -207,7 +209,7 @@ fn stopping(state: &State, env: usize) -> bool {
 /// The one call answered: show it, refresh the environment at once, watch for the change.
 fn applied(
     state: &mut State,
-    request: super::RequestId,
+    request: crate::app::RequestId,
     outcome: Outcome,
     audit_error: Option<String>,
 ) -> Vec<Effect> {
@@ -262,7 +264,7 @@ fn applied(
     }
     let mut fx = poll::due(state);
     if state.view == View::Audit {
-        fx.extend(ops_audit::read_audit(state));
+        fx.extend(ops::audit::read_audit(state));
     }
     fx
 }

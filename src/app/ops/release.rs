@@ -1,8 +1,8 @@
 //! The release picker (packages newest first, then the plan/confirm dialog of the chosen one)
 //! and the rollback dialog's candidates listed from the stage.
 
-use super::ops_state::{Dialog, Field, Phase, ReleasePicker};
-use super::{Action, Effect, Level, State, dialog};
+use crate::app::ops::state::{Dialog, Field, Phase, ReleasePicker};
+use crate::app::{Action, Effect, Level, State, ops};
 use crate::domain::{ExecutionStatus, ExecutionSummary, Version};
 use crate::ops::OpKind;
 use crate::ops::plan::package::Package;
@@ -11,7 +11,7 @@ use crate::ops::plan::package::Package;
 /// in its deploy stage.
 pub fn deployed_version(state: &State, env: usize) -> Option<Version> {
     let env = state.envs.get(env)?;
-    super::summary::deployed(env)
+    crate::app::envs::summary::deployed(env)
         .deployed_release()
         .map(|r| r.version.clone())
 }
@@ -40,7 +40,11 @@ pub fn older_candidates(state: &State, d: &Dialog) -> (Vec<ExecutionSummary>, bo
 /// Opens the picker on `env` (the one refusal path has run already) and reads the catalogue;
 /// with `want` (`:release ENV VERSION`) the catalogue is paged through for that version, however
 /// old, and its dialog opens at once when it is there.
-pub(super) fn open_picker(state: &mut State, env: usize, want: Option<String>) -> Vec<Effect> {
+pub(in crate::app) fn open_picker(
+    state: &mut State,
+    env: usize,
+    want: Option<String>,
+) -> Vec<Effect> {
     let Some(spec) = state.envs.get(env).map(|e| e.spec.clone()) else {
         return Vec::new();
     };
@@ -73,7 +77,7 @@ pub(super) fn open_picker(state: &mut State, env: usize, want: Option<String>) -
 }
 
 /// A key or an answer while the picker is open.
-pub(super) fn picker(state: &mut State, action: Action) -> Vec<Effect> {
+pub(in crate::app) fn picker(state: &mut State, action: Action) -> Vec<Effect> {
     let Some(p) = state.ops.picker.as_mut() else {
         return Vec::new();
     };
@@ -136,16 +140,16 @@ fn open_dialog(state: &mut State, package: Package) -> Vec<Effect> {
         return Vec::new();
     };
     let nonce = state.take_request();
-    let mut d = dialog::new(state, OpKind::Release, env, nonce);
+    let mut d = ops::dialog::new(state, OpKind::Release, env, nonce);
     d.package = Some(package);
     d.field = Field::Package;
     state.ops.dialog = Some(d);
-    dialog::replan(state);
+    ops::dialog::replan(state);
     Vec::new()
 }
 
 /// The listing request of a rollback dialog just opened on `env`.
-pub(super) fn fetch_candidates(state: &mut State, env: usize) -> Vec<Effect> {
+pub(in crate::app) fn fetch_candidates(state: &mut State, env: usize) -> Vec<Effect> {
     let Some(e) = state.envs.get(env) else {
         return Vec::new();
     };
@@ -171,10 +175,10 @@ pub(super) fn fetch_candidates(state: &mut State, env: usize) -> Vec<Effect> {
 }
 
 /// The listing answered: offer it, the newest earlier execution selected.
-pub(super) fn candidates_loaded(
+pub(in crate::app) fn candidates_loaded(
     state: &mut State,
     env: usize,
-    request: super::RequestId,
+    request: crate::app::RequestId,
     result: Result<Vec<ExecutionSummary>, String>,
 ) {
     let Some(d) = state
@@ -201,7 +205,7 @@ pub(super) fn candidates_loaded(
         .is_some_and(|d| older_candidates(state, d).0.iter().any(|e| e.id == chosen));
     if still {
         // The execution already chosen is still a candidate: it stays chosen.
-        dialog::replan(state);
+        ops::dialog::replan(state);
     } else {
         // Nothing chosen yet: the newest earlier execution is, as if the operator had. Else the
         // one shown is no candidate of the listing: another is chosen, and the dialog says the
@@ -211,7 +215,7 @@ pub(super) fn candidates_loaded(
 }
 
 /// Up/Down in the rollback dialog: choose the candidate `delta` rows away.
-pub(super) fn move_candidate(state: &mut State, delta: isize) {
+pub(in crate::app) fn move_candidate(state: &mut State, delta: isize) {
     let Some(d) = state.ops.dialog.as_ref() else {
         return;
     };
@@ -242,8 +246,8 @@ fn select_candidate(state: &mut State, row: usize, by_operator: bool) {
         d.text = id.into();
     }
     if by_operator {
-        dialog::edited(state);
+        ops::dialog::edited(state);
     } else {
-        dialog::replan(state);
+        ops::dialog::replan(state);
     }
 }

@@ -1,13 +1,13 @@
 //! The Traffic view's state: one environment's CloudFront access logs tailed live — retained
 //! records, statistics, the tail planner, the filter expression, search, follow and selection.
 
-use super::RequestId;
-pub use super::traffic_batch::{DETAIL_KEEP, FullLine, Incomplete, Preset, TrafficBatch};
-pub use super::traffic_charts::{CHART_STEP, ChartJob};
 use crate::accesslog::{
     DEFAULT_RETAIN, Filter, FilterError, MinutePoint, Retained, RetainedRecord, Stats,
     StatsSnapshot, TailPlanner,
 };
+use crate::app::RequestId;
+pub use crate::app::traffic::batch::{DETAIL_KEEP, FullLine, Incomplete, Preset, TrafficBatch};
+pub use crate::app::traffic::charts::{CHART_STEP, ChartJob};
 use crate::domain::Timestamp;
 use std::collections::{BTreeMap, VecDeque};
 
@@ -157,7 +157,7 @@ impl Traffic {
         self.filtered_stats.as_ref().unwrap_or(&self.stats)
     }
 
-    pub(super) fn refresh_panel(&mut self) {
+    pub(in crate::app) fn refresh_panel(&mut self) {
         let stats = self.shown_stats();
         // The window ends at the newest record read, filtered or not, like the list's.
         let Some(end) = self.stats.newest() else {
