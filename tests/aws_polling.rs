@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use shipdeck::app::{Action, Effect, Level, State, View, update};
+use shipdeck::app::{Action, Effect, Level, Reply, State, View, update};
 use shipdeck::cloud::CloudError;
 use shipdeck::domain::{Distribution, ExecutionStatus, Timestamp};
 
@@ -62,11 +62,11 @@ fn land(
     snap.distribution = dist;
     update(
         s,
-        Action::EnvLoaded {
+        Action::Reply(Reply::EnvLoaded {
             env,
             request,
             result: Ok(Box::new(snap)),
-        },
+        }),
     );
 }
 
@@ -167,11 +167,11 @@ fn a_failed_state_read_keeps_definition_history_and_the_last_state() {
     });
     update(
         &mut s,
-        Action::EnvLoaded {
+        Action::Reply(Reply::EnvLoaded {
             env: 0,
             request: req,
             result: Ok(Box::new(snap)),
-        },
+        }),
     );
     let env = &s.envs[0];
     assert_eq!(env.executions.len(), 2, "history is fresh");
@@ -213,10 +213,10 @@ fn the_release_catalogue_is_read_while_the_environments_view_shows_it() {
         .unwrap();
     update(
         &mut s,
-        Action::ReleasesLoaded {
+        Action::Reply(Reply::ReleasesLoaded {
             request: req,
             result: Ok(Vec::new()),
-        },
+        }),
     );
     update(&mut s, Action::Show(View::Pipeline));
     let later = T0 + 5 * Timestamp::MINUTE;

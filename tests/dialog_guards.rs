@@ -6,7 +6,7 @@ mod common;
 
 use common::ops::*;
 use common::*;
-use shipdeck::app::{Action, Effect, OP_COMMANDS, State, update};
+use shipdeck::app::{Action, Effect, OP_COMMANDS, Reply, State, update};
 use shipdeck::domain::{ExecutionStatus, Timestamp};
 use shipdeck::ops::OpKind;
 use shipdeck::tui::hints::hints;
@@ -198,11 +198,11 @@ fn an_approval_answered_meanwhile_shows_in_the_open_dialog_and_sends_nothing() {
     );
     update(
         &mut s,
-        Action::EnvLoaded {
+        Action::Reply(Reply::EnvLoaded {
             env: 2,
             request,
             result: Ok(Box::new(answered)),
-        },
+        }),
     );
     let why = s.ops.dialog.as_ref().unwrap().planned.clone().unwrap_err();
     assert!(why.reason.contains("no pending approval"), "{}", why.reason);

@@ -7,7 +7,8 @@ mod common;
 
 use common::*;
 use shipdeck::app::{
-    Action, Effect, LOG_OVERLAP, Level, LogRead, State, View, parse_goto, parse_stream_arn, update,
+    Action, Effect, LOG_OVERLAP, Level, LogRead, Reply, State, View, parse_goto, parse_stream_arn,
+    update,
 };
 use shipdeck::cloud::CloudError;
 use shipdeck::cloud::LogPage;
@@ -56,11 +57,11 @@ fn land(s: &mut State, fx: &[Effect], events: Vec<LogEvent>) {
     };
     update(
         s,
-        Action::LogsLoaded {
+        Action::Reply(Reply::LogsLoaded {
             env,
             request,
             results: vec![(API.into(), Ok(page(events)))],
-        },
+        }),
     );
 }
 
@@ -180,11 +181,11 @@ fn failed_deploy() -> State {
     }
     update(
         &mut s,
-        Action::EnvLoaded {
+        Action::Reply(Reply::EnvLoaded {
             env: 0,
             request,
             result: Ok(Box::new(snap)),
-        },
+        }),
     );
     update(&mut s, Action::Show(View::Pipeline));
     s
@@ -230,7 +231,7 @@ fn a_failed_deploy_opens_its_builds_log_stream() {
         "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/codebuild/deploy-dev:log-stream:b-42";
     let fx = update(
         &mut s,
-        Action::ActionExecutionsLoaded {
+        Action::Reply(Reply::ActionExecutionsLoaded {
             env: 0,
             request,
             action,
@@ -238,7 +239,7 @@ fn a_failed_deploy_opens_its_builds_log_stream() {
                 run(ActionStatus::Succeeded, None),
                 run(ActionStatus::Failed, Some(arn)),
             ]),
-        },
+        }),
     );
     assert_eq!(s.view, View::Logs);
     assert_eq!(
@@ -280,12 +281,12 @@ fn the_build_log_jump_explains_what_it_cannot_find() {
     };
     update(
         &mut s,
-        Action::ActionExecutionsLoaded {
+        Action::Reply(Reply::ActionExecutionsLoaded {
             env: 0,
             request,
             action: action.clone(),
             result: Ok(vec![run(ActionStatus::Failed, None)]),
-        },
+        }),
     );
     assert!(
         s.status
@@ -302,12 +303,12 @@ fn the_build_log_jump_explains_what_it_cannot_find() {
     let err = CloudError::Network("down".into());
     update(
         &mut s,
-        Action::ActionExecutionsLoaded {
+        Action::Reply(Reply::ActionExecutionsLoaded {
             env: 0,
             request,
             action,
             result: Err(err),
-        },
+        }),
     );
     assert_eq!(s.status.unwrap().level, Level::Error);
 }
@@ -331,12 +332,12 @@ fn jump(s: &mut State, runs: Vec<ActionExecutionDetail>) -> Vec<Effect> {
     };
     update(
         s,
-        Action::ActionExecutionsLoaded {
+        Action::Reply(Reply::ActionExecutionsLoaded {
             env: 0,
             request,
             action,
             result: Ok(runs),
-        },
+        }),
     )
 }
 
@@ -479,11 +480,11 @@ fn answer(
         .collect();
     update(
         s,
-        Action::LogsLoaded {
+        Action::Reply(Reply::LogsLoaded {
             env,
             request,
             results,
-        },
+        }),
     );
     from(&reads)
 }

@@ -43,72 +43,8 @@ pub enum Action {
     /// Idle time: the next slice of the filtered charts is counted (sent by the loop while
     /// [`super::traffic::Traffic::charts_pending`]).
     ChartsStep,
-    /// An environment refresh finished.
-    EnvLoaded {
-        /// Environment index.
-        env: usize,
-        /// The request this answers.
-        request: RequestId,
-        /// The result.
-        result: Result<Box<EnvSnapshot>, CloudError>,
-    },
-    /// The release catalogue was read.
-    ReleasesLoaded {
-        /// The request this answers.
-        request: RequestId,
-        /// Releases, any order.
-        result: Result<Vec<Release>, CloudError>,
-    },
-    /// The caller identity was read.
-    IdentityLoaded(Result<WhoAmI, CloudError>),
-    /// Log events for the selected environment's log groups arrived.
-    LogsLoaded {
-        /// Environment index.
-        env: usize,
-        /// The request this answers.
-        request: RequestId,
-        /// Each group read, with its events (any order; the token when the read stopped before
-        /// its last page) or why they could not be read.
-        results: Vec<super::GroupEvents>,
-    },
-    /// A listing of the logs bucket came back (every page).
-    TrafficListed {
-        /// Environment index.
-        env: usize,
-        /// The request this answers.
-        request: RequestId,
-        /// The objects listed, in key order.
-        result: Result<Vec<ObjectInfo>, CloudError>,
-    },
-    /// CloudFront log objects were read.
-    TrafficRead {
-        /// Environment index.
-        env: usize,
-        /// The request this answers.
-        request: RequestId,
-        /// Their records and problems.
-        batch: Box<TrafficBatch>,
-    },
-    /// An export file was written (or not: it exists, or the write failed).
-    FileWritten {
-        /// The path.
-        path: String,
-        /// Records written.
-        records: usize,
-        /// Why nothing was written, if so.
-        result: Result<(), super::ExportError>,
-    },
-    /// The action runs of an execution came back (the build-log jump, the execution detail).
-    ActionExecutionsLoaded {
-        /// Environment index.
-        env: usize,
-        /// The request this answers.
-        request: RequestId,
-        /// The failed action whose build log is wanted; `None` for the execution detail.
-        action: Option<String>,
-        /// The runs.
-        result: Result<Vec<ActionExecutionDetail>, CloudError>,
-    },
+    /// An effect answered: a read, a write or the one call of a confirmation.
+    Reply(Reply),
     /// Refresh every environment now.
     Refresh,
     /// Move the selection up.
@@ -195,6 +131,78 @@ pub enum Action {
         shown: usize,
         /// Lines of the whole plan at the dialog's width.
         total: usize,
+    },
+}
+
+/// The answer of an [`super::Effect`], tagged with the request it answers where it has one; each
+/// goes to the feature that asked.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    /// An environment refresh finished.
+    EnvLoaded {
+        /// Environment index.
+        env: usize,
+        /// The request this answers.
+        request: RequestId,
+        /// The result.
+        result: Result<Box<EnvSnapshot>, CloudError>,
+    },
+    /// The release catalogue was read.
+    ReleasesLoaded {
+        /// The request this answers.
+        request: RequestId,
+        /// Releases, any order.
+        result: Result<Vec<Release>, CloudError>,
+    },
+    /// The caller identity was read.
+    IdentityLoaded(Result<WhoAmI, CloudError>),
+    /// Log events for the selected environment's log groups arrived.
+    LogsLoaded {
+        /// Environment index.
+        env: usize,
+        /// The request this answers.
+        request: RequestId,
+        /// Each group read, with its events (any order; the token when the read stopped before
+        /// its last page) or why they could not be read.
+        results: Vec<super::GroupEvents>,
+    },
+    /// A listing of the logs bucket came back (every page).
+    TrafficListed {
+        /// Environment index.
+        env: usize,
+        /// The request this answers.
+        request: RequestId,
+        /// The objects listed, in key order.
+        result: Result<Vec<ObjectInfo>, CloudError>,
+    },
+    /// CloudFront log objects were read.
+    TrafficRead {
+        /// Environment index.
+        env: usize,
+        /// The request this answers.
+        request: RequestId,
+        /// Their records and problems.
+        batch: Box<TrafficBatch>,
+    },
+    /// An export file was written (or not: it exists, or the write failed).
+    FileWritten {
+        /// The path.
+        path: String,
+        /// Records written.
+        records: usize,
+        /// Why nothing was written, if so.
+        result: Result<(), super::ExportError>,
+    },
+    /// The action runs of an execution came back (the build-log jump, the execution detail).
+    ActionExecutionsLoaded {
+        /// Environment index.
+        env: usize,
+        /// The request this answers.
+        request: RequestId,
+        /// The failed action whose build log is wanted; `None` for the execution detail.
+        action: Option<String>,
+        /// The runs.
+        result: Result<Vec<ActionExecutionDetail>, CloudError>,
     },
     /// The one call of a confirmation answered (or was refused at the last moment).
     OpApplied {

@@ -18,7 +18,7 @@ mod traffic;
 mod traffic_export;
 mod update;
 
-pub use action::{Action, EnvSnapshot};
+pub use action::{Action, EnvSnapshot, Reply};
 pub use command::{COMMANDS, complete, parse_command};
 pub use credentials::{CREDENTIALS_RETRY, CredentialsPause};
 pub use effect::Effect;

@@ -181,7 +181,7 @@ pub fn load_failures(state: &State) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::{Action, Effect, Stale, update};
+    use crate::app::{Action, Effect, Reply, Stale, update};
     use crate::cloud::CloudError;
     use crate::cloud::sim::demo_specs;
 
@@ -202,16 +202,18 @@ mod tests {
         };
         for effect in crate::app::start(&mut state) {
             let action = match effect {
-                Effect::FetchIdentity => Action::IdentityLoaded(Err(expired("ExpiredToken"))),
-                Effect::FetchEnv { env, request, .. } => Action::EnvLoaded {
+                Effect::FetchIdentity => {
+                    Action::Reply(Reply::IdentityLoaded(Err(expired("ExpiredToken"))))
+                }
+                Effect::FetchEnv { env, request, .. } => Action::Reply(Reply::EnvLoaded {
                     env,
                     request,
                     result: Err(expired("ExpiredTokenException")),
-                },
-                Effect::FetchReleases { request, .. } => Action::ReleasesLoaded {
+                }),
+                Effect::FetchReleases { request, .. } => Action::Reply(Reply::ReleasesLoaded {
                     request,
                     result: Err(expired("ExpiredToken")),
-                },
+                }),
                 _ => continue,
             };
             update(&mut state, action);

@@ -97,11 +97,11 @@ fn answers_of_the_log_views_still_land_while_a_dialog_is_open() {
     assert_eq!(s.traffic.inflight, Some(request));
     update(
         &mut s,
-        Action::TrafficListed {
+        Action::Reply(Reply::TrafficListed {
             env,
             request,
             result: Ok(Vec::new()),
-        },
+        }),
     );
     assert_eq!(
         s.traffic.inflight, None,

@@ -208,10 +208,12 @@ fn goto_export_and_retain_commands() {
     typed(&mut s, "export out.csv");
     assert!(update(&mut s, Action::Submit).is_empty());
     assert!(s.status.clone().unwrap().text.contains(".jsonl or .tsv"));
-    let done = |result| Action::FileWritten {
-        path: "x.tsv".into(),
-        records: 3,
-        result,
+    let done = |result| {
+        Action::Reply(Reply::FileWritten {
+            path: "x.tsv".into(),
+            records: 3,
+            result,
+        })
     };
     update(&mut s, done(Ok(())));
     assert_eq!(
@@ -305,14 +307,14 @@ fn export(s: &mut State, line: &str) -> (String, std::sync::Arc<ExportJob>, bool
 
 /// The runtime's answer that the file exists.
 fn exists(path: &str, job: &std::sync::Arc<ExportJob>) -> Action {
-    Action::FileWritten {
+    Action::Reply(Reply::FileWritten {
         path: path.into(),
         records: 0,
         result: Err(ExportError::Exists {
             bytes: 12_345,
             job: job.clone(),
         }),
-    }
+    })
 }
 
 #[test]

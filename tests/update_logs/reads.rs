@@ -13,11 +13,11 @@ fn retention_evicts_the_oldest_and_keeps_rows_consistent() {
     assert_eq!(s.traffic.records.capacity(), 1000);
     let fx = update(
         &mut s,
-        Action::TrafficListed {
+        Action::Reply(Reply::TrafficListed {
             env: 0,
             request,
             result: Ok(vec![object(KEY)]),
-        },
+        }),
     );
     let Some(Effect::ReadTraffic { request, .. }) = fx.first() else {
         panic!()
@@ -25,11 +25,11 @@ fn retention_evicts_the_oldest_and_keeps_rows_consistent() {
     let b = batch(&records(2500, T0 - 40 * Timestamp::MINUTE));
     update(
         &mut s,
-        Action::TrafficRead {
+        Action::Reply(Reply::TrafficRead {
             env: 0,
             request: *request,
             batch: Box::new(b),
-        },
+        }),
     );
     let t = &s.traffic;
     assert_eq!(
@@ -49,11 +49,11 @@ fn poll_broken(s: &mut State, body: Vec<u8>) -> bool {
     let (request, _) = list_effect(&fx).expect("a listing");
     let fx = update(
         s,
-        Action::TrafficListed {
+        Action::Reply(Reply::TrafficListed {
             env: 0,
             request,
             result: Ok(vec![object(KEY), object(BROKEN)]),
-        },
+        }),
     );
     let Some(Effect::ReadTraffic { request, keys, .. }) = fx.first().cloned() else {
         return false;
@@ -66,11 +66,11 @@ fn poll_broken(s: &mut State, body: Vec<u8>) -> bool {
     let b = parse_objects("b", vec![(BROKEN.into(), Ok(body))]);
     update(
         s,
-        Action::TrafficRead {
+        Action::Reply(Reply::TrafficRead {
             env: 0,
             request,
             batch: Box::new(b),
-        },
+        }),
     );
     true
 }

@@ -147,7 +147,7 @@ pub(in crate::app) fn open(state: &mut State) -> Vec<Effect> {
 }
 
 /// Reads the open execution's runs again (`r` while it is open), unless a read is in flight.
-fn reread(state: &mut State) -> Option<Effect> {
+pub(in crate::app) fn reread(state: &mut State) -> Option<Effect> {
     if state.execution.as_ref()?.inflight.is_some() {
         return None;
     }
@@ -214,11 +214,6 @@ pub(in crate::app) fn key(state: &mut State, action: &Action) -> Option<Vec<Effe
             return Some(crate::app::poll::cancels(state).collect());
         }
         Action::BuildLog => return Some(build_log(state)),
-        Action::Refresh => {
-            let mut fx: Vec<Effect> = reread(state).into_iter().collect();
-            fx.extend(crate::app::update::refresh(state));
-            return Some(fx);
-        }
         Action::Open | Action::FilterOpen => return Some(Vec::new()),
         _ => return None,
     };

@@ -32,6 +32,22 @@ pub(in crate::app) fn read_audit(state: &mut State) -> Option<Effect> {
     Some(Effect::ReadAudit { log: log(state) })
 }
 
+/// The audit log was read (entries oldest first), or why it could not be.
+pub(in crate::app) fn loaded(state: &mut State, result: Result<Vec<AuditLine>, String>) {
+    let a = &mut state.ops.audit;
+    a.loading = false;
+    match result {
+        Ok(mut entries) => {
+            entries.reverse();
+            a.entries = entries;
+            a.error = None;
+            a.scroll = a.scroll.min(a.entries.len().saturating_sub(1));
+        }
+        Err(e) => a.error = Some(e),
+    }
+}
+
+/// Shows the audit view and reads the log (nothing while a dialog is open).
 pub(in crate::app) fn show_audit(state: &mut State) -> Vec<Effect> {
     if state.ops.dialog.is_some() {
         return Vec::new();

@@ -1,7 +1,7 @@
 //! The `:` commands of the console's actions (`:approve`, `:deploy prd`, `:audit`, …) and their
 //! completion, hidden in read-only sessions.
 
-use crate::app::{Action, Effect, Level, State, View, complete, update};
+use crate::app::{Effect, Level, State, View, complete, ops};
 use crate::ops::OpKind;
 
 /// The action commands: word, kind, description.
@@ -118,7 +118,7 @@ pub(in crate::app) fn run(state: &mut State, line: &str) -> Option<Vec<Effect>> 
     let mut words = line.split_whitespace();
     let word = words.next()?;
     if word == AUDIT_COMMAND.0 {
-        return Some(update(state, Action::Show(View::Audit)));
+        return Some(ops::audit::show_audit(state));
     }
     let (_, kind, _) = OP_COMMANDS.iter().find(|(w, _, _)| *w == word)?;
     let env = words.next();

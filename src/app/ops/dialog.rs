@@ -37,11 +37,6 @@ pub(in crate::app) fn key(state: &mut State, action: Action) -> Vec<Effect> {
                 edited(state);
             }
         }
-        (_, Action::PlanRows { shown, total }) => {
-            let rows = PlanRows { shown, total };
-            d.rows = Some(rows);
-            d.scroll = d.scroll.min(rows.max_scroll());
-        }
         (_, Action::PageDown) => {
             let (page, max) = d
                 .rows
@@ -93,6 +88,15 @@ pub(in crate::app) fn key(state: &mut State, action: Action) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
+}
+
+/// The open dialog's plan area shows `shown` of the plan's `total` lines.
+pub(in crate::app) fn plan_rows(state: &mut State, shown: usize, total: usize) {
+    if let Some(d) = state.ops.dialog.as_mut() {
+        let rows = PlanRows { shown, total };
+        d.rows = Some(rows);
+        d.scroll = d.scroll.min(rows.max_scroll());
+    }
 }
 
 /// Re-plans the open dialog after the operator changed a field: the target they now see is

@@ -2,10 +2,10 @@
 //! and the rollback dialog's candidates listed from the stage.
 
 use crate::app::ops::state::{Dialog, Field, Phase, ReleasePicker};
-use crate::app::{Action, Effect, Level, State, ops};
+use crate::app::{Action, Effect, Level, RequestId, State, ops};
 use crate::domain::{ExecutionStatus, ExecutionSummary, Version};
 use crate::ops::OpKind;
-use crate::ops::plan::package::Package;
+use crate::ops::plan::package::{Catalogue, Package};
 
 /// The version deployed in environment `env`: the release of the execution that last succeeded
 /// in its deploy stage.
@@ -76,7 +76,38 @@ pub(in crate::app) fn open_picker(
     }]
 }
 
-/// A key or an answer while the picker is open.
+/// The packages of an environment were read: the open picker that asked lists them (or opens
+/// the dialog of the version asked for); an answer nobody waits for is dropped.
+pub(in crate::app) fn packages_loaded(
+    state: &mut State,
+    env: usize,
+    request: RequestId,
+    result: Result<Catalogue, String>,
+) -> Vec<Effect> {
+    let Some(p) = state
+        .ops
+        .picker
+        .as_mut()
+        .filter(|p| p.env == env && p.request == request)
+    else {
+        return Vec::new();
+    };
+    let want = p.want.take();
+    p.row = 0;
+    if let (Ok(catalogue), Some(v)) = (&result, &want) {
+        if let Some(package) = catalogue.find(v).cloned() {
+            return open_dialog(state, package);
+        }
+        let text = format!("release: {}; choose one", catalogue.not_found(v));
+        p.packages = Some(result);
+        state.say(Level::Warn, text);
+        return Vec::new();
+    }
+    p.packages = Some(result);
+    Vec::new()
+}
+
+/// A key while the picker is open.
 pub(in crate::app) fn picker(state: &mut State, action: Action) -> Vec<Effect> {
     let Some(p) = state.ops.picker.as_mut() else {
         return Vec::new();
@@ -86,24 +117,6 @@ pub(in crate::app) fn picker(state: &mut State, action: Action) -> Vec<Effect> {
         _ => 0,
     };
     match action {
-        Action::PackagesLoaded {
-            env,
-            request,
-            result,
-        } if env == p.env && request == p.request => {
-            let want = p.want.take();
-            p.row = 0;
-            if let (Ok(catalogue), Some(v)) = (&result, &want) {
-                if let Some(package) = catalogue.find(v).cloned() {
-                    return open_dialog(state, package);
-                }
-                let text = format!("release: {}; choose one", catalogue.not_found(v));
-                p.packages = Some(result);
-                state.say(Level::Warn, text);
-                return Vec::new();
-            }
-            p.packages = Some(result);
-        }
         Action::Up => p.row = p.row.saturating_sub(1),
         Action::Down => p.row = (p.row + 1).min(count.saturating_sub(1)),
         Action::Top => p.row = 0,

@@ -1,107 +1,44 @@
-//! `update` for the console's actions: opening a dialog from a key or a command, refusals to the
-//! status bar and the audit log, the answer of the one call, the watch after it, the audit view.
+//! The console's actions in `update`: opening a dialog from a key or a command, refusals to the
+//! status bar and the audit log, the keys of the open dialog and picker, the answer of the one
+//! call and the watch after it.
 
 use crate::app::ops::state::{Phase, Watch};
 use crate::app::{Action, Effect, Level, State, View, ops, poll};
 use crate::ops::plan::audit::Entry;
 use crate::ops::{ExitClass, Guard, OpKind, Outcome, Refusal};
 
-/// Whether `update` hands `action` to [`update`] before its own handling.
-pub(in crate::app) fn intercepts(state: &State, action: &Action) -> bool {
-    let dialog_open = state.ops.dialog.is_some() || state.ops.picker.is_some();
-    match action {
-        Action::PackagesLoaded { .. }
-        | Action::CandidatesLoaded { .. }
-        | Action::InvalidationLoaded { .. } => true,
-        Action::Tick(_)
-        | Action::ReleasesLoaded { .. }
-        | Action::IdentityLoaded(_)
-        | Action::LogsLoaded { .. }
-        | Action::TrafficListed { .. }
-        | Action::TrafficRead { .. }
-        | Action::FileWritten { .. }
-        | Action::ChartsStep
-        | Action::PageRows(_)
-        | Action::ActionExecutionsLoaded { .. }
-        | Action::Quit => false,
-        Action::EnvLoaded { .. } => dialog_open || state.ops.watch.is_some(),
-        Action::Show(View::Audit) => true,
-        _ => dialog_open,
+/// After a refresh of environment `env`: the open dialog on it plans again (and says when its
+/// target changed), and the watch on it judges what came.
+pub(in crate::app) fn env_refreshed(state: &mut State, env: usize) -> Vec<Effect> {
+    if state.ops.dialog.as_ref().is_some_and(|d| d.env == env) {
+        ops::dialog::replan(state);
+    }
+    ops::watch::refreshed(state, env)
+}
+
+/// A key while the plan/confirm dialog is open: it takes every key; switching the environment
+/// declines it first (no confirmation survives an environment switch).
+pub(in crate::app) fn dialog_key(state: &mut State, key: Action) -> Vec<Effect> {
+    match key {
+        Action::NextEnv | Action::PrevEnv => {
+            let mut fx = ops::dialog::decline(state, "the environment was switched");
+            state.ops.dialog = None;
+            fx.extend(crate::app::update::step_env(state, key == Action::NextEnv));
+            fx
+        }
+        key => ops::dialog::key(state, key),
     }
 }
 
-/// Applies an action of the console's actions (or any key while the dialog is open).
-pub(in crate::app) fn update(state: &mut State, action: Action) -> Vec<Effect> {
-    match action {
-        Action::EnvLoaded {
-            env,
-            request,
-            result,
-        } => {
-            poll::env_loaded(state, env, request, result);
-            if state.ops.dialog.as_ref().is_some_and(|d| d.env == env) {
-                ops::dialog::replan(state);
-            }
-            ops::watch::refreshed(state, env)
-        }
-        Action::PackagesLoaded { .. } if state.ops.picker.is_some() => {
-            ops::release::picker(state, action)
-        }
-        Action::CandidatesLoaded {
-            env,
-            request,
-            result,
-        } => {
-            ops::release::candidates_loaded(state, env, request, result);
-            Vec::new()
-        }
-        Action::PackagesLoaded { .. } => Vec::new(),
-        Action::Show(View::Audit) if state.ops.picker.is_some() => Vec::new(),
-        Action::Show(View::Audit) => ops::audit::show_audit(state),
-        Action::NextEnv | Action::PrevEnv if state.ops.dialog.is_some() => {
-            // No confirmation survives an environment switch.
-            let mut fx = ops::dialog::decline(state, "the environment was switched");
-            state.ops.dialog = None;
-            fx.extend(crate::app::update(state, action));
-            fx
-        }
-        Action::NextEnv | Action::PrevEnv if state.ops.picker.is_some() => {
+/// A key while the release picker is open: it takes every key; switching the environment
+/// closes it first.
+pub(in crate::app) fn picker_key(state: &mut State, key: Action) -> Vec<Effect> {
+    match key {
+        Action::NextEnv | Action::PrevEnv => {
             state.ops.picker = None;
-            crate::app::update(state, action)
+            crate::app::update::step_env(state, key == Action::NextEnv)
         }
-        action if state.ops.picker.is_some() && state.ops.dialog.is_none() => {
-            ops::release::picker(state, action)
-        }
-        Action::Op(kind) if state.ops.dialog.is_none() => open(state, kind, None),
-        Action::OpApplied {
-            request,
-            outcome,
-            audit_error,
-        } => applied(state, request, outcome, audit_error),
-        Action::InvalidationLoaded { request, result } => {
-            ops::watch::invalidation_loaded(state, request, result);
-            Vec::new()
-        }
-        Action::AuditLoaded(result) => {
-            let a = &mut state.ops.audit;
-            a.loading = false;
-            match result {
-                Ok(mut entries) => {
-                    entries.reverse();
-                    a.entries = entries;
-                    a.error = None;
-                    a.scroll = a.scroll.min(a.entries.len().saturating_sub(1));
-                }
-                Err(e) => a.error = Some(e),
-            }
-            Vec::new()
-        }
-        Action::AuditFailed(e) => {
-            state.say(Level::Error, format!("audit log: {e}"));
-            Vec::new()
-        }
-        action if state.ops.dialog.is_some() => ops::dialog::key(state, action),
-        _ => Vec::new(),
+        key => ops::release::picker(state, key),
     }
 }
 
@@ -207,7 +144,7 @@ fn stopping(state: &State, env: usize) -> bool {
 }
 
 /// The one call answered: show it, refresh the environment at once, watch for the change.
-fn applied(
+pub(in crate::app) fn applied(
     state: &mut State,
     request: crate::app::RequestId,
     outcome: Outcome,
