@@ -182,7 +182,7 @@ fn an_approval_answered_meanwhile_shows_in_the_open_dialog_and_sends_nothing() {
     update(&mut s, Action::DialogNext);
     type_text(&mut s, "prd");
     // A refresh falls due (keys go to the open dialog, polling goes on).
-    s.envs[2].next_poll = T0;
+    s.envs[2].refresh.next_poll = T0;
     let fx = update(&mut s, Action::Tick(T0 + Timestamp::SECOND));
     let fetch = fx.into_iter().find_map(|e| match e {
         Effect::FetchEnv {
@@ -190,7 +190,9 @@ fn an_approval_answered_meanwhile_shows_in_the_open_dialog_and_sends_nothing() {
         } => Some(request),
         _ => None,
     });
-    let request = fetch.or(s.envs[2].inflight).expect("prd refreshing");
+    let request = fetch
+        .or(s.envs[2].refresh.inflight)
+        .expect("prd refreshing");
     let answered = snapshot(
         "prd",
         vec![execution("e-32", ExecutionStatus::InProgress, "1.3.0", T0)],

@@ -60,7 +60,7 @@ fn after_a_done_approval_the_watch_reports_the_execution_moving_on() {
         }),
     );
     assert!(s.ops.watch.is_some());
-    assert!(s.envs[2].next_poll <= s.now + shipdeck::app::WATCH_POLL);
+    assert!(s.envs[2].refresh.next_poll <= s.now + shipdeck::app::WATCH_POLL);
     // Then it moved on to Deploy.
     let moved = snapshot(
         "prd",

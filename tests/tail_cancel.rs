@@ -38,7 +38,7 @@ fn switching_environment_cancels_the_traffic_read_in_flight() {
     update(&mut s, Action::Tick(T0));
     let fx = update(&mut s, Action::Show(View::Traffic));
     let (env, first) = listing(&fx).expect("a listing");
-    assert_eq!((env, s.traffic.inflight), (0, Some(first)));
+    assert_eq!((env, s.traffic.load.inflight), (0, Some(first)));
     let fx = update(&mut s, Action::NextEnv);
     assert_eq!(cancels(&fx), vec![first], "{fx:?}");
     let (env, second) = listing(&fx).expect("the new environment's listing");
@@ -53,7 +53,7 @@ fn switching_environment_cancels_the_traffic_read_in_flight() {
             result: Ok(Vec::new()),
         }),
     );
-    assert_eq!(s.traffic.inflight, Some(second));
+    assert_eq!(s.traffic.load.inflight, Some(second));
     // Nothing in flight, nothing to cancel.
     update(
         &mut s,

@@ -107,12 +107,12 @@ fn env_loaded_stores_data_and_schedules_by_activity() {
     let s = loaded();
     assert_eq!(s.envs[0].refreshed_at, Some(T0));
     assert_eq!(
-        s.envs[0].next_poll,
+        s.envs[0].refresh.next_poll,
         T0 + s.poll.idle,
         "idle env polls slowly"
     );
     assert_eq!(
-        s.envs[2].next_poll,
+        s.envs[2].refresh.next_poll,
         T0 + s.poll.idle,
         "waiting on a person is not activity"
     );
@@ -128,7 +128,7 @@ fn env_loaded_stores_data_and_schedules_by_activity() {
         }),
     );
     assert_eq!(
-        s.envs[0].next_poll,
+        s.envs[0].refresh.next_poll,
         T0 + s.poll.active,
         "running env polls fast"
     );

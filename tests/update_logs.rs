@@ -120,7 +120,7 @@ fn objects_are_read_once_and_failed_fetches_come_back() {
         "a batch is time-ordered"
     );
     // The next poll lists the same object again: it is not read twice.
-    let next = s.traffic.next_poll;
+    let next = s.traffic.load.next_poll;
     let fx = update(&mut s, Action::Tick(next));
     let (request, _) = list_effect(&fx).unwrap();
     let late = "cloudfront/dev/E2DEVSTOREFRNT.2025-11-25-08.ffff0000.gz";
@@ -150,8 +150,8 @@ fn objects_are_read_once_and_failed_fetches_come_back() {
             batch: Box::new(failed),
         }),
     );
-    assert!(s.traffic.error.as_deref().unwrap().contains("timeout"));
-    let next = s.traffic.next_poll;
+    assert!(s.traffic.load.error.as_deref().unwrap().contains("timeout"));
+    let next = s.traffic.load.next_poll;
     let fx = update(&mut s, Action::Tick(next));
     let (request, _) = list_effect(&fx).unwrap();
     let fx = update(

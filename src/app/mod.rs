@@ -7,6 +7,7 @@ mod credentials;
 mod effect;
 mod envs;
 mod input;
+mod loadable;
 mod logs;
 mod model;
 mod nav;
@@ -25,6 +26,7 @@ pub use effect::Effect;
 pub use envs::execution::{ExecutionDetail, RunRow};
 pub use envs::summary::{Deployed, EnvSummary, PipelineHealth, deployed};
 pub use input::MAX_INPUT;
+pub use loadable::Loadable;
 pub use logs::keys::parse_goto;
 pub use logs::state::{
     GroupEvents, GroupPoll, LOG_OVERLAP, LOG_SEEN_CAP, LOG_TAIL_CAP, LogRead, LogTail,
@@ -69,12 +71,8 @@ pub struct State {
     pub envs: Vec<EnvView>,
     /// Release catalogue, newest first.
     pub releases: Vec<Release>,
-    /// Release catalogue request in flight.
-    pub releases_inflight: Option<RequestId>,
-    /// When the catalogue is next read.
-    pub releases_next_poll: Timestamp,
-    /// Why the catalogue could not be read, if the last read failed.
-    pub releases_error: Option<String>,
+    /// The catalogue's read: in flight, next poll, why the last failed.
+    pub releases_load: Loadable,
     /// Selected environment.
     pub selected: usize,
     /// Selected row in the pipeline history.
@@ -127,9 +125,7 @@ impl State {
             session,
             envs: specs.into_iter().map(EnvView::new).collect(),
             releases: Vec::new(),
-            releases_inflight: None,
-            releases_next_poll: Timestamp(i64::MIN),
-            releases_error: None,
+            releases_load: Loadable::default(),
             selected: 0,
             history_row: 0,
             execution: None,

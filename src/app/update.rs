@@ -317,12 +317,12 @@ pub(super) fn refresh(state: &mut State) -> Vec<Effect> {
     };
     super::credentials::retry_now(state);
     for env in &mut state.envs {
-        env.next_poll = state.now;
+        env.refresh.next_poll = state.now;
         env.distribution_due = state.now;
     }
-    state.releases_next_poll = state.now;
-    state.logs.next_poll = state.now;
-    state.traffic.next_poll = state.now;
+    state.releases_load.next_poll = state.now;
+    state.logs.load.next_poll = state.now;
+    state.traffic.load.next_poll = state.now;
     state.say(Level::Info, "refreshing");
     fx.extend(poll::due(state));
     fx

@@ -154,7 +154,7 @@ pub fn load_failures(state: &State) -> Result<(), String> {
         }
     }
     for env in &state.envs {
-        if let (None, Some(stale)) = (&env.def, &env.stale)
+        if let (None, Some(stale)) = (&env.def, &env.refresh.error)
             && !refused(&env.spec.name)
         {
             add(env.spec.name.clone(), &stale.error);
@@ -163,7 +163,7 @@ pub fn load_failures(state: &State) -> Result<(), String> {
             add(env.spec.name.clone(), err);
         }
     }
-    if let Some(err) = &state.releases_error
+    if let Some(err) = &state.releases_load.error
         && !refused("release catalogue")
     {
         add("release catalogue".into(), err);
@@ -246,11 +246,11 @@ mod tests {
             throttled: false,
         };
         let expired = "credentials expired: aws sso login --profile ops";
-        state.envs[0].stale = Some(stale(expired));
-        state.envs[1].stale = Some(stale(expired));
+        state.envs[0].refresh.error = Some(stale(expired));
+        state.envs[1].refresh.error = Some(stale(expired));
         state.envs[2].distribution_error =
             Some("distribution E2: distribution not found: E2".into());
-        state.releases_error = Some(expired.into());
+        state.releases_load.error = Some(expired.into());
         assert_eq!(
             load_failures(&state),
             Err(format!(

@@ -40,7 +40,7 @@ pub fn assert_matches_truth(rig: &Rig, when: &str) {
             truth_state.as_ref(),
             "{when}: {name} stage and action states"
         );
-        assert!(env.stale.is_none(), "{when}: {name} is not stale");
+        assert!(env.refresh.error.is_none(), "{when}: {name} is not stale");
     }
     let mut shown: Vec<_> = state
         .approvals()

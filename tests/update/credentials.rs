@@ -108,11 +108,12 @@ fn expired_credentials_show_one_banner_and_stop_every_poll() {
     }
     assert!(
         s.logs
+            .load
             .error
             .as_deref()
             .is_some_and(|e| e.contains("credentials")),
         "the logs view says why nothing is read: {:?}",
-        s.logs.error
+        s.logs.load.error
     );
     // Then one refresh (the selected environment's) tries the credentials again.
     let retry = at + CREDENTIALS_RETRY;
@@ -215,7 +216,7 @@ fn a_denied_permission_is_one_environments_message_not_a_banner() {
          the role, as the policies in assets/iam/ do)"
     );
     // Polling goes on (with the usual back-off).
-    let next = s.envs[1].next_poll;
+    let next = s.envs[1].refresh.next_poll;
     assert!(next.since(at) <= s.poll.idle, "{next:?}");
     let fx = update(&mut s, Action::Tick(next));
     assert_eq!(fetches(&fx), [1]);

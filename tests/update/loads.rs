@@ -20,7 +20,7 @@ fn failed_refresh_keeps_data_marks_stale_and_backs_off() {
             result: Err(err),
         }),
     );
-    let stale = s.envs[0].stale.clone().unwrap();
+    let stale = s.envs[0].refresh.error.clone().unwrap();
     assert_eq!(stale.since, T0 + s.poll.idle);
     assert_eq!(stale.failures, 1);
     assert!(s.envs[0].state.is_some(), "last good data is kept");
@@ -32,9 +32,9 @@ fn failed_refresh_keeps_data_marks_stale_and_backs_off() {
             .text
             .contains("dev: refresh failed: GetPipelineState timed out")
     );
-    let first_wait = s.envs[0].next_poll.since(s.now);
+    let first_wait = s.envs[0].refresh.next_poll.since(s.now);
     // A throttled retry waits longer and is a warning, not an error; `since` stays.
-    let later = s.envs[0].next_poll;
+    let later = s.envs[0].refresh.next_poll;
     let fx = update(&mut s, Action::Tick(later));
     let err = CloudError::Throttled {
         service: "codepipeline".into(),
@@ -48,9 +48,9 @@ fn failed_refresh_keeps_data_marks_stale_and_backs_off() {
             result: Err(err),
         }),
     );
-    let stale = s.envs[0].stale.clone().unwrap();
+    let stale = s.envs[0].refresh.error.clone().unwrap();
     assert!(stale.throttled && stale.failures == 2 && stale.since == T0 + s.poll.idle);
-    assert!(s.envs[0].next_poll.since(s.now) > first_wait);
+    assert!(s.envs[0].refresh.next_poll.since(s.now) > first_wait);
     assert_eq!(s.status.as_ref().unwrap().level, Level::Warn);
 }
 
@@ -209,5 +209,5 @@ fn an_environments_refresh_error_goes_when_another_environment_is_selected() {
         s.status
     );
     // The environment row still says it (stale), and a message about no environment stays.
-    assert!(s.envs[0].stale.is_some());
+    assert!(s.envs[0].refresh.error.is_some());
 }

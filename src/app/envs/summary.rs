@@ -188,7 +188,7 @@ impl State {
         let behind = env.spec.promotes_from.as_ref().and_then(|from| {
             let upstream = self.env_index(from).and_then(|i| self.envs.get(i))?;
             let upstream = crate::app::envs::summary::deployed(upstream);
-            let unknown = match (&deployed, &upstream, &self.releases_error) {
+            let unknown = match (&deployed, &upstream, &self.releases_load.error) {
                 (Deployed::Unknown(why), _, _) => Some(format!("what runs here: {why}")),
                 (_, Deployed::Unknown(why), _) => Some(format!("what runs in {from}: {why}")),
                 (_, _, Some(why)) if self.releases.is_empty() => {

@@ -105,7 +105,6 @@ pub(in crate::app) fn key(state: &mut State, action: &Action) -> Option<Vec<Effe
                     state.status = None;
                 }
                 state.logs = crate::app::LogTail::default();
-                state.logs.next_poll = Timestamp(i64::MIN);
                 state.logs.env = usize::MAX;
                 return Some(crate::app::poll::due(state));
             } else {

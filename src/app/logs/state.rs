@@ -3,7 +3,7 @@
 //! match and the event whose detail is open; and each group's poll window, which re-reads an
 //! overlap before the newest event read so that events ingested late are still shown, once.
 
-use crate::app::RequestId;
+use crate::app::Loadable;
 use crate::domain::{LogEvent, Millis, Timestamp};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -142,17 +142,13 @@ pub struct LogTail {
     pub mark: Option<usize>,
     /// The event whose detail pane is open (by group and event id; its row is the mark).
     pub detail: Option<(String, String)>,
-    /// Request in flight.
-    pub inflight: Option<RequestId>,
+    /// The read: in flight, when the next is due, the error of the last.
+    pub load: Loadable,
     /// The reads of the request in flight, one per group.
     pub reading: Vec<LogRead>,
-    /// When the next read is due.
-    pub next_poll: Timestamp,
     /// Per log group, where its next read starts and the ids of its overlap. A group whose
     /// read failed keeps its window, so its events of that time are read again, not skipped.
     pub polls: BTreeMap<String, GroupPoll>,
-    /// Error of the last read.
-    pub error: Option<String>,
 }
 
 impl LogTail {

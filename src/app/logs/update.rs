@@ -168,14 +168,13 @@ pub(in crate::app) fn loaded(
     request: RequestId,
     results: Vec<GroupEvents>,
 ) {
-    if state.logs.env != env || state.logs.inflight != Some(request) {
+    if state.logs.env != env || !state.logs.load.accept(request) {
         return;
     }
     let anchor = crate::app::logs::select::anchor(state);
     let first = state.logs.first(state.now);
     let tail = &mut state.logs;
-    tail.inflight = None;
-    tail.next_poll = state.now + crate::app::poll::LOG_POLL;
+    tail.load.next_poll = state.now + crate::app::poll::LOG_POLL;
     let mut errors = Vec::new();
     let mut not_found = None;
     let mut answer = Ok(());
@@ -227,12 +226,12 @@ pub(in crate::app) fn loaded(
             _ => String::new(),
         };
         let text = format!("{text}{hint}");
-        if state.logs.error.as_deref() != Some(text.as_str()) {
+        if state.logs.load.error.as_deref() != Some(text.as_str()) {
             state.say_about(Scope::View(View::Logs), Level::Warn, text.clone());
         }
         errors.insert(0, text);
     }
-    state.logs.error = (!errors.is_empty()).then(|| errors.join("; "));
+    state.logs.load.error = (!errors.is_empty()).then(|| errors.join("; "));
     crate::app::credentials::read_back(state, "log tail", answer.as_ref().map(|_| ()));
     crate::app::logs::select::restore(state, anchor);
 }
@@ -336,12 +335,11 @@ pub(in crate::app) fn open_build_log(
     if env < state.envs.len() {
         state.selected = env;
     }
-    state.abandoned.extend(state.logs.inflight);
+    state.abandoned.extend(state.logs.load.inflight);
     state.logs = LogTail {
         env,
         stream: Some((group, stream.clone())),
         from: Some(run.start - BUILD_LEAD),
-        next_poll: Timestamp(i64::MIN),
         ..LogTail::default()
     };
     state.filter.clear();

@@ -126,7 +126,7 @@ pub(in crate::app) fn open(
         // The plan names the source object's version: read it now, not up to two minutes old.
         if let Some(e) = state.envs.get_mut(env) {
             e.source_due = state.now;
-            e.next_poll = e.next_poll.min(state.now);
+            e.refresh.due_by(state.now);
         }
         return poll::due(state);
     }
@@ -196,7 +196,7 @@ pub(in crate::app) fn applied(
         });
     }
     if let Some(e) = state.envs.get_mut(inflight.env) {
-        e.next_poll = state.now;
+        e.refresh.next_poll = state.now;
         e.distribution_due = state.now;
     }
     let mut fx = poll::due(state);

@@ -29,7 +29,7 @@ pub fn judge(env: &EnvView, w: &Watch) -> Verdict {
     };
     let verdict = follow::judge(&w.plan.request, followed, &sight);
     let reads = follow::reads(&w.plan.request);
-    match (verdict, &env.stale) {
+    match (verdict, &env.refresh.error) {
         (Verdict::Waiting(note), Some(stale)) if reads.state || reads.executions => {
             Verdict::Waiting(format!("{note} (the last refresh failed: {})", stale.error))
         }
@@ -120,7 +120,7 @@ fn look(state: &mut State) {
         Verdict::Waiting(note) => {
             let next = state.now + WATCH_POLL;
             if let Some(e) = state.envs.get_mut(env) {
-                e.next_poll = e.next_poll.min(next);
+                e.refresh.due_by(next);
             }
             format!("watching… {note}")
         }

@@ -14,7 +14,7 @@ impl State {
     /// Starts a fresh tail of the selected environment with `preset`, dropping what was read.
     pub(in crate::app) fn restart_traffic(&mut self, preset: Preset) {
         let old = std::mem::take(&mut self.traffic);
-        self.abandoned.extend(old.inflight);
+        self.abandoned.extend(old.load.inflight);
         let mut t = Traffic::new(self.selected, preset, self.now, self.retain);
         t.committed = old.filter.clone();
         t.filter = old.filter;
@@ -38,7 +38,7 @@ pub(in crate::app) fn due(state: &mut State) -> Option<Effect> {
     }
     let spec = &state.envs.get(state.selected)?.spec;
     let t = &state.traffic;
-    if t.inflight.is_some() || state.now < t.next_poll {
+    if !t.load.due(state.now) {
         return None;
     }
     let (bucket, prefix, dist) = (
@@ -54,7 +54,7 @@ pub(in crate::app) fn due(state: &mut State) -> Option<Effect> {
         .get_or_insert_with(|| TailPlanner::new(&prefix, &dist, since));
     let list = planner.listings(now).into_iter().next()?;
     let request = state.take_request();
-    state.traffic.inflight = Some(request);
+    state.traffic.load.start(request);
     Some(Effect::ListTraffic {
         env: state.selected,
         request,
@@ -72,17 +72,15 @@ pub(in crate::app) fn listed(
     result: Result<Vec<ObjectInfo>, CloudError>,
 ) -> Vec<Effect> {
     let t = &mut state.traffic;
-    if t.env != env || t.inflight != Some(request) {
+    if t.env != env || !t.load.accept(request) {
         return Vec::new();
     }
-    t.inflight = None;
     let now = state.now;
     let objects = match result {
         Ok(objects) => objects,
         Err(err) => {
-            t.error = Some(format!("listing the logs bucket: {err}"));
-            t.next_poll = now + RETRY;
-            let text = t.error.clone().unwrap_or_default();
+            let text = format!("listing the logs bucket: {err}");
+            t.load.failed(text.clone(), now + RETRY);
             if !err.is_credentials() {
                 state.say(Level::Warn, text);
             }
@@ -98,15 +96,15 @@ pub(in crate::app) fn listed(
         .map(|p| p.on_listing(&objects))
         .unwrap_or_default();
     if keys.is_empty() {
-        t.error = None;
-        t.next_poll = t.planner.as_mut().map_or(now + RETRY, |p| p.next_poll(now));
+        let next = t.planner.as_mut().map_or(now + RETRY, |p| p.next_poll(now));
+        t.load.succeeded(next);
         return Vec::new();
     }
     let Some(bucket) = state.envs.get(env).map(|e| e.spec.logs_bucket.clone()) else {
         return Vec::new();
     };
     let request = state.take_request();
-    state.traffic.inflight = Some(request);
+    state.traffic.load.start(request);
     vec![Effect::ReadTraffic {
         env,
         request,
@@ -124,10 +122,9 @@ pub(in crate::app) fn read(
 ) -> Vec<Effect> {
     let now = state.now;
     let t = &mut state.traffic;
-    if t.env != env || t.inflight != Some(request) {
+    if t.env != env || !t.load.accept(request) {
         return Vec::new();
     }
-    t.inflight = None;
     let mut retrying = 0usize;
     if let Some(p) = t.planner.as_mut() {
         for key in &batch.failed_keys {
@@ -165,7 +162,7 @@ pub(in crate::app) fn read(
         t.partial.retain(|key, _| p.awaits_reread(key));
     }
     t.retries += (batch.failed_keys.len() + retrying) as u64;
-    t.next_poll = t.planner.as_mut().map_or(now + RETRY, |p| p.next_poll(now));
+    t.load.next_poll = t.planner.as_mut().map_or(now + RETRY, |p| p.next_poll(now));
     let problem = given_up
         .first()
         .or(batch.errors.first())
@@ -174,7 +171,7 @@ pub(in crate::app) fn read(
             let failed = batch.failed_keys.len() + retrying;
             (failed > 0).then(|| format!("{failed} object(s) could not be read; retrying"))
         });
-    t.error = problem.clone();
+    t.load.error = problem.clone();
     if let Some(text) = problem {
         state.say(Level::Warn, text);
     }
