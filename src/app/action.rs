@@ -35,16 +35,31 @@ pub struct EnvSnapshot {
 /// An input to [`super::update`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
+    // Time: the clock and idle steps.
     /// Time passed; polls that are due start.
     Tick(Timestamp),
-    /// The log view on screen (Logs or Traffic) now shows this many rows (sent by the terminal
-    /// loop when it changes: a resize, a detail pane opening or closing).
-    PageRows(usize),
     /// Idle time: the next slice of the filtered charts is counted (sent by the loop while
     /// [`super::traffic::Traffic::charts_pending`]).
     ChartsStep,
+    // The terminal loop's reports of what the screen shows.
+    /// The log view on screen (Logs or Traffic) now shows this many rows (sent by the terminal
+    /// loop when it changes: a resize, a detail pane opening or closing).
+    PageRows(usize),
+    /// How far the detail pane can scroll (sent by the terminal loop when it changes: a resize,
+    /// another subject).
+    PaneRows(super::PaneMax),
+    /// The open dialog's plan area shows `shown` of the plan's `total` lines (sent by the
+    /// terminal loop when it changes), so that paging through the plan stops at its end.
+    PlanRows {
+        /// Lines the plan area shows at once.
+        shown: usize,
+        /// Lines of the whole plan at the dialog's width.
+        total: usize,
+    },
+    // Answers.
     /// An effect answered: a read, a write or the one call of a confirmation.
     Reply(Reply),
+    // The operator's keys (and mouse), by the names keymaps bind.
     /// Refresh every environment now.
     Refresh,
     /// Move the selection up.
@@ -90,9 +105,6 @@ pub enum Action {
     /// Scroll the detail pane on screen (record, event, approval, run) by this many rows, down
     /// when positive.
     ScrollPane(isize),
-    /// How far the detail pane can scroll (sent by the terminal loop when it changes: a resize,
-    /// another subject).
-    PaneRows(super::PaneMax),
     /// Scroll the help or logs view by a page.
     PageDown,
     /// Scroll back by a page.
@@ -124,14 +136,6 @@ pub enum Action {
     DialogNext,
     /// Flip the dialog's option (stop: abandon; retry: all actions).
     DialogToggle,
-    /// The open dialog's plan area shows `shown` of the plan's `total` lines (sent by the
-    /// terminal loop when it changes), so that paging through the plan stops at its end.
-    PlanRows {
-        /// Lines the plan area shows at once.
-        shown: usize,
-        /// Lines of the whole plan at the dialog's width.
-        total: usize,
-    },
 }
 
 /// The answer of an [`super::Effect`], tagged with the request it answers where it has one; each
