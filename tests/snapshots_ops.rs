@@ -371,7 +371,7 @@ fn dialog_lines(state: &State, w: u16, h: u16) -> Vec<String> {
     let body = shipdeck::tui::render::Areas::new(Rect::new(0, 0, w, h))
         .unwrap()
         .body;
-    let inner = Block::bordered().inner(shipdeck::tui::views::dialog::area(body));
+    let inner = Block::bordered().inner(shipdeck::tui::overlays::dialog::area(body));
     (inner.y..inner.bottom())
         .map(|y| {
             let line: String = (inner.x..inner.right())

@@ -1,12 +1,8 @@
 //! The command-line front end: the same core as the TUI, run headless, printed as tables or JSON.
 
-mod act;
-pub mod act_plan;
-mod act_print;
-mod act_refresh;
+pub mod act;
 mod approvals;
 pub mod args;
-mod args_act;
 mod audit;
 mod config_check;
 mod logs;

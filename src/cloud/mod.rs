@@ -4,27 +4,27 @@
 //! `counting` wraps either to count calls per operation.
 
 pub mod aws;
-mod changes;
 mod clock;
 pub mod counting;
 mod error;
+mod log_reads;
 mod ports;
 pub mod sim;
-mod tail;
+mod writes;
 
 pub use crate::domain::{ApprovalOutcome, RetryMode};
-pub use changes::{
-    Invalidation, InvalidationStatus, MAX_TRANSITION_REASON, PutOutcome, PutRequest,
-    TransitionChange, UploadedPart, check_transition_reason,
-};
 pub use clock::Clock;
 pub use counting::CountingCloud;
 pub use error::{CloudError, CloudResult};
+pub use log_reads::{
+    LiveTail, LiveTailBatch, LiveTailRequest, MAX_TAIL_EVENTS, MAX_TAIL_GROUPS, filter_pages,
+    group_name, live_tail_unavailable,
+};
 pub use ports::{
     ApprovalAnswer, Cdn, Cloud, Identity, LogPage, LogQuery, Logs, ObjectMeta, ObjectPage,
     Pipelines, StartRequest, Storage, WhoAmI,
 };
-pub use tail::{
-    LiveTail, LiveTailBatch, LiveTailRequest, MAX_TAIL_EVENTS, MAX_TAIL_GROUPS, filter_pages,
-    group_name, live_tail_unavailable,
+pub use writes::{
+    Invalidation, InvalidationStatus, MAX_TRANSITION_REASON, PutOutcome, PutRequest,
+    TransitionChange, UploadedPart, check_transition_reason,
 };

@@ -3,6 +3,8 @@
 pub mod hints;
 pub mod keymap;
 mod keymap_file;
+pub mod overlays;
+pub mod panes;
 pub mod render;
 pub mod terminal;
 pub mod views;

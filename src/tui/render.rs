@@ -1,9 +1,9 @@
 //! Drawing `&State` into a frame and mapping mouse clicks back to actions; pure, no I/O.
 
 use super::keymap::KeyMode;
-use super::views;
 use super::widgets::status::{PROTECTED_BAR, protected};
 use super::widgets::{footer, header, tabs, text};
+use super::{overlays, views};
 use crate::app::{Action, Overlay, PaneMax, State, View};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
@@ -165,14 +165,14 @@ pub fn draw(frame: &mut Frame, state: &State, hints: &Hints) {
         None => footer::render(frame, state, hints, areas.footer),
         Some(Overlay::Help) => {
             footer::render(frame, state, hints, areas.footer);
-            views::help::render(frame, state, hints, areas.body);
+            overlays::help::render(frame, state, hints, areas.body);
         }
-        Some(Overlay::Command(line)) => views::command::render(frame, line, &areas),
-        Some(Overlay::Filter(line)) => views::command::render_filter(frame, state, line, &areas),
-        Some(Overlay::Search(line)) => views::command::render_search(frame, state, line, &areas),
-        Some(Overlay::ReplaceFile(q)) => views::command::render_replace(frame, q, &areas),
+        Some(Overlay::Command(line)) => overlays::command::render(frame, line, &areas),
+        Some(Overlay::Filter(line)) => overlays::command::render_filter(frame, state, line, &areas),
+        Some(Overlay::Search(line)) => overlays::command::render_search(frame, state, line, &areas),
+        Some(Overlay::ReplaceFile(q)) => overlays::command::render_replace(frame, q, &areas),
     }
-    views::dialog::render(frame, state, hints, areas.body);
+    overlays::dialog::render(frame, state, hints, areas.body);
 }
 
 /// The action of a left click at (`column`, `row`) on a screen of `area`, drawn as [`draw`] does
@@ -205,7 +205,7 @@ pub fn hit_test(state: &State, hints: &Hints, area: Rect, column: u16, row: u16)
 pub fn page_rows(state: &State, area: Rect) -> Option<Action> {
     let areas = Areas::of(area, state)?;
     if let Some(d) = &state.ops.dialog
-        && let Some(rows) = views::dialog::plan_rows(state, areas.body)
+        && let Some(rows) = overlays::dialog::plan_rows(state, areas.body)
         && d.rows != Some(rows)
     {
         return Some(Action::PlanRows {

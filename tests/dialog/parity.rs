@@ -5,7 +5,8 @@
 use super::*;
 use clap::Parser;
 use shipdeck::app::{Reply, State, dialog_ask};
-use shipdeck::cli::{Cli, act_plan};
+use shipdeck::cli::Cli;
+use shipdeck::cli::act::plan as act_plan;
 use shipdeck::domain::{Release, Timestamp, Version};
 use shipdeck::ops::plan::audit::Entry;
 use shipdeck::ops::plan::release::Package;

@@ -4,24 +4,19 @@
 //! The SDK configuration is loaded on the first call, so building an [`AwsCloud`] never blocks and
 //! never fails once [`AwsSettings::check`] passed; credential problems surface as port errors.
 
-mod cdn;
+mod cloudfront;
+mod cloudwatch;
+mod codepipeline;
 mod codes;
 mod convert;
 mod emulator;
 mod errors;
 mod identity;
-mod invalidations;
-mod livetail;
-mod logs;
-mod pipeline_actions;
-mod pipeline_rollback;
-mod pipelines;
+mod s3;
 mod settings;
-mod storage;
-mod uploads;
 
+pub use s3::storage::MAX_OBJECT_BYTES;
 pub use settings::{AwsSettings, CredentialSource, Timeouts, check_endpoint, check_region};
-pub use storage::MAX_OBJECT_BYTES;
 
 use crate::cloud::Cloud;
 use aws_config::retry::RetryConfig;
@@ -64,7 +59,7 @@ impl AwsClients {
         }
         let mut logs = aws_sdk_cloudwatchlogs::config::Builder::from(sdk);
         if emulator {
-            logs = logs.interceptor(livetail::NoHostPrefix);
+            logs = logs.interceptor(cloudwatch::livetail::NoHostPrefix);
         }
         AwsClients {
             codepipeline: aws_sdk_codepipeline::Client::from_conf(codepipeline.build()),

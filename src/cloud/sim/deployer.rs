@@ -2,10 +2,10 @@
 //! deployment, the release manager's promotions, developers' dev builds and history approvers.
 
 use super::Simulator;
-use super::buckets::Object;
+use super::codepipeline::flow::SUMMARY_KEY;
+use super::codepipeline::pipeline::{ACCOUNT, REGION};
 use super::events::Ev;
-use super::flow::SUMMARY_KEY;
-use super::pipeline::{ACCOUNT, REGION};
+use super::s3::buckets::Object;
 use crate::cloud::{ApprovalAnswer, ApprovalOutcome};
 use crate::domain::{Millis, Release, Timestamp, Trigger, Version};
 use std::collections::BTreeMap;

@@ -1,6 +1,6 @@
 //! The simulator's agenda: timed events, popped in time order (ties in insertion order).
 
-use super::buckets::Object;
+use super::s3::buckets::Object;
 use crate::domain::Timestamp;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;

@@ -1,44 +1,31 @@
 //! The embedded simulator of the whole operated system: a pure, deterministic, event-driven world
 //! (pipelines, buckets, distributions, logs, the people who deploy) behind every port.
 
-mod buckets;
-mod buildlogs;
 mod changelog;
 mod clock;
+mod cloudfront;
 mod cloudwatch;
+mod codepipeline;
 mod config;
-mod control;
 mod deployer;
-mod enter;
 mod events;
 mod faults;
-mod flow;
-mod invalidations;
-mod livetail;
-mod logfaults;
-#[cfg(test)]
-mod logfaults_tests;
-mod pattern;
-mod pipeline;
 mod ports;
-mod queries;
 pub mod rng;
-mod rollback;
-mod traffic;
-mod uploads;
+mod s3;
 mod world;
 
 pub use changelog::Change;
 pub use clock::SimClock;
-pub use cloudwatch::LogTiming;
+pub use cloudwatch::livetail::LIVE_TAIL_LIMIT;
+pub use cloudwatch::store::LogTiming;
+pub use codepipeline::flow::SUMMARY_KEY;
+pub use codepipeline::pipeline::{ACCOUNT, APPROVAL_NOTE, REGION};
 pub use config::{FaultRates, LogFaultRates, SECRET_COOKIE, SimConfig, SimStats};
 pub use faults::{Fault, LOGIN_HINT, MUTATING};
-pub use flow::SUMMARY_KEY;
-pub use livetail::LIVE_TAIL_LIMIT;
-pub use pipeline::{ACCOUNT, APPROVAL_NOTE, REGION};
 pub use ports::{OPERATOR_ARN, SimCloud};
 pub use rng::Rng;
-pub use uploads::MIN_PART_BYTES;
+pub use s3::uploads::MIN_PART_BYTES;
 pub use world::Simulator;
 
 use crate::domain::EnvSpec;

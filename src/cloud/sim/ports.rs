@@ -1,7 +1,7 @@
 //! `SimCloud`: the simulator behind every port, shared through a mutex never held across an await.
 
 use super::Simulator;
-use super::queries::{MAX_RESULTS, Page};
+use super::codepipeline::queries::{MAX_RESULTS, Page};
 use crate::cloud::{
     ApprovalAnswer, Cdn, Cloud, CloudError, CloudResult, Identity, Invalidation, LiveTail,
     LiveTailRequest, LogPage, LogQuery, Logs, ObjectMeta, ObjectPage, Pipelines, PutOutcome,

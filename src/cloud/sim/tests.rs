@@ -1,6 +1,6 @@
 //! Unit tests of the pipeline mechanics, buckets and log store.
 
-use super::buckets::{Buckets, Object};
+use super::s3::buckets::{Buckets, Object};
 use super::*;
 use crate::cloud::{LogQuery, StartRequest};
 use crate::domain::{ExecutionStatus, StageStatus, Timestamp};
@@ -93,7 +93,7 @@ fn a_stop_and_wait_whose_running_action_fails_ends_stopped() {
         message: "Build failed: exit status 2".into(),
     };
     if let Some(run) = sim.envs[0].stages[deploy].run.as_mut() {
-        run.outcome = pipeline::Outcome::Fail(failure);
+        run.outcome = codepipeline::pipeline::Outcome::Fail(failure);
     }
     assert!(sim.op_stop(DEV, &id, false, "hold").is_ok());
     sim.advance(10 * Timestamp::MINUTE);

@@ -1,18 +1,18 @@
 //! The simulated world: construction from the environment specs, the event loop and truth accessors.
 
-use super::buckets::Buckets;
 use super::changelog::Change;
-use super::cloudwatch::CloudWatch;
+use super::cloudfront::invalidations::Invalidations;
+use super::cloudfront::traffic::DistSim;
+use super::cloudwatch::livetail::TailSession;
+use super::cloudwatch::store::CloudWatch;
+use super::codepipeline::pipeline::EnvSim;
 use super::config::{FaultRates, SimConfig, SimStats};
 use super::deployer::Deployer;
 use super::events::{Agenda, Ev};
 use super::faults::{Access, Fault};
-use super::invalidations::Invalidations;
-use super::livetail::TailSession;
-use super::pipeline::EnvSim;
 use super::rng::Rng;
-use super::traffic::DistSim;
-use super::uploads::Upload;
+use super::s3::buckets::Buckets;
+use super::s3::uploads::Upload;
 use crate::domain::{
     ActionExecutionDetail, Approval, Distribution, EnvSpec, ExecutionSummary, Millis, PipelineDef,
     PipelineState, Release, Timestamp,

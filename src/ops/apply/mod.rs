@@ -5,8 +5,8 @@
 pub mod answer;
 mod answer_lost;
 pub mod audit_log;
+mod calls;
 pub mod catalogue;
-mod changes;
 pub mod deploy;
 mod lost;
 mod lost_copy;
@@ -28,10 +28,10 @@ pub async fn apply(cloud: &Cloud, plan: &Plan) -> Outcome {
         Request::Start { .. } => deploy::apply(cloud, &plan.request).await,
         Request::Stop { .. } => stop::apply(cloud, &plan.request).await,
         Request::Retry { .. } => retry::apply(cloud, &plan.request).await,
-        Request::Rollback { .. } => changes::rollback(cloud, &plan.request).await,
-        Request::Transition { .. } => changes::transition(cloud, &plan.request).await,
-        Request::Invalidate { .. } => changes::invalidate(cloud, &plan.request).await,
-        Request::Promote { .. } => changes::promote(cloud, &plan.request).await,
+        Request::Rollback { .. } => calls::rollback(cloud, &plan.request).await,
+        Request::Transition { .. } => calls::transition(cloud, &plan.request).await,
+        Request::Invalidate { .. } => calls::invalidate(cloud, &plan.request).await,
+        Request::Promote { .. } => calls::promote(cloud, &plan.request).await,
         Request::Upload { .. } => upload::apply(cloud, &plan.request, &mut |_, _| {}).await,
     }
 }

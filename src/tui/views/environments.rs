@@ -1,8 +1,9 @@
 //! The home view: one row per environment with its release, health, approval, CDN, lag and markers.
 
-use super::{env_detail, rows_below_header};
+use super::rows_below_header;
 use crate::app::{Deployed, EnvSummary, EnvView, State};
 use crate::domain::{ActionStatus, ExecutionStatus, StageStatus, human};
+use crate::tui::panes::environment;
 use crate::tui::widgets::status::{DIM, FROZEN, STALE, env_label, env_name_style, health};
 use crate::tui::widgets::table::{self, Col, ListGeom};
 use crate::tui::widgets::text::width;
@@ -47,8 +48,8 @@ pub fn title(state: &State) -> String {
 /// The table and the detail panel (empty when there is no room for it).
 fn split(state: &State, inner: Rect) -> (Rect, Rect) {
     let rows = u16::try_from(state.envs.len()).unwrap_or(u16::MAX);
-    let detail = if inner.height >= rows.saturating_add(2 + env_detail::HEIGHT) {
-        env_detail::HEIGHT
+    let detail = if inner.height >= rows.saturating_add(2 + environment::HEIGHT) {
+        environment::HEIGHT
     } else {
         0
     };
@@ -236,5 +237,5 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
             .map(|&i| cells(state, i))
             .unwrap_or_default()
     });
-    env_detail::render(frame, state, panel);
+    environment::render(frame, state, panel);
 }

@@ -382,9 +382,9 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
         && side.width > 0
     {
         let event = state.logs.events.iter().find(|e| e.key() == key);
-        let inside = super::logs_detail::inside(side);
+        let inside = crate::tui::panes::log_event::inside(side);
         let total = state.pane_total((inside.width, inside.height));
-        super::logs_detail::render(frame, event, side, state.pane_offset(), total);
+        crate::tui::panes::log_event::render(frame, event, side, state.pane_offset(), total);
     }
 }
 
@@ -406,15 +406,16 @@ fn detail(state: &State, inner: Rect) -> Option<(Rect, Option<&LogEvent>)> {
 /// The area inside the event detail's pane on screen.
 pub fn pane_area(state: &State, inner: Rect) -> Option<Rect> {
     let (side, _) = detail(state, inner)?;
-    Some(super::logs_detail::inside(side))
+    Some(crate::tui::panes::log_event::inside(side))
 }
 
 /// The event detail on screen: the area inside its pane and how many rows the event takes (it
 /// lays the whole event out).
 pub fn pane(state: &State, inner: Rect) -> Option<(Rect, usize)> {
     let (side, event) = detail(state, inner)?;
-    let area = super::logs_detail::inside(side);
-    (area.height > 0 && area.width > 0).then(|| (area, super::logs_detail::rows(event, side)))
+    let area = crate::tui::panes::log_event::inside(side);
+    (area.height > 0 && area.width > 0)
+        .then(|| (area, crate::tui::panes::log_event::rows(event, side)))
 }
 
 #[cfg(test)]

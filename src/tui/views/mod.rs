@@ -2,21 +2,12 @@
 
 pub mod approvals;
 pub mod audit;
-pub mod command;
-pub mod dialog;
-pub mod dialog_pick;
-pub mod env_detail;
 pub mod environments;
 pub mod execution;
-pub mod help;
 pub mod history;
 pub mod logs;
-pub mod logs_detail;
 pub mod pipeline;
-pub mod release;
 pub mod traffic;
-pub mod traffic_detail;
-pub mod traffic_panel;
 pub mod traffic_row;
 
 #[cfg(test)]
@@ -106,7 +97,7 @@ pub fn pane_area(state: &State, inner: Rect) -> Option<Rect> {
 }
 
 /// Below the header row of a table in `area`.
-fn rows_below_header(area: Rect) -> Rect {
+pub(crate) fn rows_below_header(area: Rect) -> Rect {
     Rect::new(
         area.x,
         area.y.saturating_add(1),

@@ -3,8 +3,8 @@
 //! the selected record's detail beside it (below it on narrow terminals).
 
 pub use super::traffic_row::{MATCH, highlight, row, status_style};
-use super::{traffic_detail, traffic_panel};
 use crate::app::{State, Traffic};
+use crate::tui::panes::{traffic_charts, traffic_record};
 use crate::tui::widgets::pane::split;
 use crate::tui::widgets::status::DIM;
 use crate::tui::widgets::text::{count, ellipsize};
@@ -164,9 +164,9 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
     render_list(frame, state, list);
     if side.height > 0 && side.width > 0 {
         if t.detail {
-            traffic_detail::render(frame, t, side, state.pane_offset());
+            traffic_record::render(frame, t, side, state.pane_offset());
         } else {
-            traffic_panel::render(frame, t, side);
+            traffic_charts::render(frame, t, side);
         }
     }
 }
@@ -213,6 +213,6 @@ pub fn pane(state: &State, inner: Rect) -> Option<(Rect, usize)> {
         return None;
     }
     let side = layout(t, inner, 1 + filter_lines(t).len()).2;
-    let (area, rows) = traffic_detail::extent(t, side);
+    let (area, rows) = traffic_record::extent(t, side);
     (area.height > 0 && area.width > 0).then_some((area, rows))
 }

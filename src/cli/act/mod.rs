@@ -1,0 +1,245 @@
+//! The mutating commands (`approve`, `reject`, `deploy`, `stop`, `retry`): load, plan, print the
+//! plan, confirm, apply once, verify, audit. Exit codes: 0 done, 1 failed, 2 refused, 3 nothing to do.
+
+mod output;
+pub mod plan;
+mod refresh;
+
+use crate::cli::Failure;
+use crate::cli::args::{ActFlags, Command, Global};
+use crate::ops::apply::audit_log;
+use crate::ops::plan::audit::{self, Entry};
+use crate::ops::{self, Confirm, Context, ExitClass, Guard, Plan, Refusal, Request};
+use crate::runtime::Headless;
+use output::{Report, print};
+use plan::{Asked, ask};
+use std::io::{BufRead, IsTerminal, Write};
+use std::process::ExitCode;
+
+/// Runs one mutating command and returns its exit code.
+pub async fn run(global: &Global, command: Command) -> ExitCode {
+    let Some(mut asked) = ask(&command, crate::domain::Timestamp(0)) else {
+        return ExitCode::FAILURE;
+    };
+    match act(global, &mut asked).await {
+        Ok(Acted::Report(report)) => {
+            let code = report.class.code();
+            print(&report, asked.flags.output);
+            ExitCode::from(code)
+        }
+        Ok(Acted::Listed(code)) => ExitCode::from(code),
+        Err(f) => {
+            eprintln!("shipdeck: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+/// What a mutating command did: planned (and maybe sent), or, for `rollback` without `--to`,
+/// only listed the candidates (a query: nothing planned, nothing audited).
+enum Acted {
+    /// The plan and what became of it.
+    Report(Box<Report>),
+    /// The candidates were printed; the exit code.
+    Listed(u8),
+}
+
+async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
+    let backend = crate::cli::connect(global).map_err(Failure::new)?;
+    asked.ask.asked_at = backend.now;
+    let ask = &asked.ask;
+    let mut app = Headless::new(backend.state(), backend.cloud.clone());
+    app.start(backend.now).await;
+    let state = &app.state;
+    let Some(index) = state.env_index(&ask.env) else {
+        let names: Vec<&str> = state.envs.iter().map(|e| e.spec.name.as_str()).collect();
+        return Err(Failure::new(format!(
+            "unknown environment `{}`; expected one of {}",
+            ask.env,
+            names.join(", ")
+        )));
+    };
+    let view = &state.envs[index];
+    if let (Some(stale), None) = (&view.refresh.error, &view.def) {
+        return Err(Failure::new(format!("{}: {}", ask.env, stale.error)));
+    }
+    let identity = state.session.identity.clone();
+    // Demo actions go to the demo's own audit file; entries carry the time they acted at on the
+    // backend's clock (kept as the simulated time in the demo) and are stamped with the wall
+    // clock as they are written.
+    let log = audit::Log::of(match backend.sim {
+        Some(_) => audit::Mode::Demo,
+        None => audit::Mode::Aws,
+    });
+    let clock = pace(&backend);
+    let ctx = Context {
+        spec: &view.spec,
+        identity: identity.as_deref(),
+        now: state.now,
+        read_only: global.read_only || state.session.read_only,
+        self_approval: backend.config.self_approval(&ask.env),
+    };
+    let Some(data) = state.pipeline_data(index) else {
+        return Err(Failure::new(format!("unknown environment `{}`", ask.env)));
+    };
+    if let ops::What::Rollback { to: None, .. } = &ask.what {
+        let Some(stage) = plan::rollback_stage(ask, &data) else {
+            return Err(Failure::new(format!(
+                "{}: no deploy stage found; name one with --stage",
+                ask.env
+            )));
+        };
+        let listed = plan::candidates(&backend.cloud, &view.spec.pipeline, &stage).await?;
+        output::print_candidates(&ask.env, &stage, &listed, asked.flags.output);
+        return Ok(Acted::Listed(0));
+    }
+    let flags = &asked.flags;
+    let mut report = Report::new(ask.kind(), &ask.env, flags.dry_run);
+    let plan = match plan::plan(ask, &backend.cloud, &ctx, data).await? {
+        Ok(p) => p,
+        Err(refusal) => {
+            if !flags.dry_run {
+                let entry = Entry::refused(
+                    ask.kind(),
+                    &ask.env,
+                    ask.params(),
+                    ctx.identity,
+                    clock.now(),
+                    &refusal,
+                );
+                report.audit = write(&log, &entry);
+            }
+            report.refuse(refusal);
+            return Ok(Acted::Report(Box::new(report)));
+        }
+    };
+    report.plan = Some(plan.clone());
+    if flags.dry_run {
+        report.class = ExitClass::Done;
+        return Ok(Acted::Report(Box::new(report)));
+    }
+    if flags.output == crate::cli::Output::Table {
+        // The plan goes out before the question, so the operator reads it first.
+        print(&report, crate::cli::Output::Table);
+        report.plan_printed = true;
+    }
+    if let Err((refusal, answered)) = confirm(&plan, flags) {
+        let entry = if answered {
+            Entry::declined(&plan, ctx.identity, clock.now(), &refusal)
+        } else {
+            Entry::unconfirmed(&plan, ctx.identity, clock.now(), &refusal)
+        };
+        report.audit = write(&log, &entry);
+        report.refuse(refusal);
+        return Ok(Acted::Report(Box::new(report)));
+    }
+    let outcome = match &plan.request {
+        Request::Upload { .. } => {
+            let mut bar = progress_bar();
+            ops::apply::upload::apply(&backend.cloud, &plan.request, &mut bar).await
+        }
+        _ => ops::apply(&backend.cloud, &plan).await,
+    };
+    let entry = Entry::applied(&plan, ctx.identity, clock.now(), &outcome);
+    report.audit = write(&log, &entry);
+    report.class = outcome.class;
+    if outcome.class == ExitClass::Done && asked.verify {
+        report.verified = Some(ops::verify(&backend.cloud, clock.as_ref(), &plan, &outcome).await);
+    }
+    let stale = matches!(
+        outcome.guard,
+        Some(Guard::ChangedToken | Guard::AlreadyAnswered | Guard::Expired)
+    );
+    if stale {
+        let now = clock.now();
+        report.refreshed = refresh::approvals_now(&backend.cloud, ctx.spec, now).await;
+    }
+    report.outcome = Some(outcome);
+    Ok(Acted::Report(Box::new(report)))
+}
+
+/// Upload progress on stderr when it is a terminal: `upload 24.0/40.0 MiB (60%)`.
+fn progress_bar() -> impl FnMut(u64, u64) + Send {
+    let show = std::io::stderr().is_terminal();
+    move |sent, total| {
+        if !show || total == 0 {
+            return;
+        }
+        let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+        eprint!(
+            "\rupload {:.1}/{:.1} MiB ({}%)",
+            mib(sent),
+            mib(total),
+            sent * 100 / total
+        );
+        if sent >= total {
+            eprintln!();
+        }
+    }
+}
+
+/// The wall clock: it stamps every audit line as it is written, also in the demo, so
+/// `shipdeck audit --since` reads them right.
+fn wall() -> crate::domain::Timestamp {
+    crate::runtime::Clock::now(&crate::runtime::WallClock)
+}
+
+fn pace(backend: &crate::runtime::Backend) -> Box<dyn crate::cloud::Clock> {
+    match &backend.sim {
+        Some(sim) => Box::new(crate::cloud::sim::SimClock::driven(sim.clone())),
+        None => Box::new(crate::runtime::WallClock),
+    }
+}
+
+/// Appends to the audit log; the path written, or why not (also told on stderr).
+fn write(log: &audit::Log, entry: &Entry) -> Result<String, String> {
+    match audit_log::append(log, entry, &wall) {
+        Ok(path) => Ok(path.display().to_string()),
+        Err(e) => {
+            eprintln!("shipdeck: audit log: {e}");
+            Err(e)
+        }
+    }
+}
+
+/// Asks for the confirmation the plan needs (on stderr, answers from stdin).
+/// Asks for the plan's confirmation on a terminal. An error says why nothing is sent, and
+/// whether the operator was asked (and declined) rather than refused without a terminal.
+fn confirm(plan: &Plan, flags: &ActFlags) -> Result<(), (Refusal, bool)> {
+    let terminal = std::io::stdin().is_terminal();
+    let question = match &plan.confirm {
+        Confirm::None => return Ok(()),
+        _ if flags.yes => return Ok(()),
+        Confirm::YesNo if !terminal => return Ok(()),
+        Confirm::TypeName(name) if !terminal => {
+            return Err((
+                Refusal::by(
+                    Guard::Confirmation,
+                    format!(
+                        "{name} is protected: without a terminal to type its name, pass --yes to confirm"
+                    ),
+                ),
+                false,
+            ));
+        }
+        Confirm::YesNo => "Proceed? [y/N] ".to_string(),
+        Confirm::TypeName(name) => format!("Type `{name}` to confirm: "),
+    };
+    eprint!("{question}");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut line);
+    let answer = line.trim();
+    let ok = match &plan.confirm {
+        Confirm::TypeName(name) => answer == name,
+        _ => matches!(answer, "y" | "Y" | "yes" | "YES" | "Yes"),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err((
+            Refusal::by(Guard::Confirmation, "not confirmed; nothing was sent"),
+            true,
+        ))
+    }
+}

@@ -1,0 +1,206 @@
+//! What a mutating command prints: the plan, then the outcome and what verify saw, as text or
+//! one JSON object.
+
+/// `println!` to stdout without panicking when the reader went away.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        crate::cli::stdout::line(&format!($($arg)*))
+    };
+}
+
+use crate::cli::args::Output;
+use crate::domain::ExecutionSummary;
+use crate::ops::{Delivery, ExitClass, Guard, OpKind, Outcome, Plan, Refusal, Verified};
+use serde::Serialize;
+
+/// The result of one mutating command.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    /// The action.
+    pub action: OpKind,
+    /// Environment.
+    pub environment: String,
+    /// `--dry-run`: only the plan.
+    pub dry_run: bool,
+    /// The plan, when one was made.
+    pub plan: Option<Plan>,
+    /// Why nothing was sent, if so.
+    pub refusal: Option<Refusal>,
+    /// What the call did.
+    pub outcome: Option<Outcome>,
+    /// What was seen afterwards.
+    pub verified: Option<Verified>,
+    /// After a last-moment refusal: what waits now.
+    pub refreshed: Vec<String>,
+    /// The audit log written (or why it could not be).
+    #[serde(serialize_with = "audit_path")]
+    pub audit: Result<String, String>,
+    /// Exit class.
+    pub class: ExitClass,
+    /// Exit code.
+    pub exit_code: u8,
+    /// The plan was already printed (before the confirmation question).
+    #[serde(skip)]
+    pub plan_printed: bool,
+}
+
+fn audit_path<S: serde::Serializer>(r: &Result<String, String>, s: S) -> Result<S::Ok, S::Error> {
+    match r {
+        Ok(p) => s.serialize_some(p),
+        Err(_) => s.serialize_none(),
+    }
+}
+
+impl Report {
+    /// An empty report.
+    pub fn new(action: OpKind, environment: &str, dry_run: bool) -> Self {
+        Report {
+            action,
+            environment: environment.to_string(),
+            dry_run,
+            plan: None,
+            refusal: None,
+            outcome: None,
+            verified: None,
+            refreshed: Vec::new(),
+            audit: Err("not written".into()),
+            class: ExitClass::Failed,
+            exit_code: 1,
+            plan_printed: false,
+        }
+    }
+
+    /// Records a refusal (exit 2 or 3).
+    pub fn refuse(&mut self, refusal: Refusal) {
+        self.class = refusal.class;
+        self.refusal = Some(refusal);
+    }
+}
+
+/// The plan as text.
+pub fn plan_text(plan: &Plan) -> String {
+    let mut out = String::new();
+    for line in &plan.summary {
+        out.push_str(line);
+        out.push('\n');
+    }
+    for w in &plan.warnings {
+        out.push_str(&format!("warning:       {w}\n"));
+    }
+    if let Some(note) = &plan.note {
+        out.push_str(&format!("note:      {note}\n"));
+    }
+    out.push_str(&format!(
+        "\nAPI call:  {} {} {}\n",
+        plan.call.service,
+        plan.call.operation,
+        plan.call.params_text()
+    ));
+    out.push_str(&format!("aws CLI:   {}\n", plan.aws_command));
+    let guards: Vec<String> = plan
+        .guards
+        .iter()
+        .map(|g| format!("{}: {}", g.guard.name(), g.note))
+        .collect();
+    out.push_str(&format!("guards:    {}\n", guards.join("; ")));
+    out
+}
+
+/// Prints the report: JSON on stdout, or text (refusals and failures on stderr).
+pub fn print(report: &Report, output: Output) {
+    let mut report_code = report.class.code();
+    if report.dry_run && report.plan.is_some() {
+        report_code = 0;
+    }
+    if output == Output::Json {
+        let mut value = serde_json::to_value(report).unwrap_or_default();
+        value["exit_code"] = report_code.into();
+        match serde_json::to_string_pretty(&value) {
+            Ok(text) => outln!("{text}"),
+            Err(e) => eprintln!("shipdeck: cannot write JSON: {e}"),
+        }
+        return;
+    }
+    if let Some(plan) = &report.plan
+        && !report.plan_printed
+    {
+        crate::cli::stdout::write(&plan_text(plan));
+        if report.dry_run {
+            outln!("dry run: nothing was sent");
+        }
+        return;
+    }
+    if let Some(r) = &report.refusal {
+        let label = match r.guard {
+            Guard::NothingToDo => "nothing to do".to_string(),
+            Guard::Unread => "unknown".to_string(),
+            g => format!("refused ({})", g.name()),
+        };
+        // The label says it was refused; the reason need not say it again.
+        let reason = r.reason.strip_prefix("refused: ").unwrap_or(&r.reason);
+        match r.flag {
+            Some(flag) => eprintln!("shipdeck: {label}: {reason} ({flag})"),
+            None => eprintln!("shipdeck: {label}: {reason}"),
+        }
+    }
+    if let Some(o) = &report.outcome {
+        match o.class {
+            ExitClass::Done => outln!("done: {}", o.message),
+            ExitClass::Failed if o.delivery == Delivery::Unknown => {
+                eprintln!("shipdeck: {}", o.message)
+            }
+            ExitClass::Failed => eprintln!("shipdeck: failed: {}", o.message),
+            _ => eprintln!(
+                "shipdeck: refused ({}): {}",
+                o.guard.map_or("check", Guard::name),
+                o.message
+            ),
+        }
+    }
+    for line in &report.refreshed {
+        eprintln!("shipdeck: {line}");
+    }
+    if let Some(v) = &report.verified {
+        outln!(
+            "{}: {}",
+            if v.ok { "verified" } else { "not verified" },
+            v.message
+        );
+    }
+}
+
+/// The rollback candidates of `rollback ENV` without `--to`: the execution deployed now, then
+/// the earlier ones to choose from, as a table or one JSON object.
+pub fn print_candidates(env: &str, stage: &str, listed: &[ExecutionSummary], output: Output) {
+    let deployed = listed.first();
+    let older = listed.get(1..).unwrap_or_default();
+    if output == Output::Json {
+        let value = serde_json::json!({
+            "environment": env,
+            "stage": stage,
+            "deployed": deployed,
+            "candidates": older,
+        });
+        match serde_json::to_string_pretty(&value) {
+            Ok(text) => outln!("{text}"),
+            Err(e) => eprintln!("shipdeck: cannot write JSON: {e}"),
+        }
+        return;
+    }
+    let line = |e: &ExecutionSummary| {
+        crate::ops::plan::rollback::candidate_lines(std::slice::from_ref(e)).join("")
+    };
+    match deployed {
+        Some(d) => outln!("{env} {stage} runs:  {}", line(d)),
+        None => outln!("{env}: no execution succeeded in {stage}"),
+    }
+    if older.is_empty() {
+        outln!("no earlier execution succeeded in {stage}: nothing to roll back to");
+        return;
+    }
+    outln!("roll back to one of these, newest first:");
+    for e in older {
+        outln!("  {}", line(e));
+    }
+    outln!("then: shipdeck rollback {env} --to EXECUTION");
+}

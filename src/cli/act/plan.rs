@@ -1,0 +1,225 @@
+//! From a mutating command to its plan: the command becomes an `ops::Ask`, the extra reads some
+//! plans need are made (the release catalogue, rollback candidates, the local package), then
+//! the one planner the console calls too.
+
+use crate::cli::Failure;
+use crate::cli::args::{ActFlags, Command};
+use crate::cloud::Cloud;
+use crate::domain::{ExecutionSummary, Release, Timestamp, Version};
+use crate::ops::plan::PipelineData;
+use crate::ops::plan::package::Catalogue;
+use crate::ops::plan::release::LocalPackage;
+use crate::ops::{self, Ask, Context, Planned, Reads, ReleaseFrom, What};
+
+/// Rollback candidates listed (as the console does).
+pub const CANDIDATES: usize = 20;
+
+/// What one command asks for, with the flags that steer how the CLI runs it.
+pub struct Asked {
+    /// The request, as the console would make it.
+    pub ask: Ask,
+    /// `--yes`, `--dry-run`, `--output`.
+    pub flags: ActFlags,
+    /// Follow the result (`invalidate` only with `--wait`).
+    pub verify: bool,
+}
+
+/// The request of a mutating command, asked at `now`; `None` for the other commands.
+pub fn ask(command: &Command, now: Timestamp) -> Option<Asked> {
+    let (env, what, flags) = match command {
+        Command::Approve(a) => (
+            &a.env,
+            What::Approve {
+                comment: a.comment.clone().unwrap_or_default(),
+            },
+            &a.flags,
+        ),
+        Command::Reject(a) => (
+            &a.env,
+            What::Reject {
+                comment: a.comment.clone(),
+            },
+            &a.flags,
+        ),
+        Command::Deploy(a) => (
+            &a.env,
+            What::Deploy {
+                variables: a.vars.iter().cloned().collect(),
+                source_version: a.source_version.clone(),
+            },
+            &a.flags,
+        ),
+        Command::Stop(a) => (
+            &a.env,
+            What::Stop {
+                abandon: a.abandon,
+                reason: a.reason.clone(),
+            },
+            &a.flags,
+        ),
+        Command::Retry(a) => (&a.env, What::Retry { all: a.all }, &a.flags),
+        Command::Release(a) => {
+            let from = match (&a.from, &a.package, &a.version) {
+                (Some(from), _, _) => ReleaseFrom::Version(from.clone()),
+                (None, Some(path), Some(version)) => ReleaseFrom::Upload {
+                    path: path.display().to_string(),
+                    version: version.clone(),
+                    commit: a.commit.clone(),
+                },
+                _ => ReleaseFrom::Unchosen,
+            };
+            (&a.env, What::Release(from), &a.flags)
+        }
+        Command::Rollback(a) => (
+            &a.env,
+            What::Rollback {
+                stage: a.stage.clone(),
+                to: a.to.clone(),
+            },
+            &a.flags,
+        ),
+        Command::Freeze(a) => (
+            &a.env,
+            What::Freeze {
+                stage: a.stage.clone(),
+                reason: a.reason.clone().unwrap_or_default(),
+            },
+            &a.flags,
+        ),
+        Command::Unfreeze(a) => (
+            &a.env,
+            What::Unfreeze {
+                stage: a.stage.clone(),
+                reason: a.reason.clone().unwrap_or_default(),
+            },
+            &a.flags,
+        ),
+        Command::Invalidate(a) => (
+            &a.env,
+            What::Invalidate {
+                paths: a.paths.clone(),
+            },
+            &a.flags,
+        ),
+        _ => return None,
+    };
+    Some(Asked {
+        ask: Ask {
+            env: env.clone(),
+            what,
+            asked_at: now,
+            nonce: u64::from(std::process::id()),
+        },
+        flags: flags.clone(),
+        verify: !matches!(command, Command::Invalidate(a) if !a.wait),
+    })
+}
+
+/// The commit of the working tree, for an uploaded package.
+fn git_commit() -> String {
+    std::process::Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// The stage a rollback acts on: the one asked for, else the deploy stage of the definition.
+pub fn rollback_stage(ask: &Ask, data: &PipelineData<'_>) -> Option<String> {
+    match &ask.what {
+        What::Rollback { stage, .. } => stage.clone().or_else(|| {
+            data.def
+                .and_then(ops::plan::rollback::default_stage)
+                .map(str::to_string)
+        }),
+        _ => None,
+    }
+}
+
+/// Lists the executions that succeeded in `stage`, newest first.
+pub async fn candidates(
+    cloud: &Cloud,
+    pipeline: &str,
+    stage: &str,
+) -> Result<Vec<ExecutionSummary>, Failure> {
+    cloud
+        .pipelines
+        .list_succeeded_in_stage(pipeline, stage, CANDIDATES)
+        .await
+        .map_err(|e| {
+            Failure::new(format!(
+                "executions that succeeded in {stage} of {pipeline}: {e}"
+            ))
+        })
+}
+
+/// Reads what the plan needs, then plans with the one planner.
+pub async fn plan(
+    ask: &Ask,
+    cloud: &Cloud,
+    ctx: &Context<'_>,
+    data: PipelineData<'_>,
+) -> Result<Planned, Failure> {
+    let spec = ctx.spec;
+    let mut catalogue: Option<Catalogue> = None;
+    let mut local: Option<LocalPackage> = None;
+    let mut listed: Option<Vec<ExecutionSummary>> = None;
+    match &ask.what {
+        What::Release(from) => {
+            let wanted = match from {
+                ReleaseFrom::Version(v) => Some(v.as_str()),
+                _ => None,
+            };
+            let read = ops::apply::catalogue::catalogue_for(cloud, spec, wanted)
+                .await
+                .map_err(|e| Failure::new(format!("release catalogue of {}: {e}", spec.name)))?;
+            catalogue = Some(read);
+            if let ReleaseFrom::Upload {
+                path,
+                version,
+                commit,
+            } = from
+            {
+                let (bytes, sha256) =
+                    ops::apply::upload::read_package(path).map_err(Failure::new)?;
+                let version = Version::parse(version).ok_or_else(|| {
+                    Failure::usage(format!(
+                        "--version expects a version such as 1.44.0, got `{version}`"
+                    ))
+                })?;
+                local = Some(LocalPackage {
+                    path: path.clone(),
+                    size: bytes.len() as u64,
+                    sha256,
+                    release: Release {
+                        version,
+                        commit: commit.clone().unwrap_or_else(git_commit),
+                        actor: ctx
+                            .identity
+                            .map_or("unknown".into(), ops::plan::guards::person),
+                    },
+                });
+            }
+        }
+        What::Rollback { .. } => {
+            if let Some(stage) = rollback_stage(ask, &data) {
+                listed = Some(candidates(cloud, &spec.pipeline, &stage).await?);
+            }
+        }
+        _ => {}
+    }
+    let reads = Reads {
+        packages: catalogue.as_ref().map(|c| c.packages.as_slice()),
+        local: local.as_ref(),
+        candidates: listed.as_deref(),
+    };
+    let planned = ops::plan(ctx, data, reads, ask);
+    Ok(match (&ask.what, &catalogue) {
+        // A version not found: the keys skipped or not read may be why.
+        (What::Release(ReleaseFrom::Version(v)), Some(c)) => planned.map_err(|r| c.explain(v, r)),
+        _ => planned,
+    })
+}

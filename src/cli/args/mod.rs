@@ -1,0 +1,290 @@
+//! Command-line flags and subcommands (clap).
+
+mod act;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+pub use act::{
+    ActFlags, ApproveArgs, DeployArgs, FreezeArgs, InvalidateArgs, RejectArgs, ReleaseArgs,
+    RetryArgs, RollbackArgs, StopArgs, parse_var, parse_version,
+};
+
+/// shipdeck: the operations console for the storefront deployment system.
+#[derive(Debug, Parser)]
+#[command(name = "shipdeck", version, about, long_about = None)]
+pub struct Cli {
+    /// Flags shared by every subcommand.
+    #[command(flatten)]
+    pub global: Global,
+    /// The subcommand; without one, the interactive console starts.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Flags every subcommand takes.
+#[derive(Debug, Clone, Args)]
+pub struct Global {
+    /// Run against the embedded simulator instead of AWS (no account needed).
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// Configuration file (default: $SHIPDECK_CONFIG, ./shipdeck.toml, then the XDG config dir).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Refuse every mutating action.
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// AWS profile.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// AWS region.
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Send every AWS call to this endpoint (LocalStack, moto); also `AWS_ENDPOINT_URL`.
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Simulator seed (with --demo).
+    #[arg(long, global = true, value_name = "N", default_value_t = 42, value_parser = parse_seed,
+          allow_negative_numbers = true)]
+    pub seed: u64,
+    /// Simulated seconds per wall second in the interactive demo.
+    #[arg(long, global = true, value_name = "X", default_value_t = 30.0, value_parser = parse_speed,
+          allow_negative_numbers = true)]
+    pub speed: f64,
+}
+
+/// `--seed`: any `u64`, with a message that says so.
+fn parse_seed(text: &str) -> Result<u64, String> {
+    text.parse::<u64>().map_err(|_| {
+        format!(
+            "expected a whole number from 0 to {}, got `{text}`",
+            u64::MAX
+        )
+    })
+}
+
+/// Most threads `--threads` accepts.
+const MAX_THREADS: usize = 1024;
+
+/// `--threads`: 1 to [`MAX_THREADS`].
+fn parse_threads(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "expected a number of threads from 1 to {MAX_THREADS}, got `{text}`"
+        )),
+    }
+}
+
+fn parse_speed(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.0..=100_000.0).contains(&v) => Ok(v),
+        _ => Err(format!("expected a number from 0 to 100000, got `{text}`")),
+    }
+}
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    /// Aligned columns for people.
+    Table,
+    /// JSON for scripts.
+    Json,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Environments with their pipeline stages and pending approvals.
+    Status {
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = Output::Table)]
+        output: Output,
+    },
+    /// Pending approvals across environments.
+    Approvals {
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = Output::Table)]
+        output: Output,
+    },
+    /// One environment's pipeline: stages, actions and execution history.
+    Pipeline {
+        /// Environment name (dev, stg, prd, …).
+        env: String,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = Output::Table)]
+        output: Output,
+    },
+    /// CloudFront access logs and CloudWatch log groups.
+    Logs {
+        /// Which logs.
+        #[command(subcommand)]
+        command: LogsCommand,
+    },
+    /// Approve the release waiting at an environment's manual approval.
+    Approve(ApproveArgs),
+    /// Reject the release waiting at an environment's manual approval (a comment is required).
+    Reject(RejectArgs),
+    /// Start a new execution of an environment's pipeline.
+    Deploy(DeployArgs),
+    /// Stop an environment's running execution.
+    Stop(StopArgs),
+    /// Retry the failed stage of an environment's latest execution.
+    Retry(RetryArgs),
+    /// Ship a release to an environment: promote a package (--from) or upload one (--package).
+    Release(ReleaseArgs),
+    /// Roll a stage back to an earlier execution that succeeded in it.
+    Rollback(RollbackArgs),
+    /// Stop executions entering a stage of an environment (disable its inbound transition).
+    Freeze(FreezeArgs),
+    /// Let executions enter the frozen stage again.
+    Unfreeze(FreezeArgs),
+    /// Invalidate CloudFront paths of an environment's distribution.
+    Invalidate(InvalidateArgs),
+    /// The audit log of mutating actions.
+    Audit {
+        /// Only entries from this far back (`15m`, `1h`, `24h`, `7d`) or since an RFC 3339 time.
+        #[arg(long, value_name = "WINDOW", value_parser = super::logs::parse_since)]
+        since: Option<super::logs::Since>,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = Output::Table)]
+        output: Output,
+    },
+    /// Configuration tools.
+    Config {
+        /// What to do.
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+/// `shipdeck config …`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate a configuration file (the one found by the usual search when no path is given).
+    Check {
+        /// File to check.
+        path: Option<PathBuf>,
+    },
+}
+
+/// `shipdeck logs …`.
+#[derive(Debug, Subcommand)]
+pub enum LogsCommand {
+    /// CloudFront access logs: local files (no configuration, no AWS) or an environment's logs
+    /// bucket.
+    Cloudfront(CloudfrontArgs),
+    /// Events of a CloudWatch log group of an environment (`FilterLogEvents`).
+    Group(GroupArgs),
+}
+
+/// Output of `shipdeck logs cloudfront`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogOutput {
+    /// One short line per record for people.
+    Pretty,
+    /// One JSON object per record, keyed by the W3C field names: text decoded, `null` for `-`,
+    /// numbers as their value (the `000` status is 0, `0042` is 42; up to 19 digits, exact),
+    /// seconds as fractions.
+    Jsonl,
+    /// Tab-separated values under a header line.
+    Tsv,
+    /// The log lines as CloudFront wrote them, under `#Version`/`#Fields` header lines: a file
+    /// `--file` reads back (to keep, share or analyse offline).
+    W3c,
+}
+
+/// Output of `shipdeck logs group`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroupOutput {
+    /// One line per event: time, stream, message.
+    Pretty,
+    /// One JSON object per event: timestamp, ingestion_time (RFC 3339 UTC with milliseconds),
+    /// group, stream, event_id, message.
+    Jsonl,
+    /// Tab-separated timestamp (with milliseconds), stream and message under a header line.
+    Tsv,
+}
+
+impl From<GroupOutput> for LogOutput {
+    fn from(o: GroupOutput) -> LogOutput {
+        match o {
+            GroupOutput::Pretty => LogOutput::Pretty,
+            GroupOutput::Jsonl => LogOutput::Jsonl,
+            GroupOutput::Tsv => LogOutput::Tsv,
+        }
+    }
+}
+
+/// `shipdeck logs cloudfront [ENV] [--file PATH ...] [--dir DIR] …`.
+#[derive(Debug, Clone, Args)]
+pub struct CloudfrontArgs {
+    /// Environment whose logs bucket to read (leave out with --file or --dir).
+    pub env: Option<String>,
+    /// A log file (gzip or plain; `-` for stdin); repeatable.
+    #[arg(long = "file", value_name = "PATH")]
+    pub files: Vec<PathBuf>,
+    /// A directory of log files (`*.gz`, `*.log`, plain), read in name order.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Only records from this far back (`15m`, `1h`, `24h`, `7d`) or since an RFC 3339 time.
+    #[arg(long, value_name = "WINDOW", value_parser = super::logs::parse_since,
+          allow_hyphen_values = true)]
+    pub since: Option<super::logs::Since>,
+    /// Keep reading new log files as CloudFront delivers them (with ENV).
+    #[arg(long)]
+    pub follow: bool,
+    /// Only records matching this expression (`status>=500 and path:/api/*`).
+    #[arg(long, value_name = "EXPR", value_parser = super::logs::parse_filter)]
+    pub filter: Option<crate::accesslog::Filter>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = LogOutput::Pretty)]
+    pub output: LogOutput,
+    /// Print statistics instead of records (as JSON with `--output jsonl`).
+    #[arg(long)]
+    pub stats: bool,
+    /// Threads for reading local files (default: every core).
+    #[arg(long, value_name = "N", value_parser = parse_threads, allow_negative_numbers = true)]
+    pub threads: Option<usize>,
+}
+
+/// `shipdeck logs group ENV NAME …`.
+#[derive(Debug, Clone, Args)]
+pub struct GroupArgs {
+    /// Environment name.
+    pub env: String,
+    /// Log group: its full name or a unique part of one of the environment's log groups.
+    pub name: String,
+    /// How far back to start (`15m`, `1h`, …, or an RFC 3339 time; default 10m).
+    #[arg(long, value_name = "WINDOW", value_parser = super::logs::parse_since,
+          allow_hyphen_values = true)]
+    pub since: Option<super::logs::Since>,
+    /// Keep polling for new events every 5 seconds.
+    #[arg(long)]
+    pub follow: bool,
+    /// CloudWatch filter pattern, as `FilterLogEvents` takes it: `ERROR` (terms, all present,
+    /// case-sensitive), `"a phrase"`, `?ERROR ?WARN` (any), `-health` (none), or a JSON
+    /// comparison such as `{ $.level = "ERROR" }` or `{ $.durationMs > 500 }`. The demo
+    /// simulator models only these forms (one JSON comparison, no `&&`/`||`) and refuses others.
+    #[arg(long, value_name = "PATTERN")]
+    pub filter: Option<String>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = GroupOutput::Pretty)]
+    pub output: GroupOutput,
+}
+
+impl Global {
+    /// What the flags ask to connect to.
+    pub fn connection(&self) -> crate::runtime::Connection {
+        crate::runtime::Connection {
+            demo: self.demo,
+            config: self.config.clone(),
+            read_only: self.read_only,
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+            seed: self.seed,
+            speed: self.speed,
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! The `Cdn` port over CloudFront: distributions and invalidations.
+
+mod cdn;
+mod invalidations;

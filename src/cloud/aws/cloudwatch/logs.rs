@@ -1,0 +1,115 @@
+//! The `Logs` port over CloudWatch Logs: `FilterLogEvents` pages (a missing log stream named as
+//! such) and `DescribeLogGroups`.
+
+use super::super::AwsCloud;
+use super::super::errors::{Call, map};
+use super::livetail;
+use crate::cloud::{CloudError, CloudResult, LiveTail, LiveTailRequest, LogPage, LogQuery, Logs};
+use crate::domain::{LogEvent, Timestamp};
+use async_trait::async_trait;
+use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata;
+
+/// Pages of `DescribeLogGroups` read at most (50 groups a page).
+const GROUP_PAGES: usize = 20;
+/// The most events `FilterLogEvents` returns in one page.
+const MAX_LIMIT: usize = 10_000;
+
+/// Whether a failed `FilterLogEvents` says a log stream it was asked for does not exist
+/// (`ResourceNotFoundException`, "The specified log stream does not exist."), not the group.
+fn stream_missing(code: Option<&str>, message: Option<&str>) -> bool {
+    code == Some("ResourceNotFoundException")
+        && message.is_some_and(|m| m.to_ascii_lowercase().contains("log stream"))
+}
+
+#[async_trait]
+impl Logs for AwsCloud {
+    /// One page, as the service answers it: maybe partial, maybe empty with a token (callers
+    /// follow tokens with [`crate::cloud::filter_pages`]).
+    async fn filter_log_events(&self, query: &LogQuery) -> CloudResult<LogPage> {
+        let r = self.ready().await;
+        let c = Call {
+            service: "logs",
+            operation: "FilterLogEvents",
+            iam: "logs:FilterLogEvents",
+            resources: &[("log group", query.group.as_str())],
+        };
+        let page = r
+            .clients
+            .logs
+            .filter_log_events()
+            .log_group_name(&query.group)
+            .set_log_stream_names((!query.streams.is_empty()).then(|| query.streams.clone()))
+            .set_start_time(query.start.map(Timestamp::millis))
+            .set_end_time(query.end.map(Timestamp::millis))
+            .set_filter_pattern(query.pattern.clone())
+            .set_limit(query.limit.map(|l| l.clamp(1, MAX_LIMIT) as i32))
+            .set_next_token(query.next_token.clone())
+            .send()
+            .await
+            .map_err(|e| {
+                if !query.streams.is_empty() && stream_missing(e.code(), e.message()) {
+                    CloudError::NotFound {
+                        kind: "log stream".into(),
+                        name: format!("{} in {}", query.streams.join(", "), query.group),
+                    }
+                } else {
+                    map(e, &c, &r.site)
+                }
+            })?;
+        // FilteredLogEvent names no group: its events are the one group's asked for.
+        let mut events: Vec<LogEvent> = page
+            .events()
+            .iter()
+            .map(|e| LogEvent {
+                group: query.group.clone(),
+                event_id: e.event_id.clone().unwrap_or_default(),
+                stream: e.log_stream_name.clone().unwrap_or_default(),
+                timestamp: Timestamp(e.timestamp.unwrap_or(0)),
+                ingestion_time: Timestamp(e.ingestion_time.unwrap_or(0)),
+                message: e.message.clone().unwrap_or_default(),
+            })
+            .collect();
+        events.sort_by_key(|e| e.timestamp);
+        Ok(LogPage {
+            events,
+            next_token: page.next_token,
+        })
+    }
+
+    async fn describe_log_groups(&self, prefix: &str) -> CloudResult<Vec<String>> {
+        let r = self.ready().await;
+        let c = Call {
+            service: "logs",
+            operation: "DescribeLogGroups",
+            iam: "logs:DescribeLogGroups",
+            resources: &[("log group", prefix)],
+        };
+        let mut names = Vec::new();
+        let mut token: Option<String> = None;
+        for _ in 0..GROUP_PAGES {
+            let page = r
+                .clients
+                .logs
+                .describe_log_groups()
+                .set_log_group_name_prefix((!prefix.is_empty()).then(|| prefix.to_string()))
+                .set_next_token(token.take())
+                .send()
+                .await
+                .map_err(|e| map(e, &c, &r.site))?;
+            names.extend(
+                page.log_groups()
+                    .iter()
+                    .filter_map(|g| g.log_group_name.clone()),
+            );
+            token = page.next_token;
+            if token.is_none() {
+                break;
+            }
+        }
+        Ok(names)
+    }
+
+    async fn start_live_tail(&self, req: &LiveTailRequest) -> CloudResult<LiveTail> {
+        livetail::start_live_tail(self, req).await
+    }
+}

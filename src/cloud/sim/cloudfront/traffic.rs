@@ -1,0 +1,301 @@
+//! CloudFront: the distributions, their diurnal traffic and the access-log files they deliver.
+
+use super::super::Simulator;
+use super::super::config::SECRET_COOKIE;
+use super::super::events::Ev;
+use super::super::s3::buckets::{Body, Object, etag_of};
+use super::logfaults::Damage;
+use crate::accesslog::{Conditions, LogGenerator, SiteProfile, write_w3c};
+use crate::domain::{Distribution, Millis, Timestamp};
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use std::collections::BTreeMap;
+use std::io::Write;
+
+/// Length of one traffic window (and roughly one log file).
+const WINDOW: Millis = 5 * Timestamp::MINUTE;
+/// Lambda logs are written for windows from this long before the start on.
+const LAMBDA_HISTORY: Millis = Timestamp::HOUR;
+/// Estimated gzip bytes per record, for the listed size of a file not read yet.
+const EST_BYTES: u64 = 96;
+
+/// How to regenerate one access-log file: everything the generator needs.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct LogRecipe {
+    seed: u64,
+    site: SiteProfile,
+    start: Timestamp,
+    count: usize,
+    cond: Conditions,
+    damage: Damage,
+    cookies: bool,
+}
+
+impl LogRecipe {
+    /// The gzip-compressed W3C file.
+    pub(crate) fn render(&self) -> Vec<u8> {
+        let mut generator = LogGenerator::new(self.seed, self.site.clone());
+        let mut records = generator.window(self.start, WINDOW, self.count, &self.cond);
+        if self.cookies {
+            for (i, r) in records.iter_mut().enumerate() {
+                let secret = format!("{SECRET_COOKIE}{:016x}", self.seed ^ i as u64);
+                r.cookie = Some(format!("session={secret};%20theme=dark"));
+            }
+        }
+        let mut text = String::with_capacity(self.count * 420 + 512);
+        write_w3c(&records, &mut text);
+        let mut gz = GzEncoder::new(Vec::with_capacity(text.len() / 6), Compression::default());
+        // Writing to a Vec cannot fail; on the impossible error the file is simply empty.
+        let bytes = gz
+            .write_all(text.as_bytes())
+            .and_then(|()| gz.finish())
+            .unwrap_or_default();
+        self.damage.apply(bytes)
+    }
+}
+
+/// One distribution with its traffic model.
+#[derive(Debug, Clone)]
+pub(crate) struct DistSim {
+    /// Environment index.
+    env: usize,
+    /// What `GetDistribution` shows (invalidations computed on view).
+    pub(crate) dist: Distribution,
+    site: SiteProfile,
+    peak: f64,
+    stale_until: Timestamp,
+    miss_until: Timestamp,
+    error_until: Timestamp,
+    error_level: f64,
+    pub(crate) invalidations: Vec<Timestamp>,
+    /// When the latest configuration change has reached every edge location.
+    propagated: Timestamp,
+}
+
+impl DistSim {
+    /// The distribution as the API shows it at `now`: `InProgress` until its latest
+    /// configuration change has propagated, then `Deployed` (invalidations do not change it).
+    pub(crate) fn view(&self, now: Timestamp) -> Distribution {
+        let mut d = self.dist.clone();
+        d.in_progress_invalidations =
+            self.invalidations.iter().filter(|t| **t > now).count() as u32;
+        d.status = if now < self.propagated {
+            "InProgress"
+        } else {
+            "Deployed"
+        }
+        .into();
+        d
+    }
+}
+
+/// Requests per second relative to the daily peak (≈ 15:00 UTC), between 0.1 and 1.
+fn diurnal(t: Timestamp) -> f64 {
+    let hour = t.millis().rem_euclid(Timestamp::DAY) as f64 / Timestamp::HOUR as f64;
+    0.55 - 0.45 * (std::f64::consts::TAU * (hour - 15.0) / 24.0).cos()
+}
+
+fn host_of(url: Option<&str>) -> Option<String> {
+    let rest = url?.split("://").nth(1)?;
+    rest.split('/').next().map(str::to_string)
+}
+
+fn hour_key(t: Timestamp) -> String {
+    match chrono::DateTime::from_timestamp_millis(t.millis()) {
+        Some(d) => d.format("%Y-%m-%d-%H").to_string(),
+        None => "1970-01-01-00".into(),
+    }
+}
+
+impl Simulator {
+    /// Creates one distribution per environment and schedules their first traffic windows.
+    pub(crate) fn init_traffic(&mut self, t0: Timestamp) {
+        let created = t0 - 200 * Timestamp::DAY;
+        for env in 0..self.envs.len() {
+            let spec = self.envs[env].spec.clone();
+            const ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+            let domain: String = (0..13)
+                .map(|_| ALNUM[self.rng.below(ALNUM.len())] as char)
+                .collect();
+            let domain = format!("d{domain}.cloudfront.net");
+            let alias = host_of(spec.site_url.as_deref());
+            let peak = if spec.protected {
+                6.0
+            } else if spec.promotes_from.is_none() {
+                0.2
+            } else {
+                0.5
+            };
+            let dist = Distribution {
+                id: spec.distribution_id.clone(),
+                domain_name: domain.clone(),
+                status: "Deployed".into(),
+                enabled: true,
+                aliases: alias.iter().cloned().collect(),
+                logging_bucket: Some(format!("{}.s3.amazonaws.com", spec.logs_bucket)),
+                logging_prefix: Some(spec.logs_prefix.clone()),
+                last_modified: created,
+                in_progress_invalidations: 0,
+            };
+            let site = SiteProfile {
+                distribution_domain: domain.clone(),
+                host: alias.unwrap_or(domain),
+                asset_hash: self.rng.hex(8),
+                stale_hash: None,
+            };
+            self.dists.push(DistSim {
+                env,
+                dist,
+                site,
+                peak,
+                stale_until: t0,
+                miss_until: t0,
+                error_until: t0,
+                error_level: 0.0,
+                invalidations: Vec::new(),
+                propagated: created,
+            });
+            let first = Timestamp(t0.millis() - t0.millis().rem_euclid(WINDOW));
+            self.agenda.push(
+                first,
+                Ev::Traffic {
+                    dist: self.dists.len() - 1,
+                },
+            );
+        }
+    }
+
+    /// Someone changes distribution `id`'s configuration (an infrastructure apply): its
+    /// `LastModifiedTime` is now, and `GetDistribution` says `InProgress` until the change has
+    /// propagated to every edge location, a few minutes later. `false` if there is no such
+    /// distribution.
+    pub fn change_distribution(&mut self, id: &str) -> bool {
+        let now = self.now;
+        let propagation = self
+            .rng
+            .range(3 * Timestamp::MINUTE, 12 * Timestamp::MINUTE);
+        let Some(d) = self.dists.iter_mut().find(|d| d.dist.id == id) else {
+            return false;
+        };
+        d.dist.last_modified = now;
+        d.propagated = now + propagation;
+        true
+    }
+
+    /// A Deploy action ended in `env`: a fresh build changes asset hashes, invalidates the cache
+    /// and bumps misses (and briefly errors); a failed one bumps origin errors for a while.
+    pub(crate) fn on_deploy_done(&mut self, env: usize, ok: bool) {
+        let now = self.now;
+        let hash = self.rng.hex(8);
+        let done = now + self.rng.range(60_000, 150_000);
+        let Some(d) = self.dists.iter_mut().find(|d| d.env == env) else {
+            return;
+        };
+        if ok {
+            d.site.stale_hash = Some(std::mem::replace(&mut d.site.asset_hash, hash));
+            d.stale_until = now + 45 * Timestamp::MINUTE;
+            d.miss_until = now + 10 * Timestamp::MINUTE;
+            d.error_until = now + 3 * Timestamp::MINUTE;
+            d.error_level = 0.01;
+            d.invalidations.retain(|t| *t > now);
+            d.invalidations.push(done);
+        } else {
+            d.error_until = now + 15 * Timestamp::MINUTE;
+            d.error_level = 0.06;
+        }
+    }
+
+    /// One five-minute window of a distribution: its log file (delivered later) and its API calls.
+    pub(crate) fn traffic_window(&mut self, dist: usize) {
+        let w = self.now;
+        self.agenda.push(w + WINDOW, Ev::Traffic { dist });
+        let d = &self.dists[dist];
+        let rate = d.peak * diurnal(w) * self.cfg.traffic_scale;
+        let count = self.rng.poisson(rate * (WINDOW / 1000) as f64) as usize;
+        let error = if w < d.error_until {
+            d.error_level
+        } else {
+            0.0
+        };
+        let cond = Conditions {
+            error_boost: error,
+            miss_boost: if w < d.miss_until { 0.5 } else { 0.0 },
+        };
+        let mut site = d.site.clone();
+        if w >= d.stale_until {
+            site.stale_hash = None;
+        }
+        let env = d.env;
+        let start = self.cfg.start;
+        if count > 0 {
+            let recipe = LogRecipe {
+                seed: self.rng.next_u64(),
+                site,
+                start: w,
+                count,
+                cond,
+                damage: self.roll_damage(),
+                cookies: self.cfg.secret_cookies,
+            };
+            let late = self.rng.chance(0.03);
+            let delay = if self.log_fault("late_delivery", self.cfg.log_faults.late_delivery) {
+                self.fault_rng
+                    .range(2 * Timestamp::HOUR, 20 * Timestamp::HOUR)
+            } else if late {
+                self.rng.range(Timestamp::HOUR, 8 * Timestamp::HOUR)
+            } else {
+                self.rng
+                    .range(2 * Timestamp::MINUTE, 12 * Timestamp::MINUTE)
+            };
+            let delivered = w + WINDOW + delay;
+            let spec = &self.envs[env].spec;
+            let key = format!(
+                "{}{}.{}.{}.gz",
+                spec.logs_prefix,
+                self.dists[dist].dist.id,
+                hour_key(w),
+                self.rng.hex(8)
+            );
+            let bucket = spec.logs_bucket.clone();
+            // The body is generated (and gzipped) on first read; until then the listed size is an
+            // estimate (about 96 bytes a record at gzip level 6).
+            let etag = etag_of(&recipe.seed.to_le_bytes());
+            let size = count as u64 * EST_BYTES + 180;
+            let body = Body::Lazy(Box::new(recipe));
+            let metadata = BTreeMap::new();
+            let object = Object {
+                body,
+                size,
+                etag,
+                version_id: None,
+                last_modified: delivered,
+                metadata,
+            };
+            if self.log_fault("redelivery", self.cfg.log_faults.duplicate_delivery) {
+                let again = delivered + self.fault_rng.range(Timestamp::MINUTE, Timestamp::HOUR);
+                let mut copy = object.clone();
+                copy.last_modified = again;
+                self.agenda.push(
+                    again,
+                    Ev::Deliver {
+                        bucket: bucket.clone(),
+                        key: key.clone(),
+                        object: Box::new(copy),
+                    },
+                );
+            }
+            self.agenda.push(
+                delivered,
+                Ev::Deliver {
+                    bucket,
+                    key,
+                    object: Box::new(object),
+                },
+            );
+        }
+        if w + WINDOW >= start - LAMBDA_HISTORY {
+            let calls = self.rng.poisson(rate * 0.1 * (WINDOW / 1000) as f64) as usize;
+            self.write_lambda_logs(env, w, WINDOW, calls, error);
+        }
+    }
+}

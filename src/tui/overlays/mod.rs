@@ -1,0 +1,8 @@
+//! What opens over a view: the action dialog (with the release picker and the rollback
+//! candidates inside it), the `:` command line and the other prompts, and the help.
+
+pub mod command;
+pub mod dialog;
+pub mod help;
+pub mod release_picker;
+pub mod rollback_candidates;

@@ -1,0 +1,7 @@
+//! The detail panes beside or under a view's list: the selected environment, the selected log
+//! event, the selected access-log record, and the Traffic view's charts.
+
+pub mod environment;
+pub mod log_event;
+pub mod traffic_charts;
+pub mod traffic_record;

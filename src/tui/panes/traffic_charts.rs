@@ -1,0 +1,265 @@
+//! The Traffic view's charts for the chosen window: request rate per minute, status mix, cache
+//! hit ratio, latency percentiles, and the top paths, client IPs and edge locations. Drawn from
+//! numbers computed when records landed, never from the records themselves.
+
+use crate::accesslog::{StatsSnapshot, TopEntry, decode, rest_note};
+use crate::app::Traffic;
+use crate::tui::views::traffic::status_style;
+use crate::tui::widgets::pane::side_pane;
+use crate::tui::widgets::status::DIM;
+use crate::tui::widgets::text::{ellipsize, width as width_of};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Sparkline};
+
+const LABEL: Style = Style::new().fg(Color::Gray).add_modifier(Modifier::BOLD);
+
+/// A labelled line in `width` cells: the long label when the line fits with it, else the short
+/// one, and the value cut with `…` when even that does not fit.
+fn fitted(
+    (long, short): (&'static str, &'static str),
+    value: String,
+    width: usize,
+) -> Line<'static> {
+    let label = if long.len() + width_of(&value) <= width {
+        long
+    } else {
+        short
+    };
+    let value = ellipsize(&value, width.saturating_sub(label.len()));
+    Line::from(vec![Span::styled(label, LABEL), Span::raw(value)])
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+fn ms(v: Option<u32>) -> String {
+    v.map_or_else(|| "-".into(), |v| format!("{v}ms"))
+}
+
+/// The status mix as a bar of `width` cells coloured by class, and its legend.
+fn status_lines(s: &StatsSnapshot, width: usize) -> Vec<Line<'static>> {
+    let m = &s.status;
+    let classes = [
+        ("2xx", m.s2xx, 200),
+        ("3xx", m.s3xx, 300),
+        ("4xx", m.s4xx, 400),
+        ("5xx", m.s5xx, 500),
+    ];
+    let total = s.requests.max(1) as f64;
+    let mut bar = Vec::new();
+    let mut used = 0;
+    for (i, (_, n, code)) in classes.iter().enumerate() {
+        let mut cells = ((*n as f64 / total) * width as f64).round() as usize;
+        if i == classes.len() - 1 {
+            cells = cells.min(width.saturating_sub(used));
+        }
+        cells = cells.min(width.saturating_sub(used));
+        used += cells;
+        if cells > 0 {
+            bar.push(Span::styled("█".repeat(cells), status_style(*code)));
+        }
+    }
+    let legend: Vec<Span> = classes
+        .iter()
+        .flat_map(|(label, n, code)| {
+            [
+                Span::styled(format!("{label} "), status_style(*code)),
+                Span::raw(format!("{}  ", pct(*n as f64 / total))),
+            ]
+        })
+        .collect();
+    vec![Line::from(bar), Line::from(legend)]
+}
+
+fn top_lines(
+    title: &str,
+    (list, rest): (&[TopEntry], u64),
+    n: usize,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let mut out = vec![Line::from(Span::styled(title.to_string(), LABEL))];
+    let (shown, hidden) = list.split_at(n.min(list.len()));
+    for e in shown {
+        let count = format!("{:>7} ", e.count_text());
+        let key = ellipsize(&decode(&e.key), width.saturating_sub(width_of(&count)));
+        out.push(Line::from(vec![Span::styled(count, DIM), Span::raw(key)]));
+    }
+    // Entries the panel has no room for are left out too: the note bounds them as well.
+    let rest = hidden.iter().map(|e| e.count).fold(rest, u64::max);
+    if let Some(note) = rest_note(shown, n, rest) {
+        out.push(Line::from(Span::styled(
+            ellipsize(&format!("  {note}"), width),
+            DIM,
+        )));
+    }
+    out
+}
+
+/// Draws the charts into `area`.
+pub fn render(frame: &mut Frame, t: &Traffic, area: Rect) {
+    let inner = side_pane(
+        frame,
+        area,
+        format!(
+            " {} · last {}{} ",
+            if t.filter.is_all() {
+                "all requests"
+            } else {
+                "filtered"
+            },
+            t.preset.label(),
+            t.charts_progress()
+                .map(|p| format!(" · counting {:.0}%", p * 100.0))
+                .unwrap_or_default()
+        ),
+        LABEL,
+    );
+    let Some(s) = &t.panel.snapshot else {
+        frame.render_widget(Paragraph::new(Span::styled("no data yet", DIM)), inner);
+        return;
+    };
+    let width = usize::from(inner.width);
+    let minutes = if t.preset.window() == Some(crate::accesslog::Window::M15) {
+        15
+    } else {
+        60
+    };
+    let series = &t.panel.series[t.panel.series.len().saturating_sub(minutes)..];
+    let rate: Vec<u64> = series.iter().map(|p| p.requests).collect();
+    let peak = rate.iter().copied().max().unwrap_or(0);
+    let mut y = inner.y;
+    let bottom = inner.bottom();
+    let line = |frame: &mut Frame, l: Line<'static>, y: &mut u16| {
+        if *y < bottom {
+            frame.render_widget(Paragraph::new(l), Rect::new(inner.x, *y, inner.width, 1));
+            *y += 1;
+        }
+    };
+    let per_sec = s
+        .requests_per_sec
+        .map_or_else(|| "-".into(), |r| format!("{r:.1}"));
+    let counts = format!(
+        "{} in {} · {per_sec}/s · peak {peak}/min",
+        s.requests,
+        t.preset.label()
+    );
+    line(
+        frame,
+        fitted(("requests/min ", "requests "), counts, width),
+        &mut y,
+    );
+    let spark_h: u16 = if inner.height >= 20 { 4 } else { 2 };
+    if y + spark_h <= bottom {
+        let data: Vec<u64> = rate.iter().rev().take(width).rev().copied().collect();
+        frame.render_widget(
+            Sparkline::default()
+                .data(&data)
+                .style(Style::new().fg(Color::Cyan)),
+            Rect::new(inner.x, y, inner.width, spark_h),
+        );
+        y += spark_h;
+    }
+    for l in status_lines(s, width) {
+        line(frame, l, &mut y);
+    }
+    let hit = s.hit_ratio.map_or_else(|| "-".into(), pct);
+    line(
+        frame,
+        Line::from(vec![
+            Span::styled("cache hit ", LABEL),
+            Span::raw(format!("{hit} ({} of {})", s.cache_hits, s.cache_lookups)),
+            Span::styled("  5xx ", LABEL),
+            Span::styled(pct(s.error_rate_5xx), status_style(500)),
+        ]),
+        &mut y,
+    );
+    let p = &s.time_taken_ms;
+    let full = format!(
+        "p50 {}  p95 {}  p99 {}  max {}",
+        ms(p.p50),
+        ms(p.p95),
+        ms(p.p99),
+        ms(p.max)
+    );
+    let bare = |v: Option<u32>| v.map_or_else(|| "-".into(), |v| v.to_string());
+    let latency = if "latency ".len() + width_of(&full) <= width {
+        fitted(("latency ", "latency "), full, width)
+    } else {
+        // Narrow: the unit once, in the label.
+        let values = format!(
+            "p50 {} p95 {} p99 {} max {}",
+            bare(p.p50),
+            bare(p.p95),
+            bare(p.p99),
+            bare(p.max)
+        );
+        fitted(("latency ms ", "ms "), values, width)
+    };
+    line(frame, latency, &mut y);
+    let left = usize::from(bottom.saturating_sub(y));
+    let each = (left / 3).saturating_sub(1).min(5);
+    if each == 0 {
+        return;
+    }
+    let (t, r) = (&s.top, &s.top_rest);
+    let tops = [
+        ("top paths", (t.paths.as_slice(), r.paths)),
+        ("top client IPs", (t.client_ips.as_slice(), r.client_ips)),
+        (
+            "top edge locations",
+            (t.edge_locations.as_slice(), r.edge_locations),
+        ),
+    ];
+    for (title, list) in tops {
+        for l in top_lines(title, list, each, width) {
+            line(frame, l, &mut y);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fitted;
+
+    fn text(width: usize, value: &str) -> String {
+        let line = fitted(("requests/min ", "requests "), value.to_string(), width);
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn entries_the_panel_has_no_room_for_are_bounded_by_the_note() {
+        use crate::accesslog::TopEntry;
+        let entry = |key: &str, count, error| TopEntry {
+            key: key.into(),
+            status: None,
+            count,
+            error,
+        };
+        // `/b` is certainly seen 60 times; `/c`, left out for room, may have been seen 80.
+        let list = [entry("/a", 100, 0), entry("/b", 90, 30), entry("/c", 80, 0)];
+        let lines: Vec<String> = super::top_lines("top paths", (&list, 0), 2, 40)
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "top paths",
+                "    100 /a",
+                "  60–90 /b",
+                "  others: each at most 80"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_line_too_wide_takes_the_short_label_then_an_ellipsis() {
+        assert_eq!(text(40, "441 in 1h"), "requests/min 441 in 1h");
+        assert_eq!(text(20, "441 in 1h"), "requests 441 in 1h");
+        assert_eq!(text(12, "441 in 1h"), "requests 44…");
+    }
+}
