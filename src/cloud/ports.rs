@@ -1,8 +1,8 @@
 //! The port traits: pipelines, storage, CDN, logs and identity.
 
 use super::CloudResult;
-use super::writes::{Invalidation, PutOutcome, PutRequest, TransitionChange, UploadedPart};
 use super::log_reads::{LiveTail, LiveTailRequest};
+use super::writes::{Invalidation, PutOutcome, PutRequest, TransitionChange, UploadedPart};
 use crate::domain::{
     ActionExecutionDetail, ApprovalOutcome, Distribution, ExecutionSummary, LogEvent, ObjectInfo,
     PipelineDef, PipelineState, RetryMode, Timestamp,
