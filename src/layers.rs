@@ -14,7 +14,7 @@ const FORBIDDEN: &[&str] = &[
     "crate::ops::apply",
     "crate::cloud::aws",
     "crate::cloud::sim",
-    "crate::logread",
+    "crate::accesslog_io",
     "crate::logging",
     "tokio::",
     "ratatui",

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 pub mod accesslog;
+pub mod accesslog_io;
 pub mod app;
 pub mod cli;
 pub mod cloud;
@@ -10,7 +11,6 @@ pub mod domain;
 #[cfg(test)]
 mod layers;
 pub mod logging;
-pub mod logread;
 pub mod ops;
 pub mod runtime;
 pub mod tui;

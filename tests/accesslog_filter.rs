@@ -1,11 +1,10 @@
 //! Filter expressions: the documented semantics of every term, a parser that never panics, and
 //! filtering retained records equal to filtering the originals. (Parser errors and precedence
-//! are unit-tested in `src/accesslog/filter_tests.rs`, retention in `retain_tests.rs`.)
+//! are unit-tested in `src/accesslog/filter/tests.rs`, retention in `retain/tests.rs`.)
 
 use proptest::prelude::*;
-use shipdeck::accesslog::{
-    AccessRecord, Conditions, Filter, LogFields, LogGenerator, Retained, SiteProfile,
-};
+use shipdeck::accesslog::{AccessRecord, Filter, LogFields, Retained};
+use shipdeck::cloud::sim::cloudfront::{Conditions, LogGenerator, SiteProfile};
 use shipdeck::domain::Timestamp;
 
 const T: Timestamp = Timestamp(1_795_597_200_000);

@@ -13,8 +13,8 @@ mod values;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use shipdeck::accesslog::{FIELDS, Field, LineView, LogFields, Malformed, Parsed, Parser};
+use shipdeck::accesslog_io::{ReadReport, read_bytes};
 use shipdeck::domain::Timestamp;
-use shipdeck::logread::{ReadReport, read_bytes};
 use std::io::Write;
 use std::net::IpAddr;
 

@@ -1,11 +1,11 @@
 //! Live statistics checked against exact computation on generated access logs: counts, rates,
 //! hit ratio, percentiles, top lists, merging, parsed lines, JSON. (Windows sliding over late
-//! records and memory bounds are unit-tested in `src/accesslog/stats_tests.rs`.)
+//! records and memory bounds are unit-tested in `src/accesslog/stats/tests.rs`.)
 
 use shipdeck::accesslog::{
-    AccessRecord, Conditions, LogGenerator, Parser, SiteProfile, Stats, StatsConfig, StatsSnapshot,
-    Window, write_w3c,
+    AccessRecord, Parser, Stats, StatsConfig, StatsSnapshot, Window, write_w3c,
 };
+use shipdeck::cloud::sim::cloudfront::{Conditions, LogGenerator, SiteProfile};
 use shipdeck::domain::Timestamp;
 use std::collections::HashMap;
 

@@ -5,7 +5,8 @@
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use serde_json::Value;
-use shipdeck::accesslog::{Conditions, LogGenerator, SiteProfile, write_w3c};
+use shipdeck::accesslog::write_w3c;
+use shipdeck::cloud::sim::cloudfront::{Conditions, LogGenerator, SiteProfile};
 use shipdeck::domain::Timestamp;
 use std::io::Write;
 use std::path::PathBuf;

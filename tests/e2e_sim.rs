@@ -99,7 +99,7 @@ async fn exact_records(rig: &Rig, env: usize) -> (u64, u64, u64, usize, usize) {
                 late += 1;
             }
             let body = storage.get_object(&spec.logs_bucket, &o.key).await.unwrap();
-            shipdeck::logread::read_bytes(&body, &o.key, &mut |v| {
+            shipdeck::accesslog_io::read_bytes(&body, &o.key, &mut |v| {
                 records += 1;
                 times.push(v.timestamp_ms());
             });

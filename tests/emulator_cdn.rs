@@ -10,8 +10,9 @@ use emulator::{connect, unique};
 use flate2::Compression;
 use flate2::read::MultiGzDecoder;
 use flate2::write::GzEncoder;
-use shipdeck::accesslog::{Conditions, LogGenerator, SiteProfile, write_w3c};
+use shipdeck::accesslog::write_w3c;
 use shipdeck::cloud::CloudError;
+use shipdeck::cloud::sim::cloudfront::{Conditions, LogGenerator, SiteProfile};
 use shipdeck::domain::Timestamp;
 use std::io::{Read, Write};
 

@@ -262,3 +262,76 @@ async fn the_runtime_writes_the_export_and_names_a_failure() {
     assert!(e.contains("No such file"), "{e}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `text` (a W3C log) with only the columns every retained record keeps, in log order.
+fn retained_columns(text: &str) -> String {
+    use shipdeck::accesslog::{FIELDS, RETAINED_FIELDS};
+    let keep: Vec<usize> = RETAINED_FIELDS
+        .iter()
+        .map(|n| FIELDS.iter().position(|f| f == n).unwrap())
+        .collect();
+    let mut out = format!("#Version: 1.0\n#Fields: {}\n", RETAINED_FIELDS.join(" "));
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let kept: Vec<&str> = keep.iter().map(|&i| cols[i]).collect();
+        out.push_str(&kept.join("\t"));
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn the_console_export_writes_the_bytes_logs_cloudfront_writes_for_the_same_records() {
+    let mut recs = records(5, 400, T0 - Timestamp::HOUR);
+    // Values at the edges: text to decode (twice for the user agent), `-` fields, slow requests.
+    let mut edge = recs[0].clone();
+    edge.status = 504;
+    edge.uri_stem = "/caf\u{e9}/a b\"c\"".into();
+    edge.user_agent = Some("curl/8 \"x\" (\u{fc})".into());
+    edge.referer = None;
+    edge.query = Some("q=1&x=%".into());
+    edge.time_taken_ms = 61_002;
+    recs.push(edge);
+    recs.sort_by_key(|r| r.time);
+    let mut w3c = String::new();
+    shipdeck::accesslog::write_w3c(&recs, &mut w3c);
+    let dir = std::env::temp_dir().join(format!("shipdeck-same-bytes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("retained.log");
+    std::fs::write(&path, retained_columns(&w3c)).unwrap();
+    // The console read the whole 33-field log; the CLI reads the columns the console keeps.
+    let mut t = Traffic::new(0, Preset::H24, T0, 10_000);
+    t.ingest(&batch(&recs));
+    assert_eq!(t.rows.len(), recs.len());
+    for (flag, format) in [
+        ("jsonl", ExportFormat::Jsonl),
+        ("tsv", ExportFormat::Tsv),
+        ("w3c", ExportFormat::W3c),
+    ] {
+        let cli = std::process::Command::new(env!("CARGO_BIN_EXE_shipdeck"))
+            .args(["logs", "cloudfront", "--file"])
+            .arg(&path)
+            .args(["-o", flag])
+            .env_remove("SHIPDECK_CONFIG")
+            .output()
+            .unwrap();
+        assert!(
+            cli.status.success(),
+            "{}",
+            String::from_utf8_lossy(&cli.stderr)
+        );
+        let mut console = Vec::new();
+        let job = ExportJob::of(&t, format);
+        assert_eq!(job.write_to(&mut console).unwrap(), recs.len());
+        let (console, cli) = (
+            String::from_utf8(console).unwrap(),
+            String::from_utf8(cli.stdout).unwrap(),
+        );
+        assert_eq!(console.lines().count(), cli.lines().count(), "{flag}");
+        for (a, b) in console.lines().zip(cli.lines()) {
+            assert_eq!(a, b, "{flag}");
+        }
+        assert_eq!(console, cli, "{flag}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,9 +1,15 @@
-//! Writing records out: JSON Lines keyed by the W3C field names, TSV with a header, the W3C
-//! lines themselves under their `#Fields` header, and a short one-line form for people.
+//! Writing records out — the one exporter of `shipdeck logs` and the console's `:export`: JSON
+//! Lines keyed by the W3C field names, TSV with a header, the W3C lines themselves under their
+//! `#Fields` header, and a short one-line form for people. Records known only by their fields
+//! (the Traffic view's retained ones) are written as the lines of a log with the columns they
+//! keep ([`RETAINED_FIELDS`], see [`FieldLines`]), so both front ends write the same bytes.
 
 use super::decode::decode;
 use super::field::{Field, FieldKind};
-use super::parse_scan::parse_u64;
+use super::fields::LogFields;
+use super::parse::scan::parse_u64;
+use super::parse::schema::Schema;
+use super::parse::{Parsed, Parser};
 use super::view::LineView;
 use crate::domain::Timestamp;
 use std::borrow::Cow;
@@ -21,6 +27,139 @@ pub enum Format {
     /// The lines as CloudFront wrote them, under `#Version` and `#Fields` header lines (again
     /// whenever the fields change), readable by `shipdeck logs cloudfront --file`.
     W3c,
+}
+
+impl Format {
+    /// The format a file name asks for: `.jsonl` (or `.json`, `.ndjson`), `.tsv`, or `.log`
+    /// (W3C); `None` for any other name.
+    pub fn of_path(path: &str) -> Option<Format> {
+        let lower = path.to_ascii_lowercase();
+        let is = |ends: &[&str]| ends.iter().any(|e| lower.ends_with(e));
+        if is(&[".jsonl", ".json", ".ndjson"]) {
+            Some(Format::Jsonl)
+        } else if is(&[".tsv"]) {
+            Some(Format::Tsv)
+        } else if is(&[".log"]) {
+            Some(Format::W3c)
+        } else {
+            None
+        }
+    }
+}
+
+/// The columns every retained record keeps, as the standard log names them, in its order.
+pub const RETAINED_FIELDS: [&str; 15] = [
+    "date",
+    "time",
+    "x-edge-location",
+    "sc-bytes",
+    "c-ip",
+    "cs-method",
+    "cs(Host)",
+    "cs-uri-stem",
+    "sc-status",
+    "cs(Referer)",
+    "cs(User-Agent)",
+    "cs-uri-query",
+    "x-edge-result-type",
+    "time-taken",
+    "time-to-first-byte",
+];
+
+/// Records known only by their fields ([`LogFields`]) seen as the lines of a log under
+/// `#Fields:` [`RETAINED_FIELDS`]: text as the log has it (still URL-encoded; empty is `-`),
+/// the status in three digits, seconds to the millisecond, so that the [`Exporter`] writes them
+/// exactly as it writes such a log read from a file.
+#[derive(Debug)]
+pub struct FieldLines {
+    parser: Parser,
+    line: String,
+}
+
+impl Default for FieldLines {
+    fn default() -> Self {
+        let mut parser = Parser::new();
+        let header = format!("#Fields: {}", RETAINED_FIELDS.join(" "));
+        let _ = parser.parse_line(header.as_bytes());
+        FieldLines {
+            parser,
+            line: String::with_capacity(512),
+        }
+    }
+}
+
+impl FieldLines {
+    /// Ready for the first record.
+    pub fn new() -> FieldLines {
+        FieldLines::default()
+    }
+
+    /// The layout of the lines: [`RETAINED_FIELDS`].
+    pub fn schema(&self) -> &Schema {
+        self.parser.schema()
+    }
+
+    /// Calls `visit` with `r` as a line; `false` (and no call) if the line does not read back,
+    /// which a record's own fields never cause short of a time beyond the year 9999.
+    pub fn view<R: LogFields + ?Sized>(
+        &mut self,
+        r: &R,
+        visit: impl FnOnce(&LineView<'_>),
+    ) -> bool {
+        let out = &mut self.line;
+        out.clear();
+        match chrono::DateTime::from_timestamp_millis(r.timestamp_ms()) {
+            Some(t) => {
+                let _ = write!(out, "{}", t.format("%Y-%m-%d\t%H:%M:%S"));
+            }
+            None => out.push_str("-\t-"),
+        }
+        let t = '\t';
+        out.push(t);
+        as_logged(r.edge_location(), out);
+        let _ = write!(out, "{t}{}{t}", r.sc_bytes());
+        for text in [r.client_ip(), r.method(), r.host(), r.path()] {
+            as_logged(text, out);
+            out.push(t);
+        }
+        let _ = write!(out, "{:03}{t}", r.status());
+        for text in [r.referer(), r.user_agent(), r.query(), r.result_type()] {
+            as_logged(text, out);
+            out.push(t);
+        }
+        let seconds = |ms: u32| format!("{}.{:03}", ms / 1000, ms % 1000);
+        let _ = write!(
+            out,
+            "{}{t}{}",
+            seconds(r.time_taken_ms()),
+            seconds(r.ttfb_ms())
+        );
+        match self.parser.parse_line(self.line.as_bytes()) {
+            Parsed::Record(v) => {
+                visit(&v);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Appends a field's text as the log holds it: `-` when empty, and the characters that would
+/// break the line (tab, newline, carriage return, space) percent-encoded.
+fn as_logged(text: &str, out: &mut String) {
+    if text.is_empty() {
+        out.push('-');
+        return;
+    }
+    for c in text.chars() {
+        match c {
+            '\t' => out.push_str("%09"),
+            '\n' => out.push_str("%0A"),
+            '\r' => out.push_str("%0D"),
+            ' ' => out.push_str("%20"),
+            c => out.push(c),
+        }
+    }
 }
 
 /// Writes records in one format, remembering the TSV columns chosen from the first record.
@@ -59,11 +198,17 @@ impl Exporter {
 
     /// The header lines to write before `v`, if it needs any; they count as written.
     pub fn header(&mut self, v: &LineView<'_>) -> Option<String> {
+        self.header_of(v.schema())
+    }
+
+    /// The header lines to write before records under `schema`, if they need any; they count as
+    /// written.
+    pub fn header_of(&mut self, schema: &Schema) -> Option<String> {
         match self.format {
             Format::Pretty | Format::Jsonl => None,
             Format::Tsv if self.tsv.is_some() => None,
             Format::Tsv => {
-                let cols = tsv_columns(v);
+                let cols = tsv_columns(schema);
                 let mut out = String::from("timestamp");
                 for c in &cols {
                     out.push('\t');
@@ -77,7 +222,7 @@ impl Exporter {
                 Some(out)
             }
             Format::W3c => {
-                let names = v.schema().names();
+                let names = schema.names();
                 if self.w3c.as_deref() == Some(names) {
                     return None;
                 }
@@ -102,7 +247,7 @@ impl Exporter {
             Format::Tsv => match &self.tsv {
                 Some(columns) => write_tsv_row(v, columns, out),
                 None => {
-                    let columns = tsv_columns(v);
+                    let columns = tsv_columns(v.schema());
                     write_tsv_row(v, &columns, out);
                 }
             },
@@ -114,8 +259,7 @@ impl Exporter {
     }
 }
 
-fn tsv_columns(v: &LineView<'_>) -> Vec<Column> {
-    let s = v.schema();
+fn tsv_columns(s: &Schema) -> Vec<Column> {
     s.names()
         .iter()
         .zip(s.fields())

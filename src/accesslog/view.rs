@@ -4,8 +4,8 @@
 use super::decode::{decode, decode_twice};
 use super::field::Field;
 use super::fields::LogFields;
-use super::parse_scan::{parse_seconds_ms, parse_u64};
-use super::parse_schema::Schema;
+use super::parse::scan::{parse_seconds_ms, parse_u64};
+use super::parse::schema::Schema;
 use crate::domain::Timestamp;
 use std::borrow::Cow;
 use std::fmt;

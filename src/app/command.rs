@@ -13,7 +13,7 @@ pub enum Command {
     Refresh,
     /// Show the help overlay.
     Help,
-    /// Export the Traffic view's listed records to a file (`.jsonl` or `.tsv`).
+    /// Export the Traffic view's listed records to a file (`.jsonl`, `.tsv` or `.log` for W3C).
     Export {
         /// The file.
         path: String,
@@ -46,7 +46,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ),
     (
         "export",
-        "write the listed records: export FILE.jsonl|FILE.tsv (asks before replacing a file)",
+        "write the listed records: export FILE.jsonl|.tsv|.log (asks before replacing a file)",
     ),
     (
         "export!",
@@ -97,7 +97,7 @@ pub fn parse_command(line: &str, envs: &[&str]) -> Result<Command, String> {
                 replace: word.ends_with('!'),
             }),
             None => Err(format!(
-                "`{word}` needs a file: {word} requests.jsonl (or .tsv)"
+                "`{word}` needs a file: {word} requests.jsonl (or .tsv, .log)"
             )),
         },
         "range" | "since" => match arg.map(|a| (a, Preset::parse(a))) {
@@ -211,7 +211,7 @@ mod tests {
         }
         assert_eq!(
             parse_command("export!", ENVS),
-            Err("`export!` needs a file: export! requests.jsonl (or .tsv)".into())
+            Err("`export!` needs a file: export! requests.jsonl (or .tsv, .log)".into())
         );
     }
 

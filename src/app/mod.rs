@@ -16,6 +16,7 @@ mod pane;
 mod poll;
 mod text_input;
 mod traffic;
+mod traffic_assembly;
 mod traffic_export;
 mod update;
 
@@ -49,6 +50,7 @@ pub use traffic::find::{contains_ci, row_matches};
 pub use traffic::{
     CHART_STEP, DETAIL_KEEP, FullLine, Incomplete, Panel, Preset, Traffic, TrafficBatch,
 };
+pub use traffic_assembly::{BatchAssembly, ObjectRecords};
 pub use traffic_export::{ExportError, ExportFormat, ExportJob, ReplaceFile, size_text};
 pub use update::{start, update};
 

@@ -1,38 +1,14 @@
-//! Export of the Traffic view's listed records: JSON Lines keyed by the W3C field names, or TSV
-//! under a header, with the fields every retained record keeps (decoded, as the CLI writes them),
-//! taken out of the view as an [`ExportJob`] and written by the runtime off the UI thread.
+//! Export of the Traffic view's listed records: taken out of the view as an [`ExportJob`] and
+//! written by the runtime off the UI thread, through the one exporter (`accesslog::Exporter`):
+//! JSON Lines, TSV or W3C, as `shipdeck logs cloudfront` writes a log with the columns every
+//! retained record keeps.
 
 use super::traffic::Traffic;
-use crate::accesslog::{LogFields, Retained, decode, decode_twice};
-use crate::domain::Timestamp;
-use std::fmt::Write;
+use crate::accesslog::{Exporter, FieldLines, Format, Retained};
 use std::sync::Arc;
 
-/// An export format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExportFormat {
-    /// One JSON object per record.
-    Jsonl,
-    /// Tab-separated values under a header line.
-    Tsv,
-}
-
-impl ExportFormat {
-    /// The format a file name asks for (`.jsonl`/`.json`/`.ndjson` or `.tsv`).
-    pub fn of_path(path: &str) -> Option<ExportFormat> {
-        let lower = path.to_ascii_lowercase();
-        if [".jsonl", ".json", ".ndjson"]
-            .iter()
-            .any(|e| lower.ends_with(e))
-        {
-            Some(ExportFormat::Jsonl)
-        } else if lower.ends_with(".tsv") {
-            Some(ExportFormat::Tsv)
-        } else {
-            None
-        }
-    }
-}
+/// An export format: JSON Lines, TSV or W3C ([`Format::of_path`] reads it off the file name).
+pub type ExportFormat = Format;
 
 /// Why an export file was not written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,74 +59,6 @@ pub struct ReplaceFile {
     pub bytes: u64,
     /// The records to write.
     pub job: Arc<ExportJob>,
-}
-
-/// The exported columns: W3C names (after `timestamp`), in log order.
-const NAMES: [&str; 14] = [
-    "timestamp",
-    "x-edge-location",
-    "sc-bytes",
-    "c-ip",
-    "cs-method",
-    "cs(Host)",
-    "cs-uri-stem",
-    "sc-status",
-    "cs(Referer)",
-    "cs(User-Agent)",
-    "cs-uri-query",
-    "x-edge-result-type",
-    "time-taken",
-    "time-to-first-byte",
-];
-
-enum Value {
-    Text(String),
-    Int(u64),
-    Secs(u32),
-    Null,
-}
-
-fn values<R: LogFields + ?Sized>(r: &R) -> [Value; 14] {
-    let text = |s: &str| {
-        if s.is_empty() || s == "-" {
-            Value::Null
-        } else {
-            Value::Text(decode(s).into_owned())
-        }
-    };
-    let ua = r.user_agent();
-    [
-        Value::Text(Timestamp(r.timestamp_ms()).rfc3339()),
-        text(r.edge_location()),
-        Value::Int(r.sc_bytes()),
-        text(r.client_ip()),
-        text(r.method()),
-        text(r.host()),
-        text(r.path()),
-        Value::Int(u64::from(r.status())),
-        text(r.referer()),
-        if ua.is_empty() || ua == "-" {
-            Value::Null
-        } else {
-            Value::Text(decode_twice(ua).into_owned())
-        },
-        text(r.query()),
-        text(r.result_type()),
-        Value::Secs(r.time_taken_ms()),
-        Value::Secs(r.ttfb_ms()),
-    ]
-}
-
-fn tsv(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            c => out.push(c),
-        }
-    }
 }
 
 /// The listed records (filter and preset applied) taken out of the view to be written off the
@@ -206,100 +114,35 @@ impl ExportJob {
         self.rows.is_empty()
     }
 
-    /// Writes the records, oldest first; returns how many were written.
+    /// Writes the records, oldest first, as `shipdeck logs cloudfront -o FORMAT` writes a log
+    /// with the columns they keep; returns how many were written.
     pub fn write_to(&self, out: &mut impl std::io::Write) -> std::io::Result<usize> {
-        let mut line: Vec<u8> = Vec::with_capacity(1024);
-        if self.format == ExportFormat::Tsv {
-            line.extend_from_slice(NAMES.join("\t").as_bytes());
-            line.push(b'\n');
-        }
+        let mut exporter = Exporter::new(self.format);
+        let mut lines = FieldLines::new();
+        // The columns are known before the first record: an export of none still has its header.
+        let mut text = exporter.header_of(lines.schema()).unwrap_or_default();
         let mut n = 0;
         let listed = self
             .rows
             .iter()
             .filter_map(|s| self.records.get(self.records.position(*s)?));
         for r in listed {
-            n += 1;
-            format_record(&values(&r), self.format, &mut line)?;
-            out.write_all(&line)?;
-            line.clear();
+            if lines.view(&r, |v| exporter.write(v, &mut text)) {
+                n += 1;
+            }
+            out.write_all(text.as_bytes())?;
+            text.clear();
         }
-        out.write_all(&line)?;
+        out.write_all(text.as_bytes())?;
         out.flush()?;
         Ok(n)
     }
 }
 
-fn number(v: &Value, out: &mut String) {
-    match v {
-        Value::Int(x) => {
-            let _ = write!(out, "{x}");
-        }
-        Value::Secs(ms) => {
-            let _ = write!(out, "{}.{:03}", ms / 1000, ms % 1000);
-        }
-        Value::Text(_) | Value::Null => {}
-    }
-}
-
-/// One record as a JSON object: the W3C names as keys, in log order (serialized by serde_json).
-struct JsonRecord<'a>(&'a [Value; 14]);
-
-impl serde::Serialize for JsonRecord<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = s.serialize_map(Some(NAMES.len()))?;
-        for (name, v) in NAMES.iter().zip(self.0) {
-            map.serialize_entry(name, v)?;
-        }
-        map.end()
-    }
-}
-
-impl serde::Serialize for Value {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Value::Text(t) => s.serialize_str(t),
-            Value::Int(x) => s.serialize_u64(*x),
-            // Milliseconds as seconds: exact to the millisecond in an f64, written shortest.
-            Value::Secs(ms) => s.serialize_f64(f64::from(*ms) / 1000.0),
-            Value::Null => s.serialize_none(),
-        }
-    }
-}
-
-/// Appends one record's line to `out`.
-fn format_record(
-    vals: &[Value; 14],
-    format: ExportFormat,
-    out: &mut Vec<u8>,
-) -> std::io::Result<()> {
-    match format {
-        ExportFormat::Jsonl => {
-            serde_json::to_writer(&mut *out, &JsonRecord(vals))?;
-            out.push(b'\n');
-        }
-        ExportFormat::Tsv => {
-            let mut text = String::with_capacity(512);
-            for (i, v) in vals.iter().enumerate() {
-                if i > 0 {
-                    text.push('\t');
-                }
-                match v {
-                    Value::Text(s) => tsv(s, &mut text),
-                    v => number(v, &mut text),
-                }
-            }
-            text.push('\n');
-            out.extend_from_slice(text.as_bytes());
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::accesslog::{LogFields, RETAINED_FIELDS};
     use serde_json::json;
 
     /// A record with the values a log may hold at its edges.
@@ -395,7 +238,9 @@ mod tests {
             .as_object()
             .map(|o| o.keys().map(String::as_str).collect())
             .unwrap_or_default();
-        assert_eq!(keys, NAMES, "the W3C names in log order");
+        let mut names = vec!["timestamp"];
+        names.extend(RETAINED_FIELDS);
+        assert_eq!(keys, names, "the W3C names in log order, after the time");
         let (a, b) = (&lines[0], &lines[1]);
         assert_eq!(a["sc-status"], json!(0), "the 000 status is 0");
         assert_eq!(a["cs-uri-stem"], json!("/\"quoted\"\\\u{0}\u{1}\n\t"));

@@ -24,7 +24,16 @@ pub(super) async fn timed<T>(
     operation: &str,
     call: impl Future<Output = CloudResult<T>>,
 ) -> CloudResult<T> {
-    let result = match tokio::time::timeout(REQUEST_TIMEOUT, call).await {
+    timed_for(operation, REQUEST_TIMEOUT, call).await
+}
+
+/// [`timed`] with the limit `limit`.
+pub(super) async fn timed_for<T>(
+    operation: &str,
+    limit: Duration,
+    call: impl Future<Output = CloudResult<T>>,
+) -> CloudResult<T> {
+    let result = match tokio::time::timeout(limit, call).await {
         Ok(result) => result,
         Err(_) => Err(CloudError::Timeout {
             operation: operation.to_string(),
@@ -114,9 +123,8 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
             prefix,
             start_after,
         } => {
-            let result =
-                super::traffic::list_all(cloud.storage.as_ref(), &bucket, &prefix, &start_after)
-                    .await;
+            let logs = super::cloudfront_logs::LogBucket::new(cloud.storage.clone(), &bucket);
+            let result = logs.list_all(&prefix, &start_after).await;
             Some(Action::Reply(Reply::TrafficListed {
                 env,
                 request,
@@ -129,7 +137,8 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
             bucket,
             keys,
         } => {
-            let batch = super::traffic::read_objects(cloud.storage.clone(), bucket, keys).await;
+            let batch =
+                super::cloudfront_logs::read_objects(cloud.storage.clone(), bucket, keys).await;
             Some(Action::Reply(Reply::TrafficRead {
                 env,
                 request,

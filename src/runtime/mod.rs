@@ -2,19 +2,19 @@
 
 pub mod backend;
 mod clock;
+pub mod cloudfront_logs;
 mod effects;
 mod export_file;
 mod headless;
 pub mod ops_effects;
 mod tasks;
-mod traffic;
 
 pub use crate::cloud::Clock;
 pub use crate::cloud::sim::SimClock;
 pub use backend::{Backend, Connection, connect, load_failures};
 pub use clock::WallClock;
+pub use cloudfront_logs::{parse_objects, parse_objects_while};
 pub use effects::{REQUEST_TIMEOUT, run_effect};
 pub use headless::Headless;
 pub use tasks::Tasks;
-pub use traffic::{parse_objects, parse_objects_while};
 pub mod terminal_loop;

@@ -3,11 +3,10 @@
 
 use super::{LINE33, T, gz, header, read_all};
 use proptest::prelude::*;
-use shipdeck::accesslog::{
-    Conditions, FIELDS, Field, LogFields, LogGenerator, Parsed, Parser, SiteProfile, write_w3c,
-};
+use shipdeck::accesslog::{FIELDS, Field, LogFields, Parsed, Parser, write_w3c};
+use shipdeck::accesslog_io::{list_dir, par_read, read_bytes, read_dir};
+use shipdeck::cloud::sim::cloudfront::{Conditions, LogGenerator, SiteProfile};
 use shipdeck::domain::Timestamp;
-use shipdeck::logread::{list_dir, par_read, read_bytes, read_dir};
 
 #[test]
 fn gzip_single_and_multi_member() {

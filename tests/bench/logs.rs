@@ -6,7 +6,7 @@
 //! Under `cargo test` it runs once on a tiny data set.
 
 use shipdeck::accesslog::{Retained, Stats};
-use shipdeck::logread::{default_threads, list_dir, par_read, read_bytes, read_path};
+use shipdeck::accesslog_io::{default_threads, list_dir, par_read, read_bytes, read_path};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -5,10 +5,11 @@
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::widgets::Paragraph;
-use shipdeck::accesslog::{Conditions, LogGenerator, Retained, SiteProfile};
+use shipdeck::accesslog::Retained;
 use shipdeck::app::{
     Action, Mode, PollPolicy, Preset, Session, State, Traffic, TrafficBatch, View, update,
 };
+use shipdeck::cloud::sim::cloudfront::{Conditions, LogGenerator, SiteProfile};
 use shipdeck::cloud::sim::{SimCloud, SimConfig, Simulator};
 use shipdeck::config::Config;
 use shipdeck::domain::Timestamp;

@@ -1,8 +1,9 @@
 //! Generated CloudFront access logs for the Traffic view's tests: records, gzip W3C objects and
 //! the batches the runtime makes of them.
 
-use shipdeck::accesslog::{AccessRecord, Conditions, LogGenerator, SiteProfile, write_w3c};
+use shipdeck::accesslog::{AccessRecord, write_w3c};
 use shipdeck::app::TrafficBatch;
+use shipdeck::cloud::sim::cloudfront::{Conditions, LogGenerator, SiteProfile};
 use shipdeck::domain::Timestamp;
 use shipdeck::runtime::parse_objects;
 

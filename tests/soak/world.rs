@@ -64,7 +64,7 @@ pub async fn exact_records(sim: &SimCloud, state: &State) -> (u64, usize, u64) {
             }
             objects += 1;
             let body = storage.get_object(&spec.logs_bucket, &o.key).await.unwrap();
-            shipdeck::logread::read_bytes(&body, &o.key, &mut |v| {
+            shipdeck::accesslog_io::read_bytes(&body, &o.key, &mut |v| {
                 records += 1;
                 cookies += u64::from(v.cookie().is_some_and(|c| c.contains(SECRET_COOKIE)));
             });

@@ -202,12 +202,32 @@ fn goto_export_and_retain_commands() {
         panic!()
     };
     let contents = written(job);
-    assert!(contents.starts_with("timestamp\tx-edge-location\tsc-bytes\tc-ip"));
+    // As `logs cloudfront -o tsv` writes a log with the columns the view keeps.
+    assert!(contents.starts_with("timestamp\tdate\ttime\tx-edge-location\tsc-bytes\tc-ip"));
     assert_eq!(contents.lines().count(), n + 1);
+    update(&mut s, Action::CommandOpen);
+    typed(&mut s, "export out.log");
+    let fx = update(&mut s, Action::Submit);
+    let Some(Effect::WriteFile { job, .. }) = fx.first() else {
+        panic!()
+    };
+    let contents = written(job);
+    assert!(contents.starts_with("#Version: 1.0\n#Fields: date time x-edge-location sc-bytes"));
+    assert_eq!(
+        contents.lines().count(),
+        n + 2,
+        "the W3C lines under their headers"
+    );
     update(&mut s, Action::CommandOpen);
     typed(&mut s, "export out.csv");
     assert!(update(&mut s, Action::Submit).is_empty());
-    assert!(s.status.clone().unwrap().text.contains(".jsonl or .tsv"));
+    assert!(
+        s.status
+            .clone()
+            .unwrap()
+            .text
+            .contains(".jsonl, .tsv or .log")
+    );
     let done = |result| {
         Action::Reply(Reply::FileWritten {
             path: "x.tsv".into(),

@@ -176,7 +176,7 @@ pub(in crate::app) fn export(state: &mut State, path: &str, replace: bool) -> Ve
     let Some(format) = ExportFormat::of_path(path) else {
         state.say(
             Level::Error,
-            format!(":export {path}: name the file .jsonl or .tsv to choose the format"),
+            format!(":export {path}: end the name in .jsonl, .tsv or .log (W3C)"),
         );
         return Vec::new();
     };

@@ -3,7 +3,7 @@
 
 mod changelog;
 mod clock;
-mod cloudfront;
+pub mod cloudfront;
 mod cloudwatch;
 mod codepipeline;
 mod config;

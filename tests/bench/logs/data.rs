@@ -4,9 +4,10 @@
 use flate2::Compression;
 use flate2::bufread::MultiGzDecoder;
 use flate2::write::GzEncoder;
-use shipdeck::accesslog::{Conditions, LogGenerator, SiteProfile, write_w3c};
+use shipdeck::accesslog::write_w3c;
+use shipdeck::accesslog_io::list_dir;
+use shipdeck::cloud::sim::cloudfront::{Conditions, LogGenerator, SiteProfile};
 use shipdeck::domain::Timestamp;
-use shipdeck::logread::list_dir;
 use std::hint::black_box;
 use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};

@@ -3,7 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use shipdeck::accesslog::{AccessRecord, Conditions, Filter, LogGenerator, SiteProfile};
+use shipdeck::accesslog::{AccessRecord, Filter};
+use shipdeck::cloud::sim::cloudfront::{Conditions, LogGenerator, SiteProfile};
 use shipdeck::domain::Timestamp;
 use std::sync::OnceLock;
 

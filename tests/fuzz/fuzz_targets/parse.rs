@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use shipdeck::accesslog::{Exporter, Field, Format};
-use shipdeck::logread::read_bytes;
+use shipdeck::accesslog_io::read_bytes;
 
 fuzz_target!(|data: &[u8]| {
     let mut seen = 0u64;

@@ -3,8 +3,8 @@
 
 use super::super::config::LogFaultRates;
 use super::super::*;
+use crate::accesslog_io::read_bytes;
 use crate::domain::Timestamp;
-use crate::logread::read_bytes;
 
 fn faulty(rates: LogFaultRates) -> Simulator {
     let config = SimConfig {

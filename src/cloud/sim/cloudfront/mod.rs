@@ -1,8 +1,17 @@
-//! The simulator's CloudFront: distributions, their traffic and access-log deliveries, the faults
-//! of those log objects, and invalidations.
+//! The simulator's CloudFront: distributions, their diurnal traffic and the access-log files they
+//! deliver (drawn by the deterministic generator from its request mix and tables), the faults of
+//! those log objects, and invalidations.
 
+mod generate;
 pub(super) mod invalidations;
 pub(super) mod logfaults;
 #[cfg(test)]
 mod logfaults_tests;
+mod mix;
+mod tables;
 pub(super) mod traffic;
+
+pub use generate::{Conditions, LogGenerator, SiteProfile};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,258 @@
+//! The fetch plan of a CloudFront log tail (pure): which listings of the logs bucket to make,
+//! which new CloudFront log objects to fetch — each at most once — and when to poll again.
+//!
+//! CloudFront names a file `<prefix><dist>.YYYY-MM-DD-HH.<unique>.gz` (hour in UTC; the prefix
+//! is used as configured, usually ending in `/`), so keys sort by distribution and hour, and a
+//! listing with `start-after = <prefix><dist>.<hour>` returns that hour's files and every later
+//! one. Files arrive up to 24 h late into their own hour, so each poll re-lists the last
+//! `recent` hours (2 by default) and, every `deep_every` (5 min), the whole last `horizon` (24 h)
+//! — never before the look-back start. The first poll lists the whole look-back window.
+//!
+//! A key returned by [`TailPlanner::on_listing`] is taken: it is never returned again unless
+//! [`TailPlanner::mark_failed`] gives it back. Keys are forgotten once their hour is more than an
+//! hour before anything a listing can return (`max(since, now - horizon)`), so memory holds about
+//! `horizon + 1 h` of keys.
+//!
+//! An object read incompletely (cut short in transit, or corrupt at rest) is given back by
+//! [`TailPlanner::retry_incomplete`] to be read again, up to [`MAX_READS`] reads in all; after
+//! that it is given up (its complete records kept by the caller).
+//!
+//! The poll interval is `min_interval` after a round that found new files and doubles with each
+//! idle round up to `max_interval`.
+
+use crate::domain::{Millis, ObjectInfo, Timestamp};
+use std::collections::HashMap;
+
+/// Reads of an object that keeps coming back incomplete before it is given up.
+pub const MAX_READS: u32 = 5;
+
+/// One `ListObjectsV2` call (page through it with the continuation token).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListRequest {
+    /// Key prefix: `<logs prefix><distribution id>.`.
+    pub prefix: String,
+    /// List keys after this one: `<logs prefix><distribution id>.<YYYY-MM-DD-HH>`.
+    pub start_after: String,
+}
+
+/// Cadence and bounds of a tail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TailConfig {
+    /// Span re-listed on every poll (back to the start of its first hour).
+    pub recent: Millis,
+    /// Span re-listed on deep polls: how late CloudFront may deliver.
+    pub horizon: Millis,
+    /// Time between deep polls.
+    pub deep_every: Millis,
+    /// Poll interval after a round with new files.
+    pub min_interval: Millis,
+    /// Longest poll interval when idle.
+    pub max_interval: Millis,
+}
+
+impl Default for TailConfig {
+    fn default() -> Self {
+        TailConfig {
+            recent: 2 * Timestamp::HOUR,
+            horizon: Timestamp::DAY,
+            deep_every: 5 * Timestamp::MINUTE,
+            min_interval: 15 * Timestamp::SECOND,
+            max_interval: 2 * Timestamp::MINUTE,
+        }
+    }
+}
+
+/// Start of the UTC hour holding `t`.
+pub fn hour_floor(t: Timestamp) -> Timestamp {
+    Timestamp(t.millis().div_euclid(Timestamp::HOUR) * Timestamp::HOUR)
+}
+
+/// `YYYY-MM-DD-HH` of `t` (UTC), as CloudFront writes it in keys.
+pub fn hour_string(t: Timestamp) -> String {
+    match chrono::DateTime::from_timestamp_millis(t.millis()) {
+        Some(d) => d.format("%Y-%m-%d-%H").to_string(),
+        None => "1970-01-01-00".into(),
+    }
+}
+
+/// `<prefix><dist>.<YYYY-MM-DD-HH>`: the start-after key for the hour holding `t`.
+pub fn hour_key_prefix(prefix: &str, dist: &str, t: Timestamp) -> String {
+    format!("{prefix}{dist}.{}", hour_string(t))
+}
+
+/// The hour (its start) of a key `<prefix><dist>.YYYY-MM-DD-HH.<unique>…`, if it is one.
+pub fn key_hour(key: &str, prefix: &str, dist: &str) -> Option<Timestamp> {
+    let rest = key
+        .strip_prefix(prefix)?
+        .strip_prefix(dist)?
+        .strip_prefix('.')?;
+    let (stamp, tail) = (rest.get(..13)?, rest.get(13..)?);
+    if !tail.starts_with('.') {
+        return None;
+    }
+    let num = |a: usize, b: usize| -> Option<u32> {
+        let s = stamp.get(a..b)?;
+        s.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| s.parse().ok())?
+    };
+    let sep = stamp.as_bytes();
+    if sep[4] != b'-' || sep[7] != b'-' || sep[10] != b'-' {
+        return None;
+    }
+    let date = chrono::NaiveDate::from_ymd_opt(num(0, 4)? as i32, num(5, 7)?, num(8, 10)?)?;
+    let t = date.and_hms_opt(num(11, 13)?, 0, 0)?.and_utc();
+    Some(Timestamp(t.timestamp_millis()))
+}
+
+/// Plans the listings and fetches of one distribution's log tail; see the module docs.
+#[derive(Debug, Clone)]
+pub struct TailPlanner {
+    prefix: String,
+    dist: String,
+    since: Timestamp,
+    cfg: TailConfig,
+    taken: HashMap<String, i64>,
+    /// Incomplete reads per key (with the key's hour, for forgetting).
+    attempts: HashMap<String, (i64, u32)>,
+    last_deep: Option<Timestamp>,
+    idle: u32,
+    round_new: usize,
+    round_open: bool,
+    next_at: Option<Timestamp>,
+}
+
+impl TailPlanner {
+    /// A planner for `dist` under the logs `prefix`, looking back to `since`.
+    pub fn new(prefix: &str, dist: &str, since: Timestamp) -> TailPlanner {
+        TailPlanner::with_config(prefix, dist, since, TailConfig::default())
+    }
+
+    /// [`TailPlanner::new`] with another cadence.
+    pub fn with_config(prefix: &str, dist: &str, since: Timestamp, cfg: TailConfig) -> Self {
+        TailPlanner {
+            prefix: prefix.to_string(),
+            dist: dist.to_string(),
+            since,
+            cfg,
+            taken: HashMap::new(),
+            attempts: HashMap::new(),
+            last_deep: None,
+            idle: 0,
+            round_new: 0,
+            round_open: false,
+            next_at: None,
+        }
+    }
+
+    /// The start of the look-back window.
+    pub fn since(&self) -> Timestamp {
+        self.since
+    }
+
+    /// The listing prefix: `<prefix><dist>.`.
+    pub fn list_prefix(&self) -> String {
+        format!("{}{}.", self.prefix, self.dist)
+    }
+
+    /// Keys taken and still remembered.
+    pub fn remembered(&self) -> usize {
+        self.taken.len()
+    }
+
+    /// The earliest hour any later listing can return at `now`.
+    fn floor_hour(&self, now: Timestamp) -> Timestamp {
+        hour_floor(self.since.max(now - self.cfg.horizon))
+    }
+
+    /// Starts a poll round at `now`: the listings to make (one, paged by the caller).
+    pub fn listings(&mut self, now: Timestamp) -> Vec<ListRequest> {
+        self.close_round(now);
+        self.round_open = true;
+        self.next_at = None;
+        let deep = self
+            .last_deep
+            .is_none_or(|t| now.since(t) >= self.cfg.deep_every);
+        let from = if self.last_deep.is_none() {
+            hour_floor(self.since)
+        } else if deep {
+            self.floor_hour(now)
+        } else {
+            hour_floor(self.since.max(now - self.cfg.recent))
+        };
+        if deep {
+            self.last_deep = Some(now);
+        }
+        let forget = self.floor_hour(now).millis() - Timestamp::HOUR;
+        self.taken.retain(|_, hour| *hour >= forget);
+        self.attempts.retain(|_, (hour, _)| *hour >= forget);
+        vec![ListRequest {
+            prefix: self.list_prefix(),
+            start_after: hour_key_prefix(&self.prefix, &self.dist, from),
+        }]
+    }
+
+    /// Takes one listing page: the keys of this distribution's log files, in the look-back
+    /// window, not taken before — to fetch now.
+    pub fn on_listing(&mut self, objects: &[ObjectInfo]) -> Vec<String> {
+        let first = hour_floor(self.since).millis();
+        let mut fresh = Vec::new();
+        for o in objects {
+            let Some(hour) = key_hour(&o.key, &self.prefix, &self.dist) else {
+                continue;
+            };
+            if hour.millis() < first || self.taken.contains_key(&o.key) {
+                continue;
+            }
+            self.taken.insert(o.key.clone(), hour.millis());
+            fresh.push(o.key.clone());
+        }
+        self.round_new += fresh.len();
+        fresh
+    }
+
+    /// Gives back a key whose fetch or read failed: a later listing returns it again.
+    pub fn mark_failed(&mut self, key: &str) {
+        self.taken.remove(key);
+    }
+
+    /// An object was read incompletely: gives it back to be read again (`true`) unless it has
+    /// now been read [`MAX_READS`] times, when it is given up for good (`false`).
+    pub fn retry_incomplete(&mut self, key: &str) -> bool {
+        let hour = key_hour(key, &self.prefix, &self.dist).map_or(0, |t| t.millis());
+        let entry = self.attempts.entry(key.to_string()).or_insert((hour, 0));
+        entry.1 += 1;
+        if entry.1 >= MAX_READS {
+            return false;
+        }
+        self.taken.remove(key);
+        true
+    }
+
+    /// Whether `key` was given back after an incomplete read and waits to be read again.
+    pub fn awaits_reread(&self, key: &str) -> bool {
+        self.attempts.contains_key(key) && !self.taken.contains_key(key)
+    }
+
+    fn close_round(&mut self, now: Timestamp) {
+        if !self.round_open {
+            return;
+        }
+        self.round_open = false;
+        self.idle = if self.round_new > 0 {
+            0
+        } else {
+            self.idle.saturating_add(1)
+        };
+        self.round_new = 0;
+        let interval = self.cfg.min_interval.saturating_mul(1 << self.idle.min(20));
+        self.next_at = Some(now + interval.min(self.cfg.max_interval));
+    }
+
+    /// Ends the round (if open) and says when to poll next: soon after new files, later and
+    /// later (up to the maximum) while idle; `now` before the first round.
+    pub fn next_poll(&mut self, now: Timestamp) -> Timestamp {
+        self.close_round(now);
+        self.next_at.unwrap_or(now)
+    }
+}

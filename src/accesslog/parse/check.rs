@@ -1,0 +1,84 @@
+//! The typed columns of a record, validated once (status, bytes, times, date and time, every
+//! other integer column) from the column table the parser built.
+
+use crate::accesslog::field::Field;
+use crate::accesslog::parse::scan::{
+    parse_date_days, parse_seconds_ms, parse_time_secs, parse_u64_at,
+};
+use crate::accesslog::parse::schema::{Malformed, Schema};
+use crate::accesslog::view::Hot;
+
+/// Checks the typed columns of the record whose column `i` is `buf[starts[i]..starts[i + 1] - 1]`
+/// and returns their values; `day_cache` remembers the last date parsed.
+#[inline]
+pub(in crate::accesslog) fn check_values(
+    schema: &Schema,
+    day_cache: &mut Option<([u8; 10], i64)>,
+    buf: &[u8],
+    starts: &[u32],
+) -> Result<Hot, Malformed> {
+    let mut hot = Hot::default();
+    let (mut day, mut secs) = (None, None);
+    for &(col, field) in &schema.checks {
+        let (Some(&a), Some(&b)) = (starts.get(col), starts.get(col + 1)) else {
+            return Err(Malformed::Columns {
+                expected: schema.len(),
+                found: starts.len().saturating_sub(1),
+            });
+        };
+        let (a, b) = (a as usize, (b as usize).saturating_sub(1));
+        let v = buf.get(a..b).unwrap_or_default();
+        if v == b"-" {
+            continue;
+        }
+        let ok = match field {
+            Field::Date => {
+                day = cached_day(day_cache, v);
+                day.is_some()
+            }
+            Field::Time => {
+                secs = parse_time_secs(v);
+                secs.is_some()
+            }
+            Field::Status => {
+                hot.status = parse_u64_at(buf, a, b).and_then(|s| u16::try_from(s).ok());
+                hot.status.is_some()
+            }
+            Field::ScBytes => {
+                hot.sc_bytes = parse_u64_at(buf, a, b);
+                hot.sc_bytes.is_some()
+            }
+            Field::TimeTaken => {
+                hot.time_taken_ms = parse_seconds_ms(v);
+                hot.time_taken_ms.is_some()
+            }
+            Field::TimeToFirstByte => {
+                hot.ttfb_ms = parse_seconds_ms(v);
+                hot.ttfb_ms.is_some()
+            }
+            _ => parse_u64_at(buf, a, b).is_some(),
+        };
+        if !ok {
+            return Err(Malformed::Value(field));
+        }
+    }
+    if let (Some(d), Some(s)) = (day, secs) {
+        hot.timestamp_ms = Some((d * 86_400 + s) * 1000);
+    }
+    Ok(hot)
+}
+
+/// Days since the epoch for a `YYYY-MM-DD` value, remembering the last date seen (a log file
+/// rarely spans more than one).
+#[inline]
+fn cached_day(cache: &mut Option<([u8; 10], i64)>, v: &[u8]) -> Option<i64> {
+    if let Some((text, days)) = cache
+        && text.as_slice() == v
+    {
+        return Some(*days);
+    }
+    let days = parse_date_days(v)?;
+    let text: [u8; 10] = v.try_into().ok()?;
+    *cache = Some((text, days));
+    Some(days)
+}

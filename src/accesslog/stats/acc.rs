@@ -1,0 +1,197 @@
+//! The accumulators behind [`super::Stats`]: counters (per 10-second slot) and distributions —
+//! latency histograms and top-N sketches — (per one-minute pane and for the whole run).
+
+use crate::accesslog::fields::LogFields;
+use crate::accesslog::intern::hash_str;
+use crate::accesslog::stats::hist::Histogram;
+use crate::accesslog::topk::SpaceSaving;
+
+/// The dimensions with a top list, in [`Dist::tops`] order.
+pub(in crate::accesslog) const DIMS: usize = 7;
+pub(in crate::accesslog) const PATH: usize = 0;
+pub(in crate::accesslog) const IP: usize = 1;
+pub(in crate::accesslog) const EDGE: usize = 2;
+pub(in crate::accesslog) const AGENT: usize = 3;
+pub(in crate::accesslog) const REFERER: usize = 4;
+pub(in crate::accesslog) const PATH_4XX: usize = 5;
+pub(in crate::accesslog) const PATH_5XX: usize = 6;
+
+/// One record's values as the accumulators need them, each string hashed once.
+pub(in crate::accesslog) struct Keys<'a> {
+    pub(in crate::accesslog) ts: i64,
+    status: u16,
+    bytes: Option<u64>,
+    taken: Option<u32>,
+    ttfb: Option<u32>,
+    hit: bool,
+    lookup: bool,
+    strings: [(u64, &'a str); 5],
+}
+
+/// The status class index: 1–5 for 1xx–5xx, 0 for no status (viewer gone) or out of range.
+#[inline]
+pub(in crate::accesslog) fn class_of(status: u16) -> usize {
+    match status {
+        100..=599 => usize::from(status / 100),
+        _ => 0,
+    }
+}
+
+impl<'a> Keys<'a> {
+    /// Reads and hashes what the statistics use from `r`.
+    #[inline]
+    pub(in crate::accesslog) fn of<R: LogFields + ?Sized>(r: &'a R) -> Keys<'a> {
+        let result = r.result_type().as_bytes();
+        let hit = result == b"Hit" || result == b"RefreshHit";
+        let lookup = hit || result == b"Miss";
+        let h = |s: &'a str| (if s.is_empty() { 0 } else { hash_str(s) }, s);
+        Keys {
+            ts: r.timestamp_ms(),
+            status: r.status(),
+            bytes: r.sc_bytes_opt(),
+            taken: r.time_taken_opt(),
+            ttfb: r.ttfb_opt(),
+            hit,
+            lookup,
+            strings: [
+                h(r.path()),
+                h(r.client_ip()),
+                h(r.edge_location()),
+                h(r.user_agent()),
+                h(r.referer()),
+            ],
+        }
+    }
+}
+
+/// Request, byte, status-class and cache counts, and the time range they cover.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(in crate::accesslog) struct Counters {
+    pub(in crate::accesslog) requests: u64,
+    pub(in crate::accesslog) bytes: u64,
+    /// Records with an `sc-bytes` value.
+    pub(in crate::accesslog) sized: u64,
+    pub(in crate::accesslog) classes: [u64; 6],
+    pub(in crate::accesslog) hits: u64,
+    pub(in crate::accesslog) lookups: u64,
+    /// Earliest and latest known timestamps (ms); meaningful when `timed > 0`.
+    pub(in crate::accesslog) min_ts: i64,
+    pub(in crate::accesslog) max_ts: i64,
+    pub(in crate::accesslog) timed: u64,
+}
+
+impl Counters {
+    #[inline]
+    pub(in crate::accesslog) fn add(&mut self, k: &Keys<'_>) {
+        self.requests += 1;
+        // Saturating: a log may hold 19-digit byte counts, whose sum overflows 64 bits.
+        self.bytes = self.bytes.saturating_add(k.bytes.unwrap_or(0));
+        self.sized += u64::from(k.bytes.is_some());
+        self.classes[class_of(k.status)] += 1;
+        self.hits += u64::from(k.hit);
+        self.lookups += u64::from(k.lookup);
+        if k.ts != 0 {
+            if self.timed == 0 {
+                (self.min_ts, self.max_ts) = (k.ts, k.ts);
+            } else {
+                self.min_ts = self.min_ts.min(k.ts);
+                self.max_ts = self.max_ts.max(k.ts);
+            }
+            self.timed += 1;
+        }
+    }
+
+    pub(in crate::accesslog) fn merge(&mut self, o: &Counters) {
+        if o.timed > 0 {
+            if self.timed == 0 {
+                (self.min_ts, self.max_ts) = (o.min_ts, o.max_ts);
+            } else {
+                self.min_ts = self.min_ts.min(o.min_ts);
+                self.max_ts = self.max_ts.max(o.max_ts);
+            }
+        }
+        self.requests += o.requests;
+        self.bytes = self.bytes.saturating_add(o.bytes);
+        self.sized += o.sized;
+        for (a, b) in self.classes.iter_mut().zip(o.classes) {
+            *a += b;
+        }
+        self.hits += o.hits;
+        self.lookups += o.lookups;
+        self.timed += o.timed;
+    }
+}
+
+/// Latency histograms (time-taken, time to first byte) and the top-N sketches.
+#[derive(Debug, Clone)]
+pub(in crate::accesslog) struct Dist {
+    pub(in crate::accesslog) taken: Histogram,
+    pub(in crate::accesslog) ttfb: Histogram,
+    pub(in crate::accesslog) tops: [SpaceSaving; DIMS],
+}
+
+impl Dist {
+    pub(in crate::accesslog) fn new(capacity: usize) -> Dist {
+        Dist {
+            taken: Histogram::new(),
+            ttfb: Histogram::new(),
+            tops: std::array::from_fn(|_| SpaceSaving::new(capacity)),
+        }
+    }
+
+    #[inline]
+    pub(in crate::accesslog) fn add(&mut self, k: &Keys<'_>) {
+        if let Some(t) = k.taken {
+            self.taken.record(t);
+        }
+        if let Some(t) = k.ttfb {
+            self.ttfb.record(t);
+        }
+        for (dim, (hash, key)) in k.strings.iter().enumerate() {
+            if !key.is_empty() {
+                self.tops[dim].observe(*hash, 0, key);
+            }
+        }
+        let (hash, path) = k.strings[PATH];
+        if !path.is_empty() {
+            match class_of(k.status) {
+                4 => self.tops[PATH_4XX].observe(hash, k.status, path),
+                5 => self.tops[PATH_5XX].observe(hash, k.status, path),
+                _ => {}
+            }
+        }
+    }
+
+    pub(in crate::accesslog) fn merge(&mut self, o: &Dist) {
+        self.taken.merge(&o.taken);
+        self.ttfb.merge(&o.ttfb);
+        for (a, b) in self.tops.iter_mut().zip(&o.tops) {
+            a.merge(b);
+        }
+    }
+
+    /// The merge of several distributions, sketches cut to `capacity`.
+    pub(in crate::accesslog) fn merged(parts: &[&Dist], capacity: usize) -> Dist {
+        let mut d = Dist::new(capacity);
+        for p in parts {
+            d.taken.merge(&p.taken);
+            d.ttfb.merge(&p.ttfb);
+        }
+        for (dim, top) in d.tops.iter_mut().enumerate() {
+            let sketches: Vec<&SpaceSaving> = parts.iter().map(|p| &p.tops[dim]).collect();
+            *top = SpaceSaving::merged(&sketches, capacity);
+        }
+        d
+    }
+
+    /// Heap bytes held.
+    pub(in crate::accesslog) fn footprint_bytes(&self) -> usize {
+        self.taken.footprint_bytes()
+            + self.ttfb.footprint_bytes()
+            + self
+                .tops
+                .iter()
+                .map(SpaceSaving::footprint_bytes)
+                .sum::<usize>()
+    }
+}

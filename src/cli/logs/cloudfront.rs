@@ -1,0 +1,357 @@
+//! `shipdeck logs cloudfront ENV`: an environment's CloudFront log files read from its logs
+//! bucket through the storage port (the simulator with `--demo`), once or following new files
+//! with the tail planner, over the same fetch loop as the Traffic view (`runtime::cloudfront_logs`).
+
+use super::sink::{Select, Sink, observe, report_problems};
+use super::stats::stats_text;
+use super::{Since, exit_code};
+use crate::accesslog::{Stats, TailPlanner};
+use crate::accesslog_io::{ReadReport, read_bytes};
+use crate::cli::args::{CloudfrontArgs, Global, LogOutput};
+use crate::cli::{Failure, connect};
+use crate::cloud::CloudResult;
+use crate::domain::{EnvSpec, Timestamp};
+use crate::runtime::cloudfront_logs::{LogBucket, ObjectReader};
+use crate::runtime::{Clock, SimClock, WallClock};
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// The environment named `env`, or an error listing the configured ones.
+pub(super) fn find_env<'a>(envs: &'a [EnvSpec], env: &str) -> Result<&'a EnvSpec, Failure> {
+    envs.iter().find(|e| e.name == env).ok_or_else(|| {
+        let names: Vec<&str> = envs.iter().map(|e| e.name.as_str()).collect();
+        Failure::new(format!(
+            "unknown environment `{env}`; expected one of {}",
+            names.join(", ")
+        ))
+    })
+}
+
+/// What one reading session keeps between poll rounds: it reads each object fetched (on the
+/// blocking pool, through [`ObjectReader`]) and is given back after each read.
+struct Reading {
+    bucket: String,
+    select: Select,
+    stats: Option<Stats>,
+    sink: Sink,
+    report: ReadReport,
+    /// Keys whose fetch failed in the read just done: given back to the planner.
+    failed: Vec<String>,
+}
+
+impl ObjectReader for Reading {
+    fn take(&mut self, key: String, body: CloudResult<Vec<u8>>) -> bool {
+        let name = format!("s3://{}/{key}", self.bucket);
+        match body {
+            Ok(bytes) => {
+                let (select, sink) = (&self.select, &mut self.sink);
+                let report = match &mut self.stats {
+                    Some(stats) => read_bytes(&bytes, &name, &mut |v| observe(stats, select, v)),
+                    None => read_bytes(&bytes, &name, &mut |v| {
+                        if select.accepts(v) {
+                            sink.record(v);
+                        }
+                    }),
+                };
+                self.report.merge(report);
+            }
+            Err(e) => {
+                self.failed.push(key);
+                self.report.merge(ReadReport::failure(&name, e));
+            }
+        }
+        !self.sink.closed
+    }
+}
+
+/// Why a poll round ended early.
+enum Stop {
+    /// A listing failed (the message says which); the reading goes on with what it read.
+    Listing(Box<Reading>, String),
+    /// Reading an object stopped (the message says why): nothing more can be read.
+    Reading(String),
+}
+
+/// Reads the environment's log files since `--since` (default 1h), printing records or the
+/// statistics; with `--follow`, keeps polling for new files.
+pub(super) async fn run(
+    global: &Global,
+    env: &str,
+    args: &CloudfrontArgs,
+) -> Result<ExitCode, Failure> {
+    let backend = connect(global).map_err(Failure::new)?;
+    let spec = find_env(&backend.config.environments, env)?.clone();
+    let since = args
+        .since
+        .unwrap_or(Since::Ago(Timestamp::HOUR))
+        .at(backend.now);
+    let clock: Box<dyn Clock> = match &backend.sim {
+        Some(sim) => Box::new(SimClock::running(sim.clone(), global.speed)),
+        None => Box::new(WallClock),
+    };
+    let speed = if backend.sim.is_some() {
+        global.speed.max(0.001)
+    } else {
+        1.0
+    };
+    let mut planner = TailPlanner::new(&spec.logs_prefix, &spec.distribution_id, since);
+    let logs = LogBucket::new(backend.cloud.storage.clone(), &spec.logs_bucket);
+    let mut tail = Reading {
+        bucket: spec.logs_bucket.clone(),
+        select: Select {
+            since: Some(since),
+            filter: args.filter.clone(),
+        },
+        stats: args.stats.then(Stats::default),
+        sink: Sink::ordered(args.output),
+        report: ReadReport::default(),
+        failed: Vec::new(),
+    };
+    let mut shown = String::new();
+    loop {
+        let now = clock.now();
+        tail = match round(&logs, &mut planner, tail, now).await {
+            Ok(tail) => tail,
+            Err(Stop::Reading(e)) => return Err(Failure::new(e)),
+            Err(Stop::Listing(mut tail, e)) => {
+                if !args.follow {
+                    // What was read before the failure still goes out.
+                    tail.sink.flush();
+                    return Err(Failure::new(e));
+                }
+                eprintln!("shipdeck: {e}; retrying");
+                *tail
+            }
+        };
+        tail.sink.flush();
+        if !args.follow || tail.sink.closed {
+            break;
+        }
+        if let Some(stats) = &tail.stats {
+            // CloudFront delivers minutes late: the window ends at the newest record seen.
+            let end = stats.newest().unwrap_or(since);
+            let window = stats.window(crate::accesslog::Window::M5, end).decoded();
+            let line = if args.output == LogOutput::Jsonl {
+                serde_json::to_string(&window).unwrap_or_default()
+            } else if stats.newest().is_none() {
+                format!("{since}  no records yet; waiting for log files")
+            } else {
+                format!(
+                    "{end}  5m to the newest record: {} requests, {:.1}% 5xx, hit ratio {}, p95 {}",
+                    window.requests,
+                    window.error_rate_5xx * 100.0,
+                    window
+                        .hit_ratio
+                        .map_or_else(|| "-".into(), |r| format!("{:.1}%", r * 100.0)),
+                    window
+                        .time_taken_ms
+                        .p95
+                        .map_or_else(|| "-".into(), |v| format!("{v}ms"))
+                )
+            };
+            // A line when the numbers change, not one per poll.
+            if shown != line {
+                tail.sink.text(&line);
+                shown = line;
+            }
+        }
+        let now = clock.now();
+        let wait = planner.next_poll(now).since(now).max(1000) as f64 / speed;
+        tokio::time::sleep(Duration::from_millis(wait.clamp(50.0, 60_000.0) as u64)).await;
+    }
+    if let Some(stats) = &tail.stats
+        && !args.follow
+    {
+        let text = stats_text(stats, &tail.report, args.output == LogOutput::Jsonl);
+        tail.sink.text(text.trim_end());
+    }
+    if tail.report.files == 0 {
+        eprintln!(
+            "shipdeck: no log files in s3://{}/{}{}.* since {since}",
+            spec.logs_bucket, spec.logs_prefix, spec.distribution_id
+        );
+    }
+    report_problems(&tail.report);
+    Ok(exit_code(&tail.report))
+}
+
+/// One poll round: the planner's listings, paged, and every new object fetched and read
+/// through the one CloudFront log path ([`LogBucket`]).
+async fn round(
+    logs: &LogBucket,
+    planner: &mut TailPlanner,
+    mut reading: Reading,
+    now: Timestamp,
+) -> Result<Reading, Stop> {
+    for request in planner.listings(now) {
+        let mut token: Option<String> = None;
+        loop {
+            let listed = logs
+                .list_page(&request.prefix, &request.start_after, token.as_deref())
+                .await;
+            let page = match listed {
+                Ok(page) => page,
+                Err(e) => {
+                    let text = format!("cannot list s3://{}/{}: {e}", logs.name(), request.prefix);
+                    return Err(Stop::Listing(Box::new(reading), text));
+                }
+            };
+            let keys = planner.on_listing(&page.objects);
+            reading = logs.read(keys, reading).await.map_err(Stop::Reading)?;
+            for key in reading.failed.drain(..) {
+                planner.mark_failed(&key);
+            }
+            token = page.next_token;
+            if token.is_none() || reading.sink.closed {
+                break;
+            }
+        }
+    }
+    Ok(reading)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cloud::{ObjectMeta, ObjectPage, PutOutcome, PutRequest, Storage, UploadedPart};
+    use crate::domain::ObjectInfo;
+    use std::sync::Arc;
+
+    /// A logs bucket that lists `listed` (or never answers a listing, if `None`) and never
+    /// answers a fetch.
+    struct Silent {
+        listed: Option<Vec<String>>,
+    }
+
+    fn object(key: &str) -> ObjectInfo {
+        ObjectInfo {
+            key: key.to_string(),
+            size: 1,
+            last_modified: NOW,
+            etag: String::new(),
+        }
+    }
+
+    async fn never<T>() -> CloudResult<T> {
+        std::future::pending().await
+    }
+
+    #[async_trait::async_trait]
+    impl Storage for Silent {
+        async fn list_objects(
+            &self,
+            _: &str,
+            _: &str,
+            _: Option<&str>,
+            _: Option<&str>,
+            _: usize,
+        ) -> CloudResult<ObjectPage> {
+            let Some(keys) = &self.listed else {
+                return never().await;
+            };
+            let objects = keys.iter().map(|k| object(k)).collect();
+            Ok(ObjectPage {
+                objects,
+                next_token: None,
+            })
+        }
+        async fn get_object(&self, _: &str, _: &str) -> CloudResult<Vec<u8>> {
+            never().await
+        }
+        async fn head_object(&self, _: &str, _: &str) -> CloudResult<ObjectMeta> {
+            never().await
+        }
+        async fn put_object(&self, _: &PutRequest) -> CloudResult<PutOutcome> {
+            never().await
+        }
+        async fn create_multipart(&self, _: &PutRequest) -> CloudResult<String> {
+            never().await
+        }
+        async fn upload_part(
+            &self,
+            _: &str,
+            _: &str,
+            _: &str,
+            _: i32,
+            _: Vec<u8>,
+        ) -> CloudResult<UploadedPart> {
+            never().await
+        }
+        async fn complete_multipart(
+            &self,
+            _: &str,
+            _: &str,
+            _: &str,
+            _: &[UploadedPart],
+            _: bool,
+        ) -> CloudResult<PutOutcome> {
+            never().await
+        }
+        async fn abort_multipart(&self, _: &str, _: &str, _: &str) -> CloudResult<()> {
+            never().await
+        }
+        async fn copy_object(&self, _: &str, _: &str, _: &str, _: &str) -> CloudResult<PutOutcome> {
+            never().await
+        }
+    }
+
+    const NOW: Timestamp = Timestamp(1_795_597_200_000);
+
+    fn reading() -> Reading {
+        Reading {
+            bucket: "logs".into(),
+            select: Select::default(),
+            stats: None,
+            sink: Sink::ordered(LogOutput::Jsonl),
+            report: ReadReport::default(),
+            failed: Vec::new(),
+        }
+    }
+
+    /// One round over `storage` with a short request timeout; `None` if it did not end (a
+    /// call without the timeout waits for ever).
+    async fn one_round(
+        storage: Silent,
+        planner: &mut TailPlanner,
+    ) -> Option<Result<Reading, Stop>> {
+        let logs = LogBucket::new(Arc::new(storage), "logs").with_timeout(Duration::from_millis(5));
+        let round = round(&logs, planner, reading(), NOW);
+        tokio::time::timeout(Duration::from_secs(20), round)
+            .await
+            .ok()
+    }
+
+    #[tokio::test]
+    async fn a_listing_that_never_answers_ends_the_round_with_a_timeout() {
+        let mut planner = TailPlanner::new("cf/", "E1", NOW - Timestamp::HOUR);
+        let ended = one_round(Silent { listed: None }, &mut planner).await;
+        match ended {
+            Some(Err(Stop::Listing(_, text))) => {
+                assert!(text.contains("ListObjectsV2 timed out"), "{text}")
+            }
+            Some(_) => panic!("the listing failed"),
+            None => panic!("the round waits for ever"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_fetch_that_never_answers_is_given_back_with_a_timeout() {
+        let key = format!("cf/E1.{}.abcd.gz", crate::accesslog::hour_string(NOW));
+        let mut planner = TailPlanner::new("cf/", "E1", NOW - Timestamp::HOUR);
+        let storage = Silent {
+            listed: Some(vec![key.clone()]),
+        };
+        let Some(Ok(reading)) = one_round(storage, &mut planner).await else {
+            panic!("the round ends with what it read");
+        };
+        assert_eq!(reading.report.errors.len(), 1, "{:?}", reading.report);
+        assert!(
+            reading.report.errors[0].contains("GetObject timed out"),
+            "{:?}",
+            reading.report.errors
+        );
+        // The key is listed and fetched again next round.
+        let again = planner.on_listing(&[object(&key)]);
+        assert_eq!(again, vec![key]);
+    }
+}

@@ -1,0 +1,198 @@
+//! `shipdeck logs cloudfront` on local files (no configuration, no AWS) and the flag values shared
+//! by the `logs` subcommands; the bucket side is in `cloudfront`, CloudWatch in `group`.
+
+mod cloudfront;
+mod group;
+mod sink;
+mod stats;
+
+use crate::accesslog::{Filter, Stats};
+use crate::accesslog_io::{ReadReport, list_dir, par_read, read_path};
+use crate::cli::args::{CloudfrontArgs, Global, LogOutput, LogsCommand};
+use crate::domain::{Millis, Timestamp};
+use sink::{Select, Sink, observe, report_problems};
+use stats::stats_text;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// A `--since` value: a window back from now, or a fixed time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Since {
+    /// This long before now.
+    Ago(Millis),
+    /// From this time on.
+    At(Timestamp),
+}
+
+impl Since {
+    /// The start time, given the current time.
+    pub fn at(self, now: Timestamp) -> Timestamp {
+        match self {
+            Since::Ago(ms) => now - ms,
+            Since::At(t) => t,
+        }
+    }
+}
+
+/// Parses `--since`: a count with a unit (`90s`, `15m`, `1h`, `24h`, `7d`) or an RFC 3339 time.
+pub fn parse_since(text: &str) -> Result<Since, String> {
+    let t = text.trim();
+    let unit = match t.chars().last() {
+        Some('s') => Some(Timestamp::SECOND),
+        Some('m') => Some(Timestamp::MINUTE),
+        Some('h') => Some(Timestamp::HOUR),
+        Some('d') => Some(Timestamp::DAY),
+        _ => None,
+    };
+    if let Some(unit) = unit
+        && let Some(n) = t.get(..t.len() - 1).and_then(|n| n.parse::<i64>().ok())
+        && (1..=3650 * Timestamp::DAY / unit).contains(&n)
+    {
+        return Ok(Since::Ago(n * unit));
+    }
+    Timestamp::parse_rfc3339(t).map(Since::At).ok_or_else(|| {
+        format!("expected a window such as 15m, 1h, 24h or 7d, or an RFC 3339 time, got `{text}`")
+    })
+}
+
+/// Parses `--filter` (the error says where the expression goes wrong).
+pub fn parse_filter(text: &str) -> Result<Filter, String> {
+    Filter::parse(text).map_err(|e| e.to_string())
+}
+
+/// Runs a `logs` subcommand; output is streamed, so this returns the exit code itself.
+pub(super) async fn run(global: &Global, command: LogsCommand) -> ExitCode {
+    let result = match command {
+        LogsCommand::Cloudfront(args) => cloudfront(global, args).await,
+        LogsCommand::Group(args) => group::run(global, args).await,
+    };
+    match result {
+        Ok(code) => code,
+        Err(f) => {
+            eprintln!("shipdeck: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+/// A bad combination of flags (exit code 2, like the argument parser's errors).
+fn usage(message: &str) -> crate::cli::Failure {
+    crate::cli::Failure {
+        message: message.to_string(),
+        code: 2,
+    }
+}
+
+async fn cloudfront(
+    global: &Global,
+    args: CloudfrontArgs,
+) -> Result<ExitCode, crate::cli::Failure> {
+    let local = !args.files.is_empty() || args.dir.is_some();
+    match (&args.env, local) {
+        (Some(_), true) => Err(usage(
+            "give either an environment or --file/--dir, not both",
+        )),
+        (None, false) => Err(usage(
+            "give an environment (shipdeck logs cloudfront prd) or --file/--dir for local files",
+        )),
+        (None, true) if args.follow => Err(usage(
+            "--follow needs an environment: local files are read once",
+        )),
+        (None, true) => Ok(local_files(&args)),
+        (Some(env), false) => cloudfront::run(global, env, &args).await,
+    }
+}
+
+/// The wall clock, for `--since` on local files (the CLI, unlike the core, may read it).
+fn wall_now() -> Timestamp {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    Timestamp(ms)
+}
+
+fn local_files(args: &CloudfrontArgs) -> ExitCode {
+    let select = Select {
+        since: args.since.map(|s| s.at(wall_now())),
+        filter: args.filter.clone(),
+    };
+    let mut report = ReadReport::default();
+    let mut paths = args.files.clone();
+    if let Some(dir) = &args.dir {
+        match list_dir(dir) {
+            Ok(files) if files.is_empty() => report.merge(ReadReport::failure(
+                &dir.display().to_string(),
+                "no log files",
+            )),
+            Ok(files) => paths.extend(files),
+            Err(e) => report.merge(ReadReport::failure(&dir.display().to_string(), e)),
+        }
+    }
+    if args.stats {
+        let (stdin, files): (Vec<PathBuf>, Vec<PathBuf>) =
+            paths.into_iter().partition(|p| p == Path::new("-"));
+        let (mut stats, r) = par_read(
+            &files,
+            args.threads.unwrap_or(0),
+            Stats::summary_only,
+            |s, v| observe(s, &select, v),
+            |mut a, b| {
+                a.merge(&b);
+                a
+            },
+        );
+        report.merge(r);
+        for p in &stdin {
+            report.merge(read_path(p, &mut |v| observe(&mut stats, &select, v)));
+        }
+        let mut sink = Sink::new(args.output);
+        sink.text(stats_text(&stats, &report, args.output == LogOutput::Jsonl).trim_end());
+    } else {
+        let mut sink = Sink::new(args.output);
+        for p in &paths {
+            if sink.closed {
+                break;
+            }
+            report.merge(read_path(p, &mut |v| {
+                if select.accepts(v) {
+                    sink.record(v);
+                }
+            }));
+        }
+        sink.flush();
+    }
+    report_problems(&report);
+    exit_code(&report)
+}
+
+/// 0 when something could be read, 1 when nothing could: every input failed, or the inputs held
+/// lines but every one of them was malformed (not a CloudFront log, most likely). Inputs with no
+/// records and nothing wrong — a quiet hour's header-only file — read fine.
+pub(super) fn exit_code(report: &ReadReport) -> ExitCode {
+    if report.records > 0 || (report.files > report.failed && report.skipped == 0) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_takes_windows_and_times() {
+        assert_eq!(parse_since("15m"), Ok(Since::Ago(15 * Timestamp::MINUTE)));
+        assert_eq!(parse_since("24h"), Ok(Since::Ago(Timestamp::DAY)));
+        assert_eq!(parse_since("7d"), Ok(Since::Ago(7 * Timestamp::DAY)));
+        assert_eq!(parse_since("90s"), Ok(Since::Ago(90_000)));
+        assert_eq!(
+            parse_since("2026-11-25T09:00:00Z"),
+            Ok(Since::At(Timestamp(1_795_597_200_000)))
+        );
+        for bad in ["", "h", "0m", "-5m", "yesterday", "1y", "99999999d"] {
+            assert!(parse_since(bad).is_err(), "{bad}");
+        }
+        assert_eq!(Since::Ago(1000).at(Timestamp(5000)), Timestamp(4000));
+    }
+}

@@ -1,0 +1,191 @@
+//! The one CloudFront log path, for the Traffic view and `shipdeck logs cloudfront` (once and
+//! `--follow`) alike: a logs bucket listed page by page and its objects fetched a few at a time,
+//! every call under the request timeout, each object handed as it arrives to a reader that runs
+//! on tokio's blocking pool (gzip inflation and parsing stay off the async threads). Dropping the
+//! read cancels it: no fetch starts after that, and the reader stops before the next object.
+
+use crate::accesslog_io::read_bytes;
+use crate::app::{BatchAssembly, ObjectRecords, TrafficBatch};
+use crate::cloud::{CloudError, CloudResult, ObjectPage, Storage};
+use crate::domain::ObjectInfo;
+use futures::StreamExt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Objects fetched at the same time.
+pub const FETCHES: usize = 4;
+/// Keys per listing page.
+const PAGE: usize = 1000;
+/// Most pages of one listing read by [`LogBucket::list_all`] (1000 keys each).
+const MAX_PAGES: usize = 100;
+
+/// What is done with each object a read fetches, in key order (on the blocking pool).
+pub trait ObjectReader: Send + 'static {
+    /// Takes one object's body, or why it could not be fetched; `false` ends the read there.
+    fn take(&mut self, key: String, body: CloudResult<Vec<u8>>) -> bool;
+}
+
+/// A logs bucket read through the storage port.
+#[derive(Clone)]
+pub struct LogBucket {
+    storage: Arc<dyn Storage>,
+    bucket: String,
+    timeout: Duration,
+}
+
+impl LogBucket {
+    /// `bucket` through `storage`, each call given [`super::REQUEST_TIMEOUT`].
+    pub fn new(storage: Arc<dyn Storage>, bucket: &str) -> LogBucket {
+        LogBucket {
+            storage,
+            bucket: bucket.to_string(),
+            timeout: super::REQUEST_TIMEOUT,
+        }
+    }
+
+    /// The same bucket with another limit for one call.
+    pub fn with_timeout(self, timeout: Duration) -> LogBucket {
+        LogBucket { timeout, ..self }
+    }
+
+    /// The bucket's name.
+    pub fn name(&self) -> &str {
+        &self.bucket
+    }
+
+    /// One page of the keys after `start_after` under `prefix`.
+    pub async fn list_page(
+        &self,
+        prefix: &str,
+        start_after: &str,
+        token: Option<&str>,
+    ) -> CloudResult<ObjectPage> {
+        let call = self
+            .storage
+            .list_objects(&self.bucket, prefix, Some(start_after), token, PAGE);
+        super::effects::timed_for("ListObjectsV2", self.timeout, call).await
+    }
+
+    /// Every object after `start_after` under `prefix` (at most [`MAX_PAGES`] pages).
+    pub async fn list_all(&self, prefix: &str, start_after: &str) -> CloudResult<Vec<ObjectInfo>> {
+        let mut out = Vec::new();
+        let mut token: Option<String> = None;
+        for _ in 0..MAX_PAGES {
+            let page = self
+                .list_page(prefix, start_after, token.as_deref())
+                .await?;
+            out.extend(page.objects);
+            token = page.next_token;
+            if token.is_none() {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Fetches `keys` [`FETCHES`] at a time and hands each to `reader` in key order, on the
+    /// blocking pool; gives the reader back, or says why the reading stopped (it panicked).
+    pub async fn read<R: ObjectReader>(&self, keys: Vec<String>, reader: R) -> Result<R, String> {
+        let mut bodies = futures::stream::iter(keys)
+            .map(|key| async move {
+                let call = self.storage.get_object(&self.bucket, &key);
+                let body = super::effects::timed_for("GetObject", self.timeout, call).await;
+                (key, body)
+            })
+            .buffered(FETCHES);
+        let mut reader = reader;
+        while let Some((key, body)) = bodies.next().await {
+            let job = move || {
+                let more = reader.take(key, body);
+                (reader, more)
+            };
+            match tokio::task::spawn_blocking(job).await {
+                Ok((back, more)) => {
+                    reader = back;
+                    if !more {
+                        break;
+                    }
+                }
+                Err(e) => return Err(format!("reading log objects stopped: {e}")),
+            }
+        }
+        Ok(reader)
+    }
+}
+
+/// The Traffic view's reader: each object parsed into the batch being assembled.
+struct TrafficReader {
+    bucket: String,
+    batch: BatchAssembly,
+}
+
+impl ObjectReader for TrafficReader {
+    fn take(&mut self, key: String, body: CloudResult<Vec<u8>>) -> bool {
+        read_object(&self.bucket, &mut self.batch, key, body);
+        true
+    }
+}
+
+/// Reads the Traffic view's objects `keys` of `bucket` into one time-ordered batch.
+pub(super) async fn read_objects(
+    storage: Arc<dyn Storage>,
+    bucket: String,
+    keys: Vec<String>,
+) -> TrafficBatch {
+    let reader = TrafficReader {
+        batch: BatchAssembly::new(),
+        bucket: bucket.clone(),
+    };
+    match LogBucket::new(storage, &bucket).read(keys, reader).await {
+        Ok(reader) => reader.batch.finish(),
+        Err(e) => TrafficBatch {
+            errors: vec![e],
+            ..TrafficBatch::default()
+        },
+    }
+}
+
+/// Parses one fetched object into `batch`.
+fn read_object(
+    bucket: &str,
+    batch: &mut BatchAssembly,
+    key: String,
+    body: Result<Vec<u8>, CloudError>,
+) {
+    let name = format!("s3://{bucket}/{key}");
+    match body {
+        Ok(bytes) => {
+            let mut records = ObjectRecords::new();
+            let report = read_bytes(&bytes, &name, &mut |v| records.push(v));
+            batch.read(key, records, report.skipped, &report.errors);
+        }
+        Err(e) => batch.fetch_failed(key, format!("{name}: {e}")),
+    }
+}
+
+/// Parses fetched bodies into one time-ordered batch. An object read incompletely (truncated
+/// or corrupt) is set apart with its complete records, for the tail to read again or give up
+/// on; an object that could not be fetched is given back.
+pub fn parse_objects(
+    bucket: &str,
+    bodies: Vec<(String, Result<Vec<u8>, CloudError>)>,
+) -> TrafficBatch {
+    parse_objects_while(bucket, bodies, || true)
+}
+
+/// [`parse_objects`], stopping before the next object once `wanted` says the batch is no
+/// longer waited for (the objects left are not in the batch).
+pub fn parse_objects_while(
+    bucket: &str,
+    bodies: Vec<(String, Result<Vec<u8>, CloudError>)>,
+    wanted: impl Fn() -> bool,
+) -> TrafficBatch {
+    let mut batch = BatchAssembly::new();
+    for (key, body) in bodies {
+        if !wanted() {
+            break;
+        }
+        read_object(bucket, &mut batch, key, body);
+    }
+    batch.finish()
+}
