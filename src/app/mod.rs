@@ -16,8 +16,6 @@ mod pane;
 mod poll;
 mod text_input;
 mod traffic;
-mod traffic_assembly;
-mod traffic_export;
 mod update;
 
 pub use action::{Action, EnvSnapshot, Reply};
@@ -46,12 +44,12 @@ pub use ops::state::{
 pub use ops::watch::WATCH_POLL;
 pub use pane::{PaneMax, PaneScroll};
 pub use text_input::{Edit, TextInput, Window};
+pub use traffic::assembly::{BatchAssembly, ObjectRecords};
+pub use traffic::export::{ExportError, ExportFormat, ExportJob, ReplaceFile, size_text};
 pub use traffic::find::{contains_ci, row_matches};
 pub use traffic::{
     CHART_STEP, DETAIL_KEEP, FullLine, Incomplete, Panel, Preset, Traffic, TrafficBatch,
 };
-pub use traffic_assembly::{BatchAssembly, ObjectRecords};
-pub use traffic_export::{ExportError, ExportFormat, ExportJob, ReplaceFile, size_text};
 pub use update::{start, update};
 
 use crate::domain::{Approval, EnvSpec, Release, Timestamp};

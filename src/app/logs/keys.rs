@@ -2,7 +2,7 @@
 //! detail panes, presets, export, and the log commands (`:export`, `:range`, `:goto`, `:retain`).
 
 use crate::app::logs::select::Move;
-use crate::app::traffic_export::{ExportError, ExportFormat, ExportJob, ReplaceFile, size_text};
+use crate::app::traffic::export::{ExportError, ExportFormat, ExportJob, ReplaceFile, size_text};
 use crate::app::{Action, Effect, Level, LineInput, Overlay, Scope, State, View, logs, traffic};
 use crate::domain::Timestamp;
 use std::sync::Arc;
