@@ -35,14 +35,113 @@ pub struct EnvSnapshot {
 /// An input to [`super::update`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
+    // Time: the clock and idle steps.
     /// Time passed; polls that are due start.
     Tick(Timestamp),
-    /// The log view on screen (Logs or Traffic) now shows this many rows (sent by the terminal
-    /// loop when it changes: a resize, a detail pane opening or closing).
-    PageRows(usize),
     /// Idle time: the next slice of the filtered charts is counted (sent by the loop while
     /// [`super::traffic::Traffic::charts_pending`]).
     ChartsStep,
+    // The terminal loop's reports of what the screen shows.
+    /// The log view on screen (Logs or Traffic) now shows this many rows (sent by the terminal
+    /// loop when it changes: a resize, a detail pane opening or closing).
+    PageRows(usize),
+    /// How far the detail pane can scroll (sent by the terminal loop when it changes: a resize,
+    /// another subject).
+    PaneRows(super::PaneMax),
+    /// The open dialog's plan area shows `shown` of the plan's `total` lines (sent by the
+    /// terminal loop when it changes), so that paging through the plan stops at its end.
+    PlanRows {
+        /// Lines the plan area shows at once.
+        shown: usize,
+        /// Lines of the whole plan at the dialog's width.
+        total: usize,
+    },
+    // Answers.
+    /// An effect answered: a read, a write or the one call of a confirmation.
+    Reply(Reply),
+    // The operator's keys (and mouse), by the names keymaps bind.
+    /// Refresh every environment now.
+    Refresh,
+    /// Move the selection up.
+    Up,
+    /// Move the selection down.
+    Down,
+    /// Move the selection to the first row.
+    Top,
+    /// Move the selection to the last row.
+    Bottom,
+    /// Select the next environment.
+    NextEnv,
+    /// Select the previous environment.
+    PrevEnv,
+    /// Select a row of the current list (mouse click).
+    SelectRow(usize),
+    /// Open the selected row (environment → pipeline).
+    Open,
+    /// Close the overlay, clear the filter or go back home.
+    Back,
+    /// Switch to a view.
+    Show(View),
+    /// Cycle to the next view tab.
+    NextView,
+    /// Toggle the help overlay.
+    ToggleHelp,
+    /// Open the `:` command line.
+    CommandOpen,
+    /// Type a character at the cursor of the prompt or dialog field being typed in.
+    Input(char),
+    /// Delete the character before the cursor of the prompt or dialog field.
+    Backspace,
+    /// Clear the prompt or dialog field being typed in.
+    ClearLine,
+    /// Move the cursor or delete in the prompt or dialog field being typed in.
+    Edit(super::Edit),
+    /// Complete the command line.
+    Complete,
+    /// Run the command line or keep the filter.
+    Submit,
+    /// Open the `/` filter of the current list.
+    FilterOpen,
+    /// Scroll the detail pane on screen (record, event, approval, run) by this many rows, down
+    /// when positive.
+    ScrollPane(isize),
+    /// Scroll the help or logs view by a page.
+    PageDown,
+    /// Scroll back by a page.
+    PageUp,
+    /// Log views: follow the newest record, or pause where the selection is.
+    ToggleFollow,
+    /// Log views: open the `/` search.
+    SearchOpen,
+    /// Log views: select the next row matching the search.
+    SearchNext,
+    /// Log views: select the previous row matching the search.
+    SearchPrev,
+    /// Traffic view: open or close the detail pane of the selected record.
+    ToggleDetail,
+    /// Traffic view: the next time preset (15m → 1h → 24h).
+    NextPreset,
+    /// Log views: open the command line with `export ` typed.
+    ExportPrompt,
+    /// Pipeline view: open the build log of the failed Deploy action.
+    BuildLog,
+    /// Leave shipdeck.
+    Quit,
+    /// Open the plan/confirm dialog of a mutating action (selected environment or approval).
+    Op(crate::ops::OpKind),
+    /// The key of a mutating action pressed in a read-only session: the status bar says why
+    /// nothing happens (nothing is planned, sent or audited).
+    Disabled(crate::ops::OpKind),
+    /// Move to the next field of the dialog.
+    DialogNext,
+    /// Flip the dialog's option (stop: abandon; retry: all actions).
+    DialogToggle,
+}
+
+/// The answer of an [`super::Effect`], tagged with the request it answers where it has one; each
+/// goes to the feature that asked.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
     /// An environment refresh finished.
     EnvLoaded {
         /// Environment index.
@@ -108,93 +207,6 @@ pub enum Action {
         action: Option<String>,
         /// The runs.
         result: Result<Vec<ActionExecutionDetail>, CloudError>,
-    },
-    /// Refresh every environment now.
-    Refresh,
-    /// Move the selection up.
-    Up,
-    /// Move the selection down.
-    Down,
-    /// Move the selection to the first row.
-    Top,
-    /// Move the selection to the last row.
-    Bottom,
-    /// Select the next environment.
-    NextEnv,
-    /// Select the previous environment.
-    PrevEnv,
-    /// Select a row of the current list (mouse click).
-    SelectRow(usize),
-    /// Open the selected row (environment → pipeline).
-    Open,
-    /// Close the overlay, clear the filter or go back home.
-    Back,
-    /// Switch to a view.
-    Show(View),
-    /// Cycle to the next view tab.
-    NextView,
-    /// Toggle the help overlay.
-    ToggleHelp,
-    /// Open the `:` command line.
-    CommandOpen,
-    /// Type a character at the cursor of the prompt or dialog field being typed in.
-    Input(char),
-    /// Delete the character before the cursor of the prompt or dialog field.
-    Backspace,
-    /// Clear the prompt or dialog field being typed in.
-    ClearLine,
-    /// Move the cursor or delete in the prompt or dialog field being typed in.
-    Edit(super::Edit),
-    /// Complete the command line.
-    Complete,
-    /// Run the command line or keep the filter.
-    Submit,
-    /// Open the `/` filter of the current list.
-    FilterOpen,
-    /// Scroll the detail pane on screen (record, event, approval, run) by this many rows, down
-    /// when positive.
-    ScrollPane(isize),
-    /// How far the detail pane can scroll (sent by the terminal loop when it changes: a resize,
-    /// another subject).
-    PaneRows(super::PaneMax),
-    /// Scroll the help or logs view by a page.
-    PageDown,
-    /// Scroll back by a page.
-    PageUp,
-    /// Log views: follow the newest record, or pause where the selection is.
-    ToggleFollow,
-    /// Log views: open the `/` search.
-    SearchOpen,
-    /// Log views: select the next row matching the search.
-    SearchNext,
-    /// Log views: select the previous row matching the search.
-    SearchPrev,
-    /// Traffic view: open or close the detail pane of the selected record.
-    ToggleDetail,
-    /// Traffic view: the next time preset (15m → 1h → 24h).
-    NextPreset,
-    /// Log views: open the command line with `export ` typed.
-    ExportPrompt,
-    /// Pipeline view: open the build log of the failed Deploy action.
-    BuildLog,
-    /// Leave shipdeck.
-    Quit,
-    /// Open the plan/confirm dialog of a mutating action (selected environment or approval).
-    Op(crate::ops::OpKind),
-    /// The key of a mutating action pressed in a read-only session: the status bar says why
-    /// nothing happens (nothing is planned, sent or audited).
-    Disabled(crate::ops::OpKind),
-    /// Move to the next field of the dialog.
-    DialogNext,
-    /// Flip the dialog's option (stop: abandon; retry: all actions).
-    DialogToggle,
-    /// The open dialog's plan area shows `shown` of the plan's `total` lines (sent by the
-    /// terminal loop when it changes), so that paging through the plan stops at its end.
-    PlanRows {
-        /// Lines the plan area shows at once.
-        shown: usize,
-        /// Lines of the whole plan at the dialog's width.
-        total: usize,
     },
     /// The one call of a confirmation answered (or was refused at the last moment).
     OpApplied {

@@ -105,11 +105,11 @@ pub(super) fn accepted(state: &mut State) {
     }
     let now = state.now;
     for env in &mut state.envs {
-        env.next_poll = env.next_poll.min(now);
+        env.refresh.due_by(now);
     }
-    state.releases_next_poll = state.releases_next_poll.min(now);
-    state.logs.next_poll = state.logs.next_poll.min(now);
-    state.traffic.next_poll = state.traffic.next_poll.min(now);
+    state.releases_load.due_by(now);
+    state.logs.load.due_by(now);
+    state.traffic.load.due_by(now);
     state.say(Level::Info, "credentials accepted again: polling resumed");
 }
 

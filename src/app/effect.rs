@@ -1,7 +1,7 @@
 //! Effects: requests for the outside world that `update` returns as data; the runtime runs them.
 
 use super::RequestId;
-use super::traffic_export::ExportJob;
+use super::traffic::export::ExportJob;
 use crate::domain::{ExecutionSummary, PipelineDef};
 use std::sync::Arc;
 

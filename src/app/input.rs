@@ -3,7 +3,7 @@
 
 use super::command::common_prefix;
 use super::update::{env_names, run_command};
-use super::{Action, Effect, Level, Overlay, State, View, logkeys, traffic_update};
+use super::{Action, Effect, Level, Overlay, State, View, logs, traffic};
 
 /// The longest text a prompt takes (command line, filter, search); further characters are
 /// ignored, so a paste or a stuck key cannot grow it without bound.
@@ -60,13 +60,13 @@ pub(super) fn input(state: &mut State, action: Action) -> Vec<Effect> {
             match kind {
                 Prompt::Command => {}
                 Prompt::Filter if state.view == View::Traffic => {
-                    traffic_update::filter_typed(state, "");
+                    traffic::update::filter_typed(state, "");
                 }
                 Prompt::Filter => {
                     state.filter.clear();
-                    super::logs_select::rows_changed(state, true);
+                    crate::app::logs::select::rows_changed(state, true);
                 }
-                Prompt::Search => logkeys::search_typed(state, ""),
+                Prompt::Search => logs::keys::search_typed(state, ""),
             }
             return Vec::new();
         }
@@ -92,7 +92,7 @@ pub(super) fn input(state: &mut State, action: Action) -> Vec<Effect> {
                     } else {
                         Action::SearchNext
                     };
-                    return logkeys::key(state, &step).unwrap_or_default();
+                    return logs::keys::key(state, &step).unwrap_or_default();
                 }
                 Prompt::Filter if state.view == View::Traffic => {
                     if let Some(e) = state.traffic.filter_error.clone() {
@@ -109,17 +109,19 @@ pub(super) fn input(state: &mut State, action: Action) -> Vec<Effect> {
     match kind {
         Prompt::Command => {
             if let Some(Overlay::Command(line)) = state.overlay.as_mut() {
-                line.completions = super::ops_command::completions(read_only, &text, &names);
+                line.completions = crate::app::ops::command::completions(read_only, &text, &names);
             }
         }
-        Prompt::Search => logkeys::search_typed(state, &text),
-        Prompt::Filter if state.view == View::Traffic => traffic_update::filter_typed(state, &text),
+        Prompt::Search => logs::keys::search_typed(state, &text),
+        Prompt::Filter if state.view == View::Traffic => {
+            traffic::update::filter_typed(state, &text)
+        }
         Prompt::Filter => {
             state.filter = text;
             if let Some(first) = state.visible_first_row() {
                 state.select_row(first);
             }
-            super::logs_select::rows_changed(state, true);
+            crate::app::logs::select::rows_changed(state, true);
         }
     }
     Vec::new()

@@ -4,68 +4,52 @@ mod action;
 mod action_names;
 mod command;
 mod credentials;
-mod dialog;
 mod effect;
-mod execution;
+mod envs;
 mod input;
-mod logkeys;
-mod logs_select;
-mod logs_update;
-mod logtail;
+mod loadable;
+mod logs;
 mod model;
 mod nav;
-mod ops_audit;
-mod ops_command;
-mod ops_plan;
-mod ops_release;
-mod ops_state;
-mod ops_update;
-mod ops_watch;
+mod ops;
 mod pane;
 mod poll;
-mod summary;
 mod text_input;
 mod traffic;
-mod traffic_assembly;
-mod traffic_batch;
-mod traffic_charts;
-mod traffic_export;
-mod traffic_find;
-mod traffic_ingest;
-mod traffic_update;
 mod update;
 
-pub use action::{Action, EnvSnapshot};
+pub use action::{Action, EnvSnapshot, Reply};
 pub use command::{COMMANDS, complete, parse_command};
 pub use credentials::{CREDENTIALS_RETRY, CredentialsPause};
 pub use effect::Effect;
-pub use execution::{ExecutionDetail, RunRow};
+pub use envs::execution::{ExecutionDetail, RunRow};
+pub use envs::summary::{Deployed, EnvSummary, PipelineHealth, deployed};
 pub use input::MAX_INPUT;
-pub use logkeys::parse_goto;
-pub use logs_update::{build_log_stream, parse_stream_arn};
-pub use logtail::{
+pub use loadable::Loadable;
+pub use logs::keys::parse_goto;
+pub use logs::state::{
     GroupEvents, GroupPoll, LOG_OVERLAP, LOG_SEEN_CAP, LOG_TAIL_CAP, LogRead, LogTail,
 };
+pub use logs::update::{build_log_stream, parse_stream_arn};
 pub use model::{
     EnvView, Level, LineInput, Mode, Overlay, PollPolicy, Scope, Session, Stale, StatusMsg, View,
 };
-pub use ops_audit::{audit_file, log as audit_log, visible_audit};
-pub use ops_command::{AUDIT_COMMAND, OP_COMMANDS, command_help, describe};
-pub use ops_plan::ask as dialog_ask;
-pub use ops_release::{deployed_version, older_candidates};
-pub use ops_state::{
+pub use ops::audit::{audit_file, log as audit_log, visible_audit};
+pub use ops::command::{AUDIT_COMMAND, OP_COMMANDS, command_help, describe};
+pub use ops::plan::ask as dialog_ask;
+pub use ops::release::{deployed_version, older_candidates};
+pub use ops::state::{
     AuditLine, AuditView, Dialog, Field, InFlight, OpsState, Phase, PlanRows, ReleasePicker, Watch,
 };
-pub use ops_watch::WATCH_POLL;
+pub use ops::watch::WATCH_POLL;
 pub use pane::{PaneMax, PaneScroll};
-pub use summary::{Deployed, EnvSummary, PipelineHealth, deployed};
 pub use text_input::{Edit, TextInput, Window};
+pub use traffic::assembly::{BatchAssembly, ObjectRecords};
+pub use traffic::export::{ExportError, ExportFormat, ExportJob, ReplaceFile, size_text};
+pub use traffic::find::{contains_ci, row_matches};
 pub use traffic::{
     CHART_STEP, DETAIL_KEEP, FullLine, Incomplete, Panel, Preset, Traffic, TrafficBatch,
 };
-pub use traffic_assembly::{BatchAssembly, ObjectRecords};
-pub use traffic_export::{ExportError, ExportFormat, ExportJob, ReplaceFile, size_text};
-pub use traffic_find::{contains_ci, row_matches};
 pub use update::{start, update};
 
 use crate::domain::{Approval, EnvSpec, Release, Timestamp};
@@ -87,12 +71,8 @@ pub struct State {
     pub envs: Vec<EnvView>,
     /// Release catalogue, newest first.
     pub releases: Vec<Release>,
-    /// Release catalogue request in flight.
-    pub releases_inflight: Option<RequestId>,
-    /// When the catalogue is next read.
-    pub releases_next_poll: Timestamp,
-    /// Why the catalogue could not be read, if the last read failed.
-    pub releases_error: Option<String>,
+    /// The catalogue's read: in flight, next poll, why the last failed.
+    pub releases_load: Loadable,
     /// Selected environment.
     pub selected: usize,
     /// Selected row in the pipeline history.
@@ -145,9 +125,7 @@ impl State {
             session,
             envs: specs.into_iter().map(EnvView::new).collect(),
             releases: Vec::new(),
-            releases_inflight: None,
-            releases_next_poll: Timestamp(i64::MIN),
-            releases_error: None,
+            releases_load: Loadable::default(),
             selected: 0,
             history_row: 0,
             execution: None,

@@ -1,7 +1,7 @@
 //! The parts the state is made of: views, the session, polling policy, one environment's view,
 //! status messages and the prompts.
 
-use super::RequestId;
+use super::Loadable;
 use crate::domain::{
     Approval, Distribution, EnvSpec, ExecutionSummary, Millis, PipelineDef, PipelineState,
     SourceObject, Timestamp,
@@ -126,12 +126,9 @@ pub struct EnvView {
     pub distribution: Option<Distribution>,
     /// When data last arrived.
     pub refreshed_at: Option<Timestamp>,
-    /// Set while refreshing fails.
-    pub stale: Option<Stale>,
-    /// The refresh in flight.
-    pub inflight: Option<RequestId>,
-    /// When the next refresh is due.
-    pub next_poll: Timestamp,
+    /// The refresh: in flight, when the next is due, and (its error) set while refreshing
+    /// fails.
+    pub refresh: Loadable<Stale>,
     /// When the distribution is next read (with a refresh at or after that time).
     pub distribution_due: Timestamp,
     /// Why the distribution could not be read, if the last read failed.
@@ -159,9 +156,7 @@ impl EnvView {
             executions: Vec::new(),
             distribution: None,
             refreshed_at: None,
-            stale: None,
-            inflight: None,
-            next_poll: Timestamp(i64::MIN),
+            refresh: Loadable::default(),
             distribution_due: Timestamp(i64::MIN),
             distribution_error: None,
             deployed: None,
@@ -193,7 +188,7 @@ impl EnvView {
 
     /// Why the pipeline state is not known (only meaningful while `state` is `None`).
     pub fn state_unknown(&self) -> String {
-        match &self.stale {
+        match &self.refresh.error {
             Some(stale) => format!("the pipeline state could not be read: {}", stale.error),
             None => "the pipeline state is being read".to_string(),
         }
@@ -201,7 +196,7 @@ impl EnvView {
 
     /// Why the latest read of the pipeline state failed while an older one is shown, if so.
     pub fn state_error(&self) -> Option<&str> {
-        self.stale.as_ref().map(|s| s.error.as_str())
+        self.refresh.error.as_ref().map(|s| s.error.as_str())
     }
 }
 

@@ -28,7 +28,7 @@ pub(super) fn due(state: &mut State) -> Vec<Effect> {
             Polls::None => false,
             Polls::Probe(probe) => env == probe,
         };
-        if !allowed || e.inflight.is_some() || now < e.next_poll {
+        if !allowed || !e.refresh.due(now) {
             continue;
         }
         let (pipeline, distribution_id) = (e.spec.pipeline.clone(), e.spec.distribution_id.clone());
@@ -42,7 +42,7 @@ pub(super) fn due(state: &mut State) -> Vec<Effect> {
         };
         let request = state.take_request();
         let e = &mut state.envs[env];
-        e.inflight = Some(request);
+        e.refresh.start(request);
         if with_distribution {
             e.distribution_due = now + DISTRIBUTION_POLL;
         }
@@ -68,9 +68,8 @@ pub(super) fn due(state: &mut State) -> Vec<Effect> {
         fx.extend(cancels(state));
         return fx;
     }
-    let first_read = state.releases_next_poll == Timestamp(i64::MIN);
-    if state.releases_inflight.is_none()
-        && now >= state.releases_next_poll
+    let first_read = state.releases_load.never_read();
+    if state.releases_load.due(now)
         && (first_read || state.view == View::Environments)
         && let Some(first) = state.envs.first()
     {
@@ -79,7 +78,7 @@ pub(super) fn due(state: &mut State) -> Vec<Effect> {
             first.spec.release_prefix.clone(),
         );
         let request = state.take_request();
-        state.releases_inflight = Some(request);
+        state.releases_load.start(request);
         fx.push(Effect::FetchReleases {
             request,
             bucket,
@@ -89,7 +88,7 @@ pub(super) fn due(state: &mut State) -> Vec<Effect> {
     if state.view == View::Logs {
         fx.extend(logs_due(state));
     }
-    fx.extend(super::traffic_update::due(state));
+    fx.extend(crate::app::traffic::update::due(state));
     fx.extend(cancels(state));
     fx
 }
@@ -105,12 +104,11 @@ pub(super) fn cancels(state: &mut State) -> impl Iterator<Item = Effect> + use<>
 fn logs_for_selected(state: &mut State) {
     let env = state.selected;
     if state.logs.env != env {
-        state.abandoned.extend(state.logs.inflight);
+        state.abandoned.extend(state.logs.load.inflight);
         state.logs = super::LogTail {
             env,
             ..Default::default()
         };
-        state.logs.next_poll = Timestamp(i64::MIN);
     }
 }
 
@@ -127,8 +125,8 @@ fn hold_tails(state: &mut State) {
     match state.view {
         View::Logs => {
             logs_for_selected(state);
-            if state.logs.inflight.is_none() {
-                state.logs.error.get_or_insert(why);
+            if state.logs.load.inflight.is_none() {
+                state.logs.load.error.get_or_insert(why);
             }
         }
         View::Traffic => {
@@ -136,8 +134,8 @@ fn hold_tails(state: &mut State) {
                 let preset = state.traffic.preset;
                 state.restart_traffic(preset);
             }
-            if state.traffic.inflight.is_none() {
-                state.traffic.error.get_or_insert(why);
+            if state.traffic.load.inflight.is_none() {
+                state.traffic.load.error.get_or_insert(why);
             }
         }
         _ => {}
@@ -152,7 +150,7 @@ fn logs_due(state: &mut State) -> Option<Effect> {
         Some((group, stream)) => (vec![group.clone()], vec![stream.clone()]),
         None => (spec.log_groups.clone(), Vec::new()),
     };
-    if state.logs.inflight.is_some() || state.now < state.logs.next_poll || groups.is_empty() {
+    if !state.logs.load.due(state.now) || groups.is_empty() {
         return None;
     }
     let first = state.logs.first(state.now);
@@ -164,7 +162,7 @@ fn logs_due(state: &mut State) -> Option<Effect> {
         })
         .collect();
     let request = state.take_request();
-    state.logs.inflight = Some(request);
+    state.logs.load.start(request);
     state.logs.reading.clone_from(&reads);
     Some(Effect::FetchLogs {
         env,
@@ -212,8 +210,10 @@ pub(super) fn env_loaded(
     result: Result<Box<EnvSnapshot>, CloudError>,
 ) {
     let now = state.now;
-    let Some(e) = state.envs.get(env) else { return };
-    if e.inflight != Some(request) {
+    let Some(e) = state.envs.get_mut(env) else {
+        return;
+    };
+    if !e.refresh.accept(request) {
         return;
     }
     let name = e.spec.name.clone();
@@ -274,19 +274,15 @@ pub(super) fn env_loaded(
                 e.source_due = now;
             }
             e.refreshed_at = Some(now);
-            e.inflight = None;
             let rows = e.executions.len();
             if state.selected == env && state.history_row >= rows {
                 state.history_row = rows.saturating_sub(1);
             }
             if let Some(err) = state_error {
                 // Definition and history are fresh; the stage view is the last good one.
-                let e = &mut state.envs[env];
-                let stale = failed(e.stale.take(), &err, now);
-                let failures = stale.failures;
-                e.stale = Some(stale);
-                let wait = backoff(state, failures);
-                state.envs[env].next_poll = now + wait;
+                let stale = failed(state.envs[env].refresh.error.take(), &err, now);
+                let wait = backoff(state, stale.failures);
+                state.envs[env].refresh.failed(stale, now + wait);
                 if err.is_credentials() {
                     credentials::refused(state, &name, &err);
                 } else {
@@ -306,9 +302,7 @@ pub(super) fn env_loaded(
                 } else {
                     state.poll.idle
                 };
-                let e = &mut state.envs[env];
-                e.stale = None;
-                e.next_poll = now + next;
+                state.envs[env].refresh.succeeded(now + next);
             }
             if let Some(text) = dist_warning {
                 state.say_about(Scope::Env(env), Level::Warn, format!("{name}: {text}"));
@@ -318,13 +312,9 @@ pub(super) fn env_loaded(
             }
         }
         Err(err) => {
-            let e = &mut state.envs[env];
-            let stale = failed(e.stale.take(), &err, now);
-            let failures = stale.failures;
-            e.stale = Some(stale);
-            e.inflight = None;
-            let wait = backoff(state, failures);
-            state.envs[env].next_poll = now + wait;
+            let stale = failed(state.envs[env].refresh.error.take(), &err, now);
+            let wait = backoff(state, stale.failures);
+            state.envs[env].refresh.failed(stale, now + wait);
             if err.is_credentials() {
                 // One banner for every environment, not a message for each.
                 credentials::refused(state, &name, &err);
@@ -350,22 +340,20 @@ pub(super) fn releases_loaded(
     request: RequestId,
     result: Result<Vec<Release>, CloudError>,
 ) {
-    if state.releases_inflight != Some(request) {
+    if !state.releases_load.accept(request) {
         return;
     }
-    state.releases_inflight = None;
     match result {
         Ok(mut releases) => {
             credentials::accepted(state);
             releases.sort_by(|a, b| b.version.cmp(&a.version));
             releases.dedup_by(|a, b| a.version == b.version);
             state.releases = releases;
-            state.releases_error = None;
-            state.releases_next_poll = state.now + RELEASES_POLL;
+            state.releases_load.succeeded(state.now + RELEASES_POLL);
         }
         Err(err) => {
-            state.releases_next_poll = state.now + backoff(state, 3);
-            state.releases_error = Some(err.to_string());
+            let next = state.now + backoff(state, 3);
+            state.releases_load.failed(err.to_string(), next);
             if err.is_credentials() {
                 credentials::refused(state, "release catalogue", &err);
             } else {

@@ -2,8 +2,8 @@
 
 use super::command::Command;
 use super::{
-    Action, Effect, Level, LineInput, Overlay, State, View, logkeys, logs_update, parse_command,
-    poll, traffic_update,
+    Action, Effect, Level, LineInput, Overlay, Reply, State, View, envs, logs, ops, parse_command,
+    poll, traffic,
 };
 
 /// The effects to run when the app starts at `state.now`: who we are, and every first refresh.
@@ -13,107 +13,211 @@ pub fn start(state: &mut State) -> Vec<Effect> {
     effects
 }
 
-/// Applies one action to the state and returns the effects to run.
+/// Applies one action to the state and returns the effects to run: time and the terminal's
+/// layout reports go to what they measure, each reply to the feature that asked, each key to
+/// whoever holds the keys (see [`Focus`]).
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
-        action if super::ops_update::intercepts(state, &action) => {
-            return super::ops_update::update(state, action);
-        }
         Action::Tick(now) => {
             state.now = now.max(state.now);
-            return poll::due(state);
+            poll::due(state)
         }
-        Action::ChartsStep => state.traffic.charts_step(super::traffic::CHART_STEP),
-        Action::PaneRows(max) => state.pane_rows(max),
-        Action::PageRows(rows) if state.view == View::Traffic => state.traffic.page = rows,
+        Action::ChartsStep => {
+            state.traffic.charts_step(traffic::CHART_STEP);
+            Vec::new()
+        }
+        Action::PaneRows(max) => {
+            state.pane_rows(max);
+            Vec::new()
+        }
         Action::PageRows(rows) => {
-            state.logs.page = rows;
-            let n = state.visible_log_count();
-            match state
-                .logs
-                .mark
-                .filter(|&m| m < n && state.logs.detail.is_some())
-            {
-                // The event whose detail is open stays in sight.
-                Some(mark) => state.logs_mark(mark, n),
-                None => state.logs.scroll = state.logs.scroll.min(state.max_log_scroll(n)),
-            }
+            page_rows(state, rows);
+            Vec::new()
         }
-        Action::EnvLoaded {
+        Action::PlanRows { shown, total } => {
+            ops::dialog::plan_rows(state, shown, total);
+            Vec::new()
+        }
+        Action::Reply(reply) => self::reply(state, reply),
+        Action::Quit => quit(state),
+        key => match Focus::of(state) {
+            Focus::Dialog => ops::update::dialog_key(state, key),
+            Focus::Picker => ops::update::picker_key(state, key),
+            Focus::Question if logs::keys::is_keypress(&key) => {
+                logs::keys::replace_answer(state, &key)
+            }
+            Focus::Prompt => super::input::input(state, key),
+            Focus::View(View::Logs | View::Traffic) => {
+                logs::keys::key(state, &key).unwrap_or_else(|| view_key(state, key))
+            }
+            Focus::View(View::Pipeline) => {
+                envs::execution::key(state, &key).unwrap_or_else(|| view_key(state, key))
+            }
+            Focus::Question | Focus::Help | Focus::View(_) => view_key(state, key),
+        },
+    }
+}
+
+/// Who takes the operator's keys: the open dialog or release picker, the open question or
+/// prompt, else the view (under the help overlay, which takes only its scroll and close keys).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Focus {
+    /// The plan/confirm dialog.
+    Dialog,
+    /// The release picker.
+    Picker,
+    /// A question (replace the export file?): a key press answers it.
+    Question,
+    /// The command line, a filter or a search being typed.
+    Prompt,
+    /// The help overlay over the view.
+    Help,
+    /// The view on screen.
+    View(View),
+}
+
+impl Focus {
+    fn of(state: &State) -> Focus {
+        if state.ops.dialog.is_some() {
+            return Focus::Dialog;
+        }
+        if state.ops.picker.is_some() {
+            return Focus::Picker;
+        }
+        match state.overlay {
+            Some(Overlay::ReplaceFile(_)) => Focus::Question,
+            Some(Overlay::Command(_) | Overlay::Filter(_) | Overlay::Search(_)) => Focus::Prompt,
+            Some(Overlay::Help) => Focus::Help,
+            None => Focus::View(state.view),
+        }
+    }
+}
+
+/// An effect answered: each reply to the feature that asked for it.
+fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
+    match reply {
+        Reply::EnvLoaded {
             env,
             request,
             result,
-        } => poll::env_loaded(state, env, request, result),
-        Action::ReleasesLoaded { request, result } => poll::releases_loaded(state, request, result),
-        Action::LogsLoaded {
+        } => {
+            poll::env_loaded(state, env, request, result);
+            ops::update::env_refreshed(state, env)
+        }
+        Reply::ReleasesLoaded { request, result } => {
+            poll::releases_loaded(state, request, result);
+            Vec::new()
+        }
+        Reply::IdentityLoaded(result) => {
+            match result {
+                Ok(who) => state.session.identity = Some(who.arn),
+                Err(err) if err.is_credentials() => {
+                    super::credentials::refused(state, "caller identity", &err);
+                }
+                Err(err) => state.say(Level::Error, format!("identity: {err}")),
+            }
+            Vec::new()
+        }
+        Reply::LogsLoaded {
             env,
             request,
             results,
-        } => logs_update::loaded(state, env, request, results),
-        Action::TrafficListed {
+        } => {
+            logs::update::loaded(state, env, request, results);
+            Vec::new()
+        }
+        Reply::TrafficListed {
             env,
             request,
             result,
-        } => return traffic_update::listed(state, env, request, result),
-        Action::TrafficRead {
+        } => traffic::update::listed(state, env, request, result),
+        Reply::TrafficRead {
             env,
             request,
             batch,
-        } => return traffic_update::read(state, env, request, &batch),
-        Action::FileWritten {
+        } => traffic::update::read(state, env, request, &batch),
+        Reply::FileWritten {
             path,
             records,
             result,
-        } => logkeys::written(state, path, records, result),
-        Action::ActionExecutionsLoaded {
+        } => {
+            logs::keys::written(state, path, records, result);
+            Vec::new()
+        }
+        Reply::ActionExecutionsLoaded {
             env,
             request,
             action,
             result,
         } => {
-            if super::execution::loaded(state, request, &result) {
+            if envs::execution::loaded(state, request, &result) {
                 return Vec::new();
             }
             let action = action.unwrap_or_default();
-            return logs_update::action_executions_loaded(state, env, request, &action, result);
+            logs::update::action_executions_loaded(state, env, request, &action, result)
         }
-        Action::IdentityLoaded(result) => match result {
-            Ok(who) => state.session.identity = Some(who.arn),
-            Err(err) if err.is_credentials() => {
-                super::credentials::refused(state, "caller identity", &err);
-            }
-            Err(err) => state.say(Level::Error, format!("identity: {err}")),
-        },
-        Action::Quit => {
-            state.quit = true;
-            return vec![Effect::Quit];
+        Reply::OpApplied {
+            request,
+            outcome,
+            audit_error,
+        } => ops::update::applied(state, request, outcome, audit_error),
+        Reply::InvalidationLoaded { request, result } => {
+            ops::watch::invalidation_loaded(state, request, result);
+            Vec::new()
         }
-        action
-            if matches!(state.overlay, Some(Overlay::ReplaceFile(_)))
-                && logkeys::is_keypress(&action) =>
-        {
-            return logkeys::replace_answer(state, &action);
+        Reply::AuditLoaded(result) => {
+            ops::audit::loaded(state, result);
+            Vec::new()
         }
-        action
-            if matches!(
-                state.overlay,
-                Some(Overlay::Command(_) | Overlay::Filter(_) | Overlay::Search(_))
-            ) =>
-        {
-            return super::input::input(state, action);
+        Reply::AuditFailed(e) => {
+            state.say(Level::Error, format!("audit log: {e}"));
+            Vec::new()
         }
-        action
-            if state.overlay.is_none()
-                && let Some(fx) = logkeys::key(state, &action) =>
-        {
-            return fx;
+        Reply::PackagesLoaded {
+            env,
+            request,
+            result,
+        } => ops::release::packages_loaded(state, env, request, result),
+        Reply::CandidatesLoaded {
+            env,
+            request,
+            result,
+        } => {
+            ops::release::candidates_loaded(state, env, request, result);
+            Vec::new()
         }
-        action
-            if state.overlay.is_none()
-                && let Some(fx) = super::execution::key(state, &action) =>
-        {
-            return fx;
-        }
+    }
+}
+
+/// The log view on screen shows `rows` rows now.
+fn page_rows(state: &mut State, rows: usize) {
+    if state.view == View::Traffic {
+        state.traffic.page = rows;
+        return;
+    }
+    state.logs.page = rows;
+    let n = state.visible_log_count();
+    match state
+        .logs
+        .mark
+        .filter(|&m| m < n && state.logs.detail.is_some())
+    {
+        // The event whose detail is open stays in sight.
+        Some(mark) => state.logs_mark(mark, n),
+        None => state.logs.scroll = state.logs.scroll.min(state.max_log_scroll(n)),
+    }
+}
+
+/// Leave shipdeck.
+fn quit(state: &mut State) -> Vec<Effect> {
+    state.quit = true;
+    vec![Effect::Quit]
+}
+
+/// A key of the views: the ones every view shares (a log view or the execution detail took its
+/// own first).
+fn view_key(state: &mut State, key: Action) -> Vec<Effect> {
+    match key {
         Action::Refresh => return refresh(state),
         Action::ScrollPane(delta) => state.scroll_pane(delta),
         Action::Up => move_or_scroll(state, -1),
@@ -122,20 +226,15 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::PageDown => move_or_scroll(state, state.page_step()),
         Action::Top => move_or_scroll(state, isize::MIN / 2),
         Action::Bottom => move_or_scroll(state, isize::MAX / 2),
-        Action::NextEnv | Action::PrevEnv => {
-            let n = state.envs.len().max(1);
-            let step = if action == Action::NextEnv { 1 } else { n - 1 };
-            state.select_env((state.selected + step) % n);
-            return poll::due(state);
-        }
+        Action::NextEnv => return step_env(state, true),
+        Action::PrevEnv => return step_env(state, false),
         Action::SelectRow(row) => state.select_row(row),
         Action::Open => return open(state),
         Action::Back => back(state),
         Action::Show(view) => return show(state, view),
         Action::NextView => {
             let i = View::ALL.iter().position(|v| *v == state.view).unwrap_or(0);
-            // Through `update`: the audit view reads the audit log when it is shown.
-            return update(state, Action::Show(View::ALL[(i + 1) % View::ALL.len()]));
+            return show(state, View::ALL[(i + 1) % View::ALL.len()]);
         }
         Action::ToggleHelp => {
             state.help_scroll = 0;
@@ -147,7 +246,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::CommandOpen => {
             let names = env_names(state);
             let names: Vec<&str> = names.iter().map(String::as_str).collect();
-            let completions = super::ops_command::completions(state.session.read_only, "", &names);
+            let completions = ops::command::completions(state.session.read_only, "", &names);
             state.overlay = Some(Overlay::Command(LineInput {
                 text: Default::default(),
                 completions,
@@ -160,15 +259,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 completions: Vec::new(),
             }));
         }
-        Action::Op(_)
-        | Action::DialogNext
-        | Action::DialogToggle
-        | Action::OpApplied { .. }
-        | Action::InvalidationLoaded { .. }
-        | Action::AuditLoaded(_)
-        | Action::AuditFailed(_)
-        | Action::PackagesLoaded { .. }
-        | Action::CandidatesLoaded { .. } => return super::ops_update::update(state, action),
+        Action::Op(kind) => return ops::update::open(state, kind, None),
         Action::Disabled(kind) => state.say(
             Level::Warn,
             format!(
@@ -182,12 +273,20 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 completions: Vec::new(),
             }));
         }
-        Action::BuildLog => return logs_update::build_log(state),
-        Action::Input(_)
+        Action::BuildLog => return logs::update::build_log(state),
+        Action::Tick(_)
+        | Action::ChartsStep
+        | Action::PaneRows(_)
+        | Action::PageRows(_)
+        | Action::PlanRows { .. }
+        | Action::Reply(_)
+        | Action::Quit
+        | Action::DialogNext
+        | Action::DialogToggle
+        | Action::Input(_)
         | Action::Backspace
         | Action::ClearLine
         | Action::Edit(_)
-        | Action::PlanRows { .. }
         | Action::Complete
         | Action::Submit
         | Action::ToggleFollow
@@ -200,18 +299,33 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Refreshes every environment, the catalogue and the log views now.
+/// The next (or previous) environment.
+pub(super) fn step_env(state: &mut State, forward: bool) -> Vec<Effect> {
+    let n = state.envs.len().max(1);
+    let step = if forward { 1 } else { n - 1 };
+    state.select_env((state.selected + step) % n);
+    poll::due(state)
+}
+
+/// Refreshes every environment, the catalogue, the log views and the open execution detail now.
 pub(super) fn refresh(state: &mut State) -> Vec<Effect> {
+    // The open execution detail's runs are read again with the rest.
+    let mut fx: Vec<Effect> = if state.view == View::Pipeline {
+        envs::execution::reread(state).into_iter().collect()
+    } else {
+        Vec::new()
+    };
     super::credentials::retry_now(state);
     for env in &mut state.envs {
-        env.next_poll = state.now;
+        env.refresh.next_poll = state.now;
         env.distribution_due = state.now;
     }
-    state.releases_next_poll = state.now;
-    state.logs.next_poll = state.now;
-    state.traffic.next_poll = state.now;
+    state.releases_load.next_poll = state.now;
+    state.logs.load.next_poll = state.now;
+    state.traffic.load.next_poll = state.now;
     state.say(Level::Info, "refreshing");
-    poll::due(state)
+    fx.extend(poll::due(state));
+    fx
 }
 
 pub(super) fn env_names(state: &State) -> Vec<String> {
@@ -227,9 +341,13 @@ fn move_or_scroll(state: &mut State, delta: isize) {
 }
 
 fn show(state: &mut State, view: View) -> Vec<Effect> {
+    if view == View::Audit {
+        // The audit view reads the audit log when it is shown.
+        return ops::audit::show_audit(state);
+    }
     if state.view != view && !state.filter.is_empty() {
         state.filter.clear();
-        super::logs_select::rows_changed(state, true);
+        crate::app::logs::select::rows_changed(state, true);
     }
     state.view = view;
     state.overlay = None;
@@ -254,7 +372,7 @@ fn open(state: &mut State) -> Vec<Effect> {
             state.close_execution();
             show(state, View::Pipeline)
         }
-        View::Pipeline => super::execution::open(state),
+        View::Pipeline => crate::app::envs::execution::open(state),
         View::Logs | View::Traffic | View::Audit => Vec::new(),
     }
 }
@@ -265,14 +383,14 @@ fn back(state: &mut State) {
     }
     if !state.filter.is_empty() {
         state.filter.clear();
-        super::logs_select::rows_changed(state, true);
+        crate::app::logs::select::rows_changed(state, true);
     } else if state.view != View::Environments {
         state.view = View::Environments;
     }
 }
 
 pub(super) fn run_command(state: &mut State, text: &str, names: &[&str]) -> Vec<Effect> {
-    if let Some(fx) = super::ops_command::run(state, text) {
+    if let Some(fx) = crate::app::ops::command::run(state, text) {
         return fx;
     }
     match parse_command(text, names) {
@@ -286,16 +404,16 @@ pub(super) fn run_command(state: &mut State, text: &str, names: &[&str]) -> Vec<
             poll::due(state)
         }
         Ok(Command::Show(view)) => show(state, view),
-        Ok(Command::Refresh) => update(state, Action::Refresh),
+        Ok(Command::Refresh) => refresh(state),
         Ok(Command::Help) => {
             state.overlay = Some(Overlay::Help);
             Vec::new()
         }
-        Ok(Command::Quit) => update(state, Action::Quit),
-        Ok(Command::Export { path, replace }) => logkeys::export(state, &path, replace),
-        Ok(Command::Range(preset)) => traffic_update::set_preset(state, preset),
+        Ok(Command::Quit) => quit(state),
+        Ok(Command::Export { path, replace }) => logs::keys::export(state, &path, replace),
+        Ok(Command::Range(preset)) => traffic::update::set_preset(state, preset),
         Ok(Command::Goto(text)) => {
-            logkeys::goto(state, &text);
+            logs::keys::goto(state, &text);
             Vec::new()
         }
         Ok(Command::Retain(n)) => {

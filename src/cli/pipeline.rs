@@ -26,7 +26,7 @@ pub async fn run(global: &Global, env: &str, output: Output) -> Result<Answer, F
         )));
     };
     let view = &state.envs[index];
-    if let (Some(stale), None) = (&view.stale, &view.def) {
+    if let (Some(stale), None) = (&view.refresh.error, &view.def) {
         return Err(Failure::new(format!("{env}: {}", stale.error)));
     }
     let state_error = view.state.is_none().then(|| view.state_unknown());
@@ -34,7 +34,7 @@ pub async fn run(global: &Global, env: &str, output: Output) -> Result<Answer, F
     let out = PipelineOut {
         environment: env.to_string(),
         protected: view.spec.protected,
-        stale_error: view.stale.as_ref().map(|s| s.error.clone()),
+        stale_error: view.refresh.error.as_ref().map(|s| s.error.clone()),
         state_error,
         pipeline: report::pipeline(view),
     };

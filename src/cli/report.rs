@@ -336,7 +336,7 @@ pub fn status(state: &State) -> StatusReport {
                 distribution_status: s.distribution_status,
                 releases_behind: s.behind.as_ref().map(|b| b.0),
                 promotes_from: env.spec.promotes_from.clone(),
-                stale_error: env.stale.as_ref().map(|st| st.error.clone()),
+                stale_error: env.refresh.error.as_ref().map(|st| st.error.clone()),
                 pipeline: pipeline(env),
             })
         })

@@ -222,7 +222,7 @@ pub fn load_failures(state: &State) -> Result<(), String> {
         }
     }
     for env in &state.envs {
-        if let (None, Some(stale)) = (&env.def, &env.stale)
+        if let (None, Some(stale)) = (&env.def, &env.refresh.error)
             && !refused(&env.spec.name)
         {
             add(env.spec.name.clone(), &stale.error);
@@ -231,7 +231,7 @@ pub fn load_failures(state: &State) -> Result<(), String> {
             add(env.spec.name.clone(), err);
         }
     }
-    if let Some(err) = &state.releases_error
+    if let Some(err) = &state.releases_load.error
         && !refused("release catalogue")
     {
         add("release catalogue".into(), err);
@@ -249,7 +249,7 @@ pub fn load_failures(state: &State) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::{Action, Effect, Stale, update};
+    use crate::app::{Action, Effect, Reply, Stale, update};
     use crate::cloud::CloudError;
     use crate::cloud::sim::demo_specs;
 
@@ -270,16 +270,18 @@ mod tests {
         };
         for effect in crate::app::start(&mut state) {
             let action = match effect {
-                Effect::FetchIdentity => Action::IdentityLoaded(Err(expired("ExpiredToken"))),
-                Effect::FetchEnv { env, request, .. } => Action::EnvLoaded {
+                Effect::FetchIdentity => {
+                    Action::Reply(Reply::IdentityLoaded(Err(expired("ExpiredToken"))))
+                }
+                Effect::FetchEnv { env, request, .. } => Action::Reply(Reply::EnvLoaded {
                     env,
                     request,
                     result: Err(expired("ExpiredTokenException")),
-                },
-                Effect::FetchReleases { request, .. } => Action::ReleasesLoaded {
+                }),
+                Effect::FetchReleases { request, .. } => Action::Reply(Reply::ReleasesLoaded {
                     request,
                     result: Err(expired("ExpiredToken")),
-                },
+                }),
                 _ => continue,
             };
             update(&mut state, action);
@@ -312,11 +314,11 @@ mod tests {
             throttled: false,
         };
         let expired = "credentials expired: aws sso login --profile ops";
-        state.envs[0].stale = Some(stale(expired));
-        state.envs[1].stale = Some(stale(expired));
+        state.envs[0].refresh.error = Some(stale(expired));
+        state.envs[1].refresh.error = Some(stale(expired));
         state.envs[2].distribution_error =
             Some("distribution E2: distribution not found: E2".into());
-        state.releases_error = Some(expired.into());
+        state.releases_load.error = Some(expired.into());
         assert_eq!(
             load_failures(&state),
             Err(format!(

@@ -1,6 +1,6 @@
 //! The effect runner: turns an `Effect` into port calls and the `Action` that carries the result.
 
-use crate::app::{Action, Effect, EnvSnapshot};
+use crate::app::{Action, Effect, EnvSnapshot, Reply};
 use crate::cloud::{Cloud, CloudError, CloudResult, LogPage, LogQuery, filter_pages};
 use crate::domain::{
     ExecutionSummary, PipelineDef, PipelineState, Release, SourceObject, StageStatus,
@@ -67,11 +67,11 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
             let result = fetch_env(cloud, &pipeline, asked, cached_def)
                 .await
                 .map(Box::new);
-            Some(Action::EnvLoaded {
+            Some(Action::Reply(Reply::EnvLoaded {
                 env,
                 request,
                 result,
-            })
+            }))
         }
         Effect::FetchReleases {
             request,
@@ -79,11 +79,11 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
             prefix,
         } => {
             let result = fetch_releases(cloud, &bucket, &prefix).await;
-            Some(Action::ReleasesLoaded { request, result })
+            Some(Action::Reply(Reply::ReleasesLoaded { request, result }))
         }
         Effect::FetchIdentity => {
             let result = timed("GetCallerIdentity", cloud.identity.caller_identity()).await;
-            Some(Action::IdentityLoaded(result))
+            Some(Action::Reply(Reply::IdentityLoaded(result)))
         }
         Effect::FetchLogs {
             env,
@@ -110,11 +110,11 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
                 let page = token.map(|next_token| LogPage { events, next_token });
                 results.push((read.group, page));
             }
-            Some(Action::LogsLoaded {
+            Some(Action::Reply(Reply::LogsLoaded {
                 env,
                 request,
                 results,
-            })
+            }))
         }
         Effect::ListTraffic {
             env,
@@ -125,11 +125,11 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
         } => {
             let logs = super::cloudfront_logs::LogBucket::new(cloud.storage.clone(), &bucket);
             let result = logs.list_all(&prefix, &start_after).await;
-            Some(Action::TrafficListed {
+            Some(Action::Reply(Reply::TrafficListed {
                 env,
                 request,
                 result,
-            })
+            }))
         }
         Effect::ReadTraffic {
             env,
@@ -139,11 +139,11 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
         } => {
             let batch =
                 super::cloudfront_logs::read_objects(cloud.storage.clone(), bucket, keys).await;
-            Some(Action::TrafficRead {
+            Some(Action::Reply(Reply::TrafficRead {
                 env,
                 request,
                 batch: Box::new(batch),
-            })
+            }))
         }
         // Effects run one after another here; the loop's task registry stops running reads.
         Effect::Cancel { .. } => None,
@@ -163,11 +163,11 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
                     ))),
                 ),
             };
-            Some(Action::FileWritten {
+            Some(Action::Reply(Reply::FileWritten {
                 path,
                 records,
                 result,
-            })
+            }))
         }
         Effect::FetchActionExecutions {
             env,
@@ -183,12 +183,12 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
                     .list_action_executions(&pipeline, &execution_id),
             )
             .await;
-            Some(Action::ActionExecutionsLoaded {
+            Some(Action::Reply(Reply::ActionExecutionsLoaded {
                 env,
                 request,
                 action,
                 result,
-            })
+            }))
         }
         Effect::Quit => None,
         effect @ (Effect::ApplyOp { .. }

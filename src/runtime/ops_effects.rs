@@ -3,7 +3,7 @@
 
 use super::Backend;
 use super::{Clock, WallClock};
-use crate::app::{Action, AuditLine, Effect, State};
+use crate::app::{Action, AuditLine, Effect, Reply, State};
 use crate::cloud::Cloud;
 use crate::ops::apply::audit_log;
 use crate::ops::plan::audit;
@@ -30,13 +30,15 @@ pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
             let outcome = ops::apply(cloud, &plan).await;
             let entry = audit::Entry::applied(&plan, identity.as_deref(), at, &outcome);
             let audit_error = append(&log, &entry).err();
-            Some(Action::OpApplied {
+            Some(Action::Reply(Reply::OpApplied {
                 request,
                 outcome,
                 audit_error,
-            })
+            }))
         }
-        Effect::Audit { entry, log } => append(&log, &entry.0).err().map(Action::AuditFailed),
+        Effect::Audit { entry, log } => append(&log, &entry.0)
+            .err()
+            .map(|e| Action::Reply(Reply::AuditFailed(e))),
         Effect::FetchPackages {
             env,
             request,
@@ -53,11 +55,11 @@ pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
             let result = super::effects::timed("ListObjectsV2", read)
                 .await
                 .map_err(|e| format!("release packages of {}: {e}", spec.name));
-            Some(Action::PackagesLoaded {
+            Some(Action::Reply(Reply::PackagesLoaded {
                 env,
                 request,
                 result,
-            })
+            }))
         }
         Effect::FetchCandidates {
             env,
@@ -71,11 +73,11 @@ pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
             let result = super::effects::timed("ListPipelineExecutions", call)
                 .await
                 .map_err(|e| format!("executions that succeeded in {stage} of {pipeline}: {e}"));
-            Some(Action::CandidatesLoaded {
+            Some(Action::Reply(Reply::CandidatesLoaded {
                 env,
                 request,
                 result,
-            })
+            }))
         }
         Effect::FetchInvalidation {
             request,
@@ -86,13 +88,13 @@ pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
             let result = super::effects::timed("GetInvalidation", call)
                 .await
                 .map_err(|e| e.to_string());
-            Some(Action::InvalidationLoaded { request, result })
+            Some(Action::Reply(Reply::InvalidationLoaded { request, result }))
         }
         Effect::ReadAudit { log } => {
             let result = audit_log::path(&log)
                 .and_then(|path| audit_log::read(&path, None))
                 .map(|entries| entries.into_iter().map(AuditLine).collect());
-            Some(Action::AuditLoaded(result))
+            Some(Action::Reply(Reply::AuditLoaded(result)))
         }
         _ => None,
     }

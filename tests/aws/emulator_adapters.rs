@@ -347,7 +347,7 @@ async fn an_event_put_late_with_an_older_time_is_shown_by_the_next_poll() {
     let mut s = State::new(session, vec![spec], PollPolicy::default(), now());
     let cloud = aws.cloud();
     poll(&cloud, &mut s, Action::Show(View::Logs)).await;
-    assert_eq!(s.logs.events.len(), 2, "{:?}", s.logs.error);
+    assert_eq!(s.logs.events.len(), 2, "{:?}", s.logs.load.error);
     // A delayed agent delivers an event from before the newest one shown.
     put(t0 - 12_000, "late").await.unwrap();
     poll(&cloud, &mut s, Action::Tick(now() + 5_000)).await;

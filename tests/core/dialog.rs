@@ -4,7 +4,7 @@
 
 use crate::support;
 
-use shipdeck::app::{Action, Effect, Field, Phase, View, update};
+use shipdeck::app::{Action, Effect, Field, Phase, Reply, View, update};
 use shipdeck::ops::{Confirm, Guard, OpKind, Outcome, Request};
 use support::ops::*;
 use support::*;
@@ -168,10 +168,12 @@ fn repeated_enter_ticks_and_redraws_send_exactly_one_call() {
         Phase::Sending(request)
     );
     // A stale or unknown answer is dropped; the real one lands once.
-    let answer = |id| Action::OpApplied {
-        request: id,
-        outcome: Outcome::done("started execution e-13", Some("e-13".into())),
-        audit_error: None,
+    let answer = |id| {
+        Action::Reply(Reply::OpApplied {
+            request: id,
+            outcome: Outcome::done("started execution e-13", Some("e-13".into())),
+            audit_error: None,
+        })
     };
     assert!(update(&mut s, answer(request + 1000)).is_empty());
     assert_eq!(

@@ -4,7 +4,7 @@
 
 use crate::support;
 
-use shipdeck::app::{Action, Effect, OP_COMMANDS, State, update};
+use shipdeck::app::{Action, Effect, OP_COMMANDS, Reply, State, update};
 use shipdeck::domain::{ExecutionStatus, Timestamp};
 use shipdeck::ops::OpKind;
 use shipdeck::tui::hints::hints;
@@ -182,7 +182,7 @@ fn an_approval_answered_meanwhile_shows_in_the_open_dialog_and_sends_nothing() {
     update(&mut s, Action::DialogNext);
     type_text(&mut s, "prd");
     // A refresh falls due (keys go to the open dialog, polling goes on).
-    s.envs[2].next_poll = T0;
+    s.envs[2].refresh.next_poll = T0;
     let fx = update(&mut s, Action::Tick(T0 + Timestamp::SECOND));
     let fetch = fx.into_iter().find_map(|e| match e {
         Effect::FetchEnv {
@@ -190,7 +190,9 @@ fn an_approval_answered_meanwhile_shows_in_the_open_dialog_and_sends_nothing() {
         } => Some(request),
         _ => None,
     });
-    let request = fetch.or(s.envs[2].inflight).expect("prd refreshing");
+    let request = fetch
+        .or(s.envs[2].refresh.inflight)
+        .expect("prd refreshing");
     let answered = snapshot(
         "prd",
         vec![execution("e-32", ExecutionStatus::InProgress, "1.3.0", T0)],
@@ -198,11 +200,11 @@ fn an_approval_answered_meanwhile_shows_in_the_open_dialog_and_sends_nothing() {
     );
     update(
         &mut s,
-        Action::EnvLoaded {
+        Action::Reply(Reply::EnvLoaded {
             env: 2,
             request,
             result: Ok(Box::new(answered)),
-        },
+        }),
     );
     let why = s.ops.dialog.as_ref().unwrap().planned.clone().unwrap_err();
     assert!(why.reason.contains("no pending approval"), "{}", why.reason);

@@ -4,7 +4,7 @@
 
 use crate::support;
 
-use shipdeck::app::{Action, Effect, State, update};
+use shipdeck::app::{Action, Effect, Reply, State, update};
 use shipdeck::domain::{Release, Timestamp, Version};
 use shipdeck::ops::OpKind;
 use shipdeck::ops::plan::release::{Catalogue, Package};
@@ -66,11 +66,11 @@ fn loaded_picker(env: &str) -> State {
     let (i, request) = picker(&mut s, env);
     update(
         &mut s,
-        Action::PackagesLoaded {
+        Action::Reply(Reply::PackagesLoaded {
             env: i,
             request,
             result: Ok(packages()),
-        },
+        }),
     );
     s
 }
@@ -85,20 +85,20 @@ fn p_opens_the_picker_and_reads_the_packages() {
     // A stale answer is dropped.
     update(
         &mut s,
-        Action::PackagesLoaded {
+        Action::Reply(Reply::PackagesLoaded {
             env: i,
             request: request + 100,
             result: Ok(packages()),
-        },
+        }),
     );
     assert!(s.ops.picker.as_ref().unwrap().packages.is_none());
     update(
         &mut s,
-        Action::PackagesLoaded {
+        Action::Reply(Reply::PackagesLoaded {
             env: i,
             request,
             result: Ok(packages()),
-        },
+        }),
     );
     let listed = s.ops.picker.as_ref().unwrap().packages.clone().unwrap();
     assert_eq!(listed.unwrap().packages.len(), 3);
@@ -221,11 +221,11 @@ fn the_release_command_goes_to_the_named_version() {
     assert_eq!(s.envs[env].spec.name, "stg");
     update(
         &mut s,
-        Action::PackagesLoaded {
+        Action::Reply(Reply::PackagesLoaded {
             env,
             request,
             result: Ok(packages()),
-        },
+        }),
     );
     let d = s.ops.dialog.clone().expect("the dialog of 1.3.0");
     assert_eq!(
@@ -277,11 +277,11 @@ fn the_release_command_finds_a_version_older_than_the_picker_shows() {
     assert_eq!(want, Version::parse("1.0.3"), "the catalogue pages for it");
     update(
         &mut s,
-        Action::PackagesLoaded {
+        Action::Reply(Reply::PackagesLoaded {
             env,
             request,
             result: Ok(forty(Some("1.0.3"))),
-        },
+        }),
     );
     assert!(s.ops.picker.is_none());
     let d = s.ops.dialog.clone().expect("the dialog of 1.0.3");
@@ -305,11 +305,11 @@ fn a_version_not_in_the_catalogue_is_not_found_among_every_package() {
     let (env, request, _) = release_command(&mut s, "release prd v1.0.77");
     update(
         &mut s,
-        Action::PackagesLoaded {
+        Action::Reply(Reply::PackagesLoaded {
             env,
             request,
             result: Ok(forty(None)),
-        },
+        }),
     );
     assert!(s.ops.dialog.is_none());
     assert!(
@@ -361,7 +361,7 @@ fn release_plan(env: &str, version: &str) -> shipdeck::ops::Plan {
     let (i, request) = picker(&mut s, env);
     update(
         &mut s,
-        Action::PackagesLoaded {
+        Action::Reply(Reply::PackagesLoaded {
             env: i,
             request,
             result: Ok(catalogue(vec![
@@ -369,7 +369,7 @@ fn release_plan(env: &str, version: &str) -> shipdeck::ops::Plan {
                 package("1.3.0", 50),
                 package("1.2.0", 80),
             ])),
-        },
+        }),
     );
     let row = ["1.4.0", "1.3.0", "1.2.0"]
         .iter()

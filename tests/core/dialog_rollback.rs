@@ -3,7 +3,7 @@
 
 use crate::support;
 
-use shipdeck::app::{Action, Effect, State, update};
+use shipdeck::app::{Action, Effect, Reply, State, update};
 use shipdeck::domain::{ExecutionStatus, Timestamp};
 use shipdeck::ops::OpKind;
 use support::ops::*;
@@ -51,11 +51,11 @@ fn rollback_offers_the_stage_listing_and_plans_the_chosen_one() {
     ];
     update(
         &mut s,
-        Action::CandidatesLoaded {
+        Action::Reply(Reply::CandidatesLoaded {
             env,
             request,
             result: Ok(listing),
-        },
+        }),
     );
     let target = |s: &State| {
         let plan = s
@@ -94,11 +94,11 @@ fn a_failed_listing_falls_back_to_the_history_and_says_so() {
     let (env, request, _) = rollback(&mut s);
     update(
         &mut s,
-        Action::CandidatesLoaded {
+        Action::Reply(Reply::CandidatesLoaded {
             env,
             request,
             result: Err("AccessDenied".into()),
-        },
+        }),
     );
     assert!(status(&s).contains("history"), "{}", status(&s));
     let d = s.ops.dialog.clone().unwrap();

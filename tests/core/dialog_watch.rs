@@ -4,7 +4,7 @@
 
 use crate::support;
 
-use shipdeck::app::{Action, Effect, EnvSnapshot, InFlight, Level, update};
+use shipdeck::app::{Action, Effect, EnvSnapshot, InFlight, Level, Reply, update};
 use shipdeck::cloud::{ApprovalOutcome, Invalidation, InvalidationStatus, RetryMode};
 use shipdeck::domain::{ExecutionStatus, ExecutionSummary, StageExecution, StageStatus, Timestamp};
 use shipdeck::ops::{OpKind, Outcome, Request};
@@ -24,11 +24,11 @@ fn after_a_done_approval_the_watch_reports_the_execution_moving_on() {
     };
     let fx = update(
         &mut s,
-        Action::OpApplied {
+        Action::Reply(Reply::OpApplied {
             request: *request,
             outcome: Outcome::done("approved", Some("e-32".into())),
             audit_error: None,
-        },
+        }),
     );
     assert!(s.ops.watch.is_some());
     // The refresh still shows it waiting (Deploy still holds e-31): keep watching, poll fast.
@@ -53,14 +53,14 @@ fn after_a_done_approval_the_watch_reports_the_execution_moving_on() {
     );
     update(
         &mut s,
-        Action::EnvLoaded {
+        Action::Reply(Reply::EnvLoaded {
             env: 2,
             request,
             result: Ok(Box::new(waiting)),
-        },
+        }),
     );
     assert!(s.ops.watch.is_some());
-    assert!(s.envs[2].next_poll <= s.now + shipdeck::app::WATCH_POLL);
+    assert!(s.envs[2].refresh.next_poll <= s.now + shipdeck::app::WATCH_POLL);
     // Then it moved on to Deploy.
     let moved = snapshot(
         "prd",
@@ -80,11 +80,11 @@ fn after_a_done_approval_the_watch_reports_the_execution_moving_on() {
     };
     update(
         &mut s,
-        Action::EnvLoaded {
+        Action::Reply(Reply::EnvLoaded {
             env: 2,
             request,
             result: Ok(Box::new(moved)),
-        },
+        }),
     );
     assert!(s.ops.watch.is_none());
     assert!(status(&s).contains("moved on to Deploy"), "{}", status(&s));
@@ -144,11 +144,11 @@ fn follow(
     let start = s.now;
     let mut fx = update(
         &mut s,
-        Action::OpApplied {
+        Action::Reply(Reply::OpApplied {
             request: 900,
             outcome,
             audit_error: None,
-        },
+        }),
     );
     assert!(s.ops.watch.is_some(), "{kind:?} is watched");
     while s.ops.watch.is_some() && s.now < start + 40 * Timestamp::MINUTE {
@@ -162,21 +162,23 @@ fn follow(
                     } else {
                         env_snapshot(&s.envs[e].spec.name.clone())
                     };
-                    Action::EnvLoaded {
+                    Action::Reply(Reply::EnvLoaded {
                         env: e,
                         request,
                         result: Ok(Box::new(snap)),
-                    }
+                    })
                 }
-                Effect::FetchInvalidation { request, id, .. } => Action::InvalidationLoaded {
-                    request,
-                    result: Ok(Invalidation {
-                        id,
-                        status: shows.invalidation,
-                        created: start,
-                        paths: vec!["/index.html".into()],
-                    }),
-                },
+                Effect::FetchInvalidation { request, id, .. } => {
+                    Action::Reply(Reply::InvalidationLoaded {
+                        request,
+                        result: Ok(Invalidation {
+                            id,
+                            status: shows.invalidation,
+                            created: start,
+                            paths: vec!["/index.html".into()],
+                        }),
+                    })
+                }
                 _ => continue,
             };
             fx.extend(update(&mut s, answer));
@@ -473,4 +475,37 @@ fn every_kind_of_watch_ends_seen_failed_or_not_observed_within_its_limit() {
             "{kind:?} after {took:?}"
         );
     }
+}
+
+#[test]
+fn the_answer_of_the_call_lands_while_the_command_line_is_open() {
+    let mut s = loaded();
+    select(&mut s, "prd");
+    update(&mut s, Action::Op(OpKind::Approve));
+    update(&mut s, Action::DialogNext);
+    type_text(&mut s, "prd");
+    let fx = update(&mut s, Action::Submit);
+    let Some(Effect::ApplyOp { request, .. }) = fx.first() else {
+        panic!("the call is sent: {fx:?}")
+    };
+    let request = *request;
+    // The operator closes the dialog while the call is in flight and opens the command line.
+    update(&mut s, Action::Back);
+    update(&mut s, Action::CommandOpen);
+    let fx = update(
+        &mut s,
+        Action::Reply(Reply::OpApplied {
+            request,
+            outcome: Outcome::done("approved", Some("e-32".into())),
+            audit_error: None,
+        }),
+    );
+    assert!(s.ops.inflight.is_none(), "the call in flight is answered");
+    assert!(s.ops.watch.is_some(), "and watched");
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::FetchEnv { env: 2, .. })),
+        "prd is refreshed at once: {fx:?}"
+    );
+    assert!(status(&s).contains("approved"), "{}", status(&s));
 }

@@ -4,7 +4,7 @@
 
 use crate::support;
 
-use shipdeck::app::{Action, Effect, Level, State, View, update};
+use shipdeck::app::{Action, Effect, Level, Reply, State, View, update};
 use shipdeck::cloud::CloudError;
 use shipdeck::domain::{Distribution, ExecutionStatus, Timestamp};
 use support::*;
@@ -62,11 +62,11 @@ fn land(
     snap.distribution = dist;
     update(
         s,
-        Action::EnvLoaded {
+        Action::Reply(Reply::EnvLoaded {
             env,
             request,
             result: Ok(Box::new(snap)),
-        },
+        }),
     );
 }
 
@@ -118,7 +118,7 @@ fn a_distribution_failure_is_reported_once_and_hides_nothing() {
     land(&mut s, 1, req, "stg", Some(Err(missing)));
     let env = &s.envs[1];
     assert!(
-        env.state.is_some() && env.stale.is_none(),
+        env.state.is_some() && env.refresh.error.is_none(),
         "the pipeline still shows"
     );
     assert_eq!(
@@ -167,23 +167,23 @@ fn a_failed_state_read_keeps_definition_history_and_the_last_state() {
     });
     update(
         &mut s,
-        Action::EnvLoaded {
+        Action::Reply(Reply::EnvLoaded {
             env: 0,
             request: req,
             result: Ok(Box::new(snap)),
-        },
+        }),
     );
     let env = &s.envs[0];
     assert_eq!(env.executions.len(), 2, "history is fresh");
     assert_eq!(env.state, before, "the stage view is the last good one");
     assert_eq!(env.refreshed_at, Some(now));
-    let stale = env.stale.clone().unwrap();
+    let stale = env.refresh.error.clone().unwrap();
     assert_eq!((stale.since, stale.failures), (now, 1));
     assert!(stale.error.contains("GetPipelineState"), "{}", stale.error);
     assert!(
-        env.next_poll > now + s.poll.active,
+        env.refresh.next_poll > now + s.poll.active,
         "backs off: {:?}",
-        env.next_poll
+        env.refresh.next_poll
     );
     let status = s.status.clone().unwrap();
     assert_eq!(status.level, Level::Error);
@@ -213,10 +213,10 @@ fn the_release_catalogue_is_read_while_the_environments_view_shows_it() {
         .unwrap();
     update(
         &mut s,
-        Action::ReleasesLoaded {
+        Action::Reply(Reply::ReleasesLoaded {
             request: req,
             result: Ok(Vec::new()),
-        },
+        }),
     );
     update(&mut s, Action::Show(View::Pipeline));
     let later = T0 + 5 * Timestamp::MINUTE;

@@ -6,7 +6,7 @@
 use crate::support;
 
 use async_trait::async_trait;
-use shipdeck::app::{Action, Effect, View, update};
+use shipdeck::app::{Action, Effect, Reply, View, update};
 use shipdeck::cloud::{
     CloudResult, ObjectMeta, ObjectPage, PutOutcome, PutRequest, Storage, UploadedPart,
 };
@@ -38,7 +38,7 @@ fn switching_environment_cancels_the_traffic_read_in_flight() {
     update(&mut s, Action::Tick(T0));
     let fx = update(&mut s, Action::Show(View::Traffic));
     let (env, first) = listing(&fx).expect("a listing");
-    assert_eq!((env, s.traffic.inflight), (0, Some(first)));
+    assert_eq!((env, s.traffic.load.inflight), (0, Some(first)));
     let fx = update(&mut s, Action::NextEnv);
     assert_eq!(cancels(&fx), vec![first], "{fx:?}");
     let (env, second) = listing(&fx).expect("the new environment's listing");
@@ -47,21 +47,21 @@ fn switching_environment_cancels_the_traffic_read_in_flight() {
     // The late answer of the cancelled read is dropped all the same.
     update(
         &mut s,
-        Action::TrafficListed {
+        Action::Reply(Reply::TrafficListed {
             env: 0,
             request: first,
             result: Ok(Vec::new()),
-        },
+        }),
     );
-    assert_eq!(s.traffic.inflight, Some(second));
+    assert_eq!(s.traffic.load.inflight, Some(second));
     // Nothing in flight, nothing to cancel.
     update(
         &mut s,
-        Action::TrafficListed {
+        Action::Reply(Reply::TrafficListed {
             env: 1,
             request: second,
             result: Ok(Vec::new()),
-        },
+        }),
     );
     let fx = update(&mut s, Action::PrevEnv);
     assert!(cancels(&fx).is_empty(), "{fx:?}");
@@ -210,7 +210,7 @@ async fn a_cancelled_read_stops_fetching_and_never_answers() {
     // The read left fetches all its objects and answers; the cancelled one does neither.
     let answer = rx.recv().await.expect("the other read answers");
     assert!(
-        matches!(&answer, Action::TrafficRead { request: 2, batch, .. } if batch.failed_keys.len() == 12),
+        matches!(&answer, Action::Reply(Reply::TrafficRead { request: 2, batch, .. }) if batch.failed_keys.len() == 12),
         "{answer:?}"
     );
     until(|| tasks.reads_running() == 0).await;

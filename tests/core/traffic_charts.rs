@@ -8,7 +8,7 @@ use crate::support;
 use shipdeck::accesslog::{AccessRecord, Filter, LogFields, Stats};
 
 use shipdeck::app::{
-    Action, Effect, ExportError, ExportFormat, ExportJob, Preset, Traffic, update,
+    Action, Effect, ExportError, ExportFormat, ExportJob, Preset, Reply, Traffic, update,
 };
 use shipdeck::domain::Timestamp;
 
@@ -200,11 +200,11 @@ async fn the_runtime_writes_the_export_and_names_a_failure() {
     let done = shipdeck::runtime::run_effect(&cloud, effect).await;
     assert_eq!(
         done,
-        Some(Action::FileWritten {
+        Some(Action::Reply(Reply::FileWritten {
             path: path.clone(),
             records: t.rows.len(),
             result: Ok(()),
-        })
+        }))
     );
     let text = std::fs::read_to_string(&path).unwrap();
     assert_eq!(
@@ -219,11 +219,11 @@ async fn the_runtime_writes_the_export_and_names_a_failure() {
         job: job.clone(),
         replace,
     };
-    let Some(Action::FileWritten {
+    let Some(Action::Reply(Reply::FileWritten {
         records: 0,
         result: Err(ExportError::Exists { bytes: 5, job: j }),
         ..
-    }) = shipdeck::runtime::run_effect(&cloud, again(false)).await
+    })) = shipdeck::runtime::run_effect(&cloud, again(false)).await
     else {
         panic!("the file exists")
     };
@@ -234,7 +234,10 @@ async fn the_runtime_writes_the_export_and_names_a_failure() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "kept\n");
     let done = shipdeck::runtime::run_effect(&cloud, again(true)).await;
     assert!(
-        matches!(done, Some(Action::FileWritten { result: Ok(()), .. })),
+        matches!(
+            done,
+            Some(Action::Reply(Reply::FileWritten { result: Ok(()), .. }))
+        ),
         "{done:?}"
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
@@ -249,10 +252,10 @@ async fn the_runtime_writes_the_export_and_names_a_failure() {
         job,
         replace: false,
     };
-    let Some(Action::FileWritten {
+    let Some(Action::Reply(Reply::FileWritten {
         result: Err(ExportError::Failed(e)),
         ..
-    }) = shipdeck::runtime::run_effect(&cloud, effect).await
+    })) = shipdeck::runtime::run_effect(&cloud, effect).await
     else {
         panic!("a failure")
     };

@@ -2,7 +2,7 @@
 
 use crate::support;
 
-use shipdeck::app::{Action, Effect, Level, Overlay, View, update};
+use shipdeck::app::{Action, Effect, Level, Overlay, Reply, View, update};
 use shipdeck::cloud::{CloudError, WhoAmI};
 use shipdeck::domain::{ExecutionStatus, LogEvent, Release, Timestamp, Version};
 use support::*;
@@ -62,11 +62,11 @@ fn loaded() -> shipdeck::app::State {
         let result = Ok(Box::new(snapshot(env, e, waiting)));
         update(
             &mut s,
-            Action::EnvLoaded {
+            Action::Reply(Reply::EnvLoaded {
                 env: i,
                 request: request_of(&fx, i),
                 result,
-            },
+            }),
         );
     }
     let req = fx
@@ -78,10 +78,10 @@ fn loaded() -> shipdeck::app::State {
         .unwrap();
     update(
         &mut s,
-        Action::ReleasesLoaded {
+        Action::Reply(Reply::ReleasesLoaded {
             request: req,
             result: Ok(Vec::new()),
-        },
+        }),
     );
     s
 }
@@ -107,12 +107,12 @@ fn env_loaded_stores_data_and_schedules_by_activity() {
     let s = loaded();
     assert_eq!(s.envs[0].refreshed_at, Some(T0));
     assert_eq!(
-        s.envs[0].next_poll,
+        s.envs[0].refresh.next_poll,
         T0 + s.poll.idle,
         "idle env polls slowly"
     );
     assert_eq!(
-        s.envs[2].next_poll,
+        s.envs[2].refresh.next_poll,
         T0 + s.poll.idle,
         "waiting on a person is not activity"
     );
@@ -121,14 +121,14 @@ fn env_loaded_stores_data_and_schedules_by_activity() {
     let running = vec![execution("e-9", ExecutionStatus::InProgress, "1.4.0", T0)];
     update(
         &mut s,
-        Action::EnvLoaded {
+        Action::Reply(Reply::EnvLoaded {
             env: 0,
             request: request_of(&fx, 0),
             result: Ok(Box::new(snapshot("dev", running, None))),
-        },
+        }),
     );
     assert_eq!(
-        s.envs[0].next_poll,
+        s.envs[0].refresh.next_poll,
         T0 + s.poll.active,
         "running env polls fast"
     );
@@ -146,11 +146,11 @@ fn stale_results_are_dropped() {
     );
     update(
         &mut s,
-        Action::EnvLoaded {
+        Action::Reply(Reply::EnvLoaded {
             env: 0,
             request: old + 1000,
             result: Ok(Box::new(snap.clone())),
-        },
+        }),
     );
     assert!(
         s.envs[0].state.is_none(),
@@ -158,20 +158,20 @@ fn stale_results_are_dropped() {
     );
     update(
         &mut s,
-        Action::EnvLoaded {
+        Action::Reply(Reply::EnvLoaded {
             env: 0,
             request: old,
             result: Ok(Box::new(snap.clone())),
-        },
+        }),
     );
     assert!(s.envs[0].state.is_some());
     update(
         &mut s,
-        Action::EnvLoaded {
+        Action::Reply(Reply::EnvLoaded {
             env: 7,
             request: old,
             result: Ok(Box::new(snap)),
-        },
+        }),
     );
 }
 

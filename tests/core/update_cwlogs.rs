@@ -6,7 +6,8 @@
 use crate::support;
 
 use shipdeck::app::{
-    Action, Effect, LOG_OVERLAP, Level, LogRead, State, View, parse_goto, parse_stream_arn, update,
+    Action, Effect, LOG_OVERLAP, Level, LogRead, Reply, State, View, parse_goto, parse_stream_arn,
+    update,
 };
 use shipdeck::cloud::CloudError;
 use shipdeck::cloud::LogPage;
@@ -56,11 +57,11 @@ fn land(s: &mut State, fx: &[Effect], events: Vec<LogEvent>) {
     };
     update(
         s,
-        Action::LogsLoaded {
+        Action::Reply(Reply::LogsLoaded {
             env,
             request,
             results: vec![(API.into(), Ok(page(events)))],
-        },
+        }),
     );
 }
 
@@ -88,7 +89,7 @@ fn events_are_deduplicated_by_id_and_a_pause_holds_the_rows_shown() {
     assert_eq!(s.logs.events.len(), 50);
     update(&mut s, Action::ToggleFollow);
     assert!(s.logs.paused);
-    let next = s.logs.next_poll;
+    let next = s.logs.load.next_poll;
     let fx = update(&mut s, Action::Tick(next));
     let mut again: Vec<LogEvent> = s.logs.events[45..].to_vec();
     again.push(event("new-1", T0, "GET /api/new 200"));
@@ -180,11 +181,11 @@ fn failed_deploy() -> State {
     }
     update(
         &mut s,
-        Action::EnvLoaded {
+        Action::Reply(Reply::EnvLoaded {
             env: 0,
             request,
             result: Ok(Box::new(snap)),
-        },
+        }),
     );
     update(&mut s, Action::Show(View::Pipeline));
     s
@@ -230,7 +231,7 @@ fn a_failed_deploy_opens_its_builds_log_stream() {
         "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/codebuild/deploy-dev:log-stream:b-42";
     let fx = update(
         &mut s,
-        Action::ActionExecutionsLoaded {
+        Action::Reply(Reply::ActionExecutionsLoaded {
             env: 0,
             request,
             action,
@@ -238,7 +239,7 @@ fn a_failed_deploy_opens_its_builds_log_stream() {
                 run(ActionStatus::Succeeded, None),
                 run(ActionStatus::Failed, Some(arn)),
             ]),
-        },
+        }),
     );
     assert_eq!(s.view, View::Logs);
     assert_eq!(
@@ -280,12 +281,12 @@ fn the_build_log_jump_explains_what_it_cannot_find() {
     };
     update(
         &mut s,
-        Action::ActionExecutionsLoaded {
+        Action::Reply(Reply::ActionExecutionsLoaded {
             env: 0,
             request,
             action: action.clone(),
             result: Ok(vec![run(ActionStatus::Failed, None)]),
-        },
+        }),
     );
     assert!(
         s.status
@@ -302,12 +303,12 @@ fn the_build_log_jump_explains_what_it_cannot_find() {
     let err = CloudError::Network("down".into());
     update(
         &mut s,
-        Action::ActionExecutionsLoaded {
+        Action::Reply(Reply::ActionExecutionsLoaded {
             env: 0,
             request,
             action,
             result: Err(err),
-        },
+        }),
     );
     assert_eq!(s.status.unwrap().level, Level::Error);
 }
@@ -331,12 +332,12 @@ fn jump(s: &mut State, runs: Vec<ActionExecutionDetail>) -> Vec<Effect> {
     };
     update(
         s,
-        Action::ActionExecutionsLoaded {
+        Action::Reply(Reply::ActionExecutionsLoaded {
             env: 0,
             request,
             action,
             result: Ok(runs),
-        },
+        }),
     )
 }
 
@@ -391,7 +392,7 @@ fn a_build_stream_that_cannot_be_found_is_named_with_where_else_to_look() {
         "build log not found: no stream b-42 in {group} (log stream not found: b-42 in {group}); \
          if the project logs to another group, set build_log_group for dev in the configuration"
     );
-    assert_eq!(s.logs.error.as_deref(), Some(said.as_str()));
+    assert_eq!(s.logs.load.error.as_deref(), Some(said.as_str()));
     assert_eq!(
         s.status.as_ref().map(|m| (m.level, m.text.as_str())),
         Some((Level::Warn, said.as_str()))
@@ -416,7 +417,7 @@ fn a_build_stream_that_cannot_be_found_is_named_with_where_else_to_look() {
     };
     answer(&mut s, &fx, vec![("/ci/storefront-builds", Err(gone))]);
     assert_eq!(
-        s.logs.error.as_deref(),
+        s.logs.load.error.as_deref(),
         Some(
             "build log not found: no stream b-42 in /ci/storefront-builds (log group not found: \
              /ci/storefront-builds)"
@@ -468,11 +469,11 @@ fn answer(
         .collect();
     update(
         s,
-        Action::LogsLoaded {
+        Action::Reply(Reply::LogsLoaded {
             env,
             request,
             results,
-        },
+        }),
     );
     from(&reads)
 }
@@ -537,7 +538,12 @@ fn a_group_that_could_not_be_read_is_named_and_read_again_from_where_it_was() {
     );
     // The API's events show; the deploy group's failure is said, not taken for "no events".
     assert_eq!(s.logs.events.len(), 1);
-    let err = s.logs.error.clone().expect("the failed group is named");
+    let err = s
+        .logs
+        .load
+        .error
+        .clone()
+        .expect("the failed group is named");
     assert_eq!(err, format!("{DEPLOY}: network error: connection reset"));
     // The next read takes each group from its own window: the deploy group from its look-back
     // (nothing read from it yet), not from the API's newest event (which would skip the deploy
@@ -559,7 +565,7 @@ fn a_group_that_could_not_be_read_is_named_and_read_again_from_where_it_was() {
             (DEPLOY.into(), T0 + 5_000 - 15 * Timestamp::MINUTE)
         ]
     );
-    assert_eq!(s.logs.error, None);
+    assert_eq!(s.logs.load.error, None);
     let keys: Vec<(&str, &str)> = s.logs.events.iter().map(|e| e.key()).collect();
     assert_eq!(keys, [(DEPLOY, "d1"), (API, "a1")]);
     let fx = update(&mut s, Action::Tick(T0 + 10_000));
@@ -598,7 +604,7 @@ async fn through_the_runtime_a_group_that_cannot_be_read_is_said_while_the_other
     update(&mut s, answer);
     assert_eq!(s.logs.events.len(), 5);
     assert!(s.logs.events.iter().all(|e| e.group == API));
-    let err = s.logs.error.clone().unwrap_or_default();
+    let err = s.logs.load.error.clone().unwrap_or_default();
     assert!(
         err.contains("/aws/lambda/missing"),
         "the group that failed is named: {err:?}"

@@ -7,8 +7,8 @@ use crate::support;
 
 use shipdeck::accesslog::{AccessRecord, LogFields};
 use shipdeck::app::{
-    Action, Effect, ExportError, ExportJob, Level, Overlay, Preset, State, TrafficBatch, View,
-    update,
+    Action, Effect, ExportError, ExportJob, Level, Overlay, Preset, Reply, State, TrafficBatch,
+    View, update,
 };
 use shipdeck::cloud::CloudError;
 use shipdeck::domain::*;
@@ -64,11 +64,11 @@ fn traffic(n: usize) -> State {
     let (request, _) = list_effect(&fx).expect("a listing");
     let fx = update(
         &mut s,
-        Action::TrafficListed {
+        Action::Reply(Reply::TrafficListed {
             env: 0,
             request,
             result: Ok(vec![object(KEY)]),
-        },
+        }),
     );
     let Some(Effect::ReadTraffic { request, .. }) = fx.first() else {
         panic!("a read: {fx:?}")
@@ -76,11 +76,11 @@ fn traffic(n: usize) -> State {
     let b = batch(&records(n, T0 - 40 * Timestamp::MINUTE));
     update(
         &mut s,
-        Action::TrafficRead {
+        Action::Reply(Reply::TrafficRead {
             env: 0,
             request: *request,
             batch: Box::new(b),
-        },
+        }),
     );
     s
 }
@@ -120,17 +120,17 @@ fn objects_are_read_once_and_failed_fetches_come_back() {
         "a batch is time-ordered"
     );
     // The next poll lists the same object again: it is not read twice.
-    let next = s.traffic.next_poll;
+    let next = s.traffic.load.next_poll;
     let fx = update(&mut s, Action::Tick(next));
     let (request, _) = list_effect(&fx).unwrap();
     let late = "cloudfront/dev/E2DEVSTOREFRNT.2025-11-25-08.ffff0000.gz";
     let fx = update(
         &mut s,
-        Action::TrafficListed {
+        Action::Reply(Reply::TrafficListed {
             env: 0,
             request,
             result: Ok(vec![object(KEY), object(late)]),
-        },
+        }),
     );
     let Some(Effect::ReadTraffic { request, keys, .. }) = fx.first().cloned() else {
         panic!("{fx:?}")
@@ -144,23 +144,23 @@ fn objects_are_read_once_and_failed_fetches_come_back() {
     };
     update(
         &mut s,
-        Action::TrafficRead {
+        Action::Reply(Reply::TrafficRead {
             env: 0,
             request,
             batch: Box::new(failed),
-        },
+        }),
     );
-    assert!(s.traffic.error.as_deref().unwrap().contains("timeout"));
-    let next = s.traffic.next_poll;
+    assert!(s.traffic.load.error.as_deref().unwrap().contains("timeout"));
+    let next = s.traffic.load.next_poll;
     let fx = update(&mut s, Action::Tick(next));
     let (request, _) = list_effect(&fx).unwrap();
     let fx = update(
         &mut s,
-        Action::TrafficListed {
+        Action::Reply(Reply::TrafficListed {
             env: 0,
             request,
             result: Ok(vec![object(KEY), object(late)]),
-        },
+        }),
     );
     assert!(
         matches!(fx.first(), Some(Effect::ReadTraffic { keys, .. }) if keys == &vec![late.to_string()])
@@ -169,11 +169,11 @@ fn objects_are_read_once_and_failed_fetches_come_back() {
     let before = s.traffic.clone();
     update(
         &mut s,
-        Action::TrafficRead {
+        Action::Reply(Reply::TrafficRead {
             env: 0,
             request: 9_999,
             batch: Box::new(batch(&records(5, T0))),
-        },
+        }),
     );
     assert_eq!(s.traffic, before);
 }

@@ -6,7 +6,7 @@
 use crate::support;
 
 use proptest::prelude::*;
-use shipdeck::app::{Action, Effect, Overlay, Phase, State, View, update};
+use shipdeck::app::{Action, Effect, Overlay, Phase, Reply, State, View, update};
 use shipdeck::cloud::CloudError;
 use shipdeck::domain::{ExecutionStatus, Timestamp};
 use shipdeck::ops::{OpKind, Outcome};
@@ -108,17 +108,17 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
             } else {
                 Err(err())
             };
-            Some(Action::EnvLoaded {
+            Some(Action::Reply(Reply::EnvLoaded {
                 env: *env,
                 request: *request,
                 result,
-            })
+            }))
         }
-        Effect::FetchReleases { request, .. } => Some(Action::ReleasesLoaded {
+        Effect::FetchReleases { request, .. } => Some(Action::Reply(Reply::ReleasesLoaded {
             request: *request,
             result: if ok { Ok(Vec::new()) } else { Err(err()) },
-        }),
-        Effect::FetchPackages { env, request, .. } => Some(Action::PackagesLoaded {
+        })),
+        Effect::FetchPackages { env, request, .. } => Some(Action::Reply(Reply::PackagesLoaded {
             env: *env,
             request: *request,
             result: if ok {
@@ -126,18 +126,20 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
             } else {
                 Err("X".into())
             },
-        }),
-        Effect::FetchCandidates { env, request, .. } => Some(Action::CandidatesLoaded {
-            env: *env,
-            request: *request,
-            result: if ok { Ok(Vec::new()) } else { Err("X".into()) },
-        }),
+        })),
+        Effect::FetchCandidates { env, request, .. } => {
+            Some(Action::Reply(Reply::CandidatesLoaded {
+                env: *env,
+                request: *request,
+                result: if ok { Ok(Vec::new()) } else { Err("X".into()) },
+            }))
+        }
         Effect::FetchLogs {
             env,
             request,
             reads,
             ..
-        } => Some(Action::LogsLoaded {
+        } => Some(Action::Reply(Reply::LogsLoaded {
             env: *env,
             request: *request,
             results: reads
@@ -147,8 +149,8 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
                     (r.group.clone(), if ok { Ok(page) } else { Err(err()) })
                 })
                 .collect(),
-        }),
-        Effect::ApplyOp { request, .. } => Some(Action::OpApplied {
+        })),
+        Effect::ApplyOp { request, .. } => Some(Action::Reply(Reply::OpApplied {
             request: *request,
             outcome: if ok {
                 Outcome::done("done", Some("e-9".into()))
@@ -156,47 +158,49 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
                 Outcome::failed("throttled")
             },
             audit_error: None,
-        }),
-        Effect::FetchInvalidation { request, id, .. } => Some(Action::InvalidationLoaded {
-            request: *request,
-            result: if ok {
-                Ok(shipdeck::cloud::Invalidation {
-                    id: id.clone(),
-                    status: shipdeck::cloud::InvalidationStatus::Completed,
-                    created: now,
-                    paths: Vec::new(),
-                })
-            } else {
-                Err("X".into())
-            },
-        }),
-        Effect::ReadAudit { .. } => Some(Action::AuditLoaded(Ok(Vec::new()))),
-        Effect::ListTraffic { env, request, .. } => Some(Action::TrafficListed {
+        })),
+        Effect::FetchInvalidation { request, id, .. } => {
+            Some(Action::Reply(Reply::InvalidationLoaded {
+                request: *request,
+                result: if ok {
+                    Ok(shipdeck::cloud::Invalidation {
+                        id: id.clone(),
+                        status: shipdeck::cloud::InvalidationStatus::Completed,
+                        created: now,
+                        paths: Vec::new(),
+                    })
+                } else {
+                    Err("X".into())
+                },
+            }))
+        }
+        Effect::ReadAudit { .. } => Some(Action::Reply(Reply::AuditLoaded(Ok(Vec::new())))),
+        Effect::ListTraffic { env, request, .. } => Some(Action::Reply(Reply::TrafficListed {
             env: *env,
             request: *request,
             result: if ok { Ok(Vec::new()) } else { Err(err()) },
-        }),
-        Effect::ReadTraffic { env, request, .. } => Some(Action::TrafficRead {
+        })),
+        Effect::ReadTraffic { env, request, .. } => Some(Action::Reply(Reply::TrafficRead {
             env: *env,
             request: *request,
             batch: Box::default(),
-        }),
+        })),
         Effect::FetchActionExecutions {
             env,
             request,
             action,
             ..
-        } => Some(Action::ActionExecutionsLoaded {
+        } => Some(Action::Reply(Reply::ActionExecutionsLoaded {
             env: *env,
             request: *request,
             action: action.clone(),
             result: if ok { Ok(Vec::new()) } else { Err(err()) },
-        }),
-        Effect::WriteFile { path, job, .. } => Some(Action::FileWritten {
+        })),
+        Effect::WriteFile { path, job, .. } => Some(Action::Reply(Reply::FileWritten {
             path: path.clone(),
             records: job.len(),
             result: Ok(()),
-        }),
+        })),
         Effect::FetchIdentity | Effect::Quit | Effect::Audit { .. } | Effect::Cancel { .. } => None,
     }
 }

@@ -163,7 +163,7 @@ async fn the_traffic_tail_counts_every_record_once_even_when_files_arrive_late()
         .expect("the charts of the last hour");
     assert_eq!(chart.requests, listed, "the charts count the rows listed");
     assert_eq!(t.object_errors, 0);
-    assert!(t.error.is_none(), "{:?}", t.error);
+    assert!(t.load.error.is_none(), "{:?}", t.load.error);
 }
 
 /// A rig run until a build action has failed: the rig and that environment.
@@ -262,7 +262,7 @@ async fn the_build_log_jump_lands_on_the_failed_builds_stream() {
         state.logs.events.iter().all(|ev| ev.stream == stream),
         "only the build's stream"
     );
-    assert_eq!(state.logs.error, None);
+    assert_eq!(state.logs.load.error, None);
     // Esc leaves the build log for the environment's whole log groups.
     rig.app.dispatch(Action::Back);
     rig.app.settle().await;
@@ -290,7 +290,7 @@ async fn a_build_log_in_a_group_the_configuration_does_not_name_is_said_not_foun
         "CodeBuild's default group"
     );
     assert!(state.logs.events.is_empty());
-    let error = state.logs.error.clone().unwrap_or_default();
+    let error = state.logs.load.error.clone().unwrap_or_default();
     assert!(
         error.starts_with(&format!(
             "build log not found: no stream {build} in {tried} ("

@@ -295,15 +295,16 @@ fn the_states_are_what_they_claim() {
     assert_eq!(get("filter_applied").filter, "st");
     for name in ["stale", "throttled", "expired"] {
         let s = get(&format!("{name}_Environments"));
-        assert!(s.envs.iter().any(|e| e.stale.is_some()), "{name}");
+        assert!(s.envs.iter().any(|e| e.refresh.error.is_some()), "{name}");
     }
     assert!(
-        get("throttled_Environments")
-            .envs
-            .iter()
-            .any(|e| e.stale.as_ref().is_some_and(|s| s.throttled))
+        get("throttled_Environments").envs.iter().any(|e| e
+            .refresh
+            .error
+            .as_ref()
+            .is_some_and(|s| s.throttled))
     );
-    assert!(get("expired_Logs").logs.error.is_some());
+    assert!(get("expired_Logs").logs.load.error.is_some());
 }
 
 mod sweeps;

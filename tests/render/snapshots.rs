@@ -155,7 +155,7 @@ async fn stale_refresh_keeps_the_data_and_says_since_when() {
     rig.run(2 * Timestamp::MINUTE, 5 * Timestamp::SECOND).await;
     let env = &rig.app.state.envs[0];
     assert!(
-        env.stale.is_some() && env.state.is_some(),
+        env.refresh.error.is_some() && env.state.is_some(),
         "stale, but data kept"
     );
     snap(&rig, "environments_stale");

@@ -6,7 +6,7 @@
 use crate::support;
 use crate::support::screen;
 
-use shipdeck::app::{Action, AuditLine, State, View, update};
+use shipdeck::app::{Action, AuditLine, Reply, State, View, update};
 use shipdeck::ops::plan::audit::Entry;
 use shipdeck::ops::{OpKind, Outcome, Refusal};
 use shipdeck::tui::hints::hints;
@@ -120,11 +120,11 @@ fn sending_and_done() {
     };
     update(
         &mut s,
-        Action::OpApplied {
+        Action::Reply(Reply::OpApplied {
             request: *request,
             outcome: Outcome::done("started execution e-13", Some("e-13".into())),
             audit_error: None,
-        },
+        }),
     );
     snap(&s, "dialog_done");
 }
@@ -183,7 +183,10 @@ fn audit_view_lists_newest_first() {
     let entries = entries.iter().zip(0..).map(|(e, i)| {
         AuditLine(e.stamped(shipdeck::ops::apply::audit_log::Mode::Demo, written(i)))
     });
-    update(&mut s, Action::AuditLoaded(Ok(entries.collect())));
+    update(
+        &mut s,
+        Action::Reply(Reply::AuditLoaded(Ok(entries.collect()))),
+    );
     snap(&s, "audit_view");
 }
 
@@ -234,11 +237,11 @@ fn release_picker_with(
     };
     update(
         &mut s,
-        Action::PackagesLoaded {
+        Action::Reply(Reply::PackagesLoaded {
             env,
             request,
             result,
-        },
+        }),
     );
     s
 }
@@ -333,11 +336,11 @@ fn rollback_dialog_with_the_stage_listing() {
     ];
     update(
         &mut s,
-        Action::CandidatesLoaded {
+        Action::Reply(Reply::CandidatesLoaded {
             env,
             request,
             result: Ok(listing),
-        },
+        }),
     );
     update(&mut s, Action::Down);
     snap(&s, "dialog_rollback_listed");
@@ -535,11 +538,11 @@ fn the_watch_note_under_a_done_dialog_wraps() {
     };
     update(
         &mut s,
-        Action::OpApplied {
+        Action::Reply(Reply::OpApplied {
             request: *request,
             outcome: Outcome::done("rolled back: execution e-14", Some("e-14".into())),
             audit_error: None,
-        },
+        }),
     );
     let note = "seen: rollback execution e-14 is InProgress in Deploy (stage Deploy, target e-11, \
                 1.3.0); watching until it succeeds or fails";

@@ -146,7 +146,7 @@ fn pipeline_shows_stages_actions_and_history() {
 fn counts_in_the_environment_detail_agree_with_their_number() {
     let mut s = with(View::Environments, None);
     s.selected = 1;
-    s.envs[1].stale.as_mut().unwrap().failures = 1;
+    s.envs[1].refresh.error.as_mut().unwrap().failures = 1;
     s.envs[1]
         .distribution
         .as_mut()
@@ -154,7 +154,7 @@ fn counts_in_the_environment_detail_agree_with_their_number() {
         .in_progress_invalidations = 1;
     let one = screen(&s, 160, 48);
     assert_has(&one, &["1 invalidation in progress", "(1 failure)"]);
-    s.envs[1].stale.as_mut().unwrap().failures = 2;
+    s.envs[1].refresh.error.as_mut().unwrap().failures = 2;
     s.envs[1]
         .distribution
         .as_mut()
@@ -221,7 +221,7 @@ fn logs_show_events_coloured_and_follow_the_tail() {
         assert_has(&s, &["/aws/lambda/storefront-api-prd", "following"]);
     }
     let mut s = with(View::Logs, None);
-    s.logs.error = Some("AccessDenied: logs:FilterLogEvents".into());
+    s.logs.load.error = Some("AccessDenied: logs:FilterLogEvents".into());
     s.filter = "error".into();
     let text = screen(&s, 80, 24);
     assert_has(
@@ -378,7 +378,7 @@ fn approvals_that_could_not_be_read_show_as_unknown_never_as_none() {
     // prd's pipeline state was never read: its approvals are unknown, whatever dev and stg say.
     let mut s = with(View::Approvals, None);
     s.envs[2].state = None;
-    s.envs[2].stale = Some(shipdeck::app::Stale {
+    s.envs[2].refresh.error = Some(shipdeck::app::Stale {
         since: s.now,
         error: "server error on GetPipelineState: HTTP 500".into(),
         failures: 1,
@@ -425,7 +425,7 @@ fn lag_waiting_and_cdn_that_could_not_be_read_are_unknown_not_blank_or_up_to_dat
     let mut s = with(View::Environments, None);
     // The release catalogue never read: no count of releases behind, not "up to date".
     s.releases.clear();
-    s.releases_error = Some("AccessDenied on ListObjectsV2".into());
+    s.releases_load.error = Some("AccessDenied on ListObjectsV2".into());
     // prd's distribution could not be read.
     s.envs[2].distribution = None;
     s.envs[2].distribution_error = Some("distribution E1: throttled".into());

@@ -249,7 +249,7 @@ pub fn state() -> State {
     stg.deployed = Some(Ok(stg.executions.get(1).cloned()));
     stg.distribution = Some(distribution("InProgress"));
     stg.refreshed_at = Some(NOW - 3 * MIN);
-    stg.stale = Some(Stale {
+    stg.refresh.error = Some(Stale {
         since: NOW - (2 * MIN + 10_000),
         error: "throttled".into(),
         failures: 3,

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use super::*;
-use shipdeck::app::{Action, Effect, State, update};
+use shipdeck::app::{Action, Effect, Reply, State, update};
 
 /// The operator (not the release actor `alice`, not the starter `carol`).
 pub const DAVE: &str = "arn:aws:sts::123456789012:assumed-role/ReleaseManager/dave";
@@ -63,11 +63,11 @@ pub fn answer_fetches(s: &mut State, effects: Vec<Effect>) {
             let result = Ok(Box::new(env_snapshot(&name)));
             let more = update(
                 s,
-                Action::EnvLoaded {
+                Action::Reply(Reply::EnvLoaded {
                     env,
                     request,
                     result,
-                },
+                }),
             );
             answer_fetches(s, more);
         }

@@ -46,7 +46,7 @@ pub fn state_matches_truth(sim: &SimCloud, state: &State, when: &str) {
             truth_state.as_ref(),
             "{when}: {name} stage and action states"
         );
-        assert!(env.stale.is_none(), "{when}: {name} is not stale");
+        assert!(env.refresh.error.is_none(), "{when}: {name} is not stale");
     }
     let mut shown: Vec<_> = state
         .approvals()

@@ -60,7 +60,7 @@ async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
         )));
     };
     let view = &state.envs[index];
-    if let (Some(stale), None) = (&view.stale, &view.def) {
+    if let (Some(stale), None) = (&view.refresh.error, &view.def) {
         return Err(Failure::new(format!("{}: {}", ask.env, stale.error)));
     }
     let identity = state.session.identity.clone();

@@ -63,7 +63,7 @@ fn lines(state: &State, env: &EnvView) -> Vec<Line<'static>> {
             Style::new().fg(Color::Red),
         )));
     }
-    if let Some(s) = &env.stale {
+    if let Some(s) = &env.refresh.error {
         let word = if s.throttled {
             "throttled"
         } else {

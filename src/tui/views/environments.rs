@@ -121,7 +121,7 @@ fn notes(state: &State, env: &EnvView, s: &EnvSummary) -> Line<'static> {
         spans.push(Span::styled(format!("❄ frozen {stage}"), FROZEN));
         spans.push(Span::raw(" "));
     }
-    if let Some(stale) = &env.stale {
+    if let Some(stale) = &env.refresh.error {
         let word = if stale.throttled {
             "throttled"
         } else {

@@ -253,7 +253,7 @@ struct Layout {
 
 impl Layout {
     fn of(state: &State, inner: Rect) -> Layout {
-        let head_h = (1 + u16::from(state.logs.error.is_some())).min(inner.height);
+        let head_h = (1 + u16::from(state.logs.load.error.is_some())).min(inner.height);
         let head = Rect {
             height: head_h,
             ..inner
@@ -322,7 +322,7 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
         top.push(Span::styled(state.logs.search.clone(), MATCH));
     }
     let mut head = vec![Line::from(top)];
-    if let Some(err) = &state.logs.error {
+    if let Some(err) = &state.logs.load.error {
         head.push(Line::from(Span::styled(
             format!("read failed: {}", one_line(err)),
             Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
@@ -333,7 +333,7 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
     if events.is_empty() {
         let msg = if !state.logs.events.is_empty() {
             format!("No event matches the filter `{}`.", state.filter)
-        } else if state.logs.inflight.is_some() {
+        } else if state.logs.load.inflight.is_some() {
             "Reading events…".to_string()
         } else if let Some((group, stream)) = &state.logs.stream {
             // A build log: say what was read, not just that nothing came back.
@@ -343,7 +343,7 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
             "No events in the last read.".to_string()
         };
         let mut lines = vec![Line::from(Span::styled(msg, DIM))];
-        if let (Some(_), Some(err)) = (&state.logs.stream, &state.logs.error) {
+        if let (Some(_), Some(err)) = (&state.logs.stream, &state.logs.load.error) {
             // Why, whole (the line above the rows is cut at the terminal's width).
             lines.push(Line::default());
             lines.push(Line::from(Span::styled(

@@ -231,7 +231,7 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
     frame.render_widget(Paragraph::new(head_lines(state, env, two)), l.head);
     let all = boxes(state, env);
     if all.is_empty() {
-        let msg = match &env.stale {
+        let msg = match &env.refresh.error {
             Some(s) => format!("Pipeline state not loaded: {}", s.error),
             None => "Loading the pipeline state…".to_string(),
         };

@@ -79,7 +79,7 @@ fn header_line(t: &Traffic, width: usize) -> Line<'static> {
             Style::new().fg(Color::Red),
         ));
     }
-    if let Some(e) = &t.error {
+    if let Some(e) = &t.load.error {
         spans.push(Span::styled(
             format!(" · {}", ellipsize(e, width / 2)),
             Style::new().fg(Color::Red),
@@ -176,7 +176,7 @@ fn render_list(frame: &mut Frame, state: &State, area: Rect) {
     if t.rows.is_empty() {
         let msg = if !t.records.is_empty() {
             format!("No record matches the filter `{}`.", t.filter.source())
-        } else if t.inflight.is_some() || t.planner.is_none() {
+        } else if t.load.inflight.is_some() || t.planner.is_none() {
             "Reading access logs…".to_string()
         } else {
             let spec = state.envs.get(t.env).map(|e| &e.spec);

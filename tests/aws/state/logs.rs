@@ -5,7 +5,7 @@
 use super::*;
 use aws_sdk_cloudwatchlogs::Client as LogsClient;
 use mocks::{error, logs_client, logs_cloud};
-use shipdeck::app::{Action, Effect, LogRead};
+use shipdeck::app::{Action, Effect, LogRead, Reply};
 use shipdeck::cloud::{CloudError, LogQuery};
 
 const GROUP: &str = "/aws/lambda/storefront-api-prd";
@@ -54,7 +54,7 @@ async fn pages_empty_or_partial_with_a_token_are_followed_to_the_last() {
         }],
         streams: Vec::new(),
     };
-    let Some(Action::LogsLoaded { results, .. }) =
+    let Some(Action::Reply(Reply::LogsLoaded { results, .. })) =
         shipdeck::runtime::run_effect(&cloud, read).await
     else {
         panic!("no answer")

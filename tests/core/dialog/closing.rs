@@ -94,17 +94,17 @@ fn answers_of_the_log_views_still_land_while_a_dialog_is_open() {
     };
     update(&mut s, Action::Op(OpKind::Deploy));
     assert!(s.ops.dialog.is_some(), "{}", status(&s));
-    assert_eq!(s.traffic.inflight, Some(request));
+    assert_eq!(s.traffic.load.inflight, Some(request));
     update(
         &mut s,
-        Action::TrafficListed {
+        Action::Reply(Reply::TrafficListed {
             env,
             request,
             result: Ok(Vec::new()),
-        },
+        }),
     );
     assert_eq!(
-        s.traffic.inflight, None,
+        s.traffic.load.inflight, None,
         "the listing's answer was taken, so the tail polls again"
     );
     assert!(s.ops.dialog.is_some(), "the dialog stays open");

@@ -4,7 +4,7 @@
 
 use super::*;
 use clap::Parser;
-use shipdeck::app::{State, dialog_ask};
+use shipdeck::app::{Reply, State, dialog_ask};
 use shipdeck::cli::Cli;
 use shipdeck::cli::act::plan as act_plan;
 use shipdeck::domain::{Release, Timestamp, Version};
@@ -42,11 +42,11 @@ fn console(s: &mut State, env: &str, kind: OpKind, typed: &str, toggle: bool) {
                     .collect());
                 update(
                     s,
-                    Action::CandidatesLoaded {
+                    Action::Reply(Reply::CandidatesLoaded {
                         env: i,
                         request,
                         result,
-                    },
+                    }),
                 );
             }
             Effect::FetchPackages {
@@ -58,11 +58,11 @@ fn console(s: &mut State, env: &str, kind: OpKind, typed: &str, toggle: bool) {
                 });
                 update(
                     s,
-                    Action::PackagesLoaded {
+                    Action::Reply(Reply::PackagesLoaded {
                         env: i,
                         request,
                         result,
-                    },
+                    }),
                 );
                 update(s, Action::Down);
                 update(s, Action::Open);

@@ -19,11 +19,11 @@ fn refresh_with(s: &mut shipdeck::app::State, snapshot: shipdeck::app::EnvSnapsh
             };
             update(
                 s,
-                Action::EnvLoaded {
+                Action::Reply(Reply::EnvLoaded {
                     env,
                     request,
                     result,
-                },
+                }),
             );
         }
     }

@@ -2,7 +2,7 @@
 //! the long back-off; a denied permission is one environment's message, not a banner.
 
 use super::*;
-use shipdeck::app::{CREDENTIALS_RETRY, State};
+use shipdeck::app::{CREDENTIALS_RETRY, Reply, State};
 
 fn expired() -> CloudError {
     CloudError::ExpiredCredentials {
@@ -32,11 +32,11 @@ fn answer_all(s: &mut State, effects: &[Effect], result: impl Fn() -> CloudError
         if let Effect::FetchEnv { env, request, .. } = e {
             update(
                 s,
-                Action::EnvLoaded {
+                Action::Reply(Reply::EnvLoaded {
                     env: *env,
                     request: *request,
                     result: Err(result()),
-                },
+                }),
             );
         }
     }
@@ -63,11 +63,11 @@ fn refused() -> State {
             let results = results.collect();
             update(
                 &mut s,
-                Action::LogsLoaded {
+                Action::Reply(Reply::LogsLoaded {
                     env: *env,
                     request: *request,
                     results,
-                },
+                }),
             );
         }
     }
@@ -108,11 +108,12 @@ fn expired_credentials_show_one_banner_and_stop_every_poll() {
     }
     assert!(
         s.logs
+            .load
             .error
             .as_deref()
             .is_some_and(|e| e.contains("credentials")),
         "the logs view says why nothing is read: {:?}",
-        s.logs.error
+        s.logs.load.error
     );
     // Then one refresh (the selected environment's) tries the credentials again.
     let retry = at + CREDENTIALS_RETRY;
@@ -143,11 +144,11 @@ fn expired_credentials_show_one_banner_and_stop_every_poll() {
     );
     update(
         &mut s,
-        Action::EnvLoaded {
+        Action::Reply(Reply::EnvLoaded {
             env: 0,
             request: request_of(&fx, 0),
             result: Ok(Box::new(snap)),
-        },
+        }),
     );
     assert!(s.credentials.is_none(), "the banner goes");
     let fx = update(&mut s, Action::Tick(again + Timestamp::SECOND));
@@ -199,11 +200,11 @@ fn a_denied_permission_is_one_environments_message_not_a_banner() {
     );
     update(
         &mut s,
-        Action::EnvLoaded {
+        Action::Reply(Reply::EnvLoaded {
             env: 1,
             request: request_of(&fx, 1),
             result: Err(denied),
-        },
+        }),
     );
     assert!(s.credentials.is_none(), "no banner");
     let m = s.status.clone().unwrap();
@@ -215,7 +216,7 @@ fn a_denied_permission_is_one_environments_message_not_a_banner() {
          the role, as the policies in assets/iam/ do)"
     );
     // Polling goes on (with the usual back-off).
-    let next = s.envs[1].next_poll;
+    let next = s.envs[1].refresh.next_poll;
     assert!(next.since(at) <= s.poll.idle, "{next:?}");
     let fx = update(&mut s, Action::Tick(next));
     assert_eq!(fetches(&fx), [1]);
@@ -232,13 +233,13 @@ fn a_refused_catalogue_or_identity_joins_the_banner() {
             _ => None,
         })
         .unwrap();
-    update(&mut s, Action::IdentityLoaded(Err(expired())));
+    update(&mut s, Action::Reply(Reply::IdentityLoaded(Err(expired()))));
     update(
         &mut s,
-        Action::ReleasesLoaded {
+        Action::Reply(Reply::ReleasesLoaded {
             request: req,
             result: Err(expired()),
-        },
+        }),
     );
     answer_all(&mut s, &fx, expired);
     let pause = s.credentials.clone().expect("a banner");

@@ -55,12 +55,12 @@ fn answer(
 ) {
     update(
         s,
-        Action::ActionExecutionsLoaded {
+        Action::Reply(Reply::ActionExecutionsLoaded {
             env: 2,
             request,
             action: None,
             result,
-        },
+        }),
     );
 }
 

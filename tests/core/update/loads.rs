@@ -14,13 +14,13 @@ fn failed_refresh_keeps_data_marks_stale_and_backs_off() {
     };
     update(
         &mut s,
-        Action::EnvLoaded {
+        Action::Reply(Reply::EnvLoaded {
             env: 0,
             request: req,
             result: Err(err),
-        },
+        }),
     );
-    let stale = s.envs[0].stale.clone().unwrap();
+    let stale = s.envs[0].refresh.error.clone().unwrap();
     assert_eq!(stale.since, T0 + s.poll.idle);
     assert_eq!(stale.failures, 1);
     assert!(s.envs[0].state.is_some(), "last good data is kept");
@@ -32,9 +32,9 @@ fn failed_refresh_keeps_data_marks_stale_and_backs_off() {
             .text
             .contains("dev: refresh failed: GetPipelineState timed out")
     );
-    let first_wait = s.envs[0].next_poll.since(s.now);
+    let first_wait = s.envs[0].refresh.next_poll.since(s.now);
     // A throttled retry waits longer and is a warning, not an error; `since` stays.
-    let later = s.envs[0].next_poll;
+    let later = s.envs[0].refresh.next_poll;
     let fx = update(&mut s, Action::Tick(later));
     let err = CloudError::Throttled {
         service: "codepipeline".into(),
@@ -42,15 +42,15 @@ fn failed_refresh_keeps_data_marks_stale_and_backs_off() {
     };
     update(
         &mut s,
-        Action::EnvLoaded {
+        Action::Reply(Reply::EnvLoaded {
             env: 0,
             request: request_of(&fx, 0),
             result: Err(err),
-        },
+        }),
     );
-    let stale = s.envs[0].stale.clone().unwrap();
+    let stale = s.envs[0].refresh.error.clone().unwrap();
     assert!(stale.throttled && stale.failures == 2 && stale.since == T0 + s.poll.idle);
-    assert!(s.envs[0].next_poll.since(s.now) > first_wait);
+    assert!(s.envs[0].refresh.next_poll.since(s.now) > first_wait);
     assert_eq!(s.status.as_ref().unwrap().level, Level::Warn);
 }
 
@@ -72,19 +72,19 @@ fn releases_and_identity_and_logs_land() {
     };
     update(
         &mut s,
-        Action::ReleasesLoaded {
+        Action::Reply(Reply::ReleasesLoaded {
             request: req,
             result: Ok(vec![r("1.2.0"), r("1.10.0"), r("1.3.0")]),
-        },
+        }),
     );
     let versions: Vec<String> = s.releases.iter().map(|r| r.version.to_string()).collect();
     assert_eq!(versions, ["1.10.0", "1.3.0", "1.2.0"], "newest first");
     update(
         &mut s,
-        Action::IdentityLoaded(Ok(WhoAmI {
+        Action::Reply(Reply::IdentityLoaded(Ok(WhoAmI {
             account: "1".into(),
             arn: "arn:aws:sts::1:assumed-role/Ops/zoe".into(),
-        })),
+        }))),
     );
     assert_eq!(
         s.session.identity.as_deref(),
@@ -92,9 +92,9 @@ fn releases_and_identity_and_logs_land() {
     );
     update(
         &mut s,
-        Action::IdentityLoaded(Err(CloudError::Network(
+        Action::Reply(Reply::IdentityLoaded(Err(CloudError::Network(
             "cannot reach https://sts.eu-west-1.amazonaws.com (GetCallerIdentity)".into(),
-        ))),
+        )))),
     );
     // (Refused credentials go to the banner instead: see `credentials`.)
     assert!(
@@ -128,11 +128,11 @@ fn releases_and_identity_and_logs_land() {
     };
     update(
         &mut s,
-        Action::LogsLoaded {
+        Action::Reply(Reply::LogsLoaded {
             env,
             request: req,
             results: vec![(group.clone(), Ok(page(vec![ev("b", 2), ev("a", 1)])))],
-        },
+        }),
     );
     assert_eq!(
         s.logs
@@ -161,11 +161,11 @@ fn releases_and_identity_and_logs_land() {
         .unwrap();
     update(
         &mut s,
-        Action::LogsLoaded {
+        Action::Reply(Reply::LogsLoaded {
             env,
             request: req,
             results: vec![(group.clone(), Ok(page(vec![ev("b", 2), ev("c", 3)])))],
-        },
+        }),
     );
     assert_eq!(s.logs.events.len(), 3, "duplicates by event id are dropped");
 }
@@ -188,11 +188,11 @@ fn an_environments_refresh_error_goes_when_another_environment_is_selected() {
     };
     update(
         &mut s,
-        Action::EnvLoaded {
+        Action::Reply(Reply::EnvLoaded {
             env: 0,
             request: req,
             result: Err(err),
-        },
+        }),
     );
     assert!(
         s.status
@@ -209,5 +209,5 @@ fn an_environments_refresh_error_goes_when_another_environment_is_selected() {
         s.status
     );
     // The environment row still says it (stale), and a message about no environment stays.
-    assert!(s.envs[0].stale.is_some());
+    assert!(s.envs[0].refresh.error.is_some());
 }

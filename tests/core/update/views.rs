@@ -173,10 +173,10 @@ fn summaries_show_deployed_release_lag_and_waiting_approval() {
         .unwrap();
     update(
         &mut s,
-        Action::ReleasesLoaded {
+        Action::Reply(Reply::ReleasesLoaded {
             request: req,
             result: Ok(vec![r("1.1.0"), r("1.2.0"), r("1.3.0"), r("1.3.1")]),
-        },
+        }),
     );
     let prd = s.summary(2).unwrap();
     assert_eq!(prd.deployed.release().unwrap().version.to_string(), "1.1.0");
@@ -384,4 +384,23 @@ fn the_detail_pane_scrolls_within_how_far_it_can() {
     );
     update(&mut s, Action::ScrollPane(1));
     assert_eq!(s.pane_offset(), 1);
+}
+
+#[test]
+fn the_audit_log_read_lands_while_the_filter_is_typed() {
+    let mut s = loaded();
+    let fx = update(&mut s, Action::Show(View::Audit));
+    assert!(fx.iter().any(|e| matches!(e, Effect::ReadAudit { .. })));
+    assert!(s.ops.audit.loading);
+    update(&mut s, Action::FilterOpen);
+    update(
+        &mut s,
+        Action::Reply(Reply::AuditLoaded(Err("permission denied".into()))),
+    );
+    assert!(!s.ops.audit.loading, "the read is over");
+    assert_eq!(s.ops.audit.error.as_deref(), Some("permission denied"));
+    assert!(
+        matches!(s.overlay, Some(Overlay::Filter(_))),
+        "the filter stays open"
+    );
 }

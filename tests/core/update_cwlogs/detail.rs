@@ -44,7 +44,7 @@ fn the_selection_stays_on_its_event_as_events_arrive_and_the_filter_changes() {
         update(&mut s, Action::Up);
     }
     assert_eq!(selected(&s), Some("e43"));
-    let next = s.logs.next_poll;
+    let next = s.logs.load.next_poll;
     let fx = update(&mut s, Action::Tick(next));
     // One late event sorts before everything, two newer ones after.
     land(
@@ -101,7 +101,7 @@ fn search_top_bottom_and_follow_act_on_the_selection() {
     // Following again closes the pane, and the next read leaves the view following.
     update(&mut s, Action::ToggleFollow);
     assert_eq!(selected(&s), None);
-    let next = s.logs.next_poll;
+    let next = s.logs.load.next_poll;
     let fx = update(&mut s, Action::Tick(next));
     land(&mut s, &fx, vec![event("new-1", T0, "GET /api/new 200")]);
     assert!(!s.logs.paused);
@@ -141,7 +141,7 @@ fn an_empty_view_has_no_detail_to_open() {
 #[test]
 fn the_pane_shows_the_whole_event_with_its_json_laid_out() {
     let mut s = logs_view(5);
-    let next = s.logs.next_poll;
+    let next = s.logs.load.next_poll;
     let fx = update(&mut s, Action::Tick(next));
     let mut e = event(
         "json-1",
@@ -178,7 +178,7 @@ fn the_pane_shows_the_whole_event_with_its_json_laid_out() {
 #[test]
 fn a_long_text_message_shows_its_start_how_much_is_left_and_scrolls_to_its_end() {
     let mut s = logs_view(5);
-    let next = s.logs.next_poll;
+    let next = s.logs.load.next_poll;
     let fx = update(&mut s, Action::Tick(next));
     let words: Vec<String> = (0..400).map(|i| format!("w{i}")).collect();
     let message = format!("2025-11-25T09:00:00.000Z\tr-9\tERROR\t{}", words.join(" "));

@@ -29,7 +29,7 @@ fn a_late_event_sorts_in_by_its_time_and_the_rows_shown_stay_on_their_events() {
     assert_eq!(bottom(&s), "e43");
     assert_eq!(rows.len(), 50);
     let newest = s.logs.events.last().unwrap().timestamp;
-    let next = s.logs.next_poll;
+    let next = s.logs.load.next_poll;
     let fx = update(&mut s, Action::Tick(next));
     let Some(Effect::FetchLogs { reads, .. }) = fetch(&fx) else {
         panic!("{fx:?}")
@@ -178,7 +178,7 @@ async fn a_read_past_what_the_view_holds_goes_on_at_the_next_poll() {
         "the view holds the newest read"
     );
     assert_eq!(s.logs.behind(), [GROUP], "5,000 of 6,000 read: catching up");
-    let next = s.logs.next_poll;
+    let next = s.logs.load.next_poll;
     let fx = update(&mut s, Action::Tick(next));
     let Some(Effect::FetchLogs { reads, .. }) = fetch(&fx) else {
         panic!("{fx:?}")

@@ -228,10 +228,12 @@ fn goto_export_and_retain_commands() {
             .text
             .contains(".jsonl, .tsv or .log")
     );
-    let done = |result| Action::FileWritten {
-        path: "x.tsv".into(),
-        records: 3,
-        result,
+    let done = |result| {
+        Action::Reply(Reply::FileWritten {
+            path: "x.tsv".into(),
+            records: 3,
+            result,
+        })
     };
     update(&mut s, done(Ok(())));
     assert_eq!(
@@ -325,14 +327,14 @@ fn export(s: &mut State, line: &str) -> (String, std::sync::Arc<ExportJob>, bool
 
 /// The runtime's answer that the file exists.
 fn exists(path: &str, job: &std::sync::Arc<ExportJob>) -> Action {
-    Action::FileWritten {
+    Action::Reply(Reply::FileWritten {
         path: path.into(),
         records: 0,
         result: Err(ExportError::Exists {
             bytes: 12_345,
             job: job.clone(),
         }),
-    }
+    })
 }
 
 #[test]

@@ -13,11 +13,11 @@ fn retention_evicts_the_oldest_and_keeps_rows_consistent() {
     assert_eq!(s.traffic.records.capacity(), 1000);
     let fx = update(
         &mut s,
-        Action::TrafficListed {
+        Action::Reply(Reply::TrafficListed {
             env: 0,
             request,
             result: Ok(vec![object(KEY)]),
-        },
+        }),
     );
     let Some(Effect::ReadTraffic { request, .. }) = fx.first() else {
         panic!()
@@ -25,11 +25,11 @@ fn retention_evicts_the_oldest_and_keeps_rows_consistent() {
     let b = batch(&records(2500, T0 - 40 * Timestamp::MINUTE));
     update(
         &mut s,
-        Action::TrafficRead {
+        Action::Reply(Reply::TrafficRead {
             env: 0,
             request: *request,
             batch: Box::new(b),
-        },
+        }),
     );
     let t = &s.traffic;
     assert_eq!(
@@ -44,16 +44,16 @@ const BROKEN: &str = "cloudfront/dev/E2DEVSTOREFRNT.2025-11-25-08.b0b0b0b0.gz";
 /// The next poll of the tail: lists `KEY` and `BROKEN`; when `BROKEN` is to be read, reads
 /// `body` for it. Whether it was read.
 fn poll_broken(s: &mut State, body: Vec<u8>) -> bool {
-    let next = s.traffic.next_poll;
+    let next = s.traffic.load.next_poll;
     let fx = update(s, Action::Tick(next));
     let (request, _) = list_effect(&fx).expect("a listing");
     let fx = update(
         s,
-        Action::TrafficListed {
+        Action::Reply(Reply::TrafficListed {
             env: 0,
             request,
             result: Ok(vec![object(KEY), object(BROKEN)]),
-        },
+        }),
     );
     let Some(Effect::ReadTraffic { request, keys, .. }) = fx.first().cloned() else {
         return false;
@@ -66,11 +66,11 @@ fn poll_broken(s: &mut State, body: Vec<u8>) -> bool {
     let b = parse_objects("b", vec![(BROKEN.into(), Ok(body))]);
     update(
         s,
-        Action::TrafficRead {
+        Action::Reply(Reply::TrafficRead {
             env: 0,
             request,
             batch: Box::new(b),
-        },
+        }),
     );
     true
 }
@@ -87,9 +87,9 @@ fn a_body_cut_short_in_transit_is_read_again_and_counted_once() {
         "nothing of it counted yet"
     );
     assert!(
-        t.error.as_deref().unwrap().contains("retrying"),
+        t.load.error.as_deref().unwrap().contains("retrying"),
         "{:?}",
-        t.error
+        t.load.error
     );
     assert!(poll_broken(&mut s, full.clone()));
     let t = &s.traffic;
@@ -135,9 +135,9 @@ fn an_object_still_broken_after_the_last_read_keeps_its_longest_read() {
         "the longest read's complete records"
     );
     assert!(
-        t.error.as_deref().unwrap().contains(BROKEN),
+        t.load.error.as_deref().unwrap().contains(BROKEN),
         "{:?}",
-        t.error
+        t.load.error
     );
     assert!(!poll_broken(&mut s, full), "never read again");
 }

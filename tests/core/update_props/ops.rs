@@ -58,7 +58,7 @@ proptest! {
                 Step::Bogus(env, request) if !issued.contains(&request) => {
                     let before_env = s.envs[env].clone();
                     let result = Ok(Box::new(snapshot("dev", Vec::new(), None)));
-                    let fx = update(&mut s, Action::EnvLoaded { env, request, result });
+                    let fx = update(&mut s, Action::Reply(Reply::EnvLoaded { env, request, result }));
                     prop_assert_eq!(&s.envs[env], &before_env, "an answer nobody asked for changed the state");
                     fx
                 }

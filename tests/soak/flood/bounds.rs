@@ -14,11 +14,11 @@ pub(super) fn check_bounds(state: &State, pending: &[Effect], tally: &Tally) {
     let mut sends = 0;
     for effect in pending {
         let (inflight, request) = match effect {
-            Effect::FetchEnv { env, request, .. } => (state.envs[*env].inflight, *request),
-            Effect::FetchReleases { request, .. } => (state.releases_inflight, *request),
-            Effect::FetchLogs { request, .. } => (state.logs.inflight, *request),
+            Effect::FetchEnv { env, request, .. } => (state.envs[*env].refresh.inflight, *request),
+            Effect::FetchReleases { request, .. } => (state.releases_load.inflight, *request),
+            Effect::FetchLogs { request, .. } => (state.logs.load.inflight, *request),
             Effect::ListTraffic { request, .. } | Effect::ReadTraffic { request, .. } => {
-                (state.traffic.inflight, *request)
+                (state.traffic.load.inflight, *request)
             }
             Effect::FetchActionExecutions { .. } => {
                 log_reads += 1;

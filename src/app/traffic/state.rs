@@ -1,13 +1,13 @@
 //! The Traffic view's state: one environment's CloudFront access logs tailed live — retained
 //! records, statistics, the tail planner, the filter expression, search, follow and selection.
 
-use super::RequestId;
-pub use super::traffic_batch::{DETAIL_KEEP, FullLine, Incomplete, Preset, TrafficBatch};
-pub use super::traffic_charts::{CHART_STEP, ChartJob};
 use crate::accesslog::{
     DEFAULT_RETAIN, Filter, FilterError, MinutePoint, Retained, RetainedRecord, Stats,
     StatsSnapshot, TailPlanner,
 };
+use crate::app::Loadable;
+pub use crate::app::traffic::batch::{DETAIL_KEEP, FullLine, Incomplete, Preset, TrafficBatch};
+pub use crate::app::traffic::charts::{CHART_STEP, ChartJob};
 use crate::domain::Timestamp;
 use std::collections::{BTreeMap, VecDeque};
 
@@ -65,10 +65,9 @@ pub struct Traffic {
     /// Records the list shows, as the terminal loop last reported it (0 until then): how far a
     /// page key moves.
     pub page: usize,
-    /// The listing or read in flight.
-    pub inflight: Option<RequestId>,
-    /// When the next poll is due.
-    pub next_poll: Timestamp,
+    /// The listing or read: in flight, when the next poll is due, the latest read or listing
+    /// problem.
+    pub load: Loadable,
     /// Objects read.
     pub objects: u64,
     /// Objects given up on after reading them incompletely (their complete records kept).
@@ -80,8 +79,6 @@ pub struct Traffic {
     pub partial: BTreeMap<String, TrafficBatch>,
     /// Malformed lines skipped.
     pub skipped: u64,
-    /// The latest read or listing problem.
-    pub error: Option<String>,
     /// Chart data.
     pub panel: Panel,
     /// The filtered statistics being counted after the filter changed.
@@ -103,10 +100,8 @@ impl PartialEq for Traffic {
             && self.follow == o.follow
             && self.cursor == o.cursor
             && self.detail == o.detail
-            && self.inflight == o.inflight
-            && self.next_poll == o.next_poll
+            && self.load == o.load
             && self.objects == o.objects
-            && self.error == o.error
     }
 }
 
@@ -139,14 +134,12 @@ impl Traffic {
             cursor: None,
             detail: false,
             page: 0,
-            inflight: None,
-            next_poll: Timestamp(i64::MIN),
+            load: Loadable::default(),
             objects: 0,
             object_errors: 0,
             retries: 0,
             partial: BTreeMap::new(),
             skipped: 0,
-            error: None,
             panel: Panel::default(),
             charts_job: None,
         }
@@ -157,7 +150,7 @@ impl Traffic {
         self.filtered_stats.as_ref().unwrap_or(&self.stats)
     }
 
-    pub(super) fn refresh_panel(&mut self) {
+    pub(in crate::app) fn refresh_panel(&mut self) {
         let stats = self.shown_stats();
         // The window ends at the newest record read, filtered or not, like the list's.
         let Some(end) = self.stats.newest() else {

@@ -2,8 +2,8 @@
 //! preset's window (sliding with the newest record, as the charts), and the list rebuilt when
 //! the filter or the preset changes.
 
-use super::traffic::{CHART_STEP, DETAIL_KEEP, Traffic, TrafficBatch};
 use crate::accesslog::{LogFields, RetainedRecord, Stats};
+use crate::app::traffic::{CHART_STEP, DETAIL_KEEP, Traffic, TrafficBatch};
 
 impl Traffic {
     /// Whether the record passes the filter and the preset's window.

@@ -2,7 +2,7 @@
 //! (ListActionExecutions) and lists them stage by stage, with who answered an approval, the error
 //! of a failed action and the way to its build log; Esc goes back to the history.
 
-use super::{Action, Effect, Level, RequestId, State, View};
+use crate::app::{Action, Effect, Level, RequestId, State, View};
 use crate::cloud::CloudError;
 use crate::domain::{ActionExecutionDetail, ExecutionSummary, PipelineDef};
 
@@ -106,7 +106,7 @@ impl State {
 impl State {
     /// Closes the execution detail; a read of its runs still in flight is stopped (drained into
     /// [`Effect::Cancel`] by the next poll).
-    pub(super) fn close_execution(&mut self) {
+    pub(in crate::app) fn close_execution(&mut self) {
         if let Some(d) = self.execution.take() {
             self.abandoned.extend(d.inflight);
         }
@@ -114,7 +114,7 @@ impl State {
 }
 
 /// Enter on a history row: open that execution and read its action runs.
-pub(super) fn open(state: &mut State) -> Vec<Effect> {
+pub(in crate::app) fn open(state: &mut State) -> Vec<Effect> {
     let Some(env) = state.selected_env() else {
         return Vec::new();
     };
@@ -147,7 +147,7 @@ pub(super) fn open(state: &mut State) -> Vec<Effect> {
 }
 
 /// Reads the open execution's runs again (`r` while it is open), unless a read is in flight.
-fn reread(state: &mut State) -> Option<Effect> {
+pub(in crate::app) fn reread(state: &mut State) -> Option<Effect> {
     if state.execution.as_ref()?.inflight.is_some() {
         return None;
     }
@@ -166,7 +166,7 @@ fn reread(state: &mut State) -> Option<Effect> {
 
 /// The runs came back: whether they were the open execution's (else they are someone else's,
 /// the build-log jump's).
-pub(super) fn loaded(
+pub(in crate::app) fn loaded(
     state: &mut State,
     request: RequestId,
     result: &Result<Vec<ActionExecutionDetail>, CloudError>,
@@ -189,7 +189,7 @@ pub(super) fn loaded(
 
 /// The keys of the open execution detail; `None` for the keys it leaves to the views (help,
 /// the command line, the tabs, the actions, quitting).
-pub(super) fn key(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
+pub(in crate::app) fn key(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
     if state.view != View::Pipeline || state.execution.is_none() {
         return None;
     }
@@ -211,14 +211,9 @@ pub(super) fn key(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
         }
         Action::Back => {
             state.close_execution();
-            return Some(super::poll::cancels(state).collect());
+            return Some(crate::app::poll::cancels(state).collect());
         }
         Action::BuildLog => return Some(build_log(state)),
-        Action::Refresh => {
-            let mut fx: Vec<Effect> = reread(state).into_iter().collect();
-            fx.extend(super::update::refresh(state));
-            return Some(fx);
-        }
         Action::Open | Action::FilterOpen => return Some(Vec::new()),
         _ => return None,
     };
@@ -249,5 +244,5 @@ fn build_log(state: &mut State) -> Vec<Effect> {
         );
         return Vec::new();
     };
-    super::logs_update::open_build_log(state, env, &run)
+    crate::app::logs::update::open_build_log(state, env, &run)
 }

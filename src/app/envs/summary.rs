@@ -1,6 +1,6 @@
 //! Derived facts per environment for the home view and the CLI: deployed release, health, lag.
 
-use super::{EnvView, State};
+use crate::app::{EnvView, State};
 use crate::domain::{ExecutionStatus, ExecutionSummary, Release, Timestamp};
 
 /// What runs in an environment, and how shipdeck knows it.
@@ -187,8 +187,8 @@ impl State {
         let mut behind_unknown = None;
         let behind = env.spec.promotes_from.as_ref().and_then(|from| {
             let upstream = self.env_index(from).and_then(|i| self.envs.get(i))?;
-            let upstream = super::summary::deployed(upstream);
-            let unknown = match (&deployed, &upstream, &self.releases_error) {
+            let upstream = crate::app::envs::summary::deployed(upstream);
+            let unknown = match (&deployed, &upstream, &self.releases_load.error) {
                 (Deployed::Unknown(why), _, _) => Some(format!("what runs here: {why}")),
                 (_, Deployed::Unknown(why), _) => Some(format!("what runs in {from}: {why}")),
                 (_, _, Some(why)) if self.releases.is_empty() => {

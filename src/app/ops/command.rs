@@ -1,7 +1,7 @@
 //! The `:` commands of the console's actions (`:approve`, `:deploy prd`, `:audit`, …) and their
 //! completion, hidden in read-only sessions.
 
-use super::{Action, Effect, Level, State, View, complete, update};
+use crate::app::{Effect, Level, State, View, complete, ops};
 use crate::ops::OpKind;
 
 /// The action commands: word, kind, description.
@@ -64,7 +64,7 @@ pub const AUDIT_COMMAND: (&str, &str) = ("audit", "the audit log of mutating act
 /// Every `:` command with its one-line description, in the help screen's order: the view
 /// commands, `audit`, then the action commands unless mutating actions are disabled.
 pub fn command_help(read_only: bool) -> Vec<(&'static str, &'static str)> {
-    let mut out: Vec<(&str, &str)> = super::COMMANDS.to_vec();
+    let mut out: Vec<(&str, &str)> = crate::app::COMMANDS.to_vec();
     out.push(AUDIT_COMMAND);
     if !read_only {
         out.extend(OP_COMMANDS.iter().map(|(w, _, d)| (*w, *d)));
@@ -114,11 +114,11 @@ pub fn completions(read_only: bool, line: &str, envs: &[&str]) -> Vec<String> {
 }
 
 /// Runs an action command; `None` when the line is not one.
-pub(super) fn run(state: &mut State, line: &str) -> Option<Vec<Effect>> {
+pub(in crate::app) fn run(state: &mut State, line: &str) -> Option<Vec<Effect>> {
     let mut words = line.split_whitespace();
     let word = words.next()?;
     if word == AUDIT_COMMAND.0 {
-        return Some(update(state, Action::Show(View::Audit)));
+        return Some(ops::audit::show_audit(state));
     }
     let (_, kind, _) = OP_COMMANDS.iter().find(|(w, _, _)| *w == word)?;
     let env = words.next();
@@ -156,7 +156,7 @@ pub(super) fn run(state: &mut State, line: &str) -> Option<Vec<Effect>> {
             state.view = View::Pipeline;
         }
     }
-    let mut fx = super::poll::due(state);
-    fx.extend(super::ops_update::open(state, *kind, version));
+    let mut fx = crate::app::poll::due(state);
+    fx.extend(crate::app::ops::update::open(state, *kind, version));
     Some(fx)
 }

@@ -1,109 +1,44 @@
-//! `update` for the console's actions: opening a dialog from a key or a command, refusals to the
-//! status bar and the audit log, the answer of the one call, the watch after it, the audit view.
+//! The console's actions in `update`: opening a dialog from a key or a command, refusals to the
+//! status bar and the audit log, the keys of the open dialog and picker, the answer of the one
+//! call and the watch after it.
 
-use super::ops_state::{Phase, Watch};
-use super::{
-    Action, Effect, Level, State, View, dialog, ops_audit, ops_plan, ops_release, ops_watch, poll,
-};
+use crate::app::ops::state::{Phase, Watch};
+use crate::app::{Action, Effect, Level, State, View, ops, poll};
 use crate::ops::plan::audit::Entry;
 use crate::ops::{ExitClass, Guard, OpKind, Outcome, Refusal};
 
-/// Whether `update` hands `action` to [`update`] before its own handling.
-pub(super) fn intercepts(state: &State, action: &Action) -> bool {
-    let dialog_open = state.ops.dialog.is_some() || state.ops.picker.is_some();
-    match action {
-        Action::PackagesLoaded { .. }
-        | Action::CandidatesLoaded { .. }
-        | Action::InvalidationLoaded { .. } => true,
-        Action::Tick(_)
-        | Action::ReleasesLoaded { .. }
-        | Action::IdentityLoaded(_)
-        | Action::LogsLoaded { .. }
-        | Action::TrafficListed { .. }
-        | Action::TrafficRead { .. }
-        | Action::FileWritten { .. }
-        | Action::ChartsStep
-        | Action::PageRows(_)
-        | Action::ActionExecutionsLoaded { .. }
-        | Action::Quit => false,
-        Action::EnvLoaded { .. } => dialog_open || state.ops.watch.is_some(),
-        Action::Show(View::Audit) => true,
-        _ => dialog_open,
+/// After a refresh of environment `env`: the open dialog on it plans again (and says when its
+/// target changed), and the watch on it judges what came.
+pub(in crate::app) fn env_refreshed(state: &mut State, env: usize) -> Vec<Effect> {
+    if state.ops.dialog.as_ref().is_some_and(|d| d.env == env) {
+        ops::dialog::replan(state);
+    }
+    ops::watch::refreshed(state, env)
+}
+
+/// A key while the plan/confirm dialog is open: it takes every key; switching the environment
+/// declines it first (no confirmation survives an environment switch).
+pub(in crate::app) fn dialog_key(state: &mut State, key: Action) -> Vec<Effect> {
+    match key {
+        Action::NextEnv | Action::PrevEnv => {
+            let mut fx = ops::dialog::decline(state, "the environment was switched");
+            state.ops.dialog = None;
+            fx.extend(crate::app::update::step_env(state, key == Action::NextEnv));
+            fx
+        }
+        key => ops::dialog::key(state, key),
     }
 }
 
-/// Applies an action of the console's actions (or any key while the dialog is open).
-pub(super) fn update(state: &mut State, action: Action) -> Vec<Effect> {
-    match action {
-        Action::EnvLoaded {
-            env,
-            request,
-            result,
-        } => {
-            poll::env_loaded(state, env, request, result);
-            if state.ops.dialog.as_ref().is_some_and(|d| d.env == env) {
-                dialog::replan(state);
-            }
-            ops_watch::refreshed(state, env)
-        }
-        Action::PackagesLoaded { .. } if state.ops.picker.is_some() => {
-            ops_release::picker(state, action)
-        }
-        Action::CandidatesLoaded {
-            env,
-            request,
-            result,
-        } => {
-            ops_release::candidates_loaded(state, env, request, result);
-            Vec::new()
-        }
-        Action::PackagesLoaded { .. } => Vec::new(),
-        Action::Show(View::Audit) if state.ops.picker.is_some() => Vec::new(),
-        Action::Show(View::Audit) => ops_audit::show_audit(state),
-        Action::NextEnv | Action::PrevEnv if state.ops.dialog.is_some() => {
-            // No confirmation survives an environment switch.
-            let mut fx = dialog::decline(state, "the environment was switched");
-            state.ops.dialog = None;
-            fx.extend(super::update(state, action));
-            fx
-        }
-        Action::NextEnv | Action::PrevEnv if state.ops.picker.is_some() => {
+/// A key while the release picker is open: it takes every key; switching the environment
+/// closes it first.
+pub(in crate::app) fn picker_key(state: &mut State, key: Action) -> Vec<Effect> {
+    match key {
+        Action::NextEnv | Action::PrevEnv => {
             state.ops.picker = None;
-            super::update(state, action)
+            crate::app::update::step_env(state, key == Action::NextEnv)
         }
-        action if state.ops.picker.is_some() && state.ops.dialog.is_none() => {
-            ops_release::picker(state, action)
-        }
-        Action::Op(kind) if state.ops.dialog.is_none() => open(state, kind, None),
-        Action::OpApplied {
-            request,
-            outcome,
-            audit_error,
-        } => applied(state, request, outcome, audit_error),
-        Action::InvalidationLoaded { request, result } => {
-            ops_watch::invalidation_loaded(state, request, result);
-            Vec::new()
-        }
-        Action::AuditLoaded(result) => {
-            let a = &mut state.ops.audit;
-            a.loading = false;
-            match result {
-                Ok(mut entries) => {
-                    entries.reverse();
-                    a.entries = entries;
-                    a.error = None;
-                    a.scroll = a.scroll.min(a.entries.len().saturating_sub(1));
-                }
-                Err(e) => a.error = Some(e),
-            }
-            Vec::new()
-        }
-        Action::AuditFailed(e) => {
-            state.say(Level::Error, format!("audit log: {e}"));
-            Vec::new()
-        }
-        action if state.ops.dialog.is_some() => dialog::key(state, action),
-        _ => Vec::new(),
+        key => ops::release::picker(state, key),
     }
 }
 
@@ -120,23 +55,27 @@ fn target_env(state: &mut State) -> usize {
 
 /// Opens the dialog of `kind` on the target environment (release: the package picker, with the
 /// version asked for), or refuses (status bar + audit).
-pub(super) fn open(state: &mut State, kind: OpKind, version: Option<String>) -> Vec<Effect> {
+pub(in crate::app) fn open(
+    state: &mut State,
+    kind: OpKind,
+    version: Option<String>,
+) -> Vec<Effect> {
     let env = target_env(state);
     let Some(name) = state.envs.get(env).map(|e| e.spec.name.clone()) else {
         state.say(Level::Warn, "no environment to act on");
         return Vec::new();
     };
-    let kind = match (kind, ops_plan::freeze_target(state, env)) {
+    let kind = match (kind, ops::plan::freeze_target(state, env)) {
         (OpKind::Freeze, Some((_, true))) => OpKind::Unfreeze,
         (k, _) => k,
     };
     // The request id the dialog takes if it opens (its idempotency token's nonce).
     let nonce = state.next_request;
-    let mut d = dialog::new(state, kind, env, nonce);
+    let mut d = ops::dialog::new(state, kind, env, nonce);
     if kind == OpKind::Stop && stopping(state, env) {
         // A stop-and-wait is under way: what is left to do is to abandon its running actions.
         d.toggle = true;
-        d.planned = ops_plan::plan(state, &d);
+        d.planned = ops::plan::plan(state, &d);
         d.pinned = d.target().cloned();
     }
     let refusal = if state.read_only_env(env) {
@@ -167,27 +106,27 @@ pub(super) fn open(state: &mut State, kind: OpKind, version: Option<String>) -> 
         let entry = Entry::refused(
             kind,
             &name,
-            ops_plan::ask(state, &d).params(),
+            ops::plan::ask(state, &d).params(),
             state.session.identity.as_deref(),
             state.now,
             &r,
         );
-        return vec![dialog::audit(state, entry)];
+        return vec![ops::dialog::audit(state, entry)];
     }
     state.overlay = None;
     if kind == OpKind::Release {
-        return ops_release::open_picker(state, env, version);
+        return ops::release::open_picker(state, env, version);
     }
     state.take_request();
     state.ops.dialog = Some(d);
     if kind == OpKind::Rollback {
-        return ops_release::fetch_candidates(state, env);
+        return ops::release::fetch_candidates(state, env);
     }
     if kind == OpKind::Deploy {
         // The plan names the source object's version: read it now, not up to two minutes old.
         if let Some(e) = state.envs.get_mut(env) {
             e.source_due = state.now;
-            e.next_poll = e.next_poll.min(state.now);
+            e.refresh.due_by(state.now);
         }
         return poll::due(state);
     }
@@ -205,9 +144,9 @@ fn stopping(state: &State, env: usize) -> bool {
 }
 
 /// The one call answered: show it, refresh the environment at once, watch for the change.
-fn applied(
+pub(in crate::app) fn applied(
     state: &mut State,
-    request: super::RequestId,
+    request: crate::app::RequestId,
     outcome: Outcome,
     audit_error: Option<String>,
 ) -> Vec<Effect> {
@@ -257,12 +196,12 @@ fn applied(
         });
     }
     if let Some(e) = state.envs.get_mut(inflight.env) {
-        e.next_poll = state.now;
+        e.refresh.next_poll = state.now;
         e.distribution_due = state.now;
     }
     let mut fx = poll::due(state);
     if state.view == View::Audit {
-        fx.extend(ops_audit::read_audit(state));
+        fx.extend(ops::audit::read_audit(state));
     }
     fx
 }

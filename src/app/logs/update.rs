@@ -3,7 +3,9 @@
 //! and the jump from a failed Deploy action (or a run of the execution detail) to its build's
 //! log stream.
 
-use super::{Effect, GroupEvents, LOG_TAIL_CAP, Level, LogTail, RequestId, Scope, State, View};
+use crate::app::{
+    Effect, GroupEvents, LOG_TAIL_CAP, Level, LogTail, RequestId, Scope, State, View,
+};
 use crate::cloud::CloudError;
 use crate::domain::{ActionExecutionDetail, ActionStatus, Millis, Timestamp};
 
@@ -58,9 +60,9 @@ impl State {
             .enumerate()
             .filter(|(_, e)| {
                 needle.is_empty()
-                    || super::contains_ci(&e.message, &needle)
-                    || super::contains_ci(&e.stream, &needle)
-                    || super::contains_ci(&e.group, &needle)
+                    || crate::app::contains_ci(&e.message, &needle)
+                    || crate::app::contains_ci(&e.stream, &needle)
+                    || crate::app::contains_ci(&e.group, &needle)
             })
             .map(|(i, _)| i)
             .collect()
@@ -68,7 +70,7 @@ impl State {
 
     /// Pauses the logs view with filtered row `row` (of `n`) marked at the bottom (or where it
     /// is on the first page).
-    pub(super) fn logs_mark(&mut self, row: usize, n: usize) {
+    pub(in crate::app) fn logs_mark(&mut self, row: usize, n: usize) {
         self.logs.mark = Some(row);
         self.logs.paused = true;
         self.logs.scroll = n
@@ -85,7 +87,7 @@ impl State {
 
     /// Rows a page key moves in a list: a page of the Logs view less one row kept in sight (10
     /// elsewhere, or while its height is not known).
-    pub(super) fn page_step(&self) -> isize {
+    pub(in crate::app) fn page_step(&self) -> isize {
         if self.view == View::Logs {
             page_less_one(self.logs.page, 10)
         } else {
@@ -95,7 +97,7 @@ impl State {
 }
 
 /// A page of `rows` less one kept in sight, or `unknown` while the height is not known (0).
-pub(super) fn page_less_one(rows: usize, unknown: isize) -> isize {
+pub(in crate::app) fn page_less_one(rows: usize, unknown: isize) -> isize {
     match rows {
         rows if rows > 1 => isize::try_from(rows - 1).unwrap_or(unknown),
         _ => unknown,
@@ -103,7 +105,7 @@ pub(super) fn page_less_one(rows: usize, unknown: isize) -> isize {
 }
 
 /// `n`/`N` in the logs view: the next or previous event holding the search text.
-pub(super) fn search_step(state: &mut State, forward: bool) {
+pub(in crate::app) fn search_step(state: &mut State, forward: bool) {
     let needle = state.logs.search.to_lowercase();
     if needle.is_empty() {
         state.say(Level::Info, "no search: type / and a text first");
@@ -114,7 +116,7 @@ pub(super) fn search_step(state: &mut State, forward: bool) {
     if n == 0 {
         return;
     }
-    let cur = super::logs_select::detail_row(state, &rows)
+    let cur = crate::app::logs::select::detail_row(state, &rows)
         .or(state.logs.mark)
         .unwrap_or_else(|| n.saturating_sub(1).saturating_sub(state.logs.scroll));
     let found = (1..=n)
@@ -125,12 +127,12 @@ pub(super) fn search_step(state: &mut State, forward: bool) {
                 (cur + n - k % n) % n
             }
         })
-        .find(|&i| super::contains_ci(&state.logs.events[rows[i]].message, &needle));
+        .find(|&i| crate::app::contains_ci(&state.logs.events[rows[i]].message, &needle));
     state.clear_info();
     match found {
         Some(row) => {
-            super::logs_select::mark_row(state, &rows, row);
-            if let Some(note) = super::logkeys::wrap_note(cur, row, forward) {
+            crate::app::logs::select::mark_row(state, &rows, row);
+            if let Some(note) = crate::app::logs::keys::wrap_note(cur, row, forward) {
                 state.say_about(Scope::View(View::Logs), Level::Info, note);
             }
         }
@@ -142,7 +144,7 @@ pub(super) fn search_step(state: &mut State, forward: bool) {
 }
 
 /// Follow the tail again, or pause where the view is.
-pub(super) fn toggle_follow(state: &mut State) {
+pub(in crate::app) fn toggle_follow(state: &mut State) {
     let l = &mut state.logs;
     if l.paused || l.scroll > 0 || l.detail.is_some() {
         l.paused = false;
@@ -160,15 +162,19 @@ pub(super) fn toggle_follow(state: &mut State) {
 /// scrolled back, the rows shown and the mark stay on their events. A group whose read failed is
 /// named in the view's error line (the others' events still show), and is read again from where
 /// this read started; one whose read stopped before its end goes on from there.
-pub(super) fn loaded(state: &mut State, env: usize, request: RequestId, results: Vec<GroupEvents>) {
-    if state.logs.env != env || state.logs.inflight != Some(request) {
+pub(in crate::app) fn loaded(
+    state: &mut State,
+    env: usize,
+    request: RequestId,
+    results: Vec<GroupEvents>,
+) {
+    if state.logs.env != env || !state.logs.load.accept(request) {
         return;
     }
-    let anchor = super::logs_select::anchor(state);
+    let anchor = crate::app::logs::select::anchor(state);
     let first = state.logs.first(state.now);
     let tail = &mut state.logs;
-    tail.inflight = None;
-    tail.next_poll = state.now + super::poll::LOG_POLL;
+    tail.load.next_poll = state.now + crate::app::poll::LOG_POLL;
     let mut errors = Vec::new();
     let mut not_found = None;
     let mut answer = Ok(());
@@ -220,19 +226,19 @@ pub(super) fn loaded(state: &mut State, env: usize, request: RequestId, results:
             _ => String::new(),
         };
         let text = format!("{text}{hint}");
-        if state.logs.error.as_deref() != Some(text.as_str()) {
+        if state.logs.load.error.as_deref() != Some(text.as_str()) {
             state.say_about(Scope::View(View::Logs), Level::Warn, text.clone());
         }
         errors.insert(0, text);
     }
-    state.logs.error = (!errors.is_empty()).then(|| errors.join("; "));
-    super::credentials::read_back(state, "log tail", answer.as_ref().map(|_| ()));
-    super::logs_select::restore(state, anchor);
+    state.logs.load.error = (!errors.is_empty()).then(|| errors.join("; "));
+    crate::app::credentials::read_back(state, "log tail", answer.as_ref().map(|_| ()));
+    crate::app::logs::select::restore(state, anchor);
 }
 
 /// `b` in the pipeline view: find the failed Deploy (build) action of the selected
 /// environment's pipeline and ask for its runs, to open its log stream.
-pub(super) fn build_log(state: &mut State) -> Vec<Effect> {
+pub(in crate::app) fn build_log(state: &mut State) -> Vec<Effect> {
     let Some(env) = state.selected_env() else {
         return Vec::new();
     };
@@ -278,12 +284,12 @@ pub(super) fn build_log(state: &mut State) -> Vec<Effect> {
         action: Some(action),
     }]
     .into_iter()
-    .chain(super::poll::cancels(state))
+    .chain(crate::app::poll::cancels(state))
     .collect()
 }
 
 /// The runs came back: open the failed build's log stream in the logs view.
-pub(super) fn action_executions_loaded(
+pub(in crate::app) fn action_executions_loaded(
     state: &mut State,
     env: usize,
     request: RequestId,
@@ -314,7 +320,7 @@ pub(super) fn action_executions_loaded(
 
 /// Opens the build log of `run` (of environment `env`) in the logs view, from just before the
 /// run started; the status bar says so, or why there is no log to open.
-pub(super) fn open_build_log(
+pub(in crate::app) fn open_build_log(
     state: &mut State,
     env: usize,
     run: &ActionExecutionDetail,
@@ -329,12 +335,11 @@ pub(super) fn open_build_log(
     if env < state.envs.len() {
         state.selected = env;
     }
-    state.abandoned.extend(state.logs.inflight);
+    state.abandoned.extend(state.logs.load.inflight);
     state.logs = LogTail {
         env,
         stream: Some((group, stream.clone())),
         from: Some(run.start - BUILD_LEAD),
-        next_poll: Timestamp(i64::MIN),
         ..LogTail::default()
     };
     state.filter.clear();
@@ -345,5 +350,5 @@ pub(super) fn open_build_log(
         Level::Info,
         format!("build log {stream}"),
     );
-    super::poll::due(state)
+    crate::app::poll::due(state)
 }

@@ -2,8 +2,8 @@
 //! leaves a [`ChartJob`] that counts the listed records into fresh statistics a slice per step,
 //! so typing stays responsive over a million retained records.
 
-use super::traffic::Traffic;
 use crate::accesslog::Stats;
+use crate::app::traffic::Traffic;
 
 /// Listed records counted per step (≈ 15 ms in an optimised build on a slow core).
 pub const CHART_STEP: usize = 65_536;
@@ -23,7 +23,7 @@ pub struct ChartJob {
 
 impl Traffic {
     /// Starts counting the listed rows into new filtered statistics (none when unfiltered).
-    pub(super) fn start_charts(&mut self) {
+    pub(in crate::app) fn start_charts(&mut self) {
         if self.filter.is_all() {
             self.charts_job = None;
             self.filtered_stats = None;

@@ -1,8 +1,8 @@
 //! The audit view of the console's actions: reading the log when shown, and the entries the
 //! filter lets through; the session's audit file (the demo's apart from the real one).
 
-use super::ops_state::AuditLine;
-use super::{Effect, Mode, State, View, poll};
+use crate::app::ops::state::AuditLine;
+use crate::app::{Effect, Mode, State, View, poll};
 use crate::ops::plan::audit;
 
 /// The audit file of the session: the demo writes and reads its own, never the real one.
@@ -27,12 +27,28 @@ pub fn audit_file(state: &State) -> String {
     }
 }
 
-pub(super) fn read_audit(state: &mut State) -> Option<Effect> {
+pub(in crate::app) fn read_audit(state: &mut State) -> Option<Effect> {
     state.ops.audit.loading = true;
     Some(Effect::ReadAudit { log: log(state) })
 }
 
-pub(super) fn show_audit(state: &mut State) -> Vec<Effect> {
+/// The audit log was read (entries oldest first), or why it could not be.
+pub(in crate::app) fn loaded(state: &mut State, result: Result<Vec<AuditLine>, String>) {
+    let a = &mut state.ops.audit;
+    a.loading = false;
+    match result {
+        Ok(mut entries) => {
+            entries.reverse();
+            a.entries = entries;
+            a.error = None;
+            a.scroll = a.scroll.min(a.entries.len().saturating_sub(1));
+        }
+        Err(e) => a.error = Some(e),
+    }
+}
+
+/// Shows the audit view and reads the log (nothing while a dialog is open).
+pub(in crate::app) fn show_audit(state: &mut State) -> Vec<Effect> {
     if state.ops.dialog.is_some() {
         return Vec::new();
     }

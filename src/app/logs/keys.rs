@@ -1,17 +1,15 @@
 //! Keys of the log views (Logs and Traffic): follow/pause, moving, search, filter expression,
 //! detail panes, presets, export, and the log commands (`:export`, `:range`, `:goto`, `:retain`).
 
-use super::logs_select::{self, Move};
-use super::traffic_export::{ExportError, ExportFormat, ExportJob, ReplaceFile, size_text};
-use super::{
-    Action, Effect, Level, LineInput, Overlay, Scope, State, View, logs_update, traffic_update,
-};
+use crate::app::logs::select::Move;
+use crate::app::traffic::export::{ExportError, ExportFormat, ExportJob, ReplaceFile, size_text};
+use crate::app::{Action, Effect, Level, LineInput, Overlay, Scope, State, View, logs, traffic};
 use crate::domain::Timestamp;
 use std::sync::Arc;
 
 /// Handles `action` when the current view is a log view and the action means something there;
 /// `None` leaves it to the general handling.
-pub(super) fn key(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
+pub(in crate::app) fn key(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
     let traffic = state.view == View::Traffic;
     let logs = state.view == View::Logs;
     if !traffic && !logs {
@@ -35,7 +33,7 @@ pub(super) fn key(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
                 t.cursor = t.selected_seq();
             }
         }
-        Action::ToggleFollow => logs_update::toggle_follow(state),
+        Action::ToggleFollow => logs::update::toggle_follow(state),
         Action::SearchOpen => {
             let text = if traffic {
                 state.traffic.search.clone()
@@ -50,32 +48,32 @@ pub(super) fn key(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
         Action::SearchNext | Action::SearchPrev => {
             let forward = *action == Action::SearchNext;
             if traffic {
-                traffic_update::search_step(state, forward);
+                traffic::update::search_step(state, forward);
             } else {
-                logs_update::search_step(state, forward);
+                logs::update::search_step(state, forward);
             }
         }
         Action::ToggleDetail | Action::Open if traffic => {
             state.traffic.detail = !state.traffic.detail;
         }
-        Action::ToggleDetail | Action::Open => logs_select::toggle_detail(state),
+        Action::ToggleDetail | Action::Open => logs::select::toggle_detail(state),
         Action::Back if logs && state.overlay.is_none() && state.logs.detail.is_some() => {
             state.logs.detail = None;
         }
         Action::Up | Action::Down | Action::PageUp | Action::PageDown
             if logs && state.logs.detail.is_some() =>
         {
-            logs_select::move_detail(state, Move::By(step(action, state.page_step())));
+            logs::select::move_detail(state, Move::By(step(action, state.page_step())));
         }
         Action::Top if logs && state.logs.detail.is_some() => {
-            logs_select::move_detail(state, Move::First);
+            logs::select::move_detail(state, Move::First);
         }
         Action::Bottom if logs && state.logs.detail.is_some() => {
-            logs_select::move_detail(state, Move::Last);
+            logs::select::move_detail(state, Move::Last);
         }
         Action::NextPreset if traffic => {
             let next = state.traffic.preset.next();
-            return Some(traffic_update::set_preset(state, next));
+            return Some(traffic::update::set_preset(state, next));
         }
         Action::FilterOpen if traffic => {
             state.traffic.committed = state.traffic.filter.clone();
@@ -90,7 +88,7 @@ pub(super) fn key(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
             if t.detail {
                 t.detail = false;
             } else if !t.filter_text.is_empty() {
-                traffic_update::filter_typed(state, "");
+                traffic::update::filter_typed(state, "");
             } else if !t.search.is_empty() {
                 t.search.clear();
             } else {
@@ -106,10 +104,9 @@ pub(super) fn key(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
                 if state.status.as_ref().and_then(|m| m.scope) == Some(Scope::View(View::Logs)) {
                     state.status = None;
                 }
-                state.logs = super::LogTail::default();
-                state.logs.next_poll = Timestamp(i64::MIN);
+                state.logs = crate::app::LogTail::default();
                 state.logs.env = usize::MAX;
-                return Some(super::poll::due(state));
+                return Some(crate::app::poll::due(state));
             } else {
                 return None;
             }
@@ -123,7 +120,7 @@ pub(super) fn key(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
             state.traffic.cursor = None;
         }
         Action::Up | Action::Down | Action::PageUp | Action::PageDown if traffic => {
-            let page = logs_update::page_less_one(state.traffic.page, 20);
+            let page = logs::update::page_less_one(state.traffic.page, 20);
             state.traffic.move_by(step(action, page));
         }
         _ => return None,
@@ -133,7 +130,7 @@ pub(super) fn key(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
 
 /// What to say when a search step from row `cur` landed on `row`: that it went round the end
 /// of the list, or that the match it started on is the only one.
-pub(super) fn wrap_note(cur: usize, row: usize, forward: bool) -> Option<&'static str> {
+pub(in crate::app) fn wrap_note(cur: usize, row: usize, forward: bool) -> Option<&'static str> {
     if row == cur {
         Some("the only match")
     } else if forward && row < cur {
@@ -157,7 +154,7 @@ fn step(action: &Action, page: isize) -> isize {
 
 /// Text typed in a log view's search: applied at once (highlighted); Enter jumps to the next
 /// match, Esc clears it.
-pub(super) fn search_typed(state: &mut State, text: &str) {
+pub(in crate::app) fn search_typed(state: &mut State, text: &str) {
     if state.view == View::Traffic {
         state.traffic.search = text.to_string();
     } else {
@@ -168,7 +165,7 @@ pub(super) fn search_typed(state: &mut State, text: &str) {
 
 /// `:export FILE` (`:export! FILE` to replace a file that exists): the Traffic view's listed
 /// records, written by the runtime; a file already there is left alone and the operator asked.
-pub(super) fn export(state: &mut State, path: &str, replace: bool) -> Vec<Effect> {
+pub(in crate::app) fn export(state: &mut State, path: &str, replace: bool) -> Vec<Effect> {
     if state.view != View::Traffic {
         state.say(
             Level::Warn,
@@ -205,7 +202,7 @@ fn write(state: &mut State, path: &str, job: Arc<ExportJob>, replace: bool) -> V
 
 /// The runtime's answer to an export: done, failed, or the file exists — then, unless
 /// something else is open, the question whether to replace it.
-pub(super) fn written(
+pub(in crate::app) fn written(
     state: &mut State,
     path: String,
     records: usize,
@@ -238,17 +235,17 @@ pub(super) fn written(
 
 /// Whether `action` comes from the operator's keys (or mouse), as opposed to time passing and
 /// answers coming back.
-pub(super) fn is_keypress(action: &Action) -> bool {
+pub(in crate::app) fn is_keypress(action: &Action) -> bool {
     matches!(action, Action::Input(_) | Action::SelectRow(_))
         || (*action != Action::Quit
-            && super::action_names::BINDINGS
+            && crate::app::action_names::BINDINGS
                 .iter()
                 .any(|(_, a)| a == action))
 }
 
 /// A key while the replace question is open: `y` replaces the file with the records the
 /// export took, anything else keeps it.
-pub(super) fn replace_answer(state: &mut State, action: &Action) -> Vec<Effect> {
+pub(in crate::app) fn replace_answer(state: &mut State, action: &Action) -> Vec<Effect> {
     let Some(Overlay::ReplaceFile(q)) = state.overlay.take() else {
         return Vec::new();
     };
@@ -285,9 +282,9 @@ pub fn parse_goto(text: &str, now: Timestamp) -> Option<Timestamp> {
 }
 
 /// `:goto TIME`.
-pub(super) fn goto(state: &mut State, text: &str) {
+pub(in crate::app) fn goto(state: &mut State, text: &str) {
     match parse_goto(text, state.now) {
-        Some(t) => traffic_update::goto(state, t),
+        Some(t) => traffic::update::goto(state, t),
         None => state.say(
             Level::Error,
             format!(":goto {text}: expected HH:MM[:SS] (UTC) or an RFC 3339 time"),

@@ -1,17 +1,17 @@
 //! The release picker (packages newest first, then the plan/confirm dialog of the chosen one)
 //! and the rollback dialog's candidates listed from the stage.
 
-use super::ops_state::{Dialog, Field, Phase, ReleasePicker};
-use super::{Action, Effect, Level, State, dialog};
+use crate::app::ops::state::{Dialog, Field, Phase, ReleasePicker};
+use crate::app::{Action, Effect, Level, RequestId, State, ops};
 use crate::domain::{ExecutionStatus, ExecutionSummary, Version};
 use crate::ops::OpKind;
-use crate::ops::plan::package::Package;
+use crate::ops::plan::package::{Catalogue, Package};
 
 /// The version deployed in environment `env`: the release of the execution that last succeeded
 /// in its deploy stage.
 pub fn deployed_version(state: &State, env: usize) -> Option<Version> {
     let env = state.envs.get(env)?;
-    super::summary::deployed(env)
+    crate::app::envs::summary::deployed(env)
         .deployed_release()
         .map(|r| r.version.clone())
 }
@@ -40,7 +40,11 @@ pub fn older_candidates(state: &State, d: &Dialog) -> (Vec<ExecutionSummary>, bo
 /// Opens the picker on `env` (the one refusal path has run already) and reads the catalogue;
 /// with `want` (`:release ENV VERSION`) the catalogue is paged through for that version, however
 /// old, and its dialog opens at once when it is there.
-pub(super) fn open_picker(state: &mut State, env: usize, want: Option<String>) -> Vec<Effect> {
+pub(in crate::app) fn open_picker(
+    state: &mut State,
+    env: usize,
+    want: Option<String>,
+) -> Vec<Effect> {
     let Some(spec) = state.envs.get(env).map(|e| e.spec.clone()) else {
         return Vec::new();
     };
@@ -72,8 +76,39 @@ pub(super) fn open_picker(state: &mut State, env: usize, want: Option<String>) -
     }]
 }
 
-/// A key or an answer while the picker is open.
-pub(super) fn picker(state: &mut State, action: Action) -> Vec<Effect> {
+/// The packages of an environment were read: the open picker that asked lists them (or opens
+/// the dialog of the version asked for); an answer nobody waits for is dropped.
+pub(in crate::app) fn packages_loaded(
+    state: &mut State,
+    env: usize,
+    request: RequestId,
+    result: Result<Catalogue, String>,
+) -> Vec<Effect> {
+    let Some(p) = state
+        .ops
+        .picker
+        .as_mut()
+        .filter(|p| p.env == env && p.request == request)
+    else {
+        return Vec::new();
+    };
+    let want = p.want.take();
+    p.row = 0;
+    if let (Ok(catalogue), Some(v)) = (&result, &want) {
+        if let Some(package) = catalogue.find(v).cloned() {
+            return open_dialog(state, package);
+        }
+        let text = format!("release: {}; choose one", catalogue.not_found(v));
+        p.packages = Some(result);
+        state.say(Level::Warn, text);
+        return Vec::new();
+    }
+    p.packages = Some(result);
+    Vec::new()
+}
+
+/// A key while the picker is open.
+pub(in crate::app) fn picker(state: &mut State, action: Action) -> Vec<Effect> {
     let Some(p) = state.ops.picker.as_mut() else {
         return Vec::new();
     };
@@ -82,24 +117,6 @@ pub(super) fn picker(state: &mut State, action: Action) -> Vec<Effect> {
         _ => 0,
     };
     match action {
-        Action::PackagesLoaded {
-            env,
-            request,
-            result,
-        } if env == p.env && request == p.request => {
-            let want = p.want.take();
-            p.row = 0;
-            if let (Ok(catalogue), Some(v)) = (&result, &want) {
-                if let Some(package) = catalogue.find(v).cloned() {
-                    return open_dialog(state, package);
-                }
-                let text = format!("release: {}; choose one", catalogue.not_found(v));
-                p.packages = Some(result);
-                state.say(Level::Warn, text);
-                return Vec::new();
-            }
-            p.packages = Some(result);
-        }
         Action::Up => p.row = p.row.saturating_sub(1),
         Action::Down => p.row = (p.row + 1).min(count.saturating_sub(1)),
         Action::Top => p.row = 0,
@@ -136,16 +153,16 @@ fn open_dialog(state: &mut State, package: Package) -> Vec<Effect> {
         return Vec::new();
     };
     let nonce = state.take_request();
-    let mut d = dialog::new(state, OpKind::Release, env, nonce);
+    let mut d = ops::dialog::new(state, OpKind::Release, env, nonce);
     d.package = Some(package);
     d.field = Field::Package;
     state.ops.dialog = Some(d);
-    dialog::replan(state);
+    ops::dialog::replan(state);
     Vec::new()
 }
 
 /// The listing request of a rollback dialog just opened on `env`.
-pub(super) fn fetch_candidates(state: &mut State, env: usize) -> Vec<Effect> {
+pub(in crate::app) fn fetch_candidates(state: &mut State, env: usize) -> Vec<Effect> {
     let Some(e) = state.envs.get(env) else {
         return Vec::new();
     };
@@ -171,10 +188,10 @@ pub(super) fn fetch_candidates(state: &mut State, env: usize) -> Vec<Effect> {
 }
 
 /// The listing answered: offer it, the newest earlier execution selected.
-pub(super) fn candidates_loaded(
+pub(in crate::app) fn candidates_loaded(
     state: &mut State,
     env: usize,
-    request: super::RequestId,
+    request: crate::app::RequestId,
     result: Result<Vec<ExecutionSummary>, String>,
 ) {
     let Some(d) = state
@@ -201,7 +218,7 @@ pub(super) fn candidates_loaded(
         .is_some_and(|d| older_candidates(state, d).0.iter().any(|e| e.id == chosen));
     if still {
         // The execution already chosen is still a candidate: it stays chosen.
-        dialog::replan(state);
+        ops::dialog::replan(state);
     } else {
         // Nothing chosen yet: the newest earlier execution is, as if the operator had. Else the
         // one shown is no candidate of the listing: another is chosen, and the dialog says the
@@ -211,7 +228,7 @@ pub(super) fn candidates_loaded(
 }
 
 /// Up/Down in the rollback dialog: choose the candidate `delta` rows away.
-pub(super) fn move_candidate(state: &mut State, delta: isize) {
+pub(in crate::app) fn move_candidate(state: &mut State, delta: isize) {
     let Some(d) = state.ops.dialog.as_ref() else {
         return;
     };
@@ -242,8 +259,8 @@ fn select_candidate(state: &mut State, row: usize, by_operator: bool) {
         d.text = id.into();
     }
     if by_operator {
-        dialog::edited(state);
+        ops::dialog::edited(state);
     } else {
-        dialog::replan(state);
+        ops::dialog::replan(state);
     }
 }

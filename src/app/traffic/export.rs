@@ -3,7 +3,7 @@
 //! JSON Lines, TSV or W3C, as `shipdeck logs cloudfront` writes a log with the columns every
 //! retained record keeps.
 
-use super::traffic::Traffic;
+use super::Traffic;
 use crate::accesslog::{Exporter, FieldLines, Format, Retained};
 use std::sync::Arc;
 

@@ -2,8 +2,8 @@
 //! invalidation, each read of it) is judged by the rules the CLI's `verify` follows
 //! ([`crate::ops::plan::follow`]) until the change is seen, the action failed, or the limit passed.
 
-use super::ops_state::{Phase, Watch};
-use super::{Effect, EnvView, Level, State};
+use crate::app::ops::state::{Phase, Watch};
+use crate::app::{Effect, EnvView, Level, State};
 use crate::cloud::Invalidation;
 use crate::ops::Request;
 use crate::ops::plan::follow::default_limit;
@@ -29,7 +29,7 @@ pub fn judge(env: &EnvView, w: &Watch) -> Verdict {
     };
     let verdict = follow::judge(&w.plan.request, followed, &sight);
     let reads = follow::reads(&w.plan.request);
-    match (verdict, &env.stale) {
+    match (verdict, &env.refresh.error) {
         (Verdict::Waiting(note), Some(stale)) if reads.state || reads.executions => {
             Verdict::Waiting(format!("{note} (the last refresh failed: {})", stale.error))
         }
@@ -39,7 +39,7 @@ pub fn judge(env: &EnvView, w: &Watch) -> Verdict {
 
 /// After a refresh of environment `env`: when it is the watched one, judge it, and read the
 /// followed invalidation again when the watch needs it.
-pub(super) fn refreshed(state: &mut State, env: usize) -> Vec<Effect> {
+pub(in crate::app) fn refreshed(state: &mut State, env: usize) -> Vec<Effect> {
     if state.ops.watch.as_ref().is_none_or(|w| w.env != env) {
         return Vec::new();
     }
@@ -70,9 +70,9 @@ pub(super) fn refreshed(state: &mut State, env: usize) -> Vec<Effect> {
 }
 
 /// The followed invalidation was read: keep it and judge the watch again.
-pub(super) fn invalidation_loaded(
+pub(in crate::app) fn invalidation_loaded(
     state: &mut State,
-    request: super::RequestId,
+    request: crate::app::RequestId,
     result: Result<Invalidation, String>,
 ) {
     let Some(w) = state
@@ -120,7 +120,7 @@ fn look(state: &mut State) {
         Verdict::Waiting(note) => {
             let next = state.now + WATCH_POLL;
             if let Some(e) = state.envs.get_mut(env) {
-                e.next_poll = e.next_poll.min(next);
+                e.refresh.due_by(next);
             }
             format!("watching… {note}")
         }

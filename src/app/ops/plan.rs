@@ -1,8 +1,8 @@
 //! Planning from what the console holds: the dialog's fields become an `ops::Ask`, planned by
 //! the same planner as the CLI with the `ops::Context` built from the state.
 
-use super::State;
-use super::ops_state::Dialog;
+use crate::app::State;
+use crate::app::ops::state::Dialog;
 use crate::domain::{ExecutionStatus, ExecutionSummary};
 use crate::ops::plan::{PipelineData, Upstream};
 use crate::ops::{self, Ask, Context, OpKind, Planned, Reads, Refusal, ReleaseFrom, What};
@@ -47,7 +47,7 @@ impl State {
     }
 }
 
-fn deployed_of(e: &super::EnvView) -> Result<Option<&ExecutionSummary>, &str> {
+fn deployed_of(e: &crate::app::EnvView) -> Result<Option<&ExecutionSummary>, &str> {
     match &e.deployed {
         None => Err("not read yet"),
         Some(Err(why)) => Err(why.as_str()),

@@ -1,9 +1,9 @@
 //! The Traffic view in `update`: polling the logs bucket with the tail planner while the view
 //! is shown, taking listings and read batches, and its keys (follow, search, filter, presets).
 
-use super::traffic::{Preset, Traffic};
-use super::{Effect, Level, RequestId, Scope, State, View};
 use crate::accesslog::{Filter, TailPlanner};
+use crate::app::traffic::{Preset, Traffic};
+use crate::app::{Effect, Level, RequestId, Scope, State, View};
 use crate::cloud::CloudError;
 use crate::domain::{ObjectInfo, Timestamp};
 
@@ -12,9 +12,9 @@ const RETRY: i64 = 30 * Timestamp::SECOND;
 
 impl State {
     /// Starts a fresh tail of the selected environment with `preset`, dropping what was read.
-    pub(super) fn restart_traffic(&mut self, preset: Preset) {
+    pub(in crate::app) fn restart_traffic(&mut self, preset: Preset) {
         let old = std::mem::take(&mut self.traffic);
-        self.abandoned.extend(old.inflight);
+        self.abandoned.extend(old.load.inflight);
         let mut t = Traffic::new(self.selected, preset, self.now, self.retain);
         t.committed = old.filter.clone();
         t.filter = old.filter;
@@ -26,7 +26,7 @@ impl State {
 }
 
 /// The poll of the Traffic view that is due, if it is shown.
-pub(super) fn due(state: &mut State) -> Option<Effect> {
+pub(in crate::app) fn due(state: &mut State) -> Option<Effect> {
     if state.view != View::Traffic {
         return None;
     }
@@ -38,7 +38,7 @@ pub(super) fn due(state: &mut State) -> Option<Effect> {
     }
     let spec = &state.envs.get(state.selected)?.spec;
     let t = &state.traffic;
-    if t.inflight.is_some() || state.now < t.next_poll {
+    if !t.load.due(state.now) {
         return None;
     }
     let (bucket, prefix, dist) = (
@@ -54,7 +54,7 @@ pub(super) fn due(state: &mut State) -> Option<Effect> {
         .get_or_insert_with(|| TailPlanner::new(&prefix, &dist, since));
     let list = planner.listings(now).into_iter().next()?;
     let request = state.take_request();
-    state.traffic.inflight = Some(request);
+    state.traffic.load.start(request);
     Some(Effect::ListTraffic {
         env: state.selected,
         request,
@@ -65,32 +65,30 @@ pub(super) fn due(state: &mut State) -> Option<Effect> {
 }
 
 /// A listing came back: read the objects not read before, or schedule the next poll.
-pub(super) fn listed(
+pub(in crate::app) fn listed(
     state: &mut State,
     env: usize,
     request: RequestId,
     result: Result<Vec<ObjectInfo>, CloudError>,
 ) -> Vec<Effect> {
     let t = &mut state.traffic;
-    if t.env != env || t.inflight != Some(request) {
+    if t.env != env || !t.load.accept(request) {
         return Vec::new();
     }
-    t.inflight = None;
     let now = state.now;
     let objects = match result {
         Ok(objects) => objects,
         Err(err) => {
-            t.error = Some(format!("listing the logs bucket: {err}"));
-            t.next_poll = now + RETRY;
-            let text = t.error.clone().unwrap_or_default();
+            let text = format!("listing the logs bucket: {err}");
+            t.load.failed(text.clone(), now + RETRY);
             if !err.is_credentials() {
                 state.say(Level::Warn, text);
             }
-            super::credentials::read_back(state, "traffic", Err(&err));
+            crate::app::credentials::read_back(state, "traffic", Err(&err));
             return Vec::new();
         }
     };
-    super::credentials::accepted(state);
+    crate::app::credentials::accepted(state);
     let t = &mut state.traffic;
     let keys = t
         .planner
@@ -98,15 +96,15 @@ pub(super) fn listed(
         .map(|p| p.on_listing(&objects))
         .unwrap_or_default();
     if keys.is_empty() {
-        t.error = None;
-        t.next_poll = t.planner.as_mut().map_or(now + RETRY, |p| p.next_poll(now));
+        let next = t.planner.as_mut().map_or(now + RETRY, |p| p.next_poll(now));
+        t.load.succeeded(next);
         return Vec::new();
     }
     let Some(bucket) = state.envs.get(env).map(|e| e.spec.logs_bucket.clone()) else {
         return Vec::new();
     };
     let request = state.take_request();
-    state.traffic.inflight = Some(request);
+    state.traffic.load.start(request);
     vec![Effect::ReadTraffic {
         env,
         request,
@@ -116,18 +114,17 @@ pub(super) fn listed(
 }
 
 /// Objects were read: keep their records, give back the keys that could not be fetched.
-pub(super) fn read(
+pub(in crate::app) fn read(
     state: &mut State,
     env: usize,
     request: RequestId,
-    batch: &super::TrafficBatch,
+    batch: &crate::app::TrafficBatch,
 ) -> Vec<Effect> {
     let now = state.now;
     let t = &mut state.traffic;
-    if t.env != env || t.inflight != Some(request) {
+    if t.env != env || !t.load.accept(request) {
         return Vec::new();
     }
-    t.inflight = None;
     let mut retrying = 0usize;
     if let Some(p) = t.planner.as_mut() {
         for key in &batch.failed_keys {
@@ -165,7 +162,7 @@ pub(super) fn read(
         t.partial.retain(|key, _| p.awaits_reread(key));
     }
     t.retries += (batch.failed_keys.len() + retrying) as u64;
-    t.next_poll = t.planner.as_mut().map_or(now + RETRY, |p| p.next_poll(now));
+    t.load.next_poll = t.planner.as_mut().map_or(now + RETRY, |p| p.next_poll(now));
     let problem = given_up
         .first()
         .or(batch.errors.first())
@@ -174,7 +171,7 @@ pub(super) fn read(
             let failed = batch.failed_keys.len() + retrying;
             (failed > 0).then(|| format!("{failed} object(s) could not be read; retrying"))
         });
-    t.error = problem.clone();
+    t.load.error = problem.clone();
     if let Some(text) = problem {
         state.say(Level::Warn, text);
     }
@@ -183,7 +180,7 @@ pub(super) fn read(
 
 /// The filter expression typed so far: applied when it parses, else its error is kept (with the
 /// position) and the previous filter stays applied.
-pub(super) fn filter_typed(state: &mut State, text: &str) {
+pub(in crate::app) fn filter_typed(state: &mut State, text: &str) {
     let t = &mut state.traffic;
     t.filter_text = text.to_string();
     match Filter::parse(text) {
@@ -207,7 +204,7 @@ pub(super) fn filter_typed(state: &mut State, text: &str) {
 /// Chooses a time preset: a longer look-back than the tail reads restarts it, and so does any
 /// while nothing has been read yet (a longer look-back's first read still on its way); otherwise
 /// the list and the charts just show the preset's window of what was read.
-pub(super) fn set_preset(state: &mut State, preset: Preset) -> Vec<Effect> {
+pub(in crate::app) fn set_preset(state: &mut State, preset: Preset) -> Vec<Effect> {
     let since = state.now - preset.millis();
     let nothing_yet = state.traffic.stats.newest().is_none();
     if since < state.traffic.since || nothing_yet {
@@ -217,7 +214,7 @@ pub(super) fn set_preset(state: &mut State, preset: Preset) -> Vec<Effect> {
             format!("reading the last {} of access logs", preset.label()),
         );
         let mut fx: Vec<Effect> = due(state).into_iter().collect();
-        fx.extend(super::poll::cancels(state));
+        fx.extend(crate::app::poll::cancels(state));
         return fx;
     }
     let t = &mut state.traffic;
@@ -231,7 +228,7 @@ pub(super) fn set_preset(state: &mut State, preset: Preset) -> Vec<Effect> {
 }
 
 /// Jumps the selection to the first record at or after `t` and pauses there.
-pub(super) fn goto(state: &mut State, t: Timestamp) {
+pub(in crate::app) fn goto(state: &mut State, t: Timestamp) {
     match state.view {
         View::Traffic => match state.traffic.row_at_time(t) {
             Some(row) => {
@@ -246,7 +243,7 @@ pub(super) fn goto(state: &mut State, t: Timestamp) {
                 .iter()
                 .position(|&i| state.logs.events[i].timestamp >= t)
             {
-                Some(row) => super::logs_select::mark_row(state, &rows, row),
+                Some(row) => crate::app::logs::select::mark_row(state, &rows, row),
                 None => state.say(Level::Warn, format!("no event at or after {t}")),
             }
         }
@@ -255,7 +252,7 @@ pub(super) fn goto(state: &mut State, t: Timestamp) {
 }
 
 /// Searches on from the selection (`n`) or back (`N`).
-pub(super) fn search_step(state: &mut State, forward: bool) {
+pub(in crate::app) fn search_step(state: &mut State, forward: bool) {
     if state.traffic.search.is_empty() {
         state.say(Level::Info, "no search: type / and a text first");
         return;
@@ -266,7 +263,9 @@ pub(super) fn search_step(state: &mut State, forward: bool) {
         Some(row) => {
             state.traffic.follow = false;
             state.traffic.select(row);
-            if let Some(note) = from.and_then(|cur| super::logkeys::wrap_note(cur, row, forward)) {
+            if let Some(note) =
+                from.and_then(|cur| crate::app::logs::keys::wrap_note(cur, row, forward))
+            {
                 state.say_about(Scope::View(View::Traffic), Level::Info, note);
             }
         }

@@ -1,8 +1,8 @@
 //! Finding rows in the Traffic view: search matches (next / previous) and the first record at a
 //! time.
 
-use super::traffic::Traffic;
 use crate::accesslog::LogFields;
+use crate::app::traffic::Traffic;
 use crate::domain::Timestamp;
 
 impl Traffic {

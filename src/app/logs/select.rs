@@ -1,11 +1,11 @@
 //! The selection of the Logs view's detail pane: which event it shows (by group and event id),
 //! moved by the move keys, search and `:goto`, and kept on its event as the rows change.
 
-use super::{Level, State};
+use crate::app::{Level, State};
 
 /// Enter/`d` in the Logs view: opens the detail of the current event — the last search match,
 /// else the bottom row shown — pausing with it marked; again closes it.
-pub(super) fn toggle_detail(state: &mut State) {
+pub(in crate::app) fn toggle_detail(state: &mut State) {
     if state.logs.detail.take().is_some() {
         return;
     }
@@ -23,7 +23,7 @@ pub(super) fn toggle_detail(state: &mut State) {
 }
 
 /// The row of the event whose detail is open, if it is listed.
-pub(super) fn detail_row(state: &State, rows: &[usize]) -> Option<usize> {
+pub(in crate::app) fn detail_row(state: &State, rows: &[usize]) -> Option<usize> {
     let (group, id) = state.logs.detail.as_ref()?;
     rows.iter().position(|&i| {
         state
@@ -36,7 +36,7 @@ pub(super) fn detail_row(state: &State, rows: &[usize]) -> Option<usize> {
 
 /// A move key while the detail is open moves the selection from the event shown (from the
 /// bottom row when it is no longer listed); `to` is an absolute row (`g`/`G`) or a step.
-pub(super) fn move_detail(state: &mut State, to: Move) {
+pub(in crate::app) fn move_detail(state: &mut State, to: Move) {
     let rows = state.visible_log_rows();
     let Some(bottom) = rows.len().checked_sub(1) else {
         return;
@@ -52,7 +52,7 @@ pub(super) fn move_detail(state: &mut State, to: Move) {
 
 /// Where a move key takes the selection.
 #[derive(Debug, Clone, Copy)]
-pub(super) enum Move {
+pub(in crate::app) enum Move {
     By(isize),
     First,
     Last,
@@ -60,7 +60,7 @@ pub(super) enum Move {
 
 /// Marks row `row` of `rows` (a search match, a time jumped to), selecting it when the detail
 /// is open.
-pub(super) fn mark_row(state: &mut State, rows: &[usize], row: usize) {
+pub(in crate::app) fn mark_row(state: &mut State, rows: &[usize], row: usize) {
     if state.logs.detail.is_some() {
         select_row(state, rows, row);
     } else {
@@ -69,7 +69,7 @@ pub(super) fn mark_row(state: &mut State, rows: &[usize], row: usize) {
 }
 
 /// Selects row `row` of `rows` for the detail, marked at the bottom of the view, paused.
-pub(super) fn select_row(state: &mut State, rows: &[usize], row: usize) {
+pub(in crate::app) fn select_row(state: &mut State, rows: &[usize], row: usize) {
     if let Some(e) = rows.get(row).and_then(|&i| state.logs.events.get(i)) {
         state.logs.detail = Some((e.group.clone(), e.event_id.clone()));
         state.logs_mark(row, rows.len());
@@ -78,13 +78,13 @@ pub(super) fn select_row(state: &mut State, rows: &[usize], row: usize) {
 
 /// What the operator is reading, by event: the bottom row shown while the view is paused or
 /// scrolled back, and the marked row.
-pub(super) struct Anchor {
+pub(in crate::app) struct Anchor {
     bottom: Option<(String, String)>,
     mark: Option<(String, String)>,
 }
 
 /// The events the view is on, before its rows change.
-pub(super) fn anchor(state: &State) -> Anchor {
+pub(in crate::app) fn anchor(state: &State) -> Anchor {
     let rows = state.visible_log_rows();
     let key = |row: usize| {
         let e = state.logs.events.get(*rows.get(row)?)?;
@@ -105,7 +105,7 @@ pub(super) fn anchor(state: &State) -> Anchor {
 /// Events arrived — new ones below, late ones sorted in among those shown: the view keeps the
 /// bottom row it showed and the mark on their events (the oldest, if they were dropped past the
 /// cap), and the detail's event marked where it now is.
-pub(super) fn restore(state: &mut State, anchor: Anchor) {
+pub(in crate::app) fn restore(state: &mut State, anchor: Anchor) {
     let rows = state.visible_log_rows();
     let find = |key: &(String, String)| {
         rows.iter().position(|&i| {
@@ -130,7 +130,7 @@ pub(super) fn restore(state: &mut State, anchor: Anchor) {
 
 /// The rows changed (events arrived, the filter changed): the event whose detail is open is
 /// marked at its new row; a mark that may now point at another event is dropped.
-pub(super) fn rows_changed(state: &mut State, filter_changed: bool) {
+pub(in crate::app) fn rows_changed(state: &mut State, filter_changed: bool) {
     let rows = state.visible_log_rows();
     match detail_row(state, &rows) {
         Some(row) => state.logs_mark(row, rows.len()),

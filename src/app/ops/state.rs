@@ -1,7 +1,7 @@
 //! The state of the console's actions: the plan/confirm dialog, the call in flight, the watch
 //! after it, the audit view and the per-environment settings the guards need.
 
-use super::{RequestId, TextInput};
+use crate::app::{RequestId, TextInput};
 use crate::cloud::Invalidation;
 use crate::domain::{ExecutionSummary, Timestamp, Version};
 use crate::ops::plan::audit::Entry;

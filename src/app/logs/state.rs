@@ -3,7 +3,7 @@
 //! match and the event whose detail is open; and each group's poll window, which re-reads an
 //! overlap before the newest event read so that events ingested late are still shown, once.
 
-use super::RequestId;
+use crate::app::Loadable;
 use crate::domain::{LogEvent, Millis, Timestamp};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -125,7 +125,7 @@ pub struct LogTail {
     /// Events in time order (one read late sorts in where its time is), bounded.
     pub events: Vec<LogEvent>,
     /// Rows scrolled back from the newest (0 follows the tail); at most until the oldest event
-    /// is at the top (see [`super::State::max_log_scroll`]).
+    /// is at the top (see [`crate::app::State::max_log_scroll`]).
     pub scroll: usize,
     /// Event rows the view shows, as the terminal loop last reported it (0 until then): where
     /// scrolling back stops and how far a page key moves.
@@ -142,24 +142,20 @@ pub struct LogTail {
     pub mark: Option<usize>,
     /// The event whose detail pane is open (by group and event id; its row is the mark).
     pub detail: Option<(String, String)>,
-    /// Request in flight.
-    pub inflight: Option<RequestId>,
+    /// The read: in flight, when the next is due, the error of the last.
+    pub load: Loadable,
     /// The reads of the request in flight, one per group.
     pub reading: Vec<LogRead>,
-    /// When the next read is due.
-    pub next_poll: Timestamp,
     /// Per log group, where its next read starts and the ids of its overlap. A group whose
     /// read failed keeps its window, so its events of that time are read again, not skipped.
     pub polls: BTreeMap<String, GroupPoll>,
-    /// Error of the last read.
-    pub error: Option<String>,
 }
 
 impl LogTail {
     /// Where a group's reads start while nothing was read from it: the build's start for a
     /// build log, else the look-back before `now`.
     pub fn first(&self, now: Timestamp) -> Timestamp {
-        self.from.unwrap_or(now - super::poll::LOG_LOOKBACK)
+        self.from.unwrap_or(now - crate::app::poll::LOG_LOOKBACK)
     }
 
     /// The groups whose last read stopped before its end (more events than a read takes): the

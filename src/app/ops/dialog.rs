@@ -1,8 +1,8 @@
 //! The plan/confirm dialog's reducer: typing and editing re-plan, the page keys scroll the plan,
 //! Enter sends exactly once, Esc declines.
 
-use super::ops_state::{AuditLine, Dialog, Field, InFlight, Phase, PlanRows};
-use super::{Action, Effect, Level, State, ops_plan};
+use crate::app::ops::state::{AuditLine, Dialog, Field, InFlight, Phase, PlanRows};
+use crate::app::{Action, Effect, Level, State, ops};
 use crate::ops::plan::audit::Entry;
 use crate::ops::{Guard, Refusal};
 
@@ -13,7 +13,7 @@ const MAX_TEXT: usize = 4096;
 const DEFAULT_PAGE: usize = 5;
 
 /// A key while the dialog is open.
-pub(super) fn key(state: &mut State, action: Action) -> Vec<Effect> {
+pub(in crate::app) fn key(state: &mut State, action: Action) -> Vec<Effect> {
     let Some(d) = state.ops.dialog.as_mut() else {
         return Vec::new();
     };
@@ -36,11 +36,6 @@ pub(super) fn key(state: &mut State, action: Action) -> Vec<Effect> {
             if changed {
                 edited(state);
             }
-        }
-        (_, Action::PlanRows { shown, total }) => {
-            let rows = PlanRows { shown, total };
-            d.rows = Some(rows);
-            d.scroll = d.scroll.min(rows.max_scroll());
         }
         (_, Action::PageDown) => {
             let (page, max) = d
@@ -77,10 +72,10 @@ pub(super) fn key(state: &mut State, action: Action) -> Vec<Effect> {
             edited(state);
         }
         (Phase::Editing, Action::Up) if d.kind == crate::ops::OpKind::Rollback => {
-            super::ops_release::move_candidate(state, -1);
+            crate::app::ops::release::move_candidate(state, -1);
         }
         (Phase::Editing, Action::Down) if d.kind == crate::ops::OpKind::Rollback => {
-            super::ops_release::move_candidate(state, 1);
+            crate::app::ops::release::move_candidate(state, 1);
         }
         (Phase::Editing, Action::Submit) => return submit(state),
         (Phase::Editing, Action::Back) => return decline(state, "the operator cancelled"),
@@ -95,16 +90,25 @@ pub(super) fn key(state: &mut State, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
+/// The open dialog's plan area shows `shown` of the plan's `total` lines.
+pub(in crate::app) fn plan_rows(state: &mut State, shown: usize, total: usize) {
+    if let Some(d) = state.ops.dialog.as_mut() {
+        let rows = PlanRows { shown, total };
+        d.rows = Some(rows);
+        d.scroll = d.scroll.min(rows.max_scroll());
+    }
+}
+
 /// Re-plans the open dialog after the operator changed a field: the target they now see is
 /// the one pinned.
-pub(super) fn edited(state: &mut State) {
+pub(in crate::app) fn edited(state: &mut State) {
     replan_with(state, true);
 }
 
 /// Re-plans the open dialog with the data held now (a refresh, a listing that arrived). A
 /// target other than the one the operator was shown is never sent unseen: the dialog says what
 /// changed, clears the typed confirmation and waits for Enter to acknowledge it.
-pub(super) fn replan(state: &mut State) {
+pub(in crate::app) fn replan(state: &mut State) {
     replan_with(state, false);
 }
 
@@ -115,7 +119,7 @@ fn replan_with(state: &mut State, by_operator: bool) {
     if d.phase != Phase::Editing {
         return;
     }
-    let planned = ops_plan::plan(state, d);
+    let planned = ops::plan::plan(state, d);
     let Some(d) = state.ops.dialog.as_mut() else {
         return;
     };
@@ -222,12 +226,12 @@ fn submit(state: &mut State) -> Vec<Effect> {
         plan: Box::new(plan),
         identity: state.session.identity.clone(),
         at: state.now,
-        log: super::ops_audit::log(state),
+        log: crate::app::ops::audit::log(state),
     }]
 }
 
 /// Closes the dialog without sending and audits it as declined.
-pub(super) fn decline(state: &mut State, why: &str) -> Vec<Effect> {
+pub(in crate::app) fn decline(state: &mut State, why: &str) -> Vec<Effect> {
     let Some(d) = state.ops.dialog.take() else {
         return Vec::new();
     };
@@ -247,7 +251,7 @@ pub(super) fn decline(state: &mut State, why: &str) -> Vec<Effect> {
             Entry::refused(
                 d.kind,
                 &name,
-                ops_plan::ask(state, &d).params(),
+                ops::plan::ask(state, &d).params(),
                 identity,
                 state.now,
                 &why,
@@ -263,15 +267,20 @@ pub(super) fn decline(state: &mut State, why: &str) -> Vec<Effect> {
 }
 
 /// The effect that appends an entry to the audit log.
-pub(super) fn audit(state: &State, entry: Entry) -> Effect {
+pub(in crate::app) fn audit(state: &State, entry: Entry) -> Effect {
     Effect::Audit {
         entry: Box::new(AuditLine(entry)),
-        log: super::ops_audit::log(state),
+        log: crate::app::ops::audit::log(state),
     }
 }
 
 /// A new dialog for `kind` on `env`, planned at once; `nonce` is the request id taken for it.
-pub(super) fn new(state: &State, kind: crate::ops::OpKind, env: usize, nonce: u64) -> Dialog {
+pub(in crate::app) fn new(
+    state: &State,
+    kind: crate::ops::OpKind,
+    env: usize,
+    nonce: u64,
+) -> Dialog {
     let mut d = Dialog {
         kind,
         env,
@@ -297,7 +306,7 @@ pub(super) fn new(state: &State, kind: crate::ops::OpKind, env: usize, nonce: u6
         scroll: 0,
         rows: None,
     };
-    d.planned = ops_plan::plan(state, &d);
+    d.planned = ops::plan::plan(state, &d);
     d.pinned = d.target().cloned();
     if d.text_label().is_none() {
         d.field = Field::Confirm;

@@ -2,7 +2,7 @@
 //! order with the raw lines of its newest, the objects read completely merged in time order, and
 //! an object read incompletely set apart with its complete records.
 
-use super::traffic_batch::{DETAIL_KEEP, FullLine, Incomplete, TrafficBatch};
+use super::batch::{DETAIL_KEEP, FullLine, Incomplete, TrafficBatch};
 use crate::accesslog::{LineView, LogFields, Retained};
 use std::collections::VecDeque;
 use std::sync::Arc;

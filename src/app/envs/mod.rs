@@ -1,0 +1,5 @@
+//! The environments: what each one runs and how healthy it is, and the execution detail opened
+//! from its pipeline history.
+
+pub(super) mod execution;
+pub(super) mod summary;

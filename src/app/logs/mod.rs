@@ -1,0 +1,7 @@
+//! The Logs view (CloudWatch events of an environment's log groups or of one build) and the
+//! keys both log views share (Logs and Traffic).
+
+pub(super) mod keys;
+pub(super) mod select;
+pub(super) mod state;
+pub(super) mod update;
