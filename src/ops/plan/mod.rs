@@ -2,25 +2,19 @@
 //! call, each action's plan, the guards, the `aws` command, the audit entry and the rules that
 //! follow an action after its call. Nothing here awaits, reads a clock or touches a file.
 
-pub mod approve;
+mod actions;
 pub mod ask;
 pub mod audit;
 pub mod data;
-pub mod deploy;
 pub mod digest;
 pub mod follow;
-pub mod freeze;
 pub mod guards;
-pub mod invalidate;
 pub mod package;
-pub mod release;
 mod request;
-pub mod retry;
-pub mod rollback;
 mod shapes;
-pub mod stop;
 pub mod text;
 
+pub use actions::{approve, deploy, freeze, invalidate, release, retry, rollback, stop};
 pub use data::{PipelineData, Upstream};
 pub use request::Request;
 pub use shapes::{

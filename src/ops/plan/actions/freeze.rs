@@ -1,9 +1,9 @@
 //! Freeze / unfreeze an environment: disable or enable a stage's inbound transition, with a
 //! reason that is shown prominently while frozen.
 
-use super::data::PipelineData;
-use super::guards::{self, Guard};
-use super::shapes::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
+use super::super::data::PipelineData;
+use super::super::guards::{self, Guard};
+use super::super::shapes::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
 use crate::domain::{ActionCategory, PipelineDef, PipelineState, StageState};
 use serde_json::json;
 

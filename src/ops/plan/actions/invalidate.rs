@@ -1,8 +1,8 @@
 //! Invalidate CloudFront paths of an environment's distribution; `verify` follows the
 //! invalidation until it is `Completed`.
 
-use super::guards::{self, Guard};
-use super::shapes::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
+use super::super::guards::{self, Guard};
+use super::super::shapes::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
 use serde_json::json;
 
 /// CloudFront's limit on one path (characters).

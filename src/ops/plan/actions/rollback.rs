@@ -1,9 +1,9 @@
 //! Roll a stage back to an earlier execution that succeeded in it (`RollbackStage`), chosen
 //! from the list of candidates: standard executions only, never the source stage.
 
-use super::data::PipelineData;
-use super::guards::{self, Guard};
-use super::shapes::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
+use super::super::data::PipelineData;
+use super::super::guards::{self, Guard};
+use super::super::shapes::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
 use crate::domain::{ExecutionSummary, ExecutionType, PipelineDef};
 use serde_json::json;
 

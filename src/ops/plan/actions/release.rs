@@ -2,15 +2,17 @@
 //! source key (`CopyObject`, metadata kept), or upload a local package first (never overwriting
 //! an existing version). The new source object starts the pipeline.
 
-use super::data::PipelineData;
-use super::guards::{self, Guard};
-use super::shapes::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
+use super::super::data::PipelineData;
+use super::super::guards::{self, Guard};
+use super::super::shapes::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
 use crate::domain::{EnvSpec, ExecutionStatus, Release, SUMMARY_KEY, Version};
 use serde_json::json;
 use std::collections::BTreeMap;
 
-pub use super::package::{CATALOGUE_MAX, Catalogue, Limits, Package, UNNAMED_MAX, version_of_key};
-use super::package::{not_found, package_key};
+pub use super::super::package::{
+    CATALOGUE_MAX, Catalogue, Limits, Package, UNNAMED_MAX, version_of_key,
+};
+use super::super::package::{not_found, package_key};
 
 /// A local package to upload.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -224,7 +226,7 @@ pub fn plan_upload(
             "Body": local.path,
             "IfNoneMatch": "*",
             "ContentType": CONTENT_TYPE,
-            "ChecksumSHA256": super::digest::base64(&hex_bytes(&local.sha256)),
+            "ChecksumSHA256": super::super::digest::base64(&hex_bytes(&local.sha256)),
             "Metadata": metadata,
         }),
     );
@@ -293,7 +295,7 @@ fn upload_command(
         return put.aws_command();
     }
     let meta = serde_json::to_string(metadata).unwrap_or_default();
-    let q = super::text::shell_quote;
+    let q = super::super::text::shell_quote;
     format!(
         "! aws s3api head-object --bucket {b} --key {k} >/dev/null 2>&1 && aws s3 cp {path} {url} \
          --content-type {CONTENT_TYPE} --checksum-algorithm SHA256 --metadata {meta}",

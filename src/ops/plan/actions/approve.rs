@@ -1,9 +1,9 @@
 //! Approve or reject a pending manual approval: the plan shows what would ship and who asked;
 //! `apply` re-reads the token and the execution id right before `PutApprovalResult`.
 
-use super::data::PipelineData;
-use super::guards::{self, Guard};
-use super::shapes::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
+use super::super::data::PipelineData;
+use super::super::guards::{self, Guard};
+use super::super::shapes::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
 use crate::cloud::ApprovalOutcome;
 use crate::domain::{Approval, Release, human};
 use serde_json::json;

@@ -1,8 +1,8 @@
 //! Retry a failed or stopped stage (its failed actions, or all of them), decided per stage.
 
-use super::data::PipelineData;
-use super::guards::{self, Guard};
-use super::shapes::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
+use super::super::data::PipelineData;
+use super::super::guards::{self, Guard};
+use super::super::shapes::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
 use crate::cloud::RetryMode;
 use crate::domain::{
     ActionStatus, ExecutionStatus, ExecutionSummary, StageExecution, StageState, StageStatus,

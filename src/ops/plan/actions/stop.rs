@@ -1,8 +1,8 @@
 //! Stop a running execution: stop and wait for running actions, or abandon them, with a reason.
 
-use super::data::PipelineData;
-use super::guards::{self, Guard};
-use super::shapes::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
+use super::super::data::PipelineData;
+use super::super::guards::{self, Guard};
+use super::super::shapes::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
 use crate::domain::{ActionStatus, ExecutionStatus, StageStatus, human};
 use serde_json::json;
 

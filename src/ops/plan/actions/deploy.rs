@@ -1,9 +1,9 @@
 //! Trigger a deployment: `StartPipelineExecution` with an idempotency token, optional variables
 //! and a source revision override.
 
-use super::data::PipelineData;
-use super::guards;
-use super::shapes::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
+use super::super::data::PipelineData;
+use super::super::guards;
+use super::super::shapes::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
 use crate::domain::{ActionCategory, ExecutionSummary, PipelineDef, Release};
 use serde_json::json;
 use std::collections::BTreeMap;

@@ -1,0 +1,11 @@
+//! Each action's plan: what it acts on, the facts the operator confirms, the request it would
+//! send, or why it is refused.
+
+pub mod approve;
+pub mod deploy;
+pub mod freeze;
+pub mod invalidate;
+pub mod release;
+pub mod retry;
+pub mod rollback;
+pub mod stop;
