@@ -175,3 +175,27 @@ fn fields_a_layout_lacks_are_unknown_not_zero() {
     assert!(t.contains("bytes - (-)"), "{t}");
     assert!(t.contains("time-taken p50 -  p95 -  p99 -  max -"), "{t}");
 }
+
+#[test]
+fn stats_count_each_status_code_so_502_and_504_are_told_apart() {
+    let file = std::env::temp_dir().join(format!("shipdeck-cli-codes-{}.log", std::process::id()));
+    let mut log = String::from("#Version: 1.0\n#Fields: date time cs-uri-stem sc-status\n");
+    for (code, n) in [(200, 5), (502, 3), (504, 1), (0, 1)] {
+        for s in 0..n {
+            log += &format!("2026-11-25\t09:00:{s:02}\t/api/cart\t{code:03}\n");
+        }
+    }
+    std::fs::write(&file, log).unwrap();
+    let path = file.display().to_string();
+    let v = stats_json(&path);
+    let codes = &v["summary"]["status_codes"];
+    assert_eq!(
+        codes,
+        &serde_json::json!({"0": 1, "200": 5, "502": 3, "504": 1}),
+        "{v}"
+    );
+    let out = shipdeck(&["logs", "cloudfront", "--file", &path, "--stats"]);
+    let t = text(&out.stdout);
+    assert!(t.contains("codes      0 1  200 5  502 3  504 1\n"), "{t}");
+    std::fs::remove_file(&file).unwrap();
+}

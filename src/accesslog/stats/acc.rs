@@ -64,14 +64,44 @@ impl<'a> Keys<'a> {
     }
 }
 
-/// Request, byte, status-class and cache counts, and the time range they cover.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Exact requests per status code (0 for none or an out-of-range code), as `(code, count)` in
+/// the order the codes first appeared: a handful of codes per slot, the usual one found first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(in crate::accesslog) struct Codes(Vec<(u16, u64)>);
+
+impl Codes {
+    #[inline]
+    fn add_n(&mut self, code: u16, n: u64) {
+        let code = if class_of(code) == 0 { 0 } else { code };
+        match self.0.iter_mut().find(|(c, _)| *c == code) {
+            Some((_, count)) => *count += n,
+            None => self.0.push((code, n)),
+        }
+    }
+
+    fn merge(&mut self, o: &Codes) {
+        for (code, n) in &o.0 {
+            self.add_n(*code, *n);
+        }
+    }
+
+    /// `(code, count)` pairs, lowest code first.
+    pub(in crate::accesslog) fn sorted(&self) -> Vec<(u16, u64)> {
+        let mut v = self.0.clone();
+        v.sort_unstable();
+        v
+    }
+}
+
+/// Request, byte, status-class, status-code and cache counts, and the time range they cover.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(in crate::accesslog) struct Counters {
     pub(in crate::accesslog) requests: u64,
     pub(in crate::accesslog) bytes: u64,
     /// Records with an `sc-bytes` value.
     pub(in crate::accesslog) sized: u64,
     pub(in crate::accesslog) classes: [u64; 6],
+    pub(in crate::accesslog) codes: Codes,
     pub(in crate::accesslog) hits: u64,
     pub(in crate::accesslog) lookups: u64,
     /// Earliest and latest known timestamps (ms); meaningful when `timed > 0`.
@@ -88,6 +118,7 @@ impl Counters {
         self.bytes = self.bytes.saturating_add(k.bytes.unwrap_or(0));
         self.sized += u64::from(k.bytes.is_some());
         self.classes[class_of(k.status)] += 1;
+        self.codes.add_n(k.status, 1);
         self.hits += u64::from(k.hit);
         self.lookups += u64::from(k.lookup);
         if k.ts != 0 {
@@ -116,6 +147,7 @@ impl Counters {
         for (a, b) in self.classes.iter_mut().zip(o.classes) {
             *a += b;
         }
+        self.codes.merge(&o.codes);
         self.hits += o.hits;
         self.lookups += o.lookups;
         self.timed += o.timed;

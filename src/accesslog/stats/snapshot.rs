@@ -9,6 +9,7 @@ use crate::accesslog::stats::hist::Histogram;
 use crate::accesslog::topk::TopEntry;
 use crate::domain::Timestamp;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// Requests per status class.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -158,6 +159,9 @@ pub struct StatsSnapshot {
     pub bytes_per_sec: Option<f64>,
     /// Requests per status class.
     pub status: StatusMix,
+    /// Requests per status code, exact (`"0"`: no status, the viewer closed the connection
+    /// first), keyed by the code as text, lowest first: tells a 502 from a 504.
+    pub status_codes: BTreeMap<String, u64>,
     /// Share of requests answered 4xx (0 without requests).
     pub error_rate_4xx: f64,
     /// Share of requests answered 5xx.
@@ -233,6 +237,12 @@ impl StatsSnapshot {
             requests_per_sec: rate(c.requests),
             bytes_per_sec: (c.sized > 0).then(|| rate(c.bytes)).flatten(),
             status: StatusMix::of(&c.classes),
+            status_codes: c
+                .codes
+                .sorted()
+                .into_iter()
+                .map(|(code, n)| (code.to_string(), n))
+                .collect(),
             error_rate_4xx: ratio(c.classes[4], c.requests),
             error_rate_5xx: ratio(c.classes[5], c.requests),
             cache_hits: c.hits,

@@ -160,3 +160,41 @@ fn windows_slide_and_late_records_land_in_their_own_slot() {
         assert_eq!(series[59].start_ms, T.millis());
     }
 }
+
+#[test]
+fn each_status_code_is_counted_exactly_in_windows_summary_and_merges() {
+    let now = T + 5_000;
+    let codes = [
+        (200, 50, 30),
+        (502, 7, 30),
+        (504, 3, 600),
+        (0, 2, 30),
+        (999, 1, 30),
+    ];
+    let mut a = Stats::default();
+    let mut b = Stats::summary_only();
+    for (code, count, age_s) in codes {
+        for i in 0..count {
+            let mut r = at(now - age_s * 1000 - i, "/x");
+            r.status = code;
+            a.observe(&r);
+            b.observe(&r);
+        }
+    }
+    let want = |pairs: &[(&str, u64)]| -> std::collections::BTreeMap<String, u64> {
+        pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+    };
+    let all = want(&[("0", 3), ("200", 50), ("502", 7), ("504", 3)]);
+    assert_eq!(a.summary().status_codes, all);
+    assert_eq!(b.summary().status_codes, all);
+    let m1 = want(&[("0", 3), ("200", 50), ("502", 7)]);
+    assert_eq!(a.window(Window::M1, now).status_codes, m1);
+    assert_eq!(a.window(Window::M15, now).status_codes, all);
+    let mut merged = Stats::default();
+    merged.merge(&a);
+    merged.merge(&a);
+    assert_eq!(merged.summary().status_codes["502"], 14);
+    let json = serde_json::to_value(a.summary()).unwrap();
+    assert_eq!(json["status_codes"]["504"], 3);
+    assert!(Stats::default().summary().status_codes.is_empty());
+}

@@ -75,6 +75,14 @@ fn snapshot_text(s: &StatsSnapshot, out: &mut String) {
         pct(s.error_rate_4xx),
         pct(s.error_rate_5xx)
     );
+    if !s.status_codes.is_empty() {
+        let codes: Vec<String> = s
+            .status_codes
+            .iter()
+            .map(|(code, n)| format!("{code} {n}"))
+            .collect();
+        let _ = writeln!(out, "codes      {}", codes.join("  "));
+    }
     let _ = writeln!(
         out,
         "cache      hit ratio {} ({} of {} lookups)",
