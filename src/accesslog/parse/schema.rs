@@ -49,10 +49,9 @@ impl Schema {
         })
     }
 
-    /// The current 33-field layout (used for records that arrive before any `#Fields` line).
+    /// The legacy 33-field layout (used for records that arrive before any `#Fields` line).
     pub fn standard() -> Schema {
-        let names = Field::ALL.map(Field::name);
-        Schema::new(&names).unwrap_or_else(|| Schema {
+        Schema::new(&crate::accesslog::w3c::FIELDS).unwrap_or_else(|| Schema {
             names: Vec::new(),
             fields: Vec::new(),
             slot: [NONE; Field::COUNT],

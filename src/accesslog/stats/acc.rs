@@ -7,7 +7,7 @@ use crate::accesslog::stats::hist::Histogram;
 use crate::accesslog::topk::SpaceSaving;
 
 /// The dimensions with a top list, in [`Dist::tops`] order.
-pub(in crate::accesslog) const DIMS: usize = 7;
+pub(in crate::accesslog) const DIMS: usize = 10;
 pub(in crate::accesslog) const PATH: usize = 0;
 pub(in crate::accesslog) const IP: usize = 1;
 pub(in crate::accesslog) const EDGE: usize = 2;
@@ -15,6 +15,9 @@ pub(in crate::accesslog) const AGENT: usize = 3;
 pub(in crate::accesslog) const REFERER: usize = 4;
 pub(in crate::accesslog) const PATH_4XX: usize = 5;
 pub(in crate::accesslog) const PATH_5XX: usize = 6;
+pub(in crate::accesslog) const COUNTRY: usize = 7;
+pub(in crate::accesslog) const ASN: usize = 8;
+pub(in crate::accesslog) const BEHAVIOR: usize = 9;
 
 /// One record's values as the accumulators need them, each string hashed once.
 pub(in crate::accesslog) struct Keys<'a> {
@@ -23,9 +26,13 @@ pub(in crate::accesslog) struct Keys<'a> {
     bytes: Option<u64>,
     taken: Option<u32>,
     ttfb: Option<u32>,
+    ofbl: Option<u32>,
+    olbl: Option<u32>,
     hit: bool,
     lookup: bool,
     strings: [(u64, &'a str); 5],
+    /// Country, ASN and cache behavior (v2), in [`COUNTRY`] order.
+    v2: [(u64, &'a str); 3],
 }
 
 /// The status class index: 1–5 for 1xx–5xx, 0 for no status (viewer gone) or out of range.
@@ -51,6 +58,8 @@ impl<'a> Keys<'a> {
             bytes: r.sc_bytes_opt(),
             taken: r.time_taken_opt(),
             ttfb: r.ttfb_opt(),
+            ofbl: r.origin_fbl_opt(),
+            olbl: r.origin_lbl_opt(),
             hit,
             lookup,
             strings: [
@@ -60,6 +69,7 @@ impl<'a> Keys<'a> {
                 h(r.user_agent()),
                 h(r.referer()),
             ],
+            v2: [h(r.country()), h(r.asn()), h(r.cache_behavior())],
         }
     }
 }
@@ -154,11 +164,14 @@ impl Counters {
     }
 }
 
-/// Latency histograms (time-taken, time to first byte) and the top-N sketches.
+/// Latency histograms (time-taken, time to first byte, origin first- and last-byte latency) and
+/// the top-N sketches.
 #[derive(Debug, Clone)]
 pub(in crate::accesslog) struct Dist {
     pub(in crate::accesslog) taken: Histogram,
     pub(in crate::accesslog) ttfb: Histogram,
+    pub(in crate::accesslog) ofbl: Histogram,
+    pub(in crate::accesslog) olbl: Histogram,
     pub(in crate::accesslog) tops: [SpaceSaving; DIMS],
 }
 
@@ -167,6 +180,8 @@ impl Dist {
         Dist {
             taken: Histogram::new(),
             ttfb: Histogram::new(),
+            ofbl: Histogram::new(),
+            olbl: Histogram::new(),
             tops: std::array::from_fn(|_| SpaceSaving::new(capacity)),
         }
     }
@@ -179,7 +194,18 @@ impl Dist {
         if let Some(t) = k.ttfb {
             self.ttfb.record(t);
         }
+        if let Some(t) = k.ofbl {
+            self.ofbl.record(t);
+        }
+        if let Some(t) = k.olbl {
+            self.olbl.record(t);
+        }
         for (dim, (hash, key)) in k.strings.iter().enumerate() {
+            if !key.is_empty() {
+                self.tops[dim].observe(*hash, 0, key);
+            }
+        }
+        for (dim, (hash, key)) in (COUNTRY..).zip(&k.v2) {
             if !key.is_empty() {
                 self.tops[dim].observe(*hash, 0, key);
             }
@@ -197,6 +223,8 @@ impl Dist {
     pub(in crate::accesslog) fn merge(&mut self, o: &Dist) {
         self.taken.merge(&o.taken);
         self.ttfb.merge(&o.ttfb);
+        self.ofbl.merge(&o.ofbl);
+        self.olbl.merge(&o.olbl);
         for (a, b) in self.tops.iter_mut().zip(&o.tops) {
             a.merge(b);
         }
@@ -208,6 +236,8 @@ impl Dist {
         for p in parts {
             d.taken.merge(&p.taken);
             d.ttfb.merge(&p.ttfb);
+            d.ofbl.merge(&p.ofbl);
+            d.olbl.merge(&p.olbl);
         }
         for (dim, top) in d.tops.iter_mut().enumerate() {
             let sketches: Vec<&SpaceSaving> = parts.iter().map(|p| &p.tops[dim]).collect();
@@ -220,6 +250,8 @@ impl Dist {
     pub(in crate::accesslog) fn footprint_bytes(&self) -> usize {
         self.taken.footprint_bytes()
             + self.ttfb.footprint_bytes()
+            + self.ofbl.footprint_bytes()
+            + self.olbl.footprint_bytes()
             + self
                 .tops
                 .iter()
