@@ -21,6 +21,21 @@ fn a_file_of_only_malformed_lines_is_1_and_a_header_only_file_is_0() {
         &alb.display().to_string(),
         "--stats",
     ]);
+    // No #Fields header and not the legacy 33 columns: a plain log, whose layout is asked for.
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("no #Fields header"), "{err}");
+    assert!(err.contains("--fields date,time,"), "{err}");
+    // Given a layout, its lines do not fit it: skipped, and nothing could be read.
+    let out = shipdeck(&[
+        "logs",
+        "cloudfront",
+        "--file",
+        &alb.display().to_string(),
+        "--fields",
+        "date,time,sc-status",
+        "--stats",
+    ]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let err = text(&out.stderr);
     assert!(err.contains("skipped 2 malformed lines"), "{err}");

@@ -22,6 +22,7 @@ pub(super) mod parse;
 pub(super) mod term;
 pub(super) mod text;
 
+use super::field::Field;
 use super::fields::LogFields;
 pub use super::filter::text::in_net;
 use std::fmt;
@@ -225,6 +226,48 @@ impl Filter {
     /// Whether `record` matches.
     pub fn matches<R: LogFields + ?Sized>(&self, record: &R) -> bool {
         eval(&self.expr, record)
+    }
+
+    /// The log fields the filter reads (for a reader that can skip the others).
+    pub fn fields(&self) -> Vec<Field> {
+        fn walk(e: &Expr, out: &mut Vec<Field>) {
+            match e {
+                Expr::All => {}
+                Expr::And(a, b) | Expr::Or(a, b) => {
+                    walk(a, out);
+                    walk(b, out);
+                }
+                Expr::Not(a) => walk(a, out),
+                Expr::Pred(Pred::Range { field, .. }) => out.push(match field {
+                    NumField::Status => Field::Status,
+                    NumField::Bytes => Field::ScBytes,
+                    NumField::Taken => Field::TimeTaken,
+                    NumField::Ttfb => Field::TimeToFirstByte,
+                    NumField::Ofbl => Field::OriginFbl,
+                    NumField::Olbl => Field::OriginLbl,
+                }),
+                Expr::Pred(Pred::Text { field, .. }) => out.push(match field {
+                    TextField::Path => Field::UriStem,
+                    TextField::Query => Field::UriQuery,
+                    TextField::Ip => Field::ClientIp,
+                    TextField::Edge => Field::EdgeLocation,
+                    TextField::Result => Field::EdgeResultType,
+                    TextField::Method => Field::Method,
+                    TextField::Agent => Field::UserAgent,
+                    TextField::Referer => Field::Referer,
+                    TextField::Host => Field::Host,
+                    TextField::Country => Field::Country,
+                    TextField::Asn => Field::Asn,
+                    TextField::Behavior => Field::CacheBehavior,
+                }),
+                Expr::Pred(Pred::Net { .. }) => out.push(Field::ClientIp),
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.expr, &mut out);
+        out.sort();
+        out.dedup();
+        out
     }
 }
 

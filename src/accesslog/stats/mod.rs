@@ -29,6 +29,7 @@ pub(super) mod hist;
 pub(super) mod query;
 pub(super) mod snapshot;
 
+use super::field::Field;
 use super::fields::LogFields;
 use super::stats::acc::{Counters, Dist, Keys};
 use crate::domain::Timestamp;
@@ -137,6 +138,29 @@ impl Default for Stats {
 }
 
 impl Stats {
+    /// The log fields the statistics read (a reader may skip the others).
+    pub const FIELDS: [Field; 19] = [
+        Field::Date,
+        Field::Time,
+        Field::TimestampMs,
+        Field::TimestampSecs,
+        Field::Status,
+        Field::ScBytes,
+        Field::TimeTaken,
+        Field::TimeToFirstByte,
+        Field::OriginFbl,
+        Field::OriginLbl,
+        Field::UriStem,
+        Field::ClientIp,
+        Field::EdgeLocation,
+        Field::EdgeResultType,
+        Field::UserAgent,
+        Field::Referer,
+        Field::Country,
+        Field::Asn,
+        Field::CacheBehavior,
+    ];
+
     /// Statistics with `config`.
     pub fn new(config: StatsConfig) -> Stats {
         let (slots, panes) = if config.windowed {
