@@ -255,3 +255,56 @@ fn a_directory_tree_is_listed_in_path_order_partitions_included() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn parquet_with_typed_columns_reads_through_rows() {
+    use ::parquet::data_type::{ByteArray, ByteArrayType, Int64Type};
+    use ::parquet::file::properties::WriterProperties;
+    use ::parquet::file::writer::SerializedFileWriter;
+    use ::parquet::schema::parser::parse_message_type;
+    use std::sync::Arc;
+    let schema = parse_message_type(
+        "message m { optional binary sc_status (STRING); optional int64 asn; required binary c_country (STRING); }",
+    )
+    .unwrap();
+    let props = Arc::new(WriterProperties::builder().build());
+    let mut w = SerializedFileWriter::new(Vec::new(), Arc::new(schema), props).unwrap();
+    let mut rg = w.next_row_group().unwrap();
+    let mut col = rg.next_column().unwrap().unwrap();
+    col.typed::<ByteArrayType>()
+        .write_batch(
+            &[ByteArray::from("200"), ByteArray::from("502")],
+            Some(&[1, 1]),
+            None,
+        )
+        .unwrap();
+    col.close().unwrap();
+    let mut col = rg.next_column().unwrap().unwrap();
+    col.typed::<Int64Type>()
+        .write_batch(&[16509], Some(&[1, 0]), None)
+        .unwrap();
+    col.close().unwrap();
+    let mut col = rg.next_column().unwrap().unwrap();
+    col.typed::<ByteArrayType>()
+        .write_batch(&[ByteArray::from("DE"), ByteArray::from("US")], None, None)
+        .unwrap();
+    col.close().unwrap();
+    rg.close().unwrap();
+    let bytes = w.into_inner().unwrap();
+    let mut got = Vec::new();
+    let report = read_bytes(&bytes, "typed.parquet", &mut |v| {
+        got.push((
+            v.status(),
+            v.asn().map(str::to_string),
+            v.country().map(str::to_string),
+        ));
+    });
+    assert_eq!(report.errors, Vec::<String>::new());
+    assert_eq!(
+        got,
+        vec![
+            (Some(200), Some("16509".into()), Some("DE".into())),
+            (Some(502), None, Some("US".into())),
+        ]
+    );
+}
