@@ -7,7 +7,7 @@
 use super::decode::decode;
 use super::field::{Field, FieldKind};
 use super::fields::LogFields;
-use super::parse::scan::parse_u64;
+use super::parse::scan::{parse_epoch_seconds_ms, parse_u64};
 use super::parse::schema::Schema;
 use super::parse::{Parsed, Parser};
 use super::view::LineView;
@@ -307,6 +307,7 @@ enum JsonValue<'a> {
     Null,
     Int(u64),
     Millis(u32),
+    EpochMillis(i64),
     Text(Cow<'a, str>),
 }
 
@@ -318,6 +319,8 @@ impl serde::Serialize for JsonValue<'_> {
             // A u32 of milliseconds divided by 1000 is exact to the millisecond in an f64, and
             // serde_json writes the shortest form that reads back the same (0.012, 1.5, 3.0).
             JsonValue::Millis(ms) => s.serialize_f64(f64::from(*ms) / 1000.0),
+            // Epoch seconds with milliseconds: 13 significant digits, exact in an f64's 15.
+            JsonValue::EpochMillis(ms) => s.serialize_f64(*ms as f64 / 1000.0),
             JsonValue::Text(t) => s.serialize_str(t),
         }
     }
@@ -331,6 +334,9 @@ fn json_value<'a>(v: &LineView<'a>, col: usize, field: Option<Field>) -> JsonVal
     let number = match (field, field.map(Field::kind)) {
         (Some(_), Some(FieldKind::Integer)) => parse_u64(raw.as_bytes()).map(JsonValue::Int),
         (Some(f), Some(FieldKind::Seconds)) => v.millis(f).map(JsonValue::Millis),
+        (Some(_), Some(FieldKind::EpochSeconds)) => {
+            parse_epoch_seconds_ms(raw.as_bytes()).map(JsonValue::EpochMillis)
+        }
         _ => return cell(v, col, field).map_or(JsonValue::Null, JsonValue::Text),
     };
     // The parser checked every typed column, so a number is always read; should one not be,

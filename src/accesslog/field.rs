@@ -1,6 +1,8 @@
-//! The 33 fields of CloudFront's standard access log, with their exact W3C names and value kinds.
+//! The fields of CloudFront's standard access logs — the 33 of the legacy format and those
+//! standard logging v2 adds — with their exact names and value kinds.
 
-/// One W3C field of a CloudFront access log, in the order of the current 33-field format.
+/// One field of a CloudFront access log: the 33 of the legacy format in their order, then the
+/// ones standard logging (v2) adds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Field {
     /// `date` (UTC, `YYYY-MM-DD`).
@@ -69,6 +71,21 @@ pub enum Field {
     RangeStart,
     /// `sc-range-end`.
     RangeEnd,
+    /// `timestamp(ms)` (v2): the request time, epoch milliseconds.
+    TimestampMs,
+    /// `timestamp` (v2 and real-time logs): epoch seconds, millisecond precision.
+    TimestampSecs,
+    /// `origin-fbl` (v2): origin first-byte latency, seconds with millisecond precision.
+    OriginFbl,
+    /// `origin-lbl` (v2): origin last-byte latency, seconds.
+    OriginLbl,
+    /// `asn` (v2): the viewer's autonomous system number.
+    Asn,
+    /// `c-country` (v2): the viewer's country code (ISO 3166-1 alpha-2).
+    Country,
+    /// `cache-behavior-path-pattern` (v2): the path pattern of the cache behavior that served
+    /// the request.
+    CacheBehavior,
 }
 
 /// How a field's value is written in the log.
@@ -80,20 +97,46 @@ pub enum FieldKind {
     Integer,
     /// Seconds with a fractional part (`0.123`).
     Seconds,
+    /// A point in time as epoch seconds, with an optional fraction (`1795597200.123`).
+    EpochSeconds,
     /// `YYYY-MM-DD`.
     Date,
     /// `HH:MM:SS`.
     Time,
 }
 
-/// The W3C names, in the order of the current 33-field format (shared with the writer).
-const NAMES: [&str; Field::COUNT] = super::w3c::FIELDS;
+/// The names: the 33 of the legacy format (shared with the writer), then v2's.
+const NAMES: [&str; Field::COUNT] = {
+    let legacy = super::w3c::FIELDS;
+    let v2 = [
+        "timestamp(ms)",
+        "timestamp",
+        "origin-fbl",
+        "origin-lbl",
+        "asn",
+        "c-country",
+        "cache-behavior-path-pattern",
+    ];
+    let mut all = [""; Field::COUNT];
+    let mut i = 0;
+    while i < Field::COUNT {
+        all[i] = if i < Field::LEGACY {
+            legacy[i]
+        } else {
+            v2[i - Field::LEGACY]
+        };
+        i += 1;
+    }
+    all
+};
 
 impl Field {
     /// Number of known fields.
-    pub const COUNT: usize = 33;
+    pub const COUNT: usize = 40;
+    /// Number of fields of the legacy (33-field) format, the first of [`Field::ALL`].
+    pub const LEGACY: usize = 33;
 
-    /// Every field in the order of the current 33-field format.
+    /// Every known field: the legacy format's 33 in their order, then v2's.
     pub const ALL: [Field; Field::COUNT] = [
         Field::Date,
         Field::Time,
@@ -128,9 +171,16 @@ impl Field {
         Field::ContentLen,
         Field::RangeStart,
         Field::RangeEnd,
+        Field::TimestampMs,
+        Field::TimestampSecs,
+        Field::OriginFbl,
+        Field::OriginLbl,
+        Field::Asn,
+        Field::Country,
+        Field::CacheBehavior,
     ];
 
-    /// Position in [`Field::ALL`] (and in the 33-field format).
+    /// Position in [`Field::ALL`] (and, for the first 33, in the legacy format).
     pub fn index(self) -> usize {
         self as usize
     }
@@ -148,6 +198,21 @@ impl Field {
             .and_then(|i| Field::ALL.get(i).copied())
     }
 
+    /// The name as a Parquet column: lower case, each run of other characters than letters and
+    /// digits one `_`, none at the ends (`cs(User-Agent)` is `cs_user_agent`, `timestamp(ms)`
+    /// is `timestamp_ms`).
+    pub fn column_name(self) -> String {
+        normalized(self.name())
+    }
+
+    /// The field whose name, or whose Parquet column name, is `name`.
+    pub fn from_any_name(name: &str) -> Option<Field> {
+        Field::from_name(name).or_else(|| {
+            let n = normalized(name);
+            Field::ALL.into_iter().find(|f| f.column_name() == n)
+        })
+    }
+
     /// How the value is written.
     pub fn kind(self) -> FieldKind {
         match self {
@@ -160,11 +225,32 @@ impl Field {
             | Field::ClientPort
             | Field::ContentLen
             | Field::RangeStart
-            | Field::RangeEnd => FieldKind::Integer,
-            Field::TimeTaken | Field::TimeToFirstByte => FieldKind::Seconds,
+            | Field::RangeEnd
+            | Field::TimestampMs
+            | Field::Asn => FieldKind::Integer,
+            Field::TimeTaken | Field::TimeToFirstByte | Field::OriginFbl | Field::OriginLbl => {
+                FieldKind::Seconds
+            }
+            Field::TimestampSecs => FieldKind::EpochSeconds,
             _ => FieldKind::Text,
         }
     }
+}
+
+/// `name` in lower case with each run of non-alphanumeric characters one `_`, trimmed.
+fn normalized(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    while out.ends_with('_') {
+        out.pop();
+    }
+    out
 }
 
 impl std::fmt::Display for Field {
@@ -182,10 +268,33 @@ mod tests {
         for (i, f) in Field::ALL.iter().enumerate() {
             assert_eq!(f.index(), i);
             assert_eq!(Field::from_name(f.name()), Some(*f));
-            assert_eq!(f.name(), crate::accesslog::FIELDS[i]);
+            if i < Field::LEGACY {
+                assert_eq!(f.name(), crate::accesslog::FIELDS[i]);
+            }
         }
         assert_eq!(Field::from_name("sc-Status"), None);
         assert_eq!(Field::UserAgent.name(), "cs(User-Agent)");
         assert_eq!(Field::TimeTaken.kind(), FieldKind::Seconds);
+    }
+
+    #[test]
+    fn v2_fields_and_parquet_column_names() {
+        assert_eq!(Field::from_name("timestamp(ms)"), Some(Field::TimestampMs));
+        assert_eq!(Field::from_name("c-country"), Some(Field::Country));
+        assert_eq!(Field::OriginFbl.kind(), FieldKind::Seconds);
+        assert_eq!(Field::Asn.kind(), FieldKind::Integer);
+        for (field, column) in [
+            (Field::Host, "cs_host"),
+            (Field::UserAgent, "cs_user_agent"),
+            (Field::EdgeLocation, "x_edge_location"),
+            (Field::TimestampMs, "timestamp_ms"),
+            (Field::CacheBehavior, "cache_behavior_path_pattern"),
+            (Field::ClientIp, "c_ip"),
+        ] {
+            assert_eq!(field.column_name(), column);
+            assert_eq!(Field::from_any_name(column), Some(field));
+        }
+        assert_eq!(Field::from_any_name("sc-status"), Some(Field::Status));
+        assert_eq!(Field::from_any_name("no_such_column"), None);
     }
 }

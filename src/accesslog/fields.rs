@@ -43,6 +43,26 @@ pub trait LogFields {
     fn referer(&self) -> &str;
     /// `cs(Host)`.
     fn host(&self) -> &str;
+    /// `origin-fbl` (v2) in milliseconds, `None` when the record has none.
+    fn origin_fbl_opt(&self) -> Option<u32> {
+        None
+    }
+    /// `origin-lbl` (v2) in milliseconds, `None` when the record has none.
+    fn origin_lbl_opt(&self) -> Option<u32> {
+        None
+    }
+    /// `c-country` (v2), empty when unknown.
+    fn country(&self) -> &str {
+        ""
+    }
+    /// `asn` (v2) as written, empty when unknown.
+    fn asn(&self) -> &str {
+        ""
+    }
+    /// `cache-behavior-path-pattern` (v2), raw; empty when unknown.
+    fn cache_behavior(&self) -> &str {
+        ""
+    }
 }
 
 use super::AccessRecord;
@@ -91,5 +111,20 @@ impl LogFields for AccessRecord {
     }
     fn host(&self) -> &str {
         &self.host
+    }
+    fn origin_fbl_opt(&self) -> Option<u32> {
+        self.origin_fbl_ms
+    }
+    fn origin_lbl_opt(&self) -> Option<u32> {
+        self.origin_lbl_ms
+    }
+    fn country(&self) -> &str {
+        self.country.as_deref().unwrap_or("")
+    }
+    fn asn(&self) -> &str {
+        self.asn.as_deref().unwrap_or("")
+    }
+    fn cache_behavior(&self) -> &str {
+        self.cache_behavior.as_deref().unwrap_or("")
     }
 }

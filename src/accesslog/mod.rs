@@ -8,6 +8,7 @@ mod fetch_plan;
 mod field;
 pub mod fields;
 mod filter;
+pub mod input;
 mod intern;
 mod parse;
 mod record;
@@ -39,4 +40,4 @@ pub use stats::snapshot::{
 pub use stats::{HORIZON_MS, Stats, StatsConfig, Window};
 pub use topk::{SpaceSaving, TopEntry};
 pub use view::LineView;
-pub use w3c::{FIELDS, encode_value, write_header, write_line, write_w3c};
+pub use w3c::{FIELDS, encode_value, record_values, write_header, write_line, write_w3c};

@@ -1,4 +1,4 @@
-//! One CloudFront access-log record with the 33 fields of the standard (legacy) log format.
+//! One CloudFront access-log record: the 33 fields of the legacy format and those v2 adds.
 
 use crate::domain::Timestamp;
 
@@ -69,6 +69,16 @@ pub struct AccessRecord {
     pub range_start: Option<u64>,
     /// `sc-range-end`.
     pub range_end: Option<u64>,
+    /// `origin-fbl` (v2) in milliseconds: origin first-byte latency (`None` for a cache hit).
+    pub origin_fbl_ms: Option<u32>,
+    /// `origin-lbl` (v2) in milliseconds: origin last-byte latency.
+    pub origin_lbl_ms: Option<u32>,
+    /// `asn` (v2): the viewer's autonomous system number, as written (`16509`).
+    pub asn: Option<String>,
+    /// `c-country` (v2): the viewer's country code.
+    pub country: Option<String>,
+    /// `cache-behavior-path-pattern` (v2): the cache behavior that served the request.
+    pub cache_behavior: Option<String>,
 }
 
 impl AccessRecord {

@@ -19,6 +19,8 @@ pub(super) struct Hot {
     pub(super) sc_bytes: Option<u64>,
     pub(super) time_taken_ms: Option<u32>,
     pub(super) ttfb_ms: Option<u32>,
+    pub(super) origin_fbl_ms: Option<u32>,
+    pub(super) origin_lbl_ms: Option<u32>,
 }
 
 /// One record as the parser saw it, borrowing the text it is in (the line, or the whole buffer
@@ -210,6 +212,26 @@ impl<'a> LineView<'a> {
     pub fn content_type(&self) -> Option<&'a str> {
         self.raw(Field::ContentType)
     }
+    /// `origin-fbl` (v2) in milliseconds.
+    pub fn origin_fbl_ms(&self) -> Option<u32> {
+        self.hot.origin_fbl_ms
+    }
+    /// `origin-lbl` (v2) in milliseconds.
+    pub fn origin_lbl_ms(&self) -> Option<u32> {
+        self.hot.origin_lbl_ms
+    }
+    /// `c-country` (v2).
+    pub fn country(&self) -> Option<&'a str> {
+        self.raw(Field::Country)
+    }
+    /// `asn` (v2), as written.
+    pub fn asn(&self) -> Option<&'a str> {
+        self.raw(Field::Asn)
+    }
+    /// `cache-behavior-path-pattern` (v2), raw.
+    pub fn cache_behavior(&self) -> Option<&'a str> {
+        self.raw(Field::CacheBehavior)
+    }
 }
 
 impl LogFields for LineView<'_> {
@@ -280,5 +302,25 @@ impl LogFields for LineView<'_> {
     #[inline]
     fn host(&self) -> &str {
         self.raw(Field::Host).unwrap_or("")
+    }
+    #[inline]
+    fn origin_fbl_opt(&self) -> Option<u32> {
+        self.hot.origin_fbl_ms
+    }
+    #[inline]
+    fn origin_lbl_opt(&self) -> Option<u32> {
+        self.hot.origin_lbl_ms
+    }
+    #[inline]
+    fn country(&self) -> &str {
+        self.raw(Field::Country).unwrap_or("")
+    }
+    #[inline]
+    fn asn(&self) -> &str {
+        self.raw(Field::Asn).unwrap_or("")
+    }
+    #[inline]
+    fn cache_behavior(&self) -> &str {
+        self.raw(Field::CacheBehavior).unwrap_or("")
     }
 }

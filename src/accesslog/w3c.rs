@@ -1,6 +1,7 @@
 //! The W3C extended format CloudFront writes: header lines, field order and value encoding.
 
 use super::AccessRecord;
+use super::field::Field;
 use std::fmt::Write;
 
 /// The 33 fields of the current standard log format, in file order.
@@ -162,6 +163,42 @@ pub fn write_line(r: &AccessRecord, out: &mut String) {
     out.push(t);
     num(r.range_end, out);
     out.push('\n');
+}
+
+/// The values of `fields` for `r` as a log holds them (URL-encoded text, seconds with three
+/// decimals), `None` for `-`: for writers of other layouts and formats than the 33 columns.
+pub fn record_values(r: &AccessRecord, fields: &[Field]) -> Vec<Option<String>> {
+    let mut line = String::new();
+    write_line(r, &mut line);
+    let cols: Vec<&str> = line.trim_end_matches('\n').split('\t').collect();
+    let secs = |ms: Option<u32>| ms.map(|ms| format!("{}.{:03}", ms / 1000, ms % 1000));
+    let text = |v: Option<&str>| {
+        v.map(|v| {
+            let mut out = String::new();
+            encode_value(v, &mut out);
+            out
+        })
+    };
+    fields
+        .iter()
+        .map(|f| {
+            let value = match f {
+                Field::TimestampMs => Some(r.time.millis().to_string()),
+                Field::TimestampSecs => Some(format!(
+                    "{}.{:03}",
+                    r.time.millis().div_euclid(1000),
+                    r.time.millis().rem_euclid(1000)
+                )),
+                Field::OriginFbl => secs(r.origin_fbl_ms),
+                Field::OriginLbl => secs(r.origin_lbl_ms),
+                Field::Asn => r.asn.clone(),
+                Field::Country => text(r.country.as_deref()),
+                Field::CacheBehavior => text(r.cache_behavior.as_deref()),
+                legacy => cols.get(legacy.index()).map(|c| c.to_string()),
+            };
+            value.filter(|v| v != "-" && !v.is_empty())
+        })
+        .collect()
 }
 
 /// Writes `YYYY-MM-DD<TAB>HH:MM:SS` for a UTC millisecond timestamp (no allocation, no clock).

@@ -1,8 +1,17 @@
-//! Reading CloudFront log files — gzip or plain files, stdin, directories, in parallel across
-//! cores — around the pure `accesslog` parser, which does no I/O itself.
+//! Reading CloudFront log files — every format CloudFront delivers (W3C, JSON lines, plain,
+//! Parquet), gzip or not, from files, stdin and directory trees, in parallel across cores —
+//! around the pure `accesslog` parser and converters, which do no I/O themselves.
 
+mod json;
+mod parquet;
 mod read;
 mod read_par;
 
-pub use read::{ReadReport, is_gzip, read_bytes, read_path, read_reader};
-pub use read_par::{default_threads, list_dir, par_read, read_dir, read_paths};
+pub use read::{
+    ReadOptions, ReadReport, is_gzip, read_bytes, read_bytes_with, read_path, read_path_with,
+    read_reader, read_reader_with,
+};
+pub use read_par::{default_threads, list_dir, par_read, par_read_with, read_dir, read_paths};
+
+#[cfg(test)]
+mod tests;

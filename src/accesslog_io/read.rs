@@ -1,11 +1,25 @@
-//! Streaming readers: gzip (single or multi-member, detected by magic bytes) or plain text from
-//! bytes, files and stdin, parsed in bounded memory and handed to a visitor record by record.
+//! Streaming readers of bytes, files and stdin, gzip (single or multi-member) or not, in every
+//! format CloudFront delivers (detected from the first bytes, after inflating): W3C, JSON lines,
+//! plain lines (with a layout from `--fields`) and Parquet; parsed in bounded memory (Parquet
+//! whole) and handed to a visitor record by record.
 
-use crate::accesslog::LineView;
-use crate::accesslog::Parser;
+use crate::accesslog::input::{InputFormat, PlainLayout, legacy_columns};
+use crate::accesslog::{Field, LineView, Parser};
 use flate2::bufread::MultiGzDecoder;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
+
+/// How to read inputs beyond what their bytes say.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// The layout of plain (headerless) lines, from `--fields` and `--delimiter`.
+    pub plain: Option<PlainLayout>,
+    /// The fields the reader needs (Parquet reads only their columns); `None`: every column.
+    pub columns: Option<Vec<Field>>,
+}
+
+/// Bytes looked at to tell the format.
+const HEAD: usize = 64 * 1024;
 
 /// Bytes decompressed per read; the parser works on the buffer while it is still in cache.
 const CHUNK: usize = 128 * 1024;
@@ -68,31 +82,90 @@ pub fn is_gzip(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0x1f, 0x8b])
 }
 
-/// Reads one whole input held in memory (an S3 object body, a test fixture): gzip when it
-/// starts with the gzip magic, else plain text. `name` is used in messages.
+/// Reads one whole input held in memory (an S3 object body, a test fixture) in any format (see
+/// the module docs), with the default options. `name` is used in messages.
 pub fn read_bytes(bytes: &[u8], name: &str, visit: &mut impl FnMut(&LineView<'_>)) -> ReadReport {
+    read_bytes_with(bytes, name, &ReadOptions::default(), visit)
+}
+
+/// [`read_bytes`] with options.
+pub fn read_bytes_with(
+    bytes: &[u8],
+    name: &str,
+    opts: &ReadOptions,
+    visit: &mut impl FnMut(&LineView<'_>),
+) -> ReadReport {
     let mut report = if is_gzip(bytes) {
-        read_text(MultiGzDecoder::new(bytes), name, true, visit)
+        read_stream(MultiGzDecoder::new(bytes), name, true, opts, visit)
     } else {
-        plain_bytes(bytes, name, visit)
+        match InputFormat::detect(bytes) {
+            InputFormat::Parquet => {
+                let mut r = super::parquet::read_parquet(
+                    bytes::Bytes::copy_from_slice(bytes),
+                    name,
+                    opts,
+                    visit,
+                );
+                r.bytes_text = bytes.len() as u64;
+                r
+            }
+            InputFormat::JsonLines => super::json::read_json(bytes, name, false, visit),
+            InputFormat::Plain | InputFormat::W3c | InputFormat::Binary => {
+                match text_parser(name, bytes, false, opts) {
+                    Err(why) => ReadReport::failure(name, why),
+                    Ok((parser, Some(delimiter))) => {
+                        let tabbed: Vec<u8> = bytes
+                            .iter()
+                            .map(|b| if *b == delimiter { b'\t' } else { *b })
+                            .collect();
+                        plain_bytes(&tabbed, name, parser, visit)
+                    }
+                    Ok((parser, None)) => plain_bytes(bytes, name, parser, visit),
+                }
+            }
+        }
     };
     report.bytes_in = bytes.len() as u64;
     report
 }
 
+/// The parser for text starting with `head` (W3C, or plain lines in the layout of `--fields`),
+/// and the delimiter to turn into tabs, if not a tab; or why the text cannot be read.
+fn text_parser(
+    name: &str,
+    head: &[u8],
+    gzip: bool,
+    opts: &ReadOptions,
+) -> Result<(Parser, Option<u8>), String> {
+    if let Some(why) = not_text(name, head, gzip) {
+        return Err(why.to_string());
+    }
+    match (InputFormat::detect(head), &opts.plain) {
+        (InputFormat::Plain, Some(layout)) => Ok((
+            Parser::with_schema(layout.schema.clone()),
+            (layout.delimiter != b'\t').then_some(layout.delimiter),
+        )),
+        (InputFormat::Plain, None) if !legacy_columns(head) => Err(
+            "no #Fields header: a plain log (standard logging v2) needs its layout, e.g. \
+             --fields date,time,sc-status,cs-uri-stem (and --delimiter if not a tab)"
+                .to_string(),
+        ),
+        _ => Ok((Parser::new(), None)),
+    }
+}
+
 /// Plain text in memory: parsed in place, without copying, a cache-sized window at a time.
-fn plain_bytes(bytes: &[u8], name: &str, visit: &mut impl FnMut(&LineView<'_>)) -> ReadReport {
+fn plain_bytes(
+    bytes: &[u8],
+    name: &str,
+    mut parser: Parser,
+    visit: &mut impl FnMut(&LineView<'_>),
+) -> ReadReport {
     let mut report = ReadReport {
         files: 1,
         bytes_text: bytes.len() as u64,
         ..ReadReport::default()
     };
-    if let Some(why) = not_text(name, bytes) {
-        report.failed = 1;
-        report.errors.push(format!("{name}: {why}"));
-        return report;
-    }
-    let mut parser = Parser::new();
     // Cache-sized windows: the UTF-8 check and the parse then read the same bytes from cache.
     let (mut pos, mut window) = (0, CHUNK);
     while pos < bytes.len() {
@@ -113,21 +186,32 @@ fn plain_bytes(bytes: &[u8], name: &str, visit: &mut impl FnMut(&LineView<'_>)) 
     report
 }
 
-/// A reason to refuse an input that is not gzip: a `.gz` name, or binary data.
-fn not_text(name: &str, head: &[u8]) -> Option<&'static str> {
+/// A reason to refuse text (`head` inflated if `gzip`): a `.gz` name on what was not gzip, or
+/// binary data.
+fn not_text(name: &str, head: &[u8], gzip: bool) -> Option<&'static str> {
     let head = head.get(..head.len().min(4096)).unwrap_or_default();
-    if name.ends_with(".gz") && !head.is_empty() {
+    if !gzip && name.ends_with(".gz") && !head.is_empty() {
         return Some("not a gzip file (named .gz but no gzip header)");
     }
     head.contains(&0)
         .then_some("binary data, not a W3C log (neither gzip nor text)")
 }
 
-/// Reads a stream that may be gzip or plain (detected from its first bytes), e.g. a file or
-/// stdin. `name` is used in messages.
+/// Reads a stream in any format (gzip or not, detected from its first bytes), e.g. a file or
+/// stdin, with the default options. `name` is used in messages.
 pub fn read_reader(
     reader: impl Read,
     name: &str,
+    visit: &mut impl FnMut(&LineView<'_>),
+) -> ReadReport {
+    read_reader_with(reader, name, &ReadOptions::default(), visit)
+}
+
+/// [`read_reader`] with options.
+pub fn read_reader_with(
+    reader: impl Read,
+    name: &str,
+    opts: &ReadOptions,
     visit: &mut impl FnMut(&LineView<'_>),
 ) -> ReadReport {
     let mut counted = Counted {
@@ -140,25 +224,130 @@ pub fn read_reader(
         Err(e) => return ReadReport::failure(name, e),
     };
     let mut report = if is_gzip(head) {
-        read_text(MultiGzDecoder::new(buffered), name, true, visit)
-    } else if let Some(why) = not_text(name, head) {
-        ReadReport::failure(name, why)
+        read_stream(MultiGzDecoder::new(buffered), name, true, opts, visit)
     } else {
-        read_text(buffered, name, false, visit)
+        read_stream(buffered, name, false, opts, visit)
     };
     report.bytes_in = counted.count;
     report
 }
 
-/// Reads a file, or stdin for `-`.
+/// Reads a file, or stdin for `-`, with the default options.
 pub fn read_path(path: &Path, visit: &mut impl FnMut(&LineView<'_>)) -> ReadReport {
+    read_path_with(path, &ReadOptions::default(), visit)
+}
+
+/// [`read_path`] with options.
+pub fn read_path_with(
+    path: &Path,
+    opts: &ReadOptions,
+    visit: &mut impl FnMut(&LineView<'_>),
+) -> ReadReport {
     let name = path.display().to_string();
     if name == "-" {
-        return read_reader(io::stdin().lock(), "<stdin>", visit);
+        return read_reader_with(io::stdin().lock(), "<stdin>", opts, visit);
     }
     match std::fs::File::open(path) {
-        Ok(file) => read_reader(file, &name, visit),
+        Ok(file) => read_reader_with(file, &name, opts, visit),
         Err(e) => ReadReport::failure(&name, e),
+    }
+}
+
+/// Reads a (possibly inflating) stream: its first bytes tell the format, then they and the
+/// rest go to that format's reader. A read error among the first bytes is met again after them.
+fn read_stream(
+    mut reader: impl Read,
+    name: &str,
+    gzip: bool,
+    opts: &ReadOptions,
+    visit: &mut impl FnMut(&LineView<'_>),
+) -> ReadReport {
+    let (mut head, error) = peek(&mut reader, HEAD);
+    let format = InputFormat::detect(&head);
+    if format == InputFormat::Parquet && error.is_none() {
+        if let Err(e) = reader.read_to_end(&mut head) {
+            return ReadReport::failure(name, broken_read(&e, gzip));
+        }
+        let size = head.len() as u64;
+        let mut report = super::parquet::read_parquet(bytes::Bytes::from(head), name, opts, visit);
+        report.bytes_text = size;
+        return report;
+    }
+    let replay = Replay {
+        head: io::Cursor::new(head),
+        error,
+        rest: reader,
+    };
+    if format == InputFormat::JsonLines {
+        return super::json::read_json(replay, name, gzip, visit);
+    }
+    match text_parser(name, replay.head.get_ref(), gzip, opts) {
+        Err(why) => ReadReport::failure(name, why),
+        Ok((parser, Some(delimiter))) => {
+            let tabbed = Tabbed {
+                inner: replay,
+                delimiter,
+            };
+            read_text(tabbed, name, gzip, parser, visit)
+        }
+        Ok((parser, None)) => read_text(replay, name, gzip, parser, visit),
+    }
+}
+
+/// Up to `n` bytes from the start of `reader`, and the error that stopped it short, if any.
+fn peek(reader: &mut impl Read, n: usize) -> (Vec<u8>, Option<io::Error>) {
+    let mut head = vec![0u8; n];
+    let mut filled = 0;
+    while filled < n {
+        match reader.read(head.get_mut(filled..).unwrap_or_default()) {
+            Ok(0) => break,
+            Ok(k) => filled += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                head.truncate(filled);
+                return (head, Some(e));
+            }
+        }
+    }
+    head.truncate(filled);
+    (head, None)
+}
+
+/// The bytes [`peek`] took, then the error it met (once), then the rest of the stream.
+pub(super) struct Replay<R> {
+    head: io::Cursor<Vec<u8>>,
+    error: Option<io::Error>,
+    rest: R,
+}
+
+impl<R: Read> Read for Replay<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.head.read(buf)?;
+        if n > 0 || buf.is_empty() {
+            return Ok(n);
+        }
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        self.rest.read(buf)
+    }
+}
+
+/// A stream with one delimiter byte turned into tabs (plain lines with another delimiter).
+struct Tabbed<R> {
+    inner: R,
+    delimiter: u8,
+}
+
+impl<R: Read> Read for Tabbed<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for b in buf.iter_mut().take(n) {
+            if *b == self.delimiter {
+                *b = b'\t';
+            }
+        }
+        Ok(n)
     }
 }
 
@@ -169,13 +358,13 @@ fn read_text(
     mut reader: impl Read,
     name: &str,
     gzip: bool,
+    mut parser: Parser,
     visit: &mut impl FnMut(&LineView<'_>),
 ) -> ReadReport {
     let mut report = ReadReport {
         files: 1,
         ..ReadReport::default()
     };
-    let mut parser = Parser::new();
     let mut buf = vec![0u8; CHUNK];
     let (mut filled, mut discarding) = (0usize, false);
     loop {
@@ -228,21 +417,25 @@ fn read_text(
     report
 }
 
-fn broken(name: &str, parser: &Parser, e: &io::Error, gzip: bool) -> String {
-    let what = if !gzip {
+pub(super) fn broken(name: &str, parser: &Parser, e: &io::Error, gzip: bool) -> String {
+    format!(
+        "{name}: {} after {} complete records; the rest of the file is lost",
+        broken_read(e, gzip),
+        parser.counts().records
+    )
+}
+
+fn broken_read(e: &io::Error, gzip: bool) -> String {
+    if !gzip {
         format!("read error ({e})")
     } else if e.kind() == io::ErrorKind::UnexpectedEof {
         "truncated gzip".to_string()
     } else {
         format!("corrupt gzip ({e})")
-    };
-    format!(
-        "{name}: {what} after {} complete records; the rest of the file is lost",
-        parser.counts().records
-    )
+    }
 }
 
-fn finish_report(report: &mut ReadReport, parser: &Parser, name: &str) {
+pub(super) fn finish_report(report: &mut ReadReport, parser: &Parser, name: &str) {
     let c = parser.counts();
     report.lines = c.lines;
     report.records = c.records;

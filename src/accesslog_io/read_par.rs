@@ -1,20 +1,28 @@
 //! Directories and parallel reading: files are spread over threads, each with its own
 //! accumulator, and the accumulators are merged at the end (no shared state while reading).
 
-use super::read::{ReadReport, read_path};
+use super::read::{ReadOptions, ReadReport, read_path_with};
 use crate::accesslog::LineView;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The log files of a directory, sorted by name: `*.gz`, `*.log` and other plain files (hidden
-/// files and subdirectories are left out).
+/// The log files of a directory tree (as `aws s3 sync` leaves a bucket, partition folders such as
+/// `year=2026/month=11/` included), sorted by path: every file whatever its name, each read by
+/// its content. Hidden files and folders are left out, and symbolic links are not followed.
 pub fn list_dir(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        if !hidden && entry.file_type().map(|t| t.is_file()).unwrap_or(false) {
-            files.push(entry.path());
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(d) = pending.pop() {
+        for entry in std::fs::read_dir(&d)? {
+            let entry = entry?;
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            match entry.file_type() {
+                Ok(t) if t.is_file() => files.push(entry.path()),
+                Ok(t) if t.is_dir() => pending.push(entry.path()),
+                _ => {}
+            }
         }
     }
     files.sort();
@@ -33,7 +41,7 @@ pub fn read_dir(dir: &Path, visit: &mut impl FnMut(&LineView<'_>)) -> ReadReport
 pub fn read_paths(paths: &[PathBuf], visit: &mut impl FnMut(&LineView<'_>)) -> ReadReport {
     let mut report = ReadReport::default();
     for path in paths {
-        report.merge(read_path(path, visit));
+        report.merge(read_path_with(path, &ReadOptions::default(), visit));
     }
     report
 }
@@ -54,6 +62,18 @@ pub fn par_read<A: Send>(
     visit: impl Fn(&mut A, &LineView<'_>) + Sync,
     merge: impl Fn(A, A) -> A,
 ) -> (A, ReadReport) {
+    par_read_with(paths, &ReadOptions::default(), threads, init, visit, merge)
+}
+
+/// [`par_read`] with options.
+pub fn par_read_with<A: Send>(
+    paths: &[PathBuf],
+    opts: &ReadOptions,
+    threads: usize,
+    init: impl Fn() -> A + Sync,
+    visit: impl Fn(&mut A, &LineView<'_>) + Sync,
+    merge: impl Fn(A, A) -> A,
+) -> (A, ReadReport) {
     let threads = if threads == 0 {
         default_threads()
     } else {
@@ -66,7 +86,7 @@ pub fn par_read<A: Send>(
         let mut acc = init();
         let mut report = ReadReport::default();
         while let Some(path) = paths.get(next.fetch_add(1, Ordering::Relaxed)) {
-            report.merge(read_path(path, &mut |v| visit(&mut acc, v)));
+            report.merge(read_path_with(path, opts, &mut |v| visit(&mut acc, v)));
         }
         (acc, report)
     };

@@ -272,6 +272,11 @@ fn main() {
         None => println!("peak RSS: could not be measured"),
     }
     if full {
+        data::v2_formats(200_000, reps);
+    } else {
+        data::v2_formats(500, 1);
+    }
+    if full {
         let lps = set.lines as f64 / stats1.as_secs_f64();
         external("goaccess", &set, lps);
         external("lnav", &set, lps);

@@ -37,6 +37,8 @@ fn id_set(strings: &Interner, pass: impl Fn(&str) -> bool) -> Vec<bool> {
     strings.iter().map(|(_, s)| pass(s)).collect()
 }
 
+/// The retained column of a text field; `None` for the address (kept apart) and for v2's fields,
+/// which retained records do not keep.
 fn col_of(field: TextField) -> Option<Col> {
     Some(match field {
         TextField::Path => Col::Path,
@@ -47,7 +49,7 @@ fn col_of(field: TextField) -> Option<Col> {
         TextField::Agent => Col::Agent,
         TextField::Referer => Col::Referer,
         TextField::Host => Col::Host,
-        TextField::Ip => return None,
+        TextField::Ip | TextField::Country | TextField::Asn | TextField::Behavior => return None,
     })
 }
 
@@ -127,6 +129,8 @@ impl Retained {
                     NumField::Ttfb => {
                         Bits::from_fn(n, |i| (lo..=hi).contains(&u64::from(self.ttfb[i])))
                     }
+                    // Not kept: no retained record is known to match.
+                    NumField::Ofbl | NumField::Olbl => Bits::from_fn(n, |_| false),
                 }
             }
             Pred::Text { field, test } => match col_of(*field) {
@@ -135,7 +139,9 @@ impl Retained {
                     let ids = &self.ids[col as usize];
                     Bits::from_fn(n, |i| set.get(ids[i] as usize).copied().unwrap_or(false))
                 }
-                None => self.eval_ip_text(test),
+                None if *field == TextField::Ip => self.eval_ip_text(test),
+                // Not kept: no retained record is known to match.
+                None => Bits::from_fn(n, |_| false),
             },
             Pred::Net { net, prefix } => {
                 let set = id_set(&self.ips, |s| {

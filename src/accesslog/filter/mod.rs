@@ -4,9 +4,10 @@
 //!
 //! Terms: `field:value` matches the whole value (a `*` in it is a wildcard for any run of
 //! characters); `field~text` matches a substring, ignoring ASCII case; numeric fields (`status`,
-//! `bytes`, `taken`, `ttfb` — times in milliseconds) also take `=`, `!=`, `<`, `<=`, `>`, `>=`,
+//! `bytes`, `taken`, `ttfb`, v2's `ofbl` and `olbl` — times in milliseconds) also take `=`, `!=`, `<`, `<=`, `>`, `>=`,
 //! and `status:` takes a class with trailing `x`s (`4xx`, `50x`); `ip:` takes an address or a
-//! CIDR network (v4 or v6). `path` and `query` compare case-sensitively, every other text field
+//! CIDR network (v4 or v6). v2's `country`, `asn` and `behavior` are text. `path`, `query` and
+//! `behavior` compare case-sensitively, every other text field
 //! ignores ASCII case. Spaces around an operator after a field name are allowed (`status >= 500`,
 //! `path: /api/*`) unless the word after it is a term itself. Any other word is a bare word: it
 //! matches a substring of the path, ignoring case; a word starting with a comparison operator,
@@ -21,6 +22,7 @@ pub(super) mod parse;
 pub(super) mod term;
 pub(super) mod text;
 
+use super::field::Field;
 use super::fields::LogFields;
 pub use super::filter::text::in_net;
 use std::fmt;
@@ -47,6 +49,12 @@ pub enum TextField {
     Referer,
     /// `host`: `cs(Host)`.
     Host,
+    /// `country`: `c-country` (v2).
+    Country,
+    /// `asn`: `asn` (v2), as written (`16509`).
+    Asn,
+    /// `behavior`: `cache-behavior-path-pattern` (v2).
+    Behavior,
 }
 
 impl TextField {
@@ -62,12 +70,18 @@ impl TextField {
             TextField::Agent => r.user_agent(),
             TextField::Referer => r.referer(),
             TextField::Host => r.host(),
+            TextField::Country => r.country(),
+            TextField::Asn => r.asn(),
+            TextField::Behavior => r.cache_behavior(),
         }
     }
 
     /// Whether `:` comparisons are case-sensitive for this field.
     pub fn case_sensitive(self) -> bool {
-        matches!(self, TextField::Path | TextField::Query)
+        matches!(
+            self,
+            TextField::Path | TextField::Query | TextField::Behavior
+        )
     }
 }
 
@@ -82,17 +96,29 @@ pub enum NumField {
     Taken,
     /// `ttfb`: `time-to-first-byte` in ms.
     Ttfb,
+    /// `ofbl`: `origin-fbl` (v2) in ms; a record without one matches no comparison.
+    Ofbl,
+    /// `olbl`: `origin-lbl` (v2) in ms.
+    Olbl,
 }
 
 impl NumField {
-    /// The field's value in `r`.
+    /// The field's value in `r` (0 for a v2 latency the record lacks; see [`NumField::value`]).
     pub fn of<R: LogFields + ?Sized>(self, r: &R) -> u64 {
-        match self {
+        self.value(r).unwrap_or(0)
+    }
+
+    /// The field's value in `r`, `None` for an origin latency the record has not got (a cache
+    /// hit, or a layout without the field): such a record matches no comparison.
+    pub fn value<R: LogFields + ?Sized>(self, r: &R) -> Option<u64> {
+        Some(match self {
             NumField::Status => u64::from(r.status()),
             NumField::Bytes => r.sc_bytes(),
             NumField::Taken => u64::from(r.time_taken_ms()),
             NumField::Ttfb => u64::from(r.ttfb_ms()),
-        }
+            NumField::Ofbl => u64::from(r.origin_fbl_opt()?),
+            NumField::Olbl => u64::from(r.origin_lbl_opt()?),
+        })
     }
 }
 
@@ -201,6 +227,48 @@ impl Filter {
     pub fn matches<R: LogFields + ?Sized>(&self, record: &R) -> bool {
         eval(&self.expr, record)
     }
+
+    /// The log fields the filter reads (for a reader that can skip the others).
+    pub fn fields(&self) -> Vec<Field> {
+        fn walk(e: &Expr, out: &mut Vec<Field>) {
+            match e {
+                Expr::All => {}
+                Expr::And(a, b) | Expr::Or(a, b) => {
+                    walk(a, out);
+                    walk(b, out);
+                }
+                Expr::Not(a) => walk(a, out),
+                Expr::Pred(Pred::Range { field, .. }) => out.push(match field {
+                    NumField::Status => Field::Status,
+                    NumField::Bytes => Field::ScBytes,
+                    NumField::Taken => Field::TimeTaken,
+                    NumField::Ttfb => Field::TimeToFirstByte,
+                    NumField::Ofbl => Field::OriginFbl,
+                    NumField::Olbl => Field::OriginLbl,
+                }),
+                Expr::Pred(Pred::Text { field, .. }) => out.push(match field {
+                    TextField::Path => Field::UriStem,
+                    TextField::Query => Field::UriQuery,
+                    TextField::Ip => Field::ClientIp,
+                    TextField::Edge => Field::EdgeLocation,
+                    TextField::Result => Field::EdgeResultType,
+                    TextField::Method => Field::Method,
+                    TextField::Agent => Field::UserAgent,
+                    TextField::Referer => Field::Referer,
+                    TextField::Host => Field::Host,
+                    TextField::Country => Field::Country,
+                    TextField::Asn => Field::Asn,
+                    TextField::Behavior => Field::CacheBehavior,
+                }),
+                Expr::Pred(Pred::Net { .. }) => out.push(Field::ClientIp),
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.expr, &mut out);
+        out.sort();
+        out.dedup();
+        out
+    }
 }
 
 fn eval<R: LogFields + ?Sized>(e: &Expr, r: &R) -> bool {
@@ -217,7 +285,9 @@ impl Pred {
     /// Whether `r` passes this test.
     pub fn matches<R: LogFields + ?Sized>(&self, r: &R) -> bool {
         match self {
-            Pred::Range { field, lo, hi } => (*lo..=*hi).contains(&field.of(r)),
+            Pred::Range { field, lo, hi } => {
+                field.value(r).is_some_and(|v| (*lo..=*hi).contains(&v))
+            }
             Pred::Text { field, test } => test.matches(field.of(r)),
             Pred::Net { net, prefix } => r
                 .client_ip()

@@ -10,7 +10,9 @@ fn domain(field: NumField) -> &'static [(u64, u64)] {
         // CloudFront logs 000 when the viewer closed the connection first, else an HTTP status.
         NumField::Status => &[(0, 0), (100, 599)],
         NumField::Bytes => &[(0, u64::MAX)],
-        NumField::Taken | NumField::Ttfb => &[(0, u32::MAX as u64)],
+        NumField::Taken | NumField::Ttfb | NumField::Ofbl | NumField::Olbl => {
+            &[(0, u32::MAX as u64)]
+        }
     }
 }
 
@@ -24,6 +26,8 @@ fn described(field: NumField) -> String {
         NumField::Bytes => format!("bytes run from 0 to {}", u64::MAX),
         NumField::Taken => format!("taken runs from 0 to {} (milliseconds)", u32::MAX),
         NumField::Ttfb => format!("ttfb runs from 0 to {} (milliseconds)", u32::MAX),
+        NumField::Ofbl => format!("ofbl runs from 0 to {} (milliseconds)", u32::MAX),
+        NumField::Olbl => format!("olbl runs from 0 to {} (milliseconds)", u32::MAX),
     }
 }
 

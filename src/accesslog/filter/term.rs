@@ -11,8 +11,7 @@ const OPS: [&str; 9] = [">=", "<=", "!=", "==", ">", "<", "=", ":", "~"];
 pub(in crate::accesslog) const TEXT_OPS: [&str; 2] = [":", "~"];
 
 /// The fields, as error messages list them.
-pub(in crate::accesslog) const FIELDS: &str =
-    "status, path, ip, edge, result, method, ua, ref, host, query, bytes, taken, ttfb";
+pub(in crate::accesslog) const FIELDS: &str = "status, path, ip, edge, result, method, ua, ref, host, query, bytes, taken, ttfb, ofbl, olbl, country, asn, behavior";
 
 pub(in crate::accesslog) fn text_pred(field: TextField, test: TextTest) -> Expr {
     Expr::Pred(Pred::Text { field, test })
@@ -39,6 +38,11 @@ fn field_named(name: &str) -> Option<Target> {
         "ua" | "agent" | "user-agent" => Target::Text(T::Agent),
         "ref" | "referer" | "referrer" => Target::Text(T::Referer),
         "host" => Target::Text(T::Host),
+        "ofbl" | "origin-fbl" => Target::Num(N::Ofbl),
+        "olbl" | "origin-lbl" => Target::Num(N::Olbl),
+        "country" | "c-country" => Target::Text(T::Country),
+        "asn" => Target::Text(T::Asn),
+        "behavior" | "behaviour" | "cache-behavior" => Target::Text(T::Behavior),
         _ => return None,
     })
 }

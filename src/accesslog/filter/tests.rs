@@ -232,3 +232,43 @@ fn numbers_and_classes_no_record_can_hold_are_errors() {
         assert!(Filter::parse(ok).is_ok(), "{ok}");
     }
 }
+
+#[test]
+fn v2_fields_filter_by_country_asn_behavior_and_origin_latency() {
+    use crate::accesslog::{Parsed, Parser};
+    let mut p = Parser::new();
+    let header = "#Fields: timestamp(ms) sc-status cs-uri-stem c-country asn cache-behavior-path-pattern origin-fbl origin-lbl";
+    assert!(matches!(p.parse_line(header.as_bytes()), Parsed::Header));
+    let lines = [
+        "1795597200000\t200\t/api/cart\tDE\t3320\t/api/*\t0.250\t0.400",
+        "1795597201000\t200\t/assets/a.js\tUS\t16509\t/assets/*\t-\t-",
+        "1795597202000\t502\t/api/pay\tDE\t16509\t/api/*\t0.150\t0.900",
+    ];
+    let matching = |expr: &str| -> Vec<usize> {
+        let filter = Filter::parse(expr).unwrap_or_else(|e| panic!("{expr}: {e}"));
+        let mut p = Parser::new();
+        let _ = p.parse_line(header.as_bytes());
+        lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| match p.parse_line(l.as_bytes()) {
+                Parsed::Record(v) => filter.matches(&v),
+                other => panic!("{l}: {other:?}"),
+            })
+            .map(|(i, _)| i)
+            .collect()
+    };
+    assert_eq!(matching("country:DE"), vec![0, 2]);
+    assert_eq!(matching("country:de"), vec![0, 2]);
+    assert_eq!(matching("asn:16509"), vec![1, 2]);
+    assert_eq!(matching("behavior:/api/*"), vec![0, 2]);
+    // Times in milliseconds, like `taken`; a record without the field matches no comparison.
+    assert_eq!(matching("ofbl > 200"), vec![0]);
+    assert_eq!(matching("ofbl < 200"), vec![2]);
+    assert_eq!(matching("olbl>=400"), vec![0, 2]);
+    assert_eq!(matching("not ofbl>0"), vec![1]);
+    assert_eq!(matching("country:DE and status:5xx"), vec![2]);
+    assert!(Filter::parse("countri:DE").is_err());
+    let e = Filter::parse("ofbl~3").unwrap_err();
+    assert!(e.message.contains("does not apply to ofbl"), "{e}");
+}

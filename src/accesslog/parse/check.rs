@@ -3,7 +3,7 @@
 
 use crate::accesslog::field::Field;
 use crate::accesslog::parse::scan::{
-    parse_date_days, parse_seconds_ms, parse_time_secs, parse_u64_at,
+    parse_date_days, parse_epoch_seconds_ms, parse_seconds_ms, parse_time_secs, parse_u64_at,
 };
 use crate::accesslog::parse::schema::{Malformed, Schema};
 use crate::accesslog::view::Hot;
@@ -18,7 +18,7 @@ pub(in crate::accesslog) fn check_values(
     starts: &[u32],
 ) -> Result<Hot, Malformed> {
     let mut hot = Hot::default();
-    let (mut day, mut secs) = (None, None);
+    let (mut day, mut secs, mut epoch_ms) = (None, None, None);
     for &(col, field) in &schema.checks {
         let (Some(&a), Some(&b)) = (starts.get(col), starts.get(col + 1)) else {
             return Err(Malformed::Columns {
@@ -56,6 +56,26 @@ pub(in crate::accesslog) fn check_values(
                 hot.ttfb_ms = parse_seconds_ms(v);
                 hot.ttfb_ms.is_some()
             }
+            Field::OriginFbl => {
+                hot.origin_fbl_ms = parse_seconds_ms(v);
+                hot.origin_fbl_ms.is_some()
+            }
+            Field::OriginLbl => {
+                hot.origin_lbl_ms = parse_seconds_ms(v);
+                hot.origin_lbl_ms.is_some()
+            }
+            Field::TimestampMs => {
+                let ms = parse_u64_at(buf, a, b);
+                epoch_ms = epoch_ms.or(ms
+                    .filter(|ms| *ms < MAX_EPOCH_MS)
+                    .and_then(|ms| i64::try_from(ms).ok()));
+                ms.is_some()
+            }
+            Field::TimestampSecs => {
+                let ms = parse_epoch_seconds_ms(v);
+                epoch_ms = epoch_ms.or(ms);
+                ms.is_some()
+            }
             _ => parse_u64_at(buf, a, b).is_some(),
         };
         if !ok {
@@ -64,9 +84,15 @@ pub(in crate::accesslog) fn check_values(
     }
     if let (Some(d), Some(s)) = (day, secs) {
         hot.timestamp_ms = Some((d * 86_400 + s) * 1000);
+    } else if schema.column(Field::Date).is_none() || schema.column(Field::Time).is_none() {
+        // A v2 layout without `date` and `time`: the time from `timestamp(ms)` or `timestamp`.
+        hot.timestamp_ms = epoch_ms;
     }
     Ok(hot)
 }
+
+/// 10000-01-01T00:00:00Z in epoch milliseconds: later `timestamp(ms)` values are no time.
+const MAX_EPOCH_MS: u64 = 253_402_300_800_000;
 
 /// Days since the epoch for a `YYYY-MM-DD` value, remembering the last date seen (a log file
 /// rarely spans more than one).

@@ -75,9 +75,29 @@ impl Parser {
         }
     }
 
+    /// A parser for records without a `#Fields` line, in `schema`'s layout (a plain v2 log).
+    pub fn with_schema(schema: Schema) -> Parser {
+        Parser {
+            schema,
+            ..Parser::new()
+        }
+    }
+
     /// The layout in force.
     pub fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    /// Puts `schema` in force for the following lines, as a `#Fields` line would (without
+    /// counting a line): records converted from JSON or Parquet name their own columns.
+    pub fn set_schema(&mut self, schema: Schema) {
+        self.schema = schema;
+    }
+
+    /// Counts an input line (or row) a converter could not turn into a record, with the reason.
+    pub fn note_malformed(&mut self, why: Malformed) {
+        self.counts.lines += 1;
+        self.skip(why);
     }
 
     /// What the parser has seen so far.

@@ -230,6 +230,24 @@ fn seconds_ms_any(s: &[u8]) -> Option<u32> {
     u32::try_from(whole.checked_mul(1000)?.checked_add(ms)?).ok()
 }
 
+/// Epoch seconds with an optional fraction (`1795597200.123`) as epoch milliseconds; `None` if
+/// malformed or past year 9999.
+pub(in crate::accesslog) fn parse_epoch_seconds_ms(s: &[u8]) -> Option<i64> {
+    let (whole, frac) = match memchr::memchr(b'.', s) {
+        Some(dot) => (s.get(..dot)?, s.get(dot + 1..)?),
+        None => (s, &b""[..]),
+    };
+    let secs = parse_u64(whole).filter(|v| *v < 253_402_300_800)?;
+    if frac.len() > 9 || (!frac.is_empty() && parse_u64(frac).is_none()) {
+        return None;
+    }
+    let mut ms = 0u64;
+    for i in 0..3 {
+        ms = ms * 10 + frac.get(i).map_or(0, |d| u64::from(d - b'0'));
+    }
+    i64::try_from(secs * 1000 + ms).ok()
+}
+
 #[inline]
 fn two(a: u8, b: u8) -> Option<u32> {
     let (x, y) = (a.wrapping_sub(b'0'), b.wrapping_sub(b'0'));

@@ -147,3 +147,27 @@ fn numbers_dates_and_times() {
     assert_eq!(parse_time_secs(b"24:00:00"), None);
     assert_eq!(parse_time_secs(b"9:00:01"), None);
 }
+
+#[test]
+fn epoch_seconds() {
+    use super::parse_epoch_seconds_ms;
+    assert_eq!(
+        parse_epoch_seconds_ms(b"1795597200"),
+        Some(1_795_597_200_000)
+    );
+    assert_eq!(
+        parse_epoch_seconds_ms(b"1795597200.123"),
+        Some(1_795_597_200_123)
+    );
+    assert_eq!(
+        parse_epoch_seconds_ms(b"1795597200.5"),
+        Some(1_795_597_200_500)
+    );
+    assert_eq!(
+        parse_epoch_seconds_ms(b"1795597200.123456"),
+        Some(1_795_597_200_123)
+    );
+    for bad in [&b""[..], b".", b"1.2.3", b"x", b"99999999999999", b"1.x"] {
+        assert_eq!(parse_epoch_seconds_ms(bad), None, "{bad:?}");
+    }
+}

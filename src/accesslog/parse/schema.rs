@@ -49,10 +49,9 @@ impl Schema {
         })
     }
 
-    /// The current 33-field layout (used for records that arrive before any `#Fields` line).
+    /// The legacy 33-field layout (used for records that arrive before any `#Fields` line).
     pub fn standard() -> Schema {
-        let names = Field::ALL.map(Field::name);
-        Schema::new(&names).unwrap_or_else(|| Schema {
+        Schema::new(&crate::accesslog::w3c::FIELDS).unwrap_or_else(|| Schema {
             names: Vec::new(),
             fields: Vec::new(),
             slot: [NONE; Field::COUNT],
@@ -112,6 +111,10 @@ pub enum Malformed {
     Header,
     /// A line longer than the reader's limit.
     TooLong,
+    /// A JSON line that is not an object of string values.
+    Json(String),
+    /// A Parquet row that could not be turned into a record.
+    Row(String),
 }
 
 impl fmt::Display for Malformed {
@@ -124,6 +127,8 @@ impl fmt::Display for Malformed {
             Malformed::Encoding => f.write_str("not valid UTF-8"),
             Malformed::Header => f.write_str("a #Fields line without usable field names"),
             Malformed::TooLong => f.write_str("line too long"),
+            Malformed::Json(why) => write!(f, "not a JSON log record: {why}"),
+            Malformed::Row(why) => write!(f, "unreadable row: {why}"),
         }
     }
 }

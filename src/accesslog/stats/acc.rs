@@ -7,7 +7,7 @@ use crate::accesslog::stats::hist::Histogram;
 use crate::accesslog::topk::SpaceSaving;
 
 /// The dimensions with a top list, in [`Dist::tops`] order.
-pub(in crate::accesslog) const DIMS: usize = 7;
+pub(in crate::accesslog) const DIMS: usize = 10;
 pub(in crate::accesslog) const PATH: usize = 0;
 pub(in crate::accesslog) const IP: usize = 1;
 pub(in crate::accesslog) const EDGE: usize = 2;
@@ -15,6 +15,9 @@ pub(in crate::accesslog) const AGENT: usize = 3;
 pub(in crate::accesslog) const REFERER: usize = 4;
 pub(in crate::accesslog) const PATH_4XX: usize = 5;
 pub(in crate::accesslog) const PATH_5XX: usize = 6;
+pub(in crate::accesslog) const COUNTRY: usize = 7;
+pub(in crate::accesslog) const ASN: usize = 8;
+pub(in crate::accesslog) const BEHAVIOR: usize = 9;
 
 /// One record's values as the accumulators need them, each string hashed once.
 pub(in crate::accesslog) struct Keys<'a> {
@@ -23,9 +26,13 @@ pub(in crate::accesslog) struct Keys<'a> {
     bytes: Option<u64>,
     taken: Option<u32>,
     ttfb: Option<u32>,
+    ofbl: Option<u32>,
+    olbl: Option<u32>,
     hit: bool,
     lookup: bool,
     strings: [(u64, &'a str); 5],
+    /// Country, ASN and cache behavior (v2), in [`COUNTRY`] order.
+    v2: [(u64, &'a str); 3],
 }
 
 /// The status class index: 1–5 for 1xx–5xx, 0 for no status (viewer gone) or out of range.
@@ -51,6 +58,8 @@ impl<'a> Keys<'a> {
             bytes: r.sc_bytes_opt(),
             taken: r.time_taken_opt(),
             ttfb: r.ttfb_opt(),
+            ofbl: r.origin_fbl_opt(),
+            olbl: r.origin_lbl_opt(),
             hit,
             lookup,
             strings: [
@@ -60,18 +69,49 @@ impl<'a> Keys<'a> {
                 h(r.user_agent()),
                 h(r.referer()),
             ],
+            v2: [h(r.country()), h(r.asn()), h(r.cache_behavior())],
         }
     }
 }
 
-/// Request, byte, status-class and cache counts, and the time range they cover.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Exact requests per status code (0 for none or an out-of-range code), as `(code, count)` in
+/// the order the codes first appeared: a handful of codes per slot, the usual one found first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(in crate::accesslog) struct Codes(Vec<(u16, u64)>);
+
+impl Codes {
+    #[inline]
+    fn add_n(&mut self, code: u16, n: u64) {
+        let code = if class_of(code) == 0 { 0 } else { code };
+        match self.0.iter_mut().find(|(c, _)| *c == code) {
+            Some((_, count)) => *count += n,
+            None => self.0.push((code, n)),
+        }
+    }
+
+    fn merge(&mut self, o: &Codes) {
+        for (code, n) in &o.0 {
+            self.add_n(*code, *n);
+        }
+    }
+
+    /// `(code, count)` pairs, lowest code first.
+    pub(in crate::accesslog) fn sorted(&self) -> Vec<(u16, u64)> {
+        let mut v = self.0.clone();
+        v.sort_unstable();
+        v
+    }
+}
+
+/// Request, byte, status-class, status-code and cache counts, and the time range they cover.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(in crate::accesslog) struct Counters {
     pub(in crate::accesslog) requests: u64,
     pub(in crate::accesslog) bytes: u64,
     /// Records with an `sc-bytes` value.
     pub(in crate::accesslog) sized: u64,
     pub(in crate::accesslog) classes: [u64; 6],
+    pub(in crate::accesslog) codes: Codes,
     pub(in crate::accesslog) hits: u64,
     pub(in crate::accesslog) lookups: u64,
     /// Earliest and latest known timestamps (ms); meaningful when `timed > 0`.
@@ -88,6 +128,7 @@ impl Counters {
         self.bytes = self.bytes.saturating_add(k.bytes.unwrap_or(0));
         self.sized += u64::from(k.bytes.is_some());
         self.classes[class_of(k.status)] += 1;
+        self.codes.add_n(k.status, 1);
         self.hits += u64::from(k.hit);
         self.lookups += u64::from(k.lookup);
         if k.ts != 0 {
@@ -116,17 +157,21 @@ impl Counters {
         for (a, b) in self.classes.iter_mut().zip(o.classes) {
             *a += b;
         }
+        self.codes.merge(&o.codes);
         self.hits += o.hits;
         self.lookups += o.lookups;
         self.timed += o.timed;
     }
 }
 
-/// Latency histograms (time-taken, time to first byte) and the top-N sketches.
+/// Latency histograms (time-taken, time to first byte, origin first- and last-byte latency) and
+/// the top-N sketches.
 #[derive(Debug, Clone)]
 pub(in crate::accesslog) struct Dist {
     pub(in crate::accesslog) taken: Histogram,
     pub(in crate::accesslog) ttfb: Histogram,
+    pub(in crate::accesslog) ofbl: Histogram,
+    pub(in crate::accesslog) olbl: Histogram,
     pub(in crate::accesslog) tops: [SpaceSaving; DIMS],
 }
 
@@ -135,6 +180,8 @@ impl Dist {
         Dist {
             taken: Histogram::new(),
             ttfb: Histogram::new(),
+            ofbl: Histogram::new(),
+            olbl: Histogram::new(),
             tops: std::array::from_fn(|_| SpaceSaving::new(capacity)),
         }
     }
@@ -147,7 +194,18 @@ impl Dist {
         if let Some(t) = k.ttfb {
             self.ttfb.record(t);
         }
+        if let Some(t) = k.ofbl {
+            self.ofbl.record(t);
+        }
+        if let Some(t) = k.olbl {
+            self.olbl.record(t);
+        }
         for (dim, (hash, key)) in k.strings.iter().enumerate() {
+            if !key.is_empty() {
+                self.tops[dim].observe(*hash, 0, key);
+            }
+        }
+        for (dim, (hash, key)) in (COUNTRY..).zip(&k.v2) {
             if !key.is_empty() {
                 self.tops[dim].observe(*hash, 0, key);
             }
@@ -165,6 +223,8 @@ impl Dist {
     pub(in crate::accesslog) fn merge(&mut self, o: &Dist) {
         self.taken.merge(&o.taken);
         self.ttfb.merge(&o.ttfb);
+        self.ofbl.merge(&o.ofbl);
+        self.olbl.merge(&o.olbl);
         for (a, b) in self.tops.iter_mut().zip(&o.tops) {
             a.merge(b);
         }
@@ -176,6 +236,8 @@ impl Dist {
         for p in parts {
             d.taken.merge(&p.taken);
             d.ttfb.merge(&p.ttfb);
+            d.ofbl.merge(&p.ofbl);
+            d.olbl.merge(&p.olbl);
         }
         for (dim, top) in d.tops.iter_mut().enumerate() {
             let sketches: Vec<&SpaceSaving> = parts.iter().map(|p| &p.tops[dim]).collect();
@@ -188,6 +250,8 @@ impl Dist {
     pub(in crate::accesslog) fn footprint_bytes(&self) -> usize {
         self.taken.footprint_bytes()
             + self.ttfb.footprint_bytes()
+            + self.ofbl.footprint_bytes()
+            + self.olbl.footprint_bytes()
             + self
                 .tops
                 .iter()

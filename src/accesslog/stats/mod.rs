@@ -1,6 +1,7 @@
 //! Live access-log statistics over sliding windows (1m/5m/15m/1h) and for the whole run.
 //!
-//! Counters (requests, bytes, status classes, cache lookups) live in a ring of 10-second slots;
+//! Counters (requests, bytes, status classes and codes, cache lookups) live in a ring of 10-second
+//! slots;
 //! latency histograms and top-N sketches in a ring of one-minute panes. Each record goes to the
 //! slot and pane of its own timestamp, so out-of-order and late records land where they belong;
 //! `observe` is O(1) (no scans, no allocation unless a new key enters a sketch). A record more
@@ -13,9 +14,11 @@
 //! boundary (or the first record, if later) to `now`. CloudFront delivers minutes late: a live
 //! view usually passes `now = stats.newest()` rather than the wall clock.
 //!
-//! Memory is bounded: 512 slots × ~120 bytes, 64 panes × (2 histograms ≤ 7 KiB + 7 sketches of
-//! `pane_capacity`), and whole-run sketches of `capacity`, whatever the cardinality (about
-//! 3 MiB windowed, 0.5 MiB summary-only, at a million distinct keys per dimension).
+//! Memory is bounded: 512 slots × (~140 bytes + 10 bytes per distinct status code, at most 501),
+//! 64 panes × (4 histograms ≤ 14 KiB + 10 sketches of `pane_capacity`), and whole-run sketches
+//! of `capacity`, whatever the cardinality (about 3 MiB windowed, 0.5 MiB summary-only, at a
+//! million distinct keys per dimension of a legacy log; the v2 dimensions — countries, ASNs,
+//! cache behaviors — add theirs only when the records have them).
 //!
 //! Accuracy: counters are exact; percentiles are within 1.6 % (see [`super::Histogram`]); top
 //! lists are Space-Saving estimates (see [`super::SpaceSaving`]) whose over-count is at most
@@ -29,6 +32,7 @@ pub(super) mod hist;
 pub(super) mod query;
 pub(super) mod snapshot;
 
+use super::field::Field;
 use super::fields::LogFields;
 use super::stats::acc::{Counters, Dist, Keys};
 use crate::domain::Timestamp;
@@ -137,6 +141,29 @@ impl Default for Stats {
 }
 
 impl Stats {
+    /// The log fields the statistics read (a reader may skip the others).
+    pub const FIELDS: [Field; 19] = [
+        Field::Date,
+        Field::Time,
+        Field::TimestampMs,
+        Field::TimestampSecs,
+        Field::Status,
+        Field::ScBytes,
+        Field::TimeTaken,
+        Field::TimeToFirstByte,
+        Field::OriginFbl,
+        Field::OriginLbl,
+        Field::UriStem,
+        Field::ClientIp,
+        Field::EdgeLocation,
+        Field::EdgeResultType,
+        Field::UserAgent,
+        Field::Referer,
+        Field::Country,
+        Field::Asn,
+        Field::CacheBehavior,
+    ];
+
     /// Statistics with `config`.
     pub fn new(config: StatsConfig) -> Stats {
         let (slots, panes) = if config.windowed {

@@ -18,7 +18,7 @@ impl Stats {
     }
 
     fn whole_counts(&self) -> Counters {
-        let mut c = self.total;
+        let mut c = self.total.clone();
         for s in self.slots.iter().filter(|s| s.epoch != EMPTY) {
             c.merge(&s.counts);
         }

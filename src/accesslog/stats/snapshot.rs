@@ -3,12 +3,13 @@
 
 use crate::accesslog::decode::{decode, decode_twice};
 use crate::accesslog::stats::acc::{
-    AGENT, Counters, Dist, EDGE, IP, PATH, PATH_4XX, PATH_5XX, REFERER,
+    AGENT, ASN, BEHAVIOR, COUNTRY, Counters, Dist, EDGE, IP, PATH, PATH_4XX, PATH_5XX, REFERER,
 };
 use crate::accesslog::stats::hist::Histogram;
 use crate::accesslog::topk::TopEntry;
 use crate::domain::Timestamp;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// Requests per status class.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -92,6 +93,12 @@ pub struct TopRest {
     pub paths_4xx: u64,
     /// Paths answered with a 5xx.
     pub paths_5xx: u64,
+    /// Viewer countries.
+    pub countries: u64,
+    /// Viewer ASNs.
+    pub asns: u64,
+    /// Cache behaviors.
+    pub cache_behaviors: u64,
 }
 
 /// The line to show under a top `list` (of at most `n` entries) whose left-out keys were each
@@ -134,6 +141,12 @@ pub struct TopLists {
     pub paths_4xx: Vec<TopEntry>,
     /// Paths answered with a 5xx, per status code.
     pub paths_5xx: Vec<TopEntry>,
+    /// Viewer countries (`c-country`, v2; empty when no record has one).
+    pub countries: Vec<TopEntry>,
+    /// Viewer autonomous systems (`asn`, v2).
+    pub asns: Vec<TopEntry>,
+    /// Cache behaviors by path pattern (`cache-behavior-path-pattern`, v2).
+    pub cache_behaviors: Vec<TopEntry>,
 }
 
 /// Every number of one window.
@@ -158,6 +171,9 @@ pub struct StatsSnapshot {
     pub bytes_per_sec: Option<f64>,
     /// Requests per status class.
     pub status: StatusMix,
+    /// Requests per status code, exact (`"0"`: no status, the viewer closed the connection
+    /// first), keyed by the code as text, lowest first: tells a 502 from a 504.
+    pub status_codes: BTreeMap<String, u64>,
     /// Share of requests answered 4xx (0 without requests).
     pub error_rate_4xx: f64,
     /// Share of requests answered 5xx.
@@ -173,6 +189,10 @@ pub struct StatsSnapshot {
     pub time_taken_ms: Percentiles,
     /// `time-to-first-byte` percentiles.
     pub ttfb_ms: Percentiles,
+    /// `origin-fbl` (v2) percentiles: origin first-byte latency (`null` when no record had one).
+    pub origin_fbl_ms: Percentiles,
+    /// `origin-lbl` (v2) percentiles: origin last-byte latency.
+    pub origin_lbl_ms: Percentiles,
     /// Top lists.
     pub top: TopLists,
     /// For each top list, the most any key not in it may have been seen.
@@ -198,6 +218,9 @@ impl StatsSnapshot {
             &mut t.referers,
             &mut t.paths_4xx,
             &mut t.paths_5xx,
+            &mut t.countries,
+            &mut t.asns,
+            &mut t.cache_behaviors,
         ] {
             for e in list.iter_mut() {
                 e.key = decode(&e.key).into_owned();
@@ -233,6 +256,12 @@ impl StatsSnapshot {
             requests_per_sec: rate(c.requests),
             bytes_per_sec: (c.sized > 0).then(|| rate(c.bytes)).flatten(),
             status: StatusMix::of(&c.classes),
+            status_codes: c
+                .codes
+                .sorted()
+                .into_iter()
+                .map(|(code, n)| (code.to_string(), n))
+                .collect(),
             error_rate_4xx: ratio(c.classes[4], c.requests),
             error_rate_5xx: ratio(c.classes[5], c.requests),
             cache_hits: c.hits,
@@ -240,6 +269,8 @@ impl StatsSnapshot {
             hit_ratio: (c.lookups > 0).then(|| ratio(c.hits, c.lookups)),
             time_taken_ms: Percentiles::of(&d.taken),
             ttfb_ms: Percentiles::of(&d.ttfb),
+            origin_fbl_ms: Percentiles::of(&d.ofbl),
+            origin_lbl_ms: Percentiles::of(&d.olbl),
             top: TopLists {
                 paths: top(PATH),
                 client_ips: top(IP),
@@ -248,6 +279,9 @@ impl StatsSnapshot {
                 referers: top(REFERER),
                 paths_4xx: top(PATH_4XX),
                 paths_5xx: top(PATH_5XX),
+                countries: top(COUNTRY),
+                asns: top(ASN),
+                cache_behaviors: top(BEHAVIOR),
             },
             top_n,
             top_rest: TopRest {
@@ -258,6 +292,9 @@ impl StatsSnapshot {
                 referers: rest(REFERER),
                 paths_4xx: rest(PATH_4XX),
                 paths_5xx: rest(PATH_5XX),
+                countries: rest(COUNTRY),
+                asns: rest(ASN),
+                cache_behaviors: rest(BEHAVIOR),
             },
         }
     }

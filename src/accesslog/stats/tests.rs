@@ -160,3 +160,92 @@ fn windows_slide_and_late_records_land_in_their_own_slot() {
         assert_eq!(series[59].start_ms, T.millis());
     }
 }
+
+#[test]
+fn each_status_code_is_counted_exactly_in_windows_summary_and_merges() {
+    let now = T + 5_000;
+    let codes = [
+        (200, 50, 30),
+        (502, 7, 30),
+        (504, 3, 600),
+        (0, 2, 30),
+        (999, 1, 30),
+    ];
+    let mut a = Stats::default();
+    let mut b = Stats::summary_only();
+    for (code, count, age_s) in codes {
+        for i in 0..count {
+            let mut r = at(now - age_s * 1000 - i, "/x");
+            r.status = code;
+            a.observe(&r);
+            b.observe(&r);
+        }
+    }
+    let want = |pairs: &[(&str, u64)]| -> std::collections::BTreeMap<String, u64> {
+        pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+    };
+    let all = want(&[("0", 3), ("200", 50), ("502", 7), ("504", 3)]);
+    assert_eq!(a.summary().status_codes, all);
+    assert_eq!(b.summary().status_codes, all);
+    let m1 = want(&[("0", 3), ("200", 50), ("502", 7)]);
+    assert_eq!(a.window(Window::M1, now).status_codes, m1);
+    assert_eq!(a.window(Window::M15, now).status_codes, all);
+    let mut merged = Stats::default();
+    merged.merge(&a);
+    merged.merge(&a);
+    assert_eq!(merged.summary().status_codes["502"], 14);
+    let json = serde_json::to_value(a.summary()).unwrap();
+    assert_eq!(json["status_codes"]["504"], 3);
+    assert!(Stats::default().summary().status_codes.is_empty());
+}
+
+#[test]
+fn v2_fields_have_top_lists_and_origin_latency_percentiles() {
+    use crate::accesslog::{Parsed, Parser};
+    let mut p = Parser::new();
+    let header = "#Fields: timestamp(ms) sc-status c-country asn cache-behavior-path-pattern origin-fbl origin-lbl";
+    let _ = p.parse_line(header.as_bytes());
+    let mut stats = Stats::summary_only();
+    for i in 0..100 {
+        let (country, asn, behavior, origin) = if i % 4 == 0 {
+            ("US", "16509", "/api/*", "0.200\t0.800")
+        } else {
+            ("DE", "3320", "*", "-\t-")
+        };
+        let line = format!(
+            "{}\t200\t{country}\t{asn}\t{behavior}\t{origin}",
+            T.millis() + i
+        );
+        match p.parse_line(line.as_bytes()) {
+            Parsed::Record(v) => stats.observe(&v),
+            other => panic!("{other:?}"),
+        }
+    }
+    let s = stats.summary();
+    assert_eq!(s.from.as_deref(), Some(T.rfc3339().as_str()));
+    let top = |l: &[crate::accesslog::TopEntry]| -> Vec<(String, u64)> {
+        l.iter().map(|e| (e.key.clone(), e.count)).collect()
+    };
+    assert_eq!(
+        top(&s.top.countries),
+        vec![("DE".into(), 75), ("US".into(), 25)]
+    );
+    assert_eq!(
+        top(&s.top.asns),
+        vec![("3320".into(), 75), ("16509".into(), 25)]
+    );
+    assert_eq!(
+        top(&s.top.cache_behaviors),
+        vec![("*".into(), 75), ("/api/*".into(), 25)]
+    );
+    assert_eq!(s.origin_fbl_ms.max, Some(200));
+    assert_eq!(s.origin_lbl_ms.max, Some(800));
+    // A log without the v2 fields: no latency and empty lists, never zeros.
+    let mut legacy = Stats::summary_only();
+    legacy.observe(&at(T, "/x"));
+    let s = legacy.summary();
+    assert_eq!(s.origin_fbl_ms.p50, None);
+    assert!(s.top.countries.is_empty());
+    let json = serde_json::to_value(&s).unwrap();
+    assert!(json["origin_fbl_ms"]["p50"].is_null());
+}

@@ -225,12 +225,21 @@ impl From<GroupOutput> for LogOutput {
 pub struct CloudfrontArgs {
     /// Environment whose logs bucket to read (leave out with --file or --dir).
     pub env: Option<String>,
-    /// A log file (gzip or plain; `-` for stdin); repeatable.
+    /// A log file in any format CloudFront writes (W3C, JSON lines, plain, Parquet; gzip or
+    /// not; `-` for stdin); repeatable.
     #[arg(long = "file", value_name = "PATH")]
     pub files: Vec<PathBuf>,
-    /// A directory of log files (`*.gz`, `*.log`, plain), read in name order.
+    /// A directory tree of log files (e.g. synced from a bucket, partition folders included),
+    /// read in path order.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+    /// The fields of plain (headerless) logs, in order: `date,time,sc-status,cs-uri-stem,…`
+    /// (files with a `#Fields` header, JSON and Parquet name their own).
+    #[arg(long, value_name = "F1,F2,…")]
+    pub fields: Option<String>,
+    /// The field delimiter of plain logs: one character, or `tab` (the default) or `space`.
+    #[arg(long, value_name = "CHAR", requires = "fields")]
+    pub delimiter: Option<String>,
     /// Only records from this far back (`15m`, `1h`, `24h`, `7d`) or since an RFC 3339 time.
     #[arg(long, value_name = "WINDOW", value_parser = super::logs::parse_since,
           allow_hyphen_values = true)]

@@ -6,8 +6,9 @@ mod group;
 mod sink;
 mod stats;
 
+use crate::accesslog::input::PlainLayout;
 use crate::accesslog::{Filter, Stats};
-use crate::accesslog_io::{ReadReport, list_dir, par_read, read_path};
+use crate::accesslog_io::{ReadOptions, ReadReport, list_dir, par_read_with, read_path_with};
 use crate::cli::args::{CloudfrontArgs, Global, LogOutput, LogsCommand};
 use crate::domain::{Millis, Timestamp};
 use sink::{Select, Sink, observe, report_problems};
@@ -98,7 +99,10 @@ async fn cloudfront(
         (None, true) if args.follow => Err(usage(
             "--follow needs an environment: local files are read once",
         )),
-        (None, true) => Ok(local_files(&args)),
+        (None, true) => Ok(local_files(&args, read_options(&args)?)),
+        (Some(_), false) if args.fields.is_some() => Err(usage(
+            "--fields and --delimiter are for local files: a bucket's objects are W3C, JSON or Parquet",
+        )),
         (Some(env), false) => cloudfront::run(global, env, &args).await,
     }
 }
@@ -111,7 +115,26 @@ fn wall_now() -> Timestamp {
     Timestamp(ms)
 }
 
-fn local_files(args: &CloudfrontArgs) -> ExitCode {
+/// The reading options of `--fields`/`--delimiter` (a bad value is a usage error naming the
+/// flag); with `--stats` alone, only the columns the statistics and the filter read.
+fn read_options(args: &CloudfrontArgs) -> Result<ReadOptions, crate::cli::Failure> {
+    let plain = match &args.fields {
+        Some(fields) => {
+            Some(PlainLayout::parse(fields, args.delimiter.as_deref()).map_err(|e| usage(&e))?)
+        }
+        None => None,
+    };
+    let columns = args.stats.then(|| {
+        let mut columns = Stats::FIELDS.to_vec();
+        if let Some(f) = &args.filter {
+            columns.extend(f.fields());
+        }
+        columns
+    });
+    Ok(ReadOptions { plain, columns })
+}
+
+fn local_files(args: &CloudfrontArgs, opts: ReadOptions) -> ExitCode {
     let select = Select {
         since: args.since.map(|s| s.at(wall_now())),
         filter: args.filter.clone(),
@@ -131,8 +154,9 @@ fn local_files(args: &CloudfrontArgs) -> ExitCode {
     if args.stats {
         let (stdin, files): (Vec<PathBuf>, Vec<PathBuf>) =
             paths.into_iter().partition(|p| p == Path::new("-"));
-        let (mut stats, r) = par_read(
+        let (mut stats, r) = par_read_with(
             &files,
+            &opts,
             args.threads.unwrap_or(0),
             Stats::summary_only,
             |s, v| observe(s, &select, v),
@@ -143,7 +167,9 @@ fn local_files(args: &CloudfrontArgs) -> ExitCode {
         );
         report.merge(r);
         for p in &stdin {
-            report.merge(read_path(p, &mut |v| observe(&mut stats, &select, v)));
+            report.merge(read_path_with(p, &opts, &mut |v| {
+                observe(&mut stats, &select, v)
+            }));
         }
         let mut sink = Sink::new(args.output);
         sink.text(stats_text(&stats, &report, args.output == LogOutput::Jsonl).trim_end());
@@ -153,7 +179,7 @@ fn local_files(args: &CloudfrontArgs) -> ExitCode {
             if sink.closed {
                 break;
             }
-            report.merge(read_path(p, &mut |v| {
+            report.merge(read_path_with(p, &opts, &mut |v| {
                 if select.accepts(v) {
                     sink.record(v);
                 }

@@ -75,6 +75,14 @@ fn snapshot_text(s: &StatsSnapshot, out: &mut String) {
         pct(s.error_rate_4xx),
         pct(s.error_rate_5xx)
     );
+    if !s.status_codes.is_empty() {
+        let codes: Vec<String> = s
+            .status_codes
+            .iter()
+            .map(|(code, n)| format!("{code} {n}"))
+            .collect();
+        let _ = writeln!(out, "codes      {}", codes.join("  "));
+    }
     let _ = writeln!(
         out,
         "cache      hit ratio {} ({} of {} lookups)",
@@ -91,6 +99,21 @@ fn snapshot_text(s: &StatsSnapshot, out: &mut String) {
         ms(p.p99),
         ms(p.max)
     );
+    for (title, p) in [
+        ("origin fbl", &s.origin_fbl_ms),
+        ("origin lbl", &s.origin_lbl_ms),
+    ] {
+        if p.max.is_some() {
+            let _ = writeln!(
+                out,
+                "{title} p50 {}  p95 {}  p99 {}  max {}",
+                ms(p.p50),
+                ms(p.p95),
+                ms(p.p99),
+                ms(p.max)
+            );
+        }
+    }
     let (t, r) = (&s.top, &s.top_rest);
     let lists = [
         ("top paths", &t.paths, r.paths),
@@ -100,6 +123,9 @@ fn snapshot_text(s: &StatsSnapshot, out: &mut String) {
         ("top referers", &t.referers, r.referers),
         ("top 4xx paths", &t.paths_4xx, r.paths_4xx),
         ("top 5xx paths", &t.paths_5xx, r.paths_5xx),
+        ("top countries", &t.countries, r.countries),
+        ("top ASNs", &t.asns, r.asns),
+        ("top cache behaviors", &t.cache_behaviors, r.cache_behaviors),
     ];
     for (title, list, rest) in lists {
         if list.is_empty() && rest == 0 {

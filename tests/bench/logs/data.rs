@@ -209,3 +209,58 @@ pub fn external(tool: &str, set: &Set, lines_per_s: f64) {
         lines_per_s * s / set.lines as f64
     );
 }
+
+/// Standard logging v2's formats, the same `records` records in each (every v2 field), in memory:
+/// whole-run statistics per record, one core, as the median of `reps` runs — gzip W3C, gzip JSON
+/// lines and Parquet (snappy; all columns, and only those the statistics read).
+pub fn v2_formats(records: usize, reps: usize) {
+    use shipdeck::accesslog::Stats;
+    use shipdeck::accesslog_io::{ReadOptions, read_bytes_with};
+    use shipdeck::cloud::sim::cloudfront::{LogFormat, V2_FIELDS, write_log};
+    let recs =
+        LogGenerator::new(7, site()).window(T0, Timestamp::HOUR, records, &Conditions::default());
+    let gz = |b: Vec<u8>| {
+        let mut e = GzEncoder::new(Vec::new(), Compression::default());
+        e.write_all(&b).expect("gzip");
+        e.finish().expect("gzip")
+    };
+    let w3c = gz(write_log(&recs, &V2_FIELDS, LogFormat::W3c).expect("w3c"));
+    let json = gz(write_log(&recs, &V2_FIELDS, LogFormat::Json).expect("json"));
+    let parquet = write_log(
+        &recs,
+        &V2_FIELDS,
+        LogFormat::Parquet {
+            rows_per_group: 50_000,
+        },
+    )
+    .expect("parquet");
+    let stats_only = ReadOptions {
+        plain: None,
+        columns: Some(Stats::FIELDS.to_vec()),
+    };
+    let all = ReadOptions::default();
+    for (name, bytes, opts) in [
+        ("gzip W3C", &w3c, &all),
+        ("gzip JSON lines", &json, &all),
+        ("Parquet, all columns", &parquet, &all),
+        ("Parquet, stats columns", &parquet, &stats_only),
+    ] {
+        let mut runs: Vec<f64> = (0..reps)
+            .map(|_| {
+                let t = Instant::now();
+                let mut st = Stats::summary_only();
+                read_bytes_with(bytes, name, opts, &mut |v| st.observe(v));
+                black_box(st.requests());
+                t.elapsed().as_secs_f64()
+            })
+            .collect();
+        runs.sort_by(f64::total_cmp);
+        let s = runs[runs.len() / 2];
+        println!(
+            "v2 {name:<24} {:>6.0} ns/record  {:>6.2} M records/s  ({:.1} MB)",
+            s * 1e9 / records as f64,
+            records as f64 / s / 1e6,
+            bytes.len() as f64 / 1e6
+        );
+    }
+}

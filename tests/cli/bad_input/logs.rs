@@ -29,8 +29,27 @@ fn logs_cloudfront_values() {
         &[
             "invalid value 'stauts>=500' for '--filter <EXPR>'",
             "unknown field \"stauts\"; expected one of status, path, ip, edge, result, method, \
-             ua, ref, host, query, bytes, taken, ttfb at 1",
+             ua, ref, host, query, bytes, taken, ttfb, ofbl, olbl, country, asn, behavior at 1",
         ],
+    );
+    rejects(
+        &["logs", "cloudfront", "--file", &f, "--fields", " , "],
+        2,
+        &["--fields needs field names, e.g. --fields date,time,sc-status,cs-uri-stem"],
+    );
+    rejects(
+        &[
+            "logs",
+            "cloudfront",
+            "--file",
+            &f,
+            "--fields",
+            "date,time",
+            "--delimiter",
+            "||",
+        ],
+        2,
+        &["--delimiter takes one ASCII character (or \\t, tab, space), got `||`"],
     );
     rejects(
         &["logs", "cloudfront", "--file", &f, "--filter", "status>="],

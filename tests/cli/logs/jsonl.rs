@@ -48,6 +48,12 @@ fn cases(name: &str, kind: Option<FieldKind>) -> Vec<(&'static str, Option<Value
             ("0.0005", n(json!(0.0))),
             ("4294967.295", n(json!(4_294_967.295))),
         ],
+        Some(FieldKind::EpochSeconds) => vec![
+            ("-", n(Value::Null)),
+            ("1795597200", n(json!(1_795_597_200.0))),
+            ("1795597200.123", n(json!(1_795_597_200.123))),
+            ("1795597200.5", n(json!(1_795_597_200.5))),
+        ],
         Some(FieldKind::Text) | None => vec![
             ("-", n(Value::Null)),
             ("plain", None),

@@ -21,6 +21,21 @@ fn a_file_of_only_malformed_lines_is_1_and_a_header_only_file_is_0() {
         &alb.display().to_string(),
         "--stats",
     ]);
+    // No #Fields header and not the legacy 33 columns: a plain log, whose layout is asked for.
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("no #Fields header"), "{err}");
+    assert!(err.contains("--fields date,time,"), "{err}");
+    // Given a layout, its lines do not fit it: skipped, and nothing could be read.
+    let out = shipdeck(&[
+        "logs",
+        "cloudfront",
+        "--file",
+        &alb.display().to_string(),
+        "--fields",
+        "date,time,sc-status",
+        "--stats",
+    ]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let err = text(&out.stderr);
     assert!(err.contains("skipped 2 malformed lines"), "{err}");
@@ -174,4 +189,28 @@ fn fields_a_layout_lacks_are_unknown_not_zero() {
     let t = text(&out.stdout);
     assert!(t.contains("bytes - (-)"), "{t}");
     assert!(t.contains("time-taken p50 -  p95 -  p99 -  max -"), "{t}");
+}
+
+#[test]
+fn stats_count_each_status_code_so_502_and_504_are_told_apart() {
+    let file = std::env::temp_dir().join(format!("shipdeck-cli-codes-{}.log", std::process::id()));
+    let mut log = String::from("#Version: 1.0\n#Fields: date time cs-uri-stem sc-status\n");
+    for (code, n) in [(200, 5), (502, 3), (504, 1), (0, 1)] {
+        for s in 0..n {
+            log += &format!("2026-11-25\t09:00:{s:02}\t/api/cart\t{code:03}\n");
+        }
+    }
+    std::fs::write(&file, log).unwrap();
+    let path = file.display().to_string();
+    let v = stats_json(&path);
+    let codes = &v["summary"]["status_codes"];
+    assert_eq!(
+        codes,
+        &serde_json::json!({"0": 1, "200": 5, "502": 3, "504": 1}),
+        "{v}"
+    );
+    let out = shipdeck(&["logs", "cloudfront", "--file", &path, "--stats"]);
+    let t = text(&out.stdout);
+    assert!(t.contains("codes      0 1  200 5  502 3  504 1\n"), "{t}");
+    std::fs::remove_file(&file).unwrap();
 }

@@ -338,3 +338,168 @@ fn w3c_output_repeats_the_header_when_the_fields_change() {
     );
     assert_eq!(text(&back.stdout), text(&direct.stdout));
 }
+
+/// Records of one generated hour, and a tree of objects holding them in the v2 formats.
+fn v2_tree(tag: &str) -> (PathBuf, Vec<shipdeck::accesslog::AccessRecord>) {
+    use shipdeck::cloud::sim::cloudfront::{LogFormat, V2_FIELDS, write_log};
+    let dir = std::env::temp_dir().join(format!("shipdeck-cli-v2-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let site = SiteProfile {
+        distribution_domain: "d1a2b3c4d5e6f7.cloudfront.net".into(),
+        host: "www.storefront.example.com".into(),
+        asset_hash: "9f8e7d6c".into(),
+        stale_hash: None,
+    };
+    let recs = LogGenerator::new(3, site).window(
+        Timestamp(1_795_597_200_000),
+        3_600_000,
+        900,
+        &Conditions::default(),
+    );
+    let hour = dir.join("distributionid=E2PRD/year=2026/month=11/day=25/hour=09");
+    std::fs::create_dir_all(&hour).unwrap();
+    let gz = |b: Vec<u8>| {
+        let mut e = GzEncoder::new(Vec::new(), Compression::fast());
+        e.write_all(&b).unwrap();
+        e.finish().unwrap()
+    };
+    let (a, rest) = recs.split_at(300);
+    let (b, c) = rest.split_at(300);
+    let json = write_log(a, &V2_FIELDS, LogFormat::Json).unwrap();
+    std::fs::write(hour.join("E2PRD.2026-11-25-09.a1.gz"), gz(json)).unwrap();
+    let parquet = write_log(
+        b,
+        &V2_FIELDS,
+        LogFormat::Parquet {
+            rows_per_group: 128,
+        },
+    )
+    .unwrap();
+    std::fs::write(hour.join("E2PRD.2026-11-25-09.b2.parquet"), parquet).unwrap();
+    let w3c = write_log(c, &V2_FIELDS, LogFormat::W3c).unwrap();
+    std::fs::write(hour.join("E2PRD.2026-11-25-09.c3.gz"), gz(w3c)).unwrap();
+    (dir, recs)
+}
+
+#[test]
+fn v2_json_parquet_and_w3c_objects_in_a_partitioned_tree_read_alike() {
+    let (dir, recs) = v2_tree("tree");
+    let d = dir.display().to_string();
+    let out = shipdeck(&["logs", "cloudfront", "--dir", &d, "--stats", "-o", "jsonl"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["files"], 3);
+    assert_eq!(v["records"], recs.len());
+    assert_eq!(v["skipped"], 0);
+    let s = &v["summary"];
+    let codes: u64 = s["status_codes"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|n| n.as_u64().unwrap())
+        .sum();
+    assert_eq!(codes, recs.len() as u64);
+    let de = recs
+        .iter()
+        .filter(|r| r.country.as_deref() == Some("DE"))
+        .count();
+    assert_eq!(s["top"]["countries"][0]["key"], "DE", "{s}");
+    assert_eq!(s["top"]["countries"][0]["count"], de);
+    assert!(s["top"]["asns"][0]["key"].is_string(), "{s}");
+    assert!(s["top"]["cache_behaviors"][0]["key"].is_string(), "{s}");
+    assert!(s["origin_fbl_ms"]["p50"].as_u64().is_some(), "{s}");
+    assert!(s["origin_lbl_ms"]["max"].as_u64().is_some(), "{s}");
+    // Records keyed by the field names, numbers as numbers, filtered by the v2 fields.
+    let out = shipdeck(&[
+        "logs",
+        "cloudfront",
+        "--dir",
+        &d,
+        "--filter",
+        "country:DE and asn:16509",
+        "-o",
+        "jsonl",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let lines = jsonl(&out);
+    let want = recs
+        .iter()
+        .filter(|r| r.country.as_deref() == Some("DE") && r.asn.as_deref() == Some("16509"))
+        .count();
+    assert_eq!(lines.len(), want);
+    assert!(want > 0);
+    for l in &lines {
+        assert_eq!(l["c-country"], "DE", "{l}");
+        assert_eq!(l["asn"], 16509, "{l}");
+        assert!(l["timestamp(ms)"].is_u64(), "{l}");
+    }
+    let text_report = text(&shipdeck(&["logs", "cloudfront", "--dir", &d, "--stats"]).stdout);
+    for line in [
+        "top countries\n",
+        "top ASNs\n",
+        "top cache behaviors\n",
+        "origin fbl p50 ",
+    ] {
+        assert!(text_report.contains(line), "{line}: {text_report}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn plain_v2_files_read_with_fields_and_delimiter_and_without_them_say_so() {
+    use shipdeck::cloud::sim::cloudfront::{LogFormat, V2_FIELDS, write_log};
+    let (dir, recs) = v2_tree("plain");
+    let file = dir.join("plain.log");
+    std::fs::write(
+        &file,
+        write_log(&recs, &V2_FIELDS, LogFormat::Plain { delimiter: b',' }).unwrap(),
+    )
+    .unwrap();
+    let f = file.display().to_string();
+    let names: Vec<&str> = V2_FIELDS.iter().map(|f| f.name()).collect();
+    let fields = names.join(",");
+    let out = shipdeck(&[
+        "logs",
+        "cloudfront",
+        "--file",
+        &f,
+        "--fields",
+        &fields,
+        "--delimiter",
+        ",",
+        "--stats",
+        "-o",
+        "jsonl",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (v["records"].as_u64(), v["skipped"].as_u64()),
+        (Some(recs.len() as u64), Some(0))
+    );
+    // Without the layout: unreadable, naming the flag (exit 1); a bad flag value is exit 2.
+    let out = shipdeck(&["logs", "cloudfront", "--file", &f]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("--fields"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = shipdeck(&[
+        "logs",
+        "cloudfront",
+        "--file",
+        &f,
+        "--fields",
+        &fields,
+        "--delimiter",
+        "::",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--delimiter"),
+        "{}",
+        text(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

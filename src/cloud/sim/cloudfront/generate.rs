@@ -1,6 +1,8 @@
 //! A deterministic generator of realistic CloudFront access records (pure: no I/O, no clock).
 
-use super::tables::{BOTS, BROWSERS, EDGES, REFERERS, SCANNERS, TOOLS};
+use super::tables::{
+    ASNS, BEHAVIORS, BOTS, BROWSERS, EDGE_COUNTRIES, EDGES, REFERERS, SCANNERS, TOOLS,
+};
 use crate::accesslog::AccessRecord;
 use crate::domain::{Millis, Timestamp};
 
@@ -133,6 +135,28 @@ impl LogGenerator {
             _ => None,
         };
         let range = ask.content_type == "video/mp4";
+        // The v2 fields follow from what was drawn (no draws of their own, so a seed gives the
+        // same legacy fields as before): the edge's country, an AS of the address, the origin's
+        // share of the time when the origin was asked.
+        let country = EDGE_COUNTRIES
+            .iter()
+            .find(|(code, _)| client.edge.starts_with(code))
+            .map(|(_, country)| country.to_string());
+        let asn = ASNS
+            .get(crate::accesslog::hash_str(&client.ip) as usize % ASNS.len())
+            .map(|a| a.to_string());
+        let behavior = BEHAVIORS
+            .iter()
+            .find(|b| match (b.strip_suffix('*'), b.strip_prefix('*')) {
+                (Some(""), _) => true,
+                (Some(prefix), _) => ask.path.starts_with(prefix),
+                (None, Some(suffix)) => ask.path.ends_with(suffix),
+                (None, None) => ask.path == **b,
+            })
+            .map(|b| b.to_string());
+        let origin = !hit && status != 0 && !matches!(result, "Redirect" | "Error" if status < 500);
+        let origin_fbl_ms = origin.then(|| ttfb.saturating_sub(ttfb / 8 + 1));
+        let origin_lbl_ms = origin.then(|| taken.saturating_sub(taken / 10 + 1));
         AccessRecord {
             time: at,
             edge_location: client.edge.to_string(),
@@ -180,6 +204,11 @@ impl LogGenerator {
             content_len: (status == 200 && ask.cacheable).then_some(body),
             range_start: (range && status == 206).then_some(0),
             range_end: (range && status == 206).then_some(body.saturating_sub(1)),
+            origin_fbl_ms,
+            origin_lbl_ms,
+            asn,
+            country,
+            cache_behavior: behavior,
         }
     }
 

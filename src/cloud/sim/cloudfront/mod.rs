@@ -1,7 +1,8 @@
 //! The simulator's CloudFront: distributions, their diurnal traffic and the access-log files they
-//! deliver (drawn by the deterministic generator from its request mix and tables), the faults of
-//! those log objects, and invalidations.
+//! deliver (drawn by the deterministic generator from its request mix and tables) in every format
+//! standard logging writes, the faults of those log objects, and invalidations.
 
+mod formats;
 mod generate;
 pub(super) mod invalidations;
 pub(super) mod logfaults;
@@ -11,6 +12,7 @@ mod mix;
 mod tables;
 pub(super) mod traffic;
 
+pub use formats::{LogFormat, V2_FIELDS, write_log};
 pub use generate::{Conditions, LogGenerator, SiteProfile};
 
 #[cfg(test)]

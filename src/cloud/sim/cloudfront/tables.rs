@@ -96,3 +96,28 @@ pub const REFERERS: &[&str] = &[
     "https://t.co/",
     "https://www.instagram.com/",
 ];
+
+/// The country of each edge location's airport code (the first three letters).
+pub const EDGE_COUNTRIES: &[(&str, &str)] = &[
+    ("FRA", "DE"),
+    ("AMS", "NL"),
+    ("LHR", "GB"),
+    ("CDG", "FR"),
+    ("ARN", "SE"),
+    ("WAW", "PL"),
+    ("IAD", "US"),
+    ("JFK", "US"),
+    ("DFW", "US"),
+    ("SEA", "US"),
+    ("GRU", "BR"),
+    ("NRT", "JP"),
+    ("SIN", "SG"),
+];
+
+/// Autonomous systems viewers come from (cloud providers, carriers).
+pub const ASNS: &[&str] = &[
+    "3320", "16509", "7922", "3215", "15169", "2856", "8075", "6805", "13335", "4134",
+];
+
+/// The distribution's cache behaviors, most specific first (`*` is the default behavior).
+pub const BEHAVIORS: &[&str] = &["/api/*", "/assets/*", "*.mp4", "*"];
