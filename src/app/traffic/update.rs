@@ -1,7 +1,7 @@
 //! The Traffic view in `update`: polling the logs bucket with the tail planner while the view
 //! is shown, taking listings and read batches, and its keys (follow, search, filter, presets).
 
-use crate::accesslog::{Filter, TailPlanner};
+use crate::accesslog::{Field, Filter, FilterError, RETAINED_FIELDS, TailPlanner};
 use crate::app::traffic::{Preset, Traffic};
 use crate::app::{Effect, Level, RequestId, Scope, State, View};
 use crate::cloud::CloudError;
@@ -178,12 +178,16 @@ pub(in crate::app) fn read(
     Vec::new()
 }
 
-/// The filter expression typed so far: applied when it parses, else its error is kept (with the
-/// position) and the previous filter stays applied.
+/// The filter expression typed so far: applied when it parses and names only fields the view's
+/// records keep, else its error is kept (with the position) and the previous filter stays applied.
 pub(in crate::app) fn filter_typed(state: &mut State, text: &str) {
     let t = &mut state.traffic;
     t.filter_text = text.to_string();
-    match Filter::parse(text) {
+    let parsed = Filter::parse(text).and_then(|f| match unkept(&f, text) {
+        Some(e) => Err(e),
+        None => Ok(f),
+    });
+    match parsed {
         Ok(f) => {
             t.filter_error = None;
             if f != t.filter {
@@ -199,6 +203,47 @@ pub(in crate::app) fn filter_typed(state: &mut State, text: &str) {
             }
         }
     }
+}
+
+/// A filter on fields the view's records do not keep (standard logging v2's `c-country`, `asn`,
+/// `cache-behavior-path-pattern`, the origin latencies, …) could only ever match nothing; it is
+/// refused like a mistake, naming the fields and where to filter on them instead — never shown as
+/// "no record matches".
+fn unkept(filter: &Filter, text: &str) -> Option<FilterError> {
+    let mut missing: Vec<Field> = Vec::new();
+    for field in filter.fields() {
+        if !RETAINED_FIELDS.contains(&field.name()) && !missing.contains(&field) {
+            missing.push(field);
+        }
+    }
+    let first = missing.first()?;
+    let names: Vec<&str> = missing.iter().map(|f| f.name()).collect();
+    // The caret goes under the first word that names one of them (its alias or its log name).
+    let position = text
+        .char_indices()
+        .filter(|&(i, _)| i == 0 || !text[..i].ends_with(|c: char| c.is_alphanumeric() || c == '-'))
+        .find(|&(i, _)| {
+            let word: String = text[i..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '(' || *c == ')')
+                .collect();
+            Filter::parse(&format!("{word}:x"))
+                .ok()
+                .is_some_and(|f| f.fields().contains(first))
+                || Filter::parse(&format!("{word}>1"))
+                    .ok()
+                    .is_some_and(|f| f.fields().contains(first))
+        })
+        .map(|(i, _)| text[..i].chars().count())
+        .unwrap_or(0);
+    Some(FilterError {
+        position,
+        message: format!(
+            "the Traffic view's records do not keep {}: filter on it with `shipdeck logs \
+             cloudfront ENV --filter …`",
+            names.join(", ")
+        ),
+    })
 }
 
 /// Chooses a time preset: a longer look-back than the tail reads restarts it, and so does any

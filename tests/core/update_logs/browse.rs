@@ -37,6 +37,42 @@ fn the_filter_expression_applies_as_typed_and_shows_its_error_position() {
     assert_eq!(s.traffic.rows.len(), 300);
 }
 
+/// The view keeps 15 fields of each record: a filter on a field it does not keep (standard
+/// logging v2's country, ASN, cache behavior, origin latencies) would match nothing, so it is
+/// refused like a mistake — with the caret under the field and where to filter on it instead —
+/// rather than shown as "no record matches".
+#[test]
+fn a_filter_on_a_field_the_view_does_not_keep_is_refused_not_shown_as_no_match() {
+    let mut s = traffic(300);
+    update(&mut s, Action::FilterOpen);
+    typed(&mut s, "status>=500");
+    update(&mut s, Action::Submit);
+    let kept = s.traffic.rows.len();
+    update(&mut s, Action::FilterOpen);
+    typed(&mut s, " and country:DE");
+    let err = s.traffic.filter_error.clone().expect("refused");
+    assert_eq!(err.position, "status>=500 and ".len(), "{err}");
+    assert!(err.message.contains("c-country"), "{err}");
+    assert!(err.message.contains("logs cloudfront"), "{err}");
+    // The filter in force before typing still applies: the rows are not emptied.
+    assert_eq!(s.traffic.filter.source(), "status>=500");
+    assert_eq!(s.traffic.rows.len(), kept);
+    update(&mut s, Action::Submit);
+    assert!(
+        s.status
+            .clone()
+            .unwrap()
+            .text
+            .starts_with("filter not applied")
+    );
+    update(&mut s, Action::Back);
+    update(&mut s, Action::FilterOpen);
+    typed(&mut s, "ofbl > 200");
+    let err = s.traffic.filter_error.clone().expect("refused");
+    assert_eq!(err.position, 0, "{err}");
+    assert!(err.message.contains("origin-fbl"), "{err}");
+}
+
 #[test]
 fn search_selects_matches_with_n_and_shift_n_and_pauses() {
     let mut s = traffic(300);
