@@ -4,16 +4,19 @@ use crate::accesslog::{Stats, StatsSnapshot, rest_note};
 use crate::accesslog_io::ReadReport;
 
 /// The statistics as JSON (`summary` over everything read, `windows` ending at the newest
-/// record) or as a text report.
+/// record — `null` when only the whole run was counted, as for local files: not counted is not
+/// zero) or as a text report.
 pub(super) fn stats_text(stats: &Stats, report: &ReadReport, json: bool) -> String {
     let summary = stats.summary().decoded();
-    let windows: Vec<StatsSnapshot> = stats
-        .newest()
-        .map(|t| stats.windows(t))
-        .unwrap_or_default()
-        .into_iter()
-        .map(StatsSnapshot::decoded)
-        .collect();
+    let windows: Option<Vec<StatsSnapshot>> = stats.config().windowed.then(|| {
+        stats
+            .newest()
+            .map(|t| stats.windows(t))
+            .unwrap_or_default()
+            .into_iter()
+            .map(StatsSnapshot::decoded)
+            .collect()
+    });
     if json {
         let value = serde_json::json!({
             "files": report.files,

@@ -150,15 +150,9 @@ fn top_lists_show_only_keys_that_stand_out() {
     // Keys decoded, as in the text report and the records' own JSON.
     let paths = v["summary"]["top"]["paths"].as_array().unwrap();
     assert_eq!(paths[0]["key"], "/search/café <b>", "{paths:?}");
-    assert!(
-        v["windows"][0]["top"]["paths"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|e| !e["key"].as_str().unwrap().contains('%')),
-        "{}",
-        v["windows"][0]
-    );
+    // Local files are counted over the whole run only: the windows are not zero but not
+    // counted, so they are `null`, not four empty windows.
+    assert!(v["windows"].is_null(), "{}", v["windows"]);
     let out = shipdeck(&["logs", "cloudfront", "--file", &path, "--stats"]);
     let t = text(&out.stdout);
     assert!(
