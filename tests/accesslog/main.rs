@@ -1,7 +1,8 @@
 //! The CloudFront access-log engine: the W3C parser and its readers, filter expressions, live
-//! statistics and the tail planner.
+//! statistics, the retained records and the tail planner.
 
 mod filter;
 mod parse;
+mod retain;
 mod stats;
 mod tail;

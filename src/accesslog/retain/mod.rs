@@ -284,6 +284,3 @@ fn rebuild<'a>(old: &Interner, ids: impl Iterator<Item = &'a mut u32>) -> Intern
     }
     fresh
 }
-
-#[cfg(test)]
-mod tests;

@@ -1,10 +1,9 @@
-//! Unit tests of retention: fields read back, footprint, eviction order, bounded interners, and
+//! Retention: fields read back, footprint, eviction order, bounded interners, and
 //! the filter timing over a million records.
 
-use super::{Col, Retained};
-use crate::accesslog::{AccessRecord, LogFields};
-use crate::cloud::sim::cloudfront::{Conditions, LogGenerator, SiteProfile};
-use crate::domain::Timestamp;
+use shipdeck::accesslog::{AccessRecord, Col, LogFields, Retained};
+use shipdeck::cloud::sim::cloudfront::{Conditions, LogGenerator, SiteProfile};
+use shipdeck::domain::Timestamp;
 
 const T: Timestamp = Timestamp(1_795_597_200_000);
 
