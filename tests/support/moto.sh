@@ -19,8 +19,7 @@ say() { echo "moto.sh: $*" >&2; }
 
 install() {
     if [ -x "$venv/bin/python" ] &&
-        "$venv/bin/python" -c "import moto, sys; sys.exit(moto.__version__ != '$MOTO_VERSION')" 2>/dev/null &&
-        [ -x "$venv/bin/moto_server" ]; then
+        "$venv/bin/python" -c "import moto.server, sys; sys.exit(__import__('moto').__version__ != '$MOTO_VERSION')" 2>/dev/null; then
         return 0
     fi
     say "installing moto[server]==$MOTO_VERSION into $venv"
@@ -65,7 +64,9 @@ start() {
     stop
     for attempt in 1 2 3; do
         port="$(free_port)"
-        "$venv/bin/moto_server" -H 127.0.0.1 -p "$port" </dev/null >"$logfile" 2>&1 &
+        # Through the venv's python, not the moto_server script: the script's first line names
+        # the python of the path the venv was made at, so a moved build directory breaks it.
+        "$venv/bin/python" -m moto.server -H 127.0.0.1 -p "$port" </dev/null >"$logfile" 2>&1 &
         echo $! >"$pidfile"
         for _ in $(seq 150); do
             if ready "$port"; then
