@@ -4,7 +4,7 @@
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= auto
 
-.PHONY: demo run build build-release deploy-dev release test fmt fmt-check lint unit bench bench-tools fuzz soak clean help
+.PHONY: demo run build build-release install install-check deploy-dev release test fmt fmt-check lint unit bench bench-tools fuzz soak clean help
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -71,6 +71,42 @@ unit:
 	trap 'tests/support/moto.sh stop "$$dir"' EXIT INT TERM; \
 	echo "emulator: $$endpoint (SHIPDECK_TEST_ENDPOINT)"; \
 	SHIPDECK_TEST_ENDPOINT="$$endpoint" $(CARGO) test --all-targets --locked
+
+# Where `make install` puts shipdeck: $(PREFIX)/bin, the man page and the shell completions.
+PREFIX ?= $(HOME)/.local
+# The largest installed binary `make install-check` accepts, in bytes (40 MB).
+MAX_BINARY_BYTES := 41943040
+
+install: ## Build the release binary; install it, its man page and completions under PREFIX (~/.local)
+	$(CARGO) build --release --locked
+	@set -e; p="$(PREFIX)"; \
+	install -d "$$p/bin" "$$p/share/man/man1" "$$p/share/bash-completion/completions" \
+	  "$$p/share/zsh/site-functions" "$$p/share/fish/vendor_completions.d"; \
+	install -m 755 "$(BUILD_DIR)/release/shipdeck" "$$p/bin/shipdeck"; \
+	"$$p/bin/shipdeck" man > "$$p/share/man/man1/shipdeck.1"; \
+	"$$p/bin/shipdeck" completions bash > "$$p/share/bash-completion/completions/shipdeck"; \
+	"$$p/bin/shipdeck" completions zsh > "$$p/share/zsh/site-functions/_shipdeck"; \
+	"$$p/bin/shipdeck" completions fish > "$$p/share/fish/vendor_completions.d/shipdeck.fish"; \
+	echo "installed shipdeck ($$(du -h "$$p/bin/shipdeck" | cut -f1)):"; \
+	echo "  binary       $$p/bin/shipdeck"; \
+	echo "  man page     $$p/share/man/man1/shipdeck.1   (man shipdeck)"; \
+	echo "  completions  $$p/share/bash-completion/completions/shipdeck"; \
+	echo "               $$p/share/zsh/site-functions/_shipdeck"; \
+	echo "               $$p/share/fish/vendor_completions.d/shipdeck.fish"; \
+	case ":$$PATH:" in *":$$p/bin:"*) ;; *) echo "note: $$p/bin is not on your PATH";; esac
+
+install-check: ## make install into a temporary prefix; check the files and the binary's size (< 40 MB)
+	@set -e; p="$$(mktemp -d)"; trap 'rm -rf "$$p"' EXIT; \
+	$(MAKE) --no-print-directory install PREFIX="$$p"; \
+	size=$$(wc -c < "$$p/bin/shipdeck"); \
+	echo "install-check: binary $$size bytes (at most $(MAX_BINARY_BYTES))"; \
+	test "$$size" -le $(MAX_BINARY_BYTES) || { echo "install-check: the binary is over 40 MB" >&2; exit 1; }; \
+	"$$p/bin/shipdeck" --version; \
+	grep -q '^.SH "SHIPDECK LOGS CLOUDFRONT"' "$$p/share/man/man1/shipdeck.1"; \
+	grep -q 'shipdeck' "$$p/share/bash-completion/completions/shipdeck"; \
+	grep -q '#compdef shipdeck' "$$p/share/zsh/site-functions/_shipdeck"; \
+	grep -q 'complete -c shipdeck' "$$p/share/fish/vendor_completions.d/shipdeck.fish"; \
+	echo "install-check: binary, man page and completions in place"
 
 bench: ## Start-up, frame, update and CloudFront log benchmarks (prints medians)
 	$(CARGO) bench --locked --bench tui

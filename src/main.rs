@@ -1,7 +1,7 @@
 //! The `shipdeck` binary: parses the command line, then runs the console or one CLI command.
 #![forbid(unsafe_code)]
 
-use clap::Parser;
+use clap::FromArgMatches;
 use shipdeck::cli::{self, Cli};
 use shipdeck::runtime::terminal_loop;
 use shipdeck::tui::{keymap::Keymap, terminal};
@@ -9,7 +9,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::from_arg_matches(&cli::args::command().get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -9,6 +9,7 @@ mod logs;
 mod pipeline;
 pub mod report;
 mod runs;
+pub mod shell;
 mod status;
 mod stdout;
 
@@ -106,6 +107,10 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
         Command::Config {
             command: ConfigCommand::Check { path },
         } => config_check::run(path.as_deref(), global.config.as_deref()).map(Answer::ok),
+        Command::Completions { shell: which } => Ok(Answer::ok(shell::completions(which))),
+        Command::Man => shell::manual()
+            .map(Answer::ok)
+            .map_err(|e| Failure::new(format!("cannot write the manual page: {e}"))),
     };
     match result {
         Ok(answer) => {

@@ -21,6 +21,11 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
     let Some(mut asked) = ask(&command, crate::domain::Timestamp(0)) else {
         return ExitCode::FAILURE;
     };
+    // `shipdeck approve prd --read-only` refuses as `shipdeck --read-only approve prd` does.
+    let global = &Global {
+        read_only: global.read_only || asked.flags.read_only,
+        ..global.clone()
+    };
     match act(global, &mut asked).await {
         Ok(Acted::Report(report)) => {
             let code = report.class.code();

@@ -16,6 +16,10 @@ pub struct ActFlags {
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = Output::Table)]
     pub output: Output,
+    /// Refuse the action (as `shipdeck --read-only …` does): nothing is sent, the refusal is
+    /// audited.
+    #[arg(long)]
+    pub read_only: bool,
 }
 
 /// `shipdeck approve ENV [--comment C] [--yes]`.

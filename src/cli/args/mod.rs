@@ -24,7 +24,8 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// Flags every subcommand takes.
+/// Flags every subcommand takes (`--read-only` only where something could be changed: the
+/// console and the actions, whose own `--read-only` is in [`ActFlags`]).
 #[derive(Debug, Clone, Args)]
 pub struct Global {
     /// Run against the embedded simulator instead of AWS (no account needed).
@@ -33,8 +34,8 @@ pub struct Global {
     /// Configuration file (default: $SHIPDECK_CONFIG, ./shipdeck.toml, then the XDG config dir).
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
-    /// Refuse every mutating action.
-    #[arg(long, global = true)]
+    /// Refuse every mutating action (the console's and the actions').
+    #[arg(long)]
     pub read_only: bool,
     /// AWS profile.
     #[arg(long, global = true, value_name = "NAME")]
@@ -160,6 +161,15 @@ pub enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Print a shell completion script (`shipdeck completions bash > …`; `make install` puts them
+    /// where the shells look).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), every subcommand included (`shipdeck man | man -l -`).
+    Man,
 }
 
 /// `shipdeck config …`.
@@ -300,4 +310,45 @@ impl Global {
             speed: self.speed,
         }
     }
+}
+
+/// The command-line definition, with the global flags shown once: listed in `shipdeck --help`
+/// and the manual's top section, and in each subcommand's help only named, in one line. They
+/// are still accepted after the subcommand (`shipdeck status --demo`): each subcommand holds a
+/// hidden copy, which clap takes instead of propagating the shown one.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let cmd = Cli::command();
+    let globals: Vec<clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .map(|a| a.clone().hide(true))
+        .collect();
+    let names: Vec<String> = globals
+        .iter()
+        .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+        .collect();
+    let note = format!(
+        "Global options: {} (see `shipdeck --help`).",
+        names.join(", ")
+    );
+    let subs: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    subs.iter().fold(cmd, |cmd, name| {
+        cmd.mut_subcommand(name, |sub| noted(sub.args(globals.clone()), &note))
+    })
+}
+
+/// `cmd` and every subcommand below it with `note` after their help.
+fn noted(cmd: clap::Command, note: &str) -> clap::Command {
+    let subs: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    let cmd = cmd.after_help(note.to_string());
+    subs.iter().fold(cmd, |cmd, name| {
+        cmd.mut_subcommand(name, |sub| noted(sub, note))
+    })
 }
