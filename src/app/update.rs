@@ -126,6 +126,14 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
             logs::update::loaded(state, env, request, results);
             Vec::new()
         }
+        Reply::LogSourcesFound {
+            env,
+            request,
+            found,
+        } => {
+            traffic::update::discovered(state, env, request, *found);
+            Vec::new()
+        }
         Reply::TrafficListed {
             env,
             request,

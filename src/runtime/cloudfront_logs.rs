@@ -6,11 +6,20 @@
 
 use crate::accesslog_io::read_bytes;
 use crate::app::{BatchAssembly, ObjectRecords, TrafficBatch};
-use crate::cloud::{CloudError, CloudResult, ObjectPage, Storage};
+use crate::cloud::{Cloud, CloudError, CloudResult, Discovery, ObjectPage, Storage};
 use crate::domain::ObjectInfo;
 use futures::StreamExt;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// Discovers distribution `id`'s log sources: its legacy logging (`GetDistribution`) and its
+/// v2 deliveries, each call under the request timeout.
+pub async fn discover(cloud: &Cloud, id: &str) -> Discovery {
+    let distribution = super::effects::timed("GetDistribution", cloud.cdn.get_distribution(id));
+    let deliveries = super::effects::timed("DescribeDeliveries", cloud.logs.log_deliveries(id));
+    let (distribution, deliveries) = futures::join!(distribution, deliveries);
+    Discovery::from_answers(distribution, deliveries)
+}
 
 /// Objects fetched at the same time.
 pub const FETCHES: usize = 4;

@@ -48,10 +48,8 @@ fn typed(s: &mut State, text: &str) -> Vec<Effect> {
 fn list_effect(fx: &[Effect]) -> Option<(u64, String)> {
     fx.iter().find_map(|e| match e {
         Effect::ListTraffic {
-            request,
-            start_after,
-            ..
-        } => Some((*request, start_after.clone())),
+            request, listings, ..
+        } => Some((*request, listings[0].start_after.clone())),
         _ => None,
     })
 }

@@ -169,6 +169,10 @@ pub enum ConfigCommand {
     Check {
         /// File to check.
         path: Option<PathBuf>,
+        /// Also discover how each environment's distribution logs (legacy logging, standard
+        /// logging v2 deliveries) and print the config lines that would pin each source.
+        #[arg(long)]
+        discover: bool,
     },
 }
 

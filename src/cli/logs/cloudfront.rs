@@ -7,11 +7,12 @@ use super::stats::stats_text;
 use super::{Since, exit_code};
 use crate::accesslog::{Stats, TailPlanner};
 use crate::accesslog_io::{ReadReport, read_bytes};
+use crate::app::{LogsTarget, Resolved, resolve_logs as resolve};
 use crate::cli::args::{CloudfrontArgs, Global, LogOutput};
 use crate::cli::{Failure, connect};
 use crate::cloud::CloudResult;
 use crate::domain::{EnvSpec, Timestamp};
-use crate::runtime::cloudfront_logs::{LogBucket, ObjectReader};
+use crate::runtime::cloudfront_logs::{LogBucket, ObjectReader, discover};
 use crate::runtime::{Clock, SimClock, WallClock};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -94,10 +95,11 @@ pub(super) async fn run(
     } else {
         1.0
     };
-    let mut planner = TailPlanner::new(&spec.logs_prefix, &spec.distribution_id, since);
-    let logs = LogBucket::new(backend.cloud.storage.clone(), &spec.logs_bucket);
+    let target = target(&backend.cloud, &spec, None).await?;
+    let mut planner = TailPlanner::for_layout(&target.layout, &spec.distribution_id, since);
+    let logs = LogBucket::new(backend.cloud.storage.clone(), &target.bucket);
     let mut tail = Reading {
-        bucket: spec.logs_bucket.clone(),
+        bucket: target.bucket.clone(),
         select: Select {
             since: Some(since),
             filter: args.filter.clone(),
@@ -167,12 +169,45 @@ pub(super) async fn run(
     }
     if tail.report.files == 0 {
         eprintln!(
-            "shipdeck: no log files in s3://{}/{}{}.* since {since}",
-            spec.logs_bucket, spec.logs_prefix, spec.distribution_id
+            "shipdeck: no log files in {} ({}) since {since}",
+            target.keys(&spec.distribution_id),
+            target.label
         );
     }
     report_problems(&tail.report);
     Ok(exit_code(&tail.report))
+}
+
+/// What the command reads: the configured logs bucket, or the source discovered for the
+/// distribution (`--source`, else the default one; `--source` discovers even when the
+/// configuration names a bucket).
+async fn target(
+    cloud: &crate::cloud::Cloud,
+    spec: &EnvSpec,
+    pick: Option<&str>,
+) -> Result<LogsTarget, Failure> {
+    let mut spec = spec.clone();
+    if pick.is_some() {
+        spec.logs_bucket = None;
+    }
+    let found = match spec.logs_bucket {
+        Some(_) => None,
+        None => Some(discover(cloud, &spec.distribution_id).await),
+    };
+    let problems = found.as_ref().map(|f| f.problems()).unwrap_or_default();
+    match resolve(&spec, found.as_ref(), pick) {
+        Resolved::Target(t) => {
+            for p in problems {
+                eprintln!("shipdeck: {p}");
+            }
+            Ok(t)
+        }
+        Resolved::Unreadable(why) => Err(Failure::new(format!(
+            "cannot read the access logs of {} ({}): {why}",
+            spec.name, spec.distribution_id
+        ))),
+        Resolved::Discover => Err(Failure::new("the log sources were not discovered")),
+    }
 }
 
 /// One poll round: the planner's listings, paged, and every new object fetched and read
