@@ -424,6 +424,7 @@ pub(super) fn run_command(state: &mut State, text: &str, names: &[&str]) -> Vec<
             logs::keys::goto(state, &text);
             Vec::new()
         }
+        Ok(Command::LogSource(pick)) => traffic::update::log_source(state, pick),
         Ok(Command::Retain(n)) => {
             state.retain = n;
             let preset = state.traffic.preset;

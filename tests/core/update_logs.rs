@@ -200,3 +200,4 @@ fn a_truncated_object_is_set_apart_with_its_complete_records() {
 
 mod browse;
 mod reads;
+mod sources;

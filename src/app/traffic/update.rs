@@ -82,6 +82,58 @@ pub(in crate::app) fn due(state: &mut State) -> Option<Effect> {
     })
 }
 
+/// `:logsource`: without a pick, says which sources the distribution has and which is read;
+/// with one, reads that source from now on (checked against the sources when they are known).
+pub(in crate::app) fn log_source(state: &mut State, pick: Option<String>) -> Vec<Effect> {
+    let Some(env) = state.envs.get(state.selected) else {
+        return Vec::new();
+    };
+    let name = env.spec.name.clone();
+    let sources = env.log_sources.as_ref().map(|f| f.sources());
+    let Some(pick) = pick else {
+        let reading = state.traffic.target.as_ref().map(|t| t.label.clone());
+        let text = match (&sources, &env.spec.logs_bucket) {
+            (Some(all), _) => {
+                let list: Vec<String> = all
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| format!("{} {} ({})", i + 1, s.label(), s.format))
+                    .collect();
+                let list = if list.is_empty() {
+                    "none".to_string()
+                } else {
+                    list.join(", ")
+                };
+                let reading = reading.map_or_else(String::new, |r| format!("; reading {r}"));
+                format!("log sources of {name}: {list}{reading}; :logsource N reads another")
+            }
+            (None, Some(bucket)) => format!(
+                "{name} reads the configured bucket {bucket}; :logsource N discovers the                  distribution's log sources and reads source N"
+            ),
+            (None, None) => {
+                format!("{name}'s log sources are not discovered yet: open the traffic view")
+            }
+        };
+        state.say(Level::Info, text);
+        return Vec::new();
+    };
+    if let Some(all) = &sources
+        && let Err(e) = crate::domain::pick_source(all, &pick)
+    {
+        state.say(Level::Error, format!(":logsource: {e}"));
+        return Vec::new();
+    }
+    state.say(Level::Info, format!("reading {name}'s log source {pick}"));
+    if let Some(e) = state.envs.get_mut(state.selected) {
+        e.log_pick = Some(pick);
+    }
+    let preset = state.traffic.preset;
+    state.restart_traffic(preset);
+    let mut fx: Vec<Effect> = due(state).into_iter().collect();
+    fx.extend(crate::app::poll::cancels(state));
+    fx
+}
+
 /// Discovery came back: keep what it found (a total failure is read again after a pause).
 pub(in crate::app) fn discovered(
     state: &mut State,

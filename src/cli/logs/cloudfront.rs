@@ -95,7 +95,7 @@ pub(super) async fn run(
     } else {
         1.0
     };
-    let target = target(&backend.cloud, &spec, None).await?;
+    let target = target(&backend.cloud, &spec, args.source.as_deref()).await?;
     let mut planner = TailPlanner::for_layout(&target.layout, &spec.distribution_id, since);
     let logs = LogBucket::new(backend.cloud.storage.clone(), &target.bucket);
     let mut tail = Reading {
