@@ -108,7 +108,8 @@ pub(in crate::app) fn log_source(state: &mut State, pick: Option<String>) -> Vec
                 format!("log sources of {name}: {list}{reading}; :logsource N reads another")
             }
             (None, Some(bucket)) => format!(
-                "{name} reads the configured bucket {bucket}; :logsource N discovers the                  distribution's log sources and reads source N"
+                "{name} reads the configured bucket {bucket}; :logsource N discovers the \
+                 distribution's log sources and reads source N"
             ),
             (None, None) => {
                 format!("{name}'s log sources are not discovered yet: open the traffic view")
