@@ -82,6 +82,8 @@ pub enum Effect {
         bucket: String,
         /// Object keys, in order.
         keys: Vec<String>,
+        /// The layout of plain (headerless) lines, for a delivery of plain output.
+        plain: Option<crate::accesslog::input::PlainLayout>,
     },
     /// Stop a read whose answer is no longer wanted (a log tail replaced while it was in flight);
     /// the answer would be dropped anyway.

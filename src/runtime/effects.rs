@@ -160,9 +160,14 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
             request,
             bucket,
             keys,
+            plain,
         } => {
-            let batch =
-                super::cloudfront_logs::read_objects(cloud.storage.clone(), bucket, keys).await;
+            let opts = crate::accesslog_io::ReadOptions {
+                plain,
+                columns: None,
+            };
+            let storage = cloud.storage.clone();
+            let batch = super::cloudfront_logs::read_objects(storage, bucket, keys, opts).await;
             Some(Action::Reply(Reply::TrafficRead {
                 env,
                 request,

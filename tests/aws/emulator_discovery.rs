@@ -29,9 +29,16 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     enc.finish().unwrap()
 }
 
-/// A v2 delivery of `dist`'s access logs to `bucket`/`prefix` as JSON lines with Hive paths,
-/// made with the delivery APIs in us-east-1; its id.
-async fn v2_delivery(c: &AwsClients, dist: &str, bucket: &str, prefix: &str) -> String {
+/// A v2 delivery of `dist`'s access logs to `bucket`/`prefix` in `format` (with `delimiter`)
+/// with Hive paths, made with the delivery APIs in us-east-1; its id.
+async fn v2_delivery(
+    c: &AwsClients,
+    dist: &str,
+    bucket: &str,
+    prefix: &str,
+    format: OutputFormat,
+    delimiter: Option<&str>,
+) -> String {
     let source = unique("cf-src");
     let resource = format!(
         "arn:aws:cloudfront::{}:distribution/{dist}",
@@ -53,7 +60,7 @@ async fn v2_delivery(c: &AwsClients, dist: &str, bucket: &str, prefix: &str) -> 
         .deliveries
         .put_delivery_destination()
         .name(unique("cf-json-s3"))
-        .output_format(OutputFormat::Json)
+        .output_format(format)
         .delivery_destination_configuration(config)
         .send()
         .await
@@ -66,6 +73,7 @@ async fn v2_delivery(c: &AwsClients, dist: &str, bucket: &str, prefix: &str) -> 
         .delivery_source_name(&source)
         .delivery_destination_arn(arn)
         .set_record_fields(Some(fields))
+        .set_field_delimiter(delimiter.map(str::to_string))
         .s3_delivery_configuration(
             S3DeliveryConfiguration::builder()
                 .suffix_path(SUFFIX)
@@ -88,8 +96,9 @@ async fn legacy_logging_and_a_v2_json_delivery_are_discovered_and_read() {
         emulator::create_distribution(&c, &bucket, "cloudfront/prd/", "www.example.com").await;
     let other =
         emulator::create_distribution(&c, &bucket, "cloudfront/dev/", "dev.example.com").await;
-    let id = v2_delivery(&c, &dist, &bucket, "cf-v2").await;
-    v2_delivery(&c, &other, &bucket, "cf-v2-dev").await;
+    let id = v2_delivery(&c, &dist, &bucket, "cf-v2", OutputFormat::Json, None).await;
+    let plain = OutputFormat::Plain;
+    v2_delivery(&c, &other, &bucket, "cf-v2-dev", plain, Some(",")).await;
 
     let found = shipdeck::runtime::cloudfront_logs::discover(&cloud, &dist).await;
     assert_eq!(
@@ -134,17 +143,23 @@ async fn legacy_logging_and_a_v2_json_delivery_are_discovered_and_read() {
     let first = Timestamp(now - now.rem_euclid(Timestamp::HOUR) - Timestamp::HOUR);
     let layout = KeyTemplate::parse(template).unwrap();
     let fields: Vec<Field> = V2_FIELDS.to_vec();
+    let plain_layout = KeyTemplate::parse(&template.replace("cf-v2/", "cf-v2-dev/")).unwrap();
     for h in 0..2 {
         let hour = first + h * Timestamp::HOUR;
-        let records = generator.window(
-            hour,
-            10 * Timestamp::MINUTE,
-            RECORDS,
-            &Conditions::default(),
-        );
+        let window = 10 * Timestamp::MINUTE;
+        let records = generator.window(hour, window, RECORDS, &Conditions::default());
         let body = gzip(&write_log(&records, &fields, LogFormat::Json).unwrap());
         let stamp = &hour.rfc3339()[..13].replace('T', "-");
         let key = format!("{}{dist}.{stamp}.a{h}.gz", layout.render(&dist, hour));
+        let put = c.s3.put_object().bucket(&bucket).key(&key);
+        put.body(ByteStream::from(body)).send().await.unwrap();
+        // The other distribution's plain lines, comma-separated, no header.
+        let comma = LogFormat::Plain { delimiter: b',' };
+        let body = gzip(&write_log(&records, &fields, comma).unwrap());
+        let key = format!(
+            "{}{other}.{stamp}.p{h}.gz",
+            plain_layout.render(&other, hour)
+        );
         let put = c.s3.put_object().bucket(&bucket).key(&key);
         put.body(ByteStream::from(body)).send().await.unwrap();
     }
@@ -155,7 +170,10 @@ async fn legacy_logging_and_a_v2_json_delivery_are_discovered_and_read() {
     let config = format!(
         "[aws]\nregion = \"eu-west-1\"\n\n[[environments]]\nname = \"prd\"\n\
          pipeline = \"storefront-deployer-prd\"\nsource_bucket = \"{bucket}\"\n\
-         source_key = \"prd/release.zip\"\ndistribution_id = \"{dist}\"\nlog_groups = []\n"
+         source_key = \"prd/release.zip\"\ndistribution_id = \"{dist}\"\nlog_groups = []\n\n\
+         [[environments]]\nname = \"dev\"\npipeline = \"storefront-deployer-dev\"\n\
+         source_bucket = \"{bucket}\"\nsource_key = \"dev/release.zip\"\n\
+         distribution_id = \"{other}\"\nlog_groups = []\npromotes_from = \"\"\n"
     );
     std::fs::write(dir.join("shipdeck.toml"), config).unwrap();
     let run = |args: &[&str]| {
@@ -199,6 +217,32 @@ async fn legacy_logging_and_a_v2_json_delivery_are_discovered_and_read() {
         records.iter().all(|r| r["c-country"].is_string()),
         "v2 fields kept"
     );
+    // A plain delivery's lines are laid out by its record fields and delimiter.
+    let (code, stdout, stderr) = run(&[
+        "logs",
+        "cloudfront",
+        "dev",
+        "--since",
+        &since,
+        "-o",
+        "jsonl",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let plain: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(plain.len(), 2 * RECORDS, "{stderr}");
+    let paths = |rs: &[serde_json::Value]| {
+        let mut p: Vec<String> = rs.iter().map(|r| r["cs-uri-stem"].to_string()).collect();
+        p.sort();
+        p
+    };
+    assert_eq!(
+        paths(&plain),
+        paths(&records),
+        "the JSON delivery's records"
+    );
 
     // `config check --discover` names both sources, the default and the lines that pin it.
     let (code, stdout, stderr) = run(&["config", "check", "--discover"]);
@@ -206,6 +250,7 @@ async fn legacy_logging_and_a_v2_json_delivery_are_discovered_and_read() {
     assert!(stdout.contains("1. legacy logging"), "{stdout}");
     assert!(stdout.contains(&format!("2. v2 delivery {id}")), "{stdout}");
     assert!(stdout.contains("format json"), "{stdout}");
+    assert!(stdout.contains("format plain, delimiter \",\""), "{stdout}");
     assert!(
         stdout.contains(&format!("logs_prefix = \"{template}\"")),
         "{stdout}"

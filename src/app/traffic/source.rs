@@ -3,6 +3,7 @@
 //! the default one ([`crate::domain::default_source`]).
 
 use crate::accesslog::KeyTemplate;
+use crate::accesslog::input::PlainLayout;
 use crate::cloud::Discovery;
 use crate::domain::{EnvSpec, LogSource, default_source, pick_source};
 
@@ -15,6 +16,8 @@ pub struct LogsTarget {
     pub layout: KeyTemplate,
     /// Which source this is: `configured`, `legacy`, `v2 <delivery id>`, with its format.
     pub label: String,
+    /// The layout of a delivery's plain (headerless) lines: its record fields and delimiter.
+    pub plain: Option<PlainLayout>,
 }
 
 impl LogsTarget {
@@ -40,10 +43,20 @@ impl LogsTarget {
         };
         let layout =
             KeyTemplate::parse(template).map_err(|e| format!("{}: {e}", source.label()))?;
+        let plain = match source.format.as_str() {
+            "plain" => {
+                let fields = source.fields.join(",");
+                let layout = PlainLayout::parse(&fields, source.delimiter.as_deref())
+                    .map_err(|e| format!("{}: plain output: {e}", source.label()))?;
+                Some(layout)
+            }
+            _ => None,
+        };
         Ok(LogsTarget {
             bucket: bucket.to_string(),
             layout,
             label: format!("{} ({})", source.label(), source.format),
+            plain,
         })
     }
 }
@@ -69,6 +82,7 @@ pub fn resolve(spec: &EnvSpec, found: Option<&Discovery>, pick: Option<&str>) ->
             bucket: bucket.clone(),
             layout,
             label: "configured".into(),
+            plain: None,
         });
     }
     let Some(found) = found else {

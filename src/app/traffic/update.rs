@@ -200,7 +200,9 @@ pub(in crate::app) fn listed(
         t.load.succeeded(next);
         return Vec::new();
     }
-    let Some(bucket) = state.traffic.target.as_ref().map(|t| t.bucket.clone()) else {
+    let Some((bucket, plain)) =
+        (state.traffic.target.as_ref()).map(|t| (t.bucket.clone(), t.plain.clone()))
+    else {
         return Vec::new();
     };
     let request = state.take_request();
@@ -210,6 +212,7 @@ pub(in crate::app) fn listed(
         request,
         bucket,
         keys,
+        plain,
     }]
 }
 

@@ -6,7 +6,7 @@ use super::sink::{Select, Sink, observe, report_problems};
 use super::stats::stats_text;
 use super::{Since, exit_code};
 use crate::accesslog::{Stats, TailPlanner};
-use crate::accesslog_io::{ReadReport, read_bytes};
+use crate::accesslog_io::{ReadOptions, ReadReport, read_bytes_with};
 use crate::app::{LogsTarget, Resolved, resolve_logs as resolve};
 use crate::cli::args::{CloudfrontArgs, Global, LogOutput};
 use crate::cli::{Failure, connect};
@@ -32,6 +32,8 @@ pub(super) fn find_env<'a>(envs: &'a [EnvSpec], env: &str) -> Result<&'a EnvSpec
 /// blocking pool, through [`ObjectReader`]) and is given back after each read.
 struct Reading {
     bucket: String,
+    /// How objects are read (the layout of a plain delivery's lines).
+    opts: ReadOptions,
     select: Select,
     stats: Option<Stats>,
     sink: Sink,
@@ -46,9 +48,12 @@ impl ObjectReader for Reading {
         match body {
             Ok(bytes) => {
                 let (select, sink) = (&self.select, &mut self.sink);
+                let opts = &self.opts;
                 let report = match &mut self.stats {
-                    Some(stats) => read_bytes(&bytes, &name, &mut |v| observe(stats, select, v)),
-                    None => read_bytes(&bytes, &name, &mut |v| {
+                    Some(stats) => {
+                        read_bytes_with(&bytes, &name, opts, &mut |v| observe(stats, select, v))
+                    }
+                    None => read_bytes_with(&bytes, &name, opts, &mut |v| {
                         if select.accepts(v) {
                             sink.record(v);
                         }
@@ -100,6 +105,10 @@ pub(super) async fn run(
     let logs = LogBucket::new(backend.cloud.storage.clone(), &target.bucket);
     let mut tail = Reading {
         bucket: target.bucket.clone(),
+        opts: ReadOptions {
+            plain: target.plain.clone(),
+            columns: None,
+        },
         select: Select {
             since: Some(since),
             filter: args.filter.clone(),
@@ -335,6 +344,7 @@ mod tests {
     fn reading() -> Reading {
         Reading {
             bucket: "logs".into(),
+            opts: ReadOptions::default(),
             select: Select::default(),
             stats: None,
             sink: Sink::ordered(LogOutput::Jsonl),
