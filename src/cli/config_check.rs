@@ -157,11 +157,19 @@ fn source_lines(n: usize, s: &LogSource, dist: &str) -> String {
                 SourceKind::Delivery { .. } => "<file>".into(),
             };
             out.push_str(&format!("       keys {template}{file}\n"));
-            out.push_str(&format!(
-                "       pin: logs_bucket = {}\n            logs_prefix = {}\n",
-                toml_string(bucket),
-                toml_string(template)
-            ));
+            if s.format == "plain" {
+                // A configured bucket carries no field list: only discovery knows the layout.
+                out.push_str(
+                    "       not pinned: plain lines are read by the delivery's fields, which \
+                     only discovery knows; leave logs_bucket unset\n",
+                );
+            } else {
+                out.push_str(&format!(
+                    "       pin: logs_bucket = {}\n            logs_prefix = {}\n",
+                    toml_string(bucket),
+                    toml_string(template)
+                ));
+            }
         }
         (_, Some(why)) => out.push_str(&format!("       not read: {why}\n")),
         (None, None) => {}

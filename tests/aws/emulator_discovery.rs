@@ -252,6 +252,10 @@ async fn legacy_logging_and_a_v2_json_delivery_are_discovered_and_read() {
     assert!(stdout.contains("format json"), "{stdout}");
     assert!(stdout.contains("format plain, delimiter \",\""), "{stdout}");
     assert!(
+        stdout.contains("not pinned: plain lines are read by the delivery's fields"),
+        "{stdout}"
+    );
+    assert!(
         stdout.contains(&format!("logs_prefix = \"{template}\"")),
         "{stdout}"
     );
