@@ -19,7 +19,14 @@
 //!
 //! The poll interval is `min_interval` after a round that found new files and doubles with each
 //! idle round up to `max_interval`.
+//!
+//! A partitioned layout (a v2 delivery's suffix path with time variables, see [`KeyTemplate`])
+//! is listed partition by partition instead: each round lists the folder of every hour from
+//! the same start to now (an hour's folder rendered in UTC, so day, month and year boundaries
+//! are only other folders; a day-partitioned template lists each day once), and a key's hour
+//! is its partition's.
 
+use super::layout::KeyTemplate;
 use crate::domain::{Millis, ObjectInfo, Timestamp};
 use std::collections::HashMap;
 
@@ -109,6 +116,7 @@ pub fn key_hour(key: &str, prefix: &str, dist: &str) -> Option<Timestamp> {
 #[derive(Debug, Clone)]
 pub struct TailPlanner {
     prefix: String,
+    layout: KeyTemplate,
     dist: String,
     since: Timestamp,
     cfg: TailConfig,
@@ -128,10 +136,19 @@ impl TailPlanner {
         TailPlanner::with_config(prefix, dist, since, TailConfig::default())
     }
 
+    /// A planner for `dist`'s objects laid out by `layout` (flat or partitioned), looking back
+    /// to `since`.
+    pub fn for_layout(layout: &KeyTemplate, dist: &str, since: Timestamp) -> TailPlanner {
+        let mut p = TailPlanner::new(layout.as_str(), dist, since);
+        p.layout = layout.clone();
+        p
+    }
+
     /// [`TailPlanner::new`] with another cadence.
     pub fn with_config(prefix: &str, dist: &str, since: Timestamp, cfg: TailConfig) -> Self {
         TailPlanner {
             prefix: prefix.to_string(),
+            layout: KeyTemplate::flat(prefix),
             dist: dist.to_string(),
             since,
             cfg,
@@ -150,9 +167,32 @@ impl TailPlanner {
         self.since
     }
 
-    /// The listing prefix: `<prefix><dist>.`.
+    /// The listing prefix of the flat layout: `<prefix><dist>.`.
     pub fn list_prefix(&self) -> String {
         format!("{}{}.", self.prefix, self.dist)
+    }
+
+    /// The hour a key is filed under (its partition's, for a partitioned layout), with the last
+    /// hour its partition spans; `None` for a key that is not one of this distribution's.
+    fn hours_of(&self, key: &str) -> Option<(Timestamp, Timestamp)> {
+        if !self.layout.is_partitioned() {
+            let hour = key_hour(key, &self.prefix, &self.dist)?;
+            return Some((hour, hour));
+        }
+        let start = self.layout.partition_of(key, &self.dist)?;
+        let last = if self.layout.has_hour() {
+            start
+        } else {
+            // The partition's last hour: the last one rendering the same folder (a day at most
+            // scanned; a coarser template is counted by its first day).
+            let folder = self.layout.render(&self.dist, start);
+            (1..24)
+                .map(|h| start + h * Timestamp::HOUR)
+                .take_while(|t| self.layout.render(&self.dist, *t) == folder)
+                .last()
+                .unwrap_or(start)
+        };
+        Some((start, last))
     }
 
     /// Keys taken and still remembered.
@@ -186,10 +226,25 @@ impl TailPlanner {
         let forget = self.floor_hour(now).millis() - Timestamp::HOUR;
         self.taken.retain(|_, hour| *hour >= forget);
         self.attempts.retain(|_, (hour, _)| *hour >= forget);
-        vec![ListRequest {
-            prefix: self.list_prefix(),
-            start_after: hour_key_prefix(&self.prefix, &self.dist, from),
-        }]
+        if !self.layout.is_partitioned() {
+            return vec![ListRequest {
+                prefix: self.list_prefix(),
+                start_after: hour_key_prefix(&self.prefix, &self.dist, from),
+            }];
+        }
+        let mut out: Vec<ListRequest> = Vec::new();
+        let mut hour = from;
+        while hour <= hour_floor(now) {
+            let folder = self.layout.render(&self.dist, hour);
+            if out.last().is_none_or(|l| l.prefix != folder) {
+                out.push(ListRequest {
+                    start_after: folder.clone(),
+                    prefix: folder,
+                });
+            }
+            hour = hour + Timestamp::HOUR;
+        }
+        out
     }
 
     /// Takes one listing page: the keys of this distribution's log files, in the look-back
@@ -198,13 +253,13 @@ impl TailPlanner {
         let first = hour_floor(self.since).millis();
         let mut fresh = Vec::new();
         for o in objects {
-            let Some(hour) = key_hour(&o.key, &self.prefix, &self.dist) else {
+            let Some((_, last)) = self.hours_of(&o.key) else {
                 continue;
             };
-            if hour.millis() < first || self.taken.contains_key(&o.key) {
+            if last.millis() < first || self.taken.contains_key(&o.key) {
                 continue;
             }
-            self.taken.insert(o.key.clone(), hour.millis());
+            self.taken.insert(o.key.clone(), last.millis());
             fresh.push(o.key.clone());
         }
         self.round_new += fresh.len();
@@ -219,7 +274,7 @@ impl TailPlanner {
     /// An object was read incompletely: gives it back to be read again (`true`) unless it has
     /// now been read [`MAX_READS`] times, when it is given up for good (`false`).
     pub fn retry_incomplete(&mut self, key: &str) -> bool {
-        let hour = key_hour(key, &self.prefix, &self.dist).map_or(0, |t| t.millis());
+        let hour = self.hours_of(key).map_or(0, |(_, last)| last.millis());
         let entry = self.attempts.entry(key.to_string()).or_insert((hour, 0));
         entry.1 += 1;
         if entry.1 >= MAX_READS {
@@ -254,5 +309,145 @@ impl TailPlanner {
     pub fn next_poll(&mut self, now: Timestamp) -> Timestamp {
         self.close_round(now);
         self.next_at.unwrap_or(now)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> Timestamp {
+        let t = chrono::DateTime::parse_from_rfc3339(s).unwrap();
+        Timestamp(t.timestamp_millis())
+    }
+
+    fn object(key: &str) -> ObjectInfo {
+        ObjectInfo {
+            key: key.into(),
+            size: 1,
+            last_modified: Timestamp(0),
+            etag: String::new(),
+        }
+    }
+
+    fn prefixes(requests: &[ListRequest]) -> Vec<&str> {
+        requests.iter().map(|r| r.prefix.as_str()).collect()
+    }
+
+    const HOURLY: &str = "cf/{DistributionId}/{yyyy}/{MM}/{dd}/{HH}";
+
+    #[test]
+    fn partitions_are_listed_across_the_year_boundary() {
+        let layout = KeyTemplate::parse(HOURLY).unwrap();
+        let since = at("2026-12-31T22:30:00Z");
+        let mut p = TailPlanner::for_layout(&layout, "E1", since);
+        let first = p.listings(at("2027-01-01T00:20:00Z"));
+        assert_eq!(
+            prefixes(&first),
+            [
+                "cf/E1/2026/12/31/22/",
+                "cf/E1/2026/12/31/23/",
+                "cf/E1/2027/01/01/00/"
+            ]
+        );
+        assert!(first.iter().all(|r| r.start_after == r.prefix));
+    }
+
+    #[test]
+    fn hive_partitions_cross_the_month_boundary() {
+        let hive = crate::accesslog::delivery_template("v2", Some(HOURLY), true, "1");
+        let layout = KeyTemplate::parse(&hive).unwrap();
+        let mut p = TailPlanner::for_layout(&layout, "E1", at("2027-02-28T23:10:00Z"));
+        let first = p.listings(at("2027-03-01T00:05:00Z"));
+        assert_eq!(
+            prefixes(&first),
+            [
+                "v2/cf/distributionid=E1/year=2027/month=02/day=28/hour=23/",
+                "v2/cf/distributionid=E1/year=2027/month=03/day=01/hour=00/"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_deep_poll_lists_every_hour_of_the_late_window() {
+        let layout = KeyTemplate::parse(HOURLY).unwrap();
+        let now = at("2027-01-01T10:00:00Z");
+        let mut p = TailPlanner::for_layout(&layout, "E1", now - 3 * Timestamp::DAY);
+        p.listings(now);
+        p.next_poll(now);
+        // A recent poll: the last two hours and the current one.
+        let recent = p.listings(now + Timestamp::MINUTE);
+        assert_eq!(
+            prefixes(&recent),
+            [
+                "cf/E1/2027/01/01/08/",
+                "cf/E1/2027/01/01/09/",
+                "cf/E1/2027/01/01/10/"
+            ]
+        );
+        let deep = p.listings(now + 6 * Timestamp::MINUTE);
+        assert_eq!(deep.len(), 25, "{:?}", prefixes(&deep));
+        assert_eq!(deep[0].prefix, "cf/E1/2026/12/31/10/");
+        assert_eq!(deep[24].prefix, "cf/E1/2027/01/01/10/");
+        for pair in deep.windows(2) {
+            let (a, b) = (&pair[0].prefix, &pair[1].prefix);
+            let ha = layout.partition_of(&format!("{a}x"), "E1").unwrap();
+            let hb = layout.partition_of(&format!("{b}x"), "E1").unwrap();
+            assert_eq!(hb.since(ha), Timestamp::HOUR, "{a} → {b}");
+        }
+    }
+
+    #[test]
+    fn partitioned_keys_are_taken_once_and_not_before_the_look_back() {
+        let layout = KeyTemplate::parse(HOURLY).unwrap();
+        let since = at("2027-01-01T00:30:00Z");
+        let mut p = TailPlanner::for_layout(&layout, "E1", since);
+        p.listings(since);
+        let listed = [
+            object("cf/E1/2026/12/31/23/E1.2026-12-31-23.a.gz"),
+            object("cf/E1/2027/01/01/00/E1.2027-01-01-00.b.gz"),
+            object("cf/E2/2027/01/01/00/E2.2027-01-01-00.c.gz"),
+            object("cf/E1/2027/01/01/00/E1.2027-01-01-00.d.parquet"),
+        ];
+        assert_eq!(
+            p.on_listing(&listed),
+            [
+                "cf/E1/2027/01/01/00/E1.2027-01-01-00.b.gz",
+                "cf/E1/2027/01/01/00/E1.2027-01-01-00.d.parquet"
+            ]
+        );
+        assert!(p.on_listing(&listed).is_empty(), "no object read twice");
+        p.mark_failed("cf/E1/2027/01/01/00/E1.2027-01-01-00.b.gz");
+        assert_eq!(p.on_listing(&listed).len(), 1);
+    }
+
+    #[test]
+    fn a_day_partition_is_listed_once_and_remembered_all_day() {
+        let layout = KeyTemplate::parse("cf/{yyyy}-{MM}-{dd}/").unwrap();
+        let since = at("2027-01-01T20:00:00Z");
+        let mut p = TailPlanner::for_layout(&layout, "E1", since);
+        let first = p.listings(at("2027-01-02T03:00:00Z"));
+        assert_eq!(prefixes(&first), ["cf/2027-01-01/", "cf/2027-01-02/"]);
+        let day = [object("cf/2027-01-01/E1.2027-01-01-21.a.gz")];
+        assert_eq!(p.on_listing(&day).len(), 1);
+        // The day's folder is listed until the late window has passed its last hour.
+        p.listings(at("2027-01-02T23:30:00Z"));
+        assert!(p.on_listing(&day).is_empty());
+    }
+
+    #[test]
+    fn a_flat_layout_keeps_the_legacy_plan() {
+        let since = at("2027-01-01T00:30:00Z");
+        let mut flat = TailPlanner::for_layout(&KeyTemplate::flat("logs/"), "E1", since);
+        let mut legacy = TailPlanner::new("logs/", "E1", since);
+        let now = at("2027-01-01T02:00:00Z");
+        assert_eq!(flat.listings(now), legacy.listings(now));
+        assert_eq!(
+            flat.listings(now)[0],
+            ListRequest {
+                prefix: "logs/E1.".into(),
+                start_after: "logs/E1.2027-01-01-00".into()
+            }
+        );
     }
 }

@@ -170,6 +170,15 @@ pub enum Reply {
         /// its last page) or why they could not be read.
         results: Vec<super::GroupEvents>,
     },
+    /// Discovery of an environment's log sources came back.
+    LogSourcesFound {
+        /// Environment index.
+        env: usize,
+        /// The request this answers.
+        request: RequestId,
+        /// What was found, or why each half could not be read.
+        found: Box<crate::cloud::Discovery>,
+    },
     /// A listing of the logs bucket came back (every page).
     TrafficListed {
         /// Environment index.

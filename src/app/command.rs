@@ -26,6 +26,8 @@ pub enum Command {
     Goto(String),
     /// Set how many records the Traffic view retains.
     Retain(usize),
+    /// List the distribution's log sources, or read the one named (number or name).
+    LogSource(Option<String>),
     /// Leave.
     Quit,
 }
@@ -58,6 +60,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "select the first record at a time: goto 09:30 (UTC)",
     ),
     ("retain", "records the traffic view keeps: retain 1000000"),
+    (
+        "logsource",
+        "the distribution's log sources; logsource N|NAME reads that one",
+    ),
     ("refresh", "refresh every environment now"),
     ("help", "the key bindings"),
     ("quit", "leave shipdeck"),
@@ -116,6 +122,7 @@ pub fn parse_command(line: &str, envs: &[&str]) -> Result<Command, String> {
             )),
             None => Err("`retain` needs a record count, e.g. retain 1000000".into()),
         },
+        "logsource" | "source" => Ok(Command::LogSource(arg.map(str::to_string))),
         "refresh" | "r" => no_arg(Command::Refresh),
         "help" | "h" | "?" => no_arg(Command::Help),
         "quit" | "q" | "q!" => no_arg(Command::Quit),

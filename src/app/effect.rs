@@ -51,7 +51,16 @@ pub enum Effect {
         /// Only these streams (empty: every stream of the groups).
         streams: Vec<String>,
     },
-    /// List an environment's CloudFront log objects after a key (every page).
+    /// Discover how an environment's distribution logs: its legacy logging and v2 deliveries.
+    DiscoverLogSources {
+        /// Environment index.
+        env: usize,
+        /// Request id.
+        request: RequestId,
+        /// The distribution id.
+        distribution_id: String,
+    },
+    /// List an environment's CloudFront log objects (every page of each listing, in order).
     ListTraffic {
         /// Environment index.
         env: usize,
@@ -59,10 +68,9 @@ pub enum Effect {
         request: RequestId,
         /// Logs bucket.
         bucket: String,
-        /// Key prefix (`<logs prefix><distribution id>.`).
-        prefix: String,
-        /// List keys after this one.
-        start_after: String,
+        /// The listings: a prefix and the key to list after (one for a flat layout, one per
+        /// partition for a partitioned one).
+        listings: Vec<crate::accesslog::ListRequest>,
     },
     /// Fetch CloudFront log objects and read them (inflate and parse off the UI thread).
     ReadTraffic {
@@ -74,6 +82,8 @@ pub enum Effect {
         bucket: String,
         /// Object keys, in order.
         keys: Vec<String>,
+        /// The layout of plain (headerless) lines, for a delivery of plain output.
+        plain: Option<crate::accesslog::input::PlainLayout>,
     },
     /// Stop a read whose answer is no longer wanted (a log tail replaced while it was in flight);
     /// the answer would be dropped anyway.

@@ -144,6 +144,11 @@ pub struct EnvView {
     pub source: Option<Result<Option<SourceObject>, String>>,
     /// When the source object is next read.
     pub source_due: Timestamp,
+    /// The distribution's log sources as discovered (legacy logging, v2 deliveries); `None`
+    /// until discovered (only when the configuration names no logs bucket).
+    pub log_sources: Option<crate::cloud::Discovery>,
+    /// The log source the operator picked (`:logsource`), by number or name.
+    pub log_pick: Option<String>,
 }
 
 impl EnvView {
@@ -163,6 +168,8 @@ impl EnvView {
             deployed_key: None,
             source: None,
             source_due: Timestamp(i64::MIN),
+            log_sources: None,
+            log_pick: None,
         }
     }
 

@@ -126,6 +126,14 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
             logs::update::loaded(state, env, request, results);
             Vec::new()
         }
+        Reply::LogSourcesFound {
+            env,
+            request,
+            found,
+        } => {
+            traffic::update::discovered(state, env, request, *found);
+            Vec::new()
+        }
         Reply::TrafficListed {
             env,
             request,
@@ -416,6 +424,7 @@ pub(super) fn run_command(state: &mut State, text: &str, names: &[&str]) -> Vec<
             logs::keys::goto(state, &text);
             Vec::new()
         }
+        Ok(Command::LogSource(pick)) => traffic::update::log_source(state, pick),
         Ok(Command::Retain(n)) => {
             state.retain = n;
             let preset = state.traffic.preset;

@@ -105,8 +105,11 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
         | Command::Unfreeze(_)
         | Command::Invalidate(_)) => return act::run(global, c).await,
         Command::Config {
-            command: ConfigCommand::Check { path },
-        } => config_check::run(path.as_deref(), global.config.as_deref()).map(Answer::ok),
+            command: ConfigCommand::Check { path, discover },
+        } => match config_check::run(path.as_deref(), global.config.as_deref(), global.demo) {
+            Ok(text) if discover => config_check::discover(global, path.as_deref(), text).await,
+            other => other.map(Answer::ok),
+        },
         Command::Completions { shell: which } => Ok(Answer::ok(shell::completions(which))),
         Command::Man => shell::manual()
             .map(Answer::ok)

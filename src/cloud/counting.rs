@@ -6,7 +6,8 @@ use super::{
     StartRequest, Storage, TransitionChange, UploadedPart, WhoAmI,
 };
 use crate::domain::{
-    ActionExecutionDetail, Distribution, ExecutionSummary, PipelineDef, PipelineState, Timestamp,
+    ActionExecutionDetail, Distribution, ExecutionSummary, LogSource, PipelineDef, PipelineState,
+    Timestamp,
 };
 use async_trait::async_trait;
 use std::collections::BTreeMap;
@@ -273,6 +274,10 @@ impl Logs for CountingCloud {
     async fn start_live_tail(&self, req: &LiveTailRequest) -> CloudResult<LiveTail> {
         self.count("StartLiveTail");
         self.inner.logs.start_live_tail(req).await
+    }
+    async fn log_deliveries(&self, distribution_id: &str) -> CloudResult<Vec<LogSource>> {
+        self.count("DescribeDeliverySources");
+        self.inner.logs.log_deliveries(distribution_id).await
     }
 }
 

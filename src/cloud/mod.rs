@@ -9,6 +9,7 @@ pub mod counting;
 mod error;
 pub mod github;
 mod log_reads;
+mod log_sources;
 mod ports;
 pub mod sim;
 mod writes;
@@ -21,6 +22,7 @@ pub use log_reads::{
     LiveTail, LiveTailBatch, LiveTailRequest, MAX_TAIL_EVENTS, MAX_TAIL_GROUPS, filter_pages,
     group_name, live_tail_unavailable,
 };
+pub use log_sources::{Discovery, legacy_bucket};
 pub use ports::{
     ApprovalAnswer, Cdn, Cloud, Identity, LogPage, LogQuery, Logs, ObjectMeta, ObjectPage,
     Pipelines, StartRequest, Storage, WhoAmI,

@@ -4,8 +4,8 @@ use super::CloudResult;
 use super::log_reads::{LiveTail, LiveTailRequest};
 use super::writes::{Invalidation, PutOutcome, PutRequest, TransitionChange, UploadedPart};
 use crate::domain::{
-    ActionExecutionDetail, ApprovalOutcome, Distribution, ExecutionSummary, LogEvent, ObjectInfo,
-    PipelineDef, PipelineState, RetryMode, Timestamp,
+    ActionExecutionDetail, ApprovalOutcome, Distribution, ExecutionSummary, LogEvent, LogSource,
+    ObjectInfo, PipelineDef, PipelineState, RetryMode, Timestamp,
 };
 use async_trait::async_trait;
 use std::collections::BTreeMap;
@@ -244,6 +244,10 @@ pub trait Logs: Send + Sync {
     async fn describe_log_groups(&self, prefix: &str) -> CloudResult<Vec<String>>;
     /// `StartLiveTail`: a session over ≤ 10 groups yielding batches of events as they arrive.
     async fn start_live_tail(&self, req: &LiveTailRequest) -> CloudResult<LiveTail>;
+    /// The standard logging v2 deliveries of CloudFront distribution `distribution_id`
+    /// (delivery sources of log type `ACCESS_LOGS` naming it, their deliveries and
+    /// destinations; asked in us-east-1), each as a log source; none when it has none.
+    async fn log_deliveries(&self, distribution_id: &str) -> CloudResult<Vec<LogSource>>;
 }
 
 /// STS.

@@ -92,9 +92,17 @@ fn one<'a, 'i>(
     let distribution_id = t.required_str("distribution_id")?;
     validate::distribution_id(distribution_id.get_ref())
         .map_err(|m| t.invalid("distribution_id", &distribution_id.span(), m))?;
-    let logs_bucket = t.required_str("logs_bucket")?;
-    validate::bucket(logs_bucket.get_ref())
-        .map_err(|m| t.invalid("logs_bucket", &logs_bucket.span(), m))?;
+    let logs_bucket = match t.str("logs_bucket")? {
+        None => None,
+        Some(v) => {
+            validate::bucket(v.get_ref()).map_err(|m| t.invalid("logs_bucket", &v.span(), m))?;
+            Some(v.get_ref().to_string())
+        }
+    };
+    if let Some(v) = t.str("logs_prefix")? {
+        crate::accesslog::KeyTemplate::parse(v.get_ref())
+            .map_err(|m| t.invalid("logs_prefix", &v.span(), m))?;
+    }
     let text = |key: &str| -> Result<String, ConfigError> {
         Ok(t.str(key)?
             .map(|v| v.get_ref().to_string())
@@ -149,7 +157,7 @@ fn one<'a, 'i>(
         source_key: source_key.get_ref().to_string(),
         release_prefix: text("release_prefix")?,
         distribution_id: distribution_id.get_ref().to_string(),
-        logs_bucket: logs_bucket.get_ref().to_string(),
+        logs_bucket,
         logs_prefix: text("logs_prefix")?,
         log_groups,
         build_log_group,

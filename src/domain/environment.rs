@@ -22,9 +22,11 @@ pub struct EnvSpec {
     pub release_prefix: String,
     /// CloudFront distribution id.
     pub distribution_id: String,
-    /// Bucket receiving the CloudFront access logs.
-    pub logs_bucket: String,
-    /// Prefix of the access logs in that bucket.
+    /// Bucket receiving the CloudFront access logs, when the configuration pins it; `None`:
+    /// found by discovery (the distribution's legacy logging and v2 deliveries).
+    pub logs_bucket: Option<String>,
+    /// Prefix (key template) of the access logs in that bucket: literal, or with the
+    /// variables of a v2 suffix path (`{DistributionId}`, `{yyyy}`, `{MM}`, `{dd}`, `{HH}`).
     pub logs_prefix: String,
     /// CloudWatch log groups (Lambda API, CodeBuild deploy).
     pub log_groups: Vec<String>,

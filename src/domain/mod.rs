@@ -4,6 +4,7 @@ mod approval;
 mod environment;
 mod execution;
 pub mod github;
+mod log_source;
 mod logs;
 mod pipeline;
 mod time;
@@ -15,6 +16,7 @@ pub use execution::{
     ExecutionStatus, ExecutionSummary, ExecutionType, Release, SUMMARY_KEY, SourceObject,
     SourceRevision, Trigger,
 };
+pub use log_source::{LEGACY, LogDestination, LogSource, SourceKind, default_source, pick_source};
 pub use logs::{LogEvent, ObjectInfo};
 pub use pipeline::{
     APPROVAL_TIMEOUT_MINUTES, ActionCategory, ActionDef, ActionExecution, ActionExecutionDetail,

@@ -4,13 +4,22 @@
 //! on tokio's blocking pool (gzip inflation and parsing stay off the async threads). Dropping the
 //! read cancels it: no fetch starts after that, and the reader stops before the next object.
 
-use crate::accesslog_io::read_bytes;
+use crate::accesslog_io::{ReadOptions, read_bytes_with};
 use crate::app::{BatchAssembly, ObjectRecords, TrafficBatch};
-use crate::cloud::{CloudError, CloudResult, ObjectPage, Storage};
+use crate::cloud::{Cloud, CloudError, CloudResult, Discovery, ObjectPage, Storage};
 use crate::domain::ObjectInfo;
 use futures::StreamExt;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// Discovers distribution `id`'s log sources: its legacy logging (`GetDistribution`) and its
+/// v2 deliveries, each call under the request timeout.
+pub async fn discover(cloud: &Cloud, id: &str) -> Discovery {
+    let distribution = super::effects::timed("GetDistribution", cloud.cdn.get_distribution(id));
+    let deliveries = super::effects::timed("DescribeDeliveries", cloud.logs.log_deliveries(id));
+    let (distribution, deliveries) = futures::join!(distribution, deliveries);
+    Discovery::from_answers(distribution, deliveries)
+}
 
 /// Objects fetched at the same time.
 pub const FETCHES: usize = 4;
@@ -117,24 +126,28 @@ impl LogBucket {
 struct TrafficReader {
     bucket: String,
     batch: BatchAssembly,
+    opts: ReadOptions,
 }
 
 impl ObjectReader for TrafficReader {
     fn take(&mut self, key: String, body: CloudResult<Vec<u8>>) -> bool {
-        read_object(&self.bucket, &mut self.batch, key, body);
+        read_object(&self.bucket, &mut self.batch, key, body, &self.opts);
         true
     }
 }
 
-/// Reads the Traffic view's objects `keys` of `bucket` into one time-ordered batch.
+/// Reads the Traffic view's objects `keys` of `bucket` into one time-ordered batch (plain lines
+/// laid out by `opts`).
 pub(super) async fn read_objects(
     storage: Arc<dyn Storage>,
     bucket: String,
     keys: Vec<String>,
+    opts: ReadOptions,
 ) -> TrafficBatch {
     let reader = TrafficReader {
         batch: BatchAssembly::new(),
         bucket: bucket.clone(),
+        opts,
     };
     match LogBucket::new(storage, &bucket).read(keys, reader).await {
         Ok(reader) => reader.batch.finish(),
@@ -151,12 +164,13 @@ fn read_object(
     batch: &mut BatchAssembly,
     key: String,
     body: Result<Vec<u8>, CloudError>,
+    opts: &ReadOptions,
 ) {
     let name = format!("s3://{bucket}/{key}");
     match body {
         Ok(bytes) => {
             let mut records = ObjectRecords::new();
-            let report = read_bytes(&bytes, &name, &mut |v| records.push(v));
+            let report = read_bytes_with(&bytes, &name, opts, &mut |v| records.push(v));
             batch.read(key, records, report.skipped, &report.errors);
         }
         Err(e) => batch.fetch_failed(key, format!("{name}: {e}")),
@@ -185,7 +199,7 @@ pub fn parse_objects_while(
         if !wanted() {
             break;
         }
-        read_object(bucket, &mut batch, key, body);
+        read_object(bucket, &mut batch, key, body, &ReadOptions::default());
     }
     batch.finish()
 }

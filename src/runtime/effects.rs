@@ -116,15 +116,39 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
                 results,
             }))
         }
+        Effect::DiscoverLogSources {
+            env,
+            request,
+            distribution_id,
+        } => {
+            let found = super::cloudfront_logs::discover(cloud, &distribution_id).await;
+            Some(Action::Reply(Reply::LogSourcesFound {
+                env,
+                request,
+                found: Box::new(found),
+            }))
+        }
         Effect::ListTraffic {
             env,
             request,
             bucket,
-            prefix,
-            start_after,
+            listings,
         } => {
             let logs = super::cloudfront_logs::LogBucket::new(cloud.storage.clone(), &bucket);
-            let result = logs.list_all(&prefix, &start_after).await;
+            let mut result = Ok(Vec::new());
+            for l in &listings {
+                match logs.list_all(&l.prefix, &l.start_after).await {
+                    Ok(objects) => {
+                        if let Ok(all) = result.as_mut() {
+                            all.extend(objects);
+                        }
+                    }
+                    Err(e) => {
+                        result = Err(e);
+                        break;
+                    }
+                }
+            }
             Some(Action::Reply(Reply::TrafficListed {
                 env,
                 request,
@@ -136,9 +160,14 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
             request,
             bucket,
             keys,
+            plain,
         } => {
-            let batch =
-                super::cloudfront_logs::read_objects(cloud.storage.clone(), bucket, keys).await;
+            let opts = crate::accesslog_io::ReadOptions {
+                plain,
+                columns: None,
+            };
+            let storage = cloud.storage.clone();
+            let batch = super::cloudfront_logs::read_objects(storage, bucket, keys, opts).await;
             Some(Action::Reply(Reply::TrafficRead {
                 env,
                 request,

@@ -14,6 +14,7 @@ use tokio::task::AbortHandle;
 fn cancellable(effect: &Effect) -> Option<RequestId> {
     match effect {
         Effect::ListTraffic { request, .. }
+        | Effect::DiscoverLogSources { request, .. }
         | Effect::ReadTraffic { request, .. }
         | Effect::FetchLogs { request, .. }
         | Effect::FetchActionExecutions { request, .. } => Some(*request),

@@ -80,7 +80,16 @@ fn example_is_the_demo_and_parses_into_three_environments() {
     assert_eq!(prd.source_key, "prd/release.zip");
     assert_eq!(prd.release_prefix, "releases/");
     assert_eq!(prd.distribution_id, "E2PRDSTOREFRNT");
-    assert_eq!(prd.logs_prefix, "cloudfront/prd/");
+    // prd's and stg's log sources are discovered; dev pins its bucket.
+    assert_eq!(
+        (prd.logs_bucket.as_deref(), prd.logs_prefix.as_str()),
+        (None, "")
+    );
+    let dev = demo.environment("dev").unwrap();
+    assert_eq!(
+        (dev.logs_bucket.as_deref(), dev.logs_prefix.as_str()),
+        (Some("storefront-cloudfront-logs"), "cloudfront/dev/")
+    );
     assert_eq!(
         prd.log_groups,
         [
@@ -184,13 +193,13 @@ fn missing_required_keys_point_at_the_table() {
         err(&fixture("missing_pipeline.toml")),
         "shipdeck.toml:14:1: environments[1]: missing required key `pipeline`"
     );
-    assert_eq!(
-        err(&format!(
-            "[[environments]]\n{}",
-            ENV.replace("logs_bucket = \"logs\"\n", "")
-        )),
-        "shipdeck.toml:1:1: environments[0]: missing required key `logs_bucket`"
-    );
+    // Not required: the distribution's log sources are discovered without it.
+    let discovered = parse(&format!(
+        "[[environments]]\n{}",
+        ENV.replace("logs_bucket = \"logs\"\n", "")
+    ))
+    .unwrap();
+    assert_eq!(discovered.environments[0].logs_bucket, None);
     let no_envs = "shipdeck.toml:1:1: environments: at least one environment is required; \
                    add an [[environments]] table (see assets/shipdeck.example.toml)";
     assert_eq!(err("read_only = true\n"), no_envs);

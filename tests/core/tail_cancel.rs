@@ -178,6 +178,7 @@ fn read(request: u64, keys: usize) -> Effect {
         request,
         bucket: "logs".into(),
         keys: (0..keys).map(|i| format!("cloudfront/k{i}.gz")).collect(),
+        plain: None,
     }
 }
 

@@ -48,10 +48,8 @@ fn typed(s: &mut State, text: &str) -> Vec<Effect> {
 fn list_effect(fx: &[Effect]) -> Option<(u64, String)> {
     fx.iter().find_map(|e| match e {
         Effect::ListTraffic {
-            request,
-            start_after,
-            ..
-        } => Some((*request, start_after.clone())),
+            request, listings, ..
+        } => Some((*request, listings[0].start_after.clone())),
         _ => None,
     })
 }
@@ -202,3 +200,4 @@ fn a_truncated_object_is_set_apart_with_its_complete_records() {
 
 mod browse;
 mod reads;
+mod sources;

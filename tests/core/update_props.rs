@@ -114,6 +114,21 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
                 result,
             }))
         }
+        Effect::DiscoverLogSources { env, request, .. } => {
+            let found = shipdeck::cloud::Discovery {
+                legacy: if ok {
+                    Ok(Some(shipdeck::domain::LogSource::legacy("logs", "cf/")))
+                } else {
+                    Err(err())
+                },
+                deliveries: if ok { Ok(Vec::new()) } else { Err(err()) },
+            };
+            Some(Action::Reply(Reply::LogSourcesFound {
+                env: *env,
+                request: *request,
+                found: Box::new(found),
+            }))
+        }
         Effect::FetchReleases { request, .. } => Some(Action::Reply(Reply::ReleasesLoaded {
             request: *request,
             result: if ok { Ok(Vec::new()) } else { Err(err()) },

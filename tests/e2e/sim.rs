@@ -78,6 +78,7 @@ async fn exact_records(rig: &Rig, env: usize) -> (u64, u64, u64, usize, usize) {
     use shipdeck::accesslog::{LogFields, hour_floor, key_hour};
     let state = &rig.app.state;
     let spec = &state.envs[env].spec;
+    let bucket = spec.logs_bucket.as_deref().unwrap_or_default();
     let since = state.traffic.since;
     let storage = rig.sim.cloud().storage;
     let prefix = format!("{}{}.", spec.logs_prefix, spec.distribution_id);
@@ -86,7 +87,7 @@ async fn exact_records(rig: &Rig, env: usize) -> (u64, u64, u64, usize, usize) {
     let mut token: Option<String> = None;
     loop {
         let page = storage
-            .list_objects(&spec.logs_bucket, &prefix, None, token.as_deref(), 1000)
+            .list_objects(bucket, &prefix, None, token.as_deref(), 1000)
             .await
             .unwrap();
         for o in &page.objects {
@@ -98,7 +99,7 @@ async fn exact_records(rig: &Rig, env: usize) -> (u64, u64, u64, usize, usize) {
             if o.last_modified.since(hour) > 2 * Timestamp::HOUR {
                 late += 1;
             }
-            let body = storage.get_object(&spec.logs_bucket, &o.key).await.unwrap();
+            let body = storage.get_object(bucket, &o.key).await.unwrap();
             shipdeck::accesslog_io::read_bytes(&body, &o.key, &mut |v| {
                 records += 1;
                 times.push(v.timestamp_ms());

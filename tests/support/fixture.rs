@@ -29,7 +29,7 @@ fn spec(name: &str, protected: bool, from: Option<&str>) -> EnvSpec {
         source_key: format!("{name}/release.zip"),
         release_prefix: "releases/".into(),
         distribution_id: format!("E2{name}"),
-        logs_bucket: "logs".into(),
+        logs_bucket: Some("logs".into()),
         logs_prefix: format!("cf/{name}/"),
         log_groups: vec![
             format!("/aws/lambda/storefront-api-{name}"),

@@ -22,7 +22,7 @@ pub fn spec(name: &str, from: Option<&str>) -> EnvSpec {
         source_key: format!("{name}/release.zip"),
         release_prefix: "releases/".into(),
         distribution_id: format!("E2{}STOREFRNT", name.to_uppercase()),
-        logs_bucket: "storefront-cloudfront-logs".into(),
+        logs_bucket: Some("storefront-cloudfront-logs".into()),
         logs_prefix: format!("cloudfront/{name}/"),
         log_groups: vec![format!("/aws/lambda/storefront-api-{name}")],
         build_log_group: None,

@@ -7,7 +7,9 @@ pub(super) mod charts;
 pub(super) mod export;
 pub(super) mod find;
 pub(super) mod ingest;
+pub(super) mod source;
 pub(super) mod state;
 pub(super) mod update;
 
+pub use source::{LogsTarget, Resolved, resolve};
 pub use state::*;

@@ -35,6 +35,8 @@ pub struct Traffic {
     pub list_from: i64,
     /// The tail planner (none before the first poll).
     pub planner: Option<TailPlanner>,
+    /// What the tail reads (none before the first poll).
+    pub target: Option<crate::app::traffic::LogsTarget>,
     /// Retained records, arrival order (each batch sorted by time).
     pub records: Retained,
     /// Statistics of every record read from `since` on.
@@ -120,6 +122,7 @@ impl Traffic {
             since: now - preset.millis(),
             list_from: (now - preset.millis()).millis(),
             planner: None,
+            target: None,
             records: Retained::new(capacity),
             stats: Stats::default(),
             filtered_stats: None,

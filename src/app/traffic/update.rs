@@ -2,13 +2,15 @@
 //! is shown, taking listings and read batches, and its keys (follow, search, filter, presets).
 
 use crate::accesslog::{Field, Filter, FilterError, RETAINED_FIELDS, TailPlanner};
-use crate::app::traffic::{Preset, Traffic};
+use crate::app::traffic::{Preset, Resolved, Traffic, resolve};
 use crate::app::{Effect, Level, RequestId, Scope, State, View};
 use crate::cloud::CloudError;
 use crate::domain::{ObjectInfo, Timestamp};
 
 /// Back-off after a failed listing.
 const RETRY: i64 = 30 * Timestamp::SECOND;
+/// When to look again at a tail with nothing to read (its sources are discovered once).
+const UNREADABLE_RETRY: i64 = 5 * Timestamp::MINUTE;
 
 impl State {
     /// Starts a fresh tail of the selected environment with `preset`, dropping what was read.
@@ -30,38 +32,136 @@ pub(in crate::app) fn due(state: &mut State) -> Option<Effect> {
     if state.view != View::Traffic {
         return None;
     }
-    let unstarted = state.traffic.planner.is_none() && state.traffic.records.pushed() == 0;
+    // Not yet polled: neither listed nor discovering its log sources, nothing read.
+    let t = &state.traffic;
+    let unstarted = t.planner.is_none()
+        && t.records.pushed() == 0
+        && t.load.never_read()
+        && t.load.inflight.is_none();
     if state.traffic.env != state.selected || unstarted {
         // A first look reads back from now, not from when the console started.
         let preset = state.traffic.preset;
         state.restart_traffic(preset);
     }
-    let spec = &state.envs.get(state.selected)?.spec;
-    let t = &state.traffic;
-    if !t.load.due(state.now) {
+    let env = state.envs.get(state.selected)?;
+    if !state.traffic.load.due(state.now) {
         return None;
     }
-    let (bucket, prefix, dist) = (
-        spec.logs_bucket.clone(),
-        spec.logs_prefix.clone(),
-        spec.distribution_id.clone(),
-    );
     let now = state.now;
+    let dist = env.spec.distribution_id.clone();
+    let target = match resolve(&env.spec, env.log_sources.as_ref(), env.log_pick.as_deref()) {
+        Resolved::Target(target) => target,
+        Resolved::Discover => {
+            let request = state.take_request();
+            state.traffic.load.start(request);
+            return Some(Effect::DiscoverLogSources {
+                env: state.selected,
+                request,
+                distribution_id: dist,
+            });
+        }
+        Resolved::Unreadable(why) => {
+            state.traffic.load.failed(why, now + UNREADABLE_RETRY);
+            return None;
+        }
+    };
     let since = state.traffic.since;
-    let planner = state
-        .traffic
-        .planner
-        .get_or_insert_with(|| TailPlanner::new(&prefix, &dist, since));
-    let list = planner.listings(now).into_iter().next()?;
+    let t = &mut state.traffic;
+    if t.target.as_ref() != Some(&target) {
+        t.planner = Some(TailPlanner::for_layout(&target.layout, &dist, since));
+        t.target = Some(target.clone());
+    }
+    let listings = t.planner.as_mut()?.listings(now);
     let request = state.take_request();
     state.traffic.load.start(request);
     Some(Effect::ListTraffic {
         env: state.selected,
         request,
-        bucket,
-        prefix: list.prefix,
-        start_after: list.start_after,
+        bucket: target.bucket,
+        listings,
     })
+}
+
+/// `:logsource`: without a pick, says which sources the distribution has and which is read;
+/// with one, reads that source from now on (checked against the sources when they are known).
+pub(in crate::app) fn log_source(state: &mut State, pick: Option<String>) -> Vec<Effect> {
+    let Some(env) = state.envs.get(state.selected) else {
+        return Vec::new();
+    };
+    let name = env.spec.name.clone();
+    let sources = env.log_sources.as_ref().map(|f| f.sources());
+    let Some(pick) = pick else {
+        let reading = state.traffic.target.as_ref().map(|t| t.label.clone());
+        let text = match (&sources, &env.spec.logs_bucket) {
+            (Some(all), _) => {
+                let list: Vec<String> = all
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| format!("{} {} ({})", i + 1, s.label(), s.format))
+                    .collect();
+                let list = if list.is_empty() {
+                    "none".to_string()
+                } else {
+                    list.join(", ")
+                };
+                let reading = reading.map_or_else(String::new, |r| format!("; reading {r}"));
+                format!("log sources of {name}: {list}{reading}; :logsource N reads another")
+            }
+            (None, Some(bucket)) => format!(
+                "{name} reads the configured bucket {bucket}; :logsource N discovers the \
+                 distribution's log sources and reads source N"
+            ),
+            (None, None) => {
+                format!("{name}'s log sources are not discovered yet: open the traffic view")
+            }
+        };
+        state.say(Level::Info, text);
+        return Vec::new();
+    };
+    if let Some(all) = &sources
+        && let Err(e) = crate::domain::pick_source(all, &pick)
+    {
+        state.say(Level::Error, format!(":logsource: {e}"));
+        return Vec::new();
+    }
+    state.say(Level::Info, format!("reading {name}'s log source {pick}"));
+    if let Some(e) = state.envs.get_mut(state.selected) {
+        e.log_pick = Some(pick);
+    }
+    let preset = state.traffic.preset;
+    state.restart_traffic(preset);
+    let mut fx: Vec<Effect> = due(state).into_iter().collect();
+    fx.extend(crate::app::poll::cancels(state));
+    fx
+}
+
+/// Discovery came back: keep what it found (a total failure is read again after a pause).
+pub(in crate::app) fn discovered(
+    state: &mut State,
+    env: usize,
+    request: RequestId,
+    found: crate::cloud::Discovery,
+) {
+    let now = state.now;
+    if state.traffic.env != env || !state.traffic.load.accept(request) {
+        return;
+    }
+    if let Some(err) = found.total_failure() {
+        let text = format!("discovering the log sources: {err}");
+        state.traffic.load.failed(text.clone(), now + RETRY);
+        if !err.is_credentials() {
+            state.say(Level::Warn, text);
+        }
+        crate::app::credentials::read_back(state, "traffic", Err(err));
+        return;
+    }
+    for problem in found.problems() {
+        state.say(Level::Warn, problem);
+    }
+    if let Some(e) = state.envs.get_mut(env) {
+        e.log_sources = Some(found);
+    }
+    state.traffic.load.succeeded(now);
 }
 
 /// A listing came back: read the objects not read before, or schedule the next poll.
@@ -100,7 +200,9 @@ pub(in crate::app) fn listed(
         t.load.succeeded(next);
         return Vec::new();
     }
-    let Some(bucket) = state.envs.get(env).map(|e| e.spec.logs_bucket.clone()) else {
+    let Some((bucket, plain)) =
+        (state.traffic.target.as_ref()).map(|t| (t.bucket.clone(), t.plain.clone()))
+    else {
         return Vec::new();
     };
     let request = state.take_request();
@@ -110,6 +212,7 @@ pub(in crate::app) fn listed(
         request,
         bucket,
         keys,
+        plain,
     }]
 }
 

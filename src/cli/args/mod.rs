@@ -179,6 +179,10 @@ pub enum ConfigCommand {
     Check {
         /// File to check.
         path: Option<PathBuf>,
+        /// Also discover how each environment's distribution logs (legacy logging, standard
+        /// logging v2 deliveries) and print the config lines that would pin each source.
+        #[arg(long)]
+        discover: bool,
     },
 }
 
@@ -257,6 +261,11 @@ pub struct CloudfrontArgs {
     /// Keep reading new log files as CloudFront delivers them (with ENV).
     #[arg(long)]
     pub follow: bool,
+    /// Which of the distribution's discovered log sources to read (with ENV): its number or
+    /// name as `shipdeck config check --discover` lists them (`legacy`, a delivery id); wins
+    /// over logs_bucket in the configuration.
+    #[arg(long, value_name = "N|NAME")]
+    pub source: Option<String>,
     /// Only records matching this expression (`status>=500 and path:/api/*`).
     #[arg(long, value_name = "EXPR", value_parser = super::logs::parse_filter)]
     pub filter: Option<crate::accesslog::Filter>,

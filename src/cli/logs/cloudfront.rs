@@ -6,12 +6,13 @@ use super::sink::{Select, Sink, observe, report_problems};
 use super::stats::stats_text;
 use super::{Since, exit_code};
 use crate::accesslog::{Stats, TailPlanner};
-use crate::accesslog_io::{ReadReport, read_bytes};
+use crate::accesslog_io::{ReadOptions, ReadReport, read_bytes_with};
+use crate::app::{LogsTarget, Resolved, resolve_logs as resolve};
 use crate::cli::args::{CloudfrontArgs, Global, LogOutput};
 use crate::cli::{Failure, connect};
 use crate::cloud::CloudResult;
 use crate::domain::{EnvSpec, Timestamp};
-use crate::runtime::cloudfront_logs::{LogBucket, ObjectReader};
+use crate::runtime::cloudfront_logs::{LogBucket, ObjectReader, discover};
 use crate::runtime::{Clock, SimClock, WallClock};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -31,6 +32,8 @@ pub(super) fn find_env<'a>(envs: &'a [EnvSpec], env: &str) -> Result<&'a EnvSpec
 /// blocking pool, through [`ObjectReader`]) and is given back after each read.
 struct Reading {
     bucket: String,
+    /// How objects are read (the layout of a plain delivery's lines).
+    opts: ReadOptions,
     select: Select,
     stats: Option<Stats>,
     sink: Sink,
@@ -45,9 +48,12 @@ impl ObjectReader for Reading {
         match body {
             Ok(bytes) => {
                 let (select, sink) = (&self.select, &mut self.sink);
+                let opts = &self.opts;
                 let report = match &mut self.stats {
-                    Some(stats) => read_bytes(&bytes, &name, &mut |v| observe(stats, select, v)),
-                    None => read_bytes(&bytes, &name, &mut |v| {
+                    Some(stats) => {
+                        read_bytes_with(&bytes, &name, opts, &mut |v| observe(stats, select, v))
+                    }
+                    None => read_bytes_with(&bytes, &name, opts, &mut |v| {
                         if select.accepts(v) {
                             sink.record(v);
                         }
@@ -94,10 +100,15 @@ pub(super) async fn run(
     } else {
         1.0
     };
-    let mut planner = TailPlanner::new(&spec.logs_prefix, &spec.distribution_id, since);
-    let logs = LogBucket::new(backend.cloud.storage.clone(), &spec.logs_bucket);
+    let target = target(&backend.cloud, &spec, args.source.as_deref()).await?;
+    let mut planner = TailPlanner::for_layout(&target.layout, &spec.distribution_id, since);
+    let logs = LogBucket::new(backend.cloud.storage.clone(), &target.bucket);
     let mut tail = Reading {
-        bucket: spec.logs_bucket.clone(),
+        bucket: target.bucket.clone(),
+        opts: ReadOptions {
+            plain: target.plain.clone(),
+            columns: None,
+        },
         select: Select {
             since: Some(since),
             filter: args.filter.clone(),
@@ -167,12 +178,45 @@ pub(super) async fn run(
     }
     if tail.report.files == 0 {
         eprintln!(
-            "shipdeck: no log files in s3://{}/{}{}.* since {since}",
-            spec.logs_bucket, spec.logs_prefix, spec.distribution_id
+            "shipdeck: no log files in {} ({}) since {since}",
+            target.keys(&spec.distribution_id),
+            target.label
         );
     }
     report_problems(&tail.report);
     Ok(exit_code(&tail.report))
+}
+
+/// What the command reads: the configured logs bucket, or the source discovered for the
+/// distribution (`--source`, else the default one; `--source` discovers even when the
+/// configuration names a bucket).
+async fn target(
+    cloud: &crate::cloud::Cloud,
+    spec: &EnvSpec,
+    pick: Option<&str>,
+) -> Result<LogsTarget, Failure> {
+    let mut spec = spec.clone();
+    if pick.is_some() {
+        spec.logs_bucket = None;
+    }
+    let found = match spec.logs_bucket {
+        Some(_) => None,
+        None => Some(discover(cloud, &spec.distribution_id).await),
+    };
+    let problems = found.as_ref().map(|f| f.problems()).unwrap_or_default();
+    match resolve(&spec, found.as_ref(), pick) {
+        Resolved::Target(t) => {
+            for p in problems {
+                eprintln!("shipdeck: {p}");
+            }
+            Ok(t)
+        }
+        Resolved::Unreadable(why) => Err(Failure::new(format!(
+            "cannot read the access logs of {} ({}): {why}",
+            spec.name, spec.distribution_id
+        ))),
+        Resolved::Discover => Err(Failure::new("the log sources were not discovered")),
+    }
 }
 
 /// One poll round: the planner's listings, paged, and every new object fetched and read
@@ -300,6 +344,7 @@ mod tests {
     fn reading() -> Reading {
         Reading {
             bucket: "logs".into(),
+            opts: ReadOptions::default(),
             select: Select::default(),
             stats: None,
             sink: Sink::ordered(LogOutput::Jsonl),

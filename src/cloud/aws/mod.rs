@@ -42,6 +42,8 @@ pub struct AwsClients {
     pub cloudfront: aws_sdk_cloudfront::Client,
     /// CloudWatch Logs.
     pub logs: aws_sdk_cloudwatchlogs::Client,
+    /// CloudWatch Logs in us-east-1, for CloudFront's log deliveries (standard logging v2).
+    pub deliveries: aws_sdk_cloudwatchlogs::Client,
     /// STS.
     pub sts: aws_sdk_sts::Client,
 }
@@ -61,7 +63,11 @@ impl AwsClients {
         if emulator {
             logs = logs.interceptor(cloudwatch::livetail::NoHostPrefix);
         }
+        let deliveries = aws_sdk_cloudwatchlogs::config::Builder::from(sdk)
+            .region(Region::new(cloudwatch::DELIVERY_REGION))
+            .build();
         AwsClients {
+            deliveries: aws_sdk_cloudwatchlogs::Client::from_conf(deliveries),
             codepipeline: aws_sdk_codepipeline::Client::from_conf(codepipeline.build()),
             s3: aws_sdk_s3::Client::from_conf(s3),
             cloudfront: aws_sdk_cloudfront::Client::new(sdk),

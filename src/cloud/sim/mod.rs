@@ -46,7 +46,7 @@ pub fn demo_specs() -> Vec<EnvSpec> {
             source_key: format!("{name}/release.zip"),
             release_prefix: "releases/".into(),
             distribution_id: format!("E2{upper}STOREFRNT"),
-            logs_bucket: "storefront-cloudfront-logs".into(),
+            logs_bucket: Some("storefront-cloudfront-logs".into()),
             logs_prefix: format!("cloudfront/{name}/"),
             log_groups: vec![
                 format!("/aws/lambda/storefront-api-{name}"),

@@ -8,7 +8,8 @@ use crate::cloud::{
     PutRequest, RetryMode, StartRequest, Storage, TransitionChange, UploadedPart, WhoAmI,
 };
 use crate::domain::{
-    ActionExecutionDetail, Distribution, ExecutionSummary, PipelineDef, PipelineState, Timestamp,
+    ActionExecutionDetail, Distribution, ExecutionSummary, LogSource, PipelineDef, PipelineState,
+    Timestamp,
 };
 use async_trait::async_trait;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -301,6 +302,11 @@ impl Logs for SimCloud {
     }
     async fn start_live_tail(&self, req: &LiveTailRequest) -> CloudResult<LiveTail> {
         self.call("logs", "StartLiveTail", |s| s.op_live_tail(req))
+    }
+    async fn log_deliveries(&self, distribution_id: &str) -> CloudResult<Vec<LogSource>> {
+        self.call("logs", "DescribeDeliverySources", |s| {
+            Ok(s.log_deliveries(distribution_id))
+        })
     }
 }
 

@@ -52,7 +52,11 @@ impl Simulator {
         let mut buckets = Buckets::default();
         for e in envs {
             buckets.create(&e.source_bucket, true);
-            buckets.create(&e.logs_bucket, false);
+            for source in super::cloudfront::logging::setup(e) {
+                if let Some((bucket, _)) = source.source.s3() {
+                    buckets.create(bucket, false);
+                }
+            }
         }
         let groups = envs.iter().flat_map(|e| e.log_groups.iter().cloned());
         let mut sim = Simulator {

@@ -65,6 +65,10 @@ fn header_line(t: &Traffic, width: usize) -> Line<'static> {
             DIM,
         ),
     ];
+    // A discovered or picked source says which it is (a configured bucket is the usual).
+    if let Some(target) = t.target.as_ref().filter(|t| t.label != "configured") {
+        spans.push(Span::styled(format!(" · {}", target.label), DIM));
+    }
     if t.object_errors > 0 || t.skipped > 0 {
         spans.push(Span::styled(
             format!(
@@ -176,14 +180,21 @@ fn render_list(frame: &mut Frame, state: &State, area: Rect) {
     if t.rows.is_empty() {
         let msg = if !t.records.is_empty() {
             format!("No record matches the filter `{}`.", t.filter.source())
+        } else if let (Some(why), None) = (&t.load.error, &t.target) {
+            format!("No access logs to read: {why}")
         } else if t.load.inflight.is_some() || t.planner.is_none() {
             "Reading access logs…".to_string()
         } else {
-            let spec = state.envs.get(t.env).map(|e| &e.spec);
-            spec.map_or_else(String::new, |s| {
+            let dist = state
+                .envs
+                .get(t.env)
+                .map_or("", |e| &e.spec.distribution_id);
+            t.target.as_ref().map_or_else(String::new, |target| {
                 format!(
-                    "No access-log records in s3://{}/{}{}.* since {}.",
-                    s.logs_bucket, s.logs_prefix, s.distribution_id, t.since
+                    "No access-log records in {} ({}) since {}.",
+                    target.keys(dist),
+                    target.label,
+                    t.since
                 )
             })
         };

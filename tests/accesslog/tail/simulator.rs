@@ -38,6 +38,7 @@ async fn tailing_the_simulator_fetches_every_delivered_file_once() {
         panic!("no prd environment")
     };
     let storage = cloud.cloud().storage;
+    let bucket = prd.logs_bucket.as_deref().unwrap_or_default();
     let start = cloud.with(|s| s.now());
     let since = start - HOUR;
     let mut p = TailPlanner::new(&prd.logs_prefix, &prd.distribution_id, since);
@@ -53,9 +54,9 @@ async fn tailing_the_simulator_fetches_every_delivered_file_once() {
             continue;
         }
         for req in p.listings(now) {
-            let objects = list_all(&cloud, &prd.logs_bucket, &req).await;
+            let objects = list_all(&cloud, bucket, &req).await;
             for k in p.on_listing(&objects) {
-                let body = storage.get_object(&prd.logs_bucket, &k).await;
+                let body = storage.get_object(bucket, &k).await;
                 assert!(body.is_ok_and(|b| b.starts_with(&[0x1f, 0x8b])), "{k}");
                 *fetched.entry(k).or_default() += 1;
                 deliveries_seen += 1;
@@ -69,7 +70,7 @@ async fn tailing_the_simulator_fetches_every_delivered_file_once() {
         s.now()
     });
     for req in p.listings(now) {
-        for k in p.on_listing(&list_all(&cloud, &prd.logs_bucket, &req).await) {
+        for k in p.on_listing(&list_all(&cloud, bucket, &req).await) {
             *fetched.entry(k).or_default() += 1;
         }
     }
@@ -77,7 +78,7 @@ async fn tailing_the_simulator_fetches_every_delivered_file_once() {
         prefix: p.list_prefix(),
         start_after: p.list_prefix(),
     };
-    let listed = list_all(&cloud, &prd.logs_bucket, &all).await;
+    let listed = list_all(&cloud, bucket, &all).await;
     let first_hour = hour_floor(since);
     let window: Vec<&ObjectInfo> = listed
         .iter()
@@ -98,4 +99,136 @@ async fn tailing_the_simulator_fetches_every_delivered_file_once() {
         .count();
     eprintln!("tail: {} files fetched, {late} of them late", window.len());
     assert!(late >= 1, "no late file in {} files", window.len());
+}
+
+/// The demo configuration's environments each log their own way (dev legacy flat gzip W3C in a
+/// configured bucket, stg a v2 delivery of gzip JSON lines under Hive paths, prd legacy logging
+/// and a v2 delivery of Parquet under `AWSLogs/`, partitioned by hour): each is discovered, its
+/// default source resolved and tailed by its layout over two simulated hours, every delivered
+/// file of the window read exactly once, in its format, every record readable.
+#[tokio::test]
+async fn each_demo_environment_is_tailed_by_its_discovered_layout() {
+    use shipdeck::accesslog::KeyTemplate;
+    use shipdeck::app::{Resolved, resolve_logs};
+    let config = SimConfig {
+        history_days: 1,
+        traffic_scale: 0.05,
+        ..SimConfig::default()
+    };
+    let specs = shipdeck::config::Config::demo().unwrap().environments;
+    let cloud = SimCloud::new(Simulator::new(config, &specs));
+    let storage = cloud.cloud().storage;
+    let expect = [
+        ("dev", "configured", "cloudfront/dev/", &b"#Version"[..]),
+        (
+            "stg",
+            "v2 stg1json2hive3d (json)",
+            "cloudfront-v2/stg/distributionid={DistributionId}/year={yyyy}/month={MM}/day={dd}/\
+             hour={HH}/",
+            &b"{"[..],
+        ),
+        (
+            "prd",
+            "v2 prd1parquet2s3d (parquet)",
+            "AWSLogs/123456789012/CloudFront/{DistributionId}/{yyyy}/{MM}/{dd}/{HH}/",
+            &b"PAR1"[..],
+        ),
+    ];
+    for (spec, (name, label, template, magic)) in specs.iter().zip(expect) {
+        assert_eq!(spec.name, name);
+        let dist = spec.distribution_id.as_str();
+        let found = shipdeck::runtime::cloudfront_logs::discover(&cloud.cloud(), dist).await;
+        assert!(found.problems().is_empty(), "{:?}", found.problems());
+        let Resolved::Target(target) = resolve_logs(spec, Some(&found), None) else {
+            panic!("{name}: nothing to read")
+        };
+        assert_eq!(
+            (target.label.as_str(), target.layout.as_str()),
+            (label, template)
+        );
+        let layout = KeyTemplate::parse(template).unwrap();
+        let start = cloud.with(|s| s.now());
+        let since = start - HOUR;
+        let mut p = TailPlanner::for_layout(&layout, dist, since);
+        let mut fetched: HashMap<String, u32> = HashMap::new();
+        let mut records = 0u64;
+        let mut next = start;
+        for _ in 0..(2 * 60 * 2 + 10) {
+            let now = cloud.with(|s| {
+                s.advance(30_000);
+                s.now()
+            });
+            if now < next {
+                continue;
+            }
+            for req in p.listings(now) {
+                for k in p.on_listing(&list_all(&cloud, &target.bucket, &req).await) {
+                    let body = storage.get_object(&target.bucket, &k).await.unwrap();
+                    let text = if body.starts_with(&[0x1f, 0x8b]) {
+                        let mut out = Vec::new();
+                        std::io::Read::read_to_end(
+                            &mut flate2::read::MultiGzDecoder::new(&body[..]),
+                            &mut out,
+                        )
+                        .unwrap();
+                        out
+                    } else {
+                        body.clone()
+                    };
+                    assert!(text.starts_with(magic), "{name}: {k} is not in its format");
+                    let report = shipdeck::accesslog_io::read_bytes(&body, &k, &mut |_| {});
+                    assert!(
+                        report.errors.is_empty() && report.skipped == 0,
+                        "{report:?}"
+                    );
+                    records += report.records;
+                    *fetched.entry(k).or_default() += 1;
+                }
+            }
+            next = p.next_poll(now);
+        }
+        // Everything of the window in the bucket at the end (late files included) was read once.
+        let fixed = template.split('{').next().unwrap_or_default();
+        let everything = ListRequest {
+            prefix: fixed.to_string(),
+            start_after: fixed.to_string(),
+        };
+        let first = hour_floor(since);
+        let hour_of = |key: &str| {
+            if layout.is_partitioned() {
+                layout.partition_of(key, dist)
+            } else {
+                key_hour(key, &spec.logs_prefix, dist)
+            }
+        };
+        let listed = list_all(&cloud, &target.bucket, &everything).await;
+        let want: BTreeSet<&str> = listed
+            .iter()
+            .filter(|o| hour_of(&o.key).is_some_and(|h| h >= first))
+            .map(|o| o.key.as_str())
+            .collect();
+        let last = p.listings(cloud.with(|s| s.now()));
+        let mut late = 0;
+        for req in &last {
+            for k in p.on_listing(&list_all(&cloud, &target.bucket, req).await) {
+                late += 1;
+                *fetched.entry(k).or_default() += 1;
+            }
+        }
+        let got: BTreeSet<&str> = fetched.keys().map(String::as_str).collect();
+        assert_eq!(got, want, "{name}");
+        assert!(
+            fetched.values().all(|n| *n == 1),
+            "{name}: a file read twice"
+        );
+        assert!(
+            want.len() >= 10 && records >= 50,
+            "{name}: {} files, {records} records",
+            want.len()
+        );
+        eprintln!(
+            "{name}: {} files, {records} records, {late} found by the last poll",
+            want.len()
+        );
+    }
 }

@@ -503,3 +503,57 @@ fn plain_v2_files_read_with_fields_and_delimiter_and_without_them_say_so() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The simulator's environments log three ways (dev legacy W3C in its configured bucket, stg a
+/// v2 delivery of JSON lines under Hive paths, prd legacy logging and a v2 delivery of Parquet):
+/// each is read through its own, v2's fields only where v2 delivers; `--source` reads another
+/// and a wrong one names the choices; `config check --discover` says what it found.
+#[test]
+fn each_environment_reads_its_own_logging_setup_in_the_simulator() {
+    let read = |env: &str, extra: &[&str]| {
+        let mut args = vec!["logs", "cloudfront", env, "--demo", "--since", "1h"];
+        args.extend(["-o", "jsonl"]);
+        args.extend(extra);
+        let out = shipdeck(&args);
+        assert_eq!(out.status.code(), Some(0), "{env}: {}", text(&out.stderr));
+        let recs = jsonl(&out);
+        assert!(recs.len() > 20, "{env}: {} records", recs.len());
+        recs.iter().filter(|r| r["c-country"].is_string()).count() == recs.len()
+    };
+    assert!(!read("dev", &[]), "dev: legacy logging has no country");
+    assert!(read("stg", &[]), "stg: v2 JSON lines");
+    assert!(read("prd", &[]), "prd: v2 Parquet by default");
+    assert!(!read("prd", &["--source", "legacy"]), "prd: legacy picked");
+    assert!(read("prd", &["--source", "2"]), "prd: v2 picked by number");
+    let out = shipdeck(&["logs", "cloudfront", "prd", "--demo", "--source", "3"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr).trim_end(),
+        "shipdeck: cannot read the access logs of prd (E2PRDSTOREFRNT): no log source `3`; \
+         choose 1 (legacy), 2 (prd1parquet2s3d)"
+    );
+
+    let out = shipdeck(&["config", "check", "--discover", "--demo"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    for line in [
+        "  dev (distribution E2DEVSTOREFRNT)",
+        "    reads: the configured s3://storefront-cloudfront-logs/cloudfront/dev/ (logs_bucket \
+         wins; --source or :logsource picks another)",
+        "    1. v2 delivery stg1json2hive3d (source storefront-stg-access-logs, destination \
+         storefront-stg-json-s3)",
+        "       format json",
+        "       pin: logs_bucket = \"storefront-cloudfront-logs\"",
+        "            logs_prefix = \"cloudfront-v2/stg/distributionid={DistributionId}/year={yyyy}/\
+         month={MM}/day={dd}/hour={HH}/\"",
+        "    reads: v2 stg1json2hive3d (json) by default (--source N or :logsource N picks another)",
+        "    2. v2 delivery prd1parquet2s3d (source storefront-prd-access-logs, destination \
+         storefront-prd-parquet-s3)",
+        "       keys AWSLogs/123456789012/CloudFront/{DistributionId}/{yyyy}/{MM}/{dd}/{HH}/<file>",
+    ] {
+        assert!(
+            report.lines().any(|l| l == line),
+            "missing `{line}` in\n{report}"
+        );
+    }
+}

@@ -11,13 +11,32 @@ fn environment_required_keys() {
         ("source_bucket", "environments[0].source_bucket"),
         ("source_key", "environments[0].source_key"),
         ("distribution_id", "environments[0].distribution_id"),
-        ("logs_bucket", "environments[0].logs_bucket"),
     ] {
         let k = env(name, path);
         wrong(&k, "7", "expected a string, found an integer");
         wrong(&k, "\"\"", "must not be empty");
         missing(&k, "environments[0]");
     }
+    // Optional: without it the distribution's log sources are discovered.
+    let k = env("logs_bucket", "environments[0].logs_bucket");
+    wrong(&k, "7", "expected a string, found an integer");
+}
+
+#[test]
+fn logs_prefix_variables_are_checked() {
+    let k = env("logs_prefix", "environments[0].logs_prefix");
+    wrong(
+        &k,
+        "\"cf/{DistributionId}/{week}/\"",
+        "unknown variable `{week}` in key template `cf/{DistributionId}/{week}/`; variables: \
+         {DistributionId}, {yyyy}, {MM}, {dd}, {HH}",
+    );
+    wrong(
+        &k,
+        "\"cf/{yyyy\"",
+        "unclosed `{` in key template `cf/{yyyy`; variables: {DistributionId}, {yyyy}, {MM}, \
+         {dd}, {HH}",
+    );
     for name in ["Dev", "dev env", "dév", "dev_1"] {
         wrong(
             &env("name", "environments[0].name"),

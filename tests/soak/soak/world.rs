@@ -46,6 +46,7 @@ impl Dice {
 pub async fn exact_records(sim: &SimCloud, state: &State) -> (u64, usize, u64) {
     use shipdeck::accesslog::{hour_floor, key_hour};
     let spec = &state.envs[state.traffic.env].spec;
+    let bucket = spec.logs_bucket.as_deref().unwrap_or_default();
     let storage = sim.cloud().storage;
     let prefix = format!("{}{}.", spec.logs_prefix, spec.distribution_id);
     let first = hour_floor(state.traffic.since);
@@ -54,7 +55,7 @@ pub async fn exact_records(sim: &SimCloud, state: &State) -> (u64, usize, u64) {
     let mut token: Option<String> = None;
     loop {
         let page = storage
-            .list_objects(&spec.logs_bucket, &prefix, None, token.as_deref(), 1000)
+            .list_objects(bucket, &prefix, None, token.as_deref(), 1000)
             .await
             .unwrap();
         for o in &page.objects {
@@ -63,7 +64,7 @@ pub async fn exact_records(sim: &SimCloud, state: &State) -> (u64, usize, u64) {
                 continue;
             }
             objects += 1;
-            let body = storage.get_object(&spec.logs_bucket, &o.key).await.unwrap();
+            let body = storage.get_object(bucket, &o.key).await.unwrap();
             shipdeck::accesslog_io::read_bytes(&body, &o.key, &mut |v| {
                 records += 1;
                 cookies += u64::from(v.cookie().is_some_and(|c| c.contains(SECRET_COOKIE)));

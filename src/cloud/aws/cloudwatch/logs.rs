@@ -5,7 +5,7 @@ use super::super::AwsCloud;
 use super::super::errors::{Call, map};
 use super::livetail;
 use crate::cloud::{CloudError, CloudResult, LiveTail, LiveTailRequest, LogPage, LogQuery, Logs};
-use crate::domain::{LogEvent, Timestamp};
+use crate::domain::{LogEvent, LogSource, Timestamp};
 use async_trait::async_trait;
 use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata;
 
@@ -111,5 +111,9 @@ impl Logs for AwsCloud {
 
     async fn start_live_tail(&self, req: &LiveTailRequest) -> CloudResult<LiveTail> {
         livetail::start_live_tail(self, req).await
+    }
+
+    async fn log_deliveries(&self, distribution_id: &str) -> CloudResult<Vec<LogSource>> {
+        super::deliveries::log_deliveries(self, distribution_id).await
     }
 }

@@ -92,7 +92,7 @@ impl Simulator {
 
     /// A body read from a logs bucket, maybe cut short in transit (the object stays whole).
     pub(crate) fn read_in_transit(&mut self, bucket: &str, bytes: Vec<u8>) -> Vec<u8> {
-        let logs = self.envs.iter().any(|e| e.spec.logs_bucket == bucket);
+        let logs = self.is_logs_bucket(bucket);
         if logs && bytes.len() > 32 && self.log_fault("truncated_body", self.rates().truncated_body)
         {
             let parts = 2 + self.fault_rng.below(3);
@@ -107,7 +107,7 @@ impl Simulator {
         bucket: &str,
         mut page: Vec<ObjectInfo>,
     ) -> Vec<ObjectInfo> {
-        let logs = self.envs.iter().any(|e| e.spec.logs_bucket == bucket);
+        let logs = self.is_logs_bucket(bucket);
         if logs
             && !page.is_empty()
             && self.log_fault("duplicate_listing", self.rates().duplicate_delivery)

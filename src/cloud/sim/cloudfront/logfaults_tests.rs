@@ -18,7 +18,7 @@ fn faulty(rates: LogFaultRates) -> Simulator {
 
 fn logs(sim: &Simulator) -> (String, Vec<String>) {
     let spec = &sim.envs[2].spec;
-    let bucket = spec.logs_bucket.clone();
+    let bucket = spec.logs_bucket.clone().unwrap_or_default();
     let prefix = format!("{}{}.", spec.logs_prefix, spec.distribution_id);
     let page = sim.buckets.list(&bucket, &prefix, None, None, 1000);
     let keys = page.map(|p| p.objects.into_iter().map(|o| o.key).collect());

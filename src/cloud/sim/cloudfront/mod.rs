@@ -8,12 +8,14 @@ pub(super) mod invalidations;
 pub(super) mod logfaults;
 #[cfg(test)]
 mod logfaults_tests;
+pub(super) mod logging;
 mod mix;
 mod tables;
 pub(super) mod traffic;
 
 pub use formats::{LogFormat, V2_FIELDS, write_log};
 pub use generate::{Conditions, LogGenerator, SiteProfile};
+pub use logging::{DEMO_LOGS_BUCKET, DEMO_SUFFIX};
 
 #[cfg(test)]
 mod tests;

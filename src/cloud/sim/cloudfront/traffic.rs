@@ -3,11 +3,13 @@
 use super::super::Simulator;
 use super::super::config::SECRET_COOKIE;
 use super::super::events::Ev;
+use super::super::rng::Rng;
 use super::super::s3::buckets::{Body, Object, etag_of};
 use super::logfaults::Damage;
-use super::{Conditions, LogGenerator, SiteProfile};
+use super::logging::{SimSource, Writing, setup};
+use super::{Conditions, LogFormat, LogGenerator, SiteProfile, write_log};
 use crate::accesslog::write_w3c;
-use crate::domain::{Distribution, Millis, Timestamp};
+use crate::domain::{Distribution, LogSource, Millis, Timestamp};
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use std::collections::BTreeMap;
@@ -30,10 +32,12 @@ pub(crate) struct LogRecipe {
     cond: Conditions,
     damage: Damage,
     cookies: bool,
+    writing: Writing,
 }
 
 impl LogRecipe {
-    /// The gzip-compressed W3C file.
+    /// The file as its source writes it: gzip W3C (legacy), or the delivery's format (gzip
+    /// unless Parquet).
     pub(crate) fn render(&self) -> Vec<u8> {
         let mut generator = LogGenerator::new(self.seed, self.site.clone());
         let mut records = generator.window(self.start, WINDOW, self.count, &self.cond);
@@ -43,12 +47,25 @@ impl LogRecipe {
                 r.cookie = Some(format!("session={secret};%20theme=dark"));
             }
         }
-        let mut text = String::with_capacity(self.count * 420 + 512);
-        write_w3c(&records, &mut text);
+        let text = match &self.writing {
+            Writing::Legacy => {
+                let mut text = String::with_capacity(self.count * 420 + 512);
+                write_w3c(&records, &mut text);
+                text.into_bytes()
+            }
+            Writing::V2 { format, fields } => {
+                // Writing to memory fails only on a schema error: then the file is empty.
+                let body = write_log(&records, fields, *format).unwrap_or_default();
+                if matches!(format, LogFormat::Parquet { .. }) {
+                    return self.damage.apply(body);
+                }
+                body
+            }
+        };
         let mut gz = GzEncoder::new(Vec::with_capacity(text.len() / 6), Compression::default());
         // Writing to a Vec cannot fail; on the impossible error the file is simply empty.
         let bytes = gz
-            .write_all(text.as_bytes())
+            .write_all(&text)
             .and_then(|()| gz.finish())
             .unwrap_or_default();
         self.damage.apply(bytes)
@@ -71,6 +88,8 @@ pub(crate) struct DistSim {
     pub(crate) invalidations: Vec<Timestamp>,
     /// When the latest configuration change has reached every edge location.
     propagated: Timestamp,
+    /// How it logs: legacy logging and v2 deliveries.
+    pub(crate) sources: Vec<SimSource>,
 }
 
 impl DistSim {
@@ -101,13 +120,6 @@ fn host_of(url: Option<&str>) -> Option<String> {
     rest.split('/').next().map(str::to_string)
 }
 
-fn hour_key(t: Timestamp) -> String {
-    match chrono::DateTime::from_timestamp_millis(t.millis()) {
-        Some(d) => d.format("%Y-%m-%d-%H").to_string(),
-        None => "1970-01-01-00".into(),
-    }
-}
-
 impl Simulator {
     /// Creates one distribution per environment and schedules their first traffic windows.
     pub(crate) fn init_traffic(&mut self, t0: Timestamp) {
@@ -127,14 +139,19 @@ impl Simulator {
             } else {
                 0.5
             };
+            let sources = setup(&spec);
+            let legacy = sources.iter().find_map(|s| match s.writing {
+                Writing::Legacy => s.source.s3(),
+                Writing::V2 { .. } => None,
+            });
             let dist = Distribution {
                 id: spec.distribution_id.clone(),
                 domain_name: domain.clone(),
                 status: "Deployed".into(),
                 enabled: true,
                 aliases: alias.iter().cloned().collect(),
-                logging_bucket: Some(format!("{}.s3.amazonaws.com", spec.logs_bucket)),
-                logging_prefix: Some(spec.logs_prefix.clone()),
+                logging_bucket: legacy.map(|(b, _)| format!("{b}.s3.amazonaws.com")),
+                logging_prefix: legacy.map(|(_, p)| p.to_string()),
                 last_modified: created,
                 in_progress_invalidations: 0,
             };
@@ -155,6 +172,7 @@ impl Simulator {
                 error_level: 0.0,
                 invalidations: Vec::new(),
                 propagated: created,
+                sources,
             });
             let first = Timestamp(t0.millis() - t0.millis().rem_euclid(WINDOW));
             self.agenda.push(
@@ -237,66 +255,138 @@ impl Simulator {
                 cond,
                 damage: self.roll_damage(),
                 cookies: self.cfg.secret_cookies,
+                writing: Writing::Legacy,
             };
-            let late = self.rng.chance(0.03);
-            let delay = if self.log_fault("late_delivery", self.cfg.log_faults.late_delivery) {
-                self.fault_rng
-                    .range(2 * Timestamp::HOUR, 20 * Timestamp::HOUR)
-            } else if late {
-                self.rng.range(Timestamp::HOUR, 8 * Timestamp::HOUR)
-            } else {
-                self.rng
-                    .range(2 * Timestamp::MINUTE, 12 * Timestamp::MINUTE)
-            };
-            let delivered = w + WINDOW + delay;
-            let spec = &self.envs[env].spec;
-            let key = format!(
-                "{}{}.{}.{}.gz",
-                spec.logs_prefix,
-                self.dists[dist].dist.id,
-                hour_key(w),
-                self.rng.hex(8)
-            );
-            let bucket = spec.logs_bucket.clone();
-            // The body is generated (and gzipped) on first read; until then the listed size is an
-            // estimate (about 96 bytes a record at gzip level 6).
-            let etag = etag_of(&recipe.seed.to_le_bytes());
-            let size = count as u64 * EST_BYTES + 180;
-            let body = Body::Lazy(Box::new(recipe));
-            let metadata = BTreeMap::new();
-            let object = Object {
-                body,
-                size,
-                etag,
-                version_id: None,
-                last_modified: delivered,
-                metadata,
-            };
-            if self.log_fault("redelivery", self.cfg.log_faults.duplicate_delivery) {
-                let again = delivered + self.fault_rng.range(Timestamp::MINUTE, Timestamp::HOUR);
-                let mut copy = object.clone();
-                copy.last_modified = again;
-                self.agenda.push(
-                    again,
-                    Ev::Deliver {
-                        bucket: bucket.clone(),
-                        key: key.clone(),
-                        object: Box::new(copy),
-                    },
-                );
+            let sources = self.dists[dist].sources.clone();
+            for (i, source) in sources.iter().enumerate() {
+                let recipe = LogRecipe {
+                    writing: source.writing.clone(),
+                    ..recipe.clone()
+                };
+                if i == 0 {
+                    self.deliver_log(dist, source, recipe);
+                } else {
+                    self.deliver_more(dist, source, recipe, i as u64);
+                }
             }
-            self.agenda.push(
-                delivered,
-                Ev::Deliver {
-                    bucket,
-                    key,
-                    object: Box::new(object),
-                },
-            );
         }
         if w + WINDOW >= start - LAMBDA_HISTORY {
             let calls = self.rng.poisson(rate * 0.1 * (WINDOW / 1000) as f64) as usize;
             self.write_lambda_logs(env, w, WINDOW, calls, error);
         }
+    }
+}
+
+impl Simulator {
+    /// Delivers one window's log file of `source`, a few minutes later (sometimes hours, as
+    /// CloudFront does), maybe twice.
+    fn deliver_log(&mut self, dist: usize, source: &SimSource, recipe: LogRecipe) {
+        let w = recipe.start;
+        let count = recipe.count;
+        let late = self.rng.chance(0.03);
+        let delay = if self.log_fault("late_delivery", self.cfg.log_faults.late_delivery) {
+            self.fault_rng
+                .range(2 * Timestamp::HOUR, 20 * Timestamp::HOUR)
+        } else if late {
+            self.rng.range(Timestamp::HOUR, 8 * Timestamp::HOUR)
+        } else {
+            self.rng
+                .range(2 * Timestamp::MINUTE, 12 * Timestamp::MINUTE)
+        };
+        let delivered = w + WINDOW + delay;
+        let unique = self.rng.hex(8);
+        let Some((bucket, key)) = source.key(&self.dists[dist].dist.id, w, &unique) else {
+            return;
+        };
+        // The body is generated (and gzipped) on first read; until then the listed size is an
+        // estimate (about 96 bytes a record at gzip level 6).
+        let etag = etag_of(&recipe.seed.to_le_bytes());
+        let size = count as u64 * EST_BYTES + 180;
+        let body = Body::Lazy(Box::new(recipe));
+        let metadata = BTreeMap::new();
+        let object = Object {
+            body,
+            size,
+            etag,
+            version_id: None,
+            last_modified: delivered,
+            metadata,
+        };
+        if self.log_fault("redelivery", self.cfg.log_faults.duplicate_delivery) {
+            let again = delivered + self.fault_rng.range(Timestamp::MINUTE, Timestamp::HOUR);
+            let mut copy = object.clone();
+            copy.last_modified = again;
+            self.agenda.push(
+                again,
+                Ev::Deliver {
+                    bucket: bucket.clone(),
+                    key: key.clone(),
+                    object: Box::new(copy),
+                },
+            );
+        }
+        self.agenda.push(
+            delivered,
+            Ev::Deliver {
+                bucket,
+                key,
+                object: Box::new(object),
+            },
+        );
+    }
+
+    /// Delivers one window's file of a distribution's second or later source: its delivery
+    /// drawn from the window's own seed, so that the world's other draws stay as they were
+    /// (faults strike the first source only).
+    fn deliver_more(&mut self, dist: usize, source: &SimSource, recipe: LogRecipe, n: u64) {
+        let mut rng = Rng::new(recipe.seed ^ n.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        let delay = if rng.chance(0.03) {
+            rng.range(Timestamp::HOUR, 8 * Timestamp::HOUR)
+        } else {
+            rng.range(2 * Timestamp::MINUTE, 12 * Timestamp::MINUTE)
+        };
+        let delivered = recipe.start + WINDOW + delay;
+        let unique = rng.hex(8);
+        let Some((bucket, key)) = source.key(&self.dists[dist].dist.id, recipe.start, &unique)
+        else {
+            return;
+        };
+        let object = Object {
+            etag: etag_of(&recipe.seed.to_le_bytes()),
+            size: recipe.count as u64 * EST_BYTES + 180,
+            body: Body::Lazy(Box::new(recipe)),
+            version_id: None,
+            last_modified: delivered,
+            metadata: BTreeMap::new(),
+        };
+        let object = Box::new(object);
+        self.agenda.push(
+            delivered,
+            Ev::Deliver {
+                bucket,
+                key,
+                object,
+            },
+        );
+    }
+
+    /// The v2 deliveries of distribution `id` (none for an unknown one: the delivery APIs list
+    /// sources, they do not look a distribution up).
+    pub(crate) fn log_deliveries(&self, id: &str) -> Vec<LogSource> {
+        self.dists
+            .iter()
+            .filter(|d| d.dist.id == id)
+            .flat_map(|d| &d.sources)
+            .filter(|s| matches!(s.writing, Writing::V2 { .. }))
+            .map(|s| s.source.clone())
+            .collect()
+    }
+
+    /// Whether `bucket` receives access logs.
+    pub(crate) fn is_logs_bucket(&self, bucket: &str) -> bool {
+        self.dists
+            .iter()
+            .flat_map(|d| &d.sources)
+            .any(|s| s.source.s3().is_some_and(|(b, _)| b == bucket))
     }
 }

@@ -128,7 +128,7 @@ mod tests {
             source_key: "stg/release.zip".into(),
             release_prefix: "releases/".into(),
             distribution_id: "E2STGSTOREFRNT".into(),
-            logs_bucket: "storefront-cloudfront-logs".into(),
+            logs_bucket: Some("storefront-cloudfront-logs".into()),
             logs_prefix: "cloudfront/stg/".into(),
             log_groups: Vec::new(),
             build_log_group: None,

@@ -1,0 +1,178 @@
+//! The Traffic view of an environment whose configuration names no logs bucket: its log
+//! sources discovered first, the default one listed by its layout, `:logsource` to list the
+//! sources and read another, and discovery that fails said as such.
+
+use super::*;
+use shipdeck::accesslog::ListRequest;
+use shipdeck::cloud::Discovery;
+
+/// prd discovered with legacy logging and a v2 Parquet delivery partitioned by hour.
+fn found() -> Discovery {
+    let v2 = LogSource {
+        name: "d-parquet".into(),
+        kind: SourceKind::Delivery {
+            id: "d-parquet".into(),
+            source: "prd-src".into(),
+            destination: "prd-dst".into(),
+        },
+        destination: LogDestination::S3 {
+            bucket: "v2-logs".into(),
+            key_template: "v2/{DistributionId}/{yyyy}/{MM}/{dd}/{HH}/".into(),
+        },
+        format: "parquet".into(),
+        fields: Vec::new(),
+        delimiter: None,
+    };
+    Discovery {
+        legacy: Ok(Some(LogSource::legacy("old-logs", "cf/prd/"))),
+        deliveries: Ok(vec![v2]),
+    }
+}
+
+/// The state on prd's Traffic view with no logs bucket configured, and the discovery asked.
+fn discovering() -> (State, u64, String) {
+    let mut s = state();
+    s.envs[2].spec.logs_bucket = None;
+    update(&mut s, Action::Tick(T0));
+    typed_command(&mut s, "env prd");
+    let fx = update(&mut s, Action::Show(View::Traffic));
+    let Some(Effect::DiscoverLogSources {
+        request,
+        distribution_id,
+        ..
+    }) = fx
+        .iter()
+        .find(|e| matches!(e, Effect::DiscoverLogSources { .. }))
+    else {
+        panic!("discovery first: {fx:?}")
+    };
+    (s.clone(), *request, distribution_id.clone())
+}
+
+fn typed_command(s: &mut State, text: &str) -> Vec<Effect> {
+    update(s, Action::CommandOpen);
+    typed(s, text);
+    update(s, Action::Submit)
+}
+
+fn listing(fx: &[Effect]) -> Option<(String, Vec<ListRequest>)> {
+    fx.iter().find_map(|e| match e {
+        Effect::ListTraffic {
+            bucket, listings, ..
+        } => Some((bucket.clone(), listings.clone())),
+        _ => None,
+    })
+}
+
+#[test]
+fn discovered_sources_are_read_by_their_layout_and_picked_with_logsource() {
+    let (mut s, request, dist) = discovering();
+    assert_eq!(dist, s.envs[2].spec.distribution_id);
+    let fx = update(
+        &mut s,
+        Action::Reply(Reply::LogSourcesFound {
+            env: 2,
+            request,
+            found: Box::new(found()),
+        }),
+    );
+    assert!(fx.is_empty(), "{fx:?}");
+    let fx = update(&mut s, Action::Tick(T0 + Timestamp::SECOND));
+    let (bucket, listings) = listing(&fx).expect("a listing of the v2 delivery");
+    assert_eq!(bucket, "v2-logs");
+    // The last hour's partitions: one listing per hour folder.
+    assert_eq!(listings.len(), 2, "{listings:?}");
+    assert!(
+        listings
+            .iter()
+            .all(|l| l.prefix.starts_with(&format!("v2/{dist}/")))
+    );
+    let t = s.traffic.target.clone().unwrap();
+    assert_eq!(t.label, "v2 d-parquet (parquet)");
+
+    typed_command(&mut s, "logsource");
+    let text = s.status.clone().unwrap().text;
+    assert_eq!(
+        text,
+        "log sources of prd: 1 legacy (w3c), 2 v2 d-parquet (parquet); reading v2 d-parquet \
+         (parquet); :logsource N reads another"
+    );
+    let fx = typed_command(&mut s, "logsource legacy");
+    let (bucket, listings) = listing(&fx).expect("a listing of legacy logging");
+    assert_eq!(bucket, "old-logs");
+    assert_eq!(listings.len(), 1);
+    assert_eq!(listings[0].prefix, format!("cf/prd/{dist}."));
+    typed_command(&mut s, "logsource 3");
+    let status = s.status.clone().unwrap();
+    assert_eq!(status.level, Level::Error);
+    assert_eq!(
+        status.text,
+        ":logsource: no log source `3`; choose 1 (legacy), 2 (d-parquet)"
+    );
+    assert_eq!(
+        s.traffic.target.as_ref().map(|t| t.bucket.as_str()),
+        Some("old-logs")
+    );
+}
+
+#[test]
+fn a_failed_discovery_is_said_and_read_again() {
+    let (mut s, request, _) = discovering();
+    let denied = CloudError::AccessDenied {
+        action: "logs:DescribeDeliverySources".into(),
+        why: String::new(),
+    };
+    let found = Discovery {
+        legacy: Err(CloudError::Timeout {
+            operation: "GetDistribution".into(),
+        }),
+        deliveries: Err(denied),
+    };
+    update(
+        &mut s,
+        Action::Reply(Reply::LogSourcesFound {
+            env: 2,
+            request,
+            found: Box::new(found),
+        }),
+    );
+    let error = s.traffic.load.error.clone().unwrap();
+    assert!(error.starts_with("discovering the log sources:"), "{error}");
+    assert!(s.traffic.target.is_none() && s.envs[2].log_sources.is_none());
+    // Nothing is listed meanwhile; after the pause, discovery is asked again.
+    let fx = update(&mut s, Action::Tick(T0 + 5 * Timestamp::SECOND));
+    assert!(listing(&fx).is_none(), "{fx:?}");
+    let fx = update(&mut s, Action::Tick(T0 + Timestamp::MINUTE));
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::DiscoverLogSources { .. })),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn only_v2_deliveries_found_unknown_says_why_nothing_is_read() {
+    let (mut s, request, _) = discovering();
+    let found = Discovery {
+        legacy: Ok(None),
+        deliveries: Err(CloudError::AccessDenied {
+            action: "logs:DescribeDeliveries".into(),
+            why: String::new(),
+        }),
+    };
+    update(
+        &mut s,
+        Action::Reply(Reply::LogSourcesFound {
+            env: 2,
+            request,
+            found: Box::new(found),
+        }),
+    );
+    let fx = update(&mut s, Action::Tick(T0 + Timestamp::SECOND));
+    assert!(listing(&fx).is_none(), "{fx:?}");
+    let error = s.traffic.load.error.clone().unwrap();
+    assert!(
+        error.starts_with("v2 deliveries unknown: ") && error.contains("logs:DescribeDeliveries"),
+        "{error}"
+    );
+}
