@@ -112,6 +112,15 @@ pub struct ExecutionSummary {
     pub trigger: Trigger,
     /// Standard or rollback.
     pub execution_type: ExecutionType,
+    /// The execution mode it ran in (V2).
+    #[serde(default)]
+    pub execution_mode: Option<super::ExecutionMode>,
+    /// For a rollback: the execution it rolled back to (`rollbackMetadata`).
+    #[serde(default)]
+    pub rollback_target: Option<String>,
+    /// Its resolved variables (`GetPipelineExecution` only; empty in listings), in order.
+    #[serde(default)]
+    pub variables: Vec<(String, String)>,
 }
 
 impl ExecutionSummary {
@@ -316,6 +325,9 @@ mod tests {
             },
             execution_type: ExecutionType::Standard,
             stop_reason: None,
+            execution_mode: None,
+            rollback_target: None,
+            variables: Vec::new(),
         };
         let now = Timestamp(Timestamp::HOUR + 5 * Timestamp::MINUTE);
         assert_eq!(e.ran(now), (Timestamp::HOUR + 5 * Timestamp::MINUTE, true));

@@ -17,3 +17,4 @@ mod ops;
 mod ops_emulator;
 mod rollback;
 mod state;
+mod v2;

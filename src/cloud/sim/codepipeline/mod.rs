@@ -1,6 +1,7 @@
 //! The simulator's CodePipeline: pipeline definitions and state, stage mechanics, the operations
 //! as the API serves them (with AWS's checks and error codes), and rollbacks.
 
+pub(super) mod conditions;
 pub(super) mod control;
 pub(super) mod enter;
 pub(super) mod flow;

@@ -2,8 +2,8 @@
 
 use crate::domain::{
     ActionCategory, ActionDef, ActionExecution, ActionExecutionDetail, ActionState, Approval,
-    EnvSpec, ErrorDetails, ExecutionSummary, PipelineDef, PipelineState, Release, StageDef,
-    StageExecution, StageState, StageStatus, Timestamp, Transition,
+    EnvSpec, ErrorDetails, ExecutionSummary, PipelineDef, PipelineState, Release,
+    RuleExecutionDetail, StageDef, StageExecution, StageState, StageStatus, Timestamp, Transition,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -102,6 +102,8 @@ pub(crate) struct EnvSim {
     pub(crate) execs: Vec<Exec>,
     /// Action runs (`ListActionExecutions`), oldest first.
     pub(crate) details: Vec<ActionExecutionDetail>,
+    /// Rule runs (`ListRuleExecutions`), oldest first.
+    pub(crate) rule_runs: Vec<RuleExecutionDetail>,
     /// `clientRequestToken` → execution id.
     pub(crate) client_tokens: BTreeMap<String, String>,
     /// Approval tokens already answered.
@@ -143,6 +145,7 @@ fn stage(name: &str, a: ActionDef) -> StageDef {
     StageDef {
         name: name.into(),
         actions: vec![a],
+        conditions: Vec::new(),
     }
 }
 
@@ -198,10 +201,14 @@ impl EnvSim {
                 name: p.clone(),
                 version: 1,
                 stages,
+                pipeline_type: None,
+                execution_mode: Default::default(),
+                variables: Vec::new(),
             },
             stages: vec![StageSim::default(); n],
             execs: Vec::new(),
             details: Vec::new(),
+            rule_runs: Vec::new(),
             client_tokens: BTreeMap::new(),
             answered: BTreeSet::new(),
             updated: created,
@@ -253,6 +260,9 @@ impl EnvSim {
                         status: StageStatus::InProgress,
                     }
                 }),
+                queued: Vec::new(),
+                conditions: Vec::new(),
+                retries: None,
             })
             .collect();
         PipelineState {
