@@ -18,8 +18,8 @@ pub use conditions::{
 };
 pub use environment::{Distribution, EnvSpec, SelfApproval};
 pub use execution::{
-    ExecutionStatus, ExecutionSummary, ExecutionType, Release, SUMMARY_KEY, SourceObject,
-    SourceRevision, Trigger,
+    ExecutionStatus, ExecutionSummary, ExecutionType, Release, ResolvedVariable, SUMMARY_KEY,
+    SourceObject, SourceRevision, Trigger,
 };
 pub use logs::{LogEvent, ObjectInfo};
 pub use pipeline::{

@@ -13,7 +13,7 @@ use mocks::{cloud, error, json};
 use shipdeck::cloud::CloudError;
 use shipdeck::domain::{
     ConditionKind, ConditionResult, ConditionStatus, ExecutionMode, ExecutionType, PipelineType,
-    RetryMode, RuleStatus, StageStatus, Timestamp,
+    ResolvedVariable, RetryMode, RuleStatus, StageStatus, Timestamp,
 };
 
 const PIPELINE: &str = "storefront-deployer-prd";
@@ -272,8 +272,8 @@ async fn an_execution_gives_its_variables_mode_and_rollback_target() {
     assert_eq!(
         e.variables,
         [
-            ("release_version".to_string(), "1.44.0".to_string()),
-            ("commit".to_string(), "30cc604".to_string())
+            ResolvedVariable::new("release_version", "1.44.0".to_string()),
+            ResolvedVariable::new("commit", "30cc604".to_string())
         ]
     );
     assert_eq!(

@@ -4,8 +4,8 @@ use super::convert_v2::{condition_defs, execution_mode, stage_conditions, stage_
 use crate::domain::{
     APPROVAL_TIMEOUT_MINUTES, ActionCategory, ActionDef, ActionExecution, ActionExecutionDetail,
     ActionState, ActionStatus, ErrorDetails, ExecutionStatus, ExecutionSummary, ExecutionType,
-    PipelineDef, PipelineState, PipelineType, SourceRevision, StageDef, StageExecution, StageState,
-    StageStatus, Timestamp, Transition, Trigger, VariableDecl,
+    PipelineDef, PipelineState, PipelineType, ResolvedVariable, SourceRevision, StageDef,
+    StageExecution, StageState, StageStatus, Timestamp, Transition, Trigger, VariableDecl,
 };
 use aws_sdk_codepipeline::operation::get_pipeline_state::GetPipelineStateOutput;
 use aws_sdk_codepipeline::primitives::DateTime;
@@ -306,7 +306,7 @@ pub(crate) fn execution(e: &sdk::PipelineExecution) -> ExecutionSummary {
             .variables()
             .iter()
             .map(|v| {
-                (
+                ResolvedVariable::new(
                     v.name.clone().unwrap_or_default(),
                     v.resolved_value.clone().unwrap_or_default(),
                 )

@@ -3,13 +3,27 @@
 
 use super::super::Simulator;
 use crate::cloud::{CloudError, CloudResult};
-use crate::domain::{ConditionKind, RuleExecutionDetail};
+use crate::domain::{ConditionKind, ConditionResult, RuleExecutionDetail};
 
 fn rejected(code: &str, message: impl Into<String>) -> CloudError {
     CloudError::Rejected {
         code: code.into(),
         message: message.into(),
     }
+}
+
+/// AWS's own words for a condition that cannot be overridden.
+const NOT_OVERRIDABLE: &str = "Unable to override because the condition does not allow overrides";
+
+/// `pipelineExecutionId`'s documented pattern: a lower-case UUID.
+fn is_execution_id(id: &str) -> bool {
+    let groups: Vec<&str> = id.split('-').collect();
+    groups.len() == 5
+        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| {
+            g.len() == n
+                && g.chars()
+                    .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+        })
 }
 
 impl Simulator {
@@ -33,29 +47,78 @@ impl Simulator {
         Ok(rows.cloned().collect())
     }
 
-    /// `OverrideStageCondition` by `by`.
+    /// `OverrideStageCondition` by `by`: only a beforeEntry or onSuccess condition in progress
+    /// for that very execution, and never one whose result is SKIP.
     pub(crate) fn op_override(
         &mut self,
         name: &str,
         stage: &str,
         execution_id: &str,
         kind: ConditionKind,
-        _by: &str,
+        by: &str,
     ) -> CloudResult<()> {
         let env = self.env_of(name)?;
         let e = &self.envs[env];
-        e.stage_index(stage).ok_or_else(|| CloudError::NotFound {
+        let i = e.stage_index(stage).ok_or_else(|| CloudError::NotFound {
             kind: "stage".into(),
             name: stage.into(),
         })?;
-        self.exec_of(env, execution_id)?;
-        Err(rejected(
-            "ConditionNotOverridableException",
-            format!(
-                "Unable to override because the condition does not allow overrides: no {} \
-                 condition of stage {stage} is in progress",
-                kind.as_str()
-            ),
-        ))
+        if kind == ConditionKind::OnFailure {
+            return Err(rejected(
+                "ValidationException",
+                "conditionType must be one of BEFORE_ENTRY, ON_SUCCESS",
+            ));
+        }
+        if !is_execution_id(execution_id) {
+            return Err(rejected(
+                "ValidationException",
+                format!(
+                    "pipelineExecutionId {execution_id} must match \
+                     [0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{12}}"
+                ),
+            ));
+        }
+        let declared = e.conditions_of(i, kind);
+        let k = kind.as_str();
+        if declared.is_empty() {
+            return Err(rejected(
+                "ConditionNotOverridableException",
+                format!("{NOT_OVERRIDABLE}: stage {stage} has no {k} condition"),
+            ));
+        }
+        if declared
+            .iter()
+            .any(|c| c.result == Some(ConditionResult::Skip))
+        {
+            return Err(rejected(
+                "ConditionNotOverridableException",
+                format!("{NOT_OVERRIDABLE}: the {k} condition of stage {stage} has result SKIP"),
+            ));
+        }
+        let gate = e.stages[i].gate.as_ref().filter(|g| g.kind == kind);
+        let Some(gate) = gate else {
+            return Err(rejected(
+                "ConditionNotOverridableException",
+                format!("{NOT_OVERRIDABLE}: no {k} condition of stage {stage} is in progress"),
+            ));
+        };
+        let holding = e.execs[gate.exec].summary.id.clone();
+        if holding != execution_id {
+            return Err(rejected(
+                "NotLatestPipelineExecutionException",
+                format!(
+                    "The {k} condition of stage {stage} is in progress for execution {holding}, \
+                     not {execution_id}"
+                ),
+            ));
+        }
+        self.record(
+            "OverrideStageCondition",
+            format!("{name}/{stage}"),
+            format!("{k} {execution_id}"),
+            Some(by),
+        );
+        self.override_gate(env, i, by);
+        Ok(())
     }
 }

@@ -3,8 +3,10 @@
 
 pub(super) mod conditions;
 pub(super) mod control;
+pub(super) mod declaration;
 pub(super) mod enter;
 pub(super) mod flow;
+pub(super) mod gates;
 pub(super) mod pipeline;
 pub(super) mod queries;
 pub(super) mod rollback;
