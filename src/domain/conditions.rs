@@ -380,6 +380,199 @@ impl DeploymentWindow {
     }
 }
 
+/// One rule of a stage's condition, its declaration joined with its live state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleView {
+    /// Rule name.
+    pub name: String,
+    /// Rule type (the provider: `DeploymentWindow`, `CloudWatchAlarm`, …); `None` without the
+    /// definition.
+    #[serde(rename = "type")]
+    pub provider: Option<String>,
+    /// Status of its latest run; `None` if it never ran.
+    pub status: Option<RuleStatus>,
+    /// Its latest run's summary.
+    pub summary: Option<String>,
+    /// Its deployment window, for a DeploymentWindow rule.
+    #[serde(skip)]
+    pub window: Option<DeploymentWindow>,
+}
+
+/// One condition of a stage, its declaration joined with its live state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConditionView {
+    /// beforeEntry, onSuccess or onFailure.
+    pub kind: ConditionKind,
+    /// What happens when a rule fails; `None` without the definition.
+    pub result: Option<ConditionResult>,
+    /// Status of its latest run; `None` if it never ran.
+    pub status: Option<ConditionStatus>,
+    /// Its rules.
+    pub rules: Vec<RuleView>,
+}
+
+/// A stage's conditions as declared (`def`) and as the state reports them (`state`), in
+/// declaration order; conditions the state reports that the definition lacks come after.
+pub fn condition_views(def: &[ConditionDef], state: &[StageConditions]) -> Vec<ConditionView> {
+    let mut out = Vec::new();
+    let mut seen: BTreeMap<ConditionKind, usize> = BTreeMap::new();
+    for d in def {
+        let n = seen.entry(d.kind).or_default();
+        let live = state
+            .iter()
+            .find(|s| s.kind == d.kind)
+            .and_then(|s| s.conditions.get(*n));
+        *n += 1;
+        let rules = d
+            .rules
+            .iter()
+            .map(|r| {
+                let run = live
+                    .and_then(|c| c.rules.iter().find(|x| x.name == r.name))
+                    .and_then(|x| x.latest.as_ref());
+                RuleView {
+                    name: r.name.clone(),
+                    provider: Some(r.provider.clone()),
+                    status: run.map(|x| x.status),
+                    summary: run.and_then(|x| x.summary.clone()),
+                    window: r.window(),
+                }
+            })
+            .collect();
+        out.push(ConditionView {
+            kind: d.kind,
+            result: d.result,
+            status: live.and_then(|c| c.latest.as_ref()).map(|l| l.status),
+            rules,
+        });
+    }
+    for s in state {
+        let declared = seen.get(&s.kind).copied().unwrap_or(0);
+        for c in s.conditions.iter().skip(declared) {
+            out.push(ConditionView {
+                kind: s.kind,
+                result: None,
+                status: c.latest.as_ref().map(|l| l.status),
+                rules: c
+                    .rules
+                    .iter()
+                    .map(|r| RuleView {
+                        name: r.name.clone(),
+                        provider: None,
+                        status: r.latest.as_ref().map(|x| x.status),
+                        summary: r.latest.as_ref().and_then(|x| x.summary.clone()),
+                        window: None,
+                    })
+                    .collect(),
+            });
+        }
+    }
+    out
+}
+
+impl ConditionView {
+    /// [`ConditionView::live_text`] said shorter, for one-line layouts: a window that holds the
+    /// stage reads `held until 09:00 Europe/Berlin (prod-hours)`.
+    pub fn short_text(&self, now: Timestamp) -> String {
+        let held = (self.kind == ConditionKind::BeforeEntry
+            && self.status == Some(ConditionStatus::InProgress))
+        .then(|| {
+            let r = self
+                .rules
+                .iter()
+                .find(|r| r.status == Some(RuleStatus::InProgress))?;
+            let w = r.window.as_ref()?;
+            let at = w.next_open(now).ok()?;
+            Some(format!("held until {} ({})", w.local_text(at, now), r.name))
+        })
+        .flatten();
+        held.unwrap_or_else(|| self.live_text(now))
+    }
+
+    /// What the condition is doing, in a line: `blocked by DeploymentWindow `prod-hours` until
+    /// 09:00 Europe/Berlin`, `CloudWatchAlarm `api-5xx` in ALARM → rolling back`, `passed`.
+    pub fn live_text(&self, now: Timestamp) -> String {
+        let rule_name = |r: &RuleView| match &r.provider {
+            Some(p) => format!("{p} `{}`", r.name),
+            None => format!("`{}`", r.name),
+        };
+        match self.status {
+            None if self.rules.is_empty() => match (self.kind, self.result) {
+                (ConditionKind::OnFailure, Some(ConditionResult::Retry)) => {
+                    "retry the stage".into()
+                }
+                (ConditionKind::OnFailure, Some(ConditionResult::Rollback)) => {
+                    "roll the stage back".into()
+                }
+                _ => "not run".into(),
+            },
+            None => "not run".into(),
+            Some(ConditionStatus::InProgress) => {
+                let waiting = self
+                    .rules
+                    .iter()
+                    .find(|r| r.status == Some(RuleStatus::InProgress));
+                match waiting {
+                    Some(r) if self.kind == ConditionKind::BeforeEntry => {
+                        let until = r.window.as_ref().and_then(|w| {
+                            let at = w.next_open(now).ok()?;
+                            Some(w.local_text(at, now))
+                        });
+                        match until {
+                            Some(t) => format!("blocked by {} until {t}", rule_name(r)),
+                            None => format!(
+                                "blocked by {}{}",
+                                rule_name(r),
+                                r.summary
+                                    .as_deref()
+                                    .map(|s| format!(": {s}"))
+                                    .unwrap_or_default()
+                            ),
+                        }
+                    }
+                    Some(r) => format!(
+                        "checking {}{}",
+                        rule_name(r),
+                        r.summary
+                            .as_deref()
+                            .map(|s| format!(": {s}"))
+                            .unwrap_or_default()
+                    ),
+                    None => "in progress".into(),
+                }
+            }
+            Some(ConditionStatus::Failed) | Some(ConditionStatus::Errored) => {
+                let failed = self
+                    .rules
+                    .iter()
+                    .find(|r| r.status == Some(RuleStatus::Failed));
+                let what = match failed {
+                    Some(r) => {
+                        let says = r.summary.clone().unwrap_or_else(|| "failed".into());
+                        // "Alarm X is in ALARM" reads as "in ALARM" after the rule's name.
+                        let says = says
+                            .rsplit_once(" is ")
+                            .map_or(says.clone(), |(_, tail)| tail.to_string());
+                        format!("{} {says}", rule_name(r))
+                    }
+                    None => "failed".into(),
+                };
+                let then = match self.result {
+                    Some(ConditionResult::Rollback) => " → rolling back",
+                    Some(ConditionResult::Fail) => " → stage failed",
+                    Some(ConditionResult::Skip) => " → stage skipped",
+                    Some(ConditionResult::Retry) => " → retrying",
+                    None => "",
+                };
+                format!("{what}{then}")
+            }
+            Some(ConditionStatus::Overridden) => "overridden".into(),
+            Some(ConditionStatus::Succeeded) => "passed".into(),
+            Some(s) => s.as_str().to_lowercase(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -433,6 +626,144 @@ mod tests {
                 .contains("every weekday")
         );
         assert_eq!(bad_cron.zone_name(), "UTC");
+    }
+
+    fn prd_deploy() -> Vec<ConditionDef> {
+        let rule = |name: &str, provider: &str, config: &[(&str, &str)]| RuleDef {
+            name: name.into(),
+            provider: provider.into(),
+            configuration: config
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        };
+        vec![
+            ConditionDef {
+                kind: ConditionKind::BeforeEntry,
+                result: Some(ConditionResult::Fail),
+                retry_mode: None,
+                rules: vec![rule(
+                    "prod-hours",
+                    "DeploymentWindow",
+                    &[
+                        ("Cron", "* * 14-16 ? * MON-FRI *"),
+                        ("TimeZone", "Europe/Berlin"),
+                    ],
+                )],
+            },
+            ConditionDef {
+                kind: ConditionKind::OnSuccess,
+                result: Some(ConditionResult::Rollback),
+                retry_mode: None,
+                rules: vec![rule(
+                    "api-5xx",
+                    "CloudWatchAlarm",
+                    &[("AlarmName", "api-5xx")],
+                )],
+            },
+        ]
+    }
+
+    fn live(
+        kind: ConditionKind,
+        status: ConditionStatus,
+        rule: &str,
+        run: RuleStatus,
+        summary: &str,
+    ) -> StageConditions {
+        StageConditions {
+            kind,
+            latest: Some(ConditionRun {
+                status,
+                summary: None,
+                last_status_change: None,
+            }),
+            conditions: vec![ConditionState {
+                latest: Some(ConditionRun {
+                    status,
+                    summary: None,
+                    last_status_change: None,
+                }),
+                rules: vec![RuleState {
+                    name: rule.into(),
+                    latest: Some(RuleRun {
+                        rule_execution_id: "r1".into(),
+                        status: run,
+                        summary: Some(summary.into()),
+                        last_status_change: None,
+                        external_execution_url: None,
+                        error: None,
+                    }),
+                }],
+            }],
+        }
+    }
+
+    #[test]
+    fn each_condition_state_reads_as_a_release_manager_says_it() {
+        let def = prd_deploy();
+        let ten_berlin = Timestamp::parse_rfc3339("2026-11-25T09:00:00Z").unwrap();
+        let never = condition_views(&def, &[]);
+        assert_eq!(never.len(), 2);
+        assert_eq!(never[0].live_text(ten_berlin), "not run");
+        assert_eq!(
+            never[0].rules[0].provider.as_deref(),
+            Some("DeploymentWindow")
+        );
+        let held = live(
+            ConditionKind::BeforeEntry,
+            ConditionStatus::InProgress,
+            "prod-hours",
+            RuleStatus::InProgress,
+            "Outside the window",
+        );
+        let v = condition_views(&def, std::slice::from_ref(&held));
+        assert_eq!(
+            v[0].live_text(ten_berlin),
+            "blocked by DeploymentWindow `prod-hours` until 14:00 Europe/Berlin"
+        );
+        assert_eq!(v[1].live_text(ten_berlin), "not run");
+        assert_eq!(
+            v[0].short_text(ten_berlin),
+            "held until 14:00 Europe/Berlin (prod-hours)"
+        );
+        let alarm = live(
+            ConditionKind::OnSuccess,
+            ConditionStatus::Failed,
+            "api-5xx",
+            RuleStatus::Failed,
+            "Alarm api-5xx is in ALARM",
+        );
+        let v = condition_views(&def, &[alarm]);
+        assert_eq!(
+            v[1].live_text(ten_berlin),
+            "CloudWatchAlarm `api-5xx` in ALARM → rolling back"
+        );
+        let watching = live(
+            ConditionKind::OnSuccess,
+            ConditionStatus::InProgress,
+            "api-5xx",
+            RuleStatus::InProgress,
+            "Watching alarm api-5xx for 10 minutes",
+        );
+        let v = condition_views(&def, &[watching]);
+        assert_eq!(
+            v[1].live_text(ten_berlin),
+            "checking CloudWatchAlarm `api-5xx`: Watching alarm api-5xx for 10 minutes"
+        );
+        let mut over = held.clone();
+        over.conditions[0].latest.as_mut().unwrap().status = ConditionStatus::Overridden;
+        assert_eq!(
+            condition_views(&def, &[over])[0].live_text(ten_berlin),
+            "overridden"
+        );
+        // A state without its definition still shows its rules, by name.
+        let v = condition_views(&[], &[held]);
+        assert_eq!(v[0].result, None);
+        assert_eq!(
+            v[0].live_text(ten_berlin),
+            "blocked by `prod-hours`: Outside the window"
+        );
     }
 
     #[test]

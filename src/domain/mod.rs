@@ -13,8 +13,8 @@ mod version;
 pub use approval::Approval;
 pub use conditions::{
     ConditionDef, ConditionKind, ConditionResult, ConditionRun, ConditionState, ConditionStatus,
-    DeploymentWindow, RetryMetadata, RuleDef, RuleExecutionDetail, RuleRun, RuleState, RuleStatus,
-    StageConditions,
+    ConditionView, DeploymentWindow, RetryMetadata, RuleDef, RuleExecutionDetail, RuleRun,
+    RuleState, RuleStatus, RuleView, StageConditions, condition_views,
 };
 pub use environment::{Distribution, EnvSpec, SelfApproval};
 pub use execution::{

@@ -16,7 +16,8 @@ fn cancellable(effect: &Effect) -> Option<RequestId> {
         Effect::ListTraffic { request, .. }
         | Effect::ReadTraffic { request, .. }
         | Effect::FetchLogs { request, .. }
-        | Effect::FetchActionExecutions { request, .. } => Some(*request),
+        | Effect::FetchActionExecutions { request, .. }
+        | Effect::FetchExecution { request, .. } => Some(*request),
         _ => None,
     }
 }

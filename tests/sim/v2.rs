@@ -374,7 +374,7 @@ fn variables_resolve_per_execution_and_starts_can_name_an_exact_version() {
         e.variables,
         [
             ResolvedVariable::new("release_version", "9.9.9".to_string()),
-            ResolvedVariable::new("commit", "unknown".to_string()),
+            ResolvedVariable::new("commit", "none".to_string()),
         ],
         "the default for what was not passed"
     );

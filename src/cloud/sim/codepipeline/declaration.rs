@@ -51,7 +51,7 @@ pub fn declare_v2(def: &mut PipelineDef, spec: &EnvSpec) {
         .iter()
         .map(|name| VariableDecl {
             name: name.to_string(),
-            default: Some("unknown".into()),
+            default: Some("none".into()),
             description: Some(match *name {
                 "release_version" => "The release shipped, as its starter names it".into(),
                 _ => "The commit of the release, as its starter names it".into(),

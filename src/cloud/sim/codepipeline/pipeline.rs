@@ -303,12 +303,19 @@ impl EnvSim {
                     last_changed_by: s.inbound_changed.as_ref().map(|c| c.0.clone()),
                     last_changed_at: s.inbound_changed.as_ref().map(|c| c.1),
                 },
-                inbound_execution: s.waiting.front().and_then(|w| self.execs.get(*w)).map(|x| {
-                    StageExecution {
+                // The execution waiting to enter: the one its entry conditions hold, else the
+                // first waiting.
+                inbound_execution: s
+                    .gate
+                    .as_ref()
+                    .filter(|g| g.kind == ConditionKind::BeforeEntry)
+                    .map(|g| g.exec)
+                    .or_else(|| s.waiting.front().copied())
+                    .and_then(|w| self.execs.get(w))
+                    .map(|x| StageExecution {
                         pipeline_execution_id: x.summary.id.clone(),
                         status: StageStatus::InProgress,
-                    }
-                }),
+                    }),
                 // QUEUED mode lists the queue; SUPERSEDED mode has the one inbound execution.
                 queued: match self.def.execution_mode {
                     ExecutionMode::Queued => s
