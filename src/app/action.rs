@@ -217,6 +217,13 @@ pub enum Reply {
         /// The runs.
         result: Result<Vec<ActionExecutionDetail>, CloudError>,
     },
+    /// One execution came back (`GetPipelineExecution`, for the execution detail's variables).
+    ExecutionLoaded {
+        /// The request this answers.
+        request: RequestId,
+        /// The execution (boxed: it is large, and actions are moved often).
+        result: Result<Box<ExecutionSummary>, CloudError>,
+    },
     /// The one call of a confirmation answered (or was refused at the last moment).
     OpApplied {
         /// The request this answers.

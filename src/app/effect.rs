@@ -114,6 +114,16 @@ pub enum Effect {
         /// The failed action whose build log is wanted; `None` for the execution detail.
         action: Option<String>,
     },
+    /// Read one execution (`GetPipelineExecution`): its resolved variables, for the execution
+    /// detail.
+    FetchExecution {
+        /// Request id.
+        request: RequestId,
+        /// Pipeline name.
+        pipeline: String,
+        /// Pipeline execution id.
+        execution_id: String,
+    },
     /// Leave the program.
     Quit,
     /// Send a confirmed plan's one mutating call (`ops::apply`) and append its audit line.

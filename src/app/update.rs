@@ -164,6 +164,10 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
             let action = action.unwrap_or_default();
             logs::update::action_executions_loaded(state, env, request, &action, result)
         }
+        Reply::ExecutionLoaded { request, result } => {
+            envs::execution::execution_loaded(state, request, result);
+            Vec::new()
+        }
         Reply::OpApplied {
             request,
             outcome,

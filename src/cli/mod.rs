@@ -8,6 +8,7 @@ mod config_check;
 mod logs;
 mod pipeline;
 pub mod report;
+mod rules;
 mod runs;
 pub mod shell;
 mod status;
@@ -91,6 +92,9 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
         Command::Status { output } => status::run(global, output).await,
         Command::Approvals { output } => approvals::run(global, output).await,
         Command::Pipeline { env, output } => pipeline::run(global, &env, output).await,
+        Command::Rules { env, stage, output } => {
+            rules::run(global, &env, stage.as_deref(), output).await
+        }
         Command::Runs(args) => runs::run(global, args).await,
         Command::Logs { command } => return logs::run(global, command).await,
         Command::Audit { since, output } => audit::run(global, since, output).map(Answer::ok),

@@ -36,19 +36,33 @@ pub async fn run(global: &Global, env: &str, output: Output) -> Result<Answer, F
         protected: view.spec.protected,
         stale_error: view.refresh.error.as_ref().map(|s| s.error.clone()),
         state_error,
-        pipeline: report::pipeline(view),
+        pipeline: report::pipeline(view, state.now),
     };
     if output == Output::Json {
         return Ok(Answer::with_unknowns(json(&out)?, unknowns));
     }
-    let mut text = format!("{} ({})\n\n", out.pipeline.name, env);
+    let mode = match (out.pipeline.pipeline_type, out.pipeline.execution_mode) {
+        (Some(t), Some(m)) => format!(" · {t} · {m}"),
+        (None, Some(m)) => format!(" · {m}"),
+        _ => String::new(),
+    };
+    let mut text = format!("{} ({}){mode}\n\n", out.pipeline.name, env);
     let mut rows = vec![
         ["STAGE", "ACTION", "STATUS", "CHANGED", "DETAIL"]
             .map(String::from)
             .to_vec(),
     ];
     for s in &out.pipeline.stages {
-        if let Some(waiting) = &s.inbound_execution_id {
+        if !s.queued.is_empty() {
+            let ids: Vec<&str> = s.queued.iter().map(|q| short_id(q)).collect();
+            rows.push(vec![
+                s.name.clone(),
+                "(queue)".into(),
+                format!("{} queued", ids.len()),
+                "-".into(),
+                format!("first in line first: {}", ids.join(" ")),
+            ]);
+        } else if let Some(waiting) = &s.inbound_execution_id {
             rows.push(vec![
                 s.name.clone(),
                 "(entering)".into(),
@@ -83,6 +97,25 @@ pub async fn run(global: &Global, env: &str, output: Output) -> Result<Answer, F
                     .to_string(),
                 a.last_status_change.clone().unwrap_or_else(|| "-".into()),
                 detail,
+            ]);
+        }
+        for c in &s.conditions {
+            let status = c.condition.status.map_or("-", |st| st.as_str());
+            rows.push(vec![
+                s.name.clone(),
+                format!("({})", c.condition.kind.as_str()),
+                status.to_string(),
+                "-".into(),
+                c.summary.clone(),
+            ]);
+        }
+        if let Some(r) = s.retries.as_ref().filter(|r| r.auto + r.manual > 0) {
+            rows.push(vec![
+                s.name.clone(),
+                "(retries)".into(),
+                format!("{}", r.auto + r.manual),
+                "-".into(),
+                format!("{} automatic, {} by hand", r.auto, r.manual),
             ]);
         }
     }

@@ -1,7 +1,10 @@
 //! The JSON shapes of the CLI, built from the app state (the same facts the TUI shows).
 
 use crate::app::{Deployed, EnvView, Mode, State};
-use crate::domain::{Approval, ExecutionSummary, StageDef, StageState, human};
+use crate::domain::{
+    Approval, ConditionView, ExecutionSummary, ExecutionType, PipelineType, ResolvedVariable,
+    StageDef, StageState, Timestamp, condition_views, human,
+};
 use serde::Serialize;
 
 /// `shipdeck status --output json`.
@@ -77,6 +80,10 @@ pub struct EnvReport {
 pub struct PipelineReport {
     /// Pipeline name.
     pub name: String,
+    /// `V1` or `V2`; `null` when the definition could not be read or does not say.
+    pub pipeline_type: Option<&'static str>,
+    /// `SUPERSEDED`, `QUEUED` or `PARALLEL`; `null` when the definition could not be read.
+    pub execution_mode: Option<&'static str>,
     /// Stages in order.
     pub stages: Vec<StageReport>,
     /// Recent executions, newest first.
@@ -96,8 +103,34 @@ pub struct StageReport {
     pub inbound_enabled: Option<bool>,
     /// The execution waiting to enter it (`inboundExecution`), if any.
     pub inbound_execution_id: Option<String>,
+    /// The executions queued at its entry (QUEUED mode), first in line first.
+    pub queued: Vec<String>,
+    /// Its conditions (V2): declared, with their live state.
+    pub conditions: Vec<ConditionReport>,
+    /// Retries of the latest execution in it: `{auto, manual}`; `null` when none.
+    pub retries: Option<RetriesReport>,
     /// Actions.
     pub actions: Vec<ActionReport>,
+}
+
+/// A stage condition: `kind`, `result`, `status`, `rules[]` (`name`, `type`, `status`,
+/// `summary`), and what it is doing, in words.
+#[derive(Debug, Serialize)]
+pub struct ConditionReport {
+    /// The condition.
+    #[serde(flatten)]
+    pub condition: ConditionView,
+    /// What it is doing (`blocked by DeploymentWindow `prod-hours` until 09:00 Europe/Berlin`).
+    pub summary: String,
+}
+
+/// A stage's retry counts.
+#[derive(Debug, Serialize)]
+pub struct RetriesReport {
+    /// Automatic retries (onFailure RETRY).
+    pub auto: u32,
+    /// Manual retries.
+    pub manual: u32,
 }
 
 /// An action's latest run.
@@ -136,6 +169,13 @@ pub struct ExecutionReport {
     pub summary: Option<String>,
     /// The reason given when it was stopped (`stopTrigger.reason`).
     pub stop_reason: Option<String>,
+    /// `STANDARD` or `ROLLBACK`.
+    pub execution_type: &'static str,
+    /// For a rollback: the execution it rolled back to.
+    pub rollback_target: Option<String>,
+    /// Its resolved variables (read only for one execution; empty in listings).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub variables: Vec<ResolvedVariable>,
 }
 
 /// A pending approval.
@@ -170,8 +210,25 @@ pub struct ApprovalReport {
     pub timeout_minutes: i64,
 }
 
-fn stage(s: &StageState) -> StageReport {
+fn stage(s: &StageState, def: Option<&StageDef>, now: Timestamp) -> StageReport {
+    let declared = def.map_or(&[][..], |d| d.conditions.as_slice());
     StageReport {
+        queued: s
+            .queued
+            .iter()
+            .map(|q| q.pipeline_execution_id.clone())
+            .collect(),
+        conditions: condition_views(declared, &s.conditions)
+            .into_iter()
+            .map(|c| ConditionReport {
+                summary: c.live_text(now),
+                condition: c,
+            })
+            .collect(),
+        retries: s.retries.as_ref().map(|r| RetriesReport {
+            auto: r.auto_attempts,
+            manual: r.manual_attempts,
+        }),
         name: s.name.clone(),
         status: s.latest.as_ref().map(|l| l.status.as_str()),
         execution_id: s.latest.as_ref().map(|l| l.pipeline_execution_id.clone()),
@@ -210,12 +267,28 @@ pub fn execution(e: &ExecutionSummary) -> ExecutionReport {
         last_update: e.last_update.rfc3339(),
         summary: e.status_summary.clone(),
         stop_reason: e.stop_reason.clone(),
+        execution_type: match e.execution_type {
+            ExecutionType::Standard => "STANDARD",
+            ExecutionType::Rollback => "ROLLBACK",
+        },
+        rollback_target: e.rollback_target.clone(),
+        variables: e.variables.clone(),
     }
 }
 
 /// The stages of a definition whose live state could not be read: statuses unknown (`null`).
-fn defined_stage(s: &StageDef) -> StageReport {
+fn defined_stage(s: &StageDef, now: Timestamp) -> StageReport {
     StageReport {
+        queued: Vec::new(),
+        // Declared, their live state unknown as the stages' are.
+        conditions: condition_views(&s.conditions, &[])
+            .into_iter()
+            .map(|c| ConditionReport {
+                summary: c.live_text(now),
+                condition: c,
+            })
+            .collect(),
+        retries: None,
         name: s.name.clone(),
         status: None,
         execution_id: None,
@@ -236,13 +309,31 @@ fn defined_stage(s: &StageDef) -> StageReport {
 }
 
 /// The pipeline of one environment (its definition's stages when the state is unknown).
-pub fn pipeline(env: &EnvView) -> PipelineReport {
+pub fn pipeline(env: &EnvView, now: Timestamp) -> PipelineReport {
+    let def_of = |name: &str| {
+        env.def
+            .as_ref()
+            .and_then(|d| d.stages.iter().find(|s| s.name == name))
+    };
     let stages = match (&env.state, &env.def) {
-        (Some(s), _) => s.stages.iter().map(stage).collect(),
-        (None, Some(def)) => def.stages.iter().map(defined_stage).collect(),
+        (Some(s), _) => s
+            .stages
+            .iter()
+            .map(|s| stage(s, def_of(&s.name), now))
+            .collect(),
+        (None, Some(def)) => def.stages.iter().map(|s| defined_stage(s, now)).collect(),
         (None, None) => Vec::new(),
     };
     PipelineReport {
+        pipeline_type: env
+            .def
+            .as_ref()
+            .and_then(|d| d.pipeline_type)
+            .map(|t| match t {
+                PipelineType::V1 => "V1",
+                PipelineType::V2 => "V2",
+            }),
+        execution_mode: env.def.as_ref().map(|d| d.execution_mode.as_str()),
         name: env.spec.pipeline.clone(),
         stages,
         executions: env.executions.iter().map(execution).collect(),
@@ -337,7 +428,7 @@ pub fn status(state: &State) -> StatusReport {
                 releases_behind: s.behind.as_ref().map(|b| b.0),
                 promotes_from: env.spec.promotes_from.clone(),
                 stale_error: env.refresh.error.as_ref().map(|st| st.error.clone()),
-                pipeline: pipeline(env),
+                pipeline: pipeline(env, state.now),
             })
         })
         .collect();

@@ -6,8 +6,8 @@ use super::{
     StartRequest, Storage, TransitionChange, UploadedPart, WhoAmI,
 };
 use crate::domain::{
-    ActionExecutionDetail, Distribution, ExecutionSummary, LogSource, PipelineDef, PipelineState,
-    Timestamp,
+    ActionExecutionDetail, ConditionKind, Distribution, ExecutionSummary, LogSource, PipelineDef,
+    PipelineState, RuleExecutionDetail, Timestamp,
 };
 use async_trait::async_trait;
 use std::collections::BTreeMap;
@@ -154,6 +154,28 @@ impl Pipelines for CountingCloud {
         });
         let p = &self.inner.pipelines;
         p.set_inbound_transition(name, stage, change).await
+    }
+    async fn list_rule_executions(
+        &self,
+        name: &str,
+        execution_id: Option<&str>,
+        max: usize,
+    ) -> CloudResult<Vec<RuleExecutionDetail>> {
+        self.count("ListRuleExecutions");
+        let p = &self.inner.pipelines;
+        p.list_rule_executions(name, execution_id, max).await
+    }
+    async fn override_stage_condition(
+        &self,
+        name: &str,
+        stage: &str,
+        execution_id: &str,
+        kind: ConditionKind,
+    ) -> CloudResult<()> {
+        self.count("OverrideStageCondition");
+        let p = &self.inner.pipelines;
+        p.override_stage_condition(name, stage, execution_id, kind)
+            .await
     }
 }
 

@@ -4,8 +4,9 @@ use super::CloudResult;
 use super::log_reads::{LiveTail, LiveTailRequest};
 use super::writes::{Invalidation, PutOutcome, PutRequest, TransitionChange, UploadedPart};
 use crate::domain::{
-    ActionExecutionDetail, ApprovalOutcome, Distribution, ExecutionSummary, LogEvent, LogSource,
-    ObjectInfo, PipelineDef, PipelineState, RetryMode, Timestamp,
+    ActionExecutionDetail, ApprovalOutcome, ConditionKind, Distribution, ExecutionSummary,
+    LogEvent, LogSource, ObjectInfo, PipelineDef, PipelineState, RetryMode, RuleExecutionDetail,
+    Timestamp,
 };
 use async_trait::async_trait;
 use std::collections::BTreeMap;
@@ -162,6 +163,23 @@ pub trait Pipelines: Send + Sync {
         name: &str,
         stage: &str,
         change: &TransitionChange,
+    ) -> CloudResult<()>;
+    /// `ListRuleExecutions`: the rule runs of one execution (`None`: of every execution), newest
+    /// first, at most `max`.
+    async fn list_rule_executions(
+        &self,
+        name: &str,
+        execution_id: Option<&str>,
+        max: usize,
+    ) -> CloudResult<Vec<RuleExecutionDetail>>;
+    /// `OverrideStageCondition`: lets `execution_id` past the beforeEntry or onSuccess condition
+    /// of `stage` that is in progress for it.
+    async fn override_stage_condition(
+        &self,
+        name: &str,
+        stage: &str,
+        execution_id: &str,
+        kind: ConditionKind,
     ) -> CloudResult<()>;
 }
 

@@ -133,7 +133,11 @@ mod tests {
                     configuration: Default::default(),
                     timeout_minutes,
                 }],
+                conditions: Vec::new(),
             }],
+            pipeline_type: None,
+            execution_mode: Default::default(),
+            variables: Vec::new(),
         }
     }
 
@@ -169,6 +173,9 @@ mod tests {
                     last_changed_at: None,
                 },
                 inbound_execution: None,
+                queued: Vec::new(),
+                conditions: Vec::new(),
+                retries: None,
             }],
         }
     }

@@ -69,10 +69,13 @@ pub struct Trigger {
 
 impl Trigger {
     /// Who or what started it, short: the person (last segment of the starter's ARN) for a
-    /// manual start, `s3-event` for a source change event, else the detail's last segment.
+    /// manual start, `s3-event` for a source change event, `auto-rollback` for a rollback a
+    /// stage condition started, else the detail's last segment.
     pub fn actor(&self) -> &str {
         match self.kind.as_str() {
             "CloudWatchEvent" => "s3-event",
+            // A stage condition rolled it back; the detail is the execution that failed it.
+            "AutomatedRollback" => "auto-rollback",
             "PutActionRevision" => "revision",
             _ => self.detail.rsplit('/').next().unwrap_or(&self.detail),
         }
@@ -112,6 +115,34 @@ pub struct ExecutionSummary {
     pub trigger: Trigger,
     /// Standard or rollback.
     pub execution_type: ExecutionType,
+    /// The execution mode it ran in (V2).
+    #[serde(default)]
+    pub execution_mode: Option<super::ExecutionMode>,
+    /// For a rollback: the execution it rolled back to (`rollbackMetadata`).
+    #[serde(default)]
+    pub rollback_target: Option<String>,
+    /// Its resolved variables (`GetPipelineExecution` only; empty in listings), in order.
+    #[serde(default)]
+    pub variables: Vec<ResolvedVariable>,
+}
+
+/// A pipeline variable as an execution resolved it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolvedVariable {
+    /// Name.
+    pub name: String,
+    /// The value it ran with (passed at start, else the declared default).
+    pub value: String,
+}
+
+impl ResolvedVariable {
+    /// A variable and its value.
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> ResolvedVariable {
+        ResolvedVariable {
+            name: name.into(),
+            value: value.into(),
+        }
+    }
 }
 
 impl ExecutionSummary {
@@ -316,6 +347,9 @@ mod tests {
             },
             execution_type: ExecutionType::Standard,
             stop_reason: None,
+            execution_mode: None,
+            rollback_target: None,
+            variables: Vec::new(),
         };
         let now = Timestamp(Timestamp::HOUR + 5 * Timestamp::MINUTE);
         assert_eq!(e.ran(now), (Timestamp::HOUR + 5 * Timestamp::MINUTE, true));
@@ -337,5 +371,14 @@ mod tests {
             detail: "arn:aws:events:eu-west-1:123456789012:rule/storefront-source-change".into(),
         };
         assert_eq!(event.actor(), "s3-event");
+        let rolled = Trigger {
+            kind: "AutomatedRollback".into(),
+            detail: "8416f96b-c81c-4f09-a86e-25d9bb75a616".into(),
+        };
+        assert_eq!(
+            rolled.actor(),
+            "auto-rollback",
+            "not the failed execution's id"
+        );
     }
 }

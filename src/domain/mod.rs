@@ -1,6 +1,7 @@
 //! Plain data types of the operated system: environments, pipelines, executions, approvals, releases.
 
 mod approval;
+mod conditions;
 mod environment;
 mod execution;
 pub mod github;
@@ -11,18 +12,23 @@ mod time;
 mod version;
 
 pub use approval::Approval;
+pub use conditions::{
+    ConditionDef, ConditionKind, ConditionResult, ConditionRun, ConditionState, ConditionStatus,
+    ConditionView, DeploymentWindow, RetryMetadata, RuleDef, RuleExecutionDetail, RuleRun,
+    RuleState, RuleStatus, RuleView, StageConditions, condition_views,
+};
 pub use environment::{Distribution, EnvSpec, SelfApproval};
 pub use execution::{
-    ExecutionStatus, ExecutionSummary, ExecutionType, Release, SUMMARY_KEY, SourceObject,
-    SourceRevision, Trigger,
+    ExecutionStatus, ExecutionSummary, ExecutionType, Release, ResolvedVariable, SUMMARY_KEY,
+    SourceObject, SourceRevision, Trigger,
 };
 pub use log_source::{LEGACY, LogDestination, LogSource, SourceKind, default_source, pick_source};
 pub use logs::{LogEvent, ObjectInfo};
 pub use pipeline::{
     APPROVAL_TIMEOUT_MINUTES, ActionCategory, ActionDef, ActionExecution, ActionExecutionDetail,
     ActionState, ActionStatus, ApprovalOutcome, DEFAULT_APPROVAL_TIMEOUT, ErrorDetails,
-    PipelineDef, PipelineState, RetryMode, StageDef, StageExecution, StageState, StageStatus,
-    Transition,
+    ExecutionMode, PipelineDef, PipelineState, PipelineType, RetryMode, StageDef, StageExecution,
+    StageState, StageStatus, Transition, VariableDecl,
 };
 pub use time::{Millis, Timestamp, human};
 pub use version::Version;

@@ -1,5 +1,6 @@
 //! CodePipeline shapes: the pipeline definition and its live state, stage by stage, action by action.
 
+use super::conditions::{ConditionDef, RetryMetadata, StageConditions};
 use super::{Millis, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -64,6 +65,53 @@ pub struct StageDef {
     pub name: String,
     /// Actions in run order.
     pub actions: Vec<ActionDef>,
+    /// Its V2 conditions (`beforeEntry`, `onSuccess`, `onFailure`), in that order.
+    #[serde(default)]
+    pub conditions: Vec<ConditionDef>,
+}
+
+/// `pipelineType`: V1, or V2 with execution modes, conditions and variables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PipelineType {
+    /// The original type.
+    V1,
+    /// Execution modes, stage conditions, variables, triggers.
+    V2,
+}
+
+/// `executionMode`: how executions share the pipeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ExecutionMode {
+    /// A newer execution overtakes (supersedes) the one waiting at a stage: the default.
+    #[default]
+    Superseded,
+    /// Executions wait in a queue at each stage and run one after another.
+    Queued,
+    /// Executions run independently (no stage rollback).
+    Parallel,
+}
+
+impl ExecutionMode {
+    /// CodePipeline's name: `SUPERSEDED`, `QUEUED`, `PARALLEL`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExecutionMode::Superseded => "SUPERSEDED",
+            ExecutionMode::Queued => "QUEUED",
+            ExecutionMode::Parallel => "PARALLEL",
+        }
+    }
+}
+
+/// A pipeline variable as declared (`variables[]` of the declaration).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VariableDecl {
+    /// Name.
+    pub name: String,
+    /// Default value, used when a start passes none.
+    pub default: Option<String>,
+    /// Description.
+    pub description: Option<String>,
 }
 
 /// The pipeline definition (`GetPipeline`).
@@ -75,6 +123,15 @@ pub struct PipelineDef {
     pub version: u32,
     /// Stages in order.
     pub stages: Vec<StageDef>,
+    /// V1 or V2 (`None`: not said, as V1 pipelines created long ago answer).
+    #[serde(default)]
+    pub pipeline_type: Option<PipelineType>,
+    /// The execution mode (SUPERSEDED when the declaration says none).
+    #[serde(default)]
+    pub execution_mode: ExecutionMode,
+    /// Declared variables.
+    #[serde(default)]
+    pub variables: Vec<VariableDecl>,
 }
 
 /// Status of one action execution.
@@ -188,6 +245,15 @@ pub struct StageState {
     /// transition, or by the stage still running an earlier one.
     #[serde(default)]
     pub inbound_execution: Option<StageExecution>,
+    /// The queue at the stage's entry in QUEUED mode (`inboundExecutions`), first in line first.
+    #[serde(default)]
+    pub queued: Vec<StageExecution>,
+    /// The state of its conditions, one entry per kind the state reports.
+    #[serde(default)]
+    pub conditions: Vec<StageConditions>,
+    /// Automatic and manual retries of the latest execution in the stage.
+    #[serde(default)]
+    pub retries: Option<RetryMetadata>,
 }
 
 /// Live state of a pipeline (`GetPipelineState`).
@@ -306,7 +372,7 @@ pub enum ApprovalOutcome {
 }
 
 /// `RetryStageExecution` mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RetryMode {
     /// Retry only failed actions.
     FailedActions,

@@ -219,6 +219,19 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
                 result,
             }))
         }
+        Effect::FetchExecution {
+            request,
+            pipeline,
+            execution_id,
+        } => {
+            let result = timed(
+                "GetPipelineExecution",
+                cloud.pipelines.get_execution(&pipeline, &execution_id),
+            )
+            .await
+            .map(Box::new);
+            Some(Action::Reply(Reply::ExecutionLoaded { request, result }))
+        }
         Effect::Quit => None,
         effect @ (Effect::ApplyOp { .. }
         | Effect::Audit { .. }

@@ -17,7 +17,8 @@ fn cancellable(effect: &Effect) -> Option<RequestId> {
         | Effect::DiscoverLogSources { request, .. }
         | Effect::ReadTraffic { request, .. }
         | Effect::FetchLogs { request, .. }
-        | Effect::FetchActionExecutions { request, .. } => Some(*request),
+        | Effect::FetchActionExecutions { request, .. }
+        | Effect::FetchExecution { request, .. } => Some(*request),
         _ => None,
     }
 }

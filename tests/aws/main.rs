@@ -18,3 +18,4 @@ mod ops;
 mod ops_emulator;
 mod rollback;
 mod state;
+mod v2;

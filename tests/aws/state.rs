@@ -102,6 +102,7 @@ fn def() -> PipelineDef {
     let stage = |name: &str, a| StageDef {
         name: name.into(),
         actions: vec![a],
+        conditions: Vec::new(),
     };
     PipelineDef {
         name: PIPELINE.into(),
@@ -129,6 +130,9 @@ fn def() -> PipelineDef {
                 action("SmokeTest", ActionCategory::Test, "CodeBuild", &[]),
             ),
         ],
+        pipeline_type: None,
+        execution_mode: Default::default(),
+        variables: Vec::new(),
     }
 }
 

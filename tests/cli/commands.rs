@@ -373,3 +373,73 @@ fn runs_against_github_say_what_is_missing_and_what_is_unknown() {
     assert!(!all.contains("ghp_never_shown_42"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// CodePipeline V2 in `status`/`pipeline` JSON: the execution mode, the queue per stage, and
+/// per stage its conditions with their rules and live state; `rules` lists the rule runs.
+#[test]
+fn v2_json_has_modes_queues_conditions_and_rule_runs() {
+    let v = json(&["status", "--demo", "--output", "json"]);
+    let envs = v["environments"].as_array().unwrap();
+    let modes: Vec<&str> = envs
+        .iter()
+        .map(|e| e["pipeline"]["execution_mode"].as_str().unwrap())
+        .collect();
+    assert_eq!(modes, ["QUEUED", "SUPERSEDED", "SUPERSEDED"]);
+    assert_eq!(envs[2]["pipeline"]["pipeline_type"], "V2");
+    for env in envs {
+        for s in env["pipeline"]["stages"].as_array().unwrap() {
+            assert!(s["queued"].is_array(), "{s}");
+            assert!(s["conditions"].is_array(), "{s}");
+        }
+    }
+    let p = json(&["pipeline", "prd", "--demo", "--output", "json"]);
+    let deploy = p["pipeline"]["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "Deploy")
+        .unwrap()
+        .clone();
+    let conditions = deploy["conditions"].as_array().unwrap();
+    let kinds: Vec<&str> = conditions
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["beforeEntry", "onSuccess"]);
+    assert_eq!(conditions[0]["result"], "FAIL");
+    assert_eq!(conditions[1]["result"], "ROLLBACK");
+    let window = &conditions[0]["rules"][0];
+    assert_eq!(window["name"], "prod-hours");
+    assert_eq!(window["type"], "DeploymentWindow");
+    assert!(
+        window["status"].is_string() && window["summary"].is_string(),
+        "{window}"
+    );
+    assert_eq!(conditions[1]["rules"][0]["type"], "CloudWatchAlarm");
+    assert!(conditions[0]["summary"].is_string());
+
+    let r = json(&["rules", "prd", "--stage", "Deploy", "--demo", "-o", "json"]);
+    let runs = r["rules"].as_array().unwrap();
+    assert!(!runs.is_empty(), "two weeks of prd deploys ran their rules");
+    assert!(runs.iter().all(|x| x["stage"] == "Deploy"));
+    assert!(runs.iter().any(|x| x["type"] == "DeploymentWindow"));
+    assert!(runs.iter().any(|x| x["type"] == "CloudWatchAlarm"));
+    let none = json(&[
+        "rules", "prd", "--stage", "Approval", "--demo", "-o", "json",
+    ]);
+    assert_eq!(none["rules"].as_array().unwrap().len(), 0);
+    let bad = shipdeck(&["rules", "prd", "--stage", "Nope", "--demo"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("unknown stage `Nope` of storefront-deployer-prd; expected one of Source, Approval, Deploy, Verify"),
+        "{}",
+        stderr(&bad)
+    );
+    let bad = shipdeck(&["rules", "qa", "--demo"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("unknown environment `qa`"),
+        "{}",
+        stderr(&bad)
+    );
+}

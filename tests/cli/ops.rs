@@ -164,7 +164,14 @@ fn deploy_and_stop_run_with_yes_in_unprotected_environments() {
     let state = state_dir("deploy");
     let out = shipdeck(
         &state,
-        &["--demo", "deploy", "stg", "--var", "FLAG=on", "--yes"],
+        &[
+            "--demo",
+            "deploy",
+            "stg",
+            "--var",
+            "release_version=1.2.3",
+            "--yes",
+        ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
@@ -173,7 +180,7 @@ fn deploy_and_stop_run_with_yes_in_unprotected_environments() {
         "{stdout}"
     );
     assert!(
-        stdout.contains(r#"--variables '[{"name":"FLAG","value":"on"}]'"#),
+        stdout.contains(r#"--variables '[{"name":"release_version","value":"1.2.3"}]'"#),
         "{stdout}"
     );
     assert!(stdout.contains("done: started execution"), "{stdout}");
@@ -277,10 +284,10 @@ fn a_reader_that_goes_away_ends_the_output_without_a_panic() {
 
 #[test]
 fn what_runs_is_what_last_succeeded_in_the_deploy_stage() {
-    // With --seed 10, stg's newest execution succeeded in Deploy and then failed in Verify:
+    // With --seed 6, stg's newest execution succeeded in Deploy and then failed in Verify:
     // its release runs, and status says so as the rollback listing does.
     let state = state_dir("deployed");
-    let out = shipdeck(&state, &["--demo", "--seed", "10", "status", "-o", "json"]);
+    let out = shipdeck(&state, &["--demo", "--seed", "6", "status", "-o", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let stg = &v["environments"][1];
@@ -292,7 +299,7 @@ fn what_runs_is_what_last_succeeded_in_the_deploy_stage() {
     assert_eq!(stg["deployed_from"], "deploy-stage");
     let out = shipdeck(
         &state,
-        &["--demo", "--seed", "10", "rollback", "stg", "-o", "json"],
+        &["--demo", "--seed", "6", "rollback", "stg", "-o", "json"],
     );
     let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(listed["deployed"]["id"], newest["id"], "{listed}");

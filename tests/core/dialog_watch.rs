@@ -257,6 +257,26 @@ fn every_kind_of_watch_ends_seen_failed_or_not_observed_within_its_limit() {
         let snap = snapshot("dev", vec![e, ex("e-12", ExecutionStatus::Succeeded)], None);
         stage(snap, "Deploy", id, StageStatus::InProgress)
     };
+    // QUEUED mode: past Source, it waits in Deploy's queue behind e-12.
+    let dev_queued = |id: &str| {
+        let mut e = ex(id, ExecutionStatus::InProgress);
+        e.source_revisions[0].revision_id = "v9".into();
+        let snap = snapshot(
+            "dev",
+            vec![e, ex("e-12", ExecutionStatus::InProgress)],
+            None,
+        );
+        let mut snap = stage(snap, "Deploy", "e-12", StageStatus::InProgress);
+        if let Ok(state) = snap.state.as_mut() {
+            for s in state.stages.iter_mut().filter(|s| s.name == "Deploy") {
+                s.queued = vec![StageExecution {
+                    pipeline_execution_id: id.into(),
+                    status: StageStatus::InProgress,
+                }];
+            }
+        }
+        snap
+    };
     let waiting_prd = |status| {
         let list = vec![ex("e-31", ExecutionStatus::Succeeded), ex("e-32", status)];
         snapshot("prd", list, Some(("e-32", T0)))
@@ -313,6 +333,15 @@ fn every_kind_of_watch_ends_seen_failed_or_not_observed_within_its_limit() {
             shows(dev_running("e-13")),
             Level::Info,
             "deploy dev: execution e-13 passed Source and runs Deploy",
+        ),
+        (
+            OpKind::Deploy,
+            dev,
+            start.clone(),
+            started("e-13"),
+            shows(dev_queued("e-13")),
+            Level::Info,
+            "deploy dev: execution e-13 passed Source and waits to enter Deploy",
         ),
         (
             OpKind::Deploy,

@@ -211,6 +211,11 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
             action: action.clone(),
             result: if ok { Ok(Vec::new()) } else { Err(err()) },
         })),
+        // The execution detail's variables: an answer that fails (unknown, never none).
+        Effect::FetchExecution { request, .. } => Some(Action::Reply(Reply::ExecutionLoaded {
+            request: *request,
+            result: Err(err()),
+        })),
         Effect::WriteFile { path, job, .. } => Some(Action::Reply(Reply::FileWritten {
             path: path.clone(),
             records: job.len(),
@@ -229,6 +234,7 @@ fn request_id(e: &Effect) -> Option<u64> {
         | Effect::ListTraffic { request, .. }
         | Effect::ReadTraffic { request, .. }
         | Effect::FetchActionExecutions { request, .. }
+        | Effect::FetchExecution { request, .. }
         | Effect::FetchInvalidation { request, .. } => Some(*request),
         _ => None,
     }

@@ -321,3 +321,58 @@ async fn traffic_search_highlight() {
         .count();
     assert!(highlighted >= 5, "matches highlighted: {highlighted}");
 }
+
+/// CodePipeline V2 on screen: prd's Deploy held by its deployment window after hours (with
+/// when it opens, in Berlin), and dev's queue.
+#[tokio::test]
+async fn pipeline_v2_window_and_queue() {
+    use futures::executor::block_on;
+    use shipdeck::cloud::{ApprovalAnswer, ApprovalOutcome, StartRequest};
+    let mut rig = started(42).await;
+    // 17:30 in Berlin: the window closed at 17:00.
+    rig.run(
+        7 * Timestamp::HOUR + 30 * Timestamp::MINUTE,
+        30 * Timestamp::MINUTE,
+    )
+    .await;
+    let p = rig.sim.cloud().pipelines;
+    let a = rig
+        .sim
+        .with(|s| s.pending_approvals())
+        .into_iter()
+        .find(|a| a.environment == "prd")
+        .expect("prd waits for an approval");
+    let answer = ApprovalAnswer {
+        pipeline: a.pipeline.clone(),
+        stage: a.stage.clone(),
+        action: a.action.clone(),
+        token: a.token.clone().unwrap(),
+        outcome: ApprovalOutcome::Approved,
+        summary: "ok".into(),
+    };
+    block_on(p.put_approval_result(&answer)).unwrap();
+    for _ in 0..3 {
+        block_on(p.start_execution("storefront-deployer-dev", &StartRequest::default())).unwrap();
+    }
+    rig.run(2 * Timestamp::MINUTE, 30 * Timestamp::SECOND).await;
+    rig.select("prd");
+    let (text, _) = render(&rig, 160, 48);
+    assert!(text.contains("blocked by DeploymentWindow"), "{text}");
+    assert!(text.contains("until Thu 09:00"), "{text}");
+    assert!(
+        text.contains(&format!("⧗ entering: {}", &a.execution_id[..8])),
+        "{text}"
+    );
+    assert!(text.contains("mode SUPERSEDED"), "{text}");
+    let (small, _) = render(&rig, 80, 24);
+    assert!(
+        small.contains("◇ held until Thu 09:00 Europe/Berlin (prod-hours)"),
+        "{small}"
+    );
+    snap(&rig, "pipeline_prd_window");
+    rig.select("dev");
+    let (text, _) = render(&rig, 160, 48);
+    assert!(text.contains("mode QUEUED"), "{text}");
+    assert!(text.contains("⧗ queued"), "{text}");
+    snap(&rig, "pipeline_dev_queue");
+}

@@ -638,6 +638,11 @@ fn execution_open(
         runs,
         inflight: None,
         row: 0,
+        variables: Some(Ok(vec![
+            shipdeck::domain::ResolvedVariable::new("release_version", "1.2.0"),
+            shipdeck::domain::ResolvedVariable::new("commit", "3f2a9c1d88"),
+        ])),
+        variables_inflight: None,
     });
     s
 }
@@ -728,4 +733,21 @@ fn the_execution_detail_shows_who_answered_the_approval_and_the_failed_actions_e
     );
     let narrow = screen(&s, 80, 24);
     assert_has(&narrow, &["DeploySite", "b build log"]);
+}
+
+#[test]
+fn the_execution_detail_shows_its_variables_or_why_they_are_unknown() {
+    for (w, h) in SIZES {
+        let shown = screen(&execution_open(Some(Ok(Vec::new()))), w, h);
+        assert_has(
+            &shown,
+            &["variables release_version=1.2.0 · commit=3f2a9c1d88"],
+        );
+        let mut s = execution_open(Some(Ok(Vec::new())));
+        s.execution.as_mut().unwrap().variables = Some(Err("throttled by codepipeline".into()));
+        let unknown = screen(&s, w, h);
+        assert_has(&unknown, &["variables unknown: throttled by codepipeline"]);
+        s.execution.as_mut().unwrap().variables = None;
+        assert_has(&screen(&s, w, h), &["variables reading…"]);
+    }
 }

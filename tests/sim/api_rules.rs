@@ -244,8 +244,20 @@ fn stop_and_retry_follow_the_api_rules() {
         block_on(p.retry_stage(DEV, "Source", &old, RetryMode::FailedActions)).unwrap_err();
     assert_eq!(code(not_there), "StageNotRetryableException");
     // Abandon one in Deploy: Stopping a moment, then Stopped; retry that stage: it runs again.
+    // (dev runs QUEUED: the execution waits its turn behind those queued before it.)
     let id = block_on(p.start_execution(DEV, &StartRequest::default())).unwrap();
-    sim.with(|s| s.advance(MIN));
+    let in_deploy = |id: &str| {
+        sim.with(|s| s.pipeline_state(DEV))
+            .and_then(|st| st.stage_latest("Deploy").cloned())
+            .is_some_and(|l| l.pipeline_execution_id == id && l.status == StageStatus::InProgress)
+    };
+    for _ in 0..120 {
+        if in_deploy(&id) {
+            break;
+        }
+        sim.with(|s| s.advance(MIN));
+    }
+    assert!(in_deploy(&id), "it reaches Deploy");
     block_on(p.stop_execution(DEV, &id, true, "hold on")).unwrap();
     assert_eq!(status(&id).status, ExecutionStatus::Stopping);
     let dup = block_on(p.stop_execution(DEV, &id, true, "again")).unwrap_err();

@@ -22,6 +22,7 @@ mod data;
 mod livetail;
 mod lost_reply;
 mod rollback;
+mod v2;
 
 /// The example storefront environments, spelled out as a config would give them.
 fn specs() -> Vec<EnvSpec> {

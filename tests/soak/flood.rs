@@ -147,13 +147,15 @@ struct Tally {
     cancels: usize,
 }
 
-/// The request of a log-tail read or an action-runs read (the effects a cancel can stop).
+/// The request of a log-tail read, an action-runs read or an execution read (the effects a
+/// cancel can stop).
 fn log_request(effect: &Effect) -> Option<u64> {
     match effect {
         Effect::FetchLogs { request, .. }
         | Effect::ListTraffic { request, .. }
         | Effect::ReadTraffic { request, .. }
-        | Effect::FetchActionExecutions { request, .. } => Some(*request),
+        | Effect::FetchActionExecutions { request, .. }
+        | Effect::FetchExecution { request, .. } => Some(*request),
         _ => None,
     }
 }

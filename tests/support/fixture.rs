@@ -61,21 +61,27 @@ fn def(name: &str, approval: bool) -> PipelineDef {
     let mut stages = vec![StageDef {
         name: "Source".into(),
         actions: vec![action("Fetch", ActionCategory::Source)],
+        conditions: Vec::new(),
     }];
     if approval {
         stages.push(StageDef {
             name: "Approval".into(),
             actions: vec![action("ManualApproval", ActionCategory::Approval)],
+            conditions: Vec::new(),
         });
     }
     stages.push(StageDef {
         name: "Deploy".into(),
         actions: vec![action("DeploySite", ActionCategory::Deploy)],
+        conditions: Vec::new(),
     });
     PipelineDef {
         name: name.into(),
         version: 1,
         stages,
+        pipeline_type: None,
+        execution_mode: Default::default(),
+        variables: Vec::new(),
     }
 }
 
@@ -113,6 +119,9 @@ fn stage(
             last_changed_at: None,
         },
         inbound_execution: None,
+        queued: Vec::new(),
+        conditions: Vec::new(),
+        retries: None,
     }
 }
 
@@ -142,6 +151,9 @@ pub fn execution(id: &str, status: ExecutionStatus, version: &str, ago: i64) -> 
             detail: "arn:aws:sts::123456789012:assumed-role/Release/carol".into(),
         },
         execution_type: ExecutionType::Standard,
+        execution_mode: None,
+        rollback_target: None,
+        variables: Vec::new(),
     }
 }
 

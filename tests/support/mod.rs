@@ -70,21 +70,27 @@ pub fn def(env: &str) -> PipelineDef {
     let mut stages = vec![StageDef {
         name: "Source".into(),
         actions: vec![action("Source", ActionCategory::Source, "S3")],
+        conditions: Vec::new(),
     }];
     if env == "prd" {
         stages.push(StageDef {
             name: "Approval".into(),
             actions: vec![action("ApproveRelease", ActionCategory::Approval, "Manual")],
+            conditions: Vec::new(),
         });
     }
     stages.push(StageDef {
         name: "Deploy".into(),
         actions: vec![action("Deploy", ActionCategory::Build, "CodeBuild")],
+        conditions: Vec::new(),
     });
     PipelineDef {
         name: format!("storefront-deployer-{env}"),
         version: 1,
         stages,
+        pipeline_type: None,
+        execution_mode: Default::default(),
+        variables: Vec::new(),
     }
 }
 
@@ -116,6 +122,9 @@ pub fn execution(
             detail: "arn:aws:sts::123456789012:assumed-role/ReleaseManager/carol".into(),
         },
         execution_type: ExecutionType::Standard,
+        execution_mode: None,
+        rollback_target: None,
+        variables: Vec::new(),
     }
 }
 
@@ -190,6 +199,9 @@ pub fn snapshot(
                     last_changed_at: None,
                 },
                 inbound_execution: None,
+                queued: Vec::new(),
+                conditions: Vec::new(),
+                retries: None,
             }
         })
         .collect();

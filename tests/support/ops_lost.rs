@@ -249,4 +249,23 @@ impl Pipelines for Overtaken {
     ) -> CloudResult<()> {
         self.sim.set_inbound_transition(name, stage, change).await
     }
+    async fn list_rule_executions(
+        &self,
+        name: &str,
+        id: Option<&str>,
+        max: usize,
+    ) -> CloudResult<Vec<shipdeck::domain::RuleExecutionDetail>> {
+        self.sim.list_rule_executions(name, id, max).await
+    }
+    async fn override_stage_condition(
+        &self,
+        name: &str,
+        stage: &str,
+        id: &str,
+        kind: shipdeck::domain::ConditionKind,
+    ) -> CloudResult<()> {
+        self.sim
+            .override_stage_condition(name, stage, id, kind)
+            .await
+    }
 }

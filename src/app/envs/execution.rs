@@ -1,10 +1,11 @@
 //! The execution detail: Enter on a history row reads that execution's action runs
 //! (ListActionExecutions) and lists them stage by stage, with who answered an approval, the error
-//! of a failed action and the way to its build log; Esc goes back to the history.
+//! of a failed action and the way to its build log, and reads the execution itself
+//! (GetPipelineExecution) for its resolved variables; Esc goes back to the history.
 
 use crate::app::{Action, Effect, Level, RequestId, State, View};
 use crate::cloud::CloudError;
-use crate::domain::{ActionExecutionDetail, ExecutionSummary, PipelineDef};
+use crate::domain::{ActionExecutionDetail, ExecutionSummary, PipelineDef, ResolvedVariable};
 
 /// One execution opened from the pipeline history.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,6 +20,10 @@ pub struct ExecutionDetail {
     pub inflight: Option<RequestId>,
     /// The selected row of [`ExecutionDetail::rows`].
     pub row: usize,
+    /// Its resolved variables, or why they could not be read; `None` while they are read.
+    pub variables: Option<Result<Vec<ResolvedVariable>, String>>,
+    /// The read of the execution in flight.
+    pub variables_inflight: Option<RequestId>,
 }
 
 /// One row of the execution detail: an action of a stage and one of its runs in the execution
@@ -109,6 +114,7 @@ impl State {
     pub(in crate::app) fn close_execution(&mut self) {
         if let Some(d) = self.execution.take() {
             self.abandoned.extend(d.inflight);
+            self.abandoned.extend(d.variables_inflight);
         }
     }
 }
@@ -129,6 +135,7 @@ pub(in crate::app) fn open(state: &mut State) -> Vec<Effect> {
     };
     let pipeline = env.spec.pipeline.clone();
     let request = state.take_request();
+    let read = state.take_request();
     let execution_id = execution.id.clone();
     state.execution = Some(ExecutionDetail {
         env: state.selected,
@@ -136,14 +143,40 @@ pub(in crate::app) fn open(state: &mut State) -> Vec<Effect> {
         runs: None,
         inflight: Some(request),
         row: 0,
+        variables: None,
+        variables_inflight: Some(read),
     });
-    vec![Effect::FetchActionExecutions {
-        env: state.selected,
-        request,
-        pipeline,
-        execution_id,
-        action: None,
-    }]
+    vec![
+        Effect::FetchActionExecutions {
+            env: state.selected,
+            request,
+            pipeline: pipeline.clone(),
+            execution_id: execution_id.clone(),
+            action: None,
+        },
+        Effect::FetchExecution {
+            request: read,
+            pipeline,
+            execution_id,
+        },
+    ]
+}
+
+/// The execution came back: its variables, if it is the open execution's read.
+pub(in crate::app) fn execution_loaded(
+    state: &mut State,
+    request: RequestId,
+    result: Result<Box<ExecutionSummary>, CloudError>,
+) {
+    let Some(d) = state
+        .execution
+        .as_mut()
+        .filter(|d| d.variables_inflight == Some(request))
+    else {
+        return;
+    };
+    d.variables_inflight = None;
+    d.variables = Some(result.map(|e| e.variables).map_err(|e| e.to_string()));
 }
 
 /// Reads the open execution's runs again (`r` while it is open), unless a read is in flight.

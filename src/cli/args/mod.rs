@@ -118,6 +118,17 @@ pub enum Command {
         #[arg(long, short, value_enum, default_value_t = Output::Table)]
         output: Output,
     },
+    /// Rule runs of an environment's stage conditions (ListRuleExecutions), newest first.
+    Rules {
+        /// Environment name (dev, stg, prd, …).
+        env: String,
+        /// Only the rules of this stage.
+        #[arg(long)]
+        stage: Option<String>,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = Output::Table)]
+        output: Output,
+    },
     /// GitHub Actions runs of the deploy and release workflows (`runs show RUN_ID` for one).
     Runs(RunsArgs),
     /// CloudFront access logs and CloudWatch log groups.

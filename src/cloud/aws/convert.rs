@@ -1,10 +1,11 @@
 //! CodePipeline's SDK shapes turned into the domain's: statuses, times, errors, triggers, revisions.
 
+use super::convert_v2::{condition_defs, execution_mode, stage_conditions, stage_retries};
 use crate::domain::{
     APPROVAL_TIMEOUT_MINUTES, ActionCategory, ActionDef, ActionExecution, ActionExecutionDetail,
     ActionState, ActionStatus, ErrorDetails, ExecutionStatus, ExecutionSummary, ExecutionType,
-    PipelineDef, PipelineState, SourceRevision, StageDef, StageExecution, StageState, StageStatus,
-    Timestamp, Transition, Trigger,
+    PipelineDef, PipelineState, PipelineType, ResolvedVariable, SourceRevision, StageDef,
+    StageExecution, StageState, StageStatus, Timestamp, Transition, Trigger, VariableDecl,
 };
 use aws_sdk_codepipeline::operation::get_pipeline_state::GetPipelineStateOutput;
 use aws_sdk_codepipeline::primitives::DateTime;
@@ -75,12 +76,28 @@ pub(crate) fn pipeline_def(p: &sdk::PipelineDeclaration) -> PipelineDef {
                     timeout_minutes: a.timeout_in_minutes.and_then(timeout_minutes),
                 })
                 .collect(),
+            conditions: condition_defs(s),
         })
         .collect();
     PipelineDef {
         name: p.name.clone(),
         version: p.version.unwrap_or(0).max(0) as u32,
         stages,
+        pipeline_type: match &p.pipeline_type {
+            Some(sdk::PipelineType::V1) => Some(PipelineType::V1),
+            Some(sdk::PipelineType::V2) => Some(PipelineType::V2),
+            _ => None,
+        },
+        execution_mode: execution_mode(p.execution_mode.as_ref()).unwrap_or_default(),
+        variables: p
+            .variables()
+            .iter()
+            .map(|v| VariableDecl {
+                name: v.name.clone(),
+                default: v.default_value.clone(),
+                description: v.description.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -116,7 +133,7 @@ pub(crate) fn action_status(s: &sdk::ActionExecutionStatus) -> Option<ActionStat
     })
 }
 
-fn error_details(e: &sdk::ErrorDetails) -> ErrorDetails {
+pub(crate) fn error_details(e: &sdk::ErrorDetails) -> ErrorDetails {
     ErrorDetails {
         code: e.code.clone().unwrap_or_default(),
         message: e.message.clone().unwrap_or_default(),
@@ -177,6 +194,9 @@ pub(crate) fn pipeline_state(name: &str, out: &GetPipelineStateOutput) -> Pipeli
                 .as_ref()
                 .or_else(|| s.inbound_executions().first())
                 .map(stage_execution),
+            queued: s.inbound_executions().iter().map(stage_execution).collect(),
+            conditions: stage_conditions(s),
+            retries: s.retry_stage_metadata.as_ref().map(stage_retries),
         })
         .collect();
     PipelineState {
@@ -242,6 +262,12 @@ pub(crate) fn execution_summary(e: &sdk::PipelineExecutionSummary) -> ExecutionS
             .collect(),
         trigger: trigger(e.trigger.as_ref()),
         execution_type: execution_type(e.execution_type.as_ref()),
+        execution_mode: execution_mode(e.execution_mode.as_ref()),
+        rollback_target: e
+            .rollback_metadata
+            .as_ref()
+            .and_then(|m| m.rollback_target_pipeline_execution_id.clone()),
+        variables: Vec::new(),
     }
 }
 
@@ -271,6 +297,21 @@ pub(crate) fn execution(e: &sdk::PipelineExecution) -> ExecutionSummary {
             .collect(),
         trigger: trigger(e.trigger.as_ref()),
         execution_type: execution_type(e.execution_type.as_ref()),
+        execution_mode: execution_mode(e.execution_mode.as_ref()),
+        rollback_target: e
+            .rollback_metadata
+            .as_ref()
+            .and_then(|m| m.rollback_target_pipeline_execution_id.clone()),
+        variables: e
+            .variables()
+            .iter()
+            .map(|v| {
+                ResolvedVariable::new(
+                    v.name.clone().unwrap_or_default(),
+                    v.resolved_value.clone().unwrap_or_default(),
+                )
+            })
+            .collect(),
     }
 }
 

@@ -9,6 +9,7 @@ mod cloudwatch;
 mod codepipeline;
 mod codes;
 mod convert;
+mod convert_v2;
 mod emulator;
 mod errors;
 mod identity;

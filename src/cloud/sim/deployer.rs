@@ -221,7 +221,19 @@ impl Simulator {
         let spec = &self.envs[env].spec;
         let (bucket, key) = (spec.source_bucket.clone(), spec.source_key.clone());
         self.buckets.put(&bucket, &key, object);
-        self.begin_execution(env, trigger, None);
+        // A start by a person or a workflow names the release in the pipeline's variables; a
+        // start by the source event cannot pass any.
+        let variables: BTreeMap<String, String> = if trigger.kind == "StartPipelineExecution" {
+            [
+                ("release_version".to_string(), release.version.to_string()),
+                ("commit".to_string(), release.commit.clone()),
+            ]
+            .into_iter()
+            .collect()
+        } else {
+            BTreeMap::new()
+        };
+        self.begin_execution(env, trigger, None, &variables);
     }
 
     /// Continuous deployment: a release that succeeded in `env` moves to the unprotected

@@ -14,6 +14,12 @@ pub(crate) enum Ev {
         stage: usize,
         generation: u64,
     },
+    /// A stage condition's rules in progress are evaluated again; stale if `generation` moved on.
+    Condition {
+        env: usize,
+        stage: usize,
+        generation: u64,
+    },
     /// An abandoned execution settles from Stopping to Stopped.
     Settle { env: usize, exec: usize },
     /// GitHub Actions publishes a release (`forced` ones do not schedule the next).

@@ -13,8 +13,9 @@ use std::collections::BTreeSet;
 pub const LOGIN_HINT: &str = "aws sso login --profile demo";
 
 /// The operations that change something: the only ones whose reply the random faults lose.
-pub const MUTATING: [&str; 11] = [
+pub const MUTATING: [&str; 12] = [
     "StartPipelineExecution",
+    "OverrideStageCondition",
     "PutApprovalResult",
     "StopPipelineExecution",
     "RetryStageExecution",

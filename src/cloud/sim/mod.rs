@@ -21,7 +21,11 @@ pub use changelog::Change;
 pub use clock::SimClock;
 pub use cloudwatch::livetail::LIVE_TAIL_LIMIT;
 pub use cloudwatch::store::LogTiming;
+pub use codepipeline::declaration::{
+    ALARM_RULE, ALARM_WAIT_MINUTES, WINDOW_CRON, WINDOW_RULE, WINDOW_ZONE,
+};
 pub use codepipeline::flow::SUMMARY_KEY;
+pub use codepipeline::gates::degrades;
 pub use codepipeline::pipeline::{ACCOUNT, APPROVAL_NOTE, REGION};
 pub use config::{FaultRates, LogFaultRates, SECRET_COOKIE, SimConfig, SimStats};
 pub use faults::{Fault, LOGIN_HINT, MUTATING};

@@ -8,8 +8,8 @@ use crate::cloud::{
     PutRequest, RetryMode, StartRequest, Storage, TransitionChange, UploadedPart, WhoAmI,
 };
 use crate::domain::{
-    ActionExecutionDetail, Distribution, ExecutionSummary, LogSource, PipelineDef, PipelineState,
-    Timestamp,
+    ActionExecutionDetail, ConditionKind, Distribution, ExecutionSummary, LogSource, PipelineDef,
+    PipelineState, RuleExecutionDetail, Timestamp,
 };
 use async_trait::async_trait;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -179,6 +179,27 @@ impl Pipelines for SimCloud {
         };
         self.call("codepipeline", op, |s| {
             s.op_transition(name, stage, change, OPERATOR_ARN)
+        })
+    }
+    async fn list_rule_executions(
+        &self,
+        name: &str,
+        execution_id: Option<&str>,
+        max: usize,
+    ) -> CloudResult<Vec<RuleExecutionDetail>> {
+        self.call("codepipeline", "ListRuleExecutions", |s| {
+            s.op_rule_executions(name, execution_id, max)
+        })
+    }
+    async fn override_stage_condition(
+        &self,
+        name: &str,
+        stage: &str,
+        execution_id: &str,
+        kind: ConditionKind,
+    ) -> CloudResult<()> {
+        self.call("codepipeline", "OverrideStageCondition", |s| {
+            s.op_override(name, stage, execution_id, kind, OPERATOR_ARN)
         })
     }
 }

@@ -7,6 +7,8 @@ use crate::domain::{ExecutionStatus, StageStatus, Timestamp};
 use std::collections::BTreeMap;
 
 const DEV: &str = "storefront-deployer-dev";
+/// stg runs SUPERSEDED (dev QUEUED).
+const STG: &str = "storefront-deployer-stg";
 
 /// A world with no history: nothing runs until the tests start it.
 fn quiet() -> Simulator {
@@ -19,7 +21,11 @@ fn quiet() -> Simulator {
 }
 
 fn status(sim: &Simulator, id: &str) -> ExecutionStatus {
-    let execs = sim.executions(DEV);
+    status_in(sim, DEV, id)
+}
+
+fn status_in(sim: &Simulator, pipeline: &str, id: &str) -> ExecutionStatus {
+    let execs = sim.executions(pipeline);
     execs
         .iter()
         .find(|e| e.id == id)
@@ -30,25 +36,25 @@ fn status(sim: &Simulator, id: &str) -> ExecutionStatus {
 fn a_newer_arrival_supersedes_the_waiting_execution() {
     let mut sim = quiet();
     let req = StartRequest::default();
-    let a = sim.op_start(DEV, &req, OPERATOR_ARN).unwrap_or_default();
-    let b = sim.op_start(DEV, &req, OPERATOR_ARN).unwrap_or_default();
-    let c = sim.op_start(DEV, &req, OPERATOR_ARN).unwrap_or_default();
-    assert_eq!(status(&sim, &b), ExecutionStatus::Superseded);
-    assert_eq!(status(&sim, &c), ExecutionStatus::InProgress);
+    let a = sim.op_start(STG, &req, OPERATOR_ARN).unwrap_or_default();
+    let b = sim.op_start(STG, &req, OPERATOR_ARN).unwrap_or_default();
+    let c = sim.op_start(STG, &req, OPERATOR_ARN).unwrap_or_default();
+    assert_eq!(status_in(&sim, STG, &b), ExecutionStatus::Superseded);
+    assert_eq!(status_in(&sim, STG, &c), ExecutionStatus::InProgress);
     sim.advance(45_000); // a is deploying, c finished Source and waits for Deploy
-    let state = sim.pipeline_state(DEV).unwrap_or_else(|| unreachable!());
+    let state = sim.pipeline_state(STG).unwrap_or_else(|| unreachable!());
     let deploy = state
         .stages
         .iter()
         .find(|s| s.name == "Deploy")
         .and_then(|s| s.latest.clone());
     assert_eq!(deploy.map(|l| l.pipeline_execution_id), Some(a.clone()));
-    let d = sim.op_start(DEV, &req, OPERATOR_ARN).unwrap_or_default();
+    let d = sim.op_start(STG, &req, OPERATOR_ARN).unwrap_or_default();
     sim.advance(25_000); // d finished Source too: c, waiting at Deploy, is superseded
-    assert_eq!(status(&sim, &c), ExecutionStatus::Superseded);
-    assert_eq!(status(&sim, &d), ExecutionStatus::InProgress);
+    assert_eq!(status_in(&sim, STG, &c), ExecutionStatus::Superseded);
+    assert_eq!(status_in(&sim, STG, &d), ExecutionStatus::InProgress);
     sim.advance(30 * Timestamp::MINUTE);
-    assert!(!status(&sim, &a).is_active() && !status(&sim, &d).is_active());
+    assert!(!status_in(&sim, STG, &a).is_active() && !status_in(&sim, STG, &d).is_active());
 }
 
 #[test]

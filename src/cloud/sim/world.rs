@@ -27,6 +27,9 @@ pub struct Simulator {
     pub(crate) now: Timestamp,
     pub(crate) rng: Rng,
     pub(crate) fault_rng: Rng,
+    /// The stage conditions' own random choices (alarm timing, automatic retries, rule ids), so
+    /// that the rest of the world does not depend on them.
+    pub(crate) cond_rng: Rng,
     pub(crate) agenda: Agenda,
     pub(crate) envs: Vec<EnvSim>,
     pub(crate) buckets: Buckets,
@@ -63,6 +66,7 @@ impl Simulator {
             now: t0,
             rng,
             fault_rng,
+            cond_rng: Rng::new(config.seed ^ 0x5eed_c0de_0000_0019),
             agenda: Agenda::default(),
             envs: envs.iter().map(|e| EnvSim::new(e, t0)).collect(),
             buckets,
@@ -139,6 +143,11 @@ impl Simulator {
                 stage,
                 generation,
             } => self.stage_timer(env, stage, generation),
+            Ev::Condition {
+                env,
+                stage,
+                generation,
+            } => self.condition_due(env, stage, generation),
             Ev::Settle { env, exec } => self.settle(env, exec),
             Ev::Publish { forced } => self.publish(forced),
             Ev::Promote { env, forced } => self.promote(env, forced),

@@ -323,13 +323,29 @@ fn moved_on(sight: &Sight<'_>, id: &str) -> Verdict {
         .iter()
         .find(|(_, s)| *s == StageStatus::InProgress)
         .map(|(n, _)| *n);
-    match running {
-        Some(stage) if !done.is_empty() => Verdict::Seen(format!(
+    // Held at a stage's entry: in its queue (QUEUED mode), or as its inbound execution.
+    let held = sight
+        .state
+        .map_or(&[][..], |s| s.stages.as_slice())
+        .iter()
+        .find(|s| {
+            s.queued.iter().any(|q| q.pipeline_execution_id == id)
+                || s.inbound_execution
+                    .as_ref()
+                    .is_some_and(|w| w.pipeline_execution_id == id)
+        })
+        .map(|s| s.name.as_str());
+    match (running, held) {
+        (Some(stage), _) if !done.is_empty() => Verdict::Seen(format!(
             "{what} passed {} and runs {stage}",
             done.join(", ")
         )),
-        Some(stage) => Verdict::Waiting(format!("{what} runs {stage}")),
-        None => Verdict::Waiting(format!("{what} waits to enter a stage")),
+        (None, Some(stage)) if !done.is_empty() => Verdict::Seen(format!(
+            "{what} passed {} and waits to enter {stage}",
+            done.join(", ")
+        )),
+        (Some(stage), _) => Verdict::Waiting(format!("{what} runs {stage}")),
+        (None, _) => Verdict::Waiting(format!("{what} waits to enter a stage")),
     }
 }
 

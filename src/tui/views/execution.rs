@@ -1,6 +1,7 @@
 //! The execution detail over the pipeline view: one execution's action runs stage by stage —
 //! status, start, duration, who answered an approval and their comment, a failed action's
-//! error — and the selected run in full, with where its build log is.
+//! error — and the selected run in full, with where its build log is; above them the execution's
+//! resolved variables and, for a rollback, the execution it rolled back to.
 
 use super::rows_below_header;
 use crate::app::{ExecutionDetail, RunRow, State};
@@ -59,12 +60,17 @@ pub fn title(state: &State, d: &ExecutionDetail) -> String {
     }
 }
 
-/// Where the parts go for a list of `n` rows: the execution's two lines, the list of runs, the
+/// Lines of the execution above the runs: two, and its variables when there is room.
+fn head_height(inner: Rect) -> u16 {
+    if inner.height >= 12 { 3 } else { 2 }
+}
+
+/// Where the parts go for a list of `n` rows: the execution's lines, the list of runs, the
 /// selected run's pane (beside the list on a wide terminal, else under it with the rows the list
 /// does not need, at least [`PANE_BELOW`]).
 fn layout(inner: Rect, n: usize) -> (Rect, Rect, Rect) {
     let head = Rect {
-        height: inner.height.min(2),
+        height: inner.height.min(head_height(inner)),
         ..inner
     };
     let rest = Rect {
@@ -90,6 +96,27 @@ pub fn geometry(state: &State, inner: Rect) -> Option<ListGeom> {
     (n > 0).then(|| ListGeom::new(rows_below_header(list), n, Some(d.row)))
 }
 
+/// The execution's variables as read by GetPipelineExecution: `name=value · …`, `none`,
+/// `reading…`, or `unknown` with the reason.
+fn variables_line(d: &ExecutionDetail) -> Line<'static> {
+    let mut spans = vec![Span::styled("variables ", DIM)];
+    match &d.variables {
+        None => spans.push(Span::styled("reading… (GetPipelineExecution)", DIM)),
+        Some(Err(why)) => spans.push(Span::styled(format!("unknown: {why}"), RED)),
+        Some(Ok(v)) if v.is_empty() => spans.push(Span::styled("none", DIM)),
+        Some(Ok(v)) => {
+            for (i, var) in v.iter().enumerate() {
+                if i > 0 {
+                    spans.push(Span::styled(" · ", DIM));
+                }
+                spans.push(Span::styled(format!("{}=", var.name), DIM));
+                spans.push(Span::raw(var.value.clone()));
+            }
+        }
+    }
+    Line::from(spans)
+}
+
 fn head_lines(state: &State, e: &ExecutionSummary) -> Vec<Line<'static>> {
     let (glyph, style) = execution(e.status);
     let bold = Style::new().add_modifier(Modifier::BOLD);
@@ -113,6 +140,12 @@ fn head_lines(state: &State, e: &ExecutionSummary) -> Vec<Line<'static>> {
         Span::styled(" · triggered by ", DIM),
         Span::raw(e.trigger.actor().to_string()),
     ];
+    if let Some(target) = &e.rollback_target {
+        second.push(Span::styled(
+            format!(" · ↶ rollback to {}", short_id(target)),
+            Style::new().fg(Color::Magenta),
+        ));
+    }
     if let Some(summary) = &e.status_summary {
         second.push(Span::styled(format!(" · {summary}"), RED));
     }
@@ -275,7 +308,9 @@ pub fn pane_lines(state: &State, row: &RunRow<'_>, width: usize) -> Vec<Line<'st
 pub fn render(frame: &mut Frame, state: &State, d: &ExecutionDetail, inner: Rect) {
     let rows = state.execution_rows();
     let (head, list, pane) = layout(inner, rows.len());
-    frame.render_widget(Paragraph::new(head_lines(state, current(state, d))), head);
+    let mut lines = head_lines(state, current(state, d));
+    lines.push(variables_line(d));
+    frame.render_widget(Paragraph::new(lines), head);
     let why = match &d.runs {
         None => Some(Span::styled(
             format!(

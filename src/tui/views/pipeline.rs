@@ -1,8 +1,9 @@
-//! The selected environment's pipeline: the latest execution, its stages as boxes, and the history.
+//! The selected environment's pipeline: its execution mode, the latest execution (a rollback with
+//! its target), its stages as boxes (queues, conditions, retries), and the history.
 
 use super::history;
 use crate::app::{EnvView, State};
-use crate::domain::{StageDef, human};
+use crate::domain::{ExecutionType, PipelineType, StageDef, human};
 use crate::tui::widgets::stage_box::StageBox;
 use crate::tui::widgets::status::{DIM, FROZEN, execution};
 use crate::tui::widgets::table::ListGeom;
@@ -166,11 +167,27 @@ fn head_lines(state: &State, env: &EnvView, two: bool) -> Vec<Line<'static>> {
         Span::styled(" · triggered by ", DIM),
         Span::raw(e.trigger.actor().to_string()),
     ];
+    if e.execution_type == ExecutionType::Rollback {
+        let target = e.rollback_target.as_deref().map_or("?", short_id);
+        first.push(Span::styled(
+            format!(" · ↶ rollback to {target}"),
+            Style::new().fg(Color::Magenta),
+        ));
+    }
     if let Some(summary) = e.summary_text() {
         first.push(Span::styled(
             format!(" · {summary}"),
             Style::new().fg(Color::Red),
         ));
+    }
+    // The pipeline's execution mode (V2), after what matters more.
+    if let Some(def) = env
+        .def
+        .as_ref()
+        .filter(|d| d.pipeline_type == Some(PipelineType::V2))
+    {
+        first.push(Span::styled(" · mode ", DIM));
+        first.push(Span::raw(def.execution_mode.as_str()));
     }
     if two {
         vec![Line::from(first), Line::from(second)]

@@ -1,9 +1,11 @@
-//! One pipeline stage drawn as a box: status, each action with a glyph, errors, waits, freezes.
+//! One pipeline stage drawn as a box: status, each action with a glyph, errors, waits, freezes,
+//! and the V2 parts: the queue at its entry, its conditions with their live state, its retries.
 
-use super::status::{DIM, FROZEN, action, stage};
+use super::status::{DIM, FROZEN, STALE, action, stage};
 use super::text::{ellipsize, short_id, width, wrap};
 use crate::domain::{
-    ActionCategory, ActionState, ActionStatus, StageDef, StageState, StageStatus, Timestamp, human,
+    ActionCategory, ActionState, ActionStatus, ConditionKind, ConditionStatus, ConditionView,
+    StageDef, StageState, StageStatus, Timestamp, condition_views, human,
 };
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -54,6 +56,63 @@ impl StageBox<'_> {
             },
             s => s.as_str().into(),
         }
+    }
+
+    /// The stage's conditions, declared and live.
+    fn conditions(&self) -> Vec<ConditionView> {
+        let def = self.def.map_or(&[][..], |d| d.conditions.as_slice());
+        condition_views(def, &self.stage.conditions)
+    }
+
+    /// The V2 lines: the queue at the entry, each condition's live state, the retries.
+    fn v2_lines(&self, w: usize) -> Vec<Line<'static>> {
+        let mut out = Vec::new();
+        if !self.stage.queued.is_empty() {
+            let ids: Vec<&str> = self
+                .stage
+                .queued
+                .iter()
+                .map(|q| short_id(&q.pipeline_execution_id))
+                .collect();
+            let text = format!("⧗ queued {}: {}", ids.len(), ids.join(" "));
+            out.push(Line::from(Span::styled(ellipsize(&text, w), STALE)));
+        } else if let Some(waiting) = &self.stage.inbound_execution {
+            let text = format!("⧗ entering: {}", short_id(&waiting.pipeline_execution_id));
+            out.push(Line::from(Span::styled(ellipsize(&text, w), STALE)));
+        }
+        for c in self.conditions() {
+            let label = match c.kind {
+                ConditionKind::BeforeEntry => "entry",
+                ConditionKind::OnSuccess => "on success",
+                ConditionKind::OnFailure => "on failure",
+            };
+            let style = match c.status {
+                Some(ConditionStatus::InProgress) => STALE,
+                Some(ConditionStatus::Failed | ConditionStatus::Errored) => {
+                    Style::new().fg(Color::Red)
+                }
+                Some(ConditionStatus::Succeeded) => Style::new().fg(Color::Green),
+                Some(ConditionStatus::Overridden) => Style::new().fg(Color::Magenta),
+                _ => DIM,
+            };
+            let text = format!("◇ {label}: {}", c.live_text(self.now));
+            for line in wrap(&text, w, 3) {
+                out.push(Line::from(Span::styled(line, style)));
+            }
+        }
+        if let Some(r) = self
+            .stage
+            .retries
+            .as_ref()
+            .filter(|r| r.auto_attempts + r.manual_attempts > 0)
+        {
+            let text = format!(
+                "↻ retried {}× automatically, {}× by hand",
+                r.auto_attempts, r.manual_attempts
+            );
+            out.push(Line::from(Span::styled(ellipsize(&text, w), STALE)));
+        }
+        out
     }
 
     /// The freeze bar text when the inbound transition is disabled.
@@ -110,6 +169,7 @@ impl StageBox<'_> {
                 }
             }
         }
+        out.extend(self.v2_lines(w));
         out
     }
 
@@ -133,6 +193,25 @@ impl StageBox<'_> {
                 style,
             ),
         ];
+        // What holds the stage comes first (its queue, a condition in progress or failed): the
+        // line has no room for passed conditions, and the actions follow.
+        if !self.stage.queued.is_empty() {
+            spans.push(Span::styled(
+                format!("⧗ {} queued  ", self.stage.queued.len()),
+                STALE,
+            ));
+        }
+        for c in self.conditions().iter().filter(|c| {
+            matches!(
+                c.status,
+                Some(ConditionStatus::InProgress | ConditionStatus::Failed)
+            )
+        }) {
+            spans.push(Span::styled(
+                format!("◇ {}  ", c.short_text(self.now)),
+                STALE,
+            ));
+        }
         for a in &self.stage.actions {
             let (glyph, style) = action(a.latest.as_ref().map(|l| l.status));
             spans.push(Span::styled(format!("{glyph} "), style));

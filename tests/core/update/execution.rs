@@ -271,9 +271,88 @@ fn closing_the_detail_while_it_reads_stops_the_read_and_one_read_at_a_time() {
             .any(|e| matches!(e, Effect::FetchActionExecutions { .. })),
         "already reading: no second read"
     );
+    // Both reads stop: the runs, and the execution's variables.
+    let variables = s.execution.as_ref().unwrap().variables_inflight.unwrap();
     let fx = update(&mut s, Action::Back);
-    assert_eq!(fx, vec![Effect::Cancel { request }]);
+    assert_eq!(
+        fx,
+        vec![
+            Effect::Cancel { request },
+            Effect::Cancel { request: variables }
+        ]
+    );
     let (mut s, request) = opened();
     let fx = update(&mut s, Action::NextEnv);
     assert!(fx.contains(&Effect::Cancel { request }), "{fx:?}");
+}
+
+#[test]
+fn the_detail_reads_the_executions_variables_and_says_when_they_are_unknown() {
+    use shipdeck::domain::ResolvedVariable;
+    let mut s = loaded();
+    update(&mut s, Action::Bottom);
+    update(&mut s, Action::Open);
+    update(&mut s, Action::Down);
+    let fx = update(&mut s, Action::Open);
+    let Some(Effect::FetchExecution {
+        request,
+        pipeline,
+        execution_id,
+    }) = fx
+        .iter()
+        .find(|e| matches!(e, Effect::FetchExecution { .. }))
+        .cloned()
+    else {
+        panic!("GetPipelineExecution for its variables: {fx:?}")
+    };
+    assert_eq!(
+        (pipeline.as_str(), execution_id.as_str()),
+        ("storefront-deployer-prd", "e-1")
+    );
+    assert_eq!(s.execution.as_ref().unwrap().variables, None, "reading");
+    let mut e = s.execution.as_ref().unwrap().execution.clone();
+    e.variables = vec![ResolvedVariable::new("release_version", "1.2.0")];
+    // Someone else's answer is not taken for it.
+    update(
+        &mut s,
+        Action::Reply(Reply::ExecutionLoaded {
+            request: request + 100,
+            result: Ok(Box::new(e.clone())),
+        }),
+    );
+    assert_eq!(s.execution.as_ref().unwrap().variables, None);
+    update(
+        &mut s,
+        Action::Reply(Reply::ExecutionLoaded {
+            request,
+            result: Ok(Box::new(e)),
+        }),
+    );
+    assert_eq!(
+        s.execution.as_ref().unwrap().variables,
+        Some(Ok(vec![ResolvedVariable::new("release_version", "1.2.0")]))
+    );
+    // A failed read: unknown with its reason, not "no variables".
+    let mut s = loaded();
+    update(&mut s, Action::Bottom);
+    update(&mut s, Action::Open);
+    let fx = update(&mut s, Action::Open);
+    let request = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::FetchExecution { request, .. } => Some(*request),
+            _ => None,
+        })
+        .unwrap();
+    update(
+        &mut s,
+        Action::Reply(Reply::ExecutionLoaded {
+            request,
+            result: Err(CloudError::Network("connection reset".into())),
+        }),
+    );
+    assert!(matches!(
+        &s.execution.as_ref().unwrap().variables,
+        Some(Err(why)) if why.contains("connection reset")
+    ));
 }

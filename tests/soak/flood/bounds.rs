@@ -10,6 +10,7 @@ pub(super) fn check_bounds(state: &State, pending: &[Effect], tally: &Tally) {
     // state waits for; log-tail reads of a tail that was replaced were cancelled, so every one
     // still pending is the one its tail waits for.
     let mut log_reads = 0;
+    let mut execution_reads = 0;
     let mut untracked = 0;
     let mut sends = 0;
     for effect in pending {
@@ -22,6 +23,11 @@ pub(super) fn check_bounds(state: &State, pending: &[Effect], tally: &Tally) {
             }
             Effect::FetchActionExecutions { .. } => {
                 log_reads += 1;
+                continue;
+            }
+            // The execution detail also reads the execution itself, for its variables.
+            Effect::FetchExecution { .. } => {
+                execution_reads += 1;
                 continue;
             }
             Effect::ApplyOp { .. } => {
@@ -47,13 +53,17 @@ pub(super) fn check_bounds(state: &State, pending: &[Effect], tally: &Tally) {
     // A confirmation sends once; audit lines and reads are one per action at most.
     assert!(sends <= 1, "{sends} mutating calls pending at once");
     assert!(
-        pending.len() - log_reads - untracked <= envs + 3,
+        pending.len() - log_reads - execution_reads - untracked <= envs + 3,
         "{} effects pending",
         pending.len()
     );
     assert!(
         log_reads <= 4 * (tally.log_switches + 1),
         "{log_reads} build-log lookups pending"
+    );
+    assert!(
+        execution_reads <= 4 * (tally.log_switches + 1),
+        "{execution_reads} execution reads pending"
     );
     // Every request id taken went to an effect: ids do not leak.
     assert_eq!(state.next_request - 1, tally.fetches);

@@ -4,18 +4,20 @@ use super::super::convert;
 use super::super::errors::{Call, map};
 use super::super::{AwsCloud, Ready};
 use super::actions;
+use super::conditions;
 use super::rollback;
 use crate::cloud::{
     ApprovalAnswer, CloudError, CloudResult, Pipelines, RetryMode, StartRequest, TransitionChange,
 };
 use crate::domain::{
-    ActionExecutionDetail, ExecutionSummary, PipelineDef, PipelineState, Timestamp,
+    ActionExecutionDetail, ConditionKind, ExecutionSummary, PipelineDef, PipelineState,
+    RuleExecutionDetail, Timestamp,
 };
 use async_trait::async_trait;
 use aws_sdk_codepipeline::types as sdk;
 
 /// Largest page `ListPipelineExecutions` and `ListActionExecutions` serve.
-const PAGE: usize = 100;
+pub(super) const PAGE: usize = 100;
 /// Pages of action executions read for one pipeline execution (bounded; one page is typical).
 const ACTION_PAGES: usize = 10;
 
@@ -212,6 +214,25 @@ impl Pipelines for AwsCloud {
         change: &TransitionChange,
     ) -> CloudResult<()> {
         rollback::set_inbound_transition(self, name, stage, change).await
+    }
+
+    async fn list_rule_executions(
+        &self,
+        name: &str,
+        execution_id: Option<&str>,
+        max: usize,
+    ) -> CloudResult<Vec<RuleExecutionDetail>> {
+        conditions::list_rule_executions(self, name, execution_id, max).await
+    }
+
+    async fn override_stage_condition(
+        &self,
+        name: &str,
+        stage: &str,
+        execution_id: &str,
+        kind: ConditionKind,
+    ) -> CloudResult<()> {
+        conditions::override_stage_condition(self, name, stage, execution_id, kind).await
     }
 }
 

@@ -106,6 +106,53 @@ impl Simulator {
         Ok(self.now)
     }
 
+    /// The checks AWS makes of a start's `variables` (1–50, each declared by the pipeline) and
+    /// `sourceRevisions` (each naming a source action of the pipeline).
+    fn check_start(&self, env: usize, req: &StartRequest) -> CloudResult<()> {
+        let e = &self.envs[env];
+        if req.variables.len() > 50 {
+            return Err(rejected(
+                "ValidationException",
+                format!(
+                    "{} variables given; at most 50 may be passed",
+                    req.variables.len()
+                ),
+            ));
+        }
+        if let Some(name) = req
+            .variables
+            .keys()
+            .find(|k| !e.def.variables.iter().any(|v| &v.name == *k))
+        {
+            return Err(rejected(
+                "ValidationException",
+                format!("Variable {name} is not declared by pipeline {}", e.def.name),
+            ));
+        }
+        let sources: Vec<&str> = e
+            .def
+            .stages
+            .iter()
+            .flat_map(|s| &s.actions)
+            .filter(|a| a.category == ActionCategory::Source)
+            .map(|a| a.name.as_str())
+            .collect();
+        if let Some(action) = req
+            .source_revisions
+            .keys()
+            .find(|a| !sources.contains(&a.as_str()))
+        {
+            return Err(rejected(
+                "ValidationException",
+                format!(
+                    "Source revision override names action {action}, which is not a source                      action of pipeline {}",
+                    e.def.name
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// `StartPipelineExecution` by `by`, honouring `clientRequestToken`.
     pub(crate) fn op_start(
         &mut self,
@@ -129,6 +176,7 @@ impl Simulator {
                 return Ok(id.clone());
             }
         }
+        self.check_start(env, req)?;
         let version = req.source_revisions.get("Source").map(String::as_str);
         if let Some(v) = version {
             let spec = &self.envs[env].spec;
@@ -147,7 +195,7 @@ impl Simulator {
             kind: "StartPipelineExecution".into(),
             detail: by.into(),
         };
-        let idx = self.begin_execution(env, trigger, version);
+        let idx = self.begin_execution(env, trigger, version, &req.variables);
         let id = self.envs[env].execs[idx].summary.id.clone();
         if let Some(t) = &req.client_request_token {
             self.envs[env].client_tokens.insert(t.clone(), id.clone());
@@ -206,9 +254,28 @@ impl Simulator {
         if !reason.is_empty() {
             e.execs[x].summary.stop_reason = Some(reason.to_string());
         }
+        let gated = |i: usize| e.stages[i].gate.as_ref().is_some_and(|g| g.exec == x);
         match pos {
+            Pos::Waiting(i) | Pos::Running(i) if gated(i) => {
+                // Held by a condition (at the entry, or after success): the condition is
+                // abandoned with the execution.
+                if let Some(l) = e.stages[i].latest.as_mut().filter(|l| {
+                    matches!(pos, Pos::Running(_)) && l.status == StageStatus::InProgress
+                }) {
+                    l.status = StageStatus::Stopped;
+                }
+                self.abandon_gate(env, i);
+                if abandon {
+                    self.envs[env].execs[x].abandoning = true;
+                    self.settle_later(env, x);
+                } else {
+                    self.end_exec(env, x, ExecutionStatus::Stopped, None);
+                }
+                self.envs[env].execs[x].halted_stage = Some(i);
+                self.pump(env);
+            }
             Pos::Waiting(i) => {
-                e.stages[i].waiting = None;
+                e.stages[i].waiting.retain(|w| *w != x);
                 if abandon {
                     e.execs[x].abandoning = true;
                     self.settle_later(env, x);
@@ -312,9 +379,17 @@ impl Simulator {
         e.execs[x].summary.stop_reason = None;
         e.execs[x].summary.last_update = self.now;
         e.execs[x].halted_stage = None;
+        let s = &mut e.stages[i];
+        let auto = s.retries.as_ref().map_or(0, |r| r.auto_attempts);
+        let manual = s.retries.as_ref().map_or(0, |r| r.manual_attempts);
+        s.retries = Some(crate::domain::RetryMetadata {
+            auto_attempts: auto,
+            manual_attempts: manual + 1,
+            latest_trigger: Some("ManualStageRetry".into()),
+        });
         // The retry runs inside the stage: no transition to pass, no waiting execution to
         // supersede.
-        self.enter(env, x, i);
+        self.start_action(env, x, i);
         self.record("RetryStageExecution", id, stage.to_string(), None);
         Ok(id.to_string())
     }

@@ -9,8 +9,23 @@ use crate::domain::{
 };
 
 impl Simulator {
-    /// Starts the action of stage `i` for execution `exec`.
+    /// Execution `exec` enters stage `i`: the stage's retry counts start over, its action starts.
     pub(crate) fn enter(&mut self, env: usize, exec: usize, i: usize) {
+        self.envs[env].stages[i].retries = None;
+        self.start_action(env, exec, i);
+    }
+
+    /// An automatic retry starts the action of stage `i` again; its random choices (duration,
+    /// outcome, ids) come from the conditions' generator, so the rest of the world does not
+    /// depend on whether a retry happened.
+    pub(crate) fn enter_retry(&mut self, env: usize, exec: usize, i: usize) {
+        std::mem::swap(&mut self.rng, &mut self.cond_rng);
+        self.start_action(env, exec, i);
+        std::mem::swap(&mut self.rng, &mut self.cond_rng);
+    }
+
+    /// Starts the action of stage `i` for execution `exec`.
+    pub(crate) fn start_action(&mut self, env: usize, exec: usize, i: usize) {
         let now = self.now;
         let Some(adef) = self.envs[env].action_def(i).cloned() else {
             return;

@@ -1,12 +1,14 @@
-//! Stage mechanics in SUPERSEDED mode: executions arrive, wait, enter, finish and supersede.
+//! Stage mechanics: executions arrive, wait (one superseding another, or in a queue), enter,
+//! finish and move on.
 
 use super::super::Simulator;
 use super::super::events::Ev;
 use super::pipeline::{Exec, Outcome, Pos};
 use crate::domain::{
-    ActionCategory, ActionStatus, ErrorDetails, ExecutionStatus, ExecutionSummary, ExecutionType,
-    Release, SourceRevision, StageStatus, Trigger,
+    ActionCategory, ActionStatus, ErrorDetails, ExecutionMode, ExecutionStatus, ExecutionSummary,
+    ExecutionType, PipelineType, Release, SourceRevision, StageStatus, Trigger,
 };
+use std::collections::BTreeMap;
 
 /// Object metadata key holding the revision summary.
 pub use crate::domain::SUMMARY_KEY;
@@ -24,12 +26,14 @@ pub(crate) struct Ending {
 }
 
 impl Simulator {
-    /// Starts an execution on the source object's latest (or given) version; returns its index.
+    /// Starts an execution on the source object's latest (or given) version with the variables
+    /// passed (the others at their defaults); returns its index.
     pub(crate) fn begin_execution(
         &mut self,
         env: usize,
         trigger: Trigger,
         version: Option<&str>,
+        variables: &BTreeMap<String, String>,
     ) -> usize {
         let spec = &self.envs[env].spec;
         let object = match version {
@@ -51,6 +55,9 @@ impl Simulator {
             .and_then(|r| r.revision_summary.as_deref())
             .and_then(Release::parse_summary);
         let now = self.now;
+        let def = &self.envs[env].def;
+        let mode = (def.pipeline_type == Some(PipelineType::V2)).then_some(def.execution_mode);
+        let variables = self.envs[env].resolve(variables);
         let exec = Exec {
             summary: ExecutionSummary {
                 id: self.rng.uuid(),
@@ -62,6 +69,9 @@ impl Simulator {
                 source_revisions: revision.into_iter().collect(),
                 trigger,
                 execution_type: ExecutionType::Standard,
+                execution_mode: mode,
+                rollback_target: None,
+                variables: Vec::new(),
             },
             release,
             pos: Pos::Waiting(0),
@@ -70,6 +80,7 @@ impl Simulator {
             version: self.envs[env].def.version,
             halted_stage: None,
             passed: Default::default(),
+            variables,
         };
         let e = &mut self.envs[env];
         e.execs.push(exec);
@@ -78,25 +89,33 @@ impl Simulator {
         idx
     }
 
-    /// The execution reaches the entry of stage `i`: it supersedes an older waiter, then waits.
+    /// The execution reaches the entry of stage `i`: in SUPERSEDED mode it supersedes an older
+    /// waiter, in QUEUED mode it joins the queue; then it waits.
     pub(crate) fn arrive(&mut self, env: usize, exec: usize, i: usize) {
         let e = &mut self.envs[env];
-        if let Some(old) = e.stages[i].waiting.replace(exec) {
+        let superseded: Vec<usize> = match e.def.execution_mode {
+            ExecutionMode::Superseded => e.stages[i].waiting.drain(..).collect(),
+            ExecutionMode::Queued | ExecutionMode::Parallel => Vec::new(),
+        };
+        e.stages[i].waiting.push_back(exec);
+        for old in superseded {
             self.end_exec(env, old, ExecutionStatus::Superseded, None);
         }
         self.envs[env].execs[exec].pos = Pos::Waiting(i);
         self.pump(env);
     }
 
-    /// Lets waiting executions into free stages, from the last stage back.
+    /// Lets waiting executions into free stages (no run, no condition holding it), from the
+    /// last stage back, through their entry conditions.
     pub(crate) fn pump(&mut self, env: usize) {
         for i in (0..self.envs[env].stages.len()).rev() {
             let s = &mut self.envs[env].stages[i];
             if s.run.is_none()
+                && s.gate.is_none()
                 && s.disabled_reason.is_none()
-                && let Some(w) = s.waiting.take()
+                && let Some(w) = s.waiting.pop_front()
             {
-                self.enter(env, w, i);
+                self.admit(env, w, i);
             }
         }
     }
@@ -156,7 +175,6 @@ impl Simulator {
     pub(crate) fn finish_action(&mut self, env: usize, i: usize, end: Ending) {
         let now = self.now;
         let e = &mut self.envs[env];
-        let n = e.stages.len();
         let category = e.action_def(i).map(|a| a.category);
         let s = &mut e.stages[i];
         s.generation += 1;
@@ -195,15 +213,18 @@ impl Simulator {
         if let Some(l) = &mut s.latest {
             l.status = stage_status;
         }
-        if stage_status == StageStatus::Succeeded {
-            e.execs[run.exec].passed.insert(i);
-        }
         match stage_status {
-            StageStatus::Succeeded if i + 1 == n => {
-                self.end_exec(env, run.exec, ExecutionStatus::Succeeded, None);
-                self.on_succeeded(env, run.exec);
+            StageStatus::Succeeded => {
+                // The stage stays in progress while its onSuccess conditions watch.
+                if self.hold_on_success(env, run.exec, i) {
+                    if let Some(l) = &mut self.envs[env].stages[i].latest {
+                        l.status = StageStatus::InProgress;
+                    }
+                } else {
+                    self.stage_passed(env, run.exec, i);
+                }
             }
-            StageStatus::Succeeded => self.arrive(env, run.exec, i + 1),
+            StageStatus::Failed if !stopping && self.retry_on_failure(env, run.exec, i) => {}
             // Stop and wait: the execution is Stopped once its running actions finish, also
             // when one of them fails.
             StageStatus::Failed if stopping => {

@@ -2,10 +2,11 @@
 
 use crate::domain::{
     ActionCategory, ActionDef, ActionExecution, ActionExecutionDetail, ActionState, Approval,
-    EnvSpec, ErrorDetails, ExecutionSummary, PipelineDef, PipelineState, Release, StageDef,
-    StageExecution, StageState, StageStatus, Timestamp, Transition,
+    ConditionDef, ConditionKind, EnvSpec, ErrorDetails, ExecutionMode, ExecutionSummary,
+    PipelineDef, PipelineState, Release, ResolvedVariable, RetryMetadata, RuleExecutionDetail,
+    StageConditions, StageDef, StageExecution, StageState, StageStatus, Timestamp, Transition,
 };
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// The AWS account of the simulated world.
 pub const ACCOUNT: &str = "123456789012";
@@ -43,8 +44,16 @@ pub(crate) struct Run {
 pub(crate) struct StageSim {
     /// The run holding the stage.
     pub(crate) run: Option<Run>,
-    /// The execution waiting to enter (SUPERSEDED mode keeps at most one).
-    pub(crate) waiting: Option<usize>,
+    /// The executions waiting to enter, first in line first (SUPERSEDED mode keeps at most
+    /// one; QUEUED mode queues them all).
+    pub(crate) waiting: VecDeque<usize>,
+    /// A condition in progress holding the stage: a beforeEntry condition holding an execution
+    /// at the entry, or an onSuccess condition holding the one that just succeeded.
+    pub(crate) gate: Option<Gate>,
+    /// The latest state of the stage's conditions, per kind.
+    pub(crate) conditions: BTreeMap<ConditionKind, StageConditions>,
+    /// Retries of the latest execution in the stage.
+    pub(crate) retries: Option<RetryMetadata>,
     /// Bumped whenever the run changes, so stale timer events are ignored.
     pub(crate) generation: u64,
     /// The stage's latest execution.
@@ -55,6 +64,17 @@ pub(crate) struct StageSim {
     pub(crate) disabled_reason: Option<String>,
     /// Who last changed the inbound transition, and when.
     pub(crate) inbound_changed: Option<(String, Timestamp)>,
+}
+
+/// A condition in progress at a stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Gate {
+    /// Which kind.
+    pub(crate) kind: ConditionKind,
+    /// The execution it holds.
+    pub(crate) exec: usize,
+    /// Its rule runs in `EnvSim::rule_runs`, in declaration order.
+    pub(crate) runs: Vec<usize>,
 }
 
 /// Where an execution is.
@@ -87,6 +107,8 @@ pub(crate) struct Exec {
     pub(crate) halted_stage: Option<usize>,
     /// Stages it succeeded in (rollback targets), by index.
     pub(crate) passed: BTreeSet<usize>,
+    /// Its resolved variables (declared defaults, overridden by those passed at start).
+    pub(crate) variables: Vec<ResolvedVariable>,
 }
 
 /// An environment: its spec, pipeline definition and live pipeline state.
@@ -102,6 +124,8 @@ pub(crate) struct EnvSim {
     pub(crate) execs: Vec<Exec>,
     /// Action runs (`ListActionExecutions`), oldest first.
     pub(crate) details: Vec<ActionExecutionDetail>,
+    /// Rule runs (`ListRuleExecutions`), oldest first.
+    pub(crate) rule_runs: Vec<RuleExecutionDetail>,
     /// `clientRequestToken` → execution id.
     pub(crate) client_tokens: BTreeMap<String, String>,
     /// Approval tokens already answered.
@@ -143,6 +167,7 @@ fn stage(name: &str, a: ActionDef) -> StageDef {
     StageDef {
         name: name.into(),
         actions: vec![a],
+        conditions: Vec::new(),
     }
 }
 
@@ -192,20 +217,51 @@ impl EnvSim {
             ),
         ));
         let n = stages.len();
+        let mut def = PipelineDef {
+            name: p.clone(),
+            version: 1,
+            stages,
+            pipeline_type: None,
+            execution_mode: ExecutionMode::default(),
+            variables: Vec::new(),
+        };
+        super::declaration::declare_v2(&mut def, spec);
         EnvSim {
             spec: spec.clone(),
-            def: PipelineDef {
-                name: p.clone(),
-                version: 1,
-                stages,
-            },
+            def,
             stages: vec![StageSim::default(); n],
             execs: Vec::new(),
             details: Vec::new(),
+            rule_runs: Vec::new(),
             client_tokens: BTreeMap::new(),
             answered: BTreeSet::new(),
             updated: created,
         }
+    }
+
+    /// The conditions of kind `kind` declared on stage `i`.
+    pub(crate) fn conditions_of(&self, i: usize, kind: ConditionKind) -> Vec<&ConditionDef> {
+        self.def
+            .stages
+            .get(i)
+            .map(|s| s.conditions.iter().filter(|c| c.kind == kind).collect())
+            .unwrap_or_default()
+    }
+
+    /// Resolves the variables of a start: every declared one, its default unless `passed`.
+    pub(crate) fn resolve(&self, passed: &BTreeMap<String, String>) -> Vec<ResolvedVariable> {
+        self.def
+            .variables
+            .iter()
+            .map(|v| {
+                let value = passed
+                    .get(&v.name)
+                    .cloned()
+                    .or_else(|| v.default.clone())
+                    .unwrap_or_default();
+                ResolvedVariable::new(v.name.clone(), value)
+            })
+            .collect()
     }
 
     /// The single action of stage `i`.
@@ -247,12 +303,34 @@ impl EnvSim {
                     last_changed_by: s.inbound_changed.as_ref().map(|c| c.0.clone()),
                     last_changed_at: s.inbound_changed.as_ref().map(|c| c.1),
                 },
-                inbound_execution: s.waiting.and_then(|w| self.execs.get(w)).map(|x| {
-                    StageExecution {
+                // The execution waiting to enter: the one its entry conditions hold, else the
+                // first waiting.
+                inbound_execution: s
+                    .gate
+                    .as_ref()
+                    .filter(|g| g.kind == ConditionKind::BeforeEntry)
+                    .map(|g| g.exec)
+                    .or_else(|| s.waiting.front().copied())
+                    .and_then(|w| self.execs.get(w))
+                    .map(|x| StageExecution {
                         pipeline_execution_id: x.summary.id.clone(),
                         status: StageStatus::InProgress,
-                    }
-                }),
+                    }),
+                // QUEUED mode lists the queue; SUPERSEDED mode has the one inbound execution.
+                queued: match self.def.execution_mode {
+                    ExecutionMode::Queued => s
+                        .waiting
+                        .iter()
+                        .filter_map(|w| self.execs.get(*w))
+                        .map(|x| StageExecution {
+                            pipeline_execution_id: x.summary.id.clone(),
+                            status: StageStatus::InProgress,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                },
+                conditions: s.conditions.values().cloned().collect(),
+                retries: s.retries.clone(),
             })
             .collect();
         PipelineState {

@@ -83,7 +83,11 @@ impl Simulator {
     /// `GetPipelineExecution`.
     pub(crate) fn op_get_execution(&self, name: &str, id: &str) -> CloudResult<ExecutionSummary> {
         let env = self.env_of(name)?;
-        Ok(self.envs[env].execs[self.exec_of(env, id)?].summary.clone())
+        let x = &self.envs[env].execs[self.exec_of(env, id)?];
+        // Only GetPipelineExecution gives the resolved variables.
+        let mut summary = x.summary.clone();
+        summary.variables = x.variables.clone();
+        Ok(summary)
     }
 
     /// `ListActionExecutions` filtered by execution: newest first.

@@ -5,7 +5,7 @@ use super::super::Simulator;
 use super::pipeline::{Exec, Pos};
 use super::queries::Page;
 use crate::cloud::{CloudError, CloudResult, TransitionChange, check_transition_reason};
-use crate::domain::{ExecutionStatus, ExecutionSummary, ExecutionType, Trigger};
+use crate::domain::{ExecutionMode, ExecutionStatus, ExecutionSummary, ExecutionType, Trigger};
 
 fn rejected(code: &str, message: impl Into<String>) -> CloudError {
     CloudError::Rejected {
@@ -50,6 +50,23 @@ impl Simulator {
     pub fn update_pipeline(&mut self, name: &str) -> CloudResult<u32> {
         let env = self.env_of(name)?;
         let e = &mut self.envs[env];
+        e.def.version += 1;
+        e.updated = self.now;
+        Ok(e.def.version)
+    }
+
+    /// Declares `conditions` on stage `stage` in place of its own, as `UpdatePipeline` would
+    /// (the version moves on); returns the new version (a test and demo driver).
+    pub fn declare_conditions(
+        &mut self,
+        name: &str,
+        stage: &str,
+        conditions: Vec<crate::domain::ConditionDef>,
+    ) -> CloudResult<u32> {
+        let env = self.env_of(name)?;
+        let i = self.stage_of(env, stage)?;
+        let e = &mut self.envs[env];
+        e.def.stages[i].conditions = conditions;
         e.def.version += 1;
         e.updated = self.now;
         Ok(e.def.version)
@@ -103,7 +120,13 @@ impl Simulator {
                 ),
             ));
         }
-        if e.stages[i].run.is_some() {
+        if e.def.execution_mode == ExecutionMode::Parallel {
+            return Err(rejected(
+                "UnableToRollbackStageException",
+                format!("Pipeline {name} runs in PARALLEL mode, which has no stage rollback"),
+            ));
+        }
+        if e.stages[i].run.is_some() || e.stages[i].gate.is_some() {
             return Err(rejected(
                 "UnableToRollbackStageException",
                 format!(
@@ -111,22 +134,47 @@ impl Simulator {
                 ),
             ));
         }
+        let trigger = Trigger {
+            kind: "ManualRollback".into(),
+            detail: by.into(),
+        };
+        let id = self.start_rollback(env, i, x, trigger);
+        self.record("RollbackStage", target, id.clone(), Some(by));
+        Ok(id)
+    }
+
+    /// A ROLLBACK execution of execution `x`'s source revisions arrives at stage `i`; returns its
+    /// id. An automatic rollback draws its id from the conditions' generator.
+    pub(crate) fn start_rollback(
+        &mut self,
+        env: usize,
+        i: usize,
+        x: usize,
+        trigger: Trigger,
+    ) -> String {
+        let id = if trigger.kind == "AutomatedRollback" {
+            self.cond_rng.uuid()
+        } else {
+            self.rng.uuid()
+        };
+        let e = &self.envs[env];
         let source = &e.execs[x];
         let now = self.now;
+        let mode = source.summary.execution_mode.map(|_| e.def.execution_mode);
         let exec = Exec {
             summary: ExecutionSummary {
-                id: self.rng.uuid(),
+                id,
                 status: ExecutionStatus::InProgress,
                 status_summary: None,
                 stop_reason: None,
                 start: now,
                 last_update: now,
                 source_revisions: source.summary.source_revisions.clone(),
-                trigger: Trigger {
-                    kind: "ManualRollback".into(),
-                    detail: by.into(),
-                },
+                trigger,
                 execution_type: ExecutionType::Rollback,
+                execution_mode: mode,
+                rollback_target: Some(source.summary.id.clone()),
+                variables: Vec::new(),
             },
             release: source.release.clone(),
             pos: Pos::Waiting(i),
@@ -135,6 +183,7 @@ impl Simulator {
             version: e.def.version,
             halted_stage: None,
             passed: Default::default(),
+            variables: source.variables.clone(),
         };
         let id = exec.summary.id.clone();
         let e = &mut self.envs[env];
@@ -142,8 +191,7 @@ impl Simulator {
         let idx = e.execs.len() - 1;
         e.updated = now;
         self.arrive(env, idx, i);
-        self.record("RollbackStage", target, id.clone(), Some(by));
-        Ok(id)
+        id
     }
 
     /// `DisableStageTransition` / `EnableStageTransition` (inbound) by `by`.

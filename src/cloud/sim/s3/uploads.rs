@@ -84,7 +84,7 @@ impl Simulator {
             }
             if spec.source_key == key {
                 let trigger = self.event_trigger(env);
-                self.begin_execution(env, trigger, None);
+                self.begin_execution(env, trigger, None, &Default::default());
             } else if key.starts_with(&spec.release_prefix)
                 && let Some(r) = &release
             {
