@@ -154,6 +154,7 @@ pub fn plan(state: &State, d: &Dialog) -> Planned {
         packages: d.package.as_ref().map(std::slice::from_ref),
         local: None,
         candidates: Some(candidates),
+        workflow: None,
     };
     ops::plan(&ctx, data, reads, &ask(state, d))
 }

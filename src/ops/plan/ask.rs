@@ -8,6 +8,7 @@ use super::deploy::DeployOptions;
 use super::guards::Guard;
 use super::package::Package;
 use super::release::LocalPackage;
+use super::release_workflow::WorkflowRead;
 use super::shapes::{Context, OpKind, Planned, Refusal};
 use crate::cloud::{ApprovalOutcome, RetryMode};
 use crate::domain::{ExecutionSummary, Timestamp};
@@ -30,6 +31,14 @@ pub enum ReleaseFrom {
     },
     /// Not chosen yet (the console's picker is open).
     Unchosen,
+    /// The repository's release workflow, dispatched on a branch or tag with `NAME=VALUE`
+    /// inputs: the team's way, through GitHub Actions.
+    Workflow {
+        /// The branch or tag.
+        git_ref: String,
+        /// `NAME=VALUE` words.
+        inputs: Vec<String>,
+    },
 }
 
 /// The action and the operator's input for it.
@@ -118,6 +127,8 @@ pub struct Reads<'a> {
     pub local: Option<&'a LocalPackage>,
     /// Rollback: the executions that succeeded in the stage, newest first (`None`: being read).
     pub candidates: Option<&'a [ExecutionSummary]>,
+    /// Release through the workflow: the workflow file, the ref's commit and the token, read.
+    pub workflow: Option<&'a WorkflowRead>,
 }
 
 impl What {
@@ -179,6 +190,9 @@ impl Ask {
                 commit,
             }) => json!({ "package": path, "version": version, "commit": commit }),
             What::Release(ReleaseFrom::Unchosen) => json!({ "from": null }),
+            What::Release(ReleaseFrom::Workflow { git_ref, inputs }) => {
+                json!({ "workflow": "release", "ref": git_ref, "inputs": inputs })
+            }
             What::Rollback { stage, to } => json!({ "to": to, "stage": stage }),
             What::Freeze { stage, reason } | What::Unfreeze { stage, reason } => {
                 json!({ "reason": reason, "stage": stage })
@@ -284,6 +298,16 @@ fn release(
             };
             super::release::plan_promote(ctx, data, packages, version)
         }
+        ReleaseFrom::Workflow { git_ref, inputs } => match reads.workflow {
+            Some(read) => super::release_workflow::plan(ctx, data, read, inputs),
+            None => {
+                read_only?;
+                Err(Refusal::by(
+                    Guard::Input,
+                    format!("the release workflow at {git_ref} is not read yet"),
+                ))
+            }
+        },
         ReleaseFrom::Upload { path, .. } => match (reads.packages, reads.local) {
             (Some(packages), Some(local)) => {
                 super::release::plan_upload(ctx, data, packages, local)

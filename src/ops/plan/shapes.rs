@@ -330,6 +330,18 @@ pub struct Outcome {
     pub guard: Option<Guard>,
     /// Whether the reply came back, or what re-reading showed after it was lost.
     pub delivery: Delivery,
+    /// A workflow dispatch: the run it started, as far as GitHub's answer tells.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_run: Option<NewRun>,
+}
+
+/// The workflow run a dispatch started, as far as its answer tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct NewRun {
+    /// Its id, when GitHub said it (`return_run_details`).
+    pub id: Option<u64>,
+    /// The newest run of the workflow before the dispatch: the new one is a newer run.
+    pub after: Option<u64>,
 }
 
 impl Outcome {
@@ -342,6 +354,7 @@ impl Outcome {
             reference: None,
             guard: None,
             delivery: Delivery::Answered,
+            new_run: None,
         }
     }
 
@@ -379,6 +392,7 @@ impl Outcome {
             reference: None,
             guard: None,
             delivery: Delivery::Answered,
+            new_run: None,
         }
     }
 
@@ -391,6 +405,7 @@ impl Outcome {
             reference: None,
             guard: Some(refusal.guard),
             delivery: Delivery::Answered,
+            new_run: None,
         }
     }
 }
