@@ -20,7 +20,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Tick(now) => {
             state.now = now.max(state.now);
-            poll::due(state)
+            let mut fx = poll::due(state);
+            fx.extend(ops::workflow::tick(state));
+            fx
         }
         Action::ChartsStep => {
             state.traffic.charts_step(traffic::CHART_STEP);
@@ -163,6 +165,18 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
         } => ops::update::applied(state, request, outcome, audit_error),
         Reply::InvalidationLoaded { request, result } => {
             ops::watch::invalidation_loaded(state, request, result);
+            Vec::new()
+        }
+        Reply::WorkflowRead { request, read } => {
+            ops::workflow::read_loaded(state, request, *read);
+            Vec::new()
+        }
+        Reply::GitHubLooked {
+            request,
+            trail,
+            result,
+        } => {
+            ops::workflow::looked(state, request, *trail, result);
             Vec::new()
         }
         Reply::AuditLoaded(result) => {

@@ -196,7 +196,9 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
         | Effect::ReadAudit { .. }
         | Effect::FetchPackages { .. }
         | Effect::FetchCandidates { .. }
-        | Effect::FetchInvalidation { .. }) => super::ops_effects::run(cloud, effect).await,
+        | Effect::FetchInvalidation { .. }
+        | Effect::ReadWorkflow { .. }
+        | Effect::LookGitHub { .. }) => super::ops_effects::run(cloud, effect).await,
     }
 }
 

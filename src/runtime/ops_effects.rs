@@ -7,6 +7,7 @@ use crate::app::{Action, AuditLine, Effect, Reply, State};
 use crate::cloud::Cloud;
 use crate::ops::apply::audit_log;
 use crate::ops::plan::audit;
+use crate::ops::plan::release_workflow::{Unread, WorkflowRead};
 use crate::ops::{self};
 
 /// Rollback candidates listed (as the CLI does).
@@ -90,6 +91,39 @@ pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
                 .map_err(|e| e.to_string());
             Some(Action::Reply(Reply::InvalidationLoaded { request, result }))
         }
+        Effect::ReadWorkflow {
+            request,
+            workflow,
+            git_ref,
+        } => {
+            let read = match cloud.github.as_deref() {
+                Some(github) => {
+                    ops::apply::github::read_for_dispatch(github, &workflow, &git_ref).await
+                }
+                None => not_configured(&workflow, &git_ref),
+            };
+            Some(Action::Reply(Reply::WorkflowRead {
+                request,
+                read: Box::new(read),
+            }))
+        }
+        Effect::LookGitHub {
+            request,
+            applied,
+            mut trail,
+        } => {
+            let result = match applied.as_ref() {
+                crate::ops::Request::Dispatch { .. } => {
+                    ops::apply::github::look_dispatch(cloud, &applied, &mut trail).await
+                }
+                _ => ops::apply::github::look_run(cloud, &applied).await,
+            };
+            Some(Action::Reply(Reply::GitHubLooked {
+                request,
+                trail,
+                result,
+            }))
+        }
         Effect::ReadAudit { log } => {
             let result = audit_log::path(&log)
                 .and_then(|path| audit_log::read(&path, None))
@@ -97,6 +131,22 @@ pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
             Some(Action::Reply(Reply::AuditLoaded(result)))
         }
         _ => None,
+    }
+}
+
+/// The read of a session without `[github]`: every part says so.
+fn not_configured(workflow: &str, git_ref: &str) -> WorkflowRead {
+    let unread = || Unread {
+        message: ops::apply::github::NOT_CONFIGURED.to_string(),
+        missing: true,
+    };
+    WorkflowRead {
+        repository: String::new(),
+        workflow: workflow.to_string(),
+        git_ref: git_ref.to_string(),
+        head: Err(unread()),
+        triggers: Err(unread()),
+        writable: Ok(()),
     }
 }
 
@@ -108,6 +158,15 @@ pub fn prepare(state: &mut State, backend: &Backend) {
         let name = env.spec.name.clone();
         let setting = backend.config.self_approval(&name);
         state.ops.self_approval.insert(name, setting);
+    }
+    if backend.cloud.github.is_some() {
+        state.ops.release_workflow = Some(
+            backend
+                .config
+                .github
+                .as_ref()
+                .map_or_else(|| "release.yml".to_string(), |g| g.release_workflow.clone()),
+        );
     }
     if state.ops.audit_path.is_none() {
         state.ops.audit_path = audit_log::path(&crate::app::audit_log(state)).ok();

@@ -175,6 +175,32 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
             }))
         }
         Effect::ReadAudit { .. } => Some(Action::Reply(Reply::AuditLoaded(Ok(Vec::new())))),
+        Effect::ReadWorkflow {
+            request,
+            workflow,
+            git_ref,
+        } => {
+            let unread = || shipdeck::ops::plan::release_workflow::Unread {
+                message: "X".into(),
+                missing: false,
+            };
+            Some(Action::Reply(Reply::WorkflowRead {
+                request: *request,
+                read: Box::new(shipdeck::ops::plan::release_workflow::WorkflowRead {
+                    repository: "acme/storefront".into(),
+                    workflow: workflow.clone(),
+                    git_ref: git_ref.clone(),
+                    head: Err(unread()),
+                    triggers: Err(unread()),
+                    writable: Ok(()),
+                }),
+            }))
+        }
+        Effect::LookGitHub { request, trail, .. } => Some(Action::Reply(Reply::GitHubLooked {
+            request: *request,
+            trail: trail.clone(),
+            result: Err("X".into()),
+        })),
         Effect::ListTraffic { env, request, .. } => Some(Action::Reply(Reply::TrafficListed {
             env: *env,
             request: *request,

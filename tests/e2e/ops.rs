@@ -565,3 +565,99 @@ async fn console_demo_entries_carry_wall_time_and_the_simulated_time_they_acted_
     let since = audit::read(&rig.audit, Some(wall_now() - Timestamp::DAY)).unwrap();
     assert_eq!(since.len(), 3);
 }
+
+/// With `[github]`, `P` on prd opens the release workflow's dialog (read at main), sends one
+/// dispatch, and the follow line goes from the run to the package and the prd execution.
+#[tokio::test]
+async fn the_release_key_on_prd_dispatches_the_release_workflow_and_follows_it() {
+    let mut rig = Rig::for_ops("release-workflow").await;
+    rig.sim.with(|s| s.set_github_failure_rate(0.0));
+    rig.app.state.ops.release_workflow = Some("release.yml".into());
+    rig.select("prd");
+    rig.app.dispatch(Action::Op(OpKind::Release));
+    rig.app.settle().await;
+    assert!(
+        rig.app.state.ops.picker.is_none(),
+        "the workflow, not the picker"
+    );
+    let d = rig
+        .app
+        .state
+        .ops
+        .dialog
+        .clone()
+        .expect("the workflow's dialog");
+    assert!(d.workflow.as_ref().is_some_and(|w| w.read.is_some()));
+    let plan = d.planned.clone().unwrap_or_else(|r| panic!("{}", r.reason));
+    assert_eq!(plan.call.operation, "CreateWorkflowDispatch");
+    assert!(
+        d.pinned
+            .as_ref()
+            .is_some_and(|t| t.text.contains("release.yml on main"))
+    );
+    rig.keys(&[Action::DialogNext]);
+    rig.typed("prd");
+    // Key repeat: Enter twice before the answer.
+    rig.keys(&[Action::Submit, Action::Submit]);
+    rig.app.settle().await;
+    let dispatches = |rig: &Rig| {
+        rig.sim.with(|s| {
+            s.stats()
+                .calls
+                .get("github:DispatchWorkflow")
+                .copied()
+                .unwrap_or(0)
+        })
+    };
+    assert_eq!(dispatches(&rig), 1, "exactly one dispatch");
+    rig.run(10 * Timestamp::MINUTE, 2 * Timestamp::SECOND).await;
+    let note = rig
+        .app
+        .state
+        .ops
+        .dialog
+        .as_ref()
+        .and_then(|d| d.watch_note.clone())
+        .unwrap_or_default();
+    assert!(
+        note.contains(" succeeded; ")
+            && note.contains("s3://storefront-deployer-source/prd/release.zip"),
+        "{note}"
+    );
+    assert_eq!(dispatches(&rig), 1, "watching sends nothing");
+    let lines = rig.audit_lines();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(
+        (lines[0].action.as_str(), lines[0].outcome.as_str()),
+        ("release", "done")
+    );
+    assert!(
+        lines[0]
+            .aws_command
+            .as_deref()
+            .is_some_and(|c| c.starts_with("gh workflow run release.yml")),
+        "{:?}",
+        lines[0]
+    );
+}
+
+/// The toggle in the workflow's dialog switches to the direct upload: the package picker.
+#[tokio::test]
+async fn the_workflow_dialog_switches_to_the_direct_upload() {
+    let mut rig = Rig::for_ops("release-direct").await;
+    rig.app.state.ops.release_workflow = Some("release.yml".into());
+    rig.select("prd");
+    rig.app.dispatch(Action::Op(OpKind::Release));
+    rig.app.settle().await;
+    assert!(rig.app.state.ops.dialog.is_some());
+    rig.keys(&[Action::DialogToggle]);
+    rig.app.settle().await;
+    assert!(rig.app.state.ops.dialog.is_none());
+    assert!(rig.app.state.ops.picker.is_some(), "the package picker");
+    // On an environment that is not protected, the key opens the direct upload at once.
+    rig.keys(&[Action::Back]);
+    rig.select("stg");
+    rig.app.dispatch(Action::Op(OpKind::Release));
+    rig.app.settle().await;
+    assert!(rig.app.state.ops.picker.is_some() && rig.app.state.ops.dialog.is_none());
+}

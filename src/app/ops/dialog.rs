@@ -305,6 +305,7 @@ pub(in crate::app) fn new(
         listing: None,
         scroll: 0,
         rows: None,
+        workflow: None,
     };
     d.planned = ops::plan::plan(state, &d);
     d.pinned = d.target().cloned();

@@ -97,9 +97,13 @@ pub fn ask(state: &State, d: &Dialog) -> Ask {
             stage: None,
             to: (!text.is_empty()).then_some(text),
         },
-        OpKind::Release => What::Release(match &d.package {
-            Some(p) => ReleaseFrom::Version(p.release.version.to_string()),
-            None => ReleaseFrom::Unchosen,
+        OpKind::Release => What::Release(match (&d.workflow, &d.package) {
+            (Some(w), _) => ReleaseFrom::Workflow {
+                git_ref: w.git_ref.clone(),
+                inputs: shlex::split(&text).unwrap_or_else(|| vec![text.clone()]),
+            },
+            (None, Some(p)) => ReleaseFrom::Version(p.release.version.to_string()),
+            (None, None) => ReleaseFrom::Unchosen,
         }),
     };
     Ask {
@@ -154,7 +158,7 @@ pub fn plan(state: &State, d: &Dialog) -> Planned {
         packages: d.package.as_ref().map(std::slice::from_ref),
         local: None,
         candidates: Some(candidates),
-        workflow: None,
+        workflow: d.workflow.as_ref().and_then(|w| w.read.as_ref()),
     };
     ops::plan(&ctx, data, reads, &ask(state, d))
 }

@@ -259,16 +259,6 @@ pub async fn change_run(cloud: &Cloud, request: &Request) -> Outcome {
     }
 }
 
-/// The trail a dispatch's watch starts from: what its answer said of the new run.
-pub fn trail_of(outcome: &Outcome) -> Trail {
-    let new_run = outcome.new_run.unwrap_or_default();
-    Trail {
-        after: new_run.after,
-        run_id: new_run.id,
-        ..Trail::default()
-    }
-}
-
 /// One look at a dispatch: reads what the trail needs next and judges it, moving on at once to
 /// the next part when one is done (the run, then the package, then the pipeline). `Err`: a read
 /// failed (unknown, not none), with its reason.
@@ -402,7 +392,7 @@ pub async fn watch(
     limit: Millis,
     step: &mut (dyn FnMut(&str) + Send),
 ) -> Verified {
-    let mut trail = trail_of(outcome);
+    let mut trail = Trail::of(outcome);
     let deadline = pace.now() + limit;
     let mut last = "no answer yet".to_string();
     let mut first = true;

@@ -5,6 +5,7 @@
 
 use super::follow::Verdict;
 use super::request::{Request, RunAction};
+use super::shapes::Outcome;
 use crate::domain::github::{Conclusion, Job, RunStatus, WorkflowRun};
 use crate::domain::{
     Approval, ExecutionStatus, ExecutionSummary, PipelineDef, PipelineState, SourceObject,
@@ -55,6 +56,16 @@ pub struct WorkflowSight<'a> {
 }
 
 impl Trail {
+    /// The trail a watch starts from: what the call's answer said of the new run.
+    pub fn of(outcome: &Outcome) -> Trail {
+        let new_run = outcome.new_run.unwrap_or_default();
+        Trail {
+            after: new_run.after,
+            run_id: new_run.id,
+            ..Trail::default()
+        }
+    }
+
     /// What the next look reads.
     pub fn need(&self) -> Need {
         match (&self.run_done, &self.package) {
