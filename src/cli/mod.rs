@@ -14,6 +14,7 @@ mod stdout;
 
 pub use crate::runtime::Backend;
 pub use args::{Cli, Command, ConfigCommand, Global, Output};
+use args::{RunsArgs, RunsCommand};
 
 /// Connects to the backend the global flags name.
 pub fn connect(global: &Global) -> Result<Backend, String> {
@@ -90,6 +91,10 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
         Command::Status { output } => status::run(global, output).await,
         Command::Approvals { output } => approvals::run(global, output).await,
         Command::Pipeline { env, output } => pipeline::run(global, &env, output).await,
+        c @ Command::Runs(RunsArgs {
+            command: Some(RunsCommand::Rerun { .. } | RunsCommand::Cancel { .. }),
+            ..
+        }) => return act::run(global, c).await,
         Command::Runs(args) => runs::run(global, args).await,
         Command::Logs { command } => return logs::run(global, command).await,
         Command::Audit { since, output } => audit::run(global, since, output).map(Answer::ok),

@@ -306,6 +306,7 @@ pub(in crate::app) fn new(
         scroll: 0,
         rows: None,
         workflow: None,
+        run: None,
     };
     d.planned = ops::plan::plan(state, &d);
     d.pinned = d.target().cloned();

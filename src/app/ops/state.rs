@@ -8,6 +8,7 @@ use crate::ops::plan::audit::Entry;
 use crate::ops::plan::follow_workflow::Trail;
 use crate::ops::plan::package::{Catalogue, Package};
 use crate::ops::plan::release_workflow::WorkflowRead;
+use crate::ops::plan::runs::RunRead;
 use crate::ops::{OpKind, Outcome, Plan, Planned, SelfApproval, Target};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -89,6 +90,8 @@ pub struct Dialog {
     pub rows: Option<PlanRows>,
     /// Release through the release workflow (instead of a direct upload): its ref and reads.
     pub workflow: Option<WorkflowAsk>,
+    /// Re-run or cancel: the run the operator chose, as read when the dialog opened.
+    pub run: Option<RunRead>,
 }
 
 /// A release dialog that dispatches the release workflow: the ref, and the workflow file,
@@ -145,7 +148,9 @@ impl Dialog {
             OpKind::Release if self.workflow.is_some() => {
                 Some("Inputs NAME=VALUE (empty: defaults)")
             }
-            OpKind::Deploy | OpKind::Retry | OpKind::Release => None,
+            OpKind::Deploy | OpKind::Retry | OpKind::Release | OpKind::Rerun | OpKind::Cancel => {
+                None
+            }
         }
     }
 
@@ -154,6 +159,7 @@ impl Dialog {
         match self.kind {
             OpKind::Stop => Some("abandon running actions (do not wait for them)"),
             OpKind::Retry => Some("retry all actions of the stage (not only the failed ones)"),
+            OpKind::Rerun => Some("re-run every job (not only the failed ones)"),
             OpKind::Release if self.workflow.is_some() => {
                 Some("switch to the direct upload (no workflow): choose a package")
             }

@@ -59,6 +59,13 @@ async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
         &backend.config.environments,
     )
     .await?;
+    let run = plan::read_run(
+        asked,
+        &backend.cloud,
+        release_workflow,
+        &backend.config.environments,
+    )
+    .await?;
     let ask = &asked.ask;
     let mut app = Headless::new(backend.state(), backend.cloud.clone());
     app.start(backend.now).await;
@@ -107,7 +114,16 @@ async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
     }
     let flags = &asked.flags;
     let mut report = Report::new(ask.kind(), &ask.env, flags.dry_run);
-    let plan = match plan::plan(ask, &backend.cloud, &ctx, data, workflow.as_ref()).await? {
+    let plan = match plan::plan(
+        ask,
+        &backend.cloud,
+        &ctx,
+        data,
+        workflow.as_ref(),
+        run.as_ref(),
+    )
+    .await?
+    {
         Ok(p) => p,
         Err(refusal) => {
             if !flags.dry_run {

@@ -3,13 +3,15 @@
 //! the one planner the console calls too.
 
 use crate::cli::Failure;
-use crate::cli::args::{ActFlags, Command};
+use crate::cli::args::{ActFlags, Command, RunsArgs, RunsCommand};
 use crate::cloud::Cloud;
 use crate::domain::{ExecutionSummary, Release, Timestamp, Version};
 use crate::ops::plan::PipelineData;
+use crate::ops::plan::RunAction;
 use crate::ops::plan::package::Catalogue;
 use crate::ops::plan::release::LocalPackage;
 use crate::ops::plan::release_workflow::{self, WorkflowRead};
+use crate::ops::plan::runs::{RunRead, run_target};
 use crate::ops::{self, Ask, Context, Planned, Reads, ReleaseFrom, What};
 
 /// Rollback candidates listed (as the console does).
@@ -112,6 +114,37 @@ pub fn ask(command: &Command, now: Timestamp) -> Option<Asked> {
             },
             &a.flags,
         ),
+        Command::Runs(RunsArgs {
+            command:
+                Some(RunsCommand::Rerun {
+                    run_id,
+                    failed,
+                    flags,
+                }),
+            ..
+        }) => (
+            &no_env,
+            What::Run {
+                run_id: *run_id,
+                action: if *failed {
+                    RunAction::RerunFailed
+                } else {
+                    RunAction::Rerun
+                },
+            },
+            flags,
+        ),
+        Command::Runs(RunsArgs {
+            command: Some(RunsCommand::Cancel { run_id, flags }),
+            ..
+        }) => (
+            &no_env,
+            What::Run {
+                run_id: *run_id,
+                action: RunAction::Cancel,
+            },
+            flags,
+        ),
         _ => return None,
     };
     Some(Asked {
@@ -174,6 +207,7 @@ pub async fn plan(
     ctx: &Context<'_>,
     data: PipelineData<'_>,
     workflow: Option<&WorkflowRead>,
+    run: Option<&RunRead>,
 ) -> Result<Planned, Failure> {
     let spec = ctx.spec;
     let mut catalogue: Option<Catalogue> = None;
@@ -229,6 +263,7 @@ pub async fn plan(
         local: local.as_ref(),
         candidates: listed.as_deref(),
         workflow,
+        run,
     };
     let planned = ops::plan(ctx, data, reads, ask);
     Ok(match (&ask.what, &catalogue) {
@@ -281,4 +316,36 @@ pub async fn read_workflow(
         };
     }
     Ok(Some(read))
+}
+
+/// Reads the run a `runs rerun` or `runs cancel` acts on (nothing for other commands), and
+/// names the environment it ships to (its confirmation is that environment's).
+pub async fn read_run(
+    asked: &mut Asked,
+    cloud: &Cloud,
+    release_workflow: &str,
+    specs: &[crate::domain::EnvSpec],
+) -> Result<Option<RunRead>, Failure> {
+    let What::Run { run_id, .. } = &asked.ask.what else {
+        return Ok(None);
+    };
+    let Some(github) = cloud.github.as_deref() else {
+        return Err(Failure::new(ops::apply::github::NOT_CONFIGURED));
+    };
+    let (run, jobs, writable) = futures::join!(
+        github.get_run(*run_id),
+        github.list_jobs(*run_id),
+        github.writable()
+    );
+    let run = run.map_err(|e| Failure::new(format!("run {run_id}: {e}")))?;
+    let Some(spec) = run_target(&run, release_workflow, specs) else {
+        return Err(Failure::new("no environment is configured"));
+    };
+    asked.ask.env = spec.name.clone();
+    Ok(Some(RunRead {
+        repository: github.repository(),
+        run,
+        jobs: jobs.map_err(|e| e.to_string()),
+        writable,
+    }))
 }

@@ -9,6 +9,8 @@ use super::guards::Guard;
 use super::package::Package;
 use super::release::LocalPackage;
 use super::release_workflow::WorkflowRead;
+use super::request::RunAction;
+use super::runs::RunRead;
 use super::shapes::{Context, OpKind, Planned, Refusal};
 use crate::cloud::{ApprovalOutcome, RetryMode};
 use crate::domain::{ExecutionSummary, Timestamp};
@@ -101,6 +103,13 @@ pub enum What {
         /// The paths.
         paths: Vec<String>,
     },
+    /// Re-run or cancel a GitHub Actions run.
+    Run {
+        /// The run.
+        run_id: u64,
+        /// What to do with it.
+        action: RunAction,
+    },
 }
 
 /// One request of an operator: the action and its input on one environment, and what makes the
@@ -129,6 +138,8 @@ pub struct Reads<'a> {
     pub candidates: Option<&'a [ExecutionSummary]>,
     /// Release through the workflow: the workflow file, the ref's commit and the token, read.
     pub workflow: Option<&'a WorkflowRead>,
+    /// Re-run or cancel: the run, its jobs and the token, read.
+    pub run: Option<&'a RunRead>,
 }
 
 impl What {
@@ -145,6 +156,7 @@ impl What {
             What::Freeze { .. } => OpKind::Freeze,
             What::Unfreeze { .. } => OpKind::Unfreeze,
             What::Invalidate { .. } => OpKind::Invalidate,
+            What::Run { action, .. } => super::runs::kind(*action),
         }
     }
 }
@@ -198,6 +210,7 @@ impl Ask {
                 json!({ "reason": reason, "stage": stage })
             }
             What::Invalidate { paths } => json!({ "paths": paths }),
+            What::Run { run_id, action } => json!({ "run_id": run_id, "action": action }),
         }
     }
 }
@@ -263,6 +276,16 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, reads: Reads<'_>, ask: &A
             super::freeze::plan(ctx, data, OpKind::Unfreeze, stage.as_deref(), reason)
         }
         What::Invalidate { paths } => super::invalidate::plan(ctx, paths, &ask.token()),
+        What::Run { run_id, action } => match reads.run.filter(|r| r.run.id == *run_id) {
+            Some(read) => super::runs::plan(ctx, read, *action),
+            None => {
+                super::guards::read_only(ctx)?;
+                Err(Refusal::by(
+                    Guard::Input,
+                    format!("run {run_id} is not read yet"),
+                ))
+            }
+        },
     };
     planned.map(|mut p| {
         if let What::Unfreeze { reason, .. } = &ask.what {

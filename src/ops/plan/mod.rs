@@ -16,7 +16,7 @@ mod shapes;
 pub mod text;
 
 pub use actions::{
-    approve, deploy, freeze, invalidate, release, release_workflow, retry, rollback, stop,
+    approve, deploy, freeze, invalidate, release, release_workflow, retry, rollback, runs, stop,
 };
 pub use data::{PipelineData, Upstream};
 pub use request::{Request, RunAction};

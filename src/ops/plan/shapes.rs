@@ -31,6 +31,10 @@ pub enum OpKind {
     Unfreeze,
     /// Invalidate CloudFront paths.
     Invalidate,
+    /// Re-run a GitHub Actions run (its failed jobs, or all).
+    Rerun,
+    /// Cancel a GitHub Actions run.
+    Cancel,
 }
 
 impl OpKind {
@@ -47,6 +51,8 @@ impl OpKind {
             OpKind::Freeze => "freeze",
             OpKind::Unfreeze => "unfreeze",
             OpKind::Invalidate => "invalidate",
+            OpKind::Rerun => "rerun",
+            OpKind::Cancel => "cancel",
         }
     }
 }

@@ -4,7 +4,9 @@
 
 use super::{OPERATOR, World, world};
 use shipdeck::cloud::ApprovalOutcome;
+use shipdeck::ops::plan::RunAction;
 use shipdeck::ops::plan::release_workflow::WorkflowRead;
+use shipdeck::ops::plan::runs::{RunRead, run_target};
 use shipdeck::ops::{self, Ask, ExitClass, Guard, Plan, Reads, ReleaseFrom, What};
 
 async fn read(w: &World, git_ref: &str) -> WorkflowRead {
@@ -152,5 +154,122 @@ async fn a_ref_the_repository_does_not_have_is_refused_by_name() {
     assert_eq!(
         r.reason,
         "acme/storefront has no branch or tag `mian` (give an existing one with --ref)"
+    );
+}
+
+async fn run_read(w: &World, run_id: u64) -> RunRead {
+    let cloud = w.counting.cloud();
+    let gh = cloud.github.expect("the simulator has a GitHub");
+    RunRead {
+        repository: gh.repository(),
+        run: gh.get_run(run_id).await.unwrap(),
+        jobs: gh.list_jobs(run_id).await.map_err(|e| e.to_string()),
+        writable: gh.writable().await,
+    }
+}
+
+fn run_plan(w: &World, read: &RunRead, action: RunAction) -> ops::Planned {
+    let specs = shipdeck::cloud::sim::demo_specs();
+    let env = run_target(&read.run, "release.yml", &specs)
+        .unwrap()
+        .name
+        .clone();
+    let held = w.held(&env);
+    let ask = Ask {
+        env,
+        what: What::Run {
+            run_id: read.run.id,
+            action,
+        },
+        asked_at: held.now,
+        nonce: 1,
+    };
+    let reads = Reads {
+        run: Some(read),
+        ..Reads::default()
+    };
+    held.plan(OPERATOR, |c, d| ops::plan(c, d, reads, &ask))
+}
+
+/// A release run that failed: its failed jobs re-run after the typed confirmation of prd, the
+/// new attempt seen; the same plan again, once the run moved on to attempt 2, is refused.
+#[tokio::test]
+async fn the_failed_jobs_of_a_release_run_are_re_run_once_with_prds_confirmation() {
+    let w = world();
+    w.sim.with(|s| s.set_github_failure_rate(1.0));
+    let dispatch = planned(&w).await;
+    let outcome = w.apply(&dispatch).await;
+    let run_id = outcome.new_run.and_then(|r| r.id).expect("the run");
+    assert!(!w.verify(&dispatch, &outcome).await.ok, "the run fails");
+    let read = run_read(&w, run_id).await;
+    let plan =
+        run_plan(&w, &read, RunAction::RerunFailed).unwrap_or_else(|r| panic!("{}", r.reason));
+    assert_eq!(plan.confirm, ops::Confirm::TypeName("prd".into()));
+    assert_eq!(
+        plan.aws_command,
+        format!("gh run rerun {run_id} --failed --repo acme/storefront")
+    );
+    assert!(
+        plan.summary
+            .iter()
+            .any(|l| l.starts_with("failed at:     release › ")),
+        "{:?}",
+        plan.summary
+    );
+    let done = w.apply(&plan).await;
+    assert_eq!(done.class, ExitClass::Done, "{}", done.message);
+    let verified = w.verify(&plan, &done).await;
+    assert!(verified.ok, "{}", verified.message);
+    assert!(
+        verified.message.contains("runs again: attempt 2"),
+        "{}",
+        verified.message
+    );
+    let again = w.apply(&plan).await;
+    assert_eq!(again.guard, Some(Guard::Moved), "{}", again.message);
+    let reruns = w
+        .sim
+        .with(|s| s.stats().calls.get("github:RerunFailedJobs").copied());
+    assert_eq!(reruns, Some(1), "one re-run sent");
+}
+
+/// A running deploy run is cancelled (dev's yes/no confirmation); a completed one is nothing
+/// to do, and re-running the failed jobs of a run that succeeded says how to re-run it all.
+#[tokio::test]
+async fn a_running_run_is_cancelled_and_a_completed_one_is_nothing_to_do() {
+    let w = world();
+    let cloud = w.counting.cloud();
+    let gh = cloud.github.clone().unwrap();
+    let query = shipdeck::cloud::github::RunQuery {
+        workflow: "deploy.yml".into(),
+        branch: None,
+        limit: 30,
+    };
+    let runs = gh.list_runs(&query).await.unwrap();
+    let running = runs
+        .iter()
+        .find(|r| r.conclusion.is_none())
+        .expect("a run going");
+    let read = run_read(&w, running.id).await;
+    let plan = run_plan(&w, &read, RunAction::Cancel).unwrap_or_else(|r| panic!("{}", r.reason));
+    assert_eq!(plan.environment, "dev");
+    assert_eq!(plan.confirm, ops::Confirm::YesNo);
+    let done = w.apply(&plan).await;
+    assert_eq!(done.class, ExitClass::Done, "{}", done.message);
+    let verified = w.verify(&plan, &done).await;
+    assert!(verified.ok, "{}", verified.message);
+    let read = run_read(&w, running.id).await;
+    let r = run_plan(&w, &read, RunAction::Cancel).unwrap_err();
+    assert_eq!(r.class, ExitClass::NothingToDo, "{}", r.reason);
+    let ok = runs
+        .iter()
+        .find(|r| r.conclusion == Some(shipdeck::domain::github::Conclusion::Success))
+        .expect("a run that succeeded");
+    let read = run_read(&w, ok.id).await;
+    let r = run_plan(&w, &read, RunAction::RerunFailed).unwrap_err();
+    assert!(
+        r.reason.contains("without --failed re-runs every job"),
+        "{}",
+        r.reason
     );
 }

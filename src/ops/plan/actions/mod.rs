@@ -9,4 +9,5 @@ pub mod release;
 pub mod release_workflow;
 pub mod retry;
 pub mod rollback;
+pub mod runs;
 pub mod stop;
