@@ -178,6 +178,23 @@ pub enum Effect {
         /// What earlier looks found.
         trail: Box<crate::ops::plan::follow_workflow::Trail>,
     },
+    /// Read the recent runs of the workflows (and, for a failed run, its jobs), and whether
+    /// runs can be changed.
+    FetchRuns {
+        /// Request id.
+        request: RequestId,
+        /// The workflow files.
+        workflows: Vec<String>,
+        /// Runs per workflow.
+        limit: usize,
+    },
+    /// Read the jobs and steps of a run.
+    FetchRunJobs {
+        /// Request id.
+        request: RequestId,
+        /// The run.
+        run_id: u64,
+    },
     /// Read the audit log for the audit view.
     ReadAudit {
         /// The session's audit file.

@@ -22,6 +22,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.now = now.max(state.now);
             let mut fx = poll::due(state);
             fx.extend(ops::workflow::tick(state));
+            fx.extend(super::runs::tick(state));
             fx
         }
         Action::ChartsStep => {
@@ -179,6 +180,14 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
             ops::workflow::looked(state, request, *trail, result);
             Vec::new()
         }
+        Reply::RunsLoaded { request, read } => {
+            super::runs::loaded(state, request, *read);
+            Vec::new()
+        }
+        Reply::RunJobsLoaded { request, result } => {
+            super::runs::jobs_loaded(state, request, result);
+            Vec::new()
+        }
         Reply::AuditLoaded(result) => {
             ops::audit::loaded(state, result);
             Vec::new()
@@ -273,6 +282,7 @@ fn view_key(state: &mut State, key: Action) -> Vec<Effect> {
                 completions: Vec::new(),
             }));
         }
+        Action::Op(kind) if state.view == View::Runs => return super::runs::act(state, kind),
         Action::Op(kind) => return ops::update::open(state, kind, None),
         Action::Disabled(kind) => state.say(
             Level::Warn,
@@ -326,6 +336,8 @@ pub(super) fn refresh(state: &mut State) -> Vec<Effect> {
     // The open execution detail's runs are read again with the rest.
     let mut fx: Vec<Effect> = if state.view == View::Pipeline {
         envs::execution::reread(state).into_iter().collect()
+    } else if state.view == View::Runs {
+        super::runs::read(state)
     } else {
         Vec::new()
     };
@@ -359,6 +371,10 @@ fn show(state: &mut State, view: View) -> Vec<Effect> {
         // The audit view reads the audit log when it is shown.
         return ops::audit::show_audit(state);
     }
+    if view == View::Runs {
+        // The Runs view reads the runs when it is shown.
+        return super::runs::show(state);
+    }
     if state.view != view && !state.filter.is_empty() {
         state.filter.clear();
         crate::app::logs::select::rows_changed(state, true);
@@ -387,12 +403,16 @@ fn open(state: &mut State) -> Vec<Effect> {
             show(state, View::Pipeline)
         }
         View::Pipeline => crate::app::envs::execution::open(state),
+        View::Runs => super::runs::open(state),
         View::Logs | View::Traffic | View::Audit => Vec::new(),
     }
 }
 
 fn back(state: &mut State) {
     if state.overlay.take().is_some() {
+        return;
+    }
+    if state.view == View::Runs && super::runs::back(state) {
         return;
     }
     if !state.filter.is_empty() {

@@ -198,6 +198,8 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
         | Effect::FetchCandidates { .. }
         | Effect::FetchInvalidation { .. }
         | Effect::ReadWorkflow { .. }
+        | Effect::FetchRuns { .. }
+        | Effect::FetchRunJobs { .. }
         | Effect::LookGitHub { .. }) => super::ops_effects::run(cloud, effect).await,
     }
 }

@@ -196,6 +196,18 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
                 }),
             }))
         }
+        Effect::FetchRuns { request, .. } => Some(Action::Reply(Reply::RunsLoaded {
+            request: *request,
+            read: Box::new(shipdeck::app::runs::RunsRead {
+                repository: "acme/storefront".into(),
+                workflows: vec![("deploy.yml".into(), Err("X".into()))],
+                writable: Err("no token".into()),
+            }),
+        })),
+        Effect::FetchRunJobs { request, .. } => Some(Action::Reply(Reply::RunJobsLoaded {
+            request: *request,
+            result: if ok { Ok(Vec::new()) } else { Err("X".into()) },
+        })),
         Effect::LookGitHub { request, trail, .. } => Some(Action::Reply(Reply::GitHubLooked {
             request: *request,
             trail: trail.clone(),

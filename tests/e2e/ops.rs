@@ -661,3 +661,56 @@ async fn the_workflow_dialog_switches_to_the_direct_upload() {
     rig.app.settle().await;
     assert!(rig.app.state.ops.picker.is_some() && rig.app.state.ops.dialog.is_none());
 }
+
+/// The Runs view against the simulator: the runs of both workflows read through the effect
+/// runner; `T` on a failed deploy run re-runs its failed jobs after dev's yes, once.
+#[tokio::test]
+async fn the_runs_view_re_runs_the_failed_jobs_of_the_selected_run() {
+    let mut rig = Rig::for_ops("runs").await;
+    rig.app.state.runs.workflows = vec!["deploy.yml".into(), "release.yml".into()];
+    rig.app.state.runs.release_workflow = "release.yml".into();
+    rig.app.dispatch(Action::Show(View::Runs));
+    rig.app.settle().await;
+    let rows = rig.app.state.runs.rows().len();
+    assert_eq!(rows, 20, "ten runs of each workflow");
+    let failed = rig
+        .app
+        .state
+        .runs
+        .rows()
+        .iter()
+        .position(|r| r.run.failed())
+        .expect("a failed run in the demo");
+    assert!(
+        rig.app.state.runs.rows()[failed]
+            .jobs
+            .as_ref()
+            .is_some_and(|j| j.is_ok()),
+        "where it failed is read"
+    );
+    rig.app.dispatch(Action::SelectRow(failed));
+    rig.app.dispatch(Action::Op(OpKind::Retry));
+    let d = rig.app.state.ops.dialog.clone().expect("the re-run dialog");
+    assert_eq!(d.kind, OpKind::Rerun);
+    let plan = d.planned.clone().unwrap_or_else(|r| panic!("{}", r.reason));
+    assert_eq!(plan.environment, "dev", "a deploy run ships to dev");
+    rig.keys(&[Action::Submit, Action::Submit]);
+    rig.app.settle().await;
+    let reruns = rig
+        .sim
+        .with(|s| s.stats().calls.get("github:RerunFailedJobs").copied());
+    assert_eq!(reruns, Some(1), "exactly one re-run");
+    rig.run(Timestamp::MINUTE, 2 * Timestamp::SECOND).await;
+    let note = rig
+        .app
+        .state
+        .ops
+        .dialog
+        .as_ref()
+        .and_then(|d| d.watch_note.clone())
+        .unwrap_or_default();
+    assert!(
+        note.contains("verified: run") && note.contains("attempt 2"),
+        "{note}"
+    );
+}

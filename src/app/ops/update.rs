@@ -219,3 +219,45 @@ pub(in crate::app) fn applied(
     }
     fx
 }
+
+/// Opens the re-run or cancel dialog of `run` (shipping to environment `env`), pinned to the run
+/// as listed; a refusal (nothing to do, no token, read-only) goes to the status bar and the
+/// audit log instead: the dialog has no field that could change it.
+pub(in crate::app) fn open_run(
+    state: &mut State,
+    kind: OpKind,
+    env: usize,
+    run: crate::ops::plan::runs::RunRead,
+) -> Vec<Effect> {
+    let Some(name) = state.envs.get(env).map(|e| e.spec.name.clone()) else {
+        return Vec::new();
+    };
+    let nonce = state.next_request;
+    let mut d = ops::dialog::new(state, kind, env, nonce);
+    // A run that did not fail has no failed jobs: re-running it re-runs every job.
+    d.toggle = kind == OpKind::Rerun && !run.run.failed();
+    d.run = Some(run);
+    d.planned = ops::plan::plan(state, &d);
+    d.pinned = d.target().cloned();
+    if let Err(r) = &d.planned {
+        let level = if r.class == ExitClass::NothingToDo {
+            Level::Warn
+        } else {
+            Level::Error
+        };
+        state.say(level, format!("{} {name}: {}", kind.name(), r.reason));
+        let entry = Entry::refused(
+            kind,
+            &name,
+            ops::plan::ask(state, &d).params(),
+            state.session.identity.as_deref(),
+            state.now,
+            r,
+        );
+        return vec![ops::dialog::audit(state, entry)];
+    }
+    state.overlay = None;
+    state.take_request();
+    state.ops.dialog = Some(d);
+    Vec::new()
+}

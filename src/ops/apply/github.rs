@@ -225,6 +225,21 @@ pub async fn change_run(cloud: &Cloud, request: &Request) -> Outcome {
                 ),
             ));
         }
+        // What the run became since the plan may leave nothing to do: said, nothing sent.
+        Ok(run) if *change == RunAction::Cancel && run.conclusion.is_some() => {
+            return Outcome::refused(Refusal::nothing(format!(
+                "run {run_id} completed ({}) since the plan was shown: nothing to cancel, nothing \
+                 was sent",
+                run.conclusion.map(|c| c.to_string()).unwrap_or_default()
+            )));
+        }
+        Ok(run) if *change == RunAction::RerunFailed && !run.failed() => {
+            return Outcome::refused(Refusal::nothing(format!(
+                "run {run_id} is {} now: no failed jobs to re-run, nothing was sent",
+                run.conclusion
+                    .map_or_else(|| run.status.to_string(), |c| c.to_string())
+            )));
+        }
         Ok(_) => {}
         Err(e) => {
             return Outcome::failed(format!(
