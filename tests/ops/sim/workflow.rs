@@ -273,3 +273,36 @@ async fn a_running_run_is_cancelled_and_a_completed_one_is_nothing_to_do() {
         r.reason
     );
 }
+
+/// A running run cancelled from a plan made before it completed: re-read before the call, it
+/// has nothing left to cancel, and nothing is sent (GitHub would answer 409).
+#[tokio::test]
+async fn a_run_that_completed_after_the_plan_is_not_cancelled() {
+    let w = world();
+    let cloud = w.counting.cloud();
+    let gh = cloud.github.clone().unwrap();
+    let query = shipdeck::cloud::github::RunQuery {
+        workflow: "deploy.yml".into(),
+        branch: None,
+        limit: 30,
+    };
+    let runs = gh.list_runs(&query).await.unwrap();
+    let running = runs
+        .iter()
+        .find(|r| r.conclusion.is_none())
+        .expect("a run going");
+    let read = run_read(&w, running.id).await;
+    let plan = run_plan(&w, &read, RunAction::Cancel).unwrap_or_else(|r| panic!("{}", r.reason));
+    w.sim.with(|s| s.advance(shipdeck::domain::Timestamp::HOUR));
+    let outcome = w.apply(&plan).await;
+    assert_eq!(outcome.class, ExitClass::NothingToDo, "{}", outcome.message);
+    assert!(
+        outcome.message.contains("nothing was sent"),
+        "{}",
+        outcome.message
+    );
+    let cancels = w
+        .sim
+        .with(|s| s.stats().calls.get("github:CancelWorkflowRun").copied());
+    assert_eq!(cancels, None, "no cancel sent");
+}
