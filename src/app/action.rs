@@ -240,6 +240,36 @@ pub enum Reply {
         /// The invalidation, or why it could not be read.
         result: Result<crate::cloud::Invalidation, String>,
     },
+    /// The release workflow was read for a release dialog.
+    WorkflowRead {
+        /// The request this answers.
+        request: RequestId,
+        /// What was read.
+        read: Box<crate::ops::plan::release_workflow::WorkflowRead>,
+    },
+    /// A look at a change made on GitHub came back.
+    GitHubLooked {
+        /// The request this answers.
+        request: RequestId,
+        /// What the looks found so far.
+        trail: Box<crate::ops::plan::follow_workflow::Trail>,
+        /// The verdict, or why a read failed.
+        result: Result<crate::ops::plan::follow::Verdict, String>,
+    },
+    /// The runs of the Runs view were read.
+    RunsLoaded {
+        /// The request this answers.
+        request: RequestId,
+        /// What was read.
+        read: Box<super::runs::RunsRead>,
+    },
+    /// The jobs of the open run were read.
+    RunJobsLoaded {
+        /// The request this answers.
+        request: RequestId,
+        /// The jobs, or why they could not be read.
+        result: Result<Vec<crate::domain::github::Job>, String>,
+    },
     /// The audit log was read (entries oldest first).
     AuditLoaded(Result<Vec<super::AuditLine>, String>),
     /// An audit line could not be written.

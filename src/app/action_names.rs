@@ -58,6 +58,7 @@ pub(super) const BINDINGS: &[(&str, Action)] = &[
     ("invalidate", Action::Op(OpKind::Invalidate)),
     ("release", Action::Op(OpKind::Release)),
     ("audit", Action::Show(View::Audit)),
+    ("runs", Action::Show(View::Runs)),
     ("next_field", Action::DialogNext),
     ("toggle", Action::DialogToggle),
 ];

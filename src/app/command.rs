@@ -47,6 +47,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "the selected environment's CloudFront access logs, live",
     ),
     (
+        "runs",
+        "GitHub Actions runs of the deploy and release workflows",
+    ),
+    (
         "export",
         "write the listed records: export FILE.jsonl|.tsv|.log (asks before replacing a file)",
     ),
@@ -97,6 +101,7 @@ pub fn parse_command(line: &str, envs: &[&str]) -> Result<Command, String> {
         "approvals" | "a" => no_arg(Command::Show(View::Approvals)),
         "logs" | "l" => no_arg(Command::Show(View::Logs)),
         "traffic" | "t" => no_arg(Command::Show(View::Traffic)),
+        "runs" => no_arg(Command::Show(View::Runs)),
         "export" | "w" | "export!" | "w!" => match arg {
             Some(path) => Ok(Command::Export {
                 path: path.to_string(),

@@ -178,6 +178,43 @@ pub enum Effect {
         /// Invalidation id.
         id: String,
     },
+    /// Read what a dispatch of the release workflow is planned with: the ref's commit, the
+    /// workflow file there, whether a token can start runs.
+    ReadWorkflow {
+        /// Request id.
+        request: RequestId,
+        /// The workflow's file name.
+        workflow: String,
+        /// The branch or tag.
+        git_ref: String,
+    },
+    /// One look at a change made on GitHub (`ops::apply::github`): the run, then the package
+    /// and the pipeline for a dispatch.
+    LookGitHub {
+        /// Request id.
+        request: RequestId,
+        /// The request applied.
+        applied: Box<crate::ops::Request>,
+        /// What earlier looks found.
+        trail: Box<crate::ops::plan::follow_workflow::Trail>,
+    },
+    /// Read the recent runs of the workflows (and, for a failed run, its jobs), and whether
+    /// runs can be changed.
+    FetchRuns {
+        /// Request id.
+        request: RequestId,
+        /// The workflow files.
+        workflows: Vec<String>,
+        /// Runs per workflow.
+        limit: usize,
+    },
+    /// Read the jobs and steps of a run.
+    FetchRunJobs {
+        /// Request id.
+        request: RequestId,
+        /// The run.
+        run_id: u64,
+    },
     /// Read the audit log for the audit view.
     ReadAudit {
         /// The session's audit file.

@@ -14,6 +14,7 @@ mod nav;
 mod ops;
 mod pane;
 mod poll;
+pub mod runs;
 mod text_input;
 mod traffic;
 mod update;
@@ -115,6 +116,8 @@ pub struct State {
     pub quit: bool,
     /// The console's actions: dialog, call in flight, watch, audit view, guard settings.
     pub ops: OpsState,
+    /// The Runs view: GitHub Actions runs.
+    pub runs: runs::RunsView,
 }
 
 impl State {
@@ -147,6 +150,7 @@ impl State {
             poll,
             quit: false,
             ops: OpsState::default(),
+            runs: runs::RunsView::default(),
         }
     }
 

@@ -22,17 +22,20 @@ pub enum View {
     Audit,
     /// The selected environment's CloudFront access logs, live.
     Traffic,
+    /// The GitHub Actions runs of the deploy and release workflows.
+    Runs,
 }
 
 impl View {
     /// Tab order.
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 7] = [
         View::Environments,
         View::Pipeline,
         View::Approvals,
         View::Logs,
         View::Traffic,
         View::Audit,
+        View::Runs,
     ];
 
     /// Whether this is a log view (its own keys in the keymap's `[logs]` section).
@@ -49,6 +52,7 @@ impl View {
             View::Logs => "Logs",
             View::Audit => "Audit log",
             View::Traffic => "Traffic",
+            View::Runs => "Runs",
         }
     }
 }

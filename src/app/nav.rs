@@ -82,6 +82,7 @@ impl State {
                 let n = self.visible_approvals().len();
                 (self.approval_row < n).then_some(self.approval_row)
             }
+            View::Runs => Some(self.runs.row),
             View::Logs | View::Traffic | View::Audit => None,
         }
     }
@@ -104,6 +105,12 @@ impl State {
             View::Approvals => {
                 let n = self.visible_approvals().len();
                 self.approval_row = row.min(n.saturating_sub(1));
+            }
+            View::Runs => {
+                let n = self.runs.rows().len();
+                if self.runs.open.is_none() {
+                    self.runs.row = row.min(n.saturating_sub(1));
+                }
             }
             View::Logs | View::Traffic | View::Audit => {}
         }

@@ -20,7 +20,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Tick(now) => {
             state.now = now.max(state.now);
-            poll::due(state)
+            let mut fx = poll::due(state);
+            fx.extend(ops::workflow::tick(state));
+            fx.extend(super::runs::tick(state));
+            fx
         }
         Action::ChartsStep => {
             state.traffic.charts_step(traffic::CHART_STEP);
@@ -177,6 +180,26 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
             ops::watch::invalidation_loaded(state, request, result);
             Vec::new()
         }
+        Reply::WorkflowRead { request, read } => {
+            ops::workflow::read_loaded(state, request, *read);
+            Vec::new()
+        }
+        Reply::GitHubLooked {
+            request,
+            trail,
+            result,
+        } => {
+            ops::workflow::looked(state, request, *trail, result);
+            Vec::new()
+        }
+        Reply::RunsLoaded { request, read } => {
+            super::runs::loaded(state, request, *read);
+            Vec::new()
+        }
+        Reply::RunJobsLoaded { request, result } => {
+            super::runs::jobs_loaded(state, request, result);
+            Vec::new()
+        }
         Reply::AuditLoaded(result) => {
             ops::audit::loaded(state, result);
             Vec::new()
@@ -271,6 +294,7 @@ fn view_key(state: &mut State, key: Action) -> Vec<Effect> {
                 completions: Vec::new(),
             }));
         }
+        Action::Op(kind) if state.view == View::Runs => return super::runs::act(state, kind),
         Action::Op(kind) => return ops::update::open(state, kind, None),
         Action::Disabled(kind) => state.say(
             Level::Warn,
@@ -324,6 +348,8 @@ pub(super) fn refresh(state: &mut State) -> Vec<Effect> {
     // The open execution detail's runs are read again with the rest.
     let mut fx: Vec<Effect> = if state.view == View::Pipeline {
         envs::execution::reread(state).into_iter().collect()
+    } else if state.view == View::Runs {
+        super::runs::read(state)
     } else {
         Vec::new()
     };
@@ -357,6 +383,10 @@ fn show(state: &mut State, view: View) -> Vec<Effect> {
         // The audit view reads the audit log when it is shown.
         return ops::audit::show_audit(state);
     }
+    if view == View::Runs {
+        // The Runs view reads the runs when it is shown.
+        return super::runs::show(state);
+    }
     if state.view != view && !state.filter.is_empty() {
         state.filter.clear();
         crate::app::logs::select::rows_changed(state, true);
@@ -385,12 +415,16 @@ fn open(state: &mut State) -> Vec<Effect> {
             show(state, View::Pipeline)
         }
         View::Pipeline => crate::app::envs::execution::open(state),
+        View::Runs => super::runs::open(state),
         View::Logs | View::Traffic | View::Audit => Vec::new(),
     }
 }
 
 fn back(state: &mut State) {
     if state.overlay.take().is_some() {
+        return;
+    }
+    if state.view == View::Runs && super::runs::back(state) {
         return;
     }
     if !state.filter.is_empty() {

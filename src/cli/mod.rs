@@ -16,6 +16,7 @@ mod stdout;
 
 pub use crate::runtime::Backend;
 pub use args::{Cli, Command, ConfigCommand, Global, Output};
+use args::{RunsArgs, RunsCommand};
 
 /// Connects to the backend the global flags name.
 pub fn connect(global: &Global) -> Result<Backend, String> {
@@ -95,6 +96,10 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
         Command::Rules { env, stage, output } => {
             rules::run(global, &env, stage.as_deref(), output).await
         }
+        c @ Command::Runs(RunsArgs {
+            command: Some(RunsCommand::Rerun { .. } | RunsCommand::Cancel { .. }),
+            ..
+        }) => return act::run(global, c).await,
         Command::Runs(args) => runs::run(global, args).await,
         Command::Logs { command } => return logs::run(global, command).await,
         Command::Audit { since, output } => audit::run(global, since, output).map(Answer::ok),

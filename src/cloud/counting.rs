@@ -40,6 +40,8 @@ impl CountingCloud {
             cdn: Arc::new(self.clone()),
             logs: Arc::new(self.clone()),
             identity: Arc::new(self.clone()),
+            // GitHub's calls are counted by the simulator itself (`github:<operation>`).
+            github: self.inner.github.clone(),
         }
     }
 

@@ -288,4 +288,6 @@ pub struct Cloud {
     pub logs: Arc<dyn Logs>,
     /// STS.
     pub identity: Arc<dyn Identity>,
+    /// GitHub Actions of the configured repository (`None`: no `[github]` table).
+    pub github: Option<Arc<dyn super::github::GitHub>>,
 }

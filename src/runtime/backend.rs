@@ -5,7 +5,7 @@ use crate::app::{Mode, PollPolicy, Session, State};
 use crate::cloud::Cloud;
 use crate::cloud::aws::{AwsCloud, AwsSettings};
 use crate::cloud::github::rest::RestGitHub;
-use crate::cloud::github::{GitHub, Token};
+use crate::cloud::github::{GitHub, LazyGitHub, Token};
 use crate::cloud::sim::github::SimGitHub;
 use crate::cloud::sim::{SimCloud, SimConfig, Simulator};
 use crate::config::{self, Config};
@@ -113,22 +113,24 @@ impl Backend {
                 config.repository
             )
         });
-        let timeout = self
-            .config
-            .aws
-            .operation_timeout
-            .unwrap_or(AwsConfig::DEFAULT_OPERATION_TIMEOUT);
-        let connect = self
-            .config
-            .aws
-            .connect_timeout
-            .unwrap_or(AwsConfig::DEFAULT_CONNECT_TIMEOUT);
+        let (connect, timeout) = github_timeouts(&self.config);
         let port = RestGitHub::new(config, token, connect, timeout)?;
         Ok(GitHubLink {
             port: Arc::new(port),
             note,
         })
     }
+}
+
+/// The connect and call timeouts of GitHub's calls: the `[aws]` ones.
+fn github_timeouts(config: &Config) -> (std::time::Duration, std::time::Duration) {
+    let aws = &config.aws;
+    (
+        aws.connect_timeout
+            .unwrap_or(AwsConfig::DEFAULT_CONNECT_TIMEOUT),
+        aws.operation_timeout
+            .unwrap_or(AwsConfig::DEFAULT_OPERATION_TIMEOUT),
+    )
 }
 
 /// Builds the backend the flags ask for; the error is a message for the operator.
@@ -152,6 +154,11 @@ pub fn connect(global: &Connection) -> Result<Backend, String> {
     };
     let sim = SimCloud::new(Simulator::new(sim_config, &config.environments));
     let now = sim.with(|s| s.now());
+    let mut cloud = sim.cloud();
+    if let Some(github) = &config.github {
+        // The simulated repository under the configured names.
+        cloud.github = Some(Arc::new(SimGitHub::new(sim.clone(), github.clone())));
+    }
     let session = Session {
         mode: Mode::Demo,
         profile: global
@@ -163,7 +170,7 @@ pub fn connect(global: &Connection) -> Result<Backend, String> {
         read_only,
     };
     Ok(Backend {
-        cloud: sim.cloud(),
+        cloud,
         sim: Some(sim),
         config,
         session,
@@ -181,6 +188,11 @@ fn aws(global: &Connection, config: Config, read_only: bool) -> Result<Backend, 
     );
     let region = settings.effective_region();
     let aws = AwsCloud::new(settings)?;
+    let mut cloud = aws.cloud();
+    cloud.github = config.github.as_ref().map(|github| {
+        let (connect, timeout) = github_timeouts(&config);
+        Arc::new(LazyGitHub::new(github.clone(), connect, timeout)) as Arc<dyn GitHub>
+    });
     let session = Session {
         mode: Mode::Aws,
         profile: aws.settings().profile.clone(),
@@ -189,7 +201,7 @@ fn aws(global: &Connection, config: Config, read_only: bool) -> Result<Backend, 
         read_only,
     };
     Ok(Backend {
-        cloud: aws.cloud(),
+        cloud,
         sim: None,
         config,
         session,

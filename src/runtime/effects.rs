@@ -238,7 +238,11 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
         | Effect::ReadAudit { .. }
         | Effect::FetchPackages { .. }
         | Effect::FetchCandidates { .. }
-        | Effect::FetchInvalidation { .. }) => super::ops_effects::run(cloud, effect).await,
+        | Effect::FetchInvalidation { .. }
+        | Effect::ReadWorkflow { .. }
+        | Effect::FetchRuns { .. }
+        | Effect::FetchRunJobs { .. }
+        | Effect::LookGitHub { .. }) => super::ops_effects::run(cloud, effect).await,
     }
 }
 

@@ -3,10 +3,13 @@
 
 use super::Backend;
 use super::{Clock, WallClock};
+use crate::app::runs::{ListedRun, RunsRead};
 use crate::app::{Action, AuditLine, Effect, Reply, State};
 use crate::cloud::Cloud;
+use crate::cloud::github::RunQuery;
 use crate::ops::apply::audit_log;
 use crate::ops::plan::audit;
+use crate::ops::plan::release_workflow::{Unread, WorkflowRead};
 use crate::ops::{self};
 
 /// Rollback candidates listed (as the CLI does).
@@ -90,6 +93,58 @@ pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
                 .map_err(|e| e.to_string());
             Some(Action::Reply(Reply::InvalidationLoaded { request, result }))
         }
+        Effect::ReadWorkflow {
+            request,
+            workflow,
+            git_ref,
+        } => {
+            let read = match cloud.github.as_deref() {
+                Some(github) => {
+                    ops::apply::github::read_for_dispatch(github, &workflow, &git_ref).await
+                }
+                None => not_configured(&workflow, &git_ref),
+            };
+            Some(Action::Reply(Reply::WorkflowRead {
+                request,
+                read: Box::new(read),
+            }))
+        }
+        Effect::LookGitHub {
+            request,
+            applied,
+            mut trail,
+        } => {
+            let result = match applied.as_ref() {
+                crate::ops::Request::Dispatch { .. } => {
+                    ops::apply::github::look_dispatch(cloud, &applied, &mut trail).await
+                }
+                _ => ops::apply::github::look_run(cloud, &applied).await,
+            };
+            Some(Action::Reply(Reply::GitHubLooked {
+                request,
+                trail,
+                result,
+            }))
+        }
+        Effect::FetchRuns {
+            request,
+            workflows,
+            limit,
+        } => Some(Action::Reply(Reply::RunsLoaded {
+            request,
+            read: Box::new(read_runs(cloud, &workflows, limit).await),
+        })),
+        Effect::FetchRunJobs { request, run_id } => {
+            let result = match cloud.github.as_deref() {
+                Some(github) => {
+                    super::effects::timed("ListJobsForWorkflowRun", github.list_jobs(run_id))
+                        .await
+                        .map_err(|e| format!("jobs of run {run_id}: {e}"))
+                }
+                None => Err(ops::apply::github::NOT_CONFIGURED.to_string()),
+            };
+            Some(Action::Reply(Reply::RunJobsLoaded { request, result }))
+        }
         Effect::ReadAudit { log } => {
             let result = audit_log::path(&log)
                 .and_then(|path| audit_log::read(&path, None))
@@ -97,6 +152,73 @@ pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
             Some(Action::Reply(Reply::AuditLoaded(result)))
         }
         _ => None,
+    }
+}
+
+/// The runs of each workflow, newest first, with the jobs of each failed run (where it failed);
+/// each failed read kept with its reason. The token is looked for here, off the event loop.
+async fn read_runs(cloud: &Cloud, workflows: &[String], limit: usize) -> RunsRead {
+    let Some(github) = cloud.github.as_deref() else {
+        return RunsRead {
+            repository: String::new(),
+            workflows: workflows
+                .iter()
+                .map(|w| {
+                    (
+                        w.clone(),
+                        Err(ops::apply::github::NOT_CONFIGURED.to_string()),
+                    )
+                })
+                .collect(),
+            writable: Err(ops::apply::github::NOT_CONFIGURED.to_string()),
+        };
+    };
+    let writable = github.writable().await;
+    let mut out = Vec::new();
+    for workflow in workflows {
+        let query = RunQuery {
+            workflow: workflow.clone(),
+            branch: None,
+            limit,
+        };
+        let listed = super::effects::timed("ListWorkflowRuns", github.list_runs(&query)).await;
+        let runs = match listed {
+            Ok(runs) => {
+                let mut rows = Vec::new();
+                for run in runs {
+                    let jobs = if run.failed() {
+                        Some(github.list_jobs(run.id).await.map_err(|e| e.to_string()))
+                    } else {
+                        None
+                    };
+                    rows.push(ListedRun { run, jobs });
+                }
+                Ok(rows)
+            }
+            Err(e) => Err(e.to_string()),
+        };
+        out.push((workflow.clone(), runs));
+    }
+    RunsRead {
+        repository: github.repository(),
+        workflows: out,
+        writable,
+    }
+}
+
+/// The read of a session without `[github]`: every part says so.
+fn not_configured(workflow: &str, git_ref: &str) -> WorkflowRead {
+    let unread = || Unread {
+        message: ops::apply::github::NOT_CONFIGURED.to_string(),
+        missing: true,
+    };
+    WorkflowRead {
+        repository: String::new(),
+        workflow: workflow.to_string(),
+        git_ref: git_ref.to_string(),
+        head: Err(unread()),
+        triggers: Err(unread()),
+        writable: Ok(()),
     }
 }
 
@@ -108,6 +230,15 @@ pub fn prepare(state: &mut State, backend: &Backend) {
         let name = env.spec.name.clone();
         let setting = backend.config.self_approval(&name);
         state.ops.self_approval.insert(name, setting);
+    }
+    if backend.cloud.github.is_some() {
+        let (deploy, release) = backend.config.github.as_ref().map_or_else(
+            || ("deploy.yml".to_string(), "release.yml".to_string()),
+            |g| (g.deploy_workflow.clone(), g.release_workflow.clone()),
+        );
+        state.ops.release_workflow = Some(release.clone());
+        state.runs.workflows = vec![deploy, release.clone()];
+        state.runs.release_workflow = release;
     }
     if state.ops.audit_path.is_none() {
         state.ops.audit_path = audit_log::path(&crate::app::audit_log(state)).ok();

@@ -179,6 +179,22 @@ fn actions(state: &State) -> Vec<(&'static str, &'static str)> {
             ]);
         }
         View::Audit => rest.extend([("down", "scroll"), ("filter", "filter"), ("back", "home")]),
+        View::Runs if state.runs.open.is_some() => {
+            out.extend(run_ops(state));
+            out.push(("back", "runs"));
+            rest.push(("refresh", "read again"));
+        }
+        View::Runs => {
+            out.extend(run_ops(state));
+            if !state.runs.rows().is_empty() {
+                out.push(("open", "jobs"));
+            }
+            rest.extend([
+                ("down", "next"),
+                ("refresh", "read again"),
+                ("back", "home"),
+            ]);
+        }
     }
     out.push(("help", "help"));
     out.extend(rest);
@@ -212,4 +228,27 @@ impl Hints {
             })
             .collect()
     }
+}
+
+/// The Runs view's actions on the selected run: re-run it (the retry key) once completed, cancel
+/// it (the stop key) while it runs; none in a read-only session or without a token.
+fn run_ops(state: &State) -> Vec<(&'static str, &'static str)> {
+    let Some(r) = state.runs.selected() else {
+        return Vec::new();
+    };
+    let writable = state
+        .runs
+        .read
+        .as_ref()
+        .is_some_and(|read| read.writable.is_ok());
+    if state.session.read_only || !writable {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    if r.run.conclusion.is_some() {
+        out.push(("retry", "re-run"));
+    } else {
+        out.push(("stop", "cancel"));
+    }
+    out
 }

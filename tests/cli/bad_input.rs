@@ -285,3 +285,34 @@ fn pipeline_environment() {
 }
 
 mod logs;
+
+/// `release --workflow` with input the release workflow does not take: each said by name,
+/// refused (exit 2) before anything is sent.
+#[test]
+fn release_workflow_flags() {
+    let base = ["--demo", "release", "--workflow", "--dry-run"];
+    let with = |extra: &[&'static str]| -> Vec<&'static str> {
+        base.iter().copied().chain(extra.iter().copied()).collect()
+    };
+    rejects(
+        &with(&["--input", "notes=x"]),
+        2,
+        &["`notes` is not an input of release.yml (declared: version, environment)"],
+    );
+    rejects(
+        &with(&["--input", "version"]),
+        2,
+        &["input `version` is not NAME=VALUE"],
+    );
+    rejects(
+        &with(&["--ref", "relaese"]),
+        2,
+        &["acme/storefront has no branch or tag `relaese` (give an existing one with --ref)"],
+    );
+    rejects(
+        &with(&["--input", "environment=stg"]),
+        2,
+        &["`environment` is one of prd, not `stg`"],
+    );
+    rejects(&["--demo", "release", "--ref", "main"], 2, &["--workflow"]);
+}

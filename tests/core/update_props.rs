@@ -190,6 +190,44 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
             }))
         }
         Effect::ReadAudit { .. } => Some(Action::Reply(Reply::AuditLoaded(Ok(Vec::new())))),
+        Effect::ReadWorkflow {
+            request,
+            workflow,
+            git_ref,
+        } => {
+            let unread = || shipdeck::ops::plan::release_workflow::Unread {
+                message: "X".into(),
+                missing: false,
+            };
+            Some(Action::Reply(Reply::WorkflowRead {
+                request: *request,
+                read: Box::new(shipdeck::ops::plan::release_workflow::WorkflowRead {
+                    repository: "acme/storefront".into(),
+                    workflow: workflow.clone(),
+                    git_ref: git_ref.clone(),
+                    head: Err(unread()),
+                    triggers: Err(unread()),
+                    writable: Ok(()),
+                }),
+            }))
+        }
+        Effect::FetchRuns { request, .. } => Some(Action::Reply(Reply::RunsLoaded {
+            request: *request,
+            read: Box::new(shipdeck::app::runs::RunsRead {
+                repository: "acme/storefront".into(),
+                workflows: vec![("deploy.yml".into(), Err("X".into()))],
+                writable: Err("no token".into()),
+            }),
+        })),
+        Effect::FetchRunJobs { request, .. } => Some(Action::Reply(Reply::RunJobsLoaded {
+            request: *request,
+            result: if ok { Ok(Vec::new()) } else { Err("X".into()) },
+        })),
+        Effect::LookGitHub { request, trail, .. } => Some(Action::Reply(Reply::GitHubLooked {
+            request: *request,
+            trail: trail.clone(),
+            result: Err("X".into()),
+        })),
         Effect::ListTraffic { env, request, .. } => Some(Action::Reply(Reply::TrafficListed {
             env: *env,
             request: *request,

@@ -565,3 +565,152 @@ async fn console_demo_entries_carry_wall_time_and_the_simulated_time_they_acted_
     let since = audit::read(&rig.audit, Some(wall_now() - Timestamp::DAY)).unwrap();
     assert_eq!(since.len(), 3);
 }
+
+/// With `[github]`, `P` on prd opens the release workflow's dialog (read at main), sends one
+/// dispatch, and the follow line goes from the run to the package and the prd execution.
+#[tokio::test]
+async fn the_release_key_on_prd_dispatches_the_release_workflow_and_follows_it() {
+    let mut rig = Rig::for_ops("release-workflow").await;
+    rig.sim.with(|s| s.set_github_failure_rate(0.0));
+    rig.app.state.ops.release_workflow = Some("release.yml".into());
+    rig.select("prd");
+    rig.app.dispatch(Action::Op(OpKind::Release));
+    rig.app.settle().await;
+    assert!(
+        rig.app.state.ops.picker.is_none(),
+        "the workflow, not the picker"
+    );
+    let d = rig
+        .app
+        .state
+        .ops
+        .dialog
+        .clone()
+        .expect("the workflow's dialog");
+    assert!(d.workflow.as_ref().is_some_and(|w| w.read.is_some()));
+    let plan = d.planned.clone().unwrap_or_else(|r| panic!("{}", r.reason));
+    assert_eq!(plan.call.operation, "CreateWorkflowDispatch");
+    assert!(
+        d.pinned
+            .as_ref()
+            .is_some_and(|t| t.text.contains("release.yml on main"))
+    );
+    rig.keys(&[Action::DialogNext]);
+    rig.typed("prd");
+    // Key repeat: Enter twice before the answer.
+    rig.keys(&[Action::Submit, Action::Submit]);
+    rig.app.settle().await;
+    let dispatches = |rig: &Rig| {
+        rig.sim.with(|s| {
+            s.stats()
+                .calls
+                .get("github:DispatchWorkflow")
+                .copied()
+                .unwrap_or(0)
+        })
+    };
+    assert_eq!(dispatches(&rig), 1, "exactly one dispatch");
+    rig.run(10 * Timestamp::MINUTE, 2 * Timestamp::SECOND).await;
+    let note = rig
+        .app
+        .state
+        .ops
+        .dialog
+        .as_ref()
+        .and_then(|d| d.watch_note.clone())
+        .unwrap_or_default();
+    assert!(
+        note.contains(" succeeded; ")
+            && note.contains("s3://storefront-deployer-source/prd/release.zip"),
+        "{note}"
+    );
+    assert_eq!(dispatches(&rig), 1, "watching sends nothing");
+    let lines = rig.audit_lines();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(
+        (lines[0].action.as_str(), lines[0].outcome.as_str()),
+        ("release", "done")
+    );
+    assert!(
+        lines[0]
+            .aws_command
+            .as_deref()
+            .is_some_and(|c| c.starts_with("gh workflow run release.yml")),
+        "{:?}",
+        lines[0]
+    );
+}
+
+/// The toggle in the workflow's dialog switches to the direct upload: the package picker.
+#[tokio::test]
+async fn the_workflow_dialog_switches_to_the_direct_upload() {
+    let mut rig = Rig::for_ops("release-direct").await;
+    rig.app.state.ops.release_workflow = Some("release.yml".into());
+    rig.select("prd");
+    rig.app.dispatch(Action::Op(OpKind::Release));
+    rig.app.settle().await;
+    assert!(rig.app.state.ops.dialog.is_some());
+    rig.keys(&[Action::DialogToggle]);
+    rig.app.settle().await;
+    assert!(rig.app.state.ops.dialog.is_none());
+    assert!(rig.app.state.ops.picker.is_some(), "the package picker");
+    // On an environment that is not protected, the key opens the direct upload at once.
+    rig.keys(&[Action::Back]);
+    rig.select("stg");
+    rig.app.dispatch(Action::Op(OpKind::Release));
+    rig.app.settle().await;
+    assert!(rig.app.state.ops.picker.is_some() && rig.app.state.ops.dialog.is_none());
+}
+
+/// The Runs view against the simulator: the runs of both workflows read through the effect
+/// runner; `T` on a failed deploy run re-runs its failed jobs after dev's yes, once.
+#[tokio::test]
+async fn the_runs_view_re_runs_the_failed_jobs_of_the_selected_run() {
+    let mut rig = Rig::for_ops("runs").await;
+    rig.app.state.runs.workflows = vec!["deploy.yml".into(), "release.yml".into()];
+    rig.app.state.runs.release_workflow = "release.yml".into();
+    rig.app.dispatch(Action::Show(View::Runs));
+    rig.app.settle().await;
+    let rows = rig.app.state.runs.rows().len();
+    assert_eq!(rows, 20, "ten runs of each workflow");
+    let failed = rig
+        .app
+        .state
+        .runs
+        .rows()
+        .iter()
+        .position(|r| r.run.failed())
+        .expect("a failed run in the demo");
+    assert!(
+        rig.app.state.runs.rows()[failed]
+            .jobs
+            .as_ref()
+            .is_some_and(|j| j.is_ok()),
+        "where it failed is read"
+    );
+    rig.app.dispatch(Action::SelectRow(failed));
+    rig.app.dispatch(Action::Op(OpKind::Retry));
+    let d = rig.app.state.ops.dialog.clone().expect("the re-run dialog");
+    assert_eq!(d.kind, OpKind::Rerun);
+    let plan = d.planned.clone().unwrap_or_else(|r| panic!("{}", r.reason));
+    assert_eq!(plan.environment, "dev", "a deploy run ships to dev");
+    rig.keys(&[Action::Submit, Action::Submit]);
+    rig.app.settle().await;
+    let reruns = rig
+        .sim
+        .with(|s| s.stats().calls.get("github:RerunFailedJobs").copied());
+    assert_eq!(reruns, Some(1), "exactly one re-run");
+    rig.run(Timestamp::MINUTE, 2 * Timestamp::SECOND).await;
+    let note = rig
+        .app
+        .state
+        .ops
+        .dialog
+        .as_ref()
+        .and_then(|d| d.watch_note.clone())
+        .unwrap_or_default();
+    assert!(
+        note.contains("verified: run") && note.contains("attempt 2"),
+        "{note}"
+    );
+}

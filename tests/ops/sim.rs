@@ -256,3 +256,4 @@ async fn an_approval_that_expired_after_the_plan_is_refused() {
 mod catalogue;
 mod rollback;
 mod stop_deploy;
+mod workflow;

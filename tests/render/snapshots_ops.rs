@@ -591,3 +591,46 @@ fn a_dialog_field_shows_its_cursor_and_scrolls_a_long_value() {
     let (_, x2, under) = look(&s);
     assert!(x2 > x && under == "a", "a word on: {under:?}");
 }
+
+/// `P` on prd with `[github]`: the release workflow's dialog, its inputs with their defaults
+/// and the `gh` command, the inputs typed.
+#[test]
+fn release_workflow_dialog_on_prd() {
+    use shipdeck::domain::github::{GitHubCommit, read_workflow};
+    use shipdeck::ops::plan::release_workflow::WorkflowRead;
+    let mut s = loaded();
+    s.ops.release_workflow = Some("release.yml".into());
+    select(&mut s, "prd");
+    let fx = update(&mut s, Action::Op(OpKind::Release));
+    let Some(request) = fx.iter().find_map(|e| match e {
+        shipdeck::app::Effect::ReadWorkflow { request, .. } => Some(*request),
+        _ => None,
+    }) else {
+        panic!("no read of the workflow: {fx:?}")
+    };
+    let read = WorkflowRead {
+        repository: "acme/storefront".into(),
+        workflow: "release.yml".into(),
+        git_ref: "main".into(),
+        head: Ok(GitHubCommit {
+            sha: "e20137b9d1c4a0f7".into(),
+            message: "Add gift card field to checkout".into(),
+            author: "erin".into(),
+            date: support::T0,
+        }),
+        triggers: Ok(
+            read_workflow("release.yml", shipdeck::cloud::sim::github::RELEASE_YML)
+                .expect("the simulator's workflow"),
+        ),
+        writable: Ok(()),
+    };
+    update(
+        &mut s,
+        Action::Reply(Reply::WorkflowRead {
+            request,
+            read: Box::new(read),
+        }),
+    );
+    type_text(&mut s, "version=1.4.0");
+    snap(&s, "dialog_release_workflow_prd");
+}

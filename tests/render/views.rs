@@ -568,7 +568,7 @@ fn help_and_completion_describe_the_action_commands() {
             ":approve",
             "approve the pending approval: approve [ENV]",
             ":release",
-            "promote a release package: release [ENV] [VERSION]",
+            "the release workflow, or a package: release [ENV] [VERSION]",
         ],
     );
     s.session.read_only = true;

@@ -54,7 +54,7 @@ pub const OP_COMMANDS: &[(&str, OpKind, &str)] = &[
     (
         "release",
         OpKind::Release,
-        "promote a release package: release [ENV] [VERSION]",
+        "the release workflow, or a package: release [ENV] [VERSION]",
     ),
 ];
 

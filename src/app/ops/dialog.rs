@@ -305,6 +305,8 @@ pub(in crate::app) fn new(
         listing: None,
         scroll: 0,
         rows: None,
+        workflow: None,
+        run: None,
     };
     d.planned = ops::plan::plan(state, &d);
     d.pinned = d.target().cloned();

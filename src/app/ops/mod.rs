@@ -9,3 +9,4 @@ pub(super) mod release;
 pub(super) mod state;
 pub(super) mod update;
 pub(super) mod watch;
+pub(super) mod workflow;

@@ -4,7 +4,7 @@
 use crate::app::State;
 use crate::app::ops::state::Dialog;
 use crate::domain::{ExecutionStatus, ExecutionSummary};
-use crate::ops::plan::{PipelineData, Upstream};
+use crate::ops::plan::{PipelineData, RunAction, Upstream};
 use crate::ops::{self, Ask, Context, OpKind, Planned, Reads, Refusal, ReleaseFrom, What};
 
 impl State {
@@ -97,9 +97,21 @@ pub fn ask(state: &State, d: &Dialog) -> Ask {
             stage: None,
             to: (!text.is_empty()).then_some(text),
         },
-        OpKind::Release => What::Release(match &d.package {
-            Some(p) => ReleaseFrom::Version(p.release.version.to_string()),
-            None => ReleaseFrom::Unchosen,
+        OpKind::Rerun | OpKind::Cancel => What::Run {
+            run_id: d.run.as_ref().map_or(0, |r| r.run.id),
+            action: match (d.kind, d.toggle) {
+                (OpKind::Cancel, _) => RunAction::Cancel,
+                (_, true) => RunAction::Rerun,
+                (_, false) => RunAction::RerunFailed,
+            },
+        },
+        OpKind::Release => What::Release(match (&d.workflow, &d.package) {
+            (Some(w), _) => ReleaseFrom::Workflow {
+                git_ref: w.git_ref.clone(),
+                inputs: shlex::split(&text).unwrap_or_else(|| vec![text.clone()]),
+            },
+            (None, Some(p)) => ReleaseFrom::Version(p.release.version.to_string()),
+            (None, None) => ReleaseFrom::Unchosen,
         }),
     };
     Ask {
@@ -154,6 +166,8 @@ pub fn plan(state: &State, d: &Dialog) -> Planned {
         packages: d.package.as_ref().map(std::slice::from_ref),
         local: None,
         candidates: Some(candidates),
+        workflow: d.workflow.as_ref().and_then(|w| w.read.as_ref()),
+        run: d.run.as_ref(),
     };
     ops::plan(&ctx, data, reads, &ask(state, d))
 }

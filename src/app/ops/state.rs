@@ -5,7 +5,10 @@ use crate::app::{RequestId, TextInput};
 use crate::cloud::Invalidation;
 use crate::domain::{ExecutionSummary, Timestamp, Version};
 use crate::ops::plan::audit::Entry;
+use crate::ops::plan::follow_workflow::Trail;
 use crate::ops::plan::package::{Catalogue, Package};
+use crate::ops::plan::release_workflow::WorkflowRead;
+use crate::ops::plan::runs::RunRead;
 use crate::ops::{OpKind, Outcome, Plan, Planned, SelfApproval, Target};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -85,6 +88,24 @@ pub struct Dialog {
     pub scroll: usize,
     /// How many lines the plan area shows and the plan has, once the terminal loop said so.
     pub rows: Option<PlanRows>,
+    /// Release through the release workflow (instead of a direct upload): its ref and reads.
+    pub workflow: Option<WorkflowAsk>,
+    /// Re-run or cancel: the run the operator chose, as read when the dialog opened.
+    pub run: Option<RunRead>,
+}
+
+/// A release dialog that dispatches the release workflow: the ref, and the workflow file,
+/// commit and token as read for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkflowAsk {
+    /// The branch or tag the workflow runs on.
+    pub git_ref: String,
+    /// The workflow's file name.
+    pub file: String,
+    /// The read in flight.
+    pub reading: Option<RequestId>,
+    /// What was read (`None` while reading).
+    pub read: Option<WorkflowRead>,
 }
 
 /// The plan area's size as last drawn: what paging through the plan goes by.
@@ -124,7 +145,12 @@ impl Dialog {
             OpKind::Unfreeze => Some("Reason (optional, kept in the audit log)"),
             OpKind::Invalidate => Some("Paths (space separated)"),
             OpKind::Rollback => Some("Roll back to execution"),
-            OpKind::Deploy | OpKind::Retry | OpKind::Release => None,
+            OpKind::Release if self.workflow.is_some() => {
+                Some("Inputs NAME=VALUE (empty: defaults)")
+            }
+            OpKind::Deploy | OpKind::Retry | OpKind::Release | OpKind::Rerun | OpKind::Cancel => {
+                None
+            }
         }
     }
 
@@ -133,6 +159,10 @@ impl Dialog {
         match self.kind {
             OpKind::Stop => Some("abandon running actions (do not wait for them)"),
             OpKind::Retry => Some("retry all actions of the stage (not only the failed ones)"),
+            OpKind::Rerun => Some("re-run every job (not only the failed ones)"),
+            OpKind::Release if self.workflow.is_some() => {
+                Some("switch to the direct upload (no workflow): choose a package")
+            }
             _ => None,
         }
     }
@@ -206,6 +236,20 @@ pub struct Watch {
     pub reading: Option<RequestId>,
     /// The followed invalidation as last read, or why it could not be read.
     pub invalidation: Option<Result<Invalidation, String>>,
+    /// A GitHub change (a dispatch, a re-run, a cancel): what its looks found so far, when the
+    /// next look is due, and the look in flight.
+    pub github: Option<GitHubWatch>,
+}
+
+/// The looks of a watch that follows a change made on GitHub.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitHubWatch {
+    /// What was found so far (the run, the package, the execution).
+    pub trail: Trail,
+    /// When the next look is due.
+    pub due: Timestamp,
+    /// The look in flight.
+    pub looking: Option<RequestId>,
 }
 
 /// The audit view: entries newest first.
@@ -254,4 +298,7 @@ pub struct OpsState {
     pub audit_path: Option<PathBuf>,
     /// The audit view.
     pub audit: AuditView,
+    /// The release workflow's file name when `[github]` is configured: the release key offers
+    /// it by default on a protected environment.
+    pub release_workflow: Option<String>,
 }

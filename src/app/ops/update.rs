@@ -2,7 +2,7 @@
 //! status bar and the audit log, the keys of the open dialog and picker, the answer of the one
 //! call and the watch after it.
 
-use crate::app::ops::state::{Phase, Watch};
+use crate::app::ops::state::{GitHubWatch, Phase, Watch};
 use crate::app::{Action, Effect, Level, State, View, ops, poll};
 use crate::ops::plan::audit::Entry;
 use crate::ops::{ExitClass, Guard, OpKind, Outcome, Refusal};
@@ -26,6 +26,7 @@ pub(in crate::app) fn dialog_key(state: &mut State, key: Action) -> Vec<Effect> 
             fx.extend(crate::app::update::step_env(state, key == Action::NextEnv));
             fx
         }
+        Action::DialogToggle if ops::workflow::is_open(state) => ops::workflow::to_direct(state),
         key => ops::dialog::key(state, key),
     }
 }
@@ -115,6 +116,9 @@ pub(in crate::app) fn open(
     }
     state.overlay = None;
     if kind == OpKind::Release {
+        if version.is_none() && ops::workflow::offered(state, env) {
+            return ops::workflow::open_dialog(state, env);
+        }
         return ops::release::open_picker(state, env, version);
     }
     state.take_request();
@@ -185,6 +189,10 @@ pub(in crate::app) fn applied(
     if outcome.class == ExitClass::Done {
         // Every done call is followed until its change shows, it fails, or the limit passes.
         let limit = crate::ops::plan::follow::default_limit(&plan.request);
+        let on_github = matches!(
+            plan.request,
+            crate::ops::Request::Dispatch { .. } | crate::ops::Request::Run { .. }
+        );
         state.ops.watch = Some(Watch {
             plan,
             execution_id: outcome.execution_id.clone(),
@@ -193,6 +201,11 @@ pub(in crate::app) fn applied(
             until: state.now + limit,
             reading: None,
             invalidation: None,
+            github: on_github.then(|| GitHubWatch {
+                trail: crate::ops::plan::follow_workflow::Trail::of(&outcome),
+                due: state.now,
+                looking: None,
+            }),
         });
     }
     if let Some(e) = state.envs.get_mut(inflight.env) {
@@ -200,8 +213,51 @@ pub(in crate::app) fn applied(
         e.distribution_due = state.now;
     }
     let mut fx = poll::due(state);
+    fx.extend(ops::workflow::tick(state));
     if state.view == View::Audit {
         fx.extend(ops::audit::read_audit(state));
     }
     fx
+}
+
+/// Opens the re-run or cancel dialog of `run` (shipping to environment `env`), pinned to the run
+/// as listed; a refusal (nothing to do, no token, read-only) goes to the status bar and the
+/// audit log instead: the dialog has no field that could change it.
+pub(in crate::app) fn open_run(
+    state: &mut State,
+    kind: OpKind,
+    env: usize,
+    run: crate::ops::plan::runs::RunRead,
+) -> Vec<Effect> {
+    let Some(name) = state.envs.get(env).map(|e| e.spec.name.clone()) else {
+        return Vec::new();
+    };
+    let nonce = state.next_request;
+    let mut d = ops::dialog::new(state, kind, env, nonce);
+    // A run that did not fail has no failed jobs: re-running it re-runs every job.
+    d.toggle = kind == OpKind::Rerun && !run.run.failed();
+    d.run = Some(run);
+    d.planned = ops::plan::plan(state, &d);
+    d.pinned = d.target().cloned();
+    if let Err(r) = &d.planned {
+        let level = if r.class == ExitClass::NothingToDo {
+            Level::Warn
+        } else {
+            Level::Error
+        };
+        state.say(level, format!("{} {name}: {}", kind.name(), r.reason));
+        let entry = Entry::refused(
+            kind,
+            &name,
+            ops::plan::ask(state, &d).params(),
+            state.session.identity.as_deref(),
+            state.now,
+            r,
+        );
+        return vec![ops::dialog::audit(state, entry)];
+    }
+    state.overlay = None;
+    state.take_request();
+    state.ops.dialog = Some(d);
+    Vec::new()
 }

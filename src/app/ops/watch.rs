@@ -40,7 +40,13 @@ pub fn judge(env: &EnvView, w: &Watch) -> Verdict {
 /// After a refresh of environment `env`: when it is the watched one, judge it, and read the
 /// followed invalidation again when the watch needs it.
 pub(in crate::app) fn refreshed(state: &mut State, env: usize) -> Vec<Effect> {
-    if state.ops.watch.as_ref().is_none_or(|w| w.env != env) {
+    // A change made on GitHub is followed by its own looks (`ops::workflow`).
+    if state
+        .ops
+        .watch
+        .as_ref()
+        .is_none_or(|w| w.env != env || w.github.is_some())
+    {
         return Vec::new();
     }
     look(state);
@@ -99,8 +105,21 @@ fn look(state: &mut State) {
         state.ops.watch = None;
         return;
     };
-    let head = format!("{} {}", w.plan.kind.name(), w.plan.environment);
     let verdict = judge(e, w);
+    settle(state, verdict);
+}
+
+/// Time between two looks at GitHub (two or three calls each: well within its rate limit).
+pub const GITHUB_LOOK: crate::domain::Millis = 5_000;
+
+/// Ends the watch on a final verdict (or its limit), else sets up the next look, and says what
+/// was seen in the status bar and the done dialog.
+pub(in crate::app) fn settle(state: &mut State, verdict: Verdict) {
+    let Some(w) = state.ops.watch.as_ref() else {
+        return;
+    };
+    let env = w.env;
+    let head = format!("{} {}", w.plan.kind.name(), w.plan.environment);
     let limit = default_limit(&w.plan.request);
     let expired = state.now >= w.until;
     let note = match &verdict {
@@ -118,9 +137,10 @@ fn look(state: &mut State) {
             format!("not verified: {text}")
         }
         Verdict::Waiting(note) => {
-            let next = state.now + WATCH_POLL;
-            if let Some(e) = state.envs.get_mut(env) {
-                e.refresh.due_by(next);
+            if let Some(g) = state.ops.watch.as_mut().and_then(|w| w.github.as_mut()) {
+                g.due = state.now + GITHUB_LOOK;
+            } else if let Some(e) = state.envs.get_mut(env) {
+                e.refresh.due_by(state.now + WATCH_POLL);
             }
             format!("watching… {note}")
         }

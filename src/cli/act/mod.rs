@@ -52,6 +52,25 @@ enum Acted {
 async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
     let backend = crate::cli::connect(global).map_err(Failure::new)?;
     asked.ask.asked_at = backend.now;
+    let release_workflow = backend
+        .config
+        .github
+        .as_ref()
+        .map_or("release.yml", |g| g.release_workflow.as_str());
+    let workflow = plan::read_workflow(
+        asked,
+        &backend.cloud,
+        release_workflow,
+        &backend.config.environments,
+    )
+    .await?;
+    let run = plan::read_run(
+        asked,
+        &backend.cloud,
+        release_workflow,
+        &backend.config.environments,
+    )
+    .await?;
     let ask = &asked.ask;
     let mut app = Headless::new(backend.state(), backend.cloud.clone());
     app.start(backend.now).await;
@@ -100,7 +119,16 @@ async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
     }
     let flags = &asked.flags;
     let mut report = Report::new(ask.kind(), &ask.env, flags.dry_run);
-    let plan = match plan::plan(ask, &backend.cloud, &ctx, data).await? {
+    let plan = match plan::plan(
+        ask,
+        &backend.cloud,
+        &ctx,
+        data,
+        workflow.as_ref(),
+        run.as_ref(),
+    )
+    .await?
+    {
         Ok(p) => p,
         Err(refusal) => {
             if !flags.dry_run {
@@ -149,7 +177,18 @@ async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
     report.audit = write(&log, &entry);
     report.class = outcome.class;
     if outcome.class == ExitClass::Done && asked.verify {
-        report.verified = Some(ops::verify(&backend.cloud, clock.as_ref(), &plan, &outcome).await);
+        // A release through the workflow is followed step by step: the run, the package it
+        // uploaded, the pipeline's execution.
+        let table = flags.output == crate::cli::Output::Table;
+        let mut step = |note: &str| {
+            if table {
+                eprintln!("  … {note}");
+            }
+        };
+        report.verified = Some(
+            ops::apply::verify_steps(&backend.cloud, clock.as_ref(), &plan, &outcome, &mut step)
+                .await,
+        );
     }
     let stale = matches!(
         outcome.guard,

@@ -96,7 +96,12 @@ pub fn plan_text(plan: &Plan) -> String {
         plan.call.operation,
         plan.call.params_text()
     ));
-    out.push_str(&format!("aws CLI:   {}\n", plan.aws_command));
+    let cli = if plan.call.service == "github" {
+        "gh CLI:   "
+    } else {
+        "aws CLI:  "
+    };
+    out.push_str(&format!("{cli} {}\n", plan.aws_command));
     let guards: Vec<String> = plan
         .guards
         .iter()

@@ -3,12 +3,15 @@
 //! the one planner the console calls too.
 
 use crate::cli::Failure;
-use crate::cli::args::{ActFlags, Command};
+use crate::cli::args::{ActFlags, Command, RunsArgs, RunsCommand};
 use crate::cloud::Cloud;
 use crate::domain::{ExecutionSummary, Release, Timestamp, Version};
 use crate::ops::plan::PipelineData;
+use crate::ops::plan::RunAction;
 use crate::ops::plan::package::Catalogue;
 use crate::ops::plan::release::LocalPackage;
+use crate::ops::plan::release_workflow::{self, WorkflowRead};
+use crate::ops::plan::runs::{RunRead, run_target};
 use crate::ops::{self, Ask, Context, Planned, Reads, ReleaseFrom, What};
 
 /// Rollback candidates listed (as the console does).
@@ -26,6 +29,8 @@ pub struct Asked {
 
 /// The request of a mutating command, asked at `now`; `None` for the other commands.
 pub fn ask(command: &Command, now: Timestamp) -> Option<Asked> {
+    // `release --workflow` without ENV: found from the workflow once it is read.
+    let no_env = String::new();
     let (env, what, flags) = match command {
         Command::Approve(a) => (
             &a.env,
@@ -60,6 +65,10 @@ pub fn ask(command: &Command, now: Timestamp) -> Option<Asked> {
         Command::Retry(a) => (&a.env, What::Retry { all: a.all }, &a.flags),
         Command::Release(a) => {
             let from = match (&a.from, &a.package, &a.version) {
+                _ if a.workflow => ReleaseFrom::Workflow {
+                    git_ref: a.git_ref.clone(),
+                    inputs: a.inputs.clone(),
+                },
                 (Some(from), _, _) => ReleaseFrom::Version(from.clone()),
                 (None, Some(path), Some(version)) => ReleaseFrom::Upload {
                     path: path.display().to_string(),
@@ -68,7 +77,11 @@ pub fn ask(command: &Command, now: Timestamp) -> Option<Asked> {
                 },
                 _ => ReleaseFrom::Unchosen,
             };
-            (&a.env, What::Release(from), &a.flags)
+            (
+                a.env.as_ref().unwrap_or(&no_env),
+                What::Release(from),
+                &a.flags,
+            )
         }
         Command::Rollback(a) => (
             &a.env,
@@ -100,6 +113,37 @@ pub fn ask(command: &Command, now: Timestamp) -> Option<Asked> {
                 paths: a.paths.clone(),
             },
             &a.flags,
+        ),
+        Command::Runs(RunsArgs {
+            command:
+                Some(RunsCommand::Rerun {
+                    run_id,
+                    failed,
+                    flags,
+                }),
+            ..
+        }) => (
+            &no_env,
+            What::Run {
+                run_id: *run_id,
+                action: if *failed {
+                    RunAction::RerunFailed
+                } else {
+                    RunAction::Rerun
+                },
+            },
+            flags,
+        ),
+        Command::Runs(RunsArgs {
+            command: Some(RunsCommand::Cancel { run_id, flags }),
+            ..
+        }) => (
+            &no_env,
+            What::Run {
+                run_id: *run_id,
+                action: RunAction::Cancel,
+            },
+            flags,
         ),
         _ => return None,
     };
@@ -162,12 +206,15 @@ pub async fn plan(
     cloud: &Cloud,
     ctx: &Context<'_>,
     data: PipelineData<'_>,
+    workflow: Option<&WorkflowRead>,
+    run: Option<&RunRead>,
 ) -> Result<Planned, Failure> {
     let spec = ctx.spec;
     let mut catalogue: Option<Catalogue> = None;
     let mut local: Option<LocalPackage> = None;
     let mut listed: Option<Vec<ExecutionSummary>> = None;
     match &ask.what {
+        What::Release(ReleaseFrom::Workflow { .. }) => {}
         What::Release(from) => {
             let wanted = match from {
                 ReleaseFrom::Version(v) => Some(v.as_str()),
@@ -215,6 +262,8 @@ pub async fn plan(
         packages: catalogue.as_ref().map(|c| c.packages.as_slice()),
         local: local.as_ref(),
         candidates: listed.as_deref(),
+        workflow,
+        run,
     };
     let planned = ops::plan(ctx, data, reads, ask);
     Ok(match (&ask.what, &catalogue) {
@@ -222,4 +271,81 @@ pub async fn plan(
         (What::Release(ReleaseFrom::Version(v)), Some(c)) => planned.map_err(|r| c.explain(v, r)),
         _ => planned,
     })
+}
+
+/// Reads the release workflow for a `release --workflow` (nothing for other commands), and
+/// finds the environment it ships to when none was named: its `environment` input (given, else
+/// its default), else the one protected environment.
+pub async fn read_workflow(
+    asked: &mut Asked,
+    cloud: &Cloud,
+    release_workflow: &str,
+    specs: &[crate::domain::EnvSpec],
+) -> Result<Option<WorkflowRead>, Failure> {
+    let What::Release(ReleaseFrom::Workflow { git_ref, inputs }) = &asked.ask.what else {
+        return Ok(None);
+    };
+    let Some(github) = cloud.github.as_deref() else {
+        return Err(Failure::new(ops::apply::github::NOT_CONFIGURED));
+    };
+    let read = ops::apply::github::read_for_dispatch(github, release_workflow, git_ref).await;
+    if asked.ask.env.is_empty() {
+        let named = match (&read.triggers, release_workflow::parse_inputs(inputs)) {
+            (Ok(t), Ok(given)) => release_workflow::shipped_to(t, &given),
+            _ => None,
+        };
+        let protected: Vec<&str> = specs
+            .iter()
+            .filter(|s| s.protected)
+            .map(|s| s.name.as_str())
+            .collect();
+        asked.ask.env = match (named, protected.as_slice()) {
+            (Some(env), _) => env,
+            (None, [one]) => one.to_string(),
+            _ => {
+                return Err(Failure::usage(format!(
+                    "name the environment the release workflow ships to: shipdeck release ENV \
+                     --workflow ({release_workflow} has no `environment` input{})",
+                    if protected.is_empty() {
+                        " and no environment is protected".to_string()
+                    } else {
+                        format!(", and {} are protected", protected.join(", "))
+                    }
+                )));
+            }
+        };
+    }
+    Ok(Some(read))
+}
+
+/// Reads the run a `runs rerun` or `runs cancel` acts on (nothing for other commands), and
+/// names the environment it ships to (its confirmation is that environment's).
+pub async fn read_run(
+    asked: &mut Asked,
+    cloud: &Cloud,
+    release_workflow: &str,
+    specs: &[crate::domain::EnvSpec],
+) -> Result<Option<RunRead>, Failure> {
+    let What::Run { run_id, .. } = &asked.ask.what else {
+        return Ok(None);
+    };
+    let Some(github) = cloud.github.as_deref() else {
+        return Err(Failure::new(ops::apply::github::NOT_CONFIGURED));
+    };
+    let (run, jobs, writable) = futures::join!(
+        github.get_run(*run_id),
+        github.list_jobs(*run_id),
+        github.writable()
+    );
+    let run = run.map_err(|e| Failure::new(format!("run {run_id}: {e}")))?;
+    let Some(spec) = run_target(&run, release_workflow, specs) else {
+        return Err(Failure::new("no environment is configured"));
+    };
+    asked.ask.env = spec.name.clone();
+    Ok(Some(RunRead {
+        repository: github.repository(),
+        run,
+        jobs: jobs.map_err(|e| e.to_string()),
+        writable,
+    }))
 }

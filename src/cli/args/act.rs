@@ -114,12 +114,31 @@ pub fn parse_var(text: &str) -> Result<(String, String), String> {
     Ok((name.to_string(), value.to_string()))
 }
 
+/// `shipdeck release [ENV] --workflow [--ref REF] [--input NAME=VALUE]…`, or a direct upload:
 /// `shipdeck release ENV (--from VERSION | --package PATH --version V) [--yes]`.
 #[derive(Debug, Clone, Args)]
-#[command(group(clap::ArgGroup::new("what").required(true).args(["from", "package"])))]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["from", "package", "workflow"])))]
 pub struct ReleaseArgs {
-    /// Environment name.
-    pub env: String,
+    /// Environment name (with --workflow: default the workflow's `environment` input, else the
+    /// one protected environment).
+    #[arg(required_unless_present = "workflow")]
+    pub env: Option<String>,
+    /// Start the repository's release workflow (GitHub Actions `workflow_dispatch`), as the
+    /// team does, instead of a direct upload.
+    #[arg(long)]
+    pub workflow: bool,
+    /// The branch or tag the workflow runs on.
+    #[arg(
+        long = "ref",
+        value_name = "REF",
+        default_value = "main",
+        requires = "workflow"
+    )]
+    pub git_ref: String,
+    /// A workflow input `NAME=VALUE` (checked against the inputs the workflow declares);
+    /// repeatable.
+    #[arg(long = "input", value_name = "NAME=VALUE", requires = "workflow")]
+    pub inputs: Vec<String>,
     /// Promote the package of this version from the release prefix.
     #[arg(long, value_name = "VERSION")]
     pub from: Option<String>,

@@ -48,6 +48,28 @@ pub enum RunsCommand {
         #[arg(long, short, value_enum, default_value_t = Output::Table)]
         output: Output,
     },
+    /// Re-run a completed run: every job, or with --failed only the failed ones (and those
+    /// that depend on them). Needs a token with Actions: read and write.
+    Rerun {
+        /// The run's id (or its GitHub address).
+        #[arg(value_name = "RUN_ID", value_parser = parse_run_id)]
+        run_id: u64,
+        /// Only the failed jobs.
+        #[arg(long)]
+        failed: bool,
+        /// Confirmation, dry run and output.
+        #[command(flatten)]
+        flags: super::ActFlags,
+    },
+    /// Cancel a queued or running run. Needs a token with Actions: read and write.
+    Cancel {
+        /// The run's id (or its GitHub address).
+        #[arg(value_name = "RUN_ID", value_parser = parse_run_id)]
+        run_id: u64,
+        /// Confirmation, dry run and output.
+        #[command(flatten)]
+        flags: super::ActFlags,
+    },
 }
 
 fn parse_limit(text: &str) -> Result<usize, String> {

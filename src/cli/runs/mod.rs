@@ -154,6 +154,10 @@ pub async fn run(global: &Global, args: RunsArgs) -> Result<Answer, Failure> {
             lines,
             output,
         }) => show::run(gh, now, run_id, log.as_deref(), lines, output).await,
+        // Planned, confirmed and audited as actions (`cli::act`).
+        Some(RunsCommand::Rerun { .. } | RunsCommand::Cancel { .. }) => Err(Failure::new(
+            "runs rerun and runs cancel are actions: run them as `shipdeck runs rerun RUN_ID`",
+        )),
         None => {
             let github = backend
                 .config

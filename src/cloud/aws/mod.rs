@@ -150,6 +150,7 @@ impl AwsCloud {
             cdn: Arc::new(self.clone()),
             logs: Arc::new(self.clone()),
             identity: Arc::new(self.clone()),
+            github: None,
         }
     }
 

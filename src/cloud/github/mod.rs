@@ -3,14 +3,17 @@
 //!
 //! `rest` implements it over GitHub's REST API; the simulator implements it in `sim::github`.
 
+mod lazy;
 pub mod rest;
 mod token;
+
+pub use lazy::LazyGitHub;
 
 pub use token::{Token, TokenSource};
 
 use super::CloudResult;
 use crate::domain::github::{
-    Comparison, DispatchRequest, GitHubCommit, Job, RunChange, WorkflowRun,
+    Comparison, DispatchRequest, Dispatched, GitHubCommit, Job, RunChange, WorkflowRun,
 };
 use async_trait::async_trait;
 
@@ -47,19 +50,34 @@ pub trait GitHub: Send + Sync {
     async fn compare(&self, base: &str, head: &str) -> CloudResult<Comparison>;
     /// The text of a workflow file at `git_ref` (to read its declared inputs).
     async fn workflow_file(&self, workflow: &str, git_ref: &str) -> CloudResult<String>;
-    /// Starts a workflow (`workflow_dispatch`).
-    async fn dispatch(&self, req: &DispatchRequest) -> CloudResult<()>;
+    /// Starts a workflow (`workflow_dispatch`): the new run when GitHub says which, and when.
+    async fn dispatch(&self, req: &DispatchRequest) -> CloudResult<Dispatched>;
     /// Re-runs the failed jobs of a run.
     async fn rerun_failed_jobs(&self, run_id: u64) -> CloudResult<()>;
+    /// Re-runs every job of a run.
+    async fn rerun(&self, run_id: u64) -> CloudResult<()>;
+    /// Whether calls that change runs can be made: `Err` says how to provide a token when
+    /// there is none.
+    async fn writable(&self) -> Result<(), String> {
+        Ok(())
+    }
     /// Cancels a run.
     async fn cancel_run(&self, run_id: u64) -> CloudResult<()>;
 }
 
-/// Sends a change planned as data: the one entry point for apply.
-pub async fn apply(github: &dyn GitHub, change: &RunChange) -> CloudResult<()> {
+/// Sends a change planned as data: the one entry point for apply (a dispatch answers what
+/// GitHub said of the new run; the others nothing).
+pub async fn apply(github: &dyn GitHub, change: &RunChange) -> CloudResult<Dispatched> {
     match change {
         RunChange::Dispatch(req) => github.dispatch(req).await,
-        RunChange::RerunFailed { run_id } => github.rerun_failed_jobs(*run_id).await,
-        RunChange::Cancel { run_id } => github.cancel_run(*run_id).await,
+        RunChange::RerunFailed { run_id } => github
+            .rerun_failed_jobs(*run_id)
+            .await
+            .map(|()| Dispatched::default()),
+        RunChange::Rerun { run_id } => github.rerun(*run_id).await.map(|()| Dispatched::default()),
+        RunChange::Cancel { run_id } => github
+            .cancel_run(*run_id)
+            .await
+            .map(|()| Dispatched::default()),
     }
 }

@@ -84,7 +84,13 @@ impl Token {
         Token::resolve(|name| std::env::var(name).ok(), || gh_auth_token(api_url))
     }
 
-    /// What to do when there is no token.
+    /// What to do when there is no token, for calls that start, re-run or cancel runs.
+    pub fn missing_write_hint() -> &'static str {
+        "no GitHub token: set GITHUB_TOKEN (or GH_TOKEN) to a token with Actions: read and \
+         write on the repository, or log in with the GitHub CLI (`gh auth login`)"
+    }
+
+    /// What to do when there is no token, for reads.
     pub fn missing_hint() -> &'static str {
         "no GitHub token: set GITHUB_TOKEN (or GH_TOKEN) to a token with Actions: read, or log \
          in with the GitHub CLI (`gh auth login`)"

@@ -39,6 +39,13 @@ impl SimCloud {
             cdn: Arc::new(self.clone()),
             logs: Arc::new(self.clone()),
             identity: Arc::new(self.clone()),
+            github: Some(Arc::new(super::github::SimGitHub::new(
+                self.clone(),
+                crate::config::GitHubConfig::new(crate::domain::github::Repository {
+                    owner: "acme".into(),
+                    name: "storefront".into(),
+                }),
+            ))),
         }
     }
 

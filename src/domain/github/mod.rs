@@ -6,8 +6,8 @@ mod runs;
 
 pub use inputs::{DeclaredInput, InputKind, WorkflowTriggers, check_inputs, read_workflow};
 pub use runs::{
-    Comparison, Conclusion, DispatchRequest, GitHubCommit, Job, RunChange, RunStatus, Step,
-    WorkflowRun,
+    Comparison, Conclusion, DispatchRequest, Dispatched, GitHubCommit, Job, RunChange, RunStatus,
+    Step, WorkflowRun,
 };
 
 use std::fmt;

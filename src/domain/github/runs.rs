@@ -278,6 +278,16 @@ pub struct DispatchRequest {
     pub inputs: BTreeMap<String, String>,
 }
 
+/// What GitHub answered to a dispatch: the run it created when it says so (`return_run_details`),
+/// and its own time of the answer (the `Date` header), after which the new run was created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Dispatched {
+    /// The new run's id (`workflow_run_id`); `None` from a server that does not return it.
+    pub run_id: Option<u64>,
+    /// GitHub's time of the answer, to the second; `None` without a `Date` header.
+    pub at: Option<Timestamp>,
+}
+
 /// A change to GitHub Actions an operator asks for, as data: what a plan shows and apply sends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RunChange {
@@ -285,6 +295,11 @@ pub enum RunChange {
     Dispatch(DispatchRequest),
     /// Re-run the failed jobs of a run (and the jobs that depend on them).
     RerunFailed {
+        /// The run.
+        run_id: u64,
+    },
+    /// Re-run every job of a run.
+    Rerun {
         /// The run.
         run_id: u64,
     },

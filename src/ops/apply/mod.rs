@@ -8,6 +8,7 @@ pub mod audit_log;
 mod calls;
 pub mod catalogue;
 pub mod deploy;
+pub mod github;
 mod lost;
 mod lost_copy;
 pub mod retry;
@@ -33,11 +34,30 @@ pub async fn apply(cloud: &Cloud, plan: &Plan) -> Outcome {
         Request::Invalidate { .. } => calls::invalidate(cloud, &plan.request).await,
         Request::Promote { .. } => calls::promote(cloud, &plan.request).await,
         Request::Upload { .. } => upload::apply(cloud, &plan.request, &mut |_, _| {}).await,
+        Request::Dispatch { .. } => github::dispatch(cloud, &plan.request).await,
+        Request::Run { .. } => github::change_run(cloud, &plan.request).await,
     }
 }
 
 /// Watches the result of an applied plan (bounded by [`default_limit`]).
 pub async fn verify(cloud: &Cloud, pace: &dyn Clock, plan: &Plan, outcome: &Outcome) -> Verified {
+    verify_steps(cloud, pace, plan, outcome, &mut |_| {}).await
+}
+
+/// [`verify`], telling `step` each new thing seen while a GitHub change is followed (the run,
+/// the package it uploaded, the pipeline execution).
+pub async fn verify_steps(
+    cloud: &Cloud,
+    pace: &dyn Clock,
+    plan: &Plan,
+    outcome: &Outcome,
+    step: &mut (dyn FnMut(&str) + Send),
+) -> Verified {
     let limit = default_limit(&plan.request);
-    watch(cloud, pace, &plan.request, outcome, limit).await
+    match &plan.request {
+        Request::Dispatch { .. } | Request::Run { .. } => {
+            github::watch(cloud, pace, &plan.request, outcome, limit, step).await
+        }
+        _ => watch(cloud, pace, &plan.request, outcome, limit).await,
+    }
 }

@@ -8,6 +8,9 @@ use super::deploy::DeployOptions;
 use super::guards::Guard;
 use super::package::Package;
 use super::release::LocalPackage;
+use super::release_workflow::WorkflowRead;
+use super::request::RunAction;
+use super::runs::RunRead;
 use super::shapes::{Context, OpKind, Planned, Refusal};
 use crate::cloud::{ApprovalOutcome, RetryMode};
 use crate::domain::{ExecutionSummary, Timestamp};
@@ -30,6 +33,14 @@ pub enum ReleaseFrom {
     },
     /// Not chosen yet (the console's picker is open).
     Unchosen,
+    /// The repository's release workflow, dispatched on a branch or tag with `NAME=VALUE`
+    /// inputs: the team's way, through GitHub Actions.
+    Workflow {
+        /// The branch or tag.
+        git_ref: String,
+        /// `NAME=VALUE` words.
+        inputs: Vec<String>,
+    },
 }
 
 /// The action and the operator's input for it.
@@ -92,6 +103,13 @@ pub enum What {
         /// The paths.
         paths: Vec<String>,
     },
+    /// Re-run or cancel a GitHub Actions run.
+    Run {
+        /// The run.
+        run_id: u64,
+        /// What to do with it.
+        action: RunAction,
+    },
 }
 
 /// One request of an operator: the action and its input on one environment, and what makes the
@@ -118,6 +136,10 @@ pub struct Reads<'a> {
     pub local: Option<&'a LocalPackage>,
     /// Rollback: the executions that succeeded in the stage, newest first (`None`: being read).
     pub candidates: Option<&'a [ExecutionSummary]>,
+    /// Release through the workflow: the workflow file, the ref's commit and the token, read.
+    pub workflow: Option<&'a WorkflowRead>,
+    /// Re-run or cancel: the run, its jobs and the token, read.
+    pub run: Option<&'a RunRead>,
 }
 
 impl What {
@@ -134,6 +156,7 @@ impl What {
             What::Freeze { .. } => OpKind::Freeze,
             What::Unfreeze { .. } => OpKind::Unfreeze,
             What::Invalidate { .. } => OpKind::Invalidate,
+            What::Run { action, .. } => super::runs::kind(*action),
         }
     }
 }
@@ -179,11 +202,15 @@ impl Ask {
                 commit,
             }) => json!({ "package": path, "version": version, "commit": commit }),
             What::Release(ReleaseFrom::Unchosen) => json!({ "from": null }),
+            What::Release(ReleaseFrom::Workflow { git_ref, inputs }) => {
+                json!({ "workflow": "release", "ref": git_ref, "inputs": inputs })
+            }
             What::Rollback { stage, to } => json!({ "to": to, "stage": stage }),
             What::Freeze { stage, reason } | What::Unfreeze { stage, reason } => {
                 json!({ "reason": reason, "stage": stage })
             }
             What::Invalidate { paths } => json!({ "paths": paths }),
+            What::Run { run_id, action } => json!({ "run_id": run_id, "action": action }),
         }
     }
 }
@@ -249,6 +276,16 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, reads: Reads<'_>, ask: &A
             super::freeze::plan(ctx, data, OpKind::Unfreeze, stage.as_deref(), reason)
         }
         What::Invalidate { paths } => super::invalidate::plan(ctx, paths, &ask.token()),
+        What::Run { run_id, action } => match reads.run.filter(|r| r.run.id == *run_id) {
+            Some(read) => super::runs::plan(ctx, read, *action),
+            None => {
+                super::guards::read_only(ctx)?;
+                Err(Refusal::by(
+                    Guard::Input,
+                    format!("run {run_id} is not read yet"),
+                ))
+            }
+        },
     };
     planned.map(|mut p| {
         if let What::Unfreeze { reason, .. } = &ask.what {
@@ -284,6 +321,16 @@ fn release(
             };
             super::release::plan_promote(ctx, data, packages, version)
         }
+        ReleaseFrom::Workflow { git_ref, inputs } => match reads.workflow {
+            Some(read) => super::release_workflow::plan(ctx, data, read, inputs),
+            None => {
+                read_only?;
+                Err(Refusal::by(
+                    Guard::Input,
+                    format!("the release workflow at {git_ref} is not read yet"),
+                ))
+            }
+        },
         ReleaseFrom::Upload { path, .. } => match (reads.packages, reads.local) {
             (Some(packages), Some(local)) => {
                 super::release::plan_upload(ctx, data, packages, local)

@@ -87,6 +87,8 @@ pub fn reads(request: &Request) -> Reads {
         Request::Stop { .. } | Request::Rollback { .. } => (false, true, false),
         Request::Retry { .. } | Request::Transition { .. } => (true, false, false),
         Request::Invalidate { .. } => (false, false, true),
+        // Followed through GitHub first: [`super::follow_workflow`].
+        Request::Dispatch { .. } | Request::Run { .. } => (false, false, false),
     };
     Reads {
         state,
@@ -105,8 +107,9 @@ pub fn pipeline(request: &Request) -> Option<&str> {
         | Request::Rollback { pipeline, .. }
         | Request::Transition { pipeline, .. }
         | Request::Promote { pipeline, .. }
-        | Request::Upload { pipeline, .. } => Some(pipeline),
-        Request::Invalidate { .. } => None,
+        | Request::Upload { pipeline, .. }
+        | Request::Dispatch { pipeline, .. } => Some(pipeline),
+        Request::Invalidate { .. } | Request::Run { .. } => None,
     }
 }
 
@@ -199,6 +202,9 @@ pub fn judge(request: &Request, followed: Followed<'_>, sight: &Sight<'_>) -> Ve
             } else {
                 Verdict::Waiting(format!("the transition into {stage} is still {now}"))
             }
+        }
+        Request::Dispatch { .. } | Request::Run { .. } => {
+            Verdict::Waiting("followed through GitHub Actions, not the pipeline alone".into())
         }
         Request::Invalidate { .. } => {
             let Some(id) = followed.reference else {
@@ -376,7 +382,7 @@ fn retried(sight: &Sight<'_>, stage: &str, id: &str) -> Verdict {
 /// How long `verify` (and the console's watch) follows each kind of change by default.
 pub fn default_limit(request: &Request) -> Millis {
     match request {
-        Request::Stop { abandon: false, .. } => 30 * Timestamp::MINUTE,
+        Request::Stop { abandon: false, .. } | Request::Dispatch { .. } => 30 * Timestamp::MINUTE,
         Request::Invalidate { .. } => 20 * Timestamp::MINUTE,
         Request::Promote { .. } | Request::Upload { .. } | Request::Rollback { .. } => {
             15 * Timestamp::MINUTE

@@ -28,6 +28,9 @@ pub enum Guard {
     VersionExists,
     /// Nothing to act on (no pending approval, no running execution, …).
     NothingToDo,
+    /// What the plan acts on moved between the plan and the call (a branch's head, a run's
+    /// attempt).
+    Moved,
     /// What the action depends on could not be read, so whether there is anything to act on
     /// is unknown.
     Unread,
@@ -46,6 +49,7 @@ impl Guard {
             Guard::Input => "input",
             Guard::VersionExists => "version-exists",
             Guard::NothingToDo => "nothing-to-do",
+            Guard::Moved => "moved",
             Guard::Unread => "unread",
         }
     }

@@ -8,16 +8,19 @@ pub mod audit;
 pub mod data;
 pub mod digest;
 pub mod follow;
+pub mod follow_workflow;
 pub mod guards;
 pub mod package;
 mod request;
 mod shapes;
 pub mod text;
 
-pub use actions::{approve, deploy, freeze, invalidate, release, retry, rollback, stop};
+pub use actions::{
+    approve, deploy, freeze, invalidate, release, release_workflow, retry, rollback, runs, stop,
+};
 pub use data::{PipelineData, Upstream};
-pub use request::Request;
+pub use request::{Request, RunAction};
 pub use shapes::{
-    ApiCall, Confirm, Context, Delivery, Draft, ExitClass, OpKind, Outcome, Plan, Planned, Refusal,
-    Target,
+    ApiCall, Confirm, Context, Delivery, Draft, ExitClass, NewRun, OpKind, Outcome, Plan, Planned,
+    Refusal, Target,
 };

@@ -121,6 +121,52 @@ pub enum Request {
         /// Object metadata (revision summary, version, commit, actor).
         metadata: BTreeMap<String, String>,
     },
+    /// `workflow_dispatch` of the release workflow on a ref, after checking the ref still points
+    /// at the commit the plan showed; followed through its run, the package it uploads and the
+    /// pipeline it starts.
+    Dispatch {
+        /// `owner/name`.
+        repository: String,
+        /// The workflow's file name.
+        workflow: String,
+        /// The branch or tag it runs on.
+        git_ref: String,
+        /// The commit the ref pointed at when planned.
+        head_sha: String,
+        /// The inputs, as checked against the workflow file.
+        inputs: BTreeMap<String, String>,
+        /// The environment it ships to.
+        environment: String,
+        /// That environment's pipeline.
+        pipeline: String,
+        /// The source bucket the workflow uploads the package to.
+        bucket: String,
+        /// The environment's source key.
+        source_key: String,
+    },
+    /// Re-run a workflow run (its failed jobs only, or all), or cancel it.
+    Run {
+        /// `owner/name`.
+        repository: String,
+        /// The run.
+        run_id: u64,
+        /// Its attempt when planned: another attempt since is another target.
+        attempt: u32,
+        /// What to do with it.
+        change: RunAction,
+    },
+}
+
+/// What to do with a workflow run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RunAction {
+    /// Re-run its failed jobs (and those that depend on them).
+    RerunFailed,
+    /// Re-run every job.
+    Rerun,
+    /// Cancel it.
+    Cancel,
 }
 
 fn outcome_name<S: serde::Serializer>(o: &ApprovalOutcome, s: S) -> Result<S::Ok, S::Error> {

@@ -31,6 +31,10 @@ pub enum OpKind {
     Unfreeze,
     /// Invalidate CloudFront paths.
     Invalidate,
+    /// Re-run a GitHub Actions run (its failed jobs, or all).
+    Rerun,
+    /// Cancel a GitHub Actions run.
+    Cancel,
 }
 
 impl OpKind {
@@ -47,6 +51,8 @@ impl OpKind {
             OpKind::Freeze => "freeze",
             OpKind::Unfreeze => "unfreeze",
             OpKind::Invalidate => "invalidate",
+            OpKind::Rerun => "rerun",
+            OpKind::Cancel => "cancel",
         }
     }
 }
@@ -330,6 +336,18 @@ pub struct Outcome {
     pub guard: Option<Guard>,
     /// Whether the reply came back, or what re-reading showed after it was lost.
     pub delivery: Delivery,
+    /// A workflow dispatch: the run it started, as far as GitHub's answer tells.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_run: Option<NewRun>,
+}
+
+/// The workflow run a dispatch started, as far as its answer tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct NewRun {
+    /// Its id, when GitHub said it (`return_run_details`).
+    pub id: Option<u64>,
+    /// The newest run of the workflow before the dispatch: the new one is a newer run.
+    pub after: Option<u64>,
 }
 
 impl Outcome {
@@ -342,6 +360,7 @@ impl Outcome {
             reference: None,
             guard: None,
             delivery: Delivery::Answered,
+            new_run: None,
         }
     }
 
@@ -379,6 +398,7 @@ impl Outcome {
             reference: None,
             guard: None,
             delivery: Delivery::Answered,
+            new_run: None,
         }
     }
 
@@ -391,6 +411,7 @@ impl Outcome {
             reference: None,
             guard: Some(refusal.guard),
             delivery: Delivery::Answered,
+            new_run: None,
         }
     }
 }

@@ -99,6 +99,7 @@ fn matches(state: &State) -> usize {
         View::Logs => state.visible_log_count(),
         View::Audit => crate::app::visible_audit(state).len(),
         View::Traffic => state.traffic.rows.len(),
+        View::Runs => state.runs.rows().len(),
     }
 }
 

@@ -480,8 +480,13 @@ pub fn render(frame: &mut Frame, state: &State, hints: &Hints, body: Rect) {
     let name = env.map_or("?", |e| e.spec.name.as_str());
     let protected = env.is_some_and(|e| e.spec.protected);
     let popup = area(body);
+    let how = match (&d.workflow, d.kind) {
+        (Some(w), _) => format!(" · workflow {}", w.file),
+        (None, crate::ops::OpKind::Release) => " · direct upload (no workflow)".to_string(),
+        (None, _) => String::new(),
+    };
     let mut block = Block::bordered().title(Span::styled(
-        format!(" {} · {name} ", capitalised(d.kind.name())),
+        format!(" {} · {name}{how} ", capitalised(d.kind.name())),
         Style::new().add_modifier(Modifier::BOLD),
     ));
     block = if protected {

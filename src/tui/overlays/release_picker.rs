@@ -59,7 +59,7 @@ pub fn render(frame: &mut Frame, state: &State, body: Rect) {
         body.height.saturating_sub(1),
     );
     let mut block = Block::bordered().title(Span::styled(
-        format!(" Release · {name} · choose a package "),
+        format!(" Release · {name} · direct upload (no workflow) "),
         Style::new().add_modifier(Modifier::BOLD),
     ));
     block = if env.spec.protected {

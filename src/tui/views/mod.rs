@@ -7,6 +7,7 @@ pub mod execution;
 pub mod history;
 pub mod logs;
 pub mod pipeline;
+pub mod runs;
 pub mod traffic;
 pub mod traffic_row;
 
@@ -27,6 +28,7 @@ pub fn title(state: &State) -> String {
         View::Logs => logs::title(state),
         View::Audit => audit::title(state),
         View::Traffic => traffic::title(state),
+        View::Runs => runs::title(state),
     }
 }
 
@@ -51,6 +53,7 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
         View::Logs => logs::render(frame, state, inner),
         View::Audit => audit::render(frame, state, inner),
         View::Traffic => traffic::render(frame, state, inner),
+        View::Runs => runs::render(frame, state, inner),
     }
 }
 
@@ -63,7 +66,7 @@ pub fn list_geometry(state: &State, inner: Rect) -> Option<ListGeom> {
         View::Environments => Some(environments::geometry(state, inner)),
         View::Pipeline => pipeline::geometry(state, inner),
         View::Approvals => approvals::geometry(state, inner),
-        View::Logs | View::Traffic | View::Audit => None,
+        View::Logs | View::Traffic | View::Audit | View::Runs => None,
     }
 }
 
@@ -77,7 +80,7 @@ pub fn pane(state: &State, inner: Rect) -> Option<(Rect, usize)> {
         View::Approvals => approvals::pane(state, inner),
         View::Logs => logs::pane(state, inner),
         View::Traffic => traffic::pane(state, inner),
-        View::Environments | View::Pipeline | View::Audit => None,
+        View::Environments | View::Pipeline | View::Audit | View::Runs => None,
     }
 }
 

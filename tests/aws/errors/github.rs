@@ -197,10 +197,26 @@ async fn dispatch_rerun_and_cancel_send_githubs_requests() {
             "{REPO}/actions/workflows/release.yml/dispatches"
         )))
         .and(bearer_token(TOKEN))
-        .and(body_json(
-            json!({ "ref": "main", "inputs": { "environment": "prd", "version": "1.44.0" } }),
-        ))
-        .respond_with(ResponseTemplate::new(204))
+        .and(body_json(json!({
+            "ref": "main",
+            "inputs": { "environment": "prd", "version": "1.44.0" },
+            "return_run_details": true
+        })))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("date", "Sun, 06 Dec 2026 09:40:00 GMT")
+                .set_body_json(json!({
+                    "workflow_run_id": 30433700,
+                    "run_url": "https://api.github.com/repos/acme/storefront/actions/runs/30433700",
+                    "html_url": "https://github.com/acme/storefront/actions/runs/30433700"
+                })),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("{REPO}/actions/runs/30433601/rerun")))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({})))
         .expect(1)
         .mount(&server)
         .await;
@@ -227,8 +243,18 @@ async fn dispatch_rerun_and_cancel_send_githubs_requests() {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
     };
-    gh.dispatch(&req).await.unwrap();
+    let dispatched = gh.dispatch(&req).await.unwrap();
+    assert_eq!(
+        dispatched.run_id,
+        Some(30433700),
+        "the run GitHub says it made"
+    );
+    assert_eq!(
+        dispatched.at.map(Timestamp::rfc3339).as_deref(),
+        Some("2026-12-06T09:40:00Z")
+    );
     gh.rerun_failed_jobs(30433600).await.unwrap();
+    gh.rerun(30433601).await.unwrap();
     gh.cancel_run(30433642).await.unwrap();
 
     // Without a token, a change is refused before anything is sent.
@@ -239,6 +265,42 @@ async fn dispatch_rerun_and_cancel_send_githubs_requests() {
             .contains("cancel workflow run needs a token: no GitHub token"),
         "{e}"
     );
+    server.verify().await;
+}
+
+/// A GitHub Enterprise server older than `return_run_details` refuses it before it creates
+/// anything: the dispatch is sent once more without it, and the run is found by its runs.
+#[tokio::test]
+async fn a_server_without_run_details_is_dispatched_without_them() {
+    let server = MockServer::start().await;
+    let dispatches = || path(format!("{REPO}/actions/workflows/release.yml/dispatches"));
+    Mock::given(method("POST"))
+        .and(dispatches())
+        .and(body_json(json!({
+            "ref": "main", "inputs": {}, "return_run_details": true
+        })))
+        .respond_with(error(
+            422,
+            "Invalid request.\n\n\"return_run_details\" is not a permitted key.",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(dispatches())
+        .and(body_json(json!({ "ref": "main", "inputs": {} })))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let gh = client(&server, Some(TOKEN));
+    let req = DispatchRequest {
+        workflow: "release.yml".into(),
+        git_ref: "main".into(),
+        inputs: Default::default(),
+    };
+    let dispatched = gh.dispatch(&req).await.unwrap();
+    assert_eq!(dispatched.run_id, None);
     server.verify().await;
 }
 

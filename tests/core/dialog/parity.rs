@@ -192,6 +192,8 @@ fn the_console_and_the_cli_plan_every_action_alike() {
                 .then_some(&packages[..]),
             local: None,
             candidates: Some(&listed),
+            workflow: None,
+            run: None,
         };
         let cli_plan = shipdeck::ops::plan(&ctx, data, reads, &asked.ask)
             .unwrap_or_else(|r| panic!("{kind:?}: {}", r.reason));
@@ -292,7 +294,8 @@ fn sent(request: &shipdeck::ops::Request) -> serde_json::Value {
             ..
         } => json!({"Bucket": bucket, "Key": to_key,
                     "CopySource": format!("{bucket}/{from_key}"), "MetadataDirective": "COPY"}),
-        Request::Upload { .. } => json!(null),
+        // Not `aws` calls: their commands are `gh` ones.
+        Request::Upload { .. } | Request::Dispatch { .. } | Request::Run { .. } => json!(null),
     }
 }
 

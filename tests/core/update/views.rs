@@ -64,6 +64,8 @@ fn open_back_show_and_next_view() {
         "and reads the audit log when shown: {fx:?}"
     );
     update(&mut s, Action::NextView);
+    assert_eq!(s.view, View::Runs, "the GitHub runs are a tab");
+    update(&mut s, Action::NextView);
     assert_eq!(s.view, View::Environments, "tabs wrap around");
 }
 

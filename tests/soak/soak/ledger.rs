@@ -37,6 +37,10 @@ pub fn key(request: &Request) -> (String, String) {
         Request::Promote { bucket, to_key, .. } | Request::Upload { bucket, to_key, .. } => {
             ("CopyObject", format!("s3://{bucket}/{to_key}"))
         }
+        Request::Dispatch {
+            workflow, git_ref, ..
+        } => ("DispatchWorkflow", format!("{workflow}@{git_ref}")),
+        Request::Run { run_id, .. } => ("WorkflowRun", run_id.to_string()),
     };
     (op.to_string(), target)
 }

@@ -2,7 +2,7 @@
 
 use crate::domain::Timestamp;
 use crate::domain::github::{
-    Comparison, Conclusion, GitHubCommit, Job, RunStatus, Step, WorkflowRun,
+    Comparison, Conclusion, Dispatched, GitHubCommit, Job, RunStatus, Step, WorkflowRun,
 };
 use serde::Deserialize;
 
@@ -104,6 +104,24 @@ pub(super) struct CompareJson {
 #[derive(Deserialize)]
 pub(super) struct ErrorJson {
     pub message: String,
+}
+
+/// A dispatch's answer: `{"workflow_run_id": N, …}` with `return_run_details` (else no body),
+/// and the answer's `Date`.
+pub(super) fn dispatched(headers: &http::HeaderMap, body: &[u8]) -> Dispatched {
+    #[derive(Deserialize)]
+    struct RunDetails {
+        workflow_run_id: Option<u64>,
+    }
+    let at = headers
+        .get(http::header::DATE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|d| chrono::DateTime::parse_from_rfc2822(d).ok())
+        .map(|d| Timestamp(d.timestamp_millis()));
+    let run_id = serde_json::from_slice::<RunDetails>(body)
+        .ok()
+        .and_then(|d| d.workflow_run_id);
+    Dispatched { run_id, at }
 }
 
 fn time(text: Option<&str>) -> Option<Timestamp> {

@@ -10,7 +10,7 @@ use super::{GitHub, RunQuery, Token};
 use crate::cloud::{CloudError, CloudResult};
 use crate::config::GitHubConfig;
 use crate::domain::github::{
-    Comparison, DispatchRequest, GitHubCommit, Job, Repository, WorkflowRun,
+    Comparison, DispatchRequest, Dispatched, GitHubCommit, Job, Repository, WorkflowRun,
 };
 use async_trait::async_trait;
 use errors::{Call, Permission};
@@ -187,7 +187,7 @@ impl RestGitHub {
                 message: format!(
                     "{} needs a token: {}",
                     call.operation,
-                    Token::missing_hint()
+                    Token::missing_write_hint()
                 ),
             });
         }
@@ -424,7 +424,7 @@ impl GitHub for RestGitHub {
         })
     }
 
-    async fn dispatch(&self, req: &DispatchRequest) -> CloudResult<()> {
+    async fn dispatch(&self, req: &DispatchRequest) -> CloudResult<Dispatched> {
         let call = Call {
             operation: "dispatch workflow",
             permission: Permission::ActionsWrite,
@@ -435,9 +435,21 @@ impl GitHub for RestGitHub {
             "/actions/workflows/{}/dispatches",
             enc(&req.workflow)
         ));
-        let body = serde_json::json!({ "ref": req.git_ref, "inputs": req.inputs });
-        self.call(&call, Method::POST, &path, Some(body)).await?;
-        Ok(())
+        let body = serde_json::json!({
+            "ref": req.git_ref,
+            "inputs": req.inputs,
+            "return_run_details": true,
+        });
+        let answer = match self.call(&call, Method::POST, &path, Some(body)).await {
+            // A server without `return_run_details` (an older GitHub Enterprise) refuses the
+            // parameter before it creates anything: sent once more without it.
+            Err(CloudError::Rejected { message, .. }) if message.contains("return_run_details") => {
+                let body = serde_json::json!({ "ref": req.git_ref, "inputs": req.inputs });
+                self.call(&call, Method::POST, &path, Some(body)).await?
+            }
+            other => other?,
+        };
+        Ok(json::dispatched(&answer.headers, &answer.body))
     }
 
     async fn rerun_failed_jobs(&self, run_id: u64) -> CloudResult<()> {
@@ -450,6 +462,25 @@ impl GitHub for RestGitHub {
         let path = self.repo_path(&format!("/actions/runs/{run_id}/rerun-failed-jobs"));
         self.call(&call, Method::POST, &path, None).await?;
         Ok(())
+    }
+
+    async fn rerun(&self, run_id: u64) -> CloudResult<()> {
+        let call = Call {
+            operation: "re-run workflow run",
+            permission: Permission::ActionsWrite,
+            subject: ("workflow run", run_id.to_string()),
+            workflow: None,
+        };
+        let path = self.repo_path(&format!("/actions/runs/{run_id}/rerun"));
+        self.call(&call, Method::POST, &path, None).await?;
+        Ok(())
+    }
+
+    async fn writable(&self) -> Result<(), String> {
+        match &self.token {
+            Some(_) => Ok(()),
+            None => Err(Token::missing_write_hint().to_string()),
+        }
     }
 
     async fn cancel_run(&self, run_id: u64) -> CloudResult<()> {

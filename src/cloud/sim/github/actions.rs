@@ -137,6 +137,15 @@ impl Simulator {
     /// Re-runs the failed jobs of a run as a new attempt (the jobs before the first failed one
     /// keep their results).
     pub(crate) fn op_gh_rerun(&mut self, id: u64, actor: &str, repo: &str) -> CloudResult<()> {
+        self.gh_rerun(id, actor, repo, true)
+    }
+
+    /// Re-runs every job of a completed run as a new attempt.
+    pub(crate) fn op_gh_rerun_all(&mut self, id: u64, actor: &str, repo: &str) -> CloudResult<()> {
+        self.gh_rerun(id, actor, repo, false)
+    }
+
+    fn gh_rerun(&mut self, id: u64, actor: &str, repo: &str, failed_only: bool) -> CloudResult<()> {
         let now = self.now;
         let i = self
             .github
@@ -146,7 +155,14 @@ impl Simulator {
         if run.created > now {
             return Err(run_not_found(id, repo));
         }
-        if !run.failed_at(now) {
+        if !failed_only && run.view(repo, now).status != crate::domain::github::RunStatus::Completed
+        {
+            return Err(CloudError::Rejected {
+                code: "HTTP 403".into(),
+                message: format!("re-run run {id}: it has not completed"),
+            });
+        }
+        if failed_only && !run.failed_at(now) {
             let view = run.view(repo, now);
             let why = if view.conclusion.is_none() {
                 "it has not completed".to_string()
@@ -161,16 +177,19 @@ impl Simulator {
                 message: format!("re-run failed jobs of run {id}: {why}"),
             });
         }
-        let first_failed = run
-            .attempt()
-            .jobs
-            .iter()
-            .position(|j| {
-                j.steps
-                    .iter()
-                    .any(|s| s.conclusion == crate::domain::github::Conclusion::Failure)
-            })
-            .unwrap_or(0);
+        let first_failed = if failed_only {
+            run.attempt()
+                .jobs
+                .iter()
+                .position(|j| {
+                    j.steps
+                        .iter()
+                        .any(|s| s.conclusion == crate::domain::github::Conclusion::Failure)
+                })
+                .unwrap_or(0)
+        } else {
+            0
+        };
         let (w, version, image_changed) = (run.workflow, run.version.clone(), run.image_changed);
         let kept: Vec<_> = run.attempt().jobs[..first_failed].to_vec();
         let specs = match (w, &run.effect) {
@@ -223,6 +242,8 @@ impl Simulator {
         let end = attempt.end();
         let run = &mut self.github.runs[i];
         run.attempts.push(attempt);
+        // A new attempt of a cancelled run runs again.
+        run.cancelled = None;
         let n = run.attempts.len();
         self.agenda.push(
             end,

@@ -6,7 +6,9 @@ use crate::cloud::github::{GitHub, RunQuery};
 use crate::cloud::sim::{SimCloud, Simulator};
 use crate::cloud::{CloudError, CloudResult};
 use crate::config::GitHubConfig;
-use crate::domain::github::{Comparison, DispatchRequest, GitHubCommit, Job, WorkflowRun};
+use crate::domain::github::{
+    Comparison, DispatchRequest, Dispatched, GitHubCommit, Job, WorkflowRun,
+};
 use async_trait::async_trait;
 
 /// The GitHub login the demo operator acts as.
@@ -224,10 +226,14 @@ impl GitHub for SimGitHub {
         })
     }
 
-    async fn dispatch(&self, req: &DispatchRequest) -> CloudResult<()> {
+    async fn dispatch(&self, req: &DispatchRequest) -> CloudResult<Dispatched> {
         let w = self.workflow(&req.workflow)?;
         self.call("DispatchWorkflow", |s| {
-            s.op_gh_dispatch(w, req, OPERATOR_LOGIN).map(|_| ())
+            let id = s.op_gh_dispatch(w, req, OPERATOR_LOGIN)?;
+            Ok(Dispatched {
+                run_id: Some(id),
+                at: Some(s.now),
+            })
         })
     }
 
@@ -235,6 +241,13 @@ impl GitHub for SimGitHub {
         let repo = self.repo();
         self.call("RerunFailedJobs", |s| {
             s.op_gh_rerun(run_id, OPERATOR_LOGIN, &repo)
+        })
+    }
+
+    async fn rerun(&self, run_id: u64) -> CloudResult<()> {
+        let repo = self.repo();
+        self.call("RerunWorkflow", |s| {
+            s.op_gh_rerun_all(run_id, OPERATOR_LOGIN, &repo)
         })
     }
 

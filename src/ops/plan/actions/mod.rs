@@ -6,6 +6,8 @@ pub mod deploy;
 pub mod freeze;
 pub mod invalidate;
 pub mod release;
+pub mod release_workflow;
 pub mod retry;
 pub mod rollback;
+pub mod runs;
 pub mod stop;

@@ -1,0 +1,235 @@
+//! The Runs view's state and reducer: the recent runs of the deploy and release workflows, read
+//! through an effect when shown and on refresh (a failed read kept as unknown with its reason),
+//! one run's jobs and steps, and the re-run or cancel dialog of the run the operator chose.
+
+use crate::app::{Effect, Level, RequestId, State, View, ops, poll};
+use crate::domain::github::{Job, WorkflowRun};
+use crate::ops::OpKind;
+use crate::ops::plan::runs::{RunRead, run_target};
+
+/// Runs listed per workflow.
+pub const RUNS_PER_WORKFLOW: usize = 10;
+
+/// How often the shown Runs view reads the runs again (a few calls each: well within GitHub's
+/// rate limit).
+pub const RUNS_EVERY: crate::domain::Millis = 30_000;
+
+/// A run as the list shows it, with its jobs when it failed (where it failed), or why they
+/// could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedRun {
+    /// The run.
+    pub run: WorkflowRun,
+    /// Its jobs, read for a failed run only.
+    pub jobs: Option<Result<Vec<Job>, String>>,
+}
+
+/// What one read of the runs answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunsRead {
+    /// `owner/name`.
+    pub repository: String,
+    /// Per workflow file: its runs newest first, or why they could not be read.
+    pub workflows: Vec<(String, Result<Vec<ListedRun>, String>)>,
+    /// Whether runs can be changed: `Err` says how to provide a token (read-only hint).
+    pub writable: Result<(), String>,
+}
+
+/// One run opened: its jobs and steps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenRun {
+    /// The run's id.
+    pub run_id: u64,
+    /// Its jobs (`None` while reading), or why they could not be read.
+    pub jobs: Option<Result<Vec<Job>, String>>,
+    /// The read in flight.
+    pub request: Option<RequestId>,
+}
+
+/// The Runs view.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RunsView {
+    /// The workflow files, deploy then release (empty: no `[github]`).
+    pub workflows: Vec<String>,
+    /// The release workflow's file (the one that ships to the protected environment).
+    pub release_workflow: String,
+    /// The last read (`None`: not read yet).
+    pub read: Option<RunsRead>,
+    /// The read in flight.
+    pub loading: Option<RequestId>,
+    /// Selected row of [`RunsView::rows`].
+    pub row: usize,
+    /// The run opened.
+    pub open: Option<OpenRun>,
+    /// When the runs were last read.
+    pub read_at: Option<crate::domain::Timestamp>,
+}
+
+impl RunsView {
+    /// The runs of every workflow read, newest first.
+    pub fn rows(&self) -> Vec<&ListedRun> {
+        let mut rows: Vec<&ListedRun> = self
+            .read
+            .iter()
+            .flat_map(|r| r.workflows.iter())
+            .filter_map(|(_, runs)| runs.as_ref().ok())
+            .flatten()
+            .collect();
+        rows.sort_by_key(|r| std::cmp::Reverse((r.run.created_at, r.run.id)));
+        rows
+    }
+
+    /// The selected run.
+    pub fn selected(&self) -> Option<&ListedRun> {
+        self.rows().get(self.row).copied()
+    }
+}
+
+/// Shows the Runs view and reads the runs.
+pub(in crate::app) fn show(state: &mut State) -> Vec<Effect> {
+    state.view = View::Runs;
+    state.overlay = None;
+    let mut fx = read(state);
+    fx.extend(poll::due(state));
+    fx
+}
+
+/// Reads the runs again (nothing while a read is in flight, or without `[github]`).
+pub(in crate::app) fn read(state: &mut State) -> Vec<Effect> {
+    if state.runs.workflows.is_empty() || state.runs.loading.is_some() {
+        return Vec::new();
+    }
+    let request = state.take_request();
+    state.runs.loading = Some(request);
+    vec![Effect::FetchRuns {
+        request,
+        workflows: state.runs.workflows.clone(),
+        limit: RUNS_PER_WORKFLOW,
+    }]
+}
+
+/// The runs were read.
+pub(in crate::app) fn loaded(state: &mut State, request: RequestId, read: RunsRead) {
+    if state.runs.loading != Some(request) {
+        return;
+    }
+    state.runs.loading = None;
+    state.runs.read_at = Some(state.now);
+    state.runs.read = Some(read);
+    let n = state.runs.rows().len();
+    state.runs.row = state.runs.row.min(n.saturating_sub(1));
+}
+
+/// While the view is shown: the runs read again every [`RUNS_EVERY`], the open run's jobs too.
+pub(in crate::app) fn tick(state: &mut State) -> Vec<Effect> {
+    if state.view != View::Runs || state.runs.loading.is_some() {
+        return Vec::new();
+    }
+    let due = state
+        .runs
+        .read_at
+        .is_none_or(|at| state.now >= at + RUNS_EVERY);
+    if !due {
+        return Vec::new();
+    }
+    let mut fx = read(state);
+    if let Some(o) = state.runs.open.as_mut().filter(|o| o.request.is_none()) {
+        let run_id = o.run_id;
+        let request = state.next_request;
+        o.request = Some(request);
+        state.take_request();
+        fx.push(Effect::FetchRunJobs { request, run_id });
+    }
+    fx
+}
+
+/// Enter: opens the selected run and reads its jobs and steps.
+pub(in crate::app) fn open(state: &mut State) -> Vec<Effect> {
+    let Some(run_id) = state.runs.selected().map(|r| r.run.id) else {
+        return Vec::new();
+    };
+    let request = state.take_request();
+    state.runs.open = Some(OpenRun {
+        run_id,
+        jobs: None,
+        request: Some(request),
+    });
+    vec![Effect::FetchRunJobs { request, run_id }]
+}
+
+/// Back: closes the open run; `false` when none was open.
+pub(in crate::app) fn back(state: &mut State) -> bool {
+    state.runs.open.take().is_some()
+}
+
+/// The jobs of the open run were read.
+pub(in crate::app) fn jobs_loaded(
+    state: &mut State,
+    request: RequestId,
+    result: Result<Vec<Job>, String>,
+) {
+    if let Some(o) = state
+        .runs
+        .open
+        .as_mut()
+        .filter(|o| o.request == Some(request))
+    {
+        o.request = None;
+        o.jobs = Some(result);
+    }
+}
+
+/// `T` (re-run the failed jobs; ctrl-t in the dialog: every job) or `S` (cancel) on the
+/// selected run: its dialog, pinned to the run as listed, with the confirmation of the
+/// environment it ships to.
+pub(in crate::app) fn act(state: &mut State, kind: OpKind) -> Vec<Effect> {
+    let kind = match kind {
+        OpKind::Retry => OpKind::Rerun,
+        OpKind::Stop => OpKind::Cancel,
+        other => {
+            state.say(
+                Level::Warn,
+                format!(
+                    "{} acts on an environment; in the Runs view, T re-runs a run and S cancels it",
+                    other.name()
+                ),
+            );
+            return Vec::new();
+        }
+    };
+    let Some(read) = state.runs.read.as_ref() else {
+        state.say(Level::Warn, "the runs are not read yet");
+        return Vec::new();
+    };
+    let (repository, writable) = (read.repository.clone(), read.writable.clone());
+    let Some(listed) = state.runs.selected().cloned() else {
+        state.say(Level::Warn, "no run to act on");
+        return Vec::new();
+    };
+    let specs: Vec<_> = state.envs.iter().map(|e| e.spec.clone()).collect();
+    let Some(env) = run_target(&listed.run, &state.runs.release_workflow, &specs)
+        .and_then(|s| state.env_index(&s.name))
+    else {
+        state.say(Level::Warn, "no environment is configured");
+        return Vec::new();
+    };
+    let jobs = match (&state.runs.open, listed.jobs) {
+        (
+            Some(OpenRun {
+                run_id,
+                jobs: Some(jobs),
+                ..
+            }),
+            _,
+        ) if *run_id == listed.run.id => jobs.clone(),
+        (_, Some(jobs)) => jobs,
+        _ => Ok(Vec::new()),
+    };
+    let run = RunRead {
+        repository,
+        run: listed.run,
+        jobs,
+        writable,
+    };
+    ops::update::open_run(state, kind, env, run)
+}

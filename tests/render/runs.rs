@@ -1,0 +1,181 @@
+//! The Runs view: the runs of both workflows newest first, where a failed run failed, a
+//! workflow whose runs could not be read (unknown, with its reason), the read-only hint without
+//! a token, and one run's jobs and steps; at 80×24 and 160×48.
+
+use crate::support::ops::loaded;
+use crate::support::{T0, screen};
+use shipdeck::app::runs::{ListedRun, RunsRead};
+use shipdeck::app::{Action, Effect, Reply, State, View, update};
+use shipdeck::domain::Timestamp;
+use shipdeck::domain::github::{Conclusion, Job, RunStatus, Step, WorkflowRun};
+
+fn run(id: u64, number: u64, conclusion: Option<Conclusion>, ago_min: i64) -> WorkflowRun {
+    let start = T0 - ago_min * Timestamp::MINUTE;
+    WorkflowRun {
+        id,
+        workflow: "deploy.yml".into(),
+        name: "deploy".into(),
+        run_number: number,
+        run_attempt: 1,
+        status: if conclusion.is_some() {
+            RunStatus::Completed
+        } else {
+            RunStatus::InProgress
+        },
+        conclusion,
+        branch: "main".into(),
+        head_sha: format!("{id:x}c0ffee"),
+        actor: "erin".into(),
+        event: "push".into(),
+        created_at: start,
+        updated_at: start + 4 * Timestamp::MINUTE,
+        run_started_at: Some(start),
+        html_url: format!("https://github.com/acme/storefront/actions/runs/{id}"),
+    }
+}
+
+fn step(number: u32, name: &str, conclusion: Conclusion) -> Step {
+    Step {
+        number,
+        name: name.into(),
+        status: RunStatus::Completed,
+        conclusion: Some(conclusion),
+        started_at: Some(T0),
+        completed_at: Some(T0),
+    }
+}
+
+fn jobs(run_id: u64) -> Vec<Job> {
+    vec![Job {
+        id: 9001,
+        run_id,
+        name: "build".into(),
+        status: RunStatus::Completed,
+        conclusion: Some(Conclusion::Failure),
+        started_at: Some(T0 - 30 * Timestamp::MINUTE),
+        completed_at: Some(T0 - 27 * Timestamp::MINUTE),
+        steps: vec![
+            step(1, "Set up job", Conclusion::Success),
+            step(2, "Run npm ci", Conclusion::Success),
+            step(3, "Run npm test", Conclusion::Failure),
+            step(4, "Run npm run build", Conclusion::Skipped),
+        ],
+        html_url: String::new(),
+    }]
+}
+
+/// The Runs view shown, its read answered: three deploy runs, the release runs unknown (a
+/// refused read), no token.
+fn shown() -> State {
+    let mut s = loaded();
+    s.runs.workflows = vec!["deploy.yml".into(), "release.yml".into()];
+    s.runs.release_workflow = "release.yml".into();
+    let fx = update(&mut s, Action::Show(View::Runs));
+    let request = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::FetchRuns { request, .. } => Some(*request),
+            _ => None,
+        })
+        .expect("the runs read");
+    let read = RunsRead {
+        repository: "acme/storefront".into(),
+        workflows: vec![
+            (
+                "deploy.yml".into(),
+                Ok(vec![
+                    ListedRun {
+                        run: run(7104354034, 930, None, 2),
+                        jobs: None,
+                    },
+                    ListedRun {
+                        run: run(7104353780, 929, Some(Conclusion::Failure), 30),
+                        jobs: Some(Ok(jobs(7104353780))),
+                    },
+                    ListedRun {
+                        run: run(7104353403, 928, Some(Conclusion::Success), 90),
+                        jobs: None,
+                    },
+                ]),
+            ),
+            (
+                "release.yml".into(),
+                Err(
+                    "throttled by GitHub (list workflow runs: rate limited until 09:42 UTC)".into(),
+                ),
+            ),
+        ],
+        writable: Err("no GitHub token: set GITHUB_TOKEN".into()),
+    };
+    update(
+        &mut s,
+        Action::Reply(Reply::RunsLoaded {
+            request,
+            read: Box::new(read),
+        }),
+    );
+    s
+}
+
+fn snap(state: &State, name: &str) {
+    for (w, h) in [(80, 24), (160, 48)] {
+        let text = screen::trimmed(&screen::buffer(state, w, h));
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), text);
+    }
+}
+
+#[test]
+fn the_runs_view_lists_both_workflows_and_says_what_it_could_not_read() {
+    let s = shown();
+    assert_eq!(
+        s.runs.rows().len(),
+        3,
+        "the release runs are unknown, not none"
+    );
+    snap(&s, "runs");
+}
+
+#[test]
+fn enter_opens_a_runs_jobs_and_steps() {
+    let mut s = shown();
+    update(&mut s, Action::Down);
+    let fx = update(&mut s, Action::Open);
+    let request = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::FetchRunJobs { request, run_id } if *run_id == 7104353780 => Some(*request),
+            _ => None,
+        })
+        .expect("the jobs read of the selected run");
+    update(
+        &mut s,
+        Action::Reply(Reply::RunJobsLoaded {
+            request,
+            result: Ok(jobs(7104353780)),
+        }),
+    );
+    snap(&s, "runs_open");
+    update(&mut s, Action::Back);
+    assert!(
+        s.runs.open.is_none() && s.view == View::Runs,
+        "back to the list"
+    );
+}
+
+/// Without a token, re-running is refused in the status bar with the hint, and nothing opens.
+#[test]
+fn without_a_token_a_re_run_says_how_to_provide_one() {
+    let mut s = shown();
+    update(&mut s, Action::Down);
+    let fx = update(&mut s, Action::Op(shipdeck::ops::OpKind::Retry));
+    assert!(s.ops.dialog.is_none());
+    let status = crate::support::ops::status(&s);
+    assert!(
+        status.contains("needs a GitHub token: no GitHub token: set GITHUB_TOKEN"),
+        "{status}"
+    );
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::Audit { .. })),
+        "audited"
+    );
+}
