@@ -252,7 +252,7 @@ mod tests {
         let s3 = v2("d2", "arn:aws:s3:::b2", "parquet");
         assert_eq!(default_source(&[legacy.clone(), cwl.clone(), s3]), Some(2));
         assert_eq!(default_source(&[legacy, cwl.clone()]), Some(0));
-        assert_eq!(default_source(&[cwl.clone()]), Some(0));
+        assert_eq!(default_source(std::slice::from_ref(&cwl)), Some(0));
         let raw = v2("d3", "arn:aws:logs:us-east-1:1:log-group:g", "raw");
         assert_eq!(default_source(&[raw, cwl]), Some(1));
         assert_eq!(default_source(&[]), None);

@@ -91,7 +91,7 @@ impl Reading {
 /// What a reading follows: a bucket's keys by the tail planner, or a log group's events.
 enum Tail {
     /// Objects in a bucket.
-    Keys(LogBucket, TailPlanner),
+    Keys(LogBucket, Box<TailPlanner>),
     /// A log group (its ARN) and whether the last read reached the end.
     Events(String, EventTail, bool),
 }
@@ -141,7 +141,7 @@ pub(super) async fn run(
         Place::Bucket { bucket, layout } => {
             let planner = TailPlanner::for_layout(layout, &spec.distribution_id, since);
             let logs = LogBucket::new(backend.cloud.storage.clone(), bucket);
-            (Tail::Keys(logs, planner), bucket.clone())
+            (Tail::Keys(logs, Box::new(planner)), bucket.clone())
         }
         Place::Group { arn } => (
             Tail::Events(arn.clone(), EventTail::new(since), true),
