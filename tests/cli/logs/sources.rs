@@ -1,5 +1,5 @@
 //! Directories with statistics and broken files, exit codes, an environment and a log group
-//! in the simulator.
+//! in the simulator, and a CloudFront delivery to a log group.
 
 use super::*;
 
@@ -556,4 +556,49 @@ fn each_environment_reads_its_own_logging_setup_in_the_simulator() {
             "missing `{line}` in\n{report}"
         );
     }
+}
+
+#[test]
+fn a_delivery_to_a_log_group_in_the_simulator() {
+    let args = |extra: &[&'static str]| {
+        let mut all = vec![
+            "logs",
+            "cloudfront",
+            "stg",
+            "--demo",
+            "--source",
+            "stg4json5cwl6d",
+            "--since",
+            "1h",
+        ];
+        all.extend(extra);
+        all
+    };
+    let out = shipdeck(&args(&["-o", "jsonl"]));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let recs = jsonl(&out);
+    assert!(recs.len() > 100, "{}", recs.len());
+    // Each event once, with v2's fields, within the hour, in time order.
+    let ids: std::collections::BTreeSet<&str> = recs
+        .iter()
+        .map(|r| r["x-edge-request-id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), recs.len(), "a record printed twice");
+    assert!(recs.iter().all(|r| r["c-country"].is_string()));
+    let times: Vec<&str> = recs
+        .iter()
+        .map(|r| r["timestamp"].as_str().unwrap())
+        .collect();
+    assert!(times.is_sorted(), "records out of time order");
+    assert!(times[0] >= "2026-11-25T08:00:00Z", "{}", times[0]);
+    let out = shipdeck(&args(&["--stats", "-o", "jsonl"]));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["records"], recs.len());
+    assert!(
+        !v["summary"]["top"]["countries"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 }
