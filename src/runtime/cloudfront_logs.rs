@@ -41,7 +41,7 @@ const EVENT_PAGES: usize = 20;
 
 /// The events of log group `group` (an ARN or a name) from `start` on, in time order, with
 /// whether the read reached the end ([`EVENT_PAGES`] pages at most); the whole read is given
-/// four request timeouts.
+/// four request timeouts. A refusal names the group.
 pub async fn fetch_events(
     logs: &dyn Logs,
     group: &str,
@@ -59,9 +59,28 @@ pub async fn fetch_events(
         true
     });
     let limit = super::REQUEST_TIMEOUT * 4;
-    let token = super::effects::timed_for("FilterLogEvents", limit, read).await?;
+    let token = super::effects::timed_for("FilterLogEvents", limit, read)
+        .await
+        .map_err(|e| on_group(e, group))?;
     events.sort_by_key(|e| e.timestamp);
     Ok((events, token.is_none()))
+}
+
+/// A refusal that does not say which log group it was about names `group` (a policy may grant
+/// `logs:FilterLogEvents` on some groups only).
+fn on_group(err: CloudError, group: &str) -> CloudError {
+    match err {
+        CloudError::AccessDenied { action, why } if !why.contains(group) => {
+            let on = format!("on log group {group}");
+            let why = if why.is_empty() {
+                on
+            } else {
+                format!("{on}; {why}")
+            };
+            CloudError::AccessDenied { action, why }
+        }
+        other => other,
+    }
 }
 
 /// Parses a log group's `events` into one time-ordered batch, on the blocking pool (plain lines
