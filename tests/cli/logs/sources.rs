@@ -505,7 +505,8 @@ fn plain_v2_files_read_with_fields_and_delimiter_and_without_them_say_so() {
 }
 
 /// The simulator's environments log three ways (dev legacy W3C in its configured bucket, stg a
-/// v2 delivery of JSON lines under Hive paths, prd legacy logging and a v2 delivery of Parquet):
+/// v2 delivery of JSON lines under Hive paths and one to a log group, prd legacy logging and a
+/// v2 delivery of Parquet):
 /// each is read through its own, v2's fields only where v2 delivers; `--source` reads another
 /// and a wrong one names the choices; `config check --discover` says what it found.
 #[test]
@@ -550,6 +551,12 @@ fn each_environment_reads_its_own_logging_setup_in_the_simulator() {
         "    2. v2 delivery prd1parquet2s3d (source storefront-prd-access-logs, destination \
          storefront-prd-parquet-s3)",
         "       keys AWSLogs/123456789012/CloudFront/{DistributionId}/{yyyy}/{MM}/{dd}/{HH}/<file>",
+        "    2. v2 delivery stg4json5cwl6d (source storefront-stg-access-logs, destination \
+         storefront-stg-json-cwl)",
+        "       destination CloudWatch Logs \
+         arn:aws:logs:us-east-1:123456789012:log-group:/aws/cloudfront/storefront-stg",
+        "       read with FilterLogEvents: --source 2 or :logsource 2 (no configuration line pins \
+         a log group)",
     ] {
         assert!(
             report.lines().any(|l| l == line),
