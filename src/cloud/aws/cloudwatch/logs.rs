@@ -44,17 +44,16 @@ impl Logs for AwsCloud {
         // A CloudFront delivery's log group is in us-east-1, whatever the environment's region.
         let in_delivery_region = arn_region(&query.group) == Some(super::DELIVERY_REGION)
             && r.site.region.as_deref() != Some(super::DELIVERY_REGION);
-        let (client, site) = if in_delivery_region {
+        let (request, site) = if in_delivery_region {
             let site = Site {
                 region: Some(super::DELIVERY_REGION.into()),
                 ..r.site.clone()
             };
-            (&r.clients.deliveries, site)
+            (r.clients.deliveries.filter_log_events(), site)
         } else {
-            (&r.clients.logs, r.site.clone())
+            (r.clients.logs.filter_log_events(), r.site.clone())
         };
-        let page = client
-            .filter_log_events()
+        let page = request
             .log_group_name(crate::cloud::group_name(&query.group))
             .set_log_stream_names((!query.streams.is_empty()).then(|| query.streams.clone()))
             .set_start_time(query.start.map(Timestamp::millis))
