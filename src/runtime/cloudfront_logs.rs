@@ -96,14 +96,10 @@ pub(super) async fn read_events(
         let report = crate::accesslog_io::read_events(&events, &name, plain.as_ref(), &mut |v| {
             records.push(v)
         });
+        // A malformed event is counted as a skipped line, like one in an object.
         let mut batch = BatchAssembly::new();
-        let mut errors = report.errors;
-        // A malformed event is counted as skipped; the first reasons are said.
-        errors.extend(report.skips.into_iter().take(1));
         batch.read(name, records, report.skipped, &[]);
-        let mut batch = batch.finish();
-        batch.errors.extend(errors);
-        batch
+        batch.finish()
     };
     match tokio::task::spawn_blocking(job).await {
         Ok(batch) => batch,

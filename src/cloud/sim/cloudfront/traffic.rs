@@ -383,7 +383,8 @@ impl Simulator {
     /// Writes one window's records of a delivery to a log group: one JSON event each (every
     /// value a string), in a stream named by the distribution, at the request's time, ingested
     /// 20 s to 2 min later (the event's time, as CloudWatch Logs orders and filters them, is the
-    /// request's); events older than a day expire. Drawn from the window's own seed, so that the
+    /// request's); events older than a day expire (and the history before the demo's start
+    /// writes only its last day). Drawn from the window's own seed, so that the
     /// world's other draws stay as they were.
     fn deliver_events(&mut self, dist: usize, source: &SimSource, recipe: &LogRecipe, n: u64) {
         let (Some(arn), Writing::V2 { format, fields }) =
@@ -391,6 +392,10 @@ impl Simulator {
         else {
             return;
         };
+        // The group keeps a day: the history before that is never written (it would expire).
+        if recipe.start + WINDOW < self.cfg.start - Timestamp::DAY {
+            return;
+        }
         let group = crate::cloud::group_name(arn).to_string();
         let stream = self.dists[dist].dist.id.clone();
         let mut rng = Rng::new(recipe.seed ^ n.wrapping_mul(0x9e37_79b9_7f4a_7c15));
