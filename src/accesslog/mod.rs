@@ -3,6 +3,7 @@
 //! traffic generator in the simulator (`cloud::sim::cloudfront`).
 
 mod decode;
+mod event_tail;
 mod export;
 mod fetch_plan;
 mod field;
@@ -20,6 +21,7 @@ mod view;
 mod w3c;
 
 pub use decode::{decode, decode_twice};
+pub use event_tail::{EVENT_OVERLAP, EVENT_POLL, EventTail};
 pub use export::{Exporter, FieldLines, Format, RETAINED_FIELDS, write_jsonl, write_pretty};
 pub use fetch_plan::{
     ListRequest, MAX_READS, TailConfig, TailPlanner, hour_floor, hour_key_prefix, hour_string,

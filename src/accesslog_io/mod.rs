@@ -2,11 +2,13 @@
 //! Parquet), gzip or not, from files, stdin and directory trees, in parallel across cores —
 //! around the pure `accesslog` parser and converters, which do no I/O themselves.
 
+mod events;
 mod json;
 mod parquet;
 mod read;
 mod read_par;
 
+pub use events::read_events;
 pub use read::{
     ReadOptions, ReadReport, is_gzip, read_bytes, read_bytes_with, read_path, read_path_with,
     read_reader, read_reader_with,

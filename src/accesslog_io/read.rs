@@ -155,7 +155,7 @@ fn text_parser(
 }
 
 /// Plain text in memory: parsed in place, without copying, a cache-sized window at a time.
-fn plain_bytes(
+pub(super) fn plain_bytes(
     bytes: &[u8],
     name: &str,
     mut parser: Parser,

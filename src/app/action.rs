@@ -188,6 +188,15 @@ pub enum Reply {
         /// The objects listed, in key order.
         result: Result<Vec<ObjectInfo>, CloudError>,
     },
+    /// A log group's events came back (every page, or those up to where the read stopped).
+    TrafficEvents {
+        /// Environment index.
+        env: usize,
+        /// The request this answers.
+        request: RequestId,
+        /// The events and whether the read reached the end, or why it failed.
+        result: Result<(Vec<crate::domain::LogEvent>, bool), CloudError>,
+    },
     /// CloudFront log objects were read.
     TrafficRead {
         /// Environment index.

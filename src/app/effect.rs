@@ -85,6 +85,31 @@ pub enum Effect {
         /// The layout of plain (headerless) lines, for a delivery of plain output.
         plain: Option<crate::accesslog::input::PlainLayout>,
     },
+    /// Read a log group's events (`FilterLogEvents`, every page) from `start` on: the events of
+    /// a standard logging v2 delivery to CloudWatch Logs.
+    FetchTrafficEvents {
+        /// Environment index.
+        env: usize,
+        /// Request id.
+        request: RequestId,
+        /// The log group's ARN.
+        group: String,
+        /// Earliest event time.
+        start: crate::domain::Timestamp,
+    },
+    /// Parse the new events of a log group into records (off the UI thread).
+    ReadTrafficEvents {
+        /// Environment index.
+        env: usize,
+        /// Request id.
+        request: RequestId,
+        /// The log group's ARN.
+        group: String,
+        /// The events not read before, in time order.
+        events: Vec<crate::domain::LogEvent>,
+        /// The layout of plain lines, for a delivery of plain output (else JSON).
+        plain: Option<crate::accesslog::input::PlainLayout>,
+    },
     /// Stop a read whose answer is no longer wanted (a log tail replaced while it was in flight);
     /// the answer would be dropped anyway.
     Cancel {

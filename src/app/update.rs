@@ -142,6 +142,11 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
             request,
             result,
         } => traffic::update::listed(state, env, request, result),
+        Reply::TrafficEvents {
+            env,
+            request,
+            result,
+        } => traffic::update::events(state, env, request, result),
         Reply::TrafficRead {
             env,
             request,

@@ -172,7 +172,13 @@ fn source_lines(n: usize, s: &LogSource, dist: &str) -> String {
             }
         }
         (_, Some(why)) => out.push_str(&format!("       not read: {why}\n")),
-        (None, None) => {}
+        (None, None) => {
+            // A log group is read through FilterLogEvents; the configuration names buckets only.
+            out.push_str(&format!(
+                "       read with FilterLogEvents: --source {n} or :logsource {n} (no \
+                 configuration line pins a log group)\n"
+            ));
+        }
     }
     out
 }

@@ -137,11 +137,20 @@ impl LogSource {
                 Some("raw output is not read by shipdeck")
             }
             LogDestination::S3 { .. } => None,
-            LogDestination::CloudWatchLogs { .. } => {
-                Some("CloudWatch Logs destinations are not read by shipdeck yet")
+            LogDestination::CloudWatchLogs { .. } if self.format == "raw" => {
+                Some("raw output is not read by shipdeck")
             }
+            LogDestination::CloudWatchLogs { .. } => None,
             LogDestination::Firehose { .. } => Some("a Firehose stream cannot be read back"),
             LogDestination::Other { .. } => Some("unknown destination"),
+        }
+    }
+
+    /// The log group's ARN, when it delivers to CloudWatch Logs.
+    pub fn log_group(&self) -> Option<&str> {
+        match &self.destination {
+            LogDestination::CloudWatchLogs { arn } => Some(arn),
+            _ => None,
         }
     }
 
@@ -157,13 +166,17 @@ impl LogSource {
 /// The name of the legacy source.
 pub const LEGACY: &str = "legacy";
 
-/// The source read when the operator picks none: the first readable v2 delivery (it carries
-/// more fields), else legacy logging if readable; `None` when nothing can be read.
+/// The source read when the operator picks none: the first readable v2 delivery to S3 (it
+/// carries more fields), else legacy logging if readable, else the first readable delivery to a
+/// log group (read through `FilterLogEvents`, a slower and throttled path than S3); `None` when
+/// nothing can be read.
 pub fn default_source(sources: &[LogSource]) -> Option<usize> {
     let readable = |s: &LogSource| s.unreadable().is_none();
+    let in_s3 = |s: &LogSource| readable(s) && s.s3().is_some();
     sources
         .iter()
-        .position(|s| readable(s) && s.kind != SourceKind::Legacy)
+        .position(|s| in_s3(s) && s.kind != SourceKind::Legacy)
+        .or_else(|| sources.iter().position(in_s3))
         .or_else(|| sources.iter().position(readable))
 }
 
@@ -239,7 +252,9 @@ mod tests {
         let s3 = v2("d2", "arn:aws:s3:::b2", "parquet");
         assert_eq!(default_source(&[legacy.clone(), cwl.clone(), s3]), Some(2));
         assert_eq!(default_source(&[legacy, cwl.clone()]), Some(0));
-        assert_eq!(default_source(&[cwl]), None);
+        assert_eq!(default_source(std::slice::from_ref(&cwl)), Some(0));
+        let raw = v2("d3", "arn:aws:logs:us-east-1:1:log-group:g", "raw");
+        assert_eq!(default_source(&[raw, cwl]), Some(1));
         assert_eq!(default_source(&[]), None);
     }
 

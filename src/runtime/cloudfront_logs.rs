@@ -3,11 +3,17 @@
 //! every call under the request timeout, each object handed as it arrives to a reader that runs
 //! on tokio's blocking pool (gzip inflation and parsing stay off the async threads). Dropping the
 //! read cancels it: no fetch starts after that, and the reader stops before the next object.
+//! A standard logging v2 delivery to a CloudWatch Logs log group is read on the same path by
+//! pages of `FilterLogEvents` ([`fetch_events`]), its events parsed on the blocking pool
+//! ([`read_events`]).
 
+use crate::accesslog::input::PlainLayout;
 use crate::accesslog_io::{ReadOptions, read_bytes_with};
 use crate::app::{BatchAssembly, ObjectRecords, TrafficBatch};
-use crate::cloud::{Cloud, CloudError, CloudResult, Discovery, ObjectPage, Storage};
-use crate::domain::ObjectInfo;
+use crate::cloud::{
+    Cloud, CloudError, CloudResult, Discovery, LogQuery, Logs, ObjectPage, Storage, filter_pages,
+};
+use crate::domain::{LogEvent, ObjectInfo, Timestamp};
 use futures::StreamExt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,6 +33,82 @@ pub const FETCHES: usize = 4;
 const PAGE: usize = 1000;
 /// Most pages of one listing read by [`LogBucket::list_all`] (1000 keys each).
 const MAX_PAGES: usize = 100;
+
+/// Events asked for per `FilterLogEvents` page (the most the service returns).
+const EVENT_PAGE: usize = 10_000;
+/// Pages of one log group read: the rest is read by the next poll, at once.
+const EVENT_PAGES: usize = 20;
+
+/// The events of log group `group` (an ARN or a name) from `start` on, in time order, with
+/// whether the read reached the end ([`EVENT_PAGES`] pages at most); the whole read is given
+/// four request timeouts. A refusal names the group.
+pub async fn fetch_events(
+    logs: &dyn Logs,
+    group: &str,
+    start: Timestamp,
+) -> CloudResult<(Vec<LogEvent>, bool)> {
+    let query = LogQuery {
+        group: group.to_string(),
+        start: Some(start),
+        limit: Some(EVENT_PAGE),
+        ..LogQuery::default()
+    };
+    let mut events = Vec::new();
+    let read = filter_pages(logs, &query, EVENT_PAGES, |page| {
+        events.extend(page);
+        true
+    });
+    let limit = super::REQUEST_TIMEOUT * 4;
+    let token = super::effects::timed_for("FilterLogEvents", limit, read)
+        .await
+        .map_err(|e| on_group(e, group))?;
+    events.sort_by_key(|e| e.timestamp);
+    Ok((events, token.is_none()))
+}
+
+/// A refusal that does not say which log group it was about names `group` (a policy may grant
+/// `logs:FilterLogEvents` on some groups only).
+fn on_group(err: CloudError, group: &str) -> CloudError {
+    match err {
+        CloudError::AccessDenied { action, why } if !why.contains(group) => {
+            let on = format!("on log group {group}");
+            let why = if why.is_empty() {
+                on
+            } else {
+                format!("{on}; {why}")
+            };
+            CloudError::AccessDenied { action, why }
+        }
+        other => other,
+    }
+}
+
+/// Parses a log group's `events` into one time-ordered batch, on the blocking pool (plain lines
+/// laid out by `plain`, else JSON).
+pub(super) async fn read_events(
+    group: String,
+    events: Vec<LogEvent>,
+    plain: Option<PlainLayout>,
+) -> TrafficBatch {
+    let job = move || {
+        let name = crate::cloud::group_name(&group).to_string();
+        let mut records = ObjectRecords::new();
+        let report = crate::accesslog_io::read_events(&events, &name, plain.as_ref(), &mut |v| {
+            records.push(v)
+        });
+        // A malformed event is counted as a skipped line, like one in an object.
+        let mut batch = BatchAssembly::new();
+        batch.read(name, records, report.skipped, &[]);
+        batch.finish()
+    };
+    match tokio::task::spawn_blocking(job).await {
+        Ok(batch) => batch,
+        Err(e) => TrafficBatch {
+            errors: vec![format!("reading log events stopped: {e}")],
+            ..TrafficBatch::default()
+        },
+    }
+}
 
 /// What is done with each object a read fetches, in key order (on the blocking pool).
 pub trait ObjectReader: Send + 'static {

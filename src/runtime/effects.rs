@@ -174,6 +174,34 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
                 batch: Box::new(batch),
             }))
         }
+        Effect::FetchTrafficEvents {
+            env,
+            request,
+            group,
+            start,
+        } => {
+            let result =
+                super::cloudfront_logs::fetch_events(cloud.logs.as_ref(), &group, start).await;
+            Some(Action::Reply(Reply::TrafficEvents {
+                env,
+                request,
+                result,
+            }))
+        }
+        Effect::ReadTrafficEvents {
+            env,
+            request,
+            group,
+            events,
+            plain,
+        } => {
+            let batch = super::cloudfront_logs::read_events(group, events, plain).await;
+            Some(Action::Reply(Reply::TrafficRead {
+                env,
+                request,
+                batch: Box::new(batch),
+            }))
+        }
         // Effects run one after another here; the loop's task registry stops running reads.
         Effect::Cancel { .. } => None,
         Effect::WriteFile { path, job, replace } => {

@@ -16,6 +16,8 @@ fn cancellable(effect: &Effect) -> Option<RequestId> {
         Effect::ListTraffic { request, .. }
         | Effect::DiscoverLogSources { request, .. }
         | Effect::ReadTraffic { request, .. }
+        | Effect::FetchTrafficEvents { request, .. }
+        | Effect::ReadTrafficEvents { request, .. }
         | Effect::FetchLogs { request, .. }
         | Effect::FetchActionExecutions { request, .. }
         | Effect::FetchExecution { request, .. } => Some(*request),

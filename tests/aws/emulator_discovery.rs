@@ -1,8 +1,10 @@
 //! Discovery of a distribution's log sources against the local AWS emulator: legacy logging from
 //! the distribution's config and a standard logging v2 delivery of JSON lines to S3 (Hive paths)
 //! from the CloudWatch Logs delivery APIs, then that delivery's objects read end to end by
-//! `shipdeck logs cloudfront ENV` with no logs bucket configured; and, without the emulator, the
-//! delivery client's region and a refused delivery listing.
+//! `shipdeck logs cloudfront ENV` with no logs bucket configured; a v2 delivery of JSON events to
+//! a CloudWatch Logs group in us-east-1 discovered and read through `FilterLogEvents` while the
+//! environment's region is another; and, without the emulator, the delivery client's region and
+//! refused delivery listings and log group reads.
 
 use crate::support::{emulator, stub};
 
@@ -306,4 +308,175 @@ async fn a_refused_delivery_listing_names_the_iam_action() {
             && problems.contains("logs:DescribeDeliverySources"),
         "{problems}"
     );
+}
+
+/// A v2 delivery of JSON events to a CloudWatch Logs group, made in us-east-1 (PutLogEvents as
+/// CloudFront would: one event per record, every value a string, and one event that is not
+/// JSON), then read by `logs cloudfront ENV --source` from an environment in eu-west-1.
+#[tokio::test]
+async fn a_v2_delivery_to_a_log_group_is_read_through_filter_log_events() {
+    let (aws, c, url) = connect().await;
+    let cloud = aws.cloud();
+    let bucket = unique("storefront-cwl-src");
+    c.s3.create_bucket().bucket(&bucket).send().await.unwrap();
+    let dist = emulator::create_distribution(&c, &bucket, "cf/", "cwl.example.com").await;
+    let group = format!("/aws/cloudfront/{}", unique("storefront"));
+    let arn = format!(
+        "arn:aws:logs:us-east-1:{}:log-group:{group}",
+        emulator::ACCOUNT
+    );
+    let logs = &c.deliveries;
+    logs.create_log_group()
+        .log_group_name(&group)
+        .send()
+        .await
+        .unwrap();
+    logs.create_log_stream()
+        .log_group_name(&group)
+        .log_stream_name(&dist)
+        .send()
+        .await
+        .unwrap();
+    let source = unique("cf-src");
+    let resource = format!(
+        "arn:aws:cloudfront::{}:distribution/{dist}",
+        emulator::ACCOUNT
+    );
+    logs.put_delivery_source()
+        .name(&source)
+        .resource_arn(resource)
+        .log_type("ACCESS_LOGS")
+        .send()
+        .await
+        .unwrap();
+    let config = DeliveryDestinationConfiguration::builder()
+        .destination_resource_arn(&arn)
+        .build()
+        .unwrap();
+    let destination = logs
+        .put_delivery_destination()
+        .name(unique("cf-json-cwl"))
+        .output_format(OutputFormat::Json)
+        .delivery_destination_configuration(config)
+        .send()
+        .await
+        .unwrap();
+    let destination = destination.delivery_destination.unwrap().arn.unwrap();
+    let delivery = logs
+        .create_delivery()
+        .delivery_source_name(&source)
+        .delivery_destination_arn(destination)
+        .send()
+        .await
+        .unwrap();
+    let id = delivery.delivery.unwrap().id.unwrap();
+
+    let found = shipdeck::runtime::cloudfront_logs::discover(&cloud, &dist).await;
+    let deliveries = found.deliveries.clone().unwrap();
+    assert_eq!(deliveries.len(), 1, "{deliveries:?}");
+    assert_eq!(
+        deliveries[0].destination,
+        LogDestination::CloudWatchLogs { arn: arn.clone() }
+    );
+
+    let site = SiteProfile {
+        distribution_domain: "dcwl.cloudfront.net".into(),
+        host: "cwl.example.com".into(),
+        asset_hash: "3f2a9c1d".into(),
+        stale_hash: None,
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let start = Timestamp(now - 20 * Timestamp::MINUTE);
+    let mut records = LogGenerator::new(11, site).window(
+        start,
+        10 * Timestamp::MINUTE,
+        RECORDS,
+        &Conditions::default(),
+    );
+    records.sort_by_key(|r| r.time);
+    let fields: Vec<Field> = V2_FIELDS.to_vec();
+    let mut events = Vec::new();
+    for r in &records {
+        let line = write_log(std::slice::from_ref(r), &fields, LogFormat::Json).unwrap();
+        let message = String::from_utf8(line).unwrap().trim_end().to_string();
+        let event = aws_sdk_cloudwatchlogs::types::InputLogEvent::builder()
+            .timestamp(r.time.millis())
+            .message(message)
+            .build()
+            .unwrap();
+        events.push(event);
+    }
+    let odd = aws_sdk_cloudwatchlogs::types::InputLogEvent::builder()
+        .timestamp(now - 5 * Timestamp::MINUTE)
+        .message("delivery test message")
+        .build()
+        .unwrap();
+    events.push(odd);
+    logs.put_log_events()
+        .log_group_name(&group)
+        .log_stream_name(&dist)
+        .set_log_events(Some(events))
+        .send()
+        .await
+        .unwrap();
+
+    // Through the adapter, by the group's ARN.
+    let fetch = shipdeck::runtime::cloudfront_logs::fetch_events;
+    let (got, complete) = fetch(cloud.logs.as_ref(), &arn, start).await.unwrap();
+    assert!(complete);
+    assert_eq!(got.len(), RECORDS + 1);
+
+    // End to end, from an environment in another region.
+    let dir = std::env::temp_dir().join(unique("shipdeck-emu-cwl"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = format!(
+        "[aws]\nregion = \"eu-west-1\"\n\n[[environments]]\nname = \"stg\"\n\
+         pipeline = \"storefront-deployer-stg\"\nsource_bucket = \"{bucket}\"\n\
+         source_key = \"stg/release.zip\"\ndistribution_id = \"{dist}\"\nlog_groups = []\n"
+    );
+    std::fs::write(dir.join("shipdeck.toml"), config).unwrap();
+    let since = start.rfc3339();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_shipdeck"))
+        .args(["--endpoint-url", &url, "logs", "cloudfront", "stg"])
+        .args(["--source", &id, "--since", &since, "--stats", "-o", "jsonl"])
+        .current_dir(&dir)
+        .env("HOME", &dir)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env_remove("AWS_PROFILE")
+        .env_remove("SHIPDECK_CONFIG")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["records"], RECORDS, "{v}");
+    assert_eq!(v["summary"]["requests"], RECORDS, "{v}");
+    assert_eq!(v["skipped"], 1, "{v}");
+    assert!(stderr.contains(&format!("{group} event ")), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_refused_log_group_read_names_the_iam_action_and_the_group() {
+    let url = stub::answering(
+        "400 Bad Request",
+        &[
+            ("Content-Type", "application/x-amz-json-1.1"),
+            ("x-amzn-RequestId", "c6104cbe-af31-11e0-8154-cbc7ccf896c8"),
+        ],
+        r#"{"__type":"AccessDeniedException","message":"Access denied"}"#,
+    );
+    let cloud = stub::cloud_at(url, stub::short(), CredentialSource::Environment).await;
+    let arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/cloudfront/stg";
+    let fetch = shipdeck::runtime::cloudfront_logs::fetch_events;
+    let e = fetch(cloud.logs.as_ref(), arn, Timestamp(0))
+        .await
+        .unwrap_err();
+    let text = e.to_string();
+    assert!(text.contains("logs:FilterLogEvents"), "{text}");
+    assert!(text.contains("/aws/cloudfront/stg"), "{text}");
 }

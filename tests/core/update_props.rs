@@ -233,11 +233,25 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
             request: *request,
             result: if ok { Ok(Vec::new()) } else { Err(err()) },
         })),
-        Effect::ReadTraffic { env, request, .. } => Some(Action::Reply(Reply::TrafficRead {
-            env: *env,
-            request: *request,
-            batch: Box::default(),
-        })),
+        Effect::FetchTrafficEvents { env, request, .. } => {
+            Some(Action::Reply(Reply::TrafficEvents {
+                env: *env,
+                request: *request,
+                result: if ok {
+                    Ok((Vec::new(), true))
+                } else {
+                    Err(err())
+                },
+            }))
+        }
+        Effect::ReadTraffic { env, request, .. }
+        | Effect::ReadTrafficEvents { env, request, .. } => {
+            Some(Action::Reply(Reply::TrafficRead {
+                env: *env,
+                request: *request,
+                batch: Box::default(),
+            }))
+        }
         Effect::FetchActionExecutions {
             env,
             request,
@@ -271,6 +285,8 @@ fn request_id(e: &Effect) -> Option<u64> {
         | Effect::ApplyOp { request, .. }
         | Effect::ListTraffic { request, .. }
         | Effect::ReadTraffic { request, .. }
+        | Effect::FetchTrafficEvents { request, .. }
+        | Effect::ReadTrafficEvents { request, .. }
         | Effect::FetchActionExecutions { request, .. }
         | Effect::FetchExecution { request, .. }
         | Effect::FetchInvalidation { request, .. } => Some(*request),

@@ -154,6 +154,8 @@ fn log_request(effect: &Effect) -> Option<u64> {
         Effect::FetchLogs { request, .. }
         | Effect::ListTraffic { request, .. }
         | Effect::ReadTraffic { request, .. }
+        | Effect::FetchTrafficEvents { request, .. }
+        | Effect::ReadTrafficEvents { request, .. }
         | Effect::FetchActionExecutions { request, .. }
         | Effect::FetchExecution { request, .. } => Some(*request),
         _ => None,

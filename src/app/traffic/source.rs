@@ -1,19 +1,35 @@
 //! Which log source a tail reads (pure): the configuration's `logs_bucket`/`logs_prefix` when
 //! set, else the source picked among those discovery found (`:logsource`, `--source`), else
-//! the default one ([`crate::domain::default_source`]).
+//! the default one ([`crate::domain::default_source`]). A source in S3 is read by its key
+//! layout; a delivery to a CloudWatch Logs log group through `FilterLogEvents`.
 
 use crate::accesslog::KeyTemplate;
 use crate::accesslog::input::PlainLayout;
 use crate::cloud::Discovery;
 use crate::domain::{EnvSpec, LogSource, default_source, pick_source};
 
-/// Where a tail reads: a bucket and its key layout.
+/// Where a tail's records are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// Objects in a bucket.
+    Bucket {
+        /// The bucket.
+        bucket: String,
+        /// Its key layout.
+        layout: KeyTemplate,
+    },
+    /// Events of a CloudWatch Logs log group, one record each.
+    Group {
+        /// The log group's ARN, as the delivery destination names it.
+        arn: String,
+    },
+}
+
+/// Where a tail reads and how its records are laid out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogsTarget {
-    /// The bucket.
-    pub bucket: String,
-    /// Its key layout.
-    pub layout: KeyTemplate,
+    /// The bucket and layout, or the log group.
+    pub place: Place,
     /// Which source this is: `configured`, `legacy`, `v2 <delivery id>`, with its format.
     pub label: String,
     /// The layout of a delivery's plain (headerless) lines: its record fields and delimiter.
@@ -21,40 +37,61 @@ pub struct LogsTarget {
 }
 
 impl LogsTarget {
-    /// `s3://bucket/<layout>`, for messages.
+    /// `s3://bucket/<layout>` or `log group <arn>`, for messages.
     pub fn describe(&self) -> String {
-        format!("s3://{}/{}", self.bucket, self.layout)
-    }
-
-    /// The keys of `dist`'s log files, for messages: `s3://bucket/<prefix><dist>.*` (flat) or
-    /// `s3://bucket/<template>*` (partitioned).
-    pub fn keys(&self, dist: &str) -> String {
-        if self.layout.is_partitioned() {
-            format!("{}*", self.describe())
-        } else {
-            format!("{}{dist}.*", self.describe())
+        match &self.place {
+            Place::Bucket { bucket, layout } => format!("s3://{bucket}/{layout}"),
+            Place::Group { arn } => format!("log group {arn}"),
         }
     }
 
-    /// The target of an S3 source.
-    fn of(source: &LogSource) -> Result<LogsTarget, String> {
-        let Some((bucket, template)) = source.s3() else {
-            return Err(format!("{} cannot be read", source.label()));
-        };
-        let layout =
-            KeyTemplate::parse(template).map_err(|e| format!("{}: {e}", source.label()))?;
-        let plain = match source.format.as_str() {
-            "plain" => {
-                let fields = source.fields.join(",");
-                let layout = PlainLayout::parse(&fields, source.delimiter.as_deref())
-                    .map_err(|e| format!("{}: plain output: {e}", source.label()))?;
-                Some(layout)
+    /// The keys of `dist`'s log files, for messages: `s3://bucket/<prefix><dist>.*` (flat) or
+    /// `s3://bucket/<template>*` (partitioned); the log group's events.
+    pub fn keys(&self, dist: &str) -> String {
+        match &self.place {
+            Place::Bucket { layout, .. } if layout.is_partitioned() => {
+                format!("{}*", self.describe())
             }
-            _ => None,
+            Place::Bucket { .. } => format!("{}{dist}.*", self.describe()),
+            Place::Group { .. } => format!("the events of {}", self.describe()),
+        }
+    }
+
+    /// The log group's ARN, when the target is one.
+    pub fn group(&self) -> Option<&str> {
+        match &self.place {
+            Place::Group { arn } => Some(arn),
+            Place::Bucket { .. } => None,
+        }
+    }
+
+    /// The target of a source in S3 or a log group.
+    fn of(source: &LogSource) -> Result<LogsTarget, String> {
+        let place = match (source.s3(), source.log_group()) {
+            (Some((bucket, template)), _) => Place::Bucket {
+                bucket: bucket.to_string(),
+                layout: KeyTemplate::parse(template)
+                    .map_err(|e| format!("{}: {e}", source.label()))?,
+            },
+            (None, Some(arn)) => Place::Group {
+                arn: arn.to_string(),
+            },
+            (None, None) => return Err(format!("{} cannot be read", source.label())),
+        };
+        // Plain lines (and W3C lines in a log group, one event each, without a header) are laid
+        // out by the delivery's fields and delimiter.
+        let headerless = source.format == "plain"
+            || (source.format == "w3c" && matches!(place, Place::Group { .. }));
+        let plain = if headerless {
+            let fields = source.fields.join(",");
+            let layout = PlainLayout::parse(&fields, source.delimiter.as_deref())
+                .map_err(|e| format!("{}: plain output: {e}", source.label()))?;
+            Some(layout)
+        } else {
+            None
         };
         Ok(LogsTarget {
-            bucket: bucket.to_string(),
-            layout,
+            place,
             label: format!("{} ({})", source.label(), source.format),
             plain,
         })
@@ -79,8 +116,10 @@ pub fn resolve(spec: &EnvSpec, found: Option<&Discovery>, pick: Option<&str>) ->
         let layout = KeyTemplate::parse(&spec.logs_prefix)
             .unwrap_or_else(|_| KeyTemplate::flat(&spec.logs_prefix));
         return Resolved::Target(LogsTarget {
-            bucket: bucket.clone(),
-            layout,
+            place: Place::Bucket {
+                bucket: bucket.clone(),
+                layout,
+            },
             label: "configured".into(),
             plain: None,
         });
@@ -166,7 +205,7 @@ mod tests {
         let Resolved::Target(t) = resolve(&spec(Some("pinned"), "cf/"), Some(&found), None) else {
             panic!("not a target");
         };
-        assert_eq!((t.bucket.as_str(), t.layout.as_str()), ("pinned", "cf/"));
+        assert_eq!(t.describe(), "s3://pinned/cf/");
         assert_eq!(resolve(&spec(None, ""), None, None), Resolved::Discover);
     }
 
@@ -193,6 +232,32 @@ mod tests {
             panic!("read");
         };
         assert!(e.contains("choose 1 (legacy), 2 (d1)"), "{e}");
+    }
+
+    #[test]
+    fn a_delivery_to_a_log_group_is_read_from_the_group() {
+        let arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/cloudfront/stg";
+        let mut cwl = v2("d-cwl", "");
+        cwl.destination = LogDestination::CloudWatchLogs { arn: arn.into() };
+        let found = Discovery {
+            legacy: Ok(None),
+            deliveries: Ok(vec![cwl.clone()]),
+        };
+        let Resolved::Target(t) = resolve(&spec(None, ""), Some(&found), None) else {
+            panic!("not a target");
+        };
+        assert_eq!(t.group(), Some(arn));
+        assert_eq!((t.label.as_str(), t.plain), ("v2 d-cwl (json)", None));
+        cwl.format = "plain".into();
+        cwl.fields = vec!["date".into(), "time".into(), "sc-status".into()];
+        let found = Discovery {
+            legacy: Ok(None),
+            deliveries: Ok(vec![cwl]),
+        };
+        let Resolved::Target(t) = resolve(&spec(None, ""), Some(&found), Some("1")) else {
+            panic!("not a target");
+        };
+        assert!(t.plain.is_some());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! records, statistics, the tail planner, the filter expression, search, follow and selection.
 
 use crate::accesslog::{
-    DEFAULT_RETAIN, Filter, FilterError, MinutePoint, Retained, RetainedRecord, Stats,
+    DEFAULT_RETAIN, EventTail, Filter, FilterError, MinutePoint, Retained, RetainedRecord, Stats,
     StatsSnapshot, TailPlanner,
 };
 use crate::app::Loadable;
@@ -35,6 +35,8 @@ pub struct Traffic {
     pub list_from: i64,
     /// The tail planner (none before the first poll).
     pub planner: Option<TailPlanner>,
+    /// The tail of a log group, when the target is one (none before the first poll).
+    pub events: Option<EventTail>,
     /// What the tail reads (none before the first poll).
     pub target: Option<crate::app::traffic::LogsTarget>,
     /// Retained records, arrival order (each batch sorted by time).
@@ -122,6 +124,7 @@ impl Traffic {
             since: now - preset.millis(),
             list_from: (now - preset.millis()).millis(),
             planner: None,
+            events: None,
             target: None,
             records: Retained::new(capacity),
             stats: Stats::default(),

@@ -1,7 +1,8 @@
 //! The Traffic view in `update`: polling the logs bucket with the tail planner while the view
 //! is shown, taking listings and read batches, and its keys (follow, search, filter, presets).
 
-use crate::accesslog::{Field, Filter, FilterError, RETAINED_FIELDS, TailPlanner};
+use crate::accesslog::{EventTail, Field, Filter, FilterError, RETAINED_FIELDS, TailPlanner};
+use crate::app::traffic::source::Place;
 use crate::app::traffic::{Preset, Resolved, Traffic, resolve};
 use crate::app::{Effect, Level, RequestId, Scope, State, View};
 use crate::cloud::CloudError;
@@ -35,6 +36,7 @@ pub(in crate::app) fn due(state: &mut State) -> Option<Effect> {
     // Not yet polled: neither listed nor discovering its log sources, nothing read.
     let t = &state.traffic;
     let unstarted = t.planner.is_none()
+        && t.events.is_none()
         && t.records.pushed() == 0
         && t.load.never_read()
         && t.load.inflight.is_none();
@@ -68,18 +70,38 @@ pub(in crate::app) fn due(state: &mut State) -> Option<Effect> {
     let since = state.traffic.since;
     let t = &mut state.traffic;
     if t.target.as_ref() != Some(&target) {
-        t.planner = Some(TailPlanner::for_layout(&target.layout, &dist, since));
+        (t.planner, t.events) = match &target.place {
+            Place::Bucket { layout, .. } => {
+                (Some(TailPlanner::for_layout(layout, &dist, since)), None)
+            }
+            Place::Group { .. } => (None, Some(EventTail::new(since))),
+        };
         t.target = Some(target.clone());
     }
-    let listings = t.planner.as_mut()?.listings(now);
     let request = state.take_request();
-    state.traffic.load.start(request);
-    Some(Effect::ListTraffic {
-        env: state.selected,
-        request,
-        bucket: target.bucket,
-        listings,
-    })
+    let t = &mut state.traffic;
+    match target.place {
+        Place::Bucket { bucket, .. } => {
+            let listings = t.planner.as_mut()?.listings(now);
+            t.load.start(request);
+            Some(Effect::ListTraffic {
+                env: state.selected,
+                request,
+                bucket,
+                listings,
+            })
+        }
+        Place::Group { arn } => {
+            let start = t.events.as_ref()?.start();
+            t.load.start(request);
+            Some(Effect::FetchTrafficEvents {
+                env: state.selected,
+                request,
+                group: arn,
+                start,
+            })
+        }
+    }
 }
 
 /// `:logsource`: without a pick, says which sources the distribution has and which is read;
@@ -200,8 +222,8 @@ pub(in crate::app) fn listed(
         t.load.succeeded(next);
         return Vec::new();
     }
-    let Some((bucket, plain)) =
-        (state.traffic.target.as_ref()).map(|t| (t.bucket.clone(), t.plain.clone()))
+    let Some((Place::Bucket { bucket, .. }, plain)) =
+        (state.traffic.target.as_ref()).map(|t| (t.place.clone(), t.plain.clone()))
     else {
         return Vec::new();
     };
@@ -212,6 +234,61 @@ pub(in crate::app) fn listed(
         request,
         bucket,
         keys,
+        plain,
+    }]
+}
+
+/// A log group's events came back: parse those not read before, or schedule the next poll.
+pub(in crate::app) fn events(
+    state: &mut State,
+    env: usize,
+    request: RequestId,
+    result: Result<(Vec<crate::domain::LogEvent>, bool), CloudError>,
+) -> Vec<Effect> {
+    let t = &mut state.traffic;
+    if t.env != env || !t.load.accept(request) {
+        return Vec::new();
+    }
+    let now = state.now;
+    let group = (t.target.as_ref().and_then(|t| t.group()))
+        .unwrap_or("")
+        .to_string();
+    let (events, complete) = match result {
+        Ok(answer) => answer,
+        Err(err) => {
+            // Unknown, not none: the records read so far stay, the failure is said.
+            let text = format!(
+                "reading the log group {}: {err}",
+                crate::cloud::group_name(&group)
+            );
+            t.load.failed(text.clone(), now + RETRY);
+            if !err.is_credentials() {
+                state.say(Level::Warn, text);
+            }
+            crate::app::credentials::read_back(state, "traffic", Err(&err));
+            return Vec::new();
+        }
+    };
+    crate::app::credentials::accepted(state);
+    let t = &mut state.traffic;
+    let Some(tail) = t.events.as_mut() else {
+        return Vec::new();
+    };
+    let fresh = tail.take(events);
+    let next = tail.next_poll(now, complete);
+    if fresh.is_empty() {
+        t.load.succeeded(next);
+        return Vec::new();
+    }
+    let plain = t.target.as_ref().and_then(|t| t.plain.clone());
+    let request = state.take_request();
+    state.traffic.load.start(request);
+    state.traffic.load.next_poll = next;
+    vec![Effect::ReadTrafficEvents {
+        env,
+        request,
+        group,
+        events: fresh,
         plain,
     }]
 }
@@ -265,7 +342,12 @@ pub(in crate::app) fn read(
         t.partial.retain(|key, _| p.awaits_reread(key));
     }
     t.retries += (batch.failed_keys.len() + retrying) as u64;
-    t.load.next_poll = t.planner.as_mut().map_or(now + RETRY, |p| p.next_poll(now));
+    t.load.next_poll = match (t.planner.as_mut(), &t.events) {
+        (Some(p), _) => p.next_poll(now),
+        // A log group's next poll was set when its events came back.
+        (None, Some(_)) => t.load.next_poll.max(now),
+        (None, None) => now + RETRY,
+    };
     let problem = given_up
         .first()
         .or(batch.errors.first())

@@ -1,18 +1,19 @@
 //! `shipdeck logs cloudfront ENV`: an environment's CloudFront log files read from its logs
 //! bucket through the storage port (the simulator with `--demo`), once or following new files
-//! with the tail planner, over the same fetch loop as the Traffic view (`runtime::cloudfront_logs`).
+//! with the tail planner, over the same fetch loop as the Traffic view (`runtime::cloudfront_logs`);
+//! a delivery to a CloudWatch Logs log group is read by polling `FilterLogEvents` instead.
 
 use super::sink::{Select, Sink, observe, report_problems};
 use super::stats::stats_text;
 use super::{Since, exit_code};
-use crate::accesslog::{Stats, TailPlanner};
-use crate::accesslog_io::{ReadOptions, ReadReport, read_bytes_with};
-use crate::app::{LogsTarget, Resolved, resolve_logs as resolve};
+use crate::accesslog::{EventTail, Stats, TailPlanner};
+use crate::accesslog_io::{ReadOptions, ReadReport, read_bytes_with, read_events};
+use crate::app::{LogsPlace as Place, LogsTarget, Resolved, resolve_logs as resolve};
 use crate::cli::args::{CloudfrontArgs, Global, LogOutput};
 use crate::cli::{Failure, connect};
 use crate::cloud::CloudResult;
-use crate::domain::{EnvSpec, Timestamp};
-use crate::runtime::cloudfront_logs::{LogBucket, ObjectReader, discover};
+use crate::domain::{EnvSpec, LogEvent, Timestamp};
+use crate::runtime::cloudfront_logs::{LogBucket, ObjectReader, discover, fetch_events};
 use crate::runtime::{Clock, SimClock, WallClock};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -70,6 +71,41 @@ impl ObjectReader for Reading {
     }
 }
 
+impl Reading {
+    /// Reads the new events of log group `group` (a delivery's JSON or plain lines).
+    fn take_events(&mut self, group: &str, events: &[LogEvent]) {
+        let (select, sink) = (&self.select, &mut self.sink);
+        let plain = self.opts.plain.as_ref();
+        let report = match &mut self.stats {
+            Some(stats) => read_events(events, group, plain, &mut |v| observe(stats, select, v)),
+            None => read_events(events, group, plain, &mut |v| {
+                if select.accepts(v) {
+                    sink.record(v);
+                }
+            }),
+        };
+        self.report.merge(report);
+    }
+}
+
+/// What a reading follows: a bucket's keys by the tail planner, or a log group's events.
+enum Tail {
+    /// Objects in a bucket.
+    Keys(LogBucket, Box<TailPlanner>),
+    /// A log group (its ARN) and whether the last read reached the end.
+    Events(String, EventTail, bool),
+}
+
+impl Tail {
+    /// When the next poll is due.
+    fn next_poll(&mut self, now: Timestamp) -> Timestamp {
+        match self {
+            Tail::Keys(_, planner) => planner.next_poll(now),
+            Tail::Events(_, tail, complete) => tail.next_poll(now, *complete),
+        }
+    }
+}
+
 /// Why a poll round ended early.
 enum Stop {
     /// A listing failed (the message says which); the reading goes on with what it read.
@@ -101,10 +137,19 @@ pub(super) async fn run(
         1.0
     };
     let target = target(&backend.cloud, &spec, args.source.as_deref()).await?;
-    let mut planner = TailPlanner::for_layout(&target.layout, &spec.distribution_id, since);
-    let logs = LogBucket::new(backend.cloud.storage.clone(), &target.bucket);
+    let (mut follow, bucket) = match &target.place {
+        Place::Bucket { bucket, layout } => {
+            let planner = TailPlanner::for_layout(layout, &spec.distribution_id, since);
+            let logs = LogBucket::new(backend.cloud.storage.clone(), bucket);
+            (Tail::Keys(logs, Box::new(planner)), bucket.clone())
+        }
+        Place::Group { arn } => (
+            Tail::Events(arn.clone(), EventTail::new(since), true),
+            String::new(),
+        ),
+    };
     let mut tail = Reading {
-        bucket: target.bucket.clone(),
+        bucket,
         opts: ReadOptions {
             plain: target.plain.clone(),
             columns: None,
@@ -121,7 +166,14 @@ pub(super) async fn run(
     let mut shown = String::new();
     loop {
         let now = clock.now();
-        tail = match round(&logs, &mut planner, tail, now).await {
+        let round = match &mut follow {
+            Tail::Keys(logs, planner) => round(logs, planner, tail, now).await,
+            Tail::Events(group, events, complete) => {
+                let logs = backend.cloud.logs.as_ref();
+                events_round(logs, group, events, complete, tail).await
+            }
+        };
+        tail = match round {
             Ok(tail) => tail,
             Err(Stop::Reading(e)) => return Err(Failure::new(e)),
             Err(Stop::Listing(mut tail, e)) => {
@@ -167,7 +219,7 @@ pub(super) async fn run(
             }
         }
         let now = clock.now();
-        let wait = planner.next_poll(now).since(now).max(1000) as f64 / speed;
+        let wait = follow.next_poll(now).since(now).max(1000) as f64 / speed;
         tokio::time::sleep(Duration::from_millis(wait.clamp(50.0, 60_000.0) as u64)).await;
     }
     if let Some(stats) = &tail.stats
@@ -217,6 +269,33 @@ async fn target(
         ))),
         Resolved::Discover => Err(Failure::new("the log sources were not discovered")),
     }
+}
+
+/// One poll round of a log group: its events from the tail's start, those not read before read.
+async fn events_round(
+    logs: &dyn crate::cloud::Logs,
+    group: &str,
+    tail: &mut EventTail,
+    complete: &mut bool,
+    mut reading: Reading,
+) -> Result<Reading, Stop> {
+    let (events, done) = match fetch_events(logs, group, tail.start()).await {
+        Ok(answer) => answer,
+        Err(e) => {
+            let text = format!("cannot read the log group {group}: {e}");
+            return Err(Stop::Listing(Box::new(reading), text));
+        }
+    };
+    *complete = done;
+    let fresh = tail.take(events);
+    let name = crate::cloud::group_name(group).to_string();
+    let job = move || {
+        reading.take_events(&name, &fresh);
+        reading
+    };
+    tokio::task::spawn_blocking(job)
+        .await
+        .map_err(|e| Stop::Reading(format!("reading log events stopped: {e}")))
 }
 
 /// One poll round: the planner's listings, paged, and every new object fetched and read

@@ -48,19 +48,26 @@ fn header_line(t: &Traffic, width: usize) -> Line<'static> {
             Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
         )
     };
+    // Objects read, for a bucket (a log group's events are its records).
+    let objects = match t.target.as_ref().and_then(|t| t.group()) {
+        Some(_) => String::new(),
+        None => format!(
+            " · {}",
+            count(
+                usize::try_from(t.objects).unwrap_or(usize::MAX),
+                "object",
+                "objects"
+            )
+        ),
+    };
     let mut spans = vec![
         mode,
         Span::styled(
             format!(
-                " · {} listed of {} kept · last {} · {}",
+                " · {} listed of {} kept · last {}{objects}",
                 t.rows.len(),
                 count(t.records.len(), "record", "records"),
                 t.preset.label(),
-                count(
-                    usize::try_from(t.objects).unwrap_or(usize::MAX),
-                    "object",
-                    "objects"
-                )
             ),
             DIM,
         ),

@@ -102,14 +102,15 @@ async fn tailing_the_simulator_fetches_every_delivered_file_once() {
 }
 
 /// The demo configuration's environments each log their own way (dev legacy flat gzip W3C in a
-/// configured bucket, stg a v2 delivery of gzip JSON lines under Hive paths, prd legacy logging
+/// configured bucket, stg a v2 delivery of gzip JSON lines under Hive paths (and one to a log
+/// group, read in the next test), prd legacy logging
 /// and a v2 delivery of Parquet under `AWSLogs/`, partitioned by hour): each is discovered, its
 /// default source resolved and tailed by its layout over two simulated hours, every delivered
 /// file of the window read exactly once, in its format, every record readable.
 #[tokio::test]
 async fn each_demo_environment_is_tailed_by_its_discovered_layout() {
     use shipdeck::accesslog::KeyTemplate;
-    use shipdeck::app::{Resolved, resolve_logs};
+    use shipdeck::app::{LogsPlace, Resolved, resolve_logs};
     let config = SimConfig {
         history_days: 1,
         traffic_scale: 0.05,
@@ -142,10 +143,11 @@ async fn each_demo_environment_is_tailed_by_its_discovered_layout() {
         let Resolved::Target(target) = resolve_logs(spec, Some(&found), None) else {
             panic!("{name}: nothing to read")
         };
-        assert_eq!(
-            (target.label.as_str(), target.layout.as_str()),
-            (label, template)
-        );
+        let LogsPlace::Bucket { bucket, layout } = &target.place else {
+            panic!("{name}: not a bucket")
+        };
+        assert_eq!((target.label.as_str(), layout.as_str()), (label, template));
+        let bucket = bucket.clone();
         let layout = KeyTemplate::parse(template).unwrap();
         let start = cloud.with(|s| s.now());
         let since = start - HOUR;
@@ -162,8 +164,8 @@ async fn each_demo_environment_is_tailed_by_its_discovered_layout() {
                 continue;
             }
             for req in p.listings(now) {
-                for k in p.on_listing(&list_all(&cloud, &target.bucket, &req).await) {
-                    let body = storage.get_object(&target.bucket, &k).await.unwrap();
+                for k in p.on_listing(&list_all(&cloud, &bucket, &req).await) {
+                    let body = storage.get_object(&bucket, &k).await.unwrap();
                     let text = if body.starts_with(&[0x1f, 0x8b]) {
                         let mut out = Vec::new();
                         std::io::Read::read_to_end(
@@ -201,7 +203,7 @@ async fn each_demo_environment_is_tailed_by_its_discovered_layout() {
                 key_hour(key, &spec.logs_prefix, dist)
             }
         };
-        let listed = list_all(&cloud, &target.bucket, &everything).await;
+        let listed = list_all(&cloud, &bucket, &everything).await;
         let want: BTreeSet<&str> = listed
             .iter()
             .filter(|o| hour_of(&o.key).is_some_and(|h| h >= first))
@@ -210,7 +212,7 @@ async fn each_demo_environment_is_tailed_by_its_discovered_layout() {
         let last = p.listings(cloud.with(|s| s.now()));
         let mut late = 0;
         for req in &last {
-            for k in p.on_listing(&list_all(&cloud, &target.bucket, req).await) {
+            for k in p.on_listing(&list_all(&cloud, &bucket, req).await) {
                 late += 1;
                 *fetched.entry(k).or_default() += 1;
             }
@@ -231,4 +233,110 @@ async fn each_demo_environment_is_tailed_by_its_discovered_layout() {
             want.len()
         );
     }
+}
+
+/// stg's second v2 delivery writes JSON events to a CloudWatch Logs group: discovered, picked
+/// by its id, and followed over two simulated hours by polling `FilterLogEvents` from the newest
+/// event less the overlap (events are ingested up to two minutes after their time). Every event
+/// of the window is read exactly once, the generator's records come out whole (v2 fields
+/// included), and an event that is not JSON is counted as skipped with its id and the reason.
+#[tokio::test]
+async fn a_delivery_to_a_log_group_is_followed_once_through_filter_log_events() {
+    use shipdeck::accesslog::{EventTail, Field};
+    use shipdeck::app::{LogsPlace, Resolved, resolve_logs};
+    use shipdeck::runtime::cloudfront_logs::{discover, fetch_events};
+    let config = SimConfig {
+        history_days: 1,
+        traffic_scale: 0.2,
+        ..SimConfig::default()
+    };
+    let specs = shipdeck::config::Config::demo().unwrap().environments;
+    let cloud = SimCloud::new(Simulator::new(config, &specs));
+    let logs = cloud.cloud().logs;
+    let stg = specs.iter().find(|s| s.name == "stg").unwrap();
+    let found = discover(&cloud.cloud(), &stg.distribution_id).await;
+    let Resolved::Target(target) = resolve_logs(stg, Some(&found), Some("stg4json5cwl6d")) else {
+        panic!("the log group delivery is not read")
+    };
+    let LogsPlace::Group { arn } = &target.place else {
+        panic!("not a log group: {target:?}")
+    };
+    assert!(
+        arn.ends_with(":log-group:/aws/cloudfront/storefront-stg"),
+        "{arn}"
+    );
+    assert_eq!(target.label, "v2 stg4json5cwl6d (json)");
+    let since = cloud.with(|s| s.now()) - HOUR;
+    let mut tail = EventTail::new(since);
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    let mut request_ids: BTreeSet<String> = BTreeSet::new();
+    let (mut records, mut behind_newest) = (0u64, 0usize);
+    let mut report = shipdeck::accesslog_io::ReadReport::default();
+    let mut newest = since;
+    let mut next = cloud.with(|s| s.now());
+    for round in 0..(2 * 60 * 6) {
+        let now = cloud.with(|s| {
+            s.advance(10_000);
+            if round == 300 {
+                // Something else writes to the group: not a JSON object.
+                s.put_log_events("/aws/cloudfront/storefront-stg", "other", s.now(), 1);
+            }
+            s.now()
+        });
+        if now < next {
+            continue;
+        }
+        let (events, complete) = fetch_events(logs.as_ref(), arn, tail.start())
+            .await
+            .unwrap();
+        let fresh = tail.take(events);
+        for e in &fresh {
+            *seen.entry(e.event_id.clone()).or_default() += 1;
+            behind_newest += usize::from(e.timestamp < newest);
+            newest = newest.max(e.timestamp);
+        }
+        let r = shipdeck::accesslog_io::read_events(&fresh, "stg-group", None, &mut |v| {
+            records += 1;
+            assert!(v.text(Field::Country).is_some() && v.status().is_some());
+            let id = v.text(Field::EdgeRequestId).unwrap().to_string();
+            assert!(request_ids.insert(id), "a record read twice");
+        });
+        report.merge(r);
+        next = tail.next_poll(now, complete);
+    }
+    // Everything in the group from `since` on, as one read at the end sees it, was read once.
+    let now = cloud.with(|s| {
+        s.advance(5 * MIN);
+        s.now()
+    });
+    let fresh = tail.take(
+        fetch_events(logs.as_ref(), arn, tail.start())
+            .await
+            .unwrap()
+            .0,
+    );
+    for e in &fresh {
+        *seen.entry(e.event_id.clone()).or_default() += 1;
+    }
+    let (all, complete) = fetch_events(logs.as_ref(), arn, since).await.unwrap();
+    assert!(complete && now > since);
+    let want: BTreeSet<&str> = all.iter().map(|e| e.event_id.as_str()).collect();
+    let got: BTreeSet<&str> = seen.keys().map(String::as_str).collect();
+    let missed = want.difference(&got).count();
+    assert!(
+        missed == 0 && got == want,
+        "{missed} of {} events missed",
+        want.len()
+    );
+    assert!(seen.values().all(|n| *n == 1), "an event read twice");
+    assert!(records > 500, "{records} records");
+    // Events did arrive behind newer ones already read: the overlap found them.
+    assert!(behind_newest > 10, "{behind_newest} late events");
+    assert_eq!(report.skipped, 1, "{report:?}");
+    assert!(
+        report.skips[0].starts_with("stg-group event ") && report.skips[0].contains("not"),
+        "{:?}",
+        report.skips
+    );
+    eprintln!("log group: {records} records, {behind_newest} behind newer ones");
 }

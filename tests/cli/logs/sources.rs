@@ -1,5 +1,5 @@
 //! Directories with statistics and broken files, exit codes, an environment and a log group
-//! in the simulator.
+//! in the simulator, and a CloudFront delivery to a log group.
 
 use super::*;
 
@@ -505,7 +505,8 @@ fn plain_v2_files_read_with_fields_and_delimiter_and_without_them_say_so() {
 }
 
 /// The simulator's environments log three ways (dev legacy W3C in its configured bucket, stg a
-/// v2 delivery of JSON lines under Hive paths, prd legacy logging and a v2 delivery of Parquet):
+/// v2 delivery of JSON lines under Hive paths and one to a log group, prd legacy logging and a
+/// v2 delivery of Parquet):
 /// each is read through its own, v2's fields only where v2 delivers; `--source` reads another
 /// and a wrong one names the choices; `config check --discover` says what it found.
 #[test]
@@ -550,10 +551,61 @@ fn each_environment_reads_its_own_logging_setup_in_the_simulator() {
         "    2. v2 delivery prd1parquet2s3d (source storefront-prd-access-logs, destination \
          storefront-prd-parquet-s3)",
         "       keys AWSLogs/123456789012/CloudFront/{DistributionId}/{yyyy}/{MM}/{dd}/{HH}/<file>",
+        "    2. v2 delivery stg4json5cwl6d (source storefront-stg-access-logs, destination \
+         storefront-stg-json-cwl)",
+        "       destination CloudWatch Logs \
+         arn:aws:logs:us-east-1:123456789012:log-group:/aws/cloudfront/storefront-stg",
+        "       read with FilterLogEvents: --source 2 or :logsource 2 (no configuration line pins \
+         a log group)",
     ] {
         assert!(
             report.lines().any(|l| l == line),
             "missing `{line}` in\n{report}"
         );
     }
+}
+
+#[test]
+fn a_delivery_to_a_log_group_in_the_simulator() {
+    let args = |extra: &[&'static str]| {
+        let mut all = vec![
+            "logs",
+            "cloudfront",
+            "stg",
+            "--demo",
+            "--source",
+            "stg4json5cwl6d",
+            "--since",
+            "1h",
+        ];
+        all.extend(extra);
+        all
+    };
+    let out = shipdeck(&args(&["-o", "jsonl"]));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let recs = jsonl(&out);
+    assert!(recs.len() > 100, "{}", recs.len());
+    // Each event once, with v2's fields, within the hour, in time order.
+    let ids: std::collections::BTreeSet<&str> = recs
+        .iter()
+        .map(|r| r["x-edge-request-id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), recs.len(), "a record printed twice");
+    assert!(recs.iter().all(|r| r["c-country"].is_string()));
+    let times: Vec<&str> = recs
+        .iter()
+        .map(|r| r["timestamp"].as_str().unwrap())
+        .collect();
+    assert!(times.is_sorted(), "records out of time order");
+    assert!(times[0] >= "2026-11-25T08:00:00Z", "{}", times[0]);
+    let out = shipdeck(&args(&["--stats", "-o", "jsonl"]));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["records"], recs.len());
+    assert!(
+        !v["summary"]["top"]["countries"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 }

@@ -1,6 +1,7 @@
 //! The Traffic view of an environment whose configuration names no logs bucket: its log
 //! sources discovered first, the default one listed by its layout, `:logsource` to list the
-//! sources and read another, and discovery that fails said as such.
+//! sources and read another, a delivery to a CloudWatch Logs group polled through
+//! `FilterLogEvents`, and discovery or a read that fails said as such.
 
 use super::*;
 use shipdeck::accesslog::ListRequest;
@@ -110,8 +111,8 @@ fn discovered_sources_are_read_by_their_layout_and_picked_with_logsource() {
         ":logsource: no log source `3`; choose 1 (legacy), 2 (d-parquet)"
     );
     assert_eq!(
-        s.traffic.target.as_ref().map(|t| t.bucket.as_str()),
-        Some("old-logs")
+        s.traffic.target.as_ref().map(|t| t.describe()).as_deref(),
+        Some("s3://old-logs/cf/prd/")
     );
 }
 
@@ -173,6 +174,132 @@ fn only_v2_deliveries_found_unknown_says_why_nothing_is_read() {
     let error = s.traffic.load.error.clone().unwrap();
     assert!(
         error.starts_with("v2 deliveries unknown: ") && error.contains("logs:DescribeDeliveries"),
+        "{error}"
+    );
+}
+
+fn fetch_of(fx: &[Effect]) -> Option<(u64, String, Timestamp)> {
+    fx.iter().find_map(|e| match e {
+        Effect::FetchTrafficEvents {
+            request,
+            group,
+            start,
+            ..
+        } => Some((*request, group.clone(), *start)),
+        _ => None,
+    })
+}
+
+fn event(id: &str, at: Timestamp) -> LogEvent {
+    LogEvent {
+        group: "g".into(),
+        event_id: id.into(),
+        stream: "E2PRD".into(),
+        timestamp: at,
+        ingestion_time: at,
+        message: "{}".into(),
+    }
+}
+
+/// prd delivering only to a log group: the Traffic view asks `FilterLogEvents` from the look-back,
+/// parses the events it has not read, polls again from the newest event less the overlap, and
+/// a refused read keeps what was read and names the IAM action and the group.
+#[test]
+fn a_delivery_to_a_log_group_is_polled_and_each_event_read_once() {
+    let (mut s, request, _) = discovering();
+    let arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/cloudfront/prd";
+    let cwl = LogSource {
+        name: "d-cwl".into(),
+        kind: SourceKind::Delivery {
+            id: "d-cwl".into(),
+            source: "prd-src".into(),
+            destination: "prd-cwl".into(),
+        },
+        destination: LogDestination::CloudWatchLogs { arn: arn.into() },
+        format: "json".into(),
+        fields: Vec::new(),
+        delimiter: None,
+    };
+    let found = Discovery {
+        legacy: Ok(None),
+        deliveries: Ok(vec![cwl]),
+    };
+    let reply = Reply::LogSourcesFound {
+        env: 2,
+        request,
+        found: Box::new(found),
+    };
+    update(&mut s, Action::Reply(reply));
+    let fx = update(&mut s, Action::Tick(T0 + Timestamp::SECOND));
+    assert!(listing(&fx).is_none(), "{fx:?}");
+    let (request, group, start) = fetch_of(&fx).expect("a read of the log group");
+    assert_eq!((group.as_str(), start), (arn, s.traffic.since));
+    let (a, b) = (T0 - 10 * Timestamp::MINUTE, T0 - 9 * Timestamp::MINUTE);
+    let answer = Ok((vec![event("a", a), event("b", b)], true));
+    let reply = Reply::TrafficEvents {
+        env: 2,
+        request,
+        result: answer,
+    };
+    let fx = update(&mut s, Action::Reply(reply));
+    let Some(Effect::ReadTrafficEvents {
+        request, events, ..
+    }) = fx.first()
+    else {
+        panic!("the events are read: {fx:?}")
+    };
+    assert_eq!(events.len(), 2);
+    let reply = Reply::TrafficRead {
+        env: 2,
+        request: *request,
+        batch: Box::new(TrafficBatch::default()),
+    };
+    update(&mut s, Action::Reply(reply));
+    // The next poll after the pause, from the newest event less the overlap.
+    let fx = update(&mut s, Action::Tick(T0 + 5 * Timestamp::SECOND));
+    assert!(fetch_of(&fx).is_none(), "{fx:?}");
+    let fx = update(&mut s, Action::Tick(T0 + 12 * Timestamp::SECOND));
+    let (request, _, start) = fetch_of(&fx).expect("the next poll");
+    assert_eq!(start, b - shipdeck::accesslog::EVENT_OVERLAP);
+    let late = T0 - 9 * Timestamp::MINUTE - 30 * Timestamp::SECOND;
+    let again = vec![event("a", a), event("late", late), event("b", b)];
+    let reply = Reply::TrafficEvents {
+        env: 2,
+        request,
+        result: Ok((again, true)),
+    };
+    let fx = update(&mut s, Action::Reply(reply));
+    let Some(Effect::ReadTrafficEvents {
+        request, events, ..
+    }) = fx.first()
+    else {
+        panic!("the new event is read: {fx:?}")
+    };
+    let ids: Vec<&str> = events.iter().map(|e| e.event_id.as_str()).collect();
+    assert_eq!(ids, ["late"]);
+    let reply = Reply::TrafficRead {
+        env: 2,
+        request: *request,
+        batch: Box::new(TrafficBatch::default()),
+    };
+    update(&mut s, Action::Reply(reply));
+    // A refused read: unknown, not none.
+    let fx = update(&mut s, Action::Tick(T0 + 30 * Timestamp::SECOND));
+    let (request, _, _) = fetch_of(&fx).expect("the next poll");
+    let denied = CloudError::AccessDenied {
+        action: "logs:FilterLogEvents".into(),
+        why: format!("on log group {arn}"),
+    };
+    let reply = Reply::TrafficEvents {
+        env: 2,
+        request,
+        result: Err(denied),
+    };
+    update(&mut s, Action::Reply(reply));
+    let error = s.traffic.load.error.clone().unwrap();
+    assert!(
+        error.starts_with("reading the log group /aws/cloudfront/prd: ")
+            && error.contains("logs:FilterLogEvents"),
         "{error}"
     );
 }

@@ -18,9 +18,10 @@ pub(super) fn check_bounds(state: &State, pending: &[Effect], tally: &Tally) {
             Effect::FetchEnv { env, request, .. } => (state.envs[*env].refresh.inflight, *request),
             Effect::FetchReleases { request, .. } => (state.releases_load.inflight, *request),
             Effect::FetchLogs { request, .. } => (state.logs.load.inflight, *request),
-            Effect::ListTraffic { request, .. } | Effect::ReadTraffic { request, .. } => {
-                (state.traffic.load.inflight, *request)
-            }
+            Effect::ListTraffic { request, .. }
+            | Effect::ReadTraffic { request, .. }
+            | Effect::FetchTrafficEvents { request, .. }
+            | Effect::ReadTrafficEvents { request, .. } => (state.traffic.load.inflight, *request),
             Effect::FetchActionExecutions { .. } => {
                 log_reads += 1;
                 continue;

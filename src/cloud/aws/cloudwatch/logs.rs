@@ -1,8 +1,9 @@
 //! The `Logs` port over CloudWatch Logs: `FilterLogEvents` pages (a missing log stream named as
-//! such) and `DescribeLogGroups`.
+//! such; a group given by its ARN asked in the ARN's region, such as a CloudFront delivery's
+//! log group in us-east-1) and `DescribeLogGroups`.
 
 use super::super::AwsCloud;
-use super::super::errors::{Call, map};
+use super::super::errors::{Call, Site, map};
 use super::livetail;
 use crate::cloud::{CloudError, CloudResult, LiveTail, LiveTailRequest, LogPage, LogQuery, Logs};
 use crate::domain::{LogEvent, LogSource, Timestamp};
@@ -21,6 +22,13 @@ fn stream_missing(code: Option<&str>, message: Option<&str>) -> bool {
         && message.is_some_and(|m| m.to_ascii_lowercase().contains("log stream"))
 }
 
+/// The region of a log group ARN (`arn:aws:logs:REGION:…`); `None` for a name.
+fn arn_region(group: &str) -> Option<&str> {
+    group
+        .strip_prefix("arn:")
+        .and_then(|rest| rest.split(':').nth(2))
+}
+
 #[async_trait]
 impl Logs for AwsCloud {
     /// One page, as the service answers it: maybe partial, maybe empty with a token (callers
@@ -33,11 +41,20 @@ impl Logs for AwsCloud {
             iam: "logs:FilterLogEvents",
             resources: &[("log group", query.group.as_str())],
         };
-        let page = r
-            .clients
-            .logs
-            .filter_log_events()
-            .log_group_name(&query.group)
+        // A CloudFront delivery's log group is in us-east-1, whatever the environment's region.
+        let in_delivery_region = arn_region(&query.group) == Some(super::DELIVERY_REGION)
+            && r.site.region.as_deref() != Some(super::DELIVERY_REGION);
+        let (request, site) = if in_delivery_region {
+            let site = Site {
+                region: Some(super::DELIVERY_REGION.into()),
+                ..r.site.clone()
+            };
+            (r.clients.deliveries.filter_log_events(), site)
+        } else {
+            (r.clients.logs.filter_log_events(), r.site.clone())
+        };
+        let page = request
+            .log_group_name(crate::cloud::group_name(&query.group))
             .set_log_stream_names((!query.streams.is_empty()).then(|| query.streams.clone()))
             .set_start_time(query.start.map(Timestamp::millis))
             .set_end_time(query.end.map(Timestamp::millis))
@@ -53,7 +70,7 @@ impl Logs for AwsCloud {
                         name: format!("{} in {}", query.streams.join(", "), query.group),
                     }
                 } else {
-                    map(e, &c, &r.site)
+                    map(e, &c, &site)
                 }
             })?;
         // FilteredLogEvent names no group: its events are the one group's asked for.

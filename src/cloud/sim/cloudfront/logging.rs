@@ -1,6 +1,7 @@
 //! How each simulated distribution logs: an environment whose configuration pins a logs bucket
 //! logs there the legacy way; otherwise the demo's setups by environment name — `stg` a v2
-//! delivery of gzip JSON lines to S3 with Hive-compatible paths, `prd` both legacy logging and
+//! delivery of gzip JSON lines to S3 with Hive-compatible paths and a second one of JSON events
+//! to the CloudWatch Logs group [`stg_log_group`], `prd` both legacy logging and
 //! a v2 delivery of Parquet under the default `AWSLogs/` path, partitioned by hour, any other
 //! legacy logging under `cloudfront/<name>/` — each answering `GetDistribution` and the delivery
 //! APIs as AWS would.
@@ -59,6 +60,29 @@ impl SimSource {
     }
 }
 
+/// The log group of stg's delivery to CloudWatch Logs.
+pub fn stg_log_group() -> String {
+    "/aws/cloudfront/storefront-stg".into()
+}
+
+/// A v2 delivery of JSON events to CloudWatch Logs group `group` (in us-east-1, where
+/// CloudFront delivers) as discovery shows it.
+fn log_group_delivery(env: &str, id: &str, group: &str) -> LogSource {
+    let arn = format!("arn:aws:logs:us-east-1:{ACCOUNT}:log-group:{group}");
+    LogSource {
+        name: id.into(),
+        kind: SourceKind::Delivery {
+            id: id.into(),
+            source: format!("storefront-{env}-access-logs"),
+            destination: format!("storefront-{env}-json-cwl"),
+        },
+        destination: LogDestination::from_arn(&arn, |p| p.to_string()),
+        format: "json".into(),
+        fields: V2_FIELDS.iter().map(|f| f.name().to_string()).collect(),
+        delimiter: None,
+    }
+}
+
 /// A v2 delivery to S3 as discovery shows it.
 fn delivery(
     env: &str,
@@ -101,20 +125,29 @@ pub(crate) fn setup(spec: &EnvSpec) -> Vec<SimSource> {
     let name = spec.name.as_str();
     let fields = V2_FIELDS.to_vec();
     match name {
-        "stg" => vec![SimSource {
-            source: delivery(
-                name,
-                "stg1json2hive3d",
-                DEMO_LOGS_BUCKET,
-                "cloudfront-v2/stg",
-                true,
-                "json",
-            ),
-            writing: Writing::V2 {
-                format: LogFormat::Json,
-                fields,
+        "stg" => vec![
+            SimSource {
+                source: delivery(
+                    name,
+                    "stg1json2hive3d",
+                    DEMO_LOGS_BUCKET,
+                    "cloudfront-v2/stg",
+                    true,
+                    "json",
+                ),
+                writing: Writing::V2 {
+                    format: LogFormat::Json,
+                    fields: fields.clone(),
+                },
             },
-        }],
+            SimSource {
+                source: log_group_delivery(name, "stg4json5cwl6d", &stg_log_group()),
+                writing: Writing::V2 {
+                    format: LogFormat::Json,
+                    fields,
+                },
+            },
+        ],
         "prd" => vec![
             legacy(DEMO_LOGS_BUCKET, "cloudfront/prd/"),
             SimSource {

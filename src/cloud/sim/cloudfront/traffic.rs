@@ -8,7 +8,7 @@ use super::super::s3::buckets::{Body, Object, etag_of};
 use super::logfaults::Damage;
 use super::logging::{SimSource, Writing, setup};
 use super::{Conditions, LogFormat, LogGenerator, SiteProfile, write_log};
-use crate::accesslog::write_w3c;
+use crate::accesslog::{AccessRecord, write_w3c};
 use crate::domain::{Distribution, LogSource, Millis, Timestamp};
 use flate2::Compression;
 use flate2::write::GzEncoder;
@@ -39,14 +39,7 @@ impl LogRecipe {
     /// The file as its source writes it: gzip W3C (legacy), or the delivery's format (gzip
     /// unless Parquet).
     pub(crate) fn render(&self) -> Vec<u8> {
-        let mut generator = LogGenerator::new(self.seed, self.site.clone());
-        let mut records = generator.window(self.start, WINDOW, self.count, &self.cond);
-        if self.cookies {
-            for (i, r) in records.iter_mut().enumerate() {
-                let secret = format!("{SECRET_COOKIE}{:016x}", self.seed ^ i as u64);
-                r.cookie = Some(format!("session={secret};%20theme=dark"));
-            }
-        }
+        let records = self.records();
         let text = match &self.writing {
             Writing::Legacy => {
                 let mut text = String::with_capacity(self.count * 420 + 512);
@@ -69,6 +62,21 @@ impl LogRecipe {
             .and_then(|()| gz.finish())
             .unwrap_or_default();
         self.damage.apply(bytes)
+    }
+}
+
+impl LogRecipe {
+    /// The window's records, in no particular time order.
+    fn records(&self) -> Vec<AccessRecord> {
+        let mut generator = LogGenerator::new(self.seed, self.site.clone());
+        let mut records = generator.window(self.start, WINDOW, self.count, &self.cond);
+        if self.cookies {
+            for (i, r) in records.iter_mut().enumerate() {
+                let secret = format!("{SECRET_COOKIE}{:016x}", self.seed ^ i as u64);
+                r.cookie = Some(format!("session={secret};%20theme=dark"));
+            }
+        }
+        records
     }
 }
 
@@ -263,7 +271,9 @@ impl Simulator {
                     writing: source.writing.clone(),
                     ..recipe.clone()
                 };
-                if i == 0 {
+                if source.source.log_group().is_some() {
+                    self.deliver_events(dist, source, &recipe, i as u64);
+                } else if i == 0 {
                     self.deliver_log(dist, source, recipe);
                 } else {
                     self.deliver_more(dist, source, recipe, i as u64);
@@ -368,6 +378,36 @@ impl Simulator {
                 object,
             },
         );
+    }
+
+    /// Writes one window's records of a delivery to a log group: one JSON event each (every
+    /// value a string), in a stream named by the distribution, at the request's time, ingested
+    /// 20 s to 2 min later (the event's time, as CloudWatch Logs orders and filters them, is the
+    /// request's); events older than a day expire (and the history before the demo's start
+    /// writes only its last day). Drawn from the window's own seed, so that the
+    /// world's other draws stay as they were.
+    fn deliver_events(&mut self, dist: usize, source: &SimSource, recipe: &LogRecipe, n: u64) {
+        let (Some(arn), Writing::V2 { format, fields }) =
+            (source.source.log_group(), &source.writing)
+        else {
+            return;
+        };
+        // The group keeps a day: the history before that is never written (it would expire).
+        if recipe.start + WINDOW < self.cfg.start - Timestamp::DAY {
+            return;
+        }
+        let group = crate::cloud::group_name(arn).to_string();
+        let stream = self.dists[dist].dist.id.clone();
+        let mut rng = Rng::new(recipe.seed ^ n.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        self.logs.expire(&group, recipe.start - Timestamp::DAY);
+        for record in recipe.records() {
+            let body =
+                write_log(std::slice::from_ref(&record), fields, *format).unwrap_or_default();
+            let message = String::from_utf8_lossy(&body).trim_end().to_string();
+            let ingested = record.time + rng.range(20 * Timestamp::SECOND, 2 * Timestamp::MINUTE);
+            self.logs
+                .put_vended(&group, &stream, (record.time, ingested), message);
+        }
     }
 
     /// The v2 deliveries of distribution `id` (none for an unknown one: the delivery APIs list

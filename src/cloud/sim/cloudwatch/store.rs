@@ -9,6 +9,8 @@ use crate::domain::{LogEvent, Millis, Timestamp};
 use std::collections::BTreeMap;
 
 const TOKEN_PREFIX: &str = "cw1-";
+/// The high bit of the sequence numbers of log deliveries' events.
+const VENDED: u64 = 1 << 62;
 const MAX_PAGE: usize = 10_000;
 /// Retention of the Lambda API groups (keeps a long demo's memory bounded).
 const LAMBDA_RETENTION: Millis = Timestamp::DAY;
@@ -40,6 +42,8 @@ pub(crate) struct CloudWatch {
     /// Per group, its streams and when each was created (its first event's ingestion).
     streams: BTreeMap<String, BTreeMap<String, Timestamp>>,
     seq: u64,
+    /// Events of log deliveries put so far (their sequence numbers carry [`VENDED`]).
+    vended: u64,
     /// The latest any held event was ingested after its time (how far back a scan by
     /// ingestion time starts).
     max_lag: Millis,
@@ -166,7 +170,31 @@ impl CloudWatch {
         message: String,
     ) {
         self.seq += 1;
-        let seq = self.seq;
+        self.insert(group, stream, (ts, ingested), self.seq, message);
+    }
+
+    /// [`CloudWatch::put_ingested`] for the events of a log delivery (CloudFront's vended access
+    /// logs), numbered on their own: the other groups' events keep their ids and lags.
+    pub(crate) fn put_vended(
+        &mut self,
+        group: &str,
+        stream: &str,
+        (ts, ingested): (Timestamp, Timestamp),
+        message: String,
+    ) {
+        self.vended += 1;
+        let seq = VENDED | self.vended;
+        self.insert(group, stream, (ts, ingested), seq, message);
+    }
+
+    fn insert(
+        &mut self,
+        group: &str,
+        stream: &str,
+        (ts, ingested): (Timestamp, Timestamp),
+        seq: u64,
+        message: String,
+    ) {
         let event = LogEvent {
             group: group.to_string(),
             event_id: format!("{:020}{:036}", ts.millis().max(0), seq),
@@ -238,21 +266,20 @@ impl CloudWatch {
             .map(String::as_str)
     }
 
-    /// `FilterLogEvents` as of `now`: events ingested by then, in time order, one page; a
-    /// pattern outside what [`Pattern`] models is refused. A named stream the group does not
+    /// `FilterLogEvents` as of `now` (the group named or given by its ARN): events ingested by
+    /// then, in time order, one page; a pattern outside what [`Pattern`] models is refused. A named stream the group does not
     /// have is `ResourceNotFoundException` ("The specified log stream does not exist."): the API
     /// reference does not say what a missing name among `logStreamNames` does; that is what
     /// AWS has answered in the field, and it lets a reader say what it could not find rather than
     /// show nothing. Some pages are cut short, with a token, as [`LogTiming::partial_pages`] says.
     pub(crate) fn filter(&self, q: &LogQuery, now: Timestamp) -> CloudResult<LogPage> {
-        let events = self
-            .groups
-            .get(&q.group)
-            .ok_or_else(|| CloudError::NotFound {
-                kind: "log group".into(),
-                name: q.group.clone(),
-            })?;
-        if let Some(stream) = self.missing_stream(&q.group, &q.streams, now) {
+        // A group is named by its name or its ARN (`logGroupIdentifier`).
+        let group = crate::cloud::group_name(&q.group);
+        let events = self.groups.get(group).ok_or_else(|| CloudError::NotFound {
+            kind: "log group".into(),
+            name: q.group.clone(),
+        })?;
+        if let Some(stream) = self.missing_stream(group, &q.streams, now) {
             return Err(CloudError::NotFound {
                 kind: "log stream".into(),
                 name: format!("{stream} in {}", q.group),
@@ -268,12 +295,7 @@ impl CloudWatch {
         // A page cut short holds `cut` events (maybe none), then hands back a token.
         let cut = (partial < MAX_PARTIAL_PAGES && self.timing.partial_pages > 0.0)
             .then(|| {
-                let key = [
-                    name_hash(&q.group),
-                    from.0 as u64,
-                    from.1,
-                    u64::from(partial),
-                ];
+                let key = [name_hash(group), from.0 as u64, from.1, u64::from(partial)];
                 let (roll, bits) = draw(&key);
                 let size = if bits & 3 == 0 {
                     0
