@@ -307,6 +307,7 @@ pub(in crate::app) fn new(
         rows: None,
         workflow: None,
         run: None,
+        stage: None,
     };
     d.planned = ops::plan::plan(state, &d);
     d.pinned = d.target().cloned();
