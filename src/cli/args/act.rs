@@ -209,9 +209,8 @@ pub struct OverrideArgs {
 
 /// Reads `before-entry`, `on-success` (also `beforeEntry`, `BEFORE_ENTRY`, …).
 fn parse_condition(text: &str) -> Result<ConditionKind, String> {
-    ConditionKind::parse(text).ok_or_else(|| {
-        format!("unknown condition `{text}`; expected before-entry or on-success")
-    })
+    ConditionKind::parse(text)
+        .ok_or_else(|| format!("unknown condition `{text}`; expected before-entry or on-success"))
 }
 
 /// `shipdeck invalidate ENV PATH... [--wait] [--yes]`.

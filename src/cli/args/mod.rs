@@ -7,8 +7,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 pub use act::{
-    ActFlags, ApproveArgs, DeployArgs, FreezeArgs, InvalidateArgs, OverrideArgs, RejectArgs, ReleaseArgs,
-    RetryArgs, RollbackArgs, StopArgs, parse_var, parse_version,
+    ActFlags, ApproveArgs, DeployArgs, FreezeArgs, InvalidateArgs, OverrideArgs, RejectArgs,
+    ReleaseArgs, RetryArgs, RollbackArgs, StopArgs, parse_var, parse_version,
 };
 pub use runs::{RunsArgs, RunsCommand, WorkflowRole};
 
