@@ -80,6 +80,18 @@ pub fn rule_line(r: &RuleView, now: Timestamp) -> String {
     format!("{name}: {state}")
 }
 
+/// Nothing in progress to override. A condition that stopped running while a dialog was open
+/// is another target than the one shown: the draft's says so, and nothing can be sent.
+fn ended(ctx: &Context<'_>, why: String) -> Refusal {
+    Refusal::nothing(why.clone()).with_draft(
+        Target::new(
+            format!("{} no condition in progress", ctx.spec.pipeline),
+            "no stage condition in progress (it passed, failed or was overridden)",
+        ),
+        vec![why],
+    )
+}
+
 /// Plans overriding the `kind` condition of `stage` (default: the first stage with a condition
 /// in progress, and that condition). Refused before any call: onFailure and SKIP results
 /// cannot be overridden; nothing in progress is nothing to do.
@@ -110,10 +122,13 @@ pub fn plan(
         None => match default_target(state) {
             Some((s, _)) => s,
             None => {
-                return Err(Refusal::nothing(format!(
-                    "no beforeEntry or onSuccess condition is in progress in {env}: nothing to \
-                     override"
-                )));
+                return Err(ended(
+                    ctx,
+                    format!(
+                        "no beforeEntry or onSuccess condition is in progress in {env}: nothing \
+                         to override"
+                    ),
+                ));
             }
         },
     };
@@ -156,24 +171,16 @@ pub fn plan(
             ),
         ));
     }
-    // A condition that stopped running while a dialog was open is another target: the draft
-    // says so and nothing can be sent.
-    let ended = |why: String| {
-        Refusal::nothing(why.clone()).with_draft(
-            Target::new(
-                format!("{} {name} {k} none", spec.pipeline),
-                format!("no {k} condition of {name} in progress"),
-            ),
-            vec![why],
-        )
-    };
     if !in_progress(st, kind) {
         let now: Vec<String> = of_kind.iter().map(|c| c.live_text(ctx.now)).collect();
-        return Err(ended(format!(
-            "the {k} condition of stage {name} in {env} is not in progress ({}): nothing to \
+        return Err(ended(
+            ctx,
+            format!(
+                "the {k} condition of stage {name} in {env} is not in progress ({}): nothing to \
              override",
-            now.join("; ")
-        )));
+                now.join("; ")
+            ),
+        ));
     }
     let Some(exec) = held(st, kind) else {
         return Err(Refusal::unread(format!(
