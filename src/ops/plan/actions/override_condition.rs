@@ -206,12 +206,15 @@ pub fn plan(
         if spec.protected { " (PROTECTED)" } else { "" },
     )];
     summary.push(format!("execution:     {exec}"));
+    // The rules' states say what holds the execution (a condition without rules: its own).
     for c in &of_kind {
-        summary.push(format!("condition:     {}", c.live_text(ctx.now)));
+        if c.rules.is_empty() {
+            summary.push(format!("condition:     {}", c.live_text(ctx.now)));
+        }
         summary.extend(
             c.rules
                 .iter()
-                .map(|r| format!("  rule:        {}", rule_line(r, ctx.now))),
+                .map(|r| format!("rule:          {}", rule_line(r, ctx.now))),
         );
     }
     let target = Target::new(
