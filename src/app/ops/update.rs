@@ -92,11 +92,12 @@ pub(in crate::app) fn open(
         })
     } else {
         // A missing comment or reason opens the dialog to fill it in (the planners find the
-        // target, or that there is nothing to act on, before they look at the fields).
+        // target, or that there is nothing to act on, before they look at the fields); an
+        // override has no field that could change its refusal (an unknown stage, a SKIP).
         d.planned
             .as_ref()
             .err()
-            .filter(|r| r.guard != Guard::Input)
+            .filter(|r| r.guard != Guard::Input || kind == OpKind::Override)
             .cloned()
     };
     if let Some(r) = refusal {

@@ -212,3 +212,19 @@ fn an_override_acts_only_on_the_held_execution_the_operator_saw() {
     assert_eq!(applies(&update(&mut s, Action::Submit)), 0);
     assert_eq!(applies(&update(&mut s, Action::Submit)), 0, "nothing to do");
 }
+
+#[test]
+fn an_override_of_an_unknown_stage_is_refused_without_a_dialog() {
+    let mut s = loaded();
+    hold_at_window(&mut s, "prd", "e-2");
+    update(&mut s, Action::CommandOpen);
+    type_text(&mut s, "override prd Nope");
+    let fx = update(&mut s, Action::Submit);
+    assert!(s.ops.dialog.is_none(), "no dialog with nothing to fill in");
+    assert!(
+        status(&s).contains("unknown stage `Nope`"),
+        "{}",
+        status(&s)
+    );
+    assert_eq!(applies(&fx), 0);
+}
