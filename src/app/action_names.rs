@@ -55,6 +55,7 @@ pub(super) const BINDINGS: &[(&str, Action)] = &[
     ("retry", Action::Op(OpKind::Retry)),
     ("rollback", Action::Op(OpKind::Rollback)),
     ("freeze", Action::Op(OpKind::Freeze)),
+    ("override", Action::Op(OpKind::Override)),
     ("invalidate", Action::Op(OpKind::Invalidate)),
     ("release", Action::Op(OpKind::Release)),
     ("audit", Action::Show(View::Audit)),

@@ -112,6 +112,7 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
         | Command::Rollback(_)
         | Command::Freeze(_)
         | Command::Unfreeze(_)
+        | Command::Override(_)
         | Command::Invalidate(_)) => return act::run(global, c).await,
         Command::Config {
             command: ConfigCommand::Check { path, discover },

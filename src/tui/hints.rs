@@ -147,6 +147,15 @@ fn actions(state: &State) -> Vec<(&'static str, &'static str)> {
         }
         View::Pipeline => {
             out.extend(ops(state));
+            // A stage condition in progress holds an execution: it can be overridden.
+            let held = state
+                .selected_env()
+                .and_then(|e| e.state.as_ref())
+                .and_then(crate::ops::plan::override_condition::default_target)
+                .is_some();
+            if held && !state.read_only_here() {
+                out.push(("override", "override"));
+            }
             if !state.visible_history().is_empty() {
                 out.push(("open", "execution"));
             }

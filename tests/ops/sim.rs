@@ -17,6 +17,7 @@ const MUTATING: &[&str] = &[
     "StartPipelineExecution",
     "StopPipelineExecution",
     "RetryStageExecution",
+    "OverrideStageCondition",
 ];
 
 /// The simulated world and a counted view of its ports.
@@ -254,6 +255,7 @@ async fn an_approval_that_expired_after_the_plan_is_refused() {
 }
 
 mod catalogue;
+mod override_condition;
 mod rollback;
 mod stop_deploy;
 mod workflow;

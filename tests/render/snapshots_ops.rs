@@ -111,6 +111,30 @@ fn invalidate_dialog() {
 }
 
 #[test]
+fn override_dialog_on_prd_held_by_its_deployment_window() {
+    let mut s = loaded();
+    hold_at_window(&mut s, "prd", "e-2");
+    select(&mut s, "prd");
+    update(&mut s, Action::Op(OpKind::Override));
+    assert!(s.ops.dialog.is_some(), "{}", status(&s));
+    snap(&s, "dialog_override_prd");
+}
+
+#[test]
+fn the_pipeline_footer_offers_the_override_only_while_a_condition_holds() {
+    let footer = |s: &State| {
+        let screen = render(s, 160, 48);
+        screen.lines().last().unwrap_or_default().to_string()
+    };
+    let mut s = loaded();
+    select(&mut s, "prd");
+    s.view = View::Pipeline;
+    assert!(!footer(&s).contains("override"), "{}", footer(&s));
+    hold_at_window(&mut s, "prd", "e-2");
+    assert!(footer(&s).contains("O override"), "{}", footer(&s));
+}
+
+#[test]
 fn sending_and_done() {
     let mut s = dialog("dev", OpKind::Deploy, "");
     let fx = update(&mut s, Action::Submit);

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use super::*;
-use shipdeck::app::{Action, Effect, Reply, State, update};
+use shipdeck::app::{Action, Effect, EnvSnapshot, Reply, State, update};
 
 /// The operator (not the release actor `alice`, not the starter `carol`).
 pub const DAVE: &str = "arn:aws:sts::123456789012:assumed-role/ReleaseManager/dave";
@@ -127,4 +127,90 @@ pub fn status(s: &State) -> String {
         .as_ref()
         .map(|m| m.text.clone())
         .unwrap_or_default()
+}
+
+/// `env`'s Deploy stage declares a beforeEntry DeploymentWindow rule `prod-hours` (14:00–16:59
+/// Mon–Fri in Berlin), in progress at T0 (10:00 in Berlin): it holds execution `held` at
+/// Deploy's entry.
+pub fn hold_at_window(s: &mut State, env: &str, held: &str) {
+    let i = s.env_index(env).unwrap();
+    let e = &mut s.envs[i];
+    hold_in(e.def.as_mut().unwrap(), e.state.as_mut().unwrap(), held);
+}
+
+/// A snapshot of `env` whose Deploy stage is held as [`hold_at_window`] says (`held: None`: the
+/// window's condition declared but not in progress: it passed).
+pub fn held_snapshot(env: &str, held: Option<&str>) -> EnvSnapshot {
+    let mut snap = env_snapshot(env);
+    let state = snap.state.as_mut().unwrap();
+    hold_in(&mut snap.def, state, held.unwrap_or("e-0"));
+    if held.is_none() {
+        for st in state.stages.iter_mut() {
+            st.inbound_execution = None;
+            for c in st.conditions.iter_mut() {
+                c.latest.as_mut().unwrap().status = ConditionStatus::Succeeded;
+                for x in c.conditions.iter_mut() {
+                    x.latest.as_mut().unwrap().status = ConditionStatus::Succeeded;
+                    for r in x.rules.iter_mut() {
+                        r.latest.as_mut().unwrap().status = RuleStatus::Succeeded;
+                    }
+                }
+            }
+        }
+    }
+    snap
+}
+
+fn hold_in(def: &mut PipelineDef, state: &mut PipelineState, held: &str) {
+    let mut configuration = BTreeMap::new();
+    configuration.insert("Cron".to_string(), "* * 14-16 ? * MON-FRI *".to_string());
+    configuration.insert("TimeZone".to_string(), "Europe/Berlin".to_string());
+    for st in def.stages.iter_mut() {
+        if st.name == "Deploy" {
+            st.conditions = vec![ConditionDef {
+                kind: ConditionKind::BeforeEntry,
+                result: Some(ConditionResult::Fail),
+                retry_mode: None,
+                rules: vec![RuleDef {
+                    name: "prod-hours".into(),
+                    provider: "DeploymentWindow".into(),
+                    configuration: configuration.clone(),
+                }],
+            }];
+        }
+    }
+    let run = |status| ConditionRun {
+        status,
+        summary: None,
+        last_status_change: Some(T0),
+    };
+    for st in state.stages.iter_mut() {
+        if st.name == "Deploy" {
+            st.inbound_execution = Some(StageExecution {
+                pipeline_execution_id: held.into(),
+                status: StageStatus::InProgress,
+            });
+            st.conditions = vec![StageConditions {
+                kind: ConditionKind::BeforeEntry,
+                latest: Some(run(ConditionStatus::InProgress)),
+                conditions: vec![ConditionState {
+                    latest: Some(run(ConditionStatus::InProgress)),
+                    rules: vec![RuleState {
+                        name: "prod-hours".into(),
+                        latest: Some(RuleRun {
+                            rule_execution_id: "r-1".into(),
+                            status: RuleStatus::InProgress,
+                            summary: Some(
+                                "Outside the deployment window; it opens at 14:00 Europe/Berlin"
+                                    .into(),
+                            ),
+                            last_status_change: Some(T0),
+                            external_execution_url: None,
+                            error: None,
+                        }),
+                    }],
+                }],
+            }];
+        }
+    }
 }

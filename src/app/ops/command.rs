@@ -47,6 +47,11 @@ pub const OP_COMMANDS: &[(&str, OpKind, &str)] = &[
         "unfreeze the environment: unfreeze [ENV]",
     ),
     (
+        "override",
+        OpKind::Override,
+        "override the stage condition in progress: override [ENV] [STAGE]",
+    ),
+    (
         "invalidate",
         OpKind::Invalidate,
         "invalidate CloudFront paths: invalidate [ENV]",
@@ -122,16 +127,17 @@ pub(in crate::app) fn run(state: &mut State, line: &str) -> Option<Vec<Effect>> 
     }
     let (_, kind, _) = OP_COMMANDS.iter().find(|(w, _, _)| *w == word)?;
     let env = words.next();
-    let version = if *kind == OpKind::Release {
+    // The second word: a release's version, an override's stage.
+    let second = if matches!(*kind, OpKind::Release | OpKind::Override) {
         words.next().map(str::to_string)
     } else {
         None
     };
     if let Some(extra) = words.next() {
-        let usage = if *kind == OpKind::Release {
-            " [ENV] [VERSION]"
-        } else {
-            " [ENV]"
+        let usage = match *kind {
+            OpKind::Release => " [ENV] [VERSION]",
+            OpKind::Override => " [ENV] [STAGE]",
+            _ => " [ENV]",
         };
         state.say(
             Level::Error,
@@ -157,6 +163,6 @@ pub(in crate::app) fn run(state: &mut State, line: &str) -> Option<Vec<Effect>> 
         }
     }
     let mut fx = crate::app::poll::due(state);
-    fx.extend(crate::app::ops::update::open(state, *kind, version));
+    fx.extend(crate::app::ops::update::open(state, *kind, second));
     Some(fx)
 }

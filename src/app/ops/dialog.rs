@@ -274,12 +274,14 @@ pub(in crate::app) fn audit(state: &State, entry: Entry) -> Effect {
     }
 }
 
-/// A new dialog for `kind` on `env`, planned at once; `nonce` is the request id taken for it.
+/// A new dialog for `kind` on `env` (an override: on `stage`, default the first with a
+/// condition in progress), planned at once; `nonce` is the request id taken for it.
 pub(in crate::app) fn new(
     state: &State,
     kind: crate::ops::OpKind,
     env: usize,
     nonce: u64,
+    stage: Option<String>,
 ) -> Dialog {
     let mut d = Dialog {
         kind,
@@ -307,6 +309,7 @@ pub(in crate::app) fn new(
         rows: None,
         workflow: None,
         run: None,
+        stage,
     };
     d.planned = ops::plan::plan(state, &d);
     d.pinned = d.target().cloned();

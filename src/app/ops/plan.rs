@@ -97,6 +97,10 @@ pub fn ask(state: &State, d: &Dialog) -> Ask {
             stage: None,
             to: (!text.is_empty()).then_some(text),
         },
+        OpKind::Override => What::Override {
+            stage: d.stage.clone(),
+            condition: None,
+        },
         OpKind::Rerun | OpKind::Cancel => What::Run {
             run_id: d.run.as_ref().map_or(0, |r| r.run.id),
             action: match (d.kind, d.toggle) {

@@ -153,7 +153,7 @@ fn open_dialog(state: &mut State, package: Package) -> Vec<Effect> {
         return Vec::new();
     };
     let nonce = state.take_request();
-    let mut d = ops::dialog::new(state, OpKind::Release, env, nonce);
+    let mut d = ops::dialog::new(state, OpKind::Release, env, nonce, None);
     d.package = Some(package);
     d.field = Field::Package;
     state.ops.dialog = Some(d);

@@ -92,6 +92,9 @@ pub struct Dialog {
     pub workflow: Option<WorkflowAsk>,
     /// Re-run or cancel: the run the operator chose, as read when the dialog opened.
     pub run: Option<RunRead>,
+    /// Override: the stage asked for (`:override ENV STAGE`); `None` takes the first stage
+    /// with a condition in progress.
+    pub stage: Option<String>,
 }
 
 /// A release dialog that dispatches the release workflow: the ref, and the workflow file,
@@ -148,9 +151,12 @@ impl Dialog {
             OpKind::Release if self.workflow.is_some() => {
                 Some("Inputs NAME=VALUE (empty: defaults)")
             }
-            OpKind::Deploy | OpKind::Retry | OpKind::Release | OpKind::Rerun | OpKind::Cancel => {
-                None
-            }
+            OpKind::Deploy
+            | OpKind::Retry
+            | OpKind::Release
+            | OpKind::Rerun
+            | OpKind::Cancel
+            | OpKind::Override => None,
         }
     }
 

@@ -55,7 +55,8 @@ fn target_env(state: &mut State) -> usize {
 }
 
 /// Opens the dialog of `kind` on the target environment (release: the package picker, with the
-/// version asked for), or refuses (status bar + audit).
+/// version asked for in `version`; override: the stage asked for in it), or refuses (status
+/// bar + audit).
 pub(in crate::app) fn open(
     state: &mut State,
     kind: OpKind,
@@ -72,7 +73,8 @@ pub(in crate::app) fn open(
     };
     // The request id the dialog takes if it opens (its idempotency token's nonce).
     let nonce = state.next_request;
-    let mut d = ops::dialog::new(state, kind, env, nonce);
+    let stage = version.clone().filter(|_| kind == OpKind::Override);
+    let mut d = ops::dialog::new(state, kind, env, nonce, stage);
     if kind == OpKind::Stop && stopping(state, env) {
         // A stop-and-wait is under way: what is left to do is to abandon its running actions.
         d.toggle = true;
@@ -90,11 +92,12 @@ pub(in crate::app) fn open(
         })
     } else {
         // A missing comment or reason opens the dialog to fill it in (the planners find the
-        // target, or that there is nothing to act on, before they look at the fields).
+        // target, or that there is nothing to act on, before they look at the fields); an
+        // override has no field that could change its refusal (an unknown stage, a SKIP).
         d.planned
             .as_ref()
             .err()
-            .filter(|r| r.guard != Guard::Input)
+            .filter(|r| r.guard != Guard::Input || kind == OpKind::Override)
             .cloned()
     };
     if let Some(r) = refusal {
@@ -233,7 +236,7 @@ pub(in crate::app) fn open_run(
         return Vec::new();
     };
     let nonce = state.next_request;
-    let mut d = ops::dialog::new(state, kind, env, nonce);
+    let mut d = ops::dialog::new(state, kind, env, nonce, None);
     // A run that did not fail has no failed jobs: re-running it re-runs every job.
     d.toggle = kind == OpKind::Rerun && !run.run.failed();
     d.run = Some(run);

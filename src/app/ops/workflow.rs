@@ -34,7 +34,7 @@ pub(in crate::app) fn open_dialog(state: &mut State, env: usize) -> Vec<Effect> 
     };
     let nonce = state.take_request();
     let request = state.take_request();
-    let mut d = ops::dialog::new(state, OpKind::Release, env, nonce);
+    let mut d = ops::dialog::new(state, OpKind::Release, env, nonce, None);
     d.workflow = Some(WorkflowAsk {
         git_ref: DEFAULT_REF.into(),
         file: file.clone(),

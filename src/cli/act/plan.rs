@@ -107,6 +107,14 @@ pub fn ask(command: &Command, now: Timestamp) -> Option<Asked> {
             },
             &a.flags,
         ),
+        Command::Override(a) => (
+            &a.env,
+            What::Override {
+                stage: a.stage.clone(),
+                condition: a.condition,
+            },
+            &a.flags,
+        ),
         Command::Invalidate(a) => (
             &a.env,
             What::Invalidate {

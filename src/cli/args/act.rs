@@ -1,6 +1,7 @@
 //! Flags of the mutating commands (`approve`, `deploy`, `release`, …).
 
 use super::Output;
+use crate::domain::ConditionKind;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -187,6 +188,29 @@ pub struct FreezeArgs {
     /// Confirmation, dry run and output.
     #[command(flatten)]
     pub flags: ActFlags,
+}
+
+/// `shipdeck override ENV [--stage S] [--condition before-entry|on-success] [--yes]`.
+#[derive(Debug, Clone, Args)]
+pub struct OverrideArgs {
+    /// Environment name.
+    pub env: String,
+    /// Stage whose condition is overridden (default: the first with a condition in progress).
+    #[arg(long, value_name = "STAGE")]
+    pub stage: Option<String>,
+    /// Which condition: before-entry or on-success (default: the one in progress on the
+    /// stage). An onFailure condition cannot be overridden.
+    #[arg(long, value_name = "CONDITION", value_parser = parse_condition)]
+    pub condition: Option<ConditionKind>,
+    /// Confirmation, dry run and output.
+    #[command(flatten)]
+    pub flags: ActFlags,
+}
+
+/// Reads `before-entry`, `on-success` (also `beforeEntry`, `BEFORE_ENTRY`, …).
+fn parse_condition(text: &str) -> Result<ConditionKind, String> {
+    ConditionKind::parse(text)
+        .ok_or_else(|| format!("unknown condition `{text}`; expected before-entry or on-success"))
 }
 
 /// `shipdeck invalidate ENV PATH... [--wait] [--yes]`.

@@ -7,8 +7,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 pub use act::{
-    ActFlags, ApproveArgs, DeployArgs, FreezeArgs, InvalidateArgs, RejectArgs, ReleaseArgs,
-    RetryArgs, RollbackArgs, StopArgs, parse_var, parse_version,
+    ActFlags, ApproveArgs, DeployArgs, FreezeArgs, InvalidateArgs, OverrideArgs, RejectArgs,
+    ReleaseArgs, RetryArgs, RollbackArgs, StopArgs, parse_var, parse_version,
 };
 pub use runs::{RunsArgs, RunsCommand, WorkflowRole};
 
@@ -155,6 +155,9 @@ pub enum Command {
     Freeze(FreezeArgs),
     /// Let executions enter the frozen stage again.
     Unfreeze(FreezeArgs),
+    /// Let the execution a stage condition holds past it (a beforeEntry or onSuccess condition
+    /// in progress).
+    Override(OverrideArgs),
     /// Invalidate CloudFront paths of an environment's distribution.
     Invalidate(InvalidateArgs),
     /// The audit log of mutating actions.

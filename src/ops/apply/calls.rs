@@ -1,4 +1,5 @@
-//! The calls of rollback, freeze/unfreeze, invalidate and promote: one mutating call each.
+//! The calls of rollback, freeze/unfreeze, condition overrides, invalidate and promote: one
+//! mutating call each.
 
 use super::lost::{change_seen, may_have_reached};
 use super::lost_copy::{AfterLost, NotCopied, copy_once};
@@ -85,6 +86,45 @@ pub async fn transition(cloud: &Cloud, request: &Request) -> Outcome {
             change_seen(cloud, request, op, &e).await
         }
         Err(e) => Outcome::failed(format!("changing the transition into {stage} failed: {e}")),
+    }
+}
+
+/// Sends one `OverrideStageCondition`; AWS's refusals (the condition no longer in progress, held
+/// by another execution) say that nothing changed; after a lost reply, re-reads the stage
+/// instead of sending it again.
+pub async fn override_condition(cloud: &Cloud, request: &Request) -> Outcome {
+    let Request::Override {
+        pipeline,
+        stage,
+        execution_id,
+        kind,
+    } = request
+    else {
+        return Outcome::failed("internal: not an override request");
+    };
+    let p = &cloud.pipelines;
+    let k = kind.as_str();
+    match p
+        .override_stage_condition(pipeline, stage, execution_id, *kind)
+        .await
+    {
+        Ok(()) => Outcome::done(
+            format!("overridden: the {k} condition of {stage} lets execution {execution_id} pass"),
+            Some(execution_id.clone()),
+        ),
+        Err(CloudError::Rejected { code, message })
+            if code == "ConditionNotOverridableException"
+                || code == "NotLatestPipelineExecutionException" =>
+        {
+            Outcome::refused(Refusal::by(
+                Guard::Input,
+                format!("{message}; nothing was changed, refresh"),
+            ))
+        }
+        Err(e) if may_have_reached(&e) => {
+            change_seen(cloud, request, "OverrideStageCondition", &e).await
+        }
+        Err(e) => Outcome::failed(format!("OverrideStageCondition failed: {e}")),
     }
 }
 

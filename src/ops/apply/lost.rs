@@ -1,8 +1,8 @@
 //! After a reply is lost: whether a failed call may have reached AWS, re-reads that are safe to
-//! repeat, and what re-reading shows of a stop, retry, rollback or transition change.
+//! repeat, and what re-reading shows of a stop, retry, rollback, transition change or override.
 
 use crate::cloud::{Cloud, CloudError, CloudResult};
-use crate::domain::{ExecutionStatus, ExecutionType};
+use crate::domain::{ConditionKind, ConditionStatus, ExecutionStatus, ExecutionType};
 use crate::ops::plan::{Outcome, Request};
 use std::future::Future;
 
@@ -64,6 +64,12 @@ pub async fn change_seen(
             stage,
             disable_reason,
         } => transition_seen(cloud, pipeline, stage, disable_reason.as_deref()).await,
+        Request::Override {
+            pipeline,
+            stage,
+            execution_id,
+            kind,
+        } => override_seen(cloud, pipeline, stage, execution_id, *kind).await,
         _ => Err("internal: not a change re-read after a lost reply".to_string()),
     };
     match seen {
@@ -182,5 +188,36 @@ async fn transition_seen(
             "the transition into {stage} {}",
             if t.enabled { "enabled" } else { "disabled" }
         )),
+    })
+}
+
+async fn override_seen(
+    cloud: &Cloud,
+    pipeline: &str,
+    stage: &str,
+    id: &str,
+    kind: ConditionKind,
+) -> Result<Seen, String> {
+    let p = &cloud.pipelines;
+    let state = reread(|| p.get_pipeline_state(pipeline))
+        .await
+        .map_err(|e| e.to_string())?;
+    let Some(st) = state.stages.iter().find(|s| s.name == stage) else {
+        return Ok(Seen::NotSeen(format!("no stage {stage}")));
+    };
+    let k = kind.as_str();
+    let status = st
+        .conditions
+        .iter()
+        .find(|c| c.kind == kind)
+        .and_then(|c| c.latest.as_ref())
+        .map(|l| l.status);
+    Ok(match status {
+        Some(ConditionStatus::Overridden) => Seen::Made(
+            format!("overridden: the {k} condition of {stage} lets execution {id} pass"),
+            Some(id.to_string()),
+        ),
+        Some(s) => Seen::NotSeen(format!("the {k} condition of {stage} {}", s.as_str())),
+        None => Seen::NotSeen(format!("no {k} condition state of {stage}")),
     })
 }

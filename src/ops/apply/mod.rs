@@ -31,6 +31,7 @@ pub async fn apply(cloud: &Cloud, plan: &Plan) -> Outcome {
         Request::Retry { .. } => retry::apply(cloud, &plan.request).await,
         Request::Rollback { .. } => calls::rollback(cloud, &plan.request).await,
         Request::Transition { .. } => calls::transition(cloud, &plan.request).await,
+        Request::Override { .. } => calls::override_condition(cloud, &plan.request).await,
         Request::Invalidate { .. } => calls::invalidate(cloud, &plan.request).await,
         Request::Promote { .. } => calls::promote(cloud, &plan.request).await,
         Request::Upload { .. } => upload::apply(cloud, &plan.request, &mut |_, _| {}).await,

@@ -13,7 +13,7 @@ use super::request::RunAction;
 use super::runs::RunRead;
 use super::shapes::{Context, OpKind, Planned, Refusal};
 use crate::cloud::{ApprovalOutcome, RetryMode};
-use crate::domain::{ExecutionSummary, Timestamp};
+use crate::domain::{ConditionKind, ExecutionSummary, Timestamp};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -103,6 +103,13 @@ pub enum What {
         /// The paths.
         paths: Vec<String>,
     },
+    /// Override a stage condition in progress.
+    Override {
+        /// The stage (default: the first with a condition in progress).
+        stage: Option<String>,
+        /// The condition (default: the one in progress on the stage).
+        condition: Option<ConditionKind>,
+    },
     /// Re-run or cancel a GitHub Actions run.
     Run {
         /// The run.
@@ -156,6 +163,7 @@ impl What {
             What::Freeze { .. } => OpKind::Freeze,
             What::Unfreeze { .. } => OpKind::Unfreeze,
             What::Invalidate { .. } => OpKind::Invalidate,
+            What::Override { .. } => OpKind::Override,
             What::Run { action, .. } => super::runs::kind(*action),
         }
     }
@@ -210,6 +218,9 @@ impl Ask {
                 json!({ "reason": reason, "stage": stage })
             }
             What::Invalidate { paths } => json!({ "paths": paths }),
+            What::Override { stage, condition } => {
+                json!({ "stage": stage, "condition": condition.map(ConditionKind::as_str) })
+            }
             What::Run { run_id, action } => json!({ "run_id": run_id, "action": action }),
         }
     }
@@ -276,6 +287,9 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, reads: Reads<'_>, ask: &A
             super::freeze::plan(ctx, data, OpKind::Unfreeze, stage.as_deref(), reason)
         }
         What::Invalidate { paths } => super::invalidate::plan(ctx, paths, &ask.token()),
+        What::Override { stage, condition } => {
+            super::override_condition::plan(ctx, data, stage.as_deref(), *condition)
+        }
         What::Run { run_id, action } => match reads.run.filter(|r| r.run.id == *run_id) {
             Some(read) => super::runs::plan(ctx, read, *action),
             None => {

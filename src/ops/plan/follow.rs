@@ -4,10 +4,10 @@
 
 use super::request::Request;
 use crate::cloud::{ApprovalOutcome, Invalidation, InvalidationStatus};
-use crate::domain::Timestamp;
 use crate::domain::{
     ActionStatus, ExecutionStatus, ExecutionSummary, Millis, PipelineState, StageStatus,
 };
+use crate::domain::{ConditionKind, Timestamp};
 
 /// What the call reported that the watch follows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -83,7 +83,8 @@ pub fn reads(request: &Request) -> Reads {
         Request::Answer { .. }
         | Request::Start { .. }
         | Request::Promote { .. }
-        | Request::Upload { .. } => (true, true, false),
+        | Request::Upload { .. }
+        | Request::Override { .. } => (true, true, false),
         Request::Stop { .. } | Request::Rollback { .. } => (false, true, false),
         Request::Retry { .. } | Request::Transition { .. } => (true, false, false),
         Request::Invalidate { .. } => (false, false, true),
@@ -106,6 +107,7 @@ pub fn pipeline(request: &Request) -> Option<&str> {
         | Request::Retry { pipeline, .. }
         | Request::Rollback { pipeline, .. }
         | Request::Transition { pipeline, .. }
+        | Request::Override { pipeline, .. }
         | Request::Promote { pipeline, .. }
         | Request::Upload { pipeline, .. }
         | Request::Dispatch { pipeline, .. } => Some(pipeline),
@@ -119,7 +121,8 @@ pub fn execution_of<'a>(request: &'a Request, followed: Followed<'a>) -> Option<
     match request {
         Request::Answer { execution_id, .. }
         | Request::Stop { execution_id, .. }
-        | Request::Retry { execution_id, .. } => Some(execution_id),
+        | Request::Retry { execution_id, .. }
+        | Request::Override { execution_id, .. } => Some(execution_id),
         Request::Start { .. } | Request::Rollback { .. } => followed.execution_id,
         _ => None,
     }
@@ -203,6 +206,12 @@ pub fn judge(request: &Request, followed: Followed<'_>, sight: &Sight<'_>) -> Ve
                 Verdict::Waiting(format!("the transition into {stage} is still {now}"))
             }
         }
+        Request::Override {
+            stage,
+            execution_id,
+            kind,
+            ..
+        } => overridden(sight, stage, execution_id, *kind),
         Request::Dispatch { .. } | Request::Run { .. } => {
             Verdict::Waiting("followed through GitHub Actions, not the pipeline alone".into())
         }
@@ -376,6 +385,49 @@ fn retried(sight: &Sight<'_>, stage: &str, id: &str) -> Verdict {
             Verdict::Seen(format!("execution {id} passed {stage} on the retry"))
         }
         _ => Verdict::Waiting(format!("{stage} has not restarted yet")),
+    }
+}
+
+/// An overridden condition: seen once the execution it held entered the stage (beforeEntry) or
+/// passed it (onSuccess), moved on past it, or ended Succeeded; failed when it ended otherwise.
+fn overridden(sight: &Sight<'_>, stage: &str, id: &str, kind: ConditionKind) -> Verdict {
+    let Some(state) = sight.state else {
+        return Verdict::Waiting("the pipeline state is not read yet".into());
+    };
+    let Some(at) = state.stages.iter().position(|s| s.name == stage) else {
+        return Verdict::Failed(format!("stage {stage} is gone"));
+    };
+    let what = format!("execution {id}");
+    if let Some(e) = execution(sight, id) {
+        match e.status {
+            ExecutionStatus::Succeeded => return Verdict::Seen(format!("{what} is Succeeded")),
+            s if !s.is_active() => return Verdict::Failed(ended(&what, e)),
+            _ => {}
+        }
+    }
+    let here = state.stages[at]
+        .latest
+        .as_ref()
+        .filter(|l| l.pipeline_execution_id == id)
+        .map(|l| l.status);
+    let beyond = state.stages.iter().skip(at + 1).find_map(|s| {
+        let l = s.latest.as_ref()?;
+        (l.pipeline_execution_id == id).then_some(s.name.as_str())
+    });
+    let k = kind.as_str();
+    match (kind, here, beyond) {
+        (_, _, Some(next)) => {
+            Verdict::Seen(format!("{what} passed {stage} and moved on to {next}"))
+        }
+        (ConditionKind::BeforeEntry, Some(st), None) => {
+            Verdict::Seen(format!("{what} entered {stage} ({})", st.as_str()))
+        }
+        (ConditionKind::OnSuccess, Some(StageStatus::Succeeded), None) => {
+            Verdict::Seen(format!("{what} passed {stage}"))
+        }
+        _ => Verdict::Waiting(format!(
+            "{what} is still held by the {k} condition of {stage}"
+        )),
     }
 }
 

@@ -16,7 +16,8 @@ mod shapes;
 pub mod text;
 
 pub use actions::{
-    approve, deploy, freeze, invalidate, release, release_workflow, retry, rollback, runs, stop,
+    approve, deploy, freeze, invalidate, override_condition, release, release_workflow, retry,
+    rollback, runs, stop,
 };
 pub use data::{PipelineData, Upstream};
 pub use request::{Request, RunAction};

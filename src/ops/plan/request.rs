@@ -1,6 +1,7 @@
 //! What `apply` sends for each action, fixed when the plan was made.
 
 use crate::cloud::{ApprovalOutcome, RetryMode};
+use crate::domain::ConditionKind;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -78,6 +79,17 @@ pub enum Request {
         stage: String,
         /// Disable with this reason; `None` enables.
         disable_reason: Option<String>,
+    },
+    /// `OverrideStageCondition` of the condition the operator saw, for the execution it held.
+    Override {
+        /// Pipeline.
+        pipeline: String,
+        /// Stage whose condition is overridden.
+        stage: String,
+        /// The execution the condition held when planned.
+        execution_id: String,
+        /// beforeEntry or onSuccess.
+        kind: ConditionKind,
     },
     /// `CreateInvalidation`, followed to completion by `verify`.
     Invalidate {

@@ -35,6 +35,8 @@ pub enum OpKind {
     Rerun,
     /// Cancel a GitHub Actions run.
     Cancel,
+    /// Override a stage condition in progress (let the execution it holds past it).
+    Override,
 }
 
 impl OpKind {
@@ -53,6 +55,7 @@ impl OpKind {
             OpKind::Invalidate => "invalidate",
             OpKind::Rerun => "rerun",
             OpKind::Cancel => "cancel",
+            OpKind::Override => "override",
         }
     }
 }

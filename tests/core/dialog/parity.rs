@@ -218,6 +218,64 @@ fn the_console_and_the_cli_plan_every_action_alike() {
     }
 }
 
+#[test]
+fn the_console_and_the_cli_plan_an_override_alike() {
+    for (console_line, argv) in [
+        (None, &["override", "prd"][..]),
+        (
+            Some("override prd Deploy"),
+            &["override", "prd", "--stage", "Deploy"][..],
+        ),
+    ] {
+        let mut s = loaded();
+        hold_at_window(&mut s, "prd", "e-2");
+        match console_line {
+            None => console(&mut s, "prd", OpKind::Override, "", false),
+            Some(line) => {
+                update(&mut s, Action::CommandOpen);
+                type_text(&mut s, line);
+                update(&mut s, Action::Submit);
+            }
+        }
+        let d = s
+            .ops
+            .dialog
+            .clone()
+            .unwrap_or_else(|| panic!("{}", status(&s)));
+        assert_eq!(d.kind, OpKind::Override);
+        let from_console = dialog_ask(&s, &d);
+        let mut line = vec!["shipdeck", "--demo"];
+        line.extend_from_slice(argv);
+        let cli = Cli::try_parse_from(&line).unwrap_or_else(|e| panic!("{argv:?}: {e}"));
+        let mut asked = act_plan::ask(&cli.command.unwrap(), d.asked_at).unwrap();
+        asked.ask.nonce = d.nonce;
+        assert_eq!(asked.ask, from_console, "{argv:?}: the same ask");
+        let e = &s.envs[d.env];
+        let ctx = Context {
+            spec: &e.spec,
+            identity: s.session.identity.as_deref(),
+            now: s.now,
+            read_only: false,
+            self_approval: Default::default(),
+        };
+        let data = s.pipeline_data(d.env).unwrap();
+        let cli_plan = shipdeck::ops::plan(&ctx, data, Reads::default(), &asked.ask)
+            .unwrap_or_else(|r| panic!("{argv:?}: {}", r.reason));
+        let console_plan = d.planned.clone().expect("planned");
+        assert_eq!(cli_plan, console_plan, "{argv:?}: the same plan");
+        assert_eq!(asked.ask.token(), from_console.token(), "the same token");
+        let outcome = shipdeck::ops::Outcome::done("ok", None);
+        let line = |p| serde_json::to_string(&Entry::applied(p, ctx.identity, T0, &outcome));
+        assert_eq!(line(&cli_plan).unwrap(), line(&console_plan).unwrap());
+        check_command(&cli_plan);
+        let recap = cli_plan.summary.join("\n");
+        assert!(
+            recap.contains("DeploymentWindow `prod-hours`: blocked until 14:00 Europe/Berlin"),
+            "{recap}"
+        );
+    }
+}
+
 /// What `apply` sends for a request, as the API names it: written out here independently of the
 /// planners, to check their `aws` commands against.
 fn sent(request: &shipdeck::ops::Request) -> serde_json::Value {
@@ -294,6 +352,14 @@ fn sent(request: &shipdeck::ops::Request) -> serde_json::Value {
             ..
         } => json!({"Bucket": bucket, "Key": to_key,
                     "CopySource": format!("{bucket}/{from_key}"), "MetadataDirective": "COPY"}),
+        Request::Override {
+            pipeline,
+            stage,
+            execution_id,
+            kind,
+        } => json!({"pipelineName": pipeline, "stageName": stage,
+                    "pipelineExecutionId": execution_id,
+                    "conditionType": kind.api_type().unwrap()}),
         // Not `aws` calls: their commands are `gh` ones.
         Request::Upload { .. } | Request::Dispatch { .. } | Request::Run { .. } => json!(null),
     }

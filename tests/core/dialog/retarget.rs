@@ -169,3 +169,62 @@ fn an_execution_already_stopping_opens_the_stop_dialog_to_abandon_it() {
     let r = d.planned.expect_err("a second stop-and-wait");
     assert!(r.reason.contains("already stopping"), "{}", r.reason);
 }
+
+#[test]
+fn an_override_acts_only_on_the_held_execution_the_operator_saw() {
+    let mut s = loaded();
+    hold_at_window(&mut s, "prd", "e-2");
+    select(&mut s, "prd");
+    update(&mut s, Action::Op(OpKind::Override));
+    let d = s
+        .ops
+        .dialog
+        .clone()
+        .unwrap_or_else(|| panic!("{}", status(&s)));
+    assert!(d.pinned.as_ref().unwrap().text.contains("e-2"), "{d:?}");
+    type_text(&mut s, "prd");
+    assert!(s.ops.dialog.as_ref().unwrap().ready());
+    // Another execution is held now: changed while open, nothing sent.
+    refresh_with(&mut s, held_snapshot("prd", Some("e-3")));
+    let d = s.ops.dialog.clone().unwrap();
+    assert!(d.changed.is_some() && !d.ready(), "{d:?}");
+    assert!(status(&s).contains("target changed"), "{}", status(&s));
+    assert_eq!(applies(&update(&mut s, Action::Submit)), 0);
+    type_text(&mut s, "prd");
+    let fx = update(&mut s, Action::Submit);
+    let Some(Effect::ApplyOp { plan, .. }) = fx.first() else {
+        panic!("one ApplyOp: {fx:?}")
+    };
+    let Request::Override { execution_id, .. } = &plan.request else {
+        panic!("an override")
+    };
+    assert_eq!(execution_id, "e-3", "the held execution the operator read");
+
+    // The condition no longer in progress: changed while open, and nothing can be sent.
+    let mut s = loaded();
+    hold_at_window(&mut s, "prd", "e-2");
+    select(&mut s, "prd");
+    update(&mut s, Action::Op(OpKind::Override));
+    type_text(&mut s, "prd");
+    refresh_with(&mut s, held_snapshot("prd", None));
+    let d = s.ops.dialog.clone().unwrap();
+    assert!(d.changed.is_some() && !d.ready(), "{d:?}");
+    assert_eq!(applies(&update(&mut s, Action::Submit)), 0);
+    assert_eq!(applies(&update(&mut s, Action::Submit)), 0, "nothing to do");
+}
+
+#[test]
+fn an_override_of_an_unknown_stage_is_refused_without_a_dialog() {
+    let mut s = loaded();
+    hold_at_window(&mut s, "prd", "e-2");
+    update(&mut s, Action::CommandOpen);
+    type_text(&mut s, "override prd Nope");
+    let fx = update(&mut s, Action::Submit);
+    assert!(s.ops.dialog.is_none(), "no dialog with nothing to fill in");
+    assert!(
+        status(&s).contains("unknown stage `Nope`"),
+        "{}",
+        status(&s)
+    );
+    assert_eq!(applies(&fx), 0);
+}

@@ -31,6 +31,9 @@ pub fn key(request: &Request) -> (String, String) {
             },
             format!("{pipeline}/{stage}"),
         ),
+        Request::Override {
+            pipeline, stage, ..
+        } => ("OverrideStageCondition", format!("{pipeline}/{stage}")),
         Request::Invalidate {
             caller_reference, ..
         } => ("CreateInvalidation", caller_reference.clone()),

@@ -5,6 +5,7 @@ pub mod approve;
 pub mod deploy;
 pub mod freeze;
 pub mod invalidate;
+pub mod override_condition;
 pub mod release;
 pub mod release_workflow;
 pub mod retry;
