@@ -13,6 +13,7 @@ mod runs;
 pub mod shell;
 mod status;
 mod stdout;
+mod trace;
 
 pub use crate::runtime::Backend;
 pub use args::{Cli, Command, ConfigCommand, Global, Output};
@@ -101,6 +102,7 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
             ..
         }) => return act::run(global, c).await,
         Command::Runs(args) => runs::run(global, args).await,
+        Command::Trace { what, output } => trace::run(global, &what, output).await,
         Command::Logs { command } => return logs::run(global, command).await,
         Command::Audit { since, output } => audit::run(global, since, output).map(Answer::ok),
         c @ (Command::Approve(_)

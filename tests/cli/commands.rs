@@ -235,6 +235,100 @@ fn runs_lists_both_workflows_with_where_failed_runs_failed() {
     assert!(text.contains("build › Run npm"), "{text}");
 }
 
+/// `trace`: the demo's release waiting at prd's approval (by its commit), the one prd runs
+/// (by its version: superseded upstream), and a commit no environment has yet; bad input named.
+#[test]
+fn trace_follows_a_commit_to_each_environment() {
+    let pending = json(&["--demo", "approvals", "-o", "json"]);
+    let waiting = &pending["pending_approvals"][0];
+    let sha = waiting["commit"].as_str().unwrap();
+    let v = json(&["--demo", "trace", &sha[..7], "-o", "json"]);
+    assert_eq!(v["commit"]["sha"], sha);
+    assert_eq!(v["versions"], serde_json::json!([waiting["version"]]));
+    assert_eq!(v["errors"], serde_json::json!([]));
+    let runs = v["runs"].as_array().unwrap();
+    assert!(
+        runs.iter().any(|r| r["workflow"] == "release.yml"),
+        "{runs:?}"
+    );
+    let prd = &v["environments"][2];
+    assert_eq!(prd["name"], "prd");
+    assert_eq!(
+        prd["now"],
+        format!(
+            "waiting for prd approval for {}",
+            waiting["waited"].as_str().unwrap()
+        )
+    );
+    assert_eq!(prd["executions"][0]["id"], waiting["execution_id"]);
+    assert!(
+        prd["executions"][0]["console_url"]
+            .as_str()
+            .unwrap()
+            .contains("codesuite/codepipeline/pipelines/storefront-deployer-prd/executions/")
+    );
+    let package = v["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["environment"] == "prd")
+        .unwrap();
+    assert!(package["key"].as_str().unwrap().starts_with("s3://"));
+    assert!(!package["version_id"].as_str().unwrap().is_empty());
+
+    let status = json(&["--demo", "status", "-o", "json"]);
+    let envs = status["environments"].as_array().unwrap();
+    let in_prd = envs[2]["deployed_version"].as_str().unwrap();
+    let upstream = envs[1]["deployed_version"].as_str().unwrap();
+    let v = json(&["--demo", "trace", in_prd, "-o", "json"]);
+    assert_eq!(v["environments"][2]["now"], "prd");
+    assert_eq!(
+        v["environments"][1]["now"],
+        format!("superseded in stg by {upstream}")
+    );
+    assert!(
+        v["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("running in prd; ")
+    );
+
+    // The newest commit on main: its deploy run, no environment yet.
+    let newest = json(&[
+        "--demo",
+        "runs",
+        "--workflow",
+        "deploy",
+        "--limit",
+        "1",
+        "-o",
+        "json",
+    ]);
+    let head = newest["workflows"][0]["runs"][0]["head_sha"]
+        .as_str()
+        .unwrap();
+    let v = json(&["--demo", "trace", head, "-o", "json"]);
+    assert_eq!(
+        v["summary"],
+        "not yet in dev; not yet in stg; not yet in prd"
+    );
+    assert_eq!(v["packages"], serde_json::json!([]));
+
+    let out = shipdeck(&["--demo", "trace", "deadbeef"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("commit deadbeef does not exist in acme/storefront"),
+        "{}",
+        stderr(&out)
+    );
+    let out = shipdeck(&["--demo", "trace", "9.9.9"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("version 9.9.9 is not in the release catalogue"));
+    let out = shipdeck(&["--demo", "trace", "main"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("`main` is neither a commit SHA"));
+}
+
 /// `runs show`: jobs, steps and the end of a job's log; bad input named.
 #[test]
 fn runs_show_gives_jobs_steps_and_a_log_tail() {
