@@ -256,6 +256,13 @@ pub enum Reply {
         /// The verdict, or why a read failed.
         result: Result<crate::ops::plan::follow::Verdict, String>,
     },
+    /// The commit and runs of the open trace were read.
+    TraceLoaded {
+        /// The request this answers.
+        request: RequestId,
+        /// What GitHub answered.
+        read: Box<crate::ops::plan::trace::GitHubTrace>,
+    },
     /// The runs of the Runs view were read.
     RunsLoaded {
         /// The request this answers.

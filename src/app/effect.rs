@@ -208,6 +208,15 @@ pub enum Effect {
         /// Runs per workflow.
         limit: usize,
     },
+    /// Read a commit and the runs of the workflows, for `:trace`.
+    FetchTrace {
+        /// Request id.
+        request: RequestId,
+        /// The commit: a SHA or a prefix of one.
+        sha: String,
+        /// The workflow files whose runs are searched.
+        workflows: Vec<String>,
+    },
     /// Read the jobs and steps of a run.
     FetchRunJobs {
         /// Request id.

@@ -16,6 +16,7 @@ mod pane;
 mod poll;
 pub mod runs;
 mod text_input;
+pub mod trace;
 mod traffic;
 mod update;
 

@@ -90,7 +90,7 @@ impl Focus {
         match state.overlay {
             Some(Overlay::ReplaceFile(_)) => Focus::Question,
             Some(Overlay::Command(_) | Overlay::Filter(_) | Overlay::Search(_)) => Focus::Prompt,
-            Some(Overlay::Help) => Focus::Help,
+            Some(Overlay::Help | Overlay::Trace(_)) => Focus::Help,
             None => Focus::View(state.view),
         }
     }
@@ -190,6 +190,10 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
             result,
         } => {
             ops::workflow::looked(state, request, *trail, result);
+            Vec::new()
+        }
+        Reply::TraceLoaded { request, read } => {
+            super::trace::loaded(state, request, *read);
             Vec::new()
         }
         Reply::RunsLoaded { request, read } => {
@@ -371,7 +375,7 @@ pub(super) fn env_names(state: &State) -> Vec<String> {
 }
 
 fn move_or_scroll(state: &mut State, delta: isize) {
-    if state.overlay == Some(Overlay::Help) {
+    if matches!(state.overlay, Some(Overlay::Help | Overlay::Trace(_))) {
         state.help_scroll = state.help_scroll.saturating_add_signed(delta);
     } else {
         state.move_selection(delta);
@@ -455,6 +459,7 @@ pub(super) fn run_command(state: &mut State, text: &str, names: &[&str]) -> Vec<
             state.overlay = Some(Overlay::Help);
             Vec::new()
         }
+        Ok(Command::Trace(arg)) => super::trace::open(state, arg.as_deref()),
         Ok(Command::Quit) => quit(state),
         Ok(Command::Export { path, replace }) => logs::keys::export(state, &path, replace),
         Ok(Command::Range(preset)) => traffic::update::set_preset(state, preset),

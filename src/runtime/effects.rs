@@ -241,6 +241,7 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
         | Effect::FetchInvalidation { .. }
         | Effect::ReadWorkflow { .. }
         | Effect::FetchRuns { .. }
+        | Effect::FetchTrace { .. }
         | Effect::FetchRunJobs { .. }
         | Effect::LookGitHub { .. }) => super::ops_effects::run(cloud, effect).await,
     }

@@ -134,6 +134,20 @@ pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
             request,
             read: Box::new(read_runs(cloud, &workflows, limit).await),
         })),
+        Effect::FetchTrace {
+            request,
+            sha,
+            workflows,
+        } => {
+            let read = match cloud.github.as_deref() {
+                Some(github) => super::trace::read_github(github, &sha, &workflows).await,
+                None => super::trace::not_configured(&workflows),
+            };
+            Some(Action::Reply(Reply::TraceLoaded {
+                request,
+                read: Box::new(read),
+            }))
+        }
         Effect::FetchRunJobs { request, run_id } => {
             let result = match cloud.github.as_deref() {
                 Some(github) => {

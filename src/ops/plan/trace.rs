@@ -34,6 +34,65 @@ impl Traced {
     }
 }
 
+/// Whether GitHub has the commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    /// GitHub says it does not exist (in this repository, named).
+    Missing(String),
+    /// It could not be read: why.
+    Unknown(String),
+}
+
+/// What GitHub said of the commit and the runs of its workflows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitHubTrace {
+    /// The commit, or why it is not there.
+    pub commit: Result<GitHubCommit, Found>,
+    /// Per workflow file: its recent runs, or why they could not be read.
+    pub runs: Vec<(String, Result<Vec<WorkflowRun>, String>)>,
+}
+
+/// The commit to look up: the SHA (or prefix) asked for, or a version's from the catalogue
+/// (else from an execution that shipped it: a catalogue listing may carry no metadata).
+/// `Err(Found::Missing)`: the version does not exist.
+pub fn resolve<'a>(
+    traced: &Traced,
+    catalogue: &[Release],
+    catalogue_error: Option<&str>,
+    shipped: impl IntoIterator<Item = &'a ExecutionSummary>,
+) -> Result<(Option<Version>, String), Found> {
+    let v = match traced {
+        Traced::Commit(sha) => return Ok((None, sha.clone())),
+        Traced::Version(v) => v,
+    };
+    if let Some(why) = catalogue_error {
+        return Err(Found::Unknown(format!(
+            "the release catalogue could not be read, so version {v} cannot be traced: {why}"
+        )));
+    }
+    let Some(r) = catalogue.iter().find(|r| r.version == *v) else {
+        return Err(Found::Missing(format!(
+            "version {v} is not in the release catalogue"
+        )));
+    };
+    let from_executions = || {
+        shipped
+            .into_iter()
+            .filter_map(ExecutionSummary::release)
+            .find(|x| x.version == *v && !x.commit.is_empty())
+            .map(|x| x.commit)
+    };
+    Some(r.commit.clone())
+        .filter(|c| !c.is_empty())
+        .or_else(from_executions)
+        .map(|c| (Some(v.clone()), c))
+        .ok_or_else(|| {
+            Found::Unknown(format!(
+                "release {v} names no commit in its metadata: nothing to trace"
+            ))
+        })
+}
+
 /// Whether two commit ids name the same commit (either may be a prefix of the other).
 pub fn same_commit(a: &str, b: &str) -> bool {
     let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
@@ -144,14 +203,14 @@ pub struct Trace {
 }
 
 /// What was read of one environment.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct EnvRead<'a> {
     /// Its name.
     pub name: &'a str,
     /// Pipeline name (for the console link).
     pub pipeline: &'a str,
     /// `s3://bucket/key` of its source object.
-    pub source: &'a str,
+    pub source: String,
     /// What the planners know of it.
     pub data: PipelineData<'a>,
     /// Why its pipeline could not be read, when it could not and nothing was read before.
@@ -279,7 +338,7 @@ pub fn assemble(read: &TraceRead<'_>) -> Trace {
                     packages.push(PackageHop {
                         version: r.version.to_string(),
                         environment: env.name.to_string(),
-                        key: env.source.to_string(),
+                        key: env.source.clone(),
                         version_id: rev.revision_id.clone(),
                     });
                 }
