@@ -208,6 +208,13 @@ pub enum Effect {
         /// Runs per workflow.
         limit: usize,
     },
+    /// Compare each commit with `main` on GitHub (how many commits it lags).
+    CompareMain {
+        /// Request id.
+        request: RequestId,
+        /// The environments' commits.
+        commits: Vec<String>,
+    },
     /// Read a commit and the runs of the workflows, for `:trace`.
     FetchTrace {
         /// Request id.

@@ -23,6 +23,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             let mut fx = poll::due(state);
             fx.extend(ops::workflow::tick(state));
             fx.extend(super::runs::tick(state));
+            fx.extend(envs::main_lag::due(state));
             fx
         }
         Action::ChartsStep => {
@@ -105,8 +106,11 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
             result,
         } => {
             poll::env_loaded(state, env, request, result);
-            ops::update::env_refreshed(state, env)
+            let mut fx = ops::update::env_refreshed(state, env);
+            fx.extend(envs::main_lag::due(state));
+            fx
         }
+        Reply::MainLagLoaded { request, lags } => envs::main_lag::loaded(state, request, lags),
         Reply::ReleasesLoaded { request, result } => {
             poll::releases_loaded(state, request, result);
             Vec::new()

@@ -57,8 +57,17 @@ impl Failure {
 /// Loads the state of every environment once, headless; fails when an environment, its
 /// distribution or the release catalogue could not be read at all.
 pub async fn load(global: &Global) -> Result<Headless, Failure> {
+    load_with(global, false).await
+}
+
+/// [`load`], with GitHub read as the console does (`github`: each environment's lag behind
+/// `main`, when `[github]` is configured).
+pub async fn load_with(global: &Global, github: bool) -> Result<Headless, Failure> {
     let backend = connect(global).map_err(Failure::new)?;
     let mut app = Headless::new(backend.state(), backend.cloud.clone());
+    if github {
+        crate::runtime::ops_effects::prepare(&mut app.state, &backend);
+    }
     app.start(backend.now).await;
     crate::runtime::load_failures(&app.state).map_err(Failure::new)?;
     Ok(app)

@@ -242,6 +242,7 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
         | Effect::ReadWorkflow { .. }
         | Effect::FetchRuns { .. }
         | Effect::FetchTrace { .. }
+        | Effect::CompareMain { .. }
         | Effect::FetchRunJobs { .. }
         | Effect::LookGitHub { .. }) => super::ops_effects::run(cloud, effect).await,
     }

@@ -134,6 +134,22 @@ pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
             request,
             read: Box::new(read_runs(cloud, &workflows, limit).await),
         })),
+        Effect::CompareMain { request, commits } => {
+            let mut lags = Vec::new();
+            for commit in commits {
+                let lag = match cloud.github.as_deref() {
+                    Some(github) => {
+                        super::effects::timed("CompareCommits", github.compare(&commit, "main"))
+                            .await
+                            .map(|c| c.ahead_by)
+                            .map_err(|e| e.to_string())
+                    }
+                    None => Err(ops::apply::github::NOT_CONFIGURED.to_string()),
+                };
+                lags.push((commit, lag));
+            }
+            Some(Action::Reply(Reply::MainLagLoaded { request, lags }))
+        }
         Effect::FetchTrace {
             request,
             sha,

@@ -329,6 +329,29 @@ fn trace_follows_a_commit_to_each_environment() {
     assert!(stderr(&out).contains("`main` is neither a commit SHA"));
 }
 
+/// `status -o json`: each environment's commit and how many commits it lags `main`.
+#[test]
+fn status_gives_each_environments_commit_and_lag_behind_main() {
+    let v = json(&["--demo", "status", "-o", "json"]);
+    assert_eq!(v["errors"], serde_json::json!([]));
+    let envs = v["environments"].as_array().unwrap();
+    for e in envs {
+        assert_eq!(e["commit"].as_str().unwrap().len(), 40, "{e}");
+        assert!(e["commits_behind_main"].is_u64(), "{e}");
+    }
+    let dev = envs[0]["commits_behind_main"].as_u64().unwrap();
+    let prd = envs[2]["commits_behind_main"].as_u64().unwrap();
+    assert!(
+        prd > dev,
+        "prd runs an older commit than dev: {prd} vs {dev}"
+    );
+    let text = String::from_utf8_lossy(&shipdeck(&["--demo", "status"]).stdout).to_string();
+    assert!(
+        text.contains("MAIN") && text.contains(&format!("{prd} behind")),
+        "{text}"
+    );
+}
+
 /// `runs show`: jobs, steps and the end of a job's log; bad input named.
 #[test]
 fn runs_show_gives_jobs_steps_and_a_log_tail() {

@@ -219,6 +219,13 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
                 writable: Err("no token".into()),
             }),
         })),
+        Effect::CompareMain { request, commits } => Some(Action::Reply(Reply::MainLagLoaded {
+            request: *request,
+            lags: commits
+                .iter()
+                .map(|c| (c.clone(), if ok { Ok(3) } else { Err("X".into()) }))
+                .collect(),
+        })),
         Effect::FetchTrace {
             request, workflows, ..
         } => Some(Action::Reply(Reply::TraceLoaded {
