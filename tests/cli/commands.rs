@@ -68,9 +68,13 @@ fn status_json_has_environments_stages_and_approvals() {
 
 #[test]
 fn same_seed_same_answer_and_seeds_differ() {
-    let a = json(&["status", "--demo", "--output", "json", "--seed", "5"]);
-    let b = json(&["status", "--demo", "--output", "json", "--seed", "5"]);
-    let c = json(&["status", "--demo", "--output", "json", "--seed", "6"]);
+    // The answer, whatever the exit code: at some seeds the simulated repository lacks the
+    // commit an environment runs, so its lag behind main is unknown (exit 1).
+    let answer = |seed: &str| -> Value {
+        let out = shipdeck(&["status", "--demo", "--output", "json", "--seed", seed]);
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let (a, b, c) = (answer("5"), answer("5"), answer("6"));
     assert_eq!(a, b);
     assert_ne!(a, c);
 }
