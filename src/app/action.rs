@@ -265,6 +265,20 @@ pub enum Reply {
         /// The verdict, or why a read failed.
         result: Result<crate::ops::plan::follow::Verdict, String>,
     },
+    /// The environments' commits were compared with `main`.
+    MainLagLoaded {
+        /// The request this answers.
+        request: RequestId,
+        /// Per commit: how many commits `main` is ahead of it, or why that is not known.
+        lags: Vec<(String, Result<Option<u32>, String>)>,
+    },
+    /// The commit and runs of the open trace were read.
+    TraceLoaded {
+        /// The request this answers.
+        request: RequestId,
+        /// What GitHub answered.
+        read: Box<crate::ops::plan::trace::GitHubTrace>,
+    },
     /// The runs of the Runs view were read.
     RunsLoaded {
         /// The request this answers.

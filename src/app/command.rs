@@ -28,6 +28,8 @@ pub enum Command {
     Retain(usize),
     /// List the distribution's log sources, or read the one named (number or name).
     LogSource(Option<String>),
+    /// Trace a commit (SHA or prefix) or release version to each environment.
+    Trace(Option<String>),
     /// Leave.
     Quit,
 }
@@ -67,6 +69,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
     (
         "logsource",
         "the distribution's log sources; logsource N|NAME reads that one",
+    ),
+    (
+        "trace",
+        "where a commit is: trace SHA|VERSION (runs, packages, executions)",
     ),
     ("refresh", "refresh every environment now"),
     ("help", "the key bindings"),
@@ -128,6 +134,7 @@ pub fn parse_command(line: &str, envs: &[&str]) -> Result<Command, String> {
             None => Err("`retain` needs a record count, e.g. retain 1000000".into()),
         },
         "logsource" | "source" => Ok(Command::LogSource(arg.map(str::to_string))),
+        "trace" => Ok(Command::Trace(arg.map(str::to_string))),
         "refresh" | "r" => no_arg(Command::Refresh),
         "help" | "h" | "?" => no_arg(Command::Help),
         "quit" | "q" | "q!" => no_arg(Command::Quit),

@@ -233,6 +233,22 @@ pub enum Effect {
         /// Runs per workflow.
         limit: usize,
     },
+    /// Compare each commit with `main` on GitHub (how many commits it lags).
+    CompareMain {
+        /// Request id.
+        request: RequestId,
+        /// The environments' commits.
+        commits: Vec<String>,
+    },
+    /// Read a commit and the runs of the workflows, for `:trace`.
+    FetchTrace {
+        /// Request id.
+        request: RequestId,
+        /// The commit: a SHA or a prefix of one.
+        sha: String,
+        /// The workflow files whose runs are searched.
+        workflows: Vec<String>,
+    },
     /// Read the jobs and steps of a run.
     FetchRunJobs {
         /// Request id.

@@ -16,6 +16,7 @@ mod pane;
 mod poll;
 pub mod runs;
 mod text_input;
+pub mod trace;
 mod traffic;
 mod update;
 
@@ -24,6 +25,7 @@ pub use command::{COMMANDS, complete, parse_command};
 pub use credentials::{CREDENTIALS_RETRY, CredentialsPause};
 pub use effect::Effect;
 pub use envs::execution::{ExecutionDetail, RunRow};
+pub use envs::main_lag::{Lag, MAIN_LAG_EVERY, MainLag};
 pub use envs::summary::{Deployed, EnvSummary, PipelineHealth, deployed};
 pub use input::MAX_INPUT;
 pub use loadable::Loadable;
@@ -75,6 +77,8 @@ pub struct State {
     pub releases: Vec<Release>,
     /// The catalogue's read: in flight, next poll, why the last failed.
     pub releases_load: Loadable,
+    /// How many commits each environment's commit lags `main` (GitHub).
+    pub main_lag: MainLag,
     /// Selected environment.
     pub selected: usize,
     /// Selected row in the pipeline history.
@@ -130,6 +134,7 @@ impl State {
             envs: specs.into_iter().map(EnvView::new).collect(),
             releases: Vec::new(),
             releases_load: Loadable::default(),
+            main_lag: MainLag::default(),
             selected: 0,
             history_row: 0,
             execution: None,

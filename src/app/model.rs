@@ -267,4 +267,6 @@ pub enum Overlay {
     Search(LineInput),
     /// An export found its file there already: `y` replaces it, any other key keeps it.
     ReplaceFile(super::ReplaceFile),
+    /// `:trace`: where a commit is.
+    Trace(Box<super::trace::TraceOverlay>),
 }

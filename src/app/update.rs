@@ -23,6 +23,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             let mut fx = poll::due(state);
             fx.extend(ops::workflow::tick(state));
             fx.extend(super::runs::tick(state));
+            fx.extend(envs::main_lag::due(state));
             fx
         }
         Action::ChartsStep => {
@@ -90,7 +91,7 @@ impl Focus {
         match state.overlay {
             Some(Overlay::ReplaceFile(_)) => Focus::Question,
             Some(Overlay::Command(_) | Overlay::Filter(_) | Overlay::Search(_)) => Focus::Prompt,
-            Some(Overlay::Help) => Focus::Help,
+            Some(Overlay::Help | Overlay::Trace(_)) => Focus::Help,
             None => Focus::View(state.view),
         }
     }
@@ -105,8 +106,11 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
             result,
         } => {
             poll::env_loaded(state, env, request, result);
-            ops::update::env_refreshed(state, env)
+            let mut fx = ops::update::env_refreshed(state, env);
+            fx.extend(envs::main_lag::due(state));
+            fx
         }
+        Reply::MainLagLoaded { request, lags } => envs::main_lag::loaded(state, request, lags),
         Reply::ReleasesLoaded { request, result } => {
             poll::releases_loaded(state, request, result);
             Vec::new()
@@ -195,6 +199,10 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
             result,
         } => {
             ops::workflow::looked(state, request, *trail, result);
+            Vec::new()
+        }
+        Reply::TraceLoaded { request, read } => {
+            super::trace::loaded(state, request, *read);
             Vec::new()
         }
         Reply::RunsLoaded { request, read } => {
@@ -376,7 +384,7 @@ pub(super) fn env_names(state: &State) -> Vec<String> {
 }
 
 fn move_or_scroll(state: &mut State, delta: isize) {
-    if state.overlay == Some(Overlay::Help) {
+    if matches!(state.overlay, Some(Overlay::Help | Overlay::Trace(_))) {
         state.help_scroll = state.help_scroll.saturating_add_signed(delta);
     } else {
         state.move_selection(delta);
@@ -460,6 +468,7 @@ pub(super) fn run_command(state: &mut State, text: &str, names: &[&str]) -> Vec<
             state.overlay = Some(Overlay::Help);
             Vec::new()
         }
+        Ok(Command::Trace(arg)) => super::trace::open(state, arg.as_deref()),
         Ok(Command::Quit) => quit(state),
         Ok(Command::Export { path, replace }) => logs::keys::export(state, &path, replace),
         Ok(Command::Range(preset)) => traffic::update::set_preset(state, preset),

@@ -13,6 +13,7 @@ mod runs;
 pub mod shell;
 mod status;
 mod stdout;
+mod trace;
 
 pub use crate::runtime::Backend;
 pub use args::{Cli, Command, ConfigCommand, Global, Output};
@@ -56,8 +57,17 @@ impl Failure {
 /// Loads the state of every environment once, headless; fails when an environment, its
 /// distribution or the release catalogue could not be read at all.
 pub async fn load(global: &Global) -> Result<Headless, Failure> {
+    load_with(global, false).await
+}
+
+/// [`load`], with GitHub read as the console does (`github`: each environment's lag behind
+/// `main`, when `[github]` is configured).
+pub async fn load_with(global: &Global, github: bool) -> Result<Headless, Failure> {
     let backend = connect(global).map_err(Failure::new)?;
     let mut app = Headless::new(backend.state(), backend.cloud.clone());
+    if github {
+        crate::runtime::ops_effects::prepare(&mut app.state, &backend);
+    }
     app.start(backend.now).await;
     crate::runtime::load_failures(&app.state).map_err(Failure::new)?;
     Ok(app)
@@ -101,6 +111,7 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
             ..
         }) => return act::run(global, c).await,
         Command::Runs(args) => runs::run(global, args).await,
+        Command::Trace { what, output } => trace::run(global, &what, output).await,
         Command::Logs { command } => return logs::run(global, command).await,
         Command::Audit { since, output } => audit::run(global, since, output).map(Answer::ok),
         c @ (Command::Approve(_)

@@ -1,6 +1,6 @@
 //! The JSON shapes of the CLI, built from the app state (the same facts the TUI shows).
 
-use crate::app::{Deployed, EnvView, Mode, State};
+use crate::app::{Deployed, EnvView, Lag, Mode, State};
 use crate::domain::{
     Approval, ConditionView, ExecutionSummary, ExecutionType, PipelineType, ResolvedVariable,
     StageDef, StageState, Timestamp, condition_views, human,
@@ -51,6 +51,15 @@ pub struct EnvReport {
     pub deployed_commit: Option<String>,
     /// Who published the deployed release.
     pub deployed_by: Option<String>,
+    /// The commit it runs (as the release the deploy stage last shipped names it).
+    pub commit: Option<String>,
+    /// How many commits `main` has that `commit` has not (GitHub's compare); `null` without
+    /// `[github]` or a commit, or when it could not be read (see `errors`).
+    pub commits_behind_main: Option<u32>,
+    /// `true` when the repository does not have `commit` (a local build, or history rewritten):
+    /// then there is no lag to count, and that is no error. Left out otherwise.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub commit_not_in_repository: bool,
     /// Where that is known from: `deploy-stage` (the execution that last succeeded in the
     /// deploy stage) or `source-object` (no execution succeeded there yet; the pipeline's source
     /// object holds this release); `null` when nothing runs or it is unknown.
@@ -394,6 +403,18 @@ pub fn unknowns(state: &State) -> Vec<ErrorReport> {
                 error,
             });
         }
+        let main_lag = match state.main_lag(i) {
+            Lag::Unknown(error) => Some(error),
+            Lag::Reading => Some("not read".to_string()),
+            Lag::None | Lag::Behind(_) | Lag::NotInRepository => None,
+        };
+        if let Some(error) = main_lag {
+            out.push(ErrorReport {
+                environment: e.spec.name.clone(),
+                unknown: "commits behind main",
+                error,
+            });
+        }
     }
     out
 }
@@ -412,6 +433,12 @@ pub fn status(state: &State) -> StatusReport {
                 deployed_version: s.deployed.release().map(|r| r.version.to_string()),
                 deployed_commit: s.deployed.release().map(|r| r.commit.clone()),
                 deployed_by: s.deployed.release().map(|r| r.actor.clone()),
+                commit: state.env_commit(i),
+                commits_behind_main: match state.main_lag(i) {
+                    Lag::Behind(n) => Some(n),
+                    _ => None,
+                },
+                commit_not_in_repository: state.main_lag(i) == Lag::NotInRepository,
                 deployed_from: match &s.deployed {
                     Deployed::Execution(..) => Some("deploy-stage"),
                     Deployed::SourceObject(_) => Some("source-object"),

@@ -1,11 +1,11 @@
 //! `shipdeck status`: environments, their pipelines and pending approvals.
 
-use super::{Answer, Failure, Global, Output, columns, json, load, report};
+use super::{Answer, Failure, Global, Output, columns, json, load_with, report};
 use crate::domain::human;
 
 /// Prints every environment's state; exit 1 when part of it is unknown (a read failed).
 pub async fn run(global: &Global, output: Output) -> Result<Answer, Failure> {
-    let app = load(global).await?;
+    let app = load_with(global, true).await?;
     let state = &app.state;
     let report = report::status(state);
     let unknowns = report.errors.len();
@@ -20,6 +20,7 @@ pub async fn run(global: &Global, output: Output) -> Result<Answer, Failure> {
             "STAGE",
             "LAST DEPLOY",
             "BEHIND",
+            "MAIN",
             "CDN",
         ]
         .map(String::from)
@@ -57,6 +58,20 @@ pub async fn run(global: &Global, output: Output) -> Result<Answer, Failure> {
             e.current_stage.clone().unwrap_or_else(|| "-".into()),
             ago.unwrap_or_else(|| "-".into()),
             behind,
+            match (e.commits_behind_main, &e.commit) {
+                (Some(0), _) => "up to date".to_string(),
+                (Some(n), _) => format!("{n} behind"),
+                (None, Some(_)) if e.commit_not_in_repository => "not in repo".to_string(),
+                (None, Some(_))
+                    if report
+                        .errors
+                        .iter()
+                        .any(|x| x.environment == e.name && x.unknown == "commits behind main") =>
+                {
+                    "unknown".to_string()
+                }
+                _ => "-".to_string(),
+            },
             e.distribution_status.clone().unwrap_or_else(|| "-".into()),
         ]);
     }

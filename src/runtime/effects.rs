@@ -269,6 +269,8 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
         | Effect::FetchInvalidation { .. }
         | Effect::ReadWorkflow { .. }
         | Effect::FetchRuns { .. }
+        | Effect::FetchTrace { .. }
+        | Effect::CompareMain { .. }
         | Effect::FetchRunJobs { .. }
         | Effect::LookGitHub { .. }) => super::ops_effects::run(cloud, effect).await,
     }

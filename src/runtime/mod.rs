@@ -8,6 +8,7 @@ mod export_file;
 mod headless;
 pub mod ops_effects;
 mod tasks;
+pub mod trace;
 
 pub use crate::cloud::Clock;
 pub use crate::cloud::sim::SimClock;

@@ -134,6 +134,47 @@ pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
             request,
             read: Box::new(read_runs(cloud, &workflows, limit).await),
         })),
+        Effect::CompareMain { request, commits } => {
+            let mut lags = Vec::new();
+            for commit in commits {
+                let lag = match cloud.github.as_deref() {
+                    Some(github) => {
+                        match super::effects::timed(
+                            "CompareCommits",
+                            github.compare(&commit, "main"),
+                        )
+                        .await
+                        {
+                            Ok(c) => Ok(Some(c.ahead_by)),
+                            // The repository does not have the commit: a definite answer.
+                            Err(crate::cloud::CloudError::NotFound { kind, .. })
+                                if kind == "commit" =>
+                            {
+                                Ok(None)
+                            }
+                            Err(e) => Err(e.to_string()),
+                        }
+                    }
+                    None => Err(ops::apply::github::NOT_CONFIGURED.to_string()),
+                };
+                lags.push((commit, lag));
+            }
+            Some(Action::Reply(Reply::MainLagLoaded { request, lags }))
+        }
+        Effect::FetchTrace {
+            request,
+            sha,
+            workflows,
+        } => {
+            let read = match cloud.github.as_deref() {
+                Some(github) => super::trace::read_github(github, &sha, &workflows).await,
+                None => super::trace::not_configured(&workflows),
+            };
+            Some(Action::Reply(Reply::TraceLoaded {
+                request,
+                read: Box::new(read),
+            }))
+        }
         Effect::FetchRunJobs { request, run_id } => {
             let result = match cloud.github.as_deref() {
                 Some(github) => {

@@ -171,6 +171,10 @@ pub fn draw(frame: &mut Frame, state: &State, hints: &Hints) {
         Some(Overlay::Filter(line)) => overlays::command::render_filter(frame, state, line, &areas),
         Some(Overlay::Search(line)) => overlays::command::render_search(frame, state, line, &areas),
         Some(Overlay::ReplaceFile(q)) => overlays::command::render_replace(frame, q, &areas),
+        Some(Overlay::Trace(t)) => {
+            footer::render(frame, state, hints, areas.footer);
+            overlays::trace::render(frame, state, t, areas.body);
+        }
     }
     overlays::dialog::render(frame, state, hints, areas.body);
 }
@@ -261,7 +265,7 @@ pub fn wheel(state: &State, area: Rect, column: u16, row: u16, down: bool) -> Ve
     let line = if down { Action::Down } else { Action::Up };
     match state.overlay {
         None => {}
-        Some(Overlay::Help) => return vec![line; WHEEL_ROWS],
+        Some(Overlay::Help | Overlay::Trace(_)) => return vec![line; WHEEL_ROWS],
         Some(_) => return Vec::new(),
     }
     let inner = body_block(state).inner(areas.body);

@@ -68,9 +68,13 @@ fn status_json_has_environments_stages_and_approvals() {
 
 #[test]
 fn same_seed_same_answer_and_seeds_differ() {
-    let a = json(&["status", "--demo", "--output", "json", "--seed", "5"]);
-    let b = json(&["status", "--demo", "--output", "json", "--seed", "5"]);
-    let c = json(&["status", "--demo", "--output", "json", "--seed", "6"]);
+    // The answer, whatever the exit code: at some seeds the simulated repository lacks the
+    // commit an environment runs, so its lag behind main is unknown (exit 1).
+    let answer = |seed: &str| -> Value {
+        let out = shipdeck(&["status", "--demo", "--output", "json", "--seed", seed]);
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let (a, b, c) = (answer("5"), answer("5"), answer("6"));
     assert_eq!(a, b);
     assert_ne!(a, c);
 }
@@ -233,6 +237,143 @@ fn runs_lists_both_workflows_with_where_failed_runs_failed() {
         "{text}"
     );
     assert!(text.contains("build › Run npm"), "{text}");
+}
+
+/// `trace`: the demo's release waiting at prd's approval (by its commit), the one prd runs
+/// (by its version: superseded upstream), and a commit no environment has yet; bad input named.
+#[test]
+fn trace_follows_a_commit_to_each_environment() {
+    let pending = json(&["--demo", "approvals", "-o", "json"]);
+    let waiting = &pending["pending_approvals"][0];
+    let sha = waiting["commit"].as_str().unwrap();
+    let v = json(&["--demo", "trace", &sha[..7], "-o", "json"]);
+    assert_eq!(v["commit"]["sha"], sha);
+    assert_eq!(v["versions"], serde_json::json!([waiting["version"]]));
+    assert_eq!(v["errors"], serde_json::json!([]));
+    let runs = v["runs"].as_array().unwrap();
+    assert!(
+        runs.iter().any(|r| r["workflow"] == "release.yml"),
+        "{runs:?}"
+    );
+    let prd = &v["environments"][2];
+    assert_eq!(prd["name"], "prd");
+    assert_eq!(
+        prd["now"],
+        format!(
+            "waiting for prd approval for {}",
+            waiting["waited"].as_str().unwrap()
+        )
+    );
+    assert_eq!(prd["executions"][0]["id"], waiting["execution_id"]);
+    assert!(
+        prd["executions"][0]["console_url"]
+            .as_str()
+            .unwrap()
+            .contains("codesuite/codepipeline/pipelines/storefront-deployer-prd/executions/")
+    );
+    let package = v["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["environment"] == "prd")
+        .unwrap();
+    assert!(package["key"].as_str().unwrap().starts_with("s3://"));
+    assert!(!package["version_id"].as_str().unwrap().is_empty());
+
+    let status = json(&["--demo", "status", "-o", "json"]);
+    let envs = status["environments"].as_array().unwrap();
+    let in_prd = envs[2]["deployed_version"].as_str().unwrap();
+    let upstream = envs[1]["deployed_version"].as_str().unwrap();
+    let v = json(&["--demo", "trace", in_prd, "-o", "json"]);
+    assert_eq!(v["environments"][2]["now"], "prd");
+    assert_eq!(
+        v["environments"][1]["now"],
+        format!("superseded in stg by {upstream}")
+    );
+    assert!(
+        v["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("running in prd; ")
+    );
+
+    // The newest commit on main: its deploy run, no environment yet.
+    let newest = json(&[
+        "--demo",
+        "runs",
+        "--workflow",
+        "deploy",
+        "--limit",
+        "1",
+        "-o",
+        "json",
+    ]);
+    let head = newest["workflows"][0]["runs"][0]["head_sha"]
+        .as_str()
+        .unwrap();
+    let v = json(&["--demo", "trace", head, "-o", "json"]);
+    assert_eq!(
+        v["summary"],
+        "not yet in dev; not yet in stg; not yet in prd"
+    );
+    assert_eq!(v["packages"], serde_json::json!([]));
+
+    let out = shipdeck(&["--demo", "trace", "deadbeef"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("commit deadbeef does not exist in acme/storefront"),
+        "{}",
+        stderr(&out)
+    );
+    let out = shipdeck(&["--demo", "trace", "9.9.9"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("version 9.9.9 is not in the release catalogue"));
+    let out = shipdeck(&["--demo", "trace", "main"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("`main` is neither a commit SHA"));
+}
+
+/// `status -o json`: each environment's commit and how many commits it lags `main`.
+#[test]
+fn status_gives_each_environments_commit_and_lag_behind_main() {
+    let v = json(&["--demo", "status", "-o", "json"]);
+    assert_eq!(v["errors"], serde_json::json!([]));
+    let envs = v["environments"].as_array().unwrap();
+    for e in envs {
+        assert_eq!(e["commit"].as_str().unwrap().len(), 40, "{e}");
+        assert!(e["commits_behind_main"].is_u64(), "{e}");
+    }
+    let dev = envs[0]["commits_behind_main"].as_u64().unwrap();
+    let prd = envs[2]["commits_behind_main"].as_u64().unwrap();
+    assert!(
+        prd > dev,
+        "prd runs an older commit than dev: {prd} vs {dev}"
+    );
+    let text = String::from_utf8_lossy(&shipdeck(&["--demo", "status"]).stdout).to_string();
+    assert!(
+        text.contains("MAIN") && text.contains(&format!("{prd} behind")),
+        "{text}"
+    );
+}
+
+/// An environment that runs a local build (`make deploy-dev`: a commit the repository does not
+/// have) has no lag behind `main` to count: that is a known answer, not an unknown read, so
+/// `status` says `not in repo` and exits 0 (seed 7: dev runs such a build).
+#[test]
+fn a_commit_the_repository_does_not_have_is_not_in_repo_not_unknown() {
+    let v = json(&["--demo", "--seed", "7", "status", "-o", "json"]);
+    assert_eq!(v["errors"], serde_json::json!([]), "{v}");
+    let dev = &v["environments"][0];
+    assert_eq!(dev["commit_not_in_repository"], true, "{dev}");
+    assert!(dev["commits_behind_main"].is_null(), "{dev}");
+    for other in &v["environments"].as_array().unwrap()[1..] {
+        assert!(other["commits_behind_main"].is_u64(), "{other}");
+        assert!(other.get("commit_not_in_repository").is_none(), "{other}");
+    }
+    let out = shipdeck(&["--demo", "--seed", "7", "status"]);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("not in repo"), "{text}");
 }
 
 /// `runs show`: jobs, steps and the end of a job's log; bad input named.

@@ -219,6 +219,25 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
                 writable: Err("no token".into()),
             }),
         })),
+        Effect::CompareMain { request, commits } => Some(Action::Reply(Reply::MainLagLoaded {
+            request: *request,
+            lags: commits
+                .iter()
+                .map(|c| (c.clone(), if ok { Ok(Some(3)) } else { Err("X".into()) }))
+                .collect(),
+        })),
+        Effect::FetchTrace {
+            request, workflows, ..
+        } => Some(Action::Reply(Reply::TraceLoaded {
+            request: *request,
+            read: Box::new(shipdeck::ops::plan::trace::GitHubTrace {
+                commit: Err(shipdeck::ops::plan::trace::Found::Unknown("X".into())),
+                runs: workflows
+                    .iter()
+                    .map(|w| (w.clone(), Err("X".into())))
+                    .collect(),
+            }),
+        })),
         Effect::FetchRunJobs { request, .. } => Some(Action::Reply(Reply::RunJobsLoaded {
             request: *request,
             result: if ok { Ok(Vec::new()) } else { Err("X".into()) },

@@ -714,3 +714,52 @@ async fn the_runs_view_re_runs_the_failed_jobs_of_the_selected_run() {
         "{note}"
     );
 }
+
+/// `:trace VERSION` in the console: the commit and its runs read through the effect runner, the
+/// release waiting at prd's approval said so per environment; Esc closes; a commit GitHub does
+/// not have is said on the status line and nothing opens.
+#[tokio::test]
+async fn trace_shows_where_the_waiting_release_is_and_esc_closes_it() {
+    use shipdeck::app::Overlay;
+    let mut rig = Rig::for_ops("trace").await;
+    let prd = rig.app.state.env_index("prd").unwrap();
+    let waiting = rig.app.state.pipeline_data(prd).unwrap().approvals("prd");
+    let release = waiting[0].release.clone().expect("the waiting release");
+    rig.keys(&[Action::CommandOpen]);
+    rig.typed(&format!("trace {}", release.version));
+    rig.keys(&[Action::Submit]);
+    rig.app.settle().await;
+    let Some(Overlay::Trace(t)) = rig.app.state.overlay.clone() else {
+        panic!("the trace overlay: {}", rig.status());
+    };
+    let read = t.read.clone().expect("GitHub's answer");
+    let trace = rig
+        .app
+        .state
+        .trace_of(&read, &t.query, &t.sha, t.version.as_ref());
+    assert_eq!(trace.errors, vec![]);
+    assert!(release.commit.starts_with(&trace.commit.unwrap().sha[..7]));
+    let now = trace.environments[prd].now.clone().unwrap_or_default();
+    assert!(now.starts_with("waiting for prd approval for "), "{now}");
+    assert!(
+        trace
+            .runs
+            .unwrap()
+            .iter()
+            .any(|r| r.workflow == "release.yml"),
+        "the release run of the commit"
+    );
+    rig.keys(&[Action::Back]);
+    assert_eq!(rig.app.state.overlay, None, "esc closes the trace");
+
+    rig.keys(&[Action::CommandOpen]);
+    rig.typed("trace deadbeef");
+    rig.keys(&[Action::Submit]);
+    rig.app.settle().await;
+    assert_eq!(rig.app.state.overlay, None);
+    assert!(
+        rig.status().contains("commit deadbeef does not exist in"),
+        "{}",
+        rig.status()
+    );
+}

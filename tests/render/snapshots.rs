@@ -376,3 +376,22 @@ async fn pipeline_v2_window_and_queue() {
     assert!(text.contains("⧗ queued"), "{text}");
     snap(&rig, "pipeline_dev_queue");
 }
+
+/// `:trace VERSION`: the release waiting at prd's approval, its runs, packages and each
+/// environment's executions; the links only where there is room (160 columns).
+#[tokio::test]
+async fn trace_of_the_release_waiting_for_approval() {
+    let mut rig = started(42).await;
+    let prd = rig.app.state.env_index("prd").unwrap();
+    let waiting = rig.app.state.pipeline_data(prd).unwrap().approvals("prd");
+    let version = waiting[0]
+        .release
+        .clone()
+        .expect("a waiting release")
+        .version;
+    rig.app.dispatch(Action::CommandOpen);
+    rig.typed(&format!("trace {version}"));
+    rig.app.dispatch(Action::Submit);
+    rig.app.settle().await;
+    snap(&rig, "trace");
+}

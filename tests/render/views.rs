@@ -751,3 +751,46 @@ fn the_execution_detail_shows_its_variables_or_why_they_are_unknown() {
         assert_has(&screen(&s, w, h), &["variables reading…"]);
     }
 }
+
+/// With `[github]`, each environment's lag behind `main` is read through an effect: a number
+/// where GitHub answered, `unknown` with the reason where it did not (160 columns; the column
+/// gives way at 80).
+#[test]
+fn environments_show_each_commits_lag_behind_main_or_why_it_is_unknown() {
+    use shipdeck::app::{Action, Effect, Reply, update};
+    fn compare(s: &mut State, at: shipdeck::domain::Timestamp, lag: Result<u32, String>) {
+        let fx = update(s, Action::Tick(at));
+        let (request, commits) = fx
+            .iter()
+            .find_map(|e| match e {
+                Effect::CompareMain { request, commits } => Some((*request, commits.clone())),
+                _ => None,
+            })
+            .expect("the compare with main");
+        let lags = commits
+            .iter()
+            .map(|c| (c.clone(), lag.clone().map(Some)))
+            .collect();
+        update(s, Action::Reply(Reply::MainLagLoaded { request, lags }));
+    }
+    let mut s = with(View::Environments, None);
+    assert!(
+        !screen(&s, 160, 48).contains("MAIN"),
+        "nothing without [github]"
+    );
+    s.runs.workflows = vec!["deploy.yml".into(), "release.yml".into()];
+    compare(&mut s, NOW, Err("throttled by GitHub".into()));
+    let wide = screen(&s, 160, 48);
+    assert_has(
+        &wide,
+        &[
+            "MAIN",
+            "unknown",
+            "lag behind main unknown: throttled by GitHub",
+        ],
+    );
+    compare(&mut s, NOW + shipdeck::app::MAIN_LAG_EVERY, Ok(4));
+    assert_has(&screen(&s, 160, 48), &["MAIN", "4 behind"]);
+    let narrow = screen(&s, 80, 24);
+    assert!(!narrow.contains("MAIN"), "{narrow}");
+}

@@ -2,4 +2,5 @@
 //! from its pipeline history.
 
 pub(super) mod execution;
+pub(super) mod main_lag;
 pub(super) mod summary;

@@ -131,6 +131,15 @@ pub enum Command {
     },
     /// GitHub Actions runs of the deploy and release workflows (`runs show RUN_ID` for one).
     Runs(RunsArgs),
+    /// Where a commit is: its workflow runs, packages, pipeline executions per environment.
+    Trace {
+        /// A commit SHA (7 to 40 hex digits) or a release version (1.41.3).
+        #[arg(value_name = "SHA|VERSION")]
+        what: String,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = Output::Table)]
+        output: Output,
+    },
     /// CloudFront access logs and CloudWatch log groups.
     Logs {
         /// Which logs.

@@ -14,6 +14,7 @@ pub mod package;
 mod request;
 mod shapes;
 pub mod text;
+pub mod trace;
 
 pub use actions::{
     approve, deploy, freeze, invalidate, override_condition, release, release_workflow, retry,

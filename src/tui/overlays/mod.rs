@@ -6,3 +6,4 @@ pub mod dialog;
 pub mod help;
 pub mod release_picker;
 pub mod rollback_candidates;
+pub mod trace;

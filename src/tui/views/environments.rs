@@ -1,7 +1,7 @@
 //! The home view: one row per environment with its release, health, approval, CDN, lag and markers.
 
 use super::rows_below_header;
-use crate::app::{Deployed, EnvSummary, EnvView, State};
+use crate::app::{Deployed, EnvSummary, EnvView, Lag, State};
 use crate::domain::{ActionStatus, ExecutionStatus, StageStatus, human};
 use crate::tui::panes::environment;
 use crate::tui::widgets::status::{DIM, FROZEN, STALE, env_label, env_name_style, health};
@@ -13,8 +13,9 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-/// The columns in display order; lower priority numbers survive narrow terminals.
-fn columns(state: &State) -> [Col; 9] {
+/// The columns in display order; lower priority numbers survive narrow terminals. MAIN (the
+/// lag behind GitHub's `main`) only with `[github]`; it gives way first (not at 80 columns).
+fn columns(state: &State) -> Vec<Col> {
     let name = state
         .envs
         .iter()
@@ -22,7 +23,7 @@ fn columns(state: &State) -> [Col; 9] {
         .max()
         .unwrap_or(0)
         .max(3);
-    [
+    let mut cols = vec![
         Col::fixed("ENV", u16::try_from(name).unwrap_or(12).min(12), 0),
         Col::fixed("VERSION", 15, 1),
         Col::fixed("HEALTH", 19, 2),
@@ -31,8 +32,18 @@ fn columns(state: &State) -> [Col; 9] {
         Col::fixed("CDN", 10, 8),
         Col::fixed("DEPLOYED", 11, 6),
         Col::fixed("LAG", 13, 4),
+        Col::fixed("MAIN", 10, 9),
         Col::fill("NOTES", 12, 3),
-    ]
+    ];
+    if !github(state) {
+        cols.retain(|c| c.title != "MAIN");
+    }
+    cols
+}
+
+/// Whether GitHub is configured (the MAIN column shows).
+fn github(state: &State) -> bool {
+    !state.runs.workflows.is_empty()
 }
 
 /// Body title.
@@ -115,7 +126,22 @@ pub fn failure(env: &EnvView) -> Option<String> {
 
 /// The markers column: frozen, stale or throttled, loading, then why the newest execution
 /// failed.
-fn notes(state: &State, env: &EnvView, s: &EnvSummary) -> Line<'static> {
+/// The MAIN cell: how many commits the environment's commit lags `main`.
+fn main_lag(lag: Lag) -> Line<'static> {
+    match lag {
+        Lag::None => Line::default(),
+        Lag::Reading => Line::from(Span::styled("…", DIM)),
+        Lag::Behind(0) => Line::from(Span::styled("up to date", Style::new().fg(Color::Green))),
+        Lag::Behind(n) => Line::from(Span::styled(
+            format!("{n} behind"),
+            Style::new().fg(Color::Yellow),
+        )),
+        Lag::NotInRepository => Line::from(Span::styled("not in repo", DIM)),
+        Lag::Unknown(_) => Line::from(Span::styled("unknown", Style::new().fg(Color::Red))),
+    }
+}
+
+fn notes(state: &State, env: &EnvView, s: &EnvSummary, index: usize) -> Line<'static> {
     let mut spans = Vec::new();
     if let Some((stage, _)) = &s.frozen {
         spans.push(Span::styled(format!("❄ frozen {stage}"), FROZEN));
@@ -140,6 +166,12 @@ fn notes(state: &State, env: &EnvView, s: &EnvSummary) -> Line<'static> {
     }
     if let Some(why) = failure(env) {
         spans.push(Span::styled(why, Style::new().fg(Color::Red)));
+    }
+    if let Lag::Unknown(why) = state.main_lag(index) {
+        spans.push(Span::styled(
+            format!("lag behind main unknown: {why}"),
+            Style::new().fg(Color::Red),
+        ));
     }
     Line::from(spans)
 }
@@ -199,7 +231,7 @@ fn cells(state: &State, index: usize) -> Vec<Line<'static>> {
         None if s.behind_unknown.is_some() => unknown(),
         None => dash(),
     };
-    vec![
+    let mut cells = vec![
         Line::from(Span::styled(
             env_label(&s.name, s.protected),
             env_name_style(s.protected),
@@ -211,8 +243,13 @@ fn cells(state: &State, index: usize) -> Vec<Line<'static>> {
         cdn,
         deployed,
         lag,
-        notes(state, env, &s),
-    ]
+        main_lag(state.main_lag(index)),
+        notes(state, env, &s, index),
+    ];
+    if !github(state) {
+        cells.remove(8);
+    }
+    cells
 }
 
 /// Draws the environments table.

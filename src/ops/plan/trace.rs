@@ -1,0 +1,526 @@
+//! Tracing a commit (pure): from a commit or release version to its workflow runs, the packages
+//! that carried it, the pipeline executions per environment and where it is now, in words. The
+//! CLI and the console read; the trace is assembled here from what they read.
+
+use super::data::PipelineData;
+use crate::domain::github::{GitHubCommit, WorkflowRun};
+use crate::domain::{ExecutionStatus, ExecutionSummary, Release, Timestamp, Version, human};
+use serde::Serialize;
+
+/// What the operator asked to trace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Traced {
+    /// A commit SHA or a prefix of one (7–40 hex digits, lower case).
+    Commit(String),
+    /// A release version, found in the release catalogue.
+    Version(Version),
+}
+
+impl Traced {
+    /// Reads `SHA|VERSION`: a version has dots (`1.41.3`, `v1.41.3`); a SHA is 7–40 hex digits.
+    pub fn parse(text: &str) -> Result<Traced, String> {
+        let t = text.trim();
+        if t.contains('.') {
+            return Version::parse(t.trim_start_matches('v'))
+                .map(Traced::Version)
+                .ok_or_else(|| format!("`{t}` is not a release version (e.g. 1.41.3)"));
+        }
+        if (7..=40).contains(&t.len()) && t.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Ok(Traced::Commit(t.to_ascii_lowercase()));
+        }
+        Err(format!(
+            "`{t}` is neither a commit SHA (7 to 40 hex digits) nor a release version (e.g. 1.41.3)"
+        ))
+    }
+}
+
+/// Whether GitHub has the commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    /// GitHub says it does not exist (in this repository, named).
+    Missing(String),
+    /// It could not be read: why.
+    Unknown(String),
+}
+
+/// What GitHub said of the commit and the runs of its workflows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitHubTrace {
+    /// The commit, or why it is not there.
+    pub commit: Result<GitHubCommit, Found>,
+    /// Per workflow file: its recent runs, or why they could not be read.
+    pub runs: Vec<(String, Result<Vec<WorkflowRun>, String>)>,
+}
+
+/// The commit to look up: the SHA (or prefix) asked for, or a version's from the catalogue
+/// (else from an execution that shipped it: a catalogue listing may carry no metadata).
+/// `Err(Found::Missing)`: the version does not exist.
+pub fn resolve<'a>(
+    traced: &Traced,
+    catalogue: &[Release],
+    catalogue_error: Option<&str>,
+    shipped: impl IntoIterator<Item = &'a ExecutionSummary>,
+) -> Result<(Option<Version>, String), Found> {
+    let v = match traced {
+        Traced::Commit(sha) => return Ok((None, sha.clone())),
+        Traced::Version(v) => v,
+    };
+    if let Some(why) = catalogue_error {
+        return Err(Found::Unknown(format!(
+            "the release catalogue could not be read, so version {v} cannot be traced: {why}"
+        )));
+    }
+    let Some(r) = catalogue.iter().find(|r| r.version == *v) else {
+        return Err(Found::Missing(format!(
+            "version {v} is not in the release catalogue"
+        )));
+    };
+    let from_executions = || {
+        shipped
+            .into_iter()
+            .filter_map(ExecutionSummary::release)
+            .find(|x| x.version == *v && !x.commit.is_empty())
+            .map(|x| x.commit)
+    };
+    Some(r.commit.clone())
+        .filter(|c| !c.is_empty())
+        .or_else(from_executions)
+        .map(|c| (Some(v.clone()), c))
+        .ok_or_else(|| {
+            Found::Unknown(format!(
+                "release {v} names no commit in its metadata: nothing to trace"
+            ))
+        })
+}
+
+/// Whether two commit ids name the same commit (either may be a prefix of the other).
+pub fn same_commit(a: &str, b: &str) -> bool {
+    let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+    a.len() >= 7 && b.len() >= 7 && (a.starts_with(&b) || b.starts_with(&a))
+}
+
+/// A read that failed: which hop, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TraceError {
+    /// The hop: `commit`, `runs of deploy.yml`, `prd`.
+    pub what: String,
+    /// Why.
+    pub error: String,
+}
+
+/// The commit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommitHop {
+    /// The full SHA (or what the catalogue names, when GitHub could not be read).
+    pub sha: String,
+    /// The first line of its message.
+    pub message: Option<String>,
+    /// Its author.
+    pub author: Option<String>,
+    /// When it was committed (RFC 3339).
+    pub date: Option<String>,
+}
+
+/// A workflow run of the commit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunHop {
+    /// Run id.
+    pub id: u64,
+    /// Workflow file.
+    pub workflow: String,
+    /// Run number.
+    pub number: u64,
+    /// `completed`, `in_progress`, …
+    pub status: String,
+    /// `success`, `failure`, … once completed.
+    pub conclusion: Option<String>,
+    /// When it started (RFC 3339).
+    pub started_at: String,
+    /// GitHub's page of the run.
+    pub html_url: String,
+}
+
+/// A release package that carried the commit into an environment's source key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PackageHop {
+    /// Release version.
+    pub version: String,
+    /// The environment whose source key held it.
+    pub environment: String,
+    /// `s3://bucket/key`.
+    pub key: String,
+    /// The object's version id (the pipeline's source revision).
+    pub version_id: String,
+}
+
+/// A pipeline execution that carried the commit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExecutionHop {
+    /// Execution id.
+    pub id: String,
+    /// `InProgress`, `Succeeded`, …
+    pub status: String,
+    /// Release version it shipped.
+    pub version: Option<String>,
+    /// Started (RFC 3339).
+    pub start: String,
+    /// Ended (RFC 3339), while it runs `null`.
+    pub end: Option<String>,
+    /// The AWS console's page of the execution (`null` when the region is not known).
+    pub console_url: Option<String>,
+}
+
+/// One environment's part of the trace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnvHop {
+    /// Environment name.
+    pub name: String,
+    /// Pipeline executions that carried the commit, newest first (`null`: not read).
+    pub executions: Option<Vec<ExecutionHop>>,
+    /// Where the commit is in this environment (`null`: not known; see `errors`).
+    pub now: Option<String>,
+}
+
+/// A whole trace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Trace {
+    /// What was asked.
+    pub query: String,
+    /// The commit (`null`: not read).
+    pub commit: Option<CommitHop>,
+    /// The release version(s) that carry it.
+    pub versions: Vec<String>,
+    /// Its workflow runs, newest first (`null`: not read).
+    pub runs: Option<Vec<RunHop>>,
+    /// The packages that carried it into each environment's source key.
+    pub packages: Vec<PackageHop>,
+    /// Per environment.
+    pub environments: Vec<EnvHop>,
+    /// Where it is now, in words: `running in dev and stg; waiting for prd approval for 3h 12m`.
+    pub summary: String,
+    /// Hops that could not be read.
+    pub errors: Vec<TraceError>,
+}
+
+/// What was read of one environment.
+#[derive(Debug, Clone)]
+pub struct EnvRead<'a> {
+    /// Its name.
+    pub name: &'a str,
+    /// Pipeline name (for the console link).
+    pub pipeline: &'a str,
+    /// `s3://bucket/key` of its source object.
+    pub source: String,
+    /// What the planners know of it.
+    pub data: PipelineData<'a>,
+    /// Why its pipeline could not be read, when it could not and nothing was read before.
+    pub error: Option<&'a str>,
+}
+
+/// What was read for the trace.
+#[derive(Debug, Clone, Copy)]
+pub struct TraceRead<'a> {
+    /// What was asked, as typed.
+    pub query: &'a str,
+    /// The commit's id: full from GitHub, else as the catalogue names it.
+    pub sha: &'a str,
+    /// The version asked for (a version trace).
+    pub version: Option<&'a Version>,
+    /// The commit as GitHub knows it, or why it could not be read.
+    pub commit: Result<&'a GitHubCommit, &'a str>,
+    /// The runs of the deploy and release workflows, or why they could not be read.
+    pub runs: &'a [(String, Result<Vec<WorkflowRun>, String>)],
+    /// Each environment.
+    pub envs: &'a [EnvRead<'a>],
+    /// The AWS region (for console links).
+    pub region: Option<&'a str>,
+    /// Now.
+    pub now: Timestamp,
+}
+
+/// Whether an execution shipped the traced commit.
+fn carries(e: &ExecutionSummary, sha: &str, version: Option<&Version>) -> Option<Release> {
+    let r = e.release()?;
+    let by_commit = same_commit(&r.commit, sha);
+    let by_version = version.is_some_and(|v| *v == r.version);
+    (by_commit || by_version).then_some(r)
+}
+
+/// The AWS console's page of a pipeline execution.
+pub fn console_url(region: &str, pipeline: &str, execution: &str) -> String {
+    format!(
+        "https://{region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/{pipeline}/executions/{execution}/timeline?region={region}"
+    )
+}
+
+/// Assembles the trace from what was read.
+pub fn assemble(read: &TraceRead<'_>) -> Trace {
+    let mut errors = Vec::new();
+    let commit = match read.commit {
+        Ok(c) => Some(CommitHop {
+            sha: c.sha.clone(),
+            message: Some(c.message.lines().next().unwrap_or_default().to_string()),
+            author: Some(c.author.clone()),
+            date: Some(c.date.rfc3339()),
+        }),
+        Err(why) => {
+            errors.push(TraceError {
+                what: "commit".into(),
+                error: why.to_string(),
+            });
+            None
+        }
+    };
+    let mut runs = Some(Vec::new());
+    for (workflow, got) in read.runs {
+        match got {
+            Ok(list) => {
+                if let Some(out) = runs.as_mut() {
+                    out.extend(
+                        list.iter()
+                            .filter(|r| same_commit(&r.head_sha, read.sha))
+                            .map(|r| RunHop {
+                                id: r.id,
+                                workflow: r.workflow.clone(),
+                                number: r.run_number,
+                                status: r.status.to_string(),
+                                conclusion: r.conclusion.as_ref().map(ToString::to_string),
+                                started_at: r.run_started_at.unwrap_or(r.created_at).rfc3339(),
+                                html_url: r.html_url.clone(),
+                            }),
+                    );
+                }
+            }
+            Err(why) => {
+                errors.push(TraceError {
+                    what: format!("runs of {workflow}"),
+                    error: why.clone(),
+                });
+                runs = None;
+            }
+        }
+    }
+    if let Some(out) = runs.as_mut() {
+        out.sort_by(|a, b| b.started_at.cmp(&a.started_at).then(b.id.cmp(&a.id)));
+    }
+    let mut versions: Vec<Version> = read.version.into_iter().cloned().collect();
+    let mut packages = Vec::new();
+    let mut environments = Vec::new();
+    let mut words: Vec<(&'static str, String)> = Vec::new();
+    for env in read.envs {
+        if let Some(why) = env.error {
+            errors.push(TraceError {
+                what: env.name.to_string(),
+                error: why.to_string(),
+            });
+            environments.push(EnvHop {
+                name: env.name.to_string(),
+                executions: None,
+                now: None,
+            });
+            continue;
+        }
+        let carried: Vec<(&ExecutionSummary, Release)> = env
+            .data
+            .executions
+            .iter()
+            .filter_map(|e| carries(e, read.sha, read.version).map(|r| (e, r)))
+            .collect();
+        for (e, r) in &carried {
+            if !versions.contains(&r.version) {
+                versions.push(r.version.clone());
+            }
+            for rev in &e.source_revisions {
+                let known = packages.iter().any(|p: &PackageHop| {
+                    p.environment == env.name && p.version_id == rev.revision_id
+                });
+                if !known {
+                    packages.push(PackageHop {
+                        version: r.version.to_string(),
+                        environment: env.name.to_string(),
+                        key: env.source.clone(),
+                        version_id: rev.revision_id.clone(),
+                    });
+                }
+            }
+        }
+        let hops = carried
+            .iter()
+            .map(|(e, r)| ExecutionHop {
+                id: e.id.clone(),
+                status: e.status.as_str().to_string(),
+                version: Some(r.version.to_string()),
+                start: e.start.rfc3339(),
+                end: (!e.status.is_active()).then(|| e.last_update.rfc3339()),
+                console_url: read.region.map(|g| console_url(g, env.pipeline, &e.id)),
+            })
+            .collect();
+        let now = match where_in(env, &carried, read) {
+            Ok((kind, text)) => {
+                words.push((kind, text.clone()));
+                Some(text)
+            }
+            Err(why) => {
+                errors.push(TraceError {
+                    what: env.name.to_string(),
+                    error: why,
+                });
+                None
+            }
+        };
+        environments.push(EnvHop {
+            name: env.name.to_string(),
+            executions: Some(hops),
+            now,
+        });
+    }
+    versions.sort();
+    Trace {
+        query: read.query.to_string(),
+        commit,
+        versions: versions.iter().map(ToString::to_string).collect(),
+        runs,
+        packages,
+        environments,
+        summary: summary(&words),
+        errors,
+    }
+}
+
+/// Where the commit is in one environment: a kind (to group environments) and the words.
+fn where_in(
+    env: &EnvRead<'_>,
+    carried: &[(&ExecutionSummary, Release)],
+    read: &TraceRead<'_>,
+) -> Result<(&'static str, String), String> {
+    let name = env.name;
+    let deployed = env
+        .data
+        .deployed
+        .map_err(|why| format!("what runs in {name} is unknown: {why}"))?;
+    let deployed_release = deployed.and_then(ExecutionSummary::release);
+    if let Some(d) = deployed
+        && carried.iter().any(|(e, _)| e.id == d.id)
+    {
+        return Ok(("running", name.to_string()));
+    }
+    if let Some(a) = env
+        .data
+        .approvals(name)
+        .into_iter()
+        .find(|a| carried.iter().any(|(e, _)| e.id == a.execution_id))
+    {
+        return Ok((
+            "waiting",
+            format!(
+                "waiting for {name} approval for {}",
+                human(read.now.since(a.waiting_since))
+            ),
+        ));
+    }
+    if let Some((e, _)) = carried.iter().find(|(e, _)| e.status.is_active()) {
+        return Ok((
+            "shipping",
+            format!(
+                "shipping to {name} (execution {} {})",
+                short(&e.id),
+                e.status.as_str()
+            ),
+        ));
+    }
+    let by = deployed_release.as_ref().map_or_else(
+        || "a later execution".to_string(),
+        |r| r.version.to_string(),
+    );
+    if carried
+        .iter()
+        .any(|(e, _)| e.status == ExecutionStatus::Succeeded)
+    {
+        return Ok(("superseded", format!("superseded in {name} by {by}")));
+    }
+    if let Some((e, _)) = carried.first() {
+        return Ok((
+            "failed",
+            format!(
+                "{} in {name} (execution {})",
+                e.status.as_str(),
+                short(&e.id)
+            ),
+        ));
+    }
+    let newer = match (&deployed_release, read.version) {
+        (Some(d), Some(v)) if d.version > *v => format!(" ({name} runs the newer {})", d.version),
+        _ => String::new(),
+    };
+    Ok(("absent", format!("not yet in {name}{newer}")))
+}
+
+fn short(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
+}
+
+/// `running in dev and stg; waiting for prd approval for 3h 12m`.
+fn summary(words: &[(&'static str, String)]) -> String {
+    let mut parts = Vec::new();
+    let running: Vec<&str> = words
+        .iter()
+        .filter(|(k, _)| *k == "running")
+        .map(|(_, w)| w.as_str())
+        .collect();
+    if !running.is_empty() {
+        parts.push(format!("running in {}", and_list(&running)));
+    }
+    parts.extend(
+        words
+            .iter()
+            .filter(|(k, _)| *k != "running")
+            .map(|(_, w)| w.clone()),
+    );
+    if parts.is_empty() {
+        "in no environment".into()
+    } else {
+        parts.join("; ")
+    }
+}
+
+fn and_list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_reads_shas_and_versions_and_names_what_is_neither() {
+        assert_eq!(
+            Traced::parse("93A09F0"),
+            Ok(Traced::Commit("93a09f0".into()))
+        );
+        assert_eq!(
+            Traced::parse("v1.41.3"),
+            Ok(Traced::Version(Version::new(1, 41, 3)))
+        );
+        let err = Traced::parse("main").unwrap_err();
+        assert!(err.contains("`main` is neither"), "{err}");
+        assert!(Traced::parse("1.x").unwrap_err().contains("`1.x`"));
+        assert!(Traced::parse("abc12").is_err());
+    }
+
+    #[test]
+    fn summary_groups_running_environments() {
+        let words = vec![
+            ("running", "dev".to_string()),
+            ("running", "stg".to_string()),
+            ("waiting", "waiting for prd approval for 3h 12m".to_string()),
+        ];
+        assert_eq!(
+            summary(&words),
+            "running in dev and stg; waiting for prd approval for 3h 12m"
+        );
+    }
+}

@@ -1,0 +1,48 @@
+//! The reads of a trace that go to GitHub: the commit (through the commits API, which lists
+//! history from a SHA or prefix down) and the recent runs of the workflows. The CLI and the
+//! console's effect both read here.
+
+use super::effects::timed;
+use crate::cloud::CloudError;
+use crate::cloud::github::{GitHub, RunQuery};
+use crate::ops::apply::github::NOT_CONFIGURED;
+use crate::ops::plan::trace::{Found, GitHubTrace};
+
+/// How many runs of each workflow are searched for the commit's.
+pub const RUNS_SEARCHED: usize = 100;
+
+/// Reads the commit and the runs of `workflows`; each failed read kept with its reason.
+pub async fn read_github(gh: &dyn GitHub, sha: &str, workflows: &[String]) -> GitHubTrace {
+    let commit = match timed("ListCommits", gh.list_commits(sha, 1)).await {
+        Ok(list) => list
+            .into_iter()
+            .next()
+            .ok_or_else(|| Found::Missing(gh.repository())),
+        Err(CloudError::NotFound { .. }) => Err(Found::Missing(gh.repository())),
+        Err(e) => Err(Found::Unknown(format!("commit {sha}: {e}"))),
+    };
+    let mut runs = Vec::new();
+    for w in workflows {
+        let query = RunQuery {
+            workflow: w.clone(),
+            branch: None,
+            limit: RUNS_SEARCHED,
+        };
+        let got = timed("ListWorkflowRuns", gh.list_runs(&query))
+            .await
+            .map_err(|e| e.to_string());
+        runs.push((w.clone(), got));
+    }
+    GitHubTrace { commit, runs }
+}
+
+/// The answer without `[github]`: every GitHub hop unknown, saying why.
+pub fn not_configured(workflows: &[String]) -> GitHubTrace {
+    GitHubTrace {
+        commit: Err(Found::Unknown(NOT_CONFIGURED.to_string())),
+        runs: workflows
+            .iter()
+            .map(|w| (w.clone(), Err(NOT_CONFIGURED.to_string())))
+            .collect(),
+    }
+}

@@ -1,0 +1,163 @@
+//! The `:trace` overlay: a commit's workflow runs, the packages that carried it, each
+//! environment's executions of it and where it is now, scrollable, closed with Esc.
+
+use crate::app::State;
+use crate::app::trace::TraceOverlay;
+use crate::domain::Timestamp;
+use crate::ops::plan::trace::Trace;
+use crate::tui::widgets::status::DIM;
+use crate::tui::widgets::text::centered;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+
+/// Widest the popup grows.
+const MAX_WIDTH: u16 = 180;
+
+/// From this inner width on, runs and executions show their links.
+const LINKS_FROM: u16 = 110;
+
+fn when(rfc3339: &str) -> String {
+    Timestamp::parse_rfc3339(rfc3339).map_or_else(|| "?".into(), Timestamp::short)
+}
+
+fn heading(text: &str) -> Line<'static> {
+    Line::from(Span::styled(
+        text.to_string(),
+        Style::new().add_modifier(Modifier::BOLD),
+    ))
+}
+
+/// The overlay's lines for a trace at `width` columns: links and keys only where there is room
+/// (a link is never cut).
+pub fn lines(t: &Trace, width: u16) -> Vec<Line<'static>> {
+    let links = width >= LINKS_FROM;
+    let fits = |text: &str| text.chars().count() <= usize::from(width);
+    let mut out = Vec::new();
+    out.push(match &t.commit {
+        Some(c) => Line::from(vec![
+            Span::styled(
+                c.sha.get(..7).unwrap_or(&c.sha).to_string(),
+                Style::new().fg(Color::Yellow),
+            ),
+            Span::raw(format!(
+                " {} ({}, {})",
+                c.message.as_deref().unwrap_or(""),
+                c.author.as_deref().unwrap_or("?"),
+                c.date.as_deref().map_or_else(|| "?".into(), when)
+            )),
+        ]),
+        None => Line::from(format!("commit {}: unknown", t.query)),
+    });
+    if !t.versions.is_empty() {
+        out.push(Line::from(format!("release {}", t.versions.join(", "))));
+    }
+    out.push(Line::from(vec![
+        Span::styled("now ", DIM),
+        Span::styled(t.summary.clone(), Style::new().fg(Color::Cyan)),
+    ]));
+    out.push(Line::default());
+    out.push(heading("Workflow runs"));
+    match &t.runs {
+        Some(runs) if runs.is_empty() => out.push(Line::styled("  none", DIM)),
+        Some(runs) => {
+            for r in runs {
+                out.push(Line::from(format!(
+                    "  {} #{} {} {}",
+                    r.workflow,
+                    r.number,
+                    r.conclusion.as_deref().unwrap_or(&r.status),
+                    when(&r.started_at)
+                )));
+                if links {
+                    out.push(Line::styled(format!("    {}", r.html_url), DIM));
+                }
+            }
+        }
+        None => out.push(Line::from("  unknown")),
+    }
+    out.push(heading("Packages"));
+    if t.packages.is_empty() {
+        out.push(Line::styled("  none seen", DIM));
+    }
+    for p in &t.packages {
+        let key = if links {
+            format!("{} ", p.key)
+        } else {
+            String::new()
+        };
+        out.push(Line::from(format!(
+            "  {} {} {key}version id {}",
+            p.environment, p.version, p.version_id
+        )));
+    }
+    out.push(heading("Environments"));
+    for e in &t.environments {
+        out.push(Line::from(vec![
+            Span::styled(
+                format!("  {} ", e.name),
+                Style::new().add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(e.now.clone().unwrap_or_else(|| "unknown".into())),
+        ]));
+        for x in e.executions.iter().flatten() {
+            out.push(Line::from(format!(
+                "    {} {} {} {} → {}",
+                x.id.get(..8).unwrap_or(&x.id),
+                x.version.as_deref().unwrap_or("?"),
+                x.status,
+                when(&x.start),
+                x.end.as_deref().map_or_else(|| "…".into(), when)
+            )));
+            if let Some(u) = &x.console_url {
+                let link = format!("      {u}");
+                if links && fits(&link) {
+                    out.push(Line::styled(link, DIM));
+                }
+            }
+        }
+    }
+    for e in &t.errors {
+        out.push(Line::styled(
+            format!("unknown: {}: {}", e.what, e.error),
+            Style::new().fg(Color::Red),
+        ));
+    }
+    out
+}
+
+/// Draws the trace popup over the body.
+pub fn render(frame: &mut Frame, state: &State, t: &TraceOverlay, body: Rect) {
+    let w = body.width.saturating_sub(4).min(MAX_WIDTH);
+    let popup = centered(body, w, body.height.saturating_sub(2));
+    let block = Block::bordered()
+        .border_type(BorderType::Double)
+        .border_style(Style::new().fg(Color::Cyan))
+        .title(Span::styled(
+            format!(" Trace · {} ", t.query),
+            Style::new().add_modifier(Modifier::BOLD),
+        ))
+        .title_bottom(Line::from(" ↑↓ scroll · esc close ").right_aligned());
+    let inner = block.inner(popup);
+    let text = match &t.read {
+        Some(read) => lines(
+            &state.trace_of(read, &t.query, &t.sha, t.version.as_ref()),
+            inner.width,
+        ),
+        None => vec![Line::styled(
+            format!("reading commit {} and its runs from GitHub…", t.sha),
+            DIM,
+        )],
+    };
+    let scroll = u16::try_from(state.help_scroll).unwrap_or(u16::MAX);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(text)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        popup,
+    );
+}
