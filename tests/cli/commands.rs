@@ -285,7 +285,7 @@ fn trace_follows_a_commit_to_each_environment() {
     let in_prd = envs[2]["deployed_version"].as_str().unwrap();
     let upstream = envs[1]["deployed_version"].as_str().unwrap();
     let v = json(&["--demo", "trace", in_prd, "-o", "json"]);
-    assert_eq!(v["environments"][2]["now"], "prd");
+    assert_eq!(v["environments"][2]["now"], "running in prd");
     assert_eq!(
         v["environments"][1]["now"],
         format!("superseded in stg by {upstream}")

@@ -358,7 +358,12 @@ pub fn assemble(read: &TraceRead<'_>) -> Trace {
         let now = match where_in(env, &carried, read) {
             Ok((kind, text)) => {
                 words.push((kind, text.clone()));
-                Some(text)
+                // A running environment's words are its name, for the summary to group
+                // (`running in dev and stg`); on its own line it says so in full.
+                Some(match kind {
+                    "running" => format!("running in {text}"),
+                    _ => text,
+                })
             }
             Err(why) => {
                 errors.push(TraceError {
