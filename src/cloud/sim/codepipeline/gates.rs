@@ -182,6 +182,12 @@ impl Simulator {
         s.generation += 1;
         let generation = s.generation;
         s.gate = Some(Gate { kind, exec, runs });
+        self.rules_evaluated(env, i, generation, again);
+    }
+
+    /// After a gate's rules were evaluated: the conditions' state is published, the timer set for
+    /// the rules still in progress, and the gate settled.
+    fn rules_evaluated(&mut self, env: usize, i: usize, generation: u64, again: Option<Timestamp>) {
         self.publish_conditions(env, i);
         if let Some(at) = again {
             self.agenda.push(
@@ -217,18 +223,7 @@ impl Simulator {
             again = again.or(v.again);
             self.update_run(env, *run, &v, None);
         }
-        self.publish_conditions(env, i);
-        if let Some(at) = again {
-            self.agenda.push(
-                at,
-                Ev::Condition {
-                    env,
-                    stage: i,
-                    generation,
-                },
-            );
-        }
-        self.settle_gate(env, i);
+        self.rules_evaluated(env, i, generation, again);
     }
 
     /// The gate of stage `i` passes when every rule succeeded, engages its result when one failed,
