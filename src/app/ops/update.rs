@@ -101,21 +101,7 @@ pub(in crate::app) fn open(
             .cloned()
     };
     if let Some(r) = refusal {
-        let level = if r.class == ExitClass::NothingToDo {
-            Level::Warn
-        } else {
-            Level::Error
-        };
-        state.say(level, format!("{} {name}: {}", kind.name(), r.reason));
-        let entry = Entry::refused(
-            kind,
-            &name,
-            ops::plan::ask(state, &d).params(),
-            state.session.identity.as_deref(),
-            state.now,
-            &r,
-        );
-        return vec![ops::dialog::audit(state, entry)];
+        return refused_at_once(state, kind, &name, &d, &r);
     }
     state.overlay = None;
     if kind == OpKind::Release {
@@ -141,6 +127,32 @@ pub(in crate::app) fn open(
 }
 
 /// Whether the running execution of `env` is being stopped already.
+/// A refusal no field of the dialog could change: said in the status bar (a warning for
+/// nothing to do, else an error) and audited, with no dialog opened.
+fn refused_at_once(
+    state: &mut State,
+    kind: OpKind,
+    name: &str,
+    d: &crate::app::ops::state::Dialog,
+    r: &Refusal,
+) -> Vec<Effect> {
+    let level = if r.class == ExitClass::NothingToDo {
+        Level::Warn
+    } else {
+        Level::Error
+    };
+    state.say(level, format!("{} {name}: {}", kind.name(), r.reason));
+    let entry = Entry::refused(
+        kind,
+        name,
+        ops::plan::ask(state, d).params(),
+        state.session.identity.as_deref(),
+        state.now,
+        r,
+    );
+    vec![ops::dialog::audit(state, entry)]
+}
+
 fn stopping(state: &State, env: usize) -> bool {
     state.envs.get(env).is_some_and(|e| {
         e.executions
@@ -243,21 +255,8 @@ pub(in crate::app) fn open_run(
     d.planned = ops::plan::plan(state, &d);
     d.pinned = d.target().cloned();
     if let Err(r) = &d.planned {
-        let level = if r.class == ExitClass::NothingToDo {
-            Level::Warn
-        } else {
-            Level::Error
-        };
-        state.say(level, format!("{} {name}: {}", kind.name(), r.reason));
-        let entry = Entry::refused(
-            kind,
-            &name,
-            ops::plan::ask(state, &d).params(),
-            state.session.identity.as_deref(),
-            state.now,
-            r,
-        );
-        return vec![ops::dialog::audit(state, entry)];
+        let r = r.clone();
+        return refused_at_once(state, kind, &name, &d, &r);
     }
     state.overlay = None;
     state.take_request();

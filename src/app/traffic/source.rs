@@ -172,10 +172,23 @@ mod tests {
     use crate::domain::{LogDestination, SourceKind};
 
     fn spec(bucket: Option<&str>, prefix: &str) -> EnvSpec {
-        let mut s = crate::cloud::sim::demo_specs().remove(0);
-        s.logs_bucket = bucket.map(str::to_string);
-        s.logs_prefix = prefix.into();
-        s
+        EnvSpec {
+            name: "dev".into(),
+            protected: false,
+            read_only: false,
+            pipeline: "storefront-deployer-dev".into(),
+            source_bucket: "storefront-deployer-source".into(),
+            source_key: "dev/release.zip".into(),
+            release_prefix: "releases/".into(),
+            distribution_id: "E2DEVSTOREFRNT".into(),
+            logs_bucket: bucket.map(str::to_string),
+            logs_prefix: prefix.into(),
+            log_groups: Vec::new(),
+            build_log_group: None,
+            site_url: None,
+            api_url: None,
+            promotes_from: None,
+        }
     }
 
     fn v2(id: &str, template: &str) -> LogSource {

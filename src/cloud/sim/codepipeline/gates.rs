@@ -362,23 +362,28 @@ impl Simulator {
         self.publish_conditions(env, i);
     }
 
+    /// Ends the rule runs still in progress among `runs` as Abandoned, saying why (and by whom).
+    fn abandon_runs(&mut self, env: usize, runs: &[usize], summary: &str, by: Option<&str>) {
+        for run in runs {
+            if self.envs[env].rule_runs[*run].status == RuleStatus::InProgress {
+                let v = Verdict {
+                    status: RuleStatus::Abandoned,
+                    summary: summary.into(),
+                    again: None,
+                    error: None,
+                };
+                self.update_run(env, *run, &v, by);
+            }
+        }
+    }
+
     /// A stop ends the condition holding `exec` at stage `i`: its rules in progress are
     /// abandoned.
     pub(crate) fn abandon_gate(&mut self, env: usize, i: usize) {
         let Some(gate) = self.envs[env].stages[i].gate.clone() else {
             return;
         };
-        for run in &gate.runs {
-            if self.envs[env].rule_runs[*run].status == RuleStatus::InProgress {
-                let v = Verdict {
-                    status: RuleStatus::Abandoned,
-                    summary: "Abandoned by a stop request".into(),
-                    again: None,
-                    error: None,
-                };
-                self.update_run(env, *run, &v, None);
-            }
-        }
+        self.abandon_runs(env, &gate.runs, "Abandoned by a stop request", None);
         self.close_gate(env, i);
     }
 
@@ -441,17 +446,7 @@ impl Simulator {
         let Some(gate) = self.envs[env].stages[i].gate.clone() else {
             return;
         };
-        for run in &gate.runs {
-            if self.envs[env].rule_runs[*run].status == RuleStatus::InProgress {
-                let v = Verdict {
-                    status: RuleStatus::Abandoned,
-                    summary: "Condition overridden".into(),
-                    again: None,
-                    error: None,
-                };
-                self.update_run(env, *run, &v, Some(by));
-            }
-        }
+        self.abandon_runs(env, &gate.runs, "Condition overridden", Some(by));
         let s = &mut self.envs[env].stages[i];
         s.gate = None;
         s.generation += 1;
