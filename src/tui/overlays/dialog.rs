@@ -246,15 +246,25 @@ fn whole(s: &str, width: usize) -> Vec<String> {
     wrap(s, width, usize::MAX)
 }
 
-/// The plan's facts, one per line, a long one wrapped.
+/// The plan's facts, one per line, a long one wrapped under its own indentation (an indented
+/// fact belongs to the one above it, and its continuation lines stay with it).
 fn facts(summary: &[String], width: usize) -> Vec<Line<'static>> {
     let mut out: Vec<Line> = Vec::new();
     for s in summary {
         if text::width(s) <= width {
             out.push(Line::from(s.clone()));
-        } else {
-            out.extend(whole(s, width).into_iter().map(Line::from));
+            continue;
         }
+        let body = s.trim_start_matches(' ');
+        let indent = &s[..s.len() - body.len()];
+        let room = width.saturating_sub(indent.len());
+        // An indent that leaves no room for a word is dropped rather than cutting every word.
+        let indent = if room >= 10 { indent } else { "" };
+        out.extend(
+            whole(body, width - indent.len())
+                .into_iter()
+                .map(|l| Line::from(format!("{indent}{l}"))),
+        );
     }
     out
 }
@@ -546,4 +556,39 @@ fn capitalised(word: &str) -> String {
     c.next()
         .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::facts;
+
+    fn text(lines: &[ratatui::text::Line]) -> Vec<String> {
+        lines.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn a_long_indented_fact_keeps_its_indentation_on_every_line() {
+        let summary = vec![
+            "Approve prd".to_string(),
+            "  release 1.44.0 carries commits a1b2c3d fix checkout totals and e4f5a6b cache".into(),
+        ];
+        let lines = text(&facts(&summary, 40));
+        assert_eq!(lines[0], "Approve prd");
+        assert!(lines.len() > 2, "{lines:?}");
+        for l in &lines[1..] {
+            assert!(
+                l.starts_with("  ") && !l.starts_with("   "),
+                "{l:?} in {lines:?}"
+            );
+            assert!(l.chars().count() <= 40, "{l:?}");
+        }
+    }
+
+    #[test]
+    fn an_indent_wider_than_the_room_is_dropped_not_every_word_cut() {
+        let summary = vec![format!("{}a fact that needs wrapping here", " ".repeat(12))];
+        let lines = text(&facts(&summary, 16));
+        assert!(lines.iter().all(|l| !l.starts_with(' ')), "{lines:?}");
+        assert!(lines.iter().all(|l| !l.contains('…')), "{lines:?}");
+    }
 }
