@@ -48,6 +48,9 @@ pub enum Action {
     /// How far the detail pane can scroll (sent by the terminal loop when it changes: a resize,
     /// another subject).
     PaneRows(super::PaneMax),
+    /// How far the open help or trace overlay can scroll (sent by the terminal loop when it
+    /// changes: a resize, another overlay, a trace's answer), so that scrolling stops at its end.
+    OverlayRows(usize),
     /// The open dialog's plan area shows `shown` of the plan's `total` lines (sent by the
     /// terminal loop when it changes), so that paging through the plan stops at its end.
     PlanRows {

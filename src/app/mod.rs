@@ -93,8 +93,11 @@ pub struct State {
     pub overlay: Option<Overlay>,
     /// The list filter applied to the current view (case-insensitive substring).
     pub filter: String,
-    /// Help overlay scroll.
+    /// Help overlay scroll (the trace overlay's too).
     pub help_scroll: usize,
+    /// How far the open help or trace overlay can scroll at the screen's size, as the terminal
+    /// loop last reported ([`Action::OverlayRows`]); `None` until it has.
+    pub help_max: Option<usize>,
     /// The scroll of the detail pane on screen.
     pub pane: PaneScroll,
     /// Logs view tail.
@@ -143,6 +146,7 @@ impl State {
             overlay: None,
             filter: String::new(),
             help_scroll: 0,
+            help_max: None,
             pane: PaneScroll::default(),
             logs: LogTail::default(),
             traffic: Traffic::new(0, Preset::H1, now, crate::accesslog::DEFAULT_RETAIN),

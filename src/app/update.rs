@@ -42,6 +42,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             ops::dialog::plan_rows(state, shown, total);
             Vec::new()
         }
+        Action::OverlayRows(max) => {
+            state.help_max = Some(max);
+            state.help_scroll = state.help_scroll.min(max);
+            Vec::new()
+        }
         Action::Reply(reply) => self::reply(state, reply),
         Action::Quit => quit(state),
         key => match Focus::of(state) {
@@ -328,6 +333,7 @@ fn view_key(state: &mut State, key: Action) -> Vec<Effect> {
         | Action::PaneRows(_)
         | Action::PageRows(_)
         | Action::PlanRows { .. }
+        | Action::OverlayRows(_)
         | Action::Reply(_)
         | Action::Quit
         | Action::DialogNext
@@ -385,7 +391,8 @@ pub(super) fn env_names(state: &State) -> Vec<String> {
 
 fn move_or_scroll(state: &mut State, delta: isize) {
     if matches!(state.overlay, Some(Overlay::Help | Overlay::Trace(_))) {
-        state.help_scroll = state.help_scroll.saturating_add_signed(delta);
+        let max = state.help_max.unwrap_or(usize::MAX);
+        state.help_scroll = state.help_scroll.saturating_add_signed(delta).min(max);
     } else {
         state.move_selection(delta);
     }

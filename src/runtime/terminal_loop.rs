@@ -6,7 +6,7 @@ use super::{Clock, SimClock, Tasks, WallClock};
 use crate::app::{Action, State, start, update};
 use crate::tui::hints::hints;
 use crate::tui::keymap::{KeyMode, Keymap};
-use crate::tui::render::{draw, hit_test, page_rows, pane_rows, wheel};
+use crate::tui::render::{draw, hit_test, overlay_rows, page_rows, pane_rows, wheel};
 use crate::tui::terminal::TerminalGuard;
 use crossterm::event::{Event, EventStream, KeyEventKind, MouseButton, MouseEventKind};
 use futures::StreamExt;
@@ -107,6 +107,10 @@ pub async fn run(
             }
             // How far the detail pane on screen scrolls, so that scrolling stops at its end.
             if let Some(action) = pane_rows(&state, screen) {
+                quit |= tasks.spawn(update(&mut state, action), &cloud, &tx);
+            }
+            // How far the help or trace overlay scrolls, likewise.
+            if let Some(action) = overlay_rows(&state, &hints, screen) {
                 quit |= tasks.spawn(update(&mut state, action), &cloud, &tx);
             }
             term.terminal.draw(|f| draw(f, &state, &hints))?;

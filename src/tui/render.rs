@@ -248,6 +248,18 @@ pub fn pane_rows(state: &State, area: Rect) -> Option<Action> {
     (known != Some(&max)).then_some(Action::PaneRows(max))
 }
 
+/// The [`Action::OverlayRows`] a screen of `area` calls for: how far the open help or trace
+/// overlay can scroll, when the core does not know it yet.
+pub fn overlay_rows(state: &State, hints: &Hints, area: Rect) -> Option<Action> {
+    let areas = Areas::of(area, state)?;
+    let max = match &state.overlay {
+        Some(Overlay::Help) => overlays::help::max_scroll(state, hints, areas.body),
+        Some(Overlay::Trace(t)) => overlays::trace::max_scroll(state, t, areas.body),
+        _ => return None,
+    };
+    (state.help_max != Some(max)).then_some(Action::OverlayRows(max))
+}
+
 /// Rows the wheel moves a list that scrolls (the Logs events, the help) or a detail pane.
 const WHEEL_ROWS: usize = 3;
 

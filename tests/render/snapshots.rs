@@ -395,3 +395,53 @@ async fn trace_of_the_release_waiting_for_approval() {
     rig.app.settle().await;
     snap(&rig, "trace");
 }
+
+/// The help and the trace stop scrolling at their last row: at 80×24 ↓ pressed far past the end
+/// leaves the last row on screen, and one ↑ moves back at once (no presses lost past the end).
+#[tokio::test]
+async fn help_and_trace_scroll_no_further_than_their_end() {
+    use shipdeck::tui::render::{Hints, overlay_rows};
+    let mut rig = started(42).await;
+    let hints = Hints::default();
+    let area = ratatui::layout::Rect::new(0, 0, 80, 24);
+    let report = |rig: &mut Rig| {
+        if let Some(action) = overlay_rows(&rig.app.state, &hints, area) {
+            rig.app.dispatch(action);
+        }
+        rig.app
+            .state
+            .help_max
+            .expect("the overlay's reach is known")
+    };
+    let prd = rig.app.state.env_index("prd").unwrap();
+    let version = rig.app.state.pipeline_data(prd).unwrap().approvals("prd")[0]
+        .release
+        .clone()
+        .expect("a waiting release")
+        .version;
+    rig.app.dispatch(Action::CommandOpen);
+    rig.typed(&format!("trace {version}"));
+    rig.app.dispatch(Action::Submit);
+    rig.app.settle().await;
+    let max = report(&mut rig);
+    assert!(max > 0, "the trace is taller than 80x24");
+    for _ in 0..max + 40 {
+        rig.app.dispatch(Action::Down);
+    }
+    assert_eq!(rig.app.state.help_scroll, max);
+    let (text, _) = render(&rig, 80, 24);
+    assert!(text.contains("prd "), "the last environment shows: {text}");
+    rig.app.dispatch(Action::Up);
+    assert_eq!(rig.app.state.help_scroll, max - 1);
+    rig.app.dispatch(Action::Back);
+    rig.app.dispatch(Action::ToggleHelp);
+    let max = report(&mut rig);
+    assert!(max > 0 && rig.app.state.help_scroll == 0);
+    for _ in 0..max + 40 {
+        rig.app.dispatch(Action::Down);
+    }
+    assert_eq!(rig.app.state.help_scroll, max);
+    rig.app.dispatch(Action::Up);
+    assert_eq!(rig.app.state.help_scroll, max - 1);
+    assert_eq!(overlay_rows(&rig.app.state, &hints, area), None, "known");
+}

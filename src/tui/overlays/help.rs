@@ -57,17 +57,27 @@ pub fn area(body: Rect) -> Rect {
     centered(body, w, h)
 }
 
-/// Draws the help popup over the body.
-pub fn render(frame: &mut Frame, state: &State, hints: &Hints, body: Rect) {
-    let popup = area(body);
-    let n = len(state, hints);
-    let block = Block::bordered()
+fn frame_block() -> Block<'static> {
+    Block::bordered()
         .border_type(BorderType::Double)
         .border_style(Style::new().fg(Color::Cyan))
         .title(Span::styled(
             " Help · keys and commands ",
             Style::new().add_modifier(Modifier::BOLD),
-        ));
+        ))
+}
+
+/// How far the help can scroll over `body`: its rows past the ones the popup shows.
+pub fn max_scroll(state: &State, hints: &Hints, body: Rect) -> usize {
+    let rows = crate::tui::views::rows_below_header(frame_block().inner(area(body)));
+    len(state, hints).saturating_sub(usize::from(rows.height))
+}
+
+/// Draws the help popup over the body.
+pub fn render(frame: &mut Frame, state: &State, hints: &Hints, body: Rect) {
+    let popup = area(body);
+    let n = len(state, hints);
+    let block = frame_block();
     let inner = block.inner(popup);
     let rows = crate::tui::views::rows_below_header(inner);
     let height = usize::from(rows.height);

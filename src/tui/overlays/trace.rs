@@ -128,36 +128,57 @@ pub fn lines(t: &Trace, width: u16) -> Vec<Line<'static>> {
     out
 }
 
-/// Draws the trace popup over the body.
-pub fn render(frame: &mut Frame, state: &State, t: &TraceOverlay, body: Rect) {
+/// The popup's area over `body`.
+fn popup(body: Rect) -> Rect {
     let w = body.width.saturating_sub(4).min(MAX_WIDTH);
-    let popup = centered(body, w, body.height.saturating_sub(2));
-    let block = Block::bordered()
-        .border_type(BorderType::Double)
-        .border_style(Style::new().fg(Color::Cyan))
-        .title(Span::styled(
-            format!(" Trace · {} ", t.query),
-            Style::new().add_modifier(Modifier::BOLD),
-        ))
-        .title_bottom(Line::from(" ↑↓ scroll · esc close ").right_aligned());
-    let inner = block.inner(popup);
+    centered(body, w, body.height.saturating_sub(2))
+}
+
+/// How far the trace can scroll over `body`: its wrapped rows past the ones the popup shows.
+pub fn max_scroll(state: &State, t: &TraceOverlay, body: Rect) -> usize {
+    let inner = frame_block(t).inner(popup(body));
+    content(state, t, inner.width)
+        .line_count(inner.width)
+        .saturating_sub(usize::from(inner.height))
+}
+
+/// The popup's text at `width`, wrapped.
+fn content(state: &State, t: &TraceOverlay, width: u16) -> Paragraph<'static> {
     let text = match &t.read {
         Some(read) => lines(
             &state.trace_of(read, &t.query, &t.sha, t.version.as_ref()),
-            inner.width,
+            width,
         ),
         None => vec![Line::styled(
             format!("reading commit {} and its runs from GitHub…", t.sha),
             DIM,
         )],
     };
-    let scroll = u16::try_from(state.help_scroll).unwrap_or(u16::MAX);
+    Paragraph::new(text).wrap(Wrap { trim: false })
+}
+
+fn frame_block(t: &TraceOverlay) -> Block<'static> {
+    Block::bordered()
+        .border_type(BorderType::Double)
+        .border_style(Style::new().fg(Color::Cyan))
+        .title(Span::styled(
+            format!(" Trace · {} ", t.query),
+            Style::new().add_modifier(Modifier::BOLD),
+        ))
+        .title_bottom(Line::from(" ↑↓ scroll · esc close ").right_aligned())
+}
+
+/// Draws the trace popup over the body, scrolled no further than its end.
+pub fn render(frame: &mut Frame, state: &State, t: &TraceOverlay, body: Rect) {
+    let popup = popup(body);
+    let block = frame_block(t);
+    let inner = block.inner(popup);
+    let text = content(state, t, inner.width);
+    let max = text
+        .line_count(inner.width)
+        .saturating_sub(usize::from(inner.height));
+    let scroll = u16::try_from(state.help_scroll.min(max)).unwrap_or(u16::MAX);
     frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(text)
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        popup,
-    );
+    frame.render_widget(block, popup);
+    frame.render_widget(text.scroll((scroll, 0)), inner);
 }
