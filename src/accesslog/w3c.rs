@@ -119,7 +119,8 @@ pub fn write_line(r: &AccessRecord, out: &mut String) {
     encode_value(&r.host, out);
     out.push(t);
     encode_value(&r.uri_stem, out);
-    let _ = write!(out, "{t}{}{t}", r.status);
+    // CloudFront writes `000` when the viewer left before a status was sent.
+    let _ = write!(out, "{t}{:03}{t}", r.status);
     opt(r.referer.as_deref(), out);
     out.push(t);
     match &r.user_agent {

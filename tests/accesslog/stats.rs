@@ -251,3 +251,21 @@ fn the_snapshot_serializes_for_the_cli() {
     assert!(json["top"]["paths"][0]["count"].is_u64());
     assert!(json["hit_ratio"].is_f64());
 }
+
+#[test]
+fn a_status_never_sent_is_written_as_cloudfront_writes_it_and_read_back() {
+    let mut recs = records(6, T, 60_000, 3);
+    recs[1].status = 0;
+    let mut text = String::new();
+    write_w3c(&recs, &mut text);
+    let line = text.lines().filter(|l| !l.starts_with('#')).nth(1).unwrap();
+    assert_eq!(line.split('\t').nth(8), Some("000"), "{line}");
+    let mut parsed = Stats::default();
+    let mut parser = Parser::new();
+    let used = parser.feed(text.as_bytes(), &mut |v| parsed.observe(v));
+    parser.finish(&text.as_bytes()[used..], &mut |v| parsed.observe(v));
+    assert_eq!((parser.counts().skipped, parser.counts().records), (0, 3));
+    let mut direct = Stats::default();
+    recs.iter().for_each(|r| direct.observe(r));
+    assert_eq!(parsed.summary().status, direct.summary().status);
+}

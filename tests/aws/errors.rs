@@ -496,3 +496,34 @@ async fn cloudfront_invalidation_refusals_say_what_to_do() {
         );
     }
 }
+
+/// An S3 answer to CreateMultipartUpload without an UploadId is the service's fault, said as
+/// such: not an empty id that every part upload would then be refused with.
+#[tokio::test]
+async fn a_multipart_start_without_an_upload_id_is_an_error_naming_the_object() {
+    let url = stub::answering(
+        "200 OK",
+        &[
+            ("Content-Type", "application/xml"),
+            ("x-amz-request-id", "4442587FB7D0A2F9"),
+        ],
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+         <InitiateMultipartUploadResult><Bucket>storefront-deployer-source</Bucket>\
+         <Key>releases/1.44.0.zip</Key></InitiateMultipartUploadResult>",
+    );
+    let aws = stub::cloud_at(url, stub::short(), CredentialSource::Environment).await;
+    let req = shipdeck::cloud::PutRequest {
+        bucket: "storefront-deployer-source".into(),
+        key: "releases/1.44.0.zip".into(),
+        ..Default::default()
+    };
+    let e = aws.storage.create_multipart(&req).await.unwrap_err();
+    assert!(matches!(e, CloudError::Server { .. }), "{e}");
+    let text = e.to_string();
+    assert!(
+        text.contains("CreateMultipartUpload")
+            && text.contains("releases/1.44.0.zip")
+            && text.contains("no UploadId"),
+        "{text}"
+    );
+}

@@ -212,6 +212,14 @@ fn audit_view_lists_newest_first() {
         Action::Reply(Reply::AuditLoaded(Ok(entries.collect()))),
     );
     snap(&s, "audit_view");
+    // A filter that hides every entry says so; it does not claim nothing was recorded.
+    s.filter = "no-such-action".into();
+    let text = support::screen::text(&s, 80, 24);
+    assert!(
+        text.contains("No audited action matches the filter `no-such-action` (3 recorded)"),
+        "{text}"
+    );
+    assert!(!text.contains("No audited action yet"), "{text}");
 }
 
 /// A catalogue of `versions` (with their age in hours), the first `described` with metadata.

@@ -75,6 +75,15 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
         return;
     }
     let rows = visible_audit(state);
+    if rows.is_empty() && !state.ops.audit.entries.is_empty() {
+        let msg = format!(
+            "No audited action matches the filter `{}` ({} recorded).",
+            state.filter,
+            state.ops.audit.entries.len()
+        );
+        frame.render_widget(Paragraph::new(Span::styled(msg, DIM)), inner);
+        return;
+    }
     if rows.is_empty() {
         let p = Paragraph::new(Line::from(Span::styled(
             format!(

@@ -3,7 +3,7 @@
 
 use super::super::AwsCloud;
 use super::super::errors::{Call, map};
-use crate::cloud::{CloudResult, PutOutcome, PutRequest, UploadedPart};
+use crate::cloud::{CloudError, CloudResult, PutOutcome, PutRequest, UploadedPart};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types as sdk;
 
@@ -83,7 +83,15 @@ pub(super) async fn create_multipart(aws: &AwsCloud, req: &PutRequest) -> CloudR
         .send()
         .await
         .map_err(|e| map(e, &c, &r.site))?;
-    Ok(out.upload_id.unwrap_or_default())
+    // Without an upload id no part can be sent: an answer that lacks one is the service's fault,
+    // said as such, not an empty id every later call would be refused with.
+    out.upload_id
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| CloudError::Server {
+            service: "S3".into(),
+            operation: "CreateMultipartUpload".into(),
+            message: format!("the answer for {path} carries no UploadId"),
+        })
 }
 
 /// `UploadPart`.
