@@ -229,3 +229,86 @@ async fn an_abandoned_execution_is_not_abandoned_twice() {
         outcome.message
     );
 }
+
+/// A start's variables are checked as CodePipeline checks them before anything is confirmed: a
+/// name the pipeline does not declare, a V1 pipeline (it declares none) and a bad name are
+/// refused as bad input naming the variable; the plan lists every declared variable with the
+/// value the execution runs with; a definition not read yet is said, not taken as "none declared".
+#[tokio::test]
+async fn deploy_variables_are_checked_against_the_pipeline_s_declaration() {
+    let w = world();
+    let dev = w.held("dev");
+    let with = |vars: &[(&str, &str)]| DeployOptions {
+        client_request_token: "tok-vars".into(),
+        variables: vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        ..DeployOptions::default()
+    };
+    let plan = dev
+        .plan(OPERATOR, |c, d| {
+            deploy::plan(c, d, &with(&[("commit", "abc1234")]))
+        })
+        .unwrap();
+    let text = plan.summary.join("\n");
+    assert!(text.contains("variable:      commit=abc1234\n"), "{text}");
+    assert!(
+        text.contains("variable:      release_version=none (default)"),
+        "{text}"
+    );
+    let r = dev
+        .plan(OPERATOR, |c, d| {
+            deploy::plan(c, d, &with(&[("comit", "abc1234")]))
+        })
+        .unwrap_err();
+    assert_eq!((r.guard, r.class), (Guard::Input, ExitClass::Refused));
+    assert!(
+        r.reason
+            .contains("comit is not declared by storefront-deployer-dev")
+            && r.reason.contains("release_version, commit"),
+        "{}",
+        r.reason
+    );
+    let r = dev
+        .plan(OPERATOR, |c, d| deploy::plan(c, d, &with(&[("a b", "x")])))
+        .unwrap_err();
+    assert!(r.reason.contains("variable name `a b`"), "{}", r.reason);
+    // A V1 pipeline declares no variables.
+    let mut v1 = dev.def.clone().unwrap();
+    v1.variables.clear();
+    v1.pipeline_type = None;
+    let r = dev
+        .plan(OPERATOR, |c, d| {
+            deploy::plan(
+                c,
+                PipelineData {
+                    def: Some(&v1),
+                    ..d
+                },
+                &with(&[("commit", "x")]),
+            )
+        })
+        .unwrap_err();
+    assert!(
+        r.reason.contains("declares no pipeline variables"),
+        "{}",
+        r.reason
+    );
+    // Not read yet: unknown, said as such.
+    let plan = dev
+        .plan(OPERATOR, |c, d| {
+            deploy::plan(
+                c,
+                PipelineData { def: None, ..d },
+                &with(&[("commit", "x")]),
+            )
+        })
+        .unwrap();
+    assert!(
+        plan.warnings.iter().any(|w| w.contains("not read yet")),
+        "{:?}",
+        plan.warnings
+    );
+    assert!(plan.summary.iter().any(|l| l == "variable:      commit=x"));
+}

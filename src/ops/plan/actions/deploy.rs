@@ -30,6 +30,7 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, opts: &DeployOptions) -> 
         ));
     }
     let spec = ctx.spec;
+    let (variable_lines, variable_warnings) = variables(data.def, &spec.pipeline, &opts.variables)?;
     let (confirm, confirm_check) = guards::confirmation(ctx);
     let mut sources = BTreeMap::new();
     let describe = |e: &ExecutionSummary| {
@@ -100,9 +101,8 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, opts: &DeployOptions) -> 
             describe(active)
         ));
     }
-    for (k, v) in &opts.variables {
-        summary.push(format!("variable:      {k}={v}"));
-    }
+    summary.extend(variable_lines);
+    warnings.extend(variable_warnings);
     summary.push(format!("idempotency:   clientRequestToken {token}"));
     summary.extend(super::freeze::frozen_lines(data.state));
     let source_action = source_action(data.def);
@@ -163,6 +163,94 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, opts: &DeployOptions) -> 
         },
         note: None,
     })
+}
+
+/// Most variables one start may pass (`StartPipelineExecution`).
+const MAX_VARIABLES: usize = 50;
+
+/// The start's variables checked as CodePipeline checks them, before the operator confirms:
+/// names of 1–128 of `A-Za-z0-9@-_`, values of 1–1,000 characters, at most 50, each declared by
+/// the pipeline (a V1 pipeline declares none). Gives the plan's lines — every declared variable
+/// with the value the execution will run with, passed or default — and its warnings (a variable
+/// declared without a default and not passed; a definition not read yet, so names unchecked).
+fn variables(
+    def: Option<&PipelineDef>,
+    pipeline: &str,
+    given: &BTreeMap<String, String>,
+) -> Result<(Vec<String>, Vec<String>), Refusal> {
+    let refuse = |why: String| Err(Refusal::by(guards::Guard::Input, why));
+    if given.len() > MAX_VARIABLES {
+        return refuse(format!(
+            "{} variables given; a start passes at most {MAX_VARIABLES}",
+            given.len()
+        ));
+    }
+    for (name, value) in given {
+        let name_ok = (1..=128).contains(&name.len())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '@' | '-' | '_'));
+        if !name_ok {
+            return refuse(format!(
+                "variable name `{name}`: expected 1-128 of the characters A-Z a-z 0-9 @ - _"
+            ));
+        }
+        if value.is_empty() || value.chars().count() > 1000 {
+            return refuse(format!(
+                "variable {name}: the value must be 1-1000 characters (CodePipeline refuses an \
+                 empty one; leave the variable out to use its default)"
+            ));
+        }
+    }
+    let Some(def) = def else {
+        let lines = given
+            .iter()
+            .map(|(k, v)| format!("variable:      {k}={v}"))
+            .collect();
+        let warnings = if given.is_empty() {
+            Vec::new()
+        } else {
+            vec![format!(
+                "the definition of {pipeline} is not read yet: the variables' names are not \
+                 checked against the ones it declares"
+            )]
+        };
+        return Ok((lines, warnings));
+    };
+    if let Some(name) = given
+        .keys()
+        .find(|k| !def.variables.iter().any(|d| &d.name == *k))
+    {
+        let declared: Vec<&str> = def.variables.iter().map(|d| d.name.as_str()).collect();
+        return refuse(if declared.is_empty() {
+            format!(
+                "variable {name}: {pipeline} declares no pipeline variables (variables are a \
+                 V2 pipeline's, declared in its definition)"
+            )
+        } else {
+            format!(
+                "variable {name} is not declared by {pipeline}; it declares {}",
+                declared.join(", ")
+            )
+        });
+    }
+    let mut lines = Vec::new();
+    let mut warnings = Vec::new();
+    for d in &def.variables {
+        let line = match (given.get(&d.name), &d.default) {
+            (Some(v), _) => format!("variable:      {}={v}", d.name),
+            (None, Some(default)) => format!("variable:      {}={default} (default)", d.name),
+            (None, None) => {
+                warnings.push(format!(
+                    "variable {} has no default and is not passed (--var {}=VALUE)",
+                    d.name, d.name
+                ));
+                format!("variable:      {} (no value)", d.name)
+            }
+        };
+        lines.push(line);
+    }
+    Ok((lines, warnings))
 }
 
 /// The name of the pipeline's S3 source action (`Source` when the definition is not known).
