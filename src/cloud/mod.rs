@@ -24,7 +24,7 @@ pub use log_reads::{
 };
 pub use log_sources::{Discovery, legacy_bucket};
 pub use ports::{
-    ApprovalAnswer, Cdn, Cloud, Identity, LogPage, LogQuery, Logs, ObjectMeta, ObjectPage,
+    ApprovalAnswer, Cdn, Cloud, Identity, LogPage, LogQuery, Logs, Metrics, ObjectMeta, ObjectPage,
     Pipelines, StartRequest, Storage, WhoAmI,
 };
 pub use writes::{

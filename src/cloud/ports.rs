@@ -5,8 +5,8 @@ use super::log_reads::{LiveTail, LiveTailRequest};
 use super::writes::{Invalidation, PutOutcome, PutRequest, TransitionChange, UploadedPart};
 use crate::domain::{
     ActionExecutionDetail, ApprovalOutcome, ConditionKind, Distribution, ExecutionSummary,
-    LogEvent, LogSource, ObjectInfo, PipelineDef, PipelineState, RetryMode, RuleExecutionDetail,
-    Timestamp,
+    LogEvent, LogSource, MetricRequest, MetricSeries, ObjectInfo, PipelineDef, PipelineState,
+    RetryMode, RuleExecutionDetail, Timestamp,
 };
 use async_trait::async_trait;
 use std::collections::BTreeMap;
@@ -268,6 +268,14 @@ pub trait Logs: Send + Sync {
     async fn log_deliveries(&self, distribution_id: &str) -> CloudResult<Vec<LogSource>>;
 }
 
+/// CloudWatch metrics.
+#[async_trait]
+pub trait Metrics: Send + Sync {
+    /// One `GetMetricData` call (its pages followed): a series per query, in the queries' order,
+    /// empty when the metric has no data in the range.
+    async fn get_metric_data(&self, request: &MetricRequest) -> CloudResult<Vec<MetricSeries>>;
+}
+
 /// STS.
 #[async_trait]
 pub trait Identity: Send + Sync {
@@ -286,6 +294,8 @@ pub struct Cloud {
     pub cdn: Arc<dyn Cdn>,
     /// CloudWatch Logs.
     pub logs: Arc<dyn Logs>,
+    /// CloudWatch metrics.
+    pub metrics: Arc<dyn Metrics>,
     /// STS.
     pub identity: Arc<dyn Identity>,
     /// GitHub Actions of the configured repository (`None`: no `[github]` table).

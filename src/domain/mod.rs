@@ -7,6 +7,7 @@ mod execution;
 pub mod github;
 mod log_source;
 mod logs;
+mod metrics;
 mod pipeline;
 mod time;
 mod version;
@@ -24,6 +25,7 @@ pub use execution::{
 };
 pub use log_source::{LEGACY, LogDestination, LogSource, SourceKind, default_source, pick_source};
 pub use logs::{LogEvent, ObjectInfo};
+pub use metrics::{MetricQuery, MetricRegion, MetricRequest, MetricSeries};
 pub use pipeline::{
     APPROVAL_TIMEOUT_MINUTES, ActionCategory, ActionDef, ActionExecution, ActionExecutionDetail,
     ActionState, ActionStatus, ApprovalOutcome, DEFAULT_APPROVAL_TIMEOUT, ErrorDetails,

@@ -10,6 +10,7 @@ mod emulator_cdn;
 mod emulator_cli;
 mod emulator_discovery;
 mod emulator_livetail;
+mod emulator_metrics;
 mod emulator_secrets;
 mod emulator_writes;
 mod errors;
