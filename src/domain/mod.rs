@@ -5,6 +5,7 @@ mod conditions;
 mod environment;
 mod execution;
 pub mod github;
+mod health;
 mod log_source;
 mod logs;
 mod metrics;
@@ -23,6 +24,7 @@ pub use execution::{
     ExecutionStatus, ExecutionSummary, ExecutionType, Release, ResolvedVariable, SUMMARY_KEY,
     SourceObject, SourceRevision, Trigger,
 };
+pub use health::{HealthSpec, Hundredths, Level, Thresholds, Verdict, hundredths, percent};
 pub use log_source::{LEGACY, LogDestination, LogSource, SourceKind, default_source, pick_source};
 pub use logs::{LogEvent, ObjectInfo};
 pub use metrics::{MetricQuery, MetricRegion, MetricRequest, MetricSeries};
