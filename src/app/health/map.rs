@@ -116,11 +116,14 @@ impl EnvHealth {
 
 /// A signal's value as a [`SignalValue`].
 fn value(name: &'static str, r: &Reading, unit: &'static str, window: u32) -> SignalValue {
-    let v = r.value();
+    let per_min = |x: f64| x / f64::from(window.max(1));
+    let v = r
+        .value()
+        .map(|x| if unit == "/min" { per_min(x) } else { x });
     let text = match (r, unit) {
         (Reading::Value(x), "%") => percent(*x),
         (Reading::Value(x), "ms") => ms(*x),
-        (Reading::Value(x), "/min") => format!("{:.0}/min", x / f64::from(window.max(1))),
+        (Reading::Value(x), "/min") => format!("{:.0}/min", per_min(*x)),
         (Reading::Value(x), _) => format!("{x:.0}"),
         (Reading::NoData, _) => "no data".into(),
         (Reading::NotWatched, _) => "-".into(),
@@ -143,10 +146,18 @@ fn rate_of(errors: &Reading, total: &Reading) -> Reading {
     }
 }
 
-/// The probe of a URL as a verdict and its signals.
-fn probed(p: Option<&ProbeResult>, t: &Thresholds) -> (Verdict, Vec<SignalValue>) {
-    let Some(p) = p else {
-        return (Verdict::new(Level::None, "no URL to probe"), Vec::new());
+/// The probe of the URL configured as `key` as a verdict and its signals.
+fn probed(
+    key: &str,
+    url: Option<&String>,
+    probes: &[ProbeResult],
+    t: &Thresholds,
+) -> (Verdict, Vec<SignalValue>) {
+    let Some(url) = url else {
+        return (Verdict::new(Level::None, format!("no {key}")), Vec::new());
+    };
+    let Some(p) = probes.iter().find(|p| &p.url == url) else {
+        return (Verdict::new(Level::None, "not probed"), Vec::new());
     };
     match &p.outcome {
         Err(e) => (
@@ -220,11 +231,7 @@ fn app_row(
 ) -> Vec<Node> {
     let t = &health.thresholds;
     let w = t.window_minutes;
-    let probe_of = |url: &Option<String>| {
-        url.as_ref()
-            .and_then(|u| probes.iter().find(|p| &p.url == u))
-    };
-    let (v, signals) = probed(probe_of(&env.spec.site_url), t);
+    let (v, signals) = probed("site_url", env.spec.site_url.as_ref(), probes, t);
     let mut site = Node::new(
         NodeKind::Site,
         env.spec.site_url.clone().unwrap_or_default(),
@@ -269,7 +276,7 @@ fn app_row(
         get(Signal::ApiP99),
     );
     let metrics = verdict::api(&count, &a5, &p99, t);
-    let (probe, mut probe_signals) = probed(probe_of(&env.spec.api_url), t);
+    let (probe, mut probe_signals) = probed("api_url", env.spec.api_url.as_ref(), probes, t);
     let mut api = Node::new(
         NodeKind::Api,
         health.api_name.clone().unwrap_or_default(),

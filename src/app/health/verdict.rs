@@ -13,8 +13,15 @@ pub fn ms(value: f64) -> String {
     }
 }
 
-/// A server-error rate (in %) against the thresholds, over the window.
-pub fn error_rate(what: &str, rate: f64, t: &Thresholds) -> Verdict {
+/// Fewer server errors than this in the window are not judged, whatever their rate: one failed
+/// call among a few dozen in a quiet minute is not worth a look at night.
+pub const MIN_ERRORS: f64 = 3.0;
+
+/// A server-error rate (in %, `errors` of them in the window) against the thresholds.
+pub fn error_rate(what: &str, rate: f64, errors: f64, t: &Thresholds) -> Verdict {
+    if errors < MIN_ERRORS {
+        return Verdict::green();
+    }
     let over = |h| rate > f64::from(h) / 100.0;
     let level = if over(t.error_rate_red) {
         Level::Red
@@ -95,7 +102,10 @@ pub fn cdn(requests: &Reading, e5xx: &Reading, origin_p99: &Reading, t: &Thresho
     }
     let mut all = Vec::new();
     match e5xx {
-        Reading::Value(rate) => all.push(error_rate("5xx", *rate, t)),
+        Reading::Value(rate) => {
+            let errors = rate / 100.0 * requests.value().unwrap_or(0.0);
+            all.push(error_rate("5xx", *rate, errors, t));
+        }
         other => all.extend(missing(other).map(|mut v| {
             v.reason = format!("5xx rate: {}", v.reason);
             v
@@ -123,7 +133,7 @@ pub fn api(count: &Reading, e5xx: &Reading, p99: &Reading, t: &Thresholds) -> Ve
     let total = count.value().unwrap_or(0.0);
     let mut all = Vec::new();
     if let Some(rate) = share(e5xx, total) {
-        all.push(error_rate("5xx", rate, t));
+        all.push(error_rate("5xx", rate, e5xx.value().unwrap_or(0.0), t));
     }
     if let Some(p99) = p99.value() {
         all.push(latency("latency", p99, t));
@@ -145,7 +155,7 @@ pub fn function(
     let total = invocations.value().unwrap_or(0.0);
     let mut all = Vec::new();
     if let Some(rate) = share(errors, total) {
-        all.push(error_rate("errors", rate, t));
+        all.push(error_rate("errors", rate, errors.value().unwrap_or(0.0), t));
     }
     if let Some(n) = throttles.value().filter(|n| *n > 0.0) {
         all.push(Verdict::new(
@@ -169,17 +179,19 @@ mod tests {
 
     #[test]
     fn the_5xx_rate_turns_yellow_then_red_and_says_why() {
-        assert_eq!(error_rate("5xx", 0.3, &t()), Verdict::green());
+        assert_eq!(error_rate("5xx", 0.3, 30.0, &t()), Verdict::green());
         assert_eq!(
-            error_rate("5xx", 0.7, &t()),
+            error_rate("5xx", 0.7, 70.0, &t()),
             Verdict::new(Level::Yellow, "5xx 0.7% > 0.5% for 5 min")
         );
         assert_eq!(
-            error_rate("5xx", 4.2, &t()),
+            error_rate("5xx", 4.2, 42.0, &t()),
             Verdict::new(Level::Red, "5xx 4.2% > 1% for 5 min")
         );
         // At the threshold exactly: not over it.
-        assert_eq!(error_rate("5xx", 1.0, &t()).level, Level::Yellow);
+        assert_eq!(error_rate("5xx", 1.0, 10.0, &t()).level, Level::Yellow);
+        // One or two errors among few calls are not judged.
+        assert_eq!(error_rate("5xx", 2.2, 2.0, &t()), Verdict::green());
     }
 
     #[test]
