@@ -60,10 +60,19 @@ pub async fn assess(backend: &Backend, env: Option<&str>) -> Result<HealthMap, F
         .map(|e| (e.spec.clone(), backend.config.health(&e.spec.name)))
         .collect();
     let now = state.now;
-    let readings =
-        crate::runtime::health::read_metrics(backend.cloud.metrics.as_ref(), &envs, now).await;
+    let asked: Vec<_> = envs
+        .iter()
+        .filter(|(e, _)| env.is_none_or(|n| e.name == n))
+        .map(|(e, _)| e.clone())
+        .collect();
+    let (readings, probes) = futures::join!(
+        crate::runtime::health::read_metrics(backend.cloud.metrics.as_ref(), &envs, now),
+        crate::runtime::health::probe_all(backend.cloud.probes.as_ref(), &asked),
+    );
     let specs: Vec<_> = envs.into_iter().map(|(_, h)| h).collect();
-    Ok(health::assemble(state, &specs, &readings, &[], env, now))
+    Ok(health::assemble(
+        state, &specs, &readings, &probes, env, now,
+    ))
 }
 
 /// The map as text: a line per environment, then a row per node with its signals.

@@ -41,6 +41,8 @@ impl CountingCloud {
             cdn: Arc::new(self.clone()),
             logs: Arc::new(self.clone()),
             metrics: Arc::new(self.clone()),
+            // Probes are HTTP requests to the site, not AWS calls.
+            probes: self.inner.probes.clone(),
             identity: Arc::new(self.clone()),
             // GitHub's calls are counted by the simulator itself (`github:<operation>`).
             github: self.inner.github.clone(),

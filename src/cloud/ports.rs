@@ -6,7 +6,7 @@ use super::writes::{Invalidation, PutOutcome, PutRequest, TransitionChange, Uplo
 use crate::domain::{
     ActionExecutionDetail, ApprovalOutcome, ConditionKind, Distribution, ExecutionSummary,
     LogEvent, LogSource, MetricRequest, MetricSeries, ObjectInfo, PipelineDef, PipelineState,
-    RetryMode, RuleExecutionDetail, Timestamp,
+    Probe, RetryMode, RuleExecutionDetail, Timestamp,
 };
 use async_trait::async_trait;
 use std::collections::BTreeMap;
@@ -276,6 +276,14 @@ pub trait Metrics: Send + Sync {
     async fn get_metric_data(&self, request: &MetricRequest) -> CloudResult<Vec<MetricSeries>>;
 }
 
+/// HTTP probes of the configured `site_url` and `api_url`.
+#[async_trait]
+pub trait Probes: Send + Sync {
+    /// One `GET` of `url`: the status, the time to the first byte, the TLS certificate's days
+    /// left; or why there was no answer.
+    async fn probe(&self, url: &str) -> Result<Probe, String>;
+}
+
 /// STS.
 #[async_trait]
 pub trait Identity: Send + Sync {
@@ -296,6 +304,8 @@ pub struct Cloud {
     pub logs: Arc<dyn Logs>,
     /// CloudWatch metrics.
     pub metrics: Arc<dyn Metrics>,
+    /// HTTP probes.
+    pub probes: Arc<dyn Probes>,
     /// STS.
     pub identity: Arc<dyn Identity>,
     /// GitHub Actions of the configured repository (`None`: no `[github]` table).

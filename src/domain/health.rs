@@ -144,3 +144,23 @@ pub fn percent(value: f64) -> String {
 pub fn hundredths(h: Hundredths) -> String {
     percent(f64::from(h) / 100.0)
 }
+
+/// An answer to an HTTP probe of `site_url` or `api_url`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Probe {
+    /// HTTP status.
+    pub status: u16,
+    /// Time to the first byte of the answer (its status line), in milliseconds.
+    pub ttfb_ms: u64,
+    /// Whole days until the server's certificate expires (`None`: not known).
+    pub tls_days_left: Option<i64>,
+}
+
+/// One probe of a configured URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProbeResult {
+    /// The URL, exactly as the configuration names it.
+    pub url: String,
+    /// The answer, or why there was none (`connection refused`, `no answer within 5 s`).
+    pub outcome: Result<Probe, String>,
+}

@@ -24,7 +24,9 @@ pub use execution::{
     ExecutionStatus, ExecutionSummary, ExecutionType, Release, ResolvedVariable, SUMMARY_KEY,
     SourceObject, SourceRevision, Trigger,
 };
-pub use health::{HealthSpec, Hundredths, Level, Thresholds, Verdict, hundredths, percent};
+pub use health::{
+    HealthSpec, Hundredths, Level, Probe, ProbeResult, Thresholds, Verdict, hundredths, percent,
+};
 pub use log_source::{LEGACY, LogDestination, LogSource, SourceKind, default_source, pick_source};
 pub use logs::{LogEvent, ObjectInfo};
 pub use metrics::{MetricQuery, MetricRegion, MetricRequest, MetricSeries};

@@ -17,6 +17,7 @@ mod errors;
 mod iam;
 mod ops;
 mod ops_emulator;
+mod probes;
 mod rollback;
 mod state;
 mod v2;

@@ -2,12 +2,12 @@
 //! web bucket, API, function) and the Deployer row (source bucket, pipeline, CodeBuild,
 //! CodeDeploy), each node with its level, reason and signals, from what shipdeck read.
 
-use super::probe::{Probe, ProbeResult};
 use super::signals::{Reading, Readings, Signal};
 use super::verdict::{self, ms};
 use crate::app::EnvView;
 use crate::domain::{
-    ActionStatus, ConditionStatus, HealthSpec, Level, StageStatus, Thresholds, Verdict, percent,
+    ActionStatus, ConditionStatus, HealthSpec, Level, Probe, ProbeResult, StageStatus, Thresholds,
+    Verdict, percent,
 };
 use serde::Serialize;
 
@@ -479,5 +479,85 @@ pub fn environment(
         reason,
         app,
         deployer,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{EnvSpec, Probe};
+
+    fn spec() -> EnvSpec {
+        EnvSpec {
+            name: "prd".into(),
+            protected: true,
+            read_only: false,
+            pipeline: "p".into(),
+            source_bucket: "src".into(),
+            source_key: "prd/release.zip".into(),
+            release_prefix: String::new(),
+            distribution_id: "E1".into(),
+            logs_bucket: None,
+            logs_prefix: String::new(),
+            log_groups: Vec::new(),
+            build_log_group: None,
+            site_url: Some("https://www.example.com".into()),
+            api_url: Some("https://api.example.com".into()),
+            promotes_from: None,
+        }
+    }
+
+    fn probe(url: &str, outcome: Result<Probe, String>) -> ProbeResult {
+        ProbeResult {
+            url: url.into(),
+            outcome,
+        }
+    }
+
+    /// A probe that got no answer is red with why; a server error is red; a certificate near
+    /// its end is yellow; the rest of the map keeps working.
+    #[test]
+    fn probes_turn_the_site_and_api_nodes() {
+        let env = EnvView::new(spec());
+        let probes = vec![
+            probe("https://www.example.com", Err("connection refused".into())),
+            probe(
+                "https://api.example.com",
+                Ok(Probe {
+                    status: 200,
+                    ttfb_ms: 80,
+                    tls_days_left: Some(9),
+                }),
+            ),
+        ];
+        let h = environment(
+            0,
+            &env,
+            &HealthSpec::default(),
+            &Readings::default(),
+            &probes,
+        );
+        let site = &h.app[0];
+        assert_eq!(
+            (site.level, site.reason.as_str()),
+            (Level::Red, "probe failed: connection refused")
+        );
+        let api = &h.app[3];
+        assert_eq!(api.level, Level::Yellow);
+        assert_eq!(api.reason, "TLS certificate expires in 9 d (< 14 d)");
+        assert_eq!(h.level, Level::Red);
+        assert_eq!(h.reason, "Route53 / site: probe failed: connection refused");
+        let slow = vec![probe(
+            "https://www.example.com",
+            Ok(Probe {
+                status: 503,
+                ttfb_ms: 3_500,
+                tls_days_left: None,
+            }),
+        )];
+        let h = environment(0, &env, &HealthSpec::default(), &Readings::default(), &slow);
+        assert_eq!(h.app[0].level, Level::Red);
+        assert_eq!(h.app[0].reason, "answered 503");
+        assert_eq!(h.app[3].level, Level::None, "no API name, not probed");
     }
 }

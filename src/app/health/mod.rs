@@ -3,12 +3,11 @@
 //! unknown nodes with their reasons. Pure: the reads come in as data.
 
 pub mod map;
-pub mod probe;
 pub mod signals;
 pub mod verdict;
 
+pub use crate::domain::{Probe, ProbeResult};
 pub use map::{EnvHealth, Node, NodeKind, SignalValue};
-pub use probe::{Probe, ProbeResult};
 pub use signals::{Reading, Readings, Signal};
 
 use crate::app::State;

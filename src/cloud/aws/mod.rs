@@ -166,6 +166,9 @@ impl AwsCloud {
             cdn: Arc::new(self.clone()),
             logs: Arc::new(self.clone()),
             metrics: Arc::new(self.clone()),
+            probes: Arc::new(crate::cloud::probe::HttpProbes::new(
+                crate::cloud::probe::PROBE_TIMEOUT,
+            )),
             identity: Arc::new(self.clone()),
             github: None,
         }

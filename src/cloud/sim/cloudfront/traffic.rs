@@ -231,6 +231,15 @@ impl Simulator {
         true
     }
 
+    /// The share of environment `env`'s (index) requests failing with server errors now.
+    pub(crate) fn failing_share(&self, env: usize) -> f64 {
+        self.dists
+            .iter()
+            .find(|d| d.env == env)
+            .filter(|d| self.now < d.error_until)
+            .map_or(0.0, |d| d.error_level)
+    }
+
     /// A Deploy action ended in `env`: a fresh build changes asset hashes, invalidates the cache
     /// and bumps misses (and briefly errors); a failed one bumps origin errors for a while.
     pub(crate) fn on_deploy_done(&mut self, env: usize, ok: bool) {
