@@ -237,7 +237,7 @@ mod tests {
         let json = serde_json::json!({
             "MetricDataResults": [{
                 "Id": "q1",
-                "Timestamps": ["2026-12-06T12:00:00Z", 1_765_022_460.0],
+                "Timestamps": ["2026-12-06T12:00:00Z", 1_796_558_460.0],
                 "Values": [1.5, 2],
                 "StatusCode": "Complete"
             }]
@@ -248,8 +248,8 @@ mod tests {
         let back = cbor_to_json(&mut Decoder::new(&bytes)).unwrap();
         let result = &back["MetricDataResults"][0];
         assert_eq!(result["Id"], "q1");
-        assert_eq!(result["Timestamps"][0], 1_765_022_400.0);
-        assert_eq!(result["Timestamps"][1], 1_765_022_460.0);
+        assert_eq!(result["Timestamps"][0], 1_796_558_400.0);
+        assert_eq!(result["Timestamps"][1], 1_796_558_460.0);
         assert_eq!(result["Values"][0], 1.5);
         assert_eq!(result["Values"][1], 2);
     }
