@@ -6,6 +6,7 @@ mod command;
 mod credentials;
 mod effect;
 mod envs;
+pub mod health;
 mod input;
 mod loadable;
 mod logs;

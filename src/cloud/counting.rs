@@ -2,13 +2,14 @@
 
 use super::{
     ApprovalAnswer, Cdn, Cloud, CloudResult, Identity, Invalidation, LiveTail, LiveTailRequest,
-    LogPage, LogQuery, Logs, ObjectMeta, ObjectPage, Pipelines, PutOutcome, PutRequest, RetryMode,
-    StartRequest, Storage, TransitionChange, UploadedPart, WhoAmI,
+    LogPage, LogQuery, Logs, Metrics, ObjectMeta, ObjectPage, Pipelines, PutOutcome, PutRequest,
+    RetryMode, StartRequest, Storage, TransitionChange, UploadedPart, WhoAmI,
 };
 use crate::domain::{
     ActionExecutionDetail, ConditionKind, Distribution, ExecutionSummary, LogSource, PipelineDef,
     PipelineState, RuleExecutionDetail, Timestamp,
 };
+use crate::domain::{MetricRequest, MetricSeries};
 use async_trait::async_trait;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -39,6 +40,9 @@ impl CountingCloud {
             storage: Arc::new(self.clone()),
             cdn: Arc::new(self.clone()),
             logs: Arc::new(self.clone()),
+            metrics: Arc::new(self.clone()),
+            // Probes are HTTP requests to the site, not AWS calls.
+            probes: self.inner.probes.clone(),
             identity: Arc::new(self.clone()),
             // GitHub's calls are counted by the simulator itself (`github:<operation>`).
             github: self.inner.github.clone(),
@@ -310,5 +314,13 @@ impl Identity for CountingCloud {
     async fn caller_identity(&self) -> CloudResult<WhoAmI> {
         self.count("GetCallerIdentity");
         self.inner.identity.caller_identity().await
+    }
+}
+
+#[async_trait]
+impl Metrics for CountingCloud {
+    async fn get_metric_data(&self, request: &MetricRequest) -> CloudResult<Vec<MetricSeries>> {
+        self.count("GetMetricData");
+        self.inner.metrics.get_metric_data(request).await
     }
 }

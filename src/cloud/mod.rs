@@ -11,6 +11,7 @@ pub mod github;
 mod log_reads;
 mod log_sources;
 mod ports;
+pub mod probe;
 pub mod sim;
 mod writes;
 
@@ -24,8 +25,8 @@ pub use log_reads::{
 };
 pub use log_sources::{Discovery, legacy_bucket};
 pub use ports::{
-    ApprovalAnswer, Cdn, Cloud, Identity, LogPage, LogQuery, Logs, ObjectMeta, ObjectPage,
-    Pipelines, StartRequest, Storage, WhoAmI,
+    ApprovalAnswer, Cdn, Cloud, Identity, LogPage, LogQuery, Logs, Metrics, ObjectMeta, ObjectPage,
+    Pipelines, Probes, StartRequest, Storage, WhoAmI,
 };
 pub use writes::{
     Invalidation, InvalidationStatus, MAX_TRANSITION_REASON, PutOutcome, PutRequest,

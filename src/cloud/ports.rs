@@ -5,8 +5,8 @@ use super::log_reads::{LiveTail, LiveTailRequest};
 use super::writes::{Invalidation, PutOutcome, PutRequest, TransitionChange, UploadedPart};
 use crate::domain::{
     ActionExecutionDetail, ApprovalOutcome, ConditionKind, Distribution, ExecutionSummary,
-    LogEvent, LogSource, ObjectInfo, PipelineDef, PipelineState, RetryMode, RuleExecutionDetail,
-    Timestamp,
+    LogEvent, LogSource, MetricRequest, MetricSeries, ObjectInfo, PipelineDef, PipelineState,
+    Probe, RetryMode, RuleExecutionDetail, Timestamp,
 };
 use async_trait::async_trait;
 use std::collections::BTreeMap;
@@ -268,6 +268,22 @@ pub trait Logs: Send + Sync {
     async fn log_deliveries(&self, distribution_id: &str) -> CloudResult<Vec<LogSource>>;
 }
 
+/// CloudWatch metrics.
+#[async_trait]
+pub trait Metrics: Send + Sync {
+    /// One `GetMetricData` call (its pages followed): a series per query, in the queries' order,
+    /// empty when the metric has no data in the range.
+    async fn get_metric_data(&self, request: &MetricRequest) -> CloudResult<Vec<MetricSeries>>;
+}
+
+/// HTTP probes of the configured `site_url` and `api_url`.
+#[async_trait]
+pub trait Probes: Send + Sync {
+    /// One `GET` of `url`: the status, the time to the first byte, the TLS certificate's days
+    /// left; or why there was no answer.
+    async fn probe(&self, url: &str) -> Result<Probe, String>;
+}
+
 /// STS.
 #[async_trait]
 pub trait Identity: Send + Sync {
@@ -286,6 +302,10 @@ pub struct Cloud {
     pub cdn: Arc<dyn Cdn>,
     /// CloudWatch Logs.
     pub logs: Arc<dyn Logs>,
+    /// CloudWatch metrics.
+    pub metrics: Arc<dyn Metrics>,
+    /// HTTP probes.
+    pub probes: Arc<dyn Probes>,
     /// STS.
     pub identity: Arc<dyn Identity>,
     /// GitHub Actions of the configured repository (`None`: no `[github]` table).

@@ -4,7 +4,7 @@ use super::error::ConfigError;
 use super::reader::Table;
 use super::validate;
 use crate::domain::EnvSpec;
-use crate::domain::SelfApproval;
+use crate::domain::{HealthSpec, SelfApproval};
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -26,6 +26,9 @@ const ENV_KEYS: &[&str] = &[
     "read_only",
     "promotes_from",
     "self_approval",
+    "api_name",
+    "lambda_function",
+    "health",
 ];
 
 /// The message when the file lists no environment.
@@ -37,12 +40,17 @@ struct Entry<'a, 'i> {
     table: Table<'a, 'i>,
     spec: EnvSpec,
     self_approval: SelfApproval,
+    health: HealthSpec,
     name_span: Range<usize>,
     promotes_span: Option<Range<usize>>,
 }
 
-/// The environments in file order, and each one's self-approval setting by name.
-pub(crate) type Environments = (Vec<EnvSpec>, BTreeMap<String, SelfApproval>);
+/// The environments in file order, each one's self-approval setting and health settings by name.
+pub(crate) type Environments = (
+    Vec<EnvSpec>,
+    BTreeMap<String, SelfApproval>,
+    BTreeMap<String, HealthSpec>,
+);
 
 /// Reads every `[[environments]]` table of `root`, in file order; `read_only` is the top-level flag.
 pub(crate) fn read(root: &Table<'_, '_>, read_only: bool) -> Result<Environments, ConfigError> {
@@ -71,7 +79,15 @@ pub(crate) fn read(root: &Table<'_, '_>, read_only: bool) -> Result<Environments
         .iter()
         .map(|e| (e.spec.name.clone(), e.self_approval))
         .collect();
-    Ok((entries.into_iter().map(|e| e.spec).collect(), policies))
+    let health = entries
+        .iter()
+        .map(|e| (e.spec.name.clone(), e.health.clone()))
+        .collect();
+    Ok((
+        entries.into_iter().map(|e| e.spec).collect(),
+        policies,
+        health,
+    ))
 }
 
 fn one<'a, 'i>(
@@ -170,10 +186,12 @@ fn one<'a, 'i>(
             None => previous.map(str::to_string),
         },
     };
+    let health = super::health::read(&t, &spec.log_groups)?;
     Ok(Entry {
         table: t,
         spec,
         self_approval,
+        health,
         name_span: name.span(),
         promotes_span: promotes.map(|p| p.span()),
     })

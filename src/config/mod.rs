@@ -8,6 +8,7 @@ mod discover;
 mod environments;
 mod error;
 mod github;
+mod health;
 mod model;
 mod parse;
 mod reader;

@@ -2,7 +2,7 @@
 
 use super::github::GitHubConfig;
 use crate::domain::EnvSpec;
-use crate::domain::SelfApproval;
+use crate::domain::{HealthSpec, SelfApproval};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -26,12 +26,19 @@ pub struct Config {
     pub environments: Vec<EnvSpec>,
     /// Each environment's `self_approval` setting, by name (absent: the default).
     pub self_approval: BTreeMap<String, SelfApproval>,
+    /// Each environment's health settings (API and function names, thresholds), by name.
+    pub health: BTreeMap<String, HealthSpec>,
 }
 
 impl Config {
     /// The environment called `name`.
     pub fn environment(&self, name: &str) -> Option<&EnvSpec> {
         self.environments.iter().find(|e| e.name == name)
+    }
+
+    /// The health settings of environment `name` (the defaults for an unknown one).
+    pub fn health(&self, name: &str) -> HealthSpec {
+        self.health.get(name).cloned().unwrap_or_default()
     }
 
     /// The self-approval guard setting of environment `name`.

@@ -56,7 +56,7 @@ pub(crate) fn parse(
     let ui = ui(root.table("ui")?, config_dir, home)?;
     let polling = polling(root.table("polling")?)?;
     let github = github::read(root.table("github")?)?;
-    let (environments, self_approval) = environments::read(&root, read_only)?;
+    let (environments, self_approval, health) = environments::read(&root, read_only)?;
     Ok(Config {
         path: path.map(Path::to_path_buf),
         read_only,
@@ -66,6 +66,7 @@ pub(crate) fn parse(
         github,
         environments,
         self_approval,
+        health,
     })
 }
 

@@ -164,6 +164,23 @@ impl<'a, 'i> Table<'a, 'i> {
         }
     }
 
+    /// An optional number, integer or float.
+    pub fn number(&self, key: &str) -> Result<Option<Spanned<f64>>, ConfigError> {
+        match self.map.get(key) {
+            None => Ok(None),
+            Some(v) => match v.get_ref() {
+                DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+                    .map(|n| Some(Spanned::new(v.span(), n as f64)))
+                    .map_err(|_| self.invalid(key, &v.span(), "number out of range")),
+                DeValue::Float(f) => match f.as_str().parse::<f64>() {
+                    Ok(n) if n.is_finite() => Ok(Some(Spanned::new(v.span(), n))),
+                    _ => Err(self.invalid(key, &v.span(), "expected a finite number")),
+                },
+                _ => Err(self.wrong_type(key, v, "a number")),
+            },
+        }
+    }
+
     /// An optional array of strings.
     pub fn str_list(&self, key: &str) -> Result<Option<Vec<Spanned<&'a str>>>, ConfigError> {
         let Some(v) = self.map.get(key) else {

@@ -5,8 +5,10 @@ mod conditions;
 mod environment;
 mod execution;
 pub mod github;
+mod health;
 mod log_source;
 mod logs;
+mod metrics;
 mod pipeline;
 mod time;
 mod version;
@@ -22,8 +24,12 @@ pub use execution::{
     ExecutionStatus, ExecutionSummary, ExecutionType, Release, ResolvedVariable, SUMMARY_KEY,
     SourceObject, SourceRevision, Trigger,
 };
+pub use health::{
+    HealthSpec, Hundredths, Level, Probe, ProbeResult, Thresholds, Verdict, hundredths, percent,
+};
 pub use log_source::{LEGACY, LogDestination, LogSource, SourceKind, default_source, pick_source};
 pub use logs::{LogEvent, ObjectInfo};
+pub use metrics::{MetricQuery, MetricRegion, MetricRequest, MetricSeries};
 pub use pipeline::{
     APPROVAL_TIMEOUT_MINUTES, ActionCategory, ActionDef, ActionExecution, ActionExecutionDetail,
     ActionState, ActionStatus, ApprovalOutcome, DEFAULT_APPROVAL_TIMEOUT, ErrorDetails,

@@ -6,6 +6,7 @@ pub mod cloudfront_logs;
 mod effects;
 mod export_file;
 mod headless;
+pub mod health;
 pub mod ops_effects;
 mod tasks;
 pub mod trace;

@@ -14,6 +14,8 @@ const SERVICES: &[(&str, &str)] = &[
     ("s3", "s3"),
     ("cloudfront", "cloudfront"),
     ("logs", "logs"),
+    ("cloudwatch", "cloudwatch"),
+    ("cloudwatch_cdn", "cloudwatch"),
     ("sts", "sts"),
 ];
 

@@ -584,3 +584,131 @@ fn v2_json_has_modes_queues_conditions_and_rule_runs() {
         stderr(&bad)
     );
 }
+
+/// `health`: the demo's environments on the map, as JSON and as text, the exit code following
+/// the worst node (0 green, 1 unknown, 3 red); an unknown environment is a usage error.
+#[test]
+fn health_maps_each_environment_and_its_exit_code_follows_the_worst_node() {
+    let out = shipdeck(&["--demo", "health", "-o", "json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let envs = v["environments"].as_array().unwrap();
+    let names: Vec<&str> = envs.iter().map(|e| e["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["dev", "stg", "prd"]);
+    let worst = |level: &str| {
+        envs.iter()
+            .flat_map(|e| {
+                e["app"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .chain(e["deployer"].as_array().unwrap())
+            })
+            .any(|n| n["level"] == level)
+    };
+    let expected = if worst("red") {
+        3
+    } else if worst("unknown") {
+        1
+    } else {
+        0
+    };
+    assert_eq!(out.status.code(), Some(expected), "{}", stderr(&out));
+    let prd = &envs[2];
+    let nodes: Vec<&str> = prd["app"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(prd["deployer"].as_array().unwrap())
+        .map(|n| n["node"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        nodes,
+        [
+            "site",
+            "cloudfront",
+            "web_bucket",
+            "api",
+            "lambda",
+            "source_bucket",
+            "pipeline",
+            "codebuild",
+            "codedeploy"
+        ]
+    );
+    let cdn = &prd["app"][1];
+    assert_eq!(cdn["resource"], "E2PRDSTOREFRNT");
+    let signal = |node: &Value, name: &str| {
+        node["signals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == name)
+            .cloned()
+            .unwrap()
+    };
+    assert!(signal(cdn, "requests")["value"].as_f64().unwrap() > 0.0);
+    assert!(signal(cdn, "cache_hit")["value"].is_number());
+    // dev has no additional metrics: no data, a null, not a zero.
+    let dev_hit = signal(&envs[0]["app"][1], "cache_hit");
+    assert_eq!(dev_hit["value"], Value::Null);
+    assert_eq!(dev_hit["text"], "no data");
+    assert_eq!(prd["app"][4]["resource"], "storefront-api-prd");
+
+    let out = shipdeck(&["--demo", "health", "stg"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("stg "), "{text}");
+    assert!(
+        text.contains("CloudFront + fn") && !text.contains("\nprd "),
+        "{text}"
+    );
+
+    let out = shipdeck(&["--demo", "health", "qa"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out).trim(),
+        "shipdeck: unknown environment `qa`; expected one of dev, stg, prd"
+    );
+}
+
+/// One environment failing a fifth of its requests turns red with the reason, the others stay
+/// green; the map read through the simulator whose clock the test drives.
+#[tokio::test]
+async fn a_degrading_environment_is_red_with_its_reason() {
+    use shipdeck::domain::{Level, Timestamp};
+    use shipdeck::runtime::{Connection, connect};
+    let mut backend = connect(&Connection {
+        demo: true,
+        config: None,
+        read_only: false,
+        profile: None,
+        region: None,
+        endpoint_url: None,
+        seed: 7,
+        speed: 1.0,
+    })
+    .unwrap();
+    let sim = backend.sim.clone().unwrap();
+    backend.now = sim.with(|s| {
+        assert!(s.degrade("stg", 0.2, Timestamp::HOUR));
+        s.advance(20 * Timestamp::MINUTE);
+        s.now()
+    });
+    let map = shipdeck::cli::health::assess(&backend, None).await.unwrap();
+    let stg = &map.environments[1];
+    assert_eq!(stg.level, Level::Red);
+    let cdn = &stg.app[1];
+    assert_eq!(cdn.level, Level::Red);
+    assert!(
+        cdn.reason.starts_with("5xx ") && cdn.reason.ends_with("% > 1% for 5 min"),
+        "{}",
+        cdn.reason
+    );
+    assert!(
+        stg.reason.starts_with("CloudFront + fn: 5xx "),
+        "{}",
+        stg.reason
+    );
+    assert_eq!(shipdeck::cli::health::code(&map), 3);
+    let dev_cdn = &map.environments[0].app[1];
+    assert_eq!(dev_cdn.level, Level::Green, "{dev_cdn:?}");
+}

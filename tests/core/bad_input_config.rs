@@ -39,6 +39,16 @@ protected = false
 read_only = false
 self_approval = "allow"
 promotes_from = ""
+api_name = "api-dev"
+lambda_function = "api-dev"
+[environments.health]
+error_rate_yellow = 0.5
+error_rate_red = 1
+window_minutes = 5
+latency_p99_yellow_ms = 1000
+latency_p99_red_ms = 3000
+tls_days_yellow = 14
+tls_days_red = 3
 [[environments]]
 name = "prd"
 pipeline = "p-prd"
@@ -85,6 +95,11 @@ const GITHUB_API: Key = key("[github]", "api_url", "github.api_url");
 /// A key of the first environment.
 const fn env(name: &'static str, path: &'static str) -> Key {
     key("[[environments]]", name, path)
+}
+
+/// A key of the first environment's `[environments.health]`.
+const fn health(name: &'static str, path: &'static str) -> Key {
+    key("[environments.health]", name, path)
 }
 
 /// A key of the second environment.
@@ -195,6 +210,15 @@ fn the_full_file_and_the_example_are_valid_and_use_every_key() {
         "protected",
         "promotes_from",
         "self_approval",
+        "api_name",
+        "lambda_function",
+        "error_rate_yellow",
+        "error_rate_red",
+        "window_minutes",
+        "latency_p99_yellow_ms",
+        "latency_p99_red_ms",
+        "tls_days_yellow",
+        "tls_days_red",
     ];
     for line in EXAMPLE.lines() {
         let line = line.trim_start_matches("# ");

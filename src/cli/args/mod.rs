@@ -140,6 +140,15 @@ pub enum Command {
         #[arg(long, short, value_enum, default_value_t = Output::Table)]
         output: Output,
     },
+    /// The health map: each environment's App and Deployer nodes with their golden signals
+    /// (exit 0 green or yellow, 1 something unknown, 3 something red).
+    Health {
+        /// Only this environment (dev, stg, prd, …).
+        env: Option<String>,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = Output::Table)]
+        output: Output,
+    },
     /// CloudFront access logs and CloudWatch log groups.
     Logs {
         /// Which logs.

@@ -49,6 +49,7 @@ pub(crate) fn service_name(service: &str) -> &str {
         "s3" => "S3",
         "cloudfront" => "CloudFront",
         "logs" => "CloudWatch Logs",
+        "monitoring" => "CloudWatch",
         "sts" => "STS",
         other => other,
     }

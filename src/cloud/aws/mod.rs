@@ -1,5 +1,5 @@
 //! The AWS adapters: every port over the official aws-sdk crates (CodePipeline, S3, CloudFront,
-//! CloudWatch Logs, STS), with profiles, SSO, credential processes and an endpoint override.
+//! CloudWatch Logs, CloudWatch metrics, STS), with profiles, SSO, credential processes and an endpoint override.
 //!
 //! The SDK configuration is loaded on the first call, so building an [`AwsCloud`] never blocks and
 //! never fails once [`AwsSettings::check`] passed; credential problems surface as port errors.
@@ -45,6 +45,10 @@ pub struct AwsClients {
     pub logs: aws_sdk_cloudwatchlogs::Client,
     /// CloudWatch Logs in us-east-1, for CloudFront's log deliveries (standard logging v2).
     pub deliveries: aws_sdk_cloudwatchlogs::Client,
+    /// CloudWatch metrics (API Gateway, Lambda).
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
+    /// CloudWatch metrics in us-east-1, where CloudFront publishes its own.
+    pub cloudwatch_cdn: aws_sdk_cloudwatch::Client,
     /// STS.
     pub sts: aws_sdk_sts::Client,
 }
@@ -67,7 +71,19 @@ impl AwsClients {
         let deliveries = aws_sdk_cloudwatchlogs::config::Builder::from(sdk)
             .region(Region::new(cloudwatch::DELIVERY_REGION))
             .build();
+        let metrics = |region: Option<Region>| {
+            let mut b = aws_sdk_cloudwatch::config::Builder::from(sdk);
+            if let Some(region) = region {
+                b = b.region(region);
+            }
+            if emulator {
+                b = b.interceptor(cloudwatch::emulator_json::JsonProtocol);
+            }
+            aws_sdk_cloudwatch::Client::from_conf(b.build())
+        };
         AwsClients {
+            cloudwatch: metrics(None),
+            cloudwatch_cdn: metrics(Some(Region::new(crate::domain::MetricRegion::CLOUDFRONT))),
             deliveries: aws_sdk_cloudwatchlogs::Client::from_conf(deliveries),
             codepipeline: aws_sdk_codepipeline::Client::from_conf(codepipeline.build()),
             s3: aws_sdk_s3::Client::from_conf(s3),
@@ -149,6 +165,10 @@ impl AwsCloud {
             storage: Arc::new(self.clone()),
             cdn: Arc::new(self.clone()),
             logs: Arc::new(self.clone()),
+            metrics: Arc::new(self.clone()),
+            probes: Arc::new(crate::cloud::probe::HttpProbes::new(
+                crate::cloud::probe::PROBE_TIMEOUT,
+            )),
             identity: Arc::new(self.clone()),
             github: None,
         }

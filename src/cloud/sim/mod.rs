@@ -13,6 +13,7 @@ mod events;
 mod faults;
 pub mod github;
 mod ports;
+mod probes;
 pub mod rng;
 mod s3;
 mod world;

@@ -4,12 +4,13 @@ use super::Simulator;
 use super::codepipeline::queries::{MAX_RESULTS, Page};
 use crate::cloud::{
     ApprovalAnswer, Cdn, Cloud, CloudError, CloudResult, Identity, Invalidation, LiveTail,
-    LiveTailRequest, LogPage, LogQuery, Logs, ObjectMeta, ObjectPage, Pipelines, PutOutcome,
-    PutRequest, RetryMode, StartRequest, Storage, TransitionChange, UploadedPart, WhoAmI,
+    LiveTailRequest, LogPage, LogQuery, Logs, Metrics, ObjectMeta, ObjectPage, Pipelines, Probes,
+    PutOutcome, PutRequest, RetryMode, StartRequest, Storage, TransitionChange, UploadedPart,
+    WhoAmI,
 };
 use crate::domain::{
-    ActionExecutionDetail, ConditionKind, Distribution, ExecutionSummary, LogSource, PipelineDef,
-    PipelineState, RuleExecutionDetail, Timestamp,
+    ActionExecutionDetail, ConditionKind, Distribution, ExecutionSummary, LogSource, MetricRequest,
+    MetricSeries, PipelineDef, PipelineState, Probe, RuleExecutionDetail, Timestamp,
 };
 use async_trait::async_trait;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -38,6 +39,8 @@ impl SimCloud {
             storage: Arc::new(self.clone()),
             cdn: Arc::new(self.clone()),
             logs: Arc::new(self.clone()),
+            metrics: Arc::new(self.clone()),
+            probes: Arc::new(self.clone()),
             identity: Arc::new(self.clone()),
             github: Some(Arc::new(super::github::SimGitHub::new(
                 self.clone(),
@@ -335,6 +338,20 @@ impl Logs for SimCloud {
         self.call("logs", "DescribeDeliverySources", |s| {
             Ok(s.log_deliveries(distribution_id))
         })
+    }
+}
+
+#[async_trait]
+impl Metrics for SimCloud {
+    async fn get_metric_data(&self, request: &MetricRequest) -> CloudResult<Vec<MetricSeries>> {
+        self.call("cloudwatch", "GetMetricData", |s| s.op_metric_data(request))
+    }
+}
+
+#[async_trait]
+impl Probes for SimCloud {
+    async fn probe(&self, url: &str) -> Result<Probe, String> {
+        self.with(|s| s.op_probe(url))
     }
 }
 

@@ -4,6 +4,7 @@ use super::changelog::Change;
 use super::cloudfront::invalidations::Invalidations;
 use super::cloudfront::traffic::DistSim;
 use super::cloudwatch::livetail::TailSession;
+use super::cloudwatch::metrics::MetricStore;
 use super::cloudwatch::store::CloudWatch;
 use super::codepipeline::pipeline::EnvSim;
 use super::config::{FaultRates, SimConfig, SimStats};
@@ -34,6 +35,7 @@ pub struct Simulator {
     pub(crate) envs: Vec<EnvSim>,
     pub(crate) buckets: Buckets,
     pub(crate) logs: CloudWatch,
+    pub(crate) metrics: MetricStore,
     pub(crate) dists: Vec<DistSim>,
     pub(crate) deployer: Deployer,
     pub(crate) github: GitHubSim,
@@ -71,6 +73,7 @@ impl Simulator {
             envs: envs.iter().map(|e| EnvSim::new(e, t0)).collect(),
             buckets,
             logs: CloudWatch::new(groups),
+            metrics: MetricStore::default(),
             dists: Vec::new(),
             deployer: Deployer::default(),
             github: GitHubSim::new(config.seed),

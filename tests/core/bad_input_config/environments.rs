@@ -296,3 +296,90 @@ fn the_build_log_group_is_a_log_group_name() {
         "unset: CodeBuild's default group per project"
     );
 }
+
+#[test]
+fn health_names_and_thresholds_are_checked_and_contradictions_name_the_key() {
+    for name in ["api_name", "lambda_function"] {
+        let path = format!("environments[0].{name}");
+        let k = env(name, Box::leak(path.into_boxed_str()));
+        wrong(&k, "7", "expected a string, found an integer");
+        wrong(
+            &k,
+            "\"api/dev\"",
+            "expected a name of letters, digits, `-`, `_` or `.` (at most 140), found `api/dev`",
+        );
+    }
+    let k = health("error_rate_red", "environments[0].health.error_rate_red");
+    wrong(&k, "\"1%\"", "expected a number, found a string");
+    wrong(
+        &k,
+        "150",
+        "expected a percentage above 0 and at most 100, found 150",
+    );
+    // Yellow above red: named by the yellow key, both values said.
+    wrong(
+        &health(
+            "error_rate_yellow",
+            "environments[0].health.error_rate_yellow",
+        ),
+        "2.5",
+        "error_rate_yellow (2.5%) must be below error_rate_red (1%)",
+    );
+    wrong(
+        &health(
+            "latency_p99_yellow_ms",
+            "environments[0].health.latency_p99_yellow_ms",
+        ),
+        "3000",
+        "latency_p99_yellow_ms (3000 ms) must be below latency_p99_red_ms (3000 ms)",
+    );
+    wrong(
+        &health("tls_days_yellow", "environments[0].health.tls_days_yellow"),
+        "2",
+        "tls_days_yellow (2 days) must be more than tls_days_red (3 days): yellow comes first \
+         as the certificate nears its end",
+    );
+    wrong(
+        &health("window_minutes", "environments[0].health.window_minutes"),
+        "0",
+        "expected 1 to 1440 minutes, found 0",
+    );
+    wrong(
+        &health(
+            "latency_p99_red_ms",
+            "environments[0].health.latency_p99_red_ms",
+        ),
+        "2.5",
+        "expected an integer, found a float",
+    );
+    wrong(
+        &health("tls_days_red", "environments[0].health.tls_days_red"),
+        "-1",
+        "expected 0 to 365 days, found -1",
+    );
+}
+
+#[test]
+fn health_defaults_and_the_function_of_a_lambda_log_group() {
+    use shipdeck::domain::Thresholds;
+    let config = parse(FULL).unwrap();
+    let dev = config.health("dev");
+    assert_eq!(dev.api_name.as_deref(), Some("api-dev"));
+    assert_eq!(dev.thresholds, Thresholds::default());
+    // prd names neither: no API watched, no function (it lists no /aws/lambda/ group).
+    let prd = config.health("prd");
+    assert_eq!((prd.api_name, prd.lambda_function), (None, None));
+    // Without lambda_function, the function of a `/aws/lambda/NAME` log group.
+    let text = FULL.replace("lambda_function = \"api-dev\"\n", "");
+    let config = parse(&text).unwrap();
+    assert_eq!(
+        config.health("dev").lambda_function.as_deref(),
+        Some("api-dev")
+    );
+    let d = Thresholds::default();
+    assert_eq!(
+        (d.error_rate_yellow, d.error_rate_red, d.window_minutes),
+        (50, 100, 5)
+    );
+    assert_eq!((d.tls_days_yellow, d.tls_days_red), (14, 3));
+}

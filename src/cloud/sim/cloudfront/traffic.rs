@@ -19,6 +19,8 @@ use std::io::Write;
 const WINDOW: Millis = 5 * Timestamp::MINUTE;
 /// Lambda logs are written for windows from this long before the start on.
 const LAMBDA_HISTORY: Millis = Timestamp::HOUR;
+/// CloudFront's metrics are published for windows from this long before the start on.
+const METRICS_HISTORY: Millis = Timestamp::HOUR;
 /// Estimated gzip bytes per record, for the listed size of a file not read yet.
 const EST_BYTES: u64 = 96;
 
@@ -98,6 +100,9 @@ pub(crate) struct DistSim {
     propagated: Timestamp,
     /// How it logs: legacy logging and v2 deliveries.
     pub(crate) sources: Vec<SimSource>,
+    /// Whether its additional metrics (cache-hit rate, origin latency) are on: not for the
+    /// first environment (dev), as they cost extra.
+    pub(crate) additional_metrics: bool,
 }
 
 impl DistSim {
@@ -181,6 +186,7 @@ impl Simulator {
                 invalidations: Vec::new(),
                 propagated: created,
                 sources,
+                additional_metrics: spec.promotes_from.is_some(),
             });
             let first = Timestamp(t0.millis() - t0.millis().rem_euclid(WINDOW));
             self.agenda.push(
@@ -207,6 +213,31 @@ impl Simulator {
         d.dist.last_modified = now;
         d.propagated = now + propagation;
         true
+    }
+
+    /// Environment `env`'s site and API fail `share` of their requests (0.05: 5 %) with server
+    /// errors for the next `ms` milliseconds, as after a bad deploy; `false` if there is no such
+    /// environment.
+    pub fn degrade(&mut self, env: &str, share: f64, ms: Millis) -> bool {
+        let now = self.now;
+        let Some(i) = self.envs.iter().position(|e| e.spec.name == env) else {
+            return false;
+        };
+        let Some(d) = self.dists.iter_mut().find(|d| d.env == i) else {
+            return false;
+        };
+        d.error_until = now + ms;
+        d.error_level = share.clamp(0.0, 1.0);
+        true
+    }
+
+    /// The share of environment `env`'s (index) requests failing with server errors now.
+    pub(crate) fn failing_share(&self, env: usize) -> f64 {
+        self.dists
+            .iter()
+            .find(|d| d.env == env)
+            .filter(|d| self.now < d.error_until)
+            .map_or(0.0, |d| d.error_level)
     }
 
     /// A Deploy action ended in `env`: a fresh build changes asset hashes, invalidates the cache
@@ -265,6 +296,12 @@ impl Simulator {
                 cookies: self.cfg.secret_cookies,
                 writing: Writing::Legacy,
             };
+            if w + WINDOW >= start - METRICS_HISTORY {
+                // The metrics count the very requests the log file holds.
+                let id = self.dists[dist].dist.id.clone();
+                let additional = self.dists[dist].additional_metrics;
+                self.publish_cdn_metrics(&id, additional, &recipe.records());
+            }
             let sources = self.dists[dist].sources.clone();
             for (i, source) in sources.iter().enumerate() {
                 let recipe = LogRecipe {

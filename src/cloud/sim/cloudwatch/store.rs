@@ -3,6 +3,7 @@
 
 use super::super::Simulator;
 use super::super::rng::splitmix64;
+use super::metrics::ApiCall;
 use super::pattern::Pattern;
 use crate::cloud::{CloudError, CloudResult, LogPage, LogQuery};
 use crate::domain::{LogEvent, Millis, Timestamp};
@@ -369,6 +370,7 @@ impl Simulator {
             return;
         };
         self.logs.expire(&group, start - LAMBDA_RETENTION);
+        let mut served = Vec::with_capacity(calls);
         for _ in 0..calls {
             let ts = start + self.rng.range(0, len - 1);
             let mut cold = false;
@@ -424,6 +426,11 @@ impl Simulator {
                 )
             };
             let at = |ms: f64| ts + ms as Millis;
+            served.push(ApiCall {
+                at: ts,
+                duration_ms: dur,
+                status,
+            });
             let json = serde_json::json!({
                 "timestamp": iso_ms(at(dur)),
                 "level": level,
@@ -460,5 +467,8 @@ impl Simulator {
             );
             self.logs.put(&group, &stream, at(dur + 1.0), report);
         }
+        // The function is the group's (`/aws/lambda/NAME`); the API in front of it has its name.
+        let function = group.rsplit('/').next().unwrap_or(&group).to_string();
+        self.publish_api_metrics(&function, &function, &served);
     }
 }

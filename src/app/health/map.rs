@@ -1,0 +1,563 @@
+//! The health map of each environment: the App row (site, CloudFront with its viewer function,
+//! web bucket, API, function) and the Deployer row (source bucket, pipeline, CodeBuild,
+//! CodeDeploy), each node with its level, reason and signals, from what shipdeck read.
+
+use super::signals::{Reading, Readings, Signal};
+use super::verdict::{self, ms};
+use crate::app::EnvView;
+use crate::domain::{
+    ActionStatus, ConditionStatus, HealthSpec, Level, Probe, ProbeResult, StageStatus, Thresholds,
+    Verdict, percent,
+};
+use serde::Serialize;
+
+/// A node of the map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    /// Route53 and the site itself (the probe of `site_url`).
+    Site,
+    /// The CloudFront distribution and its viewer-request function.
+    Cloudfront,
+    /// The S3 bucket CloudFront serves the site from.
+    WebBucket,
+    /// API Gateway (and the probe of `api_url`).
+    Api,
+    /// The Lambda function behind it.
+    Lambda,
+    /// The S3 bucket the pipeline's source action watches.
+    SourceBucket,
+    /// The CodePipeline pipeline, its stages and V2 conditions.
+    Pipeline,
+    /// The pipeline's CodeBuild actions.
+    Codebuild,
+    /// CodeDeploy.
+    Codedeploy,
+}
+
+impl NodeKind {
+    /// The node's title on the map.
+    pub fn title(self) -> &'static str {
+        match self {
+            NodeKind::Site => "Route53 / site",
+            NodeKind::Cloudfront => "CloudFront + fn",
+            NodeKind::WebBucket => "S3 web bucket",
+            NodeKind::Api => "API Gateway",
+            NodeKind::Lambda => "Lambda",
+            NodeKind::SourceBucket => "S3 source",
+            NodeKind::Pipeline => "CodePipeline",
+            NodeKind::Codebuild => "CodeBuild",
+            NodeKind::Codedeploy => "CodeDeploy",
+        }
+    }
+}
+
+/// One signal's value as read (`null` in JSON when there was none).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SignalValue {
+    /// What it measures, e.g. `5xx_rate`.
+    pub name: &'static str,
+    /// The value over the window; `None`: no data, not configured or not read.
+    pub value: Option<f64>,
+    /// Unit: `%`, `ms`, `/min`, `count`.
+    pub unit: &'static str,
+    /// As shown: `4.2%`, `no data`.
+    pub text: String,
+}
+
+/// A node, its level, why, and its signals.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Node {
+    /// Which node.
+    pub node: NodeKind,
+    /// The resource, e.g. the distribution id or the function name.
+    pub resource: String,
+    /// Its state.
+    pub level: Level,
+    /// Why (empty when green for no special reason).
+    pub reason: String,
+    /// The golden signals read for it.
+    pub signals: Vec<SignalValue>,
+}
+
+impl Node {
+    fn new(node: NodeKind, resource: impl Into<String>, v: Verdict) -> Node {
+        Node {
+            node,
+            resource: resource.into(),
+            level: v.level,
+            reason: v.reason,
+            signals: Vec::new(),
+        }
+    }
+}
+
+/// One environment on the map.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EnvHealth {
+    /// Environment name.
+    pub name: String,
+    /// The worst node's level.
+    pub level: Level,
+    /// The worst node and its reason, e.g. `CloudFront + fn: 5xx 4.2% > 1% for 5 min`.
+    pub reason: String,
+    /// Route53 / site → CloudFront → web bucket; API Gateway → Lambda.
+    pub app: Vec<Node>,
+    /// Source bucket → pipeline → CodeBuild → CodeDeploy.
+    pub deployer: Vec<Node>,
+}
+
+impl EnvHealth {
+    /// Every node, App first.
+    pub fn nodes(&self) -> impl Iterator<Item = &Node> {
+        self.app.iter().chain(&self.deployer)
+    }
+}
+
+/// A signal's value as a [`SignalValue`].
+fn value(name: &'static str, r: &Reading, unit: &'static str, window: u32) -> SignalValue {
+    let per_min = |x: f64| x / f64::from(window.max(1));
+    let v = r
+        .value()
+        .map(|x| if unit == "/min" { per_min(x) } else { x });
+    let text = match (r, unit) {
+        (Reading::Value(x), "%") => percent(*x),
+        (Reading::Value(x), "ms") => ms(*x),
+        (Reading::Value(x), "/min") => format!("{:.0}/min", per_min(*x)),
+        (Reading::Value(x), _) => format!("{x:.0}"),
+        (Reading::NoData, _) => "no data".into(),
+        (Reading::NotWatched, _) => "-".into(),
+        (Reading::Failed(_), _) => "unknown".into(),
+    };
+    SignalValue {
+        name,
+        value: v,
+        unit,
+        text,
+    }
+}
+
+/// A count-based rate as a reading: `errors` of `total`, in %.
+fn rate_of(errors: &Reading, total: &Reading) -> Reading {
+    match (errors, total) {
+        (Reading::Value(e), Reading::Value(t)) if *t > 0.0 => Reading::Value(100.0 * e / t),
+        (Reading::Value(_), Reading::Value(_)) => Reading::NoData,
+        (Reading::Value(_), other) | (other, _) => other.clone(),
+    }
+}
+
+/// The probe of the URL configured as `key` as a verdict and its signals.
+fn probed(
+    key: &str,
+    url: Option<&String>,
+    probes: &[ProbeResult],
+    t: &Thresholds,
+) -> (Verdict, Vec<SignalValue>) {
+    let Some(url) = url else {
+        return (Verdict::new(Level::None, format!("no {key}")), Vec::new());
+    };
+    let Some(p) = probes.iter().find(|p| &p.url == url) else {
+        return (Verdict::new(Level::None, "not probed"), Vec::new());
+    };
+    match &p.outcome {
+        Err(e) => (
+            Verdict::new(Level::Red, format!("probe failed: {e}")),
+            Vec::new(),
+        ),
+        Ok(probe) => probe_verdict(probe, t),
+    }
+}
+
+fn probe_verdict(p: &Probe, t: &Thresholds) -> (Verdict, Vec<SignalValue>) {
+    let mut all = Vec::new();
+    if p.status >= 500 {
+        all.push(Verdict::new(Level::Red, format!("answered {}", p.status)));
+    } else if p.status >= 400 {
+        all.push(Verdict::new(
+            Level::Yellow,
+            format!("answered {}", p.status),
+        ));
+    }
+    all.push(
+        verdict::latency("first byte", p.ttfb_ms as f64, t)
+            .map_reason(|r| r.replace("first byte p99", "first byte")),
+    );
+    if let Some(days) = p.tls_days_left {
+        all.push(verdict::tls_days(days, t));
+    }
+    let mut signals = vec![
+        SignalValue {
+            name: "status",
+            value: Some(f64::from(p.status)),
+            unit: "code",
+            text: p.status.to_string(),
+        },
+        SignalValue {
+            name: "ttfb",
+            value: Some(p.ttfb_ms as f64),
+            unit: "ms",
+            text: ms(p.ttfb_ms as f64),
+        },
+    ];
+    if let Some(days) = p.tls_days_left {
+        signals.push(SignalValue {
+            name: "tls_days_left",
+            value: Some(days as f64),
+            unit: "days",
+            text: format!("{days} d"),
+        });
+    }
+    (Verdict::worst(all), signals)
+}
+
+trait MapReason {
+    fn map_reason(self, f: impl FnOnce(String) -> String) -> Self;
+}
+
+impl MapReason for Verdict {
+    fn map_reason(mut self, f: impl FnOnce(String) -> String) -> Self {
+        self.reason = f(self.reason);
+        self
+    }
+}
+
+/// The App row of environment `i`.
+fn app_row(
+    i: usize,
+    env: &EnvView,
+    health: &HealthSpec,
+    r: &Readings,
+    probes: &[ProbeResult],
+) -> Vec<Node> {
+    let t = &health.thresholds;
+    let w = t.window_minutes;
+    let (v, signals) = probed("site_url", env.spec.site_url.as_ref(), probes, t);
+    let mut site = Node::new(
+        NodeKind::Site,
+        env.spec.site_url.clone().unwrap_or_default(),
+        v,
+    );
+    site.signals = signals;
+
+    let get = |s| r.get(i, s);
+    let (req, e4, e5, hit, origin) = (
+        get(Signal::CdnRequests),
+        get(Signal::Cdn4xx),
+        get(Signal::Cdn5xx),
+        get(Signal::CdnCacheHit),
+        get(Signal::CdnOriginP99),
+    );
+    let mut cdn = Node::new(
+        NodeKind::Cloudfront,
+        env.spec.distribution_id.clone(),
+        verdict::cdn(&req, &e5, &origin, t),
+    );
+    cdn.signals = vec![
+        value("requests", &req, "/min", w),
+        value("4xx_rate", &e4, "%", w),
+        value("5xx_rate", &e5, "%", w),
+        value("cache_hit", &hit, "%", w),
+        value("origin_p99", &origin, "ms", w),
+    ];
+    let web = Node::new(
+        NodeKind::WebBucket,
+        "",
+        Verdict::new(
+            Level::None,
+            "served through CloudFront (its origin errors count there)",
+        ),
+    );
+
+    let (count, a4, a5, p50, p99) = (
+        get(Signal::ApiCount),
+        get(Signal::Api4xx),
+        get(Signal::Api5xx),
+        get(Signal::ApiP50),
+        get(Signal::ApiP99),
+    );
+    let metrics = verdict::api(&count, &a5, &p99, t);
+    let (probe, mut probe_signals) = probed("api_url", env.spec.api_url.as_ref(), probes, t);
+    let mut api = Node::new(
+        NodeKind::Api,
+        health.api_name.clone().unwrap_or_default(),
+        Verdict::worst([metrics, probe]),
+    );
+    api.signals = vec![
+        value("requests", &count, "/min", w),
+        value("4xx_rate", &rate_of(&a4, &count), "%", w),
+        value("5xx_rate", &rate_of(&a5, &count), "%", w),
+        value("latency_p50", &p50, "ms", w),
+        value("latency_p99", &p99, "ms", w),
+    ];
+    api.signals.append(&mut probe_signals);
+
+    let (inv, err, thr, dur, conc) = (
+        get(Signal::FnInvocations),
+        get(Signal::FnErrors),
+        get(Signal::FnThrottles),
+        get(Signal::FnP99),
+        get(Signal::FnConcurrent),
+    );
+    let mut lambda = Node::new(
+        NodeKind::Lambda,
+        health.lambda_function.clone().unwrap_or_default(),
+        verdict::function(&inv, &err, &thr, &dur, t),
+    );
+    lambda.signals = vec![
+        value("invocations", &inv, "/min", w),
+        value("error_rate", &rate_of(&err, &inv), "%", w),
+        value("throttles", &thr, "count", w),
+        value("duration_p99", &dur, "ms", w),
+        value("concurrent", &conc, "count", w),
+    ];
+    vec![site, cdn, web, api, lambda]
+}
+
+/// The newest failed or running action of `provider` in the pipeline state, as a verdict.
+fn actions_of(env: &EnvView, provider: &str) -> Option<Verdict> {
+    let def = env.def.as_ref()?;
+    let state = env.state.as_ref()?;
+    let mut found = false;
+    let mut all = Vec::new();
+    for (sd, ss) in def.stages.iter().zip(&state.stages) {
+        for ad in sd.actions.iter().filter(|a| a.provider == provider) {
+            found = true;
+            let latest = ss
+                .actions
+                .iter()
+                .find(|a| a.name == ad.name)
+                .and_then(|a| a.latest.as_ref());
+            let v = match latest.map(|l| (l.status, l)) {
+                Some((ActionStatus::Failed, l)) => Verdict::new(
+                    Level::Red,
+                    format!(
+                        "{} failed{}",
+                        ad.name,
+                        l.error
+                            .as_ref()
+                            .map(|e| format!(": {}", e.message))
+                            .unwrap_or_default()
+                    ),
+                ),
+                Some((ActionStatus::InProgress, _)) => {
+                    Verdict::new(Level::Green, format!("{} running", ad.name))
+                }
+                _ => Verdict::green(),
+            };
+            all.push(v);
+        }
+    }
+    found.then(|| Verdict::worst(all))
+}
+
+/// The pipeline's state as a verdict: a failed stage red, a failed condition or a frozen
+/// transition yellow, a stopped run yellow.
+fn pipeline(env: &EnvView) -> Verdict {
+    let Some(state) = &env.state else {
+        return match &env.refresh.error {
+            Some(stale) => Verdict::new(Level::Unknown, format!("not read: {}", stale.error)),
+            None => Verdict::new(Level::Unknown, "not read yet"),
+        };
+    };
+    let mut all = Vec::new();
+    for s in &state.stages {
+        match s.latest.as_ref().map(|l| l.status) {
+            Some(StageStatus::Failed) => {
+                all.push(Verdict::new(Level::Red, format!("{} failed", s.name)))
+            }
+            Some(StageStatus::Stopped | StageStatus::Stopping) => {
+                all.push(Verdict::new(Level::Yellow, format!("{} stopped", s.name)))
+            }
+            Some(StageStatus::InProgress) => all.push(Verdict::new(
+                Level::Green,
+                format!("{} in progress", s.name),
+            )),
+            _ => {}
+        }
+        if !s.inbound.enabled {
+            all.push(Verdict::new(Level::Yellow, format!("{} frozen", s.name)));
+        }
+        for c in &s.conditions {
+            if let Some(run) = &c.latest
+                && matches!(
+                    run.status,
+                    ConditionStatus::Failed | ConditionStatus::Errored
+                )
+            {
+                all.push(Verdict::new(
+                    Level::Yellow,
+                    format!(
+                        "{} {} condition {}",
+                        s.name,
+                        c.kind.as_str(),
+                        run.summary.as_deref().unwrap_or("failed")
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some(stale) = &env.refresh.error {
+        all.push(Verdict::new(
+            Level::Unknown,
+            format!("stale: {}", stale.error),
+        ));
+    }
+    Verdict::worst(all)
+}
+
+/// The Deployer row of an environment.
+fn deployer_row(env: &EnvView) -> Vec<Node> {
+    let source = match &env.source {
+        None => Verdict::new(Level::Unknown, "not read yet"),
+        Some(Err(e)) => Verdict::new(Level::Unknown, format!("not read: {e}")),
+        Some(Ok(None)) => Verdict::new(
+            Level::Yellow,
+            format!("no package at {}", env.spec.source_key),
+        ),
+        Some(Ok(Some(obj))) => Verdict::new(
+            Level::Green,
+            obj.release
+                .as_ref()
+                .map(|r| format!("{} waiting at the source", r.version))
+                .unwrap_or_default(),
+        ),
+    };
+    let source = Node::new(
+        NodeKind::SourceBucket,
+        format!("s3://{}/{}", env.spec.source_bucket, env.spec.source_key),
+        source,
+    );
+    let pipe = Node::new(NodeKind::Pipeline, env.spec.pipeline.clone(), pipeline(env));
+    let unread = || Verdict::new(Level::Unknown, "pipeline not read");
+    let build = match actions_of(env, "CodeBuild") {
+        Some(v) => v,
+        None if env.state.is_none() => unread(),
+        None => Verdict::new(Level::None, "no CodeBuild action"),
+    };
+    let deploy = match actions_of(env, "CodeDeploy") {
+        Some(v) => v,
+        None if env.state.is_none() => unread(),
+        None => Verdict::new(Level::None, "run by the Deploy build (see CodeBuild)"),
+    };
+    vec![
+        source,
+        pipe,
+        Node::new(NodeKind::Codebuild, "", build),
+        Node::new(NodeKind::Codedeploy, "", deploy),
+    ]
+}
+
+/// Environment `i` on the map.
+pub fn environment(
+    i: usize,
+    env: &EnvView,
+    health: &HealthSpec,
+    readings: &Readings,
+    probes: &[ProbeResult],
+) -> EnvHealth {
+    let app = app_row(i, env, health, readings, probes);
+    let deployer = deployer_row(env);
+    // The first of the worst nodes, App before Deployer.
+    let worst = app
+        .iter()
+        .chain(&deployer)
+        .filter(|n| n.level != Level::None)
+        .fold(None::<&Node>, |w, n| match w {
+            Some(w) if w.level.severity() >= n.level.severity() => Some(w),
+            _ => Some(n),
+        });
+    let (level, reason) = match worst {
+        Some(n) if n.level != Level::Green => {
+            (n.level, format!("{}: {}", n.node.title(), n.reason))
+        }
+        Some(_) => (Level::Green, String::new()),
+        None => (Level::Unknown, "nothing watched".into()),
+    };
+    EnvHealth {
+        name: env.spec.name.clone(),
+        level,
+        reason,
+        app,
+        deployer,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{EnvSpec, Probe};
+
+    fn spec() -> EnvSpec {
+        EnvSpec {
+            name: "prd".into(),
+            protected: true,
+            read_only: false,
+            pipeline: "p".into(),
+            source_bucket: "src".into(),
+            source_key: "prd/release.zip".into(),
+            release_prefix: String::new(),
+            distribution_id: "E1".into(),
+            logs_bucket: None,
+            logs_prefix: String::new(),
+            log_groups: Vec::new(),
+            build_log_group: None,
+            site_url: Some("https://www.example.com".into()),
+            api_url: Some("https://api.example.com".into()),
+            promotes_from: None,
+        }
+    }
+
+    fn probe(url: &str, outcome: Result<Probe, String>) -> ProbeResult {
+        ProbeResult {
+            url: url.into(),
+            outcome,
+        }
+    }
+
+    /// A probe that got no answer is red with why; a server error is red; a certificate near
+    /// its end is yellow; the rest of the map keeps working.
+    #[test]
+    fn probes_turn_the_site_and_api_nodes() {
+        let env = EnvView::new(spec());
+        let probes = vec![
+            probe("https://www.example.com", Err("connection refused".into())),
+            probe(
+                "https://api.example.com",
+                Ok(Probe {
+                    status: 200,
+                    ttfb_ms: 80,
+                    tls_days_left: Some(9),
+                }),
+            ),
+        ];
+        let h = environment(
+            0,
+            &env,
+            &HealthSpec::default(),
+            &Readings::default(),
+            &probes,
+        );
+        let site = &h.app[0];
+        assert_eq!(
+            (site.level, site.reason.as_str()),
+            (Level::Red, "probe failed: connection refused")
+        );
+        let api = &h.app[3];
+        assert_eq!(api.level, Level::Yellow);
+        assert_eq!(api.reason, "TLS certificate expires in 9 d (< 14 d)");
+        assert_eq!(h.level, Level::Red);
+        assert_eq!(h.reason, "Route53 / site: probe failed: connection refused");
+        let slow = vec![probe(
+            "https://www.example.com",
+            Ok(Probe {
+                status: 503,
+                ttfb_ms: 3_500,
+                tls_days_left: None,
+            }),
+        )];
+        let h = environment(0, &env, &HealthSpec::default(), &Readings::default(), &slow);
+        assert_eq!(h.app[0].level, Level::Red);
+        assert_eq!(h.app[0].reason, "answered 503");
+        assert_eq!(h.app[3].level, Level::None, "no API name, not probed");
+    }
+}

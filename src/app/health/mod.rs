@@ -1,0 +1,61 @@
+//! The health map: the golden signals read per refresh (CloudWatch metrics, HTTP probes, the
+//! pipeline state), judged against each environment's thresholds into green, yellow, red or
+//! unknown nodes with their reasons. Pure: the reads come in as data.
+
+pub mod map;
+pub mod signals;
+pub mod verdict;
+
+pub use crate::domain::{Probe, ProbeResult};
+pub use map::{EnvHealth, Node, NodeKind, SignalValue};
+pub use signals::{Reading, Readings, Signal};
+
+use crate::app::State;
+use crate::domain::{HealthSpec, Level, Timestamp};
+use serde::Serialize;
+
+/// The map of every environment asked for, at one time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HealthMap {
+    /// When it was read (RFC 3339 UTC).
+    pub at: String,
+    /// Each environment, in promotion order.
+    pub environments: Vec<EnvHealth>,
+}
+
+impl HealthMap {
+    /// The worst level of all environments (unknown when there are none).
+    pub fn level(&self) -> Level {
+        self.environments
+            .iter()
+            .map(|e| e.level)
+            .max_by_key(|l| l.severity())
+            .unwrap_or(Level::Unknown)
+    }
+}
+
+/// The map of the environments of `state` named in `only` (all when empty), from the readings
+/// and probes of one refresh; `health` gives each environment's settings by index.
+pub fn assemble(
+    state: &State,
+    health: &[HealthSpec],
+    readings: &Readings,
+    probes: &[ProbeResult],
+    only: Option<&str>,
+    now: Timestamp,
+) -> HealthMap {
+    let environments = state
+        .envs
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| only.is_none_or(|o| e.spec.name == o))
+        .map(|(i, e)| {
+            let h = health.get(i).cloned().unwrap_or_default();
+            map::environment(i, e, &h, readings, probes)
+        })
+        .collect();
+    HealthMap {
+        at: now.rfc3339(),
+        environments,
+    }
+}
