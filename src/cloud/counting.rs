@@ -40,6 +40,8 @@ impl CountingCloud {
             cdn: Arc::new(self.clone()),
             logs: Arc::new(self.clone()),
             identity: Arc::new(self.clone()),
+            registry: Arc::new(self.clone()),
+            builds: Arc::new(self.clone()),
             // GitHub's calls are counted by the simulator itself (`github:<operation>`).
             github: self.inner.github.clone(),
         }
@@ -310,5 +312,21 @@ impl Identity for CountingCloud {
     async fn caller_identity(&self) -> CloudResult<WhoAmI> {
         self.count("GetCallerIdentity");
         self.inner.identity.caller_identity().await
+    }
+}
+
+#[async_trait]
+impl super::Registry for CountingCloud {
+    async fn describe_images(&self, repository: &str) -> CloudResult<Vec<crate::domain::EcrImage>> {
+        self.count("DescribeImages");
+        self.inner.registry.describe_images(repository).await
+    }
+}
+
+#[async_trait]
+impl super::Builds for CountingCloud {
+    async fn batch_get_projects(&self, names: &[String]) -> CloudResult<super::BuildProjects> {
+        self.count("BatchGetProjects");
+        self.inner.builds.batch_get_projects(names).await
     }
 }

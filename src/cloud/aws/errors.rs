@@ -50,6 +50,8 @@ pub(crate) fn service_name(service: &str) -> &str {
         "cloudfront" => "CloudFront",
         "logs" => "CloudWatch Logs",
         "sts" => "STS",
+        "ecr" => "ECR",
+        "codebuild" => "CodeBuild",
         other => other,
     }
 }

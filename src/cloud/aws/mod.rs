@@ -1,5 +1,5 @@
 //! The AWS adapters: every port over the official aws-sdk crates (CodePipeline, S3, CloudFront,
-//! CloudWatch Logs, STS), with profiles, SSO, credential processes and an endpoint override.
+//! CloudWatch Logs, STS, ECR, CodeBuild), with profiles, SSO, credential processes and an endpoint override.
 //!
 //! The SDK configuration is loaded on the first call, so building an [`AwsCloud`] never blocks and
 //! never fails once [`AwsSettings::check`] passed; credential problems surface as port errors.
@@ -13,6 +13,7 @@ mod convert_v2;
 mod emulator;
 mod errors;
 mod identity;
+mod images;
 mod s3;
 mod settings;
 
@@ -47,6 +48,10 @@ pub struct AwsClients {
     pub deliveries: aws_sdk_cloudwatchlogs::Client,
     /// STS.
     pub sts: aws_sdk_sts::Client,
+    /// ECR.
+    pub ecr: aws_sdk_ecr::Client,
+    /// CodeBuild.
+    pub codebuild: aws_sdk_codebuild::Client,
 }
 
 impl AwsClients {
@@ -74,6 +79,8 @@ impl AwsClients {
             cloudfront: aws_sdk_cloudfront::Client::new(sdk),
             logs: aws_sdk_cloudwatchlogs::Client::from_conf(logs.build()),
             sts: aws_sdk_sts::Client::new(sdk),
+            ecr: aws_sdk_ecr::Client::new(sdk),
+            codebuild: aws_sdk_codebuild::Client::new(sdk),
         }
     }
 }
@@ -150,6 +157,8 @@ impl AwsCloud {
             cdn: Arc::new(self.clone()),
             logs: Arc::new(self.clone()),
             identity: Arc::new(self.clone()),
+            registry: Arc::new(self.clone()),
+            builds: Arc::new(self.clone()),
             github: None,
         }
     }
