@@ -240,6 +240,15 @@ pub enum Effect {
         /// The environments' commits.
         commits: Vec<String>,
     },
+    /// Read the Deploy projects' images (CodeBuild) and the images of their ECR repositories.
+    ReadDeployers {
+        /// Request id.
+        request: RequestId,
+        /// The environments' Deploy projects.
+        projects: Vec<String>,
+        /// The ECR repository, when the configuration pins it; else the ones the images name.
+        repository: Option<String>,
+    },
     /// Read a commit and the runs of the workflows, for `:trace`.
     FetchTrace {
         /// Request id.

@@ -20,6 +20,7 @@ const ENV_KEYS: &[&str] = &[
     "logs_prefix",
     "log_groups",
     "build_log_group",
+    "deploy_project",
     "site_url",
     "api_url",
     "protected",
@@ -37,12 +38,18 @@ struct Entry<'a, 'i> {
     table: Table<'a, 'i>,
     spec: EnvSpec,
     self_approval: SelfApproval,
+    deploy_project: Option<String>,
     name_span: Range<usize>,
     promotes_span: Option<Range<usize>>,
 }
 
-/// The environments in file order, and each one's self-approval setting by name.
-pub(crate) type Environments = (Vec<EnvSpec>, BTreeMap<String, SelfApproval>);
+/// The environments in file order, each one's self-approval setting by name, and the Deploy
+/// projects pinned (`deploy_project`) by name.
+pub(crate) type Environments = (
+    Vec<EnvSpec>,
+    BTreeMap<String, SelfApproval>,
+    BTreeMap<String, String>,
+);
 
 /// Reads every `[[environments]]` table of `root`, in file order; `read_only` is the top-level flag.
 pub(crate) fn read(root: &Table<'_, '_>, read_only: bool) -> Result<Environments, ConfigError> {
@@ -71,7 +78,15 @@ pub(crate) fn read(root: &Table<'_, '_>, read_only: bool) -> Result<Environments
         .iter()
         .map(|e| (e.spec.name.clone(), e.self_approval))
         .collect();
-    Ok((entries.into_iter().map(|e| e.spec).collect(), policies))
+    let projects = entries
+        .iter()
+        .filter_map(|e| Some((e.spec.name.clone(), e.deploy_project.clone()?)))
+        .collect();
+    Ok((
+        entries.into_iter().map(|e| e.spec).collect(),
+        policies,
+        projects,
+    ))
 }
 
 fn one<'a, 'i>(
@@ -137,6 +152,14 @@ fn one<'a, 'i>(
             Some(v.get_ref().to_string())
         }
     };
+    let deploy_project = match t.str("deploy_project")? {
+        None => None,
+        Some(v) => {
+            validate::codebuild_project(v.get_ref())
+                .map_err(|m| t.invalid("deploy_project", &v.span(), m))?;
+            Some(v.get_ref().to_string())
+        }
+    };
     let promotes = t.str("promotes_from")?;
     let self_approval = match t.str("self_approval")? {
         None => SelfApproval::Default,
@@ -174,6 +197,7 @@ fn one<'a, 'i>(
         table: t,
         spec,
         self_approval,
+        deploy_project,
         name_span: name.span(),
         promotes_span: promotes.map(|p| p.span()),
     })

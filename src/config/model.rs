@@ -26,6 +26,12 @@ pub struct Config {
     pub environments: Vec<EnvSpec>,
     /// Each environment's `self_approval` setting, by name (absent: the default).
     pub self_approval: BTreeMap<String, SelfApproval>,
+    /// The deployer image's ECR repository (`[deployer] repository`; absent: the one each Deploy
+    /// project's image names).
+    pub deployer_repository: Option<String>,
+    /// Each environment's pinned CodeBuild Deploy project (`deploy_project`), by name (absent:
+    /// the `ProjectName` of its pipeline's Deploy action).
+    pub deploy_projects: BTreeMap<String, String>,
 }
 
 impl Config {
