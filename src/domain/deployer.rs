@@ -1,8 +1,34 @@
 //! The deployer image: the images of its ECR repository, the image each environment's CodeBuild
 //! Deploy project runs, and whether that is the newest (current, stale, or unknown and why).
 
-use super::Timestamp;
+use super::{ActionCategory, ActionDef, PipelineDef, Timestamp};
 use serde::Serialize;
+
+/// The pipeline's CodeBuild Deploy action: the CodeBuild action of the stage named Deploy, else a
+/// CodeBuild build action named Deploy. Its `ProjectName` runs the deployer image.
+pub fn deploy_action(def: &PipelineDef) -> Option<(&str, &ActionDef)> {
+    let codebuild = |a: &&ActionDef| a.provider == "CodeBuild";
+    let in_stage = def
+        .stages
+        .iter()
+        .filter(|s| s.name.eq_ignore_ascii_case("deploy"))
+        .find_map(|s| {
+            s.actions
+                .iter()
+                .find(codebuild)
+                .map(|a| (s.name.as_str(), a))
+        });
+    in_stage.or_else(|| {
+        def.stages.iter().find_map(|s| {
+            s.actions
+                .iter()
+                .filter(|a| a.category == ActionCategory::Build)
+                .filter(codebuild)
+                .find(|a| a.name.eq_ignore_ascii_case("deploy"))
+                .map(|a| (s.name.as_str(), a))
+        })
+    })
+}
 
 /// One image of an ECR repository (`DescribeImages`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -19,8 +19,8 @@ pub use conditions::{
     RuleState, RuleStatus, RuleView, StageConditions, condition_views,
 };
 pub use deployer::{
-    DeployerCheck, EcrImage, ImagePin, ImageRef, check as check_deployer, newest as newest_image,
-    short_digest,
+    DeployerCheck, EcrImage, ImagePin, ImageRef, check as check_deployer, deploy_action,
+    newest as newest_image, short_digest,
 };
 pub use environment::{Distribution, EnvSpec, SelfApproval};
 pub use execution::{

@@ -255,6 +255,7 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
                     .iter()
                     .map(|w| (w.clone(), Err("X".into())))
                     .collect(),
+                actions: Vec::new(),
             }),
         })),
         Effect::FetchRunJobs { request, .. } => Some(Action::Reply(Reply::RunJobsLoaded {

@@ -5,8 +5,8 @@
 
 use crate::app::{Effect, RequestId, State};
 use crate::domain::{
-    ActionCategory, DeployerCheck, EcrImage, ImageRef, Millis, PipelineDef, Timestamp,
-    check_deployer,
+    DeployerCheck, EcrImage, ImageRef, Millis, PipelineDef, Timestamp, check_deployer,
+    deploy_action,
 };
 use std::collections::BTreeMap;
 
@@ -30,27 +30,9 @@ pub struct Deployers {
     pub due: Option<Timestamp>,
 }
 
-/// The CodeBuild project of a pipeline's Deploy action: the CodeBuild action of the stage named
-/// Deploy, else a CodeBuild build action named Deploy.
+/// The CodeBuild project of a pipeline's Deploy action (its `ProjectName`).
 pub fn deploy_project(def: &PipelineDef) -> Option<String> {
-    let codebuild = |a: &&crate::domain::ActionDef| a.provider == "CodeBuild";
-    let in_stage = def
-        .stages
-        .iter()
-        .filter(|s| s.name.eq_ignore_ascii_case("deploy"))
-        .flat_map(|s| s.actions.iter())
-        .find(codebuild);
-    let named = || {
-        def.stages
-            .iter()
-            .flat_map(|s| s.actions.iter())
-            .filter(|a| a.category == ActionCategory::Build)
-            .filter(codebuild)
-            .find(|a| a.name.eq_ignore_ascii_case("deploy"))
-    };
-    in_stage
-        .or_else(named)
-        .and_then(|a| a.configuration.get("ProjectName").cloned())
+    deploy_action(def).and_then(|(_, a)| a.configuration.get("ProjectName").cloned())
 }
 
 impl State {
@@ -163,7 +145,7 @@ pub(in crate::app) fn loaded(
 mod tests {
     use super::*;
     use crate::app::{Action, Effect, Mode, PollPolicy, Reply, Session, update};
-    use crate::domain::{EnvSpec, StageDef};
+    use crate::domain::{ActionCategory, EnvSpec, StageDef};
 
     fn spec(name: &str) -> EnvSpec {
         EnvSpec {
