@@ -65,7 +65,7 @@ pub(crate) fn ecr_repository(name: &str) -> Result<(), String> {
         None => String::new(),
     };
     Err(format!(
-        "expected an ECR repository name (lowercase letters, digits, `. _ -` and `/`), found          `{name}`{hint}"
+        "expected an ECR repository name (lowercase letters, digits, `. _ -` and `/`), found `{name}`{hint}"
     ))
 }
 
@@ -86,7 +86,7 @@ pub(crate) fn codebuild_project(name: &str) -> Result<(), String> {
         _ => String::new(),
     };
     Err(format!(
-        "expected a CodeBuild project name (2-255 letters, digits, `-` and `_`), found          `{name}`{hint}"
+        "expected a CodeBuild project name (2-255 letters, digits, `-` and `_`), found `{name}`{hint}"
     ))
 }
 
