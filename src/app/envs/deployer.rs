@@ -1,7 +1,7 @@
 //! Whether each environment's deployer is the newest image: its CodeBuild Deploy project (pinned
 //! in the configuration, else the `ProjectName` of its pipeline's Deploy action) and the images of
 //! the ECR repository that project's image names (or the pinned one), read through an effect when
-//! a project is new and every few minutes; a failed read kept as unknown with its reason.
+//! a project is new and every 15 minutes; a failed read kept as unknown with its reason.
 
 use crate::app::{Effect, RequestId, State};
 use crate::domain::{
@@ -10,8 +10,9 @@ use crate::domain::{
 };
 use std::collections::BTreeMap;
 
-/// How often the projects and images are read again (a push or a project change shows within it).
-pub const DEPLOYER_EVERY: Millis = 5 * 60_000;
+/// How often the projects and images are read again (a push or a project change shows within
+/// it): images are pushed a few times a week, so two calls every 15 minutes are enough.
+pub const DEPLOYER_EVERY: Millis = 15 * 60_000;
 
 /// What was read of the deployer image.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
