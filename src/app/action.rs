@@ -275,6 +275,15 @@ pub enum Reply {
         /// Per commit: how many commits `main` is ahead of it, or why that is not known.
         lags: Vec<(String, Result<Option<u32>, String>)>,
     },
+    /// The Deploy projects' images and their repositories' images were read.
+    DeployersLoaded {
+        /// The request this answers.
+        request: RequestId,
+        /// Per project: its image, or why it is not known.
+        projects: Vec<(String, Result<String, String>)>,
+        /// Per ECR repository: its images, or why they are not known.
+        repositories: Vec<(String, Result<Vec<crate::domain::EcrImage>, String>)>,
+    },
     /// The commit and runs of the open trace were read.
     TraceLoaded {
         /// The request this answers.

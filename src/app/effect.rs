@@ -240,7 +240,17 @@ pub enum Effect {
         /// The environments' commits.
         commits: Vec<String>,
     },
-    /// Read a commit and the runs of the workflows, for `:trace`.
+    /// Read the Deploy projects' images (CodeBuild) and the images of their ECR repositories.
+    ReadDeployers {
+        /// Request id.
+        request: RequestId,
+        /// The environments' Deploy projects.
+        projects: Vec<String>,
+        /// The ECR repository, when the configuration pins it; else the ones the images name.
+        repository: Option<String>,
+    },
+    /// Read a commit and the runs of the workflows, and the action runs of the executions that
+    /// carried it, for `:trace`.
     FetchTrace {
         /// Request id.
         request: RequestId,
@@ -248,6 +258,8 @@ pub enum Effect {
         sha: String,
         /// The workflow files whose runs are searched.
         workflows: Vec<String>,
+        /// The carrying executions whose action runs are read: (pipeline, execution id).
+        executions: Vec<(String, String)>,
     },
     /// Read the jobs and steps of a run.
     FetchRunJobs {

@@ -25,6 +25,7 @@ pub use action::{Action, EnvSnapshot, Reply};
 pub use command::{COMMANDS, complete, parse_command};
 pub use credentials::{CREDENTIALS_RETRY, CredentialsPause};
 pub use effect::Effect;
+pub use envs::deployer::{DEPLOYER_EVERY, Deployers, deploy_project};
 pub use envs::execution::{ExecutionDetail, RunRow};
 pub use envs::main_lag::{Lag, MAIN_LAG_EVERY, MainLag};
 pub use envs::summary::{Deployed, EnvSummary, PipelineHealth, deployed};
@@ -80,6 +81,8 @@ pub struct State {
     pub releases_load: Loadable,
     /// How many commits each environment's commit lags `main` (GitHub).
     pub main_lag: MainLag,
+    /// Whether each environment's deployer is the newest image (ECR, CodeBuild).
+    pub deployers: Deployers,
     /// Selected environment.
     pub selected: usize,
     /// Selected row in the pipeline history.
@@ -139,6 +142,7 @@ impl State {
             releases: Vec::new(),
             releases_load: Loadable::default(),
             main_lag: MainLag::default(),
+            deployers: Deployers::default(),
             selected: 0,
             history_row: 0,
             execution: None,

@@ -1,5 +1,6 @@
 //! The `:trace SHA|VERSION` overlay's state: what was asked, the commit it resolved to, and what
-//! GitHub answered, read through an effect; the trace itself is assembled from the live state.
+//! GitHub and the carrying executions' action runs answered, read through an effect; the trace
+//! itself is assembled from the live state (the deployer images as last read).
 
 use crate::app::{Effect, Level, Overlay, RequestId, State};
 use crate::domain::Version;
@@ -52,6 +53,18 @@ impl State {
         };
         let sha = commit.map_or(sha, |c| c.sha.as_str());
         let envs = self.trace_envs();
+        // The deployer repository: the pinned one, else the one the Deploy projects' images name.
+        let repository = self.deployers.repository.as_deref().or_else(|| {
+            self.deployers
+                .repositories
+                .keys()
+                .next()
+                .map(String::as_str)
+        });
+        let images = repository.and_then(|r| {
+            let got = self.deployers.repositories.get(r)?;
+            Some((r, got.as_deref().map_err(String::as_str)))
+        });
         trace::assemble(&TraceRead {
             query,
             sha,
@@ -60,6 +73,8 @@ impl State {
             runs: &read.runs,
             envs: &envs,
             region: self.session.region.as_deref(),
+            actions: &read.actions,
+            images,
             now: self.now,
         })
     }
@@ -93,6 +108,7 @@ pub(in crate::app) fn open(state: &mut State, arg: Option<&str>) -> Vec<Effect> 
     };
     let request = state.take_request();
     let workflows = trace_workflows(state);
+    let executions = trace::carrying_executions(&state.trace_envs(), &sha, version.as_ref());
     state.help_scroll = 0;
     state.overlay = Some(Overlay::Trace(Box::new(TraceOverlay {
         query: arg.to_string(),
@@ -105,6 +121,7 @@ pub(in crate::app) fn open(state: &mut State, arg: Option<&str>) -> Vec<Effect> 
         request,
         sha,
         workflows,
+        executions,
     }]
 }
 

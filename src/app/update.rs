@@ -24,6 +24,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             fx.extend(ops::workflow::tick(state));
             fx.extend(super::runs::tick(state));
             fx.extend(envs::main_lag::due(state));
+            fx.extend(envs::deployer::due(state));
             fx
         }
         Action::ChartsStep => {
@@ -113,9 +114,15 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
             poll::env_loaded(state, env, request, result);
             let mut fx = ops::update::env_refreshed(state, env);
             fx.extend(envs::main_lag::due(state));
+            fx.extend(envs::deployer::due(state));
             fx
         }
         Reply::MainLagLoaded { request, lags } => envs::main_lag::loaded(state, request, lags),
+        Reply::DeployersLoaded {
+            request,
+            projects,
+            repositories,
+        } => envs::deployer::loaded(state, request, projects, repositories),
         Reply::ReleasesLoaded { request, result } => {
             poll::releases_loaded(state, request, result);
             Vec::new()

@@ -2,8 +2,8 @@
 
 use crate::app::{Deployed, EnvView, Lag, Mode, State};
 use crate::domain::{
-    Approval, ConditionView, ExecutionSummary, ExecutionType, PipelineType, ResolvedVariable,
-    StageDef, StageState, Timestamp, condition_views, human,
+    Approval, ConditionView, DeployerCheck, ExecutionSummary, ExecutionType, PipelineType,
+    ResolvedVariable, StageDef, StageState, Timestamp, condition_views, human,
 };
 use serde::Serialize;
 
@@ -80,8 +80,51 @@ pub struct EnvReport {
     pub promotes_from: Option<String>,
     /// Error of the last failed refresh, if the data is stale.
     pub stale_error: Option<String>,
+    /// Whether its deployer is the newest image; `null` when that is not known (see `errors`) or
+    /// the pipeline deploys without a CodeBuild project.
+    pub deployer: Option<DeployerReport>,
     /// The pipeline.
     pub pipeline: PipelineReport,
+}
+
+/// The deployer image an environment's CodeBuild Deploy project runs.
+#[derive(Debug, Serialize)]
+pub struct DeployerReport {
+    /// The project's image (`<registry>/<repository>:<tag>` or `…@sha256:…`).
+    pub image: String,
+    /// The tag (or short digest) it runs.
+    pub runs: String,
+    /// The newest image of the repository (its tag, else its short digest).
+    pub newest: String,
+    /// When the newest was pushed, when it is not the one running.
+    pub newest_pushed_at: Option<String>,
+    /// `true` when a newer image than the one it runs was pushed: a warning.
+    pub stale: bool,
+}
+
+fn deployer(check: Option<DeployerCheck>) -> Option<DeployerReport> {
+    match check? {
+        DeployerCheck::Current { image, newest } => Some(DeployerReport {
+            image,
+            runs: newest.clone(),
+            newest,
+            newest_pushed_at: None,
+            stale: false,
+        }),
+        DeployerCheck::Stale {
+            image,
+            runs,
+            newest,
+            pushed_at,
+        } => Some(DeployerReport {
+            image,
+            runs,
+            newest,
+            newest_pushed_at: Some(pushed_at.rfc3339()),
+            stale: true,
+        }),
+        DeployerCheck::Unknown(_) | DeployerCheck::NoProject(_) => None,
+    }
 }
 
 /// A pipeline with its stages and recent executions.
@@ -415,6 +458,19 @@ pub fn unknowns(state: &State) -> Vec<ErrorReport> {
                 error,
             });
         }
+        let deployer = match state.deployer(i) {
+            Some(DeployerCheck::Unknown(error)) => Some(error),
+            None => Some("not read".to_string()),
+            Some(DeployerCheck::Current { .. } | DeployerCheck::Stale { .. })
+            | Some(DeployerCheck::NoProject(_)) => None,
+        };
+        if let Some(error) = deployer {
+            out.push(ErrorReport {
+                environment: e.spec.name.clone(),
+                unknown: "deployer image",
+                error,
+            });
+        }
     }
     out
 }
@@ -455,6 +511,7 @@ pub fn status(state: &State) -> StatusReport {
                 releases_behind: s.behind.as_ref().map(|b| b.0),
                 promotes_from: env.spec.promotes_from.clone(),
                 stale_error: env.refresh.error.as_ref().map(|st| st.error.clone()),
+                deployer: deployer(state.deployer(i)),
                 pipeline: pipeline(env, state.now),
             })
         })

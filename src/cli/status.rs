@@ -88,6 +88,20 @@ pub async fn run(global: &Global, output: Output) -> Result<Answer, Failure> {
     for (err, envs) in &stale {
         out.push_str(&format!("stale ({}): {err}\n", envs.join(", ")));
     }
+    for e in &report.environments {
+        if let Some(d) = e.deployer.as_ref().filter(|d| d.stale) {
+            let pushed = d
+                .newest_pushed_at
+                .as_deref()
+                .and_then(crate::domain::Timestamp::parse_rfc3339)
+                .map(|t| format!(", pushed {} ago", human(state.now.since(t))))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "warning ({}): the deployer runs {}, the newest image is {}{pushed}\n",
+                e.name, d.runs, d.newest
+            ));
+        }
+    }
     out.push('\n');
     for e in &report.environments {
         let stages: Vec<String> = e

@@ -30,7 +30,7 @@ pub async fn run(global: &Global, what: &str, output: Output) -> Result<Answer, 
         Found::Missing(why) => Failure::usage(why),
         Found::Unknown(why) => Failure::new(why),
     })?;
-    let read = match backend.github() {
+    let mut read = match backend.github() {
         Ok(link) => {
             if let Some(note) = &link.note {
                 eprintln!("shipdeck: {note}");
@@ -49,12 +49,18 @@ pub async fn run(global: &Global, what: &str, output: Output) -> Result<Answer, 
             "commit {sha} does not exist in {repository}"
         )));
     }
+    let executions = trace::carrying_executions(&state.trace_envs(), &sha, version.as_ref());
+    read.actions = crate::runtime::trace::read_actions(&backend.cloud, &executions).await;
     let trace = state.trace_of(&read, what, &sha, version.as_ref());
     let unknowns = trace.errors.len();
     if output == Output::Json {
         return Ok(Answer::with_unknowns(json(&trace)?, unknowns));
     }
     Ok(Answer::with_unknowns(table(&trace), unknowns))
+}
+
+fn when(rfc3339: &str) -> String {
+    Timestamp::parse_rfc3339(rfc3339).map_or_else(|| "?".into(), Timestamp::short)
 }
 
 fn table(t: &Trace) -> String {
@@ -96,6 +102,16 @@ fn table(t: &Trace) -> String {
         }
         None => out.push_str("  unknown\n"),
     }
+    if let Some(i) = &t.deployer_image {
+        out.push_str(&format!(
+            "  deployer image {}:{} {} pushed {} (run {})\n",
+            i.repository,
+            i.tags.join(","),
+            crate::domain::short_digest(&i.digest),
+            when(&i.pushed_at),
+            i.run_id
+        ));
+    }
     out.push_str("\npackages\n");
     if t.packages.is_empty() {
         out.push_str("  none seen\n");
@@ -131,6 +147,11 @@ fn table(t: &Trace) -> String {
                     .map(|u| format!("\n      {u}"))
                     .unwrap_or_default()
             ));
+            for (what, hop) in [("build", &x.build), ("deployment", &x.deployment)] {
+                if let Some(h) = hop {
+                    out.push_str(&format!("      {what} {}\n", h.line()));
+                }
+            }
         }
     }
     for e in &t.errors {

@@ -44,6 +44,8 @@ impl CountingCloud {
             // Probes are HTTP requests to the site, not AWS calls.
             probes: self.inner.probes.clone(),
             identity: Arc::new(self.clone()),
+            registry: Arc::new(self.clone()),
+            builds: Arc::new(self.clone()),
             // GitHub's calls are counted by the simulator itself (`github:<operation>`).
             github: self.inner.github.clone(),
         }
@@ -322,5 +324,21 @@ impl Metrics for CountingCloud {
     async fn get_metric_data(&self, request: &MetricRequest) -> CloudResult<Vec<MetricSeries>> {
         self.count("GetMetricData");
         self.inner.metrics.get_metric_data(request).await
+    }
+}
+
+#[async_trait]
+impl super::Registry for CountingCloud {
+    async fn describe_images(&self, repository: &str) -> CloudResult<Vec<crate::domain::EcrImage>> {
+        self.count("DescribeImages");
+        self.inner.registry.describe_images(repository).await
+    }
+}
+
+#[async_trait]
+impl super::Builds for CountingCloud {
+    async fn batch_get_projects(&self, names: &[String]) -> CloudResult<super::BuildProjects> {
+        self.count("BatchGetProjects");
+        self.inner.builds.batch_get_projects(names).await
     }
 }

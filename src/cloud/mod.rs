@@ -8,6 +8,7 @@ mod clock;
 pub mod counting;
 mod error;
 pub mod github;
+mod images;
 mod log_reads;
 mod log_sources;
 mod ports;
@@ -19,6 +20,7 @@ pub use crate::domain::{ApprovalOutcome, RetryMode};
 pub use clock::Clock;
 pub use counting::CountingCloud;
 pub use error::{CloudError, CloudResult};
+pub use images::{BuildProject, BuildProjects, Builds, Registry};
 pub use log_reads::{
     LiveTail, LiveTailBatch, LiveTailRequest, MAX_TAIL_EVENTS, MAX_TAIL_GROUPS, filter_pages,
     group_name, live_tail_unavailable,

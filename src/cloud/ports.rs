@@ -308,6 +308,10 @@ pub struct Cloud {
     pub probes: Arc<dyn Probes>,
     /// STS.
     pub identity: Arc<dyn Identity>,
+    /// ECR (the deployer image's repository).
+    pub registry: Arc<dyn super::Registry>,
+    /// CodeBuild (the Deploy projects).
+    pub builds: Arc<dyn super::Builds>,
     /// GitHub Actions of the configured repository (`None`: no `[github]` table).
     pub github: Option<Arc<dyn super::github::GitHub>>,
 }

@@ -20,6 +20,7 @@ const ENV_KEYS: &[&str] = &[
     "logs_prefix",
     "log_groups",
     "build_log_group",
+    "deploy_project",
     "site_url",
     "api_url",
     "protected",
@@ -41,15 +42,18 @@ struct Entry<'a, 'i> {
     spec: EnvSpec,
     self_approval: SelfApproval,
     health: HealthSpec,
+    deploy_project: Option<String>,
     name_span: Range<usize>,
     promotes_span: Option<Range<usize>>,
 }
 
-/// The environments in file order, each one's self-approval setting and health settings by name.
+/// The environments in file order, each one's self-approval setting and health settings by name,
+/// and the Deploy projects pinned (`deploy_project`) by name.
 pub(crate) type Environments = (
     Vec<EnvSpec>,
     BTreeMap<String, SelfApproval>,
     BTreeMap<String, HealthSpec>,
+    BTreeMap<String, String>,
 );
 
 /// Reads every `[[environments]]` table of `root`, in file order; `read_only` is the top-level flag.
@@ -83,10 +87,15 @@ pub(crate) fn read(root: &Table<'_, '_>, read_only: bool) -> Result<Environments
         .iter()
         .map(|e| (e.spec.name.clone(), e.health.clone()))
         .collect();
+    let projects = entries
+        .iter()
+        .filter_map(|e| Some((e.spec.name.clone(), e.deploy_project.clone()?)))
+        .collect();
     Ok((
         entries.into_iter().map(|e| e.spec).collect(),
         policies,
         health,
+        projects,
     ))
 }
 
@@ -153,6 +162,14 @@ fn one<'a, 'i>(
             Some(v.get_ref().to_string())
         }
     };
+    let deploy_project = match t.str("deploy_project")? {
+        None => None,
+        Some(v) => {
+            validate::codebuild_project(v.get_ref())
+                .map_err(|m| t.invalid("deploy_project", &v.span(), m))?;
+            Some(v.get_ref().to_string())
+        }
+    };
     let promotes = t.str("promotes_from")?;
     let self_approval = match t.str("self_approval")? {
         None => SelfApproval::Default,
@@ -192,6 +209,7 @@ fn one<'a, 'i>(
         spec,
         self_approval,
         health,
+        deploy_project,
         name_span: name.span(),
         promotes_span: promotes.map(|p| p.span()),
     })

@@ -28,6 +28,12 @@ pub struct Config {
     pub self_approval: BTreeMap<String, SelfApproval>,
     /// Each environment's health settings (API and function names, thresholds), by name.
     pub health: BTreeMap<String, HealthSpec>,
+    /// The deployer image's ECR repository (`[deployer] repository`; absent: the one each Deploy
+    /// project's image names).
+    pub deployer_repository: Option<String>,
+    /// Each environment's pinned CodeBuild Deploy project (`deploy_project`), by name (absent:
+    /// the `ProjectName` of its pipeline's Deploy action).
+    pub deploy_projects: BTreeMap<String, String>,
 }
 
 impl Config {

@@ -16,6 +16,7 @@ const TOP_KEYS: &[&str] = &[
     "ui",
     "polling",
     "github",
+    "deployer",
     "environments",
 ];
 /// Keys of `[aws]`.
@@ -30,6 +31,8 @@ const AWS_KEYS: &[&str] = &[
 const UI_KEYS: &[&str] = &["keymap", "tick_ms"];
 /// Keys of `[polling]`.
 const POLLING_KEYS: &[&str] = &["active", "idle", "max_backoff"];
+/// Keys of `[deployer]`.
+const DEPLOYER_KEYS: &[&str] = &["repository"];
 
 /// The name messages use for text that has no file.
 const NO_FILE: &str = "<config>";
@@ -56,7 +59,9 @@ pub(crate) fn parse(
     let ui = ui(root.table("ui")?, config_dir, home)?;
     let polling = polling(root.table("polling")?)?;
     let github = github::read(root.table("github")?)?;
-    let (environments, self_approval, health) = environments::read(&root, read_only)?;
+    let deployer_repository = deployer(root.table("deployer")?)?;
+    let (environments, self_approval, health, deploy_projects) =
+        environments::read(&root, read_only)?;
     Ok(Config {
         path: path.map(Path::to_path_buf),
         read_only,
@@ -67,7 +72,20 @@ pub(crate) fn parse(
         environments,
         self_approval,
         health,
+        deployer_repository,
+        deploy_projects,
     })
+}
+
+/// `[deployer]`: the ECR repository of the deployer image, when pinned.
+fn deployer(t: Option<Table<'_, '_>>) -> Result<Option<String>, ConfigError> {
+    let Some(t) = t else { return Ok(None) };
+    t.deny_unknown(DEPLOYER_KEYS)?;
+    let Some(v) = t.str("repository")? else {
+        return Ok(None);
+    };
+    validate::ecr_repository(v.get_ref()).map_err(|m| t.invalid("repository", &v.span(), m))?;
+    Ok(Some(v.get_ref().to_string()))
 }
 
 /// An optional, non-empty string.
@@ -177,4 +195,50 @@ fn polling(t: Option<Table<'_, '_>>) -> Result<PollingConfig, ConfigError> {
         idle_ms,
         max_backoff_ms,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+
+    const ENV: &str = r#"
+[[environments]]
+name = "dev"
+pipeline = "storefront-deployer-dev"
+source_bucket = "storefront-deployer-source"
+source_key = "dev/release.zip"
+distribution_id = "E2DEVSTOREFRNT"
+"#;
+
+    #[test]
+    fn the_deployer_repository_and_deploy_projects_are_read_and_bad_values_name_the_key() {
+        let c = Config::from_str(ENV, None).unwrap();
+        assert_eq!(c.deployer_repository, None);
+        assert!(c.deploy_projects.is_empty());
+        let text = format!(
+            "[deployer]\nrepository = \"team/deployer\"\n{ENV}deploy_project = \"dev-deploy\"\n"
+        );
+        let c = Config::from_str(&text, None).unwrap();
+        assert_eq!(c.deployer_repository.as_deref(), Some("team/deployer"));
+        assert_eq!(c.deploy_projects["dev"], "dev-deploy");
+        for (text, says) in [
+            (
+                "[deployer]\nrepository = \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/deployer:1.4\"\n".to_string(),
+                "deployer.repository: expected an ECR repository name",
+            ),
+            (
+                "[deployer]\nrepo = \"x\"\n".to_string(),
+                "unknown key `repo` in [deployer]",
+            ),
+            (
+                format!("{ENV}deploy_project = \"arn:aws:codebuild:eu-west-1:1:project/dev\"\n"),
+                "deploy_project: expected a CodeBuild project name",
+            ),
+        ] {
+            let err = Config::from_str(&format!("{text}{ENV}"), None)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(says), "{err}");
+        }
+    }
 }

@@ -43,6 +43,53 @@ pub(crate) fn log_group(name: &str) -> Result<(), String> {
     ))
 }
 
+/// An ECR repository name: 2 to 256 characters, lowercase letters and digits separated by one
+/// `.`, `_` or `-` (or `/` between namespaces). A pasted image URI gets the name to write.
+pub(crate) fn ecr_repository(name: &str) -> Result<(), String> {
+    let part_ok = |p: &str| {
+        !p.is_empty()
+            && p.split(['.', '_', '-']).all(|w| {
+                !w.is_empty()
+                    && w.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            })
+    };
+    if (2..=256).contains(&name.len()) && name.split('/').all(part_ok) {
+        return Ok(());
+    }
+    let hint = match name.split_once(".amazonaws.com/") {
+        Some((_, rest)) => {
+            let repo = rest.split(['@', ':']).next().unwrap_or(rest);
+            format!(" (that is an image URI: write `{repo}`)")
+        }
+        None => String::new(),
+    };
+    Err(format!(
+        "expected an ECR repository name (lowercase letters, digits, `. _ -` and `/`), found `{name}`{hint}"
+    ))
+}
+
+/// A CodeBuild project name: 2 to 255 letters, digits, `-` and `_`, the first a letter or digit.
+pub(crate) fn codebuild_project(name: &str) -> Result<(), String> {
+    let ok = (2..=255).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        return Ok(());
+    }
+    let hint = match name.split_once(":project/") {
+        Some((head, project)) if head.starts_with("arn:") => {
+            format!(" (that is the project's ARN: write `{project}`)")
+        }
+        _ => String::new(),
+    };
+    Err(format!(
+        "expected a CodeBuild project name (2-255 letters, digits, `-` and `_`), found `{name}`{hint}"
+    ))
+}
+
 /// An absolute `http://` or `https://` URL.
 pub(crate) fn url(url: &str) -> Result<(), String> {
     let rest = url

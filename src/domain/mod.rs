@@ -2,6 +2,7 @@
 
 mod approval;
 mod conditions;
+mod deployer;
 mod environment;
 mod execution;
 pub mod github;
@@ -18,6 +19,10 @@ pub use conditions::{
     ConditionDef, ConditionKind, ConditionResult, ConditionRun, ConditionState, ConditionStatus,
     ConditionView, DeploymentWindow, RetryMetadata, RuleDef, RuleExecutionDetail, RuleRun,
     RuleState, RuleStatus, RuleView, StageConditions, condition_views,
+};
+pub use deployer::{
+    DeployerCheck, EcrImage, ImagePin, ImageRef, check as check_deployer, deploy_action,
+    newest as newest_image, short_digest,
 };
 pub use environment::{Distribution, EnvSpec, SelfApproval};
 pub use execution::{

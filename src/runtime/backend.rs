@@ -60,12 +60,15 @@ impl Backend {
             idle: p.idle_ms as i64,
             max_backoff: p.max_backoff_ms as i64,
         };
-        State::new(
+        let mut state = State::new(
             self.session.clone(),
             self.config.environments.clone(),
             poll,
             self.now,
-        )
+        );
+        state.deployers.repository = self.config.deployer_repository.clone();
+        state.deployers.pinned = self.config.deploy_projects.clone();
+        state
     }
 }
 

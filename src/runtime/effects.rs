@@ -260,6 +260,19 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
             .map(Box::new);
             Some(Action::Reply(Reply::ExecutionLoaded { request, result }))
         }
+        Effect::ReadDeployers {
+            request,
+            projects,
+            repository,
+        } => {
+            let (projects, repositories) =
+                super::deployer::read(cloud, &projects, repository).await;
+            Some(Action::Reply(Reply::DeployersLoaded {
+                request,
+                projects,
+                repositories,
+            }))
+        }
         Effect::Quit => None,
         effect @ (Effect::ApplyOp { .. }
         | Effect::Audit { .. }

@@ -3,6 +3,7 @@
 pub mod backend;
 mod clock;
 pub mod cloudfront_logs;
+mod deployer;
 mod effects;
 mod export_file;
 mod headless;

@@ -165,11 +165,13 @@ pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
             request,
             sha,
             workflows,
+            executions,
         } => {
-            let read = match cloud.github.as_deref() {
+            let mut read = match cloud.github.as_deref() {
                 Some(github) => super::trace::read_github(github, &sha, &workflows).await,
                 None => super::trace::not_configured(&workflows),
             };
+            read.actions = super::trace::read_actions(cloud, &executions).await;
             Some(Action::Reply(Reply::TraceLoaded {
                 request,
                 read: Box::new(read),

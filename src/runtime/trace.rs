@@ -1,12 +1,14 @@
-//! The reads of a trace that go to GitHub: the commit (through the commits API, which lists
-//! history from a SHA or prefix down) and the recent runs of the workflows. The CLI and the
-//! console's effect both read here.
+//! The reads of a trace: on GitHub the commit (through the commits API, which lists history from
+//! a SHA or prefix down) and the recent runs of the workflows; on CodePipeline the action runs of
+//! the executions that carried it (their CodeBuild build and CodeDeploy deployment). The CLI and
+//! the console's effect both read here.
 
 use super::effects::timed;
+use crate::cloud::Cloud;
 use crate::cloud::CloudError;
 use crate::cloud::github::{GitHub, RunQuery};
 use crate::ops::apply::github::NOT_CONFIGURED;
-use crate::ops::plan::trace::{Found, GitHubTrace};
+use crate::ops::plan::trace::{ActionsRead, Found, GitHubTrace};
 
 /// How many runs of each workflow are searched for the commit's.
 pub const RUNS_SEARCHED: usize = 100;
@@ -33,7 +35,11 @@ pub async fn read_github(gh: &dyn GitHub, sha: &str, workflows: &[String]) -> Gi
             .map_err(|e| e.to_string());
         runs.push((w.clone(), got));
     }
-    GitHubTrace { commit, runs }
+    GitHubTrace {
+        commit,
+        runs,
+        actions: Vec::new(),
+    }
 }
 
 /// The answer without `[github]`: every GitHub hop unknown, saying why.
@@ -44,5 +50,25 @@ pub fn not_configured(workflows: &[String]) -> GitHubTrace {
             .iter()
             .map(|w| (w.clone(), Err(NOT_CONFIGURED.to_string())))
             .collect(),
+        actions: Vec::new(),
     }
+}
+
+/// `ListActionExecutions` of each (pipeline, execution); each failed read kept with its reason.
+pub async fn read_actions(cloud: &Cloud, executions: &[(String, String)]) -> Vec<ActionsRead> {
+    let mut out = Vec::new();
+    for (pipeline, execution) in executions {
+        let result = timed(
+            "ListActionExecutions",
+            cloud.pipelines.list_action_executions(pipeline, execution),
+        )
+        .await
+        .map_err(|e| e.to_string());
+        out.push(ActionsRead {
+            pipeline: pipeline.clone(),
+            execution: execution.clone(),
+            result,
+        });
+    }
+    out
 }

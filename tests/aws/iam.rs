@@ -17,6 +17,8 @@ const SERVICES: &[(&str, &str)] = &[
     ("cloudwatch", "cloudwatch"),
     ("cloudwatch_cdn", "cloudwatch"),
     ("sts", "sts"),
+    ("ecr", "ecr"),
+    ("codebuild", "codebuild"),
 ];
 
 fn pascal(snake: &str) -> String {
@@ -107,9 +109,16 @@ fn actions(file: &str) -> BTreeSet<String> {
 }
 
 fn is_read(op: &str) -> bool {
-    ["get_", "list_", "head_", "filter_", "describe_"]
-        .iter()
-        .any(|p| op.starts_with(p))
+    [
+        "get_",
+        "list_",
+        "head_",
+        "filter_",
+        "describe_",
+        "batch_get_",
+    ]
+    .iter()
+    .any(|p| op.starts_with(p))
         || op == "start_live_tail"
 }
 
@@ -124,6 +133,8 @@ fn every_sdk_call_is_allowed_by_the_matching_policy() {
         "get_distribution",
         "filter_log_events",
         "get_caller_identity",
+        "describe_images",
+        "batch_get_projects",
     ] {
         assert!(ops.contains(expected), "the scan found {ops:?}");
     }
@@ -157,7 +168,7 @@ fn read_only_allows_only_reads_and_operator_adds_the_actions() {
     for a in &read_only {
         let verb = a.split(':').nth(1).unwrap();
         assert!(
-            ["Get", "List", "Describe", "Filter"]
+            ["Get", "List", "Describe", "Filter", "BatchGet"]
                 .iter()
                 .any(|p| verb.starts_with(p))
                 || a == "logs:StartLiveTail",

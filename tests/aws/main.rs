@@ -8,6 +8,7 @@ mod actions;
 mod emulator_adapters;
 mod emulator_cdn;
 mod emulator_cli;
+mod emulator_deployer;
 mod emulator_discovery;
 mod emulator_livetail;
 mod emulator_metrics;

@@ -282,6 +282,24 @@ fn trace_follows_a_commit_to_each_environment() {
 
     let status = json(&["--demo", "status", "-o", "json"]);
     let envs = status["environments"].as_array().unwrap();
+    // The deployer: stg's Deploy project lags one image behind the newest; the image it runs was
+    // pushed by the deploy run of the release of that tag, which the trace names.
+    let stg = &envs[1]["deployer"];
+    assert_eq!(stg["stale"], true, "{stg}");
+    assert_eq!(envs[0]["deployer"]["stale"], false);
+    assert_eq!(stg["newest"], envs[0]["deployer"]["runs"]);
+    let tag = stg["runs"].as_str().unwrap();
+    let v = json(&["--demo", "trace", tag, "-o", "json"]);
+    let image = &v["deployer_image"];
+    assert_eq!(image["repository"], "storefront-deployer", "{v}");
+    assert_eq!(image["tags"], serde_json::json!([tag]));
+    assert!(
+        v["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == image["run_id"])
+    );
     let in_prd = envs[2]["deployed_version"].as_str().unwrap();
     let upstream = envs[1]["deployed_version"].as_str().unwrap();
     let v = json(&["--demo", "trace", in_prd, "-o", "json"]);

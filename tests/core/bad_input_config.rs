@@ -57,11 +57,14 @@ source_key = "prd/release.zip"
 distribution_id = "E1PRD"
 logs_bucket = "logs"
 promotes_from = "dev"
+deploy_project = "deploy-prd"
 [github]
 repository = "acme/storefront"
 deploy_workflow = "deploy.yml"
 release_workflow = "release.yml"
 api_url = "https://github.example.com/api/v3"
+[deployer]
+repository = "deployer"
 "#;
 
 /// Where a key is: the table header it follows (`""` for the top level; the second
@@ -91,6 +94,7 @@ const REPOSITORY: Key = key("[github]", "repository", "github.repository");
 const DEPLOY_WORKFLOW: Key = key("[github]", "deploy_workflow", "github.deploy_workflow");
 const RELEASE_WORKFLOW: Key = key("[github]", "release_workflow", "github.release_workflow");
 const GITHUB_API: Key = key("[github]", "api_url", "github.api_url");
+const DEPLOYER_REPOSITORY: Key = key("[deployer]", "repository", "deployer.repository");
 
 /// A key of the first environment.
 const fn env(name: &'static str, path: &'static str) -> Key {
@@ -205,6 +209,7 @@ fn the_full_file_and_the_example_are_valid_and_use_every_key() {
         "logs_prefix",
         "log_groups",
         "build_log_group",
+        "deploy_project",
         "site_url",
         "api_url",
         "protected",
@@ -442,3 +447,35 @@ fn polling() {
 
 mod environments;
 mod shapes;
+
+/// `[deployer] repository` is an ECR repository name (a pasted image URI gets the name to write);
+/// `deploy_project` a CodeBuild project name (a pasted ARN gets the name).
+#[test]
+fn the_deployer_repository_and_deploy_project_are_names() {
+    wrong(
+        &DEPLOYER_REPOSITORY,
+        "\"123456789012.dkr.ecr.eu-west-1.amazonaws.com/deployer:1.44.0\"",
+        "expected an ECR repository name (lowercase letters, digits, `. _ -` and `/`), found \
+         `123456789012.dkr.ecr.eu-west-1.amazonaws.com/deployer:1.44.0` (that is an image URI: \
+         write `deployer`)",
+    );
+    wrong(
+        &DEPLOYER_REPOSITORY,
+        "\"Deployer\"",
+        "expected an ECR repository name (lowercase letters, digits, `. _ -` and `/`), found \
+         `Deployer`",
+    );
+    let project = env2("deploy_project", "environments[1].deploy_project");
+    wrong(
+        &project,
+        "\"arn:aws:codebuild:eu-west-1:123456789012:project/deploy-prd\"",
+        "expected a CodeBuild project name (2-255 letters, digits, `-` and `_`), found \
+         `arn:aws:codebuild:eu-west-1:123456789012:project/deploy-prd` (that is the project's \
+         ARN: write `deploy-prd`)",
+    );
+    wrong(&project, "3", "expected a string, found an integer");
+    let config = parse(FULL).unwrap();
+    assert_eq!(config.deployer_repository.as_deref(), Some("deployer"));
+    assert_eq!(config.deploy_projects["prd"], "deploy-prd");
+    assert!(!config.deploy_projects.contains_key("dev"));
+}

@@ -226,6 +226,25 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
                 .map(|c| (c.clone(), if ok { Ok(Some(3)) } else { Err("X".into()) }))
                 .collect(),
         })),
+        Effect::ReadDeployers {
+            request, projects, ..
+        } => Some(Action::Reply(Reply::DeployersLoaded {
+            request: *request,
+            projects: projects
+                .iter()
+                .map(|p| {
+                    (
+                        p.clone(),
+                        if ok {
+                            Ok(format!("r/{p}:1"))
+                        } else {
+                            Err("X".into())
+                        },
+                    )
+                })
+                .collect(),
+            repositories: Vec::new(),
+        })),
         Effect::FetchTrace {
             request, workflows, ..
         } => Some(Action::Reply(Reply::TraceLoaded {
@@ -236,6 +255,7 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
                     .iter()
                     .map(|w| (w.clone(), Err("X".into())))
                     .collect(),
+                actions: Vec::new(),
             }),
         })),
         Effect::FetchRunJobs { request, .. } => Some(Action::Reply(Reply::RunJobsLoaded {

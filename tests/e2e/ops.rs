@@ -763,3 +763,62 @@ async fn trace_shows_where_the_waiting_release_is_and_esc_closes_it() {
         rig.status()
     );
 }
+
+/// `:trace VERSION` of the release prd runs: each carrying execution names its CodeBuild Deploy
+/// build (from the execution's action runs: the external execution id), none of the demo's
+/// pipelines deploys with CodeDeploy; when the action runs cannot be read the build is `null`
+/// and the error names the execution (unknown, not "no build").
+#[tokio::test]
+async fn trace_names_each_executions_build_or_why_it_is_unknown() {
+    use shipdeck::app::Overlay;
+    use shipdeck::ops::plan::trace::Trace;
+    async fn trace(rig: &mut Rig, version: &str) -> Trace {
+        rig.keys(&[Action::CommandOpen]);
+        rig.typed(&format!("trace {version}"));
+        rig.keys(&[Action::Submit]);
+        rig.app.settle().await;
+        let Some(Overlay::Trace(t)) = rig.app.state.overlay.clone() else {
+            panic!("the trace overlay: {}", rig.status());
+        };
+        let read = t.read.clone().expect("the trace's reads");
+        rig.keys(&[Action::Back]);
+        rig.app
+            .state
+            .trace_of(&read, &t.query, &t.sha, t.version.as_ref())
+    }
+    let mut rig = Rig::for_ops("trace-build").await;
+    let prd = rig.app.state.env_index("prd").unwrap();
+    let data = rig.app.state.pipeline_data(prd).unwrap();
+    let running = data.deployed.ok().flatten().expect("prd runs a release");
+    let (id, version) = (running.id.clone(), running.release().unwrap().version);
+    let t = trace(&mut rig, &version.to_string()).await;
+    assert_eq!(t.errors, vec![]);
+    let executions = t.environments[prd].executions.clone().unwrap();
+    let x = executions.iter().find(|x| x.id == id).unwrap();
+    let build = x.build.as_ref().expect("the Deploy build");
+    assert!(
+        build
+            .id
+            .as_deref()
+            .is_some_and(|b| b.starts_with("storefront-deployer-prd-deploy:")),
+        "{build:?}"
+    );
+    assert_eq!(build.status, "Succeeded");
+    assert!(build.end.is_some());
+    assert_eq!(x.deployment, None, "no CodeDeploy action in the demo");
+
+    rig.sim.with(|s| s.deny("ListActionExecutions"));
+    let t = trace(&mut rig, &version.to_string()).await;
+    let executions = t.environments[prd].executions.clone().unwrap();
+    let x = executions.iter().find(|x| x.id == id).unwrap();
+    assert_eq!(x.build, None);
+    let short = &id[..8];
+    assert!(
+        t.errors
+            .iter()
+            .any(|e| e.what == format!("prd execution {short} actions")
+                && e.error.contains("codepipeline:ListActionExecutions")),
+        "{:?}",
+        t.errors
+    );
+}

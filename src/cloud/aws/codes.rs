@@ -148,6 +148,7 @@ fn not_found_kind(code: &str) -> Option<&'static str> {
         "NoSuchDistribution" => "distribution",
         "NoSuchInvalidation" => "invalidation",
         "NoSuchUpload" => "multipart upload",
+        "RepositoryNotFoundException" => "repository",
         "ResourceNotFoundException" | "NotFound" => "",
         _ => return None,
     })

@@ -51,6 +51,8 @@ pub(crate) fn service_name(service: &str) -> &str {
         "logs" => "CloudWatch Logs",
         "monitoring" => "CloudWatch",
         "sts" => "STS",
+        "ecr" => "ECR",
+        "codebuild" => "CodeBuild",
         other => other,
     }
 }

@@ -1,5 +1,6 @@
 //! The AWS adapters: every port over the official aws-sdk crates (CodePipeline, S3, CloudFront,
-//! CloudWatch Logs, CloudWatch metrics, STS), with profiles, SSO, credential processes and an endpoint override.
+//! CloudWatch Logs, CloudWatch metrics, STS, ECR, CodeBuild), with profiles, SSO, credential
+//! processes and an endpoint override.
 //!
 //! The SDK configuration is loaded on the first call, so building an [`AwsCloud`] never blocks and
 //! never fails once [`AwsSettings::check`] passed; credential problems surface as port errors.
@@ -13,6 +14,7 @@ mod convert_v2;
 mod emulator;
 mod errors;
 mod identity;
+mod images;
 mod s3;
 mod settings;
 
@@ -51,6 +53,10 @@ pub struct AwsClients {
     pub cloudwatch_cdn: aws_sdk_cloudwatch::Client,
     /// STS.
     pub sts: aws_sdk_sts::Client,
+    /// ECR.
+    pub ecr: aws_sdk_ecr::Client,
+    /// CodeBuild.
+    pub codebuild: aws_sdk_codebuild::Client,
 }
 
 impl AwsClients {
@@ -90,6 +96,8 @@ impl AwsClients {
             cloudfront: aws_sdk_cloudfront::Client::new(sdk),
             logs: aws_sdk_cloudwatchlogs::Client::from_conf(logs.build()),
             sts: aws_sdk_sts::Client::new(sdk),
+            ecr: aws_sdk_ecr::Client::new(sdk),
+            codebuild: aws_sdk_codebuild::Client::new(sdk),
         }
     }
 }
@@ -170,6 +178,8 @@ impl AwsCloud {
                 crate::cloud::probe::PROBE_TIMEOUT,
             )),
             identity: Arc::new(self.clone()),
+            registry: Arc::new(self.clone()),
+            builds: Arc::new(self.clone()),
             github: None,
         }
     }

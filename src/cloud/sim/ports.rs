@@ -42,6 +42,8 @@ impl SimCloud {
             metrics: Arc::new(self.clone()),
             probes: Arc::new(self.clone()),
             identity: Arc::new(self.clone()),
+            registry: Arc::new(self.clone()),
+            builds: Arc::new(self.clone()),
             github: Some(Arc::new(super::github::SimGitHub::new(
                 self.clone(),
                 crate::config::GitHubConfig::new(crate::domain::github::Repository {
@@ -363,6 +365,27 @@ impl Identity for SimCloud {
                 account: "123456789012".into(),
                 arn: OPERATOR_ARN.into(),
             })
+        })
+    }
+}
+
+#[async_trait]
+impl crate::cloud::Registry for SimCloud {
+    async fn describe_images(&self, repository: &str) -> CloudResult<Vec<crate::domain::EcrImage>> {
+        self.call("ecr", "DescribeImages", |s| {
+            s.op_describe_images(repository)
+        })
+    }
+}
+
+#[async_trait]
+impl crate::cloud::Builds for SimCloud {
+    async fn batch_get_projects(
+        &self,
+        names: &[String],
+    ) -> CloudResult<crate::cloud::BuildProjects> {
+        self.call("codebuild", "BatchGetProjects", |s| {
+            s.op_batch_get_projects(names)
         })
     }
 }

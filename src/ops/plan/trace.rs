@@ -4,7 +4,10 @@
 
 use super::data::PipelineData;
 use crate::domain::github::{GitHubCommit, WorkflowRun};
-use crate::domain::{ExecutionStatus, ExecutionSummary, Release, Timestamp, Version, human};
+use crate::domain::{
+    ActionExecutionDetail, EcrImage, ExecutionStatus, ExecutionSummary, Release, Timestamp,
+    Version, deploy_action, human,
+};
 use serde::Serialize;
 
 /// What the operator asked to trace.
@@ -43,13 +46,51 @@ pub enum Found {
     Unknown(String),
 }
 
-/// What GitHub said of the commit and the runs of its workflows.
+/// What GitHub said of the commit and the runs of its workflows, and the action runs of the
+/// pipeline executions that carried it (`ListActionExecutions`: the CodeBuild build and the
+/// CodeDeploy deployment).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GitHubTrace {
     /// The commit, or why it is not there.
     pub commit: Result<GitHubCommit, Found>,
     /// Per workflow file: its recent runs, or why they could not be read.
     pub runs: Vec<(String, Result<Vec<WorkflowRun>, String>)>,
+    /// The action runs of each carrying execution, or why they could not be read.
+    pub actions: Vec<ActionsRead>,
+}
+
+/// The action runs of one pipeline execution, or why they could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionsRead {
+    /// Pipeline name.
+    pub pipeline: String,
+    /// Execution id.
+    pub execution: String,
+    /// Its action runs.
+    pub result: Result<Vec<ActionExecutionDetail>, String>,
+}
+
+/// The carrying executions whose action runs are read, per environment (newest first).
+pub const ACTION_READS_PER_ENV: usize = 5;
+
+/// The executions that carried the commit, whose action runs a trace reads: (pipeline,
+/// execution id), at most [`ACTION_READS_PER_ENV`] per environment.
+pub fn carrying_executions(
+    envs: &[EnvRead<'_>],
+    sha: &str,
+    version: Option<&Version>,
+) -> Vec<(String, String)> {
+    envs.iter()
+        .filter(|e| e.error.is_none())
+        .flat_map(|e| {
+            e.data
+                .executions
+                .iter()
+                .filter(|x| carries(x, sha, version).is_some())
+                .take(ACTION_READS_PER_ENV)
+                .map(|x| (e.pipeline.to_string(), x.id.clone()))
+        })
+        .collect()
 }
 
 /// The commit to look up: the SHA (or prefix) asked for, or a version's from the catalogue
@@ -153,6 +194,52 @@ pub struct PackageHop {
     pub version_id: String,
 }
 
+/// A run outside CodePipeline that an action started: a CodeBuild build or a CodeDeploy
+/// deployment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExternalHop {
+    /// The build id (`project:uuid`) or deployment id.
+    pub id: Option<String>,
+    /// The action's status (`InProgress`, `Succeeded`, `Failed`, …).
+    pub status: String,
+    /// Started (RFC 3339).
+    pub start: String,
+    /// Ended (RFC 3339), while it runs `null`.
+    pub end: Option<String>,
+    /// Its page (the console's build or deployment).
+    pub url: Option<String>,
+}
+
+impl ExternalHop {
+    /// `storefront-deployer-prd-deploy:1f2e… Succeeded 11-25 08:15 → 11-25 08:19`.
+    pub fn line(&self) -> String {
+        let when =
+            |t: &str| Timestamp::parse_rfc3339(t).map_or_else(|| "?".into(), Timestamp::short);
+        format!(
+            "{} {} {} → {}",
+            self.id.as_deref().unwrap_or("?"),
+            self.status,
+            when(&self.start),
+            self.end.as_deref().map_or_else(|| "…".into(), when)
+        )
+    }
+}
+
+/// The deployer image the commit's workflow run pushed to ECR.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImageHop {
+    /// The ECR repository.
+    pub repository: String,
+    /// Its tags.
+    pub tags: Vec<String>,
+    /// `sha256:…`.
+    pub digest: String,
+    /// When it was pushed (RFC 3339).
+    pub pushed_at: String,
+    /// The run that pushed it (the image pushed while it ran).
+    pub run_id: u64,
+}
+
 /// A pipeline execution that carried the commit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ExecutionHop {
@@ -168,6 +255,10 @@ pub struct ExecutionHop {
     pub end: Option<String>,
     /// The AWS console's page of the execution (`null` when the region is not known).
     pub console_url: Option<String>,
+    /// Its CodeBuild Deploy build (`null`: not run yet, or not read: see `errors`).
+    pub build: Option<ExternalHop>,
+    /// Its CodeDeploy deployment (`null`: the pipeline has none, it did not run, or not read).
+    pub deployment: Option<ExternalHop>,
 }
 
 /// One environment's part of the trace.
@@ -192,6 +283,9 @@ pub struct Trace {
     pub versions: Vec<String>,
     /// Its workflow runs, newest first (`null`: not read).
     pub runs: Option<Vec<RunHop>>,
+    /// The deployer image its workflow run pushed to ECR (`null`: none was pushed, or the
+    /// repository could not be read: see `errors`).
+    pub deployer_image: Option<ImageHop>,
     /// The packages that carried it into each environment's source key.
     pub packages: Vec<PackageHop>,
     /// Per environment.
@@ -234,8 +328,86 @@ pub struct TraceRead<'a> {
     pub envs: &'a [EnvRead<'a>],
     /// The AWS region (for console links).
     pub region: Option<&'a str>,
+    /// The action runs of the carrying executions.
+    pub actions: &'a [ActionsRead],
+    /// The deployer image's repository and its images, or why they could not be read (`None`:
+    /// no repository is known).
+    pub images: Option<(&'a str, Result<&'a [EcrImage], &'a str>)>,
     /// Now.
     pub now: Timestamp,
+}
+
+/// A CodeBuild build or CodeDeploy deployment from an action run.
+fn external(d: &ActionExecutionDetail) -> ExternalHop {
+    let active = d.status == crate::domain::ActionStatus::InProgress;
+    ExternalHop {
+        id: d.external_execution_id.clone(),
+        status: d.status.as_str().to_string(),
+        start: d.start.rfc3339(),
+        end: (!active).then(|| d.last_update.rfc3339()),
+        url: d.external_execution_url.clone(),
+    }
+}
+
+/// The build and deployment of execution `e` in `env`, or why its action runs are unknown.
+fn external_hops(
+    env: &EnvRead<'_>,
+    e: &ExecutionSummary,
+    actions: &[ActionsRead],
+) -> Result<(Option<ExternalHop>, Option<ExternalHop>), String> {
+    let read = actions
+        .iter()
+        .find(|a| a.pipeline == env.pipeline && a.execution == e.id)
+        .ok_or_else(|| {
+            format!("not read (the newest {ACTION_READS_PER_ENV} carrying executions are)")
+        })?;
+    let details = read.result.as_ref().map_err(Clone::clone)?;
+    let Some(def) = env.data.def else {
+        return Ok((None, None));
+    };
+    let newest = |stage: &str, action: &str| {
+        details
+            .iter()
+            .filter(|d| d.stage == stage && d.action == action)
+            .max_by_key(|d| d.start)
+            .map(external)
+    };
+    let build = deploy_action(def).and_then(|(stage, a)| newest(stage, &a.name));
+    let deployment = def.stages.iter().find_map(|s| {
+        s.actions
+            .iter()
+            .find(|a| a.provider == "CodeDeploy")
+            .and_then(|a| newest(&s.name, &a.name))
+    });
+    Ok((build, deployment))
+}
+
+/// The deployer image pushed while one of the commit's runs ran (the newest such), if any.
+fn pushed_image(
+    runs: Option<&[RunHop]>,
+    all: &[(String, Result<Vec<WorkflowRun>, String>)],
+    sha: &str,
+    images: &[EcrImage],
+    now: Timestamp,
+) -> Option<(u64, EcrImage)> {
+    let ids: Vec<u64> = runs?.iter().map(|r| r.id).collect();
+    all.iter()
+        .filter_map(|(_, r)| r.as_ref().ok())
+        .flatten()
+        .filter(|r| ids.contains(&r.id) && same_commit(&r.head_sha, sha))
+        .flat_map(|r| {
+            let start = r.run_started_at.unwrap_or(r.created_at);
+            let end = if r.status == crate::domain::github::RunStatus::Completed {
+                r.updated_at
+            } else {
+                now
+            };
+            images
+                .iter()
+                .filter(move |i| i.pushed_at >= start && i.pushed_at <= end)
+                .map(move |i| (r.id, i.clone()))
+        })
+        .max_by_key(|(_, i)| i.pushed_at)
 }
 
 /// Whether an execution shipped the traced commit.
@@ -303,6 +475,27 @@ pub fn assemble(read: &TraceRead<'_>) -> Trace {
     if let Some(out) = runs.as_mut() {
         out.sort_by(|a, b| b.started_at.cmp(&a.started_at).then(b.id.cmp(&a.id)));
     }
+    let deployer_image = match read.images {
+        Some((repository, Ok(images))) => {
+            pushed_image(runs.as_deref(), read.runs, read.sha, images, read.now).map(
+                |(run_id, i)| ImageHop {
+                    repository: repository.to_string(),
+                    tags: i.tags,
+                    digest: i.digest,
+                    pushed_at: i.pushed_at.rfc3339(),
+                    run_id,
+                },
+            )
+        }
+        Some((repository, Err(why))) => {
+            errors.push(TraceError {
+                what: "deployer image".into(),
+                error: format!("ECR repository {repository}: {why}"),
+            });
+            None
+        }
+        None => None,
+    };
     let mut versions: Vec<Version> = read.version.into_iter().cloned().collect();
     let mut packages = Vec::new();
     let mut environments = Vec::new();
@@ -346,13 +539,27 @@ pub fn assemble(read: &TraceRead<'_>) -> Trace {
         }
         let hops = carried
             .iter()
-            .map(|(e, r)| ExecutionHop {
-                id: e.id.clone(),
-                status: e.status.as_str().to_string(),
-                version: Some(r.version.to_string()),
-                start: e.start.rfc3339(),
-                end: (!e.status.is_active()).then(|| e.last_update.rfc3339()),
-                console_url: read.region.map(|g| console_url(g, env.pipeline, &e.id)),
+            .map(|(e, r)| {
+                let (build, deployment) = match external_hops(env, e, read.actions) {
+                    Ok(hops) => hops,
+                    Err(why) => {
+                        errors.push(TraceError {
+                            what: format!("{} execution {} actions", env.name, short(&e.id)),
+                            error: why,
+                        });
+                        (None, None)
+                    }
+                };
+                ExecutionHop {
+                    id: e.id.clone(),
+                    status: e.status.as_str().to_string(),
+                    version: Some(r.version.to_string()),
+                    start: e.start.rfc3339(),
+                    end: (!e.status.is_active()).then(|| e.last_update.rfc3339()),
+                    console_url: read.region.map(|g| console_url(g, env.pipeline, &e.id)),
+                    build,
+                    deployment,
+                }
             })
             .collect();
         let now = match where_in(env, &carried, read) {
@@ -385,6 +592,7 @@ pub fn assemble(read: &TraceRead<'_>) -> Trace {
         commit,
         versions: versions.iter().map(ToString::to_string).collect(),
         runs,
+        deployer_image,
         packages,
         environments,
         summary: summary(&words),

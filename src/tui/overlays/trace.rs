@@ -1,9 +1,10 @@
-//! The `:trace` overlay: a commit's workflow runs, the packages that carried it, each
-//! environment's executions of it and where it is now, scrollable, closed with Esc.
+//! The `:trace` overlay: a commit's workflow runs and the deployer image they pushed, the
+//! packages that carried it, each environment's executions of it (their CodeBuild build and
+//! CodeDeploy deployment) and where it is now, scrollable, closed with Esc.
 
 use crate::app::State;
 use crate::app::trace::TraceOverlay;
-use crate::domain::Timestamp;
+use crate::domain::{Timestamp, short_digest};
 use crate::ops::plan::trace::Trace;
 use crate::tui::widgets::status::DIM;
 use crate::tui::widgets::text::centered;
@@ -78,6 +79,20 @@ pub fn lines(t: &Trace, width: u16) -> Vec<Line<'static>> {
         }
         None => out.push(Line::from("  unknown")),
     }
+    if let Some(i) = &t.deployer_image {
+        out.push(Line::from(vec![
+            Span::styled("  deployer image ", DIM),
+            Span::raw(format!(
+                "{}:{} pushed {}",
+                i.repository,
+                i.tags
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| short_digest(&i.digest)),
+                when(&i.pushed_at)
+            )),
+        ]));
+    }
     out.push(heading("Packages"));
     if t.packages.is_empty() {
         out.push(Line::styled("  none seen", DIM));
@@ -116,6 +131,21 @@ pub fn lines(t: &Trace, width: u16) -> Vec<Line<'static>> {
                 if links && fits(&link) {
                     out.push(Line::styled(link, DIM));
                 }
+            }
+            for (what, hop) in [("build", &x.build), ("deployment", &x.deployment)] {
+                let Some(h) = hop else { continue };
+                let line = if links {
+                    h.line()
+                } else {
+                    // Narrow: the build's uuid cut, not its project name (the environment's).
+                    let mut short = h.clone();
+                    short.id = h.id.as_deref().map(|id| {
+                        let tail = id.rsplit(':').next().unwrap_or(id);
+                        tail.get(..8).unwrap_or(tail).to_string()
+                    });
+                    short.line()
+                };
+                out.push(Line::styled(format!("      {what} {line}"), DIM));
             }
         }
     }

@@ -1,7 +1,8 @@
-//! The detail panel under the environments table: URLs, distribution, refresh health, freeze.
+//! The detail panel under the environments table: URLs, distribution, refresh health, the
+//! deployer image, freeze.
 
 use crate::app::{EnvView, State};
-use crate::domain::human;
+use crate::domain::{DeployerCheck, human};
 use crate::tui::widgets::status::{DIM, FROZEN, STALE};
 use crate::tui::widgets::text::count;
 use ratatui::Frame;
@@ -57,6 +58,9 @@ fn lines(state: &State, env: &EnvView) -> Vec<Line<'static>> {
         dim(" · refreshed "),
         Span::raw(refreshed),
     ]));
+    if let Some(line) = deployer(state) {
+        out.push(line);
+    }
     if let Some(why) = crate::tui::views::environments::failure(env) {
         out.push(Line::from(Span::styled(
             format!("✖ {why}"),
@@ -97,6 +101,39 @@ fn lines(state: &State, env: &EnvView) -> Vec<Line<'static>> {
         Span::raw(spec.log_groups.join(", ")),
     ]));
     out
+}
+
+/// The deployer line: the image the Deploy project runs, and whether it is the newest.
+fn deployer(state: &State) -> Option<Line<'static>> {
+    let line = match state.deployer(state.selected)? {
+        DeployerCheck::Current { newest, .. } => vec![
+            dim("deployer "),
+            Span::raw(newest),
+            dim(" (the newest image)"),
+        ],
+        DeployerCheck::Stale {
+            runs,
+            newest,
+            pushed_at,
+            ..
+        } => vec![
+            dim("deployer "),
+            Span::styled(
+                format!("⚠ stale: runs {runs}"),
+                Style::new().fg(Color::Yellow),
+            ),
+            dim(&format!(
+                " · newest {newest}, pushed {} ago",
+                human(state.now.since(pushed_at))
+            )),
+        ],
+        DeployerCheck::Unknown(why) => vec![
+            dim("deployer "),
+            Span::styled(format!("unknown: {why}"), Style::new().fg(Color::Red)),
+        ],
+        DeployerCheck::NoProject(why) => vec![dim("deployer "), dim(&format!("none: {why}"))],
+    };
+    Some(Line::from(line))
 }
 
 /// Draws the selected environment's details in `area` (a rule line, then the facts).

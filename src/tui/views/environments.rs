@@ -2,7 +2,7 @@
 
 use super::rows_below_header;
 use crate::app::{Deployed, EnvSummary, EnvView, Lag, State};
-use crate::domain::{ActionStatus, ExecutionStatus, StageStatus, human};
+use crate::domain::{ActionStatus, DeployerCheck, ExecutionStatus, StageStatus, human};
 use crate::tui::panes::environment;
 use crate::tui::widgets::status::{DIM, FROZEN, STALE, env_label, env_name_style, health};
 use crate::tui::widgets::table::{self, Col, ListGeom};
@@ -166,6 +166,16 @@ fn notes(state: &State, env: &EnvView, s: &EnvSummary, index: usize) -> Line<'st
     }
     if let Some(why) = failure(env) {
         spans.push(Span::styled(why, Style::new().fg(Color::Red)));
+    }
+    match state.deployer(index) {
+        // Short enough for 80 columns; the detail pane says which image and since when.
+        Some(DeployerCheck::Stale { .. }) => {
+            spans.push(Span::styled("⚠ deployer ", Style::new().fg(Color::Yellow)));
+        }
+        Some(DeployerCheck::Unknown(_)) => {
+            spans.push(Span::styled("deployer ? ", Style::new().fg(Color::Red)));
+        }
+        Some(DeployerCheck::Current { .. } | DeployerCheck::NoProject(_)) | None => {}
     }
     if let Lag::Unknown(why) = state.main_lag(index) {
         spans.push(Span::styled(

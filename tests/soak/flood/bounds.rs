@@ -17,6 +17,7 @@ pub(super) fn check_bounds(state: &State, pending: &[Effect], tally: &Tally) {
         let (inflight, request) = match effect {
             Effect::FetchEnv { env, request, .. } => (state.envs[*env].refresh.inflight, *request),
             Effect::FetchReleases { request, .. } => (state.releases_load.inflight, *request),
+            Effect::ReadDeployers { request, .. } => (state.deployers.request, *request),
             Effect::FetchLogs { request, .. } => (state.logs.load.inflight, *request),
             Effect::ListTraffic { request, .. }
             | Effect::ReadTraffic { request, .. }
