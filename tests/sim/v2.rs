@@ -5,6 +5,7 @@
 
 use super::{DEV, MIN, PRD, cloud, code, world};
 use futures::executor::block_on;
+use shipdeck::accesslog::impact::{Impact, Verdict, WINDOW as IMPACT_WINDOW};
 use shipdeck::cloud::sim::{OPERATOR_ARN, SimCloud, SimConfig, Simulator, WINDOW_RULE, degrades};
 use shipdeck::cloud::{ApprovalAnswer, ApprovalOutcome, CloudError, StartRequest};
 use shipdeck::domain::{
@@ -431,6 +432,29 @@ fn deployed_at(sim: &SimCloud, pipeline: &str, id: &str) -> Timestamp {
 /// origin requests, their summed time taken in ms, cache lookups, hits).
 fn prd_logs(sim: &SimCloud, from: Timestamp, to: Timestamp) -> [u64; 6] {
     use shipdeck::accesslog::LogFields;
+    let batch = prd_records(sim, from, to);
+    let mut n = [0u64; 6];
+    for r in batch.records.iter() {
+        let t = r.timestamp_ms();
+        if t < from.millis() || t >= to.millis() {
+            continue;
+        }
+        let result = r.result_type();
+        let hit = result == "Hit" || result == "RefreshHit";
+        n[0] += 1;
+        n[1] += u64::from(r.status() >= 500 && r.status() < 600);
+        if result == "Miss" {
+            n[2] += 1;
+            n[3] += u64::from(r.time_taken_opt().unwrap_or(0));
+        }
+        n[4] += u64::from(hit || result == "Miss");
+        n[5] += u64::from(hit);
+    }
+    n
+}
+
+/// prd's access-log objects of the hours from `from` to `to`, parsed as the Traffic view does.
+fn prd_records(sim: &SimCloud, from: Timestamp, to: Timestamp) -> shipdeck::app::TrafficBatch {
     let s3 = sim.cloud().storage;
     let bucket = "storefront-cloudfront-logs";
     let mut bodies = Vec::new();
@@ -454,25 +478,7 @@ fn prd_logs(sim: &SimCloud, from: Timestamp, to: Timestamp) -> [u64; 6] {
             break;
         }
     }
-    let batch = shipdeck::runtime::parse_objects(bucket, bodies);
-    let mut n = [0u64; 6];
-    for r in batch.records.iter() {
-        let t = r.timestamp_ms();
-        if t < from.millis() || t >= to.millis() {
-            continue;
-        }
-        let result = r.result_type();
-        let hit = result == "Hit" || result == "RefreshHit";
-        n[0] += 1;
-        n[1] += u64::from(r.status() >= 500 && r.status() < 600);
-        if result == "Miss" {
-            n[2] += 1;
-            n[3] += u64::from(r.time_taken_opt().unwrap_or(0));
-        }
-        n[4] += u64::from(hit || result == "Miss");
-        n[5] += u64::from(hit);
-    }
-    n
+    shipdeck::runtime::parse_objects(bucket, bodies)
 }
 
 #[test]
@@ -484,7 +490,7 @@ fn a_degrading_release_raises_prd_5xx_in_its_access_logs_until_rolled_back() {
         ..super::config(9)
     };
     let sim = SimCloud::new(Simulator::new(config, &super::specs()));
-    approve(&sim);
+    let healthy = approve(&sim);
     sim.with(|s| s.advance(40 * MIN));
     let bad = sim
         .with(|s| s.releases())
@@ -527,4 +533,34 @@ fn a_degrading_release_raises_prd_5xx_in_its_access_logs_until_rolled_back() {
     // slower by half at least.
     assert!(during[1] * before[0] > 30 * before[1] * during[0]);
     assert!(2 * (during[3] / during[2]) > 3 * (before[3] / before[2]));
+    // The release health numbers count exactly what the bucket holds, and judge it worse; the
+    // rollback that replaced it, better.
+    let records = prd_records(
+        &sim,
+        hurt - 2 * Timestamp::HOUR,
+        healed + 2 * Timestamp::HOUR,
+    );
+    let i = Impact::measure(records.records.iter(), hurt, healed);
+    let counted = prd_logs(&sim, hurt - IMPACT_WINDOW, hurt);
+    assert_eq!((i.before.requests, i.before.s5xx), (counted[0], counted[1]));
+    assert_eq!((i.after.requests, i.after.s5xx), (during[0], during[1]));
+    assert_eq!(
+        (i.before.cache_lookups, i.before.cache_hits),
+        (counted[4], counted[5])
+    );
+    assert_eq!(i.verdict, Verdict::Worse, "{:?}", i.reasons);
+    assert!(i.reasons[0].starts_with("5xx 0."), "{:?}", i.reasons);
+    let end = healed + IMPACT_WINDOW;
+    let back = Impact::measure(records.records.iter(), healed, end);
+    let counted = prd_logs(&sim, healed, end);
+    assert_eq!(
+        (back.after.requests, back.after.s5xx),
+        (counted[0], counted[1])
+    );
+    assert_eq!(back.verdict, Verdict::Better, "{:?}", back.reasons);
+    // The healthy release deployed before it changed nothing beyond the noise rule.
+    let good = deployed_at(&sim, PRD, &healthy);
+    let records = prd_records(&sim, good - Timestamp::HOUR, good + Timestamp::HOUR);
+    let fine = Impact::measure(records.records.iter(), good, good + IMPACT_WINDOW);
+    assert_eq!(fine.verdict, Verdict::NoChange, "{:?}", fine.reasons);
 }
