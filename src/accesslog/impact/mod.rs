@@ -210,6 +210,24 @@ fn shifts(
 }
 
 impl Impact {
+    /// An impact that could not be measured: the logs of its windows were not read (`why`).
+    pub fn unknown(at: Timestamp, why: String) -> Impact {
+        let empty = side(&Stats::summary_only().summary(), at, at);
+        Impact {
+            at,
+            before: Side {
+                from: at - WINDOW,
+                ..empty.clone()
+            },
+            after: empty,
+            verdict: Verdict::Unknown,
+            reasons: vec![why],
+            paths: Vec::new(),
+            status_codes: Vec::new(),
+            warm_cache: (0, 0),
+        }
+    }
+
     /// The impact of the deploy that reached the environment at `at`, from `records` (any order;
     /// those outside both windows are skipped), with logs read up to `until`.
     pub fn measure<R: LogFields>(

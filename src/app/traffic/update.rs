@@ -24,6 +24,13 @@ impl State {
         t.filter_text = old.filter_text;
         t.search = old.search;
         t.detail = old.detail;
+        if old.env == self.selected {
+            // Another range of the same environment: its markers and panel stay.
+            t.marks = old.marks;
+            t.marks.inflight = None;
+            t.marks.key.clear();
+            t.marks.impact = None;
+        }
         self.traffic = t;
     }
 }
