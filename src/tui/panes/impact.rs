@@ -3,9 +3,9 @@
 //! and the rollback offer when it made things worse.
 
 use crate::accesslog::decode;
-use crate::accesslog::impact::{MIN_AFTER, Shift, Side, Verdict, WINDOW};
+use crate::accesslog::impact::{Impact, MIN_AFTER, Shift, Side, Verdict, WARMUP, WINDOW};
 use crate::app::{Marker, MarkerKind, State};
-use crate::domain::human;
+use crate::domain::Timestamp;
 use crate::tui::widgets::pane::side_pane;
 use crate::tui::widgets::status::DIM;
 use crate::tui::widgets::text::ellipsize;
@@ -44,7 +44,8 @@ fn row(label: &str, before: String, after: String) -> Line<'static> {
     ])
 }
 
-fn table(b: &Side, a: &Side) -> Vec<Line<'static>> {
+fn table(i: &Impact) -> Vec<Line<'static>> {
+    let (b, a) = (&i.before, &i.after);
     let t = |s: &Side| {
         format!(
             "{}/{}",
@@ -71,6 +72,18 @@ fn table(b: &Side, a: &Side) -> Vec<Line<'static>> {
         rows.push(row("origin p95", ms(b.origin_ms[1]), ms(a.origin_ms[1])));
     }
     rows.push(row("cache hit", hit(b), hit(a)));
+    // What the rule compares: the after-window's hits once the cache refilled.
+    let (lookups, hits) = i.warm_cache;
+    let warm = if lookups == 0 {
+        "-".into()
+    } else {
+        format!("{:.1}%", hits as f64 * 100.0 / lookups as f64)
+    };
+    rows.push(row(
+        &format!("hit ≥{}m", WARMUP / Timestamp::MINUTE),
+        String::new(),
+        warm,
+    ));
     rows
 }
 
@@ -138,7 +151,7 @@ fn lines(state: &State, marker: Option<&Marker>, width: usize) -> Vec<Line<'stat
         DIM,
     )));
     if i.verdict != Verdict::Unknown {
-        out.extend(table(&i.before, &i.after));
+        out.extend(table(i));
     }
     if !matches!(i.verdict, Verdict::Unknown | Verdict::TooEarly) {
         out.extend(shifts("paths", &i.paths, width));
@@ -152,9 +165,9 @@ fn lines(state: &State, marker: Option<&Marker>, width: usize) -> Vec<Line<'stat
     }
     out.push(Line::from(Span::styled(
         format!(
-            "up to {} each side, judged from {} after · m next marker · i close",
-            human(WINDOW),
-            human(MIN_AFTER)
+            "up to {}m each side, judged from {}m after · m next marker · i close",
+            WINDOW / Timestamp::MINUTE,
+            MIN_AFTER / Timestamp::MINUTE
         ),
         DIM,
     )));
