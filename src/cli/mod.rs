@@ -5,6 +5,7 @@ mod approvals;
 pub mod args;
 mod audit;
 mod config_check;
+mod impact;
 mod logs;
 mod pipeline;
 pub mod report;
@@ -112,6 +113,11 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
         }) => return act::run(global, c).await,
         Command::Runs(args) => runs::run(global, args).await,
         Command::Trace { what, output } => trace::run(global, &what, output).await,
+        Command::Impact {
+            env,
+            execution,
+            output,
+        } => impact::run(global, &env, execution.as_deref(), output).await,
         Command::Logs { command } => return logs::run(global, command).await,
         Command::Audit { since, output } => audit::run(global, since, output).map(Answer::ok),
         c @ (Command::Approve(_)

@@ -9,7 +9,8 @@
 //! way and none says worse, else no change:
 //! - the 5xx rate: a two-proportion z-test with |z| ≥ [`Z`] and at least [`MIN_5XX`] 5xx on the
 //!   side with the higher rate;
-//! - the p95 time taken: ≥ [`LATENCY_RATIO`]× and at least [`LATENCY_MS`] ms apart;
+//! - the p95 time taken: ≥ [`LATENCY_RATIO`]× and at least [`LATENCY_MS`] ms apart, with at
+//!   least [`LATENCY_MIN_REQUESTS`] requests each side;
 //! - the cache-hit ratio: |z| ≥ [`Z`] over the cache lookups and at least [`HIT_POINTS`] apart,
 //!   the after-window's counted from [`WARMUP`] on (a deploy's invalidation empties the cache).
 
@@ -30,6 +31,8 @@ pub const Z: f64 = 3.0;
 pub const MIN_5XX: u64 = 5;
 /// The factor between the p95 time taken of both windows for a latency change.
 pub const LATENCY_RATIO: f64 = 1.25;
+/// The fewest requests each window needs for a latency change (a p95 of fewer is noise).
+pub const LATENCY_MIN_REQUESTS: u64 = 500;
 /// The fewest milliseconds between the p95 time taken of both windows for a latency change.
 pub const LATENCY_MS: u32 = 20;
 /// The fewest percentage points between both cache-hit ratios for a cache change.
@@ -72,8 +75,10 @@ impl Verdict {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Side {
     /// First instant counted.
+    #[serde(serialize_with = "rfc3339")]
     pub from: Timestamp,
     /// First instant not counted.
+    #[serde(serialize_with = "rfc3339")]
     pub to: Timestamp,
     /// Requests.
     pub requests: u64,
@@ -118,6 +123,7 @@ pub struct Shift {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Impact {
     /// When the deploy reached the environment.
+    #[serde(serialize_with = "rfc3339")]
     pub at: Timestamp,
     /// The window before.
     pub before: Side,
@@ -134,6 +140,10 @@ pub struct Impact {
     /// The after-window's cache lookups and hits from [`WARMUP`] on, as the cache comparison
     /// counts them.
     pub warm_cache: (u64, u64),
+}
+
+fn rfc3339<S: serde::Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&t.rfc3339())
 }
 
 fn side(snapshot: &StatsSnapshot, from: Timestamp, to: Timestamp) -> Side {
@@ -295,7 +305,10 @@ impl Impact {
                     better.push(text);
                 }
             }
-            if let (Some(p), Some(q)) = (before.time_taken_ms[1], after.time_taken_ms[1]) {
+            let sampled = before.requests.min(after.requests) >= LATENCY_MIN_REQUESTS;
+            if let (true, Some(p), Some(q)) =
+                (sampled, before.time_taken_ms[1], after.time_taken_ms[1])
+            {
                 let text = format!("p95 {p} ms → {q} ms");
                 let ratio = f64::from(q.max(1)) / f64::from(p.max(1));
                 if ratio >= LATENCY_RATIO && q >= p + LATENCY_MS {

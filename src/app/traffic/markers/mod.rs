@@ -164,7 +164,7 @@ impl crate::app::Traffic {
             _ if from < self.since => Impact::unknown(
                 at,
                 format!(
-                    "the logs from {} were not read (they are read from {}; t: a longer range)",
+                    "the logs from {} were not read (the tail reads from {})",
                     from.short(),
                     self.since.short()
                 ),
