@@ -18,6 +18,7 @@ impl State {
     pub(in crate::app) fn restart_traffic(&mut self, preset: Preset) {
         let old = std::mem::take(&mut self.traffic);
         self.abandoned.extend(old.load.inflight);
+        self.abandoned.extend(old.marks.inflight);
         let mut t = Traffic::new(self.selected, preset, self.now, self.retain);
         t.committed = old.filter.clone();
         t.filter = old.filter;
