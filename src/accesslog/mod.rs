@@ -9,6 +9,7 @@ mod fetch_plan;
 mod field;
 pub mod fields;
 mod filter;
+pub mod impact;
 pub mod input;
 mod intern;
 mod layout;

@@ -124,6 +124,10 @@ pub enum Action {
     ToggleDetail,
     /// Traffic view: the next time preset (15m → 1h → 24h).
     NextPreset,
+    /// Traffic view: select the next older deploy marker (wrapping).
+    NextMarker,
+    /// Traffic view: open or close the release-health panel.
+    ToggleImpact,
     /// Log views: open the command line with `export ` typed.
     ExportPrompt,
     /// Pipeline view: open the build log of the failed Deploy action.
@@ -227,6 +231,15 @@ pub enum Reply {
         /// The failed action whose build log is wanted; `None` for the execution detail.
         action: Option<String>,
         /// The runs.
+        result: Result<Vec<ActionExecutionDetail>, CloudError>,
+    },
+    /// The action runs of the Traffic view's marked executions came back.
+    DeployRunsLoaded {
+        /// Environment index.
+        env: usize,
+        /// The request this answers.
+        request: RequestId,
+        /// Every run of those executions, or the first failure.
         result: Result<Vec<ActionExecutionDetail>, CloudError>,
     },
     /// One execution came back (`GetPipelineExecution`, for the execution detail's variables).

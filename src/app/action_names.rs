@@ -33,6 +33,8 @@ pub(super) const BINDINGS: &[(&str, Action)] = &[
     ("search_prev", Action::SearchPrev),
     ("detail", Action::ToggleDetail),
     ("preset", Action::NextPreset),
+    ("marker", Action::NextMarker),
+    ("impact", Action::ToggleImpact),
     ("export", Action::ExportPrompt),
     ("refresh", Action::Refresh),
     ("quit", Action::Quit),

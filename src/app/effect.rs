@@ -139,6 +139,17 @@ pub enum Effect {
         /// The failed action whose build log is wanted; `None` for the execution detail.
         action: Option<String>,
     },
+    /// Read the action runs of the newest executions: the Traffic view's deploy markers.
+    FetchDeployRuns {
+        /// Environment index.
+        env: usize,
+        /// Request id.
+        request: RequestId,
+        /// Pipeline name.
+        pipeline: String,
+        /// The executions, newest first.
+        execution_ids: Vec<String>,
+    },
     /// Read one execution (`GetPipelineExecution`): its resolved variables, for the execution
     /// detail.
     FetchExecution {

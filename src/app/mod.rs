@@ -52,9 +52,10 @@ pub use text_input::{Edit, TextInput, Window};
 pub use traffic::assembly::{BatchAssembly, ObjectRecords};
 pub use traffic::export::{ExportError, ExportFormat, ExportJob, ReplaceFile, size_text};
 pub use traffic::find::{contains_ci, row_matches};
+pub use traffic::markers::{MARKED_EXECUTIONS, Marker, MarkerKind, markers};
 pub use traffic::source::{LogsTarget, Place as LogsPlace, Resolved, resolve as resolve_logs};
 pub use traffic::{
-    CHART_STEP, DETAIL_KEEP, FullLine, Incomplete, Panel, Preset, Traffic, TrafficBatch,
+    CHART_STEP, DETAIL_KEEP, FullLine, Incomplete, Marks, Panel, Preset, Traffic, TrafficBatch,
 };
 pub use update::{start, update};
 

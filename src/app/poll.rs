@@ -89,6 +89,7 @@ pub(super) fn due(state: &mut State) -> Vec<Effect> {
         fx.extend(logs_due(state));
     }
     fx.extend(crate::app::traffic::update::due(state));
+    fx.extend(crate::app::traffic::markers::due(state));
     fx.extend(cancels(state));
     fx
 }

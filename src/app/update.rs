@@ -188,6 +188,14 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
             let action = action.unwrap_or_default();
             logs::update::action_executions_loaded(state, env, request, &action, result)
         }
+        Reply::DeployRunsLoaded {
+            env,
+            request,
+            result,
+        } => {
+            crate::app::traffic::markers::loaded(state, env, request, result);
+            Vec::new()
+        }
         Reply::ExecutionLoaded { request, result } => {
             envs::execution::execution_loaded(state, request, result);
             Vec::new()
@@ -356,7 +364,9 @@ fn view_key(state: &mut State, key: Action) -> Vec<Effect> {
         | Action::SearchNext
         | Action::SearchPrev
         | Action::ToggleDetail
-        | Action::NextPreset => {}
+        | Action::NextPreset
+        | Action::NextMarker
+        | Action::ToggleImpact => {}
     }
     Vec::new()
 }

@@ -6,6 +6,7 @@ pub mod args;
 mod audit;
 mod config_check;
 pub mod health;
+mod impact;
 mod logs;
 mod pipeline;
 pub mod report;
@@ -114,6 +115,11 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
         Command::Runs(args) => runs::run(global, args).await,
         Command::Trace { what, output } => trace::run(global, &what, output).await,
         Command::Health { env, output } => health::run(global, env.as_deref(), output).await,
+        Command::Impact {
+            env,
+            execution,
+            output,
+        } => impact::run(global, &env, execution.as_deref(), output).await,
         Command::Logs { command } => return logs::run(global, command).await,
         Command::Audit { since, output } => audit::run(global, since, output).map(Answer::ok),
         c @ (Command::Approve(_)

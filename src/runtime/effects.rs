@@ -247,6 +247,34 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
                 result,
             }))
         }
+        Effect::FetchDeployRuns {
+            env,
+            request,
+            pipeline,
+            execution_ids,
+        } => {
+            let mut runs = Vec::new();
+            let mut result = Ok(());
+            for id in &execution_ids {
+                let read = timed(
+                    "ListActionExecutions",
+                    cloud.pipelines.list_action_executions(&pipeline, id),
+                )
+                .await;
+                match read {
+                    Ok(more) => runs.extend(more),
+                    Err(e) => {
+                        result = Err(e);
+                        break;
+                    }
+                }
+            }
+            Some(Action::Reply(Reply::DeployRunsLoaded {
+                env,
+                request,
+                result: result.map(|()| runs),
+            }))
+        }
         Effect::FetchExecution {
             request,
             pipeline,

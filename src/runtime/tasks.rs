@@ -20,6 +20,7 @@ fn cancellable(effect: &Effect) -> Option<RequestId> {
         | Effect::ReadTrafficEvents { request, .. }
         | Effect::FetchLogs { request, .. }
         | Effect::FetchActionExecutions { request, .. }
+        | Effect::FetchDeployRuns { request, .. }
         | Effect::FetchExecution { request, .. } => Some(*request),
         _ => None,
     }

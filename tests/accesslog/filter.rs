@@ -19,6 +19,7 @@ fn generated(seed: u64, n: usize) -> Vec<AccessRecord> {
     let cond = Conditions {
         error_boost: 0.03,
         miss_boost: 0.1,
+        latency_boost: 0.0,
     };
     LogGenerator::new(seed, site).window(T, 3_600_000, n, &cond)
 }

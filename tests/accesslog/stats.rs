@@ -25,6 +25,7 @@ fn records(seed: u64, start: Timestamp, len: i64, n: usize) -> Vec<AccessRecord>
     let cond = Conditions {
         error_boost: 0.02,
         miss_boost: 0.1,
+        latency_boost: 0.0,
     };
     LogGenerator::new(seed, site()).window(start, len, n, &cond)
 }

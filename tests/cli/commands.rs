@@ -730,3 +730,50 @@ async fn a_degrading_environment_is_red_with_its_reason() {
     let dev_cdn = &map.environments[0].app[1];
     assert_eq!(dev_cdn.level, Level::Green, "{dev_cdn:?}");
 }
+
+/// `impact ENV`: the newest deploy's release health as JSON (windows in RFC 3339, the rule's
+/// numbers); `--execution` picks a deploy by id prefix; a deploy older than the logs read is
+/// unknown (exit 1, its reason), never an empty "no change".
+#[test]
+fn impact_prints_a_deploys_release_health_as_json() {
+    let r = json(&["impact", "dev", "--demo", "-o", "json"]);
+    assert_eq!(r["environment"], "dev");
+    assert_eq!(r["deploy"], "deploy 1.41.8 (bfacc494)");
+    assert_eq!(r["reached_at"], "2026-11-25T07:45:54Z");
+    assert_eq!(r["before"]["from"], "2026-11-25T07:15:54Z");
+    assert_eq!(r["after"]["to"], "2026-11-25T08:15:54Z");
+    // The cache refilled from the deploy before (its before-window holds the warm-up of that
+    // one): better by the rule.
+    assert_eq!(r["verdict"], "better", "{r}");
+    assert_eq!(r["reasons"][0], "cache hits 51.4% → 70.7%");
+    assert_eq!(r["before"]["requests"], 240);
+    assert_eq!(r["after"]["requests"], 228);
+    assert_eq!(r["rule"]["window_minutes"], 30);
+    assert!(r["paths"].as_array().is_some_and(|p| !p.is_empty()));
+    let id = r["execution_id"].as_str().unwrap().to_string();
+    let again = json(&[
+        "impact",
+        "dev",
+        "--execution",
+        &id[..8],
+        "--demo",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(again["execution_id"], id.as_str());
+    let old = shipdeck(&["impact", "prd", "--demo", "-o", "json"]);
+    assert_eq!(old.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&old.stdout).unwrap();
+    assert_eq!(v["verdict"], "unknown");
+    assert!(
+        v["reasons"][0].as_str().unwrap().contains("were not read"),
+        "{v}"
+    );
+    let bad = shipdeck(&["impact", "dev", "--execution", "zzz", "--demo"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("no deploy of execution `zzz`"),
+        "{}",
+        stderr(&bad)
+    );
+}

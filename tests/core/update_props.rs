@@ -302,6 +302,13 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
             action: action.clone(),
             result: if ok { Ok(Vec::new()) } else { Err(err()) },
         })),
+        Effect::FetchDeployRuns { env, request, .. } => {
+            Some(Action::Reply(Reply::DeployRunsLoaded {
+                env: *env,
+                request: *request,
+                result: if ok { Ok(Vec::new()) } else { Err(err()) },
+            }))
+        }
         // The execution detail's variables: an answer that fails (unknown, never none).
         Effect::FetchExecution { request, .. } => Some(Action::Reply(Reply::ExecutionLoaded {
             request: *request,
@@ -327,6 +334,7 @@ fn request_id(e: &Effect) -> Option<u64> {
         | Effect::FetchTrafficEvents { request, .. }
         | Effect::ReadTrafficEvents { request, .. }
         | Effect::FetchActionExecutions { request, .. }
+        | Effect::FetchDeployRuns { request, .. }
         | Effect::FetchExecution { request, .. }
         | Effect::FetchInvalidation { request, .. } => Some(*request),
         _ => None,

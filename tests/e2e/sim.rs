@@ -3,7 +3,8 @@
 
 use crate::support;
 
-use shipdeck::app::{Action, View};
+use shipdeck::accesslog::impact::Verdict;
+use shipdeck::app::{Action, MARKED_EXECUTIONS, MarkerKind, View};
 use shipdeck::cloud::sim::FaultRates;
 use shipdeck::domain::{ExecutionStatus, Timestamp};
 use support::sim::Rig;
@@ -311,4 +312,97 @@ async fn a_build_log_in_a_group_the_configuration_does_not_name_is_said_not_foun
         Some(error.as_str()),
         "the status bar says it too"
     );
+}
+
+/// A marker as the tests compare it: when and what.
+type Mark = (Timestamp, MarkerKind);
+
+/// The Traffic view's markers, and the truth: the Deploy and approval runs of the executions
+/// the markers cover, as the simulator recorded them.
+fn markers_and_truth(rig: &Rig) -> (Vec<Mark>, Vec<Mark>) {
+    use shipdeck::domain::{ActionStatus, ExecutionType};
+    let state = &rig.app.state;
+    let env = &state.envs[state.traffic.env];
+    let mut truth = Vec::new();
+    for e in env.executions.iter().take(MARKED_EXECUTIONS) {
+        for r in rig
+            .sim
+            .with(|s| s.action_executions(&env.spec.pipeline, &e.id))
+        {
+            let kind = match (r.stage.as_str(), r.status, e.execution_type) {
+                ("Deploy", ActionStatus::Succeeded, ExecutionType::Rollback) => {
+                    MarkerKind::Rollback
+                }
+                ("Deploy", ActionStatus::Succeeded, _) => MarkerKind::Deploy,
+                ("Approval", ActionStatus::Succeeded | ActionStatus::Failed, _) => {
+                    MarkerKind::Approval
+                }
+                _ => continue,
+            };
+            truth.push((r.last_update, kind));
+        }
+    }
+    truth.sort_by_key(|(t, _)| *t);
+    let seen = state
+        .traffic_markers()
+        .iter()
+        .map(|m| (m.at, m.kind))
+        .collect();
+    (seen, truth)
+}
+
+#[tokio::test]
+async fn the_traffic_charts_mark_each_deploy_and_approval_where_the_pipeline_recorded_it() {
+    let mut rig = Rig::with_traffic(5, 0.2);
+    rig.start().await;
+    rig.select("prd");
+    rig.app.dispatch(Action::Show(View::Traffic));
+    rig.app.dispatch(Action::NextPreset);
+    rig.app.settle().await;
+    rig.run(3 * Timestamp::HOUR, 15 * Timestamp::SECOND).await;
+    let (seen, truth) = markers_and_truth(&rig);
+    assert_eq!(seen, truth);
+    assert!(
+        seen.iter().any(|(_, k)| *k == MarkerKind::Deploy),
+        "{seen:?}"
+    );
+    assert!(
+        seen.iter().any(|(_, k)| *k == MarkerKind::Approval),
+        "{seen:?}"
+    );
+    // prd's newest deploy is older than the logs read: its impact is unknown, not empty.
+    rig.app.dispatch(Action::ToggleImpact);
+    let impact = rig
+        .app
+        .state
+        .traffic
+        .marks
+        .impact
+        .clone()
+        .expect("the panel");
+    assert_eq!(impact.verdict, Verdict::Unknown);
+    assert!(
+        impact.reasons[0].contains("were not read"),
+        "{:?}",
+        impact.reasons
+    );
+    // dev (the next environment, wrapping) deploys more often: its newest deploy is measured
+    // from the records read.
+    rig.app.dispatch(Action::NextEnv);
+    assert_eq!(rig.app.state.envs[rig.app.state.selected].spec.name, "dev");
+    rig.run(30 * Timestamp::SECOND, 15 * Timestamp::SECOND)
+        .await;
+    let (seen, truth) = markers_and_truth(&rig);
+    assert_eq!(seen, truth);
+    let newest = seen
+        .iter()
+        .rev()
+        .find(|(_, k)| *k != MarkerKind::Approval)
+        .copied();
+    rig.app.dispatch(Action::ToggleImpact);
+    let t = &rig.app.state.traffic;
+    let impact = t.marks.impact.as_ref().expect("the panel's numbers");
+    assert_eq!(Some(impact.at), newest.map(|(at, _)| at));
+    assert!(impact.before.requests > 0, "{impact:?}");
+    assert_ne!(impact.verdict, Verdict::Unknown, "{impact:?}");
 }

@@ -445,3 +445,45 @@ async fn help_and_trace_scroll_no_further_than_their_end() {
     assert_eq!(rig.app.state.help_scroll, max - 1);
     assert_eq!(overlay_rows(&rig.app.state, &hints, area), None, "known");
 }
+
+/// The Traffic view of dev over 24 hours at full traffic, run until its newest deploy reached it 20 to 50
+/// minutes ago: its marker on the charts, and enough logs after it to judge.
+async fn deployed_traffic_rig() -> Rig {
+    let mut rig = Rig::with_traffic(42, 1.0);
+    rig.start().await;
+    rig.app.dispatch(Action::Show(View::Traffic));
+    rig.app.dispatch(Action::NextPreset);
+    rig.app.settle().await;
+    for _ in 0..60 {
+        rig.run(10 * Timestamp::MINUTE, 15 * Timestamp::SECOND)
+            .await;
+        let now = rig.now();
+        let newest = rig
+            .app
+            .state
+            .traffic_markers()
+            .into_iter()
+            .rev()
+            .find(|m| m.kind == shipdeck::app::MarkerKind::Deploy);
+        if newest.is_some_and(|m| {
+            now - 50 * Timestamp::MINUTE <= m.at && m.at <= now - 20 * Timestamp::MINUTE
+        }) {
+            return rig;
+        }
+    }
+    panic!("no deploy of dev within 10 hours")
+}
+
+#[tokio::test]
+async fn traffic_deploy_markers_and_release_health() {
+    let mut rig = deployed_traffic_rig().await;
+    snap(&rig, "traffic_markers");
+    let (text, _) = render(&rig, 160, 48);
+    assert!(text.contains('▲'), "the deploy on the axis\n{text}");
+    rig.app.dispatch(Action::ToggleImpact);
+    snap(&rig, "traffic_impact");
+    let (text, _) = render(&rig, 160, 48);
+    for want in ["release health", "before", "after", "requests", "p95/p99"] {
+        assert!(text.contains(want), "missing {want:?}\n{text}");
+    }
+}

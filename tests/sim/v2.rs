@@ -5,7 +5,8 @@
 
 use super::{DEV, MIN, PRD, cloud, code, world};
 use futures::executor::block_on;
-use shipdeck::cloud::sim::{OPERATOR_ARN, SimCloud, WINDOW_RULE, degrades};
+use shipdeck::accesslog::impact::{Impact, Verdict, WINDOW as IMPACT_WINDOW};
+use shipdeck::cloud::sim::{OPERATOR_ARN, SimCloud, SimConfig, Simulator, WINDOW_RULE, degrades};
 use shipdeck::cloud::{ApprovalAnswer, ApprovalOutcome, CloudError, StartRequest};
 use shipdeck::domain::{
     ActionStatus, ConditionDef, ConditionKind, ConditionResult, ConditionStatus, ExecutionMode,
@@ -416,4 +417,150 @@ fn variables_resolve_per_execution_and_starts_can_name_an_exact_version() {
     ))
     .unwrap_err();
     assert_eq!(code(err), "ValidationException");
+}
+
+/// When the Deploy action of execution `id` succeeded in `pipeline` (the deploy reached it).
+fn deployed_at(sim: &SimCloud, pipeline: &str, id: &str) -> Timestamp {
+    sim.with(|s| s.action_executions(pipeline, id))
+        .into_iter()
+        .find(|r| r.action == "Deploy" && r.status == ActionStatus::Succeeded)
+        .map(|r| r.last_update)
+        .expect("its Deploy action succeeded")
+}
+
+/// prd's access-log records between `from` and `to`, read from the logs bucket: (requests, 5xx,
+/// origin requests, their summed time taken in ms, cache lookups, hits).
+fn prd_logs(sim: &SimCloud, from: Timestamp, to: Timestamp) -> [u64; 6] {
+    use shipdeck::accesslog::LogFields;
+    let batch = prd_records(sim, from, to);
+    let mut n = [0u64; 6];
+    for r in batch.records.iter() {
+        let t = r.timestamp_ms();
+        if t < from.millis() || t >= to.millis() {
+            continue;
+        }
+        let result = r.result_type();
+        let hit = result == "Hit" || result == "RefreshHit";
+        n[0] += 1;
+        n[1] += u64::from(r.status() >= 500 && r.status() < 600);
+        if result == "Miss" {
+            n[2] += 1;
+            n[3] += u64::from(r.time_taken_opt().unwrap_or(0));
+        }
+        n[4] += u64::from(hit || result == "Miss");
+        n[5] += u64::from(hit);
+    }
+    n
+}
+
+/// prd's access-log objects of the hours from `from` to `to`, parsed as the Traffic view does.
+fn prd_records(sim: &SimCloud, from: Timestamp, to: Timestamp) -> shipdeck::app::TrafficBatch {
+    let s3 = sim.cloud().storage;
+    let bucket = "storefront-cloudfront-logs";
+    let mut bodies = Vec::new();
+    let mut token = None;
+    loop {
+        let page =
+            block_on(s3.list_objects(bucket, "cloudfront/prd/", None, token.as_deref(), 1000))
+                .unwrap();
+        for o in page.objects {
+            let hour = |t: Timestamp| t.rfc3339()[..13].replace('T', "-");
+            let mut h = Timestamp(from.millis() - from.millis() % Timestamp::HOUR);
+            while h < to {
+                if o.key.contains(&format!(".{}.", hour(h))) {
+                    bodies.push((o.key.clone(), block_on(s3.get_object(bucket, &o.key))));
+                }
+                h = h + Timestamp::HOUR;
+            }
+        }
+        token = page.next_token;
+        if token.is_none() {
+            break;
+        }
+    }
+    shipdeck::runtime::parse_objects(bucket, bodies)
+}
+
+#[test]
+fn a_degrading_release_raises_prd_5xx_in_its_access_logs_until_rolled_back() {
+    // Full-scale traffic (about 3 requests a second in prd then), so that the windows hold
+    // enough.
+    let config = SimConfig {
+        traffic_scale: 1.0,
+        ..super::config(9)
+    };
+    let sim = SimCloud::new(Simulator::new(config, &super::specs()));
+    let healthy = approve(&sim);
+    sim.with(|s| s.advance(40 * MIN));
+    let bad = sim
+        .with(|s| s.releases())
+        .into_iter()
+        .find(|r| degrades(Some(r)) && r.version.pre.is_none())
+        .expect("some release degrades");
+    let from = format!("releases/{}/release.zip", bad.version);
+    block_on(sim.cloud().storage.copy_object(
+        "storefront-deployer-source",
+        &from,
+        "storefront-deployer-source",
+        "prd/release.zip",
+    ))
+    .unwrap();
+    sim.with(|s| s.advance(MIN));
+    let failed = approve(&sim);
+    sim.with(|s| s.advance(55 * MIN));
+    let rollback = block_on(sim.cloud().pipelines.list_executions(PRD, 5))
+        .unwrap()
+        .into_iter()
+        .find(|x| x.execution_type == ExecutionType::Rollback)
+        .expect("an automatic rollback");
+    let hurt = deployed_at(&sim, PRD, &failed);
+    let healed = deployed_at(&sim, PRD, &rollback.id);
+    // Every file of the hours around is delivered (a few minutes late; late ones within 8 h).
+    sim.with(|s| s.advance(9 * Timestamp::HOUR));
+    let span = healed.since(hurt);
+    let before = prd_logs(&sim, hurt - span, hurt);
+    let during = prd_logs(&sim, hurt, healed);
+    let after = prd_logs(&sim, healed + 15 * MIN, healed + 15 * MIN + span);
+    // This release fails 5 % more origin requests and is 2.5× as slow at the origin.
+    let harm = shipdeck::cloud::sim::cloudfront::harm(Some(&bad));
+    assert_eq!((harm.error_boost, harm.latency_boost), (0.05, 1.5));
+    assert_eq!(span / MIN, 15);
+    // [requests, 5xx, origin requests, their time taken (ms), cache lookups, hits]
+    assert_eq!(before, [2745, 2, 929, 117217, 2515, 1586]);
+    assert_eq!(during, [2675, 87, 1359, 314297, 2363, 1004]);
+    assert_eq!(after, [2252, 0, 708, 81409, 2042, 1334]);
+    // The 5xx rate rose 40-fold while it ran and fell back once rolled back; the origin was
+    // slower by half at least.
+    assert!(during[1] * before[0] > 30 * before[1] * during[0]);
+    assert!(2 * (during[3] / during[2]) > 3 * (before[3] / before[2]));
+    // The release health numbers count exactly what the bucket holds, and judge it worse; the
+    // rollback that replaced it, better.
+    let records = prd_records(
+        &sim,
+        hurt - 2 * Timestamp::HOUR,
+        healed + 2 * Timestamp::HOUR,
+    );
+    let i = Impact::measure(records.records.iter(), hurt, healed);
+    let counted = prd_logs(&sim, hurt - IMPACT_WINDOW, hurt);
+    assert_eq!((i.before.requests, i.before.s5xx), (counted[0], counted[1]));
+    assert_eq!((i.after.requests, i.after.s5xx), (during[0], during[1]));
+    assert_eq!(
+        (i.before.cache_lookups, i.before.cache_hits),
+        (counted[4], counted[5])
+    );
+    assert_eq!(i.verdict, Verdict::Worse, "{:?}", i.reasons);
+    assert!(i.reasons[0].starts_with("5xx 0."), "{:?}", i.reasons);
+    let end = healed + IMPACT_WINDOW;
+    let back = Impact::measure(records.records.iter(), healed, end);
+    let counted = prd_logs(&sim, healed, end);
+    assert_eq!(
+        (back.after.requests, back.after.s5xx),
+        (counted[0], counted[1])
+    );
+    assert_eq!(back.verdict, Verdict::Better, "{:?}", back.reasons);
+    // The healthy release deployed before it changed nothing beyond the noise rule.
+    let good = deployed_at(&sim, PRD, &healthy);
+    let records = prd_records(&sim, good - Timestamp::HOUR, good + Timestamp::HOUR);
+    let fine = Impact::measure(records.records.iter(), good, good + IMPACT_WINDOW);
+    assert_eq!(fine.verdict, Verdict::NoChange, "{:?}", fine.reasons);
 }

@@ -27,6 +27,7 @@ pub fn generated(
     let cond = Conditions {
         error_boost,
         miss_boost: 0.0,
+        latency_boost: 0.0,
     };
     LogGenerator::new(seed, site).window(from, span, n, &cond)
 }

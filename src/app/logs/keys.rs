@@ -19,6 +19,8 @@ pub(in crate::app) fn key(state: &mut State, action: &Action) -> Option<Vec<Effe
             | Action::SearchPrev
             | Action::ToggleDetail
             | Action::NextPreset
+            | Action::NextMarker
+            | Action::ToggleImpact
             | Action::SearchOpen => Some(Vec::new()),
             _ => None,
         };
@@ -70,6 +72,14 @@ pub(in crate::app) fn key(state: &mut State, action: &Action) -> Option<Vec<Effe
         }
         Action::Bottom if logs && state.logs.detail.is_some() => {
             logs::select::move_detail(state, Move::Last);
+        }
+        Action::NextMarker if traffic => {
+            traffic::markers::next_marker(state);
+            return Some(Vec::new());
+        }
+        Action::ToggleImpact if traffic => {
+            traffic::markers::toggle_impact(state);
+            return Some(Vec::new());
         }
         Action::NextPreset if traffic => {
             let next = state.traffic.preset.next();

@@ -7,6 +7,7 @@ pub(super) mod charts;
 pub(super) mod export;
 pub(super) mod find;
 pub(super) mod ingest;
+pub mod markers;
 pub(super) mod source;
 pub(super) mod state;
 pub(super) mod update;

@@ -11,6 +11,27 @@ pub use crate::app::traffic::charts::{CHART_STEP, ChartJob};
 use crate::domain::Timestamp;
 use std::collections::{BTreeMap, VecDeque};
 
+/// The deploy markers and the release-health panel of the Traffic view.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Marks {
+    /// The action runs of the newest executions (the markers' source), or why they could not
+    /// be read; `None` until read.
+    pub runs: Option<Result<Vec<crate::domain::ActionExecutionDetail>, String>>,
+    /// The executions (ids, statuses, updates) the runs were read for.
+    pub key: String,
+    /// The read in flight.
+    pub inflight: Option<crate::app::RequestId>,
+    /// The marker picked with the marker key (an index among the markers, oldest first); none:
+    /// the newest deploy.
+    pub selected: Option<usize>,
+    /// Whether the release-health panel is open.
+    pub open: bool,
+    /// When the selected deploy reached the environment (while the panel is open).
+    pub at: Option<Timestamp>,
+    /// The selected deploy's impact, while the panel is open.
+    pub impact: Option<crate::accesslog::impact::Impact>,
+}
+
 /// Chart data, computed when records land (never while drawing).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Panel {
@@ -87,6 +108,8 @@ pub struct Traffic {
     pub panel: Panel,
     /// The filtered statistics being counted after the filter changed.
     pub charts_job: Option<ChartJob>,
+    /// Deploy markers and the release-health panel.
+    pub marks: Marks,
 }
 
 impl PartialEq for Traffic {
@@ -106,6 +129,7 @@ impl PartialEq for Traffic {
             && self.detail == o.detail
             && self.load == o.load
             && self.objects == o.objects
+            && self.marks == o.marks
     }
 }
 
@@ -148,6 +172,7 @@ impl Traffic {
             skipped: 0,
             panel: Panel::default(),
             charts_job: None,
+            marks: Marks::default(),
         }
     }
 
@@ -171,6 +196,9 @@ impl Traffic {
             series: stats.series(end),
             snapshot: Some(snapshot),
         };
+        if self.marks.open {
+            self.measure_impact();
+        }
     }
 
     /// Row index of the selection among the listed rows (the newest while following).

@@ -18,12 +18,20 @@ impl State {
     pub(in crate::app) fn restart_traffic(&mut self, preset: Preset) {
         let old = std::mem::take(&mut self.traffic);
         self.abandoned.extend(old.load.inflight);
+        self.abandoned.extend(old.marks.inflight);
         let mut t = Traffic::new(self.selected, preset, self.now, self.retain);
         t.committed = old.filter.clone();
         t.filter = old.filter;
         t.filter_text = old.filter_text;
         t.search = old.search;
         t.detail = old.detail;
+        if old.env == self.selected {
+            // Another range of the same environment: its markers and panel stay.
+            t.marks = old.marks;
+            t.marks.inflight = None;
+            t.marks.key.clear();
+            t.marks.impact = None;
+        }
         self.traffic = t;
     }
 }

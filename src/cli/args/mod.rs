@@ -129,6 +129,17 @@ pub enum Command {
         #[arg(long, short, value_enum, default_value_t = Output::Table)]
         output: Output,
     },
+    /// Release health: an environment's access logs before and after a deploy reached it.
+    Impact {
+        /// Environment name (dev, stg, prd, …).
+        env: String,
+        /// The deploy of this execution (an id or its first characters); default: the newest.
+        #[arg(long)]
+        execution: Option<String>,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = Output::Table)]
+        output: Output,
+    },
     /// GitHub Actions runs of the deploy and release workflows (`runs show RUN_ID` for one).
     Runs(RunsArgs),
     /// Where a commit is: its workflow runs, packages, pipeline executions per environment.

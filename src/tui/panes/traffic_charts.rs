@@ -3,7 +3,7 @@
 //! numbers computed when records landed, never from the records themselves.
 
 use crate::accesslog::{StatsSnapshot, TopEntry, decode, rest_note};
-use crate::app::Traffic;
+use crate::app::{Marker, Traffic};
 use crate::tui::views::traffic::status_style;
 use crate::tui::widgets::pane::side_pane;
 use crate::tui::widgets::status::DIM;
@@ -99,8 +99,60 @@ fn top_lines(
     out
 }
 
-/// Draws the charts into `area`.
-pub fn render(frame: &mut Frame, t: &Traffic, area: Rect) {
+/// The markers under the request-rate chart: a glyph under the minute of each marker among
+/// `minutes` (their start times, one a column), then a legend of those (the selected one
+/// first, marked `›`).
+fn marker_lines(
+    minutes: &[i64],
+    (markers, selected): (&[Marker], Option<&Marker>),
+    width: usize,
+) -> Vec<Line<'static>> {
+    let (Some(first), Some(last)) = (minutes.first(), minutes.last()) else {
+        return Vec::new();
+    };
+    let shown: Vec<&Marker> = markers
+        .iter()
+        .filter(|m| m.at.millis() >= *first && m.at.millis() < last + 60_000)
+        .collect();
+    if shown.is_empty() && selected.is_none() {
+        return Vec::new();
+    }
+    let mut axis = vec![' '; minutes.len().min(width)];
+    for m in &shown {
+        let col = minutes
+            .partition_point(|s| *s <= m.at.millis())
+            .saturating_sub(1);
+        if let Some(c) = axis.get_mut(col) {
+            *c = m.kind.glyph();
+        }
+    }
+    let mut out = vec![Line::from(Span::styled(
+        axis.into_iter().collect::<String>(),
+        Style::new().fg(Color::Magenta),
+    ))];
+    let item = |m: &Marker| format!("{} {} {}", m.kind.glyph(), m.at.clock(), m.label);
+    if let Some(s) = selected {
+        out.push(Line::from(vec![
+            Span::styled("› ", LABEL),
+            Span::raw(ellipsize(&item(s), width.saturating_sub(2))),
+        ]));
+    }
+    let legend = shown
+        .iter()
+        .rev()
+        .filter(|m| Some(**m) != selected)
+        .map(|m| item(m))
+        .collect::<Vec<_>>()
+        .join("  ");
+    if !legend.is_empty() {
+        out.push(Line::from(Span::styled(ellipsize(&legend, width), DIM)));
+    }
+    out
+}
+
+/// Draws the charts into `area`, with the deploy `markers` (and the selected one) on the
+/// request-rate chart's time axis.
+pub fn render(frame: &mut Frame, t: &Traffic, area: Rect, markers: (&[Marker], Option<&Marker>)) {
     let inner = side_pane(
         frame,
         area,
@@ -162,6 +214,16 @@ pub fn render(frame: &mut Frame, t: &Traffic, area: Rect) {
             Rect::new(inner.x, y, inner.width, spark_h),
         );
         y += spark_h;
+        let minutes: Vec<i64> = series
+            .iter()
+            .rev()
+            .take(width)
+            .rev()
+            .map(|p| p.start_ms)
+            .collect();
+        for l in marker_lines(&minutes, markers, width) {
+            line(frame, l, &mut y);
+        }
     }
     for l in status_lines(s, width) {
         line(frame, l, &mut y);

@@ -4,7 +4,7 @@
 
 pub use super::traffic_row::{MATCH, highlight, row, status_style};
 use crate::app::{State, Traffic};
-use crate::tui::panes::{traffic_charts, traffic_record};
+use crate::tui::panes::{impact, traffic_charts, traffic_record};
 use crate::tui::widgets::pane::split;
 use crate::tui::widgets::status::DIM;
 use crate::tui::widgets::text::{count, ellipsize};
@@ -144,7 +144,7 @@ fn layout(t: &Traffic, inner: Rect, head_lines: usize) -> (Rect, Rect, Rect) {
     };
     let below = if body.height < 12 {
         0
-    } else if t.detail {
+    } else if t.detail || t.marks.open {
         body.height / 2
     } else {
         body.height.min(7)
@@ -176,8 +176,12 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
     if side.height > 0 && side.width > 0 {
         if t.detail {
             traffic_record::render(frame, t, side, state.pane_offset());
+        } else if t.marks.open {
+            impact::render(frame, state, side);
         } else {
-            traffic_charts::render(frame, t, side);
+            let markers = state.traffic_markers();
+            let selected = t.marks.selected.and_then(|i| markers.get(i));
+            traffic_charts::render(frame, t, side, (&markers, selected));
         }
     }
 }

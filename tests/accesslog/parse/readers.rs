@@ -91,6 +91,7 @@ fn generator_writer_parser_round_trip_on_10k_records() {
         &Conditions {
             error_boost: 0.02,
             miss_boost: 0.1,
+            latency_boost: 0.0,
         },
     );
     let mut text = String::new();

@@ -79,6 +79,7 @@ fn write_file(dir: &Path, i: usize, per_file: usize) {
     let cond = Conditions {
         error_boost: if i % 7 == 3 { 0.02 } else { 0.0 },
         miss_boost: if i % 11 == 5 { 0.3 } else { 0.0 },
+        latency_boost: 0.0,
     };
     let records = g.window(start, 5 * Timestamp::MINUTE, per_file, &cond);
     let mut text = String::with_capacity(per_file * 450);

@@ -21,6 +21,7 @@ fn records() -> &'static [AccessRecord] {
         let cond = Conditions {
             error_boost: 0.05,
             miss_boost: 0.1,
+            latency_boost: 0.0,
         };
         LogGenerator::new(7, site).window(Timestamp(1_795_597_200_000), 3_600_000, 64, &cond)
     })

@@ -23,6 +23,11 @@ pub(super) fn check_bounds(state: &State, pending: &[Effect], tally: &Tally) {
             | Effect::ReadTraffic { request, .. }
             | Effect::FetchTrafficEvents { request, .. }
             | Effect::ReadTrafficEvents { request, .. } => (state.traffic.load.inflight, *request),
+            // The Traffic view's deploy markers (one replaced read may wait for its cancel).
+            Effect::FetchDeployRuns { .. } => {
+                log_reads += 1;
+                continue;
+            }
             Effect::FetchActionExecutions { .. } => {
                 log_reads += 1;
                 continue;

@@ -24,8 +24,11 @@ pub struct SiteProfile {
 pub struct Conditions {
     /// Extra probability that an origin request fails with a 5xx.
     pub error_boost: f64,
-    /// Extra probability of a cache miss (fresh deploy, invalidation).
+    /// Extra probability of a cache miss (fresh deploy, invalidation, a release that caches
+    /// less).
     pub miss_boost: f64,
+    /// Extra time taken, as a fraction of the usual (0.5: half as slow again): a slow release.
+    pub latency_boost: f64,
 }
 
 /// Draws access records from a seed; the same seed and calls give the same records.
@@ -113,7 +116,8 @@ impl LogGenerator {
                 }
             }
         };
-        let taken = (median * (0.75 * self.normal()).exp()).clamp(0.0, 60_000.0) as u32;
+        let slow = if hit { 1.0 } else { 1.0 + cond.latency_boost };
+        let taken = (median * slow * (0.75 * self.normal()).exp()).clamp(0.0, 60_000.0) as u32;
         let ttfb = (f64::from(taken) * (0.55 + 0.4 * self.f())) as u32;
         let body = match status {
             200 => ask.size,

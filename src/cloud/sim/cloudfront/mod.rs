@@ -16,6 +16,7 @@ pub(super) mod traffic;
 pub use formats::{LogFormat, V2_FIELDS, write_log};
 pub use generate::{Conditions, LogGenerator, SiteProfile};
 pub use logging::{DEMO_LOGS_BUCKET, DEMO_SUFFIX};
+pub use traffic::harm;
 
 #[cfg(test)]
 mod tests;

@@ -56,6 +56,7 @@ fn the_mix_looks_like_a_storefront() {
         &Conditions {
             error_boost: 0.2,
             miss_boost: 0.5,
+            latency_boost: 0.0,
         },
     );
     let errors = boosted.iter().filter(|r| r.is_server_error()).count() as f64 / n as f64;

@@ -9,7 +9,7 @@ use super::logfaults::Damage;
 use super::logging::{SimSource, Writing, setup};
 use super::{Conditions, LogFormat, LogGenerator, SiteProfile, write_log};
 use crate::accesslog::{AccessRecord, write_w3c};
-use crate::domain::{Distribution, LogSource, Millis, Timestamp};
+use crate::domain::{Distribution, LogSource, Millis, Release, Timestamp};
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use std::collections::BTreeMap;
@@ -95,6 +95,10 @@ pub(crate) struct DistSim {
     miss_until: Timestamp,
     error_until: Timestamp,
     error_level: f64,
+    /// How the release that runs skews the traffic (all zero for a healthy one): from the
+    /// moment its deploy succeeded until another deploy replaces it (a rollback, the next
+    /// release).
+    harm: Conditions,
     pub(crate) invalidations: Vec<Timestamp>,
     /// When the latest configuration change has reached every edge location.
     propagated: Timestamp,
@@ -119,6 +123,27 @@ impl DistSim {
         }
         .into();
         d
+    }
+}
+
+/// How `release` skews its distribution's traffic while it runs: nothing for a healthy release;
+/// for one that [`degrades`](crate::cloud::sim::degrades) (the release the CloudWatchAlarm rule
+/// sees in ALARM), 5 % more origin requests fail with a 5xx, and, decided by its commit as well,
+/// a third of those also take 2.5× as long at the origin and another third miss the cache 30 %
+/// more often.
+pub fn harm(release: Option<&Release>) -> Conditions {
+    let Some(r) = release.filter(|r| crate::cloud::sim::degrades(Some(r))) else {
+        return Conditions::default();
+    };
+    let kind = r
+        .commit
+        .bytes()
+        .fold(0u32, |h, b| h.wrapping_mul(31) ^ u32::from(b))
+        % 3;
+    Conditions {
+        error_boost: 0.05,
+        latency_boost: if kind == 1 { 1.5 } else { 0.0 },
+        miss_boost: if kind == 2 { 0.3 } else { 0.0 },
     }
 }
 
@@ -183,6 +208,7 @@ impl Simulator {
                 miss_until: t0,
                 error_until: t0,
                 error_level: 0.0,
+                harm: Conditions::default(),
                 invalidations: Vec::new(),
                 propagated: created,
                 sources,
@@ -241,8 +267,9 @@ impl Simulator {
     }
 
     /// A Deploy action ended in `env`: a fresh build changes asset hashes, invalidates the cache
-    /// and bumps misses (and briefly errors); a failed one bumps origin errors for a while.
-    pub(crate) fn on_deploy_done(&mut self, env: usize, ok: bool) {
+    /// and bumps misses (and briefly errors), and `release` now runs, healthy or [harmful](harm);
+    /// a failed one bumps origin errors for a while (what ran before still runs).
+    pub(crate) fn on_deploy_done(&mut self, env: usize, ok: bool, release: Option<&Release>) {
         let now = self.now;
         let hash = self.rng.hex(8);
         let done = now + self.rng.range(60_000, 150_000);
@@ -255,6 +282,7 @@ impl Simulator {
             d.miss_until = now + 10 * Timestamp::MINUTE;
             d.error_until = now + 3 * Timestamp::MINUTE;
             d.error_level = 0.01;
+            d.harm = harm(release);
             d.invalidations.retain(|t| *t > now);
             d.invalidations.push(done);
         } else {
@@ -275,9 +303,11 @@ impl Simulator {
         } else {
             0.0
         };
+        let fresh = if w < d.miss_until { 0.5 } else { 0.0 };
         let cond = Conditions {
-            error_boost: error,
-            miss_boost: if w < d.miss_until { 0.5 } else { 0.0 },
+            error_boost: error + d.harm.error_boost,
+            miss_boost: f64::max(fresh, d.harm.miss_boost),
+            latency_boost: d.harm.latency_boost,
         };
         let mut site = d.site.clone();
         if w >= d.stale_until {

@@ -245,7 +245,8 @@ impl Simulator {
             }
         }
         if category == Some(ActionCategory::Build) {
-            self.on_deploy_done(env, end.status == ActionStatus::Succeeded);
+            let release = self.envs[env].execs[run.exec].release.clone();
+            self.on_deploy_done(env, end.status == ActionStatus::Succeeded, release.as_ref());
         }
         if let Some(stream) = run.stream.filter(|_| end.status == ActionStatus::Abandoned) {
             self.logs.truncate_stream(&stream, now);

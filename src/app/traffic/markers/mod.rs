@@ -1,0 +1,244 @@
+//! Deploy markers of the Traffic charts (pure): each deploy (its execution's deploy stage
+//! succeeding), approval and rollback, at the time the pipeline recorded it, from the executions
+//! and the action runs the app read; and the read of those runs while the view is shown.
+
+use crate::accesslog::impact::Impact;
+use crate::app::{Effect, RequestId, State, View};
+use crate::cloud::CloudError;
+use crate::domain::{
+    ActionCategory, ActionExecutionDetail, ActionStatus, ExecutionSummary, ExecutionType,
+    PipelineDef, Timestamp,
+};
+
+/// Executions whose action runs are read for the markers (the newest).
+pub const MARKED_EXECUTIONS: usize = 8;
+
+/// What happened at a marker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkerKind {
+    /// A release reached the environment (its deploy stage succeeded).
+    Deploy,
+    /// A rollback execution reached it.
+    Rollback,
+    /// A manual approval was answered.
+    Approval,
+}
+
+impl MarkerKind {
+    /// The glyph on the charts' time axis.
+    pub fn glyph(self) -> char {
+        match self {
+            MarkerKind::Deploy => '▲',
+            MarkerKind::Rollback => '↶',
+            MarkerKind::Approval => '◆',
+        }
+    }
+}
+
+/// One event on the time axis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Marker {
+    /// When.
+    pub at: Timestamp,
+    /// What.
+    pub kind: MarkerKind,
+    /// The execution it belongs to.
+    pub execution: String,
+    /// `deploy 1.43.0 (fc8a36d7)`, `approved by carol`.
+    pub label: String,
+}
+
+/// The markers of an environment, oldest first: from `runs` (the action runs of its newest
+/// executions) and `executions` (their type and release).
+pub fn markers(
+    def: Option<&PipelineDef>,
+    executions: &[ExecutionSummary],
+    runs: &[ActionExecutionDetail],
+) -> Vec<Marker> {
+    let Some(def) = def else { return Vec::new() };
+    let deploy = def.deploy_stage();
+    let approval = |stage: &str, action: &str| {
+        def.stages.iter().any(|s| {
+            s.name == stage
+                && s.actions
+                    .iter()
+                    .any(|a| a.name == action && a.category == ActionCategory::Approval)
+        })
+    };
+    let short = |id: &str| id.get(..8).unwrap_or(id).to_string();
+    let mut out: Vec<Marker> = Vec::new();
+    for r in runs {
+        let exec = executions.iter().find(|e| e.id == r.pipeline_execution_id);
+        if Some(r.stage.as_str()) == deploy && r.status == ActionStatus::Succeeded {
+            let rollback = exec.is_some_and(|e| e.execution_type == ExecutionType::Rollback);
+            let version = exec
+                .and_then(|e| e.release())
+                .map(|r| format!("{} ", r.version))
+                .unwrap_or_default();
+            let id = short(&r.pipeline_execution_id);
+            let (kind, label) = if rollback {
+                (MarkerKind::Rollback, format!("rollback to {version}({id})"))
+            } else {
+                (MarkerKind::Deploy, format!("deploy {version}({id})"))
+            };
+            // One per execution: a retried stage's last success.
+            out.retain(|m| !(m.execution == r.pipeline_execution_id && m.kind == kind));
+            out.push(Marker {
+                at: r.last_update,
+                kind,
+                execution: r.pipeline_execution_id.clone(),
+                label,
+            });
+        } else if approval(&r.stage, &r.action) && r.status != ActionStatus::InProgress {
+            let by = r
+                .updated_by
+                .as_deref()
+                .map(|b| b.rsplit('/').next().unwrap_or(b));
+            let label = match (r.status, by) {
+                (ActionStatus::Succeeded, Some(by)) => format!("approved by {by}"),
+                (ActionStatus::Succeeded, None) => "approved".into(),
+                (_, Some(by)) => format!("rejected by {by}"),
+                // No one answered: it expired.
+                (_, None) => "approval expired".into(),
+            };
+            out.push(Marker {
+                at: r.last_update,
+                kind: MarkerKind::Approval,
+                execution: r.pipeline_execution_id.clone(),
+                label,
+            });
+        }
+    }
+    out.sort_by_key(|m| m.at);
+    out
+}
+
+/// The deploys among `markers` (deploys and rollbacks), oldest first.
+pub fn deploys(markers: &[Marker]) -> impl Iterator<Item = &Marker> {
+    markers
+        .iter()
+        .filter(|m| matches!(m.kind, MarkerKind::Deploy | MarkerKind::Rollback))
+}
+
+impl State {
+    /// The markers of the environment the Traffic view shows (none while its runs are unread).
+    pub fn traffic_markers(&self) -> Vec<Marker> {
+        let t = &self.traffic;
+        let (Some(env), Some(Ok(runs))) = (self.envs.get(t.env), &t.marks.runs) else {
+            return Vec::new();
+        };
+        markers(env.def.as_ref(), &env.executions, runs)
+    }
+
+    /// The selected marker: the one picked with the marker key, else the newest deploy.
+    pub fn selected_marker(&self) -> Option<Marker> {
+        let all = self.traffic_markers();
+        match self.traffic.marks.selected {
+            Some(i) => all.get(i).cloned(),
+            None => deploys(&all).last().cloned(),
+        }
+    }
+
+    /// After the markers or the selection changed: the impact of the selected deploy, when the
+    /// release-health panel is open.
+    pub(in crate::app) fn refresh_impact(&mut self) {
+        self.traffic.marks.at = self
+            .selected_marker()
+            .filter(|m| m.kind != MarkerKind::Approval)
+            .map(|m| m.at);
+        self.traffic.measure_impact();
+    }
+}
+
+impl crate::app::Traffic {
+    /// The impact of the deploy at `marks.at` over the records read, while the panel is open
+    /// (when records land, too).
+    pub(in crate::app) fn measure_impact(&mut self) {
+        let m = &self.marks;
+        let (true, Some(at)) = (m.open, m.at) else {
+            self.marks.impact = None;
+            return;
+        };
+        let from = at - crate::accesslog::impact::WINDOW;
+        self.marks.impact = Some(match (self.stats.newest(), &self.load.error) {
+            _ if from < self.since => Impact::unknown(
+                at,
+                format!(
+                    "the logs from {} were not read (the tail reads from {})",
+                    from.short(),
+                    self.since.short()
+                ),
+            ),
+            (None, Some(e)) => Impact::unknown(at, format!("the logs could not be read: {e}")),
+            (Some(newest), _) => Impact::measure(self.records.iter(), at, newest),
+            (None, None) => Impact::unknown(at, "no logs read yet".into()),
+        });
+    }
+}
+
+/// The read of the marked executions' action runs that is due: while the Traffic view is shown,
+/// when the newest executions changed since the last read.
+pub(in crate::app) fn due(state: &mut State) -> Option<Effect> {
+    if state.view != View::Traffic || state.traffic.marks.inflight.is_some() {
+        return None;
+    }
+    let env = state.envs.get(state.traffic.env)?;
+    let newest: Vec<&ExecutionSummary> = env.executions.iter().take(MARKED_EXECUTIONS).collect();
+    let key = newest
+        .iter()
+        .map(|e| format!("{}:{:?}:{}", e.id, e.status, e.last_update.millis()))
+        .collect::<Vec<_>>()
+        .join(",");
+    if newest.is_empty() || state.traffic.marks.key == key {
+        return None;
+    }
+    let ids = newest.iter().map(|e| e.id.clone()).collect();
+    let pipeline = env.spec.pipeline.clone();
+    let request = state.take_request();
+    let m = &mut state.traffic.marks;
+    m.key = key;
+    m.inflight = Some(request);
+    Some(Effect::FetchDeployRuns {
+        env: state.traffic.env,
+        request,
+        pipeline,
+        execution_ids: ids,
+    })
+}
+
+/// The marked executions' action runs came back.
+pub(in crate::app) fn loaded(
+    state: &mut State,
+    env: usize,
+    request: RequestId,
+    result: Result<Vec<ActionExecutionDetail>, CloudError>,
+) {
+    let m = &mut state.traffic.marks;
+    if state.traffic.env != env || m.inflight != Some(request) {
+        return;
+    }
+    m.inflight = None;
+    m.runs = Some(result.map_err(|e| e.to_string()));
+    state.refresh_impact();
+}
+
+/// The marker key: selects the next older marker (from the newest, wrapping), and opens the
+/// release-health panel on it.
+pub(in crate::app) fn next_marker(state: &mut State) {
+    let n = state.traffic_markers().len();
+    if n == 0 {
+        return;
+    }
+    let m = &mut state.traffic.marks;
+    m.selected = Some(match m.selected {
+        Some(0) | None => n - 1,
+        Some(i) => (i - 1).min(n - 1),
+    });
+    state.refresh_impact();
+}
+
+/// The release-health key: opens or closes the panel.
+pub(in crate::app) fn toggle_impact(state: &mut State) {
+    state.traffic.marks.open = !state.traffic.marks.open;
+    state.refresh_impact();
+}

@@ -1,0 +1,200 @@
+//! `shipdeck impact ENV [--execution ID]`: the release health of a deploy — the access logs of
+//! the window before it reached the environment against the window after, and the verdict —
+//! read headless by the console's own Traffic tail (24 h look-back) and deploy markers.
+
+use super::{Answer, Failure, Global, Output, connect, json};
+use crate::accesslog::impact::{Impact, MIN_AFTER, Side, Verdict, WARMUP, WINDOW};
+use crate::app::{Action, MarkerKind, View};
+use crate::domain::Timestamp;
+use crate::runtime::Headless;
+use serde::Serialize;
+
+/// Polls of the tail at most while its look-back is read.
+const MAX_POLLS: usize = 8;
+
+#[derive(Serialize)]
+struct ImpactOut {
+    environment: String,
+    execution_id: String,
+    deploy: String,
+    reached_at: String,
+    verdict: Verdict,
+    reasons: Vec<String>,
+    before: Side,
+    after: Side,
+    after_cache_from_warmup: Option<f64>,
+    paths: Vec<crate::accesslog::impact::Shift>,
+    status_codes: Vec<crate::accesslog::impact::Shift>,
+    rule: RuleOut,
+}
+
+#[derive(Serialize)]
+struct RuleOut {
+    window_minutes: i64,
+    min_after_minutes: i64,
+    min_requests: u64,
+    z: f64,
+    min_5xx: u64,
+    latency_ratio: f64,
+    latency_ms: u32,
+    hit_points: f64,
+    warmup_minutes: i64,
+}
+
+fn rule() -> RuleOut {
+    use crate::accesslog::impact as r;
+    RuleOut {
+        window_minutes: WINDOW / Timestamp::MINUTE,
+        min_after_minutes: MIN_AFTER / Timestamp::MINUTE,
+        min_requests: r::MIN_REQUESTS,
+        z: r::Z,
+        min_5xx: r::MIN_5XX,
+        latency_ratio: r::LATENCY_RATIO,
+        latency_ms: r::LATENCY_MS,
+        hit_points: r::HIT_POINTS,
+        warmup_minutes: WARMUP / Timestamp::MINUTE,
+    }
+}
+
+/// Prints the impact of `env`'s newest deploy, or of the deploy of `execution` (an id or its
+/// first characters) among the newest executions'.
+pub async fn run(
+    global: &Global,
+    env: &str,
+    execution: Option<&str>,
+    output: Output,
+) -> Result<Answer, Failure> {
+    let backend = connect(global).map_err(Failure::new)?;
+    let Some(index) = backend
+        .config
+        .environments
+        .iter()
+        .position(|e| e.name == env)
+    else {
+        let names: Vec<&str> = backend
+            .config
+            .environments
+            .iter()
+            .map(|e| e.name.as_str())
+            .collect();
+        return Err(Failure::usage(format!(
+            "unknown environment `{env}`; expected one of {}",
+            names.join(", ")
+        )));
+    };
+    let mut app = Headless::new(backend.state(), backend.cloud.clone());
+    app.start(backend.now).await;
+    app.state.selected = index;
+    app.dispatch(Action::Show(View::Traffic));
+    // The 24 h look-back (from the default 1 h).
+    app.dispatch(Action::NextPreset);
+    for _ in 0..MAX_POLLS {
+        app.tick(backend.now).await;
+        let t = &app.state.traffic;
+        if t.load.inflight.is_none() && t.marks.inflight.is_none() && t.marks.runs.is_some() {
+            break;
+        }
+    }
+    let state = &app.state;
+    if let Some(Err(why)) = &state.traffic.marks.runs {
+        return Err(Failure::new(format!("{env}: deploys unknown: {why}")));
+    }
+    let markers = state.traffic_markers();
+    let mut deploys = markers
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.kind != MarkerKind::Approval);
+    let found = match execution {
+        Some(id) => deploys.rfind(|(_, m)| m.execution.starts_with(id)),
+        None => deploys.next_back(),
+    };
+    let Some((i, marker)) = found.map(|(i, m)| (i, m.clone())) else {
+        return Err(Failure::usage(match execution {
+            Some(id) => format!(
+                "no deploy of execution `{id}` among {env}'s {} newest executions",
+                crate::app::MARKED_EXECUTIONS
+            ),
+            None => format!(
+                "no deploy among {env}'s {} newest executions",
+                crate::app::MARKED_EXECUTIONS
+            ),
+        }));
+    };
+    app.state.traffic.marks.selected = Some(i);
+    app.dispatch(Action::ToggleImpact);
+    let impact = app
+        .state
+        .traffic
+        .marks
+        .impact
+        .clone()
+        .unwrap_or_else(|| Impact::unknown(marker.at, "not measured".into()));
+    let (lookups, hits) = impact.warm_cache;
+    let report = ImpactOut {
+        environment: env.to_string(),
+        execution_id: marker.execution.clone(),
+        deploy: marker.label.clone(),
+        reached_at: marker.at.rfc3339(),
+        verdict: impact.verdict,
+        reasons: impact.reasons.clone(),
+        after_cache_from_warmup: (lookups > 0).then(|| hits as f64 / lookups as f64),
+        before: impact.before.clone(),
+        after: impact.after.clone(),
+        paths: impact.paths.clone(),
+        status_codes: impact.status_codes.clone(),
+        rule: rule(),
+    };
+    let code = u8::from(impact.verdict == Verdict::Unknown);
+    let text = if output == Output::Json {
+        json(&report)?
+    } else {
+        table(&report)
+    };
+    Ok(Answer { text, code })
+}
+
+fn table(r: &ImpactOut) -> String {
+    let pct = |v: Option<f64>| v.map_or("-".into(), |v| format!("{:.2}%", v * 100.0));
+    let ms = |v: Option<u32>| v.map_or("-".into(), |v| format!("{v}ms"));
+    let (b, a) = (&r.before, &r.after);
+    let mut out = format!(
+        "{}: {} reached it at {}\nverdict: {}{}\n",
+        r.environment,
+        r.deploy,
+        r.reached_at,
+        r.verdict.label(),
+        if r.reasons.is_empty() {
+            String::new()
+        } else {
+            format!(" — {}", r.reasons.join("; "))
+        }
+    );
+    let window = |s: &Side| format!("{}–{}", s.from.clock(), s.to.clock());
+    let rows = [
+        ("", "before".to_string(), "after".to_string()),
+        ("window", window(b), window(a)),
+        ("requests", b.requests.to_string(), a.requests.to_string()),
+        ("4xx", pct(b.rate_4xx), pct(a.rate_4xx)),
+        ("5xx", pct(b.rate_5xx), pct(a.rate_5xx)),
+        ("p50", ms(b.time_taken_ms[0]), ms(a.time_taken_ms[0])),
+        ("p95", ms(b.time_taken_ms[1]), ms(a.time_taken_ms[1])),
+        ("p99", ms(b.time_taken_ms[2]), ms(a.time_taken_ms[2])),
+        ("origin p95", ms(b.origin_ms[1]), ms(a.origin_ms[1])),
+        ("cache hit", pct(b.hit_ratio), pct(a.hit_ratio)),
+        ("hit ≥15m", String::new(), pct(r.after_cache_from_warmup)),
+    ];
+    for (label, x, y) in rows {
+        out.push_str(&format!("{label:<11}{x:>18} {y:>18}\n"));
+    }
+    for (title, list) in [("paths", &r.paths), ("status", &r.status_codes)] {
+        for s in list {
+            out.push_str(&format!(
+                "{title:<11}{:>7.2}% → {:>6.2}%  {}\n",
+                s.before * 100.0,
+                s.after * 100.0,
+                crate::accesslog::decode(&s.key)
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,184 @@
+//! The Traffic view's release-health panel: the selected deploy's before/after numbers from the
+//! access logs read, the verdict and why, the paths and status codes whose share changed most,
+//! and the rollback offer when it made things worse.
+
+use crate::accesslog::decode;
+use crate::accesslog::impact::{Impact, MIN_AFTER, Shift, Side, Verdict, WARMUP, WINDOW};
+use crate::app::{Marker, MarkerKind, State};
+use crate::domain::Timestamp;
+use crate::tui::widgets::pane::side_pane;
+use crate::tui::widgets::status::DIM;
+use crate::tui::widgets::text::ellipsize;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+const LABEL: Style = Style::new().fg(Color::Gray).add_modifier(Modifier::BOLD);
+
+/// The verdict's colour.
+pub fn verdict_style(v: Verdict) -> Style {
+    let color = match v {
+        Verdict::Worse => Color::Red,
+        Verdict::Better => Color::Green,
+        Verdict::NoChange => Color::Gray,
+        Verdict::TooEarly | Verdict::Unknown => Color::Yellow,
+    };
+    Style::new().fg(color).add_modifier(Modifier::BOLD)
+}
+
+fn pct(r: Option<f64>) -> String {
+    r.map_or_else(|| "-".into(), |r| format!("{:.2}%", r * 100.0))
+}
+
+fn ms(v: Option<u32>) -> String {
+    v.map_or_else(|| "-".into(), |v| format!("{v}ms"))
+}
+
+/// One row of the before/after table: the label, then both values in columns.
+fn row(label: &str, before: String, after: String) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{label:<10}"), LABEL),
+        Span::raw(format!("{before:>14} {after:>14}")),
+    ])
+}
+
+fn table(i: &Impact) -> Vec<Line<'static>> {
+    let (b, a) = (&i.before, &i.after);
+    let t = |s: &Side| {
+        format!(
+            "{}/{}",
+            s.time_taken_ms[1].map_or("-".into(), |v| v.to_string()),
+            ms(s.time_taken_ms[2])
+        )
+    };
+    let hit = |s: &Side| {
+        s.hit_ratio
+            .map_or("-".into(), |r| format!("{:.1}%", r * 100.0))
+    };
+    let mut rows = vec![
+        Line::from(vec![
+            Span::styled(format!("{:<10}", ""), LABEL),
+            Span::styled(format!("{:>14} {:>14}", "before", "after"), LABEL),
+        ]),
+        row("requests", b.requests.to_string(), a.requests.to_string()),
+        row("4xx", pct(b.rate_4xx), pct(a.rate_4xx)),
+        row("5xx", pct(b.rate_5xx), pct(a.rate_5xx)),
+        row("p50", ms(b.time_taken_ms[0]), ms(a.time_taken_ms[0])),
+        row("p95/p99", t(b), t(a)),
+    ];
+    if b.origin_ms[1].is_some() || a.origin_ms[1].is_some() {
+        rows.push(row("origin p95", ms(b.origin_ms[1]), ms(a.origin_ms[1])));
+    }
+    rows.push(row("cache hit", hit(b), hit(a)));
+    // What the rule compares: the after-window's hits once the cache refilled.
+    let (lookups, hits) = i.warm_cache;
+    let warm = if lookups == 0 {
+        "-".into()
+    } else {
+        format!("{:.1}%", hits as f64 * 100.0 / lookups as f64)
+    };
+    rows.push(row(
+        &format!("hit ≥{}m", WARMUP / Timestamp::MINUTE),
+        String::new(),
+        warm,
+    ));
+    rows
+}
+
+fn shifts(title: &str, list: &[Shift], width: usize) -> Option<Line<'static>> {
+    if list.is_empty() {
+        return None;
+    }
+    let text = list
+        .iter()
+        .take(3)
+        .map(|s| {
+            format!(
+                "{} {:.1}→{:.1}%",
+                decode(&s.key),
+                s.before * 100.0,
+                s.after * 100.0
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" · ");
+    Some(Line::from(vec![
+        Span::styled(format!("{title} "), LABEL),
+        Span::raw(ellipsize(&text, width.saturating_sub(title.len() + 1))),
+    ]))
+}
+
+/// The lines of the panel for `marker` (the deploy measured) and its `impact`.
+fn lines(state: &State, marker: Option<&Marker>, width: usize) -> Vec<Line<'static>> {
+    let t = &state.traffic;
+    let mut out = Vec::new();
+    if let Some(Err(why)) = &t.marks.runs {
+        out.push(Line::from(Span::styled(
+            ellipsize(&format!("deploys unknown: {why}"), width),
+            verdict_style(Verdict::Unknown),
+        )));
+        return out;
+    }
+    let (Some(m), Some(i)) = (marker, &t.marks.impact) else {
+        let text = match (&t.marks.runs, marker) {
+            (None, _) => "reading the deploys…",
+            (_, Some(m)) if m.kind == MarkerKind::Approval => {
+                "an approval: m selects a deploy to measure"
+            }
+            _ => "no deploy among the newest executions",
+        };
+        out.push(Line::from(Span::styled(text, DIM)));
+        return out;
+    };
+    out.push(Line::from(vec![
+        Span::styled(
+            format!("{} ", i.verdict.label().to_uppercase()),
+            verdict_style(i.verdict),
+        ),
+        Span::raw(i.reasons.join("; ")),
+    ]));
+    let window = |s: &Side| format!("{}–{}", s.from.clock(), s.to.clock());
+    out.push(Line::from(Span::styled(
+        format!(
+            "{} {} · before {} · after {}",
+            m.kind.glyph(),
+            m.label,
+            window(&i.before),
+            window(&i.after)
+        ),
+        DIM,
+    )));
+    if i.verdict != Verdict::Unknown {
+        out.extend(table(i));
+    }
+    if !matches!(i.verdict, Verdict::Unknown | Verdict::TooEarly) {
+        out.extend(shifts("paths", &i.paths, width));
+        out.extend(shifts("status", &i.status_codes, width));
+    }
+    if i.verdict == Verdict::Worse {
+        out.push(Line::from(vec![
+            Span::styled("B", LABEL),
+            Span::raw(" roll back to the execution before it (plan and confirmation first)"),
+        ]));
+    }
+    out.push(Line::from(Span::styled(
+        format!(
+            "up to {}m each side, judged from {}m after · m next marker · i close",
+            WINDOW / Timestamp::MINUTE,
+            MIN_AFTER / Timestamp::MINUTE
+        ),
+        DIM,
+    )));
+    out
+}
+
+/// Draws the panel into `area`.
+pub fn render(frame: &mut Frame, state: &State, area: Rect) {
+    let marker = state.selected_marker();
+    let inner = side_pane(frame, area, " release health ".into(), LABEL);
+    let width = usize::from(inner.width);
+    let text = lines(state, marker.as_ref(), width);
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
+}
