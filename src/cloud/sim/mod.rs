@@ -31,6 +31,7 @@ pub use config::{FaultRates, LogFaultRates, SECRET_COOKIE, SimConfig, SimStats};
 pub use faults::{Fault, LOGIN_HINT, MUTATING};
 pub use ports::{OPERATOR_ARN, SimCloud};
 pub use rng::Rng;
+pub use s3::pace::S3Pace;
 pub use s3::uploads::MIN_PART_BYTES;
 pub use world::Simulator;
 
