@@ -13,7 +13,7 @@ use crate::accesslog::{FetchWindow, WindowConfig};
 use crate::accesslog_io::{ReadOptions, read_bytes_with};
 use crate::app::{BatchAssembly, ObjectRecords, TrafficBatch};
 use crate::cloud::{
-    Cloud, CloudError, CloudResult, Discovery, LogQuery, Logs, ObjectPage, Storage, filter_pages,
+    Cloud, CloudError, CloudResult, Discovery, LogQuery, Logs, ObjectPage, Storage,
 };
 use crate::domain::{LogEvent, ObjectInfo, Timestamp};
 use futures::StreamExt;
@@ -43,25 +43,49 @@ const EVENT_PAGE: usize = 10_000;
 /// Pages of one log group read: the rest is read by the next poll, at once.
 const EVENT_PAGES: usize = 20;
 
+/// Attempts of one `FilterLogEvents` page refused with `ThrottlingException` before the read
+/// fails.
+pub const THROTTLED_PAGE_ATTEMPTS: u32 = 5;
+/// The first wait before a throttled page is asked again (doubling with each refusal).
+const PAGE_BACKOFF: Duration = Duration::from_millis(200);
+
 /// The events of log group `group` (an ARN or a name) from `start` on, in time order, with
 /// whether the read reached the end ([`EVENT_PAGES`] pages at most); the whole read is given
-/// four request timeouts. A refusal names the group.
+/// four request timeouts. A page refused with `ThrottlingException` is asked again after a
+/// doubling back-off (0.2 s, 0.4 s, …; [`THROTTLED_PAGE_ATTEMPTS`] in all) instead of failing
+/// the read. A refusal names the group.
 pub async fn fetch_events(
     logs: &dyn Logs,
     group: &str,
     start: Timestamp,
 ) -> CloudResult<(Vec<LogEvent>, bool)> {
-    let query = LogQuery {
+    let mut query = LogQuery {
         group: group.to_string(),
         start: Some(start),
         limit: Some(EVENT_PAGE),
         ..LogQuery::default()
     };
     let mut events = Vec::new();
-    let read = filter_pages(logs, &query, EVENT_PAGES, |page| {
-        events.extend(page);
-        true
-    });
+    let read = async {
+        for _ in 0..EVENT_PAGES {
+            let mut attempt = 0;
+            let page = loop {
+                match logs.filter_log_events(&query).await {
+                    Err(CloudError::Throttled { .. }) if attempt + 1 < THROTTLED_PAGE_ATTEMPTS => {
+                        tokio::time::sleep(PAGE_BACKOFF * (1 << attempt)).await;
+                        attempt += 1;
+                    }
+                    other => break other?,
+                }
+            };
+            events.extend(page.events);
+            query.next_token = page.next_token;
+            if query.next_token.is_none() {
+                break;
+            }
+        }
+        Ok(query.next_token.clone())
+    };
     let limit = super::REQUEST_TIMEOUT * 4;
     let token = super::effects::timed_for("FilterLogEvents", limit, read)
         .await

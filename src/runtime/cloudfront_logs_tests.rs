@@ -142,3 +142,26 @@ async fn listing_pages_hold_a_thousand_keys_each_with_a_continuation_token() {
     let calls = sim.with(|s| s.stats().calls.get("ListObjectsV2").copied());
     assert_eq!(calls, Some(4), "one page, then three");
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_throttled_filter_log_events_page_is_asked_again_after_a_back_off() {
+    let sim = SimCloud::new(Simulator::new(SimConfig::default(), &[]));
+    let now = sim.with(|s| s.now());
+    let at = now - 10 * Timestamp::MINUTE;
+    sim.with(|s| s.put_log_events("/cf/E1", "stream", at, 30));
+    let throttles = [Fault::Throttle; THROTTLED_PAGE_ATTEMPTS as usize - 1];
+    sim.with(|s| s.force_faults("FilterLogEvents", &throttles));
+    let read = fetch_events(&sim, "/cf/E1", now - Timestamp::HOUR).await;
+    let Ok((events, complete)) = read else {
+        panic!("backed off instead of failing: {read:?}");
+    };
+    assert_eq!((events.len(), complete), (30, true));
+    // Throttled on every attempt, the read fails and says so.
+    let throttles = [Fault::Throttle; THROTTLED_PAGE_ATTEMPTS as usize];
+    sim.with(|s| s.force_faults("FilterLogEvents", &throttles));
+    let read = fetch_events(&sim, "/cf/E1", now - Timestamp::HOUR).await;
+    assert!(
+        matches!(read, Err(CloudError::Throttled { .. })),
+        "{read:?}"
+    );
+}
