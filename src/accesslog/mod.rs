@@ -1,11 +1,12 @@
 //! CloudFront access logs (pure): the W3C parser, filters, statistics, heavy hitters, retention,
-//! export, and the fetch planner of a logs bucket; the file readers are in `accesslog_io`, the
+//! export, the fetch planner of a logs bucket and its fetch window; the file readers are in `accesslog_io`, the
 //! traffic generator in the simulator (`cloud::sim::cloudfront`).
 
 mod decode;
 mod event_tail;
 mod export;
 mod fetch_plan;
+mod fetch_window;
 mod field;
 pub mod fields;
 mod filter;
@@ -28,6 +29,7 @@ pub use fetch_plan::{
     ListRequest, MAX_READS, TailConfig, TailPlanner, hour_floor, hour_key_prefix, hour_string,
     key_hour,
 };
+pub use fetch_window::{FetchWindow, WindowConfig};
 pub use field::{Field, FieldKind};
 pub use fields::LogFields;
 pub use filter::{Expr, Filter, FilterError, NumField, Pred, TextField, TextTest};

@@ -3,12 +3,14 @@
 //! around the pure `accesslog` parser and converters, which do no I/O themselves.
 
 mod events;
+mod inflate;
 mod json;
 mod parquet;
 mod read;
 mod read_par;
 
 pub use events::read_events;
+pub use inflate::{WHOLE_MAX_IN, WHOLE_MAX_OUT, inflate_whole};
 pub use read::{
     ReadOptions, ReadReport, is_gzip, read_bytes, read_bytes_with, read_path, read_path_with,
     read_reader, read_reader_with,

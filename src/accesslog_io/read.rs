@@ -1,4 +1,5 @@
-//! Streaming readers of bytes, files and stdin, gzip (single or multi-member) or not, in every
+//! Streaming readers of bytes, files and stdin, gzip (single or multi-member; a single-member
+//! object or file held in memory is inflated whole with libdeflate) or not, in every
 //! format CloudFront delivers (detected from the first bytes, after inflating): W3C, JSON lines,
 //! plain lines (with a layout from `--fields`) and Parquet; parsed in bounded memory (Parquet
 //! whole) and handed to a visitor record by record.
@@ -96,7 +97,10 @@ pub fn read_bytes_with(
     visit: &mut impl FnMut(&LineView<'_>),
 ) -> ReadReport {
     let mut report = if is_gzip(bytes) {
-        read_stream(MultiGzDecoder::new(bytes), name, true, opts, visit)
+        match super::inflate::inflate_whole(bytes) {
+            Some(text) => read_stream(text.as_slice(), name, true, opts, visit),
+            None => read_stream(MultiGzDecoder::new(bytes), name, true, opts, visit),
+        }
     } else {
         match InputFormat::detect(bytes) {
             InputFormat::Parquet => {
@@ -247,10 +251,30 @@ pub fn read_path_with(
     if name == "-" {
         return read_reader_with(io::stdin().lock(), "<stdin>", opts, visit);
     }
-    match std::fs::File::open(path) {
-        Ok(file) => read_reader_with(file, &name, opts, visit),
-        Err(e) => ReadReport::failure(&name, e),
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) => return ReadReport::failure(&name, e),
+    };
+    // A gzip file small enough to hold is read whole, to be inflated in one call.
+    let small = file
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() <= super::inflate::WHOLE_MAX_IN as u64);
+    let mut magic = [0u8; 2];
+    let gzip = small && file.read_exact(&mut magic).is_ok() && is_gzip(&magic);
+    if io::Seek::rewind(&mut file).is_err() {
+        return match std::fs::File::open(path) {
+            Ok(file) => read_reader_with(file, &name, opts, visit),
+            Err(e) => ReadReport::failure(&name, e),
+        };
     }
+    if gzip {
+        let mut bytes = Vec::new();
+        return match file.read_to_end(&mut bytes) {
+            Ok(_) => read_bytes_with(&bytes, &name, opts, visit),
+            Err(e) => ReadReport::failure(&name, e),
+        };
+    }
+    read_reader_with(file, &name, opts, visit)
 }
 
 /// Reads a (possibly inflating) stream: its first bytes tell the format, then they and the

@@ -308,3 +308,42 @@ fn parquet_with_typed_columns_reads_through_rows() {
         ]
     );
 }
+
+#[test]
+fn a_multi_member_gzip_of_equal_members_keeps_every_member_in_memory_and_from_a_file() {
+    let recs = records(200);
+    let w3c = write_log(&recs, &V2_FIELDS, LogFormat::W3c).unwrap();
+    let one = gzip(&w3c);
+    // What the object's text reads as, without gzip.
+    let (whole, _) = read(&w3c, "plain", &ReadOptions::default());
+    assert_eq!(whole.len(), recs.len());
+    let twice: Vec<Key> = whole.iter().chain(&whole).cloned().collect();
+    // Two identical members: the same sizes and the same trailer.
+    let object = [one.clone(), one.clone()].concat();
+    let (got, report) = read(&object, "two.gz", &ReadOptions::default());
+    assert_eq!(report.errors, Vec::<String>::new());
+    assert_eq!(
+        (got.len(), report.skipped),
+        (twice.len(), 0),
+        "{:?}",
+        report.skips
+    );
+    assert!(got == twice, "both members read, in order");
+    let path = std::env::temp_dir().join(format!("shipdeck-io-multi-{}.gz", std::process::id()));
+    std::fs::write(&path, &object).unwrap();
+    let mut from_file = Vec::new();
+    let report = read_path(&path, &mut |v| from_file.push(key(v)));
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(report.errors, Vec::<String>::new());
+    assert!(from_file == twice, "both members read from a file");
+    // A single member is inflated whole; a truncated one keeps its complete records.
+    let (got, _) = read(&one, "one.gz", &ReadOptions::default());
+    assert!(got == whole);
+    let (got, report) = read(&one[..one.len() - 4], "cut.gz", &ReadOptions::default());
+    assert!(!got.is_empty() && got.len() <= whole.len());
+    assert!(
+        got[..] == whole[..got.len()],
+        "the complete records, in order"
+    );
+    assert_eq!(report.failed, 1, "{:?}", report.errors);
+}

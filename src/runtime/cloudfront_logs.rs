@@ -1,6 +1,7 @@
 //! The one CloudFront log path, for the Traffic view and `shipdeck logs cloudfront` (once and
-//! `--follow`) alike: a logs bucket listed page by page and its objects fetched a few at a time,
-//! every call under the request timeout, each object handed as it arrives to a reader that runs
+//! `--follow`) alike: a logs bucket listed page by page and its objects fetched through an
+//! adaptive window (a few GETs in flight at first, up to 64 while throughput rises, fewer on
+//! SlowDown, bounded by the bytes held), every call under the request timeout, each object handed as it arrives to a reader that runs
 //! on tokio's blocking pool (gzip inflation and parsing stay off the async threads). Dropping the
 //! read cancels it: no fetch starts after that, and the reader stops before the next object.
 //! A standard logging v2 delivery to a CloudWatch Logs log group is read on the same path by
@@ -8,13 +9,16 @@
 //! ([`read_events`]).
 
 use crate::accesslog::input::PlainLayout;
+use crate::accesslog::{FetchWindow, WindowConfig};
 use crate::accesslog_io::{ReadOptions, read_bytes_with};
 use crate::app::{BatchAssembly, ObjectRecords, TrafficBatch};
 use crate::cloud::{
-    Cloud, CloudError, CloudResult, Discovery, LogQuery, Logs, ObjectPage, Storage, filter_pages,
+    Cloud, CloudError, CloudResult, Discovery, LogQuery, Logs, ObjectPage, Storage,
 };
 use crate::domain::{LogEvent, ObjectInfo, Timestamp};
 use futures::StreamExt;
+use futures::stream::FuturesUnordered;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -27,8 +31,8 @@ pub async fn discover(cloud: &Cloud, id: &str) -> Discovery {
     Discovery::from_answers(distribution, deliveries)
 }
 
-/// Objects fetched at the same time.
-pub const FETCHES: usize = 4;
+/// Attempts of one GET refused with SlowDown or a 503 before its error is handed over.
+pub const SLOWED_ATTEMPTS: u32 = 4;
 /// Keys per listing page.
 const PAGE: usize = 1000;
 /// Most pages of one listing read by [`LogBucket::list_all`] (1000 keys each).
@@ -39,25 +43,49 @@ const EVENT_PAGE: usize = 10_000;
 /// Pages of one log group read: the rest is read by the next poll, at once.
 const EVENT_PAGES: usize = 20;
 
+/// Attempts of one `FilterLogEvents` page refused with `ThrottlingException` before the read
+/// fails.
+pub const THROTTLED_PAGE_ATTEMPTS: u32 = 5;
+/// The first wait before a throttled page is asked again (doubling with each refusal).
+const PAGE_BACKOFF: Duration = Duration::from_millis(200);
+
 /// The events of log group `group` (an ARN or a name) from `start` on, in time order, with
 /// whether the read reached the end ([`EVENT_PAGES`] pages at most); the whole read is given
-/// four request timeouts. A refusal names the group.
+/// four request timeouts. A page refused with `ThrottlingException` is asked again after a
+/// doubling back-off (0.2 s, 0.4 s, …; [`THROTTLED_PAGE_ATTEMPTS`] in all) instead of failing
+/// the read. A refusal names the group.
 pub async fn fetch_events(
     logs: &dyn Logs,
     group: &str,
     start: Timestamp,
 ) -> CloudResult<(Vec<LogEvent>, bool)> {
-    let query = LogQuery {
+    let mut query = LogQuery {
         group: group.to_string(),
         start: Some(start),
         limit: Some(EVENT_PAGE),
         ..LogQuery::default()
     };
     let mut events = Vec::new();
-    let read = filter_pages(logs, &query, EVENT_PAGES, |page| {
-        events.extend(page);
-        true
-    });
+    let read = async {
+        for _ in 0..EVENT_PAGES {
+            let mut attempt = 0;
+            let page = loop {
+                match logs.filter_log_events(&query).await {
+                    Err(CloudError::Throttled { .. }) if attempt + 1 < THROTTLED_PAGE_ATTEMPTS => {
+                        tokio::time::sleep(PAGE_BACKOFF * (1 << attempt)).await;
+                        attempt += 1;
+                    }
+                    other => break other?,
+                }
+            };
+            events.extend(page.events);
+            query.next_token = page.next_token;
+            if query.next_token.is_none() {
+                break;
+            }
+        }
+        Ok(query.next_token.clone())
+    };
     let limit = super::REQUEST_TIMEOUT * 4;
     let token = super::effects::timed_for("FilterLogEvents", limit, read)
         .await
@@ -174,33 +202,127 @@ impl LogBucket {
         Ok(out)
     }
 
-    /// Fetches `keys` [`FETCHES`] at a time and hands each to `reader` in key order, on the
-    /// blocking pool; gives the reader back, or says why the reading stopped (it panicked).
+    /// Fetches `keys` and hands each to `reader` in key order, on the blocking pool, with
+    /// the default fetch window (4 GETs in flight at first, up to 64 while throughput rises, at
+    /// most 256 MB held); gives the reader back, or says why the reading stopped (it panicked).
     pub async fn read<R: ObjectReader>(&self, keys: Vec<String>, reader: R) -> Result<R, String> {
-        let mut bodies = futures::stream::iter(keys)
-            .map(|key| async move {
-                let call = self.storage.get_object(&self.bucket, &key);
-                let body = super::effects::timed_for("GetObject", self.timeout, call).await;
-                (key, body)
-            })
-            .buffered(FETCHES);
-        let mut reader = reader;
-        while let Some((key, body)) = bodies.next().await {
-            let job = move || {
-                let more = reader.take(key, body);
-                (reader, more)
+        self.read_with(keys, reader, WindowConfig::default()).await
+    }
+
+    /// [`LogBucket::read`] with the window's limits `cfg`. The GETs in flight follow a
+    /// [`FetchWindow`]; the bodies fetched ahead wait in memory (counted against its budget)
+    /// until the reader, which takes one object at a time while the fetches go on, reaches
+    /// them. A GET refused with SlowDown or a 503 halves the window, waits out its back-off
+    /// and is sent again, [`SLOWED_ATTEMPTS`] times in all, before its error is handed over.
+    /// Each body is fetched once and handed over once.
+    pub async fn read_with<R: ObjectReader>(
+        &self,
+        keys: Vec<String>,
+        reader: R,
+        cfg: WindowConfig,
+    ) -> Result<R, String> {
+        let start = tokio::time::Instant::now();
+        let ms = || u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let mut window = FetchWindow::new(cfg);
+        // Objects to fetch, by index into `keys`, with the attempts made; retries go first.
+        let mut queue: VecDeque<(usize, u32)> = (0..keys.len()).map(|i| (i, 0)).collect();
+        let mut fetching = FuturesUnordered::new();
+        let mut ready: BTreeMap<usize, CloudResult<Vec<u8>>> = BTreeMap::new();
+        let mut held = 0u64;
+        let mut next = 0usize;
+        let mut idle = Some(reader);
+        let mut job: Option<tokio::task::JoinHandle<(R, bool)>> = None;
+        loop {
+            while let Some(&(i, attempt)) = queue.front() {
+                let now = ms();
+                // The object the reader waits for is fetched whatever the budget says.
+                let needed = i == next && window.held_until(now).is_none();
+                if !needed && !window.may_start(now, fetching.len(), held) {
+                    break;
+                }
+                queue.pop_front();
+                let key = keys.get(i).cloned().unwrap_or_default();
+                fetching.push(async move {
+                    let call = self.storage.get_object(&self.bucket, &key);
+                    let body = super::effects::timed_for("GetObject", self.timeout, call).await;
+                    (i, attempt, body)
+                });
+            }
+            if job.is_none()
+                && let Some(body) = ready.remove(&next)
+                && let Some(mut reader) = idle.take()
+            {
+                held = held.saturating_sub(body.as_ref().map_or(0, |b| b.len() as u64));
+                let key = keys.get(next).cloned().unwrap_or_default();
+                next += 1;
+                job = Some(tokio::task::spawn_blocking(move || {
+                    let more = reader.take(key, body);
+                    (reader, more)
+                }));
+            }
+            if job.is_none() && (next >= keys.len() || idle.is_none()) {
+                break;
+            }
+            let wake = window
+                .held_until(ms())
+                .map(|t| start + Duration::from_millis(t));
+            let reading = async {
+                match job.as_mut() {
+                    Some(j) => j.await,
+                    None => std::future::pending().await,
+                }
             };
-            match tokio::task::spawn_blocking(job).await {
-                Ok((back, more)) => {
-                    reader = back;
-                    if !more {
-                        break;
+            tokio::select! {
+                Some((i, attempt, body)) = fetching.next(), if !fetching.is_empty() => {
+                    match body {
+                        Err(e) if slowed(&e) => {
+                            window.slowed(ms());
+                            if attempt + 1 < SLOWED_ATTEMPTS {
+                                queue.push_front((i, attempt + 1));
+                            } else {
+                                ready.insert(i, Err(e));
+                            }
+                        }
+                        Ok(bytes) => {
+                            window.fetched(ms(), bytes.len() as u64);
+                            held = held.saturating_add(bytes.len() as u64);
+                            ready.insert(i, Ok(bytes));
+                        }
+                        Err(e) => {
+                            ready.insert(i, Err(e));
+                        }
                     }
                 }
-                Err(e) => return Err(format!("reading log objects stopped: {e}")),
+                done = reading => {
+                    job = None;
+                    match done {
+                        Ok((back, more)) => {
+                            if more {
+                                idle = Some(back);
+                            } else {
+                                return Ok(back);
+                            }
+                        }
+                        Err(e) => return Err(format!("reading log objects stopped: {e}")),
+                    }
+                }
+                _ = sleep_until_some(wake), if wake.is_some() => {}
             }
         }
-        Ok(reader)
+        idle.ok_or_else(|| "reading log objects stopped: the reader was lost".to_string())
+    }
+}
+
+/// Whether a fetch was refused for the load (S3's SlowDown, a 503): worth another try later.
+fn slowed(e: &CloudError) -> bool {
+    matches!(e, CloudError::Throttled { .. } | CloudError::Server { .. })
+}
+
+/// Sleeps until `at` (never wakes without one).
+async fn sleep_until_some(at: Option<tokio::time::Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
     }
 }
 
@@ -285,3 +407,7 @@ pub fn parse_objects_while(
     }
     batch.finish()
 }
+
+#[cfg(test)]
+#[path = "cloudfront_logs_tests.rs"]
+mod tests;

@@ -2,7 +2,9 @@
 //! in 50 gzip files once (cached under the cargo target dir), then reports lines/s and MB/s for
 //! decompression alone, decompression + counting status codes (the least any reader does: the
 //! ceiling for the ratios), parsing, parsing + statistics (+ retention), on one core and on all
-//! cores, as medians of repeated runs, plus the streaming peak RSS measured in a child process.
+//! cores, as medians of repeated runs, plus the streaming peak RSS measured in a child process;
+//! the floor (a bare libdeflate loop counting status codes and paths, and the same on zlib-rs)
+//! against parse + full statistics; and fetching at scale from the simulator's paced S3.
 //! Under `cargo test` it runs once on a tiny data set.
 
 use shipdeck::accesslog::{Retained, Stats};
@@ -13,6 +15,10 @@ use std::time::{Duration, Instant};
 
 #[path = "logs/data.rs"]
 mod data;
+#[path = "logs/fetch.rs"]
+mod fetch;
+#[path = "logs/floor.rs"]
+mod floor;
 
 use data::{Set, dataset, decompress_only, external, inflate, memchr_count, status_count_only};
 
@@ -265,6 +271,39 @@ fn main() {
         stats1.as_secs_f64() / stats_all.as_secs_f64(),
         decomp.as_secs_f64() / decomp_all.as_secs_f64()
     );
+    // The floor: a bare loop (whole-file inflation, memchr lines, status and path counts in a
+    // hash map) against shipdeck's parse + full statistics, in the same run.
+    let floor_run = |threads: usize, inflater: floor::Inflater| {
+        time(reps, || {
+            let c = floor::bare(&set.files, threads, inflater);
+            assert_eq!(
+                c.lines() + 2 * set.files.len() as u64,
+                set.lines,
+                "every line counted"
+            );
+            black_box(c.paths.len());
+        })
+    };
+    let ld1 = floor_run(1, floor::Inflater::Libdeflate);
+    let ld_all = floor_run(threads, floor::Inflater::Libdeflate);
+    let z1 = floor_run(1, floor::Inflater::ZlibRs);
+    let z_all = floor_run(threads, floor::Inflater::ZlibRs);
+    for (what, one, all) in [
+        ("bare loop, libdeflate          ", ld1, ld_all),
+        ("bare loop, zlib-rs             ", z1, z_all),
+        ("shipdeck parse + full statistics", stats1, stats_all),
+    ] {
+        println!("floor  {what}  1 core {}", rate(&set, one));
+        println!("floor  {what}  {threads} cores {}", rate(&set, all));
+    }
+    let r = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
+    println!(
+        "floor  parse + full statistics vs the bare libdeflate loop: {:.2}× its time on {threads} cores (goal ≤ 1.10×), {:.2}× on 1 core; the bare loop on zlib-rs takes {:.2}× ({threads} cores) and {:.2}× (1 core) the libdeflate loop's time",
+        r(stats_all, ld_all),
+        r(stats1, ld1),
+        r(z_all, ld_all),
+        r(z1, ld1)
+    );
     match peak_rss_mb(&set.dir) {
         Some(mb) => {
             println!("peak RSS streaming statistics (child process): {mb:.1} MB (goal ≤ 40 MB)")
@@ -273,8 +312,10 @@ fn main() {
     }
     if full {
         data::v2_formats(200_000, reps);
+        fetch::fetch_at_scale(5_000, 100, 3);
     } else {
         data::v2_formats(500, 1);
+        fetch::fetch_at_scale(200, 20, 1);
     }
     if full {
         let lps = set.lines as f64 / stats1.as_secs_f64();

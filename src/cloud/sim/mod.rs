@@ -35,6 +35,7 @@ pub use ecr::{DEPLOYER_REPOSITORY, image_uri};
 pub use faults::{Fault, LOGIN_HINT, MUTATING};
 pub use ports::{OPERATOR_ARN, SimCloud};
 pub use rng::Rng;
+pub use s3::pace::S3Pace;
 pub use s3::uploads::MIN_PART_BYTES;
 pub use world::Simulator;
 

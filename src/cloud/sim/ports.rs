@@ -2,6 +2,7 @@
 
 use super::Simulator;
 use super::codepipeline::queries::{MAX_RESULTS, Page};
+use super::s3::pace::{Paced, S3Pace};
 use crate::cloud::{
     ApprovalAnswer, Cdn, Cloud, CloudError, CloudResult, Identity, Invalidation, LiveTail,
     LiveTailRequest, LogPage, LogQuery, Logs, Metrics, ObjectMeta, ObjectPage, Pipelines, Probes,
@@ -22,6 +23,7 @@ pub const OPERATOR_ARN: &str = "arn:aws:sts::123456789012:assumed-role/Operator/
 #[derive(Clone)]
 pub struct SimCloud {
     inner: Arc<Mutex<Simulator>>,
+    pace: Option<Arc<Paced>>,
 }
 
 impl SimCloud {
@@ -29,6 +31,16 @@ impl SimCloud {
     pub fn new(sim: Simulator) -> SimCloud {
         SimCloud {
             inner: Arc::new(Mutex::new(sim)),
+            pace: None,
+        }
+    }
+
+    /// The same simulator with S3 answering at `pace` (first-byte latency, bandwidth, SlowDown),
+    /// in tokio's time: see [`S3Pace`].
+    pub fn with_s3_pace(self, pace: S3Pace) -> SimCloud {
+        SimCloud {
+            pace: Some(Arc::new(Paced::new(pace))),
+            ..self
         }
     }
 
@@ -226,6 +238,9 @@ impl Storage for SimCloud {
         continuation: Option<&str>,
         max_keys: usize,
     ) -> CloudResult<ObjectPage> {
+        if let Some(pace) = &self.pace {
+            pace.first_byte("ListObjectsV2", prefix).await?;
+        }
         self.call("s3", "ListObjectsV2", |s| {
             let mut page = s
                 .buckets
@@ -235,10 +250,17 @@ impl Storage for SimCloud {
         })
     }
     async fn get_object(&self, bucket: &str, key: &str) -> CloudResult<Vec<u8>> {
-        self.call("s3", "GetObject", |s| {
+        if let Some(pace) = &self.pace {
+            pace.first_byte("GetObject", key).await?;
+        }
+        let body = self.call("s3", "GetObject", |s| {
             let bytes = s.buckets.get(bucket, key)?;
             Ok(s.read_in_transit(bucket, bytes))
-        })
+        })?;
+        if let Some(pace) = &self.pace {
+            pace.body(body.len()).await;
+        }
+        Ok(body)
     }
     async fn head_object(&self, bucket: &str, key: &str) -> CloudResult<ObjectMeta> {
         self.call("s3", "HeadObject", |s| s.buckets.head(bucket, key))

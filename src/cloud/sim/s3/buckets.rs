@@ -241,3 +241,10 @@ fn decode_token(token: &str) -> Option<String> {
         .collect();
     String::from_utf8(bytes?).ok()
 }
+
+impl super::super::Simulator {
+    /// Creates an unversioned bucket (idempotent), e.g. a logs bucket for a benchmark.
+    pub fn create_bucket(&mut self, name: &str) {
+        self.buckets.create(name, false);
+    }
+}

@@ -1,4 +1,6 @@
-//! The simulator's S3: versioned buckets, listings and the writes (puts, multipart uploads, copies).
+//! The simulator's S3: versioned buckets, listings, the writes (puts, multipart uploads, copies)
+//! and an optional latency and bandwidth model.
 
 pub(super) mod buckets;
+pub mod pace;
 pub(super) mod uploads;

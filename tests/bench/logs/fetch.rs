@@ -1,0 +1,152 @@
+//! `make bench` (logs, fetching at scale): a 24 h look-back over 5,000 CloudFront log objects in
+//! the simulator's S3 answering at a modelled pace (first byte 20–80 ms, 80 MB/s per stream, a
+//! 1 Gbit/s link), listed and read through the one fetch loop (`LogBucket`) into the Traffic
+//! view's batch. Reports the time to the first object handed to the reader and to the full
+//! view against the ideal: objects × (mean first byte + mean body) ÷ 64 in flight, or bytes ÷
+//! the link's bandwidth, whichever is larger. Wall time: the pace sleeps on tokio's clock.
+
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use shipdeck::accesslog::write_w3c;
+use shipdeck::accesslog_io::{ReadOptions, read_bytes_with};
+use shipdeck::app::{BatchAssembly, ObjectRecords};
+use shipdeck::cloud::sim::cloudfront::{Conditions, LogGenerator, SiteProfile};
+use shipdeck::cloud::sim::{S3Pace, SimCloud, SimConfig, Simulator};
+use shipdeck::cloud::{CloudResult, PutRequest, Storage};
+use shipdeck::domain::Timestamp;
+use shipdeck::runtime::cloudfront_logs::{LogBucket, ObjectReader};
+use std::io::Write;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const T0: Timestamp = Timestamp(1_795_597_200_000);
+/// Distinct bodies, dealt round-robin over the keys (parsing is the same work either way).
+const BODIES: usize = 50;
+/// The fetch window's ceiling.
+const CEILING: f64 = 64.0;
+
+/// The view's reader: each object parsed into the batch, the first hand-over timed.
+struct ViewReader {
+    batch: BatchAssembly,
+    started: Instant,
+    first: Option<Duration>,
+}
+
+impl ObjectReader for ViewReader {
+    fn take(&mut self, key: String, body: CloudResult<Vec<u8>>) -> bool {
+        if let Ok(bytes) = body {
+            let mut records = ObjectRecords::new();
+            let report = read_bytes_with(&bytes, &key, &ReadOptions::default(), &mut |v| {
+                records.push(v)
+            });
+            self.batch
+                .read(key, records, report.skipped, &report.errors);
+        }
+        self.first.get_or_insert_with(|| self.started.elapsed());
+        true
+    }
+}
+
+fn bodies(lines: usize) -> Vec<Vec<u8>> {
+    let site = SiteProfile {
+        distribution_domain: "d1a2b3c4d5e6f7.cloudfront.net".into(),
+        host: "www.storefront.example.com".into(),
+        asset_hash: "9f8e7d6c".into(),
+        stale_hash: None,
+    };
+    (0..BODIES)
+        .map(|i| {
+            let records = LogGenerator::new(50 + i as u64, site.clone()).window(
+                T0 + i as i64 * Timestamp::MINUTE,
+                Timestamp::MINUTE,
+                lines,
+                &Conditions::default(),
+            );
+            let mut text = String::new();
+            write_w3c(&records, &mut text);
+            let mut gz = GzEncoder::new(Vec::new(), Compression::default());
+            gz.write_all(text.as_bytes()).expect("gzip in memory");
+            gz.finish().expect("gzip in memory")
+        })
+        .collect()
+}
+
+/// Medians of `reps` look-backs over `objects` objects of `lines` lines each.
+pub fn fetch_at_scale(objects: usize, lines: usize, reps: usize) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let bodies = bodies(lines);
+    let pace = S3Pace {
+        link_bytes_per_sec: Some(125e6),
+        ..S3Pace::default()
+    };
+    let sim = SimCloud::new(Simulator::new(SimConfig::default(), &[]));
+    sim.with(|s| s.create_bucket("logs"));
+    let mut total = 0u64;
+    rt.block_on(async {
+        for i in 0..objects {
+            let body = bodies[i % BODIES].clone();
+            total += body.len() as u64;
+            let req = PutRequest {
+                bucket: "logs".into(),
+                key: format!("cf/E2PRD.2026-11-25-{:02}.{i:08x}.gz", i * 24 / objects),
+                body,
+                metadata: Default::default(),
+                content_type: None,
+                sha256: None,
+                if_none_match: false,
+            };
+            sim.put_object(&req).await.expect("put a bench object");
+        }
+    });
+    let paced = sim.with_s3_pace(pace);
+    let mean = total as f64 / objects as f64;
+    let per_object = pace.mean_first_byte().as_secs_f64() + mean / pace.stream_bytes_per_sec;
+    let ideal = (objects as f64 * per_object / CEILING)
+        .max(total as f64 / pace.link_bytes_per_sec.unwrap_or(f64::INFINITY));
+    let mut full = Vec::new();
+    let mut first = Vec::new();
+    let mut listing = Vec::new();
+    let mut records = 0;
+    for _ in 0..reps {
+        let logs = LogBucket::new(Arc::new(paced.clone()), "logs");
+        let started = Instant::now();
+        let (listed, reader) = rt.block_on(async {
+            let objects = logs.list_all("cf/", "").await.expect("list");
+            let listed = started.elapsed();
+            let keys = objects.into_iter().map(|o| o.key).collect();
+            let reader = ViewReader {
+                batch: BatchAssembly::new(),
+                started,
+                first: None,
+            };
+            (listed, logs.read(keys, reader).await.expect("read"))
+        });
+        let batch = reader.batch.finish();
+        full.push(started.elapsed().as_secs_f64());
+        first.push(reader.first.map_or(f64::NAN, |d| d.as_secs_f64()));
+        listing.push(listed.as_secs_f64());
+        records = batch.records.len();
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (full, first, listing) = (median(full), median(first), median(listing));
+    println!(
+        "fetch at scale: {objects} objects ({:.1} MB gzip, {records} records) over 24 h, S3 at 20-80 ms to the first byte, {:.0} MB/s a stream, {:.0} MB/s the link (medians of {reps})",
+        total as f64 / 1e6,
+        pace.stream_bytes_per_sec / 1e6,
+        pace.link_bytes_per_sec.unwrap_or(0.0) / 1e6,
+    );
+    println!(
+        "  listing {:.0} ms; first object handed over {:.0} ms (goal < 1 s); full view {:.2} s; ideal {:.2} s; {:.2}× the ideal (goal ≤ 1.25×)",
+        listing * 1e3,
+        first * 1e3,
+        full,
+        ideal,
+        full / ideal
+    );
+}
