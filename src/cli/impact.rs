@@ -91,7 +91,10 @@ pub async fn run(
     for _ in 0..MAX_POLLS {
         app.tick(backend.now).await;
         let t = &app.state.traffic;
-        if t.load.inflight.is_none() && t.marks.inflight.is_none() && t.marks.runs.is_some() {
+        // Until the tail has nothing more to do now: a source found by discovery first (a v2
+        // delivery), listed, then read, takes a tick each.
+        let settled = t.load.inflight.is_none() && !t.load.due(backend.now);
+        if settled && t.marks.inflight.is_none() && t.marks.runs.is_some() {
             break;
         }
     }

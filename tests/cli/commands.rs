@@ -761,6 +761,11 @@ fn impact_prints_a_deploys_release_health_as_json() {
         "json",
     ]);
     assert_eq!(again["execution_id"], id.as_str());
+    // stg's logs are found by discovery (a v2 delivery) before they are read: measured too,
+    // not "no logs read yet".
+    let stg = json(&["impact", "stg", "--demo", "-o", "json"]);
+    assert_ne!(stg["verdict"], "unknown", "{stg}");
+    assert!(stg["before"]["requests"].as_u64().unwrap() > 0, "{stg}");
     let old = shipdeck(&["impact", "prd", "--demo", "-o", "json"]);
     assert_eq!(old.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&old.stdout).unwrap();
