@@ -540,7 +540,7 @@ fn a_degrading_release_raises_prd_5xx_in_its_access_logs_until_rolled_back() {
         hurt - 2 * Timestamp::HOUR,
         healed + 2 * Timestamp::HOUR,
     );
-    let i = Impact::measure(records.records.iter(), hurt, healed);
+    let i = Impact::measure(records.records.iter(), hurt, healed, None);
     let counted = prd_logs(&sim, hurt - IMPACT_WINDOW, hurt);
     assert_eq!((i.before.requests, i.before.s5xx), (counted[0], counted[1]));
     assert_eq!((i.after.requests, i.after.s5xx), (during[0], during[1]));
@@ -551,7 +551,9 @@ fn a_degrading_release_raises_prd_5xx_in_its_access_logs_until_rolled_back() {
     assert_eq!(i.verdict, Verdict::Worse, "{:?}", i.reasons);
     assert!(i.reasons[0].starts_with("5xx 0."), "{:?}", i.reasons);
     let end = healed + IMPACT_WINDOW;
-    let back = Impact::measure(records.records.iter(), healed, end);
+    // The rollback's before-window is the bad release's time, from its deploy on.
+    let back = Impact::measure(records.records.iter(), healed, end, Some(hurt));
+    assert_eq!(back.before.from, hurt);
     let counted = prd_logs(&sim, healed, end);
     assert_eq!(
         (back.after.requests, back.after.s5xx),
@@ -561,6 +563,6 @@ fn a_degrading_release_raises_prd_5xx_in_its_access_logs_until_rolled_back() {
     // The healthy release deployed before it changed nothing beyond the noise rule.
     let good = deployed_at(&sim, PRD, &healthy);
     let records = prd_records(&sim, good - Timestamp::HOUR, good + Timestamp::HOUR);
-    let fine = Impact::measure(records.records.iter(), good, good + IMPACT_WINDOW);
+    let fine = Impact::measure(records.records.iter(), good, good + IMPACT_WINDOW, None);
     assert_eq!(fine.verdict, Verdict::NoChange, "{:?}", fine.reasons);
 }

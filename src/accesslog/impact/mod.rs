@@ -140,6 +140,20 @@ pub struct Impact {
     /// The after-window's cache lookups and hits from [`WARMUP`] on, as the cache comparison
     /// counts them.
     pub warm_cache: (u64, u64),
+    /// The before-window's cache lookups and hits, from [`WARMUP`] after the previous deploy
+    /// on (all of them when there was none in the window).
+    pub warm_cache_before: (u64, u64),
+}
+
+/// Where the before-window of a deploy at `at` starts: [`WINDOW`] before it, but not before the
+/// previous deploy (at `previous`): the before-window holds the release this deploy replaced,
+/// nothing older.
+pub fn before_from(at: Timestamp, previous: Option<Timestamp>) -> Timestamp {
+    let from = at - WINDOW;
+    match previous {
+        Some(p) if p > from => p.min(at),
+        _ => from,
+    }
 }
 
 fn rfc3339<S: serde::Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
@@ -235,6 +249,7 @@ impl Impact {
             paths: Vec::new(),
             status_codes: Vec::new(),
             warm_cache: (0, 0),
+            warm_cache_before: (0, 0),
         }
     }
 
@@ -244,6 +259,7 @@ impl Impact {
         records: impl IntoIterator<Item = R>,
         at: Timestamp,
         until: Timestamp,
+        previous: Option<Timestamp>,
     ) -> Impact {
         let config = StatsConfig {
             top_n: 64,
@@ -252,28 +268,43 @@ impl Impact {
         };
         let (mut b, mut a) = (Stats::new(config), Stats::new(config));
         let mut warm = (0u64, 0u64);
-        let from = at - WINDOW;
+        let mut warm_before = (0u64, 0u64);
+        let from = before_from(at, previous);
+        // The previous deploy emptied the cache too: its warm-up is not what this one is
+        // compared with.
+        let cold_until = previous.map_or(from, |p| p + WARMUP);
+        let count = |warm: &mut (u64, u64), r: &R| {
+            let result = r.result_type();
+            let hit = result == "Hit" || result == "RefreshHit";
+            warm.0 += u64::from(hit || result == "Miss");
+            warm.1 += u64::from(hit);
+        };
         let to = Timestamp(until.millis().clamp(at.millis(), (at + WINDOW).millis()));
         for r in records {
             let t = r.timestamp_ms();
             if t >= from.millis() && t < at.millis() {
                 b.observe(&r);
+                if t >= cold_until.millis() {
+                    count(&mut warm_before, &r);
+                }
             } else if t >= at.millis() && t < to.millis() {
                 a.observe(&r);
                 if t >= (at + WARMUP).millis() {
-                    let result = r.result_type();
-                    let hit = result == "Hit" || result == "RefreshHit";
-                    warm.0 += u64::from(hit || result == "Miss");
-                    warm.1 += u64::from(hit);
+                    count(&mut warm, &r);
                 }
             }
         }
         let before = side(&b.summary(), from, at);
         let after = side(&a.summary(), at, to);
-        Impact::judge(at, before, after, warm)
+        Impact::judge(at, before, after, (warm_before, warm))
     }
 
-    fn judge(at: Timestamp, before: Side, after: Side, warm: (u64, u64)) -> Impact {
+    fn judge(
+        at: Timestamp,
+        before: Side,
+        after: Side,
+        (warm_before, warm): ((u64, u64), (u64, u64)),
+    ) -> Impact {
         let mut worse = Vec::new();
         let mut better = Vec::new();
         let span = after.to.since(after.from);
@@ -317,9 +348,10 @@ impl Impact {
                     better.push(text);
                 }
             }
-            let z = z_score(before.cache_hits, before.cache_lookups, warm.1, warm.0);
-            let q = (warm.0 > 0).then(|| warm.1 as f64 / warm.0 as f64);
-            if let (Some(z), Some(p), Some(q)) = (z, before.hit_ratio, q) {
+            let z = z_score(warm_before.1, warm_before.0, warm.1, warm.0);
+            let ratio =
+                |(lookups, hits): (u64, u64)| (lookups > 0).then(|| hits as f64 / lookups as f64);
+            if let (Some(z), Some(p), Some(q)) = (z, ratio(warm_before), ratio(warm)) {
                 let text = format!("cache hits {:.1}% → {:.1}%", p * 100.0, q * 100.0);
                 let points = (q - p) * 100.0;
                 if z <= -Z && points <= -HIT_POINTS {
@@ -344,6 +376,7 @@ impl Impact {
             verdict,
             reasons,
             warm_cache: warm,
+            warm_cache_before: warm_before,
         }
     }
 }

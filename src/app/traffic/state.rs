@@ -28,6 +28,9 @@ pub struct Marks {
     pub open: bool,
     /// When the selected deploy reached the environment (while the panel is open).
     pub at: Option<Timestamp>,
+    /// When the deploy before the selected one reached the environment, if it is among the
+    /// markers (the before-window starts after its warm-up).
+    pub previous: Option<Timestamp>,
     /// The selected deploy's impact, while the panel is open.
     pub impact: Option<crate::accesslog::impact::Impact>,
 }

@@ -72,17 +72,18 @@ fn table(i: &Impact) -> Vec<Line<'static>> {
         rows.push(row("origin p95", ms(b.origin_ms[1]), ms(a.origin_ms[1])));
     }
     rows.push(row("cache hit", hit(b), hit(a)));
-    // What the rule compares: the after-window's hits once the cache refilled.
-    let (lookups, hits) = i.warm_cache;
-    let warm = if lookups == 0 {
-        "-".into()
-    } else {
-        format!("{:.1}%", hits as f64 * 100.0 / lookups as f64)
+    // What the rule compares: each side's hits once the cache refilled after its deploy.
+    let warm = |(lookups, hits): (u64, u64)| {
+        if lookups == 0 {
+            "-".into()
+        } else {
+            format!("{:.1}%", hits as f64 * 100.0 / lookups as f64)
+        }
     };
     rows.push(row(
         &format!("hit ≥{}m", WARMUP / Timestamp::MINUTE),
-        String::new(),
-        warm,
+        warm(i.warm_cache_before),
+        warm(i.warm_cache),
     ));
     rows
 }

@@ -142,10 +142,18 @@ impl State {
     /// After the markers or the selection changed: the impact of the selected deploy, when the
     /// release-health panel is open.
     pub(in crate::app) fn refresh_impact(&mut self) {
-        self.traffic.marks.at = self
+        let at = self
             .selected_marker()
             .filter(|m| m.kind != MarkerKind::Approval)
             .map(|m| m.at);
+        self.traffic.marks.at = at;
+        self.traffic.marks.previous = at.and_then(|at| {
+            self.traffic_markers()
+                .iter()
+                .filter(|m| m.kind != MarkerKind::Approval && m.at < at)
+                .map(|m| m.at)
+                .max()
+        });
         self.traffic.measure_impact();
     }
 }
@@ -159,7 +167,8 @@ impl crate::app::Traffic {
             self.marks.impact = None;
             return;
         };
-        let from = at - crate::accesslog::impact::WINDOW;
+        let previous = m.previous;
+        let from = crate::accesslog::impact::before_from(at, previous);
         self.marks.impact = Some(match (self.stats.newest(), &self.load.error) {
             _ if from < self.since => Impact::unknown(
                 at,
@@ -170,7 +179,7 @@ impl crate::app::Traffic {
                 ),
             ),
             (None, Some(e)) => Impact::unknown(at, format!("the logs could not be read: {e}")),
-            (Some(newest), _) => Impact::measure(self.records.iter(), at, newest),
+            (Some(newest), _) => Impact::measure(self.records.iter(), at, newest, previous),
             (None, None) => Impact::unknown(at, "no logs read yet".into()),
         });
     }
