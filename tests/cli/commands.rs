@@ -747,8 +747,8 @@ fn impact_prints_a_deploys_release_health_as_json() {
     assert_eq!(r["verdict"], "no_change", "{r}");
     assert_eq!(r["before"]["requests"], 171);
     let warm = |side: &str| r[format!("{side}_cache_from_warmup")].as_f64().unwrap();
-    assert!((warm("before") - 0.7273).abs() < 1e-3, "{r}");
-    assert!((warm("after") - 0.7071).abs() < 1e-3, "{r}");
+    assert!((warm("before") - 8.0 / 11.0).abs() < 1e-9, "{r}");
+    assert!((warm("after") - 70.0 / 99.0).abs() < 1e-9, "{r}");
     assert_eq!(r["after"]["requests"], 228);
     assert_eq!(r["rule"]["window_minutes"], 30);
     assert!(r["paths"].as_array().is_some_and(|p| !p.is_empty()));
