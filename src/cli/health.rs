@@ -37,19 +37,9 @@ pub async fn run(global: &Global, env: Option<&str>, output: Output) -> Result<A
 /// Reads the environments once (all, or `env`) and their golden signals, and makes the map;
 /// an environment the configuration does not list is a usage error naming the ones it does.
 pub async fn assess(backend: &Backend, env: Option<&str>) -> Result<HealthMap, Failure> {
-    let names: Vec<&str> = backend
-        .config
-        .environments
-        .iter()
-        .map(|e| e.name.as_str())
-        .collect();
-    if let Some(env) = env
-        && !names.contains(&env)
-    {
-        return Err(Failure::usage(format!(
-            "unknown environment `{env}`; expected one of {}",
-            names.join(", ")
-        )));
+    if let Some(env) = env {
+        let names = backend.config.environments.iter().map(|e| e.name.as_str());
+        super::env_position(names, env)?;
     }
     let mut app = Headless::new(backend.state(), backend.cloud.clone());
     app.start(backend.now).await;

@@ -66,23 +66,8 @@ pub async fn run(
     output: Output,
 ) -> Result<Answer, Failure> {
     let backend = connect(global).map_err(Failure::new)?;
-    let Some(index) = backend
-        .config
-        .environments
-        .iter()
-        .position(|e| e.name == env)
-    else {
-        let names: Vec<&str> = backend
-            .config
-            .environments
-            .iter()
-            .map(|e| e.name.as_str())
-            .collect();
-        return Err(Failure::usage(format!(
-            "unknown environment `{env}`; expected one of {}",
-            names.join(", ")
-        )));
-    };
+    let names = backend.config.environments.iter().map(|e| e.name.as_str());
+    let index = super::env_position(names, env)?;
     let mut app = Headless::new(backend.state(), backend.cloud.clone());
     app.start(backend.now).await;
     app.state.selected = index;

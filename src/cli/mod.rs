@@ -56,6 +56,22 @@ impl Failure {
     }
 }
 
+/// The position of the environment named `env` among the configured `names`, or a usage error
+/// (exit 2: a bad value on the command line) listing them; every command naming an environment
+/// answers an unknown one alike.
+pub fn env_position<'a>(
+    names: impl IntoIterator<Item = &'a str>,
+    env: &str,
+) -> Result<usize, Failure> {
+    let names: Vec<&str> = names.into_iter().collect();
+    names.iter().position(|n| *n == env).ok_or_else(|| {
+        Failure::usage(format!(
+            "unknown environment `{env}`; expected one of {}",
+            names.join(", ")
+        ))
+    })
+}
+
 /// Loads the state of every environment once, headless; fails when an environment, its
 /// distribution or the release catalogue could not be read at all.
 pub async fn load(global: &Global) -> Result<Headless, Failure> {

@@ -18,13 +18,7 @@ struct PipelineOut {
 pub async fn run(global: &Global, env: &str, output: Output) -> Result<Answer, Failure> {
     let app = load(global).await?;
     let state = &app.state;
-    let Some(index) = state.env_index(env) else {
-        let names: Vec<&str> = state.envs.iter().map(|e| e.spec.name.as_str()).collect();
-        return Err(Failure::new(format!(
-            "unknown environment `{env}`; expected one of {}",
-            names.join(", ")
-        )));
-    };
+    let index = super::env_position(state.envs.iter().map(|e| e.spec.name.as_str()), env)?;
     let view = &state.envs[index];
     if let (Some(stale), None) = (&view.refresh.error, &view.def) {
         return Err(Failure::new(format!("{env}: {}", stale.error)));

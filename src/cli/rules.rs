@@ -59,13 +59,7 @@ pub async fn run(
 ) -> Result<Answer, Failure> {
     let backend = connect(global).map_err(Failure::new)?;
     let envs = &backend.config.environments;
-    let Some(spec) = envs.iter().find(|e| e.name == env) else {
-        let names: Vec<&str> = envs.iter().map(|e| e.name.as_str()).collect();
-        return Err(Failure::usage(format!(
-            "unknown environment `{env}`; expected one of {}",
-            names.join(", ")
-        )));
-    };
+    let spec = &envs[super::env_position(envs.iter().map(|e| e.name.as_str()), env)?];
     let pipelines = &backend.cloud.pipelines;
     if let Some(stage) = stage {
         let def = pipelines

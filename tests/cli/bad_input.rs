@@ -268,7 +268,7 @@ fn pipeline_environment() {
     for env in ["qa", "", "PRD"] {
         rejects(
             &["--demo", "pipeline", env],
-            1,
+            2,
             &[&format!(
                 "unknown environment `{env}`; expected one of dev, stg, prd"
             )],

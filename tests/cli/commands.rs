@@ -92,7 +92,11 @@ fn approvals_and_pipeline_commands() {
     assert!(text.starts_with("ENV"), "{text}");
     assert!(text.contains("prd (protected)"));
     let out = shipdeck(&["pipeline", "qa", "--demo"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a bad value on the command line"
+    );
     assert_eq!(
         stderr(&out).trim(),
         "shipdeck: unknown environment `qa`; expected one of dev, stg, prd"

@@ -254,7 +254,7 @@ fn bad_input_names_the_flag_and_what_was_expected() {
         text(&out.stderr)
     );
     let out = shipdeck(&state, &["--demo", "approve", "qa", "--yes"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("unknown environment `qa`; expected one of dev, stg, prd"));
 }
 

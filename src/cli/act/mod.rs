@@ -75,14 +75,7 @@ async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
     let mut app = Headless::new(backend.state(), backend.cloud.clone());
     app.start(backend.now).await;
     let state = &app.state;
-    let Some(index) = state.env_index(&ask.env) else {
-        let names: Vec<&str> = state.envs.iter().map(|e| e.spec.name.as_str()).collect();
-        return Err(Failure::new(format!(
-            "unknown environment `{}`; expected one of {}",
-            ask.env,
-            names.join(", ")
-        )));
-    };
+    let index = super::env_position(state.envs.iter().map(|e| e.spec.name.as_str()), &ask.env)?;
     let view = &state.envs[index];
     if let (Some(stale), None) = (&view.refresh.error, &view.def) {
         return Err(Failure::new(format!("{}: {}", ask.env, stale.error)));

@@ -20,13 +20,8 @@ use std::time::Duration;
 
 /// The environment named `env`, or an error listing the configured ones.
 pub(super) fn find_env<'a>(envs: &'a [EnvSpec], env: &str) -> Result<&'a EnvSpec, Failure> {
-    envs.iter().find(|e| e.name == env).ok_or_else(|| {
-        let names: Vec<&str> = envs.iter().map(|e| e.name.as_str()).collect();
-        Failure::new(format!(
-            "unknown environment `{env}`; expected one of {}",
-            names.join(", ")
-        ))
-    })
+    let i = super::super::env_position(envs.iter().map(|e| e.name.as_str()), env)?;
+    Ok(&envs[i])
 }
 
 /// What one reading session keeps between poll rounds: it reads each object fetched (on the

@@ -106,7 +106,7 @@ fn logs_cloudfront_files_and_environment() {
     );
     rejects(
         &["--demo", "logs", "cloudfront", "qa"],
-        1,
+        2,
         &["unknown environment `qa`; expected one of dev, stg, prd"],
     );
     rejects(
@@ -130,7 +130,7 @@ fn logs_cloudfront_files_and_environment() {
 fn logs_group_values() {
     rejects(
         &["--demo", "logs", "group", "qa", "api"],
-        1,
+        2,
         &["unknown environment `qa`; expected one of dev, stg, prd"],
     );
     rejects(

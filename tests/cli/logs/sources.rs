@@ -135,7 +135,7 @@ fn an_environment_in_the_simulator() {
     assert_eq!(v["records"], recs.len());
     assert_eq!(v["windows"].as_array().unwrap().len(), 4);
     let out = shipdeck(&["logs", "cloudfront", "nope", "--demo"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("unknown environment `nope`"));
 }
 
