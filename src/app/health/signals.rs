@@ -266,11 +266,29 @@ impl Readings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cloud::sim::demo_specs;
 
+    /// Three environments as a configuration names them (the core's tests do not reach for the
+    /// simulator).
     fn envs() -> Vec<(EnvSpec, HealthSpec)> {
-        demo_specs()
+        ["dev", "stg", "prd"]
             .into_iter()
+            .map(|name| EnvSpec {
+                name: name.into(),
+                protected: name == "prd",
+                read_only: false,
+                pipeline: format!("storefront-deployer-{name}"),
+                source_bucket: "storefront-deployer-source".into(),
+                source_key: format!("{name}/release.zip"),
+                release_prefix: "releases/".into(),
+                distribution_id: format!("E2{}STOREFRNT", name.to_uppercase()),
+                logs_bucket: None,
+                logs_prefix: String::new(),
+                log_groups: vec![format!("/aws/lambda/storefront-api-{name}")],
+                build_log_group: None,
+                site_url: Some(format!("https://{name}.storefront.example.com")),
+                api_url: Some(format!("https://api.{name}.storefront.example.com")),
+                promotes_from: None,
+            })
             .map(|s| {
                 let h = HealthSpec {
                     api_name: (s.name != "dev").then(|| format!("storefront-api-{}", s.name)),
