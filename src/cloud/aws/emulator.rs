@@ -7,6 +7,7 @@ use crate::domain::Timestamp;
 use aws_sdk_codepipeline::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::FinalizerInterceptorContextMut;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::ser_de::{DeserializeResponse, SharedResponseDeserializer};
 use aws_smithy_runtime_api::http::Response;
 use aws_smithy_types::body::SdkBody;
@@ -41,34 +42,56 @@ impl Intercept for EpochTimestamps {
         _components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        if !matches!(context.output_or_error(), Some(Err(_))) {
-            return Ok(());
-        }
-        let retried = {
-            let Some(response) = context.response() else {
-                return Ok(());
-            };
-            let body = response.body().bytes();
-            let Some(fixed) = body
+        let read = read_again(context, cfg, false, |response| {
+            let fixed = response
+                .body()
+                .bytes()
                 .filter(|_| response.status().is_success())
-                .and_then(rewrite)
-            else {
-                return Ok(());
-            };
-            let Some(deserializer) = cfg.load::<SharedResponseDeserializer>() else {
-                return Ok(());
-            };
-            let mut again = Response::new(response.status(), SdkBody::from(fixed));
-            *again.headers_mut() = response.headers().clone();
-            deserializer.deserialize_nonstreaming_with_config(&again, cfg)
-        };
-        if retried.is_ok()
-            && let Some(slot) = context.output_or_error_mut()
-        {
+                .and_then(rewrite)?;
+            Some(Response::new(response.status(), SdkBody::from(fixed)))
+        });
+        if read {
             tracing::debug!("read an emulator's ISO 8601 timestamps as epoch seconds");
-            *slot = retried;
         }
         Ok(())
+    }
+}
+
+/// After the SDK failed to read an emulator's answer: reads again the response `rewrite` makes of
+/// it (the original headers, then any `rewrite` set), and keeps that result when it succeeded, or
+/// in any case with `always`. Whether the second result was kept.
+pub(crate) fn read_again(
+    context: &mut FinalizerInterceptorContextMut<'_>,
+    cfg: &mut ConfigBag,
+    always: bool,
+    rewrite: impl FnOnce(&HttpResponse) -> Option<HttpResponse>,
+) -> bool {
+    if !matches!(context.output_or_error(), Some(Err(_))) {
+        return false;
+    }
+    let retried = {
+        let Some(response) = context.response() else {
+            return false;
+        };
+        let Some(mut again) = rewrite(response) else {
+            return false;
+        };
+        let Some(deserializer) = cfg.load::<SharedResponseDeserializer>() else {
+            return false;
+        };
+        let mut headers = response.headers().clone();
+        for (name, value) in again.headers().iter() {
+            headers.insert(name.to_string(), value.to_string());
+        }
+        *again.headers_mut() = headers;
+        deserializer.deserialize_nonstreaming_with_config(&again, cfg)
+    };
+    match context.output_or_error_mut() {
+        Some(slot) if always || retried.is_ok() => {
+            *slot = retried;
+            true
+        }
+        _ => false,
     }
 }
 

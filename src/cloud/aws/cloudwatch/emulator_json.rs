@@ -10,7 +10,6 @@ use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::{
     BeforeTransmitInterceptorContextMut, FinalizerInterceptorContextMut,
 };
-use aws_smithy_runtime_api::client::ser_de::{DeserializeResponse, SharedResponseDeserializer};
 use aws_smithy_runtime_api::http::Response;
 use aws_smithy_types::DateTime;
 use aws_smithy_types::body::SdkBody;
@@ -75,36 +74,20 @@ impl Intercept for JsonProtocol {
         _components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        if !matches!(context.output_or_error(), Some(Err(_))) {
-            return Ok(());
-        }
-        let retried = {
-            let Some(response) = context.response() else {
-                return Ok(());
-            };
-            let Some(value) = response
+        super::super::emulator::read_again(context, cfg, true, |response| {
+            let value = response
                 .body()
                 .bytes()
-                .and_then(|b| serde_json::from_slice::<Value>(b).ok())
-            else {
-                return Ok(());
-            };
-            let Some(deserializer) = cfg.load::<SharedResponseDeserializer>() else {
-                return Ok(());
-            };
+                .and_then(|b| serde_json::from_slice::<Value>(b).ok())?;
             let mut e = Encoder::new(Vec::new());
             json_to_cbor(&mut e, &value, false);
             let mut again = Response::new(response.status(), SdkBody::from(e.into_writer()));
-            *again.headers_mut() = response.headers().clone();
             again
                 .headers_mut()
                 .insert("content-type", "application/cbor");
             again.headers_mut().insert("smithy-protocol", "rpc-v2-cbor");
-            deserializer.deserialize_nonstreaming_with_config(&again, cfg)
-        };
-        if let Some(slot) = context.output_or_error_mut() {
-            *slot = retried;
-        }
+            Some(again)
+        });
         Ok(())
     }
 }
