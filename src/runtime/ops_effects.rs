@@ -188,6 +188,32 @@ pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
             };
             Some(Action::Reply(Reply::RunJobsLoaded { request, result }))
         }
+        Effect::FetchJobLog {
+            request,
+            run_id,
+            job_id,
+        } => {
+            let result = match cloud.github.as_deref() {
+                Some(github) => {
+                    let (text, jobs) = tokio::join!(
+                        super::effects::timed(
+                            "DownloadJobLogsForWorkflowRun",
+                            github.job_log(job_id)
+                        ),
+                        super::effects::timed("ListJobsForWorkflowRun", github.list_jobs(run_id)),
+                    );
+                    text.map(|text| crate::app::JobLogRead {
+                        text,
+                        job: jobs
+                            .ok()
+                            .and_then(|jobs| jobs.into_iter().find(|j| j.id == job_id)),
+                    })
+                    .map_err(|e| format!("log of job {job_id}: {e}"))
+                }
+                None => Err(ops::apply::github::NOT_CONFIGURED.to_string()),
+            };
+            Some(Action::Reply(Reply::JobLogLoaded { request, result }))
+        }
         Effect::ReadAudit { log } => {
             let result = audit_log::path(&log)
                 .and_then(|path| audit_log::read(&path, None))

@@ -262,6 +262,17 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
             request: *request,
             result: if ok { Ok(Vec::new()) } else { Err("X".into()) },
         })),
+        Effect::FetchJobLog { request, .. } => Some(Action::Reply(Reply::JobLogLoaded {
+            request: *request,
+            result: if ok {
+                Ok(shipdeck::app::JobLogRead {
+                    text: String::new(),
+                    job: None,
+                })
+            } else {
+                Err("X".into())
+            },
+        })),
         Effect::LookGitHub { request, trail, .. } => Some(Action::Reply(Reply::GitHubLooked {
             request: *request,
             trail: trail.clone(),

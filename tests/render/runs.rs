@@ -179,3 +179,98 @@ fn without_a_token_a_re_run_says_how_to_provide_one() {
         "audited"
     );
 }
+
+/// The job-log read the effects ask for, if any.
+fn job_log_read(fx: &[Effect]) -> Option<(u64, shipdeck::app::RequestId)> {
+    fx.iter().find_map(|e| match e {
+        Effect::FetchJobLog {
+            request, job_id, ..
+        } => Some((*job_id, *request)),
+        _ => None,
+    })
+}
+
+const JOB_LOG: &str = "2026-11-25T08:29:01.0000000Z ##[group]Run npm ci\n\
+2026-11-25T08:29:40.0000000Z added 1214 packages in 41s\n\
+2026-11-25T08:30:02.0000000Z ##[endgroup]\n\
+2026-11-25T08:30:02.0000000Z ##[group]Run npm test\n\
+2026-11-25T08:31:12.0000000Z FAIL  src/checkout/summary.test.ts > shows the discounted total\n\
+2026-11-25T08:31:40.0000000Z ##[error]Process completed with exit code 1.\n";
+
+/// Enter on a job of the open run opens its log in the Logs view, a row per line with the same
+/// keys (search); a running job is read again while followed, not while paused; a failed read
+/// says so in the view and keeps the lines; Esc goes back to the run.
+#[test]
+fn enter_on_a_job_opens_its_log_in_the_logs_view_read_again_while_it_runs() {
+    let mut s = shown();
+    update(&mut s, Action::Down);
+    let fx = update(&mut s, Action::Open);
+    let request = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::FetchRunJobs { request, .. } => Some(*request),
+            _ => None,
+        })
+        .unwrap();
+    let mut running = jobs(7104353780);
+    running[0].status = RunStatus::InProgress;
+    running[0].conclusion = None;
+    running[0].completed_at = None;
+    update(
+        &mut s,
+        Action::Reply(Reply::RunJobsLoaded {
+            request,
+            result: Ok(running.clone()),
+        }),
+    );
+    let fx = update(&mut s, Action::Open);
+    assert_eq!(s.view, View::Logs);
+    let (job, request) = job_log_read(&fx).expect("the job's log is read");
+    assert_eq!(job, 9001);
+    update(
+        &mut s,
+        Action::Reply(Reply::JobLogLoaded {
+            request,
+            result: Ok(shipdeck::app::JobLogRead {
+                text: JOB_LOG.into(),
+                job: Some(running[0].clone()),
+            }),
+        }),
+    );
+    assert_eq!(s.logs.events.len(), 5, "a row per line, the endgroup marks left out");
+    s.logs.search = "fail".into();
+    snap(&s, "runs_job_log");
+    // Followed while it runs: read again.
+    let later = T0 + shipdeck::app::JOB_LOG_POLL;
+    let fx = update(&mut s, Action::Tick(later));
+    let (_, request) = job_log_read(&fx).expect("a running job's log is read again");
+    update(
+        &mut s,
+        Action::Reply(Reply::JobLogLoaded {
+            request,
+            result: Err(
+                "log of job 9001: throttled by GitHub (download job log: rate limited \
+                         until 09:42 UTC); backing off"
+                    .into(),
+            ),
+        }),
+    );
+    assert_eq!(s.logs.events.len(), 5, "the lines read before are kept");
+    let text = screen::trimmed(&screen::buffer(&s, 160, 48));
+    assert!(
+        text.contains("read failed: log of job 9001: throttled by GitHub"),
+        "{text}"
+    );
+    // Paused: not read again.
+    update(&mut s, Action::ToggleFollow);
+    assert!(s.logs.paused);
+    let fx = update(
+        &mut s,
+        Action::Tick(later + 2 * shipdeck::app::JOB_LOG_POLL),
+    );
+    assert!(job_log_read(&fx).is_none(), "not read while paused");
+    update(&mut s, Action::Back);
+    update(&mut s, Action::Back);
+    assert_eq!(s.view, View::Runs, "esc goes back to the run");
+    assert!(s.runs.open.is_some());
+}
