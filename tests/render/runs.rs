@@ -237,7 +237,11 @@ fn enter_on_a_job_opens_its_log_in_the_logs_view_read_again_while_it_runs() {
             }),
         }),
     );
-    assert_eq!(s.logs.events.len(), 5, "a row per line, the endgroup marks left out");
+    assert_eq!(
+        s.logs.events.len(),
+        5,
+        "a row per line, the endgroup marks left out"
+    );
     s.logs.search = "fail".into();
     snap(&s, "runs_job_log");
     // Followed while it runs: read again.
