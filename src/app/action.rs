@@ -323,7 +323,7 @@ pub enum Reply {
         /// The request this answers.
         request: RequestId,
         /// The log and the job, or why the log could not be read.
-        result: Result<super::JobLogRead, String>,
+        result: Result<super::JobLogRead, super::JobLogError>,
     },
     /// The audit log was read (entries oldest first).
     AuditLoaded(Result<Vec<super::AuditLine>, String>),

@@ -217,6 +217,7 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
                 repository: "acme/storefront".into(),
                 workflows: vec![("deploy.yml".into(), Err("X".into()))],
                 writable: Err("no token".into()),
+                limited_until: None,
             }),
         })),
         Effect::CompareMain { request, commits } => Some(Action::Reply(Reply::MainLagLoaded {
@@ -270,7 +271,10 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
                     job: None,
                 })
             } else {
-                Err("X".into())
+                Err(shipdeck::app::JobLogError {
+                    message: "X".into(),
+                    limited_until: None,
+                })
             },
         })),
         Effect::LookGitHub { request, trail, .. } => Some(Action::Reply(Reply::GitHubLooked {

@@ -59,6 +59,15 @@ pub struct JobLogRead {
     pub job: Option<Job>,
 }
 
+/// Why a job's log could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobLogError {
+    /// What failed, in words.
+    pub message: String,
+    /// When GitHub's rate limit resets, when that was the reason.
+    pub limited_until: Option<Timestamp>,
+}
+
 /// Opens `job` of run `run_id` (named `run`) in the Logs view and reads its log.
 pub(in crate::app) fn open(state: &mut State, run: String, run_id: u64, job: &Job) -> Vec<Effect> {
     state.abandoned.extend(state.logs.load.inflight);
@@ -94,7 +103,8 @@ pub(in crate::app) fn due(state: &mut State) -> Option<Effect> {
     let job = state.logs.job.as_ref()?;
     let follows = !state.logs.paused && state.logs.scroll == 0;
     let again = follows && (!job.done() || state.logs.load.error.is_some());
-    if !state.logs.load.due(state.now) || (job.read && !again) {
+    let limited = state.runs.limited(state.now);
+    if !state.logs.load.due(state.now) || limited || (job.read && !again) {
         return None;
     }
     let (run_id, job_id) = (job.run_id, job.job_id);
@@ -113,7 +123,7 @@ pub(in crate::app) fn due(state: &mut State) -> Option<Effect> {
 pub(in crate::app) fn loaded(
     state: &mut State,
     request: RequestId,
-    result: Result<JobLogRead, String>,
+    result: Result<JobLogRead, JobLogError>,
 ) {
     if state.logs.job.is_none() || !state.logs.load.accept(request) {
         return;
@@ -141,7 +151,13 @@ pub(in crate::app) fn loaded(
             state.logs.events = events;
             state.logs.load.succeeded(next);
         }
-        Err(e) => state.logs.load.failed(e, next),
+        Err(e) => {
+            if let Some(until) = e.limited_until {
+                // GitHub's rate limit: nothing of GitHub's is read before it resets.
+                state.runs.limited_until = Some(until);
+            }
+            state.logs.load.failed(e.message, next);
+        }
     }
     crate::app::logs::select::restore(state, anchor);
 }

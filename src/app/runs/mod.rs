@@ -33,6 +33,9 @@ pub struct RunsRead {
     pub workflows: Vec<(String, Result<Vec<ListedRun>, String>)>,
     /// Whether runs can be changed: `Err` says how to provide a token (read-only hint).
     pub writable: Result<(), String>,
+    /// When GitHub's rate limit resets, when a call was refused for it: nothing is read
+    /// before then.
+    pub limited_until: Option<crate::domain::Timestamp>,
 }
 
 /// One run opened: its jobs and steps.
@@ -65,6 +68,16 @@ pub struct RunsView {
     pub open: Option<OpenRun>,
     /// When the runs were last read.
     pub read_at: Option<crate::domain::Timestamp>,
+    /// GitHub's rate limit is reached until then: the Runs view and a job's log read nothing
+    /// before it.
+    pub limited_until: Option<crate::domain::Timestamp>,
+}
+
+impl RunsView {
+    /// Whether GitHub's rate limit holds reads at `now`.
+    pub fn limited(&self, now: crate::domain::Timestamp) -> bool {
+        self.limited_until.is_some_and(|until| now < until)
+    }
 }
 
 impl RunsView {
@@ -117,14 +130,16 @@ pub(in crate::app) fn loaded(state: &mut State, request: RequestId, read: RunsRe
     }
     state.runs.loading = None;
     state.runs.read_at = Some(state.now);
+    state.runs.limited_until = read.limited_until;
     state.runs.read = Some(read);
     let n = state.runs.rows().len();
     state.runs.row = state.runs.row.min(n.saturating_sub(1));
 }
 
-/// While the view is shown: the runs read again every [`RUNS_EVERY`], the open run's jobs too.
+/// While the view is shown: the runs read again every [`RUNS_EVERY`], the open run's jobs too;
+/// nothing while GitHub's rate limit holds (read again once it resets).
 pub(in crate::app) fn tick(state: &mut State) -> Vec<Effect> {
-    if state.view != View::Runs || state.runs.loading.is_some() {
+    if state.view != View::Runs || state.runs.loading.is_some() || state.runs.limited(state.now) {
         return Vec::new();
     }
     let due = state
