@@ -318,6 +318,13 @@ pub enum Reply {
         /// The jobs, or why they could not be read.
         result: Result<Vec<crate::domain::github::Job>, String>,
     },
+    /// The Logs view's job log was read.
+    JobLogLoaded {
+        /// The request this answers.
+        request: RequestId,
+        /// The log and the job, or why the log could not be read.
+        result: Result<super::JobLogRead, super::JobLogError>,
+    },
     /// The audit log was read (entries oldest first).
     AuditLoaded(Result<Vec<super::AuditLine>, String>),
     /// An audit line could not be written.

@@ -279,6 +279,15 @@ pub enum Effect {
         /// The run.
         run_id: u64,
     },
+    /// Read a job's whole log and its state (the Logs view's job log).
+    FetchJobLog {
+        /// Request id.
+        request: RequestId,
+        /// The run the job belongs to.
+        run_id: u64,
+        /// The job.
+        job_id: u64,
+    },
     /// Read the audit log for the audit view.
     ReadAudit {
         /// The session's audit file.

@@ -31,6 +31,7 @@ pub use envs::main_lag::{Lag, MAIN_LAG_EVERY, MainLag};
 pub use envs::summary::{Deployed, EnvSummary, PipelineHealth, deployed};
 pub use input::MAX_INPUT;
 pub use loadable::Loadable;
+pub use logs::job::{JOB_LOG_POLL, JobLogError, JobLogRead, JobLogSource};
 pub use logs::keys::parse_goto;
 pub use logs::state::{
     GroupEvents, GroupPoll, LOG_OVERLAP, LOG_SEEN_CAP, LOG_TAIL_CAP, LogRead, LogTail,

@@ -82,7 +82,7 @@ impl State {
                 let n = self.visible_approvals().len();
                 (self.approval_row < n).then_some(self.approval_row)
             }
-            View::Runs => Some(self.runs.row),
+            View::Runs => Some(self.runs.open.as_ref().map_or(self.runs.row, |o| o.job)),
             View::Logs | View::Traffic | View::Audit => None,
         }
     }
@@ -107,9 +107,13 @@ impl State {
                 self.approval_row = row.min(n.saturating_sub(1));
             }
             View::Runs => {
-                let n = self.runs.rows().len();
-                if self.runs.open.is_none() {
-                    self.runs.row = row.min(n.saturating_sub(1));
+                let jobs = self.runs.open_jobs();
+                match self.runs.open.as_mut() {
+                    Some(o) => o.job = row.min(jobs.saturating_sub(1)),
+                    None => {
+                        let n = self.runs.rows().len();
+                        self.runs.row = row.min(n.saturating_sub(1));
+                    }
                 }
             }
             View::Logs | View::Traffic | View::Audit => {}

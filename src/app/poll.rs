@@ -63,6 +63,10 @@ pub(super) fn due(state: &mut State) -> Vec<Effect> {
     // The catalogue feeds the environments view's "N behind": read once at start, then only
     // while that view is shown (switching to it reads it at once when due).
     if !matches!(polls, Polls::All) {
+        // A job's log is read from GitHub: AWS's credentials do not hold it.
+        if state.view == View::Logs && state.logs.job.is_some() {
+            fx.extend(logs_due(state));
+        }
         // The catalogue, the log tail and the traffic view wait for the credentials too.
         hold_tails(state);
         fx.extend(cancels(state));
@@ -124,7 +128,7 @@ fn hold_tails(state: &mut State) {
         pause.error
     );
     match state.view {
-        View::Logs => {
+        View::Logs if state.logs.job.is_none() => {
             logs_for_selected(state);
             if state.logs.load.inflight.is_none() {
                 state.logs.load.error.get_or_insert(why);
@@ -145,6 +149,9 @@ fn hold_tails(state: &mut State) {
 
 fn logs_due(state: &mut State) -> Option<Effect> {
     logs_for_selected(state);
+    if state.logs.job.is_some() {
+        return crate::app::logs::job::due(state);
+    }
     let env = state.selected;
     let spec = &state.envs.get(env)?.spec;
     let (groups, streams) = match &state.logs.stream {

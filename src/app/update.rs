@@ -229,6 +229,10 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
             super::runs::loaded(state, request, *read);
             Vec::new()
         }
+        Reply::JobLogLoaded { request, result } => {
+            super::logs::job::loaded(state, request, result);
+            Vec::new()
+        }
         Reply::RunJobsLoaded { request, result } => {
             super::runs::jobs_loaded(state, request, result);
             Vec::new()

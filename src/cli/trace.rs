@@ -30,7 +30,7 @@ pub async fn run(global: &Global, what: &str, output: Output) -> Result<Answer, 
         Found::Missing(why) => Failure::usage(why),
         Found::Unknown(why) => Failure::new(why),
     })?;
-    let mut read = match backend.github() {
+    let mut read = match backend.github().await {
         Ok(link) => {
             if let Some(note) = &link.note {
                 eprintln!("shipdeck: {note}");

@@ -1,4 +1,5 @@
-//! `CountingCloud`: a decorator over every port that counts calls per operation (the API budget).
+//! `CountingCloud`: a decorator over every port that counts calls per operation (the API budget),
+//! GitHub's included.
 
 use super::{
     ApprovalAnswer, Cdn, Cloud, CloudResult, Identity, Invalidation, LiveTail, LiveTailRequest,
@@ -46,8 +47,11 @@ impl CountingCloud {
             identity: Arc::new(self.clone()),
             registry: Arc::new(self.clone()),
             builds: Arc::new(self.clone()),
-            // GitHub's calls are counted by the simulator itself (`github:<operation>`).
-            github: self.inner.github.clone(),
+            github: self
+                .inner
+                .github
+                .as_ref()
+                .map(|_| Arc::new(self.clone()) as Arc<dyn super::github::GitHub>),
         }
     }
 
@@ -340,5 +344,138 @@ impl super::Builds for CountingCloud {
     async fn batch_get_projects(&self, names: &[String]) -> CloudResult<super::BuildProjects> {
         self.count("BatchGetProjects");
         self.inner.builds.batch_get_projects(names).await
+    }
+}
+
+impl CountingCloud {
+    /// The GitHub port counted over (only installed when there is one).
+    fn github(&self) -> CloudResult<&dyn super::github::GitHub> {
+        self.inner
+            .github
+            .as_deref()
+            .ok_or_else(|| super::CloudError::NotFound {
+                kind: "GitHub repository".into(),
+                name: "no [github] configured".into(),
+            })
+    }
+}
+
+/// GitHub's calls, counted as `GitHub <operation>` (the REST API's operation names), so the
+/// budget covers them too.
+#[async_trait]
+impl super::github::GitHub for CountingCloud {
+    fn repository(&self) -> String {
+        self.inner
+            .github
+            .as_ref()
+            .map(|g| g.repository())
+            .unwrap_or_default()
+    }
+
+    async fn list_runs(
+        &self,
+        query: &super::github::RunQuery,
+    ) -> CloudResult<Vec<crate::domain::github::WorkflowRun>> {
+        self.count("GitHub ListWorkflowRuns");
+        self.github()?.list_runs(query).await
+    }
+
+    async fn get_run(&self, run_id: u64) -> CloudResult<crate::domain::github::WorkflowRun> {
+        self.count("GitHub GetWorkflowRun");
+        self.github()?.get_run(run_id).await
+    }
+
+    async fn list_jobs(&self, run_id: u64) -> CloudResult<Vec<crate::domain::github::Job>> {
+        self.count("GitHub ListJobsForWorkflowRun");
+        self.github()?.list_jobs(run_id).await
+    }
+
+    async fn job_log(&self, job_id: u64) -> CloudResult<String> {
+        self.count("GitHub DownloadJobLogs");
+        self.github()?.job_log(job_id).await
+    }
+
+    async fn list_commits(
+        &self,
+        branch: &str,
+        limit: usize,
+    ) -> CloudResult<Vec<crate::domain::github::GitHubCommit>> {
+        self.count("GitHub ListCommits");
+        self.github()?.list_commits(branch, limit).await
+    }
+
+    async fn compare(
+        &self,
+        base: &str,
+        head: &str,
+    ) -> CloudResult<crate::domain::github::Comparison> {
+        self.count("GitHub CompareCommits");
+        self.github()?.compare(base, head).await
+    }
+
+    async fn workflow_file(&self, workflow: &str, git_ref: &str) -> CloudResult<String> {
+        self.count("GitHub GetContent");
+        self.github()?.workflow_file(workflow, git_ref).await
+    }
+
+    async fn dispatch(
+        &self,
+        req: &crate::domain::github::DispatchRequest,
+    ) -> CloudResult<crate::domain::github::Dispatched> {
+        self.count("GitHub CreateWorkflowDispatch");
+        self.github()?.dispatch(req).await
+    }
+
+    async fn rerun_failed_jobs(&self, run_id: u64) -> CloudResult<()> {
+        self.count("GitHub RerunFailedJobs");
+        self.github()?.rerun_failed_jobs(run_id).await
+    }
+
+    async fn rerun(&self, run_id: u64) -> CloudResult<()> {
+        self.count("GitHub RerunWorkflow");
+        self.github()?.rerun(run_id).await
+    }
+
+    async fn writable(&self) -> Result<(), String> {
+        match self.github() {
+            Ok(g) => g.writable().await,
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    async fn cancel_run(&self, run_id: u64) -> CloudResult<()> {
+        self.count("GitHub CancelWorkflowRun");
+        self.github()?.cancel_run(run_id).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cloud::github::RunQuery;
+    use crate::cloud::sim::{SimCloud, SimConfig, Simulator, demo_specs};
+
+    /// GitHub's calls count in the budget like AWS's, each by its operation.
+    #[tokio::test]
+    async fn github_calls_are_counted() {
+        let sim = SimCloud::new(Simulator::new(SimConfig::default(), &demo_specs()));
+        let counting = CountingCloud::new(sim.cloud());
+        let github = counting.cloud().github.expect("the demo has GitHub");
+        let query = RunQuery {
+            workflow: "deploy.yml".into(),
+            branch: None,
+            limit: 5,
+        };
+        let runs = github.list_runs(&query).await.unwrap();
+        github.list_jobs(runs[0].id).await.unwrap();
+        github.compare("main~1", "main").await.ok();
+        let counts = counting.counts();
+        assert_eq!(
+            counts.get("GitHub ListWorkflowRuns"),
+            Some(&1),
+            "{counts:?}"
+        );
+        assert_eq!(counts.get("GitHub ListJobsForWorkflowRun"), Some(&1));
+        assert_eq!(counts.get("GitHub CompareCommits"), Some(&1));
     }
 }

@@ -8,13 +8,16 @@ pub type CloudResult<T> = Result<T, CloudError>;
 /// What went wrong talking to the cloud (or the simulator).
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum CloudError {
-    /// The service asked us to slow down; retry later.
-    #[error("throttled by {service} ({operation}); backing off")]
+    /// The service asked us to slow down; retry later (not before `until` when it said when).
+    #[error("{}", throttled(service, operation, until))]
     Throttled {
         /// Service name.
         service: String,
         /// Operation name.
         operation: String,
+        /// When the limit resets, when the service said (GitHub: `x-ratelimit-reset`,
+        /// `retry-after`).
+        until: Option<crate::domain::Timestamp>,
     },
     /// No answer in time.
     #[error("{operation} timed out")]
@@ -130,6 +133,17 @@ pub enum CloudError {
     Network(String),
 }
 
+/// A throttled call in words: when the limit resets, when that is known.
+fn throttled(service: &str, operation: &str, until: &Option<crate::domain::Timestamp>) -> String {
+    match until {
+        Some(at) => format!(
+            "{service} rate limit: resets at {} UTC ({operation}); backing off until then",
+            at.clock().get(..5).unwrap_or("--:--")
+        ),
+        None => format!("throttled by {service} ({operation}); backing off"),
+    }
+}
+
 /// What follows "not allowed to call X": AWS's reason and what can be done about it.
 fn denied_why(why: &str) -> String {
     if why.is_empty() {
@@ -199,6 +213,14 @@ impl CloudError {
     /// Whether this is throttling (shown as an indicator, not an error).
     pub fn is_throttle(&self) -> bool {
         matches!(self, CloudError::Throttled { .. })
+    }
+
+    /// When a rate limit resets, if this is one that said.
+    pub fn limited_until(&self) -> Option<crate::domain::Timestamp> {
+        match self {
+            CloudError::Throttled { until, .. } => *until,
+            _ => None,
+        }
     }
 }
 

@@ -84,7 +84,7 @@ impl Backend {
     /// The GitHub port: the simulator's repository in the demo (the configured names, else
     /// `acme/storefront`), else GitHub's REST API for `[github]`, with the token from the
     /// environment or the GitHub CLI, looked for only now. The error says what to configure.
-    pub fn github(&self) -> Result<GitHubLink, String> {
+    pub async fn github(&self) -> Result<GitHubLink, String> {
         if let Some(sim) = &self.sim {
             let config = self.config.github.clone().unwrap_or_else(|| {
                 GitHubConfig::new(Repository {
@@ -108,16 +108,16 @@ impl Backend {
                  to {file} (see \"Connecting GitHub\" in the README)"
             ));
         };
-        let token = Token::from_environment(&config.api_url);
-        let note = token.is_none().then(|| {
+        let lookup = Token::lookup(&config.api_url).await;
+        let note = lookup.token.is_none().then(|| {
             format!(
                 "{}; reading {} anonymously (public repositories only, 60 requests an hour)",
-                Token::missing_hint(),
+                lookup.hint(Token::missing_hint()),
                 config.repository
             )
         });
         let (connect, timeout) = github_timeouts(&self.config);
-        let port = RestGitHub::new(config, token, connect, timeout)?;
+        let port = RestGitHub::from_lookup(config, lookup, connect, timeout)?;
         Ok(GitHubLink {
             port: Arc::new(port),
             note,

@@ -313,6 +313,7 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
         | Effect::FetchTrace { .. }
         | Effect::CompareMain { .. }
         | Effect::FetchRunJobs { .. }
+        | Effect::FetchJobLog { .. }
         | Effect::LookGitHub { .. }) => super::ops_effects::run(cloud, effect).await,
     }
 }

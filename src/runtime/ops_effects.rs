@@ -188,6 +188,38 @@ pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
             };
             Some(Action::Reply(Reply::RunJobsLoaded { request, result }))
         }
+        Effect::FetchJobLog {
+            request,
+            run_id,
+            job_id,
+        } => {
+            let result = match cloud.github.as_deref() {
+                Some(github) => {
+                    let (text, jobs) = tokio::join!(
+                        super::effects::timed(
+                            "DownloadJobLogsForWorkflowRun",
+                            github.job_log(job_id)
+                        ),
+                        super::effects::timed("ListJobsForWorkflowRun", github.list_jobs(run_id)),
+                    );
+                    text.map(|text| crate::app::JobLogRead {
+                        text,
+                        job: jobs
+                            .ok()
+                            .and_then(|jobs| jobs.into_iter().find(|j| j.id == job_id)),
+                    })
+                    .map_err(|e| crate::app::JobLogError {
+                        message: format!("log of job {job_id}: {e}"),
+                        limited_until: e.limited_until(),
+                    })
+                }
+                None => Err(crate::app::JobLogError {
+                    message: ops::apply::github::NOT_CONFIGURED.to_string(),
+                    limited_until: None,
+                }),
+            };
+            Some(Action::Reply(Reply::JobLogLoaded { request, result }))
+        }
         Effect::ReadAudit { log } => {
             let result = audit_log::path(&log)
                 .and_then(|path| audit_log::read(&path, None))
@@ -214,31 +246,43 @@ async fn read_runs(cloud: &Cloud, workflows: &[String], limit: usize) -> RunsRea
                 })
                 .collect(),
             writable: Err(ops::apply::github::NOT_CONFIGURED.to_string()),
+            limited_until: None,
         };
     };
     let writable = github.writable().await;
     let mut out = Vec::new();
+    // Once GitHub says its rate limit is reached, the rest is not asked (each would be refused).
+    let mut limited: Option<crate::cloud::CloudError> = None;
     for workflow in workflows {
         let query = RunQuery {
             workflow: workflow.clone(),
             branch: None,
             limit,
         };
+        if let Some(e) = &limited {
+            out.push((workflow.clone(), Err(e.to_string())));
+            continue;
+        }
         let listed = super::effects::timed("ListWorkflowRuns", github.list_runs(&query)).await;
         let runs = match listed {
             Ok(runs) => {
                 let mut rows = Vec::new();
                 for run in runs {
-                    let jobs = if run.failed() {
-                        Some(github.list_jobs(run.id).await.map_err(|e| e.to_string()))
-                    } else {
-                        None
+                    let jobs = match (&limited, run.failed()) {
+                        (_, false) => None,
+                        (Some(e), true) => Some(Err(e.to_string())),
+                        (None, true) => Some(
+                            github
+                                .list_jobs(run.id)
+                                .await
+                                .map_err(|e| note(e, &mut limited)),
+                        ),
                     };
                     rows.push(ListedRun { run, jobs });
                 }
                 Ok(rows)
             }
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(note(e, &mut limited)),
         };
         out.push((workflow.clone(), runs));
     }
@@ -246,7 +290,17 @@ async fn read_runs(cloud: &Cloud, workflows: &[String], limit: usize) -> RunsRea
         repository: github.repository(),
         workflows: out,
         writable,
+        limited_until: limited.and_then(|e| e.limited_until()),
     }
+}
+
+/// A failed read's reason; a rate limit is kept in `limited`, so nothing more is asked.
+fn note(e: crate::cloud::CloudError, limited: &mut Option<crate::cloud::CloudError>) -> String {
+    let text = e.to_string();
+    if e.is_throttle() {
+        *limited = Some(e);
+    }
+    text
 }
 
 /// The read of a session without `[github]`: every part says so.

@@ -175,8 +175,13 @@ fn actions(state: &State) -> Vec<(&'static str, &'static str)> {
                 ("search_next", "next"),
                 ("filter", "filter"),
                 ("detail", "detail"),
-                ("next_env", "env"),
             ]);
+            // A job's log goes back to its run; CloudWatch events follow the environment.
+            rest.push(if state.logs.job.is_some() {
+                ("back", "runs")
+            } else {
+                ("next_env", "env")
+            });
         }
         View::Traffic => {
             out.extend([("follow", "follow/pause"), ("filter", "filter")]);
@@ -190,6 +195,10 @@ fn actions(state: &State) -> Vec<(&'static str, &'static str)> {
         View::Audit => rest.extend([("down", "scroll"), ("filter", "filter"), ("back", "home")]),
         View::Runs if state.runs.open.is_some() => {
             out.extend(run_ops(state));
+            if state.runs.open_jobs() > 0 {
+                out.push(("open", "job log"));
+                rest.push(("down", "next job"));
+            }
             out.push(("back", "runs"));
             rest.push(("refresh", "read again"));
         }

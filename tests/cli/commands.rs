@@ -788,3 +788,18 @@ fn impact_prints_a_deploys_release_health_as_json() {
         stderr(&bad)
     );
 }
+
+/// A commit made before the oldest execution an environment's listing reaches (dev's history
+/// at seed 42 starts after 7c18971) is not "not yet" there: an older execution may have carried
+/// it. stg and prd, whose listings reach back, still answer.
+#[test]
+fn a_commit_older_than_an_environments_listed_history_is_not_called_absent_there() {
+    let v = json(&["--demo", "trace", "7c18971", "-o", "json"]);
+    let summary = v["summary"].as_str().unwrap_or_default();
+    assert!(
+        summary.starts_with("not in dev's listed executions (since "),
+        "{summary}"
+    );
+    assert!(!summary.contains("not yet in dev"), "{summary}");
+    assert!(summary.contains("superseded in stg by"), "{summary}");
+}

@@ -217,6 +217,7 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
                 repository: "acme/storefront".into(),
                 workflows: vec![("deploy.yml".into(), Err("X".into()))],
                 writable: Err("no token".into()),
+                limited_until: None,
             }),
         })),
         Effect::CompareMain { request, commits } => Some(Action::Reply(Reply::MainLagLoaded {
@@ -261,6 +262,20 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
         Effect::FetchRunJobs { request, .. } => Some(Action::Reply(Reply::RunJobsLoaded {
             request: *request,
             result: if ok { Ok(Vec::new()) } else { Err("X".into()) },
+        })),
+        Effect::FetchJobLog { request, .. } => Some(Action::Reply(Reply::JobLogLoaded {
+            request: *request,
+            result: if ok {
+                Ok(shipdeck::app::JobLogRead {
+                    text: String::new(),
+                    job: None,
+                })
+            } else {
+                Err(shipdeck::app::JobLogError {
+                    message: "X".into(),
+                    limited_until: None,
+                })
+            },
         })),
         Effect::LookGitHub { request, trail, .. } => Some(Action::Reply(Reply::GitHubLooked {
             request: *request,

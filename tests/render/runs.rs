@@ -101,11 +101,14 @@ fn shown() -> State {
             (
                 "release.yml".into(),
                 Err(
-                    "throttled by GitHub (list workflow runs: rate limited until 09:42 UTC)".into(),
+                    "GitHub rate limit: resets at 09:42 UTC (list workflow runs); backing off \
+                     until then"
+                        .into(),
                 ),
             ),
         ],
         writable: Err("no GitHub token: set GITHUB_TOKEN".into()),
+        limited_until: None,
     };
     update(
         &mut s,
@@ -178,4 +181,169 @@ fn without_a_token_a_re_run_says_how_to_provide_one() {
         fx.iter().any(|e| matches!(e, Effect::Audit { .. })),
         "audited"
     );
+}
+
+/// The job-log read the effects ask for, if any.
+fn job_log_read(fx: &[Effect]) -> Option<(u64, shipdeck::app::RequestId)> {
+    fx.iter().find_map(|e| match e {
+        Effect::FetchJobLog {
+            request, job_id, ..
+        } => Some((*job_id, *request)),
+        _ => None,
+    })
+}
+
+const JOB_LOG: &str = "2026-11-25T08:29:01.0000000Z ##[group]Run npm ci\n\
+2026-11-25T08:29:40.0000000Z added 1214 packages in 41s\n\
+2026-11-25T08:30:02.0000000Z ##[endgroup]\n\
+2026-11-25T08:30:02.0000000Z ##[group]Run npm test\n\
+2026-11-25T08:31:12.0000000Z FAIL  src/checkout/summary.test.ts > shows the discounted total\n\
+2026-11-25T08:31:40.0000000Z ##[error]Process completed with exit code 1.\n";
+
+/// Enter on a job of the open run opens its log in the Logs view, a row per line with the same
+/// keys (search); a running job is read again while followed, not while paused; a failed read
+/// says so in the view and keeps the lines; Esc goes back to the run.
+#[test]
+fn enter_on_a_job_opens_its_log_in_the_logs_view_read_again_while_it_runs() {
+    let mut s = shown();
+    update(&mut s, Action::Down);
+    let fx = update(&mut s, Action::Open);
+    let request = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::FetchRunJobs { request, .. } => Some(*request),
+            _ => None,
+        })
+        .unwrap();
+    let mut running = jobs(7104353780);
+    running[0].status = RunStatus::InProgress;
+    running[0].conclusion = None;
+    running[0].completed_at = None;
+    update(
+        &mut s,
+        Action::Reply(Reply::RunJobsLoaded {
+            request,
+            result: Ok(running.clone()),
+        }),
+    );
+    let fx = update(&mut s, Action::Open);
+    assert_eq!(s.view, View::Logs);
+    let (job, request) = job_log_read(&fx).expect("the job's log is read");
+    assert_eq!(job, 9001);
+    update(
+        &mut s,
+        Action::Reply(Reply::JobLogLoaded {
+            request,
+            result: Ok(shipdeck::app::JobLogRead {
+                text: JOB_LOG.into(),
+                job: Some(running[0].clone()),
+            }),
+        }),
+    );
+    assert_eq!(
+        s.logs.events.len(),
+        5,
+        "a row per line, the endgroup marks left out"
+    );
+    s.logs.search = "fail".into();
+    snap(&s, "runs_job_log");
+    // Followed while it runs: read again.
+    let later = T0 + shipdeck::app::JOB_LOG_POLL;
+    let fx = update(&mut s, Action::Tick(later));
+    let (_, request) = job_log_read(&fx).expect("a running job's log is read again");
+    let reset = T0 + 42 * Timestamp::MINUTE;
+    update(
+        &mut s,
+        Action::Reply(Reply::JobLogLoaded {
+            request,
+            result: Err(shipdeck::app::JobLogError {
+                message: "log of job 9001: GitHub rate limit: resets at 09:42 UTC (download job \
+                          log); backing off until then"
+                    .into(),
+                limited_until: Some(reset),
+            }),
+        }),
+    );
+    assert_eq!(s.logs.events.len(), 5, "the lines read before are kept");
+    let text = screen::trimmed(&screen::buffer(&s, 160, 48));
+    assert!(
+        text.contains("read failed: log of job 9001: GitHub rate limit: resets at 09:42 UTC"),
+        "{text}"
+    );
+    // GitHub's rate limit: nothing is read before it resets, then the log is read again.
+    let fx = update(
+        &mut s,
+        Action::Tick(later + 2 * shipdeck::app::JOB_LOG_POLL),
+    );
+    assert!(job_log_read(&fx).is_none(), "not read while rate limited");
+    let fx = update(&mut s, Action::Tick(reset));
+    let (_, request) = job_log_read(&fx).expect("read again once the limit resets");
+    update(
+        &mut s,
+        Action::Reply(Reply::JobLogLoaded {
+            request,
+            result: Ok(shipdeck::app::JobLogRead {
+                text: JOB_LOG.into(),
+                job: Some(running[0].clone()),
+            }),
+        }),
+    );
+    // Paused: not read again.
+    update(&mut s, Action::ToggleFollow);
+    assert!(s.logs.paused);
+    let fx = update(
+        &mut s,
+        Action::Tick(reset + 2 * shipdeck::app::JOB_LOG_POLL),
+    );
+    assert!(job_log_read(&fx).is_none(), "not read while paused");
+    update(&mut s, Action::Back);
+    update(&mut s, Action::Back);
+    assert_eq!(s.view, View::Runs, "esc goes back to the run");
+    assert!(s.runs.open.is_some());
+}
+
+/// A read refused for GitHub's rate limit holds the Runs view's reads until the limit resets.
+#[test]
+fn the_runs_view_reads_nothing_until_githubs_rate_limit_resets() {
+    let mut s = loaded();
+    s.runs.workflows = vec!["deploy.yml".into(), "release.yml".into()];
+    let fx = update(&mut s, Action::Show(View::Runs));
+    let request = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::FetchRuns { request, .. } => Some(*request),
+            _ => None,
+        })
+        .unwrap();
+    let reset = T0 + 10 * Timestamp::MINUTE;
+    let limit = "GitHub rate limit: resets at 09:10 UTC (list workflow runs); backing off until \
+                 then";
+    let read = RunsRead {
+        repository: "acme/storefront".into(),
+        workflows: vec![
+            ("deploy.yml".into(), Err(limit.into())),
+            ("release.yml".into(), Err(limit.into())),
+        ],
+        writable: Ok(()),
+        limited_until: Some(reset),
+    };
+    update(
+        &mut s,
+        Action::Reply(Reply::RunsLoaded {
+            request,
+            read: Box::new(read),
+        }),
+    );
+    let reads = |fx: &[Effect]| {
+        fx.iter()
+            .filter(|e| matches!(e, Effect::FetchRuns { .. }))
+            .count()
+    };
+    let every = shipdeck::app::runs::RUNS_EVERY;
+    let fx = update(&mut s, Action::Tick(T0 + every));
+    assert_eq!(reads(&fx), 0, "not read again before the limit resets");
+    let fx = update(&mut s, Action::Tick(reset - 1));
+    assert_eq!(reads(&fx), 0);
+    let fx = update(&mut s, Action::Tick(reset));
+    assert_eq!(reads(&fx), 1, "read again once it resets");
 }

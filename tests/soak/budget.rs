@@ -24,8 +24,22 @@ async fn weekend() -> Rig {
         ..SimConfig::default()
     };
     let mut rig = Rig::with_config(config, "budget");
+    // The demo's `[github]`, as the console sets it up: the MAIN column's comparisons count.
+    let runs = &mut rig.app.state.runs;
+    runs.workflows = vec!["deploy.yml".into(), "release.yml".into()];
+    runs.release_workflow = "release.yml".into();
     rig.start().await;
     rig
+}
+
+/// GitHub's calls among `counts`, a minute.
+fn github_rate(counts: &CallCounts, minutes: f64) -> f64 {
+    counts
+        .iter()
+        .filter(|(op, _)| op.starts_with("GitHub "))
+        .map(|(_, n)| *n as f64)
+        .sum::<f64>()
+        / minutes
 }
 
 /// The budget's measurements on the demo rig.
@@ -103,8 +117,13 @@ async fn calls_per_minute_idle_active_and_with_logs_open() {
         "stayed idle for the whole window ({minutes} min)"
     );
     let idle_rate = report("3 environments idle", minutes, &idle);
-    // 16, plus the deployer image's two calls every 15 minutes.
-    assert!(idle_rate <= 16.2, "idle budget: {idle_rate:.1}/min");
+    // GitHub: each environment's commit compared with main every 5 minutes.
+    let gh = github_rate(&idle, minutes);
+    assert!(gh <= 0.6 + 0.01, "GitHub idle: {gh:.2}/min");
+    assert!(gh > 0.0, "GitHub's calls are counted");
+    // AWS: 16, plus the deployer image's two calls every 15 minutes.
+    let aws = idle_rate - gh;
+    assert!(aws <= 16.2, "idle budget: {aws:.1}/min");
     assert!(rate(&idle, "DescribeImages", minutes) <= 1.0 / 15.0 + 0.01);
     assert_eq!(
         rate(&idle, "GetPipeline", minutes),
@@ -173,4 +192,21 @@ async fn calls_per_minute_idle_active_and_with_logs_open() {
     let (minutes, after) = rig.measure(10, |_| true).await;
     assert_eq!(rate(&after, "GetObject", minutes), 0.0);
     assert!(rate(&after, "ListObjectsV2", minutes) == 0.0);
+
+    // The Runs view reads both workflows' runs every 30 s, and the jobs of each failed run
+    // listed (where it failed).
+    rig.app.dispatch(Action::Show(View::Runs));
+    rig.app.settle().await;
+    let (minutes, runs) = rig.measure(10, |_| true).await;
+    report("with the runs view open", minutes, &runs);
+    assert!(rate(&runs, "GitHub ListWorkflowRuns", minutes) <= 4.0 + 0.01);
+    let failed = rig
+        .app
+        .state
+        .runs
+        .rows()
+        .iter()
+        .filter(|r| r.run.failed())
+        .count() as f64;
+    assert!(rate(&runs, "GitHub ListJobsForWorkflowRun", minutes) <= 2.0 * failed + 0.01);
 }

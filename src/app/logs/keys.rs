@@ -109,6 +109,8 @@ pub(in crate::app) fn key(state: &mut State, action: &Action) -> Option<Vec<Effe
             if !state.logs.search.is_empty() {
                 state.logs.search.clear();
                 state.logs.mark = None;
+            } else if crate::app::logs::job::back(state) {
+                return Some(crate::app::poll::due(state));
             } else if state.logs.stream.is_some() {
                 // Leaving the build log: its name no longer describes what shows.
                 if state.status.as_ref().and_then(|m| m.scope) == Some(Scope::View(View::Logs)) {

@@ -134,6 +134,8 @@ pub struct LogTail {
     pub paused: bool,
     /// Only this log stream of this group (the build-log jump): (group, stream).
     pub stream: Option<(String, String)>,
+    /// A GitHub Actions job's log instead of CloudWatch events (opened from the Runs view).
+    pub job: Option<crate::app::logs::job::JobLogSource>,
     /// Read from this time on when there is nothing yet (the build's start for a build log).
     pub from: Option<Timestamp>,
     /// The search text (case-insensitive), highlighted.

@@ -33,6 +33,9 @@ pub struct RunsRead {
     pub workflows: Vec<(String, Result<Vec<ListedRun>, String>)>,
     /// Whether runs can be changed: `Err` says how to provide a token (read-only hint).
     pub writable: Result<(), String>,
+    /// When GitHub's rate limit resets, when a call was refused for it: nothing is read
+    /// before then.
+    pub limited_until: Option<crate::domain::Timestamp>,
 }
 
 /// One run opened: its jobs and steps.
@@ -44,6 +47,8 @@ pub struct OpenRun {
     pub jobs: Option<Result<Vec<Job>, String>>,
     /// The read in flight.
     pub request: Option<RequestId>,
+    /// The selected job (Enter opens its log).
+    pub job: usize,
 }
 
 /// The Runs view.
@@ -63,6 +68,16 @@ pub struct RunsView {
     pub open: Option<OpenRun>,
     /// When the runs were last read.
     pub read_at: Option<crate::domain::Timestamp>,
+    /// GitHub's rate limit is reached until then: the Runs view and a job's log read nothing
+    /// before it.
+    pub limited_until: Option<crate::domain::Timestamp>,
+}
+
+impl RunsView {
+    /// Whether GitHub's rate limit holds reads at `now`.
+    pub fn limited(&self, now: crate::domain::Timestamp) -> bool {
+        self.limited_until.is_some_and(|until| now < until)
+    }
 }
 
 impl RunsView {
@@ -115,14 +130,16 @@ pub(in crate::app) fn loaded(state: &mut State, request: RequestId, read: RunsRe
     }
     state.runs.loading = None;
     state.runs.read_at = Some(state.now);
+    state.runs.limited_until = read.limited_until;
     state.runs.read = Some(read);
     let n = state.runs.rows().len();
     state.runs.row = state.runs.row.min(n.saturating_sub(1));
 }
 
-/// While the view is shown: the runs read again every [`RUNS_EVERY`], the open run's jobs too.
+/// While the view is shown: the runs read again every [`RUNS_EVERY`], the open run's jobs too;
+/// nothing while GitHub's rate limit holds (read again once it resets).
 pub(in crate::app) fn tick(state: &mut State) -> Vec<Effect> {
-    if state.view != View::Runs || state.runs.loading.is_some() {
+    if state.view != View::Runs || state.runs.loading.is_some() || state.runs.limited(state.now) {
         return Vec::new();
     }
     let due = state
@@ -143,8 +160,38 @@ pub(in crate::app) fn tick(state: &mut State) -> Vec<Effect> {
     fx
 }
 
-/// Enter: opens the selected run and reads its jobs and steps.
+/// Enter: opens the selected run and reads its jobs and steps; in an open run, opens the
+/// selected job's log in the Logs view.
 pub(in crate::app) fn open(state: &mut State) -> Vec<Effect> {
+    if let Some(o) = &state.runs.open {
+        let job = match &o.jobs {
+            Some(Ok(jobs)) => jobs.get(o.job).cloned(),
+            Some(Err(e)) => {
+                let text = format!("no job log to open: the jobs are unknown ({e})");
+                state.say(Level::Warn, text);
+                return Vec::new();
+            }
+            None => {
+                state.say(Level::Info, "the jobs are still being read");
+                return Vec::new();
+            }
+        };
+        let Some(job) = job else {
+            state.say(Level::Info, "the run has no jobs yet");
+            return Vec::new();
+        };
+        let run_id = o.run_id;
+        let run = state
+            .runs
+            .rows()
+            .into_iter()
+            .find(|r| r.run.id == run_id)
+            .map_or_else(
+                || format!("run {run_id}"),
+                |r| format!("{} #{}", r.run.workflow, r.run.run_number),
+            );
+        return crate::app::logs::job::open(state, run, run_id, &job);
+    }
     let Some(run_id) = state.runs.selected().map(|r| r.run.id) else {
         return Vec::new();
     };
@@ -153,8 +200,19 @@ pub(in crate::app) fn open(state: &mut State) -> Vec<Effect> {
         run_id,
         jobs: None,
         request: Some(request),
+        job: 0,
     });
     vec![Effect::FetchRunJobs { request, run_id }]
+}
+
+impl RunsView {
+    /// How many jobs the open run lists (0: none open, or not read).
+    pub fn open_jobs(&self) -> usize {
+        match self.open.as_ref().and_then(|o| o.jobs.as_ref()) {
+            Some(Ok(jobs)) => jobs.len(),
+            _ => 0,
+        }
+    }
 }
 
 /// Back: closes the open run; `false` when none was open.
@@ -176,6 +234,10 @@ pub(in crate::app) fn jobs_loaded(
     {
         o.request = None;
         o.jobs = Some(result);
+        let n = state.runs.open_jobs();
+        if let Some(o) = state.runs.open.as_mut() {
+            o.job = o.job.min(n.saturating_sub(1));
+        }
     }
 }
 

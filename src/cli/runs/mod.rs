@@ -141,7 +141,7 @@ struct RunsOut {
 /// Runs `shipdeck runs` or `shipdeck runs show`.
 pub async fn run(global: &Global, args: RunsArgs) -> Result<Answer, Failure> {
     let backend = connect(global).map_err(Failure::new)?;
-    let link = backend.github().map_err(Failure::new)?;
+    let link = backend.github().await.map_err(Failure::new)?;
     if let Some(note) = &link.note {
         eprintln!("shipdeck: {note}");
     }

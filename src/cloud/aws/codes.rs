@@ -213,6 +213,7 @@ pub(crate) fn from_response(call: &Call<'_>, site: &Site, answer: &Answer<'_>) -
         return CloudError::Throttled {
             service: call.service.into(),
             operation: call.operation.into(),
+            until: None,
         };
     }
     if let Some(auth) = auth(call.service, code, &message) {

@@ -1,5 +1,6 @@
-//! The GitHub port made on its first call: the token is looked for then (the GitHub CLI runs
-//! on a blocking thread, never on the event loop), and only by a session that uses GitHub.
+//! The GitHub port made on its first call: the token is looked for then, once (the GitHub CLI
+//! runs on a blocking thread with a time limit, never on the event loop), and only by a session
+//! that uses GitHub.
 
 use super::rest::RestGitHub;
 use super::{GitHub, RunQuery, Token};
@@ -35,11 +36,8 @@ impl LazyGitHub {
         let made = self
             .port
             .get_or_init(|| async {
-                let api = self.config.api_url.clone();
-                let token = tokio::task::spawn_blocking(move || Token::from_environment(&api))
-                    .await
-                    .map_err(|e| format!("GitHub: the token lookup failed: {e}"))?;
-                RestGitHub::new(&self.config, token, self.connect, self.timeout)
+                let lookup = Token::lookup(&self.config.api_url).await;
+                RestGitHub::from_lookup(&self.config, lookup, self.connect, self.timeout)
             })
             .await;
         made.as_ref().map_err(|e| CloudError::Network(e.clone()))

@@ -9,7 +9,7 @@ mod token;
 
 pub use lazy::LazyGitHub;
 
-pub use token::{Token, TokenSource};
+pub use token::{GH_TIMEOUT, Lookup, Token, TokenSource};
 
 use super::CloudResult;
 use crate::domain::github::{

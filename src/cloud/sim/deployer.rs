@@ -128,7 +128,7 @@ impl Simulator {
 
     /// The version of the release being made; the next one is a patch (or, one time in five,
     /// a minor) above it.
-    fn next_version(&mut self) -> Version {
+    pub(crate) fn next_version(&mut self) -> Version {
         let version = self.deployer.next.clone();
         self.deployer.next = if self.rng.chance(0.2) {
             Version::new(version.major, version.minor + 1, 0)
@@ -162,22 +162,31 @@ impl Simulator {
         self.upload_release(env, &release);
     }
 
-    /// A release run started by an operator succeeded: it ships `version` (or the newest
-    /// release that succeeded upstream) to `env`, starting its pipeline as GitHub Actions.
-    pub(crate) fn ship_version(&mut self, env: usize, version: Option<&str>, actor: &str) {
-        let release = match version {
-            Some(v) => self
-                .deployer
-                .releases
-                .iter()
-                .find(|r| r.version.to_string() == v)
-                .cloned(),
-            None => {
-                let from = self.envs[env].spec.promotes_from.clone();
-                from.and_then(|f| self.envs.iter().position(|e| e.spec.name == f))
-                    .and_then(|src| self.envs[src].newest_succeeded())
-            }
-        };
+    /// A release run started by an operator succeeded: it ships release `version` to `env`,
+    /// starting its pipeline as GitHub Actions; `package` is the release the run packaged from
+    /// its commit (written under the release prefix first).
+    pub(crate) fn ship_version(
+        &mut self,
+        env: usize,
+        version: &str,
+        package: Option<&Release>,
+        actor: &str,
+    ) {
+        if let Some(release) = package {
+            let spec = &self.envs[env].spec;
+            let key = format!("{}{}/release.zip", spec.release_prefix, release.version);
+            let bucket = spec.source_bucket.clone();
+            let object = self.package(release);
+            self.buckets.put(&bucket, &key, object);
+            self.deployer.releases.push(release.clone());
+        }
+        let release = self
+            .deployer
+            .releases
+            .iter()
+            .rev()
+            .find(|r| r.version.to_string() == version)
+            .cloned();
         let Some(release) = release else { return };
         let trigger = Trigger {
             kind: "StartPipelineExecution".into(),

@@ -88,6 +88,7 @@ impl Fault {
             Fault::Throttle => CloudError::Throttled {
                 service: service.into(),
                 operation: operation.into(),
+                until: None,
             },
             Fault::Timeout | Fault::LostReply => CloudError::Timeout {
                 operation: operation.into(),

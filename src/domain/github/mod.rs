@@ -2,9 +2,11 @@
 //! commits, and the requests that change runs (dispatch, re-run, cancel) as data.
 
 mod inputs;
+mod job_log;
 mod runs;
 
 pub use inputs::{DeclaredInput, InputKind, WorkflowTriggers, check_inputs, read_workflow};
+pub use job_log::job_log_events;
 pub use runs::{
     Comparison, Conclusion, DispatchRequest, Dispatched, GitHubCommit, Job, RunChange, RunStatus,
     Step, WorkflowRun,

@@ -665,6 +665,20 @@ fn where_in(
         (Some(d), Some(v)) if d.version > *v => format!(" ({name} runs the newer {})", d.version),
         _ => String::new(),
     };
+    // The listed history starts after the commit was made: an execution that carried it may
+    // be older than the listing, so its absence says nothing (unknown, not "not yet").
+    let oldest = env.data.executions.iter().map(|e| e.start).min();
+    if let (Ok(commit), Some(oldest)) = (read.commit, oldest)
+        && commit.date < oldest
+    {
+        return Ok((
+            "unlisted",
+            format!(
+                "not in {name}'s listed executions (since {}; older ones not read){newer}",
+                oldest.short()
+            ),
+        ));
+    }
     Ok(("absent", format!("not yet in {name}{newer}")))
 }
 

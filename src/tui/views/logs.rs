@@ -1,6 +1,7 @@
-//! The logs view: recent CloudWatch events of an environment, newest at the bottom, following the
-//! tail, each row labelled with its log group when the view reads several, with the selected
-//! event's detail beside them (below on narrow terminals).
+//! The logs view: recent CloudWatch events of an environment (or a GitHub Actions job's log, a
+//! row per line), newest at the bottom, following the tail, each row labelled with its log group
+//! when the view reads several, with the selected event's detail beside them (below on narrow
+//! terminals).
 
 use super::traffic::{MATCH, highlight};
 use crate::app::State;
@@ -30,6 +31,9 @@ fn env_name(state: &State) -> &str {
 
 /// Body title: names the environment (and the build's stream after a build-log jump).
 pub fn title(state: &State) -> String {
+    if let Some(job) = &state.logs.job {
+        return format!("Logs · job log · {} › {}", job.run, job.name);
+    }
     match &state.logs.stream {
         Some((_, stream)) => format!("Logs · {} · build log {stream}", env_name(state)),
         None => format!(
@@ -133,6 +137,9 @@ pub fn group_labels(groups: &[String]) -> Vec<String> {
 
 /// The log groups the view reads: the build's, or the environment's.
 fn view_groups(state: &State) -> Vec<String> {
+    if let Some(job) = &state.logs.job {
+        return vec![job.name.clone()];
+    }
     match &state.logs.stream {
         Some((group, _)) => vec![group.clone()],
         None => state
@@ -206,6 +213,7 @@ fn event_line(
     groups: Option<&GroupColumn>,
     search: &str,
     marked: bool,
+    streams: bool,
 ) -> Line<'static> {
     let mut spans = vec![Span::styled(format!("{} ", e.timestamp.clock()), DIM)];
     if let Some(col) = groups {
@@ -214,12 +222,32 @@ fn event_line(
             Style::new().fg(Color::Magenta),
         ));
     }
-    spans.push(Span::styled(
-        format!("{:<w$} ", short_stream(&e.stream), w = STREAM_WIDTH),
-        Style::new().fg(Color::Cyan),
-    ));
+    if streams {
+        spans.push(Span::styled(
+            format!("{:<w$} ", short_stream(&e.stream), w = STREAM_WIDTH),
+            Style::new().fg(Color::Cyan),
+        ));
+    }
+    if !streams {
+        // A job's log: its workflow commands shown as what they mean.
+        if let Some(step) = e.message.strip_prefix("##[group]") {
+            let bold = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
+            spans.extend(highlight(&format!("▾ {}", one_line(step)), search, bold));
+            let line = Line::from(spans);
+            return if marked {
+                line.patch_style(SELECTED)
+            } else {
+                line
+            };
+        }
+    }
+    let message = if streams {
+        e.message.as_str().into()
+    } else {
+        job_command(&e.message)
+    };
     spans.extend(highlight(
-        &one_line(&e.message),
+        &one_line(&message),
         search,
         line_style(&e.message),
     ));
@@ -228,6 +256,22 @@ fn event_line(
         line.patch_style(SELECTED)
     } else {
         line
+    }
+}
+
+/// A job log line as it reads on GitHub: `##[error]x` → `error: x` (coloured by the word),
+/// `##[warning]x` → `warning: x`, other workflow commands without their prefix.
+fn job_command(message: &str) -> std::borrow::Cow<'_, str> {
+    let Some(rest) = message.strip_prefix("##[") else {
+        return message.into();
+    };
+    let Some((command, text)) = rest.split_once(']') else {
+        return message.into();
+    };
+    match command {
+        "error" | "warning" => format!("{command}: {text}").into(),
+        "notice" | "debug" | "command" => text.into(),
+        _ => message.into(),
     }
 }
 
@@ -301,15 +345,42 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
             Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
         )
     };
-    let mut top = vec![
-        Span::styled("groups ", DIM),
-        Span::raw(ellipsize(&groups, usize::from(inner.width) / 2)),
-        Span::styled(
-            format!(" · {} · ", count(events.len(), "event", "events")),
-            DIM,
-        ),
-        follow,
-    ];
+    let mut top = match &state.logs.job {
+        // A job's log: the job, its state, and how many of its lines are held.
+        Some(job) => {
+            let status = job.state();
+            let held = if job.lines > state.logs.events.len() {
+                format!(
+                    " (the last {} of {})",
+                    state.logs.events.len(),
+                    count(job.lines, "line", "lines")
+                )
+            } else {
+                String::new()
+            };
+            vec![
+                Span::styled("job ", DIM),
+                Span::raw(ellipsize(&job.name, usize::from(inner.width) / 3)),
+                Span::styled(
+                    format!(
+                        " {status} · {}{held} · ",
+                        count(events.len(), "line", "lines")
+                    ),
+                    DIM,
+                ),
+                follow,
+            ]
+        }
+        None => vec![
+            Span::styled("groups ", DIM),
+            Span::raw(ellipsize(&groups, usize::from(inner.width) / 2)),
+            Span::styled(
+                format!(" · {} · ", count(events.len(), "event", "events")),
+                DIM,
+            ),
+            follow,
+        ],
+    };
     if !state.logs.behind().is_empty() {
         // A read stopped before its last page: the next polls go on from there.
         top.push(Span::styled(
@@ -335,6 +406,12 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
             format!("No event matches the filter `{}`.", state.filter)
         } else if state.logs.load.inflight.is_some() {
             "Reading events…".to_string()
+        } else if let Some(job) = &state.logs.job {
+            match (&state.logs.load.error, job.read) {
+                (Some(_), _) => format!("The log of job {} is unknown.", job.name),
+                (None, true) => format!("The log of job {} is empty so far.", job.name),
+                (None, false) => "Reading the job's log…".to_string(),
+            }
         } else if let Some((group, stream)) = &state.logs.stream {
             // A build log: say what was read, not just that nothing came back.
             let since = state.logs.first(state.now).clock();
@@ -343,7 +420,8 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
             "No events in the last read.".to_string()
         };
         let mut lines = vec![Line::from(Span::styled(msg, DIM))];
-        if let (Some(_), Some(err)) = (&state.logs.stream, &state.logs.load.error) {
+        let named = state.logs.stream.is_some() || state.logs.job.is_some();
+        if let (true, Some(err)) = (named, &state.logs.load.error) {
             // Why, whole (the line above the rows is cut at the terminal's width).
             lines.push(Line::default());
             lines.push(Line::from(Span::styled(
@@ -373,7 +451,13 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
                 Some(key) => e.key() == key,
                 None => state.logs.mark == Some(first + k),
             };
-            event_line(e, column.as_ref(), &state.logs.search, marked)
+            event_line(
+                e,
+                column.as_ref(),
+                &state.logs.search,
+                marked,
+                state.logs.job.is_none(),
+            )
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), area);

@@ -215,15 +215,16 @@ fn render_open(frame: &mut Frame, state: &State, open: &OpenRun, inner: Rect) {
             lines.push(Line::from(Span::styled("no jobs yet", DIM)))
         }
         Some(Ok(jobs)) => {
-            for job in jobs {
-                lines.extend(job_lines(job, state));
+            for (i, job) in jobs.iter().enumerate() {
+                lines.extend(job_lines(job, state, i == open.job));
             }
         }
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
-fn job_lines(job: &Job, state: &State) -> Vec<Line<'static>> {
+/// A job's line (marked when selected: Enter opens its log) and its steps.
+fn job_lines(job: &Job, state: &State, selected: bool) -> Vec<Line<'static>> {
     let took = match (job.started_at, job.completed_at) {
         (Some(s), Some(e)) => format!(" · {}", human(e.since(s).max(0))),
         (Some(s), None) => format!(" · {} so far", human(state.now.since(s).max(0))),
@@ -232,11 +233,16 @@ fn job_lines(job: &Job, state: &State) -> Vec<Line<'static>> {
     let state_of = |c: Option<&Conclusion>, s: &RunStatus| {
         c.map_or_else(|| s.to_string(), ToString::to_string)
     };
+    let name = Span::styled(
+        format!("{}{} ", if selected { "▸ " } else { "  " }, job.name),
+        if selected {
+            crate::tui::widgets::status::SELECTED
+        } else {
+            Style::new().add_modifier(Modifier::BOLD)
+        },
+    );
     let mut out = vec![Line::from(vec![
-        Span::styled(
-            format!("{} ", job.name),
-            Style::new().add_modifier(Modifier::BOLD),
-        ),
+        name,
         Span::styled(
             state_of(job.conclusion.as_ref(), &job.status),
             state_style(job.conclusion.as_ref(), &job.status),
@@ -245,7 +251,7 @@ fn job_lines(job: &Job, state: &State) -> Vec<Line<'static>> {
     ])];
     for step in &job.steps {
         out.push(Line::from(vec![
-            Span::raw(format!("  {:>2}. {} ", step.number, step.name)),
+            Span::raw(format!("    {:>2}. {} ", step.number, step.name)),
             Span::styled(
                 state_of(step.conclusion.as_ref(), &step.status),
                 state_style(step.conclusion.as_ref(), &step.status),

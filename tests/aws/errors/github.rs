@@ -411,12 +411,19 @@ async fn githubs_errors_read_as_an_operator_needs_them() {
     assert!(e.is_throttle());
     assert_eq!(
         e.to_string(),
-        "throttled by GitHub (list workflow runs: rate limited until 09:42 UTC); backing off"
+        "GitHub rate limit: resets at 09:42 UTC (list workflow runs); backing off until then"
+    );
+    assert_eq!(
+        e.limited_until(),
+        Some(shipdeck::domain::Timestamp(1_796_550_120_000)),
+        "x-ratelimit-reset, in epoch seconds"
     );
     let e = gh.list_runs(&list("secondary.yml")).await.unwrap_err();
-    assert!(
-        e.to_string().contains("rate limited until 08:11 UTC"),
-        "{e}"
+    assert!(e.to_string().contains("resets at 08:11 UTC"), "{e}");
+    assert_eq!(
+        e.limited_until().map(|t| t.rfc3339()),
+        Some("2026-12-06T08:11:30Z".to_string()),
+        "retry-after seconds from the answer's Date"
     );
 
     let e = gh.list_runs(&list("nightly.yml")).await.unwrap_err();

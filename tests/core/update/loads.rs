@@ -39,6 +39,7 @@ fn failed_refresh_keeps_data_marks_stale_and_backs_off() {
     let err = CloudError::Throttled {
         service: "codepipeline".into(),
         operation: "GetPipelineState".into(),
+        until: None,
     };
     update(
         &mut s,

@@ -49,9 +49,9 @@ pub(crate) struct Call {
     pub workflow: Option<String>,
 }
 
-/// `HH:MM UTC` of a rate limit's end: `x-ratelimit-reset` (epoch seconds), else `retry-after`
-/// (seconds) counted from the answer's `Date`.
-fn limited_until(headers: &HeaderMap) -> Option<String> {
+/// When a rate limit ends: `x-ratelimit-reset` (epoch seconds), else `retry-after` (seconds)
+/// counted from the answer's `Date`.
+fn limited_until(headers: &HeaderMap) -> Option<Timestamp> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let at = if let Some(reset) = header("x-ratelimit-reset").and_then(|v| v.parse::<i64>().ok())
         && header("retry-after").is_none()
@@ -62,7 +62,7 @@ fn limited_until(headers: &HeaderMap) -> Option<String> {
         let date = chrono::DateTime::parse_from_rfc2822(header("date")?).ok()?;
         Timestamp(date.timestamp_millis()) + after.saturating_mul(1000)
     };
-    at.clock().get(..5).map(|hm| format!("{hm} UTC"))
+    Some(at)
 }
 
 /// Whether the answer is a rate limit (primary: no requests left; secondary: `retry-after`).
@@ -94,10 +94,6 @@ pub(crate) fn read(
         .map(|e| e.message)
         .unwrap_or_else(|_| String::from_utf8_lossy(body).chars().take(200).collect());
     if rate_limited(status, headers, &message) {
-        let when = limited_until(headers).map_or_else(
-            || "rate limited".to_string(),
-            |t| format!("rate limited until {t}"),
-        );
         let why = if token.is_none() {
             "; calls without a token get 60 an hour: set GITHUB_TOKEN"
         } else {
@@ -105,7 +101,8 @@ pub(crate) fn read(
         };
         return CloudError::Throttled {
             service: SERVICE.into(),
-            operation: format!("{}: {when}{why}", call.operation),
+            operation: format!("{}{why}", call.operation),
+            until: limited_until(headers),
         };
     }
     match status {
@@ -229,8 +226,9 @@ mod tests {
         );
         assert_eq!(
             e.to_string(),
-            "throttled by GitHub (dispatch workflow: rate limited until 09:42 UTC); backing off"
+            "GitHub rate limit: resets at 09:42 UTC (dispatch workflow); backing off until then"
         );
+        assert_eq!(e.limited_until(), Some(Timestamp(1_796_550_120_000)));
         let secondary = headers(&[
             ("retry-after", "120"),
             ("date", "Sun, 06 Dec 2026 08:01:30 GMT"),
@@ -244,10 +242,7 @@ mod tests {
             "a/b",
             None,
         );
-        assert!(
-            e.to_string().contains("rate limited until 08:03 UTC"),
-            "{e}"
-        );
+        assert!(e.to_string().contains("resets at 08:03 UTC"), "{e}");
         assert!(e.is_throttle());
     }
 

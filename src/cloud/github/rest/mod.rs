@@ -47,6 +47,8 @@ pub struct RestGitHub {
     api: String,
     repo: Repository,
     token: Option<Token>,
+    /// Why `gh auth token` gave no token, when it failed: added to the no-token hints.
+    gh_failed: Option<String>,
     http: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
     timeout: Duration,
 }
@@ -80,9 +82,30 @@ impl RestGitHub {
             api: config.api_url.trim_end_matches('/').to_string(),
             repo: config.repository.clone(),
             token,
+            gh_failed: None,
             http: Client::builder(TokioExecutor::new()).build(https),
             timeout,
         })
+    }
+
+    /// The client with what the token lookup found: its token, and why gh gave none.
+    pub fn from_lookup(
+        config: &GitHubConfig,
+        lookup: super::Lookup,
+        connect: Duration,
+        timeout: Duration,
+    ) -> Result<RestGitHub, String> {
+        let mut port = RestGitHub::new(config, lookup.token, connect, timeout)?;
+        port.gh_failed = lookup.gh_failed;
+        Ok(port)
+    }
+
+    /// How to provide a token to change runs, and why gh gave none.
+    fn write_hint(&self) -> String {
+        match &self.gh_failed {
+            Some(why) => format!("{}; {why}", Token::missing_write_hint()),
+            None => Token::missing_write_hint().to_string(),
+        }
     }
 
     fn repo_path(&self, rest: &str) -> String {
@@ -184,11 +207,7 @@ impl RestGitHub {
         if writes && self.token.is_none() {
             return Err(CloudError::Rejected {
                 code: "NoToken".into(),
-                message: format!(
-                    "{} needs a token: {}",
-                    call.operation,
-                    Token::missing_write_hint()
-                ),
+                message: format!("{} needs a token: {}", call.operation, self.write_hint()),
             });
         }
         let url = format!("{}{path}", self.api);
@@ -479,7 +498,7 @@ impl GitHub for RestGitHub {
     async fn writable(&self) -> Result<(), String> {
         match &self.token {
             Some(_) => Ok(()),
-            None => Err(Token::missing_write_hint().to_string()),
+            None => Err(self.write_hint()),
         }
     }
 

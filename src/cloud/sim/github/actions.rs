@@ -98,14 +98,34 @@ impl Simulator {
                         .any(|r| r.version.to_string() == *v)
                 });
                 let fail = if unknown { Some((0, 3)) } else { fail };
-                let shown = chosen.clone().unwrap_or_else(|| {
-                    self.upstream_release(env)
-                        .unwrap_or_else(|| "latest".into())
-                });
-                let mut run = self.plan_release(env, &shown, &head, actor, start, fail);
+                // No version asked for: the release of the commit the run is at — the one its
+                // deploy run built, else one the run packages from it.
+                let (version, package) = match chosen {
+                    Some(v) => (v, None),
+                    None => match self
+                        .deployer
+                        .releases
+                        .iter()
+                        .rev()
+                        .find(|r| r.commit == head)
+                    {
+                        Some(own) => (own.version.to_string(), None),
+                        None => {
+                            let release = crate::domain::Release {
+                                version: self.next_version(),
+                                commit: head.clone(),
+                                actor: actor.to_string(),
+                            };
+                            (release.version.to_string(), Some(release))
+                        }
+                    },
+                };
+                let mut run =
+                    self.plan_release(env, &version, &head, actor, start, fail, package.is_some());
                 run.effect = Effect::Ship {
                     env,
-                    version: chosen,
+                    version,
+                    package,
                 };
                 run
             }
@@ -123,15 +143,6 @@ impl Simulator {
             },
         );
         Ok(id)
-    }
-
-    /// The newest release that succeeded in the environment `env` promotes from.
-    fn upstream_release(&self, env: usize) -> Option<String> {
-        let from = self.envs[env].spec.promotes_from.as_deref()?;
-        let src = self.envs.iter().position(|e| e.spec.name == from)?;
-        self.envs[src]
-            .newest_succeeded()
-            .map(|r| r.version.to_string())
     }
 
     /// Re-runs the failed jobs of a run as a new attempt (the jobs before the first failed one
@@ -209,9 +220,12 @@ impl Simulator {
                 workflows::deploy_jobs(&version, &bucket, &release_key, &source_key, image_changed)
             }
             (Workflow::Release, effect) => {
-                let env = match effect {
-                    Effect::Ship { env, .. } => *env,
-                    _ => self.envs.iter().position(|e| e.spec.protected).unwrap_or(0),
+                let (env, package) = match effect {
+                    Effect::Ship { env, package, .. } => (*env, package.is_some()),
+                    _ => (
+                        self.envs.iter().position(|e| e.spec.protected).unwrap_or(0),
+                        false,
+                    ),
                 };
                 let spec = &self.envs[env].spec;
                 workflows::release_jobs(
@@ -220,6 +234,7 @@ impl Simulator {
                     &spec.source_bucket,
                     &spec.source_key,
                     &spec.pipeline,
+                    package,
                 )
             }
         };
@@ -297,7 +312,11 @@ impl Simulator {
         match effect {
             Effect::None => {}
             Effect::Publish => self.publish_commit(sha, &actor),
-            Effect::Ship { env, version } => self.ship_version(env, version.as_deref(), &actor),
+            Effect::Ship {
+                env,
+                version,
+                package,
+            } => self.ship_version(env, &version, package.as_ref(), &actor),
         }
     }
 }

@@ -185,14 +185,27 @@ impl Simulator {
         self.github_register(run);
     }
 
-    /// A release manager's release run shipped `release` to `env` at "now".
+    /// A release manager's release run shipped `release` to `env` at "now": the run of the
+    /// release's own commit (the workflow ships the release built from the commit it runs at).
     pub(crate) fn github_released(&mut self, env: usize, release: &Release, who: &str) {
         let now = self.now;
-        let Some(head) = self.github.commit_index("main", now) else {
+        let Some(commit) = self
+            .github
+            .commit_index(&release.commit, now)
+            .or_else(|| self.github.commit_index("main", now))
+        else {
             return;
         };
-        let sha = self.github.commits[head].sha.clone();
-        let mut run = self.plan_release(env, &release.version.to_string(), &sha, who, now, None);
+        let sha = self.github.commits[commit].sha.clone();
+        let mut run = self.plan_release(
+            env,
+            &release.version.to_string(),
+            &sha,
+            who,
+            now,
+            None,
+            false,
+        );
         run.effect = Effect::None;
         let delta = -run.attempt().end().since(run.attempt().started);
         for a in &mut run.attempts {
@@ -203,7 +216,9 @@ impl Simulator {
         self.github_register(run);
     }
 
-    /// Plans a release run shipping `version` to `env` from `start`.
+    /// Plans a release run shipping `version` to `env` from `start` (`package`: the run
+    /// packages the release from its commit, which no deploy run has built yet).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn plan_release(
         &mut self,
         env: usize,
@@ -212,6 +227,7 @@ impl Simulator {
         who: &str,
         start: Timestamp,
         fail: Option<(usize, usize)>,
+        package: bool,
     ) -> SimRun {
         let spec = &self.envs[env].spec;
         let jobs = workflows::release_jobs(
@@ -220,6 +236,7 @@ impl Simulator {
             &spec.source_bucket,
             &spec.source_key,
             &spec.pipeline,
+            package,
         );
         let inputs: BTreeMap<String, String> = [
             ("environment".to_string(), spec.name.clone()),
@@ -253,7 +270,8 @@ impl Simulator {
             cancelled: None,
             effect: Effect::Ship {
                 env,
-                version: Some(version.to_string()),
+                version: version.to_string(),
+                package: None,
             },
             inputs,
             version: version.to_string(),

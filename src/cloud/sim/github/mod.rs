@@ -107,8 +107,13 @@ pub(crate) enum Effect {
     None,
     /// Publish the run's commit as a new release to the first environment.
     Publish,
-    /// Ship `version` (or the newest release that succeeded upstream) to environment `env`.
-    Ship { env: usize, version: Option<String> },
+    /// Ship release `version` to environment `env`; `package`: the release the run packaged
+    /// from its commit, which no deploy run had built (written under the release prefix first).
+    Ship {
+        env: usize,
+        version: String,
+        package: Option<crate::domain::Release>,
+    },
 }
 
 /// A workflow run.

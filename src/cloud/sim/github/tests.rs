@@ -99,6 +99,35 @@ async fn each_published_release_is_the_upload_of_a_successful_deploy_run_of_its_
     assert!(releases_runs.iter().all(|r| r.event == "workflow_dispatch"));
 }
 
+/// A release run ships the release of the commit it ran at, so a commit's trace shows the
+/// release runs that shipped it and no other (seed 42 is the demo's).
+#[tokio::test]
+async fn each_release_run_ships_the_release_of_its_own_commit() {
+    for seed in [7, 42] {
+        let (cloud, gh) = demo(seed);
+        let releases = cloud.with(|s| s.releases());
+        let runs = gh.list_runs(&runs("release.yml", 100)).await.unwrap();
+        assert!(runs.len() >= 5, "seed {seed}: {}", runs.len());
+        for run in &runs {
+            let jobs = gh.list_jobs(run.id).await.unwrap();
+            let shipped = jobs[0]
+                .steps
+                .iter()
+                .find_map(|s| s.name.strip_prefix("Find release "))
+                .unwrap_or_else(|| panic!("seed {seed}: run #{} finds no release", run.run_number));
+            let release = releases
+                .iter()
+                .find(|r| r.version.to_string() == shipped)
+                .unwrap();
+            assert_eq!(
+                release.commit, run.head_sha,
+                "seed {seed}: release run #{} ships {shipped}, not its commit's release",
+                run.run_number
+            );
+        }
+    }
+}
+
 #[tokio::test]
 async fn the_same_seed_gives_the_same_repository_and_runs() {
     let a = demo(11).1.list_runs(&runs("deploy.yml", 50)).await.unwrap();
@@ -217,6 +246,32 @@ async fn a_dispatched_release_run_ships_the_release_to_prd_when_it_succeeds() {
             .ends_with("assumed-role/GitHubActions/demo-operator"),
         "{:?}",
         execs[0].trigger
+    );
+    // No deploy run built the head commit (its tests are still running): the release run
+    // packaged that commit's release and shipped it, not the newest release of stg.
+    let jobs = gh.list_jobs(run.id).await.unwrap();
+    assert!(
+        jobs[0]
+            .steps
+            .iter()
+            .any(|s| s.name.starts_with("Package release")),
+        "{:?}",
+        jobs[0].steps
+    );
+    let shipped = cloud.with(|s| {
+        let o = s
+            .buckets
+            .latest("storefront-deployer-source", "prd/release.zip")
+            .unwrap();
+        o.metadata.get("commit").cloned()
+    });
+    assert_eq!(shipped.as_deref(), Some(run.head_sha.as_str()));
+    assert!(
+        cloud
+            .with(|s| s.releases())
+            .iter()
+            .any(|r| r.commit == run.head_sha),
+        "the packaged release is in the catalogue"
     );
 }
 

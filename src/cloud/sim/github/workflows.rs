@@ -44,7 +44,7 @@ on:
   workflow_dispatch:
     inputs:
       version:
-        description: The release to ship (default the newest that passed the environment before)
+        description: The release to ship (default the release of the commit the run is at, packaged if no deploy run built it)
         required: false
         type: string
       environment:
@@ -243,7 +243,25 @@ pub(crate) fn release_jobs(
     bucket: &str,
     source_key: &str,
     pipeline: &str,
+    package: bool,
 ) -> Vec<(String, Vec<StepSpec>)> {
+    let find = if package {
+        step(
+            &format!("Package release {version}"),
+            (20, 40),
+            &[&format!(
+                "no release of this commit yet: packaged {version} to s3://{bucket}/releases/{version}/release.zip"
+            )],
+        )
+    } else {
+        step(
+            &format!("Find release {version}"),
+            (2, 6),
+            &[&format!(
+                "release {version}: s3://{bucket}/releases/{version}/release.zip"
+            )],
+        )
+    };
     vec![(
         "release".into(),
         vec![
@@ -258,13 +276,7 @@ pub(crate) fn release_jobs(
                 (3, 8),
                 &["Assuming role with OIDC"],
             ),
-            step(
-                &format!("Find release {version}"),
-                (2, 6),
-                &[&format!(
-                    "release {version}: s3://{bucket}/releases/{version}/release.zip"
-                )],
-            ),
+            find,
             step(
                 &format!("Copy package to s3://{bucket}/{source_key}"),
                 (4, 12),

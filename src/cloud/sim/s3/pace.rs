@@ -113,6 +113,7 @@ impl Paced {
             return Err(CloudError::Throttled {
                 service: "s3".into(),
                 operation: operation.into(),
+                until: None,
             });
         }
         if roll < self.pace.slow_down + self.pace.unavailable {
