@@ -287,6 +287,8 @@ pub enum Reply {
         request: RequestId,
         /// Per commit: how many commits `main` is ahead of it, or why that is not known.
         lags: Vec<(String, Result<Option<u32>, String>)>,
+        /// When GitHub's rate limit resets, when a compare was refused for it.
+        limited_until: Option<crate::domain::Timestamp>,
     },
     /// The Deploy projects' images and their repositories' images were read.
     DeployersLoaded {

@@ -243,6 +243,9 @@ pub enum Effect {
         workflows: Vec<String>,
         /// Runs per workflow.
         limit: usize,
+        /// The jobs already read of finished failed runs, by run id and attempt: they do not
+        /// change, so they are not asked again.
+        known_jobs: Vec<((u64, u32), Vec<crate::domain::github::Job>)>,
     },
     /// Compare each commit with `main` on GitHub (how many commits it lags).
     CompareMain {

@@ -117,7 +117,11 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
             fx.extend(envs::deployer::due(state));
             fx
         }
-        Reply::MainLagLoaded { request, lags } => envs::main_lag::loaded(state, request, lags),
+        Reply::MainLagLoaded {
+            request,
+            lags,
+            limited_until,
+        } => envs::main_lag::loaded(state, request, lags, limited_until),
         Reply::DeployersLoaded {
             request,
             projects,

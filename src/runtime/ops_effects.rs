@@ -130,13 +130,20 @@ pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
             request,
             workflows,
             limit,
+            known_jobs,
         } => Some(Action::Reply(Reply::RunsLoaded {
             request,
-            read: Box::new(read_runs(cloud, &workflows, limit).await),
+            read: Box::new(read_runs(cloud, &workflows, limit, &known_jobs).await),
         })),
         Effect::CompareMain { request, commits } => {
             let mut lags = Vec::new();
+            // Once GitHub says its rate limit is reached, the rest is not asked.
+            let mut limited: Option<crate::cloud::CloudError> = None;
             for commit in commits {
+                if let Some(e) = &limited {
+                    lags.push((commit, Err(e.to_string())));
+                    continue;
+                }
                 let lag = match cloud.github.as_deref() {
                     Some(github) => {
                         match super::effects::timed(
@@ -152,14 +159,18 @@ pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
                             {
                                 Ok(None)
                             }
-                            Err(e) => Err(e.to_string()),
+                            Err(e) => Err(note(e, &mut limited)),
                         }
                     }
                     None => Err(ops::apply::github::NOT_CONFIGURED.to_string()),
                 };
                 lags.push((commit, lag));
             }
-            Some(Action::Reply(Reply::MainLagLoaded { request, lags }))
+            Some(Action::Reply(Reply::MainLagLoaded {
+                request,
+                lags,
+                limited_until: limited.and_then(|e| e.limited_until()),
+            }))
         }
         Effect::FetchTrace {
             request,
@@ -230,9 +241,15 @@ pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
     }
 }
 
-/// The runs of each workflow, newest first, with the jobs of each failed run (where it failed);
-/// each failed read kept with its reason. The token is looked for here, off the event loop.
-async fn read_runs(cloud: &Cloud, workflows: &[String], limit: usize) -> RunsRead {
+/// The runs of each workflow, newest first, with the jobs of each failed run (where it failed;
+/// those in `known_jobs`, by run id and attempt, are not asked again); each failed read kept
+/// with its reason. The token is looked for here, off the event loop.
+async fn read_runs(
+    cloud: &Cloud,
+    workflows: &[String],
+    limit: usize,
+    known_jobs: &[((u64, u32), Vec<crate::domain::github::Job>)],
+) -> RunsRead {
     let Some(github) = cloud.github.as_deref() else {
         return RunsRead {
             repository: String::new(),
@@ -268,8 +285,13 @@ async fn read_runs(cloud: &Cloud, workflows: &[String], limit: usize) -> RunsRea
             Ok(runs) => {
                 let mut rows = Vec::new();
                 for run in runs {
+                    let known = known_jobs
+                        .iter()
+                        .find(|(key, _)| *key == (run.id, run.run_attempt))
+                        .filter(|_| run.status == crate::domain::github::RunStatus::Completed);
                     let jobs = match (&limited, run.failed()) {
                         (_, false) => None,
+                        (_, true) if known.is_some() => known.map(|(_, jobs)| Ok(jobs.clone())),
                         (Some(e), true) => Some(Err(e.to_string())),
                         (None, true) => Some(
                             github
@@ -339,5 +361,47 @@ pub fn prepare(state: &mut State, backend: &Backend) {
     }
     if state.ops.audit_path.is_none() {
         state.ops.audit_path = audit_log::path(&crate::app::audit_log(state)).ok();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cloud::counting::CountingCloud;
+    use crate::cloud::sim::{SimCloud, SimConfig, Simulator, demo_specs};
+
+    /// The jobs of a finished failed run are read once: the next read of the runs passes them
+    /// back by run id and attempt, and GitHub is not asked for them again.
+    #[tokio::test]
+    async fn a_finished_failed_runs_jobs_are_not_read_again() {
+        let sim = SimCloud::new(Simulator::new(SimConfig::default(), &demo_specs()));
+        let counting = CountingCloud::new(sim.cloud());
+        let cloud = counting.cloud();
+        let workflows = ["deploy.yml".to_string(), "release.yml".to_string()];
+        let jobs_read = || {
+            counting
+                .counts()
+                .get("GitHub ListJobsForWorkflowRun")
+                .copied()
+                .unwrap_or(0)
+        };
+        let first = read_runs(&cloud, &workflows, 30, &[]).await;
+        let failed = jobs_read();
+        assert!(failed > 0, "the demo's history has failed runs");
+        let mut runs = crate::app::runs::RunsView {
+            read: Some(first.clone()),
+            ..Default::default()
+        };
+        let known = runs.known_jobs();
+        assert_eq!(
+            known.len() as u64,
+            failed,
+            "every failed run's jobs are kept"
+        );
+        let second = read_runs(&cloud, &workflows, 30, &known).await;
+        assert_eq!(jobs_read(), failed, "no job list asked again");
+        assert_eq!(second, first, "the same read");
+        runs.read = Some(second);
+        assert_eq!(runs.known_jobs(), known);
     }
 }

@@ -226,6 +226,7 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
                 .iter()
                 .map(|c| (c.clone(), if ok { Ok(Some(3)) } else { Err("X".into()) }))
                 .collect(),
+            limited_until: None,
         })),
         Effect::ReadDeployers {
             request, projects, ..

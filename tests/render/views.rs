@@ -771,7 +771,14 @@ fn environments_show_each_commits_lag_behind_main_or_why_it_is_unknown() {
             .iter()
             .map(|c| (c.clone(), lag.clone().map(Some)))
             .collect();
-        update(s, Action::Reply(Reply::MainLagLoaded { request, lags }));
+        update(
+            s,
+            Action::Reply(Reply::MainLagLoaded {
+                request,
+                lags,
+                limited_until: None,
+            }),
+        );
     }
     let mut s = with(View::Environments, None);
     assert!(
@@ -793,4 +800,48 @@ fn environments_show_each_commits_lag_behind_main_or_why_it_is_unknown() {
     assert_has(&screen(&s, 160, 48), &["MAIN", "4 behind"]);
     let narrow = screen(&s, 80, 24);
     assert!(!narrow.contains("MAIN"), "{narrow}");
+}
+
+/// A compare refused for GitHub's rate limit holds the lag check (and every GitHub read) until
+/// the limit resets: nothing is asked when the five minutes are up, the lags are asked again at
+/// the reset.
+#[test]
+fn the_lag_check_waits_for_githubs_rate_limit_to_reset() {
+    use shipdeck::app::{Action, Effect, Reply, update};
+    let compares = |fx: &[Effect]| {
+        fx.iter().find_map(|e| match e {
+            Effect::CompareMain { request, commits } => Some((*request, commits.clone())),
+            _ => None,
+        })
+    };
+    let mut s = with(View::Environments, None);
+    s.runs.workflows = vec!["deploy.yml".into(), "release.yml".into()];
+    let (request, commits) = compares(&update(&mut s, Action::Tick(NOW))).expect("a compare");
+    let reset = NOW + 3 * shipdeck::app::MAIN_LAG_EVERY;
+    let lags = commits
+        .iter()
+        .map(|c| {
+            (
+                c.clone(),
+                Err("GitHub rate limit: resets later".to_string()),
+            )
+        })
+        .collect();
+    update(
+        &mut s,
+        Action::Reply(Reply::MainLagLoaded {
+            request,
+            lags,
+            limited_until: Some(reset),
+        }),
+    );
+    assert!(s.runs.limited(NOW), "the hold is shared with the Runs view");
+    for at in [NOW + shipdeck::app::MAIN_LAG_EVERY, reset - 1] {
+        let fx = update(&mut s, Action::Tick(at));
+        assert!(compares(&fx).is_none(), "asked at {at:?}, before the reset");
+    }
+    assert!(
+        compares(&update(&mut s, Action::Tick(reset))).is_some(),
+        "asked again once the limit reset"
+    );
 }

@@ -65,8 +65,13 @@ impl State {
 }
 
 /// Reads the lags when an environment's commit has none yet, or when they are due again.
+/// Nothing is asked while GitHub's rate limit holds (the Runs view's hold, shared by every
+/// GitHub read); the lags are read again once it resets.
 pub(in crate::app) fn due(state: &mut State) -> Vec<Effect> {
-    if state.runs.workflows.is_empty() || state.main_lag.request.is_some() {
+    if state.runs.workflows.is_empty()
+        || state.main_lag.request.is_some()
+        || state.runs.limited(state.now)
+    {
         return Vec::new();
     }
     let mut commits: Vec<String> = (0..state.envs.len())
@@ -87,16 +92,22 @@ pub(in crate::app) fn due(state: &mut State) -> Vec<Effect> {
     vec![Effect::CompareMain { request, commits }]
 }
 
-/// The lags were read.
+/// The lags were read; a rate limit GitHub answered with holds every GitHub read until it
+/// resets, when the lags are due again.
 pub(in crate::app) fn loaded(
     state: &mut State,
     request: RequestId,
     lags: Vec<(String, Result<Option<u32>, String>)>,
+    limited_until: Option<Timestamp>,
 ) -> Vec<Effect> {
     if state.main_lag.request != Some(request) {
         return Vec::new();
     }
     state.main_lag.request = None;
     state.main_lag.by_commit.extend(lags);
+    if let Some(until) = limited_until {
+        state.runs.limited_until = state.runs.limited_until.max(Some(until));
+        state.main_lag.due = Some(until);
+    }
     due(state)
 }

@@ -78,6 +78,21 @@ impl RunsView {
     pub fn limited(&self, now: crate::domain::Timestamp) -> bool {
         self.limited_until.is_some_and(|until| now < until)
     }
+
+    /// The jobs read of each finished failed run, by run id and attempt: they cannot change
+    /// (a re-run is a new attempt), so the next read does not ask for them again.
+    pub fn known_jobs(&self) -> Vec<((u64, u32), Vec<Job>)> {
+        self.rows()
+            .into_iter()
+            .filter(|r| {
+                r.run.failed() && r.run.status == crate::domain::github::RunStatus::Completed
+            })
+            .filter_map(|r| match &r.jobs {
+                Some(Ok(jobs)) => Some(((r.run.id, r.run.run_attempt), jobs.clone())),
+                _ => None,
+            })
+            .collect()
+    }
 }
 
 impl RunsView {
@@ -120,6 +135,7 @@ pub(in crate::app) fn read(state: &mut State) -> Vec<Effect> {
         request,
         workflows: state.runs.workflows.clone(),
         limit: RUNS_PER_WORKFLOW,
+        known_jobs: state.runs.known_jobs(),
     }]
 }
 
