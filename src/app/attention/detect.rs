@@ -177,6 +177,7 @@ impl Detector {
                 .unwrap_or_default();
             let base = format!("{name}|{}|{}|{}", a.execution_id, a.stage, a.action);
             let left = a.time_left(now);
+            let reported = out.len();
             self.report(
                 Event {
                     kind: EventKind::ApprovalPending,
@@ -191,6 +192,8 @@ impl Detector {
                 },
                 out,
             );
+            // Reported just now, with its time left: the warnings already due go with it.
+            let new = out.len() > reported;
             if !fresh {
                 continue;
             }
@@ -198,6 +201,10 @@ impl Detector {
                 // A warning longer than the approval's whole timeout would come with the
                 // approval itself: it is not given.
                 if a.timeout <= before || left > before || left <= 0 {
+                    continue;
+                }
+                if new {
+                    self.seen.insert(format!("expiring{label}|{base}"));
                     continue;
                 }
                 self.report(

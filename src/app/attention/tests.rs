@@ -402,3 +402,24 @@ fn the_json_of_an_event_has_its_keys_then_its_ids() {
         r#"{"event":"approval_pending","environment":"prd","at":"2027-01-15T08:00:00Z","summary":"prd: waits","execution_id":"e1"}"#
     );
 }
+
+#[test]
+fn an_approval_first_seen_within_a_day_of_expiry_is_one_event_then_the_last_hours_warning() {
+    let mut d = Detector::default();
+    let since = T0 - 6 * Timestamp::DAY - 2 * Timestamp::HOUR;
+    let env = read(
+        Vec::new(),
+        Some(state("e1", since, ActionStatus::InProgress, None)),
+        T0,
+    );
+    let first = d.environment(&env, T0, None);
+    assert_eq!(kinds(&first), [EventKind::ApprovalPending], "{first:?}");
+    assert!(
+        first[0].summary.contains("expires in 22h 0m"),
+        "{}",
+        first[0].summary
+    );
+    let last = d.environment(&env, since + 7 * Timestamp::DAY - 59 * MIN, None);
+    assert_eq!(kinds(&last), [EventKind::ApprovalExpiring]);
+    assert_eq!(last[0].id("warning"), Some("1h"));
+}
