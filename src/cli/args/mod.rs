@@ -37,6 +37,9 @@ pub struct Global {
     /// Refuse every mutating action (the console's and the actions').
     #[arg(long)]
     pub read_only: bool,
+    /// The console rings no bell and sends no desktop notification (`[notify] enabled = false`).
+    #[arg(long)]
+    pub no_notify: bool,
     /// AWS profile.
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
