@@ -33,6 +33,9 @@ pub struct Detector {
     /// Per environment, whether it is red now (`false`: green or yellow; absent or unchanged
     /// while unknown).
     red: BTreeMap<String, bool>,
+    /// When each approval seen waiting expires, by `environment|execution`: a failure without
+    /// a reason after that time is the approval expiring unanswered.
+    expiry: BTreeMap<String, Timestamp>,
 }
 
 impl Detector {
@@ -127,11 +130,15 @@ impl Detector {
                 self.history_or_report(baseline, event, out);
             }
             if x.status == ExecutionStatus::Failed {
-                let why = x
-                    .status_summary
-                    .as_deref()
-                    .map(|s| format!(": {s}"))
-                    .unwrap_or_default();
+                let expired = self
+                    .expiry
+                    .get(&format!("{name}|{}", x.id))
+                    .is_some_and(|at| x.last_update >= *at);
+                let why = match x.status_summary.as_deref() {
+                    Some(s) => format!(": {s}"),
+                    None if expired => ": the approval expired unanswered".to_string(),
+                    None => String::new(),
+                };
                 let what = if x.execution_type == ExecutionType::Rollback {
                     "rollback"
                 } else {
@@ -176,6 +183,8 @@ impl Detector {
                 .map(|r| format!(" {}", r.version))
                 .unwrap_or_default();
             let base = format!("{name}|{}|{}|{}", a.execution_id, a.stage, a.action);
+            self.expiry
+                .insert(format!("{name}|{}", a.execution_id), a.expires_at());
             let left = a.time_left(now);
             let reported = out.len();
             self.report(

@@ -264,6 +264,24 @@ fn expiry_warnings_come_24_hours_and_1_hour_before_on_fresh_reads_only() {
         "{}",
         last[0].summary
     );
+    // Then it fails unanswered: the failure says why (AWS gives no summary for it).
+    let mut failed = execution("e1", ExecutionStatus::Failed, ExecutionType::Standard);
+    failed.last_update = since + 7 * Timestamp::DAY;
+    let after = since + 7 * Timestamp::DAY + MIN;
+    let timed_out = read(
+        vec![failed],
+        Some(state("e1", after, ActionStatus::Failed, None)),
+        after,
+    );
+    let events = d.environment(&timed_out, after, None);
+    assert_eq!(kinds(&events), [EventKind::DeployFailed], "{events:?}");
+    assert!(
+        events[0]
+            .summary
+            .ends_with("failed: the approval expired unanswered"),
+        "{}",
+        events[0].summary
+    );
 }
 
 #[test]
