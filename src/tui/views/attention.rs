@@ -25,9 +25,10 @@ const COLUMNS: [Col; 5] = [
 /// Body title: how many events, how many new.
 pub fn title(state: &State) -> String {
     let n = state.attention.events.len();
+    let events = if n == 1 { "event" } else { "events" };
     match state.attention.unseen() {
-        0 => format!("Attention · {n} events"),
-        new => format!("Attention · {n} events · {new} new"),
+        0 => format!("Attention · {n} {events}"),
+        new => format!("Attention · {n} {events} · {new} new"),
     }
 }
 
