@@ -31,7 +31,7 @@ fn main() -> ExitCode {
 
 async fn interactive(global: cli::Global) -> ExitCode {
     let _log = shipdeck::logging::init();
-    let backend = match cli::connect(&global) {
+    let mut backend = match cli::connect(&global) {
         Ok(b) => b,
         Err(message) => {
             eprintln!("shipdeck: {message}");
@@ -45,6 +45,9 @@ async fn interactive(global: cli::Global) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if global.no_notify {
+        backend.config.notify.enabled = false;
+    }
     let tick = Duration::from_millis(backend.config.ui.tick_ms);
     let _ = color_eyre::install();
     terminal::install_panic_hook();

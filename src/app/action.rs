@@ -59,6 +59,9 @@ pub enum Action {
         /// Lines of the whole plan at the dialog's width.
         total: usize,
     },
+    /// The terminal window gained (`true`) or lost the focus (notifications go out only
+    /// while it has not).
+    Focus(bool),
     // Answers.
     /// An effect answered: a read, a write or the one call of a confirmation.
     Reply(Reply),

@@ -62,6 +62,7 @@ pub(super) const BINDINGS: &[(&str, Action)] = &[
     ("release", Action::Op(OpKind::Release)),
     ("audit", Action::Show(View::Audit)),
     ("runs", Action::Show(View::Runs)),
+    ("attention", Action::Show(View::Attention)),
     ("next_field", Action::DialogNext),
     ("toggle", Action::DialogToggle),
 ];

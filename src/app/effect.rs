@@ -162,6 +162,14 @@ pub enum Effect {
     },
     /// Leave the program.
     Quit,
+    /// Tell the operator outside the terminal (bell, desktop notification): see
+    /// [`super::attention::notify`].
+    Notify {
+        /// The notification's title.
+        title: String,
+        /// Its text.
+        body: String,
+    },
     /// Send a confirmed plan's one mutating call (`ops::apply`) and append its audit line.
     ApplyOp {
         /// Request id of this confirmation (never reused).

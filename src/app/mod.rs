@@ -2,6 +2,7 @@
 
 mod action;
 mod action_names;
+pub mod attention;
 mod command;
 mod credentials;
 mod effect;
@@ -131,6 +132,8 @@ pub struct State {
     pub ops: OpsState,
     /// The Runs view: GitHub Actions runs.
     pub runs: runs::RunsView,
+    /// Events that need attention, and the notifications to send.
+    pub attention: attention::Attention,
 }
 
 impl State {
@@ -167,6 +170,7 @@ impl State {
             quit: false,
             ops: OpsState::default(),
             runs: runs::RunsView::default(),
+            attention: attention::Attention::default(),
         }
     }
 

@@ -83,6 +83,7 @@ impl State {
                 (self.approval_row < n).then_some(self.approval_row)
             }
             View::Runs => Some(self.runs.open.as_ref().map_or(self.runs.row, |o| o.job)),
+            View::Attention => Some(self.attention.row),
             View::Logs | View::Traffic | View::Audit => None,
         }
     }
@@ -115,6 +116,10 @@ impl State {
                         self.runs.row = row.min(n.saturating_sub(1));
                     }
                 }
+            }
+            View::Attention => {
+                let n = super::attention::rows(self).len();
+                self.attention.row = row.min(n.saturating_sub(1));
             }
             View::Logs | View::Traffic | View::Audit => {}
         }

@@ -25,7 +25,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             fx.extend(super::runs::tick(state));
             fx.extend(envs::main_lag::due(state));
             fx.extend(envs::deployer::due(state));
+            fx.extend(super::attention::observe(state));
             fx
+        }
+        Action::Focus(focused) => {
+            state.attention.outbox.focus(focused);
+            Vec::new()
         }
         Action::ChartsStep => {
             state.traffic.charts_step(traffic::CHART_STEP);
@@ -115,6 +120,7 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
             let mut fx = ops::update::env_refreshed(state, env);
             fx.extend(envs::main_lag::due(state));
             fx.extend(envs::deployer::due(state));
+            fx.extend(super::attention::observe(state));
             fx
         }
         Reply::MainLagLoaded {
@@ -352,6 +358,7 @@ fn view_key(state: &mut State, key: Action) -> Vec<Effect> {
         }
         Action::BuildLog => return logs::update::build_log(state),
         Action::Tick(_)
+        | Action::Focus(_)
         | Action::ChartsStep
         | Action::PaneRows(_)
         | Action::PageRows(_)
@@ -438,6 +445,9 @@ fn show(state: &mut State, view: View) -> Vec<Effect> {
     }
     state.view = view;
     state.overlay = None;
+    if view == View::Attention {
+        super::attention::shown(state);
+    }
     state.drop_left_behind();
     poll::due(state)
 }
@@ -461,6 +471,16 @@ fn open(state: &mut State) -> Vec<Effect> {
         }
         View::Pipeline => crate::app::envs::execution::open(state),
         View::Runs => super::runs::open(state),
+        View::Attention => {
+            let Some(env) = super::attention::selected(state).map(|e| e.environment.clone()) else {
+                return Vec::new();
+            };
+            if let Some(i) = state.env_index(&env) {
+                state.select_env(i);
+            }
+            state.close_execution();
+            show(state, View::Pipeline)
+        }
         View::Logs | View::Traffic | View::Audit => Vec::new(),
     }
 }

@@ -16,6 +16,7 @@ pub mod shell;
 mod status;
 mod stdout;
 mod trace;
+mod watch;
 
 pub use crate::runtime::Backend;
 pub use args::{Cli, Command, ConfigCommand, Global, Output};
@@ -137,6 +138,7 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
             output,
         } => impact::run(global, &env, execution.as_deref(), output).await,
         Command::Logs { command } => return logs::run(global, command).await,
+        Command::Watch(args) => return watch::run(global, args).await,
         Command::Audit { since, output } => audit::run(global, since, output).map(Answer::ok),
         c @ (Command::Approve(_)
         | Command::Reject(_)

@@ -10,6 +10,7 @@ mod error;
 mod github;
 mod health;
 mod model;
+mod notify;
 mod parse;
 mod reader;
 pub mod regions;

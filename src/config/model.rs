@@ -34,6 +34,8 @@ pub struct Config {
     /// Each environment's pinned CodeBuild Deploy project (`deploy_project`), by name (absent:
     /// the `ProjectName` of its pipeline's Deploy action).
     pub deploy_projects: BTreeMap<String, String>,
+    /// `[notify]`: which events leave the terminal, how, how often.
+    pub notify: crate::app::attention::NotifySettings,
 }
 
 impl Config {

@@ -17,6 +17,7 @@ const TOP_KEYS: &[&str] = &[
     "polling",
     "github",
     "deployer",
+    "notify",
     "environments",
 ];
 /// Keys of `[aws]`.
@@ -60,6 +61,7 @@ pub(crate) fn parse(
     let polling = polling(root.table("polling")?)?;
     let github = github::read(root.table("github")?)?;
     let deployer_repository = deployer(root.table("deployer")?)?;
+    let notify = super::notify::read(root.table("notify")?)?;
     let (environments, self_approval, health, deploy_projects) =
         environments::read(&root, read_only)?;
     Ok(Config {
@@ -74,6 +76,7 @@ pub(crate) fn parse(
         health,
         deployer_repository,
         deploy_projects,
+        notify,
     })
 }
 

@@ -68,6 +68,7 @@ impl Backend {
         );
         state.deployers.repository = self.config.deployer_repository.clone();
         state.deployers.pinned = self.config.deploy_projects.clone();
+        state.attention.outbox.settings = self.config.notify.clone();
         state
     }
 }

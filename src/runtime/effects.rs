@@ -301,7 +301,7 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
                 repositories,
             }))
         }
-        Effect::Quit => None,
+        Effect::Quit | Effect::Notify { .. } => None,
         effect @ (Effect::ApplyOp { .. }
         | Effect::Audit { .. }
         | Effect::ReadAudit { .. }

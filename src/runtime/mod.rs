@@ -8,6 +8,7 @@ mod effects;
 mod export_file;
 mod headless;
 pub mod health;
+pub mod notify;
 pub mod ops_effects;
 mod tasks;
 pub mod trace;

@@ -2,6 +2,7 @@
 //! `update`, coalesced redraws.
 
 use super::Backend;
+use super::notify::Notifier;
 use super::{Clock, SimClock, Tasks, WallClock};
 use crate::app::{Action, State, start, update};
 use crate::tui::hints::hints;
@@ -51,6 +52,7 @@ pub async fn run(
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     let mut tasks = Tasks::new();
+    let notifier = Notifier::from_env(state.attention.outbox.settings.method);
     let mut quit = tasks.spawn(start(&mut state), &cloud, &tx);
     term.terminal.draw(|f| draw(f, &state, &hints))?;
     while !quit {
@@ -78,6 +80,8 @@ pub async fn run(
                     }
                 }
                 Some(Ok(Event::Resize(_, _))) => dirty = true,
+                Some(Ok(Event::FocusGained)) => actions.push(Action::Focus(true)),
+                Some(Ok(Event::FocusLost)) => actions.push(Action::Focus(false)),
                 Some(Ok(_)) => {}
                 Some(Err(_)) | None => actions.push(Action::Quit),
             },
@@ -95,7 +99,8 @@ pub async fn run(
         }
         for action in actions {
             dirty = true;
-            let effects = update(&mut state, action);
+            let mut effects = update(&mut state, action);
+            notify(&notifier, &mut effects);
             quit |= tasks.spawn(effects, &cloud, &tx);
         }
         if dirty && !quit {
@@ -120,6 +125,20 @@ pub async fn run(
     crash_test()?;
     drop(term);
     Ok(())
+}
+
+/// Writes the notifications among `effects` to the terminal (between two frames, on the loop's
+/// own thread) and takes them out.
+fn notify(notifier: &Notifier, effects: &mut Vec<crate::app::Effect>) {
+    effects.retain(|effect| match effect {
+        crate::app::Effect::Notify { title, body } => {
+            if let Err(e) = notifier.send(&mut std::io::stdout(), title, body) {
+                tracing::warn!("notification not written: {e}");
+            }
+            false
+        }
+        _ => true,
+    });
 }
 
 /// Test hook of debug builds: with `SHIPDECK_CRASH=panic` or `=error` the console ends that way

@@ -213,6 +213,12 @@ fn actions(state: &State) -> Vec<(&'static str, &'static str)> {
                 ("back", "home"),
             ]);
         }
+        View::Attention => {
+            if !crate::app::attention::rows(state).is_empty() {
+                out.push(("open", "pipeline"));
+            }
+            rest.extend([("down", "next"), ("filter", "filter"), ("back", "home")]);
+        }
     }
     out.push(("help", "help"));
     out.extend(rest);

@@ -1,6 +1,8 @@
 //! Terminal setup and restoration: raw mode, alternate screen, mouse; restored on every exit path.
 
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::event::{
+    DisableFocusChange, DisableMouseCapture, EnableFocusChange, EnableMouseCapture,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -16,11 +18,17 @@ pub struct TerminalGuard {
 }
 
 impl TerminalGuard {
-    /// Enters raw mode and the alternate screen with mouse capture.
+    /// Enters raw mode and the alternate screen with mouse capture and focus reports (whether
+    /// the window has the focus decides if notifications leave it).
     pub fn enter() -> io::Result<TerminalGuard> {
         enable_raw_mode()?;
         let mut stdout = io::stdout();
-        if let Err(e) = execute!(stdout, EnterAlternateScreen, EnableMouseCapture) {
+        if let Err(e) = execute!(
+            stdout,
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            EnableFocusChange
+        ) {
             restore();
             return Err(e);
         }
@@ -41,10 +49,11 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// Leaves raw mode, the alternate screen and mouse capture. Safe to call more than once.
+/// Leaves raw mode, the alternate screen, mouse capture and focus reports. Safe to call more than once.
 pub fn restore() {
     let _ = execute!(
         io::stdout(),
+        DisableFocusChange,
         DisableMouseCapture,
         LeaveAlternateScreen,
         crossterm::cursor::Show

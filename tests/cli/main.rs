@@ -9,3 +9,4 @@ mod ops_changes;
 mod ops_tty;
 #[path = "../support/mod.rs"]
 mod support;
+mod watch;

@@ -65,6 +65,17 @@ release_workflow = "release.yml"
 api_url = "https://github.example.com/api/v3"
 [deployer]
 repository = "deployer"
+[notify]
+enabled = true
+method = "auto"
+throttle = 60
+approval_pending = true
+approval_expiring = true
+approval_answered = true
+deploy_failed = true
+rollback_started = true
+environment_red = true
+refresh_failing = false
 "#;
 
 /// Where a key is: the table header it follows (`""` for the top level; the second
@@ -95,6 +106,10 @@ const DEPLOY_WORKFLOW: Key = key("[github]", "deploy_workflow", "github.deploy_w
 const RELEASE_WORKFLOW: Key = key("[github]", "release_workflow", "github.release_workflow");
 const GITHUB_API: Key = key("[github]", "api_url", "github.api_url");
 const DEPLOYER_REPOSITORY: Key = key("[deployer]", "repository", "deployer.repository");
+const NOTIFY_ENABLED: Key = key("[notify]", "enabled", "notify.enabled");
+const NOTIFY_METHOD: Key = key("[notify]", "method", "notify.method");
+const NOTIFY_THROTTLE: Key = key("[notify]", "throttle", "notify.throttle");
+const NOTIFY_FAILED: Key = key("[notify]", "deploy_failed", "notify.deploy_failed");
 
 /// A key of the first environment.
 const fn env(name: &'static str, path: &'static str) -> Key {
@@ -224,6 +239,16 @@ fn the_full_file_and_the_example_are_valid_and_use_every_key() {
         "latency_p99_red_ms",
         "tls_days_yellow",
         "tls_days_red",
+        "enabled",
+        "method",
+        "throttle",
+        "approval_pending",
+        "approval_expiring",
+        "approval_answered",
+        "deploy_failed",
+        "rollback_started",
+        "environment_red",
+        "refresh_failing",
     ];
     for line in EXAMPLE.lines() {
         let line = line.trim_start_matches("# ");
@@ -478,4 +503,42 @@ fn the_deployer_repository_and_deploy_project_are_names() {
     assert_eq!(config.deployer_repository.as_deref(), Some("deployer"));
     assert_eq!(config.deploy_projects["prd"], "deploy-prd");
     assert!(!config.deploy_projects.contains_key("dev"));
+}
+
+/// `[notify]`: the method by name, the throttle in seconds, each kind a boolean; an unknown key
+/// is named with the table's keys.
+#[test]
+fn notify() {
+    wrong(
+        &NOTIFY_METHOD,
+        "\"growl\"",
+        "unknown method `growl`; expected one of auto, bell, osc9, osc777",
+    );
+    wrong(
+        &NOTIFY_THROTTLE,
+        "7200",
+        "expected seconds from 0 to 3600, got 7200",
+    );
+    wrong(
+        &NOTIFY_THROTTLE,
+        "-1",
+        "expected seconds from 0 to 3600, got -1",
+    );
+    let enabled = parse(&FULL.replace("enabled = true", "enabled = \"yes\"")).unwrap_err();
+    assert!(enabled.contains(NOTIFY_ENABLED.path), "{enabled}");
+    let failed = parse(&FULL.replace("deploy_failed = true", "deploy_failed = 1")).unwrap_err();
+    assert!(failed.contains(NOTIFY_FAILED.path), "{failed}");
+    let unknown = parse(&FULL.replace("throttle = 60", "deploy_fail = false")).unwrap_err();
+    assert!(
+        unknown.contains("deploy_fail")
+            && unknown.contains("[notify]")
+            && unknown.contains("deploy_failed"),
+        "{unknown}"
+    );
+    let config = parse(FULL).unwrap();
+    use shipdeck::app::attention::EventKind;
+    assert!(config.notify.enabled);
+    assert_eq!(config.notify.throttle, 60_000);
+    assert!(!config.notify.kinds.contains(&EventKind::RefreshFailing));
+    assert!(config.notify.kinds.contains(&EventKind::DeployFailed));
 }

@@ -114,14 +114,17 @@ fn read_only_hides_the_action_keys_help_and_commands() {
     let Some(shipdeck::app::Overlay::Command(line)) = &s.overlay else {
         panic!()
     };
-    assert_eq!(line.completions, vec!["approvals", "audit"]);
+    assert_eq!(line.completions, vec!["approvals", "attention", "audit"]);
     let mut s = loaded();
     update(&mut s, Action::CommandOpen);
     type_text(&mut s, "a");
     let Some(shipdeck::app::Overlay::Command(line)) = &s.overlay else {
         panic!()
     };
-    assert_eq!(line.completions, vec!["approvals", "audit", "approve"]);
+    assert_eq!(
+        line.completions,
+        vec!["approvals", "attention", "audit", "approve"]
+    );
 }
 
 #[test]

@@ -335,7 +335,11 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
             records: job.len(),
             result: Ok(()),
         })),
-        Effect::FetchIdentity | Effect::Quit | Effect::Audit { .. } | Effect::Cancel { .. } => None,
+        Effect::FetchIdentity
+        | Effect::Quit
+        | Effect::Notify { .. }
+        | Effect::Audit { .. }
+        | Effect::Cancel { .. } => None,
     }
 }
 

@@ -487,3 +487,25 @@ async fn traffic_deploy_markers_and_release_health() {
         assert!(text.contains(want), "missing {want:?}\n{text}");
     }
 }
+
+#[tokio::test]
+async fn attention_list_and_notification_line() {
+    let mut rig = started(42).await;
+    rig.run(16 * Timestamp::HOUR, 30 * Timestamp::SECOND).await;
+    let unseen = rig.app.state.attention.unseen();
+    assert!(unseen > 1, "events waiting: {unseen}");
+    // Elsewhere, the footer shows the newest and the tab is marked.
+    rig.app.dispatch(Action::Show(View::Environments));
+    snap(&rig, "attention_notice");
+    rig.app.dispatch(Action::Show(View::Attention));
+    snap(&rig, "attention");
+    assert_eq!(rig.app.state.attention.unseen(), 0, "shown: seen");
+    // Enter opens the selected event's environment's pipeline.
+    rig.app.dispatch(Action::Down);
+    let env = shipdeck::app::attention::selected(&rig.app.state)
+        .map(|e| e.environment.clone())
+        .unwrap();
+    rig.app.dispatch(Action::Open);
+    assert_eq!(rig.app.state.view, View::Pipeline);
+    assert_eq!(rig.app.state.selected_env().unwrap().spec.name, env);
+}

@@ -57,7 +57,9 @@ fn environments_show_release_health_lag_and_markers() {
             &s,
             &["1 behind stg", "1 behind dev", "stale 2m 10s", "❄ frozen"],
         );
-        assert_has(&s, &["Approvals (1)", "approval waiting on prd", "2h 05m"]);
+        // At 80 columns every tab title is four letters or fewer.
+        let tab = if w == 80 { "Appr (1)" } else { "Approvals (1)" };
+        assert_has(&s, &[tab, "approval waiting on prd", "2h 05m"]);
     }
     let wide = screen(&with(View::Environments, None), 160, 48);
     assert_has(
@@ -387,10 +389,8 @@ fn approvals_that_could_not_be_read_show_as_unknown_never_as_none() {
     for (w, h) in SIZES {
         let text = screen(&s, w, h);
         assert!(!text.contains("No pending approvals"), "{text}");
-        assert_has(
-            &text,
-            &["Approvals (?)", "Pending approvals unknown", "prd:"],
-        );
+        let tab = if w == 80 { "Appr (?)" } else { "Approvals (?)" };
+        assert_has(&text, &[tab, "Pending approvals unknown", "prd:"]);
     }
     let wide = screen(&s, 160, 48);
     assert_has(&wide, &["HTTP 500", "unknown in prd"]);
@@ -534,8 +534,18 @@ fn tabs_show_the_key_of_each_view_and_the_audit_log_has_one() {
     for (w, h) in SIZES {
         let s = screen(&with(View::Environments, None), w, h);
         let tabs = s.lines().nth(1).unwrap_or_default();
-        assert_has(
-            tabs,
+        let titles: &[&str] = if w == 80 {
+            // Eight tabs fit at 80 columns with titles of four letters or fewer.
+            &[
+                "1 Env",
+                "2 Pipe",
+                "3 Appr (1)",
+                "4 Logs",
+                "5 Traf",
+                "6 Aud",
+                "! Attn",
+            ]
+        } else {
             &[
                 "1 Env",
                 "2 Pipeline",
@@ -543,8 +553,10 @@ fn tabs_show_the_key_of_each_view_and_the_audit_log_has_one() {
                 "4 Logs",
                 "5 Traffic",
                 "6 Audit",
-            ],
-        );
+                "! Attention",
+            ]
+        };
+        assert_has(tabs, titles);
     }
     let s = screen_with(
         &with(View::Environments, None),

@@ -62,8 +62,9 @@ fn clicks_map_to_tabs_and_rows() {
     let hints = Hints::default();
     let area = Rect::new(0, 0, 80, 24);
     let s = with(View::Environments, None);
-    // Tabs at 80 columns (shortened, each with its key): " " then " 1 Envs " (x 1..9), "│",
-    // " 2 Pipeline " (x 10..22), "│", " 3 Approvals (1) " (x 23..40), "│", " 4 Logs " (x 41..49).
+    // Tabs at 80 columns (titles of four letters, each with its key): " " then " 1 Env " (x 1..8),
+    // "│", " 2 Pipe " (x 9..17), "│", " 3 Appr (1) " (x 18..30), "│", " 4 Logs " (x 31..39), …,
+    // " 7 Runs " (x 57..65), "│", " ! Attn " (x 66..74).
     assert_eq!(
         hit_test(&s, &hints, area, 3, 1),
         Some(Action::Show(View::Environments))
@@ -73,13 +74,16 @@ fn clicks_map_to_tabs_and_rows() {
         Some(Action::Show(View::Pipeline))
     );
     assert_eq!(
-        hit_test(&s, &hints, area, 45, 1),
+        hit_test(&s, &hints, area, 35, 1),
         Some(Action::Show(View::Logs))
     );
-    // The last tab, ` 7 Runs `, ends at x 79.
     assert_eq!(
-        hit_test(&s, &hints, area, 77, 1),
+        hit_test(&s, &hints, area, 60, 1),
         Some(Action::Show(View::Runs))
+    );
+    assert_eq!(
+        hit_test(&s, &hints, area, 70, 1),
+        Some(Action::Show(View::Attention))
     );
     // Rows: body border at y 2, table header at y 3, first row at y 4.
     assert_eq!(
@@ -116,7 +120,7 @@ fn every_tab_is_clickable_at_80_columns_the_runs_too() {
             Some(Action::Show(t.view))
         );
     }
-    assert_eq!(tabs.last().map(|t| t.label.as_str()), Some(" 7 Runs "));
+    assert_eq!(tabs.last().map(|t| t.label.as_str()), Some(" ! Attn "));
 }
 
 #[test]

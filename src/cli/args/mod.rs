@@ -37,6 +37,9 @@ pub struct Global {
     /// Refuse every mutating action (the console's and the actions').
     #[arg(long)]
     pub read_only: bool,
+    /// The console rings no bell and sends no desktop notification (`[notify] enabled = false`).
+    #[arg(long)]
+    pub no_notify: bool,
     /// AWS profile.
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
@@ -93,6 +96,40 @@ pub enum Output {
     Table,
     /// JSON for scripts.
     Json,
+}
+
+/// `shipdeck watch` output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WatchOutput {
+    /// One line per event for people.
+    Text,
+    /// One JSON object per line: `event`, `environment`, `at`, `summary`, then the ids.
+    Jsonl,
+}
+
+/// `shipdeck watch`.
+#[derive(Debug, Clone, Args)]
+pub struct WatchArgs {
+    /// Only this environment's events.
+    #[arg(long, value_name = "ENV")]
+    pub env: Option<String>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = WatchOutput::Text)]
+    pub output: WatchOutput,
+    /// Run this command for each event, with the event as JSON on its standard input (split
+    /// into words like a shell would, but run without one unless --shell).
+    #[arg(long, value_name = "CMD")]
+    pub exec: Option<String>,
+    /// Run --exec through `sh -c` (pipes, variables).
+    #[arg(long, requires = "exec")]
+    pub shell: bool,
+    /// Seconds an --exec command may take before it is killed.
+    #[arg(long, value_name = "SECS", default_value_t = 30, requires = "exec",
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub exec_timeout: u64,
+    /// Report what needs attention now, then exit.
+    #[arg(long)]
+    pub once: bool,
 }
 
 /// Subcommands.
@@ -160,6 +197,9 @@ pub enum Command {
         #[arg(long, short, value_enum, default_value_t = Output::Table)]
         output: Output,
     },
+    /// Follow what needs attention (approvals waiting or about to expire, answers by others,
+    /// failed deploys, rollbacks, failing refreshes) as lines or JSON lines, until Ctrl-C.
+    Watch(WatchArgs),
     /// CloudFront access logs and CloudWatch log groups.
     Logs {
         /// Which logs.

@@ -373,3 +373,31 @@ impl Simulator {
         let _ = self.op_put_approval(&answer, &role_arn("ReleaseManager", actor));
     }
 }
+
+impl Simulator {
+    /// A release manager (`who`) answers the approval waiting in environment `env` now, as
+    /// someone other than the operator would; `false` when none waits there.
+    pub fn answer_as(&mut self, env: &str, approve: bool, who: &str) -> bool {
+        let Some(a) = self
+            .pending_approvals()
+            .into_iter()
+            .find(|a| a.environment == env)
+        else {
+            return false;
+        };
+        let answer = ApprovalAnswer {
+            pipeline: a.pipeline,
+            stage: a.stage,
+            action: a.action,
+            token: a.token.unwrap_or_default(),
+            outcome: if approve {
+                ApprovalOutcome::Approved
+            } else {
+                ApprovalOutcome::Rejected
+            },
+            summary: format!("answered by {who}"),
+        };
+        self.op_put_approval(&answer, &role_arn("ReleaseManager", who))
+            .is_ok()
+    }
+}

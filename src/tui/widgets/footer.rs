@@ -25,6 +25,22 @@ pub fn visible_status(state: &State) -> Option<&StatusMsg> {
         .filter(|m| m.level != Level::Info || state.now.since(m.at) <= ttl)
 }
 
+/// The notification line: the newest event not seen yet (and how many more), unless the
+/// Attention view, which lists them, is shown.
+pub fn notice(state: &State) -> Option<(String, Style)> {
+    let unseen = state.attention.unseen();
+    if unseen == 0 || state.view == crate::app::View::Attention {
+        return None;
+    }
+    let e = state.attention.latest()?;
+    let more = match unseen {
+        1 => String::new(),
+        n => format!(" (+{} more: :attention)", n - 1),
+    };
+    let style = crate::tui::views::attention::kind_style(e.kind);
+    Some((format!("● {}{more}", e.summary), style))
+}
+
 /// The key hints of the current view and state as spans, as many as fit in `max` cells.
 fn hint_spans(state: &State, hints: &Hints, max: usize) -> Vec<Span<'static>> {
     let pairs = hints.footer(state);
@@ -60,7 +76,16 @@ pub fn render(frame: &mut Frame, state: &State, hints: &Hints, area: Rect) {
         left.push(Span::raw("  "));
     }
     let mut used: usize = left.iter().map(Span::width).sum();
-    if let Some(msg) = visible_status(state) {
+    let status = visible_status(state);
+    // The newest unseen event comes before information, after a warning or an error.
+    let event = notice(state).filter(|_| status.is_none_or(|m| m.level == Level::Info));
+    if let Some((text, style)) = event {
+        // Room is left for the first key hints.
+        let room = avail.saturating_sub(used + 1).min(avail * 3 / 5);
+        let text = ellipsize(&text, room);
+        used += width(&text);
+        left.push(Span::styled(text, style));
+    } else if let Some(msg) = status {
         let room = avail.saturating_sub(used + 1);
         let text = ellipsize(&msg.text, room);
         used += width(&text);

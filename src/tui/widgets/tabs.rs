@@ -42,6 +42,8 @@ enum Fit {
     Full,
     /// `Envs` for Environments.
     Short,
+    /// Every title in four letters or fewer (`Pipe`, `Appr`, `Attn`).
+    Tiny,
     /// The current tab's title; the others show their key (and the approvals count) only.
     Keys,
 }
@@ -65,12 +67,27 @@ fn key_of(hints: &Hints, view: View) -> Option<String> {
         .map(|(_, k)| k.clone())
 }
 
+/// A title in four letters or fewer.
+fn tiny(view: View) -> &'static str {
+    match view {
+        View::Environments => "Env",
+        View::Pipeline => "Pipe",
+        View::Approvals => "Appr",
+        View::Logs => "Logs",
+        View::Traffic => "Traf",
+        View::Audit => "Aud",
+        View::Runs => "Runs",
+        View::Attention => "Attn",
+    }
+}
+
 fn label(state: &State, view: View, key: Option<&str>, fit: Fit) -> String {
     let pending = state.approvals().len();
     // An environment whose approvals are unknown adds a `?`: never a plain count that may be
     // short.
     let unknown = !state.approvals_unknown().is_empty();
     let title = match view {
+        _ if fit == Fit::Tiny => tiny(view),
         View::Environments if fit != Fit::Full => "Envs",
         View::Audit => "Audit",
         _ if fit == Fit::Keys && key.is_some() && view != state.view => "",
@@ -80,6 +97,9 @@ fn label(state: &State, view: View, key: Option<&str>, fit: Fit) -> String {
         View::Approvals if unknown && pending > 0 => format!("({pending}+?)"),
         View::Approvals if unknown => "(?)".to_string(),
         View::Approvals if pending > 0 => format!("({pending})"),
+        View::Attention if state.attention.unseen() > 0 => {
+            format!("({})", state.attention.unseen())
+        }
         _ => String::new(),
     };
     let words: Vec<&str> = [key.unwrap_or(""), title, count.as_str()]
@@ -105,6 +125,8 @@ pub fn tabs(state: &State, hints: &Hints, area: Rect) -> Vec<Tab> {
         Fit::Full
     } else if total(Fit::Short) <= room {
         Fit::Short
+    } else if total(Fit::Tiny) <= room {
+        Fit::Tiny
     } else {
         Fit::Keys
     };
@@ -141,6 +163,21 @@ fn tab_spans(state: &State, tab: &Tab) -> Vec<Span<'static>> {
         Style::new()
             .fg(Color::LightYellow)
             .add_modifier(Modifier::BOLD)
+    } else if tab.view == View::Attention && state.attention.unseen() > 0 {
+        // Marked while something unseen waits: red when one of them is bad news.
+        let bad = state
+            .attention
+            .since(state.attention.seen)
+            .iter()
+            .any(|e| e.kind.is_failure());
+        let colour = if bad {
+            Color::LightRed
+        } else {
+            Color::LightYellow
+        };
+        Style::new()
+            .fg(colour)
+            .add_modifier(Modifier::BOLD | Modifier::REVERSED)
     } else {
         Style::new()
     };

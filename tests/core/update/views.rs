@@ -66,6 +66,8 @@ fn open_back_show_and_next_view() {
     update(&mut s, Action::NextView);
     assert_eq!(s.view, View::Runs, "the GitHub runs are a tab");
     update(&mut s, Action::NextView);
+    assert_eq!(s.view, View::Attention, "attention is the last tab");
+    update(&mut s, Action::NextView);
     assert_eq!(s.view, View::Environments, "tabs wrap around");
 }
 

@@ -1,0 +1,159 @@
+//! `shipdeck watch` as a process against the simulator: JSON lines that parse, starting with
+//! what already waits; events as the demo runs fast; `--exec` with the event on stdin; Ctrl-C.
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn command(args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_shipdeck"));
+    c.args(args)
+        .env_remove("SHIPDECK_CONFIG")
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("shipdeck-cli-test-none"),
+        )
+        .current_dir(std::env::temp_dir());
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    command(args).output().unwrap()
+}
+
+fn lines(out: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("shipdeck-watch-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The keys every event has, in order, with the ids after them.
+fn assert_event(v: &Value) {
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys[..4], ["event", "environment", "at", "summary"], "{v}");
+    let at = v["at"].as_str().unwrap();
+    assert!(at.ends_with('Z') && at.len() == 20, "RFC 3339: {at}");
+    assert!(v["pipeline"].is_string(), "{v}");
+}
+
+#[test]
+fn once_reports_the_approval_already_waiting_as_json_lines() {
+    let out = run(&["--demo", "watch", "--once", "--output", "jsonl"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let events = lines(&out);
+    // The demo starts with prd waiting for approval; the failures before the start are history.
+    assert_eq!(events.len(), 1, "{events:?}");
+    let e = &events[0];
+    assert_event(e);
+    assert_eq!(e["event"], "approval_pending");
+    assert_eq!(e["environment"], "prd");
+    assert_eq!(e["stage"], "Approval");
+    assert!(e["execution_id"].as_str().unwrap().len() > 8);
+    assert!(e["expires_at"].as_str().is_some());
+    // --env keeps one environment's events.
+    let none = run(&["--demo", "watch", "--once", "-o", "jsonl", "--env", "dev"]);
+    assert!(none.status.success());
+    assert!(lines(&none).is_empty());
+    let bad = run(&["--demo", "watch", "--env", "qa"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown environment `qa`"));
+}
+
+#[test]
+fn at_a_high_demo_speed_events_stream_until_ctrl_c_ends_it_cleanly() {
+    let mut child = command(&["--demo", "--speed", "20000", "watch", "-o", "jsonl"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut seen: Vec<Value> = Vec::new();
+    for line in BufReader::new(stdout).lines() {
+        let v: Value = serde_json::from_str(&line.unwrap()).unwrap();
+        assert_event(&v);
+        seen.push(v);
+        // A failed deploy after the start: the demo moved on and was followed.
+        if seen.iter().any(|e| e["event"] == "deploy_failed") {
+            break;
+        }
+    }
+    assert_eq!(
+        seen[0]["event"], "approval_pending",
+        "what waits comes first"
+    );
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "Ctrl-C ends watch with exit 0");
+}
+
+#[test]
+fn exec_gets_each_event_as_json_on_stdin_without_a_shell_unless_asked() {
+    let dir = scratch("exec");
+    let file = dir.join("events.jsonl");
+    let _ = std::fs::remove_file(&file);
+    // No shell: the words are the program and its arguments (`>>` would be an argument).
+    let tee = format!("tee -a '{}'", file.display());
+    let out = run(&["--demo", "watch", "--once", "-o", "jsonl", "--exec", &tee]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written = std::fs::read_to_string(&file).unwrap();
+    let got: Vec<Value> = written
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0]["event"], "approval_pending");
+    // With --shell: a pipeline, and the event's kind in the environment.
+    let script = format!(
+        "cat > /dev/null; echo \"$SHIPDECK_EVENT $SHIPDECK_ENVIRONMENT\" >> '{}'",
+        file.display()
+    );
+    let out = run(&["--demo", "watch", "--once", "--shell", "--exec", &script]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(written.lines().last(), Some("approval_pending prd"));
+    // A command that takes too long is killed and said; the watch itself succeeds.
+    let out = run(&[
+        "--demo",
+        "watch",
+        "--once",
+        "--exec",
+        "sleep 30",
+        "--exec-timeout",
+        "1",
+    ]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--exec `sleep 30` for approval_pending: killed after 1 s"),
+        "{err}"
+    );
+    // An unbalanced quote is a usage error.
+    let out = run(&["--demo", "watch", "--exec", "echo 'oops"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a command"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
