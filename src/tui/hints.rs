@@ -179,7 +179,12 @@ fn actions(state: &State) -> Vec<(&'static str, &'static str)> {
             ]);
         }
         View::Traffic => {
-            out.extend([("follow", "follow/pause"), ("filter", "filter")]);
+            out.extend([
+                ("follow", "follow/pause"),
+                ("filter", "filter"),
+                ("impact", "release health"),
+                ("marker", "marker"),
+            ]);
             rest.extend([
                 ("search", "search"),
                 ("detail", "detail"),

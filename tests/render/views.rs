@@ -507,6 +507,9 @@ fn the_footer_lists_the_actions_that_apply_where_the_operator_is() {
     });
     assert_has(&footer(&s, &hints), &["J scroll detail"]);
     s.pane.max = None;
+    // The Traffic view names its release-health and marker keys.
+    s.view = View::Traffic;
+    assert_has(&footer(&s, &hints), &["i release health", "m marker"]);
     // Rebound keys show as bound.
     s.view = View::Pipeline;
     s.selected = 2;
