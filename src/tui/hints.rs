@@ -127,6 +127,10 @@ fn actions(state: &State) -> Vec<(&'static str, &'static str)> {
             if !state.approvals().is_empty() {
                 out.push(("approvals", "inbox"));
             }
+            // Its traffic at a glance comes from the Traffic view's read.
+            if state.selected_env().is_some_and(|e| e.glance.is_none()) {
+                out.push(("traffic", "read traffic"));
+            }
             rest.extend([
                 ("next_env", "env"),
                 ("filter", "filter"),

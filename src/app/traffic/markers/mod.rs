@@ -167,9 +167,14 @@ impl crate::app::Traffic {
             self.marks.impact = None;
             return;
         };
-        let previous = m.previous;
+        self.marks.impact = Some(self.impact_of(at, m.previous));
+    }
+
+    /// The impact of the deploy that reached the environment at `at` (the deploy before it at
+    /// `previous`) over the records read: unknown when its before-window was not read.
+    pub(in crate::app) fn impact_of(&self, at: Timestamp, previous: Option<Timestamp>) -> Impact {
         let from = crate::accesslog::impact::before_from(at, previous);
-        self.marks.impact = Some(match (self.stats.newest(), &self.load.error) {
+        match (self.stats.newest(), &self.load.error) {
             _ if from < self.since => Impact::unknown(
                 at,
                 format!(
@@ -181,7 +186,7 @@ impl crate::app::Traffic {
             (None, Some(e)) => Impact::unknown(at, format!("the logs could not be read: {e}")),
             (Some(newest), _) => Impact::measure(self.records.iter(), at, newest, previous),
             (None, None) => Impact::unknown(at, "no logs read yet".into()),
-        });
+        }
     }
 }
 
