@@ -33,6 +33,11 @@ impl State {
             t.marks.inflight = None;
             t.marks.key.clear();
             t.marks.impact = None;
+            if let Some(from) = old.reach_back {
+                t.reach_back = Some(from);
+                t.since = from;
+                t.list_from = from.millis();
+            }
         }
         self.traffic = t;
     }

@@ -140,6 +140,18 @@ impl State {
         }
     }
 
+    /// Reads the Traffic tail's environment from `from` on instead of its preset's look-back
+    /// (`shipdeck impact --since`: an older deploy's windows): the tail starts again from
+    /// there, its markers kept.
+    pub fn read_traffic_from(&mut self, from: Timestamp) {
+        if from == self.traffic.since {
+            return;
+        }
+        self.traffic.reach_back = Some(from);
+        let preset = self.traffic.preset;
+        self.restart_traffic(preset);
+    }
+
     /// After the markers or the selection changed: the impact of the selected deploy, when the
     /// release-health panel is open.
     pub(in crate::app) fn refresh_impact(&mut self) {
