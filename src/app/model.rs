@@ -157,6 +157,8 @@ pub struct EnvView {
     pub log_sources: Option<crate::cloud::Discovery>,
     /// The log source the operator picked (`:logsource`), by number or name.
     pub log_pick: Option<String>,
+    /// Its traffic at a glance, from the Traffic view's last read of it; `None` until read.
+    pub glance: Option<super::Glance>,
 }
 
 impl EnvView {
@@ -178,6 +180,7 @@ impl EnvView {
             source_due: Timestamp(i64::MIN),
             log_sources: None,
             log_pick: None,
+            glance: None,
         }
     }
 

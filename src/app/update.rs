@@ -17,6 +17,13 @@ pub fn start(state: &mut State) -> Vec<Effect> {
 /// layout reports go to what they measure, each reply to the feature that asked, each key to
 /// whoever holds the keys (see [`Focus`]).
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    let effects = dispatch(state, action);
+    state.glance_due();
+    effects
+}
+
+/// [`update`] without the home screen's glance.
+fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Tick(now) => {
             state.now = now.max(state.now);

@@ -1,7 +1,9 @@
 //! `shipdeck impact ENV [--execution ID]`: the release health of a deploy — the access logs of
 //! the window before it reached the environment against the window after, and the verdict —
-//! read headless by the console's own Traffic tail (24 h look-back) and deploy markers.
+//! read headless by the console's own Traffic tail (24 h look-back, or `--since`) and deploy
+//! markers.
 
+use super::logs::Since;
 use super::{Answer, Failure, Global, Output, connect, json};
 use crate::accesslog::impact::{Impact, MIN_AFTER, Side, Verdict, WARMUP, WINDOW};
 use crate::app::{Action, MarkerKind, View};
@@ -58,11 +60,12 @@ fn rule() -> RuleOut {
 }
 
 /// Prints the impact of `env`'s newest deploy, or of the deploy of `execution` (an id or its
-/// first characters) among the newest executions'.
+/// first characters) among the newest executions', from the logs read back to `since` (24 h).
 pub async fn run(
     global: &Global,
     env: &str,
     execution: Option<&str>,
+    since: Option<Since>,
     output: Output,
 ) -> Result<Answer, Failure> {
     let backend = connect(global).map_err(Failure::new)?;
@@ -72,18 +75,12 @@ pub async fn run(
     app.start(backend.now).await;
     app.state.selected = index;
     app.dispatch(Action::Show(View::Traffic));
-    // The 24 h look-back (from the default 1 h).
+    // The 24 h look-back (from the default 1 h), or the one asked for.
     app.dispatch(Action::NextPreset);
-    for _ in 0..MAX_POLLS {
-        app.tick(backend.now).await;
-        let t = &app.state.traffic;
-        // Until the tail has nothing more to do now: a source found by discovery first (a v2
-        // delivery), listed, then read, takes a tick each.
-        let settled = t.load.inflight.is_none() && !t.load.due(backend.now);
-        if settled && t.marks.inflight.is_none() && t.marks.runs.is_some() {
-            break;
-        }
+    if let Some(since) = since {
+        app.state.read_traffic_from(since.at(backend.now));
     }
+    settle(&mut app, backend.now).await;
     let state = &app.state;
     if let Some(Err(why)) = &state.traffic.marks.runs {
         return Err(Failure::new(format!("{env}: deploys unknown: {why}")));
@@ -118,6 +115,16 @@ pub async fn run(
         .impact
         .clone()
         .unwrap_or_else(|| Impact::unknown(marker.at, "not measured".into()));
+    let mut impact = impact;
+    let read_from = app.state.traffic.since;
+    if impact.verdict == Verdict::Unknown && impact.before.from < read_from {
+        // Not read back far enough: how far would do.
+        let back = backend.now.since(impact.before.from);
+        let hours = (back + Timestamp::HOUR - 1) / Timestamp::HOUR;
+        impact
+            .reasons
+            .push(format!("`--since {hours}h` reads back to it"));
+    }
     let (lookups, hits) = impact.warm_cache;
     let report = ImpactOut {
         environment: env.to_string(),
@@ -144,6 +151,19 @@ pub async fn run(
         table(&report)
     };
     Ok(Answer { text, code })
+}
+
+/// Ticks the headless app until its tail has nothing more to do now and the deploy markers are
+/// read (a source found by discovery first, listed, then read, takes a tick each).
+async fn settle(app: &mut Headless, now: Timestamp) {
+    for _ in 0..MAX_POLLS {
+        app.tick(now).await;
+        let t = &app.state.traffic;
+        let settled = t.load.inflight.is_none() && !t.load.due(now);
+        if settled && t.marks.inflight.is_none() && t.marks.runs.is_some() {
+            break;
+        }
+    }
 }
 
 fn table(r: &ImpactOut) -> String {

@@ -135,8 +135,9 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
         Command::Impact {
             env,
             execution,
+            since,
             output,
-        } => impact::run(global, &env, execution.as_deref(), output).await,
+        } => impact::run(global, &env, execution.as_deref(), since, output).await,
         Command::Logs { command } => return logs::run(global, command).await,
         Command::Watch(args) => return watch::run(global, args).await,
         Command::Audit { since, output } => audit::run(global, since, output).map(Answer::ok),

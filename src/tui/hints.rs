@@ -127,6 +127,10 @@ fn actions(state: &State) -> Vec<(&'static str, &'static str)> {
             if !state.approvals().is_empty() {
                 out.push(("approvals", "inbox"));
             }
+            // Its traffic at a glance comes from the Traffic view's read.
+            if state.selected_env().is_some_and(|e| e.glance.is_none()) {
+                out.push(("traffic", "read traffic"));
+            }
             rest.extend([
                 ("next_env", "env"),
                 ("filter", "filter"),
@@ -184,7 +188,12 @@ fn actions(state: &State) -> Vec<(&'static str, &'static str)> {
             });
         }
         View::Traffic => {
-            out.extend([("follow", "follow/pause"), ("filter", "filter")]);
+            out.extend([
+                ("follow", "follow/pause"),
+                ("filter", "filter"),
+                ("impact", "release health"),
+                ("marker", "marker"),
+            ]);
             rest.extend([
                 ("search", "search"),
                 ("detail", "detail"),

@@ -284,6 +284,21 @@ fn pipeline_environment() {
     );
 }
 
+/// `impact --since` takes what `logs --since` takes, and says so.
+#[test]
+fn impact_since() {
+    for since in ["yesterday", "0m", "-5m"] {
+        rejects(
+            &["--demo", "impact", "dev", "--since", since],
+            2,
+            &[&format!(
+                "invalid value '{since}' for '--since <WINDOW>': expected a window such as 15m, \
+                 1h, 24h or 7d, or an RFC 3339 time, got `{since}`"
+            )],
+        );
+    }
+}
+
 mod logs;
 
 /// `release --workflow` with input the release workflow does not take: each said by name,

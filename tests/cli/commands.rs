@@ -737,7 +737,8 @@ async fn a_degrading_environment_is_red_with_its_reason() {
 
 /// `impact ENV`: the newest deploy's release health as JSON (windows in RFC 3339, the rule's
 /// numbers); `--execution` picks a deploy by id prefix; a deploy older than the logs read is
-/// unknown (exit 1, its reason), never an empty "no change".
+/// unknown (exit 1, its reason and the `--since` that reads them), never an empty "no change";
+/// `--since` sets how far back the logs are read.
 #[test]
 fn impact_prints_a_deploys_release_health_as_json() {
     let r = json(&["impact", "dev", "--demo", "-o", "json"]);
@@ -772,12 +773,28 @@ fn impact_prints_a_deploys_release_health_as_json() {
     let stg = json(&["impact", "stg", "--demo", "-o", "json"]);
     assert_ne!(stg["verdict"], "unknown", "{stg}");
     assert!(stg["before"]["requests"].as_u64().unwrap() > 0, "{stg}");
+    // prd's newest deploy is older than the 24 h look-back: unknown, and how far back to read.
     let old = shipdeck(&["impact", "prd", "--demo", "-o", "json"]);
     assert_eq!(old.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&old.stdout).unwrap();
     assert_eq!(v["verdict"], "unknown");
     assert!(
         v["reasons"][0].as_str().unwrap().contains("were not read"),
+        "{v}"
+    );
+    assert!(
+        v["reasons"][1].as_str().unwrap().starts_with("`--since "),
+        "{v}"
+    );
+    // `--since` sets the look-back: 2 h still holds dev's deploy and its windows, 30 min not.
+    let two = json(&["impact", "dev", "--since", "2h", "--demo", "-o", "json"]);
+    assert_eq!(two["verdict"], r["verdict"], "{two}");
+    assert_eq!(two["before"], r["before"], "{two}");
+    let short = shipdeck(&["impact", "dev", "--since", "30m", "--demo", "-o", "json"]);
+    assert_eq!(short.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&short.stdout).unwrap();
+    assert!(
+        v["reasons"][1].as_str().unwrap().contains("--since 2h"),
         "{v}"
     );
     let bad = shipdeck(&["impact", "dev", "--execution", "zzz", "--demo"]);

@@ -144,6 +144,51 @@ fn a_rejection_needs_a_comment_an_approval_does_not() {
     assert_eq!(applies(&update(&mut s, Action::Submit)), 1);
 }
 
+/// The deploy dialog takes variables as `--var` does: `NAME=VALUE` words, planned and sent with
+/// the start; a word that is no NAME=VALUE refuses the plan, naming it.
+#[test]
+fn the_deploy_dialog_starts_with_the_variables_typed() {
+    let mut s = open("dev", OpKind::Deploy);
+    // dev's pipeline as a V2 one declaring two variables (the plan reads them as it replans).
+    let dev = s.env_index("dev").unwrap();
+    let def = s.envs[dev].def.as_mut().unwrap();
+    def.pipeline_type = Some(shipdeck::domain::PipelineType::V2);
+    def.variables = ["release_version", "commit"]
+        .map(|name| shipdeck::domain::VariableDecl {
+            name: name.into(),
+            default: Some("-".into()),
+            description: None,
+        })
+        .to_vec();
+    let d = s.ops.dialog.as_ref().unwrap();
+    assert!(d.text_label().is_some_and(|l| l.starts_with("Variables")));
+    type_text(&mut s, "release_version=9.9.9 'commit=abc 123'");
+    let plan = s.ops.dialog.as_ref().unwrap().planned.clone();
+    let plan = plan.unwrap_or_else(|r| panic!("{}", r.reason));
+    let Request::Start { variables, .. } = &plan.request else {
+        panic!("{:?}", plan.request)
+    };
+    assert_eq!(
+        variables.get("release_version").map(String::as_str),
+        Some("9.9.9")
+    );
+    assert_eq!(variables.get("commit").map(String::as_str), Some("abc 123"));
+    assert!(
+        plan.aws_command.contains("release_version"),
+        "{}",
+        plan.aws_command
+    );
+    type_text(&mut s, " oops");
+    let refused = s.ops.dialog.as_ref().unwrap().planned.clone().unwrap_err();
+    assert_eq!(refused.guard, Guard::Input);
+    assert!(
+        refused.reason.contains("variable `oops` is not NAME=VALUE"),
+        "{}",
+        refused.reason
+    );
+    assert_eq!(applies(&update(&mut s, Action::Submit)), 0, "nothing sent");
+}
+
 #[test]
 fn repeated_enter_ticks_and_redraws_send_exactly_one_call() {
     let mut s = open("dev", OpKind::Deploy);

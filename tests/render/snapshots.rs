@@ -375,6 +375,15 @@ async fn pipeline_v2_window_and_queue() {
     assert!(text.contains("mode QUEUED"), "{text}");
     assert!(text.contains("⧗ queued"), "{text}");
     snap(&rig, "pipeline_dev_queue");
+    // The home screen says the same at a glance: dev's queue, prd held by its window.
+    rig.app.dispatch(Action::Show(View::Environments));
+    for (w, h) in SIZES {
+        let (text, _) = render(&rig, w, h);
+        assert!(text.contains("◇ Deploy: held until Thu 09:00"), "{text}");
+        assert!(text.contains("queued at"), "{text}");
+        assert!(text.contains("Deploy ✔⏸"), "{text}");
+    }
+    snap(&rig, "environments_v2_held");
 }
 
 /// `:trace VERSION`: the release waiting at prd's approval, its runs, packages and each
@@ -472,6 +481,54 @@ async fn deployed_traffic_rig() -> Rig {
         }
     }
     panic!("no deploy of dev within 10 hours")
+}
+
+/// The home screen after the Traffic view read dev: dev's newest deploy with its verdict and its
+/// requests/5xx sparklines; stg and prd, whose logs were not read, say so (never a flat line).
+#[tokio::test]
+async fn home_glance_of_the_traffic_read() {
+    let mut rig = deployed_traffic_rig().await;
+    let deploy = rig
+        .app
+        .state
+        .traffic_markers()
+        .into_iter()
+        .rev()
+        .find(|m| m.kind == shipdeck::app::MarkerKind::Deploy)
+        .unwrap();
+    rig.app.dispatch(Action::Show(View::Environments));
+    let glance = rig.app.state.envs[0].glance.clone().expect("dev's glance");
+    let shipdeck::app::DeployImpact::Measured(m) = &glance.deploy else {
+        panic!("dev's deploy measured: {:?}", glance.deploy);
+    };
+    assert_eq!(m.0.at, deploy.at);
+    assert_eq!(glance.requests.len(), 60);
+    assert!(glance.requests.iter().sum::<u64>() > 0);
+    for (w, h) in SIZES {
+        let (text, _) = render(&rig, w, h);
+        let verdict = format!("{} {}", deploy.label, deploy.at.clock());
+        assert!(text.contains(&verdict), "{verdict} in\n{text}");
+        assert!(text.contains(m.1.verdict.label()), "{text}");
+        assert!(text.contains("/h  5xx"), "{text}");
+        assert_eq!(text.matches("traffic not read").count(), 2, "{text}");
+    }
+    snap(&rig, "environments_glance");
+    // Reading stg's traffic instead keeps dev's glance, as of its own newest record.
+    rig.app.dispatch(Action::Down);
+    rig.app.dispatch(Action::Show(View::Traffic));
+    rig.run(15 * Timestamp::SECOND, 15 * Timestamp::SECOND)
+        .await;
+    rig.app.dispatch(Action::Show(View::Environments));
+    assert_eq!(rig.app.state.traffic.env, 1);
+    let kept = rig.app.state.envs[0]
+        .glance
+        .as_ref()
+        .expect("dev's glance kept");
+    assert!(kept.as_of >= glance.as_of);
+    assert!(matches!(
+        kept.deploy,
+        shipdeck::app::DeployImpact::Measured(_)
+    ));
 }
 
 #[tokio::test]

@@ -397,6 +397,38 @@ fn approvals_that_could_not_be_read_show_as_unknown_never_as_none() {
 }
 
 #[test]
+fn the_home_glance_says_unknown_when_it_does_not_know_never_an_empty_strip() {
+    let mut s = with(View::Environments, None);
+    // prd's pipeline state was never read; dev's logs could not be read; stg's were not read.
+    s.envs[2].state = None;
+    s.envs[2].refresh.error = Some(shipdeck::app::Stale {
+        since: s.now,
+        error: "server error on GetPipelineState: HTTP 500".into(),
+        failures: 1,
+        throttled: false,
+    });
+    s.traffic.env = 0;
+    s.traffic
+        .load
+        .failed("AccessDenied on ListObjectsV2".into(), s.now);
+    for (w, h) in SIZES {
+        let text = screen(&s, w, h);
+        assert_has(
+            &text,
+            &[
+                "prd ⚑",
+                "pipeline state unknown",
+                "traffic unknown: AccessDenied",
+                "traffic not read",
+                "impact not read",
+            ],
+        );
+        assert!(!text.contains("prd ⚑ V2"), "no strip for prd\n{text}");
+    }
+    assert_has(&screen(&s, 160, 48), &["HTTP 500"]);
+}
+
+#[test]
 fn what_runs_is_what_last_succeeded_in_the_deploy_stage_labelled_when_from_the_source() {
     let mut s = with(View::Environments, None);
     // stg: its newest execution passed Deploy and failed a later stage: that release runs.
@@ -507,6 +539,12 @@ fn the_footer_lists_the_actions_that_apply_where_the_operator_is() {
     });
     assert_has(&footer(&s, &hints), &["J scroll detail"]);
     s.pane.max = None;
+    // The Traffic view names its release-health and marker keys; the home screen the key that
+    // reads the selected environment's traffic while it has not been read.
+    s.view = View::Traffic;
+    assert_has(&footer(&s, &hints), &["i release health", "m marker"]);
+    s.view = View::Environments;
+    assert_has(&footer(&s, &hints), &["5 read traffic"]);
     // Rebound keys show as bound.
     s.view = View::Pipeline;
     s.selected = 2;

@@ -382,4 +382,4 @@ impl Impact {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

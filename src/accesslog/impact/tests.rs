@@ -4,10 +4,10 @@ use super::{Impact, MIN_AFTER, Verdict, WARMUP, WINDOW, z_score};
 use crate::accesslog::LogFields;
 use crate::domain::Timestamp;
 
-const AT: Timestamp = Timestamp(1_795_597_200_000); // 2026-11-25T09:00:00Z
+pub(crate) const AT: Timestamp = Timestamp(1_795_597_200_000); // 2026-11-25T09:00:00Z
 
 #[derive(Debug, Clone)]
-struct Rec {
+pub(crate) struct Rec {
     ts: i64,
     status: u16,
     taken: u32,
@@ -62,7 +62,7 @@ impl LogFields for Rec {
 
 /// `n` records evenly over `[from, from + span)`: one in `every_5xx` a 503 on `/api/cart`
 /// (0: none), taking `taken` ms, one in `every_miss` a miss.
-fn traffic(
+pub(crate) fn traffic(
     from: Timestamp,
     span: i64,
     n: i64,

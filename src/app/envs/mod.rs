@@ -3,5 +3,6 @@
 
 pub(super) mod deployer;
 pub(super) mod execution;
+pub mod glance;
 pub(super) mod main_lag;
 pub(super) mod summary;

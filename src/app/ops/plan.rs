@@ -74,7 +74,8 @@ pub fn ask(state: &State, d: &Dialog) -> Ask {
         OpKind::Approve => What::Approve { comment: text },
         OpKind::Reject => What::Reject { comment: text },
         OpKind::Deploy => What::Deploy {
-            variables: Default::default(),
+            // A word that is no NAME=VALUE refuses the plan (see [`plan`]).
+            variables: variables(&text).unwrap_or_default(),
             source_version: None,
         },
         OpKind::Stop => What::Stop {
@@ -129,11 +130,24 @@ pub fn ask(state: &State, d: &Dialog) -> Ask {
     }
 }
 
+/// The deploy dialog's variables, `NAME=VALUE` words as the shell splits them (`--var` on the
+/// command line).
+fn variables(text: &str) -> Result<std::collections::BTreeMap<String, String>, String> {
+    let words = shlex::split(text).ok_or_else(|| format!("unbalanced quotes in `{text}`"))?;
+    ops::plan::release_workflow::parse_inputs(&words)
+        .map_err(|e| e.replacen("input", "variable", 1))
+}
+
 /// Plans the dialog's action with what it holds now.
 pub fn plan(state: &State, d: &Dialog) -> Planned {
     let Some(e) = state.envs.get(d.env) else {
         return Err(Refusal::nothing("the environment is gone"));
     };
+    if d.kind == OpKind::Deploy
+        && let Err(why) = variables(d.text.trim())
+    {
+        return Err(Refusal::missing(why, "--var"));
+    }
     let name = e.spec.name.as_str();
     let ctx = Context {
         spec: &e.spec,

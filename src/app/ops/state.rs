@@ -148,15 +148,13 @@ impl Dialog {
             OpKind::Unfreeze => Some("Reason (optional, kept in the audit log)"),
             OpKind::Invalidate => Some("Paths (space separated)"),
             OpKind::Rollback => Some("Roll back to execution"),
+            OpKind::Deploy => Some("Variables NAME=VALUE (empty: the declared defaults)"),
             OpKind::Release if self.workflow.is_some() => {
                 Some("Inputs NAME=VALUE (empty: defaults)")
             }
-            OpKind::Deploy
-            | OpKind::Retry
-            | OpKind::Release
-            | OpKind::Rerun
-            | OpKind::Cancel
-            | OpKind::Override => None,
+            OpKind::Retry | OpKind::Release | OpKind::Rerun | OpKind::Cancel | OpKind::Override => {
+                None
+            }
         }
     }
 

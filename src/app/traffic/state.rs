@@ -113,6 +113,10 @@ pub struct Traffic {
     pub charts_job: Option<ChartJob>,
     /// Deploy markers and the release-health panel.
     pub marks: Marks,
+    /// Where the tail reads from instead of the preset's look-back, when asked
+    /// ([`State::read_traffic_from`](crate::app::State::read_traffic_from)); kept while the
+    /// environment stays.
+    pub reach_back: Option<Timestamp>,
 }
 
 impl PartialEq for Traffic {
@@ -176,6 +180,7 @@ impl Traffic {
             panel: Panel::default(),
             charts_job: None,
             marks: Marks::default(),
+            reach_back: None,
         }
     }
 

@@ -16,6 +16,8 @@ const UNREADABLE_RETRY: i64 = 5 * Timestamp::MINUTE;
 impl State {
     /// Starts a fresh tail of the selected environment with `preset`, dropping what was read.
     pub(in crate::app) fn restart_traffic(&mut self, preset: Preset) {
+        // What was read stays on the home screen, as of its newest record.
+        self.keep_glance();
         let old = std::mem::take(&mut self.traffic);
         self.abandoned.extend(old.load.inflight);
         self.abandoned.extend(old.marks.inflight);
@@ -31,6 +33,11 @@ impl State {
             t.marks.inflight = None;
             t.marks.key.clear();
             t.marks.impact = None;
+            if let Some(from) = old.reach_back {
+                t.reach_back = Some(from);
+                t.since = from;
+                t.list_from = from.millis();
+            }
         }
         self.traffic = t;
     }

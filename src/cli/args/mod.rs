@@ -173,6 +173,11 @@ pub enum Command {
         /// The deploy of this execution (an id or its first characters); default: the newest.
         #[arg(long)]
         execution: Option<String>,
+        /// Read the access logs from this far back (`36h`, `3d`) or since an RFC 3339 time
+        /// (default 24h): an older deploy's windows need its logs.
+        #[arg(long, value_name = "WINDOW", value_parser = super::logs::parse_since,
+              allow_hyphen_values = true)]
+        since: Option<super::logs::Since>,
         /// Output format.
         #[arg(long, short, value_enum, default_value_t = Output::Table)]
         output: Output,

@@ -3,10 +3,10 @@
 use super::rows_below_header;
 use crate::app::{Deployed, EnvSummary, EnvView, Lag, State};
 use crate::domain::{ActionStatus, DeployerCheck, ExecutionStatus, StageStatus, human};
-use crate::tui::panes::environment;
+use crate::tui::panes::{environment, glance};
 use crate::tui::widgets::status::{DIM, FROZEN, STALE, env_label, env_name_style, health};
 use crate::tui::widgets::table::{self, Col, ListGeom};
-use crate::tui::widgets::text::width;
+use crate::tui::widgets::text::{ellipsize, width};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
@@ -56,31 +56,139 @@ pub fn title(state: &State) -> String {
     }
 }
 
-/// The table and the detail panel (empty when there is no room for it).
-fn split(state: &State, inner: Rect) -> (Rect, Rect) {
-    let rows = u16::try_from(state.envs.len()).unwrap_or(u16::MAX);
-    let detail = if inner.height >= rows.saturating_add(2 + environment::HEIGHT) {
-        environment::HEIGHT
-    } else {
-        0
-    };
+/// What the body holds: the table, under it each environment at a glance (as much as fits, in
+/// priority order), and the selected environment's detail panel at the bottom.
+struct Layout {
+    table: Rect,
+    /// The rule line over the glances, when there is room for it.
+    rule: Option<Rect>,
+    blocks: Vec<Block>,
+    panel: Rect,
+}
+
+/// One environment's glance and the rows each part takes (0: left out).
+#[derive(Debug, Clone, Copy, Default)]
+struct Block {
+    env: usize,
+    strip: bool,
+    held: usize,
+    impact: bool,
+    numbers: bool,
+    sparks: u16,
+    gap: bool,
+}
+
+/// Rows of the sparklines when there is room to spare.
+const TALL_SPARKS: u16 = 3;
+/// Rows the sparklines grow by at most beyond [`TALL_SPARKS`] when nothing else needs them.
+const MORE_SPARKS: u16 = 3;
+
+/// Lays the body out. The table comes first; then, level by level while each fits whole: every
+/// environment's stage strip, what is queued or held, the newest deploy's impact, the
+/// sparklines, the spacing, the detail panel, the impact numbers and taller sparklines.
+fn layout(state: &State, inner: Rect) -> Layout {
+    let visible = state.visible_envs();
+    let rows = u16::try_from(visible.len()).unwrap_or(u16::MAX);
     let table = Rect {
-        height: inner.height - detail,
+        height: inner.height.min(rows.saturating_add(1)),
         ..inner
     };
-    let panel = Rect {
+    let mut room = inner.height - table.height;
+    let mut blocks: Vec<Block> = visible
+        .iter()
+        .map(|&env| Block {
+            env,
+            ..Block::default()
+        })
+        .collect();
+    for b in blocks.iter_mut().take(usize::from(room)) {
+        b.strip = true;
+        room -= 1;
+    }
+    let held: Vec<usize> = visible
+        .iter()
+        .map(|&i| glance::held(state, i, usize::MAX).len())
+        .collect();
+    let numbers: Vec<bool> = visible
+        .iter()
+        .map(|&i| glance::numbers(state, i, usize::MAX).is_some())
+        .collect();
+    // Only a glance read has sparklines to draw taller.
+    let read: Vec<bool> = visible
+        .iter()
+        .map(|&i| state.envs.get(i).is_some_and(|e| e.glance.is_some()))
+        .collect();
+    let n = blocks.len();
+    let count = |k: usize| u16::try_from(k).unwrap_or(u16::MAX);
+    let mut rule = false;
+    let mut panel = 0;
+    // Each level's cost in rows, in priority order.
+    let costs = [
+        count(held.iter().sum()),
+        count(n),
+        count(n),
+        count(n),
+        environment::HEIGHT,
+        count(numbers.iter().filter(|&&x| x).count()),
+        count(read.iter().filter(|&&x| x).count()) * (TALL_SPARKS - 1),
+    ];
+    let all = blocks.iter().all(|b| b.strip);
+    for (level, cost) in costs.into_iter().enumerate() {
+        if !all || cost > room {
+            break;
+        }
+        room -= cost;
+        let last = n.saturating_sub(1);
+        for (i, b) in blocks.iter_mut().enumerate() {
+            match level {
+                0 => b.held = held[i],
+                1 => b.impact = true,
+                2 => b.sparks = 1,
+                3 => b.gap = i < last,
+                5 => b.numbers = numbers[i],
+                6 if read[i] => b.sparks = TALL_SPARKS,
+                _ => {}
+            }
+        }
+        match level {
+            3 => rule = true,
+            4 => panel = environment::HEIGHT,
+            _ => {}
+        }
+    }
+    // Rows left over make the sparklines read taller still.
+    let tall = read.iter().filter(|&&x| x).count();
+    if let Some(extra) = usize::from(room).checked_div(tall)
+        && blocks.iter().any(|b| b.sparks == TALL_SPARKS)
+    {
+        let extra = count(extra).min(MORE_SPARKS);
+        for b in blocks.iter_mut().filter(|b| b.sparks == TALL_SPARKS) {
+            b.sparks += extra;
+        }
+    }
+    blocks.retain(|b| b.strip);
+    let rule = rule.then(|| Rect {
         y: table.bottom(),
-        height: detail,
+        height: 1,
         ..inner
-    };
-    (table, panel)
+    });
+    Layout {
+        table,
+        rule,
+        blocks,
+        panel: Rect {
+            y: inner.bottom() - panel,
+            height: panel,
+            ..inner
+        },
+    }
 }
 
 /// Where the rows are: the table header takes the first line of the body.
 pub fn geometry(state: &State, inner: Rect) -> ListGeom {
     let visible = state.visible_envs();
     let selected = visible.iter().position(|&i| i == state.selected);
-    let table = split(state, inner).0;
+    let table = layout(state, inner).table;
     ListGeom::new(rows_below_header(table), visible.len(), selected)
 }
 
@@ -277,12 +385,47 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
     let geom = geometry(state, inner);
     let selected = visible.iter().position(|&i| i == state.selected);
     let cols = columns(state);
-    let (list, panel) = split(state, inner);
-    table::render(frame, list, &cols, &geom, selected, |row| {
+    let l = layout(state, inner);
+    table::render(frame, l.table, &cols, &geom, selected, |row| {
         visible
             .get(row)
             .map(|&i| cells(state, i))
             .unwrap_or_default()
     });
-    environment::render(frame, state, panel);
+    if let Some(rule) = l.rule {
+        let text = "── at a glance: pipeline, queue, newest deploy's impact, traffic ";
+        let fill = usize::from(rule.width).saturating_sub(width(text));
+        let text = format!("{text}{}", "─".repeat(fill));
+        frame.render_widget(
+            Paragraph::new(Span::styled(ellipsize(&text, usize::from(rule.width)), DIM)),
+            rule,
+        );
+    }
+    let mut y = l.rule.map_or(l.table.bottom(), |r| r.bottom());
+    let w = usize::from(inner.width);
+    for b in &l.blocks {
+        let line = |frame: &mut Frame, text: Line<'static>, y: &mut u16| {
+            frame.render_widget(Paragraph::new(text), Rect::new(inner.x, *y, inner.width, 1));
+            *y += 1;
+        };
+        line(frame, glance::strip(state, b.env, w), &mut y);
+        for h in glance::held(state, b.env, w).into_iter().take(b.held) {
+            line(frame, h, &mut y);
+        }
+        if b.impact {
+            line(frame, glance::impact(state, b.env, w), &mut y);
+        }
+        if b.numbers
+            && let Some(n) = glance::numbers(state, b.env, w)
+        {
+            line(frame, n, &mut y);
+        }
+        if b.sparks > 0 {
+            let area = Rect::new(inner.x, y, inner.width, b.sparks);
+            glance::render_sparks(frame, state, b.env, area);
+            y += b.sparks;
+        }
+        y += u16::from(b.gap);
+    }
+    environment::render(frame, state, l.panel);
 }

@@ -2,6 +2,7 @@
 //! succeeding), approval and rollback, at the time the pipeline recorded it, from the executions
 //! and the action runs the app read; and the read of those runs while the view is shown.
 
+use crate::accesslog::LogFields;
 use crate::accesslog::impact::Impact;
 use crate::app::{Effect, RequestId, State, View};
 use crate::cloud::CloudError;
@@ -139,6 +140,18 @@ impl State {
         }
     }
 
+    /// Reads the Traffic tail's environment from `from` on instead of its preset's look-back
+    /// (`shipdeck impact --since`: an older deploy's windows): the tail starts again from
+    /// there, its markers kept.
+    pub fn read_traffic_from(&mut self, from: Timestamp) {
+        if from == self.traffic.since {
+            return;
+        }
+        self.traffic.reach_back = Some(from);
+        let preset = self.traffic.preset;
+        self.restart_traffic(preset);
+    }
+
     /// After the markers or the selection changed: the impact of the selected deploy, when the
     /// release-health panel is open.
     pub(in crate::app) fn refresh_impact(&mut self) {
@@ -167,9 +180,28 @@ impl crate::app::Traffic {
             self.marks.impact = None;
             return;
         };
-        let previous = m.previous;
+        self.marks.impact = Some(self.impact_of(at, m.previous));
+    }
+
+    /// The impact of the deploy that reached the environment at `at` (the deploy before it at
+    /// `previous`) over the records read: unknown when its before-window was not read.
+    pub(in crate::app) fn impact_of(&self, at: Timestamp, previous: Option<Timestamp>) -> Impact {
         let from = crate::accesslog::impact::before_from(at, previous);
-        self.marks.impact = Some(match (self.stats.newest(), &self.load.error) {
+        // Records dropped to stay within the retained count may be the before-window's.
+        let dropped = self.records.pushed() > self.records.len() as u64;
+        let oldest = || self.records.iter().map(|r| r.timestamp_ms()).min();
+        if dropped && oldest().is_none_or(|o| o > from.millis()) {
+            return Impact::unknown(
+                at,
+                format!(
+                    "the logs from {} are no longer held (the newest {} records are; `:retain` \
+                     holds more)",
+                    from.short(),
+                    self.records.capacity()
+                ),
+            );
+        }
+        match (self.stats.newest(), &self.load.error) {
             _ if from < self.since => Impact::unknown(
                 at,
                 format!(
@@ -181,7 +213,7 @@ impl crate::app::Traffic {
             (None, Some(e)) => Impact::unknown(at, format!("the logs could not be read: {e}")),
             (Some(newest), _) => Impact::measure(self.records.iter(), at, newest, previous),
             (None, None) => Impact::unknown(at, "no logs read yet".into()),
-        });
+        }
     }
 }
 
@@ -250,4 +282,40 @@ pub(in crate::app) fn next_marker(state: &mut State) {
 pub(in crate::app) fn toggle_impact(state: &mut State) {
     state.traffic.marks.open = !state.traffic.marks.open;
     state.refresh_impact();
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::accesslog::impact::tests::{AT, traffic};
+    use crate::accesslog::impact::{Verdict, WINDOW};
+    use crate::app::Traffic;
+    use crate::app::traffic::Preset;
+
+    /// A tail of `capacity` records holding the hour around a deploy at [`AT`].
+    fn tail(capacity: usize) -> Traffic {
+        let mut t = Traffic::new(0, Preset::H24, AT + WINDOW, capacity);
+        let mut recs = traffic(AT - WINDOW, WINDOW, 600, 0, 40, 4);
+        recs.extend(traffic(AT, WINDOW, 600, 0, 40, 4));
+        for r in &recs {
+            t.records.push(r);
+            t.stats.observe(r);
+        }
+        t
+    }
+
+    #[test]
+    fn a_before_window_dropped_from_the_retained_records_is_unknown_not_measured() {
+        let whole = tail(2_000).impact_of(AT, None);
+        assert_eq!(whole.verdict, Verdict::NoChange, "{:?}", whole.reasons);
+        assert_eq!(whole.before.requests, 600);
+        // The oldest 300 were dropped: half the before-window would be counted as all of it.
+        let part = tail(900).impact_of(AT, None);
+        assert_eq!(part.verdict, Verdict::Unknown);
+        assert!(
+            part.reasons[0].contains("no longer held"),
+            "{:?}",
+            part.reasons
+        );
+        assert!(part.reasons[0].contains("`:retain`"), "{:?}", part.reasons);
+    }
 }

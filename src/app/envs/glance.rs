@@ -1,0 +1,113 @@
+//! The home screen's traffic at a glance per environment: requests and 5xx a minute and the
+//! newest deploy's impact, kept from what the Traffic view read of that environment (the home
+//! screen reads no logs of its own).
+
+use crate::accesslog::impact::Impact;
+use crate::app::traffic::markers::{Marker, deploys, markers};
+use crate::app::{State, Traffic, View};
+use crate::domain::Timestamp;
+
+/// What the Traffic view's last read of one environment says, as of its newest record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glance {
+    /// The newest record read.
+    pub as_of: Timestamp,
+    /// Requests a minute over the hour to `as_of`, oldest first.
+    pub requests: Vec<u64>,
+    /// 5xx responses a minute over the same hour.
+    pub errors: Vec<u64>,
+    /// The newest deploy and what it did to the traffic.
+    pub deploy: DeployImpact,
+    /// What it was computed from (the tail's reads and markers): computed again when it changes.
+    key: String,
+}
+
+/// The newest deploy of an environment and its impact.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeployImpact {
+    /// The deploy times (the action runs) are not known: why.
+    Unknown(String),
+    /// None of the newest executions reached the environment.
+    None,
+    /// The newest deploy (or rollback) and its impact.
+    Measured(Box<(Marker, Impact)>),
+}
+
+impl Glance {
+    /// The 5xx share over the hour, if there were requests.
+    pub fn error_rate(&self) -> Option<f64> {
+        let requests: u64 = self.requests.iter().sum();
+        let errors: u64 = self.errors.iter().sum();
+        (requests > 0).then(|| errors as f64 / requests as f64)
+    }
+}
+
+/// What the glance is computed from; it changes when records land or the markers are read.
+fn key(t: &Traffic) -> String {
+    let runs = match &t.marks.runs {
+        None => "unread".to_string(),
+        Some(Ok(r)) => format!("{}", r.len()),
+        Some(Err(e)) => e.clone(),
+    };
+    format!(
+        "{}:{}:{:?}:{}:{runs}",
+        t.env,
+        t.records.pushed(),
+        t.stats.newest(),
+        t.marks.key
+    )
+}
+
+impl State {
+    /// Keeps the Traffic view's environment's glance up to date (nothing while it has read no
+    /// record: an earlier glance stays, as of its own time). Computed when the home screen is
+    /// shown and before the tail is replaced, never while drawing.
+    pub(in crate::app) fn keep_glance(&mut self) {
+        let t = &self.traffic;
+        let Some(as_of) = t.stats.newest() else {
+            return;
+        };
+        let Some(env) = self.envs.get(t.env) else {
+            return;
+        };
+        let key = key(t);
+        if env.glance.as_ref().is_some_and(|g| g.key == key) {
+            return;
+        }
+        let series = t.stats.series(as_of);
+        let deploy = match &t.marks.runs {
+            None => DeployImpact::Unknown("deploy times not read yet".into()),
+            Some(Err(e)) => DeployImpact::Unknown(format!("deploy times: {e}")),
+            Some(Ok(runs)) => {
+                let all = markers(env.def.as_ref(), &env.executions, runs);
+                let deploys: Vec<&Marker> = deploys(&all).collect();
+                match deploys.split_last() {
+                    None => DeployImpact::None,
+                    Some((newest, older)) => {
+                        let previous = older.last().map(|m| m.at);
+                        let impact = t.impact_of(newest.at, previous);
+                        DeployImpact::Measured(Box::new(((*newest).clone(), impact)))
+                    }
+                }
+            }
+        };
+        let glance = Glance {
+            as_of,
+            requests: series.iter().map(|p| p.requests).collect(),
+            errors: series.iter().map(|p| p.status.s5xx).collect(),
+            deploy,
+            key,
+        };
+        let index = t.env;
+        if let Some(env) = self.envs.get_mut(index) {
+            env.glance = Some(glance);
+        }
+    }
+
+    /// After any action: the home screen shows the newest glance.
+    pub(in crate::app) fn glance_due(&mut self) {
+        if self.view == View::Environments {
+            self.keep_glance();
+        }
+    }
+}
