@@ -123,7 +123,10 @@ mod tests {
         let long = b"a longer first object\n".repeat(5000);
         let short = b"short\n".repeat(10);
         assert_eq!(with_inflated(&gzip(&long), <[u8]>::to_vec), Some(long));
-        assert_eq!(with_inflated(&gzip(&short), <[u8]>::to_vec), Some(short.clone()));
+        assert_eq!(
+            with_inflated(&gzip(&short), <[u8]>::to_vec),
+            Some(short.clone())
+        );
         // Inflating again while the kept buffer is read uses a buffer of its own.
         let nested = with_inflated(&gzip(&short), |outer| {
             (outer.to_vec(), inflate_whole(&gzip(b"inner\n")))
