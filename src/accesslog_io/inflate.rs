@@ -4,12 +4,15 @@
 //! bytes, an object too large to hold — gets `None`, for the streaming decoder to read.
 //!
 //! libdeflate inflates the first member and ignores what follows it, so a multi-member object
-//! (several deliveries concatenated) must be told apart before its output is trusted. After a
-//! successful call the first member's own trailer is known: the CRC-32 and the size of what it
-//! inflated to. The object is taken as one member only when its last 8 bytes are that trailer
-//! and that trailer appears nowhere followed by a gzip magic number (where a next member would
-//! start). Members of equal sizes, even identical ones, repeat the trailer before the next
-//! member's header, and so fall back.
+//! (several deliveries concatenated) must be told apart before its output is trusted. libdeflate
+//! checks the first member's own trailer (its CRC-32 and ISIZE, the size it inflated to), so
+//! after a successful call that size is known. The object is taken as one member only when the
+//! last trailer's ISIZE is that size and no such ISIZE is followed anywhere by a gzip magic
+//! number (where a next member would start). Members of equal sizes, even identical ones, put
+//! that ISIZE before the next member's header, and so fall back.
+//!
+//! The text goes to a buffer each thread keeps from object to object, so it is neither
+//! allocated nor zeroed again for the next, and is read in place.
 
 use libdeflater::Decompressor;
 use std::cell::RefCell;
@@ -23,39 +26,75 @@ const MAX_RATIO: usize = 1032;
 /// The gzip header's magic number.
 const MAGIC: [u8; 2] = [0x1f, 0x8b];
 
+/// The buffer a thread keeps only while it holds no more than this (a larger one is let go).
+const KEEP: usize = 32 << 20;
+
 thread_local! {
     static DECOMPRESSOR: RefCell<Decompressor> = RefCell::new(Decompressor::new());
+    static TEXT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The text of `gz` when it is a whole, single-member gzip object within the limits; `None`
 /// for the streaming decoder otherwise.
 pub fn inflate_whole(gz: &[u8]) -> Option<Vec<u8>> {
+    with_inflated(gz, <[u8]>::to_vec)
+}
+
+/// `read` of the text of `gz` when it is a whole, single-member gzip object within the limits
+/// (inflated into the thread's kept buffer, read in place); `None` for the streaming decoder
+/// otherwise, without calling `read`.
+pub fn with_inflated<T>(gz: &[u8], read: impl FnOnce(&[u8]) -> T) -> Option<T> {
+    TEXT.with(|kept| match kept.try_borrow_mut() {
+        Ok(mut buf) => {
+            let size = inflate_into(gz, &mut buf)?;
+            let out = read(buf.get(..size)?);
+            if buf.len() > KEEP {
+                *buf = Vec::new();
+            }
+            Some(out)
+        }
+        // Called again from inside `read`: a buffer of its own.
+        Err(_) => {
+            let mut buf = Vec::new();
+            let size = inflate_into(gz, &mut buf)?;
+            Some(read(buf.get(..size)?))
+        }
+    })
+}
+
+/// Inflates `gz` into the start of `buf` (grown, never shrunk, so only new room is zeroed): its
+/// size, when it is a whole single-member gzip object within the limits.
+fn inflate_into(gz: &[u8], buf: &mut Vec<u8>) -> Option<usize> {
     let len = gz.len();
     if !gz.starts_with(&MAGIC) || !(18..=WHOLE_MAX_IN).contains(&len) {
         return None;
     }
     let trailer: [u8; 8] = gz.get(len - 8..)?.try_into().ok()?;
-    let size = u32::from_le_bytes([trailer[4], trailer[5], trailer[6], trailer[7]]) as usize;
+    let isize_bytes = [trailer[4], trailer[5], trailer[6], trailer[7]];
+    let size = u32::from_le_bytes(isize_bytes) as usize;
     if size > WHOLE_MAX_OUT || size > len.saturating_mul(MAX_RATIO) {
         return None;
     }
-    let mut out = vec![0u8; size];
+    if buf.len() < size {
+        buf.resize(size, 0);
+    }
+    let out = buf.get_mut(..size)?;
     let inflated = DECOMPRESSOR.with(|d| {
         let mut d = d.try_borrow_mut().ok()?;
-        d.gzip_decompress(gz, &mut out).ok()
+        d.gzip_decompress(gz, out).ok()
     })?;
-    // The first member inflated to exactly ISIZE bytes with its own CRC-32: it may still not be
-    // the only member.
-    if inflated != size || trailer[..4] != libdeflater::crc32(&out).to_le_bytes() {
+    // The first member inflated to exactly the last ISIZE (libdeflate checked its own CRC-32
+    // and ISIZE): it may still not be the only member.
+    if inflated != size {
         return None;
     }
-    let mut boundary = [0u8; 10];
-    boundary[..8].copy_from_slice(&trailer);
-    boundary[8..].copy_from_slice(&MAGIC);
+    let mut boundary = [0u8; 6];
+    boundary[..4].copy_from_slice(&isize_bytes);
+    boundary[4..].copy_from_slice(&MAGIC);
     if memchr::memmem::find(gz, &boundary).is_some() {
         return None;
     }
-    Some(out)
+    Some(size)
 }
 
 #[cfg(test)]
@@ -77,6 +116,22 @@ mod tests {
         let text = b"line one\nline two\n".repeat(1000);
         assert_eq!(inflate_whole(&gzip(&text)), Some(text));
         assert_eq!(inflate_whole(&gzip(b"")), Some(Vec::new()));
+    }
+
+    #[test]
+    fn the_kept_buffer_gives_each_object_its_own_text_only() {
+        let long = b"a longer first object\n".repeat(5000);
+        let short = b"short\n".repeat(10);
+        assert_eq!(with_inflated(&gzip(&long), <[u8]>::to_vec), Some(long));
+        assert_eq!(
+            with_inflated(&gzip(&short), <[u8]>::to_vec),
+            Some(short.clone())
+        );
+        // Inflating again while the kept buffer is read uses a buffer of its own.
+        let nested = with_inflated(&gzip(&short), |outer| {
+            (outer.to_vec(), inflate_whole(&gzip(b"inner\n")))
+        });
+        assert_eq!(nested, Some((short, Some(b"inner\n".to_vec()))));
     }
 
     #[test]

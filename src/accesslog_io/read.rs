@@ -97,8 +97,17 @@ pub fn read_bytes_with(
     visit: &mut impl FnMut(&LineView<'_>),
 ) -> ReadReport {
     let mut report = if is_gzip(bytes) {
-        match super::inflate::inflate_whole(bytes) {
-            Some(text) => read_stream(text.as_slice(), name, true, opts, visit),
+        let whole = super::inflate::with_inflated(bytes, |text| match InputFormat::detect(text) {
+            // Text is parsed where it was inflated.
+            InputFormat::Plain | InputFormat::W3c => match text_parser(name, text, true, opts) {
+                Err(why) => ReadReport::failure(name, why),
+                Ok((parser, None)) => plain_bytes(text, name, parser, visit),
+                Ok((_, Some(_))) => read_stream(text, name, true, opts, visit),
+            },
+            _ => read_stream(text, name, true, opts, visit),
+        });
+        match whole {
+            Some(report) => report,
             None => read_stream(MultiGzDecoder::new(bytes), name, true, opts, visit),
         }
     } else {

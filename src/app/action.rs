@@ -207,6 +207,20 @@ pub enum Reply {
         /// The events and whether the read reached the end, or why it failed.
         result: Result<(Vec<crate::domain::LogEvent>, bool), CloudError>,
     },
+    /// Part of a CloudFront read: the objects read so far that no earlier part carried, while
+    /// the read goes on (its [`Reply::TrafficRead`] ends it with the rest).
+    TrafficPart {
+        /// Environment index.
+        env: usize,
+        /// The read this is part of.
+        request: RequestId,
+        /// Their records and problems.
+        batch: Box<TrafficBatch>,
+        /// Objects read so far.
+        read: usize,
+        /// Objects the read was given.
+        of: usize,
+    },
     /// CloudFront log objects were read.
     TrafficRead {
         /// Environment index.

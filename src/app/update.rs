@@ -185,6 +185,13 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
             request,
             batch,
         } => traffic::update::read(state, env, request, &batch),
+        Reply::TrafficPart {
+            env,
+            request,
+            batch,
+            read,
+            of,
+        } => traffic::update::part(state, env, request, &batch, (read, of)),
         Reply::FileWritten {
             path,
             records,

@@ -9,7 +9,7 @@
 //! ([`read_events`]).
 
 use crate::accesslog::input::PlainLayout;
-use crate::accesslog::{FetchWindow, WindowConfig};
+use crate::accesslog::{FetchWindow, ListRequest, WindowConfig};
 use crate::accesslog_io::{ReadOptions, read_bytes_with};
 use crate::app::{BatchAssembly, ObjectRecords, TrafficBatch};
 use crate::cloud::{
@@ -29,6 +29,21 @@ pub async fn discover(cloud: &Cloud, id: &str) -> Discovery {
     let deliveries = super::effects::timed("DescribeDeliveries", cloud.logs.log_deliveries(id));
     let (distribution, deliveries) = futures::join!(distribution, deliveries);
     Discovery::from_answers(distribution, deliveries)
+}
+
+/// Listings (hour prefixes) asked at once by [`LogBucket::pages`].
+const LIST_AHEAD: usize = 8;
+
+/// A listing's pages as they come: each page's objects, or the listing that failed.
+pub type Pages<'a> = futures::stream::BoxStream<'a, Result<Vec<ObjectInfo>, Box<ListFailed>>>;
+
+/// A listing that failed: its prefix and why.
+#[derive(Debug)]
+pub struct ListFailed {
+    /// The prefix listed.
+    pub prefix: String,
+    /// Why it failed.
+    pub error: CloudError,
 }
 
 /// Attempts of one GET refused with SlowDown or a 503 before its error is handed over.
@@ -202,6 +217,54 @@ impl LogBucket {
         Ok(out)
     }
 
+    /// The pages of `listings` as they come, in order: one listing page by page (the first
+    /// page's keys can be fetched while the next is listed), several (a partitioned layout's
+    /// hour prefixes) [`LIST_AHEAD`] at a time, each handed whole when it and those before it
+    /// are in. A failed listing ends the pages with its prefix and error.
+    pub fn pages(&self, listings: Vec<ListRequest>) -> Pages<'_> {
+        if let [one] = listings.as_slice() {
+            let ListRequest {
+                prefix,
+                start_after,
+            } = one.clone();
+            // The next page's token (`None` before the first), while pages are left.
+            let first: Option<(Option<String>, usize)> = Some((None, 0));
+            return futures::stream::unfold(first, move |state| {
+                let (prefix, start_after) = (prefix.clone(), start_after.clone());
+                async move {
+                    let (token, n) = state?;
+                    match self
+                        .list_page(&prefix, &start_after, token.as_deref())
+                        .await
+                    {
+                        Ok(page) => {
+                            let next = page
+                                .next_token
+                                .filter(|_| n + 1 < MAX_PAGES)
+                                .map(|t| (Some(t), n + 1));
+                            Some((Ok(page.objects), next))
+                        }
+                        Err(error) => Some((Err(Box::new(ListFailed { prefix, error })), None)),
+                    }
+                }
+            })
+            .boxed();
+        }
+        futures::stream::iter(listings)
+            .map(move |l| async move {
+                self.list_all(&l.prefix, &l.start_after)
+                    .await
+                    .map_err(|error| {
+                        Box::new(ListFailed {
+                            prefix: l.prefix,
+                            error,
+                        })
+                    })
+            })
+            .buffered(LIST_AHEAD)
+            .boxed()
+    }
+
     /// Fetches `keys` and hands each to `reader` in key order, on the blocking pool, with
     /// the default fetch window (4 GETs in flight at first, up to 64 while throughput rises, at
     /// most 256 MB held); gives the reader back, or says why the reading stopped (it panicked).
@@ -221,11 +284,29 @@ impl LogBucket {
         reader: R,
         cfg: WindowConfig,
     ) -> Result<R, String> {
+        let once = futures::stream::iter([Ok::<_, ()>(keys)]);
+        self.read_listed(once, reader, cfg).await.map(|(r, _)| r)
+    }
+
+    /// [`LogBucket::read_with`] over keys that arrive in batches while they are listed (each
+    /// after those before it in key order): fetching starts with the first batch and the
+    /// window goes on across batches. A failed batch ends the keys there; those before it are
+    /// read, and its error is given back with the reader.
+    pub async fn read_listed<R: ObjectReader, E>(
+        &self,
+        source: impl futures::Stream<Item = Result<Vec<String>, E>> + Unpin,
+        reader: R,
+        cfg: WindowConfig,
+    ) -> Result<(R, Option<E>), String> {
+        let mut source = source;
+        let mut listed = false;
+        let mut list_error = None;
+        let mut keys: Vec<String> = Vec::new();
         let start = tokio::time::Instant::now();
         let ms = || u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
         let mut window = FetchWindow::new(cfg);
         // Objects to fetch, by index into `keys`, with the attempts made; retries go first.
-        let mut queue: VecDeque<(usize, u32)> = (0..keys.len()).map(|i| (i, 0)).collect();
+        let mut queue: VecDeque<(usize, u32)> = VecDeque::new();
         let mut fetching = FuturesUnordered::new();
         let mut ready: BTreeMap<usize, CloudResult<Vec<u8>>> = BTreeMap::new();
         let mut held = 0u64;
@@ -260,7 +341,7 @@ impl LogBucket {
                     (reader, more)
                 }));
             }
-            if job.is_none() && (next >= keys.len() || idle.is_none()) {
+            if job.is_none() && ((listed && next >= keys.len()) || idle.is_none()) {
                 break;
             }
             let wake = window
@@ -273,6 +354,17 @@ impl LogBucket {
                 }
             };
             tokio::select! {
+                batch = source.next(), if !listed => match batch {
+                    Some(Ok(more)) => {
+                        queue.extend((keys.len()..keys.len() + more.len()).map(|i| (i, 0)));
+                        keys.extend(more);
+                    }
+                    Some(Err(e)) => {
+                        list_error = Some(e);
+                        listed = true;
+                    }
+                    None => listed = true,
+                },
                 Some((i, attempt, body)) = fetching.next(), if !fetching.is_empty() => {
                     match body {
                         Err(e) if slowed(&e) => {
@@ -300,7 +392,7 @@ impl LogBucket {
                             if more {
                                 idle = Some(back);
                             } else {
-                                return Ok(back);
+                                return Ok((back, list_error));
                             }
                         }
                         Err(e) => return Err(format!("reading log objects stopped: {e}")),
@@ -309,7 +401,8 @@ impl LogBucket {
                 _ = sleep_until_some(wake), if wake.is_some() => {}
             }
         }
-        idle.ok_or_else(|| "reading log objects stopped: the reader was lost".to_string())
+        idle.map(|r| (r, list_error))
+            .ok_or_else(|| "reading log objects stopped: the reader was lost".to_string())
     }
 }
 
@@ -326,39 +419,176 @@ async fn sleep_until_some(at: Option<tokio::time::Instant>) {
     }
 }
 
-/// The Traffic view's reader: each object parsed into the batch being assembled.
+/// Where a Traffic read's partial batches go while it runs (the interactive loop's queue of
+/// actions): each is one [`crate::app::Reply::TrafficPart`] for the read's request.
+pub type Progress = tokio::sync::mpsc::UnboundedSender<crate::app::Action>;
+
+/// Objects of the first partial batch; each later one holds twice as many as the one before, up
+/// to [`PART_MOST`] (the first chart comes after one object, a long read sends a few dozen).
+const PART_FIRST: usize = 1;
+/// Most objects of one partial batch.
+const PART_MOST: usize = 64;
+
+/// Where the Traffic reader's partial batches go: the request they answer and the channel.
+struct Parts {
+    env: usize,
+    request: crate::app::RequestId,
+    tx: Progress,
+    /// Objects listed for the read so far.
+    listed: Arc<std::sync::atomic::AtomicUsize>,
+    /// Objects handed over so far, and in the batch being assembled.
+    read: usize,
+    pending: usize,
+    /// Objects the next partial batch waits for.
+    size: usize,
+}
+
+/// The Traffic view's reader: each object parsed into the batch being assembled; with
+/// [`Parts`], the objects read so far are sent on as a partial batch every few objects.
 struct TrafficReader {
     bucket: String,
     batch: BatchAssembly,
     opts: ReadOptions,
+    parts: Option<Parts>,
 }
 
 impl ObjectReader for TrafficReader {
     fn take(&mut self, key: String, body: CloudResult<Vec<u8>>) -> bool {
         read_object(&self.bucket, &mut self.batch, key, body, &self.opts);
+        if let Some(p) = self.parts.as_mut() {
+            p.read += 1;
+            p.pending += 1;
+            let of = p.listed.load(std::sync::atomic::Ordering::Acquire);
+            // The last object's batch is the final reply's.
+            if p.pending >= p.size && p.read < of {
+                let batch = std::mem::take(&mut self.batch).finish();
+                let part = crate::app::Reply::TrafficPart {
+                    env: p.env,
+                    request: p.request,
+                    batch: Box::new(batch),
+                    read: p.read,
+                    of,
+                };
+                // Nobody listens any more (the console quit): the read goes on to its end.
+                let _ = p.tx.send(crate::app::Action::Reply(part));
+                p.pending = 0;
+                p.size = (p.size * 2).min(PART_MOST);
+            }
+        }
         true
     }
 }
 
 /// Reads the Traffic view's objects `keys` of `bucket` into one time-ordered batch (plain lines
-/// laid out by `opts`).
-pub(super) async fn read_objects(
+/// laid out by `opts`); with `progress`, the objects read so far are sent on as partial batches
+/// for `(env, request)` while the read goes on: the first after one object, then after twice
+/// as many each time (up to [`PART_MOST`]). The final batch holds the objects no partial batch
+/// carried, so every object's records come exactly once. A read that stops gives back, as
+/// failed, the keys it did not reach (read again by the next poll), with why it stopped.
+pub async fn read_objects_in_parts(
     storage: Arc<dyn Storage>,
     bucket: String,
     keys: Vec<String>,
     opts: ReadOptions,
+    progress: Option<(usize, crate::app::RequestId, Progress)>,
 ) -> TrafficBatch {
+    let logs = LogBucket::new(storage, &bucket);
+    let once = futures::stream::iter([Ok::<_, Box<ListFailed>>(keys.clone())]);
+    let (read, sent, _) = read_in_parts(&logs, once, opts, progress).await;
+    read.unwrap_or_else(|e| TrafficBatch {
+        failed_keys: keys.into_iter().skip(sent).collect(),
+        errors: vec![e],
+        ..TrafficBatch::default()
+    })
+}
+
+/// [`read_objects_in_parts`] over the keys of `listings` while they are listed ([`LogBucket::pages`]):
+/// fetching starts with the first page, and the parts say how many objects are listed so far.
+/// A failed listing keeps what was listed before it and says so in the batch's errors.
+pub async fn read_listings_in_parts(
+    logs: &LogBucket,
+    listings: Vec<ListRequest>,
+    opts: ReadOptions,
+    progress: Option<(usize, crate::app::RequestId, Progress)>,
+) -> TrafficBatch {
+    let keys = logs
+        .pages(listings)
+        .map(|page| page.map(|objects| objects.into_iter().map(|o| o.key).collect::<Vec<_>>()));
+    let (read, _, listing) = read_in_parts(logs, keys, opts, progress).await;
+    let mut batch = read.unwrap_or_else(|e| TrafficBatch {
+        errors: vec![e],
+        ..TrafficBatch::default()
+    });
+    if let Some(failed) = listing {
+        let ListFailed { prefix, error } = *failed;
+        batch
+            .errors
+            .push(format!("listing s3://{}/{prefix}: {error}", logs.name()));
+    }
+    batch
+}
+
+/// The read of [`read_objects_in_parts`] over keys as they come: the batch (or why the read
+/// stopped), how many objects left in parts, and the listing's error.
+async fn read_in_parts<E>(
+    logs: &LogBucket,
+    keys: impl futures::Stream<Item = Result<Vec<String>, E>> + Unpin,
+    opts: ReadOptions,
+    progress: Option<(usize, crate::app::RequestId, Progress)>,
+) -> (Result<TrafficBatch, String>, usize, Option<E>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listed = Arc::new(AtomicUsize::new(0));
+    let counting = listed.clone();
+    let keys = keys.inspect(move |batch| {
+        if let Ok(k) = batch {
+            counting.fetch_add(k.len(), Ordering::AcqRel);
+        }
+    });
     let reader = TrafficReader {
         batch: BatchAssembly::new(),
-        bucket: bucket.clone(),
+        bucket: logs.name().to_string(),
         opts,
+        parts: progress.map(|(env, request, tx)| Parts {
+            env,
+            request,
+            tx,
+            listed,
+            read: 0,
+            pending: 0,
+            size: PART_FIRST,
+        }),
     };
-    match LogBucket::new(storage, &bucket).read(keys, reader).await {
-        Ok(reader) => reader.batch.finish(),
-        Err(e) => TrafficBatch {
-            errors: vec![e],
-            ..TrafficBatch::default()
-        },
+    // The reader is lost with the read when it stops: how far it came is counted here.
+    let reached = Arc::new(AtomicUsize::new(0));
+    let counted = Counted {
+        inner: reader,
+        reached: reached.clone(),
+    };
+    match logs
+        .read_listed(keys, counted, WindowConfig::default())
+        .await
+    {
+        Ok((counted, listing)) => (Ok(counted.inner.batch.finish()), 0, listing),
+        Err(e) => (Err(e), reached.load(Ordering::Acquire), None),
+    }
+}
+
+/// A reader that counts the objects whose records have left it (in a partial batch).
+struct Counted {
+    inner: TrafficReader,
+    reached: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl ObjectReader for Counted {
+    fn take(&mut self, key: String, body: CloudResult<Vec<u8>>) -> bool {
+        let more = self.inner.take(key, body);
+        if let Some(p) = &self.inner.parts
+            && p.pending == 0
+        {
+            self.reached
+                .store(p.read, std::sync::atomic::Ordering::Release);
+        }
+        more
     }
 }
 

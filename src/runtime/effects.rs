@@ -48,6 +48,17 @@ pub(super) async fn timed_for<T>(
 
 /// Runs one effect; `None` for effects that answer nothing (quit).
 pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
+    run_effect_with(cloud, effect, None).await
+}
+
+/// [`run_effect`], sending the parts of a long answer to `progress` before the answer (a
+/// CloudFront read's objects read so far, for the Traffic view to draw while the read goes on);
+/// without it, the answer carries everything.
+pub async fn run_effect_with(
+    cloud: &Cloud,
+    effect: Effect,
+    progress: Option<&super::cloudfront_logs::Progress>,
+) -> Option<Action> {
     match effect {
         Effect::FetchEnv {
             env,
@@ -167,7 +178,10 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
                 columns: None,
             };
             let storage = cloud.storage.clone();
-            let batch = super::cloudfront_logs::read_objects(storage, bucket, keys, opts).await;
+            let parts = progress.map(|tx| (env, request, tx.clone()));
+            let batch =
+                super::cloudfront_logs::read_objects_in_parts(storage, bucket, keys, opts, parts)
+                    .await;
             Some(Action::Reply(Reply::TrafficRead {
                 env,
                 request,

@@ -1,7 +1,7 @@
 //! The app without a terminal: the same `update` and effect runner, driven step by step.
 //! The CLI and the end-to-end tests use it.
 
-use super::run_effect;
+use super::effects::run_effect_with;
 use crate::app::{Action, Effect, State, update};
 use crate::cloud::Cloud;
 use crate::domain::Timestamp;
@@ -43,7 +43,13 @@ impl Headless {
         loop {
             if let Some(effect) = self.queue.pop_front() {
                 self.effects_run += 1;
-                if let Some(action) = run_effect(&self.cloud, effect).await {
+                // A read's parts come first, as in the terminal loop.
+                let (tx, mut parts) = tokio::sync::mpsc::unbounded_channel();
+                let answer = run_effect_with(&self.cloud, effect, Some(&tx)).await;
+                while let Ok(part) = parts.try_recv() {
+                    self.dispatch(part);
+                }
+                if let Some(action) = answer {
                     self.dispatch(action);
                 }
             } else if self.state.traffic.charts_pending() {

@@ -18,7 +18,7 @@ pub use crate::cloud::sim::SimClock;
 pub use backend::{Backend, Connection, GitHubLink, connect, load_failures};
 pub use clock::WallClock;
 pub use cloudfront_logs::{parse_objects, parse_objects_while};
-pub use effects::{REQUEST_TIMEOUT, run_effect};
+pub use effects::{REQUEST_TIMEOUT, run_effect, run_effect_with};
 pub use headless::Headless;
 pub use tasks::Tasks;
 pub mod terminal_loop;

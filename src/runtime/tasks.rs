@@ -2,7 +2,7 @@
 //! remembered by request id so that [`Effect::Cancel`] can stop them when their tail is replaced
 //! (an environment switch, a new time range), instead of letting them fetch and parse for nobody.
 
-use super::run_effect;
+use super::effects::run_effect_with;
 use crate::app::{Action, Effect, RequestId};
 use crate::cloud::Cloud;
 use std::collections::HashMap;
@@ -62,7 +62,7 @@ impl Tasks {
                     let id = cancellable(&effect);
                     let (cloud, tx) = (cloud.clone(), tx.clone());
                     let handle = tokio::spawn(async move {
-                        if let Some(action) = run_effect(&cloud, effect).await {
+                        if let Some(action) = run_effect_with(&cloud, effect, Some(&tx)).await {
                             let _ = tx.send(action);
                         }
                     });

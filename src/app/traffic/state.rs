@@ -96,6 +96,10 @@ pub struct Traffic {
     /// The listing or read: in flight, when the next poll is due, the latest read or listing
     /// problem.
     pub load: Loadable,
+    /// The read in flight, when its first part has come: objects read so far, of those listed.
+    pub reading: Option<(usize, usize)>,
+    /// What went wrong so far in the read in flight (said when it ends).
+    pub trouble: Trouble,
     /// Objects read.
     pub objects: u64,
     /// Objects given up on after reading them incompletely (their complete records kept).
@@ -119,6 +123,17 @@ pub struct Traffic {
     pub reach_back: Option<Timestamp>,
 }
 
+/// What went wrong in a read's batches so far: said, one problem, when the read ends.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Trouble {
+    /// The first object given up on (its complete records kept).
+    pub given_up: Option<String>,
+    /// The first error of a batch.
+    pub error: Option<String>,
+    /// Objects to be read again (failed fetches, incomplete reads).
+    pub retrying: usize,
+}
+
 impl PartialEq for Traffic {
     fn eq(&self, o: &Self) -> bool {
         self.env == o.env
@@ -136,6 +151,7 @@ impl PartialEq for Traffic {
             && self.detail == o.detail
             && self.load == o.load
             && self.objects == o.objects
+            && self.reading == o.reading
             && self.marks == o.marks
     }
 }
@@ -172,6 +188,8 @@ impl Traffic {
             detail: false,
             page: 0,
             load: Loadable::default(),
+            reading: None,
+            trouble: Trouble::default(),
             objects: 0,
             object_errors: 0,
             retries: 0,

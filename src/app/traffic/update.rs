@@ -308,7 +308,26 @@ pub(in crate::app) fn events(
     }]
 }
 
-/// Objects were read: keep their records, give back the keys that could not be fetched.
+/// Part of a read came back (`read` of `of` objects): its records are kept and drawn at once,
+/// the read goes on (its final reply brings the rest and ends it).
+pub(in crate::app) fn part(
+    state: &mut State,
+    env: usize,
+    request: RequestId,
+    batch: &crate::app::TrafficBatch,
+    (read, of): (usize, usize),
+) -> Vec<Effect> {
+    let t = &mut state.traffic;
+    if t.env != env || t.load.inflight != Some(request) {
+        return Vec::new();
+    }
+    absorb(t, batch);
+    t.reading = Some((read, of));
+    Vec::new()
+}
+
+/// Objects were read: keep their records, give back the keys that could not be fetched; the
+/// read ends, and says what went wrong in it (its parts included).
 pub(in crate::app) fn read(
     state: &mut State,
     env: usize,
@@ -320,6 +339,30 @@ pub(in crate::app) fn read(
     if t.env != env || !t.load.accept(request) {
         return Vec::new();
     }
+    absorb(t, batch);
+    t.reading = None;
+    let trouble = std::mem::take(&mut t.trouble);
+    t.load.next_poll = match (t.planner.as_mut(), &t.events) {
+        (Some(p), _) => p.next_poll(now),
+        // A log group's next poll was set when its events came back.
+        (None, Some(_)) => t.load.next_poll.max(now),
+        (None, None) => now + RETRY,
+    };
+    let problem = trouble.given_up.or(trouble.error).or_else(|| {
+        let failed = trouble.retrying;
+        (failed > 0).then(|| format!("{failed} object(s) could not be read; retrying"))
+    });
+    t.load.error = problem.clone();
+    if let Some(text) = problem {
+        state.say(Level::Warn, text);
+    }
+    Vec::new()
+}
+
+/// Takes one batch of a read (a part or the last): records kept, keys that could not be fetched
+/// given back, incomplete objects read again or given up with their complete records; what
+/// went wrong is noted for the read's end.
+fn absorb(t: &mut Traffic, batch: &crate::app::TrafficBatch) {
     let mut retrying = 0usize;
     if let Some(p) = t.planner.as_mut() {
         for key in &batch.failed_keys {
@@ -356,26 +399,16 @@ pub(in crate::app) fn read(
         // Objects forgotten before they could be read again take their partial reads along.
         t.partial.retain(|key, _| p.awaits_reread(key));
     }
-    t.retries += (batch.failed_keys.len() + retrying) as u64;
-    t.load.next_poll = match (t.planner.as_mut(), &t.events) {
-        (Some(p), _) => p.next_poll(now),
-        // A log group's next poll was set when its events came back.
-        (None, Some(_)) => t.load.next_poll.max(now),
-        (None, None) => now + RETRY,
-    };
-    let problem = given_up
-        .first()
-        .or(batch.errors.first())
-        .cloned()
-        .or_else(|| {
-            let failed = batch.failed_keys.len() + retrying;
-            (failed > 0).then(|| format!("{failed} object(s) could not be read; retrying"))
-        });
-    t.load.error = problem.clone();
-    if let Some(text) = problem {
-        state.say(Level::Warn, text);
+    let failed = batch.failed_keys.len() + retrying;
+    t.retries += failed as u64;
+    let trouble = &mut t.trouble;
+    trouble.retrying += failed;
+    if trouble.given_up.is_none() {
+        trouble.given_up = given_up.into_iter().next();
     }
-    Vec::new()
+    if trouble.error.is_none() {
+        trouble.error = batch.errors.first().cloned();
+    }
 }
 
 /// The filter expression typed so far: applied when it parses and names only fields the view's

@@ -6,7 +6,7 @@
 use super::sink::{Select, Sink, observe, report_problems};
 use super::stats::stats_text;
 use super::{Since, exit_code};
-use crate::accesslog::{EventTail, Stats, TailPlanner};
+use crate::accesslog::{EventTail, Stats, TailPlanner, WindowConfig};
 use crate::accesslog_io::{ReadOptions, ReadReport, read_bytes_with, read_events};
 use crate::app::{LogsPlace as Place, LogsTarget, Resolved, resolve_logs as resolve};
 use crate::cli::args::{CloudfrontArgs, Global, LogOutput};
@@ -15,6 +15,7 @@ use crate::cloud::CloudResult;
 use crate::domain::{EnvSpec, LogEvent, Timestamp};
 use crate::runtime::cloudfront_logs::{LogBucket, ObjectReader, discover, fetch_events};
 use crate::runtime::{Clock, SimClock, WallClock};
+use futures::StreamExt;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -294,38 +295,34 @@ async fn events_round(
 }
 
 /// One poll round: the planner's listings, paged, and every new object fetched and read
-/// through the one CloudFront log path ([`LogBucket`]).
+/// through the one CloudFront log path ([`LogBucket`]) as soon as its page is in, by one fetch
+/// window over the whole round.
 async fn round(
     logs: &LogBucket,
     planner: &mut TailPlanner,
-    mut reading: Reading,
+    reading: Reading,
     now: Timestamp,
 ) -> Result<Reading, Stop> {
-    for request in planner.listings(now) {
-        let mut token: Option<String> = None;
-        loop {
-            let listed = logs
-                .list_page(&request.prefix, &request.start_after, token.as_deref())
-                .await;
-            let page = match listed {
-                Ok(page) => page,
-                Err(e) => {
-                    let text = format!("cannot list s3://{}/{}: {e}", logs.name(), request.prefix);
-                    return Err(Stop::Listing(Box::new(reading), text));
-                }
-            };
-            let keys = planner.on_listing(&page.objects);
-            reading = logs.read(keys, reading).await.map_err(Stop::Reading)?;
-            for key in reading.failed.drain(..) {
-                planner.mark_failed(&key);
-            }
-            token = page.next_token;
-            if token.is_none() || reading.sink.closed {
-                break;
-            }
-        }
+    let keys = {
+        let pages = logs.pages(planner.listings(now));
+        let planner = &mut *planner;
+        let keys = pages.map(move |page| page.map(|objects| planner.on_listing(&objects)));
+        logs.read_listed(keys, reading, WindowConfig::default())
+            .await
+            .map_err(Stop::Reading)?
+    };
+    let (mut reading, listing) = keys;
+    for key in reading.failed.drain(..) {
+        planner.mark_failed(&key);
     }
-    Ok(reading)
+    match listing {
+        Some(failed) => {
+            let (prefix, e) = (&failed.prefix, &failed.error);
+            let text = format!("cannot list s3://{}/{prefix}: {e}", logs.name());
+            Err(Stop::Listing(Box::new(reading), text))
+        }
+        None => Ok(reading),
+    }
 }
 
 #[cfg(test)]

@@ -60,6 +60,11 @@ fn header_line(t: &Traffic, width: usize) -> Line<'static> {
             )
         ),
     };
+    // A long read shows how far it is while its first parts are drawn.
+    let objects = match t.reading {
+        Some((read, of)) => format!("{objects} · reading {read}/{of}"),
+        None => objects,
+    };
     let mut spans = vec![
         mode,
         Span::styled(

@@ -1,51 +1,30 @@
 //! `make bench` (logs, fetching at scale): a 24 h look-back over 5,000 CloudFront log objects in
 //! the simulator's S3 answering at a modelled pace (first byte 20–80 ms, 80 MB/s per stream, a
 //! 1 Gbit/s link), listed and read through the one fetch loop (`LogBucket`) into the Traffic
-//! view's batch. Reports the time to the first object handed to the reader and to the full
-//! view against the ideal: objects × (mean first byte + mean body) ÷ 64 in flight, or bytes ÷
+//! view's batches. Reports the time to the first batch handed to the view (its first chart) and
+//! to the full view against the ideal: objects × (mean first byte + mean body) ÷ 64 in flight, or bytes ÷
 //! the link's bandwidth, whichever is larger. Wall time: the pace sleeps on tokio's clock.
 
 use flate2::Compression;
 use flate2::write::GzEncoder;
+use shipdeck::accesslog::ListRequest;
 use shipdeck::accesslog::write_w3c;
-use shipdeck::accesslog_io::{ReadOptions, read_bytes_with};
-use shipdeck::app::{BatchAssembly, ObjectRecords};
+use shipdeck::accesslog_io::ReadOptions;
+use shipdeck::app::{Action, Reply};
 use shipdeck::cloud::sim::cloudfront::{Conditions, LogGenerator, SiteProfile};
 use shipdeck::cloud::sim::{S3Pace, SimCloud, SimConfig, Simulator};
-use shipdeck::cloud::{CloudResult, PutRequest, Storage};
+use shipdeck::cloud::{PutRequest, Storage};
 use shipdeck::domain::Timestamp;
-use shipdeck::runtime::cloudfront_logs::{LogBucket, ObjectReader};
+use shipdeck::runtime::cloudfront_logs::{LogBucket, read_listings_in_parts};
 use std::io::Write;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const T0: Timestamp = Timestamp(1_795_597_200_000);
 /// Distinct bodies, dealt round-robin over the keys (parsing is the same work either way).
 const BODIES: usize = 50;
 /// The fetch window's ceiling.
 const CEILING: f64 = 64.0;
-
-/// The view's reader: each object parsed into the batch, the first hand-over timed.
-struct ViewReader {
-    batch: BatchAssembly,
-    started: Instant,
-    first: Option<Duration>,
-}
-
-impl ObjectReader for ViewReader {
-    fn take(&mut self, key: String, body: CloudResult<Vec<u8>>) -> bool {
-        if let Ok(bytes) = body {
-            let mut records = ObjectRecords::new();
-            let report = read_bytes_with(&bytes, &key, &ReadOptions::default(), &mut |v| {
-                records.push(v)
-            });
-            self.batch
-                .read(key, records, report.skipped, &report.errors);
-        }
-        self.first.get_or_insert_with(|| self.started.elapsed());
-        true
-    }
-}
 
 fn bodies(lines: usize) -> Vec<Vec<u8>> {
     let site = SiteProfile {
@@ -112,23 +91,39 @@ pub fn fetch_at_scale(objects: usize, lines: usize, reps: usize) {
     let mut records = 0;
     for _ in 0..reps {
         let logs = LogBucket::new(Arc::new(paced.clone()), "logs");
-        let started = Instant::now();
-        let (listed, reader) = rt.block_on(async {
-            let objects = logs.list_all("cf/", "").await.expect("list");
-            let listed = started.elapsed();
-            let keys = objects.into_iter().map(|o| o.key).collect();
-            let reader = ViewReader {
-                batch: BatchAssembly::new(),
-                started,
-                first: None,
+        let (listed, took, first_part, n) = rt.block_on(async {
+            // The listing alone (for reference), then the view's read, fetching from the
+            // listing's first page on.
+            let alone = Instant::now();
+            let all = logs.list_all("cf/", "").await.expect("list");
+            let listed = alone.elapsed();
+            assert_eq!(all.len(), objects, "every object listed");
+            let started = Instant::now();
+            let listing = vec![ListRequest {
+                prefix: "cf/".into(),
+                start_after: String::new(),
+            }];
+            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+            let read =
+                read_listings_in_parts(&logs, listing, ReadOptions::default(), Some((0, 1, tx)));
+            // The view draws each part as it comes: the first is its first chart.
+            let parts = async {
+                let mut first_part = None;
+                let mut n = 0;
+                while let Some(Action::Reply(Reply::TrafficPart { batch, .. })) = rx.recv().await {
+                    first_part.get_or_insert_with(|| started.elapsed());
+                    n += batch.records.len();
+                }
+                (first_part, n)
             };
-            (listed, logs.read(keys, reader).await.expect("read"))
+            let (last, (first_part, n)) = futures::join!(read, parts);
+            let took = started.elapsed();
+            (listed, took, first_part, n + last.records.len())
         });
-        let batch = reader.batch.finish();
-        full.push(started.elapsed().as_secs_f64());
-        first.push(reader.first.map_or(f64::NAN, |d| d.as_secs_f64()));
+        full.push(took.as_secs_f64());
+        first.push(first_part.map_or(f64::NAN, |d| d.as_secs_f64()));
         listing.push(listed.as_secs_f64());
-        records = batch.records.len();
+        records = n;
     }
     let median = |mut v: Vec<f64>| {
         v.sort_by(f64::total_cmp);
@@ -142,7 +137,7 @@ pub fn fetch_at_scale(objects: usize, lines: usize, reps: usize) {
         pace.link_bytes_per_sec.unwrap_or(0.0) / 1e6,
     );
     println!(
-        "  listing {:.0} ms; first object handed over {:.0} ms (goal < 1 s); full view {:.2} s; ideal {:.2} s; {:.2}× the ideal (goal ≤ 1.25×)",
+        "  listing alone {:.0} ms; reading from the first page on: first batch handed to the view {:.0} ms (goal < 1 s), full view {:.2} s; ideal {:.2} s; {:.2}× the ideal (goal ≤ 1.25×)",
         listing * 1e3,
         first * 1e3,
         full,

@@ -183,3 +183,129 @@ fn a_shorter_preset_keeps_what_was_read_when_the_newest_record_is_older_than_it(
         t.rows.len() as u64
     );
 }
+
+/// Three objects listed and their read started: the read's request.
+fn reading_three(s: &mut State) -> u64 {
+    update(s, Action::Tick(T0));
+    let fx = update(s, Action::Show(View::Traffic));
+    let (request, _) = list_effect(&fx).unwrap();
+    let keys = ["a", "b", "c"].map(|k| KEY.replace(".gz", &format!("{k}.gz")));
+    let fx = update(
+        s,
+        Action::Reply(Reply::TrafficListed {
+            env: 0,
+            request,
+            result: Ok(keys.iter().map(|k| object(k)).collect()),
+        }),
+    );
+    let Some(Effect::ReadTraffic { request, keys, .. }) = fx.first() else {
+        panic!("a read: {fx:?}")
+    };
+    assert_eq!(keys.len(), 3);
+    *request
+}
+
+#[test]
+fn a_part_of_a_read_is_drawn_at_once_and_the_final_reply_adds_only_the_rest() {
+    let mut s = state();
+    let request = reading_three(&mut s);
+    let mut first = batch(&records(100, T0 - 40 * Timestamp::MINUTE));
+    first.complete_keys = vec!["a".into()];
+    update(
+        &mut s,
+        Action::Reply(Reply::TrafficPart {
+            env: 0,
+            request,
+            batch: Box::new(first),
+            read: 1,
+            of: 3,
+        }),
+    );
+    let t = &s.traffic;
+    assert_eq!(
+        (t.records.pushed(), t.rows.len(), t.stats.requests()),
+        (100, 100, 100),
+        "the part's records are listed and counted while the read goes on"
+    );
+    assert_eq!(t.reading, Some((1, 3)));
+    assert_eq!(t.load.inflight, Some(request), "the read has not ended");
+    assert!(!t.panel.series.is_empty(), "the charts are drawn");
+    let rest = batch(&records(50, T0 - 20 * Timestamp::MINUTE));
+    update(
+        &mut s,
+        Action::Reply(Reply::TrafficRead {
+            env: 0,
+            request,
+            batch: Box::new(rest),
+        }),
+    );
+    let t = &s.traffic;
+    assert_eq!(
+        (t.records.pushed(), t.stats.requests()),
+        (150, 150),
+        "each record counted once"
+    );
+    assert_eq!(
+        (t.reading, t.load.inflight, &t.load.error),
+        (None, None, &None)
+    );
+    assert!(t.load.next_poll > T0, "the next poll is scheduled");
+}
+
+#[test]
+fn a_read_that_fails_after_a_part_keeps_the_part_and_says_it_failed() {
+    let mut s = state();
+    let request = reading_three(&mut s);
+    update(
+        &mut s,
+        Action::Reply(Reply::TrafficPart {
+            env: 0,
+            request,
+            batch: Box::new(batch(&records(100, T0 - 40 * Timestamp::MINUTE))),
+            read: 1,
+            of: 3,
+        }),
+    );
+    let failed = shipdeck::app::TrafficBatch {
+        failed_keys: vec!["b".into(), "c".into()],
+        errors: vec!["reading log objects stopped: the reader panicked".into()],
+        ..Default::default()
+    };
+    update(
+        &mut s,
+        Action::Reply(Reply::TrafficRead {
+            env: 0,
+            request,
+            batch: Box::new(failed),
+        }),
+    );
+    let t = &s.traffic;
+    assert_eq!(t.records.pushed(), 100, "what was read stays");
+    assert_eq!(t.reading, None);
+    assert!(
+        t.load.error.as_deref().unwrap_or("").contains("stopped"),
+        "the failure is said: {:?}",
+        t.load.error
+    );
+    assert_eq!(
+        t.object_errors, 0,
+        "the keys not reached are read again, not given up"
+    );
+}
+
+#[test]
+fn a_part_of_an_abandoned_read_is_dropped() {
+    let mut s = state();
+    let request = reading_three(&mut s);
+    update(
+        &mut s,
+        Action::Reply(Reply::TrafficPart {
+            env: 0,
+            request: request + 100,
+            batch: Box::new(batch(&records(100, T0 - 40 * Timestamp::MINUTE))),
+            read: 1,
+            of: 3,
+        }),
+    );
+    assert_eq!((s.traffic.records.pushed(), s.traffic.reading), (0, None));
+}
