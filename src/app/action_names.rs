@@ -62,6 +62,7 @@ pub(super) const BINDINGS: &[(&str, Action)] = &[
     ("release", Action::Op(OpKind::Release)),
     ("audit", Action::Show(View::Audit)),
     ("runs", Action::Show(View::Runs)),
+    ("map", Action::Show(View::Map)),
     ("next_field", Action::DialogNext),
     ("toggle", Action::DialogToggle),
 ];

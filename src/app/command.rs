@@ -53,6 +53,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "GitHub Actions runs of the deploy and release workflows",
     ),
     (
+        "map",
+        "the health map: each environment's nodes and golden signals",
+    ),
+    (
         "export",
         "write the listed records: export FILE.jsonl|.tsv|.log (asks before replacing a file)",
     ),
@@ -108,6 +112,7 @@ pub fn parse_command(line: &str, envs: &[&str]) -> Result<Command, String> {
         "logs" | "l" => no_arg(Command::Show(View::Logs)),
         "traffic" | "t" => no_arg(Command::Show(View::Traffic)),
         "runs" => no_arg(Command::Show(View::Runs)),
+        "map" | "health" => no_arg(Command::Show(View::Map)),
         "export" | "w" | "export!" | "w!" => match arg {
             Some(path) => Ok(Command::Export {
                 path: path.to_string(),

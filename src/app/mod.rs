@@ -130,6 +130,8 @@ pub struct State {
     pub ops: OpsState,
     /// The Runs view: GitHub Actions runs.
     pub runs: runs::RunsView,
+    /// The health map (`:map`): what it read and the selected node.
+    pub map: health::MapView,
 }
 
 impl State {
@@ -166,6 +168,7 @@ impl State {
             quit: false,
             ops: OpsState::default(),
             runs: runs::RunsView::default(),
+            map: health::MapView::default(),
         }
     }
 

@@ -24,11 +24,13 @@ pub enum View {
     Traffic,
     /// The GitHub Actions runs of the deploy and release workflows.
     Runs,
+    /// The health map: App and Deployer nodes of each environment with their golden signals.
+    Map,
 }
 
 impl View {
     /// Tab order.
-    pub const ALL: [View; 7] = [
+    pub const ALL: [View; 8] = [
         View::Environments,
         View::Pipeline,
         View::Approvals,
@@ -36,6 +38,7 @@ impl View {
         View::Traffic,
         View::Audit,
         View::Runs,
+        View::Map,
     ];
 
     /// Whether this is a log view (its own keys in the keymap's `[logs]` section).
@@ -53,6 +56,7 @@ impl View {
             View::Audit => "Audit log",
             View::Traffic => "Traffic",
             View::Runs => "Runs",
+            View::Map => "Map",
         }
     }
 }

@@ -83,6 +83,7 @@ impl State {
                 (self.approval_row < n).then_some(self.approval_row)
             }
             View::Runs => Some(self.runs.row),
+            View::Map => Some(self.map.node),
             View::Logs | View::Traffic | View::Audit => None,
         }
     }
@@ -112,6 +113,7 @@ impl State {
                     self.runs.row = row.min(n.saturating_sub(1));
                 }
             }
+            View::Map => self.map.node = row.min(super::health::NODES - 1),
             View::Logs | View::Traffic | View::Audit => {}
         }
     }

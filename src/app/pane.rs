@@ -52,7 +52,7 @@ impl State {
             View::Traffic if self.traffic.detail => {
                 Some(format!("record {}", self.traffic.selected_seq()?))
             }
-            View::Environments | View::Traffic | View::Audit | View::Runs => None,
+            View::Environments | View::Traffic | View::Audit | View::Runs | View::Map => None,
         }
     }
 

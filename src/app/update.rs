@@ -25,6 +25,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             fx.extend(super::runs::tick(state));
             fx.extend(envs::main_lag::due(state));
             fx.extend(envs::deployer::due(state));
+            fx.extend(super::health::live::due(state));
             fx
         }
         Action::ChartsStep => {
@@ -233,6 +234,12 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
             super::runs::jobs_loaded(state, request, result);
             Vec::new()
         }
+        Reply::HealthRead {
+            request,
+            at,
+            readings,
+            probes,
+        } => super::health::live::loaded(state, request, at, *readings, probes),
         Reply::AuditLoaded(result) => {
             ops::audit::loaded(state, result);
             Vec::new()
@@ -397,8 +404,10 @@ pub(super) fn refresh(state: &mut State) -> Vec<Effect> {
     state.releases_load.next_poll = state.now;
     state.logs.load.next_poll = state.now;
     state.traffic.load.next_poll = state.now;
+    state.map.load.due_by(state.now);
     state.say(Level::Info, "refreshing");
     fx.extend(poll::due(state));
+    fx.extend(super::health::live::due(state));
     fx
 }
 
@@ -415,7 +424,7 @@ fn move_or_scroll(state: &mut State, delta: isize) {
     }
 }
 
-fn show(state: &mut State, view: View) -> Vec<Effect> {
+pub(super) fn show(state: &mut State, view: View) -> Vec<Effect> {
     if view == View::Audit {
         // The audit view reads the audit log when it is shown.
         return ops::audit::show_audit(state);
@@ -431,7 +440,9 @@ fn show(state: &mut State, view: View) -> Vec<Effect> {
     state.view = view;
     state.overlay = None;
     state.drop_left_behind();
-    poll::due(state)
+    let mut fx = poll::due(state);
+    fx.extend(super::health::live::due(state));
+    fx
 }
 
 fn open(state: &mut State) -> Vec<Effect> {
@@ -453,6 +464,7 @@ fn open(state: &mut State) -> Vec<Effect> {
         }
         View::Pipeline => crate::app::envs::execution::open(state),
         View::Runs => super::runs::open(state),
+        View::Map => super::health::live::open(state),
         View::Logs | View::Traffic | View::Audit => Vec::new(),
     }
 }

@@ -301,6 +301,19 @@ pub async fn run_effect(cloud: &Cloud, effect: Effect) -> Option<Action> {
                 repositories,
             }))
         }
+        Effect::ReadHealth { request, envs, at } => {
+            let specs: Vec<_> = envs.iter().map(|(e, _)| e.clone()).collect();
+            let (readings, probes) = futures::join!(
+                super::health::read_metrics(cloud.metrics.as_ref(), &envs, at),
+                super::health::probe_all(cloud.probes.as_ref(), &specs),
+            );
+            Some(Action::Reply(Reply::HealthRead {
+                request,
+                at,
+                readings: Box::new(readings),
+                probes,
+            }))
+        }
         Effect::Quit => None,
         effect @ (Effect::ApplyOp { .. }
         | Effect::Audit { .. }

@@ -157,7 +157,7 @@ fn probed(
         return (Verdict::new(Level::None, format!("no {key}")), Vec::new());
     };
     let Some(p) = probes.iter().find(|p| &p.url == url) else {
-        return (Verdict::new(Level::None, "not probed"), Vec::new());
+        return (Verdict::new(Level::Unknown, "not probed yet"), Vec::new());
     };
     match &p.outcome {
         Err(e) => (
@@ -558,6 +558,10 @@ mod tests {
         let h = environment(0, &env, &HealthSpec::default(), &Readings::default(), &slow);
         assert_eq!(h.app[0].level, Level::Red);
         assert_eq!(h.app[0].reason, "answered 503");
-        assert_eq!(h.app[3].level, Level::None, "no API name, not probed");
+        // No API name, and its URL not among the probes: unknown, not none.
+        assert_eq!(
+            (h.app[3].level, h.app[3].reason.as_str()),
+            (Level::Unknown, "not probed yet")
+        );
     }
 }

@@ -2,11 +2,13 @@
 //! pipeline state), judged against each environment's thresholds into green, yellow, red or
 //! unknown nodes with their reasons. Pure: the reads come in as data.
 
+pub mod live;
 pub mod map;
 pub mod signals;
 pub mod verdict;
 
 pub use crate::domain::{Probe, ProbeResult};
+pub use live::{HEALTH_EVERY, MapView, NODES};
 pub use map::{EnvHealth, Node, NodeKind, SignalValue};
 pub use signals::{Reading, Readings, Signal};
 

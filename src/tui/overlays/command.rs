@@ -100,6 +100,7 @@ fn matches(state: &State) -> usize {
         View::Audit => crate::app::visible_audit(state).len(),
         View::Traffic => state.traffic.rows.len(),
         View::Runs => state.runs.rows().len(),
+        View::Map => crate::app::health::NODES,
     }
 }
 

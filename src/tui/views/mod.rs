@@ -6,6 +6,7 @@ pub mod environments;
 pub mod execution;
 pub mod history;
 pub mod logs;
+pub mod map;
 pub mod pipeline;
 pub mod runs;
 pub mod traffic;
@@ -29,6 +30,7 @@ pub fn title(state: &State) -> String {
         View::Audit => audit::title(state),
         View::Traffic => traffic::title(state),
         View::Runs => runs::title(state),
+        View::Map => map::title(state),
     }
 }
 
@@ -54,6 +56,7 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
         View::Audit => audit::render(frame, state, inner),
         View::Traffic => traffic::render(frame, state, inner),
         View::Runs => runs::render(frame, state, inner),
+        View::Map => map::render(frame, state, inner),
     }
 }
 
@@ -66,7 +69,7 @@ pub fn list_geometry(state: &State, inner: Rect) -> Option<ListGeom> {
         View::Environments => Some(environments::geometry(state, inner)),
         View::Pipeline => pipeline::geometry(state, inner),
         View::Approvals => approvals::geometry(state, inner),
-        View::Logs | View::Traffic | View::Audit | View::Runs => None,
+        View::Logs | View::Traffic | View::Audit | View::Runs | View::Map => None,
     }
 }
 
@@ -80,7 +83,7 @@ pub fn pane(state: &State, inner: Rect) -> Option<(Rect, usize)> {
         View::Approvals => approvals::pane(state, inner),
         View::Logs => logs::pane(state, inner),
         View::Traffic => traffic::pane(state, inner),
-        View::Environments | View::Pipeline | View::Audit | View::Runs => None,
+        View::Environments | View::Pipeline | View::Audit | View::Runs | View::Map => None,
     }
 }
 

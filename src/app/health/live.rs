@@ -1,0 +1,213 @@
+//! The `:map` view in the app: the golden signals and probes of every environment, read through
+//! [`Effect::ReadHealth`] only while the view is shown (once a minute), the node the operator
+//! selected, and Enter jumping to what explains that node.
+
+use super::map::NodeKind;
+use super::signals::{Readings, requests, window};
+use super::{HealthMap, Node, assemble};
+use crate::app::{Effect, Level, Loadable, LogTail, RequestId, Scope, State, View};
+use crate::domain::{EnvSpec, HealthSpec, Level as Health, Millis, ProbeResult, Timestamp};
+
+/// How often the map reads its metrics (two `GetMetricData` calls, one per region) and probes
+/// each configured URL while it is shown: CloudWatch's data points are per minute.
+pub const HEALTH_EVERY: Millis = Timestamp::MINUTE;
+
+/// Nodes per environment: five App nodes, then four Deployer nodes.
+pub const NODES: usize = 9;
+
+/// What the map read, and where the operator is on it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MapView {
+    /// Each environment's health settings, by index (the defaults where missing).
+    pub specs: Vec<HealthSpec>,
+    /// The metrics of the last read; `None` until one came back.
+    pub readings: Option<Readings>,
+    /// The probes of the last read; `None` until one came back.
+    pub probes: Option<Vec<ProbeResult>>,
+    /// The time the last read judged (its windows end two minutes before it).
+    pub read_at: Option<Timestamp>,
+    /// The read in flight and when the next is due.
+    pub load: Loadable,
+    /// The selected node of the selected environment (App first, then Deployer).
+    pub node: usize,
+}
+
+impl State {
+    /// Environment `env`'s health settings.
+    pub fn health_spec(&self, env: usize) -> HealthSpec {
+        self.map.specs.get(env).cloned().unwrap_or_default()
+    }
+
+    /// Every environment with its health settings, as the reads take them.
+    fn health_envs(&self) -> Vec<(EnvSpec, HealthSpec)> {
+        (0..self.envs.len())
+            .map(|i| (self.envs[i].spec.clone(), self.health_spec(i)))
+            .collect()
+    }
+
+    /// The map as last read: every environment, metrics not read yet unknown ("not read yet"),
+    /// never green or zero.
+    pub fn health_map(&self) -> HealthMap {
+        let envs = self.health_envs();
+        let at = self.map.read_at.unwrap_or(self.now);
+        let unread;
+        let readings = match &self.map.readings {
+            Some(r) => r,
+            None => {
+                unread = Readings::unread(&requests(&envs, at), at, "not read yet");
+                &unread
+            }
+        };
+        let specs: Vec<HealthSpec> = envs.into_iter().map(|(_, h)| h).collect();
+        let probes = self.map.probes.as_deref().unwrap_or(&[]);
+        assemble(self, &specs, readings, probes, None, at)
+    }
+}
+
+/// The read of the map that is due, if the map is shown.
+pub(in crate::app) fn due(state: &mut State) -> Vec<Effect> {
+    if state.view != View::Map
+        || state.credentials.is_some()
+        || state.envs.is_empty()
+        || !state.map.load.due(state.now)
+    {
+        return Vec::new();
+    }
+    let request = state.take_request();
+    state.map.load.start(request);
+    vec![Effect::ReadHealth {
+        request,
+        envs: state.health_envs(),
+        at: state.now,
+    }]
+}
+
+/// A read of the map came back.
+pub(in crate::app) fn loaded(
+    state: &mut State,
+    request: RequestId,
+    at: Timestamp,
+    readings: Readings,
+    probes: Vec<ProbeResult>,
+) -> Vec<Effect> {
+    if !state.map.load.accept(request) {
+        return Vec::new();
+    }
+    state.map.readings = Some(readings);
+    state.map.probes = Some(probes);
+    state.map.read_at = Some(at);
+    state.map.load.succeeded(at + HEALTH_EVERY);
+    due(state)
+}
+
+/// The Traffic filter that shows what turned a site or CloudFront node, if a filter can.
+fn traffic_filter(node: &Node, t: &crate::domain::Thresholds) -> Option<String> {
+    if !matches!(node.level, Health::Red | Health::Yellow) {
+        return None;
+    }
+    let r = node.reason.as_str();
+    if r.starts_with("5xx") || r.starts_with("answered 5") {
+        Some("status>=500".into())
+    } else if r.starts_with("answered 4") {
+        Some("status:4xx".into())
+    } else if r.starts_with("origin p99") || r.starts_with("first byte") {
+        // Requests slower than the yellow threshold (the log's times are in seconds).
+        Some(format!(
+            "time-taken>{}",
+            f64::from(t.latency_p99_yellow_ms) / 1_000.0
+        ))
+    } else {
+        None
+    }
+}
+
+/// Enter on the map: the selected node's explanation — Traffic (filtered to the bad signal) for
+/// the site and CloudFront, the Lambda's log group from the judged window for the API and the
+/// function, the pipeline for the Deployer.
+pub(in crate::app) fn open(state: &mut State) -> Vec<Effect> {
+    let map = state.health_map();
+    let env = state.selected;
+    let Some(node) = map
+        .environments
+        .get(env)
+        .and_then(|e| e.nodes().nth(state.map.node))
+        .cloned()
+    else {
+        return Vec::new();
+    };
+    let name = state.envs[env].spec.name.clone();
+    match node.node {
+        NodeKind::Site | NodeKind::Cloudfront | NodeKind::WebBucket => {
+            let t = state.health_spec(env).thresholds;
+            let filter = traffic_filter(&node, &t);
+            let text = filter.clone().unwrap_or_default();
+            crate::app::traffic::update::filter_typed(state, &text);
+            state.traffic.committed = state.traffic.filter.clone();
+            let fx = crate::app::update::show(state, View::Traffic);
+            let note = match filter {
+                Some(f) => format!("{name}: traffic filtered to {f} ({})", node.reason),
+                None => format!("{name}: traffic, unfiltered"),
+            };
+            state.say_about(Scope::View(View::Traffic), Level::Info, note);
+            fx
+        }
+        NodeKind::Api | NodeKind::Lambda => lambda_logs(state, env, &node),
+        NodeKind::SourceBucket
+        | NodeKind::Pipeline
+        | NodeKind::Codebuild
+        | NodeKind::Codedeploy => {
+            state.close_execution();
+            crate::app::update::show(state, View::Pipeline)
+        }
+    }
+}
+
+/// The Lambda function's log group of environment `env`: `/aws/lambda/<function>` among its
+/// `log_groups`, else its first `/aws/lambda/` group.
+fn lambda_group(state: &State, env: usize) -> Option<String> {
+    let spec = &state.envs.get(env)?.spec;
+    let function = state.health_spec(env).lambda_function;
+    let own = function.map(|f| format!("/aws/lambda/{}", f.rsplit(':').next().unwrap_or(&f)));
+    spec.log_groups
+        .iter()
+        .find(|g| Some(*g) == own.as_ref())
+        .or_else(|| {
+            spec.log_groups
+                .iter()
+                .find(|g| g.starts_with("/aws/lambda/"))
+        })
+        .cloned()
+}
+
+/// Opens the Logs view on the Lambda function's log group, from the start of the window the map
+/// judged (when its errors were counted).
+fn lambda_logs(state: &mut State, env: usize, node: &Node) -> Vec<Effect> {
+    let name = state.envs[env].spec.name.clone();
+    let Some(group) = lambda_group(state, env) else {
+        state.say(
+            Level::Warn,
+            format!(
+                "{name}: no /aws/lambda/ log group configured (log_groups) to explain {}",
+                node.node.title()
+            ),
+        );
+        return Vec::new();
+    };
+    let minutes = state.health_spec(env).thresholds.window_minutes;
+    let (from, _) = window(state.map.read_at.unwrap_or(state.now), minutes);
+    state.abandoned.extend(state.logs.load.inflight);
+    state.logs = LogTail {
+        env,
+        from: Some(from),
+        ..LogTail::default()
+    };
+    state.filter = group.clone();
+    state.view = View::Logs;
+    state.overlay = None;
+    state.say_about(
+        Scope::View(View::Logs),
+        Level::Info,
+        format!("{name}: {group} from {} (the map's window)", from.clock()),
+    );
+    crate::app::poll::due(state)
+}
