@@ -62,8 +62,9 @@ fn clicks_map_to_tabs_and_rows() {
     let hints = Hints::default();
     let area = Rect::new(0, 0, 80, 24);
     let s = with(View::Environments, None);
-    // Tabs at 80 columns (shortened, each with its key): " " then " 1 Envs " (x 1..9), "│",
-    // " 2 Pipeline " (x 10..22), "│", " 3 Approvals (1) " (x 23..40), "│", " 4 Logs " (x 41..49).
+    // Tabs at 80 columns (shortened, each with its key; the last two with their key only):
+    // " " then " 1 Envs " (x 1..9), "│", " 2 Pipeline " (x 10..22), "│", " 3 Approvals (1) "
+    // (x 23..40), "│", " 4 Logs " (x 41..49), … "│", " 7 " (x 71..74), "│", " 8 " (x 75..78).
     assert_eq!(
         hit_test(&s, &hints, area, 3, 1),
         Some(Action::Show(View::Environments))
@@ -76,10 +77,13 @@ fn clicks_map_to_tabs_and_rows() {
         hit_test(&s, &hints, area, 45, 1),
         Some(Action::Show(View::Logs))
     );
-    // The last tab, ` 7 Runs `, ends at x 79.
     assert_eq!(
-        hit_test(&s, &hints, area, 77, 1),
+        hit_test(&s, &hints, area, 72, 1),
         Some(Action::Show(View::Runs))
+    );
+    assert_eq!(
+        hit_test(&s, &hints, area, 76, 1),
+        Some(Action::Show(View::Map))
     );
     // Rows: body border at y 2, table header at y 3, first row at y 4.
     assert_eq!(
@@ -116,7 +120,9 @@ fn every_tab_is_clickable_at_80_columns_the_runs_too() {
             Some(Action::Show(t.view))
         );
     }
-    assert_eq!(tabs.last().map(|t| t.label.as_str()), Some(" 7 Runs "));
+    // The last tabs show their keys only: ` 7 ` and ` 8 `.
+    let labels: Vec<&str> = tabs.iter().map(|t| t.label.as_str()).collect();
+    assert_eq!(labels[5..], [" 6 Audit ", " 7 ", " 8 "]);
 }
 
 #[test]

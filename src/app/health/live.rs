@@ -96,7 +96,8 @@ pub(in crate::app) fn loaded(
     state.map.readings = Some(readings);
     state.map.probes = Some(probes);
     state.map.read_at = Some(at);
-    state.map.load.succeeded(at + HEALTH_EVERY);
+    // A minute after the answer came (a slow read is not asked again at once).
+    state.map.load.succeeded(state.now.max(at) + HEALTH_EVERY);
     due(state)
 }
 
@@ -210,4 +211,222 @@ fn lambda_logs(state: &mut State, env: usize, node: &Node) -> Vec<Effect> {
         format!("{name}: {group} from {} (the map's window)", from.clock()),
     );
     crate::app::poll::due(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::{Action, Mode, PollPolicy, Reply, Session, update};
+    use crate::domain::{MetricRegion, MetricSeries, Probe};
+
+    fn spec(name: &str) -> EnvSpec {
+        EnvSpec {
+            name: name.into(),
+            protected: false,
+            read_only: false,
+            pipeline: format!("p-{name}"),
+            source_bucket: "b".into(),
+            source_key: "k".into(),
+            release_prefix: String::new(),
+            distribution_id: format!("E{name}"),
+            logs_bucket: None,
+            logs_prefix: String::new(),
+            log_groups: vec![
+                format!("/aws/codebuild/deploy-{name}"),
+                format!("/aws/lambda/api-{name}"),
+            ],
+            build_log_group: None,
+            site_url: Some(format!("https://{name}.example.com")),
+            api_url: None,
+            promotes_from: None,
+        }
+    }
+
+    const T0: Timestamp = Timestamp(1_795_597_200_000);
+
+    fn state() -> State {
+        let session = Session {
+            mode: Mode::Aws,
+            profile: None,
+            region: Some("eu-west-1".into()),
+            identity: None,
+            read_only: false,
+        };
+        let mut s = State::new(
+            session,
+            vec![spec("dev"), spec("prd")],
+            PollPolicy::default(),
+            T0,
+        );
+        s.map.specs = ["dev", "prd"]
+            .iter()
+            .map(|n| HealthSpec {
+                lambda_function: Some(format!("api-{n}")),
+                ..HealthSpec::default()
+            })
+            .collect();
+        s
+    }
+
+    fn reads(fx: &[Effect]) -> Vec<(RequestId, Timestamp)> {
+        fx.iter()
+            .filter_map(|e| match e {
+                Effect::ReadHealth { request, at, envs } => {
+                    assert_eq!(envs.len(), 2, "every environment in one read");
+                    Some((*request, *at))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// prd's CloudFront failing 4.2 % of 1,000 requests, everything else answered.
+    fn answer(s: &mut State, request: RequestId, at: Timestamp) -> Vec<Effect> {
+        let envs = s.health_envs();
+        let (start, _) = window(at, 5);
+        let answers: Vec<_> = requests(&envs, at)
+            .into_iter()
+            .map(|r| {
+                let series = r
+                    .queries
+                    .iter()
+                    .map(|q| MetricSeries {
+                        id: q.id.clone(),
+                        points: vec![(
+                            start,
+                            match q.id.as_str() {
+                                "e1_cdn_5xx" => 4.2,
+                                "e1_cdn_req" | "e0_cdn_req" | "e0_fn_inv" | "e1_fn_inv" => 1000.0,
+                                _ => 0.0,
+                            },
+                        )],
+                    })
+                    .collect();
+                assert!(matches!(
+                    r.region,
+                    MetricRegion::Home | MetricRegion::UsEast1
+                ));
+                (r, Ok(series))
+            })
+            .collect();
+        let probes = ["dev", "prd"]
+            .iter()
+            .map(|n| ProbeResult {
+                url: format!("https://{n}.example.com"),
+                outcome: Ok(Probe {
+                    status: 200,
+                    ttfb_ms: 40,
+                    tls_days_left: Some(60),
+                }),
+            })
+            .collect();
+        update(
+            s,
+            Action::Reply(Reply::HealthRead {
+                request,
+                at,
+                readings: Box::new(Readings::new(&answers, at)),
+                probes,
+            }),
+        )
+    }
+
+    /// The map reads only while it is shown, once a minute, one read in flight; before its
+    /// first answer every metric is unknown "not read yet", never green or zero.
+    #[test]
+    fn the_map_reads_once_a_minute_only_while_shown() {
+        let mut s = state();
+        assert!(reads(&update(&mut s, Action::Tick(T0 + 1_000))).is_empty());
+        let fx = update(&mut s, Action::Show(View::Map));
+        let [(request, at)] = reads(&fx)[..] else {
+            panic!("one read on showing the map: {fx:?}")
+        };
+        let map = s.health_map();
+        let cdn = &map.environments[1].app[1];
+        assert_eq!(
+            (cdn.level, cdn.reason.as_str()),
+            (Health::Unknown, "metrics: not read yet")
+        );
+        assert_eq!(map.environments[1].app[0].reason, "not probed yet");
+        // In flight: no second read, however long it takes.
+        assert!(reads(&update(&mut s, Action::Tick(at + 90_000))).is_empty());
+        assert!(reads(&answer(&mut s, request, at)).is_empty());
+        assert!(reads(&update(&mut s, Action::Tick(at + 95_000))).is_empty());
+        let next = reads(&update(&mut s, Action::Tick(at + HEALTH_EVERY + 95_000)));
+        let [(request, at)] = next[..] else {
+            panic!("the next read a minute after the answer: {next:?}")
+        };
+        answer(&mut s, request, at);
+        update(&mut s, Action::Show(View::Environments));
+        for m in 1..=10 {
+            let fx = update(&mut s, Action::Tick(at + m * HEALTH_EVERY));
+            assert!(reads(&fx).is_empty(), "no read while hidden");
+        }
+        // An answer to an older read is dropped.
+        let before = s.map.read_at;
+        answer(&mut s, request, at + 1);
+        assert_eq!(s.map.read_at, before);
+    }
+
+    fn shown_and_read() -> State {
+        let mut s = state();
+        let fx = update(&mut s, Action::Show(View::Map));
+        let (request, at) = reads(&fx)[0];
+        answer(&mut s, request, at);
+        s
+    }
+
+    /// Enter on a red CloudFront node opens Traffic filtered to 5xx; on the Lambda, the Logs view
+    /// on its log group from the start of the judged window; on a Deployer node, the pipeline.
+    #[test]
+    fn enter_jumps_to_what_explains_the_selected_node() {
+        let mut s = shown_and_read();
+        update(&mut s, Action::NextEnv);
+        let map = s.health_map();
+        let cdn = &map.environments[1].app[1];
+        assert_eq!(
+            (cdn.level, cdn.reason.as_str()),
+            (Health::Red, "5xx 4.2% > 1% for 5 min")
+        );
+        assert_eq!(map.environments[0].app[1].level, Health::Green);
+        update(&mut s, Action::Down);
+        update(&mut s, Action::Open);
+        assert_eq!(s.view, View::Traffic);
+        assert_eq!(s.traffic.filter_text, "status>=500");
+        assert_eq!(s.traffic.committed, s.traffic.filter);
+        assert_eq!(s.traffic.env, 1);
+
+        update(&mut s, Action::Show(View::Map));
+        update(&mut s, Action::Down);
+        update(&mut s, Action::Down);
+        update(&mut s, Action::Down);
+        assert_eq!(s.map.node, 4, "the Lambda");
+        update(&mut s, Action::Open);
+        assert_eq!(s.view, View::Logs);
+        assert_eq!(s.filter, "/aws/lambda/api-prd");
+        assert_eq!(s.logs.env, 1);
+        let read_at = s.map.read_at.unwrap();
+        assert_eq!(s.logs.from, Some(window(read_at, 5).0));
+
+        update(&mut s, Action::Show(View::Map));
+        update(&mut s, Action::Bottom);
+        assert_eq!(s.map.node, NODES - 1, "CodeDeploy, the last node");
+        update(&mut s, Action::Open);
+        assert_eq!(s.view, View::Pipeline);
+        assert_eq!(s.selected, 1);
+    }
+
+    /// A green site node opens Traffic unfiltered, and says so.
+    #[test]
+    fn a_green_node_opens_traffic_unfiltered() {
+        let mut s = shown_and_read();
+        update(&mut s, Action::Open);
+        assert_eq!(s.view, View::Traffic);
+        assert_eq!(s.traffic.filter_text, "");
+        assert!(
+            s.status
+                .as_ref()
+                .is_some_and(|m| m.text == "dev: traffic, unfiltered")
+        );
+    }
 }

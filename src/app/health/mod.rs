@@ -46,6 +46,7 @@ pub fn assemble(
     only: Option<&str>,
     now: Timestamp,
 ) -> HealthMap {
+    let region = state.session.region.as_deref();
     let environments = state
         .envs
         .iter()
@@ -53,7 +54,7 @@ pub fn assemble(
         .filter(|(_, e)| only.is_none_or(|o| e.spec.name == o))
         .map(|(i, e)| {
             let h = health.get(i).cloned().unwrap_or_default();
-            map::environment(i, e, &h, readings, probes)
+            map::environment(i, e, &h, readings, probes, region)
         })
         .collect();
     HealthMap {

@@ -189,7 +189,7 @@ fn jump(n: &Node) -> &'static str {
     }
 }
 
-/// The selected node in full: resource, level, reason, every signal, where Enter goes.
+/// The selected node in full: resource, where Enter goes, level, reason, every signal.
 fn detail(n: &Node, env: &str, w: usize, rows: usize) -> Vec<Line<'static>> {
     let (sym, style) = mark(n.level);
     let resource = if n.resource.is_empty() {
@@ -197,15 +197,21 @@ fn detail(n: &Node, env: &str, w: usize, rows: usize) -> Vec<Line<'static>> {
     } else {
         format!(" {}", n.resource)
     };
+    let enter = format!("  enter: {}", jump(n));
     let head = format!("{env} · {}{resource}", n.node.title());
+    let room = w.saturating_sub(2 + width(&enter));
     let mut lines = vec![Line::from(vec![
         Span::styled(format!("{sym} "), style),
         Span::styled(
-            ellipsize(&head, w.saturating_sub(2)),
+            ellipsize(&head, room),
             Style::new().add_modifier(Modifier::BOLD),
         ),
+        Span::styled(enter, DIM),
     ])];
-    let mut text = format!("{}: ", n.level.word());
+    let mut text = match n.level {
+        Level::None => "not judged: ".to_string(),
+        l => format!("{}: ", l.word()),
+    };
     text.push_str(if n.reason.is_empty() {
         "within thresholds"
     } else {
@@ -220,10 +226,8 @@ fn detail(n: &Node, env: &str, w: usize, rows: usize) -> Vec<Line<'static>> {
         text.push_str(" · ");
         text.push_str(&signals.join(", "));
     }
-    text.push_str(&format!(" · enter: {}", jump(n)));
-    let room = rows.saturating_sub(1);
     lines.extend(
-        wrap(&text, w.saturating_sub(2), room)
+        wrap(&text, w.saturating_sub(2), rows.saturating_sub(1))
             .into_iter()
             .map(|l| Line::from(vec![Span::raw("  "), Span::styled(l, style_of(n))])),
     );

@@ -40,10 +40,9 @@ pub struct Tab {
 enum Fit {
     /// Every title whole.
     Full,
-    /// `Envs` for Environments.
+    /// `Envs` for Environments; tabs that still do not fit show their key (and the approvals
+    /// count) only, from the last tab back, never the current one.
     Short,
-    /// The current tab's title; the others show their key (and the approvals count) only.
-    Keys,
 }
 
 /// Cells the environment strip takes (`env  dev  stg  prd⚑ `).
@@ -65,15 +64,16 @@ fn key_of(hints: &Hints, view: View) -> Option<String> {
         .map(|(_, k)| k.clone())
 }
 
-fn label(state: &State, view: View, key: Option<&str>, fit: Fit) -> String {
+/// A tab's label; `bare`: its key (and the approvals count) only.
+fn label(state: &State, view: View, key: Option<&str>, fit: Fit, bare: bool) -> String {
     let pending = state.approvals().len();
     // An environment whose approvals are unknown adds a `?`: never a plain count that may be
     // short.
     let unknown = !state.approvals_unknown().is_empty();
     let title = match view {
+        _ if bare && key.is_some() && view != state.view => "",
         View::Environments if fit != Fit::Full => "Envs",
         View::Audit => "Audit",
-        _ if fit == Fit::Keys && key.is_some() && view != state.view => "",
         v => v.title(),
     };
     let count = match view {
@@ -90,28 +90,34 @@ fn label(state: &State, view: View, key: Option<&str>, fit: Fit) -> String {
 }
 
 /// The tabs as drawn in `area`: a leading space, then labels separated by `│`; the titles are
-/// shortened when they would not fit beside the environment strip, and to their keys when they
-/// would not fit at all.
+/// shortened when they would not fit beside the environment strip, and the last tabs' (never the
+/// current one's) cut to their keys when they would not fit at all.
 pub fn tabs(state: &State, hints: &Hints, area: Rect) -> Vec<Tab> {
     let keys: Vec<(View, Option<String>)> =
         View::ALL.iter().map(|v| (*v, key_of(hints, *v))).collect();
-    let total = |fit: Fit| -> usize {
+    let mut bare = vec![false; keys.len()];
+    let total = |fit: Fit, bare: &[bool]| -> usize {
         keys.iter()
-            .map(|(v, k)| width(&label(state, *v, k.as_deref(), fit)) + 1)
+            .zip(bare)
+            .map(|((v, k), b)| width(&label(state, *v, k.as_deref(), fit, *b)) + 1)
             .sum()
     };
     let room = usize::from(area.width);
-    let fit = if total(Fit::Full) + strip_width(state) + 2 <= room {
+    let fit = if total(Fit::Full, &bare) + strip_width(state) + 2 <= room {
         Fit::Full
-    } else if total(Fit::Short) <= room {
-        Fit::Short
     } else {
-        Fit::Keys
+        Fit::Short
     };
+    for i in (0..keys.len()).rev() {
+        if total(fit, &bare) <= room {
+            break;
+        }
+        bare[i] = true;
+    }
     let mut x = area.x.saturating_add(1);
     let mut out = Vec::new();
-    for (view, key) in keys {
-        let text = label(state, view, key.as_deref(), fit);
+    for ((view, key), b) in keys.into_iter().zip(bare) {
+        let text = label(state, view, key.as_deref(), fit, b);
         let w = u16::try_from(width(&text)).unwrap_or(u16::MAX);
         out.push(Tab {
             view,
