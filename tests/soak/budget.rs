@@ -188,7 +188,10 @@ async fn calls_per_minute_idle_active_and_with_logs_open() {
     let (minutes, map) = rig.measure(10, |_| true).await;
     let map_rate = report("with the health map open", minutes, &map);
     let metrics = rate(&map, "GetMetricData", minutes);
-    assert!((0.9..=1.1).contains(&metrics), "GetMetricData {metrics:.2}/min");
+    assert!(
+        (0.9..=1.1).contains(&metrics),
+        "GetMetricData {metrics:.2}/min"
+    );
     assert!(map_rate <= idle_rate + 2.1, "map budget: {map_rate:.1}/min");
     rig.app.dispatch(Action::Show(View::Environments));
     let (minutes, after) = rig.measure(10, |_| true).await;
