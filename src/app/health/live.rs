@@ -111,12 +111,11 @@ fn traffic_filter(node: &Node, t: &crate::domain::Thresholds) -> Option<String> 
         Some("status>=500".into())
     } else if r.starts_with("answered 4") {
         Some("status:4xx".into())
-    } else if r.starts_with("origin p99") || r.starts_with("first byte") {
-        // Requests slower than the yellow threshold (the log's times are in seconds).
-        Some(format!(
-            "time-taken>{}",
-            f64::from(t.latency_p99_yellow_ms) / 1_000.0
-        ))
+    } else if r.starts_with("origin p99") {
+        // Requests slower than the yellow threshold (the filter's times are milliseconds).
+        Some(format!("time-taken>{}", t.latency_p99_yellow_ms))
+    } else if r.starts_with("first byte") {
+        Some(format!("ttfb>{}", t.latency_p99_yellow_ms))
     } else {
         None
     }
@@ -414,6 +413,30 @@ mod tests {
         update(&mut s, Action::Open);
         assert_eq!(s.view, View::Pipeline);
         assert_eq!(s.selected, 1);
+    }
+
+    /// A slow origin filters Traffic to the requests slower than the yellow threshold, in the
+    /// filter's milliseconds; a slow first byte by `ttfb`.
+    #[test]
+    fn a_slow_node_filters_traffic_by_time_in_milliseconds() {
+        let t = crate::domain::Thresholds::default();
+        let node = |reason: &str| Node {
+            node: NodeKind::Cloudfront,
+            resource: String::new(),
+            level: Health::Red,
+            reason: reason.into(),
+            signals: Vec::new(),
+        };
+        assert_eq!(
+            traffic_filter(&node("origin p99 3.4 s > 3.0 s"), &t).as_deref(),
+            Some("time-taken>1000")
+        );
+        assert_eq!(
+            traffic_filter(&node("first byte p99 1.2 s > 1.0 s"), &t).as_deref(),
+            Some("ttfb>1000")
+        );
+        assert!(crate::accesslog::Filter::parse("time-taken>1000").is_ok());
+        assert!(crate::accesslog::Filter::parse("ttfb>1000").is_ok());
     }
 
     /// A green site node opens Traffic unfiltered, and says so.
