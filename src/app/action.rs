@@ -344,6 +344,17 @@ pub enum Reply {
         /// The log and the job, or why the log could not be read.
         result: Result<super::JobLogRead, super::JobLogError>,
     },
+    /// The health map's metrics and probes were read (a failed call is kept in each reading).
+    HealthRead {
+        /// The request this answers.
+        request: RequestId,
+        /// The time judged.
+        at: Timestamp,
+        /// The golden signals of every environment.
+        readings: Box<super::health::Readings>,
+        /// The probe of each configured URL.
+        probes: Vec<crate::domain::ProbeResult>,
+    },
     /// The audit log was read (entries oldest first).
     AuditLoaded(Result<Vec<super::AuditLine>, String>),
     /// An audit line could not be written.

@@ -63,6 +63,7 @@ pub(super) const BINDINGS: &[(&str, Action)] = &[
     ("audit", Action::Show(View::Audit)),
     ("runs", Action::Show(View::Runs)),
     ("attention", Action::Show(View::Attention)),
+    ("map", Action::Show(View::Map)),
     ("next_field", Action::DialogNext),
     ("toggle", Action::DialogToggle),
 ];

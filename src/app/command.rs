@@ -57,6 +57,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "what needs attention: approvals, failed deploys, rollbacks",
     ),
     (
+        "map",
+        "the health map: each environment's nodes and golden signals",
+    ),
+    (
         "export",
         "write the listed records: export FILE.jsonl|.tsv|.log (asks before replacing a file)",
     ),
@@ -113,6 +117,7 @@ pub fn parse_command(line: &str, envs: &[&str]) -> Result<Command, String> {
         "traffic" | "t" => no_arg(Command::Show(View::Traffic)),
         "runs" => no_arg(Command::Show(View::Runs)),
         "attention" | "att" => no_arg(Command::Show(View::Attention)),
+        "map" | "health" => no_arg(Command::Show(View::Map)),
         "export" | "w" | "export!" | "w!" => match arg {
             Some(path) => Ok(Command::Export {
                 path: path.to_string(),

@@ -299,6 +299,16 @@ pub enum Effect {
         /// The job.
         job_id: u64,
     },
+    /// Read the health map: every environment's golden signals (one `GetMetricData` call per
+    /// region) and a probe of each configured `site_url` and `api_url`.
+    ReadHealth {
+        /// Request id.
+        request: RequestId,
+        /// Each environment with its health settings, by index.
+        envs: Vec<(crate::domain::EnvSpec, crate::domain::HealthSpec)>,
+        /// The time judged (the metric windows end before it).
+        at: crate::domain::Timestamp,
+    },
     /// Read the audit log for the audit view.
     ReadAudit {
         /// The session's audit file.

@@ -135,6 +135,8 @@ pub struct State {
     pub runs: runs::RunsView,
     /// Events that need attention, and the notifications to send.
     pub attention: attention::Attention,
+    /// The health map (`:map`): what it read and the selected node.
+    pub map: health::MapView,
 }
 
 impl State {
@@ -172,6 +174,7 @@ impl State {
             ops: OpsState::default(),
             runs: runs::RunsView::default(),
             attention: attention::Attention::default(),
+            map: health::MapView::default(),
         }
     }
 

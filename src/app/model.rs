@@ -26,11 +26,13 @@ pub enum View {
     Runs,
     /// Events that need attention, newest first.
     Attention,
+    /// The health map: App and Deployer nodes of each environment with their golden signals.
+    Map,
 }
 
 impl View {
     /// Tab order.
-    pub const ALL: [View; 8] = [
+    pub const ALL: [View; 9] = [
         View::Environments,
         View::Pipeline,
         View::Approvals,
@@ -38,6 +40,7 @@ impl View {
         View::Traffic,
         View::Audit,
         View::Runs,
+        View::Map,
         View::Attention,
     ];
 
@@ -57,6 +60,7 @@ impl View {
             View::Traffic => "Traffic",
             View::Runs => "Runs",
             View::Attention => "Attention",
+            View::Map => "Map",
         }
     }
 }

@@ -84,6 +84,7 @@ impl State {
             }
             View::Runs => Some(self.runs.open.as_ref().map_or(self.runs.row, |o| o.job)),
             View::Attention => Some(self.attention.row),
+            View::Map => Some(self.map.node),
             View::Logs | View::Traffic | View::Audit => None,
         }
     }
@@ -121,6 +122,7 @@ impl State {
                 let n = super::attention::rows(self).len();
                 self.attention.row = row.min(n.saturating_sub(1));
             }
+            View::Map => self.map.node = row.min(super::health::NODES - 1),
             View::Logs | View::Traffic | View::Audit => {}
         }
     }

@@ -52,7 +52,12 @@ impl State {
             View::Traffic if self.traffic.detail => {
                 Some(format!("record {}", self.traffic.selected_seq()?))
             }
-            View::Environments | View::Traffic | View::Audit | View::Runs | View::Attention => None,
+            View::Environments
+            | View::Traffic
+            | View::Audit
+            | View::Runs
+            | View::Attention
+            | View::Map => None,
         }
     }
 

@@ -33,6 +33,7 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             fx.extend(envs::main_lag::due(state));
             fx.extend(envs::deployer::due(state));
             fx.extend(super::attention::observe(state));
+            fx.extend(super::health::live::due(state));
             fx
         }
         Action::Focus(focused) => {
@@ -261,6 +262,12 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
             super::runs::jobs_loaded(state, request, result);
             Vec::new()
         }
+        Reply::HealthRead {
+            request,
+            at,
+            readings,
+            probes,
+        } => super::health::live::loaded(state, request, at, *readings, probes),
         Reply::AuditLoaded(result) => {
             ops::audit::loaded(state, result);
             Vec::new()
@@ -426,8 +433,10 @@ pub(super) fn refresh(state: &mut State) -> Vec<Effect> {
     state.releases_load.next_poll = state.now;
     state.logs.load.next_poll = state.now;
     state.traffic.load.next_poll = state.now;
+    state.map.load.due_by(state.now);
     state.say(Level::Info, "refreshing");
     fx.extend(poll::due(state));
+    fx.extend(super::health::live::due(state));
     fx
 }
 
@@ -444,7 +453,7 @@ fn move_or_scroll(state: &mut State, delta: isize) {
     }
 }
 
-fn show(state: &mut State, view: View) -> Vec<Effect> {
+pub(super) fn show(state: &mut State, view: View) -> Vec<Effect> {
     if view == View::Audit {
         // The audit view reads the audit log when it is shown.
         return ops::audit::show_audit(state);
@@ -463,7 +472,9 @@ fn show(state: &mut State, view: View) -> Vec<Effect> {
         super::attention::shown(state);
     }
     state.drop_left_behind();
-    poll::due(state)
+    let mut fx = poll::due(state);
+    fx.extend(super::health::live::due(state));
+    fx
 }
 
 fn open(state: &mut State) -> Vec<Effect> {
@@ -495,6 +506,7 @@ fn open(state: &mut State) -> Vec<Effect> {
             state.close_execution();
             show(state, View::Pipeline)
         }
+        View::Map => super::health::live::open(state),
         View::Logs | View::Traffic | View::Audit => Vec::new(),
     }
 }

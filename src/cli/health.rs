@@ -1,7 +1,7 @@
 //! `shipdeck health [ENV]`: the health map as text or JSON — each environment's App and Deployer
 //! nodes with their level, reason and golden signals; exit 0 green (or yellow), 1 unknown, 3 red.
 
-use super::{Answer, Backend, Failure, Global, Output, columns, connect, json};
+use super::{Answer, Backend, Failure, Global, Output, connect, json};
 use crate::app::health::{self, HealthMap};
 use crate::domain::Level;
 use crate::runtime::Headless;
@@ -65,44 +65,93 @@ pub async fn assess(backend: &Backend, env: Option<&str>) -> Result<HealthMap, F
     ))
 }
 
-/// The map as text: a line per environment, then a row per node with its signals.
+/// Columns the text output is laid out for: signal lists and reasons wrap to it.
+const WIDTH: usize = 80;
+
+/// `items` joined by `sep` into lines of at most `width` columns (an item longer than that gets
+/// a line of its own), each line after the first indented by `indent` spaces (the first starts
+/// at that column too, after what the caller wrote).
+fn wrap(items: &[String], sep: &str, width: usize, indent: usize) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for item in items {
+        let joined = if line.is_empty() {
+            item.chars().count()
+        } else {
+            line.chars().count() + sep.chars().count() + item.chars().count()
+        };
+        if !line.is_empty() && joined > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push_str(sep);
+        }
+        line.push_str(item);
+    }
+    lines.push(line);
+    let pad = " ".repeat(indent);
+    lines
+        .iter()
+        .map(|l| l.trim_end())
+        .collect::<Vec<_>>()
+        .join(&format!("\n{pad}"))
+}
+
+/// The words of `text` wrapped to `width` columns from column `at` on, continued at `at`.
+fn wrap_words(text: &str, at: usize) -> String {
+    let words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
+    wrap(&words, " ", WIDTH.saturating_sub(at).max(20), at)
+}
+
+/// The map as text, within 80 columns: a line per environment, a row per node with its level
+/// and reason, and the node's signals on the lines under it.
 fn table(map: &HealthMap) -> String {
     let mut out = String::new();
     for e in &map.environments {
-        let reason = if e.reason.is_empty() {
-            String::new()
+        let head = format!("{} {}", e.name, e.level.word().to_uppercase());
+        if e.reason.is_empty() {
+            out.push_str(&head);
         } else {
-            format!("  {}", e.reason)
-        };
-        out.push_str(&format!(
-            "{} {}{reason}\n",
-            e.name,
-            e.level.word().to_uppercase()
-        ));
-        let mut rows = Vec::new();
-        for (row, nodes) in [("app", &e.app), ("deployer", &e.deployer)] {
-            for (i, n) in nodes.iter().enumerate() {
+            let at = head.chars().count() + 2;
+            out.push_str(&format!("{head}  {}", wrap_words(&e.reason, at)));
+        }
+        out.push('\n');
+        let nodes: Vec<(&str, &health::Node)> = [("app", &e.app), ("deployer", &e.deployer)]
+            .into_iter()
+            .flat_map(|(row, nodes)| {
+                nodes
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, n)| (if i == 0 { row } else { "" }, n))
+            })
+            .collect();
+        let w = |f: &dyn Fn(&(&str, &health::Node)) -> usize| nodes.iter().map(f).max();
+        let row_w = w(&|(r, _)| r.chars().count()).unwrap_or(0);
+        let title_w = w(&|(_, n)| n.node.title().chars().count()).unwrap_or(0);
+        let level_w = w(&|(_, n)| n.level.word().chars().count()).unwrap_or(0);
+        let title_at = 2 + row_w + 2;
+        let reason_at = title_at + title_w + 2 + level_w + 2;
+        for (row, n) in &nodes {
+            let line = format!(
+                "  {row:<row_w$}  {:<title_w$}  {:<level_w$}  {}",
+                n.node.title(),
+                n.level.word(),
+                wrap_words(&n.reason, reason_at),
+            );
+            out.push_str(line.trim_end());
+            out.push('\n');
+            if !n.signals.is_empty() {
                 let signals: Vec<String> = n
                     .signals
                     .iter()
                     .map(|s| format!("{} {}", s.name.replace('_', " "), s.text))
                     .collect();
-                let mut why = n.reason.clone();
-                if !signals.is_empty() {
-                    if !why.is_empty() {
-                        why.push_str(" · ");
-                    }
-                    why.push_str(&signals.join(", "));
-                }
-                rows.push(vec![
-                    format!("  {}", if i == 0 { row } else { "" }),
-                    n.node.title().to_string(),
-                    n.level.word().to_string(),
-                    why,
-                ]);
+                let at = title_at + 2;
+                out.push_str(&" ".repeat(at));
+                out.push_str(&wrap(&signals, ", ", WIDTH.saturating_sub(at).max(20), at));
+                out.push('\n');
             }
         }
-        out.push_str(&columns(&rows));
         out.push('\n');
     }
     out

@@ -69,6 +69,9 @@ impl Backend {
         state.deployers.repository = self.config.deployer_repository.clone();
         state.deployers.pinned = self.config.deploy_projects.clone();
         state.attention.outbox.settings = self.config.notify.clone();
+        state.map.specs = (self.config.environments.iter())
+            .map(|e| self.config.health(&e.name))
+            .collect();
         state
     }
 }

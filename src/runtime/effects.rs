@@ -315,6 +315,19 @@ pub async fn run_effect_with(
                 repositories,
             }))
         }
+        Effect::ReadHealth { request, envs, at } => {
+            let specs: Vec<_> = envs.iter().map(|(e, _)| e.clone()).collect();
+            let (readings, probes) = futures::join!(
+                super::health::read_metrics(cloud.metrics.as_ref(), &envs, at),
+                super::health::probe_all(cloud.probes.as_ref(), &specs),
+            );
+            Some(Action::Reply(Reply::HealthRead {
+                request,
+                at,
+                readings: Box::new(readings),
+                probes,
+            }))
+        }
         Effect::Quit | Effect::Notify { .. } => None,
         effect @ (Effect::ApplyOp { .. }
         | Effect::Audit { .. }

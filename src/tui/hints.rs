@@ -228,6 +228,14 @@ fn actions(state: &State) -> Vec<(&'static str, &'static str)> {
             }
             rest.extend([("down", "next"), ("filter", "filter"), ("back", "home")]);
         }
+        View::Map => {
+            out.push(("open", "explain"));
+            rest.extend([
+                ("down", "node"),
+                ("next_env", "env"),
+                ("refresh", "read again"),
+            ]);
+        }
     }
     out.push(("help", "help"));
     out.extend(rest);

@@ -692,6 +692,43 @@ fn health_maps_each_environment_and_its_exit_code_follows_the_worst_node() {
     );
 }
 
+/// `health` as text fits 80 columns: each node's signals go on the lines under it (indented,
+/// broken between signals, never inside one), and a long reason wraps under its own column.
+#[test]
+fn health_text_puts_each_nodes_signals_on_their_own_lines_within_80_columns() {
+    let out = shipdeck(&["--demo", "health"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    for line in text.lines() {
+        assert!(
+            line.chars().count() <= 80,
+            "wider than 80: {line:?}\n{text}"
+        );
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let cdn = lines
+        .iter()
+        .position(|l| l.contains("CloudFront + fn"))
+        .unwrap();
+    assert!(!lines[cdn].contains("requests"), "{}", lines[cdn]);
+    assert!(
+        lines[cdn + 1].starts_with("              requests "),
+        "{}",
+        lines[cdn + 1]
+    );
+    // A signal is never split across lines: `origin p99` keeps its value.
+    let origin = lines.iter().find(|l| l.contains("origin p99")).unwrap();
+    assert!(
+        origin.contains("origin p99 no data") || origin.contains(" ms"),
+        "{origin}"
+    );
+    let bucket = lines
+        .iter()
+        .position(|l| l.contains("S3 web bucket"))
+        .unwrap();
+    let at = lines[bucket].find("served").unwrap();
+    assert_eq!(&lines[bucket + 1][..at], " ".repeat(at), "{text}");
+}
+
 /// One environment failing a fifth of its requests turns red with the reason, the others stay
 /// green; the map read through the simulator whose clock the test drives.
 #[tokio::test]

@@ -48,6 +48,7 @@ fn key() -> impl Strategy<Value = Action> {
         Just(Action::Show(View::Approvals)),
         Just(Action::Show(View::Logs)),
         Just(Action::Show(View::Traffic)),
+        Just(Action::Show(View::Map)),
         Just(Action::ToggleFollow),
         Just(Action::SearchOpen),
         Just(Action::SearchNext),
@@ -227,6 +228,27 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
                 .map(|c| (c.clone(), if ok { Ok(Some(3)) } else { Err("X".into()) }))
                 .collect(),
             limited_until: None,
+        })),
+        Effect::ReadHealth { request, envs, at } => Some(Action::Reply(Reply::HealthRead {
+            request: *request,
+            at: *at,
+            readings: Box::default(),
+            probes: envs
+                .iter()
+                .filter_map(|(e, _)| e.site_url.clone())
+                .map(|url| shipdeck::domain::ProbeResult {
+                    url,
+                    outcome: if ok {
+                        Ok(shipdeck::domain::Probe {
+                            status: 200,
+                            ttfb_ms: 40,
+                            tls_days_left: Some(30),
+                        })
+                    } else {
+                        Err("X".into())
+                    },
+                })
+                .collect(),
         })),
         Effect::ReadDeployers {
             request, projects, ..

@@ -1,6 +1,7 @@
 //! What the terminal shows: snapshots of every view and dialog, every size from 1×1 to 300×100,
 //! and the terminal left as it was found.
 
+mod map;
 mod runs;
 mod sizes;
 mod snapshots;

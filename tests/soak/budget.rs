@@ -1,6 +1,7 @@
 //! The API budget: the headless app against the simulator, every port call counted by
 //! `CountingCloud`, for three environments idle, with one execution in progress, with the logs
-//! view open, and with the traffic view tailing an environment's access logs. Prints calls per minute per operation (`cargo test --test soak budget -- --nocapture`)
+//! view open, with the traffic view tailing an environment's access logs, and with the health map
+//! shown. Prints calls per minute per operation (`cargo test --test soak budget -- --nocapture`)
 //! and holds them under the bounds the README states.
 
 use crate::support::sim::Rig;
@@ -192,9 +193,31 @@ async fn calls_per_minute_idle_active_and_with_logs_open() {
     let (minutes, after) = rig.measure(10, |_| true).await;
     assert_eq!(rate(&after, "GetObject", minutes), 0.0);
     assert!(rate(&after, "ListObjectsV2", minutes) == 0.0);
+    assert_eq!(
+        rate(&after, "GetMetricData", minutes),
+        0.0,
+        "metrics only while the map is shown"
+    );
+
+    // The health map reads every environment's metrics in one GetMetricData call per region
+    // once a minute (at most two: this rig names no API or function, so only us-east-1's
+    // CloudFront call), and only while it is shown.
+    rig.app.dispatch(Action::Show(View::Map));
+    rig.app.settle().await;
+    let (minutes, map) = rig.measure(10, |_| true).await;
+    let map_rate = report("with the health map open", minutes, &map);
+    let metrics = rate(&map, "GetMetricData", minutes);
+    assert!(
+        (0.9..=1.1).contains(&metrics),
+        "GetMetricData {metrics:.2}/min"
+    );
+    assert!(map_rate <= idle_rate + 2.1, "map budget: {map_rate:.1}/min");
+    rig.app.dispatch(Action::Show(View::Environments));
+    let (minutes, after) = rig.measure(10, |_| true).await;
+    assert_eq!(rate(&after, "GetMetricData", minutes), 0.0);
 
     // The Runs view reads both workflows' runs every 30 s, and the jobs of each failed run
-    // listed (where it failed).
+    // listed (where it failed) once: a finished run's jobs do not change.
     rig.app.dispatch(Action::Show(View::Runs));
     rig.app.settle().await;
     let (minutes, runs) = rig.measure(10, |_| true).await;
@@ -208,5 +231,9 @@ async fn calls_per_minute_idle_active_and_with_logs_open() {
         .iter()
         .filter(|r| r.run.failed())
         .count() as f64;
-    assert!(rate(&runs, "GitHub ListJobsForWorkflowRun", minutes) <= 2.0 * failed + 0.01);
+    let jobs = rate(&runs, "GitHub ListJobsForWorkflowRun", minutes) * minutes;
+    assert!(
+        jobs <= failed + 0.01,
+        "{jobs} job lists for {failed} failed runs"
+    );
 }

@@ -157,7 +157,7 @@ fn probed(
         return (Verdict::new(Level::None, format!("no {key}")), Vec::new());
     };
     let Some(p) = probes.iter().find(|p| &p.url == url) else {
-        return (Verdict::new(Level::None, "not probed"), Vec::new());
+        return (Verdict::new(Level::Unknown, "not probed yet"), Vec::new());
     };
     match &p.outcome {
         Err(e) => (
@@ -228,6 +228,7 @@ fn app_row(
     health: &HealthSpec,
     r: &Readings,
     probes: &[ProbeResult],
+    home: Option<&str>,
 ) -> Vec<Node> {
     let t = &health.thresholds;
     let w = t.window_minutes;
@@ -298,11 +299,12 @@ fn app_row(
         get(Signal::FnP99),
         get(Signal::FnConcurrent),
     );
-    let mut lambda = Node::new(
-        NodeKind::Lambda,
-        health.lambda_function.clone().unwrap_or_default(),
-        verdict::function(&inv, &err, &thr, &dur, t),
-    );
+    let function = health.lambda_function.as_deref();
+    let judged = match function.and_then(|f| elsewhere(f, home)) {
+        Some(v) => v,
+        None => verdict::function(&inv, &err, &thr, &dur, t),
+    };
+    let mut lambda = Node::new(NodeKind::Lambda, function.unwrap_or_default(), judged);
     lambda.signals = vec![
         value("invocations", &inv, "/min", w),
         value("error_rate", &rate_of(&err, &inv), "%", w),
@@ -311,6 +313,22 @@ fn app_row(
         value("concurrent", &conc, "count", w),
     ];
     vec![site, cdn, web, api, lambda]
+}
+
+/// A function named by an ARN of another region than the one its metrics are read in (`home`):
+/// unknown, saying where it is and what to set — never the "no data" the query would find.
+fn elsewhere(function: &str, home: Option<&str>) -> Option<Verdict> {
+    let region = function.strip_prefix("arn:")?.split(':').nth(2)?;
+    let home = home?;
+    (!region.is_empty() && region != home).then(|| {
+        Verdict::new(
+            Level::Unknown,
+            format!(
+                "lambda_function is in {region}, but its metrics are read in {home}: \
+                 name a function of {home}, or run shipdeck with --region {region}"
+            ),
+        )
+    })
 }
 
 /// The newest failed or running action of `provider` in the pipeline state, as a verdict.
@@ -447,15 +465,17 @@ fn deployer_row(env: &EnvView) -> Vec<Node> {
     ]
 }
 
-/// Environment `i` on the map.
+/// Environment `i` on the map; `home` is the region its API and function metrics are read in,
+/// when known.
 pub fn environment(
     i: usize,
     env: &EnvView,
     health: &HealthSpec,
     readings: &Readings,
     probes: &[ProbeResult],
+    home: Option<&str>,
 ) -> EnvHealth {
-    let app = app_row(i, env, health, readings, probes);
+    let app = app_row(i, env, health, readings, probes, home);
     let deployer = deployer_row(env);
     // The first of the worst nodes, App before Deployer.
     let worst = app
@@ -536,6 +556,7 @@ mod tests {
             &HealthSpec::default(),
             &Readings::default(),
             &probes,
+            None,
         );
         let site = &h.app[0];
         assert_eq!(
@@ -555,9 +576,60 @@ mod tests {
                 tls_days_left: None,
             }),
         )];
-        let h = environment(0, &env, &HealthSpec::default(), &Readings::default(), &slow);
+        let h = environment(
+            0,
+            &env,
+            &HealthSpec::default(),
+            &Readings::default(),
+            &slow,
+            None,
+        );
         assert_eq!(h.app[0].level, Level::Red);
         assert_eq!(h.app[0].reason, "answered 503");
-        assert_eq!(h.app[3].level, Level::None, "no API name, not probed");
+        // No API name, and its URL not among the probes: unknown, not none.
+        assert_eq!(
+            (h.app[3].level, h.app[3].reason.as_str()),
+            (Level::Unknown, "not probed yet")
+        );
+    }
+
+    /// A function named by its ARN in another region than the one its metrics are read in is
+    /// unknown with where it is and what to set; the rest of the map goes on; the same region, or
+    /// an unknown home region, is judged as usual.
+    #[test]
+    fn a_function_in_another_region_says_so_instead_of_no_data() {
+        let env = EnvView::new(spec());
+        let h = HealthSpec {
+            lambda_function: Some("arn:aws:lambda:us-west-2:123456789012:function:api".into()),
+            ..HealthSpec::default()
+        };
+        let probes = vec![probe(
+            "https://www.example.com",
+            Ok(Probe {
+                status: 200,
+                ttfb_ms: 40,
+                tls_days_left: Some(60),
+            }),
+        )];
+        let map = environment(
+            0,
+            &env,
+            &h,
+            &Readings::default(),
+            &probes,
+            Some("eu-west-1"),
+        );
+        let lambda = &map.app[4];
+        assert_eq!(lambda.level, Level::Unknown);
+        assert_eq!(
+            lambda.reason,
+            "lambda_function is in us-west-2, but its metrics are read in eu-west-1: name a \
+             function of eu-west-1, or run shipdeck with --region us-west-2"
+        );
+        assert_eq!(map.app[0].level, Level::Green, "the site is still judged");
+        for home in [Some("us-west-2"), None] {
+            let map = environment(0, &env, &h, &Readings::default(), &probes, home);
+            assert_eq!(map.app[4].reason, "not configured", "{home:?}");
+        }
     }
 }

@@ -2,11 +2,13 @@
 //! pipeline state), judged against each environment's thresholds into green, yellow, red or
 //! unknown nodes with their reasons. Pure: the reads come in as data.
 
+pub mod live;
 pub mod map;
 pub mod signals;
 pub mod verdict;
 
 pub use crate::domain::{Probe, ProbeResult};
+pub use live::{HEALTH_EVERY, MapView, NODES};
 pub use map::{EnvHealth, Node, NodeKind, SignalValue};
 pub use signals::{Reading, Readings, Signal};
 
@@ -44,6 +46,7 @@ pub fn assemble(
     only: Option<&str>,
     now: Timestamp,
 ) -> HealthMap {
+    let region = state.session.region.as_deref();
     let environments = state
         .envs
         .iter()
@@ -51,7 +54,7 @@ pub fn assemble(
         .filter(|(_, e)| only.is_none_or(|o| e.spec.name == o))
         .map(|(i, e)| {
             let h = health.get(i).cloned().unwrap_or_default();
-            map::environment(i, e, &h, readings, probes)
+            map::environment(i, e, &h, readings, probes, region)
         })
         .collect();
     HealthMap {

@@ -254,6 +254,16 @@ impl Readings {
         Readings { by_id }
     }
 
+    /// Every query of `requests` not read, for `why` (the map before its first read): unknown
+    /// with the reason, never no data or zero.
+    pub fn unread(requests: &[MetricRequest], now: Timestamp, why: &str) -> Readings {
+        let answers: Vec<_> = requests
+            .iter()
+            .map(|r| (r.clone(), Err(why.to_string())))
+            .collect();
+        Readings::new(&answers, now)
+    }
+
     /// What `signal` read in environment `env`.
     pub fn get(&self, env: usize, signal: Signal) -> Reading {
         self.by_id

@@ -101,6 +101,7 @@ fn matches(state: &State) -> usize {
         View::Traffic => state.traffic.rows.len(),
         View::Runs => state.runs.rows().len(),
         View::Attention => crate::app::attention::rows(state).len(),
+        View::Map => crate::app::health::NODES,
     }
 }
 

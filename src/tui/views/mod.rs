@@ -7,6 +7,7 @@ pub mod environments;
 pub mod execution;
 pub mod history;
 pub mod logs;
+pub mod map;
 pub mod pipeline;
 pub mod runs;
 pub mod traffic;
@@ -31,6 +32,7 @@ pub fn title(state: &State) -> String {
         View::Traffic => traffic::title(state),
         View::Runs => runs::title(state),
         View::Attention => attention::title(state),
+        View::Map => map::title(state),
     }
 }
 
@@ -57,6 +59,7 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
         View::Traffic => traffic::render(frame, state, inner),
         View::Runs => runs::render(frame, state, inner),
         View::Attention => attention::render(frame, state, inner),
+        View::Map => map::render(frame, state, inner),
     }
 }
 
@@ -70,7 +73,7 @@ pub fn list_geometry(state: &State, inner: Rect) -> Option<ListGeom> {
         View::Pipeline => pipeline::geometry(state, inner),
         View::Approvals => approvals::geometry(state, inner),
         View::Attention => attention::geometry(state, inner),
-        View::Logs | View::Traffic | View::Audit | View::Runs => None,
+        View::Logs | View::Traffic | View::Audit | View::Runs | View::Map => None,
     }
 }
 
@@ -84,7 +87,12 @@ pub fn pane(state: &State, inner: Rect) -> Option<(Rect, usize)> {
         View::Approvals => approvals::pane(state, inner),
         View::Logs => logs::pane(state, inner),
         View::Traffic => traffic::pane(state, inner),
-        View::Environments | View::Pipeline | View::Audit | View::Runs | View::Attention => None,
+        View::Environments
+        | View::Pipeline
+        | View::Audit
+        | View::Runs
+        | View::Attention
+        | View::Map => None,
     }
 }
 

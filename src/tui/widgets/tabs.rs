@@ -42,10 +42,9 @@ enum Fit {
     Full,
     /// `Envs` for Environments.
     Short,
-    /// Every title in four letters or fewer (`Pipe`, `Appr`, `Attn`).
+    /// Every title in four letters or fewer (`Pipe`, `Appr`, `Attn`); where even that does not
+    /// fit, the last tabs (never the current one) show their key (and count) only.
     Tiny,
-    /// The current tab's title; the others show their key (and the approvals count) only.
-    Keys,
 }
 
 /// Cells the environment strip takes (`env  dev  stg  prd⚑ `).
@@ -77,20 +76,22 @@ fn tiny(view: View) -> &'static str {
         View::Traffic => "Traf",
         View::Audit => "Aud",
         View::Runs => "Runs",
+        View::Map => "Map",
         View::Attention => "Attn",
     }
 }
 
-fn label(state: &State, view: View, key: Option<&str>, fit: Fit) -> String {
+/// A tab's label; `bare`: its key (and its count) only.
+fn label(state: &State, view: View, key: Option<&str>, fit: Fit, bare: bool) -> String {
     let pending = state.approvals().len();
     // An environment whose approvals are unknown adds a `?`: never a plain count that may be
     // short.
     let unknown = !state.approvals_unknown().is_empty();
     let title = match view {
+        _ if bare && key.is_some() && view != state.view => "",
         _ if fit == Fit::Tiny => tiny(view),
         View::Environments if fit != Fit::Full => "Envs",
         View::Audit => "Audit",
-        _ if fit == Fit::Keys && key.is_some() && view != state.view => "",
         v => v.title(),
     };
     let count = match view {
@@ -110,30 +111,36 @@ fn label(state: &State, view: View, key: Option<&str>, fit: Fit) -> String {
 }
 
 /// The tabs as drawn in `area`: a leading space, then labels separated by `│`; the titles are
-/// shortened when they would not fit beside the environment strip, and to their keys when they
-/// would not fit at all.
+/// shortened when they would not fit beside the environment strip, to four letters when they
+/// would not fit at all, and then, from the last tab on (never the current one), to their keys.
 pub fn tabs(state: &State, hints: &Hints, area: Rect) -> Vec<Tab> {
     let keys: Vec<(View, Option<String>)> =
         View::ALL.iter().map(|v| (*v, key_of(hints, *v))).collect();
-    let total = |fit: Fit| -> usize {
+    let total = |fit: Fit, bare: &[bool]| -> usize {
         keys.iter()
-            .map(|(v, k)| width(&label(state, *v, k.as_deref(), fit)) + 1)
+            .zip(bare)
+            .map(|((v, k), b)| width(&label(state, *v, k.as_deref(), fit, *b)) + 1)
             .sum()
     };
     let room = usize::from(area.width);
-    let fit = if total(Fit::Full) + strip_width(state) + 2 <= room {
+    let mut bare = vec![false; keys.len()];
+    let fit = if total(Fit::Full, &bare) + strip_width(state) + 2 <= room {
         Fit::Full
-    } else if total(Fit::Short) <= room {
+    } else if total(Fit::Short, &bare) <= room {
         Fit::Short
-    } else if total(Fit::Tiny) <= room {
-        Fit::Tiny
     } else {
-        Fit::Keys
+        Fit::Tiny
     };
+    for i in (0..keys.len()).rev() {
+        if total(fit, &bare) <= room {
+            break;
+        }
+        bare[i] = keys[i].0 != state.view;
+    }
     let mut x = area.x.saturating_add(1);
     let mut out = Vec::new();
-    for (view, key) in keys {
-        let text = label(state, view, key.as_deref(), fit);
+    for ((view, key), bare) in keys.into_iter().zip(bare) {
+        let text = label(state, view, key.as_deref(), fit, bare);
         let w = u16::try_from(width(&text)).unwrap_or(u16::MAX);
         out.push(Tab {
             view,

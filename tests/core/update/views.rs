@@ -65,6 +65,12 @@ fn open_back_show_and_next_view() {
     );
     update(&mut s, Action::NextView);
     assert_eq!(s.view, View::Runs, "the GitHub runs are a tab");
+    let fx = update(&mut s, Action::NextView);
+    assert_eq!(s.view, View::Map, "the health map is a tab");
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::ReadHealth { .. })),
+        "and reads the map when shown: {fx:?}"
+    );
     update(&mut s, Action::NextView);
     assert_eq!(s.view, View::Attention, "attention is the last tab");
     update(&mut s, Action::NextView);

@@ -18,6 +18,8 @@ pub(super) fn check_bounds(state: &State, pending: &[Effect], tally: &Tally) {
             Effect::FetchEnv { env, request, .. } => (state.envs[*env].refresh.inflight, *request),
             Effect::FetchReleases { request, .. } => (state.releases_load.inflight, *request),
             Effect::ReadDeployers { request, .. } => (state.deployers.request, *request),
+            // The health map: one read at a time, shown or not when it answers.
+            Effect::ReadHealth { request, .. } => (state.map.load.inflight, *request),
             Effect::FetchLogs { request, .. } => (state.logs.load.inflight, *request),
             Effect::ListTraffic { request, .. }
             | Effect::ReadTraffic { request, .. }
