@@ -573,7 +573,7 @@ fn tabs_show_the_key_of_each_view_and_the_audit_log_has_one() {
         let s = screen(&with(View::Environments, None), w, h);
         let tabs = s.lines().nth(1).unwrap_or_default();
         let titles: &[&str] = if w == 80 {
-            // Eight tabs fit at 80 columns with titles of four letters or fewer.
+            // At 80 columns the titles have four letters or fewer, and the last tab its key only.
             &[
                 "1 Env",
                 "2 Pipe",
@@ -581,7 +581,9 @@ fn tabs_show_the_key_of_each_view_and_the_audit_log_has_one() {
                 "4 Logs",
                 "5 Traf",
                 "6 Aud",
-                "! Attn",
+                "7 Runs",
+                "8 Map",
+                "│ ! ",
             ]
         } else {
             &[
@@ -591,6 +593,8 @@ fn tabs_show_the_key_of_each_view_and_the_audit_log_has_one() {
                 "4 Logs",
                 "5 Traffic",
                 "6 Audit",
+                "7 Runs",
+                "8 Map",
                 "! Attention",
             ]
         };
