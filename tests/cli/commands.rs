@@ -845,10 +845,21 @@ fn impact_prints_a_deploys_release_health_as_json() {
 
 /// A commit made before the oldest execution an environment's listing reaches (dev's history
 /// at seed 42 starts after 7c18971) is not "not yet" there: an older execution may have carried
-/// it. stg and prd, whose listings reach back, still answer.
+/// it. That is unknown, so it is an entry of `errors` and the command exits 1; stg and prd,
+/// whose listings reach back, still answer.
 #[test]
 fn a_commit_older_than_an_environments_listed_history_is_not_called_absent_there() {
-    let v = json(&["--demo", "trace", "7c18971", "-o", "json"]);
+    let out = shipdeck(&["--demo", "trace", "7c18971", "-o", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors = v["errors"].as_array().cloned().unwrap_or_default();
+    assert!(
+        errors.iter().any(|e| e["what"] == "dev"
+            && e["error"]
+                .as_str()
+                .is_some_and(|t| t.contains("older execution may have carried it"))),
+        "{errors:?}"
+    );
     let summary = v["summary"].as_str().unwrap_or_default();
     assert!(
         summary.starts_with("not in dev's listed executions (since "),

@@ -564,6 +564,14 @@ pub fn assemble(read: &TraceRead<'_>) -> Trace {
             .collect();
         let now = match where_in(env, &carried, read) {
             Ok((kind, text)) => {
+                if kind == "unlisted" {
+                    // Where the commit is there is not known: said in `errors` too, so a
+                    // script sees it (the command exits 1), not only in the words.
+                    errors.push(TraceError {
+                        what: env.name.to_string(),
+                        error: format!("{text}: an older execution may have carried it"),
+                    });
+                }
                 words.push((kind, text.clone()));
                 // A running environment's words are its name, for the summary to group
                 // (`running in dev and stg`); on its own line it says so in full.
