@@ -213,16 +213,24 @@ pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
                         ),
                         super::effects::timed("ListJobsForWorkflowRun", github.list_jobs(run_id)),
                     );
-                    text.map(|text| crate::app::JobLogRead {
-                        text,
-                        job: jobs
-                            .ok()
-                            .and_then(|jobs| jobs.into_iter().find(|j| j.id == job_id)),
-                    })
-                    .map_err(|e| crate::app::JobLogError {
-                        message: format!("log of job {job_id}: {e}"),
-                        limited_until: e.limited_until(),
-                    })
+                    let job = jobs
+                        .ok()
+                        .and_then(|jobs| jobs.into_iter().find(|j| j.id == job_id));
+                    // GitHub answers 404 for the log of a job still queued or running (the log
+                    // is written as it goes, not served): nothing to show yet, read again.
+                    let text = match (text, &job) {
+                        (Err(crate::cloud::CloudError::NotFound { .. }), Some(j))
+                            if j.status != crate::domain::github::RunStatus::Completed =>
+                        {
+                            Ok(String::new())
+                        }
+                        (text, _) => text,
+                    };
+                    text.map(|text| crate::app::JobLogRead { text, job })
+                        .map_err(|e| crate::app::JobLogError {
+                            message: format!("log of job {job_id}: {e}"),
+                            limited_until: e.limited_until(),
+                        })
                 }
                 None => Err(crate::app::JobLogError {
                     message: ops::apply::github::NOT_CONFIGURED.to_string(),

@@ -480,3 +480,75 @@ async fn a_repository_that_does_not_exist_is_named() {
         "repository not found: acme/storefront (or the token cannot see it)"
     );
 }
+
+/// GitHub answers 404 for the log of a job still running (the log is served once the job ends):
+/// the Logs view's read of it is an empty log of a running job, read again later, not "read
+/// failed"; a finished job's 404 stays an error.
+#[tokio::test]
+async fn a_running_jobs_log_answering_404_is_not_written_yet_not_a_failure() {
+    use shipdeck::app::{Action, Effect, Reply};
+    use shipdeck::cloud::sim::{SimCloud, SimConfig, Simulator, demo_specs};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(REPO))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": 1296269, "full_name": "acme/storefront", "default_branch": "main"
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{REPO}/actions/runs/77/jobs")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "total_count": 2,
+            "jobs": [
+                { "id": 1, "run_id": 77, "status": "in_progress", "conclusion": null,
+                  "started_at": "2026-12-06T07:00:10Z", "completed_at": null,
+                  "name": "build", "steps": [] },
+                { "id": 2, "run_id": 77, "status": "completed", "conclusion": "failure",
+                  "started_at": "2026-12-06T07:00:10Z", "completed_at": "2026-12-06T07:01:00Z",
+                  "name": "lint", "steps": [] }
+            ]
+        })))
+        .mount(&server)
+        .await;
+    for job in [1, 2] {
+        Mock::given(method("GET"))
+            .and(path(format!("{REPO}/actions/jobs/{job}/logs")))
+            .respond_with(ResponseTemplate::new(404).set_body_json(json!({
+                "message": "Not Found",
+                "documentation_url": "https://docs.github.com/rest/actions/workflow-jobs"
+            })))
+            .mount(&server)
+            .await;
+    }
+    let sim = SimCloud::new(Simulator::new(SimConfig::default(), &demo_specs()));
+    let mut cloud = sim.cloud();
+    cloud.github = Some(std::sync::Arc::new(client(&server, Some(TOKEN))));
+    let read = |job_id: u64| {
+        let cloud = cloud.clone();
+        async move {
+            let effect = Effect::FetchJobLog {
+                request: 7,
+                run_id: 77,
+                job_id,
+            };
+            match shipdeck::runtime::run_effect(&cloud, effect).await {
+                Some(Action::Reply(Reply::JobLogLoaded { result, .. })) => result,
+                other => panic!("{other:?}"),
+            }
+        }
+    };
+    let running = read(1).await.expect("a running job's log is not a failure");
+    assert_eq!(running.text, "");
+    assert_eq!(
+        running.job.map(|j| j.status),
+        Some(RunStatus::InProgress),
+        "read again while it runs"
+    );
+    let finished = read(2).await.expect_err("a finished job's 404 is an error");
+    assert!(
+        finished.message.contains("log of job 2"),
+        "{}",
+        finished.message
+    );
+}
