@@ -198,16 +198,7 @@ fn render_empty(frame: &mut Frame, state: &State, inner: Rect) {
             format!("filter: {}", state.filter),
         )
     };
-    let lines = vec![
-        Line::from(Span::styled(
-            head,
-            Style::new().fg(Color::Green).add_modifier(Modifier::BOLD),
-        )),
-        Line::from(Span::styled(sub, DIM)),
-    ];
-    let y = inner.y.saturating_add(inner.height.saturating_sub(2) / 2);
-    let area = Rect::new(inner.x, y, inner.width, 2).intersection(inner);
-    frame.render_widget(Paragraph::new(lines).alignment(Alignment::Center), area);
+    crate::tui::widgets::pane::empty_note(frame, inner, &head, &sub);
 }
 
 /// Draws the inbox.

@@ -5,13 +5,11 @@ use super::rows_below_header;
 use crate::app::State;
 use crate::app::attention::{self, Event, EventKind};
 use crate::domain::human;
-use crate::tui::widgets::status::DIM;
 use crate::tui::widgets::table::{self, Col, ListGeom};
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 /// The columns in display order; lower priority numbers survive narrow terminals.
 const COLUMNS: [Col; 5] = [
@@ -87,21 +85,7 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
                 format!("filter: {}", state.filter),
             )
         };
-        let lines = vec![
-            Line::from(Span::styled(
-                head,
-                Style::new().fg(Color::Green).add_modifier(Modifier::BOLD),
-            )),
-            Line::from(Span::styled(sub, DIM)),
-        ];
-        let y = inner.y.saturating_add(inner.height.saturating_sub(2) / 2);
-        let area = Rect::new(inner.x, y, inner.width, 2).intersection(inner);
-        frame.render_widget(
-            Paragraph::new(lines)
-                .alignment(Alignment::Center)
-                .wrap(ratatui::widgets::Wrap { trim: true }),
-            area,
-        );
+        crate::tui::widgets::pane::empty_note(frame, inner, head, &sub);
         return;
     };
     let selected = (state.attention.row < rows.len()).then_some(state.attention.row);

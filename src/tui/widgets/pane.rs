@@ -4,10 +4,10 @@
 
 use super::status::DIM;
 use ratatui::Frame;
-use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 /// Draws the pane's frame titled `title` (in `style`) into `area`; returns the area inside.
 pub fn side_pane(frame: &mut Frame, area: Rect, title: String, style: Style) -> Rect {
@@ -120,4 +120,24 @@ pub fn field(
             Span::styled(part, style),
         ]));
     }
+}
+
+/// An empty list's two centred lines in `inner`: `head` in bold green (nothing is wrong) and
+/// `sub`, dim, saying what would show up there or which filter hides everything.
+pub fn empty_note(frame: &mut Frame, inner: Rect, head: &str, sub: &str) {
+    let lines = vec![
+        Line::from(Span::styled(
+            head.to_string(),
+            Style::new().fg(Color::Green).add_modifier(Modifier::BOLD),
+        )),
+        Line::from(Span::styled(sub.to_string(), DIM)),
+    ];
+    let y = inner.y.saturating_add(inner.height.saturating_sub(2) / 2);
+    let area = Rect::new(inner.x, y, inner.width, 2).intersection(inner);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        area,
+    );
 }
