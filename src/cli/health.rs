@@ -47,7 +47,10 @@ pub async fn assess(backend: &Backend, env: Option<&str>) -> Result<HealthMap, F
     let envs: Vec<_> = state
         .envs
         .iter()
-        .map(|e| (e.spec.clone(), backend.config.health(&e.spec.name)))
+        .map(|e| {
+            let h = backend.config.health(&e.spec.name);
+            (e.spec.clone(), h.with_distribution(e.distribution.as_ref()))
+        })
         .collect();
     let now = state.now;
     let asked: Vec<_> = envs
@@ -61,7 +64,12 @@ pub async fn assess(backend: &Backend, env: Option<&str>) -> Result<HealthMap, F
     );
     let specs: Vec<_> = envs.into_iter().map(|(_, h)| h).collect();
     Ok(health::assemble(
-        state, &specs, &readings, &probes, env, now,
+        state,
+        &specs,
+        &readings,
+        &probes,
+        env,
+        (now, true),
     ))
 }
 
@@ -149,6 +157,12 @@ fn table(map: &HealthMap) -> String {
                 let at = title_at + 2;
                 out.push_str(&" ".repeat(at));
                 out.push_str(&wrap(&signals, ", ", WIDTH.saturating_sub(at).max(20), at));
+                out.push('\n');
+            }
+            if let Some(source) = &n.source {
+                let at = title_at + 2;
+                out.push_str(&" ".repeat(at));
+                out.push_str(&wrap_words(&format!("from {source}"), at));
                 out.push('\n');
             }
         }

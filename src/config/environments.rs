@@ -29,6 +29,7 @@ const ENV_KEYS: &[&str] = &[
     "self_approval",
     "api_name",
     "lambda_function",
+    "viewer_function",
     "health",
 ];
 

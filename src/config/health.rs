@@ -1,5 +1,5 @@
-//! An environment's health settings: `api_name` and `lambda_function` in its table, the
-//! thresholds in `[environments.health]`, each checked and contradictions named by their key.
+//! An environment's health settings: `api_name`, `lambda_function` and `viewer_function` in its
+//! table, the thresholds in `[environments.health]`, each checked and contradictions named by their key.
 
 use super::error::ConfigError;
 use super::reader::Table;
@@ -14,6 +14,8 @@ pub(crate) const HEALTH_KEYS: &[&str] = &[
     "latency_p99_red_ms",
     "tls_days_yellow",
     "tls_days_red",
+    "function_compute_yellow",
+    "function_compute_red",
 ];
 
 /// Longest accepted window, in minutes (a day).
@@ -58,6 +60,7 @@ pub(crate) fn read(t: &Table<'_, '_>, log_groups: &[String]) -> Result<HealthSpe
             .find_map(|g| g.strip_prefix("/aws/lambda/"))
             .map(str::to_string)
     });
+    let viewer_function = name("viewer_function")?;
     let thresholds = match t.table("health")? {
         None => Thresholds::default(),
         Some(h) => thresholds(&h)?,
@@ -65,6 +68,7 @@ pub(crate) fn read(t: &Table<'_, '_>, log_groups: &[String]) -> Result<HealthSpe
     Ok(HealthSpec {
         api_name,
         lambda_function,
+        viewer_function,
         thresholds,
     })
 }
@@ -132,6 +136,14 @@ fn thresholds(h: &Table<'_, '_>) -> Result<Thresholds, ConfigError> {
             "days",
         )?,
         tls_days_red: int("tls_days_red", d.tls_days_red, 0, MAX_TLS_DAYS, "days")?,
+        function_compute_yellow: int(
+            "function_compute_yellow",
+            d.function_compute_yellow,
+            1,
+            100,
+            "%",
+        )?,
+        function_compute_red: int("function_compute_red", d.function_compute_red, 1, 100, "%")?,
     };
     // Contradictions are named by the yellow key when it is in the file, else the red one.
     let at = |yellow: &str, red: &str| -> Result<(String, std::ops::Range<usize>), ConfigError> {
@@ -162,6 +174,17 @@ fn thresholds(h: &Table<'_, '_>) -> Result<Thresholds, ConfigError> {
             format!(
                 "latency_p99_yellow_ms ({} ms) must be below latency_p99_red_ms ({} ms)",
                 t.latency_p99_yellow_ms, t.latency_p99_red_ms
+            ),
+        ));
+    }
+    if t.function_compute_yellow >= t.function_compute_red {
+        let (key, span) = at("function_compute_yellow", "function_compute_red")?;
+        return Err(h.invalid(
+            &key,
+            &span,
+            format!(
+                "function_compute_yellow ({}%) must be below function_compute_red ({}%)",
+                t.function_compute_yellow, t.function_compute_red
             ),
         ));
     }

@@ -64,6 +64,9 @@ pub struct Distribution {
     pub last_modified: Timestamp,
     /// Invalidations still in progress.
     pub in_progress_invalidations: u32,
+    /// The CloudFront Function its default cache behaviour runs on viewer requests, by name
+    /// (`None`: none, or not known from a listing row).
+    pub viewer_function: Option<String>,
 }
 
 /// The self-approval setting of an environment.

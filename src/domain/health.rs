@@ -23,6 +23,10 @@ pub struct Thresholds {
     pub tls_days_yellow: u32,
     /// Days left under which it is red.
     pub tls_days_red: u32,
+    /// The viewer function's compute utilization (% of its allowed time, average) for yellow.
+    pub function_compute_yellow: u32,
+    /// The viewer function's compute utilization for red.
+    pub function_compute_red: u32,
 }
 
 impl Default for Thresholds {
@@ -35,6 +39,8 @@ impl Default for Thresholds {
             latency_p99_red_ms: 3_000,
             tls_days_yellow: 14,
             tls_days_red: 3,
+            function_compute_yellow: 70,
+            function_compute_red: 90,
         }
     }
 }
@@ -46,8 +52,22 @@ pub struct HealthSpec {
     pub api_name: Option<String>,
     /// The Lambda function behind it; `None`: not watched.
     pub lambda_function: Option<String>,
+    /// The CloudFront Function run on viewer requests (`FunctionName` dimension); `None`: the one
+    /// the distribution's configuration names, once read.
+    pub viewer_function: Option<String>,
     /// When nodes turn yellow or red.
     pub thresholds: Thresholds,
+}
+
+impl HealthSpec {
+    /// The settings with the viewer function the distribution's configuration names, when the
+    /// configuration sets none (`viewer_function` wins).
+    pub fn with_distribution(mut self, d: Option<&super::Distribution>) -> HealthSpec {
+        if self.viewer_function.is_none() {
+            self.viewer_function = d.and_then(|d| d.viewer_function.clone());
+        }
+        self
+    }
 }
 
 /// A node's state on the map.

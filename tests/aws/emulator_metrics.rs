@@ -80,3 +80,84 @@ async fn metric_data_put_comes_back_per_query_and_an_unknown_metric_has_no_data(
     assert_eq!(series[2].points, vec![(Timestamp(m0), 80.0)]);
     assert!(series[3].points.is_empty(), "no data, not a zero");
 }
+
+/// The viewer function's metrics are asked for in the same us-east-1 call as the
+/// distribution's (`FunctionName` and `Region=Global`), and what CloudFront published there is
+/// what the map reads: invocations, errors of both kinds, throttles, compute utilization; a
+/// metric with no data point in the window is no data, not 0.
+#[tokio::test]
+async fn the_viewer_functions_metrics_come_back_from_us_east_1_in_the_cloudfront_call() {
+    use shipdeck::app::health::signals::{Reading, Signal, requests, window};
+    use shipdeck::domain::HealthSpec;
+    let (aws, c, _) = connect().await;
+    let function = unique("site-viewer-request");
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let now = Timestamp(now_ms);
+    let (start, _) = window(now, 5);
+    let datum = |metric: &str, value: f64| {
+        MetricDatum::builder()
+            .metric_name(metric)
+            .dimensions(
+                Dimension::builder()
+                    .name("FunctionName")
+                    .value(&function)
+                    .build(),
+            )
+            .dimensions(Dimension::builder().name("Region").value("Global").build())
+            .timestamp(DateTime::from_millis(start.millis() + 30_000))
+            .value(value)
+            .build()
+    };
+    c.cloudwatch_cdn
+        .put_metric_data()
+        .namespace("AWS/CloudFront")
+        .metric_data(datum("FunctionInvocations", 1_200.0))
+        .metric_data(datum("FunctionExecutionErrors", 3.0))
+        .metric_data(datum("FunctionThrottles", 0.0))
+        .metric_data(datum("FunctionComputeUtilization", 31.0))
+        .send()
+        .await
+        .unwrap();
+    let spec = crate::support::spec("prd", None);
+    let health = HealthSpec {
+        viewer_function: Some(function.clone()),
+        ..HealthSpec::default()
+    };
+    let envs = vec![(spec, health)];
+    let calls = requests(&envs, now);
+    let cdn: Vec<_> = calls
+        .iter()
+        .filter(|r| r.region == MetricRegion::UsEast1)
+        .collect();
+    assert_eq!(cdn.len(), 1, "one us-east-1 call");
+    assert!(
+        cdn[0]
+            .queries
+            .iter()
+            .any(|q| q.metric == "FunctionInvocations")
+    );
+    assert!(cdn[0].queries.iter().any(|q| q.metric == "Requests"));
+    let readings =
+        shipdeck::runtime::health::read_metrics(aws.cloud().metrics.as_ref(), &envs, now).await;
+    assert_eq!(
+        readings.get(0, Signal::ViewerInvocations),
+        Reading::Value(1_200.0)
+    );
+    assert_eq!(
+        readings.get(0, Signal::ViewerExecErrors),
+        Reading::Value(3.0)
+    );
+    assert_eq!(
+        readings.get(0, Signal::ViewerThrottles),
+        Reading::Value(0.0)
+    );
+    assert_eq!(readings.get(0, Signal::ViewerCompute), Reading::Value(31.0));
+    assert_eq!(
+        readings.get(0, Signal::ViewerValidationErrors),
+        Reading::NoData,
+        "nothing published: no data, not 0"
+    );
+}

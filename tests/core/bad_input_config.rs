@@ -41,6 +41,7 @@ self_approval = "allow"
 promotes_from = ""
 api_name = "api-dev"
 lambda_function = "api-dev"
+viewer_function = "site-dev-viewer-request"
 [environments.health]
 error_rate_yellow = 0.5
 error_rate_red = 1
@@ -49,6 +50,8 @@ latency_p99_yellow_ms = 1000
 latency_p99_red_ms = 3000
 tls_days_yellow = 14
 tls_days_red = 3
+function_compute_yellow = 70
+function_compute_red = 90
 [[environments]]
 name = "prd"
 pipeline = "p-prd"
@@ -232,6 +235,9 @@ fn the_full_file_and_the_example_are_valid_and_use_every_key() {
         "self_approval",
         "api_name",
         "lambda_function",
+        "viewer_function",
+        "function_compute_yellow",
+        "function_compute_red",
         "error_rate_yellow",
         "error_rate_red",
         "window_minutes",

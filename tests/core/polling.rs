@@ -42,6 +42,7 @@ fn distribution(id: &str) -> Distribution {
         logging_prefix: None,
         last_modified: T0,
         in_progress_invalidations: 0,
+        viewer_function: None,
     }
 }
 

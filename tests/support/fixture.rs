@@ -168,6 +168,7 @@ fn distribution(status: &str) -> Distribution {
         logging_prefix: None,
         last_modified: NOW,
         in_progress_invalidations: 0,
+        viewer_function: None,
     }
 }
 

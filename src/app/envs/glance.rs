@@ -3,6 +3,7 @@
 //! screen reads no logs of its own).
 
 use crate::accesslog::impact::Impact;
+use crate::app::health::logs::LogSignals;
 use crate::app::traffic::markers::{Marker, deploys, markers};
 use crate::app::{State, Traffic, View};
 use crate::domain::Timestamp;
@@ -18,8 +19,11 @@ pub struct Glance {
     pub errors: Vec<u64>,
     /// The newest deploy and what it did to the traffic.
     pub deploy: DeployImpact,
+    /// CloudFront's golden signals over the map's window up to `as_of` (the map's CloudFront
+    /// node uses them when they are fresher than CloudWatch's).
+    pub cdn: Option<LogSignals>,
     /// What it was computed from (the tail's reads and markers): computed again when it changes.
-    key: String,
+    pub(crate) key: String,
 }
 
 /// The newest deploy of an environment and its impact.
@@ -91,7 +95,9 @@ impl State {
                 }
             }
         };
+        let minutes = self.health_spec(t.env).thresholds.window_minutes;
         let glance = Glance {
+            cdn: LogSignals::of(&t.stats, minutes),
             as_of,
             requests: series.iter().map(|p| p.requests).collect(),
             errors: series.iter().map(|p| p.status.s5xx).collect(),
@@ -104,9 +110,9 @@ impl State {
         }
     }
 
-    /// After any action: the home screen shows the newest glance.
+    /// After any action: the home screen and the map show the newest glance.
     pub(in crate::app) fn glance_due(&mut self) {
-        if self.view == View::Environments {
+        if matches!(self.view, View::Environments | View::Map) {
             self.keep_glance();
         }
     }

@@ -40,8 +40,15 @@ impl State {
 
     /// Every environment with its health settings, as the reads take them.
     fn health_envs(&self) -> Vec<(EnvSpec, HealthSpec)> {
-        (0..self.envs.len())
-            .map(|i| (self.envs[i].spec.clone(), self.health_spec(i)))
+        self.envs
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let h = self
+                    .health_spec(i)
+                    .with_distribution(e.distribution.as_ref());
+                (e.spec.clone(), h)
+            })
             .collect()
     }
 
@@ -60,7 +67,8 @@ impl State {
         };
         let specs: Vec<HealthSpec> = envs.into_iter().map(|(_, h)| h).collect();
         let probes = self.map.probes.as_deref().unwrap_or(&[]);
-        assemble(self, &specs, readings, probes, None, at)
+        let read = self.map.readings.is_some();
+        assemble(self, &specs, readings, probes, None, (at, read))
     }
 }
 
@@ -467,6 +475,7 @@ mod tests {
             level: Health::Red,
             reason: reason.into(),
             signals: Vec::new(),
+            source: None,
         };
         assert_eq!(
             traffic_filter(&node("origin p99 3.4 s > 3.0 s"), &t).as_deref(),

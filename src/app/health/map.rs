@@ -2,12 +2,13 @@
 //! web bucket, API, function) and the Deployer row (source bucket, pipeline, CodeBuild,
 //! CodeDeploy), each node with its level, reason and signals, from what shipdeck read.
 
+use super::logs::{self, CdnSource};
 use super::signals::{Reading, Readings, Signal};
-use super::verdict::{self, ms};
+use super::verdict::{self, ViewerFn, ms};
 use crate::app::EnvView;
 use crate::domain::{
     ActionStatus, ConditionStatus, HealthSpec, Level, Probe, ProbeResult, StageStatus, Thresholds,
-    Verdict, percent,
+    Timestamp, Verdict, percent,
 };
 use serde::Serialize;
 
@@ -78,6 +79,10 @@ pub struct Node {
     pub reason: String,
     /// The golden signals read for it.
     pub signals: Vec<SignalValue>,
+    /// Where its numbers come from and how old they are (CloudFront: `access logs, 2 min ago`
+    /// or `CloudWatch, 6 min ago`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 impl Node {
@@ -88,8 +93,20 @@ impl Node {
             level: v.level,
             reason: v.reason,
             signals: Vec::new(),
+            source: None,
         }
     }
+}
+
+/// When the map's numbers were read and what time it is now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Times {
+    /// The time the metrics read judged (or would judge, before the first read).
+    pub read_at: Timestamp,
+    /// Whether CloudWatch was read at all.
+    pub read: bool,
+    /// Now, for the ages shown.
+    pub now: Timestamp,
 }
 
 /// One environment on the map.
@@ -229,6 +246,7 @@ fn app_row(
     r: &Readings,
     probes: &[ProbeResult],
     home: Option<&str>,
+    times: Times,
 ) -> Vec<Node> {
     let t = &health.thresholds;
     let w = t.window_minutes;
@@ -241,17 +259,55 @@ fn app_row(
     site.signals = signals;
 
     let get = |s| r.get(i, s);
-    let (req, e4, e5, hit, origin) = (
-        get(Signal::CdnRequests),
-        get(Signal::Cdn4xx),
-        get(Signal::Cdn5xx),
-        get(Signal::CdnCacheHit),
-        get(Signal::CdnOriginP99),
-    );
+    let logs = env.glance.as_ref().and_then(|g| g.cdn.as_ref());
+    let source = logs::fresher(logs, times.read_at, w);
+    let cloudwatch_origin = get(Signal::CdnOriginP99);
+    let (req, e4, e5, hit, origin, mut words) = match &source {
+        CdnSource::CloudWatch(_) => (
+            get(Signal::CdnRequests),
+            get(Signal::Cdn4xx),
+            get(Signal::Cdn5xx),
+            get(Signal::CdnCacheHit),
+            cloudwatch_origin,
+            source.words(times.now, times.read),
+        ),
+        CdnSource::Logs(l) => {
+            let mut words = source.words(times.now, times.read);
+            let origin = match l.origin_p99 {
+                Some(p99) => Reading::Value(p99),
+                None => {
+                    if cloudwatch_origin.value().is_some() {
+                        words.push_str("; origin p99 from CloudWatch");
+                    }
+                    cloudwatch_origin
+                }
+            };
+            (
+                l.requests_over(w),
+                Reading::Value(l.e4xx),
+                Reading::Value(l.e5xx),
+                l.hit.map_or(Reading::NoData, Reading::Value),
+                origin,
+                words,
+            )
+        }
+    };
+    let viewer = ViewerFn {
+        invocations: get(Signal::ViewerInvocations),
+        execution_errors: get(Signal::ViewerExecErrors),
+        validation_errors: get(Signal::ViewerValidationErrors),
+        throttles: get(Signal::ViewerThrottles),
+        compute: get(Signal::ViewerCompute),
+    };
+    let mut judged = vec![verdict::cdn(&req, &e5, &origin, t)];
+    judged.extend(verdict::viewer_fn(&viewer, t));
+    if let Some(f) = &health.viewer_function {
+        words.push_str(&format!("; viewer fn {f} from CloudWatch"));
+    }
     let mut cdn = Node::new(
         NodeKind::Cloudfront,
         env.spec.distribution_id.clone(),
-        verdict::cdn(&req, &e5, &origin, t),
+        Verdict::worst(judged),
     );
     cdn.signals = vec![
         value("requests", &req, "/min", w),
@@ -260,6 +316,21 @@ fn app_row(
         value("cache_hit", &hit, "%", w),
         value("origin_p99", &origin, "ms", w),
     ];
+    if viewer.invocations != Reading::NotWatched {
+        cdn.signals.extend([
+            value("fn_invocations", &viewer.invocations, "/min", w),
+            value("fn_exec_errors", &viewer.execution_errors, "count", w),
+            value(
+                "fn_validation_errors",
+                &viewer.validation_errors,
+                "count",
+                w,
+            ),
+            value("fn_throttles", &viewer.throttles, "count", w),
+            value("fn_compute", &viewer.compute, "%", w),
+        ]);
+    }
+    cdn.source = Some(words);
     let web = Node::new(
         NodeKind::WebBucket,
         "",
@@ -474,8 +545,9 @@ pub fn environment(
     readings: &Readings,
     probes: &[ProbeResult],
     home: Option<&str>,
+    times: Times,
 ) -> EnvHealth {
-    let app = app_row(i, env, health, readings, probes, home);
+    let app = app_row(i, env, health, readings, probes, home, times);
     let deployer = deployer_row(env);
     // The first of the worst nodes, App before Deployer.
     let worst = app
@@ -506,6 +578,12 @@ pub fn environment(
 mod tests {
     use super::*;
     use crate::domain::{EnvSpec, Probe};
+
+    const TIMES: Times = Times {
+        read_at: Timestamp(1_795_597_200_000),
+        read: true,
+        now: Timestamp(1_795_597_200_000),
+    };
 
     fn spec() -> EnvSpec {
         EnvSpec {
@@ -557,6 +635,7 @@ mod tests {
             &Readings::default(),
             &probes,
             None,
+            TIMES,
         );
         let site = &h.app[0];
         assert_eq!(
@@ -583,6 +662,7 @@ mod tests {
             &Readings::default(),
             &slow,
             None,
+            TIMES,
         );
         assert_eq!(h.app[0].level, Level::Red);
         assert_eq!(h.app[0].reason, "answered 503");
@@ -618,6 +698,7 @@ mod tests {
             &Readings::default(),
             &probes,
             Some("eu-west-1"),
+            TIMES,
         );
         let lambda = &map.app[4];
         assert_eq!(lambda.level, Level::Unknown);
@@ -628,8 +709,139 @@ mod tests {
         );
         assert_eq!(map.app[0].level, Level::Green, "the site is still judged");
         for home in [Some("us-west-2"), None] {
-            let map = environment(0, &env, &h, &Readings::default(), &probes, home);
+            let map = environment(0, &env, &h, &Readings::default(), &probes, home, TIMES);
             assert_eq!(map.app[4].reason, "not configured", "{home:?}");
         }
+    }
+
+    /// Readings of environment 0 in a window of 5 minutes: every query of `requests` answered
+    /// with the value `values` gives its id, no data for the rest.
+    fn readings(h: &HealthSpec, values: &[(&str, f64)]) -> Readings {
+        use crate::app::health::signals::{requests, window};
+        use crate::domain::MetricSeries;
+        let at = TIMES.read_at;
+        let (start, _) = window(at, 5);
+        let answers: Vec<_> = requests(&[(spec(), h.clone())], at)
+            .into_iter()
+            .map(|r| {
+                let series = values
+                    .iter()
+                    .map(|(id, v)| MetricSeries {
+                        id: format!("e0_{id}"),
+                        points: vec![(start, *v)],
+                    })
+                    .collect();
+                (r, Ok(series))
+            })
+            .collect();
+        Readings::new(&answers, at)
+    }
+
+    fn signal<'a>(n: &'a Node, name: &str) -> &'a str {
+        n.signals
+            .iter()
+            .find(|s| s.name == name)
+            .map_or("absent", |s| s.text.as_str())
+    }
+
+    /// The CloudFront node carries its viewer function's five signals and is judged on them too:
+    /// a throttled function turns it red even with a clean 5xx rate; without a function name
+    /// the node has no function signals.
+    #[test]
+    fn the_cloudfront_node_shows_and_judges_its_viewer_function() {
+        let env = EnvView::new(spec());
+        let h = HealthSpec {
+            viewer_function: Some("site-viewer-request".into()),
+            ..HealthSpec::default()
+        };
+        let healthy = [
+            ("cdn_req", 5_000.0),
+            ("cdn_5xx", 0.1),
+            ("vfn_inv", 5_000.0),
+            ("vfn_exec", 0.0),
+            ("vfn_valid", 0.0),
+            ("vfn_thr", 0.0),
+            ("vfn_compute", 21.0),
+        ];
+        let map = environment(0, &env, &h, &readings(&h, &healthy), &[], None, TIMES);
+        let cdn = &map.app[1];
+        assert_eq!(cdn.level, Level::Green, "{}", cdn.reason);
+        assert_eq!(
+            cdn.source.as_deref(),
+            Some("CloudWatch, 2 min ago; viewer fn site-viewer-request from CloudWatch")
+        );
+        assert_eq!(signal(cdn, "fn_invocations"), "1000/min");
+        assert_eq!(signal(cdn, "fn_exec_errors"), "0");
+        assert_eq!(signal(cdn, "fn_compute"), "21%");
+        let mut throttled = healthy.to_vec();
+        throttled[5] = ("vfn_thr", 4.0);
+        let map = environment(0, &env, &h, &readings(&h, &throttled), &[], None, TIMES);
+        assert_eq!(
+            (map.app[1].level, map.app[1].reason.as_str()),
+            (Level::Red, "viewer fn throttled 4 times in 5 min")
+        );
+        // Invocations but no error data point: the errors say "no data", never 0.
+        let map = environment(0, &env, &h, &readings(&h, &healthy[..3]), &[], None, TIMES);
+        assert_eq!(signal(&map.app[1], "fn_exec_errors"), "no data");
+        let plain = HealthSpec::default();
+        let map = environment(
+            0,
+            &env,
+            &plain,
+            &readings(&plain, &healthy),
+            &[],
+            None,
+            TIMES,
+        );
+        assert_eq!(signal(&map.app[1], "fn_invocations"), "absent");
+        assert_eq!(map.app[1].source.as_deref(), Some("CloudWatch, 2 min ago"));
+    }
+
+    /// When the Traffic view's last read of the environment reaches past the minutes CloudWatch
+    /// judged, the CloudFront node uses the access logs' numbers and says so with their age;
+    /// older logs leave CloudWatch's numbers, with theirs.
+    #[test]
+    fn the_cloudfront_node_takes_the_fresher_access_log_numbers() {
+        use crate::app::DeployImpact;
+        use crate::app::Glance;
+        use crate::app::health::logs::LogSignals;
+        let h = HealthSpec::default();
+        let cw = [("cdn_req", 5_000.0), ("cdn_4xx", 1.0), ("cdn_5xx", 0.1)];
+        let glance = |as_of: Timestamp| Glance {
+            as_of,
+            requests: Vec::new(),
+            errors: Vec::new(),
+            deploy: DeployImpact::None,
+            cdn: Some(LogSignals {
+                as_of,
+                minutes: 5,
+                per_minute: 400.0,
+                e4xx: 3.0,
+                e5xx: 4.2,
+                hit: Some(88.0),
+                origin_p99: None,
+            }),
+            key: String::new(),
+        };
+        let now = TIMES.read_at + 3 * Timestamp::MINUTE;
+        let times = Times { now, ..TIMES };
+        let mut env = EnvView::new(spec());
+        env.glance = Some(glance(TIMES.read_at - 30_000));
+        let map = environment(0, &env, &h, &readings(&h, &cw), &[], None, times);
+        let cdn = &map.app[1];
+        assert_eq!(cdn.source.as_deref(), Some("access logs, 3 min ago"));
+        assert_eq!(signal(cdn, "requests"), "400/min");
+        assert_eq!(signal(cdn, "5xx_rate"), "4.2%");
+        assert_eq!(signal(cdn, "cache_hit"), "88%");
+        assert_eq!(
+            (cdn.level, cdn.reason.as_str()),
+            (Level::Red, "5xx 4.2% > 1% for 5 min")
+        );
+        env.glance = Some(glance(TIMES.read_at - 10 * Timestamp::MINUTE));
+        let map = environment(0, &env, &h, &readings(&h, &cw), &[], None, times);
+        let cdn = &map.app[1];
+        assert_eq!(cdn.source.as_deref(), Some("CloudWatch, 5 min ago"));
+        assert_eq!(signal(cdn, "requests"), "1000/min");
+        assert_eq!(cdn.level, Level::Green);
     }
 }

@@ -3,13 +3,14 @@
 //! unknown nodes with their reasons. Pure: the reads come in as data.
 
 pub mod live;
+pub mod logs;
 pub mod map;
 pub mod signals;
 pub mod verdict;
 
 pub use crate::domain::{Probe, ProbeResult};
 pub use live::{HEALTH_EVERY, MapView, NODES};
-pub use map::{EnvHealth, Node, NodeKind, SignalValue};
+pub use map::{EnvHealth, Node, NodeKind, SignalValue, Times};
 pub use signals::{Reading, Readings, Signal};
 
 use crate::app::State;
@@ -37,15 +38,21 @@ impl HealthMap {
 }
 
 /// The map of the environments of `state` named in `only` (all when empty), from the readings
-/// and probes of one refresh; `health` gives each environment's settings by index.
+/// and probes of one refresh made at `now` (`read`: CloudWatch answered it, not only "not read
+/// yet"); `health` gives each environment's settings by index. Ages are told at `state.now`.
 pub fn assemble(
     state: &State,
     health: &[HealthSpec],
     readings: &Readings,
     probes: &[ProbeResult],
     only: Option<&str>,
-    now: Timestamp,
+    (now, read): (Timestamp, bool),
 ) -> HealthMap {
+    let times = Times {
+        read_at: now,
+        read,
+        now: state.now.max(now),
+    };
     let region = state.session.region.as_deref();
     let environments = state
         .envs
@@ -54,7 +61,7 @@ pub fn assemble(
         .filter(|(_, e)| only.is_none_or(|o| e.spec.name == o))
         .map(|(i, e)| {
             let h = health.get(i).cloned().unwrap_or_default();
-            map::environment(i, e, &h, readings, probes, region)
+            map::environment(i, e, &h, readings, probes, region, times)
         })
         .collect();
     HealthMap {

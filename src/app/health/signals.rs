@@ -24,6 +24,16 @@ pub enum Signal {
     CdnCacheHit,
     /// CloudFront `OriginLatency` (p99, ms; additional metrics).
     CdnOriginP99,
+    /// The viewer-request CloudFront Function's `FunctionInvocations` (Sum).
+    ViewerInvocations,
+    /// Its `FunctionExecutionErrors` (Sum): it failed to complete.
+    ViewerExecErrors,
+    /// Its `FunctionValidationErrors` (Sum): it returned an invalid event object.
+    ViewerValidationErrors,
+    /// Its `FunctionThrottles` (Sum).
+    ViewerThrottles,
+    /// Its `FunctionComputeUtilization` (Average, % of the allowed time).
+    ViewerCompute,
     /// API Gateway `Count` (Sum).
     ApiCount,
     /// API Gateway `4XXError` (Sum).
@@ -48,12 +58,17 @@ pub enum Signal {
 
 impl Signal {
     /// Every signal, in node order.
-    pub const ALL: [Signal; 15] = [
+    pub const ALL: [Signal; 20] = [
         Signal::CdnRequests,
         Signal::Cdn4xx,
         Signal::Cdn5xx,
         Signal::CdnCacheHit,
         Signal::CdnOriginP99,
+        Signal::ViewerInvocations,
+        Signal::ViewerExecErrors,
+        Signal::ViewerValidationErrors,
+        Signal::ViewerThrottles,
+        Signal::ViewerCompute,
         Signal::ApiCount,
         Signal::Api4xx,
         Signal::Api5xx,
@@ -74,6 +89,11 @@ impl Signal {
             Signal::Cdn5xx => "cdn_5xx",
             Signal::CdnCacheHit => "cdn_hit",
             Signal::CdnOriginP99 => "cdn_origin",
+            Signal::ViewerInvocations => "vfn_inv",
+            Signal::ViewerExecErrors => "vfn_exec",
+            Signal::ViewerValidationErrors => "vfn_valid",
+            Signal::ViewerThrottles => "vfn_thr",
+            Signal::ViewerCompute => "vfn_compute",
             Signal::ApiCount => "api_count",
             Signal::Api4xx => "api_4xx",
             Signal::Api5xx => "api_5xx",
@@ -95,6 +115,11 @@ impl Signal {
             Signal::Cdn5xx => ("AWS/CloudFront", "5xxErrorRate", "Average"),
             Signal::CdnCacheHit => ("AWS/CloudFront", "CacheHitRate", "Average"),
             Signal::CdnOriginP99 => ("AWS/CloudFront", "OriginLatency", "p99"),
+            Signal::ViewerInvocations => ("AWS/CloudFront", "FunctionInvocations", "Sum"),
+            Signal::ViewerExecErrors => ("AWS/CloudFront", "FunctionExecutionErrors", "Sum"),
+            Signal::ViewerValidationErrors => ("AWS/CloudFront", "FunctionValidationErrors", "Sum"),
+            Signal::ViewerThrottles => ("AWS/CloudFront", "FunctionThrottles", "Sum"),
+            Signal::ViewerCompute => ("AWS/CloudFront", "FunctionComputeUtilization", "Average"),
             Signal::ApiCount => ("AWS/ApiGateway", "Count", "Sum"),
             Signal::Api4xx => ("AWS/ApiGateway", "4XXError", "Sum"),
             Signal::Api5xx => ("AWS/ApiGateway", "5XXError", "Sum"),
@@ -108,6 +133,18 @@ impl Signal {
         }
     }
 
+    /// Whether it is the viewer function's.
+    pub fn viewer(self) -> bool {
+        matches!(
+            self,
+            Signal::ViewerInvocations
+                | Signal::ViewerExecErrors
+                | Signal::ViewerValidationErrors
+                | Signal::ViewerThrottles
+                | Signal::ViewerCompute
+        )
+    }
+
     /// Where it is published.
     pub fn region(self) -> MetricRegion {
         match self {
@@ -115,7 +152,12 @@ impl Signal {
             | Signal::Cdn4xx
             | Signal::Cdn5xx
             | Signal::CdnCacheHit
-            | Signal::CdnOriginP99 => MetricRegion::UsEast1,
+            | Signal::CdnOriginP99
+            | Signal::ViewerInvocations
+            | Signal::ViewerExecErrors
+            | Signal::ViewerValidationErrors
+            | Signal::ViewerThrottles
+            | Signal::ViewerCompute => MetricRegion::UsEast1,
             _ => MetricRegion::Home,
         }
     }
@@ -124,6 +166,12 @@ impl Signal {
     fn dimensions(self, spec: &EnvSpec, health: &HealthSpec) -> Option<Vec<(String, String)>> {
         let one = |k: &str, v: &Option<String>| v.clone().map(|v| vec![(k.to_string(), v)]);
         match self.region() {
+            MetricRegion::UsEast1 if self.viewer() => health.viewer_function.clone().map(|f| {
+                vec![
+                    ("FunctionName".into(), f),
+                    ("Region".into(), "Global".into()),
+                ]
+            }),
             MetricRegion::UsEast1 => Some(vec![
                 ("DistributionId".into(), spec.distribution_id.clone()),
                 ("Region".into(), "Global".into()),
@@ -331,6 +379,48 @@ mod tests {
         assert_eq!(end.millis() % Timestamp::MINUTE, 0);
         assert_eq!(end.since(start), 5 * Timestamp::MINUTE);
         assert!(now.since(end) >= SETTLE);
+    }
+
+    /// The viewer function's five metrics go in the us-east-1 call with the distribution's, by
+    /// `FunctionName` and `Region=Global`; without a function name they are not asked for.
+    #[test]
+    fn the_viewer_functions_metrics_are_in_the_cloudfront_call() {
+        let now = Timestamp(1_795_597_230_000);
+        let mut envs = envs();
+        envs[2].1.viewer_function = Some("storefront-prd-viewer-request".into());
+        let reqs = requests(&envs, now);
+        assert_eq!(reqs.len(), 2, "still one call per region");
+        let cdn = &reqs[1];
+        assert_eq!(cdn.region, MetricRegion::UsEast1);
+        let viewer: Vec<(&str, &str, &str)> = cdn
+            .queries
+            .iter()
+            .filter(|q| q.id.starts_with("e2_vfn"))
+            .map(|q| (q.namespace.as_str(), q.metric.as_str(), q.stat.as_str()))
+            .collect();
+        assert_eq!(
+            viewer,
+            [
+                ("AWS/CloudFront", "FunctionInvocations", "Sum"),
+                ("AWS/CloudFront", "FunctionExecutionErrors", "Sum"),
+                ("AWS/CloudFront", "FunctionValidationErrors", "Sum"),
+                ("AWS/CloudFront", "FunctionThrottles", "Sum"),
+                ("AWS/CloudFront", "FunctionComputeUtilization", "Average"),
+            ]
+        );
+        let q = cdn.queries.iter().find(|q| q.id == "e2_vfn_inv").unwrap();
+        assert_eq!(
+            q.dimensions,
+            [
+                (
+                    "FunctionName".to_string(),
+                    "storefront-prd-viewer-request".to_string()
+                ),
+                ("Region".to_string(), "Global".to_string())
+            ]
+        );
+        assert!(!cdn.queries.iter().any(|q| q.id.starts_with("e0_vfn")));
+        assert_eq!(cdn.queries.len(), 5 * 3 + 5);
     }
 
     #[test]

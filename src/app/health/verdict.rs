@@ -117,6 +117,76 @@ pub fn cdn(requests: &Reading, e5xx: &Reading, origin_p99: &Reading, t: &Thresho
     Verdict::worst(all)
 }
 
+/// The viewer-request CloudFront Function's readings (`FunctionInvocations`,
+/// `FunctionExecutionErrors`, `FunctionValidationErrors`, `FunctionThrottles`,
+/// `FunctionComputeUtilization`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViewerFn {
+    /// Invocations over the window (Sum).
+    pub invocations: Reading,
+    /// Execution errors (Sum).
+    pub execution_errors: Reading,
+    /// Validation errors (Sum).
+    pub validation_errors: Reading,
+    /// Throttles (Sum).
+    pub throttles: Reading,
+    /// Compute utilization (Average, % of its allowed time).
+    pub compute: Reading,
+}
+
+/// The viewer function: its error rate (execution and validation errors over invocations)
+/// against the error thresholds, any throttle red (CloudFront answers a throttled viewer
+/// request with a 503), its compute utilization against its own thresholds. Nothing to judge
+/// when it is not watched (`None`).
+pub fn viewer_fn(f: &ViewerFn, t: &Thresholds) -> Option<Verdict> {
+    if f.invocations == Reading::NotWatched {
+        return None;
+    }
+    if let Some(mut v) = missing(&f.invocations) {
+        v.reason = format!("viewer fn: {}", v.reason);
+        return Some(v);
+    }
+    let total = f.invocations.value().unwrap_or(0.0);
+    let mut all = Vec::new();
+    let errors = match (f.execution_errors.value(), f.validation_errors.value()) {
+        (None, None) => None,
+        (e, v) => Some(e.unwrap_or(0.0) + v.unwrap_or(0.0)),
+    };
+    if let Some(errors) = errors.filter(|_| total > 0.0) {
+        all.push(error_rate(
+            "viewer fn errors",
+            100.0 * errors / total,
+            errors,
+            t,
+        ));
+    }
+    if let Some(n) = f.throttles.value().filter(|n| *n > 0.0) {
+        all.push(Verdict::new(
+            Level::Red,
+            format!(
+                "viewer fn throttled {n:.0} times in {} min",
+                t.window_minutes
+            ),
+        ));
+    }
+    if let Some(c) = f.compute.value() {
+        let (yellow, red) = (t.function_compute_yellow, t.function_compute_red);
+        let over = |limit: u32| c > f64::from(limit);
+        if over(red) {
+            all.push(Verdict::new(
+                Level::Red,
+                format!("viewer fn compute {} > {red}%", percent(c)),
+            ));
+        } else if over(yellow) {
+            all.push(Verdict::new(
+                Level::Yellow,
+                format!("viewer fn compute {} > {yellow}%", percent(c)),
+            ));
+        }
+    }
+    Some(Verdict::worst(all))
+}
+
 /// A count-based error rate: `errors` of `total` (both sums over the window), in %.
 fn share(errors: &Reading, total: f64) -> Option<f64> {
     errors
@@ -234,6 +304,55 @@ mod tests {
             &t(),
         );
         assert_eq!(v.level, Level::None);
+    }
+
+    fn viewer(inv: f64, exec: f64, valid: f64, thr: f64, compute: f64) -> ViewerFn {
+        ViewerFn {
+            invocations: Reading::Value(inv),
+            execution_errors: Reading::Value(exec),
+            validation_errors: Reading::Value(valid),
+            throttles: Reading::Value(thr),
+            compute: Reading::Value(compute),
+        }
+    }
+
+    /// The viewer function: errors of both kinds over its invocations against the error
+    /// thresholds, any throttle red, its compute utilization against its own thresholds; not
+    /// watched is nothing to judge, no data is unknown.
+    #[test]
+    fn the_viewer_function_turns_on_errors_throttles_and_compute() {
+        let v = |f: &ViewerFn| viewer_fn(f, &t()).unwrap();
+        assert_eq!(v(&viewer(1_000.0, 0.0, 0.0, 0.0, 20.0)), Verdict::green());
+        assert_eq!(
+            v(&viewer(1_000.0, 4.0, 3.0, 0.0, 20.0)),
+            Verdict::new(Level::Yellow, "viewer fn errors 0.7% > 0.5% for 5 min")
+        );
+        assert_eq!(
+            v(&viewer(1_000.0, 30.0, 0.0, 0.0, 20.0)),
+            Verdict::new(Level::Red, "viewer fn errors 3% > 1% for 5 min")
+        );
+        assert_eq!(
+            v(&viewer(1_000.0, 0.0, 0.0, 1.0, 20.0)),
+            Verdict::new(Level::Red, "viewer fn throttled 1 times in 5 min")
+        );
+        assert_eq!(
+            v(&viewer(1_000.0, 0.0, 0.0, 0.0, 75.0)),
+            Verdict::new(Level::Yellow, "viewer fn compute 75% > 70%")
+        );
+        assert_eq!(v(&viewer(1_000.0, 0.0, 0.0, 0.0, 95.0)).level, Level::Red);
+        let unwatched = ViewerFn {
+            invocations: Reading::NotWatched,
+            ..viewer(0.0, 0.0, 0.0, 0.0, 0.0)
+        };
+        assert_eq!(viewer_fn(&unwatched, &t()), None);
+        let silent = ViewerFn {
+            invocations: Reading::NoData,
+            ..viewer(0.0, 0.0, 0.0, 0.0, 0.0)
+        };
+        assert_eq!(
+            v(&silent),
+            Verdict::new(Level::Unknown, "viewer fn: no data")
+        );
     }
 
     #[test]

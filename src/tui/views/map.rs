@@ -73,6 +73,11 @@ fn short(name: &str) -> &str {
         "throttles" => "thr",
         "concurrent" => "conc",
         "tls_days_left" => "TLS",
+        "fn_invocations" => "fn",
+        "fn_exec_errors" => "fn err",
+        "fn_validation_errors" => "fn invalid",
+        "fn_throttles" => "fn thr",
+        "fn_compute" => "fn cpu",
         other => other,
     }
 }
@@ -225,6 +230,9 @@ fn detail(n: &Node, env: &str, w: usize, rows: usize) -> Vec<Line<'static>> {
     if !signals.is_empty() {
         text.push_str(" · ");
         text.push_str(&signals.join(", "));
+    }
+    if let Some(source) = &n.source {
+        text.push_str(&format!(" ({source})"));
     }
     lines.extend(
         wrap(&text, w.saturating_sub(2), rows.saturating_sub(1))

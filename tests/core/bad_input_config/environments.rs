@@ -299,7 +299,7 @@ fn the_build_log_group_is_a_log_group_name() {
 
 #[test]
 fn health_names_and_thresholds_are_checked_and_contradictions_name_the_key() {
-    for name in ["api_name", "lambda_function"] {
+    for name in ["api_name", "lambda_function", "viewer_function"] {
         let path = format!("environments[0].{name}");
         let k = env(name, Box::leak(path.into_boxed_str()));
         wrong(&k, "7", "expected a string, found an integer");
@@ -357,6 +357,30 @@ fn health_names_and_thresholds_are_checked_and_contradictions_name_the_key() {
         "-1",
         "expected 0 to 365 days, found -1",
     );
+    // The viewer function's compute utilization: a percentage, yellow below red.
+    let k = health(
+        "function_compute_red",
+        "environments[0].health.function_compute_red",
+    );
+    wrong(&k, "120", "expected 1 to 100 %, found 120");
+    wrong(&k, "-5", "expected 1 to 100 %, found -5");
+    wrong(
+        &health(
+            "function_compute_yellow",
+            "environments[0].health.function_compute_yellow",
+        ),
+        "95",
+        "function_compute_yellow (95%) must be below function_compute_red (90%)",
+    );
+    // A negative rate is not a percentage either.
+    wrong(
+        &health(
+            "error_rate_yellow",
+            "environments[0].health.error_rate_yellow",
+        ),
+        "-0.5",
+        "expected a percentage above 0 and at most 100, found -0.5",
+    );
 }
 
 #[test]
@@ -382,4 +406,13 @@ fn health_defaults_and_the_function_of_a_lambda_log_group() {
         (50, 100, 5)
     );
     assert_eq!((d.tls_days_yellow, d.tls_days_red), (14, 3));
+    assert_eq!(
+        (d.function_compute_yellow, d.function_compute_red),
+        (70, 90)
+    );
+    assert_eq!(
+        dev.viewer_function.as_deref(),
+        Some("site-dev-viewer-request")
+    );
+    assert_eq!(prd.viewer_function, None, "the distribution's, once read");
 }

@@ -37,7 +37,8 @@ fn tables_of_the_wrong_shape_unknown_keys_and_syntax() {
         "shipdeck.toml:23:1: unknown key `log_prefix` in environments[0]; expected one of name, \
          pipeline, source_bucket, source_key, release_prefix, distribution_id, logs_bucket, \
          logs_prefix, log_groups, build_log_group, deploy_project, site_url, api_url, protected, \
-         read_only, promotes_from, self_approval, api_name, lambda_function, health"
+         read_only, promotes_from, self_approval, api_name, lambda_function, viewer_function, \
+         health"
     );
     let syntax = first(&FULL.replace("tick_ms = 250", "tick_ms = "));
     assert!(

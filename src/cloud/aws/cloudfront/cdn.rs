@@ -32,7 +32,23 @@ fn distribution(d: &sdk::Distribution) -> Distribution {
         logging_prefix: logging.map(|l| l.prefix.clone()),
         last_modified: ts(&d.last_modified_time),
         in_progress_invalidations: d.in_progress_invalidation_batches.max(0) as u32,
+        viewer_function: config.and_then(viewer_function),
     }
+}
+
+/// The name of the CloudFront Function the default cache behaviour runs on viewer requests
+/// (its ARN ends in `function/NAME`).
+fn viewer_function(c: &sdk::DistributionConfig) -> Option<String> {
+    let behaviour = c.default_cache_behavior.as_ref()?;
+    behaviour
+        .function_associations()?
+        .items()
+        .iter()
+        .find(|f| *f.event_type() == sdk::EventType::ViewerRequest)
+        .map(|f| {
+            let arn = f.function_arn();
+            arn.rsplit('/').next().unwrap_or(arn).to_string()
+        })
 }
 
 /// A listing row: the listing carries no logging settings and no invalidation count.
@@ -47,6 +63,7 @@ fn summary(d: &sdk::DistributionSummary) -> Distribution {
         logging_prefix: None,
         last_modified: ts(&d.last_modified_time),
         in_progress_invalidations: 0,
+        viewer_function: None,
     }
 }
 

@@ -153,6 +153,12 @@ fn diurnal(t: Timestamp) -> f64 {
     0.55 - 0.45 * (std::f64::consts::TAU * (hour - 15.0) / 24.0).cos()
 }
 
+/// The CloudFront Function environment `env`'s distribution runs on viewer requests (it adds the
+/// security headers and rewrites `/` to `/index.html`).
+pub(crate) fn viewer_function(env: &str) -> String {
+    format!("storefront-{env}-viewer-request")
+}
+
 fn host_of(url: Option<&str>) -> Option<String> {
     let rest = url?.split("://").nth(1)?;
     rest.split('/').next().map(str::to_string)
@@ -192,6 +198,7 @@ impl Simulator {
                 logging_prefix: legacy.map(|(_, p)| p.to_string()),
                 last_modified: created,
                 in_progress_invalidations: 0,
+                viewer_function: Some(viewer_function(&spec.name)),
             };
             let site = SiteProfile {
                 distribution_domain: domain.clone(),
@@ -330,7 +337,11 @@ impl Simulator {
                 // The metrics count the very requests the log file holds.
                 let id = self.dists[dist].dist.id.clone();
                 let additional = self.dists[dist].additional_metrics;
+                let function = self.dists[dist].dist.viewer_function.clone();
                 self.publish_cdn_metrics(&id, additional, &recipe.records());
+                if let Some(f) = function {
+                    self.publish_function_metrics(&f, &recipe.records());
+                }
             }
             let sources = self.dists[dist].sources.clone();
             for (i, source) in sources.iter().enumerate() {

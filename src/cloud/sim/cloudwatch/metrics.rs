@@ -231,6 +231,37 @@ impl Simulator {
         }
     }
 
+    /// Publishes the viewer-request CloudFront Function's metrics (us-east-1, `FunctionName` and
+    /// `Region=Global`): it runs once per viewer request of these records, none of them fails or
+    /// is throttled, and its compute utilization is a steady 8–24 % of its allowed time.
+    pub(crate) fn publish_function_metrics(&mut self, function: &str, records: &[AccessRecord]) {
+        let dims = [("FunctionName", function), ("Region", "Global")];
+        let cf = |m: &str| key("AWS/CloudFront", m, &dims);
+        let region = MetricRegion::UsEast1;
+        let mut minutes: BTreeMap<i64, Vec<&AccessRecord>> = BTreeMap::new();
+        for r in records {
+            minutes.entry(minute_of(r.time)).or_default().push(r);
+        }
+        let store = &mut self.metrics;
+        for (minute, rs) in minutes {
+            let at = Timestamp(minute);
+            let n = rs.len() as f64;
+            store.put(region, cf("FunctionInvocations"), at, &[n]);
+            for zero in [
+                "FunctionExecutionErrors",
+                "FunctionValidationErrors",
+                "FunctionThrottles",
+            ] {
+                store.put(region, cf(zero), at, &[0.0]);
+            }
+            let compute: Vec<f64> = rs
+                .iter()
+                .map(|r| 8.0 + (r.time.millis().rem_euclid(17)) as f64)
+                .collect();
+            store.put(region, cf("FunctionComputeUtilization"), at, &compute);
+        }
+    }
+
     /// Publishes API Gateway's and Lambda's metrics of these calls (API `api`, function `function`).
     pub(crate) fn publish_api_metrics(&mut self, api: &str, function: &str, calls: &[ApiCall]) {
         let gw = |m: &str| key("AWS/ApiGateway", m, &[("ApiName", api)]);
@@ -446,6 +477,48 @@ mod tests {
             rate("E2PRDSTOREFRNT") < 2.0,
             "prd healthy: {}",
             rate("E2PRDSTOREFRNT")
+        );
+
+        // The viewer function the distribution names runs once per viewer request: its
+        // invocations are the distribution's requests, minute by minute, in us-east-1 only.
+        let function = sim
+            .distribution("E2PRDSTOREFRNT")
+            .and_then(|d| d.viewer_function)
+            .expect("prd's distribution names its viewer function");
+        let vf = |metric: &str, stat: &str, region| {
+            let q = MetricQuery {
+                id: "vf".into(),
+                namespace: "AWS/CloudFront".into(),
+                metric: metric.into(),
+                dimensions: vec![
+                    ("FunctionName".into(), function.clone()),
+                    ("Region".into(), "Global".into()),
+                ],
+                stat: stat.into(),
+                period_secs: 60,
+            };
+            sim.op_metric_data(&req(region, vec![q]))
+                .unwrap()
+                .remove(0)
+                .points
+        };
+        let requests = cf("E2PRDSTOREFRNT", "Requests", "Sum", MetricRegion::UsEast1);
+        assert_eq!(
+            vf("FunctionInvocations", "Sum", MetricRegion::UsEast1),
+            requests
+        );
+        assert!(vf("FunctionInvocations", "Sum", MetricRegion::Home).is_empty());
+        let errors = vf("FunctionExecutionErrors", "Sum", MetricRegion::UsEast1);
+        assert_eq!(errors.len(), requests.len(), "zeros, not missing points");
+        assert!(errors.iter().all(|p| p.1 == 0.0));
+        let compute = vf(
+            "FunctionComputeUtilization",
+            "Average",
+            MetricRegion::UsEast1,
+        );
+        assert!(
+            compute.iter().all(|p| (8.0..=24.0).contains(&p.1)),
+            "{compute:?}"
         );
     }
 }
