@@ -151,6 +151,10 @@ pub struct RuleDef {
     pub provider: String,
     /// Its configuration (`Cron`, `TimeZone`, `AlarmName`, …).
     pub configuration: BTreeMap<String, String>,
+    /// The region it runs in (a CloudWatchAlarm rule reads its alarm there); `None`: the
+    /// pipeline's own.
+    #[serde(default)]
+    pub region: Option<String>,
 }
 
 impl RuleDef {
@@ -396,6 +400,10 @@ pub struct RuleView {
     /// Its deployment window, for a DeploymentWindow rule.
     #[serde(skip)]
     pub window: Option<DeploymentWindow>,
+    /// The region it runs in when the declaration names one (a CloudWatchAlarm rule's alarm is
+    /// there).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
 }
 
 /// One condition of a stage, its declaration joined with its live state.
@@ -436,6 +444,7 @@ pub fn condition_views(def: &[ConditionDef], state: &[StageConditions]) -> Vec<C
                     status: run.map(|x| x.status),
                     summary: run.and_then(|x| x.summary.clone()),
                     window: r.window(),
+                    region: r.region.clone(),
                 }
             })
             .collect();
@@ -462,6 +471,7 @@ pub fn condition_views(def: &[ConditionDef], state: &[StageConditions]) -> Vec<C
                         status: r.latest.as_ref().map(|x| x.status),
                         summary: r.latest.as_ref().and_then(|x| x.summary.clone()),
                         window: None,
+                        region: None,
                     })
                     .collect(),
             });
@@ -492,9 +502,16 @@ impl ConditionView {
     /// What the condition is doing, in a line: `blocked by DeploymentWindow `prod-hours` until
     /// 09:00 Europe/Berlin`, `CloudWatchAlarm `api-5xx` in ALARM → rolling back`, `passed`.
     pub fn live_text(&self, now: Timestamp) -> String {
-        let rule_name = |r: &RuleView| match &r.provider {
-            Some(p) => format!("{p} `{}`", r.name),
-            None => format!("`{}`", r.name),
+        let rule_name = |r: &RuleView| {
+            let region = r
+                .region
+                .as_deref()
+                .map(|x| format!(" ({x})"))
+                .unwrap_or_default();
+            match &r.provider {
+                Some(p) => format!("{p} `{}`{region}", r.name),
+                None => format!("`{}`", r.name),
+            }
         };
         match self.status {
             None if self.rules.is_empty() => match (self.kind, self.result) {
@@ -636,6 +653,7 @@ mod tests {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
+            region: None,
         };
         vec![
             ConditionDef {
@@ -750,6 +768,22 @@ mod tests {
         assert_eq!(
             v[1].live_text(ten_berlin),
             "checking CloudWatchAlarm `api-5xx`: Watching alarm api-5xx for 10 minutes"
+        );
+        // An alarm rule declared in another region says where its alarm is.
+        let mut elsewhere = def.clone();
+        elsewhere[1].rules[0].region = Some("us-west-2".into());
+        let alarm = live(
+            ConditionKind::OnSuccess,
+            ConditionStatus::Failed,
+            "api-5xx",
+            RuleStatus::Failed,
+            "Alarm api-5xx is in ALARM",
+        );
+        let v = condition_views(&elsewhere, &[alarm]);
+        assert_eq!(v[1].rules[0].region.as_deref(), Some("us-west-2"));
+        assert_eq!(
+            v[1].live_text(ten_berlin),
+            "CloudWatchAlarm `api-5xx` (us-west-2) in ALARM → rolling back"
         );
         let mut over = held.clone();
         over.conditions[0].latest.as_mut().unwrap().status = ConditionStatus::Overridden;

@@ -253,6 +253,7 @@ fn a_skip_condition_cannot_be_overridden() {
                     name: "hours".into(),
                     provider: "DeploymentWindow".into(),
                     configuration: config,
+                    region: None,
                 }],
             }],
         )

@@ -175,6 +175,7 @@ fn hold_in(def: &mut PipelineDef, state: &mut PipelineState, held: &str) {
                     name: "prod-hours".into(),
                     provider: "DeploymentWindow".into(),
                     configuration: configuration.clone(),
+                    region: None,
                 }],
             }];
         }

@@ -439,9 +439,72 @@ fn actions_of(env: &EnvView, provider: &str) -> Option<Verdict> {
     found.then(|| Verdict::worst(all))
 }
 
+/// A CloudWatchAlarm rule of a stage's conditions whose declaration puts it in another region
+/// than the one shipdeck reads (`home`), or in a named one when that is not known.
+struct AlarmElsewhere {
+    rule: String,
+    alarms: String,
+    region: String,
+    /// Why its latest run could not evaluate the alarm, if it failed so.
+    error: Option<String>,
+}
+
+impl AlarmElsewhere {
+    /// `alarm storefront-api-5xx-prd in us-west-2`.
+    fn named(&self) -> String {
+        format!("alarm {} in {}", self.alarms, self.region)
+    }
+}
+
+/// The CloudWatchAlarm rules of stage `stage`'s `c` conditions declared in another region: the
+/// map says where their alarms are (shipdeck reads no alarm itself: their state is CodePipeline's
+/// evaluation), and why a rule could not read its alarm there.
+fn alarms_elsewhere(
+    env: &EnvView,
+    stage: &str,
+    c: &crate::domain::StageConditions,
+    home: Option<&str>,
+) -> Vec<AlarmElsewhere> {
+    let Some(def) = env
+        .def
+        .as_ref()
+        .and_then(|d| d.stages.iter().find(|s| s.name == stage))
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (n, cd) in def
+        .conditions
+        .iter()
+        .filter(|d| d.kind == c.kind)
+        .enumerate()
+    {
+        let live = c.conditions.get(n);
+        for r in cd.rules.iter().filter(|r| r.provider == "CloudWatchAlarm") {
+            let Some(region) = r.region.as_deref().filter(|r| Some(*r) != home) else {
+                continue;
+            };
+            let run = live
+                .and_then(|l| l.rules.iter().find(|x| x.name == r.name))
+                .and_then(|x| x.latest.as_ref());
+            let error = run
+                .filter(|x| x.status == crate::domain::RuleStatus::Failed)
+                .and_then(|x| x.error.as_ref())
+                .map(|e| format!("{} ({})", e.message, e.code));
+            out.push(AlarmElsewhere {
+                rule: r.name.clone(),
+                alarms: r.alarms().join(", "),
+                region: region.to_string(),
+                error,
+            });
+        }
+    }
+    out
+}
+
 /// The pipeline's state as a verdict: a failed stage red, a failed condition or a frozen
-/// transition yellow, a stopped run yellow.
-fn pipeline(env: &EnvView) -> Verdict {
+/// transition yellow, a stopped run yellow; an alarm rule in another region names it.
+fn pipeline(env: &EnvView, home: Option<&str>) -> Verdict {
     let Some(state) = &env.state else {
         return match &env.refresh.error {
             Some(stale) => Verdict::new(Level::Unknown, format!("not read: {}", stale.error)),
@@ -467,19 +530,36 @@ fn pipeline(env: &EnvView) -> Verdict {
             all.push(Verdict::new(Level::Yellow, format!("{} frozen", s.name)));
         }
         for c in &s.conditions {
+            let alarms = alarms_elsewhere(env, &s.name, c, home);
             if let Some(run) = &c.latest
                 && matches!(
                     run.status,
                     ConditionStatus::Failed | ConditionStatus::Errored
                 )
             {
+                let mut reason = format!(
+                    "{} {} condition {}",
+                    s.name,
+                    c.kind.as_str(),
+                    run.summary.as_deref().unwrap_or("failed")
+                );
+                let named: Vec<String> = alarms.iter().map(|a| a.named()).collect();
+                if !named.is_empty() {
+                    reason.push_str(&format!(" ({})", named.join(", ")));
+                }
+                all.push(Verdict::new(Level::Yellow, reason));
+            }
+            // An alarm rule that could not evaluate its alarm in its region says so with where.
+            for a in alarms.iter().filter(|a| a.error.is_some()) {
                 all.push(Verdict::new(
                     Level::Yellow,
                     format!(
-                        "{} {} condition {}",
+                        "{} {} rule {} could not read {}: {}",
                         s.name,
                         c.kind.as_str(),
-                        run.summary.as_deref().unwrap_or("failed")
+                        a.rule,
+                        a.named(),
+                        a.error.as_deref().unwrap_or_default()
                     ),
                 ));
             }
@@ -495,7 +575,7 @@ fn pipeline(env: &EnvView) -> Verdict {
 }
 
 /// The Deployer row of an environment.
-fn deployer_row(env: &EnvView) -> Vec<Node> {
+fn deployer_row(env: &EnvView, home: Option<&str>) -> Vec<Node> {
     let source = match &env.source {
         None => Verdict::new(Level::Unknown, "not read yet"),
         Some(Err(e)) => Verdict::new(Level::Unknown, format!("not read: {e}")),
@@ -516,7 +596,11 @@ fn deployer_row(env: &EnvView) -> Vec<Node> {
         format!("s3://{}/{}", env.spec.source_bucket, env.spec.source_key),
         source,
     );
-    let pipe = Node::new(NodeKind::Pipeline, env.spec.pipeline.clone(), pipeline(env));
+    let pipe = Node::new(
+        NodeKind::Pipeline,
+        env.spec.pipeline.clone(),
+        pipeline(env, home),
+    );
     let unread = || Verdict::new(Level::Unknown, "pipeline not read");
     let build = match actions_of(env, "CodeBuild") {
         Some(v) => v,
@@ -548,7 +632,7 @@ pub fn environment(
     times: Times,
 ) -> EnvHealth {
     let app = app_row(i, env, health, readings, probes, home, times);
-    let deployer = deployer_row(env);
+    let deployer = deployer_row(env, home);
     // The first of the worst nodes, App before Deployer.
     let worst = app
         .iter()
@@ -843,5 +927,145 @@ mod tests {
         assert_eq!(cdn.source.as_deref(), Some("CloudWatch, 5 min ago"));
         assert_eq!(signal(cdn, "requests"), "1000/min");
         assert_eq!(cdn.level, Level::Green);
+    }
+
+    /// prd's Deploy stage with an onSuccess condition whose CloudWatchAlarm rule is declared in
+    /// `region`, its condition failed and the rule's run failed with `error`.
+    fn with_alarm_rule(region: Option<&str>, error: Option<&str>) -> EnvView {
+        use crate::domain::{
+            ConditionDef, ConditionKind, ConditionRun, ConditionState, ErrorDetails, PipelineDef,
+            PipelineState, RuleDef, RuleRun, RuleState, RuleStatus, StageConditions, StageDef,
+            StageState, Transition,
+        };
+        let mut env = EnvView::new(spec());
+        env.def = Some(PipelineDef {
+            name: "p".into(),
+            version: 1,
+            stages: vec![StageDef {
+                name: "Deploy".into(),
+                actions: Vec::new(),
+                conditions: vec![ConditionDef {
+                    kind: ConditionKind::OnSuccess,
+                    result: None,
+                    retry_mode: None,
+                    rules: vec![RuleDef {
+                        name: "api-5xx".into(),
+                        provider: "CloudWatchAlarm".into(),
+                        configuration: [("AlarmName".to_string(), "api-5xx-prd".to_string())]
+                            .into(),
+                        region: region.map(str::to_string),
+                    }],
+                }],
+            }],
+            pipeline_type: None,
+            execution_mode: Default::default(),
+            variables: Vec::new(),
+        });
+        let run = |status| ConditionRun {
+            status,
+            summary: Some("rolled back".into()),
+            last_status_change: None,
+        };
+        env.state = Some(PipelineState {
+            name: "p".into(),
+            version: 1,
+            stages: vec![StageState {
+                name: "Deploy".into(),
+                latest: None,
+                actions: Vec::new(),
+                inbound: Transition {
+                    enabled: true,
+                    disabled_reason: None,
+                    last_changed_by: None,
+                    last_changed_at: None,
+                },
+                inbound_execution: None,
+                queued: Vec::new(),
+                conditions: vec![StageConditions {
+                    kind: ConditionKind::OnSuccess,
+                    latest: Some(run(ConditionStatus::Failed)),
+                    conditions: vec![ConditionState {
+                        latest: Some(run(ConditionStatus::Failed)),
+                        rules: vec![RuleState {
+                            name: "api-5xx".into(),
+                            latest: Some(RuleRun {
+                                rule_execution_id: "r1".into(),
+                                status: RuleStatus::Failed,
+                                summary: None,
+                                last_status_change: None,
+                                external_execution_url: None,
+                                error: error.map(|m| ErrorDetails {
+                                    code: "AccessDenied".into(),
+                                    message: m.into(),
+                                }),
+                            }),
+                        }],
+                    }],
+                }],
+                retries: None,
+            }],
+            updated: TIMES.now,
+        });
+        env
+    }
+
+    /// A CloudWatchAlarm rule declared in another region than the one shipdeck reads: the
+    /// pipeline node's failed condition names the alarm and its region, and a rule that could not
+    /// read its alarm there says why; in the home region nothing is added; the App row is judged
+    /// as usual.
+    #[test]
+    fn an_alarm_rule_in_another_region_is_named_with_its_region() {
+        let h = HealthSpec::default();
+        let home = Some("eu-west-1");
+        let pipe = |env: &EnvView| {
+            let map = environment(0, env, &h, &Readings::default(), &[], home, TIMES);
+            let p = map.deployer[1].clone();
+            (p.level, p.reason)
+        };
+        assert_eq!(
+            pipe(&with_alarm_rule(Some("us-west-2"), None)),
+            (
+                Level::Yellow,
+                "Deploy onSuccess condition rolled back (alarm api-5xx-prd in us-west-2)".into()
+            )
+        );
+        let denied = with_alarm_rule(
+            Some("us-west-2"),
+            Some("not authorized to perform cloudwatch:DescribeAlarms"),
+        );
+        let map = environment(0, &denied, &h, &Readings::default(), &[], home, TIMES);
+        let reasons: Vec<&str> = map.deployer.iter().map(|n| n.reason.as_str()).collect();
+        assert_eq!(
+            reasons[1],
+            "Deploy onSuccess condition rolled back (alarm api-5xx-prd in us-west-2)"
+        );
+        // The node shows the first of its worst verdicts; without the condition's failure the
+        // rule's own is the one shown.
+        let mut only_rule = denied.clone();
+        if let Some(st) = only_rule.state.as_mut() {
+            st.stages[0].conditions[0].latest = None;
+        }
+        assert_eq!(
+            pipe(&only_rule),
+            (
+                Level::Yellow,
+                "Deploy onSuccess rule api-5xx could not read alarm api-5xx-prd in us-west-2: \
+                 not authorized to perform cloudwatch:DescribeAlarms (AccessDenied)"
+                    .into()
+            )
+        );
+        for same in [Some("eu-west-1"), None] {
+            assert_eq!(
+                pipe(&with_alarm_rule(same, None)),
+                (
+                    Level::Yellow,
+                    "Deploy onSuccess condition rolled back".into()
+                )
+            );
+        }
+        assert_eq!(
+            map.app[0].reason, "not probed yet",
+            "the App row is judged as usual"
+        );
     }
 }

@@ -43,6 +43,7 @@ fn rule_def(r: &sdk::RuleDeclaration) -> RuleDef {
             .flatten()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
+        region: r.region.clone(),
     }
 }
 

@@ -113,6 +113,7 @@ async fn a_skip_condition_is_refused_before_any_call() {
                         name: "hours".into(),
                         provider: "DeploymentWindow".into(),
                         configuration: config,
+                        region: None,
                     }],
                 }],
             )

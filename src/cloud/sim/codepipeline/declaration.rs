@@ -28,6 +28,7 @@ fn rule(name: &str, provider: &str, config: &[(&str, String)]) -> RuleDef {
             .iter()
             .map(|(k, v)| (k.to_string(), v.clone()))
             .collect(),
+        region: None,
     }
 }
 
