@@ -206,32 +206,47 @@ impl Detector {
             if !fresh {
                 continue;
             }
-            for (before, label) in EXPIRY_WARNINGS {
-                // A warning longer than the approval's whole timeout would come with the
-                // approval itself: it is not given.
-                if a.timeout <= before || left > before || left <= 0 {
+            // The marks passed while it waited (a warning longer than the approval's whole
+            // timeout would come with the approval itself: it is not given). Reads are apart
+            // (a minute, or far more of simulated time at a high demo speed): a mark passed
+            // since the last read still fires, once, and of several passed together only the
+            // nearest one, the older ones no longer being news.
+            let passed: Vec<(Millis, &str)> = EXPIRY_WARNINGS
+                .into_iter()
+                .filter(|(before, _)| a.timeout > *before && left <= *before)
+                .collect();
+            let nearest = passed.iter().map(|(b, _)| *b).min();
+            for (before, label) in passed {
+                let key = format!("expiring{label}|{base}");
+                if new || Some(before) != nearest {
+                    self.seen.insert(key);
                     continue;
                 }
-                if new {
-                    self.seen.insert(format!("expiring{label}|{base}"));
-                    continue;
-                }
+                let summary = if left > 0 {
+                    format!(
+                        "{name}: the approval of{release} expires in {} (at {})",
+                        duration(left),
+                        a.expires_at().rfc3339()
+                    )
+                } else {
+                    format!(
+                        "{name}: the approval of{release} reached its expiry at {} and still \
+                         waits: it fails unanswered",
+                        a.expires_at().rfc3339()
+                    )
+                };
                 self.report(
                     Event {
                         kind: EventKind::ApprovalExpiring,
                         environment: name.clone(),
                         at: a.expires_at() - before,
-                        summary: format!(
-                            "{name}: the approval of{release} expires in {} (at {})",
-                            duration(left),
-                            a.expires_at().rfc3339()
-                        ),
+                        summary,
                         ids: {
                             let mut ids = ids.clone();
                             ids.push(("warning".into(), label.into()));
                             ids
                         },
-                        key: format!("expiring{label}|{base}"),
+                        key,
                     },
                     out,
                 );

@@ -441,3 +441,43 @@ fn an_approval_first_seen_within_a_day_of_expiry_is_one_event_then_the_last_hour
     assert_eq!(kinds(&last), [EventKind::ApprovalExpiring]);
     assert_eq!(last[0].id("warning"), Some("1h"));
 }
+
+/// Reads far apart on the simulated clock (a high demo speed): the 1 h mark passed between two
+/// reads while the approval still waits is one warning, even when the next read comes after the
+/// deadline itself; the 24 h mark passed in the same step is not told as well.
+#[test]
+fn a_warning_mark_passed_between_two_reads_fires_once() {
+    let mut d = Detector::default();
+    let since = T0 - 7 * Timestamp::DAY;
+    let env = read(
+        Vec::new(),
+        Some(state("e1", since, ActionStatus::InProgress, None)),
+        T0,
+    );
+    let deadline = since + 7 * Timestamp::DAY;
+    let first = d.environment(&env, deadline - 2 * Timestamp::DAY, None);
+    assert_eq!(kinds(&first), [EventKind::ApprovalPending]);
+    // The next read: both marks passed and the deadline too, the approval still shown waiting.
+    let late = d.environment(&env, deadline + 2 * MIN, None);
+    assert_eq!(kinds(&late), [EventKind::ApprovalExpiring], "{late:?}");
+    assert_eq!(late[0].id("warning"), Some("1h"));
+    assert!(
+        late[0].summary.contains("reached its expiry"),
+        "{}",
+        late[0].summary
+    );
+    assert!(
+        d.environment(&env, deadline + 3 * MIN, None).is_empty(),
+        "once"
+    );
+    // Stepping from over an hour left to a few minutes left: the 1 h warning, once.
+    let mut d = Detector::default();
+    d.environment(&env, deadline - 3 * Timestamp::HOUR, None);
+    let step = d.environment(&env, deadline - 5 * MIN, None);
+    assert_eq!(kinds(&step), [EventKind::ApprovalExpiring]);
+    assert!(
+        step[0].summary.contains("expires in 5m"),
+        "{}",
+        step[0].summary
+    );
+}
