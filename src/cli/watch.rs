@@ -1,7 +1,8 @@
 //! `shipdeck watch`: the console's attention events for scripts and chat-ops. The headless app
 //! polls as the console does and its detector finds the events; each is printed (a line, or a
-//! JSON line) and handed to `--exec`. It starts with what already needs attention and runs
-//! until Ctrl-C (or SIGTERM), which ends it cleanly with exit 0.
+//! JSON line) and handed to `--exec`, whose commands run side by side (a few at once, started in
+//! the events' order), so a slow one delays no later event. It starts with what already needs
+//! attention and runs until Ctrl-C (or SIGTERM), which ends it cleanly with exit 0.
 
 use super::args::{WatchArgs, WatchOutput};
 use super::{Failure, Global, connect, stdout};
@@ -15,6 +16,10 @@ use tokio::signal::unix::SignalKind;
 
 /// How often `--exec` looks whether its command ended.
 const EXEC_POLL: Duration = Duration::from_millis(20);
+
+/// `--exec` commands running at once; the next waits for one of them to end (each ends within
+/// its timeout), and they start in the events' order.
+pub const EXEC_AT_ONCE: usize = 4;
 
 /// Runs `watch` until interrupted.
 pub async fn run(global: &Global, args: WatchArgs) -> ExitCode {
@@ -59,6 +64,9 @@ async fn watch(global: &Global, args: &WatchArgs) -> Result<(), Failure> {
     let mut sigterm = signal(SignalKind::terminate(), "SIGTERM")?;
     let mut taken = 0;
     let mut started = false;
+    let slots = Arc::new(tokio::sync::Semaphore::new(EXEC_AT_ONCE));
+    let mut hooks = tokio::task::JoinSet::new();
+    let timeout = Duration::from_secs(args.exec_timeout);
     loop {
         tokio::select! {
             _ = sigint.recv() => return Ok(()),
@@ -84,13 +92,22 @@ async fn watch(global: &Global, args: &WatchArgs) -> Result<(), Failure> {
         for event in &events {
             print(event, args.output);
             if let Some(cmd) = &exec {
-                tokio::select! {
-                    _ = sigint.recv() => return Ok(()),
-                    () = run_exec(cmd, event, Duration::from_secs(args.exec_timeout)) => {}
-                }
+                // The semaphore is fair: the commands start in the events' order.
+                let (cmd, event, slots) = (cmd.clone(), event.clone(), slots.clone());
+                hooks.spawn(async move {
+                    if let Ok(_slot) = slots.acquire_owned().await {
+                        run_exec(&cmd, &event, timeout).await;
+                    }
+                });
             }
         }
+        while hooks.try_join_next().is_some() {}
         if args.once {
+            // The commands of what was printed end (or time out) before watch does.
+            tokio::select! {
+                _ = sigint.recv() => return Ok(()),
+                () = async { while hooks.join_next().await.is_some() {} } => {}
+            }
             return Ok(());
         }
         tokio::select! {

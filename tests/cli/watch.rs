@@ -157,3 +157,68 @@ fn exec_gets_each_event_as_json_on_stdin_without_a_shell_unless_asked() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a command"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `--exec` runs its commands side by side: while the command of the first event (the approval
+/// waiting at the start) is held, the next events are still printed and their commands run. The
+/// slow command waits for a file the test writes only after a later command ran (under a
+/// five-minute hang guard, not a timing assertion).
+#[test]
+fn a_slow_exec_command_does_not_hold_back_later_events() {
+    use std::time::{Duration, Instant};
+    let dir = scratch("exec-slow");
+    let (log, release) = (dir.join("hooks.log"), dir.join("release"));
+    let _ = std::fs::remove_file(&log);
+    let _ = std::fs::remove_file(&release);
+    let script = format!(
+        "cat > /dev/null; if [ \"$SHIPDECK_EVENT\" = approval_pending ]; then \
+         echo slow-start >> '{log}'; while [ ! -f '{release}' ]; do sleep 0.05; done; \
+         echo slow-end >> '{log}'; else echo \"fast $SHIPDECK_EVENT\" >> '{log}'; fi",
+        log = log.display(),
+        release = release.display()
+    );
+    let mut child = command(&[
+        "--demo",
+        "--speed",
+        "20000",
+        "watch",
+        "-o",
+        "jsonl",
+        "--shell",
+        "--exec",
+        &script,
+        "--exec-timeout",
+        "600",
+    ])
+    .stdout(Stdio::piped())
+    .stderr(Stdio::null())
+    .spawn()
+    .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut reader = BufReader::new(stdout).lines();
+    let first: Value = serde_json::from_str(&reader.next().unwrap().unwrap()).unwrap();
+    assert_eq!(first["event"], "approval_pending");
+    let second: Value = serde_json::from_str(&reader.next().unwrap().unwrap()).unwrap();
+    assert_ne!(second["event"], "approval_pending", "{second}");
+    let guard = Instant::now() + Duration::from_secs(300);
+    let fast = loop {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        if let Some(line) = text.lines().find(|l| l.starts_with("fast ")) {
+            break (line.to_string(), text);
+        }
+        assert!(Instant::now() < guard, "no later command ran: {text}");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(
+        fast.1.contains("slow-start") && !fast.1.contains("slow-end"),
+        "the later command ran while the first was still held: {}",
+        fast.1
+    );
+    std::fs::write(&release, "").unwrap();
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
