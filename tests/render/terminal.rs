@@ -15,10 +15,8 @@ fn run_with(how: &str, vars: &[(&str, &str)]) -> Value {
     let harness = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/pty/harness.py");
     static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let tag = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let state = std::env::temp_dir().join(format!(
-        "shipdeck-pty-{how}{tag}-{}",
-        std::process::id()
-    ));
+    let state =
+        std::env::temp_dir().join(format!("shipdeck-pty-{how}{tag}-{}", std::process::id()));
     let out = Command::new("python3")
         .args([harness, env!("CARGO_BIN_EXE_shipdeck"), how])
         .env("HARNESS_STATE", &state)
