@@ -113,3 +113,50 @@ async fn three_simulated_days_give_one_event_per_approval_failure_and_rollback()
     assert_eq!(of(EventKind::RollbackStarted), rollbacks);
     assert_eq!(count(EventKind::RollbackStarted), rollbacks.len());
 }
+
+/// On the simulator's clock, as the console runs it fast: the app's clock runs ahead of the
+/// simulator's last step, so a read can find the approval still waiting when the app's time is
+/// already past its deadline, the last read having seen more than an hour left. The 1 h mark
+/// passed while it waited: its warning is given once, not stepped over.
+#[tokio::test]
+async fn a_one_hour_mark_stepped_over_at_a_high_speed_is_still_told_once() {
+    let mut rig = Rig::new(5);
+    rig.start().await;
+    let waiting = rig.sim.with(|s| s.pending_approvals());
+    let a = waiting
+        .iter()
+        .find(|a| a.environment == "prd")
+        .expect("prd waits for approval at the start")
+        .clone();
+    let deadline = a.expires_at();
+    // Read while more than an hour is left.
+    let before = (deadline - Timestamp::HOUR - 20 * Timestamp::MINUTE).since(rig.now());
+    rig.run(before, 30 * Timestamp::MINUTE).await;
+    let warned = |rig: &Rig| {
+        rig.app
+            .state
+            .attention
+            .since(0)
+            .iter()
+            .filter(|e| {
+                e.kind == EventKind::ApprovalExpiring
+                    && e.id("execution_id") == Some(a.execution_id.as_str())
+                    && e.id("warning") == Some("1h")
+            })
+            .count()
+    };
+    assert_eq!(warned(&rig), 0, "more than an hour left");
+    // One step: the simulator a minute before the deadline, the app's clock past it.
+    rig.sim.with(|s| s.advance_to(deadline - Timestamp::MINUTE));
+    rig.app.tick(deadline + 2 * Timestamp::MINUTE).await;
+    assert!(
+        rig.sim
+            .with(|s| s.pending_approvals())
+            .iter()
+            .any(|p| p.execution_id == a.execution_id),
+        "still waiting in the simulator"
+    );
+    assert_eq!(warned(&rig), 1, "{:#?}", rig.app.state.attention.since(0));
+    rig.app.tick(deadline + 3 * Timestamp::MINUTE).await;
+    assert_eq!(warned(&rig), 1, "once");
+}
