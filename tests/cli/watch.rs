@@ -214,7 +214,7 @@ fn a_slow_exec_command_does_not_hold_back_later_events() {
         }
     });
     let guard = Instant::now() + Duration::from_secs(300);
-    let mut next = || -> Value {
+    let next = || -> Value {
         let left = guard.saturating_duration_since(Instant::now());
         let line = rx
             .recv_timeout(left)
