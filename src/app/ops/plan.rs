@@ -195,7 +195,7 @@ pub fn plan(state: &State, d: &Dialog) -> Planned {
     if let Some(u) = &d.upload {
         // The path typed, the file read: what the planner needs before it can plan the upload.
         crate::ops::plan::guards::read_only(&ctx)?;
-        if let Some(r) = u.unplanned() {
+        if let Some(r) = u.unplanned(&e.spec) {
             return Err(r);
         }
     }

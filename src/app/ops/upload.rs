@@ -4,10 +4,10 @@
 
 use crate::app::ops::state::{Dialog, Field, Phase};
 use crate::app::{Effect, Level, RequestId, State, TextInput, ops};
-use crate::domain::{Release, Timestamp};
+use crate::domain::{EnvSpec, Release, Timestamp};
 use crate::ops::plan::package::{Catalogue, version_of_key};
 use crate::ops::plan::release::LocalPackage;
-use crate::ops::{Guard, OpKind, Refusal};
+use crate::ops::{Guard, OpKind, Refusal, Target};
 
 /// A local file as the runtime read it for a plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,22 +82,42 @@ impl UploadAsk {
             .and_then(|(_, r)| r.as_ref().ok())
     }
 
-    /// Why the dialog cannot be planned yet (nothing typed, not read, a file that is no package,
-    /// the catalogue not read), or `None` once the planner can plan it.
-    pub fn unplanned(&self) -> Option<Refusal> {
+    /// Why the dialog cannot be planned yet (nothing typed, not read, a file that is no
+    /// package), with what the upload to `spec`'s environment will do, or `None` once the
+    /// planner can plan it.
+    pub fn unplanned(&self, spec: &EnvSpec) -> Option<Refusal> {
         let typed = self.path.value().trim();
-        let missing = |text: String| Some(Refusal::by(Guard::Input, text));
-        if typed.is_empty() {
-            return missing("type the path of a release package (zip); Tab completes".into());
-        }
-        if self.reading.as_ref().is_some_and(|(_, t)| t == typed) {
-            return missing(format!("reading {typed}…"));
-        }
-        match &self.read {
-            Some((t, Err(e))) if t == typed => missing(e.clone()),
-            Some((t, Ok(_))) if t == typed => None,
-            _ => missing(format!("Enter reads {typed}")),
-        }
+        let reason = if typed.is_empty() {
+            "type the path of a release package (zip); Tab completes".to_string()
+        } else if self.reading.as_ref().is_some_and(|(_, t)| t == typed) {
+            format!("reading {typed}…")
+        } else {
+            match &self.read {
+                Some((t, Err(e))) if t == typed => e.clone(),
+                Some((t, Ok(_))) if t == typed => return None,
+                _ => format!("Enter reads {typed}"),
+            }
+        };
+        let bucket = &spec.source_bucket;
+        let summary = vec![
+            format!(
+                "Upload a local package and release it to {}: the pipeline {} starts on it",
+                spec.name, spec.pipeline
+            ),
+            "package:       a zip file; Tab completes its path, Enter reads it".into(),
+            "version:       from the file name (storefront-1.44.0.zip is 1.44.0)".into(),
+            "commit:        the working tree's (git rev-parse HEAD)".into(),
+            format!(
+                "upload to:     s3://{bucket}/{}VERSION/release.zip (only if absent)",
+                spec.release_prefix
+            ),
+            format!("then copy to:  s3://{bucket}/{}", spec.source_key),
+        ];
+        let target = Target::provisional(
+            format!("upload to {}", spec.source_key),
+            format!("an upload to {} (no package read yet)", spec.name),
+        );
+        Some(Refusal::by(Guard::Input, reason).with_draft(target, summary))
     }
 }
 

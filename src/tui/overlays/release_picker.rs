@@ -184,7 +184,7 @@ pub fn render(frame: &mut Frame, state: &State, body: Rect) {
         .map(|n| Line::from(Span::styled(n, Style::new().fg(Color::Yellow))))
         .collect();
     let help = Line::from(Span::styled(
-        "↑/↓ choose · enter plan the release · end: upload a local file · esc cancel",
+        "↑/↓ choose · enter plan · end: upload a local file · esc cancel",
         Style::new().fg(Color::Yellow),
     ));
     let note_rows = u16::try_from(note_rows).unwrap_or(u16::MAX);
