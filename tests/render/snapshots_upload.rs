@@ -61,7 +61,8 @@ pub(crate) fn read(env: &str, path: &str, size: u64) -> State {
     s
 }
 
-/// The dev upload of a 40 MiB package sent at T0, 16 MiB of it sent 4 seconds later.
+/// The dev upload of a 40 MiB package sent at T0, read again by T0 + 1 s, 16 MiB of it sent 4
+/// seconds later.
 fn uploading() -> (State, u64) {
     let mut s = read("dev", "/home/op/pkgs/storefront-1.60.0.zip", 40 * MIB);
     let fx = update(&mut s, Action::Submit);
@@ -69,15 +70,17 @@ fn uploading() -> (State, u64) {
         Effect::ApplyOp { request, .. } => Some(*request),
         _ => None,
     });
-    update(&mut s, Action::Tick(support::T0 + 4 * Timestamp::SECOND));
-    update(
-        &mut s,
-        Action::Reply(Reply::UploadProgress {
-            request: id,
-            sent: 16 * MIB,
-            total: 40 * MIB,
-        }),
-    );
+    for (secs, sent) in [(1, 0), (5, 16 * MIB)] {
+        update(&mut s, Action::Tick(support::T0 + secs * Timestamp::SECOND));
+        update(
+            &mut s,
+            Action::Reply(Reply::UploadProgress {
+                request: id,
+                sent,
+                total: 40 * MIB,
+            }),
+        );
+    }
     (s, id)
 }
 
@@ -179,6 +182,23 @@ fn the_progress_bar_while_the_package_goes_up() {
         );
     }
     snap(&s, "upload_progress");
+}
+
+#[test]
+fn the_file_is_read_again_before_the_bar_starts() {
+    let mut s = read("dev", "/home/op/pkgs/storefront-1.60.0.zip", 40 * MIB);
+    update(&mut s, Action::Submit);
+    for (w, h) in SIZES {
+        let screen = render(&s, w, h);
+        assert!(
+            screen.contains("reading /home/op/pkgs/storefront-1.60.0.zip again"),
+            "{screen}"
+        );
+        assert!(
+            screen.contains("esc/c cancel (nothing is released)"),
+            "{screen}"
+        );
+    }
 }
 
 #[test]

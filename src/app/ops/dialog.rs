@@ -234,7 +234,6 @@ fn submit(state: &mut State) -> Vec<Effect> {
     let request = state.take_request();
     if let Some(d) = state.ops.dialog.as_mut() {
         d.phase = Phase::Sending(request);
-        ops::upload::started(d, state.now);
     }
     state.ops.inflight = Some(InFlight {
         request,

@@ -67,7 +67,8 @@ pub struct UploadAsk {
     pub read: Option<(String, Result<LocalPackage, String>)>,
     /// The packages under the release prefix, as the picker read them.
     pub packages: Catalogue,
-    /// The upload's progress, once sent.
+    /// The upload's progress, once sending began (`None` while the file is read again and its
+    /// SHA-256 checked against the plan's).
     pub progress: Option<UploadProgress>,
     /// Whether the operator cancelled the upload in flight.
     pub cancelling: bool,
@@ -294,19 +295,6 @@ pub(in crate::app) fn package_read(
     }
 }
 
-/// The upload was sent at `now`: its progress starts at nothing sent.
-pub(in crate::app) fn started(d: &mut Dialog, now: Timestamp) {
-    if let Some(u) = d.upload.as_mut() {
-        let total = u.local().map_or(0, |l| l.size);
-        u.progress = Some(UploadProgress {
-            sent: 0,
-            total,
-            started: now,
-            at: now,
-        });
-    }
-}
-
 /// Bytes sent so far, for the dialog's progress bar.
 pub(in crate::app) fn progress(state: &mut State, request: RequestId, sent: u64, total: u64) {
     let now = state.now;
@@ -319,7 +307,9 @@ pub(in crate::app) fn progress(state: &mut State, request: RequestId, sent: u64,
     else {
         return;
     };
-    let started = u.progress.map_or(now, |p| p.started);
+    // The first report (nothing sent) comes once the file is read again and found unchanged:
+    // the rate counts from there.
+    let started = u.progress.filter(|_| sent > 0).map_or(now, |p| p.started);
     u.progress = Some(UploadProgress {
         sent,
         total,

@@ -194,11 +194,9 @@ fn bottom(
         out.extend(super::upload::hint(u, refusal, keys, width));
         return (out, cursor);
     }
-    if let (Phase::Sending(_), Some(u)) = (&d.phase, &d.upload)
-        && let Some(p) = &u.progress
-    {
+    if let (Phase::Sending(_), Some(u)) = (&d.phase, &d.upload) {
         let keys = format!("{}/c", key(hints, "back", "esc"));
-        out.extend(super::upload::progress(u, p, speed, &keys, width));
+        out.extend(super::upload::progress(u, speed, &keys, width));
         return (out, cursor);
     }
     match (&d.phase, &d.planned) {

@@ -114,16 +114,36 @@ fn duration(secs: u64) -> String {
     }
 }
 
-/// The progress bar and what it means: bytes sent of all, the share, the rate and the time
-/// left (`speed`: how much faster than the wall the session's clock runs), then the cancel key
-/// or that a cancel is under way.
-pub fn progress(
-    u: &UploadAsk,
-    p: &UploadProgress,
-    speed: f64,
-    cancel_keys: &str,
-    width: usize,
-) -> Vec<Line<'static>> {
+/// The progress bar and what it means (bytes sent of all, the share, the rate and the time
+/// left; `speed`: how much faster than the wall the session's clock runs), or that the file is
+/// read again first; then the cancel key, or that a cancel is under way.
+pub fn progress(u: &UploadAsk, speed: f64, cancel_keys: &str, width: usize) -> Vec<Line<'static>> {
+    let mut out = match &u.progress {
+        Some(p) => bar(p, speed, width),
+        None => {
+            let text = format!(
+                "reading {} again to check its SHA-256 against the plan's…",
+                u.path.value().trim()
+            );
+            wrap(&text, width, 2).into_iter().map(Line::from).collect()
+        }
+    };
+    let text = if u.cancelling {
+        "cancelling… the upload stops; nothing is released".to_string()
+    } else {
+        format!("uploading · {cancel_keys} cancel (nothing is released)")
+    };
+    let style = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
+    out.extend(
+        wrap(&text, width, 2)
+            .into_iter()
+            .map(|l| Line::from(Span::styled(l, style))),
+    );
+    out
+}
+
+/// The bar, then bytes sent of all, the share, the rate and the time left.
+fn bar(p: &UploadProgress, speed: f64, width: usize) -> Vec<Line<'static>> {
     let share = if p.total == 0 {
         1.0
     } else {
@@ -143,35 +163,20 @@ pub fn progress(
         }
     );
     let room = width.saturating_sub(text::width(&facts) + 2);
-    let mut out = Vec::new();
-    if room >= 10 {
-        let bar = room.min(BAR_MAX);
-        let full = ((share * bar as f64).floor() as usize).min(bar);
-        out.push(Line::from(vec![
-            Span::styled(format!("[{}", "█".repeat(full)), BAR),
-            Span::styled("░".repeat(bar - full), DIM),
-            Span::styled("]", BAR),
-            Span::raw(facts),
-        ]));
-    } else {
-        out.extend(
-            wrap(facts.trim_start(), width, 2)
-                .into_iter()
-                .map(Line::from),
-        );
-    }
-    let text = if u.cancelling {
-        "cancelling… the upload stops; nothing is released".to_string()
-    } else {
-        format!("uploading · {cancel_keys} cancel (nothing is released)")
-    };
-    let style = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
-    out.extend(
-        wrap(&text, width, 2)
+    if room < 10 {
+        return wrap(facts.trim_start(), width, 2)
             .into_iter()
-            .map(|l| Line::from(Span::styled(l, style))),
-    );
-    out
+            .map(Line::from)
+            .collect();
+    }
+    let bar = room.min(BAR_MAX);
+    let full = ((share * bar as f64).floor() as usize).min(bar);
+    vec![Line::from(vec![
+        Span::styled(format!("[{}", "█".repeat(full)), BAR),
+        Span::styled("░".repeat(bar - full), DIM),
+        Span::styled("]", BAR),
+        Span::raw(facts),
+    ])]
 }
 
 #[cfg(test)]
