@@ -368,6 +368,30 @@ pub enum Reply {
         /// The catalogue, or why it could not be read.
         result: Result<crate::ops::plan::package::Catalogue, String>,
     },
+    /// The paths that complete the upload prompt's text, or why its directory could not be
+    /// listed.
+    PathCompleted {
+        /// The request this answers.
+        request: RequestId,
+        /// The completed texts (directories end with `/`), sorted.
+        result: Result<Vec<String>, String>,
+    },
+    /// A local release package was read for the upload's plan, or why it is none.
+    PackageRead {
+        /// The request this answers.
+        request: RequestId,
+        /// The file read.
+        result: Result<super::PackageFile, String>,
+    },
+    /// Bytes of the upload in flight sent so far.
+    UploadProgress {
+        /// The request of the upload (its confirmation).
+        request: RequestId,
+        /// Bytes sent.
+        sent: u64,
+        /// Bytes in all.
+        total: u64,
+    },
     /// The executions that succeeded in a stage were listed (rollback candidates, newest first).
     CandidatesLoaded {
         /// Environment index.

@@ -110,8 +110,9 @@ pub enum Effect {
         /// The layout of plain lines, for a delivery of plain output (else JSON).
         plain: Option<crate::accesslog::input::PlainLayout>,
     },
-    /// Stop a read whose answer is no longer wanted (a log tail replaced while it was in flight);
-    /// the answer would be dropped anyway.
+    /// Stop a read whose answer is no longer wanted (a log tail replaced while it was in flight;
+    /// the answer would be dropped anyway), or cancel the upload of a package in flight (it
+    /// answers how it stopped).
     Cancel {
         /// The request to stop.
         request: RequestId,
@@ -201,6 +202,22 @@ pub enum Effect {
         spec: Box<crate::domain::EnvSpec>,
         /// The version asked for (`:release ENV VERSION`), found however old it is.
         want: Option<crate::domain::Version>,
+    },
+    /// List what completes a local path typed in the upload prompt (`~` is the home directory;
+    /// a directory ends with `/`).
+    CompletePath {
+        /// Request id.
+        request: RequestId,
+        /// The text typed.
+        text: String,
+    },
+    /// Read a local release package for the upload's plan: its size and SHA-256, and the
+    /// working tree's commit.
+    ReadPackage {
+        /// Request id.
+        request: RequestId,
+        /// The path typed.
+        path: String,
     },
     /// List the executions that succeeded in a stage (`list_succeeded_in_stage`).
     FetchCandidates {

@@ -49,6 +49,7 @@ pub use ops::release::{deployed_version, older_candidates};
 pub use ops::state::{
     AuditLine, AuditView, Dialog, Field, InFlight, OpsState, Phase, PlanRows, ReleasePicker, Watch,
 };
+pub use ops::upload::{PackageFile, UploadAsk, UploadProgress};
 pub use ops::watch::WATCH_POLL;
 pub use pane::{PaneMax, PaneScroll};
 pub use text_input::{Edit, TextInput, Window};

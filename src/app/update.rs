@@ -289,6 +289,22 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
             ops::release::candidates_loaded(state, env, request, result);
             Vec::new()
         }
+        Reply::PathCompleted { request, result } => {
+            ops::upload::completed(state, request, result);
+            Vec::new()
+        }
+        Reply::PackageRead { request, result } => {
+            ops::upload::package_read(state, request, result);
+            Vec::new()
+        }
+        Reply::UploadProgress {
+            request,
+            sent,
+            total,
+        } => {
+            ops::upload::progress(state, request, sent, total);
+            Vec::new()
+        }
     }
 }
 

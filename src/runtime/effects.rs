@@ -341,7 +341,12 @@ pub async fn run_effect_with(
         | Effect::CompareMain { .. }
         | Effect::FetchRunJobs { .. }
         | Effect::FetchJobLog { .. }
-        | Effect::LookGitHub { .. }) => super::ops_effects::run(cloud, effect).await,
+        | Effect::LookGitHub { .. }
+        | Effect::CompletePath { .. }
+        | Effect::ReadPackage { .. }) => {
+            let never = crate::ops::apply::upload::Cancel::never();
+            super::ops_effects::run(cloud, effect, progress, &never).await
+        }
     }
 }
 

@@ -1,5 +1,6 @@
-//! The effects of the console's actions: send a confirmed plan's one call and write its audit
-//! line, append refusals and declines to the audit log, read the log for the audit view.
+//! The effects of the console's actions: send a confirmed plan's one call (an upload with its
+//! progress, until a cancel) and write its audit line, append refusals and declines to the audit
+//! log, read the log for the audit view, complete and read the upload prompt's local files.
 
 use super::Backend;
 use super::{Clock, WallClock};
@@ -7,7 +8,9 @@ use crate::app::runs::{ListedRun, RunsRead};
 use crate::app::{Action, AuditLine, Effect, Reply, State};
 use crate::cloud::Cloud;
 use crate::cloud::github::RunQuery;
+use crate::ops::Request;
 use crate::ops::apply::audit_log;
+use crate::ops::apply::upload::Cancel;
 use crate::ops::plan::audit;
 use crate::ops::plan::release_workflow::{Unread, WorkflowRead};
 use crate::ops::{self};
@@ -20,8 +23,14 @@ fn append(log: &audit::Log, entry: &audit::Entry) -> Result<(), String> {
     audit_log::append(log, entry, &|| WallClock.now()).map(|_| ())
 }
 
-/// Runs one effect of the console's actions; `None` for effects that answer nothing.
-pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
+/// Runs one effect of the console's actions; `None` for effects that answer nothing. An
+/// upload reports the bytes sent to `progress` and stops at `cancel`.
+pub async fn run(
+    cloud: &Cloud,
+    effect: Effect,
+    progress: Option<&super::cloudfront_logs::Progress>,
+    cancel: &Cancel,
+) -> Option<Action> {
     match effect {
         Effect::ApplyOp {
             request,
@@ -30,7 +39,22 @@ pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
             at,
             log,
         } => {
-            let outcome = ops::apply(cloud, &plan).await;
+            let outcome = match &plan.request {
+                Request::Upload { .. } => {
+                    let mut report = |sent, total| {
+                        if let Some(tx) = progress {
+                            let part = Reply::UploadProgress {
+                                request,
+                                sent,
+                                total,
+                            };
+                            let _ = tx.send(Action::Reply(part));
+                        }
+                    };
+                    ops::apply::upload::apply(cloud, &plan.request, &mut report, cancel).await
+                }
+                _ => ops::apply(cloud, &plan).await,
+            };
             let entry = audit::Entry::applied(&plan, identity.as_deref(), at, &outcome);
             let audit_error = append(&log, &entry).err();
             Some(Action::Reply(Reply::OpApplied {
@@ -39,6 +63,14 @@ pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
                 audit_error,
             }))
         }
+        Effect::CompletePath { request, text } => Some(Action::Reply(Reply::PathCompleted {
+            request,
+            result: super::local_files::complete(text).await,
+        })),
+        Effect::ReadPackage { request, path } => Some(Action::Reply(Reply::PackageRead {
+            request,
+            result: super::local_files::read(path).await,
+        })),
         Effect::Audit { entry, log } => append(&log, &entry.0)
             .err()
             .map(|e| Action::Reply(Reply::AuditFailed(e))),

@@ -1,10 +1,13 @@
 //! The interactive loop's running effects: each runs as a tokio task; reads of log tails are
 //! remembered by request id so that [`Effect::Cancel`] can stop them when their tail is replaced
 //! (an environment switch, a new time range), instead of letting them fetch and parse for nobody.
+//! An upload is not stopped that way: its cancel is handed to it, and it answers how it stopped
+//! (a multipart upload aborted, nothing released).
 
 use super::effects::run_effect_with;
 use crate::app::{Action, Effect, RequestId};
 use crate::cloud::Cloud;
+use crate::ops::apply::upload::{Cancel, CancelHandle};
 use std::collections::HashMap;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
@@ -30,6 +33,7 @@ fn cancellable(effect: &Effect) -> Option<RequestId> {
 #[derive(Default)]
 pub struct Tasks {
     running: HashMap<RequestId, AbortHandle>,
+    uploads: HashMap<RequestId, CancelHandle>,
     cancelled: u64,
 }
 
@@ -49,9 +53,28 @@ impl Tasks {
     ) -> bool {
         let mut quit = false;
         self.running.retain(|_, h| !h.is_finished());
+        self.uploads.retain(|_, h| !h.is_closed());
         for effect in effects {
             match effect {
                 Effect::Quit => quit = true,
+                Effect::Cancel { request } if self.uploads.contains_key(&request) => {
+                    if let Some(handle) = self.uploads.remove(&request) {
+                        handle.cancel();
+                    }
+                }
+                Effect::ApplyOp {
+                    request, ref plan, ..
+                } if matches!(plan.request, crate::ops::Request::Upload { .. }) => {
+                    let (handle, cancel) = Cancel::new();
+                    self.uploads.insert(request, handle);
+                    let (cloud, tx) = (cloud.clone(), tx.clone());
+                    tokio::spawn(async move {
+                        let run = super::ops_effects::run(&cloud, effect, Some(&tx), &cancel);
+                        if let Some(action) = run.await {
+                            let _ = tx.send(action);
+                        }
+                    });
+                }
                 Effect::Cancel { request } => {
                     if let Some(handle) = self.running.remove(&request) {
                         handle.abort();

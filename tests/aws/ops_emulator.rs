@@ -85,7 +85,13 @@ async fn a_package_is_uploaded_once_then_promoted_with_its_metadata() {
         .unwrap();
     assert!(packages.is_empty());
     let plan = release::plan_upload(&ctx(&spec), no_pipeline(), &packages, &local).unwrap();
-    let outcome = upload::apply(&cloud, &plan.request, &mut |_, _| {}).await;
+    let outcome = upload::apply(
+        &cloud,
+        &plan.request,
+        &mut |_, _| {},
+        &upload::Cancel::never(),
+    )
+    .await;
     assert_eq!(outcome.class, ExitClass::Done, "{}", outcome.message);
 
     let packages = shipdeck::ops::apply::catalogue::catalogue(&cloud, &spec)
@@ -98,7 +104,13 @@ async fn a_package_is_uploaded_once_then_promoted_with_its_metadata() {
     );
     let again = release::plan_upload(&ctx(&spec), no_pipeline(), &packages, &local).unwrap_err();
     assert_eq!(again.guard, Guard::VersionExists);
-    let stale = upload::apply(&cloud, &plan.request, &mut |_, _| {}).await;
+    let stale = upload::apply(
+        &cloud,
+        &plan.request,
+        &mut |_, _| {},
+        &upload::Cancel::never(),
+    )
+    .await;
     assert_eq!(stale.guard, Some(Guard::VersionExists), "{}", stale.message);
 
     let source = cloud

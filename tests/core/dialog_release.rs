@@ -61,7 +61,7 @@ fn picker(s: &mut State, env: &str) -> (usize, u64) {
     (i, request)
 }
 
-fn loaded_picker(env: &str) -> State {
+pub(crate) fn loaded_picker(env: &str) -> State {
     let mut s = loaded();
     let (i, request) = picker(&mut s, env);
     update(
@@ -325,8 +325,11 @@ fn a_version_not_in_the_catalogue_is_not_found_among_every_package() {
         "{}",
         status(&s)
     );
-    // The picker stays open on the packages it shows: the newest thirty, with their metadata.
+    // The picker stays open on the packages it shows: the newest thirty, with their metadata,
+    // then the row that uploads a local package.
     update(&mut s, Action::Bottom);
+    assert_eq!(s.ops.picker.as_ref().expect("the picker").row, 30);
+    update(&mut s, Action::Up);
     let p = s.ops.picker.as_ref().expect("the picker");
     assert_eq!(p.row, 29);
     update(&mut s, Action::Open);

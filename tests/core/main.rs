@@ -8,6 +8,7 @@ mod dialog;
 mod dialog_guards;
 mod dialog_release;
 mod dialog_rollback;
+mod dialog_upload;
 mod dialog_watch;
 mod keymap;
 mod polling;

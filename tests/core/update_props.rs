@@ -143,6 +143,27 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
                 Err("X".into())
             },
         })),
+        Effect::CompletePath { request, text } => Some(Action::Reply(Reply::PathCompleted {
+            request: *request,
+            result: if ok {
+                Ok(vec![format!("{text}a-1.0.0.zip"), format!("{text}b/")])
+            } else {
+                Err("X".into())
+            },
+        })),
+        Effect::ReadPackage { request, path } => Some(Action::Reply(Reply::PackageRead {
+            request: *request,
+            result: if ok {
+                Ok(shipdeck::app::PackageFile {
+                    path: path.clone(),
+                    size: 10,
+                    sha256: "00".repeat(32),
+                    commit: "abc".into(),
+                })
+            } else {
+                Err("X".into())
+            },
+        })),
         Effect::FetchCandidates { env, request, .. } => {
             Some(Action::Reply(Reply::CandidatesLoaded {
                 env: *env,

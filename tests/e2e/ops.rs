@@ -822,3 +822,100 @@ async fn trace_names_each_executions_build_or_why_it_is_unknown() {
         t.errors
     );
 }
+
+/// The upload of a local package from the console, end to end: the picker's last row, Tab
+/// completes the file's name on the disk, Enter reads it, Enter sends one multipart upload and
+/// one copy, the progress reaches the whole file, the pipeline ships it and the audit says done.
+#[tokio::test]
+async fn uploading_a_local_package_from_the_console_ships_it_to_dev() {
+    use shipdeck::ops::apply::upload::PART_BYTES;
+    let dir = std::env::temp_dir().join(format!("shipdeck-e2e-upload-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let size = PART_BYTES + 4096;
+    let mut body = vec![7u8; size];
+    body[..4].copy_from_slice(b"PK\x03\x04");
+    std::fs::write(dir.join("storefront-1.70.0.zip"), &body).unwrap();
+    let mut rig = Rig::for_ops("upload").await;
+    let before: Vec<String> = rig
+        .sim
+        .with(|s| s.executions("storefront-deployer-dev"))
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    rig.select("dev");
+    rig.app.dispatch(Action::Op(OpKind::Release));
+    rig.app.settle().await;
+    rig.keys(&[Action::Bottom, Action::Submit]);
+    let base = dir.display().to_string();
+    rig.typed(&format!("{base}/store"));
+    rig.keys(&[Action::DialogNext]);
+    rig.app.settle().await;
+    let path = format!("{base}/storefront-1.70.0.zip");
+    let d = rig.app.state.ops.dialog.clone().expect("the upload dialog");
+    assert_eq!(d.upload.as_ref().unwrap().path.value(), path, "completed");
+    rig.keys(&[Action::Submit]);
+    rig.app.settle().await;
+    let d = rig.app.state.ops.dialog.clone().unwrap();
+    let plan = d.planned.clone().expect("planned");
+    assert!(
+        plan.summary.join("\n").contains("1.70.0"),
+        "{:?}",
+        plan.summary
+    );
+    assert_eq!(rig.mutating(), 0, "reading sends nothing");
+    // Key repeat on the send line: one upload.
+    rig.keys(&[Action::Submit, Action::Submit]);
+    rig.app.settle().await;
+    let sent = || (1, 2, 1, 1);
+    let counts = |rig: &Rig| {
+        (
+            rig.count("CreateMultipartUpload"),
+            rig.count("UploadPart"),
+            rig.count("CompleteMultipartUpload"),
+            rig.count("CopyObject"),
+        )
+    };
+    assert_eq!(counts(&rig), sent());
+    let d = rig.app.state.ops.dialog.clone().unwrap();
+    let p = d.upload.as_ref().unwrap().progress.expect("progress");
+    assert_eq!((p.sent, p.total), (size as u64, size as u64));
+    assert!(
+        matches!(&d.phase, shipdeck::app::Phase::Done(o) if o.class == ExitClass::Done),
+        "{:?}",
+        d.phase
+    );
+    // Enter after the answer closes the dialog and sends nothing.
+    rig.keys(&[Action::Submit]);
+    rig.app.settle().await;
+    assert!(rig.app.state.ops.dialog.is_none());
+    assert_eq!(counts(&rig), sent());
+    rig.run(5 * Timestamp::MINUTE, 2 * Timestamp::SECOND).await;
+    let new: Vec<_> = rig
+        .sim
+        .with(|s| s.executions("storefront-deployer-dev"))
+        .into_iter()
+        .filter(|e| !before.contains(&e.id))
+        .collect();
+    assert_eq!(new.len(), 1, "one new execution: {new:?}");
+    assert_eq!(
+        new[0].release().map(|r| r.version.to_string()).as_deref(),
+        Some("1.70.0")
+    );
+    assert!(
+        rig.app.state.ops.watch.is_none(),
+        "verified, the watch ended"
+    );
+    let lines = rig.audit_lines();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(
+        (lines[0].action.as_str(), lines[0].outcome.as_str()),
+        ("release", "done")
+    );
+    assert!(
+        lines[0]
+            .parameters
+            .to_string()
+            .contains("storefront-1.70.0.zip")
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -6,6 +6,7 @@ mod runs;
 mod sizes;
 mod snapshots;
 mod snapshots_ops;
+mod snapshots_upload;
 #[path = "../support/mod.rs"]
 mod support;
 mod terminal;

@@ -278,7 +278,7 @@ fn release_picker_with(
     s
 }
 
-fn release_picker(env: &str) -> State {
+pub(crate) fn release_picker(env: &str) -> State {
     let versions = [("1.5.0", 2), ("1.4.0", 26), ("1.3.0", 80), ("1.2.0", 300)];
     release_picker_with(env, Ok(release_catalogue(&versions, 4)))
 }
@@ -454,6 +454,10 @@ fn every_dialog() -> Vec<(&'static str, State)> {
             dialog("dev", OpKind::Invalidate, "/index.html /assets/*"),
         ),
         ("release prd", release),
+        (
+            "upload prd",
+            crate::snapshots_upload::read("prd", "/home/op/pkgs/storefront-1.60.0.zip", 48_213),
+        ),
     ]
 }
 

@@ -109,10 +109,14 @@ impl World {
     }
 }
 
-/// A package file of `len` bytes in the temporary directory; returns its path.
+/// A package file (a zip's first bytes, then filler) of `len` bytes in the temporary directory;
+/// returns its path.
 pub fn temp_file(name: &str, len: usize) -> String {
     let path = std::env::temp_dir().join(format!("shipdeck-{}-{name}", std::process::id()));
-    let body: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
+    let mut body: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
+    for (b, m) in body.iter_mut().zip(b"PK\x03\x04") {
+        *b = *m;
+    }
     std::fs::write(&path, body).unwrap();
     path.display().to_string()
 }

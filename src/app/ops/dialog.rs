@@ -18,11 +18,22 @@ pub(in crate::app) fn key(state: &mut State, action: Action) -> Vec<Effect> {
         return Vec::new();
     };
     match (&d.phase, action) {
+        // The upload's path field: Tab completes it, Enter reads the file.
+        (Phase::Editing, Action::DialogNext | Action::Complete) if d.field == Field::Path => {
+            return ops::upload::complete(state);
+        }
+        (Phase::Editing, Action::Submit) if d.field == Field::Path => {
+            return ops::upload::read(state);
+        }
+        // Esc or `c` while a package goes up cancels it.
+        (Phase::Sending(_), Action::Back | Action::Input('c')) if d.upload.is_some() => {
+            return ops::upload::cancel(state);
+        }
         (Phase::Editing, Action::Input(c)) => {
             if let Some(field) = d.focused() {
                 // A full field or a control character changes nothing: no re-plan either.
                 if field.insert(c, MAX_TEXT) {
-                    edited(state);
+                    typed(state);
                 }
             }
         }
@@ -34,7 +45,7 @@ pub(in crate::app) fn key(state: &mut State, action: Action) -> Vec<Effect> {
             };
             // A cursor move is no edit: the plan and its pinned target stay as they are.
             if changed {
-                edited(state);
+                typed(state);
             }
         }
         (_, Action::PageDown) => {
@@ -54,6 +65,9 @@ pub(in crate::app) fn key(state: &mut State, action: Action) -> Vec<Effect> {
             let mut order = Vec::new();
             if d.package.is_some() {
                 order.push(Field::Package);
+            }
+            if d.upload.is_some() {
+                order.push(Field::Path);
             }
             if d.text_label().is_some() || !has_confirm {
                 order.push(Field::Text);
@@ -97,6 +111,15 @@ pub(in crate::app) fn plan_rows(state: &mut State, shown: usize, total: usize) {
         d.rows = Some(rows);
         d.scroll = d.scroll.min(rows.max_scroll());
     }
+}
+
+/// The operator typed in or edited the focused field: the paths a Tab listed are gone, and the
+/// dialog plans again.
+fn typed(state: &mut State) {
+    if let Some(u) = state.ops.dialog.as_mut().and_then(|d| d.upload.as_mut()) {
+        u.matches.clear();
+    }
+    edited(state);
 }
 
 /// Re-plans the open dialog after the operator changed a field: the target they now see is
@@ -310,6 +333,7 @@ pub(in crate::app) fn new(
         workflow: None,
         run: None,
         stage,
+        upload: None,
     };
     d.planned = ops::plan::plan(state, &d);
     d.pinned = d.target().cloned();

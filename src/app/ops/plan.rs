@@ -116,7 +116,19 @@ pub fn ask(state: &State, d: &Dialog) -> Ask {
                 inputs: shlex::split(&text).unwrap_or_else(|| vec![text.clone()]),
             },
             (None, Some(p)) => ReleaseFrom::Version(p.release.version.to_string()),
-            (None, None) => ReleaseFrom::Unchosen,
+            (None, None) => match (&d.upload, d.upload.as_ref().and_then(|u| u.local())) {
+                (_, Some(local)) => ReleaseFrom::Upload {
+                    path: local.path.clone(),
+                    version: local.release.version.to_string(),
+                    commit: Some(local.release.commit.clone()),
+                },
+                (Some(u), None) => ReleaseFrom::Upload {
+                    path: u.path.value().trim().to_string(),
+                    version: String::new(),
+                    commit: None,
+                },
+                (None, None) => ReleaseFrom::Unchosen,
+            },
         }),
     };
     Ask {
@@ -180,9 +192,20 @@ pub fn plan(state: &State, d: &Dialog) -> Planned {
             history.as_slice()
         }
     };
+    if let Some(u) = &d.upload {
+        // The path typed, the file read: what the planner needs before it can plan the upload.
+        crate::ops::plan::guards::read_only(&ctx)?;
+        if let Some(r) = u.unplanned(&e.spec) {
+            return Err(r);
+        }
+    }
+    let packages = match &d.upload {
+        Some(u) => Some(u.packages.packages.as_slice()),
+        None => d.package.as_ref().map(std::slice::from_ref),
+    };
     let reads = Reads {
-        packages: d.package.as_ref().map(std::slice::from_ref),
-        local: None,
+        packages,
+        local: d.upload.as_ref().and_then(|u| u.local()),
         candidates: Some(candidates),
         workflow: d.workflow.as_ref().and_then(|w| w.read.as_ref()),
         run: d.run.as_ref(),

@@ -107,15 +107,13 @@ pub(in crate::app) fn packages_loaded(
     Vec::new()
 }
 
-/// A key while the picker is open.
+/// A key while the picker is open. Its last row (below the packages) opens the upload of a
+/// local package.
 pub(in crate::app) fn picker(state: &mut State, action: Action) -> Vec<Effect> {
     let Some(p) = state.ops.picker.as_mut() else {
         return Vec::new();
     };
-    let count = match &p.packages {
-        Some(Ok(catalogue)) => catalogue.newest().len(),
-        _ => 0,
-    };
+    let count = upload_row(p).map_or(0, |row| row + 1);
     match action {
         Action::Up => p.row = p.row.saturating_sub(1),
         Action::Down => p.row = (p.row + 1).min(count.saturating_sub(1)),
@@ -131,11 +129,15 @@ pub(in crate::app) fn picker(state: &mut State, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Enter in the picker: the plan/confirm dialog of the selected package.
+/// Enter in the picker: the plan/confirm dialog of the selected package, or the upload's path
+/// prompt on the last row.
 fn choose(state: &mut State) -> Vec<Effect> {
     let Some(p) = state.ops.picker.as_ref() else {
         return Vec::new();
     };
+    if Some(p.row) == upload_row(p) {
+        return ops::upload::open(state);
+    }
     let Some(Ok(catalogue)) = &p.packages else {
         state.say(Level::Warn, "release: the packages are not loaded yet");
         return Vec::new();
@@ -145,6 +147,15 @@ fn choose(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     open_dialog(state, package)
+}
+
+/// The picker's last row, which opens the upload of a local package, once the packages are
+/// read (the upload's plan checks that its version is not among them).
+pub fn upload_row(p: &ReleasePicker) -> Option<usize> {
+    match &p.packages {
+        Some(Ok(catalogue)) => Some(catalogue.newest().len()),
+        _ => None,
+    }
 }
 
 /// Closes the picker and opens the plan/confirm dialog of `package`.

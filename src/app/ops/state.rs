@@ -30,6 +30,9 @@ pub enum Field {
     /// The package chosen in the release picker, focused first: the Enter that chose it,
     /// repeated, sends nothing; Tab moves on to the send line (or the typed name).
     Package,
+    /// The path of a local package to upload, focused first: Tab completes it, Enter reads the
+    /// file (and moves on to the send line or the typed name once it is read).
+    Path,
 }
 
 /// Where the dialog is in its life.
@@ -95,6 +98,8 @@ pub struct Dialog {
     /// Override: the stage asked for (`:override ENV STAGE`); `None` takes the first stage
     /// with a condition in progress.
     pub stage: Option<String>,
+    /// Release of a local package: its path prompt, the file as read, the upload's progress.
+    pub upload: Option<super::upload::UploadAsk>,
 }
 
 /// A release dialog that dispatches the release workflow: the ref, and the workflow file,
@@ -198,6 +203,7 @@ impl Dialog {
         match self.field {
             Field::Text => Some(&mut self.text),
             Field::Confirm => Some(&mut self.typed),
+            Field::Path => self.upload.as_mut().map(|u| &mut u.path),
             Field::Package => None,
         }
     }

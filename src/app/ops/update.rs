@@ -175,6 +175,9 @@ pub(in crate::app) fn applied(
     let plan = inflight.plan;
     let head = format!("{} {}", plan.kind.name(), plan.environment);
     let (level, text) = match outcome.class {
+        _ if outcome.delivery == crate::ops::Delivery::Cancelled => {
+            (Level::Warn, format!("{head}: {}", outcome.message))
+        }
         ExitClass::Done => (
             Level::Info,
             format!("{head}: {} — watching…", outcome.message),

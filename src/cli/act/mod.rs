@@ -162,7 +162,8 @@ async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
     let outcome = match &plan.request {
         Request::Upload { .. } => {
             let mut bar = progress_bar();
-            ops::apply::upload::apply(&backend.cloud, &plan.request, &mut bar).await
+            let never = ops::apply::upload::Cancel::never();
+            ops::apply::upload::apply(&backend.cloud, &plan.request, &mut bar, &never).await
         }
         _ => ops::apply(&backend.cloud, &plan).await,
     };

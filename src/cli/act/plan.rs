@@ -167,18 +167,6 @@ pub fn ask(command: &Command, now: Timestamp) -> Option<Asked> {
     })
 }
 
-/// The commit of the working tree, for an uploaded package.
-fn git_commit() -> String {
-    std::process::Command::new("git")
-        .args(["rev-parse", "HEAD"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "unknown".into())
-}
-
 /// The stage a rollback acts on: the one asked for, else the deploy stage of the definition.
 pub fn rollback_stage(ask: &Ask, data: &PipelineData<'_>) -> Option<String> {
     match &ask.what {
@@ -251,7 +239,9 @@ pub async fn plan(
                     sha256,
                     release: Release {
                         version,
-                        commit: commit.clone().unwrap_or_else(git_commit),
+                        commit: commit
+                            .clone()
+                            .unwrap_or_else(ops::apply::upload::working_tree_commit),
                         actor: ctx
                             .identity
                             .map_or("unknown".into(), ops::plan::guards::person),

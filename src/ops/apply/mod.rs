@@ -34,7 +34,10 @@ pub async fn apply(cloud: &Cloud, plan: &Plan) -> Outcome {
         Request::Override { .. } => calls::override_condition(cloud, &plan.request).await,
         Request::Invalidate { .. } => calls::invalidate(cloud, &plan.request).await,
         Request::Promote { .. } => calls::promote(cloud, &plan.request).await,
-        Request::Upload { .. } => upload::apply(cloud, &plan.request, &mut |_, _| {}).await,
+        Request::Upload { .. } => {
+            let never = upload::Cancel::never();
+            upload::apply(cloud, &plan.request, &mut |_, _| {}, &never).await
+        }
         Request::Dispatch { .. } => github::dispatch(cloud, &plan.request).await,
         Request::Run { .. } => github::change_run(cloud, &plan.request).await,
     }

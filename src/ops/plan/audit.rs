@@ -164,6 +164,7 @@ impl Entry {
 fn outcome_name(outcome: &Outcome) -> &'static str {
     match outcome.delivery {
         super::Delivery::Unknown => "unknown",
+        super::Delivery::Cancelled => "declined",
         _ => class_name(outcome.class),
     }
 }

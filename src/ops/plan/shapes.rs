@@ -322,6 +322,8 @@ pub enum Delivery {
     ConfirmedAfterLostReply,
     /// The reply was lost, and re-reading could not show whether the call reached AWS.
     Unknown,
+    /// The operator cancelled it while it was being sent (an upload): nothing was released.
+    Cancelled,
 }
 
 /// What `apply` reports.

@@ -111,6 +111,7 @@ fn bottom(
     hints: Option<&Hints>,
     width: usize,
     scrolls: bool,
+    speed: f64,
 ) -> (Vec<Line<'static>>, Option<(usize, usize)>) {
     let mut out = Vec::new();
     let mut cursor = None;
@@ -136,6 +137,10 @@ fn bottom(
         }
         out.push(line);
     };
+    if let Some(u) = &d.upload {
+        field(&mut out, "Package file (zip)", &u.path, Field::Path);
+        out.extend(super::upload::matches(u, width));
+    }
     if let Some(label) = d.text_label() {
         field(&mut out, label, &d.text, Field::Text);
     }
@@ -179,6 +184,21 @@ fn bottom(
         }
     };
     let ask = Style::new().fg(Color::Yellow);
+    if let (Phase::Editing, Some(u), Field::Path) = (&d.phase, &d.upload, d.field) {
+        let refusal = d.planned.as_ref().err().map(|r| r.reason.as_str());
+        let keys = [
+            key(hints, "next_field", "tab"),
+            key(hints, "submit", "enter"),
+            key(hints, "back", "esc"),
+        ];
+        out.extend(super::upload::hint(u, refusal, keys, width));
+        return (out, cursor);
+    }
+    if let (Phase::Sending(_), Some(u)) = (&d.phase, &d.upload) {
+        let keys = format!("{}/c", key(hints, "back", "esc"));
+        out.extend(super::upload::progress(u, speed, &keys, width));
+        return (out, cursor);
+    }
     match (&d.phase, &d.planned) {
         (Phase::Editing, Err(r)) => {
             for l in wrap(&format!("✗ {}", r.reason), width, 3) {
@@ -384,7 +404,7 @@ fn compose(
     // The fields' lines with the page keys' hint or without: room for the longer.
     let low_len = [false, true]
         .into_iter()
-        .map(|scrolls| bottom(d, hints, width, scrolls).0.len())
+        .map(|scrolls| bottom(d, hints, width, scrolls, state.clock_speed).0.len())
         .max()
         .unwrap_or(0);
     let mut rest = height.saturating_sub(low_len);
@@ -401,7 +421,7 @@ fn compose(
         shown: rest,
         total: all.len(),
     };
-    let (fields, cursor) = bottom(d, hints, width, rows.total > rows.shown);
+    let (fields, cursor) = bottom(d, hints, width, rows.total > rows.shown, state.clock_speed);
     let cursor = cursor.map(|(line, col)| (line + low.len(), col));
     low.extend(fields);
     Composed {
@@ -492,6 +512,7 @@ pub fn render(frame: &mut Frame, state: &State, hints: &Hints, body: Rect) {
     let popup = area(body);
     let how = match (&d.workflow, d.kind) {
         (Some(w), _) => format!(" · workflow {}", w.file),
+        (None, _) if d.upload.is_some() => " · upload a local package".to_string(),
         (None, crate::ops::OpKind::Release) => " · direct upload (no workflow)".to_string(),
         (None, _) => String::new(),
     };

@@ -1,5 +1,5 @@
-//! What opens over a view: the action dialog (with the release picker and the rollback
-//! candidates inside it), the `:` command line and the other prompts, and the help.
+//! What opens over a view: the action dialog (with the release picker, the rollback
+//! candidates and the upload's lines inside it), the `:` command line and the other prompts, and the help.
 
 pub mod command;
 pub mod dialog;
@@ -7,3 +7,4 @@ pub mod help;
 pub mod release_picker;
 pub mod rollback_candidates;
 pub mod trace;
+pub mod upload;

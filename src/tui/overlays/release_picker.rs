@@ -1,7 +1,7 @@
 //! The release picker: the packages under the release prefix, newest first, with version,
 //! commit, actor and age; the one deployed in the environment and in the one it promotes from
-//! marked; below them how many older packages there are and the keys skipped for want of a
-//! version.
+//! marked; then the row that uploads a local package instead; below them how many older
+//! packages there are and the keys skipped for want of a version.
 
 use crate::app::{State, deployed_version};
 use crate::domain::Timestamp;
@@ -132,16 +132,19 @@ pub fn render(frame: &mut Frame, state: &State, body: Rect) {
     let room = usize::from(inner.height)
         .saturating_sub(3 + note_rows)
         .max(1);
-    if let Some(list) = catalogue.map(|c| c.newest()).filter(|l| !l.is_empty()) {
-        lines.push(Line::from(Span::styled(
-            format!(
-                "  {:<10} {:<9} {:<14} {:>5}  {}",
-                "VERSION", "COMMIT", "ACTOR", "AGE", "DEPLOYED"
-            ),
-            Style::new().add_modifier(Modifier::BOLD),
-        )));
-        let skip = p.row.saturating_sub(room.saturating_sub(1));
-        for (i, k) in list.iter().enumerate().skip(skip).take(room) {
+    if let Some(c) = catalogue {
+        let list = c.newest();
+        let mut rows: Vec<String> = Vec::new();
+        if !list.is_empty() {
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "  {:<10} {:<9} {:<14} {:>5}  {}",
+                    "VERSION", "COMMIT", "ACTOR", "AGE", "DEPLOYED"
+                ),
+                Style::new().add_modifier(Modifier::BOLD),
+            )));
+        }
+        for k in list {
             let r = &k.release;
             let mut marks = Vec::new();
             if here.as_ref() == Some(&r.version) {
@@ -152,17 +155,24 @@ pub fn render(frame: &mut Frame, state: &State, body: Rect) {
             {
                 marks.push(format!("◆ in {from_name}"));
             }
-            let text = format!(
-                "{} {:<10} {:<9} {:<14} {:>5}  {}",
-                if i == p.row { "▶" } else { " " },
+            rows.push(format!(
+                "{:<10} {:<9} {:<14} {:>5}  {}",
                 r.version.to_string(),
                 r.short_commit(),
                 r.actor,
                 age(state.now, k.last_modified),
                 marks.join("  ")
-            );
+            ));
+        }
+        // The last row: a local file instead of a package already uploaded.
+        rows.push("upload a local package… (path prompt, Tab completes)".into());
+        let skip = p.row.saturating_sub(room.saturating_sub(1));
+        for (i, text) in rows.into_iter().enumerate().skip(skip).take(room) {
+            let text = format!("{} {text}", if i == p.row { "▶" } else { " " });
             let style = if i == p.row {
                 Style::new().add_modifier(Modifier::REVERSED)
+            } else if i == list.len() {
+                Style::new().fg(Color::Cyan)
             } else {
                 Style::new()
             };
@@ -174,7 +184,7 @@ pub fn render(frame: &mut Frame, state: &State, body: Rect) {
         .map(|n| Line::from(Span::styled(n, Style::new().fg(Color::Yellow))))
         .collect();
     let help = Line::from(Span::styled(
-        "↑/↓ choose · enter plan the release · esc cancel (nothing sent)",
+        "↑/↓ choose · enter plan · end: upload a local file · esc cancel",
         Style::new().fg(Color::Yellow),
     ));
     let note_rows = u16::try_from(note_rows).unwrap_or(u16::MAX);
