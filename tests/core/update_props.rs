@@ -303,7 +303,7 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
         Effect::LookGitHub { request, trail, .. } => Some(Action::Reply(Reply::GitHubLooked {
             request: *request,
             trail: trail.clone(),
-            result: Err("X".into()),
+            result: Err(shipdeck::ops::plan::follow_workflow::Unseen::read("X")),
         })),
         Effect::ListTraffic { env, request, .. } => Some(Action::Reply(Reply::TrafficListed {
             env: *env,

@@ -600,16 +600,11 @@ async fn the_release_key_on_prd_dispatches_the_release_workflow_and_follows_it()
     // Key repeat: Enter twice before the answer.
     rig.keys(&[Action::Submit, Action::Submit]);
     rig.app.settle().await;
-    let dispatches = |rig: &Rig| {
-        rig.sim.with(|s| {
-            s.stats()
-                .calls
-                .get("github:DispatchWorkflow")
-                .copied()
-                .unwrap_or(0)
-        })
-    };
-    assert_eq!(dispatches(&rig), 1, "exactly one dispatch");
+    assert_eq!(
+        github_calls(&rig, "DispatchWorkflow"),
+        1,
+        "exactly one dispatch"
+    );
     rig.run(10 * Timestamp::MINUTE, 2 * Timestamp::SECOND).await;
     let note = rig
         .app
@@ -624,7 +619,11 @@ async fn the_release_key_on_prd_dispatches_the_release_workflow_and_follows_it()
             && note.contains("s3://storefront-deployer-source/prd/release.zip"),
         "{note}"
     );
-    assert_eq!(dispatches(&rig), 1, "watching sends nothing");
+    assert_eq!(
+        github_calls(&rig, "DispatchWorkflow"),
+        1,
+        "watching sends nothing"
+    );
     let lines = rig.audit_lines();
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert_eq!(
@@ -639,6 +638,105 @@ async fn the_release_key_on_prd_dispatches_the_release_workflow_and_follows_it()
         "{:?}",
         lines[0]
     );
+}
+
+/// How many calls of GitHub operation `op` the simulator answered.
+fn github_calls(rig: &Rig, op: &str) -> u64 {
+    rig.sim.with(|s| {
+        s.stats()
+            .calls
+            .get(&format!("github:{op}"))
+            .copied()
+            .unwrap_or(0)
+    })
+}
+
+/// A look of the release's watch refused for GitHub's rate limit: the watch says so and waits
+/// for the reset, and the hold it sets keeps the Runs view and the lag compare waiting too.
+#[tokio::test]
+async fn a_rate_limited_look_holds_the_watch_and_every_github_read_until_the_reset() {
+    let mut rig = Rig::for_ops("release-workflow-limited").await;
+    rig.sim.with(|s| s.set_github_failure_rate(0.0));
+    rig.app.state.ops.release_workflow = Some("release.yml".into());
+    rig.app.state.runs.workflows = vec!["deploy.yml".into(), "release.yml".into()];
+    rig.app.state.runs.release_workflow = "release.yml".into();
+    rig.select("prd");
+    rig.app.dispatch(Action::Op(OpKind::Release));
+    rig.app.settle().await;
+    let reset = rig.now() + 10 * Timestamp::MINUTE;
+    rig.sim.with(|s| {
+        s.force_github_error(
+            "GetWorkflowRun",
+            shipdeck::cloud::CloudError::Throttled {
+                service: "GitHub".into(),
+                operation: "GetWorkflowRun".into(),
+                until: Some(reset),
+            },
+        )
+    });
+    rig.keys(&[Action::DialogNext]);
+    rig.typed("prd");
+    rig.keys(&[Action::Submit]);
+    rig.app.settle().await;
+    assert_eq!(github_calls(&rig, "DispatchWorkflow"), 1);
+    rig.run(Timestamp::MINUTE, 2 * Timestamp::SECOND).await;
+    let note = |rig: &Rig| {
+        rig.app
+            .state
+            .ops
+            .dialog
+            .as_ref()
+            .and_then(|d| d.watch_note.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        note(&rig),
+        format!(
+            "watching… GitHub rate limit: resets at {} UTC; waiting",
+            &reset.clock()[..5]
+        )
+    );
+    assert_eq!(
+        rig.app.state.runs.limited_until,
+        Some(reset),
+        "the shared hold"
+    );
+    // The Runs view shown while the limit holds reads nothing either (the watch goes on with
+    // its dialog closed).
+    let listed = github_calls(&rig, "ListWorkflowRuns");
+    rig.keys(&[Action::Back, Action::Show(shipdeck::app::View::Runs)]);
+    assert_eq!(rig.app.state.view, shipdeck::app::View::Runs);
+    rig.run(8 * Timestamp::MINUTE, 2 * Timestamp::SECOND).await;
+    assert_eq!(
+        github_calls(&rig, "GetWorkflowRun"),
+        1,
+        "asked once, not again"
+    );
+    assert_eq!(
+        github_calls(&rig, "ListWorkflowRuns"),
+        listed,
+        "the Runs view waits"
+    );
+    // After the reset the watch follows the run to its end and the Runs view reads.
+    rig.run(5 * Timestamp::MINUTE, 2 * Timestamp::SECOND).await;
+    let trail = rig
+        .app
+        .state
+        .ops
+        .watch
+        .as_ref()
+        .and_then(|w| w.github.as_ref())
+        .map(|g| g.trail.clone())
+        .unwrap_or_default();
+    assert!(
+        trail
+            .run_done
+            .as_ref()
+            .is_some_and(|r| r.ends_with(" succeeded"))
+            && trail.package.is_some(),
+        "{trail:?}"
+    );
+    assert!(github_calls(&rig, "ListWorkflowRuns") > listed);
 }
 
 /// The toggle in the workflow's dialog switches to the direct upload: the package picker.
