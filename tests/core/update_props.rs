@@ -280,6 +280,7 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
                     .map(|w| (w.clone(), Err("X".into())))
                     .collect(),
                 actions: Vec::new(),
+                builds: Ok(Default::default()),
             }),
         })),
         Effect::FetchRunJobs { request, .. } => Some(Action::Reply(Reply::RunJobsLoaded {

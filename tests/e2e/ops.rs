@@ -863,9 +863,10 @@ async fn trace_shows_where_the_waiting_release_is_and_esc_closes_it() {
 }
 
 /// `:trace VERSION` of the release prd runs: each carrying execution names its CodeBuild Deploy
-/// build (from the execution's action runs: the external execution id), none of the demo's
-/// pipelines deploys with CodeDeploy; when the action runs cannot be read the build is `null`
-/// and the error names the execution (unknown, not "no build").
+/// build (from the execution's action runs: the external execution id) with CodeBuild's account
+/// of it (status, phase, log), none of the demo's pipelines deploys with CodeDeploy; when the
+/// action runs or the builds cannot be read, that part is `null` and the error names the
+/// execution (unknown, not "no build").
 #[tokio::test]
 async fn trace_names_each_executions_build_or_why_it_is_unknown() {
     use shipdeck::app::Overlay;
@@ -904,6 +905,57 @@ async fn trace_names_each_executions_build_or_why_it_is_unknown() {
     assert_eq!(build.status, "Succeeded");
     assert!(build.end.is_some());
     assert_eq!(x.deployment, None, "no CodeDeploy action in the demo");
+    // CodeBuild's own account of the build: one BatchGetBuilds for every build of the trace.
+    let cb = build.codebuild.as_ref().expect("CodeBuild's account");
+    let uuid = build.id.as_deref().unwrap().split_once(':').unwrap().1;
+    assert_eq!(
+        (
+            cb.status.as_str(),
+            cb.phase.as_deref(),
+            cb.failed_phase.as_deref()
+        ),
+        ("SUCCEEDED", Some("COMPLETED"), None)
+    );
+    assert_eq!(
+        (cb.log_group.as_deref(), cb.log_stream.as_deref()),
+        (Some("/aws/codebuild/storefront-deploy-prd"), Some(uuid))
+    );
+    assert!(
+        cb.log_url.as_deref().is_some_and(|u| u.contains(uuid)),
+        "{cb:?}"
+    );
+    assert_eq!(
+        build.build_lines(),
+        vec![format!("log {}", cb.log_url.as_deref().unwrap())],
+        "a build that succeeded: its log"
+    );
+    assert_eq!(rig.count("BatchGetBuilds"), 1, "one batched call");
+
+    // CodeBuild refused: the build is unknown with the reason, and in `errors`.
+    rig.sim.with(|s| s.deny("BatchGetBuilds"));
+    let t = trace(&mut rig, &version.to_string()).await;
+    let executions = t.environments[prd].executions.clone().unwrap();
+    let build = executions
+        .iter()
+        .find(|x| x.id == id)
+        .and_then(|x| x.build.clone())
+        .unwrap();
+    assert_eq!(build.codebuild, None);
+    assert!(
+        build.build_lines()[0].starts_with("CodeBuild unknown: ")
+            && build.build_lines()[0].contains("codebuild:BatchGetBuilds"),
+        "{:?}",
+        build.build_lines()
+    );
+    assert!(
+        t.errors
+            .iter()
+            .any(|e| e.what == format!("prd execution {} build", &id[..8])
+                && e.error.contains("codebuild:BatchGetBuilds")),
+        "{:?}",
+        t.errors
+    );
+    rig.sim.with(|s| s.allow("BatchGetBuilds"));
 
     rig.sim.with(|s| s.deny("ListActionExecutions"));
     let t = trace(&mut rig, &version.to_string()).await;
