@@ -760,6 +760,47 @@ async fn the_workflow_dialog_switches_to_the_direct_upload() {
     assert!(rig.app.state.ops.picker.is_some() && rig.app.state.ops.dialog.is_none());
 }
 
+/// The log of a job still running, as GitHub serves it (404 until the job ends): the Logs view
+/// says the job runs and its log is not served yet, not a failed read, reads again, and shows
+/// the log once the job has ended.
+#[tokio::test]
+async fn a_running_jobs_log_is_not_served_yet_then_read_once_the_job_ends() {
+    let mut rig = Rig::for_ops("runs-running-log").await;
+    rig.app.state.runs.workflows = vec!["deploy.yml".into(), "release.yml".into()];
+    rig.app.state.runs.release_workflow = "release.yml".into();
+    rig.app.dispatch(Action::Show(View::Runs));
+    rig.app.settle().await;
+    let running = rig
+        .app
+        .state
+        .runs
+        .rows()
+        .iter()
+        .position(|r| r.run.conclusion.is_none())
+        .expect("a run still going in the demo");
+    rig.app.dispatch(Action::SelectRow(running));
+    rig.app.dispatch(Action::Open);
+    rig.app.settle().await;
+    rig.app.dispatch(Action::Open);
+    rig.app.settle().await;
+    assert_eq!(rig.app.state.view, View::Logs, "{}", rig.status());
+    let job = rig.app.state.logs.job.clone().expect("the job's log");
+    assert!(!job.done() && job.read, "{job:?}");
+    assert_eq!(rig.app.state.logs.load.error, None, "not a failed read");
+    assert!(rig.app.state.logs.events.is_empty());
+    let reads = |rig: &Rig| github_calls(rig, "DownloadJobLogsForWorkflowRun");
+    let before = reads(&rig);
+    rig.run(30 * Timestamp::SECOND, 2 * Timestamp::SECOND).await;
+    assert!(reads(&rig) > before, "read again while the job runs");
+    rig.run(20 * Timestamp::MINUTE, 5 * Timestamp::SECOND).await;
+    let job = rig.app.state.logs.job.clone().expect("the job's log");
+    assert!(job.done(), "{job:?}");
+    assert!(
+        !rig.app.state.logs.events.is_empty(),
+        "the log once it ended"
+    );
+}
+
 /// The Runs view against the simulator: the runs of both workflows read through the effect
 /// runner; `T` on a failed deploy run re-runs its failed jobs after dev's yes, once.
 #[tokio::test]
