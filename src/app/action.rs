@@ -295,8 +295,9 @@ pub enum Reply {
         request: RequestId,
         /// What the looks found so far.
         trail: Box<crate::ops::plan::follow_workflow::Trail>,
-        /// The verdict, or why a read failed.
-        result: Result<crate::ops::plan::follow::Verdict, String>,
+        /// The verdict, or why a read failed (with GitHub's rate-limit reset).
+        result:
+            Result<crate::ops::plan::follow::Verdict, crate::ops::plan::follow_workflow::Unseen>,
     },
     /// The environments' commits were compared with `main`.
     MainLagLoaded {

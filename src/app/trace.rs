@@ -74,6 +74,7 @@ impl State {
             envs: &envs,
             region: self.session.region.as_deref(),
             actions: &read.actions,
+            builds: read.builds.as_ref().map_err(String::as_str),
             images,
             now: self.now,
         })

@@ -51,6 +51,7 @@ pub async fn run(global: &Global, what: &str, output: Output) -> Result<Answer, 
     }
     let executions = trace::carrying_executions(&state.trace_envs(), &sha, version.as_ref());
     read.actions = crate::runtime::trace::read_actions(&backend.cloud, &executions).await;
+    read.builds = crate::runtime::trace::read_builds(&backend.cloud, &read.actions).await;
     let trace = state.trace_of(&read, what, &sha, version.as_ref());
     let unknowns = trace.errors.len();
     if output == Output::Json {
@@ -150,6 +151,9 @@ fn table(t: &Trace) -> String {
             for (what, hop) in [("build", &x.build), ("deployment", &x.deployment)] {
                 if let Some(h) = hop {
                     out.push_str(&format!("      {what} {}\n", h.line()));
+                    for l in h.build_lines() {
+                        out.push_str(&format!("        {l}\n"));
+                    }
                 }
             }
         }

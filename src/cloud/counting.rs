@@ -345,6 +345,11 @@ impl super::Builds for CountingCloud {
         self.count("BatchGetProjects");
         self.inner.builds.batch_get_projects(names).await
     }
+
+    async fn batch_get_builds(&self, ids: &[String]) -> CloudResult<super::BuildRuns> {
+        self.count("BatchGetBuilds");
+        self.inner.builds.batch_get_builds(ids).await
+    }
 }
 
 impl CountingCloud {

@@ -20,7 +20,7 @@ pub use crate::domain::{ApprovalOutcome, RetryMode};
 pub use clock::Clock;
 pub use counting::CountingCloud;
 pub use error::{CloudError, CloudResult};
-pub use images::{BuildProject, BuildProjects, Builds, Registry};
+pub use images::{BuildProject, BuildProjects, BuildRun, BuildRuns, Builds, FailedPhase, Registry};
 pub use log_reads::{
     LiveTail, LiveTailBatch, LiveTailRequest, MAX_TAIL_EVENTS, MAX_TAIL_GROUPS, filter_pages,
     group_name, live_tail_unavailable,

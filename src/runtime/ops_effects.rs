@@ -215,6 +215,7 @@ pub async fn run(
                 None => super::trace::not_configured(&workflows),
             };
             read.actions = super::trace::read_actions(cloud, &executions).await;
+            read.builds = super::trace::read_builds(cloud, &read.actions).await;
             Some(Action::Reply(Reply::TraceLoaded {
                 request,
                 read: Box::new(read),

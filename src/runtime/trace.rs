@@ -1,14 +1,15 @@
 //! The reads of a trace: on GitHub the commit (through the commits API, which lists history from
 //! a SHA or prefix down) and the recent runs of the workflows; on CodePipeline the action runs of
-//! the executions that carried it (their CodeBuild build and CodeDeploy deployment). The CLI and
-//! the console's effect both read here.
+//! the executions that carried it (their CodeBuild build and CodeDeploy deployment), and on
+//! CodeBuild those builds. The CLI and the console's effect both read here.
 
 use super::effects::timed;
+use crate::cloud::BuildRuns;
 use crate::cloud::Cloud;
 use crate::cloud::CloudError;
 use crate::cloud::github::{GitHub, RunQuery};
 use crate::ops::apply::github::NOT_CONFIGURED;
-use crate::ops::plan::trace::{ActionsRead, Found, GitHubTrace};
+use crate::ops::plan::trace::{ActionsRead, Found, GitHubTrace, build_ids};
 
 /// How many runs of each workflow are searched for the commit's.
 pub const RUNS_SEARCHED: usize = 100;
@@ -39,6 +40,7 @@ pub async fn read_github(gh: &dyn GitHub, sha: &str, workflows: &[String]) -> Gi
         commit,
         runs,
         actions: Vec::new(),
+        builds: Ok(Default::default()),
     }
 }
 
@@ -51,6 +53,7 @@ pub fn not_configured(workflows: &[String]) -> GitHubTrace {
             .map(|w| (w.clone(), Err(NOT_CONFIGURED.to_string())))
             .collect(),
         actions: Vec::new(),
+        builds: Ok(Default::default()),
     }
 }
 
@@ -71,4 +74,22 @@ pub async fn read_actions(cloud: &Cloud, executions: &[(String, String)]) -> Vec
         });
     }
     out
+}
+
+/// `BatchGetBuilds` accepts at most this many ids.
+const BUILDS_PER_CALL: usize = 100;
+
+/// CodeBuild's account of the builds the action runs started: one `BatchGetBuilds` (one per
+/// hundred builds); a failed call makes all of them unknown, with its reason.
+pub async fn read_builds(cloud: &Cloud, actions: &[ActionsRead]) -> Result<BuildRuns, String> {
+    let ids = build_ids(actions);
+    let mut out = BuildRuns::default();
+    for chunk in ids.chunks(BUILDS_PER_CALL) {
+        let got = timed("BatchGetBuilds", cloud.builds.batch_get_builds(chunk))
+            .await
+            .map_err(|e| e.to_string())?;
+        out.found.extend(got.found);
+        out.not_found.extend(got.not_found);
+    }
+    Ok(out)
 }

@@ -1,6 +1,7 @@
 //! The deployer image's adapters against the emulator: ECR `DescribeImages` (tags, digest, pushed
 //! at; a missing repository) and CodeBuild `BatchGetProjects` (each project's image; a name it
-//! does not know is left out), then the verdict the console draws from them.
+//! does not know is left out) and `BatchGetBuilds` (a build's status and phase), then the verdict
+//! the console draws from them.
 
 use crate::support::emulator;
 
@@ -105,6 +106,34 @@ async fn ecr_images_and_codebuild_project_images_are_read_and_judged() {
         !projects.found.iter().any(|p| p.name == missing),
         "an unknown name is not a project"
     );
+
+    // A build of the project, as a trace reads it (`BatchGetBuilds`: status, phase, start), and
+    // an id CodeBuild does not know.
+    let started = c
+        .codebuild
+        .start_build()
+        .project_name(&project)
+        .send()
+        .await
+        .unwrap();
+    let id = started
+        .build_value()
+        .and_then(|b| b.id())
+        .unwrap()
+        .to_string();
+    let unknown = format!("{project}:00000000-0000-0000-0000-000000000000");
+    let builds = cloud
+        .builds
+        .batch_get_builds(&[id.clone(), unknown.clone()])
+        .await
+        .unwrap();
+    // moto 5.2.5 leaves `buildsNotFound` empty; an id it does not know is at least not found.
+    assert_eq!(builds.found.len(), 1, "{builds:?}");
+    assert!(!builds.found.iter().any(|b| b.id == unknown));
+    let b = &builds.found[0];
+    assert_eq!(b.id, id);
+    assert!(!b.status.is_empty() && b.start.is_some(), "{b:?}");
+    assert!(b.current_phase.is_some(), "{b:?}");
 
     // Pushed within the same second, the two images tie on push time; whichever is newest, the
     // project on 1.43.0 is either current (it is) or stale with 1.44.0 named.

@@ -438,6 +438,25 @@ fn runs_show_gives_jobs_steps_and_a_log_tail() {
         "{lines:?}"
     );
 
+    // A job still running: GitHub does not serve its log yet; said, not an error.
+    let running = v["workflows"][0]["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["status"] == "in_progress")
+        .unwrap();
+    let rid = running["id"].as_u64().unwrap().to_string();
+    let out = shipdeck(&["--demo", "runs", "show", &rid, "--log", "build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(
+            "log of build: not served yet: the job is in_progress: GitHub serves its log once \
+             it ends"
+        ),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
     // The run's GitHub address works as its id.
     let url = failed["html_url"].as_str().unwrap();
     let out = shipdeck(&[

@@ -301,6 +301,7 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
                     .map(|w| (w.clone(), Err("X".into())))
                     .collect(),
                 actions: Vec::new(),
+                builds: Ok(Default::default()),
             }),
         })),
         Effect::FetchRunJobs { request, .. } => Some(Action::Reply(Reply::RunJobsLoaded {
@@ -324,7 +325,7 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
         Effect::LookGitHub { request, trail, .. } => Some(Action::Reply(Reply::GitHubLooked {
             request: *request,
             trail: trail.clone(),
-            result: Err("X".into()),
+            result: Err(shipdeck::ops::plan::follow_workflow::Unseen::read("X")),
         })),
         Effect::ListTraffic { env, request, .. } => Some(Action::Reply(Reply::TrafficListed {
             env: *env,

@@ -600,16 +600,11 @@ async fn the_release_key_on_prd_dispatches_the_release_workflow_and_follows_it()
     // Key repeat: Enter twice before the answer.
     rig.keys(&[Action::Submit, Action::Submit]);
     rig.app.settle().await;
-    let dispatches = |rig: &Rig| {
-        rig.sim.with(|s| {
-            s.stats()
-                .calls
-                .get("github:DispatchWorkflow")
-                .copied()
-                .unwrap_or(0)
-        })
-    };
-    assert_eq!(dispatches(&rig), 1, "exactly one dispatch");
+    assert_eq!(
+        github_calls(&rig, "DispatchWorkflow"),
+        1,
+        "exactly one dispatch"
+    );
     rig.run(10 * Timestamp::MINUTE, 2 * Timestamp::SECOND).await;
     let note = rig
         .app
@@ -624,7 +619,11 @@ async fn the_release_key_on_prd_dispatches_the_release_workflow_and_follows_it()
             && note.contains("s3://storefront-deployer-source/prd/release.zip"),
         "{note}"
     );
-    assert_eq!(dispatches(&rig), 1, "watching sends nothing");
+    assert_eq!(
+        github_calls(&rig, "DispatchWorkflow"),
+        1,
+        "watching sends nothing"
+    );
     let lines = rig.audit_lines();
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert_eq!(
@@ -639,6 +638,105 @@ async fn the_release_key_on_prd_dispatches_the_release_workflow_and_follows_it()
         "{:?}",
         lines[0]
     );
+}
+
+/// How many calls of GitHub operation `op` the simulator answered.
+fn github_calls(rig: &Rig, op: &str) -> u64 {
+    rig.sim.with(|s| {
+        s.stats()
+            .calls
+            .get(&format!("github:{op}"))
+            .copied()
+            .unwrap_or(0)
+    })
+}
+
+/// A look of the release's watch refused for GitHub's rate limit: the watch says so and waits
+/// for the reset, and the hold it sets keeps the Runs view and the lag compare waiting too.
+#[tokio::test]
+async fn a_rate_limited_look_holds_the_watch_and_every_github_read_until_the_reset() {
+    let mut rig = Rig::for_ops("release-workflow-limited").await;
+    rig.sim.with(|s| s.set_github_failure_rate(0.0));
+    rig.app.state.ops.release_workflow = Some("release.yml".into());
+    rig.app.state.runs.workflows = vec!["deploy.yml".into(), "release.yml".into()];
+    rig.app.state.runs.release_workflow = "release.yml".into();
+    rig.select("prd");
+    rig.app.dispatch(Action::Op(OpKind::Release));
+    rig.app.settle().await;
+    let reset = rig.now() + 10 * Timestamp::MINUTE;
+    rig.sim.with(|s| {
+        s.force_github_error(
+            "GetWorkflowRun",
+            shipdeck::cloud::CloudError::Throttled {
+                service: "GitHub".into(),
+                operation: "GetWorkflowRun".into(),
+                until: Some(reset),
+            },
+        )
+    });
+    rig.keys(&[Action::DialogNext]);
+    rig.typed("prd");
+    rig.keys(&[Action::Submit]);
+    rig.app.settle().await;
+    assert_eq!(github_calls(&rig, "DispatchWorkflow"), 1);
+    rig.run(Timestamp::MINUTE, 2 * Timestamp::SECOND).await;
+    let note = |rig: &Rig| {
+        rig.app
+            .state
+            .ops
+            .dialog
+            .as_ref()
+            .and_then(|d| d.watch_note.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        note(&rig),
+        format!(
+            "watching… GitHub rate limit: resets at {} UTC; waiting",
+            &reset.clock()[..5]
+        )
+    );
+    assert_eq!(
+        rig.app.state.runs.limited_until,
+        Some(reset),
+        "the shared hold"
+    );
+    // The Runs view shown while the limit holds reads nothing either (the watch goes on with
+    // its dialog closed).
+    let listed = github_calls(&rig, "ListWorkflowRuns");
+    rig.keys(&[Action::Back, Action::Show(shipdeck::app::View::Runs)]);
+    assert_eq!(rig.app.state.view, shipdeck::app::View::Runs);
+    rig.run(8 * Timestamp::MINUTE, 2 * Timestamp::SECOND).await;
+    assert_eq!(
+        github_calls(&rig, "GetWorkflowRun"),
+        1,
+        "asked once, not again"
+    );
+    assert_eq!(
+        github_calls(&rig, "ListWorkflowRuns"),
+        listed,
+        "the Runs view waits"
+    );
+    // After the reset the watch follows the run to its end and the Runs view reads.
+    rig.run(5 * Timestamp::MINUTE, 2 * Timestamp::SECOND).await;
+    let trail = rig
+        .app
+        .state
+        .ops
+        .watch
+        .as_ref()
+        .and_then(|w| w.github.as_ref())
+        .map(|g| g.trail.clone())
+        .unwrap_or_default();
+    assert!(
+        trail
+            .run_done
+            .as_ref()
+            .is_some_and(|r| r.ends_with(" succeeded"))
+            && trail.package.is_some(),
+        "{trail:?}"
+    );
+    assert!(github_calls(&rig, "ListWorkflowRuns") > listed);
 }
 
 /// The toggle in the workflow's dialog switches to the direct upload: the package picker.
@@ -660,6 +758,47 @@ async fn the_workflow_dialog_switches_to_the_direct_upload() {
     rig.app.dispatch(Action::Op(OpKind::Release));
     rig.app.settle().await;
     assert!(rig.app.state.ops.picker.is_some() && rig.app.state.ops.dialog.is_none());
+}
+
+/// The log of a job still running, as GitHub serves it (404 until the job ends): the Logs view
+/// says the job runs and its log is not served yet, not a failed read, reads again, and shows
+/// the log once the job has ended.
+#[tokio::test]
+async fn a_running_jobs_log_is_not_served_yet_then_read_once_the_job_ends() {
+    let mut rig = Rig::for_ops("runs-running-log").await;
+    rig.app.state.runs.workflows = vec!["deploy.yml".into(), "release.yml".into()];
+    rig.app.state.runs.release_workflow = "release.yml".into();
+    rig.app.dispatch(Action::Show(View::Runs));
+    rig.app.settle().await;
+    let running = rig
+        .app
+        .state
+        .runs
+        .rows()
+        .iter()
+        .position(|r| r.run.conclusion.is_none())
+        .expect("a run still going in the demo");
+    rig.app.dispatch(Action::SelectRow(running));
+    rig.app.dispatch(Action::Open);
+    rig.app.settle().await;
+    rig.app.dispatch(Action::Open);
+    rig.app.settle().await;
+    assert_eq!(rig.app.state.view, View::Logs, "{}", rig.status());
+    let job = rig.app.state.logs.job.clone().expect("the job's log");
+    assert!(!job.done() && job.read, "{job:?}");
+    assert_eq!(rig.app.state.logs.load.error, None, "not a failed read");
+    assert!(rig.app.state.logs.events.is_empty());
+    let reads = |rig: &Rig| github_calls(rig, "DownloadJobLogsForWorkflowRun");
+    let before = reads(&rig);
+    rig.run(30 * Timestamp::SECOND, 2 * Timestamp::SECOND).await;
+    assert!(reads(&rig) > before, "read again while the job runs");
+    rig.run(20 * Timestamp::MINUTE, 5 * Timestamp::SECOND).await;
+    let job = rig.app.state.logs.job.clone().expect("the job's log");
+    assert!(job.done(), "{job:?}");
+    assert!(
+        !rig.app.state.logs.events.is_empty(),
+        "the log once it ended"
+    );
 }
 
 /// The Runs view against the simulator: the runs of both workflows read through the effect
@@ -765,9 +904,10 @@ async fn trace_shows_where_the_waiting_release_is_and_esc_closes_it() {
 }
 
 /// `:trace VERSION` of the release prd runs: each carrying execution names its CodeBuild Deploy
-/// build (from the execution's action runs: the external execution id), none of the demo's
-/// pipelines deploys with CodeDeploy; when the action runs cannot be read the build is `null`
-/// and the error names the execution (unknown, not "no build").
+/// build (from the execution's action runs: the external execution id) with CodeBuild's account
+/// of it (status, phase, log), none of the demo's pipelines deploys with CodeDeploy; when the
+/// action runs or the builds cannot be read, that part is `null` and the error names the
+/// execution (unknown, not "no build").
 #[tokio::test]
 async fn trace_names_each_executions_build_or_why_it_is_unknown() {
     use shipdeck::app::Overlay;
@@ -806,6 +946,57 @@ async fn trace_names_each_executions_build_or_why_it_is_unknown() {
     assert_eq!(build.status, "Succeeded");
     assert!(build.end.is_some());
     assert_eq!(x.deployment, None, "no CodeDeploy action in the demo");
+    // CodeBuild's own account of the build: one BatchGetBuilds for every build of the trace.
+    let cb = build.codebuild.as_ref().expect("CodeBuild's account");
+    let uuid = build.id.as_deref().unwrap().split_once(':').unwrap().1;
+    assert_eq!(
+        (
+            cb.status.as_str(),
+            cb.phase.as_deref(),
+            cb.failed_phase.as_deref()
+        ),
+        ("SUCCEEDED", Some("COMPLETED"), None)
+    );
+    assert_eq!(
+        (cb.log_group.as_deref(), cb.log_stream.as_deref()),
+        (Some("/aws/codebuild/storefront-deploy-prd"), Some(uuid))
+    );
+    assert!(
+        cb.log_url.as_deref().is_some_and(|u| u.contains(uuid)),
+        "{cb:?}"
+    );
+    assert_eq!(
+        build.build_lines(),
+        vec![format!("log {}", cb.log_url.as_deref().unwrap())],
+        "a build that succeeded: its log"
+    );
+    assert_eq!(rig.count("BatchGetBuilds"), 1, "one batched call");
+
+    // CodeBuild refused: the build is unknown with the reason, and in `errors`.
+    rig.sim.with(|s| s.deny("BatchGetBuilds"));
+    let t = trace(&mut rig, &version.to_string()).await;
+    let executions = t.environments[prd].executions.clone().unwrap();
+    let build = executions
+        .iter()
+        .find(|x| x.id == id)
+        .and_then(|x| x.build.clone())
+        .unwrap();
+    assert_eq!(build.codebuild, None);
+    assert!(
+        build.build_lines()[0].starts_with("CodeBuild unknown: ")
+            && build.build_lines()[0].contains("codebuild:BatchGetBuilds"),
+        "{:?}",
+        build.build_lines()
+    );
+    assert!(
+        t.errors
+            .iter()
+            .any(|e| e.what == format!("prd execution {} build", &id[..8])
+                && e.error.contains("codebuild:BatchGetBuilds")),
+        "{:?}",
+        t.errors
+    );
+    rig.sim.with(|s| s.allow("BatchGetBuilds"));
 
     rig.sim.with(|s| s.deny("ListActionExecutions"));
     let t = trace(&mut rig, &version.to_string()).await;

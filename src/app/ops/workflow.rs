@@ -6,7 +6,7 @@ use crate::app::ops::state::WorkflowAsk;
 use crate::app::{Effect, Level, RequestId, State, ops};
 use crate::ops::OpKind;
 use crate::ops::plan::follow::Verdict;
-use crate::ops::plan::follow_workflow::Trail;
+use crate::ops::plan::follow_workflow::{Hold, Trail, Unseen};
 use crate::ops::plan::release_workflow::WorkflowRead;
 
 /// The branch the console's release workflow runs on.
@@ -80,7 +80,8 @@ pub(in crate::app) fn to_direct(state: &mut State) -> Vec<Effect> {
     ops::release::open_picker(state, d.env, None)
 }
 
-/// On each tick: the next look of a watch on GitHub, when it is due.
+/// On each tick: the next look of a watch on GitHub, when it is due and GitHub's rate limit
+/// (the hold the Runs view and the lag compare share) does not hold it.
 pub(in crate::app) fn tick(state: &mut State) -> Vec<Effect> {
     let now = state.now;
     let Some(w) = state.ops.watch.as_ref() else {
@@ -93,6 +94,15 @@ pub(in crate::app) fn tick(state: &mut State) -> Vec<Effect> {
     else {
         return Vec::new();
     };
+    if state.runs.limited(now) {
+        let unseen = Unseen {
+            message: String::new(),
+            limited_until: state.runs.limited_until,
+        };
+        let until = w.until;
+        hold(state, unseen.hold(now, until));
+        return Vec::new();
+    }
     let (applied, trail) = (Box::new(w.plan.request.clone()), Box::new(g.trail.clone()));
     let request = state.take_request();
     if let Some(g) = state.ops.watch.as_mut().and_then(|w| w.github.as_mut()) {
@@ -106,24 +116,63 @@ pub(in crate::app) fn tick(state: &mut State) -> Vec<Effect> {
 }
 
 /// A look came back: keep what it found and judge (a failed read is unknown, said, and read
-/// again at the next look).
+/// again at the next look; a rate limit holds the next look, and every GitHub read, until it
+/// resets).
 pub(in crate::app) fn looked(
     state: &mut State,
     request: RequestId,
     trail: Trail,
-    result: Result<Verdict, String>,
+    result: Result<Verdict, Unseen>,
 ) {
-    let Some(g) = state
-        .ops
-        .watch
-        .as_mut()
-        .and_then(|w| w.github.as_mut())
-        .filter(|g| g.looking == Some(request))
-    else {
+    let now = state.now;
+    let Some(w) = state.ops.watch.as_mut().filter(|w| {
+        w.github
+            .as_ref()
+            .is_some_and(|g| g.looking == Some(request))
+    }) else {
         return;
     };
-    g.looking = None;
-    g.trail = trail;
-    let verdict = result.unwrap_or_else(|why| Verdict::Waiting(format!("unknown: {why}")));
-    ops::watch::settle(state, verdict);
+    let until = w.until;
+    if let Some(g) = w.github.as_mut() {
+        g.looking = None;
+        g.trail = trail;
+    }
+    match result {
+        Ok(verdict) => ops::watch::settle(state, verdict),
+        Err(unseen) => {
+            if let Some(reset) = unseen.limited_until.filter(|at| *at > now) {
+                state.runs.limited_until = state.runs.limited_until.max(Some(reset));
+            }
+            hold(state, unseen.hold(now, until));
+        }
+    }
+}
+
+/// What the watch does after a look that could not judge: look again at the usual pace, wait
+/// for GitHub's rate limit to reset, or stop with unknown when it resets after the watch's limit.
+fn hold(state: &mut State, hold: Hold) {
+    match hold {
+        Hold::Now(note) => ops::watch::settle(state, Verdict::Waiting(note)),
+        Hold::Until(reset, note) => {
+            ops::watch::settle(state, Verdict::Waiting(note));
+            if let Some(g) = state.ops.watch.as_mut().and_then(|w| w.github.as_mut()) {
+                g.due = reset;
+            }
+        }
+        Hold::Beyond(text) => {
+            let Some(w) = state.ops.watch.take() else {
+                return;
+            };
+            state.say(
+                Level::Warn,
+                format!("{} {}: {text}", w.plan.kind.name(), w.plan.environment),
+            );
+            if let Some(d) = state.ops.dialog.as_mut()
+                && d.env == w.env
+                && matches!(d.phase, crate::app::ops::state::Phase::Done(_))
+            {
+                d.watch_note = Some(text);
+            }
+        }
+    }
 }

@@ -124,9 +124,13 @@ pub(in crate::app) fn show(state: &mut State) -> Vec<Effect> {
     fx
 }
 
-/// Reads the runs again (nothing while a read is in flight, or without `[github]`).
+/// Reads the runs again (nothing while a read is in flight, without `[github]`, or while
+/// GitHub's rate limit holds: the tick reads once it resets).
 pub(in crate::app) fn read(state: &mut State) -> Vec<Effect> {
-    if state.runs.workflows.is_empty() || state.runs.loading.is_some() {
+    if state.runs.workflows.is_empty()
+        || state.runs.loading.is_some()
+        || state.runs.limited(state.now)
+    {
         return Vec::new();
     }
     let request = state.take_request();

@@ -37,6 +37,9 @@ struct LogOut {
     total_lines: usize,
     /// The last lines, oldest first.
     lines: Vec<String>,
+    /// Why there are none yet: the job has not ended (GitHub serves a job's log once it has).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_served: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -143,6 +146,26 @@ pub(super) async fn run(
                     job_id: id,
                     total_lines: all.len(),
                     lines: all[from..].iter().map(|l| l.to_string()).collect(),
+                    not_served: None,
+                });
+            }
+            // GitHub answers 404 for the log of a job still queued or running.
+            Err(CloudError::NotFound { .. })
+                if let Some(job) = jobs
+                    .as_ref()
+                    .ok()
+                    .and_then(|j| j.iter().find(|j| j.id == id))
+                    .filter(|j| j.status != crate::domain::github::RunStatus::Completed) =>
+            {
+                log_out = Some(LogOut {
+                    job: name,
+                    job_id: id,
+                    total_lines: 0,
+                    lines: Vec::new(),
+                    not_served: Some(format!(
+                        "the job is {}: GitHub serves its log once it ends",
+                        job.status
+                    )),
                 });
             }
             Err(e) => errors.push(ErrorOut {
@@ -217,7 +240,13 @@ pub(super) async fn run(
         }
         Err(e) => text.push_str(&format!("jobs unknown: {e}\n")),
     }
-    if let Some(l) = &out.log {
+    if let Some((l, why)) = out
+        .log
+        .as_ref()
+        .and_then(|l| Some((l, l.not_served.as_ref()?)))
+    {
+        text.push_str(&format!("\nlog of {}: not served yet: {why}\n", l.job));
+    } else if let Some(l) = &out.log {
         text.push_str(&format!(
             "\nlog of {} (the last {} of {} lines):\n",
             l.job,

@@ -410,4 +410,10 @@ impl crate::cloud::Builds for SimCloud {
             s.op_batch_get_projects(names)
         })
     }
+
+    async fn batch_get_builds(&self, ids: &[String]) -> CloudResult<crate::cloud::BuildRuns> {
+        self.call("codebuild", "BatchGetBuilds", |s| {
+            Ok(s.op_batch_get_builds(ids))
+        })
+    }
 }

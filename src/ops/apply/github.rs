@@ -9,7 +9,7 @@ use crate::cloud::{Clock, Cloud, CloudError};
 use crate::domain::github::{DispatchRequest, RunChange, WorkflowRun, read_workflow};
 use crate::domain::{Millis, Release, SourceObject};
 use crate::ops::plan::follow::{Verdict, not_observed};
-use crate::ops::plan::follow_workflow::{self, Need, Trail, WorkflowSight};
+use crate::ops::plan::follow_workflow::{self, Hold, Need, Trail, Unseen, WorkflowSight};
 use crate::ops::plan::guards::Guard;
 use crate::ops::plan::release_workflow::{Unread, WorkflowRead};
 use crate::ops::plan::{Delivery, NewRun, Outcome, Refusal, Request, RunAction};
@@ -274,14 +274,23 @@ pub async fn change_run(cloud: &Cloud, request: &Request) -> Outcome {
     }
 }
 
+/// A GitHub read that failed while following: unknown, with when the rate limit resets when
+/// GitHub refused it for that.
+fn unseen(what: String, e: &CloudError) -> Unseen {
+    Unseen {
+        message: format!("{what}: {e}"),
+        limited_until: e.limited_until(),
+    }
+}
+
 /// One look at a dispatch: reads what the trail needs next and judges it, moving on at once to
 /// the next part when one is done (the run, then the package, then the pipeline). `Err`: a read
-/// failed (unknown, not none), with its reason.
+/// failed (unknown, not none), with its reason and GitHub's rate-limit reset.
 pub async fn look_dispatch(
     cloud: &Cloud,
     request: &Request,
     trail: &mut Trail,
-) -> Result<Verdict, String> {
+) -> Result<Verdict, Unseen> {
     let Request::Dispatch {
         workflow,
         git_ref,
@@ -291,9 +300,12 @@ pub async fn look_dispatch(
         ..
     } = request
     else {
-        return Err("not a workflow dispatch".into());
+        return Err(Unseen::read("not a workflow dispatch"));
     };
-    let gh = cloud.github.as_deref().ok_or(NOT_CONFIGURED)?;
+    let gh = cloud
+        .github
+        .as_deref()
+        .ok_or_else(|| Unseen::read(NOT_CONFIGURED))?;
     loop {
         let need = trail.need();
         let verdict = match need {
@@ -302,7 +314,7 @@ pub async fn look_dispatch(
                     Some(id) => vec![
                         gh.get_run(id)
                             .await
-                            .map_err(|e| format!("cannot read run {id}: {e}"))?,
+                            .map_err(|e| unseen(format!("cannot read run {id}"), &e))?,
                     ],
                     None => {
                         let query = RunQuery {
@@ -310,9 +322,9 @@ pub async fn look_dispatch(
                             branch: Some(branch(git_ref).to_string()),
                             limit: RECENT_RUNS,
                         };
-                        gh.list_runs(&query)
-                            .await
-                            .map_err(|e| format!("cannot list the runs of {workflow}: {e}"))?
+                        gh.list_runs(&query).await.map_err(|e| {
+                            unseen(format!("cannot list the runs of {workflow}"), &e)
+                        })?
                     }
                 };
                 let run = match trail.run_id {
@@ -320,7 +332,7 @@ pub async fn look_dispatch(
                     None => follow_workflow::new_run(&runs, git_ref, trail.after),
                 };
                 // Jobs say where a running run is and where a failed one failed; a failed read
-                // of them only leaves that out.
+                // of them only leaves that out (the rate limit holds the look, as any read).
                 let started = run.is_some_and(|r| {
                     r.run_started_at.is_some()
                         && r.conclusion
@@ -328,7 +340,16 @@ pub async fn look_dispatch(
                             .is_none_or(|c| *c != crate::domain::github::Conclusion::Success)
                 });
                 let jobs = match run {
-                    Some(r) if started => gh.list_jobs(r.id).await.unwrap_or_default(),
+                    Some(r) if started => match gh.list_jobs(r.id).await {
+                        Ok(jobs) => jobs,
+                        Err(e) if e.limited_until().is_some() => {
+                            return Err(unseen(
+                                format!("cannot read the jobs of run {}", r.id),
+                                &e,
+                            ));
+                        }
+                        Err(_) => Vec::new(),
+                    },
                     _ => Vec::new(),
                 };
                 let sight = WorkflowSight {
@@ -348,7 +369,11 @@ pub async fn look_dispatch(
                         release: Release::from_metadata(&meta.metadata, None),
                     }),
                     Err(CloudError::NotFound { kind, .. }) if kind == "key" => None,
-                    Err(e) => return Err(format!("cannot read s3://{bucket}/{source_key}: {e}")),
+                    Err(e) => {
+                        return Err(Unseen::read(format!(
+                            "cannot read s3://{bucket}/{source_key}: {e}"
+                        )));
+                    }
                 };
                 let sight = WorkflowSight {
                     source: source.as_ref(),
@@ -358,7 +383,9 @@ pub async fn look_dispatch(
             }
             Need::Pipeline => {
                 let p = &cloud.pipelines;
-                let unread = |e: CloudError| format!("cannot read the pipeline {pipeline}: {e}");
+                let unread = |e: CloudError| {
+                    Unseen::read(format!("cannot read the pipeline {pipeline}: {e}"))
+                };
                 let (def, state, executions) = futures::join!(
                     p.get_pipeline(pipeline),
                     p.get_pipeline_state(pipeline),
@@ -385,20 +412,24 @@ pub async fn look_dispatch(
 }
 
 /// One look at a re-run or cancel: the run, judged.
-pub async fn look_run(cloud: &Cloud, request: &Request) -> Result<Verdict, String> {
+pub async fn look_run(cloud: &Cloud, request: &Request) -> Result<Verdict, Unseen> {
     let Request::Run { run_id, .. } = request else {
-        return Err("not a workflow run request".into());
+        return Err(Unseen::read("not a workflow run request"));
     };
-    let gh = cloud.github.as_deref().ok_or(NOT_CONFIGURED)?;
+    let gh = cloud
+        .github
+        .as_deref()
+        .ok_or_else(|| Unseen::read(NOT_CONFIGURED))?;
     let run = gh
         .get_run(*run_id)
         .await
-        .map_err(|e| format!("cannot read run {run_id}: {e}"))?;
+        .map_err(|e| unseen(format!("cannot read run {run_id}"), &e))?;
     Ok(follow_workflow::judge_run(request, Some(&run)))
 }
 
 /// Follows a dispatch or run change until it is seen, fails, or `limit` passes, on `pace`;
-/// `step` hears each new note (the CLI prints them as they come).
+/// `step` hears each new note (the CLI prints them as they come). While GitHub's rate limit
+/// holds, it waits for the reset instead of asking; a reset after `limit` ends it unknown.
 pub async fn watch(
     cloud: &Cloud,
     pace: &dyn Clock,
@@ -410,15 +441,15 @@ pub async fn watch(
     let mut trail = Trail::of(outcome);
     let deadline = pace.now() + limit;
     let mut last = "no answer yet".to_string();
-    let mut first = true;
+    let mut wait = None;
     loop {
-        if !first {
+        if let Some(ms) = wait {
             if pace.now() >= deadline {
                 break;
             }
-            pace.pause(INTERVAL).await;
+            pace.pause(ms).await;
         }
-        first = false;
+        wait = Some(INTERVAL);
         let looked = match request {
             Request::Dispatch { .. } => look_dispatch(cloud, request, &mut trail).await,
             _ => look_run(cloud, request).await,
@@ -427,7 +458,17 @@ pub async fn watch(
             Ok(Verdict::Seen(message)) => return Verified { ok: true, message },
             Ok(Verdict::Failed(message)) => return Verified { ok: false, message },
             Ok(Verdict::Waiting(message)) => message,
-            Err(why) => format!("unknown: {why}"),
+            Err(unseen) => match unseen.hold(pace.now(), deadline) {
+                Hold::Now(note) => note,
+                Hold::Until(until, note) => {
+                    wait = Some((until.0 - pace.now().0).max(INTERVAL));
+                    note
+                }
+                Hold::Beyond(message) => {
+                    step(&message);
+                    return Verified { ok: false, message };
+                }
+            },
         };
         if note != last {
             step(&note);

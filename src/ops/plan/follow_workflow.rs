@@ -76,6 +76,61 @@ impl Trail {
     }
 }
 
+/// Why a look could not judge: a read failed (unknown, not none), with when GitHub's rate limit
+/// resets when it refused the read for that (the follow waits until then instead of asking).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unseen {
+    /// What could not be read, and why: `cannot read run 5: …`.
+    pub message: String,
+    /// When GitHub's rate limit resets, when that was the reason.
+    pub limited_until: Option<Timestamp>,
+}
+
+impl Unseen {
+    /// A read that failed for `message`, not for a rate limit.
+    pub fn read(message: impl Into<String>) -> Unseen {
+        Unseen {
+            message: message.into(),
+            limited_until: None,
+        }
+    }
+
+    /// What a follow says after this look at `now`, and when it looks again: while the rate
+    /// limit holds it waits for the reset; past `deadline` it stops with unknown, not failed.
+    pub fn hold(&self, now: Timestamp, deadline: Timestamp) -> Hold {
+        match self.limited_until.filter(|until| *until > now) {
+            Some(until) if until > deadline => Hold::Beyond(format!(
+                "unknown: GitHub rate limit: resets at {} UTC, after this follow's limit ({} \
+                 UTC): stopped following, nothing was judged (the run goes on: see the Runs \
+                 view, `shipdeck runs`, or GitHub)",
+                hh_mm(until),
+                hh_mm(deadline)
+            )),
+            Some(until) => Hold::Until(
+                until,
+                format!("GitHub rate limit: resets at {} UTC; waiting", hh_mm(until)),
+            ),
+            None => Hold::Now(format!("unknown: {}", self.message)),
+        }
+    }
+}
+
+/// What a follow does after a look that could not judge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hold {
+    /// Looks again at the usual pace; the note says why this look saw nothing.
+    Now(String),
+    /// GitHub's rate limit holds: looks again at that time, not before.
+    Until(Timestamp, String),
+    /// The limit resets after the follow's own limit: it stops, the outcome unknown.
+    Beyond(String),
+}
+
+/// `HH:MM` of `at` in UTC.
+fn hh_mm(at: Timestamp) -> String {
+    at.clock().get(..5).unwrap_or("--:--").to_string()
+}
+
 /// The new run among `runs`: the oldest dispatched run on `git_ref` newer than `after` (runs
 /// started by someone else later are newer still).
 pub fn new_run<'a>(

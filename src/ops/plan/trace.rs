@@ -3,6 +3,7 @@
 //! CLI and the console read; the trace is assembled here from what they read.
 
 use super::data::PipelineData;
+use crate::cloud::{BuildRun, BuildRuns};
 use crate::domain::github::{GitHubCommit, WorkflowRun};
 use crate::domain::{
     ActionExecutionDetail, EcrImage, ExecutionStatus, ExecutionSummary, Release, Timestamp,
@@ -57,6 +58,30 @@ pub struct GitHubTrace {
     pub runs: Vec<(String, Result<Vec<WorkflowRun>, String>)>,
     /// The action runs of each carrying execution, or why they could not be read.
     pub actions: Vec<ActionsRead>,
+    /// CodeBuild's account of the builds those action runs started (`BatchGetBuilds`), or why
+    /// it could not be read.
+    pub builds: Result<BuildRuns, String>,
+}
+
+/// The CodeBuild builds the action runs started (`project:uuid`; a CodeDeploy deployment id has
+/// no colon), each once: what a trace asks `BatchGetBuilds` for.
+pub fn build_ids(actions: &[ActionsRead]) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for d in actions
+        .iter()
+        .filter_map(|a| a.result.as_ref().ok())
+        .flatten()
+    {
+        if let Some(id) = d
+            .external_execution_id
+            .as_ref()
+            .filter(|id| id.contains(':'))
+            && !ids.contains(id)
+        {
+            ids.push(id.clone());
+        }
+    }
+    ids
 }
 
 /// The action runs of one pipeline execution, or why they could not be read.
@@ -208,6 +233,74 @@ pub struct ExternalHop {
     pub end: Option<String>,
     /// Its page (the console's build or deployment).
     pub url: Option<String>,
+    /// What CodeBuild says of the build (`null`: a deployment, or not read: see `errors`).
+    pub codebuild: Option<BuildHop>,
+    /// Why CodeBuild's account of the build is unknown, when it is.
+    #[serde(skip)]
+    pub codebuild_unknown: Option<String>,
+}
+
+/// A CodeBuild build as `BatchGetBuilds` tells it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BuildHop {
+    /// `IN_PROGRESS`, `SUCCEEDED`, `FAILED`, `FAULT`, `STOPPED`, `TIMED_OUT`.
+    pub status: String,
+    /// The phase it is in (`BUILD`; `COMPLETED` once done).
+    pub phase: Option<String>,
+    /// The phase that did not succeed (`BUILD`), when one did not.
+    pub failed_phase: Option<String>,
+    /// What CodeBuild said of it (`COMMAND_EXECUTION_ERROR: …`).
+    pub failed_message: Option<String>,
+    /// Started (RFC 3339).
+    pub start: Option<String>,
+    /// Ended (RFC 3339), while it runs `null`.
+    pub end: Option<String>,
+    /// Its CloudWatch log group and stream.
+    pub log_group: Option<String>,
+    /// Its log stream.
+    pub log_stream: Option<String>,
+    /// Its log in the CloudWatch console.
+    pub log_url: Option<String>,
+}
+
+impl BuildHop {
+    fn of(b: &BuildRun) -> BuildHop {
+        BuildHop {
+            status: b.status.clone(),
+            phase: b.current_phase.clone(),
+            failed_phase: b.failed_phase.as_ref().map(|f| f.phase.clone()),
+            failed_message: b
+                .failed_phase
+                .as_ref()
+                .map(|f| f.message.clone())
+                .filter(|m| !m.is_empty()),
+            start: b.start.map(Timestamp::rfc3339),
+            end: b.end.map(Timestamp::rfc3339),
+            log_group: b.log_group.clone(),
+            log_stream: b.log_stream.clone(),
+            log_url: b.log_link.clone(),
+        }
+    }
+
+    /// `CodeBuild FAILED in BUILD: COMMAND_EXECUTION_ERROR: …`, `CodeBuild IN_PROGRESS (BUILD)`;
+    /// nothing for a build that succeeded (the action's line says so already).
+    pub fn line(&self) -> Option<String> {
+        match (&self.failed_phase, &self.phase) {
+            (Some(p), _) => Some(format!(
+                "CodeBuild {} in {p}{}",
+                self.status,
+                self.failed_message
+                    .as_deref()
+                    .map(|m| format!(": {m}"))
+                    .unwrap_or_default()
+            )),
+            (None, Some(p)) if self.status == "IN_PROGRESS" => {
+                Some(format!("CodeBuild {} ({p})", self.status))
+            }
+            _ if self.status == "SUCCEEDED" => None,
+            _ => Some(format!("CodeBuild {}", self.status)),
+        }
+    }
 }
 
 impl ExternalHop {
@@ -222,6 +315,22 @@ impl ExternalHop {
             when(&self.start),
             self.end.as_deref().map_or_else(|| "…".into(), when)
         )
+    }
+
+    /// What CodeBuild says of a build, under its line: its status and phase (or the phase that
+    /// failed and why), its log; `unknown` with the reason when it could not be read.
+    pub fn build_lines(&self) -> Vec<String> {
+        if let Some(why) = &self.codebuild_unknown {
+            return vec![format!("CodeBuild unknown: {why}")];
+        }
+        let Some(b) = &self.codebuild else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = b.line().into_iter().collect();
+        if let Some(u) = &b.log_url {
+            out.push(format!("log {u}"));
+        }
+        out
     }
 }
 
@@ -330,6 +439,8 @@ pub struct TraceRead<'a> {
     pub region: Option<&'a str>,
     /// The action runs of the carrying executions.
     pub actions: &'a [ActionsRead],
+    /// CodeBuild's account of their builds, or why it could not be read.
+    pub builds: Result<&'a BuildRuns, &'a str>,
     /// The deployer image's repository and its images, or why they could not be read (`None`:
     /// no repository is known).
     pub images: Option<(&'a str, Result<&'a [EcrImage], &'a str>)>,
@@ -346,7 +457,29 @@ fn external(d: &ActionExecutionDetail) -> ExternalHop {
         start: d.start.rfc3339(),
         end: (!active).then(|| d.last_update.rfc3339()),
         url: d.external_execution_url.clone(),
+        codebuild: None,
+        codebuild_unknown: None,
     }
+}
+
+/// What CodeBuild says of `hop`'s build, or why it is unknown (`Err`: for `errors`).
+fn with_build(hop: &mut ExternalHop, builds: Result<&BuildRuns, &str>) -> Result<(), String> {
+    let Some(id) = hop.id.clone().filter(|id| id.contains(':')) else {
+        return Ok(());
+    };
+    let why = match builds {
+        Ok(b) => match b.found.iter().find(|r| r.id == id) {
+            Some(run) => {
+                hop.codebuild = Some(BuildHop::of(run));
+                return Ok(());
+            }
+            None if b.not_found.contains(&id) => "CodeBuild does not know it".to_string(),
+            None => "not read".to_string(),
+        },
+        Err(why) => why.to_string(),
+    };
+    hop.codebuild_unknown = Some(why.clone());
+    Err(format!("build {id}: {why}"))
 }
 
 /// The build and deployment of execution `e` in `env`, or why its action runs are unknown.
@@ -540,7 +673,7 @@ pub fn assemble(read: &TraceRead<'_>) -> Trace {
         let hops = carried
             .iter()
             .map(|(e, r)| {
-                let (build, deployment) = match external_hops(env, e, read.actions) {
+                let (mut build, deployment) = match external_hops(env, e, read.actions) {
                     Ok(hops) => hops,
                     Err(why) => {
                         errors.push(TraceError {
@@ -550,6 +683,12 @@ pub fn assemble(read: &TraceRead<'_>) -> Trace {
                         (None, None)
                     }
                 };
+                if let Some(Err(why)) = build.as_mut().map(|b| with_build(b, read.builds)) {
+                    errors.push(TraceError {
+                        what: format!("{} execution {} build", env.name, short(&e.id)),
+                        error: why,
+                    });
+                }
                 ExecutionHop {
                     id: e.id.clone(),
                     status: e.status.as_str().to_string(),

@@ -146,6 +146,18 @@ pub fn lines(t: &Trace, width: u16) -> Vec<Line<'static>> {
                     short.line()
                 };
                 out.push(Line::styled(format!("      {what} {line}"), DIM));
+                for l in h.build_lines() {
+                    // The log link only where links are shown (and whole).
+                    if l.starts_with("log ") && !(links && fits(&format!("        {l}"))) {
+                        continue;
+                    }
+                    let style = if h.codebuild_unknown.is_some() {
+                        Style::new().fg(Color::Red)
+                    } else {
+                        DIM
+                    };
+                    out.push(Line::styled(format!("        {l}"), style));
+                }
             }
         }
     }

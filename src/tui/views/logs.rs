@@ -409,7 +409,14 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
         } else if let Some(job) = &state.logs.job {
             match (&state.logs.load.error, job.read) {
                 (Some(_), _) => format!("The log of job {} is unknown.", job.name),
-                (None, true) => format!("The log of job {} is empty so far.", job.name),
+                // GitHub serves a job's log once the job has ended.
+                (None, true) if !job.done() => format!(
+                    "Job {} is {}: GitHub serves its log once the job ends; read again every \
+                     10 s.",
+                    job.name,
+                    job.state()
+                ),
+                (None, true) => format!("The log of job {} is empty.", job.name),
                 (None, false) => "Reading the job's log…".to_string(),
             }
         } else if let Some((group, stream)) = &state.logs.stream {

@@ -86,9 +86,22 @@ fn failed_cell(r: &ListedRun) -> String {
     }
 }
 
-/// Lines above the list: the workflows that could not be read, and the read-only hint.
+/// Lines above the list: the hold of GitHub's rate limit when another read met it, the
+/// workflows that could not be read, and the read-only hint.
 fn notes(state: &State) -> Vec<Line<'static>> {
     let mut out = Vec::new();
+    let runs = &state.runs;
+    if let Some(until) = runs.limited_until.filter(|_| runs.limited(state.now))
+        && runs.read.as_ref().is_none_or(|r| r.limited_until.is_none())
+    {
+        out.push(Line::from(Span::styled(
+            format!(
+                "GitHub rate limit: resets at {} UTC; the runs are read again then",
+                until.clock().get(..5).unwrap_or("--:--")
+            ),
+            Style::new().fg(Color::Yellow),
+        )));
+    }
     let Some(read) = &state.runs.read else {
         return out;
     };

@@ -552,3 +552,83 @@ async fn a_running_jobs_log_answering_404_is_not_written_yet_not_a_failure() {
         finished.message
     );
 }
+
+/// A clock that moves only when paused (the follow waits on it; nothing sleeps).
+struct Paused(std::sync::atomic::AtomicI64);
+
+#[async_trait::async_trait]
+impl shipdeck::cloud::Clock for Paused {
+    fn now(&self) -> Timestamp {
+        Timestamp(self.0.load(std::sync::atomic::Ordering::SeqCst))
+    }
+    async fn pause(&self, ms: shipdeck::domain::Millis) {
+        self.0.fetch_add(ms, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[tokio::test]
+async fn a_follow_refused_for_the_rate_limit_waits_for_x_ratelimit_reset() {
+    let server = MockServer::start().await;
+    let run = format!("{REPO}/actions/runs/30433642");
+    // 2026-12-06T09:42:00Z, ten minutes after the follow starts.
+    Mock::given(method("GET"))
+        .and(path(&run))
+        .respond_with(
+            error(403, "API rate limit exceeded for user ID 583231.")
+                .insert_header("x-ratelimit-limit", "5000")
+                .insert_header("x-ratelimit-remaining", "0")
+                .insert_header("x-ratelimit-reset", "1796550120"),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    let mut again = run_json(
+        30433642,
+        562,
+        None,
+        "acb5820ced9479c074f688cc328bf03f341a511d",
+    );
+    again["run_attempt"] = json!(2);
+    Mock::given(method("GET"))
+        .and(path(&run))
+        .respond_with(ResponseTemplate::new(200).set_body_json(again))
+        .mount(&server)
+        .await;
+    let mut cloud = shipdeck::cloud::sim::SimCloud::new(shipdeck::cloud::sim::Simulator::new(
+        Default::default(),
+        &shipdeck::cloud::sim::demo_specs(),
+    ))
+    .cloud();
+    cloud.github = Some(std::sync::Arc::new(client(&server, Some(TOKEN))));
+    let request = shipdeck::ops::Request::Run {
+        repository: "acme/storefront".into(),
+        run_id: 30433642,
+        attempt: 1,
+        change: shipdeck::ops::plan::RunAction::RerunFailed,
+    };
+    let start = Timestamp(1_796_549_520_000); // 09:32
+    let pace = Paused(start.0.into());
+    let mut notes = Vec::new();
+    let verified = shipdeck::ops::apply::github::watch(
+        &cloud,
+        &pace,
+        &request,
+        &shipdeck::ops::Outcome::done("run 30433642: its failed jobs re-run", None),
+        30 * Timestamp::MINUTE,
+        &mut |n: &str| notes.push(n.to_string()),
+    )
+    .await;
+    assert!(verified.ok, "{}", verified.message);
+    assert_eq!(
+        notes,
+        ["GitHub rate limit: resets at 09:42 UTC; waiting"],
+        "said once, then nothing asked until the reset"
+    );
+    assert_eq!(
+        shipdeck::cloud::Clock::now(&pace),
+        Timestamp(1_796_550_120_000),
+        "looked again at the reset"
+    );
+    let asked = server.received_requests().await.unwrap_or_default();
+    assert_eq!(asked.len(), 2, "one refused read, one after the reset");
+}

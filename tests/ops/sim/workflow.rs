@@ -306,3 +306,94 @@ async fn a_run_that_completed_after_the_plan_is_not_cancelled() {
         .with(|s| s.stats().calls.get("github:CancelWorkflowRun").copied());
     assert_eq!(cancels, None, "no cancel sent");
 }
+
+/// GitHub's rate limit, as the REST client reads it from `x-ratelimit-reset`, on the next read
+/// of the run.
+fn rate_limit_run_read(w: &World, reset: shipdeck::domain::Timestamp) {
+    w.sim.with(|s| {
+        s.force_github_error(
+            "GetWorkflowRun",
+            shipdeck::cloud::CloudError::Throttled {
+                service: "GitHub".into(),
+                operation: "GetWorkflowRun".into(),
+                until: Some(reset),
+            },
+        )
+    });
+}
+
+fn run_reads(w: &World) -> u64 {
+    w.sim.with(|s| {
+        s.stats()
+            .calls
+            .get("github:GetWorkflowRun")
+            .copied()
+            .unwrap_or(0)
+    })
+}
+
+#[tokio::test]
+async fn a_rate_limited_follow_waits_for_the_reset_then_follows_the_run() {
+    let w = world();
+    w.sim.with(|s| s.set_github_failure_rate(0.0));
+    free_the_approval(&w).await;
+    let plan = planned(&w).await;
+    let outcome = w.apply(&plan).await;
+    assert_eq!(outcome.class, ExitClass::Done, "{}", outcome.message);
+    let start = w.sim.with(|s| s.now());
+    let reset = start + 10 * shipdeck::domain::Timestamp::MINUTE;
+    rate_limit_run_read(&w, reset);
+    let hh_mm = reset.clock()[..5].to_string();
+    // Each note with the simulated time it was said at, and how many run reads were made.
+    let mut steps = Vec::new();
+    let sim = w.sim.clone();
+    let verified = ops::apply::verify_steps(
+        &w.sim.cloud(),
+        &shipdeck::cloud::sim::SimClock::driven(w.sim.clone()),
+        &plan,
+        &outcome,
+        &mut |note: &str| {
+            let (now, reads) = sim.with(|s| {
+                let reads = s.stats().calls.get("github:GetWorkflowRun").copied();
+                (s.now(), reads.unwrap_or(0))
+            });
+            steps.push((now, reads, note.to_string()));
+        },
+    )
+    .await;
+    assert!(verified.ok, "{}", verified.message);
+    let waiting = format!("GitHub rate limit: resets at {hh_mm} UTC; waiting");
+    assert_eq!(steps[0], (start, 1, waiting), "{steps:?}");
+    // Nothing was asked while the limit held: the next read, the second, is at the reset (and
+    // by then the run is done and its release waits for prd's approval).
+    assert_eq!(run_reads(&w), 2, "{steps:?}");
+    assert_eq!(w.sim.with(|s| s.now()), reset, "{steps:?}");
+}
+
+#[tokio::test]
+async fn a_rate_limit_that_resets_after_the_follows_limit_ends_it_unknown_not_failed() {
+    let w = world();
+    w.sim.with(|s| s.set_github_failure_rate(0.0));
+    let plan = planned(&w).await;
+    let outcome = w.apply(&plan).await;
+    assert_eq!(outcome.class, ExitClass::Done, "{}", outcome.message);
+    let start = w.sim.with(|s| s.now());
+    let reset = start + 2 * shipdeck::domain::Timestamp::HOUR;
+    rate_limit_run_read(&w, reset);
+    let verified = w.verify(&plan, &outcome).await;
+    assert!(!verified.ok);
+    assert!(
+        verified.message.starts_with(&format!(
+            "unknown: GitHub rate limit: resets at {} UTC, after this follow's limit",
+            &reset.clock()[..5]
+        )) && !verified.message.contains("failed"),
+        "{}",
+        verified.message
+    );
+    assert_eq!(run_reads(&w), 1, "nothing asked again before the reset");
+    assert_eq!(
+        w.sim.with(|s| s.now()),
+        start,
+        "no waiting for a reset past the limit"
+    );
+}

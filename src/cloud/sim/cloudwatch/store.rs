@@ -218,6 +218,18 @@ impl CloudWatch {
             .insert((ts.millis(), seq), event);
     }
 
+    /// The messages of `stream` in `group` written up to `until`, oldest first (a build's own
+    /// account of its phases).
+    pub(crate) fn stream_messages(&self, group: &str, stream: &str, until: Timestamp) -> Vec<&str> {
+        self.groups.get(group).map_or_else(Vec::new, |events| {
+            events
+                .range(..(until.millis() + 1, 0))
+                .filter(|(_, e)| e.stream == stream)
+                .map(|(_, e)| e.message.as_str())
+                .collect()
+        })
+    }
+
     /// Removes the events of `stream` after `after` (an abandoned build writes no more).
     pub(crate) fn truncate_stream(&mut self, stream: &str, after: Timestamp) {
         for events in self.groups.values_mut() {

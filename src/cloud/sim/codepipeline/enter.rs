@@ -67,13 +67,7 @@ impl Simulator {
         // Where this world's CodeBuild projects log: the group the configuration names, else the
         // environment's CodeBuild group (the projects' own logs configuration), else none (logs
         // off). The stream is the build id.
-        let group = e.spec.build_log_group.clone().or_else(|| {
-            e.spec
-                .log_groups
-                .iter()
-                .find(|g| g.contains("codebuild"))
-                .cloned()
-        });
+        let group = self.build_log_group(env);
         let token = (adef.category == ActionCategory::Approval).then(|| self.rng.uuid());
         let summary = match adef.category {
             ActionCategory::Source => e.execs[exec]

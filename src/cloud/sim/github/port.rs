@@ -143,7 +143,10 @@ impl GitHub for SimGitHub {
         })
     }
 
+    /// As GitHub: the log of a job that has ended; a job still queued or running answers 404,
+    /// like one that does not exist.
     async fn job_log(&self, job_id: u64) -> CloudResult<String> {
+        let repo = self.repo();
         self.call("DownloadJobLogsForWorkflowRun", |s| {
             let now = s.now;
             s.github
@@ -151,15 +154,19 @@ impl GitHub for SimGitHub {
                 .iter()
                 .filter(|r| r.created <= now)
                 .find_map(|r| {
-                    r.attempts
+                    let job = r
+                        .attempts
                         .iter()
                         .flat_map(|a| a.jobs.iter())
-                        .find(|j| j.id == job_id)
-                        .map(|j| logs::job_log(r, j, now))
+                        .find(|j| j.id == job_id)?;
+                    let going = r.jobs_at(&repo, now).iter().any(|v| {
+                        v.id == job_id && v.status != crate::domain::github::RunStatus::Completed
+                    });
+                    (!going).then(|| logs::job_log(r, job, now))
                 })
                 .ok_or_else(|| CloudError::NotFound {
                     kind: "job".into(),
-                    name: format!("{job_id} in {}", self.repo()),
+                    name: format!("{job_id} in {repo}"),
                 })
         })
     }
