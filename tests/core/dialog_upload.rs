@@ -164,6 +164,35 @@ fn a_completion_for_text_typed_over_is_dropped_and_a_failure_is_said() {
 }
 
 #[test]
+fn the_prompts_no_match_warning_goes_once_a_file_is_read() {
+    let mut s = prompt("dev");
+    type_text(&mut s, "/nowhere");
+    let fx = update(&mut s, Action::DialogNext);
+    let request = one(&fx, |e| match e {
+        Effect::CompletePath { request, .. } => Some(*request),
+        _ => None,
+    });
+    update(
+        &mut s,
+        Action::Reply(Reply::PathCompleted {
+            request,
+            result: Ok(Vec::new()),
+        }),
+    );
+    assert!(status(&s).contains("no file or directory matches"));
+    for _ in 0.."/nowhere".len() {
+        update(&mut s, Action::Backspace);
+    }
+    type_text(&mut s, "/tmp/storefront-1.44.0.zip");
+    read(&mut s, Ok(file("/tmp/storefront-1.44.0.zip", 2048)));
+    assert!(
+        !status(&s).contains("no file or directory matches"),
+        "the read answered the prompt's warning: {}",
+        status(&s)
+    );
+}
+
+#[test]
 fn enter_reads_the_file_and_plans_its_upload_with_the_one_planner() {
     let path = "/home/op/pkgs/storefront-1.60.0.zip";
     let s = read_prompt("dev", path, 2048);

@@ -72,6 +72,9 @@ pub struct UploadAsk {
     pub progress: Option<UploadProgress>,
     /// Whether the operator cancelled the upload in flight.
     pub cancelling: bool,
+    /// The prompt's last warning in the status bar (no match, nothing typed): it goes once a
+    /// file is read.
+    pub said: Option<String>,
 }
 
 impl UploadAsk {
@@ -188,13 +191,15 @@ pub(in crate::app) fn completed(
     let found = match result {
         Ok(found) => found,
         Err(e) => {
-            state.say(Level::Warn, format!("release: {e}"));
+            warn(state, format!("release: {e}"));
             return;
         }
     };
     if found.is_empty() {
-        let text = format!("release: no file or directory matches `{typed}`");
-        state.say(Level::Warn, text);
+        warn(
+            state,
+            format!("release: no file or directory matches `{typed}`"),
+        );
         return;
     }
     let prefix = crate::app::command::common_prefix(&found).unwrap_or_default();
@@ -208,6 +213,14 @@ pub(in crate::app) fn completed(
     }
 }
 
+/// A warning of the path prompt, in the status bar and remembered as the prompt's.
+fn warn(state: &mut State, text: String) {
+    if let Some(u) = ask_mut(state) {
+        u.said = Some(text.clone());
+    }
+    state.say(Level::Warn, text);
+}
+
 /// Enter in the path field: the runtime reads the file (size, SHA-256, the working tree's
 /// commit); nothing is sent.
 pub(in crate::app) fn read(state: &mut State) -> Vec<Effect> {
@@ -217,10 +230,8 @@ pub(in crate::app) fn read(state: &mut State) -> Vec<Effect> {
     };
     let path = u.path.value().trim().to_string();
     if path.is_empty() {
-        state.say(
-            Level::Warn,
-            "release: type the path of a release package (Tab completes)",
-        );
+        let text = "release: type the path of a release package (Tab completes)";
+        warn(state, text.to_string());
         return Vec::new();
     }
     u.matches.clear();
@@ -282,6 +293,11 @@ pub(in crate::app) fn package_read(
     if let Some(e) = error {
         state.say(Level::Error, format!("release {name}: {e}"));
         return;
+    }
+    // The prompt's own warning (a Tab that matched nothing) is answered by the file read.
+    let said = ask_mut(state).and_then(|u| u.said.take());
+    if said.is_some() && state.status.as_ref().map(|m| &m.text) == said.as_ref() {
+        state.status = None;
     }
     let Some(d) = state.ops.dialog.as_mut() else {
         return;
