@@ -8,14 +8,11 @@ use super::args::{WatchArgs, WatchOutput};
 use super::{Failure, Global, connect, stdout};
 use crate::app::attention::Event;
 use crate::runtime::{Clock, Headless, SimClock, WallClock};
-use std::io::Write;
 use std::process::{ExitCode, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tokio::io::AsyncWriteExt;
 use tokio::signal::unix::SignalKind;
-
-/// How often `--exec` looks whether its command ended.
-const EXEC_POLL: Duration = Duration::from_millis(20);
 
 /// `--exec` commands running at once; the next waits for one of them to end (each ends within
 /// its timeout), and they start in the events' order.
@@ -69,8 +66,8 @@ async fn watch(global: &Global, args: &WatchArgs) -> Result<(), Failure> {
     let timeout = Duration::from_secs(args.exec_timeout);
     loop {
         tokio::select! {
-            _ = sigint.recv() => return Ok(()),
-            _ = sigterm.recv() => return Ok(()),
+            _ = sigint.recv() => return stop(hooks).await,
+            _ = sigterm.recv() => return stop(hooks).await,
             () = step(&mut app, clock.as_ref(), started) => {}
         }
         if !started {
@@ -105,17 +102,28 @@ async fn watch(global: &Global, args: &WatchArgs) -> Result<(), Failure> {
         if args.once {
             // The commands of what was printed end (or time out) before watch does.
             tokio::select! {
-                _ = sigint.recv() => return Ok(()),
+                _ = sigint.recv() => return stop(hooks).await,
                 () = async { while hooks.join_next().await.is_some() {} } => {}
             }
             return Ok(());
         }
         tokio::select! {
-            _ = sigint.recv() => return Ok(()),
-            _ = sigterm.recv() => return Ok(()),
+            _ = sigint.recv() => return stop(hooks).await,
+            _ = sigterm.recv() => return stop(hooks).await,
             () = tokio::time::sleep(tick) => {}
         }
     }
+}
+
+/// Watch ends: the `--exec` commands still running are killed (and said), not left behind.
+async fn stop(mut hooks: tokio::task::JoinSet<()>) -> Result<(), Failure> {
+    while hooks.try_join_next().is_some() {}
+    let running = hooks.len();
+    hooks.shutdown().await;
+    if running > 0 {
+        eprintln!("shipdeck: watch: ended; stopped {running} --exec command(s) not finished");
+    }
+    Ok(())
 }
 
 /// The first read (identity and every refresh), or one tick.
@@ -172,30 +180,29 @@ async fn run_exec(cmd: &[String], event: &Event, timeout: Duration) {
 
 async fn exec_once(cmd: &[String], event: &Event, timeout: Duration) -> Result<(), String> {
     let (program, rest) = cmd.split_first().ok_or("no command")?;
-    let mut child = std::process::Command::new(program)
+    // Killed when dropped: when watch ends (Ctrl-C, SIGTERM) its running commands end with it.
+    let mut child = tokio::process::Command::new(program)
         .args(rest)
         .env("SHIPDECK_EVENT", event.kind.name())
         .env("SHIPDECK_ENVIRONMENT", &event.environment)
         .stdin(Stdio::piped())
         .stdout(Stdio::inherit())
+        .kill_on_drop(true)
         .spawn()
         .map_err(|e| format!("cannot start: {e}"))?;
     if let Some(mut stdin) = child.stdin.take() {
         // A command that does not read its input is not an error.
-        let _ = stdin.write_all(format!("{}\n", event.json()).as_bytes());
+        let _ = stdin
+            .write_all(format!("{}\n", event.json()).as_bytes())
+            .await;
     }
-    let deadline = Instant::now() + timeout;
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) if status.success() => return Ok(()),
-            Ok(Some(status)) => return Err(format!("ended with {status}")),
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!("killed after {} s", timeout.as_secs()));
-            }
-            Ok(None) => tokio::time::sleep(EXEC_POLL).await,
-            Err(e) => return Err(e.to_string()),
+    match tokio::time::timeout(timeout, child.wait()).await {
+        Ok(Ok(status)) if status.success() => Ok(()),
+        Ok(Ok(status)) => Err(format!("ended with {status}")),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => {
+            let _ = child.kill().await;
+            Err(format!("killed after {} s", timeout.as_secs()))
         }
     }
 }

@@ -247,3 +247,72 @@ fn a_slow_exec_command_does_not_hold_back_later_events() {
     drop(_release);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Ctrl-C ends watch and the `--exec` commands still running with it: none is left behind.
+#[test]
+fn ctrl_c_stops_the_exec_commands_still_running() {
+    use std::time::{Duration, Instant};
+    let dir = scratch("exec-stop");
+    let pid_file = dir.join("pid");
+    let _ = std::fs::remove_file(&pid_file);
+    // The command of the approval waiting at the start becomes a long sleep (same process id).
+    let script = format!(
+        "cat > /dev/null; if [ \"$SHIPDECK_EVENT\" = approval_pending ]; then \
+         echo $$ > '{pid}.tmp'; mv '{pid}.tmp' '{pid}'; exec sleep 600 > /dev/null 2>&1; fi",
+        pid = pid_file.display()
+    );
+    let mut child = command(&[
+        "--demo",
+        "watch",
+        "-o",
+        "jsonl",
+        "--shell",
+        "--exec",
+        &script,
+        "--exec-timeout",
+        "900",
+    ])
+    .stdout(Stdio::null())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let guard = Instant::now() + Duration::from_secs(120);
+    let pid = loop {
+        if let Ok(text) = std::fs::read_to_string(&pid_file) {
+            break text.trim().to_string();
+        }
+        assert!(Instant::now() < guard, "the command never started");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let alive = |pid: &str| {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+            !stat
+                .rsplit(')')
+                .next()
+                .unwrap_or("")
+                .trim_start()
+                .starts_with('Z')
+        })
+    };
+    assert!(alive(&pid), "the command runs while watch does");
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "Ctrl-C ends watch with exit 0");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("stopped 1 --exec command(s) not finished"),
+        "{err}"
+    );
+    while alive(&pid) {
+        if Instant::now() >= guard {
+            let _ = Command::new("kill").arg(&pid).status();
+            panic!("the command outlived watch: {pid}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
