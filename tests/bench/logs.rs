@@ -126,6 +126,16 @@ fn main() {
         return;
     }
     let full = args.iter().any(|a| a == "--bench");
+    // `--only floor,v2,fetch,tools` (any of them) runs those parts alone: the floor is the bare
+    // loops against parse + full statistics, v2 the formats per record, tools GoAccess and lnav;
+    // without it, everything.
+    let only: Option<Vec<String>> = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .map(|parts| parts.split(',').map(str::to_string).collect());
+    let part = |name: &str| only.as_ref().is_none_or(|o| o.iter().any(|p| p == name));
+    let everything = only.is_none();
     let (files, per_file, reps) = if full { (50, 20_000, 5) } else { (2, 500, 1) };
     let set = dataset(files, per_file);
     if full {
@@ -140,185 +150,201 @@ fn main() {
         println!("shipdeck logs bench smoke run (tiny data set, test profile: not measurements)");
     }
     let threads = default_threads();
-    let decomp = time(reps, || {
-        black_box(decompress_only(&set.files));
-    });
-    let bare = time(reps, || {
-        let n = status_count_only(&set.files);
-        assert_eq!(
-            n + 2 * set.files.len() as u64,
-            set.lines,
-            "every record counted"
-        );
-    });
-    let parse = time(reps, || {
-        let mut n = 0u64;
-        for f in &set.files {
-            read_path(f, &mut |v| n += u64::from(v.status().is_some()));
-        }
-        black_box(n);
-    });
-    let stats1 = time(reps, || {
-        let (st, r) = par_read(&set.files, 1, Stats::default, |s, v| s.observe(v), merge);
-        assert_eq!(r.records + 2 * r.files as u64, set.lines, "every line read");
-        black_box(st.requests());
-    });
-    let summary1 = time(reps, || {
-        let (st, _) = par_read(
-            &set.files,
-            1,
-            Stats::summary_only,
-            |s, v| s.observe(v),
-            merge,
-        );
-        black_box(st.requests());
-    });
-    let retain1 = time(reps, || {
-        let mut st = Stats::default();
-        let mut kept = Retained::new(1_000_000);
-        for f in &set.files {
-            read_path(f, &mut |v| {
-                st.observe(v);
-                kept.push(v);
-            });
-        }
-        black_box((st.requests(), kept.len()));
-    });
-    let stats_all = time(reps, || {
-        let (st, _) = par_read(
-            &set.files,
-            threads,
-            Stats::default,
-            |s, v| s.observe(v),
-            merge,
-        );
-        black_box(st.requests());
-    });
-    let decomp_all = time(reps, || {
-        let chunks: Vec<Vec<PathBuf>> = (0..threads)
-            .map(|t| set.files.iter().skip(t).step_by(threads).cloned().collect())
-            .collect();
-        std::thread::scope(|s| {
-            for c in &chunks {
-                s.spawn(move || black_box(decompress_only(c)));
-            }
+    let floor_or_all = everything || part("floor");
+    let (stats1, stats_all) = if floor_or_all {
+        let stats1 = time(reps, || {
+            let (st, r) = par_read(&set.files, 1, Stats::default, |s, v| s.observe(v), merge);
+            assert_eq!(r.records + 2 * r.files as u64, set.lines, "every line read");
+            black_box(st.requests());
         });
-    });
-    // The parser alone on text already in memory (the first files of the set).
-    let sample: Vec<u8> = set
-        .files
-        .iter()
-        .take(5)
-        .map(|f| inflate(f))
-        .collect::<Vec<_>>()
-        .concat();
-    let sample_lines = memchr_count(&sample);
-    let in_memory = time(reps.max(5), || {
-        let mut n = 0u64;
-        read_bytes(&sample, "sample", &mut |v| {
-            n += u64::from(v.status().is_some())
-        });
-        black_box(n);
-    });
-    println!(
-        "parser alone, text in memory: {:.0} ns/line, {:.0} MB/s",
-        in_memory.as_secs_f64() * 1e9 / sample_lines as f64,
-        sample.len() as f64 / in_memory.as_secs_f64() / 1e6
-    );
-    println!(
-        "1 core   decompression only              {}",
-        rate(&set, decomp)
-    );
-    println!(
-        "1 core   decompression + status counts   {}",
-        rate(&set, bare)
-    );
-    println!(
-        "1 core   parse only                      {}",
-        rate(&set, parse)
-    );
-    println!(
-        "1 core   parse + statistics (windowed)   {}",
-        rate(&set, stats1)
-    );
-    println!(
-        "1 core   parse + statistics (totals)     {}",
-        rate(&set, summary1)
-    );
-    println!(
-        "1 core   parse + statistics + retention  {}",
-        rate(&set, retain1)
-    );
-    println!(
-        "{threads} cores  decompression only              {}",
-        rate(&set, decomp_all)
-    );
-    println!(
-        "{threads} cores  parse + statistics (windowed)   {}",
-        rate(&set, stats_all)
-    );
-    let ratio = |d: Duration| decomp.as_secs_f64() / d.as_secs_f64();
-    println!(
-        "vs decompression only (1 core, same run): status counts alone {:.2}×, parse {:.2}×, parse + statistics {:.2}× (totals only {:.2}×), + retention {:.2}× (goal ≥ 0.85)",
-        ratio(bare),
-        ratio(parse),
-        ratio(stats1),
-        ratio(summary1),
-        ratio(retain1)
-    );
-    println!(
-        "scaling on {threads} cores: parse + statistics {:.2}× (decompression alone {:.2}×)",
-        stats1.as_secs_f64() / stats_all.as_secs_f64(),
-        decomp.as_secs_f64() / decomp_all.as_secs_f64()
-    );
-    // The floor: a bare loop (whole-file inflation, memchr lines, status and path counts in a
-    // hash map) against shipdeck's parse + full statistics, in the same run.
-    let floor_run = |threads: usize, inflater: floor::Inflater| {
-        time(reps, || {
-            let c = floor::bare(&set.files, threads, inflater);
-            assert_eq!(
-                c.lines() + 2 * set.files.len() as u64,
-                set.lines,
-                "every line counted"
+        let stats_all = time(reps, || {
+            let (st, _) = par_read(
+                &set.files,
+                threads,
+                Stats::default,
+                |s, v| s.observe(v),
+                merge,
             );
-            black_box(c.paths.len());
-        })
-    };
-    let ld1 = floor_run(1, floor::Inflater::Libdeflate);
-    let ld_all = floor_run(threads, floor::Inflater::Libdeflate);
-    let z1 = floor_run(1, floor::Inflater::ZlibRs);
-    let z_all = floor_run(threads, floor::Inflater::ZlibRs);
-    for (what, one, all) in [
-        ("bare loop, libdeflate          ", ld1, ld_all),
-        ("bare loop, zlib-rs             ", z1, z_all),
-        ("shipdeck parse + full statistics", stats1, stats_all),
-    ] {
-        println!("floor  {what}  1 core {}", rate(&set, one));
-        println!("floor  {what}  {threads} cores {}", rate(&set, all));
-    }
-    let r = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
-    println!(
-        "floor  parse + full statistics vs the bare libdeflate loop: {:.2}× its time on {threads} cores (goal ≤ 1.10×), {:.2}× on 1 core; the bare loop on zlib-rs takes {:.2}× ({threads} cores) and {:.2}× (1 core) the libdeflate loop's time",
-        r(stats_all, ld_all),
-        r(stats1, ld1),
-        r(z_all, ld_all),
-        r(z1, ld1)
-    );
-    match peak_rss_mb(&set.dir) {
-        Some(mb) => {
-            println!("peak RSS streaming statistics (child process): {mb:.1} MB (goal ≤ 40 MB)")
-        }
-        None => println!("peak RSS: could not be measured"),
-    }
-    if full {
-        data::v2_formats(200_000, reps);
-        fetch::fetch_at_scale(5_000, 100, 3);
+            black_box(st.requests());
+        });
+        (stats1, stats_all)
     } else {
-        data::v2_formats(500, 1);
-        fetch::fetch_at_scale(200, 20, 1);
+        (Duration::ZERO, Duration::ZERO)
+    };
+    if everything {
+        let decomp = time(reps, || {
+            black_box(decompress_only(&set.files));
+        });
+        let bare = time(reps, || {
+            let n = status_count_only(&set.files);
+            assert_eq!(
+                n + 2 * set.files.len() as u64,
+                set.lines,
+                "every record counted"
+            );
+        });
+        let parse = time(reps, || {
+            let mut n = 0u64;
+            for f in &set.files {
+                read_path(f, &mut |v| n += u64::from(v.status().is_some()));
+            }
+            black_box(n);
+        });
+        let summary1 = time(reps, || {
+            let (st, _) = par_read(
+                &set.files,
+                1,
+                Stats::summary_only,
+                |s, v| s.observe(v),
+                merge,
+            );
+            black_box(st.requests());
+        });
+        let retain1 = time(reps, || {
+            let mut st = Stats::default();
+            let mut kept = Retained::new(1_000_000);
+            for f in &set.files {
+                read_path(f, &mut |v| {
+                    st.observe(v);
+                    kept.push(v);
+                });
+            }
+            black_box((st.requests(), kept.len()));
+        });
+        let decomp_all = time(reps, || {
+            let chunks: Vec<Vec<PathBuf>> = (0..threads)
+                .map(|t| set.files.iter().skip(t).step_by(threads).cloned().collect())
+                .collect();
+            std::thread::scope(|s| {
+                for c in &chunks {
+                    s.spawn(move || black_box(decompress_only(c)));
+                }
+            });
+        });
+        // The parser alone on text already in memory (the first files of the set).
+        let sample: Vec<u8> = set
+            .files
+            .iter()
+            .take(5)
+            .map(|f| inflate(f))
+            .collect::<Vec<_>>()
+            .concat();
+        let sample_lines = memchr_count(&sample);
+        let in_memory = time(reps.max(5), || {
+            let mut n = 0u64;
+            read_bytes(&sample, "sample", &mut |v| {
+                n += u64::from(v.status().is_some())
+            });
+            black_box(n);
+        });
+        println!(
+            "parser alone, text in memory: {:.0} ns/line, {:.0} MB/s",
+            in_memory.as_secs_f64() * 1e9 / sample_lines as f64,
+            sample.len() as f64 / in_memory.as_secs_f64() / 1e6
+        );
+        println!(
+            "1 core   decompression only              {}",
+            rate(&set, decomp)
+        );
+        println!(
+            "1 core   decompression + status counts   {}",
+            rate(&set, bare)
+        );
+        println!(
+            "1 core   parse only                      {}",
+            rate(&set, parse)
+        );
+        println!(
+            "1 core   parse + statistics (windowed)   {}",
+            rate(&set, stats1)
+        );
+        println!(
+            "1 core   parse + statistics (totals)     {}",
+            rate(&set, summary1)
+        );
+        println!(
+            "1 core   parse + statistics + retention  {}",
+            rate(&set, retain1)
+        );
+        println!(
+            "{threads} cores  decompression only              {}",
+            rate(&set, decomp_all)
+        );
+        println!(
+            "{threads} cores  parse + statistics (windowed)   {}",
+            rate(&set, stats_all)
+        );
+        let ratio = |d: Duration| decomp.as_secs_f64() / d.as_secs_f64();
+        println!(
+            "vs decompression only (1 core, same run): status counts alone {:.2}×, parse {:.2}×, parse + statistics {:.2}× (totals only {:.2}×), + retention {:.2}× (goal ≥ 0.85)",
+            ratio(bare),
+            ratio(parse),
+            ratio(stats1),
+            ratio(summary1),
+            ratio(retain1)
+        );
+        println!(
+            "scaling on {threads} cores: parse + statistics {:.2}× (decompression alone {:.2}×)",
+            stats1.as_secs_f64() / stats_all.as_secs_f64(),
+            decomp.as_secs_f64() / decomp_all.as_secs_f64()
+        );
     }
-    if full {
-        let lps = set.lines as f64 / stats1.as_secs_f64();
+    if floor_or_all {
+        // The floor: a bare loop (whole-file inflation, memchr lines, status and path counts in a
+        // hash map) against shipdeck's parse + full statistics, in the same run.
+        let floor_run = |threads: usize, inflater: floor::Inflater| {
+            time(reps, || {
+                let c = floor::bare(&set.files, threads, inflater);
+                assert_eq!(
+                    c.lines() + 2 * set.files.len() as u64,
+                    set.lines,
+                    "every line counted"
+                );
+                black_box(c.paths.len());
+            })
+        };
+        let ld1 = floor_run(1, floor::Inflater::Libdeflate);
+        let ld_all = floor_run(threads, floor::Inflater::Libdeflate);
+        let z1 = floor_run(1, floor::Inflater::ZlibRs);
+        let z_all = floor_run(threads, floor::Inflater::ZlibRs);
+        for (what, one, all) in [
+            ("bare loop, libdeflate          ", ld1, ld_all),
+            ("bare loop, zlib-rs             ", z1, z_all),
+            ("shipdeck parse + full statistics", stats1, stats_all),
+        ] {
+            println!("floor  {what}  1 core {}", rate(&set, one));
+            println!("floor  {what}  {threads} cores {}", rate(&set, all));
+        }
+        let r = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
+        println!(
+            "floor  parse + full statistics vs the bare libdeflate loop: {:.2}× its time on {threads} cores (goal ≤ 1.10×), {:.2}× on 1 core; the bare loop on zlib-rs takes {:.2}× ({threads} cores) and {:.2}× (1 core) the libdeflate loop's time",
+            r(stats_all, ld_all),
+            r(stats1, ld1),
+            r(z_all, ld_all),
+            r(z1, ld1)
+        );
+    }
+    if everything {
+        match peak_rss_mb(&set.dir) {
+            Some(mb) => {
+                println!("peak RSS streaming statistics (child process): {mb:.1} MB (goal ≤ 40 MB)")
+            }
+            None => println!("peak RSS: could not be measured"),
+        }
+    }
+    let (v2_records, objects, per_object, fetch_reps) = if full {
+        (200_000, 5_000, 100, 3)
+    } else {
+        (500, 200, 20, 1)
+    };
+    if part("v2") {
+        data::v2_formats(v2_records, reps);
+    }
+    if part("fetch") {
+        fetch::fetch_at_scale(objects, per_object, fetch_reps);
+    }
+    if full && part("tools") {
+        let lps = set.lines as f64 / stats1.as_secs_f64().max(1e-9);
         external("goaccess", &set, lps);
         external("lnav", &set, lps);
     }

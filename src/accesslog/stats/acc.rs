@@ -5,6 +5,7 @@ use crate::accesslog::fields::LogFields;
 use crate::accesslog::intern::hash_str;
 use crate::accesslog::stats::hist::Histogram;
 use crate::accesslog::topk::SpaceSaving;
+use crate::accesslog::topk::tally::{Tally, Top};
 
 /// The dimensions with a top list, in [`Dist::tops`] order.
 pub(in crate::accesslog) const DIMS: usize = 10;
@@ -165,25 +166,69 @@ impl Counters {
 }
 
 /// Latency histograms (time-taken, time to first byte, origin first- and last-byte latency) and
-/// the top-N sketches.
+/// the top lists: exact counts while a pane's keys fit its budget, sketches otherwise.
 #[derive(Debug, Clone)]
 pub(in crate::accesslog) struct Dist {
     pub(in crate::accesslog) taken: Histogram,
     pub(in crate::accesslog) ttfb: Histogram,
     pub(in crate::accesslog) ofbl: Histogram,
     pub(in crate::accesslog) olbl: Histogram,
-    pub(in crate::accesslog) tops: [SpaceSaving; DIMS],
+    pub(in crate::accesslog) tops: [Top; DIMS],
+    /// Counters of a top list once it is a sketch.
+    capacity: usize,
+    /// Bytes the exact counts may still take, all top lists together.
+    room: usize,
+    /// What `room` starts at (0: sketches from the start).
+    budget: usize,
 }
 
 impl Dist {
+    /// Sketches of `capacity` counters.
     pub(in crate::accesslog) fn new(capacity: usize) -> Dist {
+        Dist::with_budget(capacity, 0)
+    }
+
+    /// Exact counts while their keys take at most `budget` bytes (key bytes and
+    /// [`crate::accesslog::topk::tally::KEY_OVERHEAD`] each, all lists together), then, list by
+    /// list, sketches of `capacity` counters.
+    pub(in crate::accesslog) fn with_budget(capacity: usize, budget: usize) -> Dist {
+        let top = || {
+            if budget > 0 {
+                Top::Exact(Tally::default())
+            } else {
+                Top::Sketch(SpaceSaving::new(capacity))
+            }
+        };
         Dist {
             taken: Histogram::new(),
             ttfb: Histogram::new(),
             ofbl: Histogram::new(),
             olbl: Histogram::new(),
-            tops: std::array::from_fn(|_| SpaceSaving::new(capacity)),
+            tops: std::array::from_fn(|_| top()),
+            capacity,
+            room: budget,
+            budget,
         }
+    }
+
+    /// Empties it for a new pane, keeping the memory of its exact counts.
+    pub(in crate::accesslog) fn reset(&mut self) {
+        for h in [
+            &mut self.taken,
+            &mut self.ttfb,
+            &mut self.ofbl,
+            &mut self.olbl,
+        ] {
+            *h = Histogram::new();
+        }
+        for t in &mut self.tops {
+            if self.budget > 0 {
+                t.reset();
+            } else {
+                *t = Top::Sketch(SpaceSaving::new(self.capacity));
+            }
+        }
+        self.room = self.budget;
     }
 
     #[inline]
@@ -200,21 +245,22 @@ impl Dist {
         if let Some(t) = k.olbl {
             self.olbl.record(t);
         }
+        let (room, capacity) = (&mut self.room, self.capacity);
         for (dim, (hash, key)) in k.strings.iter().enumerate() {
             if !key.is_empty() {
-                self.tops[dim].observe(*hash, 0, key);
+                self.tops[dim].observe(*hash, 0, key, room, capacity);
             }
         }
         for (dim, (hash, key)) in (COUNTRY..).zip(&k.v2) {
             if !key.is_empty() {
-                self.tops[dim].observe(*hash, 0, key);
+                self.tops[dim].observe(*hash, 0, key, room, capacity);
             }
         }
         let (hash, path) = k.strings[PATH];
         if !path.is_empty() {
             match class_of(k.status) {
-                4 => self.tops[PATH_4XX].observe(hash, k.status, path),
-                5 => self.tops[PATH_5XX].observe(hash, k.status, path),
+                4 => self.tops[PATH_4XX].observe(hash, k.status, path, room, capacity),
+                5 => self.tops[PATH_5XX].observe(hash, k.status, path, room, capacity),
                 _ => {}
             }
         }
@@ -226,11 +272,11 @@ impl Dist {
         self.ofbl.merge(&o.ofbl);
         self.olbl.merge(&o.olbl);
         for (a, b) in self.tops.iter_mut().zip(&o.tops) {
-            a.merge(b);
+            a.merge(b, &mut self.room, self.capacity);
         }
     }
 
-    /// The merge of several distributions, sketches cut to `capacity`.
+    /// The merge of several distributions, top lists as sketches of `capacity`.
     pub(in crate::accesslog) fn merged(parts: &[&Dist], capacity: usize) -> Dist {
         let mut d = Dist::new(capacity);
         for p in parts {
@@ -240,8 +286,8 @@ impl Dist {
             d.olbl.merge(&p.olbl);
         }
         for (dim, top) in d.tops.iter_mut().enumerate() {
-            let sketches: Vec<&SpaceSaving> = parts.iter().map(|p| &p.tops[dim]).collect();
-            *top = SpaceSaving::merged(&sketches, capacity);
+            let lists: Vec<&Top> = parts.iter().map(|p| &p.tops[dim]).collect();
+            *top = Top::Sketch(SpaceSaving::merged_parts(&lists, capacity));
         }
         d
     }
@@ -252,10 +298,6 @@ impl Dist {
             + self.ttfb.footprint_bytes()
             + self.ofbl.footprint_bytes()
             + self.olbl.footprint_bytes()
-            + self
-                .tops
-                .iter()
-                .map(SpaceSaving::footprint_bytes)
-                .sum::<usize>()
+            + self.tops.iter().map(Top::footprint_bytes).sum::<usize>()
     }
 }

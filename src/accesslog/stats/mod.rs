@@ -2,11 +2,12 @@
 //!
 //! Counters (requests, bytes, status classes and codes, cache lookups) live in a ring of 10-second
 //! slots;
-//! latency histograms and top-N sketches in a ring of one-minute panes. Each record goes to the
+//! latency histograms and top lists in a ring of one-minute panes. Each record goes to the
 //! slot and pane of its own timestamp, so out-of-order and late records land where they belong;
-//! `observe` is O(1) (no scans, no allocation unless a new key enters a sketch). A record more
-//! than [`HORIZON_MS`] older than the newest one seen (or without a timestamp) is counted in the
-//! whole-run totals only. A slot or pane reused for a newer time is folded into the totals first.
+//! `observe` is O(1) (no scans, no allocation unless a new key outgrows a pane's memory). A
+//! record more than [`HORIZON_MS`] older than the newest one seen (or without a timestamp) is
+//! counted in the whole-run totals only. A slot or pane reused for a newer time is folded into
+//! the totals first (in place: the whole-run sketches are not rebuilt).
 //!
 //! A window `w` at `now` counts the slots overlapping `[now - w, now]` (so it reaches back to
 //! the 10-second boundary before `now - w`) and reads percentiles and top lists from the panes
@@ -15,17 +16,23 @@
 //! view usually passes `now = stats.newest()` rather than the wall clock.
 //!
 //! Memory is bounded: 512 slots × (~140 bytes + 10 bytes per distinct status code, at most 501),
-//! 64 panes × (4 histograms ≤ 14 KiB + 10 sketches of `pane_capacity`), and whole-run sketches
-//! of `capacity`, whatever the cardinality (about 3 MiB windowed, 0.5 MiB summary-only, at a
-//! million distinct keys per dimension of a legacy log; the v2 dimensions — countries, ASNs,
-//! cache behaviors — add theirs only when the records have them).
+//! 64 panes × (4 histograms ≤ 14 KiB + the top lists' exact counts, at most
+//! [`PANE_EXACT_BYTES`], then sketches of `pane_capacity` for the lists that outgrow them), and
+//! whole-run sketches of `capacity`, whatever the cardinality (about 3 MiB windowed, 0.5 MiB
+//! summary-only, at a million distinct keys per dimension of a legacy log; up to about 9 MiB
+//! windowed when every pane fills its exact counts; the v2 dimensions — countries, ASNs, cache
+//! behaviors — add theirs only when the records have them).
 //!
-//! Accuracy: counters are exact; percentiles are within 1.6 % (see [`super::Histogram`]); top
-//! lists are Space-Saving estimates (see [`super::SpaceSaving`]) whose over-count is at most
-//! their `error`, itself at most `N / pane_capacity` for the `N` records of a window (the panes'
-//! bounds add up), or `N / capacity` for the whole run without windows. Every key seen more than
-//! that many times is listed, and while a dimension has fewer distinct keys than a sketch holds,
-//! its counts are exact.
+//! Accuracy: counters are exact; percentiles are within 1.6 % (see [`super::Histogram`]). A
+//! pane counts its top lists exactly while their keys (with 40 bytes each) fit
+//! [`PANE_EXACT_BYTES`] — a few thousand client addresses, paths and agents a minute — and a
+//! list that outgrows them continues as a Space-Saving sketch (see [`super::SpaceSaving`]) of
+//! `pane_capacity` counters. Windows and the whole run merge the panes' lists into sketches of
+//! `capacity`, whose over-count is at most their `error`, itself at most `N / pane_capacity` for
+//! the `N` records of a window's sketched panes (the panes' bounds add up), 0 for exact ones,
+//! or `N / capacity` for the whole run without windows. Every key seen more than that many
+//! times is listed, and while a dimension has fewer distinct keys than a sketch holds, its
+//! counts are exact.
 
 pub(super) mod acc;
 pub(super) mod hist;
@@ -42,6 +49,8 @@ pub(super) const SLOTS: usize = 512;
 pub(super) const PANE_MS: i64 = 60_000;
 pub(super) const PANES: usize = 64;
 pub(super) const EMPTY: i64 = i64::MIN;
+/// Bytes the exact top-list counts of one pane may take (see [`Dist::with_budget`]).
+pub(super) const PANE_EXACT_BYTES: usize = 128 << 10;
 /// How far behind the newest record a record may be and still be windowed (61 minutes).
 pub const HORIZON_MS: i64 = Timestamp::HOUR + Timestamp::MINUTE;
 /// Slots, and panes, that may hold windowed records behind the newest one.
@@ -173,7 +182,7 @@ impl Stats {
             };
             let pane = Pane {
                 epoch: EMPTY,
-                dist: Dist::new(config.pane_capacity),
+                dist: Dist::with_budget(config.pane_capacity, PANE_EXACT_BYTES),
             };
             (vec![slot; SLOTS], vec![pane; PANES])
         } else {
@@ -234,7 +243,7 @@ impl Stats {
             if pane.epoch != pe {
                 if pane.epoch != EMPTY {
                     self.total_dist.merge(&pane.dist);
-                    pane.dist = Dist::new(self.config.pane_capacity);
+                    pane.dist.reset();
                 }
                 pane.epoch = pe;
             }

@@ -162,6 +162,54 @@ fn windows_slide_and_late_records_land_in_their_own_slot() {
 }
 
 #[test]
+fn a_minute_of_many_client_addresses_is_counted_exactly_beyond_the_pane_sketch() {
+    // 1,000 one-off addresses in one minute (far more than the 128 counters of a pane's
+    // sketch), with three regulars coming in after the first 300: the minute's lists count every key exactly, so
+    // the regulars are listed with their true counts and no error, in every window and in the
+    // summary, and the one-offs are a certain 1 each.
+    let mut stats = Stats::default();
+    let mut rec = Rec {
+        status: 200,
+        path: "/".into(),
+        ..Default::default()
+    };
+    for i in 0..1_000u32 {
+        rec.ts = T.millis() + i64::from(i) * 50;
+        rec.ip = format!("198.51.{}.{}", i >> 8, i & 255);
+        stats.observe(&rec);
+        for (every, regular) in [
+            (10, "203.0.113.1"),
+            (20, "203.0.113.2"),
+            (25, "203.0.113.3"),
+        ] {
+            if i >= 300 && i % every == 0 {
+                rec.ip = regular.into();
+                stats.observe(&rec);
+            }
+        }
+    }
+    let now = Timestamp(T.millis() + 50_000);
+    for snapshot in [stats.window(Window::M1, now), stats.summary()] {
+        let got: Vec<(&str, u64, u64)> = snapshot
+            .top
+            .client_ips
+            .iter()
+            .take(3)
+            .map(|e| (e.key.as_str(), e.count, e.error))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("203.0.113.1", 70, 0),
+                ("203.0.113.2", 35, 0),
+                ("203.0.113.3", 28, 0)
+            ]
+        );
+        assert_eq!(snapshot.top_rest.client_ips, 1, "each one-off seen once");
+    }
+}
+
+#[test]
 fn each_status_code_is_counted_exactly_in_windows_summary_and_merges() {
     let now = T + 5_000;
     let codes = [

@@ -1,6 +1,8 @@
-//! Merging Space-Saving sketches (per-thread accumulation, window panes) with summed bounds.
+//! Merging Space-Saving sketches and exact counts (per-thread accumulation, window panes) with
+//! summed bounds: into a new sketch, or into a sketch in place.
 
-use crate::accesslog::topk::SpaceSaving;
+use crate::accesslog::topk::tally::Top;
+use crate::accesslog::topk::{Entry, FREE, SpaceSaving};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
@@ -43,8 +45,172 @@ struct Acc {
     floors: u64,
 }
 
+/// What can be merged into a sketch: a sketch, or a top list that may count exactly.
+pub(in crate::accesslog) trait Part {
+    /// Upper bound on the true count of any key not tracked.
+    fn floor(&self) -> u64;
+    /// Items counted.
+    fn total(&self) -> u64;
+    /// Keys tracked.
+    fn len(&self) -> usize;
+    /// Every tracked `(hash, tag, key, count, error)`.
+    fn rows(&self) -> Box<dyn Iterator<Item = (u64, u16, &str, u64, u64)> + '_>;
+}
+
+impl Part for SpaceSaving {
+    fn floor(&self) -> u64 {
+        SpaceSaving::floor(self)
+    }
+    fn total(&self) -> u64 {
+        SpaceSaving::total(self)
+    }
+    fn len(&self) -> usize {
+        SpaceSaving::len(self)
+    }
+    fn rows(&self) -> Box<dyn Iterator<Item = (u64, u16, &str, u64, u64)> + '_> {
+        Box::new(SpaceSaving::rows(self))
+    }
+}
+
+impl Part for Top {
+    fn floor(&self) -> u64 {
+        Top::floor(self)
+    }
+    fn total(&self) -> u64 {
+        Top::total(self)
+    }
+    fn len(&self) -> usize {
+        Top::len(self)
+    }
+    fn rows(&self) -> Box<dyn Iterator<Item = (u64, u16, &str, u64, u64)> + '_> {
+        Top::rows(self)
+    }
+}
+
+/// Largest count first, ties by key, then tag (the order in which merges keep keys).
+fn order(a: (u64, &str, u16), b: (u64, &str, u16)) -> std::cmp::Ordering {
+    b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)).then(a.2.cmp(&b.2))
+}
+
+/// Where a key kept by [`SpaceSaving::absorb`] comes from.
+#[derive(Clone, Copy)]
+enum From {
+    Mine(usize),
+    New(usize),
+}
+
+impl SpaceSaving {
+    /// Adds `other` into this sketch in place, with the counts and bounds of
+    /// [`SpaceSaving::merged`] of the two at this capacity: a key's estimate is its count here,
+    /// or this floor, plus its count there, or that floor; the largest `capacity` are kept.
+    /// Keys already tracked are counted where they are and evicted keys' buffers reused, so
+    /// folding a pane into the whole-run sketch allocates only for keys beyond them.
+    pub(in crate::accesslog) fn absorb<P: Part + ?Sized>(&mut self, other: &P) {
+        if other.total() == 0 {
+            return;
+        }
+        let (mine, theirs) = (self.floor(), other.floor());
+        let mut seen = vec![false; self.entries.len()];
+        let mut incoming: Vec<(u64, u16, &str, u64, u64)> = Vec::new();
+        for (hash, tag, key, count, err) in other.rows() {
+            match self.find(hash, tag, key) {
+                Some(slot) => {
+                    let e = &mut self.entries[slot];
+                    e.count += count;
+                    e.err += err;
+                    seen[slot] = true;
+                }
+                None => incoming.push((hash, tag, key, count + mine, err + mine)),
+            }
+        }
+        for (e, seen) in self.entries.iter_mut().zip(&seen) {
+            if !seen {
+                e.count += theirs;
+                e.err += theirs;
+            }
+        }
+        self.total += other.total();
+        self.base = mine + theirs;
+        self.mins.clear();
+        if self.entries.len() + incoming.len() <= self.capacity {
+            for (hash, tag, key, count, err) in incoming {
+                let slot = self.entries.len();
+                self.entries.push(Entry {
+                    hash,
+                    tag,
+                    count,
+                    err,
+                    key: key.to_string(),
+                });
+                self.table_insert(slot);
+            }
+            return;
+        }
+        let mut all: Vec<From> = (0..self.entries.len())
+            .map(From::Mine)
+            .chain((0..incoming.len()).map(From::New))
+            .collect();
+        let entries = &self.entries;
+        let sort_key = |f: &From| match *f {
+            From::Mine(i) => (entries[i].count, entries[i].key.as_str(), entries[i].tag),
+            From::New(i) => (incoming[i].3, incoming[i].2, incoming[i].1),
+        };
+        all.select_nth_unstable_by(self.capacity, |a, b| order(sort_key(a), sort_key(b)));
+        let dropped = all[self.capacity..]
+            .iter()
+            .map(|f| sort_key(f).0)
+            .max()
+            .unwrap_or(0);
+        self.base = self.base.max(dropped);
+        let mut keep = vec![false; self.entries.len()];
+        let mut new = Vec::new();
+        for f in &all[..self.capacity] {
+            match *f {
+                From::Mine(i) => keep[i] = true,
+                From::New(i) => new.push(i),
+            }
+        }
+        let old = std::mem::take(&mut self.entries);
+        let mut spare = Vec::new();
+        for (e, keep) in old.into_iter().zip(keep) {
+            if keep {
+                self.entries.push(e);
+            } else {
+                spare.push(e.key);
+            }
+        }
+        for i in new {
+            let (hash, tag, key, count, err) = incoming[i];
+            let mut buf = spare.pop().unwrap_or_default();
+            buf.clear();
+            buf.push_str(key);
+            self.entries.push(Entry {
+                hash,
+                tag,
+                count,
+                err,
+                key: buf,
+            });
+        }
+        let size = (self.entries.len() * 2 + 2).next_power_of_two().max(8);
+        self.table.clear();
+        self.table.resize(size, (FREE, 0));
+        for slot in 0..self.entries.len() {
+            self.table_insert(slot);
+        }
+    }
+
+    /// [`SpaceSaving::merged`] of sketches or top lists that may count exactly.
+    pub(in crate::accesslog) fn merged_parts<P: Part + ?Sized>(
+        parts: &[&P],
+        capacity: usize,
+    ) -> SpaceSaving {
+        merged(parts, capacity)
+    }
+}
+
 /// See [`SpaceSaving::merged`].
-pub(in crate::accesslog) fn merged(parts: &[&SpaceSaving], capacity: usize) -> SpaceSaving {
+pub(in crate::accesslog) fn merged<P: Part + ?Sized>(parts: &[&P], capacity: usize) -> SpaceSaving {
     let floors: u64 = parts.iter().map(|p| p.floor()).sum();
     let total: u64 = parts.iter().map(|p| p.total()).sum();
     let size: usize = parts.iter().map(|p| p.len()).sum();
@@ -69,9 +235,7 @@ pub(in crate::accesslog) fn merged(parts: &[&SpaceSaving], capacity: usize) -> S
     let capacity = capacity.max(1);
     let mut base = floors;
     if rows.len() > capacity {
-        rows.select_nth_unstable_by(capacity, |a, b| {
-            b.3.cmp(&a.3).then_with(|| a.2.cmp(b.2)).then(a.1.cmp(&b.1))
-        });
+        rows.select_nth_unstable_by(capacity, |a, b| order((a.3, a.2, a.1), (b.3, b.2, b.1)));
         let dropped = rows[capacity..].iter().map(|r| r.3).max().unwrap_or(0);
         base = base.max(dropped);
         rows.truncate(capacity);
@@ -226,6 +390,33 @@ mod tests {
                 observe(&mut s, &k, &mut truth);
             }
             assert!(s.total() == 300, "round {round}");
+        }
+    }
+
+    #[test]
+    fn merging_in_place_keeps_what_a_new_merged_sketch_keeps() {
+        let rows = |s: &SpaceSaving| {
+            let mut v: Vec<(String, u16, u64, u64)> = s
+                .rows()
+                .map(|(_, t, k, c, e)| (k.to_string(), t, c, e))
+                .collect();
+            v.sort();
+            v
+        };
+        for (seed, (ca, cb)) in [(1, (64, 64)), (2, (64, 16)), (3, (16, 64)), (4, (8, 300))] {
+            let (mut a, mut b) = (SpaceSaving::new(ca), SpaceSaving::new(cb));
+            feed(&mut a, zipf(5_000, seed).into_iter());
+            feed(
+                &mut b,
+                zipf(3_000, seed + 10).into_iter().take(40 * seed as usize),
+            );
+            let want = SpaceSaving::merged(&[&a, &b], ca);
+            a.merge(&b);
+            assert_eq!(rows(&a), rows(&want), "seed {seed}");
+            assert_eq!((a.floor(), a.total()), (want.floor(), want.total()));
+            for (k, tag, ..) in rows(&want) {
+                assert!(a.estimate(hash_str(&k), tag, &k).is_some(), "{k} findable");
+            }
         }
     }
 

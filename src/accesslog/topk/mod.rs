@@ -17,6 +17,7 @@
 
 pub(super) mod index;
 pub(super) mod merge;
+pub(super) mod tally;
 
 use serde::Serialize;
 
@@ -218,7 +219,7 @@ impl SpaceSaving {
             self.base = floor;
             return;
         }
-        *self = SpaceSaving::merged(&[&*self, other], self.capacity);
+        self.absorb(other);
     }
 
     /// The merge of several sketches into one of `capacity`: a key's estimate is the sum over
