@@ -2,9 +2,10 @@
 //! GitHub's included.
 
 use super::{
-    ApprovalAnswer, Cdn, Cloud, CloudResult, Identity, Invalidation, LiveTail, LiveTailRequest,
-    LogPage, LogQuery, Logs, Metrics, ObjectMeta, ObjectPage, Pipelines, PutOutcome, PutRequest,
-    RetryMode, StartRequest, Storage, TransitionChange, UploadedPart, WhoAmI,
+    ApprovalAnswer, Cdn, Cloud, CloudResult, Identity, Invalidation, InvalidationPage, LiveTail,
+    LiveTailRequest, LogPage, LogQuery, Logs, Metrics, ObjectMeta, ObjectPage, Pipelines,
+    PutOutcome, PutRequest, RetryMode, StartRequest, Storage, TransitionChange, UploadedPart,
+    WhoAmI,
 };
 use crate::domain::{
     ActionExecutionDetail, ConditionKind, Distribution, ExecutionSummary, LogSource, PipelineDef,
@@ -292,6 +293,17 @@ impl Cdn for CountingCloud {
     async fn get_invalidation(&self, distribution_id: &str, id: &str) -> CloudResult<Invalidation> {
         self.count("GetInvalidation");
         self.inner.cdn.get_invalidation(distribution_id, id).await
+    }
+    async fn list_invalidations(
+        &self,
+        distribution_id: &str,
+        marker: Option<&str>,
+        max_items: usize,
+    ) -> CloudResult<InvalidationPage> {
+        self.count("ListInvalidations");
+        let c = &self.inner.cdn;
+        c.list_invalidations(distribution_id, marker, max_items)
+            .await
     }
 }
 

@@ -31,6 +31,6 @@ pub use ports::{
     Pipelines, Probes, StartRequest, Storage, WhoAmI,
 };
 pub use writes::{
-    Invalidation, InvalidationStatus, MAX_TRANSITION_REASON, PutOutcome, PutRequest,
-    TransitionChange, UploadedPart, check_transition_reason,
+    Invalidation, InvalidationPage, InvalidationStatus, InvalidationSummary, MAX_TRANSITION_REASON,
+    PutOutcome, PutRequest, TransitionChange, UploadedPart, check_transition_reason,
 };

@@ -2,7 +2,9 @@
 
 use super::CloudResult;
 use super::log_reads::{LiveTail, LiveTailRequest};
-use super::writes::{Invalidation, PutOutcome, PutRequest, TransitionChange, UploadedPart};
+use super::writes::{
+    Invalidation, InvalidationPage, PutOutcome, PutRequest, TransitionChange, UploadedPart,
+};
 use crate::domain::{
     ActionExecutionDetail, ApprovalOutcome, ConditionKind, Distribution, ExecutionSummary,
     LogEvent, LogSource, MetricRequest, MetricSeries, ObjectInfo, PipelineDef, PipelineState,
@@ -251,6 +253,14 @@ pub trait Cdn: Send + Sync {
     ) -> CloudResult<Invalidation>;
     /// `GetInvalidation`.
     async fn get_invalidation(&self, distribution_id: &str, id: &str) -> CloudResult<Invalidation>;
+    /// One page of `ListInvalidations`, newest first: at most `max_items` (CloudFront serves
+    /// 100 at most), after the page that gave `marker`.
+    async fn list_invalidations(
+        &self,
+        distribution_id: &str,
+        marker: Option<&str>,
+        max_items: usize,
+    ) -> CloudResult<InvalidationPage>;
 }
 
 /// CloudWatch Logs.
