@@ -259,6 +259,16 @@ pub enum Reply {
         /// Every run of those executions, or the first failure.
         result: Result<Vec<ActionExecutionDetail>, CloudError>,
     },
+    /// The Traffic view's distribution's invalidations came back.
+    InvalidationsLoaded {
+        /// Environment index.
+        env: usize,
+        /// The request this answers.
+        request: RequestId,
+        /// Newest first, back to the time asked for (`next_marker`: older ones within it not
+        /// read), or why they could not be read.
+        result: Result<crate::cloud::InvalidationPage, CloudError>,
+    },
     /// One execution came back (`GetPipelineExecution`, for the execution detail's variables).
     ExecutionLoaded {
         /// The request this answers.

@@ -150,6 +150,18 @@ pub enum Effect {
         /// The executions, newest first.
         execution_ids: Vec<String>,
     },
+    /// List a distribution's invalidations back to `since` (`ListInvalidations`): the Traffic
+    /// view's invalidation markers.
+    ListInvalidations {
+        /// Environment index.
+        env: usize,
+        /// Request id.
+        request: RequestId,
+        /// Distribution.
+        distribution_id: String,
+        /// The oldest creation time wanted: pages stop once they reach it.
+        since: crate::domain::Timestamp,
+    },
     /// Read one execution (`GetPipelineExecution`): its resolved variables, for the execution
     /// detail.
     FetchExecution {
