@@ -255,6 +255,28 @@ impl Storage for CountingCloud {
             .abort_multipart(bucket, key, upload_id)
             .await
     }
+    async fn list_object_versions(
+        &self,
+        bucket: &str,
+        key: &str,
+        max: usize,
+    ) -> CloudResult<Vec<super::ObjectVersion>> {
+        self.count("ListObjectVersions");
+        self.inner
+            .storage
+            .list_object_versions(bucket, key, max)
+            .await
+    }
+    async fn head_object_version(
+        &self,
+        bucket: &str,
+        key: &str,
+        version_id: &str,
+    ) -> CloudResult<ObjectMeta> {
+        self.count("HeadObject");
+        let s = &self.inner.storage;
+        s.head_object_version(bucket, key, version_id).await
+    }
     async fn copy_object(
         &self,
         from_bucket: &str,

@@ -28,7 +28,7 @@ pub use log_reads::{
 pub use log_sources::{Discovery, legacy_bucket};
 pub use ports::{
     ApprovalAnswer, Cdn, Cloud, Identity, LogPage, LogQuery, Logs, Metrics, ObjectMeta, ObjectPage,
-    Pipelines, Probes, StartRequest, Storage, WhoAmI,
+    ObjectVersion, Pipelines, Probes, StartRequest, Storage, WhoAmI,
 };
 pub use writes::{
     Invalidation, InvalidationPage, InvalidationStatus, InvalidationSummary, MAX_TRANSITION_REASON,

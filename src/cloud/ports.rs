@@ -63,6 +63,17 @@ pub struct ObjectMeta {
     pub metadata: BTreeMap<String, String>,
 }
 
+/// One version of an object (`ListObjectVersions`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectVersion {
+    /// Listing facts of that version.
+    pub info: ObjectInfo,
+    /// Its version id (`null` for an object written before versioning was turned on).
+    pub version_id: String,
+    /// Whether it is the newest version.
+    pub is_latest: bool,
+}
+
 /// A `FilterLogEvents` query.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LogQuery {
@@ -227,6 +238,21 @@ pub trait Storage: Send + Sync {
     ) -> CloudResult<PutOutcome>;
     /// `AbortMultipartUpload`.
     async fn abort_multipart(&self, bucket: &str, key: &str, upload_id: &str) -> CloudResult<()>;
+    /// The versions of exactly `key` (not of the other keys it prefixes), newest first, at most
+    /// `max` (`ListObjectVersions`; delete markers left out).
+    async fn list_object_versions(
+        &self,
+        bucket: &str,
+        key: &str,
+        max: usize,
+    ) -> CloudResult<Vec<ObjectVersion>>;
+    /// One version's metadata (`HeadObject` with `versionId`).
+    async fn head_object_version(
+        &self,
+        bucket: &str,
+        key: &str,
+        version_id: &str,
+    ) -> CloudResult<ObjectMeta>;
     /// `CopyObject` of the newest version, keeping its metadata.
     async fn copy_object(
         &self,

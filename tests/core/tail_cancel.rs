@@ -149,6 +149,24 @@ impl Storage for Gated {
     async fn head_object(&self, bucket: &str, key: &str) -> CloudResult<ObjectMeta> {
         self.inner.head_object(bucket, key).await
     }
+    async fn list_object_versions(
+        &self,
+        bucket: &str,
+        key: &str,
+        max: usize,
+    ) -> CloudResult<Vec<shipdeck::cloud::ObjectVersion>> {
+        self.inner.list_object_versions(bucket, key, max).await
+    }
+    async fn head_object_version(
+        &self,
+        bucket: &str,
+        key: &str,
+        version_id: &str,
+    ) -> CloudResult<ObjectMeta> {
+        self.inner
+            .head_object_version(bucket, key, version_id)
+            .await
+    }
     async fn put_object(&self, req: &PutRequest) -> CloudResult<PutOutcome> {
         self.inner.put_object(req).await
     }

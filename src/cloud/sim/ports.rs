@@ -302,6 +302,26 @@ impl Storage for SimCloud {
             s.op_abort_multipart(bucket, key, upload_id)
         })
     }
+    async fn list_object_versions(
+        &self,
+        bucket: &str,
+        key: &str,
+        max: usize,
+    ) -> CloudResult<Vec<crate::cloud::ObjectVersion>> {
+        self.call("s3", "ListObjectVersions", |s| {
+            s.buckets.versions(bucket, key, max)
+        })
+    }
+    async fn head_object_version(
+        &self,
+        bucket: &str,
+        key: &str,
+        version_id: &str,
+    ) -> CloudResult<ObjectMeta> {
+        self.call("s3", "HeadObject", |s| {
+            s.buckets.head_version(bucket, key, version_id)
+        })
+    }
     async fn copy_object(
         &self,
         from_bucket: &str,
