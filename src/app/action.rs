@@ -378,6 +378,15 @@ pub enum Reply {
         /// The catalogue, or why it could not be read.
         result: Result<crate::ops::plan::package::Catalogue, String>,
     },
+    /// The versions of a source key were read (a V2 release's dialog).
+    SourceVersionsLoaded {
+        /// Environment index.
+        env: usize,
+        /// The request this answers.
+        request: RequestId,
+        /// Newest first, with their releases, or why they could not be read.
+        result: crate::ops::plan::release::SourceVersions,
+    },
     /// The executions that succeeded in a stage were listed (rollback candidates, newest first).
     CandidatesLoaded {
         /// Environment index.

@@ -214,6 +214,16 @@ pub enum Effect {
         /// The version asked for (`:release ENV VERSION`), found however old it is.
         want: Option<crate::domain::Version>,
     },
+    /// Read the newest versions of an environment's source key with their releases
+    /// (`ops::apply::catalogue::source_versions`, as the CLI does): a V2 release's dialog.
+    FetchSourceVersions {
+        /// Environment index.
+        env: usize,
+        /// Request id.
+        request: RequestId,
+        /// The environment (source bucket and key).
+        spec: Box<crate::domain::EnvSpec>,
+    },
     /// List the executions that succeeded in a stage (`list_succeeded_in_stage`).
     FetchCandidates {
         /// Environment index.

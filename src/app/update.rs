@@ -297,6 +297,14 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
             ops::release::candidates_loaded(state, env, request, result);
             Vec::new()
         }
+        Reply::SourceVersionsLoaded {
+            env,
+            request,
+            result,
+        } => {
+            ops::release::versions_loaded(state, env, request, result);
+            Vec::new()
+        }
     }
 }
 

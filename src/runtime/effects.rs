@@ -349,6 +349,7 @@ pub async fn run_effect_with(
         | Effect::ReadAudit { .. }
         | Effect::FetchPackages { .. }
         | Effect::FetchCandidates { .. }
+        | Effect::FetchSourceVersions { .. }
         | Effect::FetchInvalidation { .. }
         | Effect::ReadWorkflow { .. }
         | Effect::FetchRuns { .. }

@@ -64,6 +64,14 @@ pub async fn run(cloud: &Cloud, effect: Effect) -> Option<Action> {
                 result,
             }))
         }
+        Effect::FetchSourceVersions { env, request, spec } => {
+            let result = ops::apply::catalogue::source_versions(cloud, &spec).await;
+            Some(Action::Reply(Reply::SourceVersionsLoaded {
+                env,
+                request,
+                result,
+            }))
+        }
         Effect::FetchCandidates {
             env,
             request,

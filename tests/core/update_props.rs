@@ -143,6 +143,13 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
                 Err("X".into())
             },
         })),
+        Effect::FetchSourceVersions { env, request, .. } => {
+            Some(Action::Reply(Reply::SourceVersionsLoaded {
+                env: *env,
+                request: *request,
+                result: if ok { Ok(Vec::new()) } else { Err("X".into()) },
+            }))
+        }
         Effect::FetchCandidates { env, request, .. } => {
             Some(Action::Reply(Reply::CandidatesLoaded {
                 env: *env,

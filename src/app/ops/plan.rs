@@ -181,6 +181,7 @@ pub fn plan(state: &State, d: &Dialog) -> Planned {
         candidates: Some(candidates),
         workflow: d.workflow.as_ref().and_then(|w| w.read.as_ref()),
         run: d.run.as_ref(),
+        source_versions: d.versions.as_ref(),
     };
     let planned = ops::plan(&ctx, data, reads, &ask(state, d));
     // Words that are no NAME=VALUE: refused, showing the start planned without them.
