@@ -259,6 +259,16 @@ pub enum Reply {
         /// Every run of those executions, or the first failure.
         result: Result<Vec<ActionExecutionDetail>, CloudError>,
     },
+    /// The Traffic view's distribution's invalidations came back.
+    InvalidationsLoaded {
+        /// Environment index.
+        env: usize,
+        /// The request this answers.
+        request: RequestId,
+        /// Newest first, back to the time asked for (`next_marker`: older ones within it not
+        /// read), or why they could not be read.
+        result: Result<crate::cloud::InvalidationPage, CloudError>,
+    },
     /// One execution came back (`GetPipelineExecution`, for the execution detail's variables).
     ExecutionLoaded {
         /// The request this answers.
@@ -392,6 +402,15 @@ pub enum Reply {
         sent: u64,
         /// Bytes in all.
         total: u64,
+    },
+    /// The versions of a source key were read (a V2 release's dialog).
+    SourceVersionsLoaded {
+        /// Environment index.
+        env: usize,
+        /// The request this answers.
+        request: RequestId,
+        /// Newest first, with their releases, or why they could not be read.
+        result: crate::ops::plan::release::SourceVersions,
     },
     /// The executions that succeeded in a stage were listed (rollback candidates, newest first).
     CandidatesLoaded {

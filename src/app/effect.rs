@@ -151,6 +151,18 @@ pub enum Effect {
         /// The executions, newest first.
         execution_ids: Vec<String>,
     },
+    /// List a distribution's invalidations back to `since` (`ListInvalidations`): the Traffic
+    /// view's invalidation markers.
+    ListInvalidations {
+        /// Environment index.
+        env: usize,
+        /// Request id.
+        request: RequestId,
+        /// Distribution.
+        distribution_id: String,
+        /// The oldest creation time wanted: pages stop once they reach it.
+        since: crate::domain::Timestamp,
+    },
     /// Read one execution (`GetPipelineExecution`): its resolved variables, for the execution
     /// detail.
     FetchExecution {
@@ -218,6 +230,16 @@ pub enum Effect {
         request: RequestId,
         /// The path typed.
         path: String,
+    },
+    /// Read the newest versions of an environment's source key with their releases
+    /// (`ops::apply::catalogue::source_versions`, as the CLI does): a V2 release's dialog.
+    FetchSourceVersions {
+        /// Environment index.
+        env: usize,
+        /// Request id.
+        request: RequestId,
+        /// The environment (source bucket and key).
+        spec: Box<crate::domain::EnvSpec>,
     },
     /// List the executions that succeeded in a stage (`list_succeeded_in_stage`).
     FetchCandidates {

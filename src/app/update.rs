@@ -221,6 +221,14 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
             crate::app::traffic::markers::loaded(state, env, request, result);
             Vec::new()
         }
+        Reply::InvalidationsLoaded {
+            env,
+            request,
+            result,
+        } => {
+            crate::app::traffic::markers::invalidations_loaded(state, env, request, result);
+            Vec::new()
+        }
         Reply::ExecutionLoaded { request, result } => {
             envs::execution::execution_loaded(state, request, result);
             Vec::new()
@@ -303,6 +311,14 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
             total,
         } => {
             ops::upload::progress(state, request, sent, total);
+            Vec::new()
+        }
+        Reply::SourceVersionsLoaded {
+            env,
+            request,
+            result,
+        } => {
+            ops::release::versions_loaded(state, env, request, result);
             Vec::new()
         }
     }

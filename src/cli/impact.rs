@@ -6,7 +6,7 @@
 use super::logs::Since;
 use super::{Answer, Failure, Global, Output, connect, json};
 use crate::accesslog::impact::{Impact, MIN_AFTER, Side, Verdict, WARMUP, WINDOW};
-use crate::app::{Action, MarkerKind, View};
+use crate::app::{Action, View};
 use crate::domain::Timestamp;
 use crate::runtime::Headless;
 use serde::Serialize;
@@ -89,7 +89,7 @@ pub async fn run(
     let mut deploys = markers
         .iter()
         .enumerate()
-        .filter(|(_, m)| m.kind != MarkerKind::Approval);
+        .filter(|(_, m)| m.kind.is_deploy());
     let found = match execution {
         Some(id) => deploys.rfind(|(_, m)| m.execution.starts_with(id)),
         None => deploys.next_back(),

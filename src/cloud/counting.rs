@@ -2,9 +2,10 @@
 //! GitHub's included.
 
 use super::{
-    ApprovalAnswer, Cdn, Cloud, CloudResult, Identity, Invalidation, LiveTail, LiveTailRequest,
-    LogPage, LogQuery, Logs, Metrics, ObjectMeta, ObjectPage, Pipelines, PutOutcome, PutRequest,
-    RetryMode, StartRequest, Storage, TransitionChange, UploadedPart, WhoAmI,
+    ApprovalAnswer, Cdn, Cloud, CloudResult, Identity, Invalidation, InvalidationPage, LiveTail,
+    LiveTailRequest, LogPage, LogQuery, Logs, Metrics, ObjectMeta, ObjectPage, Pipelines,
+    PutOutcome, PutRequest, RetryMode, StartRequest, Storage, TransitionChange, UploadedPart,
+    WhoAmI,
 };
 use crate::domain::{
     ActionExecutionDetail, ConditionKind, Distribution, ExecutionSummary, LogSource, PipelineDef,
@@ -254,6 +255,28 @@ impl Storage for CountingCloud {
             .abort_multipart(bucket, key, upload_id)
             .await
     }
+    async fn list_object_versions(
+        &self,
+        bucket: &str,
+        key: &str,
+        max: usize,
+    ) -> CloudResult<Vec<super::ObjectVersion>> {
+        self.count("ListObjectVersions");
+        self.inner
+            .storage
+            .list_object_versions(bucket, key, max)
+            .await
+    }
+    async fn head_object_version(
+        &self,
+        bucket: &str,
+        key: &str,
+        version_id: &str,
+    ) -> CloudResult<ObjectMeta> {
+        self.count("HeadObject");
+        let s = &self.inner.storage;
+        s.head_object_version(bucket, key, version_id).await
+    }
     async fn copy_object(
         &self,
         from_bucket: &str,
@@ -292,6 +315,17 @@ impl Cdn for CountingCloud {
     async fn get_invalidation(&self, distribution_id: &str, id: &str) -> CloudResult<Invalidation> {
         self.count("GetInvalidation");
         self.inner.cdn.get_invalidation(distribution_id, id).await
+    }
+    async fn list_invalidations(
+        &self,
+        distribution_id: &str,
+        marker: Option<&str>,
+        max_items: usize,
+    ) -> CloudResult<InvalidationPage> {
+        self.count("ListInvalidations");
+        let c = &self.inner.cdn;
+        c.list_invalidations(distribution_id, marker, max_items)
+            .await
     }
 }
 

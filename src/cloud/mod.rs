@@ -28,9 +28,9 @@ pub use log_reads::{
 pub use log_sources::{Discovery, legacy_bucket};
 pub use ports::{
     ApprovalAnswer, Cdn, Cloud, Identity, LogPage, LogQuery, Logs, Metrics, ObjectMeta, ObjectPage,
-    Pipelines, Probes, StartRequest, Storage, WhoAmI,
+    ObjectVersion, Pipelines, Probes, StartRequest, Storage, WhoAmI,
 };
 pub use writes::{
-    Invalidation, InvalidationStatus, MAX_TRANSITION_REASON, PutOutcome, PutRequest,
-    TransitionChange, UploadedPart, check_transition_reason,
+    Invalidation, InvalidationPage, InvalidationStatus, InvalidationSummary, MAX_TRANSITION_REASON,
+    PutOutcome, PutRequest, TransitionChange, UploadedPart, check_transition_reason,
 };

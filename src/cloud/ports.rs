@@ -2,7 +2,9 @@
 
 use super::CloudResult;
 use super::log_reads::{LiveTail, LiveTailRequest};
-use super::writes::{Invalidation, PutOutcome, PutRequest, TransitionChange, UploadedPart};
+use super::writes::{
+    Invalidation, InvalidationPage, PutOutcome, PutRequest, TransitionChange, UploadedPart,
+};
 use crate::domain::{
     ActionExecutionDetail, ApprovalOutcome, ConditionKind, Distribution, ExecutionSummary,
     LogEvent, LogSource, MetricRequest, MetricSeries, ObjectInfo, PipelineDef, PipelineState,
@@ -59,6 +61,17 @@ pub struct ObjectMeta {
     pub version_id: Option<String>,
     /// User metadata (`x-amz-meta-*` without the prefix).
     pub metadata: BTreeMap<String, String>,
+}
+
+/// One version of an object (`ListObjectVersions`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectVersion {
+    /// Listing facts of that version.
+    pub info: ObjectInfo,
+    /// Its version id (`null` for an object written before versioning was turned on).
+    pub version_id: String,
+    /// Whether it is the newest version.
+    pub is_latest: bool,
 }
 
 /// A `FilterLogEvents` query.
@@ -225,6 +238,21 @@ pub trait Storage: Send + Sync {
     ) -> CloudResult<PutOutcome>;
     /// `AbortMultipartUpload`.
     async fn abort_multipart(&self, bucket: &str, key: &str, upload_id: &str) -> CloudResult<()>;
+    /// The versions of exactly `key` (not of the other keys it prefixes), newest first, at most
+    /// `max` (`ListObjectVersions`; delete markers left out).
+    async fn list_object_versions(
+        &self,
+        bucket: &str,
+        key: &str,
+        max: usize,
+    ) -> CloudResult<Vec<ObjectVersion>>;
+    /// One version's metadata (`HeadObject` with `versionId`).
+    async fn head_object_version(
+        &self,
+        bucket: &str,
+        key: &str,
+        version_id: &str,
+    ) -> CloudResult<ObjectMeta>;
     /// `CopyObject` of the newest version, keeping its metadata.
     async fn copy_object(
         &self,
@@ -251,6 +279,14 @@ pub trait Cdn: Send + Sync {
     ) -> CloudResult<Invalidation>;
     /// `GetInvalidation`.
     async fn get_invalidation(&self, distribution_id: &str, id: &str) -> CloudResult<Invalidation>;
+    /// One page of `ListInvalidations`, newest first: at most `max_items` (CloudFront serves
+    /// 100 at most), after the page that gave `marker`.
+    async fn list_invalidations(
+        &self,
+        distribution_id: &str,
+        marker: Option<&str>,
+        max_items: usize,
+    ) -> CloudResult<InvalidationPage>;
 }
 
 /// CloudWatch Logs.

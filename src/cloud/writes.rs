@@ -85,6 +85,27 @@ pub struct Invalidation {
     pub paths: Vec<String>,
 }
 
+/// An invalidation as `ListInvalidations` summarises it: its paths need `GetInvalidation`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidationSummary {
+    /// Invalidation id.
+    pub id: String,
+    /// Progress.
+    pub status: InvalidationStatus,
+    /// When it was created.
+    pub created: Timestamp,
+}
+
+/// A distribution's invalidations as listed (`ListInvalidations`), newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct InvalidationPage {
+    /// The invalidations, newest first.
+    pub items: Vec<InvalidationSummary>,
+    /// `NextMarker`: present exactly when more (older) invalidations follow; pass it back to
+    /// list them.
+    pub next_marker: Option<String>,
+}
+
 /// A change of a stage's inbound transition.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransitionChange {

@@ -1,9 +1,11 @@
 //! The effect runner: turns an `Effect` into port calls and the `Action` that carries the result.
 
 use crate::app::{Action, Effect, EnvSnapshot, Reply};
-use crate::cloud::{Cloud, CloudError, CloudResult, LogPage, LogQuery, filter_pages};
+use crate::cloud::{
+    Cloud, CloudError, CloudResult, InvalidationPage, LogPage, LogQuery, filter_pages,
+};
 use crate::domain::{
-    ExecutionSummary, PipelineDef, PipelineState, Release, SourceObject, StageStatus,
+    ExecutionSummary, PipelineDef, PipelineState, Release, SourceObject, StageStatus, Timestamp,
 };
 use std::future::Future;
 use std::time::Duration;
@@ -289,6 +291,19 @@ pub async fn run_effect_with(
                 result: result.map(|()| runs),
             }))
         }
+        Effect::ListInvalidations {
+            env,
+            request,
+            distribution_id,
+            since,
+        } => {
+            let result = invalidations_since(cloud, &distribution_id, since).await;
+            Some(Action::Reply(Reply::InvalidationsLoaded {
+                env,
+                request,
+                result,
+            }))
+        }
         Effect::FetchExecution {
             request,
             pipeline,
@@ -334,6 +349,7 @@ pub async fn run_effect_with(
         | Effect::ReadAudit { .. }
         | Effect::FetchPackages { .. }
         | Effect::FetchCandidates { .. }
+        | Effect::FetchSourceVersions { .. }
         | Effect::FetchInvalidation { .. }
         | Effect::ReadWorkflow { .. }
         | Effect::FetchRuns { .. }
@@ -519,4 +535,34 @@ async fn fetch_releases(cloud: &Cloud, bucket: &str, prefix: &str) -> CloudResul
     let read = crate::ops::apply::catalogue::read(cloud, bucket, prefix, None, limits);
     let catalogue = timed("ListObjectsV2", read).await?;
     Ok(catalogue.packages.into_iter().map(|p| p.release).collect())
+}
+
+/// Pages of `ListInvalidations` read at most for the markers (100 invalidations a page).
+const INVALIDATION_PAGES: usize = 5;
+
+/// A distribution's invalidations, newest first, back to `since`: pages are read until one
+/// reaches it; `next_marker` stays set when the page limit stopped the read first.
+async fn invalidations_since(
+    cloud: &Cloud,
+    distribution_id: &str,
+    since: Timestamp,
+) -> Result<InvalidationPage, CloudError> {
+    let mut out = InvalidationPage::default();
+    for _ in 0..INVALIDATION_PAGES {
+        let page = timed(
+            "ListInvalidations",
+            cloud
+                .cdn
+                .list_invalidations(distribution_id, out.next_marker.as_deref(), 100),
+        )
+        .await?;
+        let reached = page.items.iter().any(|i| i.created < since);
+        out.items
+            .extend(page.items.into_iter().filter(|i| i.created >= since));
+        out.next_marker = page.next_marker.filter(|_| !reached);
+        if out.next_marker.is_none() {
+            break;
+        }
+    }
+    Ok(out)
 }

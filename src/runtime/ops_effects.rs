@@ -96,6 +96,14 @@ pub async fn run(
                 result,
             }))
         }
+        Effect::FetchSourceVersions { env, request, spec } => {
+            let result = ops::apply::catalogue::source_versions(cloud, &spec).await;
+            Some(Action::Reply(Reply::SourceVersionsLoaded {
+                env,
+                request,
+                result,
+            }))
+        }
         Effect::FetchCandidates {
             env,
             request,

@@ -13,7 +13,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
 /// The request id of an effect that may be cancelled (log-tail listings and reads, the action
-/// runs of an execution detail that was closed).
+/// runs of an execution detail that was closed, the markers' reads of a tail replaced).
 fn cancellable(effect: &Effect) -> Option<RequestId> {
     match effect {
         Effect::ListTraffic { request, .. }
@@ -24,6 +24,7 @@ fn cancellable(effect: &Effect) -> Option<RequestId> {
         | Effect::FetchLogs { request, .. }
         | Effect::FetchActionExecutions { request, .. }
         | Effect::FetchDeployRuns { request, .. }
+        | Effect::ListInvalidations { request, .. }
         | Effect::FetchExecution { request, .. } => Some(*request),
         _ => None,
     }

@@ -143,6 +143,45 @@ async fn multipart_upload_assembles_the_parts_and_abort_forgets_them() {
     assert_eq!(s.get_object(&bucket, key).await.unwrap().len(), PART + 4);
 }
 
+/// The versions of the source key, newest first (not those of the keys it prefixes), and one
+/// version's metadata read by its id: what a V2 release pins its start to.
+#[tokio::test]
+async fn a_keys_versions_are_listed_newest_first_and_read_by_id() {
+    let (aws, c, _) = connect().await;
+    let s = aws.cloud().storage;
+    let bucket = versioned_bucket(&c).await;
+    let key = "stg/release.zip";
+    let mut written = Vec::new();
+    for body in [&b"PK one"[..], b"PK two", b"PK three"] {
+        let mut put = package(&bucket, key, body);
+        put.if_none_match = false;
+        written.push(s.put_object(&put).await.unwrap().version_id.unwrap());
+    }
+    s.put_object(&package(&bucket, "stg/release.zip.bak", b"PK other"))
+        .await
+        .unwrap();
+    let versions = s.list_object_versions(&bucket, key, 10).await.unwrap();
+    let ids: Vec<&str> = versions.iter().map(|v| v.version_id.as_str()).collect();
+    let newest_first: Vec<&str> = written.iter().rev().map(String::as_str).collect();
+    assert_eq!(ids, newest_first);
+    assert!(versions[0].is_latest && !versions[1].is_latest);
+    assert!(versions.iter().all(|v| v.info.key == key));
+    assert_eq!(
+        s.list_object_versions(&bucket, key, 2).await.unwrap().len(),
+        2
+    );
+    let first = s
+        .head_object_version(&bucket, key, &written[0])
+        .await
+        .unwrap();
+    assert_eq!(first.version_id.as_deref(), Some(written[0].as_str()));
+    assert_eq!(first.info.size, 6);
+    assert_eq!(
+        first.metadata.get(SUMMARY_KEY).map(String::as_str),
+        Some("Release 1.4.2 (commit 9f1c2ab) by carol")
+    );
+}
+
 #[tokio::test]
 async fn copy_object_keeps_the_metadata_and_names_a_missing_source() {
     let (aws, c, _) = connect().await;
@@ -211,6 +250,55 @@ async fn invalidations_are_created_read_back_and_idempotent() {
         .await
         .unwrap_err();
     assert_eq!(err.to_string(), "distribution not found: E0NOSUCHDIST");
+}
+
+/// `ListInvalidations` gives every invalidation of the distribution with its id, status and
+/// creation time (the Traffic charts' markers), page after page.
+#[tokio::test]
+async fn invalidations_are_listed_with_their_creation_times() {
+    let (aws, c, _) = connect().await;
+    let cdn = aws.cloud().cdn;
+    let logs = unique("storefront-cloudfront-logs");
+    c.s3.create_bucket().bucket(&logs).send().await.unwrap();
+    let dist = emulator::create_distribution(&c, &logs, "cf/", "www.storefront.example.com").await;
+    let mut made = Vec::new();
+    for n in 0..3 {
+        let paths = vec![format!("/page-{n}.html")];
+        let inv = cdn
+            .create_invalidation(&dist, &paths, &unique(&format!("inv-{n}")))
+            .await
+            .unwrap();
+        made.push(inv);
+    }
+    let mut listed = Vec::new();
+    let mut marker: Option<String> = None;
+    for _ in 0..10 {
+        let page = cdn
+            .list_invalidations(&dist, marker.as_deref(), 2)
+            .await
+            .unwrap();
+        listed.extend(page.items);
+        marker = page.next_marker;
+        if marker.is_none() {
+            break;
+        }
+    }
+    assert!(marker.is_none(), "the listing ends");
+    let mut ids: Vec<&str> = listed.iter().map(|i| i.id.as_str()).collect();
+    ids.sort_unstable();
+    let mut want: Vec<&str> = made.iter().map(|i| i.id.as_str()).collect();
+    want.sort_unstable();
+    assert_eq!(ids, want);
+    for i in &listed {
+        let m = made.iter().find(|m| m.id == i.id).unwrap();
+        assert_eq!(i.created, m.created, "{}", i.id);
+        assert!(matches!(
+            i.status,
+            InvalidationStatus::InProgress | InvalidationStatus::Completed
+        ));
+    }
+    // moto 5.2.5 lists no invalidations for a distribution that does not exist, where CloudFront
+    // answers NoSuchDistribution: the simulator's test covers that answer.
 }
 
 /// The fixture of the catalogue test: 34 packages named by their version with metadata, a

@@ -37,6 +37,7 @@ fn pascal(snake: &str) -> String {
 fn iam_action(service: &str, op: &str) -> String {
     match (service, op) {
         ("s3", "list_objects_v2") => "s3:ListBucket".into(),
+        ("s3", "list_object_versions") => "s3:ListBucketVersions".into(),
         ("s3", "head_object") => "s3:GetObject".into(),
         (
             "s3",

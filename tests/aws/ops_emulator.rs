@@ -2,7 +2,7 @@
 //! the operations: uploading and promoting a release package, and an invalidation followed
 //! within the bounded wait (on a test clock: nothing sleeps; moto never completes one).
 
-use crate::support::emulator;
+use crate::support::{COPY, emulator};
 
 use async_trait::async_trait;
 use emulator::{connect, unique};
@@ -122,7 +122,15 @@ async fn a_package_is_uploaded_once_then_promoted_with_its_metadata() {
         source.metadata.get(SUMMARY_KEY).map(String::as_str),
         Some("Release 1.44.0 (commit 3f2a9c1d88) by erin")
     );
-    let plan = release::plan_promote(&ctx(&spec), no_pipeline(), &packages, "1.44.0").unwrap();
+    let plan = release::plan_promote(
+        &ctx(&spec),
+        no_pipeline(),
+        &packages,
+        "1.44.0",
+        COPY,
+        "tok-release",
+    )
+    .unwrap();
     let outcome = ops::apply(&cloud, &plan).await;
     assert_eq!(outcome.class, ExitClass::Done, "{}", outcome.message);
     assert!(outcome.reference.is_some(), "the new object's version");

@@ -178,15 +178,42 @@ fn the_deploy_dialog_starts_with_the_variables_typed() {
         "{}",
         plan.aws_command
     );
+    let target = plan.target.clone();
     type_text(&mut s, " oops");
-    let refused = s.ops.dialog.as_ref().unwrap().planned.clone().unwrap_err();
+    let d = s.ops.dialog.as_ref().unwrap();
+    let refused = d.planned.clone().unwrap_err();
     assert_eq!(refused.guard, Guard::Input);
     assert!(
         refused.reason.contains("variable `oops` is not NAME=VALUE"),
         "{}",
         refused.reason
     );
+    // The target and the plan stay in sight beside the variable's error.
+    assert_eq!(d.target(), Some(&target), "the target shown stays");
+    assert_eq!(d.pinned.as_ref(), Some(&target));
+    let draft = refused
+        .draft
+        .as_ref()
+        .expect("the plan without the variables");
+    assert!(
+        draft.summary[0].starts_with("Start a new execution"),
+        "{:?}",
+        draft.summary
+    );
     assert_eq!(applies(&update(&mut s, Action::Submit)), 0, "nothing sent");
+    // A variable the pipeline does not declare: the same.
+    for _ in 0..5 {
+        update(&mut s, Action::Backspace);
+    }
+    type_text(&mut s, " colour=red");
+    let d = s.ops.dialog.as_ref().unwrap();
+    let refused = d.planned.clone().unwrap_err();
+    assert!(
+        refused.reason.contains("colour is not declared"),
+        "{}",
+        refused.reason
+    );
+    assert_eq!(d.target(), Some(&target), "the target shown stays");
 }
 
 #[test]

@@ -25,6 +25,14 @@ fn cancels(fx: &[Effect]) -> Vec<u64> {
         .collect()
 }
 
+/// The invalidation markers' listing among `fx`, if any.
+fn invalidations(fx: &[Effect]) -> Option<u64> {
+    fx.iter().find_map(|e| match e {
+        Effect::ListInvalidations { request, .. } => Some(*request),
+        _ => None,
+    })
+}
+
 fn listing(fx: &[Effect]) -> Option<(usize, u64)> {
     fx.iter().find_map(|e| match e {
         Effect::ListTraffic { env, request, .. } => Some((*env, *request)),
@@ -39,8 +47,10 @@ fn switching_environment_cancels_the_traffic_read_in_flight() {
     let fx = update(&mut s, Action::Show(View::Traffic));
     let (env, first) = listing(&fx).expect("a listing");
     assert_eq!((env, s.traffic.load.inflight), (0, Some(first)));
+    let marks = invalidations(&fx).expect("the invalidation markers' listing");
     let fx = update(&mut s, Action::NextEnv);
-    assert_eq!(cancels(&fx), vec![first], "{fx:?}");
+    assert_eq!(cancels(&fx), vec![first, marks], "{fx:?}");
+    let marks = invalidations(&fx).expect("the new environment's invalidations");
     let (env, second) = listing(&fx).expect("the new environment's listing");
     assert_eq!(env, 1);
     assert_ne!(second, first);
@@ -63,6 +73,14 @@ fn switching_environment_cancels_the_traffic_read_in_flight() {
             result: Ok(Vec::new()),
         }),
     );
+    update(
+        &mut s,
+        Action::Reply(Reply::InvalidationsLoaded {
+            env: 1,
+            request: marks,
+            result: Ok(Default::default()),
+        }),
+    );
     let fx = update(&mut s, Action::PrevEnv);
     assert!(cancels(&fx).is_empty(), "{fx:?}");
 }
@@ -71,14 +89,19 @@ fn switching_environment_cancels_the_traffic_read_in_flight() {
 fn a_longer_time_range_cancels_the_read_it_replaces() {
     let mut s = state();
     update(&mut s, Action::Tick(T0));
-    let (_, first) = listing(&update(&mut s, Action::Show(View::Traffic))).unwrap();
+    let fx = update(&mut s, Action::Show(View::Traffic));
+    let (_, first) = listing(&fx).unwrap();
+    let marks = invalidations(&fx).unwrap();
     update(&mut s, Action::CommandOpen);
     for c in "range 24h".chars() {
         update(&mut s, Action::Input(c));
     }
     let fx = update(&mut s, Action::Submit);
-    assert_eq!(cancels(&fx), vec![first], "{fx:?}");
+    assert_eq!(cancels(&fx), vec![first, marks], "{fx:?}");
     assert!(listing(&fx).is_some());
+    // The invalidations are listed again back to the longer range's start.
+    let fx = update(&mut s, Action::Tick(T0 + 1_000));
+    assert!(invalidations(&fx).is_some(), "{fx:?}");
 }
 
 #[test]
@@ -125,6 +148,24 @@ impl Storage for Gated {
     }
     async fn head_object(&self, bucket: &str, key: &str) -> CloudResult<ObjectMeta> {
         self.inner.head_object(bucket, key).await
+    }
+    async fn list_object_versions(
+        &self,
+        bucket: &str,
+        key: &str,
+        max: usize,
+    ) -> CloudResult<Vec<shipdeck::cloud::ObjectVersion>> {
+        self.inner.list_object_versions(bucket, key, max).await
+    }
+    async fn head_object_version(
+        &self,
+        bucket: &str,
+        key: &str,
+        version_id: &str,
+    ) -> CloudResult<ObjectMeta> {
+        self.inner
+            .head_object_version(bucket, key, version_id)
+            .await
     }
     async fn put_object(&self, req: &PutRequest) -> CloudResult<PutOutcome> {
         self.inner.put_object(req).await

@@ -164,6 +164,13 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
                 Err("X".into())
             },
         })),
+        Effect::FetchSourceVersions { env, request, .. } => {
+            Some(Action::Reply(Reply::SourceVersionsLoaded {
+                env: *env,
+                request: *request,
+                result: if ok { Ok(Vec::new()) } else { Err("X".into()) },
+            }))
+        }
         Effect::FetchCandidates { env, request, .. } => {
             Some(Action::Reply(Reply::CandidatesLoaded {
                 env: *env,
@@ -369,6 +376,17 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
                 result: if ok { Ok(Vec::new()) } else { Err(err()) },
             }))
         }
+        Effect::ListInvalidations { env, request, .. } => {
+            Some(Action::Reply(Reply::InvalidationsLoaded {
+                env: *env,
+                request: *request,
+                result: if ok {
+                    Ok(Default::default())
+                } else {
+                    Err(err())
+                },
+            }))
+        }
         // The execution detail's variables: an answer that fails (unknown, never none).
         Effect::FetchExecution { request, .. } => Some(Action::Reply(Reply::ExecutionLoaded {
             request: *request,
@@ -399,6 +417,7 @@ fn request_id(e: &Effect) -> Option<u64> {
         | Effect::ReadTrafficEvents { request, .. }
         | Effect::FetchActionExecutions { request, .. }
         | Effect::FetchDeployRuns { request, .. }
+        | Effect::ListInvalidations { request, .. }
         | Effect::FetchExecution { request, .. }
         | Effect::FetchInvalidation { request, .. } => Some(*request),
         _ => None,

@@ -318,7 +318,8 @@ async fn a_build_log_in_a_group_the_configuration_does_not_name_is_said_not_foun
 type Mark = (Timestamp, MarkerKind);
 
 /// The Traffic view's markers, and the truth: the Deploy and approval runs of the executions
-/// the markers cover, as the simulator recorded them.
+/// the markers cover, as the simulator recorded them, and the distribution's invalidations
+/// (the deployer's and any other) made since the tail's look-back, as of the last listing.
 fn markers_and_truth(rig: &Rig) -> (Vec<Mark>, Vec<Mark>) {
     use shipdeck::domain::{ActionStatus, ExecutionType};
     let state = &rig.app.state;
@@ -340,6 +341,15 @@ fn markers_and_truth(rig: &Rig) -> (Vec<Mark>, Vec<Mark>) {
                 _ => continue,
             };
             truth.push((r.last_update, kind));
+        }
+    }
+    let listed = state.traffic.marks.invalidations_asked.expect("listed");
+    for i in rig
+        .sim
+        .with(|s| s.all_invalidations(&env.spec.distribution_id))
+    {
+        if i.created >= state.traffic.since && i.created <= listed {
+            truth.push((i.created, MarkerKind::Invalidation));
         }
     }
     truth.sort_by_key(|(t, _)| *t);
@@ -370,6 +380,46 @@ async fn the_traffic_charts_mark_each_deploy_and_approval_where_the_pipeline_rec
         seen.iter().any(|(_, k)| *k == MarkerKind::Approval),
         "{seen:?}"
     );
+    assert!(
+        seen.iter().any(|(_, k)| *k == MarkerKind::Invalidation),
+        "the deployer's invalidations: {seen:?}"
+    );
+    // One made meanwhile is marked at its creation time within a minute.
+    let dist = rig.app.state.envs[rig.app.state.selected]
+        .spec
+        .distribution_id
+        .clone();
+    let made = rig
+        .sim
+        .cloud()
+        .cdn
+        .create_invalidation(&dist, &["/index.html".into()], "e2e-marker")
+        .await
+        .unwrap();
+    rig.run(Timestamp::MINUTE, 15 * Timestamp::SECOND).await;
+    let (seen, truth) = markers_and_truth(&rig);
+    assert_eq!(seen, truth);
+    assert!(
+        seen.contains(&(made.created, MarkerKind::Invalidation)),
+        "{seen:?}"
+    );
+    // A listing that fails says the invalidations are unknown: none are marked as if none.
+    rig.sim.with(|s| s.deny("ListInvalidations"));
+    rig.run(Timestamp::MINUTE, 15 * Timestamp::SECOND).await;
+    let t = &rig.app.state.traffic;
+    let unknown = t.marks.invalidations_unknown().unwrap_or_default();
+    assert!(
+        unknown.starts_with("invalidations unknown: ") && unknown.contains("ListInvalidations"),
+        "{unknown}"
+    );
+    assert!(
+        !rig.app
+            .state
+            .traffic_markers()
+            .iter()
+            .any(|m| m.kind == MarkerKind::Invalidation)
+    );
+    rig.sim.with(|s| s.allow("ListInvalidations"));
     // prd's newest deploy is older than the logs read: its impact is unknown, not empty.
     rig.app.dispatch(Action::ToggleImpact);
     let impact = rig
@@ -394,11 +444,7 @@ async fn the_traffic_charts_mark_each_deploy_and_approval_where_the_pipeline_rec
         .await;
     let (seen, truth) = markers_and_truth(&rig);
     assert_eq!(seen, truth);
-    let newest = seen
-        .iter()
-        .rev()
-        .find(|(_, k)| *k != MarkerKind::Approval)
-        .copied();
+    let newest = seen.iter().rev().find(|(_, k)| k.is_deploy()).copied();
     rig.app.dispatch(Action::ToggleImpact);
     let t = &rig.app.state.traffic;
     let impact = t.marks.impact.as_ref().expect("the panel's numbers");

@@ -3,6 +3,7 @@
 
 use crate::support::ops_lost as rig;
 
+use crate::support::COPY;
 use rig::{temp_file, upload_planned, world};
 use shipdeck::cloud::Pipelines;
 use shipdeck::ops::apply::upload;
@@ -30,7 +31,16 @@ async fn promoting_a_release_starts_the_pipeline_on_it() {
         "metadata read"
     );
     let plan = stg
-        .planned(|c, d| release::plan_promote(c, d, &packages, &older.version.to_string()))
+        .planned(|c, d| {
+            release::plan_promote(
+                c,
+                d,
+                &packages,
+                &older.version.to_string(),
+                COPY,
+                "tok-release",
+            )
+        })
         .unwrap();
     let outcome = w.apply(&plan).await;
     assert_eq!(outcome.class, ExitClass::Done, "{}", outcome.message);
@@ -40,7 +50,7 @@ async fn promoting_a_release_starts_the_pipeline_on_it() {
     let newest = w.held("stg").executions[0].clone();
     assert_eq!(newest.release().map(|r| r.version), Some(older.version));
     let missing = stg
-        .planned(|c, d| release::plan_promote(c, d, &packages, "9.9.9"))
+        .planned(|c, d| release::plan_promote(c, d, &packages, "9.9.9", COPY, "tok-release"))
         .unwrap_err();
     assert_eq!(missing.guard, Guard::Input);
     assert!(

@@ -4,6 +4,7 @@
 
 use crate::support::ops_lost as rig;
 
+use crate::support::COPY;
 use rig::{
     World, assert_confirmed, assert_sent_again, assert_unknown, temp_file, upload_planned, world,
 };
@@ -25,7 +26,7 @@ async fn promote_plan(w: &World, env: &str, pick: usize) -> shipdeck::ops::Plan 
         .await
         .unwrap();
     let version = packages[pick].release.version.to_string();
-    held.plan(|c, d| release::plan_promote(c, d, &packages, &version))
+    held.plan(|c, d| release::plan_promote(c, d, &packages, &version, COPY, "tok-release"))
 }
 
 /// The plan of a prd rollback to the second newest success of its deploy stage.

@@ -256,6 +256,7 @@ async fn an_approval_that_expired_after_the_plan_is_refused() {
 
 mod catalogue;
 mod override_condition;
+mod release;
 mod rollback;
 mod stop_deploy;
 mod workflow;

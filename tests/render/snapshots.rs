@@ -537,11 +537,26 @@ async fn traffic_deploy_markers_and_release_health() {
     snap(&rig, "traffic_markers");
     let (text, _) = render(&rig, 160, 48);
     assert!(text.contains('▲'), "the deploy on the axis\n{text}");
+    assert!(
+        text.contains("* 09:") && text.contains("invalidation"),
+        "the deployer's invalidation on the axis and in the legend\n{text}"
+    );
     rig.app.dispatch(Action::ToggleImpact);
     snap(&rig, "traffic_impact");
     let (text, _) = render(&rig, 160, 48);
     for want in ["release health", "before", "after", "requests", "p95/p99"] {
         assert!(text.contains(want), "missing {want:?}\n{text}");
+    }
+    // A failed listing of the invalidations: unknown, in the panel and under the charts.
+    rig.sim.with(|s| s.deny("ListInvalidations"));
+    rig.run(Timestamp::MINUTE, 15 * Timestamp::SECOND).await;
+    for view in ["release health", "charts"] {
+        let (text, _) = render(&rig, 160, 48);
+        assert!(
+            text.contains("* invalidations unknown: "),
+            "{view}: missing the unknown invalidations\n{text}"
+        );
+        rig.app.dispatch(Action::ToggleImpact);
     }
 }
 

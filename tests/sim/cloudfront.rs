@@ -1,6 +1,7 @@
 //! CloudFront as its API reference and Developer Guide document it: the invalidation limits
 //! (paths per batch, path form and length, file and wildcard paths in progress counted apart)
-//! and a distribution `InProgress` while a configuration change propagates.
+//! and a distribution `InProgress` while a configuration change propagates; the invalidations
+//! listed newest first, the deployer's own among them.
 
 use super::{MIN, cloud, code};
 use futures::executor::block_on;
@@ -128,4 +129,54 @@ async fn shipdeck_says_what_to_do_when_cloudfront_has_too_many_in_progress() {
     sim.with(|s| s.advance(3 * MIN));
     let out = apply(&c, &plan).await;
     assert_eq!(out.class, ExitClass::Done, "{}", out.message);
+}
+
+/// `ListInvalidations` lists every invalidation of the distribution newest first, page by
+/// page: the ones made through the ports and the deployer's `/*` after each deploy, with the
+/// status and creation time `GetInvalidation` gives; an unknown distribution is not found.
+#[test]
+fn invalidations_are_listed_newest_first_with_the_deployers_own() {
+    let sim = cloud(54);
+    let c = sim.cloud().cdn;
+    sim.with(|s| s.advance(12 * 60 * MIN));
+    block_on(c.create_invalidation(DIST, &["/index.html".into()], "mine-1")).unwrap();
+    sim.with(|s| s.advance(MIN));
+    block_on(c.create_invalidation(DIST, &["/a/*".into()], "mine-2")).unwrap();
+    let all = sim.with(|s| s.all_invalidations(DIST));
+    let mine = sim.with(|s| s.invalidations(DIST));
+    assert_eq!(mine.len(), 2);
+    assert!(all.len() > mine.len(), "the deployer's own are listed too");
+    assert!(
+        all.iter()
+            .filter(|i| !mine.contains(i))
+            .all(|i| i.paths == ["/*"]),
+        "{all:?}"
+    );
+    let mut listed = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let page = block_on(c.list_invalidations(DIST, marker.as_deref(), 3)).unwrap();
+        assert!(page.items.len() <= 3);
+        listed.extend(page.items);
+        marker = page.next_marker;
+        if marker.is_none() {
+            break;
+        }
+    }
+    let want: Vec<_> = all
+        .iter()
+        .rev()
+        .map(|i| (i.id.clone(), i.status, i.created))
+        .collect();
+    let got: Vec<_> = listed
+        .iter()
+        .map(|i| (i.id.clone(), i.status, i.created))
+        .collect();
+    assert_eq!(got, want);
+    for i in &listed {
+        let one = block_on(c.get_invalidation(DIST, &i.id)).unwrap();
+        assert_eq!((one.status, one.created), (i.status, i.created));
+    }
+    let e = block_on(c.list_invalidations("E0NOPE", None, 100)).unwrap_err();
+    assert!(matches!(e, CloudError::NotFound { .. }), "{e:?}");
 }

@@ -173,7 +173,8 @@ async fn calls_per_minute_idle_active_and_with_logs_open() {
     );
 
     // The traffic view lists the logs bucket with the tail planner (every 15 s after new files,
-    // backing off to 2 minutes while idle) and reads each new log object once.
+    // backing off to 2 minutes while idle), reads each new log object once and lists the
+    // distribution's invalidations (its markers) once a minute.
     rig.app.dispatch(Action::Show(View::Traffic));
     rig.app.settle().await;
     let _ = rig.measure(5, |_| true).await; // the first look-back read
@@ -188,11 +189,18 @@ async fn calls_per_minute_idle_active_and_with_logs_open() {
     assert!(lists <= 4.0, "listings: {lists:.2}/min");
     let gets = rate(&traffic, "GetObject", minutes);
     assert!(gets <= 1.0, "one read per new file: {gets:.2}/min");
+    // Its invalidation markers: the distribution's invalidations listed once a minute.
+    let invalidations = rate(&traffic, "ListInvalidations", minutes);
+    assert!(
+        (0.9..=1.05).contains(&invalidations),
+        "ListInvalidations {invalidations:.2}/min"
+    );
     // Leaving the view stops the tail.
     rig.app.dispatch(Action::Show(View::Pipeline));
     let (minutes, after) = rig.measure(10, |_| true).await;
     assert_eq!(rate(&after, "GetObject", minutes), 0.0);
     assert!(rate(&after, "ListObjectsV2", minutes) == 0.0);
+    assert_eq!(rate(&after, "ListInvalidations", minutes), 0.0);
     assert_eq!(
         rate(&after, "GetMetricData", minutes),
         0.0,

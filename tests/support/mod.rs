@@ -12,6 +12,10 @@ use std::collections::BTreeMap;
 
 pub const T0: Timestamp = Timestamp(1_764_061_200_000); // 2025-11-25T09:00:00Z
 
+/// A V2 release's read of the source key's versions that found none holding the package: the
+/// release copies (the tests of the copy itself).
+pub const COPY: Option<&shipdeck::ops::plan::release::SourceVersions> = Some(&Ok(Vec::new()));
+
 pub fn spec(name: &str, from: Option<&str>) -> EnvSpec {
     EnvSpec {
         name: name.into(),

@@ -328,6 +328,7 @@ pub(in crate::app) fn new(
         package: None,
         candidates: None,
         listing: None,
+        versions: None,
         scroll: 0,
         rows: None,
         workflow: None,

@@ -155,11 +155,6 @@ pub fn plan(state: &State, d: &Dialog) -> Planned {
     let Some(e) = state.envs.get(d.env) else {
         return Err(Refusal::nothing("the environment is gone"));
     };
-    if d.kind == OpKind::Deploy
-        && let Err(why) = variables(d.text.trim())
-    {
-        return Err(Refusal::missing(why, "--var"));
-    }
     let name = e.spec.name.as_str();
     let ctx = Context {
         spec: &e.spec,
@@ -209,6 +204,17 @@ pub fn plan(state: &State, d: &Dialog) -> Planned {
         candidates: Some(candidates),
         workflow: d.workflow.as_ref().and_then(|w| w.read.as_ref()),
         run: d.run.as_ref(),
+        source_versions: d.versions.as_ref(),
     };
-    ops::plan(&ctx, data, reads, &ask(state, d))
+    let planned = ops::plan(&ctx, data, reads, &ask(state, d));
+    // Words that are no NAME=VALUE: refused, showing the start planned without them.
+    if d.kind == OpKind::Deploy
+        && let Err(why) = variables(d.text.trim())
+    {
+        return Err(ops::plan::deploy::drafted(
+            Refusal::missing(why, "--var"),
+            planned,
+        ));
+    }
+    planned
 }

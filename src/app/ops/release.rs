@@ -167,9 +167,43 @@ fn open_dialog(state: &mut State, package: Package) -> Vec<Effect> {
     let mut d = ops::dialog::new(state, OpKind::Release, env, nonce, None);
     d.package = Some(package);
     d.field = Field::Package;
+    // A V2 pipeline starts on the source key's version that holds the package, if one does.
+    let mut fx = Vec::new();
+    let v2 = state
+        .pipeline_data(env)
+        .is_some_and(|data| crate::ops::plan::release::starts_on_versions(&data));
+    if let (true, Some(spec)) = (v2, state.envs.get(env).map(|e| e.spec.clone())) {
+        let request = state.take_request();
+        d.listing = Some(request);
+        fx.push(Effect::FetchSourceVersions {
+            env,
+            request,
+            spec: Box::new(spec),
+        });
+    }
     state.ops.dialog = Some(d);
     ops::dialog::replan(state);
-    Vec::new()
+    fx
+}
+
+/// The versions of the source key a V2 release's dialog asked for came back: it plans with them.
+pub(in crate::app) fn versions_loaded(
+    state: &mut State,
+    env: usize,
+    request: RequestId,
+    result: crate::ops::plan::release::SourceVersions,
+) {
+    let Some(d) = state
+        .ops
+        .dialog
+        .as_mut()
+        .filter(|d| d.env == env && d.listing == Some(request))
+    else {
+        return;
+    };
+    d.listing = None;
+    d.versions = Some(result);
+    ops::dialog::replan(state);
 }
 
 /// The listing request of a rollback dialog just opened on `env`.

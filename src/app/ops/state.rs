@@ -85,8 +85,12 @@ pub struct Dialog {
     /// Rollback: the stage's listing of executions that succeeded in it (`None` while it loads;
     /// the history stands in meanwhile), or why it could not be read.
     pub candidates: Option<Result<Vec<ExecutionSummary>, String>>,
-    /// Rollback: the listing request in flight.
+    /// Rollback: the listing request in flight; a V2 release: its read of the source key's
+    /// versions.
     pub listing: Option<RequestId>,
+    /// Release on a V2 pipeline: the versions of the source key, to start on the one holding
+    /// the package instead of copying (`None` while read).
+    pub versions: Option<crate::ops::plan::release::SourceVersions>,
     /// Lines of the plan scrolled out of sight above its area.
     pub scroll: usize,
     /// How many lines the plan area shows and the plan has, once the terminal loop said so.

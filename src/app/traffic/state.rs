@@ -21,6 +21,13 @@ pub struct Marks {
     pub key: String,
     /// The read in flight.
     pub inflight: Option<crate::app::RequestId>,
+    /// The distribution's invalidations back to the tail's look-back (the invalidation
+    /// markers), or why they could not be read; `None` until read.
+    pub invalidations: Option<Result<crate::cloud::InvalidationPage, String>>,
+    /// The invalidations' read in flight.
+    pub invalidations_inflight: Option<crate::app::RequestId>,
+    /// When the invalidations were last asked for (read again a minute later).
+    pub invalidations_asked: Option<Timestamp>,
     /// The marker picked with the marker key (an index among the markers, oldest first); none:
     /// the newest deploy.
     pub selected: Option<usize>,

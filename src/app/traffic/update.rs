@@ -21,6 +21,7 @@ impl State {
         let old = std::mem::take(&mut self.traffic);
         self.abandoned.extend(old.load.inflight);
         self.abandoned.extend(old.marks.inflight);
+        self.abandoned.extend(old.marks.invalidations_inflight);
         let mut t = Traffic::new(self.selected, preset, self.now, self.retain);
         t.committed = old.filter.clone();
         t.filter = old.filter;
@@ -32,6 +33,9 @@ impl State {
             t.marks = old.marks;
             t.marks.inflight = None;
             t.marks.key.clear();
+            // Read again back to the new look-back.
+            t.marks.invalidations_inflight = None;
+            t.marks.invalidations_asked = None;
             t.marks.impact = None;
             if let Some(from) = old.reach_back {
                 t.reach_back = Some(from);

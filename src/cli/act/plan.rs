@@ -209,6 +209,7 @@ pub async fn plan(
     let mut catalogue: Option<Catalogue> = None;
     let mut local: Option<LocalPackage> = None;
     let mut listed: Option<Vec<ExecutionSummary>> = None;
+    let mut versions = None;
     match &ask.what {
         What::Release(ReleaseFrom::Workflow { .. }) => {}
         What::Release(from) => {
@@ -220,6 +221,11 @@ pub async fn plan(
                 .await
                 .map_err(|e| Failure::new(format!("release catalogue of {}: {e}", spec.name)))?;
             catalogue = Some(read);
+            if matches!(from, ReleaseFrom::Version(_))
+                && ops::plan::release::starts_on_versions(&data)
+            {
+                versions = Some(ops::apply::catalogue::source_versions(cloud, spec).await);
+            }
             if let ReleaseFrom::Upload {
                 path,
                 version,
@@ -262,6 +268,7 @@ pub async fn plan(
         candidates: listed.as_deref(),
         workflow,
         run,
+        source_versions: versions.as_ref(),
     };
     let planned = ops::plan(ctx, data, reads, ask);
     Ok(match (&ask.what, &catalogue) {

@@ -376,6 +376,17 @@ mod tests {
         async fn head_object(&self, _: &str, _: &str) -> CloudResult<ObjectMeta> {
             never().await
         }
+        async fn list_object_versions(
+            &self,
+            _: &str,
+            _: &str,
+            _: usize,
+        ) -> CloudResult<Vec<crate::cloud::ObjectVersion>> {
+            never().await
+        }
+        async fn head_object_version(&self, _: &str, _: &str, _: &str) -> CloudResult<ObjectMeta> {
+            never().await
+        }
         async fn put_object(&self, _: &PutRequest) -> CloudResult<PutOutcome> {
             never().await
         }

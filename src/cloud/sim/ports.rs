@@ -4,10 +4,10 @@ use super::Simulator;
 use super::codepipeline::queries::{MAX_RESULTS, Page};
 use super::s3::pace::{Paced, S3Pace};
 use crate::cloud::{
-    ApprovalAnswer, Cdn, Cloud, CloudError, CloudResult, Identity, Invalidation, LiveTail,
-    LiveTailRequest, LogPage, LogQuery, Logs, Metrics, ObjectMeta, ObjectPage, Pipelines, Probes,
-    PutOutcome, PutRequest, RetryMode, StartRequest, Storage, TransitionChange, UploadedPart,
-    WhoAmI,
+    ApprovalAnswer, Cdn, Cloud, CloudError, CloudResult, Identity, Invalidation, InvalidationPage,
+    LiveTail, LiveTailRequest, LogPage, LogQuery, Logs, Metrics, ObjectMeta, ObjectPage, Pipelines,
+    Probes, PutOutcome, PutRequest, RetryMode, StartRequest, Storage, TransitionChange,
+    UploadedPart, WhoAmI,
 };
 use crate::domain::{
     ActionExecutionDetail, ConditionKind, Distribution, ExecutionSummary, LogSource, MetricRequest,
@@ -302,6 +302,26 @@ impl Storage for SimCloud {
             s.op_abort_multipart(bucket, key, upload_id)
         })
     }
+    async fn list_object_versions(
+        &self,
+        bucket: &str,
+        key: &str,
+        max: usize,
+    ) -> CloudResult<Vec<crate::cloud::ObjectVersion>> {
+        self.call("s3", "ListObjectVersions", |s| {
+            s.buckets.versions(bucket, key, max)
+        })
+    }
+    async fn head_object_version(
+        &self,
+        bucket: &str,
+        key: &str,
+        version_id: &str,
+    ) -> CloudResult<ObjectMeta> {
+        self.call("s3", "HeadObject", |s| {
+            s.buckets.head_version(bucket, key, version_id)
+        })
+    }
     async fn copy_object(
         &self,
         from_bucket: &str,
@@ -343,6 +363,16 @@ impl Cdn for SimCloud {
     async fn get_invalidation(&self, distribution_id: &str, id: &str) -> CloudResult<Invalidation> {
         self.call("cloudfront", "GetInvalidation", |s| {
             s.op_get_invalidation(distribution_id, id)
+        })
+    }
+    async fn list_invalidations(
+        &self,
+        distribution_id: &str,
+        marker: Option<&str>,
+        max_items: usize,
+    ) -> CloudResult<InvalidationPage> {
+        self.call("cloudfront", "ListInvalidations", |s| {
+            s.op_list_invalidations(distribution_id, marker, max_items)
         })
     }
 }

@@ -1,5 +1,6 @@
 //! Reading the release catalogue: every page of the release prefix, and the metadata of the
-//! packages that need it.
+//! packages that need it; and the versions of an environment's source key a V2 release starts
+//! on.
 
 use super::lost::reread;
 use crate::cloud::{Cloud, CloudError, CloudResult, ObjectMeta};
@@ -185,4 +186,41 @@ pub async fn catalogue_for(
         Limits::LOOKUP,
     )
     .await
+}
+
+/// The newest versions of the environment's source key (at most
+/// [`SOURCE_VERSIONS`](crate::ops::plan::release::SOURCE_VERSIONS)), each with the release its
+/// metadata names: what a V2 release looks for before copying.
+pub async fn source_versions(
+    cloud: &Cloud,
+    spec: &EnvSpec,
+) -> crate::ops::plan::release::SourceVersions {
+    use crate::ops::plan::release::SOURCE_VERSIONS;
+    let (bucket, key) = (&spec.source_bucket, &spec.source_key);
+    let failed = |e: CloudError| format!("s3://{bucket}/{key}: {e}");
+    let listed = reread(|| {
+        cloud
+            .storage
+            .list_object_versions(bucket, key, SOURCE_VERSIONS)
+    })
+    .await
+    .map_err(failed)?;
+    let mut out = Vec::new();
+    for v in listed {
+        let meta = reread(|| {
+            cloud
+                .storage
+                .head_object_version(bucket, key, &v.version_id)
+        })
+        .await
+        .map_err(failed)?;
+        out.push(crate::domain::SourceObject {
+            bucket: bucket.clone(),
+            key: key.clone(),
+            version_id: Some(v.version_id),
+            last_modified: v.info.last_modified,
+            release: described(&meta, None),
+        });
+    }
+    Ok(out)
 }

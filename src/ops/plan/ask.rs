@@ -147,6 +147,8 @@ pub struct Reads<'a> {
     pub workflow: Option<&'a WorkflowRead>,
     /// Re-run or cancel: the run, its jobs and the token, read.
     pub run: Option<&'a RunRead>,
+    /// Release on a V2 pipeline: the versions of the source key (`None`: not read).
+    pub source_versions: Option<&'a super::release::SourceVersions>,
 }
 
 impl What {
@@ -256,7 +258,7 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, reads: Reads<'_>, ask: &A
             };
             super::retry::plan(ctx, data, mode)
         }
-        What::Release(from) => release(ctx, data, reads, from),
+        What::Release(from) => release(ctx, data, reads, from, &ask.token()),
         What::Rollback { stage, to } => {
             let stage = stage.clone().or_else(|| {
                 data.def
@@ -315,6 +317,7 @@ fn release(
     data: PipelineData<'_>,
     reads: Reads<'_>,
     from: &ReleaseFrom,
+    token: &str,
 ) -> Planned {
     let read_only = super::guards::read_only(ctx);
     match from {
@@ -333,7 +336,7 @@ fn release(
                     "the release packages are not read yet",
                 ));
             };
-            super::release::plan_promote(ctx, data, packages, version)
+            super::release::plan_promote(ctx, data, packages, version, reads.source_versions, token)
         }
         ReleaseFrom::Workflow { git_ref, inputs } => match reads.workflow {
             Some(read) => super::release_workflow::plan(ctx, data, read, inputs),

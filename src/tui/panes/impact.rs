@@ -111,6 +111,34 @@ fn shifts(title: &str, list: &[Shift], width: usize) -> Option<Line<'static>> {
     ]))
 }
 
+/// The invalidations within the impact's windows (a cache refilled after one, not only after
+/// the deploy), or what is not known of them.
+fn invalidations_line(state: &State, i: Option<&Impact>, width: usize) -> Option<Line<'static>> {
+    if let Some(unknown) = state.traffic.marks.invalidations_unknown() {
+        return Some(Line::from(Span::styled(
+            ellipsize(&format!("* {unknown}"), width),
+            verdict_style(Verdict::Unknown),
+        )));
+    }
+    let i = i?;
+    let within: Vec<String> = state
+        .traffic_markers()
+        .iter()
+        .filter(|m| m.kind == MarkerKind::Invalidation)
+        .filter(|m| m.at >= i.before.from && m.at <= i.after.to)
+        .map(|m| m.at.clock())
+        .collect();
+    (!within.is_empty()).then(|| {
+        Line::from(vec![
+            Span::styled("invalidated ", LABEL),
+            Span::raw(ellipsize(
+                &format!("* {} (within the windows)", within.join(", ")),
+                width.saturating_sub(12),
+            )),
+        ])
+    })
+}
+
 /// The lines of the panel for `marker` (the deploy measured) and its `impact`.
 fn lines(state: &State, marker: Option<&Marker>, width: usize) -> Vec<Line<'static>> {
     let t = &state.traffic;
@@ -128,9 +156,21 @@ fn lines(state: &State, marker: Option<&Marker>, width: usize) -> Vec<Line<'stat
             (_, Some(m)) if m.kind == MarkerKind::Approval => {
                 "an approval: m selects a deploy to measure"
             }
+            (_, Some(m)) if m.kind == MarkerKind::Invalidation => {
+                "an invalidation: m selects a deploy to measure"
+            }
             _ => "no deploy among the newest executions",
         };
+        if let Some(m) = marker.filter(|m| !m.kind.is_deploy()) {
+            out.push(Line::from(format!(
+                "{} {} {}",
+                m.kind.glyph(),
+                m.at.clock(),
+                m.label
+            )));
+        }
         out.push(Line::from(Span::styled(text, DIM)));
+        out.extend(invalidations_line(state, None, width));
         return out;
     };
     out.push(Line::from(vec![
@@ -158,6 +198,7 @@ fn lines(state: &State, marker: Option<&Marker>, width: usize) -> Vec<Line<'stat
         out.extend(shifts("paths", &i.paths, width));
         out.extend(shifts("status", &i.status_codes, width));
     }
+    out.extend(invalidations_line(state, Some(i), width));
     if i.verdict == Verdict::Worse {
         out.push(Line::from(vec![
             Span::styled("B", LABEL),

@@ -3,7 +3,7 @@
 //! numbers computed when records landed, never from the records themselves.
 
 use crate::accesslog::{StatsSnapshot, TopEntry, decode, rest_note};
-use crate::app::{Marker, Traffic};
+use crate::app::{Marker, MarkerKind, Traffic};
 use crate::tui::views::traffic::status_style;
 use crate::tui::widgets::pane::side_pane;
 use crate::tui::widgets::status::DIM;
@@ -101,10 +101,11 @@ fn top_lines(
 
 /// The markers under the request-rate chart: a glyph under the minute of each marker among
 /// `minutes` (their start times, one a column), then a legend of those (the selected one
-/// first, marked `›`).
+/// first, marked `›`), then what is not known of them (`unknown`: invalidations not read).
 fn marker_lines(
     minutes: &[i64],
     (markers, selected): (&[Marker], Option<&Marker>),
+    unknown: Option<String>,
     width: usize,
 ) -> Vec<Line<'static>> {
     let (Some(first), Some(last)) = (minutes.first(), minutes.last()) else {
@@ -114,20 +115,35 @@ fn marker_lines(
         .iter()
         .filter(|m| m.at.millis() >= *first && m.at.millis() < last + 60_000)
         .collect();
+    let unknown = unknown.map(|u| {
+        Line::from(Span::styled(
+            ellipsize(&format!("{} {u}", MarkerKind::Invalidation.glyph()), width),
+            Style::new().fg(Color::Yellow),
+        ))
+    });
     if shown.is_empty() && selected.is_none() {
-        return Vec::new();
+        return unknown.into_iter().collect();
     }
-    let mut axis = vec![' '; minutes.len().min(width)];
+    // Newest first; at one time, a deploy before an invalidation (on the axis too).
+    let mut shown = shown;
+    shown.sort_by_key(|m| (std::cmp::Reverse(m.at), m.kind.rank()));
+    let mut axis: Vec<Option<MarkerKind>> = vec![None; minutes.len().min(width)];
     for m in &shown {
         let col = minutes
             .partition_point(|s| *s <= m.at.millis())
             .saturating_sub(1);
-        if let Some(c) = axis.get_mut(col) {
-            *c = m.kind.glyph();
+        if let Some(c) = axis.get_mut(col)
+            && c.is_none_or(|k| m.kind.rank() < k.rank())
+        {
+            *c = Some(m.kind);
         }
     }
+    let axis: String = axis
+        .into_iter()
+        .map(|k| k.map_or(' ', MarkerKind::glyph))
+        .collect();
     let mut out = vec![Line::from(Span::styled(
-        axis.into_iter().collect::<String>(),
+        axis,
         Style::new().fg(Color::Magenta),
     ))];
     let item = |m: &Marker| format!("{} {} {}", m.kind.glyph(), m.at.clock(), m.label);
@@ -139,7 +155,6 @@ fn marker_lines(
     }
     let legend = shown
         .iter()
-        .rev()
         .filter(|m| Some(**m) != selected)
         .map(|m| item(m))
         .collect::<Vec<_>>()
@@ -147,11 +162,12 @@ fn marker_lines(
     if !legend.is_empty() {
         out.push(Line::from(Span::styled(ellipsize(&legend, width), DIM)));
     }
+    out.extend(unknown);
     out
 }
 
-/// Draws the charts into `area`, with the deploy `markers` (and the selected one) on the
-/// request-rate chart's time axis.
+/// Draws the charts into `area`, with the `markers` (deploys, approvals, rollbacks,
+/// invalidations; and the selected one) on the request-rate chart's time axis.
 pub fn render(frame: &mut Frame, t: &Traffic, area: Rect, markers: (&[Marker], Option<&Marker>)) {
     let inner = side_pane(
         frame,
@@ -221,7 +237,7 @@ pub fn render(frame: &mut Frame, t: &Traffic, area: Rect, markers: (&[Marker], O
             .rev()
             .map(|p| p.start_ms)
             .collect();
-        for l in marker_lines(&minutes, markers, width) {
+        for l in marker_lines(&minutes, markers, t.marks.invalidations_unknown(), width) {
             line(frame, l, &mut y);
         }
     }

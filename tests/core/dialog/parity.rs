@@ -194,6 +194,7 @@ fn the_console_and_the_cli_plan_every_action_alike() {
             candidates: Some(&listed),
             workflow: None,
             run: None,
+            source_versions: d.versions.as_ref(),
         };
         let cli_plan = shipdeck::ops::plan(&ctx, data, reads, &asked.ask)
             .unwrap_or_else(|r| panic!("{kind:?}: {}", r.reason));

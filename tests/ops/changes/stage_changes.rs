@@ -148,7 +148,7 @@ async fn read_only_refuses_the_new_actions_too() {
             .unwrap_err(),
         prd.planned(|c, d| rollback::plan(c, d, "Deploy", Some(&[]), Some("x")))
             .unwrap_err(),
-        prd.planned(|c, d| release::plan_promote(c, d, &[], "1.0.0"))
+        prd.planned(|c, d| release::plan_promote(c, d, &[], "1.0.0", COPY, "tok-release"))
             .unwrap_err(),
     ];
     for r in refusals {

@@ -3,6 +3,7 @@
 //! skipped, and the metadata read only where it is needed.
 
 use super::*;
+use crate::support::COPY;
 use shipdeck::cloud::PutRequest;
 use shipdeck::domain::Version;
 use shipdeck::ops::plan::release::{self, Limits};
@@ -89,7 +90,7 @@ async fn a_version_older_than_the_newest_thirty_is_found_by_paging() {
     );
     let plan = prd
         .plan(OPERATOR, |ctx, d| {
-            release::plan_promote(ctx, d, &c.packages, &wanted)
+            release::plan_promote(ctx, d, &c.packages, &wanted, COPY, "tok-release")
         })
         .unwrap();
     assert!(
@@ -102,7 +103,7 @@ async fn a_version_older_than_the_newest_thirty_is_found_by_paging() {
     );
     let missing = prd
         .plan(OPERATOR, |ctx, d| {
-            release::plan_promote(ctx, d, &c.packages, "0.9.99")
+            release::plan_promote(ctx, d, &c.packages, "0.9.99", COPY, "tok-release")
         })
         .unwrap_err();
     assert!(

@@ -12,6 +12,7 @@ pub(super) fn check_bounds(state: &State, pending: &[Effect], tally: &Tally) {
     let mut log_reads = 0;
     let mut execution_reads = 0;
     let mut untracked = 0;
+    let mut marker_reads = 0;
     let mut sends = 0;
     for effect in pending {
         let (inflight, request) = match effect {
@@ -28,6 +29,12 @@ pub(super) fn check_bounds(state: &State, pending: &[Effect], tally: &Tally) {
             // The Traffic view's deploy markers (one replaced read may wait for its cancel).
             Effect::FetchDeployRuns { .. } => {
                 log_reads += 1;
+                continue;
+            }
+            // The invalidation markers' read: one a tail, and a replaced one waits for its
+            // cancel.
+            Effect::ListInvalidations { .. } => {
+                marker_reads += 1;
                 continue;
             }
             Effect::FetchActionExecutions { .. } => {
@@ -62,7 +69,7 @@ pub(super) fn check_bounds(state: &State, pending: &[Effect], tally: &Tally) {
     // A confirmation sends once; audit lines and reads are one per action at most.
     assert!(sends <= 1, "{sends} mutating calls pending at once");
     assert!(
-        pending.len() - log_reads - execution_reads - untracked <= envs + 3,
+        pending.len() - log_reads - execution_reads - marker_reads - untracked <= envs + 3,
         "{} effects pending",
         pending.len()
     );
@@ -73,6 +80,10 @@ pub(super) fn check_bounds(state: &State, pending: &[Effect], tally: &Tally) {
     assert!(
         execution_reads <= 4 * (tally.log_switches + 1),
         "{execution_reads} execution reads pending"
+    );
+    assert!(
+        marker_reads <= 2 * (tally.log_switches + 1),
+        "{marker_reads} invalidation listings pending"
     );
     // Every request id taken went to an effect: ids do not leak.
     assert_eq!(state.next_request - 1, tally.fetches);

@@ -163,7 +163,22 @@ pub async fn release(
         self_approval: SelfApproval::default(),
     };
     let data = app.state.pipeline_data(i)?;
-    let plan = ops::plan::release::plan_promote(&ctx, data, &packages, &version).ok()?;
+    // A V2 pipeline starts on the source key's version holding the package, if one does.
+    let versions = if ops::plan::release::starts_on_versions(&data) {
+        Some(shipdeck::ops::apply::catalogue::source_versions(cloud, &e.spec).await)
+    } else {
+        None
+    };
+    let token = format!("soak-release-{}-{pick}", app.state.now.millis());
+    let plan = ops::plan::release::plan_promote(
+        &ctx,
+        data,
+        &packages,
+        &version,
+        versions.as_ref(),
+        &token,
+    )
+    .ok()?;
     if lose {
         sim.with(|s| s.force_faults(plan.call.operation, &[Fault::LostReply]));
     }

@@ -1,11 +1,12 @@
-//! Deploy markers of the Traffic charts (pure): each deploy (its execution's deploy stage
+//! Markers of the Traffic charts (pure): each deploy (its execution's deploy stage
 //! succeeding), approval and rollback, at the time the pipeline recorded it, from the executions
-//! and the action runs the app read; and the read of those runs while the view is shown.
+//! and the action runs the app read, and each CloudFront invalidation of the distribution at its
+//! creation time; and the reads of those runs and invalidations while the view is shown.
 
 use crate::accesslog::LogFields;
 use crate::accesslog::impact::Impact;
 use crate::app::{Effect, RequestId, State, View};
-use crate::cloud::CloudError;
+use crate::cloud::{CloudError, InvalidationPage, InvalidationStatus};
 use crate::domain::{
     ActionCategory, ActionExecutionDetail, ActionStatus, ExecutionSummary, ExecutionType,
     PipelineDef, Timestamp,
@@ -13,6 +14,9 @@ use crate::domain::{
 
 /// Executions whose action runs are read for the markers (the newest).
 pub const MARKED_EXECUTIONS: usize = 8;
+
+/// How often the distribution's invalidations are listed while the Traffic view is shown.
+pub const INVALIDATIONS_EVERY: i64 = Timestamp::MINUTE;
 
 /// What happened at a marker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +27,8 @@ pub enum MarkerKind {
     Rollback,
     /// A manual approval was answered.
     Approval,
+    /// A CloudFront invalidation of the distribution was created.
+    Invalidation,
 }
 
 impl MarkerKind {
@@ -32,7 +38,24 @@ impl MarkerKind {
             MarkerKind::Deploy => '▲',
             MarkerKind::Rollback => '↶',
             MarkerKind::Approval => '◆',
+            MarkerKind::Invalidation => '*',
         }
+    }
+
+    /// Which of two markers in one place shows first (lower first): deploys and rollbacks,
+    /// then approvals, then invalidations (a deploy's own invalidation never hides it).
+    pub fn rank(self) -> u8 {
+        match self {
+            MarkerKind::Deploy | MarkerKind::Rollback => 0,
+            MarkerKind::Approval => 1,
+            MarkerKind::Invalidation => 2,
+        }
+    }
+
+    /// Whether a release reached the environment here (a deploy or a rollback): what the
+    /// release-health panel measures.
+    pub fn is_deploy(self) -> bool {
+        matches!(self, MarkerKind::Deploy | MarkerKind::Rollback)
     }
 }
 
@@ -43,9 +66,9 @@ pub struct Marker {
     pub at: Timestamp,
     /// What.
     pub kind: MarkerKind,
-    /// The execution it belongs to.
+    /// The execution it belongs to (an invalidation's: the invalidation's id).
     pub execution: String,
-    /// `deploy 1.43.0 (fc8a36d7)`, `approved by carol`.
+    /// `deploy 1.43.0 (fc8a36d7)`, `approved by carol`, `invalidation I2J0I21PCUYOIK`.
     pub label: String,
 }
 
@@ -114,21 +137,66 @@ pub fn markers(
     out
 }
 
+/// The markers of a distribution's invalidations as listed, oldest first.
+pub fn invalidation_markers(page: &InvalidationPage) -> Vec<Marker> {
+    let mut out: Vec<Marker> = page
+        .items
+        .iter()
+        .map(|i| Marker {
+            at: i.created,
+            kind: MarkerKind::Invalidation,
+            execution: i.id.clone(),
+            label: match i.status {
+                InvalidationStatus::Completed => format!("invalidation {}", i.id),
+                InvalidationStatus::InProgress => format!("invalidation {} (in progress)", i.id),
+            },
+        })
+        .collect();
+    out.sort_by_key(|m| m.at);
+    out
+}
+
 /// The deploys among `markers` (deploys and rollbacks), oldest first.
 pub fn deploys(markers: &[Marker]) -> impl Iterator<Item = &Marker> {
-    markers
-        .iter()
-        .filter(|m| matches!(m.kind, MarkerKind::Deploy | MarkerKind::Rollback))
+    markers.iter().filter(|m| m.kind.is_deploy())
+}
+
+impl crate::app::traffic::state::Marks {
+    /// What is not known of the invalidations the charts mark: their read failed (unknown, not
+    /// none), or it stopped before the look-back's start.
+    pub fn invalidations_unknown(&self) -> Option<String> {
+        match &self.invalidations {
+            Some(Err(why)) => Some(format!("invalidations unknown: {why}")),
+            Some(Ok(page)) if page.next_marker.is_some() => {
+                let oldest = page.items.iter().map(|i| i.created).min()?;
+                Some(format!(
+                    "invalidations before {} not read (too many to list)",
+                    oldest.clock()
+                ))
+            }
+            _ => None,
+        }
+    }
 }
 
 impl State {
-    /// The markers of the environment the Traffic view shows (none while its runs are unread).
+    /// The markers of the environment the Traffic view shows, oldest first: its deploys,
+    /// approvals and rollbacks once its runs are read, and its distribution's invalidations
+    /// once listed.
     pub fn traffic_markers(&self) -> Vec<Marker> {
         let t = &self.traffic;
-        let (Some(env), Some(Ok(runs))) = (self.envs.get(t.env), &t.marks.runs) else {
+        let Some(env) = self.envs.get(t.env) else {
             return Vec::new();
         };
-        markers(env.def.as_ref(), &env.executions, runs)
+        let mut out = match &t.marks.runs {
+            Some(Ok(runs)) => markers(env.def.as_ref(), &env.executions, runs),
+            _ => Vec::new(),
+        };
+        if let Some(Ok(page)) = &t.marks.invalidations {
+            out.extend(invalidation_markers(page));
+            out.sort_by_key(|m| m.at);
+        }
+        out
     }
 
     /// The selected marker: the one picked with the marker key, else the newest deploy.
@@ -157,13 +225,13 @@ impl State {
     pub(in crate::app) fn refresh_impact(&mut self) {
         let at = self
             .selected_marker()
-            .filter(|m| m.kind != MarkerKind::Approval)
+            .filter(|m| m.kind.is_deploy())
             .map(|m| m.at);
         self.traffic.marks.at = at;
         self.traffic.marks.previous = at.and_then(|at| {
             self.traffic_markers()
                 .iter()
-                .filter(|m| m.kind != MarkerKind::Approval && m.at < at)
+                .filter(|m| m.kind.is_deploy() && m.at < at)
                 .map(|m| m.at)
                 .max()
         });
@@ -217,10 +285,62 @@ impl crate::app::Traffic {
     }
 }
 
-/// The read of the marked executions' action runs that is due: while the Traffic view is shown,
-/// when the newest executions changed since the last read.
-pub(in crate::app) fn due(state: &mut State) -> Option<Effect> {
-    if state.view != View::Traffic || state.traffic.marks.inflight.is_some() {
+/// The markers' reads that are due while the Traffic view is shown: the marked executions'
+/// action runs when the newest executions changed since the last read, and the distribution's
+/// invalidations every [`INVALIDATIONS_EVERY`].
+pub(in crate::app) fn due(state: &mut State) -> Vec<Effect> {
+    if state.view != View::Traffic {
+        return Vec::new();
+    }
+    runs_due(state)
+        .into_iter()
+        .chain(invalidations_due(state))
+        .collect()
+}
+
+/// The read of the distribution's invalidations back to the tail's look-back, when due.
+fn invalidations_due(state: &mut State) -> Option<Effect> {
+    let m = &state.traffic.marks;
+    let fresh = m
+        .invalidations_asked
+        .is_some_and(|at| state.now.since(at) < INVALIDATIONS_EVERY);
+    if m.invalidations_inflight.is_some() || fresh || state.traffic.env != state.selected {
+        return None;
+    }
+    let env = state.traffic.env;
+    let distribution_id = state.envs.get(env)?.spec.distribution_id.clone();
+    let since = state.traffic.since;
+    let request = state.take_request();
+    let m = &mut state.traffic.marks;
+    m.invalidations_inflight = Some(request);
+    m.invalidations_asked = Some(state.now);
+    Some(Effect::ListInvalidations {
+        env,
+        request,
+        distribution_id,
+        since,
+    })
+}
+
+/// The distribution's invalidations came back.
+pub(in crate::app) fn invalidations_loaded(
+    state: &mut State,
+    env: usize,
+    request: RequestId,
+    result: Result<InvalidationPage, CloudError>,
+) {
+    let m = &mut state.traffic.marks;
+    if state.traffic.env != env || m.invalidations_inflight != Some(request) {
+        return;
+    }
+    m.invalidations_inflight = None;
+    m.invalidations = Some(result.map_err(|e| e.to_string()));
+    state.refresh_impact();
+}
+
+/// The read of the marked executions' action runs, when the newest executions changed.
+fn runs_due(state: &mut State) -> Option<Effect> {
+    if state.traffic.marks.inflight.is_some() {
         return None;
     }
     let env = state.envs.get(state.traffic.env)?;

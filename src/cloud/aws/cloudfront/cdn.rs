@@ -4,7 +4,7 @@ use super::super::AwsCloud;
 use super::super::convert::ts;
 use super::super::errors::{Call, map};
 use super::invalidations;
-use crate::cloud::{Cdn, CloudError, CloudResult, Invalidation};
+use crate::cloud::{Cdn, CloudError, CloudResult, Invalidation, InvalidationPage};
 use crate::domain::Distribution;
 use async_trait::async_trait;
 use aws_sdk_cloudfront::types as sdk;
@@ -128,5 +128,14 @@ impl Cdn for AwsCloud {
 
     async fn get_invalidation(&self, distribution_id: &str, id: &str) -> CloudResult<Invalidation> {
         invalidations::get_invalidation(self, distribution_id, id).await
+    }
+
+    async fn list_invalidations(
+        &self,
+        distribution_id: &str,
+        marker: Option<&str>,
+        max_items: usize,
+    ) -> CloudResult<InvalidationPage> {
+        invalidations::list_invalidations(self, distribution_id, marker, max_items).await
     }
 }

@@ -1,9 +1,13 @@
-//! The `Cdn` port's invalidations over CloudFront: `CreateInvalidation` and `GetInvalidation`.
+//! The `Cdn` port's invalidations over CloudFront: `CreateInvalidation`, `GetInvalidation` and
+//! `ListInvalidations`.
 
 use super::super::AwsCloud;
 use super::super::convert::ts;
 use super::super::errors::{Call, map};
-use crate::cloud::{CloudError, CloudResult, Invalidation, InvalidationStatus};
+use crate::cloud::{
+    CloudError, CloudResult, Invalidation, InvalidationPage, InvalidationStatus,
+    InvalidationSummary,
+};
 use aws_sdk_cloudfront::types as sdk;
 
 /// The SDK's invalidation → the port's.
@@ -95,4 +99,49 @@ pub(super) async fn get_invalidation(
         name: id.into(),
     })?;
     Ok(invalidation(&i))
+}
+
+/// `ListInvalidations`: one page, newest first.
+pub(super) async fn list_invalidations(
+    aws: &AwsCloud,
+    distribution_id: &str,
+    marker: Option<&str>,
+    max_items: usize,
+) -> CloudResult<InvalidationPage> {
+    let r = aws.ready().await;
+    let c = Call {
+        service: "cloudfront",
+        operation: "ListInvalidations",
+        iam: "cloudfront:ListInvalidations",
+        resources: &[("distribution", distribution_id)],
+    };
+    let out = r
+        .clients
+        .cloudfront
+        .list_invalidations()
+        .distribution_id(distribution_id)
+        .set_marker(marker.map(str::to_string))
+        .max_items(i32::try_from(max_items.clamp(1, 100)).unwrap_or(100))
+        .send()
+        .await
+        .map_err(|e| map(e, &c, &r.site))?;
+    let Some(list) = out.invalidation_list else {
+        return Ok(InvalidationPage::default());
+    };
+    let items = list
+        .items
+        .iter()
+        .flatten()
+        .map(|i| InvalidationSummary {
+            id: i.id.clone(),
+            status: InvalidationStatus::parse(&i.status),
+            created: ts(&i.create_time),
+        })
+        .collect();
+    Ok(InvalidationPage {
+        items,
+        next_marker: list
+            .next_marker
+            .filter(|m| list.is_truncated && !m.is_empty()),
+    })
 }

@@ -6,7 +6,8 @@ use super::super::convert::ts_or_zero;
 use super::super::errors::{Call, map};
 use super::uploads;
 use crate::cloud::{
-    CloudError, CloudResult, ObjectMeta, ObjectPage, PutOutcome, PutRequest, Storage, UploadedPart,
+    CloudError, CloudResult, ObjectMeta, ObjectPage, ObjectVersion, PutOutcome, PutRequest,
+    Storage, UploadedPart,
 };
 use crate::domain::ObjectInfo;
 use async_trait::async_trait;
@@ -130,6 +131,85 @@ impl Storage for AwsCloud {
             }
         }
         Ok(bytes)
+    }
+
+    async fn list_object_versions(
+        &self,
+        bucket: &str,
+        key: &str,
+        max: usize,
+    ) -> CloudResult<Vec<ObjectVersion>> {
+        let r = self.ready().await;
+        let path = format!("s3://{bucket}/{key}");
+        let named = [("key", path.as_str()), ("bucket", bucket)];
+        let c = call("ListObjectVersions", "s3:ListBucketVersions", &named);
+        // The key's own versions come first: every other key it prefixes sorts after it.
+        let out = r
+            .clients
+            .s3
+            .list_object_versions()
+            .bucket(bucket)
+            .prefix(key)
+            .max_keys(i32::try_from(max.clamp(1, 1000)).unwrap_or(1000))
+            .send()
+            .await
+            .map_err(|e| map(e, &c, &r.site))?;
+        let mut versions: Vec<ObjectVersion> = out
+            .versions
+            .iter()
+            .flatten()
+            .filter(|v| v.key.as_deref() == Some(key))
+            .map(|v| ObjectVersion {
+                info: ObjectInfo {
+                    key: key.to_string(),
+                    size: v.size.unwrap_or(0).max(0) as u64,
+                    last_modified: ts_or_zero(v.last_modified.as_ref()),
+                    etag: v.e_tag.clone().unwrap_or_default(),
+                },
+                version_id: v.version_id.clone().unwrap_or_else(|| "null".into()),
+                is_latest: v.is_latest.unwrap_or(false),
+            })
+            .collect();
+        versions.sort_by_key(|v| std::cmp::Reverse(v.info.last_modified));
+        versions.truncate(max);
+        Ok(versions)
+    }
+
+    async fn head_object_version(
+        &self,
+        bucket: &str,
+        key: &str,
+        version_id: &str,
+    ) -> CloudResult<ObjectMeta> {
+        let r = self.ready().await;
+        let path = format!("s3://{bucket}/{key}?versionId={version_id}");
+        let named = [("key", path.as_str()), ("bucket", bucket)];
+        let c = call("HeadObject", "s3:GetObjectVersion", &named);
+        let out = r
+            .clients
+            .s3
+            .head_object()
+            .bucket(bucket)
+            .key(key)
+            .version_id(version_id)
+            .send()
+            .await
+            .map_err(|e| map(e, &c, &r.site))?;
+        Ok(ObjectMeta {
+            info: ObjectInfo {
+                key: key.to_string(),
+                size: out.content_length.unwrap_or(0).max(0) as u64,
+                last_modified: ts_or_zero(out.last_modified.as_ref()),
+                etag: out.e_tag.clone().unwrap_or_default(),
+            },
+            version_id: out.version_id.clone(),
+            metadata: out
+                .metadata
+                .iter()
+                .flatten()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        })
     }
 
     async fn head_object(&self, bucket: &str, key: &str) -> CloudResult<ObjectMeta> {

@@ -1,9 +1,13 @@
 //! CloudFront invalidations as the API serves them: created InProgress, Completed after a
 //! simulated minute or two, idempotent per caller reference, within CloudFront's limits (paths
-//! per batch, path form and length, file and wildcard paths in progress) and with its errors.
+//! per batch, path form and length, file and wildcard paths in progress) and with its errors;
+//! listed newest first with the deployer's own `/*` after each deploy among them.
 
 use super::super::Simulator;
-use crate::cloud::{CloudError, CloudResult, Invalidation, InvalidationStatus};
+use crate::cloud::{
+    CloudError, CloudResult, Invalidation, InvalidationPage, InvalidationStatus,
+    InvalidationSummary,
+};
 use crate::domain::Timestamp;
 use std::collections::BTreeMap;
 
@@ -27,9 +31,37 @@ pub(crate) struct InvalidationSim {
     paths: Vec<String>,
     created: Timestamp,
     done: Timestamp,
+    /// Made by the deployer's build after a deploy, not through the ports.
+    by_deployer: bool,
 }
 
+/// Most invalidations one `ListInvalidations` page holds.
+const MAX_LIST_ITEMS: usize = 100;
+
 impl InvalidationSim {
+    /// The deployer's invalidation of `/*` after a deploy (`hash`: the new build's), created
+    /// `now`, done at `done`; its id and caller reference follow from `hash` and `n`, the
+    /// distribution's invalidations so far.
+    pub(crate) fn by_deployer(hash: &str, n: usize, now: Timestamp, done: Timestamp) -> Self {
+        InvalidationSim {
+            id: format!("I{}{n:05}", hash.to_uppercase()),
+            caller_reference: format!("deployer-{hash}"),
+            paths: vec!["/*".into()],
+            created: now,
+            done,
+            by_deployer: true,
+        }
+    }
+
+    fn summary(&self, now: Timestamp) -> InvalidationSummary {
+        let v = self.view(now);
+        InvalidationSummary {
+            id: v.id,
+            status: v.status,
+            created: v.created,
+        }
+    }
+
     fn view(&self, now: Timestamp) -> Invalidation {
         Invalidation {
             id: self.id.clone(),
@@ -152,6 +184,7 @@ impl Simulator {
             paths: paths.to_vec(),
             created: now,
             done,
+            by_deployer: false,
         };
         let view = inv.view(now);
         self.record(
@@ -183,8 +216,52 @@ impl Simulator {
             })
     }
 
+    /// `ListInvalidations`: newest first, `max_items` a page (at most 100), after the
+    /// invalidation `marker` names (the id of the first one not listed yet).
+    pub(crate) fn op_list_invalidations(
+        &self,
+        dist: &str,
+        marker: Option<&str>,
+        max_items: usize,
+    ) -> CloudResult<InvalidationPage> {
+        self.need_distribution(dist)?;
+        let all = self.invalidations.get(dist).map_or(&[][..], Vec::as_slice);
+        let newest_first = all.iter().rev();
+        let from = match marker {
+            None => 0,
+            Some(m) => newest_first
+                .clone()
+                .position(|i| i.id == m)
+                .ok_or_else(|| rejected("InvalidArgument", format!("Invalid marker {m:?}")))?,
+        };
+        let take = max_items.clamp(1, MAX_LIST_ITEMS);
+        let mut rest = newest_first.skip(from);
+        let items = rest
+            .by_ref()
+            .take(take)
+            .map(|i| i.summary(self.now))
+            .collect();
+        Ok(InvalidationPage {
+            items,
+            next_marker: rest.next().map(|i| i.id.clone()),
+        })
+    }
+
     /// Truth: the invalidations created through the ports for distribution `dist`, oldest first.
     pub fn invalidations(&self, dist: &str) -> Vec<Invalidation> {
+        self.invalidations
+            .get(dist)
+            .map(|l| {
+                l.iter()
+                    .filter(|i| !i.by_deployer)
+                    .map(|i| i.view(self.now))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Truth: every invalidation of distribution `dist` (the deployer's too), oldest first.
+    pub fn all_invalidations(&self, dist: &str) -> Vec<Invalidation> {
         self.invalidations
             .get(dist)
             .map(|l| l.iter().map(|i| i.view(self.now)).collect())

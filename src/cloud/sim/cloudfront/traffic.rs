@@ -5,6 +5,7 @@ use super::super::config::SECRET_COOKIE;
 use super::super::events::Ev;
 use super::super::rng::Rng;
 use super::super::s3::buckets::{Body, Object, etag_of};
+use super::invalidations::InvalidationSim;
 use super::logfaults::Damage;
 use super::logging::{SimSource, Writing, setup};
 use super::{Conditions, LogFormat, LogGenerator, SiteProfile, write_log};
@@ -284,7 +285,7 @@ impl Simulator {
             return;
         };
         if ok {
-            d.site.stale_hash = Some(std::mem::replace(&mut d.site.asset_hash, hash));
+            d.site.stale_hash = Some(std::mem::replace(&mut d.site.asset_hash, hash.clone()));
             d.stale_until = now + 45 * Timestamp::MINUTE;
             d.miss_until = now + 10 * Timestamp::MINUTE;
             d.error_until = now + 3 * Timestamp::MINUTE;
@@ -292,6 +293,9 @@ impl Simulator {
             d.harm = harm(release);
             d.invalidations.retain(|t| *t > now);
             d.invalidations.push(done);
+            // The deployer's `/*`, listed by `ListInvalidations` like any other.
+            let list = self.invalidations.entry(d.dist.id.clone()).or_default();
+            list.push(InvalidationSim::by_deployer(&hash, list.len(), now, done));
         } else {
             d.error_until = now + 15 * Timestamp::MINUTE;
             d.error_level = 0.06;

@@ -1,7 +1,8 @@
-//! Versioned in-memory S3 buckets: put, get, head and `ListObjectsV2` paging.
+//! Versioned in-memory S3 buckets: put, get, head (of a version too), `ListObjectsV2` paging and
+//! `ListObjectVersions` of one key.
 
 use super::super::cloudfront::traffic::LogRecipe;
-use crate::cloud::{CloudError, CloudResult, ObjectMeta, ObjectPage};
+use crate::cloud::{CloudError, CloudResult, ObjectMeta, ObjectPage, ObjectVersion};
 use crate::domain::{ObjectInfo, Timestamp};
 use std::collections::BTreeMap;
 
@@ -160,6 +161,51 @@ impl Buckets {
     /// `HeadObject`.
     pub(crate) fn head(&mut self, bucket: &str, key: &str) -> CloudResult<ObjectMeta> {
         let o = self.latest_mut(bucket, key)?;
+        Ok(ObjectMeta {
+            info: info(key, o),
+            version_id: o.version_id.clone(),
+            metadata: o.metadata.clone(),
+        })
+    }
+
+    /// `ListObjectVersions` of exactly `key`, newest first, at most `max`.
+    pub(crate) fn versions(
+        &self,
+        bucket: &str,
+        key: &str,
+        max: usize,
+    ) -> CloudResult<Vec<ObjectVersion>> {
+        let b = self.buckets.get(bucket).ok_or_else(|| no_bucket(bucket))?;
+        let versions = b.objects.get(key).map_or(&[][..], Vec::as_slice);
+        Ok(versions
+            .iter()
+            .rev()
+            .take(max)
+            .enumerate()
+            .map(|(i, o)| ObjectVersion {
+                info: info(key, o),
+                version_id: o.version_id.clone().unwrap_or_else(|| "null".into()),
+                is_latest: i == 0,
+            })
+            .collect())
+    }
+
+    /// `HeadObject` of the version `version_id` of an object.
+    pub(crate) fn head_version(
+        &self,
+        bucket: &str,
+        key: &str,
+        version_id: &str,
+    ) -> CloudResult<ObjectMeta> {
+        if !self.buckets.contains_key(bucket) {
+            return Err(no_bucket(bucket));
+        }
+        let o = self
+            .version(bucket, key, version_id)
+            .ok_or_else(|| CloudError::NotFound {
+                kind: "version".into(),
+                name: format!("s3://{bucket}/{key}?versionId={version_id}"),
+            })?;
         Ok(ObjectMeta {
             info: info(key, o),
             version_id: o.version_id.clone(),

@@ -30,7 +30,11 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, opts: &DeployOptions) -> 
         ));
     }
     let spec = ctx.spec;
-    let (variable_lines, variable_warnings) = variables(data.def, &spec.pipeline, &opts.variables)?;
+    let (variable_lines, variable_warnings) =
+        match variables(data.def, &spec.pipeline, &opts.variables) {
+            Ok(checked) => checked,
+            Err(r) => return Err(without_variables(ctx, data, opts, r)),
+        };
     let (confirm, confirm_check) = guards::confirmation(ctx);
     let mut sources = BTreeMap::new();
     let describe = |e: &ExecutionSummary| {
@@ -165,6 +169,33 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, opts: &DeployOptions) -> 
     })
 }
 
+/// A refusal of the variables given, carrying the plan made without them as its draft: the
+/// dialog keeps showing what the start would act on while the operator fixes the field.
+pub fn without_variables(
+    ctx: &Context<'_>,
+    data: PipelineData<'_>,
+    opts: &DeployOptions,
+    refusal: Refusal,
+) -> Refusal {
+    let bare = DeployOptions {
+        variables: BTreeMap::new(),
+        ..opts.clone()
+    };
+    drafted(refusal, plan(ctx, data, &bare))
+}
+
+/// `refusal` (of the variables) carrying what `without` — the start planned without them —
+/// knows: its target and facts, or its own draft when it was refused too.
+pub fn drafted(refusal: Refusal, without: Planned) -> Refusal {
+    match without {
+        Ok(p) => refusal.with_draft(p.target, p.summary),
+        Err(r) => match r.draft {
+            Some(d) => refusal.with_draft(d.target, d.summary),
+            None => refusal,
+        },
+    }
+}
+
 /// Most variables one start may pass (`StartPipelineExecution`).
 const MAX_VARIABLES: usize = 50;
 
@@ -262,4 +293,119 @@ pub fn source_action(def: Option<&PipelineDef>) -> &str {
                 .find(|a| a.category == ActionCategory::Source)
         })
         .map_or("Source", |a| a.name.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{
+        ActionDef, EnvSpec, PipelineType, SourceObject, StageDef, Timestamp, VariableDecl,
+    };
+    use crate::ops::SelfApproval;
+
+    fn spec() -> EnvSpec {
+        EnvSpec {
+            name: "dev".into(),
+            protected: false,
+            read_only: false,
+            pipeline: "storefront-deployer-dev".into(),
+            source_bucket: "storefront-deployer-source".into(),
+            source_key: "dev/release.zip".into(),
+            release_prefix: "releases/".into(),
+            distribution_id: "E1".into(),
+            logs_bucket: None,
+            logs_prefix: "cloudfront/".into(),
+            log_groups: Vec::new(),
+            build_log_group: None,
+            site_url: None,
+            api_url: None,
+            promotes_from: None,
+        }
+    }
+
+    fn def() -> PipelineDef {
+        PipelineDef {
+            name: "storefront-deployer-dev".into(),
+            version: 1,
+            stages: vec![StageDef {
+                name: "Source".into(),
+                actions: vec![ActionDef {
+                    name: "Source".into(),
+                    category: ActionCategory::Source,
+                    provider: "S3".into(),
+                    run_order: 1,
+                    configuration: Default::default(),
+                    timeout_minutes: None,
+                }],
+                conditions: Vec::new(),
+            }],
+            pipeline_type: Some(PipelineType::V2),
+            execution_mode: Default::default(),
+            variables: vec![VariableDecl {
+                name: "commit".into(),
+                default: Some("-".into()),
+                description: None,
+            }],
+        }
+    }
+
+    fn with(vars: &[(&str, &str)]) -> DeployOptions {
+        DeployOptions {
+            client_request_token: "tok".into(),
+            variables: vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            source_version: None,
+        }
+    }
+
+    /// A start refused for its variables (too many, a bad name, an undeclared one) keeps the
+    /// plan made without them as its draft: the open dialog goes on showing the target and the
+    /// facts next to the variable's error.
+    #[test]
+    fn a_start_refused_for_its_variables_keeps_the_plan_without_them_as_its_draft() {
+        let spec = spec();
+        let def = def();
+        let ctx = Context {
+            spec: &spec,
+            identity: None,
+            now: Timestamp(0),
+            read_only: false,
+            self_approval: SelfApproval::Default,
+        };
+        let object = SourceObject {
+            bucket: spec.source_bucket.clone(),
+            key: spec.source_key.clone(),
+            version_id: Some("v-7".into()),
+            last_modified: Timestamp(0),
+            release: None,
+        };
+        let data = PipelineData {
+            source: Some(Some(&object)),
+            ..PipelineData::new(Some(&def), None, &[])
+        };
+        let bare = plan(&ctx, data, &with(&[])).unwrap();
+        let many: Vec<(String, String)> = (0..51).map(|i| (format!("v{i}"), "x".into())).collect();
+        let many: Vec<(&str, &str)> = many.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        for (vars, why) in [
+            (vec![("comit", "abc")], "comit is not declared"),
+            (vec![("a b", "x")], "variable name `a b`"),
+            (vec![("commit", "")], "the value must be"),
+            (many, "51 variables given"),
+        ] {
+            let r = plan(&ctx, data, &with(&vars)).unwrap_err();
+            assert!(r.reason.contains(why), "{}", r.reason);
+            let draft = r.draft.unwrap_or_else(|| panic!("{why}: no draft"));
+            assert_eq!(draft.target, bare.target, "{why}");
+            assert_eq!(draft.summary, bare.summary, "{why}");
+        }
+        // What refuses the start itself (read-only) carries no draft of a start.
+        let ro = Context {
+            read_only: true,
+            ..ctx
+        };
+        let r = plan(&ro, data, &with(&[("comit", "abc")])).unwrap_err();
+        assert!(r.draft.is_none(), "{}", r.reason);
+    }
 }

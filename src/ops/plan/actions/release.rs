@@ -1,11 +1,16 @@
 //! Trigger a release: promote a package kept under the release prefix to an environment's
 //! source key (`CopyObject`, metadata kept), or upload a local package first (never overwriting
-//! an existing version). The new source object starts the pipeline.
+//! an existing version). The new source object starts the pipeline, and the verify follows the
+//! execution on exactly that version. On a V2 pipeline, a release the source key already holds
+//! as one of its versions is started on that version (`StartPipelineExecution` with
+//! `sourceRevisions`): no copy, so no second execution started by the S3 trigger.
 
 use super::super::data::PipelineData;
 use super::super::guards::{self, Guard};
 use super::super::shapes::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
-use crate::domain::{EnvSpec, ExecutionStatus, Release, SUMMARY_KEY, Version};
+use crate::domain::{
+    EnvSpec, ExecutionStatus, PipelineType, Release, SUMMARY_KEY, SourceObject, Version,
+};
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -25,6 +30,35 @@ pub struct LocalPackage {
     pub sha256: String,
     /// The release it is.
     pub release: Release,
+}
+
+/// The versions of the source key a V2 release reads (newest first, each with the release its
+/// metadata names), or why they could not be read.
+pub type SourceVersions = Result<Vec<SourceObject>, String>;
+
+/// Versions of the source key read for a V2 release (one `HeadObject` each).
+pub const SOURCE_VERSIONS: usize = 10;
+
+/// Whether releases on this pipeline start on an exact source version instead of copying: a V2
+/// pipeline (`None`: the definition is not read yet, so not known to be V2).
+pub fn starts_on_versions(data: &PipelineData<'_>) -> bool {
+    data.def
+        .is_some_and(|d| d.pipeline_type == Some(PipelineType::V2))
+}
+
+/// The newest of `versions` holding exactly release `r`: its version, and its commit when both
+/// name one.
+pub fn holding<'a>(versions: &'a [SourceObject], r: &Release) -> Option<&'a SourceObject> {
+    versions.iter().find(|v| {
+        v.version_id.is_some()
+            && v.release.as_ref().is_some_and(|x| {
+                x.version == r.version
+                    && (r.commit.is_empty()
+                        || x.commit.is_empty()
+                        || x.commit.starts_with(&r.commit)
+                        || r.commit.starts_with(&x.commit))
+            })
+    })
 }
 
 /// What the plan would ship, what runs now, and the key the copy lands on.
@@ -110,12 +144,16 @@ fn head(ctx: &Context<'_>, what: &str) -> String {
     )
 }
 
-/// Plans promoting the catalogue's package of `version` to the environment's source key.
+/// Plans promoting the catalogue's package of `version` to the environment's source key: on a
+/// V2 pipeline whose source key already holds it (`versions`, read beforehand), a start pinned
+/// to that version; else a copy (`token`: the start's idempotency token).
 pub fn plan_promote(
     ctx: &Context<'_>,
     data: PipelineData<'_>,
     packages: &[Package],
     version: &str,
+    versions: Option<&SourceVersions>,
+    token: &str,
 ) -> Planned {
     let read_only = guards::read_only(ctx)?;
     let spec = ctx.spec;
@@ -139,6 +177,38 @@ pub fn plan_promote(
         ),
     ];
     summary.extend(shipping_lines(spec, r, &data));
+    let mut warnings = promotion_warnings(&spec.name, r, &data);
+    if starts_on_versions(&data) {
+        match versions {
+            None => {
+                let target = Target::provisional(
+                    format!("{}/{} to {}", spec.source_bucket, p.key, spec.source_key),
+                    format!("release {} (commit {})", r.version, r.short_commit()),
+                );
+                return Err(Refusal::by(
+                    Guard::Input,
+                    format!(
+                        "the versions of s3://{}/{} are not read yet (a V2 pipeline starts on                          the one that holds {} instead of copying)",
+                        spec.source_bucket, spec.source_key, r.version
+                    ),
+                )
+                .with_draft(target, summary));
+            }
+            Some(Ok(list)) => {
+                if let Some(held) = holding(list, r) {
+                    return Ok(start_on(ctx, data, r, summary, warnings, held, token, read_only));
+                }
+            }
+            Some(Err(why)) => warnings.push(format!(
+                "the versions of s3://{}/{} could not be read ({why}): copying instead of                  starting on one, so the S3 trigger starts the execution",
+                spec.source_bucket, spec.source_key
+            )),
+        }
+    }
+    summary.push(format!(
+        "ships:         the new version of s3://{}/{} this copy writes; the verify follows the          execution whose source revision is exactly that version id",
+        spec.source_bucket, spec.source_key
+    ));
     summary.extend(super::freeze::frozen_lines(data.state));
     let call = ApiCall::new(
         "s3",
@@ -155,7 +225,7 @@ pub fn plan_promote(
         environment: spec.name.clone(),
         protected: spec.protected,
         summary,
-        warnings: promotion_warnings(&spec.name, r, &data),
+        warnings,
         target: Target::new(
             format!("{}/{} to {}", spec.source_bucket, p.key, spec.source_key),
             format!("release {} (commit {})", r.version, r.short_commit()),
@@ -173,6 +243,76 @@ pub fn plan_promote(
         },
         note: None,
     })
+}
+
+/// The plan of a V2 release the source key already holds as version `held`: one start pinned
+/// to it, so that what is approved is exactly what ships, and nothing is copied (a copy would
+/// make the S3 trigger start a second execution, on "the latest").
+#[allow(clippy::too_many_arguments)]
+fn start_on(
+    ctx: &Context<'_>,
+    data: PipelineData<'_>,
+    r: &Release,
+    mut summary: Vec<String>,
+    warnings: Vec<String>,
+    held: &SourceObject,
+    token: &str,
+    read_only: guards::GuardCheck,
+) -> Plan {
+    let spec = ctx.spec;
+    let vid = held.version_id.clone().unwrap_or_default();
+    let action = super::deploy::source_action(data.def).to_string();
+    summary.push(format!(
+        "ships:         source version {vid} of s3://{}/{} (written {}, holds {}): started on          exactly that version, nothing copied",
+        spec.source_bucket, spec.source_key, held.last_modified, r.version
+    ));
+    summary.push(format!("idempotency:   clientRequestToken {token}"));
+    summary.extend(super::freeze::frozen_lines(data.state));
+    let (confirm, confirm_check) = guards::confirmation(ctx);
+    let call = ApiCall::new(
+        "codepipeline",
+        "StartPipelineExecution",
+        json!({
+            "name": spec.pipeline,
+            "clientRequestToken": token,
+            "sourceRevisions": [{
+                "actionName": action,
+                "revisionType": "S3_OBJECT_VERSION_ID",
+                "revisionValue": vid,
+            }],
+        }),
+    );
+    Plan {
+        kind: OpKind::Release,
+        environment: spec.name.clone(),
+        protected: spec.protected,
+        summary,
+        warnings,
+        target: Target::new(
+            format!("{} source version {vid}", spec.pipeline),
+            format!(
+                "release {} (commit {}) as source version {vid}",
+                r.version,
+                r.short_commit()
+            ),
+        ),
+        aws_command: call.aws_command(),
+        call,
+        confirm,
+        guards: vec![read_only, confirm_check],
+        request: Request::Start {
+            pipeline: spec.pipeline.clone(),
+            client_request_token: token.to_string(),
+            variables: BTreeMap::new(),
+            source_revisions: [(action, vid)].into_iter().collect(),
+        },
+        // The call names only the version id: the audit log keeps which release it holds.
+        note: Some(format!(
+            "release {} (commit {})",
+            r.version,
+            r.short_commit()
+        )),
+    }
 }
 
 /// Plans uploading a local package as a new version, then promoting it.
@@ -318,4 +458,191 @@ pub fn hex_bytes(hex: &str) -> Vec<u8> {
                 .unwrap_or(0)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{ActionCategory, ActionDef, PipelineDef, StageDef, Timestamp};
+    use crate::ops::SelfApproval;
+
+    fn spec() -> EnvSpec {
+        EnvSpec {
+            name: "stg".into(),
+            protected: false,
+            read_only: false,
+            pipeline: "storefront-deployer-stg".into(),
+            source_bucket: "storefront-deployer-source".into(),
+            source_key: "stg/release.zip".into(),
+            release_prefix: "releases/".into(),
+            distribution_id: "E2".into(),
+            logs_bucket: None,
+            logs_prefix: "cloudfront/".into(),
+            log_groups: Vec::new(),
+            build_log_group: None,
+            site_url: None,
+            api_url: None,
+            promotes_from: None,
+        }
+    }
+
+    fn def(kind: Option<PipelineType>) -> PipelineDef {
+        PipelineDef {
+            name: "storefront-deployer-stg".into(),
+            version: 1,
+            stages: vec![StageDef {
+                name: "Source".into(),
+                actions: vec![ActionDef {
+                    name: "FetchRelease".into(),
+                    category: ActionCategory::Source,
+                    provider: "S3".into(),
+                    run_order: 1,
+                    configuration: Default::default(),
+                    timeout_minutes: None,
+                }],
+                conditions: Vec::new(),
+            }],
+            pipeline_type: kind,
+            execution_mode: Default::default(),
+            variables: Vec::new(),
+        }
+    }
+
+    fn release(v: &str, commit: &str) -> Release {
+        Release {
+            version: Version::parse(v).unwrap(),
+            commit: commit.into(),
+            actor: "carol".into(),
+        }
+    }
+
+    fn packages() -> Vec<Package> {
+        ["1.5.0", "1.4.0"]
+            .iter()
+            .map(|v| Package {
+                key: format!("releases/{v}/release.zip"),
+                release: release(v, &format!("c{}", v.replace('.', ""))),
+                last_modified: Timestamp(0),
+                size: 10,
+                described: true,
+            })
+            .collect()
+    }
+
+    /// The source key's versions: 1.5.0 newest, then 1.4.0 (written when stg last ran it).
+    fn versions() -> Vec<SourceObject> {
+        [("v-new", "1.5.0", "c150"), ("v-old", "1.4.0", "c140")]
+            .iter()
+            .map(|(id, v, c)| SourceObject {
+                bucket: "storefront-deployer-source".into(),
+                key: "stg/release.zip".into(),
+                version_id: Some(id.to_string()),
+                last_modified: Timestamp(0),
+                release: Some(release(v, c)),
+            })
+            .collect()
+    }
+
+    fn plan(kind: Option<PipelineType>, version: &str, read: Option<&SourceVersions>) -> Planned {
+        let spec = spec();
+        let def = def(kind);
+        let ctx = Context {
+            spec: &spec,
+            identity: None,
+            now: Timestamp(0),
+            read_only: false,
+            self_approval: SelfApproval::Default,
+        };
+        let data = PipelineData::new(Some(&def), None, &[]);
+        plan_promote(&ctx, data, &packages(), version, read, "tok-1")
+    }
+
+    #[test]
+    fn a_v2_release_the_source_key_holds_starts_on_that_version_without_a_copy() {
+        let read = Ok(versions());
+        let p = plan(Some(PipelineType::V2), "1.4.0", Some(&read)).unwrap();
+        assert_eq!(
+            (p.call.service, p.call.operation),
+            ("codepipeline", "StartPipelineExecution")
+        );
+        let Request::Start {
+            source_revisions,
+            client_request_token,
+            ..
+        } = &p.request
+        else {
+            panic!("{:?}", p.request)
+        };
+        assert_eq!(client_request_token, "tok-1");
+        assert_eq!(
+            source_revisions.get("FetchRelease").map(String::as_str),
+            Some("v-old")
+        );
+        assert_eq!(
+            p.call.params["sourceRevisions"][0]["revisionType"],
+            "S3_OBJECT_VERSION_ID"
+        );
+        assert!(p.aws_command.contains("v-old"), "{}", p.aws_command);
+        let text = p.summary.join("\n");
+        assert!(
+            text.contains("ships:         source version v-old of s3://storefront-deployer-source/stg/release.zip"),
+            "{text}"
+        );
+        assert!(
+            p.target.text.contains("as source version v-old"),
+            "{}",
+            p.target.text
+        );
+    }
+
+    #[test]
+    fn a_v2_release_the_source_key_does_not_hold_is_copied_and_followed_by_its_new_version() {
+        let read = Ok(versions()[..1].to_vec());
+        let p = plan(Some(PipelineType::V2), "1.4.0", Some(&read)).unwrap();
+        assert_eq!(p.call.operation, "CopyObject");
+        assert!(matches!(p.request, Request::Promote { .. }));
+        assert!(
+            p.summary
+                .iter()
+                .any(|l| l.starts_with("ships:") && l.contains("exactly that version id")),
+            "{:?}",
+            p.summary
+        );
+        // The same version with another commit is not the package picked.
+        let mut other = versions();
+        other[1].release = Some(release("1.4.0", "d999"));
+        let p = plan(Some(PipelineType::V2), "1.4.0", Some(&Ok(other))).unwrap();
+        assert_eq!(p.call.operation, "CopyObject");
+        // Versions that could not be read: unknown, so it copies and says why.
+        let p = plan(
+            Some(PipelineType::V2),
+            "1.4.0",
+            Some(&Err("AccessDenied".into())),
+        )
+        .unwrap();
+        assert_eq!(p.call.operation, "CopyObject");
+        assert!(
+            p.warnings
+                .iter()
+                .any(|w| w.contains("could not be read (AccessDenied)")),
+            "{:?}",
+            p.warnings
+        );
+        // Not read yet: refused for now, the facts and a provisional target shown meanwhile.
+        let r = plan(Some(PipelineType::V2), "1.4.0", None).unwrap_err();
+        assert!(r.reason.contains("not read yet"), "{}", r.reason);
+        let draft = r.draft.expect("a draft");
+        assert!(draft.target.provisional);
+    }
+
+    #[test]
+    fn a_v1_release_copies_whatever_versions_the_source_key_holds() {
+        let read = Ok(versions());
+        for kind in [Some(PipelineType::V1), None] {
+            let p = plan(kind, "1.4.0", Some(&read)).unwrap();
+            assert_eq!(p.call.operation, "CopyObject", "{kind:?}");
+            let p = plan(kind, "1.4.0", None).unwrap();
+            assert_eq!(p.call.operation, "CopyObject", "{kind:?}");
+        }
+    }
 }
