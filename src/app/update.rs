@@ -73,12 +73,32 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             Focus::View(View::Logs | View::Traffic) => {
                 logs::keys::key(state, &key).unwrap_or_else(|| view_key(state, key))
             }
+            // Under the help overlay a log view's own keys (its filter, search, follow) still
+            // act on that view; the moving keys scroll the help.
+            Focus::Help if state.view.is_log_view() && !moves(&key) => {
+                logs::keys::key(state, &key).unwrap_or_else(|| view_key(state, key))
+            }
             Focus::View(View::Pipeline) => {
                 envs::execution::key(state, &key).unwrap_or_else(|| view_key(state, key))
             }
             Focus::Question | Focus::Help | Focus::View(_) => view_key(state, key),
         },
     }
+}
+
+/// Keys that move (or close) what is on top: under the help overlay they scroll or close it.
+fn moves(key: &Action) -> bool {
+    matches!(
+        key,
+        Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom
+            | Action::ScrollPane(_)
+            | Action::Back
+    )
 }
 
 /// Who takes the operator's keys: the open dialog or release picker, the open question or

@@ -3,6 +3,33 @@
 
 use super::*;
 
+/// The help overlay over the Traffic view: the filter key still opens the Traffic filter (with
+/// what applies there), never the other views' filter; the moving keys scroll the help.
+#[test]
+fn under_the_help_overlay_the_filter_key_opens_the_traffic_filter() {
+    let mut s = traffic(300);
+    update(&mut s, Action::FilterOpen);
+    typed(&mut s, "status>=500");
+    update(&mut s, Action::Submit);
+    update(&mut s, Action::ToggleHelp);
+    update(&mut s, Action::Down);
+    assert!(
+        matches!(s.overlay, Some(Overlay::Help)),
+        "Down scrolls the help"
+    );
+    update(&mut s, Action::FilterOpen);
+    let Some(Overlay::Filter(line)) = &s.overlay else {
+        panic!("the filter opens: {:?}", s.overlay);
+    };
+    assert_eq!(
+        line.text, "status>=500",
+        "the Traffic filter, as it applies"
+    );
+    typed(&mut s, " and path:/api/*");
+    assert_eq!(s.traffic.filter_text, "status>=500 and path:/api/*");
+    assert!(s.filter.is_empty(), "the other views' filter is untouched");
+}
+
 #[test]
 fn the_filter_expression_applies_as_typed_and_shows_its_error_position() {
     let mut s = traffic(300);
