@@ -261,7 +261,7 @@ fn ctrl_c_stops_the_exec_commands_still_running() {
          echo $$ > '{pid}.tmp'; mv '{pid}.tmp' '{pid}'; exec sleep 600 > /dev/null 2>&1; fi",
         pid = pid_file.display()
     );
-    let mut child = command(&[
+    let child = command(&[
         "--demo",
         "watch",
         "-o",
