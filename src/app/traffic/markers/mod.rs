@@ -72,6 +72,12 @@ pub struct Marker {
     pub label: String,
 }
 
+/// Oldest first; of markers at one time the one that shows first ([`MarkerKind::rank`]) comes
+/// last, so the marker key (newest first) picks a deploy before its own invalidation.
+fn order(markers: &mut [Marker]) {
+    markers.sort_by_key(|m| (m.at, std::cmp::Reverse(m.kind.rank())));
+}
+
 /// The markers of an environment, oldest first: from `runs` (the action runs of its newest
 /// executions) and `executions` (their type and release).
 pub fn markers(
@@ -194,7 +200,7 @@ impl State {
         };
         if let Some(Ok(page)) = &t.marks.invalidations {
             out.extend(invalidation_markers(page));
-            out.sort_by_key(|m| m.at);
+            order(&mut out);
         }
         out
     }
@@ -421,6 +427,26 @@ mod tests {
             t.stats.observe(r);
         }
         t
+    }
+
+    #[test]
+    fn of_a_deploy_and_its_own_invalidation_at_one_time_the_marker_key_reaches_the_deploy_first() {
+        use super::{Marker, MarkerKind, order};
+        let at = |kind: MarkerKind, ms: i64, label: &str| Marker {
+            at: crate::domain::Timestamp(ms),
+            kind,
+            execution: label.into(),
+            label: label.into(),
+        };
+        let mut all = vec![
+            at(MarkerKind::Deploy, 2_000, "deploy"),
+            at(MarkerKind::Approval, 1_000, "approved"),
+            at(MarkerKind::Invalidation, 2_000, "invalidation"),
+            at(MarkerKind::Invalidation, 500, "older"),
+        ];
+        order(&mut all);
+        let labels: Vec<&str> = all.iter().map(|m| m.label.as_str()).collect();
+        assert_eq!(labels, ["older", "approved", "invalidation", "deploy"]);
     }
 
     #[test]
