@@ -22,6 +22,11 @@ if pid == 0:
     os.dup2(slave, 0); os.dup2(slave, 1); os.dup2(slave, 2)
     os.environ["TERM"] = "xterm-256color"
     os.environ["XDG_STATE_HOME"] = os.environ.get("HARNESS_STATE", "/tmp")
+    # The terminal the tests themselves run in (tmux, WezTerm…) must not choose the console's
+    # notifications: only HARNESS_ENV says which terminal this is.
+    for k in ("TMUX", "TERM_PROGRAM", "LC_TERMINAL", "WEZTERM_PANE", "GHOSTTY_RESOURCES_DIR",
+              "KITTY_WINDOW_ID", "WT_SESSION"):
+        os.environ.pop(k, None)
     for k, v in json.loads(os.environ.get("HARNESS_ENV", "{}")).items():
         os.environ[k] = v
     if how in ("panic", "error"):
