@@ -181,66 +181,11 @@ impl Storage for AwsCloud {
         key: &str,
         version_id: &str,
     ) -> CloudResult<ObjectMeta> {
-        let r = self.ready().await;
-        let path = format!("s3://{bucket}/{key}?versionId={version_id}");
-        let named = [("key", path.as_str()), ("bucket", bucket)];
-        let c = call("HeadObject", "s3:GetObjectVersion", &named);
-        let out = r
-            .clients
-            .s3
-            .head_object()
-            .bucket(bucket)
-            .key(key)
-            .version_id(version_id)
-            .send()
-            .await
-            .map_err(|e| map(e, &c, &r.site))?;
-        Ok(ObjectMeta {
-            info: ObjectInfo {
-                key: key.to_string(),
-                size: out.content_length.unwrap_or(0).max(0) as u64,
-                last_modified: ts_or_zero(out.last_modified.as_ref()),
-                etag: out.e_tag.clone().unwrap_or_default(),
-            },
-            version_id: out.version_id.clone(),
-            metadata: out
-                .metadata
-                .iter()
-                .flatten()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-        })
+        head(self, bucket, key, Some(version_id)).await
     }
 
     async fn head_object(&self, bucket: &str, key: &str) -> CloudResult<ObjectMeta> {
-        let r = self.ready().await;
-        let path = format!("s3://{bucket}/{key}");
-        let named = [("key", path.as_str()), ("bucket", bucket)];
-        let c = call("HeadObject", "s3:GetObject", &named);
-        let out = r
-            .clients
-            .s3
-            .head_object()
-            .bucket(bucket)
-            .key(key)
-            .send()
-            .await
-            .map_err(|e| map(e, &c, &r.site))?;
-        Ok(ObjectMeta {
-            info: ObjectInfo {
-                key: key.to_string(),
-                size: out.content_length.unwrap_or(0).max(0) as u64,
-                last_modified: ts_or_zero(out.last_modified.as_ref()),
-                etag: out.e_tag.clone().unwrap_or_default(),
-            },
-            version_id: out.version_id.clone(),
-            metadata: out
-                .metadata
-                .iter()
-                .flatten()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-        })
+        head(self, bucket, key, None).await
     }
 
     async fn put_object(&self, req: &PutRequest) -> CloudResult<PutOutcome> {
@@ -287,4 +232,48 @@ impl Storage for AwsCloud {
     ) -> CloudResult<PutOutcome> {
         uploads::copy_object(self, (from_bucket, from_key), (to_bucket, to_key)).await
     }
+}
+
+/// HeadObject of the key's current version, or of `version_id`.
+async fn head(
+    cloud: &AwsCloud,
+    bucket: &str,
+    key: &str,
+    version_id: Option<&str>,
+) -> CloudResult<ObjectMeta> {
+    let r = cloud.ready().await;
+    let (path, action) = match version_id {
+        Some(v) => (
+            format!("s3://{bucket}/{key}?versionId={v}"),
+            "s3:GetObjectVersion",
+        ),
+        None => (format!("s3://{bucket}/{key}"), "s3:GetObject"),
+    };
+    let named = [("key", path.as_str()), ("bucket", bucket)];
+    let c = call("HeadObject", action, &named);
+    let out = r
+        .clients
+        .s3
+        .head_object()
+        .bucket(bucket)
+        .key(key)
+        .set_version_id(version_id.map(str::to_string))
+        .send()
+        .await
+        .map_err(|e| map(e, &c, &r.site))?;
+    Ok(ObjectMeta {
+        info: ObjectInfo {
+            key: key.to_string(),
+            size: out.content_length.unwrap_or(0).max(0) as u64,
+            last_modified: ts_or_zero(out.last_modified.as_ref()),
+            etag: out.e_tag.clone().unwrap_or_default(),
+        },
+        version_id: out.version_id.clone(),
+        metadata: out
+            .metadata
+            .iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    })
 }
