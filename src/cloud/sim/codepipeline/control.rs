@@ -145,7 +145,8 @@ impl Simulator {
             return Err(rejected(
                 "ValidationException",
                 format!(
-                    "Source revision override names action {action}, which is not a source                      action of pipeline {}",
+                    "Source revision override names action {action}, which is not a source action \
+                    of pipeline {}",
                     e.def.name
                 ),
             ));

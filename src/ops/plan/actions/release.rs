@@ -188,7 +188,8 @@ pub fn plan_promote(
                 return Err(Refusal::by(
                     Guard::Input,
                     format!(
-                        "the versions of s3://{}/{} are not read yet (a V2 pipeline starts on                          the one that holds {} instead of copying)",
+                        "the versions of s3://{}/{} are not read yet (a V2 pipeline starts on the \
+                        one that holds {} instead of copying)",
                         spec.source_bucket, spec.source_key, r.version
                     ),
                 )
@@ -196,17 +197,21 @@ pub fn plan_promote(
             }
             Some(Ok(list)) => {
                 if let Some(held) = holding(list, r) {
-                    return Ok(start_on(ctx, data, r, summary, warnings, held, token, read_only));
+                    return Ok(start_on(
+                        ctx, data, r, summary, warnings, held, token, read_only,
+                    ));
                 }
             }
             Some(Err(why)) => warnings.push(format!(
-                "the versions of s3://{}/{} could not be read ({why}): copying instead of                  starting on one, so the S3 trigger starts the execution",
+                "the versions of s3://{}/{} could not be read ({why}): copying instead of \
+                starting on one, so the S3 trigger starts the execution",
                 spec.source_bucket, spec.source_key
             )),
         }
     }
     summary.push(format!(
-        "ships:         the new version of s3://{}/{} this copy writes; the verify follows the          execution whose source revision is exactly that version id",
+        "ships:         the new version of s3://{}/{} this copy writes; the verify follows the \
+        execution whose source revision is exactly that version id",
         spec.source_bucket, spec.source_key
     ));
     summary.extend(super::freeze::frozen_lines(data.state));
@@ -263,7 +268,8 @@ fn start_on(
     let vid = held.version_id.clone().unwrap_or_default();
     let action = super::deploy::source_action(data.def).to_string();
     summary.push(format!(
-        "ships:         source version {vid} of s3://{}/{} (written {}, holds {}): started on          exactly that version, nothing copied",
+        "ships:         source version {vid} of s3://{}/{} (written {}, holds {}): started on \
+        exactly that version, nothing copied",
         spec.source_bucket, spec.source_key, held.last_modified, r.version
     ));
     summary.push(format!("idempotency:   clientRequestToken {token}"));
