@@ -352,7 +352,8 @@ fn markers_and_truth(rig: &Rig) -> (Vec<Mark>, Vec<Mark>) {
             truth.push((i.created, MarkerKind::Invalidation));
         }
     }
-    truth.sort_by_key(|(t, _)| *t);
+    // At one time, the marker that shows first (a deploy before its own invalidation) comes last.
+    truth.sort_by_key(|(t, k)| (*t, std::cmp::Reverse(k.rank())));
     let seen = state
         .traffic_markers()
         .iter()
