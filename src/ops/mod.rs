@@ -8,7 +8,7 @@
 pub mod apply;
 pub mod plan;
 
-pub use apply::verify::Verified;
+pub use apply::verify::{Verified, Watched};
 pub use apply::{apply, verify};
 pub use plan::ask::{Ask, Reads, ReleaseFrom, What, plan};
 pub use plan::guards::{Guard, GuardCheck, SelfApproval};

@@ -122,6 +122,7 @@ async fn approve_sends_one_call_and_the_execution_moves_on() {
     assert_eq!(w.mutating(), 1, "exactly one mutating call");
     let v = w.verify(&plan, &outcome).await;
     assert!(v.ok, "{}", v.message);
+    assert_eq!(v.state, ops::Watched::Seen);
     assert!(v.message.contains("moved on to Deploy"), "{}", v.message);
     let held = w.held("prd");
     let waiting = w.sim.with(|s| s.pending_approvals());
@@ -137,6 +138,37 @@ async fn approve_sends_one_call_and_the_execution_moves_on() {
         .find(|s| s.name == "Deploy")
         .unwrap();
     assert_eq!(deploy.latest.unwrap().pipeline_execution_id, execution_id);
+}
+
+/// A watch whose reads keep failing ends unknown ("unobserved", exit 5 on the CLI), never
+/// "failed": nothing says the change went wrong.
+#[tokio::test]
+async fn a_change_whose_result_cannot_be_read_within_the_wait_is_unobserved_not_failed() {
+    let w = world();
+    let plan = approve_plan(&w, ApprovalOutcome::Approved, "dashboards green");
+    let outcome = w.apply(&plan).await;
+    assert_eq!(outcome.class, ExitClass::Done, "{}", outcome.message);
+    let mut request = plan.request.clone();
+    let ops::Request::Answer { execution_id, .. } = &mut request else {
+        panic!("an answer request")
+    };
+    *execution_id = "00000000-0000-4000-8000-000000000000".into();
+    let v = ops::apply::verify::watch(
+        &w.sim.cloud(),
+        &shipdeck::cloud::sim::SimClock::driven(w.sim.clone()),
+        &request,
+        &outcome,
+        30 * shipdeck::domain::Timestamp::SECOND,
+    )
+    .await;
+    assert_eq!(v.state, ops::Watched::Unobserved, "{}", v.message);
+    assert!(!v.ok);
+    assert!(
+        v.message
+            .starts_with("not observed within 30s: cannot read the pipeline"),
+        "{}",
+        v.message
+    );
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 //! The mutating commands (`approve`, `reject`, `deploy`, `stop`, `retry`): load, plan, print the
-//! plan, confirm, apply once, verify, audit. Exit codes: 0 done, 1 failed, 2 refused, 3 nothing to do.
+//! plan, confirm, apply once, verify, audit. Exit codes: 0 done, 1 failed, 2 refused, 3 nothing to do,
+//! 4 done but what it started failed, 5 done but not seen within the wait.
 
 mod output;
 pub mod plan;
@@ -28,7 +29,7 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
     };
     match act(global, &mut asked).await {
         Ok(Acted::Report(report)) => {
-            let code = report.class.code();
+            let code = report.code();
             print(&report, asked.flags.output);
             ExitCode::from(code)
         }

@@ -10,7 +10,7 @@ macro_rules! outln {
 
 use crate::cli::args::Output;
 use crate::domain::ExecutionSummary;
-use crate::ops::{Delivery, ExitClass, Guard, OpKind, Outcome, Plan, Refusal, Verified};
+use crate::ops::{Delivery, ExitClass, Guard, OpKind, Outcome, Plan, Refusal, Verified, Watched};
 use serde::Serialize;
 
 /// The result of one mutating command.
@@ -75,7 +75,32 @@ impl Report {
         self.class = refusal.class;
         self.refusal = Some(refusal);
     }
+
+    /// The process exit code: the call's class (0 done, 1 failed or unknown, 2 refused, 3
+    /// nothing to do; a dry run that planned is 0), then, for a change that was made, what verify
+    /// saw of it: [`VERIFY_FAILED`] when what it started ended badly, [`VERIFY_UNOBSERVED`] when
+    /// it did not show within the wait. A script tells "done and seen" from "sent, not seen".
+    pub fn code(&self) -> u8 {
+        if self.dry_run && self.plan.is_some() {
+            return 0;
+        }
+        match (self.class, &self.verified) {
+            (ExitClass::Done, Some(v)) => match v.state {
+                Watched::Seen => 0,
+                Watched::Failed => VERIFY_FAILED,
+                Watched::Unobserved => VERIFY_UNOBSERVED,
+            },
+            (class, _) => class.code(),
+        }
+    }
 }
+
+/// Exit code of a change that was made but whose result failed (a failed execution, a run that
+/// did not succeed): do not send it again blindly; look at why.
+pub const VERIFY_FAILED: u8 = 4;
+
+/// Exit code of a change that was made but not seen within the wait: unknown, not failed.
+pub const VERIFY_UNOBSERVED: u8 = 5;
 
 /// The plan as text.
 pub fn plan_text(plan: &Plan) -> String {
@@ -113,10 +138,7 @@ pub fn plan_text(plan: &Plan) -> String {
 
 /// Prints the report: JSON on stdout, or text (refusals and failures on stderr).
 pub fn print(report: &Report, output: Output) {
-    let mut report_code = report.class.code();
-    if report.dry_run && report.plan.is_some() {
-        report_code = 0;
-    }
+    let report_code = report.code();
     if output == Output::Json {
         let mut value = serde_json::to_value(report).unwrap_or_default();
         value["exit_code"] = report_code.into();
@@ -208,4 +230,41 @@ pub fn print_candidates(env: &str, stage: &str, listed: &[ExecutionSummary], out
         outln!("  {}", line(e));
     }
     outln!("then: shipdeck rollback {env} --to EXECUTION");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn done(verified: Option<Verified>) -> Report {
+        let mut r = Report::new(OpKind::Approve, "prd", false);
+        r.class = ExitClass::Done;
+        r.verified = verified;
+        r
+    }
+
+    #[test]
+    fn a_change_made_exits_by_what_verify_saw_of_it() {
+        assert_eq!(done(None).code(), 0, "not verified when not asked: done");
+        assert_eq!(done(Some(Verified::seen("moved on".into()))).code(), 0);
+        assert_eq!(
+            done(Some(Verified::failed("execution Failed".into()))).code(),
+            VERIFY_FAILED
+        );
+        assert_eq!(
+            done(Some(Verified::unobserved("not observed within 10m".into()))).code(),
+            VERIFY_UNOBSERVED
+        );
+    }
+
+    #[test]
+    fn a_call_that_was_not_made_keeps_its_class_whatever_verify_holds() {
+        let mut r = done(Some(Verified::unobserved("never looked".into())));
+        r.class = ExitClass::Failed;
+        assert_eq!(r.code(), 1);
+        r.class = ExitClass::Refused;
+        assert_eq!(r.code(), 2);
+        r.class = ExitClass::NothingToDo;
+        assert_eq!(r.code(), 3);
+    }
 }

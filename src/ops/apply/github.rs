@@ -455,8 +455,8 @@ pub async fn watch(
             _ => look_run(cloud, request).await,
         };
         let note = match looked {
-            Ok(Verdict::Seen(message)) => return Verified { ok: true, message },
-            Ok(Verdict::Failed(message)) => return Verified { ok: false, message },
+            Ok(Verdict::Seen(message)) => return Verified::seen(message),
+            Ok(Verdict::Failed(message)) => return Verified::failed(message),
             Ok(Verdict::Waiting(message)) => message,
             Err(unseen) => match unseen.hold(pace.now(), deadline) {
                 Hold::Now(note) => note,
@@ -466,7 +466,7 @@ pub async fn watch(
                 }
                 Hold::Beyond(message) => {
                     step(&message);
-                    return Verified { ok: false, message };
+                    return Verified::unobserved(message);
                 }
             },
         };
@@ -475,8 +475,5 @@ pub async fn watch(
             last = note;
         }
     }
-    Verified {
-        ok: false,
-        message: not_observed(limit, &last),
-    }
+    Verified::unobserved(not_observed(limit, &last))
 }

@@ -11,8 +11,51 @@ use serde::Serialize;
 pub struct Verified {
     /// Whether the expected change was observed within the wait.
     pub ok: bool,
+    /// Seen, failed, or not seen within the wait (unknown).
+    pub state: Watched,
     /// What was observed, for the operator.
     pub message: String,
+}
+
+/// How a watch ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Watched {
+    /// The expected change showed.
+    Seen,
+    /// What the action started ended badly (a failed execution, a rejected run…).
+    Failed,
+    /// Neither within the wait, or it could not be read: unknown, not failed.
+    Unobserved,
+}
+
+impl Verified {
+    /// The expected change showed.
+    pub fn seen(message: String) -> Verified {
+        Verified {
+            ok: true,
+            state: Watched::Seen,
+            message,
+        }
+    }
+
+    /// What the action started ended badly.
+    pub fn failed(message: String) -> Verified {
+        Verified {
+            ok: false,
+            state: Watched::Failed,
+            message,
+        }
+    }
+
+    /// Not seen within the wait: unknown.
+    pub fn unobserved(message: String) -> Verified {
+        Verified {
+            ok: false,
+            state: Watched::Unobserved,
+            message,
+        }
+    }
 }
 
 /// Time between two looks.
@@ -65,15 +108,12 @@ pub async fn watch(
     let mut last = "no answer yet".to_string();
     while w.next().await {
         match look(cloud, request, followed).await {
-            Ok(Verdict::Seen(message)) => return Verified { ok: true, message },
-            Ok(Verdict::Failed(message)) => return Verified { ok: false, message },
+            Ok(Verdict::Seen(message)) => return Verified::seen(message),
+            Ok(Verdict::Failed(message)) => return Verified::failed(message),
             Ok(Verdict::Waiting(message)) | Err(message) => last = message,
         }
     }
-    Verified {
-        ok: false,
-        message: follow::not_observed(limit, &last),
-    }
+    Verified::unobserved(follow::not_observed(limit, &last))
 }
 
 /// One look: reads what [`follow::reads`] names for `request`, and judges it.

@@ -112,6 +112,7 @@ async fn a_failed_run_ends_the_watch_naming_the_job_and_step() {
     assert_eq!(outcome.class, ExitClass::Done, "{}", outcome.message);
     let verified = w.verify(&plan, &outcome).await;
     assert!(!verified.ok);
+    assert_eq!(verified.state, ops::Watched::Failed);
     assert!(
         verified.message.contains("ended failure at release › ")
             && verified.message.contains("nothing was shipped to prd")
