@@ -347,6 +347,18 @@ impl Logs for CountingCloud {
         self.count("DescribeDeliverySources");
         self.inner.logs.log_deliveries(distribution_id).await
     }
+    async fn start_query(&self, query: &crate::cloud::InsightsQuery) -> CloudResult<String> {
+        self.count("StartQuery");
+        self.inner.logs.start_query(query).await
+    }
+    async fn get_query_results(&self, query_id: &str) -> CloudResult<crate::cloud::QueryResults> {
+        self.count("GetQueryResults");
+        self.inner.logs.get_query_results(query_id).await
+    }
+    async fn stop_query(&self, query_id: &str) -> CloudResult<()> {
+        self.count("StopQuery");
+        self.inner.logs.stop_query(query_id).await
+    }
 }
 
 #[async_trait]

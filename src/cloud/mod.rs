@@ -9,6 +9,7 @@ pub mod counting;
 mod error;
 pub mod github;
 mod images;
+pub mod insights;
 mod log_reads;
 mod log_sources;
 mod ports;
@@ -21,6 +22,7 @@ pub use clock::Clock;
 pub use counting::CountingCloud;
 pub use error::{CloudError, CloudResult};
 pub use images::{BuildProject, BuildProjects, BuildRun, BuildRuns, Builds, FailedPhase, Registry};
+pub use insights::{InsightsQuery, QueryEnd, QueryResults, QueryStatistics, QueryStatus};
 pub use log_reads::{
     LiveTail, LiveTailBatch, LiveTailRequest, MAX_TAIL_EVENTS, MAX_TAIL_GROUPS, filter_pages,
     group_name, live_tail_unavailable,

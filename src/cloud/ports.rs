@@ -302,6 +302,12 @@ pub trait Logs: Send + Sync {
     /// (delivery sources of log type `ACCESS_LOGS` naming it, their deliveries and
     /// destinations; asked in us-east-1), each as a log source; none when it has none.
     async fn log_deliveries(&self, distribution_id: &str) -> CloudResult<Vec<LogSource>>;
+    /// `StartQuery` (Logs Insights): the query's id.
+    async fn start_query(&self, query: &super::InsightsQuery) -> CloudResult<String>;
+    /// `GetQueryResults`: the query's status, its rows so far and what it scanned.
+    async fn get_query_results(&self, query_id: &str) -> CloudResult<super::QueryResults>;
+    /// `StopQuery`: ends a query that is still running.
+    async fn stop_query(&self, query_id: &str) -> CloudResult<()>;
 }
 
 /// CloudWatch metrics.

@@ -120,7 +120,7 @@ fn is_read(op: &str) -> bool {
     ]
     .iter()
     .any(|p| op.starts_with(p))
-        || op == "start_live_tail"
+        || ["start_live_tail", "start_query", "stop_query"].contains(&op)
 }
 
 #[test]
@@ -172,7 +172,8 @@ fn read_only_allows_only_reads_and_operator_adds_the_actions() {
             ["Get", "List", "Describe", "Filter", "BatchGet"]
                 .iter()
                 .any(|p| verb.starts_with(p))
-                || a == "logs:StartLiveTail",
+                || ["logs:StartLiveTail", "logs:StartQuery", "logs:StopQuery"]
+                    .contains(&a.as_str()),
             "{a} is not a read"
         );
     }

@@ -10,6 +10,7 @@ mod emulator_cdn;
 mod emulator_cli;
 mod emulator_deployer;
 mod emulator_discovery;
+mod emulator_insights;
 mod emulator_livetail;
 mod emulator_metrics;
 mod emulator_secrets;

@@ -393,6 +393,17 @@ impl Logs for SimCloud {
             Ok(s.log_deliveries(distribution_id))
         })
     }
+    async fn start_query(&self, query: &crate::cloud::InsightsQuery) -> CloudResult<String> {
+        self.call("logs", "StartQuery", |s| s.op_start_query(query))
+    }
+    async fn get_query_results(&self, query_id: &str) -> CloudResult<crate::cloud::QueryResults> {
+        self.call("logs", "GetQueryResults", |s| {
+            s.op_get_query_results(query_id)
+        })
+    }
+    async fn stop_query(&self, query_id: &str) -> CloudResult<()> {
+        self.call("logs", "StopQuery", |s| s.op_stop_query(query_id))
+    }
 }
 
 #[async_trait]

@@ -133,4 +133,16 @@ impl Logs for AwsCloud {
     async fn log_deliveries(&self, distribution_id: &str) -> CloudResult<Vec<LogSource>> {
         super::deliveries::log_deliveries(self, distribution_id).await
     }
+
+    async fn start_query(&self, query: &crate::cloud::InsightsQuery) -> CloudResult<String> {
+        super::insights::start_query(self, query).await
+    }
+
+    async fn get_query_results(&self, query_id: &str) -> CloudResult<crate::cloud::QueryResults> {
+        super::insights::get_query_results(self, query_id).await
+    }
+
+    async fn stop_query(&self, query_id: &str) -> CloudResult<()> {
+        super::insights::stop_query(self, query_id).await
+    }
 }

@@ -51,6 +51,8 @@ pub(crate) struct CloudWatch {
     timing: LogTiming,
     /// Per group: the current Lambda stream and when its container retires.
     lambda_streams: BTreeMap<String, (String, Timestamp)>,
+    /// Logs Insights queries started, by id.
+    pub(crate) queries: super::insights::Queries,
 }
 
 /// A deterministic draw in `[0, 1)` and 64 more bits for `key` (no generator state: reads stay
@@ -114,6 +116,21 @@ impl CloudWatch {
     /// Whether group `name` exists.
     pub(crate) fn has_group(&self, name: &str) -> bool {
         self.groups.contains_key(name)
+    }
+
+    /// Events of `group` with times in `[start, end]` ingested by `now`, in time order.
+    pub(crate) fn events_in(
+        &self,
+        group: &str,
+        (start, end): (Timestamp, Timestamp),
+        now: Timestamp,
+    ) -> impl Iterator<Item = &LogEvent> {
+        self.groups
+            .get(group)
+            .into_iter()
+            .flat_map(move |events| events.range((start.millis(), 0)..=(end.millis(), u64::MAX)))
+            .map(|(_, e)| e)
+            .filter(move |e| e.ingestion_time <= now)
     }
 
     /// Events of `group` ingested in `(after, upto]` that match `streams` (empty: all) and the
