@@ -139,6 +139,7 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
             output,
         } => impact::run(global, &env, execution.as_deref(), since, output).await,
         Command::Logs { command } => return logs::run(global, command).await,
+        Command::Insights(args) => return logs::insights::run(global, args).await,
         Command::Watch(args) => return watch::run(global, args).await,
         Command::Audit { since, output } => audit::run(global, since, output).map(Answer::ok),
         c @ (Command::Approve(_)

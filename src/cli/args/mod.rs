@@ -211,6 +211,9 @@ pub enum Command {
         #[command(subcommand)]
         command: LogsCommand,
     },
+    /// A CloudWatch Logs Insights query over an environment's log groups: `shipdeck insights
+    /// ENV [GROUP] QUERY`. Shows the rows as they come, what was scanned; Ctrl-C stops it.
+    Insights(InsightsArgs),
     /// Approve the release waiting at an environment's manual approval.
     Approve(ApproveArgs),
     /// Reject the release waiting at an environment's manual approval (a comment is required).
@@ -298,6 +301,57 @@ pub enum LogOutput {
     /// The log lines as CloudFront wrote them, under `#Version`/`#Fields` header lines: a file
     /// `--file` reads back (to keep, share or analyse offline).
     W3c,
+}
+
+/// `shipdeck insights ENV [GROUP] QUERY …`.
+#[derive(Debug, Clone, Args)]
+pub struct InsightsArgs {
+    /// Environment name.
+    pub env: String,
+    /// The query; or, followed by the query, a log group (its full name or a unique part of one
+    /// of the environment's; without one, every log group of the environment).
+    #[arg(value_name = "GROUP|QUERY")]
+    pub first: String,
+    /// The query, when a log group came first.
+    #[arg(value_name = "QUERY")]
+    pub second: Option<String>,
+    /// How far back the query reads (`15m`, `24h`, `7d`, or an RFC 3339 time; default 1h).
+    #[arg(long, value_name = "WINDOW", value_parser = super::logs::parse_since,
+          allow_hyphen_values = true)]
+    pub since: Option<super::logs::Since>,
+    /// Where the query stops reading (a window back from now, or an RFC 3339 time; default now).
+    #[arg(long, value_name = "WINDOW", value_parser = super::logs::parse_since,
+          allow_hyphen_values = true)]
+    pub until: Option<super::logs::Since>,
+    /// Most rows to return (1-10000; the service's default is 10,000).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = InsightsOutput::Pretty)]
+    pub output: InsightsOutput,
+}
+
+impl InsightsArgs {
+    /// The log group named, if any, and the query.
+    pub fn group_and_query(&self) -> (Option<&str>, &str) {
+        match &self.second {
+            Some(q) => (Some(self.first.as_str()), q.as_str()),
+            None => (None, self.first.as_str()),
+        }
+    }
+}
+
+/// Output of `shipdeck insights`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InsightsOutput {
+    /// A table of the rows, then what was scanned.
+    Pretty,
+    /// One JSON object: query id, status, statistics, columns and rows.
+    Json,
+    /// One JSON object per row (field: value).
+    Jsonl,
+    /// Tab-separated rows under a header line.
+    Tsv,
 }
 
 /// Output of `shipdeck logs group`.

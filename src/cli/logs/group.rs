@@ -175,7 +175,7 @@ async fn live(
 }
 
 /// The environment's log group named `name`: an exact name, or the only one containing it.
-fn pick_group(groups: &[String], name: &str) -> Result<String, Failure> {
+pub(super) fn pick_group(groups: &[String], name: &str) -> Result<String, Failure> {
     if groups.iter().any(|g| g == name) || name.starts_with('/') {
         return Ok(name.to_string());
     }

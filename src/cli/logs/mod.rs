@@ -1,8 +1,10 @@
 //! `shipdeck logs cloudfront` on local files (no configuration, no AWS) and the flag values shared
-//! by the `logs` subcommands; the bucket side is in `cloudfront`, CloudWatch in `group`.
+//! by the `logs` subcommands; the bucket side is in `cloudfront`, CloudWatch in `group`, Logs
+//! Insights queries (`shipdeck insights`) in `insights`.
 
 mod cloudfront;
 mod group;
+pub(super) mod insights;
 mod sink;
 mod stats;
 

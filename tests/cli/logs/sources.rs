@@ -609,3 +609,74 @@ fn a_delivery_to_a_log_group_in_the_simulator() {
             .is_empty()
     );
 }
+
+/// `shipdeck insights` in the simulator counts what `logs group` reads: the same events of the
+/// same window, filtered and counted by the query instead of by hand.
+#[test]
+fn an_insights_query_counts_the_events_the_log_group_holds() {
+    let out = shipdeck(&[
+        "insights",
+        "prd",
+        "api",
+        "--demo",
+        "--since",
+        "30m",
+        "--until",
+        "2m",
+        "-o",
+        "json",
+        "filter status >= 500 | stats count(*) as n, count_distinct(path) as paths",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["status"], "complete");
+    assert_eq!(v["columns"], serde_json::json!(["n", "paths"]));
+    let start = Timestamp::parse_rfc3339(v["start"].as_str().unwrap()).unwrap();
+    let end = Timestamp::parse_rfc3339(v["end"].as_str().unwrap()).unwrap();
+    let counted: u64 = v["rows"][0]["n"].as_str().unwrap().parse().unwrap();
+
+    let out = shipdeck(&[
+        "logs", "group", "prd", "api", "--demo", "--since", "30m", "-o", "jsonl",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mut paths = std::collections::BTreeSet::new();
+    let by_hand = jsonl(&out)
+        .iter()
+        .filter(|e| {
+            let t = Timestamp::parse_rfc3339(e["timestamp"].as_str().unwrap()).unwrap();
+            t >= start && t.millis() <= end.millis() + 999
+        })
+        .filter_map(|e| serde_json::from_str::<Value>(e["message"].as_str().unwrap()).ok())
+        .filter(|m| m["status"].as_u64().is_some_and(|s| s >= 500))
+        .inspect(|m| {
+            paths.insert(m["path"].as_str().unwrap_or_default().to_string());
+        })
+        .count() as u64;
+    assert!(
+        by_hand > 0,
+        "the demo's API answers some 5xx in half an hour"
+    );
+    assert_eq!(counted, by_hand);
+    assert_eq!(v["rows"][0]["paths"], paths.len().to_string());
+    assert!(v["statistics"]["records_scanned"].as_f64().unwrap() > counted as f64);
+}
+
+#[test]
+fn an_insights_query_the_service_would_refuse_exits_2_naming_the_position() {
+    let out = shipdeck(&["insights", "prd", "--demo", "stats count(* by path"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr).contains("the query was refused: expected `)` here at position 15"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = shipdeck(&[
+        "insights",
+        "prd",
+        "no-such-group",
+        "--demo",
+        "stats count(*)",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("no log group of this environment matches"));
+}
