@@ -161,7 +161,11 @@ impl Simulator {
             .request
             .limit
             .unwrap_or(crate::cloud::insights::MAX_QUERY_ROWS);
-        let out = eval::run(&q.parsed, rows, limit);
+        let mut out = eval::run(&q.parsed, rows, limit);
+        if status == QueryStatus::Scheduled {
+            // Nothing read yet: no rows (not a `stats` row counting nothing).
+            out.rows.clear();
+        }
         Ok(QueryResults {
             status,
             rows: out.rows,

@@ -161,3 +161,130 @@ fn a_malformed_query_is_refused_naming_the_position() {
     let e = parse("filter level = \"ERROR").unwrap_err();
     assert!(e.message.contains("inside a string"), "{e:?}");
 }
+
+mod lifecycle {
+    use crate::cloud::sim::{SimConfig, Simulator, demo_specs};
+    use crate::cloud::{CloudError, InsightsQuery, QueryStatus};
+    use crate::domain::Timestamp;
+
+    const GROUP: &str = "/aws/lambda/storefront-api-dev";
+
+    /// A world without traffic, and 100 API lines in one group, every other one a 502.
+    fn world() -> (Simulator, Timestamp) {
+        let config = SimConfig {
+            history_days: 0,
+            traffic_scale: 0.0,
+            ..SimConfig::default()
+        };
+        let mut sim = Simulator::new(config, &demo_specs());
+        let t0 = sim.now;
+        for i in 0..100 {
+            let status = if i % 2 == 0 { 502 } else { 200 };
+            let message = format!(r#"{{"status":{status},"path":"/p{}"}}"#, i % 7);
+            sim.logs
+                .put(GROUP, "s", t0 + i * Timestamp::SECOND, message);
+        }
+        sim.advance(5 * Timestamp::MINUTE);
+        (sim, t0)
+    }
+
+    fn query(t0: Timestamp, text: &str) -> InsightsQuery {
+        InsightsQuery {
+            groups: vec![GROUP.into()],
+            start: t0,
+            end: t0 + 200 * Timestamp::SECOND,
+            query: text.into(),
+            limit: None,
+        }
+    }
+
+    fn count(sim: &mut Simulator, id: &str) -> (QueryStatus, Option<u64>, f64) {
+        let r = sim.op_get_query_results(id).unwrap();
+        let n = r
+            .rows
+            .first()
+            .and_then(|row| row.iter().find(|(f, _)| f == "n"))
+            .and_then(|(_, v)| v.parse().ok());
+        (r.status, n, r.statistics.records_scanned)
+    }
+
+    #[test]
+    fn a_query_is_scheduled_then_runs_with_partial_rows_then_completes() {
+        let (mut sim, t0) = world();
+        // Only this group's own lines: the demo's other groups are quiet.
+        let q = query(t0, "filter status = 502 | stats count(*) as n");
+        let id = sim.op_start_query(&q).unwrap();
+        assert_eq!(count(&mut sim, &id), (QueryStatus::Scheduled, None, 0.0));
+        sim.advance(400 + 700);
+        let (status, partial, scanned) = count(&mut sim, &id);
+        assert_eq!(status, QueryStatus::Running);
+        let partial = partial.expect("a running stats query has its count so far");
+        assert!(partial > 0 && partial < 50, "{partial}");
+        assert!(scanned > 0.0 && scanned < 100.0, "{scanned}");
+        sim.advance(2_000);
+        assert_eq!(
+            count(&mut sim, &id),
+            (QueryStatus::Complete, Some(50), 100.0)
+        );
+        let e = sim.op_stop_query(&id).unwrap_err();
+        assert!(
+            matches!(&e, CloudError::Rejected { code, .. } if code == "InvalidParameterException"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn a_stopped_query_is_cancelled_with_what_it_found_until_then() {
+        let (mut sim, t0) = world();
+        let id = sim
+            .op_start_query(&query(t0, "stats count(*) as n"))
+            .unwrap();
+        sim.advance(400 + 500);
+        sim.op_stop_query(&id).unwrap();
+        let stopped = count(&mut sim, &id);
+        assert_eq!(stopped.0, QueryStatus::Cancelled);
+        assert!(stopped.1.is_some_and(|n| n < 100), "{stopped:?}");
+        sim.advance(60_000);
+        assert_eq!(
+            count(&mut sim, &id),
+            stopped,
+            "it found nothing more after the stop"
+        );
+    }
+
+    #[test]
+    fn refused_starts_name_the_reason() {
+        let (mut sim, t0) = world();
+        let e = sim
+            .op_start_query(&query(t0, "stats count(* by path"))
+            .unwrap_err();
+        assert!(
+            matches!(&e, CloudError::Rejected { code, message }
+                if code == "MalformedQueryException" && message.ends_with("at position 15")),
+            "{e:?}"
+        );
+        let missing = InsightsQuery {
+            groups: vec!["/aws/lambda/nope".into()],
+            ..query(t0, "stats count(*)")
+        };
+        assert!(matches!(
+            sim.op_start_query(&missing),
+            Err(CloudError::NotFound { .. })
+        ));
+        for _ in 0..super::super::MAX_RUNNING {
+            sim.op_start_query(&query(t0, "stats count(*)")).unwrap();
+        }
+        let e = sim
+            .op_start_query(&query(t0, "stats count(*)"))
+            .unwrap_err();
+        assert!(
+            matches!(&e, CloudError::Rejected { code, .. } if code == "LimitExceededException"),
+            "{e:?}"
+        );
+        sim.advance(60_000);
+        assert!(
+            sim.op_start_query(&query(t0, "stats count(*)")).is_ok(),
+            "the queries ended: room again"
+        );
+    }
+}
