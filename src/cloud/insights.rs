@@ -153,7 +153,8 @@ pub enum QueryEnd {
 
 /// Runs `query` to its end: `StartQuery`, then `GetQueryResults` on `clock` until the status is
 /// final, handing each answer to `progress` (rows so far while running); `stop` is asked before
-/// each wait and, when it says so, the query is stopped with `StopQuery`. A failed start is the
+/// each read and, when it says so, the query is stopped with `StopQuery` and read once more (a
+/// query that completed meanwhile ends complete). A failed start is the
 /// error (a malformed query names what the service refused); a failed read ends the run with it
 /// too, after stopping the query so that it is not left running.
 pub async fn run_query(
@@ -177,6 +178,13 @@ pub async fn run_query(
                 .await
                 .err()
                 .map(|e| format!("StopQuery failed: {e}"));
+            // One more read: the rows as of the stop — or the whole answer, when the query
+            // completed before the stop reached it.
+            let read = logs.get_query_results(&id).await.ok();
+            if let Some(r) = read.as_ref().filter(|r| r.status == QueryStatus::Complete) {
+                return Ok((id, QueryEnd::Ended(r.clone())));
+            }
+            let last = read.or(last);
             return Ok((id, QueryEnd::Stopped { last, note }));
         }
         let answer = match logs.get_query_results(&id).await {
@@ -242,6 +250,89 @@ mod tests {
             ..query()
         };
         assert!(over.check().unwrap_err().contains("1-10000"));
+    }
+
+    /// The demo world's prd API group, with its traffic, and a query over its last hour.
+    fn world() -> (crate::cloud::sim::SimCloud, InsightsQuery) {
+        use crate::cloud::sim::{SimCloud, SimConfig, Simulator, demo_specs};
+        let sim = SimCloud::new(Simulator::new(SimConfig::default(), &demo_specs()));
+        let now = sim.with(|s| s.now());
+        let q = InsightsQuery {
+            groups: vec!["/aws/lambda/storefront-api-prd".into()],
+            start: now - Timestamp::HOUR,
+            end: now,
+            query: "filter status >= 200 | stats count(*) as n by path".into(),
+            limit: None,
+        };
+        (sim, q)
+    }
+
+    #[tokio::test]
+    async fn a_query_runs_to_complete_handing_over_each_answer() {
+        let (sim, q) = world();
+        let clock = crate::cloud::sim::SimClock::driven(sim.clone());
+        let mut statuses = Vec::new();
+        let mut progress = |_: &str, r: &QueryResults| statuses.push(r.status);
+        let cloud = sim.cloud();
+        let (_, end) = run_query(cloud.logs.as_ref(), &clock, &q, &mut progress, &|| false)
+            .await
+            .unwrap();
+        let QueryEnd::Ended(r) = end else {
+            panic!("{end:?}")
+        };
+        assert_eq!(r.status, QueryStatus::Complete);
+        assert!(!r.rows.is_empty());
+        assert_eq!(statuses.first(), Some(&QueryStatus::Scheduled));
+        assert_eq!(statuses.last(), Some(&QueryStatus::Complete));
+    }
+
+    #[tokio::test]
+    async fn a_stop_sends_stop_query_and_keeps_the_rows_found_so_far() {
+        let (sim, q) = world();
+        let clock = crate::cloud::sim::SimClock::driven(sim.clone());
+        let answers = std::sync::atomic::AtomicUsize::new(0);
+        let mut progress = |_: &str, _: &QueryResults| {
+            answers.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        };
+        let cloud = sim.cloud();
+        // Stop after the first answer (scheduled): a second later it runs.
+        let stop = || answers.load(std::sync::atomic::Ordering::SeqCst) >= 1;
+        let (id, end) = run_query(cloud.logs.as_ref(), &clock, &q, &mut progress, &stop)
+            .await
+            .unwrap();
+        let QueryEnd::Stopped { last, note } = end else {
+            panic!("{end:?}")
+        };
+        assert_eq!(note, None, "StopQuery succeeded");
+        let last = last.expect("the read after the stop");
+        assert_eq!(
+            last.status,
+            QueryStatus::Cancelled,
+            "the service stopped it"
+        );
+        assert!(last.statistics.records_scanned > 0.0, "it had read some");
+        let after = cloud.logs.get_query_results(&id).await.unwrap();
+        assert_eq!(after, last, "nothing more after the stop");
+    }
+
+    #[tokio::test]
+    async fn a_stop_that_comes_after_the_query_completed_gives_the_whole_answer() {
+        let (sim, q) = world();
+        let clock = crate::cloud::sim::SimClock::driven(sim.clone());
+        let answers = std::sync::atomic::AtomicUsize::new(0);
+        let mut progress = |_: &str, _: &QueryResults| {
+            answers.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        };
+        let cloud = sim.cloud();
+        // After the second answer the next read comes 1.5 s later: the query has completed.
+        let stop = || answers.load(std::sync::atomic::Ordering::SeqCst) >= 2;
+        let (_, end) = run_query(cloud.logs.as_ref(), &clock, &q, &mut progress, &stop)
+            .await
+            .unwrap();
+        let QueryEnd::Ended(r) = end else {
+            panic!("{end:?}")
+        };
+        assert_eq!(r.status, QueryStatus::Complete);
     }
 
     #[test]
