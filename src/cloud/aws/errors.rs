@@ -40,6 +40,24 @@ pub(crate) struct Site {
     pub looked: String,
     /// The timeouts in force.
     pub timeouts: Timeouts,
+    /// The role assumed on top of the profile's credentials, if any.
+    pub role: Option<RoleSite>,
+    /// Set when the settings cannot work: every call fails with it.
+    pub refused: Option<CloudError>,
+}
+
+/// A role the calls are made as, and who assumes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RoleSite {
+    /// The role's ARN.
+    pub arn: String,
+    /// The ARN of the base credentials (`GetCallerIdentity` made with them), or why unknown.
+    pub caller: Result<String, String>,
+}
+
+/// The first line of an SDK error's text, clipped: for a message that quotes it.
+pub(crate) fn short(text: &str) -> String {
+    clip(text.lines().next().unwrap_or_default().to_string())
 }
 
 /// The name AWS gives a service, for messages.
@@ -151,6 +169,23 @@ fn credentials(err: &(dyn Error + 'static), call: &Call<'_>, site: &Site) -> Opt
         return text.contains("identity resolver timed out").then(loading);
     };
     tracing::warn!(operation = call.operation, error = %chain(err).join(": "), "credentials failed");
+    if let Some(refused) = &site.refused {
+        return Some(refused.clone());
+    }
+    if let Some(role) = &site.role
+        && let Some(e) = find::<aws_sdk_sts::operation::assume_role::AssumeRoleError>(c)
+    {
+        let code = e.code().unwrap_or("AssumeRole failed");
+        let message = e.message().unwrap_or_default();
+        return Some(CloudError::RoleNotAssumed {
+            role: role.arn.clone(),
+            caller: match &role.caller {
+                Ok(arn) => arn.clone(),
+                Err(why) => format!("profile `{}` (its identity unknown: {why})", site.profile),
+            },
+            reason: clip(format!("{code}: {message}")),
+        });
+    }
     if let Some(conn) = find::<ConnectorError>(c) {
         let provider = match site.source {
             CredentialSource::Sso { .. } => "the SSO portal",
@@ -327,6 +362,8 @@ mod tests {
             source: CredentialSource::Keys,
             looked: String::new(),
             timeouts: Timeouts::default(),
+            role: None,
+            refused: None,
         };
         assert_eq!(
             s.endpoint_of("codepipeline"),
