@@ -220,6 +220,12 @@ fn aws(global: &Connection, config: Config, read_only: bool) -> Result<Backend, 
     });
     let own = env_settings(global, &config);
     let single = own.iter().all(|s| *s == settings);
+    // Settings that cannot work for any environment (a `--profile` that does not exist) stop
+    // the start, as they always did; one environment's stop only that environment.
+    let problems: Vec<String> = own.iter().filter_map(|s| s.check().err()).collect();
+    if !single && problems.len() == own.len() && problems.windows(2).all(|w| w[0] == w[1]) {
+        return Err(problems.into_iter().next().unwrap_or_default());
+    }
     // One identity for all: settings that cannot work stop the start, as they always did.
     let aws = if single {
         AwsCloud::new(settings)?

@@ -62,11 +62,10 @@ fn approve_with_yes_is_done_verified_and_audited() {
     let line = &lines[0];
     assert_eq!(line["outcome"], "done");
     assert_eq!(line["action"], "approve");
-    assert!(
-        line["identity"]
-            .as_str()
-            .unwrap()
-            .ends_with("/demo-operator")
+    // prd's calls are made as its own identity: the demo's role session in prd's account.
+    assert_eq!(
+        line["identity"],
+        "arn:aws:sts::222222222222:assumed-role/shipdeck-operator/shipdeck"
     );
     assert!(
         line["aws_command"]

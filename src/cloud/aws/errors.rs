@@ -147,6 +147,19 @@ fn find<'a, T: Error + 'static>(err: &'a (dyn Error + 'static)) -> Option<&'a T>
     None
 }
 
+/// The last error of type `T` in the chain that starts at `err` (the innermost).
+fn find_last<'a, T: Error + 'static>(err: &'a (dyn Error + 'static)) -> Option<&'a T> {
+    let mut next: Option<&(dyn Error + 'static)> = Some(err);
+    let mut found = None;
+    while let Some(e) = next {
+        if let Some(t) = e.downcast_ref::<T>() {
+            found = Some(t);
+        }
+        next = e.source();
+    }
+    found
+}
+
 /// Every message of the chain, outermost first.
 fn chain(err: &(dyn Error + 'static)) -> Vec<String> {
     let mut parts = vec![err.to_string()];
@@ -172,8 +185,9 @@ fn credentials(err: &(dyn Error + 'static), call: &Call<'_>, site: &Site) -> Opt
     if let Some(refused) = &site.refused {
         return Some(refused.clone());
     }
+    let assume = find::<aws_sdk_sts::operation::assume_role::AssumeRoleError>(c);
     if let Some(role) = &site.role
-        && let Some(e) = find::<aws_sdk_sts::operation::assume_role::AssumeRoleError>(c)
+        && let Some(e) = assume.filter(|e| e.code().is_some())
     {
         let code = e.code().unwrap_or("AssumeRole failed");
         let message = e.message().unwrap_or_default();
@@ -186,6 +200,11 @@ fn credentials(err: &(dyn Error + 'static), call: &Call<'_>, site: &Site) -> Opt
             reason: clip(format!("{code}: {message}")),
         });
     }
+    // A role whose base credentials failed: the base credentials' own error says why.
+    let c = match &site.role {
+        Some(_) => find_last::<CredentialsError>(c).unwrap_or(c),
+        None => c,
+    };
     if let Some(conn) = find::<ConnectorError>(c) {
         let provider = match site.source {
             CredentialSource::Sso { .. } => "the SSO portal",
