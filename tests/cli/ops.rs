@@ -83,7 +83,8 @@ fn approve_with_yes_is_done_verified_and_audited() {
     let out = shipdeck(&state, &["--demo", "audit", "--since", "1h"]);
     let table = text(&out.stdout);
     assert!(
-        table.contains("demo-operator") && table.contains("approve") && table.contains("done"),
+        // prd's caller: the role session in prd's account, shown by its session name.
+        table.contains("shipdeck  prd  approve") && table.contains("done"),
         "{table}"
     );
 }
