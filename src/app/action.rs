@@ -168,8 +168,13 @@ pub enum Reply {
         /// Releases, any order.
         result: Result<Vec<Release>, CloudError>,
     },
-    /// The caller identity was read.
-    IdentityLoaded(Result<WhoAmI, CloudError>),
+    /// The caller identity of environment `env`'s identity was read.
+    IdentityLoaded {
+        /// The environment it was read for (its identity's first).
+        env: usize,
+        /// Who, or why unknown.
+        result: Result<WhoAmI, CloudError>,
+    },
     /// Log events for the selected environment's log groups arrived.
     LogsLoaded {
         /// Environment index.

@@ -66,7 +66,14 @@ impl State {
 
 /// A read (`what`: an environment name, `release catalogue`, …) was refused for `err`, a
 /// credentials error: the banner says so and every poll pauses for [`CREDENTIALS_RETRY`].
+///
+/// With several identities (environments in other accounts, or assuming other roles) the
+/// refusal is the read's own: it fails and backs off alone, and the others keep polling.
 pub(super) fn refused(state: &mut State, what: &str, err: &CloudError) {
+    if !state.accounts.shared() {
+        state.say(Level::Error, format!("{what}: {err}"));
+        return;
+    }
     let now = state.now;
     let pause = state.credentials.get_or_insert_with(|| CredentialsPause {
         error: String::new(),

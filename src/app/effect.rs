@@ -37,8 +37,11 @@ pub enum Effect {
         /// Release prefix.
         prefix: String,
     },
-    /// Read who we are.
-    FetchIdentity,
+    /// Read who the calls of environment `env`'s identity are made as (one per identity).
+    FetchIdentity {
+        /// The first environment of the identity.
+        env: usize,
+    },
     /// Read recent events of an environment's log groups, each group on its own, following
     /// `nextToken` page after page (up to what one read takes).
     FetchLogs {

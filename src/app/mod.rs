@@ -1,5 +1,6 @@
 //! The pure core of the console: `State`, `Action`, `Effect` and `update`. No I/O, no clock.
 
+mod accounts;
 mod action;
 mod action_names;
 pub mod attention;
@@ -22,6 +23,7 @@ pub mod trace;
 mod traffic;
 mod update;
 
+pub use accounts::Accounts;
 pub use action::{Action, EnvSnapshot, Reply};
 pub use command::{COMMANDS, complete, parse_command};
 pub use credentials::{CREDENTIALS_RETRY, CredentialsPause};
@@ -124,6 +126,8 @@ pub struct State {
     pub status: Option<StatusMsg>,
     /// Set while the credentials are refused: the banner, and every poll paused.
     pub credentials: Option<CredentialsPause>,
+    /// Each environment's identity (profile, role, account) and its caller, once read.
+    pub accounts: Accounts,
     /// Next request id.
     pub next_request: RequestId,
     /// Polling periods.
@@ -169,6 +173,7 @@ impl State {
             build_log_inflight: None,
             status: None,
             credentials: None,
+            accounts: Accounts::default(),
             next_request: 1,
             poll,
             quit: false,

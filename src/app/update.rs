@@ -8,7 +8,7 @@ use super::{
 
 /// The effects to run when the app starts at `state.now`: who we are, and every first refresh.
 pub fn start(state: &mut State) -> Vec<Effect> {
-    let mut effects = vec![Effect::FetchIdentity];
+    let mut effects = super::accounts::fetch(state);
     effects.extend(poll::due(state));
     effects
 }
@@ -165,14 +165,8 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
             poll::releases_loaded(state, request, result);
             Vec::new()
         }
-        Reply::IdentityLoaded(result) => {
-            match result {
-                Ok(who) => state.session.identity = Some(who.arn),
-                Err(err) if err.is_credentials() => {
-                    super::credentials::refused(state, "caller identity", &err);
-                }
-                Err(err) => state.say(Level::Error, format!("identity: {err}")),
-            }
+        Reply::IdentityLoaded { env, result } => {
+            super::accounts::loaded(state, env, result);
             Vec::new()
         }
         Reply::LogsLoaded {

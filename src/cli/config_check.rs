@@ -86,8 +86,11 @@ pub async fn discover(
     );
     let mut unknowns = 0;
     for spec in &backend.config.environments {
-        let found =
-            crate::runtime::cloudfront_logs::discover(&backend.cloud, &spec.distribution_id).await;
+        let found = crate::runtime::cloudfront_logs::discover(
+            backend.clouds.named(&spec.name),
+            &spec.distribution_id,
+        )
+        .await;
         unknowns += found.problems().len();
         out.push_str(&describe(spec, &found));
     }

@@ -41,7 +41,7 @@ pub async fn assess(backend: &Backend, env: Option<&str>) -> Result<HealthMap, F
         let names = backend.config.environments.iter().map(|e| e.name.as_str());
         super::env_position(names, env)?;
     }
-    let mut app = Headless::new(backend.state(), backend.cloud.clone());
+    let mut app = Headless::with_clouds(backend.state(), backend.clouds.clone());
     app.start(backend.now).await;
     let state = &app.state;
     let envs: Vec<_> = state

@@ -71,7 +71,7 @@ pub async fn run(
     let backend = connect(global).map_err(Failure::new)?;
     let names = backend.config.environments.iter().map(|e| e.name.as_str());
     let index = super::env_position(names, env)?;
-    let mut app = Headless::new(backend.state(), backend.cloud.clone());
+    let mut app = Headless::with_clouds(backend.state(), backend.clouds.clone());
     app.start(backend.now).await;
     app.state.selected = index;
     app.dispatch(Action::Show(View::Traffic));

@@ -83,7 +83,7 @@ pub async fn load(global: &Global) -> Result<Headless, Failure> {
 /// `main`, when `[github]` is configured).
 pub async fn load_with(global: &Global, github: bool) -> Result<Headless, Failure> {
     let backend = connect(global).map_err(Failure::new)?;
-    let mut app = Headless::new(backend.state(), backend.cloud.clone());
+    let mut app = Headless::with_clouds(backend.state(), backend.clouds.clone());
     if github {
         crate::runtime::ops_effects::prepare(&mut app.state, &backend);
     }

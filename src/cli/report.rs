@@ -43,6 +43,11 @@ pub struct ErrorReport {
 pub struct EnvReport {
     /// Name.
     pub name: String,
+    /// The AWS account its calls are made in (`GetCallerIdentity` of its identity); `null` when
+    /// that could not be read (see `errors`).
+    pub account: Option<String>,
+    /// The caller ARN its calls are made as (its role session, when it assumes a role).
+    pub caller: Option<String>,
     /// Protected (prd).
     pub protected: bool,
     /// Deployed release version.
@@ -458,6 +463,15 @@ pub fn unknowns(state: &State) -> Vec<ErrorReport> {
                 error,
             });
         }
+        if state.accounts.who(i).is_none() {
+            out.push(ErrorReport {
+                environment: e.spec.name.clone(),
+                unknown: "account",
+                error: (state.accounts.unknown(i))
+                    .unwrap_or("not read")
+                    .to_string(),
+            });
+        }
         let deployer = match state.deployer(i) {
             Some(DeployerCheck::Unknown(error)) => Some(error),
             None => Some("not read".to_string()),
@@ -483,7 +497,10 @@ pub fn status(state: &State) -> StatusReport {
         .enumerate()
         .filter_map(|(i, env)| {
             let s = state.summary(i)?;
+            let who = state.accounts.who(i);
             Some(EnvReport {
+                account: who.map(|w| w.account.clone()),
+                caller: who.map(|w| w.arn.clone()),
                 name: s.name,
                 protected: s.protected,
                 deployed_version: s.deployed.release().map(|r| r.version.to_string()),

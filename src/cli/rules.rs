@@ -60,7 +60,7 @@ pub async fn run(
     let backend = connect(global).map_err(Failure::new)?;
     let envs = &backend.config.environments;
     let spec = &envs[super::env_position(envs.iter().map(|e| e.name.as_str()), env)?];
-    let pipelines = &backend.cloud.pipelines;
+    let pipelines = &backend.clouds.named(&spec.name).pipelines;
     if let Some(stage) = stage {
         let def = pipelines
             .get_pipeline(&spec.pipeline)

@@ -88,6 +88,21 @@ pub async fn run(global: &Global, output: Output) -> Result<Answer, Failure> {
     for (err, envs) in &stale {
         out.push_str(&format!("stale ({}): {err}\n", envs.join(", ")));
     }
+    // Who each environment's calls are made as, once per account and caller.
+    let mut who: Vec<(String, Vec<&str>)> = Vec::new();
+    for e in &report.environments {
+        let line = match (&e.account, &e.caller) {
+            (Some(account), Some(caller)) => format!("account {account} as {caller}"),
+            _ => "account unknown".to_string(),
+        };
+        match who.iter_mut().find(|(l, _)| *l == line) {
+            Some((_, envs)) => envs.push(&e.name),
+            None => who.push((line, vec![&e.name])),
+        }
+    }
+    for (line, envs) in &who {
+        out.push_str(&format!("{line} ({})\n", envs.join(", ")));
+    }
     for e in &report.environments {
         if let Some(d) = e.deployer.as_ref().filter(|d| d.stale) {
             let pushed = d

@@ -10,7 +10,7 @@ use crate::runtime::Headless;
 pub async fn run(global: &Global, what: &str, output: Output) -> Result<Answer, Failure> {
     let traced = Traced::parse(what).map_err(Failure::usage)?;
     let backend = connect(global).map_err(Failure::new)?;
-    let mut app = Headless::new(backend.state(), backend.cloud.clone());
+    let mut app = Headless::with_clouds(backend.state(), backend.clouds.clone());
     app.start(backend.now).await;
     let state = &app.state;
     let workflows = backend

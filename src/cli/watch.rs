@@ -44,7 +44,7 @@ async fn watch(global: &Global, args: &WatchArgs) -> Result<(), Failure> {
         Some(sim) => Arc::new(SimClock::running(sim.clone(), global.speed)),
         None => Arc::new(WallClock),
     };
-    let mut app = Headless::new(backend.state(), backend.cloud.clone());
+    let mut app = Headless::with_clouds(backend.state(), backend.clouds.clone());
     if backend.sim.is_some() {
         app.state.clock_speed = global.speed;
     }

@@ -77,6 +77,20 @@ pub enum CloudError {
         /// What failed, naming the profile.
         reason: String,
     },
+    /// `sts:AssumeRole` of an environment's `role_arn` was refused (AccessDenied: the role's
+    /// trust policy or the caller's policies), or failed otherwise.
+    #[error(
+        "cannot assume role {role} as {caller}: {reason} (the role's trust policy must let \
+         this caller assume it, and the caller's policies must allow sts:AssumeRole on it)"
+    )]
+    RoleNotAssumed {
+        /// The role's ARN.
+        role: String,
+        /// Who tried: the base credentials' ARN.
+        caller: String,
+        /// The STS error code and message.
+        reason: String,
+    },
     /// The endpoint answered, but not as the AWS service does (no AWS request id): a wrong
     /// endpoint URL, a web server or proxy in between. Its answer says nothing about the resource.
     #[error(
@@ -196,6 +210,7 @@ impl CloudError {
                 | CloudError::NoSsoSession { .. }
                 | CloudError::BadCredentials { .. }
                 | CloudError::CredentialsFailed { .. }
+                | CloudError::RoleNotAssumed { .. }
         )
     }
 

@@ -5,6 +5,7 @@
 
 pub mod aws;
 mod clock;
+mod clouds;
 pub mod counting;
 mod error;
 pub mod github;
@@ -19,6 +20,7 @@ mod writes;
 
 pub use crate::domain::{ApprovalOutcome, RetryMode};
 pub use clock::Clock;
+pub use clouds::{Clouds, EnvRoute};
 pub use counting::CountingCloud;
 pub use error::{CloudError, CloudResult};
 pub use images::{BuildProject, BuildProjects, BuildRun, BuildRuns, Builds, FailedPhase, Registry};

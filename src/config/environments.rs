@@ -1,6 +1,7 @@
 //! `[[environments]]` into [`EnvSpec`]s: per-table keys, then names and promotion links across tables.
 
 use super::error::ConfigError;
+use super::identity::EnvIdentity;
 use super::reader::Table;
 use super::validate;
 use crate::domain::EnvSpec;
@@ -31,6 +32,12 @@ const ENV_KEYS: &[&str] = &[
     "lambda_function",
     "viewer_function",
     "health",
+    "profile",
+    "region",
+    "role_arn",
+    "external_id",
+    "role_session_name",
+    "endpoint_url",
 ];
 
 /// The message when the file lists no environment.
@@ -44,21 +51,29 @@ struct Entry<'a, 'i> {
     self_approval: SelfApproval,
     health: HealthSpec,
     deploy_project: Option<String>,
+    identity: EnvIdentity,
     name_span: Range<usize>,
     promotes_span: Option<Range<usize>>,
 }
 
 /// The environments in file order, each one's self-approval setting and health settings by name,
-/// and the Deploy projects pinned (`deploy_project`) by name.
+/// the Deploy projects pinned (`deploy_project`) by name, and the identity keys each environment
+/// sets itself, by name.
 pub(crate) type Environments = (
     Vec<EnvSpec>,
     BTreeMap<String, SelfApproval>,
     BTreeMap<String, HealthSpec>,
     BTreeMap<String, String>,
+    BTreeMap<String, EnvIdentity>,
 );
 
-/// Reads every `[[environments]]` table of `root`, in file order; `read_only` is the top-level flag.
-pub(crate) fn read(root: &Table<'_, '_>, read_only: bool) -> Result<Environments, ConfigError> {
+/// Reads every `[[environments]]` table of `root`, in file order; `read_only` is the top-level
+/// flag, `aws` the `[aws]` table's identity keys.
+pub(crate) fn read(
+    root: &Table<'_, '_>,
+    read_only: bool,
+    aws: &EnvIdentity,
+) -> Result<Environments, ConfigError> {
     let tables = root
         .tables("environments")?
         .ok_or_else(|| root.invalid("environments", &root.span(), NO_ENVIRONMENTS))?;
@@ -68,7 +83,7 @@ pub(crate) fn read(root: &Table<'_, '_>, read_only: bool) -> Result<Environments
     let mut entries: Vec<Entry<'_, '_>> = Vec::new();
     for table in tables.into_inner() {
         let previous = entries.last().map(|e| e.spec.name.as_str());
-        let entry = one(table, previous, read_only)?;
+        let entry = one(table, previous, read_only, aws)?;
         if let Some(first) = entries.iter().find(|e| e.spec.name == entry.spec.name) {
             let message = format!(
                 "duplicate environment name `{}` (already used by {})",
@@ -92,11 +107,17 @@ pub(crate) fn read(root: &Table<'_, '_>, read_only: bool) -> Result<Environments
         .iter()
         .filter_map(|e| Some((e.spec.name.clone(), e.deploy_project.clone()?)))
         .collect();
+    let identities = entries
+        .iter()
+        .filter(|e| !e.identity.is_empty())
+        .map(|e| (e.spec.name.clone(), e.identity.clone()))
+        .collect();
     Ok((
         entries.into_iter().map(|e| e.spec).collect(),
         policies,
         health,
         projects,
+        identities,
     ))
 }
 
@@ -104,6 +125,7 @@ fn one<'a, 'i>(
     t: Table<'a, 'i>,
     previous: Option<&str>,
     global_read_only: bool,
+    aws: &EnvIdentity,
 ) -> Result<Entry<'a, 'i>, ConfigError> {
     t.deny_unknown(ENV_KEYS)?;
     let name = t.required_str("name")?;
@@ -205,12 +227,14 @@ fn one<'a, 'i>(
         },
     };
     let health = super::health::read(&t, &spec.log_groups)?;
+    let identity = super::identity::read(&t, Some(&spec.name), aws)?;
     Ok(Entry {
         table: t,
         spec,
         self_approval,
         health,
         deploy_project,
+        identity,
         name_span: name.span(),
         promotes_span: promotes.map(|p| p.span()),
     })

@@ -9,6 +9,7 @@ mod environments;
 mod error;
 mod github;
 mod health;
+mod identity;
 mod model;
 mod notify;
 mod parse;
@@ -19,6 +20,7 @@ mod validate;
 pub use discover::{ENV_VAR, FILE_NAME, Search, discover};
 pub use error::{ConfigError, Location, Origin};
 pub use github::GitHubConfig;
+pub use identity::EnvIdentity;
 pub use model::{AwsConfig, Config, PollingConfig, UiConfig};
 
 use std::path::Path;

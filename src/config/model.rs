@@ -1,6 +1,7 @@
 //! The typed configuration: what `shipdeck.toml` means once parsed and validated.
 
 use super::github::GitHubConfig;
+use super::identity::EnvIdentity;
 use crate::domain::EnvSpec;
 use crate::domain::{HealthSpec, SelfApproval};
 use std::collections::BTreeMap;
@@ -36,6 +37,9 @@ pub struct Config {
     pub deploy_projects: BTreeMap<String, String>,
     /// `[notify]`: which events leave the terminal, how, how often.
     pub notify: crate::app::attention::NotifySettings,
+    /// Each environment's own identity keys (`profile`, `region`, `role_arn`…), by name; absent
+    /// or empty: `[aws]`'s.
+    pub identities: BTreeMap<String, EnvIdentity>,
 }
 
 impl Config {
@@ -47,6 +51,15 @@ impl Config {
     /// The health settings of environment `name` (the defaults for an unknown one).
     pub fn health(&self, name: &str) -> HealthSpec {
         self.health.get(name).cloned().unwrap_or_default()
+    }
+
+    /// Who environment `name`'s calls are made as: its own identity keys, each falling back to
+    /// `[aws]`'s.
+    pub fn identity(&self, name: &str) -> EnvIdentity {
+        let base = self.aws.identity();
+        self.identities
+            .get(name)
+            .map_or_else(|| base.clone(), |own| own.or(&base))
     }
 
     /// The self-approval guard setting of environment `name`.
@@ -64,6 +77,12 @@ pub struct AwsConfig {
     pub region: Option<String>,
     /// Endpoint override, e.g. a local emulator at `http://127.0.0.1:5000`.
     pub endpoint_url: Option<String>,
+    /// A role assumed with the profile's credentials.
+    pub role_arn: Option<String>,
+    /// The external id the role's trust policy asks for.
+    pub external_id: Option<String>,
+    /// The role session's name.
+    pub role_session_name: Option<String>,
     /// How long to wait for a connection to an AWS endpoint (absent: the default).
     pub connect_timeout: Option<Duration>,
     /// How long one AWS call may take, retries included (absent: the default).
@@ -71,6 +90,18 @@ pub struct AwsConfig {
 }
 
 impl AwsConfig {
+    /// The identity keys of `[aws]`: every environment's defaults.
+    pub fn identity(&self) -> EnvIdentity {
+        EnvIdentity {
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+            role_arn: self.role_arn.clone(),
+            external_id: self.external_id.clone(),
+            role_session_name: self.role_session_name.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+        }
+    }
+
     /// Default wait for a connection.
     pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
     /// Default limit of one call, retries included.

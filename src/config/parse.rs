@@ -25,6 +25,9 @@ const AWS_KEYS: &[&str] = &[
     "profile",
     "region",
     "endpoint_url",
+    "role_arn",
+    "external_id",
+    "role_session_name",
     "connect_timeout",
     "operation_timeout",
 ];
@@ -62,8 +65,8 @@ pub(crate) fn parse(
     let github = github::read(root.table("github")?)?;
     let deployer_repository = deployer(root.table("deployer")?)?;
     let notify = super::notify::read(root.table("notify")?)?;
-    let (environments, self_approval, health, deploy_projects) =
-        environments::read(&root, read_only)?;
+    let (environments, self_approval, health, deploy_projects, identities) =
+        environments::read(&root, read_only, &aws.identity())?;
     Ok(Config {
         path: path.map(Path::to_path_buf),
         read_only,
@@ -77,6 +80,7 @@ pub(crate) fn parse(
         deployer_repository,
         deploy_projects,
         notify,
+        identities,
     })
 }
 
@@ -91,31 +95,12 @@ fn deployer(t: Option<Table<'_, '_>>) -> Result<Option<String>, ConfigError> {
     Ok(Some(v.get_ref().to_string()))
 }
 
-/// An optional, non-empty string.
-fn opt_string(t: &Table<'_, '_>, key: &str) -> Result<Option<String>, ConfigError> {
-    match t.str(key)? {
-        Some(v) if v.get_ref().trim().is_empty() => Err(t.invalid(
-            key,
-            &v.span(),
-            "must not be empty (leave the key out instead)",
-        )),
-        v => Ok(v.map(|v| v.get_ref().to_string())),
-    }
-}
-
 fn aws(t: Option<Table<'_, '_>>) -> Result<AwsConfig, ConfigError> {
     let Some(t) = t else {
         return Ok(AwsConfig::default());
     };
     t.deny_unknown(AWS_KEYS)?;
-    if let Some(v) = t.str("region")?
-        && !v.get_ref().trim().is_empty()
-    {
-        validate::region(v.get_ref()).map_err(|m| t.invalid("region", &v.span(), m))?;
-    }
-    if let Some(v) = t.str("endpoint_url")? {
-        validate::url(v.get_ref()).map_err(|m| t.invalid("endpoint_url", &v.span(), m))?;
-    }
+    let identity = super::identity::read(&t, None, &super::EnvIdentity::default())?;
     let timeout = |key: &str, max: i64, ceiling: &str| match t.int(key)? {
         None => Ok(None),
         Some(v) => validate::timeout(*v.get_ref(), max, ceiling)
@@ -139,9 +124,12 @@ fn aws(t: Option<Table<'_, '_>>) -> Result<AwsConfig, ConfigError> {
         ),
     )?;
     Ok(AwsConfig {
-        profile: opt_string(&t, "profile")?,
-        region: opt_string(&t, "region")?,
-        endpoint_url: opt_string(&t, "endpoint_url")?,
+        profile: identity.profile,
+        region: identity.region,
+        endpoint_url: identity.endpoint_url,
+        role_arn: identity.role_arn,
+        external_id: identity.external_id,
+        role_session_name: identity.role_session_name,
         connect_timeout,
         operation_timeout,
     })

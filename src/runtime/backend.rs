@@ -1,13 +1,13 @@
 //! Connecting a front end to its backend — the wiring of configuration, ports and clock: the
 //! embedded simulator (`--demo`) or AWS, and what a command reports when the first load failed.
 
-use crate::app::{Mode, PollPolicy, Session, State};
-use crate::cloud::Cloud;
+use crate::app::{Accounts, Mode, PollPolicy, Session, State};
 use crate::cloud::aws::{AwsCloud, AwsSettings};
 use crate::cloud::github::rest::RestGitHub;
 use crate::cloud::github::{GitHub, LazyGitHub, Token};
 use crate::cloud::sim::github::SimGitHub;
-use crate::cloud::sim::{SimCloud, SimConfig, Simulator};
+use crate::cloud::sim::{SimCloud, SimConfig, SimIdentity, Simulator};
+use crate::cloud::{Cloud, Clouds, EnvRoute};
 use crate::config::{self, Config};
 use crate::config::{AwsConfig, GitHubConfig};
 use crate::domain::Timestamp;
@@ -41,8 +41,12 @@ pub struct Connection {
 pub struct Backend {
     /// The configuration in use.
     pub config: Config,
-    /// The ports.
+    /// The ports of the default identity (`[aws]`): calls that belong to no environment.
     pub cloud: Cloud,
+    /// The ports of each identity, and which environment uses which.
+    pub clouds: Clouds,
+    /// Each environment's identity (for the app state: see [`Backend::state`]).
+    pub accounts: Accounts,
     /// The simulator, in demo mode.
     pub sim: Option<SimCloud>,
     /// The session shown in the header.
@@ -66,6 +70,7 @@ impl Backend {
             poll,
             self.now,
         );
+        state.accounts = self.accounts.clone();
         state.deployers.repository = self.config.deployer_repository.clone();
         state.deployers.pinned = self.config.deploy_projects.clone();
         state.attention.outbox.settings = self.config.notify.clone();
@@ -161,11 +166,24 @@ pub fn connect(global: &Connection) -> Result<Backend, String> {
     };
     let sim = SimCloud::new(Simulator::new(sim_config, &config.environments));
     let now = sim.with(|s| s.now());
-    let mut cloud = sim.cloud();
-    if let Some(github) = &config.github {
-        // The simulated repository under the configured names.
-        cloud.github = Some(Arc::new(SimGitHub::new(sim.clone(), github.clone())));
-    }
+    let github = (config.github.as_ref())
+        .map(|github| Arc::new(SimGitHub::new(sim.clone(), github.clone())) as Arc<dyn GitHub>);
+    let with_github = |mut cloud: Cloud| {
+        if let Some(github) = &github {
+            // The simulated repository under the configured names.
+            cloud.github = Some(github.clone());
+        }
+        cloud
+    };
+    let cloud = with_github(sim.cloud());
+    let settings = env_settings(global, &config);
+    let (clouds, accounts) = if settings.windows(2).all(|w| w[0].key() == w[1].key()) {
+        (Clouds::single(cloud.clone()), Accounts::default())
+    } else {
+        identities(&config, &settings, |s, _| {
+            with_github(sim.cloud_as(sim_identity(s)))
+        })
+    };
     let session = Session {
         mode: Mode::Demo,
         profile: global
@@ -178,6 +196,8 @@ pub fn connect(global: &Connection) -> Result<Backend, String> {
     };
     Ok(Backend {
         cloud,
+        clouds,
+        accounts,
         sim: Some(sim),
         config,
         session,
@@ -194,12 +214,35 @@ fn aws(global: &Connection, config: Config, read_only: bool) -> Result<Backend, 
         &config.aws,
     );
     let region = settings.effective_region();
-    let aws = AwsCloud::new(settings)?;
-    let mut cloud = aws.cloud();
-    cloud.github = config.github.as_ref().map(|github| {
+    let github = config.github.as_ref().map(|github| {
         let (connect, timeout) = github_timeouts(&config);
         Arc::new(LazyGitHub::new(github.clone(), connect, timeout)) as Arc<dyn GitHub>
     });
+    let own = env_settings(global, &config);
+    let single = own.iter().all(|s| *s == settings);
+    // Settings that cannot work for any environment (a `--profile` that does not exist) stop
+    // the start, as they always did; one environment's stop only that environment.
+    let problems: Vec<String> = own.iter().filter_map(|s| s.check().err()).collect();
+    if !single && problems.len() == own.len() && problems.windows(2).all(|w| w[0] == w[1]) {
+        return Err(problems.into_iter().next().unwrap_or_default());
+    }
+    // One identity for all: settings that cannot work stop the start, as they always did.
+    let aws = if single {
+        AwsCloud::new(settings)?
+    } else {
+        AwsCloud::new_or_refusing(settings, "[aws]")
+    };
+    let mut cloud = aws.cloud();
+    cloud.github = github.clone();
+    let (clouds, accounts) = if single {
+        (Clouds::single(cloud.clone()), Accounts::default())
+    } else {
+        identities(&config, &own, |settings, what| {
+            let mut cloud = AwsCloud::new_or_refusing(settings.clone(), what).cloud();
+            cloud.github = github.clone();
+            cloud
+        })
+    };
     let session = Session {
         mode: Mode::Aws,
         profile: aws.settings().profile.clone(),
@@ -209,11 +252,93 @@ fn aws(global: &Connection, config: Config, read_only: bool) -> Result<Backend, 
     };
     Ok(Backend {
         cloud,
+        clouds,
+        accounts,
         sim: None,
         config,
         session,
         now: WallClock.now(),
     })
+}
+
+/// One set of ports per distinct identity of the environments (profile, region, endpoint,
+/// role), built by `build` from the settings and a phrase naming the environments that use
+/// them (`environment prd`, `environments dev, stg`); and each environment's identity.
+fn identities(
+    config: &Config,
+    settings: &[AwsSettings],
+    mut build: impl FnMut(&AwsSettings, &str) -> Cloud,
+) -> (Clouds, Accounts) {
+    let mut keys = Vec::new();
+    let mut group = Vec::new();
+    for s in settings {
+        let key = s.key();
+        let i = match keys.iter().position(|k| *k == key) {
+            Some(i) => i,
+            None => {
+                keys.push(key);
+                keys.len() - 1
+            }
+        };
+        group.push(i);
+    }
+    let mut clouds = Vec::new();
+    for i in 0..keys.len() {
+        let names: Vec<&str> = (config.environments.iter().zip(&group))
+            .filter(|(_, g)| **g == i)
+            .map(|(e, _)| e.name.as_str())
+            .collect();
+        let what = match names.as_slice() {
+            [one] => format!("environment {one}"),
+            many => format!("environments {}", many.join(", ")),
+        };
+        let first = group.iter().position(|g| *g == i).unwrap_or(0);
+        clouds.push(build(&settings[first], &what));
+    }
+    let routes = (config.environments.iter().zip(&group))
+        .map(|(e, g)| EnvRoute {
+            name: e.name.clone(),
+            pipeline: e.pipeline.clone(),
+            distribution_id: e.distribution_id.clone(),
+            identity: *g,
+        })
+        .collect();
+    let accounts = Accounts {
+        group,
+        who: Vec::new(),
+        described: settings.iter().map(AwsSettings::describe).collect(),
+    };
+    match Clouds::new(clouds, routes) {
+        Some(clouds) => (clouds, accounts),
+        None => (
+            Clouds::single(build(&AwsSettings::default(), "[aws]")),
+            Accounts::default(),
+        ),
+    }
+}
+
+/// Each environment's settings: flags, then its own keys, then `[aws]`'s (see
+/// [`AwsSettings::for_environment`]).
+fn env_settings(global: &Connection, config: &Config) -> Vec<AwsSettings> {
+    (config.environments.iter())
+        .map(|e| {
+            AwsSettings::for_environment(
+                global.profile.as_deref(),
+                global.region.as_deref(),
+                global.endpoint_url.as_deref(),
+                &config.aws,
+                config.identities.get(&e.name),
+            )
+        })
+        .collect()
+}
+
+/// The simulated caller of `settings`: the session of its role, else the demo operator.
+fn sim_identity(settings: &AwsSettings) -> SimIdentity {
+    match &settings.role {
+        Some(role) => SimIdentity::role(&role.arn, &role.session_name),
+        None => SimIdentity::operator(),
+    }
 }
 
 /// After the first headless load: what failed so badly that a command has nothing to show.
@@ -289,9 +414,10 @@ mod tests {
         };
         for effect in crate::app::start(&mut state) {
             let action = match effect {
-                Effect::FetchIdentity => {
-                    Action::Reply(Reply::IdentityLoaded(Err(expired("ExpiredToken"))))
-                }
+                Effect::FetchIdentity { env } => Action::Reply(Reply::IdentityLoaded {
+                    env,
+                    result: Err(expired("ExpiredToken")),
+                }),
                 Effect::FetchEnv { env, request, .. } => Action::Reply(Reply::EnvLoaded {
                     env,
                     request,

@@ -94,9 +94,9 @@ pub async fn run_effect_with(
             let result = fetch_releases(cloud, &bucket, &prefix).await;
             Some(Action::Reply(Reply::ReleasesLoaded { request, result }))
         }
-        Effect::FetchIdentity => {
+        Effect::FetchIdentity { env } => {
             let result = timed("GetCallerIdentity", cloud.identity.caller_identity()).await;
-            Some(Action::Reply(Reply::IdentityLoaded(result)))
+            Some(Action::Reply(Reply::IdentityLoaded { env, result }))
         }
         Effect::FetchLogs {
             env,

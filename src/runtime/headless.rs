@@ -1,9 +1,9 @@
 //! The app without a terminal: the same `update` and effect runner, driven step by step.
 //! The CLI and the end-to-end tests use it.
 
-use super::effects::run_effect_with;
+use super::routing::run_routed;
 use crate::app::{Action, Effect, State, update};
-use crate::cloud::Cloud;
+use crate::cloud::{Cloud, Clouds};
 use crate::domain::Timestamp;
 use std::collections::VecDeque;
 
@@ -11,18 +11,23 @@ use std::collections::VecDeque;
 pub struct Headless {
     /// The app state.
     pub state: State,
-    cloud: Cloud,
+    clouds: Clouds,
     queue: VecDeque<Effect>,
     effects_run: u64,
     recorded: Option<Vec<Action>>,
 }
 
 impl Headless {
-    /// A headless app over these ports.
+    /// A headless app over these ports, for every environment.
     pub fn new(state: State, cloud: Cloud) -> Self {
+        Headless::with_clouds(state, Clouds::single(cloud))
+    }
+
+    /// A headless app over each identity's ports (each effect runs on its environment's).
+    pub fn with_clouds(state: State, clouds: Clouds) -> Self {
         Headless {
             state,
-            cloud,
+            clouds,
             queue: VecDeque::new(),
             effects_run: 0,
             recorded: None,
@@ -45,7 +50,7 @@ impl Headless {
                 self.effects_run += 1;
                 // A read's parts come first, as in the terminal loop.
                 let (tx, mut parts) = tokio::sync::mpsc::unbounded_channel();
-                let answer = run_effect_with(&self.cloud, effect, Some(&tx)).await;
+                let answer = run_routed(&self.clouds, effect, Some(&tx)).await;
                 while let Ok(part) = parts.try_recv() {
                     self.dispatch(part);
                 }

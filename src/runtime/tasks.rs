@@ -6,7 +6,7 @@
 
 use super::effects::run_effect_with;
 use crate::app::{Action, Effect, RequestId};
-use crate::cloud::Cloud;
+use crate::cloud::Clouds;
 use crate::ops::apply::upload::{Cancel, CancelHandle};
 use std::collections::HashMap;
 use tokio::sync::mpsc::UnboundedSender;
@@ -49,7 +49,7 @@ impl Tasks {
     pub fn spawn(
         &mut self,
         effects: Vec<Effect>,
-        cloud: &Cloud,
+        clouds: &Clouds,
         tx: &UnboundedSender<Action>,
     ) -> bool {
         let mut quit = false;
@@ -68,7 +68,8 @@ impl Tasks {
                 } if matches!(plan.request, crate::ops::Request::Upload { .. }) => {
                     let (handle, cancel) = Cancel::new();
                     self.uploads.insert(request, handle);
-                    let (cloud, tx) = (cloud.clone(), tx.clone());
+                    let cloud = super::routing::pick(clouds, &effect).clone();
+                    let tx = tx.clone();
                     tokio::spawn(async move {
                         let run = super::ops_effects::run(&cloud, effect, Some(&tx), &cancel);
                         if let Some(action) = run.await {
@@ -84,7 +85,8 @@ impl Tasks {
                 }
                 effect => {
                     let id = cancellable(&effect);
-                    let (cloud, tx) = (cloud.clone(), tx.clone());
+                    let cloud = super::routing::pick(clouds, &effect).clone();
+                    let tx = tx.clone();
                     let handle = tokio::spawn(async move {
                         if let Some(action) = run_effect_with(&cloud, effect, Some(&tx)).await {
                             let _ = tx.send(action);

@@ -35,7 +35,7 @@ pub async fn run(
         Some(sim) => Arc::new(SimClock::running(sim.clone(), speed)),
         None => Arc::new(WallClock),
     };
-    let cloud = backend.cloud.clone();
+    let cloud = backend.clouds.clone();
     let mut state = backend.state();
     if backend.sim.is_some() {
         state.clock_speed = speed;

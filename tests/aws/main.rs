@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 mod actions;
+mod emulator_accounts;
 mod emulator_adapters;
 mod emulator_cdn;
 mod emulator_cli;

@@ -137,7 +137,8 @@ fn aws_flags() {
         &["--config", &e, "--profile", "nosuch", "status"],
         1,
         &[
-            "AWS profile `nosuch` is not defined in {dir}/home/.aws/config or {dir}/home/.aws/credentials (profiles found: none)",
+            "AWS profile `nosuch` is not defined in {dir}/home/.aws/config or {dir}/home/.aws/credentials (profiles found: none; aws reads AWS_CONFIG_FILE, else ~/.aws/config, and \
+             AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials)",
         ],
     );
     rejects(

@@ -1,6 +1,7 @@
 //! The command line run as a process: reads, the logs commands, the mutating commands (also on a
 //! pseudo-terminal) and a wrong value for every flag.
 
+mod accounts;
 mod bad_input;
 mod commands;
 mod logs;

@@ -62,11 +62,10 @@ fn approve_with_yes_is_done_verified_and_audited() {
     let line = &lines[0];
     assert_eq!(line["outcome"], "done");
     assert_eq!(line["action"], "approve");
-    assert!(
-        line["identity"]
-            .as_str()
-            .unwrap()
-            .ends_with("/demo-operator")
+    // prd's calls are made as its own identity: the demo's role session in prd's account.
+    assert_eq!(
+        line["identity"],
+        "arn:aws:sts::222222222222:assumed-role/shipdeck-operator/shipdeck"
     );
     assert!(
         line["aws_command"]
@@ -84,7 +83,8 @@ fn approve_with_yes_is_done_verified_and_audited() {
     let out = shipdeck(&state, &["--demo", "audit", "--since", "1h"]);
     let table = text(&out.stdout);
     assert!(
-        table.contains("demo-operator") && table.contains("approve") && table.contains("done"),
+        // prd's caller: the role session in prd's account, shown by its session name.
+        table.contains("shipdeck  prd  approve") && table.contains("done"),
         "{table}"
     );
 }

@@ -33,6 +33,9 @@ logs_bucket = "logs"
 logs_prefix = "cf/dev/"
 log_groups = ["/aws/lambda/api-dev", "/aws/codebuild/deploy-dev"]
 build_log_group = "/aws/codebuild/deploy-dev"
+role_arn = "arn:aws:iam::222222222222:role/shipdeck"
+external_id = "storefront-ops"
+role_session_name = "shipdeck"
 site_url = "https://dev.example.com"
 api_url = "https://api.dev.example.com"
 protected = false
@@ -209,6 +212,9 @@ fn the_full_file_and_the_example_are_valid_and_use_every_key() {
         "endpoint_url",
         "connect_timeout",
         "operation_timeout",
+        "role_arn",
+        "external_id",
+        "role_session_name",
         "keymap",
         "tick_ms",
         "active",
@@ -547,4 +553,26 @@ fn notify() {
     assert_eq!(config.notify.throttle, 60_000);
     assert!(!config.notify.kinds.contains(&EventKind::RefreshFailing));
     assert!(config.notify.kinds.contains(&EventKind::DeployFailed));
+}
+
+/// The identity keys of an environment: a wrong value names the environment and the key.
+#[test]
+fn environment_identity() {
+    wrong(
+        &env("role_arn", "environments[0].role_arn"),
+        "\"arn:aws:iam::2222:role/x\"",
+        "environment `dev`: expected an IAM role ARN such as arn:aws:iam::222222222222:role/shipdeck: \
+         the account must be 12 digits, found `2222` in `arn:aws:iam::2222:role/x`",
+    );
+    wrong(
+        &env("external_id", "environments[0].external_id"),
+        "\"x\"",
+        "environment `dev`: expected 2-1224 letters, digits and `+=,.@:/-_` (as sts:AssumeRole takes it)",
+    );
+    wrong(
+        &env("role_session_name", "environments[0].role_session_name"),
+        "\"has space\"",
+        "environment `dev`: expected 2-64 letters, digits and `+=,.@-_` (as sts:AssumeRole takes it), \
+         found `has space`",
+    );
 }

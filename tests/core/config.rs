@@ -166,7 +166,7 @@ fn unknown_keys_name_the_key_the_table_and_the_choices() {
     assert_eq!(
         err(&fixture("aws_typo.toml")),
         "shipdeck.toml:8:7: unknown key `regoin` in [aws]; expected one of profile, region, \
-         endpoint_url, connect_timeout, operation_timeout"
+         endpoint_url, role_arn, external_id, role_session_name, connect_timeout, operation_timeout"
     );
     assert_eq!(
         err(&with_env("readonly = true")),
@@ -180,7 +180,8 @@ fn unknown_keys_name_the_key_the_table_and_the_choices() {
         "shipdeck.toml:16:1: unknown key `pipline` in environments[1]; expected one of name, pipeline, \
          source_bucket, source_key, release_prefix, distribution_id, logs_bucket, logs_prefix, \
          log_groups, build_log_group, deploy_project, site_url, api_url, protected, read_only, \
-         promotes_from, self_approval, api_name, lambda_function, viewer_function, health"
+         promotes_from, self_approval, api_name, lambda_function, viewer_function, health, \
+         profile, region, role_arn, external_id, role_session_name, endpoint_url"
     );
     assert_eq!(
         err(&with_env("[polling]\nactive = 5\nsleep = 1")),

@@ -239,6 +239,7 @@ async fn a_cancelled_read_stops_fetching_and_never_answers() {
     });
     let mut cloud = rig.sim.cloud();
     cloud.storage = gated.clone();
+    let cloud = shipdeck::cloud::Clouds::single(cloud);
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut tasks = Tasks::new();
     // Two reads of 12 objects each wait at the gate, four fetches at a time.

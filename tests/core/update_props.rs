@@ -397,7 +397,7 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
             records: job.len(),
             result: Ok(()),
         })),
-        Effect::FetchIdentity
+        Effect::FetchIdentity { .. }
         | Effect::Quit
         | Effect::Notify { .. }
         | Effect::Audit { .. }

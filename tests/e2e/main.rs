@@ -1,6 +1,7 @@
 //! End to end: the whole app headless against the simulator, and the console's actions from keys
 //! to the audit line.
 
+mod accounts;
 mod attention;
 mod ops;
 mod sim;

@@ -581,3 +581,50 @@ async fn attention_list_and_notification_line() {
     assert_eq!(rig.app.state.view, View::Pipeline);
     assert_eq!(rig.app.state.selected_env().unwrap().spec.name, env);
 }
+
+/// The demo over two accounts, prd selected: the header names prd's account and caller, each
+/// row its account; then with prd's role refused, prd's row and the header say it is unknown.
+#[tokio::test]
+async fn environments_in_several_accounts() {
+    use shipdeck::runtime::{Connection, Headless, connect};
+    let backend = connect(&Connection {
+        demo: true,
+        seed: 42,
+        speed: 1.0,
+        ..Connection::default()
+    })
+    .unwrap();
+    let shot = |app: &Headless, name: &str| {
+        for (w, h) in SIZES {
+            let text = screen::trimmed(&screen::buffer(&app.state, w, h));
+            assert!(
+                text.lines().next().unwrap().contains(match name {
+                    "accounts_prd_selected" => "222222222222 as shipdeck",
+                    _ => "account unknown",
+                }),
+                "{name} at {w}x{h}:\n{text}"
+            );
+            insta::assert_snapshot!(format!("{name}_{w}x{h}"), text);
+        }
+    };
+    let mut app = Headless::with_clouds(backend.state(), backend.clouds.clone());
+    app.start(backend.now).await;
+    app.dispatch(Action::Bottom);
+    shot(&app, "accounts_prd_selected");
+
+    let sim = backend.sim.clone().unwrap();
+    sim.with(|s| {
+        s.refuse_account(
+            "222222222222",
+            shipdeck::cloud::CloudError::RoleNotAssumed {
+                role: "arn:aws:iam::222222222222:role/shipdeck-operator".into(),
+                caller: shipdeck::cloud::sim::OPERATOR_ARN.into(),
+                reason: "AccessDenied: not authorized to perform sts:AssumeRole".into(),
+            },
+        )
+    });
+    let mut app = Headless::with_clouds(backend.state(), backend.clouds.clone());
+    app.start(backend.now).await;
+    app.dispatch(Action::Bottom);
+    shot(&app, "accounts_prd_refused");
+}

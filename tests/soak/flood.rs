@@ -219,7 +219,7 @@ fn takes_request(effect: &Effect) -> bool {
     !matches!(
         effect,
         Effect::Audit { .. } | Effect::ReadAudit { .. } | Effect::WriteFile { .. } | Effect::Quit
-    ) && !matches!(effect, Effect::FetchIdentity)
+    ) && !matches!(effect, Effect::FetchIdentity { .. })
 }
 
 async fn flood(seed: u64) -> Tally {

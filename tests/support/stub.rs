@@ -137,6 +137,7 @@ pub async fn cloud_at(url: String, timeouts: Timeouts, source: CredentialSource)
         region: Some("eu-west-1".into()),
         endpoint_url: Some(url),
         timeouts,
+        role: None,
     };
     let creds = Credentials::new(ACCESS_KEY, SECRET_KEY, None, None, "test");
     let sdk = shipdeck::cloud::aws::sdk_config(&settings)

@@ -247,7 +247,7 @@ fn submit(state: &mut State) -> Vec<Effect> {
     vec![Effect::ApplyOp {
         request,
         plan: Box::new(plan),
-        identity: state.session.identity.clone(),
+        identity: state.identity_of(env).map(str::to_string),
         at: state.now,
         log: crate::app::ops::audit::log(state),
     }]
@@ -261,7 +261,7 @@ pub(in crate::app) fn decline(state: &mut State, why: &str) -> Vec<Effect> {
     if d.phase != Phase::Editing {
         return Vec::new();
     }
-    let identity = state.session.identity.as_deref();
+    let identity = state.identity_of(d.env);
     let name = state
         .envs
         .get(d.env)

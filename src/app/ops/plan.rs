@@ -158,7 +158,8 @@ pub fn plan(state: &State, d: &Dialog) -> Planned {
     let name = e.spec.name.as_str();
     let ctx = Context {
         spec: &e.spec,
-        identity: state.session.identity.as_deref(),
+        // The environment's own caller: in another account it is another identity.
+        identity: state.identity_of(d.env),
         now: state.now,
         read_only: state.session.read_only,
         self_approval: state

@@ -146,7 +146,7 @@ fn refused_at_once(
         kind,
         name,
         ops::plan::ask(state, d).params(),
-        state.session.identity.as_deref(),
+        state.identity_of(d.env),
         state.now,
         r,
     );

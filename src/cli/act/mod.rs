@@ -53,6 +53,8 @@ enum Acted {
 async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
     let backend = crate::cli::connect(global).map_err(Failure::new)?;
     asked.ask.asked_at = backend.now;
+    // The environment's own identity (its account, its role) reads and acts.
+    let cloud = backend.clouds.named(&asked.ask.env).clone();
     let release_workflow = backend
         .config
         .github
@@ -60,20 +62,20 @@ async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
         .map_or("release.yml", |g| g.release_workflow.as_str());
     let workflow = plan::read_workflow(
         asked,
-        &backend.cloud,
+        &cloud,
         release_workflow,
         &backend.config.environments,
     )
     .await?;
     let run = plan::read_run(
         asked,
-        &backend.cloud,
+        &cloud,
         release_workflow,
         &backend.config.environments,
     )
     .await?;
     let ask = &asked.ask;
-    let mut app = Headless::new(backend.state(), backend.cloud.clone());
+    let mut app = Headless::with_clouds(backend.state(), backend.clouds.clone());
     app.start(backend.now).await;
     let state = &app.state;
     let index = super::env_position(state.envs.iter().map(|e| e.spec.name.as_str()), &ask.env)?;
@@ -81,7 +83,7 @@ async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
     if let (Some(stale), None) = (&view.refresh.error, &view.def) {
         return Err(Failure::new(format!("{}: {}", ask.env, stale.error)));
     }
-    let identity = state.session.identity.clone();
+    let identity = state.identity_of(index).map(str::to_string);
     // Demo actions go to the demo's own audit file; entries carry the time they acted at on the
     // backend's clock (kept as the simulated time in the demo) and are stamped with the wall
     // clock as they are written.
@@ -107,22 +109,13 @@ async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
                 ask.env
             )));
         };
-        let listed = plan::candidates(&backend.cloud, &view.spec.pipeline, &stage).await?;
+        let listed = plan::candidates(&cloud, &view.spec.pipeline, &stage).await?;
         output::print_candidates(&ask.env, &stage, &listed, asked.flags.output);
         return Ok(Acted::Listed(0));
     }
     let flags = &asked.flags;
     let mut report = Report::new(ask.kind(), &ask.env, flags.dry_run);
-    let plan = match plan::plan(
-        ask,
-        &backend.cloud,
-        &ctx,
-        data,
-        workflow.as_ref(),
-        run.as_ref(),
-    )
-    .await?
-    {
+    let plan = match plan::plan(ask, &cloud, &ctx, data, workflow.as_ref(), run.as_ref()).await? {
         Ok(p) => p,
         Err(refusal) => {
             if !flags.dry_run {
@@ -164,9 +157,9 @@ async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
         Request::Upload { .. } => {
             let mut bar = progress_bar();
             let never = ops::apply::upload::Cancel::never();
-            ops::apply::upload::apply(&backend.cloud, &plan.request, &mut bar, &never).await
+            ops::apply::upload::apply(&cloud, &plan.request, &mut bar, &never).await
         }
-        _ => ops::apply(&backend.cloud, &plan).await,
+        _ => ops::apply(&cloud, &plan).await,
     };
     let entry = Entry::applied(&plan, ctx.identity, clock.now(), &outcome);
     report.audit = write(&log, &entry);
@@ -181,8 +174,7 @@ async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
             }
         };
         report.verified = Some(
-            ops::apply::verify_steps(&backend.cloud, clock.as_ref(), &plan, &outcome, &mut step)
-                .await,
+            ops::apply::verify_steps(&cloud, clock.as_ref(), &plan, &outcome, &mut step).await,
         );
     }
     let stale = matches!(
@@ -191,7 +183,7 @@ async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
     );
     if stale {
         let now = clock.now();
-        report.refreshed = refresh::approvals_now(&backend.cloud, ctx.spec, now).await;
+        report.refreshed = refresh::approvals_now(&cloud, ctx.spec, now).await;
     }
     report.outcome = Some(outcome);
     Ok(Acted::Report(Box::new(report)))

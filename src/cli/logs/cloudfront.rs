@@ -132,11 +132,13 @@ pub(super) async fn run(
     } else {
         1.0
     };
-    let target = target(&backend.cloud, &spec, args.source.as_deref()).await?;
+    // The environment's own identity reads its distribution and logs.
+    let cloud = backend.clouds.named(&spec.name).clone();
+    let target = target(&cloud, &spec, args.source.as_deref()).await?;
     let (mut follow, bucket) = match &target.place {
         Place::Bucket { bucket, layout } => {
             let planner = TailPlanner::for_layout(layout, &spec.distribution_id, since);
-            let logs = LogBucket::new(backend.cloud.storage.clone(), bucket);
+            let logs = LogBucket::new(cloud.storage.clone(), bucket);
             (Tail::Keys(logs, Box::new(planner)), bucket.clone())
         }
         Place::Group { arn } => (
@@ -165,7 +167,7 @@ pub(super) async fn run(
         let round = match &mut follow {
             Tail::Keys(logs, planner) => round(logs, planner, tail, now).await,
             Tail::Events(group, events, complete) => {
-                let logs = backend.cloud.logs.as_ref();
+                let logs = cloud.logs.as_ref();
                 events_round(logs, group, events, complete, tail).await
             }
         };

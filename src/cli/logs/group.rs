@@ -272,12 +272,17 @@ pub(super) async fn run(global: &Global, args: GroupArgs) -> Result<ExitCode, Fa
             next_token: None,
             limit: None,
         };
-        let read = filter_pages(backend.cloud.logs.as_ref(), &query, usize::MAX, |events| {
-            for e in &poll.fresh(events, first) {
-                write_event(&mut sink, e, args.output);
-            }
-            !sink.closed
-        })
+        let read = filter_pages(
+            backend.clouds.named(&spec.name).logs.as_ref(),
+            &query,
+            usize::MAX,
+            |events| {
+                for e in &poll.fresh(events, first) {
+                    write_event(&mut sink, e, args.output);
+                }
+                !sink.closed
+            },
+        )
         .await;
         match read {
             Ok(_) => {}
@@ -300,7 +305,15 @@ pub(super) async fn run(global: &Global, args: GroupArgs) -> Result<ExitCode, Fa
                 streams: Vec::new(),
                 pattern: args.filter.clone(),
             };
-            match live(&backend.cloud, clock.as_ref(), &req, &mut sink, args.output).await? {
+            match live(
+                backend.clouds.named(&spec.name),
+                clock.as_ref(),
+                &req,
+                &mut sink,
+                args.output,
+            )
+            .await?
+            {
                 TailEnd::Closed => break,
                 TailEnd::Unavailable(shown) => {
                     polling = true;

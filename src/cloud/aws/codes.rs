@@ -284,6 +284,8 @@ mod tests {
             },
             looked: String::new(),
             timeouts: Timeouts::default(),
+            role: None,
+            refused: None,
         }
     }
 

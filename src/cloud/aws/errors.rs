@@ -40,6 +40,24 @@ pub(crate) struct Site {
     pub looked: String,
     /// The timeouts in force.
     pub timeouts: Timeouts,
+    /// The role assumed on top of the profile's credentials, if any.
+    pub role: Option<RoleSite>,
+    /// Set when the settings cannot work: every call fails with it.
+    pub refused: Option<CloudError>,
+}
+
+/// A role the calls are made as, and who assumes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RoleSite {
+    /// The role's ARN.
+    pub arn: String,
+    /// The ARN of the base credentials (`GetCallerIdentity` made with them), or why unknown.
+    pub caller: Result<String, String>,
+}
+
+/// The first line of an SDK error's text, clipped: for a message that quotes it.
+pub(crate) fn short(text: &str) -> String {
+    clip(text.lines().next().unwrap_or_default().to_string())
 }
 
 /// The name AWS gives a service, for messages.
@@ -129,6 +147,19 @@ fn find<'a, T: Error + 'static>(err: &'a (dyn Error + 'static)) -> Option<&'a T>
     None
 }
 
+/// The last error of type `T` in the chain that starts at `err` (the innermost).
+fn find_last<'a, T: Error + 'static>(err: &'a (dyn Error + 'static)) -> Option<&'a T> {
+    let mut next: Option<&(dyn Error + 'static)> = Some(err);
+    let mut found = None;
+    while let Some(e) = next {
+        if let Some(t) = e.downcast_ref::<T>() {
+            found = Some(t);
+        }
+        next = e.source();
+    }
+    found
+}
+
 /// Every message of the chain, outermost first.
 fn chain(err: &(dyn Error + 'static)) -> Vec<String> {
     let mut parts = vec![err.to_string()];
@@ -151,6 +182,29 @@ fn credentials(err: &(dyn Error + 'static), call: &Call<'_>, site: &Site) -> Opt
         return text.contains("identity resolver timed out").then(loading);
     };
     tracing::warn!(operation = call.operation, error = %chain(err).join(": "), "credentials failed");
+    if let Some(refused) = &site.refused {
+        return Some(refused.clone());
+    }
+    let assume = find::<aws_sdk_sts::operation::assume_role::AssumeRoleError>(c);
+    if let Some(role) = &site.role
+        && let Some(e) = assume.filter(|e| e.code().is_some())
+    {
+        let code = e.code().unwrap_or("AssumeRole failed");
+        let message = e.message().unwrap_or_default();
+        return Some(CloudError::RoleNotAssumed {
+            role: role.arn.clone(),
+            caller: match &role.caller {
+                Ok(arn) => arn.clone(),
+                Err(why) => format!("profile `{}` (its identity unknown: {why})", site.profile),
+            },
+            reason: clip(format!("{code}: {message}")),
+        });
+    }
+    // A role whose base credentials failed: the base credentials' own error says why.
+    let c = match &site.role {
+        Some(_) => find_last::<CredentialsError>(c).unwrap_or(c),
+        None => c,
+    };
     if let Some(conn) = find::<ConnectorError>(c) {
         let provider = match site.source {
             CredentialSource::Sso { .. } => "the SSO portal",
@@ -327,6 +381,8 @@ mod tests {
             source: CredentialSource::Keys,
             looked: String::new(),
             timeouts: Timeouts::default(),
+            role: None,
+            refused: None,
         };
         assert_eq!(
             s.endpoint_of("codepipeline"),

@@ -19,7 +19,9 @@ mod s3;
 mod settings;
 
 pub use s3::storage::MAX_OBJECT_BYTES;
-pub use settings::{AwsSettings, CredentialSource, Timeouts, check_endpoint, check_region};
+pub use settings::{
+    AwsSettings, CredentialSource, RoleSettings, Timeouts, check_endpoint, check_region,
+};
 
 use crate::cloud::Cloud;
 use aws_config::retry::RetryConfig;
@@ -111,6 +113,9 @@ struct Ready {
 struct Inner {
     settings: AwsSettings,
     ready: OnceCell<Ready>,
+    /// Set when these settings cannot work (an unknown profile, a bad region): every call fails
+    /// with it, for the environments of this identity only.
+    refused: Option<crate::cloud::CloudError>,
 }
 
 /// Every port over AWS; cheap to clone.
@@ -127,8 +132,29 @@ impl AwsCloud {
             inner: Arc::new(Inner {
                 settings,
                 ready: OnceCell::new(),
+                refused: None,
             }),
         })
+    }
+
+    /// The settings if they pass [`AwsSettings::check`]; else a cloud whose every call fails
+    /// with the check's message (`what` says whose settings they are, e.g. `environment prd`),
+    /// so that the environments using other settings keep working.
+    pub fn new_or_refusing(settings: AwsSettings, what: &str) -> AwsCloud {
+        let refused =
+            settings
+                .check()
+                .err()
+                .map(|reason| crate::cloud::CloudError::CredentialsFailed {
+                    reason: format!("{what}: {reason}"),
+                });
+        AwsCloud {
+            inner: Arc::new(Inner {
+                settings,
+                ready: OnceCell::new(),
+                refused,
+            }),
+        }
     }
 
     /// Over ready-made clients (tests with mocked clients); the credentials are described as
@@ -152,11 +178,14 @@ impl AwsCloud {
             source,
             looked: settings.places_looked(),
             timeouts: settings.timeouts,
+            role: None,
+            refused: None,
         };
         AwsCloud {
             inner: Arc::new(Inner {
                 settings,
                 ready: OnceCell::new_with(Some(Ready { clients, site })),
+                refused: None,
             }),
         }
     }
@@ -187,7 +216,7 @@ impl AwsCloud {
     async fn ready(&self) -> &Ready {
         self.inner
             .ready
-            .get_or_init(|| load(&self.inner.settings))
+            .get_or_init(|| load(&self.inner.settings, self.inner.refused.clone()))
             .await
     }
 }
@@ -204,8 +233,39 @@ pub fn timeout_config(t: &Timeouts) -> TimeoutConfig {
 
 /// The SDK configuration for these settings: the default chains (environment, profile with SSO
 /// and credential processes, container and instance roles), modest retries, the timeouts of
-/// [`AwsSettings::timeouts`].
+/// [`AwsSettings::timeouts`]; with a role, its credentials come from `sts:AssumeRole` made with
+/// those (see [`assume_role`]).
 pub async fn sdk_config(settings: &AwsSettings) -> SdkConfig {
+    let base = base_config(settings).await;
+    match &settings.role {
+        Some(role) => assume_role(&base, role).await,
+        None => base,
+    }
+}
+
+/// `base` with its credentials replaced by the role's: an `AssumeRoleProvider` whose calls are
+/// signed with `base`'s credentials (so an SSO profile, a credential process or keys can assume
+/// the role). The provider itself does not cache; the SDK configuration's identity cache (the
+/// lazy cache of `aws_config::defaults`) keeps the role session and renews it shortly before it
+/// expires, so a console left open keeps working past the session's hour.
+pub async fn assume_role(base: &SdkConfig, role: &RoleSettings) -> SdkConfig {
+    let mut builder = aws_config::sts::AssumeRoleProvider::builder(&role.arn)
+        .session_name(&role.session_name)
+        .configure(base);
+    if let Some(id) = &role.external_id {
+        builder = builder.external_id(id);
+    }
+    let provider = builder.build().await;
+    base.clone()
+        .into_builder()
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(provider),
+        )
+        .build()
+}
+
+/// [`sdk_config`] without the role: the profile's own credentials.
+async fn base_config(settings: &AwsSettings) -> SdkConfig {
     let retry = RetryConfig::standard()
         .with_max_attempts(MAX_ATTEMPTS)
         .with_initial_backoff(Duration::from_millis(500))
@@ -226,8 +286,22 @@ pub async fn sdk_config(settings: &AwsSettings) -> SdkConfig {
     loader.load().await
 }
 
-async fn load(settings: &AwsSettings) -> Ready {
-    let sdk = sdk_config(settings).await;
+async fn load(settings: &AwsSettings, refused: Option<crate::cloud::CloudError>) -> Ready {
+    if let Some(err) = refused {
+        return refusing(settings, err);
+    }
+    let base = base_config(settings).await;
+    let (sdk, role) = match &settings.role {
+        Some(role) => {
+            let caller = base_caller(&base).await;
+            let site = errors::RoleSite {
+                arn: role.arn.clone(),
+                caller,
+            };
+            (assume_role(&base, role).await, Some(site))
+        }
+        None => (base, None),
+    };
     let site = Site {
         profile: settings.effective_profile(),
         endpoint: settings.endpoint_url.clone(),
@@ -235,10 +309,78 @@ async fn load(settings: &AwsSettings) -> Ready {
         source: settings.credential_source(),
         looked: settings.places_looked(),
         timeouts: settings.timeouts,
+        role,
+        refused: None,
     };
     tracing::info!(?site, "AWS configuration loaded");
     Ready {
         clients: AwsClients::new(&sdk, settings.endpoint_url.is_some()),
         site,
+    }
+}
+
+/// Who the base credentials of a role are (`GetCallerIdentity` made with them), for a message
+/// when the role cannot be assumed; the reason when that is unknown too.
+async fn base_caller(base: &SdkConfig) -> Result<String, String> {
+    let sts = aws_sdk_sts::Client::new(base);
+    match sts.get_caller_identity().send().await {
+        Ok(out) => Ok(out.arn.unwrap_or_default()),
+        Err(e) => {
+            let text = aws_sdk_sts::error::DisplayErrorContext(&e).to_string();
+            tracing::warn!(error = %text, "GetCallerIdentity with the base credentials failed");
+            Err(errors::short(&text))
+        }
+    }
+}
+
+/// Clients that never reach AWS: their credentials provider fails, and the error mapping
+/// answers every call with `err` (settings that cannot work).
+fn refusing(settings: &AwsSettings, err: crate::cloud::CloudError) -> Ready {
+    let region = settings
+        .region
+        .clone()
+        .filter(|r| check_region(r).is_ok())
+        .unwrap_or_else(|| "us-east-1".into());
+    let sdk = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(region))
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(Refused(
+                err.to_string(),
+            )),
+        )
+        .build();
+    let site = Site {
+        profile: settings.effective_profile(),
+        endpoint: settings.endpoint_url.clone(),
+        region: settings.region.clone(),
+        source: CredentialSource::Elsewhere,
+        looked: String::new(),
+        timeouts: settings.timeouts,
+        role: None,
+        refused: Some(err),
+    };
+    Ready {
+        clients: AwsClients::new(&sdk, false),
+        site,
+    }
+}
+
+/// A credentials provider that always fails (see [`refusing`]).
+#[derive(Debug)]
+struct Refused(String);
+
+impl aws_credential_types::provider::ProvideCredentials for Refused {
+    fn provide_credentials<'a>(
+        &'a self,
+    ) -> aws_credential_types::provider::future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        aws_credential_types::provider::future::ProvideCredentials::ready(Err(
+            aws_credential_types::provider::error::CredentialsError::invalid_configuration(
+                self.0.clone(),
+            ),
+        ))
     }
 }

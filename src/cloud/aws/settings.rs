@@ -2,7 +2,7 @@
 //! the flags, `shipdeck.toml` and the environment, and checked before the first call; where the
 //! credentials will come from, for error messages.
 
-use crate::config::{AwsConfig, regions};
+use crate::config::{AwsConfig, EnvIdentity, regions};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -55,6 +55,22 @@ pub enum CredentialSource {
     Elsewhere,
 }
 
+/// A role assumed (`sts:AssumeRole`) with the profile's credentials.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RoleSettings {
+    /// The role's ARN.
+    pub arn: String,
+    /// The external id its trust policy asks for.
+    pub external_id: Option<String>,
+    /// The role session's name (what CloudTrail shows).
+    pub session_name: String,
+}
+
+impl RoleSettings {
+    /// The session name when the configuration names none.
+    pub const DEFAULT_SESSION_NAME: &'static str = "shipdeck";
+}
+
 /// The resolved connection settings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AwsSettings {
@@ -66,6 +82,8 @@ pub struct AwsSettings {
     pub endpoint_url: Option<String>,
     /// Connect and operation timeouts (`[aws] connect_timeout`, `operation_timeout`).
     pub timeouts: Timeouts,
+    /// A role assumed on top of the profile's credentials (`role_arn`).
+    pub role: Option<RoleSettings>,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -97,6 +115,59 @@ impl AwsSettings {
                     .operation_timeout
                     .unwrap_or(AwsConfig::DEFAULT_OPERATION_TIMEOUT),
             },
+            role: role_of(&config.identity()),
+        }
+    }
+
+    /// One environment's settings: the keys its own table sets (`own`) win; the others are
+    /// those of [`AwsSettings::resolve`] (flags, then `[aws]`, then the environment variables).
+    pub fn for_environment(
+        profile: Option<&str>,
+        region: Option<&str>,
+        endpoint_url: Option<&str>,
+        config: &AwsConfig,
+        own: Option<&EnvIdentity>,
+    ) -> AwsSettings {
+        let mut s = AwsSettings::resolve(profile, region, endpoint_url, config);
+        let Some(own) = own else { return s };
+        if own.profile.is_some() {
+            s.profile = own.profile.clone();
+        }
+        if own.region.is_some() {
+            s.region = own.region.clone();
+        }
+        if own.endpoint_url.is_some() {
+            s.endpoint_url = own.endpoint_url.clone();
+        }
+        s.role = role_of(&own.or(&config.identity()));
+        s
+    }
+
+    /// What two environments must share to share clients: everything but the timeouts (which
+    /// are `[aws]`'s for all).
+    pub fn key(
+        &self,
+    ) -> (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<RoleSettings>,
+    ) {
+        (
+            self.profile.clone(),
+            self.region.clone(),
+            self.endpoint_url.clone(),
+            self.role.clone(),
+        )
+    }
+
+    /// Who the calls are made as, in a few words: `profile ops`, `profile ops → role
+    /// arn:aws:iam::222222222222:role/shipdeck`.
+    pub fn describe(&self) -> String {
+        let base = format!("profile {}", self.effective_profile());
+        match &self.role {
+            Some(role) => format!("{base} → role {}", role.arn),
+            None => base,
         }
     }
 
@@ -196,7 +267,9 @@ impl AwsSettings {
             let files = ProfileFiles::locate();
             if !files.has_profile(profile) {
                 return Err(format!(
-                    "AWS profile `{profile}` is not defined in {} or {} (profiles found: {})",
+                    "AWS profile `{profile}` is not defined in {} or {} (profiles found: {}; \
+                     aws reads AWS_CONFIG_FILE, else ~/.aws/config, and \
+                     AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials)",
                     files.config.display(),
                     files.credentials.display(),
                     files.names().join(", ")
@@ -212,6 +285,18 @@ impl AwsSettings {
             )),
         }
     }
+}
+
+/// The role keys of a resolved identity.
+fn role_of(identity: &EnvIdentity) -> Option<RoleSettings> {
+    Some(RoleSettings {
+        arn: identity.role_arn.clone()?,
+        external_id: identity.external_id.clone(),
+        session_name: identity
+            .role_session_name
+            .clone()
+            .unwrap_or_else(|| RoleSettings::DEFAULT_SESSION_NAME.into()),
+    })
 }
 
 /// A region AWS lists, or one named like a newer region of a partition (see

@@ -40,6 +40,9 @@ pub(crate) struct Access {
     expired: bool,
     relogin_at: Option<Timestamp>,
     denied: BTreeSet<String>,
+    /// Accounts whose identity cannot be used (a role not assumed, a sign-in needed), with the
+    /// error each call made as it gets.
+    refused: std::collections::BTreeMap<String, CloudError>,
 }
 
 /// The IAM action an operation needs, as AWS names it in an `AccessDenied` message (S3's
@@ -156,6 +159,24 @@ impl Simulator {
         if operation != NEVER_DENIED {
             self.access.denied.insert(operation.to_string());
         }
+    }
+
+    /// Every call made as an identity of `account` (see `SimCloud::cloud_as`) fails with `err`
+    /// before it is served, `GetCallerIdentity` included (a role that cannot be assumed, an SSO
+    /// session to sign in again): the other accounts are not affected. Until
+    /// [`Simulator::restore_account`].
+    pub fn refuse_account(&mut self, account: &str, err: CloudError) {
+        self.access.refused.insert(account.to_string(), err);
+    }
+
+    /// Calls made as `account` work again after [`Simulator::refuse_account`].
+    pub fn restore_account(&mut self, account: &str) {
+        self.access.refused.remove(account);
+    }
+
+    /// Why calls made as `account` fail, while they do.
+    pub(crate) fn account_refusal(&self, account: &str) -> Option<CloudError> {
+        self.access.refused.get(account).cloned()
     }
 
     /// Allows `operation` again after [`Simulator::deny`].

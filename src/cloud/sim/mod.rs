@@ -33,7 +33,7 @@ pub use codepipeline::pipeline::{ACCOUNT, APPROVAL_NOTE, REGION};
 pub use config::{FaultRates, LogFaultRates, SECRET_COOKIE, SimConfig, SimStats};
 pub use ecr::{DEPLOYER_REPOSITORY, image_uri};
 pub use faults::{Fault, LOGIN_HINT, MUTATING};
-pub use ports::{OPERATOR_ARN, SimCloud};
+pub use ports::{OPERATOR_ARN, SimCloud, SimIdentity};
 pub use rng::Rng;
 pub use s3::pace::S3Pace;
 pub use s3::uploads::MIN_PART_BYTES;

@@ -1,6 +1,7 @@
 //! `SimCloud`: the simulator behind every port, shared through a mutex never held across an await.
 
 use super::Simulator;
+use super::codepipeline::pipeline::ACCOUNT;
 use super::codepipeline::queries::{MAX_RESULTS, Page};
 use super::s3::pace::{Paced, S3Pace};
 use crate::cloud::{
@@ -19,11 +20,46 @@ use std::sync::{Arc, Mutex, MutexGuard};
 /// The demo operator every port call is made as.
 pub const OPERATOR_ARN: &str = "arn:aws:sts::123456789012:assumed-role/Operator/demo-operator";
 
+/// Who a handle's calls are made as: one simulated account and caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimIdentity {
+    /// The account id, e.g. `222222222222`.
+    pub account: String,
+    /// The caller's ARN, e.g. `arn:aws:sts::222222222222:assumed-role/shipdeck/shipdeck`.
+    pub arn: String,
+}
+
+impl SimIdentity {
+    /// The demo operator in the demo's own account.
+    pub fn operator() -> SimIdentity {
+        SimIdentity {
+            account: ACCOUNT.into(),
+            arn: OPERATOR_ARN.into(),
+        }
+    }
+
+    /// The session of `role_arn` (an IAM role ARN) named `session`; the operator when the ARN
+    /// names no account.
+    pub fn role(role_arn: &str, session: &str) -> SimIdentity {
+        let account = role_arn.split(':').nth(4).unwrap_or_default();
+        let name = role_arn.rsplit('/').next().unwrap_or_default();
+        if account.is_empty() || name.is_empty() {
+            return SimIdentity::operator();
+        }
+        SimIdentity {
+            account: account.into(),
+            arn: format!("arn:aws:sts::{account}:assumed-role/{name}/{session}"),
+        }
+    }
+}
+
 /// A cheap handle on a shared [`Simulator`] implementing every port.
 #[derive(Clone)]
 pub struct SimCloud {
     inner: Arc<Mutex<Simulator>>,
     pace: Option<Arc<Paced>>,
+    /// Who the calls are made as (`None`: the demo operator, never refused by account).
+    who: Option<Arc<SimIdentity>>,
 }
 
 impl SimCloud {
@@ -32,6 +68,7 @@ impl SimCloud {
         SimCloud {
             inner: Arc::new(Mutex::new(sim)),
             pace: None,
+            who: None,
         }
     }
 
@@ -42,6 +79,17 @@ impl SimCloud {
             pace: Some(Arc::new(Paced::new(pace))),
             ..self
         }
+    }
+
+    /// The port bundle of calls made as `who`: the same world, but `GetCallerIdentity` answers
+    /// `who`, and every call fails while its account is refused
+    /// ([`Simulator::refuse_account`]).
+    pub fn cloud_as(&self, who: SimIdentity) -> Cloud {
+        SimCloud {
+            who: Some(Arc::new(who)),
+            ..self.clone()
+        }
+        .cloud()
     }
 
     /// The port bundle the app uses.
@@ -115,6 +163,9 @@ impl SimCloud {
         f: impl FnOnce(&mut Simulator) -> CloudResult<R>,
     ) -> CloudResult<R> {
         let mut sim = self.lock();
+        if let Some(err) = (self.who.as_ref()).and_then(|w| sim.account_refusal(&w.account)) {
+            return Err(err);
+        }
         let reply = sim.call(service, op)?;
         let result = f(&mut sim);
         reply.deliver(op, result)
@@ -423,10 +474,11 @@ impl Probes for SimCloud {
 #[async_trait]
 impl Identity for SimCloud {
     async fn caller_identity(&self) -> CloudResult<WhoAmI> {
+        let who = (self.who.as_deref().cloned()).unwrap_or_else(SimIdentity::operator);
         self.call("sts", "GetCallerIdentity", |_| {
             Ok(WhoAmI {
-                account: "123456789012".into(),
-                arn: OPERATOR_ARN.into(),
+                account: who.account,
+                arn: who.arn,
             })
         })
     }

@@ -38,7 +38,25 @@ fn columns(state: &State) -> Vec<Col> {
     if !github(state) {
         cols.retain(|c| c.title != "MAIN");
     }
+    if !state.accounts.shared() {
+        // Environments in several accounts: each row's account, by its last digits (the
+        // header and the detail panel show it whole).
+        cols.insert(1, Col::fixed("ACCT", 5, 3));
+    }
     cols
+}
+
+/// The ACCT cell: the last four digits of the environment's account; `?` when its identity
+/// could not be read, `…` until it is.
+fn account(state: &State, index: usize) -> Line<'static> {
+    match (state.accounts.who(index), state.accounts.unknown(index)) {
+        (Some(who), _) => {
+            let tail = who.account.len().saturating_sub(4);
+            Line::from(format!("…{}", who.account.get(tail..).unwrap_or_default()))
+        }
+        (None, Some(_)) => Line::from(Span::styled("?", Style::new().fg(Color::Red))),
+        (None, None) => Line::from(Span::styled("…", DIM)),
+    }
 }
 
 /// Whether GitHub is configured (the MAIN column shows).
@@ -366,6 +384,9 @@ fn cells(state: &State, index: usize) -> Vec<Line<'static>> {
     ];
     if !github(state) {
         cells.remove(8);
+    }
+    if !state.accounts.shared() {
+        cells.insert(1, account(state, index));
     }
     cells
 }

@@ -54,18 +54,29 @@ pub fn render(frame: &mut Frame, state: &State, area: Rect) {
         }
     }
     let clock = format!("{} UTC ", state.now.clock());
+    if !state.accounts.shared() {
+        // Environments in several accounts: the selected one's account and caller always show.
+        spans.push(Span::raw("  "));
+        spans.push(selected_account(state));
+    }
+    let several = !state.accounts.shared();
     let optional = [
         state
             .session
             .profile
             .as_ref()
+            .filter(|_| !several)
             .map(|p| format!("profile {p}")),
         state.session.region.as_ref().map(|r| format!("region {r}")),
         state
             .session
             .identity
             .as_deref()
+            .filter(|_| !several)
             .map(|i| format!("as {}", short_identity(i))),
+        several
+            .then(|| state.accounts.described.get(state.selected).cloned())
+            .flatten(),
     ];
     let avail = usize::from(area.width);
     let mut used: usize = spans.iter().map(Span::width).sum::<usize>() + width(&clock) + 1;
@@ -85,6 +96,25 @@ pub fn render(frame: &mut Frame, state: &State, area: Rect) {
         ))
         .right_aligned();
         frame.render_widget(Paragraph::new(right), area);
+    }
+}
+
+/// The selected environment's account and caller (`222222222222 as shipdeck`), `account
+/// unknown` in red when its identity could not be read, `account …` until it is.
+fn selected_account(state: &State) -> Span<'static> {
+    let env = state.selected;
+    match (state.accounts.who(env), state.accounts.unknown(env)) {
+        (Some(who), _) => Span::styled(
+            format!("{} as {}", who.account, short_identity(&who.arn)),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+        (None, Some(_)) => Span::styled(
+            "account unknown",
+            Style::new()
+                .fg(Color::LightRed)
+                .add_modifier(Modifier::BOLD),
+        ),
+        (None, None) => Span::raw("account …"),
     }
 }
 

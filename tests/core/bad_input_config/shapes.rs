@@ -26,7 +26,7 @@ fn tables_of_the_wrong_shape_unknown_keys_and_syntax() {
     assert_eq!(
         first(&FULL.replace("region = ", "regoin = ")),
         "shipdeck.toml:4:1: unknown key `regoin` in [aws]; expected one of profile, region, \
-         endpoint_url, connect_timeout, operation_timeout"
+         endpoint_url, role_arn, external_id, role_session_name, connect_timeout, operation_timeout"
     );
     assert_eq!(
         first(&FULL.replace("tick_ms = 250", "tick_ms = 250\ntheme = \"dark\"")),
@@ -38,7 +38,7 @@ fn tables_of_the_wrong_shape_unknown_keys_and_syntax() {
          pipeline, source_bucket, source_key, release_prefix, distribution_id, logs_bucket, \
          logs_prefix, log_groups, build_log_group, deploy_project, site_url, api_url, protected, \
          read_only, promotes_from, self_approval, api_name, lambda_function, viewer_function, \
-         health"
+         health, profile, region, role_arn, external_id, role_session_name, endpoint_url"
     );
     let syntax = first(&FULL.replace("tick_ms = 250", "tick_ms = "));
     assert!(

@@ -233,7 +233,13 @@ fn a_refused_catalogue_or_identity_joins_the_banner() {
             _ => None,
         })
         .unwrap();
-    update(&mut s, Action::Reply(Reply::IdentityLoaded(Err(expired()))));
+    update(
+        &mut s,
+        Action::Reply(Reply::IdentityLoaded {
+            env: 0,
+            result: Err(expired()),
+        }),
+    );
     update(
         &mut s,
         Action::Reply(Reply::ReleasesLoaded {

@@ -82,10 +82,13 @@ fn releases_and_identity_and_logs_land() {
     assert_eq!(versions, ["1.10.0", "1.3.0", "1.2.0"], "newest first");
     update(
         &mut s,
-        Action::Reply(Reply::IdentityLoaded(Ok(WhoAmI {
-            account: "1".into(),
-            arn: "arn:aws:sts::1:assumed-role/Ops/zoe".into(),
-        }))),
+        Action::Reply(Reply::IdentityLoaded {
+            env: 0,
+            result: Ok(WhoAmI {
+                account: "1".into(),
+                arn: "arn:aws:sts::1:assumed-role/Ops/zoe".into(),
+            }),
+        }),
     );
     assert_eq!(
         s.session.identity.as_deref(),
@@ -93,9 +96,12 @@ fn releases_and_identity_and_logs_land() {
     );
     update(
         &mut s,
-        Action::Reply(Reply::IdentityLoaded(Err(CloudError::Network(
-            "cannot reach https://sts.eu-west-1.amazonaws.com (GetCallerIdentity)".into(),
-        )))),
+        Action::Reply(Reply::IdentityLoaded {
+            env: 0,
+            result: Err(CloudError::Network(
+                "cannot reach https://sts.eu-west-1.amazonaws.com (GetCallerIdentity)".into(),
+            )),
+        }),
     );
     // (Refused credentials go to the banner instead: see `credentials`.)
     assert!(

@@ -1,0 +1,162 @@
+//! A role that cannot be assumed, run as a process against a small STS stand-in: the
+//! environment's error names the role and the caller (the base credentials' identity), and the
+//! environments in the other identity are read as usual.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::process::Command;
+
+const CALLER: &str = "arn:aws:iam::111111111111:user/alice";
+const ROLE: &str = "arn:aws:iam::222222222222:role/shipdeck-operator";
+
+/// One answer per request: STS refuses `AssumeRole`, answers `GetCallerIdentity` as alice; any
+/// other service says its resource does not exist.
+fn stand_in() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut writer = stream.try_clone().unwrap();
+                let mut reader = BufReader::new(stream);
+                loop {
+                    let mut length = 0usize;
+                    let mut line = String::new();
+                    loop {
+                        line.clear();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        if line == "\r\n" {
+                            break;
+                        }
+                        if let Some((k, v)) = line.split_once(':')
+                            && k.eq_ignore_ascii_case("content-length")
+                        {
+                            length = v.trim().parse().unwrap_or(0);
+                        }
+                    }
+                    let mut body = vec![0; length];
+                    if reader.read_exact(&mut body).is_err() {
+                        return;
+                    }
+                    let body = String::from_utf8_lossy(&body);
+                    let (status, kind, text) = if body.contains("Action=AssumeRole") {
+                        (
+                            "403 Forbidden",
+                            "text/xml",
+                            format!(
+                                "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error>\
+                             <Type>Sender</Type><Code>AccessDenied</Code><Message>User: {CALLER} is \
+                             not authorized to perform: sts:AssumeRole on resource: {ROLE}</Message>\
+                             </Error><RequestId>r1</RequestId></ErrorResponse>"
+                            ),
+                        )
+                    } else if body.contains("Action=GetCallerIdentity") {
+                        (
+                            "200 OK",
+                            "text/xml",
+                            format!(
+                                "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+                             <GetCallerIdentityResult><Arn>{CALLER}</Arn><UserId>AIDA</UserId>\
+                             <Account>111111111111</Account></GetCallerIdentityResult>\
+                             <ResponseMetadata><RequestId>r2</RequestId></ResponseMetadata>\
+                             </GetCallerIdentityResponse>"
+                            ),
+                        )
+                    } else {
+                        (
+                            "400 Bad Request",
+                            "application/x-amz-json-1.1",
+                            "{\"__type\":\"PipelineNotFoundException\",\"message\":\"not here\"}"
+                                .to_string(),
+                        )
+                    };
+                    let response = format!(
+                        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nx-amzn-RequestId: r\r\n\
+                         Content-Length: {}\r\n\r\n{text}",
+                        text.len()
+                    );
+                    if writer.write_all(response.as_bytes()).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    url
+}
+
+#[test]
+fn a_role_that_cannot_be_assumed_names_the_role_and_the_caller_for_its_environment_only() {
+    let dir = std::env::temp_dir().join(format!("shipdeck-accounts-cli-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("home")).unwrap();
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/shipdeck.example.toml"
+    ))
+    .unwrap();
+    let url = stand_in();
+    let commented = "# endpoint_url = \"http://127.0.0.1:5000\"";
+    assert!(example.contains(commented));
+    let config = example
+        .replace(commented, &format!("endpoint_url = \"{url}\""))
+        .replace(
+            "repository = \"acme/storefront\"",
+            "repository = \"acme/x\"",
+        );
+    assert!(
+        config.contains(&format!("role_arn = \"{ROLE}\"")),
+        "prd's role"
+    );
+    std::fs::write(dir.join("shipdeck.toml"), config).unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shipdeck"));
+    cmd.args(["--config", "shipdeck.toml", "status"])
+        .current_dir(&dir)
+        .env("HOME", dir.join("home"))
+        .env("XDG_CONFIG_HOME", dir.join("home/.config"))
+        .env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+        .env(
+            "AWS_SECRET_ACCESS_KEY",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("GITHUB_TOKEN", "")
+        .env("GH_TOKEN", "");
+    for var in [
+        "SHIPDECK_CONFIG",
+        "AWS_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_ENDPOINT_URL",
+        "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "AWS_SESSION_TOKEN",
+        "AWS_ROLE_ARN",
+    ] {
+        cmd.env_remove(var);
+    }
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let prd = stderr
+        .lines()
+        .find(|l| l.contains("prd"))
+        .unwrap_or_else(|| panic!("no line about prd in:\n{stderr}"));
+    assert!(
+        prd.contains(&format!(
+            "cannot assume role {ROLE} as {CALLER}: AccessDenied: User: {CALLER}"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        !prd.contains("dev") && !prd.contains("stg"),
+        "prd's alone: {stderr}"
+    );
+    // dev and stg were read as alice herself: their pipelines are what the stand-in says.
+    assert!(
+        stderr.contains("pipeline not found: storefront-deployer-dev"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

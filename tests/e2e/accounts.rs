@@ -1,0 +1,116 @@
+//! Environments in several accounts: the demo's prd assumes a role in its own account, and a
+//! refused identity leaves the environments of the others loaded.
+
+use shipdeck::cloud::CloudError;
+use shipdeck::runtime::{Connection, Headless, connect, load_failures};
+
+fn demo() -> shipdeck::runtime::Backend {
+    connect(&Connection {
+        demo: true,
+        seed: 7,
+        speed: 1.0,
+        ..Connection::default()
+    })
+    .unwrap()
+}
+
+/// Each environment reads and shows its own identity: dev and stg the demo operator's account,
+/// prd the role session in 222222222222.
+#[tokio::test]
+async fn each_environment_is_read_as_its_own_identity() {
+    let backend = demo();
+    let mut app = Headless::with_clouds(backend.state(), backend.clouds.clone());
+    app.start(backend.now).await;
+    let s = &app.state;
+    assert!(!s.accounts.shared());
+    let account = |env: usize| s.accounts.who(env).map(|w| w.account.as_str());
+    assert_eq!(account(0), Some("123456789012"));
+    assert_eq!(account(1), Some("123456789012"));
+    assert_eq!(account(2), Some("222222222222"));
+    assert_eq!(
+        s.identity_of(2),
+        Some("arn:aws:sts::222222222222:assumed-role/shipdeck-operator/shipdeck")
+    );
+    assert!(
+        s.envs.iter().all(|e| e.def.is_some()),
+        "every environment loaded"
+    );
+    let report = shipdeck::cli::report::status(s);
+    assert_eq!(
+        report.environments[2].account.as_deref(),
+        Some("222222222222")
+    );
+    assert!(report.errors.iter().all(|e| e.unknown != "account"));
+}
+
+/// The role of prd cannot be assumed: prd's row says why (naming the role and the caller) and
+/// is unknown, not empty; dev and stg load as before and nothing pauses them.
+#[tokio::test]
+async fn a_refused_identity_fails_its_environment_only() {
+    let backend = demo();
+    let sim = backend.sim.clone().unwrap();
+    let refusal = CloudError::RoleNotAssumed {
+        role: "arn:aws:iam::222222222222:role/shipdeck-operator".into(),
+        caller: "arn:aws:sts::123456789012:assumed-role/Operator/demo-operator".into(),
+        reason: "AccessDenied: not authorized to perform sts:AssumeRole".into(),
+    };
+    sim.with(|s| s.refuse_account("222222222222", refusal.clone()));
+    let mut app = Headless::with_clouds(backend.state(), backend.clouds.clone());
+    app.start(backend.now).await;
+    let s = &app.state;
+    assert!(s.envs[0].def.is_some() && s.envs[1].def.is_some());
+    let prd = &s.envs[2];
+    assert!(prd.def.is_none());
+    let error = &prd.refresh.error.as_ref().expect("prd's load error").error;
+    assert_eq!(*error, refusal.to_string());
+    assert!(error.contains("cannot assume role arn:aws:iam::222222222222:role/shipdeck-operator"));
+    assert!(error.contains("as arn:aws:sts::123456789012:assumed-role/Operator/demo-operator"));
+    assert_eq!(s.accounts.unknown(2), Some(error.as_str()));
+    assert_eq!(load_failures(s), Err(format!("prd: {refusal}")));
+    // The status report: prd's account is null with its reason, the others' are known.
+    let report = shipdeck::cli::report::status(s);
+    assert_eq!(
+        report.environments[0].account.as_deref(),
+        Some("123456789012")
+    );
+    assert_eq!(report.environments[2].account, None);
+    assert!(
+        report
+            .errors
+            .iter()
+            .any(|e| e.environment == "prd" && e.unknown == "account")
+    );
+    // Later polls: dev and stg go on being read while prd keeps failing and backs off alone.
+    for _ in 0..10 {
+        let next = sim.with(|s| {
+            s.advance(shipdeck::domain::Timestamp::MINUTE);
+            s.now()
+        });
+        app.tick(next).await;
+        assert!(
+            app.state.credentials.is_none(),
+            "no pause for the other accounts"
+        );
+        assert_eq!(
+            app.state.envs[0].refreshed_at,
+            Some(next),
+            "dev read at {next:?}"
+        );
+        assert!(app.state.envs[2].def.is_none());
+    }
+    sim.with(|s| s.restore_account("222222222222"));
+    let later = sim.with(|s| {
+        s.advance(10 * shipdeck::domain::Timestamp::MINUTE);
+        s.now()
+    });
+    app.tick(later).await;
+    assert!(
+        app.state.envs[2].def.is_some(),
+        "prd read once its role works again"
+    );
+    assert!(
+        app.state.envs[0]
+            .refreshed_at
+            .is_some_and(|t| t > backend.now)
+    );
+}
