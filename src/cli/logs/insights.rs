@@ -79,7 +79,7 @@ async fn query(global: &Global, args: &InsightsArgs) -> Result<ExitCode, Failure
         }
     };
     let ran = run_query(
-        backend.cloud.logs.as_ref(),
+        backend.clouds.named(&spec.name).logs.as_ref(),
         clock.as_ref(),
         &request,
         &mut progress,
