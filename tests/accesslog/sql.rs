@@ -65,10 +65,10 @@ fn records() -> Vec<Vec<AccessRecord>> {
                     9 => r.client_ip = "2a02:1810::7".into(),
                     _ => {}
                 }
-                if i % 19 == 0 {
+                if i.is_multiple_of(19) {
                     r.status = 0;
                 }
-                if i % 7 == 0 {
+                if i.is_multiple_of(7) {
                     r.query = None;
                 }
             }
