@@ -31,6 +31,7 @@ const ENV_KEYS: &[&str] = &[
     "lambda_function",
     "viewer_function",
     "health",
+    "athena",
 ];
 
 /// The message when the file lists no environment.

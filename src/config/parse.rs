@@ -64,6 +64,7 @@ pub(crate) fn parse(
     let notify = super::notify::read(root.table("notify")?)?;
     let (environments, self_approval, health, deploy_projects) =
         environments::read(&root, read_only)?;
+    let athena = super::athena::read_all(&root)?;
     Ok(Config {
         path: path.map(Path::to_path_buf),
         read_only,
@@ -77,6 +78,7 @@ pub(crate) fn parse(
         deployer_repository,
         deploy_projects,
         notify,
+        athena,
     })
 }
 

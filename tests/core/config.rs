@@ -180,7 +180,7 @@ fn unknown_keys_name_the_key_the_table_and_the_choices() {
         "shipdeck.toml:16:1: unknown key `pipline` in environments[1]; expected one of name, pipeline, \
          source_bucket, source_key, release_prefix, distribution_id, logs_bucket, logs_prefix, \
          log_groups, build_log_group, deploy_project, site_url, api_url, protected, read_only, \
-         promotes_from, self_approval, api_name, lambda_function, viewer_function, health"
+         promotes_from, self_approval, api_name, lambda_function, viewer_function, health, athena"
     );
     assert_eq!(
         err(&with_env("[polling]\nactive = 5\nsleep = 1")),
