@@ -338,11 +338,15 @@ fn pretty(
                 )
             };
             out.push_str(&format!(
-                "-- Scans at most: {} objects, {} (billed {}, 10 MB minimum): ${:.4} at {price}\n",
+                "-- Scans at most: {} objects, {} (billed {}): ${} at {price}\n",
                 e.objects,
                 size(e.bytes),
                 size(e.billed),
-                e.usd
+                if e.usd >= 0.01 {
+                    format!("{:.2}", e.usd)
+                } else {
+                    format!("{:.6}", e.usd)
+                }
             ));
             if setup.format == Format::Parquet {
                 out.push_str("-- (Parquet: Athena reads only the columns used, so less.)\n");
@@ -351,7 +355,7 @@ fn pretty(
         (None, Err(why)) => out.push_str(&format!("-- Scans: unknown: {why}\n")),
         (None, Ok(_)) => {}
     }
-    out.push_str("\n-- The table (created once, after asking, when queries run):\n");
+    out.push_str("\n-- The table the query reads (a dry run creates nothing):\n");
     for s in &plan.ddl {
         out.push_str(s);
         out.push_str(";\n\n");
