@@ -12,5 +12,6 @@ pub mod domain;
 mod layers;
 pub mod logging;
 pub mod ops;
+pub mod query;
 pub mod runtime;
 pub mod tui;

@@ -9,6 +9,7 @@ pub mod health;
 mod impact;
 mod logs;
 mod pipeline;
+mod query;
 pub mod report;
 mod rules;
 mod runs;
@@ -138,6 +139,7 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
             since,
             output,
         } => impact::run(global, &env, execution.as_deref(), since, output).await,
+        Command::Query(args) => query::run(global, args).await,
         Command::Logs { command } => return logs::run(global, command).await,
         Command::Insights(args) => return logs::insights::run(global, args).await,
         Command::Watch(args) => return watch::run(global, args).await,

@@ -38,6 +38,7 @@ const ENV_KEYS: &[&str] = &[
     "external_id",
     "role_session_name",
     "endpoint_url",
+    "athena",
 ];
 
 /// The message when the file lists no environment.

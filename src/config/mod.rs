@@ -4,6 +4,7 @@
 //! including the semantic ones found after the types check, carries `file:line:column` and the
 //! key (see [`ConfigError`]). Unknown keys are rejected in every table.
 
+mod athena;
 mod discover;
 mod environments;
 mod error;
@@ -17,6 +18,7 @@ mod reader;
 pub mod regions;
 mod validate;
 
+pub use athena::{AthenaSpec, DEFAULT_DATABASE, DEFAULT_WORKGROUP};
 pub use discover::{ENV_VAR, FILE_NAME, Search, discover};
 pub use error::{ConfigError, Location, Origin};
 pub use github::GitHubConfig;

@@ -40,9 +40,16 @@ pub struct Config {
     /// Each environment's own identity keys (`profile`, `region`, `role_arn`…), by name; absent
     /// or empty: `[aws]`'s.
     pub identities: BTreeMap<String, EnvIdentity>,
+    /// Each environment's `[environments.athena]` (the defaults where absent), by name.
+    pub athena: BTreeMap<String, super::AthenaSpec>,
 }
 
 impl Config {
+    /// Where environment `name`'s Athena queries run (the defaults if it has no settings).
+    pub fn athena(&self, name: &str) -> super::AthenaSpec {
+        self.athena.get(name).cloned().unwrap_or_default()
+    }
+
     /// The environment called `name`.
     pub fn environment(&self, name: &str) -> Option<&EnvSpec> {
         self.environments.iter().find(|e| e.name == name)

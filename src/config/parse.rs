@@ -67,6 +67,7 @@ pub(crate) fn parse(
     let notify = super::notify::read(root.table("notify")?)?;
     let (environments, self_approval, health, deploy_projects, identities) =
         environments::read(&root, read_only, &aws.identity())?;
+    let athena = super::athena::read_all(&root)?;
     Ok(Config {
         path: path.map(Path::to_path_buf),
         read_only,
@@ -81,6 +82,7 @@ pub(crate) fn parse(
         deploy_projects,
         notify,
         identities,
+        athena,
     })
 }
 

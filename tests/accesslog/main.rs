@@ -4,5 +4,6 @@
 mod filter;
 mod parse;
 mod retain;
+mod sql;
 mod stats;
 mod tail;

@@ -17,6 +17,8 @@ struct World {
     dir: PathBuf,
     url: String,
     source_bucket: String,
+    logs_bucket: String,
+    dists: Vec<String>,
     pipelines: Vec<String>,
     executions: Vec<String>,
 }
@@ -40,7 +42,7 @@ async fn world(tag: &str, envs: &[&str]) -> World {
     let dir = std::env::temp_dir().join(unique(&format!("shipdeck-emu-{tag}")));
     std::fs::create_dir_all(&dir).unwrap();
     let mut toml = format!("[aws]\nregion = \"{REGION}\"\n");
-    let (mut pipelines, mut executions) = (Vec::new(), Vec::new());
+    let (mut pipelines, mut executions, mut dists) = (Vec::new(), Vec::new(), Vec::new());
     let mut from: Option<&str> = None;
     for env in envs {
         let pipeline = unique(&format!("storefront-deployer-{env}"));
@@ -78,6 +80,7 @@ async fn world(tag: &str, envs: &[&str]) -> World {
             from.map_or(String::new(), |f| format!("promotes_from = \"{f}\"\n")),
         ));
         pipelines.push(pipeline);
+        dists.push(dist);
         from = Some(env);
     }
     std::fs::write(dir.join("shipdeck.toml"), toml).unwrap();
@@ -85,6 +88,8 @@ async fn world(tag: &str, envs: &[&str]) -> World {
         dir,
         url,
         source_bucket,
+        logs_bucket,
+        dists,
         pipelines,
         executions,
     }
@@ -135,6 +140,68 @@ fn failed_with(out: &Output, needle: &str) {
         stderr(out)
     );
     assert!(!stderr(out).contains("panicked"), "{}", stderr(out));
+}
+
+#[tokio::test]
+async fn query_dry_run_lists_the_log_objects_in_range_and_runs_nothing() {
+    let w = world("query", &["dev"]).await;
+    let (_, c, _) = connect().await;
+    let dist = &w.dists[0];
+    // Legacy logging's flat keys: two objects in range (10:00 and 12:00), two outside, and one
+    // of another distribution under the same prefix.
+    for (key, size) in [
+        (format!("cloudfront/dev/{dist}.2026-11-05-09.a.gz"), 100),
+        (format!("cloudfront/dev/{dist}.2026-11-05-10.a.gz"), 200),
+        (format!("cloudfront/dev/{dist}.2026-11-05-12.b.gz"), 300),
+        (format!("cloudfront/dev/{dist}.2026-11-05-13.c.gz"), 400),
+        ("cloudfront/dev/E9OTHER.2026-11-05-11.d.gz".to_string(), 500),
+    ] {
+        let put = c.s3.put_object().bucket(&w.logs_bucket).key(key);
+        put.body(ByteStream::from(vec![0u8; size]))
+            .send()
+            .await
+            .unwrap();
+    }
+    let args = [
+        "--endpoint-url",
+        &w.url,
+        "query",
+        "dev",
+        "status:5xx",
+        "--since",
+        "2026-11-05T10:00:00Z",
+        "--until",
+        "2026-11-05T13:00:00Z",
+        "--group-by",
+        "path",
+        "--dry-run",
+        "-o",
+        "json",
+    ];
+    let out = shipdeck(&w.dir, &args, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["estimate"]["objects"], 2, "{v}");
+    assert_eq!(v["estimate"]["bytes"], 500, "{v}");
+    assert_eq!(v["estimate"]["billed_bytes"], 10 * 1024 * 1024, "{v}");
+    let sql = v["sql"].as_str().unwrap();
+    assert!(
+        sql.contains(&format!(
+            "\"$path\" >= 's3://{}/cloudfront/dev/{dist}.2026-11-05-10'",
+            w.logs_bucket
+        )),
+        "{sql}"
+    );
+    assert!(
+        v["ddl"][1]
+            .as_str()
+            .unwrap()
+            .contains("skip.header.line.count")
+    );
+    // Without --dry-run: no pretending, exit 2.
+    let out = shipdeck(&w.dir, &args[..args.len() - 3], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("add --dry-run"), "{}", stderr(&out));
 }
 
 #[tokio::test]

@@ -8,6 +8,7 @@ mod logs;
 mod ops;
 mod ops_changes;
 mod ops_tty;
+mod query;
 #[path = "../support/mod.rs"]
 mod support;
 mod watch;

@@ -55,6 +55,10 @@ tls_days_yellow = 14
 tls_days_red = 3
 function_compute_yellow = 70
 function_compute_red = 90
+[environments.athena]
+database = "shipdeck_logs"
+workgroup = "ops"
+output_location = "s3://athena-results-dev/shipdeck/"
 [[environments]]
 name = "prd"
 pipeline = "p-prd"
@@ -125,6 +129,11 @@ const fn env(name: &'static str, path: &'static str) -> Key {
 /// A key of the first environment's `[environments.health]`.
 const fn health(name: &'static str, path: &'static str) -> Key {
     key("[environments.health]", name, path)
+}
+
+/// A key of the first environment's `[environments.athena]`.
+const fn athena(name: &'static str, path: &'static str) -> Key {
+    key("[environments.athena]", name, path)
 }
 
 /// A key of the second environment.
@@ -251,6 +260,9 @@ fn the_full_file_and_the_example_are_valid_and_use_every_key() {
         "latency_p99_red_ms",
         "tls_days_yellow",
         "tls_days_red",
+        "database",
+        "workgroup",
+        "output_location",
         "enabled",
         "method",
         "throttle",

@@ -181,7 +181,7 @@ fn unknown_keys_name_the_key_the_table_and_the_choices() {
          source_bucket, source_key, release_prefix, distribution_id, logs_bucket, logs_prefix, \
          log_groups, build_log_group, deploy_project, site_url, api_url, protected, read_only, \
          promotes_from, self_approval, api_name, lambda_function, viewer_function, health, \
-         profile, region, role_arn, external_id, role_session_name, endpoint_url"
+         profile, region, role_arn, external_id, role_session_name, endpoint_url, athena"
     );
     assert_eq!(
         err(&with_env("[polling]\nactive = 5\nsleep = 1")),

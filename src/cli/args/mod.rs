@@ -1,6 +1,7 @@
 //! Command-line flags and subcommands (clap).
 
 mod act;
+mod query;
 mod runs;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -10,6 +11,7 @@ pub use act::{
     ActFlags, ApproveArgs, DeployArgs, FreezeArgs, InvalidateArgs, OverrideArgs, RejectArgs,
     ReleaseArgs, RetryArgs, RollbackArgs, StopArgs, parse_var, parse_version,
 };
+pub use query::{QueryArgs, QueryOutput};
 pub use runs::{RunsArgs, RunsCommand, WorkflowRole};
 
 /// shipdeck: the operations console for the storefront deployment system.
@@ -205,6 +207,8 @@ pub enum Command {
     /// Follow what needs attention (approvals waiting or about to expire, answers by others,
     /// failed deploys, rollbacks, failing refreshes) as lines or JSON lines, until Ctrl-C.
     Watch(WatchArgs),
+    /// Athena over an environment's CloudFront access logs (today: --dry-run, the SQL and its cost).
+    Query(QueryArgs),
     /// CloudFront access logs and CloudWatch log groups.
     Logs {
         /// Which logs.

@@ -416,3 +416,38 @@ fn health_defaults_and_the_function_of_a_lambda_log_group() {
     );
     assert_eq!(prd.viewer_function, None, "the distribution's, once read");
 }
+
+#[test]
+fn athena_names_and_the_results_location_are_checked() {
+    let k = athena("database", "environments[0].athena.database");
+    wrong(
+        &k,
+        "\"Shipdeck-Logs\"",
+        "expected a database name of lowercase letters, digits and `_` (at most 255), found `Shipdeck-Logs`",
+    );
+    wrong(&k, "1", "expected a string, found an integer");
+    wrong(
+        &athena("workgroup", "environments[0].athena.workgroup"),
+        "\"ops team\"",
+        "expected a workgroup name of letters, digits, `.`, `_` or `-` (at most 128), found `ops team`",
+    );
+    let k = athena("output_location", "environments[0].athena.output_location");
+    wrong(
+        &k,
+        "\"athena-results-dev\"",
+        "expected an S3 URL such as s3://my-athena-results/shipdeck/, found `athena-results-dev`",
+    );
+    let config = parse(FULL).unwrap();
+    let dev = config.athena("dev");
+    assert_eq!(dev.database, "shipdeck_logs");
+    assert_eq!(
+        dev.output_location.as_deref(),
+        Some("s3://athena-results-dev/shipdeck/")
+    );
+    // prd has no [environments.athena]: the defaults.
+    let prd = config.athena("prd");
+    assert_eq!(
+        (prd.database.as_str(), prd.workgroup.as_str()),
+        ("shipdeck", "primary")
+    );
+}

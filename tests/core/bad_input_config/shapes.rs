@@ -38,7 +38,7 @@ fn tables_of_the_wrong_shape_unknown_keys_and_syntax() {
          pipeline, source_bucket, source_key, release_prefix, distribution_id, logs_bucket, \
          logs_prefix, log_groups, build_log_group, deploy_project, site_url, api_url, protected, \
          read_only, promotes_from, self_approval, api_name, lambda_function, viewer_function, \
-         health, profile, region, role_arn, external_id, role_session_name, endpoint_url"
+         health, profile, region, role_arn, external_id, role_session_name, endpoint_url, athena"
     );
     let syntax = first(&FULL.replace("tick_ms = 250", "tick_ms = "));
     assert!(

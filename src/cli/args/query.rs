@@ -1,0 +1,59 @@
+//! `shipdeck query` flags: an Athena query over an environment's CloudFront access logs.
+
+use crate::accesslog::Filter;
+use crate::cli::logs::{Since, parse_filter, parse_since};
+use crate::query::GroupBy;
+use clap::{Args, ValueEnum};
+
+/// Most groups `--top` shows.
+const MAX_TOP: usize = 10_000;
+
+/// `shipdeck query` output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum QueryOutput {
+    /// The statements, with the plan and the estimate as SQL comments.
+    Pretty,
+    /// One JSON object.
+    Json,
+}
+
+/// `shipdeck query ENV FILTER`.
+#[derive(Debug, Clone, Args)]
+pub struct QueryArgs {
+    /// The environment whose access logs to query.
+    pub env: String,
+    /// Which requests: a filter expression, as `logs cloudfront --filter` takes it (none: all).
+    #[arg(value_name = "FILTER", default_value = "", value_parser = parse_filter)]
+    pub filter: Filter,
+    /// From this far back (`24h`, `7d`, `30d`) or an RFC 3339 time.
+    #[arg(long, value_name = "WINDOW", default_value = "24h", value_parser = parse_since)]
+    pub since: Since,
+    /// Up to (not including) this far back or this RFC 3339 time; default: now.
+    #[arg(long, value_name = "WINDOW", value_parser = parse_since)]
+    pub until: Option<Since>,
+    /// Group by one key: path, status, edge, country, asn, ip, minute, hour or day.
+    #[arg(long, value_name = "KEY", value_parser = GroupBy::parse)]
+    pub group_by: Option<GroupBy>,
+    /// How many groups, by requests (with --group-by).
+    #[arg(long, value_name = "N", value_parser = parse_top)]
+    pub top: Option<usize>,
+    /// Print the SQL, the table's DDL and the estimated bytes scanned and cost; run nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Another of the distribution's log sources (a number, `legacy`, a delivery id or name).
+    #[arg(long, value_name = "N|NAME")]
+    pub source: Option<String>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = QueryOutput::Pretty)]
+    pub output: QueryOutput,
+}
+
+/// `--top`: 1 to [`MAX_TOP`].
+fn parse_top(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=MAX_TOP).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "expected a number of groups from 1 to {MAX_TOP}, got `{text}`"
+        )),
+    }
+}
