@@ -60,9 +60,16 @@ fn header_line(t: &Traffic, width: usize) -> Line<'static> {
             )
         ),
     };
-    // A long read shows how far it is while its first parts are drawn.
+    // A long read shows how far it is while its first parts are drawn: objects read of those
+    // listed (so far, while the listing goes on) and the bytes fetched.
     let objects = match t.reading {
-        Some((read, of)) => format!("{objects} · reading {read}/{of}"),
+        Some(p) => format!(
+            "{objects} · reading {}/{}{} · {:.1} MB",
+            p.read,
+            p.listed,
+            if p.listing { " listed so far" } else { "" },
+            p.bytes as f64 / 1e6
+        ),
         None => objects,
     };
     let mut spans = vec![
