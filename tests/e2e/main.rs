@@ -6,3 +6,4 @@ mod ops;
 mod sim;
 #[path = "../support/mod.rs"]
 mod support;
+mod traffic;
