@@ -39,7 +39,10 @@ async fn console(env: &str) -> Headless {
     let names: Vec<&str> = (backend.config.environments.iter())
         .map(|e| e.name.as_str())
         .collect();
-    let index = names.iter().position(|n| *n == env).expect("an environment");
+    let index = names
+        .iter()
+        .position(|n| *n == env)
+        .expect("an environment");
     let mut app = Headless::new(backend.state(), backend.cloud.clone());
     app.start(backend.now).await;
     app.state.selected = index;
@@ -62,7 +65,11 @@ async fn the_console_and_the_cli_read_the_same_objects_into_the_same_statistics(
         let app = console(env).await;
         let t = &app.state.traffic;
         assert_eq!(t.load.error, None, "{env}");
-        let label = t.target.as_ref().map(|t| t.label.clone()).unwrap_or_default();
+        let label = t
+            .target
+            .as_ref()
+            .map(|t| t.label.clone())
+            .unwrap_or_default();
         assert_eq!(
             cli["files"].as_u64(),
             Some(t.objects),
@@ -132,7 +139,10 @@ async fn files_delivered_late_into_hours_already_read_are_read_once_each_on_foll
         .filter(|o| files.contains(o.key.as_str()))
         .filter(|o| hour(&o.key).is_some_and(|h| o.last_modified.since(h) > 2 * Timestamp::HOUR))
         .count();
-    assert!(late > 0, "files were delivered hours late into hours read before");
+    assert!(
+        late > 0,
+        "files were delivered hours late into hours read before"
+    );
     assert_eq!(
         t.objects,
         files.len() as u64,
