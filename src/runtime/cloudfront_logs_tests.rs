@@ -215,6 +215,16 @@ async fn a_long_read_sends_its_first_part_long_before_its_end_and_every_object_o
         first_at * 10 < took,
         "first part at {first_at:?}, the read took {took:?}"
     );
+    // Listing included, within 1.25× of the ideal: every object's mean first byte and body, 64
+    // at a time (the clock is tokio's, paused: parsing takes none of it).
+    let pace = S3Pace::default();
+    let per_object =
+        pace.mean_first_byte() + Duration::from_secs_f64(4096.0 / pace.stream_bytes_per_sec);
+    let ideal = per_object * 2_000 / 64;
+    assert!(
+        took.as_secs_f64() <= ideal.as_secs_f64() * 1.25,
+        "took {took:?}, ideal {ideal:?}"
+    );
     let (_, progress, _) = parts.last().cloned().expect("a part");
     assert_eq!(
         (progress.listed, progress.listing),

@@ -309,6 +309,12 @@ fn a_streamed_read_shows_how_far_it_is_in_the_traffic_header() {
     let text = screen(&s, 160, 48);
     assert_has(&text, &["reading 4000/5000 · 49.8 MB"]);
     assert!(!text.contains("so far"), "{text}");
+    // At 80 columns the progress goes before the counts (which would push it out).
+    let text = screen(&s, 80, 24);
+    assert_has(
+        &text,
+        &["● following · last 1h · reading 4000/5000 · 49.8 MB"],
+    );
 }
 
 #[test]
