@@ -130,6 +130,8 @@ pub struct TailPlanner {
     /// Incomplete reads per key (with the key's hour, for forgetting).
     attempts: HashMap<String, (i64, u32)>,
     last_deep: Option<Timestamp>,
+    /// The next round is deep whenever it comes (a listing failed).
+    relist: bool,
     idle: u32,
     round_new: usize,
     round_open: bool,
@@ -161,6 +163,7 @@ impl TailPlanner {
             taken: HashMap::new(),
             attempts: HashMap::new(),
             last_deep: None,
+            relist: false,
             idle: 0,
             round_new: 0,
             round_open: false,
@@ -216,9 +219,10 @@ impl TailPlanner {
         self.close_round(now);
         self.round_open = true;
         self.next_at = None;
-        let deep = self
-            .last_deep
-            .is_none_or(|t| now.since(t) >= self.cfg.deep_every);
+        let deep = std::mem::take(&mut self.relist)
+            || self
+                .last_deep
+                .is_none_or(|t| now.since(t) >= self.cfg.deep_every);
         let from = if self.last_deep.is_none() {
             hour_floor(self.since)
         } else if deep {
@@ -296,10 +300,11 @@ impl TailPlanner {
         self.round_new += 1;
     }
 
-    /// The round's listing failed partway: the next round lists the whole look-back window
-    /// again, as the first one did (its keys already taken are not read twice).
+    /// The round's listing failed partway: the next round is a deep one, listing the whole
+    /// late window again (its keys already taken are not read twice; hours before the window,
+    /// whose keys are forgotten, are not listed again).
     pub fn listing_failed(&mut self) {
-        self.last_deep = None;
+        self.relist = true;
     }
 
     /// Gives back a key whose fetch or read failed: a later listing returns it again.
@@ -514,7 +519,7 @@ mod tests {
     }
 
     #[test]
-    fn after_a_failed_listing_the_next_round_lists_the_whole_look_back() {
+    fn after_a_failed_listing_the_next_round_lists_the_whole_late_window_and_no_further() {
         let layout = KeyTemplate::parse(HOURLY).unwrap();
         let now = at("2027-01-01T10:00:00Z");
         let mut p = TailPlanner::for_layout(&layout, "E1", now - 6 * Timestamp::HOUR);
@@ -528,6 +533,13 @@ mod tests {
         p.listing_failed();
         p.next_poll(now);
         assert_eq!(p.listings(now + 2 * Timestamp::MINUTE).len(), 7);
+        assert_eq!(p.listings(now + 3 * Timestamp::MINUTE).len(), 3, "once");
+        // Days later, the late window only: the hours before it, forgotten, are not listed.
+        let later = now + 3 * Timestamp::DAY;
+        p.listings(later);
+        p.listing_failed();
+        let deep = p.listings(later + Timestamp::MINUTE);
+        assert_eq!(deep.len(), 25, "{:?}", prefixes(&deep));
     }
 
     #[test]
