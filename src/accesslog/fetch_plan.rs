@@ -20,6 +20,12 @@
 //! The poll interval is `min_interval` after a round that found new files and doubles with each
 //! idle round up to `max_interval`.
 //!
+//! A round can be carried by the read that makes it ([`TailPlanner::round`]): a [`TailRound`]
+//! holds the round's listings and the planner as it was when the round started, and picks each
+//! listed page's new keys while the pages stream in; the keys the read reached are then taken by
+//! the planner itself ([`TailPlanner::took`]), so a key the read did not reach (a read
+//! cancelled or stopped partway) is listed and read again, and none is read twice.
+//!
 //! A partitioned layout (a v2 delivery's suffix path with time variables, see [`KeyTemplate`])
 //! is listed partition by partition instead: each round lists the folder of every hour from
 //! the same start to now (an hour's folder rendered in UTC, so day, month and year boundaries
@@ -113,7 +119,7 @@ pub fn key_hour(key: &str, prefix: &str, dist: &str) -> Option<Timestamp> {
 }
 
 /// Plans the listings and fetches of one distribution's log tail; see the module docs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TailPlanner {
     prefix: String,
     layout: KeyTemplate,
@@ -124,6 +130,8 @@ pub struct TailPlanner {
     /// Incomplete reads per key (with the key's hour, for forgetting).
     attempts: HashMap<String, (i64, u32)>,
     last_deep: Option<Timestamp>,
+    /// The next round is deep whenever it comes (a listing failed).
+    relist: bool,
     idle: u32,
     round_new: usize,
     round_open: bool,
@@ -155,6 +163,7 @@ impl TailPlanner {
             taken: HashMap::new(),
             attempts: HashMap::new(),
             last_deep: None,
+            relist: false,
             idle: 0,
             round_new: 0,
             round_open: false,
@@ -210,9 +219,10 @@ impl TailPlanner {
         self.close_round(now);
         self.round_open = true;
         self.next_at = None;
-        let deep = self
-            .last_deep
-            .is_none_or(|t| now.since(t) >= self.cfg.deep_every);
+        let deep = std::mem::take(&mut self.relist)
+            || self
+                .last_deep
+                .is_none_or(|t| now.since(t) >= self.cfg.deep_every);
         let from = if self.last_deep.is_none() {
             hour_floor(self.since)
         } else if deep {
@@ -266,6 +276,37 @@ impl TailPlanner {
         fresh
     }
 
+    /// Starts a poll round at `now` ([`TailPlanner::listings`]) to be carried by the read that
+    /// lists and fetches it: its listings, and a copy of the planner that picks each page's new
+    /// keys. The planner takes the keys the read reached with [`TailPlanner::took`].
+    pub fn round(&mut self, now: Timestamp) -> TailRound {
+        let listings = self.listings(now);
+        TailRound {
+            listings,
+            picker: self.clone(),
+        }
+    }
+
+    /// Takes `key`, which a round's read reached (fetched, or failed to): not returned by a
+    /// later listing (unless given back), and counted as new in this round when it was.
+    pub fn took(&mut self, key: &str) {
+        if self.taken.contains_key(key) {
+            return;
+        }
+        let Some((_, last)) = self.hours_of(key) else {
+            return;
+        };
+        self.taken.insert(key.to_string(), last.millis());
+        self.round_new += 1;
+    }
+
+    /// The round's listing failed partway: the next round is a deep one, listing the whole
+    /// late window again (its keys already taken are not read twice; hours before the window,
+    /// whose keys are forgotten, are not listed again).
+    pub fn listing_failed(&mut self) {
+        self.relist = true;
+    }
+
     /// Gives back a key whose fetch or read failed: a later listing returns it again.
     pub fn mark_failed(&mut self, key: &str) {
         self.taken.remove(key);
@@ -309,6 +350,23 @@ impl TailPlanner {
     pub fn next_poll(&mut self, now: Timestamp) -> Timestamp {
         self.close_round(now);
         self.next_at.unwrap_or(now)
+    }
+}
+
+/// One poll round carried by the read that makes it ([`TailPlanner::round`]): its listings, and
+/// the planner as the round started, which picks each listed page's new keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TailRound {
+    /// The listings to make, in order.
+    pub listings: Vec<ListRequest>,
+    picker: TailPlanner,
+}
+
+impl TailRound {
+    /// The keys of one listed page to fetch: this distribution's, in the look-back window, not
+    /// taken before this round nor earlier in it.
+    pub fn on_listing(&mut self, objects: &[ObjectInfo]) -> Vec<String> {
+        self.picker.on_listing(objects)
     }
 }
 
@@ -433,6 +491,55 @@ mod tests {
         // The day's folder is listed until the late window has passed its last hour.
         p.listings(at("2027-01-02T23:30:00Z"));
         assert!(p.on_listing(&day).is_empty());
+    }
+
+    #[test]
+    fn a_round_picks_new_keys_and_the_planner_takes_only_those_its_read_reached() {
+        let since = at("2027-01-01T00:30:00Z");
+        let mut p = TailPlanner::new("logs/", "E1", since);
+        let mut round = p.round(at("2027-01-01T02:00:00Z"));
+        assert_eq!(
+            round.listings,
+            p.clone().listings(at("2027-01-01T02:00:00Z"))
+        );
+        let keys = ["a", "b", "c"].map(|u| format!("logs/E1.2027-01-01-01.{u}.gz"));
+        let listed: Vec<ObjectInfo> = keys.iter().map(|k| object(k)).collect();
+        assert_eq!(round.on_listing(&listed), keys);
+        assert!(round.on_listing(&listed).is_empty(), "once in a round");
+        // The read reached `a` and `b` (then it was cancelled): `c` is picked again.
+        p.took(&keys[0]);
+        p.took(&keys[1]);
+        let mut next = p.round(at("2027-01-01T02:01:00Z"));
+        assert_eq!(next.on_listing(&listed), [keys[2].clone()]);
+        p.took(&keys[2]);
+        assert_eq!(
+            p.next_poll(at("2027-01-01T02:02:00Z")),
+            at("2027-01-01T02:02:15Z")
+        );
+    }
+
+    #[test]
+    fn after_a_failed_listing_the_next_round_lists_the_whole_late_window_and_no_further() {
+        let layout = KeyTemplate::parse(HOURLY).unwrap();
+        let now = at("2027-01-01T10:00:00Z");
+        let mut p = TailPlanner::for_layout(&layout, "E1", now - 6 * Timestamp::HOUR);
+        assert_eq!(p.listings(now).len(), 7);
+        p.next_poll(now);
+        assert_eq!(
+            p.listings(now + Timestamp::MINUTE).len(),
+            3,
+            "a recent poll"
+        );
+        p.listing_failed();
+        p.next_poll(now);
+        assert_eq!(p.listings(now + 2 * Timestamp::MINUTE).len(), 7);
+        assert_eq!(p.listings(now + 3 * Timestamp::MINUTE).len(), 3, "once");
+        // Days later, the late window only: the hours before it, forgotten, are not listed.
+        let later = now + 3 * Timestamp::DAY;
+        p.listings(later);
+        p.listing_failed();
+        let deep = p.listings(later + Timestamp::MINUTE);
+        assert_eq!(deep.len(), 25, "{:?}", prefixes(&deep));
     }
 
     #[test]

@@ -26,8 +26,8 @@ pub use decode::{decode, decode_twice};
 pub use event_tail::{EVENT_OVERLAP, EVENT_POLL, EventTail};
 pub use export::{Exporter, FieldLines, Format, RETAINED_FIELDS, write_jsonl, write_pretty};
 pub use fetch_plan::{
-    ListRequest, MAX_READS, TailConfig, TailPlanner, hour_floor, hour_key_prefix, hour_string,
-    key_hour,
+    ListRequest, MAX_READS, TailConfig, TailPlanner, TailRound, hour_floor, hour_key_prefix,
+    hour_string, key_hour,
 };
 pub use fetch_window::{FetchWindow, WindowConfig};
 pub use field::{Field, FieldKind};

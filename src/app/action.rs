@@ -4,8 +4,8 @@ use super::traffic::TrafficBatch;
 use super::{RequestId, View};
 use crate::cloud::{CloudError, WhoAmI};
 use crate::domain::{
-    ActionExecutionDetail, Distribution, ExecutionSummary, ObjectInfo, PipelineDef, PipelineState,
-    Release, SourceObject, Timestamp,
+    ActionExecutionDetail, Distribution, ExecutionSummary, PipelineDef, PipelineState, Release,
+    SourceObject, Timestamp,
 };
 
 /// What one environment refresh brought back.
@@ -194,15 +194,6 @@ pub enum Reply {
         /// What was found, or why each half could not be read.
         found: Box<crate::cloud::Discovery>,
     },
-    /// A listing of the logs bucket came back (every page).
-    TrafficListed {
-        /// Environment index.
-        env: usize,
-        /// The request this answers.
-        request: RequestId,
-        /// The objects listed, in key order.
-        result: Result<Vec<ObjectInfo>, CloudError>,
-    },
     /// A log group's events came back (every page, or those up to where the read stopped).
     TrafficEvents {
         /// Environment index.
@@ -212,19 +203,18 @@ pub enum Reply {
         /// The events and whether the read reached the end, or why it failed.
         result: Result<(Vec<crate::domain::LogEvent>, bool), CloudError>,
     },
-    /// Part of a CloudFront read: the objects read so far that no earlier part carried, while
-    /// the read goes on (its [`Reply::TrafficRead`] ends it with the rest).
+    /// Part of a CloudFront read: the objects read so far that no earlier part carried (their
+    /// keys among the batch's), while the read goes on (its [`Reply::TrafficRead`] ends it
+    /// with the rest).
     TrafficPart {
         /// Environment index.
         env: usize,
         /// The read this is part of.
         request: RequestId,
-        /// Their records and problems.
+        /// Their records, keys and problems.
         batch: Box<TrafficBatch>,
-        /// Objects read so far.
-        read: usize,
-        /// Objects the read was given.
-        of: usize,
+        /// How far the read has come.
+        progress: crate::app::ReadProgress,
     },
     /// CloudFront log objects were read.
     TrafficRead {

@@ -63,28 +63,20 @@ pub enum Effect {
         /// The distribution id.
         distribution_id: String,
     },
-    /// List an environment's CloudFront log objects (every page of each listing, in order).
-    ListTraffic {
+    /// One poll round of an environment's CloudFront log objects, streamed as `shipdeck logs
+    /// cloudfront` reads them: the round's listings read page by page, each page's new objects
+    /// (the round's planner picks them) fetched and read while the next page is listed; the
+    /// objects read come back in parts ([`crate::app::Reply::TrafficPart`]) and the rest at
+    /// the end.
+    StreamTraffic {
         /// Environment index.
         env: usize,
         /// Request id.
         request: RequestId,
         /// Logs bucket.
         bucket: String,
-        /// The listings: a prefix and the key to list after (one for a flat layout, one per
-        /// partition for a partitioned one).
-        listings: Vec<crate::accesslog::ListRequest>,
-    },
-    /// Fetch CloudFront log objects and read them (inflate and parse off the UI thread).
-    ReadTraffic {
-        /// Environment index.
-        env: usize,
-        /// Request id.
-        request: RequestId,
-        /// Logs bucket.
-        bucket: String,
-        /// Object keys, in order.
-        keys: Vec<String>,
+        /// The round: its listings and the planner that picks the keys to read.
+        round: Box<crate::accesslog::TailRound>,
         /// The layout of plain (headerless) lines, for a delivery of plain output.
         plain: Option<crate::accesslog::input::PlainLayout>,
     },

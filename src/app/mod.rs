@@ -61,7 +61,8 @@ pub use traffic::find::{contains_ci, row_matches};
 pub use traffic::markers::{MARKED_EXECUTIONS, Marker, MarkerKind, markers};
 pub use traffic::source::{LogsTarget, Place as LogsPlace, Resolved, resolve as resolve_logs};
 pub use traffic::{
-    CHART_STEP, DETAIL_KEEP, FullLine, Incomplete, Marks, Panel, Preset, Traffic, TrafficBatch,
+    CHART_STEP, DETAIL_KEEP, FullLine, Incomplete, Marks, Panel, Preset, ReadProgress, Traffic,
+    TrafficBatch,
 };
 pub use update::{start, update};
 

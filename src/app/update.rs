@@ -185,11 +185,6 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
             traffic::update::discovered(state, env, request, *found);
             Vec::new()
         }
-        Reply::TrafficListed {
-            env,
-            request,
-            result,
-        } => traffic::update::listed(state, env, request, result),
         Reply::TrafficEvents {
             env,
             request,
@@ -204,9 +199,8 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
             env,
             request,
             batch,
-            read,
-            of,
-        } => traffic::update::part(state, env, request, &batch, (read, of)),
+            progress,
+        } => traffic::update::part(state, env, request, &batch, progress),
         Reply::FileWritten {
             path,
             records,

@@ -9,7 +9,7 @@
 //! ([`read_events`]).
 
 use crate::accesslog::input::PlainLayout;
-use crate::accesslog::{FetchWindow, ListRequest, WindowConfig};
+use crate::accesslog::{FetchWindow, ListRequest, TailRound, WindowConfig};
 use crate::accesslog_io::{ReadOptions, read_bytes_with};
 use crate::app::{BatchAssembly, ObjectRecords, TrafficBatch};
 use crate::cloud::{
@@ -20,6 +20,7 @@ use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 /// Discovers distribution `id`'s log sources: its legacy logging (`GetDistribution`) and its
@@ -419,6 +420,21 @@ async fn sleep_until_some(at: Option<tokio::time::Instant>) {
     }
 }
 
+/// One poll round of a bucket tail, the one path of the Traffic view and of `shipdeck logs
+/// cloudfront` (once and `--follow`): the round's listings read page by page
+/// ([`LogBucket::pages`]), each page's new keys (the round picks them) fetched and handed to
+/// `reader` while the next page is listed, through one fetch window over the whole round.
+/// Gives back the reader and the listing that ended the pages early, if one did; or why the
+/// reading stopped. The keys handed to the reader are the round's reach: its planner takes
+/// those ([`crate::accesslog::TailPlanner::took`]), and a later round lists the rest again.
+pub async fn read_round<R: ObjectReader>(
+    logs: &LogBucket,
+    round: &mut TailRound,
+    reader: R,
+) -> Result<(R, Option<Box<ListFailed>>), String> {
+    read_round_noting(logs, round, &Listed::default(), reader).await
+}
+
 /// Where a Traffic read's partial batches go while it runs (the interactive loop's queue of
 /// actions): each is one [`crate::app::Reply::TrafficPart`] for the read's request.
 pub type Progress = tokio::sync::mpsc::UnboundedSender<crate::app::Action>;
@@ -429,15 +445,22 @@ const PART_FIRST: usize = 1;
 /// Most objects of one partial batch.
 const PART_MOST: usize = 64;
 
+/// How far the listing of a round has come, shared by the listing and the reader.
+#[derive(Default)]
+struct Listed {
+    /// Keys listed to read so far.
+    keys: AtomicUsize,
+    /// Whether the listing has ended.
+    done: AtomicBool,
+}
+
 /// Where the Traffic reader's partial batches go: the request they answer and the channel.
 struct Parts {
     env: usize,
     request: crate::app::RequestId,
     tx: Progress,
-    /// Objects listed for the read so far.
-    listed: Arc<std::sync::atomic::AtomicUsize>,
-    /// Objects handed over so far, and in the batch being assembled.
-    read: usize,
+    listed: Arc<Listed>,
+    /// Objects in the batch being assembled.
     pending: usize,
     /// Objects the next partial batch waits for.
     size: usize,
@@ -450,100 +473,59 @@ struct TrafficReader {
     batch: BatchAssembly,
     opts: ReadOptions,
     parts: Option<Parts>,
+    /// Objects read so far, and their bytes as fetched.
+    read: usize,
+    bytes: u64,
 }
 
 impl ObjectReader for TrafficReader {
     fn take(&mut self, key: String, body: CloudResult<Vec<u8>>) -> bool {
+        self.read += 1;
+        self.bytes += body.as_ref().map_or(0, |b| b.len() as u64);
         read_object(&self.bucket, &mut self.batch, key, body, &self.opts);
-        if let Some(p) = self.parts.as_mut() {
-            p.read += 1;
-            p.pending += 1;
-            let of = p.listed.load(std::sync::atomic::Ordering::Acquire);
-            // The last object's batch is the final reply's.
-            if p.pending >= p.size && p.read < of {
-                let batch = std::mem::take(&mut self.batch).finish();
-                let part = crate::app::Reply::TrafficPart {
-                    env: p.env,
-                    request: p.request,
-                    batch: Box::new(batch),
-                    read: p.read,
-                    of,
-                };
-                // Nobody listens any more (the console quit): the read goes on to its end.
-                let _ = p.tx.send(crate::app::Action::Reply(part));
-                p.pending = 0;
-                p.size = (p.size * 2).min(PART_MOST);
-            }
+        let Some(p) = self.parts.as_mut() else {
+            return true;
+        };
+        p.pending += 1;
+        let listed = p.listed.keys.load(Ordering::Acquire);
+        let listing = !p.listed.done.load(Ordering::Acquire);
+        // The last object's batch is the final reply's.
+        if p.pending >= p.size && (listing || self.read < listed) {
+            let batch = std::mem::take(&mut self.batch).finish();
+            let part = crate::app::Reply::TrafficPart {
+                env: p.env,
+                request: p.request,
+                batch: Box::new(batch),
+                progress: crate::app::ReadProgress {
+                    read: self.read,
+                    listed: listed.max(self.read),
+                    listing,
+                    bytes: self.bytes,
+                },
+            };
+            // Nobody listens any more (the console quit): the read goes on to its end.
+            let _ = p.tx.send(crate::app::Action::Reply(part));
+            p.pending = 0;
+            p.size = (p.size * 2).min(PART_MOST);
         }
         true
     }
 }
 
-/// Reads the Traffic view's objects `keys` of `bucket` into one time-ordered batch (plain lines
-/// laid out by `opts`); with `progress`, the objects read so far are sent on as partial batches
-/// for `(env, request)` while the read goes on: the first after one object, then after twice
-/// as many each time (up to [`PART_MOST`]). The final batch holds the objects no partial batch
-/// carried, so every object's records come exactly once. A read that stops gives back, as
-/// failed, the keys it did not reach (read again by the next poll), with why it stopped.
-pub async fn read_objects_in_parts(
-    storage: Arc<dyn Storage>,
-    bucket: String,
-    keys: Vec<String>,
+/// The Traffic view's poll round ([`read_round`]) read into one time-ordered batch (plain
+/// lines laid out by `opts`); with `progress`, the objects read so far are sent on as partial
+/// batches for `(env, request)` while the read goes on: the first after one object, then after
+/// twice as many each time (up to [`PART_MOST`]), each saying how far the read and the
+/// listing have come. The final batch holds the objects no partial batch carried, so every
+/// object's records and key come exactly once, and the listing that stopped early. A read that
+/// stops says why; the keys it did not reach are in no batch, so the tail lists them again.
+pub async fn stream_round(
+    logs: &LogBucket,
+    mut round: TailRound,
     opts: ReadOptions,
     progress: Option<(usize, crate::app::RequestId, Progress)>,
 ) -> TrafficBatch {
-    let logs = LogBucket::new(storage, &bucket);
-    let once = futures::stream::iter([Ok::<_, Box<ListFailed>>(keys.clone())]);
-    let (read, sent, _) = read_in_parts(&logs, once, opts, progress).await;
-    read.unwrap_or_else(|e| TrafficBatch {
-        failed_keys: keys.into_iter().skip(sent).collect(),
-        errors: vec![e],
-        ..TrafficBatch::default()
-    })
-}
-
-/// [`read_objects_in_parts`] over the keys of `listings` while they are listed ([`LogBucket::pages`]):
-/// fetching starts with the first page, and the parts say how many objects are listed so far.
-/// A failed listing keeps what was listed before it and says so in the batch's errors.
-pub async fn read_listings_in_parts(
-    logs: &LogBucket,
-    listings: Vec<ListRequest>,
-    opts: ReadOptions,
-    progress: Option<(usize, crate::app::RequestId, Progress)>,
-) -> TrafficBatch {
-    let keys = logs
-        .pages(listings)
-        .map(|page| page.map(|objects| objects.into_iter().map(|o| o.key).collect::<Vec<_>>()));
-    let (read, _, listing) = read_in_parts(logs, keys, opts, progress).await;
-    let mut batch = read.unwrap_or_else(|e| TrafficBatch {
-        errors: vec![e],
-        ..TrafficBatch::default()
-    });
-    if let Some(failed) = listing {
-        let ListFailed { prefix, error } = *failed;
-        batch
-            .errors
-            .push(format!("listing s3://{}/{prefix}: {error}", logs.name()));
-    }
-    batch
-}
-
-/// The read of [`read_objects_in_parts`] over keys as they come: the batch (or why the read
-/// stopped), how many objects left in parts, and the listing's error.
-async fn read_in_parts<E>(
-    logs: &LogBucket,
-    keys: impl futures::Stream<Item = Result<Vec<String>, E>> + Unpin,
-    opts: ReadOptions,
-    progress: Option<(usize, crate::app::RequestId, Progress)>,
-) -> (Result<TrafficBatch, String>, usize, Option<E>) {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let listed = Arc::new(AtomicUsize::new(0));
-    let counting = listed.clone();
-    let keys = keys.inspect(move |batch| {
-        if let Ok(k) = batch {
-            counting.fetch_add(k.len(), Ordering::AcqRel);
-        }
-    });
+    let listed = Arc::new(Listed::default());
     let reader = TrafficReader {
         batch: BatchAssembly::new(),
         bucket: logs.name().to_string(),
@@ -552,44 +534,53 @@ async fn read_in_parts<E>(
             env,
             request,
             tx,
-            listed,
-            read: 0,
+            listed: listed.clone(),
             pending: 0,
             size: PART_FIRST,
         }),
+        read: 0,
+        bytes: 0,
     };
-    // The reader is lost with the read when it stops: how far it came is counted here.
-    let reached = Arc::new(AtomicUsize::new(0));
-    let counted = Counted {
-        inner: reader,
-        reached: reached.clone(),
-    };
-    match logs
-        .read_listed(keys, counted, WindowConfig::default())
-        .await
-    {
-        Ok((counted, listing)) => (Ok(counted.inner.batch.finish()), 0, listing),
-        Err(e) => (Err(e), reached.load(Ordering::Acquire), None),
-    }
-}
-
-/// A reader that counts the objects whose records have left it (in a partial batch).
-struct Counted {
-    inner: TrafficReader,
-    reached: Arc<std::sync::atomic::AtomicUsize>,
-}
-
-impl ObjectReader for Counted {
-    fn take(&mut self, key: String, body: CloudResult<Vec<u8>>) -> bool {
-        let more = self.inner.take(key, body);
-        if let Some(p) = &self.inner.parts
-            && p.pending == 0
-        {
-            self.reached
-                .store(p.read, std::sync::atomic::Ordering::Release);
+    let (reader, listing) = match read_round_noting(logs, &mut round, &listed, reader).await {
+        Ok(done) => done,
+        Err(e) => {
+            return TrafficBatch {
+                stopped: Some(e),
+                ..TrafficBatch::default()
+            };
         }
-        more
-    }
+    };
+    let mut batch = reader.batch.finish();
+    batch.listing_error = listing.map(|failed| {
+        let ListFailed { prefix, error } = *failed;
+        (format!("s3://{}/{prefix}", logs.name()), error)
+    });
+    batch
+}
+
+/// [`read_round`], counting in `listed` the keys listed to read and noting when the listing
+/// ends.
+async fn read_round_noting<R: ObjectReader>(
+    logs: &LogBucket,
+    round: &mut TailRound,
+    listed: &Listed,
+    reader: R,
+) -> Result<(R, Option<Box<ListFailed>>), String> {
+    let pages = logs.pages(round.listings.clone());
+    let keys = pages
+        .map(|page| {
+            page.map(|objects| {
+                let keys = round.on_listing(&objects);
+                listed.keys.fetch_add(keys.len(), Ordering::AcqRel);
+                keys
+            })
+        })
+        .chain(futures::stream::poll_fn(|_| {
+            listed.done.store(true, Ordering::Release);
+            std::task::Poll::Ready(None)
+        }));
+    logs.read_listed(keys, reader, WindowConfig::default())
+        .await
 }
 
 /// Parses one fetched object into `batch`.

@@ -2,6 +2,7 @@
 //! time: the clock jumps to the next wake-up whenever every task waits).
 
 use super::*;
+use crate::accesslog::TailPlanner;
 use crate::cloud::sim::{Fault, S3Pace, SimCloud, SimConfig, Simulator};
 use crate::cloud::{PutRequest, Storage};
 
@@ -166,61 +167,142 @@ async fn a_throttled_filter_log_events_page_is_asked_again_after_a_back_off() {
     );
 }
 
-#[tokio::test(start_paused = true)]
-async fn a_long_read_sends_its_first_part_long_before_its_end_and_every_object_once() {
-    let (sim, keys) = bucket(2_000, S3Pace::default()).await;
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let start = tokio::time::Instant::now();
-    let read = tokio::spawn(read_objects_in_parts(
-        Arc::new(sim.clone()),
-        "logs".into(),
-        keys.clone(),
-        ReadOptions::default(),
-        Some((0, 7, tx)),
-    ));
+/// A round of a tail of `cf/E1.*` over the 6th of December 2026 (the keys of [`bucket`]).
+fn round() -> (TailPlanner, TailRound) {
+    let day = Timestamp(1_796_515_200_000);
+    assert_eq!(crate::accesslog::hour_string(day), "2026-12-06-00");
+    let mut planner = TailPlanner::new("cf/", "E1", day);
+    let round = planner.round(day + Timestamp::DAY);
+    (planner, round)
+}
+
+/// The parts of a read sent to `rx` (until the channel closes), with when each came.
+async fn parts_of(
+    mut rx: tokio::sync::mpsc::UnboundedReceiver<crate::app::Action>,
+    start: tokio::time::Instant,
+) -> Vec<(Duration, crate::app::ReadProgress, TrafficBatch)> {
     let mut parts = Vec::new();
     while let Some(action) = rx.recv().await {
         let crate::app::Action::Reply(crate::app::Reply::TrafficPart {
             request,
             batch,
-            read,
-            of,
+            progress,
             ..
         }) = action
         else {
             panic!("a part of the read: {action:?}");
         };
-        assert_eq!((request, of), (7, 2_000));
-        parts.push((start.elapsed(), read, objects_in(&batch)));
+        assert_eq!(request, 7);
+        parts.push((start.elapsed(), progress, *batch));
     }
-    let last = read.await.expect("the read ends");
+    parts
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_long_read_sends_its_first_part_long_before_its_end_and_every_object_once() {
+    let (sim, keys) = bucket(2_000, S3Pace::default()).await;
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let start = tokio::time::Instant::now();
+    let logs = LogBucket::new(Arc::new(sim.clone()), "logs");
+    let (_, plan) = round();
+    let read = stream_round(&logs, plan, ReadOptions::default(), Some((0, 7, tx)));
+    let (last, parts) = futures::join!(read, parts_of(rx, start));
     let took = start.elapsed();
-    let (first_at, first_read, _) = parts.first().copied().expect("a part");
-    assert_eq!(first_read, 1, "the first part comes after one object");
+    let (first_at, first, _) = parts.first().cloned().expect("a part");
+    assert_eq!(first.read, 1, "the first part comes after one object");
+    assert_eq!(first.bytes, 4096, "{first:?}");
     assert!(
-        first_at * 20 < took,
+        first_at * 10 < took,
         "first part at {first_at:?}, the read took {took:?}"
     );
-    let (_, last_read, _) = parts.last().copied().expect("a part");
-    // Every object once: in the parts or the rest.
-    let in_parts: usize = parts.iter().map(|p| p.2).sum();
-    assert_eq!(in_parts, last_read);
-    assert_eq!(in_parts + objects_in(&last), 2_000);
+    // Listing included, within 1.25× of the ideal: every object's mean first byte and body, 64
+    // at a time (the clock is tokio's, paused: parsing takes none of it).
+    let pace = S3Pace::default();
+    let per_object =
+        pace.mean_first_byte() + Duration::from_secs_f64(4096.0 / pace.stream_bytes_per_sec);
+    let ideal = per_object * 2_000 / 64;
+    assert!(
+        took.as_secs_f64() <= ideal.as_secs_f64() * 1.25,
+        "took {took:?}, ideal {ideal:?}"
+    );
+    let (_, progress, _) = parts.last().cloned().expect("a part");
+    assert_eq!(
+        (progress.listed, progress.listing),
+        (2_000, false),
+        "{progress:?}"
+    );
+    // Every object once, in the parts or the rest, with its key.
+    let mut seen: Vec<String> = parts.iter().flat_map(|p| keys_in(&p.2)).collect();
+    assert_eq!(seen.len(), progress.read);
+    seen.extend(keys_in(&last));
+    seen.sort();
+    assert!(seen == keys, "every object once, in the parts or the rest");
+    assert_eq!(gets(&sim), 2_000, "no object fetched twice");
     assert!(parts.len() < 60, "a few dozen parts: {}", parts.len());
 }
 
 #[tokio::test(start_paused = true)]
 async fn without_a_progress_channel_the_read_is_one_batch() {
-    let (sim, keys) = bucket(50, S3Pace::default()).await;
-    let batch = read_objects_in_parts(
-        Arc::new(sim),
-        "logs".into(),
-        keys,
-        ReadOptions::default(),
-        None,
-    )
-    .await;
+    let (sim, _) = bucket(50, S3Pace::default()).await;
+    let logs = LogBucket::new(Arc::new(sim), "logs");
+    let (_, plan) = round();
+    let batch = stream_round(&logs, plan, ReadOptions::default(), None).await;
     assert_eq!(objects_in(&batch), 50);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_planner_takes_what_a_round_reached_and_a_late_object_is_read_once() {
+    let (sim, keys) = bucket(30, S3Pace::default()).await;
+    let logs = LogBucket::new(Arc::new(sim.clone()), "logs");
+    let (mut planner, mut plan) = round();
+    let Ok((notes, None)) = read_round(&logs, &mut plan, Notes::default()).await else {
+        panic!("the round ends without a listing error");
+    };
+    assert_eq!(notes.keys, keys);
+    for key in &notes.keys {
+        planner.took(key);
+    }
+    // A file delivered late into an hour already read.
+    let late = "cf/E1.2026-12-06-03.late.gz".to_string();
+    let req = PutRequest {
+        bucket: "logs".into(),
+        key: late.clone(),
+        body: vec![b'x'; 10],
+        metadata: Default::default(),
+        content_type: None,
+        sha256: None,
+        if_none_match: false,
+    };
+    assert!(sim.put_object(&req).await.is_ok());
+    // Deep polls (every 5 minutes) list the whole late window again.
+    let later = Timestamp(1_796_515_200_000) + Timestamp::DAY + 6 * Timestamp::MINUTE;
+    for n in 0..2 {
+        let mut next = planner.round(later + n * 6 * Timestamp::MINUTE);
+        let Ok((notes, None)) = read_round(&logs, &mut next, Notes::default()).await else {
+            panic!("the round ends without a listing error");
+        };
+        let want = if n == 0 {
+            vec![late.clone()]
+        } else {
+            Vec::new()
+        };
+        assert_eq!(notes.keys, want, "round {n}: only the late object, once");
+        for key in &notes.keys {
+            planner.took(key);
+        }
+    }
+    assert_eq!(gets(&sim), 31, "no object fetched twice");
+}
+
+/// The keys of the objects a batch carries, read or not, in key order.
+fn keys_in(b: &TrafficBatch) -> Vec<String> {
+    let incomplete = b.incomplete.iter().map(|i| &i.key);
+    let mut keys: Vec<String> = (b.complete_keys.iter().chain(incomplete))
+        .chain(&b.failed_keys)
+        .cloned()
+        .collect();
+    keys.sort();
+    keys
 }
 
 /// Objects a batch carries, read or not.
@@ -307,28 +389,147 @@ async fn hour_prefixes_are_listed_several_at_a_time_and_handed_in_order() {
 #[tokio::test(start_paused = true)]
 async fn a_failed_listing_is_said_with_its_bucket_and_prefix() {
     let (sim, _) = bucket(50, S3Pace::default()).await;
-    let logs = LogBucket::new(Arc::new(sim), "logs");
-    let listings = vec![
-        ListRequest {
-            prefix: "cf/E1.2026-12-06-00.".into(),
-            start_after: String::new(),
-        },
-        ListRequest {
-            prefix: "cf/E1.2026-12-06-01.".into(),
-            start_after: String::new(),
-        },
-    ];
-    let gone = LogBucket::new(logs.storage.clone(), "gone");
-    let batch = read_listings_in_parts(&gone, listings.clone(), ReadOptions::default(), None).await;
+    let gone = LogBucket::new(Arc::new(sim.clone()), "gone");
+    let (_, plan) = round();
+    let batch = stream_round(&gone, plan, ReadOptions::default(), None).await;
     assert_eq!(objects_in(&batch), 0);
+    let Some((listing, error)) = &batch.listing_error else {
+        panic!("the listing's failure is carried: {batch:?}");
+    };
+    assert_eq!(listing, "s3://gone/cf/E1.");
+    assert!(matches!(error, CloudError::NotFound { .. }), "{error:?}");
+    let logs = LogBucket::new(Arc::new(sim), "logs");
+    let (_, plan) = round();
+    let batch = stream_round(&logs, plan, ReadOptions::default(), None).await;
+    assert_eq!((objects_in(&batch), &batch.listing_error), (50, &None));
+}
+
+/// A logs bucket whose listing fails from its `pass`-th page on (the rest goes to `inner`).
+struct ListFails {
+    inner: SimCloud,
+    pass: usize,
+    lists: std::sync::atomic::AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl Storage for ListFails {
+    async fn list_objects(
+        &self,
+        bucket: &str,
+        prefix: &str,
+        start_after: Option<&str>,
+        token: Option<&str>,
+        max: usize,
+    ) -> CloudResult<ObjectPage> {
+        if self.lists.fetch_add(1, Ordering::SeqCst) >= self.pass {
+            return Err(CloudError::Server {
+                service: "S3".into(),
+                operation: "ListObjectsV2".into(),
+                message: "InternalError".into(),
+            });
+        }
+        (self.inner)
+            .list_objects(bucket, prefix, start_after, token, max)
+            .await
+    }
+    async fn get_object(&self, bucket: &str, key: &str) -> CloudResult<Vec<u8>> {
+        self.inner.get_object(bucket, key).await
+    }
+    async fn head_object(&self, b: &str, k: &str) -> CloudResult<crate::cloud::ObjectMeta> {
+        self.inner.head_object(b, k).await
+    }
+    async fn list_object_versions(
+        &self,
+        b: &str,
+        k: &str,
+        n: usize,
+    ) -> CloudResult<Vec<crate::cloud::ObjectVersion>> {
+        self.inner.list_object_versions(b, k, n).await
+    }
+    async fn head_object_version(
+        &self,
+        b: &str,
+        k: &str,
+        v: &str,
+    ) -> CloudResult<crate::cloud::ObjectMeta> {
+        self.inner.head_object_version(b, k, v).await
+    }
+    async fn put_object(&self, req: &PutRequest) -> CloudResult<crate::cloud::PutOutcome> {
+        self.inner.put_object(req).await
+    }
+    async fn create_multipart(&self, req: &PutRequest) -> CloudResult<String> {
+        self.inner.create_multipart(req).await
+    }
+    async fn upload_part(
+        &self,
+        b: &str,
+        k: &str,
+        u: &str,
+        n: i32,
+        body: Vec<u8>,
+    ) -> CloudResult<crate::cloud::UploadedPart> {
+        self.inner.upload_part(b, k, u, n, body).await
+    }
+    async fn complete_multipart(
+        &self,
+        b: &str,
+        k: &str,
+        u: &str,
+        parts: &[crate::cloud::UploadedPart],
+        if_none_match: bool,
+    ) -> CloudResult<crate::cloud::PutOutcome> {
+        (self.inner)
+            .complete_multipart(b, k, u, parts, if_none_match)
+            .await
+    }
+    async fn abort_multipart(&self, b: &str, k: &str, u: &str) -> CloudResult<()> {
+        self.inner.abort_multipart(b, k, u).await
+    }
+    async fn copy_object(
+        &self,
+        fb: &str,
+        fk: &str,
+        tb: &str,
+        tk: &str,
+    ) -> CloudResult<crate::cloud::PutOutcome> {
+        self.inner.copy_object(fb, fk, tb, tk).await
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_listing_failing_on_its_second_page_keeps_the_first_pages_objects_and_says_why() {
+    let (sim, keys) = bucket(2_500, S3Pace::default()).await;
+    let storage = ListFails {
+        inner: sim.clone(),
+        pass: 1,
+        lists: Default::default(),
+    };
+    let logs = LogBucket::new(Arc::new(storage), "logs");
+    let (mut planner, plan) = round();
+    let batch = stream_round(&logs, plan, ReadOptions::default(), None).await;
     assert!(
-        batch
-            .errors
-            .iter()
-            .any(|e| e.contains("listing s3://gone/cf/E1.2026-12-06-00.")),
-        "{:?}",
-        batch.errors
+        keys_in(&batch) == keys[..1000],
+        "the first page's objects are read"
     );
-    let batch = read_listings_in_parts(&logs, listings, ReadOptions::default(), None).await;
-    assert_eq!(objects_in(&batch), 6, "hours 0 and 1 hold 3 objects each");
+    let Some((listing, error)) = &batch.listing_error else {
+        panic!("the view is partial and says so: {batch:?}");
+    };
+    assert_eq!(listing, "s3://logs/cf/E1.");
+    assert!(error.to_string().contains("InternalError"), "{error}");
+    // The planner takes what was read; the next round reads the rest, and only the rest.
+    for key in keys_in(&batch) {
+        planner.took(&key);
+    }
+    planner.listing_failed();
+    let logs = LogBucket::new(Arc::new(sim), "logs");
+    let next = planner.round(Timestamp(1_796_515_200_000) + Timestamp::DAY + 1);
+    let rest = stream_round(&logs, next, ReadOptions::default(), None).await;
+    let got = keys_in(&rest);
+    assert!(
+        got == keys[1000..],
+        "the rest, and only the rest: {} keys from {:?}, listing {:?}",
+        got.len(),
+        got.first(),
+        rest.listing_error
+    );
 }

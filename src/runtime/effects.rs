@@ -141,49 +141,20 @@ pub async fn run_effect_with(
                 found: Box::new(found),
             }))
         }
-        Effect::ListTraffic {
+        Effect::StreamTraffic {
             env,
             request,
             bucket,
-            listings,
-        } => {
-            let logs = super::cloudfront_logs::LogBucket::new(cloud.storage.clone(), &bucket);
-            let mut result = Ok(Vec::new());
-            for l in &listings {
-                match logs.list_all(&l.prefix, &l.start_after).await {
-                    Ok(objects) => {
-                        if let Ok(all) = result.as_mut() {
-                            all.extend(objects);
-                        }
-                    }
-                    Err(e) => {
-                        result = Err(e);
-                        break;
-                    }
-                }
-            }
-            Some(Action::Reply(Reply::TrafficListed {
-                env,
-                request,
-                result,
-            }))
-        }
-        Effect::ReadTraffic {
-            env,
-            request,
-            bucket,
-            keys,
+            round,
             plain,
         } => {
             let opts = crate::accesslog_io::ReadOptions {
                 plain,
                 columns: None,
             };
-            let storage = cloud.storage.clone();
+            let logs = super::cloudfront_logs::LogBucket::new(cloud.storage.clone(), &bucket);
             let parts = progress.map(|tx| (env, request, tx.clone()));
-            let batch =
-                super::cloudfront_logs::read_objects_in_parts(storage, bucket, keys, opts, parts)
-                    .await;
+            let batch = super::cloudfront_logs::stream_round(&logs, *round, opts, parts).await;
             Some(Action::Reply(Reply::TrafficRead {
                 env,
                 request,

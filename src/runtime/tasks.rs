@@ -12,13 +12,12 @@ use std::collections::HashMap;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
-/// The request id of an effect that may be cancelled (log-tail listings and reads, the action
+/// The request id of an effect that may be cancelled (log-tail reads, the action
 /// runs of an execution detail that was closed, the markers' reads of a tail replaced).
 fn cancellable(effect: &Effect) -> Option<RequestId> {
     match effect {
-        Effect::ListTraffic { request, .. }
+        Effect::StreamTraffic { request, .. }
         | Effect::DiscoverLogSources { request, .. }
-        | Effect::ReadTraffic { request, .. }
         | Effect::FetchTrafficEvents { request, .. }
         | Effect::ReadTrafficEvents { request, .. }
         | Effect::FetchLogs { request, .. }

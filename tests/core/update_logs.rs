@@ -7,8 +7,8 @@ use crate::support;
 
 use shipdeck::accesslog::{AccessRecord, LogFields};
 use shipdeck::app::{
-    Action, Effect, ExportError, ExportJob, Level, Overlay, Preset, Reply, State, TrafficBatch,
-    View, update,
+    Action, Effect, ExportError, ExportJob, Level, Overlay, Preset, ReadProgress, Reply, State,
+    TrafficBatch, View, update,
 };
 use shipdeck::cloud::CloudError;
 use shipdeck::domain::*;
@@ -45,13 +45,33 @@ fn typed(s: &mut State, text: &str) -> Vec<Effect> {
     fx
 }
 
+/// The Traffic read among `fx` (one poll round, streamed): its request and the first listing's
+/// start-after key.
 fn list_effect(fx: &[Effect]) -> Option<(u64, String)> {
     fx.iter().find_map(|e| match e {
-        Effect::ListTraffic {
-            request, listings, ..
-        } => Some((*request, listings[0].start_after.clone())),
+        Effect::StreamTraffic { request, round, .. } => {
+            Some((*request, round.listings[0].start_after.clone()))
+        }
         _ => None,
     })
+}
+
+/// The Traffic read among `fx` as the runtime runs it over a bucket listing `listed`: its
+/// request and the keys its round picks to read, in order.
+fn streamed(fx: &[Effect], listed: &[&str]) -> Option<(u64, Vec<String>)> {
+    fx.iter().find_map(|e| match e {
+        Effect::StreamTraffic { request, round, .. } => {
+            let objects: Vec<ObjectInfo> = listed.iter().map(|k| object(k)).collect();
+            Some((*request, round.clone().on_listing(&objects)))
+        }
+        _ => None,
+    })
+}
+
+/// `b` as the read of the objects `keys` (their keys among the batch's).
+fn of_keys(mut b: TrafficBatch, keys: &[&str]) -> TrafficBatch {
+    b.complete_keys = keys.iter().map(|k| k.to_string()).collect();
+    b
 }
 
 /// The Traffic view of dev with `n` records read from one object.
@@ -59,24 +79,14 @@ fn traffic(n: usize) -> State {
     let mut s = state();
     update(&mut s, Action::Tick(T0));
     let fx = update(&mut s, Action::Show(View::Traffic));
-    let (request, _) = list_effect(&fx).expect("a listing");
-    let fx = update(
-        &mut s,
-        Action::Reply(Reply::TrafficListed {
-            env: 0,
-            request,
-            result: Ok(vec![object(KEY)]),
-        }),
-    );
-    let Some(Effect::ReadTraffic { request, .. }) = fx.first() else {
-        panic!("a read: {fx:?}")
-    };
-    let b = batch(&records(n, T0 - 40 * Timestamp::MINUTE));
+    let (request, keys) = streamed(&fx, &[KEY]).expect("a read");
+    assert_eq!(keys, [KEY]);
+    let b = of_keys(batch(&records(n, T0 - 40 * Timestamp::MINUTE)), &[KEY]);
     update(
         &mut s,
         Action::Reply(Reply::TrafficRead {
             env: 0,
-            request: *request,
+            request,
             batch: Box::new(b),
         }),
     );
@@ -120,19 +130,8 @@ fn objects_are_read_once_and_failed_fetches_come_back() {
     // The next poll lists the same object again: it is not read twice.
     let next = s.traffic.load.next_poll;
     let fx = update(&mut s, Action::Tick(next));
-    let (request, _) = list_effect(&fx).unwrap();
     let late = "cloudfront/dev/E2DEVSTOREFRNT.2025-11-25-08.ffff0000.gz";
-    let fx = update(
-        &mut s,
-        Action::Reply(Reply::TrafficListed {
-            env: 0,
-            request,
-            result: Ok(vec![object(KEY), object(late)]),
-        }),
-    );
-    let Some(Effect::ReadTraffic { request, keys, .. }) = fx.first().cloned() else {
-        panic!("{fx:?}")
-    };
+    let (request, keys) = streamed(&fx, &[KEY, late]).expect("a read");
     assert_eq!(keys, vec![late.to_string()], "only the late file is read");
     // Its fetch fails: the key is given back and read on a later listing.
     let failed = TrafficBatch {
@@ -151,18 +150,8 @@ fn objects_are_read_once_and_failed_fetches_come_back() {
     assert!(s.traffic.load.error.as_deref().unwrap().contains("timeout"));
     let next = s.traffic.load.next_poll;
     let fx = update(&mut s, Action::Tick(next));
-    let (request, _) = list_effect(&fx).unwrap();
-    let fx = update(
-        &mut s,
-        Action::Reply(Reply::TrafficListed {
-            env: 0,
-            request,
-            result: Ok(vec![object(KEY), object(late)]),
-        }),
-    );
-    assert!(
-        matches!(fx.first(), Some(Effect::ReadTraffic { keys, .. }) if keys == &vec![late.to_string()])
-    );
+    let (_, keys) = streamed(&fx, &[KEY, late]).expect("a read");
+    assert_eq!(keys, vec![late.to_string()], "read again");
     // An answer nobody waits for changes nothing.
     let before = s.traffic.clone();
     update(

@@ -334,10 +334,13 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
             trail: trail.clone(),
             result: Err(shipdeck::ops::plan::follow_workflow::Unseen::read("X")),
         })),
-        Effect::ListTraffic { env, request, .. } => Some(Action::Reply(Reply::TrafficListed {
+        Effect::StreamTraffic { env, request, .. } => Some(Action::Reply(Reply::TrafficRead {
             env: *env,
             request: *request,
-            result: if ok { Ok(Vec::new()) } else { Err(err()) },
+            batch: Box::new(shipdeck::app::TrafficBatch {
+                listing_error: (!ok).then(|| ("s3://logs/cf/".to_string(), err())),
+                ..Default::default()
+            }),
         })),
         Effect::FetchTrafficEvents { env, request, .. } => {
             Some(Action::Reply(Reply::TrafficEvents {
@@ -350,14 +353,11 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
                 },
             }))
         }
-        Effect::ReadTraffic { env, request, .. }
-        | Effect::ReadTrafficEvents { env, request, .. } => {
-            Some(Action::Reply(Reply::TrafficRead {
-                env: *env,
-                request: *request,
-                batch: Box::default(),
-            }))
-        }
+        Effect::ReadTrafficEvents { env, request, .. } => Some(Action::Reply(Reply::TrafficRead {
+            env: *env,
+            request: *request,
+            batch: Box::default(),
+        })),
         Effect::FetchActionExecutions {
             env,
             request,
@@ -411,8 +411,7 @@ fn request_id(e: &Effect) -> Option<u64> {
         | Effect::FetchReleases { request, .. }
         | Effect::FetchLogs { request, .. }
         | Effect::ApplyOp { request, .. }
-        | Effect::ListTraffic { request, .. }
-        | Effect::ReadTraffic { request, .. }
+        | Effect::StreamTraffic { request, .. }
         | Effect::FetchTrafficEvents { request, .. }
         | Effect::ReadTrafficEvents { request, .. }
         | Effect::FetchActionExecutions { request, .. }

@@ -7,3 +7,4 @@ mod ops;
 mod sim;
 #[path = "../support/mod.rs"]
 mod support;
+mod traffic;

@@ -290,6 +290,34 @@ fn the_replace_question_names_the_file_its_size_and_the_records() {
 }
 
 #[test]
+fn a_streamed_read_shows_how_far_it_is_in_the_traffic_header() {
+    let mut s = with(View::Traffic, None);
+    s.traffic.reading = Some(shipdeck::app::ReadProgress {
+        read: 120,
+        listed: 1000,
+        listing: true,
+        bytes: 14_200_000,
+    });
+    let text = screen(&s, 160, 48);
+    assert_has(&text, &["reading 120/1000 listed so far · 14.2 MB"]);
+    s.traffic.reading = Some(shipdeck::app::ReadProgress {
+        read: 4000,
+        listed: 5000,
+        listing: false,
+        bytes: 49_800_000,
+    });
+    let text = screen(&s, 160, 48);
+    assert_has(&text, &["reading 4000/5000 · 49.8 MB"]);
+    assert!(!text.contains("so far"), "{text}");
+    // At 80 columns the progress goes before the counts (which would push it out).
+    let text = screen(&s, 80, 24);
+    assert_has(
+        &text,
+        &["● following · last 1h · reading 4000/5000 · 49.8 MB"],
+    );
+}
+
+#[test]
 fn old_info_messages_are_hidden() {
     let mut s = with(View::Environments, None);
     s.status = Some(StatusMsg {

@@ -152,8 +152,7 @@ struct Tally {
 fn log_request(effect: &Effect) -> Option<u64> {
     match effect {
         Effect::FetchLogs { request, .. }
-        | Effect::ListTraffic { request, .. }
-        | Effect::ReadTraffic { request, .. }
+        | Effect::StreamTraffic { request, .. }
         | Effect::FetchTrafficEvents { request, .. }
         | Effect::ReadTrafficEvents { request, .. }
         | Effect::FetchActionExecutions { request, .. }

@@ -109,6 +109,25 @@ pub struct TrafficBatch {
     pub failed_keys: Vec<String>,
     /// Malformed lines skipped.
     pub skipped: u64,
+    /// The listing that stopped before its end (`s3://bucket/prefix`) and why; the objects of
+    /// the pages before it are read: the view is partial until a later round lists the rest.
+    pub listing_error: Option<(String, crate::cloud::CloudError)>,
+    /// Why the read stopped before its end: the objects it did not reach are in no batch, and
+    /// a later round lists and reads them.
+    pub stopped: Option<String>,
+}
+
+/// How far a read in flight has come, for the Traffic header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ReadProgress {
+    /// Objects read so far.
+    pub read: usize,
+    /// Objects listed to read so far.
+    pub listed: usize,
+    /// Whether the listing goes on (more objects may be listed).
+    pub listing: bool,
+    /// Bytes of the objects read so far, as fetched.
+    pub bytes: u64,
 }
 
 impl Default for TrafficBatch {
@@ -122,6 +141,8 @@ impl Default for TrafficBatch {
             complete_keys: Vec::new(),
             failed_keys: Vec::new(),
             skipped: 0,
+            listing_error: None,
+            stopped: None,
         }
     }
 }
@@ -142,5 +163,7 @@ impl PartialEq for TrafficBatch {
             && self.complete_keys == other.complete_keys
             && self.failed_keys == other.failed_keys
             && self.skipped == other.skipped
+            && self.listing_error == other.listing_error
+            && self.stopped == other.stopped
     }
 }

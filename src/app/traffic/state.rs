@@ -6,7 +6,9 @@ use crate::accesslog::{
     StatsSnapshot, TailPlanner,
 };
 use crate::app::Loadable;
-pub use crate::app::traffic::batch::{DETAIL_KEEP, FullLine, Incomplete, Preset, TrafficBatch};
+pub use crate::app::traffic::batch::{
+    DETAIL_KEEP, FullLine, Incomplete, Preset, ReadProgress, TrafficBatch,
+};
 pub use crate::app::traffic::charts::{CHART_STEP, ChartJob};
 use crate::domain::Timestamp;
 use std::collections::{BTreeMap, VecDeque};
@@ -103,8 +105,9 @@ pub struct Traffic {
     /// The listing or read: in flight, when the next poll is due, the latest read or listing
     /// problem.
     pub load: Loadable,
-    /// The read in flight, when its first part has come: objects read so far, of those listed.
-    pub reading: Option<(usize, usize)>,
+    /// The read in flight, when its first part has come: objects read so far, of those listed
+    /// so far, and their bytes.
+    pub reading: Option<ReadProgress>,
     /// What went wrong so far in the read in flight (said when it ends).
     pub trouble: Trouble,
     /// Objects read.

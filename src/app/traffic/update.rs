@@ -1,12 +1,14 @@
 //! The Traffic view in `update`: polling the logs bucket with the tail planner while the view
-//! is shown, taking listings and read batches, and its keys (follow, search, filter, presets).
+//! is shown (each poll round one streamed read: listed, fetched and read as the CLI's
+//! `logs cloudfront` does, its parts drawn as they come), and its keys (follow, search,
+//! filter, presets).
 
 use crate::accesslog::{EventTail, Field, Filter, FilterError, RETAINED_FIELDS, TailPlanner};
 use crate::app::traffic::source::Place;
 use crate::app::traffic::{Preset, Resolved, Traffic, resolve};
 use crate::app::{Effect, Level, RequestId, Scope, State, View};
 use crate::cloud::CloudError;
-use crate::domain::{ObjectInfo, Timestamp};
+use crate::domain::Timestamp;
 
 /// Back-off after a failed listing.
 const RETRY: i64 = 30 * Timestamp::SECOND;
@@ -101,13 +103,14 @@ pub(in crate::app) fn due(state: &mut State) -> Option<Effect> {
     let t = &mut state.traffic;
     match target.place {
         Place::Bucket { bucket, .. } => {
-            let listings = t.planner.as_mut()?.listings(now);
+            let round = t.planner.as_mut()?.round(now);
             t.load.start(request);
-            Some(Effect::ListTraffic {
+            Some(Effect::StreamTraffic {
                 env: state.selected,
                 request,
                 bucket,
-                listings,
+                round: Box::new(round),
+                plain: target.plain,
             })
         }
         Place::Group { arn } => {
@@ -205,58 +208,6 @@ pub(in crate::app) fn discovered(
     state.traffic.load.succeeded(now);
 }
 
-/// A listing came back: read the objects not read before, or schedule the next poll.
-pub(in crate::app) fn listed(
-    state: &mut State,
-    env: usize,
-    request: RequestId,
-    result: Result<Vec<ObjectInfo>, CloudError>,
-) -> Vec<Effect> {
-    let t = &mut state.traffic;
-    if t.env != env || !t.load.accept(request) {
-        return Vec::new();
-    }
-    let now = state.now;
-    let objects = match result {
-        Ok(objects) => objects,
-        Err(err) => {
-            let text = format!("listing the logs bucket: {err}");
-            t.load.failed(text.clone(), now + RETRY);
-            if !err.is_credentials() {
-                state.say(Level::Warn, text);
-            }
-            crate::app::credentials::read_back(state, "traffic", Err(&err));
-            return Vec::new();
-        }
-    };
-    crate::app::credentials::accepted(state);
-    let t = &mut state.traffic;
-    let keys = t
-        .planner
-        .as_mut()
-        .map(|p| p.on_listing(&objects))
-        .unwrap_or_default();
-    if keys.is_empty() {
-        let next = t.planner.as_mut().map_or(now + RETRY, |p| p.next_poll(now));
-        t.load.succeeded(next);
-        return Vec::new();
-    }
-    let Some((Place::Bucket { bucket, .. }, plain)) =
-        (state.traffic.target.as_ref()).map(|t| (t.place.clone(), t.plain.clone()))
-    else {
-        return Vec::new();
-    };
-    let request = state.take_request();
-    state.traffic.load.start(request);
-    vec![Effect::ReadTraffic {
-        env,
-        request,
-        bucket,
-        keys,
-        plain,
-    }]
-}
-
 /// A log group's events came back: parse those not read before, or schedule the next poll.
 pub(in crate::app) fn events(
     state: &mut State,
@@ -312,21 +263,22 @@ pub(in crate::app) fn events(
     }]
 }
 
-/// Part of a read came back (`read` of `of` objects): its records are kept and drawn at once,
-/// the read goes on (its final reply brings the rest and ends it).
+/// Part of a read came back (how far it has come in `progress`): its records are kept and
+/// drawn at once, its keys taken, the read goes on (its final reply brings the rest and ends
+/// it).
 pub(in crate::app) fn part(
     state: &mut State,
     env: usize,
     request: RequestId,
     batch: &crate::app::TrafficBatch,
-    (read, of): (usize, usize),
+    progress: crate::app::ReadProgress,
 ) -> Vec<Effect> {
     let t = &mut state.traffic;
     if t.env != env || t.load.inflight != Some(request) {
         return Vec::new();
     }
     absorb(t, batch);
-    t.reading = Some((read, of));
+    t.reading = Some(progress);
     Vec::new()
 }
 
@@ -352,6 +304,21 @@ pub(in crate::app) fn read(
         (None, Some(_)) => t.load.next_poll.max(now),
         (None, None) => now + RETRY,
     };
+    // Unknown is not none: a listing that stopped leaves a partial view, said as such, and the
+    // next round lists the whole look-back again (soon, not after an idle interval).
+    if let Some((listing, err)) = &batch.listing_error {
+        if let Some(p) = t.planner.as_mut() {
+            p.listing_failed();
+        }
+        t.load.next_poll = t.load.next_poll.min(now + RETRY);
+        let text = format!("partial: listing {listing}: {err}; listed again at the next poll");
+        t.load.error = Some(text.clone());
+        if !err.is_credentials() {
+            state.say(Level::Warn, text);
+        }
+        crate::app::credentials::read_back(state, "traffic", Err(err));
+        return Vec::new();
+    }
     let problem = trouble.given_up.or(trouble.error).or_else(|| {
         let failed = trouble.retrying;
         (failed > 0).then(|| format!("{failed} object(s) could not be read; retrying"))
@@ -360,6 +327,7 @@ pub(in crate::app) fn read(
     if let Some(text) = problem {
         state.say(Level::Warn, text);
     }
+    crate::app::credentials::accepted(state);
     Vec::new()
 }
 
@@ -369,6 +337,14 @@ pub(in crate::app) fn read(
 fn absorb(t: &mut Traffic, batch: &crate::app::TrafficBatch) {
     let mut retrying = 0usize;
     if let Some(p) = t.planner.as_mut() {
+        // The keys the read reached are taken (those it did not reach are listed again), then
+        // those that could not be fetched given back.
+        let reached = (batch.complete_keys.iter())
+            .chain(batch.incomplete.iter().map(|i| &i.key))
+            .chain(&batch.failed_keys);
+        for key in reached {
+            p.took(key);
+        }
         for key in &batch.failed_keys {
             p.mark_failed(key);
         }
@@ -411,7 +387,7 @@ fn absorb(t: &mut Traffic, batch: &crate::app::TrafficBatch) {
         trouble.given_up = given_up.into_iter().next();
     }
     if trouble.error.is_none() {
-        trouble.error = batch.errors.first().cloned();
+        trouble.error = (batch.stopped.iter().chain(&batch.errors).next()).cloned();
     }
 }
 

@@ -6,16 +6,17 @@
 use super::sink::{Select, Sink, observe, report_problems};
 use super::stats::stats_text;
 use super::{Since, exit_code};
-use crate::accesslog::{EventTail, Stats, TailPlanner, WindowConfig};
+use crate::accesslog::{EventTail, Stats, TailPlanner};
 use crate::accesslog_io::{ReadOptions, ReadReport, read_bytes_with, read_events};
 use crate::app::{LogsPlace as Place, LogsTarget, Resolved, resolve_logs as resolve};
 use crate::cli::args::{CloudfrontArgs, Global, LogOutput};
 use crate::cli::{Failure, connect};
 use crate::cloud::CloudResult;
 use crate::domain::{EnvSpec, LogEvent, Timestamp};
-use crate::runtime::cloudfront_logs::{LogBucket, ObjectReader, discover, fetch_events};
+use crate::runtime::cloudfront_logs::{
+    LogBucket, ObjectReader, discover, fetch_events, read_round,
+};
 use crate::runtime::{Clock, SimClock, WallClock};
-use futures::StreamExt;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -35,6 +36,8 @@ struct Reading {
     stats: Option<Stats>,
     sink: Sink,
     report: ReadReport,
+    /// Keys the read just done reached: taken by the planner.
+    reached: Vec<String>,
     /// Keys whose fetch failed in the read just done: given back to the planner.
     failed: Vec<String>,
 }
@@ -42,6 +45,7 @@ struct Reading {
 impl ObjectReader for Reading {
     fn take(&mut self, key: String, body: CloudResult<Vec<u8>>) -> bool {
         let name = format!("s3://{}/{key}", self.bucket);
+        self.reached.push(key.clone());
         match body {
             Ok(bytes) => {
                 let (select, sink) = (&self.select, &mut self.sink);
@@ -159,6 +163,7 @@ pub(super) async fn run(
         stats: args.stats.then(Stats::default),
         sink: Sink::ordered(args.output),
         report: ReadReport::default(),
+        reached: Vec::new(),
         failed: Vec::new(),
     };
     let mut shown = String::new();
@@ -296,29 +301,29 @@ async fn events_round(
         .map_err(|e| Stop::Reading(format!("reading log events stopped: {e}")))
 }
 
-/// One poll round: the planner's listings, paged, and every new object fetched and read
-/// through the one CloudFront log path ([`LogBucket`]) as soon as its page is in, by one fetch
-/// window over the whole round.
+/// One poll round: the planner's round ([`TailPlanner::round`]) listed, fetched and read
+/// through the one CloudFront log path ([`read_round`], the Traffic view's too); the keys the
+/// read reached are taken by the planner, those whose fetch failed given back, and a listing
+/// that stopped early makes the next round list the whole look-back again.
 async fn round(
     logs: &LogBucket,
     planner: &mut TailPlanner,
     reading: Reading,
     now: Timestamp,
 ) -> Result<Reading, Stop> {
-    let keys = {
-        let pages = logs.pages(planner.listings(now));
-        let planner = &mut *planner;
-        let keys = pages.map(move |page| page.map(|objects| planner.on_listing(&objects)));
-        logs.read_listed(keys, reading, WindowConfig::default())
-            .await
-            .map_err(Stop::Reading)?
-    };
-    let (mut reading, listing) = keys;
+    let mut plan = planner.round(now);
+    let (mut reading, listing) = read_round(logs, &mut plan, reading)
+        .await
+        .map_err(Stop::Reading)?;
+    for key in reading.reached.drain(..) {
+        planner.took(&key);
+    }
     for key in reading.failed.drain(..) {
         planner.mark_failed(&key);
     }
     match listing {
         Some(failed) => {
+            planner.listing_failed();
             let (prefix, e) = (&failed.prefix, &failed.error);
             let text = format!("cannot list s3://{}/{prefix}: {e}", logs.name());
             Err(Stop::Listing(Box::new(reading), text))
@@ -433,6 +438,7 @@ mod tests {
             stats: None,
             sink: Sink::ordered(LogOutput::Jsonl),
             report: ReadReport::default(),
+            reached: Vec::new(),
             failed: Vec::new(),
         }
     }

@@ -60,23 +60,29 @@ fn header_line(t: &Traffic, width: usize) -> Line<'static> {
             )
         ),
     };
-    // A long read shows how far it is while its first parts are drawn.
-    let objects = match t.reading {
-        Some((read, of)) => format!("{objects} · reading {read}/{of}"),
-        None => objects,
-    };
-    let mut spans = vec![
-        mode,
-        Span::styled(
-            format!(
-                " · {} listed of {} kept · last {}{objects}",
-                t.rows.len(),
-                count(t.records.len(), "record", "records"),
-                t.preset.label(),
-            ),
-            DIM,
+    // A long read shows how far it is while its first parts are drawn: objects read of those
+    // listed (so far, while the listing goes on) and the bytes fetched.
+    let progress = t.reading.map(|p| {
+        format!(
+            " · reading {}/{}{} · {:.1} MB",
+            p.read,
+            p.listed,
+            if p.listing { " listed so far" } else { "" },
+            p.bytes as f64 / 1e6
+        )
+    });
+    let counts = match &progress {
+        // On a narrow terminal the progress goes before the counts, which it would push out.
+        Some(progress) if width < 110 => format!(" · last {}{progress}", t.preset.label()),
+        _ => format!(
+            " · {} listed of {} kept · last {}{objects}{}",
+            t.rows.len(),
+            count(t.records.len(), "record", "records"),
+            t.preset.label(),
+            progress.as_deref().unwrap_or("")
         ),
-    ];
+    };
+    let mut spans = vec![mode, Span::styled(counts, DIM)];
     // A discovered or picked source says which it is (a configured bucket is the usual).
     if let Some(target) = t.target.as_ref().filter(|t| t.label != "configured") {
         spans.push(Span::styled(format!(" · {}", target.label), DIM));

@@ -85,9 +85,9 @@ fn answers_of_the_log_views_still_land_while_a_dialog_is_open() {
     let mut s = loaded();
     select(&mut s, "dev");
     let fx = update(&mut s, Action::Show(View::Traffic));
-    let Some(Effect::ListTraffic { env, request, .. }) = fx
+    let Some(Effect::StreamTraffic { env, request, .. }) = fx
         .iter()
-        .find(|e| matches!(e, Effect::ListTraffic { .. }))
+        .find(|e| matches!(e, Effect::StreamTraffic { .. }))
         .cloned()
     else {
         panic!("the traffic view lists the logs bucket: {fx:?}")
@@ -97,15 +97,15 @@ fn answers_of_the_log_views_still_land_while_a_dialog_is_open() {
     assert_eq!(s.traffic.load.inflight, Some(request));
     update(
         &mut s,
-        Action::Reply(Reply::TrafficListed {
+        Action::Reply(Reply::TrafficRead {
             env,
             request,
-            result: Ok(Vec::new()),
+            batch: Box::default(),
         }),
     );
     assert_eq!(
         s.traffic.load.inflight, None,
-        "the listing's answer was taken, so the tail polls again"
+        "the read's answer was taken, so the tail polls again"
     );
     assert!(s.ops.dialog.is_some(), "the dialog stays open");
 }

@@ -10,7 +10,7 @@ fn expired() -> CloudError {
     }
 }
 
-/// Every read the effects start: refreshes, the catalogue, the log tail, the traffic listing.
+/// Every read the effects start: refreshes, the catalogue, the log tail, the traffic read.
 fn reads(effects: &[Effect]) -> usize {
     effects
         .iter()
@@ -20,7 +20,7 @@ fn reads(effects: &[Effect]) -> usize {
                 Effect::FetchEnv { .. }
                     | Effect::FetchReleases { .. }
                     | Effect::FetchLogs { .. }
-                    | Effect::ListTraffic { .. }
+                    | Effect::StreamTraffic { .. }
             )
         })
         .count()

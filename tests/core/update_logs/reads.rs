@@ -11,23 +11,12 @@ fn retention_evicts_the_oldest_and_keeps_rows_consistent() {
     let fx = update(&mut s, Action::Show(View::Traffic));
     let (request, _) = list_effect(&fx).unwrap();
     assert_eq!(s.traffic.records.capacity(), 1000);
-    let fx = update(
-        &mut s,
-        Action::Reply(Reply::TrafficListed {
-            env: 0,
-            request,
-            result: Ok(vec![object(KEY)]),
-        }),
-    );
-    let Some(Effect::ReadTraffic { request, .. }) = fx.first() else {
-        panic!()
-    };
-    let b = batch(&records(2500, T0 - 40 * Timestamp::MINUTE));
+    let b = of_keys(batch(&records(2500, T0 - 40 * Timestamp::MINUTE)), &[KEY]);
     update(
         &mut s,
         Action::Reply(Reply::TrafficRead {
             env: 0,
-            request: *request,
+            request,
             batch: Box::new(b),
         }),
     );
@@ -46,18 +35,19 @@ const BROKEN: &str = "cloudfront/dev/E2DEVSTOREFRNT.2025-11-25-08.b0b0b0b0.gz";
 fn poll_broken(s: &mut State, body: Vec<u8>) -> bool {
     let next = s.traffic.load.next_poll;
     let fx = update(s, Action::Tick(next));
-    let (request, _) = list_effect(&fx).expect("a listing");
-    let fx = update(
-        s,
-        Action::Reply(Reply::TrafficListed {
-            env: 0,
-            request,
-            result: Ok(vec![object(KEY), object(BROKEN)]),
-        }),
-    );
-    let Some(Effect::ReadTraffic { request, keys, .. }) = fx.first().cloned() else {
+    let (request, keys) = streamed(&fx, &[KEY, BROKEN]).expect("a read");
+    if keys.is_empty() {
+        // Nothing to read: the round ends empty.
+        update(
+            s,
+            Action::Reply(Reply::TrafficRead {
+                env: 0,
+                request,
+                batch: Box::default(),
+            }),
+        );
         return false;
-    };
+    }
     assert_eq!(
         keys,
         vec![BROKEN.to_string()],
@@ -184,41 +174,48 @@ fn a_shorter_preset_keeps_what_was_read_when_the_newest_record_is_older_than_it(
     );
 }
 
-/// Three objects listed and their read started: the read's request.
+/// The three objects of [`reading_three`].
+fn three() -> [String; 3] {
+    ["a", "b", "c"].map(|k| KEY.replace(".gz", &format!("{k}.gz")))
+}
+
+/// A read started over a bucket listing three objects: the read's request.
 fn reading_three(s: &mut State) -> u64 {
     update(s, Action::Tick(T0));
     let fx = update(s, Action::Show(View::Traffic));
-    let (request, _) = list_effect(&fx).unwrap();
-    let keys = ["a", "b", "c"].map(|k| KEY.replace(".gz", &format!("{k}.gz")));
-    let fx = update(
-        s,
-        Action::Reply(Reply::TrafficListed {
-            env: 0,
-            request,
-            result: Ok(keys.iter().map(|k| object(k)).collect()),
-        }),
-    );
-    let Some(Effect::ReadTraffic { request, keys, .. }) = fx.first() else {
-        panic!("a read: {fx:?}")
-    };
+    let keys = three();
+    let listed: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let (request, keys) = streamed(&fx, &listed).expect("a read");
     assert_eq!(keys.len(), 3);
-    *request
+    request
+}
+
+/// How far a read of three objects has come after `read` of them.
+fn progress(read: usize) -> ReadProgress {
+    ReadProgress {
+        read,
+        listed: 3,
+        listing: false,
+        bytes: 1000 * read as u64,
+    }
 }
 
 #[test]
 fn a_part_of_a_read_is_drawn_at_once_and_the_final_reply_adds_only_the_rest() {
     let mut s = state();
     let request = reading_three(&mut s);
-    let mut first = batch(&records(100, T0 - 40 * Timestamp::MINUTE));
-    first.complete_keys = vec!["a".into()];
+    let keys = three();
+    let first = of_keys(
+        batch(&records(100, T0 - 40 * Timestamp::MINUTE)),
+        &[&keys[0]],
+    );
     update(
         &mut s,
         Action::Reply(Reply::TrafficPart {
             env: 0,
             request,
             batch: Box::new(first),
-            read: 1,
-            of: 3,
+            progress: progress(1),
         }),
     );
     let t = &s.traffic;
@@ -227,10 +224,13 @@ fn a_part_of_a_read_is_drawn_at_once_and_the_final_reply_adds_only_the_rest() {
         (100, 100, 100),
         "the part's records are listed and counted while the read goes on"
     );
-    assert_eq!(t.reading, Some((1, 3)));
+    assert_eq!(t.reading, Some(progress(1)));
     assert_eq!(t.load.inflight, Some(request), "the read has not ended");
     assert!(!t.panel.series.is_empty(), "the charts are drawn");
-    let rest = batch(&records(50, T0 - 20 * Timestamp::MINUTE));
+    let rest = of_keys(
+        batch(&records(50, T0 - 20 * Timestamp::MINUTE)),
+        &[&keys[1], &keys[2]],
+    );
     update(
         &mut s,
         Action::Reply(Reply::TrafficRead {
@@ -253,22 +253,25 @@ fn a_part_of_a_read_is_drawn_at_once_and_the_final_reply_adds_only_the_rest() {
 }
 
 #[test]
-fn a_read_that_fails_after_a_part_keeps_the_part_and_says_it_failed() {
+fn a_read_that_stops_after_a_part_keeps_the_part_and_reads_only_what_it_did_not_reach_next() {
     let mut s = state();
     let request = reading_three(&mut s);
+    let keys = three();
+    let first = of_keys(
+        batch(&records(100, T0 - 40 * Timestamp::MINUTE)),
+        &[&keys[0]],
+    );
     update(
         &mut s,
         Action::Reply(Reply::TrafficPart {
             env: 0,
             request,
-            batch: Box::new(batch(&records(100, T0 - 40 * Timestamp::MINUTE))),
-            read: 1,
-            of: 3,
+            batch: Box::new(first),
+            progress: progress(1),
         }),
     );
-    let failed = shipdeck::app::TrafficBatch {
-        failed_keys: vec!["b".into(), "c".into()],
-        errors: vec!["reading log objects stopped: the reader panicked".into()],
+    let stopped = shipdeck::app::TrafficBatch {
+        stopped: Some("reading log objects stopped: the reader panicked".into()),
         ..Default::default()
     };
     update(
@@ -276,7 +279,7 @@ fn a_read_that_fails_after_a_part_keeps_the_part_and_says_it_failed() {
         Action::Reply(Reply::TrafficRead {
             env: 0,
             request,
-            batch: Box::new(failed),
+            batch: Box::new(stopped),
         }),
     );
     let t = &s.traffic;
@@ -291,6 +294,61 @@ fn a_read_that_fails_after_a_part_keeps_the_part_and_says_it_failed() {
         t.object_errors, 0,
         "the keys not reached are read again, not given up"
     );
+    // The next round picks the two objects the read did not reach, and not the one it did.
+    let next = s.traffic.load.next_poll;
+    let fx = update(&mut s, Action::Tick(next));
+    let listed: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let (_, again) = streamed(&fx, &listed).expect("a read");
+    assert_eq!(again, keys[1..]);
+}
+
+#[test]
+fn a_listing_that_stops_leaves_a_partial_view_said_as_such_and_is_listed_whole_again() {
+    let mut s = state();
+    let request = reading_three(&mut s);
+    let keys = three();
+    let read = of_keys(
+        batch(&records(100, T0 - 40 * Timestamp::MINUTE)),
+        &[&keys[0]],
+    );
+    let partial = TrafficBatch {
+        listing_error: Some((
+            "s3://logs/cloudfront/dev/E2DEVSTOREFRNT.".into(),
+            CloudError::Network("connection reset".into()),
+        )),
+        ..read
+    };
+    update(
+        &mut s,
+        Action::Reply(Reply::TrafficRead {
+            env: 0,
+            request,
+            batch: Box::new(partial),
+        }),
+    );
+    let t = &s.traffic;
+    assert_eq!(
+        (t.records.pushed(), t.objects),
+        (100, 1),
+        "what was read stays"
+    );
+    let error = t.load.error.as_deref().unwrap_or("");
+    assert!(
+        error.starts_with("partial: listing s3://logs/cloudfront/dev/E2DEVSTOREFRNT.")
+            && error.contains("connection reset"),
+        "the view is marked partial with the reason: {error}"
+    );
+    assert!(
+        t.load.next_poll <= T0 + 30 * Timestamp::SECOND,
+        "listed again soon"
+    );
+    // The next round lists again (the whole look-back: the planner's unit tests) and reads
+    // only what was not read.
+    let next = s.traffic.load.next_poll;
+    let fx = update(&mut s, Action::Tick(next));
+    let listed: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let (_, again) = streamed(&fx, &listed).expect("a read");
+    assert_eq!(again, keys[1..], "not the object already read");
 }
 
 #[test]
@@ -303,8 +361,7 @@ fn a_part_of_an_abandoned_read_is_dropped() {
             env: 0,
             request: request + 100,
             batch: Box::new(batch(&records(100, T0 - 40 * Timestamp::MINUTE))),
-            read: 1,
-            of: 3,
+            progress: progress(1),
         }),
     );
     assert_eq!((s.traffic.records.pushed(), s.traffic.reading), (0, None));

@@ -58,9 +58,9 @@ fn typed_command(s: &mut State, text: &str) -> Vec<Effect> {
 
 fn listing(fx: &[Effect]) -> Option<(String, Vec<ListRequest>)> {
     fx.iter().find_map(|e| match e {
-        Effect::ListTraffic {
-            bucket, listings, ..
-        } => Some((bucket.clone(), listings.clone())),
+        Effect::StreamTraffic { bucket, round, .. } => {
+            Some((bucket.clone(), round.listings.clone()))
+        }
         _ => None,
     })
 }

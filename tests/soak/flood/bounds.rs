@@ -22,8 +22,7 @@ pub(super) fn check_bounds(state: &State, pending: &[Effect], tally: &Tally) {
             // The health map: one read at a time, shown or not when it answers.
             Effect::ReadHealth { request, .. } => (state.map.load.inflight, *request),
             Effect::FetchLogs { request, .. } => (state.logs.load.inflight, *request),
-            Effect::ListTraffic { request, .. }
-            | Effect::ReadTraffic { request, .. }
+            Effect::StreamTraffic { request, .. }
             | Effect::FetchTrafficEvents { request, .. }
             | Effect::ReadTrafficEvents { request, .. } => (state.traffic.load.inflight, *request),
             // The Traffic view's deploy markers (one replaced read may wait for its cancel).

@@ -1,0 +1,156 @@
+//! The Traffic view's streamed reads end to end: the console's tail and `shipdeck logs
+//! cloudfront` read the same objects into the same statistics (legacy flat keys, Hive-partitioned
+//! JSON and Parquet), and files delivered late into hours already read are read once each.
+
+use crate::support;
+
+use clap::Parser;
+use serde_json::Value;
+use shipdeck::accesslog::key_hour;
+use shipdeck::app::{Action, Preset, View};
+use shipdeck::cli::{Cli, connect};
+use shipdeck::cloud::sim::{LogFaultRates, SimConfig};
+use shipdeck::domain::Timestamp;
+use shipdeck::runtime::Headless;
+use shipdeck::runtime::cloudfront_logs::LogBucket;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use support::sim::Rig;
+
+/// `shipdeck --demo --speed 0 logs cloudfront ENV --since 1h --stats -o jsonl`: the statistics
+/// of the demo's first instant (its clock stopped).
+fn cli_stats(env: &str) -> Value {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_shipdeck"))
+        .args(["--demo", "--speed", "0", "logs", "cloudfront", env])
+        .args(["--since", "1h", "--stats", "-o", "jsonl"])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run shipdeck");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{env}: {stderr}");
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{env}: {e}: {stderr}"))
+}
+
+/// The console's Traffic view of `env` over the same demo (1 h, its default), read to the end at
+/// the demo's first instant.
+async fn console(env: &str) -> Headless {
+    let cli = Cli::try_parse_from(["shipdeck", "--demo", "--speed", "0"]).expect("flags");
+    let backend = connect(&cli.global).expect("the demo");
+    let names: Vec<&str> = (backend.config.environments.iter())
+        .map(|e| e.name.as_str())
+        .collect();
+    let index = names
+        .iter()
+        .position(|n| *n == env)
+        .expect("an environment");
+    let mut app = Headless::new(backend.state(), backend.cloud.clone());
+    app.start(backend.now).await;
+    app.state.selected = index;
+    app.dispatch(Action::Show(View::Traffic));
+    // Discovery, then the read: a tick each.
+    for _ in 0..10 {
+        app.tick(backend.now).await;
+        let t = &app.state.traffic;
+        if t.load.inflight.is_none() && !t.load.due(backend.now) {
+            break;
+        }
+    }
+    app
+}
+
+#[tokio::test]
+async fn the_console_and_the_cli_read_the_same_objects_into_the_same_statistics() {
+    for env in ["dev", "stg", "prd"] {
+        let cli = cli_stats(env);
+        let app = console(env).await;
+        let t = &app.state.traffic;
+        assert_eq!(t.load.error, None, "{env}");
+        let label = t
+            .target
+            .as_ref()
+            .map(|t| t.label.clone())
+            .unwrap_or_default();
+        assert_eq!(
+            cli["files"].as_u64(),
+            Some(t.objects),
+            "{env} ({label}): the same objects"
+        );
+        assert!(t.objects > 0, "{env}: objects read");
+        let summary = serde_json::to_value(t.stats.summary().decoded()).expect("json");
+        for field in [
+            "requests",
+            "bytes",
+            "status",
+            "status_codes",
+            "cache_hits",
+            "cache_lookups",
+            "time_taken_ms",
+            "from",
+            "to",
+        ] {
+            assert_eq!(
+                cli["summary"][field], summary[field],
+                "{env} ({label}): the same {field}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn files_delivered_late_into_hours_already_read_are_read_once_each_on_follow() {
+    let config = SimConfig {
+        seed: 5,
+        traffic_scale: 0.02,
+        log_faults: LogFaultRates {
+            late_delivery: 0.3,
+            duplicate_delivery: 0.3,
+            ..LogFaultRates::default()
+        },
+        ..SimConfig::default()
+    };
+    let mut rig = Rig::with_config(config, "late-files");
+    rig.start().await;
+    let gets = rig.count("GetObject");
+    // The 24 h look-back (set before the first read: the headless app would run a replaced read
+    // to its end): late files land in hours long read.
+    rig.app.state.traffic.preset = Preset::H24;
+    rig.app.dispatch(Action::Show(View::Traffic));
+    rig.run(4 * Timestamp::HOUR, 10 * Timestamp::SECOND).await;
+    assert!(rig.sim.with(|s| s.stats().faults_of("late_delivery")) > 0);
+    // A deep poll (every 5 minutes) at the instant the bucket is listed below.
+    let now = rig.now();
+    rig.app.tick(now + 6 * Timestamp::MINUTE).await;
+    let t = &rig.app.state.traffic;
+    assert_eq!((t.preset, &t.load.error), (Preset::H24, &None));
+    let spec = rig.app.state.envs[t.env].spec.clone();
+    let bucket = spec.logs_bucket.clone().expect("a logs bucket");
+    let listed = LogBucket::new(Arc::new(rig.sim.clone()), &bucket)
+        .list_all(&spec.logs_prefix, "")
+        .await
+        .expect("listed");
+    let first = shipdeck::accesslog::hour_floor(t.since);
+    let hour = |key: &str| key_hour(key, &spec.logs_prefix, &spec.distribution_id);
+    // Every file of the look-back, once (a listing may repeat a key).
+    let files: BTreeSet<&str> = (listed.iter())
+        .filter(|o| hour(&o.key).is_some_and(|h| h >= first))
+        .map(|o| o.key.as_str())
+        .collect();
+    let late = (listed.iter())
+        .filter(|o| files.contains(o.key.as_str()))
+        .filter(|o| hour(&o.key).is_some_and(|h| o.last_modified.since(h) > 2 * Timestamp::HOUR))
+        .count();
+    assert!(
+        late > 0,
+        "files were delivered hours late into hours read before"
+    );
+    assert_eq!(
+        t.objects,
+        files.len() as u64,
+        "every file of the look-back read, the late ones included"
+    );
+    assert_eq!(
+        rig.count("GetObject") - gets,
+        files.len() as u64,
+        "each fetched once"
+    );
+}
