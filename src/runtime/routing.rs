@@ -12,8 +12,7 @@ pub fn pick<'a>(clouds: &'a Clouds, effect: &Effect) -> &'a Cloud {
         | Effect::FetchIdentity { env }
         | Effect::FetchLogs { env, .. }
         | Effect::DiscoverLogSources { env, .. }
-        | Effect::ListTraffic { env, .. }
-        | Effect::ReadTraffic { env, .. }
+        | Effect::StreamTraffic { env, .. }
         | Effect::FetchTrafficEvents { env, .. }
         | Effect::ReadTrafficEvents { env, .. }
         | Effect::FetchActionExecutions { env, .. }
