@@ -137,6 +137,16 @@ impl Parser {
         }
     }
 
+    /// [`Parser::feed`] for text already known to be UTF-8 (no second check).
+    pub fn feed_text(&mut self, text: &str, visit: &mut impl FnMut(&LineView<'_>)) -> usize {
+        let buf = text.as_bytes();
+        if buf.len() <= INDEXED_MAX {
+            self.feed_indexed(buf, text, visit)
+        } else {
+            self.feed_lines(buf, text, visit)
+        }
+    }
+
     /// [`Parser::feed`] a line at a time: for buffers too big to index (a very long line).
     pub(super) fn feed_lines(
         &mut self,
