@@ -15,6 +15,11 @@ fn the_simd_and_portable_separator_masks_agree() {
                 block_mask_swar(&block, newlines),
                 "{i}"
             );
+            assert_eq!(
+                block_masks(&block, newlines),
+                block_masks_swar(&block, newlines),
+                "{i}"
+            );
         }
         block[(i * 7 + 3) % 64] = b'a';
     }
