@@ -5,7 +5,7 @@
 //! read is counted as a failure with the reason, the other row groups kept.
 
 use super::read::{ReadOptions, ReadReport, finish_report};
-use crate::accesslog::input::{Cell, Converter};
+use crate::accesslog::input::{Cell, Converter, Lines};
 use crate::accesslog::{Field, LineView, Malformed, Parser};
 use parquet::basic::Type as PhysicalType;
 use parquet::column::reader::ColumnReader;
@@ -87,8 +87,14 @@ fn flat_columns(schema: &SchemaDescriptor, projection: Option<&Type>) -> Option<
     (!out.is_empty()).then_some(out)
 }
 
+/// The rows written as W3C lines before the parser takes them: large enough to amortize the
+/// call, small enough to stay in cache and under the parser's whole-buffer limit.
+const LINES_CHUNK: usize = 256 * 1024;
+
 /// Reads one row group column by column (no row objects: each value borrowed where it lies),
-/// then hands each row to the converter.
+/// then writes the rows as W3C lines into one buffer that the parser takes whole, a chunk at a
+/// time (the layout set once per file, the text checked once per chunk). A chunk that is not
+/// UTF-8 is taken again row by row, to name the column at fault as before.
 fn read_columns(
     group: &dyn parquet::file::reader::RowGroupReader,
     columns: &[FlatColumn],
@@ -97,61 +103,126 @@ fn read_columns(
     visit: &mut impl FnMut(&LineView<'_>),
 ) -> parquet::errors::Result<()> {
     let rows = usize::try_from(group.metadata().num_rows()).unwrap_or(0);
-    let mut data: Vec<(Vec<ByteArray>, Vec<i16>)> = Vec::with_capacity(columns.len());
+    let mut data: Vec<ColumnData> = Vec::with_capacity(columns.len());
     for c in columns {
-        let ColumnReader::ByteArrayColumnReader(mut reader) = group.get_column_reader(c.leaf)?
-        else {
-            return Err(parquet::errors::ParquetError::General(format!(
-                "column `{}` is not a byte array",
-                c.name
-            )));
-        };
-        let (mut values, mut defs) = (Vec::with_capacity(rows), Vec::with_capacity(rows));
-        let mut read = 0;
-        while read < rows {
-            let levels = c.optional.then_some(&mut defs);
-            let (records, _, _) = reader.read_records(rows - read, levels, None, &mut values)?;
-            if records == 0 {
-                break;
-            }
-            read += records;
+        data.push(read_column(group, c, rows)?);
+    }
+    if !conv.layout(parser, columns.iter().map(|c| c.name.as_str())) {
+        for _ in 0..rows {
+            let why = format!("{} fields (none, or too many)", columns.len());
+            parser.note_malformed(Malformed::Row(why));
         }
-        if read != rows {
-            return Err(parquet::errors::ParquetError::General(format!(
-                "column `{}` has {read} of {rows} rows",
-                c.name
-            )));
-        }
-        data.push((values, defs));
+        return Ok(());
     }
     let mut next = vec![0usize; columns.len()];
-    let mut cells: Vec<(&str, Cell<'_>)> = Vec::with_capacity(columns.len());
+    let mut lines = Lines::new();
+    let mut chunk = (0usize, next.clone());
     for row in 0..rows {
-        cells.clear();
-        let mut bad = None;
-        for (i, (c, (values, defs))) in columns.iter().zip(&data).enumerate() {
-            let present = !c.optional || defs.get(row) == Some(&1);
-            let cell = if present {
-                let value = values.get(next[i]);
-                next[i] += 1;
-                match value.map(ByteArray::as_utf8) {
-                    Some(Ok(s)) => Cell::Text(Cow::Borrowed(s)),
-                    _ => {
-                        bad.get_or_insert_with(|| format!("`{}` is not UTF-8", c.name));
-                        Cell::Null
-                    }
-                }
-            } else {
-                Cell::Null
-            };
-            cells.push((c.name.as_str(), cell));
+        for (i, d) in data.iter().enumerate() {
+            lines.value(d.value(row, &mut next[i]).map(ByteArray::data));
         }
-        match bad {
-            Some(why) => parser.note_malformed(Malformed::Row(why)),
-            None => conv.record(parser, &cells, visit),
+        lines.end_row();
+        if lines.len() >= LINES_CHUNK || row + 1 == rows {
+            if !lines.feed(parser, visit) {
+                lines.clear();
+                let (first, mut at) = std::mem::take(&mut chunk);
+                for r in first..=row {
+                    read_row(columns, &data, r, &mut at, parser, conv, visit);
+                }
+            }
+            chunk = (row + 1, next.clone());
         }
     }
     Ok(())
+}
+
+/// One column of a row group: its values (nulls left out) and, when optional, the definition
+/// level of each row.
+struct ColumnData {
+    values: Vec<ByteArray>,
+    defs: Vec<i16>,
+    optional: bool,
+}
+
+impl ColumnData {
+    /// The value of `row` (`None`: null); `next` is the index of the column's next value.
+    #[inline]
+    fn value(&self, row: usize, next: &mut usize) -> Option<&ByteArray> {
+        if self.optional && self.defs.get(row) != Some(&1) {
+            return None;
+        }
+        let v = self.values.get(*next);
+        *next += 1;
+        v
+    }
+}
+
+/// Reads all `rows` values of column `c`.
+fn read_column(
+    group: &dyn parquet::file::reader::RowGroupReader,
+    c: &FlatColumn,
+    rows: usize,
+) -> parquet::errors::Result<ColumnData> {
+    let ColumnReader::ByteArrayColumnReader(mut reader) = group.get_column_reader(c.leaf)? else {
+        return Err(parquet::errors::ParquetError::General(format!(
+            "column `{}` is not a byte array",
+            c.name
+        )));
+    };
+    let (mut values, mut defs) = (Vec::with_capacity(rows), Vec::with_capacity(rows));
+    let mut read = 0;
+    while read < rows {
+        let levels = c.optional.then_some(&mut defs);
+        let (records, _, _) = reader.read_records(rows - read, levels, None, &mut values)?;
+        if records == 0 {
+            break;
+        }
+        read += records;
+    }
+    if read != rows {
+        return Err(parquet::errors::ParquetError::General(format!(
+            "column `{}` has {read} of {rows} rows",
+            c.name
+        )));
+    }
+    Ok(ColumnData {
+        values,
+        defs,
+        optional: c.optional,
+    })
+}
+
+/// Hands one row to the converter as named cells (a value that is not UTF-8 makes the row
+/// unreadable, naming its column); `next` as in [`ColumnData::value`].
+fn read_row(
+    columns: &[FlatColumn],
+    data: &[ColumnData],
+    row: usize,
+    next: &mut [usize],
+    parser: &mut Parser,
+    conv: &mut Converter,
+    visit: &mut impl FnMut(&LineView<'_>),
+) {
+    let mut cells: Vec<(&str, Cell<'_>)> = Vec::with_capacity(columns.len());
+    let mut bad = None;
+    for (i, (c, d)) in columns.iter().zip(data).enumerate() {
+        let Some(at) = next.get_mut(i) else {
+            break;
+        };
+        let cell = match d.value(row, at).map(ByteArray::as_utf8) {
+            None => Cell::Null,
+            Some(Ok(s)) => Cell::Text(Cow::Borrowed(s)),
+            Some(Err(_)) => {
+                bad.get_or_insert_with(|| format!("`{}` is not UTF-8", c.name));
+                Cell::Null
+            }
+        };
+        cells.push((c.name.as_str(), cell));
+    }
+    match bad {
+        Some(why) => parser.note_malformed(Malformed::Row(why)),
+        None => conv.record(parser, &cells, visit),
+    }
 }
 
 /// Reads the rows of one row group through the row API (any schema).

@@ -347,3 +347,124 @@ fn a_multi_member_gzip_of_equal_members_keeps_every_member_in_memory_and_from_a_
     );
     assert_eq!(report.failed, 1, "{:?}", report.errors);
 }
+
+#[test]
+fn parquet_rows_read_as_lines_in_bulk_are_the_records_the_converter_makes_row_by_row() {
+    use crate::accesslog::Parser;
+    use crate::accesslog::input::{Cell, Converter};
+    use ::parquet::data_type::{ByteArray, ByteArrayType};
+    use ::parquet::file::properties::WriterProperties;
+    use ::parquet::file::writer::SerializedFileWriter;
+    use ::parquet::schema::parser::parse_message_type;
+    use std::borrow::Cow;
+    use std::sync::Arc;
+    // More than one chunk of lines; odd values among the usual: a first column starting with
+    // `#`, a tab and a line end inside values, nulls and empty strings, a bad status, and bytes
+    // that are not UTF-8 (in the second chunk, which is then taken row by row).
+    let rows = 3_000;
+    let names = [
+        "c_ip",
+        "sc_status",
+        "cs_user_agent",
+        "x_edge_location",
+        "cs_uri_stem",
+    ];
+    let value = |row: usize, col: usize| -> Option<Vec<u8>> {
+        let v = match (col, row % 500) {
+            (0, 7) => "#10.0.0.7".to_string(),
+            (0, _) => format!("10.0.{}.{}", row / 256, row % 256),
+            (1, 11) => "2x0".into(),
+            (1, _) => ["200", "304", "502"][row % 3].into(),
+            (2, 13) => "Mozilla/5.0\tTab".into(),
+            (2, 17) => "line\r\nend".into(),
+            (2, _) => format!(
+                "Mozilla/5.0%20(X11;%20Linux%20x86_64)%20build%20{row:08}%20{}",
+                "x".repeat(60)
+            ),
+            (3, 19) => return None,
+            (3, 23) => String::new(),
+            (3, _) => "FRA56-P1".into(),
+            (4, _) if row == 2_222 => return Some(b"/bad-\xff-utf8".to_vec()),
+            (_, _) => format!("/assets/{}.js", row % 97),
+        };
+        Some(v.into_bytes())
+    };
+    let schema = parse_message_type(&format!(
+        "message m {{ {} }}",
+        names
+            .iter()
+            .map(|n| format!("optional binary {n};"))
+            .collect::<String>()
+    ))
+    .unwrap();
+    let props = Arc::new(WriterProperties::builder().build());
+    let mut w = SerializedFileWriter::new(Vec::new(), Arc::new(schema), props).unwrap();
+    for group in [0..1_700, 1_700..rows] {
+        let mut rg = w.next_row_group().unwrap();
+        for col in 0..names.len() {
+            let cells: Vec<Option<Vec<u8>>> = group.clone().map(|r| value(r, col)).collect();
+            let values: Vec<ByteArray> = cells
+                .iter()
+                .flatten()
+                .map(|v| ByteArray::from(v.clone()))
+                .collect();
+            let defs: Vec<i16> = cells.iter().map(|c| i16::from(c.is_some())).collect();
+            let mut c = rg.next_column().unwrap().unwrap();
+            c.typed::<ByteArrayType>()
+                .write_batch(&values, Some(&defs), None)
+                .unwrap();
+            c.close().unwrap();
+        }
+        rg.close().unwrap();
+    }
+    let bytes = w.into_inner().unwrap();
+    let mut got = Vec::new();
+    let report = read_bytes(&bytes, "odd.parquet", &mut |v| {
+        got.push(v.line().to_string())
+    });
+    // The converter, a row at a time, on the same values.
+    let (mut parser, mut conv, mut want) = (Parser::new(), Converter::new(), Vec::new());
+    for row in 0..rows {
+        let cells: Vec<Option<Vec<u8>>> = (0..names.len()).map(|c| value(row, c)).collect();
+        match cells
+            .iter()
+            .flatten()
+            .find(|v| std::str::from_utf8(v).is_err())
+        {
+            Some(_) => parser.note_malformed(crate::accesslog::Malformed::Row(
+                "`cs_uri_stem` is not UTF-8".into(),
+            )),
+            None => {
+                let cells: Vec<(&str, Cell<'_>)> = names
+                    .iter()
+                    .zip(&cells)
+                    .map(|(n, c)| {
+                        let cell = c.as_ref().map_or(Cell::Null, |v| {
+                            Cell::Text(Cow::Borrowed(std::str::from_utf8(v).unwrap()))
+                        });
+                        (*n, cell)
+                    })
+                    .collect();
+                conv.record(&mut parser, &cells, &mut |v| {
+                    want.push(v.line().to_string())
+                });
+            }
+        }
+    }
+    let mut expected = ReadReport::default();
+    super::read::finish_report(&mut expected, &parser, "odd.parquet");
+    assert_eq!(report.errors, Vec::<String>::new());
+    assert_eq!(got.len(), want.len());
+    assert!(got == want, "the same records, in order");
+    assert_eq!(
+        (report.lines, report.records, report.skipped, &report.skips),
+        (
+            expected.lines,
+            expected.records,
+            expected.skipped,
+            &expected.skips
+        )
+    );
+    // Six bad statuses and the row that is not UTF-8.
+    assert_eq!(report.skipped, 7, "{:?}", report.skips);
+}

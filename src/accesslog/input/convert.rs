@@ -42,22 +42,12 @@ impl Converter {
     ) {
         let same = self.names.len() == cells.len()
             && self.names.iter().zip(cells).all(|(a, (b, _))| a == b);
-        if !same {
-            self.names = cells.iter().map(|(n, _)| n.to_string()).collect();
-            let canonical: Vec<String> = self
-                .names
-                .iter()
-                .map(|n| Field::from_any_name(n).map_or_else(|| n.clone(), |f| f.name().into()))
-                .collect();
-            match Schema::new(&canonical) {
-                Some(schema) => parser.set_schema(schema),
-                None => {
-                    self.names.clear();
-                    let why = format!("{} fields (none, or too many)", cells.len());
-                    parser.note_malformed(Malformed::Row(why));
-                    return;
-                }
-            }
+        if !same && !self.layout(parser, cells.iter().map(|(n, _)| *n)) {
+            parser.note_malformed(Malformed::Row(format!(
+                "{} fields (none, or too many)",
+                cells.len()
+            )));
+            return;
         }
         self.line.clear();
         for (i, (_, cell)) in cells.iter().enumerate() {
@@ -72,6 +62,122 @@ impl Converter {
         }
         if let Parsed::Record(view) = parser.parse_line(self.line.as_bytes()) {
             visit(&view);
+        }
+    }
+}
+
+impl Converter {
+    /// Puts the layout of the column `names` in force in `parser` (field names or Parquet
+    /// column names, unknown ones kept as untyped columns), as [`Converter::record`] does when
+    /// the names change; `false` (nothing changed) for no names or too many.
+    pub fn layout<'n>(
+        &mut self,
+        parser: &mut Parser,
+        names: impl IntoIterator<Item = &'n str>,
+    ) -> bool {
+        self.names = names.into_iter().map(str::to_string).collect();
+        let canonical: Vec<String> = self
+            .names
+            .iter()
+            .map(|n| Field::from_any_name(n).map_or_else(|| n.clone(), |f| f.name().into()))
+            .collect();
+        match Schema::new(&canonical) {
+            Some(schema) => {
+                parser.set_schema(schema);
+                true
+            }
+            None => {
+                self.names.clear();
+                false
+            }
+        }
+    }
+}
+
+/// Many records of one layout written as W3C lines into one buffer, for the parser to take
+/// whole ([`Parser::feed`]): a Parquet row group's rows become lines without a record, a cell
+/// list or a UTF-8 check each. Values are written as [`Converter::record`] writes them (null
+/// and empty as `-`, tabs, line ends and a leading `#` encoded), so the records are the same.
+#[derive(Debug, Default)]
+pub struct Lines {
+    buf: Vec<u8>,
+    /// Columns written of the row being written.
+    column: usize,
+}
+
+impl Lines {
+    /// An empty buffer.
+    pub fn new() -> Lines {
+        Lines::default()
+    }
+
+    /// Bytes written so far.
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Whether nothing is written.
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+
+    /// Appends the next column of the current row (`None`: null); bytes that are not UTF-8 are
+    /// written as they are and found by [`Lines::feed`].
+    #[inline]
+    pub fn value(&mut self, value: Option<&[u8]>) {
+        if self.column > 0 {
+            self.buf.push(b'\t');
+        }
+        let first = self.column == 0;
+        self.column += 1;
+        match value {
+            None | Some([]) => self.buf.push(b'-'),
+            Some(v) => push_bytes(&mut self.buf, v, first),
+        }
+    }
+
+    /// Ends the current row.
+    #[inline]
+    pub fn end_row(&mut self) {
+        self.buf.push(b'\n');
+        self.column = 0;
+    }
+
+    /// Parses every line written, in order, into `visit`, and empties the buffer; returns
+    /// `false` (nothing parsed, the buffer kept) when the text is not UTF-8, for the caller to
+    /// take those rows one at a time and name the column at fault.
+    pub fn feed(&mut self, parser: &mut Parser, visit: &mut impl FnMut(&LineView<'_>)) -> bool {
+        let Ok(text) = simdutf8::basic::from_utf8(&self.buf) else {
+            return false;
+        };
+        parser.feed_text(text, visit);
+        self.clear();
+        true
+    }
+
+    /// Forgets every line written.
+    pub fn clear(&mut self) {
+        self.buf.clear();
+        self.column = 0;
+    }
+}
+
+/// [`push_value`] for bytes: the characters it encodes are ASCII, so bytes do as well.
+#[inline]
+fn push_bytes(out: &mut Vec<u8>, value: &[u8], first: bool) {
+    if memchr::memchr3(b'\t', b'\n', b'\r', value).is_none()
+        && !(first && value.first() == Some(&b'#'))
+    {
+        out.extend_from_slice(value);
+        return;
+    }
+    for (i, &b) in value.iter().enumerate() {
+        match b {
+            b'\t' => out.extend_from_slice(b"%09"),
+            b'\n' => out.extend_from_slice(b"%0A"),
+            b'\r' => out.extend_from_slice(b"%0D"),
+            b'#' if first && i == 0 => out.extend_from_slice(b"%23"),
+            b => out.push(b),
         }
     }
 }

@@ -7,7 +7,7 @@ mod convert;
 mod json;
 mod plain;
 
-pub use convert::{Cell, Converter};
+pub use convert::{Cell, Converter, Lines};
 pub use json::json_line;
 pub use plain::PlainLayout;
 

@@ -1,4 +1,5 @@
-//! [`Parser::feed`] over a whole buffer at once: one pass indexes every tab and newline, and
+//! [`Parser::feed`] over a whole buffer at once: one pass indexes every tab and newline (the
+//! newlines also listed alone, so the lines need no second scan), and
 //! each well-formed record is then checked straight from that index — its column table is a
 //! slice of it — with no per-line scan or copy. Lines that do not fit the usual shape (comments,
 //! blank lines, CRLF, a stray tab, the wrong column count, bad UTF-8) go through
@@ -19,12 +20,13 @@ impl Parser {
         visit: &mut impl FnMut(&LineView<'_>),
     ) -> usize {
         let mut seps = std::mem::take(&mut self.seps);
-        let count = scan_separators(buf, &mut seps);
+        let mut newlines = std::mem::take(&mut self.newlines);
+        let count = scan_separators(buf, &mut seps, &mut newlines);
         let index = seps.get(..count).unwrap_or_default();
         // `index[at]` is always the start of the line at `pos`.
         let (mut pos, mut at) = (0usize, 0usize);
-        while let Some(rel) = buf.get(pos..).and_then(|rest| memchr::memchr(b'\n', rest)) {
-            let end = pos + rel;
+        for &end in &newlines {
+            let end = end as usize;
             let columns = self.schema.len();
             // The usual record: exactly `columns - 1` tabs before its newline (the entry after
             // them is the newline's), not a comment, not blank, no `\r`, valid UTF-8.
@@ -60,6 +62,7 @@ impl Parser {
             pos = end + 1;
         }
         self.seps = seps;
+        self.newlines = newlines;
         pos
     }
 }

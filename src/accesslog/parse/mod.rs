@@ -44,6 +44,8 @@ pub struct Parser {
     starts: Vec<u32>,
     /// The separator index of the buffer being fed (see [`super::parse::index::scan_separators`]).
     pub(super) seps: Vec<u32>,
+    /// The newlines of the buffer being fed, in order.
+    pub(super) newlines: Vec<u32>,
     pub(super) day_cache: Option<([u8; 10], i64)>,
     pub(super) counts: ParseCounts,
     first_errors: Vec<(u64, Malformed)>,
@@ -69,6 +71,7 @@ impl Parser {
             schema: Schema::standard(),
             starts: vec![0; MAX_COLUMNS + SLACK],
             seps: Vec::new(),
+            newlines: Vec::new(),
             day_cache: None,
             counts: ParseCounts::default(),
             first_errors: Vec::new(),
@@ -130,6 +133,16 @@ impl Parser {
                     .unwrap_or_default(),
             },
         };
+        if buf.len() <= INDEXED_MAX {
+            self.feed_indexed(buf, text, visit)
+        } else {
+            self.feed_lines(buf, text, visit)
+        }
+    }
+
+    /// [`Parser::feed`] for text already known to be UTF-8 (no second check).
+    pub fn feed_text(&mut self, text: &str, visit: &mut impl FnMut(&LineView<'_>)) -> usize {
+        let buf = text.as_bytes();
         if buf.len() <= INDEXED_MAX {
             self.feed_indexed(buf, text, visit)
         } else {

@@ -23,22 +23,39 @@ fn movemask(high_bits: u64) -> u64 {
 #[cfg_attr(all(target_arch = "x86_64", not(test)), allow(dead_code))]
 #[inline(always)]
 pub(in crate::accesslog) fn block_mask_swar(block: &[u8; 64], newlines: bool) -> (u64, u32) {
-    let mut mask = 0u64;
+    let (mask, count, _) = block_masks_swar(block, newlines);
+    (mask, count)
+}
+
+/// [`block_mask_swar`] and, with `newlines`, the newlines alone as a second mask.
+#[cfg_attr(all(target_arch = "x86_64", not(test)), allow(dead_code))]
+#[inline(always)]
+pub(in crate::accesslog) fn block_masks_swar(block: &[u8; 64], newlines: bool) -> (u64, u32, u64) {
+    let (mut mask, mut lines) = (0u64, 0u64);
     for (j, word) in block.as_chunks::<8>().0.iter().enumerate() {
         let w = u64::from_le_bytes(*word);
-        let bits = eq_bits(w, TABS) | if newlines { eq_bits(w, NEWLINES) } else { 0 };
-        mask |= movemask(bits) << (8 * j);
+        let nl = if newlines { eq_bits(w, NEWLINES) } else { 0 };
+        mask |= movemask(eq_bits(w, TABS) | nl) << (8 * j);
+        lines |= movemask(nl) << (8 * j);
     }
-    (mask, mask.count_ones())
+    (mask, mask.count_ones(), lines)
 }
 
 /// The tabs (and with `newlines`, the newlines too) of a 64-byte block as a bit mask, and how
 /// many there are (SSE2, part of every x86-64: sixteen bytes per compare, through `safe_arch`'s
 /// safe wrappers; the count comes from the compare results, cheaper than a popcount without the
 /// POPCNT instruction). Callers pass a constant `newlines`, so the choice costs nothing.
-#[cfg(target_arch = "x86_64")]
 #[inline(always)]
 pub(in crate::accesslog) fn block_mask(block: &[u8; 64], newlines: bool) -> (u64, u32) {
+    let (mask, count, _) = block_masks(block, newlines);
+    (mask, count)
+}
+
+/// [`block_mask`] and, with `newlines`, the newlines alone as a second mask (from the same
+/// compares: the whole-buffer index finds the line ends in its one pass).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub(in crate::accesslog) fn block_masks(block: &[u8; 64], newlines: bool) -> (u64, u32, u64) {
     use safe_arch::{
         bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i,
         set_splat_i8_m128i, sub_i8_m128i, sum_of_u8_abs_diff_m128i, zeroed_m128i,
@@ -47,24 +64,26 @@ pub(in crate::accesslog) fn block_mask(block: &[u8; 64], newlines: bool) -> (u64
         set_splat_i8_m128i(b'\t' as i8),
         set_splat_i8_m128i(b'\n' as i8),
     );
-    let (mut mask, mut ones) = (0u64, zeroed_m128i());
+    let (mut mask, mut lines, mut ones) = (0u64, 0u64, zeroed_m128i());
     for (j, chunk) in block.as_chunks::<16>().0.iter().enumerate() {
         let v = load_unaligned_m128i(chunk);
         let mut eq = cmp_eq_mask_i8_m128i(v, tabs);
         if newlines {
-            eq = bitor_m128i(eq, cmp_eq_mask_i8_m128i(v, lfs));
+            let nl = cmp_eq_mask_i8_m128i(v, lfs);
+            lines |= u64::from(move_mask_i8_m128i(nl) as u16) << (16 * j);
+            eq = bitor_m128i(eq, nl);
         }
         ones = sub_i8_m128i(ones, eq);
         mask |= u64::from(move_mask_i8_m128i(eq) as u16) << (16 * j);
     }
     let [lo, hi]: [i64; 2] = sum_of_u8_abs_diff_m128i(ones, zeroed_m128i()).into();
-    (mask, (lo + hi) as u32)
+    (mask, (lo + hi) as u32, lines)
 }
 
 #[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
-pub(in crate::accesslog) fn block_mask(block: &[u8; 64], newlines: bool) -> (u64, u32) {
-    block_mask_swar(block, newlines)
+pub(in crate::accesslog) fn block_masks(block: &[u8; 64], newlines: bool) -> (u64, u32, u64) {
+    block_masks_swar(block, newlines)
 }
 
 /// Extra room [`split_columns`] needs in `starts` beyond the columns it may record.
