@@ -117,3 +117,32 @@ fn list(names: &[String]) -> String {
         names.join(", ")
     }
 }
+
+/// Where each of `profiles` signs in, one entry per distinct session (in the order first named),
+/// with the profiles that use it; the profile files are read as the SDK reads them.
+pub async fn sessions(profiles: &[String]) -> Result<Vec<(SsoTarget, Vec<String>)>, LoginError> {
+    let set = profile::load().await?;
+    let mut out: Vec<(SsoTarget, Vec<String>)> = Vec::new();
+    for name in profiles {
+        let target = profile::resolve(&set, name)?;
+        match out.iter_mut().find(|(t, _)| same_session(t, &target)) {
+            Some((_, names)) if !names.contains(name) => names.push(name.clone()),
+            Some(_) => {}
+            None => out.push((target, vec![name.clone()])),
+        }
+    }
+    Ok(out)
+}
+
+/// Whether two targets sign in to one cached session (one sign-in serves both).
+pub fn same_session(a: &SsoTarget, b: &SsoTarget) -> bool {
+    a.cache_key() == b.cache_key() && a.start_url == b.start_url && a.region == b.region
+}
+
+/// `~/.aws/sso/cache`, from `HOME` as aws-config finds it.
+pub fn cache_dir() -> Result<std::path::PathBuf, LoginError> {
+    std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(|h| cache::dir(std::path::Path::new(&h)))
+        .ok_or(LoginError::NoHome)
+}
