@@ -351,3 +351,29 @@ async fn aws_config_reads_the_cache_in_home() {
     let token = provider.provide_token().await.unwrap();
     assert_eq!(token.token(), "access-token-1");
 }
+
+/// A profile of the AWS CLI's console sign-in (`login_session`, made by `aws login`) resolves:
+/// aws-config's `credentials-login` provider looks for its cached session instead of refusing
+/// the profile for a feature not built in.
+#[tokio::test]
+async fn a_console_sign_in_profile_is_resolved_by_the_login_provider() {
+    use aws_config::profile::ProfileFileCredentialsProvider;
+    use aws_credential_types::provider::ProvideCredentials;
+    use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
+    let files = EnvConfigFiles::builder()
+        .include_default_config_file(false)
+        .include_default_credentials_file(false)
+        .with_contents(
+            EnvConfigFileKind::Config,
+            "[profile console]\nlogin_session = arn:aws:iam::444444444444:user/Admin\nregion = eu-west-1\n",
+        )
+        .build();
+    let provider = ProfileFileCredentialsProvider::builder()
+        .profile_files(files)
+        .profile_name("console")
+        .build();
+    let err = provider.provide_credentials().await.unwrap_err();
+    let text = format!("{}", aws_sdk_sts::error::DisplayErrorContext(&err));
+    assert!(!text.contains("feature must be enabled"), "{text}");
+    assert!(text.to_lowercase().contains("login"), "{text}");
+}
