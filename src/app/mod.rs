@@ -17,6 +17,7 @@ mod ops;
 mod pane;
 mod poll;
 pub mod runs;
+mod sign_in;
 mod text_input;
 pub mod trace;
 mod traffic;
@@ -52,6 +53,7 @@ pub use ops::state::{
 pub use ops::upload::{PackageFile, UploadAsk, UploadProgress};
 pub use ops::watch::WATCH_POLL;
 pub use pane::{PaneMax, PaneScroll};
+pub use sign_in::{SignIn, SignInStep};
 pub use text_input::{Edit, TextInput, Window};
 pub use traffic::assembly::{BatchAssembly, ObjectRecords};
 pub use traffic::export::{ExportError, ExportFormat, ExportJob, ReplaceFile, size_text};
@@ -124,6 +126,8 @@ pub struct State {
     pub status: Option<StatusMsg>,
     /// Set while the credentials are refused: the banner, and every poll paused.
     pub credentials: Option<CredentialsPause>,
+    /// The sign-in dialog (`:login`), while open.
+    pub sign_in: Option<SignIn>,
     /// Next request id.
     pub next_request: RequestId,
     /// Polling periods.
@@ -169,6 +173,7 @@ impl State {
             build_log_inflight: None,
             status: None,
             credentials: None,
+            sign_in: None,
             next_request: 1,
             poll,
             quit: false,

@@ -11,6 +11,7 @@ pub mod health;
 mod local_files;
 pub mod notify;
 pub mod ops_effects;
+mod sign_in;
 mod tasks;
 pub mod trace;
 
