@@ -73,11 +73,11 @@ pub(super) fn open(state: &mut State, named: Option<&str>) -> Vec<Effect> {
     let envs: Vec<&str> = state.envs.iter().map(|e| e.spec.name.as_str()).collect();
     let affected = match &state.credentials {
         Some(p) if !p.affected.is_empty() => {
-            let mut a: Vec<String> = p
-                .affected
+            // The environments in promotion order, then the other reads.
+            let mut a: Vec<String> = envs
                 .iter()
-                .filter(|a| envs.contains(&a.as_str()))
-                .cloned()
+                .filter(|e| p.affected.iter().any(|a| a == *e))
+                .map(|e| (*e).to_string())
                 .collect();
             a.extend(
                 p.affected
