@@ -407,6 +407,26 @@ pub enum Reply {
         /// Newest first, with their releases, or why they could not be read.
         result: crate::ops::plan::release::SourceVersions,
     },
+    /// A sign-in's code was issued: the page and code to show while it waits.
+    SignInCode {
+        /// The sign-in.
+        request: RequestId,
+        /// The session, e.g. ``sso-session `corp` ``.
+        session: String,
+        /// The page to open, the code filled in.
+        url: String,
+        /// The code the page must show.
+        code: String,
+        /// When the code expires.
+        expires_at: crate::domain::Timestamp,
+    },
+    /// A sign-in ended: each session signed in with until when, or why not.
+    SignedIn {
+        /// The sign-in.
+        request: RequestId,
+        /// The sessions, or the error.
+        result: Result<Vec<(String, crate::domain::Timestamp)>, String>,
+    },
     /// The executions that succeeded in a stage were listed (rollback candidates, newest first).
     CandidatesLoaded {
         /// Environment index.

@@ -30,6 +30,8 @@ pub enum Command {
     LogSource(Option<String>),
     /// Trace a commit (SHA or prefix) or release version to each environment.
     Trace(Option<String>),
+    /// Sign in to IAM Identity Center again (the profiles whose session expired, or the one named).
+    Login(Option<String>),
     /// Leave.
     Quit,
 }
@@ -81,6 +83,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
     (
         "trace",
         "where a commit is: trace SHA|VERSION (runs, packages, executions)",
+    ),
+    (
+        "login",
+        "sign in to SSO again: login [PROFILE] (the expired sessions' profiles by default)",
     ),
     ("refresh", "refresh every environment now"),
     ("help", "the key bindings"),
@@ -145,6 +151,7 @@ pub fn parse_command(line: &str, envs: &[&str]) -> Result<Command, String> {
         },
         "logsource" | "source" => Ok(Command::LogSource(arg.map(str::to_string))),
         "trace" => Ok(Command::Trace(arg.map(str::to_string))),
+        "login" | "sso" => Ok(Command::Login(arg.map(str::to_string))),
         "refresh" | "r" => no_arg(Command::Refresh),
         "help" | "h" | "?" => no_arg(Command::Help),
         "quit" | "q" | "q!" => no_arg(Command::Quit),

@@ -25,6 +25,9 @@ pub struct CredentialsPause {
     pub retry_at: Timestamp,
     /// Whether every poll runs again now (the operator pressed `r`), not just one read.
     pub retry_all: bool,
+    /// The profiles whose IAM Identity Center session expired or is missing: signing in again
+    /// (`:login`) fixes them.
+    pub sso: Vec<String>,
 }
 
 impl CredentialsPause {
@@ -57,10 +60,12 @@ impl State {
         } else {
             format!("refused since {since} UTC: trying the credentials again…")
         };
-        Some([
-            pause.error.clone(),
-            format!("{resume} · not read: {}", what.join(", ")),
-        ])
+        let error = if pause.sso.is_empty() || self.session.mode != super::Mode::Aws {
+            pause.error.clone()
+        } else {
+            format!("{} · :login signs in again", pause.error)
+        };
+        Some([error, format!("{resume} · not read: {}", what.join(", "))])
     }
 }
 
@@ -81,10 +86,16 @@ pub(super) fn refused(state: &mut State, what: &str, err: &CloudError) {
         since: now,
         retry_at: now,
         retry_all: false,
+        sso: Vec::new(),
     });
     pause.error = err.to_string();
     if !pause.affected.iter().any(|a| a == what) {
         pause.affected.push(what.to_string());
+    }
+    if let Some(profile) = err.sso_profile()
+        && !pause.sso.iter().any(|p| p == profile)
+    {
+        pause.sso.push(profile.to_string());
     }
     pause.retry_at = now + CREDENTIALS_RETRY;
     pause.retry_all = false;

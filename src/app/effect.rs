@@ -348,4 +348,12 @@ pub enum Effect {
         /// The session's audit file.
         log: crate::ops::plan::audit::Log,
     },
+    /// Sign in to IAM Identity Center for these profiles (the OIDC device authorization), as
+    /// `shipdeck login` does: answers the code to show, then how it ended.
+    SignIn {
+        /// Request id (Esc cancels it).
+        request: RequestId,
+        /// The profiles.
+        profiles: Vec<String>,
+    },
 }

@@ -18,6 +18,7 @@ mod ops;
 mod pane;
 mod poll;
 pub mod runs;
+mod sign_in;
 mod text_input;
 pub mod trace;
 mod traffic;
@@ -54,6 +55,7 @@ pub use ops::state::{
 pub use ops::upload::{PackageFile, UploadAsk, UploadProgress};
 pub use ops::watch::WATCH_POLL;
 pub use pane::{PaneMax, PaneScroll};
+pub use sign_in::{SignIn, SignInStep};
 pub use text_input::{Edit, TextInput, Window};
 pub use traffic::assembly::{BatchAssembly, ObjectRecords};
 pub use traffic::export::{ExportError, ExportFormat, ExportJob, ReplaceFile, size_text};
@@ -129,6 +131,8 @@ pub struct State {
     pub credentials: Option<CredentialsPause>,
     /// Each environment's identity (profile, role, account) and its caller, once read.
     pub accounts: Accounts,
+    /// The sign-in dialog (`:login`), while open.
+    pub sign_in: Option<SignIn>,
     /// Next request id.
     pub next_request: RequestId,
     /// Polling periods.
@@ -175,6 +179,7 @@ impl State {
             status: None,
             credentials: None,
             accounts: Accounts::default(),
+            sign_in: None,
             next_request: 1,
             poll,
             quit: false,

@@ -64,6 +64,7 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Reply(reply) => self::reply(state, reply),
         Action::Quit => quit(state),
         key => match Focus::of(state) {
+            Focus::SignIn => super::sign_in::key(state, &key),
             Focus::Dialog => ops::update::dialog_key(state, key),
             Focus::Picker => ops::update::picker_key(state, key),
             Focus::Question if logs::keys::is_keypress(&key) => {
@@ -105,6 +106,8 @@ fn moves(key: &Action) -> bool {
 /// prompt, else the view (under the help overlay, which takes only its scroll and close keys).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Focus {
+    /// The sign-in dialog.
+    SignIn,
     /// The plan/confirm dialog.
     Dialog,
     /// The release picker.
@@ -121,6 +124,9 @@ enum Focus {
 
 impl Focus {
     fn of(state: &State) -> Focus {
+        if state.sign_in.is_some() {
+            return Focus::SignIn;
+        }
         if state.ops.dialog.is_some() {
             return Focus::Dialog;
         }
@@ -241,6 +247,17 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
             envs::execution::execution_loaded(state, request, result);
             Vec::new()
         }
+        Reply::SignInCode {
+            request,
+            session,
+            url,
+            code,
+            expires_at,
+        } => {
+            super::sign_in::code(state, request, session, url, code, expires_at);
+            Vec::new()
+        }
+        Reply::SignedIn { request, result } => super::sign_in::finished(state, request, result),
         Reply::OpApplied {
             request,
             outcome,
@@ -587,6 +604,7 @@ pub(super) fn run_command(state: &mut State, text: &str, names: &[&str]) -> Vec<
             Vec::new()
         }
         Ok(Command::Trace(arg)) => super::trace::open(state, arg.as_deref()),
+        Ok(Command::Login(profile)) => super::sign_in::open(state, profile.as_deref()),
         Ok(Command::Quit) => quit(state),
         Ok(Command::Export { path, replace }) => logs::keys::export(state, &path, replace),
         Ok(Command::Range(preset)) => traffic::update::set_preset(state, preset),

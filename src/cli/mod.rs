@@ -7,6 +7,7 @@ mod audit;
 mod config_check;
 pub mod health;
 mod impact;
+mod login;
 mod logs;
 mod pipeline;
 mod query;
@@ -162,6 +163,7 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
             other => other.map(Answer::ok),
         },
         Command::Completions { shell: which } => Ok(Answer::ok(shell::completions(which))),
+        Command::Login { no_browser } => login::run(global, !no_browser).await,
         Command::Man => shell::manual()
             .map(Answer::ok)
             .map_err(|e| Failure::new(format!("cannot write the manual page: {e}"))),

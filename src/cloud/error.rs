@@ -214,6 +214,19 @@ impl CloudError {
         )
     }
 
+    /// The profile whose IAM Identity Center (SSO) session is missing or expired, when that is
+    /// the problem: what signing in again fixes (`shipdeck login`, `:login`). The one place that
+    /// tells an SSO sign-in apart from the other credential problems.
+    pub fn sso_profile(&self) -> Option<&str> {
+        match self {
+            CloudError::NoSsoSession { profile, .. } => Some(profile),
+            CloudError::ExpiredCredentials { hint } => hint
+                .strip_prefix("aws sso login --profile ")
+                .and_then(|rest| rest.split_whitespace().next()),
+            _ => None,
+        }
+    }
+
     /// Whether retrying the same call later may succeed.
     pub fn is_transient(&self) -> bool {
         matches!(
@@ -242,6 +255,27 @@ impl CloudError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_expired_or_missing_sso_session_names_the_profile_to_sign_in() {
+        let expired = CloudError::ExpiredCredentials {
+            hint: "aws sso login --profile ops (ExpiredTokenException)".into(),
+        };
+        assert_eq!(expired.sso_profile(), Some("ops"));
+        let missing = CloudError::NoSsoSession {
+            profile: "admin".into(),
+            reason: "the SSO token has expired and cannot be refreshed".into(),
+        };
+        assert_eq!(missing.sso_profile(), Some("admin"));
+        let keys = CloudError::ExpiredCredentials {
+            hint: "the session token in AWS_SESSION_TOKEN has expired: set a fresh …".into(),
+        };
+        assert_eq!(keys.sso_profile(), None, "no sign-in fixes keys");
+        let none = CloudError::NoCredentials {
+            looked: "the environment".into(),
+        };
+        assert_eq!(none.sso_profile(), None);
+    }
 
     #[test]
     fn access_denied_reads_the_action_and_why_from_awss_message() {

@@ -189,6 +189,9 @@ pub async fn run_effect_with(
                 batch: Box::new(batch),
             }))
         }
+        Effect::SignIn { request, profiles } => {
+            Some(super::sign_in::run(request, profiles, progress).await)
+        }
         // Effects run one after another here; the loop's task registry stops running reads.
         Effect::Cancel { .. } => None,
         Effect::WriteFile { path, job, replace } => {

@@ -12,6 +12,7 @@ mod local_files;
 pub mod notify;
 pub mod ops_effects;
 pub mod routing;
+mod sign_in;
 mod tasks;
 pub mod trace;
 

@@ -48,7 +48,8 @@ pub fn pick<'a>(clouds: &'a Clouds, effect: &Effect) -> &'a Cloud {
         | Effect::FetchRunJobs { .. }
         | Effect::FetchJobLog { .. }
         | Effect::ReadHealth { .. }
-        | Effect::ReadAudit { .. } => clouds.default_cloud(),
+        | Effect::ReadAudit { .. }
+        | Effect::SignIn { .. } => clouds.default_cloud(),
     }
 }
 

@@ -24,7 +24,8 @@ fn cancellable(effect: &Effect) -> Option<RequestId> {
         | Effect::FetchActionExecutions { request, .. }
         | Effect::FetchDeployRuns { request, .. }
         | Effect::ListInvalidations { request, .. }
-        | Effect::FetchExecution { request, .. } => Some(*request),
+        | Effect::FetchExecution { request, .. }
+        | Effect::SignIn { request, .. } => Some(*request),
         _ => None,
     }
 }

@@ -177,6 +177,7 @@ pub fn draw(frame: &mut Frame, state: &State, hints: &Hints) {
         }
     }
     overlays::dialog::render(frame, state, hints, areas.body);
+    overlays::sign_in::render(frame, state, areas.body);
 }
 
 /// The action of a left click at (`column`, `row`) on a screen of `area`, drawn as [`draw`] does

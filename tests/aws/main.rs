@@ -18,6 +18,7 @@ mod emulator_secrets;
 mod emulator_writes;
 mod errors;
 mod iam;
+mod login;
 mod ops;
 mod ops_emulator;
 mod probes;

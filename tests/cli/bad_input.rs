@@ -332,3 +332,76 @@ fn release_workflow_flags() {
     );
     rejects(&["--demo", "release", "--ref", "main"], 2, &["--workflow"]);
 }
+
+/// `shipdeck login` with a profile that is not there or cannot sign in with SSO: exit 2 and a
+/// message naming the profile and what to do, before any call.
+#[test]
+fn login_profiles() {
+    let config = "\
+[profile keys]
+aws_access_key_id = AKIDEXAMPLE
+
+[profile console]
+login_session = arn:aws:iam::444444444444:user/Admin
+
+[profile orphan]
+sso_session = nowhere
+
+[sso-session half]
+sso_start_url = https://d-3.awsapps.com/start
+
+[profile halfway]
+sso_session = half
+";
+    let cases: [(&[&str], i32, &[&str]); 6] = [
+        (
+            &["login", "--profile", "nobody", "--no-browser"],
+            2,
+            &[
+                "AWS profile `nobody` is not defined",
+                "console, halfway, keys, orphan",
+            ],
+        ),
+        (
+            &["login", "--profile", "keys", "--no-browser"],
+            2,
+            &[
+                "AWS profile `keys` does not sign in with IAM Identity Center",
+                "aws configure sso",
+            ],
+        ),
+        (
+            &["login", "--profile", "console", "--no-browser"],
+            2,
+            &["aws login --profile console"],
+        ),
+        (
+            &["login", "--profile", "orphan", "--no-browser"],
+            2,
+            &["no [sso-session nowhere] section"],
+        ),
+        (
+            &["login", "--profile", "halfway", "--no-browser"],
+            2,
+            &["sso-session `half` has no sso_region"],
+        ),
+        (&["--demo", "login"], 2, &["no SSO session to sign in to"]),
+    ];
+    for (args, code, expected) in cases {
+        let dir = scratch();
+        std::fs::create_dir_all(dir.join("home/.aws")).unwrap();
+        std::fs::write(dir.join("home/.aws/config"), config).unwrap();
+        let out = run(&dir, args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        for want in expected {
+            assert!(
+                stderr.contains(want),
+                "{args:?}: expected `{want}` in:\n{stderr}"
+            );
+        }
+        assert!(!dir.join("home/.aws/sso").exists(), "nothing cached");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

@@ -887,3 +887,88 @@ fn a_commit_older_than_an_environments_listed_history_is_not_called_absent_there
     assert!(!summary.contains("not yet in dev"), "{summary}");
     assert!(summary.contains("superseded in stg by"), "{summary}");
 }
+
+/// `shipdeck login` against a local stand-in of IAM Identity Center's OIDC service
+/// (`AWS_ENDPOINT_URL_SSO_OIDC`) that approves at the first poll: the page with the code and
+/// the code are printed, the token is cached for the AWS CLI, and no token is printed.
+#[tokio::test]
+async fn login_prints_the_page_and_code_then_the_session_signed_in() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    let answer = |to: &str, body: Value| {
+        Mock::given(method("POST"))
+            .and(path(to.to_string()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+    };
+    answer(
+        "/client/register",
+        serde_json::json!({"clientId": "client-1", "clientSecret": "client-secret-1",
+            "clientIdIssuedAt": 1_700_000_000, "clientSecretExpiresAt": 4_000_000_000_i64}),
+    )
+    .mount(&server)
+    .await;
+    answer(
+        "/device_authorization",
+        serde_json::json!({"deviceCode": "device-code-1", "userCode": "WDJB-MJHT",
+            "verificationUri": "https://device.sso.eu-west-1.amazonaws.com/",
+            "verificationUriComplete": "https://device.sso.eu-west-1.amazonaws.com/?user_code=WDJB-MJHT",
+            "expiresIn": 600, "interval": 1}),
+    )
+    .mount(&server)
+    .await;
+    answer(
+        "/token",
+        serde_json::json!({"accessToken": "access-token-1", "tokenType": "Bearer",
+            "expiresIn": 28_800, "refreshToken": "refresh-token-1"}),
+    )
+    .mount(&server)
+    .await;
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join(".aws")).unwrap();
+    std::fs::write(
+        home.path().join(".aws/config"),
+        "[profile ops]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = Deployer\n\n\
+         [profile admin]\nrole_arn = arn:aws:iam::222222222222:role/Admin\nsource_profile = ops\n\n\
+         [sso-session corp]\nsso_start_url = https://d-1234567890.awsapps.com/start\nsso_region = eu-west-1\n",
+    )
+    .unwrap();
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_shipdeck"))
+        .args(["login", "--profile", "admin", "--no-browser"])
+        .env("HOME", home.path())
+        .env("AWS_ENDPOINT_URL_SSO_OIDC", server.uri())
+        .env_remove("AWS_CONFIG_FILE")
+        .env_remove("AWS_PROFILE")
+        .current_dir(home.path())
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", stderr_of(&out.stderr));
+    for want in [
+        "Signing in to sso-session `corp` for profile admin",
+        "https://device.sso.eu-west-1.amazonaws.com/?user_code=WDJB-MJHT",
+        "WDJB-MJHT",
+        "Signed in to sso-session `corp` until ",
+    ] {
+        assert!(stdout.contains(want), "expected `{want}` in:\n{stdout}");
+    }
+    for secret in [
+        "access-token-1",
+        "refresh-token-1",
+        "client-secret-1",
+        "device-code-1",
+    ] {
+        assert!(!stdout.contains(secret) && !stderr_of(&out.stderr).contains(secret));
+    }
+    let cached = home
+        .path()
+        .join(".aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json");
+    let token: Value = serde_json::from_str(&std::fs::read_to_string(cached).unwrap()).unwrap();
+    assert_eq!(token["accessToken"], "access-token-1");
+    assert_eq!(token["startUrl"], "https://d-1234567890.awsapps.com/start");
+}
+
+fn stderr_of(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}

@@ -397,6 +397,14 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
             records: job.len(),
             result: Ok(()),
         })),
+        Effect::SignIn { request, .. } => Some(Action::Reply(Reply::SignedIn {
+            request: *request,
+            result: if ok {
+                Ok(vec![("sso-session `corp`".into(), now)])
+            } else {
+                Err("denied".into())
+            },
+        })),
         Effect::FetchIdentity { .. }
         | Effect::Quit
         | Effect::Notify { .. }

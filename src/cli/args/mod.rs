@@ -256,6 +256,13 @@ pub enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Sign in to IAM Identity Center (SSO) for the AWS profile in use (or --profile), as `aws sso
+    /// login` does: the token goes to the cache the AWS CLI and shipdeck both read.
+    Login {
+        /// Print the sign-in page and code without opening a browser.
+        #[arg(long)]
+        no_browser: bool,
+    },
     /// Print a shell completion script (`shipdeck completions bash > …`; `make install` puts them
     /// where the shells look).
     Completions {

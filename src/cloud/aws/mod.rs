@@ -15,6 +15,7 @@ mod emulator;
 mod errors;
 mod identity;
 mod images;
+pub mod login;
 mod s3;
 mod settings;
 

@@ -2,7 +2,7 @@
 //! the long back-off; a denied permission is one environment's message, not a banner.
 
 use super::*;
-use shipdeck::app::{CREDENTIALS_RETRY, Reply, State};
+use shipdeck::app::{CREDENTIALS_RETRY, Reply, SignInStep, State};
 
 fn expired() -> CloudError {
     CloudError::ExpiredCredentials {
@@ -254,4 +254,149 @@ fn a_refused_catalogue_or_identity_joins_the_banner() {
         ["caller identity", "release catalogue", "dev", "stg", "prd"]
     );
     assert!(s.status.is_none(), "one banner, no message: {:?}", s.status);
+}
+
+fn command(s: &mut State, text: &str) -> Vec<Effect> {
+    update(s, Action::CommandOpen);
+    for c in text.chars() {
+        update(s, Action::Input(c));
+    }
+    update(s, Action::Submit)
+}
+
+/// An expired SSO session: the banner offers `:login`; the dialog shows the page and code while
+/// the runtime waits, other keys do nothing, and once signed in the dialog closes and every read
+/// the credentials stopped runs at once (not after the back-off).
+#[test]
+fn an_expired_sso_session_is_signed_in_again_from_the_console_and_the_reads_retried() {
+    let mut s = refused();
+    s.session.mode = shipdeck::app::Mode::Aws;
+    let [problem, _] = s.credentials_banner().unwrap();
+    assert!(problem.ends_with(":login signs in again"), "{problem}");
+    let fx = command(&mut s, "login");
+    let request = match fx.as_slice() {
+        [Effect::SignIn { request, profiles }] => {
+            assert_eq!(profiles, &["ops"], "the profile of the expired session");
+            *request
+        }
+        other => panic!("{other:?}"),
+    };
+    let dialog = s.sign_in.clone().unwrap();
+    assert_eq!(dialog.affected, ["dev", "stg", "prd", "log tail"]);
+    assert_eq!(dialog.step, SignInStep::Starting);
+    let expires_at = s.now + 10 * Timestamp::MINUTE;
+    update(
+        &mut s,
+        Action::Reply(Reply::SignInCode {
+            request,
+            session: "sso-session `corp`".into(),
+            url: "https://device.sso.eu-west-1.amazonaws.com/?user_code=WDJB-MJHT".into(),
+            code: "WDJB-MJHT".into(),
+            expires_at,
+        }),
+    );
+    assert!(matches!(
+        &s.sign_in.as_ref().unwrap().step,
+        SignInStep::Waiting { code, .. } if code == "WDJB-MJHT"
+    ));
+    // The dialog holds the keys: a refresh key or an environment switch does nothing.
+    assert!(update(&mut s, Action::NextEnv).is_empty());
+    assert_eq!(s.selected, 0);
+    let until = s.now + 8 * Timestamp::HOUR;
+    let fx = update(
+        &mut s,
+        Action::Reply(Reply::SignedIn {
+            request,
+            result: Ok(vec![("sso-session `corp`".into(), until)]),
+        }),
+    );
+    assert!(s.sign_in.is_none(), "the dialog closes");
+    assert_eq!(
+        fetches(&fx),
+        [0, 1, 2],
+        "every environment read again at once"
+    );
+    assert!(fx.iter().any(|e| matches!(e, Effect::FetchIdentity { .. })));
+    let status = s.status.clone().unwrap();
+    assert!(
+        status
+            .text
+            .contains("signed in to sso-session `corp` until"),
+        "{status:?}"
+    );
+    // The reads answer: the credentials work, the banner goes.
+    for e in &fx {
+        if let Effect::FetchEnv { env, request, .. } = e {
+            update(
+                &mut s,
+                Action::Reply(Reply::EnvLoaded {
+                    env: *env,
+                    request: *request,
+                    result: Err(CloudError::NotFound {
+                        kind: "pipeline".into(),
+                        name: "x".into(),
+                    }),
+                }),
+            );
+        }
+    }
+    assert!(
+        s.credentials.is_none(),
+        "the banner goes once a read is accepted"
+    );
+}
+
+/// Esc cancels a sign-in still waiting (its task is stopped); a failed one stays in the dialog
+/// with why until Esc; a late answer of a cancelled sign-in changes nothing.
+#[test]
+fn a_sign_in_is_cancelled_with_esc_and_a_failure_is_shown_in_the_dialog() {
+    let mut s = refused();
+    s.session.mode = shipdeck::app::Mode::Aws;
+    let fx = command(&mut s, "login admin");
+    let [Effect::SignIn { request, profiles }] = fx.as_slice() else {
+        panic!("{fx:?}");
+    };
+    assert_eq!(profiles, &["admin"], "the profile named");
+    let request = *request;
+    let fx = update(&mut s, Action::Back);
+    assert_eq!(fx, [Effect::Cancel { request }]);
+    assert!(s.sign_in.is_none());
+    let now = s.now;
+    let late = update(
+        &mut s,
+        Action::Reply(Reply::SignedIn {
+            request,
+            result: Ok(vec![("sso-session `corp`".into(), now)]),
+        }),
+    );
+    assert!(late.is_empty() && s.credentials.is_some(), "{late:?}");
+    let fx = command(&mut s, "login");
+    let [Effect::SignIn { request, .. }] = fx.as_slice() else {
+        panic!("{fx:?}");
+    };
+    let request = *request;
+    update(
+        &mut s,
+        Action::Reply(Reply::SignedIn {
+            request,
+            result: Err("the sign-in to sso-session `corp` was denied".into()),
+        }),
+    );
+    assert_eq!(
+        s.sign_in.as_ref().unwrap().step,
+        SignInStep::Failed("the sign-in to sso-session `corp` was denied".into())
+    );
+    assert!(update(&mut s, Action::Back).is_empty(), "nothing to stop");
+    assert!(s.sign_in.is_none());
+}
+
+/// The demo's credentials renew by themselves: `:login` says so instead of signing in.
+#[test]
+fn the_demo_offers_no_sign_in() {
+    let mut s = refused();
+    let [problem, _] = s.credentials_banner().unwrap();
+    assert!(!problem.contains(":login"), "{problem}");
+    assert!(command(&mut s, "login").is_empty());
+    assert!(s.sign_in.is_none());
+    assert!(s.status.unwrap().text.contains("no SSO session"));
 }
