@@ -297,9 +297,30 @@ async fn a_valid_registration_in_the_cache_file_is_reused() {
 }
 
 /// The strongest check that shipdeck and the AWS CLI stay in step: aws-config's SSO token
-/// provider, in a process whose HOME is the test's, reads the token `shipdeck login` wrote.
+/// provider, in a process whose HOME is the test's, reads the token `shipdeck login` wrote. The
+/// test runs itself in that process (the environment variable below says which half it is).
 #[tokio::test]
 async fn aws_configs_sso_token_provider_reads_the_token_written() {
+    const CHILD: &str = "SHIPDECK_TEST_SSO_READER";
+    if std::env::var_os(CHILD).is_some() {
+        // The child: HOME is the cache's; aws-config finds the token there by itself.
+        use aws_credential_types::provider::token::ProvideToken;
+        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("eu-west-1"))
+            .no_credentials()
+            .load()
+            .await;
+        let provider = aws_config::sso::SsoTokenProvider::builder()
+            .configure(&sdk)
+            .session_name("corp")
+            .region(aws_config::Region::new("eu-west-1"))
+            .start_url(START_URL)
+            .build()
+            .await;
+        let token = provider.provide_token().await.unwrap();
+        assert_eq!(token.token(), "access-token-1");
+        return;
+    }
     let server = stand_in(600).await;
     token_after(&server, &[]).await;
     let home = tempfile::tempdir().unwrap();
@@ -316,11 +337,11 @@ async fn aws_configs_sso_token_provider_reads_the_token_written() {
     let out = std::process::Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "login::aws_config_reads_the_cache_in_home",
-            "--ignored",
+            "login::aws_configs_sso_token_provider_reads_the_token_written",
             "--nocapture",
         ])
         .env("HOME", home.path())
+        .env(CHILD, "1")
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -329,27 +350,6 @@ async fn aws_configs_sso_token_provider_reads_the_token_written() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-/// Run by the test above, in a child process with HOME set to the cache's.
-#[tokio::test]
-#[ignore = "run by aws_configs_sso_token_provider_reads_the_token_written"]
-async fn aws_config_reads_the_cache_in_home() {
-    use aws_credential_types::provider::token::ProvideToken;
-    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("eu-west-1"))
-        .no_credentials()
-        .load()
-        .await;
-    let provider = aws_config::sso::SsoTokenProvider::builder()
-        .configure(&sdk)
-        .session_name("corp")
-        .region(aws_config::Region::new("eu-west-1"))
-        .start_url(START_URL)
-        .build()
-        .await;
-    let token = provider.provide_token().await.unwrap();
-    assert_eq!(token.token(), "access-token-1");
 }
 
 /// A profile of the AWS CLI's console sign-in (`login_session`, made by `aws login`) resolves:
