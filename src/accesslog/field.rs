@@ -136,6 +136,25 @@ impl Field {
     /// Number of fields of the legacy (33-field) format, the first of [`Field::ALL`].
     pub const LEGACY: usize = 33;
 
+    /// The fields a v2 delivery logs when it lists none: the legacy 33, then v2's
+    /// (`timestamp(ms)`, `origin-fbl`, `origin-lbl`, `asn`, `c-country`,
+    /// `cache-behavior-path-pattern`).
+    pub const V2_DEFAULT: [Field; 39] = {
+        let mut all = [Field::Date; 39];
+        let mut i = 0;
+        while i < Field::LEGACY {
+            all[i] = Field::ALL[i];
+            i += 1;
+        }
+        all[33] = Field::TimestampMs;
+        all[34] = Field::OriginFbl;
+        all[35] = Field::OriginLbl;
+        all[36] = Field::Asn;
+        all[37] = Field::Country;
+        all[38] = Field::CacheBehavior;
+        all
+    };
+
     /// Every known field: the legacy format's 33 in their order, then v2's.
     pub const ALL: [Field; Field::COUNT] = [
         Field::Date,

@@ -286,20 +286,28 @@ mod tests {
         assert_eq!(statuses.last(), Some(&QueryStatus::Complete));
     }
 
-    #[tokio::test]
-    async fn a_stop_sends_stop_query_and_keeps_the_rows_found_so_far() {
+    /// Runs the demo's query, asking to stop once `answers` answers came; the ports, the
+    /// query's id and how it ended.
+    async fn stopped_after(answers: usize) -> (super::super::Cloud, String, QueryEnd) {
+        use std::sync::atomic::{AtomicUsize, Ordering};
         let (sim, q) = world();
         let clock = crate::cloud::sim::SimClock::driven(sim.clone());
-        let answers = std::sync::atomic::AtomicUsize::new(0);
+        let seen = AtomicUsize::new(0);
         let mut progress = |_: &str, _: &QueryResults| {
-            answers.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            seen.fetch_add(1, Ordering::SeqCst);
         };
         let cloud = sim.cloud();
-        // Stop after the first answer (scheduled): a second later it runs.
-        let stop = || answers.load(std::sync::atomic::Ordering::SeqCst) >= 1;
+        let stop = || seen.load(Ordering::SeqCst) >= answers;
         let (id, end) = run_query(cloud.logs.as_ref(), &clock, &q, &mut progress, &stop)
             .await
             .unwrap();
+        (cloud, id, end)
+    }
+
+    #[tokio::test]
+    async fn a_stop_sends_stop_query_and_keeps_the_rows_found_so_far() {
+        // Stop after the first answer (scheduled): a second later it runs.
+        let (cloud, id, end) = stopped_after(1).await;
         let QueryEnd::Stopped { last, note } = end else {
             panic!("{end:?}")
         };
@@ -317,18 +325,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_stop_that_comes_after_the_query_completed_gives_the_whole_answer() {
-        let (sim, q) = world();
-        let clock = crate::cloud::sim::SimClock::driven(sim.clone());
-        let answers = std::sync::atomic::AtomicUsize::new(0);
-        let mut progress = |_: &str, _: &QueryResults| {
-            answers.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        };
-        let cloud = sim.cloud();
         // After the second answer the next read comes 1.5 s later: the query has completed.
-        let stop = || answers.load(std::sync::atomic::Ordering::SeqCst) >= 2;
-        let (_, end) = run_query(cloud.logs.as_ref(), &clock, &q, &mut progress, &stop)
-            .await
-            .unwrap();
+        let (_, _, end) = stopped_after(2).await;
         let QueryEnd::Ended(r) = end else {
             panic!("{end:?}")
         };

@@ -44,21 +44,7 @@ impl Format {
 }
 
 /// The fields a v2 delivery logs when it lists none: the legacy 33, then v2's.
-pub const V2_DEFAULT: [Field; 39] = {
-    let mut all = [Field::Date; 39];
-    let mut i = 0;
-    while i < Field::LEGACY {
-        all[i] = Field::ALL[i];
-        i += 1;
-    }
-    all[33] = Field::TimestampMs;
-    all[34] = Field::OriginFbl;
-    all[35] = Field::OriginLbl;
-    all[36] = Field::Asn;
-    all[37] = Field::Country;
-    all[38] = Field::CacheBehavior;
-    all
-};
+pub const V2_DEFAULT: [Field; 39] = Field::V2_DEFAULT;
 
 /// One logging setup of a distribution, as Athena will read it.
 #[derive(Debug, Clone, PartialEq, Eq)]

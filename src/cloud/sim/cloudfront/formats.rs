@@ -11,21 +11,7 @@ use parquet::schema::parser::parse_message_type;
 use std::sync::Arc;
 
 /// The fields a v2 delivery logs by default: the legacy 33, then v2's.
-pub const V2_FIELDS: [Field; 39] = {
-    let mut all = [Field::Date; 39];
-    let mut i = 0;
-    while i < Field::LEGACY {
-        all[i] = Field::ALL[i];
-        i += 1;
-    }
-    all[33] = Field::TimestampMs;
-    all[34] = Field::OriginFbl;
-    all[35] = Field::OriginLbl;
-    all[36] = Field::Asn;
-    all[37] = Field::Country;
-    all[38] = Field::CacheBehavior;
-    all
-};
+pub const V2_FIELDS: [Field; 39] = Field::V2_DEFAULT;
 
 /// An output format of a v2 delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
