@@ -115,14 +115,7 @@ fn output_location(url: &str) -> Result<(), String> {
 mod tests {
     use crate::config::Config;
 
-    const ENV: &str = r#"
-[[environments]]
-name = "dev"
-pipeline = "storefront-deployer-dev"
-source_bucket = "storefront-deployer-source"
-source_key = "dev/release.zip"
-distribution_id = "E2DEVSTOREFRNT"
-"#;
+    const ENV: &str = crate::config::ONE_ENV;
 
     #[test]
     fn athena_settings_default_and_bad_values_name_the_key() {

@@ -49,3 +49,14 @@ impl Config {
         Config::from_str(EXAMPLE, None)
     }
 }
+
+/// One environment with only its required keys: the fixture the config tests build on.
+#[cfg(test)]
+pub(crate) const ONE_ENV: &str = r#"
+[[environments]]
+name = "dev"
+pipeline = "storefront-deployer-dev"
+source_bucket = "storefront-deployer-source"
+source_key = "dev/release.zip"
+distribution_id = "E2DEVSTOREFRNT"
+"#;

@@ -194,14 +194,7 @@ fn polling(t: Option<Table<'_, '_>>) -> Result<PollingConfig, ConfigError> {
 mod tests {
     use crate::config::Config;
 
-    const ENV: &str = r#"
-[[environments]]
-name = "dev"
-pipeline = "storefront-deployer-dev"
-source_bucket = "storefront-deployer-source"
-source_key = "dev/release.zip"
-distribution_id = "E2DEVSTOREFRNT"
-"#;
+    const ENV: &str = crate::config::ONE_ENV;
 
     #[test]
     fn the_deployer_repository_and_deploy_projects_are_read_and_bad_values_name_the_key() {

@@ -3,7 +3,8 @@
 use serde_json::Value;
 use std::process::{Command, Output};
 
-fn shipdeck(args: &[&str]) -> Output {
+/// Runs the binary with no configuration of the user's (also used by `query`).
+pub(crate) fn shipdeck(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_shipdeck"))
         .args(args)
         .env_remove("SHIPDECK_CONFIG")

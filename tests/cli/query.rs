@@ -2,21 +2,8 @@
 //! environment's logging setup and the estimate from its logs bucket; and the refusals (no
 //! execution yet, a field the setup does not log, `--top` without `--group-by`), exit code 2.
 
+use super::commands::shipdeck;
 use serde_json::Value;
-use std::process::{Command, Output};
-
-fn shipdeck(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_shipdeck"))
-        .args(args)
-        .env_remove("SHIPDECK_CONFIG")
-        .env(
-            "XDG_CONFIG_HOME",
-            std::env::temp_dir().join("shipdeck-cli-test-none"),
-        )
-        .current_dir(std::env::temp_dir())
-        .output()
-        .unwrap()
-}
 
 fn json(args: &[&str]) -> Value {
     let out = shipdeck(args);
