@@ -404,23 +404,45 @@ async fn the_traffic_charts_mark_each_deploy_and_approval_where_the_pipeline_rec
         seen.contains(&(made.created, MarkerKind::Invalidation)),
         "{seen:?}"
     );
-    // A listing that fails says the invalidations are unknown: none are marked as if none.
+    // A listing that fails keeps the invalidations listed before (they did not vanish) and says
+    // that any made since are unknown; one made meanwhile is not marked until a listing works.
     rig.sim.with(|s| s.deny("ListInvalidations"));
+    let later = rig
+        .sim
+        .cloud()
+        .cdn
+        .create_invalidation(&dist, &["/app.js".into()], "e2e-unseen")
+        .await
+        .unwrap();
     rig.run(Timestamp::MINUTE, 15 * Timestamp::SECOND).await;
     let t = &rig.app.state.traffic;
     let unknown = t.marks.invalidations_unknown().unwrap_or_default();
     assert!(
-        unknown.starts_with("invalidations unknown: ") && unknown.contains("ListInvalidations"),
+        unknown.starts_with("invalidations as listed at ")
+            && unknown.contains("the newest listing failed")
+            && unknown.contains("ListInvalidations"),
         "{unknown}"
     );
+    let kept: Vec<_> = rig
+        .app
+        .state
+        .traffic_markers()
+        .iter()
+        .filter(|m| m.kind == MarkerKind::Invalidation)
+        .map(|m| m.at)
+        .collect();
+    assert!(kept.contains(&made.created), "{kept:?}");
+    assert!(!kept.contains(&later.created), "{kept:?}");
+    rig.sim.with(|s| s.allow("ListInvalidations"));
+    rig.run(Timestamp::MINUTE, 15 * Timestamp::SECOND).await;
+    assert_eq!(rig.app.state.traffic.marks.invalidations_unknown(), None);
     assert!(
-        !rig.app
+        rig.app
             .state
             .traffic_markers()
             .iter()
-            .any(|m| m.kind == MarkerKind::Invalidation)
+            .any(|m| m.kind == MarkerKind::Invalidation && m.at == later.created)
     );
-    rig.sim.with(|s| s.allow("ListInvalidations"));
     // prd's newest deploy is older than the logs read: its impact is unknown, not empty.
     rig.app.dispatch(Action::ToggleImpact);
     let impact = rig

@@ -28,6 +28,11 @@ pub struct Marks {
     pub invalidations: Option<Result<crate::cloud::InvalidationPage, String>>,
     /// The invalidations' read in flight.
     pub invalidations_inflight: Option<crate::app::RequestId>,
+    /// Of the page kept in `invalidations`: when it was asked for, and back to when it lists.
+    pub invalidations_listed: Option<(Timestamp, Timestamp)>,
+    /// Why the newest listing failed while an earlier page is kept (its markers stay: an
+    /// invalidation does not vanish because a listing failed; only the ones since are unknown).
+    pub invalidations_failed: Option<String>,
     /// When the invalidations were last asked for (read again a minute later).
     pub invalidations_asked: Option<Timestamp>,
     /// The marker picked with the marker key (an index among the markers, oldest first); none:

@@ -171,6 +171,18 @@ impl crate::app::traffic::state::Marks {
     /// What is not known of the invalidations the charts mark: their read failed (unknown, not
     /// none), or it stopped before the look-back's start.
     pub fn invalidations_unknown(&self) -> Option<String> {
+        if let (Some(why), Some(Ok(_)), Some((at, back))) = (
+            &self.invalidations_failed,
+            &self.invalidations,
+            self.invalidations_listed,
+        ) {
+            // The markers shown are those of the last listing; any made since are unknown.
+            return Some(format!(
+                "invalidations as listed at {} (back to {}); the newest listing failed: {why}",
+                at.clock(),
+                back.clock()
+            ));
+        }
         match &self.invalidations {
             Some(Err(why)) => Some(format!("invalidations unknown: {why}")),
             Some(Ok(page)) if page.next_marker.is_some() => {
@@ -340,7 +352,19 @@ pub(in crate::app) fn invalidations_loaded(
         return;
     }
     m.invalidations_inflight = None;
-    m.invalidations = Some(result.map_err(|e| e.to_string()));
+    match result {
+        Ok(page) => {
+            m.invalidations = Some(Ok(page));
+            m.invalidations_failed = None;
+            let asked = m.invalidations_asked.unwrap_or(state.now);
+            m.invalidations_listed = Some((asked, state.traffic.since));
+        }
+        // The markers listed earlier stay, marked as of their listing.
+        Err(e) if matches!(m.invalidations, Some(Ok(_))) => {
+            m.invalidations_failed = Some(e.to_string());
+        }
+        Err(e) => m.invalidations = Some(Err(e.to_string())),
+    }
     state.refresh_impact();
 }
 
