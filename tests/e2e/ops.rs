@@ -987,6 +987,26 @@ async fn trace_names_each_executions_build_or_why_it_is_unknown() {
         vec![format!("log {}", cb.log_url.as_deref().unwrap())],
         "a build that succeeded: its log"
     );
+    // The console's trace: the link never fits whole, so the group and stream stand for it.
+    let shown = |width| -> Vec<String> {
+        shipdeck::tui::overlays::trace::lines(&t, width)
+            .iter()
+            .map(|l| l.to_string())
+            .filter(|l| l.trim_start().starts_with("log "))
+            .collect()
+    };
+    assert!(
+        shown(150).contains(&format!(
+            "        log group /aws/codebuild/storefront-deploy-prd stream {uuid}"
+        )),
+        "{:?}",
+        shown(150)
+    );
+    assert_eq!(
+        shown(80),
+        Vec::<String>::new(),
+        "where it would be cut, nothing"
+    );
     assert_eq!(rig.count("BatchGetBuilds"), 1, "one batched call");
 
     // CodeBuild refused: the build is unknown with the reason, and in `errors`.

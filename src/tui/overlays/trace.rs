@@ -147,8 +147,16 @@ pub fn lines(t: &Trace, width: u16) -> Vec<Line<'static>> {
                 };
                 out.push(Line::styled(format!("      {what} {line}"), DIM));
                 for l in h.build_lines() {
-                    // The log link only where links are shown (and whole).
+                    // The log link only where links are shown and it fits whole; else its group
+                    // and stream (what the Logs view and `logs group` take), where they fit.
                     if l.starts_with("log ") && !(links && fits(&format!("        {l}"))) {
+                        if let Some(where_) = h.codebuild.as_ref().and_then(|b| {
+                            let (g, s) = (b.log_group.as_ref()?, b.log_stream.as_ref()?);
+                            Some(format!("        log group {g} stream {s}"))
+                        }) && fits(&where_)
+                        {
+                            out.push(Line::styled(where_, DIM));
+                        }
                         continue;
                     }
                     let style = if h.codebuild_unknown.is_some() {
