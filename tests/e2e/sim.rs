@@ -416,10 +416,10 @@ async fn the_traffic_charts_mark_each_deploy_and_approval_where_the_pipeline_rec
         .unwrap();
     rig.run(Timestamp::MINUTE, 15 * Timestamp::SECOND).await;
     let t = &rig.app.state.traffic;
-    let unknown = t.marks.invalidations_unknown().unwrap_or_default();
+    let unknown = t.marks.invalidations_unknown(t.since).unwrap_or_default();
     assert!(
-        unknown.starts_with("invalidations as listed at ")
-            && unknown.contains("the newest listing failed")
+        unknown.starts_with("invalidations after ")
+            && !unknown.contains(" or before ")
             && unknown.contains("ListInvalidations"),
         "{unknown}"
     );
@@ -435,7 +435,14 @@ async fn the_traffic_charts_mark_each_deploy_and_approval_where_the_pipeline_rec
     assert!(!kept.contains(&later.created), "{kept:?}");
     rig.sim.with(|s| s.allow("ListInvalidations"));
     rig.run(Timestamp::MINUTE, 15 * Timestamp::SECOND).await;
-    assert_eq!(rig.app.state.traffic.marks.invalidations_unknown(), None);
+    assert_eq!(
+        rig.app
+            .state
+            .traffic
+            .marks
+            .invalidations_unknown(rig.app.state.traffic.since),
+        None
+    );
     assert!(
         rig.app
             .state

@@ -114,7 +114,11 @@ fn shifts(title: &str, list: &[Shift], width: usize) -> Option<Line<'static>> {
 /// The invalidations within the impact's windows (a cache refilled after one, not only after
 /// the deploy), or what is not known of them.
 fn invalidations_line(state: &State, i: Option<&Impact>, width: usize) -> Option<Line<'static>> {
-    if let Some(unknown) = state.traffic.marks.invalidations_unknown() {
+    if let Some(unknown) = state
+        .traffic
+        .marks
+        .invalidations_unknown(state.traffic.since)
+    {
         return Some(Line::from(Span::styled(
             ellipsize(&format!("* {unknown}"), width),
             verdict_style(Verdict::Unknown),

@@ -237,7 +237,12 @@ pub fn render(frame: &mut Frame, t: &Traffic, area: Rect, markers: (&[Marker], O
             .rev()
             .map(|p| p.start_ms)
             .collect();
-        for l in marker_lines(&minutes, markers, t.marks.invalidations_unknown(), width) {
+        for l in marker_lines(
+            &minutes,
+            markers,
+            t.marks.invalidations_unknown(t.since),
+            width,
+        ) {
             line(frame, l, &mut y);
         }
     }

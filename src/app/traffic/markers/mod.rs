@@ -168,19 +168,24 @@ pub fn deploys(markers: &[Marker]) -> impl Iterator<Item = &Marker> {
 }
 
 impl crate::app::traffic::state::Marks {
-    /// What is not known of the invalidations the charts mark: their read failed (unknown, not
-    /// none), or it stopped before the look-back's start.
-    pub fn invalidations_unknown(&self) -> Option<String> {
+    /// What is not known of the invalidations the charts mark, back to `since` (the view's
+    /// look-back): their read failed (unknown, not none), or it stopped before the look-back's
+    /// start. When a listing fails after one that worked, the markers listed stay and only the
+    /// invalidations made since (and before the range it listed) are unknown.
+    pub fn invalidations_unknown(&self, since: Timestamp) -> Option<String> {
         if let (Some(why), Some(Ok(_)), Some((at, back))) = (
             &self.invalidations_failed,
             &self.invalidations,
             self.invalidations_listed,
         ) {
-            // The markers shown are those of the last listing; any made since are unknown.
+            let before = if since < back {
+                format!(" or before {}", back.clock())
+            } else {
+                String::new()
+            };
             return Some(format!(
-                "invalidations as listed at {} (back to {}); the newest listing failed: {why}",
-                at.clock(),
-                back.clock()
+                "invalidations after {}{before} unknown: {why}",
+                at.clock()
             ));
         }
         match &self.invalidations {
@@ -436,6 +441,37 @@ pub(in crate::app) fn toggle_impact(state: &mut State) {
 
 #[cfg(test)]
 mod tests {
+    /// A failed listing after one that worked: the invalidations after it are unknown, and
+    /// those before the range it listed once the look-back reaches further.
+    #[test]
+    fn a_failed_relisting_leaves_unknown_only_what_the_kept_listing_does_not_cover() {
+        use crate::app::traffic::state::Marks;
+        use crate::cloud::InvalidationPage;
+        use crate::domain::Timestamp;
+        let at = Timestamp(10 * Timestamp::HOUR);
+        let back = Timestamp(9 * Timestamp::HOUR);
+        let page = InvalidationPage {
+            items: Vec::new(),
+            next_marker: None,
+        };
+        let mut m = Marks {
+            invalidations: Some(Ok(page)),
+            invalidations_listed: Some((at, back)),
+            ..Marks::default()
+        };
+        assert_eq!(m.invalidations_unknown(back), None);
+        m.invalidations_failed = Some("AccessDenied".into());
+        assert_eq!(
+            m.invalidations_unknown(back).as_deref(),
+            Some("invalidations after 10:00:00 unknown: AccessDenied")
+        );
+        let earlier = Timestamp(8 * Timestamp::HOUR);
+        assert_eq!(
+            m.invalidations_unknown(earlier).as_deref(),
+            Some("invalidations after 10:00:00 or before 09:00:00 unknown: AccessDenied")
+        );
+    }
+
     use crate::accesslog::impact::tests::{AT, traffic};
     use crate::accesslog::impact::{Verdict, WINDOW};
     use crate::app::Traffic;
