@@ -64,7 +64,9 @@ fn facts(state: &State) -> Option<Facts> {
         _ => state.selected_env()?,
     };
     Some(Facts {
-        approval: !env.approvals().is_empty(),
+        // An approval the self-approval guard refuses the operator is not theirs to answer.
+        approval: !env.approvals().is_empty()
+            && !state.approval_refused_as_own(state.env_index(&env.spec.name)?),
         failed: env
             .executions
             .first()

@@ -533,6 +533,8 @@ fn the_footer_lists_the_actions_that_apply_where_the_operator_is() {
     let hints = Hints::default();
     let mut s = with(View::Pipeline, None);
     s.session.read_only = false;
+    // Neither the publisher nor the starter of what waits (see the next test).
+    s.session.identity = Some("arn:aws:sts::123456789012:assumed-role/Operator/dave".into());
     // prd waits at its approval.
     let prd = footer(&s, &hints);
     assert_has(
@@ -593,6 +595,33 @@ fn the_footer_lists_the_actions_that_apply_where_the_operator_is() {
     let ro = footer(&ro, &session);
     assert!(!ro.contains("approve") && !ro.contains("reject"), "{ro}");
     assert_has(&ro, &["enter execution", "? help"]);
+}
+
+/// The footer offers approve and reject only to an operator the self-approval guard lets
+/// answer: not to the one who published prd's waiting release, nor to the one who started its
+/// execution (carol, in the fixture).
+#[test]
+fn the_footer_offers_no_answer_the_self_approval_guard_refuses() {
+    let hints = Hints::default();
+    let mut s = with(View::Pipeline, None);
+    s.session.read_only = false;
+    let prd = s.env_index("prd").unwrap();
+    let publisher = s.envs[prd].approvals()[0]
+        .release
+        .as_ref()
+        .map(|r| r.actor.clone())
+        .expect("the waiting release's publisher");
+    for (who, offered) in [
+        (publisher.as_str(), false),
+        ("carol", false),
+        ("someone-else", true),
+    ] {
+        s.session.identity = Some(format!("arn:aws:sts::123456789012:assumed-role/Ops/{who}"));
+        s.selected = prd;
+        let f = footer(&s, &hints);
+        assert_eq!(f.contains("A approve"), offered, "{who}: {f}");
+        assert_eq!(f.contains("R reject"), offered, "{who}: {f}");
+    }
 }
 
 #[test]

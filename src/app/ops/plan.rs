@@ -150,24 +150,39 @@ fn variables(text: &str) -> Result<std::collections::BTreeMap<String, String>, S
         .map_err(|e| e.replacen("input", "variable", 1))
 }
 
-/// Plans the dialog's action with what it holds now.
-pub fn plan(state: &State, d: &Dialog) -> Planned {
-    let Some(e) = state.envs.get(d.env) else {
-        return Err(Refusal::nothing("the environment is gone"));
-    };
-    let name = e.spec.name.as_str();
-    let ctx = Context {
+/// The planners' context for environment `env`, as the console knows it now.
+fn context(state: &State, env: usize) -> Option<Context<'_>> {
+    let e = state.envs.get(env)?;
+    Some(Context {
         spec: &e.spec,
         // The environment's own caller: in another account it is another identity.
-        identity: state.identity_of(d.env),
+        identity: state.identity_of(env),
         now: state.now,
         read_only: state.session.read_only,
         self_approval: state
             .ops
             .self_approval
-            .get(name)
+            .get(e.spec.name.as_str())
             .copied()
             .unwrap_or_default(),
+    })
+}
+
+impl State {
+    /// Whether the self-approval guard refuses the operator's answer to environment `env`'s
+    /// pending approval (the same check the planner makes).
+    pub fn approval_refused_as_own(&self, env: usize) -> bool {
+        let (Some(ctx), Some(data)) = (context(self, env), self.pipeline_data(env)) else {
+            return false;
+        };
+        ops::plan::approve::self_approval_refusal(&ctx, &data).is_some()
+    }
+}
+
+/// Plans the dialog's action with what it holds now.
+pub fn plan(state: &State, d: &Dialog) -> Planned {
+    let (Some(e), Some(ctx)) = (state.envs.get(d.env), context(state, d.env)) else {
+        return Err(Refusal::nothing("the environment is gone"));
     };
     let Some(data) = state.pipeline_data(d.env) else {
         return Err(Refusal::nothing("the environment is gone"));
@@ -191,7 +206,7 @@ pub fn plan(state: &State, d: &Dialog) -> Planned {
     if let Some(u) = &d.upload {
         // The path typed, the file read: what the planner needs before it can plan the upload.
         crate::ops::plan::guards::read_only(&ctx)?;
-        if let Some(r) = u.unplanned(&e.spec) {
+        if let Some(r) = u.unplanned(ctx.spec) {
             return Err(r);
         }
     }

@@ -11,6 +11,31 @@ use serde_json::json;
 /// CodePipeline's limit on an approval comment.
 pub const MAX_COMMENT: usize = 512;
 
+/// The self-approval guard on approval `a`: refused when the operator published its release or
+/// started its execution (and the environment refuses self-approval).
+fn self_approval(
+    ctx: &Context<'_>,
+    data: &PipelineData<'_>,
+    a: &Approval,
+) -> Result<guards::GuardCheck, Refusal> {
+    let execution = data.executions.iter().find(|e| e.id == a.execution_id);
+    let starter = execution
+        .filter(|e| e.trigger.kind == "StartPipelineExecution")
+        .map(|e| e.trigger.detail.as_str());
+    let actor = a.release.as_ref().map(|r| r.actor.as_str());
+    guards::self_approval(ctx, actor, starter)
+}
+
+/// Why the operator may not answer the environment's first pending approval, if the
+/// self-approval guard refuses it because the operator is known to be its publisher or starter
+/// (what the footer needs before offering `approve`). While the operator's identity is not
+/// known yet this says nothing: the plan's refusal says why.
+pub fn self_approval_refusal(ctx: &Context<'_>, data: &PipelineData<'_>) -> Option<Refusal> {
+    ctx.identity?;
+    let a = data.approvals(&ctx.spec.name).into_iter().next()?;
+    self_approval(ctx, data, &a).err()
+}
+
 /// Plans an answer to the environment's pending approval.
 pub fn plan(
     ctx: &Context<'_>,
@@ -48,12 +73,7 @@ pub fn plan(
             format!("the approval in {env} has no token yet; refresh and try again"),
         ));
     };
-    let execution = data.executions.iter().find(|e| e.id == a.execution_id);
-    let starter = execution
-        .filter(|e| e.trigger.kind == "StartPipelineExecution")
-        .map(|e| e.trigger.detail.as_str());
-    let actor = a.release.as_ref().map(|r| r.actor.as_str());
-    let self_check = guards::self_approval(ctx, actor, starter)?;
+    let self_check = self_approval(ctx, &data, &a)?;
     let summary = lines(ctx, &data, &a, kind, &comment);
     let target = target(&a, &token);
     let draft = |r: Refusal| r.with_draft(target.clone(), summary.clone());
