@@ -53,6 +53,7 @@ impl CountingCloud {
                 .github
                 .as_ref()
                 .map(|_| Arc::new(self.clone()) as Arc<dyn super::github::GitHub>),
+            athena: Arc::new(self.clone()),
         }
     }
 
@@ -497,6 +498,35 @@ impl super::github::GitHub for CountingCloud {
     async fn cancel_run(&self, run_id: u64) -> CloudResult<()> {
         self.count("GitHub CancelWorkflowRun");
         self.github()?.cancel_run(run_id).await
+    }
+}
+
+#[async_trait]
+impl super::Athena for CountingCloud {
+    async fn start_query_execution(
+        &self,
+        query: &super::athena::AthenaQuery,
+    ) -> CloudResult<String> {
+        self.count("StartQueryExecution");
+        self.inner.athena.start_query_execution(query).await
+    }
+    async fn get_query_execution(&self, id: &str) -> CloudResult<super::athena::Execution> {
+        self.count("GetQueryExecution");
+        self.inner.athena.get_query_execution(id).await
+    }
+    async fn get_query_results(
+        &self,
+        id: &str,
+        token: Option<&str>,
+        max: usize,
+    ) -> CloudResult<super::athena::ResultPage> {
+        // Logs Insights has an operation of the same name.
+        self.count("Athena GetQueryResults");
+        self.inner.athena.get_query_results(id, token, max).await
+    }
+    async fn stop_query_execution(&self, id: &str) -> CloudResult<()> {
+        self.count("StopQueryExecution");
+        self.inner.athena.stop_query_execution(id).await
     }
 }
 

@@ -3,6 +3,7 @@
 //! The simulator (`sim`) implements every port; the AWS adapters (`aws`) implement the same traits;
 //! `counting` wraps either to count calls per operation.
 
+pub mod athena;
 pub mod aws;
 mod clock;
 mod clouds;
@@ -19,6 +20,7 @@ pub mod sim;
 mod writes;
 
 pub use crate::domain::{ApprovalOutcome, RetryMode};
+pub use athena::Athena;
 pub use clock::Clock;
 pub use clouds::{Clouds, EnvRoute};
 pub use counting::CountingCloud;

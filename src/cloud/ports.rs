@@ -356,4 +356,6 @@ pub struct Cloud {
     pub builds: Arc<dyn super::Builds>,
     /// GitHub Actions of the configured repository (`None`: no `[github]` table).
     pub github: Option<Arc<dyn super::github::GitHub>>,
+    /// Athena (access-log queries).
+    pub athena: Arc<dyn super::Athena>,
 }

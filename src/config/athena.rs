@@ -7,12 +7,17 @@ use super::validate;
 use std::collections::BTreeMap;
 
 /// Keys of `[environments.athena]`.
-pub(crate) const ATHENA_KEYS: &[&str] = &["database", "workgroup", "output_location"];
+pub(crate) const ATHENA_KEYS: &[&str] =
+    &["database", "workgroup", "output_location", "max_scan_bytes"];
 
 /// The database when none is configured.
 pub const DEFAULT_DATABASE: &str = "shipdeck";
 /// The workgroup when none is configured (every account has it).
 pub const DEFAULT_WORKGROUP: &str = "primary";
+
+/// The bytes a query may scan without the operator's confirmation when none is configured
+/// (50 GiB: $0.25 at $5 a TB).
+pub const DEFAULT_MAX_SCAN_BYTES: u64 = 50 << 30;
 
 /// Where an environment's Athena queries run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +28,8 @@ pub struct AthenaSpec {
     pub workgroup: String,
     /// `s3://bucket/prefix/` for query results; `None`: the workgroup's own setting.
     pub output_location: Option<String>,
+    /// A query estimated to scan more is run only when the operator confirms it.
+    pub max_scan_bytes: u64,
 }
 
 impl Default for AthenaSpec {
@@ -31,6 +38,7 @@ impl Default for AthenaSpec {
             database: DEFAULT_DATABASE.into(),
             workgroup: DEFAULT_WORKGROUP.into(),
             output_location: None,
+            max_scan_bytes: DEFAULT_MAX_SCAN_BYTES,
         }
     }
 }
@@ -66,6 +74,18 @@ fn read(t: &Table<'_, '_>) -> Result<AthenaSpec, ConfigError> {
     if let Some(v) = t.str("output_location")? {
         output_location(v.get_ref()).map_err(|m| t.invalid("output_location", &v.span(), m))?;
         spec.output_location = Some(v.get_ref().to_string());
+    }
+    if let Some(v) = t.int("max_scan_bytes")? {
+        spec.max_scan_bytes = u64::try_from(*v.get_ref())
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| {
+                t.invalid(
+                    "max_scan_bytes",
+                    &v.span(),
+                    format!("expected a positive number of bytes, found {}", v.get_ref()),
+                )
+            })?;
     }
     Ok(spec)
 }
@@ -126,6 +146,7 @@ mod tests {
             ("shipdeck", "primary")
         );
         assert_eq!(a.output_location, None);
+        assert_eq!(a.max_scan_bytes, 50 << 30);
         let text = format!(
             "{ENV}[environments.athena]\ndatabase = \"logs_db\"\nworkgroup = \"ops-wg\"\noutput_location = \"s3://athena-results-1/shipdeck/\"\n"
         );
@@ -155,6 +176,10 @@ mod tests {
             (
                 "output_location = \"s3://Bad_Bucket/\"",
                 "in `s3://Bad_Bucket/`",
+            ),
+            (
+                "max_scan_bytes = 0",
+                "environments[0].athena.max_scan_bytes: expected a positive number of bytes",
             ),
             (
                 "region = \"x\"",

@@ -18,7 +18,7 @@ mod reader;
 pub mod regions;
 mod validate;
 
-pub use athena::{AthenaSpec, DEFAULT_DATABASE, DEFAULT_WORKGROUP};
+pub use athena::{AthenaSpec, DEFAULT_DATABASE, DEFAULT_MAX_SCAN_BYTES, DEFAULT_WORKGROUP};
 pub use discover::{ENV_VAR, FILE_NAME, Search, discover};
 pub use error::{ConfigError, Location, Origin};
 pub use github::GitHubConfig;

@@ -11,7 +11,7 @@ mod select;
 mod setup;
 mod where_sql;
 
-pub use cost::{DEFAULT_PRICE, Estimate, MIN_BILLED, PRICES, estimate, price_per_tb};
+pub use cost::{DEFAULT_PRICE, Estimate, MB, MIN_BILLED, PRICES, TB, estimate, price_per_tb};
 pub use ddl::{Names, create_database, create_table, partition_columns};
 pub use quote::{ident, like_text, literal};
 pub use range::Range;

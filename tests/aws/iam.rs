@@ -1,6 +1,7 @@
 //! The IAM policies in `assets/iam/` list exactly what the AWS adapters call: every SDK operation
 //! found in `src/cloud/aws/` is allowed (reads in both policies, changes in the operator's only),
-//! and the read-only policy allows nothing that changes anything.
+//! and the read-only policy allows nothing that changes anything but Athena's query results in
+//! their own bucket (a query writes them); creating the access-log tables is the operator's.
 
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -19,7 +20,11 @@ const SERVICES: &[(&str, &str)] = &[
     ("sts", "sts"),
     ("ecr", "ecr"),
     ("codebuild", "codebuild"),
+    ("athena", "athena"),
 ];
+
+/// The read-only policy's one statement that writes: Athena's query results, in their bucket.
+const RESULTS: &str = "WriteAthenaQueryResults";
 
 fn pascal(snake: &str) -> String {
     snake
@@ -87,11 +92,19 @@ fn sdk_calls() -> BTreeSet<(String, String)> {
 }
 
 fn actions(file: &str) -> BTreeSet<String> {
+    actions_but(file, None)
+}
+
+/// The actions of every statement of `file` but the one named `skip`.
+fn actions_but(file: &str, skip: Option<&str>) -> BTreeSet<String> {
     let path = Path::new(ROOT).join("assets/iam").join(file);
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(doc["Version"], "2012-10-17", "{file}");
     let mut out = BTreeSet::new();
     for statement in doc["Statement"].as_array().unwrap() {
+        if skip.is_some() && statement["Sid"].as_str() == skip {
+            continue;
+        }
         assert_eq!(statement["Effect"], "Allow", "{file}: {statement}");
         assert!(statement["Resource"].is_string() || statement["Resource"].is_array());
         match &statement["Action"] {
@@ -120,7 +133,14 @@ fn is_read(op: &str) -> bool {
     ]
     .iter()
     .any(|p| op.starts_with(p))
-        || ["start_live_tail", "start_query", "stop_query"].contains(&op)
+        || [
+            "start_live_tail",
+            "start_query",
+            "stop_query",
+            "start_query_execution",
+            "stop_query_execution",
+        ]
+        .contains(&op)
 }
 
 #[test]
@@ -136,10 +156,12 @@ fn every_sdk_call_is_allowed_by_the_matching_policy() {
         "get_caller_identity",
         "describe_images",
         "batch_get_projects",
+        "start_query_execution",
+        "get_query_execution",
     ] {
         assert!(ops.contains(expected), "the scan found {ops:?}");
     }
-    let read_only = actions("shipdeck-read-only.json");
+    let read_only = actions_but("shipdeck-read-only.json", Some(RESULTS));
     let operator = actions("shipdeck-operator.json");
     for (service, op) in &calls {
         let action = iam_action(service, op);
@@ -163,17 +185,26 @@ fn every_sdk_call_is_allowed_by_the_matching_policy() {
 
 #[test]
 fn read_only_allows_only_reads_and_operator_adds_the_actions() {
-    let read_only = actions("shipdeck-read-only.json");
     let operator = actions("shipdeck-operator.json");
-    assert!(read_only.is_subset(&operator), "the operator can watch too");
+    assert!(
+        actions("shipdeck-read-only.json").is_subset(&operator),
+        "the operator can watch too"
+    );
+    let read_only = actions_but("shipdeck-read-only.json", Some(RESULTS));
     for a in &read_only {
         let verb = a.split(':').nth(1).unwrap();
         assert!(
             ["Get", "List", "Describe", "Filter", "BatchGet"]
                 .iter()
                 .any(|p| verb.starts_with(p))
-                || ["logs:StartLiveTail", "logs:StartQuery", "logs:StopQuery"]
-                    .contains(&a.as_str()),
+                || [
+                    "logs:StartLiveTail",
+                    "logs:StartQuery",
+                    "logs:StopQuery",
+                    "athena:StartQueryExecution",
+                    "athena:StopQueryExecution",
+                ]
+                .contains(&a.as_str()),
             "{a} is not a read"
         );
     }
@@ -189,7 +220,31 @@ fn read_only_allows_only_reads_and_operator_adds_the_actions() {
         "s3:GetObject",
         "cloudfront:CreateInvalidation",
         "cloudfront:GetInvalidation",
+        "glue:CreateDatabase",
+        "glue:CreateTable",
     ] {
         assert!(operator.contains(a), "operator policy lacks {a}");
     }
+    // A query reads the catalog; creating a table is the operator's.
+    for a in [
+        "glue:GetDatabase",
+        "glue:GetTable",
+        "glue:GetPartitions",
+        "athena:GetWorkGroup",
+    ] {
+        assert!(read_only.contains(a), "read-only policy lacks {a}");
+    }
+    // The one write of the read-only policy: query results, in their own bucket only.
+    let path = Path::new(ROOT).join("assets/iam/shipdeck-read-only.json");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let results = doc["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["Sid"] == RESULTS)
+        .expect("the query results statement");
+    assert_eq!(
+        results["Resource"], "arn:aws:s3:::storefront-athena-results/*",
+        "{results}"
+    );
 }

@@ -7,6 +7,7 @@ mod support;
 mod actions;
 mod emulator_accounts;
 mod emulator_adapters;
+mod emulator_athena;
 mod emulator_cdn;
 mod emulator_cli;
 mod emulator_deployer;

@@ -5,6 +5,11 @@ use std::process::{Command, Output};
 
 /// Runs the binary with no configuration of the user's (also used by `query`).
 pub(crate) fn shipdeck(args: &[&str]) -> Output {
+    shipdeck_with(args, &[])
+}
+
+/// [`shipdeck`] with more environment variables (e.g. `XDG_STATE_HOME` for the audit log).
+pub(crate) fn shipdeck_with(args: &[&str], env: &[(&str, &std::path::Path)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_shipdeck"))
         .args(args)
         .env_remove("SHIPDECK_CONFIG")
@@ -12,6 +17,7 @@ pub(crate) fn shipdeck(args: &[&str]) -> Output {
             "XDG_CONFIG_HOME",
             std::env::temp_dir().join("shipdeck-cli-test-none"),
         )
+        .envs(env.iter().map(|(k, v)| (*k, *v)))
         .current_dir(std::env::temp_dir())
         .output()
         .unwrap()

@@ -15,6 +15,8 @@ pub enum QueryOutput {
     Pretty,
     /// One JSON object.
     Json,
+    /// One JSON object per result row (a dry run prints one object, as `json`).
+    Jsonl,
 }
 
 /// `shipdeck query ENV FILTER`.
@@ -43,6 +45,13 @@ pub struct QueryArgs {
     /// Another of the distribution's log sources (a number, `legacy`, a delivery id or name).
     #[arg(long, value_name = "N|NAME")]
     pub source: Option<String>,
+    /// Create the table without asking when it does not exist yet (for scripts).
+    #[arg(long)]
+    pub yes: bool,
+    /// Run the query if it is estimated to scan at most this many bytes (default: the
+    /// environment's `max_scan_bytes`, 50 GiB); above it the operator is asked.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_scan_bytes: Option<u64>,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = QueryOutput::Pretty)]
     pub output: QueryOutput,

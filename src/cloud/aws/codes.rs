@@ -50,7 +50,7 @@ enum Family {
 
 fn family(service: &str) -> Family {
     match service {
-        "codepipeline" | "logs" => Family::Json,
+        "codepipeline" | "logs" | "athena" => Family::Json,
         "s3" => Family::S3,
         _ => Family::Classic,
     }

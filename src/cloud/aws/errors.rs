@@ -71,6 +71,7 @@ pub(crate) fn service_name(service: &str) -> &str {
         "sts" => "STS",
         "ecr" => "ECR",
         "codebuild" => "CodeBuild",
+        "athena" => "Athena",
         other => other,
     }
 }

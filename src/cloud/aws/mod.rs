@@ -1,10 +1,11 @@
 //! The AWS adapters: every port over the official aws-sdk crates (CodePipeline, S3, CloudFront,
-//! CloudWatch Logs, CloudWatch metrics, STS, ECR, CodeBuild), with profiles, SSO, credential
+//! CloudWatch Logs, CloudWatch metrics, STS, ECR, CodeBuild, Athena), with profiles, SSO, credential
 //! processes and an endpoint override.
 //!
 //! The SDK configuration is loaded on the first call, so building an [`AwsCloud`] never blocks and
 //! never fails once [`AwsSettings::check`] passed; credential problems surface as port errors.
 
+mod athena;
 mod cloudfront;
 mod cloudwatch;
 mod codepipeline;
@@ -60,6 +61,8 @@ pub struct AwsClients {
     pub ecr: aws_sdk_ecr::Client,
     /// CodeBuild.
     pub codebuild: aws_sdk_codebuild::Client,
+    /// Athena.
+    pub athena: aws_sdk_athena::Client,
 }
 
 impl AwsClients {
@@ -101,6 +104,7 @@ impl AwsClients {
             sts: aws_sdk_sts::Client::new(sdk),
             ecr: aws_sdk_ecr::Client::new(sdk),
             codebuild: aws_sdk_codebuild::Client::new(sdk),
+            athena: aws_sdk_athena::Client::new(sdk),
         }
     }
 }
@@ -211,6 +215,7 @@ impl AwsCloud {
             registry: Arc::new(self.clone()),
             builds: Arc::new(self.clone()),
             github: None,
+            athena: Arc::new(self.clone()),
         }
     }
 

@@ -179,6 +179,12 @@ impl Simulator {
         self.access.refused.get(account).cloned()
     }
 
+    /// Whether the caller may not read log objects (`GetObject` denied): Athena reads S3 with
+    /// the caller's permissions, so its queries fail on the first object.
+    pub(crate) fn athena_denied_read(&self) -> bool {
+        self.access.denied.contains("GetObject")
+    }
+
     /// Allows `operation` again after [`Simulator::deny`].
     pub fn allow(&mut self, operation: &str) {
         self.access.denied.remove(operation);

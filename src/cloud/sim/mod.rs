@@ -2,6 +2,7 @@
 //! (pipelines, buckets, distributions, logs, GitHub Actions, the people who deploy) behind every
 //! port.
 
+mod athena;
 mod changelog;
 mod clock;
 pub mod cloudfront;

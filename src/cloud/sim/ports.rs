@@ -111,6 +111,7 @@ impl SimCloud {
                     name: "storefront".into(),
                 }),
             ))),
+            athena: Arc::new(self.clone()),
         }
     }
 
@@ -454,6 +455,38 @@ impl Logs for SimCloud {
     }
     async fn stop_query(&self, query_id: &str) -> CloudResult<()> {
         self.call("logs", "StopQuery", |s| s.op_stop_query(query_id))
+    }
+}
+
+#[async_trait]
+impl crate::cloud::Athena for SimCloud {
+    async fn start_query_execution(
+        &self,
+        query: &crate::cloud::athena::AthenaQuery,
+    ) -> CloudResult<String> {
+        self.call("athena", "StartQueryExecution", |s| {
+            s.op_start_query_execution(query)
+        })
+    }
+    async fn get_query_execution(&self, id: &str) -> CloudResult<crate::cloud::athena::Execution> {
+        self.call("athena", "GetQueryExecution", |s| {
+            s.op_get_query_execution(id)
+        })
+    }
+    async fn get_query_results(
+        &self,
+        id: &str,
+        token: Option<&str>,
+        max: usize,
+    ) -> CloudResult<crate::cloud::athena::ResultPage> {
+        self.call("athena", "GetQueryResults", |s| {
+            s.op_get_athena_results(id, token, max)
+        })
+    }
+    async fn stop_query_execution(&self, id: &str) -> CloudResult<()> {
+        self.call("athena", "StopQueryExecution", |s| {
+            s.op_stop_query_execution(id)
+        })
     }
 }
 

@@ -46,6 +46,7 @@ pub struct Simulator {
     pub(crate) forced: BTreeMap<String, VecDeque<Fault>>,
     pub(crate) access: Access,
     pub(crate) changes: Vec<Change>,
+    pub(crate) athena: super::athena::AthenaSim,
 }
 
 impl Simulator {
@@ -84,6 +85,7 @@ impl Simulator {
             forced: BTreeMap::new(),
             access: Access::default(),
             changes: Vec::new(),
+            athena: Default::default(),
             cfg: config,
         };
         sim.init_traffic(t0);

@@ -1,7 +1,9 @@
-//! `shipdeck query ENV FILTER --dry-run`: the Athena query of an environment's CloudFront access
-//! logs — the SQL, the DDL of the table for its logging setup and the estimated bytes scanned
-//! and cost (from a listing of the objects in range through the storage port) — with nothing run
-//! or created. Running queries is not there yet: without `--dry-run` the command says so.
+//! `shipdeck query ENV FILTER`: the Athena query of an environment's CloudFront access logs —
+//! the SQL, the DDL of the table for its logging setup and the estimated bytes scanned and cost
+//! (from a listing of the objects in range through the storage port). `--dry-run` prints them
+//! with nothing run or created; otherwise the query runs (`run.rs`).
+
+mod run;
 
 use crate::accesslog::input::InputFormat;
 use crate::accesslog::{Field, KeyTemplate};
@@ -16,12 +18,6 @@ use crate::runtime::cloudfront_logs::discover;
 
 /// Runs `shipdeck query`.
 pub async fn run(global: &Global, args: QueryArgs) -> Result<Answer, Failure> {
-    if !args.dry_run {
-        return Err(Failure::usage(
-            "running queries on Athena is not available yet; add --dry-run to print the SQL, \
-             the table's DDL and the estimated bytes scanned and cost",
-        ));
-    }
     if args.top.is_some() && args.group_by.is_none() {
         return Err(Failure::usage(
             "--top counts groups: give --group-by too (path, status, edge, …)",
@@ -58,11 +54,28 @@ pub async fn run(global: &Global, args: QueryArgs) -> Result<Answer, Failure> {
         .as_ref()
         .ok()
         .map(|sizes| estimate(sizes.clone(), &region));
+    if !args.dry_run {
+        let job = run::Job {
+            global,
+            backend: &backend,
+            spec: &spec,
+            athena: &athena,
+            args: &args,
+            plan: &plan,
+            estimate: match (&estimate, &scanned) {
+                (Some(e), _) => Ok(*e),
+                (None, Err(why)) => Err(why.clone()),
+                (None, Ok(_)) => Err("no estimate".to_string()),
+            },
+            region: &region,
+        };
+        return run::run(job).await;
+    }
     let text = match args.output {
         QueryOutput::Pretty => pretty(
             &args, &setup, &athena, &plan, range, &estimate, &scanned, &region,
         ),
-        QueryOutput::Json => {
+        QueryOutput::Json | QueryOutput::Jsonl => {
             let e = estimate.map(|e| {
                 serde_json::json!({
                     "objects": e.objects,
