@@ -236,14 +236,6 @@ mod tests {
     }
 
     #[test]
-    fn the_header_names_the_system_only_when_there_are_several() {
-        let mut s = state();
-        assert!(s.systems.several());
-        s.systems.names.truncate(1);
-        assert!(!s.systems.several());
-    }
-
-    #[test]
     fn system_names_complete_after_the_command() {
         let names = ["storefront", "backoffice"];
         assert_eq!(
