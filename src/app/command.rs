@@ -32,6 +32,8 @@ pub enum Command {
     Trace(Option<String>),
     /// Sign in to IAM Identity Center again (the profiles whose session expired, or the one named).
     Login(Option<String>),
+    /// List the systems of the configuration, or show the one named.
+    System(Option<String>),
     /// Leave.
     Quit,
 }
@@ -87,6 +89,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
     (
         "login",
         "sign in to SSO again: login [PROFILE] (the expired sessions' profiles by default)",
+    ),
+    (
+        "system",
+        "several systems: system lists them, system NAME shows that one",
     ),
     ("refresh", "refresh every environment now"),
     ("help", "the key bindings"),
@@ -152,6 +158,7 @@ pub fn parse_command(line: &str, envs: &[&str]) -> Result<Command, String> {
         "logsource" | "source" => Ok(Command::LogSource(arg.map(str::to_string))),
         "trace" => Ok(Command::Trace(arg.map(str::to_string))),
         "login" | "sso" => Ok(Command::Login(arg.map(str::to_string))),
+        "system" | "sys" => Ok(Command::System(arg.map(str::to_string))),
         "refresh" | "r" => no_arg(Command::Refresh),
         "help" | "h" | "?" => no_arg(Command::Help),
         "quit" | "q" | "q!" => no_arg(Command::Quit),
@@ -182,6 +189,20 @@ pub fn complete(line: &str, envs: &[&str]) -> Vec<String> {
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// Completions of `system NAME` among the configuration's `systems`.
+pub fn complete_system(line: &str, systems: &[&str]) -> Vec<String> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let partial = match (words.as_slice(), line.ends_with(' ')) {
+        (["system"], true) => "",
+        (["system", partial], false) => partial,
+        _ => return Vec::new(),
+    };
+    (systems.iter())
+        .filter(|s| s.starts_with(partial))
+        .map(|s| format!("system {s}"))
+        .collect()
 }
 
 /// The longest common prefix of the completions (what Tab inserts).

@@ -170,6 +170,12 @@ pub enum Effect {
     },
     /// Leave the program.
     Quit,
+    /// Show system `name` instead: the runtime drops this state and starts one over that
+    /// system's ports (see [`super::systems`]).
+    SwitchSystem {
+        /// The system's name.
+        name: String,
+    },
     /// Tell the operator outside the terminal (bell, desktop notification): see
     /// [`super::attention::notify`].
     Notify {

@@ -108,8 +108,11 @@ pub(super) fn input(state: &mut State, action: Action) -> Vec<Effect> {
     let text = line.text.value().to_string();
     match kind {
         Prompt::Command => {
+            let systems = state.systems.names.clone();
+            let systems: Vec<&str> = systems.iter().map(String::as_str).collect();
             if let Some(Overlay::Command(line)) = state.overlay.as_mut() {
-                line.completions = crate::app::ops::command::completions(read_only, &text, &names);
+                line.completions =
+                    crate::app::ops::command::completions(read_only, &text, &names, &systems);
             }
         }
         Prompt::Search => logs::keys::search_typed(state, &text),

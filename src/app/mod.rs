@@ -19,6 +19,7 @@ mod pane;
 mod poll;
 pub mod runs;
 mod sign_in;
+pub mod systems;
 mod text_input;
 pub mod trace;
 mod traffic;
@@ -26,7 +27,7 @@ mod update;
 
 pub use accounts::Accounts;
 pub use action::{Action, EnvSnapshot, Reply};
-pub use command::{COMMANDS, complete, parse_command};
+pub use command::{COMMANDS, complete, complete_system, parse_command};
 pub use credentials::{CREDENTIALS_RETRY, CredentialsPause};
 pub use effect::Effect;
 pub use envs::deployer::{DEPLOYER_EVERY, Deployers, deploy_project};
@@ -147,6 +148,8 @@ pub struct State {
     pub attention: attention::Attention,
     /// The health map (`:map`): what it read and the selected node.
     pub map: health::MapView,
+    /// The configuration's systems: the one shown, the others' names, what was seen of each.
+    pub systems: systems::Systems,
 }
 
 impl State {
@@ -187,6 +190,7 @@ impl State {
             runs: runs::RunsView::default(),
             attention: attention::Attention::default(),
             map: health::MapView::default(),
+            systems: systems::Systems::default(),
         }
     }
 

@@ -406,7 +406,9 @@ fn view_key(state: &mut State, key: Action) -> Vec<Effect> {
         Action::CommandOpen => {
             let names = env_names(state);
             let names: Vec<&str> = names.iter().map(String::as_str).collect();
-            let completions = ops::command::completions(state.session.read_only, "", &names);
+            let systems: Vec<&str> = state.systems.names.iter().map(String::as_str).collect();
+            let completions =
+                ops::command::completions(state.session.read_only, "", &names, &systems);
             state.overlay = Some(Overlay::Command(LineInput {
                 text: Default::default(),
                 completions,
@@ -605,6 +607,7 @@ pub(super) fn run_command(state: &mut State, text: &str, names: &[&str]) -> Vec<
         }
         Ok(Command::Trace(arg)) => super::trace::open(state, arg.as_deref()),
         Ok(Command::Login(profile)) => super::sign_in::open(state, profile.as_deref()),
+        Ok(Command::System(name)) => super::systems::command(state, name.as_deref()),
         Ok(Command::Quit) => quit(state),
         Ok(Command::Export { path, replace }) => logs::keys::export(state, &path, replace),
         Ok(Command::Range(preset)) => traffic::update::set_preset(state, preset),

@@ -32,16 +32,53 @@ pub fn run(argument: Option<&Path>, flag: Option<&Path>, demo: bool) -> Result<S
     Ok(report(&config, &keymap))
 }
 
-/// What a valid configuration describes.
+/// What a valid configuration describes: its environments, or each system's.
 fn report(config: &Config, keymap: &Keymap) -> String {
     let file = config
         .path
         .as_ref()
         .map_or("<built-in>".into(), |p| p.display().to_string());
-    let mut out = format!("{file}: ok, {} environments\n", config.environments.len());
+    let mut out = if config.systems.is_empty() {
+        let mut out = format!("{file}: ok, {} environments\n", config.environments.len());
+        out.push_str(&environments(config, "  "));
+        out
+    } else {
+        let mut out = format!("{file}: ok, {} systems\n", config.systems.len());
+        for system in &config.systems {
+            let name = system.system.as_deref().unwrap_or_default();
+            let default = if config.system == system.system {
+                " (the default)"
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "  system {name}{default}: {} environments{}\n",
+                system.environments.len(),
+                system
+                    .github
+                    .as_ref()
+                    .map_or_else(String::new, |g| format!(", GitHub {}", g.repository))
+            ));
+            out.push_str(&environments(system, "    "));
+        }
+        out
+    };
+    if let Some(path) = &config.ui.keymap {
+        out.push_str(&format!(
+            "  keymap {}: ok, {} bindings with the defaults\n",
+            path.display(),
+            keymap.bindings().len()
+        ));
+    }
+    out
+}
+
+/// One system's environments, each on a line starting with `indent`, and a note on its region.
+fn environments(config: &Config, indent: &str) -> String {
+    let mut out = String::new();
     for env in &config.environments {
         out.push_str(&format!(
-            "  {:<6} pipeline {}  distribution {}{}{}\n",
+            "{indent}{:<6} pipeline {}  distribution {}{}{}\n",
             env.name,
             env.pipeline,
             env.distribution_id,
@@ -53,15 +90,8 @@ fn report(config: &Config, keymap: &Keymap) -> String {
         && let Ok(regions::RegionName::Newer { partition }) = regions::check(region)
     {
         out.push_str(&format!(
-            "  note: region {region} is not among the regions this build knows; it is named as \
-             a newer region of partition {partition} would be\n"
-        ));
-    }
-    if let Some(path) = &config.ui.keymap {
-        out.push_str(&format!(
-            "  keymap {}: ok, {} bindings with the defaults\n",
-            path.display(),
-            keymap.bindings().len()
+            "{indent}note: region {region} is not among the regions this build knows; it is \
+             named as a newer region of partition {partition} would be\n"
         ));
     }
     out

@@ -16,7 +16,9 @@ mod rules;
 mod runs;
 pub mod shell;
 mod status;
+mod status_systems;
 mod stdout;
+pub mod systems;
 mod trace;
 mod watch;
 
@@ -120,6 +122,14 @@ impl Answer {
 
 /// Runs one subcommand and returns the process exit code.
 pub async fn run(global: &Global, command: Command) -> ExitCode {
+    let global = match systems::resolve(global, &command) {
+        Ok(g) => g,
+        Err(f) => {
+            eprintln!("shipdeck: {}", f.message);
+            return ExitCode::from(f.code);
+        }
+    };
+    let global = &global;
     let result = match command {
         Command::Status { output } => status::run(global, output).await,
         Command::Approvals { output } => approvals::run(global, output).await,

@@ -30,6 +30,9 @@ pub struct StatusReport {
 /// Something a report could not read.
 #[derive(Debug, Serialize)]
 pub struct ErrorReport {
+    /// The system it belongs to, when the configuration names several (`[[systems]]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system: Option<String>,
     /// The environment concerned.
     pub environment: String,
     /// What is unknown (`pending approvals`, `deployed version`, `stage statuses`).
@@ -41,6 +44,9 @@ pub struct ErrorReport {
 /// One environment.
 #[derive(Debug, Serialize)]
 pub struct EnvReport {
+    /// The system it belongs to, when the configuration names several (`[[systems]]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system: Option<String>,
     /// Name.
     pub name: String,
     /// The AWS account its calls are made in (`GetCallerIdentity` of its identity); `null` when
@@ -238,6 +244,9 @@ pub struct ExecutionReport {
 /// A pending approval.
 #[derive(Debug, Serialize)]
 pub struct ApprovalReport {
+    /// The system it belongs to, when the configuration names several (`[[systems]]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system: Option<String>,
     /// Environment.
     pub environment: String,
     /// Pipeline.
@@ -400,6 +409,7 @@ pub fn pipeline(env: &EnvView, now: Timestamp) -> PipelineReport {
 /// One approval.
 pub fn approval(a: &Approval, state: &State) -> ApprovalReport {
     ApprovalReport {
+        system: None,
         environment: a.environment.clone(),
         pipeline: a.pipeline.clone(),
         stage: a.stage.clone(),
@@ -423,6 +433,7 @@ pub fn unknown_approvals(state: &State) -> Vec<ErrorReport> {
         .iter()
         .filter_map(|e| {
             e.approvals_known().err().map(|error| ErrorReport {
+                system: None,
                 environment: e.spec.name.clone(),
                 unknown: "pending approvals",
                 error,
@@ -439,6 +450,7 @@ pub fn unknowns(state: &State) -> Vec<ErrorReport> {
         let Some(s) = state.summary(i) else { continue };
         if let Deployed::Unknown(error) = s.deployed {
             out.push(ErrorReport {
+                system: None,
                 environment: e.spec.name.clone(),
                 unknown: "deployed version",
                 error,
@@ -446,6 +458,7 @@ pub fn unknowns(state: &State) -> Vec<ErrorReport> {
         }
         if let Some(error) = s.behind_unknown {
             out.push(ErrorReport {
+                system: None,
                 environment: e.spec.name.clone(),
                 unknown: "releases behind",
                 error,
@@ -458,6 +471,7 @@ pub fn unknowns(state: &State) -> Vec<ErrorReport> {
         };
         if let Some(error) = main_lag {
             out.push(ErrorReport {
+                system: None,
                 environment: e.spec.name.clone(),
                 unknown: "commits behind main",
                 error,
@@ -465,6 +479,7 @@ pub fn unknowns(state: &State) -> Vec<ErrorReport> {
         }
         if state.accounts.who(i).is_none() {
             out.push(ErrorReport {
+                system: None,
                 environment: e.spec.name.clone(),
                 unknown: "account",
                 error: (state.accounts.unknown(i))
@@ -480,6 +495,7 @@ pub fn unknowns(state: &State) -> Vec<ErrorReport> {
         };
         if let Some(error) = deployer {
             out.push(ErrorReport {
+                system: None,
                 environment: e.spec.name.clone(),
                 unknown: "deployer image",
                 error,
@@ -491,7 +507,7 @@ pub fn unknowns(state: &State) -> Vec<ErrorReport> {
 
 /// The whole status report.
 pub fn status(state: &State) -> StatusReport {
-    let environments = state
+    let environments: Vec<EnvReport> = state
         .envs
         .iter()
         .enumerate()
@@ -499,6 +515,7 @@ pub fn status(state: &State) -> StatusReport {
             let s = state.summary(i)?;
             let who = state.accounts.who(i);
             Some(EnvReport {
+                system: None,
                 account: who.map(|w| w.account.clone()),
                 caller: who.map(|w| w.arn.clone()),
                 name: s.name,
@@ -533,13 +550,19 @@ pub fn status(state: &State) -> StatusReport {
             })
         })
         .collect();
-    let errors = unknowns(state);
+    let mut errors = unknowns(state);
     let complete = errors.iter().all(|e| e.unknown != "pending approvals");
-    let read: Vec<ApprovalReport> = state
+    let mut read: Vec<ApprovalReport> = state
         .approvals()
         .iter()
         .map(|a| approval(a, state))
         .collect();
+    let mut environments = environments;
+    // Each fact under the name of the system it was read in.
+    let system = &state.systems.current;
+    (environments.iter_mut()).for_each(|e| e.system.clone_from(system));
+    (errors.iter_mut()).for_each(|e| e.system.clone_from(system));
+    (read.iter_mut()).for_each(|a| a.system.clone_from(system));
     let (pending_approvals, pending_approvals_read) = if complete {
         (Some(read), None)
     } else {

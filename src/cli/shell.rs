@@ -135,7 +135,7 @@ mod tests {
             assert!(!text.contains("--endpoint-url <URL>"), "{path}: {text}");
             assert!(!text.contains("Simulator seed"), "{path}: {text}");
             assert!(
-                text.contains("Global options: --demo, --config, --profile, --region, --endpoint-url, --seed, --speed"),
+                text.contains("Global options: --demo, --config, --system, --profile, --region, --endpoint-url, --seed, --speed"),
                 "{path}: {text}"
             );
         }
@@ -149,7 +149,13 @@ mod tests {
                 let last = path.rsplit(' ').next().unwrap();
                 assert!(script.contains(last), "{shell}: no `{last}` ({path})");
             }
-            for flag in ["since", "dry-run", "endpoint-url", "source-version"] {
+            for flag in [
+                "since",
+                "dry-run",
+                "endpoint-url",
+                "source-version",
+                "system",
+            ] {
                 assert!(script.contains(flag), "{shell}: no `{flag}`");
             }
         }
@@ -177,6 +183,7 @@ mod tests {
         // The global options are in the top section, once.
         let top = &page[..page.find(".SH \"SHIPDECK ").unwrap()];
         assert!(top.contains("\\fB\\-\\-endpoint\\-url\\fR"));
+        assert!(top.contains("\\fB\\-\\-system\\fR"), "{top}");
         assert_eq!(
             page.matches("Send every AWS call to this endpoint").count(),
             1

@@ -1,10 +1,24 @@
 //! `shipdeck status`: environments, their pipelines and pending approvals.
 
+use super::report::StatusReport;
 use super::{Answer, Failure, Global, Output, columns, json, load_with, report};
+use crate::app::State;
 use crate::domain::human;
 
-/// Prints every environment's state; exit 1 when part of it is unknown (a read failed).
+/// Prints every environment's state; exit 1 when part of it is unknown (a read failed). With
+/// several systems and no `--system`, every system's, one after the other.
 pub async fn run(global: &Global, output: Output) -> Result<Answer, Failure> {
+    let names: Vec<String> = match crate::runtime::load_config(&global.connection()) {
+        Ok(config) if global.system.is_none() && config.systems.len() > 1 => config
+            .system_names()
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
+    };
+    if !names.is_empty() {
+        return super::status_systems::run(global, output, &names).await;
+    }
     let app = load_with(global, true).await?;
     let state = &app.state;
     let report = report::status(state);
@@ -12,6 +26,11 @@ pub async fn run(global: &Global, output: Output) -> Result<Answer, Failure> {
     if output == Output::Json {
         return Ok(Answer::with_unknowns(json(&report)?, unknowns));
     }
+    Ok(Answer::with_unknowns(text(state, &report), unknowns))
+}
+
+/// The table of one system's environments, their stages, approvals and what is unknown.
+pub(super) fn text(state: &State, report: &StatusReport) -> String {
     let mut rows = vec![
         [
             "ENV",
@@ -144,5 +163,5 @@ pub async fn run(global: &Global, output: Output) -> Result<Answer, Failure> {
             e.environment, e.unknown, e.error
         ));
     }
-    Ok(Answer::with_unknowns(out, unknowns))
+    out
 }

@@ -75,11 +75,15 @@ pub(crate) fn read(
     read_only: bool,
     aws: &EnvIdentity,
 ) -> Result<Environments, ConfigError> {
+    let none = || match root.path() {
+        "" => NO_ENVIRONMENTS.to_string(),
+        _ => NO_ENVIRONMENTS.replace("[[environments]]", "[[systems.environments]]"),
+    };
     let tables = root
         .tables("environments")?
-        .ok_or_else(|| root.invalid("environments", &root.span(), NO_ENVIRONMENTS))?;
+        .ok_or_else(|| root.invalid("environments", &root.span(), none()))?;
     if tables.get_ref().is_empty() {
-        return Err(root.invalid("environments", &tables.span(), NO_ENVIRONMENTS));
+        return Err(root.invalid("environments", &tables.span(), none()));
     }
     let mut entries: Vec<Entry<'_, '_>> = Vec::new();
     for table in tables.into_inner() {

@@ -107,6 +107,14 @@ pub enum ConfigError {
         /// What was expected and what was found.
         message: String,
     },
+    /// A problem inside one `[[systems]]` entry, said with the system's name.
+    #[error("{source} (system `{system}`)")]
+    InSystem {
+        /// The system's name.
+        system: String,
+        /// The problem.
+        source: Box<ConfigError>,
+    },
     /// A path given explicitly (or by `SHIPDECK_CONFIG`) does not exist.
     #[error("{}: config file not found{}", path.display(), named_by(*origin))]
     NotFound {
@@ -132,6 +140,14 @@ pub enum ConfigError {
 }
 
 impl ConfigError {
+    /// This error, said to be about system `name`.
+    pub fn in_system(self, name: &str) -> ConfigError {
+        ConfigError::InSystem {
+            system: name.to_string(),
+            source: Box::new(self),
+        }
+    }
+
     /// The position in the file this error points at, if it is about the file's content.
     pub fn location(&self) -> Option<&Location> {
         match self {
@@ -139,6 +155,7 @@ impl ConfigError {
             | ConfigError::UnknownKey { at, .. }
             | ConfigError::MissingKey { at, .. }
             | ConfigError::Invalid { at, .. } => Some(at),
+            ConfigError::InSystem { source, .. } => source.location(),
             ConfigError::NotFound { .. }
             | ConfigError::Io { .. }
             | ConfigError::NoConfig { .. } => None,

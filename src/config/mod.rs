@@ -16,6 +16,7 @@ mod notify;
 mod parse;
 mod reader;
 pub mod regions;
+mod systems;
 mod validate;
 
 pub use athena::{AthenaSpec, DEFAULT_DATABASE, DEFAULT_MAX_SCAN_BYTES, DEFAULT_WORKGROUP};
@@ -27,8 +28,10 @@ pub use model::{AwsConfig, Config, PollingConfig, UiConfig};
 
 use std::path::Path;
 
-/// The annotated example configuration, also the built-in demo configuration.
+/// The annotated example configuration, also the built-in demo's first system (storefront).
 pub const EXAMPLE: &str = include_str!("../../assets/shipdeck.example.toml");
+/// The built-in demo's second system (backoffice), a configuration of one system of its own.
+pub const DEMO_BACKOFFICE: &str = include_str!("../../assets/demo/backoffice.toml");
 
 impl Config {
     /// Parses and validates `text`; `path` is the file it came from, used in messages and
@@ -44,9 +47,26 @@ impl Config {
         discover::read(path, None, home.as_deref().map(Path::new))
     }
 
-    /// The built-in demo configuration: [`EXAMPLE`], parsed (its `path` is `None`).
+    /// The built-in demo configuration (its `path` is `None`): two systems, storefront
+    /// ([`EXAMPLE`], selected) and backoffice ([`DEMO_BACKOFFICE`]), as a file with those two
+    /// `[[systems]]` entries would give them (the file-wide settings are storefront's).
     pub fn demo() -> Result<Config, ConfigError> {
-        Config::from_str(EXAMPLE, None)
+        let storefront = Config {
+            system: Some("storefront".to_string()),
+            ..Config::from_str(EXAMPLE, None)?
+        };
+        let backoffice = Config::from_str(DEMO_BACKOFFICE, None)?;
+        let backoffice = Config {
+            system: Some("backoffice".to_string()),
+            ui: storefront.ui.clone(),
+            polling: storefront.polling,
+            notify: storefront.notify.clone(),
+            ..backoffice
+        };
+        Ok(Config {
+            systems: vec![storefront.clone(), backoffice],
+            ..storefront
+        })
     }
 }
 

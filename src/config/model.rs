@@ -42,9 +42,65 @@ pub struct Config {
     pub identities: BTreeMap<String, EnvIdentity>,
     /// Each environment's `[environments.athena]` (the defaults where absent), by name.
     pub athena: BTreeMap<String, super::AthenaSpec>,
+    /// This system's name (`[[systems]] name`); `None` when the file lists no `[[systems]]`.
+    pub system: Option<String>,
+    /// Every system of the file, in file order, each one whole (its own `systems` empty); empty
+    /// when the file lists no `[[systems]]`. The fields above are those of the selected one.
+    pub systems: Vec<Config>,
 }
 
 impl Config {
+    /// The names of the file's systems, in file order (empty without `[[systems]]`).
+    pub fn system_names(&self) -> Vec<&str> {
+        (self.systems.iter())
+            .filter_map(|s| s.system.as_deref())
+            .collect()
+    }
+
+    /// The configuration of system `name` (`None`: this one, the default); the error names the
+    /// systems there are.
+    pub fn select(&self, name: Option<&str>) -> Result<Config, String> {
+        let Some(name) = name else {
+            return Ok(self.clone());
+        };
+        if self.systems.is_empty() {
+            return Err(format!(
+                "unknown system `{name}`: {} lists no [[systems]] (it describes one system)",
+                self.file_name()
+            ));
+        }
+        let Some(one) = self
+            .systems
+            .iter()
+            .find(|s| s.system.as_deref() == Some(name))
+        else {
+            return Err(format!(
+                "unknown system `{name}`; expected one of {}",
+                self.system_names().join(", ")
+            ));
+        };
+        Ok(Config {
+            systems: self.systems.clone(),
+            ..one.clone()
+        })
+    }
+
+    /// The systems that have an environment called `env`, in file order.
+    pub fn systems_with(&self, env: &str) -> Vec<&str> {
+        (self.systems.iter())
+            .filter(|s| s.environment(env).is_some())
+            .filter_map(|s| s.system.as_deref())
+            .collect()
+    }
+
+    /// The file's name as messages show it.
+    pub fn file_name(&self) -> String {
+        self.path.as_ref().map_or_else(
+            || "the configuration".to_string(),
+            |p| p.display().to_string(),
+        )
+    }
+
     /// Where environment `name`'s Athena queries run (the defaults if it has no settings).
     pub fn athena(&self, name: &str) -> super::AthenaSpec {
         self.athena.get(name).cloned().unwrap_or_default()

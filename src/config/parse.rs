@@ -19,6 +19,8 @@ const TOP_KEYS: &[&str] = &[
     "deployer",
     "notify",
     "environments",
+    "systems",
+    "default_system",
 ];
 /// Keys of `[aws]`.
 const AWS_KEYS: &[&str] = &[
@@ -59,30 +61,59 @@ pub(crate) fn parse(
     let config_dir = path.and_then(Path::parent);
     // Tables are checked in file-format order: [aws], [ui], [polling], [github], then the
     // environments.
-    let aws = aws(root.table("aws")?)?;
+    let aws = aws(root.table("aws")?, &AwsConfig::default())?;
     let ui = ui(root.table("ui")?, config_dir, home)?;
     let polling = polling(root.table("polling")?)?;
-    let github = github::read(root.table("github")?)?;
-    let deployer_repository = deployer(root.table("deployer")?)?;
-    let notify = super::notify::read(root.table("notify")?)?;
-    let (environments, self_approval, health, deploy_projects, identities) =
-        environments::read(&root, read_only, &aws.identity())?;
-    let athena = super::athena::read_all(&root)?;
-    Ok(Config {
+    let base = Config {
         path: path.map(Path::to_path_buf),
         read_only,
         aws,
         ui,
         polling,
+        github: None,
+        environments: Vec::new(),
+        self_approval: Default::default(),
+        health: Default::default(),
+        deployer_repository: None,
+        deploy_projects: Default::default(),
+        notify: Default::default(),
+        identities: Default::default(),
+        athena: Default::default(),
+        system: None,
+        systems: Vec::new(),
+    };
+    let notify = super::notify::read(root.table("notify")?)?;
+    let base = Config { notify, ..base };
+    match root.tables("systems")? {
+        None => {
+            if let Some(v) = root.str("default_system")? {
+                let m = "names a system, but the file lists no [[systems]]";
+                return Err(root.invalid("default_system", &v.span(), m));
+            }
+            system(&root, base)
+        }
+        Some(tables) => super::systems::read(&root, tables, base),
+    }
+}
+
+/// The keys of one system read from `t` (the root, or a `[[systems]]` table) over `base`, which
+/// holds the file-wide settings: `[github]`, `[deployer]` and the environments.
+pub(super) fn system(t: &Table<'_, '_>, base: Config) -> Result<Config, ConfigError> {
+    let github = github::read(t.table("github")?)?;
+    let deployer_repository = deployer(t.table("deployer")?)?;
+    let (environments, self_approval, health, deploy_projects, identities) =
+        environments::read(t, base.read_only, &base.aws.identity())?;
+    let athena = super::athena::read_all(t)?;
+    Ok(Config {
         github,
         environments,
         self_approval,
         health,
         deployer_repository,
         deploy_projects,
-        notify,
         identities,
         athena,
+        ..base
     })
 }
 
@@ -97,12 +128,13 @@ fn deployer(t: Option<Table<'_, '_>>) -> Result<Option<String>, ConfigError> {
     Ok(Some(v.get_ref().to_string()))
 }
 
-fn aws(t: Option<Table<'_, '_>>) -> Result<AwsConfig, ConfigError> {
+/// `[aws]` (or a system's `[systems.aws]`), each key falling back to `base`'s.
+pub(super) fn aws(t: Option<Table<'_, '_>>, base: &AwsConfig) -> Result<AwsConfig, ConfigError> {
     let Some(t) = t else {
-        return Ok(AwsConfig::default());
+        return Ok(base.clone());
     };
     t.deny_unknown(AWS_KEYS)?;
-    let identity = super::identity::read(&t, None, &super::EnvIdentity::default())?;
+    let identity = super::identity::read(&t, None, &base.identity())?.or(&base.identity());
     let timeout = |key: &str, max: i64, ceiling: &str| match t.int(key)? {
         None => Ok(None),
         Some(v) => validate::timeout(*v.get_ref(), max, ceiling)
@@ -113,7 +145,8 @@ fn aws(t: Option<Table<'_, '_>>) -> Result<AwsConfig, ConfigError> {
         "operation_timeout",
         AwsConfig::MAX_TIMEOUT_SECS,
         "the console gives up on a call after 15 s",
-    )?;
+    )?
+    .or(base.operation_timeout);
     let operation_secs = operation_timeout
         .unwrap_or(AwsConfig::DEFAULT_OPERATION_TIMEOUT)
         .as_secs() as i64;
@@ -124,7 +157,8 @@ fn aws(t: Option<Table<'_, '_>>) -> Result<AwsConfig, ConfigError> {
             "at most {} ({operation_secs} s)",
             t.key_path("operation_timeout")
         ),
-    )?;
+    )?
+    .or(base.connect_timeout);
     Ok(AwsConfig {
         profile: identity.profile,
         region: identity.region,

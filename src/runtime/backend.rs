@@ -35,6 +35,8 @@ pub struct Connection {
     pub seed: u64,
     /// Simulated seconds per wall second in the interactive demo.
     pub speed: f64,
+    /// The system to run (`--system`; `None`: the configuration's default).
+    pub system: Option<String>,
 }
 
 /// What a front end runs against.
@@ -53,6 +55,8 @@ pub struct Backend {
     pub session: Session,
     /// The backend's current time.
     pub now: Timestamp,
+    /// What it was connected with (to connect to another system of the configuration).
+    pub connection: Connection,
 }
 
 impl Backend {
@@ -77,7 +81,22 @@ impl Backend {
         state.map.specs = (self.config.environments.iter())
             .map(|e| self.config.health(&e.name))
             .collect();
+        state.systems.current = self.config.system.clone();
+        state.systems.names = (self.config.system_names().into_iter())
+            .map(str::to_string)
+            .collect();
         state
+    }
+
+    /// A backend for system `name` of the same configuration, with the same flags; in the demo
+    /// its own simulated world, played up to this one's time (`now`).
+    pub fn switch(&self, name: &str, now: Timestamp) -> Result<Backend, String> {
+        let config = self.config.select(Some(name))?;
+        let connection = Connection {
+            system: Some(name.to_string()),
+            ..self.connection.clone()
+        };
+        build(&connection, config, Some(now))
     }
 }
 
@@ -145,24 +164,47 @@ fn github_timeouts(config: &Config) -> (std::time::Duration, std::time::Duration
     )
 }
 
-/// Builds the backend the flags ask for; the error is a message for the operator.
-pub fn connect(global: &Connection) -> Result<Backend, String> {
-    let config = if global.demo {
+/// The configuration the flags name (with `--demo` and no `--config`, the built-in demo's),
+/// whole: its default system selected.
+pub fn load_config(global: &Connection) -> Result<Config, String> {
+    if global.demo {
         match &global.config {
-            Some(path) => config::discover(Some(path)).map_err(|e| e.to_string())?,
-            None => Config::demo().map_err(|e| e.to_string())?,
+            Some(path) => config::discover(Some(path)).map_err(|e| e.to_string()),
+            None => Config::demo().map_err(|e| e.to_string()),
         }
     } else {
-        config::discover(global.config.as_deref()).map_err(|e| e.to_string())?
-    };
+        config::discover(global.config.as_deref()).map_err(|e| e.to_string())
+    }
+}
+
+/// Builds the backend the flags ask for; the error is a message for the operator.
+pub fn connect(global: &Connection) -> Result<Backend, String> {
+    let config = load_config(global)?.select(global.system.as_deref())?;
+    build(global, config, None)
+}
+
+/// The simulator's seed for the system at `index` of the configuration: the flag's own for the
+/// first, so that a configuration of one system plays the same world as ever.
+fn system_seed(seed: u64, index: usize) -> u64 {
+    seed ^ (index as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// The backend of `config` (one system selected); in the demo, a world played up to `start`
+/// when given.
+fn build(global: &Connection, config: Config, start: Option<Timestamp>) -> Result<Backend, String> {
     let read_only = global.read_only || config.read_only;
     if !global.demo {
         return aws(global, config, read_only);
     }
+    let index = (config.systems.iter())
+        .position(|s| s.system == config.system)
+        .unwrap_or(0);
+    let defaults = SimConfig::default();
     let sim_config = SimConfig {
-        seed: global.seed,
+        seed: system_seed(global.seed, index),
         speed: global.speed,
-        ..SimConfig::default()
+        start: start.unwrap_or(defaults.start),
+        ..defaults
     };
     let sim = SimCloud::new(Simulator::new(sim_config, &config.environments));
     let now = sim.with(|s| s.now());
@@ -202,6 +244,7 @@ pub fn connect(global: &Connection) -> Result<Backend, String> {
         config,
         session,
         now,
+        connection: global.clone(),
     })
 }
 
@@ -258,6 +301,7 @@ fn aws(global: &Connection, config: Config, read_only: bool) -> Result<Backend, 
         config,
         session,
         now: WallClock.now(),
+        connection: global.clone(),
     })
 }
 

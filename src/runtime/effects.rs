@@ -317,7 +317,7 @@ pub async fn run_effect_with(
                 probes,
             }))
         }
-        Effect::Quit | Effect::Notify { .. } => None,
+        Effect::Quit | Effect::SwitchSystem { .. } | Effect::Notify { .. } => None,
         effect @ (Effect::ApplyOp { .. }
         | Effect::Audit { .. }
         | Effect::ReadAudit { .. }

@@ -18,7 +18,7 @@ pub mod trace;
 
 pub use crate::cloud::Clock;
 pub use crate::cloud::sim::SimClock;
-pub use backend::{Backend, Connection, GitHubLink, connect, load_failures};
+pub use backend::{Backend, Connection, GitHubLink, connect, load_config, load_failures};
 pub use clock::WallClock;
 pub use cloudfront_logs::{parse_objects, parse_objects_while};
 pub use effects::{REQUEST_TIMEOUT, run_effect, run_effect_with};

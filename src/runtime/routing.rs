@@ -36,6 +36,7 @@ pub fn pick<'a>(clouds: &'a Clouds, effect: &Effect) -> &'a Cloud {
         Effect::Cancel { .. }
         | Effect::WriteFile { .. }
         | Effect::Quit
+        | Effect::SwitchSystem { .. }
         | Effect::Notify { .. }
         | Effect::Audit { .. }
         | Effect::CompletePath { .. }

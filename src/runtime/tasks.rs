@@ -36,6 +36,7 @@ pub struct Tasks {
     running: HashMap<RequestId, AbortHandle>,
     uploads: HashMap<RequestId, CancelHandle>,
     cancelled: u64,
+    switch: Option<String>,
 }
 
 impl Tasks {
@@ -58,6 +59,7 @@ impl Tasks {
         for effect in effects {
             match effect {
                 Effect::Quit => quit = true,
+                Effect::SwitchSystem { name } => self.switch = Some(name),
                 Effect::Cancel { request } if self.uploads.contains_key(&request) => {
                     if let Some(handle) = self.uploads.remove(&request) {
                         handle.cancel();
@@ -99,6 +101,18 @@ impl Tasks {
             }
         }
         quit
+    }
+
+    /// The system `:system NAME` asked for, once.
+    pub fn take_switch(&mut self) -> Option<String> {
+        self.switch.take()
+    }
+
+    /// Stops every cancellable read (the session they serve ends).
+    pub fn abort_reads(&mut self) {
+        for (_, handle) in self.running.drain() {
+            handle.abort();
+        }
     }
 
     /// Cancellable reads still running.

@@ -4,7 +4,8 @@
 use super::Backend;
 use super::notify::Notifier;
 use super::{Clock, SimClock, Tasks, WallClock};
-use crate::app::{Action, State, start, update};
+use crate::app::systems::Glance;
+use crate::app::{Action, Level, State, start, update};
 use crate::tui::hints::hints;
 use crate::tui::keymap::{KeyMode, Keymap};
 use crate::tui::render::{draw, hit_test, overlay_rows, page_rows, pane_rows, wheel};
@@ -12,6 +13,7 @@ use crate::tui::terminal::TerminalGuard;
 use crossterm::event::{Event, EventStream, KeyEventKind, MouseButton, MouseEventKind};
 use futures::StreamExt;
 use ratatui::layout::Rect;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::signal::unix::{SignalKind, signal};
@@ -24,33 +26,82 @@ fn key_mode(state: &State) -> KeyMode {
     KeyMode::of(state)
 }
 
-/// Runs the console until the operator quits or a signal arrives.
+/// The terminal's sources of events, shared by the sessions of one run.
+struct Inputs {
+    events: EventStream,
+    sigterm: tokio::signal::unix::Signal,
+    sighup: tokio::signal::unix::Signal,
+}
+
+/// How one session over one system ended.
+enum Ended {
+    /// The operator quit, or a signal arrived.
+    Quit,
+    /// `:system NAME`: the backend of that system, and what was seen of each system so far.
+    Switch(Box<Backend>, BTreeMap<String, Glance>),
+}
+
+/// Runs the console until the operator quits or a signal arrives. `:system NAME` ends the
+/// session over one system and starts one over the other: a new state, new ports and a new
+/// channel for the effects' answers, so that nothing of the first (its dialog, a late answer)
+/// reaches the second.
 pub async fn run(
     backend: Backend,
     keymap: Keymap,
     tick: Duration,
     speed: f64,
 ) -> color_eyre::Result<()> {
+    let mut term = TerminalGuard::enter()?;
+    let mut inputs = Inputs {
+        events: EventStream::new(),
+        sigterm: signal(SignalKind::terminate())?,
+        sighup: signal(SignalKind::hangup())?,
+    };
+    let mut backend = backend;
+    let mut seen = BTreeMap::new();
+    loop {
+        let ended = session(&mut term, &mut inputs, &backend, &keymap, tick, speed, seen).await?;
+        match ended {
+            Ended::Quit => break,
+            Ended::Switch(next, glances) => {
+                backend = *next;
+                seen = glances;
+            }
+        }
+    }
+    #[cfg(debug_assertions)]
+    crash_test()?;
+    drop(term);
+    Ok(())
+}
+
+/// One session: the console over `backend`'s system until the operator quits or switches.
+async fn session(
+    term: &mut TerminalGuard,
+    inputs: &mut Inputs,
+    backend: &Backend,
+    keymap: &Keymap,
+    tick: Duration,
+    speed: f64,
+    seen: BTreeMap<String, Glance>,
+) -> color_eyre::Result<Ended> {
     let clock: Arc<dyn Clock> = match &backend.sim {
         Some(sim) => Arc::new(SimClock::running(sim.clone(), speed)),
         None => Arc::new(WallClock),
     };
     let cloud = backend.clouds.clone();
     let mut state = backend.state();
+    state.systems.seen = seen;
     if backend.sim.is_some() {
         state.clock_speed = speed;
     }
-    super::ops_effects::prepare(&mut state, &backend);
-    let keymap = keymap.for_session(state.session.read_only);
+    super::ops_effects::prepare(&mut state, backend);
+    let keymap = keymap.clone().for_session(state.session.read_only);
     let hints = hints(&keymap);
     state.now = clock.now();
     let (tx, mut rx) = unbounded_channel::<Action>();
-    let mut term = TerminalGuard::enter()?;
-    let mut events = EventStream::new();
     let mut ticker = tokio::time::interval(tick);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut sigterm = signal(SignalKind::terminate())?;
-    let mut sighup = signal(SignalKind::hangup())?;
     let mut tasks = Tasks::new();
     let notifier = Notifier::from_env(state.attention.outbox.settings.method);
     let mut quit = tasks.spawn(start(&mut state), &cloud, &tx);
@@ -62,7 +113,7 @@ pub async fn run(
         tokio::select! {
             // Input first; idle work (the filtered charts) only when nothing else is ready.
             biased;
-            event = events.next() => match event {
+            event = inputs.events.next() => match event {
                 Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => {
                     actions.extend(keymap.action(key_mode(&state), key));
                 }
@@ -87,8 +138,8 @@ pub async fn run(
             },
             Some(action) = rx.recv() => actions.push(action),
             _ = ticker.tick() => actions.push(Action::Tick(clock.now())),
-            _ = sigterm.recv() => actions.push(Action::Quit),
-            _ = sighup.recv() => actions.push(Action::Quit),
+            _ = inputs.sigterm.recv() => actions.push(Action::Quit),
+            _ = inputs.sighup.recv() => actions.push(Action::Quit),
             _ = std::future::ready(()), if idle_work => actions.push(Action::ChartsStep),
         }
         while actions.len() < BATCH {
@@ -102,6 +153,15 @@ pub async fn run(
             let mut effects = update(&mut state, action);
             notify(&notifier, &mut effects);
             quit |= tasks.spawn(effects, &cloud, &tx);
+        }
+        if let Some(name) = tasks.take_switch() {
+            match backend.switch(&name, clock.now()) {
+                Ok(next) => {
+                    tasks.abort_reads();
+                    return Ok(Ended::Switch(Box::new(next), state.systems.seen));
+                }
+                Err(e) => state.say(Level::Error, format!(":system {name}: {e}")),
+            }
         }
         if dirty && !quit {
             // A log view's height, for scrolling and paging, before the frame that shows it.
@@ -121,10 +181,7 @@ pub async fn run(
             term.terminal.draw(|f| draw(f, &state, &hints))?;
         }
     }
-    #[cfg(debug_assertions)]
-    crash_test()?;
-    drop(term);
-    Ok(())
+    Ok(Ended::Quit)
 }
 
 /// Writes the notifications among `effects` to the terminal (between two frames, on the loop's

@@ -39,7 +39,14 @@ fn stderr(out: &Output) -> String {
 
 #[test]
 fn status_json_has_environments_stages_and_approvals() {
-    let v = json(&["status", "--demo", "--output", "json"]);
+    let v = json(&[
+        "status",
+        "--demo",
+        "--system",
+        "storefront",
+        "--output",
+        "json",
+    ]);
     assert_eq!(v["mode"], "demo");
     let envs = v["environments"].as_array().unwrap();
     let names: Vec<&str> = envs.iter().map(|e| e["name"].as_str().unwrap()).collect();
@@ -94,7 +101,7 @@ fn approvals_and_pipeline_commands() {
     assert_eq!(v["environment"], "prd");
     assert_eq!(v["pipeline"]["name"], "storefront-deployer-prd");
     assert!(!v["pipeline"]["executions"].as_array().unwrap().is_empty());
-    let table = shipdeck(&["status", "--demo"]);
+    let table = shipdeck(&["status", "--demo", "--system", "storefront"]);
     let text = String::from_utf8_lossy(&table.stdout);
     assert!(text.starts_with("ENV"), "{text}");
     assert!(text.contains("prd (protected)"));
@@ -365,7 +372,7 @@ fn trace_follows_a_commit_to_each_environment() {
 /// `status -o json`: each environment's commit and how many commits it lags `main`.
 #[test]
 fn status_gives_each_environments_commit_and_lag_behind_main() {
-    let v = json(&["--demo", "status", "-o", "json"]);
+    let v = json(&["--demo", "--system", "storefront", "status", "-o", "json"]);
     assert_eq!(v["errors"], serde_json::json!([]));
     let envs = v["environments"].as_array().unwrap();
     for e in envs {
@@ -390,7 +397,16 @@ fn status_gives_each_environments_commit_and_lag_behind_main() {
 /// `status` says `not in repo` and exits 0 (seed 7: dev runs such a build).
 #[test]
 fn a_commit_the_repository_does_not_have_is_not_in_repo_not_unknown() {
-    let v = json(&["--demo", "--seed", "7", "status", "-o", "json"]);
+    let v = json(&[
+        "--demo",
+        "--seed",
+        "7",
+        "--system",
+        "storefront",
+        "status",
+        "-o",
+        "json",
+    ]);
     assert_eq!(v["errors"], serde_json::json!([]), "{v}");
     let dev = &v["environments"][0];
     assert_eq!(dev["commit_not_in_repository"], true, "{dev}");
@@ -399,7 +415,7 @@ fn a_commit_the_repository_does_not_have_is_not_in_repo_not_unknown() {
         assert!(other["commits_behind_main"].is_u64(), "{other}");
         assert!(other.get("commit_not_in_repository").is_none(), "{other}");
     }
-    let out = shipdeck(&["--demo", "--seed", "7", "status"]);
+    let out = shipdeck(&["--demo", "--seed", "7", "--system", "storefront", "status"]);
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(out.status.success(), "{text}");
     assert!(text.contains("not in repo"), "{text}");
@@ -567,7 +583,14 @@ fn runs_against_github_say_what_is_missing_and_what_is_unknown() {
 /// per stage its conditions with their rules and live state; `rules` lists the rule runs.
 #[test]
 fn v2_json_has_modes_queues_conditions_and_rule_runs() {
-    let v = json(&["status", "--demo", "--output", "json"]);
+    let v = json(&[
+        "status",
+        "--demo",
+        "--system",
+        "storefront",
+        "--output",
+        "json",
+    ]);
     let envs = v["environments"].as_array().unwrap();
     let modes: Vec<&str> = envs
         .iter()
@@ -770,6 +793,7 @@ async fn a_degrading_environment_is_red_with_its_reason() {
         endpoint_url: None,
         seed: 7,
         speed: 1.0,
+        system: None,
     })
     .unwrap();
     let sim = backend.sim.clone().unwrap();

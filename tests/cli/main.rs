@@ -11,4 +11,5 @@ mod ops_tty;
 mod query;
 #[path = "../support/mod.rs"]
 mod support;
+mod systems;
 mod watch;

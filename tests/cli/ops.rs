@@ -287,7 +287,19 @@ fn what_runs_is_what_last_succeeded_in_the_deploy_stage() {
     // With --seed 6, stg's newest execution succeeded in Deploy and then failed in Verify:
     // its release runs, and status says so as the rollback listing does.
     let state = state_dir("deployed");
-    let out = shipdeck(&state, &["--demo", "--seed", "6", "status", "-o", "json"]);
+    let out = shipdeck(
+        &state,
+        &[
+            "--demo",
+            "--seed",
+            "6",
+            "--system",
+            "storefront",
+            "status",
+            "-o",
+            "json",
+        ],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let stg = &v["environments"][1];

@@ -171,7 +171,8 @@ fn unknown_keys_name_the_key_the_table_and_the_choices() {
     assert_eq!(
         err(&with_env("readonly = true")),
         "shipdeck.toml:1:1: unknown key `readonly` in the top-level table; \
-         expected one of read_only, aws, ui, polling, github, deployer, notify, environments"
+         expected one of read_only, aws, ui, polling, github, deployer, notify, environments, systems, \
+         default_system"
     );
     assert_eq!(
         err(&format!(

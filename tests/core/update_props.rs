@@ -407,6 +407,7 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
         })),
         Effect::FetchIdentity { .. }
         | Effect::Quit
+        | Effect::SwitchSystem { .. }
         | Effect::Notify { .. }
         | Effect::Audit { .. }
         | Effect::Cancel { .. } => None,

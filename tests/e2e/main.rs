@@ -7,4 +7,5 @@ mod ops;
 mod sim;
 #[path = "../support/mod.rs"]
 mod support;
+mod systems;
 mod traffic;

@@ -1,7 +1,7 @@
 //! The `:` commands of the console's actions (`:approve`, `:deploy prd`, `:audit`, …) and their
 //! completion, hidden in read-only sessions.
 
-use crate::app::{Effect, Level, State, View, complete, ops};
+use crate::app::{Effect, Level, State, View, complete, complete_system, ops};
 use crate::ops::OpKind;
 
 /// The action commands: word, kind, description.
@@ -87,8 +87,9 @@ pub fn describe(word: &str) -> Option<&'static str> {
 
 /// Completions of the command line: the view commands, `audit`, and the action commands unless
 /// mutating actions are disabled.
-pub fn completions(read_only: bool, line: &str, envs: &[&str]) -> Vec<String> {
+pub fn completions(read_only: bool, line: &str, envs: &[&str], systems: &[&str]) -> Vec<String> {
     let mut out = complete(line, envs);
+    out.extend(complete_system(line, systems));
     let words: Vec<&str> = line.split_whitespace().collect();
     let trailing = line.ends_with(' ');
     let mut words_of: Vec<&str> = vec![AUDIT_COMMAND.0];

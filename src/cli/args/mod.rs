@@ -42,6 +42,10 @@ pub struct Global {
     /// The console rings no bell and sends no desktop notification (`[notify] enabled = false`).
     #[arg(long)]
     pub no_notify: bool,
+    /// The system to operate, when the configuration names several ([[systems]]); default: its
+    /// `default_system`, else the first (`status` without it shows every system).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub system: Option<String>,
     /// AWS profile.
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
@@ -470,6 +474,7 @@ impl Global {
             endpoint_url: self.endpoint_url.clone(),
             seed: self.seed,
             speed: self.speed,
+            system: self.system.clone(),
         }
     }
 }

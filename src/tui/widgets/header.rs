@@ -1,4 +1,5 @@
-//! The header line: name, mode, read-only and protected badges, profile, region, identity, clock;
+//! The header line: name, mode, read-only badge, the system shown (when there are several), the
+//! protected badge, profile, region, identity, clock;
 //! and under it, while the credentials are refused, the banner that says so.
 
 use super::status::{PROTECTED_BAR, protected};
@@ -40,6 +41,18 @@ pub fn render(frame: &mut Frame, state: &State, area: Rect) {
     if state.session.read_only {
         spans.push(Span::raw(" "));
         spans.push(badge(" READ-ONLY ".into(), Color::Black, Color::Cyan));
+    }
+    if let Some(system) = state
+        .systems
+        .current
+        .as_ref()
+        .filter(|_| state.systems.several())
+    {
+        // Several systems: which one everything below belongs to always shows.
+        spans.push(Span::styled(
+            format!(" system {system}"),
+            Style::new().add_modifier(Modifier::BOLD),
+        ));
     }
     if let Some(env) = state.selected_env() {
         spans.push(Span::raw(" "));
