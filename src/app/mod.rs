@@ -17,6 +17,7 @@ mod nav;
 mod ops;
 mod pane;
 mod poll;
+pub mod queries;
 pub mod runs;
 mod sign_in;
 mod text_input;
@@ -147,6 +148,8 @@ pub struct State {
     pub attention: attention::Attention,
     /// The health map (`:map`): what it read and the selected node.
     pub map: health::MapView,
+    /// The Traffic view's `:query` and the Logs view's `:insights`.
+    pub queries: queries::Queries,
 }
 
 impl State {
@@ -187,6 +190,7 @@ impl State {
             runs: runs::RunsView::default(),
             attention: attention::Attention::default(),
             map: health::MapView::default(),
+            queries: queries::Queries::default(),
         }
     }
 

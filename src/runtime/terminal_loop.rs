@@ -51,7 +51,7 @@ pub async fn run(
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
-    let mut tasks = Tasks::new();
+    let mut tasks = Tasks::with_clock(clock.clone());
     let notifier = Notifier::from_env(state.attention.outbox.settings.method);
     let mut quit = tasks.spawn(start(&mut state), &cloud, &tx);
     term.terminal.draw(|f| draw(f, &state, &hints))?;
