@@ -163,6 +163,12 @@ fn partial_answers_show_as_they_come_then_complete() {
     let fx = command(&mut s, "query 24h");
     let r = runs(&fx);
     let totals = r[0].1;
+    // Waiting to run: nothing read is unknown, not zero requests.
+    progress_of(&mut s, totals, answer(QueryStatus::Scheduled, vec![], 0.0));
+    assert_eq!(
+        TrafficSummary::of(s.queries.traffic.as_ref().unwrap()).requests,
+        None
+    );
     progress_of(
         &mut s,
         totals,

@@ -110,6 +110,15 @@ impl TrafficQuery {
     pub fn part(&self, ask: InsightsAsk) -> Option<&QueryRun> {
         self.parts.iter().find(|p| p.ask == ask).map(|p| &p.run)
     }
+
+    /// The rows `ask`'s part found so far: none while it waits to run (nothing read yet is
+    /// unknown, not zero).
+    fn answer(&self, ask: InsightsAsk) -> Option<&crate::cloud::QueryResults> {
+        self.part(ask)?
+            .results
+            .as_ref()
+            .filter(|r| r.status != crate::cloud::QueryStatus::Scheduled)
+    }
 }
 
 /// `:query RANGE`.
@@ -302,7 +311,7 @@ impl TrafficSummary {
     /// The summary of `q`'s answers so far.
     pub fn of(q: &TrafficQuery) -> TrafficSummary {
         let mut s = TrafficSummary::default();
-        if let Some(r) = q.part(InsightsAsk::Totals).and_then(|r| r.results.as_ref()) {
+        if let Some(r) = q.answer(InsightsAsk::Totals) {
             let (mut requests, mut bytes, mut any_bytes) = (0, 0, false);
             for row in &r.rows {
                 let n = number(row, crate::query::REQUESTS).unwrap_or(0);
@@ -320,10 +329,7 @@ impl TrafficSummary {
             s.bytes = any_bytes.then_some(bytes);
         }
         let bin = format!("bin({})", q.step.period());
-        if let Some(r) = q
-            .part(InsightsAsk::Series(q.step))
-            .and_then(|r| r.results.as_ref())
-        {
+        if let Some(r) = q.answer(InsightsAsk::Series(q.step)) {
             let mut by_bin: BTreeMap<String, (u64, u64, u64)> = BTreeMap::new();
             for row in &r.rows {
                 let Some(key) = text(row, &bin) else {
@@ -354,10 +360,10 @@ impl TrafficSummary {
             ("edges", GroupBy::Edge),
             ("countries", GroupBy::Country),
         ] {
-            let Some(run) = q.part(InsightsAsk::Top(g, TOP)) else {
+            if q.part(InsightsAsk::Top(g, TOP)).is_none() {
                 continue;
-            };
-            let list = run.results.as_ref().map(|r| {
+            }
+            let list = q.answer(InsightsAsk::Top(g, TOP)).map(|r| {
                 r.rows
                     .iter()
                     .filter_map(|row| {
