@@ -420,6 +420,23 @@ pub enum Reply {
         /// When the code expires.
         expires_at: crate::domain::Timestamp,
     },
+    /// A Logs Insights query answered `GetQueryResults` (its status, the rows so far).
+    InsightsProgress {
+        /// The query's request.
+        request: RequestId,
+        /// The service's query id.
+        query_id: String,
+        /// The answer.
+        results: crate::cloud::QueryResults,
+    },
+    /// A Logs Insights query ended: how (its query id and last answer), or why it could not run
+    /// (a refused query names the position the service gave).
+    InsightsEnded {
+        /// The query's request.
+        request: RequestId,
+        /// The query id and how it ended, or the error.
+        result: Result<(String, crate::cloud::QueryEnd), String>,
+    },
     /// A sign-in ended: each session signed in with until when, or why not.
     SignedIn {
         /// The sign-in.

@@ -79,6 +79,15 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ),
     ("retain", "records the traffic view keeps: retain 1000000"),
     (
+        "query",
+        "the traffic view's filter over a range, by Logs Insights: query 30d | query 2026-11-01..2026-11-08",
+    ),
+    (
+        "insights",
+        "a Logs Insights query over the logs view's groups: insights [24h] QUERY",
+    ),
+    ("cancel", "stop the view's query (StopQuery)"),
+    (
         "logsource",
         "the distribution's log sources; logsource N|NAME reads that one",
     ),

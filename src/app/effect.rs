@@ -354,6 +354,17 @@ pub enum Effect {
         /// The session's audit file.
         log: crate::ops::plan::audit::Log,
     },
+    /// Run a CloudWatch Logs Insights query to its end on the environment's ports (the shared
+    /// loop, `cloud::insights::run_query`): answers each `GetQueryResults` as it comes, then how
+    /// it ended; [`Effect::Cancel`] stops it with `StopQuery`.
+    RunInsights {
+        /// Environment index (whose identity runs it).
+        env: usize,
+        /// Request id.
+        request: RequestId,
+        /// The query.
+        query: crate::cloud::InsightsQuery,
+    },
     /// Sign in to IAM Identity Center for these profiles (the OIDC device authorization), as
     /// `shipdeck login` does: answers the code to show, then how it ended.
     SignIn {

@@ -17,6 +17,7 @@ mod nav;
 mod ops;
 mod pane;
 mod poll;
+pub mod queries;
 pub mod runs;
 mod sign_in;
 pub mod systems;
@@ -150,6 +151,8 @@ pub struct State {
     pub map: health::MapView,
     /// The configuration's systems: the one shown, the others' names, what was seen of each.
     pub systems: systems::Systems,
+    /// The Traffic view's `:query` and the Logs view's `:insights`.
+    pub queries: queries::Queries,
 }
 
 impl State {
@@ -191,6 +194,7 @@ impl State {
             attention: attention::Attention::default(),
             map: health::MapView::default(),
             systems: systems::Systems::default(),
+            queries: queries::Queries::default(),
         }
     }
 

@@ -71,9 +71,9 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
                 logs::keys::replace_answer(state, &key)
             }
             Focus::Prompt => super::input::input(state, key),
-            Focus::View(View::Logs | View::Traffic) => {
-                logs::keys::key(state, &key).unwrap_or_else(|| view_key(state, key))
-            }
+            Focus::View(View::Logs | View::Traffic) => super::queries::key(state, &key)
+                .or_else(|| logs::keys::key(state, &key))
+                .unwrap_or_else(|| view_key(state, key)),
             // Under the help overlay a log view's own keys (its filter, search, follow) still
             // act on that view; the moving keys scroll the help.
             Focus::Help if state.view.is_log_view() && !moves(&key) => {
@@ -258,6 +258,12 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
             Vec::new()
         }
         Reply::SignedIn { request, result } => super::sign_in::finished(state, request, result),
+        Reply::InsightsProgress {
+            request,
+            query_id,
+            results,
+        } => super::queries::progress(state, request, query_id, results),
+        Reply::InsightsEnded { request, result } => super::queries::ended(state, request, result),
         Reply::OpApplied {
             request,
             outcome,
@@ -525,13 +531,19 @@ pub(super) fn show(state: &mut State, view: View) -> Vec<Effect> {
         state.filter.clear();
         crate::app::logs::select::rows_changed(state, true);
     }
+    // Leaving a view stops its queries.
+    let mut fx = if state.view != view {
+        super::queries::leaving(state, state.view)
+    } else {
+        Vec::new()
+    };
     state.view = view;
     state.overlay = None;
     if view == View::Attention {
         super::attention::shown(state);
     }
     state.drop_left_behind();
-    let mut fx = poll::due(state);
+    fx.extend(poll::due(state));
     fx.extend(super::health::live::due(state));
     fx
 }
@@ -587,6 +599,9 @@ fn back(state: &mut State) {
 
 pub(super) fn run_command(state: &mut State, text: &str, names: &[&str]) -> Vec<Effect> {
     if let Some(fx) = crate::app::ops::command::run(state, text) {
+        return fx;
+    }
+    if let Some(fx) = super::queries::command(state, text) {
         return fx;
     }
     match parse_command(text, names) {

@@ -1,10 +1,12 @@
 //! Access-log queries for Athena (pure): the filter language as exact Trino SQL, the Glue DDL of
 //! each logging setup (legacy W3C, v2 W3C, JSON, plain, Parquet; partition projection or
 //! `"$path"` pruning), a time range's partition predicates, and the cost of a query from the
-//! sizes of the objects it reads. Running a query is the runtime's job.
+//! sizes of the objects it reads; and the same filters as CloudWatch Logs Insights queries over a
+//! v2 delivery to a log group. Running a query is the runtime's job.
 
 mod cost;
 mod ddl;
+mod insights;
 mod quote;
 mod range;
 mod select;
@@ -13,6 +15,10 @@ mod where_sql;
 
 pub use cost::{DEFAULT_PRICE, Estimate, MB, MIN_BILLED, PRICES, TB, estimate, price_per_tb};
 pub use ddl::{Names, create_database, create_table, partition_columns};
+pub use insights::{
+    BYTES, InsightsAsk, KEY, REQUESTS, STATUS, SeriesStep, insights_condition, insights_field,
+    insights_query, insights_string,
+};
 pub use quote::{ident, like_text, literal};
 pub use range::Range;
 pub use select::{Ask, GROUP_BYS, GroupBy, select, where_clause};

@@ -192,6 +192,12 @@ pub async fn run_effect_with(
         Effect::SignIn { request, profiles } => {
             Some(super::sign_in::run(request, profiles, progress).await)
         }
+        // Run alone (the CLI, a headless app): on the wall clock, not stoppable but by its end.
+        Effect::RunInsights { request, query, .. } => {
+            let never = crate::ops::apply::upload::Cancel::never();
+            let clock = super::WallClock;
+            Some(super::insights::run(cloud, &clock, request, &query, progress, &never).await)
+        }
         // Effects run one after another here; the loop's task registry stops running reads.
         Effect::Cancel { .. } => None,
         Effect::WriteFile { path, job, replace } => {

@@ -8,6 +8,7 @@ mod effects;
 mod export_file;
 mod headless;
 pub mod health;
+mod insights;
 mod local_files;
 pub mod notify;
 pub mod ops_effects;

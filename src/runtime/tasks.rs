@@ -2,13 +2,15 @@
 //! remembered by request id so that [`Effect::Cancel`] can stop them when their tail is replaced
 //! (an environment switch, a new time range), instead of letting them fetch and parse for nobody.
 //! An upload is not stopped that way: its cancel is handed to it, and it answers how it stopped
-//! (a multipart upload aborted, nothing released).
+//! (a multipart upload aborted, nothing released); nor is a Logs Insights query: its cancel
+//! sends `StopQuery` and reads the rows found so far.
 
 use super::effects::run_effect_with;
 use crate::app::{Action, Effect, RequestId};
 use crate::cloud::Clouds;
 use crate::ops::apply::upload::{Cancel, CancelHandle};
 use std::collections::HashMap;
+use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
@@ -31,18 +33,37 @@ fn cancellable(effect: &Effect) -> Option<RequestId> {
 }
 
 /// Effects running on the runtime.
-#[derive(Default)]
 pub struct Tasks {
     running: HashMap<RequestId, AbortHandle>,
     uploads: HashMap<RequestId, CancelHandle>,
+    queries: HashMap<RequestId, CancelHandle>,
     cancelled: u64,
+    clock: Arc<dyn super::Clock>,
     switch: Option<String>,
 }
 
+impl Default for Tasks {
+    fn default() -> Tasks {
+        Tasks::with_clock(Arc::new(super::WallClock))
+    }
+}
+
 impl Tasks {
-    /// No tasks yet.
+    /// No tasks yet; queries wait on the wall clock.
     pub fn new() -> Tasks {
         Tasks::default()
+    }
+
+    /// No tasks yet; queries wait between reads on `clock` (the demo's simulated one).
+    pub fn with_clock(clock: Arc<dyn super::Clock>) -> Tasks {
+        Tasks {
+            running: HashMap::new(),
+            uploads: HashMap::new(),
+            queries: HashMap::new(),
+            cancelled: 0,
+            clock,
+            switch: None,
+        }
     }
 
     /// Spawns each effect (answers go to `tx`) and carries out cancels; returns `true` when one
@@ -56,10 +77,39 @@ impl Tasks {
         let mut quit = false;
         self.running.retain(|_, h| !h.is_finished());
         self.uploads.retain(|_, h| !h.is_closed());
+        self.queries.retain(|_, h| !h.is_closed());
         for effect in effects {
             match effect {
                 Effect::Quit => quit = true,
                 Effect::SwitchSystem { name } => self.switch = Some(name),
+                Effect::Cancel { request } if self.queries.contains_key(&request) => {
+                    if let Some(handle) = self.queries.remove(&request) {
+                        handle.cancel();
+                    }
+                }
+                Effect::RunInsights {
+                    env,
+                    request,
+                    query,
+                } => {
+                    let (handle, cancel) = Cancel::new();
+                    self.queries.insert(request, handle);
+                    let cloud = clouds.of(env).clone();
+                    let clock = self.clock.clone();
+                    let tx = tx.clone();
+                    tokio::spawn(async move {
+                        let answer = super::insights::run(
+                            &cloud,
+                            clock.as_ref(),
+                            request,
+                            &query,
+                            Some(&tx),
+                            &cancel,
+                        )
+                        .await;
+                        let _ = tx.send(answer);
+                    });
+                }
                 Effect::Cancel { request } if self.uploads.contains_key(&request) => {
                     if let Some(handle) = self.uploads.remove(&request) {
                         handle.cancel();

@@ -102,7 +102,7 @@ async fn session(
     let (tx, mut rx) = unbounded_channel::<Action>();
     let mut ticker = tokio::time::interval(tick);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut tasks = Tasks::new();
+    let mut tasks = Tasks::with_clock(clock.clone());
     let notifier = Notifier::from_env(state.attention.outbox.settings.method);
     let mut quit = tasks.spawn(start(&mut state), &cloud, &tx);
     term.terminal.draw(|f| draw(f, &state, &hints))?;

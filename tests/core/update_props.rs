@@ -397,6 +397,20 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
             records: job.len(),
             result: Ok(()),
         })),
+        Effect::RunInsights { request, .. } => Some(Action::Reply(Reply::InsightsEnded {
+            request: *request,
+            result: if ok {
+                Ok((
+                    "q-1".into(),
+                    shipdeck::cloud::QueryEnd::Stopped {
+                        last: None,
+                        note: None,
+                    },
+                ))
+            } else {
+                Err("MalformedQueryException: at position 1".into())
+            },
+        })),
         Effect::SignIn { request, .. } => Some(Action::Reply(Reply::SignedIn {
             request: *request,
             result: if ok {

@@ -2,6 +2,7 @@
 //! and the terminal left as it was found.
 
 mod map;
+mod queries;
 mod runs;
 mod sizes;
 mod snapshots;

@@ -34,6 +34,9 @@ pub struct LogsTarget {
     pub label: String,
     /// The layout of a delivery's plain (headerless) lines: its record fields and delimiter.
     pub plain: Option<PlainLayout>,
+    /// A delivery's record fields, as it names them (empty: the format's defaults, or not a
+    /// delivery); a query refuses a field it does not log.
+    pub fields: Vec<crate::accesslog::Field>,
 }
 
 impl LogsTarget {
@@ -94,6 +97,11 @@ impl LogsTarget {
             place,
             label: format!("{} ({})", source.label(), source.format),
             plain,
+            fields: source
+                .fields
+                .iter()
+                .filter_map(|f| crate::accesslog::Field::from_name(f))
+                .collect(),
         })
     }
 }
@@ -102,7 +110,7 @@ impl LogsTarget {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolved {
     /// Read this.
-    Target(LogsTarget),
+    Target(Box<LogsTarget>),
     /// Discover the distribution's log sources first.
     Discover,
     /// Nothing can be read, and why.
@@ -115,14 +123,15 @@ pub fn resolve(spec: &EnvSpec, found: Option<&Discovery>, pick: Option<&str>) ->
     if let (Some(bucket), None) = (&spec.logs_bucket, pick) {
         let layout = KeyTemplate::parse(&spec.logs_prefix)
             .unwrap_or_else(|_| KeyTemplate::flat(&spec.logs_prefix));
-        return Resolved::Target(LogsTarget {
+        return Resolved::Target(Box::new(LogsTarget {
             place: Place::Bucket {
                 bucket: bucket.clone(),
                 layout,
             },
             label: "configured".into(),
             plain: None,
-        });
+            fields: Vec::new(),
+        }));
     }
     let Some(found) = found else {
         return Resolved::Discover;
@@ -142,7 +151,7 @@ pub fn resolve(spec: &EnvSpec, found: Option<&Discovery>, pick: Option<&str>) ->
         return Resolved::Unreadable(format!("{}: {why}", source.label()));
     }
     match LogsTarget::of(source) {
-        Ok(t) => Resolved::Target(t),
+        Ok(t) => Resolved::Target(Box::new(t)),
         Err(e) => Resolved::Unreadable(e),
     }
 }

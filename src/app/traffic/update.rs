@@ -73,7 +73,7 @@ pub(in crate::app) fn due(state: &mut State) -> Option<Effect> {
     let now = state.now;
     let dist = env.spec.distribution_id.clone();
     let target = match resolve(&env.spec, env.log_sources.as_ref(), env.log_pick.as_deref()) {
-        Resolved::Target(target) => target,
+        Resolved::Target(target) => *target,
         Resolved::Discover => {
             let request = state.take_request();
             state.traffic.load.start(request);

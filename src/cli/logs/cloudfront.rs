@@ -264,7 +264,7 @@ async fn target(
             for p in problems {
                 eprintln!("shipdeck: {p}");
             }
-            Ok(t)
+            Ok(*t)
         }
         Resolved::Unreadable(why) => Err(Failure::new(format!(
             "cannot read the access logs of {} ({}): {why}",

@@ -401,6 +401,11 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
     }
     let layout = Layout::of(state, inner);
     frame.render_widget(Paragraph::new(head), layout.head);
+    // An `:insights` answer takes the rows until Esc closes it.
+    if let Some(q) = &state.queries.logs {
+        crate::tui::panes::insights_table::render(frame, q, state.now, layout.body);
+        return;
+    }
     if events.is_empty() {
         let msg = if !state.logs.events.is_empty() {
             format!("No event matches the filter `{}`.", state.filter)

@@ -183,6 +183,16 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
     head.extend(filter_lines(t));
     let (head_area, list, side) = layout(t, inner, head.len());
     frame.render_widget(Paragraph::new(head), head_area);
+    // A `:query`'s answer takes the list and charts until Esc closes it.
+    if let Some(q) = &state.queries.traffic {
+        let body = Rect {
+            y: list.y,
+            height: inner.height.saturating_sub(list.y - inner.y),
+            ..inner
+        };
+        crate::tui::panes::traffic_query::render(frame, q, state.now, body);
+        return;
+    }
     render_list(frame, state, list);
     if side.height > 0 && side.width > 0 {
         if t.detail {

@@ -2,7 +2,7 @@
 //! fields, JSON keys with dotted paths, a Lambda `REPORT` line's numbers), then each command in
 //! turn.
 
-use super::parse::{Agg, Cmp, Command, Expr, Func, Key, Matcher, Operand, Query};
+use super::parse::{Agg, Cmp, Command, Expr, Func, Key, Matcher, Operand, Query, Value};
 use crate::domain::{LogEvent, Timestamp};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
@@ -89,6 +89,27 @@ fn flatten(prefix: &str, v: &serde_json::Value, row: &mut Row) {
     }
 }
 
+/// Whether `ip` lies in `net/prefix` (both of one version; an IPv4-mapped IPv6 address is an
+/// IPv6 address here).
+fn in_subnet(ip: std::net::IpAddr, net: std::net::IpAddr, prefix: u8) -> bool {
+    use std::net::IpAddr;
+    match (ip, net) {
+        (IpAddr::V4(a), IpAddr::V4(n)) => {
+            let mask = u32::MAX
+                .checked_shl(32 - u32::from(prefix.min(32)))
+                .unwrap_or(0);
+            u32::from(a) & mask == u32::from(n) & mask
+        }
+        (IpAddr::V6(a), IpAddr::V6(n)) => {
+            let mask = u128::MAX
+                .checked_shl(128 - u32::from(prefix.min(128)))
+                .unwrap_or(0);
+            u128::from(a) & mask == u128::from(n) & mask
+        }
+        _ => false,
+    }
+}
+
 fn number(s: &str) -> Option<f64> {
     s.trim().parse::<f64>().ok().filter(|n| n.is_finite())
 }
@@ -115,6 +136,23 @@ fn matches(row: &Row, e: &Expr) -> bool {
         Expr::Or(a, b) => matches(row, a) || matches(row, b),
         Expr::Not(a) => !matches(row, a),
         Expr::Present(f) => row.contains_key(f),
+        Expr::Subnet {
+            field,
+            v6,
+            net,
+            prefix,
+        } => row.get(field).is_some_and(|v| {
+            let ip = if *v6 {
+                v.parse::<std::net::Ipv6Addr>()
+                    .ok()
+                    .map(std::net::IpAddr::V6)
+            } else {
+                v.parse::<std::net::Ipv4Addr>()
+                    .ok()
+                    .map(std::net::IpAddr::V4)
+            };
+            ip.is_some_and(|ip| in_subnet(ip, *net, *prefix))
+        }),
         Expr::Cmp(a, op, b) => {
             let (Some(x), Some(y)) = (value(row, a), value(row, b)) else {
                 return false;
@@ -231,12 +269,18 @@ pub(crate) fn run(query: &Query, mut rows: Vec<Row>, limit: usize) -> Evaluated 
             }
             Command::Fields(list) => {
                 for r in &mut rows {
-                    for (f, alias) in list {
-                        if f != alias
-                            && let Some(v) = r.get(f).cloned()
-                        {
-                            r.insert(alias.clone(), v);
-                        }
+                    for (value, alias) in list {
+                        let v = match value {
+                            Value::Field(f) if f == alias => continue,
+                            Value::Field(f) => r.get(f).cloned(),
+                            Value::Coalesce(args) => args
+                                .iter()
+                                .find_map(|a| self::value(r, a).map(|v| v.into_owned())),
+                        };
+                        match v {
+                            Some(v) => r.insert(alias.clone(), v),
+                            None => r.remove(alias),
+                        };
                     }
                 }
                 let names = list.iter().map(|(_, a)| a.clone());

@@ -7,6 +7,8 @@ pub(crate) mod eval;
 pub(crate) mod parse;
 
 #[cfg(test)]
+mod exact_tests;
+#[cfg(test)]
 mod tests;
 
 use super::super::Simulator;

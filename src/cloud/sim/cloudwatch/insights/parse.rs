@@ -1,5 +1,6 @@
-//! The part of the Logs Insights query language the simulator models, parsed: `fields`,
-//! `display`, `filter` (comparisons, `like`, `=~`, `in`, `ispresent`, `and`/`or`/`not`),
+//! The part of the Logs Insights query language the simulator models, parsed: `fields` (fields,
+//! renames and `coalesce`), `display`, `filter` (comparisons, `like`, `=~`, `in`, `ispresent`,
+//! `isIpv4InSubnet`, `isIpv6InSubnet`, `and`/`or`/`not`),
 //! `stats` (`count`, `count_distinct`, `sum`, `avg`, `min`, `max`, `pct` by fields and `bin`),
 //! `sort` and `limit`. Anything else is refused as the service refuses a malformed query, naming
 //! the position — and saying when it is real syntax the simulator does not model.
@@ -15,8 +16,8 @@ pub(crate) struct Query {
 /// One command of the pipeline.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Command {
-    /// `fields a, b as c`: the fields to show (and renames).
-    Fields(Vec<(String, String)>),
+    /// `fields a, b as c, coalesce(d, "-") as e`: the fields to show (renames, computed ones).
+    Fields(Vec<(Value, String)>),
     /// `display a, b`: the fields shown, in this order.
     Display(Vec<String>),
     /// `filter EXPR`.
@@ -42,6 +43,23 @@ pub(crate) enum Expr {
     In(Operand, Vec<Operand>),
     /// `ispresent(a)`.
     Present(String),
+    /// `isIpv4InSubnet(a, "net/prefix")` (`v6: false`) or `isIpv6InSubnet` (`v6: true`): the
+    /// field is a valid address of that version within the network.
+    Subnet {
+        field: String,
+        v6: bool,
+        net: std::net::IpAddr,
+        prefix: u8,
+    },
+}
+
+/// A value a `fields` entry computes.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    /// A field as it is.
+    Field(String),
+    /// `coalesce(a, b, …)`: the first of them that has a value.
+    Coalesce(Vec<Operand>),
 }
 
 /// A comparison.
@@ -326,14 +344,37 @@ impl Parser {
             "fields" => {
                 let mut out = Vec::new();
                 loop {
+                    let at = self.at();
                     let f = self.word("a field")?;
+                    let value = if f.eq_ignore_ascii_case("coalesce") && self.sym("(") {
+                        self.pos += 1;
+                        let mut args = vec![self.operand()?];
+                        while self.sym(",") {
+                            self.pos += 1;
+                            args.push(self.operand()?);
+                        }
+                        self.expect_sym(")")?;
+                        Value::Coalesce(args)
+                    } else if self.sym("(") {
+                        return Err(Malformed {
+                            message: format!(
+                                "`{f}` is a function the demo simulator does not model in \
+                                 `fields` (it models coalesce)"
+                            ),
+                            at,
+                        });
+                    } else {
+                        Value::Field(f.clone())
+                    };
                     let alias = if self.keyword("as") {
                         self.pos += 1;
                         self.word("a name")?
-                    } else {
+                    } else if matches!(value, Value::Field(_)) {
                         f.clone()
+                    } else {
+                        return self.fail("a computed field needs a name: `as NAME`".into());
                     };
-                    out.push((f, alias));
+                    out.push((value, alias));
                     if !self.sym(",") {
                         break;
                     }
@@ -518,6 +559,36 @@ impl Parser {
             self.expect_sym(")")?;
             return Ok(Expr::Present(f));
         }
+        let v6 = self.keyword("isipv6insubnet");
+        if v6 || self.keyword("isipv4insubnet") {
+            self.pos += 1;
+            self.expect_sym("(")?;
+            let field = self.word("a field")?;
+            self.expect_sym(",")?;
+            let at = self.at();
+            let Some(Tok::Str(subnet)) = self.next() else {
+                return Err(Malformed {
+                    message: "expected a subnet string such as \"192.0.2.0/24\"".into(),
+                    at,
+                });
+            };
+            let Some((net, prefix)) = subnet_of(&subnet, v6) else {
+                return Err(Malformed {
+                    message: format!(
+                        "\"{subnet}\" is not an IPv{} subnet in CIDR notation",
+                        if v6 { 6 } else { 4 }
+                    ),
+                    at,
+                });
+            };
+            self.expect_sym(")")?;
+            return Ok(Expr::Subnet {
+                field,
+                v6,
+                net,
+                prefix,
+            });
+        }
         let left = self.operand()?;
         if self.keyword("not") {
             self.pos += 1;
@@ -603,6 +674,18 @@ impl Parser {
         self.expect_sym("]")?;
         Ok(out)
     }
+}
+
+/// `192.0.2.0/24` (IPv4) or `2001:db8::/32` (IPv6), as the function's version asks.
+fn subnet_of(text: &str, v6: bool) -> Option<(std::net::IpAddr, u8)> {
+    let (addr, prefix) = text.split_once('/')?;
+    let prefix: u8 = prefix.parse().ok()?;
+    let net: std::net::IpAddr = if v6 {
+        std::net::IpAddr::V6(addr.parse().ok()?)
+    } else {
+        std::net::IpAddr::V4(addr.parse().ok()?)
+    };
+    (prefix <= if v6 { 128 } else { 32 }).then_some((net, prefix))
 }
 
 /// `30s`, `5m`, `1h`, `1d` as milliseconds.

@@ -1,0 +1,258 @@
+//! Render tests of the console's queries at 80×24 and 160×48: the Traffic view's `:query`
+//! answer (marker, totals, classes, codes, series, top lists; partial and failed parts) and the
+//! Logs view's `:insights` table (rows as they come, a refusal with its position).
+
+use crate::support::fixture::{self, NOW};
+use crate::support::screen::text as screen;
+use shipdeck::app::queries::traffic::{Part, TOP};
+use shipdeck::app::queries::{LogsInsights, QueryRange, QueryRun, RunState, TrafficQuery};
+use shipdeck::app::{State, View};
+use shipdeck::cloud::{QueryResults, QueryStatistics, QueryStatus};
+use shipdeck::domain::Timestamp;
+use shipdeck::query::{GroupBy, InsightsAsk, SeriesStep};
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+fn results(status: QueryStatus, rows: &[&[(&str, &str)]], bytes: f64) -> QueryResults {
+    QueryResults {
+        status,
+        rows: rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|(a, b)| (a.to_string(), b.to_string()))
+                    .collect()
+            })
+            .collect(),
+        statistics: QueryStatistics {
+            records_matched: 120.0,
+            records_scanned: 4000.0,
+            bytes_scanned: bytes,
+        },
+    }
+}
+
+fn run(request: u64, state: RunState, r: Option<QueryResults>) -> QueryRun {
+    QueryRun {
+        request,
+        query: "stats count(*)".into(),
+        query_id: Some(format!("q{request}")),
+        state,
+        results: r,
+        note: None,
+    }
+}
+
+fn range() -> QueryRange {
+    QueryRange {
+        since: NOW - 30 * Timestamp::DAY,
+        until: NOW,
+        text: "30d".into(),
+    }
+}
+
+/// stg's `:query 30d` of `status:5xx`: totals and paths answered, the series still running,
+/// edges failed, countries not answered.
+fn traffic() -> State {
+    let mut s = fixture::state();
+    s.view = View::Traffic;
+    let running = RunState::Going(QueryStatus::Running);
+    let totals = results(
+        QueryStatus::Complete,
+        &[
+            &[
+                ("status", "502"),
+                ("requests", "1200"),
+                ("bytes", "5000000"),
+            ],
+            &[("status", "503"), ("requests", "34"), ("bytes", "20000")],
+        ],
+        2.5e9,
+    );
+    let paths = results(
+        QueryStatus::Running,
+        &[
+            &[("key", "/api/checkout"), ("requests", "900")],
+            &[("key", "/api/cart"), ("requests", "334")],
+        ],
+        1.2e9,
+    );
+    let part = |ask, run| Part { ask, run };
+    s.queries.traffic = Some(TrafficQuery {
+        env: 1,
+        env_name: "stg".into(),
+        filter: "status:5xx".into(),
+        range: range(),
+        group: "/aws/cloudfront/storefront-stg".into(),
+        step: SeriesStep::Day,
+        started: NOW - 12 * Timestamp::SECOND,
+        finished: None,
+        parts: vec![
+            part(
+                InsightsAsk::Totals,
+                run(1, RunState::Ended(QueryStatus::Complete), Some(totals)),
+            ),
+            part(
+                InsightsAsk::Series(SeriesStep::Day),
+                run(2, running.clone(), None),
+            ),
+            part(
+                InsightsAsk::Top(GroupBy::Path, TOP),
+                run(3, running, Some(paths)),
+            ),
+            part(
+                InsightsAsk::Top(GroupBy::Edge, TOP),
+                run(
+                    4,
+                    RunState::Failed("access denied: not allowed to call logs:StartQuery".into()),
+                    None,
+                ),
+            ),
+            part(
+                InsightsAsk::Top(GroupBy::Country, TOP),
+                run(5, RunState::Starting, None),
+            ),
+        ],
+    });
+    s
+}
+
+#[test]
+fn a_traffic_query_shows_its_marker_numbers_and_what_is_not_known_yet() {
+    for (w, h) in SIZES {
+        let text = screen(&traffic(), w, h);
+        for wanted in [
+            "◆ Logs Insights",
+            "stg",
+            "status:5xx",
+            "30d",
+            "12s",
+            "1,234 requests",
+            "5xx 100.0%",
+            "codes: 502 1,200 · 503 34",
+            "top paths",
+            "/api/checkout",
+            "900",
+        ] {
+            assert!(
+                text.contains(wanted),
+                "{w}x{h}: missing {wanted:?} in\n{text}"
+            );
+        }
+        // Failed is said with why; a part without an answer is pending, not empty.
+        assert!(text.contains("Failed: access denied"), "{w}x{h}:\n{text}");
+        assert!(text.contains("unknown: access denied"), "{w}x{h}:\n{text}");
+        assert!(text.contains("over time: …"), "{w}x{h}:\n{text}");
+    }
+}
+
+#[test]
+fn a_completed_traffic_query_shows_its_series_and_scanned_bytes() {
+    let mut s = traffic();
+    let q = s.queries.traffic.as_mut().unwrap();
+    for p in &mut q.parts {
+        if p.ask == InsightsAsk::Series(SeriesStep::Day) {
+            p.run.state = RunState::Ended(QueryStatus::Complete);
+            p.run.results = Some(results(
+                QueryStatus::Complete,
+                &[
+                    &[
+                        ("bin(1d)", "2026-11-20 00:00:00.000"),
+                        ("status", "502"),
+                        ("requests", "40"),
+                    ],
+                    &[
+                        ("bin(1d)", "2026-11-21 00:00:00.000"),
+                        ("status", "502"),
+                        ("requests", "80"),
+                    ],
+                ],
+                1.0e9,
+            ));
+        } else if p.run.running() {
+            p.run.state = RunState::Ended(QueryStatus::Complete);
+            if p.run.results.is_none() {
+                p.run.results = Some(results(QueryStatus::Complete, &[], 0.0));
+            }
+        }
+        if let RunState::Failed(_) = p.run.state {
+            p.run.state = RunState::Ended(QueryStatus::Complete);
+            p.run.results = Some(results(QueryStatus::Complete, &[], 0.0));
+        }
+    }
+    q.finished = Some(NOW);
+    for (w, h) in SIZES {
+        let text = screen(&s, w, h);
+        assert!(text.contains("Complete"), "{w}x{h}:\n{text}");
+        assert!(text.contains("4700.0 MB scanned"), "{w}x{h}:\n{text}");
+        assert!(text.contains("per 1d · 2 bins"), "{w}x{h}:\n{text}");
+        assert!(text.contains("top edges"), "{w}x{h}:\n{text}");
+    }
+}
+
+fn logs(state: RunState, r: Option<QueryResults>) -> State {
+    let mut s = fixture::state();
+    s.view = View::Logs;
+    s.queries.logs = Some(LogsInsights {
+        env_name: "prd".into(),
+        groups: vec!["/aws/lambda/storefront-api-prd".into()],
+        range: QueryRange {
+            since: NOW - Timestamp::DAY,
+            until: NOW,
+            text: "24h".into(),
+        },
+        started: NOW - 3 * Timestamp::SECOND,
+        finished: None,
+        run: QueryRun {
+            query: "filter status >= 500 | stats count(*) as n by path".into(),
+            ..run(9, state, r)
+        },
+        scroll: 0,
+    });
+    s
+}
+
+#[test]
+fn insights_rows_show_as_a_table_as_they_come() {
+    let r = results(
+        QueryStatus::Running,
+        &[
+            &[("path", "/api/cart"), ("n", "12")],
+            &[("path", "/api/checkout"), ("n", "3")],
+        ],
+        1.5e6,
+    );
+    for (w, h) in SIZES {
+        let text = screen(
+            &logs(RunState::Going(QueryStatus::Running), Some(r.clone())),
+            w,
+            h,
+        );
+        for wanted in [
+            "◆ Logs Insights",
+            "prd",
+            "24h",
+            "Running",
+            "120 of 4000 records",
+            "1.5 MB scanned",
+            "path",
+            "/api/checkout  3",
+            "stats count(*) as n by path",
+        ] {
+            assert!(
+                text.contains(wanted),
+                "{w}x{h}: missing {wanted:?} in\n{text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_refused_insights_query_shows_the_message_and_position() {
+    let why = "MalformedQueryException: unknown command `fieldz` at position 1";
+    for (w, h) in SIZES {
+        let text = screen(&logs(RunState::Failed(why.into()), None), w, h);
+        assert!(text.contains("Failed: MalformedQuery"), "{w}x{h}:\n{text}");
+        assert!(text.contains("at position 1"), "{w}x{h}:\n{text}");
+    }
+}
