@@ -225,6 +225,12 @@ fn filtering_retained_records_equals_filtering_the_originals() {
         "not ref~storefront and taken>100",
         "index",
         "ip~.1",
+        "country:DE",
+        "asn:16509 or country:US",
+        "behavior:/api/*",
+        "ofbl>200",
+        "olbl<=50 and not country:DE",
+        "not asn:*",
     ] {
         let f = Filter::parse(expr).unwrap_or_else(|e| panic!("{expr}: {e}"));
         let want: Vec<u32> = (0..live.len() as u32)
@@ -239,4 +245,34 @@ fn filtering_retained_records_equals_filtering_the_originals() {
         );
     }
     assert_eq!(store.filter_indices(&Filter::all()).len(), 20_000);
+}
+
+/// Standard logging v2's fields filter the retained records as they filter the originals, also
+/// when the store holds records without them (a legacy delivery's) before and after.
+#[test]
+fn v2_fields_filter_retained_records_as_the_originals_in_a_mixed_store() {
+    let mut recs = generated(5, 6_000);
+    let legacy = |i: usize| i < 2_000 || (4_000..5_000).contains(&i);
+    for (_, r) in recs.iter_mut().enumerate().filter(|(i, _)| legacy(*i)) {
+        (r.country, r.asn, r.cache_behavior) = (None, None, None);
+        (r.origin_fbl_ms, r.origin_lbl_ms) = (None, None);
+    }
+    let mut store = Retained::new(5_000);
+    recs.iter().for_each(|r| store.push(r));
+    let live = &recs[1_000..];
+    for expr in [
+        "country:DE",
+        "not country:DE",
+        "asn:16509",
+        "behavior:*",
+        "ofbl>=0",
+        "olbl>100 or country:US",
+    ] {
+        let f = Filter::parse(expr).unwrap_or_else(|e| panic!("{expr}: {e}"));
+        let want: Vec<u32> = (0..live.len() as u32)
+            .filter(|i| f.matches(&live[*i as usize]))
+            .collect();
+        assert!(!want.is_empty(), "{expr} matches some");
+        assert_eq!(store.filter_indices(&f), want, "{expr}");
+    }
 }

@@ -1,7 +1,7 @@
 //! Retention: fields read back, footprint, eviction order, bounded interners, and
 //! the filter timing over a million records.
 
-use shipdeck::accesslog::{AccessRecord, Col, LogFields, Retained};
+use shipdeck::accesslog::{AccessRecord, Col, Field, LogFields, Retained};
 use shipdeck::cloud::sim::cloudfront::{Conditions, LogGenerator, SiteProfile};
 use shipdeck::domain::Timestamp;
 
@@ -126,6 +126,80 @@ fn retained_records_read_back_every_field() {
             (o.result_type(), o.user_agent())
         );
         assert_eq!((r.referer(), r.host()), (o.referer(), o.host()));
+        assert_eq!(
+            (r.country(), r.asn(), r.cache_behavior()),
+            (o.country(), o.asn(), o.cache_behavior())
+        );
+        assert_eq!(
+            (r.origin_fbl_opt(), r.origin_lbl_opt()),
+            (o.origin_fbl_opt(), o.origin_lbl_opt())
+        );
+    }
+    assert!(
+        recs.iter()
+            .any(|r| r.country.is_some() && r.origin_fbl_ms.is_some())
+    );
+}
+
+/// The records without standard logging v2's fields (a legacy delivery).
+fn legacy(mut recs: Vec<AccessRecord>) -> Vec<AccessRecord> {
+    for r in &mut recs {
+        (r.country, r.asn, r.cache_behavior) = (None, None, None);
+        (r.origin_fbl_ms, r.origin_lbl_ms) = (None, None);
+    }
+    recs
+}
+
+/// A legacy delivery's records pay nothing for v2's fields; a v2 delivery's pay at most 20 bytes
+/// a record for them (three interned ids and two latencies).
+#[test]
+fn v2_fields_cost_nothing_without_them_and_at_most_20_bytes_with_them() {
+    let n = 100_000;
+    let v2 = generated(2, n);
+    let old = legacy(v2.clone());
+    let per = |recs: &[AccessRecord]| {
+        let mut store = Retained::new(n);
+        recs.iter().for_each(|r| store.push(r));
+        (store.footprint_bytes() as f64 / n as f64, store)
+    };
+    let ((without, store), (with, _)) = (per(&old), per(&v2));
+    eprintln!("retention: {without:.1} bytes/record legacy, {with:.1} with v2's fields");
+    for f in [
+        Field::Country,
+        Field::Asn,
+        Field::CacheBehavior,
+        Field::OriginFbl,
+    ] {
+        assert!(!store.keeps(f), "{f:?}");
+    }
+    assert!(store.keeps(Field::UriStem) && store.keeps(Field::TimestampMs));
+    assert!(
+        with > without + 12.0 && with <= without + 21.0,
+        "{without} → {with}"
+    );
+}
+
+/// A store that held a legacy delivery's records, then a v2 delivery's: the earlier ones read
+/// v2's fields as empty and `None`, the later ones as logged, through eviction.
+#[test]
+fn v2_fields_arriving_later_read_back_as_none_for_the_earlier_records() {
+    let old = legacy(generated(6, 700));
+    let new = generated(7, 800);
+    let mut store = Retained::new(1_000);
+    old.iter().chain(&new).for_each(|r| store.push(r));
+    assert!(store.keeps(Field::Country) && store.keeps(Field::OriginLbl));
+    let held: Vec<&AccessRecord> = old.iter().chain(&new).skip(500).collect();
+    assert_eq!(store.len(), held.len());
+    for (o, r) in held.iter().zip(store.iter()) {
+        assert_eq!(r.timestamp_ms(), o.timestamp_ms());
+        assert_eq!(
+            (r.country(), r.asn(), r.cache_behavior()),
+            (o.country(), o.asn(), o.cache_behavior())
+        );
+        assert_eq!(
+            (r.origin_fbl_opt(), r.origin_lbl_opt()),
+            (o.origin_fbl_opt(), o.origin_lbl_opt())
+        );
     }
 }
 

@@ -2,10 +2,11 @@
 //! once per distinct interned string, then each record costs a table lookup or an integer
 //! comparison; `and`/`or`/`not` combine 64 records per machine word.
 
+use crate::accesslog::field::Field;
 use crate::accesslog::filter::{Expr, Filter, NumField, Pred, TextField, TextTest, in_net};
 use crate::accesslog::intern::Interner;
 use crate::accesslog::retain::row::format_v4;
-use crate::accesslog::retain::{Col, Retained, V4};
+use crate::accesslog::retain::{Col, NO_MS, Retained, V4};
 use std::net::IpAddr;
 
 /// One bit per storage index.
@@ -37,8 +38,7 @@ fn id_set(strings: &Interner, pass: impl Fn(&str) -> bool) -> Vec<bool> {
     strings.iter().map(|(_, s)| pass(s)).collect()
 }
 
-/// The retained column of a text field; `None` for the address (kept apart) and for v2's fields,
-/// which retained records do not keep.
+/// The retained column of a text field; `None` for the address (kept apart).
 fn col_of(field: TextField) -> Option<Col> {
     Some(match field {
         TextField::Path => Col::Path,
@@ -49,7 +49,10 @@ fn col_of(field: TextField) -> Option<Col> {
         TextField::Agent => Col::Agent,
         TextField::Referer => Col::Referer,
         TextField::Host => Col::Host,
-        TextField::Ip | TextField::Country | TextField::Asn | TextField::Behavior => return None,
+        TextField::Country => Col::Country,
+        TextField::Asn => Col::Asn,
+        TextField::Behavior => Col::Behavior,
+        TextField::Ip => return None,
     })
 }
 
@@ -70,6 +73,18 @@ impl Retained {
             }
         }
         out
+    }
+
+    /// The fields `filter` names that the records do not keep ([`Retained::keeps`]), each once:
+    /// over these records the filter's answer is unknown.
+    pub fn not_kept(&self, filter: &Filter) -> Vec<Field> {
+        let mut missing: Vec<Field> = Vec::new();
+        for field in filter.fields() {
+            if !self.keeps(field) && !missing.contains(&field) {
+                missing.push(field);
+            }
+        }
+        missing
     }
 
     /// Number of records matching `filter`.
@@ -129,19 +144,31 @@ impl Retained {
                     NumField::Ttfb => {
                         Bits::from_fn(n, |i| (lo..=hi).contains(&u64::from(self.ttfb[i])))
                     }
-                    // Not kept: no retained record is known to match.
-                    NumField::Ofbl | NumField::Olbl => Bits::from_fn(n, |_| false),
+                    // A record without the latency (a cache hit, or no such column) does not
+                    // match, as in `logs cloudfront --filter`.
+                    NumField::Ofbl | NumField::Olbl => {
+                        let col = &self.origin[usize::from(*field == NumField::Olbl)];
+                        if col.is_empty() {
+                            return Bits::from_fn(n, |_| false);
+                        }
+                        Bits::from_fn(n, |i| {
+                            col[i] != NO_MS && (lo..=hi).contains(&u64::from(col[i]))
+                        })
+                    }
                 }
             }
             Pred::Text { field, test } => match col_of(*field) {
                 Some(col) => {
                     let set = id_set(&self.strings[col as usize], |s| test.matches(s));
                     let ids = &self.ids[col as usize];
+                    if ids.is_empty() {
+                        // An optional column no record had: every value is empty.
+                        let empty = set.first().copied().unwrap_or(false);
+                        return Bits::from_fn(n, |_| empty);
+                    }
                     Bits::from_fn(n, |i| set.get(ids[i] as usize).copied().unwrap_or(false))
                 }
-                None if *field == TextField::Ip => self.eval_ip_text(test),
-                // Not kept: no retained record is known to match.
-                None => Bits::from_fn(n, |_| false),
+                None => self.eval_ip_text(test),
             },
             Pred::Net { net, prefix } => {
                 let set = id_set(&self.ips, |s| {

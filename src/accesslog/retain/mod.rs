@@ -5,6 +5,10 @@
 //! its top bit flags a packed IPv4 client), the client IP (4: an IPv4 address packed, or an id
 //! into the IP interner for IPv6 and anything else), and 8 interned string ids (4 each: path,
 //! query, edge, user agent, referer, method, result type, host) — 62 bytes, plus the interners.
+//! Standard logging v2's fields are columns of their own, each made only when a record first
+//! has a value for it (legacy deliveries never pay for them): `c-country`, `asn` and
+//! `cache-behavior-path-pattern` as interned ids (4 bytes each), `origin-fbl` and `origin-lbl`
+//! as milliseconds (4 each) — at most 20 bytes more a record.
 //!
 //! Interners only grow when new strings arrive, and eviction does not shrink them, so each one is
 //! rebuilt from the live records (ids remapped in place, O(len)) when it holds more than twice
@@ -14,6 +18,8 @@
 
 pub(super) mod row;
 
+use super::export::RETAINED_FIELDS;
+use super::field::Field;
 use super::fields::LogFields;
 use super::intern::{EMPTY_ID, Interner};
 use super::retain::row::parse_v4;
@@ -43,9 +49,19 @@ pub enum Col {
     Result,
     /// `cs(Host)`.
     Host,
+    /// `c-country` (v2; a column only once a record has one).
+    Country,
+    /// `asn` (v2; a column only once a record has one).
+    Asn,
+    /// `cache-behavior-path-pattern` (v2; a column only once a record has one).
+    Behavior,
 }
 
-pub(super) const COLS: usize = 8;
+pub(super) const COLS: usize = 11;
+/// The first column made only when a record has a value for it.
+const OPTIONAL: usize = Col::Country as usize;
+/// An origin latency column's value for a record without one.
+pub(super) const NO_MS: u32 = u32::MAX;
 
 /// The last `capacity` records pushed, oldest evicted first. Positions run from 0 (oldest) to
 /// `len - 1` (newest) and shift as records are evicted; sequence numbers never do.
@@ -60,6 +76,10 @@ pub struct Retained {
     pub(super) ttfb: Vec<u32>,
     pub(super) status: Vec<u16>,
     pub(super) ip: Vec<u32>,
+    /// `origin-fbl` and `origin-lbl` in milliseconds ([`NO_MS`] for none); empty until a record
+    /// has one.
+    pub(super) origin: [Vec<u32>; 2],
+    /// String ids per [`Col`]; the optional columns are empty until a record has a value.
     pub(super) ids: [Vec<u32>; COLS],
     pub(super) strings: [Interner; COLS],
     pub(super) ips: Interner,
@@ -93,6 +113,7 @@ impl Retained {
             ttfb: Vec::new(),
             status: Vec::new(),
             ip: Vec::new(),
+            origin: Default::default(),
             ids: Default::default(),
             strings: Default::default(),
             ips: Interner::new(),
@@ -177,9 +198,26 @@ impl Retained {
             self.strings[5].intern(record.method()),
             self.strings[6].intern(record.result_type()),
             self.strings[7].intern(record.host()),
+            self.strings[8].intern(record.country()),
+            self.strings[9].intern(record.asn()),
+            self.strings[10].intern(record.cache_behavior()),
         ];
+        let origin = [record.origin_fbl_opt(), record.origin_lbl_opt()]
+            .map(|ms| ms.map_or(NO_MS, |ms| ms.min(NO_MS - 1)));
         let (ts, bytes) = (record.timestamp_ms(), record.sc_bytes());
         let (taken, ttfb) = (record.time_taken_ms(), record.ttfb_ms());
+        // An optional column is made (every earlier record without a value) at its first value.
+        let len = self.len();
+        for (col, id) in self.ids[OPTIONAL..].iter_mut().zip(&ids[OPTIONAL..]) {
+            if col.is_empty() && *id != EMPTY_ID {
+                col.resize(len, EMPTY_ID);
+            }
+        }
+        for (col, ms) in self.origin.iter_mut().zip(origin) {
+            if col.is_empty() && ms != NO_MS {
+                col.resize(len, NO_MS);
+            }
+        }
         if self.len() < self.capacity {
             let cap = self.capacity;
             reserve(&mut self.ts, cap);
@@ -194,9 +232,18 @@ impl Retained {
             self.ttfb.push(ttfb);
             self.status.push(status);
             self.ip.push(ip);
-            for (col, id) in self.ids.iter_mut().zip(ids) {
-                reserve(col, cap);
-                col.push(id);
+            for (c, (col, id)) in self.ids.iter_mut().zip(ids).enumerate() {
+                // Absent optional columns stay empty.
+                if c < OPTIONAL || col.len() == len && (len > 0 || id != EMPTY_ID) {
+                    reserve(col, cap);
+                    col.push(id);
+                }
+            }
+            for (col, ms) in self.origin.iter_mut().zip(origin) {
+                if col.len() == len && (len > 0 || ms != NO_MS) {
+                    reserve(col, cap);
+                    col.push(ms);
+                }
             }
         } else {
             let p = self.head;
@@ -208,7 +255,14 @@ impl Retained {
             self.status[p] = status;
             self.ip[p] = ip;
             for (col, id) in self.ids.iter_mut().zip(ids) {
-                col[p] = id;
+                if let Some(c) = col.get_mut(p) {
+                    *c = id;
+                }
+            }
+            for (col, ms) in self.origin.iter_mut().zip(origin) {
+                if let Some(c) = col.get_mut(p) {
+                    *c = ms;
+                }
             }
         }
         self.pushed += 1;
@@ -238,8 +292,23 @@ impl Retained {
         &self.strings[col as usize]
     }
 
+    /// Whether the records keep `field`: always for the columns every record has
+    /// ([`RETAINED_FIELDS`] and `timestamp(ms)`), and for v2's once any record held or evicted
+    /// had a value for it; a filter on a field not kept is unknown, not a match of none.
+    pub fn keeps(&self, field: Field) -> bool {
+        match field {
+            Field::Country => !self.ids[Col::Country as usize].is_empty(),
+            Field::Asn => !self.ids[Col::Asn as usize].is_empty(),
+            Field::CacheBehavior => !self.ids[Col::Behavior as usize].is_empty(),
+            Field::OriginFbl => !self.origin[0].is_empty(),
+            Field::OriginLbl => !self.origin[1].is_empty(),
+            Field::TimestampMs => true,
+            f => RETAINED_FIELDS.contains(&f.name()),
+        }
+    }
+
     /// Distinct strings held per column (path, query, edge, agent, referer, method, result,
-    /// host, then non-IPv4 client IPs).
+    /// host, country, ASN, cache behavior, then non-IPv4 client IPs).
     pub fn distinct(&self) -> [usize; COLS + 1] {
         let mut d = [0; COLS + 1];
         for (n, s) in d.iter_mut().zip(&self.strings) {
@@ -256,6 +325,7 @@ impl Retained {
             + (self.taken.capacity() + self.ttfb.capacity() + self.ip.capacity()) * 4
             + self.status.capacity() * 2
             + self.ids.iter().map(|c| c.capacity() * 4).sum::<usize>()
+            + self.origin.iter().map(|c| c.capacity() * 4).sum::<usize>()
             + self
                 .strings
                 .iter()

@@ -1,7 +1,8 @@
 //! One retained record read back ([`RetainedRecord`], a [`LogFields`]), and the packed IPv4 form.
 
 use crate::accesslog::fields::LogFields;
-use crate::accesslog::retain::{Col, Retained, V4};
+use crate::accesslog::intern::EMPTY_ID;
+use crate::accesslog::retain::{Col, NO_MS, Retained, V4};
 
 /// Parses a canonical dotted-quad IPv4 address (no leading zeros, so it formats back exactly).
 #[inline]
@@ -109,7 +110,14 @@ impl<'a> RetainedRecord<'a> {
     }
 
     fn text(&self, col: Col) -> &'a str {
-        self.store.strings[col as usize].get(self.store.ids[col as usize][self.p])
+        let c = col as usize;
+        let id = self.store.ids[c].get(self.p).copied().unwrap_or(EMPTY_ID);
+        self.store.strings[c].get(id)
+    }
+
+    fn origin(&self, which: usize) -> Option<u32> {
+        let ms = self.store.origin[which].get(self.p).copied()?;
+        (ms != NO_MS).then_some(ms)
     }
 }
 
@@ -155,6 +163,21 @@ impl LogFields for RetainedRecord<'_> {
     }
     fn host(&self) -> &str {
         self.text(Col::Host)
+    }
+    fn origin_fbl_opt(&self) -> Option<u32> {
+        self.origin(0)
+    }
+    fn origin_lbl_opt(&self) -> Option<u32> {
+        self.origin(1)
+    }
+    fn country(&self) -> &str {
+        self.text(Col::Country)
+    }
+    fn asn(&self) -> &str {
+        self.text(Col::Asn)
+    }
+    fn cache_behavior(&self) -> &str {
+        self.text(Col::Behavior)
     }
 }
 

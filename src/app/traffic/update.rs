@@ -3,7 +3,7 @@
 //! `logs cloudfront` does, its parts drawn as they come), and its keys (follow, search,
 //! filter, presets).
 
-use crate::accesslog::{EventTail, Field, Filter, FilterError, RETAINED_FIELDS, TailPlanner};
+use crate::accesslog::{EventTail, Filter, FilterError, Retained, TailPlanner};
 use crate::app::traffic::source::Place;
 use crate::app::traffic::{Preset, Resolved, Traffic, resolve};
 use crate::app::{Effect, Level, RequestId, Scope, State, View};
@@ -396,7 +396,7 @@ fn absorb(t: &mut Traffic, batch: &crate::app::TrafficBatch) {
 pub(in crate::app) fn filter_typed(state: &mut State, text: &str) {
     let t = &mut state.traffic;
     t.filter_text = text.to_string();
-    let parsed = Filter::parse(text).and_then(|f| match unkept(&f, text) {
+    let parsed = Filter::parse(text).and_then(|f| match unkept(&t.records, &f, text) {
         Some(e) => Err(e),
         None => Ok(f),
     });
@@ -418,17 +418,16 @@ pub(in crate::app) fn filter_typed(state: &mut State, text: &str) {
     }
 }
 
-/// A filter on fields the view's records do not keep (standard logging v2's `c-country`, `asn`,
-/// `cache-behavior-path-pattern`, the origin latencies, …) could only ever match nothing; it is
-/// refused like a mistake, naming the fields and where to filter on them instead — never shown as
-/// "no record matches".
-fn unkept(filter: &Filter, text: &str) -> Option<FilterError> {
-    let mut missing: Vec<Field> = Vec::new();
-    for field in filter.fields() {
-        if !RETAINED_FIELDS.contains(&field.name()) && !missing.contains(&field) {
-            missing.push(field);
-        }
+/// A filter on a field no record read has (standard logging v2's `c-country`, `asn`,
+/// `cache-behavior-path-pattern`, the origin latencies, on a delivery that does not log them)
+/// cannot be answered; it is refused like a mistake, naming the fields — never shown as "no
+/// record matches". Before any record is read there is nothing to tell, and it applies (the list
+/// then says the answer is unknown should the records come without the field).
+fn unkept(records: &Retained, filter: &Filter, text: &str) -> Option<FilterError> {
+    if records.pushed() == 0 {
+        return None;
     }
+    let missing = records.not_kept(filter);
     let first = missing.first()?;
     let names: Vec<&str> = missing.iter().map(|f| f.name()).collect();
     // The caret goes under the first word that names one of them (its alias or its log name).
@@ -452,8 +451,8 @@ fn unkept(filter: &Filter, text: &str) -> Option<FilterError> {
     Some(FilterError {
         position,
         message: format!(
-            "the Traffic view's records do not keep {}: filter on it with `shipdeck logs \
-             cloudfront ENV --filter …`",
+            "no record read has {}: this distribution's logging does not deliver it (standard \
+             logging v2 can; `shipdeck config check --discover` shows the fields delivered)",
             names.join(", ")
         ),
     })

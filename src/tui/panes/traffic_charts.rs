@@ -1,8 +1,9 @@
 //! The Traffic view's charts for the chosen window: request rate per minute, status mix, cache
-//! hit ratio, latency percentiles, and the top paths, client IPs and edge locations. Drawn from
+//! hit ratio, latency percentiles, and the top paths, client IPs and edge locations; with standard
+//! logging v2's fields, the origin latencies and the top countries, ASNs and cache behaviors. Drawn from
 //! numbers computed when records landed, never from the records themselves.
 
-use crate::accesslog::{StatsSnapshot, TopEntry, decode, rest_note};
+use crate::accesslog::{Percentiles, StatsSnapshot, TopEntry, decode, rest_note};
 use crate::app::{Marker, MarkerKind, Traffic};
 use crate::tui::views::traffic::status_style;
 use crate::tui::widgets::pane::side_pane;
@@ -260,34 +261,21 @@ pub fn render(frame: &mut Frame, t: &Traffic, area: Rect, markers: (&[Marker], O
         ]),
         &mut y,
     );
-    let p = &s.time_taken_ms;
-    let full = format!(
-        "p50 {}  p95 {}  p99 {}  max {}",
-        ms(p.p50),
-        ms(p.p95),
-        ms(p.p99),
-        ms(p.max)
+    line(
+        frame,
+        latency_line(("latency ", "latency "), &s.time_taken_ms, width),
+        &mut y,
     );
-    let bare = |v: Option<u32>| v.map_or_else(|| "-".into(), |v| v.to_string());
-    let latency = if "latency ".len() + width_of(&full) <= width {
-        fitted(("latency ", "latency "), full, width)
-    } else {
-        // Narrow: the unit once, in the label.
-        let values = format!(
-            "p50 {} p95 {} p99 {} max {}",
-            bare(p.p50),
-            bare(p.p95),
-            bare(p.p99),
-            bare(p.max)
-        );
-        fitted(("latency ms ", "ms "), values, width)
-    };
-    line(frame, latency, &mut y);
-    let left = usize::from(bottom.saturating_sub(y));
-    let each = (left / 3).saturating_sub(1).min(5);
-    if each == 0 {
-        return;
+    // Standard logging v2's origin latencies, when the records have them.
+    for (labels, p) in [
+        (("origin first byte ", "ofbl "), &s.origin_fbl_ms),
+        (("origin last byte ", "olbl "), &s.origin_lbl_ms),
+    ] {
+        if p.max.is_some() {
+            line(frame, latency_line(labels, p, width), &mut y);
+        }
     }
+    let left = usize::from(bottom.saturating_sub(y));
     let (t, r) = (&s.top, &s.top_rest);
     let tops = [
         ("top paths", (t.paths.as_slice(), r.paths)),
@@ -297,11 +285,93 @@ pub fn render(frame: &mut Frame, t: &Traffic, area: Rect, markers: (&[Marker], O
             (t.edge_locations.as_slice(), r.edge_locations),
         ),
     ];
+    // v2's top lists, when the records have the field.
+    let v2: Vec<(&str, (&[TopEntry], u64))> = [
+        ("top countries", (t.countries.as_slice(), r.countries)),
+        ("top ASNs", (t.asns.as_slice(), r.asns)),
+        (
+            "top cache behaviors",
+            (t.cache_behaviors.as_slice(), r.cache_behaviors),
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, (list, rest))| !list.is_empty() || *rest > 0)
+    .collect();
+    let each = |lists: usize, rows: usize| (rows / lists.max(1)).saturating_sub(1).min(5);
+    let all = each(tops.len() + v2.len(), left);
+    if all >= 2 || v2.is_empty() {
+        if all == 0 {
+            return;
+        }
+        for (title, list) in tops.into_iter().chain(v2) {
+            for l in top_lines(title, list, all, width) {
+                line(frame, l, &mut y);
+            }
+        }
+        return;
+    }
+    // Short of rows: v2's lists a line each, then the others in what is left.
+    for (title, (list, _)) in &v2 {
+        line(frame, inline_top(title, list, width), &mut y);
+    }
+    let each = each(tops.len(), left.saturating_sub(v2.len()));
+    if each == 0 {
+        return;
+    }
     for (title, list) in tops {
         for l in top_lines(title, list, each, width) {
             line(frame, l, &mut y);
         }
     }
+}
+
+/// A percentiles line (`p50 … p95 … p99 … max …`) under `labels`; when narrow, the unit once,
+/// in the label.
+fn latency_line(
+    (long, short): (&'static str, &'static str),
+    p: &Percentiles,
+    width: usize,
+) -> Line<'static> {
+    let full = format!(
+        "p50 {}  p95 {}  p99 {}  max {}",
+        ms(p.p50),
+        ms(p.p95),
+        ms(p.p99),
+        ms(p.max)
+    );
+    if short.len() + width_of(&full) <= width {
+        return fitted((long, short), full, width);
+    }
+    let bare = |v: Option<u32>| v.map_or_else(|| "-".into(), |v| v.to_string());
+    let values = format!(
+        "p50 {} p95 {} p99 {} max {}",
+        bare(p.p50),
+        bare(p.p95),
+        bare(p.p99),
+        bare(p.max)
+    );
+    let unit = if long.starts_with("latency") {
+        ("latency ms ", "ms ")
+    } else {
+        (short, short)
+    };
+    fitted(unit, values, width)
+}
+
+/// A top list on one line: `countries US 412 · DE 120 · …`, cut to `width`.
+fn inline_top(title: &str, list: &[TopEntry], width: usize) -> Line<'static> {
+    let label = format!("{} ", title.trim_start_matches("top "));
+    let entries: Vec<String> = list
+        .iter()
+        .map(|e| format!("{} {}", decode(&e.key), e.count_text()))
+        .collect();
+    let value = if entries.is_empty() {
+        "none stands out".to_string()
+    } else {
+        entries.join(" · ")
+    };
+    let value = ellipsize(&value, width.saturating_sub(label.len()));
+    Line::from(vec![Span::styled(label, LABEL), Span::raw(value)])
 }
 
 #[cfg(test)]

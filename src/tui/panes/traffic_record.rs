@@ -1,7 +1,7 @@
 //! The detail pane of the Traffic view: every field of the selected record, decoded, with
 //! cookie values masked. The newest records keep their whole line; older ones their kept fields.
 
-use crate::accesslog::{LogFields, decode, decode_twice};
+use crate::accesslog::{Field, LogFields, decode, decode_twice};
 use crate::app::{DETAIL_KEEP, Traffic};
 use crate::domain::Timestamp;
 use crate::tui::widgets::pane::{scroll_note, side_inner, side_pane, window};
@@ -81,10 +81,25 @@ pub fn fields(t: &Traffic, seq: u64) -> Option<(Vec<(String, String)>, bool)> {
             format!("{:.3}", f64::from(r.ttfb_ms()) / 1000.0),
         ),
     ];
-    Some((
-        kept.into_iter().map(|(n, v)| (n.to_string(), v)).collect(),
-        false,
-    ))
+    let mut pairs: Vec<(String, String)> =
+        kept.into_iter().map(|(n, v)| (n.to_string(), v)).collect();
+    // Standard logging v2's fields, when the delivery has them.
+    let secs = |ms: Option<u32>| {
+        ms.map_or_else(|| "-".into(), |ms| format!("{:.3}", f64::from(ms) / 1000.0))
+    };
+    let v2 = [
+        (Field::Country, shown_value("", r.country())),
+        (Field::Asn, shown_value("", r.asn())),
+        (Field::CacheBehavior, shown_value("", r.cache_behavior())),
+        (Field::OriginFbl, secs(r.origin_fbl_opt())),
+        (Field::OriginLbl, secs(r.origin_lbl_opt())),
+    ];
+    for (field, value) in v2 {
+        if t.records.keeps(field) {
+            pairs.push((field.name().to_string(), value));
+        }
+    }
+    Some((pairs, false))
 }
 
 /// The rows of the selected record at `width` cells, every field laid out (the pane scrolls
