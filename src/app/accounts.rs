@@ -15,6 +15,9 @@ pub struct Accounts {
     /// A few words for each environment's identity (`profile ops → role arn:…`), by index;
     /// empty when the backend does not say.
     pub described: Vec<String>,
+    /// Each environment's identity as the AWS CLI is told it (what differs from `[aws]`), by
+    /// index, for the `aws` command of its plans; empty: the defaults for all.
+    pub cli: Vec<crate::ops::plan::identity::CliIdentity>,
 }
 
 impl Accounts {

@@ -456,6 +456,7 @@ async fn cloudfront_invalidation_refusals_say_what_to_do() {
         now: shipdeck::domain::Timestamp(0),
         read_only: false,
         self_approval: SelfApproval::Default,
+        aws_identity: None,
     };
     let paths = ["/assets/*".to_string(), "/index.html".to_string()];
     let plan = invalidate::plan(&ctx, &paths, "ref-1").unwrap();

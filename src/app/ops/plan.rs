@@ -168,6 +168,7 @@ pub fn plan(state: &State, d: &Dialog) -> Planned {
             .get(name)
             .copied()
             .unwrap_or_default(),
+        aws_identity: state.accounts.cli.get(d.env),
     };
     let Some(data) = state.pipeline_data(d.env) else {
         return Err(Refusal::nothing("the environment is gone"));
