@@ -160,3 +160,12 @@ pub(super) fn polls(state: &State) -> Polls {
         Some(_) => Polls::Probe(state.selected.min(state.envs.len().saturating_sub(1))),
     }
 }
+
+impl State {
+    /// Whether environment `env`'s reads are paused because its identity's credentials were
+    /// refused.
+    pub fn paused(&self, env: usize) -> bool {
+        let _ = env;
+        self.credentials.is_some()
+    }
+}

@@ -29,7 +29,7 @@ pub use action::{Action, EnvSnapshot, Reply};
 pub use command::{COMMANDS, complete, parse_command};
 pub use credentials::{CREDENTIALS_RETRY, CredentialsPause};
 pub use effect::Effect;
-pub use envs::deployer::{DEPLOYER_EVERY, Deployers, deploy_project};
+pub use envs::deployer::{DEPLOYER_EVERY, DeployerRead, Deployers, deploy_project};
 pub use envs::execution::{ExecutionDetail, RunRow};
 pub use envs::glance::{DeployImpact, Glance};
 pub use envs::main_lag::{Lag, MAIN_LAG_EVERY, MainLag};
