@@ -98,8 +98,8 @@ pub(super) fn loaded(state: &mut State, env: usize, result: Result<WhoAmI, Cloud
                 state.session.identity = Some(who.arn);
             }
         }
-        Err(err) if err.is_credentials() && shared => {
-            super::credentials::refused(state, "caller identity", &err);
+        Err(err) if err.is_credentials() => {
+            super::credentials::refused(state, env, "caller identity", &err);
         }
         Err(err) if shared => state.say(Level::Error, format!("identity: {err}")),
         Err(err) => {

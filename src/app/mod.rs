@@ -127,8 +127,8 @@ pub struct State {
     pub build_log_inflight: Option<RequestId>,
     /// Status bar.
     pub status: Option<StatusMsg>,
-    /// Set while the credentials are refused: the banner, and every poll paused.
-    pub credentials: Option<CredentialsPause>,
+    /// One per identity whose credentials are refused: the banner, and its polls paused.
+    pub credentials: Vec<CredentialsPause>,
     /// Each environment's identity (profile, role, account) and its caller, once read.
     pub accounts: Accounts,
     /// The sign-in dialog (`:login`), while open.
@@ -177,7 +177,7 @@ impl State {
             abandoned: Vec::new(),
             build_log_inflight: None,
             status: None,
-            credentials: None,
+            credentials: Vec::new(),
             accounts: Accounts::default(),
             sign_in: None,
             next_request: 1,

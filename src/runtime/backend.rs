@@ -381,13 +381,9 @@ pub fn load_failures(state: &State) -> Result<(), String> {
         Some(f) => f.1.push(what),
         None => failures.push((error.to_string(), vec![what])),
     };
-    let refused = |what: &str| {
-        state
-            .credentials
-            .as_ref()
-            .is_some_and(|p| p.affected.iter().any(|a| a == what))
-    };
-    if let Some(pause) = &state.credentials {
+    let refused =
+        |what: &str| (state.credentials.iter()).any(|p| p.affected.iter().any(|a| a == what));
+    for pause in &state.credentials {
         // The console's banner, as one line: the reads it stopped (not the caller identity,
         // which a command does not report), then what to do.
         for what in pause.affected.iter().filter(|a| *a != "caller identity") {
