@@ -71,7 +71,7 @@ fn approve_with_yes_is_done_verified_and_audited() {
         line["aws_command"]
             .as_str()
             .unwrap()
-            .starts_with("aws codepipeline put-approval-result")
+            .contains("\naws codepipeline put-approval-result")
     );
     assert_eq!(line["parameters"]["result"]["summary"], "dashboards green");
     assert!(line["parameters"]["token"].as_str().unwrap().ends_with('…'));
