@@ -15,6 +15,9 @@ pub struct Accounts {
     /// A few words for each environment's identity (`profile ops → role arn:…`), by index;
     /// empty when the backend does not say.
     pub described: Vec<String>,
+    /// Each environment's identity as the AWS CLI is told it (what differs from `[aws]`), by
+    /// index, for the `aws` command of its plans; empty: the defaults for all.
+    pub cli: Vec<crate::ops::plan::identity::CliIdentity>,
 }
 
 impl Accounts {
@@ -95,8 +98,8 @@ pub(super) fn loaded(state: &mut State, env: usize, result: Result<WhoAmI, Cloud
                 state.session.identity = Some(who.arn);
             }
         }
-        Err(err) if err.is_credentials() && shared => {
-            super::credentials::refused(state, "caller identity", &err);
+        Err(err) if err.is_credentials() => {
+            super::credentials::refused(state, env, "caller identity", &err);
         }
         Err(err) if shared => state.say(Level::Error, format!("identity: {err}")),
         Err(err) => {

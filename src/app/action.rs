@@ -313,14 +313,12 @@ pub enum Reply {
         /// When GitHub's rate limit resets, when a compare was refused for it.
         limited_until: Option<crate::domain::Timestamp>,
     },
-    /// The Deploy projects' images and their repositories' images were read.
+    /// The Deploy projects' images and their repositories' images were read, per identity.
     DeployersLoaded {
         /// The request this answers.
         request: RequestId,
-        /// Per project: its image, or why it is not known.
-        projects: Vec<(String, Result<String, String>)>,
-        /// Per ECR repository: its images, or why they are not known.
-        repositories: Vec<(String, Result<Vec<crate::domain::EcrImage>, String>)>,
+        /// What each identity read.
+        reads: Vec<super::envs::deployer::DeployerRead>,
     },
     /// The commit and runs of the open trace were read.
     TraceLoaded {

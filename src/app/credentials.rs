@@ -1,6 +1,9 @@
-//! A credentials problem (expired, refused, missing, not loadable): one banner for every read it
-//! stopped, and every poll paused — no call every few seconds that is sure to fail — until the
-//! operator presses `r` or a long back-off ends and one read tries the credentials again.
+//! A credentials problem (expired, refused, missing, not loadable) pauses the identity it
+//! belongs to: one banner naming the environments it stopped, and every poll of those
+//! environments paused — no call every few seconds that is sure to fail — until the operator
+//! presses `r` or a long back-off ends and one read tries the credentials again. The
+//! environments of other identities (other accounts, other roles) go on being read, and only a
+//! read of the paused identity lifts its pause.
 
 use super::{Level, State};
 use crate::cloud::CloudError;
@@ -10,10 +13,12 @@ use crate::domain::{Millis, Timestamp};
 /// by itself (`r` tries at once).
 pub const CREDENTIALS_RETRY: Millis = 5 * Timestamp::MINUTE;
 
-/// Every poll paused because the credentials were refused.
+/// The polls of one identity paused because its credentials were refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CredentialsPause {
-    /// The latest refusal, as the error says it (it says what to do, e.g. `aws sso login
+    /// The identity (see [`super::Accounts::group`]) whose credentials were refused.
+    pub identity: usize,
+    /// The latest refusal, as the error says it (it says what to do, e.g. `shipdeck login
     /// --profile ops` for an SSO profile).
     pub error: String,
     /// What it stopped, in the order it failed: environment names, then `release catalogue`,
@@ -38,56 +43,92 @@ impl CredentialsPause {
 }
 
 impl State {
-    /// The credentials banner's two lines, while the credentials are refused: the problem with
-    /// what to do, then how polling resumes and what is not read (every environment: they share
-    /// the credentials).
+    /// The pause of environment `env`'s identity, while its credentials are refused.
+    pub fn pause_of(&self, env: usize) -> Option<&CredentialsPause> {
+        let identity = self.accounts.group_of(env);
+        self.credentials.iter().find(|p| p.identity == identity)
+    }
+
+    /// Whether environment `env`'s reads are paused because its identity's credentials were
+    /// refused.
+    pub fn paused(&self, env: usize) -> bool {
+        self.pause_of(env).is_some()
+    }
+
+    /// The names of the environments the pauses stop, in configuration order.
+    pub fn paused_envs(&self) -> Vec<&str> {
+        (0..self.envs.len())
+            .filter(|e| self.paused(*e))
+            .map(|e| self.envs[e].spec.name.as_str())
+            .collect()
+    }
+
+    /// The credentials banner's two lines, while credentials are refused: the problem (with the
+    /// environments it is about when not every one), then how polling resumes, what to do and
+    /// which environments are not read. The second fits 80 columns with three environments.
     pub fn credentials_banner(&self) -> Option<[String; 2]> {
-        let pause = self.credentials.as_ref()?;
-        let envs: Vec<&str> = self.envs.iter().map(|e| e.spec.name.as_str()).collect();
-        let others = pause
-            .affected
-            .iter()
-            .map(String::as_str)
-            .filter(|a| !envs.contains(a) && *a != "caller identity");
-        let what: Vec<&str> = envs.iter().copied().chain(others).collect();
-        let since = pause.since.clock();
-        let resume = if pause.holds(self.now) {
-            format!(
-                "polling paused since {since} UTC: press r once fixed, or it tries again by \
-                 itself at {} UTC",
-                pause.retry_at.clock()
-            )
+        let latest = self.credentials.iter().max_by_key(|p| p.since)?;
+        let envs = self.paused_envs();
+        let own: Vec<&str> = (0..self.envs.len())
+            .filter(|e| self.accounts.group_of(*e) == latest.identity)
+            .map(|e| self.envs[e].spec.name.as_str())
+            .collect();
+        let problem = if envs.len() == self.envs.len() {
+            latest.error.clone()
         } else {
-            format!("refused since {since} UTC: trying the credentials again…")
+            format!("{}: {}", own.join(", "), latest.error)
         };
-        let error = if pause.sso.is_empty() || self.session.mode != super::Mode::Aws {
-            pause.error.clone()
-        } else {
-            format!("{} · :login signs in again", pause.error)
+        let since = self.credentials.iter().map(|p| p.since).min()?;
+        let held = self.credentials.iter().any(|p| p.holds(self.now));
+        let login = self.session.mode == super::Mode::Aws
+            && self.credentials.iter().any(|p| !p.sso.is_empty());
+        let resume = match (held, login) {
+            (true, true) => format!("paused since {} UTC · :login, or r", hhmm(since)),
+            (true, false) => {
+                let at = self.credentials.iter().map(|p| p.retry_at).min()?;
+                format!(
+                    "paused since {} UTC · r retries (else at {})",
+                    hhmm(since),
+                    hhmm(at)
+                )
+            }
+            (false, _) => "trying the credentials again…".to_string(),
         };
-        Some([error, format!("{resume} · not read: {}", what.join(", "))])
+        Some([problem, format!("{resume} · not read: {}", envs.join(", "))])
     }
 }
 
-/// A read (`what`: an environment name, `release catalogue`, …) was refused for `err`, a
-/// credentials error: the banner says so and every poll pauses for [`CREDENTIALS_RETRY`].
-///
-/// With several identities (environments in other accounts, or assuming other roles) the
-/// refusal is the read's own: it fails and backs off alone, and the others keep polling.
-pub(super) fn refused(state: &mut State, what: &str, err: &CloudError) {
-    if !state.accounts.shared() {
-        state.say(Level::Error, format!("{what}: {err}"));
-        return;
-    }
+/// `HH:MM` of `t`, in UTC.
+fn hhmm(t: Timestamp) -> String {
+    t.clock().chars().take(5).collect()
+}
+
+/// A read of environment `env`'s identity (`what`: an environment name, `release catalogue`, …)
+/// was refused for `err`, a credentials error: the banner says so and every poll of that
+/// identity pauses for [`CREDENTIALS_RETRY`]; the other identities' go on.
+pub(super) fn refused(state: &mut State, env: usize, what: &str, err: &CloudError) {
     let now = state.now;
-    let pause = state.credentials.get_or_insert_with(|| CredentialsPause {
-        error: String::new(),
-        affected: Vec::new(),
-        since: now,
-        retry_at: now,
-        retry_all: false,
-        sso: Vec::new(),
-    });
+    let identity = state.accounts.group_of(env);
+    let at = match state
+        .credentials
+        .iter()
+        .position(|p| p.identity == identity)
+    {
+        Some(at) => at,
+        None => {
+            state.credentials.push(CredentialsPause {
+                identity,
+                error: String::new(),
+                affected: Vec::new(),
+                since: now,
+                retry_at: now,
+                retry_all: false,
+                sso: Vec::new(),
+            });
+            state.credentials.len() - 1
+        }
+    };
+    let pause = &mut state.credentials[at];
     pause.error = err.to_string();
     if !pause.affected.iter().any(|a| a == what) {
         pause.affected.push(what.to_string());
@@ -101,62 +142,95 @@ pub(super) fn refused(state: &mut State, what: &str, err: &CloudError) {
     pause.retry_all = false;
 }
 
-/// A read came back: a refusal for the credentials pauses the polls; any other answer means the
-/// credentials work (or did not matter) and lifts a pause. `what` names the read for the banner.
-pub(super) fn read_back(state: &mut State, what: &str, result: Result<(), &CloudError>) {
+/// A read of environment `env`'s identity came back: a refusal for the credentials pauses that
+/// identity's polls; any other answer means its credentials work (or did not matter) and lifts
+/// its pause. `what` names the read for the banner.
+pub(super) fn read_back(
+    state: &mut State,
+    env: usize,
+    what: &str,
+    result: Result<(), &CloudError>,
+) {
     match result {
-        Err(err) if err.is_credentials() => refused(state, what, err),
+        Err(err) if err.is_credentials() => refused(state, env, what, err),
         // No answer from the service: whether it takes the credentials is still unknown.
         Err(
             CloudError::Network(_) | CloudError::Timeout { .. } | CloudError::NotTheService { .. },
         ) => {}
         // AWS authenticates a call before anything else: any other answer took them.
-        Err(_) | Ok(()) => accepted(state),
+        Err(_) | Ok(()) => accepted(state, env),
     }
 }
 
-/// A read succeeded: the credentials work again, so the pause ends and everything is read at
-/// the next tick.
-pub(super) fn accepted(state: &mut State) {
-    if state.credentials.take().is_none() {
+/// A read of environment `env`'s identity succeeded: its credentials work again, so its pause
+/// ends and everything it stopped is read at the next tick. Another identity's pause stays.
+pub(super) fn accepted(state: &mut State, env: usize) {
+    let identity = state.accounts.group_of(env);
+    let Some(at) = state
+        .credentials
+        .iter()
+        .position(|p| p.identity == identity)
+    else {
         return;
-    }
+    };
+    state.credentials.remove(at);
     let now = state.now;
-    for env in &mut state.envs {
-        env.refresh.due_by(now);
+    let mine = |state: &State, e: usize| state.accounts.group_of(e) == identity;
+    for e in 0..state.envs.len() {
+        if mine(state, e) {
+            state.envs[e].refresh.due_by(now);
+        }
     }
-    state.releases_load.due_by(now);
-    state.logs.load.due_by(now);
-    state.traffic.load.due_by(now);
+    if mine(state, 0) {
+        state.releases_load.due_by(now);
+    }
+    if mine(state, state.logs.env) {
+        state.logs.load.due_by(now);
+    }
+    if mine(state, state.traffic.env) {
+        state.traffic.load.due_by(now);
+    }
     state.say(Level::Info, "credentials accepted again: polling resumed");
 }
 
-/// `r`: the operator says the credentials were fixed; every poll tries them at once.
+/// `r`: the operator says the credentials were fixed; every poll of every identity tries them at
+/// once.
 pub(super) fn retry_now(state: &mut State) {
     let now = state.now;
-    if let Some(p) = state.credentials.as_mut() {
+    for p in &mut state.credentials {
         p.retry_at = now;
         p.retry_all = true;
     }
 }
 
-/// What the polls may start at `state.now`: everything (no pause, or `r`), nothing (held), or
-/// only the refresh of environment `probe` (the back-off ended: one read tries the credentials).
-pub(super) enum Polls {
-    /// No pause: every due poll.
-    All,
-    /// Held: none.
-    None,
-    /// One environment's refresh, to try the credentials.
-    Probe(usize),
+/// Whether environment `env`'s refresh may start at `state.now`: always when its identity is not
+/// paused (or `r` was pressed), never while its pause holds, and once the back-off ended only
+/// for the one environment that tries the credentials again (the selected one if it is of that
+/// identity, else the identity's first).
+pub(super) fn may_refresh(state: &State, env: usize) -> bool {
+    match state.pause_of(env) {
+        None => true,
+        Some(p) if p.holds(state.now) => false,
+        Some(p) if p.retry_all => true,
+        Some(p) => {
+            let identity = p.identity;
+            let selected = state.selected.min(state.envs.len().saturating_sub(1));
+            let probe = if state.accounts.group_of(selected) == identity {
+                selected
+            } else {
+                (0..state.envs.len())
+                    .find(|e| state.accounts.group_of(*e) == identity)
+                    .unwrap_or(selected)
+            };
+            env == probe
+        }
+    }
 }
 
-/// See [`Polls`].
-pub(super) fn polls(state: &State) -> Polls {
-    match &state.credentials {
-        None => Polls::All,
-        Some(p) if p.holds(state.now) => Polls::None,
-        Some(p) if p.retry_all => Polls::All,
-        Some(_) => Polls::Probe(state.selected.min(state.envs.len().saturating_sub(1))),
-    }
+/// Whether the reads of environment `env` other than its refresh (the catalogue, the log tail,
+/// the traffic) may start: its identity is not paused, or `r` was pressed.
+pub(super) fn free(state: &State, env: usize) -> bool {
+    state
+        .pause_of(env)
+        .is_none_or(|p| p.retry_all && !p.holds(state.now))
 }

@@ -302,12 +302,14 @@ pub enum Effect {
         /// The environments' commits.
         commits: Vec<String>,
     },
-    /// Read the Deploy projects' images (CodeBuild) and the images of their ECR repositories.
+    /// Read the Deploy projects' images (CodeBuild) and the images of their ECR repositories,
+    /// each identity's through that identity.
     ReadDeployers {
         /// Request id.
         request: RequestId,
-        /// The environments' Deploy projects.
-        projects: Vec<String>,
+        /// Per identity: the environment whose identity reads (its first), and the Deploy
+        /// projects of that identity's environments.
+        reads: Vec<(usize, Vec<String>)>,
         /// The ECR repository, when the configuration pins it; else the ones the images name.
         repository: Option<String>,
     },

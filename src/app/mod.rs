@@ -31,7 +31,7 @@ pub use action::{Action, EnvSnapshot, Reply};
 pub use command::{COMMANDS, complete, complete_system, parse_command};
 pub use credentials::{CREDENTIALS_RETRY, CredentialsPause};
 pub use effect::Effect;
-pub use envs::deployer::{DEPLOYER_EVERY, Deployers, deploy_project};
+pub use envs::deployer::{DEPLOYER_EVERY, DeployerRead, Deployers, deploy_project};
 pub use envs::execution::{ExecutionDetail, RunRow};
 pub use envs::glance::{DeployImpact, Glance};
 pub use envs::main_lag::{Lag, MAIN_LAG_EVERY, MainLag};
@@ -129,8 +129,8 @@ pub struct State {
     pub build_log_inflight: Option<RequestId>,
     /// Status bar.
     pub status: Option<StatusMsg>,
-    /// Set while the credentials are refused: the banner, and every poll paused.
-    pub credentials: Option<CredentialsPause>,
+    /// One per identity whose credentials are refused: the banner, and its polls paused.
+    pub credentials: Vec<CredentialsPause>,
     /// Each environment's identity (profile, role, account) and its caller, once read.
     pub accounts: Accounts,
     /// The sign-in dialog (`:login`), while open.
@@ -183,7 +183,7 @@ impl State {
             abandoned: Vec::new(),
             build_log_inflight: None,
             status: None,
-            credentials: None,
+            credentials: Vec::new(),
             accounts: Accounts::default(),
             sign_in: None,
             next_request: 1,

@@ -1,6 +1,6 @@
 //! Adaptive polling: which refreshes are due on a tick, and how their results land in the state.
 
-use super::credentials::{self, Polls};
+use super::credentials;
 use super::{Effect, EnvSnapshot, GroupPoll, Level, RequestId, Scope, Stale, State, View};
 use crate::cloud::CloudError;
 use crate::domain::{ExecutionSummary, Millis, PipelineState, Release, Timestamp};
@@ -16,18 +16,14 @@ pub const RELEASES_POLL: Millis = 60 * Timestamp::SECOND;
 pub const DISTRIBUTION_POLL: Millis = 2 * Timestamp::MINUTE;
 
 /// Starts every refresh that is due at `state.now` and not already in flight; while the
-/// credentials are refused, none (or the one refresh that tries them again).
+/// credentials of an environment's identity are refused, none of that identity's (or the one
+/// refresh that tries them again).
 pub(super) fn due(state: &mut State) -> Vec<Effect> {
     let now = state.now;
     let mut fx = Vec::new();
-    let polls = credentials::polls(state);
     for env in 0..state.envs.len() {
+        let allowed = credentials::may_refresh(state, env);
         let e = &state.envs[env];
-        let allowed = match polls {
-            Polls::All => true,
-            Polls::None => false,
-            Polls::Probe(probe) => env == probe,
-        };
         if !allowed || !e.refresh.due(now) {
             continue;
         }
@@ -61,19 +57,11 @@ pub(super) fn due(state: &mut State) -> Vec<Effect> {
         });
     }
     // The catalogue feeds the environments view's "N behind": read once at start, then only
-    // while that view is shown (switching to it reads it at once when due).
-    if !matches!(polls, Polls::All) {
-        // A job's log is read from GitHub: AWS's credentials do not hold it.
-        if state.view == View::Logs && state.logs.job.is_some() {
-            fx.extend(logs_due(state));
-        }
-        // The catalogue, the log tail and the traffic view wait for the credentials too.
-        hold_tails(state);
-        fx.extend(cancels(state));
-        return fx;
-    }
+    // while that view is shown (switching to it reads it at once when due); it is the first
+    // environment's source bucket, read as the first environment's identity.
     let first_read = state.releases_load.never_read();
-    if state.releases_load.due(now)
+    if credentials::free(state, 0)
+        && state.releases_load.due(now)
         && (first_read || state.view == View::Environments)
         && let Some(first) = state.envs.first()
     {
@@ -88,6 +76,17 @@ pub(super) fn due(state: &mut State) -> Vec<Effect> {
             bucket,
             prefix,
         });
+    }
+    // The log tail and the traffic view are the selected environment's: they wait for its
+    // identity's credentials too.
+    if !credentials::free(state, state.selected) {
+        // A job's log is read from GitHub: AWS's credentials do not hold it.
+        if state.view == View::Logs && state.logs.job.is_some() {
+            fx.extend(logs_due(state));
+        }
+        hold_tails(state);
+        fx.extend(cancels(state));
+        return fx;
     }
     if state.view == View::Logs {
         fx.extend(logs_due(state));
@@ -120,7 +119,7 @@ fn logs_for_selected(state: &mut State) {
 /// While the credentials are refused, the log view shown is the selected environment's and says
 /// why nothing is read (unknown, not empty).
 fn hold_tails(state: &mut State) {
-    let Some(pause) = &state.credentials else {
+    let Some(pause) = state.pause_of(state.selected) else {
         return;
     };
     let why = format!(
@@ -230,7 +229,7 @@ pub(super) fn env_loaded(
             let snapshot = *snapshot;
             let was_active = active(&e.executions, e.state.as_ref());
             let newest = e.executions.first().map(|x| x.id.clone());
-            credentials::accepted(state);
+            credentials::accepted(state, env);
             let e = &mut state.envs[env];
             e.def = Some(snapshot.def);
             e.executions = snapshot.executions;
@@ -292,7 +291,7 @@ pub(super) fn env_loaded(
                 let wait = backoff(state, stale.failures);
                 state.envs[env].refresh.failed(stale, now + wait);
                 if err.is_credentials() {
-                    credentials::refused(state, &name, &err);
+                    credentials::refused(state, env, &name, &err);
                 } else {
                     state.say_about(
                         Scope::Env(env),
@@ -316,7 +315,7 @@ pub(super) fn env_loaded(
                 state.say_about(Scope::Env(env), Level::Warn, format!("{name}: {text}"));
             }
             if let Some(err) = refused {
-                credentials::refused(state, &name, &err);
+                credentials::refused(state, env, &name, &err);
             }
         }
         Err(err) => {
@@ -324,17 +323,17 @@ pub(super) fn env_loaded(
             let wait = backoff(state, stale.failures);
             state.envs[env].refresh.failed(stale, now + wait);
             if err.is_credentials() {
-                // One banner for every environment, not a message for each.
-                credentials::refused(state, &name, &err);
+                // One banner for every environment of the identity, not a message for each.
+                credentials::refused(state, env, &name, &err);
             } else if err.is_throttle() {
-                credentials::read_back(state, &name, Err(&err));
+                credentials::read_back(state, env, &name, Err(&err));
                 state.say_about(
                     Scope::Env(env),
                     Level::Warn,
                     format!("{name}: throttled, next refresh in {}s", wait / 1000),
                 );
             } else {
-                credentials::read_back(state, &name, Err(&err));
+                credentials::read_back(state, env, &name, Err(&err));
                 let text = format!("{name}: refresh failed: {err}");
                 state.say_about(Scope::Env(env), Level::Error, text);
             }
@@ -353,7 +352,7 @@ pub(super) fn releases_loaded(
     }
     match result {
         Ok(mut releases) => {
-            credentials::accepted(state);
+            credentials::accepted(state, 0);
             releases.sort_by(|a, b| b.version.cmp(&a.version));
             releases.dedup_by(|a, b| a.version == b.version);
             state.releases = releases;
@@ -363,9 +362,9 @@ pub(super) fn releases_loaded(
             let next = state.now + backoff(state, 3);
             state.releases_load.failed(err.to_string(), next);
             if err.is_credentials() {
-                credentials::refused(state, "release catalogue", &err);
+                credentials::refused(state, 0, "release catalogue", &err);
             } else {
-                credentials::read_back(state, "release catalogue", Err(&err));
+                credentials::read_back(state, 0, "release catalogue", Err(&err));
                 state.say(Level::Warn, format!("release catalogue: {err}"));
             }
         }

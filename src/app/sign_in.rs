@@ -44,8 +44,14 @@ fn profiles(state: &State, named: Option<&str>) -> Vec<String> {
     if let Some(p) = named {
         return vec![p.to_string()];
     }
-    match state.credentials.as_ref() {
-        Some(p) if !p.sso.is_empty() => p.sso.clone(),
+    let mut sso: Vec<String> = Vec::new();
+    for p in state.credentials.iter().flat_map(|c| &c.sso) {
+        if !sso.contains(p) {
+            sso.push(p.clone());
+        }
+    }
+    match sso {
+        sso if !sso.is_empty() => sso,
         _ => vec![
             state
                 .session
@@ -71,24 +77,18 @@ pub(super) fn open(state: &mut State, named: Option<&str>) -> Vec<Effect> {
     let request = state.take_request();
     let profiles = profiles(state, named);
     let envs: Vec<&str> = state.envs.iter().map(|e| e.spec.name.as_str()).collect();
-    let affected = match &state.credentials {
-        Some(p) if !p.affected.is_empty() => {
-            // The environments in promotion order, then the other reads.
-            let mut a: Vec<String> = envs
-                .iter()
-                .filter(|e| p.affected.iter().any(|a| a == *e))
-                .map(|e| (*e).to_string())
-                .collect();
-            a.extend(
-                p.affected
-                    .iter()
-                    .filter(|a| !envs.contains(&a.as_str()) && *a != "caller identity")
-                    .cloned(),
-            );
-            a
+    // What the pauses stopped: the environments in promotion order, then the other reads.
+    let stopped: Vec<&String> = state.credentials.iter().flat_map(|p| &p.affected).collect();
+    let mut affected: Vec<String> = envs
+        .iter()
+        .filter(|e| stopped.iter().any(|a| a == *e))
+        .map(|e| (*e).to_string())
+        .collect();
+    for a in stopped {
+        if !envs.contains(&a.as_str()) && a != "caller identity" && !affected.contains(a) {
+            affected.push(a.clone());
         }
-        _ => Vec::new(),
-    };
+    }
     state.sign_in = Some(SignIn {
         request,
         profiles: profiles.clone(),

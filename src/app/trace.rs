@@ -53,16 +53,15 @@ impl State {
         };
         let sha = commit.map_or(sha, |c| c.sha.as_str());
         let envs = self.trace_envs();
-        // The deployer repository: the pinned one, else the one the Deploy projects' images name.
+        // The deployer repository: the pinned one, else the one the Deploy projects' images name;
+        // as the first identity that read it has it.
         let repository = self.deployers.repository.as_deref().or_else(|| {
-            self.deployers
-                .repositories
-                .keys()
+            (self.deployers.repositories.keys())
                 .next()
-                .map(String::as_str)
+                .map(|(_, r)| r.as_str())
         });
         let images = repository.and_then(|r| {
-            let got = self.deployers.repositories.get(r)?;
+            let (_, got) = (self.deployers.repositories.iter()).find(|((_, name), _)| name == r)?;
             Some((r, got.as_deref().map_err(String::as_str)))
         });
         trace::assemble(&TraceRead {
@@ -74,7 +73,7 @@ impl State {
             envs: &envs,
             region: self.session.region.as_deref(),
             actions: &read.actions,
-            builds: read.builds.as_ref().map_err(String::as_str),
+            builds: &read.builds,
             images,
             now: self.now,
         })

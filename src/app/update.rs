@@ -162,11 +162,7 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
             lags,
             limited_until,
         } => envs::main_lag::loaded(state, request, lags, limited_until),
-        Reply::DeployersLoaded {
-            request,
-            projects,
-            repositories,
-        } => envs::deployer::loaded(state, request, projects, repositories),
+        Reply::DeployersLoaded { request, reads } => envs::deployer::loaded(state, request, reads),
         Reply::ReleasesLoaded { request, result } => {
             poll::releases_loaded(state, request, result);
             Vec::new()

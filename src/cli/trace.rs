@@ -50,8 +50,8 @@ pub async fn run(global: &Global, what: &str, output: Output) -> Result<Answer, 
         )));
     }
     let executions = trace::carrying_executions(&state.trace_envs(), &sha, version.as_ref());
-    read.actions = crate::runtime::trace::read_actions(&backend.cloud, &executions).await;
-    read.builds = crate::runtime::trace::read_builds(&backend.cloud, &read.actions).await;
+    read.actions = crate::runtime::trace::read_actions(&backend.clouds, &executions).await;
+    read.builds = crate::runtime::trace::read_builds(&backend.clouds, &read.actions).await;
     let trace = state.trace_of(&read, what, &sha, version.as_ref());
     let unknowns = trace.errors.len();
     if output == Output::Json {

@@ -76,6 +76,35 @@ impl Clouds {
         }
     }
 
+    /// The environment whose pipeline is `pipeline`, if one is configured.
+    pub fn env_of_pipeline(&self, pipeline: &str) -> Option<usize> {
+        self.routes.iter().position(|r| r.pipeline == pipeline)
+    }
+
+    /// `items`, each tagged with the environment it is about (`None`: none, the default's),
+    /// sorted by identity: each identity's ports with its items, identities in the order first
+    /// met, items in their order. The reads of several environments go out this way, each part
+    /// through its own environment's identity.
+    pub fn split<T>(
+        &self,
+        items: impl IntoIterator<Item = (Option<usize>, T)>,
+    ) -> Vec<(&Cloud, Vec<T>)> {
+        let mut parts: Vec<(usize, &Cloud, Vec<T>)> = Vec::new();
+        for (env, item) in items {
+            let identity = env
+                .and_then(|e| self.routes.get(e))
+                .map_or(0, |r| r.identity);
+            match parts.iter_mut().find(|p| p.0 == identity) {
+                Some(part) => part.2.push(item),
+                None => {
+                    let cloud = env.map_or(self.default_cloud(), |e| self.of(e));
+                    parts.push((identity, cloud, vec![item]));
+                }
+            }
+        }
+        parts.into_iter().map(|(_, c, items)| (c, items)).collect()
+    }
+
     /// Each environment's identity index, in configuration order (empty: one for all).
     pub fn groups(&self) -> Vec<usize> {
         self.routes.iter().map(|r| r.identity).collect()

@@ -53,7 +53,7 @@ pub enum CloudError {
     },
     /// An SSO profile without a usable SSO session: never logged in, or the session ended.
     #[error(
-        "no valid SSO session for profile `{profile}` ({reason}): aws sso login --profile {profile}"
+        "no valid SSO session for profile `{profile}` ({reason}): shipdeck login --profile {profile}"
     )]
     NoSsoSession {
         /// The profile to log in with.
@@ -221,7 +221,7 @@ impl CloudError {
         match self {
             CloudError::NoSsoSession { profile, .. } => Some(profile),
             CloudError::ExpiredCredentials { hint } => hint
-                .strip_prefix("aws sso login --profile ")
+                .strip_prefix("shipdeck login --profile ")
                 .and_then(|rest| rest.split_whitespace().next()),
             _ => None,
         }
@@ -259,7 +259,7 @@ mod tests {
     #[test]
     fn an_expired_or_missing_sso_session_names_the_profile_to_sign_in() {
         let expired = CloudError::ExpiredCredentials {
-            hint: "aws sso login --profile ops (ExpiredTokenException)".into(),
+            hint: "shipdeck login --profile ops (ExpiredTokenException)".into(),
         };
         assert_eq!(expired.sso_profile(), Some("ops"));
         let missing = CloudError::NoSsoSession {

@@ -12,6 +12,7 @@ use crate::config::{self, Config};
 use crate::config::{AwsConfig, GitHubConfig};
 use crate::domain::Timestamp;
 use crate::domain::github::Repository;
+use crate::ops::plan::identity::{CliIdentity, CliRole};
 use crate::runtime::{Clock, WallClock};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -222,7 +223,13 @@ fn build(global: &Connection, config: Config, start: Option<Timestamp>) -> Resul
     let (clouds, accounts) = if settings.windows(2).all(|w| w[0].key() == w[1].key()) {
         (Clouds::single(cloud.clone()), Accounts::default())
     } else {
-        identities(&config, &settings, |s, _| {
+        let defaults = AwsSettings::resolve(
+            global.profile.as_deref(),
+            global.region.as_deref(),
+            global.endpoint_url.as_deref(),
+            &config.aws,
+        );
+        identities(&config, &defaults, &settings, |s, _| {
             with_github(sim.cloud_as(sim_identity(s)))
         })
     };
@@ -271,16 +278,16 @@ fn aws(global: &Connection, config: Config, read_only: bool) -> Result<Backend, 
     }
     // One identity for all: settings that cannot work stop the start, as they always did.
     let aws = if single {
-        AwsCloud::new(settings)?
+        AwsCloud::new(settings.clone())?
     } else {
-        AwsCloud::new_or_refusing(settings, "[aws]")
+        AwsCloud::new_or_refusing(settings.clone(), "[aws]")
     };
     let mut cloud = aws.cloud();
     cloud.github = github.clone();
     let (clouds, accounts) = if single {
         (Clouds::single(cloud.clone()), Accounts::default())
     } else {
-        identities(&config, &own, |settings, what| {
+        identities(&config, &settings, &own, |settings, what| {
             let mut cloud = AwsCloud::new_or_refusing(settings.clone(), what).cloud();
             cloud.github = github.clone();
             cloud
@@ -310,6 +317,7 @@ fn aws(global: &Connection, config: Config, read_only: bool) -> Result<Backend, 
 /// them (`environment prd`, `environments dev, stg`); and each environment's identity.
 fn identities(
     config: &Config,
+    defaults: &AwsSettings,
     settings: &[AwsSettings],
     mut build: impl FnMut(&AwsSettings, &str) -> Cloud,
 ) -> (Clouds, Accounts) {
@@ -351,6 +359,7 @@ fn identities(
         group,
         who: Vec::new(),
         described: settings.iter().map(AwsSettings::describe).collect(),
+        cli: settings.iter().map(|s| cli_identity(s, defaults)).collect(),
     };
     match Clouds::new(clouds, routes) {
         Some(clouds) => (clouds, accounts),
@@ -358,6 +367,26 @@ fn identities(
             Clouds::single(build(&AwsSettings::default(), "[aws]")),
             Accounts::default(),
         ),
+    }
+}
+
+/// Environment settings `own` as the AWS CLI is told them: profile, region and endpoint where
+/// they differ from `defaults` (`[aws]`'s), and its role (the profile then only assumes it).
+fn cli_identity(own: &AwsSettings, defaults: &AwsSettings) -> CliIdentity {
+    let differs = |a: &Option<String>, b: &Option<String>| (a != b).then(|| a.clone()).flatten();
+    CliIdentity {
+        profile: if own.role.is_some() {
+            None
+        } else {
+            differs(&own.profile, &defaults.profile)
+        },
+        region: differs(&own.region, &defaults.region),
+        endpoint_url: differs(&own.endpoint_url, &defaults.endpoint_url),
+        role: own.role.as_ref().map(|r| CliRole {
+            arn: r.arn.clone(),
+            external_id: r.external_id.clone(),
+            source_profile: own.effective_profile(),
+        }),
     }
 }
 
@@ -396,13 +425,9 @@ pub fn load_failures(state: &State) -> Result<(), String> {
         Some(f) => f.1.push(what),
         None => failures.push((error.to_string(), vec![what])),
     };
-    let refused = |what: &str| {
-        state
-            .credentials
-            .as_ref()
-            .is_some_and(|p| p.affected.iter().any(|a| a == what))
-    };
-    if let Some(pause) = &state.credentials {
+    let refused =
+        |what: &str| (state.credentials.iter()).any(|p| p.affected.iter().any(|a| a == what));
+    for pause in &state.credentials {
         // The console's banner, as one line: the reads it stopped (not the caller identity,
         // which a command does not report), then what to do.
         for what in pause.affected.iter().filter(|a| *a != "caller identity") {
@@ -440,6 +465,40 @@ mod tests {
     use crate::app::{Action, Effect, Reply, Stale, update};
     use crate::cloud::CloudError;
     use crate::cloud::sim::demo_specs;
+
+    /// An environment's `aws` command flags are what differs from `[aws]`: its own profile and
+    /// region; with a role, the role (assumed with the profile, so no `--profile` of the base).
+    #[test]
+    fn the_cli_identity_is_what_differs_from_the_defaults() {
+        let defaults = AwsSettings {
+            profile: Some("ops".into()),
+            region: Some("eu-west-1".into()),
+            ..AwsSettings::default()
+        };
+        assert!(cli_identity(&defaults, &defaults).is_default());
+        let own = AwsSettings {
+            profile: Some("prd-admin".into()),
+            region: Some("eu-central-1".into()),
+            ..defaults.clone()
+        };
+        let id = cli_identity(&own, &defaults);
+        assert_eq!(id.profile.as_deref(), Some("prd-admin"));
+        assert_eq!(id.region.as_deref(), Some("eu-central-1"));
+        assert_eq!((id.endpoint_url, id.role), (None, None));
+        let role = AwsSettings {
+            role: Some(crate::cloud::aws::RoleSettings {
+                arn: "arn:aws:iam::222222222222:role/shipdeck-operator".into(),
+                external_id: None,
+                session_name: "shipdeck".into(),
+            }),
+            ..own
+        };
+        let id = cli_identity(&role, &defaults);
+        assert_eq!(id.profile, None, "the profile only assumes the role");
+        let r = id.role.expect("the role");
+        assert_eq!(r.arn, "arn:aws:iam::222222222222:role/shipdeck-operator");
+        assert_eq!(r.source_profile, "prd-admin");
+    }
 
     /// Expired credentials answered by CodePipeline (`ExpiredTokenException`) for every
     /// environment and by S3 (`ExpiredToken`) for the catalogue: said once, not once per service.

@@ -1,12 +1,35 @@
 //! Reads the deployer image: the Deploy projects' images (CodeBuild `BatchGetProjects`), then the
-//! images of the ECR repositories they name, or of the pinned one (`DescribeImages`).
+//! images of the ECR repositories they name, or of the pinned one (`DescribeImages`); each
+//! identity's projects through that identity, the identities in parallel.
 
 use super::effects::timed;
-use crate::cloud::Cloud;
+use crate::app::DeployerRead;
+use crate::cloud::{Cloud, Clouds};
 use crate::domain::{EcrImage, ImageRef};
 
+/// Reads each identity's projects and repositories through it (`reads`: an environment of the
+/// identity, and its projects), all at once; a refused identity fails only its own part.
+pub(super) async fn read_all(
+    clouds: &Clouds,
+    reads: Vec<(usize, Vec<String>)>,
+    repository: Option<String>,
+) -> Vec<DeployerRead> {
+    let parts = reads.into_iter().map(|(env, projects)| {
+        let repository = repository.clone();
+        async move {
+            let (projects, repositories) = read(clouds.of(env), &projects, repository).await;
+            DeployerRead {
+                env,
+                projects,
+                repositories,
+            }
+        }
+    });
+    futures::future::join_all(parts).await
+}
+
 /// What a read found: per project its image, per repository its images (or why not).
-pub(super) type DeployerRead = (
+type Found = (
     Vec<(String, Result<String, String>)>,
     Vec<(String, Result<Vec<EcrImage>, String>)>,
 );
@@ -16,11 +39,7 @@ const PROJECTS_PER_CALL: usize = 100;
 
 /// Reads `projects` and the repositories: `repository` when pinned, else each ECR repository the
 /// projects' images name.
-pub(super) async fn read(
-    cloud: &Cloud,
-    projects: &[String],
-    repository: Option<String>,
-) -> DeployerRead {
+async fn read(cloud: &Cloud, projects: &[String], repository: Option<String>) -> Found {
     let mut images: Vec<(String, Result<String, String>)> = Vec::new();
     for chunk in projects.chunks(PROJECTS_PER_CALL) {
         match timed("BatchGetProjects", cloud.builds.batch_get_projects(chunk)).await {

@@ -297,31 +297,11 @@ pub async fn run_effect_with(
             .map(Box::new);
             Some(Action::Reply(Reply::ExecutionLoaded { request, result }))
         }
-        Effect::ReadDeployers {
-            request,
-            projects,
-            repository,
-        } => {
-            let (projects, repositories) =
-                super::deployer::read(cloud, &projects, repository).await;
-            Some(Action::Reply(Reply::DeployersLoaded {
-                request,
-                projects,
-                repositories,
-            }))
-        }
-        Effect::ReadHealth { request, envs, at } => {
-            let specs: Vec<_> = envs.iter().map(|(e, _)| e.clone()).collect();
-            let (readings, probes) = futures::join!(
-                super::health::read_metrics(cloud.metrics.as_ref(), &envs, at),
-                super::health::probe_all(cloud.probes.as_ref(), &specs),
-            );
-            Some(Action::Reply(Reply::HealthRead {
-                request,
-                at,
-                readings: Box::new(readings),
-                probes,
-            }))
+        // Reads of several environments: one identity here, so every part on these ports.
+        effect @ (Effect::ReadDeployers { .. }
+        | Effect::ReadHealth { .. }
+        | Effect::FetchTrace { .. }) => {
+            super::routing::spanning(&crate::cloud::Clouds::single(cloud.clone()), effect).await
         }
         Effect::Quit | Effect::SwitchSystem { .. } | Effect::Notify { .. } => None,
         effect @ (Effect::ApplyOp { .. }
@@ -333,7 +313,6 @@ pub async fn run_effect_with(
         | Effect::FetchInvalidation { .. }
         | Effect::ReadWorkflow { .. }
         | Effect::FetchRuns { .. }
-        | Effect::FetchTrace { .. }
         | Effect::CompareMain { .. }
         | Effect::FetchRunJobs { .. }
         | Effect::FetchJobLog { .. }

@@ -1,27 +1,35 @@
-//! The reads of one health-map refresh that go to the world: one `GetMetricData` call per
-//! region for every environment, and a probe of each configured `site_url` and `api_url` (never
-//! any other URL). The CLI reads here (and the console's effect will).
+//! The reads of one health-map refresh that go to the world: per identity, one `GetMetricData`
+//! call per region for the environments of that identity (each account holds its own metrics),
+//! all at once, and a probe of each configured `site_url` and `api_url` (never any other URL).
+//! The CLI and the console's effect read here.
 
 use super::effects::timed;
 use crate::app::health::Readings;
-use crate::app::health::signals::requests;
-use crate::cloud::{Metrics, Probes};
+use crate::app::health::signals::requests_of;
+use crate::cloud::{Clouds, Probes};
 use crate::domain::{EnvSpec, HealthSpec, ProbeResult, Timestamp};
 
-/// Reads the golden signals of these environments at `now`; a failed call is kept, with its
-/// reason, for every signal it carried.
+/// Reads the golden signals of these environments (by index, as `clouds` routes them) at `now`,
+/// each environment's through its own identity, the identities in parallel; a failed call is
+/// kept, with its reason, for every signal it carried (so one refused account makes only its
+/// environments' signals unknown).
 pub async fn read_metrics(
-    metrics: &dyn Metrics,
+    clouds: &Clouds,
     envs: &[(EnvSpec, HealthSpec)],
     now: Timestamp,
 ) -> Readings {
-    let mut answers = Vec::new();
-    for request in requests(envs, now) {
-        let got = timed("GetMetricData", metrics.get_metric_data(&request))
-            .await
-            .map_err(|e| e.to_string());
-        answers.push((request, got));
-    }
+    let parts = clouds.split((0..envs.len()).map(|i| (Some(i), i)));
+    let calls = parts.into_iter().flat_map(|(cloud, only)| {
+        requests_of(envs, &only, now)
+            .into_iter()
+            .map(move |request| async move {
+                let got = timed("GetMetricData", cloud.metrics.get_metric_data(&request))
+                    .await
+                    .map_err(|e| e.to_string());
+                (request, got)
+            })
+    });
+    let answers = futures::future::join_all(calls).await;
     Readings::new(&answers, now)
 }
 

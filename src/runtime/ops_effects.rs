@@ -212,23 +212,6 @@ pub async fn run(
                 limited_until: limited.and_then(|e| e.limited_until()),
             }))
         }
-        Effect::FetchTrace {
-            request,
-            sha,
-            workflows,
-            executions,
-        } => {
-            let mut read = match cloud.github.as_deref() {
-                Some(github) => super::trace::read_github(github, &sha, &workflows).await,
-                None => super::trace::not_configured(&workflows),
-            };
-            read.actions = super::trace::read_actions(cloud, &executions).await;
-            read.builds = super::trace::read_builds(cloud, &read.actions).await;
-            Some(Action::Reply(Reply::TraceLoaded {
-                request,
-                read: Box::new(read),
-            }))
-        }
         Effect::FetchRunJobs { request, run_id } => {
             let result = match cloud.github.as_deref() {
                 Some(github) => {

@@ -5,7 +5,7 @@
 //! (a multipart upload aborted, nothing released); nor is a Logs Insights query: its cancel
 //! sends `StopQuery` and reads the rows found so far.
 
-use super::effects::run_effect_with;
+use super::routing::run_routed;
 use crate::app::{Action, Effect, RequestId};
 use crate::cloud::Clouds;
 use crate::ops::apply::upload::{Cancel, CancelHandle};
@@ -137,10 +137,10 @@ impl Tasks {
                 }
                 effect => {
                     let id = cancellable(&effect);
-                    let cloud = super::routing::pick(clouds, &effect).clone();
+                    let clouds = clouds.clone();
                     let tx = tx.clone();
                     let handle = tokio::spawn(async move {
-                        if let Some(action) = run_effect_with(&cloud, effect, Some(&tx)).await {
+                        if let Some(action) = run_routed(&clouds, effect, Some(&tx)).await {
                             let _ = tx.send(action);
                         }
                     });

@@ -1,15 +1,14 @@
 //! The reads of a trace: on GitHub the commit (through the commits API, which lists history from
 //! a SHA or prefix down) and the recent runs of the workflows; on CodePipeline the action runs of
 //! the executions that carried it (their CodeBuild build and CodeDeploy deployment), and on
-//! CodeBuild those builds. The CLI and the console's effect both read here.
+//! CodeBuild those builds — each pipeline's through its environment's identity, the identities
+//! in parallel. The CLI and the console's effect both read here.
 
 use super::effects::timed;
-use crate::cloud::BuildRuns;
-use crate::cloud::Cloud;
-use crate::cloud::CloudError;
 use crate::cloud::github::{GitHub, RunQuery};
+use crate::cloud::{BuildRuns, CloudError, Clouds};
 use crate::ops::apply::github::NOT_CONFIGURED;
-use crate::ops::plan::trace::{ActionsRead, Found, GitHubTrace, build_ids};
+use crate::ops::plan::trace::{ActionsRead, BuildsRead, Found, GitHubTrace, build_ids};
 
 /// How many runs of each workflow are searched for the commit's.
 pub const RUNS_SEARCHED: usize = 100;
@@ -40,7 +39,7 @@ pub async fn read_github(gh: &dyn GitHub, sha: &str, workflows: &[String]) -> Gi
         commit,
         runs,
         actions: Vec::new(),
-        builds: Ok(Default::default()),
+        builds: Vec::new(),
     }
 }
 
@@ -53,43 +52,60 @@ pub fn not_configured(workflows: &[String]) -> GitHubTrace {
             .map(|w| (w.clone(), Err(NOT_CONFIGURED.to_string())))
             .collect(),
         actions: Vec::new(),
-        builds: Ok(Default::default()),
+        builds: Vec::new(),
     }
 }
 
-/// `ListActionExecutions` of each (pipeline, execution); each failed read kept with its reason.
-pub async fn read_actions(cloud: &Cloud, executions: &[(String, String)]) -> Vec<ActionsRead> {
-    let mut out = Vec::new();
-    for (pipeline, execution) in executions {
+/// `ListActionExecutions` of each (pipeline, execution), through the identity of the pipeline's
+/// environment, all at once; each failed read kept with its reason.
+pub async fn read_actions(clouds: &Clouds, executions: &[(String, String)]) -> Vec<ActionsRead> {
+    let reads = executions.iter().map(|(pipeline, execution)| async move {
+        let cloud = clouds.by_pipeline(pipeline);
         let result = timed(
             "ListActionExecutions",
             cloud.pipelines.list_action_executions(pipeline, execution),
         )
         .await
         .map_err(|e| e.to_string());
-        out.push(ActionsRead {
+        ActionsRead {
             pipeline: pipeline.clone(),
             execution: execution.clone(),
             result,
-        });
-    }
-    out
+        }
+    });
+    futures::future::join_all(reads).await
 }
 
 /// `BatchGetBuilds` accepts at most this many ids.
 const BUILDS_PER_CALL: usize = 100;
 
-/// CodeBuild's account of the builds the action runs started: one `BatchGetBuilds` (one per
-/// hundred builds); a failed call makes all of them unknown, with its reason.
-pub async fn read_builds(cloud: &Cloud, actions: &[ActionsRead]) -> Result<BuildRuns, String> {
-    let ids = build_ids(actions);
-    let mut out = BuildRuns::default();
-    for chunk in ids.chunks(BUILDS_PER_CALL) {
-        let got = timed("BatchGetBuilds", cloud.builds.batch_get_builds(chunk))
-            .await
-            .map_err(|e| e.to_string())?;
-        out.found.extend(got.found);
-        out.not_found.extend(got.not_found);
+/// CodeBuild's account of the builds the action runs started, asked of each pipeline's identity
+/// (one `BatchGetBuilds` per hundred builds), the identities in parallel; a failed call makes
+/// that identity's builds unknown, with its reason, and no others.
+pub async fn read_builds(clouds: &Clouds, actions: &[ActionsRead]) -> Vec<BuildsRead> {
+    let ids = actions.iter().flat_map(|a| {
+        let env = clouds.env_of_pipeline(&a.pipeline);
+        build_ids(std::slice::from_ref(a))
+            .into_iter()
+            .map(move |id| (env, id))
+    });
+    let mut parts = clouds.split(ids);
+    for (_, ids) in &mut parts {
+        let mut seen = std::collections::HashSet::new();
+        ids.retain(|id| seen.insert(id.clone()));
     }
-    Ok(out)
+    let reads = parts.into_iter().map(|(cloud, ids)| async move {
+        let mut out = BuildRuns::default();
+        for chunk in ids.chunks(BUILDS_PER_CALL) {
+            match timed("BatchGetBuilds", cloud.builds.batch_get_builds(chunk)).await {
+                Ok(got) => {
+                    out.found.extend(got.found);
+                    out.not_found.extend(got.not_found);
+                }
+                Err(e) => return (ids, Err(e.to_string())),
+            }
+        }
+        (ids, Ok(out))
+    });
+    futures::future::join_all(reads).await
 }

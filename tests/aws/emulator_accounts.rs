@@ -98,3 +98,144 @@ fn equal_identities_share_clients_and_others_do_not() {
         "profile default → role arn:aws:iam::222222222222:role/shipdeck-operator"
     );
 }
+
+/// The reads of several environments at once go to each environment's account: with dev in the
+/// base account and prd in 222222222222 (moto keeps them apart), the health map reads each
+/// environment's metrics in its own account, and the deployer check each account's project of
+/// the same name and its repository (which exists in prd's account only).
+#[tokio::test]
+async fn reads_of_several_environments_read_each_in_its_own_account() {
+    use aws_sdk_cloudwatch::primitives::DateTime;
+    use aws_sdk_cloudwatch::types::{Dimension, MetricDatum};
+    use aws_sdk_codebuild::types as cb;
+    use shipdeck::app::health::signals::{Reading, Signal, window};
+    use shipdeck::app::{Action, Effect, Reply};
+    use shipdeck::cloud::{Clouds, EnvRoute};
+    use shipdeck::domain::{HealthSpec, Timestamp};
+
+    let (base_cloud, base_clients, url) = emulator::connect().await;
+    let settings = role_settings(&url);
+    let role_sdk = assume_role(&emulator::sdk(&url).await, settings.role.as_ref().unwrap()).await;
+    let role_clients = AwsClients::new(&role_sdk, true);
+    let role_cloud = AwsCloud::with_clients(role_clients.clone(), settings).cloud();
+    let route = |name: &str, identity| EnvRoute {
+        name: name.into(),
+        pipeline: format!("storefront-deployer-{name}"),
+        distribution_id: format!("E{name}"),
+        identity,
+    };
+    let clouds = Clouds::new(
+        vec![base_cloud.cloud(), role_cloud],
+        vec![route("dev", 0), route("prd", 1)],
+    )
+    .unwrap();
+
+    // The same function name in both accounts, with other numbers in each.
+    let function = unique("storefront-api");
+    let now = Timestamp(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64,
+    );
+    let (start, _) = window(now, 5);
+    for (clients, value) in [(&base_clients, 3.0), (&role_clients, 9.0)] {
+        let datum = MetricDatum::builder()
+            .metric_name("Invocations")
+            .dimensions(
+                Dimension::builder()
+                    .name("FunctionName")
+                    .value(&function)
+                    .build(),
+            )
+            .timestamp(DateTime::from_millis(start.millis() + 30_000))
+            .value(value)
+            .build();
+        clients
+            .cloudwatch
+            .put_metric_data()
+            .namespace("AWS/Lambda")
+            .metric_data(datum)
+            .send()
+            .await
+            .unwrap();
+    }
+    let health = HealthSpec {
+        lambda_function: Some(function.clone()),
+        ..HealthSpec::default()
+    };
+    let envs = vec![
+        (crate::support::spec("dev", None), health.clone()),
+        (crate::support::spec("prd", Some("dev")), health),
+    ];
+    let readings = shipdeck::runtime::health::read_metrics(&clouds, &envs, now).await;
+    assert_eq!(readings.get(0, Signal::FnInvocations), Reading::Value(3.0));
+    assert_eq!(readings.get(1, Signal::FnInvocations), Reading::Value(9.0));
+
+    // A Deploy project of the same name in each account, each on its own image; the pinned
+    // repository exists in prd's account only.
+    let project = unique("storefront-deploy");
+    let repo = unique("deployer").to_lowercase();
+    role_clients
+        .ecr
+        .create_repository()
+        .repository_name(&repo)
+        .send()
+        .await
+        .unwrap();
+    for (clients, account) in [(&base_clients, ACCOUNT), (&role_clients, OTHER)] {
+        clients
+            .codebuild
+            .create_project()
+            .name(&project)
+            .source(
+                cb::ProjectSource::builder()
+                    .r#type(cb::SourceType::S3)
+                    .location("storefront-deployer-source/release.zip")
+                    .build()
+                    .unwrap(),
+            )
+            .artifacts(
+                cb::ProjectArtifacts::builder()
+                    .r#type(cb::ArtifactsType::NoArtifacts)
+                    .build()
+                    .unwrap(),
+            )
+            .environment(
+                cb::ProjectEnvironment::builder()
+                    .r#type(cb::EnvironmentType::LinuxContainer)
+                    .compute_type(cb::ComputeType::BuildGeneral1Small)
+                    .image(format!(
+                        "{account}.dkr.ecr.{REGION}.amazonaws.com/{repo}:1.0"
+                    ))
+                    .build()
+                    .unwrap(),
+            )
+            .service_role(format!("arn:aws:iam::{account}:role/codebuild"))
+            .send()
+            .await
+            .unwrap();
+    }
+    let read = Effect::ReadDeployers {
+        request: 1,
+        reads: vec![(0, vec![project.clone()]), (1, vec![project.clone()])],
+        repository: Some(repo.clone()),
+    };
+    let answer = shipdeck::runtime::routing::run_routed(&clouds, read, None).await;
+    let Some(Action::Reply(Reply::DeployersLoaded { reads, .. })) = answer else {
+        panic!("no deployer answer");
+    };
+    let image = |i: usize| reads[i].projects[0].1.clone();
+    assert_eq!(
+        image(0),
+        Ok(format!(
+            "{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{repo}:1.0"
+        ))
+    );
+    assert_eq!(
+        image(1),
+        Ok(format!("{OTHER}.dkr.ecr.{REGION}.amazonaws.com/{repo}:1.0"))
+    );
+    assert!(reads[0].repositories[0].1.is_err(), "not in dev's account");
+    assert_eq!(reads[1].repositories[0].1, Ok(Vec::new()), "prd's, empty");
+}

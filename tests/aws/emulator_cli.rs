@@ -386,7 +386,7 @@ async fn bad_endpoint_region_profile_and_expired_sso_are_specific() {
         &out,
         "no valid SSO session for profile `ops` (an error occurred while loading an access token",
     );
-    failed_with(&out, "): aws sso login --profile ops");
+    failed_with(&out, "): shipdeck login --profile ops");
     assert!(
         !stderr(&out).contains("credentials expired"),
         "{}",

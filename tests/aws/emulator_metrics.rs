@@ -9,6 +9,7 @@ use crate::support::emulator;
 use aws_sdk_cloudwatch::primitives::DateTime;
 use aws_sdk_cloudwatch::types::{Dimension, MetricDatum};
 use emulator::{connect, unique};
+use shipdeck::cloud::Clouds;
 use shipdeck::domain::{MetricQuery, MetricRegion, MetricRequest, Timestamp};
 
 fn query(id: &str, function: &str, metric: &str, stat: &str) -> MetricQuery {
@@ -141,7 +142,7 @@ async fn the_viewer_functions_metrics_come_back_from_us_east_1_in_the_cloudfront
     );
     assert!(cdn[0].queries.iter().any(|q| q.metric == "Requests"));
     let readings =
-        shipdeck::runtime::health::read_metrics(aws.cloud().metrics.as_ref(), &envs, now).await;
+        shipdeck::runtime::health::read_metrics(&Clouds::single(aws.cloud()), &envs, now).await;
     assert_eq!(
         readings.get(0, Signal::ViewerInvocations),
         Reading::Value(1_200.0)

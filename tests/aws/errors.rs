@@ -58,7 +58,7 @@ async fn throttling_expiry_and_server_errors_read_as_an_operator_needs() {
     let err = p.get_pipeline("expired").await.unwrap_err();
     assert!(
         err.to_string().starts_with(
-            "credentials expired: aws sso login --profile ops (ExpiredTokenException)"
+            "credentials expired: shipdeck login --profile ops (ExpiredTokenException)"
         ),
         "{err}"
     );
@@ -77,7 +77,7 @@ async fn throttling_expiry_and_server_errors_read_as_an_operator_needs() {
 }
 
 /// CodePipeline (a JSON service) answers credential problems with its own codes: an expired
-/// session is `aws sso login` only for an SSO profile; an unknown key is not an expired one; a
+/// session is `shipdeck login` only for an SSO profile; an unknown key is not an expired one; a
 /// refused action names the IAM action.
 #[tokio::test]
 async fn codepipeline_credential_codes_say_what_is_wrong() {
@@ -122,7 +122,7 @@ async fn codepipeline_credential_codes_say_what_is_wrong() {
     let e = text(sso.pipelines.get_pipeline("expired").await.unwrap_err());
     assert_eq!(
         e,
-        "credentials expired: aws sso login --profile ops (ExpiredTokenException)"
+        "credentials expired: shipdeck login --profile ops (ExpiredTokenException)"
     );
     let e = text(env.pipelines.get_pipeline("expired").await.unwrap_err());
     assert_eq!(
@@ -456,6 +456,7 @@ async fn cloudfront_invalidation_refusals_say_what_to_do() {
         now: shipdeck::domain::Timestamp(0),
         read_only: false,
         self_approval: SelfApproval::Default,
+        aws_identity: None,
     };
     let paths = ["/assets/*".to_string(), "/index.html".to_string()];
     let plan = invalidate::plan(&ctx, &paths, "ref-1").unwrap();

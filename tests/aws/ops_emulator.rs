@@ -43,6 +43,7 @@ fn ctx(spec: &EnvSpec) -> Context<'_> {
         now: Timestamp(1_795_597_200_000),
         read_only: false,
         self_approval: SelfApproval::Default,
+        aws_identity: None,
     }
 }
 

@@ -208,7 +208,7 @@ fn no_credentials_say_where_they_were_looked_for() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     let home = dir.join("home").display().to_string();
     for want in [
-        "dev, stg, prd, release catalogue: no AWS credentials found; looked in ",
+        "dev, stg, release catalogue, prd: no AWS credentials found; looked in ",
         "the environment (AWS_ACCESS_KEY_ID not set)",
         &format!(
             "profile `default` in {home}/.aws/config and {home}/.aws/credentials (not defined there)"

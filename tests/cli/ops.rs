@@ -71,7 +71,7 @@ fn approve_with_yes_is_done_verified_and_audited() {
         line["aws_command"]
             .as_str()
             .unwrap()
-            .starts_with("aws codepipeline put-approval-result")
+            .contains("\naws codepipeline put-approval-result")
     );
     assert_eq!(line["parameters"]["result"]["summary"], "dashboards green");
     assert!(line["parameters"]["token"].as_str().unwrap().ends_with('…'));
@@ -122,6 +122,47 @@ fn dry_run_prints_only_the_plan_and_audits_nothing() {
         (Value::Bool(true), Value::from(0))
     );
     assert!(v["outcome"].is_null());
+}
+
+/// A plan's `aws` command runs as its environment's identity: prd's role (the demo's second
+/// account) is a comment line naming the role and the profile to run it with, above the
+/// command; dev's command, in the default identity, has nothing added.
+#[test]
+fn the_aws_command_of_a_plan_names_the_environments_role() {
+    let state = state_dir("role-command");
+    let sso = ["--demo", "--profile", "storefront-sso"];
+    let out = shipdeck(
+        &state,
+        &[&sso[..], &["deploy", "prd", "--dry-run"]].concat(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let at = stdout.find("aws CLI:").expect("the aws command");
+    let lines: Vec<&str> = stdout[at..].lines().take(2).collect();
+    assert_eq!(
+        lines[0],
+        "aws CLI:   # as role arn:aws:iam::222222222222:role/shipdeck-operator: add --profile P, \
+         a profile in ~/.aws/config with role_arn = \
+         arn:aws:iam::222222222222:role/shipdeck-operator and source_profile = storefront-sso",
+        "{stdout}"
+    );
+    assert!(
+        lines[1].starts_with("           aws codepipeline start-pipeline-execution "),
+        "{stdout}"
+    );
+    let out = shipdeck(
+        &state,
+        &[&sso[..], &["deploy", "dev", "--dry-run"]].concat(),
+    );
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("aws CLI:   aws codepipeline start-pipeline-execution "),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("# as role") && !stdout.contains("--profile"),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -278,25 +278,29 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
                 })
                 .collect(),
         })),
-        Effect::ReadDeployers {
-            request, projects, ..
-        } => Some(Action::Reply(Reply::DeployersLoaded {
-            request: *request,
-            projects: projects
-                .iter()
-                .map(|p| {
-                    (
-                        p.clone(),
-                        if ok {
-                            Ok(format!("r/{p}:1"))
-                        } else {
-                            Err("X".into())
-                        },
-                    )
-                })
-                .collect(),
-            repositories: Vec::new(),
-        })),
+        Effect::ReadDeployers { request, reads, .. } => {
+            Some(Action::Reply(Reply::DeployersLoaded {
+                request: *request,
+                reads: reads
+                    .iter()
+                    .map(|(env, projects)| shipdeck::app::DeployerRead {
+                        env: *env,
+                        projects: projects
+                            .iter()
+                            .map(|p| {
+                                let image = if ok {
+                                    Ok(format!("r/{p}:1"))
+                                } else {
+                                    Err("X".into())
+                                };
+                                (p.clone(), image)
+                            })
+                            .collect(),
+                        repositories: Vec::new(),
+                    })
+                    .collect(),
+            }))
+        }
         Effect::FetchTrace {
             request, workflows, ..
         } => Some(Action::Reply(Reply::TraceLoaded {
@@ -308,7 +312,7 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
                     .map(|w| (w.clone(), Err("X".into())))
                     .collect(),
                 actions: Vec::new(),
-                builds: Ok(Default::default()),
+                builds: Vec::new(),
             }),
         })),
         Effect::FetchRunJobs { request, .. } => Some(Action::Reply(Reply::RunJobsLoaded {

@@ -44,7 +44,7 @@ async fn each_environment_is_read_as_its_own_identity() {
 }
 
 /// The role of prd cannot be assumed: prd's row says why (naming the role and the caller) and
-/// is unknown, not empty; dev and stg load as before and nothing pauses them.
+/// is unknown, not empty; dev and stg load as before and prd's pause does not hold them.
 #[tokio::test]
 async fn a_refused_identity_fails_its_environment_only() {
     let backend = demo();
@@ -88,8 +88,9 @@ async fn a_refused_identity_fails_its_environment_only() {
         });
         app.tick(next).await;
         assert!(
-            app.state.credentials.is_none(),
-            "no pause for the other accounts"
+            !app.state.paused(0) && !app.state.paused(1),
+            "no pause for the other accounts: {:?}",
+            app.state.credentials
         );
         assert_eq!(
             app.state.envs[0].refreshed_at,
@@ -112,5 +113,144 @@ async fn a_refused_identity_fails_its_environment_only() {
         app.state.envs[0]
             .refreshed_at
             .is_some_and(|t| t > backend.now)
+    );
+}
+
+/// prd's role cannot be assumed (any more): the refusal the simulator answers for its account.
+fn refusal() -> CloudError {
+    CloudError::RoleNotAssumed {
+        role: "arn:aws:iam::222222222222:role/shipdeck-operator".into(),
+        caller: "arn:aws:sts::123456789012:assumed-role/Operator/demo-operator".into(),
+        reason: "AccessDenied: not authorized to perform sts:AssumeRole".into(),
+    }
+}
+
+/// The demo loaded and its deployer read, then prd's account refusing: the app, and what a
+/// health read and a trace ask for (dev's and prd's newest executions).
+struct Refused {
+    backend: shipdeck::runtime::Backend,
+    app: Headless,
+    health: Vec<(shipdeck::domain::EnvSpec, shipdeck::domain::HealthSpec)>,
+    executions: Vec<(String, String)>,
+}
+
+async fn refused_after_loading() -> Refused {
+    use shipdeck::domain::{DeployerCheck, Timestamp};
+    let backend = demo();
+    let sim = backend.sim.clone().unwrap();
+    let mut app = Headless::with_clouds(backend.state(), backend.clouds.clone());
+    app.start(backend.now).await;
+    let at = sim.with(|s| {
+        s.advance(Timestamp::MINUTE);
+        s.now()
+    });
+    app.tick(at).await;
+    assert!(
+        matches!(
+            app.state.deployer(2),
+            Some(DeployerCheck::Current { .. } | DeployerCheck::Stale { .. })
+        ),
+        "prd's deployer read before the refusal: {:?}",
+        app.state.deployer(2)
+    );
+    let executions = [0, 2]
+        .iter()
+        .map(|&i| {
+            let e = &app.state.envs[i];
+            (e.spec.pipeline.clone(), e.executions[0].id.clone())
+        })
+        .collect();
+    let health = (app.state.envs.iter())
+        .map(|e| {
+            let h = backend.config.health(&e.spec.name);
+            (e.spec.clone(), h.with_distribution(e.distribution.as_ref()))
+        })
+        .collect();
+    sim.with(|s| s.refuse_account("222222222222", refusal()));
+    Refused {
+        backend,
+        app,
+        health,
+        executions,
+    }
+}
+
+/// The health map's metrics are read per identity: with prd's account refused, prd's signals
+/// are unknown with the refusal and dev's are read (through the default identity, prd's would
+/// have been read as if nothing were wrong).
+#[tokio::test]
+async fn the_health_map_reads_prds_signals_as_prd() {
+    use shipdeck::app::health::signals::{Reading, Signal};
+    use shipdeck::app::{Action, Effect, Reply};
+    let r = refused_after_loading().await;
+    let read = Effect::ReadHealth {
+        request: 1,
+        envs: r.health,
+        at: r.app.state.now,
+    };
+    let answer = shipdeck::runtime::routing::run_routed(&r.backend.clouds, read, None).await;
+    let Some(Action::Reply(Reply::HealthRead { readings, .. })) = answer else {
+        panic!("no health answer");
+    };
+    assert_eq!(
+        readings.get(2, Signal::CdnRequests),
+        Reading::Failed(refusal().to_string())
+    );
+    assert!(
+        !matches!(readings.get(0, Signal::CdnRequests), Reading::Failed(_)),
+        "dev's signals are read: {:?}",
+        readings.get(0, Signal::CdnRequests)
+    );
+}
+
+/// A trace reads each execution's action runs and builds through its pipeline's identity: prd's
+/// are unknown with the refusal, dev's and dev's builds are read.
+#[tokio::test]
+async fn a_trace_reads_prds_action_runs_as_prd() {
+    use shipdeck::app::{Action, Effect, Reply};
+    let r = refused_after_loading().await;
+    let read = Effect::FetchTrace {
+        request: 2,
+        sha: "0000000".into(),
+        workflows: Vec::new(),
+        executions: r.executions.clone(),
+    };
+    let answer = shipdeck::runtime::routing::run_routed(&r.backend.clouds, read, None).await;
+    let Some(Action::Reply(Reply::TraceLoaded { read, .. })) = answer else {
+        panic!("no trace answer");
+    };
+    assert!(read.actions[0].result.is_ok(), "{:?}", read.actions[0]);
+    assert_eq!(read.actions[1].pipeline, r.executions[1].0);
+    assert_eq!(read.actions[1].result, Err(refusal().to_string()));
+    assert!(
+        !read.builds.is_empty() && read.builds.iter().all(|(_, answer)| answer.is_ok()),
+        "dev's builds are read: {:?}",
+        read.builds
+    );
+}
+
+/// The deployer check, due again after prd's account refuses: prd's is unknown with the refusal
+/// (its project read as prd), dev's stands.
+#[tokio::test]
+async fn the_deployer_check_reads_prds_project_as_prd() {
+    use shipdeck::domain::{DeployerCheck, Timestamp};
+    let mut r = refused_after_loading().await;
+    let sim = r.backend.sim.clone().unwrap();
+    let later = sim.with(|s| {
+        s.advance(shipdeck::app::DEPLOYER_EVERY + Timestamp::MINUTE);
+        s.now()
+    });
+    r.app.tick(later).await;
+    assert_eq!(
+        r.app.state.deployer(2),
+        Some(DeployerCheck::Unknown(format!("CodeBuild: {}", refusal())))
+    );
+    assert!(
+        matches!(
+            r.app.state.deployer(0),
+            Some(DeployerCheck::Current { .. } | DeployerCheck::Stale { .. })
+        ),
+        "dev's deployer is still known: {:?}",
+        r.app.state.deployer(0)
     );
 }

@@ -70,6 +70,7 @@ impl Held {
             now,
             read_only: who.read_only,
             self_approval: who.self_approval,
+            aws_identity: None,
         };
         let data = PipelineData::new(self.def.as_ref(), self.state.as_ref(), &self.executions);
         f(&ctx, data)

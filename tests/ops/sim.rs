@@ -97,6 +97,7 @@ impl Held {
             now: self.now,
             read_only: false,
             self_approval: SelfApproval::Default,
+            aws_identity: None,
         };
         let data = PipelineData::new(self.def.as_ref(), self.state.as_ref(), &self.executions);
         f(&ctx, data)

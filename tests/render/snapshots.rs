@@ -186,7 +186,9 @@ async fn expired_credentials_show_one_banner_and_stop_the_polls() {
     let (text, _) = render(&rig, 160, 48);
     assert!(
         text.contains("credentials expired: aws sso login --profile demo")
-            && text.contains("polling paused since 09:00:05 UTC: press r once fixed"),
+            && text.contains(
+                "paused since 09:00 UTC · r retries (else at 09:05) · not read: dev, stg, prd"
+            ),
         "{text}"
     );
     assert!(!text.contains("refresh failed"), "{text}");

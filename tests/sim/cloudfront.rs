@@ -114,6 +114,7 @@ async fn shipdeck_says_what_to_do_when_cloudfront_has_too_many_in_progress() {
         now: sim.with(|s| s.now()),
         read_only: false,
         self_approval: SelfApproval::Default,
+        aws_identity: None,
     };
     let plan = invalidate::plan(&ctx, &["/assets/*".into()], "mine").unwrap();
     let out = apply(&c, &plan).await;

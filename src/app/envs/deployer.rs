@@ -1,7 +1,10 @@
 //! Whether each environment's deployer is the newest image: its CodeBuild Deploy project (pinned
 //! in the configuration, else the `ProjectName` of its pipeline's Deploy action) and the images of
 //! the ECR repository that project's image names (or the pinned one), read through an effect when
-//! a project is new and every 15 minutes; a failed read kept as unknown with its reason.
+//! a project is new and every 15 minutes; a failed read kept as unknown with its reason. Each
+//! identity's projects and repositories are read through that identity and kept apart (two
+//! accounts may each have a `deployer` repository), so a refused account makes only its own
+//! environments' checks unknown.
 
 use crate::app::{Effect, RequestId, State};
 use crate::domain::{
@@ -21,14 +24,25 @@ pub struct Deployers {
     pub repository: Option<String>,
     /// Deploy projects the configuration pins (`deploy_project`), by environment name.
     pub pinned: BTreeMap<String, String>,
-    /// Per project: its image, or why it is not known.
-    pub images: BTreeMap<String, Result<String, String>>,
-    /// Per repository: its images, or why they are not known.
-    pub repositories: BTreeMap<String, Result<Vec<EcrImage>, String>>,
+    /// Per (identity, project): its image, or why it is not known.
+    pub images: BTreeMap<(usize, String), Result<String, String>>,
+    /// Per (identity, repository): its images, or why they are not known.
+    pub repositories: BTreeMap<(usize, String), Result<Vec<EcrImage>, String>>,
     /// The read in flight.
     pub request: Option<RequestId>,
     /// When everything is read again.
     pub due: Option<Timestamp>,
+}
+
+/// What one identity's read of the deployer found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeployerRead {
+    /// An environment of the identity that read it (its first).
+    pub env: usize,
+    /// Per project: its image, or why it is not known.
+    pub projects: Vec<(String, Result<String, String>)>,
+    /// Per ECR repository: its images, or why they are not known.
+    pub repositories: Vec<(String, Result<Vec<EcrImage>, String>)>,
 }
 
 /// The CodeBuild project of a pipeline's Deploy action (its `ProjectName`).
@@ -68,7 +82,8 @@ impl State {
             Ok(None) => return None,
             Err(check) => return Some(check),
         };
-        let image = match self.deployers.images.get(&project)? {
+        let identity = self.accounts.group_of(env);
+        let image = match self.deployers.images.get(&(identity, project.clone()))? {
             Ok(image) => image,
             Err(why) => return Some(DeployerCheck::Unknown(why.clone())),
         };
@@ -83,7 +98,11 @@ impl State {
                 }
             },
         };
-        let images = match self.deployers.repositories.get(&repository) {
+        let images = match self
+            .deployers
+            .repositories
+            .get(&(identity, repository.clone()))
+        {
             Some(Ok(images)) => images,
             Some(Err(why)) => {
                 return Some(DeployerCheck::Unknown(format!(
@@ -99,46 +118,71 @@ impl State {
 }
 
 /// Reads the projects and images when an environment's project has not been read, or when they
-/// are due again.
+/// are due again: one read per identity, of that identity's projects, by its first environment.
 pub(in crate::app) fn due(state: &mut State) -> Vec<Effect> {
-    if state.deployers.request.is_some() || state.credentials.is_some() {
+    if state.deployers.request.is_some() {
         return Vec::new();
     }
-    let mut projects: Vec<String> = (0..state.envs.len())
-        .filter_map(|i| state.deploy_project(i).ok().flatten())
-        .collect();
-    projects.sort();
-    projects.dedup();
+    // Per identity: the environment that reads for it, and its projects.
+    let mut reads: BTreeMap<usize, (usize, Vec<String>)> = BTreeMap::new();
+    for env in 0..state.envs.len() {
+        if state.paused(env) {
+            continue;
+        }
+        if let Ok(Some(p)) = state.deploy_project(env) {
+            let identity = state.accounts.group_of(env);
+            let read = reads.entry(identity).or_insert((env, Vec::new()));
+            if !read.1.contains(&p) {
+                read.1.push(p);
+            }
+        }
+    }
     let stale = state.deployers.due.is_some_and(|d| state.now >= d);
-    let new = projects
-        .iter()
-        .any(|p| !state.deployers.images.contains_key(p));
-    if projects.is_empty() || !(stale || new) {
+    let new = reads.iter().any(|(identity, (_, projects))| {
+        (projects.iter()).any(|p| !state.deployers.images.contains_key(&(*identity, p.clone())))
+    });
+    if reads.is_empty() || !(stale || new) {
         return Vec::new();
     }
     let request = state.take_request();
     state.deployers.request = Some(request);
     state.deployers.due = Some(state.now + DEPLOYER_EVERY);
+    let reads = reads
+        .into_values()
+        .map(|(env, mut projects)| {
+            projects.sort();
+            (env, projects)
+        })
+        .collect();
     vec![Effect::ReadDeployers {
         request,
-        projects,
+        reads,
         repository: state.deployers.repository.clone(),
     }]
 }
 
-/// The projects and images were read.
+/// The projects and images were read, each identity's apart: an identity's repositories are
+/// replaced by what it read now.
 pub(in crate::app) fn loaded(
     state: &mut State,
     request: RequestId,
-    projects: Vec<(String, Result<String, String>)>,
-    repositories: Vec<(String, Result<Vec<EcrImage>, String>)>,
+    reads: Vec<DeployerRead>,
 ) -> Vec<Effect> {
     if state.deployers.request != Some(request) {
         return Vec::new();
     }
     state.deployers.request = None;
-    state.deployers.images.extend(projects);
-    state.deployers.repositories = repositories.into_iter().collect();
+    for read in reads {
+        let identity = state.accounts.group_of(read.env);
+        let d = &mut state.deployers;
+        (d.images).extend(read.projects.into_iter().map(|(p, r)| ((identity, p), r)));
+        d.repositories.retain(|(i, _), _| *i != identity);
+        (d.repositories).extend(
+            read.repositories
+                .into_iter()
+                .map(|(r, x)| ((identity, r), x)),
+        );
+    }
     due(state)
 }
 
@@ -223,33 +267,30 @@ mod tests {
         assert_eq!(state.deployer(0), None, "not read: nothing said yet");
         state.envs[0].def = Some(def("dev-deploy"));
         let fx = update(&mut state, Action::Tick(Timestamp(1)));
-        let Some(Effect::ReadDeployers {
-            request, projects, ..
-        }) = fx
+        let Some(Effect::ReadDeployers { request, reads, .. }) = fx
             .into_iter()
             .find(|e| matches!(e, Effect::ReadDeployers { .. }))
         else {
             panic!("no read");
         };
         assert_eq!(
-            projects,
-            vec!["dev-deploy".to_string(), "pinned-deploy".into()]
+            reads,
+            vec![(0, vec!["dev-deploy".to_string(), "pinned-deploy".into()])],
+            "one identity: one read"
         );
         let image = |p: &str, tag: &str| (p.to_string(), Ok(format!("{URI}:{tag}")));
-        let pushed = |tag: &str, at: i64| EcrImage {
-            tags: vec![tag.into()],
-            digest: format!("sha256:{tag}"),
-            pushed_at: Timestamp(at),
-        };
         update(
             &mut state,
             Action::Reply(Reply::DeployersLoaded {
                 request,
-                projects: vec![image("dev-deploy", "1.2"), image("pinned-deploy", "1.1")],
-                repositories: vec![(
-                    "deployer".into(),
-                    Ok(vec![pushed("1.1", 1), pushed("1.2", 2)]),
-                )],
+                reads: vec![DeployerRead {
+                    env: 0,
+                    projects: vec![image("dev-deploy", "1.2"), image("pinned-deploy", "1.1")],
+                    repositories: vec![(
+                        "deployer".into(),
+                        Ok(vec![pushed("1.1", 1), pushed("1.2", 2)]),
+                    )],
+                }],
             }),
         );
         assert!(matches!(
@@ -263,13 +304,68 @@ mod tests {
         state
             .deployers
             .repositories
-            .insert("deployer".into(), Err("access denied".into()));
+            .insert((0, "deployer".into()), Err("access denied".into()));
         assert_eq!(
             state.deployer(0),
             Some(DeployerCheck::Unknown(
                 "ECR repository deployer: access denied".into()
             ))
         );
+    }
+
+    fn pushed(tag: &str, at: i64) -> EcrImage {
+        EcrImage {
+            tags: vec![tag.into()],
+            digest: format!("sha256:{tag}"),
+            pushed_at: Timestamp(at),
+        }
+    }
+
+    /// With prd in another identity, each identity reads its own projects, and what each read
+    /// is kept apart: both accounts have a `deployer` repository, prd's read was refused, and
+    /// dev's check stands while prd's is unknown with prd's reason (not dev's images).
+    #[test]
+    fn each_identity_reads_its_own_projects_and_a_refused_one_is_unknown_alone() {
+        let mut state = state();
+        state.accounts.group = vec![0, 1];
+        state.envs[0].def = Some(def("deploy"));
+        state.envs[1].def = Some(def("deploy"));
+        let fx = update(&mut state, Action::Tick(Timestamp(1)));
+        let Some(Effect::ReadDeployers { request, reads, .. }) = fx
+            .into_iter()
+            .find(|e| matches!(e, Effect::ReadDeployers { .. }))
+        else {
+            panic!("no read");
+        };
+        assert_eq!(
+            reads,
+            vec![(0, vec!["deploy".to_string()]), (1, vec!["deploy".into()])],
+            "the same project name in each account, read by each identity"
+        );
+        let refused = "cannot assume role arn:aws:iam::222222222222:role/x".to_string();
+        update(
+            &mut state,
+            Action::Reply(Reply::DeployersLoaded {
+                request,
+                reads: vec![
+                    DeployerRead {
+                        env: 0,
+                        projects: vec![("deploy".into(), Ok(format!("{URI}:1.2")))],
+                        repositories: vec![("deployer".into(), Ok(vec![pushed("1.2", 2)]))],
+                    },
+                    DeployerRead {
+                        env: 1,
+                        projects: vec![("deploy".into(), Err(refused.clone()))],
+                        repositories: Vec::new(),
+                    },
+                ],
+            }),
+        );
+        assert!(matches!(
+            state.deployer(0),
+            Some(DeployerCheck::Current { .. })
+        ));
+        assert_eq!(state.deployer(1), Some(DeployerCheck::Unknown(refused)));
     }
 
     /// Known, not unknown: there is no deployer to check (the pane names the key to pin one).

@@ -75,7 +75,7 @@ impl State {
 /// The read of the map that is due, if the map is shown.
 pub(in crate::app) fn due(state: &mut State) -> Vec<Effect> {
     if state.view != View::Map
-        || state.credentials.is_some()
+        || (0..state.envs.len()).all(|e| state.paused(e))
         || state.envs.is_empty()
         || !state.map.load.due(state.now)
     {

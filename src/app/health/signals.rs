@@ -209,13 +209,26 @@ fn id(env: usize, signal: Signal) -> String {
 /// The `GetMetricData` calls of one refresh at `now`: one per region, every environment's
 /// signals in it (each environment's window is its own, as its own period).
 pub fn requests(envs: &[(EnvSpec, HealthSpec)], now: Timestamp) -> Vec<MetricRequest> {
+    let all: Vec<usize> = (0..envs.len()).collect();
+    requests_of(envs, &all, now)
+}
+
+/// The `GetMetricData` calls of environments `only` (indices into `envs`), as [`requests`]
+/// makes them for all: the calls of one identity, whose account holds those environments'
+/// metrics. Query ids and windows are those of the whole refresh.
+pub fn requests_of(
+    envs: &[(EnvSpec, HealthSpec)],
+    only: &[usize],
+    now: Timestamp,
+) -> Vec<MetricRequest> {
     let mut by_region: BTreeMap<MetricRegion, Vec<MetricQuery>> = BTreeMap::new();
     let widest = envs
         .iter()
         .map(|(_, h)| h.thresholds.window_minutes)
         .max()
         .unwrap_or(5);
-    for (i, (spec, health)) in envs.iter().enumerate() {
+    let asked = envs.iter().enumerate().filter(|(i, _)| only.contains(i));
+    for (i, (spec, health)) in asked {
         for signal in Signal::ALL {
             let Some(dimensions) = signal.dimensions(spec, health) else {
                 continue;
@@ -379,6 +392,27 @@ mod tests {
         assert_eq!(end.millis() % Timestamp::MINUTE, 0);
         assert_eq!(end.since(start), 5 * Timestamp::MINUTE);
         assert!(now.since(end) >= SETTLE);
+    }
+
+    /// One identity's calls ask only for its environments' signals, under the ids and window of
+    /// the whole refresh (so the answers of every identity file into one map).
+    #[test]
+    fn an_identitys_calls_ask_for_its_environments_only() {
+        let now = Timestamp(1_795_597_230_000);
+        let envs = envs();
+        let prd = requests_of(&envs, &[2], now);
+        assert_eq!(prd.len(), 2);
+        assert!(
+            prd.iter()
+                .flat_map(|r| &r.queries)
+                .all(|q| q.id.starts_with("e2_")),
+            "{prd:?}"
+        );
+        let all = requests(&envs, now);
+        let others = requests_of(&envs, &[0, 1], now);
+        let count = |rs: &[MetricRequest]| rs.iter().map(|r| r.queries.len()).sum::<usize>();
+        assert_eq!(count(&prd) + count(&others), count(&all));
+        assert_eq!((prd[0].start, prd[0].end), (all[0].start, all[0].end));
     }
 
     /// The viewer function's five metrics go in the us-east-1 call with the distribution's, by

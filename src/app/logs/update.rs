@@ -232,7 +232,12 @@ pub(in crate::app) fn loaded(
         errors.insert(0, text);
     }
     state.logs.load.error = (!errors.is_empty()).then(|| errors.join("; "));
-    crate::app::credentials::read_back(state, "log tail", answer.as_ref().map(|_| ()));
+    crate::app::credentials::read_back(
+        state,
+        state.logs.env,
+        "log tail",
+        answer.as_ref().map(|_| ()),
+    );
     crate::app::logs::select::restore(state, anchor);
 }
 

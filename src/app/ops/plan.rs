@@ -165,6 +165,7 @@ fn context(state: &State, env: usize) -> Option<Context<'_>> {
             .get(e.spec.name.as_str())
             .copied()
             .unwrap_or_default(),
+        aws_identity: state.accounts.cli.get(env),
     })
 }
 

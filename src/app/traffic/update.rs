@@ -196,7 +196,7 @@ pub(in crate::app) fn discovered(
         if !err.is_credentials() {
             state.say(Level::Warn, text);
         }
-        crate::app::credentials::read_back(state, "traffic", Err(err));
+        crate::app::credentials::read_back(state, state.traffic.env, "traffic", Err(err));
         return;
     }
     for problem in found.problems() {
@@ -235,11 +235,11 @@ pub(in crate::app) fn events(
             if !err.is_credentials() {
                 state.say(Level::Warn, text);
             }
-            crate::app::credentials::read_back(state, "traffic", Err(&err));
+            crate::app::credentials::read_back(state, state.traffic.env, "traffic", Err(&err));
             return Vec::new();
         }
     };
-    crate::app::credentials::accepted(state);
+    crate::app::credentials::accepted(state, state.traffic.env);
     let t = &mut state.traffic;
     let Some(tail) = t.events.as_mut() else {
         return Vec::new();
@@ -316,7 +316,7 @@ pub(in crate::app) fn read(
         if !err.is_credentials() {
             state.say(Level::Warn, text);
         }
-        crate::app::credentials::read_back(state, "traffic", Err(err));
+        crate::app::credentials::read_back(state, state.traffic.env, "traffic", Err(err));
         return Vec::new();
     }
     let problem = trouble.given_up.or(trouble.error).or_else(|| {
@@ -327,7 +327,7 @@ pub(in crate::app) fn read(
     if let Some(text) = problem {
         state.say(Level::Warn, text);
     }
-    crate::app::credentials::accepted(state);
+    crate::app::credentials::accepted(state, state.traffic.env);
     Vec::new()
 }
 

@@ -98,6 +98,7 @@ async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
         now: state.now,
         read_only: global.read_only || state.session.read_only,
         self_approval: backend.config.self_approval(&ask.env),
+        aws_identity: state.accounts.cli.get(index),
     };
     let Some(data) = state.pipeline_data(index) else {
         return Err(Failure::new(format!("unknown environment `{}`", ask.env)));

@@ -126,7 +126,11 @@ pub fn plan_text(plan: &Plan) -> String {
     } else {
         "aws CLI:  "
     };
-    out.push_str(&format!("{cli} {}\n", plan.aws_command));
+    // A role's line comes first, the command under it, each at the column of the first.
+    let command = plan
+        .aws_command
+        .replace('\n', &format!("\n{}", " ".repeat(cli.len() + 1)));
+    out.push_str(&format!("{cli} {command}\n"));
     let guards: Vec<String> = plan
         .guards
         .iter()

@@ -329,7 +329,7 @@ mod tests {
         );
         assert!(matches!(
             m("ExpiredTokenException", 400),
-            CloudError::ExpiredCredentials { hint } if hint.starts_with("aws sso login --profile ops")
+            CloudError::ExpiredCredentials { hint } if hint.starts_with("shipdeck login --profile ops")
         ));
         assert!(matches!(m("InternalError", 500), CloudError::Server { .. }));
         assert_eq!(
@@ -426,7 +426,7 @@ mod tests {
         ] {
             assert_eq!(
                 m(&sso, service, expired).to_string(),
-                format!("credentials expired: aws sso login --profile ops ({expired})")
+                format!("credentials expired: shipdeck login --profile ops ({expired})")
             );
             let not_sso = m(&env, service, expired).to_string();
             assert!(

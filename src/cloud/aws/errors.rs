@@ -99,12 +99,13 @@ impl Site {
         }
     }
 
-    /// What to do when the service says the session credentials expired: `aws sso login` for an
-    /// SSO profile only; otherwise what to renew, where.
+    /// What to do when the service says the session credentials expired: `shipdeck login` (the
+    /// sign-in `aws sso login` runs, into the same cache) for an SSO profile only; otherwise what
+    /// to renew, where.
     pub(crate) fn expired_hint(&self) -> String {
         let p = &self.profile;
         match &self.source {
-            CredentialSource::Sso { login } => format!("aws sso login --profile {login}"),
+            CredentialSource::Sso { login } => format!("shipdeck login --profile {login}"),
             CredentialSource::Environment => "the session token in AWS_SESSION_TOKEN has expired: \
                  set a fresh AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN"
                 .into(),

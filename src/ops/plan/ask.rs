@@ -308,6 +308,13 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, reads: Reads<'_>, ask: &A
             let reason = reason.trim();
             p.note = (!reason.is_empty()).then(|| format!("reason: {reason}"));
         }
+        // The equivalent command runs as the environment's identity (a GitHub one is no AWS
+        // identity's).
+        if let Some(id) = ctx.aws_identity
+            && p.call.service != "github"
+        {
+            p.aws_command = id.command(&p.aws_command);
+        }
         p
     })
 }

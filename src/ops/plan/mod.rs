@@ -10,6 +10,7 @@ pub mod digest;
 pub mod follow;
 pub mod follow_workflow;
 pub mod guards;
+pub mod identity;
 pub mod package;
 mod request;
 mod shapes;

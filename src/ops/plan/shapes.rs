@@ -309,6 +309,8 @@ pub struct Context<'a> {
     pub read_only: bool,
     /// The self-approval guard setting of this environment.
     pub self_approval: SelfApproval,
+    /// Whom the environment's `aws` command runs as, where not the defaults (`None`: them).
+    pub aws_identity: Option<&'a super::identity::CliIdentity>,
 }
 
 /// What is known of whether the mutating call reached AWS.

@@ -58,10 +58,14 @@ pub struct GitHubTrace {
     pub runs: Vec<(String, Result<Vec<WorkflowRun>, String>)>,
     /// The action runs of each carrying execution, or why they could not be read.
     pub actions: Vec<ActionsRead>,
-    /// CodeBuild's account of the builds those action runs started (`BatchGetBuilds`), or why
-    /// it could not be read.
-    pub builds: Result<BuildRuns, String>,
+    /// CodeBuild's account of the builds those action runs started (`BatchGetBuilds`), per
+    /// identity that read some: the ids asked, and the answer or why it could not be read.
+    pub builds: Vec<BuildsRead>,
 }
+
+/// One identity's `BatchGetBuilds` in a trace: the build ids it was asked, and CodeBuild's
+/// answer or why it could not be read (then those builds are unknown, the others not).
+pub type BuildsRead = (Vec<String>, Result<BuildRuns, String>);
 
 /// The CodeBuild builds the action runs started (`project:uuid`; a CodeDeploy deployment id has
 /// no colon), each once: what a trace asks `BatchGetBuilds` for.
@@ -439,8 +443,8 @@ pub struct TraceRead<'a> {
     pub region: Option<&'a str>,
     /// The action runs of the carrying executions.
     pub actions: &'a [ActionsRead],
-    /// CodeBuild's account of their builds, or why it could not be read.
-    pub builds: Result<&'a BuildRuns, &'a str>,
+    /// CodeBuild's account of their builds, per identity that read some.
+    pub builds: &'a [BuildsRead],
     /// The deployer image's repository and its images, or why they could not be read (`None`:
     /// no repository is known).
     pub images: Option<(&'a str, Result<&'a [EcrImage], &'a str>)>,
@@ -463,12 +467,13 @@ fn external(d: &ActionExecutionDetail) -> ExternalHop {
 }
 
 /// What CodeBuild says of `hop`'s build, or why it is unknown (`Err`: for `errors`).
-fn with_build(hop: &mut ExternalHop, builds: Result<&BuildRuns, &str>) -> Result<(), String> {
+fn with_build(hop: &mut ExternalHop, builds: &[BuildsRead]) -> Result<(), String> {
     let Some(id) = hop.id.clone().filter(|id| id.contains(':')) else {
         return Ok(());
     };
-    let why = match builds {
-        Ok(b) => match b.found.iter().find(|r| r.id == id) {
+    let why = match builds.iter().find(|(ids, _)| ids.contains(&id)) {
+        None => "not read".to_string(),
+        Some((_, Ok(b))) => match b.found.iter().find(|r| r.id == id) {
             Some(run) => {
                 hop.codebuild = Some(BuildHop::of(run));
                 return Ok(());
@@ -476,7 +481,7 @@ fn with_build(hop: &mut ExternalHop, builds: Result<&BuildRuns, &str>) -> Result
             None if b.not_found.contains(&id) => "CodeBuild does not know it".to_string(),
             None => "not read".to_string(),
         },
-        Err(why) => why.to_string(),
+        Some((_, Err(why))) => why.to_string(),
     };
     hop.codebuild_unknown = Some(why.clone());
     Err(format!("build {id}: {why}"))

@@ -329,7 +329,7 @@ fn plan_lines(d: &Dialog, width: usize) -> Vec<Line<'static>> {
     );
     for l in whole(&call, width)
         .into_iter()
-        .chain(whole(&plan.aws_command, width))
+        .chain(plan.aws_command.lines().flat_map(|l| whole(l, width)))
     {
         out.push(Line::from(Span::styled(l, DIM)));
     }

@@ -282,7 +282,7 @@ fn notes(state: &State, env: &EnvView, s: &EnvSummary, index: usize) -> Line<'st
         let age = human(state.now.since(stale.since));
         spans.push(Span::styled(format!("{word} {age}"), STALE));
         spans.push(Span::raw(" "));
-    } else if let (Some(pause), Some(at)) = (&state.credentials, env.refreshed_at) {
+    } else if let (Some(pause), Some(at)) = (state.pause_of(index), env.refreshed_at) {
         // Polls are paused for the credentials: what shows is as old as its last read.
         let age = human(state.now.since(at.min(pause.since)));
         spans.push(Span::styled(format!("paused, {age} old"), STALE));

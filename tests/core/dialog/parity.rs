@@ -180,6 +180,7 @@ fn the_console_and_the_cli_plan_every_action_alike() {
             now: s.now,
             read_only: false,
             self_approval: Default::default(),
+            aws_identity: s.accounts.cli.get(d.env),
         };
         let data = s.pipeline_data(d.env).unwrap();
         let listed = match &d.candidates {
@@ -258,6 +259,7 @@ fn the_console_and_the_cli_plan_an_override_alike() {
             now: s.now,
             read_only: false,
             self_approval: Default::default(),
+            aws_identity: s.accounts.cli.get(d.env),
         };
         let data = s.pipeline_data(d.env).unwrap();
         let cli_plan = shipdeck::ops::plan(&ctx, data, Reads::default(), &asked.ask)

@@ -1,12 +1,13 @@
-//! Refused credentials: one banner for every environment, and every poll paused until `r` or
-//! the long back-off; a denied permission is one environment's message, not a banner.
+//! Refused credentials: one banner for every environment of the identity refused, and every poll
+//! of that identity paused until `r` or the long back-off (the other identities' go on); a
+//! denied permission is one environment's message, not a banner.
 
 use super::*;
 use shipdeck::app::{CREDENTIALS_RETRY, Reply, SignInStep, State};
 
 fn expired() -> CloudError {
     CloudError::ExpiredCredentials {
-        hint: "aws sso login --profile ops (ExpiredTokenException)".into(),
+        hint: "shipdeck login --profile ops (ExpiredTokenException)".into(),
     }
 }
 
@@ -78,19 +79,21 @@ fn refused() -> State {
 fn expired_credentials_show_one_banner_and_stop_every_poll() {
     let mut s = refused();
     let at = s.now;
-    let pause = s.credentials.clone().expect("a banner");
+    let [pause] = s.credentials.clone().try_into().expect("one banner");
     assert_eq!(pause.affected, ["dev", "stg", "prd", "log tail"]);
     assert_eq!(
         pause.error,
-        "credentials expired: aws sso login --profile ops (ExpiredTokenException)"
+        "credentials expired: shipdeck login --profile ops (ExpiredTokenException)"
     );
     assert_eq!(pause.retry_at, at + CREDENTIALS_RETRY);
     let [problem, resume] = s.credentials_banner().unwrap();
-    assert!(problem.contains("aws sso login --profile ops"), "{problem}");
+    assert!(
+        problem.contains("shipdeck login --profile ops"),
+        "{problem}"
+    );
     assert_eq!(
         resume,
-        "polling paused since 09:00:30 UTC: press r once fixed, or it tries again by itself \
-         at 09:05:30 UTC · not read: dev, stg, prd, log tail"
+        "paused since 09:00 UTC · r retries (else at 09:05) · not read: dev, stg, prd"
     );
     assert!(
         s.status
@@ -122,8 +125,8 @@ fn expired_credentials_show_one_banner_and_stop_every_poll() {
     assert_eq!(reads(&fx), 1, "{fx:?}");
     answer_all(&mut s, &fx, expired);
     assert_eq!(
-        s.credentials.as_ref().map(|p| p.retry_at),
-        Some(retry + CREDENTIALS_RETRY),
+        s.credentials.iter().map(|p| p.retry_at).collect::<Vec<_>>(),
+        [retry + CREDENTIALS_RETRY],
         "still refused: another long back-off"
     );
     let fx = update(&mut s, Action::Tick(retry + Timestamp::MINUTE));
@@ -150,7 +153,7 @@ fn expired_credentials_show_one_banner_and_stop_every_poll() {
             result: Ok(Box::new(snap)),
         }),
     );
-    assert!(s.credentials.is_none(), "the banner goes");
+    assert!(s.credentials.is_empty(), "the banner goes");
     let fx = update(&mut s, Action::Tick(again + Timestamp::SECOND));
     assert_eq!(fetches(&fx), [1, 2], "the others at once");
     assert!(
@@ -172,7 +175,7 @@ fn r_tries_the_credentials_again_at_once_everywhere() {
         service: "CodePipeline".into(),
         reason: "unknown access key or session token (UnrecognizedClientException)".into(),
     });
-    let pause = s.credentials.clone().expect("still refused");
+    let [pause] = s.credentials.clone().try_into().expect("still refused");
     assert!(
         pause
             .error
@@ -206,7 +209,7 @@ fn a_denied_permission_is_one_environments_message_not_a_banner() {
             result: Err(denied),
         }),
     );
-    assert!(s.credentials.is_none(), "no banner");
+    assert!(s.credentials.is_empty(), "no banner");
     let m = s.status.clone().unwrap();
     assert_eq!(m.level, Level::Error);
     assert_eq!(
@@ -248,7 +251,7 @@ fn a_refused_catalogue_or_identity_joins_the_banner() {
         }),
     );
     answer_all(&mut s, &fx, expired);
-    let pause = s.credentials.clone().expect("a banner");
+    let [pause] = s.credentials.clone().try_into().expect("one banner");
     assert_eq!(
         pause.affected,
         ["caller identity", "release catalogue", "dev", "stg", "prd"]
@@ -271,8 +274,8 @@ fn command(s: &mut State, text: &str) -> Vec<Effect> {
 fn an_expired_sso_session_is_signed_in_again_from_the_console_and_the_reads_retried() {
     let mut s = refused();
     s.session.mode = shipdeck::app::Mode::Aws;
-    let [problem, _] = s.credentials_banner().unwrap();
-    assert!(problem.ends_with(":login signs in again"), "{problem}");
+    let [_, resume] = s.credentials_banner().unwrap();
+    assert!(resume.contains(" · :login, or r · "), "{resume}");
     let fx = command(&mut s, "login");
     let request = match fx.as_slice() {
         [Effect::SignIn { request, profiles }] => {
@@ -341,7 +344,7 @@ fn an_expired_sso_session_is_signed_in_again_from_the_console_and_the_reads_retr
         }
     }
     assert!(
-        s.credentials.is_none(),
+        s.credentials.is_empty(),
         "the banner goes once a read is accepted"
     );
 }
@@ -369,7 +372,7 @@ fn a_sign_in_is_cancelled_with_esc_and_a_failure_is_shown_in_the_dialog() {
             result: Ok(vec![("sso-session `corp`".into(), now)]),
         }),
     );
-    assert!(late.is_empty() && s.credentials.is_some(), "{late:?}");
+    assert!(late.is_empty() && !s.credentials.is_empty(), "{late:?}");
     let fx = command(&mut s, "login");
     let [Effect::SignIn { request, .. }] = fx.as_slice() else {
         panic!("{fx:?}");
@@ -394,9 +397,104 @@ fn a_sign_in_is_cancelled_with_esc_and_a_failure_is_shown_in_the_dialog() {
 #[test]
 fn the_demo_offers_no_sign_in() {
     let mut s = refused();
-    let [problem, _] = s.credentials_banner().unwrap();
-    assert!(!problem.contains(":login"), "{problem}");
+    let [problem, resume] = s.credentials_banner().unwrap();
+    assert!(
+        !problem.contains(":login") && !resume.contains(":login"),
+        "{resume}"
+    );
     assert!(command(&mut s, "login").is_empty());
     assert!(s.sign_in.is_none());
     assert!(s.status.unwrap().text.contains("no SSO session"));
+}
+
+/// Answers each refresh in `effects`: `refused` environments with expired credentials, the
+/// others with a good snapshot, in the order given.
+fn answer(s: &mut State, effects: &[Effect], refused: &[usize]) {
+    for e in effects {
+        if let Effect::FetchEnv { env, request, .. } = e {
+            let name = s.envs[*env].spec.name.clone();
+            let result = if refused.contains(env) {
+                Err(expired())
+            } else {
+                let x = execution("e-1", ExecutionStatus::Succeeded, "1.3.0", T0);
+                Ok(Box::new(snapshot(&name, vec![x], None)))
+            };
+            let (env, request) = (*env, *request);
+            update(
+                s,
+                Action::Reply(Reply::EnvLoaded {
+                    env,
+                    request,
+                    result,
+                }),
+            );
+        }
+    }
+}
+
+/// prd in its own identity (another account): its refused credentials pause prd only, and the
+/// banner says so within 80 columns; dev and stg go on being read, and their success in the same
+/// round does not lift prd's pause (it would flap); `r` retries prd too; the back-off's end
+/// tries prd alone; prd's own success lifts its pause.
+#[test]
+fn a_refused_identity_pauses_its_own_environments_only() {
+    let mut s = loaded();
+    s.accounts.group = vec![0, 0, 1];
+    let at = T0 + s.poll.idle;
+    let fx = update(&mut s, Action::Tick(at));
+    assert_eq!(fetches(&fx), [0, 1, 2]);
+    // prd refused first, dev and stg read after it, in the same round.
+    let mut order = fx.clone();
+    order.sort_by_key(|e| match e {
+        Effect::FetchEnv { env, .. } => usize::MAX - env,
+        _ => 0,
+    });
+    answer(&mut s, &order, &[2]);
+    let [pause] = s
+        .credentials
+        .clone()
+        .try_into()
+        .expect("prd's pause, still there");
+    assert_eq!(
+        (pause.identity, pause.affected.as_slice()),
+        (1, &["prd".to_string()][..])
+    );
+    assert!(s.paused(2) && !s.paused(0) && !s.paused(1));
+    let [problem, resume] = s.credentials_banner().unwrap();
+    assert_eq!(
+        problem,
+        "prd: credentials expired: shipdeck login --profile ops (ExpiredTokenException)"
+    );
+    assert_eq!(
+        resume,
+        "paused since 09:00 UTC · r retries (else at 09:05) · not read: prd"
+    );
+    assert!(
+        problem.chars().count() <= 78 && resume.chars().count() <= 78,
+        "each line fits 80 columns with its margins"
+    );
+    // The back-off: dev and stg are read as usual, prd never.
+    let mut t = at;
+    let mut read = Vec::new();
+    while t + 5 * Timestamp::SECOND < at + CREDENTIALS_RETRY {
+        t = t + 5 * Timestamp::SECOND;
+        let fx = update(&mut s, Action::Tick(t));
+        read.extend(fetches(&fx));
+        answer(&mut s, &fx, &[]);
+    }
+    assert!(!read.contains(&2), "prd is not read while paused: {read:?}");
+    assert!(read.contains(&0) && read.contains(&1), "{read:?}");
+    assert!(s.paused(2), "dev's and stg's reads do not lift prd's pause");
+    // `r` tries prd at once; refused again, it pauses again.
+    let fx = update(&mut s, Action::Refresh);
+    assert!(fetches(&fx).contains(&2), "{fx:?}");
+    answer(&mut s, &fx, &[2]);
+    let retry_at = s.pause_of(2).unwrap().retry_at;
+    assert_eq!(retry_at, s.now + CREDENTIALS_RETRY);
+    // The back-off's end: prd's refresh alone tries the credentials; it works, the pause goes.
+    let fx = update(&mut s, Action::Tick(retry_at));
+    assert!(fetches(&fx).contains(&2), "{fx:?}");
+    answer(&mut s, &fx, &[]);
+    assert!(s.credentials.is_empty(), "{:?}", s.credentials);
+    assert!(s.credentials_banner().is_none());
 }

@@ -161,6 +161,7 @@ pub async fn release(
         now: app.state.now,
         read_only: false,
         self_approval: SelfApproval::default(),
+        aws_identity: None,
     };
     let data = app.state.pipeline_data(i)?;
     // A V2 pipeline starts on the source key's version holding the package, if one does.

@@ -373,6 +373,7 @@ mod tests {
             now: Timestamp(0),
             read_only: false,
             self_approval: SelfApproval::Default,
+            aws_identity: None,
         };
         let object = SourceObject {
             bucket: spec.source_bucket.clone(),

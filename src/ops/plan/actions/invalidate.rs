@@ -148,6 +148,7 @@ mod tests {
             now: Timestamp(0),
             read_only: false,
             self_approval: SelfApproval::Default,
+            aws_identity: None,
         };
         let paths: Vec<String> = (0..=MAX_PATHS).map(|i| format!("/p/{i}.html")).collect();
         let refusal = plan(&ctx, &paths, "ref").unwrap_err();

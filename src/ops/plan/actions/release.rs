@@ -558,6 +558,7 @@ mod tests {
             now: Timestamp(0),
             read_only: false,
             self_approval: SelfApproval::Default,
+            aws_identity: None,
         };
         let data = PipelineData::new(Some(&def), None, &[]);
         plan_promote(&ctx, data, &packages(), version, read, "tok-1")

@@ -352,6 +352,7 @@ on:
             now: Timestamp(0),
             read_only: false,
             self_approval: SelfApproval::Default,
+            aws_identity: None,
         };
         let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
         plan(&ctx, PipelineData::new(None, None, &[]), read, &words)
