@@ -42,18 +42,20 @@ pub fn render(frame: &mut Frame, state: &State, area: Rect) {
         spans.push(Span::raw(" "));
         spans.push(badge(" READ-ONLY ".into(), Color::Black, Color::Cyan));
     }
-    if let Some(system) = state
+    // Several systems: which one everything below belongs to always shows (the word `system`
+    // only where the clock still fits beside it).
+    let system = state
         .systems
         .current
         .as_ref()
         .filter(|_| state.systems.several())
-    {
-        // Several systems: which one everything below belongs to always shows.
-        spans.push(Span::styled(
-            format!(" system {system}"),
-            Style::new().add_modifier(Modifier::BOLD),
-        ));
-    }
+        .map(|system| {
+            spans.push(Span::styled(
+                format!(" system {system}"),
+                Style::new().add_modifier(Modifier::BOLD),
+            ));
+            (spans.len() - 1, system.clone())
+        });
     if let Some(env) = state.selected_env() {
         spans.push(Span::raw(" "));
         if is_protected {
@@ -93,6 +95,14 @@ pub fn render(frame: &mut Frame, state: &State, area: Rect) {
     ];
     let avail = usize::from(area.width);
     let mut used: usize = spans.iter().map(Span::width).sum::<usize>() + width(&clock) + 1;
+    let word = "system ".len();
+    if let Some((at, name)) = system.filter(|_| used > avail && used - word <= avail) {
+        used -= word;
+        spans[at] = Span::styled(
+            format!(" {name}"),
+            Style::new().add_modifier(Modifier::BOLD),
+        );
+    }
     for text in optional.into_iter().flatten() {
         let w = width(&text) + 2;
         if used + w <= avail {
