@@ -129,6 +129,15 @@ impl QueryResults {
         }
         out
     }
+
+    /// A row's value of `column` on one line (tabs and newlines as spaces, trailing blanks
+    /// trimmed); empty where the row has no such field.
+    pub fn cell(row: &[(String, String)], column: &str) -> String {
+        row.iter()
+            .find(|(f, _)| f == column)
+            .map(|(_, v)| v.trim_end().replace(['\n', '\t'], " "))
+            .unwrap_or_default()
+    }
 }
 
 /// Time between two `GetQueryResults` calls: a second at first, growing to five.

@@ -24,7 +24,7 @@ pub(super) mod text;
 
 use super::field::Field;
 use super::fields::LogFields;
-pub use super::filter::text::in_net;
+pub use super::filter::text::{in_net, in_subnet};
 use std::fmt;
 use std::net::IpAddr;
 

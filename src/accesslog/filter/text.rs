@@ -4,12 +4,18 @@
 use crate::accesslog::filter::TextTest;
 use std::net::IpAddr;
 
-/// Whether `ip` lies in `net/prefix`.
+/// Whether `ip` lies in `net/prefix`, an IPv4-mapped IPv6 address read as its IPv4 address.
 pub fn in_net(ip: IpAddr, net: IpAddr, prefix: u8) -> bool {
     let ip = match ip {
         IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
         v4 => v4,
     };
+    in_subnet(ip, net, prefix)
+}
+
+/// Whether `ip` lies in `net/prefix`, both of one version (an IPv4-mapped IPv6 address is an
+/// IPv6 address here).
+pub fn in_subnet(ip: IpAddr, net: IpAddr, prefix: u8) -> bool {
     match (ip, net) {
         (IpAddr::V4(a), IpAddr::V4(n)) => {
             let mask = u32::MAX

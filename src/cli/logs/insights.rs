@@ -226,12 +226,7 @@ fn print(id: &str, request: &InsightsQuery, r: &QueryResults, output: InsightsOu
 /// The rows as a table: every column padded to its widest cell (at most 40 characters, the
 /// last one whole), one line per row, messages on one line.
 fn table(columns: &[String], r: &QueryResults) -> Vec<String> {
-    let cell = |row: &[(String, String)], c: &str| -> String {
-        row.iter()
-            .find(|(f, _)| f == c)
-            .map(|(_, v)| v.trim_end().replace(['\n', '\t'], " "))
-            .unwrap_or_default()
-    };
+    let cell = QueryResults::cell;
     let widths: Vec<usize> = columns
         .iter()
         .map(|c| {

@@ -630,5 +630,4 @@ pub fn parse_objects_while(
 }
 
 #[cfg(test)]
-#[path = "cloudfront_logs_tests.rs"]
 mod tests;

@@ -75,12 +75,7 @@ pub fn render(frame: &mut Frame, q: &LogsInsights, now: crate::domain::Timestamp
         return;
     };
     let columns = r.columns();
-    let cell = |row: &[(String, String)], c: &str| -> String {
-        row.iter()
-            .find(|(f, _)| f == c)
-            .map(|(_, v)| v.trim_end().replace(['\n', '\t'], " "))
-            .unwrap_or_default()
-    };
+    let cell = crate::cloud::QueryResults::cell;
     let widths: Vec<usize> = columns
         .iter()
         .map(|c| {

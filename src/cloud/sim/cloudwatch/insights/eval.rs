@@ -89,27 +89,6 @@ fn flatten(prefix: &str, v: &serde_json::Value, row: &mut Row) {
     }
 }
 
-/// Whether `ip` lies in `net/prefix` (both of one version; an IPv4-mapped IPv6 address is an
-/// IPv6 address here).
-fn in_subnet(ip: std::net::IpAddr, net: std::net::IpAddr, prefix: u8) -> bool {
-    use std::net::IpAddr;
-    match (ip, net) {
-        (IpAddr::V4(a), IpAddr::V4(n)) => {
-            let mask = u32::MAX
-                .checked_shl(32 - u32::from(prefix.min(32)))
-                .unwrap_or(0);
-            u32::from(a) & mask == u32::from(n) & mask
-        }
-        (IpAddr::V6(a), IpAddr::V6(n)) => {
-            let mask = u128::MAX
-                .checked_shl(128 - u32::from(prefix.min(128)))
-                .unwrap_or(0);
-            u128::from(a) & mask == u128::from(n) & mask
-        }
-        _ => false,
-    }
-}
-
 fn number(s: &str) -> Option<f64> {
     s.trim().parse::<f64>().ok().filter(|n| n.is_finite())
 }
@@ -151,7 +130,7 @@ fn matches(row: &Row, e: &Expr) -> bool {
                     .ok()
                     .map(std::net::IpAddr::V4)
             };
-            ip.is_some_and(|ip| in_subnet(ip, *net, *prefix))
+            ip.is_some_and(|ip| crate::accesslog::in_subnet(ip, *net, *prefix))
         }),
         Expr::Cmp(a, op, b) => {
             let (Some(x), Some(y)) = (value(row, a), value(row, b)) else {
