@@ -263,6 +263,7 @@ fn the_full_file_and_the_example_are_valid_and_use_every_key() {
         "database",
         "workgroup",
         "output_location",
+        "max_scan_bytes",
         "enabled",
         "method",
         "throttle",
