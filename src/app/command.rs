@@ -34,6 +34,9 @@ pub enum Command {
     Login(Option<String>),
     /// List the systems of the configuration, or show the one named.
     System(Option<String>),
+    /// The demo only: the account of the environment named refuses its credentials (`clear`:
+    /// every account accepts them again).
+    Fault(Option<String>),
     /// Leave.
     Quit,
 }
@@ -103,6 +106,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "system",
         "several systems: system lists them, system NAME shows that one",
     ),
+    (
+        "fault",
+        "the demo only: fault ENV refuses that environment's credentials, fault clear restores",
+    ),
     ("refresh", "refresh every environment now"),
     ("help", "the key bindings"),
     ("quit", "leave shipdeck"),
@@ -168,6 +175,18 @@ pub fn parse_command(line: &str, envs: &[&str]) -> Result<Command, String> {
         "trace" => Ok(Command::Trace(arg.map(str::to_string))),
         "login" | "sso" => Ok(Command::Login(arg.map(str::to_string))),
         "system" | "sys" => Ok(Command::System(arg.map(str::to_string))),
+        "fault" => match arg {
+            Some("clear") => Ok(Command::Fault(None)),
+            Some(name) if envs.contains(&name) => Ok(Command::Fault(Some(name.to_string()))),
+            Some(name) => Err(format!(
+                "unknown environment `{name}`; expected one of {}, or clear",
+                envs.join(", ")
+            )),
+            None => Err(format!(
+                "`fault` needs an environment ({}) or clear",
+                envs.join(", ")
+            )),
+        },
         "refresh" | "r" => no_arg(Command::Refresh),
         "help" | "h" | "?" => no_arg(Command::Help),
         "quit" | "q" | "q!" => no_arg(Command::Quit),

@@ -5,7 +5,7 @@
 //! environments of other identities (other accounts, other roles) go on being read, and only a
 //! read of the paused identity lifts its pause.
 
-use super::{Level, State};
+use super::{Effect, Level, Mode, State};
 use crate::cloud::CloudError;
 use crate::domain::{Millis, Timestamp};
 
@@ -21,6 +21,8 @@ pub struct CredentialsPause {
     /// The latest refusal, as the error says it (it says what to do, e.g. `shipdeck login
     /// --profile ops` for an SSO profile).
     pub error: String,
+    /// The same in a few words, for the banner's narrow lines (see `CloudError::brief`).
+    pub brief: String,
     /// What it stopped, in the order it failed: environment names, then `release catalogue`,
     /// `log tail`, `traffic`, `caller identity`.
     pub affected: Vec<String>,
@@ -69,19 +71,10 @@ impl State {
     pub fn credentials_banner(&self) -> Option<[String; 2]> {
         let latest = self.credentials.iter().max_by_key(|p| p.since)?;
         let envs = self.paused_envs();
-        let own: Vec<&str> = (0..self.envs.len())
-            .filter(|e| self.accounts.group_of(*e) == latest.identity)
-            .map(|e| self.envs[e].spec.name.as_str())
-            .collect();
-        let problem = if envs.len() == self.envs.len() {
-            latest.error.clone()
-        } else {
-            format!("{}: {}", own.join(", "), latest.error)
-        };
+        let problem = self.banner_problem(latest, &latest.error);
         let since = self.credentials.iter().map(|p| p.since).min()?;
         let held = self.credentials.iter().any(|p| p.holds(self.now));
-        let login = self.session.mode == super::Mode::Aws
-            && self.credentials.iter().any(|p| !p.sso.is_empty());
+        let login = self.credentials.iter().any(|p| !p.sso.is_empty());
         let resume = match (held, login) {
             (true, true) => format!("paused since {} UTC · :login, or r", hhmm(since)),
             (true, false) => {
@@ -95,6 +88,28 @@ impl State {
             (false, _) => "trying the credentials again…".to_string(),
         };
         Some([problem, format!("{resume} · not read: {}", envs.join(", "))])
+    }
+}
+
+impl State {
+    /// The banner's first line in a few words (the error's brief form), for a screen where the
+    /// whole of it takes too many rows; the environments it is about are kept.
+    pub fn credentials_banner_brief(&self) -> Option<String> {
+        let latest = self.credentials.iter().max_by_key(|p| p.since)?;
+        Some(self.banner_problem(latest, &latest.brief))
+    }
+
+    /// `text`, after the names of the environments of `pause`'s identity when not every
+    /// environment is paused.
+    fn banner_problem(&self, pause: &CredentialsPause, text: &str) -> String {
+        if self.paused_envs().len() == self.envs.len() {
+            return text.to_string();
+        }
+        let own: Vec<&str> = (0..self.envs.len())
+            .filter(|e| self.accounts.group_of(*e) == pause.identity)
+            .map(|e| self.envs[e].spec.name.as_str())
+            .collect();
+        format!("{}: {text}", own.join(", "))
     }
 }
 
@@ -119,6 +134,7 @@ pub(super) fn refused(state: &mut State, env: usize, what: &str, err: &CloudErro
             state.credentials.push(CredentialsPause {
                 identity,
                 error: String::new(),
+                brief: String::new(),
                 affected: Vec::new(),
                 since: now,
                 retry_at: now,
@@ -130,6 +146,7 @@ pub(super) fn refused(state: &mut State, env: usize, what: &str, err: &CloudErro
     };
     let pause = &mut state.credentials[at];
     pause.error = err.to_string();
+    pause.brief = err.brief();
     if !pause.affected.iter().any(|a| a == what) {
         pause.affected.push(what.to_string());
     }
@@ -233,4 +250,27 @@ pub(super) fn free(state: &State, env: usize) -> bool {
     state
         .pause_of(env)
         .is_none_or(|p| p.retry_all && !p.holds(state.now))
+}
+
+/// `:fault ENV` (the demo only): the simulated account of `env`'s identity refuses its
+/// credentials from the next call — a role that cannot be assumed, or an expired SSO session —
+/// so that its pause and banner can be seen; `:fault clear` lets every account in again (the
+/// pause lifts at the next read: `r`, or its timer).
+pub(super) fn demo_fault(state: &mut State, env: Option<String>) -> Vec<Effect> {
+    if state.session.mode != Mode::Demo {
+        state.say(
+            Level::Error,
+            ":fault: only the demo (--demo) has faults to inject",
+        );
+        return Vec::new();
+    }
+    let text = match &env {
+        Some(env) => format!(
+            "demo: {env}'s account refuses its credentials from its next read (:fault clear \
+             restores)"
+        ),
+        None => "demo: every account accepts its credentials again (r retries now)".to_string(),
+    };
+    state.say(Level::Info, text);
+    vec![Effect::DemoFault { env }]
 }

@@ -170,6 +170,12 @@ pub enum Effect {
     },
     /// Leave the program.
     Quit,
+    /// The demo only: the simulated account of environment `env` refuses its credentials from
+    /// now on (`None`: every account accepts them again).
+    DemoFault {
+        /// The environment's name.
+        env: Option<String>,
+    },
     /// Show system `name` instead: the runtime drops this state and starts one over that
     /// system's ports (see [`super::systems`]).
     SwitchSystem {
@@ -350,6 +356,9 @@ pub enum Effect {
         envs: Vec<(crate::domain::EnvSpec, crate::domain::HealthSpec)>,
         /// The time judged (the metric windows end before it).
         at: crate::domain::Timestamp,
+        /// The environments not to read, by index, with why: their identity's credentials
+        /// pause stands (its own retry resumes them). Their metrics are unknown with that reason.
+        paused: Vec<(usize, String)>,
     },
     /// Read the audit log for the audit view.
     ReadAudit {

@@ -30,7 +30,9 @@ pub(super) fn input(state: &mut State, action: Action) -> Vec<Effect> {
         Overlay::Command(line) => (Prompt::Command, line),
         Overlay::Filter(line) => (Prompt::Filter, line),
         Overlay::Search(line) => (Prompt::Search, line),
-        Overlay::Help | Overlay::ReplaceFile(_) | Overlay::Trace(_) => return Vec::new(),
+        Overlay::Help | Overlay::ReplaceFile(_) | Overlay::Trace(_) | Overlay::Systems => {
+            return Vec::new();
+        }
     };
     let is_command = kind == Prompt::Command;
     match action {

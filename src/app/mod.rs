@@ -238,6 +238,7 @@ impl State {
             level,
             at: self.now,
             scope: None,
+            answer: None,
         });
     }
 

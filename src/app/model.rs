@@ -245,6 +245,10 @@ pub struct StatusMsg {
     /// What it is about, when that is one view or one environment: it goes when the operator
     /// leaves it (a search note, a build log's name, an environment's refresh error).
     pub scope: Option<Scope>,
+    /// When it answers the operator's own key or command: how many attention events had been
+    /// reported then. For a few seconds it comes before those events in the footer; an event
+    /// reported after it is newer news and comes first.
+    pub answer: Option<usize>,
 }
 
 /// What a status message is about.
@@ -280,4 +284,6 @@ pub enum Overlay {
     ReplaceFile(super::ReplaceFile),
     /// `:trace`: where a commit is.
     Trace(Box<super::trace::TraceOverlay>),
+    /// `:system`: the systems, a line each.
+    Systems,
 }

@@ -65,6 +65,17 @@ fn profiles(state: &State, named: Option<&str>) -> Vec<String> {
 /// `:login [PROFILE]`: opens the dialog and starts the sign-in.
 pub(super) fn open(state: &mut State, named: Option<&str>) -> Vec<Effect> {
     if state.session.mode == Mode::Demo {
+        if state.credentials.iter().any(|p| !p.sso.is_empty()) {
+            // The demo's sign-in: its credentials are fresh again, and what the pause stopped
+            // is read at once.
+            state.say(
+                Level::Info,
+                "demo: signed in again; reading what the pause stopped",
+            );
+            let mut fx = vec![Effect::DemoFault { env: None }];
+            fx.extend(read_again(state));
+            return fx;
+        }
         state.say(
             Level::Warn,
             "the demo has no SSO session to sign in to: its credentials renew by themselves",
@@ -140,23 +151,29 @@ pub(super) fn finished(
                 .iter()
                 .map(|(s, until)| format!("{s} until {} UTC", until.clock()))
                 .collect();
-            super::credentials::retry_now(state);
-            let now = state.now;
-            for env in &mut state.envs {
-                env.refresh.next_poll = now;
-            }
-            state.releases_load.next_poll = now;
-            state.logs.load.next_poll = now;
-            state.traffic.load.next_poll = now;
             state.say(
                 Level::Info,
                 format!("signed in to {}: reading again", signed.join(", ")),
             );
-            let mut fx = super::accounts::fetch(state);
-            fx.extend(poll::due(state));
-            fx
+            read_again(state)
         }
     }
+}
+
+/// Signed in: every read the pauses stopped runs at once (not after the back-off), and who we
+/// are is read again.
+fn read_again(state: &mut State) -> Vec<Effect> {
+    super::credentials::retry_now(state);
+    let now = state.now;
+    for env in &mut state.envs {
+        env.refresh.next_poll = now;
+    }
+    state.releases_load.next_poll = now;
+    state.logs.load.next_poll = now;
+    state.traffic.load.next_poll = now;
+    let mut fx = super::accounts::fetch(state);
+    fx.extend(poll::due(state));
+    fx
 }
 
 /// A key while the dialog is open: Esc (back) closes it, stopping a sign-in still waiting;

@@ -4,11 +4,11 @@
 //! A state shows one system. Switching asks the runtime ([`Effect::SwitchSystem`]) for a new
 //! state over that system's ports; this one, with any dialog open in it, is dropped whole, so a
 //! dialog never acts on another system's target and nothing read here is shown under another
-//! system's name. What carries over is [`Systems::seen`]: a line per system, kept under its name
-//! with the time it was seen.
+//! system's name. What carries over is [`Systems::seen`]: a glance per system, kept under its
+//! name with the time it was seen. `:system` shows them all in an overlay ([`rows`]).
 
 use super::envs::summary::PipelineHealth;
-use super::{Effect, Level, State};
+use super::{Effect, Level, Overlay, State};
 use crate::domain::{Timestamp, human};
 use std::collections::BTreeMap;
 
@@ -19,17 +19,60 @@ pub struct Systems {
     pub current: Option<String>,
     /// Every system, in file order (empty: the configuration names no systems).
     pub names: Vec<String>,
+    /// Each system's environments as configured, by name (what the configuration says; nothing
+    /// read).
+    pub environments: BTreeMap<String, Vec<String>>,
     /// What was seen of each system when the console last showed it, by name.
     pub seen: BTreeMap<String, Glance>,
 }
 
-/// One line of a system's health, as it was when it was seen.
+/// A system's health, as it was when it was seen; each part only from what was read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Glance {
     /// When.
     pub at: Timestamp,
-    /// What: pending approvals, failing pipelines, environments not read.
-    pub text: String,
+    /// The pending approvals of the environments read.
+    pub approvals: usize,
+    /// The environments whose pipeline failed.
+    pub failed: Vec<String>,
+    /// The environments whose pipeline is unknown (never read, or refused).
+    pub unknown: Vec<String>,
+    /// The credentials: `ok`, `refused: ENVS`, `unknown: ENVS` or `not read yet`.
+    pub credentials: String,
+}
+
+impl Glance {
+    /// The glance as one line: approvals, failures, what is unknown (for a status message).
+    pub fn text(&self) -> String {
+        let mut parts = vec![self.approvals_text(), self.failed_text()];
+        if !self.unknown.is_empty() {
+            parts.push(format!("unknown: {}", self.unknown.join(", ")));
+        }
+        parts.push(format!("credentials {}", self.credentials));
+        parts.join(" · ")
+    }
+
+    /// `2 approvals waiting`, with the environments where that is not known.
+    pub fn approvals_text(&self) -> String {
+        let n = match self.approvals {
+            1 => "1 approval waiting".to_string(),
+            n => format!("{n} approvals waiting"),
+        };
+        if self.unknown.is_empty() {
+            n
+        } else {
+            format!("{n} (+ unknown in {})", self.unknown.join(", "))
+        }
+    }
+
+    /// `failing: stg`, or `no pipeline failing`.
+    pub fn failed_text(&self) -> String {
+        if self.failed.is_empty() {
+            "no pipeline failing".to_string()
+        } else {
+            format!("failing: {}", self.failed.join(", "))
+        }
+    }
 }
 
 impl Systems {
@@ -39,44 +82,57 @@ impl Systems {
     }
 }
 
-/// One line of what `state` shows: its pending approvals, failed pipelines and the environments
-/// whose pipeline is unknown (never read or refused), from what was read; nothing is read for it.
-pub fn glance(state: &State) -> String {
-    let count = |n: usize, one: &str, many: &str| match n {
-        1 => format!("1 {one}"),
-        n => format!("{n} {many}"),
-    };
-    let mut parts = Vec::new();
-    let approvals = state.approvals().len();
-    if approvals > 0 {
-        parts.push(count(approvals, "approval waiting", "approvals waiting"));
-    }
+/// What `state` shows of its system: its pending approvals, failed pipelines, the environments
+/// whose pipeline is unknown (never read or refused) and its credentials, from what was read;
+/// nothing is read for it.
+pub fn glance(state: &State) -> Glance {
     let summaries: Vec<_> = (0..state.envs.len()).map(|i| state.summary(i)).collect();
-    let failed: Vec<&str> = (summaries.iter().flatten())
+    let failed = (summaries.iter().flatten())
         .filter(|s| s.health == PipelineHealth::Failed)
-        .map(|s| s.name.as_str())
+        .map(|s| s.name.clone())
         .collect();
-    if !failed.is_empty() {
-        parts.push(format!("failed: {}", failed.join(", ")));
-    }
-    let unknown: Vec<&str> = (state.envs.iter().zip(&summaries))
+    let unknown = (state.envs.iter().zip(&summaries))
         .filter(|(e, s)| {
             e.def.is_none()
                 || s.as_ref()
                     .is_none_or(|s| s.health == PipelineHealth::Unknown)
         })
-        .map(|(e, _)| e.spec.name.as_str())
+        .map(|(e, _)| e.spec.name.clone())
         .collect();
-    if !unknown.is_empty() {
-        parts.push(format!("unknown: {}", unknown.join(", ")));
+    Glance {
+        at: state.now,
+        approvals: state.approvals().len(),
+        failed,
+        unknown,
+        credentials: credentials(state),
     }
-    if parts.is_empty() {
-        parts.push("nothing failed, no approval waiting".to_string());
-    }
-    parts.join(" · ")
 }
 
-/// `:system` lists the systems with a line each; `:system NAME` switches to that system.
+/// The credentials of the system shown, from what was read: refused (a pause stands), unknown
+/// (a caller identity could not be read), ok (read), or not read yet.
+fn credentials(state: &State) -> String {
+    let paused = state.paused_envs();
+    if !paused.is_empty() {
+        return format!("refused: {}", paused.join(", "));
+    }
+    let who = &state.accounts.who;
+    let failed: Vec<&str> = (who.iter().enumerate())
+        .filter(|(_, w)| matches!(w, Some(Err(_))))
+        .filter_map(|(i, _)| state.envs.get(i).map(|e| e.spec.name.as_str()))
+        .collect();
+    if !failed.is_empty() {
+        return format!("unknown: {}", failed.join(", "));
+    }
+    let read = if who.is_empty() {
+        state.session.identity.is_some()
+    } else {
+        who.iter().all(|w| matches!(w, Some(Ok(_))))
+    };
+    if read { "ok" } else { "not read yet" }.to_string()
+}
+
+/// `:system` lists the systems (an overlay, closed with Esc); `:system NAME` switches to that
+/// system.
 pub fn command(state: &mut State, name: Option<&str>) -> Vec<Effect> {
     let systems = &state.systems;
     if systems.names.is_empty() {
@@ -87,8 +143,8 @@ pub fn command(state: &mut State, name: Option<&str>) -> Vec<Effect> {
         return Vec::new();
     }
     let Some(name) = name else {
-        let text = list(state);
-        state.say(Level::Info, text);
+        state.overlay = Some(Overlay::Systems);
+        state.help_scroll = 0;
         return Vec::new();
     };
     if !systems.names.iter().any(|n| n == name) {
@@ -116,37 +172,48 @@ pub fn command(state: &mut State, name: Option<&str>) -> Vec<Effect> {
     }]
 }
 
-/// Keeps the line of the system shown before the state is dropped.
+/// Keeps the glance of the system shown before the state is dropped.
 fn leave(state: &mut State) {
     if let Some(current) = state.systems.current.clone() {
-        let text = glance(state);
-        state.systems.seen.insert(
-            current,
-            Glance {
-                at: state.now,
-                text,
-            },
-        );
+        let seen = glance(state);
+        state.systems.seen.insert(current, seen);
     }
 }
 
-/// The systems, one after the other: the one shown now from what it shows, the others as they
+/// One system's row of the `:system` list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SystemRow {
+    /// Its name.
+    pub name: String,
+    /// Whether it is the one shown.
+    pub shown: bool,
+    /// Its environments, as configured.
+    pub environments: Vec<String>,
+    /// What is known of it: now (the one shown), as last seen with how long ago, or `None`
+    /// when it was never shown (nothing of it read).
+    pub glance: Option<(Glance, Option<String>)>,
+}
+
+/// The rows of the `:system` list: the one shown from what it shows now, the others as they
 /// were last seen (with how long ago), or not read yet.
-fn list(state: &State) -> String {
+pub fn rows(state: &State) -> Vec<SystemRow> {
     let systems = &state.systems;
-    let lines: Vec<String> = (systems.names.iter())
+    (systems.names.iter())
         .map(|name| {
-            if systems.current.as_deref() == Some(name.as_str()) {
-                format!("{name} (shown): {}", glance(state))
+            let shown = systems.current.as_deref() == Some(name.as_str());
+            let glance = if shown {
+                Some((glance(state), None))
             } else {
-                match systems.seen.get(name) {
-                    Some(g) => format!("{name} ({} ago): {}", human(state.now.since(g.at)), g.text),
-                    None => format!("{name}: not read yet"),
-                }
+                (systems.seen.get(name)).map(|g| (g.clone(), Some(human(state.now.since(g.at)))))
+            };
+            SystemRow {
+                name: name.clone(),
+                shown,
+                environments: systems.environments.get(name).cloned().unwrap_or_default(),
+                glance,
             }
         })
-        .collect();
-    format!("systems — {}", lines.join(" | "))
+        .collect()
 }
 
 #[cfg(test)]
@@ -182,22 +249,41 @@ mod tests {
         let mut s = state();
         assert!(command(&mut s, None).is_empty());
         assert_eq!(
-            said(&s),
-            "systems — storefront (shown): unknown: dev, stg, prd | backoffice: not read yet"
+            s.overlay,
+            Some(Overlay::Systems),
+            "an overlay, not a message"
+        );
+        let rows = rows(&s);
+        assert_eq!(rows.len(), 2);
+        assert!(rows[0].shown && rows[0].name == "storefront");
+        let (now, ago) = rows[0].glance.clone().unwrap();
+        assert_eq!(ago, None);
+        assert_eq!(
+            now.text(),
+            "0 approvals waiting (+ unknown in dev, stg, prd) · no pipeline failing · \
+             unknown: dev, stg, prd · credentials not read yet"
+        );
+        assert_eq!(
+            (rows[1].name.as_str(), &rows[1].glance),
+            ("backoffice", &None)
         );
         s.systems.seen.insert(
             "backoffice".into(),
             Glance {
                 at: Timestamp(0),
-                text: "1 approval waiting".into(),
+                approvals: 1,
+                failed: vec!["uat".into()],
+                unknown: Vec::new(),
+                credentials: "ok".into(),
             },
         );
         s.now = Timestamp(120_000);
-        command(&mut s, None);
-        assert!(
-            said(&s).ends_with("| backoffice (2m 00s ago): 1 approval waiting"),
-            "{}",
-            said(&s)
+        let rows = super::rows(&s);
+        let (seen, ago) = rows[1].glance.clone().unwrap();
+        assert_eq!(ago.as_deref(), Some("2m 00s"));
+        assert_eq!(
+            seen.text(),
+            "1 approval waiting · failing: uat · credentials ok"
         );
     }
 
@@ -214,8 +300,8 @@ mod tests {
         );
         let seen = &s.systems.seen["storefront"];
         assert_eq!(
-            (seen.at, seen.text.as_str()),
-            (Timestamp(5_000), "unknown: dev, stg, prd")
+            (seen.at, seen.unknown.join(" ")),
+            (Timestamp(5_000), "dev stg prd".to_string())
         );
         assert!(!s.systems.seen.contains_key("backoffice"));
         for (name, says) in [

@@ -63,27 +63,40 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Reply(reply) => self::reply(state, reply),
         Action::Quit => quit(state),
-        key => match Focus::of(state) {
-            Focus::SignIn => super::sign_in::key(state, &key),
-            Focus::Dialog => ops::update::dialog_key(state, key),
-            Focus::Picker => ops::update::picker_key(state, key),
-            Focus::Question if logs::keys::is_keypress(&key) => {
-                logs::keys::replace_answer(state, &key)
+        key => {
+            let before = state.status.clone();
+            let fx = operator_key(state, key);
+            // A message this key set is the operator's answer (see `StatusMsg::answer`).
+            if state.status != before
+                && let Some(m) = state.status.as_mut()
+            {
+                m.answer = Some(state.attention.total);
             }
-            Focus::Prompt => super::input::input(state, key),
-            Focus::View(View::Logs | View::Traffic) => super::queries::key(state, &key)
-                .or_else(|| logs::keys::key(state, &key))
-                .unwrap_or_else(|| view_key(state, key)),
-            // Under the help overlay a log view's own keys (its filter, search, follow) still
-            // act on that view; the moving keys scroll the help.
-            Focus::Help if state.view.is_log_view() && !moves(&key) => {
-                logs::keys::key(state, &key).unwrap_or_else(|| view_key(state, key))
-            }
-            Focus::View(View::Pipeline) => {
-                envs::execution::key(state, &key).unwrap_or_else(|| view_key(state, key))
-            }
-            Focus::Question | Focus::Help | Focus::View(_) => view_key(state, key),
-        },
+            fx
+        }
+    }
+}
+
+/// A key (or a typed command) of the operator, to whoever holds the keys.
+fn operator_key(state: &mut State, key: Action) -> Vec<Effect> {
+    match Focus::of(state) {
+        Focus::SignIn => super::sign_in::key(state, &key),
+        Focus::Dialog => ops::update::dialog_key(state, key),
+        Focus::Picker => ops::update::picker_key(state, key),
+        Focus::Question if logs::keys::is_keypress(&key) => logs::keys::replace_answer(state, &key),
+        Focus::Prompt => super::input::input(state, key),
+        Focus::View(View::Logs | View::Traffic) => super::queries::key(state, &key)
+            .or_else(|| logs::keys::key(state, &key))
+            .unwrap_or_else(|| view_key(state, key)),
+        // Under the help overlay a log view's own keys (its filter, search, follow) still
+        // act on that view; the moving keys scroll the help.
+        Focus::Help if state.view.is_log_view() && !moves(&key) => {
+            logs::keys::key(state, &key).unwrap_or_else(|| view_key(state, key))
+        }
+        Focus::View(View::Pipeline) => {
+            envs::execution::key(state, &key).unwrap_or_else(|| view_key(state, key))
+        }
+        Focus::Question | Focus::Help | Focus::View(_) => view_key(state, key),
     }
 }
 
@@ -136,7 +149,7 @@ impl Focus {
         match state.overlay {
             Some(Overlay::ReplaceFile(_)) => Focus::Question,
             Some(Overlay::Command(_) | Overlay::Filter(_) | Overlay::Search(_)) => Focus::Prompt,
-            Some(Overlay::Help | Overlay::Trace(_)) => Focus::Help,
+            Some(Overlay::Help | Overlay::Trace(_) | Overlay::Systems) => Focus::Help,
             None => Focus::View(state.view),
         }
     }
@@ -619,6 +632,7 @@ pub(super) fn run_command(state: &mut State, text: &str, names: &[&str]) -> Vec<
         Ok(Command::Trace(arg)) => super::trace::open(state, arg.as_deref()),
         Ok(Command::Login(profile)) => super::sign_in::open(state, profile.as_deref()),
         Ok(Command::System(name)) => super::systems::command(state, name.as_deref()),
+        Ok(Command::Fault(env)) => super::credentials::demo_fault(state, env),
         Ok(Command::Quit) => quit(state),
         Ok(Command::Export { path, replace }) => logs::keys::export(state, &path, replace),
         Ok(Command::Range(preset)) => traffic::update::set_preset(state, preset),

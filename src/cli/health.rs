@@ -59,7 +59,7 @@ pub async fn assess(backend: &Backend, env: Option<&str>) -> Result<HealthMap, F
         .map(|(e, _)| e.clone())
         .collect();
     let (readings, probes) = futures::join!(
-        crate::runtime::health::read_metrics(&backend.clouds, &envs, now),
+        crate::runtime::health::read_metrics(&backend.clouds, &envs, now, &[]),
         crate::runtime::health::probe_all(backend.cloud.probes.as_ref(), &asked),
     );
     let specs: Vec<_> = envs.into_iter().map(|(_, h)| h).collect();

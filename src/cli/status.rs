@@ -8,14 +8,7 @@ use crate::domain::human;
 /// Prints every environment's state; exit 1 when part of it is unknown (a read failed). With
 /// several systems and no `--system`, every system's, one after the other.
 pub async fn run(global: &Global, output: Output) -> Result<Answer, Failure> {
-    let names: Vec<String> = match crate::runtime::load_config(&global.connection()) {
-        Ok(config) if global.system.is_none() && config.systems.len() > 1 => config
-            .system_names()
-            .into_iter()
-            .map(str::to_string)
-            .collect(),
-        _ => Vec::new(),
-    };
+    let names = super::systems::every(global);
     if !names.is_empty() {
         return super::status_systems::run(global, output, &names).await;
     }

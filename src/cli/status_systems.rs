@@ -9,10 +9,7 @@ use super::{Answer, Failure, Global, Output, json, load_with, report};
 /// environments, approvals and errors each carry their `system`.
 pub async fn run(global: &Global, output: Output, names: &[String]) -> Result<Answer, Failure> {
     let loads = names.iter().map(|name| {
-        let global = Global {
-            system: Some(name.clone()),
-            ..global.clone()
-        };
+        let global = super::systems::narrowed(global, name);
         async move { load_with(&global, true).await }
     });
     let loaded = futures::future::join_all(loads).await;

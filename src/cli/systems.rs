@@ -45,10 +45,63 @@ pub fn resolve(global: &Global, command: &Command) -> Result<Global, Failure> {
         return Ok(global.clone());
     };
     let system = pick(&config, global.system.as_deref(), environment(command))?;
+    if system.is_none() && names_a_run(command) {
+        one_repository(&config)?;
+    }
     Ok(Global {
         system,
         ..global.clone()
     })
+}
+
+/// Whether the command names one GitHub Actions run (by its id): `runs show`, `rerun`, `cancel`.
+fn names_a_run(command: &Command) -> bool {
+    matches!(command, Command::Runs(args) if args.command.is_some())
+}
+
+/// A run id is a run of one repository: with systems of different repositories, `--system`
+/// says which (exit 2 without it), since an id read in the wrong one would be another's run.
+fn one_repository(config: &Config) -> Result<(), Failure> {
+    let repositories: Vec<(&str, String)> = (config.systems.iter())
+        .filter_map(|s| {
+            Some((
+                s.system.as_deref()?,
+                s.github.as_ref()?.repository.to_string(),
+            ))
+        })
+        .collect();
+    if repositories.windows(2).all(|w| w[0].1 == w[1].1) {
+        return Ok(());
+    }
+    let which: Vec<String> = (repositories.iter())
+        .map(|(system, repository)| format!("--system {system} ({repository})"))
+        .collect();
+    Err(Failure::usage(format!(
+        "a run id is a run of one repository, and the systems have several; say which with {}",
+        which.join(" or ")
+    )))
+}
+
+/// The systems a command about everything reads when `--system` picks none and the
+/// configuration names several: their names, in file order. Empty otherwise (one system: the
+/// command reads it as ever). A configuration that cannot be loaded is left for the command.
+pub fn every(global: &Global) -> Vec<String> {
+    match crate::runtime::load_config(&global.connection()) {
+        Ok(config) if global.system.is_none() && config.systems.len() > 1 => {
+            (config.system_names().into_iter())
+                .map(str::to_string)
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The flags narrowed to system `name`.
+pub fn narrowed(global: &Global, name: &str) -> Global {
+    Global {
+        system: Some(name.to_string()),
+        ..global.clone()
+    }
 }
 
 /// [`resolve`] over a loaded configuration: the system's name, `None` for the default.

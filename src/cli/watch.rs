@@ -2,7 +2,9 @@
 //! polls as the console does and its detector finds the events; each is printed (a line, or a
 //! JSON line) and handed to `--exec`, whose commands run side by side (a few at once, started in
 //! the events' order), so a slow one delays no later event. It starts with what already needs
-//! attention and runs until Ctrl-C (or SIGTERM), which ends it cleanly with exit 0.
+//! attention and runs until Ctrl-C (or SIGTERM), which ends it cleanly with exit 0. With several
+//! systems and neither `--system` nor `--env` picking one, it watches every system, each event
+//! naming its own.
 
 use super::args::{WatchArgs, WatchOutput};
 use super::{Failure, Global, connect, stdout};
@@ -29,28 +31,79 @@ pub async fn run(global: &Global, args: WatchArgs) -> ExitCode {
     }
 }
 
+/// One system watched: its headless app on its own clock, and the events taken from it so far.
+struct Watched {
+    /// Its name, when the configuration names systems (events then carry it).
+    system: Option<String>,
+    app: Headless,
+    clock: Arc<dyn Clock>,
+    taken: usize,
+}
+
+/// The systems to watch: every one when the configuration names several and neither
+/// `--system` nor `--env` picks one, else the one; a system that cannot be connected to is
+/// said on stderr and the others are watched (none at all: the failure).
+fn systems(global: &Global, args: &WatchArgs) -> Result<(Vec<Watched>, Duration), Failure> {
+    let names = super::systems::every(global);
+    let several = !names.is_empty();
+    let globals: Vec<(Option<String>, Global)> = if several {
+        (names.iter())
+            .map(|n| (Some(n.clone()), super::systems::narrowed(global, n)))
+            .collect()
+    } else {
+        vec![(None, global.clone())]
+    };
+    let mut watched = Vec::new();
+    let mut tick = None;
+    let mut failed = Vec::new();
+    for (system, global) in globals {
+        let backend = match connect(&global) {
+            Ok(b) => b,
+            Err(why) if several => {
+                eprintln!(
+                    "shipdeck: watch: system {}: unknown: {why}",
+                    system.as_deref().unwrap_or("")
+                );
+                failed.push(why);
+                continue;
+            }
+            Err(why) => return Err(Failure::new(why)),
+        };
+        if let Some(env) = &args.env {
+            let names = backend.config.environments.iter().map(|e| e.name.as_str());
+            super::env_position(names, env)?;
+        }
+        let clock: Arc<dyn Clock> = match &backend.sim {
+            Some(sim) => Arc::new(SimClock::running(sim.clone(), global.speed)),
+            None => Arc::new(WallClock),
+        };
+        let mut app = Headless::with_clouds(backend.state(), backend.clouds.clone());
+        if backend.sim.is_some() {
+            app.state.clock_speed = global.speed;
+        }
+        // Nothing rings from here: the events go to stdout and --exec.
+        app.state.attention.outbox.settings.enabled = false;
+        tick.get_or_insert(Duration::from_millis(backend.config.ui.tick_ms));
+        watched.push(Watched {
+            system: backend.config.system.clone(),
+            app,
+            clock,
+            taken: 0,
+        });
+    }
+    match tick {
+        Some(tick) => Ok((watched, tick)),
+        None => Err(Failure::new(failed.join("\n"))),
+    }
+}
+
 async fn watch(global: &Global, args: &WatchArgs) -> Result<(), Failure> {
     let exec = args
         .exec
         .as_deref()
         .map(|c| command(c, args.shell))
         .transpose()?;
-    let backend = connect(global).map_err(Failure::new)?;
-    if let Some(env) = &args.env {
-        let names = backend.config.environments.iter().map(|e| e.name.as_str());
-        super::env_position(names, env)?;
-    }
-    let clock: Arc<dyn Clock> = match &backend.sim {
-        Some(sim) => Arc::new(SimClock::running(sim.clone(), global.speed)),
-        None => Arc::new(WallClock),
-    };
-    let mut app = Headless::with_clouds(backend.state(), backend.clouds.clone());
-    if backend.sim.is_some() {
-        app.state.clock_speed = global.speed;
-    }
-    // Nothing rings from here: the events go to stdout and --exec.
-    app.state.attention.outbox.settings.enabled = false;
-    let tick = Duration::from_millis(backend.config.ui.tick_ms);
+    let (mut watched, tick) = systems(global, args)?;
     // Streams made once: a signal that comes while no one waits on them is kept for the next
     // wait (a `ctrl_c()` made afresh would miss it).
     let signal = |kind: SignalKind, name: &str| {
@@ -59,43 +112,47 @@ async fn watch(global: &Global, args: &WatchArgs) -> Result<(), Failure> {
     };
     let mut sigint = signal(SignalKind::interrupt(), "Ctrl-C")?;
     let mut sigterm = signal(SignalKind::terminate(), "SIGTERM")?;
-    let mut taken = 0;
     let mut started = false;
     let slots = Arc::new(tokio::sync::Semaphore::new(EXEC_AT_ONCE));
     let mut hooks = tokio::task::JoinSet::new();
     let timeout = Duration::from_secs(args.exec_timeout);
     loop {
+        let steps = (watched.iter_mut()).map(|w| step(&mut w.app, w.clock.as_ref(), started));
         tokio::select! {
             _ = sigint.recv() => return stop(hooks).await,
             _ = sigterm.recv() => return stop(hooks).await,
-            () = step(&mut app, clock.as_ref(), started) => {}
+            _ = futures::future::join_all(steps) => {}
         }
         if !started {
             started = true;
             // A first read that failed is said, not taken for "nothing waits".
-            if let Err(why) = crate::runtime::load_failures(&app.state) {
-                eprintln!("shipdeck: watch: {why}");
+            for w in &watched {
+                if let Err(why) = crate::runtime::load_failures(&w.app.state) {
+                    match &w.system {
+                        Some(system) => eprintln!("shipdeck: watch: system {system}: {why}"),
+                        None => eprintln!("shipdeck: watch: {why}"),
+                    }
+                }
             }
         }
-        let events: Vec<Event> = app
-            .state
-            .attention
-            .since(taken)
-            .iter()
-            .filter(|e| args.env.as_ref().is_none_or(|env| *env == e.environment))
-            .cloned()
-            .collect();
-        taken = app.state.attention.total;
-        for event in &events {
-            print(event, args.output);
-            if let Some(cmd) = &exec {
-                // The semaphore is fair: the commands start in the events' order.
-                let (cmd, event, slots) = (cmd.clone(), event.clone(), slots.clone());
-                hooks.spawn(async move {
-                    if let Ok(_slot) = slots.acquire_owned().await {
-                        run_exec(&cmd, &event, timeout).await;
-                    }
-                });
+        for w in &mut watched {
+            let events: Vec<Event> = (w.app.state.attention.since(w.taken).iter())
+                .filter(|e| args.env.as_ref().is_none_or(|env| *env == e.environment))
+                .cloned()
+                .collect();
+            w.taken = w.app.state.attention.total;
+            for event in &events {
+                print(event, w.system.as_deref(), args.output);
+                if let Some(cmd) = &exec {
+                    // The semaphore is fair: the commands start in the events' order.
+                    let (cmd, event, slots) = (cmd.clone(), event.clone(), slots.clone());
+                    let system = w.system.clone();
+                    hooks.spawn(async move {
+                        if let Ok(_slot) = slots.acquire_owned().await {
+                            run_exec(&cmd, &event, system.as_deref(), timeout).await;
+                        }
+                    });
+                }
             }
         }
         while hooks.try_join_next().is_some() {}
@@ -139,13 +196,23 @@ async fn step(app: &mut Headless, clock: &dyn Clock, started: bool) {
     }
 }
 
-fn print(event: &Event, output: WatchOutput) {
+/// The event as one JSON object, with its `system` when several are watched.
+fn event_json(event: &Event, system: Option<&str>) -> serde_json::Value {
+    let mut v = event.json();
+    if let (Some(system), Some(map)) = (system, v.as_object_mut()) {
+        map.insert("system".into(), system.into());
+    }
+    v
+}
+
+fn print(event: &Event, system: Option<&str>, output: WatchOutput) {
     match output {
-        WatchOutput::Jsonl => stdout::line(&event.json().to_string()),
+        WatchOutput::Jsonl => stdout::line(&event_json(event, system).to_string()),
         WatchOutput::Text => stdout::line(&format!(
-            "{}  {:<17}  {}",
+            "{}  {:<17}  {}{}",
             event.at.rfc3339(),
             event.kind.name(),
+            system.map(|s| format!("{s}  ")).unwrap_or_default(),
             event.summary
         )),
     }
@@ -168,9 +235,9 @@ fn command(text: &str, shell: bool) -> Result<Vec<String>, Failure> {
 /// Runs the command with the event as JSON on its standard input (and `SHIPDECK_EVENT`,
 /// `SHIPDECK_ENVIRONMENT` set), killed after `timeout`; a failure is said on stderr and the
 /// watch goes on.
-async fn run_exec(cmd: &[String], event: &Event, timeout: Duration) {
+async fn run_exec(cmd: &[String], event: &Event, system: Option<&str>, timeout: Duration) {
     let name = event.kind.name();
-    if let Err(why) = exec_once(cmd, event, timeout).await {
+    if let Err(why) = exec_once(cmd, event, system, timeout).await {
         eprintln!(
             "shipdeck: watch: --exec `{}` for {name}: {why}",
             cmd.join(" ")
@@ -178,10 +245,19 @@ async fn run_exec(cmd: &[String], event: &Event, timeout: Duration) {
     }
 }
 
-async fn exec_once(cmd: &[String], event: &Event, timeout: Duration) -> Result<(), String> {
+async fn exec_once(
+    cmd: &[String],
+    event: &Event,
+    system: Option<&str>,
+    timeout: Duration,
+) -> Result<(), String> {
     let (program, rest) = cmd.split_first().ok_or("no command")?;
     // Killed when dropped: when watch ends (Ctrl-C, SIGTERM) its running commands end with it.
-    let mut child = tokio::process::Command::new(program)
+    let mut command = tokio::process::Command::new(program);
+    if let Some(system) = system {
+        command.env("SHIPDECK_SYSTEM", system);
+    }
+    let mut child = command
         .args(rest)
         .env("SHIPDECK_EVENT", event.kind.name())
         .env("SHIPDECK_ENVIRONMENT", &event.environment)
@@ -193,7 +269,7 @@ async fn exec_once(cmd: &[String], event: &Event, timeout: Duration) -> Result<(
     if let Some(mut stdin) = child.stdin.take() {
         // A command that does not read its input is not an error.
         let _ = stdin
-            .write_all(format!("{}\n", event.json()).as_bytes())
+            .write_all(format!("{}\n", event_json(event, system)).as_bytes())
             .await;
     }
     match tokio::time::timeout(timeout, child.wait()).await {

@@ -214,6 +214,21 @@ impl CloudError {
         )
     }
 
+    /// The error in a few words, for a line that has no room for all of it (the credentials
+    /// banner): a refused role by its ARN, the error code and what to fix; the others as said.
+    pub fn brief(&self) -> String {
+        match self {
+            CloudError::RoleNotAssumed { role, reason, .. } => {
+                let code = reason.split(':').next().unwrap_or(reason).trim();
+                format!(
+                    "cannot assume role {role} ({code}): its trust policy, or the caller's \
+                     sts:AssumeRole"
+                )
+            }
+            other => other.to_string(),
+        }
+    }
+
     /// The profile whose IAM Identity Center (SSO) session is missing or expired, when that is
     /// the problem: what signing in again fixes (`shipdeck login`, `:login`). The one place that
     /// tells an SSO sign-in apart from the other credential problems.

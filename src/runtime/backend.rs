@@ -86,6 +86,12 @@ impl Backend {
         state.systems.names = (self.config.system_names().into_iter())
             .map(str::to_string)
             .collect();
+        state.systems.environments = (self.config.systems.iter())
+            .filter_map(|s| {
+                let names = s.environments.iter().map(|e| e.name.clone()).collect();
+                Some((s.system.clone()?, names))
+            })
+            .collect();
         state
     }
 
@@ -98,6 +104,48 @@ impl Backend {
             ..self.connection.clone()
         };
         build(&connection, config, Some(now))
+    }
+}
+
+impl Backend {
+    /// `:fault` in the demo: environment `env`'s identity has its credentials refused from the
+    /// next call — a role's account refuses the role (`sts:AssumeRole` denied); the demo
+    /// operator's own credentials expire (an SSO session: every identity built on them stops);
+    /// `None` accepts every credential again. The error says why nothing was faulted.
+    pub fn demo_fault(&self, env: Option<&str>) -> Result<(), String> {
+        let Some(sim) = &self.sim else {
+            return Err("only the demo (--demo) has faults to inject".into());
+        };
+        let settings = env_settings(&self.connection, &self.config);
+        let Some(env) = env else {
+            sim.with(|s| {
+                for one in &settings {
+                    s.restore_account(&sim_identity(one).account);
+                }
+                s.renew_credentials();
+            });
+            return Ok(());
+        };
+        let at = (self.config.environments.iter())
+            .position(|e| e.name == env)
+            .ok_or_else(|| format!("unknown environment `{env}`"))?;
+        let Some(role) = settings.get(at).and_then(|s| s.role.as_ref()) else {
+            sim.with(|s| s.expire_credentials());
+            return Ok(());
+        };
+        let account = sim_identity(&settings[at]).account;
+        let refusal = crate::cloud::CloudError::RoleNotAssumed {
+            role: role.arn.clone(),
+            caller: crate::cloud::sim::OPERATOR_ARN.into(),
+            reason: format!(
+                "AccessDenied: User: {} is not authorized to perform: sts:AssumeRole on \
+                 resource: {}",
+                crate::cloud::sim::OPERATOR_ARN,
+                role.arn
+            ),
+        };
+        sim.with(|s| s.refuse_account(&account, refusal));
+        Ok(())
     }
 }
 

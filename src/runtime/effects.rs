@@ -303,7 +303,10 @@ pub async fn run_effect_with(
         | Effect::FetchTrace { .. }) => {
             super::routing::spanning(&crate::cloud::Clouds::single(cloud.clone()), effect).await
         }
-        Effect::Quit | Effect::SwitchSystem { .. } | Effect::Notify { .. } => None,
+        Effect::Quit
+        | Effect::SwitchSystem { .. }
+        | Effect::DemoFault { .. }
+        | Effect::Notify { .. } => None,
         effect @ (Effect::ApplyOp { .. }
         | Effect::Audit { .. }
         | Effect::ReadAudit { .. }

@@ -17,8 +17,15 @@ pub async fn read_metrics(
     clouds: &Clouds,
     envs: &[(EnvSpec, HealthSpec)],
     now: Timestamp,
+    paused: &[(usize, String)],
 ) -> Readings {
-    let parts = clouds.split((0..envs.len()).map(|i| (Some(i), i)));
+    let read = (0..envs.len()).filter(|i| paused.iter().all(|(p, _)| p != i));
+    let parts = clouds.split(read.map(|i| (Some(i), i)));
+    // The paused environments' queries: not sent, unknown with the pause's reason.
+    let not_sent = paused.iter().flat_map(|(i, why)| {
+        (requests_of(envs, &[*i], now).into_iter()).map(|request| (request, Err(why.clone())))
+    });
+    let not_sent: Vec<_> = not_sent.collect();
     let calls = parts.into_iter().flat_map(|(cloud, only)| {
         requests_of(envs, &only, now)
             .into_iter()
@@ -29,7 +36,8 @@ pub async fn read_metrics(
                 (request, got)
             })
     });
-    let answers = futures::future::join_all(calls).await;
+    let mut answers = futures::future::join_all(calls).await;
+    answers.extend(not_sent);
     Readings::new(&answers, now)
 }
 

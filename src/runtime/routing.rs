@@ -44,6 +44,7 @@ pub fn pick<'a>(clouds: &'a Clouds, effect: &Effect) -> &'a Cloud {
         | Effect::WriteFile { .. }
         | Effect::Quit
         | Effect::SwitchSystem { .. }
+        | Effect::DemoFault { .. }
         | Effect::Notify { .. }
         | Effect::Audit { .. }
         | Effect::CompletePath { .. }
@@ -83,10 +84,15 @@ pub async fn run_routed(
 pub(super) async fn spanning(clouds: &Clouds, effect: Effect) -> Option<Action> {
     let default = clouds.default_cloud();
     match effect {
-        Effect::ReadHealth { request, envs, at } => {
+        Effect::ReadHealth {
+            request,
+            envs,
+            at,
+            paused,
+        } => {
             let specs: Vec<_> = envs.iter().map(|(e, _)| e.clone()).collect();
             let (readings, probes) = futures::join!(
-                super::health::read_metrics(clouds, &envs, at),
+                super::health::read_metrics(clouds, &envs, at, &paused),
                 super::health::probe_all(default.probes.as_ref(), &specs),
             );
             Some(Action::Reply(Reply::HealthRead {

@@ -152,6 +152,7 @@ async fn session(
             dirty = true;
             let mut effects = update(&mut state, action);
             notify(&notifier, &mut effects);
+            demo_faults(backend, &mut state, &mut effects);
             quit |= tasks.spawn(effects, &cloud, &tx);
         }
         if let Some(name) = tasks.take_switch() {
@@ -182,6 +183,20 @@ async fn session(
         }
     }
     Ok(Ended::Quit)
+}
+
+/// Injects the demo faults among `effects` (`:fault`) in the simulator at once, before the
+/// reads they go with are spawned, and takes them out.
+fn demo_faults(backend: &Backend, state: &mut State, effects: &mut Vec<crate::app::Effect>) {
+    effects.retain(|effect| match effect {
+        crate::app::Effect::DemoFault { env } => {
+            if let Err(why) = backend.demo_fault(env.as_deref()) {
+                state.say(Level::Error, format!(":fault: {why}"));
+            }
+            false
+        }
+        _ => true,
+    });
 }
 
 /// Writes the notifications among `effects` to the terminal (between two frames, on the loop's

@@ -175,6 +175,10 @@ pub fn draw(frame: &mut Frame, state: &State, hints: &Hints) {
             footer::render(frame, state, hints, areas.footer);
             overlays::trace::render(frame, state, t, areas.body);
         }
+        Some(Overlay::Systems) => {
+            footer::render(frame, state, hints, areas.footer);
+            overlays::systems::render(frame, state, areas.body);
+        }
     }
     overlays::dialog::render(frame, state, hints, areas.body);
     overlays::sign_in::render(frame, state, areas.body);

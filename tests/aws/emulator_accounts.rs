@@ -168,7 +168,7 @@ async fn reads_of_several_environments_read_each_in_its_own_account() {
         (crate::support::spec("dev", None), health.clone()),
         (crate::support::spec("prd", Some("dev")), health),
     ];
-    let readings = shipdeck::runtime::health::read_metrics(&clouds, &envs, now).await;
+    let readings = shipdeck::runtime::health::read_metrics(&clouds, &envs, now, &[]).await;
     assert_eq!(readings.get(0, Signal::FnInvocations), Reading::Value(3.0));
     assert_eq!(readings.get(1, Signal::FnInvocations), Reading::Value(9.0));
 

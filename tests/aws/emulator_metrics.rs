@@ -142,7 +142,8 @@ async fn the_viewer_functions_metrics_come_back_from_us_east_1_in_the_cloudfront
     );
     assert!(cdn[0].queries.iter().any(|q| q.metric == "Requests"));
     let readings =
-        shipdeck::runtime::health::read_metrics(&Clouds::single(aws.cloud()), &envs, now).await;
+        shipdeck::runtime::health::read_metrics(&Clouds::single(aws.cloud()), &envs, now, &[])
+            .await;
     assert_eq!(
         readings.get(0, Signal::ViewerInvocations),
         Reading::Value(1_200.0)

@@ -193,7 +193,16 @@ fn bad_flags_and_missing_config_are_clear_errors() {
 /// job and step it failed in.
 #[test]
 fn runs_lists_both_workflows_with_where_failed_runs_failed() {
-    let v = json(&["--demo", "runs", "--limit", "8", "-o", "json"]);
+    let v = json(&[
+        "--demo",
+        "--system",
+        "storefront",
+        "runs",
+        "--limit",
+        "8",
+        "-o",
+        "json",
+    ]);
     assert_eq!(v["repository"], "acme/storefront");
     assert_eq!(v["errors"], serde_json::json!([]));
     let workflows = v["workflows"].as_array().unwrap();
@@ -232,6 +241,8 @@ fn runs_lists_both_workflows_with_where_failed_runs_failed() {
 
     let only = json(&[
         "--demo",
+        "--system",
+        "storefront",
         "runs",
         "--workflow",
         "release",
@@ -243,7 +254,7 @@ fn runs_lists_both_workflows_with_where_failed_runs_failed() {
     assert_eq!(only["workflows"].as_array().unwrap().len(), 1);
     assert_eq!(only["workflows"][0]["role"], "release");
 
-    let out = shipdeck(&["--demo", "runs"]);
+    let out = shipdeck(&["--demo", "--system", "storefront", "runs"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -264,7 +275,15 @@ fn trace_follows_a_commit_to_each_environment() {
     let pending = json(&["--demo", "approvals", "-o", "json"]);
     let waiting = &pending["pending_approvals"][0];
     let sha = waiting["commit"].as_str().unwrap();
-    let v = json(&["--demo", "trace", &sha[..7], "-o", "json"]);
+    let v = json(&[
+        "--demo",
+        "--system",
+        "storefront",
+        "trace",
+        &sha[..7],
+        "-o",
+        "json",
+    ]);
     assert_eq!(v["commit"]["sha"], sha);
     assert_eq!(v["versions"], serde_json::json!([waiting["version"]]));
     assert_eq!(v["errors"], serde_json::json!([]));
@@ -307,7 +326,15 @@ fn trace_follows_a_commit_to_each_environment() {
     assert_eq!(envs[0]["deployer"]["stale"], false);
     assert_eq!(stg["newest"], envs[0]["deployer"]["runs"]);
     let tag = stg["runs"].as_str().unwrap();
-    let v = json(&["--demo", "trace", tag, "-o", "json"]);
+    let v = json(&[
+        "--demo",
+        "--system",
+        "storefront",
+        "trace",
+        tag,
+        "-o",
+        "json",
+    ]);
     let image = &v["deployer_image"];
     assert_eq!(image["repository"], "storefront-deployer", "{v}");
     assert_eq!(image["tags"], serde_json::json!([tag]));
@@ -320,7 +347,15 @@ fn trace_follows_a_commit_to_each_environment() {
     );
     let in_prd = envs[2]["deployed_version"].as_str().unwrap();
     let upstream = envs[1]["deployed_version"].as_str().unwrap();
-    let v = json(&["--demo", "trace", in_prd, "-o", "json"]);
+    let v = json(&[
+        "--demo",
+        "--system",
+        "storefront",
+        "trace",
+        in_prd,
+        "-o",
+        "json",
+    ]);
     assert_eq!(v["environments"][2]["now"], "running in prd");
     assert_eq!(
         v["environments"][1]["now"],
@@ -336,6 +371,8 @@ fn trace_follows_a_commit_to_each_environment() {
     // The newest commit on main: its deploy run, no environment yet.
     let newest = json(&[
         "--demo",
+        "--system",
+        "storefront",
         "runs",
         "--workflow",
         "deploy",
@@ -347,24 +384,32 @@ fn trace_follows_a_commit_to_each_environment() {
     let head = newest["workflows"][0]["runs"][0]["head_sha"]
         .as_str()
         .unwrap();
-    let v = json(&["--demo", "trace", head, "-o", "json"]);
+    let v = json(&[
+        "--demo",
+        "--system",
+        "storefront",
+        "trace",
+        head,
+        "-o",
+        "json",
+    ]);
     assert_eq!(
         v["summary"],
         "not yet in dev; not yet in stg; not yet in prd"
     );
     assert_eq!(v["packages"], serde_json::json!([]));
 
-    let out = shipdeck(&["--demo", "trace", "deadbeef"]);
+    let out = shipdeck(&["--demo", "--system", "storefront", "trace", "deadbeef"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("commit deadbeef does not exist in acme/storefront"),
         "{}",
         stderr(&out)
     );
-    let out = shipdeck(&["--demo", "trace", "9.9.9"]);
+    let out = shipdeck(&["--demo", "--system", "storefront", "trace", "9.9.9"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("version 9.9.9 is not in the release catalogue"));
-    let out = shipdeck(&["--demo", "trace", "main"]);
+    let out = shipdeck(&["--demo", "--system", "storefront", "trace", "main"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("`main` is neither a commit SHA"));
 }
@@ -426,6 +471,8 @@ fn a_commit_the_repository_does_not_have_is_not_in_repo_not_unknown() {
 fn runs_show_gives_jobs_steps_and_a_log_tail() {
     let v = json(&[
         "--demo",
+        "--system",
+        "storefront",
         "runs",
         "--workflow",
         "deploy",
@@ -442,7 +489,18 @@ fn runs_show_gives_jobs_steps_and_a_log_tail() {
         .unwrap();
     let id = failed["id"].as_u64().unwrap().to_string();
     let show = json(&[
-        "--demo", "runs", "show", &id, "--log", "build", "--lines", "6", "-o", "json",
+        "--demo",
+        "--system",
+        "storefront",
+        "runs",
+        "show",
+        &id,
+        "--log",
+        "build",
+        "--lines",
+        "6",
+        "-o",
+        "json",
     ]);
     assert_eq!(show["run"]["id"].as_u64().unwrap().to_string(), id);
     let jobs = show["jobs"].as_array().unwrap();
@@ -469,7 +527,16 @@ fn runs_show_gives_jobs_steps_and_a_log_tail() {
         .find(|r| r["status"] == "in_progress")
         .unwrap();
     let rid = running["id"].as_u64().unwrap().to_string();
-    let out = shipdeck(&["--demo", "runs", "show", &rid, "--log", "build"]);
+    let out = shipdeck(&[
+        "--demo",
+        "--system",
+        "storefront",
+        "runs",
+        "show",
+        &rid,
+        "--log",
+        "build",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         String::from_utf8_lossy(&out.stdout).contains(
@@ -483,7 +550,16 @@ fn runs_show_gives_jobs_steps_and_a_log_tail() {
     // The run's GitHub address works as its id.
     let url = failed["html_url"].as_str().unwrap();
     let out = shipdeck(&[
-        "--demo", "runs", "show", url, "--log", "build", "--lines", "2",
+        "--demo",
+        "--system",
+        "storefront",
+        "runs",
+        "show",
+        url,
+        "--log",
+        "build",
+        "--lines",
+        "2",
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8_lossy(&out.stdout);
@@ -493,7 +569,16 @@ fn runs_show_gives_jobs_steps_and_a_log_tail() {
     );
     assert!(text.contains("log of build (the last 2 of"), "{text}");
 
-    let out = shipdeck(&["--demo", "runs", "show", &id, "--log", "deploy"]);
+    let out = shipdeck(&[
+        "--demo",
+        "--system",
+        "storefront",
+        "runs",
+        "show",
+        &id,
+        "--log",
+        "deploy",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains(
@@ -502,7 +587,7 @@ fn runs_show_gives_jobs_steps_and_a_log_tail() {
         "{}",
         stderr(&out)
     );
-    let out = shipdeck(&["--demo", "runs", "show", "1"]);
+    let out = shipdeck(&["--demo", "--system", "storefront", "runs", "show", "1"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("run 1: workflow run not found: 1 in acme/storefront"),
@@ -510,9 +595,16 @@ fn runs_show_gives_jobs_steps_and_a_log_tail() {
         stderr(&out)
     );
     for bad in [
-        &["--demo", "runs", "show", "latest"][..],
-        &["--demo", "runs", "--limit", "0"][..],
-        &["--demo", "runs", "--workflow", "nightly"][..],
+        &["--demo", "--system", "storefront", "runs", "show", "latest"][..],
+        &["--demo", "--system", "storefront", "runs", "--limit", "0"][..],
+        &[
+            "--demo",
+            "--system",
+            "storefront",
+            "runs",
+            "--workflow",
+            "nightly",
+        ][..],
     ] {
         assert_eq!(shipdeck(bad).status.code(), Some(2), "{bad:?}");
     }
@@ -899,7 +991,15 @@ fn impact_prints_a_deploys_release_health_as_json() {
 /// whose listings reach back, still answer.
 #[test]
 fn a_commit_older_than_an_environments_listed_history_is_not_called_absent_there() {
-    let out = shipdeck(&["--demo", "trace", "7c18971", "-o", "json"]);
+    let out = shipdeck(&[
+        "--demo",
+        "--system",
+        "storefront",
+        "trace",
+        "7c18971",
+        "-o",
+        "json",
+    ]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let errors = v["errors"].as_array().cloned().unwrap_or_default();

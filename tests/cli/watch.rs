@@ -46,7 +46,15 @@ fn assert_event(v: &Value) {
 
 #[test]
 fn once_reports_the_approval_already_waiting_as_json_lines() {
-    let out = run(&["--demo", "watch", "--once", "--output", "jsonl"]);
+    let out = run(&[
+        "--demo",
+        "--system",
+        "storefront",
+        "watch",
+        "--once",
+        "--output",
+        "jsonl",
+    ]);
     assert!(
         out.status.success(),
         "{}",
@@ -315,4 +323,36 @@ fn ctrl_c_stops_the_exec_commands_still_running() {
         std::thread::sleep(Duration::from_millis(50));
     }
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Without `--system` or `--env`, watch follows every system, each event naming its system;
+/// `--env` of one system's environment follows that system.
+#[test]
+fn once_without_system_reports_every_systems_events_each_naming_its_system() {
+    let out = run(&["--demo", "watch", "--once", "-o", "jsonl"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seen: Vec<(String, String)> = (lines(&out).iter())
+        .map(|e| {
+            assert_event(e);
+            (e["system"].to_string(), e["environment"].to_string())
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("\"storefront\"".into(), "\"prd\"".into()),
+            ("\"backoffice\"".into(), "\"live\"".into())
+        ]
+    );
+    let text = run(&["--demo", "watch", "--once"]);
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    assert!(text.contains("  approval_pending   backoffice  "), "{text}");
+    let live = run(&["--demo", "watch", "--once", "-o", "jsonl", "--env", "live"]);
+    let events = lines(&live);
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0]["system"], "backoffice");
 }

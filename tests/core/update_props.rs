@@ -257,7 +257,9 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
                 .collect(),
             limited_until: None,
         })),
-        Effect::ReadHealth { request, envs, at } => Some(Action::Reply(Reply::HealthRead {
+        Effect::ReadHealth {
+            request, envs, at, ..
+        } => Some(Action::Reply(Reply::HealthRead {
             request: *request,
             at: *at,
             readings: Box::default(),
@@ -426,6 +428,7 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
         Effect::FetchIdentity { .. }
         | Effect::Quit
         | Effect::SwitchSystem { .. }
+        | Effect::DemoFault { .. }
         | Effect::Notify { .. }
         | Effect::Audit { .. }
         | Effect::Cancel { .. } => None,

@@ -187,6 +187,7 @@ async fn the_health_map_reads_prds_signals_as_prd() {
         request: 1,
         envs: r.health,
         at: r.app.state.now,
+        paused: Vec::new(),
     };
     let answer = shipdeck::runtime::routing::run_routed(&r.backend.clouds, read, None).await;
     let Some(Action::Reply(Reply::HealthRead { readings, .. })) = answer else {
@@ -252,5 +253,83 @@ async fn the_deployer_check_reads_prds_project_as_prd() {
         ),
         "dev's deployer is still known: {:?}",
         r.app.state.deployer(0)
+    );
+}
+
+/// The Map shown while prd's identity is paused: no call reaches prd's account between its
+/// pause's retries (the map's minute does not re-ask it), prd's part is unknown with the pause's
+/// reason, and dev's part is read each minute; `r` resumes prd's reads, the map's included.
+#[tokio::test]
+async fn the_map_does_not_call_a_paused_identity_between_its_retries() {
+    use shipdeck::app::health::signals::{Reading, Signal};
+    use shipdeck::app::{Action, View};
+    use shipdeck::domain::Timestamp;
+    let backend = demo();
+    let sim = backend.sim.clone().unwrap();
+    sim.with(|s| s.refuse_account("222222222222", refusal()));
+    let mut app = Headless::with_clouds(backend.state(), backend.clouds.clone());
+    app.start(backend.now).await;
+    assert!(app.state.paused(2) && !app.state.paused(0));
+    app.dispatch(Action::Show(View::Map));
+    app.settle().await;
+    let calls = |op: &str| {
+        sim.with(|s| s.stats())
+            .by_account
+            .get(&("222222222222".to_string(), op.to_string()))
+            .copied()
+            .unwrap_or(0)
+    };
+    let as_prd = || {
+        (sim.with(|s| s.stats()).by_account.iter())
+            .filter(|((account, _), _)| account == "222222222222")
+            .map(|(_, n)| n)
+            .sum::<u64>()
+    };
+    let (before, metrics_before) = (as_prd(), calls("GetMetricData"));
+    let dev_reads = sim.with(|s| s.stats()).calls.get("GetMetricData").copied();
+    // Four minutes: the map is due each minute, the pause holds five.
+    for _ in 0..4 {
+        let next = sim.with(|s| {
+            s.advance(Timestamp::MINUTE + Timestamp::SECOND);
+            s.now()
+        });
+        app.tick(next).await;
+    }
+    let after = as_prd();
+    assert_eq!(
+        after, before,
+        "no call as prd's account while its pause holds"
+    );
+    assert_eq!(calls("GetMetricData"), metrics_before);
+    assert!(
+        sim.with(|s| s.stats()).calls.get("GetMetricData").copied() > dev_reads,
+        "the map went on reading dev and stg"
+    );
+    let readings = app.state.map.readings.clone().expect("the map was read");
+    let Reading::Failed(why) = readings.get(2, Signal::CdnRequests) else {
+        panic!(
+            "prd's part is unknown: {:?}",
+            readings.get(2, Signal::CdnRequests)
+        );
+    };
+    assert!(
+        why.starts_with("not read while the credentials are refused: cannot assume role"),
+        "{why}"
+    );
+    assert!(!matches!(
+        readings.get(0, Signal::CdnRequests),
+        Reading::Failed(_)
+    ));
+    // `r`: every paused read tries again at once, the map's part of prd too.
+    app.dispatch(Action::Refresh);
+    app.settle().await;
+    let next = sim.with(|s| {
+        s.advance(Timestamp::MINUTE + Timestamp::SECOND);
+        s.now()
+    });
+    app.tick(next).await;
+    assert!(
+        calls("GetMetricData") > metrics_before,
+        "r resumed prd's map part"
     );
 }

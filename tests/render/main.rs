@@ -10,6 +10,7 @@ mod snapshots_ops;
 mod snapshots_upload;
 #[path = "../support/mod.rs"]
 mod support;
+mod systems;
 mod terminal;
 mod views;
 mod views_layout;

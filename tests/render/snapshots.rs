@@ -185,10 +185,8 @@ async fn expired_credentials_show_one_banner_and_stop_the_polls() {
     snap(&rig, "environments_credentials_expired");
     let (text, _) = render(&rig, 160, 48);
     assert!(
-        text.contains("credentials expired: aws sso login --profile demo")
-            && text.contains(
-                "paused since 09:00 UTC · r retries (else at 09:05) · not read: dev, stg, prd"
-            ),
+        text.contains("credentials expired: shipdeck login --profile demo")
+            && text.contains("paused since 09:00 UTC · :login, or r · not read: dev, stg, prd"),
         "{text}"
     );
     assert!(!text.contains("refresh failed"), "{text}");

@@ -325,6 +325,7 @@ fn old_info_messages_are_hidden() {
         level: Level::Info,
         at: NOW - 11_000,
         scope: None,
+        answer: None,
     });
     assert!(!screen(&s, 80, 24).contains("refreshing"));
     s.now = NOW - 5_000;
@@ -340,6 +341,7 @@ fn info_messages_last_ten_wall_seconds_at_any_demo_speed() {
         level: Level::Info,
         at: NOW - 200_000,
         scope: None,
+        answer: None,
     });
     // 200 simulated seconds at 30× are under 7 wall seconds: still shown.
     assert!(screen(&s, 100, 24).contains("exported 432 records"));

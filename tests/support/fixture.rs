@@ -328,6 +328,7 @@ pub fn state() -> State {
         level: Level::Warn,
         at: NOW,
         scope: None,
+        answer: None,
     });
     s
 }

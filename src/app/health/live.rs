@@ -83,10 +83,25 @@ pub(in crate::app) fn due(state: &mut State) -> Vec<Effect> {
     }
     let request = state.take_request();
     state.map.load.start(request);
+    // A paused identity is not called: its pause's own retry (`r`, or its timer) resumes it.
+    let paused = (0..state.envs.len())
+        .filter(|&e| !crate::app::credentials::free(state, e))
+        .filter_map(|e| {
+            let pause = state.pause_of(e)?;
+            Some((
+                e,
+                format!(
+                    "not read while the credentials are refused: {}",
+                    pause.error
+                ),
+            ))
+        })
+        .collect();
     vec![Effect::ReadHealth {
         request,
         envs: state.health_envs(),
         at: state.now,
+        paused,
     }]
 }
 
@@ -289,7 +304,9 @@ mod tests {
     fn reads(fx: &[Effect]) -> Vec<(RequestId, Timestamp)> {
         fx.iter()
             .filter_map(|e| match e {
-                Effect::ReadHealth { request, at, envs } => {
+                Effect::ReadHealth {
+                    request, at, envs, ..
+                } => {
                     assert_eq!(envs.len(), 2, "every environment in one read");
                     Some((*request, *at))
                 }

@@ -1,5 +1,6 @@
 //! `shipdeck runs`: the recent GitHub Actions runs of the deploy and release workflows, with
-//! the job and step where each failed run failed.
+//! the job and step where each failed run failed — of every system's repository when the
+//! configuration names several and `--system` picks none, one block each.
 
 mod show;
 
@@ -14,6 +15,9 @@ use serde::Serialize;
 /// A read that failed: what, and why.
 #[derive(Serialize)]
 pub(super) struct ErrorOut {
+    /// The system it belongs to, when runs of several systems are listed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    system: Option<String>,
     what: String,
     error: String,
 }
@@ -125,6 +129,11 @@ fn is_failure(conclusion: &str) -> bool {
 
 #[derive(Serialize)]
 struct WorkflowOut {
+    /// The system and repository it belongs to, when runs of several systems are listed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    system: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    repository: Option<String>,
     workflow: String,
     role: &'static str,
     /// The runs, newest first; `null` when they could not be read (see `errors`).
@@ -133,13 +142,31 @@ struct WorkflowOut {
 
 #[derive(Serialize)]
 struct RunsOut {
-    repository: String,
+    /// The repository (`null` with several systems: each workflow names its own).
+    repository: Option<String>,
     workflows: Vec<WorkflowOut>,
     errors: Vec<ErrorOut>,
 }
 
 /// Runs `shipdeck runs` or `shipdeck runs show`.
 pub async fn run(global: &Global, args: RunsArgs) -> Result<Answer, Failure> {
+    let Some(command) = args.command else {
+        let names = super::systems::every(global);
+        if !names.is_empty() {
+            let reads = names.iter().map(|name| {
+                let global = super::systems::narrowed(global, name);
+                async move { listed(&global, args.workflow, args.limit).await }
+            });
+            let read = futures::future::join_all(reads).await;
+            return grouped(names.into_iter().zip(read).collect(), args.output);
+        }
+        let out = listed(global, args.workflow, args.limit).await?;
+        let unknowns = out.errors.len();
+        if args.output == Output::Json {
+            return Ok(Answer::with_unknowns(json(&out)?, unknowns));
+        }
+        return Ok(Answer::with_unknowns(table(&out), unknowns));
+    };
     let backend = connect(global).map_err(Failure::new)?;
     let link = backend.github().await.map_err(Failure::new)?;
     if let Some(note) = &link.note {
@@ -147,45 +174,101 @@ pub async fn run(global: &Global, args: RunsArgs) -> Result<Answer, Failure> {
     }
     let gh = link.port.as_ref();
     let now = backend.now;
-    match args.command {
-        Some(RunsCommand::Show {
+    match command {
+        RunsCommand::Show {
             run_id,
             log,
             lines,
             output,
-        }) => show::run(gh, now, run_id, log.as_deref(), lines, output).await,
+        } => show::run(gh, now, run_id, log.as_deref(), lines, output).await,
         // Planned, confirmed and audited as actions (`cli::act`).
-        Some(RunsCommand::Rerun { .. } | RunsCommand::Cancel { .. }) => Err(Failure::new(
+        RunsCommand::Rerun { .. } | RunsCommand::Cancel { .. } => Err(Failure::new(
             "runs rerun and runs cancel are actions: run them as `shipdeck runs rerun RUN_ID`",
         )),
-        None => {
-            let github = backend
-                .config
-                .github
-                .clone()
-                .map(|g| (g.deploy_workflow, g.release_workflow))
-                .unwrap_or_else(|| ("deploy.yml".into(), "release.yml".into()));
-            let mut workflows = Vec::new();
-            if args.workflow != Some(WorkflowRole::Release) {
-                workflows.push(("deploy", github.0));
-            }
-            if args.workflow != Some(WorkflowRole::Deploy) {
-                workflows.push(("release", github.1));
-            }
-            list(gh, now, &workflows, args.limit, args.output).await
-        }
     }
 }
 
+/// The runs of one system's workflows (`--workflow`: one of them), from its repository.
+async fn listed(
+    global: &Global,
+    workflow: Option<WorkflowRole>,
+    limit: usize,
+) -> Result<RunsOut, Failure> {
+    let backend = connect(global).map_err(Failure::new)?;
+    let link = backend.github().await.map_err(Failure::new)?;
+    if let Some(note) = &link.note {
+        eprintln!("shipdeck: {note}");
+    }
+    let github = (backend.config.github.clone())
+        .map(|g| (g.deploy_workflow, g.release_workflow))
+        .unwrap_or_else(|| ("deploy.yml".into(), "release.yml".into()));
+    let mut workflows = Vec::new();
+    if workflow != Some(WorkflowRole::Release) {
+        workflows.push(("deploy", github.0));
+    }
+    if workflow != Some(WorkflowRole::Deploy) {
+        workflows.push(("release", github.1));
+    }
+    Ok(list(link.port.as_ref(), backend.now, &workflows, limit).await)
+}
+
+/// Every system's runs, one titled block each (`== system NAME ==`), or one JSON report whose
+/// workflows and errors each name their `system` (and the workflow its `repository`). A system
+/// whose runs could not be read is unknown with its reason (exit 1), never "no runs".
+fn grouped(
+    read: Vec<(String, Result<RunsOut, Failure>)>,
+    output: Output,
+) -> Result<Answer, Failure> {
+    let mut text = String::new();
+    let mut all = RunsOut {
+        repository: None,
+        workflows: Vec::new(),
+        errors: Vec::new(),
+    };
+    for (system, r) in read {
+        text.push_str(&format!("== system {system} ==\n"));
+        match r {
+            Ok(out) => {
+                text.push_str(&table(&out));
+                all.workflows
+                    .extend(out.workflows.into_iter().map(|w| WorkflowOut {
+                        system: Some(system.clone()),
+                        repository: out.repository.clone(),
+                        ..w
+                    }));
+                all.errors.extend(out.errors.into_iter().map(|e| ErrorOut {
+                    system: Some(system.clone()),
+                    ..e
+                }));
+            }
+            Err(f) => {
+                text.push_str(&format!("runs unknown: {}\n", f.message));
+                all.errors.push(ErrorOut {
+                    system: Some(system.clone()),
+                    what: "runs".into(),
+                    error: f.message,
+                });
+            }
+        }
+        text.push('\n');
+    }
+    let unknowns = all.errors.len();
+    if output == Output::Json {
+        return Ok(Answer::with_unknowns(json(&all)?, unknowns));
+    }
+    Ok(Answer::with_unknowns(text, unknowns))
+}
+
+/// The runs of `workflows`, each failed one with where it failed; what could not be read is in
+/// `errors`.
 async fn list(
     gh: &dyn GitHub,
     now: Timestamp,
     workflows: &[(&'static str, String)],
     limit: usize,
-    output: Output,
-) -> Result<Answer, Failure> {
+) -> RunsOut {
     let mut out = RunsOut {
-        repository: gh.repository(),
+        repository: Some(gh.repository()),
         workflows: Vec::new(),
         errors: Vec::new(),
     };
@@ -199,10 +282,13 @@ async fn list(
             Ok(runs) => runs,
             Err(e) => {
                 out.errors.push(ErrorOut {
+                    system: None,
                     what: format!("runs of {file}"),
                     error: e.to_string(),
                 });
                 out.workflows.push(WorkflowOut {
+                    system: None,
+                    repository: None,
                     workflow: file.clone(),
                     role,
                     runs: None,
@@ -217,6 +303,7 @@ async fn list(
                 let jobs = gh.list_jobs(r.id).await;
                 if let Err(e) = &jobs {
                     out.errors.push(ErrorOut {
+                        system: None,
                         what: format!("jobs of run {}", r.id),
                         error: e.to_string(),
                     });
@@ -228,20 +315,19 @@ async fn list(
             rows.push(row);
         }
         out.workflows.push(WorkflowOut {
+            system: None,
+            repository: None,
             workflow: file.clone(),
             role,
             runs: Some(rows),
         });
     }
-    let unknowns = out.errors.len();
-    if output == Output::Json {
-        return Ok(Answer::with_unknowns(json(&out)?, unknowns));
-    }
-    Ok(Answer::with_unknowns(table(&out), unknowns))
+    out
 }
 
 fn table(out: &RunsOut) -> String {
-    let mut text = format!("{} — GitHub Actions\n\n", out.repository);
+    let repository = out.repository.as_deref().unwrap_or_default();
+    let mut text = format!("{repository} — GitHub Actions\n\n");
     let mut rows = vec![
         [
             "RUN ID",
@@ -285,8 +371,14 @@ fn table(out: &RunsOut) -> String {
             r.failed_cell(),
         ]);
     }
+    let unread = out.workflows.iter().filter(|w| w.runs.is_none()).count();
     if all.is_empty() {
-        text.push_str("no runs\n");
+        // Unknown is not none: a workflow not read is said below, not counted as no runs.
+        if unread == 0 {
+            text.push_str("no runs\n");
+        } else if unread < out.workflows.len() {
+            text.push_str("no runs in the workflows that could be read\n");
+        }
     } else {
         text.push_str(&columns(&rows));
     }

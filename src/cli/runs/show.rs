@@ -130,6 +130,7 @@ pub(super) async fn run(
     let jobs = gh.list_jobs(run_id).await;
     if let Err(e) = &jobs {
         errors.push(ErrorOut {
+            system: None,
             what: format!("jobs of run {run_id}"),
             error: e.to_string(),
         });
@@ -169,6 +170,7 @@ pub(super) async fn run(
                 });
             }
             Err(e) => errors.push(ErrorOut {
+                system: None,
                 what: format!("log of job {name}"),
                 error: e.to_string(),
             }),

@@ -115,6 +115,9 @@ pub struct SimStats {
     /// objects `truncated_body`, `corrupt_object`, `late_delivery`, `duplicate_listing`,
     /// `redelivery`).
     pub faults: BTreeMap<String, u64>,
+    /// Calls made as an identity of another account than the demo operator's (see
+    /// `SimCloud::cloud_as`), per account and operation, those its refusal stopped included.
+    pub by_account: BTreeMap<(String, String), u64>,
 }
 
 impl SimStats {

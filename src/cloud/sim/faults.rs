@@ -9,8 +9,8 @@ use crate::cloud::CloudError;
 use crate::domain::Timestamp;
 use std::collections::BTreeSet;
 
-/// What `aws` users run when their SSO session expired in the demo profile.
-pub const LOGIN_HINT: &str = "aws sso login --profile demo";
+/// What to run when the SSO session of the demo's profile expired (`:login` in the console).
+pub const LOGIN_HINT: &str = "shipdeck login --profile demo";
 
 /// The operations that change something: the only ones whose reply the random faults lose.
 pub const MUTATING: [&str; 12] = [

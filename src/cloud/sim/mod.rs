@@ -32,7 +32,7 @@ pub use codepipeline::flow::SUMMARY_KEY;
 pub use codepipeline::gates::degrades;
 pub use codepipeline::pipeline::{ACCOUNT, APPROVAL_NOTE, REGION};
 pub use config::{FaultRates, LogFaultRates, SECRET_COOKIE, SimConfig, SimStats};
-pub use ecr::{DEPLOYER_REPOSITORY, image_uri};
+pub use ecr::deployer_name;
 pub use faults::{Fault, LOGIN_HINT, MUTATING};
 pub use ports::{OPERATOR_ARN, SimCloud, SimIdentity};
 pub use rng::Rng;

@@ -164,6 +164,10 @@ impl SimCloud {
         f: impl FnOnce(&mut Simulator) -> CloudResult<R>,
     ) -> CloudResult<R> {
         let mut sim = self.lock();
+        if let Some(who) = &self.who {
+            let key = (who.account.clone(), op.to_string());
+            *sim.stats.by_account.entry(key).or_default() += 1;
+        }
         if let Some(err) = (self.who.as_ref()).and_then(|w| sim.account_refusal(&w.account)) {
             return Err(err);
         }

@@ -7,5 +7,6 @@ pub mod help;
 pub mod release_picker;
 pub mod rollback_candidates;
 pub mod sign_in;
+pub mod systems;
 pub mod trace;
 pub mod upload;

@@ -25,6 +25,19 @@ pub fn visible_status(state: &State) -> Option<&StatusMsg> {
         .filter(|m| m.level != Level::Info || state.now.since(m.at) <= ttl)
 }
 
+/// How long (wall clock) the answer to the operator's own key or command comes before the
+/// attention events reported before it; then the newest event shows again.
+pub const ANSWER_TTL: i64 = 5 * Timestamp::SECOND;
+
+/// Whether the message answers the operator's own key or command, set in the last
+/// [`ANSWER_TTL`] (at the demo's speed, as for [`visible_status`]) with no event reported since.
+fn answering(state: &State, msg: &StatusMsg) -> bool {
+    let ttl = (ANSWER_TTL as f64 * state.clock_speed.max(0.0)) as i64;
+    msg.answer
+        .is_some_and(|events| events >= state.attention.total)
+        && state.now.since(msg.at) <= ttl
+}
+
 /// The notification line: the newest event not seen yet (and how many more), unless the
 /// Attention view, which lists them, is shown.
 pub fn notice(state: &State) -> Option<(String, Style)> {
@@ -77,8 +90,10 @@ pub fn render(frame: &mut Frame, state: &State, hints: &Hints, area: Rect) {
     }
     let mut used: usize = left.iter().map(Span::width).sum();
     let status = visible_status(state);
-    // The newest unseen event comes before information, after a warning or an error.
-    let event = notice(state).filter(|_| status.is_none_or(|m| m.level == Level::Info));
+    // The newest unseen event comes before information, after a warning or an error, and
+    // after the answer to what the operator just did.
+    let event = notice(state)
+        .filter(|_| status.is_none_or(|m| m.level == Level::Info && !answering(state, m)));
     if let Some((text, style)) = event {
         // Room is left for the first key hints.
         let room = avail.saturating_sub(used + 1).min(avail * 3 / 5);

@@ -153,7 +153,16 @@ pub fn banner_lines(state: &State, width: u16, max_rows: u16) -> Vec<String> {
     };
     let room = usize::from(width.saturating_sub(2));
     let max_rows = usize::from(max_rows.max(2));
-    let mut lines = wrap(&format!("⚠ {problem}"), room, max_rows - 1);
+    // The problem takes at most half the rows (the rest say how polling resumes and what is
+    // not read): in a few words when the whole of it does not fit there.
+    let rows = (max_rows / 2).max(1);
+    let full = format!("⚠ {problem}");
+    let problem = if wrap(&full, room, usize::MAX).len() <= rows {
+        full
+    } else {
+        format!("⚠ {}", state.credentials_banner_brief().unwrap_or(problem))
+    };
+    let mut lines = wrap(&problem, room, rows);
     let left = max_rows - lines.len();
     lines.extend(wrap(&resume, room, left));
     lines

@@ -93,7 +93,7 @@ fn expired_credentials_show_one_banner_and_stop_every_poll() {
     );
     assert_eq!(
         resume,
-        "paused since 09:00 UTC · r retries (else at 09:05) · not read: dev, stg, prd"
+        "paused since 09:00 UTC · :login, or r · not read: dev, stg, prd"
     );
     assert!(
         s.status
@@ -393,18 +393,111 @@ fn a_sign_in_is_cancelled_with_esc_and_a_failure_is_shown_in_the_dialog() {
     assert!(s.sign_in.is_none());
 }
 
-/// The demo's credentials renew by themselves: `:login` says so instead of signing in.
+/// The demo's sign-in: an expired SSO session's banner offers `:login`, which lets the
+/// simulated credentials in again at once (no page, no code) and retries every read the pause
+/// stopped; with no SSO session expired there is nothing to sign in to.
 #[test]
-fn the_demo_offers_no_sign_in() {
+fn the_demo_signs_in_again_at_once() {
     let mut s = refused();
-    let [problem, resume] = s.credentials_banner().unwrap();
-    assert!(
-        !problem.contains(":login") && !resume.contains(":login"),
-        "{resume}"
-    );
-    assert!(command(&mut s, "login").is_empty());
+    let [_, resume] = s.credentials_banner().unwrap();
+    assert!(resume.contains(":login, or r"), "{resume}");
+    let fx = command(&mut s, "login");
     assert!(s.sign_in.is_none());
-    assert!(s.status.unwrap().text.contains("no SSO session"));
+    assert!(fx.contains(&Effect::DemoFault { env: None }), "{fx:?}");
+    assert_eq!(fetches(&fx), [0, 1, 2]);
+    let mut fresh = loaded();
+    assert!(command(&mut fresh, "login").is_empty());
+    assert!(fresh.status.unwrap().text.contains("no SSO session"));
+}
+
+/// `:fault ENV` is the demo's: it asks the runtime to refuse that environment's credentials
+/// (`clear`: to accept them all again) and says so; against AWS it is refused.
+#[test]
+fn fault_refuses_one_environments_credentials_in_the_demo_only() {
+    let mut s = loaded();
+    assert_eq!(
+        command(&mut s, "fault prd"),
+        [Effect::DemoFault {
+            env: Some("prd".into())
+        }]
+    );
+    assert!(
+        s.status
+            .clone()
+            .unwrap()
+            .text
+            .contains("prd's account refuses")
+    );
+    assert_eq!(
+        command(&mut s, "fault clear"),
+        [Effect::DemoFault { env: None }]
+    );
+    assert!(command(&mut s, "fault qa").is_empty());
+    assert!(
+        s.status
+            .clone()
+            .unwrap()
+            .text
+            .contains("unknown environment `qa`")
+    );
+    s.session.mode = shipdeck::app::Mode::Aws;
+    assert!(command(&mut s, "fault prd").is_empty());
+    assert!(s.status.unwrap().text.contains("only the demo"));
+}
+
+/// A refused role's error is long: at 80 columns the banner's first line says it in a few words
+/// — the environment, the role, the code and what to fix — within two rows.
+#[test]
+fn a_refused_roles_banner_fits_two_rows_at_80_columns() {
+    let mut s = loaded();
+    s.accounts.group = vec![0, 0, 1];
+    let at = T0 + s.poll.idle;
+    let fx = update(&mut s, Action::Tick(at));
+    let role = CloudError::RoleNotAssumed {
+        role: "arn:aws:iam::222222222222:role/shipdeck-operator".into(),
+        caller: "arn:aws:sts::123456789012:assumed-role/Operator/demo-operator".into(),
+        reason: "AccessDenied: User: arn:aws:sts::123456789012:assumed-role/Operator/\
+                 demo-operator is not authorized to perform: sts:AssumeRole"
+            .into(),
+    };
+    for e in &fx {
+        if let Effect::FetchEnv { env, request, .. } = e {
+            let result = if *env == 2 {
+                Err(role.clone())
+            } else {
+                let x = execution("e-1", ExecutionStatus::Succeeded, "1.3.0", T0);
+                Ok(Box::new(snapshot(
+                    &s.envs[*env].spec.name.clone(),
+                    vec![x],
+                    None,
+                )))
+            };
+            let (env, request) = (*env, *request);
+            update(
+                &mut s,
+                Action::Reply(Reply::EnvLoaded {
+                    env,
+                    request,
+                    result,
+                }),
+            );
+        }
+    }
+    let lines = shipdeck::tui::widgets::header::banner_lines(&s, 80, 4);
+    assert_eq!(lines.len(), 3, "{lines:#?}");
+    assert_eq!(
+        lines[..2].join(" "),
+        "⚠ prd: cannot assume role arn:aws:iam::222222222222:role/shipdeck-operator \
+         (AccessDenied): its trust policy, or the caller's sts:AssumeRole"
+    );
+    assert!(lines[2].ends_with("not read: prd"), "{lines:#?}");
+    // Where there is room, the whole error.
+    let wide = shipdeck::tui::widgets::header::banner_lines(&s, 300, 4);
+    assert!(
+        wide.join(" ")
+            .contains("(the role's trust policy must let this caller assume it"),
+        "{wide:#?}"
+    );
 }
 
 /// Answers each refresh in `effects`: `refused` environments with expired credentials, the
@@ -467,7 +560,7 @@ fn a_refused_identity_pauses_its_own_environments_only() {
     );
     assert_eq!(
         resume,
-        "paused since 09:00 UTC · r retries (else at 09:05) · not read: prd"
+        "paused since 09:00 UTC · :login, or r · not read: prd"
     );
     assert!(
         problem.chars().count() <= 78 && resume.chars().count() <= 78,

@@ -154,10 +154,10 @@ fn diurnal(t: Timestamp) -> f64 {
     0.55 - 0.45 * (std::f64::consts::TAU * (hour - 15.0) / 24.0).cos()
 }
 
-/// The CloudFront Function environment `env`'s distribution runs on viewer requests (it adds the
-/// security headers and rewrites `/` to `/index.html`).
-pub(crate) fn viewer_function(env: &str) -> String {
-    format!("storefront-{env}-viewer-request")
+/// The CloudFront Function environment `env`'s distribution of `app` runs on viewer requests (it
+/// adds the security headers and rewrites `/` to `/index.html`).
+pub(crate) fn viewer_function(app: &str, env: &str) -> String {
+    format!("{app}-{env}-viewer-request")
 }
 
 fn host_of(url: Option<&str>) -> Option<String> {
@@ -169,6 +169,7 @@ impl Simulator {
     /// Creates one distribution per environment and schedules their first traffic windows.
     pub(crate) fn init_traffic(&mut self, t0: Timestamp) {
         let created = t0 - 200 * Timestamp::DAY;
+        let app = self.app_name();
         for env in 0..self.envs.len() {
             let spec = self.envs[env].spec.clone();
             const ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
@@ -199,7 +200,7 @@ impl Simulator {
                 logging_prefix: legacy.map(|(_, p)| p.to_string()),
                 last_modified: created,
                 in_progress_invalidations: 0,
-                viewer_function: Some(viewer_function(&spec.name)),
+                viewer_function: Some(viewer_function(&app, &spec.name)),
             };
             let site = SiteProfile {
                 distribution_domain: domain.clone(),

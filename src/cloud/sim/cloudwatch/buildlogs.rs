@@ -101,8 +101,9 @@ impl Simulator {
             lines.push((
                 false,
                 format!(
-                    "Uploading {} files to s3://storefront-web-{name}",
-                    self.rng.range(180, 260)
+                    "Uploading {} files to s3://{}-web-{name}",
+                    self.rng.range(180, 260),
+                    self.app_name()
                 ),
             ));
             lines.push((false, format!("Created CodeDeploy deployment {deployment}")));

@@ -6,7 +6,6 @@
 
 use super::Simulator;
 use super::codepipeline::pipeline::REGION;
-use super::ecr::image_uri;
 use crate::cloud::{BuildProject, BuildProjects, BuildRun, BuildRuns, CloudResult, FailedPhase};
 use crate::domain::ActionStatus;
 
@@ -19,7 +18,7 @@ impl Simulator {
     }
 
     /// Each environment's Deploy project: the `ProjectName` of its pipeline's Deploy action.
-    fn deploy_project(&self, env: usize) -> Option<String> {
+    pub(crate) fn deploy_project(&self, env: usize) -> Option<String> {
         self.envs[env]
             .def
             .stages
@@ -47,7 +46,7 @@ impl Simulator {
             match tag {
                 Some(tag) => out.found.push(BuildProject {
                     name: name.clone(),
-                    image: image_uri(&tag),
+                    image: self.image_uri(&tag),
                 }),
                 None => out.not_found.push(name.clone()),
             }
@@ -157,7 +156,7 @@ fn failed_phase(lines: &[&str]) -> Option<FailedPhase> {
 
 #[cfg(test)]
 mod tests {
-    use crate::cloud::sim::{DEPLOYER_REPOSITORY, SimConfig, Simulator, demo_specs};
+    use crate::cloud::sim::{SimConfig, Simulator, demo_specs};
     use crate::domain::{DeployerCheck, Timestamp, check_deployer};
 
     /// The demo's deployer: the images are the ones the deploy runs pushed (each tagged with the
@@ -169,11 +168,13 @@ mod tests {
         let projects: Vec<String> = (0..3).filter_map(|e| sim.deploy_project(e)).collect();
         assert_eq!(projects[1], "storefront-deployer-stg-deploy");
         let judge = |sim: &Simulator| -> Vec<DeployerCheck> {
-            let images = sim.op_describe_images(DEPLOYER_REPOSITORY).unwrap();
+            let repository = sim.deployer_repository();
+            assert_eq!(repository, "storefront-deployer");
+            let images = sim.op_describe_images(&repository).unwrap();
             let found = sim.op_batch_get_projects(&projects).unwrap().found;
             found
                 .iter()
-                .map(|p| check_deployer(&p.image, DEPLOYER_REPOSITORY, &images))
+                .map(|p| check_deployer(&p.image, &repository, &images))
                 .collect()
         };
         let checks = judge(&sim);

@@ -1,0 +1,95 @@
+//! Several systems on screen: the `:system` overlay (a row per system, from what was read) and
+//! the answer to the operator's own command before an older attention event in the footer.
+
+use crate::support::screen;
+use shipdeck::app::systems::Glance;
+use shipdeck::app::{Action, Overlay};
+use shipdeck::domain::Timestamp;
+use shipdeck::runtime::{Connection, Headless, connect};
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+/// The demo's two systems, storefront shown and read.
+async fn demo() -> Headless {
+    let backend = connect(&Connection {
+        demo: true,
+        seed: 42,
+        speed: 1.0,
+        ..Connection::default()
+    })
+    .unwrap();
+    let mut app = Headless::with_clouds(backend.state(), backend.clouds.clone());
+    app.start(backend.now).await;
+    app
+}
+
+fn command(app: &mut Headless, text: &str) {
+    app.dispatch(Action::CommandOpen);
+    for c in text.chars() {
+        app.dispatch(Action::Input(c));
+    }
+    app.dispatch(Action::Submit);
+}
+
+/// `:system` opens an overlay (not a message an event can hide): storefront from what it shows,
+/// backoffice as last seen, with how long ago; Esc closes it.
+#[tokio::test]
+async fn the_system_list_is_an_overlay_of_a_row_per_system() {
+    let mut app = demo().await;
+    app.state.systems.seen.insert(
+        "backoffice".into(),
+        Glance {
+            at: app.state.now - 3 * Timestamp::MINUTE,
+            approvals: 1,
+            failed: vec!["uat".into()],
+            unknown: Vec::new(),
+            credentials: "ok".into(),
+        },
+    );
+    assert!(app.state.attention.unseen() > 0, "an unseen event waits");
+    command(&mut app, "system");
+    assert_eq!(app.state.overlay, Some(Overlay::Systems));
+    for (w, h) in SIZES {
+        let text = screen::trimmed(&screen::buffer(&app.state, w, h));
+        let row = |name: &str| {
+            (text.lines())
+                .find(|l| l.contains(name) && l.contains("│") && !l.contains("system "))
+                .unwrap_or_else(|| panic!("no row of {name} at {w}x{h}:\n{text}"))
+                .to_string()
+        };
+        let storefront = row("▸ storefront");
+        assert!(storefront.contains("dev stg prd"), "{storefront}");
+        assert!(storefront.contains(" ok"), "{storefront}");
+        let backoffice = row("  backoffice");
+        assert!(backoffice.contains("uat live"), "{backoffice}");
+        assert!(backoffice.contains("ok (3m 00s ago)"), "{backoffice}");
+        insta::assert_snapshot!(format!("systems_overlay_{w}x{h}"), text);
+    }
+    app.dispatch(Action::Back);
+    assert_eq!(app.state.overlay, None);
+}
+
+/// The answer to a command the operator just typed comes before an older attention event in the
+/// footer, for a few seconds; then the event shows again (it stays reachable).
+#[tokio::test]
+async fn the_answer_to_a_command_wins_over_an_older_event_for_a_few_seconds() {
+    let mut app = demo().await;
+    let event = app
+        .state
+        .attention
+        .latest()
+        .expect("an event")
+        .summary
+        .clone();
+    let footer = |app: &Headless| {
+        let text = screen::trimmed(&screen::buffer(&app.state, 160, 48));
+        text.lines().last().unwrap_or_default().to_string()
+    };
+    assert!(footer(&app).contains(&event[..20]), "{}", footer(&app));
+    command(&mut app, "system storefront");
+    let answer = "system storefront is the one shown";
+    assert!(footer(&app).contains(answer), "{}", footer(&app));
+    assert!(!footer(&app).contains(&event[..20]), "{}", footer(&app));
+    app.state.now = app.state.now + 6 * Timestamp::SECOND;
+    assert!(footer(&app).contains(&event[..20]), "{}", footer(&app));
+}
