@@ -167,6 +167,15 @@ pub enum AthenaEnd {
     },
 }
 
+impl AthenaEnd {
+    /// Whether it failed because its table (or database) does not exist yet
+    /// (`TABLE_NOT_FOUND`, `SCHEMA_NOT_FOUND` in Athena's reason).
+    pub fn missing_table(&self) -> bool {
+        matches!(self, AthenaEnd::Ended(Execution { state: ExecutionState::Failed, reason: Some(r), .. })
+            if r.starts_with("TABLE_NOT_FOUND") || r.starts_with("SCHEMA_NOT_FOUND"))
+    }
+}
+
 /// The Athena API.
 #[async_trait::async_trait]
 pub trait Athena: Send + Sync {

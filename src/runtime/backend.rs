@@ -82,6 +82,12 @@ impl Backend {
         state.map.specs = (self.config.environments.iter())
             .map(|e| self.config.health(&e.name))
             .collect();
+        state.queries.athena_specs = (self.config.environments.iter())
+            .map(|e| self.config.athena(&e.name))
+            .collect();
+        state.queries.regions = (self.config.environments.iter())
+            .map(|e| self.config.identity(&e.name).region.unwrap_or_default())
+            .collect();
         state.systems.current = self.config.system.clone();
         state.systems.names = (self.config.system_names().into_iter())
             .map(str::to_string)
