@@ -211,6 +211,9 @@ fn build(global: &Connection, config: Config, start: Option<Timestamp>) -> Resul
         seed: system_seed(global.seed, index),
         speed: global.speed,
         start: start.unwrap_or(defaults.start),
+        // The demo account has queried prd's and live's access logs with shipdeck before; the
+        // other environments' tables are created when first queried.
+        athena_tables: vec!["prd".into(), "live".into()],
         ..defaults
     };
     let sim = SimCloud::new(Simulator::new(sim_config, &config.environments));

@@ -4,11 +4,11 @@
 //! (picked, else the default one), which must deliver to S3; and the sizes of the objects in
 //! range, listed through the storage port.
 
+use crate::accesslog::KeyTemplate;
 use crate::accesslog::input::InputFormat;
-use crate::accesslog::{Field, KeyTemplate};
 use crate::accesslog_io::inflate_whole;
 use crate::cloud::Cloud;
-use crate::domain::{EnvSpec, LogSource, SourceKind, default_source, pick_source};
+use crate::domain::{EnvSpec, default_source, pick_source};
 use crate::query::{Format, Plan, Range, Setup};
 use crate::runtime::cloudfront_logs::discover;
 
@@ -101,51 +101,7 @@ pub async fn setup(
             ))
         })?,
     };
-    of_source(&sources[index], dist)
-}
-
-/// The setup of a discovered source.
-fn of_source(source: &LogSource, dist: &str) -> Result<Setup, SetupError> {
-    let label = source.label();
-    let Some((bucket, template)) = source.s3() else {
-        return Err(SetupError::Failed(format!(
-            "{label} delivers to {}: Athena reads logs in S3 (CloudWatch Logs Insights comes later)",
-            source.destination.describe()
-        )));
-    };
-    let format = match (source.format.as_str(), &source.kind) {
-        ("w3c", SourceKind::Legacy) => Format::Legacy,
-        ("w3c", _) => Format::W3c,
-        ("json", _) => Format::Json,
-        ("parquet", _) => Format::Parquet,
-        ("plain", _) => {
-            let d = source.delimiter.as_deref().unwrap_or("\t");
-            let mut chars = d.chars();
-            match (chars.next(), chars.next()) {
-                (Some(c), None) => Format::Plain { delimiter: c },
-                _ => {
-                    return Err(SetupError::Failed(format!(
-                        "{label}: a field delimiter of one character is needed, found `{d}`"
-                    )));
-                }
-            }
-        }
-        (other, _) => {
-            return Err(SetupError::Failed(format!(
-                "{label}: {other} output cannot be queried"
-            )));
-        }
-    };
-    let mut fields = Vec::new();
-    for name in &source.fields {
-        let f = Field::from_any_name(name)
-            .ok_or_else(|| SetupError::Failed(format!("{label}: unknown record field `{name}`")))?;
-        fields.push(f);
-    }
-    let layout =
-        KeyTemplate::parse(template).map_err(|e| SetupError::Failed(format!("{label}: {e}")))?;
-    Setup::new(&label, format, fields, bucket, layout, dist)
-        .map_err(|e| SetupError::Failed(e.to_string()))
+    Setup::of_source(&sources[index], dist).map_err(SetupError::Failed)
 }
 
 /// The format of the first object in range of a configured partitioned bucket, by its content.

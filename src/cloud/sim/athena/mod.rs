@@ -256,6 +256,50 @@ impl Simulator {
             .ok_or_else(|| invalid(format!("QueryExecution {id} was not found")))
     }
 
+    /// Puts the access-log tables of `envs` in the catalog, as shipdeck's DDL for each one's
+    /// default source creates them (database [`DEFAULT_DATABASE`](crate::config::DEFAULT_DATABASE)):
+    /// an account that has used shipdeck before. An environment without a source Athena reads
+    /// is left without.
+    pub(crate) fn athena_tables_at_start(&mut self, envs: &[String]) {
+        use crate::query::{Names, Setup, create_database, create_table};
+        use sqlparser::dialect::HiveDialect;
+        let database = crate::config::DEFAULT_DATABASE;
+        for name in envs {
+            let Some(spec) = self.envs.iter().map(|e| &e.spec).find(|s| &s.name == name) else {
+                continue;
+            };
+            let sources: Vec<crate::domain::LogSource> = super::cloudfront::logging::setup(spec)
+                .into_iter()
+                .map(|s| s.source)
+                .collect();
+            let Some(setup) = (match &spec.logs_bucket {
+                // A configured flat prefix is read as legacy logging, as shipdeck reads it.
+                Some(bucket) => Setup::new(
+                    "the configured logs_bucket",
+                    crate::query::Format::Legacy,
+                    Vec::new(),
+                    bucket,
+                    crate::accesslog::KeyTemplate::flat(&spec.logs_prefix),
+                    &spec.distribution_id,
+                )
+                .ok(),
+                None => crate::domain::default_source(&sources)
+                    .and_then(|i| Setup::of_source(&sources[i], &spec.distribution_id).ok()),
+            }) else {
+                continue;
+            };
+            let names = Names::for_env(database, name, &setup);
+            for sql in [create_database(&names), create_table(&names, &setup)] {
+                let change = sqlparser::parser::Parser::parse_sql(&HiveDialect {}, &sql)
+                    .ok()
+                    .and_then(|s| s.first().and_then(|s| catalog::ddl(s).ok().flatten()));
+                if let Some(change) = change {
+                    let _ = self.athena.catalog.apply(&change, database);
+                }
+            }
+        }
+    }
+
     /// Makes the catalog changes of the DDL that has succeeded by now.
     fn settle_athena(&mut self) {
         let now = self.now;
