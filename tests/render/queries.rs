@@ -300,6 +300,7 @@ fn athena(phase: Phase) -> State {
             plans: vec![Ok(plan); 4],
             estimate: Ok(estimate(vec![400_000_000; 50], "eu-west-1")),
             notes: Vec::new(),
+            work_group: "workgroup primary · results to s3://athena-results/ · it cancels a query past 100.0 GB".into(),
         }),
         phase,
         created: false,
@@ -344,6 +345,7 @@ fn the_scan_question_names_the_environment_filter_range_and_estimate() {
             "range 30d",
             "estimate 4 SELECTs × 20.0 GB (50 objects) = 80.0 GB",
             "limit max_scan_bytes",
+            "workgroup primary",
             "enter runs these 4 SELECTs",
         ] {
             assert!(

@@ -30,6 +30,8 @@ pub struct AthenaPlanned {
     pub estimate: Result<Estimate, String>,
     /// What discovery could not read.
     pub notes: Vec<String>,
+    /// The workgroup as `GetWorkGroup` described it: where results go, what it enforces.
+    pub work_group: String,
 }
 
 impl AthenaPlanned {

@@ -121,6 +121,7 @@ fn planned(s: &mut State, sizes: Result<Vec<u64>, String>) -> Vec<Effect> {
         plans,
         estimate: sizes.map(|z| estimate(z, "eu-west-1")),
         notes: Vec::new(),
+        work_group: "workgroup primary".into(),
     };
     update(
         s,

@@ -84,6 +84,11 @@ pub(super) async fn run(job: Job<'_>) -> Result<Answer, Failure> {
         backend,
         ..
     } = &job;
+    let cloud = backend.clouds.named(&spec.name);
+    let wg = athena::work_group(cloud, athena)
+        .await
+        .map_err(Failure::new)?;
+    eprintln!("shipdeck: {}", athena::work_group_line(&wg, athena));
     let limit = args.max_scan_bytes.unwrap_or(athena.max_scan_bytes);
     match &job.estimate {
         Ok(e) if e.bytes <= limit => {}
@@ -119,7 +124,6 @@ pub(super) async fn run(job: Job<'_>) -> Result<Answer, Failure> {
             }
         }
     }
-    let cloud = backend.clouds.named(&spec.name);
     let clock: Box<dyn Clock> = match &backend.sim {
         Some(sim) => Box::new(SimClock::driven(sim.clone())),
         None => Box::new(WallClock),

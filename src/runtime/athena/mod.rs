@@ -11,7 +11,7 @@ pub use setup::{SetupError, scanned, setup};
 
 use crate::app::queries::athena::AthenaPlanned;
 use crate::app::{Action, Reply, RequestId};
-use crate::cloud::athena::{AthenaEnd, AthenaQuery, Progress, run_query};
+use crate::cloud::athena::{AthenaEnd, AthenaQuery, Progress, WorkGroup, run_query};
 use crate::cloud::{Clock, Cloud};
 use crate::config::AthenaSpec;
 use crate::ops::apply::upload::Cancel;
@@ -38,6 +38,45 @@ pub fn statement(athena: &AthenaSpec, sql: &str, at: i64, n: usize) -> AthenaQue
     }
 }
 
+/// The workgroup `athena` names (`GetWorkGroup`), or why a query cannot run in it: it cannot be
+/// read (not found: the error names it), or it is disabled.
+pub async fn work_group(cloud: &Cloud, athena: &AthenaSpec) -> Result<WorkGroup, String> {
+    let wg = cloud
+        .athena
+        .get_work_group(&athena.workgroup)
+        .await
+        .map_err(|e| {
+            format!(
+                "Athena workgroup `{}` cannot be used: {e} (set [environments.athena] workgroup)",
+                athena.workgroup
+            )
+        })?;
+    match wg.refusal() {
+        Some(why) => Err(why),
+        None => Ok(wg),
+    }
+}
+
+/// `workgroup primary · results to s3://… (enforced by the workgroup) · it cancels a query past
+/// 10.0 GB`.
+pub fn work_group_line(wg: &WorkGroup, athena: &AthenaSpec) -> String {
+    let mut line = format!("workgroup {}", wg.name);
+    match wg.results_to(athena.output_location.as_deref()) {
+        Some(out) if wg.enforced => {
+            line.push_str(&format!(" · results to {out} (enforced by the workgroup)"));
+        }
+        Some(out) => line.push_str(&format!(" · results to {out}")),
+        None => line.push_str(" · no results location (set output_location)"),
+    }
+    if let Some(cut) = wg.bytes_cutoff {
+        line.push_str(&format!(
+            " · it cancels a query past {:.1} GB",
+            cut as f64 / 1e9
+        ));
+    }
+    line
+}
+
 /// Plans the console's query ([`Effect::PlanAthena`](crate::app::Effect::PlanAthena)): the
 /// setup as `shipdeck query` finds it, one plan per grouping of `groups` (or why that grouping
 /// cannot be asked of it), and what one SELECT scans, from the listing of the objects in range.
@@ -54,6 +93,7 @@ pub async fn prepare(
 ) -> Result<AthenaPlanned, String> {
     use crate::query::{Ask, Names, Range, estimate, plan};
     let range = Range::new(range.0, range.1).map_err(|e| e.to_string())?;
+    let wg = work_group(cloud, athena).await?;
     let mut notes = Vec::new();
     let setup = setup(cloud, spec, pick, range, &mut notes)
         .await
@@ -91,6 +131,7 @@ pub async fn prepare(
         plans,
         estimate,
         notes,
+        work_group: work_group_line(&wg, athena),
     })
 }
 
@@ -193,6 +234,40 @@ pub async fn create_for_console(
 
 #[cfg(test)]
 mod tests {
+    #[tokio::test]
+    async fn a_missing_workgroup_is_named_and_primary_says_where_results_go() {
+        use crate::cloud::sim::{SimCloud, SimConfig, Simulator, demo_specs};
+        use crate::config::AthenaSpec;
+        let sim = SimCloud::new(Simulator::new(SimConfig::default(), &demo_specs()));
+        let cloud = sim.cloud();
+        let spec = AthenaSpec::default();
+        let wg = super::work_group(&cloud, &spec).await.unwrap();
+        assert!(wg.enabled);
+        assert!(
+            super::work_group_line(&wg, &spec).starts_with("workgroup primary · results to s3://"),
+            "{wg:?}"
+        );
+        let other = AthenaSpec {
+            workgroup: "analytics".into(),
+            ..AthenaSpec::default()
+        };
+        let why = super::work_group(&cloud, &other).await.unwrap_err();
+        assert!(
+            why.contains("`analytics`") && why.contains("not found"),
+            "{why}"
+        );
+        let disabled = crate::cloud::athena::WorkGroup {
+            enabled: false,
+            ..wg
+        };
+        assert!(
+            disabled
+                .refusal()
+                .unwrap()
+                .contains("`primary` is disabled")
+        );
+    }
+
     #[test]
     fn tokens_are_as_long_as_athena_asks() {
         let t = super::token("SELECT 1", 1_795_597_200_000, 3);

@@ -1,5 +1,5 @@
 //! The question an Athena `:query` asks before it runs, over the query's panel: to scan above
-//! `max_scan_bytes` (or an unknown amount), naming the environment, filter, range, source and the
+//! `max_scan_bytes` (or an unknown amount), naming the environment, filter, range, source, workgroup and the
 //! estimated bytes and cost; or to create the missing table, showing its DDL (or why read-only
 //! cannot). Enter answers yes for what is shown, Esc no.
 
@@ -71,6 +71,7 @@ fn lines(
             fit(format!("logs {}", p.source)),
             DIM,
         )));
+        out.push(Line::from(Span::styled(fit(p.work_group.clone()), DIM)));
     }
     let foot = match question {
         Question::Scan => {
@@ -173,7 +174,7 @@ pub fn render(frame: &mut Frame, q: &TrafficQuery, area: Rect) {
         Question::CreateTable { refused: Some(_) } => " The Athena table does not exist ",
     };
     let h = match question {
-        Question::Scan => 9,
+        Question::Scan => 10,
         Question::CreateTable { .. } => area.height,
     };
     let popup = centered(area, area.width.saturating_sub(2).min(110), h);

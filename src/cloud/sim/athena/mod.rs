@@ -62,6 +62,9 @@ struct SimExecution {
     outcome: Outcome,
 }
 
+/// Where the simulated `primary` workgroup writes query results.
+pub(crate) const RESULTS_LOCATION: &str = "s3://aws-athena-query-results-123456789012-eu-west-1/";
+
 /// Athena's executions and catalog.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct AthenaSim {
@@ -254,6 +257,24 @@ impl Simulator {
             .executions
             .get(id)
             .ok_or_else(|| invalid(format!("QueryExecution {id} was not found")))
+    }
+
+    /// `GetWorkGroup`: every account's `primary` (enabled, results to the simulator's results
+    /// bucket, nothing enforced); any other name is not found, as Athena says it.
+    pub(crate) fn op_get_work_group(
+        &mut self,
+        name: &str,
+    ) -> CloudResult<crate::cloud::athena::WorkGroup> {
+        if name != "primary" {
+            return Err(invalid(format!("WorkGroup {name} is not found.")));
+        }
+        Ok(crate::cloud::athena::WorkGroup {
+            name: name.to_string(),
+            enabled: true,
+            output_location: Some(RESULTS_LOCATION.to_string()),
+            enforced: false,
+            bytes_cutoff: None,
+        })
     }
 
     /// Puts the access-log tables of `envs` in the catalog, as shipdeck's DDL for each one's
