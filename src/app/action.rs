@@ -418,6 +418,35 @@ pub enum Reply {
         /// When the code expires.
         expires_at: crate::domain::Timestamp,
     },
+    /// An Athena query over logs in S3 was planned: its setup, SELECTs and estimate, or why
+    /// not.
+    AthenaPlanned {
+        /// Request id.
+        request: RequestId,
+        /// The plans, or why none.
+        result: Box<Result<crate::app::queries::athena::AthenaPlanned, String>>,
+    },
+    /// An Athena SELECT's state was read (`GetQueryExecution`).
+    AthenaProgress {
+        /// Request id.
+        request: RequestId,
+        /// State, elapsed time, bytes scanned, cost.
+        progress: crate::cloud::athena::Progress,
+    },
+    /// An Athena SELECT ended: its rows, Athena's reason, or a stop; or why it could not run.
+    AthenaEnded {
+        /// Request id.
+        request: RequestId,
+        /// How it ended.
+        result: Box<Result<crate::cloud::athena::AthenaEnd, String>>,
+    },
+    /// The Athena table was created, or why not.
+    AthenaTableCreated {
+        /// Request id.
+        request: RequestId,
+        /// Done, or why not.
+        result: Result<(), String>,
+    },
     /// A Logs Insights query answered `GetQueryResults` (its status, the rows so far).
     InsightsProgress {
         /// The query's request.

@@ -376,6 +376,57 @@ pub enum Effect {
         /// The query.
         query: crate::cloud::InsightsQuery,
     },
+    /// Find the logging setup an Athena query over logs in S3 reads (as `shipdeck query` does),
+    /// write one SELECT per grouping and estimate the bytes they scan from a listing of the
+    /// objects in range; answers [`Reply::AthenaPlanned`](super::Reply::AthenaPlanned).
+    PlanAthena {
+        /// Environment index (whose identity reads).
+        env: usize,
+        /// Request id.
+        request: RequestId,
+        /// The environment.
+        spec: Box<crate::domain::EnvSpec>,
+        /// Its Athena settings.
+        athena: crate::config::AthenaSpec,
+        /// Its region (the price per TB).
+        region: String,
+        /// The log source the operator picked (`:logsource`), if any.
+        pick: Option<String>,
+        /// The filter.
+        filter: crate::accesslog::Filter,
+        /// The range's first instant.
+        since: crate::domain::Timestamp,
+        /// The instant after its last.
+        until: crate::domain::Timestamp,
+        /// One SELECT per grouping: its key and how many groups.
+        groups: Vec<(crate::query::GroupBy, usize)>,
+    },
+    /// Run one SELECT on Athena to its end (the shared loop, `cloud::athena::run_query`): each
+    /// state read as it comes, then how it ended; [`Effect::Cancel`] stops it
+    /// (`StopQueryExecution`).
+    RunAthena {
+        /// Environment index (whose identity runs it).
+        env: usize,
+        /// Request id.
+        request: RequestId,
+        /// The SQL.
+        sql: String,
+        /// The database, workgroup and output location.
+        athena: crate::config::AthenaSpec,
+        /// The region (the price per TB).
+        region: String,
+    },
+    /// Create an Athena table: its DDL statements in order (an operator action, confirmed).
+    CreateAthenaTable {
+        /// Environment index (whose identity runs it).
+        env: usize,
+        /// Request id ([`Effect::Cancel`] stops it).
+        request: RequestId,
+        /// The database, workgroup and output location.
+        athena: crate::config::AthenaSpec,
+        /// `CREATE DATABASE …`, `CREATE EXTERNAL TABLE …`.
+        statements: Vec<String>,
+    },
     /// Sign in to IAM Identity Center for these profiles (the OIDC device authorization), as
     /// `shipdeck login` does: answers the code to show, then how it ended.
     SignIn {

@@ -273,6 +273,18 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
             results,
         } => super::queries::progress(state, request, query_id, results),
         Reply::InsightsEnded { request, result } => super::queries::ended(state, request, result),
+        Reply::AthenaPlanned { request, result } => {
+            super::queries::athena::planned(state, request, *result)
+        }
+        Reply::AthenaProgress { request, progress } => {
+            super::queries::athena::progress(state, request, progress)
+        }
+        Reply::AthenaEnded { request, result } => {
+            super::queries::athena::ended(state, request, *result)
+        }
+        Reply::AthenaTableCreated { request, result } => {
+            super::queries::athena::created(state, request, result)
+        }
         Reply::OpApplied {
             request,
             outcome,

@@ -167,6 +167,55 @@ pub enum AthenaEnd {
     },
 }
 
+impl AthenaEnd {
+    /// Whether it failed because its table (or database) does not exist yet
+    /// (`TABLE_NOT_FOUND`, `SCHEMA_NOT_FOUND` in Athena's reason).
+    pub fn missing_table(&self) -> bool {
+        matches!(self, AthenaEnd::Ended(Execution { state: ExecutionState::Failed, reason: Some(r), .. })
+            if r.starts_with("TABLE_NOT_FOUND") || r.starts_with("SCHEMA_NOT_FOUND"))
+    }
+}
+
+/// A workgroup, as `GetWorkGroup` describes it: whether it takes queries, where their results
+/// go and what it enforces.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WorkGroup {
+    /// Its name.
+    pub name: String,
+    /// Whether it is ENABLED (a DISABLED workgroup refuses queries).
+    pub enabled: bool,
+    /// Its query results location, if it has one.
+    pub output_location: Option<String>,
+    /// Whether its settings override the client's (`EnforceWorkGroupConfiguration`): then the
+    /// results go to its location whatever shipdeck asks.
+    pub enforced: bool,
+    /// The bytes a query may scan before the workgroup cancels it
+    /// (`BytesScannedCutoffPerQuery`), if set.
+    pub bytes_cutoff: Option<u64>,
+}
+
+impl WorkGroup {
+    /// Why a query cannot run in it, naming it: it is disabled.
+    pub fn refusal(&self) -> Option<String> {
+        (!self.enabled).then(|| {
+            format!(
+                "Athena workgroup `{}` is disabled: it refuses queries (enable it, or set \
+                 [environments.athena] workgroup to another)",
+                self.name
+            )
+        })
+    }
+
+    /// Where the results go: the workgroup's location when it enforces its settings or shipdeck
+    /// names none, else `output_location`.
+    pub fn results_to(&self, output_location: Option<&str>) -> Option<String> {
+        match (self.enforced, output_location) {
+            (false, Some(out)) => Some(out.to_string()),
+            _ => self.output_location.clone(),
+        }
+    }
+}
+
 /// The Athena API.
 #[async_trait::async_trait]
 pub trait Athena: Send + Sync {
@@ -183,6 +232,8 @@ pub trait Athena: Send + Sync {
     ) -> CloudResult<ResultPage>;
     /// `StopQueryExecution`.
     async fn stop_query_execution(&self, id: &str) -> CloudResult<()>;
+    /// `GetWorkGroup`.
+    async fn get_work_group(&self, name: &str) -> CloudResult<WorkGroup>;
 }
 
 /// Time before the `polls`-th `GetQueryExecution` after the first: half a second, doubling to

@@ -528,6 +528,10 @@ impl super::Athena for CountingCloud {
         self.count("StopQueryExecution");
         self.inner.athena.stop_query_execution(id).await
     }
+    async fn get_work_group(&self, name: &str) -> CloudResult<super::athena::WorkGroup> {
+        self.count("GetWorkGroup");
+        self.inner.athena.get_work_group(name).await
+    }
 }
 
 #[cfg(test)]

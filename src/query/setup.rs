@@ -101,6 +101,47 @@ pub struct Column {
 }
 
 impl Setup {
+    /// The setup of a discovered source (one that delivers to S3 in a format Athena reads);
+    /// the error names the source.
+    pub fn of_source(source: &crate::domain::LogSource, dist: &str) -> Result<Setup, String> {
+        let label = source.label();
+        let Some((bucket, template)) = source.s3() else {
+            return Err(format!(
+                "{label} delivers to {}: Athena reads logs in S3 (the Traffic view's :query reads a log group with Logs Insights)",
+                source.destination.describe()
+            ));
+        };
+        let format = match (source.format.as_str(), &source.kind) {
+            ("w3c", crate::domain::SourceKind::Legacy) => Format::Legacy,
+            ("w3c", _) => Format::W3c,
+            ("json", _) => Format::Json,
+            ("parquet", _) => Format::Parquet,
+            ("plain", _) => {
+                let d = source.delimiter.as_deref().unwrap_or("\t");
+                let mut chars = d.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => Format::Plain { delimiter: c },
+                    _ => {
+                        return Err(format!(
+                            "{label}: a field delimiter of one character is needed, found `{d}`"
+                        ));
+                    }
+                }
+            }
+            (other, _) => {
+                return Err(format!("{label}: {other} output cannot be queried"));
+            }
+        };
+        let mut fields = Vec::new();
+        for name in &source.fields {
+            let f = Field::from_any_name(name)
+                .ok_or_else(|| format!("{label}: unknown record field `{name}`"))?;
+            fields.push(f);
+        }
+        let layout = KeyTemplate::parse(template).map_err(|e| format!("{label}: {e}"))?;
+        Setup::new(&label, format, fields, bucket, layout, dist).map_err(|e| e.to_string())
+    }
+
     /// A setup of `format` with `fields` (empty: the format's default: the legacy 33 for
     /// legacy logging, every v2 field for a delivery). A plain delivery without fields is an
     /// error: its lines cannot be laid out.

@@ -82,6 +82,12 @@ impl Backend {
         state.map.specs = (self.config.environments.iter())
             .map(|e| self.config.health(&e.name))
             .collect();
+        state.queries.athena_specs = (self.config.environments.iter())
+            .map(|e| self.config.athena(&e.name))
+            .collect();
+        state.queries.regions = (self.config.environments.iter())
+            .map(|e| self.config.identity(&e.name).region.unwrap_or_default())
+            .collect();
         state.systems.current = self.config.system.clone();
         state.systems.names = (self.config.system_names().into_iter())
             .map(str::to_string)
@@ -253,6 +259,9 @@ fn build(global: &Connection, config: Config, start: Option<Timestamp>) -> Resul
         seed: system_seed(global.seed, index),
         speed: global.speed,
         start: start.unwrap_or(defaults.start),
+        // The demo account has queried prd's and live's access logs with shipdeck before; the
+        // other environments' tables are created when first queried.
+        athena_tables: vec!["prd".into(), "live".into()],
         ..defaults
     };
     let sim = SimCloud::new(Simulator::new(sim_config, &config.environments));

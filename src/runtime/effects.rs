@@ -198,6 +198,69 @@ pub async fn run_effect_with(
             let clock = super::WallClock;
             Some(super::insights::run(cloud, &clock, request, &query, progress, &never).await)
         }
+        Effect::PlanAthena {
+            request,
+            spec,
+            athena,
+            region,
+            pick,
+            filter,
+            since,
+            until,
+            groups,
+            ..
+        } => {
+            let result = super::athena::prepare(
+                cloud,
+                &spec,
+                &athena,
+                &region,
+                pick.as_deref(),
+                &filter,
+                (since, until),
+                &groups,
+            )
+            .await;
+            Some(Action::Reply(Reply::AthenaPlanned {
+                request,
+                result: Box::new(result),
+            }))
+        }
+        // Run alone (a headless app): on the wall clock, not stoppable but by its end.
+        Effect::RunAthena {
+            request,
+            sql,
+            athena,
+            region,
+            ..
+        } => {
+            let never = crate::ops::apply::upload::Cancel::never();
+            let clock = super::WallClock;
+            let at = crate::cloud::Clock::now(&clock).millis();
+            let query = super::athena::statement(&athena, &sql, at, 0);
+            let price = crate::query::price_per_tb(&region).0;
+            Some(super::athena::run(cloud, &clock, request, &query, price, progress, &never).await)
+        }
+        Effect::CreateAthenaTable {
+            request,
+            athena,
+            statements,
+            ..
+        } => {
+            let never = crate::ops::apply::upload::Cancel::never();
+            let clock = super::WallClock;
+            Some(
+                super::athena::create_for_console(
+                    cloud,
+                    &clock,
+                    request,
+                    &athena,
+                    &statements,
+                    &never,
+                )
+                .await,
+            )
+        }
         // Effects run one after another here; the loop's task registry stops running reads.
         Effect::Cancel { .. } => None,
         Effect::WriteFile { path, job, replace } => {

@@ -1,5 +1,6 @@
 //! The runtime: runs effects on the ports, keeps time, drives the app headless or in a terminal.
 
+pub mod athena;
 pub mod backend;
 mod clock;
 pub mod cloudfront_logs;

@@ -22,7 +22,10 @@ pub fn pick<'a>(clouds: &'a Clouds, effect: &Effect) -> &'a Cloud {
         | Effect::FetchPackages { env, .. }
         | Effect::FetchSourceVersions { env, .. }
         | Effect::FetchCandidates { env, .. }
-        | Effect::RunInsights { env, .. } => clouds.of(*env),
+        | Effect::RunInsights { env, .. }
+        | Effect::PlanAthena { env, .. }
+        | Effect::RunAthena { env, .. }
+        | Effect::CreateAthenaTable { env, .. } => clouds.of(*env),
         // The catalogue is the first environment's source bucket (see `app::poll`).
         Effect::FetchReleases { .. } => clouds.of(0),
         Effect::ApplyOp { plan, .. } => clouds.named(&plan.environment),

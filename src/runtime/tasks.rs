@@ -110,6 +110,63 @@ impl Tasks {
                         let _ = tx.send(answer);
                     });
                 }
+                Effect::RunAthena {
+                    env,
+                    request,
+                    sql,
+                    athena,
+                    region,
+                } => {
+                    let (handle, cancel) = Cancel::new();
+                    self.queries.insert(request, handle);
+                    let cloud = clouds.of(env).clone();
+                    let clock = self.clock.clone();
+                    let tx = tx.clone();
+                    tokio::spawn(async move {
+                        let query = super::athena::statement(
+                            &athena,
+                            &sql,
+                            clock.now().millis(),
+                            usize::try_from(request).unwrap_or(0),
+                        );
+                        let price = crate::query::price_per_tb(&region).0;
+                        let answer = super::athena::run(
+                            &cloud,
+                            clock.as_ref(),
+                            request,
+                            &query,
+                            price,
+                            Some(&tx),
+                            &cancel,
+                        )
+                        .await;
+                        let _ = tx.send(answer);
+                    });
+                }
+                Effect::CreateAthenaTable {
+                    env,
+                    request,
+                    athena,
+                    statements,
+                } => {
+                    let (handle, cancel) = Cancel::new();
+                    self.queries.insert(request, handle);
+                    let cloud = clouds.of(env).clone();
+                    let clock = self.clock.clone();
+                    let tx = tx.clone();
+                    tokio::spawn(async move {
+                        let answer = super::athena::create_for_console(
+                            &cloud,
+                            clock.as_ref(),
+                            request,
+                            &athena,
+                            &statements,
+                            &cancel,
+                        )
+                        .await;
+                        let _ = tx.send(answer);
+                    });
+                }
                 Effect::Cancel { request } if self.uploads.contains_key(&request) => {
                     if let Some(handle) = self.uploads.remove(&request) {
                         handle.cancel();

@@ -96,3 +96,56 @@ async fn a_query_runs_to_succeeded_with_its_rows_and_a_stopped_one_is_cancelled(
     assert_eq!(e.state, ExecutionState::Cancelled, "{e:?}");
     assert_eq!(e.id, id);
 }
+
+#[tokio::test]
+async fn get_work_group_says_where_results_go_what_it_enforces_and_names_a_missing_one() {
+    use aws_sdk_athena::types::{ResultConfiguration, WorkGroupConfiguration};
+    use shipdeck::config::AthenaSpec;
+    use shipdeck::runtime::athena::{work_group, work_group_line};
+    let (aws, clients, _) = connect().await;
+    let name = unique("shipdeck-wg").replace('-', "_");
+    clients
+        .athena
+        .create_work_group()
+        .name(&name)
+        .configuration(
+            WorkGroupConfiguration::builder()
+                .result_configuration(
+                    ResultConfiguration::builder()
+                        .output_location("s3://athena-results-wg/shipdeck/")
+                        .build(),
+                )
+                .enforce_work_group_configuration(true)
+                .bytes_scanned_cutoff_per_query(10_000_000_000)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let cloud = aws.cloud();
+    let spec = AthenaSpec {
+        workgroup: name.clone(),
+        output_location: Some("s3://mine/".into()),
+        ..AthenaSpec::default()
+    };
+    let wg = work_group(&cloud, &spec).await.unwrap();
+    assert!(wg.enabled && wg.enforced, "{wg:?}");
+    assert_eq!(wg.bytes_cutoff, Some(10_000_000_000));
+    // Enforced: the results go to the workgroup's location, whatever shipdeck asks.
+    assert_eq!(
+        wg.results_to(spec.output_location.as_deref()).as_deref(),
+        Some("s3://athena-results-wg/shipdeck/")
+    );
+    let line = work_group_line(&wg, &spec);
+    assert!(
+        line.contains("(enforced by the workgroup)") && line.contains("past 10.0 GB"),
+        "{line}"
+    );
+    // A workgroup that does not exist: the error names it.
+    let missing = AthenaSpec {
+        workgroup: "no_such_workgroup".into(),
+        ..AthenaSpec::default()
+    };
+    let why = work_group(&cloud, &missing).await.unwrap_err();
+    assert!(why.contains("`no_such_workgroup`"), "{why}");
+}

@@ -417,6 +417,31 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
                 Err("MalformedQueryException: at position 1".into())
             },
         })),
+        Effect::PlanAthena { request, .. } => Some(Action::Reply(Reply::AthenaPlanned {
+            request: *request,
+            result: Box::new(Err("AccessDenied: s3:ListBucket".into())),
+        })),
+        Effect::RunAthena { request, .. } => Some(Action::Reply(Reply::AthenaEnded {
+            request: *request,
+            result: Box::new(if ok {
+                Ok(shipdeck::cloud::athena::AthenaEnd::Stopped {
+                    last: None,
+                    note: None,
+                })
+            } else {
+                Err("ThrottlingException".into())
+            }),
+        })),
+        Effect::CreateAthenaTable { request, .. } => {
+            Some(Action::Reply(Reply::AthenaTableCreated {
+                request: *request,
+                result: if ok {
+                    Ok(())
+                } else {
+                    Err("AccessDenied".into())
+                },
+            }))
+        }
         Effect::SignIn { request, .. } => Some(Action::Reply(Reply::SignedIn {
             request: *request,
             result: if ok {

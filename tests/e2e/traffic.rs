@@ -154,3 +154,139 @@ async fn files_delivered_late_into_hours_already_read_are_read_once_each_on_foll
         "each fetched once"
     );
 }
+
+/// Runs the console's Athena effects the way the terminal loop does (the SELECTs on the
+/// simulator's clock), feeding every answer back, until none is left; the effects it did not run.
+async fn run_athena(
+    app: &mut Headless,
+    sim: &shipdeck::cloud::sim::SimCloud,
+    mut fx: Vec<shipdeck::app::Effect>,
+) -> Vec<shipdeck::app::Effect> {
+    use shipdeck::app::{Effect, update};
+    use shipdeck::runtime::athena;
+    let clock = shipdeck::runtime::SimClock::driven(sim.clone());
+    let never = shipdeck::ops::apply::upload::Cancel::never();
+    let cloud = sim.cloud();
+    let mut other = Vec::new();
+    while let Some(effect) = fx.pop() {
+        let (tx, mut parts) = tokio::sync::mpsc::unbounded_channel();
+        let answer = match effect {
+            Effect::PlanAthena {
+                request,
+                spec,
+                athena: a,
+                region,
+                pick,
+                filter,
+                since,
+                until,
+                groups,
+                ..
+            } => {
+                let result = athena::prepare(
+                    &cloud,
+                    &spec,
+                    &a,
+                    &region,
+                    pick.as_deref(),
+                    &filter,
+                    (since, until),
+                    &groups,
+                )
+                .await;
+                Action::Reply(shipdeck::app::Reply::AthenaPlanned {
+                    request,
+                    result: Box::new(result),
+                })
+            }
+            Effect::RunAthena {
+                request,
+                sql,
+                athena: a,
+                ..
+            } => {
+                let q = athena::statement(&a, &sql, request as i64, 0);
+                athena::run(&cloud, &clock, request, &q, 5.0, Some(&tx), &never).await
+            }
+            Effect::CreateAthenaTable {
+                request,
+                athena: a,
+                statements,
+                ..
+            } => athena::create_for_console(&cloud, &clock, request, &a, &statements, &never).await,
+            e => {
+                other.push(e);
+                continue;
+            }
+        };
+        while let Ok(part) = parts.try_recv() {
+            fx.extend(update(&mut app.state, part));
+        }
+        fx.extend(update(&mut app.state, answer));
+    }
+    other
+}
+
+#[tokio::test]
+async fn the_console_s_athena_query_counts_what_the_local_engine_read_and_creates_a_missing_table()
+{
+    use shipdeck::app::queries::TrafficSummary;
+    use shipdeck::app::queries::athena::{Phase, Question};
+    use shipdeck::app::{Effect, update};
+    let cli = Cli::try_parse_from(["shipdeck", "--demo", "--speed", "0"]).expect("flags");
+    let backend = connect(&cli.global).expect("the demo");
+    let sim = backend.sim.clone().expect("the simulator");
+    for (env, has_table) in [("prd", true), ("dev", false)] {
+        let index = (backend.config.environments.iter())
+            .position(|e| e.name == env)
+            .expect("an environment");
+        let mut app = Headless::new(backend.state(), backend.cloud.clone());
+        app.start(backend.now).await;
+        app.state.selected = index;
+        app.dispatch(Action::Show(View::Traffic));
+        for _ in 0..10 {
+            app.tick(backend.now).await;
+        }
+        let local = app.state.traffic.stats.summary().decoded().requests;
+        assert!(local > 0, "{env}");
+        let mut fx = update(&mut app.state, Action::CommandOpen);
+        for c in "query 1h".chars() {
+            fx.extend(update(&mut app.state, Action::Input(c)));
+        }
+        fx.extend(update(&mut app.state, Action::Submit));
+        let left = run_athena(&mut app, &sim, fx).await;
+        assert!(left.is_empty(), "{env}: {left:?}");
+        let q = app.state.queries.traffic.as_ref().expect("a query");
+        let phase = q.athena.as_ref().map(|a| a.phase.clone());
+        if has_table {
+            // prd's table is in the demo account already: it ran at once.
+            assert_eq!(phase, Some(Phase::Running), "{env}");
+        } else {
+            assert_eq!(
+                phase,
+                Some(Phase::Asking(Question::CreateTable { refused: None })),
+                "{env}"
+            );
+            let fx = update(&mut app.state, Action::ToggleDetail);
+            assert!(
+                matches!(fx.first(), Some(Effect::CreateAthenaTable { .. })),
+                "{fx:?}"
+            );
+            let left = run_athena(&mut app, &sim, fx).await;
+            assert!(
+                left.iter().all(|e| matches!(e, Effect::Audit { .. })),
+                "{left:?}"
+            );
+        }
+        let q = app.state.queries.traffic.as_ref().expect("a query");
+        assert!(!q.running(), "{env}");
+        assert!(q.bytes_scanned() > 0.0, "{env}");
+        let s = TrafficSummary::of(q);
+        assert_eq!(
+            s.requests,
+            Some(local),
+            "{env}: Athena's count and the local engine's"
+        );
+        assert!(s.series.as_ref().is_some_and(|b| !b.is_empty()), "{env}");
+    }
+}

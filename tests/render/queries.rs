@@ -1,15 +1,19 @@
 //! Render tests of the console's queries at 80×24 and 160×48: the Traffic view's `:query`
-//! answer (marker, totals, classes, codes, series, top lists; partial and failed parts) and the
+//! answer (marker, totals, classes, codes, series, top lists; partial and failed parts), on
+//! Logs Insights and on Athena (its cost, Athena's reason, the questions before it runs), and the
 //! Logs view's `:insights` table (rows as they come, a refusal with its position).
 
 use crate::support::fixture::{self, NOW};
 use crate::support::screen::text as screen;
+use shipdeck::app::queries::athena::{AthenaPlanned, AthenaQueryState, Phase, Question};
 use shipdeck::app::queries::traffic::{Part, TOP};
 use shipdeck::app::queries::{LogsInsights, QueryRange, QueryRun, RunState, TrafficQuery};
 use shipdeck::app::{State, View};
 use shipdeck::cloud::{QueryResults, QueryStatistics, QueryStatus};
 use shipdeck::domain::Timestamp;
-use shipdeck::query::{GroupBy, InsightsAsk, SeriesStep};
+use shipdeck::query::{
+    Ask, Format, GroupBy, InsightsAsk, Names, Range, SeriesStep, Setup, estimate, plan,
+};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 
@@ -40,6 +44,7 @@ fn run(request: u64, state: RunState, r: Option<QueryResults>) -> QueryRun {
         state,
         results: r,
         note: None,
+        scanned: None,
     }
 }
 
@@ -113,6 +118,7 @@ fn traffic() -> State {
                 run(5, RunState::Starting, None),
             ),
         ],
+        athena: None,
     });
     s
 }
@@ -254,5 +260,129 @@ fn a_refused_insights_query_shows_the_message_and_position() {
         let text = screen(&logs(RunState::Failed(why.into()), None), w, h);
         assert!(text.contains("Failed: MalformedQuery"), "{w}x{h}:\n{text}");
         assert!(text.contains("at position 1"), "{w}x{h}:\n{text}");
+    }
+}
+
+/// The same query on Athena over stg's legacy logs in S3 in `phase`: its plans written for a
+/// legacy setup, an estimate of 50 objects of 400 MB each, the series failed.
+fn athena(phase: Phase) -> State {
+    let mut s = traffic();
+    let q = s.queries.traffic.as_mut().unwrap();
+    q.group = String::new();
+    let setup = Setup::new(
+        "the configured logs_bucket",
+        Format::Legacy,
+        Vec::new(),
+        "storefront-cloudfront-logs",
+        shipdeck::accesslog::KeyTemplate::flat("cloudfront/stg/"),
+        "E2STGSTOREFRNT",
+    )
+    .unwrap();
+    let filter = shipdeck::accesslog::Filter::parse("status:5xx").unwrap();
+    let ask = Ask {
+        filter: &filter,
+        range: Range::new(q.range.since, q.range.until).unwrap(),
+        group: Some(GroupBy::Path),
+        top: TOP,
+    };
+    let plan = plan(&setup, Names::for_env("shipdeck", "stg", &setup), &ask).unwrap();
+    q.parts.truncate(4);
+    for p in &mut q.parts {
+        p.run.scanned = Some((600_000_000, 0.003));
+    }
+    q.parts[1].run.state =
+        RunState::Failed("HIVE_BAD_DATA: Error parsing field value '-x' for field 3".into());
+    q.athena = Some(Box::new(AthenaQueryState {
+        spec: shipdeck::config::AthenaSpec::default(),
+        region: "eu-west-1".into(),
+        planned: Some(AthenaPlanned {
+            source: "the configured logs_bucket (legacy W3C), s3://storefront-cloudfront-logs/cloudfront/stg/".into(),
+            plans: vec![Ok(plan); 4],
+            estimate: Ok(estimate(vec![400_000_000; 50], "eu-west-1")),
+            notes: Vec::new(),
+            work_group: "workgroup primary · results to s3://athena-results/ · it cancels a query past 100.0 GB".into(),
+        }),
+        phase,
+        created: false,
+    }));
+    s
+}
+
+#[test]
+fn an_athena_query_shows_its_marker_cost_and_athenas_reason() {
+    let s = athena(Phase::Running);
+    for (w, h) in SIZES {
+        let text = screen(&s, w, h);
+        for wanted in [
+            "◆ Athena",
+            "stg",
+            "status:5xx",
+            "30d",
+            "2400.0 MB scanned",
+            "$0.01",
+            "1,234 requests",
+            "unknown: HIVE_BAD_DATA",
+        ] {
+            assert!(
+                text.contains(wanted),
+                "{w}x{h}: missing {wanted:?} in\n{text}"
+            );
+        }
+        assert!(!text.contains("Logs Insights"), "{w}x{h}:\n{text}");
+        insta::assert_snapshot!(format!("athena_running_{w}x{h}"), text);
+    }
+}
+
+#[test]
+fn the_scan_question_names_the_environment_filter_range_and_estimate() {
+    let s = athena(Phase::Asking(Question::Scan));
+    for (w, h) in SIZES {
+        let text = screen(&s, w, h);
+        for wanted in [
+            "Run on Athena?",
+            "environment stg",
+            "filter status:5xx",
+            "range 30d",
+            "estimate 4 SELECTs × 20.0 GB (50 objects) = 80.0 GB",
+            "limit max_scan_bytes",
+            "workgroup primary",
+            "enter runs these 4 SELECTs",
+        ] {
+            assert!(
+                text.contains(wanted),
+                "{w}x{h}: missing {wanted:?} in\n{text}"
+            );
+        }
+        insta::assert_snapshot!(format!("athena_scan_question_{w}x{h}"), text);
+    }
+}
+
+#[test]
+fn the_missing_table_question_shows_the_ddl_or_why_read_only_cannot() {
+    for refused in [
+        None,
+        Some("read-only: creating the table is refused".to_string()),
+    ] {
+        let s = athena(Phase::Asking(Question::CreateTable {
+            refused: refused.clone(),
+        }));
+        for (w, h) in SIZES {
+            let text = screen(&s, w, h);
+            assert!(text.contains("CREATE DATABASE"), "{w}x{h}:\n{text}");
+            assert!(text.contains("does not exist"), "{w}x{h}:\n{text}");
+            match &refused {
+                None => assert!(text.contains("enter creates it"), "{w}x{h}:\n{text}"),
+                Some(_) => {
+                    assert!(text.contains("read-only: creating"), "{w}x{h}:\n{text}");
+                    assert!(!text.contains("enter creates"), "{w}x{h}:\n{text}");
+                }
+            }
+            let name = if refused.is_some() {
+                "refused"
+            } else {
+                "asked"
+            };
+            insta::assert_snapshot!(format!("athena_table_question_{name}_{w}x{h}"), text);
+        }
     }
 }

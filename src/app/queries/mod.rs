@@ -4,6 +4,7 @@
 //! queries through the runtime's shared loop; answers come as they are found; Esc or `:cancel`
 //! stops them (`StopQuery`), as does leaving the view or starting another query.
 
+pub mod athena;
 pub mod logs;
 pub mod range;
 pub mod traffic;
@@ -23,11 +24,29 @@ pub struct Queries {
     pub traffic: Option<TrafficQuery>,
     /// The Logs view's `:insights`, while shown.
     pub logs: Option<LogsInsights>,
+    /// Each environment's `[environments.athena]`, by index (the defaults where none).
+    pub athena_specs: Vec<crate::config::AthenaSpec>,
+    /// Each environment's region, by index (Athena's price per TB), empty where unknown.
+    pub regions: Vec<String>,
+}
+
+impl Queries {
+    /// Environment `env`'s Athena settings.
+    pub fn athena(&self, env: usize) -> crate::config::AthenaSpec {
+        self.athena_specs.get(env).cloned().unwrap_or_default()
+    }
+
+    /// Environment `env`'s region, empty where unknown.
+    pub fn region(&self, env: usize) -> String {
+        self.regions.get(env).cloned().unwrap_or_default()
+    }
 }
 
 /// Where one Logs Insights query is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RunState {
+    /// Not sent yet: the query waits for its plan or the operator's answer.
+    Waiting,
     /// Sent; no answer yet.
     Starting,
     /// Answered this status (`Scheduled`, `Running`) and is still going.
@@ -55,6 +74,9 @@ pub struct QueryRun {
     pub results: Option<QueryResults>,
     /// What a stop said when `StopQuery` failed.
     pub note: Option<String>,
+    /// An Athena statement's bytes scanned so far and their cost (USD); Logs Insights says its
+    /// bytes in its results.
+    pub scanned: Option<(u64, f64)>,
 }
 
 impl QueryRun {
@@ -67,6 +89,15 @@ impl QueryRun {
             state: RunState::Starting,
             results: None,
             note: None,
+            scanned: None,
+        }
+    }
+
+    /// A query not sent yet.
+    pub fn waiting(query: String) -> QueryRun {
+        QueryRun {
+            state: RunState::Waiting,
+            ..QueryRun::new(0, query)
         }
     }
 
@@ -114,6 +145,9 @@ impl QueryRun {
 
     /// Bytes scanned so far.
     pub fn bytes_scanned(&self) -> f64 {
+        if let Some((bytes, _)) = self.scanned {
+            return bytes as f64;
+        }
         self.results
             .as_ref()
             .map_or(0.0, |r| r.statistics.bytes_scanned)
@@ -250,6 +284,14 @@ fn cancel(state: &mut State, say: bool) -> Vec<Effect> {
 
 /// A key in a log view: Esc stops a running query, or closes the answer of an ended one.
 pub(super) fn key(state: &mut State, key: &Action) -> Option<Vec<Effect>> {
+    if state.overlay.is_none() && athena::asking(state) {
+        // An Athena question takes Enter (yes) and Esc (no); other keys wait.
+        return Some(match key {
+            Action::ToggleDetail | Action::Open | Action::Submit => athena::answer(state, true),
+            Action::Back => athena::answer(state, false),
+            _ => Vec::new(),
+        });
+    }
     if !matches!(key, Action::Back) || state.overlay.is_some() {
         return None;
     }
@@ -285,5 +327,7 @@ pub(super) fn leaving(state: &mut State, from: View) -> Vec<Effect> {
     }
 }
 
+#[cfg(test)]
+mod athena_tests;
 #[cfg(test)]
 mod tests;

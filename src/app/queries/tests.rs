@@ -334,7 +334,7 @@ fn the_query_keeps_its_environment_when_the_operator_switches() {
 }
 
 #[test]
-fn logs_in_s3_are_queried_on_the_command_line_and_the_view_says_how() {
+fn logs_in_s3_are_queried_on_athena_with_the_view_s_filter_and_range() {
     let mut s = traffic_state("path:/api/* and status:5xx");
     s.traffic.target = Some(LogsTarget {
         place: LogsPlace::Bucket {
@@ -347,14 +347,20 @@ fn logs_in_s3_are_queried_on_the_command_line_and_the_view_says_how() {
     });
     let fx = command(&mut s, "query 2026-11-01..2026-11-08");
     assert!(runs(&fx).is_empty());
-    assert!(s.queries.traffic.is_none());
-    let text = &s.status.as_ref().unwrap().text;
-    assert!(
-        text.contains(
-            "shipdeck query stg --since 2026-11-01T00:00:00Z --until 2026-11-09T00:00:00Z 'path:/api/* and status:5xx'"
-        ),
-        "{text}"
-    );
+    let Some(Effect::PlanAthena {
+        env,
+        filter,
+        since,
+        until,
+        ..
+    }) = fx.iter().find(|e| matches!(e, Effect::PlanAthena { .. }))
+    else {
+        panic!("{fx:?}")
+    };
+    assert_eq!((*env, filter.source()), (1, "path:/api/* and status:5xx"));
+    assert_eq!(since.rfc3339(), "2026-11-01T00:00:00Z");
+    assert_eq!(until.rfc3339(), "2026-11-09T00:00:00Z");
+    assert!(s.queries.traffic.as_ref().unwrap().athena.is_some());
 }
 
 #[test]

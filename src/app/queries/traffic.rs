@@ -1,9 +1,9 @@
 //! The Traffic view's `:query RANGE`: the view's filter over that range, through the engine of
 //! the environment's logging setup — Logs Insights for a delivery to a log group (the totals by
 //! status, the series by `bin()` and status, the top paths, edges and countries: one query
-//! each, run at once), Athena for logs in S3 (run from the command line, `shipdeck query`, for
-//! now: the view says so and shows the command). The query keeps the environment, filter and
-//! range it was started with, whatever the view shows meanwhile.
+//! each, run at once), Athena for logs in S3 (the same panels, one SELECT each: `athena.rs`).
+//! The query keeps the environment, filter and range it was started with, whatever the view
+//! shows meanwhile.
 
 use super::{QueryRange, QueryRun, RunState, parse_range};
 use crate::accesslog::Field;
@@ -26,35 +26,18 @@ pub enum Engine {
         /// The delivery's record fields (empty: v2's defaults).
         fields: Vec<Field>,
     },
-    /// Athena over the logs bucket, run from the command line for now: this command.
-    AthenaCli {
-        /// `shipdeck query ENV --since … --until … 'FILTER'`.
-        command: String,
-    },
+    /// Athena over the logs bucket.
+    Athena,
 }
 
-/// The engine for `target` of environment `env`, and the command line that runs the query on
-/// Athena when the logs are in S3.
-pub fn engine_for(target: &LogsTarget, env: &str, filter: &str, range: &QueryRange) -> Engine {
+/// The engine for `target`.
+pub fn engine_for(target: &LogsTarget) -> Engine {
     match &target.place {
         LogsPlace::Group { arn } => Engine::Insights {
             group: arn.clone(),
             fields: target.fields.clone(),
         },
-        LogsPlace::Bucket { .. } => {
-            let quote = crate::ops::shell_quote;
-            let mut command = format!(
-                "shipdeck query {} --since {} --until {}",
-                quote(env),
-                range.since.rfc3339(),
-                range.until.rfc3339()
-            );
-            if !filter.is_empty() {
-                command.push(' ');
-                command.push_str(&quote(filter));
-            }
-            Engine::AthenaCli { command }
-        }
+        LogsPlace::Bucket { .. } => Engine::Athena,
     }
 }
 
@@ -78,7 +61,7 @@ pub struct TrafficQuery {
     pub filter: String,
     /// The range.
     pub range: QueryRange,
-    /// The log group.
+    /// The log group (Logs Insights; empty on Athena).
     pub group: String,
     /// The series' bin.
     pub step: SeriesStep,
@@ -88,12 +71,15 @@ pub struct TrafficQuery {
     pub finished: Option<Timestamp>,
     /// The queries.
     pub parts: Vec<Part>,
+    /// On Athena: its plan, question and phase.
+    pub athena: Option<Box<super::athena::AthenaQueryState>>,
 }
 
 impl TrafficQuery {
     /// Whether a part still runs.
     pub fn running(&self) -> bool {
         self.parts.iter().any(|p| p.run.running())
+            || self.athena.as_deref().is_some_and(super::athena::pending)
     }
 
     /// The parts' runs.
@@ -159,18 +145,12 @@ pub(super) fn start(state: &mut State, text: &str) -> Vec<Effect> {
         return Vec::new();
     };
     let filter = state.traffic.filter.clone();
-    let (group, fields) = match engine_for(&target, &spec.name, filter.source(), &range) {
+    let (group, fields) = match engine_for(&target) {
         Engine::Insights { group, fields } => (group, fields),
-        Engine::AthenaCli { command } => {
-            state.say(
-                Level::Warn,
-                format!(
-                    "{}'s access logs are in S3 ({}): query them with Athena on the command line: {command}",
-                    spec.name,
-                    target.label
-                ),
-            );
-            return Vec::new();
+        Engine::Athena => {
+            // Another query replaces the one running.
+            let fx = stop(state);
+            return super::athena::start(state, env, &filter, range, fx);
         }
     };
     let step = SeriesStep::for_span(range.until.since(range.since));
@@ -240,6 +220,7 @@ pub(super) fn start(state: &mut State, text: &str) -> Vec<Effect> {
         started: state.now,
         finished: None,
         parts,
+        athena: None,
     });
     fx
 }
@@ -249,6 +230,9 @@ pub(super) fn stop(state: &mut State) -> Vec<Effect> {
     let Some(q) = state.queries.traffic.as_mut() else {
         return Vec::new();
     };
+    if q.athena.is_some() {
+        return super::athena::stop(q);
+    }
     let mut runs: Vec<&mut QueryRun> = q.parts.iter_mut().map(|p| &mut p.run).collect();
     super::stop(&mut runs)
 }
@@ -259,7 +243,7 @@ pub(super) fn ended(state: &mut State) {
     let Some(q) = state.queries.traffic.as_mut() else {
         return;
     };
-    if q.finished.is_some() || q.running() {
+    if q.finished.is_some() || q.running() || q.athena.is_some() {
         return;
     }
     q.finished = Some(now);
@@ -320,7 +304,9 @@ impl TrafficSummary {
                     bytes += b;
                     any_bytes = true;
                 }
+                // Athena's totals are grouped by status: its key.
                 let code = text(row, crate::query::STATUS)
+                    .or_else(|| text(row, crate::query::KEY))
                     .and_then(|c| c.parse::<u16>().ok())
                     .unwrap_or(0);
                 *s.codes.entry(code).or_insert(0) += n;
@@ -332,20 +318,29 @@ impl TrafficSummary {
         if let Some(r) = q.answer(InsightsAsk::Series(q.step)) {
             let mut by_bin: BTreeMap<String, (u64, u64, u64)> = BTreeMap::new();
             for row in &r.rows {
-                let Some(key) = text(row, &bin) else {
+                // Logs Insights: by bin and status; Athena: by bin (its key), with the classes.
+                let Some(key) = text(row, &bin).or_else(|| text(row, crate::query::KEY)) else {
                     continue;
                 };
                 let n = number(row, crate::query::REQUESTS).unwrap_or(0);
-                let code = text(row, crate::query::STATUS)
-                    .and_then(|c| c.parse::<u16>().ok())
-                    .unwrap_or(0);
                 let e = by_bin.entry(key.to_string()).or_default();
                 e.0 += n;
-                if (400..500).contains(&code) {
-                    e.1 += n;
-                }
-                if (500..600).contains(&code) {
-                    e.2 += n;
+                match (number(row, "status_4xx"), number(row, "status_5xx")) {
+                    (Some(c4), Some(c5)) => {
+                        e.1 += c4;
+                        e.2 += c5;
+                    }
+                    _ => {
+                        let code = text(row, crate::query::STATUS)
+                            .and_then(|c| c.parse::<u16>().ok())
+                            .unwrap_or(0);
+                        if (400..500).contains(&code) {
+                            e.1 += n;
+                        }
+                        if (500..600).contains(&code) {
+                            e.2 += n;
+                        }
+                    }
                 }
             }
             s.series = Some(

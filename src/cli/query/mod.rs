@@ -5,16 +5,11 @@
 
 mod run;
 
-use crate::accesslog::input::InputFormat;
-use crate::accesslog::{Field, KeyTemplate};
-use crate::accesslog_io::inflate_whole;
 use crate::cli::args::{Global, QueryArgs, QueryOutput};
 use crate::cli::{Answer, Failure, connect};
-use crate::cloud::Cloud;
 use crate::config::AthenaSpec;
-use crate::domain::{EnvSpec, LogSource, SourceKind, default_source, pick_source};
 use crate::query::{Ask, Estimate, Format, Names, Plan, Range, Setup, estimate, plan};
-use crate::runtime::cloudfront_logs::discover;
+use crate::runtime::athena::{SetupError, scanned, setup};
 
 /// Runs `shipdeck query`.
 pub async fn run(global: &Global, args: QueryArgs) -> Result<Answer, Failure> {
@@ -35,7 +30,15 @@ pub async fn run(global: &Global, args: QueryArgs) -> Result<Answer, Failure> {
     let until = args.until.map_or(now, |u| u.at(now));
     let range = Range::new(since, until).map_err(|e| Failure::usage(e.to_string()))?;
     let cloud = backend.clouds.named(&spec.name);
-    let setup = setup(cloud, &spec, args.source.as_deref(), range).await?;
+    let mut notes = Vec::new();
+    let found = setup(cloud, &spec, args.source.as_deref(), range, &mut notes).await;
+    for n in notes {
+        eprintln!("shipdeck: {n}");
+    }
+    let setup = found.map_err(|e| match e {
+        SetupError::Usage(m) => Failure::usage(m),
+        SetupError::Failed(m) => Failure::new(m),
+    })?;
     let ask = Ask {
         filter: &args.filter,
         range,
@@ -109,183 +112,6 @@ pub async fn run(global: &Global, args: QueryArgs) -> Result<Answer, Failure> {
     };
     // The estimate is part of the answer: unknown when the listing failed (exit 1).
     Ok(Answer::with_unknowns(text, usize::from(scanned.is_err())))
-}
-
-/// The sizes of the objects in range, or why they could not be listed.
-async fn scanned(
-    cloud: &Cloud,
-    setup: &Setup,
-    plan: &Plan,
-    range: Range,
-) -> Result<Vec<u64>, String> {
-    let mut sizes = Vec::new();
-    for prefix in &plan.listing {
-        let mut token: Option<String> = None;
-        loop {
-            let page = cloud
-                .storage
-                .list_objects(&setup.bucket, prefix, None, token.as_deref(), 1000)
-                .await
-                .map_err(|e| format!("cannot list s3://{}/{prefix}: {e}", setup.bucket))?;
-            sizes.extend(
-                page.objects
-                    .iter()
-                    .filter(|o| range.holds(setup, &o.key))
-                    .map(|o| o.size),
-            );
-            match page.next_token {
-                Some(t) => token = Some(t),
-                None => break,
-            }
-        }
-    }
-    Ok(sizes)
-}
-
-/// The logging setup the query reads: the configured bucket (legacy W3C under a flat prefix;
-/// under a partitioned one, the format of its first object in range), else the discovered
-/// source (`--source`, else the default one), which must deliver to S3.
-async fn setup(
-    cloud: &Cloud,
-    spec: &EnvSpec,
-    pick: Option<&str>,
-    range: Range,
-) -> Result<Setup, Failure> {
-    let dist = spec.distribution_id.as_str();
-    if let (Some(bucket), None) = (&spec.logs_bucket, pick) {
-        let layout = KeyTemplate::parse(&spec.logs_prefix)
-            .unwrap_or_else(|_| KeyTemplate::flat(&spec.logs_prefix));
-        let format = if layout.is_partitioned() {
-            sniff(cloud, bucket, &layout, dist, range).await?
-        } else {
-            Format::Legacy
-        };
-        return Setup::new(
-            "the configured logs_bucket",
-            format,
-            Vec::new(),
-            bucket,
-            layout,
-            dist,
-        )
-        .map_err(|e| Failure::new(e.to_string()));
-    }
-    let found = discover(cloud, dist).await;
-    for p in found.problems() {
-        eprintln!("shipdeck: {p}");
-    }
-    let sources = found.sources();
-    let index = match pick {
-        Some(p) => pick_source(&sources, p).map_err(Failure::usage)?,
-        None => default_source(&sources).ok_or_else(|| {
-            Failure::new(format!(
-                "no log source of {} ({dist}) can be queried: {}",
-                spec.name,
-                if sources.is_empty() {
-                    "the distribution has no access logging".to_string()
-                } else {
-                    "none delivers to S3 in a format shipdeck reads".to_string()
-                }
-            ))
-        })?,
-    };
-    of_source(&sources[index], dist)
-}
-
-/// The setup of a discovered source.
-fn of_source(source: &LogSource, dist: &str) -> Result<Setup, Failure> {
-    let label = source.label();
-    let Some((bucket, template)) = source.s3() else {
-        return Err(Failure::new(format!(
-            "{label} delivers to {}: Athena reads logs in S3 (CloudWatch Logs Insights comes later)",
-            source.destination.describe()
-        )));
-    };
-    let format = match (source.format.as_str(), &source.kind) {
-        ("w3c", SourceKind::Legacy) => Format::Legacy,
-        ("w3c", _) => Format::W3c,
-        ("json", _) => Format::Json,
-        ("parquet", _) => Format::Parquet,
-        ("plain", _) => {
-            let d = source.delimiter.as_deref().unwrap_or("\t");
-            let mut chars = d.chars();
-            match (chars.next(), chars.next()) {
-                (Some(c), None) => Format::Plain { delimiter: c },
-                _ => {
-                    return Err(Failure::new(format!(
-                        "{label}: a field delimiter of one character is needed, found `{d}`"
-                    )));
-                }
-            }
-        }
-        (other, _) => {
-            return Err(Failure::new(format!(
-                "{label}: {other} output cannot be queried"
-            )));
-        }
-    };
-    let mut fields = Vec::new();
-    for name in &source.fields {
-        let f = Field::from_any_name(name)
-            .ok_or_else(|| Failure::new(format!("{label}: unknown record field `{name}`")))?;
-        fields.push(f);
-    }
-    let layout = KeyTemplate::parse(template).map_err(|e| Failure::new(format!("{label}: {e}")))?;
-    Setup::new(&label, format, fields, bucket, layout, dist)
-        .map_err(|e| Failure::new(e.to_string()))
-}
-
-/// The format of the first object in range of a configured partitioned bucket, by its content.
-async fn sniff(
-    cloud: &Cloud,
-    bucket: &str,
-    layout: &KeyTemplate,
-    dist: &str,
-    range: Range,
-) -> Result<Format, Failure> {
-    let probe = Setup::new(
-        "configured",
-        Format::Json,
-        Vec::new(),
-        bucket,
-        layout.clone(),
-        dist,
-    )
-    .map_err(|e| Failure::new(e.to_string()))?;
-    for prefix in range.listing(&probe) {
-        let page = cloud
-            .storage
-            .list_objects(bucket, &prefix, None, None, 1000)
-            .await
-            .map_err(|e| Failure::new(format!("cannot list s3://{bucket}/{prefix}: {e}")))?;
-        let Some(first) = page.objects.iter().find(|o| range.holds(&probe, &o.key)) else {
-            continue;
-        };
-        let body = cloud
-            .storage
-            .get_object(bucket, &first.key)
-            .await
-            .map_err(|e| Failure::new(format!("cannot read s3://{bucket}/{}: {e}", first.key)))?;
-        let text = if body.starts_with(&[0x1f, 0x8b]) {
-            inflate_whole(&body).unwrap_or_default()
-        } else {
-            body
-        };
-        return match InputFormat::detect(&text) {
-            InputFormat::Parquet => Ok(Format::Parquet),
-            InputFormat::JsonLines => Ok(Format::Json),
-            InputFormat::W3c => Ok(Format::W3c),
-            _ => Err(Failure::new(format!(
-                "s3://{bucket}/{} holds plain lines: their fields are known only from the \
-                 delivery; query it with --source",
-                first.key
-            ))),
-        };
-    }
-    Err(Failure::new(format!(
-        "no log object in s3://{bucket}/{layout} in range: the format of a configured \
-         partitioned bucket is told by its objects"
-    )))
 }
 
 /// `12.3 MB`.

@@ -8,14 +8,14 @@
 use crate::cli::args::{Global, QueryArgs, QueryOutput};
 use crate::cli::{Answer, Failure};
 use crate::cloud::athena::{
-    AthenaEnd, AthenaQuery, Execution, ExecutionState, Progress, ResultColumn, cost, run_query,
-    typed,
+    AthenaEnd, ExecutionState, Progress, ResultColumn, cost, run_query, typed,
 };
 use crate::cloud::{Cloud, CloudError};
 use crate::config::AthenaSpec;
 use crate::domain::EnvSpec;
 use crate::ops::apply::audit_log::{self, Entry, Log, Mode};
 use crate::query::{Estimate, Plan, price_per_tb};
+use crate::runtime::athena::{self, DdlFailure};
 use crate::runtime::{Backend, Clock, SimClock, WallClock};
 use std::io::IsTerminal;
 use std::sync::Arc;
@@ -23,8 +23,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Exit code after Ctrl-C stopped the query (128 + SIGINT, as shells report it).
 const STOPPED: u8 = 130;
-/// The audit log's name of creating the table.
-const CREATE_ACTION: &str = "create-athena-table";
 
 /// What a run needs from the command's preparation.
 pub(super) struct Job<'a> {
@@ -77,16 +75,6 @@ async fn ask(question: String) -> bool {
     matches!(answer, Ok(Ok(line)) if matches!(line.trim(), "y" | "Y" | "yes"))
 }
 
-/// A client request token unique to this run (32–128 characters, as Athena asks).
-fn token(sql: &str, at: i64, n: usize) -> String {
-    format!(
-        "shipdeck-{:012x}-{:08x}-{:016x}-{n}",
-        at,
-        std::process::id(),
-        crate::accesslog::hash_str(sql)
-    )
-}
-
 /// Runs the query; see the module docs.
 pub(super) async fn run(job: Job<'_>) -> Result<Answer, Failure> {
     let Job {
@@ -96,6 +84,11 @@ pub(super) async fn run(job: Job<'_>) -> Result<Answer, Failure> {
         backend,
         ..
     } = &job;
+    let cloud = backend.clouds.named(&spec.name);
+    let wg = athena::work_group(cloud, athena)
+        .await
+        .map_err(Failure::new)?;
+    eprintln!("shipdeck: {}", athena::work_group_line(&wg, athena));
     let limit = args.max_scan_bytes.unwrap_or(athena.max_scan_bytes);
     match &job.estimate {
         Ok(e) if e.bytes <= limit => {}
@@ -131,7 +124,6 @@ pub(super) async fn run(job: Job<'_>) -> Result<Answer, Failure> {
             }
         }
     }
-    let cloud = backend.clouds.named(&spec.name);
     let clock: Box<dyn Clock> = match &backend.sim {
         Some(sim) => Box::new(SimClock::driven(sim.clone())),
         None => Box::new(WallClock),
@@ -160,13 +152,7 @@ async fn statement(
     price: f64,
     stop: &AtomicBool,
 ) -> Result<AthenaEnd, Failure> {
-    let query = AthenaQuery {
-        sql: sql.to_string(),
-        database: job.athena.database.clone(),
-        workgroup: job.athena.workgroup.clone(),
-        output_location: job.athena.output_location.clone(),
-        client_request_token: token(sql, clock.now().millis(), n),
-    };
+    let query = athena::statement(job.athena, sql, clock.now().millis(), n);
     let live = std::io::stderr().is_terminal();
     let mut last: Option<ExecutionState> = None;
     let mut progress = |p: &Progress| {
@@ -197,12 +183,6 @@ fn refused(e: &CloudError) -> Failure {
     Failure::new(format!("Athena: {e}"))
 }
 
-/// Whether a failed query failed because its table (or database) does not exist yet.
-fn missing_table(end: &AthenaEnd) -> bool {
-    matches!(end, AthenaEnd::Ended(Execution { state: ExecutionState::Failed, reason: Some(r), .. })
-        if r.starts_with("TABLE_NOT_FOUND") || r.starts_with("SCHEMA_NOT_FOUND"))
-}
-
 /// The SELECT; when its table does not exist, the DDL (once agreed) and the SELECT again.
 async fn select_with_table(
     job: &Job<'_>,
@@ -213,7 +193,7 @@ async fn select_with_table(
     let (price, _) = price_per_tb(job.region);
     let sql = &job.plan.sql;
     let end = statement(cloud, clock, job, sql, 0, price, stop).await?;
-    if !missing_table(&end) {
+    if !end.missing_table() {
         return Ok(end);
     }
     create_table(job, cloud, clock, stop).await?;
@@ -254,32 +234,30 @@ async fn create_table(
         audit("declined", None, why);
         return Err(Failure::new(why));
     }
-    for (i, s) in job.plan.ddl.iter().enumerate() {
-        let end = match statement(cloud, clock, job, s, 10 + i, 0.0, stop).await {
-            Ok(end) => end,
-            Err(f) => {
-                audit("failed", None, &f.message);
-                return Err(f);
-            }
-        };
-        match end {
-            AthenaEnd::Succeeded { .. } => {}
-            AthenaEnd::Ended(e) => {
-                let why = format!(
-                    "creating the table {}: {}",
-                    e.state.name(),
-                    e.reason.unwrap_or_default()
-                );
-                audit("failed", None, &why);
-                return Err(Failure::new(why));
-            }
-            AthenaEnd::Stopped { .. } => {
-                audit("failed", None, "stopped by the operator");
-                return Err(Failure {
-                    message: "stopped while creating the table".into(),
-                    code: STOPPED,
-                });
-            }
+    let mut progress = |p: &Progress| {
+        eprintln!("shipdeck: query {}: {}", p.id, progress_line(p));
+    };
+    let created = athena::create_table(
+        cloud,
+        clock,
+        job.athena,
+        &job.plan.ddl,
+        &mut progress,
+        &|| stop.load(Ordering::SeqCst),
+    )
+    .await;
+    match created {
+        Ok(()) => {}
+        Err(DdlFailure::Failed(why)) => {
+            audit("failed", None, &why);
+            return Err(Failure::new(why));
+        }
+        Err(DdlFailure::Stopped) => {
+            audit("failed", None, "stopped by the operator");
+            return Err(Failure {
+                message: "stopped while creating the table".into(),
+                code: STOPPED,
+            });
         }
     }
     audit(
@@ -304,40 +282,16 @@ fn audit(
     } else {
         Mode::Aws
     };
-    let names = &job.plan.names;
-    let statements = job.plan.ddl.join(";\n");
-    let mut command = vec![
-        "aws".to_string(),
-        "athena".into(),
-        "start-query-execution".into(),
-        "--work-group".into(),
-        job.athena.workgroup.clone(),
-        "--query-string".into(),
-        statements.clone(),
-    ];
-    if let Some(out) = &job.athena.output_location {
-        command.push("--result-configuration".into());
-        command.push(format!("OutputLocation={out}"));
-    }
-    let entry = Entry {
-        time: clock.now().rfc3339(),
-        mode: None,
-        simulated_time: None,
-        identity: None,
-        environment: job.spec.name.clone(),
-        action: CREATE_ACTION.to_string(),
-        parameters: serde_json::json!({
-            "database": names.database,
-            "table": names.table,
-            "workgroup": job.athena.workgroup,
-            "statements": job.plan.ddl,
-        }),
-        aws_command: shlex::try_join(command.iter().map(String::as_str)).ok(),
-        outcome: outcome.to_string(),
-        guard: guard.map(str::to_string),
-        message: message.to_string(),
-        note: None,
-    };
+    let entry = Entry::create_athena_table(
+        &job.spec.name,
+        None,
+        job.athena,
+        job.plan,
+        clock.now(),
+        outcome,
+        guard,
+        message,
+    );
     if let Err(e) = audit_log::append(&Log::of(mode), &entry, &|| WallClock.now()) {
         eprintln!("shipdeck: the audit log was not written: {e}");
     }
@@ -457,12 +411,5 @@ mod tests {
             progress_line(&p),
             "RUNNING · 3.5 s · 12.4 MB scanned · $0.000057"
         );
-    }
-
-    #[test]
-    fn tokens_are_as_long_as_athena_asks() {
-        let t = token("SELECT 1", 1_795_597_200_000, 3);
-        assert!((32..=128).contains(&t.len()), "{t}");
-        assert_ne!(t, token("SELECT 2", 1_795_597_200_000, 3));
     }
 }

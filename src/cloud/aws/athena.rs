@@ -1,11 +1,12 @@
 //! The `Athena` port over Athena: `StartQueryExecution`, `GetQueryExecution`, `GetQueryResults`
-//! (typed columns, the header row of a SELECT's first page taken off) and `StopQueryExecution`.
+//! (typed columns, the header row of a SELECT's first page taken off), `StopQueryExecution` and
+//! `GetWorkGroup`.
 
 use super::AwsCloud;
 use super::errors::{Call, map};
 use crate::cloud::CloudResult;
 use crate::cloud::athena::{
-    Athena, AthenaQuery, Execution, ExecutionState, ResultColumn, ResultPage,
+    Athena, AthenaQuery, Execution, ExecutionState, ResultColumn, ResultPage, WorkGroup,
 };
 use async_trait::async_trait;
 use aws_sdk_athena::types::{QueryExecutionContext, QueryExecutionState, ResultConfiguration};
@@ -168,5 +169,48 @@ impl Athena for AwsCloud {
             .await
             .map_err(|e| map(e, &c, &r.site))?;
         Ok(())
+    }
+
+    async fn get_work_group(&self, name: &str) -> CloudResult<WorkGroup> {
+        let r = self.ready().await;
+        let c = Call {
+            service: "athena",
+            operation: "GetWorkGroup",
+            iam: "athena:GetWorkGroup",
+            resources: &[("workgroup", name)],
+        };
+        let out = r
+            .clients
+            .athena
+            .get_work_group()
+            .work_group(name)
+            .send()
+            .await
+            .map_err(|e| map(e, &c, &r.site))?;
+        // An answer without a workgroup (as some emulators give) is a missing one.
+        let Some(wg) = out.work_group() else {
+            return Err(crate::cloud::CloudError::NotFound {
+                kind: "workgroup".into(),
+                name: name.to_string(),
+            });
+        };
+        let config = wg.configuration();
+        Ok(WorkGroup {
+            name: wg.name().to_string(),
+            enabled: !matches!(
+                wg.state(),
+                Some(aws_sdk_athena::types::WorkGroupState::Disabled)
+            ),
+            output_location: config
+                .and_then(|c| c.result_configuration())
+                .and_then(|r| r.output_location())
+                .map(str::to_string),
+            enforced: config
+                .and_then(|c| c.enforce_work_group_configuration())
+                .unwrap_or(false),
+            bytes_cutoff: config
+                .and_then(|c| c.bytes_scanned_cutoff_per_query())
+                .and_then(|b| u64::try_from(b).ok()),
+        })
     }
 }

@@ -84,6 +84,10 @@ pub struct SimConfig {
     pub traffic_scale: f64,
     /// Demo speed: simulated seconds per real second (used by the runtime's clock driver only).
     pub speed: f64,
+    /// Environments whose access-log table is in Athena's catalog from the start (database
+    /// `shipdeck`, the table shipdeck creates for the source it reads by default), as in an
+    /// account where shipdeck has queried them before.
+    pub athena_tables: Vec<String>,
 }
 
 impl Default for SimConfig {
@@ -97,6 +101,7 @@ impl Default for SimConfig {
             secret_cookies: false,
             traffic_scale: 1.0,
             speed: 30.0,
+            athena_tables: Vec::new(),
         }
     }
 }

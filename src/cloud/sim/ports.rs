@@ -492,6 +492,9 @@ impl crate::cloud::Athena for SimCloud {
             s.op_stop_query_execution(id)
         })
     }
+    async fn get_work_group(&self, name: &str) -> CloudResult<crate::cloud::athena::WorkGroup> {
+        self.call("athena", "GetWorkGroup", |s| s.op_get_work_group(name))
+    }
 }
 
 #[async_trait]

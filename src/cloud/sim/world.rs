@@ -90,6 +90,8 @@ impl Simulator {
         };
         sim.init_traffic(t0);
         sim.init_deployer(t0);
+        let tables = sim.cfg.athena_tables.clone();
+        sim.athena_tables_at_start(&tables);
         let start = sim.cfg.start;
         sim.advance_to(start);
         sim.github_at_start();

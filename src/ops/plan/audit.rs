@@ -87,6 +87,55 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The entry of creating an Athena table (`create-athena-table`) for environment `env`:
+    /// the database, table, workgroup and statements of `plan`, and the `aws athena` command
+    /// that runs them; the same from `shipdeck query` and the Traffic view's `:query`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn create_athena_table(
+        env: &str,
+        identity: Option<&str>,
+        athena: &crate::config::AthenaSpec,
+        plan: &crate::query::Plan,
+        now: Timestamp,
+        outcome: &str,
+        guard: Option<&str>,
+        message: &str,
+    ) -> Self {
+        let names = &plan.names;
+        let mut command = vec![
+            "aws".to_string(),
+            "athena".into(),
+            "start-query-execution".into(),
+            "--work-group".into(),
+            athena.workgroup.clone(),
+            "--query-string".into(),
+            plan.ddl.join(";\n"),
+        ];
+        if let Some(out) = &athena.output_location {
+            command.push("--result-configuration".into());
+            command.push(format!("OutputLocation={out}"));
+        }
+        Entry {
+            time: now.rfc3339(),
+            mode: None,
+            simulated_time: None,
+            identity: identity.map(str::to_string),
+            environment: env.to_string(),
+            action: "create-athena-table".to_string(),
+            parameters: serde_json::json!({
+                "database": names.database,
+                "table": names.table,
+                "workgroup": athena.workgroup,
+                "statements": plan.ddl,
+            }),
+            aws_command: shlex::try_join(command.iter().map(String::as_str)).ok(),
+            outcome: outcome.to_string(),
+            guard: guard.map(str::to_string),
+            message: message.to_string(),
+            note: None,
+        }
+    }
+
     /// The entry for an applied plan.
     pub fn applied(plan: &Plan, identity: Option<&str>, now: Timestamp, outcome: &Outcome) -> Self {
         Entry {

@@ -1,8 +1,9 @@
 //! The detail panes beside or under a view's list: the selected environment, each environment at
 //! a glance (the home screen), the selected log event, the selected access-log record, the
 //! Traffic view's charts and its release-health panel, the answers of the Traffic view's
-//! `:query` and the Logs view's `:insights`.
+//! `:query` (and the question an Athena query asks first) and the Logs view's `:insights`.
 
+pub mod athena_question;
 pub mod environment;
 pub mod glance;
 pub mod impact;

@@ -1,12 +1,15 @@
 //! The Traffic view's `:query` answer: a marker line saying the numbers come from Logs Insights
-//! (environment, filter, range, state, elapsed time, bytes scanned), then the totals and status
+//! or Athena (environment, filter, range, state, elapsed time, bytes scanned, on Athena the
+//! cost), then the totals and status
 //! classes, the status codes, requests over time with their errors, and the top paths, edges
 //! and countries. What has not answered yet shows `…`; what failed, `unknown` with why.
 
+use crate::app::queries::athena::Phase;
 use crate::app::queries::{
     QueryRun, RunState, TrafficQuery, TrafficSummary, elapsed, megabytes, overall,
 };
 use crate::query::InsightsAsk;
+use crate::tui::panes::athena_question::dollars;
 use crate::tui::widgets::status::{DIM, HEADER};
 use crate::tui::widgets::text::ellipsize;
 use ratatui::Frame;
@@ -23,8 +26,26 @@ pub fn marker(q: &TrafficQuery, now: crate::domain::Timestamp, width: usize) -> 
     } else {
         q.filter.clone()
     };
-    let state = overall(&q.runs());
-    let color = if state.starts_with("Failed") {
+    let (engine, state, cost) = match q.athena.as_deref() {
+        None => ("◆ Logs Insights", overall(&q.runs()), String::new()),
+        Some(a) => {
+            let usd: f64 = q
+                .parts
+                .iter()
+                .filter_map(|p| p.run.scanned)
+                .map(|s| s.1)
+                .sum();
+            let state = match &a.phase {
+                Phase::Planning(_) => "Estimating: listing the objects in range".to_string(),
+                Phase::Asking(_) => "Waiting for your answer".to_string(),
+                Phase::Creating(_) => "Creating the table".to_string(),
+                Phase::Stopped(why) => capitalised(why),
+                Phase::Running => overall(&q.runs()),
+            };
+            ("◆ Athena", state, format!(" · {}", dollars(usd)))
+        }
+    };
+    let color = if state.starts_with("Failed") || state.starts_with("Not run") {
         Color::Red
     } else if q.running() {
         Color::Yellow
@@ -34,7 +55,7 @@ pub fn marker(q: &TrafficQuery, now: crate::domain::Timestamp, width: usize) -> 
     vec![
         Line::from(vec![
             Span::styled(
-                "◆ Logs Insights",
+                engine,
                 Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD),
             ),
             Span::raw(ellipsize(
@@ -54,12 +75,19 @@ pub fn marker(q: &TrafficQuery, now: crate::domain::Timestamp, width: usize) -> 
         Line::from(vec![
             Span::styled(ellipsize(&state, width / 2), Style::new().fg(color)),
             Span::raw(format!(
-                " · {} · {} scanned",
+                " · {} · {} scanned{cost}",
                 elapsed(q.started, q.finished.unwrap_or(now)),
                 megabytes(q.bytes_scanned())
             )),
         ]),
     ]
+}
+
+/// `why` with its first letter upper-case.
+fn capitalised(why: &str) -> String {
+    let mut c = why.chars();
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
 
 /// What a part shows while it has no answer.

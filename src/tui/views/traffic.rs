@@ -191,6 +191,7 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
             ..inner
         };
         crate::tui::panes::traffic_query::render(frame, q, state.now, body);
+        crate::tui::panes::athena_question::render(frame, q, body);
         return;
     }
     render_list(frame, state, list);

@@ -62,6 +62,9 @@ struct SimExecution {
     outcome: Outcome,
 }
 
+/// Where the simulated `primary` workgroup writes query results.
+pub(crate) const RESULTS_LOCATION: &str = "s3://aws-athena-query-results-123456789012-eu-west-1/";
+
 /// Athena's executions and catalog.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct AthenaSim {
@@ -254,6 +257,68 @@ impl Simulator {
             .executions
             .get(id)
             .ok_or_else(|| invalid(format!("QueryExecution {id} was not found")))
+    }
+
+    /// `GetWorkGroup`: every account's `primary` (enabled, results to the simulator's results
+    /// bucket, nothing enforced); any other name is not found, as Athena says it.
+    pub(crate) fn op_get_work_group(
+        &mut self,
+        name: &str,
+    ) -> CloudResult<crate::cloud::athena::WorkGroup> {
+        if name != "primary" {
+            return Err(invalid(format!("WorkGroup {name} is not found.")));
+        }
+        Ok(crate::cloud::athena::WorkGroup {
+            name: name.to_string(),
+            enabled: true,
+            output_location: Some(RESULTS_LOCATION.to_string()),
+            enforced: false,
+            bytes_cutoff: None,
+        })
+    }
+
+    /// Puts the access-log tables of `envs` in the catalog, as shipdeck's DDL for each one's
+    /// default source creates them (database [`DEFAULT_DATABASE`](crate::config::DEFAULT_DATABASE)):
+    /// an account that has used shipdeck before. An environment without a source Athena reads
+    /// is left without.
+    pub(crate) fn athena_tables_at_start(&mut self, envs: &[String]) {
+        use crate::query::{Names, Setup, create_database, create_table};
+        use sqlparser::dialect::HiveDialect;
+        let database = crate::config::DEFAULT_DATABASE;
+        for name in envs {
+            let Some(spec) = self.envs.iter().map(|e| &e.spec).find(|s| &s.name == name) else {
+                continue;
+            };
+            let sources: Vec<crate::domain::LogSource> = super::cloudfront::logging::setup(spec)
+                .into_iter()
+                .map(|s| s.source)
+                .collect();
+            let Some(setup) = (match &spec.logs_bucket {
+                // A configured flat prefix is read as legacy logging, as shipdeck reads it.
+                Some(bucket) => Setup::new(
+                    "the configured logs_bucket",
+                    crate::query::Format::Legacy,
+                    Vec::new(),
+                    bucket,
+                    crate::accesslog::KeyTemplate::flat(&spec.logs_prefix),
+                    &spec.distribution_id,
+                )
+                .ok(),
+                None => crate::domain::default_source(&sources)
+                    .and_then(|i| Setup::of_source(&sources[i], &spec.distribution_id).ok()),
+            }) else {
+                continue;
+            };
+            let names = Names::for_env(database, name, &setup);
+            for sql in [create_database(&names), create_table(&names, &setup)] {
+                let change = sqlparser::parser::Parser::parse_sql(&HiveDialect {}, &sql)
+                    .ok()
+                    .and_then(|s| s.first().and_then(|s| catalog::ddl(s).ok().flatten()));
+                if let Some(change) = change {
+                    let _ = self.athena.catalog.apply(&change, database);
+                }
+            }
+        }
     }
 
     /// Makes the catalog changes of the DDL that has succeeded by now.

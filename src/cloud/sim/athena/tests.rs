@@ -339,3 +339,59 @@ fn the_sql_subset_evaluates_as_trino_does() {
         assert_eq!(eval(sql, &row), want, "{sql}");
     }
 }
+
+#[test]
+fn an_account_that_used_shipdeck_before_has_its_tables_from_the_start() {
+    // prd as the demo configures it: no logs_bucket, its v2 Parquet delivery read by default.
+    let mut specs = demo_specs();
+    specs[2].logs_bucket = None;
+    let sources: Vec<crate::domain::LogSource> =
+        crate::cloud::sim::cloudfront::logging::setup(&specs[2])
+            .into_iter()
+            .map(|s| s.source)
+            .collect();
+    let index = crate::domain::default_source(&sources).unwrap();
+    let setup = Setup::of_source(&sources[index], &specs[2].distribution_id).unwrap();
+    assert_eq!(setup.format, Format::Parquet);
+    let prd = |sim: &Simulator| {
+        let now = sim.now();
+        let filter = Filter::all();
+        let ask = Ask {
+            filter: &filter,
+            range: Range::new(now - Timestamp::HOUR, now).unwrap(),
+            group: None,
+            top: 10,
+        };
+        plan(&setup, Names::for_env("shipdeck", "prd", &setup), &ask).unwrap()
+    };
+    let config = SimConfig {
+        athena_tables: vec!["prd".into()],
+        ..SimConfig::default()
+    };
+    let mut sim = Simulator::new(config, &specs);
+    let sql = prd(&sim).sql;
+    let e = run(&mut sim, &sql, 1);
+    assert_eq!(e.state, ExecutionState::Succeeded, "{e:?}");
+    assert!(e.bytes_scanned > 0);
+    // dev's table is not there: the database is.
+    let (_, dev, _) = world("");
+    let e = run(&mut sim, &dev.sql, 2);
+    assert!(
+        e.reason
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("TABLE_NOT_FOUND"),
+        "{e:?}"
+    );
+    // Without them, a new account: nothing.
+    let mut sim = Simulator::new(SimConfig::default(), &specs);
+    let sql = prd(&sim).sql;
+    let e = run(&mut sim, &sql, 3);
+    assert!(
+        e.reason
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("SCHEMA_NOT_FOUND"),
+        "{e:?}"
+    );
+}
