@@ -15,6 +15,9 @@ use crate::accesslog::parse::Parser;
 /// enough to stay in cache.
 const CHUNK: usize = 256 * 1024;
 
+/// A range of offsets into the buffer being fed.
+type Span = (u32, u32);
+
 /// Reads JSON lines into records, a buffer at a time (see the module docs).
 #[derive(Debug, Default)]
 pub struct JsonBatch {
@@ -25,9 +28,9 @@ pub struct JsonBatch {
     newlines: Vec<u32>,
     special: Vec<u32>,
     /// Each line of the usual shape: its key and its value (`None`: null) as offsets.
-    spans: Vec<((u32, u32), Option<(u32, u32)>)>,
+    spans: Vec<(Span, Option<Span>)>,
     /// The input lines written into `lines` since it was last parsed, for a replay.
-    pending: Vec<(u32, u32)>,
+    pending: Vec<Span>,
 }
 
 impl JsonBatch {
