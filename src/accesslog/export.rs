@@ -2,7 +2,8 @@
 //! Lines keyed by the W3C field names, TSV with a header, the W3C lines themselves under their
 //! `#Fields` header, and a short one-line form for people. Records known only by their fields
 //! (the Traffic view's retained ones) are written as the lines of a log with the columns they
-//! keep ([`RETAINED_FIELDS`], see [`FieldLines`]), so both front ends write the same bytes.
+//! keep ([`RETAINED_FIELDS`], and standard logging v2's [`RETAINED_V2`] when they carry them;
+//! see [`FieldLines`]), so both front ends write the same bytes.
 
 use super::decode::decode;
 use super::field::{Field, FieldKind};
@@ -66,32 +67,58 @@ pub const RETAINED_FIELDS: [&str; 15] = [
     "time-to-first-byte",
 ];
 
+/// Standard logging v2's fields a retained record can carry, in the order a v2 delivery logs
+/// them by default (after the legacy ones): written after [`RETAINED_FIELDS`] when the records
+/// carry them.
+pub const RETAINED_V2: [Field; 6] = [
+    Field::TimestampMs,
+    Field::OriginFbl,
+    Field::OriginLbl,
+    Field::Asn,
+    Field::Country,
+    Field::CacheBehavior,
+];
+
 /// Records known only by their fields ([`LogFields`]) seen as the lines of a log under
-/// `#Fields:` [`RETAINED_FIELDS`]: text as the log has it (still URL-encoded; empty is `-`),
-/// the status in three digits, seconds to the millisecond, so that the [`Exporter`] writes them
-/// exactly as it writes such a log read from a file.
+/// `#Fields:` [`RETAINED_FIELDS`] (then the v2 fields asked for, of [`RETAINED_V2`]): text as
+/// the log has it (still URL-encoded; empty is `-`), the status in three digits, seconds to the
+/// millisecond, so that the [`Exporter`] writes them exactly as it writes such a log read from
+/// a file.
 #[derive(Debug)]
 pub struct FieldLines {
     parser: Parser,
+    v2: Vec<Field>,
     line: String,
 }
 
 impl Default for FieldLines {
     fn default() -> Self {
-        let mut parser = Parser::new();
-        let header = format!("#Fields: {}", RETAINED_FIELDS.join(" "));
-        let _ = parser.parse_line(header.as_bytes());
-        FieldLines {
-            parser,
-            line: String::with_capacity(512),
-        }
+        FieldLines::with_v2(&[])
     }
 }
 
 impl FieldLines {
-    /// Ready for the first record.
+    /// Ready for the first record, with the columns every retained record keeps.
     pub fn new() -> FieldLines {
         FieldLines::default()
+    }
+
+    /// Ready for the first record, with the columns every retained record keeps and then those
+    /// of `v2` that are in [`RETAINED_V2`], in its order (others are ignored).
+    pub fn with_v2(v2: &[Field]) -> FieldLines {
+        let v2: Vec<Field> = RETAINED_V2.into_iter().filter(|f| v2.contains(f)).collect();
+        let mut parser = Parser::new();
+        let mut header = format!("#Fields: {}", RETAINED_FIELDS.join(" "));
+        for f in &v2 {
+            header.push(' ');
+            header.push_str(f.name());
+        }
+        let _ = parser.parse_line(header.as_bytes());
+        FieldLines {
+            parser,
+            v2,
+            line: String::with_capacity(512),
+        }
     }
 
     /// The layout of the lines: [`RETAINED_FIELDS`].
@@ -134,6 +161,29 @@ impl FieldLines {
             seconds(r.time_taken_ms()),
             seconds(r.ttfb_ms())
         );
+        for f in &self.v2 {
+            out.push(t);
+            match f {
+                Field::TimestampMs => {
+                    let _ = write!(out, "{}", r.timestamp_ms());
+                }
+                Field::OriginFbl | Field::OriginLbl => {
+                    let ms = match f {
+                        Field::OriginFbl => r.origin_fbl_opt(),
+                        _ => r.origin_lbl_opt(),
+                    };
+                    match ms {
+                        Some(ms) => out.push_str(&seconds(ms)),
+                        None => out.push('-'),
+                    }
+                }
+                Field::Asn => as_logged(r.asn(), out),
+                Field::Country => as_logged(r.country(), out),
+                Field::CacheBehavior => as_logged(r.cache_behavior(), out),
+                // Not reached: `with_v2` keeps only the fields above.
+                _ => out.push('-'),
+            }
+        }
         match self.parser.parse_line(self.line.as_bytes()) {
             Parsed::Record(v) => {
                 visit(&v);

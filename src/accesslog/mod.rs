@@ -24,7 +24,9 @@ mod w3c;
 
 pub use decode::{decode, decode_twice};
 pub use event_tail::{EVENT_OVERLAP, EVENT_POLL, EventTail};
-pub use export::{Exporter, FieldLines, Format, RETAINED_FIELDS, write_jsonl, write_pretty};
+pub use export::{
+    Exporter, FieldLines, Format, RETAINED_FIELDS, RETAINED_V2, write_jsonl, write_pretty,
+};
 pub use fetch_plan::{
     ListRequest, MAX_READS, TailConfig, TailPlanner, TailRound, hour_floor, hour_key_prefix,
     hour_string, key_hour,

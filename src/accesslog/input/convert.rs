@@ -67,6 +67,11 @@ impl Converter {
 }
 
 impl Converter {
+    /// The column names of the layout in force, as given.
+    pub(super) fn names(&self) -> &[String] {
+        &self.names
+    }
+
     /// Puts the layout of the column `names` in force in `parser` (field names or Parquet
     /// column names, unknown ones kept as untyped columns), as [`Converter::record`] does when
     /// the names change; `false` (nothing changed) for no names or too many.

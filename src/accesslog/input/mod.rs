@@ -5,10 +5,12 @@
 
 mod convert;
 mod json;
+mod json_batch;
 mod plain;
 
 pub use convert::{Cell, Converter, Lines};
 pub use json::json_line;
+pub use json_batch::JsonBatch;
 pub use plain::PlainLayout;
 
 /// What an input (inflated, if it was gzip) turned out to be.

@@ -185,3 +185,101 @@ fn plain_layouts_take_field_names_and_one_delimiter() {
             .contains("--delimiter")
     );
 }
+
+/// Every column of a record as text, and its typed values: what two readers must agree on.
+fn whole(v: &LineView<'_>) -> (Vec<String>, Vec<Option<String>>, Option<u16>, i64) {
+    let names = v.schema().names().iter().map(|n| n.to_string()).collect();
+    let columns = (0..v.schema().len())
+        .map(|c| v.column(c).map(str::to_string))
+        .collect();
+    (names, columns, v.status(), v.timestamp_ms())
+}
+
+#[test]
+fn json_read_a_buffer_at_a_time_reads_as_line_by_line() {
+    let mut lines: Vec<Vec<u8>> = vec![
+        br#"{"timestamp(ms)":"1795597200123","sc-status":"502","cs-uri-stem":"/api/pay","asn":"16509"}"#.to_vec(),
+        br#"{"timestamp(ms)":"1795597200124","sc-status":"200","cs-uri-stem":"/","asn":null}"#.to_vec(),
+        br##" { "timestamp(ms)" : "1795597200125" , "sc-status":"200","cs-uri-stem":"#top","asn":""} "##.to_vec(),
+        b"".to_vec(),
+        b"   ".to_vec(),
+        br#"{"timestamp(ms)":"1795597200126","sc-status":"200","cs-uri-stem":"/a\tb\"c","asn":"1"}"#.to_vec(),
+        br#"{"timestamp(ms)":"1795597200127","sc-status":200,"cs-uri-stem":"/n","asn":"1"}"#.to_vec(),
+        br#"{"timestamp(ms)":"1795597200128","sc-status":"abc","cs-uri-stem":"/bad","asn":"1"}"#.to_vec(),
+        br#"{"sc-status":"304","cs-uri-stem":"/other-layout","date":"2026-11-25","time":"09:00:02"}"#.to_vec(),
+        br#"{"sc-status":"404","cs-uri-stem":"/crlf","date":"2026-11-25","time":"09:00:03"}"#.to_vec(),
+        br#"{"sc-status":"200","cs-uri-stem":"/x","date":"2026-11-25","time":"09:00:04"} trailing"#.to_vec(),
+        b"{}".to_vec(),
+        br#"{"sc-status":"200","cs-uri-stem":"/tab	raw","date":"2026-11-25","time":"09:00:05"}"#.to_vec(),
+        br#"{"sc-status":"200","cs-uri-stem":"/y","date":"2026-11-25","time":"09:00:06""#.to_vec(),
+        br#"["sc-status"]"#.to_vec(),
+        br#"{"sc-status":"200","cs-uri-stem":"/z","date":"2026-11-25","time":"09:00:07"}"#.to_vec(),
+    ];
+    // A value that is not UTF-8, among good lines of the same layout.
+    let mut bad = br#"{"sc-status":"200","cs-uri-stem":"/caf"#.to_vec();
+    bad.extend([0xE9, b'"']);
+    bad.extend(br#","date":"2026-11-25","time":"09:00:08"}"#);
+    lines.insert(10, bad);
+    lines[9].push(b'\r');
+
+    let (mut conv, mut one, mut want) = (Converter::new(), Parser::new(), Vec::new());
+    for l in &lines {
+        json_line(&mut conv, &mut one, l, &mut |v| want.push(whole(v)));
+    }
+    let mut text = lines.join(&b"\n"[..]);
+    text.push(b'\n');
+    // Whole, and in pieces that cut lines (each piece's complete lines, the rest carried over).
+    for piece in [text.len(), 7, 64, 200] {
+        let (mut batch, mut parser, mut got) = (JsonBatch::new(), Parser::new(), Vec::new());
+        let mut carried: Vec<u8> = Vec::new();
+        for chunk in text.chunks(piece) {
+            carried.extend_from_slice(chunk);
+            let used = batch.feed(&mut parser, &carried, &mut |v| got.push(whole(v)));
+            carried.drain(..used);
+        }
+        batch.finish(&mut parser, &carried, &mut |v| got.push(whole(v)));
+        assert_eq!(got, want, "pieces of {piece}");
+        assert_eq!(parser.counts(), one.counts(), "pieces of {piece}");
+        assert_eq!(
+            parser.first_errors(),
+            one.first_errors(),
+            "pieces of {piece}"
+        );
+    }
+    assert_eq!(want.len(), 7, "{want:#?}");
+    assert_eq!(one.counts().skipped, 8);
+}
+
+#[test]
+fn json_read_a_buffer_at_a_time_names_a_late_bad_line_by_its_number() {
+    let good = r#"{"sc-status":"200","cs-uri-stem":"/a","date":"2026-11-25","time":"09:00:00"}"#;
+    let bad = r#"{"sc-status":"2x0","cs-uri-stem":"/a","date":"2026-11-25","time":"09:00:00"}"#;
+    let wrong = r#"{"sc-status":true,"cs-uri-stem":"/a","date":"2026-11-25","time":"09:00:00"}"#;
+    let mut text = String::new();
+    for i in 1..=3000 {
+        text.push_str(match i {
+            1234 => bad,
+            2345 => wrong,
+            _ => good,
+        });
+        text.push('\n');
+    }
+    let (mut batch, mut parser, mut n) = (JsonBatch::new(), Parser::new(), 0);
+    assert_eq!(
+        batch.feed(&mut parser, text.as_bytes(), &mut |_| n += 1),
+        text.len()
+    );
+    assert_eq!(n, 2998);
+    let why: Vec<String> = parser
+        .first_errors()
+        .iter()
+        .map(|(line, why)| format!("{line}: {why}"))
+        .collect();
+    assert_eq!(
+        why,
+        vec![
+            "1234: bad value in `sc-status`".to_string(),
+            "2345: not a JSON log record: `sc-status` is a boolean, expected a string".to_string()
+        ]
+    );
+}

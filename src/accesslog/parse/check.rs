@@ -83,7 +83,13 @@ pub(in crate::accesslog) fn check_values(
         }
     }
     if let (Some(d), Some(s)) = (day, secs) {
-        hot.timestamp_ms = Some((d * 86_400 + s) * 1000);
+        let second = (d * 86_400 + s) * 1000;
+        // A v2 record's `timestamp(ms)` in the same second as its date and time adds the
+        // milliseconds they lack; one that disagrees is not taken over them.
+        hot.timestamp_ms = Some(match epoch_ms {
+            Some(ms) if ms - ms.rem_euclid(1000) == second => ms,
+            _ => second,
+        });
     } else if schema.column(Field::Date).is_none() || schema.column(Field::Time).is_none() {
         // A v2 layout without `date` and `time`: the time from `timestamp(ms)` or `timestamp`.
         hot.timestamp_ms = epoch_ms;
@@ -107,4 +113,42 @@ fn cached_day(cache: &mut Option<([u8; 10], i64)>, v: &[u8]) -> Option<i64> {
     let text: [u8; 10] = v.try_into().ok()?;
     *cache = Some((text, days));
     Some(days)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::accesslog::{Parsed, Parser};
+
+    /// The time of the one record of a v2 log with `date`, `time` and `timestamp(ms)`.
+    fn time_of(date: &str, time: &str, ms: &str) -> Option<i64> {
+        let mut p = Parser::new();
+        let _ = p.parse_line(b"#Fields: date time timestamp(ms) sc-status");
+        let line = format!("{date}\t{time}\t{ms}\t200");
+        match p.parse_line(line.as_bytes()) {
+            Parsed::Record(v) => v.timestamp().map(|t| t.0),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn timestamp_ms_adds_the_milliseconds_date_and_time_lack() {
+        // 2026-11-25T20:13:58Z.
+        assert_eq!(
+            time_of("2026-11-25", "20:13:58", "1795637638042"),
+            Some(1_795_637_638_042)
+        );
+        assert_eq!(
+            time_of("2026-11-25", "20:13:58", "1795637638999"),
+            Some(1_795_637_638_999)
+        );
+        // In another second than date and time say: date and time stand.
+        assert_eq!(
+            time_of("2026-11-25", "20:13:58", "1795637639042"),
+            Some(1_795_637_638_000)
+        );
+        assert_eq!(
+            time_of("2026-11-25", "20:13:58", "-"),
+            Some(1_795_637_638_000)
+        );
+    }
 }

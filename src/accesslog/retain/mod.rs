@@ -18,7 +18,7 @@
 
 pub(super) mod row;
 
-use super::export::RETAINED_FIELDS;
+use super::export::{RETAINED_FIELDS, RETAINED_V2};
 use super::field::Field;
 use super::fields::LogFields;
 use super::intern::{EMPTY_ID, Interner};
@@ -305,6 +305,20 @@ impl Retained {
             Field::TimestampMs => true,
             f => RETAINED_FIELDS.contains(&f.name()),
         }
+    }
+
+    /// The fields of standard logging v2 the records carry, to export with them: those of
+    /// [`RETAINED_V2`] the store keeps (see [`Retained::keeps`]), with `timestamp(ms)` (which
+    /// every record has) once any other is kept; none for legacy records.
+    pub fn v2_fields(&self) -> Vec<Field> {
+        let kept: Vec<Field> = RETAINED_V2
+            .into_iter()
+            .filter(|f| *f != Field::TimestampMs && self.keeps(*f))
+            .collect();
+        if kept.is_empty() {
+            return kept;
+        }
+        std::iter::once(Field::TimestampMs).chain(kept).collect()
     }
 
     /// Distinct strings held per column (path, query, edge, agent, referer, method, result,

@@ -1,10 +1,10 @@
 //! Export of the Traffic view's listed records: taken out of the view as an [`ExportJob`] and
 //! written by the runtime off the UI thread, through the one exporter (`accesslog::Exporter`):
 //! JSON Lines, TSV or W3C, as `shipdeck logs cloudfront` writes a log with the columns every
-//! retained record keeps.
+//! retained record keeps (and standard logging v2's, when the records carry them).
 
 use super::Traffic;
-use crate::accesslog::{Exporter, FieldLines, Format, Retained};
+use crate::accesslog::{Exporter, Field, FieldLines, Format, Retained};
 use std::sync::Arc;
 
 /// An export format: JSON Lines, TSV or W3C ([`Format::of_path`] reads it off the file name).
@@ -70,12 +70,16 @@ pub struct ExportJob {
     pub format: ExportFormat,
     records: Retained,
     rows: Vec<u64>,
+    /// The v2 fields the view's records carry (none for a legacy delivery), written after the
+    /// retained ones.
+    v2: Vec<Field>,
 }
 
 impl PartialEq for ExportJob {
     fn eq(&self, o: &Self) -> bool {
         self.format == o.format
             && self.rows == o.rows
+            && self.v2 == o.v2
             && self.records.pushed() == o.records.pushed()
     }
 }
@@ -85,11 +89,13 @@ impl Eq for ExportJob {}
 impl ExportJob {
     /// The records `t` lists now, in `format`.
     pub fn of(t: &Traffic, format: ExportFormat) -> ExportJob {
+        let v2 = t.records.v2_fields();
         if t.rows.len() >= t.records.len() / 4 {
             return ExportJob {
                 format,
                 records: t.records.clone(),
                 rows: t.rows.iter().copied().collect(),
+                v2,
             };
         }
         let mut records = Retained::new(t.rows.len().max(1));
@@ -101,6 +107,7 @@ impl ExportJob {
             format,
             records,
             rows,
+            v2,
         }
     }
 
@@ -115,10 +122,11 @@ impl ExportJob {
     }
 
     /// Writes the records, oldest first, as `shipdeck logs cloudfront -o FORMAT` writes a log
-    /// with the columns they keep; returns how many were written.
+    /// with the columns they keep (v2's keyed by CloudFront's field names, when they carry
+    /// them); returns how many were written.
     pub fn write_to(&self, out: &mut impl std::io::Write) -> std::io::Result<usize> {
         let mut exporter = Exporter::new(self.format);
-        let mut lines = FieldLines::new();
+        let mut lines = FieldLines::with_v2(&self.v2);
         // The columns are known before the first record: an export of none still has its header.
         let mut text = exporter.header_of(lines.schema()).unwrap_or_default();
         let mut n = 0;
@@ -223,6 +231,7 @@ mod tests {
         }
         let job = ExportJob {
             format: ExportFormat::Jsonl,
+            v2: records.v2_fields(),
             records,
             rows: vec![0, 1],
         };
@@ -255,5 +264,128 @@ mod tests {
             json!("/bad\u{FFFD}\u{FFFD}utf8/café/\u{2028}")
         );
         assert_eq!(b["cs(User-Agent)"], serde_json::Value::Null);
+    }
+
+    /// A v2 log's records, parsed and retained as the Traffic view keeps them.
+    fn v2_records(text: &str) -> Retained {
+        let mut parser = crate::accesslog::Parser::new();
+        let mut records = Retained::new(8);
+        let used = parser.feed(text.as_bytes(), &mut |v| records.push(v));
+        assert_eq!((used, parser.counts().skipped), (text.len(), 0));
+        records
+    }
+
+    fn written(job: &ExportJob) -> String {
+        let mut out = Vec::new();
+        assert_eq!(job.write_to(&mut out).ok(), Some(job.len()));
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    #[test]
+    fn records_carrying_v2_fields_export_them_by_their_field_names() {
+        let mut text = format!(
+            "#Fields: {} timestamp(ms) c-country asn cache-behavior-path-pattern origin-fbl origin-lbl\n",
+            crate::accesslog::FIELDS.join(" ")
+        );
+        let legacy = "FRA56-P1\t512\t203.0.113.7\tGET\td1.cloudfront.net\t/api/x\t200\t-\tcurl\t-\t-\tMiss\tid\td1\thttps\t90\t0.120\t-\tTLSv1.3\tc\tMiss\tHTTP/2.0\t-\t-\t443\t0.050\tMiss\ttext/html\t512\t-\t-";
+        text.push_str(&format!(
+            "2026-11-25\t20:13:58\t{legacy}\t1795637638042\tDE\t16509\t/api/*\t0.040\t0.110\n"
+        ));
+        text.push_str(&format!(
+            "2026-11-25\t20:13:59\t{legacy}\t1795637639500\t-\t-\t-\t-\t-\n"
+        ));
+        let records = v2_records(&text);
+        let job = |format| ExportJob {
+            format,
+            v2: records.v2_fields(),
+            records: records.clone(),
+            rows: vec![0, 1],
+        };
+        let jsonl = written(&job(ExportFormat::Jsonl));
+        let lines: Vec<serde_json::Value> = jsonl
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .collect();
+        let keys: Vec<&str> = lines[0]
+            .as_object()
+            .map(|o| o.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        let mut names = vec!["timestamp"];
+        names.extend(RETAINED_FIELDS);
+        names.extend([
+            "timestamp(ms)",
+            "origin-fbl",
+            "origin-lbl",
+            "asn",
+            "c-country",
+            "cache-behavior-path-pattern",
+        ]);
+        assert_eq!(
+            keys, names,
+            "v2's fields after the retained ones, by CloudFront's names"
+        );
+        let (a, b) = (&lines[0], &lines[1]);
+        assert_eq!(a["timestamp(ms)"], json!(1_795_637_638_042_u64));
+        assert_eq!(a["c-country"], json!("DE"));
+        assert_eq!(a["asn"], json!(16509));
+        assert_eq!(a["cache-behavior-path-pattern"], json!("/api/*"));
+        assert_eq!(a["origin-fbl"], json!(0.04));
+        assert_eq!(a["origin-lbl"], json!(0.11));
+        assert_eq!(b["timestamp(ms)"], json!(1_795_637_639_500_u64));
+        for key in [
+            "c-country",
+            "asn",
+            "cache-behavior-path-pattern",
+            "origin-fbl",
+        ] {
+            assert_eq!(
+                b[key],
+                serde_json::Value::Null,
+                "{key} of a record without it"
+            );
+        }
+
+        // The W3C export reads back as the same records, v2 fields included.
+        let w3c = written(&job(ExportFormat::W3c));
+        let again = v2_records(&w3c);
+        assert_eq!(again.v2_fields(), records.v2_fields());
+        for (x, y) in records.iter().zip(again.iter()) {
+            assert_eq!(x.timestamp_ms(), y.timestamp_ms());
+            assert_eq!(
+                (x.country(), x.asn(), x.cache_behavior()),
+                (y.country(), y.asn(), y.cache_behavior())
+            );
+            assert_eq!(
+                (x.origin_fbl_opt(), x.origin_lbl_opt()),
+                (y.origin_fbl_opt(), y.origin_lbl_opt())
+            );
+        }
+        let tsv = written(&job(ExportFormat::Tsv));
+        let header = tsv.lines().next().unwrap_or_default();
+        assert!(
+            header.ends_with("\ttimestamp(ms)\torigin-fbl\torigin-lbl\tasn\tc-country\tcache-behavior-path-pattern"),
+            "{header}"
+        );
+    }
+
+    #[test]
+    fn legacy_records_export_the_retained_columns_only() {
+        let text = format!(
+            "#Fields: {}\n2026-11-25\t20:13:58\tFRA56-P1\t512\t203.0.113.7\tGET\td1.cloudfront.net\t/x\t200\t-\tcurl\t-\t-\tMiss\tid\td1\thttps\t90\t0.120\t-\tTLSv1.3\tc\tMiss\tHTTP/2.0\t-\t-\t443\t0.050\tMiss\ttext/html\t512\t-\t-\n",
+            crate::accesslog::FIELDS.join(" ")
+        );
+        let records = v2_records(&text);
+        assert!(records.v2_fields().is_empty());
+        let job = ExportJob {
+            format: ExportFormat::W3c,
+            v2: records.v2_fields(),
+            records,
+            rows: vec![0],
+        };
+        let w3c = written(&job);
+        assert_eq!(
+            w3c.lines().nth(1),
+            Some(format!("#Fields: {}", RETAINED_FIELDS.join(" ")).as_str())
+        );
     }
 }
