@@ -331,19 +331,10 @@ mod tests {
 
     /// The demo world with dev's legacy table created, and its count of the last hour.
     async fn world() -> (SimCloud, AthenaQuery) {
-        use crate::accesslog::{Filter, KeyTemplate};
-        use crate::query::{Ask, Format, Names, Range, Setup, plan};
+        use crate::accesslog::Filter;
+        use crate::query::{Ask, Range};
         let sim = SimCloud::new(Simulator::new(SimConfig::default(), &demo_specs()));
         let now = sim.with(|s| s.now());
-        let setup = Setup::new(
-            "legacy",
-            Format::Legacy,
-            Vec::new(),
-            "storefront-cloudfront-logs",
-            KeyTemplate::flat("cloudfront/dev/"),
-            "E2DEVSTOREFRNT",
-        )
-        .unwrap();
         let filter = Filter::all();
         let ask = Ask {
             filter: &filter,
@@ -351,7 +342,7 @@ mod tests {
             group: None,
             top: 10,
         };
-        let plan = plan(&setup, Names::for_env("shipdeck", "dev", &setup), &ask).unwrap();
+        let plan = crate::cloud::sim::athena_fixture::dev_plan(&ask);
         let clock = SimClock::driven(sim.clone());
         let cloud = sim.cloud();
         for (i, sql) in plan.ddl.iter().enumerate() {

@@ -3,6 +3,8 @@
 //! port.
 
 mod athena;
+#[cfg(test)]
+pub(crate) use athena::fixture as athena_fixture;
 mod changelog;
 mod clock;
 pub mod cloudfront;

@@ -15,6 +15,35 @@ mod select;
 #[cfg(test)]
 mod tests;
 
+/// The demo's dev logging setup as a query sees it (legacy flat W3C under `cloudfront/dev/` in
+/// the demo's logs bucket), and the plan of `ask` over it: what the tests of the simulator's
+/// Athena and of the query loop run.
+#[cfg(test)]
+pub(crate) mod fixture {
+    use crate::accesslog::KeyTemplate;
+    use crate::cloud::sim::cloudfront::logging::DEMO_LOGS_BUCKET;
+    use crate::query::{Ask, Format, Names, Plan, Setup, plan};
+
+    /// dev's setup in the demo.
+    pub(crate) fn dev_setup() -> Setup {
+        Setup::new(
+            "legacy",
+            Format::Legacy,
+            Vec::new(),
+            DEMO_LOGS_BUCKET,
+            KeyTemplate::flat("cloudfront/dev/"),
+            "E2DEVSTOREFRNT",
+        )
+        .unwrap()
+    }
+
+    /// The plan of `ask` over dev's setup, its table named as shipdeck names dev's.
+    pub(crate) fn dev_plan(ask: &Ask<'_>) -> Plan {
+        let setup = dev_setup();
+        plan(&setup, Names::for_env("shipdeck", "dev", &setup), ask).unwrap()
+    }
+}
+
 use super::Simulator;
 use crate::cloud::athena::{AthenaQuery, Execution, ExecutionState, ResultColumn, ResultPage};
 use crate::cloud::{CloudError, CloudResult};

@@ -2,7 +2,7 @@
 //! objects a query reads (partition and `"$path"` pruning), paging, and the SQL subset.
 
 use super::expr::{AggCall, Expr, Value, compile};
-use crate::accesslog::{Filter, KeyTemplate};
+use crate::accesslog::Filter;
 use crate::cloud::CloudError;
 use crate::cloud::athena::{AthenaQuery, ExecutionState};
 use crate::cloud::sim::{SimConfig, Simulator, demo_specs};
@@ -13,15 +13,6 @@ use crate::query::{Ask, Format, Names, Plan, Range, Setup, plan};
 fn world(filter: &str) -> (Simulator, Plan, Range) {
     let sim = Simulator::new(SimConfig::default(), &demo_specs());
     let now = sim.now();
-    let setup = Setup::new(
-        "legacy",
-        Format::Legacy,
-        Vec::new(),
-        "storefront-cloudfront-logs",
-        KeyTemplate::flat("cloudfront/dev/"),
-        "E2DEVSTOREFRNT",
-    )
-    .unwrap();
     let range = Range::new(now - 2 * Timestamp::HOUR, now).unwrap();
     let filter = Filter::parse(filter).unwrap();
     let ask = Ask {
@@ -30,7 +21,7 @@ fn world(filter: &str) -> (Simulator, Plan, Range) {
         group: None,
         top: 10,
     };
-    let plan = plan(&setup, Names::for_env("shipdeck", "dev", &setup), &ask).unwrap();
+    let plan = super::fixture::dev_plan(&ask);
     (sim, plan, range)
 }
 
@@ -105,16 +96,7 @@ fn local_count(sim: &mut Simulator, plan: &Plan, range: Range) -> (u64, u64) {
             .unwrap();
         assert!(page.next_token.is_none());
         for o in page.objects {
-            let setup = Setup::new(
-                "legacy",
-                Format::Legacy,
-                Vec::new(),
-                "storefront-cloudfront-logs",
-                KeyTemplate::flat("cloudfront/dev/"),
-                "E2DEVSTOREFRNT",
-            )
-            .unwrap();
-            if !range.holds(&setup, &o.key) {
+            if !range.holds(&super::fixture::dev_setup(), &o.key) {
                 continue;
             }
             let body = sim
