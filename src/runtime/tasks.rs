@@ -66,6 +66,22 @@ impl Tasks {
         }
     }
 
+    /// Runs a query (Insights, Athena, a table's creation) with a cancel of its own, kept under
+    /// `request` so that [`Effect::Cancel`] stops it; its answer goes to `tx`.
+    fn spawn_query<F, Fut>(&mut self, request: RequestId, tx: &UnboundedSender<Action>, run: F)
+    where
+        F: FnOnce(Cancel) -> Fut,
+        Fut: std::future::Future<Output = Action> + Send + 'static,
+    {
+        let (handle, cancel) = Cancel::new();
+        self.queries.insert(request, handle);
+        let tx = tx.clone();
+        let answer = run(cancel);
+        tokio::spawn(async move {
+            let _ = tx.send(answer.await);
+        });
+    }
+
     /// Spawns each effect (answers go to `tx`) and carries out cancels; returns `true` when one
     /// asks to quit.
     pub fn spawn(
@@ -92,22 +108,20 @@ impl Tasks {
                     request,
                     query,
                 } => {
-                    let (handle, cancel) = Cancel::new();
-                    self.queries.insert(request, handle);
                     let cloud = clouds.of(env).clone();
                     let clock = self.clock.clone();
-                    let tx = tx.clone();
-                    tokio::spawn(async move {
-                        let answer = super::insights::run(
+                    let progress = tx.clone();
+                    self.spawn_query(request, tx, move |cancel| async move {
+                        let progress = Some(&progress);
+                        super::insights::run(
                             &cloud,
                             clock.as_ref(),
                             request,
                             &query,
-                            Some(&tx),
+                            progress,
                             &cancel,
                         )
-                        .await;
-                        let _ = tx.send(answer);
+                        .await
                     });
                 }
                 Effect::RunAthena {
@@ -117,12 +131,10 @@ impl Tasks {
                     athena,
                     region,
                 } => {
-                    let (handle, cancel) = Cancel::new();
-                    self.queries.insert(request, handle);
                     let cloud = clouds.of(env).clone();
                     let clock = self.clock.clone();
-                    let tx = tx.clone();
-                    tokio::spawn(async move {
+                    let progress = tx.clone();
+                    self.spawn_query(request, tx, move |cancel| async move {
                         let query = super::athena::statement(
                             &athena,
                             &sql,
@@ -130,17 +142,17 @@ impl Tasks {
                             usize::try_from(request).unwrap_or(0),
                         );
                         let price = crate::query::price_per_tb(&region).0;
-                        let answer = super::athena::run(
+                        let progress = Some(&progress);
+                        super::athena::run(
                             &cloud,
                             clock.as_ref(),
                             request,
                             &query,
                             price,
-                            Some(&tx),
+                            progress,
                             &cancel,
                         )
-                        .await;
-                        let _ = tx.send(answer);
+                        .await
                     });
                 }
                 Effect::CreateAthenaTable {
@@ -149,13 +161,10 @@ impl Tasks {
                     athena,
                     statements,
                 } => {
-                    let (handle, cancel) = Cancel::new();
-                    self.queries.insert(request, handle);
                     let cloud = clouds.of(env).clone();
                     let clock = self.clock.clone();
-                    let tx = tx.clone();
-                    tokio::spawn(async move {
-                        let answer = super::athena::create_for_console(
+                    self.spawn_query(request, tx, move |cancel| async move {
+                        super::athena::create_for_console(
                             &cloud,
                             clock.as_ref(),
                             request,
@@ -163,8 +172,7 @@ impl Tasks {
                             &statements,
                             &cancel,
                         )
-                        .await;
-                        let _ = tx.send(answer);
+                        .await
                     });
                 }
                 Effect::Cancel { request } if self.uploads.contains_key(&request) => {
