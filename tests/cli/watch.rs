@@ -115,9 +115,20 @@ fn exec_gets_each_event_as_json_on_stdin_without_a_shell_unless_asked() {
     let dir = scratch("exec");
     let file = dir.join("events.jsonl");
     let _ = std::fs::remove_file(&file);
+    // One system (backoffice has an approval waiting too), so one event at the start.
     // No shell: the words are the program and its arguments (`>>` would be an argument).
     let tee = format!("tee -a '{}'", file.display());
-    let out = run(&["--demo", "watch", "--once", "-o", "jsonl", "--exec", &tee]);
+    let out = run(&[
+        "--demo",
+        "--system",
+        "storefront",
+        "watch",
+        "--once",
+        "-o",
+        "jsonl",
+        "--exec",
+        &tee,
+    ]);
     assert!(
         out.status.success(),
         "{}",
@@ -135,7 +146,16 @@ fn exec_gets_each_event_as_json_on_stdin_without_a_shell_unless_asked() {
         "cat > /dev/null; echo \"$SHIPDECK_EVENT $SHIPDECK_ENVIRONMENT\" >> '{}'",
         file.display()
     );
-    let out = run(&["--demo", "watch", "--once", "--shell", "--exec", &script]);
+    let out = run(&[
+        "--demo",
+        "--system",
+        "storefront",
+        "watch",
+        "--once",
+        "--shell",
+        "--exec",
+        &script,
+    ]);
     assert!(
         out.status.success(),
         "{}",
@@ -146,6 +166,8 @@ fn exec_gets_each_event_as_json_on_stdin_without_a_shell_unless_asked() {
     // A command that takes too long is killed and said; the watch itself succeeds.
     let out = run(&[
         "--demo",
+        "--system",
+        "storefront",
         "watch",
         "--once",
         "--exec",
@@ -186,6 +208,8 @@ fn a_slow_exec_command_does_not_hold_back_later_events() {
     );
     let mut child = command(&[
         "--demo",
+        "--system",
+        "storefront",
         "--speed",
         "20000",
         "watch",
@@ -271,6 +295,8 @@ fn ctrl_c_stops_the_exec_commands_still_running() {
     );
     let child = command(&[
         "--demo",
+        "--system",
+        "storefront",
         "watch",
         "-o",
         "jsonl",
