@@ -248,6 +248,19 @@ pub fn cost(bytes: u64, price_per_tb: f64) -> f64 {
     billed as f64 / crate::query::TB as f64 * price_per_tb
 }
 
+/// What `execution` is billed at `price_per_tb` so far: Athena charges nothing for a failed
+/// query, nothing is billed before anything is scanned, and a query that ends otherwise is billed
+/// its bytes (whole megabytes, at least 10).
+pub fn billed(execution: &Execution, price_per_tb: f64) -> f64 {
+    let nothing = execution.state == ExecutionState::Failed
+        || (execution.bytes_scanned == 0 && execution.state != ExecutionState::Succeeded);
+    if nothing {
+        0.0
+    } else {
+        cost(execution.bytes_scanned, price_per_tb)
+    }
+}
+
 /// Runs `query` to its end: `StartQueryExecution`, then `GetQueryExecution` on `clock` (half a
 /// second apart, doubling to five) until the state is final, reporting each read to `progress`
 /// with the cost at `price_per_tb`; then, when it succeeded, its rows page by page. `stop` is
@@ -291,7 +304,7 @@ pub async fn run_query(
             state: execution.state,
             elapsed_ms: clock.now().since(started),
             bytes_scanned: execution.bytes_scanned,
-            usd: cost(execution.bytes_scanned, price_per_tb),
+            usd: billed(&execution, price_per_tb),
         });
         match execution.state {
             ExecutionState::Succeeded => break execution,
@@ -388,6 +401,35 @@ mod tests {
         assert_eq!(typed(None, "varchar"), serde_json::Value::Null);
         // Athena bills at least 10 MB a query.
         assert!((cost(1, 5.0) - 10.0 * 5.0 / 1_048_576.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_failed_query_and_one_that_scanned_nothing_yet_are_billed_nothing() {
+        let execution = |state, bytes_scanned| Execution {
+            id: "q".into(),
+            state,
+            reason: None,
+            bytes_scanned,
+            engine_ms: 0,
+        };
+        let ten_mb = cost(1, 5.0);
+        assert_eq!(billed(&execution(ExecutionState::Failed, 0), 5.0), 0.0);
+        assert_eq!(
+            billed(&execution(ExecutionState::Failed, 50 << 20), 5.0),
+            0.0
+        );
+        assert_eq!(billed(&execution(ExecutionState::Queued, 0), 5.0), 0.0);
+        assert_eq!(billed(&execution(ExecutionState::Running, 0), 5.0), 0.0);
+        assert_eq!(billed(&execution(ExecutionState::Cancelled, 0), 5.0), 0.0);
+        assert_eq!(
+            billed(&execution(ExecutionState::Succeeded, 0), 5.0),
+            ten_mb
+        );
+        assert_eq!(billed(&execution(ExecutionState::Running, 1), 5.0), ten_mb);
+        assert_eq!(
+            billed(&execution(ExecutionState::Cancelled, 30 << 20), 5.0),
+            cost(30 << 20, 5.0)
+        );
     }
 
     #[tokio::test]

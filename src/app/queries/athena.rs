@@ -10,7 +10,7 @@
 use super::traffic::{Part, TrafficQuery};
 use super::{QueryRun, RunState};
 use crate::app::{Effect, Level, RequestId, State, View};
-use crate::cloud::athena::{AthenaEnd, ExecutionState, Progress, cost};
+use crate::cloud::athena::{AthenaEnd, ExecutionState, Progress, billed};
 use crate::cloud::{QueryResults, QueryStatistics, QueryStatus};
 use crate::config::AthenaSpec;
 use crate::query::{Estimate, GroupBy, InsightsAsk, Plan, SeriesStep, price_per_tb};
@@ -474,10 +474,7 @@ pub(crate) fn ended(
             rows,
         }) => {
             run.query_id = Some(execution.id.clone());
-            run.scanned = Some((
-                execution.bytes_scanned,
-                cost(execution.bytes_scanned, price),
-            ));
+            run.scanned = Some((execution.bytes_scanned, billed(&execution, price)));
             run.state = RunState::Ended(QueryStatus::Complete);
             run.results = Some(QueryResults {
                 status: QueryStatus::Complete,
@@ -499,7 +496,7 @@ pub(crate) fn ended(
         }
         Ok(AthenaEnd::Ended(e)) => {
             run.query_id = Some(e.id.clone());
-            run.scanned = Some((e.bytes_scanned, cost(e.bytes_scanned, price)));
+            run.scanned = Some((e.bytes_scanned, billed(&e, price)));
             run.state = match e.state {
                 ExecutionState::Failed => RunState::Failed(
                     e.reason
@@ -510,7 +507,7 @@ pub(crate) fn ended(
         }
         Ok(AthenaEnd::Stopped { last, note }) => {
             if let Some(e) = &last {
-                run.scanned = Some((e.bytes_scanned, cost(e.bytes_scanned, price)));
+                run.scanned = Some((e.bytes_scanned, billed(e, price)));
             }
             run.state = RunState::Ended(QueryStatus::Cancelled);
             run.note = note;
