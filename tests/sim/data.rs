@@ -203,7 +203,7 @@ fn faults_are_injected_at_the_configured_rates() {
             Err(CloudError::Timeout { .. }) => seen[1] += 1,
             Err(CloudError::Server { .. }) => seen[2] += 1,
             Err(CloudError::ExpiredCredentials { hint }) => {
-                assert_eq!(hint, "aws sso login --profile demo");
+                assert_eq!(hint, "shipdeck login --profile demo");
                 seen[3] += 1;
                 // Expiry lasts until the credentials change: the operator logs in again.
                 sim.with(|s| s.renew_credentials());
