@@ -65,6 +65,27 @@ pub fn estimate(sizes: impl IntoIterator<Item = u64>, region: &str) -> Estimate 
     }
 }
 
+/// `$0.03`, or six decimals under a cent.
+pub fn dollars(usd: f64) -> String {
+    if usd >= 0.01 {
+        format!("${usd:.2}")
+    } else {
+        format!("${usd:.6}")
+    }
+}
+
+/// `1.2 GB`, `340.0 MB` (decimal, as Athena's console says them).
+pub fn size(bytes: u64) -> String {
+    let b = bytes as f64;
+    if b >= 1e12 {
+        format!("{:.1} TB", b / 1e12)
+    } else if b >= 1e9 {
+        format!("{:.1} GB", b / 1e9)
+    } else {
+        format!("{:.1} MB", b / 1e6)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

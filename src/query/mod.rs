@@ -2,18 +2,22 @@
 //! each logging setup (legacy W3C, v2 W3C, JSON, plain, Parquet; partition projection or
 //! `"$path"` pruning), a time range's partition predicates, and the cost of a query from the
 //! sizes of the objects it reads; and the same filters as CloudWatch Logs Insights queries over a
-//! v2 delivery to a log group. Running a query is the runtime's job.
+//! v2 delivery to a log group; and the local engine's count of the same grouped query over
+//! records read here (`local`). Running a query is the runtime's job.
 
 mod cost;
 mod ddl;
 mod insights;
+pub mod local;
 mod quote;
 mod range;
 mod select;
 mod setup;
 mod where_sql;
 
-pub use cost::{DEFAULT_PRICE, Estimate, MB, MIN_BILLED, PRICES, TB, estimate, price_per_tb};
+pub use cost::{
+    DEFAULT_PRICE, Estimate, MB, MIN_BILLED, PRICES, TB, dollars, estimate, price_per_tb, size,
+};
 pub use ddl::{Names, create_database, create_table, partition_columns};
 pub use insights::{
     BYTES, InsightsAsk, KEY, REQUESTS, STATUS, SeriesStep, insights_condition, insights_field,

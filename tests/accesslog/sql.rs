@@ -2,20 +2,22 @@
 //! locally and through SQL. Log objects in every layout and format (legacy gzip W3C under flat
 //! keys; v2 W3C, gzip JSON lines, plain lines and Parquet under partitioned keys, Hive or not, or
 //! flat; a JSON delivery of a few fields timed by `timestamp(ms)`) are written by the simulator's
-//! writers; the local engine reads them and counts; the SQL shipdeck generates runs in DuckDB
+//! writers; the local engine reads them and counts (`shipdeck::query::local`, what the Traffic
+//! view's `:query` runs when it reads a small range here); the SQL shipdeck generates runs in DuckDB
 //! (`tests/support/sqlcheck.sh`: DuckDB and sqlglot, pinned, Trino translated to DuckDB) over the
 //! same files, each table emulated with the DDL's columns, types, partitions and `"$path"`.
 //! Every operator of the filter language is compared on the totals, every group-by on its groups.
 
 use shipdeck::accesslog::input::PlainLayout;
 use shipdeck::accesslog::{
-    AccessRecord, Field, Filter, KeyTemplate, LineView, LogFields, delivery_template, write_w3c,
+    AccessRecord, Field, Filter, KeyTemplate, LogFields, delivery_template, write_w3c,
 };
 use shipdeck::accesslog_io::{ReadOptions, read_path_with};
 use shipdeck::cloud::sim::cloudfront::{
     Conditions, LogFormat, LogGenerator, SiteProfile, V2_FIELDS, write_log,
 };
 use shipdeck::domain::Timestamp;
+use shipdeck::query::local::Grouping;
 use shipdeck::query::{
     Ask, ColumnType, Format, GroupBy, Names, QueryError, Range, Setup, partition_columns, select,
 };
@@ -289,52 +291,36 @@ const GROUPED: &[&str] = &[
 /// The local engine's answer: per group key, requests, bytes and status classes.
 type Groups = BTreeMap<String, [u64; 7]>;
 
-fn group_key(g: Option<GroupBy>, v: &LineView<'_>) -> String {
-    let time = |n: usize| {
-        let d = chrono::DateTime::from_timestamp_millis(v.timestamp_ms()).unwrap();
-        d.format("%Y-%m-%d %H:%M:%S").to_string()[..n].to_string()
-    };
-    match g {
-        None => String::new(),
-        Some(GroupBy::Path) => LogFields::path(v).to_string(),
-        Some(GroupBy::Status) => LogFields::status(v).to_string(),
-        Some(GroupBy::Edge) => LogFields::edge_location(v).to_string(),
-        Some(GroupBy::Country) => LogFields::country(v).to_string(),
-        Some(GroupBy::Asn) => LogFields::asn(v).to_string(),
-        Some(GroupBy::Ip) => LogFields::client_ip(v).to_string(),
-        Some(GroupBy::Minute) => time(16),
-        Some(GroupBy::Hour) => time(13),
-        Some(GroupBy::Day) => time(10),
-    }
-}
-
-/// One record in range as the local engine read it: its group keys, status, bytes and which
-/// of the filters it matches.
-struct Seen {
-    keys: Vec<String>,
-    status: u64,
-    bytes: u64,
-    matches: Vec<bool>,
-}
-
-/// Reads the fixture's files once: every record in range, with each filter's verdict.
-fn read_local(f: &Fixture, filters: &[Filter], range: Range) -> Vec<Seen> {
-    let mut out = Vec::new();
+/// Reads the fixture's files once, counting every record in range as the local engine does
+/// (`shipdeck::query::local`, the Traffic view's `:query` read here): per filter, its totals and,
+/// for the grouped filters, each group-by.
+fn read_local(f: &Fixture, filters: &[Filter], range: Range) -> Vec<Vec<Grouping>> {
+    let mut out: Vec<Vec<Grouping>> = (0..filters.len())
+        .map(|i| {
+            let mut gs = vec![Grouping::new(None, usize::MAX)];
+            if i >= FILTERS.len() {
+                gs.extend(
+                    GroupBy::ALL
+                        .iter()
+                        .map(|g| Grouping::new(Some(*g), usize::MAX)),
+                );
+            }
+            gs
+        })
+        .collect();
     for (path, _) in &f.files {
         let report = read_path_with(path, &f.opts, &mut |v| {
             let t = v.timestamp_ms();
             if t < range.since.millis() || t >= range.until.millis() {
                 return;
             }
-            out.push(Seen {
-                keys: GroupBy::ALL
-                    .iter()
-                    .map(|g| group_key(Some(*g), v))
-                    .collect(),
-                status: u64::from(LogFields::status(v)),
-                bytes: LogFields::sc_bytes(v),
-                matches: filters.iter().map(|x| x.matches(v)).collect(),
-            });
+            for (filter, gs) in filters.iter().zip(out.iter_mut()) {
+                if filter.matches(v) {
+                    for g in gs.iter_mut() {
+                        g.observe(v);
+                    }
+                }
+            }
         });
         assert_eq!(report.skipped, 0, "{path:?}: {report:?}");
     }
@@ -342,27 +328,15 @@ fn read_local(f: &Fixture, filters: &[Filter], range: Range) -> Vec<Seen> {
 }
 
 /// The local engine's answer for filter `i` grouped by `g`.
-fn local(seen: &[Seen], i: usize, g: Option<GroupBy>) -> Groups {
-    let mut out = Groups::new();
-    for s in seen.iter().filter(|s| s.matches[i]) {
-        let key = match g {
-            None => String::new(),
-            Some(g) => s.keys[GroupBy::ALL.iter().position(|x| *x == g).unwrap()].clone(),
-        };
-        let e = out.entry(key).or_default();
-        e[0] += 1;
-        e[1] += s.bytes;
-        let class = match s.status {
-            0 => 2,
-            200..=299 => 3,
-            300..=399 => 4,
-            400..=499 => 5,
-            500..=599 => 6,
-            _ => continue,
-        };
-        e[class] += 1;
-    }
-    out
+fn local(seen: &[Vec<Grouping>], i: usize, g: Option<GroupBy>) -> Groups {
+    let at = g.map_or(0, |g| {
+        1 + GroupBy::ALL.iter().position(|x| *x == g).unwrap()
+    });
+    seen[i][at]
+        .groups()
+        .iter()
+        .map(|(k, c)| (k.clone(), *c))
+        .collect()
 }
 
 fn from_sql(rows: &[serde_json::Value], grouped: bool) -> Groups {

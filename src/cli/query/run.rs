@@ -14,7 +14,7 @@ use crate::cloud::{Cloud, CloudError};
 use crate::config::AthenaSpec;
 use crate::domain::EnvSpec;
 use crate::ops::apply::audit_log::{self, Entry, Log, Mode};
-use crate::query::{Estimate, Plan, price_per_tb};
+use crate::query::{Estimate, Plan, dollars, price_per_tb};
 use crate::runtime::athena::{self, DdlFailure};
 use crate::runtime::{Backend, Clock, SimClock, WallClock};
 use std::io::IsTerminal;
@@ -40,14 +40,6 @@ pub(super) struct Job<'a> {
 /// `12.3 MB` (decimal megabytes, as Athena's console shows them).
 fn megabytes(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1e6)
-}
-
-fn dollars(usd: f64) -> String {
-    if usd >= 0.01 {
-        format!("${usd:.2}")
-    } else {
-        format!("${usd:.6}")
-    }
 }
 
 /// `RUNNING · 3.5 s · 12.4 MB scanned · $0.000060`.

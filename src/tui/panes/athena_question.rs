@@ -5,6 +5,7 @@
 
 use crate::app::queries::TrafficQuery;
 use crate::app::queries::athena::{AthenaQueryState, Phase, Question};
+use crate::query::{dollars, size};
 use crate::tui::widgets::status::{DIM, HEADER};
 use crate::tui::widgets::text::{centered, ellipsize};
 use ratatui::Frame;
@@ -12,27 +13,6 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
-
-/// `1.2 GB`, `340.0 MB` (decimal, as Athena's console says them).
-pub fn size(bytes: u64) -> String {
-    let b = bytes as f64;
-    if b >= 1e12 {
-        format!("{:.1} TB", b / 1e12)
-    } else if b >= 1e9 {
-        format!("{:.1} GB", b / 1e9)
-    } else {
-        format!("{:.1} MB", b / 1e6)
-    }
-}
-
-/// `$0.03`, or six decimals under a cent.
-pub fn dollars(usd: f64) -> String {
-    if usd >= 0.01 {
-        format!("${usd:.2}")
-    } else {
-        format!("${usd:.6}")
-    }
-}
 
 fn filter(q: &TrafficQuery) -> String {
     if q.filter.is_empty() {
@@ -71,7 +51,10 @@ fn lines(
             fit(format!("logs {}", p.source)),
             DIM,
         )));
-        out.push(Line::from(Span::styled(fit(p.work_group.clone()), DIM)));
+        out.push(Line::from(Span::styled(
+            fit(p.work_group.clone().unwrap_or_else(|why| why)),
+            DIM,
+        )));
     }
     let foot = match question {
         Question::Scan => {
