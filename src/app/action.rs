@@ -440,6 +440,20 @@ pub enum Reply {
         /// How it ended.
         result: Box<Result<crate::cloud::athena::AthenaEnd, String>>,
     },
+    /// How far the local engine's read of a `:query` has come.
+    LocalQueryProgress {
+        /// Request id.
+        request: RequestId,
+        /// Objects listed and read, bytes read.
+        progress: crate::app::queries::local::LocalProgress,
+    },
+    /// The local engine's read of a `:query` ended: each part's rows, or why it could not read.
+    LocalQueryEnded {
+        /// Request id.
+        request: RequestId,
+        /// The answer, or why none.
+        result: Box<Result<crate::app::queries::local::LocalAnswer, String>>,
+    },
     /// The Athena table was created, or why not.
     AthenaTableCreated {
         /// Request id.

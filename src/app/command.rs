@@ -83,7 +83,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("retain", "records the traffic view keeps: retain 1000000"),
     (
         "query",
-        "the traffic view's filter over a range, by Logs Insights: query 30d | query 2026-11-01..2026-11-08",
+        "the traffic view's filter over a range (Logs Insights; logs in S3 read here up to local_max_bytes, else Athena): query 30d | query 2026-11-01..2026-11-08 | query 1h athena | query 30d local",
     ),
     (
         "insights",

@@ -416,6 +416,30 @@ pub enum Effect {
         /// The region (the price per TB).
         region: String,
     },
+    /// Answer the Traffic view's `:query` here (the local engine): list `listing`'s prefixes for
+    /// the objects holding the range (those Athena would read), read them through the one fetch
+    /// loop as `setup` writes them, and count each record in range and through `filter` by each
+    /// grouping (as the SELECT would); progress as it goes, then
+    /// [`Reply::LocalQueryEnded`](super::Reply::LocalQueryEnded); [`Effect::Cancel`] stops it
+    /// between objects.
+    RunLocalQuery {
+        /// Environment index (whose identity reads).
+        env: usize,
+        /// Request id.
+        request: RequestId,
+        /// The logging setup: bucket, layout, format and fields.
+        setup: Box<crate::query::Setup>,
+        /// The key prefixes to list.
+        listing: Vec<String>,
+        /// The filter.
+        filter: crate::accesslog::Filter,
+        /// The range's first instant.
+        since: crate::domain::Timestamp,
+        /// The instant after its last.
+        until: crate::domain::Timestamp,
+        /// One count per part: its key and how many groups.
+        groups: Vec<(crate::query::GroupBy, usize)>,
+    },
     /// Create an Athena table: its DDL statements in order (an operator action, confirmed).
     CreateAthenaTable {
         /// Environment index (whose identity runs it).

@@ -282,6 +282,12 @@ fn reply(state: &mut State, reply: Reply) -> Vec<Effect> {
         Reply::AthenaEnded { request, result } => {
             super::queries::athena::ended(state, request, *result)
         }
+        Reply::LocalQueryProgress { request, progress } => {
+            super::queries::local::progress(state, request, progress)
+        }
+        Reply::LocalQueryEnded { request, result } => {
+            super::queries::local::ended(state, request, *result)
+        }
         Reply::AthenaTableCreated { request, result } => {
             super::queries::athena::created(state, request, result)
         }

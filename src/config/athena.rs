@@ -7,8 +7,13 @@ use super::validate;
 use std::collections::BTreeMap;
 
 /// Keys of `[environments.athena]`.
-pub(crate) const ATHENA_KEYS: &[&str] =
-    &["database", "workgroup", "output_location", "max_scan_bytes"];
+pub(crate) const ATHENA_KEYS: &[&str] = &[
+    "database",
+    "workgroup",
+    "output_location",
+    "max_scan_bytes",
+    "local_max_bytes",
+];
 
 /// The database when none is configured.
 pub const DEFAULT_DATABASE: &str = "shipdeck";
@@ -18,6 +23,11 @@ pub const DEFAULT_WORKGROUP: &str = "primary";
 /// The bytes a query may scan without the operator's confirmation when none is configured
 /// (50 GiB: $0.25 at $5 a TB).
 pub const DEFAULT_MAX_SCAN_BYTES: u64 = 50 << 30;
+
+/// The most bytes of log objects (as stored) the Traffic view's `:query` downloads to answer
+/// with the local engine when none is configured (256 MiB: about 3 million requests of gzip
+/// W3C, seconds to read); a range holding more runs on Athena.
+pub const DEFAULT_LOCAL_MAX_BYTES: u64 = 256 << 20;
 
 /// Where an environment's Athena queries run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +40,9 @@ pub struct AthenaSpec {
     pub output_location: Option<String>,
     /// A query estimated to scan more is run only when the operator confirms it.
     pub max_scan_bytes: u64,
+    /// The console's `:query` reads a range holding at most this many bytes of log objects
+    /// here (free) rather than on Athena; 0: always Athena unless asked for `local`.
+    pub local_max_bytes: u64,
 }
 
 impl Default for AthenaSpec {
@@ -39,6 +52,7 @@ impl Default for AthenaSpec {
             workgroup: DEFAULT_WORKGROUP.into(),
             output_location: None,
             max_scan_bytes: DEFAULT_MAX_SCAN_BYTES,
+            local_max_bytes: DEFAULT_LOCAL_MAX_BYTES,
         }
     }
 }
@@ -86,6 +100,18 @@ fn read(t: &Table<'_, '_>) -> Result<AthenaSpec, ConfigError> {
                     format!("expected a positive number of bytes, found {}", v.get_ref()),
                 )
             })?;
+    }
+    if let Some(v) = t.int("local_max_bytes")? {
+        spec.local_max_bytes = u64::try_from(*v.get_ref()).map_err(|_| {
+            t.invalid(
+                "local_max_bytes",
+                &v.span(),
+                format!(
+                    "expected a number of bytes (0: always Athena), found {}",
+                    v.get_ref()
+                ),
+            )
+        })?;
     }
     Ok(spec)
 }
@@ -147,8 +173,9 @@ mod tests {
         );
         assert_eq!(a.output_location, None);
         assert_eq!(a.max_scan_bytes, 50 << 30);
+        assert_eq!(a.local_max_bytes, 256 << 20);
         let text = format!(
-            "{ENV}[environments.athena]\ndatabase = \"logs_db\"\nworkgroup = \"ops-wg\"\noutput_location = \"s3://athena-results-1/shipdeck/\"\n"
+            "{ENV}[environments.athena]\ndatabase = \"logs_db\"\nworkgroup = \"ops-wg\"\noutput_location = \"s3://athena-results-1/shipdeck/\"\nlocal_max_bytes = 0\n"
         );
         let c = Config::from_str(&text, None).unwrap();
         let a = c.athena("dev");
@@ -160,6 +187,7 @@ mod tests {
             a.output_location.as_deref(),
             Some("s3://athena-results-1/shipdeck/")
         );
+        assert_eq!(a.local_max_bytes, 0);
         for (body, says) in [
             (
                 "database = \"Logs-DB\"",
@@ -180,6 +208,10 @@ mod tests {
             (
                 "max_scan_bytes = 0",
                 "environments[0].athena.max_scan_bytes: expected a positive number of bytes",
+            ),
+            (
+                "local_max_bytes = -1",
+                "environments[0].athena.local_max_bytes: expected a number of bytes (0: always Athena), found -1",
             ),
             (
                 "region = \"x\"",

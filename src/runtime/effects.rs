@@ -241,6 +241,33 @@ pub async fn run_effect_with(
             let price = crate::query::price_per_tb(&region).0;
             Some(super::athena::run(cloud, &clock, request, &query, price, progress, &never).await)
         }
+        // Run alone (a headless app): not stoppable but by its end.
+        Effect::RunLocalQuery {
+            request,
+            setup,
+            listing,
+            filter,
+            since,
+            until,
+            groups,
+            ..
+        } => {
+            let never = crate::ops::apply::upload::Cancel::never();
+            Some(
+                super::local_query::run(
+                    cloud,
+                    request,
+                    &setup,
+                    &listing,
+                    &filter,
+                    (since, until),
+                    &groups,
+                    progress.cloned(),
+                    &never,
+                )
+                .await,
+            )
+        }
         Effect::CreateAthenaTable {
             request,
             athena,

@@ -11,6 +11,7 @@ mod headless;
 pub mod health;
 mod insights;
 mod local_files;
+pub mod local_query;
 pub mod notify;
 pub mod ops_effects;
 pub mod routing;

@@ -25,6 +25,7 @@ pub fn pick<'a>(clouds: &'a Clouds, effect: &Effect) -> &'a Cloud {
         | Effect::RunInsights { env, .. }
         | Effect::PlanAthena { env, .. }
         | Effect::RunAthena { env, .. }
+        | Effect::RunLocalQuery { env, .. }
         | Effect::CreateAthenaTable { env, .. } => clouds.of(*env),
         // The catalogue is the first environment's source bucket (see `app::poll`).
         Effect::FetchReleases { .. } => clouds.of(0),

@@ -3,7 +3,8 @@
 //! (an environment switch, a new time range), instead of letting them fetch and parse for nobody.
 //! An upload is not stopped that way: its cancel is handed to it, and it answers how it stopped
 //! (a multipart upload aborted, nothing released); nor is a Logs Insights query: its cancel
-//! sends `StopQuery` and reads the rows found so far.
+//! sends `StopQuery` and reads the rows found so far; nor is a `:query` read here by the local
+//! engine: its cancel stops it between objects, with what it counted.
 
 use super::routing::run_routed;
 use crate::app::{Action, Effect, RequestId};
@@ -150,6 +151,33 @@ impl Tasks {
                             &query,
                             price,
                             progress,
+                            &cancel,
+                        )
+                        .await
+                    });
+                }
+                Effect::RunLocalQuery {
+                    env,
+                    request,
+                    setup,
+                    listing,
+                    filter,
+                    since,
+                    until,
+                    groups,
+                } => {
+                    let cloud = clouds.of(env).clone();
+                    let progress = tx.clone();
+                    self.spawn_query(request, tx, move |cancel| async move {
+                        super::local_query::run(
+                            &cloud,
+                            request,
+                            &setup,
+                            &listing,
+                            &filter,
+                            (since, until),
+                            &groups,
+                            Some(progress),
                             &cancel,
                         )
                         .await

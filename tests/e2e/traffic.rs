@@ -156,7 +156,8 @@ async fn files_delivered_late_into_hours_already_read_are_read_once_each_on_foll
 }
 
 /// Runs the console's Athena effects the way the terminal loop does (the SELECTs on the
-/// simulator's clock), feeding every answer back, until none is left; the effects it did not run.
+/// simulator's clock; a `:query` read here by the local engine), feeding every answer back,
+/// until none is left; the effects it did not run.
 async fn run_athena(
     app: &mut Headless,
     sim: &shipdeck::cloud::sim::SimCloud,
@@ -214,6 +215,29 @@ async fn run_athena(
                 statements,
                 ..
             } => athena::create_for_console(&cloud, &clock, request, &a, &statements, &never).await,
+            Effect::RunLocalQuery {
+                request,
+                setup,
+                listing,
+                filter,
+                since,
+                until,
+                groups,
+                ..
+            } => {
+                shipdeck::runtime::local_query::run(
+                    &cloud,
+                    request,
+                    &setup,
+                    &listing,
+                    &filter,
+                    (since, until),
+                    &groups,
+                    Some(tx.clone()),
+                    &never,
+                )
+                .await
+            }
             e => {
                 other.push(e);
                 continue;
@@ -249,11 +273,7 @@ async fn the_console_s_athena_query_counts_what_the_local_engine_read_and_create
         }
         let local = app.state.traffic.stats.summary().decoded().requests;
         assert!(local > 0, "{env}");
-        let mut fx = update(&mut app.state, Action::CommandOpen);
-        for c in "query 1h".chars() {
-            fx.extend(update(&mut app.state, Action::Input(c)));
-        }
-        fx.extend(update(&mut app.state, Action::Submit));
+        let fx = type_command(&mut app, "query 1h athena");
         let left = run_athena(&mut app, &sim, fx).await;
         assert!(left.is_empty(), "{env}: {left:?}");
         let q = app.state.queries.traffic.as_ref().expect("a query");
@@ -289,4 +309,63 @@ async fn the_console_s_athena_query_counts_what_the_local_engine_read_and_create
         );
         assert!(s.series.as_ref().is_some_and(|b| !b.is_empty()), "{env}");
     }
+}
+
+/// Types `:TEXT` and Enter in the console; the effects it asks for.
+fn type_command(app: &mut Headless, text: &str) -> Vec<shipdeck::app::Effect> {
+    use shipdeck::app::update;
+    let mut fx = update(&mut app.state, Action::CommandOpen);
+    for c in text.chars() {
+        fx.extend(update(&mut app.state, Action::Input(c)));
+    }
+    fx.extend(update(&mut app.state, Action::Submit));
+    fx
+}
+
+#[tokio::test]
+async fn a_small_query_is_read_here_and_answers_what_athena_answers() {
+    use shipdeck::app::queries::TrafficSummary;
+    use shipdeck::app::queries::athena::Phase;
+    use shipdeck::app::queries::overall;
+    let cli = Cli::try_parse_from(["shipdeck", "--demo", "--speed", "0"]).expect("flags");
+    let backend = connect(&cli.global).expect("the demo");
+    let sim = backend.sim.clone().expect("the simulator");
+    let index = (backend.config.environments.iter())
+        .position(|e| e.name == "prd")
+        .expect("prd");
+    let mut app = Headless::new(backend.state(), backend.cloud.clone());
+    app.start(backend.now).await;
+    app.state.selected = index;
+    app.dispatch(Action::Show(View::Traffic));
+    for _ in 0..10 {
+        app.tick(backend.now).await;
+    }
+    let mut answers = Vec::new();
+    // The same filter for both: the view's.
+    app.state.traffic.filter =
+        shipdeck::accesslog::Filter::parse("status>=400 or path:/api/*").expect("a filter");
+    let gets = || {
+        sim.with(|s| s.stats())
+            .calls
+            .get("GetObject")
+            .copied()
+            .unwrap_or(0)
+    };
+    let before = gets();
+    for text in ["query 3h", "query 3h athena"] {
+        let fx = type_command(&mut app, text);
+        let left = run_athena(&mut app, &sim, fx).await;
+        assert!(left.is_empty(), "{text}: {left:?}");
+        let q = app.state.queries.traffic.as_ref().expect("a query");
+        assert!(!q.running(), "{text}");
+        assert_eq!(overall(&q.runs()), "Complete", "{text}");
+        let local = matches!(q.athena.as_ref().map(|a| &a.phase), Some(Phase::Local(_)));
+        assert_eq!(local, text == "query 3h", "{text}: {:?}", q.athena);
+        answers.push(TrafficSummary::of(q));
+    }
+    // Read here, the objects were fetched.
+    assert!(gets() > before);
+    let (here, athena) = (&answers[0], &answers[1]);
+    assert!(here.requests.is_some_and(|n| n > 0), "{here:?}");
+    assert_eq!(here, athena, "the local engine's answer and Athena's");
 }

@@ -300,10 +300,13 @@ fn athena(phase: Phase) -> State {
             plans: vec![Ok(plan); 4],
             estimate: Ok(estimate(vec![400_000_000; 50], "eu-west-1")),
             notes: Vec::new(),
-            work_group: "workgroup primary · results to s3://athena-results/ · it cancels a query past 100.0 GB".into(),
+            work_group: Ok("workgroup primary · results to s3://athena-results/ · it cancels a query past 100.0 GB".into()),
+            setup: setup.clone(),
         }),
         phase,
         created: false,
+        choice: shipdeck::app::queries::local::Choice::Auto,
+        filter,
     }));
     s
 }
@@ -385,4 +388,61 @@ fn the_missing_table_question_shows_the_ddl_or_why_read_only_cannot() {
             insta::assert_snapshot!(format!("athena_table_question_{name}_{w}x{h}"), text);
         }
     }
+}
+
+#[test]
+fn a_query_read_here_says_so_with_its_progress_bytes_and_athenas_price() {
+    use shipdeck::app::queries::local::{LocalProgress, LocalRead};
+    let read = |ended: bool| LocalRead {
+        request: 9,
+        why: "7.0 MB in range, at most local_max_bytes 268.4 MB".into(),
+        progress: LocalProgress {
+            read: 12,
+            listed: 40,
+            listing: !ended,
+            bytes: 7_000_000,
+        },
+        skipped: 0,
+        ended,
+    };
+    // Reading: the objects so far, no cost but what Athena would have cost.
+    let mut s = athena(Phase::Local(read(false)));
+    for p in &mut s.queries.traffic.as_mut().unwrap().parts {
+        p.run.scanned = None;
+        p.run.state = RunState::Starting;
+        p.run.results = None;
+    }
+    for (w, h) in SIZES {
+        let text = screen(&s, w, h);
+        for wanted in [
+            "◇ local engine",
+            "stg",
+            "Reading here: 12 of 40+ objects",
+            "7.0 MB read",
+            "free",
+        ] {
+            assert!(
+                text.contains(wanted),
+                "{w}x{h}: missing {wanted:?} in\n{text}"
+            );
+        }
+        assert!(!text.contains("◆ Athena"), "{w}x{h}:\n{text}");
+        assert!(!text.contains("scanned"), "{w}x{h}:\n{text}");
+        insta::assert_snapshot!(format!("local_reading_{w}x{h}"), text);
+    }
+    // Ended: the panels as on Athena, and the price it would have had at 160 columns.
+    let mut s = athena(Phase::Local(read(true)));
+    for p in &mut s.queries.traffic.as_mut().unwrap().parts {
+        p.run.scanned = None;
+        p.run.state = RunState::Ended(QueryStatus::Complete);
+    }
+    let text = screen(&s, 160, 48);
+    for wanted in [
+        "◇ local engine",
+        "Complete · 12s · 7.0 MB read · free (Athena: about $0.36)",
+        "1,234 requests",
+    ] {
+        assert!(text.contains(wanted), "missing {wanted:?} in\n{text}");
+    }
+    insta::assert_snapshot!("local_done_160x48", text);
 }

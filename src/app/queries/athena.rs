@@ -30,8 +30,11 @@ pub struct AthenaPlanned {
     pub estimate: Result<Estimate, String>,
     /// What discovery could not read.
     pub notes: Vec<String>,
-    /// The workgroup as `GetWorkGroup` described it: where results go, what it enforces.
-    pub work_group: String,
+    /// The workgroup as `GetWorkGroup` described it (where results go, what it enforces), or
+    /// why a query cannot run in it (the local engine does not need it).
+    pub work_group: Result<String, String>,
+    /// The logging setup the objects are read by (Athena's table; the local engine's reader).
+    pub setup: crate::query::Setup,
 }
 
 impl AthenaPlanned {
@@ -71,6 +74,8 @@ pub enum Phase {
     Creating(RequestId),
     /// Nothing more will run: why (declined, refused, could not plan, created none).
     Stopped(String),
+    /// Read here by the local engine instead (`local.rs`).
+    Local(super::local::LocalRead),
 }
 
 /// The Athena side of a Traffic query.
@@ -86,6 +91,10 @@ pub struct AthenaQueryState {
     pub phase: Phase,
     /// Whether the table was created by this query already (a second miss is not asked again).
     pub created: bool,
+    /// The engine the operator asked for (none: by the size of the range).
+    pub choice: super::local::Choice,
+    /// The filter the query was started with.
+    pub filter: crate::accesslog::Filter,
 }
 
 impl AthenaQueryState {
@@ -140,6 +149,7 @@ pub(super) fn start(
     env: usize,
     filter: &crate::accesslog::Filter,
     range: super::QueryRange,
+    choice: super::local::Choice,
     mut fx: Vec<Effect>,
 ) -> Vec<Effect> {
     let Some(spec) = state.envs.get(env).map(|e| e.spec.clone()) else {
@@ -171,7 +181,7 @@ pub(super) fn start(
     state.say(
         Level::Info,
         format!(
-            "Athena: {} over {} on {}: listing the objects in range for the estimate",
+            ":query {} over {} on {}: listing the objects in range for the estimate",
             if filter.is_all() {
                 "every request"
             } else {
@@ -203,6 +213,8 @@ pub(super) fn start(
             planned: None,
             phase: Phase::Planning(request),
             created: false,
+            choice,
+            filter: filter.clone(),
         })),
     });
     fx
@@ -252,11 +264,24 @@ pub(crate) fn planned(
     let Some(a) = q.athena.as_deref_mut() else {
         return Vec::new();
     };
+    a.planned = Some(planned);
+    if let Some(why) = super::local::here(a) {
+        return super::local::run(state, why);
+    }
+    let Some(a) = athena(state) else {
+        return Vec::new();
+    };
+    let Some(planned) = a.planned.as_ref() else {
+        return Vec::new();
+    };
+    if let Err(why) = &planned.work_group {
+        let why = why.clone();
+        return cannot_plan(state, why);
+    }
     let within = match &planned.estimate {
         Ok(e) => e.bytes.saturating_mul(planned.count()) <= a.spec.max_scan_bytes,
         Err(_) => false,
     };
-    a.planned = Some(planned);
     if within {
         return run(state);
     }
@@ -655,16 +680,18 @@ pub(crate) fn stop(q: &mut TrafficQuery) -> Vec<Effect> {
             let mut runs: Vec<&mut QueryRun> = q.parts.iter_mut().map(|p| &mut p.run).collect();
             super::stop(&mut runs)
         }
+        Phase::Local(l) => super::local::stop(&l),
         Phase::Stopped(_) => Vec::new(),
     }
 }
 
 /// Whether the query still has something going (planning, a question, a creation).
 pub fn pending(a: &AthenaQueryState) -> bool {
-    matches!(
-        a.phase,
-        Phase::Planning(_) | Phase::Asking(_) | Phase::Creating(_)
-    )
+    match &a.phase {
+        Phase::Planning(_) | Phase::Asking(_) | Phase::Creating(_) => true,
+        Phase::Local(l) => !l.ended,
+        Phase::Running | Phase::Stopped(_) => false,
+    }
 }
 
 /// Whether the Traffic view's query has a question open (it takes Enter and Esc).

@@ -35,7 +35,7 @@ fn spec(name: &str) -> EnvSpec {
 }
 
 /// The Traffic view on stg (index 1), legacy logs in S3, filtered.
-fn state(filter: &str, read_only: bool) -> State {
+pub(super) fn state(filter: &str, read_only: bool) -> State {
     let session = Session {
         mode: Mode::Aws,
         profile: None,
@@ -66,11 +66,11 @@ fn state(filter: &str, read_only: bool) -> State {
     s
 }
 
-fn command(s: &mut State, text: &str) -> Vec<Effect> {
+pub(super) fn command(s: &mut State, text: &str) -> Vec<Effect> {
     crate::app::update::run_command(s, text, &["dev", "stg", "prd"])
 }
 
-fn setup() -> Setup {
+pub(super) fn setup() -> Setup {
     Setup::new(
         "the configured logs_bucket",
         Format::Legacy,
@@ -82,10 +82,29 @@ fn setup() -> Setup {
     .unwrap()
 }
 
-/// Starts `:query 7d` and answers its plan as the runtime would, with objects of `sizes` (or an
-/// unknown estimate); returns the effects of that answer.
+/// Starts `:query 7d athena` (Athena whatever the size) and answers its plan as the runtime
+/// would, with objects of `sizes` (or an unknown estimate); returns the effects of that answer.
 fn planned(s: &mut State, sizes: Result<Vec<u64>, String>) -> Vec<Effect> {
-    let fx = command(s, "query 7d");
+    planned_as(s, "query 7d athena", sizes)
+}
+
+/// [`planned`] for the command `text`.
+pub(super) fn planned_as(
+    s: &mut State,
+    text: &str,
+    sizes: Result<Vec<u64>, String>,
+) -> Vec<Effect> {
+    planned_with(s, text, sizes, Ok("workgroup primary".into()))
+}
+
+/// [`planned_as`] with the workgroup as `GetWorkGroup` read it.
+pub(super) fn planned_with(
+    s: &mut State,
+    text: &str,
+    sizes: Result<Vec<u64>, String>,
+    work_group: Result<String, String>,
+) -> Vec<Effect> {
+    let fx = command(s, text);
     let Some(Effect::PlanAthena {
         env,
         request,
@@ -121,7 +140,8 @@ fn planned(s: &mut State, sizes: Result<Vec<u64>, String>) -> Vec<Effect> {
         plans,
         estimate: sizes.map(|z| estimate(z, "eu-west-1")),
         notes: Vec::new(),
-        work_group: "workgroup primary".into(),
+        work_group,
+        setup: setup(),
     };
     update(
         s,
@@ -132,7 +152,7 @@ fn planned(s: &mut State, sizes: Result<Vec<u64>, String>) -> Vec<Effect> {
     )
 }
 
-fn selects(fx: &[Effect]) -> Vec<(usize, RequestId, String)> {
+pub(super) fn selects(fx: &[Effect]) -> Vec<(usize, RequestId, String)> {
     fx.iter()
         .filter_map(|e| match e {
             Effect::RunAthena {
@@ -180,7 +200,7 @@ fn rows(columns: &[&str], rows: &[&[&str]]) -> AthenaEnd {
     }
 }
 
-fn phase(s: &State) -> Phase {
+pub(super) fn phase(s: &State) -> Phase {
     s.queries
         .traffic
         .as_ref()

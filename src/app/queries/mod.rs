@@ -5,6 +5,7 @@
 //! stops them (`StopQuery`), as does leaving the view or starting another query.
 
 pub mod athena;
+pub mod local;
 pub mod logs;
 pub mod range;
 pub mod traffic;
@@ -329,5 +330,7 @@ pub(super) fn leaving(state: &mut State, from: View) -> Vec<Effect> {
 
 #[cfg(test)]
 mod athena_tests;
+#[cfg(test)]
+mod local_tests;
 #[cfg(test)]
 mod tests;

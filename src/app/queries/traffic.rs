@@ -1,7 +1,8 @@
 //! The Traffic view's `:query RANGE`: the view's filter over that range, through the engine of
 //! the environment's logging setup — Logs Insights for a delivery to a log group (the totals by
 //! status, the series by `bin()` and status, the top paths, edges and countries: one query
-//! each, run at once), Athena for logs in S3 (the same panels, one SELECT each: `athena.rs`).
+//! each, run at once), for logs in S3 the local engine up to `local_max_bytes` in range
+//! (`local.rs`), else Athena (the same panels, one SELECT each: `athena.rs`).
 //! The query keeps the environment, filter and range it was started with, whatever the view
 //! shows meanwhile.
 
@@ -116,13 +117,22 @@ pub(super) fn start(state: &mut State, text: &str) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    if text.is_empty() || text.contains(char::is_whitespace) {
+    let mut words = text.split_whitespace();
+    let (Some(text), engine, None) = (words.next(), words.next(), words.next()) else {
         state.say(
             Level::Error,
-            ":query needs one range: query 30d, or query 2026-11-01..2026-11-08",
+            ":query needs one range, then `local` or `athena` if you choose the engine: query 30d, \
+             query 2026-11-01..2026-11-08, query 1h athena",
         );
         return Vec::new();
-    }
+    };
+    let choice = match super::local::Choice::parse(engine) {
+        Ok(c) => c,
+        Err(e) => {
+            state.say(Level::Error, format!(":query: {e}"));
+            return Vec::new();
+        }
+    };
     let range = match parse_range(text, state.now) {
         Ok(r) => r,
         Err(e) => {
@@ -146,11 +156,23 @@ pub(super) fn start(state: &mut State, text: &str) -> Vec<Effect> {
     };
     let filter = state.traffic.filter.clone();
     let (group, fields) = match engine_for(&target) {
+        Engine::Insights { .. } if choice != super::local::Choice::Auto => {
+            state.say(
+                Level::Error,
+                format!(
+                    ":query: {}'s access logs go to a CloudWatch Logs group: Logs Insights answers \
+                     there (drop `{}`)",
+                    spec.name,
+                    engine.unwrap_or_default()
+                ),
+            );
+            return Vec::new();
+        }
         Engine::Insights { group, fields } => (group, fields),
         Engine::Athena => {
             // Another query replaces the one running.
             let fx = stop(state);
-            return super::athena::start(state, env, &filter, range, fx);
+            return super::athena::start(state, env, &filter, range, choice, fx);
         }
     };
     let step = SeriesStep::for_span(range.until.since(range.since));

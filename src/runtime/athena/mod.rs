@@ -93,7 +93,8 @@ pub async fn prepare(
 ) -> Result<AthenaPlanned, String> {
     use crate::query::{Ask, Names, Range, estimate, plan};
     let range = Range::new(range.0, range.1).map_err(|e| e.to_string())?;
-    let wg = work_group(cloud, athena).await?;
+    // The local engine needs no workgroup: a missing one stops the query only on Athena.
+    let wg = work_group(cloud, athena).await;
     let mut notes = Vec::new();
     let setup = setup(cloud, spec, pick, range, &mut notes)
         .await
@@ -131,7 +132,8 @@ pub async fn prepare(
         plans,
         estimate,
         notes,
-        work_group: work_group_line(&wg, athena),
+        work_group: wg.map(|wg| work_group_line(&wg, athena)),
+        setup,
     })
 }
 

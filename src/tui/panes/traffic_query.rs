@@ -1,6 +1,7 @@
-//! The Traffic view's `:query` answer: a marker line saying the numbers come from Logs Insights
-//! or Athena (environment, filter, range, state, elapsed time, bytes scanned, on Athena the
-//! cost), then the totals and status
+//! The Traffic view's `:query` answer: a marker line saying the numbers come from Logs Insights,
+//! Athena or the local engine (environment, filter, range, state, elapsed time, bytes scanned,
+//! on Athena the cost; read here, the bytes read and what Athena would have cost), then the
+//! totals and status
 //! classes, the status codes, requests over time with their errors, and the top paths, edges
 //! and countries. What has not answered yet shows `…`; what failed, `unknown` with why.
 
@@ -9,7 +10,7 @@ use crate::app::queries::{
     QueryRun, RunState, TrafficQuery, TrafficSummary, elapsed, megabytes, overall,
 };
 use crate::query::InsightsAsk;
-use crate::tui::panes::athena_question::dollars;
+use crate::query::dollars;
 use crate::tui::widgets::status::{DIM, HEADER};
 use crate::tui::widgets::text::ellipsize;
 use ratatui::Frame;
@@ -26,24 +27,48 @@ pub fn marker(q: &TrafficQuery, now: crate::domain::Timestamp, width: usize) -> 
     } else {
         q.filter.clone()
     };
+    let mut read = None;
     let (engine, state, cost) = match q.athena.as_deref() {
         None => ("◆ Logs Insights", overall(&q.runs()), String::new()),
-        Some(a) => {
-            let usd: f64 = q
-                .parts
-                .iter()
-                .filter_map(|p| p.run.scanned)
-                .map(|s| s.1)
-                .sum();
-            let state = match &a.phase {
-                Phase::Planning(_) => "Estimating: listing the objects in range".to_string(),
-                Phase::Asking(_) => "Waiting for your answer".to_string(),
-                Phase::Creating(_) => "Creating the table".to_string(),
-                Phase::Stopped(why) => capitalised(why),
-                Phase::Running => overall(&q.runs()),
-            };
-            ("◆ Athena", state, format!(" · {}", dollars(usd)))
-        }
+        Some(a) => match &a.phase {
+            Phase::Local(l) => {
+                let p = &l.progress;
+                let state = if l.ended {
+                    overall(&q.runs())
+                } else {
+                    format!(
+                        "Reading here: {} of {}{} objects",
+                        p.read,
+                        p.listed,
+                        if p.listing { "+" } else { "" }
+                    )
+                };
+                let athena = a.estimated_usd().map_or_else(String::new, |usd| {
+                    format!(" (Athena: about {})", dollars(usd))
+                });
+                read = Some(format!(
+                    " · {} read · free{athena}",
+                    crate::query::size(p.bytes)
+                ));
+                ("◇ local engine", state, String::new())
+            }
+            phase => {
+                let usd: f64 = q
+                    .parts
+                    .iter()
+                    .filter_map(|p| p.run.scanned)
+                    .map(|s| s.1)
+                    .sum();
+                let state = match phase {
+                    Phase::Planning(_) => "Estimating: listing the objects in range".to_string(),
+                    Phase::Asking(_) => "Waiting for your answer".to_string(),
+                    Phase::Creating(_) => "Creating the table".to_string(),
+                    Phase::Stopped(why) => capitalised(why),
+                    Phase::Running | Phase::Local(_) => overall(&q.runs()),
+                };
+                ("◆ Athena", state, format!(" · {}", dollars(usd)))
+            }
+        },
     };
     let color = if state.starts_with("Failed") || state.starts_with("Not run") {
         Color::Red
@@ -75,9 +100,12 @@ pub fn marker(q: &TrafficQuery, now: crate::domain::Timestamp, width: usize) -> 
         Line::from(vec![
             Span::styled(ellipsize(&state, width / 2), Style::new().fg(color)),
             Span::raw(format!(
-                " · {} · {} scanned{cost}",
+                " · {}{}",
                 elapsed(q.started, q.finished.unwrap_or(now)),
-                megabytes(q.bytes_scanned())
+                read.unwrap_or_else(|| format!(
+                    " · {} scanned{cost}",
+                    megabytes(q.bytes_scanned())
+                ))
             )),
         ]),
     ]
