@@ -184,6 +184,13 @@ async fn query_dry_run_runs_nothing_and_the_query_runs_on_the_emulator() {
     assert_eq!(v["estimate"]["objects"], 2, "{v}");
     assert_eq!(v["estimate"]["bytes"], 500, "{v}");
     assert_eq!(v["estimate"]["billed_bytes"], 10 * 1024 * 1024, "{v}");
+    // The workgroup read from the emulator (GetWorkGroup), as a run would.
+    assert!(
+        v["work_group"]
+            .as_str()
+            .is_some_and(|w| w.starts_with("workgroup primary")),
+        "{v}"
+    );
     let sql = v["sql"].as_str().unwrap();
     assert!(
         sql.contains(&format!(

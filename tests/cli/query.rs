@@ -49,6 +49,13 @@ fn a_dry_run_prints_the_sql_the_ddl_and_the_cost_of_each_setup() {
     let bytes = v["estimate"]["bytes"].as_u64().unwrap();
     assert!(objects > 100 && bytes > 0, "{v}");
     assert!(v["estimate"]["usd"].as_f64().unwrap() > 0.0, "{v}");
+    // The workgroup as a run would find it, read (GetWorkGroup), not only named.
+    let wg = v["work_group"].as_str().unwrap_or_default();
+    assert!(
+        wg.starts_with("workgroup primary · results to s3://"),
+        "{v}"
+    );
+    assert!(v["work_group_error"].is_null(), "{v}");
     // The legacy source of prd: flat keys, pruned by "$path".
     let v = json(&[
         "--demo",
@@ -95,6 +102,10 @@ fn a_dry_run_prints_the_sql_the_ddl_and_the_cost_of_each_setup() {
     assert_eq!(out.status.code(), Some(0));
     assert!(text.starts_with("-- shipdeck query dev --dry-run: nothing was run or created.\n"));
     assert!(text.contains("-- Scans at most: "), "{text}");
+    assert!(
+        text.contains("-- Athena: database shipdeck, workgroup primary · results to s3://"),
+        "{text}"
+    );
     assert!(text.contains("\nSELECT count(*) AS \"requests\""), "{text}");
 }
 

@@ -74,9 +74,13 @@ pub async fn run(global: &Global, args: QueryArgs) -> Result<Answer, Failure> {
         };
         return run::run(job).await;
     }
+    // The workgroup as a run would find it: one that cannot be used is named (exit 1).
+    let wg = crate::runtime::athena::work_group(cloud, &athena)
+        .await
+        .map(|wg| crate::runtime::athena::work_group_line(&wg, &athena));
     let text = match args.output {
         QueryOutput::Pretty => pretty(
-            &args, &setup, &athena, &plan, range, &estimate, &scanned, &region,
+            &args, &setup, &athena, &wg, &plan, range, &estimate, &scanned, &region,
         ),
         QueryOutput::Json | QueryOutput::Jsonl => {
             let e = estimate.map(|e| {
@@ -101,6 +105,8 @@ pub async fn run(global: &Global, args: QueryArgs) -> Result<Answer, Failure> {
                 "database": athena.database,
                 "workgroup": athena.workgroup,
                 "output_location": athena.output_location,
+                "work_group": wg.as_ref().ok(),
+                "work_group_error": wg.as_ref().err(),
                 "table": plan.names.table,
                 "ddl": plan.ddl,
                 "sql": plan.sql,
@@ -110,8 +116,12 @@ pub async fn run(global: &Global, args: QueryArgs) -> Result<Answer, Failure> {
             super::json(&value)?
         }
     };
-    // The estimate is part of the answer: unknown when the listing failed (exit 1).
-    Ok(Answer::with_unknowns(text, usize::from(scanned.is_err())))
+    // The estimate and the workgroup are part of the answer: unknown when the listing failed,
+    // or the workgroup cannot be read or used (exit 1).
+    Ok(Answer::with_unknowns(
+        text,
+        usize::from(scanned.is_err()) + usize::from(wg.is_err()),
+    ))
 }
 
 /// `12.3 MB`.
@@ -135,6 +145,7 @@ fn pretty(
     args: &QueryArgs,
     setup: &Setup,
     athena: &AthenaSpec,
+    wg: &Result<String, String>,
     plan: &Plan,
     range: Range,
     estimate: &Option<Estimate>,
@@ -158,13 +169,12 @@ fn pretty(
         range.since, range.until
     ));
     out.push_str(&format!(
-        "-- Athena: database {}, workgroup {}, results to {}\n",
+        "-- Athena: database {}, {}\n",
         athena.database,
-        athena.workgroup,
-        athena
-            .output_location
-            .as_deref()
-            .unwrap_or("the workgroup's location")
+        match wg {
+            Ok(line) => line.clone(),
+            Err(why) => why.clone(),
+        }
     ));
     match (estimate, scanned) {
         (Some(e), _) => {
@@ -182,15 +192,11 @@ fn pretty(
                 )
             };
             out.push_str(&format!(
-                "-- Scans at most: {} objects, {} (billed {}): ${} at {price}\n",
+                "-- Scans at most: {} objects, {} (billed {}): {} at {price}\n",
                 e.objects,
                 size(e.bytes),
                 size(e.billed),
-                if e.usd >= 0.01 {
-                    format!("{:.2}", e.usd)
-                } else {
-                    format!("{:.6}", e.usd)
-                }
+                crate::query::dollars(e.usd)
             ));
             if setup.format == Format::Parquet {
                 out.push_str("-- (Parquet: Athena reads only the columns used, so less.)\n");
