@@ -332,6 +332,11 @@ fn an_athena_query_shows_its_marker_cost_and_athenas_reason() {
             );
         }
         assert!(!text.contains("Logs Insights"), "{w}x{h}:\n{text}");
+        // The view shows dev; the answer is stg's, and the title says so.
+        assert!(
+            text.contains("Traffic · dev · :query on stg"),
+            "{w}x{h}:\n{text}"
+        );
         insta::assert_snapshot!(format!("athena_running_{w}x{h}"), text);
     }
 }

@@ -14,19 +14,25 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-/// Body title: environment and distribution.
+/// Body title: environment and distribution (and the environment of a `:query` answer shown
+/// when it is another).
 pub fn title(state: &State) -> String {
     let env = state
         .envs
         .get(state.traffic.env)
         .or_else(|| state.selected_env());
-    match env {
-        Some(e) => format!(
-            "Traffic · {} · CloudFront {} access logs",
-            e.spec.name, e.spec.distribution_id
-        ),
-        None => "Traffic".into(),
-    }
+    let Some(e) = env else {
+        return "Traffic".into();
+    };
+    // A query keeps the environment it started on: the title says so when the view moved on.
+    let query = match state.queries.traffic.as_ref() {
+        Some(q) if e.spec.name != q.env_name => format!(" · :query on {}", q.env_name),
+        _ => String::new(),
+    };
+    format!(
+        "Traffic · {}{query} · CloudFront {} access logs",
+        e.spec.name, e.spec.distribution_id
+    )
 }
 
 /// The first listed row drawn when `height` rows fit: the tail while following, else a window
