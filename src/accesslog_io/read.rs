@@ -25,7 +25,7 @@ const HEAD: usize = 64 * 1024;
 /// Bytes decompressed per read; the parser works on the buffer while it is still in cache.
 const CHUNK: usize = 128 * 1024;
 /// A line longer than this is skipped as malformed instead of growing the buffer further.
-const MAX_LINE: usize = 16 * 1024 * 1024;
+pub(super) const MAX_LINE: usize = 16 * 1024 * 1024;
 /// Skipped-line samples kept per report.
 const KEPT_SKIPS: usize = 10;
 
@@ -388,7 +388,7 @@ impl<R: Read> Read for Tabbed<R> {
 /// A read error (a truncated or corrupt gzip) ends the input: the complete lines before it
 /// are kept, the broken last line is dropped, and the error is counted.
 fn read_text(
-    mut reader: impl Read,
+    reader: impl Read,
     name: &str,
     gzip: bool,
     mut parser: Parser,
@@ -398,6 +398,39 @@ fn read_text(
         files: 1,
         ..ReadReport::default()
     };
+    read_lines(
+        reader,
+        name,
+        gzip,
+        &mut parser,
+        &mut report,
+        |p, text, last| {
+            if last {
+                p.finish(text, visit);
+                text.len()
+            } else {
+                p.feed(text, visit)
+            }
+        },
+    );
+    finish_report(&mut report, &parser, name);
+    report
+}
+
+/// The one buffered line loop of the streaming readers (W3C and plain text, JSON lines): reads
+/// `reader` [`CHUNK`] bytes at a time and hands `step` the bytes buffered (`last` false), which
+/// answers how many it took (whole lines); the rest is carried over to the next read. At the
+/// end `step` gets the unterminated last line (`last` true). A line longer than [`MAX_LINE`] is
+/// skipped up to its newline and counted by the parser as oversized. A read error ends the
+/// input: the lines before it are kept, the cut one dropped, and the error counted.
+pub(super) fn read_lines(
+    mut reader: impl Read,
+    name: &str,
+    gzip: bool,
+    parser: &mut Parser,
+    report: &mut ReadReport,
+    mut step: impl FnMut(&mut Parser, &[u8], bool) -> usize,
+) {
     let mut buf = vec![0u8; CHUNK];
     let (mut filled, mut discarding) = (0usize, false);
     loop {
@@ -416,7 +449,7 @@ fn read_text(
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => {
                 report.failed = 1;
-                report.errors.push(broken(name, &parser, &e, gzip));
+                report.errors.push(broken(name, parser, &e, gzip));
                 filled = 0;
                 break;
             }
@@ -437,7 +470,7 @@ fn read_text(
             }
         }
         let end = filled + n;
-        let used = parser.feed(buf.get(start..end).unwrap_or_default(), visit);
+        let used = step(parser, buf.get(start..end).unwrap_or_default(), false);
         buf.copy_within(start + used..end, 0);
         filled = end - start - used;
         if buf.len() > CHUNK && filled < CHUNK / 2 {
@@ -445,12 +478,15 @@ fn read_text(
             buf.shrink_to_fit();
         }
     }
-    parser.finish(buf.get(..filled).unwrap_or_default(), visit);
-    finish_report(&mut report, &parser, name);
-    report
+    if discarding {
+        // The input ended inside the enormous line.
+        parser.note_oversized();
+        filled = 0;
+    }
+    step(parser, buf.get(..filled).unwrap_or_default(), true);
 }
 
-pub(super) fn broken(name: &str, parser: &Parser, e: &io::Error, gzip: bool) -> String {
+fn broken(name: &str, parser: &Parser, e: &io::Error, gzip: bool) -> String {
     format!(
         "{name}: {} after {} complete records; the rest of the file is lost",
         broken_read(e, gzip),

@@ -468,3 +468,33 @@ fn parquet_rows_read_as_lines_in_bulk_are_the_records_the_converter_makes_row_by
     // Six bad statuses and the row that is not UTF-8.
     assert_eq!(report.skipped, 7, "{:?}", report.skips);
 }
+
+#[test]
+fn a_line_past_the_limit_is_skipped_and_counted_in_every_streamed_format() {
+    let recs = records(10);
+    let long = vec![b'x'; read::MAX_LINE + 1024];
+    for format in [LogFormat::W3c, LogFormat::Json] {
+        let bytes = write_log(&recs, &V2_FIELDS, format).unwrap();
+        let lines: Vec<&[u8]> = bytes.split_inclusive(|b| *b == b'\n').collect();
+        // One enormous line before the last five records, one more unterminated at the end.
+        let cut = lines.len() - 5;
+        let mut input = lines[..cut].concat();
+        input.extend_from_slice(&long);
+        input.push(b'\n');
+        input.extend_from_slice(&lines[cut..].concat());
+        input.extend_from_slice(&long);
+        for (name, input) in [("obj", input.clone()), ("obj.gz", gzip(&input))] {
+            let mut got = Vec::new();
+            let r = read_reader_with(&input[..], name, &ReadOptions::default(), &mut |v| {
+                got.push(key(v));
+            });
+            assert_eq!(got, expected(&recs), "{format:?} {name}");
+            assert_eq!((r.skipped, r.failed), (2, 0), "{format:?} {name}: {r:?}");
+            assert!(
+                r.skips.iter().all(|s| s.contains("line too long")),
+                "{format:?} {name}: {:?}",
+                r.skips
+            );
+        }
+    }
+}
