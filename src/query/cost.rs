@@ -65,9 +65,12 @@ pub fn estimate(sizes: impl IntoIterator<Item = u64>, region: &str) -> Estimate 
     }
 }
 
-/// `$0.03`, or six decimals under a cent.
+/// `$0.03`, or six decimals under a cent; nothing yet is `$0.00` (never `$-0.000000`: a sum
+/// of no cost is negative zero).
 pub fn dollars(usd: f64) -> String {
-    if usd >= 0.01 {
+    if usd <= 0.0 || usd.is_nan() {
+        "$0.00".into()
+    } else if usd >= 0.01 {
         format!("${usd:.2}")
     } else {
         format!("${usd:.6}")
@@ -89,6 +92,14 @@ pub fn size(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dollars_show_cents_or_six_decimals_and_nothing_as_zero() {
+        assert_eq!(dollars(0.25), "$0.25");
+        assert_eq!(dollars(0.000238), "$0.000238");
+        let nothing: f64 = std::iter::empty::<f64>().sum();
+        assert_eq!(dollars(nothing), "$0.00");
+    }
 
     #[test]
     fn bills_whole_megabytes_with_a_ten_megabyte_floor() {

@@ -121,6 +121,12 @@ fn main() {
         }
         return;
     }
+    if let Some(i) = args.iter().position(|a| a == "--v2-loop") {
+        // For profilers: one v2 format's read (w3c, json or parquet) of 200,000 records, 20 times.
+        let only = args.get(i + 1).map_or("json", |s| s.as_str());
+        data::v2_formats_only(200_000, 20, Some(only));
+        return;
+    }
     if let Some(i) = args.iter().position(|a| a == "--rss-child") {
         rss_child(Path::new(args.get(i + 1).map_or(".", |s| s.as_str())));
         return;

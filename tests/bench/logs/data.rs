@@ -215,6 +215,12 @@ pub fn external(tool: &str, set: &Set, lines_per_s: f64) {
 /// whole-run statistics per record, one core, as the median of `reps` runs — gzip W3C, gzip JSON
 /// lines and Parquet (snappy; all columns, and only those the statistics read).
 pub fn v2_formats(records: usize, reps: usize) {
+    v2_formats_only(records, reps, None);
+}
+
+/// [`v2_formats`]; with `only` (`w3c`, `json`, `parquet`), that format's read alone, `reps`
+/// times, for profilers (nothing printed).
+pub fn v2_formats_only(records: usize, reps: usize, only: Option<&str>) {
     use shipdeck::accesslog::Stats;
     use shipdeck::accesslog_io::{ReadOptions, read_bytes_with};
     use shipdeck::cloud::sim::cloudfront::{LogFormat, V2_FIELDS, write_log};
@@ -246,6 +252,18 @@ pub fn v2_formats(records: usize, reps: usize) {
         ("Parquet, all columns", &parquet, &all),
         ("Parquet, stats columns", &parquet, &stats_only),
     ];
+    if let Some(only) = only {
+        let (_, bytes, opts) = formats
+            .iter()
+            .find(|(name, ..)| name.to_ascii_lowercase().contains(only))
+            .expect("a format: w3c, json or parquet");
+        for _ in 0..reps {
+            let mut st = Stats::summary_only();
+            read_bytes_with(bytes, only, opts, &mut |v| st.observe(v));
+            black_box(st.requests());
+        }
+        return;
+    }
     // The formats take turns, one read each per round, so a change in the machine's load falls
     // on all of them alike and their ratios hold within the run.
     let mut runs: Vec<Vec<f64>> = vec![Vec::new(); formats.len()];

@@ -472,7 +472,8 @@ impl Simulator {
                 None => break,
             }
         }
-        let mut rows = Vec::new();
+        // Rows are folded as they are read: the groups are kept, not the rows.
+        let mut fold = s.fold();
         for key in keys {
             let Some(partition) = table.partition_of(bucket, &key) else {
                 continue;
@@ -507,11 +508,11 @@ impl Simulator {
                 scan::rows(&table, bucket, &key, &partition, &body).map_err(SqlError::Failed)?
             {
                 if s.keeps(&row)? {
-                    rows.push(row);
+                    fold.add(row)?;
                 }
             }
         }
-        let out = s.output(rows)?;
+        let out = fold.finish()?;
         Ok(Outcome::Rows {
             columns: out
                 .columns

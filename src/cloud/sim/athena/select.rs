@@ -357,64 +357,89 @@ impl Select {
         Ok(true)
     }
 
-    /// Runs the projection, grouping, order and limit over the rows that passed the filter.
-    pub(crate) fn output(&self, rows: Vec<Vec<Value>>) -> Eval<Output> {
-        let mut out: Vec<Vec<Value>> = Vec::new();
-        if self.grouped {
-            // Groups in order of first appearance: key values, a sample row, the accumulators.
-            let mut groups: Vec<(Vec<Value>, Vec<Value>, Vec<Acc>)> = Vec::new();
-            let mut index: std::collections::HashMap<String, usize> = Default::default();
-            for row in rows {
-                let key = self
-                    .group
-                    .iter()
-                    .map(|g| g.eval(&row, &[]))
-                    .collect::<Eval<Vec<_>>>()?;
-                let id = format!("{key:?}");
-                let at = match index.get(&id) {
-                    Some(i) => *i,
-                    None => {
-                        let accs = self.aggs.iter().map(|a| Acc::new(a.kind)).collect();
-                        groups.push((key, row.clone(), accs));
-                        index.insert(id, groups.len() - 1);
-                        groups.len() - 1
-                    }
-                };
-                let (_, _, accs) = &mut groups[at];
-                for (acc, call) in accs.iter_mut().zip(&self.aggs) {
-                    acc.add(call, &row)?;
-                }
+    /// The fold of this SELECT's output: rows that passed the filter are added one at a time
+    /// (a scan keeps its groups, not its rows), then [`Fold::finish`] orders and limits.
+    pub(crate) fn fold(&self) -> Fold<'_> {
+        Fold {
+            select: self,
+            groups: Vec::new(),
+            index: std::collections::HashMap::new(),
+            out: Vec::new(),
+        }
+    }
+}
+
+/// A SELECT's output being folded: its groups in order of first appearance (a sample row and the
+/// accumulators), or the projected rows of an ungrouped SELECT.
+pub(crate) struct Fold<'a> {
+    select: &'a Select,
+    groups: Vec<(Vec<Value>, Vec<Acc>)>,
+    index: std::collections::HashMap<String, usize>,
+    out: Vec<Vec<Value>>,
+}
+
+impl Fold<'_> {
+    /// Adds one row that passed the filter.
+    pub(crate) fn add(&mut self, row: Vec<Value>) -> Eval<()> {
+        let s = self.select;
+        if !s.grouped {
+            let projected = s
+                .items
+                .iter()
+                .map(|(_, e)| e.eval(&row, &[]))
+                .collect::<Eval<Vec<_>>>()?;
+            self.out.push(projected);
+            return Ok(());
+        }
+        let key = s
+            .group
+            .iter()
+            .map(|g| g.eval(&row, &[]))
+            .collect::<Eval<Vec<_>>>()?;
+        let id = format!("{key:?}");
+        let at = match self.index.get(&id) {
+            Some(i) => *i,
+            None => {
+                let accs = s.aggs.iter().map(|a| Acc::new(a.kind)).collect();
+                self.groups.push((row.clone(), accs));
+                self.index.insert(id, self.groups.len() - 1);
+                self.groups.len() - 1
             }
-            if groups.is_empty() && self.group.is_empty() {
-                let accs = self.aggs.iter().map(|a| Acc::new(a.kind)).collect();
-                groups.push((Vec::new(), Vec::new(), accs));
+        };
+        let (_, accs) = &mut self.groups[at];
+        for (acc, call) in accs.iter_mut().zip(&s.aggs) {
+            acc.add(call, &row)?;
+        }
+        Ok(())
+    }
+
+    /// The projection, order and limit over the rows added.
+    pub(crate) fn finish(self) -> Eval<Output> {
+        let s = self.select;
+        let mut out = self.out;
+        let mut groups = self.groups;
+        if s.grouped {
+            if groups.is_empty() && s.group.is_empty() {
+                let accs = s.aggs.iter().map(|a| Acc::new(a.kind)).collect();
+                groups.push((Vec::new(), accs));
             }
-            for (_, sample, accs) in groups {
+            for (sample, accs) in groups {
                 let finished = accs
                     .into_iter()
-                    .zip(&self.aggs)
+                    .zip(&s.aggs)
                     .map(|(acc, call)| acc.finish(call.kind))
                     .collect::<Eval<Vec<_>>>()?;
                 out.push(
-                    self.items
+                    s.items
                         .iter()
                         .map(|(_, e)| e.eval(&sample, &finished))
-                        .collect::<Eval<Vec<_>>>()?,
-                );
-            }
-        } else {
-            for row in rows {
-                out.push(
-                    self.items
-                        .iter()
-                        .map(|(_, e)| e.eval(&row, &[]))
                         .collect::<Eval<Vec<_>>>()?,
                 );
             }
         }
         let mut err = None;
         out.sort_by(|a, b| {
-            for &(i, desc) in &self.order {
+            for &(i, desc) in &s.order {
                 let o = match (&a[i], &b[i]) {
                     (Value::Null, Value::Null) => Ordering::Equal,
                     // NULLs last, whichever the direction.
@@ -438,17 +463,17 @@ impl Select {
         if let Some(e) = err {
             return Err(e);
         }
-        if let Some(l) = self.limit {
+        if let Some(l) = s.limit {
             out.truncate(l);
         }
-        let columns = self
+        let columns = s
             .items
             .iter()
             .enumerate()
             .map(|(i, (name, e))| {
                 let seen = out.iter().find_map(|r| r[i].type_name());
                 let ty = seen.unwrap_or(match e {
-                    Expr::Agg(a) => match self.aggs[*a].kind {
+                    Expr::Agg(a) => match s.aggs[*a].kind {
                         AggKind::Count | AggKind::CountIf | AggKind::Sum => "bigint",
                         _ => "double",
                     },
