@@ -269,3 +269,45 @@ fn esc_stops_the_read_once_and_a_stopped_or_failed_answer_says_so() {
         status(&s)
     );
 }
+
+#[test]
+fn a_look_back_read_past_local_max_bytes_offers_athena_once() {
+    let mut s = state("", false);
+    s.traffic.load.start(41);
+    let part = |s: &mut State, bytes: u64| {
+        update(
+            s,
+            Action::Reply(Reply::TrafficPart {
+                env: 1,
+                request: 41,
+                batch: Box::default(),
+                progress: crate::app::ReadProgress {
+                    read: 40,
+                    listed: 900,
+                    listing: true,
+                    bytes,
+                },
+            }),
+        )
+    };
+    // Under the limit: nothing said.
+    part(&mut s, 200 << 20);
+    assert!(!status(&s).contains("local_max_bytes"), "{}", status(&s));
+    part(&mut s, 300 << 20);
+    let said = status(&s);
+    let preset = s.traffic.preset.label();
+    assert!(
+        said.contains(&format!(
+            "stg's last {preset} hold more logs than local_max_bytes 268.4 MB (314.6 MB read so far, 40 of 900+ objects)"
+        )),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!("`:query {preset}` answers it on Athena")),
+        "{said}"
+    );
+    // Said once for the look-back.
+    s.status = None;
+    part(&mut s, 400 << 20);
+    assert!(s.status.is_none());
+}

@@ -113,6 +113,9 @@ pub struct Traffic {
     /// The read in flight, when its first part has come: objects read so far, of those listed
     /// so far, and their bytes.
     pub reading: Option<ReadProgress>,
+    /// Whether this look-back's read has been said to hold more than `local_max_bytes`, with
+    /// `:query` on Athena offered (once per look-back).
+    pub offered_athena: bool,
     /// What went wrong so far in the read in flight (said when it ends).
     pub trouble: Trouble,
     /// Objects read.
@@ -204,6 +207,7 @@ impl Traffic {
             page: 0,
             load: Loadable::default(),
             reading: None,
+            offered_athena: false,
             trouble: Trouble::default(),
             objects: 0,
             object_errors: 0,

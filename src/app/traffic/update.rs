@@ -279,7 +279,38 @@ pub(in crate::app) fn part(
     }
     absorb(t, batch);
     t.reading = Some(progress);
+    offer_athena(state, env, progress);
     Vec::new()
+}
+
+/// Once a look-back's read has downloaded more than the environment's `local_max_bytes`, the
+/// status bar offers `:query` over the same range, which answers on Athena above that size; the
+/// view keeps reading (its list needs the records).
+fn offer_athena(state: &mut State, env: usize, progress: crate::app::ReadProgress) {
+    let limit = state.queries.athena(env).local_max_bytes;
+    let t = &mut state.traffic;
+    if t.offered_athena || limit == 0 || progress.bytes <= limit {
+        return;
+    }
+    t.offered_athena = true;
+    let preset = t.preset.label();
+    let name = state
+        .envs
+        .get(env)
+        .map_or("", |e| e.spec.name.as_str())
+        .to_string();
+    state.say(
+        Level::Warn,
+        format!(
+            "{name}'s last {preset} hold more logs than local_max_bytes {} ({} read so far, {} \
+             of {}{} objects): `:query {preset}` answers it on Athena; this view keeps reading",
+            crate::query::size(limit),
+            crate::query::size(progress.bytes),
+            progress.read,
+            progress.listed,
+            if progress.listing { "+" } else { "" },
+        ),
+    );
 }
 
 /// Objects were read: keep their records, give back the keys that could not be fetched; the
