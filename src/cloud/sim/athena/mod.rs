@@ -424,6 +424,27 @@ impl Simulator {
                  not exist"
             )));
         };
+        // The columns the statement reads (the others are not converted, as Athena reads only
+        // what a query uses).
+        let mut used = Vec::new();
+        for e in s
+            .filter
+            .iter()
+            .chain(s.items.iter().map(|(_, e)| e))
+            .chain(&s.group)
+        {
+            e.columns(&mut used);
+        }
+        for a in &s.aggs {
+            if let Some(e) = &a.arg {
+                e.columns(&mut used);
+            }
+        }
+        let needed: Vec<bool> = table
+            .columns
+            .iter()
+            .map(|(n, _)| used.contains(n))
+            .collect();
         let slots = scan::slot_names(&table);
         let slot = |n: &str| slots.iter().position(|s| s == n);
         // Conditions on partition columns and "$path" alone pick the objects.
@@ -504,8 +525,8 @@ impl Simulator {
                 .get(bucket, &key)
                 .map_err(|e| SqlError::Failed(format!("HIVE_CANNOT_OPEN_SPLIT: {e}")))?;
             *bytes += body.len() as u64;
-            for row in
-                scan::rows(&table, bucket, &key, &partition, &body).map_err(SqlError::Failed)?
+            for row in scan::rows(&table, &needed, bucket, &key, &partition, &body)
+                .map_err(SqlError::Failed)?
             {
                 if s.keeps(&row)? {
                     fold.add(row)?;

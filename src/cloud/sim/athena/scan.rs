@@ -37,10 +37,12 @@ fn typed(text: Option<&str>, ty: &str) -> Value {
     }
 }
 
-/// The rows of object `key` (its bytes `body`) of `bucket` in `partition`; a file the readers
+/// The rows of object `key` (its bytes `body`) of `bucket` in `partition`, each column the
+/// statement reads (`needed`, by position) converted, the others NULL; a file the readers
 /// cannot read is the failure Athena reports for it.
 pub(crate) fn rows(
     table: &Table,
+    needed: &[bool],
     bucket: &str,
     key: &str,
     partition: &[String],
@@ -67,6 +69,17 @@ pub(crate) fn rows(
             RowFormat::Parquet => Field::from_any_name(name),
         })
         .collect();
+    if table.format == RowFormat::Parquet {
+        // Parquet is read by column: only those the statement reads (every one when it reads
+        // none, so that the rows are still counted).
+        let read: Vec<Field> = fields
+            .iter()
+            .zip(needed)
+            .filter(|(_, n)| **n)
+            .filter_map(|(f, _)| *f)
+            .collect();
+        opts.columns = (!read.is_empty()).then_some(read);
+    }
     let tail: Vec<Value> = table
         .partitions
         .iter()
@@ -78,6 +91,10 @@ pub(crate) fn rows(
     let report = read_bytes_with(body, &path, &opts, &mut |view| {
         let mut row: Vec<Value> = Vec::with_capacity(table.columns.len() + tail.len());
         for (i, (_, ty)) in table.columns.iter().enumerate() {
+            if !needed.get(i).copied().unwrap_or(true) {
+                row.push(Value::Null);
+                continue;
+            }
             let text = match &table.format {
                 RowFormat::Delimited { .. } => view.column(i),
                 _ => fields[i]
