@@ -36,12 +36,13 @@ fn cli_stats(env: &str) -> Value {
 async fn console(env: &str) -> Headless {
     let cli = Cli::try_parse_from(["shipdeck", "--demo", "--speed", "0"]).expect("flags");
     let backend = connect(&cli.global).expect("the demo");
-    let names: Vec<&str> = (backend.config.environments.iter())
-        .map(|e| e.name.as_str())
-        .collect();
-    let index = names
-        .iter()
-        .position(|n| *n == env)
+    console_on(&backend, env).await
+}
+
+/// [`console`] over `backend`'s demo.
+async fn console_on(backend: &shipdeck::runtime::Backend, env: &str) -> Headless {
+    let index = (backend.config.environments.iter())
+        .position(|e| e.name == env)
         .expect("an environment");
     let mut app = Headless::new(backend.state(), backend.cloud.clone());
     app.start(backend.now).await;
@@ -261,16 +262,7 @@ async fn the_console_s_athena_query_counts_what_the_local_engine_read_and_create
     let backend = connect(&cli.global).expect("the demo");
     let sim = backend.sim.clone().expect("the simulator");
     for (env, has_table) in [("prd", true), ("dev", false)] {
-        let index = (backend.config.environments.iter())
-            .position(|e| e.name == env)
-            .expect("an environment");
-        let mut app = Headless::new(backend.state(), backend.cloud.clone());
-        app.start(backend.now).await;
-        app.state.selected = index;
-        app.dispatch(Action::Show(View::Traffic));
-        for _ in 0..10 {
-            app.tick(backend.now).await;
-        }
+        let mut app = console_on(&backend, env).await;
         let local = app.state.traffic.stats.summary().decoded().requests;
         assert!(local > 0, "{env}");
         let fx = type_command(&mut app, "query 1h athena");
@@ -330,16 +322,7 @@ async fn a_small_query_is_read_here_and_answers_what_athena_answers() {
     let cli = Cli::try_parse_from(["shipdeck", "--demo", "--speed", "0"]).expect("flags");
     let backend = connect(&cli.global).expect("the demo");
     let sim = backend.sim.clone().expect("the simulator");
-    let index = (backend.config.environments.iter())
-        .position(|e| e.name == "prd")
-        .expect("prd");
-    let mut app = Headless::new(backend.state(), backend.cloud.clone());
-    app.start(backend.now).await;
-    app.state.selected = index;
-    app.dispatch(Action::Show(View::Traffic));
-    for _ in 0..10 {
-        app.tick(backend.now).await;
-    }
+    let mut app = console_on(&backend, "prd").await;
     let mut answers = Vec::new();
     // The same filter for both: the view's.
     app.state.traffic.filter =
