@@ -264,6 +264,7 @@ fn the_full_file_and_the_example_are_valid_and_use_every_key() {
         "workgroup",
         "output_location",
         "max_scan_bytes",
+        "local_max_bytes",
         "enabled",
         "method",
         "throttle",
