@@ -427,18 +427,8 @@ pub enum Effect {
         env: usize,
         /// Request id.
         request: RequestId,
-        /// The logging setup: bucket, layout, format and fields.
-        setup: Box<crate::query::Setup>,
-        /// The key prefixes to list.
-        listing: Vec<String>,
-        /// The filter.
-        filter: crate::accesslog::Filter,
-        /// The range's first instant.
-        since: crate::domain::Timestamp,
-        /// The instant after its last.
-        until: crate::domain::Timestamp,
-        /// One count per part: its key and how many groups.
-        groups: Vec<(crate::query::GroupBy, usize)>,
+        /// What to read and count.
+        query: Box<crate::app::queries::local::LocalQuery>,
     },
     /// Create an Athena table: its DDL statements in order (an operator action, confirmed).
     CreateAthenaTable {

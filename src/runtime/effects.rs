@@ -242,31 +242,10 @@ pub async fn run_effect_with(
             Some(super::athena::run(cloud, &clock, request, &query, price, progress, &never).await)
         }
         // Run alone (a headless app): not stoppable but by its end.
-        Effect::RunLocalQuery {
-            request,
-            setup,
-            listing,
-            filter,
-            since,
-            until,
-            groups,
-            ..
-        } => {
+        Effect::RunLocalQuery { request, query, .. } => {
             let never = crate::ops::apply::upload::Cancel::never();
-            Some(
-                super::local_query::run(
-                    cloud,
-                    request,
-                    &setup,
-                    &listing,
-                    &filter,
-                    (since, until),
-                    &groups,
-                    progress.cloned(),
-                    &never,
-                )
-                .await,
-            )
+            let tx = progress.cloned();
+            Some(super::local_query::run(cloud, request, &query, tx, &never).await)
         }
         Effect::CreateAthenaTable {
             request,

@@ -9,7 +9,7 @@
 use super::cloudfront_logs::{LogBucket, ObjectReader};
 use crate::accesslog::{Filter, ListRequest, LogFields, WindowConfig};
 use crate::accesslog_io::{ReadOptions, ReadReport, read_bytes_with};
-use crate::app::queries::local::{LocalAnswer, LocalProgress};
+use crate::app::queries::local::{LocalAnswer, LocalProgress, LocalQuery};
 use crate::app::{Action, Reply, RequestId};
 use crate::cloud::{Cloud, CloudResult};
 use crate::domain::Timestamp;
@@ -173,17 +173,12 @@ pub async fn count(
     })
 }
 
-/// Runs the console's local read of request `request`: progress to `tx`, the answer as the
-/// action.
-#[allow(clippy::too_many_arguments)]
+/// Runs the console's local read `query` of request `request`: progress to `tx`, the answer as
+/// the action.
 pub async fn run(
     cloud: &Cloud,
     request: RequestId,
-    setup: &Setup,
-    listing: &[String],
-    filter: &Filter,
-    range: (Timestamp, Timestamp),
-    groups: &[(GroupBy, usize)],
+    query: &LocalQuery,
     tx: Option<tokio::sync::mpsc::UnboundedSender<Action>>,
     cancel: &Cancel,
 ) -> Action {
@@ -195,7 +190,12 @@ pub async fn run(
             }));
         }
     });
-    let result = count(cloud, setup, listing, filter, range, groups, send, cancel).await;
+    let q = query;
+    let range = (q.since, q.until);
+    let result = count(
+        cloud, &q.setup, &q.listing, &q.filter, range, &q.groups, send, cancel,
+    )
+    .await;
     Action::Reply(Reply::LocalQueryEnded {
         request,
         result: Box::new(result),

@@ -159,28 +159,13 @@ impl Tasks {
                 Effect::RunLocalQuery {
                     env,
                     request,
-                    setup,
-                    listing,
-                    filter,
-                    since,
-                    until,
-                    groups,
+                    query,
                 } => {
                     let cloud = clouds.of(env).clone();
                     let progress = tx.clone();
                     self.spawn_query(request, tx, move |cancel| async move {
-                        super::local_query::run(
-                            &cloud,
-                            request,
-                            &setup,
-                            &listing,
-                            &filter,
-                            (since, until),
-                            &groups,
-                            Some(progress),
-                            &cancel,
-                        )
-                        .await
+                        super::local_query::run(&cloud, request, &query, Some(progress), &cancel)
+                            .await
                     });
                 }
                 Effect::CreateAthenaTable {

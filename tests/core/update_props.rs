@@ -432,19 +432,19 @@ fn answer(effect: &Effect, ok: bool, now: Timestamp) -> Option<Action> {
                 Err("ThrottlingException".into())
             }),
         })),
-        Effect::RunLocalQuery {
-            request, groups, ..
-        } => Some(Action::Reply(Reply::LocalQueryEnded {
-            request: *request,
-            result: Box::new(if ok {
-                Ok(shipdeck::app::queries::local::LocalAnswer {
-                    rows: vec![Vec::new(); groups.len()],
-                    ..Default::default()
-                })
-            } else {
-                Err("AccessDenied: s3:GetObject".into())
-            }),
-        })),
+        Effect::RunLocalQuery { request, query, .. } => {
+            Some(Action::Reply(Reply::LocalQueryEnded {
+                request: *request,
+                result: Box::new(if ok {
+                    Ok(shipdeck::app::queries::local::LocalAnswer {
+                        rows: vec![Vec::new(); query.groups.len()],
+                        ..Default::default()
+                    })
+                } else {
+                    Err("AccessDenied: s3:GetObject".into())
+                }),
+            }))
+        }
         Effect::CreateAthenaTable { request, .. } => {
             Some(Action::Reply(Reply::AthenaTableCreated {
                 request: *request,

@@ -216,28 +216,9 @@ async fn run_athena(
                 statements,
                 ..
             } => athena::create_for_console(&cloud, &clock, request, &a, &statements, &never).await,
-            Effect::RunLocalQuery {
-                request,
-                setup,
-                listing,
-                filter,
-                since,
-                until,
-                groups,
-                ..
-            } => {
-                shipdeck::runtime::local_query::run(
-                    &cloud,
-                    request,
-                    &setup,
-                    &listing,
-                    &filter,
-                    (since, until),
-                    &groups,
-                    Some(tx.clone()),
-                    &never,
-                )
-                .await
+            Effect::RunLocalQuery { request, query, .. } => {
+                let tx = Some(tx.clone());
+                shipdeck::runtime::local_query::run(&cloud, request, &query, tx, &never).await
             }
             e => {
                 other.push(e);

@@ -38,6 +38,23 @@ impl Choice {
     }
 }
 
+/// What the local engine reads and counts for one `:query`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalQuery {
+    /// The logging setup: bucket, layout, format and fields.
+    pub setup: crate::query::Setup,
+    /// The key prefixes to list (the objects Athena would read are those holding the range).
+    pub listing: Vec<String>,
+    /// The filter.
+    pub filter: crate::accesslog::Filter,
+    /// The range's first instant.
+    pub since: crate::domain::Timestamp,
+    /// The instant after its last.
+    pub until: crate::domain::Timestamp,
+    /// One count per part: its key and how many groups.
+    pub groups: Vec<(crate::query::GroupBy, usize)>,
+}
+
 /// How far a local read has come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct LocalProgress {
@@ -119,7 +136,7 @@ pub(super) fn run(state: &mut State, why: String) -> Vec<Effect> {
         return Vec::new();
     };
     let listing = first.listing.clone();
-    let setup = Box::new(planned.setup.clone());
+    let setup = planned.setup.clone();
     let filter = a.filter.clone();
     let athena_usd = a.estimated_usd();
     a.phase = Phase::Local(LocalRead {
@@ -156,12 +173,14 @@ pub(super) fn run(state: &mut State, why: String) -> Vec<Effect> {
     vec![Effect::RunLocalQuery {
         env,
         request,
-        setup,
-        listing,
-        filter,
-        since,
-        until,
-        groups,
+        query: Box::new(LocalQuery {
+            setup,
+            listing,
+            filter,
+            since,
+            until,
+            groups,
+        }),
     }]
 }
 

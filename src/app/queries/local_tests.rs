@@ -18,14 +18,11 @@ fn local_read(fx: &[Effect]) -> Option<Read> {
         Effect::RunLocalQuery {
             env,
             request,
-            listing,
-            groups,
-            setup,
-            ..
+            query,
         } => {
             assert_eq!(*env, 1);
-            assert_eq!(setup.bucket, "logs-b");
-            Some((*request, listing.clone(), groups.clone()))
+            assert_eq!(query.setup.bucket, "logs-b");
+            Some((*request, query.listing.clone(), query.groups.clone()))
         }
         _ => None,
     })
