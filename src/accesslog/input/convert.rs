@@ -108,6 +108,8 @@ pub struct Lines {
     buf: Vec<u8>,
     /// Columns written of the row being written.
     column: usize,
+    /// Rows ended.
+    rows: usize,
 }
 
 impl Lines {
@@ -124,6 +126,11 @@ impl Lines {
     /// Whether nothing is written.
     pub fn is_empty(&self) -> bool {
         self.buf.is_empty()
+    }
+
+    /// Rows ended so far.
+    pub fn rows(&self) -> usize {
+        self.rows
     }
 
     /// Appends the next column of the current row (`None`: null); bytes that are not UTF-8 are
@@ -146,6 +153,7 @@ impl Lines {
     pub fn end_row(&mut self) {
         self.buf.push(b'\n');
         self.column = 0;
+        self.rows += 1;
     }
 
     /// Parses every line written, in order, into `visit`, and empties the buffer; returns
@@ -164,6 +172,7 @@ impl Lines {
     pub fn clear(&mut self) {
         self.buf.clear();
         self.column = 0;
+        self.rows = 0;
     }
 }
 

@@ -1,8 +1,11 @@
 //! Parquet objects (v2's `parquet` output to S3): read a row group at a time, only the columns
-//! the caller needs (column by column for the flat string schema CloudFront writes, through
-//! the row API otherwise), each row converted to a record by the core's converter. Columns are named
-//! by the normalized field names (`cs_host`); values are strings. A row group that cannot be
-//! read is counted as a failure with the reason, the other row groups kept.
+//! the caller needs (for the flat string schema CloudFront writes: as string views through the
+//! arrow reader, or column by column where that stops, say at a value that is not UTF-8; through
+//! the row API for any other schema), each row converted to a record by the core's converter.
+//! Columns are named by the normalized field names (`cs_host`); values are strings. A row group
+//! that cannot be read is counted as a failure with the reason, the other row groups kept.
+
+mod views;
 
 use super::read::{ReadOptions, ReadReport, finish_report};
 use crate::accesslog::input::{Cell, Converter, Lines};
@@ -23,7 +26,7 @@ pub(super) fn read_parquet(
     opts: &ReadOptions,
     visit: &mut impl FnMut(&LineView<'_>),
 ) -> ReadReport {
-    let reader = match SerializedFileReader::new(bytes) {
+    let reader = match SerializedFileReader::new(bytes.clone()) {
         Ok(r) => r,
         Err(e) => return ReadReport::failure(name, format!("not a readable Parquet file ({e})")),
     };
@@ -34,10 +37,25 @@ pub(super) fn read_parquet(
     let schema = reader.metadata().file_metadata().schema_descr_ptr();
     let projection = projection(schema.root_schema(), opts);
     let columns = flat_columns(&schema, projection.as_ref());
+    let fast = columns
+        .as_ref()
+        .and_then(|c| views::Views::new(&bytes, &schema, c));
     let (mut parser, mut conv) = (Parser::new(), Converter::new());
     for group in 0..reader.num_row_groups() {
+        // The rows of the group already read on the fast path; the rest are read column by
+        // column, which names a column at fault row by row (or fails the group as before).
+        let mut from = 0;
+        if let (Some(fast), Some(columns)) = (&fast, &columns) {
+            match fast.read_group(&bytes, group, columns, &mut parser, &mut conv, visit) {
+                Ok(()) => continue,
+                Err(stopped) => {
+                    tracing::debug!(name, group, rows = stopped.rows, why = %stopped.why, "parquet: read column by column");
+                    from = stopped.rows;
+                }
+            }
+        }
         let rows = reader.get_row_group(group).and_then(|g| match &columns {
-            Some(columns) => read_columns(&*g, columns, &mut parser, &mut conv, visit),
+            Some(columns) => read_columns(&*g, columns, from, &mut parser, &mut conv, visit),
             None => read_group(&*g, projection.clone(), &mut parser, &mut conv, visit),
         });
         if let Err(e) = rows {
@@ -91,13 +109,14 @@ fn flat_columns(schema: &SchemaDescriptor, projection: Option<&Type>) -> Option<
 /// call, small enough to stay in cache and under the parser's whole-buffer limit.
 const LINES_CHUNK: usize = 256 * 1024;
 
-/// Reads one row group column by column (no row objects: each value borrowed where it lies),
-/// then writes the rows as W3C lines into one buffer that the parser takes whole, a chunk at a
-/// time (the layout set once per file, the text checked once per chunk). A chunk that is not
-/// UTF-8 is taken again row by row, to name the column at fault as before.
+/// Reads one row group column by column from row `from` on (no row objects: each value borrowed
+/// where it lies), then writes the rows as W3C lines into one buffer that the parser takes
+/// whole, a chunk at a time (the layout set once per file, the text checked once per chunk). A
+/// chunk that is not UTF-8 is taken again row by row, to name the column at fault as before.
 fn read_columns(
     group: &dyn parquet::file::reader::RowGroupReader,
     columns: &[FlatColumn],
+    from: usize,
     parser: &mut Parser,
     conv: &mut Converter,
     visit: &mut impl FnMut(&LineView<'_>),
@@ -108,16 +127,21 @@ fn read_columns(
         data.push(read_column(group, c, rows)?);
     }
     if !conv.layout(parser, columns.iter().map(|c| c.name.as_str())) {
-        for _ in 0..rows {
+        for _ in from..rows {
             let why = format!("{} fields (none, or too many)", columns.len());
             parser.note_malformed(Malformed::Row(why));
         }
         return Ok(());
     }
     let mut next = vec![0usize; columns.len()];
+    for row in 0..from.min(rows) {
+        for (i, d) in data.iter().enumerate() {
+            d.value(row, &mut next[i]);
+        }
+    }
     let mut lines = Lines::new();
-    let mut chunk = (0usize, next.clone());
-    for row in 0..rows {
+    let mut chunk = (from, next.clone());
+    for row in from..rows {
         for (i, d) in data.iter().enumerate() {
             lines.value(d.value(row, &mut next[i]).map(ByteArray::data));
         }
