@@ -63,6 +63,11 @@ pub trait LogFields {
     fn cache_behavior(&self) -> &str {
         ""
     }
+    /// Whether the record was logged with v2's `timestamp(ms)` field (its time is known to the
+    /// millisecond), so that an export writes that field too.
+    fn logs_timestamp_ms(&self) -> bool {
+        false
+    }
 }
 
 use super::AccessRecord;

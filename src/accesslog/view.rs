@@ -239,6 +239,9 @@ impl LogFields for LineView<'_> {
     fn timestamp_ms(&self) -> i64 {
         self.hot.timestamp_ms.unwrap_or(0)
     }
+    fn logs_timestamp_ms(&self) -> bool {
+        self.schema.column(Field::TimestampMs).is_some()
+    }
     #[inline]
     fn status(&self) -> u16 {
         self.hot.status.unwrap_or(0)

@@ -83,6 +83,8 @@ pub struct Retained {
     pub(super) ids: [Vec<u32>; COLS],
     pub(super) strings: [Interner; COLS],
     pub(super) ips: Interner,
+    /// Whether any record held or evicted was logged with `timestamp(ms)`.
+    pub(super) ms_logged: bool,
     rebuilt_at: [usize; COLS + 1],
 }
 
@@ -117,6 +119,7 @@ impl Retained {
             ids: Default::default(),
             strings: Default::default(),
             ips: Interner::new(),
+            ms_logged: false,
             rebuilt_at: [0; COLS + 1],
         }
     }
@@ -206,6 +209,7 @@ impl Retained {
             .map(|ms| ms.map_or(NO_MS, |ms| ms.min(NO_MS - 1)));
         let (ts, bytes) = (record.timestamp_ms(), record.sc_bytes());
         let (taken, ttfb) = (record.time_taken_ms(), record.ttfb_ms());
+        self.ms_logged |= record.logs_timestamp_ms();
         // An optional column is made (every earlier record without a value) at its first value.
         let len = self.len();
         for (col, id) in self.ids[OPTIONAL..].iter_mut().zip(&ids[OPTIONAL..]) {
@@ -309,13 +313,14 @@ impl Retained {
 
     /// The fields of standard logging v2 the records carry, to export with them: those of
     /// [`RETAINED_V2`] the store keeps (see [`Retained::keeps`]), with `timestamp(ms)` (which
-    /// every record has) once any other is kept; none for legacy records.
+    /// every record has) once any record was logged with it or any other is kept; none for
+    /// legacy records.
     pub fn v2_fields(&self) -> Vec<Field> {
         let kept: Vec<Field> = RETAINED_V2
             .into_iter()
             .filter(|f| *f != Field::TimestampMs && self.keeps(*f))
             .collect();
-        if kept.is_empty() {
+        if kept.is_empty() && !self.ms_logged {
             return kept;
         }
         std::iter::once(Field::TimestampMs).chain(kept).collect()

@@ -125,6 +125,9 @@ impl LogFields for RetainedRecord<'_> {
     fn timestamp_ms(&self) -> i64 {
         self.store.ts[self.p]
     }
+    fn logs_timestamp_ms(&self) -> bool {
+        self.store.ms_logged
+    }
     fn status(&self) -> u16 {
         self.store.status[self.p] & !V4
     }

@@ -369,6 +369,38 @@ mod tests {
     }
 
     #[test]
+    fn a_delivery_with_timestamp_ms_alone_of_v2_fields_exports_it() {
+        let legacy = "FRA56-P1\t512\t203.0.113.7\tGET\td1.cloudfront.net\t/x\t200\t-\tcurl\t-\t-\tMiss\tid\td1\thttps\t90\t0.120\t-\tTLSv1.3\tc\tMiss\tHTTP/2.0\t-\t-\t443\t0.050\tMiss\ttext/html\t512\t-\t-";
+        let text = format!(
+            "#Fields: {} timestamp(ms)\n2026-11-25\t20:13:58\t{legacy}\t1795637638042\n",
+            crate::accesslog::FIELDS.join(" ")
+        );
+        let records = v2_records(&text);
+        assert_eq!(records.v2_fields(), vec![Field::TimestampMs]);
+        let job = |format| ExportJob {
+            format,
+            v2: records.v2_fields(),
+            records: records.clone(),
+            rows: vec![0],
+        };
+        let jsonl = written(&job(ExportFormat::Jsonl));
+        let line: serde_json::Value = serde_json::from_str(jsonl.trim_end()).unwrap();
+        assert_eq!(line["timestamp(ms)"], json!(1_795_637_638_042_u64));
+        let w3c = written(&job(ExportFormat::W3c));
+        assert_eq!(
+            w3c.lines().nth(1),
+            Some(format!("#Fields: {} timestamp(ms)", RETAINED_FIELDS.join(" ")).as_str()),
+            "the milliseconds kept in the W3C export"
+        );
+        let again = v2_records(&w3c);
+        assert_eq!(again.v2_fields(), vec![Field::TimestampMs]);
+        assert_eq!(
+            again.iter().next().map(|r| r.timestamp_ms()),
+            Some(1_795_637_638_042)
+        );
+    }
+
+    #[test]
     fn legacy_records_export_the_retained_columns_only() {
         let text = format!(
             "#Fields: {}\n2026-11-25\t20:13:58\tFRA56-P1\t512\t203.0.113.7\tGET\td1.cloudfront.net\t/x\t200\t-\tcurl\t-\t-\tMiss\tid\td1\thttps\t90\t0.120\t-\tTLSv1.3\tc\tMiss\tHTTP/2.0\t-\t-\t443\t0.050\tMiss\ttext/html\t512\t-\t-\n",
