@@ -10,7 +10,7 @@ mod read;
 mod read_par;
 
 pub use events::read_events;
-pub use inflate::{WHOLE_MAX_IN, WHOLE_MAX_OUT, inflate_whole};
+pub use inflate::{WHOLE_MAX_IN, WHOLE_MAX_OUT, inflate_head};
 pub use read::{
     ReadOptions, ReadReport, is_gzip, read_bytes, read_bytes_with, read_path, read_path_with,
     read_reader, read_reader_with,

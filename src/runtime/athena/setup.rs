@@ -6,7 +6,7 @@
 
 use crate::accesslog::KeyTemplate;
 use crate::accesslog::input::InputFormat;
-use crate::accesslog_io::inflate_whole;
+use crate::accesslog_io::inflate_head;
 use crate::cloud::Cloud;
 use crate::domain::{EnvSpec, default_source, pick_source};
 use crate::query::{Format, Plan, Range, Setup};
@@ -138,7 +138,7 @@ async fn sniff(
                 SetupError::Failed(format!("cannot read s3://{bucket}/{}: {e}", first.key))
             })?;
         let text = if body.starts_with(&[0x1f, 0x8b]) {
-            inflate_whole(&body).unwrap_or_default()
+            inflate_head(&body, 64 * 1024)
         } else {
             body
         };
