@@ -113,6 +113,8 @@ async fn watch(global: &Global, args: &WatchArgs) -> Result<(), Failure> {
     let mut sigint = signal(SignalKind::interrupt(), "Ctrl-C")?;
     let mut sigterm = signal(SignalKind::terminate(), "SIGTERM")?;
     let mut started = false;
+    // The first reads that failed.
+    let mut unread: Vec<String> = Vec::new();
     let slots = Arc::new(tokio::sync::Semaphore::new(EXEC_AT_ONCE));
     let mut hooks = tokio::task::JoinSet::new();
     let timeout = Duration::from_secs(args.exec_timeout);
@@ -128,10 +130,15 @@ async fn watch(global: &Global, args: &WatchArgs) -> Result<(), Failure> {
             // A first read that failed is said, not taken for "nothing waits".
             for w in &watched {
                 if let Err(why) = crate::runtime::load_failures(&w.app.state) {
-                    match &w.system {
-                        Some(system) => eprintln!("shipdeck: watch: system {system}: {why}"),
-                        None => eprintln!("shipdeck: watch: {why}"),
+                    let why = match &w.system {
+                        Some(system) => format!("system {system}: {why}"),
+                        None => why,
+                    };
+                    // `--once` ends on them, naming them once.
+                    if !args.once {
+                        eprintln!("shipdeck: watch: {why}");
                     }
+                    unread.push(why);
                 }
             }
         }
@@ -161,6 +168,13 @@ async fn watch(global: &Global, args: &WatchArgs) -> Result<(), Failure> {
             tokio::select! {
                 _ = sigint.recv() => return stop(hooks).await,
                 () = async { while hooks.join_next().await.is_some() {} } => {}
+            }
+            // What waits where a read failed is unknown: not a clean "that is all".
+            if !unread.is_empty() {
+                return Err(Failure::new(format!(
+                    "watch: the first read failed, so what waits there is not known:\n{}",
+                    unread.join("\n")
+                )));
             }
             return Ok(());
         }

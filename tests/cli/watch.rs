@@ -382,3 +382,46 @@ fn once_without_system_reports_every_systems_events_each_naming_its_system() {
     assert_eq!(events.len(), 1, "{events:?}");
     assert_eq!(events[0]["system"], "backoffice");
 }
+
+/// `--once` when the first read fails (AWS cannot be reached): what waits is unknown, not
+/// "nothing", so it exits 1 naming the read, not 0 with an empty report.
+#[test]
+fn once_exits_1_naming_the_read_when_the_first_read_failed() {
+    let dir = scratch("unreachable");
+    let config = dir.join("shipdeck.toml");
+    std::fs::write(
+        &config,
+        "[aws]\nregion = \"eu-west-1\"\n\n[[environments]]\nname = \"dev\"\n\
+         pipeline = \"storefront-deployer-dev\"\nsource_bucket = \"storefront-deployer-source\"\n\
+         source_key = \"dev/release.zip\"\ndistribution_id = \"E2DEVSTOREFRNT\"\n",
+    )
+    .unwrap();
+    // Nothing listens on the discard port of the loopback address.
+    let out = command(&[
+        "--config",
+        config.to_str().unwrap(),
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+        "watch",
+        "--once",
+        "-o",
+        "jsonl",
+    ])
+    .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    .env("AWS_SECRET_ACCESS_KEY", "secret")
+    .env_remove("AWS_PROFILE")
+    .output()
+    .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the first read failed, so what waits there is not known"),
+        "{err}"
+    );
+    assert!(
+        err.contains("127.0.0.1:9") || err.contains("dispatch failure"),
+        "{err}"
+    );
+    assert!(lines(&out).is_empty(), "no event invented");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -133,7 +133,8 @@ pub struct WatchArgs {
     #[arg(long, value_name = "SECS", default_value_t = 30, requires = "exec",
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub exec_timeout: u64,
-    /// Report what needs attention now, then exit.
+    /// Report what needs attention now, then exit (1 when a first read failed: what waits
+    /// there is not known).
     #[arg(long)]
     pub once: bool,
 }
