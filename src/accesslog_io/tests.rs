@@ -498,7 +498,9 @@ fn a_line_past_the_limit_is_skipped_and_counted_in_every_format_streamed_or_in_m
                     "{format:?} {name} {how}: {r:?}"
                 );
                 // W3C in memory has no line limit: the line is read, and skipped for its fields.
-                let why = if how == "in memory" && format == LogFormat::W3c {
+                // Not gzip here: this object inflates past the 32 MiB inflated whole, so it
+                // streams, as a file does.
+                let why = if how == "in memory" && format == LogFormat::W3c && name == "obj" {
                     "expected 39 fields, found 1"
                 } else {
                     "line too long"
