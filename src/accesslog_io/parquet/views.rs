@@ -4,7 +4,7 @@
 //! written as W3C lines for the parser. A value that is not UTF-8 (found by the reader for text
 //! columns, by the lines' check for others) stops it, saying how many rows it handed on.
 
-use super::FlatColumn;
+use super::{FlatColumn, LINES_CHUNK};
 use crate::accesslog::input::{Converter, Lines};
 use crate::accesslog::{LineView, Parser};
 use arrow_array::cast::AsArray;
@@ -19,9 +19,6 @@ use std::sync::Arc;
 
 /// Rows decoded at a time: a batch's views (16 bytes a value) stay in cache.
 const BATCH_ROWS: usize = 4096;
-
-/// The rows written as W3C lines before the parser takes them, as in the column path.
-const LINES_CHUNK: usize = 256 * 1024;
 
 /// A file set up for the arrow reader: its metadata read once with every column as a string
 /// view, and the projection of the wanted columns.
