@@ -7,6 +7,8 @@
 //! (`tests/support/sqlcheck.sh`: DuckDB and sqlglot, pinned, Trino translated to DuckDB) over the
 //! same files, each table emulated with the DDL's columns, types, partitions and `"$path"`.
 //! Every operator of the filter language is compared on the totals, every group-by on its groups.
+//! The same DuckDB also writes a Parquet file with its own writer, which the readers must read as
+//! the records it holds.
 
 use shipdeck::accesslog::input::PlainLayout;
 use shipdeck::accesslog::{
@@ -517,5 +519,66 @@ fn the_sql_counts_what_the_local_engine_counts_in_every_layout() {
         expected.len()
     );
     // Every layout holds the same records: the same filter counts the same in each.
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// A Parquet file from another writer: DuckDB reads the simulator's v2 Parquet (every v2 field,
+/// nulls among them) and writes it again with its own writer (its dictionaries, pages and
+/// `STRING` annotations, row groups of 700 rows); shipdeck reads both as the same records, in
+/// order, every column and the statistics' columns alone.
+#[test]
+fn a_parquet_file_written_by_duckdb_reads_as_the_records_it_holds() {
+    let root =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("parquet-duck-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+    let recs: Vec<AccessRecord> = records().concat();
+    let ours = root.join("ours.parquet");
+    let bytes = write_log(
+        &recs,
+        &V2_FIELDS,
+        LogFormat::Parquet {
+            rows_per_group: 400,
+        },
+    )
+    .unwrap();
+    std::fs::write(&ours, bytes).unwrap();
+    let theirs = root.join("theirs.parquet");
+    let columns: Vec<serde_json::Value> = V2_FIELDS
+        .iter()
+        .map(|f| serde_json::json!([f.column_name(), "string", f.column_name()]))
+        .collect();
+    let request = serde_json::json!({
+        "tables": [{
+            "name": "logs.ours",
+            "format": "parquet",
+            "columns": columns,
+            "files": [{"path": ours, "extra": {}}],
+        }],
+        "copies": [{"sql": "SELECT * FROM logs.ours", "path": theirs, "row_group_size": 700}],
+        "queries": [],
+    });
+    run_sql(&request);
+    let read = |path: &Path, opts: &ReadOptions| {
+        let mut lines = Vec::new();
+        let report = read_path_with(path, opts, &mut |v| lines.push(v.line().to_string()));
+        assert!(report.errors.is_empty(), "{path:?}: {:?}", report.errors);
+        assert_eq!(report.skipped, 0, "{path:?}: {:?}", report.skips);
+        lines
+    };
+    let stats_only = ReadOptions {
+        plain: None,
+        columns: Some(shipdeck::accesslog::Stats::FIELDS.to_vec()),
+    };
+    for opts in [ReadOptions::default(), stats_only] {
+        let want = read(&ours, &opts);
+        assert_eq!(want.len(), recs.len());
+        let got = read(&theirs, &opts);
+        assert!(
+            got == want,
+            "the same records, in order ({:?})",
+            opts.columns
+        );
+    }
     let _ = std::fs::remove_dir_all(&root);
 }

@@ -4,7 +4,9 @@ Reads a JSON request on stdin:
   {"tables": [{"name": "db.table", "format": "text|json|parquet", "delimiter": "\t",
                "skip": 2, "columns": [[name, type, source], ...],
                "files": [{"path": "/abs/file", "extra": {"$path": "s3://...", "year": 2026}}]}],
-   "queries": [{"id": "...", "sql": "SELECT ..."}]}
+   "queries": [{"id": "...", "sql": "SELECT ..."}],
+   "copies": [{"sql": "SELECT ...", "path": "/abs/out.parquet", "row_group_size": 1000}]}
+("copies", optional: each query's rows written by DuckDB as a Parquet file, snappy.)
 Each table is a view with the DDL's columns and types over its files, as Athena's SerDes read
 them: delimited text read as strings, then cast (a value that does not parse is NULL, as
 LazySimpleSerDe makes it); JSON keys and Parquet columns by name, every value a string; the
@@ -102,6 +104,10 @@ def main():
         body = "\nUNION ALL BY NAME\n".join(file_select(table, f) for f in table["files"])
         # A table, not a view: the files are read once, not once a query.
         con.execute(f"CREATE TABLE {ident(schema)}.{ident(name)} AS {body}")
+    # Files DuckDB writes itself (another writer's Parquet, for the readers' tests).
+    for c in req.get("copies", []):
+        con.execute(f"COPY ({c['sql']}) TO {lit(c['path'])} (FORMAT parquet, "
+                    f"COMPRESSION snappy, ROW_GROUP_SIZE {int(c['row_group_size'])})")
     results, errors = {}, {}
     for q in req["queries"]:
         try:
