@@ -20,8 +20,8 @@ use std::sync::Arc;
 /// Rows decoded at a time: a batch's views (16 bytes a value) stay in cache.
 const BATCH_ROWS: usize = 4096;
 
-/// A file set up for the arrow reader: its metadata read once with every column as a string
-/// view, and the projection of the wanted columns.
+/// A file set up for the arrow reader: its metadata read once with every column as a view
+/// (string or byte, as the column is annotated), and the projection of the wanted columns.
 pub(super) struct Views {
     meta: ArrowReaderMetadata,
     mask: ProjectionMask,
