@@ -7,7 +7,8 @@ use crate::support;
 
 use shipdeck::accesslog::{AccessRecord, LogFields};
 use shipdeck::app::{
-    Action, Effect, ExportError, ExportJob, Level, Overlay, Preset, ReadProgress, Reply, State,
+    Action, Effect, ExportError, ExportFormat, ExportJob, Level, Overlay, Preset, ReadProgress,
+    Reply, State,
     TrafficBatch, View, update,
 };
 use shipdeck::cloud::CloudError;

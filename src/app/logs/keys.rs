@@ -56,7 +56,14 @@ pub(in crate::app) fn key(state: &mut State, action: &Action) -> Option<Vec<Effe
             }
         }
         Action::ToggleDetail | Action::Open if traffic => {
-            state.traffic.detail = !state.traffic.detail;
+            let t = &mut state.traffic;
+            t.detail = !t.detail;
+            if t.detail && t.follow {
+                // The pane shows the record the operator opened, not the newest one as it
+                // arrives: following pauses on it (`G` or space follows again).
+                t.follow = false;
+                t.cursor = t.selected_seq();
+            }
         }
         Action::ToggleDetail | Action::Open => logs::select::toggle_detail(state),
         Action::Back if logs && state.overlay.is_none() && state.logs.detail.is_some() => {

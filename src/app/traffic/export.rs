@@ -4,7 +4,7 @@
 //! retained record keeps (and standard logging v2's, when the records carry them).
 
 use super::Traffic;
-use crate::accesslog::{Exporter, Field, FieldLines, Format, Retained};
+use crate::accesslog::{Exporter, Field, FieldLines, Format, LogFields, Retained};
 use std::sync::Arc;
 
 /// An export format: JSON Lines, TSV or W3C ([`Format::of_path`] reads it off the file name).
@@ -87,19 +87,27 @@ impl PartialEq for ExportJob {
 impl Eq for ExportJob {}
 
 impl ExportJob {
-    /// The records `t` lists now, in `format`.
+    /// The records `t` lists now, in `format`, oldest first: the list is in the order the
+    /// records were read (a late object's records come after newer ones), so they are sorted by
+    /// time here, records of the same millisecond kept in the list's order.
     pub fn of(t: &Traffic, format: ExportFormat) -> ExportJob {
         let v2 = t.records.v2_fields();
+        let mut timed: Vec<(i64, u64)> = t
+            .rows
+            .iter()
+            .filter_map(|s| Some((t.record(*s)?.timestamp_ms(), *s)))
+            .collect();
+        timed.sort_by_key(|(ms, _)| *ms);
         if t.rows.len() >= t.records.len() / 4 {
             return ExportJob {
                 format,
                 records: t.records.clone(),
-                rows: t.rows.iter().copied().collect(),
+                rows: timed.into_iter().map(|(_, s)| s).collect(),
                 v2,
             };
         }
         let mut records = Retained::new(t.rows.len().max(1));
-        for r in t.rows.iter().filter_map(|s| t.record(*s)) {
+        for r in timed.iter().filter_map(|(_, s)| t.record(*s)) {
             records.push(&r);
         }
         let rows = (0..records.pushed()).collect();

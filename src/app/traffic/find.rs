@@ -30,12 +30,20 @@ impl Traffic {
             })
     }
 
-    /// The first listed row at or after `t`.
+    /// The listed row of the earliest record at or after `t` (the first listed of those at
+    /// that time): the list is in the order records were read, not sorted by time, so the first
+    /// row past `t` may be far later than `t`.
     pub fn row_at_time(&self, t: Timestamp) -> Option<usize> {
-        self.rows.iter().position(|s| {
-            self.record(*s)
-                .is_some_and(|r| r.timestamp_ms() >= t.millis())
-        })
+        let mut best: Option<(i64, usize)> = None;
+        for (row, s) in self.rows.iter().enumerate() {
+            let Some(ms) = self.record(*s).map(|r| r.timestamp_ms()) else {
+                continue;
+            };
+            if ms >= t.millis() && best.is_none_or(|(b, _)| ms < b) {
+                best = Some((ms, row));
+            }
+        }
+        best.map(|(_, row)| row)
     }
 }
 

@@ -25,11 +25,25 @@ impl State {
         self.abandoned.extend(old.marks.inflight);
         self.abandoned.extend(old.marks.invalidations_inflight);
         let mut t = Traffic::new(self.selected, preset, self.now, self.retain);
-        t.committed = old.filter.clone();
-        t.filter = old.filter;
+        // The filter the operator typed last applies to what is read next (a filter refused
+        // for fields the old records lacked may name fields these have); its charts count the
+        // matching records from the first, never the unfiltered ones.
+        match Filter::parse(&old.filter_text) {
+            Ok(f) => t.filter = f,
+            Err(e) => {
+                t.filter = old.filter;
+                t.filter_error = Some(e);
+            }
+        }
+        t.committed = t.filter.clone();
         t.filter_text = old.filter_text;
+        if !t.filter.is_all() {
+            t.filtered_stats = Some(crate::accesslog::Stats::default());
+        }
         t.search = old.search;
-        t.detail = old.detail;
+        // The detail pane showed a record of the old read, which is gone: it closes rather than
+        // show whichever record comes first.
+        t.detail = false;
         if old.env == self.selected {
             // Another range of the same environment: its markers and panel stay.
             t.marks = old.marks;

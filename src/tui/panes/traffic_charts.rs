@@ -187,6 +187,20 @@ pub fn render(frame: &mut Frame, t: &Traffic, area: Rect, markers: (&[Marker], O
         ),
         LABEL,
     );
+    let not_kept = t.records.not_kept(&t.filter);
+    if !t.records.is_empty() && !not_kept.is_empty() {
+        // The filter tests a field no record read has: its counts are unknown, not zero.
+        let names: Vec<&str> = not_kept.iter().map(|f| f.name()).collect();
+        let msg = format!(
+            "unknown: no record read has {}, which the filter tests",
+            names.join(", ")
+        );
+        frame.render_widget(
+            Paragraph::new(Span::styled(msg, DIM)).wrap(ratatui::widgets::Wrap { trim: true }),
+            inner,
+        );
+        return;
+    }
     let Some(s) = &t.panel.snapshot else {
         frame.render_widget(Paragraph::new(Span::styled("no data yet", DIM)), inner);
         return;

@@ -225,8 +225,20 @@ fn render_list(frame: &mut Frame, state: &State, area: Rect) {
                 names.join(", "),
                 t.filter.source()
             )
-        } else if !t.records.is_empty() {
+        } else if !t.records.is_empty() && !t.filter.is_all() {
             format!("No record matches the filter `{}`.", t.filter.source())
+        } else if !t.records.is_empty() {
+            // Records were read, none of them in the preset's window (yet).
+            let reading = if t.load.inflight.is_some() {
+                "; reading on…"
+            } else {
+                ""
+            };
+            format!(
+                "No record in the last {}: the {} read are older{reading}",
+                t.preset.label(),
+                count(t.records.len(), "record", "records")
+            )
         } else if let (Some(why), None) = (&t.load.error, &t.target) {
             format!("No access logs to read: {why}")
         } else if t.load.inflight.is_some() || t.planner.is_none() {

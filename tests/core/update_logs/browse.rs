@@ -566,3 +566,117 @@ fn export_bang_replaces_and_a_busy_console_is_told_rather_than_asked() {
         "out.tsv exists (12,345 bytes): nothing exported; :export! out.tsv replaces it"
     );
 }
+
+/// Opening the detail pane while following pauses on the record opened: the pane never swaps
+/// to the newest record as it arrives.
+#[test]
+fn opening_the_detail_while_following_pauses_on_the_record_opened() {
+    let mut s = traffic(100);
+    assert!(s.traffic.follow);
+    let opened = s.traffic.selected_seq().unwrap();
+    update(&mut s, Action::ToggleDetail);
+    assert!(s.traffic.detail);
+    assert!(!s.traffic.follow, "opening the detail pauses");
+    assert_eq!(s.traffic.cursor, Some(opened));
+    assert_eq!(s.traffic.selected_seq(), Some(opened));
+    update(&mut s, Action::Back);
+    update(&mut s, Action::Bottom);
+    assert!(s.traffic.follow, "G follows again");
+}
+
+/// A read started afresh with a filter applied (here a longer look-back) charts the matching
+/// records only, never the unfiltered ones; and the filter the operator typed last applies to a
+/// new environment's read, even one refused over the old records for a field they lacked, so
+/// the filter line and what applies never disagree; the detail pane of an old record closes.
+#[test]
+fn a_fresh_read_charts_only_the_matching_records_and_applies_the_filter_typed_last() {
+    let mut s = traffic(300);
+    update(&mut s, Action::FilterOpen);
+    typed(&mut s, "status>=500");
+    update(&mut s, Action::Submit);
+    let fx = update(&mut s, Action::NextPreset);
+    let (request, _) = streamed(&fx, &[KEY]).expect("a read");
+    let recs = records(300, T0 - 40 * Timestamp::MINUTE);
+    let matching = recs.iter().filter(|r| r.status() >= 500).count() as u64;
+    assert!(matching > 0 && matching < 300, "{matching}");
+    update(
+        &mut s,
+        Action::Reply(Reply::TrafficRead {
+            env: 0,
+            request,
+            batch: Box::new(of_keys(batch(&recs), &[KEY])),
+        }),
+    );
+    let t = &s.traffic;
+    assert_eq!(t.rows.len() as u64, matching);
+    let chart = t.panel.snapshot.as_ref().expect("charts");
+    assert_eq!(chart.requests, matching, "the charts count the filtered rows");
+    update(&mut s, Action::FilterOpen);
+    typed(&mut s, " and country:DE");
+    assert!(s.traffic.filter_error.is_some(), "no legacy record has it");
+    update(&mut s, Action::Submit);
+    assert_eq!(s.traffic.filter.source(), "status>=500");
+    update(&mut s, Action::ToggleDetail);
+    update(&mut s, Action::NextEnv);
+    let t = &s.traffic;
+    assert_eq!(t.env, 1, "stg's read");
+    assert_eq!(t.filter_text, "status>=500 and country:DE");
+    assert_eq!(
+        t.filter.source(),
+        "status>=500 and country:DE",
+        "what the filter line says applies"
+    );
+    assert!(t.filter_error.is_none());
+    assert!(!t.detail, "the old record's detail closed");
+}
+
+/// The list is in the order records were read (a late object's records come after newer ones):
+/// `:goto` selects the earliest record at or after the time asked, and an export is written
+/// oldest first whatever the list's order.
+#[test]
+fn goto_and_export_follow_time_not_the_order_records_were_read_in() {
+    let mut s = state();
+    update(&mut s, Action::Tick(T0));
+    let fx = update(&mut s, Action::Show(View::Traffic));
+    let (request, _) = streamed(&fx, &[KEY]).expect("a read");
+    // The newer records first, then a late object's older ones.
+    let mut recs = records(200, T0 - 40 * Timestamp::MINUTE);
+    recs.sort_by_key(|r| r.timestamp_ms());
+    let (older, newer) = recs.split_at(100);
+    update(
+        &mut s,
+        Action::Reply(Reply::TrafficRead {
+            env: 0,
+            request,
+            batch: Box::new(of_keys(batch(newer), &[KEY])),
+        }),
+    );
+    s.traffic.ingest(&batch(older));
+    let t = &s.traffic;
+    let at = |i: usize| t.record(t.rows[i]).unwrap().timestamp_ms();
+    assert_eq!(t.rows.len(), 200);
+    assert!(at(0) > at(199), "the newer part listed first");
+    update(&mut s, Action::CommandOpen);
+    typed(&mut s, "goto 08:25");
+    update(&mut s, Action::Submit);
+    let t = &s.traffic;
+    let at = |i: usize| t.record(t.rows[i]).unwrap().timestamp_ms();
+    let from = (T0 - 35 * Timestamp::MINUTE).millis();
+    let earliest = (0..t.rows.len())
+        .map(at)
+        .filter(|ms| *ms >= from)
+        .min()
+        .unwrap();
+    assert!(earliest < at(99), "08:25 is among the late object's records");
+    assert_eq!(at(t.selected_row().unwrap()), earliest);
+    let job = ExportJob::of(t, ExportFormat::Jsonl);
+    let times: Vec<String> = written(&job)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            format!("{}T{}", v["date"].as_str().unwrap(), v["time"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(times.len(), 200);
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "oldest first");
+}
