@@ -67,7 +67,7 @@ fn counts_rates_and_hit_ratio_are_exact() {
     assert_eq!(s.status.s5xx, class(5));
     assert_eq!(s.status.none, class(0));
     assert!(s.status.s5xx > 0 && s.status.s4xx > 0);
-    assert_eq!(s.error_rate_5xx, class(5) as f64 / n as f64);
+    assert_eq!(s.error_rate_5xx, Some(class(5) as f64 / n as f64));
     let result = |r: &AccessRecord, names: &[&str]| names.contains(&r.edge_result_type.as_str());
     let hits = recs
         .iter()
@@ -95,6 +95,18 @@ fn counts_rates_and_hit_ratio_are_exact() {
     let start = min.millis().div_euclid(10_000) * 10_000;
     assert_eq!(w.seconds, (max.millis() - start) as f64 / 1000.0);
     assert_eq!(w.hit_ratio, s.hit_ratio);
+}
+
+/// Without a request there is no share to tell: the error rates are null (`-` when printed),
+/// as the hit ratio is without a lookup, never 0 %.
+#[test]
+fn with_no_request_the_rates_are_unknown_not_zero() {
+    let s = Stats::default().summary();
+    assert_eq!(s.requests, 0);
+    assert_eq!((s.error_rate_4xx, s.error_rate_5xx), (None, None));
+    assert_eq!(s.hit_ratio, None);
+    let json = serde_json::to_value(&s).unwrap();
+    assert!(json["error_rate_4xx"].is_null() && json["error_rate_5xx"].is_null());
 }
 
 #[test]

@@ -174,10 +174,10 @@ pub struct StatsSnapshot {
     /// Requests per status code, exact (`"0"`: no status, the viewer closed the connection
     /// first), keyed by the code as text, lowest first: tells a 502 from a 504.
     pub status_codes: BTreeMap<String, u64>,
-    /// Share of requests answered 4xx (0 without requests).
-    pub error_rate_4xx: f64,
-    /// Share of requests answered 5xx.
-    pub error_rate_5xx: f64,
+    /// Share of requests answered 4xx (`None` without requests: no share to tell, not 0).
+    pub error_rate_4xx: Option<f64>,
+    /// Share of requests answered 5xx (`None` without requests).
+    pub error_rate_5xx: Option<f64>,
     /// Cache lookups that hit: result type `Hit` or `RefreshHit`.
     pub cache_hits: u64,
     /// Cache lookups: result type `Hit`, `RefreshHit` or `Miss` (not `Error`, `Redirect`,
@@ -262,8 +262,8 @@ impl StatsSnapshot {
                 .into_iter()
                 .map(|(code, n)| (code.to_string(), n))
                 .collect(),
-            error_rate_4xx: ratio(c.classes[4], c.requests),
-            error_rate_5xx: ratio(c.classes[5], c.requests),
+            error_rate_4xx: (c.requests > 0).then(|| ratio(c.classes[4], c.requests)),
+            error_rate_5xx: (c.requests > 0).then(|| ratio(c.classes[5], c.requests)),
             cache_hits: c.hits,
             cache_lookups: c.lookups,
             hit_ratio: (c.lookups > 0).then(|| ratio(c.hits, c.lookups)),

@@ -48,8 +48,9 @@ impl LogSignals {
             as_of,
             minutes: (w.millis() / Timestamp::MINUTE) as u32,
             per_minute: s.requests as f64 / span_minutes,
-            e4xx: 100.0 * s.error_rate_4xx,
-            e5xx: 100.0 * s.error_rate_5xx,
+            // `requests > 0` here, so both shares are known.
+            e4xx: 100.0 * s.error_rate_4xx.unwrap_or(0.0),
+            e5xx: 100.0 * s.error_rate_5xx.unwrap_or(0.0),
             hit: s.hit_ratio.map(|h| 100.0 * h),
             origin_p99: s.origin_fbl_ms.p99.map(f64::from),
         })

@@ -203,9 +203,11 @@ pub(super) async fn run(
                 format!("{since}  no records yet; waiting for log files")
             } else {
                 format!(
-                    "{end}  5m to the newest record: {} requests, {:.1}% 5xx, hit ratio {}, p95 {}",
+                    "{end}  5m to the newest record: {} requests, {} 5xx, hit ratio {}, p95 {}",
                     window.requests,
-                    window.error_rate_5xx * 100.0,
+                    window
+                        .error_rate_5xx
+                        .map_or_else(|| "-".into(), |r| format!("{:.1}%", r * 100.0)),
                     window
                         .hit_ratio
                         .map_or_else(|| "-".into(), |r| format!("{:.1}%", r * 100.0)),

@@ -75,8 +75,8 @@ fn snapshot_text(s: &StatsSnapshot, out: &mut String) {
         m.s4xx,
         m.s5xx,
         m.none + m.s1xx,
-        pct(s.error_rate_4xx),
-        pct(s.error_rate_5xx)
+        s.error_rate_4xx.map_or_else(|| "-".into(), pct),
+        s.error_rate_5xx.map_or_else(|| "-".into(), pct)
     );
     if !s.status_codes.is_empty() {
         let codes: Vec<String> = s

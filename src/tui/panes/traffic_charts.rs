@@ -37,6 +37,15 @@ fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
 
+/// `n` of `total` as a percentage, `-` without a total (no share to tell, not 0 %).
+fn share(n: u64, total: u64) -> String {
+    if total == 0 {
+        "-".into()
+    } else {
+        pct(n as f64 / total as f64)
+    }
+}
+
 fn ms(v: Option<u32>) -> String {
     v.map_or_else(|| "-".into(), |v| format!("{v}ms"))
 }
@@ -69,7 +78,7 @@ fn status_lines(s: &StatsSnapshot, width: usize) -> Vec<Line<'static>> {
         .flat_map(|(label, n, code)| {
             [
                 Span::styled(format!("{label} "), status_style(*code)),
-                Span::raw(format!("{}  ", pct(*n as f64 / total))),
+                Span::raw(format!("{}  ", share(*n, s.requests))),
             ]
         })
         .collect();
@@ -271,7 +280,10 @@ pub fn render(frame: &mut Frame, t: &Traffic, area: Rect, markers: (&[Marker], O
             Span::styled("cache hit ", LABEL),
             Span::raw(format!("{hit} ({} of {})", s.cache_hits, s.cache_lookups)),
             Span::styled("  5xx ", LABEL),
-            Span::styled(pct(s.error_rate_5xx), status_style(500)),
+            Span::styled(
+                s.error_rate_5xx.map_or_else(|| "-".into(), pct),
+                status_style(500),
+            ),
         ]),
         &mut y,
     );
