@@ -22,8 +22,10 @@ struct ImpactOut {
     reached_at: String,
     verdict: Verdict,
     reasons: Vec<String>,
-    before: Side,
-    after: Side,
+    /// The windows' measures, `null` when their logs were not read (the verdict is then
+    /// unknown): never zero counts for what was not counted.
+    before: Option<Side>,
+    after: Option<Side>,
     before_cache_from_warmup: Option<f64>,
     after_cache_from_warmup: Option<f64>,
     paths: Vec<crate::accesslog::impact::Shift>,
@@ -126,6 +128,8 @@ pub async fn run(
             .push(format!("`--since {hours}h` reads back to it"));
     }
     let (lookups, hits) = impact.warm_cache;
+    // An unknown verdict is a deploy whose windows were not measured (see `Impact::unknown`).
+    let measured = impact.verdict != Verdict::Unknown;
     let report = ImpactOut {
         environment: env.to_string(),
         execution_id: marker.execution.clone(),
@@ -138,8 +142,8 @@ pub async fn run(
             (lookups > 0).then(|| hits as f64 / lookups as f64)
         },
         after_cache_from_warmup: (lookups > 0).then(|| hits as f64 / lookups as f64),
-        before: impact.before.clone(),
-        after: impact.after.clone(),
+        before: measured.then(|| impact.before.clone()),
+        after: measured.then(|| impact.after.clone()),
         paths: impact.paths.clone(),
         status_codes: impact.status_codes.clone(),
         rule: rule(),
@@ -169,7 +173,6 @@ async fn settle(app: &mut Headless, now: Timestamp) {
 fn table(r: &ImpactOut) -> String {
     let pct = |v: Option<f64>| v.map_or("-".into(), |v| format!("{:.2}%", v * 100.0));
     let ms = |v: Option<u32>| v.map_or("-".into(), |v| format!("{v}ms"));
-    let (b, a) = (&r.before, &r.after);
     let mut out = format!(
         "{}: {} reached it at {}\nverdict: {}{}\n",
         r.environment,
@@ -182,6 +185,10 @@ fn table(r: &ImpactOut) -> String {
             format!(" — {}", r.reasons.join("; "))
         }
     );
+    let Some((b, a)) = r.before.as_ref().zip(r.after.as_ref()) else {
+        out.push_str("before and after: not measured, their logs were not read\n");
+        return out;
+    };
     let window = |s: &Side| format!("{}–{}", s.from.clock(), s.to.clock());
     let rows = [
         ("", "before".to_string(), "after".to_string()),

@@ -965,6 +965,13 @@ fn impact_prints_a_deploys_release_health_as_json() {
         v["reasons"][1].as_str().unwrap().starts_with("`--since "),
         "{v}"
     );
+    // Its windows were not counted: null, never zero requests.
+    assert!(v["before"].is_null() && v["after"].is_null(), "{v}");
+    let text = shipdeck(&["impact", "prd", "--demo"]);
+    assert_eq!(text.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    assert!(text.contains("not measured"), "{text}");
+    assert!(!text.contains("requests"), "no counts for what was not read: {text}");
     // `--since` sets the look-back: 2 h still holds dev's deploy and its windows, 30 min not.
     let two = json(&["impact", "dev", "--since", "2h", "--demo", "-o", "json"]);
     assert_eq!(two["verdict"], r["verdict"], "{two}");
