@@ -8,8 +8,7 @@ use crate::support;
 use shipdeck::accesslog::{AccessRecord, LogFields};
 use shipdeck::app::{
     Action, Effect, ExportError, ExportFormat, ExportJob, Level, Overlay, Preset, ReadProgress,
-    Reply, State,
-    TrafficBatch, View, update,
+    Reply, State, TrafficBatch, View, update,
 };
 use shipdeck::cloud::CloudError;
 use shipdeck::domain::*;

@@ -162,8 +162,9 @@ pub(in crate::app) fn log_source(state: &mut State, pick: Option<String>) -> Vec
                 } else {
                     list.join(", ")
                 };
-                let reading = reading.map_or_else(String::new, |r| format!("; reading {r}"));
-                format!("log sources of {name}: {list}{reading}; :logsource N reads another")
+                // What is read first: a narrow status bar cuts the end.
+                let reading = reading.map_or_else(String::new, |r| format!("reading {r}; "));
+                format!("{name}: {reading}log sources {list}; :logsource N reads another")
             }
             (None, Some(bucket)) => format!(
                 "{name} reads the configured bucket {bucket}; :logsource N discovers the \

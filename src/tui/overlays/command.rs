@@ -139,13 +139,16 @@ pub fn render_replace(frame: &mut Frame, q: &ReplaceFile, areas: &Areas) {
         size_text(q.bytes),
         q.job.len()
     );
-    let right = "y replaces · any other key keeps it ".to_string();
+    // On a narrow terminal the question takes the whole line: the file it names matters more
+    // than the hint (the question ends `y/N`).
+    let right =
+        (areas.footer.width >= 100).then(|| "y replaces · any other key keeps it ".to_string());
     // The cursor after the question: its end (`y/N`) stays in sight.
     prompt(
         frame,
         areas.footer,
         "export: ",
         &TextInput::new(text),
-        Some(right),
+        right,
     );
 }

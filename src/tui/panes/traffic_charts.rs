@@ -261,17 +261,29 @@ pub fn render(frame: &mut Frame, t: &Traffic, area: Rect, markers: (&[Marker], O
             .rev()
             .map(|p| p.start_ms)
             .collect();
+        // On a short pane the markers' time axis stays, then the status mix's numbers and the
+        // cache/5xx line (without the mix's bar when there is no room for it), and the markers'
+        // legend gets what is left.
+        let left = bottom.saturating_sub(y);
+        let room = usize::from(left.saturating_sub(if left >= 4 { 3 } else { 2 }));
         for l in marker_lines(
             &minutes,
             markers,
             t.marks.invalidations_unknown(t.since),
             width,
-        ) {
+        )
+        .into_iter()
+        .take(room)
+        {
             line(frame, l, &mut y);
         }
     }
-    for l in status_lines(s, width) {
-        line(frame, l, &mut y);
+    let status = status_lines(s, width);
+    let bar_fits = bottom.saturating_sub(y) >= 3;
+    for (i, l) in status.into_iter().enumerate() {
+        if i > 0 || bar_fits {
+            line(frame, l, &mut y);
+        }
     }
     let hit = s.hit_ratio.map_or_else(|| "-".into(), pct);
     line(

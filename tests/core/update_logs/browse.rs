@@ -610,7 +610,10 @@ fn a_fresh_read_charts_only_the_matching_records_and_applies_the_filter_typed_la
     let t = &s.traffic;
     assert_eq!(t.rows.len() as u64, matching);
     let chart = t.panel.snapshot.as_ref().expect("charts");
-    assert_eq!(chart.requests, matching, "the charts count the filtered rows");
+    assert_eq!(
+        chart.requests, matching,
+        "the charts count the filtered rows"
+    );
     update(&mut s, Action::FilterOpen);
     typed(&mut s, " and country:DE");
     assert!(s.traffic.filter_error.is_some(), "no legacy record has it");
@@ -667,14 +670,21 @@ fn goto_and_export_follow_time_not_the_order_records_were_read_in() {
         .filter(|ms| *ms >= from)
         .min()
         .unwrap();
-    assert!(earliest < at(99), "08:25 is among the late object's records");
+    assert!(
+        earliest < at(99),
+        "08:25 is among the late object's records"
+    );
     assert_eq!(at(t.selected_row().unwrap()), earliest);
     let job = ExportJob::of(t, ExportFormat::Jsonl);
     let times: Vec<String> = written(&job)
         .lines()
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            format!("{}T{}", v["date"].as_str().unwrap(), v["time"].as_str().unwrap())
+            format!(
+                "{}T{}",
+                v["date"].as_str().unwrap(),
+                v["time"].as_str().unwrap()
+            )
         })
         .collect();
     assert_eq!(times.len(), 200);

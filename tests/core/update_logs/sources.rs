@@ -95,7 +95,7 @@ fn discovered_sources_are_read_by_their_layout_and_picked_with_logsource() {
     let text = s.status.clone().unwrap().text;
     assert_eq!(
         text,
-        "log sources of prd: 1 legacy (w3c), 2 v2 d-parquet (parquet); reading v2 d-parquet \
+        "prd: reading v2 d-parquet (parquet); log sources 1 legacy (w3c), 2 v2 d-parquet \
          (parquet); :logsource N reads another"
     );
     let fx = typed_command(&mut s, "logsource legacy");
