@@ -234,5 +234,7 @@ mod reports;
 
 mod follow;
 
+mod closed_pipes;
+
 #[path = "logs/jsonl.rs"]
 mod jsonl_edges;

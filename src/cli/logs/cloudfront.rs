@@ -10,6 +10,7 @@ use crate::accesslog::{EventTail, Stats, TailPlanner};
 use crate::accesslog_io::{ReadOptions, ReadReport, read_bytes_with, read_events};
 use crate::app::{LogsPlace as Place, LogsTarget, Resolved, resolve_logs as resolve};
 use crate::cli::args::{CloudfrontArgs, Global, LogOutput};
+use crate::cli::stderr::errln;
 use crate::cli::{Failure, connect};
 use crate::cloud::CloudResult;
 use crate::domain::{EnvSpec, LogEvent, Timestamp};
@@ -185,7 +186,7 @@ pub(super) async fn run(
                     tail.sink.flush();
                     return Err(Failure::new(e));
                 }
-                eprintln!("shipdeck: {e}; retrying");
+                errln!("shipdeck: {e}; retrying");
                 *tail
             }
         };
@@ -232,7 +233,7 @@ pub(super) async fn run(
         tail.sink.text(text.trim_end());
     }
     if tail.report.files == 0 {
-        eprintln!(
+        errln!(
             "shipdeck: no log files in {} ({}) since {since}",
             target.keys(&spec.distribution_id),
             target.label
@@ -262,7 +263,7 @@ async fn target(
     match resolve(&spec, found.as_ref(), pick) {
         Resolved::Target(t) => {
             for p in problems {
-                eprintln!("shipdeck: {p}");
+                errln!("shipdeck: {p}");
             }
             Ok(*t)
         }

@@ -12,6 +12,7 @@ use crate::accesslog::input::PlainLayout;
 use crate::accesslog::{Filter, Stats};
 use crate::accesslog_io::{ReadOptions, ReadReport, list_dir, par_read_with, read_path_with};
 use crate::cli::args::{CloudfrontArgs, Global, LogOutput, LogsCommand};
+use crate::cli::stderr::errln;
 use crate::domain::{Millis, Timestamp};
 use sink::{Select, Sink, observe, report_problems};
 use stats::stats_text;
@@ -72,7 +73,7 @@ pub(super) async fn run(global: &Global, command: LogsCommand) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(f) => {
-            eprintln!("shipdeck: {}", f.message);
+            errln!("shipdeck: {}", f.message);
             ExitCode::from(f.code)
         }
     }

@@ -5,6 +5,7 @@
 use crate::accesslog::{Exporter, Filter, Format, LineView, LogFields, Stats};
 use crate::accesslog_io::ReadReport;
 use crate::cli::args::LogOutput;
+use crate::cli::stderr::errln;
 use crate::domain::Timestamp;
 use std::io::Write;
 
@@ -154,10 +155,10 @@ pub(super) const HOLD: usize = 1 << 18;
 /// Prints the read counts, skipped lines and unreadable inputs on stderr.
 pub(super) fn report_problems(report: &ReadReport) {
     for e in &report.errors {
-        eprintln!("shipdeck: {e}");
+        errln!("shipdeck: {e}");
     }
     if report.skipped > 0 {
-        eprintln!(
+        errln!(
             "shipdeck: skipped {} malformed line{} (first: {})",
             report.skipped,
             if report.skipped == 1 { "" } else { "s" },
@@ -165,12 +166,12 @@ pub(super) fn report_problems(report: &ReadReport) {
         );
     }
     if report.records == 0 && report.skipped > 0 {
-        eprintln!(
+        errln!(
             "shipdeck: no record could be read: every line was malformed (is this a CloudFront standard access log?)"
         );
     }
     if report.failed > 0 {
-        eprintln!(
+        errln!(
             "shipdeck: {} of {} input{} could not be read completely",
             report.failed,
             report.files,
