@@ -115,6 +115,9 @@ pub enum Resolved {
     Discover,
     /// Nothing can be read, and why.
     Unreadable(String),
+    /// The operator's pick names none of the sources discovery found (all of them were read):
+    /// a bad value, and the choices.
+    NoSuchSource(String),
 }
 
 /// Resolves the target of `spec`'s tail from the configuration, or from what discovery `found`
@@ -143,7 +146,11 @@ pub fn resolve(spec: &EnvSpec, found: Option<&Discovery>, pick: Option<&str>) ->
     };
     let index = match chosen {
         Ok(i) => i,
-        Err(Some(e)) => return Resolved::Unreadable(e),
+        Err(Some(e)) if found.problems().is_empty() => return Resolved::NoSuchSource(e),
+        // A source discovery could not read may be the one picked: unknown, not a bad value.
+        Err(Some(e)) => {
+            return Resolved::Unreadable(format!("{e} ({})", found.problems().join("; ")));
+        }
         Err(None) => return Resolved::Unreadable(nothing_readable(&sources, found)),
     };
     let source = &sources[index];
@@ -250,10 +257,22 @@ mod tests {
             panic!("not a target");
         };
         assert_eq!(t.describe(), "s3://old-logs/cf/");
-        let Resolved::Unreadable(e) = resolve(&s, Some(&found), Some("7")) else {
+        let Resolved::NoSuchSource(e) = resolve(&s, Some(&found), Some("7")) else {
             panic!("read");
         };
         assert!(e.contains("choose 1 (legacy), 2 (d1)"), "{e}");
+        // With the deliveries unknown, a pick that names no known source may name one of them.
+        let partial = Discovery {
+            legacy: Ok(Some(LogSource::legacy("old-logs", "cf/"))),
+            deliveries: Err(CloudError::AccessDenied {
+                action: "logs:DescribeDeliveries".into(),
+                why: String::new(),
+            }),
+        };
+        let Resolved::Unreadable(e) = resolve(&s, Some(&partial), Some("d1")) else {
+            panic!("a bad value");
+        };
+        assert!(e.contains("v2 deliveries unknown"), "{e}");
     }
 
     #[test]

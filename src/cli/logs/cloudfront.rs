@@ -271,6 +271,7 @@ async fn target(
             "cannot read the access logs of {} ({}): {why}",
             spec.name, spec.distribution_id
         ))),
+        Resolved::NoSuchSource(why) => Err(Failure::usage(format!("--source: {why}"))),
         Resolved::Discover => Err(Failure::new("the log sources were not discovered")),
     }
 }

@@ -109,6 +109,15 @@ fn logs_cloudfront_files_and_environment() {
         2,
         &["unknown environment `qa`; expected one of dev, stg, prd"],
     );
+    for pick in ["bogus", "3", "0"] {
+        rejects(
+            &["--demo", "logs", "cloudfront", "stg", "--source", pick],
+            2,
+            &[&format!(
+                "--source: no log source `{pick}`; choose 1 (stg1json2hive3d), 2 (stg4json5cwl6d)"
+            )],
+        );
+    }
     rejects(
         &["logs", "cloudfront"],
         2,

@@ -527,11 +527,10 @@ fn each_environment_reads_its_own_logging_setup_in_the_simulator() {
     assert!(!read("prd", &["--source", "legacy"]), "prd: legacy picked");
     assert!(read("prd", &["--source", "2"]), "prd: v2 picked by number");
     let out = shipdeck(&["logs", "cloudfront", "prd", "--demo", "--source", "3"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "a bad --source value");
     assert_eq!(
         text(&out.stderr).trim_end(),
-        "shipdeck: cannot read the access logs of prd (E2PRDSTOREFRNT): no log source `3`; \
-         choose 1 (legacy), 2 (prd1parquet2s3d)"
+        "shipdeck: --source: no log source `3`; choose 1 (legacy), 2 (prd1parquet2s3d)"
     );
 
     let out = shipdeck(&["config", "check", "--discover", "--demo"]);
