@@ -406,7 +406,8 @@ pub struct CloudfrontArgs {
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
     /// The fields of plain (headerless) logs, in order: `date,time,sc-status,cs-uri-stem,…`
-    /// (files with a `#Fields` header, JSON and Parquet name their own).
+    /// (CloudFront's names, or Parquet-style `cs_host`; an unknown name is refused); files with
+    /// a `#Fields` header, JSON and Parquet name their own.
     #[arg(long, value_name = "F1,F2,…")]
     pub fields: Option<String>,
     /// The field delimiter of plain logs: one character, or `tab` (the default) or `space`.

@@ -122,9 +122,9 @@ fn wall_now() -> Timestamp {
 /// flag); with `--stats` alone, only the columns the statistics and the filter read.
 fn read_options(args: &CloudfrontArgs) -> Result<ReadOptions, crate::cli::Failure> {
     let plain = match &args.fields {
-        Some(fields) => {
-            Some(PlainLayout::parse(fields, args.delimiter.as_deref()).map_err(|e| usage(&e))?)
-        }
+        Some(fields) => Some(
+            PlainLayout::parse_flag(fields, args.delimiter.as_deref()).map_err(|e| usage(&e))?,
+        ),
         None => None,
     };
     let columns = args.stats.then(|| {

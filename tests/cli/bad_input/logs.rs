@@ -44,6 +44,32 @@ fn logs_cloudfront_values() {
             "--file",
             &f,
             "--fields",
+            "date,time,sc-satus,cs-uri-stem",
+            "--delimiter",
+            ",",
+        ],
+        2,
+        &["--fields: unknown field `sc-satus`; did you mean `sc-status`?"],
+    );
+    rejects(
+        &[
+            "logs",
+            "cloudfront",
+            "--file",
+            &f,
+            "--fields",
+            "date time banana",
+        ],
+        2,
+        &["--fields: unknown field `banana`; the fields are date, time, x-edge-location"],
+    );
+    rejects(
+        &[
+            "logs",
+            "cloudfront",
+            "--file",
+            &f,
+            "--fields",
             "date,time",
             "--delimiter",
             "||",
