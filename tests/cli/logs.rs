@@ -236,5 +236,7 @@ mod follow;
 
 mod closed_pipes;
 
+mod unknown_fields;
+
 #[path = "logs/jsonl.rs"]
 mod jsonl_edges;

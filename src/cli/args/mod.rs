@@ -425,7 +425,9 @@ pub struct CloudfrontArgs {
     /// over logs_bucket in the configuration.
     #[arg(long, value_name = "N|NAME")]
     pub source: Option<String>,
-    /// Only records matching this expression (`status>=500 and path:/api/*`).
+    /// Only records matching this expression (`status>=500 and path:/api/*`). A field the
+    /// source does not log is refused (exit 2); one no record read has makes the answer unknown
+    /// (exit 1).
     #[arg(long, value_name = "EXPR", value_parser = super::logs::parse_filter)]
     pub filter: Option<crate::accesslog::Filter>,
     /// Output format.

@@ -340,7 +340,7 @@ fn w3c_output_repeats_the_header_when_the_fields_change() {
 }
 
 /// Records of one generated hour, and a tree of objects holding them in the v2 formats.
-fn v2_tree(tag: &str) -> (PathBuf, Vec<shipdeck::accesslog::AccessRecord>) {
+pub(super) fn v2_tree(tag: &str) -> (PathBuf, Vec<shipdeck::accesslog::AccessRecord>) {
     use shipdeck::cloud::sim::cloudfront::{LogFormat, V2_FIELDS, write_log};
     let dir = std::env::temp_dir().join(format!("shipdeck-cli-v2-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
