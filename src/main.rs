@@ -2,7 +2,7 @@
 #![forbid(unsafe_code)]
 
 use clap::FromArgMatches;
-use shipdeck::cli::{self, Cli};
+use shipdeck::cli::{self, Cli, stderr};
 use shipdeck::runtime::terminal_loop;
 use shipdeck::tui::{keymap::Keymap, terminal};
 use std::process::ExitCode;
@@ -19,7 +19,7 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("shipdeck: cannot start the async runtime: {e}");
+            stderr::line(&format!("shipdeck: cannot start the async runtime: {e}"));
             return ExitCode::FAILURE;
         }
     };
@@ -34,14 +34,14 @@ async fn interactive(global: cli::Global) -> ExitCode {
     let mut backend = match cli::connect(&global) {
         Ok(b) => b,
         Err(message) => {
-            eprintln!("shipdeck: {message}");
+            stderr::line(&format!("shipdeck: {message}"));
             return ExitCode::FAILURE;
         }
     };
     let keymap = match Keymap::load(backend.config.ui.keymap.as_deref()) {
         Ok(k) => k,
         Err(e) => {
-            eprintln!("shipdeck: {e}");
+            stderr::line(&format!("shipdeck: {e}"));
             return ExitCode::FAILURE;
         }
     };
@@ -55,7 +55,7 @@ async fn interactive(global: cli::Global) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             terminal::restore();
-            eprintln!("shipdeck: {e}");
+            stderr::line(&format!("shipdeck: {e}"));
             ExitCode::FAILURE
         }
     }

@@ -34,6 +34,7 @@ pub use fetch_plan::{
 pub use fetch_window::{FetchWindow, WindowConfig};
 pub use field::{Field, FieldKind};
 pub use fields::LogFields;
+pub use filter::unknown::Seen;
 pub use filter::{Expr, Filter, FilterError, NumField, Pred, TextField, TextTest, in_subnet};
 pub use intern::{EMPTY_ID, Interner, hash_str};
 pub use layout::{KeyTemplate, VARIABLES, delivery_template};

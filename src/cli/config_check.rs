@@ -149,7 +149,7 @@ fn describe(spec: &EnvSpec, found: &Discovery) -> String {
             "{} by default (--source N or :logsource N picks another)",
             t.label
         ),
-        Resolved::Unreadable(why) => format!("nothing: {why}"),
+        Resolved::Unreadable(why) | Resolved::NoSuchSource(why) => format!("nothing: {why}"),
         Resolved::Discover => "nothing yet".into(),
     };
     out.push_str(&format!("    reads: {reads}\n"));

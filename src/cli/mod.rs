@@ -17,11 +17,13 @@ mod runs;
 pub mod shell;
 mod status;
 mod status_systems;
+pub mod stderr;
 mod stdout;
 pub mod systems;
 mod trace;
 mod watch;
 
+use crate::cli::stderr::errln;
 pub use crate::runtime::Backend;
 pub use args::{Cli, Command, ConfigCommand, Global, Output};
 use args::{RunsArgs, RunsCommand};
@@ -125,7 +127,7 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
     let global = match systems::resolve(global, &command) {
         Ok(g) => g,
         Err(f) => {
-            eprintln!("shipdeck: {}", f.message);
+            errln!("shipdeck: {}", f.message);
             return ExitCode::from(f.code);
         }
     };
@@ -184,7 +186,7 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
             ExitCode::from(answer.code)
         }
         Err(f) => {
-            eprintln!("shipdeck: {}", f.message);
+            errln!("shipdeck: {}", f.message);
             ExitCode::from(f.code)
         }
     }

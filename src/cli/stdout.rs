@@ -1,6 +1,7 @@
 //! Writing a command's answer to stdout without panicking: a reader that went away (`| head`)
 //! ends the output quietly; any other write error is said once on stderr.
 
+use crate::cli::stderr::errln;
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -16,7 +17,7 @@ pub fn write(text: &str) {
     if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         CLOSED.store(true, Ordering::Relaxed);
         if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("shipdeck: cannot write to stdout: {e}");
+            errln!("shipdeck: cannot write to stdout: {e}");
         }
     }
 }

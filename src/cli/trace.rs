@@ -2,6 +2,7 @@
 //! packages that carried it, the pipeline executions per environment, and where it is now.
 
 use super::{Answer, Failure, Global, Output, columns, connect, json};
+use crate::cli::stderr::errln;
 use crate::domain::Timestamp;
 use crate::ops::plan::trace::{self, Found, Trace, Traced};
 use crate::runtime::Headless;
@@ -61,7 +62,7 @@ async fn one(
     let mut read = match backend.github().await {
         Ok(link) => {
             if let Some(note) = &link.note {
-                eprintln!("shipdeck: {note}");
+                errln!("shipdeck: {note}");
             }
             crate::runtime::trace::read_github(link.port.as_ref(), &sha, &workflows).await
         }

@@ -9,6 +9,7 @@
 use super::args::{WatchArgs, WatchOutput};
 use super::{Failure, Global, connect, stdout};
 use crate::app::attention::Event;
+use crate::cli::stderr::errln;
 use crate::runtime::{Clock, Headless, SimClock, WallClock};
 use std::process::{ExitCode, Stdio};
 use std::sync::Arc;
@@ -25,7 +26,7 @@ pub async fn run(global: &Global, args: WatchArgs) -> ExitCode {
     match watch(global, &args).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            eprintln!("shipdeck: {}", f.message);
+            errln!("shipdeck: {}", f.message);
             ExitCode::from(f.code)
         }
     }
@@ -60,7 +61,7 @@ fn systems(global: &Global, args: &WatchArgs) -> Result<(Vec<Watched>, Duration)
         let backend = match connect(&global) {
             Ok(b) => b,
             Err(why) if several => {
-                eprintln!(
+                errln!(
                     "shipdeck: watch: system {}: unknown: {why}",
                     system.as_deref().unwrap_or("")
                 );
@@ -136,7 +137,7 @@ async fn watch(global: &Global, args: &WatchArgs) -> Result<(), Failure> {
                     };
                     // `--once` ends on them, naming them once.
                     if !args.once {
-                        eprintln!("shipdeck: watch: {why}");
+                        errln!("shipdeck: watch: {why}");
                     }
                     unread.push(why);
                 }
@@ -192,7 +193,7 @@ async fn stop(mut hooks: tokio::task::JoinSet<()>) -> Result<(), Failure> {
     let running = hooks.len();
     hooks.shutdown().await;
     if running > 0 {
-        eprintln!("shipdeck: watch: ended; stopped {running} --exec command(s) not finished");
+        errln!("shipdeck: watch: ended; stopped {running} --exec command(s) not finished");
     }
     Ok(())
 }
@@ -252,7 +253,7 @@ fn command(text: &str, shell: bool) -> Result<Vec<String>, Failure> {
 async fn run_exec(cmd: &[String], event: &Event, system: Option<&str>, timeout: Duration) {
     let name = event.kind.name();
     if let Err(why) = exec_once(cmd, event, system, timeout).await {
-        eprintln!(
+        errln!(
             "shipdeck: watch: --exec `{}` for {name}: {why}",
             cmd.join(" ")
         );

@@ -117,33 +117,10 @@ fn partition_of(name: &str) -> Option<(&'static str, &str)> {
     })
 }
 
-/// Edit distance between two short ASCII names.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<u8> = b.bytes().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.bytes().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (diagonal + usize::from(ca != *cb))
-                .min(row[j] + 1)
-                .min(above + 1);
-            diagonal = above;
-        }
-    }
-    row[b.len()]
-}
-
 /// The listed region closest to `name` (case aside), if it is a likely typo of it.
 fn nearest(name: &str) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase().replace('_', "-");
-    REGIONS
-        .iter()
-        .map(|r| (distance(&lower, r), *r))
-        .min()
-        .filter(|(d, _)| *d <= 2)
-        .map(|(_, r)| r)
+    crate::domain::spelling::nearest(&lower, REGIONS.iter().copied())
 }
 
 /// Checks a region name; the error is the message to show (without the name of the setting).
@@ -200,6 +177,5 @@ mod tests {
         assert!(check("xx-west-1").is_err(), "no partition uses xx");
         assert!(check("eu-west-1a").is_err());
         assert!(check("").is_err());
-        assert_eq!(distance("eu-west-1", "eu-wset-1"), 2);
     }
 }

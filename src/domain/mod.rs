@@ -11,6 +11,7 @@ mod log_source;
 mod logs;
 mod metrics;
 mod pipeline;
+pub mod spelling;
 mod time;
 mod version;
 

@@ -234,5 +234,9 @@ mod reports;
 
 mod follow;
 
+mod closed_pipes;
+
+mod unknown_fields;
+
 #[path = "logs/jsonl.rs"]
 mod jsonl_edges;

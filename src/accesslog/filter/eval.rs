@@ -78,13 +78,7 @@ impl Retained {
     /// The fields `filter` names that the records do not keep ([`Retained::keeps`]), each once:
     /// over these records the filter's answer is unknown.
     pub fn not_kept(&self, filter: &Filter) -> Vec<Field> {
-        let mut missing: Vec<Field> = Vec::new();
-        for field in filter.fields() {
-            if !self.keeps(field) && !missing.contains(&field) {
-                missing.push(field);
-            }
-        }
-        missing
+        filter.unknown_over(|f| self.keeps(f))
     }
 
     /// Number of records matching `filter`.

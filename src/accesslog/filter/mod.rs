@@ -21,6 +21,7 @@ pub(super) mod num;
 pub(super) mod parse;
 pub(super) mod term;
 pub(super) mod text;
+pub(super) mod unknown;
 
 use super::field::Field;
 use super::fields::LogFields;

@@ -186,6 +186,30 @@ fn plain_layouts_take_field_names_and_one_delimiter() {
     );
 }
 
+#[test]
+fn the_fields_flag_refuses_a_name_that_is_no_known_field() {
+    let l = PlainLayout::parse_flag("date,time,sc-status,cs_host asn", Some(",")).unwrap();
+    assert_eq!(
+        l,
+        PlainLayout::parse("date,time,sc-status,cs_host asn", Some(",")).unwrap()
+    );
+    assert_eq!(
+        PlainLayout::parse_flag("date,time,sc-satus,cs-uri-stem", None).unwrap_err(),
+        "--fields: unknown field `sc-satus`; did you mean `sc-status`?"
+    );
+    assert_eq!(
+        PlainLayout::parse_flag("date,cs_user_agnt", None).unwrap_err(),
+        "--fields: unknown field `cs_user_agnt`; did you mean `cs(User-Agent)`?"
+    );
+    let far = PlainLayout::parse_flag("date,banana", None).unwrap_err();
+    assert!(
+        far.starts_with("--fields: unknown field `banana`; the fields are date, time, "),
+        "{far}"
+    );
+    // A delivery's declared fields keep a name shipdeck does not know, as an untyped column.
+    assert!(PlainLayout::parse("DistributionId,date", None).is_ok());
+}
+
 /// Every column of a record as text, and its typed values: what two readers must agree on.
 fn whole(v: &LineView<'_>) -> (Vec<String>, Vec<Option<String>>, Option<u16>, i64) {
     let names = v.schema().names().iter().map(|n| n.to_string()).collect();

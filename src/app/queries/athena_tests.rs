@@ -60,6 +60,7 @@ pub(super) fn state(filter: &str, read_only: bool) -> State {
         label: "configured".into(),
         plain: None,
         fields: Vec::new(),
+        source: None,
     });
     s.traffic.filter = crate::accesslog::Filter::parse(filter).unwrap();
     s.queries.regions = vec!["eu-west-1".into(); 3];

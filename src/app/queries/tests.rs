@@ -47,6 +47,7 @@ fn group_target() -> LogsTarget {
         label: "v2 stg4json5cwl6d (json)".into(),
         plain: None,
         fields: Vec::new(),
+        source: None,
     }
 }
 
@@ -344,6 +345,7 @@ fn logs_in_s3_are_queried_on_athena_with_the_view_s_filter_and_range() {
         label: "legacy".into(),
         plain: None,
         fields: Vec::new(),
+        source: None,
     });
     let fx = command(&mut s, "query 2026-11-01..2026-11-08");
     assert!(runs(&fx).is_empty());

@@ -3,10 +3,11 @@
 //! the default one ([`crate::domain::default_source`]). A source in S3 is read by its key
 //! layout; a delivery to a CloudWatch Logs log group through `FilterLogEvents`.
 
-use crate::accesslog::KeyTemplate;
 use crate::accesslog::input::PlainLayout;
+use crate::accesslog::{Filter, KeyTemplate};
 use crate::cloud::Discovery;
 use crate::domain::{EnvSpec, LogSource, default_source, pick_source};
+use crate::query::{self, QueryError, Setup};
 
 /// Where a tail's records are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +38,9 @@ pub struct LogsTarget {
     /// A delivery's record fields, as it names them (empty: the format's defaults, or not a
     /// delivery); a query refuses a field it does not log.
     pub fields: Vec<crate::accesslog::Field>,
+    /// The discovered source read (`None` for the configured bucket, whose fields only its
+    /// records tell).
+    pub source: Option<LogSource>,
 }
 
 impl LogsTarget {
@@ -57,6 +61,27 @@ impl LogsTarget {
             }
             Place::Bucket { .. } => format!("{}{dist}.*", self.describe()),
             Place::Group { .. } => format!("the events of {}", self.describe()),
+        }
+    }
+
+    /// Why `filter` cannot be answered over this source, known before reading a record: it
+    /// tests a field the source does not log (`country reads the log field c-country, which
+    /// legacy (legacy W3C) does not log: …`). The query's own check: the filter as the SQL of
+    /// the source's Athena table, or over a delivery to a log group as Logs Insights reads it.
+    /// `None` when the source may log every field the filter tests, or when only its records
+    /// can tell (the configured bucket).
+    pub fn missing_field(&self, filter: &Filter, dist: &str) -> Option<QueryError> {
+        let source = self.source.as_ref()?;
+        let checked = match &self.place {
+            Place::Bucket { .. } => {
+                let setup = Setup::of_source(source, dist).ok()?;
+                query::condition(filter, &setup).map(drop)
+            }
+            Place::Group { .. } => query::insights_condition(filter, &self.fields).map(drop),
+        };
+        match checked {
+            Err(e @ QueryError::MissingField { .. }) => Some(e),
+            _ => None,
         }
     }
 
@@ -102,6 +127,7 @@ impl LogsTarget {
                 .iter()
                 .filter_map(|f| crate::accesslog::Field::from_name(f))
                 .collect(),
+            source: Some(source.clone()),
         })
     }
 }
@@ -115,6 +141,9 @@ pub enum Resolved {
     Discover,
     /// Nothing can be read, and why.
     Unreadable(String),
+    /// The operator's pick names none of the sources discovery found (all of them were read):
+    /// a bad value, and the choices.
+    NoSuchSource(String),
 }
 
 /// Resolves the target of `spec`'s tail from the configuration, or from what discovery `found`
@@ -131,6 +160,7 @@ pub fn resolve(spec: &EnvSpec, found: Option<&Discovery>, pick: Option<&str>) ->
             label: "configured".into(),
             plain: None,
             fields: Vec::new(),
+            source: None,
         }));
     }
     let Some(found) = found else {
@@ -143,7 +173,11 @@ pub fn resolve(spec: &EnvSpec, found: Option<&Discovery>, pick: Option<&str>) ->
     };
     let index = match chosen {
         Ok(i) => i,
-        Err(Some(e)) => return Resolved::Unreadable(e),
+        Err(Some(e)) if found.problems().is_empty() => return Resolved::NoSuchSource(e),
+        // A source discovery could not read may be the one picked: unknown, not a bad value.
+        Err(Some(e)) => {
+            return Resolved::Unreadable(format!("{e} ({})", found.problems().join("; ")));
+        }
         Err(None) => return Resolved::Unreadable(nothing_readable(&sources, found)),
     };
     let source = &sources[index];
@@ -250,10 +284,22 @@ mod tests {
             panic!("not a target");
         };
         assert_eq!(t.describe(), "s3://old-logs/cf/");
-        let Resolved::Unreadable(e) = resolve(&s, Some(&found), Some("7")) else {
+        let Resolved::NoSuchSource(e) = resolve(&s, Some(&found), Some("7")) else {
             panic!("read");
         };
         assert!(e.contains("choose 1 (legacy), 2 (d1)"), "{e}");
+        // With the deliveries unknown, a pick that names no known source may name one of them.
+        let partial = Discovery {
+            legacy: Ok(Some(LogSource::legacy("old-logs", "cf/"))),
+            deliveries: Err(CloudError::AccessDenied {
+                action: "logs:DescribeDeliveries".into(),
+                why: String::new(),
+            }),
+        };
+        let Resolved::Unreadable(e) = resolve(&s, Some(&partial), Some("d1")) else {
+            panic!("a bad value");
+        };
+        assert!(e.contains("v2 deliveries unknown"), "{e}");
     }
 
     #[test]
@@ -280,6 +326,49 @@ mod tests {
             panic!("not a target");
         };
         assert!(t.plain.is_some());
+    }
+
+    #[test]
+    fn a_field_the_source_does_not_log_is_named_before_reading() {
+        let arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/cloudfront/stg";
+        let mut cwl = v2("d-cwl", "");
+        cwl.destination = LogDestination::CloudWatchLogs { arn: arn.into() };
+        cwl.fields = vec!["date".into(), "time".into(), "sc-status".into()];
+        let found = Discovery {
+            legacy: Ok(Some(LogSource::legacy("old-logs", "cf/"))),
+            deliveries: Ok(vec![
+                v2("d1", "v2/{DistributionId}/{yyyy}/{MM}/{dd}/{HH}"),
+                cwl,
+            ]),
+        };
+        let target = |pick: Option<&str>, configured: Option<&str>| {
+            let Resolved::Target(t) = resolve(&spec(configured, "cf/"), Some(&found), pick) else {
+                panic!("not a target");
+            };
+            t
+        };
+        let country = Filter::parse("country:DE").unwrap();
+        let ofbl = Filter::parse("not ofbl>200").unwrap();
+        let legacy = target(Some("legacy"), None);
+        let e = legacy.missing_field(&country, "E2DEV").unwrap().to_string();
+        assert!(
+            e.starts_with(
+                "country reads the log field c-country, which legacy (legacy W3C) does not log"
+            ),
+            "{e}"
+        );
+        let e = legacy.missing_field(&ofbl, "E2DEV").unwrap().to_string();
+        assert!(e.starts_with("ofbl reads the log field origin-fbl"), "{e}");
+        let status = Filter::parse("status:5xx path:/api/*").unwrap();
+        assert_eq!(legacy.missing_field(&status, "E2DEV"), None);
+        // A v2 delivery listing no fields logs them all; one to a log group only those listed.
+        assert_eq!(target(None, None).missing_field(&country, "E2DEV"), None);
+        let group = target(Some("3"), None);
+        let e = group.missing_field(&country, "E2DEV").unwrap().to_string();
+        assert!(e.contains("c-country"), "{e}");
+        // What the configured bucket logs, only its records tell.
+        let configured = target(None, Some("pinned"));
+        assert_eq!(configured.missing_field(&country, "E2DEV"), None);
     }
 
     #[test]

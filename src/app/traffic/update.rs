@@ -97,7 +97,7 @@ pub(in crate::app) fn due(state: &mut State) -> Option<Effect> {
                 distribution_id: dist,
             });
         }
-        Resolved::Unreadable(why) => {
+        Resolved::Unreadable(why) | Resolved::NoSuchSource(why) => {
             state.traffic.load.failed(why, now + UNREADABLE_RETRY);
             return None;
         }

@@ -8,6 +8,7 @@ mod refresh;
 
 use crate::cli::Failure;
 use crate::cli::args::{ActFlags, Command, Global};
+use crate::cli::stderr::{errln, errw};
 use crate::ops::apply::audit_log;
 use crate::ops::plan::audit::{self, Entry};
 use crate::ops::{self, Confirm, Context, ExitClass, Guard, Plan, Refusal, Request};
@@ -35,7 +36,7 @@ pub async fn run(global: &Global, command: Command) -> ExitCode {
         }
         Ok(Acted::Listed(code)) => ExitCode::from(code),
         Err(f) => {
-            eprintln!("shipdeck: {}", f.message);
+            errln!("shipdeck: {}", f.message);
             ExitCode::from(f.code)
         }
     }
@@ -171,7 +172,7 @@ async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
         let table = flags.output == crate::cli::Output::Table;
         let mut step = |note: &str| {
             if table {
-                eprintln!("  … {note}");
+                errln!("  … {note}");
             }
         };
         report.verified = Some(
@@ -198,14 +199,14 @@ fn progress_bar() -> impl FnMut(u64, u64) + Send {
             return;
         }
         let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
-        eprint!(
+        errw!(
             "\rupload {:.1}/{:.1} MiB ({}%)",
             mib(sent),
             mib(total),
             sent * 100 / total
         );
         if sent >= total {
-            eprintln!();
+            errln!();
         }
     }
 }
@@ -228,7 +229,7 @@ fn write(log: &audit::Log, entry: &Entry) -> Result<String, String> {
     match audit_log::append(log, entry, &wall) {
         Ok(path) => Ok(path.display().to_string()),
         Err(e) => {
-            eprintln!("shipdeck: audit log: {e}");
+            errln!("shipdeck: audit log: {e}");
             Err(e)
         }
     }
@@ -257,7 +258,7 @@ fn confirm(plan: &Plan, flags: &ActFlags) -> Result<(), (Refusal, bool)> {
         Confirm::YesNo => "Proceed? [y/N] ".to_string(),
         Confirm::TypeName(name) => format!("Type `{name}` to confirm: "),
     };
-    eprint!("{question}");
+    errw!("{question}");
     let _ = std::io::stderr().flush();
     let mut line = String::new();
     let _ = std::io::stdin().lock().read_line(&mut line);

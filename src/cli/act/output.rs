@@ -9,6 +9,7 @@ macro_rules! outln {
 }
 
 use crate::cli::args::Output;
+use crate::cli::stderr::errln;
 use crate::domain::ExecutionSummary;
 use crate::ops::{Delivery, ExitClass, Guard, OpKind, Outcome, Plan, Refusal, Verified, Watched};
 use serde::Serialize;
@@ -148,7 +149,7 @@ pub fn print(report: &Report, output: Output) {
         value["exit_code"] = report_code.into();
         match serde_json::to_string_pretty(&value) {
             Ok(text) => outln!("{text}"),
-            Err(e) => eprintln!("shipdeck: cannot write JSON: {e}"),
+            Err(e) => errln!("shipdeck: cannot write JSON: {e}"),
         }
         return;
     }
@@ -170,18 +171,18 @@ pub fn print(report: &Report, output: Output) {
         // The label says it was refused; the reason need not say it again.
         let reason = r.reason.strip_prefix("refused: ").unwrap_or(&r.reason);
         match r.flag {
-            Some(flag) => eprintln!("shipdeck: {label}: {reason} ({flag})"),
-            None => eprintln!("shipdeck: {label}: {reason}"),
+            Some(flag) => errln!("shipdeck: {label}: {reason} ({flag})"),
+            None => errln!("shipdeck: {label}: {reason}"),
         }
     }
     if let Some(o) = &report.outcome {
         match o.class {
             ExitClass::Done => outln!("done: {}", o.message),
             ExitClass::Failed if o.delivery == Delivery::Unknown => {
-                eprintln!("shipdeck: {}", o.message)
+                errln!("shipdeck: {}", o.message)
             }
-            ExitClass::Failed => eprintln!("shipdeck: failed: {}", o.message),
-            _ => eprintln!(
+            ExitClass::Failed => errln!("shipdeck: failed: {}", o.message),
+            _ => errln!(
                 "shipdeck: refused ({}): {}",
                 o.guard.map_or("check", Guard::name),
                 o.message
@@ -189,7 +190,7 @@ pub fn print(report: &Report, output: Output) {
         }
     }
     for line in &report.refreshed {
-        eprintln!("shipdeck: {line}");
+        errln!("shipdeck: {line}");
     }
     if let Some(v) = &report.verified {
         outln!(
@@ -214,7 +215,7 @@ pub fn print_candidates(env: &str, stage: &str, listed: &[ExecutionSummary], out
         });
         match serde_json::to_string_pretty(&value) {
             Ok(text) => outln!("{text}"),
-            Err(e) => eprintln!("shipdeck: cannot write JSON: {e}"),
+            Err(e) => errln!("shipdeck: cannot write JSON: {e}"),
         }
         return;
     }

@@ -406,7 +406,8 @@ pub struct CloudfrontArgs {
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
     /// The fields of plain (headerless) logs, in order: `date,time,sc-status,cs-uri-stem,…`
-    /// (files with a `#Fields` header, JSON and Parquet name their own).
+    /// (CloudFront's names, or Parquet-style `cs_host`; an unknown name is refused); files with
+    /// a `#Fields` header, JSON and Parquet name their own.
     #[arg(long, value_name = "F1,F2,…")]
     pub fields: Option<String>,
     /// The field delimiter of plain logs: one character, or `tab` (the default) or `space`.
@@ -424,7 +425,9 @@ pub struct CloudfrontArgs {
     /// over logs_bucket in the configuration.
     #[arg(long, value_name = "N|NAME")]
     pub source: Option<String>,
-    /// Only records matching this expression (`status>=500 and path:/api/*`).
+    /// Only records matching this expression (`status>=500 and path:/api/*`). A field the
+    /// source does not log is refused (exit 2); one no record read has makes the answer unknown
+    /// (exit 1).
     #[arg(long, value_name = "EXPR", value_parser = super::logs::parse_filter)]
     pub filter: Option<crate::accesslog::Filter>,
     /// Output format.

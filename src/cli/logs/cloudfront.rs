@@ -3,13 +3,14 @@
 //! with the tail planner, over the same fetch loop as the Traffic view (`runtime::cloudfront_logs`);
 //! a delivery to a CloudWatch Logs log group is read by polling `FilterLogEvents` instead.
 
-use super::sink::{Select, Sink, observe, report_problems};
+use super::sink::{Select, Sink, observe, print, report_problems, report_unknown};
 use super::stats::stats_text;
 use super::{Since, exit_code};
-use crate::accesslog::{EventTail, Stats, TailPlanner};
+use crate::accesslog::{EventTail, Seen, Stats, TailPlanner};
 use crate::accesslog_io::{ReadOptions, ReadReport, read_bytes_with, read_events};
 use crate::app::{LogsPlace as Place, LogsTarget, Resolved, resolve_logs as resolve};
 use crate::cli::args::{CloudfrontArgs, Global, LogOutput};
+use crate::cli::stderr::errln;
 use crate::cli::{Failure, connect};
 use crate::cloud::CloudResult;
 use crate::domain::{EnvSpec, LogEvent, Timestamp};
@@ -33,6 +34,8 @@ struct Reading {
     /// How objects are read (the layout of a plain delivery's lines).
     opts: ReadOptions,
     select: Select,
+    /// Which fields the filter tests that a record may lack were seen.
+    seen: Seen,
     stats: Option<Stats>,
     sink: Sink,
     report: ReadReport,
@@ -48,17 +51,15 @@ impl ObjectReader for Reading {
         self.reached.push(key.clone());
         match body {
             Ok(bytes) => {
-                let (select, sink) = (&self.select, &mut self.sink);
+                let (select, sink, seen) = (&self.select, &mut self.sink, &mut self.seen);
                 let opts = &self.opts;
                 let report = match &mut self.stats {
-                    Some(stats) => {
-                        read_bytes_with(&bytes, &name, opts, &mut |v| observe(stats, select, v))
-                    }
-                    None => read_bytes_with(&bytes, &name, opts, &mut |v| {
-                        if select.accepts(v) {
-                            sink.record(v);
-                        }
+                    Some(stats) => read_bytes_with(&bytes, &name, opts, &mut |v| {
+                        observe(stats, seen, select, v)
                     }),
+                    None => {
+                        read_bytes_with(&bytes, &name, opts, &mut |v| print(sink, seen, select, v))
+                    }
                 };
                 self.report.merge(report);
             }
@@ -74,15 +75,13 @@ impl ObjectReader for Reading {
 impl Reading {
     /// Reads the new events of log group `group` (a delivery's JSON or plain lines).
     fn take_events(&mut self, group: &str, events: &[LogEvent]) {
-        let (select, sink) = (&self.select, &mut self.sink);
+        let (select, sink, seen) = (&self.select, &mut self.sink, &mut self.seen);
         let plain = self.opts.plain.as_ref();
         let report = match &mut self.stats {
-            Some(stats) => read_events(events, group, plain, &mut |v| observe(stats, select, v)),
-            None => read_events(events, group, plain, &mut |v| {
-                if select.accepts(v) {
-                    sink.record(v);
-                }
+            Some(stats) => read_events(events, group, plain, &mut |v| {
+                observe(stats, seen, select, v)
             }),
+            None => read_events(events, group, plain, &mut |v| print(sink, seen, select, v)),
         };
         self.report.merge(report);
     }
@@ -139,6 +138,13 @@ pub(super) async fn run(
     // The environment's own identity reads its distribution and logs.
     let cloud = backend.clouds.named(&spec.name).clone();
     let target = target(&cloud, &spec, args.source.as_deref()).await?;
+    // A source known not to log a field the filter tests cannot answer it: refused as `query`
+    // refuses it, before anything is read.
+    if let Some(filter) = &args.filter
+        && let Some(e) = target.missing_field(filter, &spec.distribution_id)
+    {
+        return Err(Failure::usage(format!("--filter: {e}")));
+    }
     let (mut follow, bucket) = match &target.place {
         Place::Bucket { bucket, layout } => {
             let planner = TailPlanner::for_layout(layout, &spec.distribution_id, since);
@@ -150,16 +156,18 @@ pub(super) async fn run(
             String::new(),
         ),
     };
+    let select = Select {
+        since: Some(since),
+        filter: args.filter.clone(),
+    };
     let mut tail = Reading {
         bucket,
         opts: ReadOptions {
             plain: target.plain.clone(),
             columns: None,
         },
-        select: Select {
-            since: Some(since),
-            filter: args.filter.clone(),
-        },
+        seen: select.seen(),
+        select,
         stats: args.stats.then(Stats::default),
         sink: Sink::ordered(args.output),
         report: ReadReport::default(),
@@ -185,12 +193,14 @@ pub(super) async fn run(
                     tail.sink.flush();
                     return Err(Failure::new(e));
                 }
-                eprintln!("shipdeck: {e}; retrying");
+                errln!("shipdeck: {e}; retrying");
                 *tail
             }
         };
         tail.sink.flush();
-        if !args.follow || tail.sink.closed {
+        // Records without a field the filter tests: no later round makes the answer known.
+        let unknown = tail.select.unknown(&tail.seen, tail.report.records);
+        if !args.follow || tail.sink.closed || unknown.is_some() {
             break;
         }
         if let Some(stats) = &tail.stats {
@@ -227,20 +237,28 @@ pub(super) async fn run(
         let wait = follow.next_poll(now).since(now).max(1000) as f64 / speed;
         tokio::time::sleep(Duration::from_millis(wait.clamp(50.0, 60_000.0) as u64)).await;
     }
+    let unknown = tail.select.unknown(&tail.seen, tail.report.records);
     if let Some(stats) = &tail.stats
         && !args.follow
     {
-        let text = stats_text(stats, &tail.report, args.output == LogOutput::Jsonl);
-        tail.sink.text(text.trim_end());
+        let json = args.output == LogOutput::Jsonl;
+        let text = stats_text(stats, &tail.report, json, unknown.as_deref());
+        if !text.is_empty() {
+            tail.sink.text(text.trim_end());
+        }
     }
     if tail.report.files == 0 {
-        eprintln!(
+        errln!(
             "shipdeck: no log files in {} ({}) since {since}",
             target.keys(&spec.distribution_id),
             target.label
         );
     }
     report_problems(&tail.report);
+    if let Some(why) = unknown {
+        report_unknown(&why);
+        return Ok(ExitCode::FAILURE);
+    }
     Ok(exit_code(&tail.report))
 }
 
@@ -264,7 +282,7 @@ async fn target(
     match resolve(&spec, found.as_ref(), pick) {
         Resolved::Target(t) => {
             for p in problems {
-                eprintln!("shipdeck: {p}");
+                errln!("shipdeck: {p}");
             }
             Ok(*t)
         }
@@ -272,6 +290,7 @@ async fn target(
             "cannot read the access logs of {} ({}): {why}",
             spec.name, spec.distribution_id
         ))),
+        Resolved::NoSuchSource(why) => Err(Failure::usage(format!("--source: {why}"))),
         Resolved::Discover => Err(Failure::new("the log sources were not discovered")),
     }
 }
@@ -437,6 +456,7 @@ mod tests {
             bucket: "logs".into(),
             opts: ReadOptions::default(),
             select: Select::default(),
+            seen: Seen::default(),
             stats: None,
             sink: Sink::ordered(LogOutput::Jsonl),
             report: ReadReport::default(),

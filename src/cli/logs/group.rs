@@ -9,6 +9,7 @@ use super::cloudfront::find_env;
 use super::sink::Sink;
 use crate::app::GroupPoll;
 use crate::cli::args::{Global, GroupArgs, GroupOutput};
+use crate::cli::stderr::errln;
 use crate::cli::{Failure, connect};
 use crate::cloud::{
     Cloud, CloudError, LiveTailRequest, LogQuery, MAX_TAIL_EVENTS, filter_pages,
@@ -103,7 +104,7 @@ async fn live(
         let mut stream = match cloud.logs.start_live_tail(req).await {
             Ok(s) => s,
             Err(e) if live_tail_unavailable(&e) => {
-                eprintln!("shipdeck: live tail unavailable ({e}); polling every 5s instead");
+                errln!("shipdeck: live tail unavailable ({e}); polling every 5s instead");
                 return Ok(TailEnd::Unavailable(newest));
             }
             Err(e) => return Err(Failure::new(format!("cannot follow {group}: {e}"))),
@@ -119,7 +120,7 @@ async fn live(
                 next = stream.next() => next,
                 _ = tick.tick() => {
                     if stalled(last, ticked) {
-                        eprintln!(
+                        errln!(
                             "shipdeck: live tail of {group}: no update for {}s (one comes every \
                              second); starting a new session",
                             ticked.since(last) / 1000
@@ -134,13 +135,13 @@ async fn live(
                 Some(Ok(batch)) => {
                     last = clock.now();
                     if let Some(note) = sampling.update(batch.sampled, &batch.events) {
-                        eprintln!("shipdeck: live tail of {group}: {note}");
+                        errln!("shipdeck: live tail of {group}: {note}");
                     }
                     if let Some(t) = batch.events.iter().map(|e| e.timestamp).max() {
                         newest = Some(newest.map_or(t, |n| n.max(t)));
                     }
                     if let Some(note) = left_out_note(&group, &batch.other_groups) {
-                        eprintln!("shipdeck: {note}");
+                        errln!("shipdeck: {note}");
                     }
                     // Updates are in ingestion order; a reader wants each one in event order.
                     let mut events = batch.events;
@@ -154,19 +155,17 @@ async fn live(
                     }
                 }
                 Some(Err(e)) if live_tail_unavailable(&e) => {
-                    eprintln!(
-                        "shipdeck: live tail of {group} broke ({e}); polling every 5s instead"
-                    );
+                    errln!("shipdeck: live tail of {group} broke ({e}); polling every 5s instead");
                     return Ok(TailEnd::Unavailable(newest));
                 }
                 Some(Err(e)) => {
-                    eprintln!("shipdeck: live tail of {group} ended ({e}); starting a new one");
+                    errln!("shipdeck: live tail of {group} ended ({e}); starting a new one");
                     break;
                 }
                 None => {
                     // Sessions end with an error (a timeout after 3 hours); a clean end is an
                     // endpoint that serves one-shot sessions (an emulator): poll instead.
-                    eprintln!("shipdeck: live tail of {group} ended; polling every 5s instead");
+                    errln!("shipdeck: live tail of {group} ended; polling every 5s instead");
                     return Ok(TailEnd::Unavailable(newest));
                 }
             }
@@ -292,7 +291,7 @@ pub(super) async fn run(global: &Global, args: GroupArgs) -> Result<ExitCode, Fa
                     code: 2,
                 });
             }
-            Err(e) if args.follow => eprintln!("shipdeck: cannot read {group}: {e}; retrying"),
+            Err(e) if args.follow => errln!("shipdeck: cannot read {group}: {e}; retrying"),
             Err(e) => return Err(Failure::new(format!("cannot read {group}: {e}"))),
         }
         sink.flush();

@@ -8,6 +8,7 @@ use super::Since;
 use super::cloudfront::find_env;
 use super::group::pick_group;
 use crate::cli::args::{Global, InsightsArgs, InsightsOutput};
+use crate::cli::stderr::{errln, errw};
 use crate::cli::{Failure, connect};
 use crate::cloud::insights::run_query;
 use crate::cloud::{CloudError, InsightsQuery, QueryEnd, QueryResults, QueryStatus};
@@ -26,7 +27,7 @@ pub(in crate::cli) async fn run(global: &Global, args: InsightsArgs) -> ExitCode
     match query(global, &args).await {
         Ok(code) => code,
         Err(f) => {
-            eprintln!("shipdeck: {}", f.message);
+            errln!("shipdeck: {}", f.message);
             ExitCode::from(f.code)
         }
     }
@@ -75,7 +76,7 @@ async fn query(global: &Global, args: &InsightsArgs) -> Result<ExitCode, Failure
     let live = std::io::stderr().is_terminal();
     let mut progress = |_id: &str, r: &QueryResults| {
         if live {
-            eprint!("\r\x1b[K{}", progress_line(r));
+            errw!("\r\x1b[K{}", progress_line(r));
         }
     };
     let ran = run_query(
@@ -88,7 +89,7 @@ async fn query(global: &Global, args: &InsightsArgs) -> Result<ExitCode, Failure
     .await;
     signal.abort();
     if live {
-        eprint!("\r\x1b[K");
+        errw!("\r\x1b[K");
     }
     let (id, end) = ran.map_err(|e| refused(&e))?;
     let (results, code, note) = match end {
@@ -114,7 +115,7 @@ async fn query(global: &Global, args: &InsightsArgs) -> Result<ExitCode, Failure
     };
     print(&id, &request, &results, args.output);
     if let Some(note) = note {
-        eprintln!("shipdeck: query {id}: {note}");
+        errln!("shipdeck: query {id}: {note}");
     }
     Ok(ExitCode::from(code))
 }
@@ -196,7 +197,7 @@ fn print(id: &str, request: &InsightsQuery, r: &QueryResults, output: InsightsOu
                     .collect();
                 crate::cli::stdout::line(&serde_json::Value::Object(obj).to_string());
             }
-            eprintln!("shipdeck: {}", progress_line(r));
+            errln!("shipdeck: {}", progress_line(r));
         }
         InsightsOutput::Tsv => {
             crate::cli::stdout::line(&columns.join("\t"));
@@ -212,7 +213,7 @@ fn print(id: &str, request: &InsightsQuery, r: &QueryResults, output: InsightsOu
                     .collect();
                 crate::cli::stdout::line(&cells.join("\t"));
             }
-            eprintln!("shipdeck: {}", progress_line(r));
+            errln!("shipdeck: {}", progress_line(r));
         }
         InsightsOutput::Pretty => {
             for line in table(&columns, r) {

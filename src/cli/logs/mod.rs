@@ -12,8 +12,9 @@ use crate::accesslog::input::PlainLayout;
 use crate::accesslog::{Filter, Stats};
 use crate::accesslog_io::{ReadOptions, ReadReport, list_dir, par_read_with, read_path_with};
 use crate::cli::args::{CloudfrontArgs, Global, LogOutput, LogsCommand};
+use crate::cli::stderr::errln;
 use crate::domain::{Millis, Timestamp};
-use sink::{Select, Sink, observe, report_problems};
+use sink::{Select, Sink, observe, print, report_problems, report_unknown};
 use stats::stats_text;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -72,7 +73,7 @@ pub(super) async fn run(global: &Global, command: LogsCommand) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(f) => {
-            eprintln!("shipdeck: {}", f.message);
+            errln!("shipdeck: {}", f.message);
             ExitCode::from(f.code)
         }
     }
@@ -121,9 +122,9 @@ fn wall_now() -> Timestamp {
 /// flag); with `--stats` alone, only the columns the statistics and the filter read.
 fn read_options(args: &CloudfrontArgs) -> Result<ReadOptions, crate::cli::Failure> {
     let plain = match &args.fields {
-        Some(fields) => {
-            Some(PlainLayout::parse(fields, args.delimiter.as_deref()).map_err(|e| usage(&e))?)
-        }
+        Some(fields) => Some(
+            PlainLayout::parse_flag(fields, args.delimiter.as_deref()).map_err(|e| usage(&e))?,
+        ),
         None => None,
     };
     let columns = args.stats.then(|| {
@@ -153,44 +154,56 @@ fn local_files(args: &CloudfrontArgs, opts: ReadOptions) -> ExitCode {
             Err(e) => report.merge(ReadReport::failure(&dir.display().to_string(), e)),
         }
     }
-    if args.stats {
+    let unknown = if args.stats {
         let (stdin, files): (Vec<PathBuf>, Vec<PathBuf>) =
             paths.into_iter().partition(|p| p == Path::new("-"));
-        let (mut stats, r) = par_read_with(
+        let ((mut stats, mut seen), r) = par_read_with(
             &files,
             &opts,
             args.threads.unwrap_or(0),
-            Stats::summary_only,
-            |s, v| observe(s, &select, v),
-            |mut a, b| {
+            || (Stats::summary_only(), select.seen()),
+            |(s, seen), v| observe(s, seen, &select, v),
+            |(mut a, mut seen), (b, other)| {
                 a.merge(&b);
-                a
+                seen.merge(other);
+                (a, seen)
             },
         );
         report.merge(r);
         for p in &stdin {
             report.merge(read_path_with(p, &opts, &mut |v| {
-                observe(&mut stats, &select, v)
+                observe(&mut stats, &mut seen, &select, v)
             }));
         }
-        let mut sink = Sink::new(args.output);
-        sink.text(stats_text(&stats, &report, args.output == LogOutput::Jsonl).trim_end());
+        let unknown = select.unknown(&seen, report.records);
+        let json = args.output == LogOutput::Jsonl;
+        let text = stats_text(&stats, &report, json, unknown.as_deref());
+        if !text.is_empty() {
+            Sink::new(args.output).text(text.trim_end());
+        }
+        unknown
     } else {
         let mut sink = Sink::new(args.output);
+        let mut seen = select.seen();
         for p in &paths {
             if sink.closed {
                 break;
             }
             report.merge(read_path_with(p, &opts, &mut |v| {
-                if select.accepts(v) {
-                    sink.record(v);
-                }
+                print(&mut sink, &mut seen, &select, v)
             }));
         }
         sink.flush();
-    }
+        select.unknown(&seen, report.records)
+    };
     report_problems(&report);
-    exit_code(&report)
+    match unknown {
+        Some(why) => {
+            report_unknown(&why);
+            ExitCode::FAILURE
+        }
+        None => exit_code(&report),
+    }
 }
 
 /// 0 when something could be read, 1 when nothing could: every input failed, or the inputs held

@@ -2,9 +2,10 @@
 //! buffered writes to stdout that stop quietly when the reader goes away, in time order when
 //! asked (see [`super::stats`] for the statistics report).
 
-use crate::accesslog::{Exporter, Filter, Format, LineView, LogFields, Stats};
+use crate::accesslog::{Exporter, Filter, Format, LineView, LogFields, Seen, Stats};
 use crate::accesslog_io::ReadReport;
 use crate::cli::args::LogOutput;
+use crate::cli::stderr::errln;
 use crate::domain::Timestamp;
 use std::io::Write;
 
@@ -27,6 +28,21 @@ impl Select {
             return false;
         }
         self.filter.as_ref().is_none_or(|f| f.matches(v))
+    }
+
+    /// Watches the fields the filter tests that a record may lack (see [`Select::unknown`]).
+    pub(super) fn seen(&self) -> Seen {
+        self.filter.as_ref().map(Seen::of).unwrap_or_default()
+    }
+
+    /// Why the filter's answer is unknown over the `records` read, all of them watched by
+    /// `seen`: it tests a field none of them had (`no record read has c-country, which the
+    /// filter `country:DE` tests`); the Traffic view's check ([`crate::accesslog::Retained::not_kept`]).
+    /// `None` when nothing was read (nothing to tell) or every such field was seen.
+    pub(super) fn unknown(&self, seen: &Seen, records: u64) -> Option<String> {
+        let filter = self.filter.as_ref().filter(|_| records > 0)?;
+        let missing = filter.unknown_over(|f| seen.has(f));
+        (!missing.is_empty()).then(|| filter.unknown_reason(&missing))
     }
 }
 
@@ -154,10 +170,10 @@ pub(super) const HOLD: usize = 1 << 18;
 /// Prints the read counts, skipped lines and unreadable inputs on stderr.
 pub(super) fn report_problems(report: &ReadReport) {
     for e in &report.errors {
-        eprintln!("shipdeck: {e}");
+        errln!("shipdeck: {e}");
     }
     if report.skipped > 0 {
-        eprintln!(
+        errln!(
             "shipdeck: skipped {} malformed line{} (first: {})",
             report.skipped,
             if report.skipped == 1 { "" } else { "s" },
@@ -165,12 +181,12 @@ pub(super) fn report_problems(report: &ReadReport) {
         );
     }
     if report.records == 0 && report.skipped > 0 {
-        eprintln!(
+        errln!(
             "shipdeck: no record could be read: every line was malformed (is this a CloudFront standard access log?)"
         );
     }
     if report.failed > 0 {
-        eprintln!(
+        errln!(
             "shipdeck: {} of {} input{} could not be read completely",
             report.failed,
             report.files,
@@ -179,10 +195,25 @@ pub(super) fn report_problems(report: &ReadReport) {
     }
 }
 
-/// Observes `v` in `stats` when it passes `select`.
+/// Notes the fields `v` has in `seen`, and observes it in `stats` when it passes `select`.
 #[inline]
-pub(super) fn observe(stats: &mut Stats, select: &Select, v: &LineView<'_>) {
+pub(super) fn observe(stats: &mut Stats, seen: &mut Seen, select: &Select, v: &LineView<'_>) {
+    seen.observe(v);
     if select.accepts(v) {
         stats.observe(v);
     }
+}
+
+/// Notes the fields `v` has in `seen`, and writes it to `sink` when it passes `select`.
+#[inline]
+pub(super) fn print(sink: &mut Sink, seen: &mut Seen, select: &Select, v: &LineView<'_>) {
+    seen.observe(v);
+    if select.accepts(v) {
+        sink.record(v);
+    }
+}
+
+/// Says on stderr why the answer is unknown ([`Select::unknown`]).
+pub(super) fn report_unknown(why: &str) {
+    errln!("shipdeck: unknown: {why}");
 }

@@ -5,8 +5,29 @@ use crate::accesslog_io::ReadReport;
 
 /// The statistics as JSON (`summary` over everything read, `windows` ending at the newest
 /// record — `null` when only the whole run was counted, as for local files: not counted is not
-/// zero) or as a text report.
-pub(super) fn stats_text(stats: &Stats, report: &ReadReport, json: bool) -> String {
+/// zero) or as a text report. When the filter's answer is `unknown` (why), the JSON's `summary`
+/// and `windows` are `null` with `unknown` saying why, and the text is empty (the reason goes to
+/// stderr).
+pub(super) fn stats_text(
+    stats: &Stats,
+    report: &ReadReport,
+    json: bool,
+    unknown: Option<&str>,
+) -> String {
+    if let Some(why) = unknown {
+        if !json {
+            return String::new();
+        }
+        let value = serde_json::json!({
+            "files": report.files,
+            "records": report.records,
+            "skipped": report.skipped,
+            "summary": null,
+            "windows": null,
+            "unknown": why,
+        });
+        return value.to_string() + "\n";
+    }
     let summary = stats.summary().decoded();
     let windows: Option<Vec<StatsSnapshot>> = stats.config().windowed.then(|| {
         stats

@@ -6,6 +6,7 @@
 mod run;
 
 use crate::cli::args::{Global, QueryArgs, QueryOutput};
+use crate::cli::stderr::errln;
 use crate::cli::{Answer, Failure, connect};
 use crate::config::AthenaSpec;
 use crate::query::{Ask, Estimate, Format, Names, Plan, Range, Setup, estimate, plan};
@@ -33,7 +34,7 @@ pub async fn run(global: &Global, args: QueryArgs) -> Result<Answer, Failure> {
     let mut notes = Vec::new();
     let found = setup(cloud, &spec, args.source.as_deref(), range, &mut notes).await;
     for n in notes {
-        eprintln!("shipdeck: {n}");
+        errln!("shipdeck: {n}");
     }
     let setup = found.map_err(|e| match e {
         SetupError::Usage(m) => Failure::usage(m),

@@ -6,6 +6,7 @@
 //! (`StopQueryExecution`, exit 130); a FAILED query exits 1 with Athena's reason.
 
 use crate::cli::args::{Global, QueryArgs, QueryOutput};
+use crate::cli::stderr::{errln, errw};
 use crate::cli::{Answer, Failure};
 use crate::cloud::athena::{
     AthenaEnd, ExecutionState, Progress, ResultColumn, cost, run_query, typed,
@@ -58,7 +59,7 @@ async fn ask(question: String) -> bool {
     if !std::io::stdin().is_terminal() {
         return false;
     }
-    eprint!("{question} [y/N] ");
+    errw!("{question} [y/N] ");
     let answer = tokio::task::spawn_blocking(|| {
         let mut line = String::new();
         std::io::stdin().read_line(&mut line).map(|_| line)
@@ -80,7 +81,7 @@ pub(super) async fn run(job: Job<'_>) -> Result<Answer, Failure> {
     let wg = athena::work_group(cloud, athena)
         .await
         .map_err(Failure::new)?;
-    eprintln!("shipdeck: {}", athena::work_group_line(&wg, athena));
+    errln!("shipdeck: {}", athena::work_group_line(&wg, athena));
     let limit = args.max_scan_bytes.unwrap_or(athena.max_scan_bytes);
     match &job.estimate {
         Ok(e) if e.bytes <= limit => {}
@@ -149,9 +150,9 @@ async fn statement(
     let mut last: Option<ExecutionState> = None;
     let mut progress = |p: &Progress| {
         if live {
-            eprint!("\r\x1b[K{}", progress_line(p));
+            errw!("\r\x1b[K{}", progress_line(p));
         } else if last != Some(p.state) {
-            eprintln!("shipdeck: query {}: {}", p.id, progress_line(p));
+            errln!("shipdeck: query {}: {}", p.id, progress_line(p));
         }
         last = Some(p.state);
     };
@@ -165,7 +166,7 @@ async fn statement(
     )
     .await;
     if live {
-        eprint!("\r\x1b[K");
+        errw!("\r\x1b[K");
     }
     ran.map_err(|e| refused(&e))
 }
@@ -201,13 +202,15 @@ async fn create_table(
     stop: &AtomicBool,
 ) -> Result<(), Failure> {
     let names = &job.plan.names;
-    eprintln!(
+    errln!(
         "shipdeck: table {}.{} does not exist yet; creating it runs these statements on \
          Athena (workgroup {}; DDL is not billed):",
-        names.database, names.table, job.athena.workgroup
+        names.database,
+        names.table,
+        job.athena.workgroup
     );
     for s in &job.plan.ddl {
-        eprintln!("{s};\n");
+        errln!("{s};\n");
     }
     let read_only = job.global.read_only || job.spec.read_only;
     let audit = |outcome: &str, guard: Option<&str>, message: &str| {
@@ -227,7 +230,7 @@ async fn create_table(
         return Err(Failure::new(why));
     }
     let mut progress = |p: &Progress| {
-        eprintln!("shipdeck: query {}: {}", p.id, progress_line(p));
+        errln!("shipdeck: query {}: {}", p.id, progress_line(p));
     };
     let created = athena::create_table(
         cloud,
@@ -285,7 +288,7 @@ fn audit(
         message,
     );
     if let Err(e) = audit_log::append(&Log::of(mode), &entry, &|| WallClock.now()) {
-        eprintln!("shipdeck: the audit log was not written: {e}");
+        errln!("shipdeck: the audit log was not written: {e}");
     }
 }
 
@@ -361,7 +364,7 @@ fn answer(job: &Job<'_>, end: AthenaEnd) -> Result<Answer, Failure> {
             "rows": objects(&rows),
         }))?,
         QueryOutput::Jsonl => {
-            eprintln!("shipdeck: {summary}");
+            errln!("shipdeck: {summary}");
             let mut t = String::new();
             for o in objects(&rows) {
                 t.push_str(&o.to_string());

@@ -6,6 +6,7 @@ mod show;
 
 use super::args::{RunsArgs, RunsCommand, WorkflowRole};
 use super::{Answer, Failure, Global, Output, columns, connect, json};
+use crate::cli::stderr::errln;
 use crate::cloud::CloudError;
 use crate::cloud::github::{GitHub, RunQuery};
 use crate::domain::github::{Job, WorkflowRun};
@@ -170,7 +171,7 @@ pub async fn run(global: &Global, args: RunsArgs) -> Result<Answer, Failure> {
     let backend = connect(global).map_err(Failure::new)?;
     let link = backend.github().await.map_err(Failure::new)?;
     if let Some(note) = &link.note {
-        eprintln!("shipdeck: {note}");
+        errln!("shipdeck: {note}");
     }
     let gh = link.port.as_ref();
     let now = backend.now;
@@ -197,7 +198,7 @@ async fn listed(
     let backend = connect(global).map_err(Failure::new)?;
     let link = backend.github().await.map_err(Failure::new)?;
     if let Some(note) = &link.note {
-        eprintln!("shipdeck: {note}");
+        errln!("shipdeck: {note}");
     }
     let github = (backend.config.github.clone())
         .map(|g| (g.deploy_workflow, g.release_workflow))

@@ -199,11 +199,7 @@ pub fn render(frame: &mut Frame, t: &Traffic, area: Rect, markers: (&[Marker], O
     let not_kept = t.records.not_kept(&t.filter);
     if !t.records.is_empty() && !not_kept.is_empty() {
         // The filter tests a field no record read has: its counts are unknown, not zero.
-        let names: Vec<&str> = not_kept.iter().map(|f| f.name()).collect();
-        let msg = format!(
-            "unknown: no record read has {}, which the filter tests",
-            names.join(", ")
-        );
+        let msg = format!("unknown: {}", t.filter.unknown_reason(&not_kept));
         frame.render_widget(
             Paragraph::new(Span::styled(msg, DIM)).wrap(ratatui::widgets::Wrap { trim: true }),
             inner,

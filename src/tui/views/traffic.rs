@@ -219,12 +219,7 @@ fn render_list(frame: &mut Frame, state: &State, area: Rect) {
     if t.rows.is_empty() {
         let not_kept = t.records.not_kept(&t.filter);
         let msg = if !t.records.is_empty() && !not_kept.is_empty() {
-            let names: Vec<&str> = not_kept.iter().map(|f| f.name()).collect();
-            format!(
-                "Unknown: no record read has {}, which the filter `{}` tests.",
-                names.join(", "),
-                t.filter.source()
-            )
+            format!("Unknown: {}.", t.filter.unknown_reason(&not_kept))
         } else if !t.records.is_empty() && !t.filter.is_all() {
             format!("No record matches the filter `{}`.", t.filter.source())
         } else if !t.records.is_empty() {

@@ -44,6 +44,32 @@ fn logs_cloudfront_values() {
             "--file",
             &f,
             "--fields",
+            "date,time,sc-satus,cs-uri-stem",
+            "--delimiter",
+            ",",
+        ],
+        2,
+        &["--fields: unknown field `sc-satus`; did you mean `sc-status`?"],
+    );
+    rejects(
+        &[
+            "logs",
+            "cloudfront",
+            "--file",
+            &f,
+            "--fields",
+            "date time banana",
+        ],
+        2,
+        &["--fields: unknown field `banana`; the fields are date, time, x-edge-location"],
+    );
+    rejects(
+        &[
+            "logs",
+            "cloudfront",
+            "--file",
+            &f,
+            "--fields",
             "date,time",
             "--delimiter",
             "||",
@@ -109,6 +135,15 @@ fn logs_cloudfront_files_and_environment() {
         2,
         &["unknown environment `qa`; expected one of dev, stg, prd"],
     );
+    for pick in ["bogus", "3", "0"] {
+        rejects(
+            &["--demo", "logs", "cloudfront", "stg", "--source", pick],
+            2,
+            &[&format!(
+                "--source: no log source `{pick}`; choose 1 (stg1json2hive3d), 2 (stg4json5cwl6d)"
+            )],
+        );
+    }
     rejects(
         &["logs", "cloudfront"],
         2,

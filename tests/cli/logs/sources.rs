@@ -340,7 +340,7 @@ fn w3c_output_repeats_the_header_when_the_fields_change() {
 }
 
 /// Records of one generated hour, and a tree of objects holding them in the v2 formats.
-fn v2_tree(tag: &str) -> (PathBuf, Vec<shipdeck::accesslog::AccessRecord>) {
+pub(super) fn v2_tree(tag: &str) -> (PathBuf, Vec<shipdeck::accesslog::AccessRecord>) {
     use shipdeck::cloud::sim::cloudfront::{LogFormat, V2_FIELDS, write_log};
     let dir = std::env::temp_dir().join(format!("shipdeck-cli-v2-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -527,11 +527,10 @@ fn each_environment_reads_its_own_logging_setup_in_the_simulator() {
     assert!(!read("prd", &["--source", "legacy"]), "prd: legacy picked");
     assert!(read("prd", &["--source", "2"]), "prd: v2 picked by number");
     let out = shipdeck(&["logs", "cloudfront", "prd", "--demo", "--source", "3"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "a bad --source value");
     assert_eq!(
         text(&out.stderr).trim_end(),
-        "shipdeck: cannot read the access logs of prd (E2PRDSTOREFRNT): no log source `3`; \
-         choose 1 (legacy), 2 (prd1parquet2s3d)"
+        "shipdeck: --source: no log source `3`; choose 1 (legacy), 2 (prd1parquet2s3d)"
     );
 
     let out = shipdeck(&["config", "check", "--discover", "--demo"]);
