@@ -971,7 +971,10 @@ fn impact_prints_a_deploys_release_health_as_json() {
     assert_eq!(text.status.code(), Some(1));
     let text = String::from_utf8_lossy(&text.stdout).to_string();
     assert!(text.contains("not measured"), "{text}");
-    assert!(!text.contains("requests"), "no counts for what was not read: {text}");
+    assert!(
+        !text.contains("requests"),
+        "no counts for what was not read: {text}"
+    );
     // `--since` sets the look-back: 2 h still holds dev's deploy and its windows, 30 min not.
     let two = json(&["impact", "dev", "--since", "2h", "--demo", "-o", "json"]);
     assert_eq!(two["verdict"], r["verdict"], "{two}");
