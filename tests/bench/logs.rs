@@ -298,9 +298,15 @@ fn main() {
     if floor_or_all {
         // The floor: a bare loop (whole-file inflation, memchr lines, status and path counts in a
         // hash map) against shipdeck's parse + full statistics, in the same run.
-        let floor_run = |threads: usize, inflater: floor::Inflater| {
+        fn floor_run<S: std::hash::BuildHasher + Default + Send>(
+            set: &data::Set,
+            reps: usize,
+            threads: usize,
+            inflater: floor::Inflater,
+            tops: bool,
+        ) -> Duration {
             time(reps, || {
-                let c = floor::bare(&set.files, threads, inflater);
+                let c = floor::bare::<S>(&set.files, threads, inflater, tops);
                 assert_eq!(
                     c.lines() + 2 * set.files.len() as u64,
                     set.lines,
@@ -308,14 +314,23 @@ fn main() {
                 );
                 black_box(c.paths.len());
             })
-        };
-        let ld1 = floor_run(1, floor::Inflater::Libdeflate);
-        let ld_all = floor_run(threads, floor::Inflater::Libdeflate);
-        let z1 = floor_run(1, floor::Inflater::ZlibRs);
-        let z_all = floor_run(threads, floor::Inflater::ZlibRs);
+        }
+        use floor::Inflater::{Libdeflate, ZlibRs};
+        type Sip = std::hash::RandomState;
+        type Fold = foldhash::fast::RandomState;
+        let ld1 = floor_run::<Sip>(&set, reps, 1, Libdeflate, false);
+        let ld_all = floor_run::<Sip>(&set, reps, threads, Libdeflate, false);
+        let z1 = floor_run::<Sip>(&set, reps, 1, ZlibRs, false);
+        let z_all = floor_run::<Sip>(&set, reps, threads, ZlibRs, false);
+        let t1 = floor_run::<Sip>(&set, reps, 1, Libdeflate, true);
+        let t_all = floor_run::<Sip>(&set, reps, threads, Libdeflate, true);
+        let f1 = floor_run::<Fold>(&set, reps, 1, Libdeflate, true);
+        let f_all = floor_run::<Fold>(&set, reps, threads, Libdeflate, true);
         for (what, one, all) in [
             ("bare loop, libdeflate          ", ld1, ld_all),
             ("bare loop, zlib-rs             ", z1, z_all),
+            ("bare loop + 4 more top lists   ", t1, t_all),
+            ("the same with foldhash         ", f1, f_all),
             ("shipdeck parse + full statistics", stats1, stats_all),
         ] {
             println!("floor  {what}  1 core {}", rate(&set, one));
@@ -328,6 +343,13 @@ fn main() {
             r(stats1, ld1),
             r(z_all, ld_all),
             r(z1, ld1)
+        );
+        println!(
+            "floor  the bare loop counting all five top lists' columns (paths, client IPs, edge locations, user agents, referrers; no checks, windows or percentiles) takes {:.2}× ({threads} cores) and {:.2}× (1 core) the bare loop's time, with foldhash {:.2}× and {:.2}×",
+            r(t_all, ld_all),
+            r(t1, ld1),
+            r(f_all, ld_all),
+            r(f1, ld1)
         );
     }
     if everything {
