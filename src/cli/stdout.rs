@@ -22,6 +22,33 @@ pub fn write(text: &str) {
     }
 }
 
+/// Whether stdout's reader went away: a write failed, or (on Unix) the system says so without
+/// a write — a pipe whose reader closed polls as an error — so a command that follows on and
+/// prints rarely (`watch`) ends then, as `tail -f` does, not at its next line.
+pub fn closed() -> bool {
+    CLOSED.load(Ordering::Relaxed) || reader_gone()
+}
+
+#[cfg(unix)]
+fn reader_gone() -> bool {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    let out = std::io::stdout();
+    let mut fds = [PollFd::new(&out, PollFlags::empty())];
+    let now = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    match poll(&mut fds, Some(&now)) {
+        Ok(n) if n > 0 => fds[0].revents().intersects(PollFlags::ERR | PollFlags::HUP),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn reader_gone() -> bool {
+    false
+}
+
 /// Writes `text` and a newline to stdout.
 pub fn line(text: &str) {
     write(&format!("{text}\n"));

@@ -164,6 +164,10 @@ async fn watch(global: &Global, args: &WatchArgs) -> Result<(), Failure> {
             }
         }
         while hooks.try_join_next().is_some() {}
+        if exec.is_none() && stdout::closed() {
+            // Printed to a reader that went away (`| head -3`): no one reads on.
+            return stop(hooks).await;
+        }
         if args.once {
             // The commands of what was printed end (or time out) before watch does.
             tokio::select! {

@@ -425,3 +425,36 @@ fn once_exits_1_naming_the_read_when_the_first_read_failed() {
     assert!(lines(&out).is_empty(), "no event invented");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A reader that goes away (`watch | head -1`) ends watch, with exit 0, without waiting for a
+/// next event to fail to print: the demo at its usual pace has none for minutes.
+#[test]
+fn watch_ends_when_its_reader_goes_away() {
+    let mut child = command(&["--demo", "watch"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    out.read_line(&mut first).unwrap();
+    assert!(first.contains("approval_pending"), "{first}");
+    drop(out);
+    // A hang guard, not a timing: it ends at its next tick (a second or so).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let status = status.expect("watch ended once its reader went away");
+    assert_eq!(status.code(), Some(0));
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+}
