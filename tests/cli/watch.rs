@@ -236,7 +236,7 @@ fn a_slow_exec_command_does_not_hold_back_later_events() {
         }
     }
     let id = child.id();
-    let _release = Release(child, release.clone());
+    let mut watch = Release(child, release.clone());
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -276,7 +276,13 @@ fn a_slow_exec_command_does_not_hold_back_later_events() {
         .status()
         .unwrap();
     assert!(kill.success());
-    drop(_release);
+    // Watch ends on its own (its Ctrl-C path ends a command still running) before the folder
+    // with the release file goes: killed outright first, it could leave the held command
+    // waiting for a file that no longer comes.
+    while watch.0.try_wait().unwrap().is_none() && Instant::now() < guard {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    drop(watch);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
