@@ -10,17 +10,25 @@ static CLOSED: AtomicBool = AtomicBool::new(false);
 
 /// Writes `text` to stderr as it is.
 pub fn write(text: &str) {
-    if CLOSED.load(Ordering::Relaxed) {
-        return;
+    let _ = write_unless_closed(&CLOSED, std::io::stderr().lock(), text);
+}
+
+/// Writes and flushes `text` to `out` unless `closed` is set; the first write that fails sets
+/// it (nothing more is tried) and is returned. Stdout's writer is this one too.
+pub(super) fn write_unless_closed(
+    closed: &AtomicBool,
+    mut out: impl Write,
+    text: &str,
+) -> Option<std::io::Error> {
+    if closed.load(Ordering::Relaxed) {
+        return None;
     }
-    let mut err = std::io::stderr().lock();
-    if err
+    let e = out
         .write_all(text.as_bytes())
-        .and_then(|()| err.flush())
-        .is_err()
-    {
-        CLOSED.store(true, Ordering::Relaxed);
-    }
+        .and_then(|()| out.flush())
+        .err()?;
+    closed.store(true, Ordering::Relaxed);
+    Some(e)
 }
 
 /// Writes `text` and a newline to stderr.

@@ -19,15 +19,21 @@ fn fixture(name: &str) -> String {
     p.display().to_string()
 }
 
-fn shipdeck_in(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_shipdeck"))
-        .args(args)
+/// The binary with `args`, away from any configuration of the machine's.
+fn command(args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_shipdeck"));
+    c.args(args)
         .env_remove("SHIPDECK_CONFIG")
         .env(
             "XDG_CONFIG_HOME",
             std::env::temp_dir().join("shipdeck-cli-test-none"),
         )
-        .current_dir(std::env::temp_dir())
+        .current_dir(std::env::temp_dir());
+    c
+}
+
+fn shipdeck_in(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = command(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

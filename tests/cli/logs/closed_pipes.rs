@@ -23,14 +23,7 @@ fn stdio(end: End) -> Stdio {
 }
 
 fn shipdeck_ends(args: &[&str], out: End, err: End) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_shipdeck"))
-        .args(args)
-        .env_remove("SHIPDECK_CONFIG")
-        .env(
-            "XDG_CONFIG_HOME",
-            std::env::temp_dir().join("shipdeck-cli-test-none"),
-        )
-        .current_dir(std::env::temp_dir())
+    command(args)
         .stdin(Stdio::null())
         .stdout(stdio(out))
         .stderr(stdio(err))
