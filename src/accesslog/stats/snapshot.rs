@@ -171,8 +171,8 @@ pub struct StatsSnapshot {
     pub bytes_per_sec: Option<f64>,
     /// Requests per status class.
     pub status: StatusMix,
-    /// Requests per status code, exact (`"0"`: no status, the viewer closed the connection
-    /// first), keyed by the code as text, lowest first: tells a 502 from a 504.
+    /// Requests per status code, exact (`"000"`: no status, the viewer closed the connection
+    /// first), keyed by the code as CloudFront writes it (three digits), lowest first: tells a 502 from a 504.
     pub status_codes: BTreeMap<String, u64>,
     /// Share of requests answered 4xx (`None` without requests: no share to tell, not 0).
     pub error_rate_4xx: Option<f64>,
@@ -260,7 +260,7 @@ impl StatsSnapshot {
                 .codes
                 .sorted()
                 .into_iter()
-                .map(|(code, n)| (code.to_string(), n))
+                .map(|(code, n)| (format!("{code:03}"), n))
                 .collect(),
             error_rate_4xx: (c.requests > 0).then(|| ratio(c.classes[4], c.requests)),
             error_rate_5xx: (c.requests > 0).then(|| ratio(c.classes[5], c.requests)),

@@ -200,11 +200,11 @@ fn stats_count_each_status_code_so_502_and_504_are_told_apart() {
     let codes = &v["summary"]["status_codes"];
     assert_eq!(
         codes,
-        &serde_json::json!({"0": 1, "200": 5, "502": 3, "504": 1}),
+        &serde_json::json!({"000": 1, "200": 5, "502": 3, "504": 1}),
         "{v}"
     );
     let out = shipdeck(&["logs", "cloudfront", "--file", &path, "--stats"]);
     let t = text(&out.stdout);
-    assert!(t.contains("codes      0 1  200 5  502 3  504 1\n"), "{t}");
+    assert!(t.contains("codes      000 1  200 5  502 3  504 1\n"), "{t}");
     std::fs::remove_file(&file).unwrap();
 }
