@@ -255,6 +255,12 @@ fn build(global: &Connection, config: Config, start: Option<Timestamp>) -> Resul
         .position(|s| s.system == config.system)
         .unwrap_or(0);
     let defaults = SimConfig::default();
+    let settings = env_settings(global, &config);
+    // An environment whose role is in another account lives there: its logs are filed under it.
+    let accounts = (config.environments.iter().zip(&settings))
+        .filter(|(_, s)| s.role.is_some())
+        .map(|(e, s)| (e.name.clone(), sim_identity(s).account))
+        .collect();
     let sim_config = SimConfig {
         seed: system_seed(global.seed, index),
         speed: global.speed,
@@ -262,6 +268,7 @@ fn build(global: &Connection, config: Config, start: Option<Timestamp>) -> Resul
         // The demo account has queried prd's and live's access logs with shipdeck before; the
         // other environments' tables are created when first queried.
         athena_tables: vec!["prd".into(), "live".into()],
+        accounts,
         ..defaults
     };
     let sim = SimCloud::new(Simulator::new(sim_config, &config.environments));
@@ -276,7 +283,6 @@ fn build(global: &Connection, config: Config, start: Option<Timestamp>) -> Resul
         cloud
     };
     let cloud = with_github(sim.cloud());
-    let settings = env_settings(global, &config);
     let (clouds, accounts) = if settings.windows(2).all(|w| w[0].key() == w[1].key()) {
         (Clouds::single(cloud.clone()), Accounts::default())
     } else {

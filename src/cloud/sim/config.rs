@@ -88,6 +88,19 @@ pub struct SimConfig {
     /// `shipdeck`, the table shipdeck creates for the source it reads by default), as in an
     /// account where shipdeck has queried them before.
     pub athena_tables: Vec<String>,
+    /// The AWS account of each environment that does not live in the demo's own
+    /// ([`ACCOUNT`](super::ACCOUNT)), by name: where its distribution files its logs
+    /// (`AWSLogs/<account>/CloudFront/`) and its log group's ARN.
+    pub accounts: BTreeMap<String, String>,
+}
+
+impl SimConfig {
+    /// The account environment `env` lives in.
+    pub fn account(&self, env: &str) -> &str {
+        self.accounts
+            .get(env)
+            .map_or(super::ACCOUNT, String::as_str)
+    }
 }
 
 impl Default for SimConfig {
@@ -102,6 +115,7 @@ impl Default for SimConfig {
             traffic_scale: 1.0,
             speed: 30.0,
             athena_tables: Vec::new(),
+            accounts: BTreeMap::new(),
         }
     }
 }

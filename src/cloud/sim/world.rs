@@ -58,7 +58,7 @@ impl Simulator {
         let mut buckets = Buckets::default();
         for e in envs {
             buckets.create(&e.source_bucket, true);
-            for source in super::cloudfront::logging::setup(e) {
+            for source in super::cloudfront::logging::setup(e, config.account(&e.name)) {
                 if let Some((bucket, _)) = source.source.s3() {
                     buckets.create(bucket, false);
                 }

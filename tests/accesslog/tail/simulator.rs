@@ -111,9 +111,11 @@ async fn tailing_the_simulator_fetches_every_delivered_file_once() {
 async fn each_demo_environment_is_tailed_by_its_discovered_layout() {
     use shipdeck::accesslog::KeyTemplate;
     use shipdeck::app::{LogsPlace, Resolved, resolve_logs};
+    // prd lives in its own account, as the demo's configuration says.
     let config = SimConfig {
         history_days: 1,
         traffic_scale: 0.05,
+        accounts: [("prd".to_string(), "222222222222".to_string())].into(),
         ..SimConfig::default()
     };
     let specs = shipdeck::config::Config::demo().unwrap().environments;
@@ -131,7 +133,7 @@ async fn each_demo_environment_is_tailed_by_its_discovered_layout() {
         (
             "prd",
             "v2 prd1parquet2s3d (parquet)",
-            "AWSLogs/123456789012/CloudFront/{DistributionId}/{yyyy}/{MM}/{dd}/{HH}/",
+            "AWSLogs/222222222222/CloudFront/{DistributionId}/{yyyy}/{MM}/{dd}/{HH}/",
             &b"PAR1"[..],
         ),
     ];

@@ -549,7 +549,7 @@ fn each_environment_reads_its_own_logging_setup_in_the_simulator() {
         "    reads: v2 stg1json2hive3d (json) by default (--source N or :logsource N picks another)",
         "    2. v2 delivery prd1parquet2s3d (source storefront-prd-access-logs, destination \
          storefront-prd-parquet-s3)",
-        "       keys AWSLogs/123456789012/CloudFront/{DistributionId}/{yyyy}/{MM}/{dd}/{HH}/<file>",
+        "       keys AWSLogs/222222222222/CloudFront/{DistributionId}/{yyyy}/{MM}/{dd}/{HH}/<file>",
         "    2. v2 delivery stg4json5cwl6d (source storefront-stg-access-logs, destination \
          storefront-stg-json-cwl)",
         "       destination CloudWatch Logs \

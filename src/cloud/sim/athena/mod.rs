@@ -318,10 +318,11 @@ impl Simulator {
             let Some(spec) = self.envs.iter().map(|e| &e.spec).find(|s| &s.name == name) else {
                 continue;
             };
-            let sources: Vec<crate::domain::LogSource> = super::cloudfront::logging::setup(spec)
-                .into_iter()
-                .map(|s| s.source)
-                .collect();
+            let sources: Vec<crate::domain::LogSource> =
+                super::cloudfront::logging::setup(spec, self.cfg.account(name))
+                    .into_iter()
+                    .map(|s| s.source)
+                    .collect();
             let Some(setup) = (match &spec.logs_bucket {
                 // A configured flat prefix is read as legacy logging, as shipdeck reads it.
                 Some(bucket) => Setup::new(

@@ -328,7 +328,7 @@ fn an_account_that_used_shipdeck_before_has_its_tables_from_the_start() {
     let mut specs = demo_specs();
     specs[2].logs_bucket = None;
     let sources: Vec<crate::domain::LogSource> =
-        crate::cloud::sim::cloudfront::logging::setup(&specs[2])
+        crate::cloud::sim::cloudfront::logging::setup(&specs[2], crate::cloud::sim::ACCOUNT)
             .into_iter()
             .map(|s| s.source)
             .collect();

@@ -8,7 +8,6 @@
 
 use super::formats::{LogFormat, V2_FIELDS};
 use crate::accesslog::{Field, KeyTemplate, delivery_template};
-use crate::cloud::sim::ACCOUNT;
 use crate::domain::{EnvSpec, LogDestination, LogSource, SourceKind, Timestamp};
 
 /// The demo's logs bucket.
@@ -67,8 +66,8 @@ pub fn stg_log_group() -> String {
 
 /// A v2 delivery of JSON events to CloudWatch Logs group `group` (in us-east-1, where
 /// CloudFront delivers) as discovery shows it.
-fn log_group_delivery(env: &str, id: &str, group: &str) -> LogSource {
-    let arn = format!("arn:aws:logs:us-east-1:{ACCOUNT}:log-group:{group}");
+fn log_group_delivery(env: &str, account: &str, id: &str, group: &str) -> LogSource {
+    let arn = format!("arn:aws:logs:us-east-1:{account}:log-group:{group}");
     LogSource {
         name: id.into(),
         kind: SourceKind::Delivery {
@@ -86,6 +85,7 @@ fn log_group_delivery(env: &str, id: &str, group: &str) -> LogSource {
 /// A v2 delivery to S3 as discovery shows it.
 fn delivery(
     env: &str,
+    account: &str,
     id: &str,
     bucket: &str,
     prefix: &str,
@@ -105,7 +105,7 @@ fn delivery(
             destination: format!("storefront-{env}-{format}-s3"),
         },
         destination: LogDestination::from_arn(&arn, |p| {
-            delivery_template(p, Some(DEMO_SUFFIX), hive, ACCOUNT)
+            delivery_template(p, Some(DEMO_SUFFIX), hive, account)
         }),
         format: format.into(),
         fields: V2_FIELDS.iter().map(|f| f.name().to_string()).collect(),
@@ -113,8 +113,8 @@ fn delivery(
     }
 }
 
-/// The log sources of `spec`'s distribution; see the module docs.
-pub(crate) fn setup(spec: &EnvSpec) -> Vec<SimSource> {
+/// The log sources of `spec`'s distribution, which lives in `account`; see the module docs.
+pub(crate) fn setup(spec: &EnvSpec, account: &str) -> Vec<SimSource> {
     let legacy = |bucket: &str, prefix: &str| SimSource {
         source: LogSource::legacy(bucket, prefix),
         writing: Writing::Legacy,
@@ -129,6 +129,7 @@ pub(crate) fn setup(spec: &EnvSpec) -> Vec<SimSource> {
             SimSource {
                 source: delivery(
                     name,
+                    account,
                     "stg1json2hive3d",
                     DEMO_LOGS_BUCKET,
                     "cloudfront-v2/stg",
@@ -141,7 +142,7 @@ pub(crate) fn setup(spec: &EnvSpec) -> Vec<SimSource> {
                 },
             },
             SimSource {
-                source: log_group_delivery(name, "stg4json5cwl6d", &stg_log_group()),
+                source: log_group_delivery(name, account, "stg4json5cwl6d", &stg_log_group()),
                 writing: Writing::V2 {
                     format: LogFormat::Json,
                     fields,
@@ -153,6 +154,7 @@ pub(crate) fn setup(spec: &EnvSpec) -> Vec<SimSource> {
             SimSource {
                 source: delivery(
                     name,
+                    account,
                     "prd1parquet2s3d",
                     DEMO_LOGS_BUCKET,
                     "",
@@ -179,7 +181,7 @@ mod tests {
     fn keys_follow_each_setup() {
         let mut spec = crate::cloud::sim::demo_specs().remove(1);
         spec.logs_bucket = None;
-        let s = setup(&spec);
+        let s = setup(&spec, crate::cloud::sim::ACCOUNT);
         let w = Timestamp(1_798_761_600_000); // 2027-01-01T00:00Z
         let (bucket, key) = s[0].key("E2STG", w, "ab").unwrap();
         assert_eq!(bucket, DEMO_LOGS_BUCKET);
@@ -189,12 +191,12 @@ mod tests {
              E2STG.2027-01-01-00.ab.gz"
         );
         spec.name = "prd".into();
-        let s = setup(&spec);
+        let s = setup(&spec, "222222222222");
         assert_eq!(s.len(), 2);
         let (_, key) = s[1].key("E2PRD", w, "cd").unwrap();
         assert_eq!(
             key,
-            "AWSLogs/123456789012/CloudFront/E2PRD/2027/01/01/00/E2PRD.2027-01-01-00.cd.parquet"
+            "AWSLogs/222222222222/CloudFront/E2PRD/2027/01/01/00/E2PRD.2027-01-01-00.cd.parquet"
         );
         let (_, key) = s[0].key("E2PRD", w, "ef").unwrap();
         assert_eq!(key, "cloudfront/prd/E2PRD.2027-01-01-00.ef.gz");

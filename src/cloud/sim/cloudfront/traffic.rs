@@ -185,7 +185,7 @@ impl Simulator {
             } else {
                 0.5
             };
-            let sources = setup(&spec);
+            let sources = setup(&spec, self.cfg.account(&spec.name));
             let legacy = sources.iter().find_map(|s| match s.writing {
                 Writing::Legacy => s.source.s3(),
                 Writing::V2 { .. } => None,
