@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 fn main() -> ExitCode {
+    cli::stdio::reopen_closed();
     let cli = match Cli::from_arg_matches(&cli::args::command().get_matches()) {
         Ok(cli) => cli,
         Err(e) => e.exit(),

@@ -18,6 +18,7 @@ pub mod shell;
 mod status;
 mod status_systems;
 pub mod stderr;
+pub mod stdio;
 mod stdout;
 pub mod systems;
 mod trace;

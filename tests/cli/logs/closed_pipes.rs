@@ -1,5 +1,6 @@
 //! A reader that went away (`2>&1 | head`): stdout or stderr closed before the command writes
-//! ends the output quietly with the exit code the command would have had, never a panic.
+//! ends the output quietly with the exit code the command would have had, never a panic; a
+//! stream closed outright (`2>&-`) gives no file opened later its messages.
 
 use super::*;
 
@@ -96,4 +97,33 @@ fn an_environments_warnings_to_a_closed_stderr_end_quietly() {
         let ran = shipdeck_ends(&args, out, err);
         assert_eq!(ran.status.code(), Some(1), "{}", text(&ran.stderr));
     }
+}
+
+#[test]
+fn a_stderr_closed_outright_gives_its_messages_to_no_file_opened_later() {
+    // `2>&-`: the console opens its log file first, which would take the free number 2 and
+    // receive the error about the missing configuration.
+    let state = std::env::temp_dir().join(format!("shipdeck-cli-fd2-{}", std::process::id()));
+    let ran = Command::new("sh")
+        .args(["-c", "exec \"$0\" --config /nonexistent/shipdeck.toml 2>&-"])
+        .arg(env!("CARGO_BIN_EXE_shipdeck"))
+        .env("XDG_STATE_HOME", &state)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(ran.status.code(), Some(1));
+    let log = std::fs::read_to_string(state.join("shipdeck/shipdeck.log")).unwrap();
+    assert!(
+        log.contains("started"),
+        "the console's log was written: {log}"
+    );
+    assert!(!log.contains("config file not found"), "{log}");
+    // With stderr open, that is where the error goes.
+    let ran = command(&["--config", "/nonexistent/shipdeck.toml"])
+        .env("XDG_STATE_HOME", &state)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(text(&ran.stderr).contains("config file not found"));
+    std::fs::remove_dir_all(&state).unwrap();
 }
