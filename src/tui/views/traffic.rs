@@ -7,7 +7,7 @@ use crate::app::{State, Traffic};
 use crate::tui::panes::{impact, traffic_charts, traffic_record};
 use crate::tui::widgets::pane::split;
 use crate::tui::widgets::status::DIM;
-use crate::tui::widgets::text::{count, ellipsize};
+use crate::tui::widgets::text::{count, ellipsize, fit_spans};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -89,10 +89,6 @@ fn header_line(t: &Traffic, width: usize) -> Line<'static> {
         ),
     };
     let mut spans = vec![mode, Span::styled(counts, DIM)];
-    // A discovered or picked source says which it is (a configured bucket is the usual).
-    if let Some(target) = t.target.as_ref().filter(|t| t.label != "configured") {
-        spans.push(Span::styled(format!(" · {}", target.label), DIM));
-    }
     if t.object_errors > 0 || t.skipped > 0 {
         spans.push(Span::styled(
             format!(
@@ -113,7 +109,12 @@ fn header_line(t: &Traffic, width: usize) -> Line<'static> {
             Style::new().fg(Color::Red),
         ));
     }
-    Line::from(spans)
+    // A discovered or picked source says which it is (a configured bucket is the usual); it
+    // comes after what went wrong, which a narrow terminal must not push out.
+    if let Some(target) = t.target.as_ref().filter(|t| t.label != "configured") {
+        spans.push(Span::styled(format!(" · {}", target.label), DIM));
+    }
+    Line::from(fit_spans(spans, width))
 }
 
 /// The filter line, and under it a caret at the error's position with the message.

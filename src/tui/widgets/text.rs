@@ -36,6 +36,27 @@ pub fn ellipsize(s: &str, max: usize) -> String {
     out
 }
 
+/// The spans that fit in `max` cells, in order: the first that does not fit is cut with `…`
+/// (keeping its style) and those after it are dropped, so a cut line says it was cut.
+pub fn fit_spans(spans: Vec<Span<'static>>, max: usize) -> Vec<Span<'static>> {
+    let mut used = 0;
+    let mut out = Vec::with_capacity(spans.len());
+    for span in spans {
+        let w = span.width();
+        if used + w <= max {
+            used += w;
+            out.push(span);
+            continue;
+        }
+        let room = max - used;
+        if room > 0 {
+            out.push(Span::styled(ellipsize(&span.content, room), span.style));
+        }
+        break;
+    }
+    out
+}
+
 /// Wraps `s` into at most `max_lines` lines of `max` cells; the last line ends with `…` if cut.
 pub fn wrap(s: &str, max: usize, max_lines: usize) -> Vec<String> {
     if max == 0 || max_lines == 0 {
@@ -165,6 +186,37 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fitted_spans_end_with_an_ellipsis_where_cut_and_keep_their_styles() {
+        use ratatui::style::{Color, Style};
+        let red = Style::new().fg(Color::Red);
+        let spans = || {
+            vec![
+                Span::raw("● following"),
+                Span::styled(" · 2 unreadable", red),
+                Span::raw(" · v2 stg1json2hive3d (json)"),
+            ]
+        };
+        let text = |spans: &[Span]| {
+            spans
+                .iter()
+                .map(|s| s.content.to_string())
+                .collect::<String>()
+        };
+        assert_eq!(
+            text(&fit_spans(spans(), 80)),
+            "● following · 2 unreadable · v2 stg1json2hive3d (json)"
+        );
+        let cut = fit_spans(spans(), 30);
+        assert_eq!(text(&cut), "● following · 2 unreadable · …");
+        assert_eq!(cut.len(), 3);
+        assert_eq!(cut[1].style, red);
+        let cut = fit_spans(spans(), 20);
+        assert_eq!(text(&cut), "● following · 2 unr…");
+        assert_eq!((cut.len(), cut[1].style), (2, red));
+        assert_eq!(text(&fit_spans(spans(), 26)), "● following · 2 unreadable");
+    }
 
     #[test]
     fn ellipsizes_and_wraps_by_cells() {
