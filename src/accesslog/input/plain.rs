@@ -51,13 +51,23 @@ impl PlainLayout {
     /// Parses the operator's `--fields` and `--delimiter` as [`PlainLayout::parse`] does, and
     /// refuses a name that is no field shipdeck knows (a typo would read as a column of its own,
     /// every record's value of the field meant shown as missing), naming it and the closest
-    /// known name. A delivery's declared fields go through [`PlainLayout::parse`], which keeps
-    /// names it does not know as untyped columns.
+    /// known name. `-` stands for a column shipdeck does not model (a real-time log field a
+    /// delivery chose, such as `cs-header-names`): read as text and named `column-N` by its
+    /// position from 1, so exports keep its values. A delivery's declared fields go through
+    /// [`PlainLayout::parse`], which keeps names it does not know as untyped columns.
     pub fn parse_flag(fields: &str, delimiter: Option<&str>) -> Result<PlainLayout, String> {
-        if let Some(bad) = names(fields).find(|n| Field::from_any_name(n).is_none()) {
+        let given: Vec<&str> = names(fields).collect();
+        if let Some(bad) = (given.iter()).find(|n| **n != "-" && Field::from_any_name(n).is_none())
+        {
             return Err(unknown_field(bad));
         }
-        PlainLayout::parse(fields, delimiter)
+        let named: Vec<String> = (given.iter().enumerate())
+            .map(|(i, n)| match *n {
+                "-" => format!("column-{}", i + 1),
+                n => n.to_string(),
+            })
+            .collect();
+        PlainLayout::parse(&named.join(","), delimiter)
     }
 }
 
@@ -81,11 +91,15 @@ fn unknown_field(name: &str) -> String {
         Field::from_any_name(found).map(Field::name)
     });
     match near {
-        Some(n) => format!("--fields: unknown field `{name}`; did you mean `{n}`?"),
+        Some(n) => format!(
+            "--fields: unknown field `{name}`; did you mean `{n}`? (`-` stands for a column \
+             shipdeck does not model)"
+        ),
         None => {
             let all: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
             format!(
-                "--fields: unknown field `{name}`; the fields are {}",
+                "--fields: unknown field `{name}`; the fields are {}, and `-` for a column \
+                 shipdeck does not model",
                 all.join(", ")
             )
         }

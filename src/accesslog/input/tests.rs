@@ -195,17 +195,27 @@ fn the_fields_flag_refuses_a_name_that_is_no_known_field() {
     );
     assert_eq!(
         PlainLayout::parse_flag("date,time,sc-satus,cs-uri-stem", None).unwrap_err(),
-        "--fields: unknown field `sc-satus`; did you mean `sc-status`?"
+        "--fields: unknown field `sc-satus`; did you mean `sc-status`? (`-` stands for a column \
+         shipdeck does not model)"
     );
     assert_eq!(
         PlainLayout::parse_flag("date,cs_user_agnt", None).unwrap_err(),
-        "--fields: unknown field `cs_user_agnt`; did you mean `cs(User-Agent)`?"
+        "--fields: unknown field `cs_user_agnt`; did you mean `cs(User-Agent)`? (`-` stands for \
+         a column shipdeck does not model)"
     );
     let far = PlainLayout::parse_flag("date,banana", None).unwrap_err();
     assert!(
         far.starts_with("--fields: unknown field `banana`; the fields are date, time, "),
         "{far}"
     );
+    assert!(
+        far.ends_with(", and `-` for a column shipdeck does not model"),
+        "{far}"
+    );
+    // `-` holds the place of a column shipdeck does not model, named by its position.
+    let l = PlainLayout::parse_flag("date,time,-,sc-status,-", None).unwrap();
+    let names: Vec<String> = l.schema.names().iter().map(|n| n.to_string()).collect();
+    assert_eq!(names, ["date", "time", "column-3", "sc-status", "column-5"]);
     // A delivery's declared fields keep a name shipdeck does not know, as an untyped column.
     assert!(PlainLayout::parse("DistributionId,date", None).is_ok());
 }

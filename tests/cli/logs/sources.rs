@@ -504,6 +504,58 @@ fn plain_v2_files_read_with_fields_and_delimiter_and_without_them_say_so() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+#[test]
+fn a_dash_in_fields_keeps_a_column_shipdeck_does_not_model() {
+    // A delivery that chose a real-time log field (`cs-header-names`) among its plain columns.
+    let file = std::env::temp_dir().join(format!("shipdeck-cli-dash-{}.log", std::process::id()));
+    std::fs::write(
+        &file,
+        "2026-11-25,09:00:01,host:accept,502,/api/pay\n2026-11-25,09:00:02,host,200,/\n",
+    )
+    .unwrap();
+    let f = file.display().to_string();
+    let fields = [
+        "--fields",
+        "date,time,-,sc-status,cs-uri-stem",
+        "--delimiter",
+        ",",
+    ];
+    let out = shipdeck(
+        &[
+            &["logs", "cloudfront", "--file", &f, "-o", "jsonl"][..],
+            &fields,
+        ]
+        .concat(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let first: Value = serde_json::from_str(text(&out.stdout).lines().next().unwrap()).unwrap();
+    assert_eq!(first["column-3"], "host:accept");
+    assert_eq!(first["sc-status"], 502);
+    assert_eq!(first["cs-uri-stem"], "/api/pay");
+    let out = shipdeck(
+        &[
+            &[
+                "logs",
+                "cloudfront",
+                "--file",
+                &f,
+                "--filter",
+                "status>=500",
+            ][..],
+            &fields,
+        ]
+        .concat(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout).lines().count(),
+        1,
+        "{}",
+        text(&out.stdout)
+    );
+    std::fs::remove_file(&file).unwrap();
+}
+
 /// The simulator's environments log three ways (dev legacy W3C in its configured bucket, stg a
 /// v2 delivery of JSON lines under Hive paths and one to a log group, prd legacy logging and a
 /// v2 delivery of Parquet):
