@@ -555,6 +555,75 @@ fn the_plan_scrolls_to_the_whole_aws_command_with_more_lines_marked() {
 }
 
 #[test]
+fn at_the_smallest_size_a_plan_line_and_the_more_line_stay_and_every_guard_is_reached() {
+    // 60x15, the smallest screen drawn: the guards would leave the plan no line.
+    let (w, h) = (60, 15);
+    for (name, mut s) in every_dialog() {
+        let Ok(plan) = s.ops.dialog.clone().unwrap().planned else {
+            continue;
+        };
+        measure(&mut s, w, h);
+        let rows = s.ops.dialog.as_ref().unwrap().rows.expect("measured");
+        let first = dialog_lines(&s, w, h);
+        if rows.total <= rows.shown {
+            continue;
+        }
+        // More lines than rows: a "more" line says so, or on a single row where the line stands.
+        let counted = format!("1/{} ", rows.total);
+        assert!(
+            (rows.shown >= 2 && first.iter().any(|l| l.contains("more plan line")))
+                || (rows.shown == 1 && first.iter().any(|l| l.starts_with(&counted))),
+            "{name}: {rows:?}\n{}",
+            first.join("\n")
+        );
+        // The plan's rows follow what the dialog acts on: its lines there, less the "more" lines.
+        let mut seen = Vec::new();
+        for _ in 0..rows.total {
+            let lines = dialog_lines(&s, w, h);
+            let head = lines
+                .iter()
+                .position(|l| l.starts_with("acts on: "))
+                .unwrap();
+            let plan = (lines.iter().skip(head + 1))
+                .position(|l| !l.starts_with("         "))
+                .unwrap()
+                + head
+                + 1;
+            let page: Vec<String> = (lines[plan..plan + rows.shown].iter())
+                .filter(|l| !l.contains("more plan line"))
+                .map(|l| match l.split_once(' ') {
+                    Some((at, line)) if rows.shown == 1 && at.contains('/') => line.to_string(),
+                    _ => l.clone(),
+                })
+                .collect();
+            // Pages overlap: the lines after those the last page ended with.
+            let overlap = (0..=page.len().min(seen.len()))
+                .rev()
+                .find(|&k| seen[seen.len() - k..] == page[..k])
+                .unwrap_or(0);
+            seen.extend_from_slice(&page[overlap..]);
+            update(&mut s, Action::PageDown);
+        }
+        let seen = dense(&flat(&seen));
+        assert!(
+            seen.contains(&dense(&plan.aws_command)),
+            "{name}: the aws command {}\nin {seen}",
+            plan.aws_command
+        );
+        // The guards stay in sight, or scroll after the plan's lines.
+        let fixed = dense(&flat(&first));
+        for g in &plan.guards {
+            let g_line = dense(&format!("✓ {}", g.note));
+            assert!(
+                seen.contains(&g_line) || fixed.contains(&g_line),
+                "{name}: guard {}",
+                g.note
+            );
+        }
+    }
+}
+
+#[test]
 fn approve_dialog_scrolled_to_its_aws_command() {
     let mut s = dialog("prd", OpKind::Approve, "dashboards green");
     update(&mut s, Action::DialogNext);

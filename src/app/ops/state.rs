@@ -131,11 +131,12 @@ pub struct PlanRows {
 
 impl PlanRows {
     /// The furthest the plan scrolls: its last line at the bottom of the area, under the
-    /// "more above" line (an area of fewer than 3 lines has no such lines).
+    /// "more above" line (an area of 2 lines shows one plan line over that line; one of a
+    /// single line has none).
     pub fn max_scroll(self) -> usize {
         match self.total.checked_sub(self.shown) {
             None | Some(0) => 0,
-            Some(hidden) if self.shown >= 3 => hidden + 1,
+            Some(hidden) if self.shown >= 2 => hidden + 1,
             Some(hidden) => hidden,
         }
     }

@@ -25,6 +25,9 @@ const MORE: Style = Style::new().fg(Color::Yellow);
 
 /// Plan lines kept in sight before the rollback candidates take room.
 const MIN_PLAN: usize = 3;
+/// The fewest plan rows a dialog keeps when its plan has more lines: one line and the line
+/// saying how many more.
+const MIN_PLAN_ROWS: usize = 2;
 /// Most lines of guards and of what the action acts on.
 const GUARD_LINES: usize = 6;
 const HEAD_LINES: usize = 3;
@@ -399,7 +402,7 @@ fn compose(
     height: usize,
 ) -> Composed {
     let head = head_lines(d, width);
-    let all = plan_lines(d, width);
+    let mut all = plan_lines(d, width);
     let mut guards = guard_lines(d, width);
     // The fields' lines with the page keys' hint or without: room for the longer.
     let low_len = [false, true]
@@ -411,12 +414,27 @@ fn compose(
     let mut head = head;
     head.truncate(rest);
     rest -= head.len();
+    // On the smallest screens the guards would leave the plan no line: they go after the plan's
+    // lines, which scroll, so that a plan line and the line saying how many more stay in sight.
+    let scrolled_guards = !all.is_empty() && guards.len() + MIN_PLAN_ROWS > rest;
+    if scrolled_guards {
+        all.append(&mut guards);
+    }
     guards.truncate(rest);
     rest -= guards.len();
     // Candidates fill what the plan's first lines leave.
     let room = rest.saturating_sub(all.len().min(MIN_PLAN));
     let mut low = super::rollback_candidates::lines(state, d, width, room);
     rest -= low.len().min(rest);
+    if rest == 1 && all.len() > 1 {
+        // A single row starts with where its line stands (`3/24 `): the lines wrap narrower.
+        let digits = (all.len() * 2).to_string().len();
+        let narrow = width.saturating_sub(2 * digits + 2).max(1);
+        all = plan_lines(d, narrow);
+        if scrolled_guards {
+            all.extend(guard_lines(d, narrow));
+        }
+    }
     let rows = PlanRows {
         shown: rest,
         total: all.len(),
@@ -447,8 +465,42 @@ fn window(
         return all;
     }
     let offset = scroll.min(rows.max_scroll());
+    if shown < MIN_PLAN_ROWS {
+        // One row: the plan line, after where it stands in the plan (`3/24`).
+        return (all.drain(offset..).take(shown))
+            .map(|line| {
+                let mut spans = vec![Span::styled(format!("{}/{total} ", offset + 1), MORE)];
+                spans.extend(line.spans);
+                Line::from(spans)
+            })
+            .collect();
+    }
     if shown < 3 {
-        return all.drain(offset..).take(shown).collect();
+        // One plan line, and one line saying how many more there are each way.
+        let above = offset;
+        let below = total - offset - 1;
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        let text = match (above, below) {
+            (0, b) => format!(
+                "▼ {b} more plan line{} below · {}",
+                plural(b),
+                key(hints, "page_down", "pagedown")
+            ),
+            (a, 0) => format!(
+                "▲ {a} more plan line{} above · {}",
+                plural(a),
+                key(hints, "page_up", "pageup")
+            ),
+            (a, b) => format!(
+                "▲▼ {} more plan lines: {a} above, {b} below · {}/{}",
+                a + b,
+                key(hints, "page_up", "pageup"),
+                key(hints, "page_down", "pagedown")
+            ),
+        };
+        let mut out: Vec<Line<'static>> = all.drain(offset..).take(1).collect();
+        out.push(Line::from(Span::styled(text, MORE)));
+        return out;
     }
     let up = offset > 0;
     let mut room = shown - usize::from(up);
