@@ -151,6 +151,9 @@ fn replan_with(state: &mut State, by_operator: bool) {
         d.field = Field::Confirm;
     }
     let Some(seen) = d.target().cloned() else {
+        // Nothing to act on now (the refusal says why): a change told before named a target
+        // that is gone too. The pin stays, so a target that comes later is told as a change.
+        d.changed = None;
         return;
     };
     match d.pinned.take() {

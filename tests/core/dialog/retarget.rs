@@ -110,6 +110,40 @@ fn the_stop_and_reject_dialogs_catch_a_new_target_too() {
 }
 
 #[test]
+fn a_new_target_that_is_gone_too_leaves_no_note_naming_it() {
+    let mut s = open("prd", OpKind::Stop);
+    type_text(&mut s, "bad build");
+    refresh_with(&mut s, another_approval());
+    assert!(s.ops.dialog.as_ref().unwrap().changed.is_some());
+    // e-33 ends too: nothing runs, so there is nothing to stop and no "it is now e-33".
+    let ex = |id: &str, st, v: &str, ago: i64| execution(id, st, v, T0 - ago * Timestamp::HOUR);
+    let done = snapshot(
+        "prd",
+        vec![
+            ex("e-33", ExecutionStatus::Succeeded, "1.4.0", 0),
+            ex("e-32", ExecutionStatus::Failed, "1.3.0", 2),
+        ],
+        None,
+    );
+    refresh_with(&mut s, done);
+    let d = s.ops.dialog.clone().unwrap();
+    assert!(
+        d.planned.is_err() && d.target().is_none(),
+        "{:?}",
+        d.planned
+    );
+    assert!(
+        d.changed.is_none(),
+        "a change to a target that is gone: {:?}",
+        d.changed
+    );
+    assert_eq!(applies(&update(&mut s, Action::Submit)), 0);
+    let said = status(&s);
+    assert!(!said.contains("now acts on"), "{said}");
+    assert!(said.contains("nothing to stop"), "{said}");
+}
+
+#[test]
 fn reject_stop_freeze_and_invalidate_show_their_target_before_the_fields_are_filled() {
     for (env, kind, shows) in [
         ("prd", OpKind::Reject, "e-32"),
