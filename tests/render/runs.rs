@@ -347,3 +347,59 @@ fn the_runs_view_reads_nothing_until_githubs_rate_limit_resets() {
     let fx = update(&mut s, Action::Tick(reset));
     assert_eq!(reads(&fx), 1, "read again once it resets");
 }
+
+/// The view's next read, due after [`RUNS_EVERY`](shipdeck::app::runs::RUNS_EVERY), answered
+/// with `read`.
+fn reread(s: &mut State, read: RunsRead) {
+    let later = s.now + shipdeck::app::runs::RUNS_EVERY;
+    let fx = update(s, Action::Tick(later));
+    let request = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::FetchRuns { request, .. } => Some(*request),
+            _ => None,
+        })
+        .expect("the runs read again");
+    update(
+        s,
+        Action::Reply(Reply::RunsLoaded {
+            request,
+            read: Box::new(read),
+        }),
+    );
+}
+
+#[test]
+fn a_newer_run_moves_no_selection_and_t_acts_on_the_run_shown() {
+    let mut s = shown();
+    update(&mut s, Action::Down);
+    update(&mut s, Action::Open);
+    assert_eq!(s.runs.open.as_ref().unwrap().run_id, 7104353780);
+    // A newer run comes on top; a token is set.
+    let mut read = s.runs.read.clone().unwrap();
+    read.writable = Ok(());
+    if let Ok(runs) = &mut read.workflows[0].1 {
+        runs.insert(
+            0,
+            ListedRun {
+                run: run(7104354500, 931, None, 1),
+                jobs: None,
+            },
+        );
+    }
+    reread(&mut s, read);
+    assert_eq!(
+        s.runs.selected().map(|r| r.run.id),
+        Some(7104353780),
+        "the row follows run #929"
+    );
+    // Whatever the list selects, the open run is the one acted on.
+    s.runs.row = 0;
+    update(&mut s, Action::Op(shipdeck::ops::OpKind::Retry));
+    let d = s.ops.dialog.as_ref().expect("the re-run dialog");
+    let target = &d.target().unwrap().text;
+    assert!(
+        target.contains("#929") && target.contains("7104353780"),
+        "{target}"
+    );
+}

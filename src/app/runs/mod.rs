@@ -151,9 +151,13 @@ pub(in crate::app) fn loaded(state: &mut State, request: RequestId, read: RunsRe
     state.runs.loading = None;
     state.runs.read_at = Some(state.now);
     state.runs.limited_until = read.limited_until;
+    // The selection stays on the run the operator chose, wherever newer runs put it.
+    let chosen = state.runs.selected().map(|r| r.run.id);
     state.runs.read = Some(read);
-    let n = state.runs.rows().len();
-    state.runs.row = state.runs.row.min(n.saturating_sub(1));
+    let rows = state.runs.rows();
+    let row = chosen.and_then(|id| rows.iter().position(|r| r.run.id == id));
+    let n = rows.len();
+    state.runs.row = row.unwrap_or(state.runs.row).min(n.saturating_sub(1));
 }
 
 /// While the view is shown: the runs read again every [`RUNS_EVERY`], the open run's jobs too;
@@ -284,9 +288,32 @@ pub(in crate::app) fn act(state: &mut State, kind: OpKind) -> Vec<Effect> {
         return Vec::new();
     };
     let (repository, writable) = (read.repository.clone(), read.writable.clone());
-    let Some(listed) = state.runs.selected().cloned() else {
-        state.say(Level::Warn, "no run to act on");
-        return Vec::new();
+    // An open run is the one shown: it is acted on, whatever row the list has selected.
+    let listed = match &state.runs.open {
+        Some(o) => {
+            let id = o.run_id;
+            let found = state
+                .runs
+                .rows()
+                .into_iter()
+                .find(|r| r.run.id == id)
+                .cloned();
+            let Some(listed) = found else {
+                let text = format!(
+                    "run {id} is no longer among the runs read: Esc, then choose the run again"
+                );
+                state.say(Level::Warn, text);
+                return Vec::new();
+            };
+            listed
+        }
+        None => match state.runs.selected().cloned() {
+            Some(listed) => listed,
+            None => {
+                state.say(Level::Warn, "no run to act on");
+                return Vec::new();
+            }
+        },
     };
     let specs: Vec<_> = state.envs.iter().map(|e| e.spec.clone()).collect();
     let Some(env) = run_target(&listed.run, &state.runs.release_workflow, &specs)
