@@ -245,6 +245,21 @@ fn logs_show_events_coloured_and_follow_the_tail() {
         })
     });
     assert!(y.is_some(), "no red ERROR line");
+    // Nothing held and the read refused: unknown, never "0 events" or "No events".
+    let mut s = with(View::Logs, None);
+    s.logs.events.clear();
+    s.logs.load.error = Some("not read while the credentials are refused".into());
+    for (w, h) in SIZES {
+        let text = screen(&s, w, h);
+        assert_has(
+            &text,
+            &["events unknown", "are unknown: the last read failed"],
+        );
+        assert!(
+            !text.contains("0 events") && !text.contains("No events"),
+            "{text}"
+        );
+    }
 }
 
 #[test]

@@ -371,15 +371,19 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
                 follow,
             ]
         }
-        None => vec![
-            Span::styled("groups ", DIM),
-            Span::raw(ellipsize(&groups, usize::from(inner.width) / 2)),
-            Span::styled(
-                format!(" · {} · ", count(events.len(), "event", "events")),
-                DIM,
-            ),
-            follow,
-        ],
+        None => {
+            // Nothing held and the read failed: how many events there are is not known.
+            let events = match &state.logs.load.error {
+                Some(_) if state.logs.events.is_empty() => "events unknown".to_string(),
+                _ => count(events.len(), "event", "events"),
+            };
+            vec![
+                Span::styled("groups ", DIM),
+                Span::raw(ellipsize(&groups, usize::from(inner.width) / 2)),
+                Span::styled(format!(" · {events} · "), DIM),
+                follow,
+            ]
+        }
     };
     if !state.logs.behind().is_empty() {
         // A read stopped before its last page: the next polls go on from there.
@@ -428,12 +432,14 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
             // A build log: say what was read, not just that nothing came back.
             let since = state.logs.first(state.now).clock();
             format!("No events in {group}, stream {stream}, from {since} on.")
+        } else if state.logs.load.error.is_some() {
+            // Unknown is not none: the read failed, so nothing says there are no events.
+            format!("The events of {groups} are unknown: the last read failed.")
         } else {
             "No events in the last read.".to_string()
         };
         let mut lines = vec![Line::from(Span::styled(msg, DIM))];
-        let named = state.logs.stream.is_some() || state.logs.job.is_some();
-        if let (true, Some(err)) = (named, &state.logs.load.error) {
+        if let Some(err) = &state.logs.load.error {
             // Why, whole (the line above the rows is cut at the terminal's width).
             lines.push(Line::default());
             lines.push(Line::from(Span::styled(
