@@ -97,7 +97,20 @@ pub(in crate::app) fn due(state: &mut State) -> Option<Effect> {
                 distribution_id: dist,
             });
         }
-        Resolved::Unreadable(why) | Resolved::NoSuchSource(why) => {
+        Resolved::NoSuchSource(why) => {
+            // A pick made before discovery could check it names no source: it is refused with
+            // the choices, and the source read by default is read instead of nothing.
+            let name = env.spec.name.clone();
+            state.say(
+                Level::Error,
+                format!(":logsource: {why}; {name} reads its default source"),
+            );
+            if let Some(e) = state.envs.get_mut(state.selected) {
+                e.log_pick = None;
+            }
+            return due(state);
+        }
+        Resolved::Unreadable(why) => {
             state.traffic.load.failed(why, now + UNREADABLE_RETRY);
             return None;
         }

@@ -117,6 +117,39 @@ fn discovered_sources_are_read_by_their_layout_and_picked_with_logsource() {
 }
 
 #[test]
+fn a_pick_made_before_discovery_that_names_no_source_is_refused_and_the_default_read() {
+    let (mut s, _, _) = discovering();
+    // Picked while discovery is on its way: nothing to check it against yet.
+    let fx = typed_command(&mut s, "logsource 9");
+    let request = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::DiscoverLogSources { request, .. } => Some(*request),
+            _ => None,
+        })
+        .expect("discovery asked again");
+    let fx = update(
+        &mut s,
+        Action::Reply(Reply::LogSourcesFound {
+            env: 2,
+            request,
+            found: Box::new(found()),
+        }),
+    );
+    let fx = [fx, update(&mut s, Action::Tick(T0 + Timestamp::SECOND))].concat();
+    let status = s.status.clone().unwrap();
+    assert_eq!(status.level, Level::Error);
+    assert_eq!(
+        status.text,
+        ":logsource: no log source `9`; choose 1 (legacy), 2 (d-parquet); prd reads its default \
+         source"
+    );
+    let (bucket, _) = listing(&fx).expect("the default source read, not nothing");
+    assert_eq!(bucket, "v2-logs");
+    assert_eq!(s.envs[2].log_pick, None);
+}
+
+#[test]
 fn a_failed_discovery_is_said_and_read_again() {
     let (mut s, request, _) = discovering();
     let denied = CloudError::AccessDenied {
