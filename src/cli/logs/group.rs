@@ -173,7 +173,8 @@ async fn live(
     }
 }
 
-/// The environment's log group named `name`: an exact name, or the only one containing it.
+/// The environment's log group named `name`: an exact name, or the only one containing it; a
+/// name that matches none or several is a bad value (exit 2).
 pub(super) fn pick_group(groups: &[String], name: &str) -> Result<String, Failure> {
     if groups.iter().any(|g| g == name) || name.starts_with('/') {
         return Ok(name.to_string());
@@ -181,11 +182,11 @@ pub(super) fn pick_group(groups: &[String], name: &str) -> Result<String, Failur
     let hits: Vec<&String> = groups.iter().filter(|g| g.contains(name)).collect();
     match hits.as_slice() {
         [one] => Ok((*one).clone()),
-        [] => Err(Failure::new(format!(
+        [] => Err(Failure::usage(format!(
             "no log group of this environment matches `{name}`; it has {}",
             groups.join(", ")
         ))),
-        _ => Err(Failure::new(format!(
+        _ => Err(Failure::usage(format!(
             "`{name}` matches several log groups: {}",
             hits.iter()
                 .map(|g| g.as_str())

@@ -170,13 +170,13 @@ fn logs_group_values() {
     );
     rejects(
         &["--demo", "logs", "group", "prd", "nosuch"],
-        1,
+        2,
         &["no log group of this environment matches `nosuch`; it has \
            /aws/lambda/storefront-api-prd, /aws/codebuild/storefront-deploy-prd"],
     );
     rejects(
         &["--demo", "logs", "group", "prd", "storefront"],
-        1,
+        2,
         &[
             "`storefront` matches several log groups: /aws/lambda/storefront-api-prd, \
            /aws/codebuild/storefront-deploy-prd",

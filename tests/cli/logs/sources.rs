@@ -728,6 +728,6 @@ fn an_insights_query_the_service_would_refuse_exits_2_naming_the_position() {
         "--demo",
         "stats count(*)",
     ]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "a bad group name");
     assert!(text(&out.stderr).contains("no log group of this environment matches"));
 }
