@@ -122,6 +122,14 @@ fn dry_run_prints_only_the_plan_and_audits_nothing() {
         (Value::Bool(true), Value::from(0))
     );
     assert!(v["outcome"].is_null());
+    // dev runs QUEUED: a deploy while one runs waits its turn (it supersedes nothing).
+    let out = shipdeck(&state, &["--demo", "deploy", "dev", "--dry-run"]);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("(QUEUED: the new execution waits its turn at each stage)"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("supersedes"), "{stdout}");
 }
 
 /// A plan's `aws` command runs as its environment's identity: prd's role (the demo's second

@@ -4,7 +4,7 @@
 use super::super::data::PipelineData;
 use super::super::guards;
 use super::super::shapes::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
-use crate::domain::{ActionCategory, ExecutionSummary, PipelineDef, Release};
+use crate::domain::{ActionCategory, ExecutionMode, ExecutionSummary, PipelineDef, Release};
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -100,10 +100,16 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, opts: &DeployOptions) -> 
         ));
     }
     if let Some(active) = data.executions.iter().find(|e| e.status.is_active()) {
-        summary.push(format!(
-            "running now:   {} (a newer execution supersedes one waiting between stages)",
-            describe(active)
-        ));
+        // What the new execution does next to it follows the pipeline's execution mode.
+        let beside = match data.def.map(|d| d.execution_mode) {
+            Some(ExecutionMode::Superseded) => {
+                "a newer execution supersedes one waiting between stages"
+            }
+            Some(ExecutionMode::Queued) => "QUEUED: the new execution waits its turn at each stage",
+            Some(ExecutionMode::Parallel) => "PARALLEL: the new execution runs beside it",
+            None => "the pipeline's execution mode is not read: the new one may queue or supersede",
+        };
+        summary.push(format!("running now:   {} ({beside})", describe(active)));
     }
     summary.extend(variable_lines);
     warnings.extend(variable_warnings);
