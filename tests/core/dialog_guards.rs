@@ -128,6 +128,16 @@ fn read_only_hides_the_action_keys_help_and_commands() {
 }
 
 #[test]
+fn an_extra_word_after_audit_is_refused_like_after_an_action() {
+    let mut s = loaded();
+    update(&mut s, Action::CommandOpen);
+    type_text(&mut s, "audit x");
+    update(&mut s, Action::Submit);
+    assert_eq!(status(&s), ":audit x: unexpected `x`; expected audit");
+    assert_ne!(s.view, shipdeck::app::View::Audit);
+}
+
+#[test]
 fn self_approval_is_refused_on_prd_to_the_status_bar_and_audit() {
     let mut s = loaded();
     s.session.identity = Some("arn:aws:sts::123456789012:assumed-role/Dev/alice".into());

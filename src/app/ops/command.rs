@@ -124,6 +124,13 @@ pub(in crate::app) fn run(state: &mut State, line: &str) -> Option<Vec<Effect>> 
     let mut words = line.split_whitespace();
     let word = words.next()?;
     if word == AUDIT_COMMAND.0 {
+        if let Some(extra) = words.next() {
+            state.say(
+                Level::Error,
+                format!(":{line}: unexpected `{extra}`; expected audit"),
+            );
+            return Some(Vec::new());
+        }
         return Some(ops::audit::show_audit(state));
     }
     let (_, kind, _) = OP_COMMANDS.iter().find(|(w, _, _)| *w == word)?;
