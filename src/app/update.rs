@@ -546,14 +546,6 @@ fn move_or_scroll(state: &mut State, delta: isize) {
 }
 
 pub(super) fn show(state: &mut State, view: View) -> Vec<Effect> {
-    if view == View::Audit {
-        // The audit view reads the audit log when it is shown.
-        return ops::audit::show_audit(state);
-    }
-    if view == View::Runs {
-        // The Runs view reads the runs when it is shown.
-        return super::runs::show(state);
-    }
     if state.view != view && !state.filter.is_empty() {
         state.filter.clear();
         crate::app::logs::select::rows_changed(state, true);
@@ -564,6 +556,17 @@ pub(super) fn show(state: &mut State, view: View) -> Vec<Effect> {
     } else {
         Vec::new()
     };
+    if matches!(view, View::Audit | View::Runs) {
+        // What was said of the view left goes with it.
+        state.view = view;
+        state.drop_left_behind();
+        // The audit view reads the audit log when it is shown, the Runs view the runs.
+        fx.extend(match view {
+            View::Audit => ops::audit::show_audit(state),
+            _ => super::runs::show(state),
+        });
+        return fx;
+    }
     state.view = view;
     state.overlay = None;
     if view == View::Attention {

@@ -282,6 +282,16 @@ fn leaving_the_view_or_starting_another_query_stops_the_running_one() {
     let second: Vec<RequestId> = runs(&fx).iter().map(|r| r.1).collect();
     let fx = command(&mut s, "pipeline");
     assert_eq!(cancels(&fx), second);
+    // The Audit and Runs views, which read their own data when shown, stop it too.
+    for view in ["audit", "runs"] {
+        update(&mut s, Action::Show(View::Traffic));
+        let started: Vec<RequestId> = runs(&command(&mut s, "query 7d"))
+            .iter()
+            .map(|r| r.1)
+            .collect();
+        let fx = command(&mut s, view);
+        assert_eq!(cancels(&fx), started, "leaving for {view}");
+    }
 }
 
 #[test]
