@@ -219,6 +219,23 @@ impl State {
             .collect()
     }
 
+    /// The environments whose pending approvals are shown from an older read because the
+    /// latest refresh failed, with when refreshing began to fail: what is shown may have been
+    /// answered or expired since, or a new one come (a pipeline without an approval action has
+    /// none to miss).
+    pub fn approvals_stale(&self) -> Vec<(String, Timestamp)> {
+        let approves = |e: &&EnvView| {
+            (e.def.iter().flat_map(|d| &d.stages))
+                .flat_map(|s| &s.actions)
+                .any(|a| a.category == crate::domain::ActionCategory::Approval)
+        };
+        (self.envs.iter())
+            .filter(|e| e.state.is_some())
+            .filter(approves)
+            .filter_map(|e| Some((e.spec.name.clone(), e.refresh.error.as_ref()?.since)))
+            .collect()
+    }
+
     /// Index of an environment by name.
     pub fn env_index(&self, name: &str) -> Option<usize> {
         self.envs.iter().position(|e| e.spec.name == name)

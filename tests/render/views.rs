@@ -442,6 +442,43 @@ fn approvals_that_could_not_be_read_show_as_unknown_never_as_none() {
 }
 
 #[test]
+fn approvals_shown_from_an_older_read_say_they_are_stale() {
+    // prd's refresh fails since 5 minutes: its approval is the last one read, and may be gone.
+    let mut s = with(View::Approvals, None);
+    s.envs[2].refresh.error = Some(shipdeck::app::Stale {
+        since: s.now - 5 * shipdeck::domain::Timestamp::MINUTE,
+        error: "cannot assume role arn:aws:iam::222222222222:role/shipdeck-operator".into(),
+        failures: 3,
+        throttled: false,
+    });
+    for (w, h) in SIZES {
+        let text = screen(&s, w, h);
+        let tab = if w == 80 {
+            "Appr (1?)"
+        } else {
+            "Approvals (1?)"
+        };
+        assert_has(
+            &text,
+            &[
+                tab,
+                "stale in prd (5m",
+                "stale 5m",
+                "it may have been answered",
+            ],
+        );
+    }
+    assert_has(&screen(&s, 160, 48), &["cannot assume role"]);
+    // stg's refresh fails too in the fixture, but its pipeline has no approval to miss.
+    s.envs[2].refresh.error = None;
+    let text = screen(&s, 160, 48);
+    assert!(
+        !text.contains("stale") && text.contains("Approvals (1)"),
+        "{text}"
+    );
+}
+
+#[test]
 fn the_home_glance_says_unknown_when_it_does_not_know_never_an_empty_strip() {
     let mut s = with(View::Environments, None);
     // prd's pipeline state was never read; dev's logs could not be read; stg's were not read.

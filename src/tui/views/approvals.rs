@@ -37,14 +37,23 @@ pub fn title(state: &State) -> String {
         .map(|(env, _)| env)
         .collect();
     let known = state.approvals().len();
-    if unknown.is_empty() {
-        format!("Approvals · {known} pending")
-    } else {
-        format!(
-            "Approvals · {known} pending · unknown in {}",
-            unknown.join(", ")
-        )
+    let mut title = format!("Approvals · {known} pending");
+    if !unknown.is_empty() {
+        title += &format!(" · unknown in {}", unknown.join(", "));
     }
+    // Shown from an older read: they may have been answered or expired since.
+    let stale: Vec<String> = (state.approvals_stale().into_iter())
+        .map(|(env, since)| format!("{env} ({})", human(state.now.since(since))))
+        .collect();
+    if !stale.is_empty() {
+        title += &format!(" · stale in {}", stale.join(", "));
+    }
+    title
+}
+
+/// Since when `env`'s approvals are shown from an older read (its refresh failing), if so.
+fn stale_since(state: &State, env: &str) -> Option<Timestamp> {
+    (state.approvals_stale().into_iter()).find_map(|(e, since)| (e == env).then_some(since))
 }
 
 /// Height of the detail panel (with its rule line) for a body of `height` rows over a list of
@@ -104,6 +113,15 @@ fn cells(state: &State, a: &Approval) -> Vec<Line<'static>> {
         .and_then(|i| state.envs.get(i))
         .is_some_and(|e| e.spec.protected);
     let left = a.time_left(state.now);
+    // A stale row says so first in its last column, which a narrow terminal keeps.
+    let mut stage = Vec::new();
+    if let Some(since) = stale_since(state, &a.environment) {
+        stage.push(Span::styled(
+            format!("stale {} · ", human(state.now.since(since))),
+            Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+        ));
+    }
+    stage.push(Span::raw(format!("{} / {}", a.stage, a.action)));
     vec![
         Line::from(Span::styled(
             env_label(&a.environment, protected),
@@ -115,7 +133,7 @@ fn cells(state: &State, a: &Approval) -> Vec<Line<'static>> {
         Line::from(a.triggered_by.clone().unwrap_or_else(|| "—".into())),
         Line::from(human(state.now.since(a.waiting_since))),
         Line::from(Span::styled(human(left), left_style(left))),
-        Line::from(format!("{} / {}", a.stage, a.action)),
+        Line::from(stage),
     ]
 }
 
@@ -139,6 +157,22 @@ fn detail_lines(state: &State, a: &Approval, width: usize) -> Vec<Line<'static>>
         Span::styled(a.environment.clone(), bold),
         Span::raw(format!(" · {} / {}", a.stage, a.action)),
     ])];
+    if let Some(since) = stale_since(state, &a.environment) {
+        let why = (state.env_index(&a.environment))
+            .and_then(|i| state.envs.get(i))
+            .and_then(|e| e.state_error())
+            .unwrap_or("");
+        let text = format!(
+            "stale: not read for {}, it may have been answered or expired since ({why})",
+            human(state.now.since(since))
+        );
+        for l in wrap(&text, width, 3) {
+            out.push(Line::from(Span::styled(
+                l,
+                Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            )));
+        }
+    }
     let plain = Style::new();
     let waited = format!(
         "since {} ({})",

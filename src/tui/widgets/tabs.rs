@@ -87,6 +87,8 @@ fn label(state: &State, view: View, key: Option<&str>, fit: Fit, bare: bool) -> 
     // An environment whose approvals are unknown adds a `?`: never a plain count that may be
     // short.
     let unknown = !state.approvals_unknown().is_empty();
+    // Shown from an older read: a count that may no longer hold.
+    let stale = !state.approvals_stale().is_empty();
     let title = match view {
         _ if bare && key.is_some() && view != state.view => "",
         _ if fit == Fit::Tiny => tiny(view),
@@ -97,6 +99,7 @@ fn label(state: &State, view: View, key: Option<&str>, fit: Fit, bare: bool) -> 
     let count = match view {
         View::Approvals if unknown && pending > 0 => format!("({pending}+?)"),
         View::Approvals if unknown => "(?)".to_string(),
+        View::Approvals if stale => format!("({pending}?)"),
         View::Approvals if pending > 0 => format!("({pending})"),
         View::Attention if state.attention.unseen() > 0 => {
             format!("({})", state.attention.unseen())
