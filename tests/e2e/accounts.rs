@@ -333,3 +333,50 @@ async fn the_map_does_not_call_a_paused_identity_between_its_retries() {
         "r resumed prd's map part"
     );
 }
+
+/// prd read, then its identity paused: the Map's prd nodes are unknown with the pause's reason,
+/// its pipeline, source and build included (they were read before and would show green), and
+/// dev's stay judged.
+#[tokio::test]
+async fn a_paused_identity_leaves_none_of_its_nodes_green_on_the_map() {
+    use shipdeck::app::{Action, View};
+    use shipdeck::domain::{Level, Timestamp};
+    let Refused {
+        backend, mut app, ..
+    } = refused_after_loading().await;
+    let sim = backend.sim.clone().unwrap();
+    for _ in 0..2 {
+        let next = sim.with(|s| {
+            s.advance(Timestamp::MINUTE);
+            s.now()
+        });
+        app.tick(next).await;
+    }
+    assert!(app.state.paused(2) && !app.state.paused(0));
+    app.dispatch(Action::Show(View::Map));
+    app.settle().await;
+    let map = app.state.health_map();
+    let prd = &map.environments[2];
+    assert_eq!(prd.level, Level::Unknown, "{}", prd.reason);
+    // The site's probe needs no credentials: it goes on and is judged.
+    let watched = |n: &&shipdeck::app::health::Node| {
+        n.level != Level::None && n.node != shipdeck::app::health::NodeKind::Site
+    };
+    for n in prd.nodes().filter(watched) {
+        assert_eq!(n.level, Level::Unknown, "{:?}: {}", n.node, n.reason);
+        assert!(
+            n.reason
+                .starts_with("not read while the credentials are refused: cannot assume role"),
+            "{:?}: {}",
+            n.node,
+            n.reason
+        );
+    }
+    let dev = &map.environments[0];
+    assert!(
+        dev.nodes()
+            .all(|n| !n.reason.contains("credentials are refused")),
+        "dev is read: {}",
+        dev.reason
+    );
+}

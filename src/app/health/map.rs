@@ -129,6 +129,22 @@ impl EnvHealth {
     pub fn nodes(&self) -> impl Iterator<Item = &Node> {
         self.app.iter().chain(&self.deployer)
     }
+
+    /// Nothing of AWS is read for the environment while its identity's credentials are
+    /// refused: every watched node, and the environment, is unknown with `why` (the numbers
+    /// kept are those of the last read, no longer judged) — but the site's, judged by its
+    /// probe alone, while `probed` (the probes, which no credentials hold, went on).
+    pub fn paused(&mut self, why: &str, probed: bool) {
+        let reason = format!("not read while the credentials are refused: {why}");
+        for n in self.app.iter_mut().chain(&mut self.deployer) {
+            if n.level != Level::None && !(probed && n.node == NodeKind::Site) {
+                n.level = Level::Unknown;
+                n.reason.clone_from(&reason);
+            }
+        }
+        self.level = Level::Unknown;
+        self.reason = reason;
+    }
 }
 
 /// A signal's value as a [`SignalValue`].

@@ -54,6 +54,8 @@ pub fn assemble(
         now: state.now.max(now),
     };
     let region = state.session.region.as_deref();
+    // With every identity paused, the map is not read at all: the probes stop too.
+    let probed = (0..state.envs.len()).any(|e| !state.paused(e));
     let environments = state
         .envs
         .iter()
@@ -61,7 +63,11 @@ pub fn assemble(
         .filter(|(_, e)| only.is_none_or(|o| e.spec.name == o))
         .map(|(i, e)| {
             let h = health.get(i).cloned().unwrap_or_default();
-            map::environment(i, e, &h, readings, probes, region, times)
+            let mut env = map::environment(i, e, &h, readings, probes, region, times);
+            if let Some(pause) = state.pause_of(i) {
+                env.paused(&pause.error, probed);
+            }
+            env
         })
         .collect();
     HealthMap {
