@@ -211,17 +211,16 @@ fn cells(state: &State, row: &RunRow<'_>) -> Vec<Line<'static>> {
     ]
 }
 
-/// The category of an action in the environment's definition, if known.
-fn category(state: &State, row: &RunRow<'_>) -> Option<ActionCategory> {
+/// The action's declaration in the environment's definition, if known.
+fn action_def<'a>(state: &'a State, row: &RunRow<'_>) -> Option<&'a crate::domain::ActionDef> {
     let def = state.execution_def()?;
     let stage = def.stages.iter().find(|s| s.name == row.stage)?;
-    Some(
-        stage
-            .actions
-            .iter()
-            .find(|a| a.name == row.action)?
-            .category,
-    )
+    stage.actions.iter().find(|a| a.name == row.action)
+}
+
+/// The category of an action in the environment's definition, if known.
+fn category(state: &State, row: &RunRow<'_>) -> Option<ActionCategory> {
+    action_def(state, row).map(|a| a.category)
 }
 
 /// `name` in the names' column and `value` wrapped beside it.
@@ -229,13 +228,19 @@ fn field(out: &mut Vec<Line<'static>>, name: &str, value: &str, style: Style, wi
     pane::field(out, name, NAME, value, style, width);
 }
 
-/// Who answered an approval, from its run: approved or rejected by whom, or why no one did.
-fn answer(run: &ActionExecutionDetail) -> (String, Style) {
+/// Who answered an approval, from its run: approved or rejected by whom, or why no one did. A
+/// failed run that no one answered and that waited its whole `timeout` expired.
+fn answer(run: &ActionExecutionDetail, timeout: Option<crate::domain::Millis>) -> (String, Style) {
     let by = run.updated_by.clone();
+    let waited = run.last_update.since(run.start);
     match (run.status, by) {
         (ActionStatus::Succeeded, Some(by)) => (format!("approved by {by}"), Style::new()),
         (ActionStatus::Succeeded, None) => ("approved".into(), Style::new()),
         (ActionStatus::Failed, Some(by)) => (format!("rejected by {by}"), RED),
+        (ActionStatus::Failed, None) if timeout.is_some_and(|t| waited >= t) => (
+            format!("expired unanswered after {}", crate::domain::human(waited)),
+            RED,
+        ),
         (ActionStatus::Failed, None) => ("not approved (rejected, expired or failed)".into(), RED),
         (ActionStatus::InProgress, _) => ("waiting for an answer".into(), Style::new()),
         (ActionStatus::Abandoned, _) => ("abandoned by a stop".into(), DIM),
@@ -259,7 +264,8 @@ pub fn pane_lines(state: &State, row: &RunRow<'_>, width: usize) -> Vec<Line<'st
     let (_, style) = action(Some(run.status));
     field(&mut out, "status", run.status.as_str(), style, width);
     if category(state, row) == Some(ActionCategory::Approval) {
-        let (text, style) = answer(run);
+        let timeout = action_def(state, row).map(crate::domain::ActionDef::approval_timeout);
+        let (text, style) = answer(run, timeout);
         field(&mut out, "answer", &text, style, width);
         let comment = run.summary.as_deref().unwrap_or("(none)");
         field(&mut out, "comment", comment, Style::new(), width);
@@ -378,4 +384,43 @@ pub fn pane(state: &State, inner: Rect) -> Option<(Rect, usize)> {
             pane_lines(state, row, usize::from(inside.width)).len(),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{DEFAULT_APPROVAL_TIMEOUT, Timestamp};
+
+    fn run(waited: crate::domain::Millis, by: Option<&str>) -> ActionExecutionDetail {
+        let start = Timestamp(1_795_597_200_000);
+        ActionExecutionDetail {
+            pipeline_execution_id: "e-1".into(),
+            action_execution_id: "a-1".into(),
+            stage: "Approval".into(),
+            action: "ApproveRelease".into(),
+            status: ActionStatus::Failed,
+            start,
+            last_update: start + waited,
+            updated_by: by.map(str::to_string),
+            summary: None,
+            external_execution_url: None,
+            external_execution_id: None,
+            log_stream_arn: None,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn an_approval_no_one_answered_within_its_timeout_expired() {
+        let week = Some(DEFAULT_APPROVAL_TIMEOUT);
+        let expired = answer(&run(DEFAULT_APPROVAL_TIMEOUT, None), week).0;
+        assert_eq!(expired, "expired unanswered after 7d 00h");
+        // Failed sooner, or with the timeout unknown: not said to have expired.
+        let sooner = answer(&run(Timestamp::HOUR, None), week).0;
+        assert_eq!(sooner, "not approved (rejected, expired or failed)");
+        let unknown = answer(&run(DEFAULT_APPROVAL_TIMEOUT, None), None).0;
+        assert_eq!(unknown, "not approved (rejected, expired or failed)");
+        let by = answer(&run(Timestamp::HOUR, Some("alice")), week).0;
+        assert_eq!(by, "rejected by alice");
+    }
 }
