@@ -302,6 +302,22 @@ fn trace_follows_a_commit_to_each_environment() {
         )
     );
     assert_eq!(prd["executions"][0]["id"], waiting["execution_id"]);
+    // The release stg runs is queued at prd's approval behind the one waiting there: it waits
+    // to enter the stage, it is not shipping.
+    let queued = json(&[
+        "--demo",
+        "--system",
+        "storefront",
+        "trace",
+        "1.41.8",
+        "-o",
+        "json",
+    ]);
+    let now = queued["environments"][2]["now"].as_str().unwrap();
+    assert!(
+        now.starts_with("waiting to enter Approval in prd (execution "),
+        "{now}"
+    );
     assert!(
         prd["executions"][0]["console_url"]
             .as_str()

@@ -784,6 +784,21 @@ fn where_in(
         ));
     }
     if let Some((e, _)) = carried.iter().find(|(e, _)| e.status.is_active()) {
+        // Held at a stage's entry (a queue, a frozen transition, the stage busy with an
+        // earlier execution): it waits there, it is not shipping.
+        let held = (env.data.state.iter().flat_map(|s| &s.stages)).find(|s| {
+            (s.inbound_execution.iter().chain(&s.queued)).any(|q| q.pipeline_execution_id == e.id)
+        });
+        if let Some(stage) = held {
+            return Ok((
+                "waiting",
+                format!(
+                    "waiting to enter {} in {name} (execution {})",
+                    stage.name,
+                    short(&e.id)
+                ),
+            ));
+        }
         return Ok((
             "shipping",
             format!(
