@@ -601,9 +601,20 @@ fn deployer_row(env: &EnvView, home: Option<&str>) -> Vec<Node> {
         ),
         Some(Ok(Some(obj))) => Verdict::new(
             Level::Green,
+            // The package at the source: which it is, and whether it is the one that runs
+            // (it waits to be deployed only when it is not).
             obj.release
                 .as_ref()
-                .map(|r| format!("{} waiting at the source", r.version))
+                .map(|r| {
+                    let runs = crate::app::envs::summary::deployed(env)
+                        .deployed_release()
+                        .is_some_and(|d| d.version == r.version);
+                    if runs {
+                        format!("{} at the source, runs here", r.version)
+                    } else {
+                        format!("{} at the source", r.version)
+                    }
+                })
                 .unwrap_or_default(),
         ),
     };
