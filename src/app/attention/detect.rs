@@ -334,9 +334,12 @@ impl Detector {
                 environment: name.clone(),
                 at: stale.since + REFRESH_FAILING_AFTER,
                 summary: format!(
-                    "{name}: refreshing has failed for {} ({} tries): {}",
+                    "{name}: refreshing has failed for {} ({}): {}",
                     duration(failing),
-                    stale.failures,
+                    match stale.failures {
+                        1 => "1 try".to_string(),
+                        n => format!("{n} tries"),
+                    },
                     stale.error
                 ),
                 ids: vec![("pipeline".into(), env.spec.pipeline.clone())],
