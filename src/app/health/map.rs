@@ -317,8 +317,19 @@ fn app_row(
     };
     let mut judged = vec![verdict::cdn(&req, &e5, &origin, t)];
     judged.extend(verdict::viewer_fn(&viewer, t));
-    if let Some(f) = &health.viewer_function {
-        words.push_str(&format!("; viewer fn {f} from CloudWatch"));
+    match &health.viewer_function {
+        // Known since the read was asked for (the distribution, which names it, came after):
+        // not read, so not judged either — unknown until the next read, never "within
+        // thresholds".
+        Some(f) if viewer.invocations == Reading::NotWatched => {
+            judged.push(Verdict::new(
+                Level::Unknown,
+                format!("viewer fn {f}: not read yet"),
+            ));
+            words.push_str(&format!("; viewer fn {f} not read yet"));
+        }
+        Some(f) => words.push_str(&format!("; viewer fn {f} from CloudWatch")),
+        None => {}
     }
     let mut cdn = Node::new(
         NodeKind::Cloudfront,
@@ -906,6 +917,17 @@ mod tests {
         );
         assert_eq!(signal(&map.app[1], "fn_invocations"), "absent");
         assert_eq!(map.app[1].source.as_deref(), Some("CloudWatch, 2 min ago"));
+        // The function came to be known (its distribution read) after the read was asked for
+        // without it: not read, so unknown, never green "within thresholds".
+        let map = environment(0, &env, &h, &readings(&plain, &healthy), &[], None, TIMES);
+        assert_eq!(
+            (map.app[1].level, map.app[1].reason.as_str()),
+            (Level::Unknown, "viewer fn site-viewer-request: not read yet")
+        );
+        assert_eq!(
+            map.app[1].source.as_deref(),
+            Some("CloudWatch, 2 min ago; viewer fn site-viewer-request not read yet")
+        );
     }
 
     /// When the Traffic view's last read of the environment reaches past the minutes CloudWatch
