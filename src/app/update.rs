@@ -546,6 +546,24 @@ fn move_or_scroll(state: &mut State, delta: isize) {
 }
 
 pub(super) fn show(state: &mut State, view: View) -> Vec<Effect> {
+    if matches!(view, View::Audit | View::Runs) {
+        // The audit view reads the audit log when it is shown, the Runs view the runs.
+        let from = state.view;
+        let mut fx = match view {
+            View::Audit => ops::audit::show_audit(state),
+            _ => super::runs::show(state),
+        };
+        if state.view == view && from != view {
+            // Left as any view is: its filter, its queries and what was said of it go.
+            if !state.filter.is_empty() {
+                state.filter.clear();
+                crate::app::logs::select::rows_changed(state, true);
+            }
+            fx.extend(super::queries::leaving(state, from));
+            state.drop_left_behind();
+        }
+        return fx;
+    }
     if state.view != view && !state.filter.is_empty() {
         state.filter.clear();
         crate::app::logs::select::rows_changed(state, true);
@@ -556,17 +574,6 @@ pub(super) fn show(state: &mut State, view: View) -> Vec<Effect> {
     } else {
         Vec::new()
     };
-    if matches!(view, View::Audit | View::Runs) {
-        // What was said of the view left goes with it.
-        state.view = view;
-        state.drop_left_behind();
-        // The audit view reads the audit log when it is shown, the Runs view the runs.
-        fx.extend(match view {
-            View::Audit => ops::audit::show_audit(state),
-            _ => super::runs::show(state),
-        });
-        return fx;
-    }
     state.view = view;
     state.overlay = None;
     if view == View::Attention {
