@@ -103,6 +103,18 @@ async fn map_one_red_node() {
         rig.app.state.health_map().environments[1].app[1]
     );
     snap(&rig, "map_one_red_node");
+    // A low terminal (or a banner taking rows): every node still listed, and the selected one's
+    // detail below, where Enter goes and why it is red.
+    for h in [17, 20] {
+        let text = screen::trimmed(&screen::buffer(&rig.app.state, 80, h));
+        for node in ["Route53 / site", "Lambda", "S3 source", "CodeDeploy"] {
+            assert!(text.contains(node), "{node} at 80x{h}:\n{text}");
+        }
+        assert!(
+            text.contains("stg · CloudFront + fn") && text.contains("enter: Traffic"),
+            "the detail at 80x{h}:\n{text}"
+        );
+    }
 }
 
 #[tokio::test]

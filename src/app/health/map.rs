@@ -922,7 +922,10 @@ mod tests {
         let map = environment(0, &env, &h, &readings(&plain, &healthy), &[], None, TIMES);
         assert_eq!(
             (map.app[1].level, map.app[1].reason.as_str()),
-            (Level::Unknown, "viewer fn site-viewer-request: not read yet")
+            (
+                Level::Unknown,
+                "viewer fn site-viewer-request: not read yet"
+            )
         );
         assert_eq!(
             map.app[1].source.as_deref(),

@@ -124,37 +124,54 @@ fn node_lines(n: &Node, selected: bool, w: usize) -> [Line<'static>; 2] {
     [first, second]
 }
 
-/// One flow of nodes, an arrow between each two.
+/// One flow of nodes, an arrow between each two; `compact` (a low terminal): no arrows, and
+/// the selected node's summary only (the detail below says the rest).
 fn flow(
     lines: &mut Vec<Line<'static>>,
     nodes: &[(usize, &Node)],
     selected: Option<usize>,
     w: usize,
+    compact: bool,
 ) {
     for (k, (i, n)) in nodes.iter().enumerate() {
-        if k > 0 {
+        if k > 0 && !compact {
             lines.push(Line::styled("    ↓", DIM));
         }
-        lines.extend(node_lines(n, selected == Some(*i), w));
+        let chosen = selected == Some(*i);
+        let [first, second] = node_lines(n, chosen, w);
+        lines.push(first);
+        if chosen || !compact {
+            lines.push(second);
+        }
     }
 }
 
 /// The App nodes: the site's flow, a gap, the API's flow.
-fn app_lines(e: &EnvHealth, selected: Option<usize>, w: usize) -> Vec<Line<'static>> {
+fn app_lines(
+    e: &EnvHealth,
+    selected: Option<usize>,
+    w: usize,
+    compact: bool,
+) -> Vec<Line<'static>> {
     let nodes: Vec<(usize, &Node)> = e.app.iter().enumerate().collect();
     let split = nodes
         .iter()
         .position(|(_, n)| n.node == NodeKind::Api)
         .unwrap_or(nodes.len());
     let mut lines = vec![Line::styled("App", DIM.add_modifier(Modifier::BOLD))];
-    flow(&mut lines, &nodes[..split], selected, w);
+    flow(&mut lines, &nodes[..split], selected, w, compact);
     lines.push(Line::raw(""));
-    flow(&mut lines, &nodes[split..], selected, w);
+    flow(&mut lines, &nodes[split..], selected, w, compact);
     lines
 }
 
 /// The Deployer nodes, one flow.
-fn deployer_lines(e: &EnvHealth, selected: Option<usize>, w: usize) -> Vec<Line<'static>> {
+fn deployer_lines(
+    e: &EnvHealth,
+    selected: Option<usize>,
+    w: usize,
+    compact: bool,
+) -> Vec<Line<'static>> {
     let first = e.app.len();
     let nodes: Vec<(usize, &Node)> = e
         .deployer
@@ -163,7 +180,7 @@ fn deployer_lines(e: &EnvHealth, selected: Option<usize>, w: usize) -> Vec<Line<
         .map(|(i, n)| (first + i, n))
         .collect();
     let mut lines = vec![Line::styled("Deployer", DIM.add_modifier(Modifier::BOLD))];
-    flow(&mut lines, &nodes, selected, w);
+    flow(&mut lines, &nodes, selected, w, compact);
     lines
 }
 
@@ -268,9 +285,9 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
             let w = usize::from(area.width);
             let sel = (i == selected_env).then_some(node);
             let mut lines = vec![env_line(e, i == selected_env, w), Line::raw("")];
-            lines.extend(app_lines(e, sel, w));
+            lines.extend(app_lines(e, sel, w, false));
             lines.push(Line::raw(""));
-            lines.extend(deployer_lines(e, sel, w));
+            lines.extend(deployer_lines(e, sel, w, false));
             frame.render_widget(Paragraph::new(lines), area);
         }
         TALL
@@ -298,9 +315,15 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
         let height = inner.height.saturating_sub(1);
         let left = Rect::new(inner.x, inner.y + 1, half, height);
         let right = Rect::new(inner.x + half, inner.y + 1, inner.width - half, height);
-        frame.render_widget(Paragraph::new(app_lines(e, Some(node), w)), left);
-        frame.render_widget(Paragraph::new(deployer_lines(e, Some(node), w)), right);
-        let tallest = app_lines(e, None, w).len() as u16;
+        // Too low for every node in full and the selected one's detail below (its first
+        // lines at least): the nodes go compact.
+        let full = app_lines(e, Some(node), w, false).len() as u16;
+        let compact = height < full + 3;
+        let app = app_lines(e, Some(node), w, compact);
+        let deployer = deployer_lines(e, Some(node), w, compact);
+        let tallest = app.len().max(deployer.len()) as u16;
+        frame.render_widget(Paragraph::new(app), left);
+        frame.render_widget(Paragraph::new(deployer), right);
         1 + tallest
     };
     let e = &map.environments[selected_env];
