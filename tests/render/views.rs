@@ -235,6 +235,13 @@ fn logs_show_events_coloured_and_follow_the_tail() {
         ],
     );
     assert!(!text.contains("INFO done"));
+    // The header counts those the filter lets through of those held.
+    let (shown, held) = (s.visible_log_rows().len(), s.logs.events.len());
+    assert!(shown < held);
+    assert_has(
+        &screen(&s, 160, 48),
+        &[&format!("· {shown} of {held} events ·")],
+    );
     let t = terminal(&s, 80, 24);
     let buf = t.backend().buffer();
     let y = (0..24).find(|&y| {

@@ -373,8 +373,11 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
         }
         None => {
             // Nothing held and the read failed: how many events there are is not known.
+            let held = state.logs.events.len();
             let events = match &state.logs.load.error {
-                Some(_) if state.logs.events.is_empty() => "events unknown".to_string(),
+                Some(_) if held == 0 => "events unknown".to_string(),
+                // Under a filter: how many of those held it lets through.
+                _ if events.len() < held => format!("{} of {held} events", events.len()),
                 _ => count(events.len(), "event", "events"),
             };
             vec![
