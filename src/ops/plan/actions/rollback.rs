@@ -23,7 +23,8 @@ pub fn older_targets(candidates: &[ExecutionSummary]) -> Vec<ExecutionSummary> {
         .collect()
 }
 
-/// One line per candidate: id, release, when, who (a rollback execution says so).
+/// One line per candidate: id, release (with who published it), when, what started it (a
+/// rollback execution says so).
 pub fn candidate_lines(candidates: &[ExecutionSummary]) -> Vec<String> {
     candidates
         .iter()
@@ -32,7 +33,7 @@ pub fn candidate_lines(candidates: &[ExecutionSummary]) -> Vec<String> {
                 format!("{} (commit {}) by {}", r.version, r.short_commit(), r.actor)
             });
             format!(
-                "{}  {}  {}  {}{}",
+                "{}  {}  {}  started by {}{}",
                 e.id,
                 e.start.short(),
                 release,
