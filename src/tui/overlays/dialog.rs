@@ -229,6 +229,15 @@ fn bottom(
             );
             hint(&mut out, text, GOOD);
         }
+        // Focus in the comment: the name goes in the next field, which the hint says.
+        (Phase::Editing, Ok(_)) if d.field == Field::Text && d.must_type().is_some() => {
+            let text = format!(
+                "{}, then type the name to confirm{scroll} · {} cancel",
+                key(hints, "next_field", "tab"),
+                key(hints, "back", "esc")
+            );
+            hint(&mut out, text, ask);
+        }
         (Phase::Editing, Ok(_)) => {
             let text = format!(
                 "type the name to confirm · {} field{scroll} · {} cancel",
