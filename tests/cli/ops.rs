@@ -130,6 +130,22 @@ fn dry_run_prints_only_the_plan_and_audits_nothing() {
         "{stdout}"
     );
     assert!(!stdout.contains("supersedes"), "{stdout}");
+    // prd runs two: one at its approval, a newer one queued at the approval's entry. A stop
+    // names the newest, where it waits, and the one it leaves running.
+    let out = shipdeck(
+        &state,
+        &["--demo", "stop", "prd", "--reason", "bad build", "--dry-run"],
+    );
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("stage now:     waiting to enter Approval\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("warning:       1 more running in prd, not stopped by this: ")
+            && stdout.contains(", Approval)"),
+        "{stdout}"
+    );
 }
 
 /// A plan's `aws` command runs as its environment's identity: prd's role (the demo's second

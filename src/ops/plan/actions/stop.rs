@@ -9,7 +9,27 @@ use serde_json::json;
 /// CodePipeline's limit on a stop reason.
 pub const MAX_REASON: usize = 200;
 
-/// Plans stopping the environment's running execution.
+/// Where execution `id` is in `state`: the stage it runs in, the one whose entry it waits at
+/// (queued, or held by a frozen transition or a busy stage), or `-`.
+fn stage_now(state: Option<&crate::domain::PipelineState>, id: &str) -> String {
+    let Some(state) = state else {
+        return "-".into();
+    };
+    let runs = state.stages.iter().find(|st| {
+        st.latest
+            .as_ref()
+            .is_some_and(|l| l.pipeline_execution_id == id && l.status == StageStatus::InProgress)
+    });
+    if let Some(st) = runs {
+        return st.name.clone();
+    }
+    let waits = state.stages.iter().find(|st| {
+        (st.inbound_execution.iter().chain(&st.queued)).any(|q| q.pipeline_execution_id == id)
+    });
+    waits.map_or("-".into(), |st| format!("waiting to enter {}", st.name))
+}
+
+/// Plans stopping the environment's running execution (the newest, when several run).
 pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, abandon: bool, reason: &str) -> Planned {
     let read_only = guards::read_only(ctx)?;
     let spec = ctx.spec;
@@ -21,16 +41,7 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, abandon: bool, reason: &s
             spec.name
         )));
     };
-    let stage = data
-        .state
-        .and_then(|s| {
-            s.stages.iter().find(|st| {
-                st.latest.as_ref().is_some_and(|l| {
-                    l.pipeline_execution_id == exec.id && l.status.as_str() == "InProgress"
-                })
-            })
-        })
-        .map_or("-".to_string(), |s| s.name.clone());
+    let stage = stage_now(data.state, &exec.id);
     let release = exec.release().map_or("unknown release".to_string(), |r| {
         format!("{} by {}", r.version, r.actor)
     });
@@ -56,6 +67,31 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, abandon: bool, reason: &s
     if !reason.is_empty() {
         summary.push(format!("reason:        {reason}"));
     }
+    // Several run at once (one at the approval, a newer one queued behind it): this stops the
+    // newest, and says which others run on.
+    let others: Vec<String> = (data.executions.iter())
+        .filter(|e| e.status.is_active() && e.id != exec.id)
+        .map(|e| {
+            let release = e
+                .release()
+                .map_or("unknown release".into(), |r| r.version.to_string());
+            format!(
+                "{} ({release}, {})",
+                super::approve::short_id(&e.id),
+                stage_now(data.state, &e.id)
+            )
+        })
+        .collect();
+    let warnings = if others.is_empty() {
+        Vec::new()
+    } else {
+        vec![format!(
+            "{} more running in {}, not stopped by this: {}",
+            others.len(),
+            spec.name,
+            others.join(", ")
+        )]
+    };
     let target = Target::new(
         format!("{} execution {}", spec.pipeline, exec.id),
         format!(
@@ -126,7 +162,7 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, abandon: bool, reason: &s
         environment: spec.name.clone(),
         protected: spec.protected,
         summary,
-        warnings: Vec::new(),
+        warnings,
         target,
         aws_command: call.aws_command(),
         call,
