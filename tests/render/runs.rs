@@ -416,7 +416,7 @@ fn failed_at(run_id: u64, failed: &str) -> Vec<Job> {
 }
 
 /// At 80 columns a failed step wider than its FAILED AT column ends with `…`: two runs failed at
-/// different steps never read as one and the same step.
+/// different steps never read as one and the same step, nor does a cut note read as whole.
 #[test]
 fn a_cell_cut_at_80_columns_ends_with_an_ellipsis() {
     let mut s = shown();
@@ -446,5 +446,11 @@ fn a_cell_cut_at_80_columns_ends_with_an_ellipsis() {
     assert!(
         build != lint || build.ends_with('…'),
         "two steps told apart or marked as cut: {build:?} {lint:?} in\n{text}"
+    );
+    assert!(
+        text.contains(
+            "release.yml: runs unknown: GitHub rate limit: resets at 09:42 UTC (list workf…│"
+        ),
+        "a cut note ends with …:\n{text}"
     );
 }
