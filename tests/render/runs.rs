@@ -403,3 +403,54 @@ fn a_newer_run_moves_no_selection_and_t_acts_on_the_run_shown() {
         "{target}"
     );
 }
+
+/// The jobs of a run whose `build` job failed at the step `failed`.
+fn failed_at(run_id: u64, failed: &str) -> Vec<Job> {
+    let mut jobs = jobs(run_id);
+    jobs[0].steps = vec![
+        step(1, "Set up job", Conclusion::Success),
+        step(2, "Run npm ci", Conclusion::Success),
+        step(3, failed, Conclusion::Failure),
+    ];
+    jobs
+}
+
+/// At 80 columns a failed step wider than its FAILED AT column ends with `…`: two runs failed at
+/// different steps never read as one and the same step, nor does a cut note read as whole.
+#[test]
+fn a_cell_cut_at_80_columns_ends_with_an_ellipsis() {
+    let mut s = shown();
+    let mut read = s.runs.read.clone().unwrap();
+    if let Ok(runs) = &mut read.workflows[0].1 {
+        runs[1].jobs = Some(Ok(failed_at(runs[1].run.id, "Run npm run build")));
+        runs[2].run.conclusion = Some(Conclusion::Failure);
+        runs[2].jobs = Some(Ok(failed_at(runs[2].run.id, "Run npm run lint")));
+    }
+    reread(&mut s, read);
+    let text = screen::trimmed(&screen::buffer(&s, 80, 24));
+    let failed = |number: &str| -> String {
+        let line = text
+            .lines()
+            .find(|l| l.contains(&format!("deploy.yml  {number}")))
+            .unwrap_or_else(|| panic!("run #{number} in\n{text}"));
+        let cell = line.split("build › ").nth(1).unwrap_or_default();
+        cell.trim_end_matches('│').trim_end().to_string()
+    };
+    let (build, lint) = (failed("929"), failed("928"));
+    for (cell, step) in [(&build, "Run npm run build"), (&lint, "Run npm run lint")] {
+        assert!(
+            cell == step || cell.ends_with('…'),
+            "{step:?} whole or cut with …: {cell:?} in\n{text}"
+        );
+    }
+    assert!(
+        build != lint || build.ends_with('…'),
+        "two steps told apart or marked as cut: {build:?} {lint:?} in\n{text}"
+    );
+    assert!(
+        text.contains(
+            "release.yml: runs unknown: GitHub rate limit: resets at 09:42 UTC (list workf…│"
+        ),
+        "a cut note ends with …:\n{text}"
+    );
+}

@@ -341,8 +341,9 @@ fn release_dialog_on_prd_asks_for_the_name() {
     snap(&s, "dialog_release_prd");
 }
 
-#[test]
-fn rollback_dialog_with_the_stage_listing() {
+/// The rollback dialog of dev with the stage's listing answered: `(id, version, hours ago)`
+/// newest first, the second candidate chosen.
+fn rollback_listed(listing: &[(&str, &str, i64)]) -> State {
     use shipdeck::domain::{ExecutionStatus, Timestamp};
     let mut s = loaded();
     select(&mut s, "dev");
@@ -353,19 +354,17 @@ fn rollback_dialog_with_the_stage_listing() {
     }) else {
         panic!("no listing")
     };
-    let ex = |id: &str, v: &str, h: i64| {
-        support::execution(
-            id,
-            ExecutionStatus::Succeeded,
-            v,
-            support::T0 - h * Timestamp::HOUR,
-        )
-    };
-    let listing = vec![
-        ex("e-12", "1.4.0", 1),
-        ex("e-9", "1.2.0", 9),
-        ex("e-7", "1.1.0", 20),
-    ];
+    let listing = listing
+        .iter()
+        .map(|(id, v, h)| {
+            support::execution(
+                id,
+                ExecutionStatus::Succeeded,
+                v,
+                support::T0 - h * Timestamp::HOUR,
+            )
+        })
+        .collect();
     update(
         &mut s,
         Action::Reply(Reply::CandidatesLoaded {
@@ -375,7 +374,30 @@ fn rollback_dialog_with_the_stage_listing() {
         }),
     );
     update(&mut s, Action::Down);
+    s
+}
+
+#[test]
+fn rollback_dialog_with_the_stage_listing() {
+    let s = rollback_listed(&[
+        ("e-12", "1.4.0", 1),
+        ("e-9", "1.2.0", 9),
+        ("e-7", "1.1.0", 20),
+    ]);
     snap(&s, "dialog_rollback_listed");
+}
+
+/// A candidate wider than the dialog ends with `…` where it is cut.
+#[test]
+fn a_rollback_candidate_cut_at_the_dialogs_width_ends_with_an_ellipsis() {
+    let id = "28cd5b4e-0f3a-4c1d-9e2b-7a6f5d4c3b2a";
+    let s = rollback_listed(&[("e-12", "1.4.0", 1), (id, "1.39.4", 9)]);
+    let lines = dialog_lines(&s, 80, 24);
+    let chosen = lines
+        .iter()
+        .find(|l| l.starts_with(&format!("▶ {id}")))
+        .unwrap_or_else(|| panic!("the chosen candidate in {lines:#?}"));
+    assert!(chosen.ends_with('…'), "{lines:#?}");
 }
 
 /// The lines inside the open dialog's frame on a `w`×`h` screen, trailing blanks trimmed.

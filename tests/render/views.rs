@@ -778,7 +778,7 @@ fn the_failed_environment_says_why_it_failed() {
         .unwrap_or_default();
     assert_has(
         stg,
-        &["stale 2m 10s failed in Deploy: JobFailed: Build step DEPLOY"],
+        &["stale 2m 10s failed in Deploy: JobFailed: Build step DEPLO…┃"],
     );
     let mut s = s;
     s.selected = 1;

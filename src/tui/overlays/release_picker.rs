@@ -6,7 +6,7 @@
 use crate::app::{State, deployed_version};
 use crate::domain::Timestamp;
 use crate::tui::widgets::status::{DIM, PROTECTED_BAR};
-use crate::tui::widgets::text::centered;
+use crate::tui::widgets::text::{centered, ellipsize};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -159,7 +159,7 @@ pub fn render(frame: &mut Frame, state: &State, body: Rect) {
                 "{:<10} {:<9} {:<14} {:>5}  {}",
                 r.version.to_string(),
                 r.short_commit(),
-                r.actor,
+                ellipsize(&r.actor, 14),
                 age(state.now, k.last_modified),
                 marks.join("  ")
             ));
@@ -168,7 +168,10 @@ pub fn render(frame: &mut Frame, state: &State, body: Rect) {
         rows.push("upload a local package… (path prompt, Tab completes)".into());
         let skip = p.row.saturating_sub(room.saturating_sub(1));
         for (i, text) in rows.into_iter().enumerate().skip(skip).take(room) {
-            let text = format!("{} {text}", if i == p.row { "▶" } else { " " });
+            let text = ellipsize(
+                &format!("{} {text}", if i == p.row { "▶" } else { " " }),
+                width,
+            );
             let style = if i == p.row {
                 Style::new().add_modifier(Modifier::REVERSED)
             } else if i == list.len() {

@@ -4,6 +4,7 @@
 use crate::app::{Dialog, State, older_candidates};
 use crate::ops::OpKind;
 use crate::tui::widgets::status::DIM;
+use crate::tui::widgets::text::ellipsize;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
@@ -42,16 +43,16 @@ pub fn lines(state: &State, d: &Dialog, width: usize, rows: usize) -> Vec<Line<'
         let release = e.release().map_or("-".to_string(), |r| {
             format!("{} (commit {}) by {}", r.version, r.short_commit(), r.actor)
         });
-        let text: String = format!(
-            "{} {}  {}  {}",
-            if chosen { "▶" } else { " " },
-            e.id,
-            e.start.short(),
-            release
-        )
-        .chars()
-        .take(width)
-        .collect();
+        let text = ellipsize(
+            &format!(
+                "{} {}  {}  {}",
+                if chosen { "▶" } else { " " },
+                e.id,
+                e.start.short(),
+                release
+            ),
+            width,
+        );
         let style = if chosen {
             Style::new().add_modifier(Modifier::REVERSED)
         } else {

@@ -5,7 +5,7 @@
 
 use crate::app::queries::{LogsInsights, RunState, elapsed, megabytes, overall};
 use crate::tui::widgets::status::{DIM, HEADER};
-use crate::tui::widgets::text::{ellipsize, width as text_width};
+use crate::tui::widgets::text::{ellipsize, fit_line, width as text_width};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -32,8 +32,9 @@ pub fn render(frame: &mut Frame, q: &LogsInsights, now: crate::domain::Timestamp
             megabytes(r.statistics.bytes_scanned)
         )
     });
+    let fit = |line: Line<'static>| fit_line(line, width);
     let mut lines = vec![
-        Line::from(vec![
+        fit(Line::from(vec![
             Span::styled(
                 "◆ Logs Insights",
                 Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD),
@@ -45,15 +46,15 @@ pub fn render(frame: &mut Frame, q: &LogsInsights, now: crate::domain::Timestamp
                 q.range.since.short(),
                 q.range.until.short()
             )),
-        ]),
-        Line::from(vec![
+        ])),
+        fit(Line::from(vec![
             Span::styled(ellipsize(&state, width / 2), Style::new().fg(color)),
             Span::raw(format!(
                 " · {}{}",
                 elapsed(q.started, q.finished.unwrap_or(now)),
                 stats.unwrap_or_default()
             )),
-        ]),
+        ])),
         Line::from(Span::styled(ellipsize(&q.groups.join(", "), width), DIM)),
     ];
     for part in crate::tui::widgets::text::wrap(&q.run.query, width.max(1), 2) {

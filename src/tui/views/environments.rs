@@ -6,7 +6,7 @@ use crate::domain::{ActionStatus, DeployerCheck, ExecutionStatus, StageStatus, h
 use crate::tui::panes::{environment, glance};
 use crate::tui::widgets::status::{DIM, FROZEN, STALE, env_label, env_name_style, health};
 use crate::tui::widgets::table::{self, Col, ListGeom};
-use crate::tui::widgets::text::{ellipsize, width};
+use crate::tui::widgets::text::{ellipsize, fit_line, width};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
@@ -426,7 +426,10 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
     let w = usize::from(inner.width);
     for b in &l.blocks {
         let line = |frame: &mut Frame, text: Line<'static>, y: &mut u16| {
-            frame.render_widget(Paragraph::new(text), Rect::new(inner.x, *y, inner.width, 1));
+            frame.render_widget(
+                Paragraph::new(fit_line(text, w)),
+                Rect::new(inner.x, *y, inner.width, 1),
+            );
             *y += 1;
         };
         line(frame, glance::strip(state, b.env, w), &mut y);

@@ -8,7 +8,7 @@ use crate::app::State;
 use crate::domain::LogEvent;
 use crate::tui::widgets::pane::split;
 use crate::tui::widgets::status::{DIM, SELECTED};
-use crate::tui::widgets::text::{count, ellipsize, width};
+use crate::tui::widgets::text::{count, ellipsize, fit_line, width};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -407,6 +407,10 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
         )));
     }
     let layout = Layout::of(state, inner);
+    let head: Vec<Line> = head
+        .into_iter()
+        .map(|line| fit_line(line, usize::from(layout.head.width)))
+        .collect();
     frame.render_widget(Paragraph::new(head), layout.head);
     // An `:insights` answer takes the rows until Esc closes it.
     if let Some(q) = &state.queries.logs {

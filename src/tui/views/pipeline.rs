@@ -7,7 +7,7 @@ use crate::domain::{ExecutionType, PipelineType, StageDef, human};
 use crate::tui::widgets::stage_box::StageBox;
 use crate::tui::widgets::status::{DIM, FROZEN, execution};
 use crate::tui::widgets::table::ListGeom;
-use crate::tui::widgets::text::short_id;
+use crate::tui::widgets::text::{fit_line, short_id};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -245,7 +245,11 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
     };
     let l = layout(state, inner);
     let two = l.head.height >= 2;
-    frame.render_widget(Paragraph::new(head_lines(state, env, two)), l.head);
+    let head: Vec<Line> = head_lines(state, env, two)
+        .into_iter()
+        .map(|line| fit_line(line, usize::from(l.head.width)))
+        .collect();
+    frame.render_widget(Paragraph::new(head), l.head);
     let all = boxes(state, env);
     if all.is_empty() {
         let msg = match &env.refresh.error {

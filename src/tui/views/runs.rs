@@ -10,6 +10,7 @@ use crate::domain::github::{Conclusion, Job, RunStatus, WorkflowRun};
 use crate::domain::human;
 use crate::tui::widgets::status::DIM;
 use crate::tui::widgets::table::{self, Col, ListGeom};
+use crate::tui::widgets::text::fit_line;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -142,6 +143,10 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
     let notes = notes(state);
     let [top, list_area] =
         Layout::vertical([Constraint::Length(notes.len() as u16), Constraint::Min(0)]).areas(inner);
+    let notes: Vec<Line> = notes
+        .into_iter()
+        .map(|line| fit_line(line, usize::from(top.width)))
+        .collect();
     frame.render_widget(Paragraph::new(notes), top);
     let rows = r.rows();
     if rows.is_empty() {

@@ -1,9 +1,11 @@
 //! Lists drawn as tables: columns that drop by priority when narrow and grow to their contents'
-//! width when there is room, and a scroll derived from state.
+//! width when there is room, cells cut with `…` to the width they are drawn at, and a scroll
+//! derived from state.
 
 use super::status::{HEADER, SELECTED};
+use super::text::fit_line;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Position, Rect};
+use ratatui::layout::{Constraint, Flex, Layout, Position, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Row, Table};
 
@@ -162,9 +164,32 @@ fn natural<'a>(
         .collect()
 }
 
+/// The width each kept column is drawn at in `width` cells: the constraints laid out as the
+/// table lays them out (from the left, [`SPACING`] between columns, no highlight symbol), so
+/// that a cell can be cut to the very width it is drawn at.
+fn drawn_widths(widths: &[Constraint], width: u16) -> Vec<u16> {
+    Layout::horizontal(widths.iter().copied())
+        .flex(Flex::Start)
+        .spacing(SPACING)
+        .split(Rect::new(0, 0, width, 1))
+        .iter()
+        .map(|r| r.width)
+        .collect()
+}
+
+/// The cells of a row cut to their columns' widths, each that was cut ending with `…`.
+fn fitted<'a>(cells: Vec<Line<'a>>, widths: &[u16]) -> Vec<Line<'a>> {
+    cells
+        .into_iter()
+        .zip(widths)
+        .map(|(cell, &w)| fit_line(cell, usize::from(w)))
+        .collect()
+}
+
 /// Draws a table: a header row at `area.y`, then the rows of `geom.visible()`; `cells(i)` gives
 /// the cells of row `i` for every column of `cols`, `selected` is highlighted. Columns that do
-/// not fit are left out by priority; the room left widens the others to their contents.
+/// not fit are left out by priority; the room left widens the others to their contents; a cell
+/// wider than its column is cut and ends with `…`.
 pub fn render<'a>(
     frame: &mut Frame,
     area: Rect,
@@ -176,7 +201,7 @@ pub fn render<'a>(
     let keep = fit(cols, area.width);
     let natural = natural(cols, geom, &mut cells);
     let grown = grow(cols, &keep, &natural, area.width);
-    let widths: Vec<Constraint> = keep
+    let constraints: Vec<Constraint> = keep
         .iter()
         .zip(grown)
         .map(|(&i, w)| {
@@ -187,7 +212,9 @@ pub fn render<'a>(
             }
         })
         .collect();
-    let header = Row::new(keep.iter().map(|&i| Line::from(cols[i].title))).style(HEADER);
+    let widths = drawn_widths(&constraints, area.width);
+    let titles = keep.iter().map(|&i| Line::from(cols[i].title)).collect();
+    let header = Row::new(fitted(titles, &widths)).style(HEADER);
     let rows: Vec<Row> = geom
         .visible()
         .map(|r| {
@@ -196,7 +223,7 @@ pub fn render<'a>(
                 .iter()
                 .map(|&i| all.get_mut(i).map(std::mem::take).unwrap_or_default())
                 .collect();
-            let row = Row::new(picked);
+            let row = Row::new(fitted(picked, &widths));
             if Some(r) == selected {
                 row.style(SELECTED)
             } else {
@@ -204,9 +231,10 @@ pub fn render<'a>(
             }
         })
         .collect();
-    let table = Table::new(rows, widths)
+    let table = Table::new(rows, widths.iter().map(|&w| Constraint::Length(w)))
         .header(header)
-        .column_spacing(SPACING);
+        .column_spacing(SPACING)
+        .flex(Flex::Start);
     frame.render_widget(table, area);
 }
 
@@ -272,6 +300,38 @@ mod tests {
             .collect();
         assert!(line.contains("storefront-deployer-prd "), "{line}");
         assert!(line.contains("assumed-role/Ops/carol "), "{line}");
+    }
+
+    #[test]
+    fn a_cell_wider_than_its_column_ends_with_an_ellipsis_keeping_its_style() {
+        use ratatui::Terminal;
+        use ratatui::backend::TestBackend;
+        use ratatui::style::{Color, Style};
+        use ratatui::text::Span;
+        let cols = [Col::fixed("ID", 4, 0), Col::fill("WHAT", 6, 1)];
+        let red = Style::new().fg(Color::Red);
+        let mut t = Terminal::new(TestBackend::new(20, 3)).unwrap();
+        t.draw(|f| {
+            let geom = ListGeom::new(Rect::new(0, 1, 20, 2), 2, None);
+            render(f, f.area(), &cols, &geom, None, |r| {
+                let what = ["build › Run npm run build", "short"][r];
+                vec![
+                    Line::from("a1b2c3d4"),
+                    Line::from(vec![Span::raw("x "), Span::styled(what, red)]),
+                ]
+            });
+        })
+        .unwrap();
+        let line = |y: u16| -> String {
+            (0..20)
+                .map(|x| t.backend().buffer()[(x, y)].symbol().to_string())
+                .collect()
+        };
+        // The id grows to its 8 cells, 1 between, the fill column takes the other 11.
+        assert_eq!(line(0), "ID       WHAT       ");
+        assert_eq!(line(1), "a1b2c3d4 x build › …");
+        assert_eq!(line(2), "a1b2c3d4 x short    ");
+        assert_eq!(t.backend().buffer()[(19, 1)].fg, Color::Red);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Text helpers measured in terminal cells: width, truncation with `…`, wrapping, short ids.
 
 use ratatui::layout::Rect;
-use ratatui::text::Span;
+use ratatui::text::{Line, Span};
 
 /// Display width of a string in terminal cells.
 pub fn width(s: &str) -> usize {
@@ -19,6 +19,12 @@ pub fn ellipsize(s: &str, max: usize) -> String {
     if width(s) <= max {
         return s.to_string();
     }
+    cut(s, max)
+}
+
+/// `s` cut to fewer than `max` cells and ended with `…` (nothing when `max` is 0), whether or not
+/// it would fit: for text followed by more that is left out.
+fn cut(s: &str, max: usize) -> String {
     if max == 0 {
         return String::new();
     }
@@ -26,7 +32,7 @@ pub fn ellipsize(s: &str, max: usize) -> String {
     let mut used = 0;
     for c in s.chars() {
         let w = char_width(c);
-        if used + w > max.saturating_sub(1) {
+        if used + w > max - 1 {
             break;
         }
         used += w;
@@ -36,25 +42,41 @@ pub fn ellipsize(s: &str, max: usize) -> String {
     out
 }
 
-/// The spans that fit in `max` cells, in order: the first that does not fit is cut with `…`
-/// (keeping its style) and those after it are dropped, so a cut line says it was cut.
-pub fn fit_spans(spans: Vec<Span<'static>>, max: usize) -> Vec<Span<'static>> {
+/// The spans that fit in `max` cells, in order; when they do not all fit, the line is cut where
+/// the `…` that ends it still fits: the span cut keeps its style and those after it are dropped,
+/// so a cut line says it was cut.
+pub fn fit_spans<'a>(spans: Vec<Span<'a>>, max: usize) -> Vec<Span<'a>> {
+    let total: usize = spans.iter().map(Span::width).sum();
+    if total <= max {
+        return spans;
+    }
     let mut used = 0;
     let mut out = Vec::with_capacity(spans.len());
     for span in spans {
         let w = span.width();
-        if used + w <= max {
+        if used + w < max {
             used += w;
             out.push(span);
             continue;
         }
         let room = max - used;
         if room > 0 {
-            out.push(Span::styled(ellipsize(&span.content, room), span.style));
+            out.push(Span::styled(cut(&span.content, room), span.style));
         }
         break;
     }
     out
+}
+
+/// The line cut to `max` cells as [`fit_spans`] cuts its spans, its own style and alignment kept.
+pub fn fit_line(line: Line<'_>, max: usize) -> Line<'_> {
+    if line.width() <= max {
+        return line;
+    }
+    Line {
+        spans: fit_spans(line.spans, max),
+        ..line
+    }
 }
 
 /// Wraps `s` into at most `max_lines` lines of `max` cells; the last line ends with `…` if cut.
@@ -215,7 +237,16 @@ mod tests {
         let cut = fit_spans(spans(), 20);
         assert_eq!(text(&cut), "● following · 2 unr…");
         assert_eq!((cut.len(), cut[1].style), (2, red));
-        assert_eq!(text(&fit_spans(spans(), 26)), "● following · 2 unreadable");
+        // Cut at a span's end, the line still ends with `…`.
+        assert_eq!(text(&fit_spans(spans(), 26)), "● following · 2 unreadabl…");
+        assert_eq!(text(&fit_spans(spans(), 27)), "● following · 2 unreadable…");
+        assert_eq!(text(&fit_spans(spans(), 1)), "…");
+        assert!(fit_spans(spans(), 0).is_empty());
+        let line = Line::from(spans()).style(red).right_aligned();
+        let cut = fit_line(line.clone(), 20);
+        assert_eq!(text(&cut.spans), "● following · 2 unr…");
+        assert_eq!((cut.style, cut.alignment), (line.style, line.alignment));
+        assert_eq!(fit_line(line.clone(), 80), line);
     }
 
     #[test]
