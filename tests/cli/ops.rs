@@ -134,7 +134,14 @@ fn dry_run_prints_only_the_plan_and_audits_nothing() {
     // names the newest, where it waits, and the one it leaves running.
     let out = shipdeck(
         &state,
-        &["--demo", "stop", "prd", "--reason", "bad build", "--dry-run"],
+        &[
+            "--demo",
+            "stop",
+            "prd",
+            "--reason",
+            "bad build",
+            "--dry-run",
+        ],
     );
     let stdout = text(&out.stdout);
     assert!(

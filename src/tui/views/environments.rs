@@ -294,9 +294,13 @@ fn notes(state: &State, env: &EnvView, s: &EnvSummary, index: usize) -> Line<'st
         spans.push(Span::styled(why, Style::new().fg(Color::Red)));
     }
     match state.deployer(index) {
-        // Short enough for 80 columns; the detail pane says which image and since when.
-        Some(DeployerCheck::Stale { .. }) => {
-            spans.push(Span::styled("⚠ deployer ", Style::new().fg(Color::Yellow)));
+        // Which image runs and which is newest (cut with … where the column is narrow); the
+        // detail pane says which image and since when.
+        Some(DeployerCheck::Stale { runs, newest, .. }) => {
+            spans.push(Span::styled(
+                format!("⚠ deployer {runs} < {newest} "),
+                Style::new().fg(Color::Yellow),
+            ));
         }
         Some(DeployerCheck::Unknown(_)) => {
             spans.push(Span::styled("deployer ? ", Style::new().fg(Color::Red)));
