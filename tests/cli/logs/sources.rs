@@ -177,7 +177,7 @@ fn a_log_group_in_the_simulator() {
         }
     }
     let out = shipdeck(&["logs", "group", "prd", "nothing-like-this", "--demo"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "a bad group name");
 }
 
 #[test]
