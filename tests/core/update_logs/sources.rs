@@ -50,6 +50,19 @@ fn discovering() -> (State, u64, String) {
     (s.clone(), *request, distribution_id.clone())
 }
 
+/// prd's discovery, asked as `request`, answered with `found`.
+fn discovered(s: &mut State, request: u64, found: Discovery) -> Vec<Effect> {
+    let found = Box::new(found);
+    update(
+        s,
+        Action::Reply(Reply::LogSourcesFound {
+            env: 2,
+            request,
+            found,
+        }),
+    )
+}
+
 fn typed_command(s: &mut State, text: &str) -> Vec<Effect> {
     update(s, Action::CommandOpen);
     typed(s, text);
@@ -69,14 +82,7 @@ fn listing(fx: &[Effect]) -> Option<(String, Vec<ListRequest>)> {
 fn discovered_sources_are_read_by_their_layout_and_picked_with_logsource() {
     let (mut s, request, dist) = discovering();
     assert_eq!(dist, s.envs[2].spec.distribution_id);
-    let fx = update(
-        &mut s,
-        Action::Reply(Reply::LogSourcesFound {
-            env: 2,
-            request,
-            found: Box::new(found()),
-        }),
-    );
+    let fx = discovered(&mut s, request, found());
     assert!(fx.is_empty(), "{fx:?}");
     let fx = update(&mut s, Action::Tick(T0 + Timestamp::SECOND));
     let (bucket, listings) = listing(&fx).expect("a listing of the v2 delivery");
@@ -128,14 +134,7 @@ fn a_pick_made_before_discovery_that_names_no_source_is_refused_and_the_default_
             _ => None,
         })
         .expect("discovery asked again");
-    let fx = update(
-        &mut s,
-        Action::Reply(Reply::LogSourcesFound {
-            env: 2,
-            request,
-            found: Box::new(found()),
-        }),
-    );
+    let fx = discovered(&mut s, request, found());
     let fx = [fx, update(&mut s, Action::Tick(T0 + Timestamp::SECOND))].concat();
     let status = s.status.clone().unwrap();
     assert_eq!(status.level, Level::Error);
@@ -162,14 +161,7 @@ fn a_failed_discovery_is_said_and_read_again() {
         }),
         deliveries: Err(denied),
     };
-    update(
-        &mut s,
-        Action::Reply(Reply::LogSourcesFound {
-            env: 2,
-            request,
-            found: Box::new(found),
-        }),
-    );
+    discovered(&mut s, request, found);
     let error = s.traffic.load.error.clone().unwrap();
     assert!(error.starts_with("discovering the log sources:"), "{error}");
     assert!(s.traffic.target.is_none() && s.envs[2].log_sources.is_none());
@@ -194,14 +186,7 @@ fn only_v2_deliveries_found_unknown_says_why_nothing_is_read() {
             why: String::new(),
         }),
     };
-    update(
-        &mut s,
-        Action::Reply(Reply::LogSourcesFound {
-            env: 2,
-            request,
-            found: Box::new(found),
-        }),
-    );
+    discovered(&mut s, request, found);
     let fx = update(&mut s, Action::Tick(T0 + Timestamp::SECOND));
     assert!(listing(&fx).is_none(), "{fx:?}");
     let error = s.traffic.load.error.clone().unwrap();
@@ -257,12 +242,7 @@ fn a_delivery_to_a_log_group_is_polled_and_each_event_read_once() {
         legacy: Ok(None),
         deliveries: Ok(vec![cwl]),
     };
-    let reply = Reply::LogSourcesFound {
-        env: 2,
-        request,
-        found: Box::new(found),
-    };
-    update(&mut s, Action::Reply(reply));
+    discovered(&mut s, request, found);
     let fx = update(&mut s, Action::Tick(T0 + Timestamp::SECOND));
     assert!(listing(&fx).is_none(), "{fx:?}");
     let (request, group, start) = fetch_of(&fx).expect("a read of the log group");
