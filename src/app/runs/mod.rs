@@ -113,6 +113,11 @@ impl RunsView {
     pub fn selected(&self) -> Option<&ListedRun> {
         self.rows().get(self.row).copied()
     }
+
+    /// The run `id` among those read, if listed.
+    pub fn listed(&self, id: u64) -> Option<&ListedRun> {
+        self.rows().into_iter().find(|r| r.run.id == id)
+    }
 }
 
 /// Shows the Runs view and reads the runs.
@@ -205,15 +210,10 @@ pub(in crate::app) fn open(state: &mut State) -> Vec<Effect> {
             return Vec::new();
         };
         let run_id = o.run_id;
-        let run = state
-            .runs
-            .rows()
-            .into_iter()
-            .find(|r| r.run.id == run_id)
-            .map_or_else(
-                || format!("run {run_id}"),
-                |r| format!("{} #{}", r.run.workflow, r.run.run_number),
-            );
+        let run = state.runs.listed(run_id).map_or_else(
+            || format!("run {run_id}"),
+            |r| format!("{} #{}", r.run.workflow, r.run.run_number),
+        );
         return crate::app::logs::job::open(state, run, run_id, &job);
     }
     let Some(run_id) = state.runs.selected().map(|r| r.run.id) else {
@@ -292,13 +292,7 @@ pub(in crate::app) fn act(state: &mut State, kind: OpKind) -> Vec<Effect> {
     let listed = match &state.runs.open {
         Some(o) => {
             let id = o.run_id;
-            let found = state
-                .runs
-                .rows()
-                .into_iter()
-                .find(|r| r.run.id == id)
-                .cloned();
-            let Some(listed) = found else {
+            let Some(listed) = state.runs.listed(id).cloned() else {
                 let text = format!(
                     "run {id} is no longer among the runs read: Esc, then choose the run again"
                 );
