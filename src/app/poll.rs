@@ -229,10 +229,18 @@ pub(super) fn env_loaded(
             let snapshot = *snapshot;
             let was_active = active(&e.executions, e.state.as_ref());
             let newest = e.executions.first().map(|x| x.id.clone());
+            // The history's selection follows its execution, not its row: a newer execution
+            // pushes the rows down.
+            let chosen = (state.selected == env)
+                .then(|| e.executions.get(state.history_row).map(|x| x.id.clone()))
+                .flatten();
             credentials::accepted(state, env);
             let e = &mut state.envs[env];
             e.def = Some(snapshot.def);
             e.executions = snapshot.executions;
+            if let Some(i) = chosen.and_then(|id| e.executions.iter().position(|x| x.id == id)) {
+                state.history_row = i;
+            }
             let state_error = match snapshot.state {
                 Ok(s) => {
                     e.state = Some(s);

@@ -153,6 +153,48 @@ fn dry_run_prints_only_the_plan_and_audits_nothing() {
             && stdout.contains(", Approval)"),
         "{stdout}"
     );
+    // `--execution` chooses the one at the approval, by the short id the warning gave.
+    let at = stdout.find("not stopped by this: ").unwrap() + "not stopped by this: ".len();
+    let older = &stdout[at..at + 8];
+    let newest = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Stop execution "))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    let stop = |execution: &str| {
+        let argv = [
+            "--demo",
+            "stop",
+            "prd",
+            "--execution",
+            execution,
+            "--reason",
+            "bad build",
+            "--dry-run",
+        ];
+        shipdeck(&state, &argv)
+    };
+    let out = stop(older);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(&format!("Stop execution {older}")),
+        "{stdout}"
+    );
+    assert!(stdout.contains("stage now:     Approval\n"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("not stopped by this: {}", &newest[..8])),
+        "{stdout}"
+    );
+    let out = stop("nosuch");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("no execution `nosuch` in prd's history")
+            && stderr.contains("(--execution)"),
+        "{stderr}"
+    );
 }
 
 /// A plan's `aws` command runs as its environment's identity: prd's role (the demo's second

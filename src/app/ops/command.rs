@@ -24,7 +24,7 @@ pub const OP_COMMANDS: &[(&str, OpKind, &str)] = &[
     (
         "stop",
         OpKind::Stop,
-        "stop the running execution: stop [ENV]",
+        "stop a running execution (default: the newest): stop [ENV] [EXECUTION]",
     ),
     (
         "retry",
@@ -135,8 +135,8 @@ pub(in crate::app) fn run(state: &mut State, line: &str) -> Option<Vec<Effect>> 
     }
     let (_, kind, _) = OP_COMMANDS.iter().find(|(w, _, _)| *w == word)?;
     let env = words.next();
-    // The second word: a release's version, an override's stage.
-    let second = if matches!(*kind, OpKind::Release | OpKind::Override) {
+    // The second word: a release's version, an override's stage, the execution to stop.
+    let second = if matches!(*kind, OpKind::Release | OpKind::Override | OpKind::Stop) {
         words.next().map(str::to_string)
     } else {
         None
@@ -145,6 +145,7 @@ pub(in crate::app) fn run(state: &mut State, line: &str) -> Option<Vec<Effect>> 
         let usage = match *kind {
             OpKind::Release => " [ENV] [VERSION]",
             OpKind::Override => " [ENV] [STAGE]",
+            OpKind::Stop => " [ENV] [EXECUTION]",
             _ => " [ENV]",
         };
         state.say(

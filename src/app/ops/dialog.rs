@@ -337,6 +337,7 @@ pub(in crate::app) fn new(
         workflow: None,
         run: None,
         stage,
+        execution: None,
         upload: None,
     };
     d.planned = ops::plan::plan(state, &d);

@@ -81,6 +81,7 @@ pub fn ask(state: &State, d: &Dialog) -> Ask {
         OpKind::Stop => What::Stop {
             abandon: d.toggle,
             reason: text,
+            execution: d.execution.clone(),
         },
         OpKind::Retry => What::Retry { all: d.toggle },
         OpKind::Freeze => What::Freeze {

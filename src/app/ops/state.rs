@@ -102,6 +102,9 @@ pub struct Dialog {
     /// Override: the stage asked for (`:override ENV STAGE`); `None` takes the first stage
     /// with a condition in progress.
     pub stage: Option<String>,
+    /// Stop: the execution asked for (`:stop ENV ID`) or selected in the pipeline history when
+    /// the dialog opened; `None` stops the newest running.
+    pub execution: Option<String>,
     /// Release of a local package: its path prompt, the file as read, the upload's progress.
     pub upload: Option<super::upload::UploadAsk>,
 }

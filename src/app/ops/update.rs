@@ -75,9 +75,11 @@ pub(in crate::app) fn open(
     let nonce = state.next_request;
     let stage = version.clone().filter(|_| kind == OpKind::Override);
     let mut d = ops::dialog::new(state, kind, env, nonce, stage);
-    if kind == OpKind::Stop && stopping(state, env) {
+    if kind == OpKind::Stop {
+        // The execution asked for, else the running one the operator has selected or opened.
+        d.execution = version.clone().or_else(|| shown_running(state, env));
         // A stop-and-wait is under way: what is left to do is to abandon its running actions.
-        d.toggle = true;
+        d.toggle = stopping(state, env, d.execution.as_deref());
         d.planned = ops::plan::plan(state, &d);
         d.pinned = d.target().cloned();
     }
@@ -93,11 +95,14 @@ pub(in crate::app) fn open(
     } else {
         // A missing comment or reason opens the dialog to fill it in (the planners find the
         // target, or that there is nothing to act on, before they look at the fields); an
-        // override has no field that could change its refusal (an unknown stage, a SKIP).
+        // override has no field that could change its refusal (an unknown stage, a SKIP), nor
+        // has a stop of an execution that is not in the history.
         d.planned
             .as_ref()
             .err()
-            .filter(|r| r.guard != Guard::Input || kind == OpKind::Override)
+            .filter(|r| {
+                r.guard != Guard::Input || kind == OpKind::Override || r.flag == Some("--execution")
+            })
             .cloned()
     };
     if let Some(r) = refusal {
@@ -153,13 +158,36 @@ fn refused_at_once(
     vec![ops::dialog::audit(state, entry)]
 }
 
-fn stopping(state: &State, env: usize) -> bool {
+/// Whether the execution a stop acts on (`chosen`, else the newest running) is being stopped
+/// already.
+fn stopping(state: &State, env: usize, chosen: Option<&str>) -> bool {
     state.envs.get(env).is_some_and(|e| {
         e.executions
             .iter()
-            .find(|x| x.status.is_active())
+            .find(|x| chosen.map_or(x.status.is_active(), |id| x.id == id))
             .is_some_and(|x| x.status == crate::domain::ExecutionStatus::Stopping)
     })
+}
+
+/// The running execution of `env` the operator has in front of them: the one opened from the
+/// pipeline history, or the history's selected row, when it runs.
+fn shown_running(state: &State, env: usize) -> Option<String> {
+    if state.view != View::Pipeline || state.selected != env {
+        return None;
+    }
+    let e = state.envs.get(env)?;
+    let shown = match &state.execution {
+        Some(open) if open.env == env => Some(&open.execution.id),
+        Some(_) => None,
+        None => (state.visible_history().contains(&state.history_row))
+            .then(|| e.executions.get(state.history_row).map(|x| &x.id))
+            .flatten(),
+    }?;
+    // Its status as the history lists it now (the opened detail keeps the one it was opened
+    // with).
+    (e.executions.iter())
+        .find(|x| &x.id == shown && x.status.is_active())
+        .map(|x| x.id.clone())
 }
 
 /// The one call answered: show it, refresh the environment at once, watch for the change.

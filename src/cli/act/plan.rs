@@ -59,6 +59,7 @@ pub fn ask(command: &Command, now: Timestamp) -> Option<Asked> {
             What::Stop {
                 abandon: a.abandon,
                 reason: a.reason.clone(),
+                execution: a.execution.clone(),
             },
             &a.flags,
         ),

@@ -65,11 +65,15 @@ pub struct DeployArgs {
     pub flags: ActFlags,
 }
 
-/// `shipdeck stop ENV [--abandon] --reason R [--yes]`.
+/// `shipdeck stop ENV [--execution ID] [--abandon] --reason R [--yes]`.
 #[derive(Debug, Clone, Args)]
 pub struct StopArgs {
     /// Environment name.
     pub env: String,
+    /// The execution to stop, when several run (its id, or the start of it as the console and
+    /// `pipeline` show it); default: the newest running.
+    #[arg(long, value_name = "ID")]
+    pub execution: Option<String>,
     /// Abandon running actions instead of letting them finish.
     #[arg(long)]
     pub abandon: bool,

@@ -69,6 +69,8 @@ pub enum What {
         abandon: bool,
         /// Why (required).
         reason: String,
+        /// The execution to stop: its id or the start of it (default: the newest running).
+        execution: Option<String>,
     },
     /// Retry the failed stage.
     Retry {
@@ -203,7 +205,11 @@ impl Ask {
                 variables,
                 source_version,
             } => json!({ "variables": variables, "source_version": source_version }),
-            What::Stop { abandon, reason } => json!({ "abandon": abandon, "reason": reason }),
+            What::Stop {
+                abandon,
+                reason,
+                execution,
+            } => json!({ "abandon": abandon, "reason": reason, "execution": execution }),
             What::Retry { all } => json!({ "all": all }),
             What::Release(ReleaseFrom::Version(v)) => json!({ "from": v }),
             What::Release(ReleaseFrom::Upload {
@@ -249,7 +255,11 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, reads: Reads<'_>, ask: &A
             };
             super::deploy::plan(ctx, data, &opts)
         }
-        What::Stop { abandon, reason } => super::stop::plan(ctx, data, *abandon, reason),
+        What::Stop {
+            abandon,
+            reason,
+            execution,
+        } => super::stop::plan(ctx, data, *abandon, reason, execution.as_deref()),
         What::Retry { all } => {
             let mode = if *all {
                 RetryMode::AllActions

@@ -101,7 +101,16 @@ fn the_console_and_the_cli_plan_every_action_alike() {
             OpKind::Stop,
             "bad build",
             true,
-            &["stop", "prd", "--abandon", "--reason", "bad build"],
+            // From the pipeline history, whose selected row (e-32) runs: the dialog stops it.
+            &[
+                "stop",
+                "prd",
+                "--execution",
+                "e-32",
+                "--abandon",
+                "--reason",
+                "bad build",
+            ],
         ),
         ("stg", OpKind::Retry, "", true, &["retry", "stg", "--all"]),
         (

@@ -90,10 +90,22 @@ fn a_refresh_with_the_same_target_changes_nothing() {
     assert_eq!(applies(&update(&mut s, Action::Submit)), 1);
 }
 
+/// The stop dialog opened from the environments list, where no execution is selected: it stops
+/// the newest running, whichever that is.
+fn open_stop_from_the_list() -> shipdeck::app::State {
+    let mut s = loaded();
+    select(&mut s, "prd");
+    update(&mut s, Action::Show(View::Environments));
+    let fx = update(&mut s, Action::Op(OpKind::Stop));
+    answer_fetches(&mut s, fx);
+    assert!(s.ops.dialog.is_some(), "{}", status(&s));
+    s
+}
+
 #[test]
 fn the_stop_and_reject_dialogs_catch_a_new_target_too() {
     // Stop: the running execution is replaced by another one.
-    let mut s = open("prd", OpKind::Stop);
+    let mut s = open_stop_from_the_list();
     type_text(&mut s, "bad build");
     update(&mut s, Action::DialogNext);
     type_text(&mut s, "prd");
@@ -111,7 +123,7 @@ fn the_stop_and_reject_dialogs_catch_a_new_target_too() {
 
 #[test]
 fn a_new_target_that_is_gone_too_leaves_no_note_naming_it() {
-    let mut s = open("prd", OpKind::Stop);
+    let mut s = open_stop_from_the_list();
     type_text(&mut s, "bad build");
     refresh_with(&mut s, another_approval());
     assert!(s.ops.dialog.as_ref().unwrap().changed.is_some());
@@ -261,4 +273,149 @@ fn an_override_of_an_unknown_stage_is_refused_without_a_dialog() {
         status(&s)
     );
     assert_eq!(applies(&fx), 0);
+}
+
+/// prd runs `ids` (newest first, each InProgress; the oldest waits at the approval), after a
+/// release that succeeded.
+fn running(ids: &[&str]) -> shipdeck::app::EnvSnapshot {
+    let mut list: Vec<_> = (ids.iter().enumerate())
+        .map(|(i, id)| {
+            let at = T0 - (ids.len() - i) as i64 * Timestamp::MINUTE;
+            execution(
+                id,
+                ExecutionStatus::InProgress,
+                &format!("1.{}.0", 9 - i),
+                at,
+            )
+        })
+        .collect();
+    list.push(execution(
+        "e-31",
+        ExecutionStatus::Succeeded,
+        "1.2.0",
+        T0 - 30 * Timestamp::HOUR,
+    ));
+    let oldest = ids.last().copied().unwrap_or_default();
+    snapshot("prd", list, Some((oldest, T0 - Timestamp::HOUR)))
+}
+
+fn selected_execution(s: &shipdeck::app::State) -> String {
+    s.selected_env().unwrap().executions[s.history_row]
+        .id
+        .clone()
+}
+
+#[test]
+fn a_stop_acts_on_the_running_execution_selected_in_the_history() {
+    let mut s = loaded();
+    select(&mut s, "prd");
+    refresh_with(&mut s, running(&["e-33", "e-32"]));
+    update(&mut s, Action::SelectRow(1));
+    assert_eq!(selected_execution(&s), "e-32");
+    // A newer execution pushes the rows down: the selection stays on e-32.
+    refresh_with(&mut s, running(&["e-34", "e-33", "e-32"]));
+    assert_eq!(
+        selected_execution(&s),
+        "e-32",
+        "the selection follows its execution"
+    );
+    update(&mut s, Action::Op(OpKind::Stop));
+    let d = s
+        .ops
+        .dialog
+        .clone()
+        .unwrap_or_else(|| panic!("{}", status(&s)));
+    let draft = d.planned.clone().expect_err("no reason yet").draft.unwrap();
+    assert!(
+        draft.summary[0].contains("Stop execution e-32"),
+        "{:?}",
+        draft.summary
+    );
+    // The others are named as left running.
+    type_text(&mut s, "bad build");
+    let plan = s.ops.dialog.clone().unwrap().planned.expect("planned");
+    let warned = plan.warnings.join("\n");
+    assert!(
+        warned.contains("2 more running in prd")
+            && warned.contains("e-34")
+            && warned.contains("e-33"),
+        "{warned}"
+    );
+    // e-32 ends while the dialog is open: the dialog refuses, it does not move to e-34.
+    let mut ended = running(&["e-34", "e-33"]);
+    ended.executions.insert(
+        2,
+        execution(
+            "e-32",
+            ExecutionStatus::Succeeded,
+            "1.7.0",
+            T0 - Timestamp::HOUR,
+        ),
+    );
+    refresh_with(&mut s, ended);
+    let d = s.ops.dialog.clone().unwrap();
+    let r = d.planned.clone().expect_err("e-32 does not run any more");
+    assert!(
+        r.reason.contains("e-32 in prd is Succeeded, not running"),
+        "{}",
+        r.reason
+    );
+    assert!(
+        d.changed.is_none(),
+        "no other target offered: {:?}",
+        d.changed
+    );
+    update(&mut s, Action::DialogNext);
+    type_text(&mut s, "prd");
+    assert_eq!(applies(&update(&mut s, Action::Submit)), 0);
+}
+
+#[test]
+fn a_stop_from_a_finished_row_stops_the_newest_and_a_named_one_is_checked() {
+    let mut s = loaded();
+    select(&mut s, "prd");
+    refresh_with(&mut s, running(&["e-33", "e-32"]));
+    update(&mut s, Action::SelectRow(2));
+    assert_eq!(selected_execution(&s), "e-31");
+    update(&mut s, Action::Op(OpKind::Stop));
+    let d = s.ops.dialog.clone().unwrap();
+    assert_eq!(d.execution, None, "a finished row chooses nothing");
+    let draft = d.planned.clone().expect_err("no reason yet").draft.unwrap();
+    assert!(
+        draft.summary[0].contains("Stop execution e-33"),
+        "{:?}",
+        draft.summary
+    );
+    update(&mut s, Action::Back);
+    // `:stop prd e-32` names the older one; a name matching none is refused at once.
+    let line = |s: &mut shipdeck::app::State, text: &str| {
+        update(s, Action::CommandOpen);
+        type_text(s, text);
+        update(s, Action::Submit)
+    };
+    line(&mut s, "stop prd e-32");
+    let d = s
+        .ops
+        .dialog
+        .clone()
+        .unwrap_or_else(|| panic!("{}", status(&s)));
+    assert_eq!(d.execution.as_deref(), Some("e-32"));
+    update(&mut s, Action::Back);
+    line(&mut s, "stop prd e-99");
+    assert!(
+        s.ops.dialog.is_none(),
+        "no dialog for an execution not listed"
+    );
+    assert!(
+        status(&s).contains("no execution `e-99` in prd's history"),
+        "{}",
+        status(&s)
+    );
+    line(&mut s, "stop prd e-31");
+    assert!(s.ops.dialog.is_none());
+    assert!(
+        status(&s).contains("e-31 in prd is Succeeded, not running"),
+        "{}",
+        status(&s)
+    );
 }

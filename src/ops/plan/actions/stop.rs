@@ -3,7 +3,7 @@
 use super::super::data::PipelineData;
 use super::super::guards::{self, Guard};
 use super::super::shapes::{ApiCall, Context, OpKind, Plan, Planned, Refusal, Request, Target};
-use crate::domain::{ActionStatus, ExecutionStatus, StageStatus, human};
+use crate::domain::{ActionStatus, ExecutionStatus, ExecutionSummary, StageStatus, human};
 use serde_json::json;
 
 /// CodePipeline's limit on a stop reason.
@@ -29,17 +29,88 @@ fn stage_now(state: Option<&crate::domain::PipelineState>, id: &str) -> String {
     waits.map_or("-".into(), |st| format!("waiting to enter {}", st.name))
 }
 
-/// Plans stopping the environment's running execution (the newest, when several run).
-pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, abandon: bool, reason: &str) -> Planned {
+/// The execution `asked` names in `executions` (its id or the start of one), or why none.
+fn chosen<'a>(
+    executions: &'a [ExecutionSummary],
+    env: &str,
+    asked: &str,
+) -> Result<&'a ExecutionSummary, Refusal> {
+    let asked = asked.trim();
+    if asked.is_empty() {
+        return Err(Refusal::by(
+            Guard::Input,
+            "no execution named: give its id (or the start of one)",
+        )
+        .with_flag("--execution"));
+    }
+    if let Some(exact) = executions.iter().find(|e| e.id == asked) {
+        return Ok(exact);
+    }
+    let matching: Vec<&ExecutionSummary> = (executions.iter())
+        .filter(|e| e.id.starts_with(asked))
+        .collect();
+    match matching.as_slice() {
+        [one] => Ok(one),
+        [] => Err(Refusal::by(
+            Guard::Input,
+            format!(
+                "no execution `{asked}` in {env}'s history ({} newest read); `shipdeck pipeline                  {env}` lists them",
+                executions.len()
+            ),
+        )
+        .with_flag("--execution")),
+        several => Err(Refusal::by(
+            Guard::Input,
+            format!(
+                "`{asked}` starts {} executions in {env} ({}); give more of the id",
+                several.len(),
+                several
+                    .iter()
+                    .map(|e| e.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+        .with_flag("--execution")),
+    }
+}
+
+/// Plans stopping a running execution of the environment: the one asked for, else the newest
+/// running.
+pub fn plan(
+    ctx: &Context<'_>,
+    data: PipelineData<'_>,
+    abandon: bool,
+    reason: &str,
+    execution: Option<&str>,
+) -> Planned {
     let read_only = guards::read_only(ctx)?;
     let spec = ctx.spec;
     let reason = reason.trim();
     data.history_known(&spec.name, "whether an execution is running")?;
-    let Some(exec) = data.executions.iter().find(|e| e.status.is_active()) else {
-        return Err(Refusal::nothing(format!(
-            "no running execution in {} (nothing to stop)",
-            spec.name
-        )));
+    let exec = match execution {
+        Some(asked) => {
+            let exec = chosen(data.executions, &spec.name, asked)?;
+            if !exec.status.is_active() {
+                return Err(Refusal::nothing(format!(
+                    "execution {} in {} is {}, not running (nothing to stop)",
+                    exec.id,
+                    spec.name,
+                    exec.status.as_str()
+                )));
+            }
+            exec
+        }
+        None => data
+            .executions
+            .iter()
+            .find(|e| e.status.is_active())
+            .ok_or_else(|| {
+                Refusal::nothing(format!(
+                    "no running execution in {} (nothing to stop)",
+                    spec.name
+                ))
+            })?,
     };
     let stage = stage_now(data.state, &exec.id);
     let release = exec.release().map_or("unknown release".to_string(), |r| {
@@ -67,8 +138,8 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, abandon: bool, reason: &s
     if !reason.is_empty() {
         summary.push(format!("reason:        {reason}"));
     }
-    // Several run at once (one at the approval, a newer one queued behind it): this stops the
-    // newest, and says which others run on.
+    // Several run at once (one at the approval, a newer one queued behind it): this stops one,
+    // and says which others run on (and how to choose another).
     let others: Vec<String> = (data.executions.iter())
         .filter(|e| e.status.is_active() && e.id != exec.id)
         .map(|e| {
@@ -86,7 +157,8 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, abandon: bool, reason: &s
         Vec::new()
     } else {
         vec![format!(
-            "{} more running in {}, not stopped by this: {}",
+            "{} more running in {}, not stopped by this: {} (to stop another: --execution ID, or \
+             select it in the pipeline history)",
             others.len(),
             spec.name,
             others.join(", ")
