@@ -140,7 +140,8 @@ pub async fn run(global: &Global, env: &str, output: Output) -> Result<Answer, F
             r.triggered_by,
             r.start,
             e.duration_text(state.now),
-            e.summary_text().unwrap_or_else(|| "-".into()),
+            e.summary_in(view.state.as_ref())
+                .unwrap_or_else(|| "-".into()),
         ]);
     }
     text.push_str(&columns(&rows));

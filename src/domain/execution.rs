@@ -160,6 +160,31 @@ impl ExecutionSummary {
             })
     }
 
+    /// [`ExecutionSummary::summary_text`], else for an execution that failed or stopped without
+    /// a summary (an approval that expired has none) the stage `state` shows it failed or
+    /// stopped in (`failed at Approval`), while that stage's latest run is still this one.
+    pub fn summary_in(&self, state: Option<&super::PipelineState>) -> Option<String> {
+        use super::{ExecutionStatus, StageStatus};
+        self.summary_text().or_else(|| {
+            let ended = match self.status {
+                ExecutionStatus::Failed => StageStatus::Failed,
+                ExecutionStatus::Stopped => StageStatus::Stopped,
+                _ => return None,
+            };
+            let stage = state?.stages.iter().find(|st| {
+                st.latest
+                    .as_ref()
+                    .is_some_and(|l| l.pipeline_execution_id == self.id && l.status == ended)
+            })?;
+            let how = if ended == StageStatus::Failed {
+                "failed"
+            } else {
+                "stopped"
+            };
+            Some(format!("{how} at {}", stage.name))
+        })
+    }
+
     /// The release this execution ships, read from its first source revision's summary.
     pub fn release(&self) -> Option<Release> {
         self.source_revisions.iter().find_map(|r| {

@@ -58,7 +58,11 @@ fn cells(state: &State, e: &ExecutionSummary) -> Vec<Line<'static>> {
         Line::from(e.trigger.actor().to_string()),
         Line::from(e.start.short()),
         Line::from(duration(state, e)),
-        Line::from(Span::styled(e.summary_text().unwrap_or_default(), DIM)),
+        Line::from(Span::styled(
+            e.summary_in(state.selected_env().and_then(|v| v.state.as_ref()))
+                .unwrap_or_default(),
+            DIM,
+        )),
     ]
 }
 

@@ -174,7 +174,7 @@ fn head_lines(state: &State, env: &EnvView, two: bool) -> Vec<Line<'static>> {
             Style::new().fg(Color::Magenta),
         ));
     }
-    if let Some(summary) = e.summary_text() {
+    if let Some(summary) = e.summary_in(env.state.as_ref()) {
         first.push(Span::styled(
             format!(" · {summary}"),
             Style::new().fg(Color::Red),

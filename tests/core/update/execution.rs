@@ -356,3 +356,50 @@ fn the_detail_reads_the_executions_variables_and_says_when_they_are_unknown() {
         Some(Err(why)) if why.contains("connection reset")
     ));
 }
+
+#[test]
+fn a_failed_execution_without_a_summary_says_the_stage_it_failed_in_while_that_is_known() {
+    use shipdeck::domain::{StageExecution, StageStatus};
+    let mut snap = snapshot(
+        "prd",
+        vec![
+            execution(
+                "e-2",
+                ExecutionStatus::Failed,
+                "1.3.0",
+                T0 - Timestamp::HOUR,
+            ),
+            execution(
+                "e-1",
+                ExecutionStatus::Succeeded,
+                "1.2.0",
+                T0 - 9 * Timestamp::HOUR,
+            ),
+        ],
+        None,
+    );
+    let mark = |snap: &mut shipdeck::app::EnvSnapshot, id: &str, status| {
+        let st = snap.state.as_mut().unwrap();
+        let approval = st.stages.iter_mut().find(|s| s.name == "Approval").unwrap();
+        approval.latest = Some(StageExecution {
+            pipeline_execution_id: id.into(),
+            status,
+        });
+    };
+    // An approval that expired: the execution failed with no summary, at the approval.
+    mark(&mut snap, "e-2", StageStatus::Failed);
+    let failed = snap.executions[0].clone();
+    assert_eq!(failed.summary_text(), None, "the listing gives no summary");
+    assert_eq!(
+        failed.summary_in(snap.state.as_ref().ok()).as_deref(),
+        Some("failed at Approval")
+    );
+    // A newer execution has passed the approval since: where e-2 failed is no longer shown.
+    mark(&mut snap, "e-3", StageStatus::Succeeded);
+    assert_eq!(failed.summary_in(snap.state.as_ref().ok()), None);
+    assert_eq!(failed.summary_in(None), None, "the stages unread");
+    // A summary the listing gives is what is said.
+    let mut told = failed.clone();
+    told.status_summary = Some("Deploy failed".into());
+    assert_eq!(told.summary_in(None).as_deref(), Some("Deploy failed"));
+}
