@@ -29,7 +29,8 @@ const COLUMNS: [Col; 11] = [
     Col::fixed("EVENT", 17, 9),
     Col::fixed("STARTED", 11, 4),
     Col::fixed("DURATION", 8, 5),
-    Col::fill("FAILED AT", 14, 2),
+    // `build › Run npm run lint` and `… build` differ at their ends.
+    Col::fill("FAILED AT", 14, 2).cut_middle(),
 ];
 
 /// Body title: the repository, how many runs, and whether a read is under way.

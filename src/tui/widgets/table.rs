@@ -3,7 +3,7 @@
 //! derived from state.
 
 use super::status::{HEADER, SELECTED};
-use super::text::fit_line;
+use super::text::{fit_line, fit_line_middle};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Position, Rect};
 use ratatui::text::Line;
@@ -23,6 +23,9 @@ pub struct Col {
     pub priority: u8,
     /// Takes the remaining width.
     pub fill: bool,
+    /// A cell too wide is cut in the middle (`build › Ru…un lint`), not at its end: for cells
+    /// whose end tells rows apart.
+    pub middle: bool,
 }
 
 impl Col {
@@ -33,6 +36,7 @@ impl Col {
             width,
             priority,
             fill: false,
+            middle: false,
         }
     }
 
@@ -43,6 +47,15 @@ impl Col {
             width,
             priority,
             fill: true,
+            middle: false,
+        }
+    }
+
+    /// The same column, its cells cut in the middle when too wide.
+    pub const fn cut_middle(self) -> Col {
+        Col {
+            middle: true,
+            ..self
         }
     }
 }
@@ -177,12 +190,20 @@ fn drawn_widths(widths: &[Constraint], width: u16) -> Vec<u16> {
         .collect()
 }
 
-/// The cells of a row cut to their columns' widths, each that was cut ending with `…`.
-fn fitted<'a>(cells: Vec<Line<'a>>, widths: &[u16]) -> Vec<Line<'a>> {
+/// The cells of a row cut to their columns' widths, each that was cut ending with `…` (or with
+/// `…` in its middle, in a column cut there).
+fn fitted<'a>(cells: Vec<Line<'a>>, widths: &[u16], middle: &[bool]) -> Vec<Line<'a>> {
     cells
         .into_iter()
         .zip(widths)
-        .map(|(cell, &w)| fit_line(cell, usize::from(w)))
+        .zip(middle.iter().chain(std::iter::repeat(&false)))
+        .map(|((cell, &w), &mid)| {
+            if mid {
+                fit_line_middle(cell, usize::from(w))
+            } else {
+                fit_line(cell, usize::from(w))
+            }
+        })
         .collect()
 }
 
@@ -213,8 +234,9 @@ pub fn render<'a>(
         })
         .collect();
     let widths = drawn_widths(&constraints, area.width);
+    let middle: Vec<bool> = keep.iter().map(|&i| cols[i].middle).collect();
     let titles = keep.iter().map(|&i| Line::from(cols[i].title)).collect();
-    let header = Row::new(fitted(titles, &widths)).style(HEADER);
+    let header = Row::new(fitted(titles, &widths, &[])).style(HEADER);
     let rows: Vec<Row> = geom
         .visible()
         .map(|r| {
@@ -223,7 +245,7 @@ pub fn render<'a>(
                 .iter()
                 .map(|&i| all.get_mut(i).map(std::mem::take).unwrap_or_default())
                 .collect();
-            let row = Row::new(fitted(picked, &widths));
+            let row = Row::new(fitted(picked, &widths, &middle));
             if Some(r) == selected {
                 row.style(SELECTED)
             } else {

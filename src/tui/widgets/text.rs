@@ -79,6 +79,55 @@ pub fn fit_line(line: Line<'_>, max: usize) -> Line<'_> {
     }
 }
 
+/// The line in at most `max` cells, cut in its middle when too wide: its start, `…`, and as much
+/// of its end as fits (the end is given the odd cell), in the style of its first span.
+pub fn fit_line_middle(line: Line<'_>, max: usize) -> Line<'_> {
+    if line.width() <= max {
+        return line;
+    }
+    let style = line.spans.first().map(|s| s.style).unwrap_or_default();
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    Line {
+        spans: vec![Span::styled(ellipsize_middle(&text, max), style)],
+        ..line
+    }
+}
+
+/// `s` in at most `max` cells, cut in its middle with `…` when too wide.
+pub fn ellipsize_middle(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    if max < 3 {
+        return cut(s, max);
+    }
+    let room = max - 1;
+    let (head, tail) = (room / 2, room - room / 2);
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = char_width(c);
+        if used + w > head {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    let mut end: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in s.chars().rev() {
+        let w = char_width(c);
+        if used + w > tail {
+            break;
+        }
+        used += w;
+        end.push(c);
+    }
+    out.extend(end.into_iter().rev());
+    out
+}
+
 /// Wraps `s` into at most `max_lines` lines of `max` cells; the last line ends with `…` if cut.
 pub fn wrap(s: &str, max: usize, max_lines: usize) -> Vec<String> {
     if max == 0 || max_lines == 0 {
@@ -208,6 +257,27 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_middle_cut_keeps_both_ends_so_rows_differing_at_their_ends_stay_apart() {
+        let build = ellipsize_middle("build › Run npm run build", 15);
+        let lint = ellipsize_middle("build › Run npm run lint", 15);
+        assert_eq!(build, "build ›…n build");
+        assert_eq!(lint, "build ›…un lint");
+        assert_eq!((width(&build), width(&lint)), (15, 15));
+        assert_eq!(ellipsize_middle("build", 15), "build", "what fits is kept");
+        assert_eq!(ellipsize_middle("build › test", 2), "b…");
+        assert_eq!(ellipsize_middle("ab", 0), "");
+        assert_eq!(
+            ellipsize_middle("日本語のテスト", 7),
+            "日…ト",
+            "wide characters"
+        );
+        let line = Line::from(vec![Span::raw("build › "), Span::raw("Run npm run lint")]);
+        let cut = fit_line_middle(line, 15);
+        assert_eq!(cut.spans.len(), 1);
+        assert_eq!(cut.spans[0].content, "build ›…un lint");
+    }
 
     #[test]
     fn fitted_spans_end_with_an_ellipsis_where_cut_and_keep_their_styles() {
