@@ -252,6 +252,21 @@ fn logs_show_events_coloured_and_follow_the_tail() {
         })
     });
     assert!(y.is_some(), "no red ERROR line");
+    // A message wider than the rows ends with `…`, not cut mid-word without a sign.
+    let mut s = with(View::Logs, None);
+    s.logs.events[2].message =
+        "ERROR upstream timeout after 30000 ms calling https://payments.internal/v1/charge".into();
+    let text = screen(&s, 80, 24);
+    let row = text
+        .lines()
+        .find(|l| l.contains("ERROR upstream timeout after"))
+        .expect("the row");
+    assert!(row.trim_end_matches('┃').trim_end().ends_with('…'), "{row}");
+    assert!(!row.contains("v1/charge"), "{row}");
+    assert!(
+        screen(&s, 160, 48).contains("calling https://payments.internal/v1/charge"),
+        "whole where it fits"
+    );
     // Nothing held and the read refused: unknown, never "0 events" or "No events".
     let mut s = with(View::Logs, None);
     s.logs.events.clear();

@@ -476,13 +476,15 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
                 Some(key) => e.key() == key,
                 None => state.logs.mark == Some(first + k),
             };
-            event_line(
+            let line = event_line(
                 e,
                 column.as_ref(),
                 &state.logs.search,
                 marked,
                 state.logs.job.is_none(),
-            )
+            );
+            // A message wider than the rows ends with `…` (Enter shows it whole).
+            fit_line(line, usize::from(area.width))
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), area);
