@@ -482,3 +482,70 @@ async fn the_traffic_charts_mark_each_deploy_and_approval_where_the_pipeline_rec
     assert!(impact.before.requests > 0, "{impact:?}");
     assert_ne!(impact.verdict, Verdict::Unknown, "{impact:?}");
 }
+
+/// The release-health panel's `B` rolls back to the execution before the deploy it judged, not
+/// to the newest earlier one; when the judged deploy is not what runs now, it says that the
+/// rollback undoes both.
+#[tokio::test]
+async fn the_release_health_rollback_chooses_the_execution_before_the_judged_deploy() {
+    use shipdeck::ops::OpKind;
+    let mut rig = Rig::with_traffic(5, 0.05);
+    rig.start().await;
+    rig.select("dev");
+    rig.app.dispatch(Action::Show(View::Traffic));
+    rig.app.dispatch(Action::NextPreset);
+    rig.app.settle().await;
+    rig.run(3 * Timestamp::HOUR, 15 * Timestamp::SECOND).await;
+    rig.app.dispatch(Action::ToggleImpact);
+    let deploys: Vec<_> = (rig.app.state.traffic_markers().into_iter())
+        .filter(|m| m.kind == MarkerKind::Deploy)
+        .collect();
+    assert!(deploys.len() >= 2, "two deploys to judge: {deploys:?}");
+    let older = deploys[deploys.len() - 2].clone();
+    for _ in 0..64 {
+        if rig.app.state.selected_marker().map(|m| m.execution) == Some(older.execution.clone()) {
+            break;
+        }
+        rig.app.dispatch(Action::NextMarker);
+    }
+    assert_eq!(
+        rig.app.state.selected_marker().map(|m| m.execution),
+        Some(older.execution.clone()),
+        "the panel judges the older deploy"
+    );
+    rig.app.dispatch(Action::Op(OpKind::Rollback));
+    rig.app.settle().await;
+    let d = rig.app.state.ops.dialog.clone().expect("the rollback dialog");
+    assert_eq!(d.before.as_deref(), Some(older.execution.as_str()));
+    let Some(Ok(listed)) = &d.candidates else {
+        panic!("the stage's listing: {:?}", d.candidates)
+    };
+    let at = listed
+        .iter()
+        .position(|e| e.id == older.execution)
+        .expect("the judged deploy succeeded in the stage");
+    assert!(at > 0, "a newer deploy runs now");
+    let before = listed[at + 1..]
+        .iter()
+        .find(|e| e.execution_type == shipdeck::domain::ExecutionType::Standard)
+        .expect("an execution before it");
+    assert_eq!(d.text.trim(), before.id, "the one before the judged deploy");
+    assert_ne!(d.text.trim(), older.execution, "never the judged deploy itself");
+    let said = rig.app.state.status.clone().map(|s| s.text).unwrap_or_default();
+    assert!(
+        said.contains("runs now, deployed after the one judged") && said.contains("undoes both"),
+        "{said}"
+    );
+    // From the list, with no deploy judged, the newest earlier execution is offered.
+    rig.app.dispatch(Action::Back);
+    rig.app.dispatch(Action::ToggleImpact);
+    rig.app.dispatch(Action::Op(OpKind::Rollback));
+    rig.app.settle().await;
+    let d = rig.app.state.ops.dialog.clone().expect("the rollback dialog");
+    assert_eq!(d.before, None);
+    let newest_earlier = listed[1..]
+        .iter()
+        .find(|e| e.execution_type == shipdeck::domain::ExecutionType::Standard)
+        .unwrap();
+    assert_eq!(d.text.trim(), newest_earlier.id);
+}

@@ -338,6 +338,7 @@ pub(in crate::app) fn new(
         run: None,
         stage,
         execution: None,
+        before: None,
         upload: None,
     };
     d.planned = ops::plan::plan(state, &d);

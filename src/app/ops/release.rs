@@ -5,6 +5,7 @@ use crate::app::ops::state::{Dialog, Field, Phase, ReleasePicker};
 use crate::app::{Action, Effect, Level, RequestId, State, ops};
 use crate::domain::{ExecutionStatus, ExecutionSummary, Version};
 use crate::ops::OpKind;
+use crate::ops::plan::approve::short_id;
 use crate::ops::plan::package::{Catalogue, Package};
 
 /// The version deployed in environment `env`: the release of the execution that last succeeded
@@ -264,11 +265,76 @@ pub(in crate::app) fn candidates_loaded(
     if still {
         // The execution already chosen is still a candidate: it stays chosen.
         ops::dialog::replan(state);
+    } else if chosen.is_empty()
+        && let Some(judged) = state.ops.dialog.as_ref().and_then(|d| d.before.clone())
+    {
+        choose_before(state, &judged);
     } else {
         // Nothing chosen yet: the newest earlier execution is, as if the operator had. Else the
         // one shown is no candidate of the listing: another is chosen, and the dialog says the
         // target changed.
         select_candidate(state, 0, chosen.is_empty());
+    }
+}
+
+/// From the release-health panel: choose the candidate that succeeded before the judged deploy
+/// `judged`, and say so; when that deploy is not what runs now, say that rolling back to before
+/// it undoes what came after too. A judged deploy that is not among the candidates (it did not
+/// succeed in the stage) chooses nothing: the operator does.
+fn choose_before(state: &mut State, judged: &str) {
+    let Some(d) = state.ops.dialog.as_ref() else {
+        return;
+    };
+    let listed: Vec<ExecutionSummary> = match &d.candidates {
+        Some(Ok(list)) => list.clone(),
+        _ => state.envs.get(d.env).map_or(Vec::new(), |e| {
+            (e.executions.iter())
+                .filter(|x| x.status == ExecutionStatus::Succeeded)
+                .cloned()
+                .collect()
+        }),
+    };
+    let (older, _) = older_candidates(state, d);
+    let release = |e: &ExecutionSummary| match e.release() {
+        Some(r) => format!("{} ({})", r.version, short_id(&e.id)),
+        None => short_id(&e.id).to_string(),
+    };
+    let Some(at) = listed.iter().position(|e| e.id == judged) else {
+        state.say(
+            Level::Warn,
+            format!(
+                "rollback: the deploy judged ({}) is not among the executions that succeeded in \
+                 the stage: choose the one to roll back to",
+                short_id(judged)
+            ),
+        );
+        return;
+    };
+    let Some(row) = older
+        .iter()
+        .position(|o| listed.iter().position(|e| e.id == o.id) > Some(at))
+    else {
+        state.say(
+            Level::Warn,
+            format!(
+                "rollback: no earlier execution succeeded before the deploy judged ({})",
+                short_id(judged)
+            ),
+        );
+        return;
+    };
+    select_candidate(state, row, true);
+    if at > 0 {
+        let now = &listed[0];
+        state.say(
+            Level::Warn,
+            format!(
+                "rollback: {} runs now, deployed after the one judged, {}: rolling back to \
+                 before the judged one undoes both",
+                release(now),
+                release(&listed[at]),
+            ),
+        );
     }
 }
 

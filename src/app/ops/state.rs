@@ -105,6 +105,9 @@ pub struct Dialog {
     /// Stop: the execution asked for (`:stop ENV ID`) or selected in the pipeline history when
     /// the dialog opened; `None` stops the newest running.
     pub execution: Option<String>,
+    /// Rollback from the release-health panel: the execution of the deploy it judged; the
+    /// candidate that succeeded before it is chosen once the candidates are listed.
+    pub before: Option<String>,
     /// Release of a local package: its path prompt, the file as read, the upload's progress.
     pub upload: Option<super::upload::UploadAsk>,
 }

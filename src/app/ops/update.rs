@@ -115,6 +115,9 @@ pub(in crate::app) fn open(
         }
         return ops::release::open_picker(state, env, version);
     }
+    if kind == OpKind::Rollback {
+        d.before = judged_deploy(state, env);
+    }
     state.take_request();
     state.ops.dialog = Some(d);
     if kind == OpKind::Rollback {
@@ -156,6 +159,19 @@ fn refused_at_once(
         r,
     );
     vec![ops::dialog::audit(state, entry)]
+}
+
+/// The execution of the deploy the release-health panel shows on `env`'s traffic, when it is
+/// open: its `B` rolls back to the execution before that deploy.
+fn judged_deploy(state: &State, env: usize) -> Option<String> {
+    let t = &state.traffic;
+    if state.view != View::Traffic || t.env != env || t.detail || !t.marks.open {
+        return None;
+    }
+    state
+        .selected_marker()
+        .filter(|m| m.kind.is_deploy())
+        .map(|m| m.execution)
 }
 
 /// Whether the execution a stop acts on (`chosen`, else the newest running) is being stopped

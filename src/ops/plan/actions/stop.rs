@@ -54,7 +54,8 @@ fn chosen<'a>(
         [] => Err(Refusal::by(
             Guard::Input,
             format!(
-                "no execution `{asked}` in {env}'s history ({} newest read); `shipdeck pipeline                  {env}` lists them",
+                "no execution `{asked}` in {env}'s history ({} newest read); `shipdeck pipeline \
+                 {env}` lists them",
                 executions.len()
             ),
         )
