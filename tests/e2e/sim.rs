@@ -515,7 +515,13 @@ async fn the_release_health_rollback_chooses_the_execution_before_the_judged_dep
     );
     rig.app.dispatch(Action::Op(OpKind::Rollback));
     rig.app.settle().await;
-    let d = rig.app.state.ops.dialog.clone().expect("the rollback dialog");
+    let d = rig
+        .app
+        .state
+        .ops
+        .dialog
+        .clone()
+        .expect("the rollback dialog");
     assert_eq!(d.before.as_deref(), Some(older.execution.as_str()));
     let Some(Ok(listed)) = &d.candidates else {
         panic!("the stage's listing: {:?}", d.candidates)
@@ -530,8 +536,18 @@ async fn the_release_health_rollback_chooses_the_execution_before_the_judged_dep
         .find(|e| e.execution_type == shipdeck::domain::ExecutionType::Standard)
         .expect("an execution before it");
     assert_eq!(d.text.trim(), before.id, "the one before the judged deploy");
-    assert_ne!(d.text.trim(), older.execution, "never the judged deploy itself");
-    let said = rig.app.state.status.clone().map(|s| s.text).unwrap_or_default();
+    assert_ne!(
+        d.text.trim(),
+        older.execution,
+        "never the judged deploy itself"
+    );
+    let said = rig
+        .app
+        .state
+        .status
+        .clone()
+        .map(|s| s.text)
+        .unwrap_or_default();
     assert!(
         said.contains("runs now, deployed after the one judged") && said.contains("undoes both"),
         "{said}"
@@ -541,7 +557,13 @@ async fn the_release_health_rollback_chooses_the_execution_before_the_judged_dep
     rig.app.dispatch(Action::ToggleImpact);
     rig.app.dispatch(Action::Op(OpKind::Rollback));
     rig.app.settle().await;
-    let d = rig.app.state.ops.dialog.clone().expect("the rollback dialog");
+    let d = rig
+        .app
+        .state
+        .ops
+        .dialog
+        .clone()
+        .expect("the rollback dialog");
     assert_eq!(d.before, None);
     let newest_earlier = listed[1..]
         .iter()

@@ -143,6 +143,27 @@ fn invalidations_line(state: &State, i: Option<&Impact>, width: usize) -> Option
     })
 }
 
+/// What was measured: the windows before and after (times of another day than `now`'s carry
+/// their date); for an unknown verdict, nothing was measured, so only when the deploy reached
+/// the environment.
+fn measured(i: &Impact, now: Timestamp) -> String {
+    let today = |t: Timestamp| {
+        t.millis().div_euclid(Timestamp::DAY) == now.millis().div_euclid(Timestamp::DAY)
+    };
+    let when = |t: Timestamp| if today(t) { t.clock() } else { t.short() };
+    if i.verdict == Verdict::Unknown {
+        return format!("reached it at {}", when(i.at));
+    }
+    let window = |s: &Side| {
+        if today(s.from) && today(s.to) {
+            format!("{}–{}", s.from.clock(), s.to.clock())
+        } else {
+            format!("{}–{}", s.from.short(), s.to.short())
+        }
+    };
+    format!("before {} · after {}", window(&i.before), window(&i.after))
+}
+
 /// The lines of the panel for `marker` (the deploy measured) and its `impact`.
 fn lines(state: &State, marker: Option<&Marker>, width: usize) -> Vec<Line<'static>> {
     let t = &state.traffic;
@@ -184,15 +205,9 @@ fn lines(state: &State, marker: Option<&Marker>, width: usize) -> Vec<Line<'stat
         ),
         Span::raw(i.reasons.join("; ")),
     ]));
-    let window = |s: &Side| format!("{}–{}", s.from.clock(), s.to.clock());
+    let measured = measured(i, state.now);
     out.push(Line::from(Span::styled(
-        format!(
-            "{} {} · before {} · after {}",
-            m.kind.glyph(),
-            m.label,
-            window(&i.before),
-            window(&i.after)
-        ),
+        format!("{} {} · {measured}", m.kind.glyph(), m.label),
         DIM,
     )));
     if i.verdict != Verdict::Unknown {
@@ -227,4 +242,37 @@ pub fn render(frame: &mut Frame, state: &State, area: Rect) {
     let width = usize::from(inner.width);
     let text = lines(state, marker.as_ref(), width);
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_verdict_shows_no_windows_and_another_days_times_carry_their_date() {
+        let now = Timestamp::parse_rfc3339("2026-11-25T09:00:00Z").unwrap();
+        let today = now - 30 * Timestamp::MINUTE;
+        let unknown = Impact::unknown(today, "the logs were not read".into());
+        assert_eq!(measured(&unknown, now), "reached it at 08:30:00");
+        let older = Impact::unknown(now - 2 * Timestamp::DAY, "not read".into());
+        assert_eq!(measured(&older, now), "reached it at 11-23 09:00");
+        let known = Impact {
+            verdict: Verdict::NoChange,
+            ..Impact::unknown(today, String::new())
+        };
+        let text = measured(&known, now);
+        assert!(
+            text.starts_with("before 08:00:00–08:30:00 · after "),
+            "{text}"
+        );
+        let old = Impact {
+            verdict: Verdict::NoChange,
+            ..Impact::unknown(now - 2 * Timestamp::DAY, String::new())
+        };
+        assert!(
+            measured(&old, now).starts_with("before 11-23 08:30–11-23 09:00"),
+            "{}",
+            measured(&old, now)
+        );
+    }
 }
