@@ -242,6 +242,49 @@ fn release_rollback_freeze_and_invalidate_from_the_command_line() {
         table.contains("shipdeck rollback prd --to EXECUTION"),
         "{table}"
     );
+    // The short id the views show names the same target.
+    let out = shipdeck(
+        &state,
+        &[
+            "--demo",
+            "rollback",
+            "prd",
+            "--to",
+            &target[..8],
+            "--dry-run",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains(&format!("--target-pipeline-execution-id {target}")),
+        "{}",
+        text(&out.stdout)
+    );
+    // A stage the pipeline does not have is a bad --stage (exit 2), with the stages it has.
+    for argv in [
+        &["--demo", "rollback", "prd", "--stage", "Nope"][..],
+        &[
+            "--demo",
+            "rollback",
+            "prd",
+            "--stage",
+            "Nope",
+            "--to",
+            target,
+            "--dry-run",
+        ],
+    ] {
+        let out = shipdeck(&state, argv);
+        assert_eq!(out.status.code(), Some(2), "{argv:?}");
+        assert!(
+            text(&out.stderr).contains(
+                "--stage: unknown stage `Nope` of storefront-deployer-prd; expected one of Source, \
+                 Approval, Deploy, Verify"
+            ),
+            "{}",
+            text(&out.stderr)
+        );
+    }
     let out = shipdeck(
         &state,
         &["--demo", "rollback", "prd", "--to", target, "--yes"],

@@ -111,7 +111,7 @@ async fn act(global: &Global, asked: &mut Asked) -> Result<Acted, Failure> {
                 ask.env
             )));
         };
-        let listed = plan::candidates(&cloud, &view.spec.pipeline, &stage).await?;
+        let listed = plan::candidates(&cloud, &view.spec.pipeline, &stage, data.def).await?;
         output::print_candidates(&ask.env, &stage, &listed, asked.flags.output);
         return Ok(Acted::Listed(0));
     }

@@ -180,12 +180,23 @@ pub fn rollback_stage(ask: &Ask, data: &PipelineData<'_>) -> Option<String> {
     }
 }
 
-/// Lists the executions that succeeded in `stage`, newest first.
+/// Lists the executions that succeeded in `stage`, newest first; a stage the definition `def`
+/// (when read) does not have is a bad `--stage` (exit 2), named with the stages it has.
 pub async fn candidates(
     cloud: &Cloud,
     pipeline: &str,
     stage: &str,
+    def: Option<&crate::domain::PipelineDef>,
 ) -> Result<Vec<ExecutionSummary>, Failure> {
+    if let Some(def) = def
+        && !def.stages.iter().any(|s| s.name == stage)
+    {
+        let names: Vec<&str> = def.stages.iter().map(|s| s.name.as_str()).collect();
+        return Err(Failure::usage(format!(
+            "--stage: unknown stage `{stage}` of {pipeline}; expected one of {}",
+            names.join(", ")
+        )));
+    }
     cloud
         .pipelines
         .list_succeeded_in_stage(pipeline, stage, CANDIDATES)
@@ -258,7 +269,7 @@ pub async fn plan(
         }
         What::Rollback { .. } => {
             if let Some(stage) = rollback_stage(ask, &data) {
-                listed = Some(candidates(cloud, &spec.pipeline, &stage).await?);
+                listed = Some(candidates(cloud, &spec.pipeline, &stage, data.def).await?);
             }
         }
         _ => {}

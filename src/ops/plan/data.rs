@@ -145,3 +145,22 @@ impl<'a> PipelineData<'a> {
 
 /// Why what runs is not known without the deploy-stage listing.
 const NOT_LISTED: &str = "the deploy stage's last success was not listed";
+
+/// The execution of `list` that `asked` names: its whole id, else the one id it starts (the
+/// short ids the views show). `Err` holds those it starts when not exactly one: none, or several.
+pub fn named_execution<'a>(
+    list: &'a [ExecutionSummary],
+    asked: &str,
+) -> Result<&'a ExecutionSummary, Vec<&'a ExecutionSummary>> {
+    let asked = asked.trim();
+    if let Some(exact) = list.iter().find(|e| e.id == asked) {
+        return Ok(exact);
+    }
+    let starting: Vec<&ExecutionSummary> = (list.iter())
+        .filter(|e| !asked.is_empty() && e.id.starts_with(asked))
+        .collect();
+    match starting.as_slice() {
+        [one] => Ok(one),
+        _ => Err(starting),
+    }
+}

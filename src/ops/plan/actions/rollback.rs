@@ -121,6 +121,25 @@ pub fn plan(
         )
         .with_draft(stage_target, summary));
     };
+    // An id as the views show it (its start) names the one candidate it starts.
+    let to = match super::super::data::named_execution(candidates, to) {
+        Ok(e) => e.id.as_str(),
+        Err(several) if several.len() > 1 => {
+            let ids: Vec<&str> = several.iter().map(|e| e.id.as_str()).collect();
+            return Err(Refusal::by(
+                Guard::Input,
+                format!(
+                    "`{to}` starts {} executions that succeeded in {stage} ({}); give more of \
+                     the id",
+                    ids.len(),
+                    ids.join(", ")
+                ),
+            )
+            .with_flag("--to EXECUTION")
+            .with_draft(stage_target, summary));
+        }
+        Err(_) => to,
+    };
     if deployed.is_some_and(|d| d.id == to) {
         return Err(Refusal::nothing(format!(
             "execution {to} is what {stage} of {} already runs",

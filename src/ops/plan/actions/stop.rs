@@ -43,14 +43,11 @@ fn chosen<'a>(
         )
         .with_flag("--execution"));
     }
-    if let Some(exact) = executions.iter().find(|e| e.id == asked) {
-        return Ok(exact);
-    }
-    let matching: Vec<&ExecutionSummary> = (executions.iter())
-        .filter(|e| e.id.starts_with(asked))
-        .collect();
-    match matching.as_slice() {
-        [one] => Ok(one),
+    let several = match super::super::data::named_execution(executions, asked) {
+        Ok(one) => return Ok(one),
+        Err(several) => several,
+    };
+    match several.as_slice() {
         [] => Err(Refusal::by(
             Guard::Input,
             format!(
@@ -60,7 +57,7 @@ fn chosen<'a>(
             ),
         )
         .with_flag("--execution")),
-        several => Err(Refusal::by(
+        _ => Err(Refusal::by(
             Guard::Input,
             format!(
                 "`{asked}` starts {} executions in {env} ({}); give more of the id",
