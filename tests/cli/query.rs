@@ -102,6 +102,37 @@ fn a_dry_run_prints_the_sql_the_ddl_and_the_cost_of_each_setup() {
     assert_eq!(out.status.code(), Some(0));
     assert!(text.starts_with("-- shipdeck query dev --dry-run: nothing was run or created.\n"));
     assert!(text.contains("-- Scans at most: "), "{text}");
+    // Sizes in decimal units, as the JSON's bytes and the console say them; a limit takes units.
+    let v = json(&[
+        "--demo",
+        "query",
+        "prd",
+        "--since",
+        "7d",
+        "--max-scan-bytes",
+        "10GB",
+        "--dry-run",
+        "-o",
+        "json",
+    ]);
+    let bytes = v["estimate"]["bytes"]
+        .as_u64()
+        .expect("the estimate's bytes");
+    let out = shipdeck(&[
+        "--demo",
+        "query",
+        "prd",
+        "--since",
+        "7d",
+        "--max-scan-bytes",
+        "10GB",
+        "--dry-run",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!(" objects, {:.1} MB (billed ", bytes as f64 / 1e6)),
+        "{bytes} bytes: {text}"
+    );
     assert!(
         text.contains("-- Athena: database shipdeck, workgroup primary · results to s3://"),
         "{text}"
@@ -121,7 +152,31 @@ fn refusals_say_why_with_exit_code_2() {
                 "--max-scan-bytes",
                 "0",
             ][..],
-            "invalid value '0' for '--max-scan-bytes <N>'",
+            "invalid value '0' for '--max-scan-bytes <BYTES>': expected more than 0 bytes",
+        ),
+        (
+            &[
+                "--demo",
+                "query",
+                "prd",
+                "--max-scan-bytes",
+                "ten gigs",
+                "--dry-run",
+            ][..],
+            "expected a number of bytes, as 500000000, 500MB, 10GB or 50GiB",
+        ),
+        (
+            &[
+                "--demo",
+                "insights",
+                "prd",
+                "--since",
+                "2h",
+                "--until",
+                "3h",
+                "fields @message",
+            ][..],
+            "--until (",
         ),
         (
             &["--demo", "query", "dev", "country:DE", "--dry-run"][..],

@@ -49,8 +49,9 @@ pub struct QueryArgs {
     #[arg(long)]
     pub yes: bool,
     /// Run the query if it is estimated to scan at most this many bytes (default: the
-    /// environment's `max_scan_bytes`, 50 GiB); above it the operator is asked.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    /// environment's `max_scan_bytes`, 50 GiB); above it the operator is asked. A number of
+    /// bytes, or with a unit: `500MB`, `10GB` (powers of 1000), `50GiB` (powers of 1024).
+    #[arg(long, value_name = "BYTES", value_parser = scan_bytes)]
     pub max_scan_bytes: Option<u64>,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = QueryOutput::Pretty)]
@@ -63,6 +64,17 @@ fn parse_top(text: &str) -> Result<usize, String> {
         Ok(n) if (1..=MAX_TOP).contains(&n) => Ok(n),
         _ => Err(format!(
             "expected a number of groups from 1 to {MAX_TOP}, got `{text}`"
+        )),
+    }
+}
+
+/// `--max-scan-bytes`: a number of bytes, with or without a unit (`10GB`, `50GiB`), above 0.
+fn scan_bytes(text: &str) -> Result<u64, String> {
+    match parse_size::parse_size(text) {
+        Ok(0) => Err("expected more than 0 bytes".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(format!(
+            "{e}; expected a number of bytes, as 500000000, 500MB, 10GB or 50GiB"
         )),
     }
 }

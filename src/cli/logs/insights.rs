@@ -51,6 +51,11 @@ async fn query(global: &Global, args: &InsightsArgs) -> Result<ExitCode, Failure
     let now = backend.now;
     let start = args.since.unwrap_or(Since::Ago(Timestamp::HOUR)).at(now);
     let end = args.until.map_or(now, |u| u.at(now));
+    if end <= start {
+        return Err(Failure::usage(format!(
+            "--until ({end}) must be after --since ({start})"
+        )));
+    }
     let request = InsightsQuery {
         groups,
         start,

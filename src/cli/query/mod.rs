@@ -125,22 +125,6 @@ pub async fn run(global: &Global, args: QueryArgs) -> Result<Answer, Failure> {
     ))
 }
 
-/// `12.3 MB`.
-fn size(bytes: u64) -> String {
-    let units = ["bytes", "KB", "MB", "GB", "TB", "PB"];
-    let mut v = bytes as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u + 1 < units.len() {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{bytes} bytes")
-    } else {
-        format!("{v:.1} {}", units[u])
-    }
-}
-
 #[allow(clippy::too_many_arguments)]
 fn pretty(
     args: &QueryArgs,
@@ -195,8 +179,8 @@ fn pretty(
             out.push_str(&format!(
                 "-- Scans at most: {} objects, {} (billed {}): {} at {price}\n",
                 e.objects,
-                size(e.bytes),
-                size(e.billed),
+                crate::query::size(e.bytes),
+                crate::query::size(e.billed),
                 crate::query::dollars(e.usd)
             ));
             if setup.format == Format::Parquet {
