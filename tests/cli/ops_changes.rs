@@ -204,9 +204,29 @@ fn release_rollback_freeze_and_invalidate_from_the_command_line() {
             "1.0.0",
         ],
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "a bad --package is bad input");
     assert!(
-        text(&out.stderr).contains("cannot read /nonexistent/p.zip"),
+        text(&out.stderr).contains("--package: cannot read /nonexistent/p.zip"),
+        "{}",
+        text(&out.stderr)
+    );
+    // --version and --commit belong to an upload: with --from they are refused, not ignored.
+    let out = shipdeck(
+        &state,
+        &[
+            "--demo",
+            "release",
+            "dev",
+            "--from",
+            "1.4.0",
+            "--version",
+            "1.2.3",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("'--from <VERSION>' cannot be used with '--version <V>'"),
         "{}",
         text(&out.stderr)
     );

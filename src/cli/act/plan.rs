@@ -244,8 +244,8 @@ pub async fn plan(
                 commit,
             } = from
             {
-                let (bytes, sha256) =
-                    ops::apply::upload::read_package(path).map_err(Failure::new)?;
+                let (bytes, sha256) = ops::apply::upload::read_package(path)
+                    .map_err(|e| Failure::usage(format!("--package: {e}")))?;
                 let version = Version::parse(version).ok_or_else(|| {
                     Failure::usage(format!(
                         "--version expects a version such as 1.44.0, got `{version}`"

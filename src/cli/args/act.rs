@@ -148,13 +148,20 @@ pub struct ReleaseArgs {
     #[arg(long, value_name = "VERSION")]
     pub from: Option<String>,
     /// Upload this local package (zip) as a new version first.
-    #[arg(long, value_name = "PATH", requires = "version")]
+    #[arg(long, value_name = "PATH", requires = "upload_version")]
     pub package: Option<PathBuf>,
     /// The version of the uploaded package (e.g. 1.44.0 or 1.44.0-dev.3).
-    #[arg(long, value_name = "V", value_parser = parse_version)]
+    // Not the id `version`, clap's own for `--version`.
+    #[arg(
+        id = "upload_version",
+        long = "version",
+        value_name = "V",
+        value_parser = parse_version,
+        conflicts_with_all = ["from", "workflow"]
+    )]
     pub version: Option<String>,
     /// Commit of the uploaded package (default: `git rev-parse HEAD`, else `unknown`).
-    #[arg(long, value_name = "SHA")]
+    #[arg(long, value_name = "SHA", requires = "package")]
     pub commit: Option<String>,
     /// Confirmation, dry run and output.
     #[command(flatten)]
