@@ -267,6 +267,28 @@ pub async fn plan(
                 });
             }
         }
+        What::Deploy {
+            source_version: Some(v),
+            ..
+        } => {
+            // A version that is not there would start an execution whose Source stage fails:
+            // checked before anything is planned or sent.
+            let (bucket, key) = (&spec.source_bucket, &spec.source_key);
+            match cloud.storage.head_object_version(bucket, key, v).await {
+                Ok(_) => {}
+                Err(e @ crate::cloud::CloudError::NotFound { .. }) => {
+                    return Err(Failure::usage(format!(
+                        "--source-version: no version `{v}` of s3://{bucket}/{key} ({e})"
+                    )));
+                }
+                Err(e) => {
+                    return Err(Failure::new(format!(
+                        "--source-version: whether s3://{bucket}/{key} has version `{v}` is \
+                         unknown: {e}"
+                    )));
+                }
+            }
+        }
         What::Rollback { .. } => {
             if let Some(stage) = rollback_stage(ask, &data) {
                 listed = Some(candidates(cloud, &spec.pipeline, &stage, data.def).await?);
