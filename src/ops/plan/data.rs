@@ -164,3 +164,55 @@ pub fn named_execution<'a>(
         _ => Err(starting),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{ExecutionStatus, ExecutionType, Timestamp, Trigger};
+
+    fn listed(ids: &[&str]) -> Vec<ExecutionSummary> {
+        (ids.iter())
+            .map(|id| ExecutionSummary {
+                id: id.to_string(),
+                status: ExecutionStatus::Succeeded,
+                status_summary: None,
+                stop_reason: None,
+                start: Timestamp(0),
+                last_update: Timestamp(0),
+                source_revisions: Vec::new(),
+                trigger: Trigger {
+                    kind: "StartPipelineExecution".into(),
+                    detail: String::new(),
+                },
+                execution_type: ExecutionType::Standard,
+                execution_mode: None,
+                rollback_target: None,
+                variables: Vec::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_execution_is_named_by_its_id_or_the_one_id_it_starts() {
+        let list = listed(&["4aeba1e2-aa", "4aeba1e2-bb", "08b29db7-cc", "08b29db7"]);
+        let id = |asked: &str| named_execution(&list, asked).map(|e| e.id.as_str());
+        assert_eq!(id("08b29db7-cc"), Ok("08b29db7-cc"));
+        assert_eq!(
+            id(" 4aeba1e2-b "),
+            Ok("4aeba1e2-bb"),
+            "trimmed, a unique start"
+        );
+        assert_eq!(
+            id("08b29db7"),
+            Ok("08b29db7"),
+            "a whole id wins over the ids it starts"
+        );
+        let several = named_execution(&list, "4aeba1e2").unwrap_err();
+        assert_eq!(several.len(), 2);
+        assert!(named_execution(&list, "ffff").unwrap_err().is_empty());
+        assert!(
+            named_execution(&list, "").unwrap_err().is_empty(),
+            "nothing names none"
+        );
+    }
+}
