@@ -110,7 +110,7 @@ fn read_only_refuses_every_action_globally_and_per_environment() {
         Guard::ReadOnly,
     );
     refused(
-        dev.plan(ro, |c, d| stop::plan(c, d, true, "r")),
+        dev.plan(ro, |c, d| stop::plan(c, d, true, "r", None)),
         Guard::ReadOnly,
     );
     refused(

@@ -217,7 +217,7 @@ async fn a_stop_whose_reply_was_lost_is_confirmed_by_the_execution() {
     let w = world();
     let plan = w
         .held("dev")
-        .plan(|c, d| stop::plan(c, d, true, "bad build"));
+        .plan(|c, d| stop::plan(c, d, true, "bad build", None));
     let shipdeck::ops::Request::Stop { execution_id, .. } = plan.request.clone() else {
         unreachable!()
     };
@@ -238,7 +238,9 @@ async fn a_stop_whose_reply_was_lost_is_confirmed_by_the_execution() {
 #[tokio::test]
 async fn a_stop_that_timed_out_before_serving_is_unknown_not_resent() {
     let w = world();
-    let plan = w.held("dev").plan(|c, d| stop::plan(c, d, false, "hold"));
+    let plan = w
+        .held("dev")
+        .plan(|c, d| stop::plan(c, d, false, "hold", None));
     w.force("StopPipelineExecution", &[Fault::Timeout]);
     let outcome = w.apply(&plan).await;
     assert_unknown(&outcome);
@@ -256,7 +258,7 @@ async fn a_retry_whose_reply_was_lost_is_confirmed_and_a_missed_one_is_unknown()
     let w = world();
     let stop = w
         .held("dev")
-        .plan(|c, d| stop::plan(c, d, true, "bad build"));
+        .plan(|c, d| stop::plan(c, d, true, "bad build", None));
     assert_eq!(w.apply(&stop).await.class, ExitClass::Done);
     w.sim
         .with(|s| s.advance(shipdeck::domain::Timestamp::MINUTE)); // Stopping, then Stopped

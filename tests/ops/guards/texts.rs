@@ -53,7 +53,7 @@ fn rejections_need_a_comment_and_comments_have_a_limit() {
     );
     assert!(why.contains("513 characters"), "{why}");
     let why = refused(
-        held("dev").plan(OPERATOR, |c, d| stop::plan(c, d, false, "")),
+        held("dev").plan(OPERATOR, |c, d| stop::plan(c, d, false, "", None)),
         Guard::Input,
     );
     assert!(why.contains("needs a reason"), "{why}");
@@ -67,7 +67,7 @@ fn missing_inputs_name_their_cli_flag_apart_from_the_reason() {
         })
         .unwrap_err();
     let stop = held("dev")
-        .plan(OPERATOR, |c, d| stop::plan(c, d, false, " "))
+        .plan(OPERATOR, |c, d| stop::plan(c, d, false, " ", None))
         .unwrap_err();
     for (r, flag) in [(reject, "--comment TEXT"), (stop, "--reason TEXT")] {
         assert_eq!(r.flag, Some(flag), "{}", r.reason);

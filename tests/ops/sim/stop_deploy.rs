@@ -44,7 +44,7 @@ async fn stop_then_retry_the_stopped_stage() {
         .map(|e| e.id.clone());
     let running = running.expect("dev deploys at the demo's start");
     let plan = held
-        .plan(OPERATOR, |c, d| stop::plan(c, d, true, "bad build"))
+        .plan(OPERATOR, |c, d| stop::plan(c, d, true, "bad build", None))
         .unwrap();
     assert!(
         plan.aws_command.contains("--abandon"),
@@ -74,7 +74,7 @@ async fn stop_and_wait_lets_the_action_finish() {
     let w = world();
     let plan = w
         .held("dev")
-        .plan(OPERATOR, |c, d| stop::plan(c, d, false, "hold on"))
+        .plan(OPERATOR, |c, d| stop::plan(c, d, false, "hold on", None))
         .unwrap();
     let outcome = w.apply(&plan).await;
     assert_eq!(outcome.class, ExitClass::Done, "{}", outcome.message);
@@ -157,7 +157,7 @@ async fn a_stage_whose_actions_finished_before_the_stop_retries_only_all_actions
     let w = world();
     let plan = w
         .held("dev")
-        .plan(OPERATOR, |c, d| stop::plan(c, d, false, "hold on"))
+        .plan(OPERATOR, |c, d| stop::plan(c, d, false, "hold on", None))
         .unwrap();
     assert_eq!(w.apply(&plan).await.class, ExitClass::Done);
     let held = w.held("dev");
@@ -168,7 +168,7 @@ async fn a_stage_whose_actions_finished_before_the_stop_retries_only_all_actions
         .unwrap();
     assert_eq!(stopping.status, ExecutionStatus::Stopping);
     // A stop-and-wait may be followed by an abandon, which the planner offers.
-    let abandon = held.plan(OPERATOR, |c, d| stop::plan(c, d, true, "now"));
+    let abandon = held.plan(OPERATOR, |c, d| stop::plan(c, d, true, "now", None));
     assert!(abandon.is_ok(), "{:?}", abandon.err().map(|r| r.reason));
     w.sim.with(|s| s.advance(15 * Timestamp::MINUTE));
     let held = w.held("dev");
@@ -202,7 +202,7 @@ async fn an_abandoned_execution_is_not_abandoned_twice() {
     let w = world();
     let plan = w
         .held("dev")
-        .plan(OPERATOR, |c, d| stop::plan(c, d, true, "bad build"))
+        .plan(OPERATOR, |c, d| stop::plan(c, d, true, "bad build", None))
         .unwrap();
     assert_eq!(w.apply(&plan).await.class, ExitClass::Done);
     let held = w.held("dev");
@@ -213,7 +213,7 @@ async fn an_abandoned_execution_is_not_abandoned_twice() {
         "abandon passes through Stopping"
     );
     let again = held
-        .plan(OPERATOR, |c, d| stop::plan(c, d, true, "again"))
+        .plan(OPERATOR, |c, d| stop::plan(c, d, true, "again", None))
         .unwrap_err();
     assert_eq!(again.class, ExitClass::NothingToDo, "{}", again.reason);
     assert!(
