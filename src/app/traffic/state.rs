@@ -2,8 +2,8 @@
 //! records, statistics, the tail planner, the filter expression, search, follow and selection.
 
 use crate::accesslog::{
-    DEFAULT_RETAIN, EventTail, Filter, FilterError, MinutePoint, Retained, RetainedRecord, Stats,
-    StatsSnapshot, TailPlanner,
+    DEFAULT_RETAIN, EventTail, Filter, FilterError, LogFields, MinutePoint, Retained,
+    RetainedRecord, Stats, StatsSnapshot, TailPlanner,
 };
 use crate::app::Loadable;
 pub use crate::app::traffic::batch::{
@@ -85,7 +85,9 @@ pub struct Traffic {
     pub filtered_stats: Option<Stats>,
     /// Raw lines of the newest records, by sequence number.
     pub details: VecDeque<(u64, FullLine)>,
-    /// Sequence numbers of the listed records (filter and `list_from`), oldest first.
+    /// Sequence numbers of the listed records (filter and `list_from`) in time order, oldest
+    /// first (records of one millisecond in the order they were read), whatever order the
+    /// objects and batches came in.
     pub rows: VecDeque<u64>,
     /// The applied filter.
     pub filter: Filter,
@@ -252,11 +254,7 @@ impl Traffic {
             return None;
         }
         match (self.follow, self.cursor) {
-            (false, Some(c)) => Some(
-                self.rows
-                    .partition_point(|s| *s < c)
-                    .min(self.rows.len() - 1),
-            ),
+            (false, Some(c)) => Some(self.row_of(c).min(self.rows.len() - 1)),
             _ => Some(self.rows.len() - 1),
         }
     }
@@ -286,6 +284,18 @@ impl Traffic {
         self.follow = false;
         let row = cur.saturating_add_signed(delta).min(self.rows.len() - 1);
         self.cursor = self.rows.get(row).copied();
+    }
+
+    /// The time (ms) of record `seq`, `i64::MIN` once it is no longer retained.
+    pub(in crate::app) fn time_of(&self, seq: u64) -> i64 {
+        self.record(seq).map_or(i64::MIN, |r| r.timestamp_ms())
+    }
+
+    /// Where record `seq` stands among the listed rows (or would, were it listed): the rows are
+    /// in time order, so this is a binary search on (time, sequence number).
+    pub fn row_of(&self, seq: u64) -> usize {
+        let key = (self.time_of(seq), seq);
+        self.rows.partition_point(|s| (self.time_of(*s), *s) < key)
     }
 
     /// The record with sequence number `seq`, if still retained.

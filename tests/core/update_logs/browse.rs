@@ -633,19 +633,17 @@ fn a_fresh_read_charts_only_the_matching_records_and_applies_the_filter_typed_la
     assert!(!t.detail, "the old record's detail closed");
 }
 
-/// The list is in the order records were read (a late object's records come after newer ones):
-/// `:goto` selects the earliest record at or after the time asked, and an export is written
-/// oldest first whatever the list's order.
-#[test]
-fn goto_and_export_follow_time_not_the_order_records_were_read_in() {
+/// The Traffic view of dev after a read that came in part-batches out of time order: the
+/// newer half first, then a late object's older half (as a read's part-batches come, in key
+/// order, and an hour's keys sort by a random suffix).
+fn read_out_of_order(n: usize) -> State {
     let mut s = state();
     update(&mut s, Action::Tick(T0));
     let fx = update(&mut s, Action::Show(View::Traffic));
     let (request, _) = streamed(&fx, &[KEY]).expect("a read");
-    // The newer records first, then a late object's older ones.
-    let mut recs = records(200, T0 - 40 * Timestamp::MINUTE);
+    let mut recs = records(n, T0 - 40 * Timestamp::MINUTE);
     recs.sort_by_key(|r| r.timestamp_ms());
-    let (older, newer) = recs.split_at(100);
+    let (older, newer) = recs.split_at(n / 2);
     update(
         &mut s,
         Action::Reply(Reply::TrafficRead {
@@ -655,26 +653,54 @@ fn goto_and_export_follow_time_not_the_order_records_were_read_in() {
         }),
     );
     s.traffic.ingest(&batch(older));
+    s
+}
+
+/// The times of the listed rows, in list order.
+fn listed_times(s: &State) -> Vec<i64> {
     let t = &s.traffic;
-    let at = |i: usize| t.record(t.rows[i]).unwrap().timestamp_ms();
-    assert_eq!(t.rows.len(), 200);
-    assert!(at(0) > at(199), "the newer part listed first");
+    t.rows
+        .iter()
+        .map(|q| t.record(*q).unwrap().timestamp_ms())
+        .collect()
+}
+
+/// However the batches come, the list is in time order: following shows the newest record,
+/// the top is the oldest, `:goto` selects the first record at or after the time asked, and an
+/// export is written oldest first, as the list shows.
+#[test]
+fn goto_and_export_follow_time_not_the_order_records_were_read_in() {
+    let mut s = read_out_of_order(200);
+    let times = listed_times(&s);
+    assert_eq!(times.len(), 200);
+    assert!(
+        times.windows(2).all(|w| w[0] <= w[1]),
+        "the late object's records are merged in time order"
+    );
+    let newest = s.traffic.stats.newest().unwrap().millis();
+    let t = &s.traffic;
+    let time = |q: u64| t.record(q).unwrap().timestamp_ms();
+    assert_eq!(
+        time(t.selected_seq().unwrap()),
+        newest,
+        "following the newest"
+    );
+    update(&mut s, Action::Top);
+    let t = &s.traffic;
+    let time = |q: u64| t.record(q).unwrap().timestamp_ms();
+    assert_eq!(
+        time(t.selected_seq().unwrap()),
+        times[0],
+        "the top is the oldest"
+    );
     update(&mut s, Action::CommandOpen);
     typed(&mut s, "goto 08:25");
     update(&mut s, Action::Submit);
     let t = &s.traffic;
     let at = |i: usize| t.record(t.rows[i]).unwrap().timestamp_ms();
     let from = (T0 - 35 * Timestamp::MINUTE).millis();
-    let earliest = (0..t.rows.len())
-        .map(at)
-        .filter(|ms| *ms >= from)
-        .min()
-        .unwrap();
-    assert!(
-        earliest < at(99),
-        "08:25 is among the late object's records"
-    );
-    assert_eq!(at(t.selected_row().unwrap()), earliest);
+    let row = t.selected_row().unwrap();
+    assert!(at(row) >= from && (row == 0 || at(row - 1) < from));
     let job = ExportJob::of(t, ExportFormat::Jsonl);
     let times: Vec<String> = written(&job)
         .lines()
@@ -689,4 +715,90 @@ fn goto_and_export_follow_time_not_the_order_records_were_read_in() {
         .collect();
     assert_eq!(times.len(), 200);
     assert!(times.windows(2).all(|w| w[0] <= w[1]), "oldest first");
+}
+
+/// A paused selection stays on its record when a late object's older records are merged in
+/// before it (the rows shift, the record does not); following stays on the newest.
+#[test]
+fn a_late_batch_keeps_the_selected_record_and_following_stays_at_the_newest() {
+    let mut s = state();
+    update(&mut s, Action::Tick(T0));
+    let fx = update(&mut s, Action::Show(View::Traffic));
+    let (request, _) = streamed(&fx, &[KEY]).expect("a read");
+    let mut recs = records(300, T0 - 40 * Timestamp::MINUTE);
+    recs.sort_by_key(|r| r.timestamp_ms());
+    // Read in three parts: the middle, then the newest, then the oldest.
+    let (older, rest) = recs.split_at(100);
+    let (middle, newer) = rest.split_at(100);
+    update(
+        &mut s,
+        Action::Reply(Reply::TrafficRead {
+            env: 0,
+            request,
+            batch: Box::new(of_keys(batch(middle), &[KEY])),
+        }),
+    );
+    s.traffic.ingest(&batch(newer));
+    let newest = s.traffic.stats.newest().unwrap().millis();
+    let t = &s.traffic;
+    let time = |q: u64| t.record(q).unwrap().timestamp_ms();
+    assert_eq!(
+        time(t.selected_seq().unwrap()),
+        newest,
+        "following the newest"
+    );
+    update(&mut s, Action::ToggleFollow);
+    update(&mut s, Action::Top);
+    update(&mut s, Action::Down);
+    let picked = s.traffic.selected_seq().unwrap();
+    assert_eq!(s.traffic.selected_row(), Some(1));
+    s.traffic.ingest(&batch(older));
+    let t = &s.traffic;
+    assert_eq!(
+        t.selected_seq(),
+        Some(picked),
+        "the same record stays selected"
+    );
+    assert_eq!(
+        t.selected_row(),
+        Some(101),
+        "below the 100 older records merged in"
+    );
+    let times = listed_times(&s);
+    assert!(times.windows(2).all(|w| w[0] <= w[1]));
+    update(&mut s, Action::Bottom);
+    let t = &s.traffic;
+    let time = |q: u64| t.record(q).unwrap().timestamp_ms();
+    assert_eq!(
+        time(t.selected_seq().unwrap()),
+        newest,
+        "following the newest again"
+    );
+}
+
+/// A filter applied while batches come out of time order: the list is in time order and the
+/// filtered charts count each listed record once (also those listed while they were counted).
+#[test]
+fn a_filtered_list_stays_in_time_order_and_its_charts_count_each_record_once() {
+    let mut s = read_out_of_order(200);
+    update(&mut s, Action::FilterOpen);
+    typed(&mut s, "status>=400");
+    update(&mut s, Action::Submit);
+    // Counting the filtered charts a record at a time while a late batch comes.
+    s.traffic.relist_stepping(1);
+    assert!(s.traffic.charts_pending());
+    let late = records(100, T0 - 50 * Timestamp::MINUTE);
+    s.traffic.ingest(&batch(&late));
+    while s.traffic.charts_pending() {
+        s.traffic.charts_step(7);
+    }
+    let times = listed_times(&s);
+    assert!(times.windows(2).all(|w| w[0] <= w[1]));
+    let t = &s.traffic;
+    assert!(!t.rows.is_empty());
+    assert_eq!(
+        t.filtered_stats.as_ref().unwrap().requests(),
+        t.rows.len() as u64,
+        "each listed record counted once"
+    );
 }
