@@ -228,7 +228,7 @@ fn merging_per_thread_stats_equals_one_pass() {
             assert_eq!(v, &y[k], "{} {k}", x["window"]);
         }
     }
-    assert_eq!(a.series(now), one.series(now));
+    assert_eq!(a.series(now, i64::MIN), one.series(now, i64::MIN));
 }
 
 #[test]

@@ -255,6 +255,23 @@ async fn traffic_list_and_charts() {
     }
 }
 
+/// Minutes of the chart's hour that were not read are dim dots, and the chart says so, rather
+/// than bars of no traffic.
+#[tokio::test]
+async fn traffic_chart_draws_minutes_not_read_as_dots() {
+    let mut rig = traffic_rig().await;
+    let t = &mut rig.app.state.traffic;
+    for p in t.panel.series.iter_mut().take(10) {
+        p.read = false;
+    }
+    let (text, _) = render(&rig, 160, 48);
+    assert!(
+        text.contains("· not read (the read starts") || text.contains("· before the last 1h"),
+        "the dots said\n{text}"
+    );
+    assert!(text.contains("··········"), "ten unread minutes\n{text}");
+}
+
 #[tokio::test]
 async fn traffic_detail_pane() {
     let mut rig = traffic_rig().await;
@@ -503,7 +520,7 @@ async fn home_glance_of_the_traffic_read() {
     };
     assert_eq!(m.0.at, deploy.at);
     assert_eq!(glance.requests.len(), 60);
-    assert!(glance.requests.iter().sum::<u64>() > 0);
+    assert!(glance.requests.iter().flatten().sum::<u64>() > 0);
     for (w, h) in SIZES {
         let (text, _) = render(&rig, w, h);
         let verdict = format!("{} {}", deploy.label, deploy.at.clock());

@@ -100,8 +100,9 @@ impl Stats {
     }
 
     /// Requests, status mix, hit ratio and latency per minute for the 60 minutes ending with
-    /// the minute of `now`, oldest first (empty minutes included, as zeros).
-    pub fn series(&self, now: Timestamp) -> Vec<MinutePoint> {
+    /// the minute of `now`, oldest first: minutes read with no record are zeros; minutes that
+    /// end at or before `read_from` (ms; where the read started) are marked not read.
+    pub fn series(&self, now: Timestamp, read_from: i64) -> Vec<MinutePoint> {
         let last = now.millis().div_euclid(PANE_MS);
         let first = last - 59;
         let mut counts = vec![Counters::default(); 60];
@@ -118,7 +119,9 @@ impl Stats {
                     .panes
                     .get((m as usize) & (PANES - 1))
                     .filter(|p| p.epoch == m);
-                MinutePoint::build(m * PANE_MS, c, pane.map(|p| &p.dist.taken))
+                let mut point = MinutePoint::build(m * PANE_MS, c, pane.map(|p| &p.dist.taken));
+                point.read = (m + 1) * PANE_MS > read_from;
+                point
             })
             .collect()
     }

@@ -52,7 +52,8 @@ pub struct Marks {
 /// Chart data, computed when records land (never while drawing).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Panel {
-    /// Requests per minute for the last hour to the newest record, oldest first.
+    /// Requests per minute for the last hour to the newest record, oldest first (the minutes
+    /// before the list's start marked not read).
     pub series: Vec<MinutePoint>,
     /// The preset's window to the newest record (or the whole run for 24 h).
     pub snapshot: Option<StatsSnapshot>,
@@ -240,7 +241,7 @@ impl Traffic {
             None => stats.summary(),
         };
         self.panel = Panel {
-            series: stats.series(end),
+            series: stats.series(end, self.list_from),
             snapshot: Some(snapshot),
         };
         if self.marks.open {

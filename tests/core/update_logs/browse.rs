@@ -802,3 +802,29 @@ fn a_filtered_list_stays_in_time_order_and_its_charts_count_each_record_once() {
         "each listed record counted once"
     );
 }
+
+/// The chart's hour ends at the newest record; its minutes before the read started are marked
+/// not read (unknown), not drawn as minutes of no traffic; the home glance's too.
+#[test]
+fn minutes_before_the_read_are_not_read_rather_than_zero() {
+    // Records from 40 to 10 minutes back, read from an hour back: the chart's hour to the
+    // newest record starts 10 minutes before the read.
+    let mut s = traffic(300);
+    let t = &s.traffic;
+    let since = t.since.millis();
+    assert_eq!(t.panel.series.len(), 60);
+    for p in &t.panel.series {
+        assert_eq!(
+            p.read,
+            p.start_ms + Timestamp::MINUTE > since,
+            "{}",
+            p.start_ms
+        );
+    }
+    let unread = t.panel.series.iter().filter(|p| !p.read).count();
+    assert!((9..=11).contains(&unread), "{unread}");
+    update(&mut s, Action::Show(View::Environments));
+    let g = s.envs[0].glance.clone().expect("dev's glance");
+    assert_eq!(g.read_minutes(), 60 - unread);
+    assert!(g.requests[..unread].iter().all(Option::is_none));
+}
