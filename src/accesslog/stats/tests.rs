@@ -159,13 +159,19 @@ fn windows_slide_and_late_records_land_in_their_own_slot() {
         assert_eq!(got, vec![10, 30, 60, 100]);
         assert_eq!(stats.summary().requests, 150);
         let m5 = stats.window(Window::M5, now);
-        assert_eq!(m5.seconds, 305.0);
-        assert_eq!(m5.requests_per_sec, Some(30.0 / 305.0));
-        // `from` is where the count starts (the 10-second boundary), so `to - from` = `seconds`.
-        let start = Timestamp(now.millis() - 305_000);
+        // `w` long, exactly: whole 10-second steps ending with the newest record's step.
+        assert_eq!(m5.seconds, 300.0);
+        assert_eq!(m5.requests_per_sec, Some(30.0 / 300.0));
+        let (start, end) = (
+            Timestamp(T.millis() - 290_000),
+            Timestamp(T.millis() + 10_000),
+        );
         assert_eq!(m5.from.as_deref(), Some(start.rfc3339().as_str()));
-        assert_eq!(m5.to.as_deref(), Some(now.rfc3339().as_str()));
+        assert_eq!(m5.to.as_deref(), Some(end.rfc3339().as_str()));
         assert_eq!(stats.window_start(Window::M5, now), start.millis());
+        for (w, s) in stats.windows(now).iter().zip([60.0, 300.0, 900.0, 3600.0]) {
+            assert_eq!(w.seconds, s, "{} is as long as it says", w.window);
+        }
         let m1 = stats.window(Window::M1, now);
         assert_eq!(m1.top.paths[0].key, "/a");
         let h1 = stats.window(Window::H1, now);
