@@ -17,14 +17,14 @@ impl Traffic {
         ts == 0 || ts >= self.since.millis()
     }
 
-    /// Where the list starts: the preset's window to the newest record as the statistics count
-    /// it (see [`Stats::window_boundary`]), never before `since`. It only moves forward, as the
-    /// newest record does.
+    /// Where the list starts: the preset's look-back from `now` (from its 10-second step, as the
+    /// statistics count), never before `since`; the same span whatever was read before. It only
+    /// moves forward while records come, as the clock does.
     fn window_from(&self) -> i64 {
         let since = self.since.millis();
-        match (self.preset.window(), self.stats.newest()) {
-            (Some(w), Some(newest)) => Stats::window_boundary(w, newest).max(since),
-            _ => since,
+        match self.preset.window() {
+            Some(w) => Stats::step_start(self.now.millis() - w.millis()).max(since),
+            None => since,
         }
     }
 

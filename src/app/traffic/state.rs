@@ -55,7 +55,7 @@ pub struct Panel {
     /// Requests per minute for the last hour to the newest record, oldest first (the minutes
     /// before the list's start marked not read).
     pub series: Vec<MinutePoint>,
-    /// The preset's window to the newest record (or the whole run for 24 h).
+    /// The preset's window, as listed, to the newest record (or the whole run for 24 h).
     pub snapshot: Option<StatsSnapshot>,
 }
 
@@ -69,9 +69,12 @@ pub struct Traffic {
     /// The look-back the tail reads from: earlier hours are not read, and the earlier records
     /// of the hours read are kept but neither counted nor listed.
     pub since: Timestamp,
-    /// Records before this time (ms) are not listed: the preset's window to the newest record,
-    /// as the charts count it (the 24 h preset: `since`).
+    /// Records before this time (ms) are not listed: the preset's look-back from `now` (from its
+    /// 10-second step, as the charts count it), never before `since` (the 24 h preset: `since`).
     pub list_from: i64,
+    /// The console's clock when the tail last took records or a preset: the look-back is back
+    /// from here, whatever was read before.
+    pub now: Timestamp,
     /// The tail planner (none before the first poll).
     pub planner: Option<TailPlanner>,
     /// The tail of a log group, when the target is one (none before the first poll).
@@ -191,6 +194,7 @@ impl Traffic {
             preset,
             since: now - preset.millis(),
             list_from: (now - preset.millis()).millis(),
+            now,
             planner: None,
             events: None,
             target: None,
@@ -236,8 +240,9 @@ impl Traffic {
             self.panel = Panel::default();
             return;
         };
+        // The preset's window counts what the list shows: from `list_from` to the newest record.
         let snapshot = match self.preset.window() {
-            Some(w) => stats.window(w, end),
+            Some(w) => stats.between(w.label(), self.list_from, end.millis() + 1),
             None => stats.summary(),
         };
         self.panel = Panel {

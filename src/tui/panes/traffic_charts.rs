@@ -184,13 +184,19 @@ pub fn render(frame: &mut Frame, t: &Traffic, area: Rect, markers: (&[Marker], O
         frame,
         area,
         format!(
-            " {} · last {}{} ",
+            " {} · last {}{}{} ",
             if t.filter.is_all() {
                 "all requests"
             } else {
                 "filtered"
             },
             t.preset.label(),
+            // The chart covers an hour at most: said when the preset is longer.
+            if t.preset.window().is_none() {
+                " · chart: last hour"
+            } else {
+                ""
+            },
             t.charts_progress()
                 .map(|p| format!(" · counting {:.0}%", p * 100.0))
                 .unwrap_or_default()
@@ -232,11 +238,20 @@ pub fn render(frame: &mut Frame, t: &Traffic, area: Rect, markers: (&[Marker], O
     let per_sec = s
         .requests_per_sec
         .map_or_else(|| "-".into(), |r| format!("{r:.1}"));
-    let counts = format!(
-        "{} in {} · {per_sec}/s · peak {peak}/min",
-        s.requests,
-        t.preset.label()
-    );
+    // The chart stops at an hour: over 24 h it says so, and its peak is the hour's.
+    let counts = if t.preset.window().is_none() {
+        format!(
+            "{} in {} · {per_sec}/s · 1h peak {peak}/min",
+            s.requests,
+            t.preset.label()
+        )
+    } else {
+        format!(
+            "{} in {} · {per_sec}/s · peak {peak}/min",
+            s.requests,
+            t.preset.label()
+        )
+    };
     line(
         frame,
         fitted(("requests/min ", "requests "), counts, width),

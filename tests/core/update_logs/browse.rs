@@ -271,9 +271,8 @@ fn presets_narrow_the_list_or_restart_the_tail_for_a_longer_look_back() {
     let t = &s.traffic;
     assert_eq!((t.preset, t.records.len()), (Preset::M15, 300));
     assert!(t.rows.len() < 300);
-    // The last 15 minutes to the newest record (from its 10-second boundary), as the charts.
-    let newest = t.stats.newest().unwrap().millis();
-    let from = (newest - 15 * Timestamp::MINUTE).div_euclid(10_000) * 10_000;
+    // The last 15 minutes back from now (from its 10-second step), as the charts count.
+    let from = (T0 - 15 * Timestamp::MINUTE).millis().div_euclid(10_000) * 10_000;
     let time = |q: &u64| t.record(*q).unwrap().timestamp_ms();
     assert!(t.rows.iter().all(|q| time(q) >= from));
     let in_window = (0..t.records.len())
@@ -827,4 +826,28 @@ fn minutes_before_the_read_are_not_read_rather_than_zero() {
     let g = s.envs[0].glance.clone().expect("dev's glance");
     assert_eq!(g.read_minutes(), 60 - unread);
     assert!(g.requests[..unread].iter().all(Option::is_none));
+}
+
+/// "last 1h" counts the same span, back from now, whether the tail read an hour or a day: after
+/// 24 h and back, the hour lists what a fresh hour's read lists, and the charts count the same.
+#[test]
+fn a_look_back_is_the_same_span_from_now_whatever_was_read_before() {
+    let mut s = traffic(300);
+    let fresh = s.traffic.rows.len();
+    // Records read from a longer look-back: 100 more from 70 to 61 minutes back.
+    s.traffic.since = T0 - Timestamp::DAY;
+    let older = support::logs::generated(9, 100, T0 - 70 * Timestamp::MINUTE, 9 * 60_000, 0.0);
+    s.traffic.ingest(&batch(&older));
+    update(&mut s, Action::CommandOpen);
+    typed(&mut s, "range 1h");
+    update(&mut s, Action::Submit);
+    let t = &s.traffic;
+    assert_eq!(t.records.len(), 400);
+    assert_eq!(
+        t.rows.len(),
+        fresh,
+        "the hour back from now, as a fresh read"
+    );
+    assert_eq!(t.list_from, (T0 - Timestamp::HOUR).millis());
+    assert_eq!(t.panel.snapshot.as_ref().unwrap().requests, fresh as u64);
 }
