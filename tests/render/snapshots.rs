@@ -255,6 +255,23 @@ async fn traffic_list_and_charts() {
     }
 }
 
+/// Minutes of the chart's hour that were not read are dim dots, and the chart says so, rather
+/// than bars of no traffic.
+#[tokio::test]
+async fn traffic_chart_draws_minutes_not_read_as_dots() {
+    let mut rig = traffic_rig().await;
+    let t = &mut rig.app.state.traffic;
+    for p in t.panel.series.iter_mut().take(10) {
+        p.read = false;
+    }
+    let (text, _) = render(&rig, 160, 48);
+    assert!(
+        text.contains("· not read (the read starts") || text.contains("· before the last 1h"),
+        "the dots said\n{text}"
+    );
+    assert!(text.contains("··········"), "ten unread minutes\n{text}");
+}
+
 #[tokio::test]
 async fn traffic_detail_pane() {
     let mut rig = traffic_rig().await;
@@ -503,7 +520,7 @@ async fn home_glance_of_the_traffic_read() {
     };
     assert_eq!(m.0.at, deploy.at);
     assert_eq!(glance.requests.len(), 60);
-    assert!(glance.requests.iter().sum::<u64>() > 0);
+    assert!(glance.requests.iter().flatten().sum::<u64>() > 0);
     for (w, h) in SIZES {
         let (text, _) = render(&rig, w, h);
         let verdict = format!("{} {}", deploy.label, deploy.at.clock());
@@ -628,4 +645,56 @@ async fn environments_in_several_accounts() {
     app.start(backend.now).await;
     app.dispatch(Action::Bottom);
     shot(&app, "accounts_prd_refused");
+}
+
+/// A filter on a field no record read has (kept across a change of source): the header says
+/// the count listed is unknown, never `0 listed`.
+#[tokio::test]
+async fn traffic_header_says_unknown_for_a_filter_on_a_field_not_read() {
+    let mut rig = traffic_rig().await;
+    let t = &mut rig.app.state.traffic;
+    t.filter = shipdeck::accesslog::Filter::parse("country:DE").unwrap();
+    t.filter_text = "country:DE".into();
+    t.rows.clear();
+    assert!(!t.records.not_kept(&t.filter).is_empty(), "legacy records");
+    let (text, _) = render(&rig, 160, 48);
+    assert!(text.contains("unknown listed of"), "{text}");
+    assert!(!text.contains(" 0 listed"), "{text}");
+}
+
+/// A filter error longer than the view wraps under its caret, the last line ending with `…`
+/// if it is still cut: nothing is cut silently.
+#[tokio::test]
+async fn traffic_filter_error_wraps_rather_than_cut() {
+    let mut rig = traffic_rig().await;
+    let message = "no record read has c-country: the source is a legacy delivery (standard \
+                   logging v2 can; `shipdeck config check --discover` shows the sources)";
+    let t = &mut rig.app.state.traffic;
+    t.filter_text = "country:DE".into();
+    t.filter_error = Some(shipdeck::accesslog::FilterError {
+        position: 0,
+        message: message.into(),
+    });
+    let (text, _) = render(&rig, 100, 30);
+    let joined: String = text
+        .lines()
+        .map(|l| l.trim_matches(|c: char| c == '┃' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        joined.contains("shows the sources)"),
+        "the whole message\n{text}"
+    );
+    assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");
+}
+
+/// An IPv6 client address is cut with `…` in the list's IP column.
+#[test]
+fn traffic_row_cuts_an_ipv6_address_with_an_ellipsis() {
+    let mut rec =
+        support::logs::generated(7, 1, Timestamp(1_795_597_200_000), 60_000, 0.0).remove(0);
+    rec.client_ip = "2a02:dc1c:ed9:f00d::1".into();
+    let line = shipdeck::tui::views::traffic_row::row(&rec, 160, "", false);
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    assert!(text.contains("2a02:dc1c:ed9:…"), "{text}");
 }

@@ -25,29 +25,50 @@ impl Stats {
         c
     }
 
-    /// The first record time (ms) window `w` ending at `now` counts: the 10-second boundary at
-    /// or before `now - w`.
-    pub fn window_boundary(w: Window, now: Timestamp) -> i64 {
-        (now.millis() - w.millis()).div_euclid(SLOT_MS) * SLOT_MS
+    /// The start (ms) of the 10-second step holding `ms`: the statistics count in such steps.
+    pub fn step_start(ms: i64) -> i64 {
+        ms.div_euclid(SLOT_MS) * SLOT_MS
     }
 
-    /// Where window `w` ending at `now` starts counting (ms): the 10-second boundary at or before
-    /// `now - w`, or the first record's, if later. Its rates divide by the time from there.
+    /// Where window `w` ending with the record at `now` starts (ms): the window is `w` long,
+    /// whole 10-second steps ending where `now`'s step ends (a `1m` window is 60 s).
+    pub fn window_boundary(w: Window, now: Timestamp) -> i64 {
+        Stats::step_start(now.millis()) + SLOT_MS - w.millis()
+    }
+
+    /// Where window `w` ending with the record at `now` starts counting (ms):
+    /// [`Stats::window_boundary`], or the first record's 10-second step, if later. Its rates
+    /// divide by the time from there.
     pub fn window_start(&self, w: Window, now: Timestamp) -> i64 {
-        let mut start = Stats::window_boundary(w, now);
+        self.start_from(Stats::window_boundary(w, now))
+    }
+
+    /// `from`, or the first record's 10-second step, if later.
+    fn start_from(&self, from: i64) -> i64 {
         let whole = self.whole_counts();
         if whole.timed > 0 {
-            start = start.max(whole.min_ts.div_euclid(SLOT_MS) * SLOT_MS);
+            from.max(Stats::step_start(whole.min_ts))
+        } else {
+            from
         }
-        start
     }
 
-    /// The numbers of window `w` ending at `now`, from [`Stats::window_start`].
+    /// The numbers of window `w` ending with the record at `now`: `w` long, from
+    /// [`Stats::window_boundary`] to the end of `now`'s 10-second step (rates from
+    /// [`Stats::window_start`]).
     pub fn window(&self, w: Window, now: Timestamp) -> StatsSnapshot {
-        let (now, from) = (now.millis(), now.millis() - w.millis());
+        let to = Stats::step_start(now.millis()) + SLOT_MS;
+        self.between(w.label(), to - w.millis(), to)
+    }
+
+    /// The numbers of the records from `from` to before `to` (ms), labelled `label`: the
+    /// 10-second steps that overlap that time (records before `from` in its step are counted
+    /// only if they were observed), rates over the time from `from` (or the first record's step,
+    /// if later) to `to`.
+    pub fn between(&self, label: &str, from: i64, to: i64) -> StatsSnapshot {
         let mut counts = Counters::default();
         for s in &self.slots {
-            if s.epoch != EMPTY && (s.epoch + 1) * SLOT_MS > from && s.epoch * SLOT_MS <= now {
+            if s.epoch != EMPTY && (s.epoch + 1) * SLOT_MS > from && s.epoch * SLOT_MS < to {
                 counts.merge(&s.counts);
             }
         }
@@ -55,16 +76,16 @@ impl Stats {
             .panes
             .iter()
             .filter(|p| {
-                p.epoch != EMPTY && (p.epoch + 1) * PANE_MS > from && p.epoch * PANE_MS <= now
+                p.epoch != EMPTY && (p.epoch + 1) * PANE_MS > from && p.epoch * PANE_MS < to
             })
             .map(|p| &p.dist)
             .collect();
         let dist = Dist::merged(&parts, self.config.capacity);
-        let start = self.window_start(w, Timestamp(now)).min(now);
-        let span = (now - start).max(1000);
+        let start = self.start_from(from).min(to);
+        let span = (to - start).max(1000);
         StatsSnapshot::build(
-            w.label(),
-            Some((start, now, span)),
+            label,
+            Some((start, to, span)),
             &counts,
             &dist,
             self.config.top_n,
@@ -100,8 +121,9 @@ impl Stats {
     }
 
     /// Requests, status mix, hit ratio and latency per minute for the 60 minutes ending with
-    /// the minute of `now`, oldest first (empty minutes included, as zeros).
-    pub fn series(&self, now: Timestamp) -> Vec<MinutePoint> {
+    /// the minute of `now`, oldest first: minutes read with no record are zeros; minutes that
+    /// end at or before `read_from` (ms; where the read started) are marked not read.
+    pub fn series(&self, now: Timestamp, read_from: i64) -> Vec<MinutePoint> {
         let last = now.millis().div_euclid(PANE_MS);
         let first = last - 59;
         let mut counts = vec![Counters::default(); 60];
@@ -118,7 +140,9 @@ impl Stats {
                     .panes
                     .get((m as usize) & (PANES - 1))
                     .filter(|p| p.epoch == m);
-                MinutePoint::build(m * PANE_MS, c, pane.map(|p| &p.dist.taken))
+                let mut point = MinutePoint::build(m * PANE_MS, c, pane.map(|p| &p.dist.taken));
+                point.read = (m + 1) * PANE_MS > read_from;
+                point
             })
             .collect()
     }

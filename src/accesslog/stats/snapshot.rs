@@ -317,9 +317,17 @@ pub struct MinutePoint {
     pub hit_ratio: Option<f64>,
     /// `time-taken` percentiles of the minute.
     pub time_taken_ms: Percentiles,
+    /// Whether the minute was read (it ends after where the read starts): an unread minute's
+    /// zeros are unknown, not no traffic.
+    pub read: bool,
 }
 
 impl MinutePoint {
+    /// Requests in the minute, if it was read.
+    pub fn requests_read(&self) -> Option<u64> {
+        self.read.then_some(self.requests)
+    }
+
     pub(in crate::accesslog) fn build(
         start_ms: i64,
         c: &Counters,
@@ -333,6 +341,7 @@ impl MinutePoint {
             status: StatusMix::of(&c.classes),
             hit_ratio: (c.lookups > 0).then(|| ratio(c.hits, c.lookups)),
             time_taken_ms: taken.map(Percentiles::of).unwrap_or_default(),
+            read: true,
         }
     }
 }

@@ -104,6 +104,23 @@ fn sketch_memory_stays_bounded_under_a_million_distinct_keys() {
     }
 }
 
+/// The minutes before where the read started are marked not read (unknown), not zeros; the
+/// minute it starts in and the read minutes without records are read.
+#[test]
+fn the_series_marks_the_minutes_before_the_read_as_not_read() {
+    let mut stats = Stats::default();
+    stats.observe(&at(T + 30_000, "/a"));
+    let read_from = (T - 10 * Timestamp::MINUTE + 20_000).millis();
+    let series = stats.series(T + 30_000, read_from);
+    assert_eq!(series.len(), 60);
+    let unread = series.iter().filter(|p| !p.read).count();
+    assert_eq!(unread, 49, "the minutes ending by {read_from}");
+    assert_eq!(series[48].requests_read(), None);
+    assert_eq!(series[49].requests_read(), Some(0), "the read starts in it");
+    assert_eq!(series[58].requests_read(), Some(0), "read, and quiet");
+    assert_eq!(series[59].requests_read(), Some(1));
+}
+
 fn at(ts: Timestamp, path: &str) -> Rec {
     Rec {
         ts: ts.millis(),
@@ -142,18 +159,24 @@ fn windows_slide_and_late_records_land_in_their_own_slot() {
         assert_eq!(got, vec![10, 30, 60, 100]);
         assert_eq!(stats.summary().requests, 150);
         let m5 = stats.window(Window::M5, now);
-        assert_eq!(m5.seconds, 305.0);
-        assert_eq!(m5.requests_per_sec, Some(30.0 / 305.0));
-        // `from` is where the count starts (the 10-second boundary), so `to - from` = `seconds`.
-        let start = Timestamp(now.millis() - 305_000);
+        // `w` long, exactly: whole 10-second steps ending with the newest record's step.
+        assert_eq!(m5.seconds, 300.0);
+        assert_eq!(m5.requests_per_sec, Some(30.0 / 300.0));
+        let (start, end) = (
+            Timestamp(T.millis() - 290_000),
+            Timestamp(T.millis() + 10_000),
+        );
         assert_eq!(m5.from.as_deref(), Some(start.rfc3339().as_str()));
-        assert_eq!(m5.to.as_deref(), Some(now.rfc3339().as_str()));
+        assert_eq!(m5.to.as_deref(), Some(end.rfc3339().as_str()));
         assert_eq!(stats.window_start(Window::M5, now), start.millis());
+        for (w, s) in stats.windows(now).iter().zip([60.0, 300.0, 900.0, 3600.0]) {
+            assert_eq!(w.seconds, s, "{} is as long as it says", w.window);
+        }
         let m1 = stats.window(Window::M1, now);
         assert_eq!(m1.top.paths[0].key, "/a");
         let h1 = stats.window(Window::H1, now);
         assert!(h1.top.paths.iter().all(|e| e.key != "/old"));
-        let series = stats.series(now);
+        let series = stats.series(now, i64::MIN);
         assert_eq!(series.len(), 60);
         assert_eq!(series.iter().map(|p| p.requests).sum::<u64>(), 100);
         assert_eq!((series[58].requests, series[59].requests), (10, 0));

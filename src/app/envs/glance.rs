@@ -2,6 +2,7 @@
 //! newest deploy's impact, kept from what the Traffic view read of that environment (the home
 //! screen reads no logs of its own).
 
+use crate::accesslog::MinutePoint;
 use crate::accesslog::impact::Impact;
 use crate::app::health::logs::LogSignals;
 use crate::app::traffic::markers::{Marker, deploys, markers};
@@ -13,10 +14,11 @@ use crate::domain::Timestamp;
 pub struct Glance {
     /// The newest record read.
     pub as_of: Timestamp,
-    /// Requests a minute over the hour to `as_of`, oldest first.
-    pub requests: Vec<u64>,
-    /// 5xx responses a minute over the same hour.
-    pub errors: Vec<u64>,
+    /// Requests a minute over the hour to `as_of`, oldest first (`None`: the minute was not
+    /// read, so its count is unknown).
+    pub requests: Vec<Option<u64>>,
+    /// 5xx responses a minute over the same hour (`None`: not read).
+    pub errors: Vec<Option<u64>>,
     /// The newest deploy and what it did to the traffic.
     pub deploy: DeployImpact,
     /// CloudFront's golden signals over the map's window up to `as_of` (the map's CloudFront
@@ -40,9 +42,14 @@ pub enum DeployImpact {
 impl Glance {
     /// The 5xx share over the hour, if there were requests.
     pub fn error_rate(&self) -> Option<f64> {
-        let requests: u64 = self.requests.iter().sum();
-        let errors: u64 = self.errors.iter().sum();
+        let requests: u64 = self.requests.iter().flatten().sum();
+        let errors: u64 = self.errors.iter().flatten().sum();
         (requests > 0).then(|| errors as f64 / requests as f64)
+    }
+
+    /// Minutes of the hour that were read (the others are unknown, not quiet).
+    pub fn read_minutes(&self) -> usize {
+        self.requests.iter().filter(|r| r.is_some()).count()
     }
 }
 
@@ -78,7 +85,7 @@ impl State {
         if env.glance.as_ref().is_some_and(|g| g.key == key) {
             return;
         }
-        let series = t.stats.series(as_of);
+        let series = t.stats.series(as_of, t.since.millis());
         let deploy = match &t.marks.runs {
             None => DeployImpact::Unknown("deploy times not read yet".into()),
             Some(Err(e)) => DeployImpact::Unknown(format!("deploy times: {e}")),
@@ -99,8 +106,11 @@ impl State {
         let glance = Glance {
             cdn: LogSignals::of(&t.stats, minutes),
             as_of,
-            requests: series.iter().map(|p| p.requests).collect(),
-            errors: series.iter().map(|p| p.status.s5xx).collect(),
+            requests: series.iter().map(MinutePoint::requests_read).collect(),
+            errors: series
+                .iter()
+                .map(|p| p.read.then_some(p.status.s5xx))
+                .collect(),
             deploy,
             key,
         };

@@ -13,8 +13,11 @@ pub const CHART_STEP: usize = 65_536;
 pub struct ChartJob {
     /// What has been counted so far.
     pub stats: Stats,
-    /// The sequence number of the next listed record to count.
-    pub next_seq: u64,
+    /// The rows listed when the job started, in the order they were read (records listed
+    /// since are counted as they come).
+    pub pending: Vec<u64>,
+    /// How many of `pending` are counted.
+    pub next: usize,
     /// Listed rows when the job started (for the progress shown).
     pub total: usize,
     /// Rows counted so far.
@@ -30,10 +33,13 @@ impl Traffic {
             self.refresh_panel();
             return;
         }
+        let mut pending: Vec<u64> = self.rows.iter().copied().collect();
+        pending.sort_unstable();
         self.charts_job = Some(ChartJob {
             stats: Stats::default(),
-            next_seq: self.rows.front().copied().unwrap_or(self.records.pushed()),
-            total: self.rows.len(),
+            total: pending.len(),
+            pending,
+            next: 0,
             done: 0,
         });
     }
@@ -50,23 +56,22 @@ impl Traffic {
     }
 
     /// Counts up to `budget` more listed records; when all are counted, the filtered statistics
-    /// and the panel are replaced. Records listed meanwhile (new batches) are counted by the job
-    /// when it reaches them; records evicted before it does are not.
+    /// and the panel are replaced. Records listed meanwhile (new batches) are counted as they
+    /// are listed; records evicted before the job reaches them are not.
     pub fn charts_step(&mut self, budget: usize) {
         let Some(mut job) = self.charts_job.take() else {
             return;
         };
-        let start = self.rows.partition_point(|s| *s < job.next_seq);
-        let end = start.saturating_add(budget).min(self.rows.len());
-        for i in start..end {
-            let Some(&seq) = self.rows.get(i) else { break };
+        let start = job.next;
+        let end = start.saturating_add(budget).min(job.pending.len());
+        for &seq in job.pending.get(start..end).unwrap_or_default() {
             if let Some(r) = self.record(seq) {
                 job.stats.observe(&r);
             }
-            job.next_seq = seq + 1;
         }
+        job.next = end;
         job.done += end - start;
-        if end < self.rows.len() {
+        if end < job.pending.len() {
             self.charts_job = Some(job);
             return;
         }

@@ -87,9 +87,8 @@ impl PartialEq for ExportJob {
 impl Eq for ExportJob {}
 
 impl ExportJob {
-    /// The records `t` lists now, in `format`, oldest first: the list is in the order the
-    /// records were read (a late object's records come after newer ones), so they are sorted by
-    /// time here, records of the same millisecond kept in the list's order.
+    /// The records `t` lists now, in `format`, oldest first: in the list's order, which is time
+    /// order (sorted again here, stably, so a file is oldest first whatever the list holds).
     pub fn of(t: &Traffic, format: ExportFormat) -> ExportJob {
         let v2 = t.records.v2_fields();
         let mut timed: Vec<(i64, u64)> = t

@@ -31,19 +31,10 @@ impl Traffic {
     }
 
     /// The listed row of the earliest record at or after `t` (the first listed of those at
-    /// that time): the list is in the order records were read, not sorted by time, so the first
-    /// row past `t` may be far later than `t`.
+    /// that time); the list is in time order.
     pub fn row_at_time(&self, t: Timestamp) -> Option<usize> {
-        let mut best: Option<(i64, usize)> = None;
-        for (row, s) in self.rows.iter().enumerate() {
-            let Some(ms) = self.record(*s).map(|r| r.timestamp_ms()) else {
-                continue;
-            };
-            if ms >= t.millis() && best.is_none_or(|(b, _)| ms < b) {
-                best = Some((ms, row));
-            }
-        }
-        best.map(|(_, row)| row)
+        let row = self.rows.partition_point(|s| self.time_of(*s) < t.millis());
+        (row < self.rows.len()).then_some(row)
     }
 }
 

@@ -1,6 +1,6 @@
-//! How records reach the Traffic view: each batch retained and counted, the list kept to the
-//! preset's window (sliding with the newest record, as the charts), and the list rebuilt when
-//! the filter or the preset changes.
+//! How records reach the Traffic view: each batch retained and counted, merged into the list in
+//! time order, the list kept to the preset's window (sliding with the newest record, as the
+//! charts), and the list rebuilt when the filter or the preset changes.
 
 use crate::accesslog::{LogFields, RetainedRecord, Stats};
 use crate::app::traffic::{CHART_STEP, DETAIL_KEEP, Traffic, TrafficBatch};
@@ -17,21 +17,23 @@ impl Traffic {
         ts == 0 || ts >= self.since.millis()
     }
 
-    /// Where the list starts: the preset's window to the newest record as the statistics count
-    /// it (see [`Stats::window_boundary`]), never before `since`. It only moves forward, as the
-    /// newest record does.
+    /// Where the list starts: the preset's look-back from `now` (from its 10-second step, as the
+    /// statistics count), never before `since`; the same span whatever was read before. It only
+    /// moves forward while records come, as the clock does.
     fn window_from(&self) -> i64 {
         let since = self.since.millis();
-        match (self.preset.window(), self.stats.newest()) {
-            (Some(w), Some(newest)) => Stats::window_boundary(w, newest).max(since),
-            _ => since,
+        match self.preset.window() {
+            Some(w) => Stats::step_start(self.now.millis() - w.millis()).max(since),
+            None => since,
         }
     }
 
     /// Takes a batch: records appended (oldest evicted), statistics, rows and charts updated;
-    /// rows the window has moved past leave the list.
+    /// rows the window has moved past leave the list. The batch's listed records are merged
+    /// into the rows by time, so the list stays in time order however late an object comes.
     pub fn ingest(&mut self, batch: &TrafficBatch) {
         let first = self.records.pushed();
+        let oldest_before = self.records.seq(0);
         for r in batch.records.iter() {
             self.records.push(&r);
             if self.counted(&r) {
@@ -49,22 +51,27 @@ impl Traffic {
                     .is_some_and(|r| r.timestamp_ms() >= from)
             });
         }
+        // Records evicted by this batch (the oldest read, wherever they stand in time).
+        let oldest = self.records.seq(0);
+        if oldest > oldest_before {
+            self.rows.retain(|s| *s >= oldest);
+        }
         // The batch's records still retained (a batch larger than the store evicts its start);
         // a listed record is counted too (the window starts at or after `since`).
-        for seq in first..self.records.pushed() {
+        let mut listed: Vec<(i64, u64)> = Vec::new();
+        for seq in first.max(oldest)..self.records.pushed() {
             let record = self.records.position(seq).and_then(|i| self.records.get(i));
             if let Some(r) = record.filter(|r| self.listed(r)) {
-                // While a chart job runs it counts new rows itself when it reaches them.
-                if let (None, Some(fs)) = (&self.charts_job, self.filtered_stats.as_mut()) {
+                // A chart job counts the rows listed when it started; new ones are counted here.
+                if let Some(job) = self.charts_job.as_mut() {
+                    job.stats.observe(&r);
+                } else if let Some(fs) = self.filtered_stats.as_mut() {
                     fs.observe(&r);
                 }
-                self.rows.push_back(seq);
+                listed.push((r.timestamp_ms(), seq));
             }
         }
-        let oldest = self.records.seq(0);
-        while self.rows.front().is_some_and(|s| *s < oldest) {
-            self.rows.pop_front();
-        }
+        self.merge_rows(listed);
         for l in &batch.lines {
             self.details
                 .push_back((first + u64::from(l.index), l.clone()));
@@ -87,6 +94,41 @@ impl Traffic {
         }
     }
 
+    /// Merges new rows (time, sequence number; all read after the rows listed) into the rows in
+    /// time order: appended when they are all newer, as a live tail's are; else the listed rows
+    /// from the first new one's time on are merged with them (one pass, no re-sort of the list).
+    fn merge_rows(&mut self, mut new: Vec<(i64, u64)>) {
+        // A batch is in time order already (it is assembled so); a stable sort of sorted rows
+        // is one pass.
+        new.sort_by_key(|&(ms, _)| ms);
+        let Some(&(first_ms, first_seq)) = new.first() else {
+            return;
+        };
+        let at = self
+            .rows
+            .partition_point(|s| (self.time_of(*s), *s) < (first_ms, first_seq));
+        if at == self.rows.len() {
+            self.rows.extend(new.into_iter().map(|(_, s)| s));
+            return;
+        }
+        let tail: Vec<(i64, u64)> = self
+            .rows
+            .range(at..)
+            .map(|s| (self.time_of(*s), *s))
+            .collect();
+        self.rows.truncate(at);
+        let (mut a, mut b) = (tail.into_iter().peekable(), new.into_iter().peekable());
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) if y < x => b.next(),
+                (Some(_), _) => a.next(),
+                (None, _) => b.next(),
+            };
+            let Some((_, seq)) = next else { break };
+            self.rows.push_back(seq);
+        }
+    }
+
     /// Recomputes the listed rows after the filter or `since` changed; the filtered charts follow
     /// a step at a time ([`Traffic::charts_step`]), the first [`CHART_STEP`] records at once.
     pub fn relist(&mut self) {
@@ -99,18 +141,19 @@ impl Traffic {
         let since = self.list_from;
         let base = self.records.seq(0);
         let records = &self.records;
-        self.rows = records
+        let mut rows: Vec<(i64, u64)> = records
             .filter_indices(&self.filter)
             .into_iter()
-            .filter(|&i| {
-                records
-                    .get(i as usize)
-                    .is_some_and(|r| r.timestamp_ms() >= since)
+            .filter_map(|i| {
+                let ms = records.get(i as usize)?.timestamp_ms();
+                (ms >= since).then_some((ms, base + u64::from(i)))
             })
-            .map(|i| base + u64::from(i))
             .collect();
+        // Read order within a millisecond; time order across (the store is in read order).
+        rows.sort_by_key(|&(ms, _)| ms);
+        self.rows = rows.into_iter().map(|(_, s)| s).collect();
         if let Some(c) = self.cursor {
-            let i = self.rows.partition_point(|s| *s < c);
+            let i = self.row_of(c);
             self.cursor = self.rows.get(i).or(self.rows.back()).copied();
         }
         self.start_charts();

@@ -2,8 +2,8 @@
 //! records, statistics, the tail planner, the filter expression, search, follow and selection.
 
 use crate::accesslog::{
-    DEFAULT_RETAIN, EventTail, Filter, FilterError, MinutePoint, Retained, RetainedRecord, Stats,
-    StatsSnapshot, TailPlanner,
+    DEFAULT_RETAIN, EventTail, Filter, FilterError, LogFields, MinutePoint, Retained,
+    RetainedRecord, Stats, StatsSnapshot, TailPlanner,
 };
 use crate::app::Loadable;
 pub use crate::app::traffic::batch::{
@@ -52,9 +52,10 @@ pub struct Marks {
 /// Chart data, computed when records land (never while drawing).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Panel {
-    /// Requests per minute for the last hour to the newest record, oldest first.
+    /// Requests per minute for the last hour to the newest record, oldest first (the minutes
+    /// before the list's start marked not read).
     pub series: Vec<MinutePoint>,
-    /// The preset's window to the newest record (or the whole run for 24 h).
+    /// The preset's window, as listed, to the newest record (or the whole run for 24 h).
     pub snapshot: Option<StatsSnapshot>,
 }
 
@@ -68,9 +69,12 @@ pub struct Traffic {
     /// The look-back the tail reads from: earlier hours are not read, and the earlier records
     /// of the hours read are kept but neither counted nor listed.
     pub since: Timestamp,
-    /// Records before this time (ms) are not listed: the preset's window to the newest record,
-    /// as the charts count it (the 24 h preset: `since`).
+    /// Records before this time (ms) are not listed: the preset's look-back from `now` (from its
+    /// 10-second step, as the charts count it), never before `since` (the 24 h preset: `since`).
     pub list_from: i64,
+    /// The console's clock when the tail last took records or a preset: the look-back is back
+    /// from here, whatever was read before.
+    pub now: Timestamp,
     /// The tail planner (none before the first poll).
     pub planner: Option<TailPlanner>,
     /// The tail of a log group, when the target is one (none before the first poll).
@@ -85,7 +89,9 @@ pub struct Traffic {
     pub filtered_stats: Option<Stats>,
     /// Raw lines of the newest records, by sequence number.
     pub details: VecDeque<(u64, FullLine)>,
-    /// Sequence numbers of the listed records (filter and `list_from`), oldest first.
+    /// Sequence numbers of the listed records (filter and `list_from`) in time order, oldest
+    /// first (records of one millisecond in the order they were read), whatever order the
+    /// objects and batches came in.
     pub rows: VecDeque<u64>,
     /// The applied filter.
     pub filter: Filter,
@@ -188,6 +194,7 @@ impl Traffic {
             preset,
             since: now - preset.millis(),
             list_from: (now - preset.millis()).millis(),
+            now,
             planner: None,
             events: None,
             target: None,
@@ -233,12 +240,13 @@ impl Traffic {
             self.panel = Panel::default();
             return;
         };
+        // The preset's window counts what the list shows: from `list_from` to the newest record.
         let snapshot = match self.preset.window() {
-            Some(w) => stats.window(w, end),
+            Some(w) => stats.between(w.label(), self.list_from, end.millis() + 1),
             None => stats.summary(),
         };
         self.panel = Panel {
-            series: stats.series(end),
+            series: stats.series(end, self.list_from),
             snapshot: Some(snapshot),
         };
         if self.marks.open {
@@ -252,11 +260,7 @@ impl Traffic {
             return None;
         }
         match (self.follow, self.cursor) {
-            (false, Some(c)) => Some(
-                self.rows
-                    .partition_point(|s| *s < c)
-                    .min(self.rows.len() - 1),
-            ),
+            (false, Some(c)) => Some(self.row_of(c).min(self.rows.len() - 1)),
             _ => Some(self.rows.len() - 1),
         }
     }
@@ -286,6 +290,18 @@ impl Traffic {
         self.follow = false;
         let row = cur.saturating_add_signed(delta).min(self.rows.len() - 1);
         self.cursor = self.rows.get(row).copied();
+    }
+
+    /// The time (ms) of record `seq`, `i64::MIN` once it is no longer retained.
+    pub(in crate::app) fn time_of(&self, seq: u64) -> i64 {
+        self.record(seq).map_or(i64::MIN, |r| r.timestamp_ms())
+    }
+
+    /// Where record `seq` stands among the listed rows (or would, were it listed): the rows are
+    /// in time order, so this is a binary search on (time, sequence number).
+    pub fn row_of(&self, seq: u64) -> usize {
+        let key = (self.time_of(seq), seq);
+        self.rows.partition_point(|s| (self.time_of(*s), *s) < key)
     }
 
     /// The record with sequence number `seq`, if still retained.

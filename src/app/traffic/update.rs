@@ -301,10 +301,12 @@ pub(in crate::app) fn part(
     batch: &crate::app::TrafficBatch,
     progress: crate::app::ReadProgress,
 ) -> Vec<Effect> {
+    let now = state.now;
     let t = &mut state.traffic;
     if t.env != env || t.load.inflight != Some(request) {
         return Vec::new();
     }
+    t.now = now;
     absorb(t, batch);
     t.reading = Some(progress);
     offer_athena(state, env, progress);
@@ -354,6 +356,7 @@ pub(in crate::app) fn read(
     if t.env != env || !t.load.accept(request) {
         return Vec::new();
     }
+    t.now = now;
     absorb(t, batch);
     t.reading = None;
     let trouble = std::mem::take(&mut t.trouble);
@@ -535,6 +538,7 @@ pub(in crate::app) fn set_preset(state: &mut State, preset: Preset) -> Vec<Effec
     }
     let t = &mut state.traffic;
     t.preset = preset;
+    t.now = state.now;
     t.relist();
     state.say(
         Level::Info,

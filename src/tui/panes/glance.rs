@@ -374,14 +374,21 @@ pub fn render_sparks(frame: &mut Frame, state: &State, index: usize, area: Rect)
         return;
     };
     let req_label = "  requests ";
-    let req_value = format!(" {:>6}/h", g.requests.iter().sum::<u64>());
+    // Minutes not read are unknown: the sums are of the minutes read, and say so.
+    let read = g.read_minutes();
+    let (per, span) = if read == g.requests.len() {
+        ("h".to_string(), "hour".to_string())
+    } else {
+        (format!("{read}m"), format!("{read}m read"))
+    };
+    let req_value = format!(" {:>6}/{per}", g.requests.iter().flatten().sum::<u64>());
     let err_label = "  5xx ";
     let err_value = format!(
         " {} ({})",
-        g.errors.iter().sum::<u64>(),
+        g.errors.iter().flatten().sum::<u64>(),
         pct(g.error_rate())
     );
-    let tail = format!("  hour to {}", g.as_of.clock());
+    let tail = format!("  {span} to {}", g.as_of.clock());
     let fixed = width(req_label) + width(&req_value) + width(err_label) + width(&err_value);
     let with_tail = fixed + width(&tail);
     let (tail, fixed) = if w >= with_tail + 2 * 16 {
@@ -400,7 +407,7 @@ pub fn render_sparks(frame: &mut Frame, state: &State, index: usize, area: Rect)
         );
         *x += cw;
     };
-    let chart = |frame: &mut Frame, data: &[u64], color: Color, x: &mut u16| {
+    let chart = |frame: &mut Frame, data: &[Option<u64>], color: Color, x: &mut u16| {
         let sw = u16::try_from(spark).unwrap_or(0);
         let area = Rect::new(
             *x,
@@ -408,22 +415,28 @@ pub fn render_sparks(frame: &mut Frame, state: &State, index: usize, area: Rect)
             sw.min(area.right().saturating_sub(*x)),
             area.height,
         );
-        let data: Vec<u64> = data.iter().rev().take(spark).rev().copied().collect();
+        let data: Vec<Option<u64>> = data.iter().rev().take(spark).rev().copied().collect();
         frame.render_widget(
             Sparkline::default()
                 .data(&data)
+                .absent_value_symbol(" ")
                 .style(Style::new().fg(color)),
             area,
         );
-        // A minute without any is a dim baseline on the bottom row: counted, and none.
+        // A minute without any is a dim baseline on the bottom row: counted, and none; a minute
+        // not read is a dim dot: unknown.
         let buf = frame.buffer_mut();
         for (i, v) in data.iter().enumerate() {
             let cx = area.x + u16::try_from(i).unwrap_or(u16::MAX);
-            if *v == 0
-                && cx < area.right()
+            let mark = match v {
+                None => "·",
+                Some(0) => "▁",
+                Some(_) => continue,
+            };
+            if cx < area.right()
                 && let Some(cell) = buf.cell_mut((cx, area.bottom() - 1))
             {
-                cell.set_symbol("▁").set_style(DIM);
+                cell.set_symbol(mark).set_style(DIM);
             }
         }
         *x += sw;
@@ -433,7 +446,7 @@ pub fn render_sparks(frame: &mut Frame, state: &State, index: usize, area: Rect)
     text(frame, &req_value, Style::new(), &mut x);
     text(frame, err_label, DIM, &mut x);
     chart(frame, &g.errors, Color::Red, &mut x);
-    let err_style = if g.errors.iter().any(|&e| e > 0) {
+    let err_style = if g.errors.iter().flatten().any(|&e| e > 0) {
         RED
     } else {
         Style::new()

@@ -5,6 +5,7 @@
 
 use crate::accesslog::{Percentiles, StatsSnapshot, TopEntry, decode, rest_note};
 use crate::app::{Marker, MarkerKind, Traffic};
+use crate::domain::Timestamp;
 use crate::tui::views::traffic::status_style;
 use crate::tui::widgets::pane::side_pane;
 use crate::tui::widgets::status::DIM;
@@ -183,13 +184,19 @@ pub fn render(frame: &mut Frame, t: &Traffic, area: Rect, markers: (&[Marker], O
         frame,
         area,
         format!(
-            " {} · last {}{} ",
+            " {} · last {}{}{} ",
             if t.filter.is_all() {
                 "all requests"
             } else {
                 "filtered"
             },
             t.preset.label(),
+            // The chart covers an hour at most: said when the preset is longer.
+            if t.preset.window().is_none() {
+                " · chart: last hour"
+            } else {
+                ""
+            },
             t.charts_progress()
                 .map(|p| format!(" · counting {:.0}%", p * 100.0))
                 .unwrap_or_default()
@@ -217,8 +224,9 @@ pub fn render(frame: &mut Frame, t: &Traffic, area: Rect, markers: (&[Marker], O
         60
     };
     let series = &t.panel.series[t.panel.series.len().saturating_sub(minutes)..];
-    let rate: Vec<u64> = series.iter().map(|p| p.requests).collect();
-    let peak = rate.iter().copied().max().unwrap_or(0);
+    // Minutes not read are unknown (drawn as a dim dot), never a zero bar.
+    let rate: Vec<Option<u64>> = series.iter().map(|p| p.requests_read()).collect();
+    let peak = rate.iter().flatten().copied().max().unwrap_or(0);
     let mut y = inner.y;
     let bottom = inner.bottom();
     let line = |frame: &mut Frame, l: Line<'static>, y: &mut u16| {
@@ -230,11 +238,20 @@ pub fn render(frame: &mut Frame, t: &Traffic, area: Rect, markers: (&[Marker], O
     let per_sec = s
         .requests_per_sec
         .map_or_else(|| "-".into(), |r| format!("{r:.1}"));
-    let counts = format!(
-        "{} in {} · {per_sec}/s · peak {peak}/min",
-        s.requests,
-        t.preset.label()
-    );
+    // The chart stops at an hour: over 24 h it says so, and its peak is the hour's.
+    let counts = if t.preset.window().is_none() {
+        format!(
+            "{} in {} · {per_sec}/s · 1h peak {peak}/min",
+            s.requests,
+            t.preset.label()
+        )
+    } else {
+        format!(
+            "{} in {} · {per_sec}/s · peak {peak}/min",
+            s.requests,
+            t.preset.label()
+        )
+    };
     line(
         frame,
         fitted(("requests/min ", "requests "), counts, width),
@@ -242,14 +259,32 @@ pub fn render(frame: &mut Frame, t: &Traffic, area: Rect, markers: (&[Marker], O
     );
     let spark_h: u16 = if inner.height >= 20 { 4 } else { 2 };
     if y + spark_h <= bottom {
-        let data: Vec<u64> = rate.iter().rev().take(width).rev().copied().collect();
+        let data: Vec<Option<u64>> = rate.iter().rev().take(width).rev().copied().collect();
         frame.render_widget(
             Sparkline::default()
                 .data(&data)
+                .absent_value_symbol(" ")
                 .style(Style::new().fg(Color::Cyan)),
             Rect::new(inner.x, y, inner.width, spark_h),
         );
+        let buf = frame.buffer_mut();
+        for (i, _) in data.iter().enumerate().filter(|(_, v)| v.is_none()) {
+            let cx = inner.x + u16::try_from(i).unwrap_or(u16::MAX);
+            if let Some(cell) = buf.cell_mut((cx, y + spark_h - 1)) {
+                cell.set_symbol("·").set_style(DIM);
+            }
+        }
         y += spark_h;
+        // What the dots are: minutes before the read started, or read but before the preset's
+        // window (a shorter preset over a longer read).
+        let note = data.iter().any(Option::is_none).then(|| {
+            let from = Timestamp(t.list_from).clock();
+            if t.list_from > t.since.millis() {
+                format!("· before the last {} (from {from})", t.preset.label())
+            } else {
+                format!("· not read (the read starts {from})")
+            }
+        });
         let minutes: Vec<i64> = series
             .iter()
             .rev()
@@ -272,6 +307,13 @@ pub fn render(frame: &mut Frame, t: &Traffic, area: Rect, markers: (&[Marker], O
         .take(room)
         {
             line(frame, l, &mut y);
+        }
+        if let Some(note) = note {
+            line(
+                frame,
+                Line::from(Span::styled(ellipsize(&note, width), DIM)),
+                &mut y,
+            );
         }
     }
     let status = status_lines(s, width);

@@ -7,7 +7,7 @@ use crate::app::{State, Traffic};
 use crate::tui::panes::{impact, traffic_charts, traffic_record};
 use crate::tui::widgets::pane::split;
 use crate::tui::widgets::status::DIM;
-use crate::tui::widgets::text::{count, ellipsize, fit_spans};
+use crate::tui::widgets::text::{count, ellipsize, fit_line, fit_spans, wrap};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -77,12 +77,18 @@ fn header_line(t: &Traffic, width: usize) -> Line<'static> {
             p.bytes as f64 / 1e6
         )
     });
+    // A filter on a field no record read has: how many match is unknown, not none.
+    let listed = if !t.records.is_empty() && !t.records.not_kept(&t.filter).is_empty() {
+        "unknown".to_string()
+    } else {
+        t.rows.len().to_string()
+    };
     let counts = match &progress {
         // On a narrow terminal the progress goes before the counts, which it would push out.
         Some(progress) if width < 110 => format!(" · last {}{progress}", t.preset.label()),
         _ => format!(
             " · {} listed of {} kept · last {}{objects}{}",
-            t.rows.len(),
+            listed,
             count(t.records.len(), "record", "records"),
             t.preset.label(),
             progress.as_deref().unwrap_or("")
@@ -117,8 +123,9 @@ fn header_line(t: &Traffic, width: usize) -> Line<'static> {
     Line::from(fit_spans(spans, width))
 }
 
-/// The filter line, and under it a caret at the error's position with the message.
-fn filter_lines(t: &Traffic) -> Vec<Line<'static>> {
+/// The filter line, and under it a caret at the error's position with the message (wrapped
+/// under the caret in up to three lines of `width`, the last ending with `…` if cut).
+fn filter_lines(t: &Traffic, width: usize) -> Vec<Line<'static>> {
     if t.filter_text.is_empty() && t.search.is_empty() {
         return Vec::new();
     }
@@ -133,16 +140,26 @@ fn filter_lines(t: &Traffic) -> Vec<Line<'static>> {
         first.push(Span::styled("search: ", Style::new().fg(Color::Yellow)));
         first.push(Span::styled(t.search.clone(), MATCH));
     }
-    let mut out = vec![Line::from(first)];
+    let mut out = vec![fit_line(Line::from(first), width)];
     if let Some(e) = &t.filter_error {
+        let style = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
         let at = label.len() + e.position.min(t.filter_text.chars().count());
-        out.push(Line::from(vec![
-            Span::raw(" ".repeat(at)),
-            Span::styled(
-                format!("^ {e}"),
-                Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
-            ),
-        ]));
+        // Under the caret when there is room for it, else from the left edge under a caret alone.
+        let (indent, text) = if width.saturating_sub(at) >= 30 {
+            (at, format!("^ {e}"))
+        } else {
+            out.push(fit_line(
+                Line::from(vec![Span::raw(" ".repeat(at)), Span::styled("^", style)]),
+                width,
+            ));
+            (0, e.to_string())
+        };
+        for l in wrap(&text, width.saturating_sub(indent).max(1), 3) {
+            out.push(Line::from(vec![
+                Span::raw(" ".repeat(indent)),
+                Span::styled(l, style),
+            ]));
+        }
     }
     out
 }
@@ -177,7 +194,15 @@ pub fn page_rows(state: &State, inner: Rect) -> usize {
     if inner.height < 3 {
         return 0;
     }
-    usize::from(layout(t, inner, 1 + filter_lines(t).len()).1.height)
+    usize::from(
+        layout(
+            t,
+            inner,
+            1 + filter_lines(t, usize::from(inner.width)).len(),
+        )
+        .1
+        .height,
+    )
 }
 
 /// Draws the Traffic view.
@@ -187,7 +212,7 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
     }
     let t = &state.traffic;
     let mut head = vec![header_line(t, usize::from(inner.width))];
-    head.extend(filter_lines(t));
+    head.extend(filter_lines(t, usize::from(inner.width)));
     let (head_area, list, side) = layout(t, inner, head.len());
     frame.render_widget(Paragraph::new(head), head_area);
     // A `:query`'s answer takes the list and charts until Esc closes it.
@@ -278,7 +303,12 @@ pub fn pane(state: &State, inner: Rect) -> Option<(Rect, usize)> {
     if !t.detail || inner.height < 3 {
         return None;
     }
-    let side = layout(t, inner, 1 + filter_lines(t).len()).2;
+    let side = layout(
+        t,
+        inner,
+        1 + filter_lines(t, usize::from(inner.width)).len(),
+    )
+    .2;
     let (area, rows) = traffic_record::extent(t, side);
     (area.height > 0 && area.width > 0).then_some((area, rows))
 }

@@ -127,8 +127,9 @@ pub fn row<R: LogFields>(r: &R, width: usize, search: &str, selected: bool) -> L
     spans.extend(tail);
     if ip {
         spans.push(Span::raw(" "));
+        // An IPv6 address is longer than the column: cut with `…`, never silently.
         spans.extend(highlight(
-            &format!("{:<15}", r.client_ip()),
+            &format!("{:<15}", ellipsize(r.client_ip(), 15)),
             search,
             Style::new().fg(Color::Cyan),
         ));

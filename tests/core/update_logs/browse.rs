@@ -271,9 +271,8 @@ fn presets_narrow_the_list_or_restart_the_tail_for_a_longer_look_back() {
     let t = &s.traffic;
     assert_eq!((t.preset, t.records.len()), (Preset::M15, 300));
     assert!(t.rows.len() < 300);
-    // The last 15 minutes to the newest record (from its 10-second boundary), as the charts.
-    let newest = t.stats.newest().unwrap().millis();
-    let from = (newest - 15 * Timestamp::MINUTE).div_euclid(10_000) * 10_000;
+    // The last 15 minutes back from now (from its 10-second step), as the charts count.
+    let from = (T0 - 15 * Timestamp::MINUTE).millis().div_euclid(10_000) * 10_000;
     let time = |q: &u64| t.record(*q).unwrap().timestamp_ms();
     assert!(t.rows.iter().all(|q| time(q) >= from));
     let in_window = (0..t.records.len())
@@ -633,19 +632,17 @@ fn a_fresh_read_charts_only_the_matching_records_and_applies_the_filter_typed_la
     assert!(!t.detail, "the old record's detail closed");
 }
 
-/// The list is in the order records were read (a late object's records come after newer ones):
-/// `:goto` selects the earliest record at or after the time asked, and an export is written
-/// oldest first whatever the list's order.
-#[test]
-fn goto_and_export_follow_time_not_the_order_records_were_read_in() {
+/// The Traffic view of dev after a read that came in part-batches out of time order: the
+/// newer half first, then a late object's older half (as a read's part-batches come, in key
+/// order, and an hour's keys sort by a random suffix).
+fn read_out_of_order(n: usize) -> State {
     let mut s = state();
     update(&mut s, Action::Tick(T0));
     let fx = update(&mut s, Action::Show(View::Traffic));
     let (request, _) = streamed(&fx, &[KEY]).expect("a read");
-    // The newer records first, then a late object's older ones.
-    let mut recs = records(200, T0 - 40 * Timestamp::MINUTE);
+    let mut recs = records(n, T0 - 40 * Timestamp::MINUTE);
     recs.sort_by_key(|r| r.timestamp_ms());
-    let (older, newer) = recs.split_at(100);
+    let (older, newer) = recs.split_at(n / 2);
     update(
         &mut s,
         Action::Reply(Reply::TrafficRead {
@@ -655,26 +652,54 @@ fn goto_and_export_follow_time_not_the_order_records_were_read_in() {
         }),
     );
     s.traffic.ingest(&batch(older));
+    s
+}
+
+/// The times of the listed rows, in list order.
+fn listed_times(s: &State) -> Vec<i64> {
     let t = &s.traffic;
-    let at = |i: usize| t.record(t.rows[i]).unwrap().timestamp_ms();
-    assert_eq!(t.rows.len(), 200);
-    assert!(at(0) > at(199), "the newer part listed first");
+    t.rows
+        .iter()
+        .map(|q| t.record(*q).unwrap().timestamp_ms())
+        .collect()
+}
+
+/// However the batches come, the list is in time order: following shows the newest record,
+/// the top is the oldest, `:goto` selects the first record at or after the time asked, and an
+/// export is written oldest first, as the list shows.
+#[test]
+fn goto_and_export_follow_time_not_the_order_records_were_read_in() {
+    let mut s = read_out_of_order(200);
+    let times = listed_times(&s);
+    assert_eq!(times.len(), 200);
+    assert!(
+        times.windows(2).all(|w| w[0] <= w[1]),
+        "the late object's records are merged in time order"
+    );
+    let newest = s.traffic.stats.newest().unwrap().millis();
+    let t = &s.traffic;
+    let time = |q: u64| t.record(q).unwrap().timestamp_ms();
+    assert_eq!(
+        time(t.selected_seq().unwrap()),
+        newest,
+        "following the newest"
+    );
+    update(&mut s, Action::Top);
+    let t = &s.traffic;
+    let time = |q: u64| t.record(q).unwrap().timestamp_ms();
+    assert_eq!(
+        time(t.selected_seq().unwrap()),
+        times[0],
+        "the top is the oldest"
+    );
     update(&mut s, Action::CommandOpen);
     typed(&mut s, "goto 08:25");
     update(&mut s, Action::Submit);
     let t = &s.traffic;
     let at = |i: usize| t.record(t.rows[i]).unwrap().timestamp_ms();
     let from = (T0 - 35 * Timestamp::MINUTE).millis();
-    let earliest = (0..t.rows.len())
-        .map(at)
-        .filter(|ms| *ms >= from)
-        .min()
-        .unwrap();
-    assert!(
-        earliest < at(99),
-        "08:25 is among the late object's records"
-    );
-    assert_eq!(at(t.selected_row().unwrap()), earliest);
+    let row = t.selected_row().unwrap();
+    assert!(at(row) >= from && (row == 0 || at(row - 1) < from));
     let job = ExportJob::of(t, ExportFormat::Jsonl);
     let times: Vec<String> = written(&job)
         .lines()
@@ -689,4 +714,140 @@ fn goto_and_export_follow_time_not_the_order_records_were_read_in() {
         .collect();
     assert_eq!(times.len(), 200);
     assert!(times.windows(2).all(|w| w[0] <= w[1]), "oldest first");
+}
+
+/// A paused selection stays on its record when a late object's older records are merged in
+/// before it (the rows shift, the record does not); following stays on the newest.
+#[test]
+fn a_late_batch_keeps_the_selected_record_and_following_stays_at_the_newest() {
+    let mut s = state();
+    update(&mut s, Action::Tick(T0));
+    let fx = update(&mut s, Action::Show(View::Traffic));
+    let (request, _) = streamed(&fx, &[KEY]).expect("a read");
+    let mut recs = records(300, T0 - 40 * Timestamp::MINUTE);
+    recs.sort_by_key(|r| r.timestamp_ms());
+    // Read in three parts: the middle, then the newest, then the oldest.
+    let (older, rest) = recs.split_at(100);
+    let (middle, newer) = rest.split_at(100);
+    update(
+        &mut s,
+        Action::Reply(Reply::TrafficRead {
+            env: 0,
+            request,
+            batch: Box::new(of_keys(batch(middle), &[KEY])),
+        }),
+    );
+    s.traffic.ingest(&batch(newer));
+    let newest = s.traffic.stats.newest().unwrap().millis();
+    let t = &s.traffic;
+    let time = |q: u64| t.record(q).unwrap().timestamp_ms();
+    assert_eq!(
+        time(t.selected_seq().unwrap()),
+        newest,
+        "following the newest"
+    );
+    update(&mut s, Action::ToggleFollow);
+    update(&mut s, Action::Top);
+    update(&mut s, Action::Down);
+    let picked = s.traffic.selected_seq().unwrap();
+    assert_eq!(s.traffic.selected_row(), Some(1));
+    s.traffic.ingest(&batch(older));
+    let t = &s.traffic;
+    assert_eq!(
+        t.selected_seq(),
+        Some(picked),
+        "the same record stays selected"
+    );
+    assert_eq!(
+        t.selected_row(),
+        Some(101),
+        "below the 100 older records merged in"
+    );
+    let times = listed_times(&s);
+    assert!(times.windows(2).all(|w| w[0] <= w[1]));
+    update(&mut s, Action::Bottom);
+    let t = &s.traffic;
+    let time = |q: u64| t.record(q).unwrap().timestamp_ms();
+    assert_eq!(
+        time(t.selected_seq().unwrap()),
+        newest,
+        "following the newest again"
+    );
+}
+
+/// A filter applied while batches come out of time order: the list is in time order and the
+/// filtered charts count each listed record once (also those listed while they were counted).
+#[test]
+fn a_filtered_list_stays_in_time_order_and_its_charts_count_each_record_once() {
+    let mut s = read_out_of_order(200);
+    update(&mut s, Action::FilterOpen);
+    typed(&mut s, "status>=400");
+    update(&mut s, Action::Submit);
+    // Counting the filtered charts a record at a time while a late batch comes.
+    s.traffic.relist_stepping(1);
+    assert!(s.traffic.charts_pending());
+    let late = records(100, T0 - 50 * Timestamp::MINUTE);
+    s.traffic.ingest(&batch(&late));
+    while s.traffic.charts_pending() {
+        s.traffic.charts_step(7);
+    }
+    let times = listed_times(&s);
+    assert!(times.windows(2).all(|w| w[0] <= w[1]));
+    let t = &s.traffic;
+    assert!(!t.rows.is_empty());
+    assert_eq!(
+        t.filtered_stats.as_ref().unwrap().requests(),
+        t.rows.len() as u64,
+        "each listed record counted once"
+    );
+}
+
+/// The chart's hour ends at the newest record; its minutes before the read started are marked
+/// not read (unknown), not drawn as minutes of no traffic; the home glance's too.
+#[test]
+fn minutes_before_the_read_are_not_read_rather_than_zero() {
+    // Records from 40 to 10 minutes back, read from an hour back: the chart's hour to the
+    // newest record starts 10 minutes before the read.
+    let mut s = traffic(300);
+    let t = &s.traffic;
+    let since = t.since.millis();
+    assert_eq!(t.panel.series.len(), 60);
+    for p in &t.panel.series {
+        assert_eq!(
+            p.read,
+            p.start_ms + Timestamp::MINUTE > since,
+            "{}",
+            p.start_ms
+        );
+    }
+    let unread = t.panel.series.iter().filter(|p| !p.read).count();
+    assert!((9..=11).contains(&unread), "{unread}");
+    update(&mut s, Action::Show(View::Environments));
+    let g = s.envs[0].glance.clone().expect("dev's glance");
+    assert_eq!(g.read_minutes(), 60 - unread);
+    assert!(g.requests[..unread].iter().all(Option::is_none));
+}
+
+/// "last 1h" counts the same span, back from now, whether the tail read an hour or a day: after
+/// 24 h and back, the hour lists what a fresh hour's read lists, and the charts count the same.
+#[test]
+fn a_look_back_is_the_same_span_from_now_whatever_was_read_before() {
+    let mut s = traffic(300);
+    let fresh = s.traffic.rows.len();
+    // Records read from a longer look-back: 100 more from 70 to 61 minutes back.
+    s.traffic.since = T0 - Timestamp::DAY;
+    let older = support::logs::generated(9, 100, T0 - 70 * Timestamp::MINUTE, 9 * 60_000, 0.0);
+    s.traffic.ingest(&batch(&older));
+    update(&mut s, Action::CommandOpen);
+    typed(&mut s, "range 1h");
+    update(&mut s, Action::Submit);
+    let t = &s.traffic;
+    assert_eq!(t.records.len(), 400);
+    assert_eq!(
+        t.rows.len(),
+        fresh,
+        "the hour back from now, as a fresh read"
+    );
+    assert_eq!(t.list_from, (T0 - Timestamp::HOUR).millis());
+    assert_eq!(t.panel.snapshot.as_ref().unwrap().requests, fresh as u64);
 }
