@@ -182,6 +182,9 @@ pub struct Draft {
     pub target: Target,
     /// The facts known so far, one per line.
     pub summary: Vec<String>,
+    /// What the operator should know before filling the fields in (as a plan's warnings).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// A plan: what will change, the exact call, the equivalent `aws` command and the confirmation.
@@ -287,9 +290,21 @@ impl Refusal {
     /// The same refusal, carrying what the plan already knows (shown while fields are missing).
     pub fn with_draft(self, target: Target, summary: Vec<String>) -> Self {
         Refusal {
-            draft: Some(Box::new(Draft { target, summary })),
+            draft: Some(Box::new(Draft {
+                target,
+                summary,
+                warnings: Vec::new(),
+            })),
             ..self
         }
+    }
+
+    /// The same refusal, its draft (if any) carrying `warnings`.
+    pub fn with_draft_warnings(mut self, warnings: &[String]) -> Self {
+        if let Some(d) = self.draft.as_mut() {
+            d.warnings = warnings.to_vec();
+        }
+        self
     }
 }
 

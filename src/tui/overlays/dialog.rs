@@ -301,6 +301,14 @@ fn facts(summary: &[String], width: usize) -> Vec<Line<'static>> {
     out
 }
 
+/// Warnings, each `⚠ …` wrapped whole.
+fn warning_lines(warnings: &[String], width: usize) -> Vec<Line<'static>> {
+    (warnings.iter())
+        .flat_map(|w| whole(&format!("⚠ {w}"), width))
+        .map(|l| Line::from(Span::styled(l, WARN)))
+        .collect()
+}
+
 /// The lines of the plan area: the facts, the call and the `aws` command in full (the token
 /// too, to copy), or the draft's facts while fields are missing.
 fn plan_lines(d: &Dialog, width: usize) -> Vec<Line<'static>> {
@@ -311,6 +319,7 @@ fn plan_lines(d: &Dialog, width: usize) -> Vec<Line<'static>> {
                 return Vec::new();
             };
             let mut out = facts(&draft.summary, width);
+            out.extend(warning_lines(&draft.warnings, width));
             out.extend(
                 whole(
                     "The call and its aws command show once the fields below are filled in.",
@@ -323,13 +332,7 @@ fn plan_lines(d: &Dialog, width: usize) -> Vec<Line<'static>> {
         }
     };
     let mut out = facts(&plan.summary, width);
-    for w in &plan.warnings {
-        out.extend(
-            whole(&format!("⚠ {w}"), width)
-                .into_iter()
-                .map(|l| Line::from(Span::styled(l, WARN))),
-        );
-    }
+    out.extend(warning_lines(&plan.warnings, width));
     if let Some(note) = &plan.note {
         out.extend(whole(note, width).into_iter().map(Line::from));
     }

@@ -331,6 +331,15 @@ fn a_stop_acts_on_the_running_execution_selected_in_the_history() {
         "{:?}",
         draft.summary
     );
+    // Before the reason is typed, the draft already says which others run on.
+    assert!(
+        draft
+            .warnings
+            .join("\n")
+            .contains("2 more running in prd, not stopped by this: e-34"),
+        "{:?}",
+        draft.warnings
+    );
     // The others are named as left running.
     type_text(&mut s, "bad build");
     let plan = s.ops.dialog.clone().unwrap().planned.expect("planned");

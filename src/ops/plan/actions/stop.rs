@@ -170,7 +170,10 @@ pub fn plan(
             exec.status.as_str()
         ),
     );
-    let draft = |r: Refusal| r.with_draft(target.clone(), summary.clone());
+    let draft = |r: Refusal| {
+        r.with_draft(target.clone(), summary.clone())
+            .with_draft_warnings(&warnings)
+    };
     if exec.status == ExecutionStatus::Stopping && !abandon {
         // AWS refuses a second stop-and-wait (DuplicatedStopRequestException); abandoning is
         // still possible.
