@@ -103,7 +103,7 @@ fn a_dry_run_prints_the_sql_the_ddl_and_the_cost_of_each_setup() {
     assert!(text.starts_with("-- shipdeck query dev --dry-run: nothing was run or created.\n"));
     assert!(text.contains("-- Scans at most: "), "{text}");
     // Sizes in decimal units, as the JSON's bytes and the console say them; a limit takes units.
-    let v = json(&[
+    let asked = [
         "--demo",
         "query",
         "prd",
@@ -112,22 +112,12 @@ fn a_dry_run_prints_the_sql_the_ddl_and_the_cost_of_each_setup() {
         "--max-scan-bytes",
         "10GB",
         "--dry-run",
-        "-o",
-        "json",
-    ]);
+    ];
+    let v = json(&[&asked[..], &["-o", "json"]].concat());
     let bytes = v["estimate"]["bytes"]
         .as_u64()
         .expect("the estimate's bytes");
-    let out = shipdeck(&[
-        "--demo",
-        "query",
-        "prd",
-        "--since",
-        "7d",
-        "--max-scan-bytes",
-        "10GB",
-        "--dry-run",
-    ]);
+    let out = shipdeck(&asked);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains(&format!(" objects, {:.1} MB (billed ", bytes as f64 / 1e6)),

@@ -299,6 +299,14 @@ fn running(ids: &[&str]) -> shipdeck::app::EnvSnapshot {
     snapshot("prd", list, Some((oldest, T0 - Timestamp::HOUR)))
 }
 
+/// prd's pipeline history shown, with e-33 and e-32 running.
+fn two_running() -> shipdeck::app::State {
+    let mut s = loaded();
+    select(&mut s, "prd");
+    refresh_with(&mut s, running(&["e-33", "e-32"]));
+    s
+}
+
 fn selected_execution(s: &shipdeck::app::State) -> String {
     s.selected_env().unwrap().executions[s.history_row]
         .id
@@ -307,9 +315,7 @@ fn selected_execution(s: &shipdeck::app::State) -> String {
 
 #[test]
 fn a_stop_acts_on_the_running_execution_selected_in_the_history() {
-    let mut s = loaded();
-    select(&mut s, "prd");
-    refresh_with(&mut s, running(&["e-33", "e-32"]));
+    let mut s = two_running();
     update(&mut s, Action::SelectRow(1));
     assert_eq!(selected_execution(&s), "e-32");
     // A newer execution pushes the rows down: the selection stays on e-32.
@@ -381,9 +387,7 @@ fn a_stop_acts_on_the_running_execution_selected_in_the_history() {
 
 #[test]
 fn a_stop_from_a_finished_row_stops_the_newest_and_a_named_one_is_checked() {
-    let mut s = loaded();
-    select(&mut s, "prd");
-    refresh_with(&mut s, running(&["e-33", "e-32"]));
+    let mut s = two_running();
     update(&mut s, Action::SelectRow(2));
     assert_eq!(selected_execution(&s), "e-31");
     update(&mut s, Action::Op(OpKind::Stop));
