@@ -115,6 +115,11 @@ impl SimCloud {
         }
     }
 
+    /// The account the calls are made in (the demo operator's: the demo's own).
+    fn account(&self) -> &str {
+        self.who.as_ref().map_or(ACCOUNT, |w| w.account.as_str())
+    }
+
     /// Runs `f` on the simulator (tests, the demo clock driver); a poisoned lock is recovered.
     pub fn with<R>(&self, f: impl FnOnce(&mut Simulator) -> R) -> R {
         f(&mut self.lock())
@@ -436,13 +441,20 @@ impl Cdn for SimCloud {
 #[async_trait]
 impl Logs for SimCloud {
     async fn filter_log_events(&self, query: &LogQuery) -> CloudResult<LogPage> {
-        self.call("logs", "FilterLogEvents", |s| s.logs.filter(query, s.now))
+        let account = self.account();
+        self.call("logs", "FilterLogEvents", |s| {
+            s.logs.filter(account, query, s.now)
+        })
     }
     async fn describe_log_groups(&self, prefix: &str) -> CloudResult<Vec<String>> {
-        self.call("logs", "DescribeLogGroups", |s| Ok(s.logs.describe(prefix)))
+        let account = self.account();
+        self.call("logs", "DescribeLogGroups", |s| {
+            Ok(s.logs.describe(account, prefix))
+        })
     }
     async fn start_live_tail(&self, req: &LiveTailRequest) -> CloudResult<LiveTail> {
-        self.call("logs", "StartLiveTail", |s| s.op_live_tail(req))
+        let account = self.account();
+        self.call("logs", "StartLiveTail", |s| s.op_live_tail(account, req))
     }
     async fn log_deliveries(&self, distribution_id: &str) -> CloudResult<Vec<LogSource>> {
         self.call("logs", "DescribeDeliverySources", |s| {
@@ -450,15 +462,18 @@ impl Logs for SimCloud {
         })
     }
     async fn start_query(&self, query: &crate::cloud::InsightsQuery) -> CloudResult<String> {
-        self.call("logs", "StartQuery", |s| s.op_start_query(query))
+        let account = self.account();
+        self.call("logs", "StartQuery", |s| s.op_start_query(account, query))
     }
     async fn get_query_results(&self, query_id: &str) -> CloudResult<crate::cloud::QueryResults> {
+        let account = self.account();
         self.call("logs", "GetQueryResults", |s| {
-            s.op_get_query_results(query_id)
+            s.op_get_query_results(account, query_id)
         })
     }
     async fn stop_query(&self, query_id: &str) -> CloudResult<()> {
-        self.call("logs", "StopQuery", |s| s.op_stop_query(query_id))
+        let account = self.account();
+        self.call("logs", "StopQuery", |s| s.op_stop_query(account, query_id))
     }
 }
 

@@ -194,7 +194,7 @@ fn build_logs_are_visible_only_once_written() {
     };
     let count = |sim: &Simulator| {
         sim.logs
-            .filter(&query, sim.now())
+            .filter(crate::cloud::sim::ACCOUNT, &query, sim.now())
             .map_or(0, |p| p.events.len())
     };
     sim.advance(30_000);

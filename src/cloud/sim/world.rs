@@ -64,7 +64,10 @@ impl Simulator {
                 }
             }
         }
-        let groups = envs.iter().flat_map(|e| e.log_groups.iter().cloned());
+        let groups = envs.iter().flat_map(|e| {
+            let account = config.account(&e.name);
+            e.log_groups.iter().map(move |g| (account, g.as_str()))
+        });
         let mut sim = Simulator {
             now: t0,
             rng,

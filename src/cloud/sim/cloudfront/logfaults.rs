@@ -65,8 +65,9 @@ impl Simulator {
         ingested: Timestamp,
         message: &str,
     ) {
+        let account = self.group_account(group);
         self.logs
-            .put_ingested(group, stream, at, ingested, message.to_string());
+            .put_ingested((&account, group), stream, at, ingested, message.to_string());
     }
 
     /// Rolls a log-object fault of `kind` at `rate`; counts it when it happens. A zero rate

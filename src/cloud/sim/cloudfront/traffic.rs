@@ -480,16 +480,21 @@ impl Simulator {
             return;
         }
         let group = crate::cloud::group_name(arn).to_string();
+        // The delivery's group is in the distribution's account, which its ARN names.
+        let account = (arn.split(':').nth(4).filter(|a| !a.is_empty()))
+            .unwrap_or(super::super::ACCOUNT)
+            .to_string();
+        let group = (account.as_str(), group.as_str());
         let stream = self.dists[dist].dist.id.clone();
         let mut rng = Rng::new(recipe.seed ^ n.wrapping_mul(0x9e37_79b9_7f4a_7c15));
-        self.logs.expire(&group, recipe.start - Timestamp::DAY);
+        self.logs.expire(group, recipe.start - Timestamp::DAY);
         for record in recipe.records() {
             let body =
                 write_log(std::slice::from_ref(&record), fields, *format).unwrap_or_default();
             let message = String::from_utf8_lossy(&body).trim_end().to_string();
             let ingested = record.time + rng.range(20 * Timestamp::SECOND, 2 * Timestamp::MINUTE);
             self.logs
-                .put_vended(&group, &stream, (record.time, ingested), message);
+                .put_vended(group, &stream, (record.time, ingested), message);
         }
     }
 

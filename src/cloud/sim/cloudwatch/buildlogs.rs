@@ -26,6 +26,7 @@ impl Simulator {
     ) {
         let spec = &self.envs[env].spec;
         let (name, dist) = (spec.name.clone(), spec.distribution_id.clone());
+        let account = self.cfg.account(&name).to_string();
         let site = spec
             .site_url
             .clone()
@@ -163,7 +164,7 @@ impl Simulator {
             } else {
                 text
             };
-            self.logs.put(group, build, t, message);
+            self.logs.put((&account, group), build, t, message);
         }
     }
 }

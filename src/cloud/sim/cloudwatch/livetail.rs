@@ -17,6 +17,8 @@ pub const LIVE_TAIL_LIMIT: Millis = 3 * Timestamp::HOUR;
 /// One open session.
 #[derive(Debug)]
 pub(crate) struct TailSession {
+    /// The caller's account, whose groups it tails.
+    account: String,
     req: LiveTailRequest,
     /// The request's filter pattern.
     pattern: Pattern,
@@ -50,11 +52,16 @@ fn sample(events: Vec<LogEvent>) -> (Vec<LogEvent>, bool) {
 }
 
 impl Simulator {
-    /// `StartLiveTail`: events ingested from now on arrive as the world advances.
-    pub(crate) fn op_live_tail(&mut self, req: &LiveTailRequest) -> CloudResult<LiveTail> {
+    /// `StartLiveTail` by a caller in `account` (its own groups only): events ingested from now
+    /// on arrive as the world advances.
+    pub(crate) fn op_live_tail(
+        &mut self,
+        account: &str,
+        req: &LiveTailRequest,
+    ) -> CloudResult<LiveTail> {
         req.check().map_err(invalid)?;
         let pattern = Pattern::parse(req.pattern.as_deref())?;
-        if let Some(g) = req.groups.iter().find(|g| !self.logs.has_group(g)) {
+        if let Some(g) = (req.groups.iter()).find(|g| !self.logs.has_group(account, g)) {
             return Err(CloudError::NotFound {
                 kind: "log group".into(),
                 name: g.clone(),
@@ -62,6 +69,7 @@ impl Simulator {
         }
         let (tx, rx) = unbounded();
         self.tails.push(TailSession {
+            account: account.to_string(),
             req: req.clone(),
             pattern,
             cursor: self.now,
@@ -91,8 +99,9 @@ impl Simulator {
                 }
                 let mut events: Vec<LogEvent> = Vec::new();
                 for g in &t.req.groups {
+                    let name = crate::cloud::group_name(g);
                     events.extend(self.logs.ingested(
-                        g,
+                        (&t.account, name),
                         (t.cursor, end),
                         &t.req.streams,
                         &t.pattern,
@@ -123,8 +132,9 @@ impl Simulator {
     pub fn put_log_events(&mut self, group: &str, stream: &str, at: Timestamp, count: usize) {
         for i in 0..count {
             let ts = at + (i * 1000 / count.max(1)) as Millis;
+            let account = self.group_account(group);
             self.logs
-                .put(group, stream, ts, format!("burst event {i}\n"));
+                .put((&account, group), stream, ts, format!("burst event {i}\n"));
         }
     }
 

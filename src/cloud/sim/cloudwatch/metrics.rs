@@ -418,6 +418,7 @@ mod tests {
             let page = sim
                 .logs
                 .filter(
+                    crate::cloud::sim::ACCOUNT,
                     &LogQuery {
                         group: "/aws/lambda/storefront-api-prd".into(),
                         start: Some(start),

@@ -8,3 +8,6 @@ pub(super) mod livetail;
 pub(super) mod metrics;
 pub(super) mod pattern;
 pub(super) mod store;
+
+#[cfg(test)]
+mod accounts_tests;

@@ -36,11 +36,14 @@ pub struct LogTiming {
     pub partial_pages: f64,
 }
 
-/// The log groups and their events, ordered by (time, sequence).
+/// The log groups of every account and their events, ordered by (time, sequence). A group is
+/// held under its account and name, `ACCOUNT:NAME` (as Logs Insights' `@log` names it): groups
+/// of the same name in two accounts are two groups, and a caller sees only its own account's.
 #[derive(Debug, Default)]
 pub(crate) struct CloudWatch {
     groups: BTreeMap<String, BTreeMap<(i64, u64), LogEvent>>,
-    /// Per group, its streams and when each was created (its first event's ingestion).
+    /// Per group (`ACCOUNT:NAME`), its streams and when each was created (its first event's
+    /// ingestion).
     streams: BTreeMap<String, BTreeMap<String, Timestamp>>,
     seq: u64,
     /// Events of log deliveries put so far (their sequence numbers carry [`VENDED`]).
@@ -49,7 +52,7 @@ pub(crate) struct CloudWatch {
     /// ingestion time starts).
     max_lag: Millis,
     timing: LogTiming,
-    /// Per group: the current Lambda stream and when its container retires.
+    /// Per group (`ACCOUNT:NAME`): the current Lambda stream and when its container retires.
     lambda_streams: BTreeMap<String, (String, Timestamp)>,
     /// Logs Insights queries started, by id.
     pub(crate) queries: super::insights::Queries,
@@ -67,6 +70,21 @@ fn draw(key: &[u64]) -> (f64, u64) {
     let a = splitmix64(&mut state);
     let b = splitmix64(&mut state);
     ((a >> 11) as f64 / (1u64 << 53) as f64, b)
+}
+
+/// The key a group is held under: `ACCOUNT:NAME` (an account id has no colon).
+pub(crate) fn group_key(account: &str, name: &str) -> String {
+    format!("{account}:{name}")
+}
+
+/// The key of the group a caller in `account` names by its name or its ARN
+/// (`logGroupIdentifier`); `None` for an ARN in another account, which the caller cannot see.
+fn caller_key(account: &str, identifier: &str) -> Option<String> {
+    let name = crate::cloud::group_name(identifier);
+    let owner = (identifier.strip_prefix("arn:"))
+        .and_then(|arn| arn.split(':').nth(3))
+        .unwrap_or(account);
+    (owner == account).then(|| group_key(account, name))
 }
 
 /// A stable number for a name (FNV-1a).
@@ -98,9 +116,11 @@ fn parse_token(t: &str) -> CloudResult<((i64, u64), u32)> {
 }
 
 impl CloudWatch {
-    /// Log groups with these names, empty.
-    pub(crate) fn new(groups: impl IntoIterator<Item = String>) -> CloudWatch {
-        let groups = groups.into_iter().map(|g| (g, BTreeMap::new())).collect();
+    /// Log groups with these accounts and names, empty.
+    pub(crate) fn new<'a>(groups: impl IntoIterator<Item = (&'a str, &'a str)>) -> CloudWatch {
+        let groups = (groups.into_iter())
+            .map(|(account, name)| (group_key(account, name), BTreeMap::new()))
+            .collect();
         CloudWatch {
             groups,
             max_lag: USUAL_LAG,
@@ -113,36 +133,44 @@ impl CloudWatch {
         self.timing = timing;
     }
 
-    /// Whether group `name` exists.
-    pub(crate) fn has_group(&self, name: &str) -> bool {
-        self.groups.contains_key(name)
+    /// Whether a caller in `account` sees a group by this name or ARN.
+    pub(crate) fn has_group(&self, account: &str, identifier: &str) -> bool {
+        caller_key(account, identifier).is_some_and(|k| self.groups.contains_key(&k))
     }
 
-    /// Events of `group` with times in `[start, end]` ingested by `now`, in time order.
+    /// The accounts that hold a group named `name`.
+    pub(crate) fn owners<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        (self.groups.keys())
+            .filter_map(move |k| k.split_once(':').filter(|(_, n)| *n == name))
+            .map(|(account, _)| account)
+    }
+
+    /// Events of `account`'s `group` with times in `[start, end]` ingested by `now`, in time
+    /// order.
     pub(crate) fn events_in(
         &self,
-        group: &str,
+        (account, group): (&str, &str),
         (start, end): (Timestamp, Timestamp),
         now: Timestamp,
     ) -> impl Iterator<Item = &LogEvent> {
         self.groups
-            .get(group)
+            .get(&group_key(account, group))
             .into_iter()
             .flat_map(move |events| events.range((start.millis(), 0)..=(end.millis(), u64::MAX)))
             .map(|(_, e)| e)
             .filter(move |e| e.ingestion_time <= now)
     }
 
-    /// Events of `group` ingested in `(after, upto]` that match `streams` (empty: all) and the
-    /// pattern, in ingestion order.
+    /// Events of `account`'s `group` ingested in `(after, upto]` that match `streams` (empty:
+    /// all) and the pattern, in ingestion order.
     pub(crate) fn ingested(
         &self,
-        group: &str,
+        (account, group): (&str, &str),
         (after, upto): (Timestamp, Timestamp),
         streams: &[String],
         pattern: &Pattern,
     ) -> Vec<LogEvent> {
-        let Some(events) = self.groups.get(group) else {
+        let Some(events) = self.groups.get(&group_key(account, group)) else {
             return Vec::new();
         };
         // No event is ingested later after its time than the latest one held.
@@ -159,9 +187,15 @@ impl CloudWatch {
         out
     }
 
-    /// Adds an event at `ts`, ingested 0.3 to 3 s later (a late one, see [`LogTiming`], up to
-    /// `late_by`); unknown groups are created.
-    pub(crate) fn put(&mut self, group: &str, stream: &str, ts: Timestamp, message: String) {
+    /// Adds an event at `ts` to `account`'s `group`, ingested 0.3 to 3 s later (a late one, see
+    /// [`LogTiming`], up to `late_by`); unknown groups are created.
+    pub(crate) fn put(
+        &mut self,
+        group: (&str, &str),
+        stream: &str,
+        ts: Timestamp,
+        message: String,
+    ) {
         let seq = self.seq + 1;
         let usual = 300 + (seq.wrapping_mul(7919) % (USUAL_LAG - 300) as u64) as Millis;
         let t = self.timing;
@@ -178,10 +212,11 @@ impl CloudWatch {
         self.put_ingested(group, stream, ts, ts + lag, message);
     }
 
-    /// Adds an event at `ts` that CloudWatch ingests at `ingested`; unknown groups are created.
+    /// Adds an event at `ts` to `account`'s `group` that CloudWatch ingests at `ingested`;
+    /// unknown groups are created.
     pub(crate) fn put_ingested(
         &mut self,
-        group: &str,
+        group: (&str, &str),
         stream: &str,
         ts: Timestamp,
         ingested: Timestamp,
@@ -195,7 +230,7 @@ impl CloudWatch {
     /// logs), numbered on their own: the other groups' events keep their ids and lags.
     pub(crate) fn put_vended(
         &mut self,
-        group: &str,
+        group: (&str, &str),
         stream: &str,
         (ts, ingested): (Timestamp, Timestamp),
         message: String,
@@ -207,12 +242,13 @@ impl CloudWatch {
 
     fn insert(
         &mut self,
-        group: &str,
+        (account, group): (&str, &str),
         stream: &str,
         (ts, ingested): (Timestamp, Timestamp),
         seq: u64,
         message: String,
     ) {
+        let key = group_key(account, group);
         let event = LogEvent {
             group: group.to_string(),
             event_id: format!("{:020}{:036}", ts.millis().max(0), seq),
@@ -224,21 +260,27 @@ impl CloudWatch {
         self.max_lag = self.max_lag.max(ingested.since(ts));
         let created = self
             .streams
-            .entry(group.to_string())
+            .entry(key.clone())
             .or_default()
             .entry(stream.to_string())
             .or_insert(ingested);
         *created = (*created).min(ingested);
         self.groups
-            .entry(group.to_string())
+            .entry(key)
             .or_default()
             .insert((ts.millis(), seq), event);
     }
 
-    /// The messages of `stream` in `group` written up to `until`, oldest first (a build's own
-    /// account of its phases).
-    pub(crate) fn stream_messages(&self, group: &str, stream: &str, until: Timestamp) -> Vec<&str> {
-        self.groups.get(group).map_or_else(Vec::new, |events| {
+    /// The messages of `stream` in `account`'s `group` written up to `until`, oldest first (a
+    /// build's own account of its phases).
+    pub(crate) fn stream_messages(
+        &self,
+        (account, group): (&str, &str),
+        stream: &str,
+        until: Timestamp,
+    ) -> Vec<&str> {
+        let events = self.groups.get(&group_key(account, group));
+        events.map_or_else(Vec::new, |events| {
             events
                 .range(..(until.millis() + 1, 0))
                 .filter(|(_, e)| e.stream == stream)
@@ -261,19 +303,21 @@ impl CloudWatch {
         }
     }
 
-    /// Drops the events of `group` older than `before` (the group's retention; its streams stay).
-    pub(crate) fn expire(&mut self, group: &str, before: Timestamp) {
-        if let Some(events) = self.groups.get_mut(group) {
+    /// Drops the events of `account`'s `group` older than `before` (the group's retention; its
+    /// streams stay).
+    pub(crate) fn expire(&mut self, (account, group): (&str, &str), before: Timestamp) {
+        if let Some(events) = self.groups.get_mut(&group_key(account, group)) {
             *events = events.split_off(&(before.millis(), 0));
         }
     }
 
-    /// Log group names starting with `prefix`.
-    pub(crate) fn describe(&self, prefix: &str) -> Vec<String> {
-        self.groups
-            .keys()
-            .filter(|g| g.starts_with(prefix))
-            .cloned()
+    /// The names of `account`'s log groups starting with `prefix`.
+    pub(crate) fn describe(&self, account: &str, prefix: &str) -> Vec<String> {
+        let own = group_key(account, "");
+        (self.groups.keys())
+            .filter_map(|k| k.strip_prefix(own.as_str()))
+            .filter(|name| name.starts_with(prefix))
+            .map(str::to_string)
             .collect()
     }
 
@@ -281,11 +325,11 @@ impl CloudWatch {
     /// its first event's ingestion).
     fn missing_stream<'q>(
         &self,
-        group: &str,
+        key: &str,
         streams: &'q [String],
         now: Timestamp,
     ) -> Option<&'q str> {
-        let known = self.streams.get(group);
+        let known = self.streams.get(key);
         streams
             .iter()
             .find(|s| {
@@ -296,20 +340,31 @@ impl CloudWatch {
             .map(String::as_str)
     }
 
-    /// `FilterLogEvents` as of `now` (the group named or given by its ARN): events ingested by
+    /// `FilterLogEvents` by a caller in `account` as of `now` (the group named or given by its
+    /// ARN; another account's group is not found, as without cross-account observability):
+    /// events ingested by
     /// then, in time order, one page; a pattern outside what [`Pattern`] models is refused. A named stream the group does not
     /// have is `ResourceNotFoundException` ("The specified log stream does not exist."): the API
     /// reference does not say what a missing name among `logStreamNames` does; that is what
     /// AWS has answered in the field, and it lets a reader say what it could not find rather than
     /// show nothing. Some pages are cut short, with a token, as [`LogTiming::partial_pages`] says.
-    pub(crate) fn filter(&self, q: &LogQuery, now: Timestamp) -> CloudResult<LogPage> {
+    pub(crate) fn filter(
+        &self,
+        account: &str,
+        q: &LogQuery,
+        now: Timestamp,
+    ) -> CloudResult<LogPage> {
         // A group is named by its name or its ARN (`logGroupIdentifier`).
+        let key = caller_key(account, &q.group);
+        let events = (key.as_ref())
+            .and_then(|k| self.groups.get(k))
+            .ok_or_else(|| CloudError::NotFound {
+                kind: "log group".into(),
+                name: q.group.clone(),
+            })?;
+        let key = key.unwrap_or_default();
         let group = crate::cloud::group_name(&q.group);
-        let events = self.groups.get(group).ok_or_else(|| CloudError::NotFound {
-            kind: "log group".into(),
-            name: q.group.clone(),
-        })?;
-        if let Some(stream) = self.missing_stream(group, &q.streams, now) {
+        if let Some(stream) = self.missing_stream(&key, &q.streams, now) {
             return Err(CloudError::NotFound {
                 kind: "log stream".into(),
                 name: format!("{stream} in {}", q.group),
@@ -380,6 +435,21 @@ const ROUTES: &[(&str, &str)] = &[
 ];
 
 impl Simulator {
+    /// The account whose group `name` is (for tests writing to a group by name): the first
+    /// environment's naming it, else the first account holding it, else the demo's own.
+    pub(crate) fn group_account(&self, name: &str) -> String {
+        let named = (self.envs.iter().map(|e| &e.spec)).find(|spec| {
+            spec.log_groups.iter().any(|g| g == name)
+                || spec.build_log_group.as_deref() == Some(name)
+        });
+        match named {
+            Some(spec) => self.cfg.account(&spec.name).to_string(),
+            None => (self.logs.owners(name).next())
+                .unwrap_or(super::super::ACCOUNT)
+                .to_string(),
+        }
+    }
+
     /// Writes `calls` Lambda invocations (START, app JSON lines, END, REPORT) in `[start, start+len)`.
     pub(crate) fn write_lambda_logs(
         &mut self,
@@ -398,7 +468,10 @@ impl Simulator {
         else {
             return;
         };
-        self.logs.expire(&group, start - LAMBDA_RETENTION);
+        let account = self.cfg.account(&self.envs[env].spec.name).to_string();
+        let key = group_key(&account, &group);
+        let g = (account.as_str(), group.as_str());
+        self.logs.expire(g, start - LAMBDA_RETENTION);
         let mut served = Vec::with_capacity(calls);
         for _ in 0..calls {
             let ts = start + self.rng.range(0, len - 1);
@@ -406,7 +479,7 @@ impl Simulator {
             let current = self
                 .logs
                 .lambda_streams
-                .get(&group)
+                .get(&key)
                 .filter(|(_, until)| *until > ts)
                 .map(|(s, _)| s.clone());
             let stream = match current {
@@ -423,7 +496,7 @@ impl Simulator {
                             .range(20 * Timestamp::MINUTE, 90 * Timestamp::MINUTE);
                     self.logs
                         .lambda_streams
-                        .insert(group.clone(), (s.clone(), until));
+                        .insert(key.clone(), (s.clone(), until));
                     s
                 }
             };
@@ -472,18 +545,14 @@ impl Simulator {
             })
             .to_string();
             self.logs.put(
-                &group,
+                g,
                 &stream,
                 ts,
                 format!("START RequestId: {rid} Version: $LATEST"),
             );
-            self.logs.put(&group, &stream, at(dur), json);
-            self.logs.put(
-                &group,
-                &stream,
-                at(dur + 1.0),
-                format!("END RequestId: {rid}"),
-            );
+            self.logs.put(g, &stream, at(dur), json);
+            self.logs
+                .put(g, &stream, at(dur + 1.0), format!("END RequestId: {rid}"));
             let init = if cold {
                 format!("\tInit Duration: {:.2} ms", 180.0 + 140.0 * self.rng.f64())
             } else {
@@ -494,7 +563,7 @@ impl Simulator {
                 dur.ceil() as u64,
                 self.rng.range(82, 131)
             );
-            self.logs.put(&group, &stream, at(dur + 1.0), report);
+            self.logs.put(g, &stream, at(dur + 1.0), report);
         }
         // The function is the group's (`/aws/lambda/NAME`); the API in front of it has its name.
         let function = group.rsplit('/').next().unwrap_or(&group).to_string();

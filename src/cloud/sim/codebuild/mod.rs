@@ -84,9 +84,10 @@ impl Simulator {
             };
             let stream = id.split_once(':').map_or("", |(_, uuid)| uuid);
             let group = self.build_log_group(env);
+            let account = self.cfg.account(&self.envs[env].spec.name);
             let lines = group
                 .as_deref()
-                .map(|g| self.logs.stream_messages(g, stream, self.now))
+                .map(|g| self.logs.stream_messages((account, g), stream, self.now))
                 .unwrap_or_default();
             let running = d.status == ActionStatus::InProgress;
             let status = match d.status {
@@ -287,7 +288,9 @@ mod tests {
             &fail,
             None,
         );
-        let lines = sim.logs.stream_messages(group, "b-1", start + 300_000);
+        let lines =
+            sim.logs
+                .stream_messages((crate::cloud::sim::ACCOUNT, group), "b-1", start + 300_000);
         let failed = super::failed_phase(&lines).expect("a failed phase");
         assert_eq!(
             (failed.phase.as_str(), failed.status.as_str()),
@@ -298,7 +301,9 @@ mod tests {
             "COMMAND_EXECUTION_ERROR: Error while executing command: ./deploy.sh. Reason: exit \
              status 2"
         );
-        let early = sim.logs.stream_messages(group, "b-1", start + 1_000);
+        let early =
+            sim.logs
+                .stream_messages((crate::cloud::sim::ACCOUNT, group), "b-1", start + 1_000);
         assert_eq!(
             super::failed_phase(&early),
             None,

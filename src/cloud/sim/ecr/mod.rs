@@ -146,7 +146,11 @@ mod tests {
         );
         let group = "/aws/codebuild/backoffice-deploy-uat";
         let uploads: Vec<&str> = (sim.logs)
-            .events_in(group, (Timestamp(0), sim.now()), sim.now())
+            .events_in(
+                (crate::cloud::sim::ACCOUNT, group),
+                (Timestamp(0), sim.now()),
+                sim.now(),
+            )
             .map(|e| e.message.as_str())
             .filter(|m| m.contains("Uploading"))
             .collect();

@@ -26,7 +26,11 @@ fn world() -> (Simulator, Vec<LogEvent>, (Timestamp, Timestamp)) {
     let start = end - 2 * Timestamp::HOUR;
     let events: Vec<LogEvent> = sim
         .logs
-        .events_in(&stg_log_group(), (start, end + 999), now)
+        .events_in(
+            (crate::cloud::sim::ACCOUNT, &stg_log_group()),
+            (start, end + 999),
+            now,
+        )
         .cloned()
         .collect();
     assert!(events.len() > 500, "a busy enough group: {}", events.len());
@@ -40,16 +44,21 @@ fn insights(
     query: &str,
 ) -> Vec<BTreeMap<String, String>> {
     let id = sim
-        .op_start_query(&InsightsQuery {
-            groups: vec![stg_log_group()],
-            start,
-            end,
-            query: query.to_string(),
-            limit: None,
-        })
+        .op_start_query(
+            crate::cloud::sim::ACCOUNT,
+            &InsightsQuery {
+                groups: vec![stg_log_group()],
+                start,
+                end,
+                query: query.to_string(),
+                limit: None,
+            },
+        )
         .unwrap_or_else(|e| panic!("{query}: {e}"));
     for _ in 0..600 {
-        let r = sim.op_get_query_results(&id).unwrap();
+        let r = sim
+            .op_get_query_results(crate::cloud::sim::ACCOUNT, &id)
+            .unwrap();
         if r.status == QueryStatus::Complete {
             return r
                 .rows

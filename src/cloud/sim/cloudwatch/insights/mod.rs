@@ -26,12 +26,11 @@ const SCHEDULED: Millis = 400;
 const BASE_RUN: Millis = 1_500;
 /// Bytes a query scans a second.
 const SCAN_RATE: f64 = 40.0 * 1024.0 * 1024.0;
-/// The account the simulated groups are in (`@log` is `ACCOUNT:GROUP`).
-const ACCOUNT: &str = "123456789012";
-
 /// One query started.
 #[derive(Debug, Clone)]
 pub(crate) struct SimQuery {
+    /// The account that started it: its groups are read, and only it sees the query.
+    account: String,
     request: InsightsQuery,
     parsed: parse::Query,
     submitted: Timestamp,
@@ -56,13 +55,16 @@ fn rejected(code: &str, message: String) -> CloudError {
 }
 
 impl Simulator {
-    /// `StartQuery`.
-    pub(crate) fn op_start_query(&mut self, q: &InsightsQuery) -> CloudResult<String> {
+    /// `StartQuery` by a caller in `account`, over its own groups.
+    pub(crate) fn op_start_query(
+        &mut self,
+        account: &str,
+        q: &InsightsQuery,
+    ) -> CloudResult<String> {
         q.check()
             .map_err(|m| rejected("InvalidParameterException", m))?;
         for g in &q.groups {
-            let name = crate::cloud::group_name(g);
-            if !self.logs.has_group(name) {
+            if !self.logs.has_group(account, g) {
                 return Err(CloudError::NotFound {
                     kind: "log group".into(),
                     name: g.clone(),
@@ -77,7 +79,7 @@ impl Simulator {
         })?;
         let now = self.now;
         let running = (self.logs.queries.by_id.values())
-            .filter(|s| !status_at(s, now).is_final())
+            .filter(|s| s.account == account && !status_at(s, now).is_final())
             .count();
         if running >= MAX_RUNNING {
             return Err(rejected(
@@ -104,6 +106,7 @@ impl Simulator {
         queries.by_id.insert(
             id.clone(),
             SimQuery {
+                account: account.to_string(),
                 request,
                 parsed,
                 submitted: now,
@@ -114,10 +117,15 @@ impl Simulator {
         Ok(id)
     }
 
-    /// `GetQueryResults`: what the query found by now.
-    pub(crate) fn op_get_query_results(&mut self, id: &str) -> CloudResult<QueryResults> {
+    /// `GetQueryResults` by a caller in `account`: what its query found by now.
+    pub(crate) fn op_get_query_results(
+        &mut self,
+        account: &str,
+        id: &str,
+    ) -> CloudResult<QueryResults> {
         let now = self.now;
-        let Some(q) = self.logs.queries.by_id.get(id).cloned() else {
+        let found = self.logs.queries.by_id.get(id);
+        let Some(q) = found.filter(|q| q.account == account).cloned() else {
             return Err(CloudError::NotFound {
                 kind: "query".into(),
                 name: id.to_string(),
@@ -127,12 +135,10 @@ impl Simulator {
         let mut bytes = 0usize;
         for g in &q.request.groups {
             let name = crate::cloud::group_name(g);
-            for e in self
-                .logs
-                .events_in(name, (q.request.start, q.request.end), q.submitted)
-            {
+            let group = (q.account.as_str(), name);
+            for e in (self.logs).events_in(group, (q.request.start, q.request.end), q.submitted) {
                 bytes += e.message.len();
-                rows.push(eval::discover(e, ACCOUNT, rows.len()));
+                rows.push(eval::discover(e, &q.account, rows.len()));
             }
         }
         let run = q
@@ -179,10 +185,11 @@ impl Simulator {
         })
     }
 
-    /// `StopQuery`: a query that has ended is refused.
-    pub(crate) fn op_stop_query(&mut self, id: &str) -> CloudResult<()> {
+    /// `StopQuery` by a caller in `account`: a query that has ended is refused.
+    pub(crate) fn op_stop_query(&mut self, account: &str, id: &str) -> CloudResult<()> {
         let now = self.now;
-        let Some(q) = self.logs.queries.by_id.get_mut(id) else {
+        let found = self.logs.queries.by_id.get_mut(id);
+        let Some(q) = found.filter(|q| q.account == account) else {
             return Err(CloudError::NotFound {
                 kind: "query".into(),
                 name: id.to_string(),

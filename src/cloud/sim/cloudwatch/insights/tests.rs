@@ -181,8 +181,12 @@ mod lifecycle {
         for i in 0..100 {
             let status = if i % 2 == 0 { 502 } else { 200 };
             let message = format!(r#"{{"status":{status},"path":"/p{}"}}"#, i % 7);
-            sim.logs
-                .put(GROUP, "s", t0 + i * Timestamp::SECOND, message);
+            sim.logs.put(
+                (crate::cloud::sim::ACCOUNT, GROUP),
+                "s",
+                t0 + i * Timestamp::SECOND,
+                message,
+            );
         }
         sim.advance(5 * Timestamp::MINUTE);
         (sim, t0)
@@ -199,7 +203,9 @@ mod lifecycle {
     }
 
     fn count(sim: &mut Simulator, id: &str) -> (QueryStatus, Option<u64>, f64) {
-        let r = sim.op_get_query_results(id).unwrap();
+        let r = sim
+            .op_get_query_results(crate::cloud::sim::ACCOUNT, id)
+            .unwrap();
         let n = r
             .rows
             .first()
@@ -213,7 +219,7 @@ mod lifecycle {
         let (mut sim, t0) = world();
         // Only this group's own lines: the demo's other groups are quiet.
         let q = query(t0, "filter status = 502 | stats count(*) as n");
-        let id = sim.op_start_query(&q).unwrap();
+        let id = sim.op_start_query(crate::cloud::sim::ACCOUNT, &q).unwrap();
         assert_eq!(count(&mut sim, &id), (QueryStatus::Scheduled, None, 0.0));
         sim.advance(400 + 700);
         let (status, partial, scanned) = count(&mut sim, &id);
@@ -226,7 +232,9 @@ mod lifecycle {
             count(&mut sim, &id),
             (QueryStatus::Complete, Some(50), 100.0)
         );
-        let e = sim.op_stop_query(&id).unwrap_err();
+        let e = sim
+            .op_stop_query(crate::cloud::sim::ACCOUNT, &id)
+            .unwrap_err();
         assert!(
             matches!(&e, CloudError::Rejected { code, .. } if code == "InvalidParameterException"),
             "{e:?}"
@@ -237,10 +245,13 @@ mod lifecycle {
     fn a_stopped_query_is_cancelled_with_what_it_found_until_then() {
         let (mut sim, t0) = world();
         let id = sim
-            .op_start_query(&query(t0, "stats count(*) as n"))
+            .op_start_query(
+                crate::cloud::sim::ACCOUNT,
+                &query(t0, "stats count(*) as n"),
+            )
             .unwrap();
         sim.advance(400 + 500);
-        sim.op_stop_query(&id).unwrap();
+        sim.op_stop_query(crate::cloud::sim::ACCOUNT, &id).unwrap();
         let stopped = count(&mut sim, &id);
         assert_eq!(stopped.0, QueryStatus::Cancelled);
         assert!(stopped.1.is_some_and(|n| n < 100), "{stopped:?}");
@@ -256,7 +267,10 @@ mod lifecycle {
     fn refused_starts_name_the_reason() {
         let (mut sim, t0) = world();
         let e = sim
-            .op_start_query(&query(t0, "stats count(* by path"))
+            .op_start_query(
+                crate::cloud::sim::ACCOUNT,
+                &query(t0, "stats count(* by path"),
+            )
             .unwrap_err();
         assert!(
             matches!(&e, CloudError::Rejected { code, message }
@@ -268,14 +282,15 @@ mod lifecycle {
             ..query(t0, "stats count(*)")
         };
         assert!(matches!(
-            sim.op_start_query(&missing),
+            sim.op_start_query(crate::cloud::sim::ACCOUNT, &missing),
             Err(CloudError::NotFound { .. })
         ));
         for _ in 0..super::super::MAX_RUNNING {
-            sim.op_start_query(&query(t0, "stats count(*)")).unwrap();
+            sim.op_start_query(crate::cloud::sim::ACCOUNT, &query(t0, "stats count(*)"))
+                .unwrap();
         }
         let e = sim
-            .op_start_query(&query(t0, "stats count(*)"))
+            .op_start_query(crate::cloud::sim::ACCOUNT, &query(t0, "stats count(*)"))
             .unwrap_err();
         assert!(
             matches!(&e, CloudError::Rejected { code, .. } if code == "LimitExceededException"),
@@ -283,7 +298,8 @@ mod lifecycle {
         );
         sim.advance(60_000);
         assert!(
-            sim.op_start_query(&query(t0, "stats count(*)")).is_ok(),
+            sim.op_start_query(crate::cloud::sim::ACCOUNT, &query(t0, "stats count(*)"))
+                .is_ok(),
             "the queries ended: room again"
         );
     }
