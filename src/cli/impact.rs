@@ -1,7 +1,7 @@
 //! `shipdeck impact ENV [--execution ID]`: the release health of a deploy — the access logs of
 //! the window before it reached the environment against the window after, and the verdict —
-//! read headless by the console's own Traffic tail (24 h look-back, or `--since`) and deploy
-//! markers.
+//! read headless by the console's own Traffic tail and deploy markers: the markers first, then
+//! the logs from the deploy's before-window on, if the look-back (24 h, or `--since`) reaches it.
 
 use super::logs::Since;
 use super::{Answer, Failure, Global, Output, connect, json};
@@ -62,7 +62,9 @@ fn rule() -> RuleOut {
 }
 
 /// Prints the impact of `env`'s newest deploy, or of the deploy of `execution` (an id or its
-/// first characters) among the newest executions', from the logs read back to `since` (24 h).
+/// first characters) among the newest executions'. The logs are read only from its
+/// before-window on, and only if that is within the look-back (`since`, else 24 h): a deploy
+/// older than that is unknown at once, without reading a day of logs first.
 pub async fn run(
     global: &Global,
     env: &str,
@@ -77,26 +79,23 @@ pub async fn run(
     app.start(backend.now).await;
     app.state.selected = index;
     app.dispatch(Action::Show(View::Traffic));
-    // The 24 h look-back (from the default 1 h), or the one asked for.
+    // The 24 h look-back (from the default 1 h), or the one asked for: how far back the logs
+    // may be read.
     app.dispatch(Action::NextPreset);
-    if let Some(since) = since {
-        app.state.read_traffic_from(since.at(backend.now));
-    }
+    let limit = since.map_or(app.state.traffic.since, |s| s.at(backend.now));
+    // The deploy markers first, before any log is read (the tail reads from now: nothing back).
+    app.state.read_traffic_from(backend.now);
     settle(&mut app, backend.now).await;
-    let state = &app.state;
-    if let Some(Err(why)) = &state.traffic.marks.runs {
+    if let Some(Err(why)) = &app.state.traffic.marks.runs {
         return Err(Failure::new(format!("{env}: deploys unknown: {why}")));
     }
-    let markers = state.traffic_markers();
-    let mut deploys = markers
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| m.kind.is_deploy());
+    let markers = app.state.traffic_markers();
+    let deploys = || (markers.iter()).filter(|m| m.kind.is_deploy());
     let found = match execution {
-        Some(id) => deploys.rfind(|(_, m)| m.execution.starts_with(id)),
-        None => deploys.next_back(),
+        Some(id) => deploys().rfind(|m| m.execution.starts_with(id)),
+        None => deploys().next_back(),
     };
-    let Some((i, marker)) = found.map(|(i, m)| (i, m.clone())) else {
+    let Some(marker) = found.cloned() else {
         return Err(Failure::usage(match execution {
             Some(id) => format!(
                 "no deploy of execution `{id}` among {env}'s {} newest executions",
@@ -108,7 +107,18 @@ pub async fn run(
             ),
         }));
     };
-    app.state.traffic.marks.selected = Some(i);
+    // Then only what the deploy's windows need: from its before-window on, if the look-back
+    // reaches it; else nothing is read and the verdict is unknown, said at once.
+    let previous = (deploys().filter(|m| m.at < marker.at)).map(|m| m.at).max();
+    let from = crate::accesslog::impact::before_from(marker.at, previous);
+    app.state.read_traffic_from(from.max(limit));
+    if from >= limit {
+        settle(&mut app, backend.now).await;
+    }
+    // The markers as read now (invalidations are listed back to the read's start).
+    let again = app.state.traffic_markers();
+    let i = (again.iter()).position(|m| m.kind.is_deploy() && m.execution == marker.execution);
+    app.state.traffic.marks.selected = i;
     app.dispatch(Action::ToggleImpact);
     let impact = app
         .state
@@ -116,6 +126,7 @@ pub async fn run(
         .marks
         .impact
         .clone()
+        .filter(|_| i.is_some())
         .unwrap_or_else(|| Impact::unknown(marker.at, "not measured".into()));
     let mut impact = impact;
     let read_from = app.state.traffic.since;
