@@ -80,8 +80,8 @@ pub fn env_position<'a>(
     })
 }
 
-/// Loads the state of every environment once, headless; fails when an environment, its
-/// distribution or the release catalogue could not be read at all.
+/// Loads the state of every environment once, headless; fails only when no environment could
+/// be read at all (naming what failed): one that failed is the command's to show as unknown.
 pub async fn load(global: &Global) -> Result<Headless, Failure> {
     load_with(global, false).await
 }
@@ -95,8 +95,19 @@ pub async fn load_with(global: &Global, github: bool) -> Result<Headless, Failur
         crate::runtime::ops_effects::prepare(&mut app.state, &backend);
     }
     app.start(backend.now).await;
-    crate::runtime::load_failures(&app.state).map_err(Failure::new)?;
+    nothing_to_show(&app.state).map_err(Failure::new)?;
     Ok(app)
+}
+
+/// After the first load: only when no environment could be read at all has a command nothing
+/// to show (what failed, said once); else each command shows what it read and says which
+/// environments, and which parts, are unknown and why.
+pub fn nothing_to_show(state: &crate::app::State) -> Result<(), String> {
+    if state.envs.iter().all(|e| e.def.is_none()) {
+        crate::runtime::load_failures(state)
+    } else {
+        Ok(())
+    }
 }
 
 /// What a query prints, and its exit code: 0, or 1 when part of the answer is unknown (a read

@@ -29,7 +29,7 @@ async fn each_environment_is_read_as_its_own_identity() {
     assert_eq!(account(2), Some("222222222222"));
     assert_eq!(
         s.identity_of(2),
-        Some("arn:aws:sts::222222222222:assumed-role/shipdeck-operator/shipdeck")
+        Some("arn:aws:sts::222222222222:assumed-role/shipdeck-operator/demo-operator")
     );
     assert!(
         s.envs.iter().all(|e| e.def.is_some()),
@@ -41,6 +41,42 @@ async fn each_environment_is_read_as_its_own_identity() {
         Some("222222222222")
     );
     assert!(report.errors.iter().all(|e| e.unknown != "account"));
+}
+
+/// A command shows what it read: prd failing leaves dev and stg to show (prd's parts unknown);
+/// only when no environment was read has it nothing to show, and says what failed.
+#[tokio::test]
+async fn a_command_has_nothing_to_show_only_when_no_environment_was_read() {
+    let backend = demo();
+    let sim = backend.sim.clone().unwrap();
+    let refuse = |account: &str| CloudError::RoleNotAssumed {
+        role: format!("arn:aws:iam::{account}:role/shipdeck-operator"),
+        caller: "arn:aws:sts::123456789012:assumed-role/Operator/demo-operator".into(),
+        reason: "AccessDenied".into(),
+    };
+    sim.with(|s| s.refuse_account("222222222222", refuse("222222222222")));
+    let mut app = Headless::with_clouds(backend.state(), backend.clouds.clone());
+    app.start(backend.now).await;
+    assert!(load_failures(&app.state).is_err(), "prd failed");
+    assert_eq!(shipdeck::cli::nothing_to_show(&app.state), Ok(()));
+    let report = shipdeck::cli::report::status(&app.state);
+    assert!(report.errors.iter().any(|e| e.environment == "prd"));
+    assert!(
+        report.errors.iter().all(|e| e.environment == "prd"),
+        "{:?}",
+        report.errors
+    );
+
+    let backend = demo();
+    let sim = backend.sim.clone().unwrap();
+    sim.with(|s| {
+        s.refuse_account("222222222222", refuse("222222222222"));
+        s.refuse_account("123456789012", refuse("123456789012"));
+    });
+    let mut app = Headless::with_clouds(backend.state(), backend.clouds.clone());
+    app.start(backend.now).await;
+    let why = shipdeck::cli::nothing_to_show(&app.state).unwrap_err();
+    assert!(why.contains("prd") && why.contains("dev"), "{why}");
 }
 
 /// The role of prd cannot be assumed: prd's row says why (naming the role and the caller) and
