@@ -213,8 +213,8 @@ fn table(t: &Trace) -> String {
         ));
     }
     out.push_str("\npackages\n");
-    if t.packages.is_empty() {
-        out.push_str("  none seen\n");
+    if let Some(none) = t.no_packages() {
+        out.push_str(&format!("  {none}\n"));
     }
     for p in &t.packages {
         out.push_str(&format!(

@@ -739,6 +739,7 @@ pub fn assemble(read: &TraceRead<'_>) -> Trace {
         });
     }
     versions.sort();
+    let summary = summary(&words, &unread(&environments));
     Trace {
         query: read.query.to_string(),
         commit,
@@ -747,7 +748,7 @@ pub fn assemble(read: &TraceRead<'_>) -> Trace {
         deployer_image,
         packages,
         environments,
-        summary: summary(&words),
+        summary,
         errors,
     }
 }
@@ -853,8 +854,42 @@ fn short(id: &str) -> &str {
     id.get(..8).unwrap_or(id)
 }
 
-/// `running in dev and stg; waiting for prd approval for 3h 12m`.
-fn summary(words: &[(&'static str, String)]) -> String {
+impl Trace {
+    /// What to say when no package was seen: `none seen`, but only of the executions read
+    /// (`none seen in the executions read (prd unknown)`), and `unknown` when none was read.
+    pub fn no_packages(&self) -> Option<String> {
+        if !self.packages.is_empty() {
+            return None;
+        }
+        let unread: Vec<&str> = (self.environments.iter())
+            .filter(|e| e.executions.is_none())
+            .map(|e| e.name.as_str())
+            .collect();
+        Some(if unread.is_empty() {
+            "none seen".into()
+        } else if unread.len() == self.environments.len() {
+            "unknown: no executions could be read".into()
+        } else {
+            format!(
+                "none seen in the executions read ({} unknown)",
+                unread.join(", ")
+            )
+        })
+    }
+}
+
+/// The environments where the commit's place is unknown (their executions, or what they say,
+/// could not be read).
+fn unread(environments: &[EnvHop]) -> Vec<&str> {
+    (environments.iter())
+        .filter(|e| e.now.is_none())
+        .map(|e| e.name.as_str())
+        .collect()
+}
+
+/// `running in dev and stg; waiting for prd approval for 3h 12m`; the environments whose
+/// executions are `unknown` are named, never counted as "in no environment".
+fn summary(words: &[(&'static str, String)], unknown: &[&str]) -> String {
     let mut parts = Vec::new();
     let running: Vec<&str> = words
         .iter()
@@ -870,10 +905,11 @@ fn summary(words: &[(&'static str, String)]) -> String {
             .filter(|(k, _)| *k != "running")
             .map(|(_, w)| w.clone()),
     );
-    if parts.is_empty() {
-        "in no environment".into()
-    } else {
-        parts.join("; ")
+    match (parts.is_empty(), unknown) {
+        (true, []) => "in no environment".into(),
+        (false, []) => parts.join("; "),
+        (true, unknown) => format!("unknown in {}", and_list(unknown)),
+        (false, unknown) => format!("{}; unknown in {}", parts.join("; "), and_list(unknown)),
     }
 }
 
@@ -913,8 +949,53 @@ mod tests {
             ("waiting", "waiting for prd approval for 3h 12m".to_string()),
         ];
         assert_eq!(
-            summary(&words),
+            summary(&words, &[]),
             "running in dev and stg; waiting for prd approval for 3h 12m"
         );
+        assert_eq!(
+            summary(&words[..1], &["prd"]),
+            "running in dev; unknown in prd"
+        );
+    }
+
+    /// No package seen is "none seen" only of the executions read.
+    #[test]
+    fn no_packages_says_which_executions_were_not_read() {
+        let env = |name: &str, read: bool| EnvHop {
+            name: name.into(),
+            executions: read.then(Vec::new),
+            now: None,
+        };
+        let trace = |environments| Trace {
+            query: "abc1234".into(),
+            commit: None,
+            versions: Vec::new(),
+            runs: None,
+            deployer_image: None,
+            packages: Vec::new(),
+            environments,
+            summary: String::new(),
+            errors: Vec::new(),
+        };
+        let all = trace(vec![env("dev", true), env("prd", true)]);
+        assert_eq!(all.no_packages().as_deref(), Some("none seen"));
+        let some = trace(vec![env("dev", true), env("prd", false)]);
+        assert_eq!(
+            some.no_packages().as_deref(),
+            Some("none seen in the executions read (prd unknown)")
+        );
+        let none = trace(vec![env("dev", false), env("prd", false)]);
+        assert_eq!(
+            none.no_packages().as_deref(),
+            Some("unknown: no executions could be read")
+        );
+    }
+
+    /// Environments that could not be read are unknown in the summary, not "in no environment".
+    #[test]
+    fn summary_names_the_environments_it_could_not_read() {
+        assert_eq!(summary(&[], &[]), "in no environment");
+        assert_eq!(summary(&[], &["dev", "prd"]), "unknown in dev and prd");
+        assert_eq!(summary(&[], &["prd"]), "unknown in prd");
     }
 }

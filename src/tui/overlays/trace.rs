@@ -94,8 +94,8 @@ pub fn lines(t: &Trace, width: u16) -> Vec<Line<'static>> {
         ]));
     }
     out.push(heading("Packages"));
-    if t.packages.is_empty() {
-        out.push(Line::styled("  none seen", DIM));
+    if let Some(none) = t.no_packages() {
+        out.push(Line::styled(format!("  {none}"), DIM));
     }
     for p in &t.packages {
         let key = if links {
