@@ -128,6 +128,25 @@ fn pick(
     }
     let Some(env) = env else { return Ok(None) };
     match config.systems_with(env).as_slice() {
+        // In no system of several: every system's environments are the choices (not only the
+        // default system's, which the command would name).
+        [] if config.systems.len() > 1 => {
+            let choices: Vec<String> = (config.systems.iter())
+                .map(|s| {
+                    let names: Vec<&str> =
+                        (s.environments.iter()).map(|e| e.name.as_str()).collect();
+                    format!(
+                        "{} ({})",
+                        names.join(", "),
+                        s.system.as_deref().unwrap_or("-")
+                    )
+                })
+                .collect();
+            Err(Failure::usage(format!(
+                "unknown environment `{env}`; expected one of {}",
+                choices.join("; ")
+            )))
+        }
         [] => Ok(None),
         [one] => Ok(Some((*one).to_string())),
         several => Err(Failure::usage(format!(
@@ -182,10 +201,15 @@ mod tests {
             Some("storefront")
         );
         assert_eq!(pick(&c, None, None).unwrap(), None);
+        // In none of several systems: every system's environments are the choices.
+        let err = pick(&c, None, Some("qa")).unwrap_err();
         assert_eq!(
-            pick(&c, None, Some("qa")).unwrap(),
-            None,
-            "the command says unknown"
+            (err.code, err.message.as_str()),
+            (
+                2,
+                "unknown environment `qa`; expected one of dev, prd (storefront); dev, live \
+                 (backoffice)"
+            )
         );
         assert_eq!(
             pick(&c, Some("backoffice"), Some("dev"))
