@@ -364,7 +364,7 @@ where
 
 /// The two most specific parts of an error chain, e.g. `tcp connect error: Connection refused
 /// (os error 111)` or `dns error: failed to lookup address information: …`.
-fn root_cause(err: &(dyn Error + 'static)) -> String {
+pub(crate) fn root_cause(err: &(dyn Error + 'static)) -> String {
     let parts = chain(err);
     let keep = parts.len().min(2);
     parts[parts.len() - keep..].join(": ")

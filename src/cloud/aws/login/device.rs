@@ -59,9 +59,13 @@ pub struct SignedIn {
 
 /// The OIDC client of `region`; `endpoint` overrides where it calls (a test's stand-in, or
 /// `AWS_ENDPOINT_URL_SSO_OIDC`). The calls are unsigned: no credentials are needed.
+/// The calls wait as long as shipdeck's other AWS calls do by default (a service that never
+/// answers ends the sign-in with a message, not a hang).
 pub fn client(region: &str, endpoint: Option<&str>) -> Client {
+    let timeouts = crate::cloud::aws::Timeouts::default();
     let mut config = aws_sdk_ssooidc::Config::builder()
         .behavior_version(BehaviorVersion::latest())
+        .timeout_config(crate::cloud::aws::timeout_config(&timeouts))
         .region(Region::new(region.to_string()));
     if let Some(url) = endpoint {
         config = config.endpoint_url(url);
@@ -76,14 +80,40 @@ pub fn endpoint_from_env() -> Option<String> {
         .filter(|v| !v.trim().is_empty())
 }
 
+/// A failed OIDC call, said in a line: the service's error code and message, or that it did not
+/// answer in time, or what stopped the connection (the full chain goes to the log).
 fn failed<E>(target: &SsoTarget, operation: &'static str, err: &SdkError<E>) -> LoginError
 where
-    E: std::error::Error + 'static,
+    E: std::error::Error + aws_sdk_ssooidc::error::ProvideErrorMetadata + 'static,
 {
+    tracing::warn!(operation, error = %DisplayErrorContext(err), "OIDC call failed");
+    let host = endpoint_from_env()
+        .unwrap_or_else(|| format!("https://oidc.{}.amazonaws.com", target.region));
+    let timeouts = crate::cloud::aws::Timeouts::default();
+    let message = match err {
+        SdkError::TimeoutError(_) => format!(
+            "{host} did not answer within {} s",
+            timeouts.operation.as_secs()
+        ),
+        SdkError::DispatchFailure(f) if f.is_timeout() => format!(
+            "{host} did not answer within {} s",
+            timeouts.operation.as_secs()
+        ),
+        SdkError::DispatchFailure(_) => format!(
+            "cannot reach {host}: {}",
+            crate::cloud::aws::errors::root_cause(err)
+        ),
+        SdkError::ServiceError(s) => match (s.err().code(), s.err().message()) {
+            (Some(code), Some(message)) => format!("{code}: {message}"),
+            (Some(code), None) => code.to_string(),
+            _ => crate::cloud::aws::errors::root_cause(err),
+        },
+        _ => crate::cloud::aws::errors::root_cause(err),
+    };
     LoginError::Oidc {
         region: target.region.clone(),
         operation,
-        message: DisplayErrorContext(err).to_string(),
+        message,
     }
 }
 
