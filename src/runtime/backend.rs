@@ -472,7 +472,11 @@ fn env_settings(global: &Connection, config: &Config) -> Vec<AwsSettings> {
 /// The simulated caller of `settings`: the session of its role, else the demo operator.
 fn sim_identity(settings: &AwsSettings) -> SimIdentity {
     match &settings.role {
-        Some(role) => SimIdentity::role(&role.arn, &role.session_name),
+        // The demo operator assumes the role: the session is named after them, as against AWS.
+        Some(role) => SimIdentity::role(
+            &role.arn,
+            &role.session_for(Some(crate::cloud::sim::OPERATOR_ARN)),
+        ),
         None => SimIdentity::operator(),
     }
 }
@@ -552,7 +556,7 @@ mod tests {
             role: Some(crate::cloud::aws::RoleSettings {
                 arn: "arn:aws:iam::222222222222:role/shipdeck-operator".into(),
                 external_id: None,
-                session_name: "shipdeck".into(),
+                session_name: Some("shipdeck".into()),
             }),
             ..own
         };

@@ -15,7 +15,7 @@ fn role_settings(url: &str) -> AwsSettings {
         role: Some(RoleSettings {
             arn: format!("arn:aws:iam::{OTHER}:role/shipdeck-operator"),
             external_id: Some("storefront-ops".into()),
-            session_name: "shipdeck".into(),
+            session_name: Some("shipdeck".into()),
         }),
         ..AwsSettings::default()
     }
@@ -26,7 +26,7 @@ async fn a_role_in_another_account_reads_that_accounts_resources_only() {
     let (base_cloud, base_clients, url) = emulator::connect().await;
     let base_sdk = emulator::sdk(&url).await;
     let settings = role_settings(&url);
-    let role_sdk = assume_role(&base_sdk, settings.role.as_ref().unwrap()).await;
+    let role_sdk = assume_role(&base_sdk, settings.role.as_ref().unwrap(), "shipdeck").await;
     let role_clients = AwsClients::new(&role_sdk, true);
     let role_cloud = AwsCloud::with_clients(role_clients.clone(), settings).cloud();
     let base_cloud = base_cloud.cloud();
@@ -115,7 +115,12 @@ async fn reads_of_several_environments_read_each_in_its_own_account() {
 
     let (base_cloud, base_clients, url) = emulator::connect().await;
     let settings = role_settings(&url);
-    let role_sdk = assume_role(&emulator::sdk(&url).await, settings.role.as_ref().unwrap()).await;
+    let role_sdk = assume_role(
+        &emulator::sdk(&url).await,
+        settings.role.as_ref().unwrap(),
+        "shipdeck",
+    )
+    .await;
     let role_clients = AwsClients::new(&role_sdk, true);
     let role_cloud = AwsCloud::with_clients(role_clients.clone(), settings).cloud();
     let route = |name: &str, identity| EnvRoute {

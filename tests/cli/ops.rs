@@ -62,10 +62,11 @@ fn approve_with_yes_is_done_verified_and_audited() {
     let line = &lines[0];
     assert_eq!(line["outcome"], "done");
     assert_eq!(line["action"], "approve");
-    // prd's calls are made as its own identity: the demo's role session in prd's account.
+    // prd's calls are made as its own identity: the demo's role session in prd's account,
+    // named after the operator who assumed the role (not one name for everyone).
     assert_eq!(
         line["identity"],
-        "arn:aws:sts::222222222222:assumed-role/shipdeck-operator/shipdeck"
+        "arn:aws:sts::222222222222:assumed-role/shipdeck-operator/demo-operator"
     );
     assert!(
         line["aws_command"]
@@ -84,7 +85,7 @@ fn approve_with_yes_is_done_verified_and_audited() {
     let table = text(&out.stdout);
     assert!(
         // prd's caller: the role session in prd's account, shown by its session name.
-        table.contains("shipdeck  prd  approve") && table.contains("done"),
+        table.contains("demo-operator  prd  approve") && table.contains("done"),
         "{table}"
     );
 }

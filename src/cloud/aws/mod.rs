@@ -244,7 +244,13 @@ pub fn timeout_config(t: &Timeouts) -> TimeoutConfig {
 pub async fn sdk_config(settings: &AwsSettings) -> SdkConfig {
     let base = base_config(settings).await;
     match &settings.role {
-        Some(role) => assume_role(&base, role).await,
+        Some(role) => {
+            let caller = match role.session_name {
+                Some(_) => None,
+                None => base_caller(&base).await.ok(),
+            };
+            assume_role(&base, role, &role.session_for(caller.as_deref())).await
+        }
         None => base,
     }
 }
@@ -253,10 +259,11 @@ pub async fn sdk_config(settings: &AwsSettings) -> SdkConfig {
 /// signed with `base`'s credentials (so an SSO profile, a credential process or keys can assume
 /// the role). The provider itself does not cache; the SDK configuration's identity cache (the
 /// lazy cache of `aws_config::defaults`) keeps the role session and renews it shortly before it
-/// expires, so a console left open keeps working past the session's hour.
-pub async fn assume_role(base: &SdkConfig, role: &RoleSettings) -> SdkConfig {
+/// expires, so a console left open keeps working past the session's hour. The session is named
+/// `session` (see [`RoleSettings::session_for`]).
+pub async fn assume_role(base: &SdkConfig, role: &RoleSettings, session: &str) -> SdkConfig {
     let mut builder = aws_config::sts::AssumeRoleProvider::builder(&role.arn)
-        .session_name(&role.session_name)
+        .session_name(session)
         .configure(base);
     if let Some(id) = &role.external_id {
         builder = builder.external_id(id);
@@ -300,11 +307,12 @@ async fn load(settings: &AwsSettings, refused: Option<crate::cloud::CloudError>)
     let (sdk, role) = match &settings.role {
         Some(role) => {
             let caller = base_caller(&base).await;
+            let session = role.session_for(caller.as_deref().ok());
             let site = errors::RoleSite {
                 arn: role.arn.clone(),
                 caller,
             };
-            (assume_role(&base, role).await, Some(site))
+            (assume_role(&base, role, &session).await, Some(site))
         }
         None => (base, None),
     };

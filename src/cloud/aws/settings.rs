@@ -62,13 +62,40 @@ pub struct RoleSettings {
     pub arn: String,
     /// The external id its trust policy asks for.
     pub external_id: Option<String>,
-    /// The role session's name (what CloudTrail shows).
-    pub session_name: String,
+    /// The role session's name (what CloudTrail shows, and whom the self-approval guard and the
+    /// audit log see) as configured; `None`: named after the base credentials' caller (see
+    /// [`RoleSettings::session_for`]).
+    pub session_name: Option<String>,
 }
 
 impl RoleSettings {
-    /// The session name when the configuration names none.
+    /// The session name when neither the configuration nor the caller names one.
     pub const DEFAULT_SESSION_NAME: &'static str = "shipdeck";
+
+    /// The session name to assume the role with: the configured one, else the person the base
+    /// credentials are (`caller`, their ARN's last part: `alice` of `…:user/alice`,
+    /// `alice@example.com` of an SSO session), so that a shared role's sessions still say who
+    /// acts — one session name for everyone would let anyone approve their own release; else
+    /// [`DEFAULT_SESSION_NAME`](Self::DEFAULT_SESSION_NAME). Characters a session name cannot
+    /// hold become `-`; at most 64 are kept.
+    pub fn session_for(&self, caller: Option<&str>) -> String {
+        if let Some(name) = &self.session_name {
+            return name.clone();
+        }
+        let person = caller.and_then(|arn| arn.rsplit(['/', ':']).next());
+        let name: String = (person.unwrap_or_default().chars())
+            .map(|c| match c {
+                c if c.is_ascii_alphanumeric() || "_+=,.@-".contains(c) => c,
+                _ => '-',
+            })
+            .take(64)
+            .collect();
+        if name.len() < 2 {
+            Self::DEFAULT_SESSION_NAME.into()
+        } else {
+            name
+        }
+    }
 }
 
 /// The resolved connection settings.
@@ -292,10 +319,7 @@ fn role_of(identity: &EnvIdentity) -> Option<RoleSettings> {
     Some(RoleSettings {
         arn: identity.role_arn.clone()?,
         external_id: identity.external_id.clone(),
-        session_name: identity
-            .role_session_name
-            .clone()
-            .unwrap_or_else(|| RoleSettings::DEFAULT_SESSION_NAME.into()),
+        session_name: identity.role_session_name.clone(),
     })
 }
 
@@ -453,6 +477,29 @@ fn parse_ini(text: &str) -> Vec<Section> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A role's session is named after the person the base credentials are, unless configured:
+    /// one name for everyone would make every operator the same person to the guards.
+    #[test]
+    fn a_role_session_is_named_after_the_caller_unless_configured() {
+        let role = |name: Option<&str>| RoleSettings {
+            arn: "arn:aws:iam::222222222222:role/shipdeck-operator".into(),
+            external_id: None,
+            session_name: name.map(str::to_string),
+        };
+        let sso =
+            "arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_Admin_0a1b/alice@example.com";
+        assert_eq!(role(None).session_for(Some(sso)), "alice@example.com");
+        let user = "arn:aws:iam::111111111111:user/ops/bob";
+        assert_eq!(role(None).session_for(Some(user)), "bob");
+        assert_eq!(role(Some("ci")).session_for(Some(user)), "ci");
+        assert_eq!(role(None).session_for(None), "shipdeck");
+        assert_eq!(role(None).session_for(Some("arn:aws:iam::1:root")), "root");
+        let odd = "arn:aws:sts::1:assumed-role/R/jo smith#1";
+        assert_eq!(role(None).session_for(Some(odd)), "jo-smith-1");
+        let long = format!("arn:aws:iam::1:user/{}", "x".repeat(80));
+        assert_eq!(role(None).session_for(Some(&long)).len(), 64);
+    }
 
     #[test]
     fn regions_and_endpoints_are_checked() {
