@@ -141,29 +141,33 @@ fn aws_flags() {
              AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials)",
         ],
     );
+    // A region or endpoint that cannot be is a bad flag (exit 2), named before anything is read,
+    // in the demo too.
     rejects(
         &["--config", &e, "--region", "Europe", "status"],
-        1,
-        &["invalid AWS region `Europe`: expected an AWS region code such as eu-west-1"],
+        2,
+        &[
+            "invalid value 'Europe' for '--region <REGION>': invalid AWS region `Europe`: expected an AWS region code such as eu-west-1",
+        ],
     );
     rejects(
         &["--config", &e, "--region", "", "status"],
-        1,
+        2,
         &["invalid AWS region ``: expected an AWS region code such as eu-west-1"],
     );
     rejects(
-        &["--config", &e, "--region", "eu-wset-1", "status"],
-        1,
+        &["--demo", "--region", "eu-wset-1", "status"],
+        2,
         &[
-            "invalid AWS region `eu-wset-1`: unknown AWS region `eu-wset-1`; did you mean `eu-west-1`?",
+            "invalid value 'eu-wset-1' for '--region <REGION>': invalid AWS region `eu-wset-1`: unknown AWS region `eu-wset-1`; did you mean `eu-west-1`?",
         ],
     );
     for url in ["localhost:5000", "ftp://x", "http://", ""] {
         rejects(
             &["--config", &e, "--endpoint-url", url, "status"],
-            1,
+            2,
             &[&format!(
-                "invalid endpoint URL `{url}`: expected http://HOST:PORT or https://HOST"
+                "for '--endpoint-url <URL>': invalid endpoint URL `{url}`: expected http://HOST:PORT or https://HOST"
             )],
         );
     }

@@ -50,10 +50,10 @@ pub struct Global {
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
     /// AWS region.
-    #[arg(long, global = true, value_name = "REGION")]
+    #[arg(long, global = true, value_name = "REGION", value_parser = parse_region)]
     pub region: Option<String>,
     /// Send every AWS call to this endpoint (LocalStack, moto); also `AWS_ENDPOINT_URL`.
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, global = true, value_name = "URL", value_parser = parse_endpoint)]
     pub endpoint_url: Option<String>,
     /// Simulator seed (with --demo).
     #[arg(long, global = true, value_name = "N", default_value_t = 42, value_parser = parse_seed,
@@ -522,4 +522,15 @@ fn noted(cmd: clap::Command, note: &str) -> clap::Command {
     subs.iter().fold(cmd, |cmd, name| {
         cmd.mut_subcommand(name, |sub| noted(sub, note))
     })
+}
+
+/// `--region`: a region AWS lists or one named like a newer one (a typo is a bad flag, exit 2,
+/// before anything is read), as `[aws] region` is checked.
+fn parse_region(text: &str) -> Result<String, String> {
+    crate::cloud::aws::check_region(text).map(|()| text.to_string())
+}
+
+/// `--endpoint-url`: an `http://` or `https://` URL with a host.
+fn parse_endpoint(text: &str) -> Result<String, String> {
+    crate::cloud::aws::check_endpoint(text).map(|()| text.to_string())
 }
