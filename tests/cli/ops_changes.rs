@@ -361,6 +361,18 @@ fn release_rollback_freeze_and_invalidate_from_the_command_line() {
         "{}",
         text(&out.stdout)
     );
+    // Without --wait it is not followed, and the last line says so.
+    let out = shipdeck(
+        &state,
+        &["--demo", "invalidate", "prd", "/about.html", "--yes"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("not followed: ") && last.contains("`--wait`"),
+        "{stdout}"
+    );
     let out = shipdeck(
         &state,
         &["--demo", "invalidate", "prd", "index.html", "--yes"],
@@ -441,6 +453,7 @@ fn release_rollback_freeze_and_invalidate_from_the_command_line() {
             "freeze done",
             "unfreeze nothing-to-do",
             "freeze refused",
+            "invalidate done",
             "invalidate done",
             "invalidate refused",
             "freeze refused",

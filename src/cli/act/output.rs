@@ -198,7 +198,22 @@ pub fn print(report: &Report, output: Output) {
             if v.ok { "verified" } else { "not verified" },
             v.message
         );
+    } else if let Some(line) = not_followed(report) {
+        outln!("{line}");
     }
+}
+
+/// The last line of a change made but not followed (an invalidation without `--wait`): it says
+/// so, rather than end on "created" as if that were the end of it.
+fn not_followed(report: &Report) -> Option<&'static str> {
+    let done = report
+        .outcome
+        .as_ref()
+        .is_some_and(|o| o.class == ExitClass::Done);
+    (done && report.action == OpKind::Invalidate).then_some(
+        "not followed: the invalidation completes on its own, usually within minutes; `--wait` \
+         follows it until Completed",
+    )
 }
 
 /// The rollback candidates of `rollback ENV` without `--to`: the execution deployed now, then
