@@ -535,6 +535,24 @@ fn runs_show_gives_jobs_steps_and_a_log_tail() {
         "{lines:?}"
     );
 
+    // A skipped job has no log: said, not an empty one.
+    let out = shipdeck(&[
+        "--demo",
+        "--system",
+        "storefront",
+        "runs",
+        "show",
+        &id,
+        "--log",
+        "deployer-image",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("log of deployer-image: none: the job was skipped, it ran no step"),
+        "{text}"
+    );
+
     // A job still running: GitHub does not serve its log yet; said, not an error.
     let running = v["workflows"][0]["runs"]
         .as_array()

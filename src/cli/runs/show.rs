@@ -37,7 +37,8 @@ struct LogOut {
     total_lines: usize,
     /// The last lines, oldest first.
     lines: Vec<String>,
-    /// Why there are none yet: the job has not ended (GitHub serves a job's log once it has).
+    /// Why there are no lines: the job has not ended (GitHub serves a job's log once it has),
+    /// or it was skipped (it has none).
     #[serde(skip_serializing_if = "Option::is_none")]
     not_served: Option<String>,
 }
@@ -138,7 +139,24 @@ pub(super) async fn run(
     let mut log_out = None;
     if let Some(wanted) = log {
         let (name, id) = pick_job(&jobs, wanted)?;
-        match gh.job_log(id).await {
+        let skipped = (jobs.as_ref().ok())
+            .and_then(|j| j.iter().find(|j| j.id == id))
+            .is_some_and(|j| j.conclusion == Some(crate::domain::github::Conclusion::Skipped));
+        let read = match skipped {
+            // A skipped job ran no step: it has no log (not an empty one).
+            true => Err(None),
+            false => gh.job_log(id).await.map_err(Some),
+        };
+        match read {
+            Err(None) => {
+                log_out = Some(LogOut {
+                    job: name,
+                    job_id: id,
+                    total_lines: 0,
+                    lines: Vec::new(),
+                    not_served: Some("none: the job was skipped, it ran no step".into()),
+                });
+            }
             Ok(text) => {
                 let all: Vec<&str> = text.lines().collect();
                 let from = all.len().saturating_sub(lines);
@@ -151,7 +169,7 @@ pub(super) async fn run(
                 });
             }
             // GitHub answers 404 for the log of a job still queued or running.
-            Err(CloudError::NotFound { .. })
+            Err(Some(CloudError::NotFound { .. }))
                 if let Some(job) = jobs
                     .as_ref()
                     .ok()
@@ -164,12 +182,12 @@ pub(super) async fn run(
                     total_lines: 0,
                     lines: Vec::new(),
                     not_served: Some(format!(
-                        "the job is {}: GitHub serves its log once it ends",
+                        "not served yet: the job is {}: GitHub serves its log once it ends",
                         job.status
                     )),
                 });
             }
-            Err(e) => errors.push(ErrorOut {
+            Err(Some(e)) => errors.push(ErrorOut {
                 system: None,
                 what: format!("log of job {name}"),
                 error: e.to_string(),
@@ -247,7 +265,7 @@ pub(super) async fn run(
         .as_ref()
         .and_then(|l| Some((l, l.not_served.as_ref()?)))
     {
-        text.push_str(&format!("\nlog of {}: not served yet: {why}\n", l.job));
+        text.push_str(&format!("\nlog of {}: {why}\n", l.job));
     } else if let Some(l) = &out.log {
         text.push_str(&format!(
             "\nlog of {} (the last {} of {} lines):\n",
