@@ -108,12 +108,33 @@ pub async fn discover(
     if let Some(p) = path {
         global.config = Some(p.to_path_buf());
     }
-    let backend = super::connect(&global).map_err(Failure::new)?;
     let mut out = text;
     out.push_str(
         "log sources (legacy logging from GetDistribution, v2 deliveries from the CloudWatch \
          Logs delivery APIs in us-east-1):\n",
     );
+    // Every system's environments, as the check above lists them (`--system` picks one).
+    let systems = super::systems::every(&global);
+    if systems.is_empty() {
+        let unknowns = discover_system(&global, &mut out, "").await?;
+        return Ok(Answer::with_unknowns(out, unknowns));
+    }
+    let mut unknowns = 0;
+    for name in &systems {
+        out.push_str(&format!("  system {name}\n"));
+        let narrowed = super::systems::narrowed(&global, name);
+        unknowns += discover_system(&narrowed, &mut out, "  ").await?;
+    }
+    Ok(Answer::with_unknowns(out, unknowns))
+}
+
+/// One system's log sources, each line indented by `indent` more; how many are unknown.
+async fn discover_system(
+    global: &Global,
+    out: &mut String,
+    indent: &str,
+) -> Result<usize, Failure> {
+    let backend = super::connect(global).map_err(Failure::new)?;
     let mut unknowns = 0;
     for spec in &backend.config.environments {
         let found = crate::runtime::cloudfront_logs::discover(
@@ -122,9 +143,11 @@ pub async fn discover(
         )
         .await;
         unknowns += found.problems().len();
-        out.push_str(&describe(spec, &found));
+        for line in describe(spec, &found).lines() {
+            out.push_str(&format!("{indent}{line}\n"));
+        }
     }
-    Ok(Answer::with_unknowns(out, unknowns))
+    Ok(unknowns)
 }
 
 /// One environment's sources, which one is read and how to pin each.

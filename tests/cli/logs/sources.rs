@@ -588,25 +588,29 @@ fn each_environment_reads_its_own_logging_setup_in_the_simulator() {
     let out = shipdeck(&["config", "check", "--discover", "--demo"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let report = text(&out.stdout);
+    // Every system's environments, each under its system.
     for line in [
-        "  dev (distribution E2DEVSTOREFRNT)",
-        "    reads: the configured s3://storefront-cloudfront-logs/cloudfront/dev/ (logs_bucket \
+        "  system storefront",
+        "  system backoffice",
+        "    live (distribution E3LIVEBACKOFFICE)",
+        "    dev (distribution E2DEVSTOREFRNT)",
+        "      reads: the configured s3://storefront-cloudfront-logs/cloudfront/dev/ (logs_bucket \
          wins; --source or :logsource picks another)",
-        "    1. v2 delivery stg1json2hive3d (source storefront-stg-access-logs, destination \
+        "      1. v2 delivery stg1json2hive3d (source storefront-stg-access-logs, destination \
          storefront-stg-json-s3)",
-        "       format json",
-        "       pin: logs_bucket = \"storefront-cloudfront-logs\"",
-        "            logs_prefix = \"cloudfront-v2/stg/distributionid={DistributionId}/year={yyyy}/\
+        "         format json",
+        "         pin: logs_bucket = \"storefront-cloudfront-logs\"",
+        "              logs_prefix = \"cloudfront-v2/stg/distributionid={DistributionId}/year={yyyy}/\
          month={MM}/day={dd}/hour={HH}/\"",
-        "    reads: v2 stg1json2hive3d (json) by default (--source N or :logsource N picks another)",
-        "    2. v2 delivery prd1parquet2s3d (source storefront-prd-access-logs, destination \
+        "      reads: v2 stg1json2hive3d (json) by default (--source N or :logsource N picks another)",
+        "      2. v2 delivery prd1parquet2s3d (source storefront-prd-access-logs, destination \
          storefront-prd-parquet-s3)",
-        "       keys AWSLogs/222222222222/CloudFront/{DistributionId}/{yyyy}/{MM}/{dd}/{HH}/<file>",
-        "    2. v2 delivery stg4json5cwl6d (source storefront-stg-access-logs, destination \
+        "         keys AWSLogs/222222222222/CloudFront/{DistributionId}/{yyyy}/{MM}/{dd}/{HH}/<file>",
+        "      2. v2 delivery stg4json5cwl6d (source storefront-stg-access-logs, destination \
          storefront-stg-json-cwl)",
-        "       destination CloudWatch Logs \
+        "         destination CloudWatch Logs \
          arn:aws:logs:us-east-1:123456789012:log-group:/aws/cloudfront/storefront-stg",
-        "       read with FilterLogEvents: --source 2 or :logsource 2 (no configuration line pins \
+        "         read with FilterLogEvents: --source 2 or :logsource 2 (no configuration line pins \
          a log group)",
     ] {
         assert!(
