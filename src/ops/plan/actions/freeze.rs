@@ -110,15 +110,29 @@ pub fn plan(
         None => default_stage(def)
             .ok_or_else(|| Refusal::by(Guard::Input, "the pipeline has no stage to freeze"))?,
     };
-    let Some(st) = state.stages.iter().find(|s| s.name == name) else {
-        let names: Vec<&str> = state.stages.iter().map(|s| s.name.as_str()).collect();
+    // The first stage has no inbound transition: CodePipeline refuses to disable (or enable) it.
+    let first = def.stages.first().map(|s| s.name.as_str());
+    let names: Vec<&str> = (state.stages.iter())
+        .map(|s| s.name.as_str())
+        .filter(|s| Some(*s) != first)
+        .collect();
+    let expected = format!("expected one of {}", names.join(", "));
+    if Some(name) == first {
         return Err(Refusal::by(
             Guard::Input,
             format!(
-                "unknown stage `{name}`; expected one of {}",
-                names.join(", ")
+                "stage `{name}` is the pipeline's first stage: it has no inbound transition to \
+                 {}; {expected}",
+                if freeze { "disable" } else { "enable" }
             ),
-        ));
+        )
+        .with_flag("--stage"));
+    }
+    let Some(st) = state.stages.iter().find(|s| s.name == name) else {
+        return Err(
+            Refusal::by(Guard::Input, format!("unknown stage `{name}`; {expected}"))
+                .with_flag("--stage"),
+        );
     };
     already(kind, spec.name.as_str(), st)?;
     let mut summary = vec![format!(
