@@ -455,7 +455,7 @@ fn view_key(state: &mut State, key: Action) -> Vec<Effect> {
             }));
         }
         Action::Op(kind) if state.view == View::Runs => return super::runs::act(state, kind),
-        Action::Op(kind) => return ops::update::open(state, kind, None),
+        Action::Op(kind) => return ops::update::open_key(state, kind),
         Action::Disabled(kind) => state.say(
             Level::Warn,
             format!(

@@ -205,14 +205,28 @@ pub fn plan(
 /// Nothing to do when the stage already is as asked.
 fn already(kind: OpKind, env: &str, st: &StageState) -> Result<(), Refusal> {
     match (kind, st.inbound.enabled) {
-        (OpKind::Freeze, false) => Err(Refusal::nothing(format!(
-            "{env} is already frozen at {}: {}",
-            st.name,
-            st.inbound
-                .disabled_reason
-                .as_deref()
-                .unwrap_or("no reason given")
-        ))),
+        (OpKind::Freeze, false) => {
+            let t = &st.inbound;
+            let since = (t.last_changed_at.map(|a| format!("since {a}")))
+                .into_iter()
+                .chain(
+                    t.last_changed_by
+                        .as_deref()
+                        .map(|b| format!("by {}", guards::person(b))),
+                )
+                .collect::<Vec<_>>()
+                .join(" ");
+            let since = if since.is_empty() {
+                String::new()
+            } else {
+                format!(" {since}")
+            };
+            Err(Refusal::nothing(format!(
+                "{env} is already frozen at {}{since}: {}; `unfreeze {env}` lets executions in again",
+                st.name,
+                t.disabled_reason.as_deref().unwrap_or("no reason given")
+            )))
+        }
         (OpKind::Unfreeze, true) => Err(Refusal::nothing(format!(
             "{env} is not frozen at {}",
             st.name
