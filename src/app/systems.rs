@@ -8,7 +8,7 @@
 //! name with the time it was seen. `:system` shows them all in an overlay ([`rows`]).
 
 use super::envs::summary::PipelineHealth;
-use super::{Effect, Level, Overlay, State};
+use super::{Action, Effect, Level, Overlay, State};
 use crate::domain::{Timestamp, human};
 use std::collections::BTreeMap;
 
@@ -24,6 +24,8 @@ pub struct Systems {
     pub environments: BTreeMap<String, Vec<String>>,
     /// What was seen of each system when the console last showed it, by name.
     pub seen: BTreeMap<String, Glance>,
+    /// The row chosen in the `:system` overlay (`↑`/`↓`; `enter` shows that system).
+    pub cursor: usize,
 }
 
 /// A system's health, as it was when it was seen; each part only from what was read.
@@ -145,6 +147,10 @@ pub fn command(state: &mut State, name: Option<&str>) -> Vec<Effect> {
     let Some(name) = name else {
         state.overlay = Some(Overlay::Systems);
         state.help_scroll = 0;
+        // The cursor starts on the system shown.
+        state.systems.cursor = (systems.names.iter())
+            .position(|n| Some(n.as_str()) == systems.current.as_deref())
+            .unwrap_or(0);
         return Vec::new();
     };
     if !systems.names.iter().any(|n| n == name) {
@@ -170,6 +176,37 @@ pub fn command(state: &mut State, name: Option<&str>) -> Vec<Effect> {
     vec![Effect::SwitchSystem {
         name: name.to_string(),
     }]
+}
+
+/// A key while the `:system` overlay is open: it takes the keys, so none reaches the view
+/// hidden under it. `↑`/`↓` (and the other moving keys) choose a row, `enter` shows that system
+/// (as `:system NAME`), `esc` closes; `:` and `?` replace the overlay; any other key does
+/// nothing.
+pub(super) fn key(state: &mut State, key: &Action) -> Option<Vec<Effect>> {
+    let last = state.systems.names.len().saturating_sub(1);
+    let cursor = state.systems.cursor.min(last);
+    let to = match key {
+        Action::CommandOpen | Action::ToggleHelp => return None,
+        Action::Up => cursor.saturating_sub(1),
+        Action::Down => (cursor + 1).min(last),
+        Action::PageUp | Action::Top => 0,
+        Action::PageDown | Action::Bottom => last,
+        Action::Back => {
+            state.overlay = None;
+            return Some(Vec::new());
+        }
+        Action::Open | Action::ToggleDetail | Action::Submit => {
+            state.overlay = None;
+            let name = state.systems.names.get(cursor).cloned();
+            return Some(match name {
+                Some(name) => command(state, Some(&name)),
+                None => Vec::new(),
+            });
+        }
+        _ => return Some(Vec::new()),
+    };
+    state.systems.cursor = to;
+    Some(Vec::new())
 }
 
 /// Keeps the glance of the system shown before the state is dropped.

@@ -85,6 +85,7 @@ fn operator_key(state: &mut State, key: Action) -> Vec<Effect> {
         Focus::Picker => ops::update::picker_key(state, key),
         Focus::Question if logs::keys::is_keypress(&key) => logs::keys::replace_answer(state, &key),
         Focus::Prompt => super::input::input(state, key),
+        Focus::Systems => super::systems::key(state, &key).unwrap_or_else(|| view_key(state, key)),
         Focus::View(View::Logs | View::Traffic) => super::queries::key(state, &key)
             .or_else(|| logs::keys::key(state, &key))
             .unwrap_or_else(|| view_key(state, key)),
@@ -131,6 +132,8 @@ enum Focus {
     Prompt,
     /// The help overlay over the view.
     Help,
+    /// The `:system` list over the view: it takes the keys (choose a system, close).
+    Systems,
     /// The view on screen.
     View(View),
 }
@@ -149,7 +152,8 @@ impl Focus {
         match state.overlay {
             Some(Overlay::ReplaceFile(_)) => Focus::Question,
             Some(Overlay::Command(_) | Overlay::Filter(_) | Overlay::Search(_)) => Focus::Prompt,
-            Some(Overlay::Help | Overlay::Trace(_) | Overlay::Systems) => Focus::Help,
+            Some(Overlay::Help | Overlay::Trace(_)) => Focus::Help,
+            Some(Overlay::Systems) => Focus::Systems,
             None => Focus::View(state.view),
         }
     }
@@ -455,7 +459,7 @@ fn view_key(state: &mut State, key: Action) -> Vec<Effect> {
             }));
         }
         Action::Op(kind) if state.view == View::Runs => return super::runs::act(state, kind),
-        Action::Op(kind) => return ops::update::open(state, kind, None),
+        Action::Op(kind) => return ops::update::open_key(state, kind),
         Action::Disabled(kind) => state.say(
             Level::Warn,
             format!(

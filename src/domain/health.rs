@@ -134,14 +134,17 @@ impl Verdict {
         Verdict::new(Level::Green, "")
     }
 
-    /// The worst of several (the first of equals); green when there are none.
+    /// The worst of several (the first of equals that says why, as a green rate not judged);
+    /// green when there are none.
     pub fn worst(all: impl IntoIterator<Item = Verdict>) -> Verdict {
         let mut worst: Option<Verdict> = None;
         for v in all {
-            if worst
-                .as_ref()
-                .is_none_or(|w| v.level.severity() > w.level.severity())
-            {
+            if worst.as_ref().is_none_or(|w| {
+                v.level.severity() > w.level.severity()
+                    || (v.level.severity() == w.level.severity()
+                        && w.reason.is_empty()
+                        && !v.reason.is_empty())
+            }) {
                 worst = Some(v);
             }
         }

@@ -399,9 +399,31 @@ fn release_rollback_freeze_and_invalidate_from_the_command_line() {
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stderr)
-            .contains("unknown stage `Nope`; expected one of Source, Approval, Deploy, Verify"),
+            .contains("unknown stage `Nope`; expected one of Approval, Deploy, Verify (--stage)"),
         "{}",
         text(&out.stderr)
+    );
+    // The first stage has no inbound transition: refused before anything is sent (CodePipeline
+    // would answer a ValidationException), naming the stages that can be frozen.
+    let out = shipdeck(
+        &state,
+        &[
+            "--demo", "freeze", "dev", "--reason", "x", "--stage", "Source", "--yes",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains(
+            "stage `Source` is the pipeline's first stage: it has no inbound transition to \
+             disable; expected one of Deploy, Verify (--stage)"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        !text(&out.stdout).contains("ValidationException")
+            && !text(&out.stderr).contains("ValidationException"),
+        "nothing was sent"
     );
     let out = shipdeck(
         &state,
@@ -456,6 +478,7 @@ fn release_rollback_freeze_and_invalidate_from_the_command_line() {
             "invalidate done",
             "invalidate done",
             "invalidate refused",
+            "freeze refused",
             "freeze refused",
         ]
     );

@@ -68,6 +68,27 @@ async fn pipeline_with_a_pending_approval() {
         "the demo starts with a prd approval"
     );
     snap(&rig, "pipeline_prd_approval");
+    // At 80 columns (a line per stage) the approval stays under its own execution, not under
+    // the latest the head names, and the execution waiting to enter shows, as in the boxes.
+    let approval = rig.app.state.approvals()[0].execution_id.clone();
+    let latest = rig.app.state.selected_env().unwrap().executions[0]
+        .id
+        .clone();
+    assert_ne!(
+        approval, latest,
+        "a newer execution runs behind the approval"
+    );
+    let (text, _) = render(&rig, 80, 24);
+    let line = (text.lines())
+        .find(|l| l.contains("ApproveRelease"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains(&approval[..8]), "{line}");
+    assert!(line.contains("waiting"), "{line}");
+    let (wide, _) = render(&rig, 160, 48);
+    if let Some(entering) = wide.split("⧗ entering: ").nth(1) {
+        let id = &entering[..8];
+        assert!(line.contains(&format!("⧗{id}")), "{line}");
+    }
 }
 
 #[tokio::test]

@@ -93,3 +93,56 @@ async fn the_answer_to_a_command_wins_over_an_older_event_for_a_few_seconds() {
     app.state.now = app.state.now + 6 * Timestamp::SECOND;
     assert!(footer(&app).contains(&event[..20]), "{}", footer(&app));
 }
+
+/// The `:system` list takes the keys: `↓`/`↑` move its `▸`, no key reaches the view hidden
+/// under it (no row moves, no dialog opens behind it), and Enter shows the chosen system as
+/// `:system NAME` does.
+#[tokio::test]
+async fn the_system_list_takes_the_keys_and_enter_shows_the_chosen_system() {
+    use shipdeck::app::{Effect, View, update};
+    use shipdeck::ops::OpKind;
+    let mut app = demo().await;
+    app.dispatch(Action::Show(View::Pipeline));
+    app.dispatch(Action::NextEnv);
+    app.dispatch(Action::NextEnv);
+    assert_eq!(app.state.selected_env().unwrap().spec.name, "prd");
+    let (row, selected) = (app.state.history_row, app.state.selected);
+    command(&mut app, "system");
+    let chosen = |app: &Headless| {
+        let text = screen::trimmed(&screen::buffer(&app.state, 160, 48));
+        (text.lines())
+            .find(|l| l.contains("▸ "))
+            .unwrap_or_else(|| panic!("no chosen row:\n{text}"))
+            .to_string()
+    };
+    assert!(chosen(&app).contains("▸ storefront"), "{}", chosen(&app));
+    app.dispatch(Action::Down);
+    assert!(chosen(&app).contains("▸ backoffice"), "{}", chosen(&app));
+    for key in [
+        Action::Down,
+        Action::Op(OpKind::Approve),
+        Action::NextEnv,
+        Action::Show(View::Logs),
+    ] {
+        app.dispatch(key.clone());
+        assert_eq!(app.state.overlay, Some(Overlay::Systems), "{key:?}");
+        assert!(app.state.ops.dialog.is_none(), "{key:?} opened a dialog");
+        assert_eq!(
+            (app.state.history_row, app.state.selected, app.state.view),
+            (row, selected, View::Pipeline),
+            "{key:?} reached the view"
+        );
+    }
+    assert!(chosen(&app).contains("▸ backoffice"), "{}", chosen(&app));
+    app.dispatch(Action::Up);
+    assert!(chosen(&app).contains("▸ storefront"), "{}", chosen(&app));
+    app.dispatch(Action::Down);
+    let fx = update(&mut app.state, Action::Open);
+    assert_eq!(app.state.overlay, None);
+    assert_eq!(
+        fx,
+        vec![Effect::SwitchSystem {
+            name: "backoffice".into()
+        }]
+    );
+}

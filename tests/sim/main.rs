@@ -227,6 +227,40 @@ fn executions_progress_through_stages_over_time() {
     );
 }
 
+/// A CodeBuild action's console link names the account its environment lives in (prd's own,
+/// not the demo's).
+#[test]
+fn a_build_link_names_the_account_of_its_environment() {
+    let mut cfg = config(3);
+    cfg.accounts.insert("prd".into(), "222222222222".into());
+    let sim = Simulator::new(cfg, &specs());
+    let handle = SimCloud::new(sim);
+    let p = handle.cloud().pipelines;
+    let links = |pipeline: &str| -> Vec<String> {
+        let ids: Vec<String> = handle.with(|s| {
+            s.executions(pipeline)
+                .iter()
+                .map(|e| e.id.clone())
+                .collect()
+        });
+        ids.iter()
+            .flat_map(|id| block_on(p.list_action_executions(pipeline, id)).unwrap())
+            .filter(|r| r.action == "Deploy")
+            .filter_map(|r| r.external_execution_url)
+            .collect()
+    };
+    let prd = links(PRD);
+    assert!(!prd.is_empty(), "prd's history has deploys");
+    for url in &prd {
+        assert!(url.contains("/codebuild/222222222222/projects/"), "{url}");
+    }
+    let dev = links(DEV);
+    assert!(!dev.is_empty(), "dev's history has deploys");
+    for url in &dev {
+        assert!(url.contains("/codebuild/123456789012/projects/"), "{url}");
+    }
+}
+
 #[test]
 fn a_long_run_has_failures_and_supersessions() {
     let mut sim = world(11);

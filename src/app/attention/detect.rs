@@ -192,9 +192,11 @@ impl Detector {
                     kind: EventKind::ApprovalPending,
                     environment: name.clone(),
                     at: a.waiting_since,
+                    // The expiry as a time, not a time left: the summary stays on screen (the
+                    // status bar, the Attention view) and in `watch` long after it was made.
                     summary: format!(
-                        "{name}: release{release} waits for approval (expires in {})",
-                        duration(left)
+                        "{name}: release{release} waits for approval (expires at {})",
+                        a.expires_at().rfc3339()
                     ),
                     ids: ids.clone(),
                     key: format!("pending|{base}"),
@@ -224,8 +226,7 @@ impl Detector {
                 }
                 let summary = if left > 0 {
                     format!(
-                        "{name}: the approval of{release} expires in {} (at {})",
-                        duration(left),
+                        "{name}: the approval of{release} expires within {label} (at {})",
                         a.expires_at().rfc3339()
                     )
                 } else {

@@ -149,8 +149,10 @@ fn an_approval_waiting_at_the_first_read_is_reported_once_and_history_is_not() {
     let first = d.environment(&env, T0, Some(ME));
     assert_eq!(kinds(&first), [EventKind::ApprovalPending], "{first:?}");
     assert_eq!(first[0].id("execution_id"), Some("e1"));
+    // The expiry as a time: the summary stays on screen long after it was made.
+    let expiry = format!("(expires at {})", (T0 + 7 * Timestamp::DAY).rfc3339());
     assert!(
-        first[0].summary.contains("expires in 7d 0h"),
+        first[0].summary.contains(&expiry) && !first[0].summary.contains("expires in"),
         "{}",
         first[0].summary
     );
@@ -259,8 +261,11 @@ fn expiry_warnings_come_24_hours_and_1_hour_before_on_fresh_reads_only() {
     assert!(d.environment(&env, at + MIN, None).is_empty());
     let last = d.environment(&env, since + 7 * Timestamp::DAY - 30 * MIN, None);
     assert_eq!(last[0].id("warning"), Some("1h"), "{last:?}");
+    let expiry = (since + 7 * Timestamp::DAY).rfc3339();
     assert!(
-        last[0].summary.contains("expires in 30m"),
+        last[0]
+            .summary
+            .contains(&format!("expires within 1h (at {expiry})")),
         "{}",
         last[0].summary
     );
@@ -432,8 +437,9 @@ fn an_approval_first_seen_within_a_day_of_expiry_is_one_event_then_the_last_hour
     );
     let first = d.environment(&env, T0, None);
     assert_eq!(kinds(&first), [EventKind::ApprovalPending], "{first:?}");
+    let expiry = (since + 7 * Timestamp::DAY).rfc3339();
     assert!(
-        first[0].summary.contains("expires in 22h 0m"),
+        first[0].summary.contains(&format!("(expires at {expiry})")),
         "{}",
         first[0].summary
     );
@@ -476,7 +482,9 @@ fn a_warning_mark_passed_between_two_reads_fires_once() {
     let step = d.environment(&env, deadline - 5 * MIN, None);
     assert_eq!(kinds(&step), [EventKind::ApprovalExpiring]);
     assert!(
-        step[0].summary.contains("expires in 5m"),
+        step[0]
+            .summary
+            .contains(&format!("expires within 1h (at {})", deadline.rfc3339())),
         "{}",
         step[0].summary
     );

@@ -17,12 +17,25 @@ pub fn ms(value: f64) -> String {
 /// call among a few dozen in a quiet minute is not worth a look at night.
 pub const MIN_ERRORS: f64 = 3.0;
 
-/// A server-error rate (in %, `errors` of them in the window) against the thresholds.
+/// A server-error rate (in %, `errors` of them in the window) against the thresholds. Too few
+/// errors are not judged (green), but a rate past a threshold says so: green is then not
+/// "within thresholds".
 pub fn error_rate(what: &str, rate: f64, errors: f64, t: &Thresholds) -> Verdict {
-    if errors < MIN_ERRORS {
-        return Verdict::green();
-    }
     let over = |h| rate > f64::from(h) / 100.0;
+    if errors < MIN_ERRORS {
+        if !over(t.error_rate_yellow) {
+            return Verdict::green();
+        }
+        let n = errors.round();
+        return Verdict::new(
+            Level::Green,
+            format!(
+                "{what} {} not judged: {n} error{} (fewer than {MIN_ERRORS})",
+                percent(rate),
+                if n == 1.0 { "" } else { "s" }
+            ),
+        );
+    }
     let level = if over(t.error_rate_red) {
         Level::Red
     } else if over(t.error_rate_yellow) {
@@ -260,8 +273,17 @@ mod tests {
         );
         // At the threshold exactly: not over it.
         assert_eq!(error_rate("5xx", 1.0, 10.0, &t()).level, Level::Yellow);
-        // One or two errors among few calls are not judged.
-        assert_eq!(error_rate("5xx", 2.2, 2.0, &t()), Verdict::green());
+        // One or two errors among few calls are not judged, and say so when their rate is past
+        // a threshold (not "within thresholds").
+        assert_eq!(
+            error_rate("5xx", 2.2, 2.0, &t()),
+            Verdict::new(Level::Green, "5xx 2.2% not judged: 2 errors (fewer than 3)")
+        );
+        assert_eq!(
+            error_rate("5xx", 1.1, 0.6, &t()),
+            Verdict::new(Level::Green, "5xx 1.1% not judged: 1 error (fewer than 3)")
+        );
+        assert_eq!(error_rate("5xx", 0.2, 1.0, &t()), Verdict::green());
     }
 
     #[test]

@@ -39,7 +39,7 @@ pub const OP_COMMANDS: &[(&str, OpKind, &str)] = &[
     (
         "freeze",
         OpKind::Freeze,
-        "freeze (or unfreeze) the environment: freeze [ENV]",
+        "freeze the environment: freeze [ENV]",
     ),
     (
         "unfreeze",

@@ -54,9 +54,21 @@ fn target_env(state: &mut State) -> usize {
     state.selected
 }
 
+/// An action key: opens its dialog on the target environment; the freeze key toggles (on a
+/// frozen environment it opens the unfreeze, as its footer hint `F unfreeze` says).
+pub(in crate::app) fn open_key(state: &mut State, kind: OpKind) -> Vec<Effect> {
+    let env = target_env(state);
+    let kind = match (kind, ops::plan::freeze_target(state, env)) {
+        (OpKind::Freeze, Some((_, true))) => OpKind::Unfreeze,
+        (k, _) => k,
+    };
+    open(state, kind, None)
+}
+
 /// Opens the dialog of `kind` on the target environment (release: the package picker, with the
 /// version asked for in `version`; override: the stage asked for in it), or refuses (status
-/// bar + audit).
+/// bar + audit). It opens what was asked: a freeze of a frozen environment is refused (nothing
+/// to do), never turned into an unfreeze.
 pub(in crate::app) fn open(
     state: &mut State,
     kind: OpKind,
@@ -66,10 +78,6 @@ pub(in crate::app) fn open(
     let Some(name) = state.envs.get(env).map(|e| e.spec.name.clone()) else {
         state.say(Level::Warn, "no environment to act on");
         return Vec::new();
-    };
-    let kind = match (kind, ops::plan::freeze_target(state, env)) {
-        (OpKind::Freeze, Some((_, true))) => OpKind::Unfreeze,
-        (k, _) => k,
     };
     // The request id the dialog takes if it opens (its idempotency token's nonce).
     let nonce = state.next_request;

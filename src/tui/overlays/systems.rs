@@ -1,6 +1,7 @@
 //! The `:system` overlay: one row per system of the configuration — its environments, pending
 //! approvals, failing pipelines and credentials, from what was read (the one shown now, the
-//! others as last seen, or not read yet) — closed with Esc.
+//! others as last seen, or not read yet); `↑`/`↓` choose a row (`▸`), Enter shows that system,
+//! Esc closes.
 
 use crate::app::State;
 use crate::app::systems::{SystemRow, rows};
@@ -25,10 +26,11 @@ const COLUMNS: [Col; 5] = [
 /// Widest the popup grows.
 const MAX_WIDTH: u16 = 120;
 
-/// The cells of one system's row.
-fn cells(row: &SystemRow) -> Vec<Line<'static>> {
+/// The cells of one system's row; `chosen`: the row under the cursor. The system shown is in
+/// bold cyan.
+fn cells(row: &SystemRow, chosen: bool) -> Vec<Line<'static>> {
     let name = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
-    let marker = if row.shown { "▸ " } else { "  " };
+    let marker = if chosen { "▸ " } else { "  " };
     let mut out = vec![
         Line::from(vec![
             Span::raw(marker),
@@ -85,7 +87,7 @@ pub fn render(frame: &mut Frame, state: &State, body: Rect) {
             " Systems · :system NAME shows one ",
             Style::new().add_modifier(Modifier::BOLD),
         ))
-        .title_bottom(Line::from(" esc close ").right_aligned());
+        .title_bottom(Line::from(" ↑↓ choose · enter show · esc close ").right_aligned());
     let inner = block.inner(popup);
     frame.render_widget(Clear, popup);
     frame.render_widget(block, popup);
@@ -98,8 +100,11 @@ pub fn render(frame: &mut Frame, state: &State, body: Rect) {
         offset: 0,
         len: rows.len(),
     };
-    table::render(frame, list, &COLUMNS, &geom, None, |i| {
-        rows.get(i).map(cells).unwrap_or_default()
+    let cursor = state.systems.cursor.min(rows.len().saturating_sub(1));
+    table::render(frame, list, &COLUMNS, &geom, Some(cursor), |i| {
+        rows.get(i)
+            .map(|r| cells(r, i == cursor))
+            .unwrap_or_default()
     });
     let note = Rect {
         y: inner.y + inner.height.saturating_sub(1),

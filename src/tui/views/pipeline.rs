@@ -59,6 +59,7 @@ fn boxes<'a>(state: &State, env: &'a EnvView) -> Vec<StageBox<'a>> {
                 .as_ref()
                 .and_then(|d| d.stages.iter().find(|s: &&StageDef| s.name == stage.name)),
             now: state.now,
+            latest: env.executions.first().map(|e| e.id.as_str()),
         })
         .collect()
 }

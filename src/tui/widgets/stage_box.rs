@@ -25,6 +25,9 @@ pub struct StageBox<'a> {
     pub def: Option<&'a StageDef>,
     /// Current time, for waiting times.
     pub now: Timestamp,
+    /// The pipeline's latest execution (the one the view's head names), if any: a stage whose
+    /// run is of another execution names it.
+    pub latest: Option<&'a str>,
 }
 
 impl StageBox<'_> {
@@ -179,7 +182,9 @@ impl StageBox<'_> {
         u16::try_from(n).unwrap_or(u16::MAX).saturating_add(2)
     }
 
-    /// The stage in one line: glyph, name, status, action glyphs, freeze.
+    /// The stage in one line: name, status, the execution it runs when not the latest (unless it
+    /// succeeded), `⧗ID` the one waiting to enter (unless a condition holding it says so),
+    /// action glyphs, freeze.
     pub fn compact(&self) -> Line<'static> {
         let status = self.status();
         let style = stage(status);
@@ -193,20 +198,43 @@ impl StageBox<'_> {
                 style,
             ),
         ];
-        // What holds the stage comes first (its queue, a condition in progress or failed): the
-        // line has no room for passed conditions, and the actions follow.
+        // The execution the stage runs or ran, when it is not the latest the head names and
+        // did not succeed (an approval of an older release while a newer one waits behind it).
+        if let Some(l) = &self.stage.latest
+            && l.status != StageStatus::Succeeded
+            && self.latest != Some(l.pipeline_execution_id.as_str())
+        {
+            spans.push(Span::styled(
+                format!("{} ", short_id(&l.pipeline_execution_id)),
+                DIM,
+            ));
+        }
+        // What holds the stage comes first (its queue, the execution waiting to enter, a
+        // condition in progress or failed): the line has no room for passed conditions, and the
+        // actions follow.
+        let holding: Vec<ConditionView> = (self.conditions().into_iter())
+            .filter(|c| {
+                matches!(
+                    c.status,
+                    Some(ConditionStatus::InProgress | ConditionStatus::Failed)
+                )
+            })
+            .collect();
         if !self.stage.queued.is_empty() {
             spans.push(Span::styled(
                 format!("⧗ {} queued  ", self.stage.queued.len()),
                 STALE,
             ));
+        } else if let Some(waiting) = &self.stage.inbound_execution
+            && holding.is_empty()
+        {
+            // (A condition that holds it says so itself, below.)
+            spans.push(Span::styled(
+                format!("⧗{}  ", short_id(&waiting.pipeline_execution_id)),
+                STALE,
+            ));
         }
-        for c in self.conditions().iter().filter(|c| {
-            matches!(
-                c.status,
-                Some(ConditionStatus::InProgress | ConditionStatus::Failed)
-            )
-        }) {
+        for c in &holding {
             spans.push(Span::styled(
                 format!("◇ {}  ", c.short_text(self.now)),
                 STALE,

@@ -109,3 +109,60 @@ fn answers_of_the_log_views_still_land_while_a_dialog_is_open() {
     );
     assert!(s.ops.dialog.is_some(), "the dialog stays open");
 }
+
+/// `loaded()` with dev frozen at Deploy.
+fn dev_frozen() -> shipdeck::app::State {
+    let mut s = loaded();
+    let dev = s.env_index("dev").unwrap();
+    let state = s.envs[dev].state.as_mut().unwrap();
+    for stage in state.stages.iter_mut().filter(|x| x.name == "Deploy") {
+        stage.inbound.enabled = false;
+        stage.inbound.disabled_reason = Some("incident 42 hold".into());
+    }
+    s
+}
+
+/// Typing `:freeze` never opens the opposite action: on a frozen environment it is refused
+/// (nothing to do, audited), naming the freeze and what lifts it, as `:unfreeze` of an
+/// environment that is not frozen is. The `F` key still toggles (its footer says `F unfreeze`).
+#[test]
+fn the_freeze_command_on_a_frozen_environment_is_refused_and_the_key_toggles() {
+    let mut s = dev_frozen();
+    update(&mut s, Action::CommandOpen);
+    type_text(&mut s, "freeze dev");
+    let fx = update(&mut s, Action::Submit);
+    assert_eq!(
+        s.ops.dialog.as_ref().map(|d| d.kind),
+        None,
+        "{}",
+        status(&s)
+    );
+    for want in [
+        "freeze dev: dev is already frozen at Deploy",
+        "incident 42 hold",
+        "`unfreeze dev` lets executions in again",
+    ] {
+        assert!(status(&s).contains(want), "{want}: {}", status(&s));
+    }
+    assert_eq!(
+        audits(&fx),
+        vec![(
+            "freeze".into(),
+            "nothing-to-do".into(),
+            Some("nothing-to-do".into())
+        )]
+    );
+    // The command line's help says what it does.
+    let help = shipdeck::app::describe("freeze").unwrap_or_default();
+    assert!(!help.contains("unfreeze"), "{help}");
+
+    let mut s = dev_frozen();
+    select(&mut s, "dev");
+    update(&mut s, Action::Op(OpKind::Freeze));
+    assert_eq!(
+        s.ops.dialog.as_ref().map(|d| d.kind),
+        Some(OpKind::Unfreeze),
+        "{}",
+        status(&s)
+    );
+}

@@ -2,7 +2,7 @@
 
 use super::super::Simulator;
 use super::super::events::Ev;
-use super::pipeline::{ACCOUNT, Outcome, Pos, REGION, Run};
+use super::pipeline::{Outcome, Pos, REGION, Run};
 use crate::domain::{
     ActionCategory, ActionExecution, ActionExecutionDetail, ActionStatus, ErrorDetails,
     StageExecution, StageStatus,
@@ -54,9 +54,11 @@ impl Simulator {
         let action_id = self.rng.uuid();
         let codebuild = adef.provider == "CodeBuild";
         let build = codebuild.then(|| self.rng.uuid());
+        // The build runs in the environment's own account (prd's may not be the demo's).
+        let account = self.cfg.account(&e.spec.name);
         let url = match (&build, adef.category) {
             (Some(b), _) => Some(format!(
-                "https://{REGION}.console.aws.amazon.com/codesuite/codebuild/{ACCOUNT}/projects/{project}/build/{project}%3A{b}/?region={REGION}"
+                "https://{REGION}.console.aws.amazon.com/codesuite/codebuild/{account}/projects/{project}/build/{project}%3A{b}/?region={REGION}"
             )),
             (None, ActionCategory::Source) => Some(format!(
                 "https://s3.console.aws.amazon.com/s3/object/{}?region={REGION}&prefix={}",

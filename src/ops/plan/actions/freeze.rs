@@ -110,15 +110,29 @@ pub fn plan(
         None => default_stage(def)
             .ok_or_else(|| Refusal::by(Guard::Input, "the pipeline has no stage to freeze"))?,
     };
-    let Some(st) = state.stages.iter().find(|s| s.name == name) else {
-        let names: Vec<&str> = state.stages.iter().map(|s| s.name.as_str()).collect();
+    // The first stage has no inbound transition: CodePipeline refuses to disable (or enable) it.
+    let first = def.stages.first().map(|s| s.name.as_str());
+    let names: Vec<&str> = (state.stages.iter())
+        .map(|s| s.name.as_str())
+        .filter(|s| Some(*s) != first)
+        .collect();
+    let expected = format!("expected one of {}", names.join(", "));
+    if Some(name) == first {
         return Err(Refusal::by(
             Guard::Input,
             format!(
-                "unknown stage `{name}`; expected one of {}",
-                names.join(", ")
+                "stage `{name}` is the pipeline's first stage: it has no inbound transition to \
+                 {}; {expected}",
+                if freeze { "disable" } else { "enable" }
             ),
-        ));
+        )
+        .with_flag("--stage"));
+    }
+    let Some(st) = state.stages.iter().find(|s| s.name == name) else {
+        return Err(
+            Refusal::by(Guard::Input, format!("unknown stage `{name}`; {expected}"))
+                .with_flag("--stage"),
+        );
     };
     already(kind, spec.name.as_str(), st)?;
     let mut summary = vec![format!(
@@ -191,14 +205,28 @@ pub fn plan(
 /// Nothing to do when the stage already is as asked.
 fn already(kind: OpKind, env: &str, st: &StageState) -> Result<(), Refusal> {
     match (kind, st.inbound.enabled) {
-        (OpKind::Freeze, false) => Err(Refusal::nothing(format!(
-            "{env} is already frozen at {}: {}",
-            st.name,
-            st.inbound
-                .disabled_reason
-                .as_deref()
-                .unwrap_or("no reason given")
-        ))),
+        (OpKind::Freeze, false) => {
+            let t = &st.inbound;
+            let since = (t.last_changed_at.map(|a| format!("since {a}")))
+                .into_iter()
+                .chain(
+                    t.last_changed_by
+                        .as_deref()
+                        .map(|b| format!("by {}", guards::person(b))),
+                )
+                .collect::<Vec<_>>()
+                .join(" ");
+            let since = if since.is_empty() {
+                String::new()
+            } else {
+                format!(" {since}")
+            };
+            Err(Refusal::nothing(format!(
+                "{env} is already frozen at {}{since}: {}; `unfreeze {env}` lets executions in again",
+                st.name,
+                t.disabled_reason.as_deref().unwrap_or("no reason given")
+            )))
+        }
         (OpKind::Unfreeze, true) => Err(Refusal::nothing(format!(
             "{env} is not frozen at {}",
             st.name
