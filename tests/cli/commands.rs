@@ -113,7 +113,7 @@ fn approvals_and_pipeline_commands() {
     );
     assert_eq!(
         stderr(&out).trim(),
-        "shipdeck: unknown environment `qa`; expected one of dev, stg, prd"
+        "shipdeck: unknown environment `qa`; expected one of dev, stg, prd (storefront); uat, live (backoffice)"
     );
 }
 
@@ -863,7 +863,7 @@ fn health_maps_each_environment_and_its_exit_code_follows_the_worst_node() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stderr(&out).trim(),
-        "shipdeck: unknown environment `qa`; expected one of dev, stg, prd"
+        "shipdeck: unknown environment `qa`; expected one of dev, stg, prd (storefront); uat, live (backoffice)"
     );
 }
 
