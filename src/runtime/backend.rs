@@ -14,6 +14,7 @@ use crate::domain::Timestamp;
 use crate::domain::github::Repository;
 use crate::ops::plan::identity::{CliIdentity, CliRole};
 use crate::runtime::{Clock, WallClock};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -58,7 +59,13 @@ pub struct Backend {
     pub now: Timestamp,
     /// What it was connected with (to connect to another system of the configuration).
     pub connection: Connection,
+    /// In the demo, each system's simulated world once built, by system name: a system shown
+    /// again is the same world, played on, not a new one.
+    worlds: Worlds,
 }
+
+/// The demo's simulated worlds by system name (`""`: a configuration of one system).
+type Worlds = Arc<std::sync::Mutex<BTreeMap<String, SimCloud>>>;
 
 impl Backend {
     /// A fresh app state for this backend.
@@ -102,14 +109,15 @@ impl Backend {
     }
 
     /// A backend for system `name` of the same configuration, with the same flags; in the demo
-    /// its own simulated world, played up to this one's time (`now`).
+    /// its own simulated world, played up to this one's time (`now`): the world it had when last
+    /// shown, if it was (what was done there stays done), else a new one.
     pub fn switch(&self, name: &str, now: Timestamp) -> Result<Backend, String> {
         let config = self.config.select(Some(name))?;
         let connection = Connection {
             system: Some(name.to_string()),
             ..self.connection.clone()
         };
-        build(&connection, config, Some(now))
+        build(&connection, config, Some(now), &self.worlds)
     }
 }
 
@@ -235,7 +243,7 @@ pub fn load_config(global: &Connection) -> Result<Config, String> {
 /// Builds the backend the flags ask for; the error is a message for the operator.
 pub fn connect(global: &Connection) -> Result<Backend, String> {
     let config = load_config(global)?.select(global.system.as_deref())?;
-    build(global, config, None)
+    build(global, config, None, &Worlds::default())
 }
 
 /// The simulator's seed for the system at `index` of the configuration: the flag's own for the
@@ -244,9 +252,14 @@ fn system_seed(seed: u64, index: usize) -> u64 {
     seed ^ (index as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
-/// The backend of `config` (one system selected); in the demo, a world played up to `start`
-/// when given.
-fn build(global: &Connection, config: Config, start: Option<Timestamp>) -> Result<Backend, String> {
+/// The backend of `config` (one system selected); in the demo, the system's world among
+/// `worlds` played on to `start`, else a new one played up to `start` when given.
+fn build(
+    global: &Connection,
+    config: Config,
+    start: Option<Timestamp>,
+    worlds: &Worlds,
+) -> Result<Backend, String> {
     let read_only = global.read_only || config.read_only;
     if !global.demo {
         return aws(global, config, read_only);
@@ -271,7 +284,18 @@ fn build(global: &Connection, config: Config, start: Option<Timestamp>) -> Resul
         accounts,
         ..defaults
     };
-    let sim = SimCloud::new(Simulator::new(sim_config, &config.environments));
+    let key = config.system.clone().unwrap_or_default();
+    let sim = {
+        let mut held = worlds.lock().unwrap_or_else(|p| p.into_inner());
+        let sim = held
+            .entry(key)
+            .or_insert_with(|| SimCloud::new(Simulator::new(sim_config, &config.environments)));
+        if let Some(t) = start {
+            // Time never goes back: a world shown again plays on to the time it is shown at.
+            sim.with(|s| s.advance_to(t));
+        }
+        sim.clone()
+    };
     let now = sim.with(|s| s.now());
     let github = (config.github.as_ref())
         .map(|github| Arc::new(SimGitHub::new(sim.clone(), github.clone())) as Arc<dyn GitHub>);
@@ -315,6 +339,7 @@ fn build(global: &Connection, config: Config, start: Option<Timestamp>) -> Resul
         session,
         now,
         connection: global.clone(),
+        worlds: worlds.clone(),
     })
 }
 
@@ -372,6 +397,7 @@ fn aws(global: &Connection, config: Config, read_only: bool) -> Result<Backend, 
         session,
         now: WallClock.now(),
         connection: global.clone(),
+        worlds: Worlds::default(),
     })
 }
 

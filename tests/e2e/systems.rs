@@ -102,3 +102,39 @@ async fn a_dialog_open_in_one_system_never_acts_in_the_other() {
     assert!(header.contains("system backoffice"), "{header}");
     assert!(!text.contains("storefront"), "{text}");
 }
+
+/// In the demo a system shown again is the same world, played on: a freeze made in storefront
+/// is still there after a look at backoffice, and its clock only went forward.
+#[tokio::test]
+async fn a_system_shown_again_is_the_same_world_played_on() {
+    use shipdeck::cloud::TransitionChange;
+    use shipdeck::domain::Timestamp;
+    let storefront = demo();
+    let hold = TransitionChange::Disable {
+        reason: "incident 42".into(),
+    };
+    (storefront.cloud.pipelines)
+        .set_inbound_transition("storefront-deployer-dev", "Deploy", &hold)
+        .await
+        .unwrap();
+    let later = storefront.now + 5 * Timestamp::MINUTE;
+    let backoffice = storefront.switch("backoffice", later).unwrap();
+    let again = backoffice
+        .switch("storefront", later + Timestamp::MINUTE)
+        .unwrap();
+    assert_eq!(
+        again.now,
+        later + Timestamp::MINUTE,
+        "played on to when it is shown"
+    );
+    let state = (again.cloud.pipelines)
+        .get_pipeline_state("storefront-deployer-dev")
+        .await
+        .unwrap();
+    let deploy = state.stages.iter().find(|s| s.name == "Deploy").unwrap();
+    assert!(!deploy.inbound.enabled, "the freeze stays: {deploy:?}");
+    assert_eq!(
+        deploy.inbound.disabled_reason.as_deref(),
+        Some("incident 42")
+    );
+}
