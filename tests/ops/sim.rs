@@ -141,6 +141,50 @@ async fn approve_sends_one_call_and_the_execution_moves_on() {
     assert_eq!(deploy.latest.unwrap().pipeline_execution_id, execution_id);
 }
 
+/// prd's approval with a newer execution queued to enter behind it: the plan says which and
+/// what the answer lets in, approving or rejecting.
+#[tokio::test]
+async fn an_answer_names_the_execution_waiting_behind_the_approval() {
+    let w = world();
+    let alone = approve_plan(&w, ApprovalOutcome::Approved, "ok");
+    assert_eq!(
+        alone.warnings,
+        Vec::<String>::new(),
+        "none waits behind it yet"
+    );
+    // A newer execution runs its Source stage and waits to enter Approval.
+    (w.sim.cloud().pipelines)
+        .start_execution("storefront-deployer-prd", &Default::default())
+        .await
+        .unwrap();
+    w.sim.with(|s| s.advance(10 * Timestamp::MINUTE));
+    let held = w.held("prd");
+    let approval = (held.state.as_ref().unwrap().stages.iter())
+        .find(|s| s.name == "Approval")
+        .unwrap();
+    let next = approval
+        .inbound_execution
+        .as_ref()
+        .expect("one waits to enter");
+    let short = &next.pipeline_execution_id[..8];
+    let plan = approve_plan(&w, ApprovalOutcome::Approved, "ok");
+    assert_eq!(plan.warnings.len(), 1, "{:?}", plan.warnings);
+    let warning = &plan.warnings[0];
+    assert!(
+        warning.starts_with(&format!("execution {short} (ships "))
+            && warning.contains(
+                "waits to enter Approval behind this one: approving ships this one first"
+            ),
+        "{warning}"
+    );
+    let reject = approve_plan(&w, ApprovalOutcome::Rejected, "no");
+    assert!(
+        reject.warnings[0].ends_with("rejecting this one lets it in next"),
+        "{:?}",
+        reject.warnings
+    );
+}
+
 /// A watch whose reads keep failing ends unknown ("unobserved", exit 5 on the CLI), never
 /// "failed": nothing says the change went wrong.
 #[tokio::test]

@@ -113,7 +113,7 @@ pub fn plan(
         environment: env.clone(),
         protected: ctx.spec.protected,
         summary,
-        warnings: Vec::new(),
+        warnings: behind(&data, &a, kind).into_iter().collect(),
         target,
         aws_command: call.aws_command(),
         call,
@@ -153,6 +153,30 @@ fn target(a: &Approval, token: &str) -> Target {
 /// An execution id as the tables show it: its first 8 characters.
 pub fn short_id(id: &str) -> &str {
     id.get(..8).unwrap_or(id)
+}
+
+/// The execution waiting to enter the approval's stage behind the one answered, if any: what
+/// the answer lets in next (in SUPERSEDED mode, a newer release queued behind the approval).
+fn behind(data: &PipelineData<'_>, a: &Approval, kind: OpKind) -> Option<String> {
+    let stage = (data.state?.stages.iter()).find(|s| s.name == a.stage)?;
+    let next = stage.inbound_execution.as_ref()?;
+    let id = next.pipeline_execution_id.as_str();
+    if id == a.execution_id {
+        return None;
+    }
+    let release = (data.executions.iter())
+        .find(|e| e.id == id)
+        .and_then(|e| e.release())
+        .map_or_else(String::new, |r| format!(" (ships {})", r.version));
+    let short = id.get(..8).unwrap_or(id);
+    let then = match kind {
+        OpKind::Reject => "rejecting this one lets it in next",
+        _ => "approving ships this one first; that one then waits for its own answer",
+    };
+    Some(format!(
+        "execution {short}{release} waits to enter {} behind this one: {then}",
+        a.stage
+    ))
 }
 
 fn lines(
