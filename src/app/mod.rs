@@ -273,6 +273,7 @@ impl State {
         let gone = match self.status.as_ref().and_then(|m| m.scope) {
             Some(Scope::View(v)) => v != self.view,
             Some(Scope::Env(e)) => e != self.selected,
+            Some(Scope::Dialog) => self.ops.dialog.is_none(),
             None => false,
         };
         if gone {

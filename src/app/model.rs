@@ -258,6 +258,9 @@ pub enum Scope {
     View(View),
     /// One environment, by index.
     Env(usize),
+    /// The open dialog: what keeps it from sending. It goes when the operator edits a field
+    /// (the plan shows what is still missing) or the dialog closes.
+    Dialog,
 }
 
 /// A prompt: the command line, a filter or a search.

@@ -18,6 +18,10 @@ pub fn start(state: &mut State) -> Vec<Effect> {
 /// whoever holds the keys (see [`Focus`]).
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let effects = dispatch(state, action);
+    if state.ops.dialog.is_none() {
+        // What was said of a dialog that closed goes with it.
+        state.drop_left_behind();
+    }
     state.glance_due();
     effects
 }

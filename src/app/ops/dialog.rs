@@ -125,6 +125,10 @@ fn typed(state: &mut State) {
 /// Re-plans the open dialog after the operator changed a field: the target they now see is
 /// the one pinned.
 pub(in crate::app) fn edited(state: &mut State) {
+    if (state.status.as_ref()).is_some_and(|m| m.scope == Some(crate::app::Scope::Dialog)) {
+        // What Enter said was missing is the plan's to show now, as the fields stand.
+        state.status = None;
+    }
     replan_with(state, true);
 }
 
@@ -221,7 +225,7 @@ fn submit(state: &mut State) -> Vec<Effect> {
         Ok(plan) => plan.clone(),
         Err(r) => {
             let text = r.reason.clone();
-            state.say(Level::Warn, text);
+            state.say_about(crate::app::Scope::Dialog, Level::Warn, text);
             return Vec::new();
         }
     };
@@ -230,7 +234,7 @@ fn submit(state: &mut State) -> Vec<Effect> {
             "{} is protected: type `{name}` in the confirmation field to confirm",
             plan.environment
         );
-        state.say(Level::Warn, text);
+        state.say_about(crate::app::Scope::Dialog, Level::Warn, text);
         return Vec::new();
     }
     let env = d.env;

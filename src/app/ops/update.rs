@@ -117,6 +117,8 @@ pub(in crate::app) fn open(
         return refused_at_once(state, kind, &name, &d, &r);
     }
     state.overlay = None;
+    // What the status bar said of an earlier action does not stand over this dialog.
+    state.status = None;
     if kind == OpKind::Release {
         if version.is_none() && ops::workflow::offered(state, env) {
             return ops::workflow::open_dialog(state, env);

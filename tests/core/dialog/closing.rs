@@ -166,3 +166,37 @@ fn the_freeze_command_on_a_frozen_environment_is_refused_and_the_key_toggles() {
         status(&s)
     );
 }
+
+/// What Enter said keeps a dialog from sending goes once the operator edits the field (the plan
+/// shows what is still missing) and with the dialog; a dialog never opens under what the status
+/// bar said of an earlier action.
+#[test]
+fn what_enter_said_goes_when_the_field_is_edited_and_with_the_dialog() {
+    let mut s = open("dev", OpKind::Freeze);
+    type_text(&mut s, "hold: incident");
+    update(&mut s, Action::Submit);
+    assert!(
+        status(&s).contains("accepts only letters"),
+        "{}",
+        status(&s)
+    );
+    update(&mut s, Action::Backspace);
+    assert_eq!(s.status, None, "edited: the stale refusal goes");
+    update(&mut s, Action::Submit);
+    assert!(!status(&s).is_empty(), "Enter says it again");
+    update(&mut s, Action::Back);
+    assert!(
+        !status(&s).contains("accepts only letters"),
+        "closed: {}",
+        status(&s)
+    );
+
+    // An earlier action's refusal does not stand over the next dialog.
+    let mut s = loaded();
+    select(&mut s, "dev");
+    update(&mut s, Action::Op(OpKind::Retry));
+    assert!(!status(&s).is_empty(), "retry refused in the status bar");
+    update(&mut s, Action::Op(OpKind::Freeze));
+    assert!(s.ops.dialog.is_some());
+    assert_eq!(s.status, None, "{}", status(&s));
+}
