@@ -18,9 +18,10 @@ pub fn start(state: &mut State) -> Vec<Effect> {
 /// whoever holds the keys (see [`Focus`]).
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let effects = dispatch(state, action);
-    if state.ops.dialog.is_none() {
+    let of_dialog = (state.status.as_ref()).is_some_and(|m| m.scope == Some(super::Scope::Dialog));
+    if of_dialog && state.ops.dialog.is_none() {
         // What was said of a dialog that closed goes with it.
-        state.drop_left_behind();
+        state.status = None;
     }
     state.glance_due();
     effects
