@@ -156,5 +156,46 @@ pub(super) fn text(state: &State, report: &StatusReport) -> String {
             e.environment, e.unknown, e.error
         ));
     }
+    // A long reason (a credentials error names every place it looked) is said in full once, on
+    // its `stale` line; the lines after it name it.
+    for (err, _) in &stale {
+        out = said_once(&out, err);
+    }
     out
+}
+
+/// `text` with every occurrence of `reason` after the first shortened to its first clause and
+/// `(as above)`, when the reason is long enough to be worth it.
+fn said_once(text: &str, reason: &str) -> String {
+    const LONG: usize = 80;
+    let Some(first) = text.find(reason).filter(|_| reason.len() >= LONG) else {
+        return text.to_string();
+    };
+    let head = reason.split(": ").next().unwrap_or(reason);
+    let short = format!("{head} (as above)");
+    let end = first + reason.len();
+    format!("{}{}", &text[..end], text[end..].replace(reason, &short))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::said_once;
+
+    #[test]
+    fn a_long_reason_is_said_in_full_once() {
+        let reason = "cannot load AWS credentials: environment prd: AWS profile `prod-admin` is not \
+                      defined in ~/.aws/config";
+        let text = format!("stale (prd): {reason}\nprd: account unknown: {reason}\n");
+        assert_eq!(
+            said_once(&text, reason),
+            format!(
+                "stale (prd): {reason}\nprd: account unknown: cannot load AWS credentials (as \
+                 above)\n"
+            )
+        );
+        assert_eq!(
+            said_once("a: short\nb: short\n", "short"),
+            "a: short\nb: short\n"
+        );
+    }
 }
