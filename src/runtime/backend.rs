@@ -9,9 +9,8 @@ use crate::cloud::sim::github::SimGitHub;
 use crate::cloud::sim::{SimCloud, SimConfig, SimIdentity, Simulator};
 use crate::cloud::{Cloud, Clouds, EnvRoute};
 use crate::config::{self, Config};
-use crate::config::{AwsConfig, GitHubConfig};
+use crate::config::AwsConfig;
 use crate::domain::Timestamp;
-use crate::domain::github::Repository;
 use crate::ops::plan::identity::{CliIdentity, CliRole};
 use crate::runtime::{Clock, WallClock};
 use std::collections::BTreeMap;
@@ -176,15 +175,10 @@ impl Backend {
     /// `acme/storefront`), else GitHub's REST API for `[github]`, with the token from the
     /// environment or the GitHub CLI, looked for only now. The error says what to configure.
     pub async fn github(&self) -> Result<GitHubLink, String> {
-        if let Some(sim) = &self.sim {
-            let config = self.config.github.clone().unwrap_or_else(|| {
-                GitHubConfig::new(Repository {
-                    owner: "acme".into(),
-                    name: "storefront".into(),
-                })
-            });
+        // A system without `[github]` has no repository, in the demo too.
+        if let (Some(sim), Some(config)) = (&self.sim, &self.config.github) {
             return Ok(GitHubLink {
-                port: Arc::new(SimGitHub::new(sim.clone(), config)),
+                port: Arc::new(SimGitHub::new(sim.clone(), config.clone())),
                 note: None,
             });
         }
@@ -300,10 +294,9 @@ fn build(
     let github = (config.github.as_ref())
         .map(|github| Arc::new(SimGitHub::new(sim.clone(), github.clone())) as Arc<dyn GitHub>);
     let with_github = |mut cloud: Cloud| {
-        if let Some(github) = &github {
-            // The simulated repository under the configured names.
-            cloud.github = Some(github.clone());
-        }
+        // The simulated repository under the configured names; a system without `[github]` has
+        // none in the demo either (as against AWS: "GitHub is not configured").
+        cloud.github = github.clone();
         cloud
     };
     let cloud = with_github(sim.cloud());

@@ -329,6 +329,16 @@ fn runs_of_a_system_not_read_are_unknown_not_none() {
         "{text}"
     );
     assert!(!text.contains("no runs"), "{text}");
+    // The demo of the same configuration: backoffice has no repository there either (no
+    // simulated one under another system's name).
+    let out = shipdeck(&["--config", path.to_str().unwrap(), "--demo", "runs"]);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let (storefront, backoffice) = text.split_once("== system backoffice ==\n").unwrap();
+    assert!(storefront.contains("acme/storefront"), "{text}");
+    assert!(
+        backoffice.starts_with("runs unknown: GitHub is not configured: add a [github] table"),
+        "{text}"
+    );
 }
 
 /// `trace` without `--system` looks in every system: where the commit is, its trace; where it is
