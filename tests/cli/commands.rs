@@ -1147,3 +1147,24 @@ async fn login_prints_the_page_and_code_then_the_session_signed_in() {
 fn stderr_of(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
+
+/// backoffice's live: its Deploy stage's last run failed a day ago, and a newer execution waits
+/// at Approval. The map is red for that failure and says which execution it was and that the
+/// newest has not reached the stage (the Environments view speaks of the newest).
+#[test]
+fn health_says_which_execution_a_failed_stage_was() {
+    let out = shipdeck(&["--demo", "--system", "backoffice", "health", "live"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    // The summary line, as the terminal width wraps it.
+    let summary: Vec<&str> = (text.lines().take(2))
+        .flat_map(str::split_whitespace)
+        .collect();
+    let summary = summary.join(" ");
+    assert!(
+        summary.starts_with("live RED CodePipeline: Deploy failed (execution ")
+            && summary.contains("; the newest, ")
+            && summary.ends_with("has not reached it yet)"),
+        "{text}"
+    );
+}

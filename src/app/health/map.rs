@@ -529,6 +529,24 @@ fn alarms_elsewhere(
     out
 }
 
+/// `Deploy failed`, and when the run that failed is not the newest execution's, which it was
+/// and that the newest has not reached the stage yet (the Environments view speaks of the
+/// newest execution: this says why the map is red while it waits elsewhere).
+fn stage_failed(env: &EnvView, s: &crate::domain::StageState) -> String {
+    let short = |id: &str| id.get(..8).unwrap_or(id).to_string();
+    let failed = s.latest.as_ref().map(|l| l.pipeline_execution_id.as_str());
+    let newest = env.executions.first().map(|e| e.id.as_str());
+    match (failed, newest) {
+        (Some(failed), Some(newest)) if failed != newest => format!(
+            "{} failed (execution {}; the newest, {}, has not reached it yet)",
+            s.name,
+            short(failed),
+            short(newest)
+        ),
+        _ => format!("{} failed", s.name),
+    }
+}
+
 /// The pipeline's state as a verdict: a failed stage red, a failed condition or a frozen
 /// transition yellow, a stopped run yellow; an alarm rule in another region names it.
 fn pipeline(env: &EnvView, home: Option<&str>) -> Verdict {
@@ -542,7 +560,7 @@ fn pipeline(env: &EnvView, home: Option<&str>) -> Verdict {
     for s in &state.stages {
         match s.latest.as_ref().map(|l| l.status) {
             Some(StageStatus::Failed) => {
-                all.push(Verdict::new(Level::Red, format!("{} failed", s.name)))
+                all.push(Verdict::new(Level::Red, stage_failed(env, s)));
             }
             Some(StageStatus::Stopped | StageStatus::Stopping) => {
                 all.push(Verdict::new(Level::Yellow, format!("{} stopped", s.name)))
