@@ -377,3 +377,41 @@ async fn a_console_sign_in_profile_is_resolved_by_the_login_provider() {
     assert!(!text.contains("feature must be enabled"), "{text}");
     assert!(text.to_lowercase().contains("login"), "{text}");
 }
+
+/// The error `login::start` ends with against the OIDC service at `url`.
+async fn start_error(url: &str, home: &Path) -> String {
+    let client = login::client("eu-west-1", Some(url));
+    let clock = TestClock::at(t0());
+    let pending = login::start(&client, target(), &cache::dir(home), &clock).await;
+    pending.unwrap_err().to_string()
+}
+
+/// An OIDC service that never answers ends the sign-in with a line saying so, within the usual
+/// call limit, not a hang; one that cannot be reached says what stopped the connection, in a
+/// line (no SDK debug text).
+#[tokio::test]
+async fn a_silent_or_unreachable_service_ends_the_sign_in_with_one_line() {
+    let home = tempfile::tempdir().unwrap();
+    let silent = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_delay(std::time::Duration::from_secs(600)))
+        .mount(&silent)
+        .await;
+    let err = start_error(&silent.uri(), home.path()).await;
+    assert!(
+        err.starts_with("IAM Identity Center (eu-west-1) RegisterClient failed: no answer within"),
+        "{err}"
+    );
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let err = start_error(&url, home.path()).await;
+    assert!(
+        err.contains("RegisterClient failed: cannot connect: "),
+        "{err}"
+    );
+    assert!(
+        !err.contains("DispatchFailure") && !err.contains('\n'),
+        "{err}"
+    );
+}

@@ -87,20 +87,13 @@ where
     E: std::error::Error + aws_sdk_ssooidc::error::ProvideErrorMetadata + 'static,
 {
     tracing::warn!(operation, error = %DisplayErrorContext(err), "OIDC call failed");
-    let host = endpoint_from_env()
-        .unwrap_or_else(|| format!("https://oidc.{}.amazonaws.com", target.region));
     let timeouts = crate::cloud::aws::Timeouts::default();
+    let no_answer = || format!("no answer within {} s", timeouts.operation.as_secs());
     let message = match err {
-        SdkError::TimeoutError(_) => format!(
-            "{host} did not answer within {} s",
-            timeouts.operation.as_secs()
-        ),
-        SdkError::DispatchFailure(f) if f.is_timeout() => format!(
-            "{host} did not answer within {} s",
-            timeouts.operation.as_secs()
-        ),
+        SdkError::TimeoutError(_) => no_answer(),
+        SdkError::DispatchFailure(f) if f.is_timeout() => no_answer(),
         SdkError::DispatchFailure(_) => format!(
-            "cannot reach {host}: {}",
+            "cannot connect: {}",
             crate::cloud::aws::errors::root_cause(err)
         ),
         SdkError::ServiceError(s) => match (s.err().code(), s.err().message()) {

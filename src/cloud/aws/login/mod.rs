@@ -99,7 +99,8 @@ pub enum LoginError {
         region: String,
         /// The operation, e.g. `RegisterClient`.
         operation: &'static str,
-        /// The SDK's error, its causes included (never a token: requests are not in it).
+        /// What went wrong, in a line: the service's code and message, no answer in time, or
+        /// what stopped the connection (never a token: requests are not in it).
         message: String,
     },
     /// The token could not be written to the cache.
