@@ -109,7 +109,7 @@ pub async fn run(
     };
     // Then only what the deploy's windows need: from its before-window on, if the look-back
     // reaches it; else nothing is read and the verdict is unknown, said at once.
-    let previous = (deploys().filter(|m| m.at < marker.at)).map(|m| m.at).max();
+    let previous = app.state.deploy_before(marker.at);
     let from = crate::accesslog::impact::before_from(marker.at, previous);
     app.state.read_traffic_from(from.max(limit));
     if from >= limit {

@@ -251,14 +251,17 @@ impl State {
             .filter(|m| m.kind.is_deploy())
             .map(|m| m.at);
         self.traffic.marks.at = at;
-        self.traffic.marks.previous = at.and_then(|at| {
-            self.traffic_markers()
-                .iter()
-                .filter(|m| m.kind.is_deploy() && m.at < at)
-                .map(|m| m.at)
-                .max()
-        });
+        self.traffic.marks.previous = at.and_then(|at| self.deploy_before(at));
         self.traffic.measure_impact();
+    }
+
+    /// When the deploy before the one at `at` reached the environment, among the markers (where
+    /// a deploy's before-window stops).
+    pub fn deploy_before(&self, at: Timestamp) -> Option<Timestamp> {
+        (self.traffic_markers().iter())
+            .filter(|m| m.kind.is_deploy() && m.at < at)
+            .map(|m| m.at)
+            .max()
     }
 }
 
