@@ -364,9 +364,17 @@ async fn bad_endpoint_region_profile_and_expired_sso_are_specific() {
         &["--endpoint-url", &w.url, "--region", "eu-wst", "status"],
         &[],
     );
-    failed_with(&out, "invalid AWS region `eu-wst`");
-    let out = shipdeck(&w.dir, &["--endpoint-url", "localhost:5000", "status"], &[]);
-    failed_with(&out, "invalid endpoint URL `localhost:5000`");
+    // A region or endpoint that cannot be is a bad flag (exit 2), named before anything is read.
+    for (out, needle) in [
+        (out, "invalid AWS region `eu-wst`"),
+        (
+            shipdeck(&w.dir, &["--endpoint-url", "localhost:5000", "status"], &[]),
+            "invalid endpoint URL `localhost:5000`",
+        ),
+    ] {
+        assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr(&out));
+        assert!(stderr(&out).contains(needle), "{}", stderr(&out));
+    }
     let out = shipdeck(
         &w.dir,
         &["--endpoint-url", &w.url, "--profile", "ghost", "status"],
