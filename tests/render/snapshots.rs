@@ -638,7 +638,7 @@ async fn environments_in_several_accounts() {
             let text = screen::trimmed(&screen::buffer(&app.state, w, h));
             assert!(
                 text.lines().next().unwrap().contains(match name {
-                    "accounts_prd_selected" => "222222222222 as shipdeck",
+                    "accounts_prd_selected" => "222222222222 as demo-oper",
                     _ => "account unknown",
                 }),
                 "{name} at {w}x{h}:\n{text}"
