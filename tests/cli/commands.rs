@@ -535,17 +535,23 @@ fn runs_show_gives_jobs_steps_and_a_log_tail() {
         "{lines:?}"
     );
 
+    // `runs show RUN --log JOB [MORE…]` in the demo's storefront.
+    let log_of = |run: &str, job: &str, more: &[&str]| {
+        let mut args = vec![
+            "--demo",
+            "--system",
+            "storefront",
+            "runs",
+            "show",
+            run,
+            "--log",
+            job,
+        ];
+        args.extend_from_slice(more);
+        shipdeck(&args)
+    };
     // A skipped job has no log: said, not an empty one.
-    let out = shipdeck(&[
-        "--demo",
-        "--system",
-        "storefront",
-        "runs",
-        "show",
-        &id,
-        "--log",
-        "deployer-image",
-    ]);
+    let out = log_of(&id, "deployer-image", &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -561,16 +567,7 @@ fn runs_show_gives_jobs_steps_and_a_log_tail() {
         .find(|r| r["status"] == "in_progress")
         .unwrap();
     let rid = running["id"].as_u64().unwrap().to_string();
-    let out = shipdeck(&[
-        "--demo",
-        "--system",
-        "storefront",
-        "runs",
-        "show",
-        &rid,
-        "--log",
-        "build",
-    ]);
+    let out = log_of(&rid, "build", &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         String::from_utf8_lossy(&out.stdout).contains(
@@ -583,18 +580,7 @@ fn runs_show_gives_jobs_steps_and_a_log_tail() {
 
     // The run's GitHub address works as its id.
     let url = failed["html_url"].as_str().unwrap();
-    let out = shipdeck(&[
-        "--demo",
-        "--system",
-        "storefront",
-        "runs",
-        "show",
-        url,
-        "--log",
-        "build",
-        "--lines",
-        "2",
-    ]);
+    let out = log_of(url, "build", &["--lines", "2"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -603,16 +589,7 @@ fn runs_show_gives_jobs_steps_and_a_log_tail() {
     );
     assert!(text.contains("log of build (the last 2 of"), "{text}");
 
-    let out = shipdeck(&[
-        "--demo",
-        "--system",
-        "storefront",
-        "runs",
-        "show",
-        &id,
-        "--log",
-        "deploy",
-    ]);
+    let out = log_of(&id, "deploy", &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains(
