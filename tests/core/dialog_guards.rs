@@ -223,3 +223,66 @@ fn an_approval_answered_meanwhile_shows_in_the_open_dialog_and_sends_nothing() {
     assert!(why.reason.contains("no pending approval"), "{}", why.reason);
     assert_eq!(applies(&update(&mut s, Action::Submit)), 0);
 }
+
+#[test]
+fn an_open_approve_dialog_says_when_its_pipeline_state_is_older_than_a_failed_read() {
+    let mut s = loaded();
+    select(&mut s, "prd");
+    update(&mut s, Action::Op(OpKind::Approve));
+    let fresh = s
+        .ops
+        .dialog
+        .as_ref()
+        .unwrap()
+        .planned
+        .clone()
+        .expect("planned");
+    assert!(
+        fresh
+            .warnings
+            .iter()
+            .all(|w| !w.contains("could not be read")),
+        "{:?}",
+        fresh.warnings
+    );
+    // The next refresh of prd fails: what the dialog shows is from the read before.
+    s.envs[2].refresh.next_poll = T0;
+    let fx = update(&mut s, Action::Tick(T0 + Timestamp::SECOND));
+    let request = (fx.into_iter())
+        .find_map(|e| match e {
+            Effect::FetchEnv {
+                env: 2, request, ..
+            } => Some(request),
+            _ => None,
+        })
+        .or(s.envs[2].refresh.inflight)
+        .expect("prd refreshing");
+    update(
+        &mut s,
+        Action::Reply(Reply::EnvLoaded {
+            env: 2,
+            request,
+            result: Err(shipdeck::cloud::CloudError::Timeout {
+                operation: "GetPipelineState".into(),
+            }),
+        }),
+    );
+    s.now = T0 + 5 * Timestamp::MINUTE + Timestamp::SECOND;
+    update(&mut s, Action::DialogNext);
+    type_text(&mut s, "prd");
+    let plan = s
+        .ops
+        .dialog
+        .as_ref()
+        .unwrap()
+        .planned
+        .clone()
+        .expect("planned");
+    assert!(
+        plan.warnings[0].starts_with("prd's pipeline could not be read since 5m 00s ago")
+            && plan.warnings[0].contains("GetPipelineState timed out")
+            && plan.warnings[0].contains("may have changed since"),
+        "{:?}",
+        plan.warnings
+    );
+}

@@ -42,6 +42,7 @@ impl State {
                 .and_then(|s| s.as_ref().ok())
                 .map(Option::as_ref),
             state_error: e.state_error(),
+            stale_since: e.refresh.error.as_ref().map(|s| s.since),
             upstream,
         })
     }

@@ -313,6 +313,26 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, reads: Reads<'_>, ask: &A
             }
         },
     };
+    // A plan on the pipeline state says when that state is older than the latest read, which
+    // failed: unknown is not none, and the operator learns it before confirming, not at Enter.
+    let stale = match ask.what {
+        What::Invalidate { .. } | What::Run { .. } => None,
+        _ => data.stale_warning(&ctx.spec.name, ctx.now),
+    };
+    let planned = match stale {
+        None => planned,
+        Some(w) => planned
+            .map(|mut p| {
+                p.warnings.insert(0, w.clone());
+                p
+            })
+            .map_err(|mut r| {
+                if let Some(d) = r.draft.as_mut() {
+                    d.warnings.insert(0, w);
+                }
+                r
+            }),
+    };
     planned.map(|mut p| {
         if let What::Unfreeze { reason, .. } = &ask.what {
             let reason = reason.trim();

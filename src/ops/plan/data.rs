@@ -5,6 +5,7 @@ use super::approve::short_id;
 use super::shapes::Refusal;
 use crate::domain::{
     Approval, ExecutionSummary, PipelineDef, PipelineState, Release, SourceObject, StageStatus,
+    Timestamp, human,
 };
 
 /// What a planner knows of one environment's pipeline.
@@ -24,6 +25,8 @@ pub struct PipelineData<'a> {
     /// Why the latest read of the pipeline state failed, if it did (`state` is then an older
     /// one, or none).
     pub state_error: Option<&'a str>,
+    /// Since when reading the pipeline state fails, when it does: `state` is from before.
+    pub stale_since: Option<Timestamp>,
     /// The environment this one promotes from, if any.
     pub upstream: Option<Upstream<'a>>,
 }
@@ -66,6 +69,7 @@ impl<'a> PipelineData<'a> {
             deployed,
             source: None,
             state_error: None,
+            stale_since: None,
             upstream: None,
         }
     }
@@ -110,6 +114,23 @@ impl<'a> PipelineData<'a> {
             },
             Err(why) => format!("unknown ({why})"),
         }
+    }
+
+    /// When the state held is older than the latest read, which failed: what a plan built on it
+    /// must say (the approval, the running execution or the stage it names may have changed
+    /// since). `None` when the latest read succeeded, or when no state is held at all (the
+    /// planners then refuse: unknown is not none).
+    pub fn stale_warning(&self, env: &str, now: Timestamp) -> Option<String> {
+        self.state?;
+        let why = self.state_error?;
+        let age = self
+            .stale_since
+            .map(|since| format!(" {} ago", human(now.0.saturating_sub(since.0))))
+            .unwrap_or_default();
+        Some(format!(
+            "{env}'s pipeline could not be read since{age} ({why}): this is planned on the state \
+             read before, which may have changed since"
+        ))
     }
 
     /// Refuses an action that depends on the execution history when the pipeline was never
