@@ -388,8 +388,14 @@ fn release_plan(env: &str, version: &str) -> shipdeck::ops::Plan {
 #[test]
 fn a_release_plan_warns_of_skipped_promotion_order_the_same_release_and_an_older_one() {
     // Fixtures: dev runs 1.4.0, stg 1.3.0 (its 1.4.0 failed in Deploy), prd 1.2.0.
+    // prd's approval holds e-32 (1.3.0): every release to prd waits behind it, and says so.
+    let waits = |w: &String| {
+        w.contains("execution e-32 (ships 1.3.0) already waits for approval at Approval in prd")
+            && w.contains("the new execution waits behind it until it is answered")
+    };
     let skip = release_plan("prd", "1.4.0");
-    assert_eq!(skip.warnings.len(), 1, "{:?}", skip.warnings);
+    assert_eq!(skip.warnings.len(), 2, "{:?}", skip.warnings);
+    assert!(waits(&skip.warnings[1]), "{:?}", skip.warnings);
     assert!(
         skip.warnings[0].contains("stg (which prd promotes from) runs 1.3.0")
             && skip.warnings[0].contains("1.4.0 has not been through stg"),
@@ -413,7 +419,12 @@ fn a_release_plan_warns_of_skipped_promotion_order_the_same_release_and_an_older
         "{:?}",
         older.warnings
     );
-    // In promotion order, nothing to warn of: stg has run 1.3.0, prd is behind it.
+    // In promotion order, nothing to warn of but the approval: stg has run 1.3.0, prd is
+    // behind it.
     let ok = release_plan("prd", "1.3.0");
-    assert!(ok.warnings.is_empty(), "{:?}", ok.warnings);
+    assert!(ok.warnings.iter().all(waits), "{:?}", ok.warnings);
+    assert_eq!(ok.warnings.len(), 1, "{:?}", ok.warnings);
+    // stg has no approval: nothing at all.
+    let stg = release_plan("stg", "1.4.0");
+    assert!(stg.warnings.is_empty(), "{:?}", stg.warnings);
 }

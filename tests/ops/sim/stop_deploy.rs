@@ -312,3 +312,65 @@ async fn deploy_variables_are_checked_against_the_pipeline_s_declaration() {
     );
     assert!(plan.summary.iter().any(|l| l == "variable:      commit=x"));
 }
+
+/// A new execution's plan says what it meets in prd (SUPERSEDED, the default mode): the
+/// approval it waits behind, and the execution waiting to enter Approval that it replaces —
+/// which the simulator then supersedes, as CodePipeline does.
+#[tokio::test]
+async fn a_deploy_plan_names_the_approval_it_waits_behind_and_the_execution_it_supersedes() {
+    let w = world();
+    let plan = |w: &World, token: &str| {
+        let opts = DeployOptions {
+            client_request_token: token.into(),
+            ..DeployOptions::default()
+        };
+        w.held("prd")
+            .plan(OPERATOR, |c, d| deploy::plan(c, d, &opts))
+            .unwrap()
+    };
+    let approval = w.sim.with(|s| s.pending_approvals())[0]
+        .execution_id
+        .clone();
+    let first = plan(&w, "tok-prd-1");
+    assert_eq!(first.warnings.len(), 1, "{:?}", first.warnings);
+    assert!(
+        first.warnings[0].starts_with(&format!("execution {} (ships ", &approval[..8]))
+            && first.warnings[0].ends_with(
+                "already waits for approval at Approval in prd: the new execution waits behind \
+                 it until it is answered"
+            ),
+        "{:?}",
+        first.warnings
+    );
+    // The first deploy runs its Source stage and waits to enter Approval.
+    let started = w.apply(&first).await;
+    assert_eq!(started.class, ExitClass::Done, "{}", started.message);
+    w.sim.with(|s| s.advance(10 * Timestamp::MINUTE));
+    let waiting = started.execution_id.expect("started");
+    let second = plan(&w, "tok-prd-2");
+    assert_eq!(second.warnings.len(), 2, "{:?}", second.warnings);
+    assert!(
+        second.warnings[1].starts_with(&format!("execution {} (", &waiting[..8]))
+            && second.warnings[1].contains(
+                "waits to enter Approval in prd: in SUPERSEDED mode the new execution supersedes \
+                 it when it reaches Approval"
+            ),
+        "{:?}",
+        second.warnings
+    );
+    // What the warning said happens: the second catches up and the first is superseded.
+    let replaced = w.apply(&second).await;
+    w.sim.with(|s| s.advance(10 * Timestamp::MINUTE));
+    let held = w.held("prd");
+    let status = |id: &str| {
+        (held.executions.iter())
+            .find(|e| e.id == id)
+            .map(|e| e.status)
+    };
+    assert_eq!(status(&waiting), Some(ExecutionStatus::Superseded));
+    let inbound = (held.state.as_ref().unwrap().stages.iter())
+        .find(|s| s.name == "Approval")
+        .and_then(|s| s.inbound_execution.clone())
+        .map(|e| e.pipeline_execution_id);
+    assert_eq!(inbound, replaced.execution_id);
+}

@@ -113,6 +113,7 @@ pub fn plan(ctx: &Context<'_>, data: PipelineData<'_>, opts: &DeployOptions) -> 
     }
     summary.extend(variable_lines);
     warnings.extend(variable_warnings);
+    warnings.extend(super::queue::new_execution_warnings(&spec.name, &data));
     summary.push(format!("idempotency:   clientRequestToken {token}"));
     summary.extend(super::freeze::frozen_lines(data.state));
     let source_action = source_action(data.def);

@@ -6,6 +6,7 @@ pub mod deploy;
 pub mod freeze;
 pub mod invalidate;
 pub mod override_condition;
+pub mod queue;
 pub mod release;
 pub mod release_workflow;
 pub mod retry;

@@ -74,8 +74,17 @@ fn shipping_lines(spec: &EnvSpec, r: &Release, data: &PipelineData<'_>) -> [Stri
 }
 
 /// What a release manager should know before shipping `r` to the environment: the same
-/// release again, an older one than runs, or one the environment it promotes from has not run.
+/// release again, an older one than runs, one the environment it promotes from has not run, and
+/// what the new execution meets in the pipeline (an approval it waits behind, an execution it
+/// supersedes).
 pub fn promotion_warnings(env: &str, r: &Release, data: &PipelineData<'_>) -> Vec<String> {
+    let mut out = order_warnings(env, r, data);
+    out.extend(super::queue::new_execution_warnings(env, data));
+    out
+}
+
+/// The same release again, an older one than runs, or one the upstream environment has not run.
+fn order_warnings(env: &str, r: &Release, data: &PipelineData<'_>) -> Vec<String> {
     let v = &r.version;
     let mut out = Vec::new();
     if let Some(runs) = data.deployed_release() {

@@ -240,24 +240,9 @@ pub fn plan(
             "inputs": req.inputs,
         }),
     );
-    // An approval already waiting holds the stage: the new execution waits behind it.
-    let warnings = data
-        .approvals(&spec.name)
-        .iter()
-        .map(|a| {
-            format!(
-                "execution {} ({}) already waits for approval at {} in {}: the release's \
-                 execution waits behind it until it is answered",
-                a.execution_id.get(..8).unwrap_or(&a.execution_id),
-                a.release.as_ref().map_or_else(
-                    || "no release named".to_string(),
-                    |r| format!("ships {}", r.version)
-                ),
-                a.stage,
-                spec.name
-            )
-        })
-        .collect();
+    // What the release's execution meets: an approval it waits behind, an execution waiting
+    // at a stage's entry that it supersedes or queues behind.
+    let warnings = super::queue::new_execution_warnings(&spec.name, &data);
     Ok(Plan {
         kind: OpKind::Release,
         environment: spec.name.clone(),
