@@ -33,6 +33,7 @@ pub use credentials::{CREDENTIALS_RETRY, CredentialsPause};
 pub use effect::Effect;
 pub use envs::deployer::{DEPLOYER_EVERY, DeployerRead, Deployers, deploy_project};
 pub use envs::execution::{ExecutionDetail, RunRow};
+pub use envs::failure::{DeployFailure, deploy_failure, newest_failure};
 pub use envs::glance::{DeployImpact, Glance};
 pub use envs::main_lag::{Lag, MAIN_LAG_EVERY, MainLag};
 pub use envs::summary::{Deployed, EnvSummary, PipelineHealth, deployed};

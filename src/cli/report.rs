@@ -1,6 +1,6 @@
 //! The JSON shapes of the CLI, built from the app state (the same facts the TUI shows).
 
-use crate::app::{Deployed, EnvView, Lag, Mode, State};
+use crate::app::{Deployed, EnvView, Lag, Mode, State, deploy_failure};
 use crate::domain::{
     Approval, ConditionView, DeployerCheck, ExecutionSummary, ExecutionType, PipelineType,
     ResolvedVariable, StageDef, StageState, Timestamp, condition_views, human,
@@ -81,6 +81,9 @@ pub struct EnvReport {
     pub last_deploy: Option<String>,
     /// Pipeline health (`running`, `succeeded`, `failed`, `awaiting approval`, …).
     pub status: String,
+    /// The deploy that failed after what runs succeeded, when the deploy stage's latest run
+    /// failed and a newer execution is what `status` describes; `null` otherwise.
+    pub last_deploy_failed: Option<DeployFailureReport>,
     /// Stage running now.
     pub current_stage: Option<String>,
     /// CloudFront distribution status.
@@ -96,6 +99,21 @@ pub struct EnvReport {
     pub deployer: Option<DeployerReport>,
     /// The pipeline.
     pub pipeline: PipelineReport,
+}
+
+/// A deploy that failed: what runs is older than what was last tried.
+#[derive(Debug, Serialize)]
+pub struct DeployFailureReport {
+    /// The execution that failed in the deploy stage.
+    pub execution: String,
+    /// The release it shipped, when its source names one.
+    pub version: Option<String>,
+    /// The deploy stage.
+    pub stage: String,
+    /// When it failed.
+    pub at: Option<String>,
+    /// The failed action's error.
+    pub error: Option<String>,
 }
 
 /// The deployer image an environment's CodeBuild Deploy project runs.
@@ -540,6 +558,13 @@ pub fn status(state: &State) -> StatusReport {
                 },
                 last_deploy: s.last_deploy.map(|t| t.rfc3339()),
                 status: s.health.label().to_string(),
+                last_deploy_failed: deploy_failure(env).map(|f| DeployFailureReport {
+                    version: f.release.as_ref().map(|r| r.version.to_string()),
+                    at: f.at.map(|t| t.rfc3339()),
+                    execution: f.execution,
+                    stage: f.stage,
+                    error: f.error,
+                }),
                 current_stage: s.current_stage,
                 distribution_status: s.distribution_status,
                 releases_behind: s.behind.as_ref().map(|b| b.0),

@@ -129,6 +129,19 @@ pub(super) fn text(state: &State, report: &StatusReport) -> String {
             ));
         }
     }
+    // A deploy that failed since what runs: the table's STATUS describes a newer execution.
+    for e in &report.environments {
+        let failed = (state.env_index(&e.name))
+            .and_then(|i| state.envs.get(i))
+            .and_then(crate::app::deploy_failure);
+        if let Some(f) = failed {
+            out.push_str(&format!(
+                "last deploy failed ({}): {}\n",
+                e.name,
+                f.detail(state.now)
+            ));
+        }
+    }
     out.push('\n');
     for e in &report.environments {
         let stages: Vec<String> = e

@@ -1145,3 +1145,37 @@ fn health_says_which_execution_a_failed_stage_was() {
         "{text}"
     );
 }
+
+/// The same failure in `status`: the table's STATUS speaks of the newest execution (awaiting
+/// approval), so a line under it says the last deploy failed — which release, when and why —
+/// and the JSON carries it as `last_deploy_failed`; uat, whose deploys succeed, has none.
+#[test]
+fn status_says_the_last_deploy_failed_when_a_newer_execution_is_what_the_table_shows() {
+    let out = shipdeck(&["--demo", "--system", "backoffice", "status"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let line = (text.lines())
+        .find(|l| l.starts_with("last deploy failed"))
+        .unwrap_or_else(|| panic!("no failed deploy line:\n{text}"));
+    assert!(
+        line.starts_with("last deploy failed (live): 1.50.2 (execution 8b2ec47a) ")
+            && line.contains(" ago in Deploy: JobFailed: Build failed: "),
+        "{line}"
+    );
+    assert_eq!(text.matches("last deploy failed").count(), 1, "{text}");
+    let out = shipdeck(&["--demo", "--system", "backoffice", "status", "-o", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let envs = v["environments"].as_array().unwrap();
+    let failed = &envs.iter().find(|e| e["name"] == "live").unwrap()["last_deploy_failed"];
+    assert_eq!(failed["version"], "1.50.2", "{failed}");
+    assert_eq!(failed["stage"], "Deploy", "{failed}");
+    assert!(
+        failed["execution"]
+            .as_str()
+            .unwrap()
+            .starts_with("8b2ec47a")
+    );
+    assert!(failed["error"].as_str().unwrap().starts_with("JobFailed: "));
+    let uat = envs.iter().find(|e| e["name"] == "uat").unwrap();
+    assert!(uat["last_deploy_failed"].is_null(), "{uat}");
+}

@@ -146,3 +146,44 @@ async fn the_system_list_takes_the_keys_and_enter_shows_the_chosen_system() {
         }]
     );
 }
+
+/// backoffice's live waits at an approval while its last deploy (1.50.2, a day ago) failed: the
+/// Environments row says so in NOTES (the HEALTH column speaks of the newest execution) and the
+/// detail pane says which execution, when and why, at both sizes.
+#[tokio::test]
+async fn the_environments_view_says_the_last_deploy_failed_behind_a_newer_execution() {
+    let backend = connect(&Connection {
+        demo: true,
+        seed: 42,
+        speed: 1.0,
+        system: Some("backoffice".into()),
+        ..Connection::default()
+    })
+    .unwrap();
+    let mut app = Headless::with_clouds(backend.state(), backend.clouds.clone());
+    app.start(backend.now).await;
+    app.dispatch(Action::NextEnv);
+    assert_eq!(app.state.selected_env().unwrap().spec.name, "live");
+    for (w, h) in SIZES {
+        let text = screen::trimmed(&screen::buffer(&app.state, w, h));
+        let row = (text.lines())
+            .find(|l| l.contains("live ⚑") && l.contains("awaiting approval"))
+            .unwrap_or_else(|| panic!("no row of live at {w}x{h}:\n{text}"));
+        // At 80 columns NOTES is cut with … after its first words.
+        assert!(row.contains("last deploy"), "{row}");
+        if w >= 160 {
+            assert!(row.contains("last deploy failed: 1.50.2 "), "{row}");
+        }
+        let detail = (text.lines())
+            .find(|l| l.contains("✖ last"))
+            .unwrap_or_else(|| panic!("no failure in the detail at {w}x{h}:\n{text}"));
+        assert!(
+            detail.contains("✖ last deploy failed: 1.50.2 (execution 8b2ec47a) "),
+            "{detail}"
+        );
+        let uat = (text.lines())
+            .find(|l| l.contains("uat ") && l.contains("running"))
+            .unwrap_or_else(|| panic!("no row of uat at {w}x{h}:\n{text}"));
+        assert!(!uat.contains("failed"), "{uat}");
+    }
+}

@@ -3,6 +3,7 @@
 
 pub(super) mod deployer;
 pub(super) mod execution;
+pub mod failure;
 pub mod glance;
 pub(super) mod main_lag;
 pub(super) mod summary;

@@ -61,9 +61,14 @@ fn lines(state: &State, env: &EnvView) -> Vec<Line<'static>> {
     if let Some(line) = deployer(state) {
         out.push(line);
     }
-    if let Some(why) = crate::tui::views::environments::failure(env) {
+    if let Some(why) = crate::app::newest_failure(env) {
         out.push(Line::from(Span::styled(
             format!("✖ {why}"),
+            Style::new().fg(Color::Red),
+        )));
+    } else if let Some(failed) = crate::app::deploy_failure(env) {
+        out.push(Line::from(Span::styled(
+            format!("✖ {}", failed.describe(state.now)),
             Style::new().fg(Color::Red),
         )));
     }

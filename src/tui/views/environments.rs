@@ -1,8 +1,8 @@
 //! The home view: one row per environment with its release, health, approval, CDN, lag and markers.
 
 use super::rows_below_header;
-use crate::app::{Deployed, EnvSummary, EnvView, Lag, State};
-use crate::domain::{ActionStatus, DeployerCheck, ExecutionStatus, StageStatus, human};
+use crate::app::{Deployed, EnvSummary, EnvView, Lag, State, deploy_failure, newest_failure};
+use crate::domain::{DeployerCheck, human};
 use crate::tui::panes::{environment, glance};
 use crate::tui::widgets::status::{DIM, FROZEN, STALE, env_label, env_name_style, health};
 use crate::tui::widgets::table::{self, Col, ListGeom};
@@ -214,44 +214,6 @@ fn dash() -> Line<'static> {
     Line::from(Span::styled("—", DIM))
 }
 
-/// Why the environment's newest execution failed, if it did: the stage it failed in and the
-/// failed action's error (else the execution's own summary).
-pub fn failure(env: &EnvView) -> Option<String> {
-    let e = env
-        .executions
-        .first()
-        .filter(|e| e.status == ExecutionStatus::Failed)?;
-    let stage = env.state.as_ref().and_then(|s| {
-        s.stages.iter().find(|st| {
-            st.latest
-                .as_ref()
-                .is_some_and(|l| l.pipeline_execution_id == e.id && l.status == StageStatus::Failed)
-        })
-    });
-    let error = stage.and_then(|st| {
-        st.actions.iter().find_map(|a| {
-            let l = a
-                .latest
-                .as_ref()
-                .filter(|l| l.status == ActionStatus::Failed)?;
-            match (&l.error, &l.summary) {
-                (Some(err), _) => Some(format!("{}: {}", err.code, err.message)),
-                (None, Some(summary)) => Some(summary.clone()),
-                (None, None) => None,
-            }
-        })
-    });
-    let why = error.or_else(|| e.status_summary.clone());
-    Some(match (stage, why) {
-        (Some(st), Some(why)) => format!("failed in {}: {why}", st.name),
-        (Some(st), None) => format!("failed in {} (no reason given)", st.name),
-        (None, Some(why)) => format!("failed: {why}"),
-        (None, None) => "failed (no reason given)".to_string(),
-    })
-}
-
-/// The markers column: frozen, stale or throttled, loading, then why the newest execution
-/// failed.
 /// The MAIN cell: how many commits the environment's commit lags `main`.
 fn main_lag(lag: Lag) -> Line<'static> {
     match lag {
@@ -267,6 +229,8 @@ fn main_lag(lag: Lag) -> Line<'static> {
     }
 }
 
+/// The markers column: frozen, stale or throttled, loading, then why the newest execution
+/// failed (or the deploy that failed since what runs), the deployer image and the lag's reason.
 fn notes(state: &State, env: &EnvView, s: &EnvSummary, index: usize) -> Line<'static> {
     let mut spans = Vec::new();
     if let Some((stage, _)) = &s.frozen {
@@ -290,8 +254,14 @@ fn notes(state: &State, env: &EnvView, s: &EnvSummary, index: usize) -> Line<'st
     } else if env.refreshed_at.is_none() {
         spans.push(Span::styled("loading… ", DIM));
     }
-    if let Some(why) = failure(env) {
+    if let Some(why) = newest_failure(env) {
         spans.push(Span::styled(why, Style::new().fg(Color::Red)));
+    } else if let Some(failed) = deploy_failure(env) {
+        // What runs is older than what was last tried: the detail pane says why.
+        spans.push(Span::styled(
+            format!("{} ", failed.short(state.now)),
+            Style::new().fg(Color::Red),
+        ));
     }
     match state.deployer(index) {
         // Which image runs and which is newest (cut with … where the column is narrow); the
