@@ -2,7 +2,7 @@
 //! (`ListRuleExecutions`), newest first.
 
 use super::{Answer, Failure, Global, Output, columns, connect, json};
-use crate::domain::RuleExecutionDetail;
+use crate::domain::{RuleExecutionDetail, RuleStatus, human};
 use crate::ops::plan::approve::short_id;
 use serde::Serialize;
 
@@ -79,11 +79,10 @@ pub async fn run(
         .list_rule_executions(&spec.pipeline, None, MAX_RULE_RUNS)
         .await
         .map_err(|e| Failure::new(format!("{env}: ListRuleExecutions: {e}")))?;
-    let rules: Vec<RuleRunOut> = runs
-        .iter()
+    let chosen: Vec<&RuleExecutionDetail> = (runs.iter())
         .filter(|r| stage.is_none_or(|s| r.stage == s))
-        .map(out)
         .collect();
+    let rules: Vec<RuleRunOut> = chosen.iter().map(|r| out(r)).collect();
     let report = RulesOut {
         environment: env.to_string(),
         pipeline: spec.pipeline.clone(),
@@ -103,6 +102,8 @@ pub async fn run(
     let mut rows = vec![
         [
             "STARTED",
+            "ENDED",
+            "TOOK",
             "STAGE",
             "RULE",
             "TYPE",
@@ -113,9 +114,22 @@ pub async fn run(
         .map(String::from)
         .to_vec(),
     ];
-    for r in &report.rules {
+    let now = backend.now;
+    for (r, run) in report.rules.iter().zip(chosen) {
+        // A rule held (a deployment window closed, an alarm waited on) ends long after it
+        // started: when it passed or failed, and after how long, is what tells that apart.
+        let (ended, took) = if run.status == RuleStatus::InProgress {
+            ("running".to_string(), human(now.since(run.start)))
+        } else {
+            (
+                r.last_update.clone(),
+                human(run.last_update.since(run.start)),
+            )
+        };
         rows.push(vec![
             r.start.clone(),
+            ended,
+            took,
             r.stage.clone(),
             r.rule.clone(),
             r.provider.clone().unwrap_or_else(|| "-".into()),

@@ -1179,3 +1179,35 @@ fn status_says_the_last_deploy_failed_when_a_newer_execution_is_what_the_table_s
     let uat = envs.iter().find(|e| e["name"] == "uat").unwrap();
     assert!(uat["last_deploy_failed"].is_null(), "{uat}");
 }
+
+/// A rule held by a closed deployment window passes hours after it started: the table says when
+/// each rule run ended and how long it took, so a held deploy does not read as one that passed
+/// outside the window. Each row's times agree with its JSON.
+#[test]
+fn the_rules_table_says_when_a_rule_run_ended_and_how_long_it_was_held() {
+    let out = shipdeck(&["rules", "prd", "--demo"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let header: Vec<&str> = text.lines().next().unwrap().split_whitespace().collect();
+    assert_eq!(header[..3], ["STARTED", "ENDED", "TOOK"], "{text}");
+    let r = json(&["rules", "prd", "--demo", "-o", "json"]);
+    let runs = r["rules"].as_array().unwrap();
+    let rows: Vec<&str> = text.lines().skip(1).collect();
+    assert_eq!(rows.len(), runs.len(), "{text}");
+    let ts = |s: &str| shipdeck::domain::Timestamp::parse_rfc3339(s).unwrap().0 / 1000;
+    let mut held = 0;
+    for (row, run) in rows.iter().zip(runs) {
+        let start = run["start"].as_str().unwrap();
+        let end = run["last_update"].as_str().unwrap();
+        assert!(row.starts_with(&format!("{start}  {end}  ")), "{row}");
+        if ts(end) - ts(start) >= 3600 && run["type"] == "DeploymentWindow" {
+            held += 1;
+            let took = row.split("  ").nth(2).unwrap().trim();
+            assert!(took.contains('h'), "held for hours, said in hours: {row}");
+        }
+    }
+    assert!(
+        held > 0,
+        "the demo's prd has a deploy held overnight:\n{text}"
+    );
+}
