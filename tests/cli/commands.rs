@@ -598,13 +598,24 @@ fn runs_show_gives_jobs_steps_and_a_log_tail() {
         "{}",
         stderr(&out)
     );
-    let out = shipdeck(&["--demo", "--system", "storefront", "runs", "show", "1"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("run 1: workflow run not found: 1 in acme/storefront"),
-        "{}",
-        stderr(&out)
-    );
+    // A run the repository does not have is a bad value (exit 2), as an unknown commit is for
+    // `trace`; re-running or cancelling it too.
+    for args in [
+        &["runs", "show", "1"][..],
+        &["runs", "rerun", "1", "--dry-run"][..],
+        &["runs", "cancel", "1", "--dry-run"][..],
+    ] {
+        let out = shipdeck(&[&["--demo", "--system", "storefront"][..], args].concat());
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(
+                "run 1: workflow run not found: 1 in acme/storefront (`shipdeck runs` lists the \
+                 recent runs and their ids)"
+            ),
+            "{}",
+            stderr(&out)
+        );
+    }
     for bad in [
         &["--demo", "--system", "storefront", "runs", "show", "latest"][..],
         &["--demo", "--system", "storefront", "runs", "--limit", "0"][..],

@@ -376,7 +376,7 @@ pub async fn read_run(
         github.list_jobs(*run_id),
         github.writable()
     );
-    let run = run.map_err(|e| Failure::new(format!("run {run_id}: {e}")))?;
+    let run = run.map_err(|e| crate::cli::runs::run_unread(*run_id, e))?;
     let Some(spec) = run_target(&run, release_workflow, specs) else {
         return Err(Failure::new("no environment is configured"));
     };

@@ -13,6 +13,17 @@ use crate::domain::github::{Job, WorkflowRun};
 use crate::domain::{Timestamp, human};
 use serde::Serialize;
 
+/// Why run `run_id` could not be read: a run the repository does not have is a bad value
+/// (exit 2, as an unknown commit for `trace` is); any other failure leaves it unknown (exit 1).
+pub(crate) fn run_unread(run_id: u64, e: CloudError) -> Failure {
+    match e {
+        CloudError::NotFound { .. } => Failure::usage(format!(
+            "run {run_id}: {e} (`shipdeck runs` lists the recent runs and their ids)"
+        )),
+        e => Failure::new(format!("run {run_id}: {e}")),
+    }
+}
+
 /// A read that failed: what, and why.
 #[derive(Serialize)]
 pub(super) struct ErrorOut {

@@ -126,7 +126,7 @@ pub(super) async fn run(
     let run = gh
         .get_run(run_id)
         .await
-        .map_err(|e| Failure::new(format!("run {run_id}: {e}")))?;
+        .map_err(|e| super::run_unread(run_id, e))?;
     let mut errors = Vec::new();
     let jobs = gh.list_jobs(run_id).await;
     if let Err(e) = &jobs {
