@@ -117,6 +117,9 @@ async fn watch(global: &Global, args: &WatchArgs) -> Result<(), Failure> {
     // The first reads that failed.
     let mut unread: Vec<String> = Vec::new();
     let slots = Arc::new(tokio::sync::Semaphore::new(EXEC_AT_ONCE));
+    // The `--exec` commands that failed (each said on stderr as it failed): `--once` ends with
+    // exit 1 when any did, so a script learns that an event's hook did not run through.
+    let hook_failures = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut hooks = tokio::task::JoinSet::new();
     let timeout = Duration::from_secs(args.exec_timeout);
     loop {
@@ -154,10 +157,12 @@ async fn watch(global: &Global, args: &WatchArgs) -> Result<(), Failure> {
                 if let Some(cmd) = &exec {
                     // The semaphore is fair: the commands start in the events' order.
                     let (cmd, event, slots) = (cmd.clone(), event.clone(), slots.clone());
-                    let system = w.system.clone();
+                    let (system, failures) = (w.system.clone(), hook_failures.clone());
                     hooks.spawn(async move {
-                        if let Ok(_slot) = slots.acquire_owned().await {
-                            run_exec(&cmd, &event, system.as_deref(), timeout).await;
+                        if let Ok(_slot) = slots.acquire_owned().await
+                            && !run_exec(&cmd, &event, system.as_deref(), timeout).await
+                        {
+                            failures.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         }
                     });
                 }
@@ -175,13 +180,24 @@ async fn watch(global: &Global, args: &WatchArgs) -> Result<(), Failure> {
                 () = async { while hooks.join_next().await.is_some() {} } => {}
             }
             // What waits where a read failed is unknown: not a clean "that is all".
+            let mut why = Vec::new();
             if !unread.is_empty() {
-                return Err(Failure::new(format!(
+                why.push(format!(
                     "watch: the first read failed, so what waits there is not known:\n{}",
                     unread.join("\n")
-                )));
+                ));
             }
-            return Ok(());
+            let failed = hook_failures.load(std::sync::atomic::Ordering::Relaxed);
+            if failed > 0 {
+                why.push(format!(
+                    "watch: {failed} --exec command{} failed (said above)",
+                    if failed == 1 { "" } else { "s" }
+                ));
+            }
+            return match why.is_empty() {
+                true => Ok(()),
+                false => Err(Failure::new(why.join("\n"))),
+            };
         }
         tokio::select! {
             _ = sigint.recv() => return stop(hooks).await,
@@ -253,14 +269,18 @@ fn command(text: &str, shell: bool) -> Result<Vec<String>, Failure> {
 
 /// Runs the command with the event as JSON on its standard input (and `SHIPDECK_EVENT`,
 /// `SHIPDECK_ENVIRONMENT` set), killed after `timeout`; a failure is said on stderr and the
-/// watch goes on.
-async fn run_exec(cmd: &[String], event: &Event, system: Option<&str>, timeout: Duration) {
+/// watch goes on. Whether it ran through (exit 0 in time).
+async fn run_exec(cmd: &[String], event: &Event, system: Option<&str>, timeout: Duration) -> bool {
     let name = event.kind.name();
-    if let Err(why) = exec_once(cmd, event, system, timeout).await {
-        errln!(
-            "shipdeck: watch: --exec `{}` for {name}: {why}",
-            cmd.join(" ")
-        );
+    match exec_once(cmd, event, system, timeout).await {
+        Ok(()) => true,
+        Err(why) => {
+            errln!(
+                "shipdeck: watch: --exec `{}` for {name}: {why}",
+                cmd.join(" ")
+            );
+            false
+        }
     }
 }
 

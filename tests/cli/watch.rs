@@ -163,7 +163,8 @@ fn exec_gets_each_event_as_json_on_stdin_without_a_shell_unless_asked() {
     );
     let written = std::fs::read_to_string(&file).unwrap();
     assert_eq!(written.lines().last(), Some("approval_pending prd"));
-    // A command that takes too long is killed and said; the watch itself succeeds.
+    // A command that takes too long is killed and said, and `--once` ends with exit 1: the
+    // event's hook did not run through.
     let out = run(&[
         "--demo",
         "--system",
@@ -175,12 +176,30 @@ fn exec_gets_each_event_as_json_on_stdin_without_a_shell_unless_asked() {
         "--exec-timeout",
         "1",
     ]);
-    assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("--exec `sleep 30` for approval_pending: killed after 1 s"),
+        err.contains("--exec `sleep 30` for approval_pending: killed after 1 s")
+            && err.contains("watch: 1 --exec command failed (said above)"),
         "{err}"
     );
+    // So does one that fails; the event itself is still printed.
+    let out = run(&[
+        "--demo",
+        "--system",
+        "storefront",
+        "watch",
+        "--once",
+        "--exec",
+        "false",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("--exec `false` for approval_pending: ended with exit status: 1"),
+        "{err}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("prd"));
     // An unbalanced quote is a usage error.
     let out = run(&["--demo", "watch", "--exec", "echo 'oops"]);
     assert_eq!(out.status.code(), Some(2));

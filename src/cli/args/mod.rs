@@ -134,7 +134,7 @@ pub struct WatchArgs {
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub exec_timeout: u64,
     /// Report what needs attention now, then exit (1 when a first read failed: what waits
-    /// there is not known).
+    /// there is not known; 1 too when an --exec command failed or timed out).
     #[arg(long)]
     pub once: bool,
 }
