@@ -1,5 +1,6 @@
 //! Configuration errors: every problem in a file names `file:line:column`, the key and what was expected.
 
+use crate::domain::spelling::expected_one_of;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -76,7 +77,10 @@ pub enum ConfigError {
         message: String,
     },
     /// A key the format does not know (a typo, or a key in the wrong table).
-    #[error("{at}: unknown key `{key}` in {table}; expected one of {}", expected.join(", "))]
+    #[error(
+        "{at}: unknown key `{key}` in {table}; {}",
+        expected_one_of(key, expected)
+    )]
     UnknownKey {
         /// Where the key is.
         at: Location,

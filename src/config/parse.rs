@@ -6,6 +6,7 @@ use super::github;
 use super::model::{AwsConfig, Config, PollingConfig, UiConfig};
 use super::reader::{Source, Table};
 use super::validate;
+use crate::domain::spelling::toml_message;
 use std::path::Path;
 use toml::de::DeTable;
 
@@ -53,7 +54,7 @@ pub(crate) fn parse(
     let src = Source { file, text };
     let doc = DeTable::parse(text).map_err(|e| ConfigError::Syntax {
         at: src.at(&e.span().unwrap_or(0..0)),
-        message: e.message().trim().to_string(),
+        message: toml_message(text, e.message().trim(), e.span()),
     })?;
     let root = Table::root(&src, &doc);
     root.deny_unknown(TOP_KEYS)?;

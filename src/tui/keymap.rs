@@ -3,6 +3,7 @@
 pub use super::keymap_file::parse_key;
 use super::keymap_file::{Sections, merge, parse_file};
 use crate::app::{Action, Overlay, State};
+use crate::domain::spelling::expected_one_of;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;
 use std::path::Path;
@@ -73,6 +74,15 @@ pub struct KeyConflict {
     pub second: String,
 }
 
+/// What a section should be named, and the likely one when `section` is a typo of it.
+fn section_hint(section: &str) -> String {
+    let expected = "expected [normal], [logs], [dialog] or [input]";
+    match crate::domain::spelling::nearest(section, ["normal", "logs", "dialog", "input"]) {
+        Some(s) => format!("did you mean [{s}]? ({expected})"),
+        None => expected.to_string(),
+    }
+}
+
 /// A keymap file or binding that cannot be used.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum KeymapError {
@@ -85,7 +95,7 @@ pub enum KeymapError {
         message: String,
     },
     /// A section other than normal/logs/dialog/input.
-    #[error("{at}: unknown section [{section}]; expected [normal], [logs], [dialog] or [input]")]
+    #[error("{at}: unknown section [{section}]; {}", section_hint(section))]
     Section {
         /// `file:line:column` of the section's name.
         at: String,
@@ -93,7 +103,7 @@ pub enum KeymapError {
         section: String,
     },
     /// An action name that does not exist.
-    #[error("{at}: [{section}] unknown action `{action}`; expected one of {expected}")]
+    #[error("{at}: [{section}] unknown action `{action}`; {expected}")]
     UnknownAction {
         /// `file:line:column` of the action's name.
         at: String,
@@ -188,11 +198,13 @@ impl Keymap {
             };
             for (action, (at, entry)) in entries.actions {
                 let Some(act) = Action::bindable(&action) else {
+                    let expected =
+                        expected_one_of(&action, &Action::bindable_names().collect::<Vec<_>>());
                     return Err(KeymapError::UnknownAction {
                         at,
                         section,
                         action,
-                        expected: Action::bindable_names().collect::<Vec<_>>().join(", "),
+                        expected,
                     });
                 };
                 for key in &entry.keys {

@@ -4,6 +4,7 @@
 
 use super::keymap::KeymapError;
 use crate::config::Location;
+use crate::domain::spelling::toml_message;
 use crossterm::event::KeyCode;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -14,9 +15,17 @@ fn place(file: &str, text: &str, start: usize) -> String {
     Location::from_offset(file, text, start).to_string()
 }
 
-/// `line N, column M: message` for a TOML error.
+/// `line N, column M: message` for a TOML error, naming a duplicate key and saying what an
+/// action's entry looks like when it is not a table.
 fn describe(text: &str, err: &toml::de::Error) -> String {
-    let message = err.message().trim().to_string();
+    let message = toml_message(text, err.message().trim(), err.span());
+    let message = match message.split_once(", expected struct RawEntry") {
+        Some((found, _)) => format!(
+            "{found}, expected an action's table: {{ keys = [\"q\", \"ctrl-c\"], desc = \"…\" }} \
+             (desc optional)"
+        ),
+        None => message,
+    };
     let Some(span) = err.span() else {
         return message;
     };

@@ -146,9 +146,16 @@ fn syntax_errors_carry_line_and_column() {
         err(&fixture("bad_syntax.toml")),
         "shipdeck.toml:3:5: invalid TOML: unclosed table, expected `]`"
     );
+    // A duplicate key is named (the parser says only "duplicate key").
     assert_eq!(
-        err("a = 1\na = 2\n"),
-        "shipdeck.toml:2:1: invalid TOML: duplicate key"
+        err("read_only = true\nread_only = false\n"),
+        "shipdeck.toml:2:1: invalid TOML: duplicate key `read_only`: it is already set in this \
+         table (a key is set once)"
+    );
+    assert_eq!(
+        err("[aws]\nregion = \"eu-west-1\"\n\"region\" = \"eu-west-2\"\n"),
+        "shipdeck.toml:3:1: invalid TOML: duplicate key `region`: it is already set in this table \
+         (a key is set once)"
     );
     let e = parse("x = \n").unwrap_err();
     assert_eq!(
@@ -165,24 +172,26 @@ fn syntax_errors_carry_line_and_column() {
 fn unknown_keys_name_the_key_the_table_and_the_choices() {
     assert_eq!(
         err(&fixture("aws_typo.toml")),
-        "shipdeck.toml:8:7: unknown key `regoin` in [aws]; expected one of profile, region, \
-         endpoint_url, role_arn, external_id, role_session_name, connect_timeout, operation_timeout"
+        "shipdeck.toml:8:7: unknown key `regoin` in [aws]; did you mean `region`? (expected one \
+         of profile, region, endpoint_url, role_arn, external_id, role_session_name, \
+         connect_timeout, operation_timeout)"
     );
     assert_eq!(
         err(&with_env("readonly = true")),
-        "shipdeck.toml:1:1: unknown key `readonly` in the top-level table; \
-         expected one of read_only, aws, ui, polling, github, deployer, notify, environments, systems, \
-         default_system"
+        "shipdeck.toml:1:1: unknown key `readonly` in the top-level table; did you mean \
+         `read_only`? (expected one of read_only, aws, ui, polling, github, deployer, notify, \
+         environments, systems, default_system)"
     );
     assert_eq!(
         err(&format!(
             "[[environments]]\n{ENV}\n[[environments]]\n{ENV}pipline = \"x\"\n"
         )),
-        "shipdeck.toml:16:1: unknown key `pipline` in environments[1]; expected one of name, pipeline, \
-         source_bucket, source_key, release_prefix, distribution_id, logs_bucket, logs_prefix, \
-         log_groups, build_log_group, deploy_project, site_url, api_url, protected, read_only, \
-         promotes_from, self_approval, api_name, lambda_function, viewer_function, health, \
-         profile, region, role_arn, external_id, role_session_name, endpoint_url, athena"
+        "shipdeck.toml:16:1: unknown key `pipline` in environments[1]; did you mean `pipeline`? \
+         (expected one of name, pipeline, source_bucket, source_key, release_prefix, \
+         distribution_id, logs_bucket, logs_prefix, log_groups, build_log_group, deploy_project, \
+         site_url, api_url, protected, read_only, promotes_from, self_approval, api_name, \
+         lambda_function, viewer_function, health, profile, region, role_arn, external_id, \
+         role_session_name, endpoint_url, athena)"
     );
     assert_eq!(
         err(&with_env("[polling]\nactive = 5\nsleep = 1")),

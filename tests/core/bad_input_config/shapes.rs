@@ -25,8 +25,9 @@ fn tables_of_the_wrong_shape_unknown_keys_and_syntax() {
     );
     assert_eq!(
         first(&FULL.replace("region = ", "regoin = ")),
-        "shipdeck.toml:4:1: unknown key `regoin` in [aws]; expected one of profile, region, \
-         endpoint_url, role_arn, external_id, role_session_name, connect_timeout, operation_timeout"
+        "shipdeck.toml:4:1: unknown key `regoin` in [aws]; did you mean `region`? (expected one \
+         of profile, region, endpoint_url, role_arn, external_id, role_session_name, \
+         connect_timeout, operation_timeout)"
     );
     assert_eq!(
         first(&FULL.replace("tick_ms = 250", "tick_ms = 250\ntheme = \"dark\"")),
@@ -34,11 +35,12 @@ fn tables_of_the_wrong_shape_unknown_keys_and_syntax() {
     );
     assert_eq!(
         first(&FULL.replace("logs_prefix", "log_prefix")),
-        "shipdeck.toml:23:1: unknown key `log_prefix` in environments[0]; expected one of name, \
-         pipeline, source_bucket, source_key, release_prefix, distribution_id, logs_bucket, \
-         logs_prefix, log_groups, build_log_group, deploy_project, site_url, api_url, protected, \
-         read_only, promotes_from, self_approval, api_name, lambda_function, viewer_function, \
-         health, profile, region, role_arn, external_id, role_session_name, endpoint_url, athena"
+        "shipdeck.toml:23:1: unknown key `log_prefix` in environments[0]; did you mean \
+         `logs_prefix`? (expected one of name, pipeline, source_bucket, source_key, \
+         release_prefix, distribution_id, logs_bucket, logs_prefix, log_groups, build_log_group, \
+         deploy_project, site_url, api_url, protected, read_only, promotes_from, self_approval, \
+         api_name, lambda_function, viewer_function, health, profile, region, role_arn, \
+         external_id, role_session_name, endpoint_url, athena)"
     );
     let syntax = first(&FULL.replace("tick_ms = 250", "tick_ms = "));
     assert!(
@@ -63,7 +65,31 @@ fn keymap_file() {
         syntax.starts_with("keys.toml: invalid keymap: line "),
         "{syntax}"
     );
-    assert!(err("[normal]\nquit = \"q\"\n").starts_with("keys.toml: invalid keymap: line 2"));
+    // An action given a bare key says what an entry looks like (not a type's name).
+    assert_eq!(
+        err("[normal]\nquit = \"q\"\n"),
+        "keys.toml: invalid keymap: line 2, column 8: invalid type: string \"q\", expected an \
+         action's table: { keys = [\"q\", \"ctrl-c\"], desc = \"…\" } (desc optional)"
+    );
+    assert_eq!(
+        err("[normal]\nquit = { keys = [\"q\"] }\nquit = { keys = [\"x\"] }\n"),
+        "keys.toml: invalid keymap: line 3, column 1: duplicate key `quit`: it is already set in \
+         this table (a key is set once)"
+    );
+    // Typos of a section or an action name the likely one.
+    assert_eq!(
+        err("[normall]\nquit = { keys = [\"q\"] }\n"),
+        "keys.toml:1:2: unknown section [normall]; did you mean [normal]? (expected [normal], \
+         [logs], [dialog] or [input])"
+    );
+    let typo = err("[normal]\naprove = { keys = [\"q\"] }\n");
+    assert!(
+        typo.starts_with(
+            "keys.toml:2:1: [normal] unknown action `aprove`; did you mean `approve`? (expected \
+             one of help, "
+        ),
+        "{typo}"
+    );
     assert_eq!(
         err("[views]\nquit = { keys = [\"q\"] }\n"),
         "keys.toml:1:2: unknown section [views]; expected [normal], [logs], [dialog] or [input]"
