@@ -211,7 +211,7 @@ pub struct OverrideArgs {
     pub stage: Option<String>,
     /// Which condition: before-entry or on-success (default: the one in progress on the
     /// stage). An onFailure condition cannot be overridden.
-    #[arg(long, value_name = "CONDITION", value_parser = parse_condition)]
+    #[arg(long, value_name = "CONDITION", value_parser = ConditionParser)]
     pub condition: Option<ConditionKind>,
     /// Confirmation, dry run and output.
     #[command(flatten)]
@@ -222,6 +222,42 @@ pub struct OverrideArgs {
 fn parse_condition(text: &str) -> Result<ConditionKind, String> {
     ConditionKind::parse(text)
         .ok_or_else(|| format!("unknown condition `{text}`; expected before-entry or on-success"))
+}
+
+/// `--condition`: read as [`parse_condition`] does (any case and spelling, `beforeEntry` too),
+/// and offering its two values to the shell completions (a plain function offers file names).
+#[derive(Debug, Clone, Copy)]
+struct ConditionParser;
+
+impl clap::builder::TypedValueParser for ConditionParser {
+    type Value = ConditionKind;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<ConditionKind, clap::Error> {
+        let text = value.to_string_lossy();
+        parse_condition(&text).map_err(|why| {
+            let name = arg.map_or("--condition <CONDITION>".to_string(), ToString::to_string);
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("invalid value '{text}' for '{name}': {why}\n"),
+            )
+            .with_cmd(cmd)
+        })
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            ["before-entry", "on-success"]
+                .into_iter()
+                .map(clap::builder::PossibleValue::new),
+        ))
+    }
 }
 
 /// `shipdeck invalidate ENV PATH... [--wait] [--yes]`.
