@@ -251,6 +251,86 @@ fn simulator_flags() {
     }
 }
 
+/// A negative number is a bad value of its flag, said with the range it takes — not taken for
+/// an unknown flag (`unexpected argument '-1' found`).
+#[test]
+fn negative_numbers_are_bad_values_naming_their_range() {
+    let sf = ["--demo", "--system", "storefront"];
+    for (args, flag, range) in [
+        (
+            &["runs", "--limit", "-1"][..],
+            "--limit <N>",
+            "a number of runs from 1 to 100",
+        ),
+        (
+            &["runs", "show", "1", "--lines", "-5"],
+            "--lines <N>",
+            "a number of lines from 1 to 10000",
+        ),
+        (
+            &["watch", "--exec", "true", "--exec-timeout", "-1"],
+            "--exec-timeout <SECS>",
+            "a number of seconds from 1 to 3600",
+        ),
+        (
+            &["watch", "--exec", "true", "--exec-timeout", "0"],
+            "--exec-timeout <SECS>",
+            "a number of seconds from 1 to 3600",
+        ),
+        (
+            &["insights", "prd", "--limit", "-4", "fields @message"],
+            "--limit <N>",
+            "a number of rows from 1 to 10000",
+        ),
+        (
+            &[
+                "query",
+                "prd",
+                "--since",
+                "1d",
+                "--group-by",
+                "path",
+                "--top",
+                "-3",
+                "--dry-run",
+            ],
+            "--top <N>",
+            "a number of groups from 1 to 10000",
+        ),
+        (
+            &[
+                "query",
+                "prd",
+                "--since",
+                "1d",
+                "--max-scan-bytes",
+                "-5",
+                "--dry-run",
+            ],
+            "--max-scan-bytes <BYTES>",
+            "a positive number of bytes",
+        ),
+    ] {
+        let value = args[args
+            .iter()
+            .position(|a| a.starts_with("--") && a.ends_with(flag.split(' ').next().unwrap()))
+            .unwrap()
+            + 1];
+        rejects(
+            &[&sf[..], args].concat(),
+            2,
+            &[&format!(
+                "invalid value '{value}' for '{flag}': expected {range}, got `{value}`"
+            )],
+        );
+    }
+    rejects(
+        &["--demo", "--system", "storefront", "runs", "show", "-1"],
+        2,
+        &["invalid value '-1' for '<RUN_ID>': expected a run id"],
+    );
+}
+
 #[test]
 fn output_flags_of_the_table_commands() {
     for cmd in [&["status"][..], &["approvals"], &["pipeline", "prd"]] {
@@ -408,4 +488,48 @@ sso_session = half
         assert!(!dir.join("home/.aws/sso").exists(), "nothing cached");
         std::fs::remove_dir_all(&dir).ok();
     }
+}
+
+/// `override --condition` takes before-entry or on-success (any spelling of them), names them
+/// when given another, and the shell completions offer those two (not file names).
+#[test]
+fn override_condition_names_its_values_and_completes_them() {
+    rejects(
+        &[
+            "--demo",
+            "override",
+            "prd",
+            "--condition",
+            "nope",
+            "--dry-run",
+        ],
+        2,
+        &[
+            "invalid value 'nope' for '--condition <CONDITION>': unknown condition `nope`; expected \
+           before-entry or on-success",
+        ],
+    );
+    let dir = scratch();
+    // Where each shell's script completes --condition, and what it offers there.
+    for (shell, marker, offers) in [
+        (
+            "bash",
+            "--condition)",
+            "compgen -W \"before-entry on-success\"",
+        ),
+        (
+            "zsh",
+            "'--condition=[",
+            ":CONDITION:(before-entry on-success)",
+        ),
+        ("fish", "-l condition", "-f -a \"before-entry"),
+    ] {
+        let out = run(&dir, &["completions", shell]);
+        assert!(out.status.success(), "{shell}");
+        let script = String::from_utf8_lossy(&out.stdout);
+        let at = (script.find(marker)).unwrap_or_else(|| panic!("{shell}: no {marker}"));
+        let near = &script[at..script.len().min(at + 300)];
+        assert!(near.contains(offers), "{shell}: {near}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
 }

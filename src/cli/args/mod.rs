@@ -75,6 +75,26 @@ fn parse_seed(text: &str) -> Result<u64, String> {
     })
 }
 
+/// `--exec-timeout`: 1 to 3600 seconds.
+fn parse_exec_timeout(text: &str) -> Result<u64, String> {
+    match text.parse::<u64>() {
+        Ok(n) if (1..=3600).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "expected a number of seconds from 1 to 3600, got `{text}`"
+        )),
+    }
+}
+
+/// `insights --limit`: 1 to 10,000 rows (CloudWatch Logs Insights' limit).
+fn parse_rows(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=10_000).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "expected a number of rows from 1 to 10000, got `{text}`"
+        )),
+    }
+}
+
 /// Most threads `--threads` accepts.
 const MAX_THREADS: usize = 1024;
 
@@ -131,7 +151,7 @@ pub struct WatchArgs {
     pub shell: bool,
     /// Seconds an --exec command may take before it is killed.
     #[arg(long, value_name = "SECS", default_value_t = 30, requires = "exec",
-          value_parser = clap::value_parser!(u64).range(1..=3600))]
+          value_parser = parse_exec_timeout, allow_negative_numbers = true)]
     pub exec_timeout: u64,
     /// Report what needs attention now, then exit (1 when a first read failed: what waits
     /// there is not known; 1 too when an --exec command failed or timed out).
@@ -340,7 +360,7 @@ pub struct InsightsArgs {
           allow_hyphen_values = true)]
     pub until: Option<super::logs::Since>,
     /// Most rows to return (1-10000; the service's default is 10,000).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_rows, allow_negative_numbers = true)]
     pub limit: Option<usize>,
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = InsightsOutput::Pretty)]

@@ -37,7 +37,7 @@ pub struct QueryArgs {
     #[arg(long, value_name = "KEY", value_parser = GroupBy::parse)]
     pub group_by: Option<GroupBy>,
     /// How many groups, by requests (with --group-by).
-    #[arg(long, value_name = "N", value_parser = parse_top)]
+    #[arg(long, value_name = "N", value_parser = parse_top, allow_negative_numbers = true)]
     pub top: Option<usize>,
     /// Print the SQL, the table's DDL and the estimated bytes scanned and cost; run nothing.
     #[arg(long)]
@@ -51,7 +51,7 @@ pub struct QueryArgs {
     /// Run the query if it is estimated to scan at most this many bytes (default: the
     /// environment's `max_scan_bytes`, 50 GiB); above it the operator is asked. A number of
     /// bytes, or with a unit: `500MB`, `10GB` (powers of 1000), `50GiB` (powers of 1024).
-    #[arg(long, value_name = "BYTES", value_parser = scan_bytes)]
+    #[arg(long, value_name = "BYTES", value_parser = scan_bytes, allow_negative_numbers = true)]
     pub max_scan_bytes: Option<u64>,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = QueryOutput::Pretty)]
@@ -73,6 +73,9 @@ fn scan_bytes(text: &str) -> Result<u64, String> {
     match parse_size::parse_size(text) {
         Ok(0) => Err("expected more than 0 bytes".into()),
         Ok(n) => Ok(n),
+        Err(_) if text.trim_start().starts_with('-') => {
+            Err(format!("expected a positive number of bytes, got `{text}`"))
+        }
         Err(e) => Err(format!(
             "{e}; expected a number of bytes, as 500000000, 500MB, 10GB or 50GiB"
         )),

@@ -23,7 +23,8 @@ pub struct RunsArgs {
     #[arg(long, value_enum)]
     pub workflow: Option<WorkflowRole>,
     /// Runs per workflow, newest first: 1 to 100.
-    #[arg(long, value_name = "N", default_value_t = 10, value_parser = parse_limit)]
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = parse_limit,
+          allow_negative_numbers = true)]
     pub limit: usize,
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = Output::Table)]
@@ -36,13 +37,14 @@ pub enum RunsCommand {
     /// One run: its jobs and steps, and the tail of a job's log.
     Show {
         /// The run's id (the number in its GitHub address, `…/actions/runs/ID`).
-        #[arg(value_name = "RUN_ID", value_parser = parse_run_id)]
+        #[arg(value_name = "RUN_ID", value_parser = parse_run_id, allow_negative_numbers = true)]
         run_id: u64,
         /// Show the end of this job's log (its name, e.g. `build`, or its id).
         #[arg(long, value_name = "JOB")]
         log: Option<String>,
         /// Lines of the log to show, from its end: 1 to 10000.
-        #[arg(long, value_name = "N", default_value_t = 40, value_parser = parse_lines)]
+        #[arg(long, value_name = "N", default_value_t = 40, value_parser = parse_lines,
+              allow_negative_numbers = true)]
         lines: usize,
         /// Output format.
         #[arg(long, short, value_enum, default_value_t = Output::Table)]
@@ -52,7 +54,7 @@ pub enum RunsCommand {
     /// that depend on them). Needs a token with Actions: read and write.
     Rerun {
         /// The run's id (or its GitHub address).
-        #[arg(value_name = "RUN_ID", value_parser = parse_run_id)]
+        #[arg(value_name = "RUN_ID", value_parser = parse_run_id, allow_negative_numbers = true)]
         run_id: u64,
         /// Only the failed jobs.
         #[arg(long)]
@@ -64,7 +66,7 @@ pub enum RunsCommand {
     /// Cancel a queued or running run. Needs a token with Actions: read and write.
     Cancel {
         /// The run's id (or its GitHub address).
-        #[arg(value_name = "RUN_ID", value_parser = parse_run_id)]
+        #[arg(value_name = "RUN_ID", value_parser = parse_run_id, allow_negative_numbers = true)]
         run_id: u64,
         /// Confirmation, dry run and output.
         #[command(flatten)]
