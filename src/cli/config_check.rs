@@ -7,6 +7,7 @@ use crate::app::{Resolved, resolve_logs};
 use crate::cli::args::Global;
 use crate::cloud::Discovery;
 use crate::config::{self, Config, regions};
+use crate::domain::words::count;
 use crate::domain::{EnvSpec, LogSource, SourceKind};
 use crate::tui::keymap::Keymap;
 use std::path::Path;
@@ -39,11 +40,13 @@ fn report(config: &Config, keymap: &Keymap) -> String {
         .as_ref()
         .map_or("<built-in>".into(), |p| p.display().to_string());
     let mut out = if config.systems.is_empty() {
-        let mut out = format!("{file}: ok, {} environments\n", config.environments.len());
+        let envs = count(config.environments.len(), "environment", "environments");
+        let mut out = format!("{file}: ok, {envs}\n");
         out.push_str(&environments(config, "  "));
         out
     } else {
-        let mut out = format!("{file}: ok, {} systems\n", config.systems.len());
+        let systems = count(config.systems.len(), "system", "systems");
+        let mut out = format!("{file}: ok, {systems}\n");
         for system in &config.systems {
             let name = system.system.as_deref().unwrap_or_default();
             let default = if config.system == system.system {
@@ -52,8 +55,8 @@ fn report(config: &Config, keymap: &Keymap) -> String {
                 ""
             };
             out.push_str(&format!(
-                "  system {name}{default}: {} environments{}\n",
-                system.environments.len(),
+                "  system {name}{default}: {}{}\n",
+                count(system.environments.len(), "environment", "environments"),
                 system
                     .github
                     .as_ref()

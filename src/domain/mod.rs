@@ -14,6 +14,7 @@ mod pipeline;
 pub mod spelling;
 mod time;
 mod version;
+pub mod words;
 
 pub use approval::Approval;
 pub use conditions::{

@@ -150,6 +150,15 @@ fn config_check_reports_success_and_located_errors() {
         err.contains("shipdeck.toml:2:1: unknown key `regoin` in [aws]"),
         "{err}"
     );
+    // One environment is one environment.
+    let text = std::fs::read_to_string(example).unwrap();
+    let second = text.match_indices("\n[[environments]]").nth(1).unwrap().0;
+    let one = dir.join("one.toml");
+    std::fs::write(&one, &text[..second]).unwrap();
+    let out = shipdeck(&["config", "check", one.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(said.contains("one.toml: ok, 1 environment\n"), "{said}");
     let missing = dir.join("missing.toml");
     let out = shipdeck(&["config", "check", missing.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));

@@ -221,14 +221,7 @@ fn ellipsize_raw(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
-/// `n` and the noun for it: `1 invalidation`, `3 invalidations`.
-pub fn count(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("{n} {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
+pub use crate::domain::words::count;
 
 /// The first 8 characters of an execution id.
 pub fn short_id(id: &str) -> &str {
