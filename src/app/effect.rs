@@ -450,3 +450,26 @@ pub enum Effect {
         profiles: Vec<String>,
     },
 }
+
+impl Effect {
+    /// Whether this is a read that changes nothing and that no other effect waits for: a
+    /// runtime may run it beside others and fold the answers in the order they were asked (the
+    /// headless runtime does, so that a command's reads of several environments take the time of
+    /// the slowest, not their sum). Writes, streams and anything ordered stay one at a time.
+    pub fn runs_beside_others(&self) -> bool {
+        matches!(
+            self,
+            Effect::FetchEnv { .. }
+                | Effect::FetchReleases { .. }
+                | Effect::FetchIdentity { .. }
+                | Effect::CompareMain { .. }
+                | Effect::ReadDeployers { .. }
+                | Effect::LookGitHub { .. }
+                | Effect::FetchRuns { .. }
+                | Effect::ReadHealth { .. }
+                | Effect::DiscoverLogSources { .. }
+                | Effect::FetchDeployRuns { .. }
+                | Effect::ListInvalidations { .. }
+        )
+    }
+}

@@ -43,26 +43,58 @@ impl Headless {
         self.queue.extend(effects);
     }
 
-    /// Runs queued effects, in order, and idle work (the filtered charts), until none remain.
+    /// Runs queued effects and idle work (the filtered charts) until none remain. Reads that
+    /// run beside others ([`Effect::runs_beside_others`]) queued one after another run at once,
+    /// their answers folded in the order they were asked, as if run one by one; any other effect
+    /// runs alone, after those before it.
     pub async fn settle(&mut self) {
         loop {
-            if let Some(effect) = self.queue.pop_front() {
-                self.effects_run += 1;
+            let batch = self.next_batch();
+            if batch.is_empty() {
+                if self.state.traffic.charts_pending() {
+                    self.dispatch(Action::ChartsStep);
+                    continue;
+                }
+                break;
+            }
+            self.effects_run += batch.len() as u64;
+            let clouds = &self.clouds;
+            let runs = batch.into_iter().map(|effect| async move {
                 // A read's parts come first, as in the terminal loop.
                 let (tx, mut parts) = tokio::sync::mpsc::unbounded_channel();
-                let answer = run_routed(&self.clouds, effect, Some(&tx)).await;
+                let answer = run_routed(clouds, effect, Some(&tx)).await;
+                let mut got = Vec::new();
                 while let Ok(part) = parts.try_recv() {
+                    got.push(part);
+                }
+                (got, answer)
+            });
+            for (parts, answer) in futures::future::join_all(runs).await {
+                for part in parts {
                     self.dispatch(part);
                 }
                 if let Some(action) = answer {
                     self.dispatch(action);
                 }
-            } else if self.state.traffic.charts_pending() {
-                self.dispatch(Action::ChartsStep);
-            } else {
+            }
+        }
+    }
+
+    /// The effects to run next: the reads at the queue's front that run beside others, or the
+    /// one effect there that does not.
+    fn next_batch(&mut self) -> Vec<Effect> {
+        let mut batch = Vec::new();
+        while let Some(front) = self.queue.front() {
+            let beside = front.runs_beside_others();
+            if !beside && !batch.is_empty() {
+                break;
+            }
+            batch.extend(self.queue.pop_front());
+            if !beside {
                 break;
             }
         }
+        batch
     }
 
     /// A tick at `now`, then everything it started.
