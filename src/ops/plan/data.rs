@@ -186,6 +186,17 @@ pub fn named_execution<'a>(
     }
 }
 
+/// Why `asked` names no one execution when it starts several: `` `4aeba1e2` starts 2
+/// executions in prd (…, …); give more of the id ``, `among` saying where they were looked for.
+pub fn ambiguous(asked: &str, several: &[&ExecutionSummary], among: &str) -> String {
+    let ids: Vec<&str> = several.iter().map(|e| e.id.as_str()).collect();
+    format!(
+        "`{asked}` starts {} executions {among} ({}); give more of the id",
+        ids.len(),
+        ids.join(", ")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,6 +241,10 @@ mod tests {
         );
         let several = named_execution(&list, "4aeba1e2").unwrap_err();
         assert_eq!(several.len(), 2);
+        assert_eq!(
+            ambiguous("4aeba1e2", &several, "in prd"),
+            "`4aeba1e2` starts 2 executions in prd (4aeba1e2-aa, 4aeba1e2-bb); give more of the id"
+        );
         assert!(named_execution(&list, "ffff").unwrap_err().is_empty());
         assert!(
             named_execution(&list, "").unwrap_err().is_empty(),

@@ -125,15 +125,10 @@ pub fn plan(
     let to = match super::super::data::named_execution(candidates, to) {
         Ok(e) => e.id.as_str(),
         Err(several) if several.len() > 1 => {
-            let ids: Vec<&str> = several.iter().map(|e| e.id.as_str()).collect();
+            let among = format!("that succeeded in {stage}");
             return Err(Refusal::by(
                 Guard::Input,
-                format!(
-                    "`{to}` starts {} executions that succeeded in {stage} ({}); give more of \
-                     the id",
-                    ids.len(),
-                    ids.join(", ")
-                ),
+                super::super::data::ambiguous(to, &several, &among),
             )
             .with_flag("--to EXECUTION")
             .with_draft(stage_target, summary));

@@ -59,15 +59,7 @@ fn chosen<'a>(
         .with_flag("--execution")),
         _ => Err(Refusal::by(
             Guard::Input,
-            format!(
-                "`{asked}` starts {} executions in {env} ({}); give more of the id",
-                several.len(),
-                several
-                    .iter()
-                    .map(|e| e.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            super::super::data::ambiguous(asked, &several, &format!("in {env}")),
         )
         .with_flag("--execution")),
     }
