@@ -363,3 +363,54 @@ fn a_refused_action_command_leaves_the_selection_and_the_view_alone() {
     assert_eq!(s.envs[d.env].spec.name, "dev");
     assert_eq!(whereabouts(&s), ("dev".into(), View::Pipeline, 0));
 }
+
+/// The audit entries among `effects`, whole.
+fn audit_entries(effects: &[Effect]) -> Vec<shipdeck::ops::plan::audit::Entry> {
+    (effects.iter())
+        .filter_map(|e| match e {
+            Effect::Audit { entry, .. } => Some(entry.0.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// In a read-only session an action key is not hidden from the keyboard: pressed, it is refused
+/// the way its `:` command is, by the read-only guard below the UI — the same status-bar message
+/// and the same audit entry, nothing sent.
+#[test]
+fn a_read_only_action_key_is_refused_and_audited_as_its_command_is() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let ro = Keymap::load(None).unwrap().for_session(true);
+    let mut pressed = 0;
+    for c in ['A', 'R', 'D', 'S', 'T', 'B', 'F', 'O', 'I', 'P'] {
+        let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::SHIFT);
+        let Some(action) = ro.action(KeyMode::Normal, key) else {
+            continue;
+        };
+        let Action::Disabled(kind) = action else {
+            continue;
+        };
+        pressed += 1;
+        for env in ["dev", "stg", "prd"] {
+            let mut by_key = loaded();
+            by_key.session.read_only = true;
+            select(&mut by_key, env);
+            let fx = update(&mut by_key, action.clone());
+            assert_eq!(applies(&fx), 0, "{c} on {env}");
+            assert!(by_key.ops.dialog.is_none() && by_key.ops.picker.is_none());
+            let keyed = audit_entries(&fx);
+            assert_eq!(keyed.len(), 1, "{c} on {env} is audited: {fx:?}");
+            assert_eq!(keyed[0].guard.as_deref(), Some("read-only"), "{c} on {env}");
+
+            let mut by_command = loaded();
+            by_command.session.read_only = true;
+            select(&mut by_command, env);
+            update(&mut by_command, Action::CommandOpen);
+            type_text(&mut by_command, &format!("{} {env}", kind.name()));
+            let fx = update(&mut by_command, Action::Submit);
+            assert_eq!(keyed, audit_entries(&fx), "{c} on {env}");
+            assert_eq!(status(&by_key), status(&by_command), "{c} on {env}");
+        }
+    }
+    assert_eq!(pressed, 10, "every action key is still read in read-only");
+}
