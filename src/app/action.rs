@@ -139,8 +139,8 @@ pub enum Action {
     Quit,
     /// Open the plan/confirm dialog of a mutating action (selected environment or approval).
     Op(crate::ops::OpKind),
-    /// The key of a mutating action pressed in a read-only session: the status bar says why
-    /// nothing happens (nothing is planned, sent or audited).
+    /// The key of a mutating action pressed in a read-only session: refused as its `Op` and its
+    /// `:` command are, by the read-only guard (the status bar says why; audited, never sent).
     Disabled(crate::ops::OpKind),
     /// Move to the next field of the dialog.
     DialogNext,

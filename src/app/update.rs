@@ -463,15 +463,12 @@ fn view_key(state: &mut State, key: Action) -> Vec<Effect> {
                 completions: Vec::new(),
             }));
         }
-        Action::Op(kind) if state.view == View::Runs => return super::runs::act(state, kind),
-        Action::Op(kind) => return ops::update::open_key(state, kind),
-        Action::Disabled(kind) => state.say(
-            Level::Warn,
-            format!(
-                "{}: disabled, shipdeck runs read-only (--read-only or read_only = true)",
-                kind.name()
-            ),
-        ),
+        // A read-only session's action key takes the same path: the read-only guard below the
+        // UI refuses it, to the status bar and the audit log, as it does the `:` command.
+        Action::Op(kind) | Action::Disabled(kind) if state.view == View::Runs => {
+            return super::runs::act(state, kind);
+        }
+        Action::Op(kind) | Action::Disabled(kind) => return ops::update::open_key(state, kind),
         Action::ExportPrompt => {
             state.overlay = Some(Overlay::Command(LineInput {
                 text: "export ".into(),

@@ -274,8 +274,8 @@ impl Keymap {
     }
 
     /// The keymap of a session: without the mutating actions when it is read-only, so they
-    /// are neither dispatched nor shown in the hints and the help; their keys say why they do
-    /// nothing ([`Action::Disabled`]).
+    /// are not shown in the hints and the help; their keys are refused and audited as the
+    /// commands are, saying why they do nothing ([`Action::Disabled`]).
     pub fn for_session(self, read_only: bool) -> Keymap {
         if !read_only {
             return self;

@@ -286,3 +286,131 @@ fn an_open_approve_dialog_says_when_its_pipeline_state_is_older_than_a_failed_re
         plan.warnings
     );
 }
+
+/// Types `:line` and submits it; returns every effect.
+fn command(s: &mut State, line: &str) -> Vec<Effect> {
+    update(s, Action::CommandOpen);
+    let mut fx = type_text(s, line);
+    fx.extend(update(s, Action::Submit));
+    fx
+}
+
+/// Where the operator is: the selected environment, the view, the history row.
+fn whereabouts(s: &State) -> (String, shipdeck::app::View, usize) {
+    let env = s.selected_env().map(|e| e.spec.name.clone());
+    (env.unwrap_or_default(), s.view, s.history_row)
+}
+
+/// A refused `:ACTION ENV` says why in the status bar and leaves the operator where they were:
+/// neither the selection (with its history row) nor the view follows the environment named.
+#[test]
+fn a_refused_action_command_leaves_the_selection_and_the_view_alone() {
+    use shipdeck::app::View;
+    // Nothing to do in dev: no approval to answer, no failed stage, nothing running, not frozen.
+    for line in [
+        "approve dev",
+        "reject dev",
+        "retry dev",
+        "stop dev",
+        "unfreeze dev",
+        "release dev not-a-version",
+    ] {
+        let mut s = loaded();
+        select(&mut s, "stg");
+        update(&mut s, Action::Down);
+        let before = whereabouts(&s);
+        assert_eq!(before, ("stg".into(), View::Pipeline, 1));
+        command(&mut s, line);
+        assert!(s.ops.dialog.is_none() && s.ops.picker.is_none(), ":{line}");
+        assert_eq!(whereabouts(&s), before, ":{line}: {}", status(&s));
+        let word = line.split(' ').next().unwrap_or_default();
+        assert!(status(&s).starts_with(word), "{}", status(&s));
+    }
+    // Every action command, refused on a read-only dev, from the approvals inbox too.
+    for view in [View::Pipeline, View::Approvals] {
+        for (word, _, _) in OP_COMMANDS {
+            let mut s = loaded();
+            let dev = s.env_index("dev").unwrap();
+            s.envs[dev].spec.read_only = true;
+            select(&mut s, "stg");
+            update(&mut s, Action::Show(view));
+            let before = whereabouts(&s);
+            let fx = command(&mut s, &format!("{word} dev"));
+            assert!(s.ops.dialog.is_none() && s.ops.picker.is_none(), ":{word}");
+            assert_eq!(whereabouts(&s), before, ":{word} dev: {}", status(&s));
+            assert!(
+                status(&s).contains("dev is read-only in the configuration"),
+                ":{word} dev: {}",
+                status(&s)
+            );
+            assert_eq!(audits(&fx).len(), 1, ":{word} dev");
+        }
+    }
+    // In the inbox a refused key leaves the selection too (prd's approval, prd read-only).
+    let mut s = loaded();
+    s.envs[2].spec.read_only = true;
+    update(&mut s, Action::Show(View::Approvals));
+    let before = whereabouts(&s);
+    update(&mut s, Action::Op(OpKind::Approve));
+    assert!(status(&s).contains("prd is read-only"), "{}", status(&s));
+    assert_eq!(whereabouts(&s), before);
+    // What opens selects its environment, as before: the view under the dialog shows it.
+    let mut s = loaded();
+    select(&mut s, "stg");
+    update(&mut s, Action::Show(View::Approvals));
+    command(&mut s, "deploy dev");
+    let d = s.ops.dialog.as_ref().expect("the deploy dialog opens");
+    assert_eq!(s.envs[d.env].spec.name, "dev");
+    assert_eq!(whereabouts(&s), ("dev".into(), View::Pipeline, 0));
+}
+
+/// The audit entries among `effects`, whole.
+fn audit_entries(effects: &[Effect]) -> Vec<shipdeck::ops::plan::audit::Entry> {
+    (effects.iter())
+        .filter_map(|e| match e {
+            Effect::Audit { entry, .. } => Some(entry.0.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// In a read-only session an action key is not hidden from the keyboard: pressed, it is refused
+/// the way its `:` command is, by the read-only guard below the UI — the same status-bar message
+/// and the same audit entry, nothing sent.
+#[test]
+fn a_read_only_action_key_is_refused_and_audited_as_its_command_is() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let ro = Keymap::load(None).unwrap().for_session(true);
+    let mut pressed = 0;
+    for c in ['A', 'R', 'D', 'S', 'T', 'B', 'F', 'O', 'I', 'P'] {
+        let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::SHIFT);
+        let Some(action) = ro.action(KeyMode::Normal, key) else {
+            continue;
+        };
+        let Action::Disabled(kind) = action else {
+            continue;
+        };
+        pressed += 1;
+        for env in ["dev", "stg", "prd"] {
+            let mut by_key = loaded();
+            by_key.session.read_only = true;
+            select(&mut by_key, env);
+            let fx = update(&mut by_key, action.clone());
+            assert_eq!(applies(&fx), 0, "{c} on {env}");
+            assert!(by_key.ops.dialog.is_none() && by_key.ops.picker.is_none());
+            let keyed = audit_entries(&fx);
+            assert_eq!(keyed.len(), 1, "{c} on {env} is audited: {fx:?}");
+            assert_eq!(keyed[0].guard.as_deref(), Some("read-only"), "{c} on {env}");
+
+            let mut by_command = loaded();
+            by_command.session.read_only = true;
+            select(&mut by_command, env);
+            update(&mut by_command, Action::CommandOpen);
+            type_text(&mut by_command, &format!("{} {env}", kind.name()));
+            let fx = update(&mut by_command, Action::Submit);
+            assert_eq!(keyed, audit_entries(&fx), "{c} on {env}");
+            assert_eq!(status(&by_key), status(&by_command), "{c} on {env}");
+        }
+    }
+    assert_eq!(pressed, 10, "every action key is still read in read-only");
+}

@@ -229,7 +229,7 @@ fn the_log_views_have_their_own_keys_before_the_normal_ones() {
 }
 
 #[test]
-fn a_mutating_key_in_a_read_only_session_says_why_it_does_nothing() {
+fn a_mutating_key_in_a_read_only_session_is_refused_and_audited_as_its_command_is() {
     use shipdeck::app::{Level, Mode, PollPolicy, Session, State, update};
     use shipdeck::ops::OpKind;
     let ro = Keymap::load(None).unwrap().for_session(true);
@@ -255,11 +255,24 @@ fn a_mutating_key_in_a_read_only_session_says_why_it_does_nothing() {
         shipdeck::domain::Timestamp(0),
     );
     let effects = update(&mut state, pressed);
-    assert!(effects.is_empty(), "nothing planned, sent or audited");
+    // Refused as `:approve` is: audited, nothing sent.
+    let audited: Vec<_> = (effects.iter())
+        .filter_map(|e| match e {
+            shipdeck::app::Effect::Audit { entry, .. } => Some(&entry.0),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(effects.len(), 1, "{effects:?}");
+    assert_eq!(
+        (audited[0].action.as_str(), audited[0].outcome.as_str()),
+        ("approve", "refused")
+    );
+    assert_eq!(audited[0].guard.as_deref(), Some("read-only"));
+    assert!(state.ops.dialog.is_none());
     let status = state.status.expect("the status bar says why");
-    assert_eq!(status.level, Level::Warn);
+    assert_eq!(status.level, Level::Error);
     assert!(
-        status.text.starts_with("approve: disabled")
+        status.text.starts_with("approve dev: refused")
             && status
                 .text
                 .contains("read-only (--read-only or read_only = true)"),

@@ -302,6 +302,124 @@ fn enter_on_a_job_opens_its_log_in_the_logs_view_read_again_while_it_runs() {
     assert!(s.runs.open.is_some());
 }
 
+/// [`shown`] with run 929 open, its jobs read as `jobs`.
+fn open_run(jobs: Vec<Job>) -> State {
+    let mut s = shown();
+    update(&mut s, Action::Down);
+    let fx = update(&mut s, Action::Open);
+    let request = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::FetchRunJobs { request, .. } => Some(*request),
+            _ => None,
+        })
+        .expect("the run's jobs are read");
+    update(
+        &mut s,
+        Action::Reply(Reply::RunJobsLoaded {
+            request,
+            result: Ok(jobs),
+        }),
+    );
+    s
+}
+
+/// The head line of the Logs view.
+fn log_head(s: &State, w: u16) -> String {
+    let text = screen::trimmed(&screen::buffer(s, w, 24));
+    text.lines().nth(3).unwrap_or_default().to_string()
+}
+
+/// A finished job's log is whole: its head says `complete` and when the job finished, never
+/// `● following` (before the read, only when it finished); a job that runs is followed until a
+/// read says it finished, then says so; a job whose state could not be read is still followed.
+#[test]
+fn a_finished_jobs_log_says_it_is_complete_and_when_the_job_finished() {
+    let mut s = open_run(jobs(7104353780));
+    let fx = update(&mut s, Action::Open);
+    let (job, request) = job_log_read(&fx).expect("the job's log is read");
+    assert_eq!(job, 9001);
+    let head = log_head(&s, 160);
+    assert!(head.contains("job finished 08:33:00"), "{head}");
+    assert!(
+        !head.contains("following") && !head.contains("complete"),
+        "{head}"
+    );
+    let finished = jobs(7104353780).remove(0);
+    update(
+        &mut s,
+        Action::Reply(Reply::JobLogLoaded {
+            request,
+            result: Ok(shipdeck::app::JobLogRead {
+                text: JOB_LOG.into(),
+                job: Some(finished.clone()),
+            }),
+        }),
+    );
+    for w in [80, 160] {
+        let head = log_head(&s, w);
+        assert!(
+            head.contains("job build failure · 5 lines · complete · job finished 08:33:00"),
+            "{w}: {head}"
+        );
+        assert!(!head.contains("following"), "{w}: {head}");
+    }
+    snap(&s, "runs_job_log_finished");
+    update(&mut s, Action::Up);
+    let head = log_head(&s, 160);
+    assert!(
+        head.contains("complete · job finished 08:33:00 · 1 row back"),
+        "{head}"
+    );
+    // Another day: the day too.
+    s.now = T0 + Timestamp::DAY;
+    assert!(log_head(&s, 160).contains("job finished 11-25 08:33"));
+
+    // A running job is followed; the read that says it finished ends that.
+    let mut running = finished.clone();
+    (running.status, running.conclusion, running.completed_at) =
+        (RunStatus::InProgress, None, None);
+    let mut s = open_run(vec![running.clone()]);
+    let fx = update(&mut s, Action::Open);
+    let (_, request) = job_log_read(&fx).expect("the job's log is read");
+    let answer = |s: &mut State, request, job: Option<Job>| {
+        update(
+            s,
+            Action::Reply(Reply::JobLogLoaded {
+                request,
+                result: Ok(shipdeck::app::JobLogRead {
+                    text: JOB_LOG.into(),
+                    job,
+                }),
+            }),
+        )
+    };
+    answer(&mut s, request, Some(running));
+    assert!(log_head(&s, 160).contains("in_progress · 5 lines · ● following"));
+    let fx = update(&mut s, Action::Tick(T0 + shipdeck::app::JOB_LOG_POLL));
+    let (_, request) = job_log_read(&fx).expect("read again while it runs");
+    // Its state unknown (not read): not said to be finished, still followed.
+    answer(&mut s, request, None);
+    let head = log_head(&s, 160);
+    assert!(
+        head.contains("state unknown") && head.contains("● following"),
+        "{head}"
+    );
+    let fx = update(&mut s, Action::Tick(T0 + 2 * shipdeck::app::JOB_LOG_POLL));
+    let (_, request) = job_log_read(&fx).expect("read again: its state is unknown");
+    answer(&mut s, request, Some(finished));
+    let head = log_head(&s, 160);
+    assert!(
+        head.contains("failure · 5 lines · complete · job finished 08:33:00"),
+        "{head}"
+    );
+    let fx = update(&mut s, Action::Tick(T0 + 3 * shipdeck::app::JOB_LOG_POLL));
+    assert!(
+        job_log_read(&fx).is_none(),
+        "a finished job's log is not read again"
+    );
+}
+
 /// A read refused for GitHub's rate limit holds the Runs view's reads until the limit resets.
 #[test]
 fn the_runs_view_reads_nothing_until_githubs_rate_limit_resets() {

@@ -186,4 +186,40 @@ async fn the_environments_view_says_the_last_deploy_failed_behind_a_newer_execut
             .unwrap_or_else(|| panic!("no row of uat at {w}x{h}:\n{text}"));
         assert!(!uat.contains("failed"), "{uat}");
     }
+
+/// The header's clock shows at every width, in the demo's longest header (several systems,
+/// several accounts, read-only, prd selected): what gives way is the word `system`, then the
+/// program's name, then the caller (cut with `…`), never the time; a protected header still
+/// starts in its red bar.
+#[tokio::test]
+async fn the_header_keeps_the_clock_at_every_width() {
+    let mut app = demo().await;
+    let clock = format!("{} UTC", app.state.now.clock());
+    for read_only in [false, true] {
+        app.state.session.read_only = read_only;
+        for env in ["dev", "prd"] {
+            while app.state.selected_env().map(|e| e.spec.name.as_str()) != Some(env) {
+                app.dispatch(Action::NextEnv);
+            }
+            for w in [60, 70, 80, 100, 120, 160] {
+                let buffer = screen::buffer(&app.state, w, 24);
+                let header = screen::rows(&buffer).remove(0);
+                assert!(
+                    header.trim_end().ends_with(&clock),
+                    "no clock at {w} (read-only {read_only}, {env}): {header:?}"
+                );
+                if env == "prd" {
+                    assert_eq!(buffer[(0, 0)].bg, ratatui::style::Color::Red, "{w}");
+                }
+            }
+            let wide = screen::rows(&screen::buffer(&app.state, 160, 48)).remove(0);
+            assert!(
+                wide.starts_with(" shipdeck ") && wide.contains("system storefront"),
+                "{wide:?}"
+            );
+        }
+    }
+    app.state.session.read_only = false;
+    let at_80 = screen::rows(&screen::buffer(&app.state, 80, 24)).remove(0);
+    assert!(at_80.contains("222222222222 as demo-"), "{at_80:?}");
 }

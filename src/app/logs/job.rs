@@ -26,6 +26,8 @@ pub struct JobLogSource {
     pub status: Option<RunStatus>,
     /// How it ended, once it has.
     pub conclusion: Option<Conclusion>,
+    /// When it ended, once it has (as last read).
+    pub completed_at: Option<Timestamp>,
     /// How many lines the log had at the last read (more than the view holds when over
     /// [`LOG_TAIL_CAP`]).
     pub lines: usize,
@@ -80,6 +82,7 @@ pub(in crate::app) fn open(state: &mut State, run: String, run_id: u64, job: &Jo
             name: job.name.clone(),
             status: Some(job.status.clone()),
             conclusion: job.conclusion.clone(),
+            completed_at: job.completed_at,
             lines: 0,
             read: false,
         }),
@@ -144,6 +147,7 @@ pub(in crate::app) fn loaded(
             job.lines = events.len();
             job.read = true;
             job.conclusion = read.job.as_ref().and_then(|j| j.conclusion.clone());
+            job.completed_at = read.job.as_ref().and_then(|j| j.completed_at);
             job.status = read.job.map(|j| j.status);
             if events.len() > LOG_TAIL_CAP {
                 events.drain(..events.len() - LOG_TAIL_CAP);

@@ -1,7 +1,7 @@
 //! The `:` commands of the console's actions (`:approve`, `:deploy prd`, `:audit`, …) and their
 //! completion, hidden in read-only sessions.
 
-use crate::app::{Effect, Level, State, View, complete, complete_system, ops};
+use crate::app::{Effect, Level, State, complete, complete_system, ops};
 use crate::ops::OpKind;
 
 /// The action commands: word, kind, description.
@@ -154,24 +154,25 @@ pub(in crate::app) fn run(state: &mut State, line: &str) -> Option<Vec<Effect>> 
         );
         return Some(Vec::new());
     }
-    if let Some(name) = env {
-        let Some(i) = state.env_index(name) else {
-            let names: Vec<&str> = state.envs.iter().map(|e| e.spec.name.as_str()).collect();
-            state.say(
-                Level::Error,
-                format!(
-                    ":{line}: unknown environment `{name}`; expected one of {}",
-                    names.join(", ")
-                ),
-            );
-            return Some(Vec::new());
-        };
-        state.select_env(i);
-        if state.view == View::Approvals {
-            state.view = View::Pipeline;
-        }
-    }
-    let mut fx = crate::app::poll::due(state);
-    fx.extend(crate::app::ops::update::open(state, *kind, second));
+    let target = match env {
+        None => ops::update::Target::Shown,
+        Some(name) => match state.env_index(name) {
+            Some(i) => ops::update::Target::Named(i),
+            None => {
+                let names: Vec<&str> = state.envs.iter().map(|e| e.spec.name.as_str()).collect();
+                state.say(
+                    Level::Error,
+                    format!(
+                        ":{line}: unknown environment `{name}`; expected one of {}",
+                        names.join(", ")
+                    ),
+                );
+                return Some(Vec::new());
+            }
+        },
+    };
+    // Selected only if its dialog opens: a refused command leaves the operator where they were.
+    let mut fx = ops::update::open(state, *kind, target, second);
+    fx.extend(crate::app::poll::due(state));
     Some(fx)
 }

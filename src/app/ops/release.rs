@@ -38,27 +38,26 @@ pub fn older_candidates(state: &State, d: &Dialog) -> (Vec<ExecutionSummary>, bo
     }
 }
 
+/// The version `:release ENV VERSION` asks for (none for an empty word), or why it is not one.
+pub(in crate::app) fn wanted(text: &str) -> Result<Option<Version>, String> {
+    match text.trim() {
+        "" => Ok(None),
+        text => Version::parse(text)
+            .map(Some)
+            .ok_or_else(|| format!("release: `{text}` is not a version such as 1.43.0")),
+    }
+}
+
 /// Opens the picker on `env` (the one refusal path has run already) and reads the catalogue;
 /// with `want` (`:release ENV VERSION`) the catalogue is paged through for that version, however
 /// old, and its dialog opens at once when it is there.
 pub(in crate::app) fn open_picker(
     state: &mut State,
     env: usize,
-    want: Option<String>,
+    version: Option<Version>,
 ) -> Vec<Effect> {
     let Some(spec) = state.envs.get(env).map(|e| e.spec.clone()) else {
         return Vec::new();
-    };
-    let version = match want.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(text) => match Version::parse(text) {
-            Some(v) => Some(v),
-            None => {
-                let text = format!("release: `{text}` is not a version such as 1.43.0");
-                state.say(Level::Error, text);
-                return Vec::new();
-            }
-        },
     };
     let request = state.take_request();
     state.overlay = None;

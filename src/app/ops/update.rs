@@ -43,38 +43,56 @@ pub(in crate::app) fn picker_key(state: &mut State, key: Action) -> Vec<Effect> 
     }
 }
 
-/// The environment an action applies to: the selected approval's in the inbox, else the selected.
-fn target_env(state: &mut State) -> usize {
-    if state.view == View::Approvals
-        && let Some(a) = state.visible_approvals().get(state.approval_row)
-        && let Some(i) = state.env_index(&a.environment)
-    {
-        state.select_env(i);
+/// The environment an action is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(in crate::app) enum Target {
+    /// What the view shows: the selected approval's in the inbox, else the selected environment.
+    Shown,
+    /// The environment a command names (`:approve prd`).
+    Named(usize),
+}
+
+impl Target {
+    /// The environment's index. Nothing is selected: only an action that opens its dialog (or
+    /// picker) selects its environment; a refused one leaves the operator where they were.
+    fn env(self, state: &State) -> usize {
+        match self {
+            Target::Named(i) => i,
+            Target::Shown if state.view == View::Approvals => (state.visible_approvals())
+                .get(state.approval_row)
+                .and_then(|a| state.env_index(&a.environment))
+                .unwrap_or(state.selected),
+            Target::Shown => state.selected,
+        }
     }
-    state.selected
 }
 
 /// An action key: opens its dialog on the target environment; the freeze key toggles (on a
-/// frozen environment it opens the unfreeze, as its footer hint `F unfreeze` says).
+/// frozen environment it opens the unfreeze, as its footer hint `F unfreeze` says). A read-only
+/// session's key ([`Action::Disabled`]) comes here too: the read-only refusal below is the one
+/// the command gets, to the status bar and the audit log.
 pub(in crate::app) fn open_key(state: &mut State, kind: OpKind) -> Vec<Effect> {
-    let env = target_env(state);
+    let env = Target::Shown.env(state);
     let kind = match (kind, ops::plan::freeze_target(state, env)) {
         (OpKind::Freeze, Some((_, true))) => OpKind::Unfreeze,
         (k, _) => k,
     };
-    open(state, kind, None)
+    open(state, kind, Target::Shown, None)
 }
 
 /// Opens the dialog of `kind` on the target environment (release: the package picker, with the
 /// version asked for in `version`; override: the stage asked for in it), or refuses (status
 /// bar + audit). It opens what was asked: a freeze of a frozen environment is refused (nothing
-/// to do), never turned into an unfreeze.
+/// to do), never turned into an unfreeze. Only what opens selects its environment (a command
+/// naming one leaves the inbox for that environment's pipeline); a refusal changes neither the
+/// selection nor the view.
 pub(in crate::app) fn open(
     state: &mut State,
     kind: OpKind,
+    target: Target,
     version: Option<String>,
 ) -> Vec<Effect> {
-    let env = target_env(state);
+    let env = target.env(state);
     let Some(name) = state.envs.get(env).map(|e| e.spec.name.clone()) else {
         state.say(Level::Warn, "no environment to act on");
         return Vec::new();
@@ -116,6 +134,21 @@ pub(in crate::app) fn open(
     if let Some(r) = refusal {
         return refused_at_once(state, kind, &name, &d, &r);
     }
+    let want = match version.as_deref().filter(|_| kind == OpKind::Release) {
+        None => None,
+        Some(text) => match ops::release::wanted(text) {
+            Ok(want) => want,
+            Err(why) => {
+                state.say(Level::Error, why);
+                return Vec::new();
+            }
+        },
+    };
+    // It opens: the view under it shows its environment.
+    state.select_env(env);
+    if matches!(target, Target::Named(_)) && state.view == View::Approvals {
+        state.view = View::Pipeline;
+    }
     state.overlay = None;
     // What the status bar said of an earlier action does not stand over this dialog.
     state.status = None;
@@ -123,7 +156,7 @@ pub(in crate::app) fn open(
         if version.is_none() && ops::workflow::offered(state, env) {
             return ops::workflow::open_dialog(state, env);
         }
-        return ops::release::open_picker(state, env, version);
+        return ops::release::open_picker(state, env, want);
     }
     if kind == OpKind::Rollback {
         d.before = judged_deploy(state, env);

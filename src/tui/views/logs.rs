@@ -4,8 +4,8 @@
 //! terminals).
 
 use super::traffic::{MATCH, highlight};
-use crate::app::State;
-use crate::domain::LogEvent;
+use crate::app::{JobLogSource, State};
+use crate::domain::{LogEvent, Timestamp};
 use crate::tui::widgets::pane::split;
 use crate::tui::widgets::status::{DIM, SELECTED};
 use crate::tui::widgets::text::{count, ellipsize, fit_line, width};
@@ -327,6 +327,28 @@ pub fn page_rows(state: &State, inner: Rect) -> usize {
     usize::from(Layout::of(state, inner).rows.height)
 }
 
+/// Where a finished job's log stands, in place of `● following`: `complete` once read (the log
+/// of an ended job is whole), when the job finished (the time today, else the day too), and how
+/// far back the view is scrolled.
+fn finished(job: &JobLogSource, state: &State) -> Span<'static> {
+    let mut text = String::new();
+    if job.read {
+        text.push_str("complete · ");
+    }
+    text.push_str("job finished");
+    if let Some(at) = job.completed_at {
+        let same_day =
+            at.millis().div_euclid(Timestamp::DAY) == state.now.millis().div_euclid(Timestamp::DAY);
+        let when = if same_day { at.clock() } else { at.short() };
+        text.push_str(&format!(" {when}"));
+    }
+    if state.logs.scroll > 0 {
+        let back = count(state.logs.scroll, "row", "rows");
+        text.push_str(&format!(" · {back} back"));
+    }
+    Span::styled(text, Style::new().fg(Color::Cyan))
+}
+
 /// Draws the logs view.
 pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
     if inner.height == 0 {
@@ -337,13 +359,16 @@ pub fn render(frame: &mut Frame, state: &State, inner: Rect) {
     let column = GroupColumn::of(read);
     let rows = state.visible_log_rows();
     let events: Vec<&LogEvent> = rows.iter().map(|&i| &state.logs.events[i]).collect();
-    let follow = if state.logs.scroll == 0 && !state.logs.paused {
-        Span::styled("● following", Style::new().fg(Color::Green))
-    } else {
-        Span::styled(
+    let follow = match &state.logs.job {
+        // A finished job's log no longer grows: nothing is followed, and no read comes after.
+        Some(job) if job.done() => finished(job, state),
+        _ if state.logs.scroll == 0 && !state.logs.paused => {
+            Span::styled("● following", Style::new().fg(Color::Green))
+        }
+        _ => Span::styled(
             format!("‖ paused, {} back", count(state.logs.scroll, "row", "rows")),
             Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
-        )
+        ),
     };
     let mut top = match &state.logs.job {
         // A job's log: the job, its state, and how many of its lines are held.

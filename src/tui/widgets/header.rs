@@ -1,9 +1,9 @@
 //! The header line: name, mode, read-only badge, the system shown (when there are several), the
-//! protected badge, profile, region, identity, clock;
+//! protected badge, profile, region, identity, and the clock, which shows at every width;
 //! and under it, while the credentials are refused, the banner that says so.
 
 use super::status::{PROTECTED_BAR, protected};
-use super::text::{short_identity, width, wrap};
+use super::text::{fit_spans, short_identity, width, wrap};
 use crate::app::{Mode, State};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -70,7 +70,8 @@ pub fn render(frame: &mut Frame, state: &State, area: Rect) {
     }
     let clock = format!("{} UTC ", state.now.clock());
     if !state.accounts.shared() {
-        // Environments in several accounts: the selected one's account and caller always show.
+        // Environments in several accounts: the selected one's account and caller show (the
+        // caller is what is cut first when the clock needs the room).
         spans.push(Span::raw("  "));
         spans.push(selected_account(state));
     }
@@ -94,25 +95,36 @@ pub fn render(frame: &mut Frame, state: &State, area: Rect) {
             .flatten(),
     ];
     let avail = usize::from(area.width);
-    let mut used: usize = spans.iter().map(Span::width).sum::<usize>() + width(&clock) + 1;
-    let word = "system ".len();
-    if let Some((at, name)) = system.filter(|_| used > avail && used - word <= avail) {
-        used -= word;
+    // The clock always shows (an operator on call needs the time in every layout): the cells
+    // left of it are the room for the rest.
+    let clock_width = width(&clock);
+    let room = avail.saturating_sub(clock_width + 1);
+    let mut used: usize = spans.iter().map(Span::width).sum();
+    // What matters least gives way first: the word `system`, then the program's name (its bar
+    // cell stays, so a protected header still starts in red); then the line is cut with `…`,
+    // the caller beside the account first.
+    if let Some((at, name)) = system.filter(|_| used > room) {
+        used -= "system ".len();
         spans[at] = Span::styled(
             format!(" {name}"),
             Style::new().add_modifier(Modifier::BOLD),
         );
     }
+    if used > room {
+        used -= spans[0].width().saturating_sub(1);
+        spans[0] = Span::raw(" ");
+    }
+    let mut spans = fit_spans(spans, room);
     for text in optional.into_iter().flatten() {
         let w = width(&text) + 2;
-        if used + w <= avail {
+        if used + w <= room {
             used += w;
             spans.push(Span::raw("  "));
             spans.push(Span::raw(text));
         }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)).style(bar), area);
-    if used <= avail {
+    if clock_width <= avail {
         let right = Line::from(Span::styled(
             clock,
             Style::new().add_modifier(Modifier::BOLD),
