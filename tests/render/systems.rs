@@ -186,6 +186,7 @@ async fn the_environments_view_says_the_last_deploy_failed_behind_a_newer_execut
             .unwrap_or_else(|| panic!("no row of uat at {w}x{h}:\n{text}"));
         assert!(!uat.contains("failed"), "{uat}");
     }
+}
 
 /// The header's clock shows at every width, in the demo's longest header (several systems,
 /// several accounts, read-only, prd selected): what gives way is the word `system`, then the
