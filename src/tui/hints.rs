@@ -176,7 +176,11 @@ fn actions(state: &State) -> Vec<(&'static str, &'static str)> {
             rest.extend([("down", "next"), ("filter", "filter")]);
         }
         View::Logs => {
-            out.extend([("follow", "follow/pause"), ("search", "search")]);
+            // A finished job's log is whole: nothing comes to follow.
+            if !state.logs.job.as_ref().is_some_and(|j| j.done()) {
+                out.push(("follow", "follow/pause"));
+            }
+            out.push(("search", "search"));
             rest.extend([
                 ("search_next", "next"),
                 ("filter", "filter"),

@@ -363,6 +363,13 @@ fn a_finished_jobs_log_says_it_is_complete_and_when_the_job_finished() {
             "{w}: {head}"
         );
         assert!(!head.contains("following"), "{w}: {head}");
+        // Nor does the footer offer to follow it: nothing more comes.
+        let text = screen::trimmed(&screen::buffer(&s, w, 24));
+        let footer = text.lines().last().unwrap_or_default();
+        assert!(
+            footer.contains("/ search") && !footer.contains("follow"),
+            "{w}: {footer}"
+        );
     }
     snap(&s, "runs_job_log_finished");
     update(&mut s, Action::Up);
