@@ -414,3 +414,53 @@ fn a_read_only_action_key_is_refused_and_audited_as_its_command_is() {
     }
     assert_eq!(pressed, 10, "every action key is still read in read-only");
 }
+
+/// The same when prd's reads are paused because its identity's credentials were refused on
+/// another read (dev's, in the same account here): prd's own refresh never failed, but what the
+/// dialog shows is as old as the pause.
+#[test]
+fn an_approve_dialog_says_when_its_identity_is_paused_by_a_refusal_elsewhere() {
+    let mut s = loaded();
+    select(&mut s, "prd");
+    let at = T0 + s.poll.idle;
+    let fx = update(&mut s, Action::Tick(at));
+    let dev = (fx.iter())
+        .find_map(|e| match e {
+            Effect::FetchEnv {
+                env: 0, request, ..
+            } => Some(*request),
+            _ => None,
+        })
+        .expect("dev refreshing");
+    update(
+        &mut s,
+        Action::Reply(Reply::EnvLoaded {
+            env: 0,
+            request: dev,
+            result: Err(shipdeck::cloud::CloudError::ExpiredCredentials {
+                hint: "shipdeck login --profile ops (ExpiredTokenException)".into(),
+            }),
+        }),
+    );
+    assert!(s.paused(2), "prd shares dev's identity");
+    assert!(
+        s.envs[2].refresh.error.is_none(),
+        "prd's own read did not fail"
+    );
+    s.now = at + 2 * Timestamp::MINUTE;
+    update(&mut s, Action::Op(OpKind::Approve));
+    let plan = s
+        .ops
+        .dialog
+        .as_ref()
+        .unwrap()
+        .planned
+        .clone()
+        .expect("planned");
+    assert!(
+        plan.warnings[0].starts_with("prd's pipeline could not be read since 2m 00s ago (")
+            && plan.warnings[0].contains("shipdeck login --profile ops"),
+        "{:?}",
+        plan.warnings
+    );
+}

@@ -41,8 +41,13 @@ impl State {
                 .as_ref()
                 .and_then(|s| s.as_ref().ok())
                 .map(Option::as_ref),
-            state_error: e.state_error(),
-            stale_since: e.refresh.error.as_ref().map(|s| s.since),
+            // A refresh that fails, or reads paused because the identity's credentials were
+            // refused (`:fault`, an expired session): either way the state is from before.
+            state_error: e
+                .state_error()
+                .or(self.pause_of(env).map(|p| p.brief.as_str())),
+            stale_since: (e.refresh.error.as_ref().map(|s| s.since))
+                .or(self.pause_of(env).map(|p| p.since)),
             upstream,
         })
     }
