@@ -374,3 +374,34 @@ async fn a_deploy_plan_names_the_approval_it_waits_behind_and_the_execution_it_s
         .map(|e| e.pipeline_execution_id);
     assert_eq!(inbound, replaced.execution_id);
 }
+
+/// With prd's state unread (the definition and history read), a deploy plan does not say
+/// "nothing waits": it says that what waits there is not known, and why.
+#[tokio::test]
+async fn a_deploy_plan_says_what_waits_is_unknown_when_the_state_could_not_be_read() {
+    let w = world();
+    let opts = DeployOptions {
+        client_request_token: "tok-prd-u".into(),
+        ..DeployOptions::default()
+    };
+    let plan = w
+        .held("prd")
+        .plan(OPERATOR, |c, d| {
+            let unread = PipelineData {
+                state: None,
+                state_error: Some("GetPipelineState timed out"),
+                ..d
+            };
+            deploy::plan(c, unread, &opts)
+        })
+        .unwrap();
+    assert_eq!(
+        plan.warnings,
+        vec![
+            "prd's pipeline state could not be read (GetPipelineState timed out): whether an \
+             approval or an execution already waits there, which the new execution would wait \
+             behind or supersede, is not known"
+                .to_string()
+        ]
+    );
+}

@@ -21,10 +21,20 @@ fn execution(executions: &[ExecutionSummary], id: &str) -> String {
 
 /// The warnings of a plan that starts a new execution in `env`: who it waits behind, and who
 /// waiting at a stage's entry it replaces. Nothing in PARALLEL mode, where executions do not
-/// wait for each other, nor when the pipeline is not read (the plans say that apart).
+/// wait for each other; when the state could not be read, that what waits is not known.
 pub fn new_execution_warnings(env: &str, data: &PipelineData<'_>) -> Vec<String> {
     let (Some(def), Some(state)) = (data.def, data.state) else {
-        return Vec::new();
+        // Unknown is not none: with the state unread, what waits in the pipeline is not known.
+        return match (data.def, data.state_error) {
+            (Some(def), Some(why)) if def.execution_mode != ExecutionMode::Parallel => {
+                vec![format!(
+                    "{env}'s pipeline state could not be read ({why}): whether an approval or an \
+                 execution already waits there, which the new execution would wait behind or \
+                 supersede, is not known"
+                )]
+            }
+            _ => Vec::new(),
+        };
     };
     let mode = def.execution_mode;
     if mode == ExecutionMode::Parallel {
