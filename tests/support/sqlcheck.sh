@@ -13,6 +13,11 @@ dir="${1:-target}"
 venv="$dir/sql-venv"
 here="$(cd "$(dirname "$0")" && pwd)"
 
+# The tests run side by side: one installs while the others wait for it (a second install would
+# remove the venv under the first's feet).
+mkdir -p "$dir"
+exec 9>"$dir/sql-venv.lock"
+flock 9
 if ! "$venv/bin/python" -c "
 import sys, duckdb, sqlglot, numpy
 sys.exit(duckdb.__version__ != '$DUCKDB_VERSION' or sqlglot.__version__ != '$SQLGLOT_VERSION'
@@ -25,4 +30,6 @@ sys.exit(duckdb.__version__ != '$DUCKDB_VERSION' or sqlglot.__version__ != '$SQL
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
         "duckdb==$DUCKDB_VERSION" "sqlglot==$SQLGLOT_VERSION" "numpy==$NUMPY_VERSION" >&2
 fi
+flock -u 9
+exec 9>&-
 exec "$venv/bin/python" "$here/sqlcheck.py"
