@@ -87,6 +87,39 @@ fn stand_in() -> String {
     url
 }
 
+/// `shipdeck --config shipdeck.toml status` in `dir`, with keys in the environment and nothing
+/// else of the machine's AWS or GitHub settings (home, profile, region, endpoint, token).
+fn status_in(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shipdeck"));
+    cmd.args(["--config", "shipdeck.toml", "status"])
+        .current_dir(dir)
+        .env("HOME", dir.join("home"))
+        .env("XDG_CONFIG_HOME", dir.join("home/.config"))
+        .env("XDG_STATE_HOME", dir.join("home/.state"))
+        .env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+        .env(
+            "AWS_SECRET_ACCESS_KEY",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("GITHUB_TOKEN", "")
+        .env("GH_TOKEN", "");
+    for var in [
+        "SHIPDECK_CONFIG",
+        "AWS_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_ENDPOINT_URL",
+        "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "AWS_SESSION_TOKEN",
+        "AWS_ROLE_ARN",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
 #[test]
 fn a_role_that_cannot_be_assumed_names_the_role_and_the_caller_for_its_environment_only() {
     let dir = std::env::temp_dir().join(format!("shipdeck-accounts-cli-{}", std::process::id()));
@@ -110,33 +143,7 @@ fn a_role_that_cannot_be_assumed_names_the_role_and_the_caller_for_its_environme
         "prd's role"
     );
     std::fs::write(dir.join("shipdeck.toml"), config).unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shipdeck"));
-    cmd.args(["--config", "shipdeck.toml", "status"])
-        .current_dir(&dir)
-        .env("HOME", dir.join("home"))
-        .env("XDG_CONFIG_HOME", dir.join("home/.config"))
-        .env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
-        .env(
-            "AWS_SECRET_ACCESS_KEY",
-            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("GITHUB_TOKEN", "")
-        .env("GH_TOKEN", "");
-    for var in [
-        "SHIPDECK_CONFIG",
-        "AWS_PROFILE",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-        "AWS_ENDPOINT_URL",
-        "AWS_CONFIG_FILE",
-        "AWS_SHARED_CREDENTIALS_FILE",
-        "AWS_SESSION_TOKEN",
-        "AWS_ROLE_ARN",
-    ] {
-        cmd.env_remove(var);
-    }
-    let out = cmd.output().unwrap();
+    let out = status_in(&dir).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     let prd = stderr
@@ -214,34 +221,7 @@ fn status_reads_the_environments_side_by_side_so_a_silent_endpoint_costs_one_tim
         );
     assert!(config.contains("operation_timeout = 4"), "{config}");
     std::fs::write(dir.join("shipdeck.toml"), config).unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shipdeck"));
-    cmd.args(["--config", "shipdeck.toml", "status"])
-        .current_dir(&dir)
-        .env("HOME", dir.join("home"))
-        .env("XDG_CONFIG_HOME", dir.join("home/.config"))
-        .env("XDG_STATE_HOME", dir.join("home/.state"))
-        .env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
-        .env(
-            "AWS_SECRET_ACCESS_KEY",
-            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("GITHUB_TOKEN", "")
-        .env("GH_TOKEN", "");
-    for var in [
-        "SHIPDECK_CONFIG",
-        "AWS_PROFILE",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-        "AWS_ENDPOINT_URL",
-        "AWS_CONFIG_FILE",
-        "AWS_SHARED_CREDENTIALS_FILE",
-        "AWS_SESSION_TOKEN",
-        "AWS_ROLE_ARN",
-    ] {
-        cmd.env_remove(var);
-    }
-    let out = cmd.output().unwrap();
+    let out = status_in(&dir).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     for env in ["dev", "stg", "prd"] {

@@ -224,19 +224,31 @@ fn an_approval_answered_meanwhile_shows_in_the_open_dialog_and_sends_nothing() {
     assert_eq!(applies(&update(&mut s, Action::Submit)), 0);
 }
 
+/// The plan of the dialog open in `s`.
+fn open_plan(s: &State) -> shipdeck::ops::Plan {
+    let dialog = s.ops.dialog.as_ref().expect("a dialog is open");
+    dialog.planned.clone().expect("planned")
+}
+
+/// The request of environment `env`'s refresh among `effects`, else the one in flight.
+fn refresh_of(s: &State, effects: &[Effect], env: usize) -> shipdeck::app::RequestId {
+    (effects.iter())
+        .find_map(|e| match e {
+            Effect::FetchEnv {
+                env: i, request, ..
+            } if *i == env => Some(*request),
+            _ => None,
+        })
+        .or(s.envs[env].refresh.inflight)
+        .expect("refreshing")
+}
+
 #[test]
 fn an_open_approve_dialog_says_when_its_pipeline_state_is_older_than_a_failed_read() {
     let mut s = loaded();
     select(&mut s, "prd");
     update(&mut s, Action::Op(OpKind::Approve));
-    let fresh = s
-        .ops
-        .dialog
-        .as_ref()
-        .unwrap()
-        .planned
-        .clone()
-        .expect("planned");
+    let fresh = open_plan(&s);
     assert!(
         fresh
             .warnings
@@ -248,15 +260,7 @@ fn an_open_approve_dialog_says_when_its_pipeline_state_is_older_than_a_failed_re
     // The next refresh of prd fails: what the dialog shows is from the read before.
     s.envs[2].refresh.next_poll = T0;
     let fx = update(&mut s, Action::Tick(T0 + Timestamp::SECOND));
-    let request = (fx.into_iter())
-        .find_map(|e| match e {
-            Effect::FetchEnv {
-                env: 2, request, ..
-            } => Some(request),
-            _ => None,
-        })
-        .or(s.envs[2].refresh.inflight)
-        .expect("prd refreshing");
+    let request = refresh_of(&s, &fx, 2);
     update(
         &mut s,
         Action::Reply(Reply::EnvLoaded {
@@ -270,14 +274,7 @@ fn an_open_approve_dialog_says_when_its_pipeline_state_is_older_than_a_failed_re
     s.now = T0 + 5 * Timestamp::MINUTE + Timestamp::SECOND;
     update(&mut s, Action::DialogNext);
     type_text(&mut s, "prd");
-    let plan = s
-        .ops
-        .dialog
-        .as_ref()
-        .unwrap()
-        .planned
-        .clone()
-        .expect("planned");
+    let plan = open_plan(&s);
     assert!(
         plan.warnings[0].starts_with("prd's pipeline could not be read since 5m 00s ago")
             && plan.warnings[0].contains("GetPipelineState timed out")
@@ -424,14 +421,7 @@ fn an_approve_dialog_says_when_its_identity_is_paused_by_a_refusal_elsewhere() {
     select(&mut s, "prd");
     let at = T0 + s.poll.idle;
     let fx = update(&mut s, Action::Tick(at));
-    let dev = (fx.iter())
-        .find_map(|e| match e {
-            Effect::FetchEnv {
-                env: 0, request, ..
-            } => Some(*request),
-            _ => None,
-        })
-        .expect("dev refreshing");
+    let dev = refresh_of(&s, &fx, 0);
     update(
         &mut s,
         Action::Reply(Reply::EnvLoaded {
@@ -449,14 +439,7 @@ fn an_approve_dialog_says_when_its_identity_is_paused_by_a_refusal_elsewhere() {
     );
     s.now = at + 2 * Timestamp::MINUTE;
     update(&mut s, Action::Op(OpKind::Approve));
-    let plan = s
-        .ops
-        .dialog
-        .as_ref()
-        .unwrap()
-        .planned
-        .clone()
-        .expect("planned");
+    let plan = open_plan(&s);
     assert!(
         plan.warnings[0].starts_with("prd's pipeline could not be read since 2m 00s ago (")
             && plan.warnings[0].contains("shipdeck login --profile ops"),
