@@ -75,24 +75,25 @@ fn parse_seed(text: &str) -> Result<u64, String> {
     })
 }
 
-/// `--exec-timeout`: 1 to 3600 seconds.
-fn parse_exec_timeout(text: &str) -> Result<u64, String> {
-    match text.parse::<u64>() {
-        Ok(n) if (1..=3600).contains(&n) => Ok(n),
+/// A whole number from 1 to `max`, else `expected a number of WHAT from 1 to MAX, got `TEXT``:
+/// the one reading of every ranged count flag (`--limit`, `--lines`, `--top`, `--threads`, …).
+pub(super) fn number_of(text: &str, what: &str, max: usize) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
         _ => Err(format!(
-            "expected a number of seconds from 1 to 3600, got `{text}`"
+            "expected a number of {what} from 1 to {max}, got `{text}`"
         )),
     }
 }
 
+/// `--exec-timeout`: 1 to 3600 seconds.
+fn parse_exec_timeout(text: &str) -> Result<u64, String> {
+    number_of(text, "seconds", 3600).map(|n| n as u64)
+}
+
 /// `insights --limit`: 1 to 10,000 rows (CloudWatch Logs Insights' limit).
 fn parse_rows(text: &str) -> Result<usize, String> {
-    match text.parse::<usize>() {
-        Ok(n) if (1..=10_000).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "expected a number of rows from 1 to 10000, got `{text}`"
-        )),
-    }
+    number_of(text, "rows", 10_000)
 }
 
 /// Most threads `--threads` accepts.
@@ -100,12 +101,7 @@ const MAX_THREADS: usize = 1024;
 
 /// `--threads`: 1 to [`MAX_THREADS`].
 fn parse_threads(text: &str) -> Result<usize, String> {
-    match text.parse::<usize>() {
-        Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "expected a number of threads from 1 to {MAX_THREADS}, got `{text}`"
-        )),
-    }
+    number_of(text, "threads", MAX_THREADS)
 }
 
 fn parse_speed(text: &str) -> Result<f64, String> {

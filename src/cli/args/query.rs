@@ -60,12 +60,7 @@ pub struct QueryArgs {
 
 /// `--top`: 1 to [`MAX_TOP`].
 fn parse_top(text: &str) -> Result<usize, String> {
-    match text.parse::<usize>() {
-        Ok(n) if (1..=MAX_TOP).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "expected a number of groups from 1 to {MAX_TOP}, got `{text}`"
-        )),
-    }
+    super::number_of(text, "groups", MAX_TOP)
 }
 
 /// `--max-scan-bytes`: a number of bytes, with or without a unit (`10GB`, `50GiB`), above 0.

@@ -75,21 +75,11 @@ pub enum RunsCommand {
 }
 
 fn parse_limit(text: &str) -> Result<usize, String> {
-    match text.parse::<usize>() {
-        Ok(n) if (1..=100).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "expected a number of runs from 1 to 100, got `{text}`"
-        )),
-    }
+    super::number_of(text, "runs", 100)
 }
 
 fn parse_lines(text: &str) -> Result<usize, String> {
-    match text.parse::<usize>() {
-        Ok(n) if (1..=10_000).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "expected a number of lines from 1 to 10000, got `{text}`"
-        )),
-    }
+    super::number_of(text, "lines", 10_000)
 }
 
 /// A run id: digits, or the run's GitHub address (`…/actions/runs/ID[/…]`).
