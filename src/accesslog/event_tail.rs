@@ -1,7 +1,8 @@
 //! Following a CloudWatch Logs log group that a standard logging v2 delivery writes (pure): each
 //! poll asks `FilterLogEvents` from the newest event time seen less a small overlap (events are
 //! ingested a little after their time), and the events seen in the overlap are told apart by
-//! their event ids, so that none is read twice and none in the overlap is missed.
+//! their event ids, so that none is read twice and none in the overlap is missed. A tail can
+//! end its window ([`EventTail::ending`]): it asks for, and keeps, only the events before then.
 
 use crate::domain::{LogEvent, Millis, Timestamp};
 use std::collections::BTreeSet;
@@ -16,6 +17,8 @@ pub const EVENT_POLL: Millis = 10 * Timestamp::SECOND;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventTail {
     since: Timestamp,
+    /// The end of the window, if it has one: events before it are read.
+    until: Option<Timestamp>,
     newest: Option<Timestamp>,
     /// The events read from the overlap on, by (time, event id).
     seen: BTreeSet<(i64, String)>,
@@ -26,9 +29,22 @@ impl EventTail {
     pub fn new(since: Timestamp) -> EventTail {
         EventTail {
             since,
+            until: None,
             newest: None,
             seen: BTreeSet::new(),
         }
+    }
+
+    /// The tail with its window ending at `until` (events before it), or open (`None`).
+    pub fn ending(mut self, until: Option<Timestamp>) -> EventTail {
+        self.until = until;
+        self
+    }
+
+    /// The last event time a poll asks for (`FilterLogEvents`' end time is inclusive), when the
+    /// window ends.
+    pub fn end(&self) -> Option<Timestamp> {
+        self.until.map(|u| u - 1)
     }
 
     /// The start time of the next poll: the newest event seen less [`EVENT_OVERLAP`], never
@@ -43,7 +59,7 @@ impl EventTail {
     pub fn take(&mut self, events: Vec<LogEvent>) -> Vec<LogEvent> {
         let mut fresh = Vec::with_capacity(events.len());
         for e in events {
-            if e.timestamp < self.since {
+            if e.timestamp < self.since || self.until.is_some_and(|u| e.timestamp >= u) {
                 continue;
             }
             if self.seen.insert((e.timestamp.millis(), e.event_id.clone())) {
@@ -111,6 +127,23 @@ mod tests {
         assert!(tail.take(vec![ev(later, "c")]).is_empty());
         // Two events at the same time with different ids are both read.
         assert_eq!(ids(&tail.take(vec![ev(later, "d")])), ["d"]);
+    }
+
+    #[test]
+    fn a_window_that_ends_asks_up_to_its_end_and_keeps_only_the_events_before_it() {
+        let t0 = 1_000 * Timestamp::MINUTE;
+        let until = Timestamp(t0 + Timestamp::HOUR);
+        let mut tail = EventTail::new(Timestamp(t0)).ending(Some(until));
+        // `FilterLogEvents`' end time is inclusive: the last millisecond before the end.
+        assert_eq!(tail.end(), Some(until - 1));
+        let taken = tail.take(vec![
+            ev(t0, "a"),
+            ev(until.millis() - 1, "last"),
+            ev(until.millis(), "at-the-end"),
+            ev(until.millis() + 5, "after"),
+        ]);
+        assert_eq!(ids(&taken), ["a", "last"]);
+        assert_eq!(EventTail::new(Timestamp(t0)).end(), None, "an open tail");
     }
 
     #[test]

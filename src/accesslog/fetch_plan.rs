@@ -31,6 +31,11 @@
 //! the same start to now (an hour's folder rendered in UTC, so day, month and year boundaries
 //! are only other folders; a day-partitioned template lists each day once), and a key's hour
 //! is its partition's.
+//!
+//! A planner can end its window ([`TailPlanner::ending`]): only the hours holding records
+//! before `until` are listed (CloudFront files a record, late or not, under its own hour), and
+//! a flat listing that reaches a later hour ends the round's listing ([`TailRound::past_end`]),
+//! so reading an old deploy's windows does not read the days since.
 
 use super::layout::KeyTemplate;
 use crate::domain::{Millis, ObjectInfo, Timestamp};
@@ -125,6 +130,10 @@ pub struct TailPlanner {
     layout: KeyTemplate,
     dist: String,
     since: Timestamp,
+    /// The end of the window, if it has one: records before it are read.
+    until: Option<Timestamp>,
+    /// This round's flat listing reached a key filed after the window's last hour.
+    past_end: bool,
     cfg: TailConfig,
     taken: HashMap<String, i64>,
     /// Incomplete reads per key (with the key's hour, for forgetting).
@@ -159,6 +168,8 @@ impl TailPlanner {
             layout: KeyTemplate::flat(prefix),
             dist: dist.to_string(),
             since,
+            until: None,
+            past_end: false,
             cfg,
             taken: HashMap::new(),
             attempts: HashMap::new(),
@@ -174,6 +185,18 @@ impl TailPlanner {
     /// The start of the look-back window.
     pub fn since(&self) -> Timestamp {
         self.since
+    }
+
+    /// The planner with its window ending at `until` (records before it), or open (`None`):
+    /// hours after the one holding `until`'s last moment are neither listed nor read.
+    pub fn ending(mut self, until: Option<Timestamp>) -> TailPlanner {
+        self.until = until;
+        self
+    }
+
+    /// The last hour holding records of the window, when it ends.
+    fn last_hour(&self) -> Option<Timestamp> {
+        self.until.map(|u| hour_floor(u - 1))
     }
 
     /// The listing prefix of the flat layout: `<prefix><dist>.`.
@@ -219,6 +242,7 @@ impl TailPlanner {
         self.close_round(now);
         self.round_open = true;
         self.next_at = None;
+        self.past_end = false;
         let deep = std::mem::take(&mut self.relist)
             || self
                 .last_deep
@@ -244,7 +268,10 @@ impl TailPlanner {
         }
         let mut out: Vec<ListRequest> = Vec::new();
         let mut hour = from;
-        while hour <= hour_floor(now) {
+        let last = self
+            .last_hour()
+            .map_or(hour_floor(now), |l| l.min(hour_floor(now)));
+        while hour <= last {
             let folder = self.layout.render(&self.dist, hour);
             if out.last().is_none_or(|l| l.prefix != folder) {
                 out.push(ListRequest {
@@ -261,11 +288,17 @@ impl TailPlanner {
     /// window, not taken before — to fetch now.
     pub fn on_listing(&mut self, objects: &[ObjectInfo]) -> Vec<String> {
         let first = hour_floor(self.since).millis();
+        let end = self.last_hour();
         let mut fresh = Vec::new();
         for o in objects {
-            let Some((_, last)) = self.hours_of(&o.key) else {
+            let Some((start, last)) = self.hours_of(&o.key) else {
                 continue;
             };
+            if end.is_some_and(|end| start > end) {
+                // Flat keys sort by hour: every later key is past the window too.
+                self.past_end |= !self.layout.is_partitioned();
+                continue;
+            }
             if last.millis() < first || self.taken.contains_key(&o.key) {
                 continue;
             }
@@ -367,6 +400,12 @@ impl TailRound {
     /// taken before this round nor earlier in it.
     pub fn on_listing(&mut self, objects: &[ObjectInfo]) -> Vec<String> {
         self.picker.on_listing(objects)
+    }
+
+    /// Whether a listed page reached a key filed after the window's end: no later page holds
+    /// one to read, so the listing can stop.
+    pub fn past_end(&self) -> bool {
+        self.picker.past_end
     }
 }
 
@@ -540,6 +579,59 @@ mod tests {
         p.listing_failed();
         let deep = p.listings(later + Timestamp::MINUTE);
         assert_eq!(deep.len(), 25, "{:?}", prefixes(&deep));
+    }
+
+    #[test]
+    fn a_window_that_ends_lists_only_its_hours_and_takes_no_later_key() {
+        // Partitioned: the hours up to the one holding the end's last moment (an end on the
+        // hour stops before that hour), across the year boundary, however late the round.
+        let layout = KeyTemplate::parse(HOURLY).unwrap();
+        let since = at("2026-12-31T22:30:00Z");
+        let end = Some(at("2027-01-01T01:00:00Z"));
+        let mut p = TailPlanner::for_layout(&layout, "E1", since).ending(end);
+        let first = p.listings(at("2027-01-03T12:00:00Z"));
+        assert_eq!(
+            prefixes(&first),
+            [
+                "cf/E1/2026/12/31/22/",
+                "cf/E1/2026/12/31/23/",
+                "cf/E1/2027/01/01/00/"
+            ]
+        );
+        // An end still to come lists up to now.
+        let mut p = TailPlanner::for_layout(&layout, "E1", since).ending(end);
+        assert_eq!(p.listings(at("2026-12-31T23:10:00Z")).len(), 2);
+        // Flat: one listing as before; the keys of later hours are not taken, and the first of
+        // them says that the listing is past the end (keys sort by hour).
+        let end = Some(at("2027-01-01T00:30:00Z"));
+        let mut flat = TailPlanner::new("cf/", "E1", since).ending(end);
+        let mut round = flat.round(at("2027-01-03T12:00:00Z"));
+        assert_eq!(round.listings.len(), 1);
+        let keys = round.on_listing(&[
+            object("cf/E1.2026-12-31-23.a.gz"),
+            object("cf/E1.2027-01-01-00.b.gz"),
+        ]);
+        assert_eq!(
+            keys,
+            ["cf/E1.2026-12-31-23.a.gz", "cf/E1.2027-01-01-00.b.gz"]
+        );
+        assert!(!round.past_end());
+        assert!(
+            round
+                .on_listing(&[object("cf/E1.2027-01-01-01.c.gz")])
+                .is_empty()
+        );
+        assert!(round.past_end());
+        // An open window takes every later hour.
+        let mut open = TailPlanner::new("cf/", "E1", since);
+        let mut round = open.round(at("2027-01-03T12:00:00Z"));
+        assert_eq!(
+            round
+                .on_listing(&[object("cf/E1.2027-01-01-01.c.gz")])
+                .len(),
+            1
+        );
+        assert!(!round.past_end());
     }
 
     #[test]

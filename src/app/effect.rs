@@ -91,6 +91,8 @@ pub enum Effect {
         group: String,
         /// Earliest event time.
         start: crate::domain::Timestamp,
+        /// Latest event time (inclusive), when the window ends.
+        end: Option<crate::domain::Timestamp>,
     },
     /// Parse the new events of a log group into records (off the UI thread).
     ReadTrafficEvents {

@@ -1,7 +1,8 @@
 //! `shipdeck impact ENV [--execution ID]`: the release health of a deploy — the access logs of
 //! the window before it reached the environment against the window after, and the verdict —
 //! read headless by the console's own Traffic tail and deploy markers: the markers first, then
-//! the logs from the deploy's before-window on, if the look-back (24 h, or `--since`) reaches it.
+//! the logs of the deploy's two windows only (the hours from its before-window's start to its
+//! after-window's end), if the look-back (24 h, or `--since`) reaches them.
 
 use super::logs::Since;
 use super::{Answer, Failure, Global, Output, connect, json};
@@ -30,7 +31,22 @@ struct ImpactOut {
     after_cache_from_warmup: Option<f64>,
     paths: Vec<crate::accesslog::impact::Shift>,
     status_codes: Vec<crate::accesslog::impact::Shift>,
+    /// What was read to measure it, `null` when nothing was (the look-back does not reach it).
+    logs_read: Option<LogsRead>,
     rule: RuleOut,
+}
+
+/// The span of the logs read for a deploy's windows, and how much was in it.
+#[derive(Serialize)]
+struct LogsRead {
+    /// The first record time read.
+    from: String,
+    /// Records before this time were read (the log files of later hours were not).
+    until: String,
+    /// Log files read (a log group's events come in none).
+    objects: u64,
+    /// Records read.
+    records: u64,
 }
 
 #[derive(Serialize)]
@@ -63,8 +79,9 @@ fn rule() -> RuleOut {
 
 /// Prints the impact of `env`'s newest deploy, or of the deploy of `execution` (an id or its
 /// first characters) among the newest executions'. The logs are read only from its
-/// before-window on, and only if that is within the look-back (`since`, else 24 h): a deploy
-/// older than that is unknown at once, without reading a day of logs first.
+/// before-window's start to its after-window's end, and only if that is within the look-back
+/// (`since`, else 24 h): a deploy older than that is unknown at once, without reading a day of
+/// logs first; one three days old with `--since 80h` reads its hour or two, not three days.
 pub async fn run(
     global: &Global,
     env: &str,
@@ -84,7 +101,7 @@ pub async fn run(
     app.dispatch(Action::NextPreset);
     let limit = since.map_or(app.state.traffic.since, |s| s.at(backend.now));
     // The deploy markers first, before any log is read (the tail reads from now: nothing back).
-    app.state.read_traffic_from(backend.now);
+    app.state.read_traffic_between(backend.now, None);
     settle(&mut app, backend.now).await;
     if let Some(Err(why)) = &app.state.traffic.marks.runs {
         return Err(Failure::new(format!("{env}: deploys unknown: {why}")));
@@ -107,14 +124,27 @@ pub async fn run(
             ),
         }));
     };
-    // Then only what the deploy's windows need: from its before-window on, if the look-back
-    // reaches it; else nothing is read and the verdict is unknown, said at once.
+    // Then only what the deploy's windows need: from its before-window to the end of its
+    // after-window (the log files of the hours between; not those of the days since), if the
+    // look-back reaches it; else nothing is read and the verdict is unknown, said at once.
     let previous = app.state.deploy_before(marker.at);
     let from = crate::accesslog::impact::before_from(marker.at, previous);
-    app.state.read_traffic_from(from.max(limit));
-    if from >= limit {
+    let until = marker.at + WINDOW;
+    app.state.read_traffic_between(from.max(limit), Some(until));
+    let read = (from >= limit).then_some(LogsRead {
+        from: from.rfc3339(),
+        until: until.rfc3339(),
+        objects: 0,
+        records: 0,
+    });
+    if read.is_some() {
         settle(&mut app, backend.now).await;
     }
+    let logs_read = read.map(|r| LogsRead {
+        objects: app.state.traffic.objects,
+        records: app.state.traffic.records.pushed(),
+        ..r
+    });
     // The markers as read now (invalidations are listed back to the read's start).
     let again = app.state.traffic_markers();
     let i = (again.iter()).position(|m| m.kind.is_deploy() && m.execution == marker.execution);
@@ -157,6 +187,7 @@ pub async fn run(
         after: measured.then(|| impact.after.clone()),
         paths: impact.paths.clone(),
         status_codes: impact.status_codes.clone(),
+        logs_read,
         rule: rule(),
     };
     let code = u8::from(impact.verdict == Verdict::Unknown);
@@ -196,6 +227,19 @@ fn table(r: &ImpactOut) -> String {
             format!(" — {}", r.reasons.join("; "))
         }
     );
+    if let Some(l) = &r.logs_read {
+        let count = crate::domain::words::count;
+        let files = match l.objects {
+            0 => String::new(),
+            n => format!(" in {}", count(n as usize, "log file", "log files")),
+        };
+        out.push_str(&format!(
+            "logs read: {} to {}, {}{files}\n",
+            l.from,
+            l.until,
+            count(l.records as usize, "record", "records"),
+        ));
+    }
     let Some((b, a)) = r.before.as_ref().zip(r.after.as_ref()) else {
         out.push_str("before and after: not measured, their logs were not read\n");
         return out;

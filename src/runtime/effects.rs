@@ -166,9 +166,10 @@ pub async fn run_effect_with(
             request,
             group,
             start,
+            end,
         } => {
-            let result =
-                super::cloudfront_logs::fetch_events(cloud.logs.as_ref(), &group, start).await;
+            let logs = cloud.logs.as_ref();
+            let result = super::cloudfront_logs::fetch_events(logs, &group, start, end).await;
             Some(Action::Reply(Reply::TrafficEvents {
                 env,
                 request,

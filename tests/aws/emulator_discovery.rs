@@ -425,7 +425,7 @@ async fn a_v2_delivery_to_a_log_group_is_read_through_filter_log_events() {
 
     // Through the adapter, by the group's ARN.
     let fetch = shipdeck::runtime::cloudfront_logs::fetch_events;
-    let (got, complete) = fetch(cloud.logs.as_ref(), &arn, start).await.unwrap();
+    let (got, complete) = fetch(cloud.logs.as_ref(), &arn, start, None).await.unwrap();
     assert!(complete);
     assert_eq!(got.len(), RECORDS + 1);
 
@@ -473,7 +473,7 @@ async fn a_refused_log_group_read_names_the_iam_action_and_the_group() {
     let cloud = stub::cloud_at(url, stub::short(), CredentialSource::Environment).await;
     let arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/cloudfront/stg";
     let fetch = shipdeck::runtime::cloudfront_logs::fetch_events;
-    let e = fetch(cloud.logs.as_ref(), arn, Timestamp(0))
+    let e = fetch(cloud.logs.as_ref(), arn, Timestamp(0), None)
         .await
         .unwrap_err();
     let text = e.to_string();

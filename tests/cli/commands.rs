@@ -1026,6 +1026,40 @@ fn impact_prints_a_deploys_release_health_as_json() {
     );
 }
 
+/// `impact` reads a deploy's two windows only: prd's deploy two days back, with a look-back
+/// that reaches it, is measured from the log files of the hours from its before-window's start
+/// to its after-window's end — not from those of the two days since — and says what it read.
+#[test]
+fn impact_reads_only_the_hours_of_a_deploys_windows() {
+    let r = json(&["impact", "prd", "--since", "80h", "--demo", "-o", "json"]);
+    assert_ne!(r["verdict"], "unknown", "{r}");
+    assert_eq!(r["reached_at"], "2026-11-23T09:29:08Z");
+    let read = &r["logs_read"];
+    assert_eq!(read["from"], r["before"]["from"], "{r}");
+    assert_eq!(read["until"], "2026-11-23T09:59:08Z", "{r}");
+    // Hours 08 and 09 hold the windows; prd's logs since then are 48 h of files.
+    let objects = read["objects"].as_u64().unwrap();
+    assert!((1..=36).contains(&objects), "{objects} log files read");
+    let counted =
+        r["before"]["requests"].as_u64().unwrap() + r["after"]["requests"].as_u64().unwrap();
+    assert!(read["records"].as_u64().unwrap() >= counted, "{r}");
+    // The same windows, the same files, however far the look-back reaches.
+    let far = json(&["impact", "prd", "--since", "100h", "--demo", "-o", "json"]);
+    assert_eq!(far["logs_read"], r["logs_read"]);
+    assert_eq!((&far["before"], &far["after"]), (&r["before"], &r["after"]));
+    let text = shipdeck(&["impact", "prd", "--since", "80h", "--demo"]);
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    let line = format!(
+        "logs read: 2026-11-23T08:59:08Z to 2026-11-23T09:59:08Z, {} records in {objects} log files",
+        read["records"]
+    );
+    assert!(text.lines().any(|l| l == line), "no `{line}` in\n{text}");
+    // Nothing read when the look-back does not reach it: `null`, never zero files.
+    let old = shipdeck(&["impact", "prd", "--demo", "-o", "json"]);
+    let v: Value = serde_json::from_slice(&old.stdout).unwrap();
+    assert!(v["logs_read"].is_null(), "{v}");
+}
+
 /// A commit made before the oldest execution an environment's listing reaches (dev's history
 /// at seed 42 starts after 7c18971) is not "not yet" there: an older execution may have carried
 /// it. That is unknown, so it is an entry of `errors` and the command exits 1; stg and prd,

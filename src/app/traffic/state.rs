@@ -142,9 +142,12 @@ pub struct Traffic {
     /// Deploy markers and the release-health panel.
     pub marks: Marks,
     /// Where the tail reads from instead of the preset's look-back, when asked
-    /// ([`State::read_traffic_from`](crate::app::State::read_traffic_from)); kept while the
-    /// environment stays.
+    /// ([`State::read_traffic_between`](crate::app::State::read_traffic_between)); kept while
+    /// the environment stays.
     pub reach_back: Option<Timestamp>,
+    /// Where the tail stops reading, when asked (records before it; the log files of later
+    /// hours are not read); kept with `reach_back`.
+    pub reach_until: Option<Timestamp>,
 }
 
 /// What went wrong in a read's batches so far: said, one problem, when the read ends.
@@ -225,6 +228,7 @@ impl Traffic {
             charts_job: None,
             marks: Marks::default(),
             reach_back: None,
+            reach_until: None,
         }
     }
 

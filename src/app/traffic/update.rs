@@ -55,6 +55,7 @@ impl State {
             t.marks.impact = None;
             if let Some(from) = old.reach_back {
                 t.reach_back = Some(from);
+                t.reach_until = old.reach_until;
                 t.since = from;
                 t.list_from = from.millis();
             }
@@ -117,12 +118,14 @@ pub(in crate::app) fn due(state: &mut State) -> Option<Effect> {
     };
     let since = state.traffic.since;
     let t = &mut state.traffic;
+    let until = t.reach_until;
     if t.target.as_ref() != Some(&target) {
         (t.planner, t.events) = match &target.place {
             Place::Bucket { layout, .. } => {
-                (Some(TailPlanner::for_layout(layout, &dist, since)), None)
+                let planner = TailPlanner::for_layout(layout, &dist, since).ending(until);
+                (Some(planner), None)
             }
-            Place::Group { .. } => (None, Some(EventTail::new(since))),
+            Place::Group { .. } => (None, Some(EventTail::new(since).ending(until))),
         };
         t.target = Some(target.clone());
     }
@@ -141,13 +144,15 @@ pub(in crate::app) fn due(state: &mut State) -> Option<Effect> {
             })
         }
         Place::Group { arn } => {
-            let start = t.events.as_ref()?.start();
+            let events = t.events.as_ref()?;
+            let (start, end) = (events.start(), events.end());
             t.load.start(request);
             Some(Effect::FetchTrafficEvents {
                 env: state.selected,
                 request,
                 group: arn,
                 start,
+                end,
             })
         }
     }

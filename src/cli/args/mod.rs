@@ -433,6 +433,12 @@ pub struct CloudfrontArgs {
     #[arg(long, value_name = "WINDOW", value_parser = super::logs::parse_since,
           allow_hyphen_values = true)]
     pub since: Option<super::logs::Since>,
+    /// Only records before this time: a window back from now (`2h`) or an RFC 3339 time. With
+    /// ENV, the log files of later hours are not read (CloudFront files each record under its
+    /// own hour, late or not). Not with --follow.
+    #[arg(long, value_name = "WINDOW", value_parser = super::logs::parse_since,
+          allow_hyphen_values = true, conflicts_with = "follow")]
+    pub until: Option<super::logs::Since>,
     /// Keep reading new log files as CloudFront delivers them (with ENV).
     #[arg(long)]
     pub follow: bool,
@@ -468,6 +474,11 @@ pub struct GroupArgs {
     #[arg(long, value_name = "WINDOW", value_parser = super::logs::parse_since,
           allow_hyphen_values = true)]
     pub since: Option<super::logs::Since>,
+    /// Only events before this time: a window back from now (`2h`) or an RFC 3339 time. Not
+    /// with --follow.
+    #[arg(long, value_name = "WINDOW", value_parser = super::logs::parse_since,
+          allow_hyphen_values = true, conflicts_with = "follow")]
+    pub until: Option<super::logs::Since>,
     /// Keep polling for new events every 5 seconds.
     #[arg(long)]
     pub follow: bool,

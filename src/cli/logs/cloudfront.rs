@@ -126,6 +126,7 @@ pub(super) async fn run(
         .since
         .unwrap_or(Since::Ago(Timestamp::HOUR))
         .at(backend.now);
+    let until = super::until_after(Some(since), args.until, backend.now)?;
     let clock: Box<dyn Clock> = match &backend.sim {
         Some(sim) => Box::new(SimClock::running(sim.clone(), global.speed)),
         None => Box::new(WallClock),
@@ -147,17 +148,19 @@ pub(super) async fn run(
     }
     let (mut follow, bucket) = match &target.place {
         Place::Bucket { bucket, layout } => {
-            let planner = TailPlanner::for_layout(layout, &spec.distribution_id, since);
+            let planner =
+                TailPlanner::for_layout(layout, &spec.distribution_id, since).ending(until);
             let logs = LogBucket::new(cloud.storage.clone(), bucket);
             (Tail::Keys(logs, Box::new(planner)), bucket.clone())
         }
         Place::Group { arn } => (
-            Tail::Events(arn.clone(), EventTail::new(since), true),
+            Tail::Events(arn.clone(), EventTail::new(since).ending(until), true),
             String::new(),
         ),
     };
     let select = Select {
         since: Some(since),
+        until,
         filter: args.filter.clone(),
     };
     let mut tail = Reading {
@@ -303,7 +306,7 @@ async fn events_round(
     complete: &mut bool,
     mut reading: Reading,
 ) -> Result<Reading, Stop> {
-    let (events, done) = match fetch_events(logs, group, tail.start()).await {
+    let (events, done) = match fetch_events(logs, group, tail.start(), tail.end()).await {
         Ok(answer) => answer,
         Err(e) => {
             let text = format!("cannot read the log group {group}: {e}");

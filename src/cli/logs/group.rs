@@ -241,7 +241,8 @@ fn pattern_refused(e: &CloudError) -> bool {
         if code == "InvalidParameterException" && message.contains("filter pattern"))
 }
 
-/// Prints the group's events since `--since` (default 10m), then follows with `--follow`.
+/// Prints the group's events since `--since` (default 10m) and before `--until` (default
+/// now), then follows with `--follow`.
 pub(super) async fn run(global: &Global, args: GroupArgs) -> Result<ExitCode, Failure> {
     let backend = connect(global).map_err(Failure::new)?;
     let spec = find_env(&backend.config.environments, &args.env)?;
@@ -254,6 +255,8 @@ pub(super) async fn run(global: &Global, args: GroupArgs) -> Result<ExitCode, Fa
         .since
         .unwrap_or(Since::Ago(10 * Timestamp::MINUTE))
         .at(backend.now);
+    // `FilterLogEvents`' end time is inclusive: the last millisecond before `--until`.
+    let last = super::until_after(Some(first), args.until, backend.now)?.map(|u| u - 1);
     // Each poll reads from two minutes before the newest event read (events ingested late);
     // the window gives each event once.
     let mut poll = GroupPoll::default();
@@ -267,7 +270,7 @@ pub(super) async fn run(global: &Global, args: GroupArgs) -> Result<ExitCode, Fa
             group: group.clone(),
             streams: Vec::new(),
             start: Some(poll.since(first)),
-            end: Some(clock.now()),
+            end: Some(last.unwrap_or_else(|| clock.now())),
             pattern: args.filter.clone(),
             next_token: None,
             limit: None,

@@ -51,11 +51,7 @@ async fn query(global: &Global, args: &InsightsArgs) -> Result<ExitCode, Failure
     let now = backend.now;
     let start = args.since.unwrap_or(Since::Ago(Timestamp::HOUR)).at(now);
     let end = args.until.map_or(now, |u| u.at(now));
-    if end <= start {
-        return Err(Failure::usage(format!(
-            "--until ({end}) must be after --since ({start})"
-        )));
-    }
+    crate::query::Range::new(start, end).map_err(|e| Failure::usage(e.to_string()))?;
     let request = InsightsQuery {
         groups,
         start,

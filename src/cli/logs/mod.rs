@@ -102,12 +102,38 @@ async fn cloudfront(
         (None, true) if args.follow => Err(usage(
             "--follow needs an environment: local files are read once",
         )),
-        (None, true) => Ok(local_files(&args, read_options(&args)?)),
+        (None, true) => {
+            let now = wall_now();
+            let since = args.since.map(|s| s.at(now));
+            let select = Select {
+                since,
+                until: until_after(since, args.until, now)?,
+                filter: args.filter.clone(),
+            };
+            Ok(local_files(&args, read_options(&args)?, select))
+        }
         (Some(_), false) if args.fields.is_some() => Err(usage(
             "--fields and --delimiter are for local files: a bucket's objects are W3C, JSON or Parquet",
         )),
         (Some(env), false) => cloudfront::run(global, env, &args).await,
     }
+}
+
+/// The end of a read's window (`--until`, at `now`), checked to come after its start
+/// (`--since`, when given) as `query` checks its range: a window that ends before it starts
+/// is a usage error naming both flags.
+pub(super) fn until_after(
+    since: Option<Timestamp>,
+    until: Option<Since>,
+    now: Timestamp,
+) -> Result<Option<Timestamp>, crate::cli::Failure> {
+    let Some(end) = until.map(|u| u.at(now)) else {
+        return Ok(None);
+    };
+    if let Some(start) = since {
+        crate::query::Range::new(start, end).map_err(|e| usage(&e.to_string()))?;
+    }
+    Ok(Some(end))
 }
 
 /// The wall clock, for `--since` on local files (the CLI, unlike the core, may read it).
@@ -137,11 +163,7 @@ fn read_options(args: &CloudfrontArgs) -> Result<ReadOptions, crate::cli::Failur
     Ok(ReadOptions { plain, columns })
 }
 
-fn local_files(args: &CloudfrontArgs, opts: ReadOptions) -> ExitCode {
-    let select = Select {
-        since: args.since.map(|s| s.at(wall_now())),
-        filter: args.filter.clone(),
-    };
+fn local_files(args: &CloudfrontArgs, opts: ReadOptions, select: Select) -> ExitCode {
     let mut report = ReadReport::default();
     let mut paths = args.files.clone();
     if let Some(dir) = &args.dir {

@@ -14,6 +14,8 @@ use std::io::Write;
 pub(super) struct Select {
     /// Records at or after this time.
     pub(super) since: Option<Timestamp>,
+    /// Records before this time.
+    pub(super) until: Option<Timestamp>,
     /// The filter expression.
     pub(super) filter: Option<Filter>,
 }
@@ -22,8 +24,10 @@ impl Select {
     /// Whether `v` passes.
     #[inline]
     pub(super) fn accepts(&self, v: &LineView<'_>) -> bool {
-        if let Some(since) = self.since
-            && v.timestamp().is_none_or(|t| t < since)
+        if (self.since.is_some() || self.until.is_some())
+            && v.timestamp().is_none_or(|t| {
+                self.since.is_some_and(|s| t < s) || self.until.is_some_and(|u| t >= u)
+            })
         {
             return false;
         }

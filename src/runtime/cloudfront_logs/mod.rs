@@ -65,7 +65,8 @@ pub const THROTTLED_PAGE_ATTEMPTS: u32 = 5;
 /// The first wait before a throttled page is asked again (doubling with each refusal).
 const PAGE_BACKOFF: Duration = Duration::from_millis(200);
 
-/// The events of log group `group` (an ARN or a name) from `start` on, in time order, with
+/// The events of log group `group` (an ARN or a name) from `start` on (up to `end`, inclusive,
+/// when given), in time order, with
 /// whether the read reached the end ([`EVENT_PAGES`] pages at most); the whole read is given
 /// four request timeouts. A page refused with `ThrottlingException` is asked again after a
 /// doubling back-off (0.2 s, 0.4 s, …; [`THROTTLED_PAGE_ATTEMPTS`] in all) instead of failing
@@ -74,10 +75,12 @@ pub async fn fetch_events(
     logs: &dyn Logs,
     group: &str,
     start: Timestamp,
+    end: Option<Timestamp>,
 ) -> CloudResult<(Vec<LogEvent>, bool)> {
     let mut query = LogQuery {
         group: group.to_string(),
         start: Some(start),
+        end,
         limit: Some(EVENT_PAGE),
         ..LogQuery::default()
     };
@@ -566,19 +569,26 @@ async fn read_round_noting<R: ObjectReader>(
     listed: &Listed,
     reader: R,
 ) -> Result<(R, Option<Box<ListFailed>>), String> {
-    let pages = logs.pages(round.listings.clone());
-    let keys = pages
-        .map(|page| {
-            page.map(|objects| {
-                let keys = round.on_listing(&objects);
-                listed.keys.fetch_add(keys.len(), Ordering::AcqRel);
-                keys
+    let mut pages = logs.pages(round.listings.clone());
+    // No page is asked for once one reached past the window's end (a bounded read).
+    let keys = futures::stream::poll_fn(move |cx| {
+        if round.past_end() {
+            return std::task::Poll::Ready(None);
+        }
+        pages.poll_next_unpin(cx).map(|page| {
+            page.map(|page| {
+                page.map(|objects| {
+                    let keys = round.on_listing(&objects);
+                    listed.keys.fetch_add(keys.len(), Ordering::AcqRel);
+                    keys
+                })
             })
         })
-        .chain(futures::stream::poll_fn(|_| {
-            listed.done.store(true, Ordering::Release);
-            std::task::Poll::Ready(None)
-        }));
+    })
+    .chain(futures::stream::poll_fn(|_| {
+        listed.done.store(true, Ordering::Release);
+        std::task::Poll::Ready(None)
+    }));
     logs.read_listed(keys, reader, WindowConfig::default())
         .await
 }

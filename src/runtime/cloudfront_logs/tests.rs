@@ -152,7 +152,7 @@ async fn a_throttled_filter_log_events_page_is_asked_again_after_a_back_off() {
     sim.with(|s| s.put_log_events("/cf/E1", "stream", at, 30));
     let throttles = [Fault::Throttle; THROTTLED_PAGE_ATTEMPTS as usize - 1];
     sim.with(|s| s.force_faults("FilterLogEvents", &throttles));
-    let read = fetch_events(&sim, "/cf/E1", now - Timestamp::HOUR).await;
+    let read = fetch_events(&sim, "/cf/E1", now - Timestamp::HOUR, None).await;
     let Ok((events, complete)) = read else {
         panic!("backed off instead of failing: {read:?}");
     };
@@ -160,7 +160,7 @@ async fn a_throttled_filter_log_events_page_is_asked_again_after_a_back_off() {
     // Throttled on every attempt, the read fails and says so.
     let throttles = [Fault::Throttle; THROTTLED_PAGE_ATTEMPTS as usize];
     sim.with(|s| s.force_faults("FilterLogEvents", &throttles));
-    let read = fetch_events(&sim, "/cf/E1", now - Timestamp::HOUR).await;
+    let read = fetch_events(&sim, "/cf/E1", now - Timestamp::HOUR, None).await;
     assert!(
         matches!(read, Err(CloudError::Throttled { .. })),
         "{read:?}"
@@ -357,6 +357,37 @@ async fn objects_are_fetched_from_the_first_listing_page_on_in_key_order_once() 
     );
     assert_eq!(reader.keys, keys, "every object once, in key order");
     assert_eq!(gets(&sim), 5_000, "no object fetched twice");
+}
+
+/// A round whose window ends at 02:00 reads the objects of hours 00 and 01 only, and asks for
+/// no listing page after the one that reached hour 02: reading an old deploy's windows does not
+/// list, nor read, the hours since.
+#[tokio::test(start_paused = true)]
+async fn a_round_whose_window_ends_reads_its_hours_and_lists_no_page_past_the_end() {
+    let (sim, keys) = bucket(5_000, S3Pace::default()).await;
+    let logs = LogBucket::new(Arc::new(sim.clone()), "logs");
+    let day = Timestamp(1_796_515_200_000);
+    let end = Some(day + 2 * Timestamp::HOUR);
+    let mut planner = TailPlanner::new("cf/", "E1", day).ending(end);
+    let mut round = planner.round(day + Timestamp::DAY);
+    let Ok((notes, None)) = read_round(&logs, &mut round, Notes::default()).await else {
+        panic!("the read ends without a listing error");
+    };
+    let early: Vec<String> = (keys.iter())
+        .filter(|k| k.contains("-06-00.") || k.contains("-06-01."))
+        .cloned()
+        .collect();
+    assert_eq!(early.len(), 418);
+    assert_eq!(
+        notes.keys, early,
+        "the hours before the end, each object once"
+    );
+    assert_eq!(gets(&sim), 418);
+    let lists = sim.with(|s| s.stats().served.get("ListObjectsV2").copied().unwrap_or(0));
+    assert_eq!(
+        lists, 1,
+        "of the 5 pages, only the one that reached hour 02"
+    );
 }
 
 #[tokio::test(start_paused = true)]

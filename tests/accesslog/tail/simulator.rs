@@ -288,7 +288,7 @@ async fn a_delivery_to_a_log_group_is_followed_once_through_filter_log_events() 
         if now < next {
             continue;
         }
-        let (events, complete) = fetch_events(logs.as_ref(), arn, tail.start())
+        let (events, complete) = fetch_events(logs.as_ref(), arn, tail.start(), tail.end())
             .await
             .unwrap();
         let fresh = tail.take(events);
@@ -312,7 +312,7 @@ async fn a_delivery_to_a_log_group_is_followed_once_through_filter_log_events() 
         s.now()
     });
     let fresh = tail.take(
-        fetch_events(logs.as_ref(), arn, tail.start())
+        fetch_events(logs.as_ref(), arn, tail.start(), tail.end())
             .await
             .unwrap()
             .0,
@@ -320,7 +320,7 @@ async fn a_delivery_to_a_log_group_is_followed_once_through_filter_log_events() 
     for e in &fresh {
         *seen.entry(e.event_id.clone()).or_default() += 1;
     }
-    let (all, complete) = fetch_events(logs.as_ref(), arn, since).await.unwrap();
+    let (all, complete) = fetch_events(logs.as_ref(), arn, since, None).await.unwrap();
     assert!(complete && now > since);
     let want: BTreeSet<&str> = all.iter().map(|e| e.event_id.as_str()).collect();
     let got: BTreeSet<&str> = seen.keys().map(String::as_str).collect();

@@ -735,3 +735,133 @@ fn an_insights_query_the_service_would_refuse_exits_2_naming_the_position() {
     assert_eq!(out.status.code(), Some(2), "a bad group name");
     assert!(text(&out.stderr).contains("no log group of this environment matches"));
 }
+
+/// `--until` ends the window: every kind of source (dev's legacy flat files, stg's JSON lines
+/// under Hive paths, prd's Parquet, stg's delivery to a log group) gives exactly the records of
+/// `[--since, --until)` that an open read gives, none from after; an end before the start, or
+/// with `--follow`, is a usage error.
+#[test]
+fn until_ends_the_window_of_every_kind_of_source() {
+    let (since, until) = ("2026-11-25T06:10:00Z", "2026-11-25T07:20:00Z");
+    let read = |env: &str, source: &[&str], end: Option<&str>| -> Vec<String> {
+        let mut args = vec!["logs", "cloudfront", env, "--demo", "--since", since];
+        args.extend(source);
+        if let Some(end) = end {
+            args.extend(["--until", end]);
+        }
+        args.extend(["-o", "jsonl"]);
+        let out = shipdeck(&args);
+        assert_eq!(out.status.code(), Some(0), "{env}: {}", text(&out.stderr));
+        let recs = jsonl(&out);
+        (recs.iter())
+            .map(|r| r["timestamp"].as_str().unwrap().to_string())
+            .collect()
+    };
+    for (env, source) in [
+        ("dev", &[][..]),
+        ("stg", &[][..]),
+        ("prd", &[][..]),
+        ("stg", &["--source", "stg4json5cwl6d"][..]),
+    ] {
+        let ended = read(env, source, Some(until));
+        let open: Vec<String> = (read(env, source, None).into_iter())
+            .filter(|t| t.as_str() < until)
+            .collect();
+        assert!(open.len() > 100, "{env} {source:?}: {} records", open.len());
+        assert_eq!(ended, open, "{env} {source:?}");
+        assert!(
+            ended
+                .iter()
+                .all(|t| t.as_str() >= since && t.as_str() < until)
+        );
+        let last = ended.last().unwrap();
+        assert!(
+            last.as_str() >= "2026-11-25T07:15:00Z",
+            "{env}: up to the end: {last}"
+        );
+    }
+    // The statistics count the same window, from the files of its hours only.
+    let stats = |end: &[&str]| -> Value {
+        let mut args = vec!["logs", "cloudfront", "dev", "--demo", "--since", since];
+        args.extend(end);
+        args.extend(["--stats", "-o", "jsonl"]);
+        serde_json::from_slice(&shipdeck(&args).stdout).unwrap()
+    };
+    let (ended, open) = (stats(&["--until", until]), stats(&[]));
+    let requests = read("dev", &[], Some(until)).len();
+    assert_eq!(ended["summary"]["requests"], requests);
+    let files = |v: &Value| v["files"].as_u64().unwrap();
+    assert!(
+        files(&ended) < files(&open),
+        "{} files of {}",
+        files(&ended),
+        files(&open)
+    );
+    // A log group's events too.
+    let out = shipdeck(&[
+        "logs", "group", "prd", "api", "--demo", "--since", "40m", "--until", "20m", "-o", "jsonl",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let events = jsonl(&out);
+    let all = jsonl(&shipdeck(&[
+        "logs", "group", "prd", "api", "--demo", "--since", "40m", "-o", "jsonl",
+    ]));
+    let newest = |e: &[Value]| {
+        e.iter()
+            .map(|e| e["timestamp"].as_str().unwrap().to_string())
+            .max()
+    };
+    assert!(
+        !events.is_empty() && events.len() < all.len(),
+        "{} of {}",
+        events.len(),
+        all.len()
+    );
+    assert!(newest(&events) < newest(&all));
+    // Bad windows.
+    for args in [
+        &[
+            "logs",
+            "cloudfront",
+            "dev",
+            "--demo",
+            "--since",
+            "1h",
+            "--until",
+            "2h",
+        ][..],
+        &[
+            "logs",
+            "cloudfront",
+            "--file",
+            "x",
+            "--since",
+            "1h",
+            "--until",
+            "2h",
+        ][..],
+        &[
+            "logs", "group", "prd", "api", "--demo", "--since", "1h", "--until", "2h",
+        ][..],
+    ] {
+        let out = shipdeck(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(err.contains("must be after --since"), "{args:?}: {err}");
+    }
+    let out = shipdeck(&[
+        "logs",
+        "cloudfront",
+        "dev",
+        "--demo",
+        "--until",
+        "1h",
+        "--follow",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--follow"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -231,14 +231,15 @@ impl State {
         }
     }
 
-    /// Reads the Traffic tail's environment from `from` on instead of its preset's look-back
-    /// (`shipdeck impact --since`: an older deploy's windows): the tail starts again from
-    /// there, its markers kept.
-    pub fn read_traffic_from(&mut self, from: Timestamp) {
-        if from == self.traffic.since {
+    /// Reads the Traffic tail's environment from `from` on instead of its preset's look-back,
+    /// up to `until` when given (`shipdeck impact`: a deploy's windows, not the days since):
+    /// the tail starts again from there, its markers kept.
+    pub fn read_traffic_between(&mut self, from: Timestamp, until: Option<Timestamp>) {
+        if from == self.traffic.since && until == self.traffic.reach_until {
             return;
         }
         self.traffic.reach_back = Some(from);
+        self.traffic.reach_until = until;
         let preset = self.traffic.preset;
         self.restart_traffic(preset);
     }
