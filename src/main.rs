@@ -2,14 +2,15 @@
 #![forbid(unsafe_code)]
 
 use clap::FromArgMatches;
-use shipdeck::cli::{self, Cli, stderr};
+use shipdeck::cli::io::stderr;
+use shipdeck::cli::{self, Cli};
 use shipdeck::runtime::terminal_loop;
 use shipdeck::tui::{keymap::Keymap, terminal};
 use std::process::ExitCode;
 use std::time::Duration;
 
 fn main() -> ExitCode {
-    cli::stdio::reopen_closed();
+    cli::io::stdio::reopen_closed();
     let cli = match Cli::from_arg_matches(&cli::args::command().get_matches()) {
         Ok(cli) => cli,
         Err(e) => e.exit(),

@@ -2,7 +2,7 @@
 //! the real one or, with `--demo`, the demo's own.
 
 use super::args::Global;
-use super::logs::Since;
+use super::args::Since;
 use super::{Failure, Output, columns, json};
 use crate::ops::apply::audit_log;
 use crate::ops::plan::audit::{Log, Mode};

@@ -1,30 +1,25 @@
 //! The command-line front end: the same core as the TUI, run headless, printed as tables or JSON.
 
 pub mod act;
-mod approvals;
 pub mod args;
 mod audit;
 mod config_check;
-pub mod health;
-mod impact;
+pub mod io;
 mod login;
 mod logs;
-mod pipeline;
 mod query;
-pub mod report;
-mod rules;
+pub mod release;
 mod runs;
 pub mod shell;
-mod status;
-mod status_systems;
-pub mod stderr;
-pub mod stdio;
-mod stdout;
+pub mod state;
 pub mod systems;
-mod trace;
 mod watch;
 
-use crate::cli::stderr::errln;
+use io::stdout;
+use release::{health, impact, trace};
+use state::{approvals, pipeline, rules, status};
+
+use crate::cli::io::stderr::errln;
 pub use crate::runtime::Backend;
 pub use args::{Cli, Command, ConfigCommand, Global, Output};
 use args::{RunsArgs, RunsCommand};

@@ -9,7 +9,7 @@
 use super::args::{WatchArgs, WatchOutput};
 use super::{Failure, Global, connect, stdout};
 use crate::app::attention::Event;
-use crate::cli::stderr::errln;
+use crate::cli::io::stderr::errln;
 use crate::runtime::{Clock, Headless, SimClock, WallClock};
 use std::process::{ExitCode, Stdio};
 use std::sync::Arc;

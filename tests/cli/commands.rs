@@ -925,7 +925,9 @@ async fn a_degrading_environment_is_red_with_its_reason() {
         s.advance(20 * Timestamp::MINUTE);
         s.now()
     });
-    let map = shipdeck::cli::health::assess(&backend, None).await.unwrap();
+    let map = shipdeck::cli::release::health::assess(&backend, None)
+        .await
+        .unwrap();
     let stg = &map.environments[1];
     assert_eq!(stg.level, Level::Red);
     let cdn = &stg.app[1];
@@ -940,7 +942,7 @@ async fn a_degrading_environment_is_red_with_its_reason() {
         "{}",
         stg.reason
     );
-    assert_eq!(shipdeck::cli::health::code(&map), 3);
+    assert_eq!(shipdeck::cli::release::health::code(&map), 3);
     let dev_cdn = &map.environments[0].app[1];
     assert_eq!(dev_cdn.level, Level::Green, "{dev_cdn:?}");
 }

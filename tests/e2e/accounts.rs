@@ -35,7 +35,7 @@ async fn each_environment_is_read_as_its_own_identity() {
         s.envs.iter().all(|e| e.def.is_some()),
         "every environment loaded"
     );
-    let report = shipdeck::cli::report::status(s);
+    let report = shipdeck::cli::state::report::status(s);
     assert_eq!(
         report.environments[2].account.as_deref(),
         Some("222222222222")
@@ -59,7 +59,7 @@ async fn a_command_has_nothing_to_show_only_when_no_environment_was_read() {
     app.start(backend.now).await;
     assert!(load_failures(&app.state).is_err(), "prd failed");
     assert_eq!(shipdeck::cli::nothing_to_show(&app.state), Ok(()));
-    let report = shipdeck::cli::report::status(&app.state);
+    let report = shipdeck::cli::state::report::status(&app.state);
     assert!(report.errors.iter().any(|e| e.environment == "prd"));
     assert!(
         report.errors.iter().all(|e| e.environment == "prd"),
@@ -104,7 +104,7 @@ async fn a_refused_identity_fails_its_environment_only() {
     assert_eq!(s.accounts.unknown(2), Some(error.as_str()));
     assert_eq!(load_failures(s), Err(format!("prd: {refusal}")));
     // The status report: prd's account is null with its reason, the others' are known.
-    let report = shipdeck::cli::report::status(s);
+    let report = shipdeck::cli::state::report::status(s);
     assert_eq!(
         report.environments[0].account.as_deref(),
         Some("123456789012")

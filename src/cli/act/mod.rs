@@ -8,7 +8,7 @@ mod refresh;
 
 use crate::cli::Failure;
 use crate::cli::args::{ActFlags, Command, Global};
-use crate::cli::stderr::{errln, errw};
+use crate::cli::io::stderr::{errln, errw};
 use crate::ops::apply::audit_log;
 use crate::ops::plan::audit::{self, Entry};
 use crate::ops::{self, Confirm, Context, ExitClass, Guard, Plan, Refusal, Request};

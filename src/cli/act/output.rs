@@ -4,12 +4,12 @@
 /// `println!` to stdout without panicking when the reader went away.
 macro_rules! outln {
     ($($arg:tt)*) => {
-        crate::cli::stdout::line(&format!($($arg)*))
+        crate::cli::io::stdout::line(&format!($($arg)*))
     };
 }
 
 use crate::cli::args::Output;
-use crate::cli::stderr::errln;
+use crate::cli::io::stderr::errln;
 use crate::domain::ExecutionSummary;
 use crate::ops::{Delivery, ExitClass, Guard, OpKind, Outcome, Plan, Refusal, Verified, Watched};
 use serde::Serialize;
@@ -156,7 +156,7 @@ pub fn print(report: &Report, output: Output) {
     if let Some(plan) = &report.plan
         && !report.plan_printed
     {
-        crate::cli::stdout::write(&plan_text(plan));
+        crate::cli::io::stdout::write(&plan_text(plan));
         if report.dry_run {
             outln!("dry run: nothing was sent");
         }

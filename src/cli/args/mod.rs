@@ -3,6 +3,7 @@
 mod act;
 mod query;
 mod runs;
+mod values;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -13,6 +14,7 @@ pub use act::{
 };
 pub use query::{QueryArgs, QueryOutput};
 pub use runs::{RunsArgs, RunsCommand, WorkflowRole};
+pub use values::{Since, parse_filter, parse_since};
 
 /// shipdeck: the operations console for the storefront deployment system.
 #[derive(Debug, Parser)]
@@ -198,9 +200,9 @@ pub enum Command {
         execution: Option<String>,
         /// Read the access logs from this far back (`36h`, `3d`) or since an RFC 3339 time
         /// (default 24h): an older deploy's windows need its logs.
-        #[arg(long, value_name = "WINDOW", value_parser = super::logs::parse_since,
+        #[arg(long, value_name = "WINDOW", value_parser = values::parse_since,
               allow_hyphen_values = true)]
-        since: Option<super::logs::Since>,
+        since: Option<Since>,
         /// Output format.
         #[arg(long, short, value_enum, default_value_t = Output::Table)]
         output: Output,
@@ -265,8 +267,8 @@ pub enum Command {
     /// The audit log of mutating actions.
     Audit {
         /// Only entries from this far back (`15m`, `1h`, `24h`, `7d`) or since an RFC 3339 time.
-        #[arg(long, value_name = "WINDOW", value_parser = super::logs::parse_since)]
-        since: Option<super::logs::Since>,
+        #[arg(long, value_name = "WINDOW", value_parser = values::parse_since)]
+        since: Option<Since>,
         /// Output format.
         #[arg(long, short, value_enum, default_value_t = Output::Table)]
         output: Output,
@@ -348,13 +350,13 @@ pub struct InsightsArgs {
     #[arg(value_name = "QUERY")]
     pub second: Option<String>,
     /// How far back the query reads (`15m`, `24h`, `7d`, or an RFC 3339 time; default 1h).
-    #[arg(long, value_name = "WINDOW", value_parser = super::logs::parse_since,
+    #[arg(long, value_name = "WINDOW", value_parser = values::parse_since,
           allow_hyphen_values = true)]
-    pub since: Option<super::logs::Since>,
+    pub since: Option<Since>,
     /// Where the query stops reading (a window back from now, or an RFC 3339 time; default now).
-    #[arg(long, value_name = "WINDOW", value_parser = super::logs::parse_since,
+    #[arg(long, value_name = "WINDOW", value_parser = values::parse_since,
           allow_hyphen_values = true)]
-    pub until: Option<super::logs::Since>,
+    pub until: Option<Since>,
     /// Most rows to return (1-10000; the service's default is 10,000).
     #[arg(long, value_name = "N", value_parser = parse_rows, allow_negative_numbers = true)]
     pub limit: Option<usize>,
@@ -430,15 +432,15 @@ pub struct CloudfrontArgs {
     #[arg(long, value_name = "CHAR", requires = "fields")]
     pub delimiter: Option<String>,
     /// Only records from this far back (`15m`, `1h`, `24h`, `7d`) or since an RFC 3339 time.
-    #[arg(long, value_name = "WINDOW", value_parser = super::logs::parse_since,
+    #[arg(long, value_name = "WINDOW", value_parser = values::parse_since,
           allow_hyphen_values = true)]
-    pub since: Option<super::logs::Since>,
+    pub since: Option<Since>,
     /// Only records before this time: a window back from now (`2h`) or an RFC 3339 time. With
     /// ENV, the log files of later hours are not read (CloudFront files each record under its
     /// own hour, late or not). Not with --follow.
-    #[arg(long, value_name = "WINDOW", value_parser = super::logs::parse_since,
+    #[arg(long, value_name = "WINDOW", value_parser = values::parse_since,
           allow_hyphen_values = true, conflicts_with = "follow")]
-    pub until: Option<super::logs::Since>,
+    pub until: Option<Since>,
     /// Keep reading new log files as CloudFront delivers them (with ENV).
     #[arg(long)]
     pub follow: bool,
@@ -450,7 +452,7 @@ pub struct CloudfrontArgs {
     /// Only records matching this expression (`status>=500 and path:/api/*`). A field the
     /// source does not log is refused (exit 2); one no record read has makes the answer unknown
     /// (exit 1).
-    #[arg(long, value_name = "EXPR", value_parser = super::logs::parse_filter)]
+    #[arg(long, value_name = "EXPR", value_parser = values::parse_filter)]
     pub filter: Option<crate::accesslog::Filter>,
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = LogOutput::Pretty)]
@@ -471,14 +473,14 @@ pub struct GroupArgs {
     /// Log group: its full name or a unique part of one of the environment's log groups.
     pub name: String,
     /// How far back to start (`15m`, `1h`, …, or an RFC 3339 time; default 10m).
-    #[arg(long, value_name = "WINDOW", value_parser = super::logs::parse_since,
+    #[arg(long, value_name = "WINDOW", value_parser = values::parse_since,
           allow_hyphen_values = true)]
-    pub since: Option<super::logs::Since>,
+    pub since: Option<Since>,
     /// Only events before this time: a window back from now (`2h`) or an RFC 3339 time. Not
     /// with --follow.
-    #[arg(long, value_name = "WINDOW", value_parser = super::logs::parse_since,
+    #[arg(long, value_name = "WINDOW", value_parser = values::parse_since,
           allow_hyphen_values = true, conflicts_with = "follow")]
-    pub until: Option<super::logs::Since>,
+    pub until: Option<Since>,
     /// Keep polling for new events every 5 seconds.
     #[arg(long)]
     pub follow: bool,

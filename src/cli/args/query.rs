@@ -1,7 +1,7 @@
 //! `shipdeck query` flags: an Athena query over an environment's CloudFront access logs.
 
+use super::values::{Since, parse_filter, parse_since};
 use crate::accesslog::Filter;
-use crate::cli::logs::{Since, parse_filter, parse_since};
 use crate::query::GroupBy;
 use clap::{Args, ValueEnum};
 

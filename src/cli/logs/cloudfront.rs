@@ -3,14 +3,15 @@
 //! with the tail planner, over the same fetch loop as the Traffic view (`runtime::cloudfront_logs`);
 //! a delivery to a CloudWatch Logs log group is read by polling `FilterLogEvents` instead.
 
+use super::exit_code;
 use super::sink::{Select, Sink, observe, print, report_problems, report_unknown};
 use super::stats::stats_text;
-use super::{Since, exit_code};
 use crate::accesslog::{EventTail, Seen, Stats, TailPlanner};
 use crate::accesslog_io::{ReadOptions, ReadReport, read_bytes_with, read_events};
 use crate::app::{LogsPlace as Place, LogsTarget, Resolved, resolve_logs as resolve};
+use crate::cli::args::Since;
 use crate::cli::args::{CloudfrontArgs, Global, LogOutput};
-use crate::cli::stderr::errln;
+use crate::cli::io::stderr::errln;
 use crate::cli::{Failure, connect};
 use crate::cloud::CloudResult;
 use crate::domain::{EnvSpec, LogEvent, Timestamp};

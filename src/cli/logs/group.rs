@@ -4,12 +4,12 @@
 //! live tails are unavailable, polls every 5 seconds like `aws logs tail`, each poll re-reading
 //! two minutes before the newest event (events ingested late), de-duplicated by event id.
 
-use super::Since;
 use super::cloudfront::find_env;
 use super::sink::Sink;
 use crate::app::GroupPoll;
+use crate::cli::args::Since;
 use crate::cli::args::{Global, GroupArgs, GroupOutput};
-use crate::cli::stderr::errln;
+use crate::cli::io::stderr::errln;
 use crate::cli::{Failure, connect};
 use crate::cloud::{
     Cloud, CloudError, LiveTailRequest, LogQuery, MAX_TAIL_EVENTS, filter_pages,

@@ -4,11 +4,11 @@
 //! a terminal), then the rows as a table, JSON, JSON lines or TSV, and what it scanned. Ctrl-C
 //! stops the query (`StopQuery`) and prints the rows found so far.
 
-use super::Since;
 use super::cloudfront::find_env;
 use super::group::pick_group;
+use crate::cli::args::Since;
 use crate::cli::args::{Global, InsightsArgs, InsightsOutput};
-use crate::cli::stderr::{errln, errw};
+use crate::cli::io::stderr::{errln, errw};
 use crate::cli::{Failure, connect};
 use crate::cloud::insights::run_query;
 use crate::cloud::{CloudError, InsightsQuery, QueryEnd, QueryResults, QueryStatus};
@@ -187,7 +187,7 @@ fn print(id: &str, request: &InsightsQuery, r: &QueryResults, output: InsightsOu
                 "columns": columns,
                 "rows": rows,
             });
-            crate::cli::stdout::line(&value.to_string());
+            crate::cli::io::stdout::line(&value.to_string());
         }
         InsightsOutput::Jsonl => {
             for row in &r.rows {
@@ -196,12 +196,12 @@ fn print(id: &str, request: &InsightsQuery, r: &QueryResults, output: InsightsOu
                     .filter(|(f, _)| f != "@ptr")
                     .map(|(f, v)| (f.clone(), serde_json::Value::String(v.clone())))
                     .collect();
-                crate::cli::stdout::line(&serde_json::Value::Object(obj).to_string());
+                crate::cli::io::stdout::line(&serde_json::Value::Object(obj).to_string());
             }
             errln!("shipdeck: {}", progress_line(r));
         }
         InsightsOutput::Tsv => {
-            crate::cli::stdout::line(&columns.join("\t"));
+            crate::cli::io::stdout::line(&columns.join("\t"));
             for row in &r.rows {
                 let cells: Vec<String> = columns
                     .iter()
@@ -212,15 +212,15 @@ fn print(id: &str, request: &InsightsQuery, r: &QueryResults, output: InsightsOu
                             .replace('\n', "\\n")
                     })
                     .collect();
-                crate::cli::stdout::line(&cells.join("\t"));
+                crate::cli::io::stdout::line(&cells.join("\t"));
             }
             errln!("shipdeck: {}", progress_line(r));
         }
         InsightsOutput::Pretty => {
             for line in table(&columns, r) {
-                crate::cli::stdout::line(&line);
+                crate::cli::io::stdout::line(&line);
             }
-            crate::cli::stdout::line(&progress_line(r));
+            crate::cli::io::stdout::line(&progress_line(r));
         }
     }
 }

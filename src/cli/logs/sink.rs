@@ -5,7 +5,7 @@
 use crate::accesslog::{Exporter, Filter, Format, LineView, LogFields, Seen, Stats};
 use crate::accesslog_io::ReadReport;
 use crate::cli::args::LogOutput;
-use crate::cli::stderr::errln;
+use crate::cli::io::stderr::errln;
 use crate::domain::Timestamp;
 use std::io::Write;
 

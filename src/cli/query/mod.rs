@@ -6,7 +6,7 @@
 mod run;
 
 use crate::cli::args::{Global, QueryArgs, QueryOutput};
-use crate::cli::stderr::errln;
+use crate::cli::io::stderr::errln;
 use crate::cli::{Answer, Failure, connect};
 use crate::config::AthenaSpec;
 use crate::query::{Ask, Estimate, Format, Names, Plan, Range, Setup, estimate, plan};

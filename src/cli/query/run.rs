@@ -6,7 +6,7 @@
 //! (`StopQueryExecution`, exit 130); a FAILED query exits 1 with Athena's reason.
 
 use crate::cli::args::{Global, QueryArgs, QueryOutput};
-use crate::cli::stderr::{errln, errw};
+use crate::cli::io::stderr::{errln, errw};
 use crate::cli::{Answer, Failure};
 use crate::cloud::athena::{
     AthenaEnd, ExecutionState, Progress, ResultColumn, cost, run_query, typed,

@@ -6,7 +6,7 @@ mod show;
 
 use super::args::{RunsArgs, RunsCommand, WorkflowRole};
 use super::{Answer, Failure, Global, Output, columns, connect, json};
-use crate::cli::stderr::errln;
+use crate::cli::io::stderr::errln;
 use crate::cloud::CloudError;
 use crate::cloud::github::{GitHub, RunQuery};
 use crate::domain::github::{Job, WorkflowRun};

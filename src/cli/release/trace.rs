@@ -1,8 +1,8 @@
 //! `shipdeck trace SHA|VERSION`: where a commit is on its way to prd — its workflow runs, the
 //! packages that carried it, the pipeline executions per environment, and where it is now.
 
-use super::{Answer, Failure, Global, Output, columns, connect, json};
-use crate::cli::stderr::errln;
+use crate::cli::io::stderr::errln;
+use crate::cli::{Answer, Failure, Global, Output, columns, connect, json};
 use crate::domain::Timestamp;
 use crate::ops::plan::trace::{self, Found, Trace, Traced};
 use crate::runtime::Headless;
@@ -12,10 +12,10 @@ use serde::Serialize;
 /// picks none (a commit may ship in more than one), else in the one.
 pub async fn run(global: &Global, what: &str, output: Output) -> Result<Answer, Failure> {
     let traced = Traced::parse(what).map_err(Failure::usage)?;
-    let names = super::systems::every(global);
+    let names = crate::cli::systems::every(global);
     if !names.is_empty() {
         let reads = names.iter().map(|name| {
-            let global = super::systems::narrowed(global, name);
+            let global = crate::cli::systems::narrowed(global, name);
             let traced = &traced;
             async move { one(&global, traced, what).await }
         });

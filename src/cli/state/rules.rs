@@ -1,7 +1,7 @@
 //! `shipdeck rules ENV [--stage S]`: the rule runs of an environment's stage conditions
 //! (`ListRuleExecutions`), newest first.
 
-use super::{Answer, Failure, Global, Output, columns, connect, json};
+use crate::cli::{Answer, Failure, Global, Output, columns, connect, json};
 use crate::domain::{RuleExecutionDetail, RuleStatus, human};
 use crate::ops::plan::approve::short_id;
 use serde::Serialize;
@@ -59,7 +59,7 @@ pub async fn run(
 ) -> Result<Answer, Failure> {
     let backend = connect(global).map_err(Failure::new)?;
     let envs = &backend.config.environments;
-    let spec = &envs[super::env_position(envs.iter().map(|e| e.name.as_str()), env)?];
+    let spec = &envs[crate::cli::env_position(envs.iter().map(|e| e.name.as_str()), env)?];
     let pipelines = &backend.clouds.named(&spec.name).pipelines;
     if let Some(stage) = stage {
         let def = pipelines

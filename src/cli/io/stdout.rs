@@ -1,7 +1,7 @@
 //! Writing a command's answer to stdout without panicking: a reader that went away (`| head`)
 //! ends the output quietly; any other write error is said once on stderr.
 
-use crate::cli::stderr::{errln, write_unless_closed};
+use crate::cli::io::stderr::{errln, write_unless_closed};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Set once stdout cannot be written: nothing more is tried.

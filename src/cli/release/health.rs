@@ -1,8 +1,8 @@
 //! `shipdeck health [ENV]`: the health map as text or JSON — each environment's App and Deployer
 //! nodes with their level, reason and golden signals; exit 0 green (or yellow), 1 unknown, 3 red.
 
-use super::{Answer, Backend, Failure, Global, Output, connect, json};
 use crate::app::health::{self, HealthMap};
+use crate::cli::{Answer, Backend, Failure, Global, Output, connect, json};
 use crate::domain::Level;
 use crate::runtime::Headless;
 
@@ -39,7 +39,7 @@ pub async fn run(global: &Global, env: Option<&str>, output: Output) -> Result<A
 pub async fn assess(backend: &Backend, env: Option<&str>) -> Result<HealthMap, Failure> {
     if let Some(env) = env {
         let names = backend.config.environments.iter().map(|e| e.name.as_str());
-        super::env_position(names, env)?;
+        crate::cli::env_position(names, env)?;
     }
     let mut app = Headless::with_clouds(backend.state(), backend.clouds.clone());
     app.start(backend.now).await;

@@ -2,8 +2,9 @@
 //! configuration names several and `--system` picks none, one block each. An environment (or a
 //! system) that could not be read is reported as unknown (exit 1), never as "no approvals".
 
-use super::{Answer, Failure, Global, Output, columns, json, load, report};
+use super::report;
 use crate::app::State;
+use crate::cli::{Answer, Failure, Global, Output, columns, json, load};
 use crate::domain::human;
 use serde::Serialize;
 
@@ -76,10 +77,10 @@ pub fn table(state: &State) -> String {
 
 /// Prints pending approvals; exit 1 when an environment's approvals are unknown.
 pub async fn run(global: &Global, output: Output) -> Result<Answer, Failure> {
-    let names = super::systems::every(global);
+    let names = crate::cli::systems::every(global);
     if !names.is_empty() {
         let loads = names.iter().map(|name| {
-            let global = super::systems::narrowed(global, name);
+            let global = crate::cli::systems::narrowed(global, name);
             async move { load(&global).await }
         });
         let loaded = futures::future::join_all(loads).await;

@@ -1,6 +1,7 @@
 //! `shipdeck pipeline ENV`: stages, actions and the execution history of one environment.
 
-use super::{Answer, Failure, Global, Output, columns, json, load, report};
+use super::report;
+use crate::cli::{Answer, Failure, Global, Output, columns, json, load};
 use crate::ops::plan::approve::short_id;
 use serde::Serialize;
 
@@ -18,7 +19,7 @@ struct PipelineOut {
 pub async fn run(global: &Global, env: &str, output: Output) -> Result<Answer, Failure> {
     let app = load(global).await?;
     let state = &app.state;
-    let index = super::env_position(state.envs.iter().map(|e| e.spec.name.as_str()), env)?;
+    let index = crate::cli::env_position(state.envs.iter().map(|e| e.spec.name.as_str()), env)?;
     let view = &state.envs[index];
     if let (Some(stale), None) = (&view.refresh.error, &view.def) {
         return Err(Failure::new(format!("{env}: {}", stale.error)));

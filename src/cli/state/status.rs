@@ -1,16 +1,17 @@
 //! `shipdeck status`: environments, their pipelines and pending approvals.
 
+use super::report;
 use super::report::StatusReport;
-use super::{Answer, Failure, Global, Output, columns, json, load_with, report};
 use crate::app::State;
+use crate::cli::{Answer, Failure, Global, Output, columns, json, load_with};
 use crate::domain::human;
 
 /// Prints every environment's state; exit 1 when part of it is unknown (a read failed). With
 /// several systems and no `--system`, every system's, one after the other.
 pub async fn run(global: &Global, output: Output) -> Result<Answer, Failure> {
-    let names = super::systems::every(global);
+    let names = crate::cli::systems::every(global);
     if !names.is_empty() {
-        return super::status_systems::run(global, output, &names).await;
+        return super::all_systems::run(global, output, &names).await;
     }
     let app = load_with(global, true).await?;
     let state = &app.state;

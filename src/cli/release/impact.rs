@@ -4,10 +4,10 @@
 //! the logs of the deploy's two windows only (the hours from its before-window's start to its
 //! after-window's end), if the look-back (24 h, or `--since`) reaches them.
 
-use super::logs::Since;
-use super::{Answer, Failure, Global, Output, connect, json};
 use crate::accesslog::impact::{Impact, MIN_AFTER, Side, Verdict, WARMUP, WINDOW};
 use crate::app::{Action, View};
+use crate::cli::args::Since;
+use crate::cli::{Answer, Failure, Global, Output, connect, json};
 use crate::domain::Timestamp;
 use crate::runtime::Headless;
 use serde::Serialize;
@@ -91,7 +91,7 @@ pub async fn run(
 ) -> Result<Answer, Failure> {
     let backend = connect(global).map_err(Failure::new)?;
     let names = backend.config.environments.iter().map(|e| e.name.as_str());
-    let index = super::env_position(names, env)?;
+    let index = crate::cli::env_position(names, env)?;
     let mut app = Headless::with_clouds(backend.state(), backend.clouds.clone());
     app.start(backend.now).await;
     app.state.selected = index;

@@ -39,17 +39,17 @@ pub fn line(text: &str) {
 /// `eprintln!` that does not panic when stderr is closed ([`line`]).
 macro_rules! errln {
     () => {
-        $crate::cli::stderr::line("")
+        $crate::cli::io::stderr::line("")
     };
     ($($arg:tt)*) => {
-        $crate::cli::stderr::line(&format!($($arg)*))
+        $crate::cli::io::stderr::line(&format!($($arg)*))
     };
 }
 
 /// `eprint!` that does not panic when stderr is closed ([`write`]).
 macro_rules! errw {
     ($($arg:tt)*) => {
-        $crate::cli::stderr::write(&format!($($arg)*))
+        $crate::cli::io::stderr::write(&format!($($arg)*))
     };
 }
 

@@ -2,14 +2,15 @@
 //! `--system NAME` would load it, shown one after the other; a system that cannot be read is
 //! said unknown, with its reason, and the others still show.
 
+use super::report;
 use super::report::{ErrorReport, StatusReport};
-use super::{Answer, Failure, Global, Output, json, load_with, report};
+use crate::cli::{Answer, Failure, Global, Output, json, load_with};
 
 /// Every system of `names`, grouped: a titled block of text each, or one JSON report whose
 /// environments, approvals and errors each carry their `system`.
 pub async fn run(global: &Global, output: Output, names: &[String]) -> Result<Answer, Failure> {
     let loads = names.iter().map(|name| {
-        let global = super::systems::narrowed(global, name);
+        let global = crate::cli::systems::narrowed(global, name);
         async move { load_with(&global, true).await }
     });
     let loaded = futures::future::join_all(loads).await;
