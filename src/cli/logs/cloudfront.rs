@@ -252,8 +252,12 @@ pub(super) async fn run(
         }
     }
     if tail.report.files == 0 {
+        let span = until.map_or_else(
+            || format!("since {since}"),
+            |u| format!("from {since} to {u}"),
+        );
         errln!(
-            "shipdeck: no log files in {} ({}) since {since}",
+            "shipdeck: no log files in {} ({}) {span}",
             target.keys(&spec.distribution_id),
             target.label
         );

@@ -818,6 +818,24 @@ fn until_ends_the_window_of_every_kind_of_source() {
         all.len()
     );
     assert!(newest(&events) < newest(&all));
+    // An empty window says which.
+    let out = shipdeck(&[
+        "logs",
+        "cloudfront",
+        "dev",
+        "--demo",
+        "--since",
+        "2026-01-01T00:00:00Z",
+        "--until",
+        "2026-01-01T01:00:00Z",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("no log files in s3://")
+            && err.contains("from 2026-01-01T00:00:00Z to 2026-01-01T01:00:00Z"),
+        "{err}"
+    );
     // Bad windows.
     for args in [
         &[
