@@ -69,8 +69,8 @@ impl Target {
 
 /// An action key: opens its dialog on the target environment; the freeze key toggles (on a
 /// frozen environment it opens the unfreeze, as its footer hint `F unfreeze` says). A read-only
-/// session's key ([`Action::Disabled`]) comes here too: the read-only refusal below is the one
-/// the command gets, to the status bar and the audit log.
+/// session's key comes here too: the read-only refusal below is the one the command gets, to
+/// the status bar and the audit log.
 pub(in crate::app) fn open_key(state: &mut State, kind: OpKind) -> Vec<Effect> {
     let env = Target::Shown.env(state);
     let kind = match (kind, ops::plan::freeze_target(state, env)) {
