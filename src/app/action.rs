@@ -137,11 +137,9 @@ pub enum Action {
     BuildLog,
     /// Leave shipdeck.
     Quit,
-    /// Open the plan/confirm dialog of a mutating action (selected environment or approval).
+    /// Open the plan/confirm dialog of a mutating action (selected environment or approval);
+    /// in a read-only session the read-only guard refuses it (status bar and audit log).
     Op(crate::ops::OpKind),
-    /// The key of a mutating action pressed in a read-only session: refused as its `Op` and its
-    /// `:` command are, by the read-only guard (the status bar says why; audited, never sent).
-    Disabled(crate::ops::OpKind),
     /// Move to the next field of the dialog.
     DialogNext,
     /// Flip the dialog's option (stop: abandon; retry: all actions).

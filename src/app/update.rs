@@ -463,12 +463,10 @@ fn view_key(state: &mut State, key: Action) -> Vec<Effect> {
                 completions: Vec::new(),
             }));
         }
-        // A read-only session's action key takes the same path: the read-only guard below the
-        // UI refuses it, to the status bar and the audit log, as it does the `:` command.
-        Action::Op(kind) | Action::Disabled(kind) if state.view == View::Runs => {
-            return super::runs::act(state, kind);
-        }
-        Action::Op(kind) | Action::Disabled(kind) => return ops::update::open_key(state, kind),
+        // A read-only session's action key is an `Op` too: the read-only guard below the UI
+        // refuses it, to the status bar and the audit log, as it does the `:` command.
+        Action::Op(kind) if state.view == View::Runs => return super::runs::act(state, kind),
+        Action::Op(kind) => return ops::update::open_key(state, kind),
         Action::ExportPrompt => {
             state.overlay = Some(Overlay::Command(LineInput {
                 text: "export ".into(),

@@ -273,23 +273,19 @@ impl Keymap {
         }
     }
 
-    /// The keymap of a session: without the mutating actions when it is read-only, so they
-    /// are not shown in the hints and the help; their keys are refused and audited as the
-    /// commands are, saying why they do nothing ([`Action::Disabled`]).
+    /// The keymap of a session: without the mutating actions' bindings when it is read-only,
+    /// so they are not shown in the hints and the help. Their keys still act: the read-only
+    /// guard below the UI refuses them as it does the commands, saying why in the status bar
+    /// and in the audit log.
     pub fn for_session(self, read_only: bool) -> Keymap {
         if !read_only {
             return self;
         }
         let Keymap {
             mut bindings,
-            mut lookup,
+            lookup,
         } = self;
         bindings.retain(|b| !Action::is_mutating_name(&b.action));
-        for a in lookup.values_mut() {
-            if let Action::Op(kind) = a {
-                *a = Action::Disabled(*kind);
-            }
-        }
         Keymap { bindings, lookup }
     }
 

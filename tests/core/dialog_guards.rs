@@ -88,11 +88,8 @@ fn read_only_hides_the_action_keys_help_and_commands() {
     let ro = keymap.clone().for_session(true);
     assert_eq!(key(&keymap, 'P'), Some(Action::Op(OpKind::Release)));
     for c in ['A', 'R', 'D', 'S', 'T', 'B', 'F', 'I', 'P'] {
-        // The key only says why it does nothing (`Action::Disabled`).
-        assert!(
-            !key(&ro, c).is_some_and(|a| a.is_mutating()),
-            "{c} still bound in read-only"
-        );
+        // The key is still read: the read-only guard below the UI refuses its action.
+        assert_eq!(key(&ro, c), key(&keymap, c), "{c} in read-only");
     }
     assert!(key(&ro, 'G').is_some(), "the other keys stay");
     let names: Vec<String> = hints(&ro).help.iter().map(|h| h.action.clone()).collect();
@@ -384,7 +381,7 @@ fn a_read_only_action_key_is_refused_and_audited_as_its_command_is() {
         let Some(action) = ro.action(KeyMode::Normal, key) else {
             continue;
         };
-        let Action::Disabled(kind) = action else {
+        let Action::Op(kind) = action else {
             continue;
         };
         pressed += 1;
@@ -410,6 +407,120 @@ fn a_read_only_action_key_is_refused_and_audited_as_its_command_is() {
         }
     }
     assert_eq!(pressed, 10, "every action key is still read in read-only");
+}
+
+/// The Runs view shown in a read-only session, its read answered: one failed deploy run.
+fn runs_shown_read_only() -> State {
+    use shipdeck::app::View;
+    use shipdeck::app::runs::{ListedRun, RunsRead};
+    use shipdeck::domain::github::{Conclusion, RunStatus, WorkflowRun};
+    let mut s = loaded();
+    s.session.read_only = true;
+    s.runs.workflows = vec!["deploy.yml".into(), "release.yml".into()];
+    s.runs.release_workflow = "release.yml".into();
+    let fx = update(&mut s, Action::Show(View::Runs));
+    let request = (fx.iter())
+        .find_map(|e| match e {
+            Effect::FetchRuns { request, .. } => Some(*request),
+            _ => None,
+        })
+        .expect("the runs read");
+    let run = WorkflowRun {
+        id: 7104353780,
+        workflow: "deploy.yml".into(),
+        name: "deploy".into(),
+        run_number: 929,
+        run_attempt: 1,
+        status: RunStatus::Completed,
+        conclusion: Some(Conclusion::Failure),
+        branch: "main".into(),
+        head_sha: "6c1f0a2c0ffee".into(),
+        actor: "erin".into(),
+        event: "push".into(),
+        created_at: T0 - 30 * Timestamp::MINUTE,
+        updated_at: T0 - 26 * Timestamp::MINUTE,
+        run_started_at: Some(T0 - 30 * Timestamp::MINUTE),
+        html_url: String::new(),
+    };
+    let read = RunsRead {
+        repository: "acme/storefront".into(),
+        workflows: vec![
+            (
+                "deploy.yml".into(),
+                Ok(vec![ListedRun {
+                    run,
+                    jobs: Some(Ok(Vec::new())),
+                }]),
+            ),
+            ("release.yml".into(), Ok(Vec::new())),
+        ],
+        writable: Ok(()),
+        limited_until: None,
+    };
+    update(
+        &mut s,
+        Action::Reply(Reply::RunsLoaded {
+            request,
+            read: Box::new(read),
+        }),
+    );
+    assert_eq!(s.runs.rows().len(), 1);
+    s
+}
+
+/// In the Runs view too: a read-only session's action key is refused by the read-only guard and
+/// audited. `T` and `S` act on the selected run (re-run, cancel); every other key acts on an
+/// environment, and is refused exactly as its `:` command is there — the same status-bar
+/// message and the same audit entry, nothing sent, the view left as it was.
+#[test]
+fn a_read_only_action_key_in_the_runs_view_is_refused_and_audited_as_its_command_is() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use shipdeck::app::View;
+    let ro = Keymap::load(None).unwrap().for_session(true);
+    for c in ['A', 'R', 'D', 'S', 'T', 'B', 'F', 'O', 'I', 'P'] {
+        let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::SHIFT);
+        let Some(action @ Action::Op(kind)) = ro.action(KeyMode::Normal, key) else {
+            panic!("{c} is not an action key in read-only");
+        };
+        for env in ["dev", "stg", "prd"] {
+            let mut by_key = runs_shown_read_only();
+            select(&mut by_key, env);
+            update(&mut by_key, Action::Show(View::Runs));
+            let fx = update(&mut by_key, action.clone());
+            assert_eq!(applies(&fx), 0, "{c} on {env}");
+            assert!(by_key.ops.dialog.is_none() && by_key.ops.picker.is_none());
+            assert_eq!(by_key.view, View::Runs, "{c} on {env}");
+            let keyed = audit_entries(&fx);
+            assert_eq!(
+                keyed.len(),
+                1,
+                "{c} on {env} is audited: {}",
+                status(&by_key)
+            );
+            assert_eq!(keyed[0].guard.as_deref(), Some("read-only"), "{c} on {env}");
+            assert_eq!(keyed[0].outcome, "refused", "{c} on {env}");
+            if matches!(kind, OpKind::Retry | OpKind::Stop) {
+                // The run's own action, on the environment the run ships to.
+                let run_kind = if kind == OpKind::Retry {
+                    "rerun"
+                } else {
+                    "cancel"
+                };
+                assert_eq!(keyed[0].action, run_kind, "{c}");
+                assert_eq!(keyed[0].environment, "dev", "a deploy run ships to dev");
+                continue;
+            }
+
+            let mut by_command = runs_shown_read_only();
+            select(&mut by_command, env);
+            update(&mut by_command, Action::Show(View::Runs));
+            update(&mut by_command, Action::CommandOpen);
+            type_text(&mut by_command, kind.name());
+            let fx = update(&mut by_command, Action::Submit);
+            assert_eq!(keyed, audit_entries(&fx), "{c} on {env}");
+            assert_eq!(status(&by_key), status(&by_command), "{c} on {env}");
+        }
+    }
 }
 
 /// The same when prd's reads are paused because its identity's credentials were refused on

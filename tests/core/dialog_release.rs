@@ -314,7 +314,7 @@ fn a_version_not_in_the_catalogue_is_not_found_among_every_package() {
     assert!(s.ops.dialog.is_none());
     assert!(
         status(&s).contains(
-            "release: no package of version 1.0.77 among 40 packages under \
+            "release prd: no package of version 1.0.77 among 40 packages under \
              s3://storefront-deployer-source/releases/; newest: 1.0.39"
         ),
         "{}",
@@ -355,6 +355,91 @@ fn a_release_command_with_no_version_reads_nothing() {
         status(&s).contains("`latest` is not a version such as 1.43.0"),
         "{}",
         status(&s)
+    );
+}
+
+/// The audit entries among `effects`, whole.
+fn audited(effects: &[Effect]) -> Vec<shipdeck::ops::plan::audit::Entry> {
+    (effects.iter())
+        .filter_map(|e| match e {
+            Effect::Audit { entry, .. } => Some(entry.0.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A bad `:release ENV VERSION` is refused as other action commands are (and as `shipdeck
+/// release ENV --from VERSION` is): the status bar names the action and the environment, the
+/// audit log records the refusal (guard `input`) with the version asked for. A word that is no
+/// version reads nothing and leaves the selection where it was; a version no package has
+/// leaves the picker open on the packages.
+#[test]
+fn a_bad_release_version_is_refused_naming_the_environment_and_audited() {
+    let mut s = loaded();
+    select(&mut s, "dev");
+    update(&mut s, Action::CommandOpen);
+    type_text(&mut s, "release prd next");
+    let fx = update(&mut s, Action::Submit);
+    assert_eq!(
+        status(&s),
+        "release prd: `next` is not a version such as 1.43.0"
+    );
+    assert_eq!(s.selected_env().map(|e| e.spec.name.as_str()), Some("dev"));
+    assert!(s.ops.picker.is_none() && s.ops.dialog.is_none());
+    let entries = audited(&fx);
+    assert_eq!(entries.len(), 1, "{fx:?}");
+    let e = &entries[0];
+    assert_eq!(
+        (
+            e.action.as_str(),
+            e.environment.as_str(),
+            e.outcome.as_str()
+        ),
+        ("release", "prd", "refused")
+    );
+    assert_eq!(e.guard.as_deref(), Some("input"));
+    assert_eq!(e.parameters, serde_json::json!({ "from": "next" }));
+    assert_eq!(e.message, "`next` is not a version such as 1.43.0");
+
+    let mut s = loaded();
+    let (env, request, _) = release_command(&mut s, "release prd 9.9.9");
+    let fx = update(
+        &mut s,
+        Action::Reply(Reply::PackagesLoaded {
+            env,
+            request,
+            result: Ok(forty(None)),
+        }),
+    );
+    let said = status(&s);
+    assert!(
+        said.starts_with("release prd: no package of version 9.9.9 among 40 packages")
+            && said.ends_with("; choose one"),
+        "{said}"
+    );
+    assert!(
+        s.ops.picker.is_some(),
+        "the picker stays open on the packages"
+    );
+    let entries = audited(&fx);
+    assert_eq!(entries.len(), 1, "{fx:?}");
+    let e = &entries[0];
+    assert_eq!(
+        (
+            e.action.as_str(),
+            e.environment.as_str(),
+            e.outcome.as_str()
+        ),
+        ("release", "prd", "refused")
+    );
+    assert_eq!(e.guard.as_deref(), Some("input"));
+    assert_eq!(e.parameters, serde_json::json!({ "from": "9.9.9" }));
+    assert!(
+        e.message
+            .starts_with("no package of version 9.9.9 among 40 packages")
+            && !e.message.contains("choose one"),
+        "{}",
+        e.message
     );
 }
 

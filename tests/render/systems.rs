@@ -190,8 +190,8 @@ async fn the_environments_view_says_the_last_deploy_failed_behind_a_newer_execut
 
 /// The header's clock shows at every width, in the demo's longest header (several systems,
 /// several accounts, read-only, prd selected): what gives way is the word `system`, then the
-/// program's name, then the caller (cut with `…`), never the time; a protected header still
-/// starts in its red bar.
+/// program's name, then the caller — whole, never cut short — never the time; a protected
+/// header still starts in its red bar.
 #[tokio::test]
 async fn the_header_keeps_the_clock_at_every_width() {
     let mut app = demo().await;
@@ -212,6 +212,17 @@ async fn the_header_keeps_the_clock_at_every_width() {
                 if env == "prd" {
                     assert_eq!(buffer[(0, 0)].bg, ratatui::style::Color::Red, "{w}");
                 }
+                // The caller shows whole or not at all.
+                let account = if env == "prd" {
+                    "222222222222"
+                } else {
+                    "123456789012"
+                };
+                let after = header.split(account).nth(1).unwrap_or_default();
+                assert!(
+                    after.starts_with(" as demo-operator ") || !after.starts_with(" a"),
+                    "the caller cut at {w} (read-only {read_only}, {env}): {header:?}"
+                );
             }
             let wide = screen::rows(&screen::buffer(&app.state, 160, 48)).remove(0);
             assert!(
@@ -220,7 +231,10 @@ async fn the_header_keeps_the_clock_at_every_width() {
             );
         }
     }
-    app.state.session.read_only = false;
-    let at_80 = screen::rows(&screen::buffer(&app.state, 80, 24)).remove(0);
-    assert!(at_80.contains("222222222222 as demo-"), "{at_80:?}");
+    for read_only in [false, true] {
+        app.state.session.read_only = read_only;
+        let at_80 = screen::rows(&screen::buffer(&app.state, 80, 24)).remove(0);
+        assert!(at_80.contains("222222222222 "), "{at_80:?}");
+        assert!(!at_80.contains(" a…"), "{at_80:?}");
+    }
 }

@@ -4,9 +4,10 @@
 use crate::app::ops::state::{Dialog, Field, Phase, ReleasePicker};
 use crate::app::{Action, Effect, Level, RequestId, State, ops};
 use crate::domain::{ExecutionStatus, ExecutionSummary, Version};
-use crate::ops::OpKind;
 use crate::ops::plan::approve::short_id;
+use crate::ops::plan::ask::{Ask, ReleaseFrom, What};
 use crate::ops::plan::package::{Catalogue, Package};
+use crate::ops::{Guard, OpKind, Refusal};
 
 /// The version deployed in environment `env`: the release of the execution that last succeeded
 /// in its deploy stage.
@@ -44,8 +45,27 @@ pub(in crate::app) fn wanted(text: &str) -> Result<Option<Version>, String> {
         "" => Ok(None),
         text => Version::parse(text)
             .map(Some)
-            .ok_or_else(|| format!("release: `{text}` is not a version such as 1.43.0")),
+            .ok_or_else(|| format!("`{text}` is not a version such as 1.43.0")),
     }
+}
+
+/// `:release ENV VERSION` refused for its version (`why`: it is not one, or no package has it):
+/// said naming the environment, and audited with the version asked for, as `shipdeck release
+/// ENV --from VERSION` is.
+pub(in crate::app) fn refused_version(
+    state: &mut State,
+    env: usize,
+    version: &str,
+    why: String,
+) -> Vec<Effect> {
+    let ask = Ask {
+        env: (state.envs.get(env)).map_or(String::new(), |e| e.spec.name.clone()),
+        what: What::Release(ReleaseFrom::Version(version.trim().to_string())),
+        asked_at: state.now,
+        nonce: state.next_request,
+    };
+    let refusal = Refusal::by(Guard::Input, why);
+    ops::update::refused(state, OpKind::Release, env, ask.params(), &refusal)
 }
 
 /// Opens the picker on `env` (the one refusal path has run already) and reads the catalogue;
@@ -98,10 +118,14 @@ pub(in crate::app) fn packages_loaded(
         if let Some(package) = catalogue.find(v).cloned() {
             return open_dialog(state, package);
         }
-        let text = format!("release: {}; choose one", catalogue.not_found(v));
+        // Refused as a version the CLI does not find is; the picker stays open on the packages.
+        let why = catalogue.not_found(v);
         p.packages = Some(result);
-        state.say(Level::Warn, text);
-        return Vec::new();
+        let fx = refused_version(state, env, &v.to_string(), why);
+        if let Some(m) = state.status.as_mut() {
+            m.text.push_str("; choose one");
+        }
+        return fx;
     }
     p.packages = Some(result);
     Vec::new()

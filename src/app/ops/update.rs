@@ -69,8 +69,8 @@ impl Target {
 
 /// An action key: opens its dialog on the target environment; the freeze key toggles (on a
 /// frozen environment it opens the unfreeze, as its footer hint `F unfreeze` says). A read-only
-/// session's key ([`Action::Disabled`]) comes here too: the read-only refusal below is the one
-/// the command gets, to the status bar and the audit log.
+/// session's key comes here too: the read-only refusal below is the one the command gets, to
+/// the status bar and the audit log.
 pub(in crate::app) fn open_key(state: &mut State, kind: OpKind) -> Vec<Effect> {
     let env = Target::Shown.env(state);
     let kind = match (kind, ops::plan::freeze_target(state, env)) {
@@ -132,16 +132,13 @@ pub(in crate::app) fn open(
             .cloned()
     };
     if let Some(r) = refusal {
-        return refused_at_once(state, kind, &name, &d, &r);
+        return refused_at_once(state, kind, &d, &r);
     }
     let want = match version.as_deref().filter(|_| kind == OpKind::Release) {
         None => None,
         Some(text) => match ops::release::wanted(text) {
             Ok(want) => want,
-            Err(why) => {
-                state.say(Level::Error, why);
-                return Vec::new();
-            }
+            Err(why) => return ops::release::refused_version(state, env, text, why),
         },
     };
     // It opens: the view under it shows its environment.
@@ -177,30 +174,37 @@ pub(in crate::app) fn open(
     Vec::new()
 }
 
-/// Whether the running execution of `env` is being stopped already.
-/// A refusal no field of the dialog could change: said in the status bar (a warning for
-/// nothing to do, else an error) and audited, with no dialog opened.
+/// A refusal no field of the dialog could change: said and audited (see [`refused`]), with no
+/// dialog opened.
 fn refused_at_once(
     state: &mut State,
     kind: OpKind,
-    name: &str,
     d: &crate::app::ops::state::Dialog,
     r: &Refusal,
 ) -> Vec<Effect> {
+    let params = ops::plan::ask(state, d).params();
+    refused(state, kind, d.env, params, r)
+}
+
+/// `kind` on environment `env` refused, `params` the operator's input as the audit log records
+/// it: said in the status bar naming the action and the environment (a warning for nothing to
+/// do, else an error), and audited as the environment's caller.
+pub(in crate::app) fn refused(
+    state: &mut State,
+    kind: OpKind,
+    env: usize,
+    params: serde_json::Value,
+    r: &Refusal,
+) -> Vec<Effect> {
+    let name = state.envs.get(env).map_or("", |e| e.spec.name.as_str());
+    let name = name.to_string();
     let level = if r.class == ExitClass::NothingToDo {
         Level::Warn
     } else {
         Level::Error
     };
     state.say(level, format!("{} {name}: {}", kind.name(), r.reason));
-    let entry = Entry::refused(
-        kind,
-        name,
-        ops::plan::ask(state, d).params(),
-        state.identity_of(d.env),
-        state.now,
-        r,
-    );
+    let entry = Entry::refused(kind, &name, params, state.identity_of(env), state.now, r);
     vec![ops::dialog::audit(state, entry)]
 }
 
@@ -334,9 +338,9 @@ pub(in crate::app) fn open_run(
     env: usize,
     run: crate::ops::plan::runs::RunRead,
 ) -> Vec<Effect> {
-    let Some(name) = state.envs.get(env).map(|e| e.spec.name.clone()) else {
+    if state.envs.get(env).is_none() {
         return Vec::new();
-    };
+    }
     let nonce = state.next_request;
     let mut d = ops::dialog::new(state, kind, env, nonce, None);
     // A run that did not fail has no failed jobs: re-running it re-runs every job.
@@ -346,7 +350,7 @@ pub(in crate::app) fn open_run(
     d.pinned = d.target().cloned();
     if let Err(r) = &d.planned {
         let r = r.clone();
-        return refused_at_once(state, kind, &name, &d, &r);
+        return refused_at_once(state, kind, &d, &r);
     }
     state.overlay = None;
     state.take_request();

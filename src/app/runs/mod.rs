@@ -267,11 +267,14 @@ pub(in crate::app) fn jobs_loaded(
 
 /// `T` (re-run the failed jobs; ctrl-t in the dialog: every job) or `S` (cancel) on the
 /// selected run: its dialog, pinned to the run as listed, with the confirmation of the
-/// environment it ships to.
+/// environment it ships to. Another action key acts on an environment, not a run: the status
+/// bar says so, unless the selected environment is read-only, where the read-only guard refuses
+/// it as it does its `:` command (status bar and audit log).
 pub(in crate::app) fn act(state: &mut State, kind: OpKind) -> Vec<Effect> {
     let kind = match kind {
         OpKind::Retry => OpKind::Rerun,
         OpKind::Stop => OpKind::Cancel,
+        other if state.read_only_here() => return ops::update::open_key(state, other),
         other => {
             state.say(
                 Level::Warn,

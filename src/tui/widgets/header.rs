@@ -69,11 +69,17 @@ pub fn render(frame: &mut Frame, state: &State, area: Rect) {
         }
     }
     let clock = format!("{} UTC ", state.now.clock());
+    let mut caller = None;
     if !state.accounts.shared() {
         // Environments in several accounts: the selected one's account and caller show (the
-        // caller is what is cut first when the clock needs the room).
+        // caller gives way, whole, when the clock needs the room).
         spans.push(Span::raw("  "));
-        spans.push(selected_account(state));
+        let (account, who) = selected_account(state);
+        spans.push(account);
+        caller = who.map(|who| {
+            spans.push(who);
+            spans.len() - 1
+        });
     }
     let several = !state.accounts.shared();
     let optional = [
@@ -101,8 +107,8 @@ pub fn render(frame: &mut Frame, state: &State, area: Rect) {
     let room = avail.saturating_sub(clock_width + 1);
     let mut used: usize = spans.iter().map(Span::width).sum();
     // What matters least gives way first: the word `system`, then the program's name (its bar
-    // cell stays, so a protected header still starts in red); then the line is cut with `…`,
-    // the caller beside the account first.
+    // cell stays, so a protected header still starts in red), then the caller beside the account
+    // — whole: a name cut short could be read as another's. Only then is the line cut with `…`.
     if let Some((at, name)) = system.filter(|_| used > room) {
         used -= "system ".len();
         spans[at] = Span::styled(
@@ -114,8 +120,16 @@ pub fn render(frame: &mut Frame, state: &State, area: Rect) {
         used -= spans[0].width().saturating_sub(1);
         spans[0] = Span::raw(" ");
     }
+    let caller_gone = match caller {
+        Some(at) if used > room => {
+            used -= spans.remove(at).width();
+            true
+        }
+        _ => false,
+    };
     let mut spans = fit_spans(spans, room);
-    for text in optional.into_iter().flatten() {
+    // What matters less than the caller never shows in its place.
+    for text in optional.into_iter().flatten().filter(|_| !caller_gone) {
         let w = width(&text) + 2;
         if used + w <= room {
             used += w;
@@ -134,22 +148,24 @@ pub fn render(frame: &mut Frame, state: &State, area: Rect) {
     }
 }
 
-/// The selected environment's account and caller (`222222222222 as shipdeck`), `account
-/// unknown` in red when its identity could not be read, `account …` until it is.
-fn selected_account(state: &State) -> Span<'static> {
+/// The selected environment's account and its caller apart (`222222222222`, ` as shipdeck`),
+/// `account unknown` in red when its identity could not be read, `account …` until it is.
+fn selected_account(state: &State) -> (Span<'static>, Option<Span<'static>>) {
     let env = state.selected;
+    let bold = Style::new().add_modifier(Modifier::BOLD);
     match (state.accounts.who(env), state.accounts.unknown(env)) {
-        (Some(who), _) => Span::styled(
-            format!("{} as {}", who.account, short_identity(&who.arn)),
-            Style::new().add_modifier(Modifier::BOLD),
+        (Some(who), _) => (
+            Span::styled(who.account.clone(), bold),
+            Some(Span::styled(
+                format!(" as {}", short_identity(&who.arn)),
+                bold,
+            )),
         ),
-        (None, Some(_)) => Span::styled(
-            "account unknown",
-            Style::new()
-                .fg(Color::LightRed)
-                .add_modifier(Modifier::BOLD),
+        (None, Some(_)) => (
+            Span::styled("account unknown", bold.fg(Color::LightRed)),
+            None,
         ),
-        (None, None) => Span::raw("account …"),
+        (None, None) => (Span::raw("account …"), None),
     }
 }
 
