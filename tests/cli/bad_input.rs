@@ -533,3 +533,52 @@ fn override_condition_names_its_values_and_completes_them() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `impact` when the environment's executions cannot be read (an endpoint that refuses every
+/// connection): its deploys are unknown (exit 1, with the reason), never "no deploy" (exit 2).
+#[test]
+fn impact_with_the_executions_unread_says_the_deploys_are_unknown() {
+    let dir = scratch();
+    let out = Command::new(env!("CARGO_BIN_EXE_shipdeck"))
+        .args([
+            "--config",
+            &example(),
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+            "impact",
+            "dev",
+        ])
+        .current_dir(&dir)
+        .env("HOME", dir.join("home"))
+        .env("XDG_CONFIG_HOME", dir.join("home/.config"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", "secret")
+        .env_remove("AWS_PROFILE")
+        .env_remove("SHIPDECK_CONFIG")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("dev: deploys unknown: "), "{stderr}");
+    assert!(!stderr.contains("no deploy"), "{stderr}");
+}
+
+/// A negative window is a bad value of `--since` (exit 2), not an unexpected argument.
+#[test]
+fn a_negative_since_is_a_bad_value_of_its_flag() {
+    let dir = scratch();
+    for args in [
+        &["audit", "--demo", "--since", "-1h"][..],
+        &["query", "prd", "--demo", "--since", "-1h", "--dry-run"][..],
+    ] {
+        let out = run(&dir, args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("--since"), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("unexpected argument"),
+            "{args:?}: {stderr}"
+        );
+    }
+}

@@ -45,7 +45,7 @@ struct LogsRead {
     until: String,
     /// Log files read (a log group's events come in none).
     objects: u64,
-    /// Records read.
+    /// Records read within the span (the files of its first and last hours hold others too).
     records: u64,
 }
 
@@ -89,6 +89,11 @@ pub async fn run(
     since: Option<Since>,
     output: Output,
 ) -> Result<Answer, Failure> {
+    if execution.is_some_and(|id| id.trim().is_empty()) {
+        return Err(Failure::usage(
+            "--execution: expected an execution id or its first characters, got nothing",
+        ));
+    }
     let backend = connect(global).map_err(Failure::new)?;
     let names = backend.config.environments.iter().map(|e| e.name.as_str());
     let index = crate::cli::env_position(names, env)?;
@@ -106,12 +111,29 @@ pub async fn run(
     if let Some(Err(why)) = &app.state.traffic.marks.runs {
         return Err(Failure::new(format!("{env}: deploys unknown: {why}")));
     }
+    // Executions that could not be listed are unknown, not "no deploy".
+    let view = &app.state.envs[index];
+    if let Some(stale) = &view.refresh.error {
+        return Err(Failure::new(format!(
+            "{env}: deploys unknown: its executions could not be read: {}",
+            stale.error
+        )));
+    }
     let markers = app.state.traffic_markers();
     let deploys = || (markers.iter()).filter(|m| m.kind.is_deploy());
     let found = match execution {
         Some(id) => deploys().rfind(|m| m.execution.starts_with(id)),
         None => deploys().next_back(),
     };
+    let listed = |id: &str| (view.executions.iter()).find(|x| x.id.starts_with(id));
+    if let (None, Some(x)) = (&found, execution.and_then(listed)) {
+        // Listed, but it never reached the environment's deploy stage's end.
+        return Err(Failure::usage(format!(
+            "execution {} has not deployed to {env} (it is {}): there is no deploy to judge",
+            x.id,
+            x.status.as_str()
+        )));
+    }
     let Some(marker) = found.cloned() else {
         return Err(Failure::usage(match execution {
             Some(id) => format!(
@@ -129,7 +151,9 @@ pub async fn run(
     // look-back reaches it; else nothing is read and the verdict is unknown, said at once.
     let previous = app.state.deploy_before(marker.at);
     let from = crate::accesslog::impact::before_from(marker.at, previous);
-    let until = marker.at + WINDOW;
+    // The after-window stops at the next deploy: what follows is its traffic.
+    let next = app.state.deploy_after(marker.at);
+    let until = next.map_or(marker.at + WINDOW, |n| n.min(marker.at + WINDOW));
     app.state.read_traffic_between(from.max(limit), Some(until));
     let read = (from >= limit).then_some(LogsRead {
         from: from.rfc3339(),
@@ -140,9 +164,14 @@ pub async fn run(
     if read.is_some() {
         settle(&mut app, backend.now).await;
     }
+    // The records of the span (a log file of its first or last hour holds others too).
+    let span = from.millis()..until.millis();
+    let in_span = (app.state.traffic.records.iter())
+        .filter(|r| span.contains(&crate::accesslog::LogFields::timestamp_ms(r)))
+        .count();
     let logs_read = read.map(|r| LogsRead {
         objects: app.state.traffic.objects,
-        records: app.state.traffic.records.pushed(),
+        records: in_span as u64,
         ..r
     });
     // The markers as read now (invalidations are listed back to the read's start).
