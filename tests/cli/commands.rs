@@ -1042,9 +1042,10 @@ fn impact_reads_only_the_hours_of_a_deploys_windows() {
     // Hours 08 and 09 hold the windows; prd's logs since then are 48 h of files.
     let objects = read["objects"].as_u64().unwrap();
     assert!((1..=36).contains(&objects), "{objects} log files read");
+    // The records of the span only, which are those the windows counted.
     let counted =
         r["before"]["requests"].as_u64().unwrap() + r["after"]["requests"].as_u64().unwrap();
-    assert!(read["records"].as_u64().unwrap() >= counted, "{r}");
+    assert_eq!(read["records"].as_u64().unwrap(), counted, "{r}");
     // The same windows, the same files, however far the look-back reaches.
     let far = json(&["impact", "prd", "--since", "100h", "--demo", "-o", "json"]);
     assert_eq!(far["logs_read"], r["logs_read"]);
@@ -1056,6 +1057,47 @@ fn impact_reads_only_the_hours_of_a_deploys_windows() {
         read["records"]
     );
     assert!(text.lines().any(|l| l == line), "no `{line}` in\n{text}");
+    // A deploy's after-window stops where the next deploy reached the environment: prd's
+    // auto-rollback came 14 minutes after 8416f96b, and what follows is its traffic.
+    let rolled = json(&[
+        "impact",
+        "prd",
+        "--execution",
+        "8416f96b",
+        "--since",
+        "200h",
+        "--demo",
+        "-o",
+        "json",
+    ]);
+    let back = json(&[
+        "impact",
+        "prd",
+        "--execution",
+        "697a4d66",
+        "--since",
+        "200h",
+        "--demo",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(rolled["after"]["to"], back["reached_at"], "{rolled}");
+    assert_eq!(rolled["logs_read"]["until"], back["reached_at"], "{rolled}");
+    // An execution listed that never deployed is said so (exit 2), as an empty id is.
+    let pending = shipdeck(&["impact", "prd", "--execution", "4aeba1e2", "--demo"]);
+    assert_eq!(pending.status.code(), Some(2));
+    assert!(
+        stderr(&pending).contains("has not deployed to prd (it is InProgress)"),
+        "{}",
+        stderr(&pending)
+    );
+    let empty = shipdeck(&["impact", "prd", "--execution", "", "--demo"]);
+    assert_eq!(empty.status.code(), Some(2));
+    assert!(
+        stderr(&empty).contains("--execution: expected"),
+        "{}",
+        stderr(&empty)
+    );
     // Nothing read when the look-back does not reach it: `null`, never zero files.
     let old = shipdeck(&["impact", "prd", "--demo", "-o", "json"]);
     let v: Value = serde_json::from_slice(&old.stdout).unwrap();

@@ -569,3 +569,39 @@ async fn the_release_health_rollback_chooses_the_execution_before_the_judged_dep
         .unwrap();
     assert_eq!(d.text.trim(), newest_earlier.id);
 }
+
+/// The release-health panel of a deploy followed within half an hour by another: its
+/// after-window stops where the next deploy reached the environment (what follows is that
+/// deploy's traffic), as its before-window starts at the deploy before it.
+#[tokio::test]
+async fn a_deploys_after_window_stops_at_the_next_deploy() {
+    let mut rig = Rig::with_traffic(42, 1.0);
+    rig.start().await;
+    rig.app.dispatch(Action::Show(View::Traffic));
+    rig.app.dispatch(Action::NextPreset);
+    rig.app.settle().await;
+    rig.run(Timestamp::MINUTE, 15 * Timestamp::SECOND).await;
+    let markers = rig.app.state.traffic_markers();
+    let deploys: Vec<(usize, Timestamp)> = (markers.iter().enumerate())
+        .filter(|(_, m)| m.kind == MarkerKind::Deploy)
+        .map(|(i, m)| (i, m.at))
+        .collect();
+    let window = shipdeck::accesslog::impact::WINDOW;
+    let Some(pair) = deploys.windows(2).find(|p| p[1].1.since(p[0].1) < window) else {
+        panic!("two of dev's deploys within {window} ms: {deploys:?}");
+    };
+    let ((first, at), (_, next)) = (pair[0], pair[1]);
+    rig.app.state.traffic.marks.selected = Some(first);
+    rig.app.dispatch(Action::ToggleImpact);
+    let impact = rig
+        .app
+        .state
+        .traffic
+        .marks
+        .impact
+        .clone()
+        .expect("measured");
+    assert_eq!(impact.at, at);
+    assert_eq!(impact.after.from, at);
+    assert_eq!(impact.after.to, next, "{impact:?}");
+}

@@ -3,8 +3,8 @@
 //! by a documented noise rule.
 //!
 //! Windows: up to [`WINDOW`] each side of the moment `at` the deploy reached the environment;
-//! the after-window ends at `until` (the newest record read: logs arrive minutes late) when
-//! that is sooner. Too early to judge while it spans less than [`MIN_AFTER`] or holds fewer
+//! the after-window ends at `until` (the newest record read: logs arrive minutes late; or the
+//! next deploy, whose traffic is not this one's) when that is sooner. Too early to judge while it spans less than [`MIN_AFTER`] or holds fewer
 //! than [`MIN_REQUESTS`] requests. Worse when one of these holds, better when one holds the other
 //! way and none says worse, else no change:
 //! - the 5xx rate: a two-proportion z-test with |z| ≥ [`Z`] and at least [`MIN_5XX`] 5xx on the

@@ -96,7 +96,7 @@ impl State {
                     None => DeployImpact::None,
                     Some((newest, older)) => {
                         let previous = older.last().map(|m| m.at);
-                        let impact = t.impact_of(newest.at, previous);
+                        let impact = t.impact_of(newest.at, previous, None);
                         DeployImpact::Measured(Box::new(((*newest).clone(), impact)))
                     }
                 }

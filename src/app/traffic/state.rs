@@ -45,6 +45,9 @@ pub struct Marks {
     /// When the deploy before the selected one reached the environment, if it is among the
     /// markers (the before-window starts after its warm-up).
     pub previous: Option<Timestamp>,
+    /// When the deploy after the selected one reached the environment, if it is among the
+    /// markers (the after-window stops there: what follows is that deploy's traffic).
+    pub next: Option<Timestamp>,
     /// The selected deploy's impact, while the panel is open.
     pub impact: Option<crate::accesslog::impact::Impact>,
 }

@@ -253,7 +253,17 @@ impl State {
             .map(|m| m.at);
         self.traffic.marks.at = at;
         self.traffic.marks.previous = at.and_then(|at| self.deploy_before(at));
+        self.traffic.marks.next = at.and_then(|at| self.deploy_after(at));
         self.traffic.measure_impact();
+    }
+
+    /// When the deploy after the one at `at` reached the environment, among the markers (where
+    /// a deploy's after-window stops).
+    pub fn deploy_after(&self, at: Timestamp) -> Option<Timestamp> {
+        (self.traffic_markers().iter())
+            .filter(|m| m.kind.is_deploy() && m.at > at)
+            .map(|m| m.at)
+            .min()
     }
 
     /// When the deploy before the one at `at` reached the environment, among the markers (where
@@ -275,12 +285,18 @@ impl crate::app::Traffic {
             self.marks.impact = None;
             return;
         };
-        self.marks.impact = Some(self.impact_of(at, m.previous));
+        self.marks.impact = Some(self.impact_of(at, m.previous, m.next));
     }
 
     /// The impact of the deploy that reached the environment at `at` (the deploy before it at
-    /// `previous`) over the records read: unknown when its before-window was not read.
-    pub(in crate::app) fn impact_of(&self, at: Timestamp, previous: Option<Timestamp>) -> Impact {
+    /// `previous`, the one after it at `next`, where its after-window stops) over the records
+    /// read: unknown when its before-window was not read.
+    pub(in crate::app) fn impact_of(
+        &self,
+        at: Timestamp,
+        previous: Option<Timestamp>,
+        next: Option<Timestamp>,
+    ) -> Impact {
         let from = crate::accesslog::impact::before_from(at, previous);
         // Records dropped to stay within the retained count may be the before-window's.
         let dropped = self.records.pushed() > self.records.len() as u64;
@@ -306,7 +322,10 @@ impl crate::app::Traffic {
                 ),
             ),
             (None, Some(e)) => Impact::unknown(at, format!("the logs could not be read: {e}")),
-            (Some(newest), _) => Impact::measure(self.records.iter(), at, newest, previous),
+            (Some(newest), _) => {
+                let until = next.map_or(newest, |n| newest.min(n));
+                Impact::measure(self.records.iter(), at, until, previous)
+            }
             (None, None) => Impact::unknown(at, "no logs read yet".into()),
         }
     }
@@ -515,11 +534,11 @@ mod tests {
 
     #[test]
     fn a_before_window_dropped_from_the_retained_records_is_unknown_not_measured() {
-        let whole = tail(2_000).impact_of(AT, None);
+        let whole = tail(2_000).impact_of(AT, None, None);
         assert_eq!(whole.verdict, Verdict::NoChange, "{:?}", whole.reasons);
         assert_eq!(whole.before.requests, 600);
         // The oldest 300 were dropped: half the before-window would be counted as all of it.
-        let part = tail(900).impact_of(AT, None);
+        let part = tail(900).impact_of(AT, None, None);
         assert_eq!(part.verdict, Verdict::Unknown);
         assert!(
             part.reasons[0].contains("no longer held"),
