@@ -267,7 +267,8 @@ pub enum Command {
     /// The audit log of mutating actions.
     Audit {
         /// Only entries from this far back (`15m`, `1h`, `24h`, `7d`) or since an RFC 3339 time.
-        #[arg(long, value_name = "WINDOW", value_parser = values::parse_since)]
+        #[arg(long, value_name = "WINDOW", value_parser = values::parse_since,
+              allow_hyphen_values = true)]
         since: Option<Since>,
         /// Output format.
         #[arg(long, short, value_enum, default_value_t = Output::Table)]

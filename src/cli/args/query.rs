@@ -28,10 +28,11 @@ pub struct QueryArgs {
     #[arg(value_name = "FILTER", default_value = "", value_parser = parse_filter)]
     pub filter: Filter,
     /// From this far back (`24h`, `7d`, `30d`) or an RFC 3339 time.
-    #[arg(long, value_name = "WINDOW", default_value = "24h", value_parser = parse_since)]
+    #[arg(long, value_name = "WINDOW", default_value = "24h", value_parser = parse_since,
+          allow_hyphen_values = true)]
     pub since: Since,
     /// Up to (not including) this far back or this RFC 3339 time; default: now.
-    #[arg(long, value_name = "WINDOW", value_parser = parse_since)]
+    #[arg(long, value_name = "WINDOW", value_parser = parse_since, allow_hyphen_values = true)]
     pub until: Option<Since>,
     /// Group by one key: path, status, edge, country, asn, ip, minute, hour or day.
     #[arg(long, value_name = "KEY", value_parser = GroupBy::parse)]

@@ -40,6 +40,8 @@ struct Reading {
     stats: Option<Stats>,
     sink: Sink,
     report: ReadReport,
+    /// The newest record time read, in the window or not (whether the window is covered yet).
+    newest: Option<i64>,
     /// Keys the read just done reached: taken by the planner.
     reached: Vec<String>,
     /// Keys whose fetch failed in the read just done: given back to the planner.
@@ -53,14 +55,16 @@ impl ObjectReader for Reading {
         match body {
             Ok(bytes) => {
                 let (select, sink, seen) = (&self.select, &mut self.sink, &mut self.seen);
-                let opts = &self.opts;
+                let (opts, newest) = (&self.opts, &mut self.newest);
                 let report = match &mut self.stats {
                     Some(stats) => read_bytes_with(&bytes, &name, opts, &mut |v| {
+                        note_newest(newest, v);
                         observe(stats, seen, select, v)
                     }),
-                    None => {
-                        read_bytes_with(&bytes, &name, opts, &mut |v| print(sink, seen, select, v))
-                    }
+                    None => read_bytes_with(&bytes, &name, opts, &mut |v| {
+                        note_newest(newest, v);
+                        print(sink, seen, select, v)
+                    }),
                 };
                 self.report.merge(report);
             }
@@ -77,14 +81,26 @@ impl Reading {
     /// Reads the new events of log group `group` (a delivery's JSON or plain lines).
     fn take_events(&mut self, group: &str, events: &[LogEvent]) {
         let (select, sink, seen) = (&self.select, &mut self.sink, &mut self.seen);
-        let plain = self.opts.plain.as_ref();
+        let (plain, newest) = (self.opts.plain.as_ref(), &mut self.newest);
         let report = match &mut self.stats {
             Some(stats) => read_events(events, group, plain, &mut |v| {
+                note_newest(newest, v);
                 observe(stats, seen, select, v)
             }),
-            None => read_events(events, group, plain, &mut |v| print(sink, seen, select, v)),
+            None => read_events(events, group, plain, &mut |v| {
+                note_newest(newest, v);
+                print(sink, seen, select, v)
+            }),
         };
         self.report.merge(report);
+    }
+}
+
+/// Notes `v`'s time in `newest` when it is later.
+#[inline]
+fn note_newest(newest: &mut Option<i64>, v: &crate::accesslog::LineView<'_>) {
+    if let Some(t) = v.timestamp().map(Timestamp::millis) {
+        *newest = Some(newest.map_or(t, |n| n.max(t)));
     }
 }
 
@@ -175,6 +191,7 @@ pub(super) async fn run(
         stats: args.stats.then(Stats::default),
         sink: Sink::ordered(args.output),
         report: ReadReport::default(),
+        newest: None,
         reached: Vec::new(),
         failed: Vec::new(),
     };
@@ -265,6 +282,18 @@ pub(super) async fn run(
     report_problems(&tail.report);
     if let Some(why) = unknown {
         report_unknown(&why);
+        return Ok(ExitCode::FAILURE);
+    }
+    // Files were read, but none of their records is from the window yet: CloudFront delivers
+    // minutes late, so its numbers are unknown, not zero.
+    if let Some(newest) = tail.newest.filter(|n| *n < since.millis())
+        && !args.follow
+    {
+        report_unknown(&format!(
+            "no record from {since} on has arrived yet: the newest record read is from {} \
+             (CloudFront delivers its logs minutes late; a longer --since covers what arrived)",
+            Timestamp(newest)
+        ));
         return Ok(ExitCode::FAILURE);
     }
     Ok(exit_code(&tail.report))
@@ -468,6 +497,7 @@ mod tests {
             stats: None,
             sink: Sink::ordered(LogOutput::Jsonl),
             report: ReadReport::default(),
+            newest: None,
             reached: Vec::new(),
             failed: Vec::new(),
         }

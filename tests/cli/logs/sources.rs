@@ -818,6 +818,38 @@ fn until_ends_the_window_of_every_kind_of_source() {
         all.len()
     );
     assert!(newest(&events) < newest(&all));
+    // A window whose logs have not arrived yet (CloudFront delivers minutes late) is unknown,
+    // exit 1, never zero requests.
+    for args in [
+        &[
+            "logs",
+            "cloudfront",
+            "prd",
+            "--demo",
+            "--since",
+            "5m",
+            "--stats",
+        ][..],
+        &[
+            "logs",
+            "cloudfront",
+            "prd",
+            "--demo",
+            "--since",
+            "5m",
+            "-o",
+            "jsonl",
+        ][..],
+    ] {
+        let out = shipdeck(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("unknown: no record from")
+                && err.contains("has arrived yet: the newest record read is from"),
+            "{args:?}: {err}"
+        );
+    }
     // An empty window says which.
     let out = shipdeck(&[
         "logs",
