@@ -279,14 +279,22 @@ fn app_row(
     let source = logs::fresher(logs, times.read_at, w);
     let cloudwatch_origin = get(Signal::CdnOriginP99);
     let (req, e4, e5, hit, origin, mut words) = match &source {
-        CdnSource::CloudWatch(_) => (
-            get(Signal::CdnRequests),
-            get(Signal::Cdn4xx),
-            get(Signal::Cdn5xx),
-            get(Signal::CdnCacheHit),
-            cloudwatch_origin,
-            source.words(times.now, times.read),
-        ),
+        CdnSource::CloudWatch(_) => {
+            let req = get(Signal::CdnRequests);
+            // A read that failed brought no numbers: no age to claim for them.
+            let words = match &req {
+                Reading::Failed(_) => "CloudWatch, not read".to_string(),
+                _ => source.words(times.now, times.read),
+            };
+            (
+                req,
+                get(Signal::Cdn4xx),
+                get(Signal::Cdn5xx),
+                get(Signal::CdnCacheHit),
+                cloudwatch_origin,
+                words,
+            )
+        }
         CdnSource::Logs(l) => {
             let mut words = source.words(times.now, times.read);
             let origin = match l.origin_p99 {
@@ -948,6 +956,28 @@ mod tests {
         assert_eq!(
             map.app[1].source.as_deref(),
             Some("CloudWatch, 2 min ago; viewer fn site-viewer-request not read yet")
+        );
+    }
+
+    /// A metrics read that failed gives the CloudFront node no source age: its numbers were not
+    /// read (unknown, with the reason), not read two minutes ago.
+    #[test]
+    fn a_failed_metrics_read_claims_no_age_for_its_numbers() {
+        use crate::app::health::signals::requests;
+        let h = HealthSpec::default();
+        let answers: Vec<_> = requests(&[(spec(), h.clone())], TIMES.read_at)
+            .into_iter()
+            .map(|r| (r, Err("network error: connection refused".to_string())))
+            .collect();
+        let failed = Readings::new(&answers, TIMES.read_at);
+        let env = EnvView::new(spec());
+        let map = environment(0, &env, &h, &failed, &[], None, TIMES);
+        let cdn = &map.app[1];
+        assert_eq!(cdn.level, Level::Unknown, "{cdn:?}");
+        assert_eq!(
+            cdn.source.as_deref(),
+            Some("CloudWatch, not read"),
+            "{cdn:?}"
         );
     }
 
