@@ -358,16 +358,6 @@ fn a_refused_action_command_leaves_the_selection_and_the_view_alone() {
     assert_eq!(whereabouts(&s), ("dev".into(), View::Pipeline, 0));
 }
 
-/// The audit entries among `effects`, whole.
-fn audit_entries(effects: &[Effect]) -> Vec<shipdeck::ops::plan::audit::Entry> {
-    (effects.iter())
-        .filter_map(|e| match e {
-            Effect::Audit { entry, .. } => Some(entry.0.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
 /// In a read-only session an action key is not hidden from the keyboard: pressed, it is refused
 /// the way its `:` command is, by the read-only guard below the UI — the same status-bar message
 /// and the same audit entry, nothing sent.

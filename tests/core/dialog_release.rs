@@ -358,14 +358,21 @@ fn a_release_command_with_no_version_reads_nothing() {
     );
 }
 
-/// The audit entries among `effects`, whole.
-fn audited(effects: &[Effect]) -> Vec<shipdeck::ops::plan::audit::Entry> {
-    (effects.iter())
-        .filter_map(|e| match e {
-            Effect::Audit { entry, .. } => Some(entry.0.clone()),
-            _ => None,
-        })
-        .collect()
+/// The one audit entry among `effects`: a release on prd refused by the input guard.
+fn refused_on_prd(effects: &[Effect]) -> shipdeck::ops::plan::audit::Entry {
+    let entries = audit_entries(effects);
+    assert_eq!(entries.len(), 1, "{effects:?}");
+    let e = entries[0].clone();
+    assert_eq!(
+        (
+            e.action.as_str(),
+            e.environment.as_str(),
+            e.outcome.as_str()
+        ),
+        ("release", "prd", "refused")
+    );
+    assert_eq!(e.guard.as_deref(), Some("input"));
+    e
 }
 
 /// A bad `:release ENV VERSION` is refused as other action commands are (and as `shipdeck
@@ -386,18 +393,7 @@ fn a_bad_release_version_is_refused_naming_the_environment_and_audited() {
     );
     assert_eq!(s.selected_env().map(|e| e.spec.name.as_str()), Some("dev"));
     assert!(s.ops.picker.is_none() && s.ops.dialog.is_none());
-    let entries = audited(&fx);
-    assert_eq!(entries.len(), 1, "{fx:?}");
-    let e = &entries[0];
-    assert_eq!(
-        (
-            e.action.as_str(),
-            e.environment.as_str(),
-            e.outcome.as_str()
-        ),
-        ("release", "prd", "refused")
-    );
-    assert_eq!(e.guard.as_deref(), Some("input"));
+    let e = &refused_on_prd(&fx);
     assert_eq!(e.parameters, serde_json::json!({ "from": "next" }));
     assert_eq!(e.message, "`next` is not a version such as 1.43.0");
 
@@ -421,18 +417,7 @@ fn a_bad_release_version_is_refused_naming_the_environment_and_audited() {
         s.ops.picker.is_some(),
         "the picker stays open on the packages"
     );
-    let entries = audited(&fx);
-    assert_eq!(entries.len(), 1, "{fx:?}");
-    let e = &entries[0];
-    assert_eq!(
-        (
-            e.action.as_str(),
-            e.environment.as_str(),
-            e.outcome.as_str()
-        ),
-        ("release", "prd", "refused")
-    );
-    assert_eq!(e.guard.as_deref(), Some("input"));
+    let e = &refused_on_prd(&fx);
     assert_eq!(e.parameters, serde_json::json!({ "from": "9.9.9" }));
     assert!(
         e.message

@@ -215,3 +215,13 @@ fn hold_in(def: &mut PipelineDef, state: &mut PipelineState, held: &str) {
         }
     }
 }
+
+/// The audit entries among `effects`, whole.
+pub fn audit_entries(effects: &[Effect]) -> Vec<shipdeck::ops::plan::audit::Entry> {
+    (effects.iter())
+        .filter_map(|e| match e {
+            Effect::Audit { entry, .. } => Some(entry.0.clone()),
+            _ => None,
+        })
+        .collect()
+}
