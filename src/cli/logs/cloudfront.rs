@@ -258,7 +258,19 @@ pub(super) async fn run(
         let wait = follow.next_poll(now).since(now).max(1000) as f64 / speed;
         tokio::time::sleep(Duration::from_millis(wait.clamp(50.0, 60_000.0) as u64)).await;
     }
-    let unknown = tail.select.unknown(&tail.seen, tail.report.records);
+    let mut unknown = tail.select.unknown(&tail.seen, tail.report.records);
+    // Files were read, but none of their records is from the window yet: CloudFront delivers
+    // minutes late, so its numbers are unknown (no statistics, exit 1), not zero.
+    if let Some(newest) = tail.newest.filter(|n| *n < since.millis())
+        && unknown.is_none()
+        && !args.follow
+    {
+        unknown = Some(format!(
+            "no record from {since} on has arrived yet: the newest record read is from {} \
+             (CloudFront delivers its logs minutes late; a longer --since covers what arrived)",
+            Timestamp(newest)
+        ));
+    }
     if let Some(stats) = &tail.stats
         && !args.follow
     {
@@ -282,18 +294,6 @@ pub(super) async fn run(
     report_problems(&tail.report);
     if let Some(why) = unknown {
         report_unknown(&why);
-        return Ok(ExitCode::FAILURE);
-    }
-    // Files were read, but none of their records is from the window yet: CloudFront delivers
-    // minutes late, so its numbers are unknown, not zero.
-    if let Some(newest) = tail.newest.filter(|n| *n < since.millis())
-        && !args.follow
-    {
-        report_unknown(&format!(
-            "no record from {since} on has arrived yet: the newest record read is from {} \
-             (CloudFront delivers its logs minutes late; a longer --since covers what arrived)",
-            Timestamp(newest)
-        ));
         return Ok(ExitCode::FAILURE);
     }
     Ok(exit_code(&tail.report))

@@ -843,6 +843,8 @@ fn until_ends_the_window_of_every_kind_of_source() {
     ] {
         let out = shipdeck(args);
         assert_eq!(out.status.code(), Some(1), "{args:?}");
+        // No numbers for what has not arrived: no `requests 0`, no record.
+        assert_eq!(text(&out.stdout), "", "{args:?}");
         let err = text(&out.stderr);
         assert!(
             err.contains("unknown: no record from")
@@ -850,6 +852,24 @@ fn until_ends_the_window_of_every_kind_of_source() {
             "{args:?}: {err}"
         );
     }
+    let out = shipdeck(&[
+        "logs",
+        "cloudfront",
+        "prd",
+        "--demo",
+        "--since",
+        "5m",
+        "--stats",
+        "-o",
+        "jsonl",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["summary"].is_null(), "{v}");
+    assert!(
+        v["unknown"].as_str().unwrap().starts_with("no record from"),
+        "{v}"
+    );
     // An empty window says which.
     let out = shipdeck(&[
         "logs",
